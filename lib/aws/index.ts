@@ -1,0 +1,3 @@
+export * from './ha-props';
+export * from './metadata';
+export * from './network';

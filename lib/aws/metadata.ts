@@ -1,0 +1,44 @@
+import { CfnResource, Tags } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { FailureDomain, HA_METADATA_KEY, HaRole, haMetadata, haMetadataTags } from '../core';
+import { HaProps, serviceNameOf } from './ha-props';
+
+/** What {@link attachHaMetadata} records besides the construct's {@link HaProps}. */
+export interface AttachHaMetadataOptions {
+  /** Name of the construct (or your own component) that created the resources. */
+  readonly component: string;
+  /** The smallest failure that takes these resources down. */
+  readonly failureDomain: FailureDomain;
+  /**
+   * Overrides the role from the props (e.g. a replica inside a primary stack).
+   * @default - props.role, or HaRole.PRIMARY
+   */
+  readonly role?: HaRole;
+}
+
+/**
+ * Writes the HA metadata record (see `lib/core/metadata.ts`) into the `Metadata` of every
+ * CloudFormation resource below `scope`, and tags the taggable ones `ha:*`.
+ *
+ * Call it at the end of a constructor. Resources that already carry a record keep it: a nested
+ * construct of this library finishes first, and its more specific record wins.
+ * Exported so that you can mark resources you build yourself for the HA checks and report.
+ */
+export function attachHaMetadata(scope: IConstruct, props: HaProps, options: AttachHaMetadataOptions): void {
+  const record = haMetadata({
+    service: serviceNameOf(scope, props),
+    tier: props.tier,
+    role: options.role ?? props.role ?? HaRole.PRIMARY,
+    failureDomain: options.failureDomain,
+    component: options.component,
+    allowedRegions: props.allowedRegions,
+  });
+  for (const child of scope.node.findAll()) {
+    if (CfnResource.isCfnResource(child) && child.getMetadata(HA_METADATA_KEY) === undefined) {
+      child.addMetadata(HA_METADATA_KEY, record);
+    }
+  }
+  for (const [key, value] of Object.entries(haMetadataTags(record))) {
+    Tags.of(scope).add(key, value);
+  }
+}

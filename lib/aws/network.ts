@@ -1,0 +1,161 @@
+import { Annotations, Fn, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { CLOUDWATCH_LOG_RETENTION_DAYS, FailureDomain, zonePlacementProblem } from '../core';
+import { HaProps } from './ha-props';
+import { attachHaMetadata } from './metadata';
+import { validationError } from './private/errors';
+import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
+
+/** Props of {@link MultiAzNetwork}. */
+export interface MultiAzNetworkProps extends HaProps {
+  /**
+   * Availability zones to span, by name (`us-east-1a`). Give them explicitly in stacks with a
+   * concrete region: they must belong to it, must not repeat, and must be at least `tier.minAzs`.
+   * @default - the first `tier.minAzs` zones of the region, resolved by CloudFormation at deploy time (`Fn::GetAZs`)
+   */
+  readonly availabilityZones?: string[];
+  /**
+   * The VPC's IPv4 range.
+   * @default ec2.IpAddresses.cidr('10.0.0.0/16')
+   */
+  readonly ipAddresses?: ec2.IIpAddresses;
+  /**
+   * Number of NAT gateways. A single NAT gateway is a single point of failure for every private
+   * subnet; lowering this below the AZ count saves money at that price, and warns for tiers
+   * whose AZ RTO assumes static stability (TIER_0, TIER_1).
+   * @default - one per availability zone
+   */
+  readonly natGateways?: number;
+  /**
+   * Size of each public subnet (ingress: load balancers, NAT gateways).
+   * @default 24
+   */
+  readonly publicCidrMask?: number;
+  /**
+   * Size of each private subnet (the fleet, with egress through the NAT gateway of its own AZ).
+   * @default 20
+   */
+  readonly privateCidrMask?: number;
+  /**
+   * Size of each isolated subnet (databases: no route to the internet).
+   * @default 24
+   */
+  readonly isolatedCidrMask?: number;
+  /**
+   * Days VPC flow logs are kept.
+   * @default - tier.logRetentionDays
+   */
+  readonly flowLogRetentionDays?: number;
+  /**
+   * Key that encrypts the flow-log group. A key you pass must allow CloudWatch Logs to use it.
+   * @default - a new customer-managed key with rotation, retained on delete
+   */
+  readonly flowLogKey?: kms.IKey;
+  /**
+   * Interface endpoints to add, so that calls to these AWS services stay off the NAT gateways
+   * (one private endpoint network interface per AZ).
+   * @default - none (gateway endpoints for S3 and DynamoDB are always added)
+   */
+  readonly interfaceEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
+}
+
+/**
+ * A VPC that survives the loss of an availability zone.
+ *
+ * Public, private and isolated subnets in every AZ; a NAT gateway in every AZ so that private
+ * subnets in the surviving AZs keep their egress; flow logs to an encrypted log group; the default
+ * security group stripped of its rules; S3 and DynamoDB gateway endpoints (no NAT dependency for
+ * the two services stateful tiers use most).
+ *
+ * Construct ids (public API): `Vpc`, `FlowLogKey`, `FlowLogs`, `S3Endpoint`, `DynamoDbEndpoint`.
+ */
+export class MultiAzNetwork extends Construct {
+  /** The VPC. */
+  public readonly vpc: ec2.IVpc;
+  /** The zones the VPC spans, in order (tokens when the region's zones are resolved at deploy time). */
+  public readonly availabilityZones: string[];
+  /** Number of NAT gateways: one per AZ unless lowered. */
+  public readonly natGatewayCount: number;
+  /** The encrypted log group that receives the VPC flow logs. */
+  public readonly flowLogGroup: logs.ILogGroup;
+
+  constructor(scope: Construct, id: string, props: MultiAzNetworkProps) {
+    super(scope, id);
+    const { tier } = props;
+    const stack = Stack.of(this);
+
+    this.availabilityZones = props.availabilityZones
+      ? [...props.availabilityZones]
+      : Array.from({ length: tier.minAzs }, (_, i) => Fn.select(i, Fn.getAzs()));
+    if (props.availabilityZones) {
+      const problem = zonePlacementProblem({
+        prop: 'availabilityZones',
+        zones: props.availabilityZones.filter((zone) => !Token.isUnresolved(zone)),
+        region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+        minZones: tier.minAzs,
+        tierName: tier.name,
+      });
+      if (problem) {
+        throw validationError(problem, this);
+      }
+    }
+
+    const azCount = this.availabilityZones.length;
+    this.natGatewayCount = props.natGateways ?? azCount;
+    if (!Number.isInteger(this.natGatewayCount) || this.natGatewayCount < 1 || this.natGatewayCount > azCount) {
+      throw validationError(`natGateways must be an integer from 1 to the AZ count (${azCount}), got: ${props.natGateways}`, this);
+    }
+    if (this.natGatewayCount < azCount && tier.staticallyStable) {
+      Annotations.of(this).addWarningV2('ha-constructs:MultiAzNetwork.natGateways',
+        `natGateways is ${this.natGatewayCount} for ${azCount} AZs: private subnets in an AZ without its own NAT gateway lose egress when that gateway's AZ fails, which breaks ${tier.name}'s static stability`);
+    }
+    for (const [prop, mask] of [['publicCidrMask', props.publicCidrMask], ['privateCidrMask', props.privateCidrMask], ['isolatedCidrMask', props.isolatedCidrMask]] as const) {
+      if (mask !== undefined && (!Number.isInteger(mask) || mask < 16 || mask > 28)) {
+        throw validationError(`${prop} must be an integer from 16 to 28 (the sizes a VPC subnet may have), got: ${mask}`, this);
+      }
+    }
+
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: props.ipAddresses ?? ec2.IpAddresses.cidr('10.0.0.0/16'),
+      availabilityZones: this.availabilityZones,
+      natGateways: this.natGatewayCount,
+      subnetConfiguration: [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: props.publicCidrMask ?? 24, mapPublicIpOnLaunch: false },
+        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: props.privateCidrMask ?? 20 },
+        { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: props.isolatedCidrMask ?? 24 },
+      ],
+      restrictDefaultSecurityGroup: true,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+    });
+    this.vpc = vpc;
+
+    const retentionDays = props.flowLogRetentionDays ?? tier.logRetentionDays;
+    if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(retentionDays)) {
+      throw validationError(`flowLogRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${retentionDays}`, this);
+    }
+    const key = props.flowLogKey ?? newCustomerManagedKey(this, 'FlowLogKey', `Encrypts the VPC flow logs of ${this.node.path}`);
+    if (!props.flowLogKey) {
+      allowCloudWatchLogs(key, this);
+    }
+    this.flowLogGroup = newEncryptedLogGroup(this, 'FlowLogs', {
+      retentionDays,
+      encryptionKey: key,
+    });
+    vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
+
+    vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+    vpc.addGatewayEndpoint('DynamoDbEndpoint', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB });
+    for (const service of props.interfaceEndpoints ?? []) {
+      vpc.addInterfaceEndpoint(`${service.shortName}Endpoint`, { service, privateDnsEnabled: true });
+    }
+
+    attachHaMetadata(this, props, { component: 'MultiAzNetwork', failureDomain: FailureDomain.REGION });
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * Published service figures that the failover, RPO and availability models use.
+ *
+ * Every value cites the public page it comes from. When AWS or Google change a figure, change it
+ * here and nowhere else: constructs, checks and the report all read it from this file.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Route 53
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Request intervals a Route 53 health check accepts (standard 30 s, fast 10 s).
+ * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html
+ */
+export const ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS: readonly number[] = [10, 30];
+
+/**
+ * Failure threshold range of a Route 53 health check, and its console default.
+ * @see https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html
+ */
+export const ROUTE53_FAILURE_THRESHOLD_MIN = 1;
+export const ROUTE53_FAILURE_THRESHOLD_MAX = 10;
+export const ROUTE53_FAILURE_THRESHOLD_DEFAULT = 3;
+
+/**
+ * Worst-case time one HTTP(S) health check request takes before it counts as failed: the checker
+ * must establish the TCP connection within 4 s and receive a 2xx/3xx status within 2 s after that.
+ * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html
+ */
+export const ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS = 6;
+
+/**
+ * TTL of an alias record: Route 53 uses the target's TTL, 60 s for Elastic Load Balancing.
+ * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html
+ */
+export const ROUTE53_ALIAS_ELB_TTL_SECONDS = 60;
+
+/**
+ * Recommended maximum TTL for records that take part in failover (60 s or less).
+ * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-complex-configs.html
+ */
+export const ROUTE53_FAILOVER_TTL_MAX_SECONDS = 60;
+
+// ---------------------------------------------------------------------------------------------
+// Elastic Load Balancing
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * ALB target group health check limits: interval 5–300 s, timeout 2–120 s, thresholds 2–10.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+ */
+export const ALB_HEALTH_CHECK_INTERVAL_MIN_SECONDS = 5;
+export const ALB_HEALTH_CHECK_TIMEOUT_MIN_SECONDS = 2;
+export const ALB_HEALTH_CHECK_THRESHOLD_MIN = 2;
+export const ALB_HEALTH_CHECK_THRESHOLD_MAX = 10;
+
+// ---------------------------------------------------------------------------------------------
+// Databases
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Aurora promotes a reader in another AZ when the writer fails, typically within 30 s.
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html
+ */
+export const AURORA_FAILOVER_SECONDS = 30;
+
+/**
+ * Aurora Global Database replicates with typical lag under 1 s; a managed cross-region failover
+ * (or switchover) completes in about a minute.
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html
+ */
+export const AURORA_GLOBAL_REPLICATION_LAG_SECONDS = 1;
+export const AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS = 60;
+
+/**
+ * RDS Multi-AZ DB instance failover takes 60–120 s; a Multi-AZ DB cluster fails over in under 35 s.
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html
+ */
+export const RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS = 120;
+export const RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS = 35;
+
+/**
+ * DynamoDB global tables (eventual consistency) replicate in about a second; multi-region strong
+ * consistency (MRSC) acknowledges a write only after it is durable in a second region: RPO 0.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html
+ */
+export const DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS = 1;
+export const DYNAMODB_MRSC_RPO_SECONDS = 0;
+
+/**
+ * S3 Replication Time Control replicates 99.99% of objects within 15 minutes.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html
+ */
+export const S3_RTC_REPLICATION_SECONDS = 900;
+
+/**
+ * Point-in-time restore granularity of continuous backups (RDS/Aurora: latest restorable time is
+ * typically within the last 5 minutes).
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html
+ */
+export const PITR_RPO_SECONDS = 300;
+
+/**
+ * Cloud SQL HA: the primary is declared unavailable after about 60 s and the standby takes over.
+ * @see https://cloud.google.com/sql/docs/postgres/high-availability
+ */
+export const CLOUD_SQL_HA_FAILOVER_SECONDS = 60;
+
+/**
+ * Cloud Storage turbo replication: dual-region objects replicated within 15 minutes (RPO).
+ * @see https://cloud.google.com/storage/docs/availability-durability#turbo-replication
+ */
+export const GCS_TURBO_REPLICATION_SECONDS = 900;
+
+// ---------------------------------------------------------------------------------------------
+// CloudWatch Logs
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Retention periods (days) a CloudWatch Logs log group accepts.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+ */
+export const CLOUDWATCH_LOG_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+// ---------------------------------------------------------------------------------------------
+// Service level agreements (monthly uptime commitments)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Published monthly uptime commitments the availability estimate composes.
+ * An SLA is a floor the provider pays credits below, not a measurement: the report says so.
+ */
+export const PUBLISHED_SLAS = {
+  /** @see https://aws.amazon.com/compute/sla/ (instances deployed across two or more AZs) */
+  EC2_MULTI_AZ: 0.9999,
+  /** @see https://aws.amazon.com/compute/sla/ (a single EC2 instance) */
+  EC2_SINGLE_INSTANCE: 0.995,
+  /** @see https://aws.amazon.com/elasticloadbalancing/sla/ */
+  ELASTIC_LOAD_BALANCING: 0.9999,
+  /** @see https://aws.amazon.com/rds/aurora/sla/ (Multi-AZ DB cluster) */
+  AURORA_MULTI_AZ: 0.9999,
+  /** @see https://aws.amazon.com/rds/sla/ (Multi-AZ instance) */
+  RDS_MULTI_AZ: 0.9995,
+  /** @see https://aws.amazon.com/rds/sla/ (Single-AZ instance) */
+  RDS_SINGLE_AZ: 0.995,
+  /** @see https://aws.amazon.com/dynamodb/sla/ (global tables) */
+  DYNAMODB_GLOBAL_TABLES: 0.99999,
+  /** @see https://aws.amazon.com/dynamodb/sla/ (standard tables) */
+  DYNAMODB_STANDARD: 0.9999,
+  /** @see https://aws.amazon.com/s3/sla/ (S3 Standard) */
+  S3_STANDARD: 0.999,
+  /** @see https://aws.amazon.com/route53/sla/ */
+  ROUTE53: 1.0,
+  /** @see https://aws.amazon.com/secrets-manager/sla/ */
+  SECRETS_MANAGER: 0.9999,
+  /** @see https://aws.amazon.com/efs/sla/ (Regional file systems) */
+  EFS_REGIONAL: 0.9999,
+  /** @see https://cloud.google.com/compute/sla (instances in multiple zones) */
+  COMPUTE_ENGINE_MULTI_ZONE: 0.9999,
+  /** @see https://cloud.google.com/compute/sla (a single instance) */
+  COMPUTE_ENGINE_SINGLE_INSTANCE: 0.999,
+  /** @see https://cloud.google.com/load-balancing/sla */
+  CLOUD_LOAD_BALANCING: 0.9999,
+  /** @see https://cloud.google.com/sql/sla (Enterprise Plus edition, HA) */
+  CLOUD_SQL_ENTERPRISE_PLUS_HA: 0.9999,
+  /** @see https://cloud.google.com/sql/sla (Enterprise edition, HA) */
+  CLOUD_SQL_ENTERPRISE_HA: 0.9995,
+  /** @see https://cloud.google.com/storage/sla (dual-region, Standard class) */
+  GCS_DUAL_REGION: 0.9995,
+  /** @see https://cloud.google.com/secret-manager/sla */
+  SECRET_MANAGER: 0.9995,
+} as const;
+
+/** Name of a published SLA in {@link PUBLISHED_SLAS}. */
+export type PublishedSla = keyof typeof PUBLISHED_SLAS;
+
+// ---------------------------------------------------------------------------------------------
+// Site Reliability Workbook: alerting on SLOs
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The workbook's recommended multiwindow, multi-burn-rate alerts for a 30-day SLO: the share of the
+ * error budget each alert spends in its long window, the window lengths, and where it goes.
+ * burn rate = budget share × SLO window / long window (2% in 1 h → 14.4; 5% in 6 h → 6; 10% in 3 d → 1).
+ * @see https://sre.google/workbook/alerting-on-slos/ (table 5-8, "Recommended parameters")
+ */
+export const SRE_WORKBOOK_BURN_RATE_ROWS: readonly {
+  readonly severity: 'page' | 'ticket';
+  readonly budgetShare: number;
+  readonly longWindowSeconds: number;
+  readonly shortWindowSeconds: number;
+}[] = [
+  { severity: 'page', budgetShare: 0.02, longWindowSeconds: 3600, shortWindowSeconds: 300 },
+  { severity: 'page', budgetShare: 0.05, longWindowSeconds: 6 * 3600, shortWindowSeconds: 1800 },
+  { severity: 'ticket', budgetShare: 0.10, longWindowSeconds: 3 * 86400, shortWindowSeconds: 6 * 3600 },
+];
+
+/** The SLO window the workbook's table is written for. */
+export const SRE_WORKBOOK_SLO_WINDOW_DAYS = 30;

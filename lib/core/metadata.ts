@@ -1,0 +1,131 @@
+import { DrStrategy, ServiceTier, TierObjectives } from './tier';
+
+/**
+ * The HA metadata record: what every construct of this library attaches to the resources it
+ * synthesizes, so that the checks and the report can tell a primary from a standby, and a tier's
+ * objectives, from the synthesized JSON alone.
+ *
+ * Where it is written:
+ * - CloudFormation: in each resource's `Metadata` under the key {@link HA_METADATA_KEY};
+ * - Terraform: in each resource's `//` comment block under the same key, and as tags (AWS,
+ *   {@link haMetadataTags}) or labels (Google, {@link haMetadataLabels}) where the resource takes them.
+ */
+export const HA_METADATA_KEY = 'ha-constructs';
+
+/** Version of the record's shape; readers skip records of a version they do not know. */
+export const HA_METADATA_VERSION = 1;
+
+/** What a resource is to its service in a multi-region topology. */
+export enum HaRole {
+  /** Serves traffic or accepts writes in the primary (or, active/active, in every) region. */
+  PRIMARY = 'primary',
+  /** Stands by in another region, scaled down or off, until failover. */
+  STANDBY = 'standby',
+  /** Holds a copy of data written elsewhere (read replica, bucket replica, backup copy). */
+  REPLICA = 'replica',
+  /** Spans regions and belongs to none (DNS records, a global table, a global cluster). */
+  GLOBAL = 'global',
+}
+
+/** The smallest failure that takes the resource down. */
+export enum FailureDomain {
+  /** Lives in one availability zone (an instance, a subnet, a NAT gateway). */
+  ZONE = 'zone',
+  /** Survives an AZ loss, not a region loss (an ALB, an Aurora cluster, a VPC). */
+  REGION = 'region',
+  /** Survives a region loss (Route 53, a global table as a whole). */
+  GLOBAL = 'global',
+}
+
+/** The record itself. */
+export interface HaMetadata {
+  readonly version: number;
+  /** The service the resource belongs to: the report groups by it. */
+  readonly service: string;
+  /** Name of the service tier (`TIER_0` … or a custom tier's name). */
+  readonly tier: string;
+  readonly strategy: DrStrategy;
+  readonly role: HaRole;
+  readonly failureDomain: FailureDomain;
+  /** The library construct that created it (e.g. `MultiAzNetwork`). */
+  readonly component: string;
+  /** The tier's objectives, so custom tiers can be checked without the code that defined them. */
+  readonly objectives: TierObjectives;
+  /** Regions the service's data may live in (data residency); absent when unconstrained. */
+  readonly allowedRegions?: readonly string[];
+}
+
+/** What a construct states to build its record. */
+export interface HaMetadataInput {
+  readonly service: string;
+  readonly tier: ServiceTier;
+  readonly role: HaRole;
+  readonly failureDomain: FailureDomain;
+  readonly component: string;
+  readonly allowedRegions?: readonly string[];
+}
+
+/** Builds the record (with keys in a fixed order, so synthesized output is deterministic). */
+export function haMetadata(input: HaMetadataInput): HaMetadata {
+  if (typeof input.service !== 'string' || input.service.trim() === '') {
+    throw new RangeError(`service must be a non-empty string, got: ${JSON.stringify(input.service)}`);
+  }
+  return {
+    version: HA_METADATA_VERSION,
+    service: input.service,
+    tier: input.tier.name,
+    strategy: input.tier.strategy,
+    role: input.role,
+    failureDomain: input.failureDomain,
+    component: input.component,
+    objectives: input.tier.toObjectives(),
+    ...(input.allowedRegions ? { allowedRegions: [...input.allowedRegions] } : {}),
+  };
+}
+
+/** Reads a record back from synthesized JSON; undefined when absent, malformed or of another version. */
+export function parseHaMetadata(value: unknown): HaMetadata | undefined {
+  if (typeof value !== 'object' || value === null) {
+    return undefined;
+  }
+  const record = value as Record<string, unknown>;
+  const strings = ['service', 'tier', 'strategy', 'role', 'failureDomain', 'component'];
+  if (record.version !== HA_METADATA_VERSION || strings.some((k) => typeof record[k] !== 'string')) {
+    return undefined;
+  }
+  const objectives = record.objectives as Record<string, unknown> | undefined;
+  const numbers = ['availabilityTarget', 'minAzs', 'minRegions', 'azRtoSeconds', 'azRpoSeconds', 'regionRtoSeconds', 'regionRpoSeconds'];
+  if (typeof objectives !== 'object' || objectives === null || numbers.some((k) => typeof objectives[k] !== 'number')) {
+    return undefined;
+  }
+  return record as unknown as HaMetadata;
+}
+
+/** The record as AWS tags (`ha:service`, `ha:tier`, `ha:strategy`, `ha:role`, `ha:component`). */
+export function haMetadataTags(record: HaMetadata): Record<string, string> {
+  return {
+    'ha:service': record.service,
+    'ha:tier': record.tier,
+    'ha:strategy': record.strategy,
+    'ha:role': record.role,
+    'ha:component': record.component,
+  };
+}
+
+/**
+ * The record as Google Cloud labels: keys and values lowercase letters, digits, `_` and `-`,
+ * at most 63 characters.
+ * @see https://cloud.google.com/compute/docs/labeling-resources#requirements
+ */
+export function haMetadataLabels(record: HaMetadata): Record<string, string> {
+  const tags = haMetadataTags(record);
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(tags)) {
+    labels[toLabel(key)] = toLabel(value);
+  }
+  return labels;
+}
+
+function toLabel(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 63);
+}

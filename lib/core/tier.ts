@@ -1,0 +1,254 @@
+import { CLOUDWATCH_LOG_RETENTION_DAYS, ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS, ROUTE53_FAILURE_THRESHOLD_DEFAULT, ROUTE53_FAILURE_THRESHOLD_MAX, ROUTE53_FAILURE_THRESHOLD_MIN } from './figures';
+import { requireAtLeast, requireInteger, requireTarget } from './numbers';
+
+/**
+ * Disaster-recovery strategy of a service, after AWS Well-Architected REL13
+ * ("Plan for disaster recovery"), from the most to the least available.
+ * @see https://docs.aws.amazon.com/whitepapers/latest/disaster-recovery-workloads-on-aws/disaster-recovery-options-in-the-cloud.html
+ */
+export enum DrStrategy {
+  /** Every region serves traffic; a region loss only shifts load. */
+  ACTIVE_ACTIVE = 'ACTIVE_ACTIVE',
+  /** A scaled-down but fully functional copy runs in the standby region and is scaled up on failover. */
+  WARM_STANDBY = 'WARM_STANDBY',
+  /** Data is replicated to the standby region; compute there is off until failover. */
+  PILOT_LIGHT = 'PILOT_LIGHT',
+  /** One serving region; backups are copied to another region and restored after a disaster. */
+  BACKUP_RESTORE = 'BACKUP_RESTORE',
+}
+
+/** The objectives (and optional operating defaults) of a service tier. */
+export interface ServiceTierProps {
+  /** Name of the tier, shown in findings and the report (e.g. `payments-critical`). */
+  readonly name: string;
+  /** Disaster-recovery strategy. */
+  readonly strategy: DrStrategy;
+  /** Availability SLO as a ratio, strictly between 0 and 1 (e.g. 0.9995). */
+  readonly availabilityTarget: number;
+  /** Minimum number of availability zones the service spans in each region. */
+  readonly minAzs: number;
+  /** Minimum number of regions (serving or standby). BACKUP_RESTORE may use 1; every other strategy needs 2. */
+  readonly minRegions: number;
+  /** Recovery time objective for the loss of one availability zone, in seconds. */
+  readonly azRtoSeconds: number;
+  /** Recovery point objective for the loss of one availability zone, in seconds. */
+  readonly azRpoSeconds: number;
+  /** Recovery time objective for the loss of a region, in seconds. */
+  readonly regionRtoSeconds: number;
+  /** Recovery point objective for the loss of a region, in seconds. */
+  readonly regionRpoSeconds: number;
+  /**
+   * Whether the fleet must keep peak capacity after losing one AZ without launching anything.
+   * @default - true when `azRtoSeconds` ≤ 120 (too short to launch and warm replacement instances)
+   */
+  readonly staticallyStable?: boolean;
+  /**
+   * Route 53 health-check request interval (10 or 30).
+   * @default - 10 when `regionRtoSeconds` ≤ 900, otherwise 30
+   */
+  readonly healthCheckIntervalSeconds?: number;
+  /**
+   * Consecutive failed health checks before an endpoint is unhealthy (1–10).
+   * @default 3
+   */
+  readonly healthCheckFailureThreshold?: number;
+  /**
+   * TTL of non-alias DNS records.
+   * @default - 60 when `regionRtoSeconds` ≤ 3600, otherwise 300
+   */
+  readonly dnsTtlSeconds?: number;
+  /**
+   * Days backups are kept.
+   * @default - 35 when `regionRpoSeconds` ≤ 60, 14 when ≤ 900, otherwise 7
+   */
+  readonly backupRetentionDays?: number;
+  /**
+   * Hours between scheduled backups.
+   * @default - half the region RPO in whole hours, between 1 and 24
+   */
+  readonly backupIntervalHours?: number;
+  /**
+   * Days operational logs are kept (a CloudWatch Logs retention value).
+   * @default - 365 when `availabilityTarget` ≥ 0.999, otherwise 90
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Minutes between synthetic probes of the service's endpoint.
+   * @default - 1 when `availabilityTarget` ≥ 0.9995, 5 when ≥ 0.999, otherwise 15
+   */
+  readonly probeIntervalMinutes?: number;
+}
+
+/**
+ * How available a service must be: its objectives per failure domain and the operating defaults
+ * (AZ count, health checks, DNS TTL, backups) that every construct of this library reads.
+ *
+ * The built-in tiers follow the AWS DR strategies and Resilience Hub's per-failure-domain
+ * objectives; see DESIGN.md's tier table. An explicit construct prop always wins over a tier
+ * default, and the resilience report then says whether the objective still holds.
+ */
+export class ServiceTier {
+  /** Mission critical: multi-site active/active, 99.99%, 3 AZs, 2+ serving regions, region RTO 2 min, RPO 1 s. */
+  public static readonly TIER_0 = new ServiceTier({
+    name: 'TIER_0', strategy: DrStrategy.ACTIVE_ACTIVE, availabilityTarget: 0.9999, minAzs: 3, minRegions: 2,
+    azRtoSeconds: 30, azRpoSeconds: 0, regionRtoSeconds: 120, regionRpoSeconds: 1,
+  });
+
+  /** Critical: warm standby, 99.95%, 3 AZs, 2 regions, region RTO 15 min, RPO 1 min. */
+  public static readonly TIER_1 = new ServiceTier({
+    name: 'TIER_1', strategy: DrStrategy.WARM_STANDBY, availabilityTarget: 0.9995, minAzs: 3, minRegions: 2,
+    azRtoSeconds: 120, azRpoSeconds: 0, regionRtoSeconds: 900, regionRpoSeconds: 60,
+  });
+
+  /** Important: pilot light, 99.9%, 2 AZs, 2 regions (standby holds data only), region RTO 1 h, RPO 15 min. */
+  public static readonly TIER_2 = new ServiceTier({
+    name: 'TIER_2', strategy: DrStrategy.PILOT_LIGHT, availabilityTarget: 0.999, minAzs: 2, minRegions: 2,
+    azRtoSeconds: 300, azRpoSeconds: 0, regionRtoSeconds: 3600, regionRpoSeconds: 900,
+  });
+
+  /** Standard: backup and restore, 99.5%, 2 AZs, 1 region plus backup copies, region RTO and RPO 24 h. */
+  public static readonly TIER_3 = new ServiceTier({
+    name: 'TIER_3', strategy: DrStrategy.BACKUP_RESTORE, availabilityTarget: 0.995, minAzs: 2, minRegions: 1,
+    azRtoSeconds: 900, azRpoSeconds: 0, regionRtoSeconds: 86400, regionRpoSeconds: 86400,
+  });
+
+  /** The built-in tiers, most available first. */
+  public static readonly BUILT_IN: readonly ServiceTier[] = [
+    ServiceTier.TIER_0, ServiceTier.TIER_1, ServiceTier.TIER_2, ServiceTier.TIER_3,
+  ];
+
+  /**
+   * A tier with your own objectives. Every field is validated; the operating defaults you leave out
+   * are derived from the objectives (see {@link ServiceTierProps}).
+   */
+  public static custom(props: ServiceTierProps): ServiceTier {
+    return new ServiceTier(props);
+  }
+
+  /** The built-in tier of that name (`TIER_0` … `TIER_3`). */
+  public static fromName(name: string): ServiceTier {
+    const tier = ServiceTier.BUILT_IN.find((t) => t.name === name);
+    if (!tier) {
+      throw new RangeError(`tier must be one of ${ServiceTier.BUILT_IN.map((t) => t.name).join(', ')}, got: ${name}`);
+    }
+    return tier;
+  }
+
+  public readonly name: string;
+  public readonly strategy: DrStrategy;
+  public readonly availabilityTarget: number;
+  public readonly minAzs: number;
+  public readonly minRegions: number;
+  public readonly azRtoSeconds: number;
+  public readonly azRpoSeconds: number;
+  public readonly regionRtoSeconds: number;
+  public readonly regionRpoSeconds: number;
+  public readonly staticallyStable: boolean;
+  public readonly healthCheckIntervalSeconds: number;
+  public readonly healthCheckFailureThreshold: number;
+  public readonly dnsTtlSeconds: number;
+  public readonly backupRetentionDays: number;
+  public readonly backupIntervalHours: number;
+  public readonly logRetentionDays: number;
+  public readonly probeIntervalMinutes: number;
+
+  private constructor(props: ServiceTierProps) {
+    validateObjectives(props);
+    this.name = props.name;
+    this.strategy = props.strategy;
+    this.availabilityTarget = props.availabilityTarget;
+    this.minAzs = props.minAzs;
+    this.minRegions = props.minRegions;
+    this.azRtoSeconds = props.azRtoSeconds;
+    this.azRpoSeconds = props.azRpoSeconds;
+    this.regionRtoSeconds = props.regionRtoSeconds;
+    this.regionRpoSeconds = props.regionRpoSeconds;
+
+    this.staticallyStable = props.staticallyStable ?? props.azRtoSeconds <= 120;
+    this.healthCheckIntervalSeconds = props.healthCheckIntervalSeconds ?? (props.regionRtoSeconds <= 900 ? 10 : 30);
+    this.healthCheckFailureThreshold = props.healthCheckFailureThreshold ?? ROUTE53_FAILURE_THRESHOLD_DEFAULT;
+    this.dnsTtlSeconds = props.dnsTtlSeconds ?? (props.regionRtoSeconds <= 3600 ? 60 : 300);
+    this.backupRetentionDays = props.backupRetentionDays
+      ?? (props.regionRpoSeconds <= 60 ? 35 : props.regionRpoSeconds <= 900 ? 14 : 7);
+    this.backupIntervalHours = props.backupIntervalHours
+      ?? Math.min(24, Math.max(1, Math.floor(props.regionRpoSeconds / 7200)));
+    this.logRetentionDays = props.logRetentionDays ?? (props.availabilityTarget >= 0.999 ? 365 : 90);
+    this.probeIntervalMinutes = props.probeIntervalMinutes
+      ?? (props.availabilityTarget >= 0.9995 ? 1 : props.availabilityTarget >= 0.999 ? 5 : 15);
+    validateDefaults(this);
+  }
+
+  /** Whether the strategy keeps a second region (serving or standby). */
+  public get isMultiRegion(): boolean {
+    return this.strategy !== DrStrategy.BACKUP_RESTORE;
+  }
+
+  /** Whether every region serves traffic (only ACTIVE_ACTIVE). */
+  public get allRegionsServe(): boolean {
+    return this.strategy === DrStrategy.ACTIVE_ACTIVE;
+  }
+
+  /** The objectives as a plain record (what the HA metadata carries). */
+  public toObjectives(): TierObjectives {
+    return {
+      availabilityTarget: this.availabilityTarget,
+      minAzs: this.minAzs,
+      minRegions: this.minRegions,
+      azRtoSeconds: this.azRtoSeconds,
+      azRpoSeconds: this.azRpoSeconds,
+      regionRtoSeconds: this.regionRtoSeconds,
+      regionRpoSeconds: this.regionRpoSeconds,
+    };
+  }
+}
+
+/** A tier's objectives as plain data. */
+export interface TierObjectives {
+  readonly availabilityTarget: number;
+  readonly minAzs: number;
+  readonly minRegions: number;
+  readonly azRtoSeconds: number;
+  readonly azRpoSeconds: number;
+  readonly regionRtoSeconds: number;
+  readonly regionRpoSeconds: number;
+}
+
+function validateObjectives(props: ServiceTierProps): void {
+  if (typeof props.name !== 'string' || props.name.trim() === '') {
+    throw new RangeError(`name must be a non-empty string, got: ${JSON.stringify(props.name)}`);
+  }
+  const strategies = Object.values(DrStrategy) as string[];
+  if (!strategies.includes(props.strategy)) {
+    throw new RangeError(`strategy must be one of ${strategies.join(', ')}, got: ${String(props.strategy)}`);
+  }
+  requireTarget('availabilityTarget', props.availabilityTarget);
+  requireInteger('minAzs', props.minAzs, 1);
+  requireInteger('minRegions', props.minRegions, 1);
+  requireAtLeast('azRtoSeconds', props.azRtoSeconds, 0);
+  requireAtLeast('azRpoSeconds', props.azRpoSeconds, 0);
+  requireAtLeast('regionRtoSeconds', props.regionRtoSeconds, 0);
+  requireAtLeast('regionRpoSeconds', props.regionRpoSeconds, 0);
+  if (props.strategy !== DrStrategy.BACKUP_RESTORE && props.minRegions < 2) {
+    throw new RangeError(`minRegions must be at least 2 for strategy ${props.strategy} (only BACKUP_RESTORE may use one region), got: ${props.minRegions}`);
+  }
+}
+
+function validateDefaults(tier: ServiceTier): void {
+  if (!ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS.includes(tier.healthCheckIntervalSeconds)) {
+    throw new RangeError(`healthCheckIntervalSeconds must be one of ${ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS.join(', ')}, got: ${tier.healthCheckIntervalSeconds}`);
+  }
+  const threshold = tier.healthCheckFailureThreshold;
+  if (!Number.isInteger(threshold) || threshold < ROUTE53_FAILURE_THRESHOLD_MIN || threshold > ROUTE53_FAILURE_THRESHOLD_MAX) {
+    throw new RangeError(`healthCheckFailureThreshold must be an integer from ${ROUTE53_FAILURE_THRESHOLD_MIN} to ${ROUTE53_FAILURE_THRESHOLD_MAX}, got: ${threshold}`);
+  }
+  requireInteger('dnsTtlSeconds', tier.dnsTtlSeconds, 0);
+  requireInteger('backupRetentionDays', tier.backupRetentionDays, 1);
+  requireInteger('backupIntervalHours', tier.backupIntervalHours, 1);
+  if (tier.backupIntervalHours > 24) {
+    throw new RangeError(`backupIntervalHours must be at most 24, got: ${tier.backupIntervalHours}`);
+  }
+  if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(tier.logRetentionDays)) {
+    throw new RangeError(`logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${tier.logRetentionDays}`);
+  }
+  requireInteger('probeIntervalMinutes', tier.probeIntervalMinutes, 1);
+}

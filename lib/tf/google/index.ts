@@ -1,0 +1,2 @@
+// CDK for Terraform constructs on @cdktf/provider-google (optional peer dependency).
+export {};

@@ -1,0 +1,72 @@
+import {
+  DrStrategy, FailureDomain, HA_METADATA_KEY, haMetadata, haMetadataLabels, haMetadataTags, HaRole, parseHaMetadata,
+  regionOfZone, regionPlacementProblem, ServiceTier, zonePlacementProblem,
+} from '../../lib/core';
+
+describe('HA metadata record', () => {
+  const record = haMetadata({ service: 'Checkout', tier: ServiceTier.TIER_1, role: HaRole.STANDBY, failureDomain: FailureDomain.REGION, component: 'ResilientFleet' });
+
+  test('carries the tier, strategy, role, failure domain and objectives', () => {
+    expect(HA_METADATA_KEY).toBe('ha-constructs');
+    expect(record).toEqual({
+      version: 1, service: 'Checkout', tier: 'TIER_1', strategy: DrStrategy.WARM_STANDBY, role: 'standby', failureDomain: 'region',
+      component: 'ResilientFleet',
+      objectives: { availabilityTarget: 0.9995, minAzs: 3, minRegions: 2, azRtoSeconds: 120, azRpoSeconds: 0, regionRtoSeconds: 900, regionRpoSeconds: 60 },
+    });
+  });
+
+  test('round-trips through JSON and rejects malformed records', () => {
+    expect(parseHaMetadata(JSON.parse(JSON.stringify(record)))).toEqual(record);
+    expect(parseHaMetadata({ ...record, version: 2 })).toBeUndefined();
+    expect(parseHaMetadata({ ...record, objectives: { minAzs: 3 } })).toBeUndefined();
+    expect(parseHaMetadata('TIER_1')).toBeUndefined();
+    expect(parseHaMetadata(null)).toBeUndefined();
+  });
+
+  test('as AWS tags and Google labels', () => {
+    expect(haMetadataTags(record)).toEqual({
+      'ha:service': 'Checkout', 'ha:tier': 'TIER_1', 'ha:strategy': 'WARM_STANDBY', 'ha:role': 'standby', 'ha:component': 'ResilientFleet',
+    });
+    expect(haMetadataLabels(record)).toEqual({
+      'ha-service': 'checkout', 'ha-tier': 'tier_1', 'ha-strategy': 'warm_standby', 'ha-role': 'standby', 'ha-component': 'resilientfleet',
+    });
+  });
+
+  test('rejects an empty service', () => {
+    expect(() => haMetadata({ service: '', tier: ServiceTier.TIER_3, role: HaRole.PRIMARY, failureDomain: FailureDomain.ZONE, component: 'X' }))
+      .toThrow(new RangeError('service must be a non-empty string, got: ""'));
+  });
+});
+
+describe('placement checks', () => {
+  test.each([
+    ['us-east-1a', 'us-east-1'],
+    ['eu-central-1c', 'eu-central-1'],
+    ['europe-west1-b', 'europe-west1'],
+    ['us-central1-f', 'us-central1'],
+  ])('regionOfZone(%s) = %s', (zone, region) => {
+    expect(regionOfZone(zone)).toBe(region);
+  });
+
+  test.each([
+    [['us-east-1a', 'us-east-1b'], 'availabilityZones must list at least 3 zones for TIER_1, got: 2 (us-east-1a, us-east-1b)'],
+    [['us-east-1a', 'us-east-1b', 'us-east-1a'], 'availabilityZones must not repeat a zone, got: us-east-1a more than once'],
+    [['us-east-1a', 'us-east-1b', 'us-west-2c'], "availabilityZones must all be in the stack's region us-east-1, got: us-west-2c"],
+  ])('zonePlacementProblem(%j)', (zones, message) => {
+    expect(zonePlacementProblem({ prop: 'availabilityZones', zones, region: 'us-east-1', minZones: 3, tierName: 'TIER_1' })).toBe(message);
+  });
+
+  test('sound zone and region placements have no problem', () => {
+    expect(zonePlacementProblem({ prop: 'z', zones: ['us-east-1a', 'us-east-1b'], region: 'us-east-1', minZones: 2, tierName: 'TIER_2' })).toBeUndefined();
+    expect(regionPlacementProblem({ prop: 'replicaRegions', primaryRegion: 'eu-west-1', replicaRegions: ['eu-central-1'], allowedRegions: ['eu-west-1', 'eu-central-1'] })).toBeUndefined();
+  });
+
+  test.each([
+    [{ primaryRegion: 'us-east-1', replicaRegions: ['us-east-1'] }, 'replicaRegions must not include the primary region us-east-1, got: us-east-1'],
+    [{ primaryRegion: 'us-east-1', replicaRegions: ['us-west-2', 'us-west-2'] }, 'replicaRegions must not repeat a region, got: us-west-2 more than once'],
+    [{ primaryRegion: 'eu-west-1', replicaRegions: ['us-east-1'], allowedRegions: ['eu-west-1', 'eu-central-1'] }, 'replicaRegions must stay within allowedRegions (eu-west-1, eu-central-1), got: us-east-1'],
+    [{ primaryRegion: 'us-east-1', replicaRegions: ['eu-central-1'], allowedRegions: ['eu-west-1', 'eu-central-1'] }, 'the primary region must be one of allowedRegions (eu-west-1, eu-central-1), got: us-east-1'],
+  ])('%#: regionPlacementProblem', (placement, message) => {
+    expect(regionPlacementProblem({ prop: 'replicaRegions', ...placement })).toBe(message);
+  });
+});
