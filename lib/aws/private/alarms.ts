@@ -1,0 +1,32 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { newCustomerManagedKey } from './keys';
+
+/**
+ * An SNS topic for alarms, encrypted with a customer-managed key that CloudWatch may use
+ * (an alarm cannot publish to a topic whose key it may not use), TLS-only publishing.
+ */
+export function newAlarmTopic(scope: Construct, id: string, displayName: string, key?: kms.IKey): sns.Topic {
+  const masterKey = key ?? newCustomerManagedKey(scope, `${id}Key`, `Encrypts the ${displayName} topic`);
+  if (!key) {
+    masterKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      // A key policy statement applies to the key it is attached to: `*` here means "this key".
+      resources: ['*'],
+    }));
+  }
+  return new sns.Topic(scope, id, { displayName, masterKey, enforceSSL: true });
+}
+
+/** Sends an alarm's ALARM and OK transitions to a topic (so the page also says when it recovers). */
+export function notifyOn(alarm: cloudwatch.IAlarm & { addAlarmAction(...a: cloudwatch.IAlarmAction[]): void; addOkAction(...a: cloudwatch.IAlarmAction[]): void }, topic: sns.ITopic): void {
+  const action = new actions.SnsAction(topic);
+  alarm.addAlarmAction(action);
+  alarm.addOkAction(action);
+}

@@ -1,0 +1,66 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+/** Options of {@link newSecureBucket}. */
+export interface SecureBucketOptions {
+  /**
+   * Customer-managed key for SSE-KMS. Leave it out only where the writer cannot use KMS
+   * (ALB access logs accept SSE-S3 only); the bucket is then SSE-S3 encrypted.
+   */
+  readonly encryptionKey?: kms.IKey;
+  /** Days after which current objects move to Standard-IA (telemetry kept long). */
+  readonly infrequentAccessAfterDays?: number;
+  /** Days after which current objects move to Glacier Flexible Retrieval. */
+  readonly glacierAfterDays?: number;
+  /** Days after which current objects expire; undefined keeps them. */
+  readonly expireAfterDays?: number;
+  /** Days noncurrent versions are kept before they expire. */
+  readonly noncurrentVersionDays: number;
+  /** Object Lock default retention in compliance mode, in days; undefined leaves Object Lock off. */
+  readonly objectLockComplianceDays?: number;
+  /** Bucket that receives this bucket's server access logs; undefined writes none. */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+  /** Prefix of this bucket's server access logs in `serverAccessLogsBucket`. */
+  readonly serverAccessLogsPrefix?: string;
+}
+
+/**
+ * An S3 bucket as every construct of this library makes one: versioned, encrypted, public access
+ * blocked, TLS-only (with TLS 1.2 minimum), object ownership enforced, retained on delete, with a
+ * lifecycle for noncurrent versions so versioning does not grow without bound.
+ */
+export function newSecureBucket(scope: Construct, id: string, options: SecureBucketOptions): s3.Bucket {
+  const transitions: s3.Transition[] = [];
+  if (options.infrequentAccessAfterDays !== undefined) {
+    transitions.push({ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(options.infrequentAccessAfterDays) });
+  }
+  if (options.glacierAfterDays !== undefined) {
+    transitions.push({ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(options.glacierAfterDays) });
+  }
+  return new s3.Bucket(scope, id, {
+    encryption: options.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+    encryptionKey: options.encryptionKey,
+    bucketKeyEnabled: options.encryptionKey ? true : undefined,
+    versioned: true,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    removalPolicy: RemovalPolicy.RETAIN,
+    objectLockEnabled: options.objectLockComplianceDays !== undefined ? true : undefined,
+    objectLockDefaultRetention: options.objectLockComplianceDays !== undefined
+      ? s3.ObjectLockRetention.compliance(Duration.days(options.objectLockComplianceDays))
+      : undefined,
+    serverAccessLogsBucket: options.serverAccessLogsBucket,
+    serverAccessLogsPrefix: options.serverAccessLogsPrefix,
+    lifecycleRules: [{
+      id: 'Lifecycle',
+      abortIncompleteMultipartUploadAfter: Duration.days(7),
+      noncurrentVersionExpiration: Duration.days(options.noncurrentVersionDays),
+      transitions: transitions.length > 0 ? transitions : undefined,
+      expiration: options.expireAfterDays !== undefined ? Duration.days(options.expireAfterDays) : undefined,
+    }],
+  });
+}
