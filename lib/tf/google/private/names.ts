@@ -1,0 +1,19 @@
+import { createHash } from 'crypto';
+import { TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
+
+/**
+ * A Google Cloud resource name for the child `id` of `scope`: its construct path in lowercase
+ * letters, digits and hyphens, cut to fit, plus 8 hex digits of a hash of the stack id and the full
+ * path. Deterministic (a rename would replace the resource), unique per stack and per path, and
+ * valid for the usual `[a-z]([-a-z0-9]*[a-z0-9])?` rule.
+ */
+export function uniqueName(scope: IConstruct, id: string, maxLength = 63): string {
+  const stack = TerraformStack.of(scope);
+  const scopes = scope.node.scopes;
+  const path = [...scopes.slice(scopes.indexOf(stack) + 1).map((s) => s.node.id), id];
+  const hash = createHash('sha256').update([stack.node.id, ...path].join('/')).digest('hex').slice(0, 8);
+  const readable = path.join('-').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '');
+  const head = readable.slice(0, maxLength - hash.length - 1).replace(/-+$/, '');
+  return head ? `${head}-${hash}` : `r${hash}`;
+}
