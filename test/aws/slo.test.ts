@@ -1,0 +1,234 @@
+import { Duration, Errors, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as ssmincidents from 'aws-cdk-lib/aws-ssmincidents';
+import { SloAlarms, SloAlarmsProps } from '../../lib/aws/slo';
+import { burnRateAlerts, HA_METADATA_KEY, ServiceTier } from '../../lib/core';
+import { alarmPeriodSeconds, errorBudgetExhaustion } from '../../lib/core/error-budget-policy';
+import { testApp } from '../util';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
+
+function synth(props: Partial<SloAlarmsProps> & { withLoadBalancer?: boolean } = {}) {
+  const stack = new Stack(testApp(), 'Slo', { env: { region: 'us-east-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'], natGateways: 0 });
+  const loadBalancer = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc });
+  const { withLoadBalancer = true, ...rest } = props;
+  const slo = new SloAlarms(stack, 'Slo', { tier: ServiceTier.TIER_1, service: 'checkout', ...(withLoadBalancer ? { loadBalancer } : {}), ...rest });
+  const template = Template.fromStack(stack);
+  return { stack, slo, template, resources: template.toJSON().Resources as Resources };
+}
+
+/** Logical id of the resource whose path ends in `suffix` (ids of this construct are public API). */
+function logicalId(resources: Resources, type: string, prefix: string): string {
+  const ids = Object.keys(resources).filter((id) => resources[id].Type === type && new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id));
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+function ruleRefs(resources: Resources, id: string): { refs: string[]; text: string } {
+  const rule = resources[id].Properties.AlarmRule as { 'Fn::Join': [string, unknown[]] };
+  const parts = rule['Fn::Join'][1];
+  return {
+    refs: parts.filter((p): p is { 'Fn::GetAtt': [string, string] } => typeof p === 'object').map((p) => p['Fn::GetAtt'][0]),
+    text: parts.map((p) => (typeof p === 'string' ? p : 'X')).join(''),
+  };
+}
+
+describe('SloAlarms', () => {
+  const target = ServiceTier.TIER_1.availabilityTarget;
+
+  test.each(burnRateAlerts(ServiceTier.TIER_1.availabilityTarget).map((a) => [a.severity, a.longWindowSeconds, a]))(
+    'GIVEN TIER_1 and a load balancer THEN the %s alert over %ss has long and short window alarms at the burn-rate threshold',
+    (_severity, _long, alert) => {
+      const { template } = synth();
+      for (const seconds of [alert.longWindowSeconds, alert.shortWindowSeconds]) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Threshold: alert.errorRateThreshold,
+          ComparisonOperator: 'GreaterThanThreshold',
+          EvaluationPeriods: 1,
+          TreatMissingData: 'notBreaching',
+          Metrics: Match.arrayWith([
+            Match.objectLike({ Expression: '(FILL(target5xx, 0) + FILL(elb5xx, 0)) / total', ReturnData: true }),
+            Match.objectLike({ Id: 'target5xx', MetricStat: Match.objectLike({ Period: seconds, Stat: 'Sum', Metric: Match.objectLike({ MetricName: 'HTTPCode_Target_5XX_Count' }) }) }),
+            Match.objectLike({ Id: 'elb5xx', MetricStat: Match.objectLike({ Period: seconds, Stat: 'Sum', Metric: Match.objectLike({ MetricName: 'HTTPCode_ELB_5XX_Count' }) }) }),
+            Match.objectLike({ Id: 'total', MetricStat: Match.objectLike({ Period: seconds, Stat: 'Sum', Metric: Match.objectLike({ MetricName: 'RequestCount' }) }) }),
+          ]),
+        });
+      }
+    });
+
+  test('THEN each alert is a composite AND of its long and short window, and the rows join into one page and one ticket alarm', () => {
+    const { resources, template } = synth();
+    const alerts = burnRateAlerts(target);
+    // 2 window alarms per alert + the budget-exhausted alarm; a composite per alert + Page, Ticket, BudgetExhausted.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', alerts.length * 2 + 1);
+    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', alerts.length + 3);
+    const rowIds: Record<string, string[]> = { page: [], ticket: [] };
+    for (const alert of alerts) {
+      const name = `SloAvailabilityBurn${alert.longWindowSeconds >= 86400 ? `${alert.longWindowSeconds / 86400}d` : `${alert.longWindowSeconds / 3600}h`}`;
+      const row = logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', name);
+      const { refs, text } = ruleRefs(resources, row);
+      expect(refs).toEqual([logicalId(resources, 'AWS::CloudWatch::Alarm', `${name}Long`), logicalId(resources, 'AWS::CloudWatch::Alarm', `${name}Short`)]);
+      expect(text).toBe('(ALARM("X") AND ALARM("X"))');
+      rowIds[alert.severity].push(row);
+    }
+    const page = ruleRefs(resources, logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', 'SloPage'));
+    expect(page.refs).toEqual(rowIds.page);
+    expect(page.text).toBe('(ALARM("X") OR ALARM("X"))');
+    expect(ruleRefs(resources, logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', 'SloTicket')).refs).toEqual(rowIds.ticket);
+  });
+
+  test('THEN only the page, ticket and budget alarms notify: pages and recoveries to the page topic, the response plan on ALARM', () => {
+    const stack = new Stack(testApp(), 'Plan', { env: { region: 'us-east-1' } });
+    const plan = new ssmincidents.CfnResponsePlan(stack, 'Plan', { name: 'checkout', incidentTemplate: { title: 'checkout', impact: 1 } });
+    new SloAlarms(stack, 'Slo', { tier: ServiceTier.TIER_1, goodRequests: metric('Good'), totalRequests: metric('Total'), responsePlan: plan });
+    const resources = Template.fromStack(stack).toJSON().Resources as Resources;
+    const pageTopic = logicalId(resources, 'AWS::SNS::Topic', 'SloPageTopic');
+    const ticketTopic = logicalId(resources, 'AWS::SNS::Topic', 'SloTicketTopic');
+    const page = resources[logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', 'SloPage')].Properties;
+    expect(page.AlarmActions).toEqual([{ Ref: pageTopic }, { 'Fn::GetAtt': ['Plan', 'Arn'] }]);
+    expect(page.OKActions).toEqual([{ Ref: pageTopic }]);
+    for (const name of ['SloTicket', 'SloBudgetExhausted']) {
+      const alarm = resources[logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', name)].Properties;
+      expect(alarm.AlarmActions).toEqual([{ Ref: ticketTopic }]);
+    }
+    for (const alarm of Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm')) {
+      expect(alarm.Properties.AlarmActions).toBeUndefined();
+    }
+  });
+
+  test('WHEN the response plan is given by name THEN the page starts an Incident Manager incident of that plan', () => {
+    const { resources } = synth({ responsePlan: 'checkout-plan' });
+    const actions = resources[logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', 'SloPage')].Properties.AlarmActions as unknown[];
+    expect(actions).toHaveLength(2);
+    expect(JSON.stringify(actions[1])).toMatch(/:ssm-incidents::.*:response-plan\/checkout-plan"/);
+  });
+
+  test('THEN both topics are encrypted with a customer-managed key CloudWatch may use, with the escalation subscriptions', () => {
+    const { template } = synth({ pageEmails: ['oncall@example.com'], pageUrls: ['https://pager.example.com/hook'], ticketEmails: ['team@example.com'] });
+    template.resourceCountIs('AWS::SNS::Topic', 2);
+    template.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Topic'), 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' } })]) },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://pager.example.com/hook' });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'team@example.com' });
+  });
+
+  test('WHEN a latency threshold is set THEN a latency SLI uses the percentile rank of target response time under it', () => {
+    const { template } = synth({ latencyThreshold: Duration.millis(250), latencyTarget: 0.99 });
+    for (const alert of burnRateAlerts(0.99)) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Threshold: alert.errorRateThreshold,
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: '1 - fast / 100' }),
+          Match.objectLike({ MetricStat: Match.objectLike({ Period: alert.longWindowSeconds, Stat: 'PR(0:0.25)', Metric: Match.objectLike({ MetricName: 'TargetResponseTime' }) }) }),
+        ]),
+      });
+    }
+  });
+
+  test('WHEN a synthetic success metric is given THEN it is a third SLI and joins the page alarm', () => {
+    const success = new cloudwatch.Metric({ namespace: 'CloudWatchSynthetics', metricName: 'SuccessPercent', dimensionsMap: { CanaryName: 'probe' } });
+    const { template, resources } = synth({ syntheticSuccessPercent: success });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: '1 - success / 100' }), Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'SuccessPercent' }) }) })]),
+    });
+    const page = ruleRefs(resources, logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', 'SloPage'));
+    expect(page.refs).toContain(logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', 'SloSyntheticBurn1h'));
+  });
+
+  test('WHEN good and total request metrics are given THEN the availability SLI is (total − good) / total', () => {
+    const { template } = synth({ withLoadBalancer: false, goodRequests: metric('Good'), totalRequests: metric('Total') });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ Expression: '(total - good) / total' })]) });
+  });
+
+  test('WHEN the window is 28 days THEN the windows are those core scales for it, in whole minutes', () => {
+    const { template } = synth({ windowDays: 28 });
+    for (const alert of burnRateAlerts(target, 28)) {
+      for (const seconds of [alert.longWindowSeconds, alert.shortWindowSeconds]) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Threshold: alert.errorRateThreshold,
+          Metrics: Match.arrayWith([Match.objectLike({ Id: 'total', MetricStat: Match.objectLike({ Period: alarmPeriodSeconds(seconds) }) })]),
+        });
+      }
+    }
+    // 5 min × 28/30 = 280 s is measured over 300 s (CloudWatch periods are whole minutes).
+    expect(burnRateAlerts(target, 28)[0].shortWindowSeconds).toBe(280);
+    expect(alarmPeriodSeconds(280)).toBe(300);
+  });
+
+  test('THEN the budget-exhausted alarm watches the longest range an alarm can see at the threshold core computes', () => {
+    const { template, slo } = synth();
+    const exhaustion = errorBudgetExhaustion(target, 30);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: exhaustion.errorRateThreshold,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Metrics: Match.arrayWith([Match.objectLike({ Id: 'total', MetricStat: Match.objectLike({ Period: exhaustion.rangeSeconds }) })]),
+    });
+    expect(slo.errorBudgetExhaustedAlarm).toBeInstanceOf(cloudwatch.CompositeAlarm);
+  });
+
+  test('THEN budget remaining and burn rate are metrics over the SLO window and the asked window', () => {
+    const { slo } = synth();
+    const remaining = slo.metricErrorBudgetRemaining() as cloudwatch.MathExpression;
+    expect(remaining.expression).toBe('100 * (1 - ratio / 0.0005)');
+    expect(remaining.period.toSeconds()).toBe(30 * 86400);
+    const burn = slo.metricBurnRate(Duration.hours(6)) as cloudwatch.MathExpression;
+    expect(burn.expression).toBe('ratio / 0.0005');
+    expect(burn.period.toSeconds()).toBe(6 * 3600);
+  });
+
+  test('THEN every resource of the construct carries the HA metadata record', () => {
+    const { resources } = synth();
+    const ours = Object.entries(resources).filter(([id]) => id.startsWith('Slo')).map(([, r]) => r);
+    expect(ours.length).toBeGreaterThan(10);
+    for (const resource of ours) {
+      expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({ service: 'checkout', tier: 'TIER_1', component: 'SloAlarms' });
+    }
+  });
+
+  test.each<[Partial<SloAlarmsProps> & { withLoadBalancer?: boolean }, string]>([
+    [{ target: 0.999 }, "target must be at least TIER_1's availability target 0.9995 (a looser SLO spends more than the tier's error budget), got: 0.999"],
+    [{ target: 1 }, 'target must be strictly between 0 and 1 (e.g. 0.999), got: 1'],
+    [{ latencyThreshold: Duration.millis(250), latencyTarget: 0.9 }, 'latencyTarget must leave an error budget the 14.4x burn-rate alert can express (14.4 × (1 − latencyTarget) below 1, so above 0.930556), got: 0.9'],
+    [{ latencyThreshold: Duration.millis(0) }, 'latencyThreshold must be greater than 0, got: 0 millis'],
+    [{ withLoadBalancer: false, latencyThreshold: Duration.millis(200), goodRequests: metric('Good'), totalRequests: metric('Total') }, 'latencyThreshold needs loadBalancer (the latency SLI reads its TargetResponseTime), got: no loadBalancer'],
+    [{ withLoadBalancer: false }, 'SloAlarms needs an SLI: pass loadBalancer, goodRequests and totalRequests, or syntheticSuccessPercent, got: none'],
+    [{ withLoadBalancer: false, goodRequests: metric('Good') }, 'goodRequests and totalRequests must be passed together, got: only goodRequests'],
+    [{ goodRequests: metric('Good'), totalRequests: metric('Total') }, 'pass either loadBalancer or goodRequests and totalRequests for the availability SLI, got: both'],
+    [{ windowDays: 90 }, 'windowDays must keep every burn-rate window within the 604800 seconds (7 days) a CloudWatch alarm can evaluate, got: 90 (a window of 777600 seconds)'],
+    [{ windowDays: 0 }, 'windowDays must be a positive number of days, got: 0'],
+    [{ pageUrls: ['http://pager.example.com'] }, 'pageUrls must be HTTPS endpoints (https://...), got: http://pager.example.com'],
+  ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
+    let error: unknown;
+    try {
+      synth(override);
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as Error).message).toBe(message);
+  });
+
+  test('WHEN the target is looser than a custom tier can alert on THEN the default target is refused', () => {
+    const tier = ServiceTier.custom({ name: 'batch', strategy: ServiceTier.TIER_3.strategy, availabilityTarget: 0.9, minAzs: 2, minRegions: 1, azRtoSeconds: 900, azRpoSeconds: 0, regionRtoSeconds: 86400, regionRpoSeconds: 86400 });
+    const stack = new Stack(testApp(), 'Custom', { env: { region: 'us-east-1' } });
+    expect(() => new SloAlarms(stack, 'Slo', { tier, goodRequests: metric('Good'), totalRequests: metric('Total') }))
+      .toThrow('target must leave an error budget the 14.4x burn-rate alert can express (14.4 × (1 − target) below 1, so above 0.930556), got: 0.9');
+  });
+
+  test('snapshot of TIER_0 SloAlarms with a latency SLI (beside the targeted assertions above)', () => {
+    const { template } = synth({ tier: ServiceTier.TIER_0, latencyThreshold: Duration.millis(300), pageEmails: ['oncall@example.com'] });
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+});
+
+function metric(name: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: 'Checkout', metricName: name, statistic: 'Sum' });
+}
