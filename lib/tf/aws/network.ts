@@ -1,0 +1,287 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { Route } from '@cdktf/provider-aws/lib/route';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { Annotations, Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { CLOUDWATCH_LOG_RETENTION_DAYS, FailureDomain, zonePlacementProblem } from '../../core';
+import { HaProps, RegionalProps } from './ha-props';
+import { allocateSubnets } from './private/cidr';
+import { AccountContext, cloudWatchLogsStatement, newCustomerManagedKey } from './private/keys';
+import { attachHaMetadata } from './private/metadata';
+import { literals, regionOf } from './private/regions';
+
+/** Props of {@link MultiAzNetwork}. */
+export interface MultiAzNetworkProps extends HaProps, RegionalProps {
+  /**
+   * Availability zones to span, by name (`us-east-1a`). They must belong to the provider's region,
+   * must not repeat, and must be at least `tier.minAzs`.
+   * @default - the first `tier.minAzs` available zones of the region, read at plan time (`aws_availability_zones`)
+   */
+  readonly availabilityZones?: string[];
+  /**
+   * The VPC's IPv4 range.
+   * @default '10.0.0.0/16'
+   */
+  readonly cidrBlock?: string;
+  /**
+   * Number of NAT gateways. A single NAT gateway is a single point of failure for every private
+   * subnet; lowering this below the AZ count saves money at that price, and warns for tiers
+   * whose AZ RTO assumes static stability (TIER_0, TIER_1).
+   * @default - one per availability zone
+   */
+  readonly natGateways?: number;
+  /**
+   * Size of each public subnet (ingress: load balancers, NAT gateways).
+   * @default 24
+   */
+  readonly publicCidrMask?: number;
+  /**
+   * Size of each private subnet (the fleet, with egress through the NAT gateway of its own AZ).
+   * @default 20
+   */
+  readonly privateCidrMask?: number;
+  /**
+   * Size of each isolated subnet (databases: no route to the internet).
+   * @default 24
+   */
+  readonly isolatedCidrMask?: number;
+  /**
+   * Days VPC flow logs are kept.
+   * @default - tier.logRetentionDays
+   */
+  readonly flowLogRetentionDays?: number;
+  /**
+   * ARN of the key that encrypts the flow-log group. A key you pass must allow CloudWatch Logs to use it.
+   * @default - a new customer-managed key with rotation and `prevent_destroy`
+   */
+  readonly flowLogKeyArn?: string;
+  /**
+   * Interface endpoints to add, by service short name (`ssm`, `secretsmanager`), so that calls to
+   * these AWS services stay off the NAT gateways (one endpoint network interface per AZ).
+   * @default - none (gateway endpoints for S3 and DynamoDB are always added)
+   */
+  readonly interfaceEndpoints?: string[];
+}
+
+/**
+ * A VPC that survives the loss of an availability zone (Terraform).
+ *
+ * Public, private and isolated subnets in every AZ; a NAT gateway in every AZ so that private
+ * subnets in the surviving AZs keep their egress; flow logs of all traffic to an encrypted log
+ * group; the default security group stripped of its rules; S3 and DynamoDB gateway endpoints.
+ *
+ * Construct ids (public API): `Vpc`, `FlowLogKey`, `FlowLogs` (stateful: `prevent_destroy`),
+ * `FlowLogRole`, `FlowLog`, `S3Endpoint`, `DynamoDbEndpoint`; per AZ `Public<n>`, `Private<n>`,
+ * `Isolated<n>`, `Nat<n>`.
+ */
+export class MultiAzNetwork extends Construct {
+  /** The VPC. */
+  public readonly vpc: Vpc;
+  /** The VPC's id. */
+  public readonly vpcId: string;
+  /** The zones the VPC spans, in order (tokens when read at plan time). */
+  public readonly availabilityZones: string[];
+  /** Public subnet ids, one per AZ, in zone order. */
+  public readonly publicSubnetIds: string[];
+  /** Private subnet ids (egress through the NAT gateway of the same AZ), one per AZ. */
+  public readonly privateSubnetIds: string[];
+  /** Isolated subnet ids (no route to the internet), one per AZ. */
+  public readonly isolatedSubnetIds: string[];
+  /** Number of NAT gateways: one per AZ unless lowered. */
+  public readonly natGatewayCount: number;
+  /** The encrypted log group that receives the VPC flow logs. */
+  public readonly flowLogGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: MultiAzNetworkProps) {
+    super(scope, id);
+    const { tier, provider } = props;
+    const region = regionOf(this, provider);
+
+    if (props.availabilityZones) {
+      const problem = zonePlacementProblem({
+        prop: 'availabilityZones',
+        zones: literals(props.availabilityZones),
+        region,
+        minZones: tier.minAzs,
+        tierName: tier.name,
+      });
+      if (problem) {
+        throw new Error(problem);
+      }
+      this.availabilityZones = [...props.availabilityZones];
+    } else {
+      const zones = new DataAwsAvailabilityZones(this, 'Zones', { provider, state: 'available' });
+      this.availabilityZones = Array.from({ length: tier.minAzs }, (_, i) => Fn.element(zones.names, i) as string);
+    }
+
+    const azCount = this.availabilityZones.length;
+    this.natGatewayCount = props.natGateways ?? azCount;
+    if (!Number.isInteger(this.natGatewayCount) || this.natGatewayCount < 1 || this.natGatewayCount > azCount) {
+      throw new Error(`natGateways must be an integer from 1 to the AZ count (${azCount}), got: ${props.natGateways}`);
+    }
+    if (this.natGatewayCount < azCount && tier.staticallyStable) {
+      Annotations.of(this).addWarning(`[ha-constructs:MultiAzNetwork.natGateways] natGateways is ${this.natGatewayCount} for ${azCount} AZs: private subnets in an AZ without its own NAT gateway lose egress when that gateway's AZ fails, which breaks ${tier.name}'s static stability`);
+    }
+    const masks = { public: props.publicCidrMask ?? 24, private: props.privateCidrMask ?? 20, isolated: props.isolatedCidrMask ?? 24 };
+    for (const [prop, mask] of [['publicCidrMask', masks.public], ['privateCidrMask', masks.private], ['isolatedCidrMask', masks.isolated]] as const) {
+      if (!Number.isInteger(mask) || mask < 16 || mask > 28) {
+        throw new Error(`${prop} must be an integer from 16 to 28 (the sizes a VPC subnet may have), got: ${mask}`);
+      }
+    }
+    const retentionDays = props.flowLogRetentionDays ?? tier.logRetentionDays;
+    if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(retentionDays)) {
+      throw new Error(`flowLogRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${retentionDays}`);
+    }
+    const cidrBlock = props.cidrBlock ?? '10.0.0.0/16';
+    const cidrs = allocateSubnets(cidrBlock, [
+      ...this.availabilityZones.map(() => masks.public),
+      ...this.availabilityZones.map(() => masks.private),
+      ...this.availabilityZones.map(() => masks.isolated),
+    ]);
+
+    this.vpc = new Vpc(this, 'Vpc', { provider, cidrBlock, enableDnsHostnames: true, enableDnsSupport: true });
+    this.vpcId = this.vpc.id;
+    // Terraform adopts the default security group and removes all its rules: nothing can use it by accident.
+    new DefaultSecurityGroup(this, 'DefaultSecurityGroup', { provider, vpcId: this.vpc.id });
+
+    const igw = new InternetGateway(this, 'InternetGateway', { provider, vpcId: this.vpc.id });
+    const publicRoutes = new RouteTable(this, 'PublicRoutes', { provider, vpcId: this.vpc.id });
+    new Route(this, 'PublicDefaultRoute', { provider, routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
+
+    const publicSubnets: Subnet[] = [];
+    const natIds: string[] = [];
+    const privateRouteTableIds: string[] = [];
+    this.availabilityZones.forEach((zone, i) => {
+      const n = i + 1;
+      const subnet = new Subnet(this, `Public${n}`, {
+        provider, vpcId: this.vpc.id, availabilityZone: zone, cidrBlock: cidrs[i], mapPublicIpOnLaunch: false,
+        tags: { Name: `public-${n}`, 'ha:subnet-type': 'public' },
+      });
+      new RouteTableAssociation(this, `Public${n}Routes`, { provider, subnetId: subnet.id, routeTableId: publicRoutes.id });
+      publicSubnets.push(subnet);
+      if (i < this.natGatewayCount) {
+        const eip = new Eip(this, `Nat${n}Address`, { provider, domain: 'vpc' });
+        const nat = new NatGateway(this, `Nat${n}`, { provider, subnetId: subnet.id, allocationId: eip.allocationId, dependsOn: [igw] });
+        natIds.push(nat.id);
+      }
+    });
+    this.publicSubnetIds = publicSubnets.map((s) => s.id);
+
+    this.privateSubnetIds = this.availabilityZones.map((zone, i) => {
+      const n = i + 1;
+      const subnet = new Subnet(this, `Private${n}`, {
+        provider, vpcId: this.vpc.id, availabilityZone: zone, cidrBlock: cidrs[azCount + i],
+        tags: { Name: `private-${n}`, 'ha:subnet-type': 'private' },
+      });
+      const routes = new RouteTable(this, `Private${n}Routes`, { provider, vpcId: this.vpc.id });
+      // Each AZ leaves through its own NAT gateway, so one AZ's loss costs no other AZ its egress.
+      new Route(this, `Private${n}DefaultRoute`, { provider, routeTableId: routes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: natIds[i % natIds.length] });
+      new RouteTableAssociation(this, `Private${n}RoutesAssociation`, { provider, subnetId: subnet.id, routeTableId: routes.id });
+      privateRouteTableIds.push(routes.id);
+      return subnet.id;
+    });
+
+    const isolatedRoutes = new RouteTable(this, 'IsolatedRoutes', { provider, vpcId: this.vpc.id });
+    this.isolatedSubnetIds = this.availabilityZones.map((zone, i) => {
+      const n = i + 1;
+      const subnet = new Subnet(this, `Isolated${n}`, {
+        provider, vpcId: this.vpc.id, availabilityZone: zone, cidrBlock: cidrs[2 * azCount + i],
+        tags: { Name: `isolated-${n}`, 'ha:subnet-type': 'isolated' },
+      });
+      new RouteTableAssociation(this, `Isolated${n}Routes`, { provider, subnetId: subnet.id, routeTableId: isolatedRoutes.id });
+      return subnet.id;
+    });
+
+    const context = new AccountContext(this, 'Account', provider);
+    const keyArn = props.flowLogKeyArn ?? newCustomerManagedKey(this, 'FlowLogKey', {
+      description: `Encrypts the VPC flow logs of ${this.node.path}`,
+      context,
+      statements: [cloudWatchLogsStatement(context)],
+    }).arn;
+    this.flowLogGroup = new CloudwatchLogGroup(this, 'FlowLogs', {
+      provider,
+      namePrefix: 'vpc-flow-logs-',
+      retentionInDays: retentionDays,
+      kmsKeyId: keyArn,
+      deletionProtectionEnabled: true,
+      lifecycle: { preventDestroy: true },
+    });
+    const role = new IamRole(this, 'FlowLogRole', {
+      provider,
+      description: 'Delivers the VPC flow logs to their log group',
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow',
+          Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': context.accountId } },
+        }],
+      }),
+    });
+    new IamRolePolicy(this, 'FlowLogPolicy', {
+      provider,
+      role: role.id,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+          Resource: [this.flowLogGroup.arn, `${this.flowLogGroup.arn}:*`],
+        }],
+      }),
+    });
+    new FlowLog(this, 'FlowLog', {
+      provider,
+      vpcId: this.vpc.id,
+      trafficType: 'ALL',
+      logDestinationType: 'cloud-watch-logs',
+      logDestination: this.flowLogGroup.arn,
+      iamRoleArn: role.arn,
+    });
+
+    for (const [endpointId, service] of [['S3Endpoint', 's3'], ['DynamoDbEndpoint', 'dynamodb']] as const) {
+      new VpcEndpoint(this, endpointId, {
+        provider,
+        vpcId: this.vpc.id,
+        serviceName: `com.amazonaws.${context.region}.${service}`,
+        vpcEndpointType: 'Gateway',
+        routeTableIds: [...privateRouteTableIds, isolatedRoutes.id],
+      });
+    }
+    if (props.interfaceEndpoints && props.interfaceEndpoints.length > 0) {
+      const endpointGroup = new SecurityGroup(this, 'EndpointSecurityGroup', {
+        provider,
+        vpcId: this.vpc.id,
+        description: 'HTTPS from inside the VPC to its interface endpoints',
+        ingress: [{ description: 'HTTPS from the VPC', protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: [cidrBlock] }],
+      });
+      for (const service of props.interfaceEndpoints) {
+        new VpcEndpoint(this, `${service}Endpoint`, {
+          provider,
+          vpcId: this.vpc.id,
+          serviceName: `com.amazonaws.${context.region}.${service}`,
+          vpcEndpointType: 'Interface',
+          privateDnsEnabled: true,
+          subnetIds: this.privateSubnetIds,
+          securityGroupIds: [endpointGroup.id],
+        });
+      }
+    }
+
+    attachHaMetadata(this, props, { component: 'MultiAzNetwork', failureDomain: FailureDomain.REGION });
+  }
+}
