@@ -1,0 +1,497 @@
+import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct, IConstruct } from 'constructs';
+import { FailureDomain, HaRole, regionPlacementProblem } from '../core';
+import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './global-table';
+import { HaProps } from './ha-props';
+import { attachHaMetadata } from './metadata';
+import { newAlarmTopic } from './private/alarms';
+import { validationError } from './private/errors';
+import { newCustomerManagedKey } from './private/keys';
+
+/** Longest retention of a continuous backup (point-in-time recovery) in AWS Backup, in days. */
+const CONTINUOUS_BACKUP_MAX_DAYS = 35;
+/** Shortest grace period of a compliance-mode vault lock, in days. */
+const VAULT_LOCK_MIN_CHANGEABLE_DAYS = 3;
+/** Longest window a restore test may pick its recovery point from, in days. */
+const RESTORE_TEST_MAX_WINDOW_DAYS = 365;
+
+/** Resource types a restore test restores (`ProtectedResourceType` of a restore testing selection). */
+export class RestoreTestResourceType {
+  /** Aurora clusters (`ReplicatedDatabase`, `GlobalDatabase`). */
+  public static readonly AURORA = new RestoreTestResourceType('Aurora');
+  /** DynamoDB tables (`GlobalTable`). */
+  public static readonly DYNAMODB = new RestoreTestResourceType('DynamoDB');
+  /** EFS file systems (`ReplicatedFileSystem`). */
+  public static readonly EFS = new RestoreTestResourceType('EFS');
+  /** S3 buckets (`ReplicatedBucket`). */
+  public static readonly S3 = new RestoreTestResourceType('S3');
+  /** RDS DB instances. */
+  public static readonly RDS = new RestoreTestResourceType('RDS');
+  /** EBS volumes. */
+  public static readonly EBS = new RestoreTestResourceType('EBS');
+
+  private constructor(
+    /** The type as AWS Backup names it. */
+    public readonly name: string,
+  ) {}
+}
+
+/** Vault-lock settings both vaults take. */
+interface VaultLockProps {
+  /**
+   * Whether to lock the vault in compliance mode: after `lockChangeableFor`, nobody (root
+   * included) can delete a recovery point before `lockMinRetention`, shorten retention, or remove
+   * the lock. That is the point: a compromised account cannot erase the backups.
+   * @default true
+   */
+  readonly vaultLock?: boolean;
+  /**
+   * Shortest retention the lock enforces on every recovery point.
+   * @default - the shortest retention of the plan's rules
+   */
+  readonly lockMinRetention?: Duration;
+  /**
+   * Longest retention the lock allows.
+   * @default - no maximum (a maximum cannot be raised once the lock is fixed)
+   */
+  readonly lockMaxRetention?: Duration;
+  /**
+   * Grace period in which the lock can still be changed or removed (at least 3 days).
+   * @default Duration.days(3)
+   */
+  readonly lockChangeableFor?: Duration;
+  /**
+   * Key of the vault.
+   * @default - a new customer-managed key (rotation on, retained on delete)
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/** Props of {@link BackupCopyVault}. */
+export interface BackupCopyVaultProps extends HaProps, VaultLockProps {
+  /**
+   * Name of the vault. Deterministic on purpose: the `BackupPolicy` in the primary region's stack
+   * names it as its copy target (`BackupCopyVault.vaultArn`).
+   */
+  readonly backupVaultName: string;
+}
+
+/**
+ * The vault in the DR region that a {@link BackupPolicy} copies every recovery point to, so that
+ * the backups survive the loss of the primary region. Encrypted with its own key, locked in
+ * compliance mode with the tier's retention as the minimum, retained.
+ *
+ * ```ts
+ * const dr = new Stack(app, 'Dr', { env: { region: 'us-west-2' } });
+ * new BackupCopyVault(dr, 'Backups', { tier, backupVaultName: 'orders-dr' });
+ * const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1' } });
+ * new BackupPolicy(primary, 'Backups', { tier, copyToVaultArn: BackupCopyVault.vaultArn(primary, 'us-west-2', 'orders-dr') });
+ * primary.addDependency(dr);
+ * ```
+ *
+ * Construct ids (public API): `Resource` (the vault, retained), `Key` (unless `encryptionKey` is given, retained).
+ */
+export class BackupCopyVault extends Construct {
+  /** ARN of the vault `backupVaultName` in `region` of the account of `scope`'s stack. */
+  public static vaultArn(scope: IConstruct, region: string, backupVaultName: string): string {
+    return Stack.of(scope).formatArn({ service: 'backup', region, resource: 'backup-vault', resourceName: backupVaultName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+
+  /** The vault. */
+  public readonly vault: backup.BackupVault;
+  /** The vault's key. */
+  public readonly encryptionKey: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: BackupCopyVaultProps) {
+    super(scope, id);
+    const retentionDays = props.tier.backupRetentionDays;
+    this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the backup copies in ${props.backupVaultName}`);
+    this.vault = new backup.BackupVault(this, 'Resource', {
+      backupVaultName: props.backupVaultName,
+      encryptionKey: this.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lockConfiguration: lockConfiguration(this, props, retentionDays),
+    });
+    attachHaMetadata(this, props, { component: 'BackupCopyVault', failureDomain: FailureDomain.REGION, role: props.role ?? HaRole.REPLICA });
+  }
+}
+
+/** Props of {@link BackupPolicy}. */
+export interface BackupPolicyProps extends HaProps, VaultLockProps {
+  /**
+   * ARN of the vault in the DR region that receives a copy of every recovery point
+   * (`BackupCopyVault.vaultArn(...)`). Must be in another region than this stack, within
+   * `allowedRegions`.
+   * @default - no copy: warns (`ha-constructs:BackupPolicy.copyToVaultArn`), since a region loss then takes the backups with it
+   */
+  readonly copyToVaultArn?: string;
+  /**
+   * Name of the vault in this region.
+   * @default - generated
+   */
+  readonly backupVaultName?: string;
+  /**
+   * How long recovery points (and their copies) are kept; at least the tier's backup retention.
+   * @default - tier.backupRetentionDays
+   */
+  readonly retention?: Duration;
+  /**
+   * Time between scheduled backups, in whole hours from 1 to 24. Longer than the tier's interval warns.
+   * @default - tier.backupIntervalHours
+   */
+  readonly backupInterval?: Duration;
+  /**
+   * Whether to take continuous backups too (point-in-time recovery for Aurora/RDS and S3, kept at
+   * most 35 days).
+   * @default - true when the backup interval is longer than the tier's region RPO
+   */
+  readonly continuousBackup?: boolean;
+  /**
+   * Whether to back up every resource tagged `ha:backup` = `true` (the data constructs of this
+   * library tag what they store).
+   * @default true
+   */
+  readonly selectByTag?: boolean;
+  /**
+   * Resources to back up besides the tagged ones.
+   * @default - none
+   */
+  readonly resources?: backup.BackupResource[];
+  /**
+   * Topic notified when a backup, copy or restore job fails.
+   * @default - a new encrypted topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Resource types the restore test restores (each in a selection of the resources tagged
+   * `ha:backup` = `true`). An empty list turns restore testing off, and warns.
+   * @default - Aurora, DynamoDB, EFS and S3: what the data constructs of this library store
+   */
+  readonly restoreTestResourceTypes?: RestoreTestResourceType[];
+  /**
+   * When the restore test runs.
+   * @default - weekly, Mondays 05:00 UTC
+   */
+  readonly restoreTestSchedule?: RestoreTestSchedule;
+  /**
+   * Function that validates each restored resource (a query, a checksum) and reports the result
+   * with `backup:PutRestoreValidationResult`. It is invoked by an EventBridge rule for every
+   * completed restore of this test plan.
+   * @default - a restore test passes when the restore job completes
+   */
+  readonly restoreValidationFunction?: lambda.IFunction;
+  /**
+   * Hours the restored resource is kept for validation before AWS Backup deletes it (0–168).
+   * @default - 1 with a `restoreValidationFunction`, otherwise 0
+   */
+  readonly restoreValidationWindowHours?: number;
+}
+
+/** When a restore test runs: a cron expression of AWS Backup. */
+export class RestoreTestSchedule {
+  /** Every week on `weekDay` (`MON` … `SUN`) at `hour` UTC. */
+  public static weekly(weekDay: string, hour: number): RestoreTestSchedule {
+    return new RestoreTestSchedule(`cron(0 ${hour} ? * ${weekDay} *)`);
+  }
+
+  /** Every month on `day` (1–28) at `hour` UTC. */
+  public static monthly(day: number, hour: number): RestoreTestSchedule {
+    return new RestoreTestSchedule(`cron(0 ${hour} ${day} * ? *)`);
+  }
+
+  private constructor(
+    /** The cron expression. */
+    public readonly expression: string,
+  ) {}
+}
+
+/**
+ * Backups of a service with AWS Backup, from the tier, that are copied out of the region and
+ * restored on a schedule.
+ *
+ * - A vault encrypted with a customer-managed key and locked in compliance mode (minimum
+ *   retention; optional maximum), retained.
+ * - A plan that backs up every `tier.backupIntervalHours` and keeps recovery points
+ *   `tier.backupRetentionDays`: a `Continuous` rule (point-in-time recovery, at most 35 days) where
+ *   the interval exceeds the region RPO, a `Scheduled` rule otherwise or for longer retention.
+ *   Every rule copies its recovery points to the DR region's vault.
+ * - Selections of the resources tagged `ha:backup` = `true` and of explicit resources.
+ * - EventBridge rules that notify a topic when a backup, copy or restore job fails.
+ * - A restore testing plan that restores the latest recovery point of each protected resource
+ *   type on a schedule and (optionally) validates it: a backup nobody has restored is a hope,
+ *   not an RPO.
+ *
+ * Construct ids (public API): `Vault` (retained), `Key` (unless `encryptionKey` is given,
+ * retained), `Plan`, `BackupRole`, `TaggedSelection`, `ResourceSelection`, `AlarmTopic` (unless
+ * `alarmTopic` is given), `JobFailedRule`, `RestoreFailedRule`, `RestoreTestingPlan`,
+ * `RestoreTestingRole`, `RestoreTest-<type>` per restore-tested resource type, `RestoreValidationRule`.
+ */
+export class BackupPolicy extends Construct {
+  /** The vault in this region. */
+  public readonly vault: backup.BackupVault;
+  /** The vault's key. */
+  public readonly encryptionKey: kms.IKey;
+  /** The backup plan. */
+  public readonly plan: backup.BackupPlan;
+  /** Days recovery points are kept. */
+  public readonly retentionDays: number;
+  /** Hours between scheduled backups. */
+  public readonly backupIntervalHours: number;
+  /** Whether continuous backups are on. */
+  public readonly continuousBackup: boolean;
+  /** The topic job failures notify. */
+  public readonly alarmTopic: sns.ITopic;
+  /** The restore testing plan, unless restore testing is off. */
+  public readonly restoreTestingPlan?: backup.CfnRestoreTestingPlan;
+
+  constructor(scope: Construct, id: string, props: BackupPolicyProps) {
+    super(scope, id);
+    const { tier } = props;
+    const stack = Stack.of(this);
+
+    this.retentionDays = props.retention?.toDays() ?? tier.backupRetentionDays;
+    if (!Number.isInteger(this.retentionDays) || this.retentionDays < tier.backupRetentionDays) {
+      throw validationError(`retention must be whole days of at least ${tier.backupRetentionDays} (${tier.name}'s backup retention), got: ${this.retentionDays} days`, this);
+    }
+    this.backupIntervalHours = props.backupInterval?.toHours() ?? tier.backupIntervalHours;
+    if (!Number.isInteger(this.backupIntervalHours) || this.backupIntervalHours < 1 || this.backupIntervalHours > 24) {
+      throw validationError(`backupInterval must be whole hours from 1 to 24, got: ${props.backupInterval?.toHours({ integral: false })} hours`, this);
+    }
+    if (this.backupIntervalHours > tier.backupIntervalHours) {
+      Annotations.of(this).addWarningV2('ha-constructs:BackupPolicy.backupInterval',
+        `backupInterval is ${this.backupIntervalHours} h, longer than ${tier.name}'s ${tier.backupIntervalHours} h: restoring from a backup can lose more data than the tier allows`);
+    }
+    this.continuousBackup = props.continuousBackup ?? this.backupIntervalHours * 3600 > tier.regionRpoSeconds;
+    const copyTarget = this.copyTarget(props, stack);
+
+    const continuousDays = Math.min(this.retentionDays, CONTINUOUS_BACKUP_MAX_DAYS);
+    const shortestDays = this.continuousBackup ? continuousDays : this.retentionDays;
+    this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the backups of ${this.node.path}`);
+    this.vault = new backup.BackupVault(this, 'Vault', {
+      backupVaultName: props.backupVaultName,
+      encryptionKey: this.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lockConfiguration: lockConfiguration(this, props, shortestDays),
+    });
+
+    const copyActions = (days: number): backup.BackupPlanCopyActionProps[] =>
+      copyTarget ? [{ destinationBackupVault: copyTarget, deleteAfter: Duration.days(days) }] : [];
+    // A continuous rule also snapshots, on its schedule, what cannot back up continuously (DynamoDB, EFS):
+    // a separate scheduled rule is only needed to keep snapshots longer than continuous backups last.
+    const rules: backup.BackupPlanRule[] = [];
+    if (this.continuousBackup) {
+      rules.push(new backup.BackupPlanRule({
+        ruleName: 'Continuous',
+        scheduleExpression: scheduleEvery(this.backupIntervalHours),
+        startWindow: Duration.hours(1),
+        enableContinuousBackup: true,
+        deleteAfter: Duration.days(continuousDays),
+        copyActions: copyActions(this.retentionDays),
+      }));
+    }
+    if (!this.continuousBackup || this.retentionDays > continuousDays) {
+      rules.push(new backup.BackupPlanRule({
+        ruleName: 'Scheduled',
+        scheduleExpression: scheduleEvery(this.backupIntervalHours),
+        // A backup that has not started within the hour is skipped rather than run late: the next one is due soon.
+        startWindow: Duration.hours(1),
+        deleteAfter: Duration.days(this.retentionDays),
+        copyActions: copyActions(this.retentionDays),
+      }));
+    }
+    this.plan = new backup.BackupPlan(this, 'Plan', {
+      backupPlanName: Names.uniqueResourceName(this, { maxLength: 50 }),
+      backupVault: this.vault,
+      backupPlanRules: rules,
+    });
+
+    const backupRole = newBackupServiceRole(this, 'BackupRole', `AWS Backup backs up the resources of ${this.node.path} as this role`,
+      ['service-role/AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForS3Backup']);
+    if (props.selectByTag ?? true) {
+      this.plan.addSelection('TaggedSelection', { role: backupRole, resources: [backup.BackupResource.fromTag(BACKUP_TAG_KEY, BACKUP_TAG_VALUE)] });
+    }
+    if (props.resources && props.resources.length > 0) {
+      this.plan.addSelection('ResourceSelection', { role: backupRole, resources: props.resources });
+    }
+
+    this.alarmTopic = props.alarmTopic ?? this.newTopic();
+    new events.Rule(this, 'JobFailedRule', {
+      description: `Backup or copy job of ${this.node.path} failed: the RPO the backups promise does not hold`,
+      eventPattern: {
+        source: ['aws.backup'],
+        detailType: ['Backup Job State Change', 'Copy Job State Change'],
+        detail: { state: ['FAILED', 'ABORTED', 'EXPIRED'] },
+      },
+      targets: [new targets.SnsTopic(this.alarmTopic)],
+    });
+    new events.Rule(this, 'RestoreFailedRule', {
+      description: `Restore job (a restore test) of ${this.node.path} failed: the backups may not be restorable`,
+      eventPattern: {
+        source: ['aws.backup'],
+        detailType: ['Restore Job State Change'],
+        detail: { status: ['FAILED', 'ABORTED'] },
+      },
+      targets: [new targets.SnsTopic(this.alarmTopic)],
+    });
+
+    this.restoreTestingPlan = this.restoreTesting(props);
+
+    attachHaMetadata(this, props, { component: 'BackupPolicy', failureDomain: FailureDomain.REGION });
+  }
+
+  private copyTarget(props: BackupPolicyProps, stack: Stack): backup.IBackupVault | undefined {
+    const arn = props.copyToVaultArn;
+    if (arn === undefined) {
+      Annotations.of(this).addWarningV2('ha-constructs:BackupPolicy.copyToVaultArn',
+        `copyToVaultArn is not set: the recovery points live only in ${stack.region}, and a loss of that region takes them with it`);
+      return undefined;
+    }
+    const copyRegion = /^arn:[^:]+:backup:([^:]+):[^:]*:backup-vault:.+$/.exec(arn)?.[1];
+    if (copyRegion === undefined && !Token.isUnresolved(arn)) {
+      throw validationError(`copyToVaultArn must be a backup vault ARN (arn:<partition>:backup:<region>:<account>:backup-vault:<name>), got: ${arn}`, this);
+    }
+    if (copyRegion !== undefined && !Token.isUnresolved(copyRegion) && !Token.isUnresolved(stack.region)) {
+      if (copyRegion === stack.region) {
+        throw validationError(`copyToVaultArn must name a vault in another region than the source region ${stack.region}, got: ${copyRegion}`, this);
+      }
+      const problem = regionPlacementProblem({ prop: 'copyToVaultArn', primaryRegion: stack.region, replicaRegions: [copyRegion], allowedRegions: props.allowedRegions });
+      if (problem) {
+        throw validationError(problem, this);
+      }
+    }
+    return backup.BackupVault.fromBackupVaultArn(this, 'CopyTarget', arn);
+  }
+
+  /** A topic whose key lets both CloudWatch alarms and EventBridge rules publish. */
+  private newTopic(): sns.ITopic {
+    const key = newCustomerManagedKey(this, 'AlarmTopicKey', `Encrypts the backup notifications of ${this.node.path}`);
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAndEventBridgeToPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      // A key policy statement applies to the key it is attached to: `*` here means "this key".
+      resources: ['*'],
+    }));
+    return newAlarmTopic(this, 'AlarmTopic', `Backup job failures of ${this.node.path}`, key);
+  }
+
+  private restoreTesting(props: BackupPolicyProps): backup.CfnRestoreTestingPlan | undefined {
+    const types = props.restoreTestResourceTypes
+      ?? [RestoreTestResourceType.AURORA, RestoreTestResourceType.DYNAMODB, RestoreTestResourceType.EFS, RestoreTestResourceType.S3];
+    if (types.length === 0) {
+      Annotations.of(this).addWarningV2('ha-constructs:BackupPolicy.restoreTestResourceTypes',
+        'restoreTestResourceTypes is empty: no restore test proves that these backups can be restored');
+      return undefined;
+    }
+    const windowHours = props.restoreValidationWindowHours ?? (props.restoreValidationFunction ? 1 : 0);
+    if (!Number.isInteger(windowHours) || windowHours < 0 || windowHours > 168) {
+      throw validationError(`restoreValidationWindowHours must be an integer from 0 to 168, got: ${windowHours}`, this);
+    }
+
+    const plan = new backup.CfnRestoreTestingPlan(this, 'RestoreTestingPlan', {
+      restoreTestingPlanName: Names.uniqueResourceName(this, { maxLength: 50, separator: '_', allowedSpecialCharacters: '_' }),
+      scheduleExpression: (props.restoreTestSchedule ?? RestoreTestSchedule.weekly('MON', 5)).expression,
+      recoveryPointSelection: {
+        algorithm: 'LATEST_WITHIN_WINDOW',
+        includeVaults: [this.vault.backupVaultArn],
+        recoveryPointTypes: this.continuousBackup ? ['SNAPSHOT', 'CONTINUOUS'] : ['SNAPSHOT'],
+        selectionWindowDays: Math.min(this.retentionDays, RESTORE_TEST_MAX_WINDOW_DAYS),
+      },
+    });
+    const role = newBackupServiceRole(this, 'RestoreTestingRole', `AWS Backup restores the recovery points of ${this.node.path} for restore tests as this role`,
+      ['service-role/AWSBackupServiceRolePolicyForRestores', 'AWSBackupServiceRolePolicyForS3Restore']);
+    const seen = new Set<string>();
+    for (const type of types) {
+      if (seen.has(type.name)) {
+        throw validationError(`restoreTestResourceTypes must not repeat a type, got: ${type.name} more than once`, this);
+      }
+      seen.add(type.name);
+      const selection = new backup.CfnRestoreTestingSelection(this, `RestoreTest-${type.name}`, {
+        restoreTestingPlanName: plan.restoreTestingPlanName,
+        restoreTestingSelectionName: type.name,
+        protectedResourceType: type.name,
+        iamRoleArn: role.roleArn,
+        protectedResourceArns: ['*'],
+        protectedResourceConditions: { stringEquals: [{ key: `aws:ResourceTag/${BACKUP_TAG_KEY}`, value: BACKUP_TAG_VALUE }] },
+        validationWindowHours: windowHours > 0 ? windowHours : undefined,
+      });
+      selection.node.addDependency(plan);
+    }
+
+    if (props.restoreValidationFunction) {
+      new events.Rule(this, 'RestoreValidationRule', {
+        description: `Hands every completed restore test of ${this.node.path} to its validation function`,
+        eventPattern: {
+          source: ['aws.backup'],
+          detailType: ['Restore Job State Change'],
+          detail: { status: ['COMPLETED'], restoreTestingPlanArn: [plan.attrRestoreTestingPlanArn] },
+        },
+        targets: [new targets.LambdaFunction(props.restoreValidationFunction)],
+      });
+      props.restoreValidationFunction.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['backup:PutRestoreValidationResult'],
+        // The action names no resource type: it applies to a restore job, which exists only once the test runs.
+        resources: ['*'],
+      }));
+    }
+    return plan;
+  }
+}
+
+/** `cron` that fires every `hours` hours on the hour (AWS Backup runs at most hourly). */
+function scheduleEvery(hours: number): events.Schedule {
+  const hour = hours === 1 ? '*' : hours === 24 ? '0' : `0/${hours}`;
+  return events.Schedule.cron({ minute: '0', hour });
+}
+
+function lockConfiguration(scope: Construct, props: VaultLockProps, shortestDays: number): backup.LockConfiguration | undefined {
+  if (props.vaultLock === false) {
+    Annotations.of(scope).addWarningV2('ha-constructs:BackupVault.vaultLock',
+      'vaultLock is false: anyone with the right permissions (or a compromised account) can delete the recovery points');
+    return undefined;
+  }
+  const minDays = props.lockMinRetention?.toDays() ?? shortestDays;
+  if (!Number.isInteger(minDays) || minDays < 1 || minDays > shortestDays) {
+    throw validationError(`lockMinRetention must be whole days from 1 to the shortest rule retention (${shortestDays}), got: ${minDays} days`, scope);
+  }
+  const maxDays = props.lockMaxRetention?.toDays();
+  if (maxDays !== undefined && (!Number.isInteger(maxDays) || maxDays < shortestDays)) {
+    throw validationError(`lockMaxRetention must be whole days of at least the retention (${shortestDays}), got: ${maxDays} days`, scope);
+  }
+  const changeableDays = props.lockChangeableFor?.toDays() ?? VAULT_LOCK_MIN_CHANGEABLE_DAYS;
+  if (!Number.isInteger(changeableDays) || changeableDays < VAULT_LOCK_MIN_CHANGEABLE_DAYS) {
+    throw validationError(`lockChangeableFor must be whole days of at least ${VAULT_LOCK_MIN_CHANGEABLE_DAYS}, got: ${changeableDays} days`, scope);
+  }
+  return {
+    minRetention: Duration.days(minDays),
+    maxRetention: maxDays !== undefined ? Duration.days(maxDays) : undefined,
+    changeableFor: Duration.days(changeableDays),
+  };
+}
+
+function acknowledgeManagedPolicies(role: iam.Role, policyNames: string[]): void {
+  for (const name of policyNames) {
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`,
+      reason: 'AWS Backup\'s service-role policies follow every resource type Backup supports; a hand-written copy would silently stop covering new ones',
+    });
+  }
+}
+
+/** A role AWS Backup assumes, with AWS Backup's managed service-role policies. */
+function newBackupServiceRole(scope: Construct, id: string, description: string, policyNames: string[]): iam.Role {
+  const role = new iam.Role(scope, id, {
+    assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
+    description,
+    managedPolicies: policyNames.map((name) => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
+  });
+  acknowledgeManagedPolicies(role, policyNames);
+  return role;
+}

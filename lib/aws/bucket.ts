@@ -1,0 +1,387 @@
+import { Annotations, ArnFormat, Duration, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { FailureDomain, HaRole, S3_RTC_REPLICATION_SECONDS, ServiceTier, regionPlacementProblem } from '../core';
+import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE, ReplicaKey } from './global-table';
+import { HaProps } from './ha-props';
+import { attachHaMetadata } from './metadata';
+import { newAlarmTopic, notifyOn } from './private/alarms';
+import { newSecureBucket } from './private/buckets';
+import { validationError } from './private/errors';
+import { newCustomerManagedKey } from './private/keys';
+
+/** Id of the replication rule; the replication metrics carry it as the `RuleId` dimension. */
+const REPLICATION_RULE_ID = 'ReplicateEverything';
+
+/** Props both buckets of a replicated pair take. */
+interface BucketCommonProps {
+  /**
+   * How long noncurrent (overwritten or deleted) object versions are kept: the window in which
+   * a bad write or delete can be undone. At least the tier's backup retention.
+   * @default - tier.backupRetentionDays
+   */
+  readonly noncurrentVersionRetention?: Duration;
+  /**
+   * Object Lock default retention, compliance mode (nobody, root included, can delete a locked
+   * version before it expires). Both buckets of a pair must have it, or replication fails.
+   * @default - no Object Lock
+   */
+  readonly objectLockRetention?: Duration;
+  /**
+   * Bucket that receives the server access logs.
+   * @default - a new SSE-S3 bucket (`AccessLogs`) that keeps logs for tier.logRetentionDays
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+}
+
+/** Props of {@link ReplicaBucket}. */
+export interface ReplicaBucketProps extends HaProps, BucketCommonProps {
+  /**
+   * Name of the bucket. Deterministic on purpose: the `ReplicatedBucket` in the primary region's
+   * stack names it as its destination.
+   */
+  readonly bucketName: string;
+}
+
+/**
+ * The destination of a {@link ReplicatedBucket}: a bucket in the standby region's stack, with its
+ * own customer-managed key (alias `ReplicaBucket.keyAliasName(bucketName)`).
+ *
+ * A bucket lives in one region and a stack deploys to one region, so the pair spans two stacks:
+ * ```ts
+ * const standby = new Stack(app, 'Standby', { env: { region: 'us-west-2' } });
+ * new ReplicaBucket(standby, 'Documents', { tier, bucketName: 'acme-documents-us-west-2' });
+ * const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1' } });
+ * new ReplicatedBucket(primary, 'Documents', { tier, replicaRegion: 'us-west-2', replicaBucketName: 'acme-documents-us-west-2' });
+ * primary.addDependency(standby); // the destination must exist before replication is configured
+ * ```
+ *
+ * Construct ids (public API): `Resource` (the bucket, retained), `Key` (a {@link ReplicaKey}),
+ * `AccessLogs` (unless `serverAccessLogsBucket` is given, retained).
+ */
+export class ReplicaBucket extends Construct {
+  /** The alias of a replica bucket's key. */
+  public static keyAliasName(bucketName: string): string {
+    return `alias/ha-constructs/s3/${bucketName}`;
+  }
+
+  /** The bucket. */
+  public readonly bucket: s3.Bucket;
+  /** The bucket's key. */
+  public readonly encryptionKey: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: ReplicaBucketProps) {
+    super(scope, id);
+    requireBucketName('bucketName', props.bucketName, this);
+    const key = new ReplicaKey(this, 'Key', {
+      aliasName: ReplicaBucket.keyAliasName(props.bucketName),
+      description: `Encrypts the ${props.bucketName} replica bucket`,
+    });
+    this.encryptionKey = key.key;
+    this.bucket = newPairBucket(this, props, key.key, props.bucketName);
+    Validations.of(this.bucket).acknowledge({
+      id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+      reason: 'this bucket is the destination of cross-region replication from the primary region; replicating the replica again would only add a third copy',
+    });
+    attachHaMetadata(this, props, { component: 'ReplicaBucket', failureDomain: FailureDomain.REGION, role: props.role ?? HaRole.REPLICA });
+  }
+}
+
+/** Props of {@link ReplicatedBucket}. */
+export interface ReplicatedBucketProps extends HaProps, BucketCommonProps {
+  /** Region of the destination bucket (a `ReplicaBucket` in that region's stack). */
+  readonly replicaRegion: string;
+  /** Name of the destination bucket. */
+  readonly replicaBucketName: string;
+  /**
+   * Key (or alias) ARN of the destination bucket's key, in `replicaRegion`.
+   * @default - the alias `ReplicaBucket.keyAliasName(replicaBucketName)` in `replicaRegion`
+   */
+  readonly replicaKeyArn?: string;
+  /**
+   * Name of the source bucket.
+   * @default - generated by CloudFormation
+   */
+  readonly bucketName?: string;
+  /**
+   * Key of the source bucket.
+   * @default - a new customer-managed key (rotation on, retained on delete)
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Replication latency above which the bucket alarms.
+   * @default - 15 minutes, what Replication Time Control promises for 99.99% of objects
+   */
+  readonly replicationLatencyThreshold?: Duration;
+  /**
+   * Topic the alarms notify.
+   * @default - a new encrypted topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Whether to tag the source bucket `ha:backup` = `true`, so the stack's `BackupPolicy` backs it up
+   * (S3 backups restore a point in time even after a replicated delete).
+   * @default true
+   */
+  readonly backupTag?: boolean;
+}
+
+/**
+ * An S3 bucket replicated to a bucket in the standby region.
+ *
+ * Versioned, SSE-KMS with a customer-managed key, TLS-only, public access blocked, retained, a
+ * lifecycle for noncurrent versions, optional Object Lock. One replication rule copies every
+ * object, including delete markers, with Replication Time Control (99.99% within 15 minutes) and
+ * replication metrics, re-encrypting with the destination's key. Alarms on failed replication and
+ * on replication latency.
+ *
+ * The destination is a {@link ReplicaBucket} in the standby region's stack; see its example.
+ *
+ * Construct ids (public API): `Resource` (the bucket, retained), `Key` (unless `encryptionKey` is
+ * given, retained), `AccessLogs` (unless `serverAccessLogsBucket` is given, retained),
+ * `ReplicationRole`, `ReplicationPolicy`, `AlarmTopic` (unless `alarmTopic` is given),
+ * `ReplicationFailedAlarm`, `ReplicationLatencyAlarm`.
+ */
+export class ReplicatedBucket extends Construct {
+  /** The source bucket. */
+  public readonly bucket: s3.Bucket;
+  /** The source bucket's key. */
+  public readonly encryptionKey: kms.IKey;
+  /** ARN of the destination bucket. */
+  public readonly replicaBucketArn: string;
+  /** Name of the destination bucket. */
+  public readonly replicaBucketName: string;
+  /** The role S3 replicates as. */
+  public readonly replicationRole: iam.Role;
+  /** The topic the alarms notify. */
+  public readonly alarmTopic: sns.ITopic;
+  /** Alarms when an object fails to replicate. */
+  public readonly replicationFailedAlarm: cloudwatch.Alarm;
+  /** Alarms when replication lags beyond the threshold. */
+  public readonly replicationLatencyAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: ReplicatedBucketProps) {
+    super(scope, id);
+    const { tier } = props;
+    const stack = Stack.of(this);
+    const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
+    if (!Token.isUnresolved(props.replicaRegion)) {
+      const problem = regionPlacementProblem({ prop: 'replicaRegion', primaryRegion: region, replicaRegions: [props.replicaRegion], allowedRegions: props.allowedRegions });
+      if (problem) {
+        throw validationError(problem, this);
+      }
+    }
+    requireBucketName('replicaBucketName', props.replicaBucketName, this);
+    if (props.bucketName !== undefined) {
+      requireBucketName('bucketName', props.bucketName, this);
+    }
+    const latencySeconds = props.replicationLatencyThreshold?.toSeconds() ?? S3_RTC_REPLICATION_SECONDS;
+    if (tier.regionRpoSeconds < S3_RTC_REPLICATION_SECONDS) {
+      Annotations.of(this).addWarningV2('ha-constructs:ReplicatedBucket.rpo',
+        `S3 Replication Time Control replicates 99.99% of objects within ${S3_RTC_REPLICATION_SECONDS} s, longer than ${tier.name}'s region RPO of ${tier.regionRpoSeconds} s: keep data that needs the tighter RPO in a GlobalTable or a GlobalDatabase`);
+    }
+
+    this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the replicated bucket ${this.node.path}`);
+    this.bucket = newPairBucket(this, props, this.encryptionKey, props.bucketName);
+    if (props.backupTag ?? true) {
+      Tags.of(this.bucket).add(BACKUP_TAG_KEY, BACKUP_TAG_VALUE);
+    }
+
+    this.replicaBucketName = props.replicaBucketName;
+    this.replicaBucketArn = stack.formatArn({ service: 's3', region: '', account: '', resource: props.replicaBucketName, arnFormat: ArnFormat.NO_RESOURCE_NAME });
+    const replicaKeyArn = props.replicaKeyArn
+      ?? ReplicaKey.aliasArn(this, props.replicaRegion, ReplicaBucket.keyAliasName(props.replicaBucketName));
+
+    this.replicationRole = new iam.Role(this, 'ReplicationRole', {
+      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
+      description: `S3 replicates ${this.node.path} to ${props.replicaBucketName} as this role`,
+    });
+    const replicaKeyAlias = props.replicaKeyArn === undefined ? ReplicaBucket.keyAliasName(props.replicaBucketName) : aliasOf(props.replicaKeyArn);
+    const usesAliasCondition = replicaKeyAlias !== undefined;
+    const policy = new iam.ManagedPolicy(this, 'ReplicationPolicy', {
+      roles: [this.replicationRole],
+      statements: this.replicationStatements(props, replicaKeyArn, replicaKeyAlias),
+    });
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    const sourceLogicalId = stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
+    for (const resource of [
+      `<${sourceLogicalId}.Arn>/*`,
+      `arn:${partition}:s3:::${props.replicaBucketName}/*`,
+      ...(usesAliasCondition ? [`arn:${partition}:kms:${props.replicaRegion}:${account}:key/*`] : []),
+    ]) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${resource}]`,
+        reason: 'S3 replication reads every object version of the source and writes every object of the destination; the destination key is matched by its alias (kms:ResourceAliases), which IAM cannot name as a resource',
+      });
+    }
+
+    const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
+    cfnBucket.replicationConfiguration = {
+      role: this.replicationRole.roleArn,
+      rules: [{
+        id: REPLICATION_RULE_ID,
+        status: 'Enabled',
+        priority: 0,
+        filter: { prefix: '' },
+        deleteMarkerReplication: { status: 'Enabled' },
+        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
+        destination: {
+          bucket: this.replicaBucketArn,
+          encryptionConfiguration: { replicaKmsKeyId: replicaKeyArn },
+          replicationTime: { status: 'Enabled', time: { minutes: S3_RTC_REPLICATION_SECONDS / 60 } },
+          metrics: { status: 'Enabled', eventThreshold: { minutes: S3_RTC_REPLICATION_SECONDS / 60 } },
+        },
+      }],
+    };
+    // The role must be able to read the source before S3 validates the replication configuration.
+    cfnBucket.node.addDependency(policy);
+
+    this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Replication alarms of ${this.node.path}`);
+    this.replicationFailedAlarm = this.metricOperationsFailedReplication().createAlarm(this, 'ReplicationFailedAlarm', {
+      alarmDescription: `Objects of ${this.node.path} failed to replicate to ${props.replicaBucketName} in ${props.replicaRegion}: the standby region is missing data`,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.replicationLatencyAlarm = this.metricReplicationLatency().createAlarm(this, 'ReplicationLatencyAlarm', {
+      alarmDescription: `Replication of ${this.node.path} to ${props.replicaRegion} lags more than ${latencySeconds} s: a region loss now loses more writes than ${tier.name} allows`,
+      threshold: latencySeconds,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    notifyOn(this.replicationFailedAlarm, this.alarmTopic);
+    notifyOn(this.replicationLatencyAlarm, this.alarmTopic);
+
+    attachHaMetadata(this, props, { component: 'ReplicatedBucket', failureDomain: FailureDomain.REGION });
+  }
+
+  /** Objects that failed to replicate (sum per 5 minutes). */
+  public metricOperationsFailedReplication(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.replicationMetric('OperationsFailedReplication', cloudwatch.Stats.SUM, props);
+  }
+
+  /** Seconds the destination is behind the source (maximum per 5 minutes). */
+  public metricReplicationLatency(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.replicationMetric('ReplicationLatency', cloudwatch.Stats.MAXIMUM, props);
+  }
+
+  /** Grants reading objects (and decrypting them). */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.bucket.grantRead(grantee);
+  }
+
+  /** Grants reading and writing objects (and encrypting and decrypting them). */
+  public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.bucket.grantReadWrite(grantee);
+  }
+
+  private replicationMetric(metricName: string, statistic: string, props: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/S3',
+      metricName,
+      dimensionsMap: {
+        SourceBucket: this.bucket.bucketName,
+        DestinationBucket: this.replicaBucketName,
+        RuleId: REPLICATION_RULE_ID,
+      },
+      statistic,
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+
+  private replicationStatements(props: ReplicatedBucketProps, replicaKeyArn: string, alias: string | undefined): iam.PolicyStatement[] {
+    const stack = Stack.of(this);
+    const objectReads = ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'];
+    if (props.objectLockRetention) {
+      objectReads.push('s3:GetObjectRetention', 's3:GetObjectLegalHold');
+    }
+    const statements = [
+      new iam.PolicyStatement({ actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'], resources: [this.bucket.bucketArn] }),
+      new iam.PolicyStatement({ actions: objectReads, resources: [this.bucket.arnForObjects('*')] }),
+      new iam.PolicyStatement({ actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'], resources: [`${this.replicaBucketArn}/*`] }),
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [this.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+      }),
+    ];
+    const viaReplicaS3 = { 'kms:ViaService': `s3.${props.replicaRegion}.amazonaws.com` };
+    if (alias) {
+      // IAM matches a key, never an alias, against Resource: match any key of that region that carries the alias.
+      statements.push(new iam.PolicyStatement({
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [stack.formatArn({ service: 'kms', region: props.replicaRegion, resource: 'key', resourceName: '*' })],
+        conditions: { 'StringEquals': viaReplicaS3, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias } },
+      }));
+    } else {
+      statements.push(new iam.PolicyStatement({ actions: ['kms:Encrypt', 'kms:GenerateDataKey'], resources: [replicaKeyArn], conditions: { StringEquals: viaReplicaS3 } }));
+    }
+    return statements;
+  }
+}
+
+/** The alias name in an alias ARN (`arn:aws:kms:r:a:alias/x` → `alias/x`), undefined for a key ARN or a token. */
+function aliasOf(keyArn: string): string | undefined {
+  if (Token.isUnresolved(keyArn)) {
+    return undefined;
+  }
+  const match = /:(alias\/.+)$/.exec(keyArn);
+  return match?.[1];
+}
+
+function requireBucketName(prop: string, name: string, scope: Construct): void {
+  if (!Token.isUnresolved(name) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) {
+    throw validationError(`${prop} must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, got: ${name}`, scope);
+  }
+}
+
+/** The bucket both halves of a pair build: the library's secure bucket with access logs and the tier's retention. */
+function newPairBucket(scope: Construct, props: HaProps & BucketCommonProps, key: kms.IKey, bucketName: string | undefined): s3.Bucket {
+  const tier: ServiceTier = props.tier;
+  const noncurrentDays = props.noncurrentVersionRetention?.toDays() ?? tier.backupRetentionDays;
+  if (!Number.isInteger(noncurrentDays) || noncurrentDays < tier.backupRetentionDays) {
+    throw validationError(`noncurrentVersionRetention must be whole days of at least ${tier.backupRetentionDays} (${tier.name}'s backup retention), got: ${noncurrentDays} days`, scope);
+  }
+  const lockDays = props.objectLockRetention?.toDays();
+  if (lockDays !== undefined && (!Number.isInteger(lockDays) || lockDays < 1)) {
+    throw validationError(`objectLockRetention must be whole days of at least 1, got: ${lockDays} days`, scope);
+  }
+  const accessLogs = props.serverAccessLogsBucket ?? newAccessLogsBucket(scope, tier);
+  const bucket = newSecureBucket(scope, 'Resource', {
+    encryptionKey: key,
+    noncurrentVersionDays: noncurrentDays,
+    objectLockComplianceDays: lockDays,
+    serverAccessLogsBucket: accessLogs,
+    serverAccessLogsPrefix: `${Stack.of(scope).stackName}/${scope.node.id}/`,
+  });
+  if (bucketName !== undefined) {
+    (bucket.node.defaultChild as s3.CfnBucket).bucketName = bucketName;
+  }
+  return bucket;
+}
+
+function newAccessLogsBucket(scope: Construct, tier: ServiceTier): s3.Bucket {
+  const logs = newSecureBucket(scope, 'AccessLogs', {
+    // S3 server access logging delivers only to SSE-S3 buckets.
+    noncurrentVersionDays: 1,
+    expireAfterDays: tier.logRetentionDays,
+  });
+  for (const [id, reason] of [
+    ['AwsSolutions-S1', 'this bucket receives server access logs; logging its own access would log the log delivery'],
+    ['NIST.800.53.R5-S3BucketLoggingEnabled', 'this bucket receives server access logs; logging its own access would log the log delivery'],
+    ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'S3 server access logging delivers only to buckets encrypted with SSE-S3'],
+    ['NIST.800.53.R5-S3BucketReplicationEnabled', 'access logs describe this region\'s bucket and are kept for the log retention, not replicated as data'],
+  ] as const) {
+    Validations.of(logs).acknowledge({ id, reason });
+  }
+  return logs;
+}

@@ -1,0 +1,346 @@
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct, IConstruct } from 'constructs';
+import { DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, FailureDomain, HaRole, regionPlacementProblem } from '../core';
+import { HaProps } from './ha-props';
+import { attachHaMetadata } from './metadata';
+import { newAlarmTopic, notifyOn } from './private/alarms';
+import { validationError } from './private/errors';
+import { newCustomerManagedKey } from './private/keys';
+
+/**
+ * Tag that selects a resource for the `BackupPolicy` of its stack (`ha:backup` = `true`).
+ * The data constructs of this library set it on what they store unless told not to.
+ */
+export const BACKUP_TAG_KEY = 'ha:backup';
+/** Value of {@link BACKUP_TAG_KEY} that selects a resource. */
+export const BACKUP_TAG_VALUE = 'true';
+
+/** Largest point-in-time recovery period DynamoDB offers, in days. */
+const DYNAMODB_PITR_MAX_DAYS = 35;
+
+/** Props of {@link ReplicaKey}. */
+export interface ReplicaKeyProps {
+  /**
+   * Alias of the key (`alias/...`). The construct in the primary region refers to the key by this
+   * alias, so it must match what that construct expects (e.g. `GlobalTable.replicaKeyAliasName`).
+   */
+  readonly aliasName: string;
+  /**
+   * Description of the key.
+   * @default - names the alias
+   */
+  readonly description?: string;
+}
+
+/**
+ * A customer-managed key in a standby region for data that a construct in the primary region
+ * replicates there (global-table replicas, replicated file systems).
+ *
+ * KMS keys are regional, and a stack deploys to one region: the replica's key lives in a stack of
+ * the replica's region, and the primary-region construct names it by its alias ARN, which is
+ * known before either stack is deployed. Deploy the standby stack first
+ * (`primaryStack.addDependency(standbyStack)`).
+ *
+ * Construct ids (public API): `Key` (retained on delete), `Alias`.
+ */
+export class ReplicaKey extends Construct {
+  /** ARN of the alias `aliasName` in `region` of the account of `scope`'s stack. */
+  public static aliasArn(scope: IConstruct, region: string, aliasName: string): string {
+    return Stack.of(scope).formatArn({
+      service: 'kms',
+      region,
+      resource: 'alias',
+      resourceName: aliasName.replace(/^alias\//, ''),
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+
+  /** The key (yearly rotation, retained on delete). */
+  public readonly key: kms.Key;
+  /** The alias, `alias/...`. */
+  public readonly aliasName: string;
+  /** ARN of the alias in this stack's region (what primary-region constructs use). */
+  public readonly aliasArn: string;
+
+  constructor(scope: Construct, id: string, props: ReplicaKeyProps) {
+    super(scope, id);
+    if (!Token.isUnresolved(props.aliasName) && (!/^alias\/[a-zA-Z0-9/_-]{1,250}$/.test(props.aliasName) || props.aliasName.startsWith('alias/aws/'))) {
+      throw validationError(`aliasName must start with alias/, use only letters, digits, /, _ and - and not start with alias/aws/, got: ${props.aliasName}`, this);
+    }
+    this.aliasName = props.aliasName;
+    this.key = newCustomerManagedKey(this, 'Key', props.description ?? `Encrypts replicated data found by ${props.aliasName}`);
+    new kms.Alias(this, 'Alias', { aliasName: props.aliasName, targetKey: this.key });
+    this.aliasArn = ReplicaKey.aliasArn(this, Stack.of(this).region, props.aliasName);
+  }
+}
+
+/**
+ * Consistency of a global table across its regions.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html
+ */
+export class TableConsistency {
+  /**
+   * Multi-region eventual consistency (MREC): writes replicate asynchronously, typically within a
+   * second; a region loss can lose the last second of writes.
+   */
+  public static readonly EVENTUAL = new TableConsistency('EVENTUAL', dynamodb.MultiRegionConsistency.EVENTUAL);
+  /**
+   * Multi-region strong consistency (MRSC): a write is acknowledged once durable in a second
+   * region (RPO 0). Needs three regions of one region set, or two and a witness region.
+   */
+  public static readonly STRONG = new TableConsistency('STRONG', dynamodb.MultiRegionConsistency.STRONG);
+
+  private constructor(
+    /** Name of the mode, as DynamoDB spells it. */
+    public readonly name: string,
+    /** The aws-cdk-lib value. */
+    public readonly mode: dynamodb.MultiRegionConsistency,
+  ) {}
+}
+
+/** Props of {@link GlobalTable}. */
+export interface GlobalTableProps extends HaProps {
+  /**
+   * Name of the table; every replica has the same name. Deterministic on purpose: applications in
+   * every region and the failover runbook address the table by it, and the replica keys' default
+   * aliases derive from it.
+   */
+  readonly tableName: string;
+  /** Partition key. */
+  readonly partitionKey: dynamodb.Attribute;
+  /**
+   * Sort key.
+   * @default - none
+   */
+  readonly sortKey?: dynamodb.Attribute;
+  /**
+   * Regions that hold a replica besides the stack's region. With the primary they must number at
+   * least `tier.minRegions`; each must be in `allowedRegions` when that is set.
+   */
+  readonly replicaRegions: string[];
+  /**
+   * Multi-region consistency.
+   * @default - STRONG when the tier's region RPO is shorter than the global-table replication lag
+   * (`DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS`), otherwise EVENTUAL
+   */
+  readonly consistency?: TableConsistency;
+  /**
+   * Witness region of a STRONG table with two replicas (it holds no readable copy, only votes).
+   * @default - none: a STRONG table then needs three regions
+   */
+  readonly witnessRegion?: string;
+  /**
+   * Key of the replica in this stack's region.
+   * @default - a new customer-managed key (rotation on, retained on delete)
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Key (or alias) ARN per replica region, for the replica's customer-managed key. Each key must
+   * live in its region.
+   * @default - the alias `GlobalTable.replicaKeyAliasName(tableName)` in each replica region: create
+   * it there with `new ReplicaKey(standbyStack, 'TableKey', { aliasName: GlobalTable.replicaKeyAliasName('orders') })`
+   */
+  readonly replicaKeyArns?: Record<string, string>;
+  /**
+   * Billing of reads and writes.
+   * @default dynamodb.Billing.onDemand()
+   */
+  readonly billing?: dynamodb.Billing;
+  /**
+   * Days of point-in-time recovery (1–35), on every replica.
+   * @default - tier.backupRetentionDays, at most 35
+   */
+  readonly pointInTimeRecoveryDays?: number;
+  /**
+   * Whether CloudWatch Contributor Insights reports the most accessed and throttled keys.
+   * @default true
+   */
+  readonly contributorInsights?: boolean;
+  /**
+   * Replication lag above which a replica alarms.
+   * @default - the tier's region RPO
+   */
+  readonly replicationLatencyThreshold?: Duration;
+  /**
+   * Topic the alarms notify.
+   * @default - a new encrypted topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Whether to tag the table `ha:backup` = `true`, so the stack's `BackupPolicy` backs it up too
+   * (and copies the backups to its DR vault).
+   * @default true
+   */
+  readonly backupTag?: boolean;
+  /**
+   * What happens to the table when it leaves the stack. Anything but RETAIN warns
+   * (`ha-constructs:GlobalTable.removalPolicy`); DESTROY also turns deletion protection off.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A DynamoDB global table (TableV2) with a replica in every region of the tier.
+ *
+ * Every replica has deletion protection, point-in-time recovery, Contributor Insights and its
+ * own customer-managed key; the table is retained on delete and replacement. Each replica
+ * region gets a `ReplicationLatency` alarm at the tier's region RPO, measured from this region.
+ *
+ * Construct ids (public API): `Resource` (the table), `Key` (unless `encryptionKey` is given),
+ * `AlarmTopic` (unless `alarmTopic` is given), `ReplicationLatency-<region>` per replica region
+ * (keyed by region, so adding a region leaves the other alarms untouched).
+ */
+export class GlobalTable extends Construct {
+  /** The alias a replica's key has by default (see {@link ReplicaKey}). */
+  public static replicaKeyAliasName(tableName: string): string {
+    return `alias/ha-constructs/dynamodb/${tableName}`;
+  }
+
+  /** The table and its replicas. */
+  public readonly table: dynamodb.TableV2;
+  /** Key of the replica in this stack's region. */
+  public readonly encryptionKey: kms.IKey;
+  /** Regions holding a replica besides this one. */
+  public readonly replicaRegions: string[];
+  /** The consistency mode. */
+  public readonly consistency: TableConsistency;
+  /** The topic the alarms notify. */
+  public readonly alarmTopic: sns.ITopic;
+  /** One `ReplicationLatency` alarm per replica region. */
+  public readonly replicationLatencyAlarms: Record<string, cloudwatch.Alarm> = {};
+
+  constructor(scope: Construct, id: string, props: GlobalTableProps) {
+    super(scope, id);
+    const { tier } = props;
+    const stack = Stack.of(this);
+    const region = stack.region;
+    if (Token.isUnresolved(region)) {
+      throw validationError('GlobalTable needs a stack with a concrete region (env.region): replicas are placed relative to it', this);
+    }
+    this.replicaRegions = [...props.replicaRegions];
+    this.consistency = props.consistency
+      ?? (tier.regionRpoSeconds < DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS ? TableConsistency.STRONG : TableConsistency.EVENTUAL);
+    this.validate(props, region);
+
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    if (removalPolicy !== RemovalPolicy.RETAIN) {
+      Annotations.of(this).addWarningV2('ha-constructs:GlobalTable.removalPolicy',
+        `removalPolicy is ${removalPolicy}: deleting the stack or replacing the table deletes every replica and its data`);
+    }
+    const pitrDays = props.pointInTimeRecoveryDays ?? Math.min(DYNAMODB_PITR_MAX_DAYS, tier.backupRetentionDays);
+
+    this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the ${props.tableName} table in ${region}`);
+    const replicaKeyArns = props.replicaKeyArns ?? Object.fromEntries(this.replicaRegions.map((replicaRegion) =>
+      [replicaRegion, ReplicaKey.aliasArn(this, replicaRegion, GlobalTable.replicaKeyAliasName(props.tableName))]));
+
+    this.table = new dynamodb.TableV2(this, 'Resource', {
+      tableName: props.tableName,
+      partitionKey: props.partitionKey,
+      sortKey: props.sortKey,
+      billing: props.billing ?? dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.encryptionKey, replicaKeyArns),
+      deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: pitrDays },
+      contributorInsightsSpecification: { enabled: props.contributorInsights ?? true },
+      removalPolicy,
+      multiRegionConsistency: this.consistency.mode,
+      witnessRegion: props.witnessRegion,
+      replicas: this.replicaRegions.map((replicaRegion) => ({ region: replicaRegion })),
+    });
+    if (props.backupTag ?? true) {
+      Tags.of(this.table).add(BACKUP_TAG_KEY, BACKUP_TAG_VALUE);
+    }
+
+    this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Alarms of the ${props.tableName} global table`);
+    const thresholdSeconds = props.replicationLatencyThreshold?.toSeconds() ?? tier.regionRpoSeconds;
+    for (const replicaRegion of this.replicaRegions) {
+      const alarm = this.metricReplicationLatency(replicaRegion).createAlarm(this, `ReplicationLatency-${replicaRegion}`, {
+        alarmDescription: `Replication from ${region} to the ${replicaRegion} replica of ${props.tableName} lags more than ${thresholdSeconds} s (the ${tier.name} region RPO): a region loss now loses more writes than the tier allows`,
+        threshold: thresholdSeconds * 1000,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        // No writes, no datapoints: an idle table is not lagging.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      notifyOn(alarm, this.alarmTopic);
+      this.replicationLatencyAlarms[replicaRegion] = alarm;
+    }
+
+    attachHaMetadata(this, props, { component: 'GlobalTable', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
+  }
+
+  /**
+   * Milliseconds between a write in this region and its appearance in the `replicaRegion` replica
+   * (average per minute).
+   */
+  public metricReplicationLatency(replicaRegion: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/DynamoDB',
+      metricName: 'ReplicationLatency',
+      dimensionsMap: { TableName: this.table.tableName, ReceivingRegion: replicaRegion },
+      statistic: cloudwatch.Stats.AVERAGE,
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  /** Grants reading and writing items in every replica (and decrypting with their keys). */
+  public grantReadWriteData(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grantReadWriteData(grantee);
+  }
+
+  /** Grants reading items in every replica (and decrypting with their keys). */
+  public grantReadData(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grantReadData(grantee);
+  }
+
+  private validate(props: GlobalTableProps, region: string): void {
+    const { tier } = props;
+    const regions = this.replicaRegions.filter((r) => !Token.isUnresolved(r));
+    const problem = regionPlacementProblem({ prop: 'replicaRegions', primaryRegion: region, replicaRegions: regions, allowedRegions: props.allowedRegions });
+    if (problem) {
+      throw validationError(problem, this);
+    }
+    if (this.replicaRegions.length + 1 < tier.minRegions) {
+      throw validationError(`replicaRegions must list at least ${tier.minRegions - 1} region(s) for ${tier.name} (minRegions ${tier.minRegions} including ${region}), got: ${this.replicaRegions.length}`, this);
+    }
+    const witness = props.witnessRegion;
+    if (witness !== undefined && !Token.isUnresolved(witness)) {
+      if (this.consistency !== TableConsistency.STRONG) {
+        throw validationError(`witnessRegion only applies to consistency STRONG, got: ${witness} with consistency ${this.consistency.name}`, this);
+      }
+      const witnessProblem = regionPlacementProblem({ prop: 'witnessRegion', primaryRegion: region, replicaRegions: [witness, ...regions], allowedRegions: props.allowedRegions });
+      if (witnessProblem) {
+        throw validationError(witnessProblem, this);
+      }
+    }
+    if (this.consistency === TableConsistency.STRONG) {
+      const total = this.replicaRegions.length + 1;
+      const ok = witness === undefined ? total === 3 : total === 2;
+      if (!ok) {
+        throw validationError(`consistency STRONG needs three regions, or two and a witnessRegion, got: ${total} region(s) (${[region, ...this.replicaRegions].join(', ')}) and ${witness === undefined ? 'no witnessRegion' : `witnessRegion ${witness}`}`, this);
+      }
+    } else if (tier.regionRpoSeconds < DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS) {
+      Annotations.of(this).addWarningV2('ha-constructs:GlobalTable.consistency',
+        `consistency EVENTUAL replicates in about ${DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS} s, longer than ${tier.name}'s region RPO of ${tier.regionRpoSeconds} s: use TableConsistency.STRONG`);
+    }
+    const pitr = props.pointInTimeRecoveryDays;
+    const minPitr = Math.min(DYNAMODB_PITR_MAX_DAYS, tier.backupRetentionDays);
+    if (pitr !== undefined && (!Number.isInteger(pitr) || pitr < minPitr || pitr > DYNAMODB_PITR_MAX_DAYS)) {
+      throw validationError(`pointInTimeRecoveryDays must be an integer from ${minPitr} (${tier.name}'s backup retention) to ${DYNAMODB_PITR_MAX_DAYS}, got: ${pitr}`, this);
+    }
+    if (props.replicaKeyArns) {
+      const missing = this.replicaRegions.filter((r) => props.replicaKeyArns![r] === undefined);
+      if (missing.length > 0) {
+        throw validationError(`replicaKeyArns must name a key for every replica region, got none for: ${missing.join(', ')}`, this);
+      }
+    }
+  }
+}
