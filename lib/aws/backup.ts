@@ -256,13 +256,13 @@ export class BackupPolicy extends Construct {
     const { tier } = props;
     const stack = Stack.of(this);
 
-    this.retentionDays = props.retention?.toDays() ?? tier.backupRetentionDays;
+    this.retentionDays = props.retention?.toDays({ integral: false }) ?? tier.backupRetentionDays;
     if (!Number.isInteger(this.retentionDays) || this.retentionDays < tier.backupRetentionDays) {
       throw validationError(`retention must be whole days of at least ${tier.backupRetentionDays} (${tier.name}'s backup retention), got: ${this.retentionDays} days`, this);
     }
-    this.backupIntervalHours = props.backupInterval?.toHours() ?? tier.backupIntervalHours;
+    this.backupIntervalHours = props.backupInterval?.toHours({ integral: false }) ?? tier.backupIntervalHours;
     if (!Number.isInteger(this.backupIntervalHours) || this.backupIntervalHours < 1 || this.backupIntervalHours > 24) {
-      throw validationError(`backupInterval must be whole hours from 1 to 24, got: ${props.backupInterval?.toHours({ integral: false })} hours`, this);
+      throw validationError(`backupInterval must be whole hours from 1 to 24, got: ${this.backupIntervalHours} hours`, this);
     }
     if (this.backupIntervalHours > tier.backupIntervalHours) {
       Annotations.of(this).addWarningV2('ha-constructs:BackupPolicy.backupInterval',
@@ -457,15 +457,15 @@ function lockConfiguration(scope: Construct, props: VaultLockProps, shortestDays
       'vaultLock is false: anyone with the right permissions (or a compromised account) can delete the recovery points');
     return undefined;
   }
-  const minDays = props.lockMinRetention?.toDays() ?? shortestDays;
+  const minDays = props.lockMinRetention?.toDays({ integral: false }) ?? shortestDays;
   if (!Number.isInteger(minDays) || minDays < 1 || minDays > shortestDays) {
     throw validationError(`lockMinRetention must be whole days from 1 to the shortest rule retention (${shortestDays}), got: ${minDays} days`, scope);
   }
-  const maxDays = props.lockMaxRetention?.toDays();
+  const maxDays = props.lockMaxRetention?.toDays({ integral: false });
   if (maxDays !== undefined && (!Number.isInteger(maxDays) || maxDays < shortestDays)) {
     throw validationError(`lockMaxRetention must be whole days of at least the retention (${shortestDays}), got: ${maxDays} days`, scope);
   }
-  const changeableDays = props.lockChangeableFor?.toDays() ?? VAULT_LOCK_MIN_CHANGEABLE_DAYS;
+  const changeableDays = props.lockChangeableFor?.toDays({ integral: false }) ?? VAULT_LOCK_MIN_CHANGEABLE_DAYS;
   if (!Number.isInteger(changeableDays) || changeableDays < VAULT_LOCK_MIN_CHANGEABLE_DAYS) {
     throw validationError(`lockChangeableFor must be whole days of at least ${VAULT_LOCK_MIN_CHANGEABLE_DAYS}, got: ${changeableDays} days`, scope);
   }

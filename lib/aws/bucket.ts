@@ -238,8 +238,6 @@ export class ReplicatedBucket extends Construct {
         },
       }],
     };
-    // The role must be able to read the source before S3 validates the replication configuration.
-    cfnBucket.node.addDependency(policy);
 
     this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Replication alarms of ${this.node.path}`);
     this.replicationFailedAlarm = this.metricOperationsFailedReplication().createAlarm(this, 'ReplicationFailedAlarm', {
@@ -347,11 +345,11 @@ function requireBucketName(prop: string, name: string, scope: Construct): void {
 /** The bucket both halves of a pair build: the library's secure bucket with access logs and the tier's retention. */
 function newPairBucket(scope: Construct, props: HaProps & BucketCommonProps, key: kms.IKey, bucketName: string | undefined): s3.Bucket {
   const tier: ServiceTier = props.tier;
-  const noncurrentDays = props.noncurrentVersionRetention?.toDays() ?? tier.backupRetentionDays;
+  const noncurrentDays = props.noncurrentVersionRetention?.toDays({ integral: false }) ?? tier.backupRetentionDays;
   if (!Number.isInteger(noncurrentDays) || noncurrentDays < tier.backupRetentionDays) {
     throw validationError(`noncurrentVersionRetention must be whole days of at least ${tier.backupRetentionDays} (${tier.name}'s backup retention), got: ${noncurrentDays} days`, scope);
   }
-  const lockDays = props.objectLockRetention?.toDays();
+  const lockDays = props.objectLockRetention?.toDays({ integral: false });
   if (lockDays !== undefined && (!Number.isInteger(lockDays) || lockDays < 1)) {
     throw validationError(`objectLockRetention must be whole days of at least 1, got: ${lockDays} days`, scope);
   }

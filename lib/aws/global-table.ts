@@ -291,14 +291,21 @@ export class GlobalTable extends Construct {
     });
   }
 
-  /** Grants reading and writing items in every replica (and decrypting with their keys). */
+  /**
+   * Grants reading and writing items in every replica, so that the application keeps working in
+   * whichever region it runs after a failover (and using the key of this region's replica).
+   */
   public grantReadWriteData(grantee: iam.IGrantable): iam.Grant {
-    return this.table.grantReadWriteData(grantee);
+    return this.replicaRegions.reduce(
+      (grant, replicaRegion) => grant.combine(this.table.replica(replicaRegion).grantReadWriteData(grantee)),
+      this.table.grantReadWriteData(grantee));
   }
 
-  /** Grants reading items in every replica (and decrypting with their keys). */
+  /** Grants reading items in every replica (and using the key of this region's replica). */
   public grantReadData(grantee: iam.IGrantable): iam.Grant {
-    return this.table.grantReadData(grantee);
+    return this.replicaRegions.reduce(
+      (grant, replicaRegion) => grant.combine(this.table.replica(replicaRegion).grantReadData(grantee)),
+      this.table.grantReadData(grantee));
   }
 
   private validate(props: GlobalTableProps, region: string): void {

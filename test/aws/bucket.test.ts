@@ -1,0 +1,211 @@
+import { Duration, Errors, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
+import { ReplicaBucket, ReplicaBucketProps, ReplicatedBucket, ReplicatedBucketProps } from '../../lib/aws/bucket';
+import { testApp } from '../util';
+
+const REPLICA = 'acme-documents-us-west-2';
+
+function synth(props: Partial<ReplicatedBucketProps> = {}) {
+  const stack = new Stack(testApp(), 'Primary', { env: { region: 'us-east-1' } });
+  const bucket = new ReplicatedBucket(stack, 'Documents', { tier: ServiceTier.TIER_2, replicaRegion: 'us-west-2', replicaBucketName: REPLICA, ...props });
+  return { stack, bucket, template: Template.fromStack(stack) };
+}
+
+function synthReplica(props: Partial<ReplicaBucketProps> = {}) {
+  const stack = new Stack(testApp(), 'Standby', { env: { region: 'us-west-2' } });
+  const bucket = new ReplicaBucket(stack, 'Documents', { tier: ServiceTier.TIER_2, bucketName: REPLICA, ...props });
+  return { stack, bucket, template: Template.fromStack(stack) };
+}
+
+function sourceBucket(template: Template): { Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string } {
+  const buckets = template.findResources('AWS::S3::Bucket', { Properties: { ReplicationConfiguration: Match.anyValue() } });
+  expect(Object.keys(buckets)).toHaveLength(1);
+  return Object.values(buckets)[0] as never;
+}
+
+describe('ReplicatedBucket', () => {
+  test('GIVEN TIER_2 THEN the source bucket is versioned, SSE-KMS with its CMK, public access blocked, TLS-only and retained', () => {
+    const { template } = synth();
+    const bucket = sourceBucket(template);
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.UpdateReplacePolicy).toBe('Retain');
+    expect(bucket.Properties).toMatchObject({
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 14 } })] },
+    });
+    expect(JSON.stringify(bucket.Properties.BucketEncryption)).toMatch(/"DocumentsKey[0-9A-F]{8}","Arn"/);
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('THEN one rule replicates everything, delete markers included, with RTC, metrics and the replica key', () => {
+    const { template } = synth();
+    expect(sourceBucket(template).Properties.ReplicationConfiguration).toEqual({
+      Role: { 'Fn::GetAtt': [expect.stringMatching(/^DocumentsReplicationRole/), 'Arn'] },
+      Rules: [{
+        Id: 'ReplicateEverything',
+        Status: 'Enabled',
+        Priority: 0,
+        Filter: { Prefix: '' },
+        DeleteMarkerReplication: { Status: 'Enabled' },
+        SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
+        Destination: {
+          Bucket: `arn:aws:s3:::${REPLICA}`,
+          EncryptionConfiguration: { ReplicaKmsKeyID: { 'Fn::Join': ['', ['arn:aws:kms:us-west-2:', { Ref: 'AWS::AccountId' }, `:alias/ha-constructs/s3/${REPLICA}`]] } },
+          ReplicationTime: { Status: 'Enabled', Time: { Minutes: 15 } },
+          Metrics: { Status: 'Enabled', EventThreshold: { Minutes: 15 } },
+        },
+      }],
+    });
+  });
+
+  test('THEN the replication role may read source versions, replicate into the replica and encrypt only with the aliased key through S3', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 's3.amazonaws.com' } })] } });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: ['s3:ReplicateDelete', 's3:ReplicateObject', 's3:ReplicateTags'], Resource: `arn:aws:s3:::${REPLICA}/*` }),
+          Match.objectLike({ Action: 'kms:Decrypt', Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } } }),
+          Match.objectLike({
+            Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+            Condition: { 'StringEquals': { 'kms:ViaService': 's3.us-west-2.amazonaws.com' }, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': `alias/ha-constructs/s3/${REPLICA}` } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('WHEN replicaKeyArn is a key ARN THEN the role may encrypt with exactly that key', () => {
+    const arn = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const { template } = synth({ replicaKeyArn: arn });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['kms:Encrypt', 'kms:GenerateDataKey'], Resource: arn })]) },
+    });
+  });
+
+  test('THEN failed replication and replication latency alarm to the topic', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/S3', MetricName: 'OperationsFailedReplication', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: Match.arrayWith([{ Name: 'DestinationBucket', Value: REPLICA }, { Name: 'RuleId', Value: 'ReplicateEverything' }]),
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^DocumentsAlarmTopic') }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/S3', MetricName: 'ReplicationLatency', Statistic: 'Maximum', Threshold: 900, EvaluationPeriods: 3,
+      OKActions: [{ Ref: Match.stringLikeRegexp('^DocumentsAlarmTopic') }],
+    });
+  });
+
+  test('THEN access logs go to an SSE-S3 logs bucket that expires them after the tier log retention', () => {
+    const { template } = synth();
+    expect(sourceBucket(template).Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: expect.stringMatching(/^DocumentsAccessLogs/) }, LogFilePrefix: 'Primary/Documents/' });
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365 })] },
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('WHEN object lock is asked for THEN the bucket locks in compliance mode and the role may read retention and legal holds', () => {
+    const { template } = synth({ objectLockRetention: Duration.days(30) });
+    expect(sourceBucket(template).Properties).toMatchObject({
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } } },
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObjectLegalHold', 's3:GetObjectRetention']) })]) },
+    });
+  });
+
+  test('THEN the source is tagged for the BackupPolicy and carries the HA record', () => {
+    const { template } = synth({ service: 'documents' });
+    expect(sourceBucket(template).Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'ha:backup', Value: 'true' }]));
+    for (const resource of Object.values(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>)) {
+      expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({ service: 'documents', component: 'ReplicatedBucket', role: 'primary' });
+    }
+  });
+
+  test('WHEN the tier RPO is below what RTC promises THEN a warning says so', () => {
+    const { stack } = synth({ tier: ServiceTier.TIER_1 });
+    Annotations.fromStack(stack).hasWarning('/Primary/Documents', Match.stringLikeRegexp('S3 Replication Time Control replicates 99.99% of objects within 900 s, longer than TIER_1\'s region RPO of 60 s'));
+    const { stack: tier2 } = synth();
+    Annotations.fromStack(tier2).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('THEN grantReadWrite grants object access and use of the key', () => {
+    const stack = new Stack(testApp(), 'Primary', { env: { region: 'us-east-1' } });
+    const bucket = new ReplicatedBucket(stack, 'Documents', { tier: ServiceTier.TIER_2, replicaRegion: 'us-west-2', replicaBucketName: REPLICA });
+    const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    bucket.grantReadWrite(role);
+    const policy = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    expect(policy).toContain('s3:PutObject');
+    expect(policy).toContain('kms:Decrypt');
+  });
+
+  test.each<[Partial<ReplicatedBucketProps>, string]>([
+    [{ replicaRegion: 'us-east-1' }, 'replicaRegion must not include the primary region us-east-1, got: us-east-1'],
+    [{ allowedRegions: ['us-east-1', 'us-east-2'] }, 'replicaRegion must stay within allowedRegions (us-east-1, us-east-2), got: us-west-2'],
+    [{ replicaBucketName: 'Acme_Docs' }, 'replicaBucketName must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, got: Acme_Docs'],
+    [{ noncurrentVersionRetention: Duration.days(7) }, 'noncurrentVersionRetention must be whole days of at least 14 (TIER_2\'s backup retention), got: 7 days'],
+    [{ objectLockRetention: Duration.hours(12) }, 'objectLockRetention must be whole days of at least 1, got: 0.5 days'],
+  ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
+    let error: unknown;
+    try {
+      synth(override);
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as Error).message).toBe(message);
+  });
+
+  test('snapshot of the TIER_2 replicated bucket (beside the targeted assertions above)', () => {
+    const { template } = synth({ service: 'snapshot' });
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('ReplicaBucket', () => {
+  test('GIVEN a bucket name THEN the replica bucket has it, is versioned, retained and encrypted with a key under the alias the source names', () => {
+    const { template } = synthReplica();
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: { BucketName: REPLICA, VersioningConfiguration: { Status: 'Enabled' }, BucketEncryption: Match.objectLike({}) },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: ReplicaBucket.keyAliasName(REPLICA) });
+    template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+  });
+
+  test('THEN its resources carry the replica role', () => {
+    const { template } = synthReplica();
+    template.hasResource('AWS::S3::Bucket', { Properties: { BucketName: REPLICA }, Metadata: { [HA_METADATA_KEY]: Match.objectLike({ role: 'replica', component: 'ReplicaBucket' }) } });
+  });
+
+  test('WHEN given a logs bucket THEN no AccessLogs bucket is created', () => {
+    const stack = new Stack(testApp(), 'Standby', { env: { region: 'us-west-2' } });
+    const logs = s3.Bucket.fromBucketName(stack, 'Logs', 'acme-logs');
+    new ReplicaBucket(stack, 'Documents', { tier: ServiceTier.TIER_2, bucketName: REPLICA, serverAccessLogsBucket: logs });
+    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 1);
+  });
+
+  test('GIVEN a bad bucket name THEN it is a ValidationError', () => {
+    let error: unknown;
+    try {
+      synthReplica({ bucketName: 'x' });
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as Error).message).toBe('bucketName must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, got: x');
+  });
+});

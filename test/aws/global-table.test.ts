@@ -1,0 +1,183 @@
+import { Errors, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { DrStrategy, HA_METADATA_KEY, ServiceTier } from '../../lib/core';
+import { GlobalTable, GlobalTableProps, ReplicaKey, TableConsistency } from '../../lib/aws/global-table';
+import { testApp } from '../util';
+
+const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
+const RPO_ZERO = ServiceTier.custom({
+  name: 'LEDGER', strategy: DrStrategy.ACTIVE_ACTIVE, availabilityTarget: 0.9999, minAzs: 3, minRegions: 2,
+  azRtoSeconds: 30, azRpoSeconds: 0, regionRtoSeconds: 120, regionRpoSeconds: 0,
+});
+
+function synth(props: Partial<GlobalTableProps> = {}, region = 'us-east-1') {
+  const stack = new Stack(testApp(), 'Primary', { env: { region } });
+  const table = new GlobalTable(stack, 'Orders', { tier: ServiceTier.TIER_1, tableName: 'orders', partitionKey: pk, replicaRegions: ['us-west-2'], ...props });
+  return { stack, table, template: Template.fromStack(stack) };
+}
+
+function replicas(template: Template): Record<string, Record<string, unknown>> {
+  const [table] = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
+  return Object.fromEntries((table.Properties.Replicas as Record<string, unknown>[]).map((r) => [r.Region as string, r]));
+}
+
+describe('GlobalTable', () => {
+  test('GIVEN TIER_1 with a replica THEN every replica has deletion protection, PITR for the tier retention, Contributor Insights and the ha:backup tag', () => {
+    const { template } = synth();
+    const byRegion = replicas(template);
+    expect(Object.keys(byRegion).sort()).toEqual(['us-east-1', 'us-west-2']);
+    for (const replica of Object.values(byRegion)) {
+      expect(replica).toMatchObject({
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 35 },
+        ContributorInsightsSpecification: { Enabled: true },
+      });
+      expect(replica.Tags).toEqual(expect.arrayContaining([{ Key: 'ha:backup', Value: 'true' }]));
+    }
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      Properties: { TableName: 'orders', MultiRegionConsistency: 'EVENTUAL', SSESpecification: { SSEEnabled: true, SSEType: 'KMS' } },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  test('THEN this region uses a new retained CMK and each replica the alias of its ReplicaKey', () => {
+    const { template } = synth();
+    const byRegion = replicas(template);
+    expect(JSON.stringify(byRegion['us-east-1'].SSESpecification)).toMatch(/"OrdersKey[0-9A-F]{8}","Arn"/);
+    expect(byRegion['us-west-2'].SSESpecification).toEqual({
+      KMSMasterKeyId: { 'Fn::Join': ['', ['arn:aws:kms:us-west-2:', { Ref: 'AWS::AccountId' }, ':alias/ha-constructs/dynamodb/orders']] },
+    });
+    template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('WHEN replicaKeyArns are given THEN each replica uses its key', () => {
+    const arn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const { template } = synth({ replicaRegions: ['eu-west-1'], replicaKeyArns: { 'eu-west-1': arn } });
+    expect(replicas(template)['eu-west-1'].SSESpecification).toEqual({ KMSMasterKeyId: arn });
+  });
+
+  test('THEN each replica region has a ReplicationLatency alarm at the tier region RPO that notifies the topic on ALARM and OK', () => {
+    const { template } = synth({ tier: ServiceTier.TIER_0, replicaRegions: ['us-west-2', 'eu-west-1'] });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    for (const region of ['us-west-2', 'eu-west-1']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/DynamoDB',
+        MetricName: 'ReplicationLatency',
+        Dimensions: Match.arrayWith([{ Name: 'ReceivingRegion', Value: region }]),
+        Threshold: 1000,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 3,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^OrdersAlarmTopic') }],
+        OKActions: [{ Ref: Match.stringLikeRegexp('^OrdersAlarmTopic') }],
+      });
+    }
+  });
+
+  test('WHEN the tier RPO is shorter than the replication lag THEN consistency defaults to STRONG', () => {
+    const { table, template } = synth({ tier: RPO_ZERO, replicaRegions: ['us-east-2', 'us-west-2'] });
+    expect(table.consistency).toBe(TableConsistency.STRONG);
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { MultiRegionConsistency: 'STRONG' });
+  });
+
+  test('WHEN STRONG has two regions and a witness THEN the witness is on the table and gets no alarm', () => {
+    const { template } = synth({ consistency: TableConsistency.STRONG, replicaRegions: ['us-east-2'], witnessRegion: 'us-west-2' });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { MultiRegionConsistency: 'STRONG', GlobalTableWitnesses: [{ Region: 'us-west-2' }] });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+  });
+
+  test('WHEN EVENTUAL is forced on a tier with RPO 0 THEN a warning says to use STRONG', () => {
+    const { stack } = synth({ tier: RPO_ZERO, consistency: TableConsistency.EVENTUAL });
+    Annotations.fromStack(stack).hasWarning('/Primary/Orders', Match.stringLikeRegexp('consistency EVENTUAL replicates in about 1 s, longer than LEDGER\'s region RPO of 0 s: use TableConsistency.STRONG'));
+  });
+
+  test('WHEN removalPolicy is DESTROY THEN it warns and turns deletion protection off', () => {
+    const { stack, template } = synth({ removalPolicy: RemovalPolicy.DESTROY });
+    Annotations.fromStack(stack).hasWarning('/Primary/Orders', Match.stringLikeRegexp('^removalPolicy is destroy: .*ha-constructs:GlobalTable.removalPolicy'));
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+    expect(Object.values(replicas(template)).map((r) => r.DeletionProtectionEnabled)).toEqual([false, false]);
+  });
+
+  test('THEN grantReadWriteData grants item access on the table in every region and use of its key', () => {
+    const stack = new Stack(testApp(), 'Primary', { env: { region: 'us-east-1' } });
+    const table = new GlobalTable(stack, 'Orders', { tier: ServiceTier.TIER_1, tableName: 'orders', partitionKey: pk, replicaRegions: ['us-west-2'] });
+    const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    table.grantReadWriteData(role);
+    const policy = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    expect(policy).toContain('dynamodb:PutItem');
+    expect(policy).toContain('arn:aws:dynamodb:us-west-2:');
+    expect(policy).toContain('kms:Decrypt');
+  });
+
+  test('THEN every resource carries the HA metadata record with the global role', () => {
+    const { template } = synth({ service: 'orders' });
+    for (const resource of Object.values(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>)) {
+      expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({ service: 'orders', component: 'GlobalTable', role: 'global', failureDomain: 'global' });
+    }
+  });
+
+  test.each<[Partial<GlobalTableProps>, string]>([
+    [{ replicaRegions: ['us-east-1'] }, 'replicaRegions must not include the primary region us-east-1, got: us-east-1'],
+    [{ replicaRegions: ['us-west-2', 'us-west-2'] }, 'replicaRegions must not repeat a region, got: us-west-2 more than once'],
+    [{ replicaRegions: ['eu-west-1'], allowedRegions: ['us-east-1', 'us-west-2'] }, 'replicaRegions must stay within allowedRegions (us-east-1, us-west-2), got: eu-west-1'],
+    [{ replicaRegions: [] }, 'replicaRegions must list at least 1 region(s) for TIER_1 (minRegions 2 including us-east-1), got: 0'],
+    [{ consistency: TableConsistency.STRONG }, 'consistency STRONG needs three regions, or two and a witnessRegion, got: 2 region(s) (us-east-1, us-west-2) and no witnessRegion'],
+    [{ consistency: TableConsistency.STRONG, replicaRegions: ['us-east-2', 'us-west-2'], witnessRegion: 'us-west-1' }, 'consistency STRONG needs three regions, or two and a witnessRegion, got: 3 region(s) (us-east-1, us-east-2, us-west-2) and witnessRegion us-west-1'],
+    [{ witnessRegion: 'us-east-2' }, 'witnessRegion only applies to consistency STRONG, got: us-east-2 with consistency EVENTUAL'],
+    [{ consistency: TableConsistency.STRONG, replicaRegions: ['us-east-2'], witnessRegion: 'us-east-2' }, 'witnessRegion must not repeat a region, got: us-east-2 more than once'],
+    [{ consistency: TableConsistency.STRONG, replicaRegions: ['us-east-2'], witnessRegion: 'us-west-2', allowedRegions: ['us-east-1', 'us-east-2'] }, 'witnessRegion must stay within allowedRegions (us-east-1, us-east-2), got: us-west-2'],
+    [{ pointInTimeRecoveryDays: 7 }, 'pointInTimeRecoveryDays must be an integer from 35 (TIER_1\'s backup retention) to 35, got: 7'],
+    [{ replicaKeyArns: {} }, 'replicaKeyArns must name a key for every replica region, got none for: us-west-2'],
+  ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
+    let error: unknown;
+    try {
+      synth(override);
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as Error).message).toBe(message);
+  });
+
+  test('GIVEN a region-agnostic stack THEN it refuses to place replicas', () => {
+    const stack = new Stack(testApp(), 'Agnostic');
+    let error: unknown;
+    try {
+      new GlobalTable(stack, 'Orders', { tier: ServiceTier.TIER_1, tableName: 'orders', partitionKey: pk, replicaRegions: ['us-west-2'] });
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as Error).message).toBe('GlobalTable needs a stack with a concrete region (env.region): replicas are placed relative to it');
+  });
+
+  test('snapshot of the TIER_1 global table (beside the targeted assertions above)', () => {
+    const { template } = synth({ service: 'snapshot' });
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('GlobalTable across a primary and a standby stack', () => {
+  test('GIVEN a ReplicaKey in the standby stack THEN its alias is exactly the key ARN the primary table names for that replica', () => {
+    const app = testApp();
+    const standby = new Stack(app, 'Standby', { env: { region: 'us-west-2', account: '111122223333' } });
+    const replicaKey = new ReplicaKey(standby, 'TableKey', { aliasName: GlobalTable.replicaKeyAliasName('orders') });
+    const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1', account: '111122223333' } });
+    primary.addDependency(standby);
+    new GlobalTable(primary, 'Orders', { tier: ServiceTier.TIER_1, tableName: 'orders', partitionKey: pk, replicaRegions: ['us-west-2'] });
+
+    Template.fromStack(standby).hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/ha-constructs/dynamodb/orders' });
+    Template.fromStack(standby).hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+    expect(replicaKey.aliasArn).toBe('arn:aws:kms:us-west-2:111122223333:alias/ha-constructs/dynamodb/orders');
+    expect(replicas(Template.fromStack(primary))['us-west-2'].SSESpecification).toEqual({ KMSMasterKeyId: replicaKey.aliasArn });
+  });
+
+  test('GIVEN a bad alias THEN ReplicaKey refuses it', () => {
+    const stack = new Stack(testApp(), 'Standby', { env: { region: 'us-west-2' } });
+    expect(() => new ReplicaKey(stack, 'Key', { aliasName: 'alias/aws/dynamodb' }))
+      .toThrow('aliasName must start with alias/, use only letters, digits, /, _ and - and not start with alias/aws/, got: alias/aws/dynamodb');
+  });
+});
