@@ -1,0 +1,272 @@
+import { Annotations, Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { FailureDomain, HaRole, regionPlacementProblem } from '../core';
+import { HaProps, serviceNameOf } from './ha-props';
+import { attachHaMetadata } from './metadata';
+import { validationError } from './private/errors';
+import { newCustomerManagedKey } from './private/keys';
+
+/** Shortest and longest rotation interval Secrets Manager accepts. */
+const ROTATION_MIN_HOURS = 4;
+const ROTATION_MAX_DAYS = 1000;
+
+/**
+ * Name of the alias that {@link SecretReplicaKey} gives its key and that {@link EncryptedSecret}
+ * encrypts its replicas with: `alias/<service>-secrets`, with characters an alias may not hold
+ * replaced by `-`.
+ */
+export function secretReplicaKeyAlias(service: string): string {
+  return `alias/${service.replace(/[^a-zA-Z0-9/_-]/g, '-')}-secrets`;
+}
+
+/** Props of {@link EncryptedSecret}. */
+export interface EncryptedSecretProps extends HaProps {
+  /**
+   * Description of the secret.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Name of the secret.
+   * @default - a name CloudFormation generates
+   */
+  readonly secretName?: string;
+  /**
+   * How Secrets Manager generates the value (e.g. `secretStringTemplate` with a user name and
+   * `generateStringKey: 'password'` for database credentials).
+   * @default - a 32-character random string
+   */
+  readonly generateSecretString?: secretsmanager.SecretStringGenerator;
+  /**
+   * Customer-managed key that encrypts the secret in this region.
+   * @default - a new key with rotation, retained on delete
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Regions the secret is replicated to, so that it survives the loss of this region. Each replica
+   * is encrypted with a customer-managed key of its own region (see `replicaKeys`).
+   * @default - none
+   */
+  readonly replicaRegions?: string[];
+  /**
+   * The key of each replica region, by region name. A key in another region belongs to a stack of
+   * that region: pass `kms.Key.fromKeyArn(...)` with its ARN here, or leave a region out and create
+   * a {@link SecretReplicaKey} in a stack of that region that deploys before this one.
+   * @default - the key aliased `secretReplicaKeyAlias(service)` in each replica region
+   */
+  readonly replicaKeys?: Record<string, kms.IKey>;
+  /**
+   * Hosted rotation (a Lambda function Secrets Manager deploys for you), for database credentials
+   * (`secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, ... })`).
+   * @default - no hosted rotation
+   */
+  readonly hostedRotation?: secretsmanager.HostedRotation;
+  /**
+   * Your own rotation function, for secrets that are not database credentials.
+   * @default - no rotation function
+   */
+  readonly rotationLambda?: lambda.IFunction;
+  /**
+   * How often the secret rotates (4 hours to 1000 days).
+   * @default Duration.days(30)
+   */
+  readonly rotateAfter?: Duration;
+  /**
+   * What happens to the secret and its key when they leave the stack. Anything but RETAIN deletes
+   * credentials that data may still depend on, and warns.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A Secrets Manager secret that survives a region loss and does not outlive its rotation period.
+ *
+ * Encrypted with a customer-managed key (rotation on), replicated to `replicaRegions` with a key of
+ * each region, rotated on a schedule (hosted rotation for database credentials, or your function),
+ * retained on delete. `grantRead` grants exactly `GetSecretValue`, `DescribeSecret` and `kms:Decrypt`
+ * through Secrets Manager, on the secret and its replicas.
+ *
+ * Replica keys: a KMS key belongs to one region, and a CloudFormation stack to one region, so the
+ * key of a replica region cannot be created here. By default each replica is encrypted with the key
+ * aliased `secretReplicaKeyAlias(service)` in its region; create it with {@link SecretReplicaKey} in
+ * a stack of that region that deploys first (`primaryStack.addDependency(replicaKeyStack)`).
+ *
+ * Construct ids (public API): `Key`, `Resource` (the secret), `RotationSchedule`.
+ */
+export class EncryptedSecret extends Construct {
+  /** The secret. */
+  public readonly secret: secretsmanager.ISecret;
+  /** The key that encrypts the secret in this region. */
+  public readonly encryptionKey: kms.IKey;
+  /** The rotation schedule, when the secret rotates. */
+  public readonly rotationSchedule?: secretsmanager.RotationSchedule;
+  /** The regions the secret is replicated to. */
+  public readonly replicaRegions: string[];
+  /** The key (or, for a region without an explicit key, the alias name) of each replica region. */
+  public readonly replicaKeyIds: Record<string, string>;
+  private readonly aliasName: string;
+
+  constructor(scope: Construct, id: string, props: EncryptedSecretProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
+    this.replicaRegions = [...(props.replicaRegions ?? [])];
+
+    const problem = regionPlacementProblem({
+      prop: 'replicaRegions',
+      primaryRegion: region,
+      replicaRegions: this.replicaRegions.filter((r) => !Token.isUnresolved(r)),
+      allowedRegions: props.allowedRegions,
+    });
+    if (problem) {
+      throw validationError(problem, this);
+    }
+    const strayKeys = Object.keys(props.replicaKeys ?? {}).filter((r) => !this.replicaRegions.includes(r));
+    if (strayKeys.length > 0) {
+      throw validationError(`replicaKeys must only name regions of replicaRegions (${this.replicaRegions.join(', ') || 'none'}), got: ${strayKeys.join(', ')}`, this);
+    }
+    for (const [replicaRegion, key] of Object.entries(props.replicaKeys ?? {})) {
+      const keyRegion = Token.isUnresolved(key.keyArn) ? undefined : Arn.split(key.keyArn, ArnFormat.SLASH_RESOURCE_NAME).region;
+      if (keyRegion !== undefined && keyRegion !== replicaRegion) {
+        throw validationError(`replicaKeys.${replicaRegion} must be a key of ${replicaRegion}, got a key of: ${keyRegion}`, this);
+      }
+    }
+    if (props.hostedRotation && props.rotationLambda) {
+      throw validationError('hostedRotation and rotationLambda are alternatives: give one of them, got both', this);
+    }
+    const rotateAfter = props.rotateAfter ?? Duration.days(30);
+    if (!rotateAfter.isUnresolved()) {
+      const hours = rotateAfter.toHours({ integral: false });
+      if (hours < ROTATION_MIN_HOURS || hours > ROTATION_MAX_DAYS * 24) {
+        throw validationError(`rotateAfter must be from ${ROTATION_MIN_HOURS} hours to ${ROTATION_MAX_DAYS} days, got: ${rotateAfter.toHumanString()}`, this);
+      }
+    }
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    if (removalPolicy !== RemovalPolicy.RETAIN) {
+      Annotations.of(this).addWarningV2('ha-constructs:EncryptedSecret.removalPolicy',
+        `removalPolicy is ${removalPolicy}: deleting the stack or replacing the secret deletes credentials that data encrypted or protected by them may still need`);
+    }
+
+    this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the secret ${this.node.path}`);
+    const secret = new secretsmanager.Secret(this, 'Resource', {
+      description: props.description,
+      secretName: props.secretName,
+      encryptionKey: this.encryptionKey,
+      generateSecretString: props.generateSecretString ?? { passwordLength: 32 },
+      removalPolicy,
+    });
+    this.secret = secret;
+
+    const aliasName = secretReplicaKeyAlias(serviceNameOf(this, props));
+    this.aliasName = aliasName;
+    this.replicaKeyIds = {};
+    for (const replicaRegion of this.replicaRegions) {
+      const key = props.replicaKeys?.[replicaRegion];
+      // An alias name is resolved in the replica's own region; an ARN names the key outright.
+      this.replicaKeyIds[replicaRegion] = key ? key.keyArn : aliasName;
+    }
+    if (this.replicaRegions.length > 0) {
+      (secret.node.defaultChild as secretsmanager.CfnSecret).addPropertyOverride('ReplicaRegions',
+        this.replicaRegions.map((r) => ({ Region: r, KmsKeyId: this.replicaKeyIds[r] })));
+    }
+
+    if (props.hostedRotation || props.rotationLambda) {
+      this.rotationSchedule = new secretsmanager.RotationSchedule(this, 'RotationSchedule', {
+        secret,
+        hostedRotation: props.hostedRotation,
+        rotationLambda: props.rotationLambda,
+        automaticallyAfter: rotateAfter,
+      });
+    } else {
+      Annotations.of(this).addWarningV2('ha-constructs:EncryptedSecret.rotation',
+        'the secret does not rotate: give hostedRotation (database credentials) or rotationLambda, so that a leaked value stops working');
+    }
+
+    attachHaMetadata(this, props, { component: 'EncryptedSecret', failureDomain: this.replicaRegions.length > 0 ? FailureDomain.GLOBAL : FailureDomain.REGION });
+  }
+
+  /**
+   * Grants reading the secret and its replicas: `secretsmanager:GetSecretValue` and
+   * `secretsmanager:DescribeSecret` on them, and `kms:Decrypt` on their keys only when Secrets Manager
+   * of that region asks (`kms:ViaService`). A replica key known only by alias is matched by
+   * `kms:ResourceAliases`, so the grant names no other key of that region.
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    const stack = Stack.of(this);
+    const parts = Arn.split(this.secret.secretArn, ArnFormat.COLON_RESOURCE_NAME);
+    const replicaArns = this.replicaRegions.map((replicaRegion) => Arn.format({
+      partition: parts.partition, service: 'secretsmanager', region: replicaRegion, account: parts.account,
+      resource: 'secret', resourceName: parts.resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }));
+    let grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resourceArns: [this.secret.secretArn, ...replicaArns],
+    });
+    const decryptVia = (region: string) => ({ StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } });
+    grant = grant.combine(iam.Grant.addToPrincipal({
+      grantee, actions: ['kms:Decrypt'], resourceArns: [this.encryptionKey.keyArn], conditions: decryptVia(stack.region),
+    }));
+    for (const replicaRegion of this.replicaRegions) {
+      const keyId = this.replicaKeyIds[replicaRegion];
+      if (keyId !== this.aliasName) {
+        grant = grant.combine(iam.Grant.addToPrincipal({ grantee, actions: ['kms:Decrypt'], resourceArns: [keyId], conditions: decryptVia(replicaRegion) }));
+        continue;
+      }
+      grant = grant.combine(iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['kms:Decrypt'],
+        // The replica key's id is not known in this region's stack: any key of that region, but only
+        // the one carrying the replica alias (kms:ResourceAliases), only through Secrets Manager.
+        resourceArns: [stack.formatArn({ service: 'kms', region: replicaRegion, resource: 'key', resourceName: '*' })],
+        conditions: {
+          ...decryptVia(replicaRegion),
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': this.aliasName },
+        },
+      }));
+    }
+    return grant;
+  }
+}
+
+/** Props of {@link SecretReplicaKey}. */
+export interface SecretReplicaKeyProps extends HaProps {
+  /**
+   * Alias of the key. Keep the default unless the primary secret names this key in `replicaKeys`.
+   * @default - secretReplicaKeyAlias(service)
+   */
+  readonly aliasName?: string;
+}
+
+/**
+ * The customer-managed key that encrypts replicas of {@link EncryptedSecret} in one region.
+ *
+ * Create it in a stack of the replica region that deploys before the stack holding the primary
+ * secret; the secret finds it by alias. Rotation on, retained on delete (a replica encrypted under a
+ * deleted key is lost).
+ *
+ * Construct ids (public API): `Resource` (the key), `Alias`.
+ */
+export class SecretReplicaKey extends Construct {
+  /** The key. */
+  public readonly key: kms.IKey;
+  /** The alias the primary secret names the key by. */
+  public readonly aliasName: string;
+
+  constructor(scope: Construct, id: string, props: SecretReplicaKeyProps) {
+    super(scope, id);
+    this.aliasName = props.aliasName ?? secretReplicaKeyAlias(serviceNameOf(this, props));
+    if (!Token.isUnresolved(this.aliasName) && (!/^alias\/[a-zA-Z0-9/_-]+$/.test(this.aliasName) || this.aliasName.startsWith('alias/aws/'))) {
+      throw validationError(`aliasName must be alias/ followed by letters, digits, /, _ or - and must not start with alias/aws/, got: ${this.aliasName}`, this);
+    }
+    const key = newCustomerManagedKey(this, 'Resource', `Encrypts replicas of the secrets of ${serviceNameOf(this, props)} in this region`);
+    this.key = key;
+    new kms.Alias(this, 'Alias', { aliasName: this.aliasName, targetKey: key, removalPolicy: RemovalPolicy.RETAIN });
+    attachHaMetadata(this, props, { component: 'SecretReplicaKey', failureDomain: FailureDomain.REGION, role: props.role ?? HaRole.REPLICA });
+  }
+}

@@ -1,0 +1,178 @@
+import { Duration, Errors, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { HA_METADATA_KEY, ServiceTier } from '../../lib';
+import { EncryptedSecret, EncryptedSecretProps, SecretReplicaKey, secretReplicaKeyAlias } from '../../lib/aws/secret';
+import { testApp } from '../util';
+
+function build(props: Partial<EncryptedSecretProps> = {}) {
+  const stack = new Stack(testApp(), 'Secrets', { env: { region: 'us-east-1' } });
+  const rotationLambda = lambda.Function.fromFunctionArn(stack, 'Rotator', 'arn:aws:lambda:us-east-1:111111111111:function:rotate');
+  const secret = new EncryptedSecret(stack, 'Secret', { tier: ServiceTier.TIER_1, service: 'payments', rotationLambda, ...props });
+  return { stack, secret };
+}
+
+function synth(props: Partial<EncryptedSecretProps> = {}) {
+  const { stack, secret } = build(props);
+  return { stack, secret, template: Template.fromStack(stack) };
+}
+
+function policyStatements(template: Template): Record<string, unknown>[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('EncryptedSecret', () => {
+  test('THEN the secret is encrypted with its own customer-managed key with rotation, and both are retained', () => {
+    const { template } = synth();
+    template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SecretKey'), 'Arn'] } },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true, PendingWindowInDays: 30 }, DeletionPolicy: 'Retain' });
+  });
+
+  test('WHEN a rotation function is given THEN the secret rotates on it every 30 days', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: { Ref: Match.stringLikeRegexp('^Secret') },
+      RotationLambdaARN: 'arn:aws:lambda:us-east-1:111111111111:function:rotate',
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+  });
+
+  test('WHEN rotateAfter is 7 days THEN the schedule says so', () => {
+    const { template } = synth({ rotateAfter: Duration.days(7) });
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(7 days)' } });
+  });
+
+  test('WHEN there is no rotation THEN no schedule exists and a warning with a stable id says the secret does not rotate', () => {
+    const { stack, template } = synth({ rotationLambda: undefined });
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+    Annotations.fromStack(stack).hasWarning('/Secrets/Secret', Match.stringLikeRegexp('^the secret does not rotate: .*ha-constructs:EncryptedSecret.rotation'));
+  });
+
+  test('WHEN replica regions are given THEN each replica is encrypted with the replica key of its region, by alias unless a key is given', () => {
+    const stack = new Stack(testApp(), 'Secrets', { env: { region: 'us-east-1' } });
+    const euKey = kms.Key.fromKeyArn(stack, 'EuKey', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    new EncryptedSecret(stack, 'Secret', {
+      tier: ServiceTier.TIER_1, service: 'payments', replicaRegions: ['us-west-2', 'eu-west-1'], replicaKeys: { 'eu-west-1': euKey },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::Secret', {
+      ReplicaRegions: [
+        { Region: 'us-west-2', KmsKeyId: 'alias/payments-secrets' },
+        { Region: 'eu-west-1', KmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
+      ],
+    });
+  });
+
+  test('WHEN no replica regions are given THEN the secret has none (single-region default)', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: Match.absent() });
+  });
+
+  test('grantRead grants exactly GetSecretValue and DescribeSecret on the secret and its replicas, and Decrypt through Secrets Manager only', () => {
+    const { stack, secret } = build({ replicaRegions: ['us-west-2'] });
+    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    secret.grantRead(role);
+    const statements = policyStatements(Template.fromStack(stack));
+    expect(statements).toHaveLength(3);
+    const [read, decrypt, replicaDecrypt] = statements as Record<string, any>[];
+    expect(read.Action).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    expect(read.Resource).toHaveLength(2);
+    expect(read.Resource).toContainEqual({ Ref: expect.stringMatching(/^Secret/) });
+    expect(read.Resource.filter((arn: unknown) => JSON.stringify(arn).includes(':secretsmanager:us-west-2:'))).toHaveLength(1);
+    expect(decrypt).toEqual({
+      Action: 'kms:Decrypt', Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SecretKey/), 'Arn'] },
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
+    });
+    expect(replicaDecrypt).toEqual({
+      Action: 'kms:Decrypt', Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:aws:kms:us-west-2:', { Ref: 'AWS::AccountId' }, ':key/*']] },
+      Condition: {
+        'StringEquals': { 'kms:ViaService': 'secretsmanager.us-west-2.amazonaws.com' },
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/payments-secrets' },
+      },
+    });
+  });
+
+  test('THEN the secret and its key carry the HA metadata record', () => {
+    const { template } = synth({ replicaRegions: ['us-west-2'] });
+    for (const type of ['AWS::SecretsManager::Secret', 'AWS::KMS::Key']) {
+      for (const resource of Object.values(template.findResources(type))) {
+        expect(resource.Metadata[HA_METADATA_KEY]).toMatchObject({ service: 'payments', component: 'EncryptedSecret', failureDomain: 'global' });
+      }
+    }
+  });
+
+  test('WHEN removalPolicy is DESTROY THEN the secret is deleted with the stack and a warning with a stable id is emitted', () => {
+    const { stack, template } = synth({ removalPolicy: RemovalPolicy.DESTROY });
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+    Annotations.fromStack(stack).hasWarning('/Secrets/Secret', Match.stringLikeRegexp('^removalPolicy is destroy: .*ha-constructs:EncryptedSecret.removalPolicy'));
+  });
+
+  test.each<[Partial<EncryptedSecretProps>, string]>([
+    [{ replicaRegions: ['us-east-1'] }, 'replicaRegions must not include the primary region us-east-1, got: us-east-1'],
+    [{ replicaRegions: ['us-west-2', 'us-west-2'] }, 'replicaRegions must not repeat a region, got: us-west-2 more than once'],
+    [{ replicaRegions: ['ap-south-1'], allowedRegions: ['us-east-1', 'us-west-2'] }, 'replicaRegions must stay within allowedRegions (us-east-1, us-west-2), got: ap-south-1'],
+    [{ replicaRegions: ['us-west-2'], replicaKeys: { 'eu-west-1': kms.Key.fromKeyArn(new Stack(), 'K', 'arn:aws:kms:eu-west-1:111111111111:key/k') } }, 'replicaKeys must only name regions of replicaRegions (us-west-2), got: eu-west-1'],
+    [{ replicaRegions: ['us-west-2'], replicaKeys: { 'us-west-2': kms.Key.fromKeyArn(new Stack(), 'K', 'arn:aws:kms:eu-west-1:111111111111:key/k') } }, 'replicaKeys.us-west-2 must be a key of us-west-2, got a key of: eu-west-1'],
+    [{ rotateAfter: Duration.hours(1) }, 'rotateAfter must be from 4 hours to 1000 days, got: 1 hour'],
+    [{ rotateAfter: Duration.days(1001) }, 'rotateAfter must be from 4 hours to 1000 days, got: 1001 days'],
+  ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
+    let error: unknown;
+    try {
+      synth(override);
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as Error).message).toBe(message);
+  });
+
+  test('WHEN both hosted rotation and a rotation function are given THEN it is a ValidationError', () => {
+    const stack = new Stack(testApp(), 'Secrets', { env: { region: 'us-east-1' } });
+    const rotationLambda = lambda.Function.fromFunctionArn(stack, 'Rotator', 'arn:aws:lambda:us-east-1:111111111111:function:rotate');
+    expect(() => new EncryptedSecret(stack, 'Secret', {
+      tier: ServiceTier.TIER_1, rotationLambda, hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(),
+    })).toThrow('hostedRotation and rotationLambda are alternatives: give one of them, got both');
+  });
+
+  test('snapshot of a replicated, rotating secret (beside the targeted assertions above)', () => {
+    const { template } = synth({ replicaRegions: ['us-west-2'] });
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('SecretReplicaKey', () => {
+  test('THEN a retained key with rotation carries the alias the primary secret names', () => {
+    const stack = new Stack(testApp(), 'Keys', { env: { region: 'us-west-2' } });
+    const key = new SecretReplicaKey(stack, 'SecretKey', { tier: ServiceTier.TIER_1, service: 'payments' });
+    const template = Template.fromStack(stack);
+    expect(key.aliasName).toBe(secretReplicaKeyAlias('payments'));
+    template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::KMS::Alias', { Properties: { AliasName: 'alias/payments-secrets', TargetKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SecretKey'), 'Arn'] } }, DeletionPolicy: 'Retain' });
+    const [resource] = Object.values(template.findResources('AWS::KMS::Key'));
+    expect(resource.Metadata[HA_METADATA_KEY]).toMatchObject({ role: 'replica', component: 'SecretReplicaKey' });
+  });
+
+  test('THEN the alias replaces characters an alias may not hold', () => {
+    expect(secretReplicaKeyAlias('Orders API.v2')).toBe('alias/Orders-API-v2-secrets');
+  });
+
+  test('WHEN the alias is reserved THEN it is a ValidationError', () => {
+    const stack = new Stack(testApp(), 'Keys', { env: { region: 'us-west-2' } });
+    let error: unknown;
+    try {
+      new SecretReplicaKey(stack, 'SecretKey', { tier: ServiceTier.TIER_1, aliasName: 'alias/aws/secrets' });
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as Error).message).toBe('aliasName must be alias/ followed by letters, digits, /, _ or - and must not start with alias/aws/, got: alias/aws/secrets');
+  });
+});
