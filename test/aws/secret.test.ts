@@ -20,7 +20,13 @@ function synth(props: Partial<EncryptedSecretProps> = {}) {
   return { stack, secret, template: Template.fromStack(stack) };
 }
 
-function policyStatements(template: Template): Record<string, unknown>[] {
+interface Statement {
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly [key: string]: unknown;
+}
+
+function policyStatements(template: Template): Statement[] {
   return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
 }
 
@@ -80,11 +86,12 @@ describe('EncryptedSecret', () => {
     secret.grantRead(role);
     const statements = policyStatements(Template.fromStack(stack));
     expect(statements).toHaveLength(3);
-    const [read, decrypt, replicaDecrypt] = statements as Record<string, any>[];
+    const [read, decrypt, replicaDecrypt] = statements;
+    const readResources = read.Resource as unknown[];
     expect(read.Action).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
-    expect(read.Resource).toHaveLength(2);
-    expect(read.Resource).toContainEqual({ Ref: expect.stringMatching(/^Secret/) });
-    expect(read.Resource.filter((arn: unknown) => JSON.stringify(arn).includes(':secretsmanager:us-west-2:'))).toHaveLength(1);
+    expect(readResources).toHaveLength(2);
+    expect(readResources).toContainEqual({ Ref: expect.stringMatching(/^Secret/) });
+    expect(readResources.filter((arn) => JSON.stringify(arn).includes(':secretsmanager:us-west-2:'))).toHaveLength(1);
     expect(decrypt).toEqual({
       Action: 'kms:Decrypt', Effect: 'Allow',
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SecretKey/), 'Arn'] },
