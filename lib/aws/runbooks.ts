@@ -1,0 +1,362 @@
+import { Annotations, ArnFormat, Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, DrStrategy, FailureDomain } from '../core';
+import { HaProps, serviceNameOf } from './ha-props';
+import { attachHaMetadata } from './metadata';
+import { validationError } from './private/errors';
+
+/** An SSM Automation document to run in a predefined failure scenario. */
+export interface Runbook {
+  /** What the runbook does, one line. */
+  readonly title: string;
+  /** Name of the SSM document (CloudFormation generates it). */
+  readonly documentName: string;
+  /** Region the document lives in and acts on. */
+  readonly region: string;
+  /** The role the automation assumes: it may do only what this runbook does. */
+  readonly assumeRole: iam.IRole;
+}
+
+/**
+ * A line for an alarm description (or a page) that says which runbook to run and where:
+ * `Runbook: <title>: SSM Automation document <name> in <region>, https://<region>.console.aws.amazon.com/systems-manager/documents/<name>/description`.
+ */
+export function runbookLink(runbook: Runbook): string {
+  return `Runbook: ${runbook.title}: SSM Automation document ${runbook.documentName} in ${runbook.region}, `
+    + `https://${runbook.region}.console.aws.amazon.com/systems-manager/documents/${runbook.documentName}/description`;
+}
+
+/** Capacity the standby fleet scales to when it takes over. */
+export interface FleetCapacity {
+  readonly minCapacity: number;
+  readonly desiredCapacity: number;
+  readonly maxCapacity: number;
+}
+
+/** Props of {@link FailoverRunbooks}. Each runbook is created when its inputs are given. */
+export interface FailoverRunbooksProps extends HaProps {
+  /**
+   * Identifier of the Aurora global database whose secondary this region's runbook promotes.
+   * Give it with `secondaryClusterArn`.
+   * @default - no promotion runbook
+   */
+  readonly globalClusterIdentifier?: string;
+  /**
+   * ARN of the secondary cluster in this stack's region that the runbook promotes to writer.
+   * @default - no promotion runbook
+   */
+  readonly secondaryClusterArn?: string;
+  /**
+   * ARN of the load balancer (ALB or NLB, zonal shift enabled) that the zonal-shift runbook moves
+   * traffic for.
+   * @default - no zonal-shift runbook
+   */
+  readonly loadBalancerArn?: string;
+  /**
+   * How long a zonal shift lasts unless an operator extends or cancels it (1 minute to 3 days).
+   * It expires so that a forgotten shift does not keep a healthy zone idle.
+   * @default Duration.hours(1)
+   */
+  readonly zonalShiftExpiresIn?: Duration;
+  /**
+   * Name of the standby region's Auto Scaling group, scaled to `primaryCapacity` on failover
+   * (warm standby and pilot light).
+   * @default - no scale-up runbook
+   */
+  readonly standbyAutoScalingGroupName?: string;
+  /**
+   * The primary fleet's capacity: what the standby must carry after failover. Required with
+   * `standbyAutoScalingGroupName`.
+   * @default - no scale-up runbook
+   */
+  readonly primaryCapacity?: FleetCapacity;
+}
+
+/** Zonal shifts last from one minute to three days. */
+const ZONAL_SHIFT_MAX_MINUTES = 3 * 24 * 60;
+
+/**
+ * SSM Automation runbooks (schemaVersion 0.3) for the predefined failure scenarios of a tier, one
+ * least-privilege assume role each:
+ *
+ * - `PromoteDatabase`: promote this region's Aurora global secondary: `Switchover` (no data loss,
+ *   both regions healthy, `rds:SwitchoverGlobalCluster`) or `Failover` (primary region down,
+ *   `rds:FailoverGlobalCluster` with AllowDataLoss), then wait, up to the tier's region RTO, for
+ *   the global cluster to be available again;
+ * - `StartZonalShift`: move the load balancer's traffic away from one AZ (by AZ id, `use1-az1`)
+ *   with Route 53 ARC zonal shift, for a limited time;
+ * - `ScaleStandby`: scale the standby fleet to the primary's capacity.
+ *
+ * Inputs are plain strings and numbers (tokens welcome); they are the documents' parameter
+ * defaults, and the assume roles are scoped to exactly these resources. Link a runbook from an
+ * alarm with {@link runbookLink}.
+ *
+ * Construct ids (public API): `PromoteDatabase`, `StartZonalShift`, `ScaleStandby` (each with
+ * `Document`, `Role`, `Policy`).
+ */
+export class FailoverRunbooks extends Construct {
+  /** Promotes this region's Aurora global secondary; undefined without a global cluster. */
+  public readonly promoteDatabase?: Runbook;
+  /** Starts a zonal shift away from an AZ; undefined without a load balancer. */
+  public readonly startZonalShift?: Runbook;
+  /** Scales the standby fleet to primary capacity; undefined without a standby group. */
+  public readonly scaleStandby?: Runbook;
+  /** Every runbook created, in the order above. */
+  public readonly runbooks: Runbook[];
+
+  constructor(scope: Construct, id: string, props: FailoverRunbooksProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const service = serviceNameOf(this, props);
+    if (!props.globalClusterIdentifier && !props.secondaryClusterArn && !props.loadBalancerArn && !props.standbyAutoScalingGroupName) {
+      throw validationError('FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with secondaryClusterArn, loadBalancerArn, or standbyAutoScalingGroupName with primaryCapacity), got: none', this);
+    }
+    if (Boolean(props.globalClusterIdentifier) !== Boolean(props.secondaryClusterArn)) {
+      throw validationError(`globalClusterIdentifier and secondaryClusterArn must be given together, got: only ${props.globalClusterIdentifier ? 'globalClusterIdentifier' : 'secondaryClusterArn'}`, this);
+    }
+    if (Boolean(props.standbyAutoScalingGroupName) !== Boolean(props.primaryCapacity)) {
+      throw validationError(`standbyAutoScalingGroupName and primaryCapacity must be given together, got: only ${props.standbyAutoScalingGroupName ? 'standbyAutoScalingGroupName' : 'primaryCapacity'}`, this);
+    }
+    const runbooks: Runbook[] = [];
+
+    if (props.globalClusterIdentifier && props.secondaryClusterArn) {
+      const globalClusterArn = stack.formatArn({
+        service: 'rds', region: '', resource: 'global-cluster', resourceName: props.globalClusterIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+      this.promoteDatabase = new RunbookDocument(this, 'PromoteDatabase', {
+        title: `Promote the Aurora global secondary of ${service} in ${stack.region}`,
+        description: 'Promotes this region\'s Aurora global secondary to writer. Mode Switchover (both regions healthy): no data loss. '
+          + 'Mode Failover (the primary region is impaired): promotes at once, losing writes not yet replicated (typically under a second).',
+        parameters: {
+          GlobalClusterIdentifier: { type: 'String', description: 'The Aurora global database.', default: props.globalClusterIdentifier },
+          TargetDbClusterIdentifier: { type: 'String', description: 'ARN of the secondary cluster to promote.', default: props.secondaryClusterArn },
+          Mode: {
+            type: 'String',
+            description: 'Switchover when both regions are healthy (planned, no data loss); Failover when the primary region is not.',
+            allowedValues: ['Switchover', 'Failover'],
+            default: 'Switchover',
+          },
+        },
+        mainSteps: [
+          {
+            name: 'ChooseMode',
+            action: 'aws:branch',
+            inputs: { Choices: [{ NextStep: 'Failover', Variable: '{{ Mode }}', StringEquals: 'Failover' }], Default: 'Switchover' },
+          },
+          {
+            name: 'Switchover',
+            action: 'aws:executeAwsApi',
+            inputs: { Service: 'rds', Api: 'SwitchoverGlobalCluster', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}', TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}' },
+            nextStep: 'LetPromotionStart',
+          },
+          {
+            name: 'Failover',
+            action: 'aws:executeAwsApi',
+            inputs: { Service: 'rds', Api: 'FailoverGlobalCluster', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}', TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}', AllowDataLoss: true },
+            nextStep: 'LetPromotionStart',
+          },
+          {
+            // The global cluster reports `available` until the promotion has started: wait as long as a managed failover takes first.
+            name: 'LetPromotionStart',
+            action: 'aws:sleep',
+            inputs: { Duration: `PT${AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS}S` },
+          },
+          {
+            name: 'WaitForPromotion',
+            action: 'aws:waitForAwsResourceProperty',
+            // Past the tier's region RTO the step fails, so the execution says the objective was missed.
+            timeoutSeconds: Math.max(props.tier.regionRtoSeconds, AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS),
+            inputs: {
+              Service: 'rds', Api: 'DescribeGlobalClusters', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
+              PropertySelector: '$.GlobalClusters[0].Status', DesiredValues: ['available'],
+            },
+            isEnd: true,
+          },
+        ],
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'PromoteSecondary',
+            actions: ['rds:SwitchoverGlobalCluster', 'rds:FailoverGlobalCluster'],
+            resources: [globalClusterArn, props.secondaryClusterArn],
+          }),
+          new iam.PolicyStatement({ sid: 'WatchGlobalCluster', actions: ['rds:DescribeGlobalClusters'], resources: [globalClusterArn] }),
+        ],
+      });
+      runbooks.push(this.promoteDatabase);
+    }
+
+    if (props.loadBalancerArn) {
+      const expiresIn = props.zonalShiftExpiresIn ?? Duration.hours(1);
+      const minutes = expiresIn.toMinutes({ integral: false });
+      if (!Token.isUnresolved(minutes) && (!Number.isInteger(minutes) || minutes < 1 || minutes > ZONAL_SHIFT_MAX_MINUTES)) {
+        throw validationError(`zonalShiftExpiresIn must be whole minutes from 1 minute to 3 days, got: ${expiresIn.toHumanString()}`, this);
+      }
+      this.startZonalShift = new RunbookDocument(this, 'StartZonalShift', {
+        title: `Shift ${service}'s load balancer traffic away from an availability zone in ${stack.region}`,
+        description: 'Starts a Route 53 ARC zonal shift: the load balancer stops routing to the given AZ until the shift expires or is cancelled. '
+          + 'The load balancer must have zonal shift enabled.',
+        parameters: {
+          ResourceIdentifier: { type: 'String', description: 'ARN of the load balancer.', default: props.loadBalancerArn },
+          AwayFrom: { type: 'String', description: 'The AZ id to move traffic away from (use1-az1: an AZ id, not a name).', allowedPattern: '^[a-z0-9]+(-[a-z0-9]+)*-az[0-9]+$' },
+          ExpiresIn: { type: 'String', description: 'How long the shift lasts: minutes (30m) or hours (2h), at most 3 days.', default: expiresInText(minutes), allowedPattern: '^[1-9][0-9]*[mh]$' },
+          Comment: { type: 'String', description: 'Why the zone is shifted away (shown with the shift).', default: 'Zone impaired: traffic shifted by runbook' },
+        },
+        mainSteps: [{
+          name: 'StartZonalShift',
+          action: 'aws:executeAwsApi',
+          inputs: {
+            Service: 'arc-zonal-shift', Api: 'StartZonalShift',
+            ResourceIdentifier: '{{ ResourceIdentifier }}', AwayFrom: '{{ AwayFrom }}', ExpiresIn: '{{ ExpiresIn }}', Comment: '{{ Comment }}',
+          },
+          outputs: [{ Name: 'ZonalShiftId', Selector: '$.ZonalShiftId', Type: 'String' }],
+          isEnd: true,
+        }],
+        statements: [new iam.PolicyStatement({ sid: 'ShiftThisLoadBalancer', actions: ['arc-zonal-shift:StartZonalShift'], resources: [props.loadBalancerArn] })],
+      });
+      runbooks.push(this.startZonalShift);
+    }
+
+    if (props.standbyAutoScalingGroupName && props.primaryCapacity) {
+      const capacity = props.primaryCapacity;
+      for (const [name, value] of Object.entries(capacity)) {
+        if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < 0)) {
+          throw validationError(`primaryCapacity.${name} must be a whole number of instances, got: ${value}`, this);
+        }
+      }
+      if (capacity.minCapacity > capacity.desiredCapacity || capacity.desiredCapacity > capacity.maxCapacity) {
+        throw validationError(`primaryCapacity must satisfy minCapacity ≤ desiredCapacity ≤ maxCapacity, got: ${capacity.minCapacity}, ${capacity.desiredCapacity}, ${capacity.maxCapacity}`, this);
+      }
+      if (props.tier.strategy === DrStrategy.ACTIVE_ACTIVE || props.tier.strategy === DrStrategy.BACKUP_RESTORE) {
+        Annotations.of(this).addWarningV2('ha-constructs:FailoverRunbooks.standbyAutoScalingGroupName',
+          `standbyAutoScalingGroupName is set for ${props.tier.name} (${props.tier.strategy}), which keeps no scaled-down standby fleet: the scale-up runbook is meant for WARM_STANDBY and PILOT_LIGHT`);
+      }
+      const groupArn = stack.formatArn({
+        service: 'autoscaling', resource: 'autoScalingGroup:*:autoScalingGroupName', resourceName: props.standbyAutoScalingGroupName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      });
+      this.scaleStandby = new RunbookDocument(this, 'ScaleStandby', {
+        title: `Scale ${service}'s standby fleet in ${stack.region} to primary capacity`,
+        description: 'Sets the standby Auto Scaling group to the primary fleet\'s capacity so that it can carry all traffic after failover.',
+        parameters: {
+          AutoScalingGroupName: { type: 'String', description: 'The standby fleet.', default: props.standbyAutoScalingGroupName },
+          MinSize: { type: 'Integer', description: 'Minimum instances after failover.', default: capacity.minCapacity },
+          DesiredCapacity: { type: 'Integer', description: 'Instances to run after failover.', default: capacity.desiredCapacity },
+          MaxSize: { type: 'Integer', description: 'Maximum instances after failover.', default: capacity.maxCapacity },
+        },
+        mainSteps: [
+          {
+            name: 'ScaleToPrimaryCapacity',
+            action: 'aws:executeAwsApi',
+            inputs: {
+              Service: 'autoscaling', Api: 'UpdateAutoScalingGroup', AutoScalingGroupName: '{{ AutoScalingGroupName }}',
+              MinSize: '{{ MinSize }}', MaxSize: '{{ MaxSize }}', DesiredCapacity: '{{ DesiredCapacity }}',
+            },
+          },
+          {
+            name: 'ReportGroup',
+            action: 'aws:executeAwsApi',
+            inputs: { Service: 'autoscaling', Api: 'DescribeAutoScalingGroups', AutoScalingGroupNames: ['{{ AutoScalingGroupName }}'] },
+            outputs: [{ Name: 'DesiredCapacity', Selector: '$.AutoScalingGroups[0].DesiredCapacity', Type: 'Integer' }],
+            isEnd: true,
+          },
+        ],
+        statements: [
+          new iam.PolicyStatement({ sid: 'ScaleThisGroup', actions: ['autoscaling:UpdateAutoScalingGroup'], resources: [groupArn] }),
+          // Describe calls of Auto Scaling take no resource ARN.
+          new iam.PolicyStatement({ sid: 'DescribeGroups', actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] }),
+        ],
+        wildcards: [
+          [groupArn, 'an Auto Scaling group\'s ARN holds an id that is unknown until it exists; the statement names the group exactly'],
+          ['*', 'autoscaling:DescribeAutoScalingGroups takes no resource ARN; it only reads'],
+        ],
+      });
+      runbooks.push(this.scaleStandby);
+    }
+    this.runbooks = runbooks;
+
+    attachHaMetadata(this, props, { component: 'FailoverRunbooks', failureDomain: FailureDomain.REGION });
+  }
+}
+
+interface RunbookDocumentProps {
+  readonly title: string;
+  readonly description: string;
+  readonly parameters: Record<string, Record<string, unknown>>;
+  readonly mainSteps: Record<string, unknown>[];
+  readonly statements: iam.PolicyStatement[];
+  /** Wildcard resources of the statements with the reason each is needed. */
+  readonly wildcards?: [string, string][];
+}
+
+/** One Automation document with its own assume role. */
+class RunbookDocument extends Construct implements Runbook {
+  public readonly title: string;
+  public readonly documentName: string;
+  public readonly region: string;
+  public readonly assumeRole: iam.IRole;
+
+  constructor(scope: Construct, id: string, props: RunbookDocumentProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'Role', {
+      description: `Assumed by SSM Automation to run: ${props.title}`.slice(0, 1000),
+      assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
+        // Confused-deputy guard: only automation executions of this account may assume it.
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ssm', resource: 'automation-execution', resourceName: '*' }) },
+        },
+      }),
+    });
+    const policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: `Least privilege for: ${props.title}`.slice(0, 1000),
+      roles: [role],
+      statements: props.statements,
+    });
+    for (const [resource, reason] of props.wildcards ?? []) {
+      acknowledgeWildcard(policy, resource, reason);
+    }
+    const document = new ssm.CfnDocument(this, 'Document', {
+      documentType: 'Automation',
+      documentFormat: 'JSON',
+      // A new version keeps the name that alarm descriptions link to.
+      updateMethod: 'NewVersion',
+      content: {
+        schemaVersion: '0.3',
+        description: `${props.title}. ${props.description}`,
+        assumeRole: '{{ AutomationAssumeRole }}',
+        parameters: {
+          AutomationAssumeRole: { type: 'String', description: 'The role the automation assumes.', default: role.roleArn },
+          ...props.parameters,
+        },
+        mainSteps: props.mainSteps,
+      },
+    });
+    document.node.addDependency(policy);
+    this.title = props.title;
+    this.documentName = document.ref;
+    this.region = stack.region;
+    this.assumeRole = role;
+  }
+}
+
+function expiresInText(minutes: number): string {
+  return minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`;
+}
+
+/**
+ * Acknowledges cdk-nag's AwsSolutions-IAM5 finding for one wildcard resource. cdk-nag v3 names each
+ * finding by the resource as it renders it (`{ Ref: X }` as `<X>`), so the id is rendered the same way.
+ */
+function acknowledgeWildcard(scope: Construct, resource: string, reason: string): void {
+  const render = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const token = value as { Ref?: string; 'Fn::GetAtt'?: string[]; 'Fn::Join'?: [string, unknown[]] };
+    if (token.Ref) return `<${token.Ref}>`;
+    if (token['Fn::GetAtt']) return `<${token['Fn::GetAtt'].join('.')}>`;
+    if (token['Fn::Join']) return token['Fn::Join'][1].map(render).join(token['Fn::Join'][0]);
+    return JSON.stringify(value);
+  };
+  Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${render(Stack.of(scope).resolve(resource))}]`, reason });
+}

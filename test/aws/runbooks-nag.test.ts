@@ -1,0 +1,19 @@
+import { Stack } from 'aws-cdk-lib';
+import { ServiceTier } from '../../lib';
+import { FailoverRunbooks } from '../../lib/aws/runbooks';
+import { nagErrors } from '../nag';
+import { testApp } from '../util';
+
+test('FailoverRunbooks pass cdk-nag AwsSolutions and NIST 800-53 rev 5 with only reasoned acknowledgements', () => {
+  const app = testApp();
+  const stack = new Stack(app, 'Nag', { env: { region: 'us-west-2' } });
+  new FailoverRunbooks(stack, 'Runbooks', {
+    tier: ServiceTier.TIER_1,
+    globalClusterIdentifier: 'orders-global',
+    secondaryClusterArn: 'arn:aws:rds:us-west-2:111111111111:cluster:orders-secondary',
+    loadBalancerArn: 'arn:aws:elasticloadbalancing:us-west-2:111111111111:loadbalancer/app/orders/0123456789abcdef',
+    standbyAutoScalingGroupName: 'orders-standby',
+    primaryCapacity: { minCapacity: 3, desiredCapacity: 6, maxCapacity: 12 },
+  });
+  expect(nagErrors(app)).toEqual([]);
+});

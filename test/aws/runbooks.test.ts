@@ -1,0 +1,183 @@
+import { Duration, Errors, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { HA_METADATA_KEY, ServiceTier } from '../../lib';
+import { FailoverRunbooks, FailoverRunbooksProps, runbookLink } from '../../lib/aws/runbooks';
+import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS } from '../../lib/core';
+import { testApp } from '../util';
+
+const SECONDARY = 'arn:aws:rds:us-west-2:111111111111:cluster:orders-secondary';
+const LB = 'arn:aws:elasticloadbalancing:us-west-2:111111111111:loadbalancer/app/orders/0123456789abcdef';
+
+const ALL: FailoverRunbooksProps = {
+  tier: ServiceTier.TIER_1,
+  service: 'orders',
+  globalClusterIdentifier: 'orders-global',
+  secondaryClusterArn: SECONDARY,
+  loadBalancerArn: LB,
+  standbyAutoScalingGroupName: 'orders-standby',
+  primaryCapacity: { minCapacity: 3, desiredCapacity: 6, maxCapacity: 12 },
+};
+
+function synth(props: Partial<FailoverRunbooksProps> = {}, replace = false) {
+  const stack = new Stack(testApp(), 'Runbooks', { env: { region: 'us-west-2' } });
+  const runbooks = new FailoverRunbooks(stack, 'Runbooks', replace ? { tier: ServiceTier.TIER_1, ...props } : { ...ALL, ...props });
+  return { stack, runbooks, template: Template.fromStack(stack) };
+}
+
+type Doc = { schemaVersion: string; assumeRole: string; parameters: Record<string, { default?: unknown; allowedValues?: string[]; allowedPattern?: string; type: string }>; mainSteps: Step[] };
+type Step = { name: string; action: string; inputs: Record<string, unknown>; timeoutSeconds?: number };
+
+function documents(template: Template): Record<string, Doc> {
+  const docs = template.findResources('AWS::SSM::Document');
+  return Object.fromEntries(Object.entries(docs).map(([id, d]) => {
+    expect(d.Properties.DocumentType).toBe('Automation');
+    expect(d.Properties.UpdateMethod).toBe('NewVersion');
+    return [id.replace(/Document[0-9A-F]{8}$/, '').replace(/^Runbooks/, ''), d.Properties.Content as Doc];
+  }));
+}
+
+describe('FailoverRunbooks', () => {
+  test('GIVEN all inputs THEN three Automation documents (schemaVersion 0.3) exist, each assuming its own role', () => {
+    const { template, runbooks } = synth();
+    const docs = documents(template);
+    expect(Object.keys(docs).sort()).toEqual(['PromoteDatabase', 'ScaleStandby', 'StartZonalShift']);
+    for (const doc of Object.values(docs)) {
+      expect(doc.schemaVersion).toBe('0.3');
+      expect(doc.assumeRole).toBe('{{ AutomationAssumeRole }}');
+      expect(doc.parameters.AutomationAssumeRole.default).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Role/), 'Arn'] });
+    }
+    expect(new Set(Object.values(docs).map((d) => JSON.stringify(d.parameters.AutomationAssumeRole.default))).size).toBe(3);
+    expect(runbooks.runbooks.map((r) => r.title)).toEqual([
+      'Promote the Aurora global secondary of orders in us-west-2',
+      "Shift orders's load balancer traffic away from an availability zone in us-west-2",
+      "Scale orders's standby fleet in us-west-2 to primary capacity",
+    ]);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 3);
+  });
+
+  test('THEN the promotion runbook switches over when both regions are healthy and fails over (allowing data loss) when not, then waits up to the region RTO', () => {
+    const doc = documents(synth().template).PromoteDatabase;
+    expect(doc.parameters.Mode).toEqual(expect.objectContaining({ allowedValues: ['Switchover', 'Failover'], default: 'Switchover' }));
+    expect(doc.parameters.GlobalClusterIdentifier.default).toBe('orders-global');
+    expect(doc.parameters.TargetDbClusterIdentifier.default).toBe(SECONDARY);
+    expect(doc.mainSteps.map((s) => [s.name, s.action])).toEqual([
+      ['ChooseMode', 'aws:branch'],
+      ['Switchover', 'aws:executeAwsApi'],
+      ['Failover', 'aws:executeAwsApi'],
+      ['LetPromotionStart', 'aws:sleep'],
+      ['WaitForPromotion', 'aws:waitForAwsResourceProperty'],
+    ]);
+    const [branch, switchover, failover, sleep, wait] = doc.mainSteps;
+    expect(branch.inputs).toEqual({ Choices: [{ NextStep: 'Failover', Variable: '{{ Mode }}', StringEquals: 'Failover' }], Default: 'Switchover' });
+    expect(switchover.inputs).toEqual({ Service: 'rds', Api: 'SwitchoverGlobalCluster', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}', TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}' });
+    expect(failover.inputs).toEqual({ Service: 'rds', Api: 'FailoverGlobalCluster', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}', TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}', AllowDataLoss: true });
+    expect(sleep.inputs).toEqual({ Duration: `PT${AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS}S` });
+    expect(wait.timeoutSeconds).toBe(ServiceTier.TIER_1.regionRtoSeconds);
+    expect(wait.inputs).toEqual(expect.objectContaining({ Api: 'DescribeGlobalClusters', PropertySelector: '$.GlobalClusters[0].Status', DesiredValues: ['available'] }));
+  });
+
+  test('THEN the promotion role may switch over or fail over this global cluster and this secondary only', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([{
+        Sid: 'PromoteSecondary', Effect: 'Allow',
+        Action: ['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'],
+        Resource: [SECONDARY, { 'Fn::Join': ['', ['arn:aws:rds::', { Ref: 'AWS::AccountId' }, ':global-cluster:orders-global']] }],
+      }]) },
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({
+        Principal: { Service: 'ssm.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnLike: { 'aws:SourceArn': Match.anyValue() } },
+      })] },
+    });
+  });
+
+  test('THEN the zonal-shift runbook takes an AZ id and expires the shift after an hour by default', () => {
+    const { template } = synth();
+    const doc = documents(template).StartZonalShift;
+    expect(doc.parameters.ResourceIdentifier.default).toBe(LB);
+    expect(doc.parameters.ExpiresIn.default).toBe('1h');
+    expect(doc.parameters.AwayFrom.allowedPattern).toBe('^[a-z0-9]+(-[a-z0-9]+)*-az[0-9]+$');
+    expect(new RegExp(doc.parameters.AwayFrom.allowedPattern!).test('use1-az1')).toBe(true);
+    expect(new RegExp(doc.parameters.AwayFrom.allowedPattern!).test('us-east-1a')).toBe(false);
+    expect(doc.mainSteps).toEqual([expect.objectContaining({
+      action: 'aws:executeAwsApi',
+      inputs: { Service: 'arc-zonal-shift', Api: 'StartZonalShift', ResourceIdentifier: '{{ ResourceIdentifier }}', AwayFrom: '{{ AwayFrom }}', ExpiresIn: '{{ ExpiresIn }}', Comment: '{{ Comment }}' },
+    })]);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [{ Sid: 'ShiftThisLoadBalancer', Effect: 'Allow', Action: 'arc-zonal-shift:StartZonalShift', Resource: LB }] },
+    });
+    expect(documents(synth({ zonalShiftExpiresIn: Duration.minutes(90) }).template).StartZonalShift.parameters.ExpiresIn.default).toBe('90m');
+  });
+
+  test('THEN the scale-up runbook sets the standby group to the primary capacity, and its role may update that group only', () => {
+    const { template } = synth();
+    const doc = documents(template).ScaleStandby;
+    expect([doc.parameters.MinSize.default, doc.parameters.DesiredCapacity.default, doc.parameters.MaxSize.default]).toEqual([3, 6, 12]);
+    expect(doc.parameters.MinSize.type).toBe('Integer');
+    expect(doc.mainSteps[0].inputs).toEqual({
+      Service: 'autoscaling', Api: 'UpdateAutoScalingGroup', AutoScalingGroupName: '{{ AutoScalingGroupName }}',
+      MinSize: '{{ MinSize }}', MaxSize: '{{ MaxSize }}', DesiredCapacity: '{{ DesiredCapacity }}',
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([{
+        Sid: 'ScaleThisGroup', Effect: 'Allow', Action: 'autoscaling:UpdateAutoScalingGroup',
+        Resource: { 'Fn::Join': ['', ['arn:aws:autoscaling:us-west-2:', { Ref: 'AWS::AccountId' }, ':autoScalingGroup:*:autoScalingGroupName/orders-standby']] },
+      }]) },
+    });
+  });
+
+  test('WHEN only a load balancer is given THEN only the zonal-shift runbook exists', () => {
+    const { template, runbooks } = synth({ loadBalancerArn: LB }, true);
+    expect(Object.keys(documents(template))).toEqual(['StartZonalShift']);
+    expect(runbooks.promoteDatabase).toBeUndefined();
+    expect(runbooks.scaleStandby).toBeUndefined();
+    expect(runbooks.runbooks).toEqual([runbooks.startZonalShift]);
+  });
+
+  test('runbookLink names the document and links its console page', () => {
+    const { stack, runbooks } = synth();
+    const link = stack.resolve(runbookLink(runbooks.startZonalShift!));
+    const docId = Object.keys(Template.fromStack(stack).findResources('AWS::SSM::Document')).find((id) => id.includes('StartZonalShift'));
+    expect(link).toEqual({ 'Fn::Join': ['', [
+      "Runbook: Shift orders's load balancer traffic away from an availability zone in us-west-2: SSM Automation document ", { Ref: docId },
+      ' in us-west-2, https://us-west-2.console.aws.amazon.com/systems-manager/documents/', { Ref: docId }, '/description',
+    ]] });
+  });
+
+  test('WHEN a standby scale-up is asked for an active/active tier THEN a warning with a stable id is emitted', () => {
+    const { stack } = synth({ tier: ServiceTier.TIER_0 });
+    Annotations.fromStack(stack).hasWarning('/Runbooks/Runbooks', Match.stringLikeRegexp('standbyAutoScalingGroupName is set for TIER_0 \\(ACTIVE_ACTIVE\\).*ha-constructs:FailoverRunbooks.standbyAutoScalingGroupName'));
+  });
+
+  test('THEN every resource carries the HA metadata record', () => {
+    const { template } = synth();
+    for (const resource of Object.values(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>)) {
+      expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({ service: 'orders', component: 'FailoverRunbooks', failureDomain: 'region' });
+    }
+  });
+
+  test.each<[Partial<FailoverRunbooksProps>, boolean, string]>([
+    [{}, true, 'FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with secondaryClusterArn, loadBalancerArn, or standbyAutoScalingGroupName with primaryCapacity), got: none'],
+    [{ globalClusterIdentifier: 'g' }, true, 'globalClusterIdentifier and secondaryClusterArn must be given together, got: only globalClusterIdentifier'],
+    [{ standbyAutoScalingGroupName: 'fleet' }, true, 'standbyAutoScalingGroupName and primaryCapacity must be given together, got: only standbyAutoScalingGroupName'],
+    [{ primaryCapacity: { minCapacity: 3, desiredCapacity: 2, maxCapacity: 6 } }, false, 'primaryCapacity must satisfy minCapacity ≤ desiredCapacity ≤ maxCapacity, got: 3, 2, 6'],
+    [{ primaryCapacity: { minCapacity: 1.5, desiredCapacity: 2, maxCapacity: 6 } }, false, 'primaryCapacity.minCapacity must be a whole number of instances, got: 1.5'],
+    [{ zonalShiftExpiresIn: Duration.days(4) }, false, 'zonalShiftExpiresIn must be whole minutes from 1 minute to 3 days, got: 4 days'],
+    [{ zonalShiftExpiresIn: Duration.seconds(30) }, false, 'zonalShiftExpiresIn must be whole minutes from 1 minute to 3 days, got: 30 seconds'],
+  ])('%#: bad input is a ValidationError naming the prop', (override, replace, message) => {
+    let error: unknown;
+    try {
+      synth(override, replace);
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as Error).message).toBe(message);
+  });
+
+  test('snapshot of the three runbooks (beside the targeted assertions above)', () => {
+    expect(synth().template.toJSON()).toMatchSnapshot();
+  });
+});
