@@ -10,7 +10,7 @@ export interface GoogleHaProps {
   /** How available the service must be; drives every default the construct does not get explicitly. */
   readonly tier: ServiceTier;
   /**
-   * The service this belongs to: the HA report groups resources by it, and it is labelled `ha_service`.
+   * The service this belongs to: the HA report groups resources by it, and it is labelled `ha-service`.
    * @default - the stack's id
    */
   readonly service?: string;

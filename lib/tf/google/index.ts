@@ -1,2 +1,9 @@
 // CDK for Terraform constructs on @cdktf/provider-google (optional peer dependency).
-export {};
+export * from './bucket';
+export * from './database';
+export * from './fleet';
+export * from './frontend';
+export * from './ha-props';
+export * from './network';
+export * from './secret';
+export * from './slo';

@@ -8,6 +8,7 @@ import { ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, regionPlacementProblem } from '../../core';
 import { GoogleHaProps } from './ha-props';
+import { PREVENT_DESTROY } from './private/lifecycle';
 import { attachHaMetadata, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
 import { invalidRegionNames } from './private/regions';
@@ -64,7 +65,7 @@ export interface RegionalNetworkProps extends GoogleHaProps {
  * Google Cloud resources carry their region as an argument, so one provider serves every region.
  *
  * Construct ids (public API): `Resource` (the network), `Subnet-<region>`, `Router-<region>`,
- * `Nat-<region>`, `PrivateServiceRange`, `PrivateServiceAccess`. A region's resources are keyed by
+ * `Nat-<region>`, `PrivateServiceRange` (prevent_destroy), `PrivateServiceAccess`. A region's resources are keyed by
  * the region itself, so adding or removing a region never touches another region's subnetwork.
  */
 export class RegionalNetwork extends Construct implements IRegionalNetwork {
@@ -153,6 +154,8 @@ export class RegionalNetwork extends Construct implements IRegionalNetwork {
         purpose: 'VPC_PEERING',
         addressType: 'INTERNAL',
         prefixLength,
+        // The managed services' private IPs live in this range: it cannot change under them.
+        lifecycle: PREVENT_DESTROY,
       });
       this.privateServiceAccess = new ServiceNetworkingConnection(this, 'PrivateServiceAccess', {
         network: this.network.id,

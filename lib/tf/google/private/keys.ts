@@ -22,6 +22,7 @@ export interface CryptoKeyOptions {
 
 /** A new key and the grants that let the services' agents use it. */
 export interface CryptoKey {
+  readonly ring: KmsKeyRing;
   readonly key: KmsCryptoKey;
   /** The grants: resources that encrypt with the key must depend on them. */
   readonly grants: KmsCryptoKeyIamMember[];
@@ -53,5 +54,5 @@ export function newCryptoKey(scope: Construct, id: string, options: CryptoKeyOpt
     role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
     member,
   }));
-  return { key, grants };
+  return { ring, key, grants };
 }

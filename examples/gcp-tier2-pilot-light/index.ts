@@ -1,0 +1,63 @@
+import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { ServiceTier } from '../../lib/core';
+import { ReplicatedBucket } from '../../lib/tf/google/bucket';
+import { HaCloudSql } from '../../lib/tf/google/database';
+import { RegionalFleet } from '../../lib/tf/google/fleet';
+import { GlobalFrontend } from '../../lib/tf/google/frontend';
+import { RegionalNetwork } from '../../lib/tf/google/network';
+import { EncryptedSecret } from '../../lib/tf/google/secret';
+import { SloAlerts } from '../../lib/tf/google/slo';
+
+const SERVICE = 'catalog';
+const PRIMARY = 'europe-west1';
+const STANDBY = 'europe-west4';
+
+/**
+ * TIER_2 on Google Cloud: pilot light, serving from europe-west1 with europe-west4 on standby.
+ *
+ * Only the primary region runs a fleet behind the global load balancer. The standby region holds
+ * the data (a ZONAL Cloud SQL cross-region replica, the other half of a dual-region bucket, a
+ * secret replica) and a network ready for a fleet: on failover, promote the replica and add a
+ * `RegionalFleet` in europe-west4 to the frontend's backends (region RTO 1 h). Fleets run two
+ * zones, the tier's minimum; TIER_2 is not statically stable, so autohealing and the autoscaler
+ * replace a lost zone's capacity.
+ *
+ * Inputs are Terraform variables (`project`, `domain`, `oncall_email`), so synthesis needs none.
+ */
+export function addGcpTier2PilotLight(app: App): TerraformStack {
+  const stack = new TerraformStack(app, 'gcp-tier2-pilot-light');
+  const project = new TerraformVariable(stack, 'project', { type: 'string', description: 'Google Cloud project to deploy into' });
+  const domain = new TerraformVariable(stack, 'domain', { type: 'string', description: 'Domain the service answers on; point its A record at the ip_address output' });
+  const oncall = new TerraformVariable(stack, 'oncall_email', { type: 'string', description: 'Address the SLO alerts notify' });
+  new GoogleProvider(stack, 'google', { project: project.stringValue });
+
+  const tier = ServiceTier.TIER_2;
+  const network = new RegionalNetwork(stack, 'Network', { tier, service: SERVICE, regions: [PRIMARY, STANDBY] });
+  const fleet = new RegionalFleet(stack, 'FleetPrimary', {
+    tier, service: SERVICE, network, region: PRIMARY, zones: ['europe-west1-b', 'europe-west1-c'], requiredInstances: 2,
+  });
+  const frontend = new GlobalFrontend(stack, 'Frontend', { tier, service: SERVICE, backends: [fleet], domains: [domain.stringValue] });
+
+  new HaCloudSql(stack, 'Database', { tier, service: SERVICE, network, region: PRIMARY, replicaRegion: STANDBY });
+  new ReplicatedBucket(stack, 'Assets', {
+    tier, service: SERVICE, bucketName: `${project.stringValue}-${SERVICE}-assets`, regions: [PRIMARY, STANDBY],
+  });
+  new EncryptedSecret(stack, 'DatabaseCredentials', { tier, service: SERVICE, secretId: `${SERVICE}-database-credentials`, regions: [PRIMARY, STANDBY] });
+
+  const channel = new MonitoringNotificationChannel(stack, 'OnCall', {
+    displayName: `${SERVICE} on-call`,
+    type: 'email',
+    labels: { email_address: oncall.stringValue },
+  });
+  new SloAlerts(stack, 'Slo', {
+    tier, service: SERVICE,
+    backendServiceName: frontend.backendServiceName,
+    notificationChannels: [channel.id],
+    probes: [{ region: PRIMARY, host: domain.stringValue }],
+  });
+
+  new TerraformOutput(stack, 'ip_address', { value: frontend.ipAddress, description: 'Anycast address of the global load balancer' });
+  return stack;
+}

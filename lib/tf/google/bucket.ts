@@ -1,0 +1,168 @@
+import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/lib/data-google-storage-project-service-account';
+import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { FailureDomain, GCS_TURBO_REPLICATION_SECONDS, HaRole, regionPlacementProblem } from '../../core';
+import { GoogleHaProps } from './ha-props';
+import { newCryptoKey } from './private/keys';
+import { statefulLifecycle, warn } from './private/lifecycle';
+import { attachHaMetadata, haLabels, haRecord } from './private/metadata';
+import { invalidRegionNames } from './private/regions';
+import { requireInteger } from './private/validate';
+
+/**
+ * Limits of a bucket's soft-delete retention: 7 to 90 days.
+ * @see https://cloud.google.com/storage/docs/soft-delete
+ */
+export const GCS_SOFT_DELETE_MIN_DAYS = 7;
+export const GCS_SOFT_DELETE_MAX_DAYS = 90;
+
+/**
+ * Multi-region that holds a configurable dual-region of two regions, by region prefix.
+ * @see https://cloud.google.com/storage/docs/locations#configurable
+ */
+const DUAL_REGION_CONTINENTS: readonly { readonly prefixes: readonly string[]; readonly location: string }[] = [
+  { prefixes: ['us-', 'northamerica-'], location: 'US' },
+  { prefixes: ['europe-'], location: 'EU' },
+  { prefixes: ['asia-'], location: 'ASIA' },
+];
+
+/** Props of {@link ReplicatedBucket}. */
+export interface ReplicatedBucketProps extends GoogleHaProps {
+  /** Globally unique bucket name. */
+  readonly bucketName: string;
+  /** The two regions of the configurable dual-region (same continent). */
+  readonly regions: string[];
+  /**
+   * Turbo replication (RPO 15 minutes, `GCS_TURBO_REPLICATION_SECONDS`) instead of default replication.
+   * @default true
+   */
+  readonly turboReplication?: boolean;
+  /**
+   * Days an object must be kept before it can be deleted or replaced (a retention policy).
+   * @default - no retention policy
+   */
+  readonly retentionDays?: number;
+  /**
+   * Lock the retention policy. A locked policy can never be shortened or removed, nor the bucket
+   * deleted while it holds objects: use it for records you are obliged to keep.
+   * @default false
+   */
+  readonly lockRetentionPolicy?: boolean;
+  /**
+   * Id of the KMS key that encrypts objects by default; Cloud Storage's service agent must be allowed to use it.
+   * @default - a new key in the bucket's multi-region
+   */
+  readonly kmsKeyId?: string;
+  /**
+   * Keep `prevent_destroy` on the bucket and its key. Setting it to false warns.
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
+}
+
+/**
+ * A dual-region Cloud Storage bucket: every object is stored in both regions, and a region loss
+ * leaves the bucket readable and writable with no failover step.
+ *
+ * Turbo replication, object versioning (noncurrent versions kept `tier.backupRetentionDays`),
+ * soft delete for the same period (within Cloud Storage's 7–90 days), CMEK, uniform bucket-level
+ * access, public access prevention, an optional (lockable) retention policy, `force_destroy` off
+ * and `prevent_destroy`.
+ *
+ * Construct ids (public API, stateful): `Resource`, `Key`, `KeyRing`.
+ */
+export class ReplicatedBucket extends Construct {
+  public readonly bucket: StorageBucket;
+  public readonly bucketName: string;
+  /** The multi-region the dual-region belongs to (`US`, `EU`, `ASIA`). */
+  public readonly location: string;
+  /** Replication RPO in seconds: 900 with turbo replication; undefined for default replication (no RPO guarantee). */
+  public readonly rpoSeconds?: number;
+
+  constructor(scope: Construct, id: string, props: ReplicatedBucketProps) {
+    super(scope, id);
+    const { tier } = props;
+    const regions = [...props.regions];
+    if (regions.length !== 2) {
+      throw new Error(`regions must list exactly 2 regions for a dual-region bucket, got: ${regions.length} (${regions.join(', ') || 'none'})`);
+    }
+    const concrete = regions.filter((r) => !Token.isUnresolved(r));
+    const invalid = invalidRegionNames(concrete);
+    if (invalid.length > 0) {
+      throw new Error(`regions must be region names such as us-central1, got: ${invalid.join(', ')}`);
+    }
+    const problem = regionPlacementProblem({ prop: 'regions', replicaRegions: concrete, allowedRegions: props.allowedRegions });
+    if (problem) {
+      throw new Error(problem);
+    }
+    const continents = regions.map((r) => DUAL_REGION_CONTINENTS.find((c) => c.prefixes.some((p) => r.startsWith(p)))?.location);
+    if (concrete.length === 2 && (continents[0] === undefined || continents[0] !== continents[1])) {
+      throw new Error(`regions must be two regions of one configurable dual-region continent (US, EU or ASIA), got: ${regions.join(', ')}`);
+    }
+    this.location = continents[0] ?? 'US';
+    if (!Token.isUnresolved(props.bucketName) && !/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/.test(props.bucketName)) {
+      throw new Error(`bucketName must be 3 to 63 lowercase letters, digits, dots, hyphens or underscores, starting and ending with a letter or digit, got: ${props.bucketName}`);
+    }
+    if (props.retentionDays !== undefined) {
+      requireInteger('retentionDays', props.retentionDays, 1);
+    }
+    if (props.lockRetentionPolicy && props.retentionDays === undefined) {
+      throw new Error('lockRetentionPolicy needs retentionDays: there is no retention policy to lock, got: retentionDays undefined');
+    }
+
+    const turbo = props.turboReplication ?? true;
+    this.rpoSeconds = turbo ? GCS_TURBO_REPLICATION_SECONDS : undefined;
+    if (tier.isMultiRegion && (this.rpoSeconds ?? Infinity) > tier.regionRpoSeconds) {
+      warn(this, 'ReplicatedBucket.turboReplication', turbo
+        ? `turbo replication copies objects within ${GCS_TURBO_REPLICATION_SECONDS} s, above ${tier.name}'s region RPO of ${tier.regionRpoSeconds} s: write objects the service cannot lose to both regions before acknowledging`
+        : `default replication has no RPO guarantee, and ${tier.name}'s region RPO is ${tier.regionRpoSeconds} s: enable turboReplication`);
+    }
+
+    const record = haRecord(this, props, { component: 'ReplicatedBucket', failureDomain: FailureDomain.GLOBAL, role: props.role ?? HaRole.PRIMARY });
+    const labels = haLabels(props, record);
+    const lifecycle = statefulLifecycle(this, 'ReplicatedBucket', props.preventDestroy);
+
+    let kmsKeyId = props.kmsKeyId;
+    const dependsOn = [];
+    if (!kmsKeyId) {
+      const agent = new DataGoogleStorageProjectServiceAccount(this, 'StorageAgent', {});
+      const { key, grants } = newCryptoKey(this, 'Key', {
+        // The key of a configurable dual-region lives in the multi-region that holds it.
+        location: this.location.toLowerCase(),
+        labels,
+        encrypters: { CloudStorage: agent.member },
+      });
+      kmsKeyId = key.id;
+      dependsOn.push(...grants);
+    }
+    const softDeleteDays = Math.min(GCS_SOFT_DELETE_MAX_DAYS, Math.max(GCS_SOFT_DELETE_MIN_DAYS, tier.backupRetentionDays));
+
+    this.bucket = new StorageBucket(this, 'Resource', {
+      name: props.bucketName,
+      location: this.location,
+      customPlacementConfig: { dataLocations: regions.map((r) => r.toUpperCase()) },
+      rpo: turbo ? 'ASYNC_TURBO' : 'DEFAULT',
+      storageClass: 'STANDARD',
+      versioning: { enabled: true },
+      encryption: { defaultKmsKeyName: kmsKeyId },
+      uniformBucketLevelAccess: true,
+      publicAccessPrevention: 'enforced',
+      softDeletePolicy: { retentionDurationSeconds: softDeleteDays * 86400 },
+      lifecycleRule: [{
+        action: { type: 'Delete' },
+        condition: { daysSinceNoncurrentTime: tier.backupRetentionDays, withState: 'ARCHIVED' },
+      }],
+      retentionPolicy: props.retentionDays !== undefined
+        ? { retentionPeriod: props.retentionDays * 86400, isLocked: props.lockRetentionPolicy ?? false }
+        : undefined,
+      forceDestroy: false,
+      labels,
+      dependsOn,
+      lifecycle,
+    });
+    this.bucketName = this.bucket.name;
+
+    attachHaMetadata(this, record);
+  }
+}

@@ -1,0 +1,378 @@
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-check';
+import { ComputeInstanceTemplate } from '@cdktf/provider-google/lib/compute-instance-template';
+import { ComputeRegionAutoscaler } from '@cdktf/provider-google/lib/compute-region-autoscaler';
+import { ComputeRegionInstanceGroupManager } from '@cdktf/provider-google/lib/compute-region-instance-group-manager';
+import { ComputeResourcePolicy } from '@cdktf/provider-google/lib/compute-resource-policy';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { FailureDomain, HaRole, staticallyStableCapacity, zonePlacementProblem } from '../../core';
+import { GoogleHaProps } from './ha-props';
+import { IRegionalNetwork } from './network';
+import { newCryptoKey } from './private/keys';
+import { warn } from './private/lifecycle';
+import { attachHaMetadata, haLabels, haRecord } from './private/metadata';
+import { uniqueName } from './private/names';
+import { projectOf, SERVICE_AGENT_DOMAINS, serviceAgentMember } from './private/project';
+import { requireInteger } from './private/validate';
+
+/**
+ * Source ranges of Google Cloud health checkers and of the global external Application Load
+ * Balancer's proxies: the firewall must admit them for health checks and traffic to reach the fleet.
+ * @see https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges
+ */
+export const GOOGLE_HEALTH_CHECK_RANGES: readonly string[] = ['35.191.0.0/16', '130.211.0.0/22'];
+
+/**
+ * Machine series that accept a spread placement policy (placement across availability domains of a
+ * zone); a policy holds at most {@link SPREAD_PLACEMENT_MAX_VMS} VMs.
+ * @see https://cloud.google.com/compute/docs/instances/placement-policies-overview
+ */
+export const SPREAD_PLACEMENT_SERIES: readonly string[] = ['c2', 'g2', 'n1', 'n2', 'n2d'];
+export const SPREAD_PLACEMENT_MAX_VMS = 8;
+
+/** What a load balancer needs from a fleet. */
+export interface IFleetBackend {
+  /** The managed instance group's instance group URL. */
+  readonly instanceGroup: string;
+  readonly region: string;
+  /** Name of the named port that serves traffic. */
+  readonly portName: string;
+  readonly port: number;
+  readonly role: HaRole;
+}
+
+/** A scheduled minimum that pre-warms the fleet before a known peak. */
+export interface PrewarmSchedule {
+  /** Name of the schedule (unique in the fleet). */
+  readonly name: string;
+  /** When it starts, in cron syntax (`0 8 * * MON-FRI`). */
+  readonly schedule: string;
+  /** How long the minimum holds, in seconds (at least 300). */
+  readonly durationSeconds: number;
+  /** Instances to keep while it holds. */
+  readonly minInstances: number;
+  /**
+   * Time zone of the schedule (IANA name).
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
+}
+
+/** Props of {@link RegionalFleet}. */
+export interface RegionalFleetProps extends GoogleHaProps {
+  /** The network; it must have a subnetwork in `region`. */
+  readonly network: IRegionalNetwork;
+  /** The region the fleet runs in. */
+  readonly region: string;
+  /** Zones of `region` to spread over, at least `tier.minAzs`. */
+  readonly zones: string[];
+  /**
+   * Instances the service needs at peak. For statically stable tiers (TIER_0, TIER_1) the fleet runs
+   * enough to keep this many after losing a zone (`staticallyStableCapacity`); a STANDBY fleet runs
+   * one per zone and scales up when traffic fails over to it.
+   * @default - one per zone
+   */
+  readonly requiredInstances?: number;
+  /**
+   * Upper bound of the autoscaler.
+   * @default - twice the minimum
+   */
+  readonly maxInstances?: number;
+  /**
+   * Machine type.
+   * @default 'n2-standard-2'
+   */
+  readonly machineType?: string;
+  /**
+   * Boot image.
+   * @default 'debian-cloud/debian-12'
+   */
+  readonly sourceImage?: string;
+  /**
+   * Port the application serves HTTP on (named port `http`).
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * Path the autohealing health check requests.
+   * @default '/healthz'
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Seconds a new instance gets to boot before autohealing judges it (also the autoscaler's cooldown).
+   * @default 300
+   */
+  readonly initialDelaySeconds?: number;
+  /**
+   * Average CPU utilization the autoscaler holds (0 to 1).
+   * @default 0.6
+   */
+  readonly targetCpuUtilization?: number;
+  /**
+   * Scheduled minimums that pre-warm the fleet before known peaks.
+   * @default - none
+   */
+  readonly prewarmSchedules?: PrewarmSchedule[];
+  /**
+   * Instances a rolling update may add above the target size. A regional group surges by whole zones,
+   * so it is at least the zone count; max unavailable is always 0.
+   * @default - the zone count
+   */
+  readonly maxSurge?: number;
+  /**
+   * Availability domains of a spread placement policy for anti-affinity inside each zone. Only the
+   * machine series in {@link SPREAD_PLACEMENT_SERIES} accept it, and a policy holds at most 8 VMs;
+   * across zones the group's EVEN distribution already keeps instances apart.
+   * @default - no placement policy
+   */
+  readonly spreadAvailabilityDomains?: number;
+  /**
+   * Email of the service account instances run as.
+   * @default - a new service account that may only write logs and metrics
+   */
+  readonly serviceAccountEmail?: string;
+  /**
+   * Id of the KMS key that encrypts boot disks; Compute Engine's service agent must be allowed to use it.
+   * @default - a new key in the fleet's region
+   */
+  readonly bootDiskKmsKeyId?: string;
+  /**
+   * Startup script.
+   * @default - none
+   */
+  readonly startupScript?: string;
+}
+
+/**
+ * A regional managed instance group that survives the loss of a zone.
+ *
+ * Instances from a Shielded VM template with no external IP, a CMEK boot disk and OS Login; spread
+ * EVEN over the zones; autohealed by a health check of their own (more tolerant than the load
+ * balancer's: replacing an instance costs more than draining it); rolled out proactively with no
+ * unavailable instance; autoscaled between a statically stable minimum and a maximum, with
+ * scheduled pre-warming. Health-check and load-balancer ranges are admitted by a firewall rule on
+ * the fleet's network tag.
+ *
+ * Construct ids (public API): `Template`, `Resource` (the group), `Autoscaler`, `AutohealingCheck`,
+ * `HealthCheckFirewall`, `ServiceAccount`, `BootDiskKey`, `BootDiskKeyRing`, `SpreadPlacement`.
+ * The fleet holds no state of its own: boot disks are recreated from the template.
+ */
+export class RegionalFleet extends Construct implements IFleetBackend {
+  public readonly group: ComputeRegionInstanceGroupManager;
+  public readonly instanceGroup: string;
+  public readonly region: string;
+  public readonly zones: readonly string[];
+  public readonly portName = 'http';
+  public readonly port: number;
+  public readonly role: HaRole;
+  /** Network tag of the instances (firewall rules target it). */
+  public readonly networkTag: string;
+  /** The autoscaler's minimum and maximum. */
+  public readonly minInstances: number;
+  public readonly maxInstances: number;
+
+  constructor(scope: Construct, id: string, props: RegionalFleetProps) {
+    super(scope, id);
+    const { tier } = props;
+    this.region = props.region;
+    this.zones = [...props.zones];
+    this.role = props.role ?? HaRole.PRIMARY;
+    const zoneCount = props.zones.length;
+
+    const problem = zonePlacementProblem({
+      prop: 'zones',
+      zones: props.zones.filter((z) => !Token.isUnresolved(z)),
+      region: Token.isUnresolved(props.region) ? undefined : props.region,
+      minZones: tier.minAzs,
+      tierName: tier.name,
+    });
+    if (problem) {
+      throw new Error(problem);
+    }
+    if (props.allowedRegions && !Token.isUnresolved(props.region) && !props.allowedRegions.includes(props.region)) {
+      throw new Error(`region must be one of allowedRegions (${props.allowedRegions.join(', ')}), got: ${props.region}`);
+    }
+    const subnetworkId = props.network.subnetworkId(props.region);
+
+    this.port = props.port ?? 8080;
+    requireInteger('port', this.port, 1, 65535);
+    const required = props.requiredInstances ?? zoneCount;
+    requireInteger('requiredInstances', required, 1);
+    if (tier.staticallyStable && zoneCount < 2) {
+      throw new Error(`zones must list at least 2 zones for ${tier.name}: static stability needs a surviving zone, got: ${zoneCount}`);
+    }
+    const evenly = (n: number) => Math.ceil(n / zoneCount) * zoneCount;
+    this.minInstances = this.role === HaRole.STANDBY
+      ? zoneCount
+      : tier.staticallyStable ? staticallyStableCapacity(required, zoneCount).total : evenly(required);
+    this.maxInstances = props.maxInstances ?? 2 * Math.max(this.minInstances, evenly(required));
+    requireInteger('maxInstances', this.maxInstances, this.minInstances);
+    const surge = props.maxSurge ?? zoneCount;
+    if (!Number.isInteger(surge) || surge < zoneCount) {
+      throw new Error(`maxSurge must be an integer of at least the zone count (${zoneCount}): a regional group surges by whole zones, got: ${surge}`);
+    }
+    const cpu = props.targetCpuUtilization ?? 0.6;
+    if (!(cpu > 0 && cpu <= 1)) {
+      throw new Error(`targetCpuUtilization must be greater than 0 and at most 1, got: ${cpu}`);
+    }
+    const initialDelay = props.initialDelaySeconds ?? 300;
+    requireInteger('initialDelaySeconds', initialDelay, 0, 3600);
+    const schedules = props.prewarmSchedules ?? [];
+    for (const s of schedules) {
+      requireInteger(`prewarmSchedules[${s.name}].durationSeconds`, s.durationSeconds, 300);
+      requireInteger(`prewarmSchedules[${s.name}].minInstances`, s.minInstances, 0, this.maxInstances);
+    }
+    const names = schedules.map((s) => s.name);
+    const repeated = names.filter((n, i) => names.indexOf(n) !== i);
+    if (repeated.length > 0) {
+      throw new Error(`prewarmSchedules must have unique names, got: ${[...new Set(repeated)].join(', ')} more than once`);
+    }
+    const machineType = props.machineType ?? 'n2-standard-2';
+
+    const record = haRecord(this, props, { component: 'RegionalFleet', failureDomain: FailureDomain.REGION });
+    const labels = haLabels(props, record);
+    this.networkTag = uniqueName(this, 'Instances');
+
+    let serviceAccountEmail = props.serviceAccountEmail;
+    if (!serviceAccountEmail) {
+      const account = new ServiceAccount(this, 'ServiceAccount', {
+        accountId: uniqueName(this, 'Sa', 30),
+        displayName: `Instances of ${this.node.path}`,
+      });
+      serviceAccountEmail = account.email;
+      for (const [name, role] of [['LogWriter', 'roles/logging.logWriter'], ['MetricWriter', 'roles/monitoring.metricWriter']]) {
+        new ProjectIamMember(this, name, { project: projectOf(this).projectId, role, member: account.member });
+      }
+    }
+
+    let bootDiskKeyId = props.bootDiskKmsKeyId;
+    const keyGrants = [];
+    if (!bootDiskKeyId) {
+      const { key, grants } = newCryptoKey(this, 'BootDiskKey', {
+        location: props.region,
+        labels,
+        encrypters: { ComputeEngine: serviceAgentMember(this, SERVICE_AGENT_DOMAINS.COMPUTE) },
+      });
+      bootDiskKeyId = key.id;
+      keyGrants.push(...grants);
+    }
+
+    let resourcePolicies: string[] | undefined;
+    if (props.spreadAvailabilityDomains !== undefined) {
+      requireInteger('spreadAvailabilityDomains', props.spreadAvailabilityDomains, 2);
+      const series = machineType.split('-')[0];
+      if (!SPREAD_PLACEMENT_SERIES.includes(series)) {
+        warn(this, 'RegionalFleet.spreadAvailabilityDomains', `machine series ${series} is not among those known to accept spread placement (${SPREAD_PLACEMENT_SERIES.join(', ')}): Compute Engine may reject the template`);
+      }
+      if (Math.ceil(this.maxInstances / zoneCount) > SPREAD_PLACEMENT_MAX_VMS) {
+        warn(this, 'RegionalFleet.spreadAvailabilityDomains', `up to ${Math.ceil(this.maxInstances / zoneCount)} instances per zone exceed the ${SPREAD_PLACEMENT_MAX_VMS} VMs a spread placement policy holds`);
+      }
+      const policy = new ComputeResourcePolicy(this, 'SpreadPlacement', {
+        name: uniqueName(this, 'SpreadPlacement'),
+        region: props.region,
+        groupPlacementPolicy: { availabilityDomainCount: props.spreadAvailabilityDomains },
+      });
+      resourcePolicies = [policy.id];
+    }
+
+    const template = new ComputeInstanceTemplate(this, 'Template', {
+      namePrefix: `${uniqueName(this, 'Template', 36)}-`,
+      region: props.region,
+      machineType,
+      labels,
+      tags: [this.networkTag],
+      disk: [{
+        boot: true,
+        autoDelete: true,
+        sourceImage: props.sourceImage ?? 'debian-cloud/debian-12',
+        diskType: 'pd-balanced',
+        diskEncryptionKey: { kmsKeySelfLink: bootDiskKeyId },
+        labels,
+      }],
+      // No access_config: instances get no external IP; egress goes through the region's Cloud NAT.
+      networkInterface: [{ subnetwork: subnetworkId }],
+      shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
+      serviceAccount: { email: serviceAccountEmail, scopes: ['cloud-platform'] },
+      metadata: {
+        'enable-oslogin': 'TRUE',
+        'block-project-ssh-keys': 'TRUE',
+        ...(props.startupScript ? { 'startup-script': props.startupScript } : {}),
+      },
+      scheduling: { automaticRestart: true, onHostMaintenance: 'MIGRATE' },
+      resourcePolicies,
+      dependsOn: keyGrants,
+      // Templates are immutable: a change creates the new one before the group lets go of the old one.
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    const autohealing = new ComputeHealthCheck(this, 'AutohealingCheck', {
+      name: uniqueName(this, 'AutohealingCheck'),
+      checkIntervalSec: tier.healthCheckIntervalSeconds,
+      timeoutSec: 5,
+      healthyThreshold: 2,
+      // Twice the load balancer's threshold: an instance the balancer drains may still recover; replacing it is the last resort.
+      unhealthyThreshold: 2 * tier.healthCheckFailureThreshold,
+      httpHealthCheck: { port: this.port, requestPath: props.healthCheckPath ?? '/healthz' },
+      logConfig: { enable: true },
+    });
+
+    new ComputeFirewall(this, 'HealthCheckFirewall', {
+      name: uniqueName(this, 'HealthCheckFirewall'),
+      network: props.network.networkId,
+      direction: 'INGRESS',
+      sourceRanges: [...GOOGLE_HEALTH_CHECK_RANGES],
+      targetTags: [this.networkTag],
+      allow: [{ protocol: 'tcp', ports: [String(this.port)] }],
+      logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
+    });
+
+    this.group = new ComputeRegionInstanceGroupManager(this, 'Resource', {
+      name: uniqueName(this, 'Resource'),
+      baseInstanceName: uniqueName(this, 'Vm', 50),
+      region: props.region,
+      distributionPolicyZones: [...props.zones],
+      distributionPolicyTargetShape: 'EVEN',
+      version: [{ instanceTemplate: template.selfLinkUnique, name: 'primary' }],
+      namedPort: [{ name: this.portName, port: this.port }],
+      autoHealingPolicies: { healthCheck: autohealing.id, initialDelaySec: initialDelay },
+      updatePolicy: {
+        type: 'PROACTIVE',
+        minimalAction: 'REPLACE',
+        maxUnavailableFixed: 0,
+        maxSurgeFixed: surge,
+        replacementMethod: 'SUBSTITUTE',
+        instanceRedistributionType: 'PROACTIVE',
+      },
+      instanceLifecyclePolicy: { forceUpdateOnRepair: 'YES', defaultActionOnFailure: 'REPAIR' },
+      waitForInstances: false,
+    });
+    this.instanceGroup = this.group.instanceGroup;
+
+    new ComputeRegionAutoscaler(this, 'Autoscaler', {
+      name: uniqueName(this, 'Autoscaler'),
+      region: props.region,
+      target: this.group.id,
+      autoscalingPolicy: {
+        minReplicas: this.minInstances,
+        maxReplicas: this.maxInstances,
+        cooldownPeriod: initialDelay,
+        mode: 'ON',
+        cpuUtilization: { target: cpu },
+        // A brief dip may take at most one instance per zone every 10 minutes.
+        scaleInControl: { maxScaledInReplicas: { fixed: zoneCount }, timeWindowSec: 600 },
+        scalingSchedules: schedules.map((s) => ({
+          name: s.name,
+          schedule: s.schedule,
+          durationSec: s.durationSeconds,
+          minRequiredReplicas: s.minInstances,
+          timeZone: s.timeZone ?? 'UTC',
+        })),
+      },
+    });
+
+    attachHaMetadata(this, record);
+  }
+}

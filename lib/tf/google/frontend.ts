@@ -1,0 +1,263 @@
+import { ComputeBackendService } from '@cdktf/provider-google/lib/compute-backend-service';
+import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
+import { ComputeGlobalForwardingRule } from '@cdktf/provider-google/lib/compute-global-forwarding-rule';
+import { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-check';
+import { ComputeManagedSslCertificate } from '@cdktf/provider-google/lib/compute-managed-ssl-certificate';
+import { ComputeSecurityPolicy, ComputeSecurityPolicyRule } from '@cdktf/provider-google/lib/compute-security-policy';
+import { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy';
+import { ComputeTargetHttpProxy } from '@cdktf/provider-google/lib/compute-target-http-proxy';
+import { ComputeTargetHttpsProxy } from '@cdktf/provider-google/lib/compute-target-https-proxy';
+import { ComputeUrlMap } from '@cdktf/provider-google/lib/compute-url-map';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { DrStrategy, FailureDomain, HaRole } from '../../core';
+import { IFleetBackend } from './fleet';
+import { GoogleHaProps } from './ha-props';
+import { PREVENT_DESTROY } from './private/lifecycle';
+import { attachHaMetadata, haLabels, haRecord } from './private/metadata';
+import { uniqueName } from './private/names';
+import { requireInteger } from './private/validate';
+
+/**
+ * Cloud Armor preconfigured WAF rule sets (ModSecurity CRS 3.3) the frontend's policy denies on.
+ * @see https://cloud.google.com/armor/docs/waf-rules
+ */
+export const PRECONFIGURED_WAF_RULES: readonly string[] = [
+  'sqli-v33-stable', 'xss-v33-stable', 'lfi-v33-stable', 'rfi-v33-stable', 'rce-v33-stable',
+  'methodenforcement-v33-stable', 'scannerdetection-v33-stable', 'protocolattack-v33-stable', 'sessionfixation-v33-stable',
+];
+
+/** Priority of Cloud Armor's default rule (the lowest). */
+const DEFAULT_RULE_PRIORITY = 2147483647;
+
+/** Props of {@link GlobalFrontend}. */
+export interface GlobalFrontendProps extends GoogleHaProps {
+  /**
+   * Fleets that serve the traffic. ACTIVE_ACTIVE and WARM_STANDBY tiers need them in at least
+   * `tier.minRegions` regions; all must serve on the same port.
+   */
+  readonly backends: IFleetBackend[];
+  /** Domains of the Google-managed certificate (no wildcards: managed certificates do not issue them). */
+  readonly domains: string[];
+  /**
+   * Host names that reach one region's fleets only, by region (e.g. `us-central1.example.com`): for
+   * uptime probes per region and for draining a region by hand. They join the certificate's domains.
+   * @default - none
+   */
+  readonly regionalDomains?: Record<string, string>;
+  /**
+   * Path the load balancer's health check requests.
+   * @default '/healthz'
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Requests one client IP may send per minute before Cloud Armor answers 429.
+   * @default 600
+   */
+  readonly rateLimitPerMinute?: number;
+  /**
+   * Sensitivity of the preconfigured WAF rules (1 = fewest false positives, 4 = most signatures).
+   * @default 1
+   */
+  readonly wafSensitivity?: number;
+  /**
+   * Share of requests the load balancer logs (0 to 1).
+   * @default 1
+   */
+  readonly logSampleRate?: number;
+}
+
+/**
+ * A global external Application Load Balancer in front of fleets in several regions.
+ *
+ * Google's edge sends each request to the closest backend with healthy capacity, so a region whose
+ * instances fail the health check stops receiving traffic without a DNS change (cross-region
+ * failover by health). HTTPS only (HTTP redirects), a Google-managed certificate, TLS 1.2+ with the
+ * MODERN profile, request logging, and a Cloud Armor policy: preconfigured WAF rules, a per-IP rate
+ * limit and Adaptive Protection. The anycast address has `prevent_destroy`: DNS records point at it.
+ *
+ * Construct ids (public API): `Address`, `Certificate`, `SslPolicy`, `SecurityPolicy`, `HealthCheck`,
+ * `Resource` (the backend service), `Regional-<region>` (a region's backend service), `UrlMap`, `HttpsProxy`, `HttpsRule`, `RedirectUrlMap`,
+ * `HttpProxy`, `HttpRule`.
+ */
+export class GlobalFrontend extends Construct {
+  public readonly backendService: ComputeBackendService;
+  /** Name of the backend service (SLO filters select its requests by it). */
+  public readonly backendServiceName: string;
+  /** The anycast IPv4 address to point the domains at. */
+  public readonly ipAddress: string;
+  public readonly securityPolicy: ComputeSecurityPolicy;
+
+  constructor(scope: Construct, id: string, props: GlobalFrontendProps) {
+    super(scope, id);
+    const { tier } = props;
+    if (props.backends.length === 0) {
+      throw new Error('backends must list at least one fleet, got: none');
+    }
+    const regions = [...new Set(props.backends.map((b) => b.region))];
+    const needsServingRegions = tier.strategy === DrStrategy.ACTIVE_ACTIVE || tier.strategy === DrStrategy.WARM_STANDBY;
+    if (needsServingRegions && regions.length < tier.minRegions) {
+      throw new Error(`backends must span at least ${tier.minRegions} regions for ${tier.name} (${tier.strategy} serves from a second region), got: ${regions.length} (${regions.join(', ')})`);
+    }
+    const ports = [...new Set(props.backends.map((b) => b.port))];
+    if (ports.length > 1) {
+      throw new Error(`backends must all serve on the same port (one health check covers them), got: ${ports.join(', ')}`);
+    }
+    if (props.domains.length === 0) {
+      throw new Error('domains must list at least one domain for the managed certificate, got: none');
+    }
+    const wildcards = props.domains.filter((d) => !Token.isUnresolved(d) && d.includes('*'));
+    if (wildcards.length > 0) {
+      throw new Error(`domains must not contain wildcards (Google-managed certificates do not issue them), got: ${wildcards.join(', ')}`);
+    }
+    const regionalDomains = props.regionalDomains ?? {};
+    const unknownRegions = Object.keys(regionalDomains).filter((r) => !regions.includes(r));
+    if (unknownRegions.length > 0) {
+      throw new Error(`regionalDomains must only name regions with a backend (${regions.join(', ')}), got: ${unknownRegions.join(', ')}`);
+    }
+    const rateLimit = props.rateLimitPerMinute ?? 600;
+    requireInteger('rateLimitPerMinute', rateLimit, 1);
+    const sensitivity = props.wafSensitivity ?? 1;
+    requireInteger('wafSensitivity', sensitivity, 1, 4);
+    const sampleRate = props.logSampleRate ?? 1;
+    if (!(sampleRate >= 0 && sampleRate <= 1)) {
+      throw new Error(`logSampleRate must be from 0 to 1, got: ${sampleRate}`);
+    }
+
+    const record = haRecord(this, props, { component: 'GlobalFrontend', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
+    const labels = haLabels(props, record);
+
+    const address = new ComputeGlobalAddress(this, 'Address', {
+      name: uniqueName(this, 'Address'),
+      ipVersion: 'IPV4',
+      addressType: 'EXTERNAL',
+      labels,
+      lifecycle: PREVENT_DESTROY,
+    });
+    this.ipAddress = address.address;
+
+    const certificate = new ComputeManagedSslCertificate(this, 'Certificate', {
+      name: uniqueName(this, 'Certificate'),
+      managed: { domains: [...props.domains, ...Object.values(regionalDomains)] },
+      // A new certificate must exist before the proxy lets go of the old one, or HTTPS goes down.
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const sslPolicy = new ComputeSslPolicy(this, 'SslPolicy', {
+      name: uniqueName(this, 'SslPolicy'),
+      profile: 'MODERN',
+      minTlsVersion: 'TLS_1_2',
+    });
+
+    const rules: ComputeSecurityPolicyRule[] = PRECONFIGURED_WAF_RULES.map((rule, i) => ({
+      priority: 1000 + i,
+      action: 'deny(403)',
+      description: `Preconfigured WAF rule set ${rule}`,
+      match: { expr: { expression: `evaluatePreconfiguredWaf('${rule}', {'sensitivity': ${sensitivity}})` } },
+    }));
+    // After the WAF rules: a throttle rule's conform action allows and ends the evaluation.
+    rules.push({
+      priority: 2000,
+      action: 'throttle',
+      description: `At most ${rateLimit} requests per minute per client IP`,
+      match: { versionedExpr: 'SRC_IPS_V1', config: { srcIpRanges: ['*'] } },
+      rateLimitOptions: {
+        conformAction: 'allow',
+        exceedAction: 'deny(429)',
+        enforceOnKey: 'IP',
+        rateLimitThreshold: { count: rateLimit, intervalSec: 60 },
+      },
+    });
+    rules.push({
+      priority: DEFAULT_RULE_PRIORITY,
+      action: 'allow',
+      description: 'Default rule',
+      match: { versionedExpr: 'SRC_IPS_V1', config: { srcIpRanges: ['*'] } },
+    });
+    this.securityPolicy = new ComputeSecurityPolicy(this, 'SecurityPolicy', {
+      name: uniqueName(this, 'SecurityPolicy'),
+      type: 'CLOUD_ARMOR',
+      rule: rules,
+      adaptiveProtectionConfig: { layer7DdosDefenseConfig: { enable: true } },
+      advancedOptionsConfig: { jsonParsing: 'STANDARD' },
+    });
+
+    const healthCheck = new ComputeHealthCheck(this, 'HealthCheck', {
+      name: uniqueName(this, 'HealthCheck'),
+      checkIntervalSec: tier.healthCheckIntervalSeconds,
+      timeoutSec: 5,
+      healthyThreshold: 2,
+      unhealthyThreshold: tier.healthCheckFailureThreshold,
+      httpHealthCheck: { port: ports[0], requestPath: props.healthCheckPath ?? '/healthz' },
+      logConfig: { enable: true },
+    });
+
+    const backendService = (backendId: string, backends: IFleetBackend[]) => new ComputeBackendService(this, backendId, {
+      name: uniqueName(this, backendId),
+      loadBalancingScheme: 'EXTERNAL_MANAGED',
+      protocol: 'HTTP',
+      portName: backends[0].portName,
+      timeoutSec: 30,
+      healthChecks: [healthCheck.id],
+      securityPolicy: this.securityPolicy.id,
+      logConfig: { enable: true, sampleRate },
+      // Ejects an instance that keeps failing requests before the health check notices.
+      outlierDetection: { consecutiveErrors: 5, interval: { seconds: 10 }, baseEjectionTime: { seconds: 30 }, maxEjectionPercent: 50 },
+      backend: backends.map((b) => ({
+        group: b.instanceGroup,
+        balancingMode: 'UTILIZATION',
+        maxUtilization: 0.8,
+        capacityScaler: 1,
+        description: `${b.role} fleet in ${b.region}`,
+      })),
+    });
+    this.backendService = backendService('Resource', props.backends);
+    this.backendServiceName = this.backendService.name;
+
+    const regional = Object.entries(regionalDomains).map(([region, host]) => ({
+      region,
+      host,
+      service: backendService(`Regional-${region}`, props.backends.filter((b) => b.region === region)),
+    }));
+    const urlMap = new ComputeUrlMap(this, 'UrlMap', {
+      name: uniqueName(this, 'UrlMap'),
+      defaultService: this.backendService.id,
+      hostRule: regional.length > 0 ? regional.map((r) => ({ hosts: [r.host], pathMatcher: r.region })) : undefined,
+      pathMatcher: regional.length > 0 ? regional.map((r) => ({ name: r.region, defaultService: r.service.id })) : undefined,
+    });
+    const httpsProxy = new ComputeTargetHttpsProxy(this, 'HttpsProxy', {
+      name: uniqueName(this, 'HttpsProxy'),
+      urlMap: urlMap.id,
+      sslCertificates: [certificate.id],
+      sslPolicy: sslPolicy.id,
+    });
+    new ComputeGlobalForwardingRule(this, 'HttpsRule', {
+      name: uniqueName(this, 'HttpsRule'),
+      target: httpsProxy.id,
+      ipAddress: address.id,
+      portRange: '443',
+      ipProtocol: 'TCP',
+      loadBalancingScheme: 'EXTERNAL_MANAGED',
+      labels,
+    });
+
+    const redirect = new ComputeUrlMap(this, 'RedirectUrlMap', {
+      name: uniqueName(this, 'RedirectUrlMap'),
+      defaultUrlRedirect: { httpsRedirect: true, stripQuery: false, redirectResponseCode: 'MOVED_PERMANENTLY_DEFAULT' },
+    });
+    const httpProxy = new ComputeTargetHttpProxy(this, 'HttpProxy', {
+      name: uniqueName(this, 'HttpProxy'),
+      urlMap: redirect.id,
+    });
+    new ComputeGlobalForwardingRule(this, 'HttpRule', {
+      name: uniqueName(this, 'HttpRule'),
+      target: httpProxy.id,
+      ipAddress: address.id,
+      portRange: '80',
+      ipProtocol: 'TCP',
+      loadBalancingScheme: 'EXTERNAL_MANAGED',
+      labels,
+    });
+
+    attachHaMetadata(this, record);
+  }
+}
