@@ -1,0 +1,161 @@
+import { Errors, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
+import { ReplicatedFileSystem, ReplicatedFileSystemProps } from '../../lib/aws/file-system';
+import { ReplicaKey } from '../../lib/aws/global-table';
+import { MultiAzNetwork } from '../../lib/aws/network';
+import { testApp } from '../util';
+
+const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+
+/** A VPC with isolated subnets only: what the mount targets need, and quick to synthesize. */
+function isolatedVpc(stack: Stack, zones: string[]): ec2.IVpc {
+  return new ec2.Vpc(stack, 'Vpc', {
+    availabilityZones: zones,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+}
+
+function build(props: Partial<ReplicatedFileSystemProps> = {}, zones = ZONES) {
+  const stack = new Stack(testApp(), 'Primary', { env: { region: 'us-east-1' } });
+  const vpc = isolatedVpc(stack, zones);
+  const files = new ReplicatedFileSystem(stack, 'Files', { tier: ServiceTier.TIER_1, vpc, fileSystemName: 'shared', replicaRegion: 'us-west-2', ...props });
+  return { stack, files, vpc };
+}
+
+function synth(props: Partial<ReplicatedFileSystemProps> = {}, zones = ZONES) {
+  const built = build(props, zones);
+  return { ...built, template: Template.fromStack(built.stack) };
+}
+
+describe('ReplicatedFileSystem', () => {
+  test('GIVEN TIER_1 THEN a regional, CMK-encrypted, elastic file system with automatic backups is retained', () => {
+    const { template } = synth();
+    template.hasResource('AWS::EFS::FileSystem', {
+      Properties: {
+        Encrypted: true,
+        KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FilesKey'), 'Arn'] },
+        BackupPolicy: { Status: 'ENABLED' },
+        PerformanceMode: 'generalPurpose',
+        ThroughputMode: 'elastic',
+        AvailabilityZoneName: Match.absent(),
+        FileSystemTags: Match.arrayWith([{ Key: 'ha:backup', Value: 'true' }, { Key: 'Name', Value: 'shared' }]),
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true, Description: 'Encrypts the shared file system' }, DeletionPolicy: 'Retain' });
+  });
+
+  test('THEN there is a mount target in each isolated subnet, one per AZ', () => {
+    const { template, vpc } = synth();
+    template.resourceCountIs('AWS::EFS::MountTarget', 3);
+    const subnets = Object.values(template.findResources('AWS::EFS::MountTarget')).map((m) => m.Properties.SubnetId.Ref).sort();
+    const isolated = vpc.isolatedSubnets.map((s) => Stack.of(s).getLogicalId(s.node.defaultChild as ec2.CfnSubnet)).sort();
+    expect(subnets).toEqual(isolated);
+  });
+
+  test('THEN the file system policy denies requests without TLS and admits only IAM clients of the account through a mount target', () => {
+    const { template } = synth();
+    const [fs] = Object.values(template.findResources('AWS::EFS::FileSystem'));
+    expect(fs.Properties.FileSystemPolicy.Statement).toEqual([
+      { Sid: 'DenyWithoutTls', Effect: 'Deny', Principal: { AWS: '*' }, Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      {
+        Sid: 'AllowIamClientsOfThisAccountThroughMountTargets',
+        Effect: 'Allow',
+        Principal: { AWS: { 'Fn::Join': ['', ['arn:aws:iam::', { Ref: 'AWS::AccountId' }, ':root']] } },
+        Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+        Resource: '*',
+        Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
+      },
+    ]);
+  });
+
+  test('THEN EFS replicates to the standby region under the key aliased for this file system', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::EFS::FileSystem', {
+      ReplicationConfiguration: {
+        Destinations: [{
+          Region: 'us-west-2',
+          KmsKeyId: { 'Fn::Join': ['', ['arn:aws:kms:us-west-2:', { Ref: 'AWS::AccountId' }, ':alias/ha-constructs/efs/shared']] },
+        }],
+      },
+    });
+  });
+
+  test('GIVEN a ReplicaKey in the standby stack THEN its alias is the key the replication names', () => {
+    const app = testApp();
+    const standby = new Stack(app, 'Standby', { env: { region: 'us-west-2', account: '111122223333' } });
+    const key = new ReplicaKey(standby, 'FilesKey', { aliasName: ReplicatedFileSystem.replicaKeyAliasName('shared') });
+    const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1', account: '111122223333' } });
+    const network = new MultiAzNetwork(primary, 'Network', { tier: ServiceTier.TIER_1, availabilityZones: ZONES });
+    new ReplicatedFileSystem(primary, 'Files', { tier: ServiceTier.TIER_1, vpc: network.vpc, fileSystemName: 'shared', replicaRegion: 'us-west-2' });
+    Template.fromStack(primary).hasResourceProperties('AWS::EFS::FileSystem', { ReplicationConfiguration: { Destinations: [{ Region: 'us-west-2', KmsKeyId: key.aliasArn }] } });
+  });
+
+  test('WHEN TIER_3 has no replica region THEN there is no replication', () => {
+    const { template } = synth({ tier: ServiceTier.TIER_3, replicaRegion: undefined });
+    template.hasResourceProperties('AWS::EFS::FileSystem', { ReplicationConfiguration: Match.absent() });
+  });
+
+  test('THEN grantReadWrite grants mount and write, and connections open NFS from clients', () => {
+    const { stack, files, vpc } = build();
+    const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    files.grantReadWrite(role);
+    const client = new ec2.SecurityGroup(stack, 'Client', { vpc });
+    files.connections.allowDefaultPortFrom(client);
+    const template = Template.fromStack(stack);
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).toContain('elasticfilesystem:ClientWrite');
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 2049, ToPort: 2049 });
+  });
+
+  test('WHEN removalPolicy is DESTROY THEN it warns with a stable id', () => {
+    const { stack, template } = synth({ removalPolicy: RemovalPolicy.DESTROY });
+    Annotations.fromStack(stack).hasWarning('/Primary/Files', Match.stringLikeRegexp('^removalPolicy is destroy: .*ha-constructs:ReplicatedFileSystem.removalPolicy'));
+    template.hasResource('AWS::EFS::FileSystem', { DeletionPolicy: 'Delete' });
+  });
+
+  test('THEN every resource of the construct carries the HA record', () => {
+    const { template } = synth({ service: 'files' });
+    const ours = Object.entries(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>).filter(([id]) => id.startsWith('Files'));
+    expect(ours.length).toBeGreaterThanOrEqual(5);
+    for (const [, resource] of ours) {
+      expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({ service: 'files', component: 'ReplicatedFileSystem', failureDomain: 'region' });
+    }
+  });
+
+  test.each<[Partial<ReplicatedFileSystemProps>, string]>([
+    [{ replicaRegion: undefined }, 'replicaRegion is required for TIER_1 (strategy WARM_STANDBY keeps data in a standby region), got: undefined'],
+    [{ replicaRegion: 'us-east-1' }, 'replicaRegion must not include the primary region us-east-1, got: us-east-1'],
+    [{ allowedRegions: ['us-east-1', 'us-east-2'] }, 'replicaRegion must stay within allowedRegions (us-east-1, us-east-2), got: us-west-2'],
+  ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
+    let error: unknown;
+    try {
+      synth(override);
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as Error).message).toBe(message);
+  });
+
+  test('GIVEN a VPC in two zones for TIER_1 THEN it is a ValidationError', () => {
+    let error: unknown;
+    try {
+      synth({}, ['us-east-1a', 'us-east-1b']);
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as Error).message).toBe('vpcSubnets must span at least 3 availability zones for TIER_1, got: 2 (us-east-1a, us-east-1b)');
+  });
+
+  test('snapshot of the TIER_1 replicated file system (beside the targeted assertions above)', () => {
+    const { template } = synth({ service: 'snapshot' });
+    const resources = Object.fromEntries(Object.entries(template.toJSON().Resources as Record<string, unknown>).filter(([id]) => id.startsWith('Files')));
+    expect(resources).toMatchSnapshot();
+  });
+});
