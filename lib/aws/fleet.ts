@@ -1,0 +1,926 @@
+import { Annotations, Duration, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { DrStrategy, FailureDomain, HaRole, burnRateAlerts, staticallyStableCapacity, zonePlacementProblem } from '../core';
+import { clean } from '../core/numbers';
+import { fleetTargetHealth } from '../core/fleet-health';
+import { DeploymentFreeze, newFleetDeployment } from './fleet-deployment';
+import { WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS, newFleetWebAcl } from './fleet-protection';
+import { HaProps } from './ha-props';
+import { attachHaMetadata } from './metadata';
+import { newAlarmTopic, notifyOn } from './private/alarms';
+import { newSecureBucket } from './private/buckets';
+import { validationError } from './private/errors';
+import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
+
+/**
+ * Running instances a spread placement group allows per AZ.
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-strategies.html#placement-groups-spread
+ */
+export const SPREAD_PLACEMENT_MAX_PER_AZ = 7;
+
+/**
+ * Partitions a partition placement group may have per AZ.
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-strategies.html#placement-groups-partition
+ */
+export const PARTITION_PLACEMENT_MAX_PARTITIONS = 7;
+
+/** How a fleet keeps its instances off shared hardware. */
+export enum FleetPlacementStrategy {
+  /**
+   * Each instance on its own rack (spread placement group): no two instances share hardware, for
+   * up to {@link SPREAD_PLACEMENT_MAX_PER_AZ} instances per AZ.
+   */
+  SPREAD = 'SPREAD',
+  /**
+   * Instances spread over {@link PARTITION_PLACEMENT_MAX_PARTITIONS} partitions per AZ that share
+   * no racks (partition placement group): a hardware failure takes down at most one partition,
+   * however many instances the AZ runs.
+   */
+  PARTITION = 'PARTITION',
+}
+
+/** A scheduled pre-warming of the fleet ahead of a known high-traffic event. */
+export interface FleetPrewarm {
+  /** When to raise the minimum (e.g. `autoscaling.Schedule.cron({ hour: '7', minute: '30' })`). */
+  readonly schedule: autoscaling.Schedule;
+  /** The minimum (and so desired) capacity from then on; at most `maxCapacity`. */
+  readonly minCapacity: number;
+  /**
+   * When to return the minimum to the fleet's normal capacity.
+   * @default - the minimum stays raised until another action or deployment changes it
+   */
+  readonly endSchedule?: autoscaling.Schedule;
+  /**
+   * Time zone of both schedules (IANA name).
+   * @default - UTC
+   */
+  readonly timeZone?: string;
+}
+
+/** Props of {@link ResilientFleet}. */
+export interface ResilientFleetProps extends HaProps {
+  /** The network. The fleet runs in its private subnets of every AZ (see `vpcSubnets`). */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets the instances run in; their AZs must number at least `tier.minAzs`.
+   * @default - the private subnets with egress, one per AZ
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** The golden image every instance boots (immutable servers: a new image replaces instances). */
+  readonly machineImage: ec2.IMachineImage;
+  /**
+   * Instance types, in order of preference. Two or more keep the fleet launching when one
+   * capacity pool runs short; one type warns for statically stable tiers.
+   */
+  readonly instanceTypes: ec2.InstanceType[];
+  /** Instances needed to serve peak load. */
+  readonly requiredCapacity: number;
+  /**
+   * The most instances the fleet may run (the cost guard during spikes): no scaling policy,
+   * schedule or forecast goes above it. At least the capacity the tier makes the fleet run.
+   */
+  readonly maxCapacity: number;
+  /**
+   * Instances a STANDBY fleet of a WARM_STANDBY tier runs (min and desired).
+   * PILOT_LIGHT and BACKUP_RESTORE standbys run none; ACTIVE_ACTIVE standbys serve like a primary.
+   * @default - one instance per AZ
+   */
+  readonly standbyCapacity?: number;
+  /**
+   * How instances are kept off shared hardware.
+   * @default - SPREAD while `maxCapacity` spread over the AZs is at most 7 per AZ, PARTITION above
+   */
+  readonly placementStrategy?: FleetPlacementStrategy;
+  /**
+   * Whether the load balancer is reachable from the internet (in the public subnets) or only
+   * from the VPC (in the instances' subnets).
+   * @default true
+   */
+  readonly internetFacing?: boolean;
+  /**
+   * Certificate of the HTTPS listener. Without it the listener serves plain HTTP (and warns).
+   * @default - no HTTPS listener
+   */
+  readonly certificate?: acm.ICertificate;
+  /**
+   * TLS policy of the HTTPS listener.
+   * @default elbv2.SslPolicy.TLS13_12_RES_PQ (TLS 1.2 and 1.3, forward-secret AEAD ciphers, post-quantum key exchange)
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+  /**
+   * Trust store of client certificates, for mutual TLS with service-to-service callers.
+   * Needs `certificate`.
+   * @default - no mutual TLS
+   */
+  readonly trustStore?: elbv2.ITrustStore;
+  /**
+   * Mutual TLS mode when `trustStore` is given: VERIFY rejects callers without a valid certificate;
+   * PASSTHROUGH forwards the certificate to the instances to check.
+   * @default elbv2.MutualAuthenticationMode.VERIFY
+   */
+  readonly mutualTlsMode?: elbv2.MutualAuthenticationMode;
+  /**
+   * Port the instances serve HTTP on.
+   * @default 8080
+   */
+  readonly instancePort?: number;
+  /**
+   * Path of the application's health endpoint (load balancer health checks, exempt from the rate limit).
+   * @default '/health'
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Time a new instance gets before failed ELB health checks replace it.
+   * @default Duration.minutes(5)
+   */
+  readonly healthCheckGracePeriod?: Duration;
+  /**
+   * Commands instances run at boot. The fleet appends the CodeDeploy agent installation and the
+   * CloudFormation signal (sent when the script exits) that rolling updates wait for.
+   * @default - an empty Linux script
+   */
+  readonly userData?: ec2.UserData;
+  /**
+   * Time CloudFormation waits for new instances to signal before it rolls an update back.
+   * @default Duration.minutes(15)
+   */
+  readonly signalTimeout?: Duration;
+  /**
+   * Size of the encrypted gp3 root volume, in GiB.
+   * @default 30
+   */
+  readonly rootVolumeSizeGiB?: number;
+  /**
+   * Device name of the image's root volume.
+   * @default '/dev/xvda' (Amazon Linux)
+   */
+  readonly rootDeviceName?: string;
+  /**
+   * Key that encrypts the root volumes. A key you pass must let the Auto Scaling service-linked
+   * role use it.
+   * @default - a new customer-managed key with rotation that the Auto Scaling service-linked role may use
+   */
+  readonly volumeKey?: kms.IKey;
+  /**
+   * SLO burn-rate page alarm of the service: deployments stop and roll back while it fires,
+   * and zonal-autoshift practice runs do not start.
+   * @default - none
+   */
+  readonly pageAlarm?: cloudwatch.IAlarm;
+  /**
+   * Alarm that fires while the service's error budget is exhausted: deployments stop while it fires.
+   * @default - none
+   */
+  readonly errorBudgetAlarm?: cloudwatch.IAlarm;
+  /**
+   * Topic the fleet's alarms and scaling notifications go to.
+   * @default - a new encrypted topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Version of what the fleet runs, tagged `ha:version` on every resource so incidents can be
+   * matched with changes.
+   * @default - the `ha:version` context value; no version tag when neither is set
+   */
+  readonly version?: string;
+  /**
+   * Average CPU utilization target tracking keeps the fleet at (and predictive scaling plans for).
+   * @default 50
+   */
+  readonly targetCpuPercent?: number;
+  /**
+   * Requests per minute each instance should serve: target tracking on the ALB's request count
+   * per target keeps the fleet at it.
+   * @default - no request-count tracking (CPU tracking only)
+   */
+  readonly targetRequestsPerMinute?: number;
+  /**
+   * Whether predictive scaling forecasts load from the fleet's history and launches ahead of it
+   * (forecast-and-scale mode, CPU metric pair).
+   * @default - true for statically stable tiers (TIER_0, TIER_1) unless the fleet is a STANDBY
+   */
+  readonly predictiveScaling?: boolean;
+  /**
+   * How long before the forecast load predictive scaling launches instances.
+   * @default - `healthCheckGracePeriod`: instances are booted and in service when the load arrives
+   */
+  readonly predictiveSchedulingBuffer?: Duration;
+  /** A queue the fleet works off: step scaling keeps its backlog per instance near `backlogPerInstance`. @default - no queue scaling */
+  readonly queue?: sqs.IQueue;
+  /**
+   * Messages one instance can have waiting and still meet the latency target. Needed with `queue`.
+   * @default - no queue scaling
+   */
+  readonly backlogPerInstance?: number;
+  /**
+   * Scheduled pre-warming ahead of known high-traffic events. Not applied to a STANDBY fleet.
+   * @default - none
+   */
+  readonly prewarm?: FleetPrewarm[];
+  /**
+   * Requests a single client IP may send per 5 minutes before WAF blocks it (at least 10).
+   * @default 2000
+   */
+  readonly rateLimitPerIp?: number;
+  /**
+   * Declared high-risk periods: the change calendar is closed (the deploy runbook refuses to run)
+   * and zonal-autoshift practice runs are blocked on those dates.
+   * @default - none
+   */
+  readonly deploymentFreezes?: DeploymentFreeze[];
+  /**
+   * How long the first AZ of a deployment bakes before the next one starts.
+   * @default - the long window of the tier's fastest burn-rate page alert (1 h for a 30-day SLO)
+   */
+  readonly firstZoneBakeTime?: Duration;
+  /**
+   * How long each further AZ bakes.
+   * @default - the short window of the tier's fastest burn-rate page alert (5 min), the error alarm's period
+   */
+  readonly zoneBakeTime?: Duration;
+  /**
+   * Whether ARC zonal autoshift may shift traffic away from an impaired AZ on its own (with weekly
+   * practice runs whose outcome alarm is `errorAlarm`). Zonal shift is always enabled.
+   * @default - true for statically stable tiers (the fleet can absorb an AZ's load) unless the fleet is a STANDBY
+   */
+  readonly zonalAutoshift?: boolean;
+}
+
+/** The capacity a fleet runs. */
+export interface FleetCapacity {
+  /** Minimum of the Auto Scaling group. */
+  readonly min: number;
+  /** Desired capacity at deployment (equal to `min`; scaling raises it). */
+  readonly desired: number;
+  /** Maximum of the Auto Scaling group. */
+  readonly max: number;
+  /** Instances per AZ at the desired capacity (rounded up). */
+  readonly perAz: number;
+}
+
+/**
+ * The stateless tier of a service: an Auto Scaling group of EC2 instances in every AZ behind an
+ * Application Load Balancer, built the way an SRE team running it across AZs would.
+ *
+ * - **Static stability** (statically stable tiers: TIER_0, TIER_1): min = desired =
+ *   `staticallyStableCapacity(requiredCapacity, AZs)`, so losing an AZ leaves `requiredCapacity`
+ *   serving without launching anything. Other tiers run `requiredCapacity`, at least one per AZ.
+ *   A STANDBY fleet runs `standbyCapacity` (WARM_STANDBY: one per AZ) or none (PILOT_LIGHT); its
+ *   maximum stays, and `primaryCapacity` says what to scale it to on failover.
+ * - **Anti-affinity**: a spread placement group (rack level, at most 7 instances per AZ) or, for
+ *   bigger fleets, a partition placement group of 7 partitions per AZ; a mixed instances policy over
+ *   `instanceTypes` (on-demand, in the order given); capacity rebalancing.
+ * - **Health**: ELB health checks with a grace period; target health checks chosen by
+ *   `fleetTargetHealth(tier.azRtoSeconds)` so the balancer stops routing to a failed AZ within half
+ *   the AZ RTO: `azFailoverSeconds` = interval × unhealthy threshold + timeout.
+ * - **Load balancer**: in every AZ, cross-zone, HTTPS with a TLS 1.2+ policy and an HTTP→HTTPS
+ *   redirect when a certificate is given, optional mutual TLS, invalid headers dropped, deletion
+ *   protection, access logs to a retained SSL-only bucket, zonal shift on; zonal autoshift with
+ *   practice runs for statically stable tiers.
+ * - **Immutable rollouts**: launch template with IMDSv2, encrypted gp3 root volume, no public IP;
+ *   a new image or template rolls through the group one AZ's worth at a time, never below the
+ *   capacity an AZ loss leaves, waiting for each instance's signal. Application revisions go through
+ *   CodeDeploy one AZ at a time with bake time and alarm rollback, behind a change calendar.
+ * - **Scaling**: target tracking on CPU (and on requests per target when `targetRequestsPerMinute`
+ *   is set), predictive scaling for statically stable tiers, step scaling on a queue's backlog per
+ *   instance, scheduled pre-warming; all bounded by `maxCapacity`.
+ * - **Protection**: a WAFv2 web ACL with a per-IP rate limit and the AWS managed common and
+ *   known-bad-inputs rule groups.
+ *
+ * `connections` are the instances' (to let the fleet reach a database:
+ * `database.connections.allowDefaultPortFrom(fleet)`); callers reach the load balancer through
+ * `loadBalancer.connections`.
+ *
+ * Construct ids (public API): `LoadBalancer`, `AccessLogs` (the retained log bucket), `Listener`,
+ * `TargetGroup`, `AutoScalingGroup`, `LaunchTemplate`, `PlacementGroup`, `InstanceRole`,
+ * `InstanceSecurityGroup`, `VolumeKey`, `LogKey`, `AlarmTopic`, `ErrorAlarm`, `ZonalAutoshift`,
+ * `PredictiveScaling`, `WebAcl`, `WebAclLogs` (retained), `Application`, `DeploymentConfig`,
+ * `DeploymentGroup`, `ChangeCalendar`, `DeployRunbook`.
+ */
+export class ResilientFleet extends Construct implements ec2.IConnectable {
+  /** The Application Load Balancer in front of the fleet. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The Auto Scaling group. */
+  public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  /** The target group the instances register in. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The listener that serves clients: HTTPS with a certificate, otherwise HTTP. */
+  public readonly listener: elbv2.ApplicationListener;
+  /** The instances' network connections (for the fleet as a client of other resources). */
+  public readonly connections: ec2.Connections;
+  /** The instance role (grant the application's permissions to it). */
+  public readonly role: iam.IRole;
+  /**
+   * Fires when the share of requests answered with a 5xx over 5 minutes burns the tier's error
+   * budget at the fastest page rate (14.4× for a 30-day SLO). Rolls deployments back and is the
+   * outcome alarm of zonal-autoshift practice runs.
+   */
+  public readonly errorAlarm: cloudwatch.Alarm;
+  /** Worst-case seconds until the load balancer stops routing to the targets of a failed AZ. */
+  public readonly azFailoverSeconds: number;
+  /** What this fleet runs. */
+  public readonly capacity: FleetCapacity;
+  /** What a primary fleet of the same props runs: scale a standby to this on failover. */
+  public readonly primaryCapacity: FleetCapacity;
+  /** The AZs the fleet spans. */
+  public readonly availabilityZones: string[];
+  /** The placement strategy in use. */
+  public readonly placementStrategy: FleetPlacementStrategy;
+  /** The WAFv2 web ACL on the load balancer. */
+  public readonly webAcl: wafv2.CfnWebACL;
+  /** The CodeDeploy deployment group application revisions go through. */
+  public readonly deploymentGroup: codedeploy.ServerDeploymentGroup;
+  /** The change calendar the deploy runbook checks (closed during deployment freezes). */
+  public readonly changeCalendar: ssm.CfnDocument;
+  /** The SSM Automation runbook that deploys a revision unless the change calendar is closed. */
+  public readonly deployRunbook: ssm.CfnDocument;
+  /** The topic alarms and scaling notifications go to. */
+  public readonly alarmTopic: sns.ITopic;
+
+  constructor(scope: Construct, id: string, props: ResilientFleetProps) {
+    super(scope, id);
+    const { tier } = props;
+    const role = props.role ?? HaRole.PRIMARY;
+    const isStandby = role === HaRole.STANDBY;
+    const stack = Stack.of(this);
+
+    // ---- Validation -------------------------------------------------------------------------
+    const subnetSelection = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    const subnets = props.vpc.selectSubnets(subnetSelection);
+    this.availabilityZones = [...subnets.availabilityZones];
+    const zoneProblem = zonePlacementProblem({
+      prop: 'vpcSubnets',
+      zones: this.availabilityZones,
+      region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+      minZones: tier.minAzs,
+      tierName: tier.name,
+    });
+    if (zoneProblem) {
+      throw validationError(zoneProblem, this);
+    }
+    const azCount = this.availabilityZones.length;
+    if (props.instanceTypes.length === 0) {
+      throw validationError('instanceTypes must list at least one instance type, got: none', this);
+    }
+    requireCount(this, 'requiredCapacity', props.requiredCapacity, 1);
+    requireCount(this, 'maxCapacity', props.maxCapacity, 1);
+    if (props.requiredCapacity > props.maxCapacity) {
+      throw validationError(`requiredCapacity must be at most maxCapacity (${props.maxCapacity}), got: ${props.requiredCapacity}`, this);
+    }
+
+    this.primaryCapacity = primaryCapacityOf(props.requiredCapacity, props.maxCapacity, azCount, tier.staticallyStable);
+    if (this.primaryCapacity.min > props.maxCapacity) {
+      const reason = tier.staticallyStable
+        ? `static stability: ${this.primaryCapacity.perAz} per AZ × ${azCount} AZs so that losing one AZ leaves requiredCapacity ${props.requiredCapacity}`
+        : `one instance in each of ${azCount} AZs`;
+      throw validationError(`maxCapacity must be at least ${this.primaryCapacity.min} for ${tier.name} (${reason}), got: ${props.maxCapacity}`, this);
+    }
+    if (props.standbyCapacity !== undefined) {
+      requireCount(this, 'standbyCapacity', props.standbyCapacity, 0);
+      if (props.standbyCapacity > props.maxCapacity) {
+        throw validationError(`standbyCapacity must be at most maxCapacity (${props.maxCapacity}), got: ${props.standbyCapacity}`, this);
+      }
+    }
+    this.capacity = isStandby ? standbyCapacityOf(this.primaryCapacity, tier.strategy, azCount, props.standbyCapacity) : this.primaryCapacity;
+
+    const plannedPerAz = Math.ceil(props.maxCapacity / azCount);
+    this.placementStrategy = props.placementStrategy
+      ?? (plannedPerAz <= SPREAD_PLACEMENT_MAX_PER_AZ ? FleetPlacementStrategy.SPREAD : FleetPlacementStrategy.PARTITION);
+    if (this.placementStrategy === FleetPlacementStrategy.SPREAD && plannedPerAz > SPREAD_PLACEMENT_MAX_PER_AZ) {
+      throw validationError(`placementStrategy SPREAD allows at most ${SPREAD_PLACEMENT_MAX_PER_AZ} instances per AZ, got: maxCapacity ${props.maxCapacity} over ${azCount} AZs (${plannedPerAz} per AZ); use FleetPlacementStrategy.PARTITION or leave placementStrategy unset`, this);
+    }
+
+    const rateLimitPerIp = props.rateLimitPerIp ?? 2000;
+    if (!Number.isInteger(rateLimitPerIp) || rateLimitPerIp < WAF_RATE_LIMIT_MIN) {
+      throw validationError(`rateLimitPerIp must be an integer of at least ${WAF_RATE_LIMIT_MIN} (the lowest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`, this);
+    }
+    const healthCheckPath = props.healthCheckPath ?? '/health';
+    if (!healthCheckPath.startsWith('/')) {
+      throw validationError(`healthCheckPath must start with '/', got: ${healthCheckPath}`, this);
+    }
+    const instancePort = props.instancePort ?? 8080;
+    if (!Token.isUnresolved(instancePort) && (!Number.isInteger(instancePort) || instancePort < 1 || instancePort > 65535)) {
+      throw validationError(`instancePort must be an integer from 1 to 65535, got: ${instancePort}`, this);
+    }
+    const targetCpuPercent = props.targetCpuPercent ?? 50;
+    if (!(targetCpuPercent > 0 && targetCpuPercent <= 100)) {
+      throw validationError(`targetCpuPercent must be greater than 0 and at most 100, got: ${targetCpuPercent}`, this);
+    }
+    if (props.trustStore && !props.certificate) {
+      throw validationError('trustStore needs certificate: mutual TLS runs on the HTTPS listener, got: no certificate', this);
+    }
+    if ((props.queue === undefined) !== (props.backlogPerInstance === undefined)) {
+      throw validationError(`queue and backlogPerInstance must be given together, got: ${props.queue ? 'queue' : 'backlogPerInstance'} alone`, this);
+    }
+    if (props.backlogPerInstance !== undefined && !(props.backlogPerInstance > 0)) {
+      throw validationError(`backlogPerInstance must be greater than 0, got: ${props.backlogPerInstance}`, this);
+    }
+    for (const prewarm of props.prewarm ?? []) {
+      if (!Number.isInteger(prewarm.minCapacity) || prewarm.minCapacity < 0 || prewarm.minCapacity > props.maxCapacity) {
+        throw validationError(`prewarm minCapacity must be an integer from 0 to maxCapacity (${props.maxCapacity}), got: ${prewarm.minCapacity} for ${prewarm.schedule.expressionString}`, this);
+      }
+    }
+    const prewarmExpressions = (props.prewarm ?? []).map((p) => p.schedule.expressionString);
+    const repeatedPrewarm = prewarmExpressions.filter((e, i) => prewarmExpressions.indexOf(e) !== i);
+    if (repeatedPrewarm.length > 0) {
+      throw validationError(`prewarm must not repeat a schedule, got: ${repeatedPrewarm[0]} more than once`, this);
+    }
+    const freezes = props.deploymentFreezes ?? [];
+    for (const freeze of freezes) {
+      if (!/^[^\r\n]+$/.test(freeze.name)) {
+        throw validationError(`deploymentFreezes name must be a non-empty single line, got: ${JSON.stringify(freeze.name)}`, this);
+      }
+      if (!(freeze.end.getTime() > freeze.start.getTime())) {
+        throw validationError(`deploymentFreezes must end after they start, got: ${freeze.name} from ${freeze.start.toISOString()} to ${freeze.end.toISOString()}`, this);
+      }
+    }
+    if (props.instanceTypes.length === 1 && tier.staticallyStable) {
+      Annotations.of(this).addWarningV2('ha-constructs:ResilientFleet.instanceTypes',
+        `instanceTypes lists only ${props.instanceTypes[0]}: a shortage of that one capacity pool stops the fleet from replacing or adding instances, which ${tier.name}'s static stability relies on; list at least two types`);
+    }
+
+    // ---- Alarms and keys --------------------------------------------------------------------
+    this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `alarms of ${this.node.path}`);
+    const logKey = newCustomerManagedKey(this, 'LogKey', `Encrypts the WAF logs of ${this.node.path}`);
+    allowCloudWatchLogs(logKey, this);
+    const volumeKey = props.volumeKey ?? this.newVolumeKey();
+
+    // ---- Instances --------------------------------------------------------------------------
+    const instanceRole = new iam.Role(this, 'InstanceRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: `Instances of ${this.node.path}`,
+      // Session Manager instead of SSH, patching and inventory through Systems Manager.
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    });
+    Validations.of(instanceRole).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+      reason: 'AmazonSSMManagedInstanceCore is the policy AWS maintains for the Systems Manager agent (Session Manager instead of SSH, patching); a copy would fall behind the agent',
+    });
+    Validations.of(instanceRole).acknowledge({
+      id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+      reason: 'the inline policy belongs to this one role and names only this stack (cfn-signal) and the regional CodeDeploy agent bucket; it is deleted with the role',
+    });
+    this.role = instanceRole;
+    const securityGroup = new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
+      vpc: props.vpc,
+      description: `Instances of ${this.node.path}: HTTP from the load balancer only`,
+      allowAllOutbound: true,
+    });
+
+    const placementGroup = new ec2.PlacementGroup(this, 'PlacementGroup', this.placementStrategy === FleetPlacementStrategy.SPREAD
+      ? { strategy: ec2.PlacementGroupStrategy.SPREAD, spreadLevel: ec2.PlacementGroupSpreadLevel.RACK }
+      : { strategy: ec2.PlacementGroupStrategy.PARTITION, partitions: PARTITION_PLACEMENT_MAX_PARTITIONS });
+
+    const userData = props.userData ?? ec2.UserData.forLinux();
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      machineImage: props.machineImage,
+      instanceType: props.instanceTypes[0],
+      userData,
+      role: instanceRole,
+      securityGroup,
+      requireImdsv2: true,
+      httpTokens: ec2.LaunchTemplateHttpTokens.REQUIRED,
+      httpPutResponseHopLimit: 1,
+      associatePublicIpAddress: false,
+      detailedMonitoring: true,
+      placementGroup,
+      blockDevices: [{
+        deviceName: props.rootDeviceName ?? '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(props.rootVolumeSizeGiB ?? 30, {
+          volumeType: ec2.EbsDeviceVolumeType.GP3,
+          encrypted: true,
+          kmsKey: volumeKey,
+          deleteOnTermination: true,
+        }),
+      }],
+    });
+
+    const gracePeriod = props.healthCheckGracePeriod ?? Duration.minutes(5);
+    const signalTimeout = props.signalTimeout ?? Duration.minutes(15);
+    const batch = Math.max(1, this.capacity.perAz);
+    const asg = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
+      vpc: props.vpc,
+      vpcSubnets: subnetSelection,
+      mixedInstancesPolicy: {
+        launchTemplate,
+        launchTemplateOverrides: props.instanceTypes.map((instanceType) => ({ instanceType })),
+        instancesDistribution: {
+          onDemandPercentageAboveBaseCapacity: 100,
+          onDemandAllocationStrategy: autoscaling.OnDemandAllocationStrategy.PRIORITIZED,
+        },
+      },
+      minCapacity: this.capacity.min,
+      maxCapacity: props.maxCapacity,
+      capacityRebalance: true,
+      healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
+        additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
+        gracePeriod,
+      }),
+      defaultInstanceWarmup: gracePeriod,
+      groupMetrics: [autoscaling.GroupMetrics.all()],
+      notifications: [{ topic: this.alarmTopic }],
+      // One AZ's worth at a time: a rollout never takes more capacity away than an AZ loss does.
+      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({
+        maxBatchSize: batch,
+        minInstancesInService: Math.max(0, this.capacity.desired - batch),
+        waitOnResourceSignals: this.capacity.desired > 0,
+        pauseTime: signalTimeout,
+      }),
+      signals: this.capacity.desired > 0 ? autoscaling.Signals.waitForCount(this.capacity.desired, { timeout: signalTimeout }) : undefined,
+    });
+    this.autoScalingGroup = asg;
+    // cdk-nag reads volume encryption and IMDS settings from launch configurations and a group's
+    // direct launch template, not from a template inside a mixed instances policy.
+    Validations.of(asg).acknowledge({
+      id: 'AwsSolutions-EC26',
+      reason: 'the root volume is encrypted with a customer-managed key in the launch template the mixed instances policy uses',
+    });
+    Validations.of(asg).acknowledge({
+      id: 'NIST.800.53.R5-EC2IMDSv2Enabled',
+      reason: 'the launch template the mixed instances policy uses requires IMDSv2 (HttpTokens required, hop limit 1)',
+    });
+    this.connections = asg.connections;
+    userData.addSignalOnExitCommand(asg);
+    instanceRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['cloudformation:SignalResource'],
+      resources: [stack.stackId],
+    }));
+
+    // ---- Load balancer ----------------------------------------------------------------------
+    const internetFacing = props.internetFacing ?? true;
+    const lb = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      internetFacing,
+      vpcSubnets: internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : subnetSelection,
+      dropInvalidHeaderFields: true,
+      deletionProtection: true,
+    });
+    this.loadBalancer = lb;
+    lb.setAttribute('zonal_shift.config.enabled', 'true');
+    const accessLogs = newSecureBucket(this, 'AccessLogs', {
+      expireAfterDays: tier.logRetentionDays,
+      noncurrentVersionDays: 30,
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'this bucket holds the load balancer access logs; logging reads of the logs into yet another bucket would need a bucket for that bucket\'s logs in turn',
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'NIST.800.53.R5-S3BucketLoggingEnabled',
+      reason: 'this bucket holds the load balancer access logs; logging reads of the logs into yet another bucket would need a bucket for that bucket\'s logs in turn',
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+      reason: 'Elastic Load Balancing delivers access logs only to buckets encrypted with SSE-S3, not SSE-KMS',
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+      reason: 'access logs describe traffic of this region\'s load balancer; the region\'s loss takes the load balancer with it, and the standby region keeps its own',
+    });
+    lb.logAccessLogs(accessLogs, 'access');
+
+    const health = fleetTargetHealth(tier.azRtoSeconds);
+    this.azFailoverSeconds = health.failoverSeconds;
+    if (!health.withinBudget) {
+      Annotations.of(this).addWarningV2('ha-constructs:ResilientFleet.azRto',
+        `the fastest target health check ALB allows stops routing to a failed AZ after ${health.failoverSeconds} s, more than half of ${tier.name}'s AZ RTO of ${tier.azRtoSeconds} s`);
+    }
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+      vpc: props.vpc,
+      port: instancePort,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targets: [asg],
+      crossZoneEnabled: true,
+      healthCheck: {
+        path: healthCheckPath,
+        interval: Duration.seconds(health.intervalSeconds),
+        timeout: Duration.seconds(health.timeoutSeconds),
+        unhealthyThresholdCount: health.unhealthyThresholdCount,
+        healthyThresholdCount: health.unhealthyThresholdCount,
+        healthyHttpCodes: '200',
+      },
+    });
+
+    if (props.certificate) {
+      this.listener = lb.addListener('Listener', {
+        port: 443,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        certificates: [props.certificate],
+        sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ,
+        defaultTargetGroups: [this.targetGroup],
+        open: internetFacing,
+        mutualAuthentication: props.trustStore ? {
+          mutualAuthenticationMode: props.mutualTlsMode ?? elbv2.MutualAuthenticationMode.VERIFY,
+          trustStore: props.trustStore,
+          ignoreClientCertificateExpiry: false,
+        } : undefined,
+      });
+      const redirect = lb.addRedirect({ sourcePort: 80, targetPort: 443, open: internetFacing });
+      Validations.of(redirect).acknowledge({
+        id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
+        reason: 'this port-80 listener only answers with a permanent redirect to HTTPS; no content is ever served over it',
+      });
+    } else {
+      Annotations.of(this).addWarningV2('ha-constructs:ResilientFleet.certificate',
+        'no certificate: the load balancer serves plain HTTP; give certificate for HTTPS with an HTTP→HTTPS redirect');
+      this.listener = lb.addListener('Listener', {
+        port: 80,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        defaultTargetGroups: [this.targetGroup],
+        open: internetFacing,
+      });
+    }
+    if (internetFacing) {
+      Validations.of(lb).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason: 'an internet-facing load balancer answers every client address; WAF rate-limits and filters them in front of the fleet',
+      });
+    }
+
+    const fastestPage = burnRateAlerts(tier.availabilityTarget)[0];
+    this.errorAlarm = new cloudwatch.Alarm(this, 'ErrorAlarm', {
+      alarmDescription: `Share of requests to ${this.node.path} answered 5xx over ${fastestPage.shortWindowSeconds / 60} min burns ${tier.name}'s error budget ${fastestPage.burnRate}× too fast`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)',
+        usingMetrics: {
+          requests: lb.metrics.requestCount({ period: Duration.seconds(fastestPage.shortWindowSeconds) }),
+          elb5xx: lb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: Duration.seconds(fastestPage.shortWindowSeconds) }),
+          target5xx: lb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.seconds(fastestPage.shortWindowSeconds) }),
+        },
+        period: Duration.seconds(fastestPage.shortWindowSeconds),
+        label: '5xx share of requests (%)',
+      }),
+      threshold: clean(fastestPage.errorRateThreshold * 100),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    notifyOn(this.errorAlarm, this.alarmTopic);
+
+    const autoshift = props.zonalAutoshift ?? (tier.staticallyStable && !isStandby);
+    if (autoshift) {
+      new arczonalshift.CfnZonalAutoshiftConfiguration(this, 'ZonalAutoshift', {
+        resourceIdentifier: lb.loadBalancerArn,
+        zonalAutoshiftStatus: 'ENABLED',
+        practiceRunConfiguration: {
+          outcomeAlarms: [{ alarmIdentifier: this.errorAlarm.alarmArn, type: 'CLOUDWATCH' }],
+          blockingAlarms: props.pageAlarm ? [{ alarmIdentifier: props.pageAlarm.alarmArn, type: 'CLOUDWATCH' }] : undefined,
+          blockedDates: freezes.length > 0 ? blockedDates(freezes) : undefined,
+        },
+      });
+    }
+
+    // ---- Scaling ----------------------------------------------------------------------------
+    asg.scaleOnCpuUtilization('CpuTracking', { targetUtilizationPercent: targetCpuPercent });
+    if (props.targetRequestsPerMinute !== undefined) {
+      if (!(props.targetRequestsPerMinute > 0)) {
+        throw validationError(`targetRequestsPerMinute must be greater than 0, got: ${props.targetRequestsPerMinute}`, this);
+      }
+      asg.scaleOnRequestCount('RequestTracking', { targetRequestsPerMinute: props.targetRequestsPerMinute });
+    }
+    if (props.predictiveScaling ?? (tier.staticallyStable && !isStandby)) {
+      const buffer = props.predictiveSchedulingBuffer ?? gracePeriod;
+      new autoscaling.CfnScalingPolicy(this, 'PredictiveScaling', {
+        autoScalingGroupName: asg.autoScalingGroupName,
+        policyType: 'PredictiveScaling',
+        predictiveScalingConfiguration: {
+          mode: 'ForecastAndScale',
+          schedulingBufferTime: buffer.toSeconds(),
+          maxCapacityBreachBehavior: 'HonorMaxCapacity',
+          metricSpecifications: [{
+            targetValue: targetCpuPercent,
+            predefinedMetricPairSpecification: { predefinedMetricType: 'ASGCPUUtilization' },
+          }],
+        },
+      });
+    }
+    if (props.queue && props.backlogPerInstance !== undefined) {
+      const target = props.backlogPerInstance;
+      asg.scaleOnMetric('QueueBacklogScaling', {
+        metric: new cloudwatch.MathExpression({
+          expression: 'IF(instances > 0, visible / instances, visible)',
+          usingMetrics: {
+            visible: props.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+            instances: new cloudwatch.Metric({
+              namespace: 'AWS/AutoScaling',
+              metricName: 'GroupInServiceInstances',
+              dimensionsMap: { AutoScalingGroupName: asg.autoScalingGroupName },
+              period: Duration.minutes(1),
+              statistic: cloudwatch.Stats.AVERAGE,
+            }),
+          },
+          period: Duration.minutes(1),
+          label: 'Queue backlog per in-service instance',
+        }),
+        adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+        // Out by one instance per AZ (the group stays balanced), twice that when the backlog is
+        // twice the target; in by one when it falls below half.
+        scalingSteps: [
+          { upper: target / 2, change: -1 },
+          { lower: target, change: azCount },
+          { lower: 2 * target, change: 2 * azCount },
+        ],
+      });
+    }
+    if (!isStandby) {
+      for (const prewarm of props.prewarm ?? []) {
+        const name = prewarm.schedule.expressionString.replace(/\//g, '|');
+        asg.scaleOnSchedule(`Prewarm ${name}`, { schedule: prewarm.schedule, minCapacity: prewarm.minCapacity, timeZone: prewarm.timeZone });
+        if (prewarm.endSchedule) {
+          asg.scaleOnSchedule(`PrewarmEnd ${name}`, { schedule: prewarm.endSchedule, minCapacity: this.capacity.min, timeZone: prewarm.timeZone });
+        }
+      }
+    }
+
+    // ---- Protection and deployment ----------------------------------------------------------
+    this.webAcl = newFleetWebAcl(this, {
+      loadBalancer: lb,
+      rateLimitPerIp,
+      healthCheckPath,
+      logRetentionDays: tier.logRetentionDays,
+      logKey,
+    }).webAcl;
+
+    const rollbackAlarms: cloudwatch.IAlarm[] = [this.errorAlarm];
+    if (props.pageAlarm) rollbackAlarms.push(props.pageAlarm);
+    if (props.errorBudgetAlarm) rollbackAlarms.push(props.errorBudgetAlarm);
+    const fastestPageLong = Duration.seconds(fastestPage.longWindowSeconds);
+    const deployment = newFleetDeployment(this, {
+      autoScalingGroup: asg,
+      targetGroup: this.targetGroup,
+      instanceRole,
+      azCount,
+      alarms: rollbackAlarms,
+      freezes,
+      firstZoneBakeTime: props.firstZoneBakeTime ?? fastestPageLong,
+      zoneBakeTime: props.zoneBakeTime ?? Duration.seconds(fastestPage.shortWindowSeconds),
+    });
+    this.deploymentGroup = deployment.deploymentGroup;
+    this.changeCalendar = deployment.changeCalendar;
+    this.deployRunbook = deployment.deployDocument;
+    const codeDeployBucket = Token.isUnresolved(stack.region)
+      ? 'arn:<AWS::Partition>:s3:::aws-codedeploy-<AWS::Region>'
+      : `arn:${stack.partition}:s3:::aws-codedeploy-${stack.region}`;
+    for (const id of ['AwsSolutions-IAM5[Action::s3:GetBucket*]', 'AwsSolutions-IAM5[Action::s3:GetObject*]', 'AwsSolutions-IAM5[Action::s3:List*]', `AwsSolutions-IAM5[Resource::${codeDeployBucket}/latest/*]`]) {
+      Validations.of(instanceRole).acknowledge({
+        id,
+        reason: 'read-only access to the AWS-owned bucket that holds the CodeDeploy agent installer of this region, under latest/ only',
+      });
+    }
+
+    const version = props.version ?? this.node.tryGetContext('ha:version');
+    if (version !== undefined) {
+      Tags.of(this).add('ha:version', String(version));
+    }
+    attachHaMetadata(this, props, { component: 'ResilientFleet', failureDomain: FailureDomain.REGION });
+  }
+
+  /** Requests the load balancer received. */
+  public metricRequestCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.loadBalancer.metrics.requestCount(props);
+  }
+
+  /** Requests answered with a 5xx, by the load balancer itself or by a target. */
+  public metricHttp5xx(props?: cloudwatch.MetricOptions): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: 'FILL(elb5xx, 0) + FILL(target5xx, 0)',
+      usingMetrics: {
+        elb5xx: this.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, props),
+        target5xx: this.loadBalancer.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, props),
+      },
+      period: props?.period,
+      label: props?.label ?? '5xx responses',
+    });
+  }
+
+  /** Target response time at a percentile (e.g. 99 for p99), in seconds. */
+  public metricLatency(percentile: number, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (!(percentile > 0 && percentile < 100)) {
+      throw validationError(`percentile must be greater than 0 and less than 100, got: ${percentile}`, this);
+    }
+    return this.loadBalancer.metrics.targetResponseTime({ ...props, statistic: `p${percentile}` });
+  }
+
+  /** Healthy targets in one AZ (minimum over the period). */
+  public metricHealthyHosts(availabilityZone: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HealthyHostCount',
+      dimensionsMap: {
+        LoadBalancer: this.loadBalancer.loadBalancerFullName,
+        TargetGroup: this.targetGroup.targetGroupFullName,
+        AvailabilityZone: availabilityZone,
+      },
+      statistic: cloudwatch.Stats.MINIMUM,
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  /** Healthy targets of every AZ the fleet spans, by AZ. */
+  public metricHealthyHostsPerAz(props?: cloudwatch.MetricOptions): Record<string, cloudwatch.Metric> {
+    const metrics: Record<string, cloudwatch.Metric> = {};
+    for (const zone of this.availabilityZones) {
+      metrics[zone] = this.metricHealthyHosts(zone, props);
+    }
+    return metrics;
+  }
+
+  /**
+   * A customer-managed key for the root volumes. Auto Scaling launches instances through its
+   * service-linked role, which needs the key in the key policy. The statement names the role by
+   * `aws:PrincipalArn` rather than as principal: KMS rejects a policy whose principal does not exist
+   * yet, and the role only exists after the account's first Auto Scaling group.
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
+   */
+  private newVolumeKey(): kms.Key {
+    const stack = Stack.of(this);
+    const key = newCustomerManagedKey(this, 'VolumeKey', `Encrypts the root volumes of ${this.node.path}`);
+    const serviceLinkedRole = stack.formatArn({
+      service: 'iam',
+      region: '',
+      resource: 'role',
+      resourceName: 'aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
+    });
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowAutoScalingServiceLinkedRoleUse',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+      // A key policy statement applies to the key it is attached to: `*` here means "this key".
+      resources: ['*'],
+      conditions: { ArnEquals: { 'aws:PrincipalArn': serviceLinkedRole } },
+    }));
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowAutoScalingServiceLinkedRoleGrants',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: {
+        ArnEquals: { 'aws:PrincipalArn': serviceLinkedRole },
+        Bool: { 'kms:GrantIsForAWSResource': 'true' },
+      },
+    }));
+    return key;
+  }
+}
+
+/** Primary capacity: statically stable tiers over-provision by one AZ; others run at least one per AZ. */
+function primaryCapacityOf(required: number, max: number, azCount: number, staticallyStable: boolean): FleetCapacity {
+  if (staticallyStable) {
+    const stable = staticallyStableCapacity(required, azCount);
+    return { min: stable.total, desired: stable.total, max, perAz: stable.perAz };
+  }
+  const desired = Math.max(required, azCount);
+  return { min: desired, desired, max, perAz: Math.ceil(desired / azCount) };
+}
+
+/**
+ * Standby capacity by DR strategy: a warm standby runs a scaled-down but working fleet, a pilot
+ * light or backup-and-restore standby runs none (the failover runbook scales it up), and an
+ * active/active "standby" serves like a primary.
+ */
+function standbyCapacityOf(primary: FleetCapacity, strategy: DrStrategy, azCount: number, standbyCapacity?: number): FleetCapacity {
+  let desired: number;
+  switch (strategy) {
+    case DrStrategy.ACTIVE_ACTIVE:
+      desired = standbyCapacity ?? primary.desired;
+      break;
+    case DrStrategy.WARM_STANDBY:
+      desired = standbyCapacity ?? azCount;
+      break;
+    default:
+      desired = standbyCapacity ?? 0;
+  }
+  return { min: desired, desired, max: primary.max, perAz: Math.ceil(desired / azCount) };
+}
+
+function requireCount(scope: Construct, prop: string, value: number, min: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw validationError(`${prop} must be an integer of at least ${min}, got: ${String(value)}`, scope);
+  }
+}
+
+/** The UTC dates (`YYYY-MM-DD`) each freeze touches, for ARC's practice-run `BlockedDates`. */
+function blockedDates(freezes: readonly DeploymentFreeze[]): string[] {
+  const dates = new Set<string>();
+  const day = 86400000;
+  for (const freeze of freezes) {
+    for (let t = Math.floor(freeze.start.getTime() / day) * day; t < freeze.end.getTime(); t += day) {
+      dates.add(new Date(t).toISOString().slice(0, 10));
+    }
+  }
+  return [...dates].sort();
+}

@@ -1,0 +1,675 @@
+import { Errors, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { HA_METADATA_KEY, HaRole, MultiAzNetwork, ServiceTier } from '../../lib';
+import { FleetPlacementStrategy, ResilientFleet, ResilientFleetProps } from '../../lib/aws/fleet';
+import { testApp } from '../util';
+
+const US_EAST_1 = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+const TYPES = [new ec2.InstanceType('m7i.large'), new ec2.InstanceType('m6i.large')];
+const CERT_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/0f6b7e52-0000-4000-8000-000000000000';
+
+/** Synthesized template JSON, typed as JSON.parse types it. */
+type Json = ReturnType<typeof JSON.parse>;
+
+type FleetOverrides = Partial<ResilientFleetProps> & { zones?: string[]; networkTier?: ServiceTier; context?: Record<string, unknown> };
+
+function synth(overrides: FleetOverrides = {}) {
+  const { zones, networkTier, context, ...fleetProps } = overrides;
+  const tier = fleetProps.tier ?? ServiceTier.TIER_0;
+  const stack = new Stack(testApp({ context }), 'Svc', { env: { region: 'us-east-1' } });
+  const network = new MultiAzNetwork(stack, 'Network', {
+    tier: networkTier ?? tier,
+    availabilityZones: zones ?? US_EAST_1.slice(0, Math.max(2, tier.minAzs)),
+  });
+  const fleet = new ResilientFleet(stack, 'Fleet', {
+    vpc: network.vpc,
+    machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    instanceTypes: TYPES,
+    requiredCapacity: 6,
+    maxCapacity: 18,
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERT_ARN),
+    ...fleetProps,
+    tier,
+  });
+  return { stack, fleet, template: Template.fromStack(stack) };
+}
+
+/** Synthesized once per label and shared by the tests that only read it (each synthesis costs ~0.5 s). */
+const shared = new Map<string, ReturnType<typeof synth>>();
+function once(label: string, overrides: () => FleetOverrides = () => ({})): ReturnType<typeof synth> {
+  if (!shared.has(label)) shared.set(label, synth(overrides()));
+  return shared.get(label)!;
+}
+
+/** The default TIER_0 fleet. */
+const base = () => once('base');
+
+const PAGE_ALARM_ARN = 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:slo-page';
+const BUDGET_ALARM_ARN = 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:budget-exhausted';
+const TRUST_STORE_ARN = 'arn:aws:elasticloadbalancing:us-east-1:111111111111:truststore/callers/0123456789abcdef';
+const QUEUE_ARN = 'arn:aws:sqs:us-east-1:111111111111:work';
+
+/** A TIER_0 fleet with every optional feature turned on. */
+const full = () => once('full', () => {
+  const imports = new Stack();
+  return {
+    pageAlarm: cloudwatch.Alarm.fromAlarmArn(imports, 'Page', PAGE_ALARM_ARN),
+    errorBudgetAlarm: cloudwatch.Alarm.fromAlarmArn(imports, 'Budget', BUDGET_ALARM_ARN),
+    trustStore: elbv2.TrustStore.fromTrustStoreArn(imports, 'TrustStore', TRUST_STORE_ARN),
+    queue: sqs.Queue.fromQueueArn(imports, 'Queue', QUEUE_ARN),
+    backlogPerInstance: 100,
+    targetRequestsPerMinute: 1200,
+    targetCpuPercent: 40,
+    rateLimitPerIp: 500,
+    healthCheckPath: '/healthz',
+    version: '2026.11.27',
+    deploymentFreezes: [{ name: 'Peak, 2026', start: new Date('2026-11-26T00:00:00Z'), end: new Date('2026-11-28T12:00:00Z') }],
+    prewarm: [{ schedule: autoscaling.Schedule.cron({ hour: '7', minute: '30' }), minCapacity: 15, endSchedule: autoscaling.Schedule.cron({ hour: '22', minute: '0' }), timeZone: 'Europe/Paris' }],
+  };
+});
+
+/** A TIER_1 standby, with a prewarm action that must not apply to it. */
+const tier1Standby = () => once('TIER_1 standby', () => ({
+  tier: ServiceTier.TIER_1,
+  role: HaRole.STANDBY,
+  prewarm: [{ schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 12 }],
+}));
+
+/** The snapshot configuration: TIER_0 with a service name and a version. */
+const snapshotFleet = () => once('snapshot', () => ({ service: 'snapshot', version: '1.0.0' }));
+
+function onlyResource(template: Template, type: string): { Properties: Record<string, Json>; [key: string]: Json } {
+  const resources = Object.values(template.findResources(type));
+  expect(resources).toHaveLength(1);
+  return resources[0] as Json;
+}
+
+function onlyAutomation(template: Template): Json {
+  const documents = Object.values(template.findResources('AWS::SSM::Document', { Properties: { DocumentType: 'Automation' } }));
+  expect(documents).toHaveLength(1);
+  return documents[0];
+}
+
+function logicalIdOf(stack: Stack, construct: { node: { defaultChild?: unknown } } | unknown): string {
+  const child = (construct as Json).node?.defaultChild ?? construct;
+  return stack.getLogicalId(child);
+}
+
+describe('ResilientFleet: placement across AZs and capacity', () => {
+  test('GIVEN TIER_0 over three AZs THEN the group runs in the private subnet of every AZ', () => {
+    const { template, fleet } = base();
+    const asg = onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup');
+    const subnets = template.findResources('AWS::EC2::Subnet');
+    const zones = (asg.Properties.VPCZoneIdentifier as { Ref: string }[]).map((ref) => subnets[ref.Ref].Properties.AvailabilityZone);
+    expect(zones).toEqual(US_EAST_1);
+    const names = (asg.Properties.VPCZoneIdentifier as { Ref: string }[]).map((ref) =>
+      subnets[ref.Ref].Properties.Tags.find((t: { Key: string }) => t.Key === 'aws-cdk:subnet-name').Value);
+    expect(new Set(names)).toEqual(new Set(['Private']));
+    expect(fleet.availabilityZones).toEqual(US_EAST_1);
+    expect(asg.Properties.CapacityRebalance).toBe(true);
+  });
+
+  test.each<[string, ServiceTier, string[], { min: number; perAz: number }]>([
+    ['TIER_0: static stability over 3 AZs, ⌈6/2⌉ = 3 per AZ', ServiceTier.TIER_0, US_EAST_1, { min: 9, perAz: 3 }],
+    ['TIER_1: static stability over 3 AZs', ServiceTier.TIER_1, US_EAST_1, { min: 9, perAz: 3 }],
+    ['TIER_2: required capacity only', ServiceTier.TIER_2, US_EAST_1.slice(0, 2), { min: 6, perAz: 3 }],
+    ['TIER_3: required capacity only', ServiceTier.TIER_3, US_EAST_1.slice(0, 2), { min: 6, perAz: 3 }],
+  ])('%s', (_name, tier, zones, expected) => {
+    const { template, fleet } = once(`${tier.name} ${zones.length}`, () => ({ tier, zones }));
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: String(expected.min), MaxSize: '18' });
+    expect(onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup').Properties.DesiredCapacity).toBeUndefined();
+    expect(fleet.capacity).toEqual({ min: expected.min, desired: expected.min, max: 18, perAz: expected.perAz });
+  });
+
+  test('GIVEN TIER_0 and two required instances THEN losing an AZ still leaves two (1 per AZ × 3)', () => {
+    const { fleet } = synth({ requiredCapacity: 2, maxCapacity: 6 });
+    expect(fleet.capacity).toEqual({ min: 3, desired: 3, max: 6, perAz: 1 });
+  });
+
+  test('GIVEN TIER_3 with fewer required instances than AZs THEN every AZ still gets one', () => {
+    const { fleet } = synth({ tier: ServiceTier.TIER_3, zones: US_EAST_1, requiredCapacity: 1, maxCapacity: 4 });
+    expect(fleet.capacity).toEqual({ min: 3, desired: 3, max: 4, perAz: 1 });
+  });
+
+  test('GIVEN a TIER_1 standby THEN it runs one instance per AZ, keeps the maximum, and exposes the primary capacity', () => {
+    const { template, fleet } = tier1Standby();
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '3', MaxSize: '18' });
+    expect(fleet.capacity).toEqual({ min: 3, desired: 3, max: 18, perAz: 1 });
+    expect(fleet.primaryCapacity).toEqual({ min: 9, desired: 9, max: 18, perAz: 3 });
+  });
+
+  test('GIVEN a TIER_1 standby with standbyCapacity THEN it runs that many', () => {
+    const { fleet } = synth({ tier: ServiceTier.TIER_1, role: HaRole.STANDBY, standbyCapacity: 6 });
+    expect(fleet.capacity).toEqual({ min: 6, desired: 6, max: 18, perAz: 2 });
+  });
+
+  test('GIVEN a TIER_2 (pilot light) standby THEN min and desired are 0, max stays, and nothing waits for signals', () => {
+    const { template, fleet } = synth({ tier: ServiceTier.TIER_2, role: HaRole.STANDBY, zones: US_EAST_1.slice(0, 2) });
+    const asg = onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup');
+    expect(asg.Properties).toMatchObject({ MinSize: '0', MaxSize: '18' });
+    expect(asg.CreationPolicy).toBeUndefined();
+    expect(asg.UpdatePolicy.AutoScalingRollingUpdate).toMatchObject({ MaxBatchSize: 1, MinInstancesInService: 0 });
+    expect(asg.UpdatePolicy.AutoScalingRollingUpdate.WaitOnResourceSignals).toBeUndefined();
+    expect(fleet.primaryCapacity.min).toBe(6);
+  });
+});
+
+describe('ResilientFleet: anti-affinity', () => {
+  test('GIVEN at most 7 instances per AZ THEN a rack-level spread placement group is in the launch template', () => {
+    const { template, stack, fleet } = base();
+    template.hasResourceProperties('AWS::EC2::PlacementGroup', { Strategy: 'spread', SpreadLevel: 'rack' });
+    const groupId = Object.keys(template.findResources('AWS::EC2::PlacementGroup'))[0];
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ Placement: { GroupName: { 'Fn::GetAtt': [groupId, 'GroupName'] } } }),
+    });
+    expect(fleet.placementStrategy).toBe(FleetPlacementStrategy.SPREAD);
+    expect(stack).toBeDefined();
+  });
+
+  test('GIVEN 24 instances over 3 AZs (8 per AZ) THEN a partition placement group with 7 partitions', () => {
+    const { template, fleet } = synth({ maxCapacity: 24 });
+    template.hasResourceProperties('AWS::EC2::PlacementGroup', { Strategy: 'partition', PartitionCount: 7 });
+    expect(fleet.placementStrategy).toBe(FleetPlacementStrategy.PARTITION);
+  });
+
+  test('THEN the mixed instances policy lists every type in order, on demand, prioritized', () => {
+    const { template } = base();
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MixedInstancesPolicy: {
+        InstancesDistribution: { OnDemandAllocationStrategy: 'prioritized', OnDemandPercentageAboveBaseCapacity: 100 },
+        LaunchTemplate: Match.objectLike({ Overrides: [{ InstanceType: 'm7i.large' }, { InstanceType: 'm6i.large' }] }),
+      },
+    });
+  });
+
+  test('GIVEN one instance type for TIER_0 THEN a warning with a stable id', () => {
+    const { stack } = synth({ instanceTypes: [TYPES[0]] });
+    Annotations.fromStack(stack).hasWarning('/Svc/Fleet', Match.stringLikeRegexp(
+      'instanceTypes lists only m7i.large: a shortage of that one capacity pool .*ha-constructs:ResilientFleet.instanceTypes'));
+  });
+
+  test('GIVEN one instance type for TIER_3 THEN no warning (the tier does not promise static stability)', () => {
+    const { stack } = synth({ tier: ServiceTier.TIER_3, instanceTypes: [TYPES[0]] });
+    Annotations.fromStack(stack).hasNoWarning('/Svc/Fleet', Match.stringLikeRegexp('instanceTypes'));
+  });
+});
+
+describe('ResilientFleet: health and self-healing', () => {
+  test.each<[string, ServiceTier, number, number, number, number]>([
+    ['TIER_0 (AZ RTO 30 s)', ServiceTier.TIER_0, 5, 4, 2, 14],
+    ['TIER_1 (AZ RTO 120 s)', ServiceTier.TIER_1, 15, 5, 3, 50],
+    ['TIER_3 (AZ RTO 900 s)', ServiceTier.TIER_3, 30, 5, 3, 95],
+  ])('GIVEN %s THEN target health checks detect a failed AZ in half the RTO', (_name, tier, interval, timeout, threshold, seconds) => {
+    const { template, fleet } = once(`${tier.name} 3`, () => ({ tier, zones: US_EAST_1 }));
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: '/health',
+      HealthCheckIntervalSeconds: interval,
+      HealthCheckTimeoutSeconds: timeout,
+      UnhealthyThresholdCount: threshold,
+      Port: 8080,
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }]),
+    });
+    expect(fleet.azFailoverSeconds).toBe(seconds);
+    expect(fleet.azFailoverSeconds).toBeLessThanOrEqual(tier.azRtoSeconds / 2);
+  });
+
+  test('THEN the group replaces instances that fail ELB health checks after the grace period', () => {
+    const { template } = full();
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { HealthCheckType: 'ELB', HealthCheckGracePeriod: 300 });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/healthz' });
+  });
+});
+
+describe('ResilientFleet: load balancer', () => {
+  test('THEN it spans the public subnets of every AZ, drops invalid headers, is deletion protected and zonal-shift enabled', () => {
+    const { template } = base();
+    const lb = onlyResource(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    expect(lb.Properties.Scheme).toBe('internet-facing');
+    const subnets = template.findResources('AWS::EC2::Subnet');
+    expect((lb.Properties.Subnets as { Ref: string }[]).map((s) => subnets[s.Ref].Properties.AvailabilityZone)).toEqual(US_EAST_1);
+    expect(lb.Properties.LoadBalancerAttributes).toEqual(expect.arrayContaining([
+      { Key: 'deletion_protection.enabled', Value: 'true' },
+      { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+      { Key: 'zonal_shift.config.enabled', Value: 'true' },
+      { Key: 'access_logs.s3.enabled', Value: 'true' },
+    ]));
+  });
+
+  test('THEN access logs go to a retained, versioned, SSL-only bucket that expires them after the tier retention', () => {
+    const { template } = once('TIER_3 2', () => ({ tier: ServiceTier.TIER_3, zones: US_EAST_1.slice(0, 2) }));
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] },
+      }),
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('GIVEN a certificate THEN HTTPS with a TLS 1.2+ policy and a permanent HTTP→HTTPS redirect', () => {
+    const { template } = base();
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443, Protocol: 'HTTPS', SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09', Certificates: [{ CertificateArn: CERT_ARN }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80, Protocol: 'HTTP', DefaultActions: [{ Type: 'redirect', RedirectConfig: { Port: '443', Protocol: 'HTTPS', StatusCode: 'HTTP_301' } }],
+    });
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 2);
+  });
+
+  test('GIVEN a trust store THEN the HTTPS listener verifies client certificates', () => {
+    const { template } = full();
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      MutualAuthentication: { Mode: 'verify', TrustStoreArn: TRUST_STORE_ARN, IgnoreClientCertificateExpiry: false },
+    });
+  });
+
+  test('GIVEN internetFacing false THEN an internal load balancer in the private subnets, closed to the world', () => {
+    const { template } = synth({ internetFacing: false });
+    const lb = onlyResource(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    expect(lb.Properties.Scheme).toBe('internal');
+    const asg = onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup');
+    expect(lb.Properties.Subnets).toEqual(asg.Properties.VPCZoneIdentifier);
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroup'))
+      .flatMap((sg: Json) => sg.Properties.SecurityGroupIngress ?? []);
+    expect(ingress.filter((rule: Json) => rule.CidrIp === '0.0.0.0/0')).toEqual([]);
+  });
+
+  test('GIVEN no certificate THEN a plain HTTP listener and a warning', () => {
+    const { template, stack } = synth({ certificate: undefined });
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP', DefaultActions: [Match.objectLike({ Type: 'forward' })] });
+    Annotations.fromStack(stack).hasWarning('/Svc/Fleet', Match.stringLikeRegexp('no certificate: the load balancer serves plain HTTP.*ha-constructs:ResilientFleet.certificate'));
+  });
+
+  test('THEN instances accept traffic on their port from the load balancer only', () => {
+    const { template, stack, fleet } = base();
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 8080, ToPort: 8080, IpProtocol: 'tcp',
+      SourceSecurityGroupId: { 'Fn::GetAtt': [logicalIdOf(stack, fleet.loadBalancer.connections.securityGroups[0]), 'GroupId'] },
+    });
+  });
+});
+
+describe('ResilientFleet: zonal autoshift and the error alarm', () => {
+  test('GIVEN TIER_0 THEN zonal autoshift with practice runs judged by the fleet error alarm, blocked by the page alarm', () => {
+    const { template, stack, fleet } = full();
+    template.hasResourceProperties('AWS::ARCZonalShift::ZonalAutoshiftConfiguration', {
+      ResourceIdentifier: { Ref: logicalIdOf(stack, fleet.loadBalancer) },
+      ZonalAutoshiftStatus: 'ENABLED',
+      PracticeRunConfiguration: {
+        OutcomeAlarms: [{ AlarmIdentifier: { 'Fn::GetAtt': [logicalIdOf(stack, fleet.errorAlarm), 'Arn'] }, Type: 'CLOUDWATCH' }],
+        BlockingAlarms: [{ AlarmIdentifier: PAGE_ALARM_ARN, Type: 'CLOUDWATCH' }],
+        BlockedDates: ['2026-11-26', '2026-11-27', '2026-11-28'],
+      },
+    });
+  });
+
+  test.each([
+    ['TIER_2', () => once('TIER_2 2', () => ({ tier: ServiceTier.TIER_2, zones: US_EAST_1.slice(0, 2) }))],
+    ['a TIER_1 standby', tier1Standby],
+  ])('GIVEN %s THEN no zonal autoshift (zonal shift stays available by hand)', (_name, fleetOf) => {
+    const { template } = fleetOf();
+    template.resourceCountIs('AWS::ARCZonalShift::ZonalAutoshiftConfiguration', 0);
+  });
+
+  test.each<[ServiceTier, number, string[]]>([
+    [ServiceTier.TIER_0, 0.144, US_EAST_1],
+    [ServiceTier.TIER_3, 7.2, US_EAST_1.slice(0, 2)],
+  ])('GIVEN %s THEN the error alarm fires at the fastest page burn rate (14.4×) of the tier budget', (tier, threshold, zones) => {
+    const { template, stack, fleet } = once(`${tier.name} ${zones.length}`, () => ({ tier, zones }));
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: threshold,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: logicalIdOf(stack, fleet.alarmTopic) }],
+      OKActions: [{ Ref: logicalIdOf(stack, fleet.alarmTopic) }],
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)' })]),
+    });
+  });
+});
+
+describe('ResilientFleet: immutable rollouts', () => {
+  test('THEN the launch template requires IMDSv2, encrypts a gp3 root volume with a CMK, and gives no public IP', () => {
+    const { template } = base();
+    const keyId = Object.keys(template.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('root volumes') } }))[0];
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+        NetworkInterfaces: [Match.objectLike({ AssociatePublicIpAddress: false })],
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: 30, DeleteOnTermination: true, KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } } }],
+      }),
+    });
+  });
+
+  test('THEN the volume key lets the Auto Scaling service-linked role use it and create grants for AWS resources only', () => {
+    const { template } = base();
+    const key = Object.values(template.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('root volumes') } }))[0] as Json;
+    const statements = key.Properties.KeyPolicy.Statement as Json[];
+    const serviceLinkedRole = { 'Fn::Join': ['', ['arn:aws:iam::', { Ref: 'AWS::AccountId' }, ':role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling']] };
+    expect(statements.find((st) => st.Sid === 'AllowAutoScalingServiceLinkedRoleUse')).toEqual({
+      Sid: 'AllowAutoScalingServiceLinkedRoleUse',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+      Resource: '*',
+      Condition: { ArnEquals: { 'aws:PrincipalArn': serviceLinkedRole } },
+    });
+    expect(statements.find((st) => st.Sid === 'AllowAutoScalingServiceLinkedRoleGrants')).toEqual({
+      Sid: 'AllowAutoScalingServiceLinkedRoleGrants',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: { ArnEquals: { 'aws:PrincipalArn': serviceLinkedRole }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    });
+  });
+
+  test('GIVEN TIER_0 THEN a new template rolls one AZ of instances at a time, never below what an AZ loss leaves, on signals', () => {
+    const { template } = base();
+    const asg = onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup');
+    expect(asg.UpdatePolicy.AutoScalingRollingUpdate).toMatchObject({ MaxBatchSize: 3, MinInstancesInService: 6, WaitOnResourceSignals: true, PauseTime: 'PT15M' });
+    expect(asg.CreationPolicy).toEqual({ ResourceSignal: { Count: 9, Timeout: 'PT15M' } });
+    // The group follows the template's latest version: a new image is a new version, which rolls.
+    expect(asg.Properties.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.Version).toEqual({
+      'Fn::GetAtt': [Object.keys(template.findResources('AWS::EC2::LaunchTemplate'))[0], 'LatestVersionNumber'],
+    });
+  });
+
+  test('THEN user data installs the CodeDeploy agent and signals CloudFormation on exit', () => {
+    const { template } = base();
+    const userData = JSON.stringify(onlyResource(template, 'AWS::EC2::LaunchTemplate').Properties.LaunchTemplateData.UserData);
+    expect(userData).toContain('/opt/aws/bin/cfn-signal');
+    expect(userData).toContain('aws-codedeploy-us-east-1');
+  });
+
+  test('THEN CodeDeploy deploys one AZ at a time with bake times from the tier burn-rate windows', () => {
+    const { template } = base();
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentConfig', {
+      MinimumHealthyHosts: { Type: 'FLEET_PERCENT', Value: 66 },
+      ZonalConfig: { FirstZoneMonitorDurationInSeconds: 3600, MonitorDurationInSeconds: 300, MinimumHealthyHostsPerZone: { Type: 'FLEET_PERCENT', Value: 50 } },
+    });
+  });
+
+  test('GIVEN page and error-budget alarms THEN they and the error alarm stop deployments and roll them back', () => {
+    const { template, stack, fleet } = full();
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      AlarmConfiguration: { Enabled: true, Alarms: [{ Name: { Ref: logicalIdOf(stack, fleet.errorAlarm) } }, { Name: 'slo-page' }, { Name: 'budget-exhausted' }] },
+      AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'] },
+      AutoScalingGroups: [{ Ref: logicalIdOf(stack, fleet.autoScalingGroup) }],
+      DeploymentStyle: { DeploymentOption: 'WITH_TRAFFIC_CONTROL' },
+    });
+  });
+
+  test('GIVEN a deployment freeze THEN the change calendar is closed during it, the runbook checks it, and practice runs skip those dates', () => {
+    const { template } = full();
+    const calendar = template.findResources('AWS::SSM::Document', { Properties: { DocumentType: 'ChangeCalendar' } });
+    expect(Object.values(calendar)).toHaveLength(1);
+    const [calendarId, calendarResource] = Object.entries(calendar)[0] as [string, Json];
+    const lines = (calendarResource.Properties.Content as string).split('\r\n');
+    expect(lines.filter((l) => !l.startsWith('UID:'))).toEqual([
+      'BEGIN:VCALENDAR',
+      'PRODID:-//AWS//Change Calendar 1.0//EN',
+      'VERSION:2.0',
+      'X-CALENDAR-TYPE:DEFAULT_OPEN',
+      'X-WR-CALDESC:Deployment freezes of Svc/Fleet',
+      'BEGIN:VEVENT',
+      'DTSTAMP:20261126T000000Z',
+      'SUMMARY:Peak\\, 2026',
+      'DTSTART:20261126T000000Z',
+      'DTEND:20261128T120000Z',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ]);
+    expect(lines.filter((l) => /^UID:[0-9a-f]{32}$/.test(l))).toHaveLength(1);
+
+    const runbook = onlyAutomation(template);
+    expect(runbook.Properties.Content.mainSteps.map((step: { name: string }) => step.name)).toEqual(['RequireOpenChangeCalendar', 'CreateDeployment']);
+    expect(runbook.Properties.Content.mainSteps[0]).toMatchObject({
+      action: 'aws:assertAwsResourceProperty',
+      inputs: { Service: 'ssm', Api: 'GetCalendarState', PropertySelector: '$.State', DesiredValues: ['OPEN'] },
+    });
+    expect(JSON.stringify(runbook.Properties.Content.mainSteps[0].inputs.CalendarNames)).toContain(calendarId);
+    expect(runbook.Properties.Content.mainSteps[1]).toMatchObject({ action: 'aws:executeAwsApi', inputs: { Service: 'codedeploy', Api: 'CreateDeployment' } });
+
+  });
+
+  test('THEN the runbook role may read only this calendar and deploy only to this group', () => {
+    const { template } = base();
+    const calendarId = Object.keys(template.findResources('AWS::SSM::Document', { Properties: { DocumentType: 'ChangeCalendar' } }))[0];
+    const groupId = Object.keys(template.findResources('AWS::CodeDeploy::DeploymentGroup'))[0];
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((p: Json) => JSON.stringify(p.Properties.PolicyDocument));
+    const deployPolicy = policies.find((p) => p.includes('ssm:GetCalendarState'))!;
+    expect(deployPolicy).toContain(calendarId);
+    expect(deployPolicy).toContain('codedeploy:CreateDeployment');
+    expect(deployPolicy).toContain(groupId);
+    expect(deployPolicy).not.toContain('"Resource":"*"');
+  });
+
+  test('THEN every resource carries ha:version from the prop, or from the ha:version context value', () => {
+    const fromProp = full().template;
+    fromProp.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { Tags: Match.arrayWith([{ Key: 'ha:version', PropagateAtLaunch: true, Value: '2026.11.27' }]) });
+    fromProp.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Tags: Match.arrayWith([{ Key: 'ha:version', Value: '2026.11.27' }]) });
+    const fromContext = synth({ context: { 'ha:version': 'abc123' } }).template;
+    fromContext.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      TagSpecifications: Match.arrayWith([{ ResourceType: 'launch-template', Tags: Match.arrayWith([{ Key: 'ha:version', Value: 'abc123' }]) }]),
+    });
+    const none = JSON.stringify(base().template.toJSON());
+    expect(none).not.toContain('ha:version');
+  });
+});
+
+describe('ResilientFleet: scaling and load management', () => {
+  test('THEN target tracking on CPU, and on requests per target when a target is given', () => {
+    const { template } = full();
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingConfiguration: Match.objectLike({ PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 40 }),
+    });
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingConfiguration: Match.objectLike({ PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }), TargetValue: 1200 }),
+    });
+  });
+
+  test('GIVEN TIER_0 THEN predictive scaling forecasts and scales, buffered by the health-check grace period, within maxCapacity', () => {
+    const { template } = base();
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      PolicyType: 'PredictiveScaling',
+      PredictiveScalingConfiguration: {
+        Mode: 'ForecastAndScale',
+        SchedulingBufferTime: 300,
+        MaxCapacityBreachBehavior: 'HonorMaxCapacity',
+        MetricSpecifications: [{ TargetValue: 50, PredefinedMetricPairSpecification: { PredefinedMetricType: 'ASGCPUUtilization' } }],
+      },
+    });
+  });
+
+  test.each([
+    ['TIER_3', () => once('TIER_3 2', () => ({ tier: ServiceTier.TIER_3, zones: US_EAST_1.slice(0, 2) }))],
+    ['a TIER_0 standby', () => once('TIER_0 standby', () => ({ role: HaRole.STANDBY }))],
+  ])('GIVEN %s THEN no predictive scaling', (_name, fleetOf) => {
+    const { template } = fleetOf();
+    template.resourcePropertiesCountIs('AWS::AutoScaling::ScalingPolicy', { PolicyType: 'PredictiveScaling' }, 0);
+  });
+
+  test('GIVEN a queue THEN step scaling on backlog per in-service instance, out by one per AZ', () => {
+    const { template } = full();
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      PolicyType: 'StepScaling',
+      AdjustmentType: 'ChangeInCapacity',
+      StepAdjustments: Match.arrayWith([Match.objectLike({ ScalingAdjustment: 3 }), Match.objectLike({ ScalingAdjustment: 6 })]),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 100,
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(instances > 0, visible / instances, visible)' })]),
+    });
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MetricsCollection: [{ Granularity: '1Minute' }] });
+  });
+
+  test('GIVEN prewarm actions THEN scheduled actions raise the minimum and return it to the fleet capacity', () => {
+    const { template } = full();
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '30 7 * * *', MinSize: 15, TimeZone: 'Europe/Paris' });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '0 22 * * *', MinSize: 9 });
+  });
+
+  test('GIVEN a standby THEN prewarm actions are not applied (the standby stays scaled down)', () => {
+    const { template } = tier1Standby();
+    template.resourceCountIs('AWS::AutoScaling::ScheduledAction', 0);
+  });
+});
+
+describe('ResilientFleet: rate limiting and protection', () => {
+  test('THEN a regional web ACL rate-limits each client IP (health check exempt) before the AWS managed rule groups', () => {
+    const { template } = full();
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        Match.objectLike({
+          Name: 'RateLimitPerIp',
+          Priority: 0,
+          Action: { Block: {} },
+          Statement: {
+            RateBasedStatement: {
+              Limit: 500,
+              AggregateKeyType: 'IP',
+              EvaluationWindowSec: 300,
+              ScopeDownStatement: {
+                NotStatement: {
+                  Statement: {
+                    ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'EXACTLY', SearchString: '/healthz', TextTransformations: [{ Priority: 0, Type: 'NONE' }] },
+                  },
+                },
+              },
+            },
+          },
+        }),
+        Match.objectLike({ Name: 'AWSManagedRulesCommonRuleSet', Priority: 1, OverrideAction: { None: {} }, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } }),
+        Match.objectLike({ Name: 'AWSManagedRulesKnownBadInputsRuleSet', Priority: 2, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } } }),
+      ],
+    });
+  });
+
+  test('THEN the web ACL is associated with the load balancer and logs to an encrypted, retained aws-waf-logs- group', () => {
+    const { template, stack, fleet } = base();
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: { Ref: logicalIdOf(stack, fleet.loadBalancer) },
+      WebACLArn: { 'Fn::GetAtt': [stack.getLogicalId(fleet.webAcl), 'Arn'] },
+    });
+    template.hasResource('AWS::Logs::LogGroup', {
+      DeletionPolicy: 'Retain',
+      Properties: { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-'), RetentionInDays: 365, KmsKeyId: Match.anyValue() },
+    });
+    template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 1);
+  });
+
+  test('GIVEN no rate limit THEN 2000 requests per 5 minutes per IP', () => {
+    const { template } = base();
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 2000 }) } })]),
+    });
+  });
+});
+
+describe('ResilientFleet: interfaces', () => {
+  test('THEN metric helpers name the load balancer, target group and AZ', () => {
+    const { fleet, stack } = base();
+    const p99 = fleet.metricLatency(99);
+    expect(p99.metricName).toBe('TargetResponseTime');
+    expect(p99.statistic).toBe('p99');
+    expect(fleet.metricRequestCount().metricName).toBe('RequestCount');
+    expect(Object.keys(fleet.metricHttp5xx().usingMetrics)).toEqual(['elb5xx', 'target5xx']);
+    const perAz = fleet.metricHealthyHostsPerAz();
+    expect(Object.keys(perAz)).toEqual(US_EAST_1);
+    const dims = stack.resolve(perAz['us-east-1b'].dimensions);
+    expect(dims.AvailabilityZone).toBe('us-east-1b');
+    expect(JSON.stringify(dims.LoadBalancer)).toContain(logicalIdOf(stack, fleet.loadBalancer));
+    expect(JSON.stringify(dims.TargetGroup)).toContain(logicalIdOf(stack, fleet.targetGroup));
+    expect(perAz['us-east-1b'].statistic).toBe('Minimum');
+  });
+
+  test('THEN connections are the instances\': a client grant opens the instance security group', () => {
+    const { fleet } = base();
+    expect(fleet.connections.securityGroups).toEqual(fleet.autoScalingGroup.connections.securityGroups);
+    expect(fleet.connections.securityGroups).not.toEqual(fleet.loadBalancer.connections.securityGroups);
+  });
+
+  test('THEN every fleet resource carries the HA metadata record', () => {
+    const { template } = snapshotFleet();
+    const resources = Object.entries(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>)
+      .filter(([logicalId]) => logicalId.startsWith('Fleet'));
+    expect(resources.length).toBeGreaterThan(30);
+    for (const [, resource] of resources) {
+      expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({ service: 'snapshot', tier: 'TIER_0', component: 'ResilientFleet', role: 'primary', failureDomain: 'region' });
+    }
+  });
+});
+
+describe('ResilientFleet: bad input', () => {
+  test.each<[FleetOverrides, string]>([
+    [{ networkTier: ServiceTier.TIER_3, zones: ['us-east-1a', 'us-east-1b'] }, 'vpcSubnets must list at least 3 zones for TIER_0, got: 2 (us-east-1a, us-east-1b)'],
+    [{ instanceTypes: [] }, 'instanceTypes must list at least one instance type, got: none'],
+    [{ requiredCapacity: 0 }, 'requiredCapacity must be an integer of at least 1, got: 0'],
+    [{ requiredCapacity: 2.5 }, 'requiredCapacity must be an integer of at least 1, got: 2.5'],
+    [{ requiredCapacity: 20, maxCapacity: 18 }, 'requiredCapacity must be at most maxCapacity (18), got: 20'],
+    [{ requiredCapacity: 6, maxCapacity: 8 }, 'maxCapacity must be at least 9 for TIER_0 (static stability: 3 per AZ × 3 AZs so that losing one AZ leaves requiredCapacity 6), got: 8'],
+    [{ tier: ServiceTier.TIER_3, zones: US_EAST_1, requiredCapacity: 1, maxCapacity: 2 }, 'maxCapacity must be at least 3 for TIER_3 (one instance in each of 3 AZs), got: 2'],
+    [{ standbyCapacity: 19 }, 'standbyCapacity must be at most maxCapacity (18), got: 19'],
+    [{ maxCapacity: 24, placementStrategy: FleetPlacementStrategy.SPREAD }, 'placementStrategy SPREAD allows at most 7 instances per AZ, got: maxCapacity 24 over 3 AZs (8 per AZ); use FleetPlacementStrategy.PARTITION or leave placementStrategy unset'],
+    [{ rateLimitPerIp: 5 }, 'rateLimitPerIp must be an integer of at least 10 (the lowest limit AWS WAF accepts, per 5 minutes), got: 5'],
+    [{ healthCheckPath: 'health' }, "healthCheckPath must start with '/', got: health"],
+    [{ instancePort: 70000 }, 'instancePort must be an integer from 1 to 65535, got: 70000'],
+    [{ targetCpuPercent: 0 }, 'targetCpuPercent must be greater than 0 and at most 100, got: 0'],
+    [{ targetRequestsPerMinute: -1 }, 'targetRequestsPerMinute must be greater than 0, got: -1'],
+    [{ backlogPerInstance: 10 }, 'queue and backlogPerInstance must be given together, got: backlogPerInstance alone'],
+    [{ prewarm: [{ schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 19 }] }, 'prewarm minCapacity must be an integer from 0 to maxCapacity (18), got: 19 for cron(* 7 * * *)'.replace('cron(* 7 * * *)', '* 7 * * *')],
+    [{ prewarm: [{ schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 9 }, { schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 12 }] }, 'prewarm must not repeat a schedule, got: * 7 * * * more than once'],
+    [{ deploymentFreezes: [{ name: 'Launch', start: new Date('2026-12-02T00:00:00Z'), end: new Date('2026-12-01T00:00:00Z') }] }, 'deploymentFreezes must end after they start, got: Launch from 2026-12-02T00:00:00.000Z to 2026-12-01T00:00:00.000Z'],
+    [{ deploymentFreezes: [{ name: 'two\nlines', start: new Date('2026-12-01T00:00:00Z'), end: new Date('2026-12-02T00:00:00Z') }] }, 'deploymentFreezes name must be a non-empty single line, got: "two\\nlines"'],
+  ])('%#: bad input is a ValidationError naming the prop', (overrides, message) => {
+    let error: unknown;
+    try {
+      synth(overrides);
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as Error).message).toBe(message);
+  });
+
+  test('GIVEN a trust store without a certificate THEN a ValidationError', () => {
+    const trustStore = elbv2.TrustStore.fromTrustStoreArn(new Stack(), 'Ts', 'arn:aws:elasticloadbalancing:us-east-1:111111111111:truststore/callers/0123456789abcdef');
+    expect(() => synth({ certificate: undefined, trustStore })).toThrow('trustStore needs certificate: mutual TLS runs on the HTTPS listener, got: no certificate');
+  });
+
+  test('GIVEN a percentile outside (0, 100) THEN metricLatency throws a ValidationError', () => {
+    const { fleet } = base();
+    expect(() => fleet.metricLatency(100)).toThrow('percentile must be greater than 0 and less than 100, got: 100');
+  });
+});
+
+describe('ResilientFleet: snapshot', () => {
+  test('snapshot of the TIER_0 fleet (beside the targeted assertions above)', () => {
+    const { template } = snapshotFleet();
+    expect(normaliseAssets(template.toJSON())).toMatchSnapshot();
+  });
+});
+
+/** Asset hashes change with every aws-cdk-lib release; the snapshot is about our resources. */
+function normaliseAssets(template: unknown): unknown {
+  return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}(\.zip|\.json)?/g, 'ASSET_HASH$1'));
+}
