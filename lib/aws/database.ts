@@ -1,0 +1,379 @@
+import { Annotations, Duration, Names, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { FailureDomain } from '../core';
+import { auroraPostgresMaxConnections, connectionAlarmThreshold, instanceClassMemoryGiB } from '../core/database';
+import {
+  DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, POSTGRES_LOG_EXPORT, clusterSettings,
+  minuteAlarm, newClusterParameterGroup, newPostgresLogGroup, zoneFor,
+} from './database-common';
+import { HaProps } from './ha-props';
+import { attachHaMetadata } from './metadata';
+import { newAlarmTopic, notifyOn } from './private/alarms';
+import { validationError } from './private/errors';
+import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
+import { EncryptedSecret } from './secret';
+
+/** PostgreSQL's port, stated so that security group rules name it (a token port hides what is opened). */
+const POSTGRES_PORT = 5432;
+
+/**
+ * Enhanced Monitoring granularity: operating-system metrics (memory, swap, per-process CPU) of each
+ * instance every minute, which Performance Insights does not give.
+ */
+const ENHANCED_MONITORING_SECONDS = 60;
+
+/** Most reader instances an Aurora cluster may have. */
+const AURORA_MAX_READERS = 15;
+
+/**
+ * Characters the generated master password leaves out: those PostgreSQL connection strings, shells
+ * and the RDS API treat specially (the set aws-cdk-lib's DatabaseSecret uses).
+ */
+const PASSWORD_EXCLUDE_CHARACTERS = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
+
+/** Props of {@link ReplicatedDatabase}. */
+export interface ReplicatedDatabaseProps extends HaProps {
+  /** The VPC the cluster lives in. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets of the cluster and the proxy: they must span at least `tier.minAzs` zones.
+   * @default - the isolated subnets (no route to or from the internet)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Aurora PostgreSQL version.
+   * @default rds.AuroraPostgresEngineVersion.VER_16_8
+   */
+  readonly engineVersion?: rds.AuroraPostgresEngineVersion;
+  /**
+   * Instance class of the writer and the readers (readers are failover targets: same size).
+   * @default ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE)
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * Number of readers, each in another zone than the writer where zones allow. A failover to a
+   * reader takes about 30 s; without one Aurora must create a new instance, which takes minutes.
+   * @default - tier.minAzs − 1 (two for TIER_0 and TIER_1, one for TIER_2 and TIER_3)
+   */
+  readonly readers?: number;
+  /**
+   * Name of the database created in the cluster.
+   * @default - none (only the `postgres` database)
+   */
+  readonly databaseName?: string;
+  /**
+   * Master user name.
+   * @default 'postgres'
+   */
+  readonly masterUsername?: string;
+  /**
+   * RDS Proxy in front of the cluster: connection pooling, and failovers that clients do not see
+   * through DNS (the proxy follows the writer itself).
+   * @default - true for tiers that promise static stability (TIER_0, TIER_1)
+   */
+  readonly proxy?: boolean;
+  /**
+   * Topic the alarms notify.
+   * @default - a new encrypted topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * How long automated backups (point-in-time recovery) are kept: at least the tier's, at most 35 days.
+   * @default - Duration.days(tier.backupRetentionDays)
+   */
+  readonly backupRetention?: Duration;
+  /**
+   * Days the exported PostgreSQL log is kept.
+   * @default - tier.logRetentionDays
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Key that encrypts storage, Performance Insights and the log group. A key you pass must let
+   * CloudWatch Logs use it.
+   * @default - a new customer-managed key with rotation, retained on delete
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * The instances' `max_connections`, when you set it in a parameter group or use an instance class
+   * whose memory this library does not know; the connection alarms fire at 80% of it.
+   * @default - Aurora PostgreSQL's default for the instance class
+   */
+  readonly maxConnections?: number;
+  /**
+   * Average time the proxy may take to hand out a pooled connection before it alarms (a pool that
+   * makes clients wait is exhausted).
+   * @default Duration.millis(100)
+   */
+  readonly proxyBorrowLatencyThreshold?: Duration;
+  /**
+   * Regions the credentials secret is replicated to (see {@link EncryptedSecret}).
+   * @default - none
+   */
+  readonly secretReplicaRegions?: string[];
+  /**
+   * Keys of the secret's replica regions (see {@link EncryptedSecretProps.replicaKeys}).
+   * @default - the key aliased `secretReplicaKeyAlias(service)` in each replica region
+   */
+  readonly secretReplicaKeys?: Record<string, kms.IKey>;
+  /**
+   * How often the master password rotates.
+   * @default Duration.days(30)
+   */
+  readonly rotateAfter?: Duration;
+  /**
+   * Identifier of the cluster (also names its log group `/aws/rds/cluster/<id>/postgresql`).
+   * @default - derived from the construct path
+   */
+  readonly clusterIdentifier?: string;
+  /**
+   * What happens to the cluster when it leaves the stack or is replaced. Anything but SNAPSHOT or
+   * RETAIN deletes the data without a final snapshot, and warns.
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * An Aurora PostgreSQL cluster that survives the loss of an availability zone without losing a
+ * committed write.
+ *
+ * A writer and `readers` readers in distinct zones of isolated subnets; storage, Performance
+ * Insights and logs encrypted with a customer-managed key; deletion protection and a final snapshot
+ * on delete or replacement; backups kept as long as the tier says; TLS required (`rds.force_ssl`);
+ * IAM authentication; the PostgreSQL log exported to an encrypted log group with a retention;
+ * master credentials in an {@link EncryptedSecret} that rotates (hosted rotation); RDS Proxy in front
+ * for tiers that promise static stability; alarms on connection-pool exhaustion.
+ *
+ * Construct ids (public API): `Key`, `Credentials`, `ParameterGroup`, `Logs`, `Cluster` (the
+ * cluster, its `Writer` and `Reader1`…), `Proxy`, `AlarmTopic`, `WriterConnectionsAlarm`,
+ * `ReaderConnectionsAlarm`, `ProxyBorrowLatencyAlarm`. Reader instances are numbered: they hold no
+ * data of their own (Aurora keeps it in the cluster volume), so renumbering only replaces a reader.
+ */
+export class ReplicatedDatabase extends Construct {
+  /** The cluster. */
+  public readonly cluster: rds.DatabaseCluster;
+  /** The proxy, when there is one: connect to it rather than to the cluster. */
+  public readonly proxy?: rds.DatabaseProxy;
+  /** The master credentials. */
+  public readonly secret: EncryptedSecret;
+  /** The key that encrypts storage, Performance Insights and the log group. */
+  public readonly encryptionKey: kms.IKey;
+  /** Where clients connect from: the proxy's security group when there is a proxy, else the cluster's. */
+  public readonly connections: ec2.Connections;
+  /** Host name clients connect to: the proxy's endpoint when there is one, else the writer endpoint. */
+  public readonly endpoint: string;
+  /** Port of the cluster and the proxy. */
+  public readonly port: number;
+  /** Number of reader instances. */
+  public readonly readerCount: number;
+  /** The `max_connections` the connection alarms are computed from. */
+  public readonly maxConnections: number;
+  /** The alarms (all notify `alarmTopic`). */
+  public readonly alarms: cloudwatch.Alarm[];
+  /** The topic the alarms notify. */
+  public readonly alarmTopic: sns.ITopic;
+
+  constructor(scope: Construct, id: string, props: ReplicatedDatabaseProps) {
+    super(scope, id);
+    const { tier, vpc } = props;
+    const settings = clusterSettings(this, 'ReplicatedDatabase', props);
+    const version = props.engineVersion ?? DEFAULT_AURORA_POSTGRES_VERSION;
+    const instanceType = props.instanceType ?? DEFAULT_DATABASE_INSTANCE_TYPE;
+
+    this.readerCount = props.readers ?? tier.minAzs - 1;
+    if (!Number.isInteger(this.readerCount) || this.readerCount < 0 || this.readerCount > AURORA_MAX_READERS) {
+      throw validationError(`readers must be an integer from 0 to ${AURORA_MAX_READERS}, got: ${props.readers}`, this);
+    }
+    if (this.readerCount < tier.minAzs - 1) {
+      Annotations.of(this).addWarningV2('ha-constructs:ReplicatedDatabase.readers',
+        `readers is ${this.readerCount}, fewer than one per further zone (${tier.minAzs - 1}) for ${tier.name}: when the writer's zone fails, the cluster waits for a new instance instead of failing over to a reader in about 30 s`);
+    }
+    const memory = instanceClassMemoryGiB(instanceType.toString());
+    if (props.maxConnections === undefined && memory === undefined) {
+      throw validationError(`maxConnections must be given for instance class ${instanceType.toString()}, whose default max_connections this library does not know`, this);
+    }
+    this.maxConnections = props.maxConnections ?? auroraPostgresMaxConnections(memory!);
+    if (!Number.isInteger(this.maxConnections) || this.maxConnections < 1) {
+      throw validationError(`maxConnections must be a positive integer, got: ${props.maxConnections}`, this);
+    }
+    const borrowThreshold = props.proxyBorrowLatencyThreshold ?? Duration.millis(100);
+    const withProxy = props.proxy ?? tier.staticallyStable;
+
+    this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the database ${this.node.path}: storage, Performance Insights and logs`);
+    if (!props.encryptionKey) {
+      allowCloudWatchLogs(this.encryptionKey, this);
+    }
+
+    // The rotation function calls the Secrets Manager API: it runs where there is egress (private
+    // subnets) and reaches the cluster inside the VPC; isolated subnets need an interface endpoint.
+    const rotationSubnets = vpc.privateSubnets.length > 0
+      ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }
+      : settings.subnets;
+    if (vpc.privateSubnets.length === 0) {
+      Annotations.of(this).addWarningV2('ha-constructs:ReplicatedDatabase.rotation',
+        'the VPC has no private subnets with egress: the rotation function runs in the database subnets and reaches Secrets Manager only through a secretsmanager interface endpoint');
+    }
+    const hostedRotation = secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, vpcSubnets: rotationSubnets });
+    this.secret = new EncryptedSecret(this, 'Credentials', {
+      tier, service: props.service, role: props.role, allowedRegions: props.allowedRegions,
+      description: `Master credentials of the database ${this.node.path}`,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ username: props.masterUsername ?? 'postgres' }),
+        generateStringKey: 'password',
+        excludeCharacters: PASSWORD_EXCLUDE_CHARACTERS,
+        passwordLength: 30,
+      },
+      replicaRegions: props.secretReplicaRegions,
+      replicaKeys: props.secretReplicaKeys,
+      hostedRotation,
+      rotateAfter: props.rotateAfter,
+    });
+
+    const parameterGroup = newClusterParameterGroup(this, 'ParameterGroup', version);
+    const logGroup = newPostgresLogGroup(this, 'Logs', settings.clusterIdentifier, this.encryptionKey, settings.logRetentionDays);
+    const instance = (instanceId: string, index: number) => rds.ClusterInstance.provisioned(instanceId, {
+      instanceType,
+      availabilityZone: zoneFor(settings.zones, index),
+      publiclyAccessible: false,
+      autoMinorVersionUpgrade: true,
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: this.encryptionKey,
+    });
+    this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version }),
+      clusterIdentifier: settings.clusterIdentifier,
+      credentials: rds.Credentials.fromSecret(this.secret.secret),
+      defaultDatabaseName: props.databaseName,
+      writer: instance('Writer', 0),
+      readers: Array.from({ length: this.readerCount }, (_, i) => instance(`Reader${i + 1}`, i + 1)),
+      vpc,
+      vpcSubnets: settings.subnets,
+      parameterGroup,
+      storageEncrypted: true,
+      storageEncryptionKey: this.encryptionKey,
+      iamAuthentication: true,
+      deletionProtection: true,
+      removalPolicy: settings.removalPolicy,
+      backup: { retention: Duration.days(settings.backupRetentionDays) },
+      copyTagsToSnapshot: true,
+      port: POSTGRES_PORT,
+      monitoringInterval: Duration.seconds(ENHANCED_MONITORING_SECONDS),
+      cloudwatchLogsExports: [POSTGRES_LOG_EXPORT],
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: this.encryptionKey,
+    });
+    this.cluster.node.addDependency(logGroup);
+    const monitoringRole = this.cluster.node.tryFindChild('MonitoringRole');
+    if (monitoringRole) {
+      Validations.of(monitoringRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+        reason: 'Enhanced Monitoring requires the AWS-managed AmazonRDSEnhancedMonitoringRole policy, which AWS keeps in step with what the monitoring agent needs',
+      });
+    }
+    this.port = this.cluster.clusterEndpoint.port;
+
+    // Rotate only once the credentials are attached to the cluster (host, port) and the instances are
+    // up. Between the two L1 resources only: the rotation's security group is referenced by a rule of
+    // the cluster's, so a dependency between the whole constructs would be a cycle.
+    const schedule = this.secret.rotationSchedule!.node.defaultChild!;
+    for (const child of this.cluster.node.findAll()) {
+      if (child instanceof rds.CfnDBInstance) {
+        schedule.node.addDependency(child);
+        Validations.of(child).acknowledge({
+          id: 'NIST.800.53.R5-RDSInBackupPlan',
+          reason: 'an Aurora instance holds no data of its own: the cluster volume is backed up continuously (automated backups with point-in-time recovery for the tier\'s retention); copies to another region are BackupPolicy\'s job',
+        });
+      }
+    }
+    schedule.node.addDependency(this.cluster.secret!.node.defaultChild!);
+    this.cluster.connections.allowFrom(hostedRotation, ec2.Port.tcp(POSTGRES_PORT), 'Secrets Manager rotation of the master password');
+
+    if (withProxy) {
+      this.proxy = new rds.DatabaseProxy(this, 'Proxy', {
+        proxyTarget: rds.ProxyTarget.fromCluster(this.cluster),
+        secrets: [this.cluster.secret!],
+        vpc,
+        vpcSubnets: settings.subnets,
+        requireTLS: true,
+        iamAuth: true,
+        debugLogging: false,
+      });
+      // DatabaseProxy opens the cluster's port to the proxy itself, naming the port by a token
+      // (Endpoint.Port) that the nag rules cannot read: it is POSTGRES_PORT, and only to the proxy.
+      const proxyGroupId = Names.nodeUniqueId(this.proxy.connections.securityGroups[0].node);
+      for (const rule of this.cluster.node.findAll().filter((c) => c.node.id.startsWith(`from ${proxyGroupId}:`))) {
+        for (const id of ['NIST.800.53.R5-EC2RestrictedCommonPorts', 'NIST.800.53.R5-EC2RestrictedSSH']) {
+          Validations.of(rule).acknowledge({ id, reason: `the rule opens the cluster's PostgreSQL port (${POSTGRES_PORT}, resolved from Endpoint.Port at deploy time) to the RDS Proxy's security group only` });
+        }
+      }
+      Validations.of(this.proxy).acknowledge({
+        id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+        reason: 'rds.DatabaseProxy creates a role used by this proxy alone; its inline policy grants reading this one secret and decrypting it with its key, and dies with the proxy',
+      });
+    }
+    // With the port stated, rules users add through `connections` name it rather than a token.
+    this.connections = new ec2.Connections({
+      securityGroups: (this.proxy ?? this.cluster).connections.securityGroups,
+      defaultPort: ec2.Port.tcp(POSTGRES_PORT),
+    });
+    this.endpoint = this.proxy ? this.proxy.endpoint : this.cluster.clusterEndpoint.hostname;
+
+    this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Alarms of the database ${this.node.path}`);
+    this.alarms = [];
+    const connectionsThreshold = connectionAlarmThreshold(this.maxConnections);
+    const roles: [string, string, boolean][] = [['Writer', 'WRITER', true], ['Reader', 'READER', this.readerCount > 0]];
+    for (const [name, role, present] of roles) {
+      if (!present) continue;
+      this.alarms.push(minuteAlarm(this, `${name}ConnectionsAlarm`, {
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/RDS',
+          metricName: 'DatabaseConnections',
+          dimensionsMap: { DBClusterIdentifier: this.cluster.clusterIdentifier, Role: role },
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.minutes(1),
+        }),
+        threshold: connectionsThreshold,
+        periods: 3,
+        description: `${name} connections of ${this.node.path} at ${connectionsThreshold} of max_connections ${this.maxConnections}: new connections will soon be refused`,
+      }));
+    }
+    if (this.proxy) {
+      const micros = borrowThreshold.toMilliseconds() * 1000;
+      this.alarms.push(minuteAlarm(this, 'ProxyBorrowLatencyAlarm', {
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/RDS',
+          metricName: 'DatabaseConnectionsBorrowLatency',
+          dimensionsMap: { ProxyName: this.proxy.dbProxyName },
+          statistic: cloudwatch.Stats.AVERAGE,
+          period: Duration.minutes(1),
+        }),
+        threshold: micros,
+        periods: 3,
+        description: `RDS Proxy of ${this.node.path} takes over ${borrowThreshold.toMilliseconds()} ms on average to hand out a database connection: the pool is exhausted`,
+      }));
+    }
+    for (const alarm of this.alarms) {
+      notifyOn(alarm, this.alarmTopic);
+    }
+
+    attachHaMetadata(this, props, { component: 'ReplicatedDatabase', failureDomain: FailureDomain.REGION });
+  }
+
+  /**
+   * Grants connecting as `dbUser` with IAM authentication (`rds-db:connect`), through the proxy
+   * when there is one.
+   */
+  public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
+    if (Token.isUnresolved(dbUser) === false && dbUser.trim() === '') {
+      throw validationError('dbUser must be a non-empty database user name, got: an empty string', this);
+    }
+    return this.proxy ? this.proxy.grantConnect(grantee, dbUser) : this.cluster.grantConnect(grantee, dbUser);
+  }
+}

@@ -1,0 +1,241 @@
+import { Duration, Errors, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { HA_METADATA_KEY, ServiceTier } from '../../lib';
+import { ReplicatedDatabase, ReplicatedDatabaseProps } from '../../lib/aws/database';
+import { testApp } from '../util';
+
+const US_EAST_1 = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+
+function build(props: Partial<ReplicatedDatabaseProps> = {}, zones = US_EAST_1) {
+  const stack = new Stack(testApp(), 'Data', { env: { region: 'us-east-1' } });
+  const tier = props.tier ?? ServiceTier.TIER_0;
+  const db = new ReplicatedDatabase(stack, 'Db', { tier, service: 'orders', vpc: testVpc(stack, zones), ...props });
+  return { stack, db };
+}
+
+/** A VPC with private and isolated subnets in `zones` (the database's own tests need no more of a network). */
+function testVpc(stack: Stack, zones: string[]): ec2.IVpc {
+  return new ec2.Vpc(stack, 'Vpc', {
+    availabilityZones: zones,
+    natGateways: 1,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+}
+
+function synth(props: Partial<ReplicatedDatabaseProps> = {}, zones = US_EAST_1) {
+  const { stack, db } = build(props, zones);
+  return { stack, db, template: Template.fromStack(stack) };
+}
+
+function instances(template: Template): Record<string, unknown>[] {
+  return Object.values(template.findResources('AWS::RDS::DBInstance')).map((r) => r.Properties);
+}
+
+function expectValidationError(fn: () => unknown, message: string): void {
+  let error: unknown;
+  try {
+    fn();
+  } catch (e) {
+    error = e;
+  }
+  expect(Errors.isValidationError(error)).toBe(true);
+  expect((error as Error).message).toBe(message);
+}
+
+describe('ReplicatedDatabase', () => {
+  // The default TIER_0 database, synthesized once for the tests that only read it.
+  let tier0: ReturnType<typeof synth>;
+  beforeAll(() => {
+    tier0 = synth();
+  });
+
+  test('GIVEN TIER_0 THEN a writer and two readers run in three distinct zones', () => {
+    const { template, db } = tier0;
+    expect(db.readerCount).toBe(2);
+    const all = instances(template);
+    expect(all.map((i) => i.AvailabilityZone)).toEqual(US_EAST_1);
+    expect(all.map((i) => i.PromotionTier)).toEqual([0, 2, 2]);
+    for (const instance of all) {
+      expect(instance).toMatchObject({ DBInstanceClass: 'db.r6g.large', Engine: 'aurora-postgresql', PubliclyAccessible: false });
+    }
+  });
+
+  test('GIVEN TIER_2 on two zones THEN a writer and one reader in the other zone, and no proxy', () => {
+    const { template, db } = synth({ tier: ServiceTier.TIER_2 }, ['us-east-1a', 'us-east-1b']);
+    expect(instances(template).map((i) => i.AvailabilityZone)).toEqual(['us-east-1a', 'us-east-1b']);
+    expect(db.proxy).toBeUndefined();
+    template.resourceCountIs('AWS::RDS::DBProxy', 0);
+  });
+
+  test.each<[string, number]>([
+    ['TIER_0', 35], ['TIER_1', 35], ['TIER_2', 14], ['TIER_3', 7],
+  ])('GIVEN %s THEN automated backups are kept %i days', (tierName, days) => {
+    const tier = ServiceTier.fromName(tierName);
+    const { template } = tierName === 'TIER_0' ? tier0 : synth({ tier }, tier.minAzs === 3 ? US_EAST_1 : ['us-east-1a', 'us-east-1b']);
+    template.hasResourceProperties('AWS::RDS::DBCluster', { BackupRetentionPeriod: days });
+  });
+
+  test('THEN storage is encrypted with the CMK, deletion is protected, and delete or replace takes a snapshot', () => {
+    const { template } = tier0;
+    template.hasResource('AWS::RDS::DBCluster', {
+      Properties: {
+        StorageEncrypted: true,
+        KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DbKey'), 'Arn'] },
+        DeletionProtection: true,
+        CopyTagsToSnapshot: true,
+        EnableIAMDatabaseAuthentication: true,
+        EnableCloudwatchLogsExports: ['postgresql'],
+        PerformanceInsightsEnabled: true,
+        PerformanceInsightsKmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DbKey'), 'Arn'] },
+        Engine: 'aurora-postgresql',
+        EngineVersion: '16.8',
+      },
+      DeletionPolicy: 'Snapshot',
+      UpdateReplacePolicy: 'Snapshot',
+    });
+  });
+
+  test('THEN the cluster parameter group forces TLS', () => {
+    const { template } = tier0;
+    template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Family: 'aurora-postgresql16', Parameters: { 'rds.force_ssl': '1' } });
+    template.hasResourceProperties('AWS::RDS::DBCluster', { DBClusterParameterGroupName: { Ref: Match.stringLikeRegexp('^DbParameterGroup') } });
+  });
+
+  test('THEN the PostgreSQL log goes to a log group created first, encrypted with the CMK, with the tier retention, retained', () => {
+    const { template } = synth({ clusterIdentifier: 'orders-db' });
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: '/aws/rds/cluster/orders-db/postgresql', RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DbKey'), 'Arn'] } },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResource('AWS::RDS::DBCluster', { Properties: { DBClusterIdentifier: 'orders-db' }, DependsOn: Match.arrayWith([Match.stringLikeRegexp('^DbLogs')]) });
+    template.resourceCountIs('Custom::LogRetention', 0);
+  });
+
+  test('THEN the master credentials live in an EncryptedSecret with hosted rotation from the private subnets, after the instances exist', () => {
+    const { template } = tier0;
+    template.hasResourceProperties('AWS::RDS::DBCluster', {
+      MasterUsername: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: Match.stringLikeRegexp('^DbCredentials') }, ':SecretString:username::}}']] },
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DbCredentialsKey'), 'Arn'] },
+      GenerateSecretString: { SecretStringTemplate: '{"username":"postgres"}', GenerateStringKey: 'password' },
+    });
+    const [schedule] = Object.values(template.findResources('AWS::SecretsManager::RotationSchedule'));
+    expect(schedule.Properties.HostedRotationLambda).toMatchObject({ RotationType: 'PostgreSQLSingleUser' });
+    expect(JSON.stringify(schedule.Properties.HostedRotationLambda.VpcSubnetIds)).toContain('PrivateSubnet');
+    expect(schedule.DependsOn).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^DbClusterWriter/), expect.stringMatching(/^DbClusterReader1/), expect.stringMatching(/^DbClusterReader2/), expect.stringMatching(/^DbCredentialsAttachment/),
+    ]));
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 5432, ToPort: 5432,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DbCredentialsRotationScheduleSecurityGroup'), 'GroupId'] },
+    });
+  });
+
+  test('GIVEN TIER_0 THEN an RDS Proxy requires TLS and IAM authentication, and clients connect through it', () => {
+    const { template, db } = tier0;
+    template.hasResourceProperties('AWS::RDS::DBProxy', { RequireTLS: true, EngineFamily: 'POSTGRESQL', Auth: [Match.objectLike({ IAMAuth: 'REQUIRED' })] });
+    expect(db.proxy).toBeDefined();
+    expect(db.connections.securityGroups).toEqual(db.proxy!.connections.securityGroups);
+    expect(db.endpoint).toBe(db.proxy!.endpoint);
+  });
+
+  test('WHEN proxy is false THEN clients connect to the cluster on port 5432', () => {
+    const { template, db } = synth({ proxy: false });
+    template.resourceCountIs('AWS::RDS::DBProxy', 0);
+    expect(db.connections.securityGroups).toEqual(db.cluster.connections.securityGroups);
+    expect(db.connections.defaultPort?.toString()).toBe('5432');
+  });
+
+  test('THEN connection alarms fire at 80% of the instance class limit and proxy borrow latency at 100 ms, all notifying the topic', () => {
+    const { template, db } = tier0;
+    expect(db.maxConnections).toBe(1679);
+    for (const role of ['WRITER', 'READER']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'DatabaseConnections', Namespace: 'AWS/RDS', Threshold: 1343, Statistic: 'Maximum',
+        Dimensions: Match.arrayWith([{ Name: 'Role', Value: role }]),
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DatabaseConnectionsBorrowLatency', Threshold: 100000 });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(3);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^DbAlarmTopic/) }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: expect.stringMatching(/^DbAlarmTopic/) }]);
+    }
+  });
+
+  test('WHEN maxConnections is set and there are no readers THEN only the writer and proxy alarms exist, at 80% of it', () => {
+    const { template } = synth({ maxConnections: 500, readers: 0 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DatabaseConnections', Threshold: 400 });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+  });
+
+  test('WHEN readers is 0 for TIER_0 THEN a warning with a stable id says failover waits for a new instance', () => {
+    const { stack } = synth({ readers: 0 });
+    Annotations.fromStack(stack).hasWarning('/Data/Db', Match.stringLikeRegexp('^readers is 0, fewer than one per further zone \\(2\\) for TIER_0: .*ha-constructs:ReplicatedDatabase.readers'));
+  });
+
+  test('WHEN removalPolicy is DESTROY THEN a warning with a stable id is emitted', () => {
+    const { stack, template } = synth({ removalPolicy: RemovalPolicy.DESTROY });
+    template.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Delete' });
+    Annotations.fromStack(stack).hasWarning('/Data/Db', Match.stringLikeRegexp('^removalPolicy is destroy: .*ha-constructs:ReplicatedDatabase.removalPolicy'));
+  });
+
+  test('grantConnect grants rds-db:connect through the proxy', () => {
+    const { stack, db } = build();
+    const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    db.grantConnect(role, 'app');
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^App') }] } }))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action).toBe('rds-db:connect');
+    expect(JSON.stringify(statements[0].Resource)).toContain(':dbuser:');
+  });
+
+  test('THEN every resource of the construct carries the HA metadata record', () => {
+    const { template } = tier0;
+    const resources = Object.entries(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>)
+      .filter(([logicalId]) => logicalId.startsWith('Db'));
+    expect(resources.length).toBeGreaterThan(20);
+    for (const [, resource] of resources) {
+      expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({ service: 'orders', tier: 'TIER_0', role: 'primary' });
+    }
+    template.hasResource('AWS::RDS::DBCluster', { Metadata: { [HA_METADATA_KEY]: Match.objectLike({ component: 'ReplicatedDatabase', failureDomain: 'region' }) } });
+  });
+
+  test.each<[Partial<ReplicatedDatabaseProps>, string]>([
+    [{ backupRetention: Duration.days(7) }, 'backupRetention must be whole days from 35 (the minimum of TIER_0) to 35 (the most Aurora keeps), got: 7 days'],
+    [{ tier: ServiceTier.TIER_2, backupRetention: Duration.days(36) }, 'backupRetention must be whole days from 14 (the minimum of TIER_2) to 35 (the most Aurora keeps), got: 36 days'],
+    [{ readers: 16 }, 'readers must be an integer from 0 to 15, got: 16'],
+    [{ readers: 1.5 }, 'readers must be an integer from 0 to 15, got: 1.5'],
+    [{ logRetentionDays: 45 }, 'logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got: 45'],
+    [{ clusterIdentifier: 'Orders--db' }, 'clusterIdentifier must be 1 to 63 lowercase letters, digits or hyphens, start with a letter, and neither end with a hyphen nor hold two in a row, got: Orders--db'],
+    [{ instanceType: new ec2.InstanceType('m6g.large') }, 'maxConnections must be given for instance class m6g.large, whose default max_connections this library does not know'],
+    [{ maxConnections: 0 }, 'maxConnections must be a positive integer, got: 0'],
+    [{ secretReplicaRegions: ['us-east-1'] }, 'replicaRegions must not include the primary region us-east-1, got: us-east-1'],
+  ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
+    expectValidationError(() => synth(override), message);
+  });
+
+  test('GIVEN TIER_0 on a two-zone VPC THEN it is a ValidationError', () => {
+    expectValidationError(() => synth({}, ['us-east-1a', 'us-east-1b']), 'vpcSubnets must list at least 3 zones for TIER_0, got: 2 (us-east-1a, us-east-1b)');
+  });
+
+  test('snapshot of the TIER_0 database (beside the targeted assertions above)', () => {
+    const { template } = tier0;
+    expect(ownResources(template)).toMatchSnapshot();
+  });
+});
+
+/** The construct's own resources, asset hashes normalised: the snapshot is about the database, not the network. */
+function ownResources(template: Template): unknown {
+  const resources = Object.fromEntries(Object.entries(template.toJSON().Resources as Record<string, unknown>).filter(([id]) => id.startsWith('Db')));
+  return JSON.parse(JSON.stringify(resources).replace(/[0-9a-f]{64}(\.zip|\.json)?/g, 'ASSET_HASH$1'));
+}
