@@ -281,8 +281,8 @@ export class BackupPolicy extends Construct {
       lockConfiguration: lockConfiguration(this, props, shortestDays),
     });
 
-    const copyActions = (days: number): backup.BackupPlanCopyActionProps[] =>
-      copyTarget ? [{ destinationBackupVault: copyTarget, deleteAfter: Duration.days(days) }] : [];
+    const copyActions = (days: number): backup.BackupPlanCopyActionProps[] | undefined =>
+      copyTarget ? [{ destinationBackupVault: copyTarget, deleteAfter: Duration.days(days) }] : undefined;
     // A continuous rule also snapshots, on its schedule, what cannot back up continuously (DynamoDB, EFS):
     // a separate scheduled rule is only needed to keep snapshots longer than continuous backups last.
     const rules: backup.BackupPlanRule[] = [];
