@@ -1,0 +1,241 @@
+import { Aws, Token, Validations } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { CLOUDWATCH_LOG_RETENTION_DAYS, FailureDomain } from '../core';
+import { HaProps } from './ha-props';
+import { attachHaMetadata } from './metadata';
+import { validationError } from './private/errors';
+import { newSecureBucket } from './private/buckets';
+import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
+
+/** How long audit records must be kept, and what happens after. */
+export interface AuditCompliance {
+  /**
+   * Days every log file is locked in S3 Object Lock compliance mode: nobody, the root user
+   * included, can delete or overwrite it before then.
+   */
+  readonly retentionDays: number;
+  /**
+   * Whether log files expire once their retention has passed.
+   * @default false (kept until you delete them)
+   */
+  readonly expireAfterRetention?: boolean;
+}
+
+/** Props of {@link AuditTrail}. */
+export interface AuditTrailProps extends HaProps {
+  /** The compliance policy: the retention of the immutable log files. */
+  readonly compliance: AuditCompliance;
+  /**
+   * Days after which log files move to S3 Standard-IA (at least 30, S3's minimum for that class).
+   * @default 30
+   */
+  readonly infrequentAccessAfterDays?: number;
+  /**
+   * Days after which log files move to S3 Glacier Flexible Retrieval (at least 30 days after the
+   * Standard-IA transition, S3's minimum stay in Standard-IA).
+   * @default 90
+   */
+  readonly glacierAfterDays?: number;
+  /**
+   * Days the CloudWatch Logs copy is kept (for queries and metric filters; the bucket is the record).
+   * @default - tier.logRetentionDays
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Key that encrypts the log files, the digest files and the CloudWatch Logs copy. A key you pass
+   * must let CloudTrail and CloudWatch Logs use it.
+   * @default - a new customer-managed key with rotation, retained on delete
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Buckets whose object-level operations (data events) are recorded.
+   * @default - none
+   */
+  readonly s3DataEventBuckets?: s3.IBucket[];
+  /**
+   * Functions whose invocations (data events) are recorded.
+   * @default - none
+   */
+  readonly lambdaDataEventFunctions?: lambda.IFunction[];
+  /**
+   * Tables whose item-level operations (data events) are recorded.
+   * @default - none
+   */
+  readonly dynamoDbDataEventTables?: dynamodb.ITable[];
+}
+
+const DEFAULT_INFREQUENT_ACCESS_AFTER_DAYS = 30;
+const DEFAULT_GLACIER_AFTER_DAYS = 90;
+/** S3 moves objects to Standard-IA no sooner than 30 days after creation, and keeps them there 30 days. */
+const S3_STANDARD_IA_MIN_DAYS = 30;
+
+/**
+ * An audit log that cannot be altered: a multi-region CloudTrail trail (global service events
+ * included) with log-file validation, encrypted with a customer-managed key, delivered to a
+ * versioned, TLS-only bucket with S3 Object Lock in compliance mode for the compliance retention,
+ * whose server access logs go to a second bucket; both move to cheaper storage classes by
+ * lifecycle. A copy goes to an encrypted CloudWatch Logs group with a retention. Data events for
+ * chosen S3 buckets, Lambda functions and DynamoDB tables are optional.
+ *
+ * Construct ids (public API): `Key`, `Bucket`, `AccessLogsBucket`, `Logs`, `Trail`.
+ */
+export class AuditTrail extends Construct {
+  /** The trail. */
+  public readonly trail: cloudtrail.Trail;
+  /** The bucket that holds the log and digest files, under Object Lock. */
+  public readonly bucket: s3.IBucket;
+  /** The bucket that holds the trail bucket's server access logs. */
+  public readonly accessLogsBucket: s3.IBucket;
+  /** The CloudWatch Logs copy of the trail. */
+  public readonly logGroup: logs.ILogGroup;
+  /** The key that encrypts the log files and the log group. */
+  public readonly encryptionKey: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: AuditTrailProps) {
+    super(scope, id);
+    const { retentionDays } = props.compliance;
+    if (!Token.isUnresolved(retentionDays) && (!Number.isInteger(retentionDays) || retentionDays < 1)) {
+      throw validationError(`compliance.retentionDays must be a whole number of days of at least 1, got: ${retentionDays}`, this);
+    }
+    const iaDays = props.infrequentAccessAfterDays ?? DEFAULT_INFREQUENT_ACCESS_AFTER_DAYS;
+    const glacierDays = props.glacierAfterDays ?? DEFAULT_GLACIER_AFTER_DAYS;
+    if (!Number.isInteger(iaDays) || iaDays < S3_STANDARD_IA_MIN_DAYS) {
+      throw validationError(`infrequentAccessAfterDays must be a whole number of at least ${S3_STANDARD_IA_MIN_DAYS} (S3's minimum age for Standard-IA), got: ${iaDays}`, this);
+    }
+    if (!Number.isInteger(glacierDays) || glacierDays < iaDays + S3_STANDARD_IA_MIN_DAYS) {
+      throw validationError(`glacierAfterDays must be a whole number at least ${S3_STANDARD_IA_MIN_DAYS} days after infrequentAccessAfterDays (${iaDays}), got: ${glacierDays}`, this);
+    }
+    const expireAfterDays = props.compliance.expireAfterRetention ? retentionDays : undefined;
+    if (expireAfterDays !== undefined && !Token.isUnresolved(expireAfterDays) && expireAfterDays <= glacierDays) {
+      throw validationError(`compliance.retentionDays must be longer than glacierAfterDays (${glacierDays}) when expireAfterRetention is set, got: ${expireAfterDays}`, this);
+    }
+    const logRetentionDays = props.logRetentionDays ?? props.tier.logRetentionDays;
+    if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(logRetentionDays)) {
+      throw validationError(`logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${logRetentionDays}`, this);
+    }
+
+    const key = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the audit trail of ${this.node.path}`);
+    if (!props.encryptionKey) {
+      allowCloudWatchLogs(key, this);
+      allowCloudTrail(key);
+    }
+    this.encryptionKey = key;
+
+    // Server access logs can only be delivered to an SSE-S3 bucket without an Object Lock default retention.
+    const accessLogsBucket = newSecureBucket(this, 'AccessLogsBucket', {
+      infrequentAccessAfterDays: iaDays,
+      glacierAfterDays: glacierDays,
+      expireAfterDays,
+      noncurrentVersionDays: retentionDays,
+    });
+    const bucket = newSecureBucket(this, 'Bucket', {
+      encryptionKey: key,
+      objectLockComplianceDays: retentionDays,
+      infrequentAccessAfterDays: iaDays,
+      glacierAfterDays: glacierDays,
+      expireAfterDays,
+      noncurrentVersionDays: retentionDays,
+      serverAccessLogsBucket: accessLogsBucket,
+      serverAccessLogsPrefix: 'trail-bucket/',
+    });
+    this.bucket = bucket;
+    this.accessLogsBucket = accessLogsBucket;
+
+    this.logGroup = newEncryptedLogGroup(this, 'Logs', { retentionDays: logRetentionDays, encryptionKey: key });
+    this.trail = new cloudtrail.Trail(this, 'Trail', {
+      bucket,
+      encryptionKey: key,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableFileValidation: true,
+      sendToCloudWatchLogs: true,
+      cloudWatchLogGroup: this.logGroup,
+    });
+    const dataSelectors = dataEventSelectors(props);
+    if (dataSelectors.length > 0) {
+      // Advanced selectors replace basic ones (a trail takes one kind), so management events are selected explicitly too.
+      const cfnTrail = this.trail.node.defaultChild as cloudtrail.CfnTrail;
+      cfnTrail.advancedEventSelectors = [
+        { name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }] },
+        ...dataSelectors,
+      ];
+      cfnTrail.addPropertyDeletionOverride('EventSelectors');
+    }
+
+    Validations.of(accessLogsBucket).acknowledge({ id: 'AwsSolutions-S1', reason: 'this bucket receives the trail bucket\'s server access logs; logging it to itself would loop' });
+    Validations.of(accessLogsBucket).acknowledge({ id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason: 'this bucket receives the trail bucket\'s server access logs; logging it to itself would loop' });
+    Validations.of(accessLogsBucket).acknowledge({ id: 'NIST.800.53.R5-S3DefaultEncryptionKMS', reason: 'S3 server access logs can be delivered only to a bucket encrypted with SSE-S3' });
+    for (const target of [bucket, accessLogsBucket]) {
+      Validations.of(target).acknowledge({
+        id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+        reason: 'the trail records every region in this one bucket; its integrity comes from Object Lock compliance mode and log-file validation, and a cross-account copy is an organization decision outside this construct',
+      });
+    }
+    const logsRole = this.trail.node.tryFindChild('LogsRole');
+    if (logsRole) {
+      Validations.of(logsRole).acknowledge({
+        id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+        reason: 'cloudtrail.Trail creates this role for the trail alone; its inline policy lets CloudTrail write to this one log group and dies with it',
+      });
+    }
+
+    attachHaMetadata(this, props, { component: 'AuditTrail', failureDomain: FailureDomain.REGION });
+  }
+}
+
+/** Lets CloudTrail of this account encrypt log files with `key` and read its description. */
+function allowCloudTrail(key: kms.IKey): void {
+  const principal = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudTrailToEncryptLogsOfThisAccount',
+    principals: [principal],
+    actions: ['kms:GenerateDataKey*'],
+    // A key policy statement applies to the key it is attached to: `*` here means "this key".
+    resources: ['*'],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${Aws.PARTITION}:cloudtrail:*:${Aws.ACCOUNT_ID}:trail/*` },
+    },
+  }));
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudTrailToDescribeKey',
+    principals: [principal],
+    actions: ['kms:DescribeKey'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+  }));
+}
+
+function dataEventSelectors(props: AuditTrailProps): cloudtrail.CfnTrail.AdvancedEventSelectorProperty[] {
+  const selectors: cloudtrail.CfnTrail.AdvancedEventSelectorProperty[] = [];
+  const data = { field: 'eventCategory', equalTo: ['Data'] };
+  if (props.s3DataEventBuckets && props.s3DataEventBuckets.length > 0) {
+    selectors.push({
+      name: 'S3 object operations',
+      fieldSelectors: [data, { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
+        { field: 'resources.ARN', startsWith: props.s3DataEventBuckets.map((b) => b.arnForObjects('')) }],
+    });
+  }
+  if (props.lambdaDataEventFunctions && props.lambdaDataEventFunctions.length > 0) {
+    selectors.push({
+      name: 'Lambda invocations',
+      fieldSelectors: [data, { field: 'resources.type', equalTo: ['AWS::Lambda::Function'] },
+        { field: 'resources.ARN', equalTo: props.lambdaDataEventFunctions.map((f) => f.functionArn) }],
+    });
+  }
+  if (props.dynamoDbDataEventTables && props.dynamoDbDataEventTables.length > 0) {
+    selectors.push({
+      name: 'DynamoDB item operations',
+      fieldSelectors: [data, { field: 'resources.type', equalTo: ['AWS::DynamoDB::Table'] },
+        { field: 'resources.ARN', equalTo: props.dynamoDbDataEventTables.map((t) => t.tableArn) }],
+    });
+  }
+  return selectors;
+}
