@@ -8,7 +8,7 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, HaRole, staticallyStableCapacity, zonePlacementProblem } from '../../core';
+import { FailureDomain, HaRole, regionOfZone, staticallyStableCapacity, zonePlacementProblem } from '../../core';
 import { GoogleHaProps } from './ha-props';
 import { IRegionalNetwork } from './network';
 import { newCryptoKey } from './private/keys';
@@ -78,7 +78,7 @@ export interface RegionalFleetProps extends GoogleHaProps {
   readonly requiredInstances?: number;
   /**
    * Upper bound of the autoscaler.
-   * @default - twice the minimum
+   * @default - twice the serving minimum (also for a STANDBY fleet, which must grow to it on failover)
    */
   readonly maxInstances?: number;
   /**
@@ -182,15 +182,15 @@ export class RegionalFleet extends Construct implements IFleetBackend {
     this.role = props.role ?? HaRole.PRIMARY;
     const zoneCount = props.zones.length;
 
-    const problem = zonePlacementProblem({
-      prop: 'zones',
-      zones: props.zones.filter((z) => !Token.isUnresolved(z)),
-      region: Token.isUnresolved(props.region) ? undefined : props.region,
-      minZones: tier.minAzs,
-      tierName: tier.name,
-    });
+    const concreteZones = props.zones.filter((z) => !Token.isUnresolved(z));
+    // Core's check words the region as the stack's; a Google stack spans regions, so the fleet's region is checked here.
+    const problem = zonePlacementProblem({ prop: 'zones', zones: concreteZones, minZones: tier.minAzs, tierName: tier.name });
     if (problem) {
       throw new Error(problem);
+    }
+    const foreign = Token.isUnresolved(props.region) ? [] : concreteZones.filter((z) => regionOfZone(z) !== props.region);
+    if (foreign.length > 0) {
+      throw new Error(`zones must all be in the fleet's region ${props.region}, got: ${foreign.join(', ')}`);
     }
     if (props.allowedRegions && !Token.isUnresolved(props.region) && !props.allowedRegions.includes(props.region)) {
       throw new Error(`region must be one of allowedRegions (${props.allowedRegions.join(', ')}), got: ${props.region}`);
@@ -205,10 +205,10 @@ export class RegionalFleet extends Construct implements IFleetBackend {
       throw new Error(`zones must list at least 2 zones for ${tier.name}: static stability needs a surviving zone, got: ${zoneCount}`);
     }
     const evenly = (n: number) => Math.ceil(n / zoneCount) * zoneCount;
-    this.minInstances = this.role === HaRole.STANDBY
-      ? zoneCount
-      : tier.staticallyStable ? staticallyStableCapacity(required, zoneCount).total : evenly(required);
-    this.maxInstances = props.maxInstances ?? 2 * Math.max(this.minInstances, evenly(required));
+    const servingMinimum = tier.staticallyStable ? staticallyStableCapacity(required, zoneCount).total : evenly(required);
+    this.minInstances = this.role === HaRole.STANDBY ? zoneCount : servingMinimum;
+    // A standby must be able to grow to the serving size when traffic fails over to it.
+    this.maxInstances = props.maxInstances ?? 2 * servingMinimum;
     requireInteger('maxInstances', this.maxInstances, this.minInstances);
     const surge = props.maxSurge ?? zoneCount;
     if (!Number.isInteger(surge) || surge < zoneCount) {

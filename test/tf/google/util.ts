@@ -28,3 +28,17 @@ export function resourcesOf(json: TerraformJson, type: string): Record<string, R
 export function synthScope(fn: (scope: Construct) => void): string {
   return Testing.synthScope(fn);
 }
+
+/** Warnings cdktf's Annotations recorded on a construct. */
+export function warningsOf(scope: Construct): string[] {
+  return scope.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+}
+
+/** The only resource of a type in the JSON (fails the test when there is not exactly one). */
+export function onlyResource(json: TerraformJson, type: string): Record<string, unknown> & { '//'?: Record<string, unknown>; lifecycle?: { prevent_destroy?: boolean } } {
+  const all = Object.values(json.resource[type] ?? {});
+  if (all.length !== 1) {
+    throw new Error(`expected exactly one ${type}, got: ${all.length}`);
+  }
+  return all[0];
+}

@@ -1,0 +1,60 @@
+import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
+import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
+import { Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { ServiceTier } from '../../../lib/core';
+import { ReplicatedBucket, ReplicatedBucketProps } from '../../../lib/tf/google/bucket';
+import { testStack, warningsOf } from './util';
+
+Testing.setupJest();
+
+function bucket(scope: Construct, props: Partial<ReplicatedBucketProps> = {}): ReplicatedBucket {
+  return new ReplicatedBucket(scope, 'Bucket', { tier: ServiceTier.TIER_2, bucketName: 'shop-assets', regions: ['europe-west1', 'europe-west4'], ...props });
+}
+
+describe('ReplicatedBucket', () => {
+  test('GIVEN two European regions THEN a turbo-replicated EU dual-region, versioned, CMEK, private and kept', () => {
+    const synth = Testing.synthScope((scope) => { bucket(scope); });
+    expect(synth).toHaveResourceWithProperties(StorageBucket, {
+      name: 'shop-assets',
+      location: 'EU',
+      custom_placement_config: { data_locations: ['EUROPE-WEST1', 'EUROPE-WEST4'] },
+      rpo: 'ASYNC_TURBO',
+      versioning: { enabled: true },
+      encryption: { default_kms_key_name: expect.stringContaining('google_kms_crypto_key.Bucket_Key_') },
+      uniform_bucket_level_access: true,
+      public_access_prevention: 'enforced',
+      force_destroy: false,
+      soft_delete_policy: { retention_duration_seconds: 14 * 86400 },
+      lifecycle_rule: [{ action: { type: 'Delete' }, condition: { days_since_noncurrent_time: 14, with_state: 'ARCHIVED' } }],
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(synth).toHaveResourceWithProperties(KmsKeyRing, { location: 'eu', lifecycle: { prevent_destroy: true } });
+  });
+
+  test('WHEN a locked retention policy is asked THEN it is set in seconds and locked', () => {
+    const synth = Testing.synthScope((scope) => { bucket(scope, { retentionDays: 30, lockRetentionPolicy: true }); });
+    expect(synth).toHaveResourceWithProperties(StorageBucket, { retention_policy: { retention_period: 30 * 86400, is_locked: true } });
+  });
+
+  test('WHEN the tier RPO is below turbo replication THEN a warning says so', () => {
+    const b = bucket(testStack(), { tier: ServiceTier.TIER_1 });
+    expect(b.rpoSeconds).toBe(900);
+    expect(warningsOf(b)).toEqual([expect.stringContaining("turbo replication copies objects within 900 s, above TIER_1's region RPO of 60 s")]);
+  });
+
+  test('WHEN TIER_2 (RPO 15 min) uses turbo replication THEN there is no warning', () => {
+    expect(warningsOf(bucket(testStack()))).toEqual([]);
+  });
+
+  test.each([
+    [{ regions: ['europe-west1'] }, 'regions must list exactly 2 regions for a dual-region bucket, got: 1 (europe-west1)'],
+    [{ regions: ['europe-west1', 'us-east1'] }, 'regions must be two regions of one configurable dual-region continent (US, EU or ASIA), got: europe-west1, us-east1'],
+    [{ regions: ['europe-west1', 'europe-west1'] }, 'regions must not repeat a region, got: europe-west1 more than once'],
+    [{ allowedRegions: ['europe-west1'] }, 'regions must stay within allowedRegions (europe-west1), got: europe-west4'],
+    [{ bucketName: 'Shop_Assets!' }, 'bucketName must be 3 to 63 lowercase letters, digits, dots, hyphens or underscores, starting and ending with a letter or digit, got: Shop_Assets!'],
+    [{ lockRetentionPolicy: true }, 'lockRetentionPolicy needs retentionDays: there is no retention policy to lock, got: retentionDays undefined'],
+  ])('WHEN %j THEN it throws a clear error', (props, message) => {
+    expect(() => bucket(testStack(), props)).toThrow(new Error(message));
+  });
+});

@@ -1,0 +1,112 @@
+import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
+import { Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
+import { CloudSqlEdition, HaCloudSql, HaCloudSqlProps } from '../../../lib/tf/google/database';
+import { RegionalNetwork } from '../../../lib/tf/google/network';
+import { resourcesOf, terraformJson, testStack, warningsOf } from './util';
+
+Testing.setupJest();
+
+function database(scope: Construct, props: Partial<HaCloudSqlProps> = {}, privateServiceAccess = true): HaCloudSql {
+  const tier = props.tier ?? ServiceTier.TIER_1;
+  const network = new RegionalNetwork(scope, 'Network', { tier, regions: ['us-central1', 'us-east1'], privateServiceAccess });
+  return new HaCloudSql(scope, 'Database', { tier, network, region: 'us-central1', replicaRegion: 'us-east1', ...props });
+}
+
+describe('HaCloudSql', () => {
+  test('GIVEN TIER_1 THEN a REGIONAL primary with PITR, tier retention, deletion protection twice, CMEK, private IP and TLS', () => {
+    const synth = Testing.synthScope((scope) => { database(scope); });
+    expect(synth).toHaveResourceWithProperties(SqlDatabaseInstance, {
+      region: 'us-central1',
+      database_version: 'POSTGRES_16',
+      deletion_protection: true,
+      encryption_key_name: expect.stringContaining('google_kms_crypto_key.Database_Key_'),
+      lifecycle: { prevent_destroy: true },
+      settings: expect.objectContaining({
+        availability_type: 'REGIONAL',
+        edition: 'ENTERPRISE',
+        deletion_protection_enabled: true,
+        backup_configuration: {
+          enabled: true,
+          start_time: '01:00',
+          point_in_time_recovery_enabled: true,
+          transaction_log_retention_days: 7,
+          backup_retention_settings: { retained_backups: 35, retention_unit: 'COUNT' },
+        },
+        ip_configuration: expect.objectContaining({ ipv4_enabled: false, ssl_mode: 'ENCRYPTED_ONLY', private_network: expect.stringContaining('google_compute_network.Network') }),
+        maintenance_window: { day: 7, hour: 3, update_track: 'stable' },
+        insights_config: expect.objectContaining({ query_insights_enabled: true }),
+      }),
+    });
+  });
+
+  test('THEN a REGIONAL cross-region replica of the primary, with its own key, is kept too', () => {
+    const synth = Testing.synthScope((scope) => { database(scope); });
+    expect(synth).toHaveResourceWithProperties(SqlDatabaseInstance, {
+      region: 'us-east1',
+      master_instance_name: expect.stringContaining('google_sql_database_instance.Database_'),
+      encryption_key_name: expect.stringContaining('google_kms_crypto_key.Database_ReplicaKey_'),
+      deletion_protection: true,
+      lifecycle: { prevent_destroy: true },
+      settings: expect.objectContaining({ availability_type: 'REGIONAL', deletion_protection_enabled: true }),
+    });
+  });
+
+  test('THEN the replica is recorded as a replica and the primary as a primary', () => {
+    const stack = testStack();
+    database(stack);
+    const instances = Object.values(resourcesOf(terraformJson(stack), 'google_sql_database_instance'));
+    const roles = instances.map((i) => [i.region, (i['//'] as Record<string, { role: string }>)[HA_METADATA_KEY].role]);
+    expect(roles).toEqual([['us-central1', 'primary'], ['us-east1', 'replica']]);
+  });
+
+  test('WHEN TIER_0 THEN Enterprise Plus (99.99% SLA) with 35 days of log retention', () => {
+    const synth = Testing.synthScope((scope) => { database(scope, { tier: ServiceTier.TIER_0 }); });
+    expect(synth).toHaveResourceWithProperties(SqlDatabaseInstance, {
+      settings: expect.objectContaining({
+        edition: 'ENTERPRISE_PLUS',
+        tier: 'db-perf-optimized-N-2',
+        backup_configuration: expect.objectContaining({ transaction_log_retention_days: 35 }),
+      }),
+    });
+  });
+
+  test('WHEN TIER_2 (pilot light) THEN the replica is ZONAL', () => {
+    const synth = Testing.synthScope((scope) => { database(scope, { tier: ServiceTier.TIER_2 }); });
+    expect(synth).toHaveResourceWithProperties(SqlDatabaseInstance, { region: 'us-east1', settings: expect.objectContaining({ availability_type: 'ZONAL' }) });
+  });
+
+  test('WHEN TIER_0 runs on Enterprise edition THEN a warning names the SLA gap', () => {
+    const db = database(testStack(), { tier: ServiceTier.TIER_0, edition: CloudSqlEdition.ENTERPRISE });
+    expect(warningsOf(db)).toEqual(["[ha-constructs:HaCloudSql.edition] edition ENTERPRISE has a 99.95% SLA, below TIER_0's availability target of 99.99%"]);
+  });
+
+  test('WHEN preventDestroy is false THEN the lifecycle allows destroy and a warning says so', () => {
+    const stack = testStack();
+    const db = database(stack, { preventDestroy: false });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(SqlDatabaseInstance, { region: 'us-central1', lifecycle: { prevent_destroy: false }, deletion_protection: true });
+    expect(warningsOf(db)).toEqual([expect.stringContaining('[ha-constructs:HaCloudSql.preventDestroy] preventDestroy is false')]);
+  });
+
+  test('WHEN TIER_3 has no replica region THEN there is one instance', () => {
+    const stack = testStack();
+    database(stack, { tier: ServiceTier.TIER_3, replicaRegion: undefined });
+    expect(Object.keys(resourcesOf(terraformJson(stack), 'google_sql_database_instance'))).toHaveLength(1);
+  });
+
+  test.each([
+    [{ replicaRegion: 'us-central1' }, 'replicaRegion must differ from the primary region us-central1, got: us-central1'],
+    [{ replicaRegion: undefined }, 'replicaRegion must be set for TIER_1 (WARM_STANDBY keeps a copy of the data in a second region), got: none'],
+    [{ allowedRegions: ['us-central1'] }, 'replicaRegion must stay within allowedRegions (us-central1), got: us-east1'],
+    [{ replicaRegion: 'us-east1-b' }, 'region and replicaRegion must be region names such as us-central1, got: us-east1-b'],
+    [{ maintenanceDay: 0 }, 'maintenanceDay must be an integer from 1 to 7, got: 0'],
+    [{ backupStartTime: '3am' }, 'backupStartTime must be a UTC time HH:MM, got: 3am'],
+  ])('WHEN %j THEN it throws a clear error', (props, message) => {
+    expect(() => database(testStack(), props)).toThrow(new Error(message));
+  });
+
+  test('WHEN the network has no private services access THEN it throws', () => {
+    expect(() => database(testStack(), {}, false)).toThrow(new Error('network must have private services access (RegionalNetwork privateServiceAccess: true): the instances have private IPs only'));
+  });
+});

@@ -1,0 +1,109 @@
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-check';
+import { ComputeInstanceTemplate } from '@cdktf/provider-google/lib/compute-instance-template';
+import { ComputeRegionAutoscaler } from '@cdktf/provider-google/lib/compute-region-autoscaler';
+import { ComputeRegionInstanceGroupManager } from '@cdktf/provider-google/lib/compute-region-instance-group-manager';
+import { ComputeResourcePolicy } from '@cdktf/provider-google/lib/compute-resource-policy';
+import { Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { HaRole, ServiceTier } from '../../../lib/core';
+import { RegionalFleet, RegionalFleetProps } from '../../../lib/tf/google/fleet';
+import { RegionalNetwork } from '../../../lib/tf/google/network';
+import { testStack, warningsOf } from './util';
+
+Testing.setupJest();
+
+const ZONES = ['us-central1-a', 'us-central1-b', 'us-central1-c'];
+
+function fleet(scope: Construct, props: Partial<RegionalFleetProps> = {}): RegionalFleet {
+  const tier = props.tier ?? ServiceTier.TIER_0;
+  const network = new RegionalNetwork(scope, 'Network', { tier, regions: ['us-central1', 'us-east1'] });
+  return new RegionalFleet(scope, 'Fleet', { tier, network, region: 'us-central1', zones: ZONES, ...props });
+}
+
+describe('RegionalFleet', () => {
+  test('GIVEN TIER_0 needing 4 instances over 3 zones THEN the minimum keeps 4 after a zone loss (statically stable)', () => {
+    const synth = Testing.synthScope((scope) => { fleet(scope, { requiredInstances: 4 }); });
+    expect(synth).toHaveResourceWithProperties(ComputeRegionAutoscaler, {
+      region: 'us-central1',
+      autoscaling_policy: expect.objectContaining({ min_replicas: 6, max_replicas: 12, mode: 'ON', cpu_utilization: { target: 0.6 } }),
+    });
+  });
+
+  test('THEN the group spreads EVEN over the zones and rolls out with no unavailable instance', () => {
+    const synth = Testing.synthScope((scope) => { fleet(scope); });
+    expect(synth).toHaveResourceWithProperties(ComputeRegionInstanceGroupManager, {
+      distribution_policy_zones: ZONES,
+      distribution_policy_target_shape: 'EVEN',
+      named_port: [{ name: 'http', port: 8080 }],
+      auto_healing_policies: expect.objectContaining({ initial_delay_sec: 300 }),
+      update_policy: expect.objectContaining({ type: 'PROACTIVE', max_unavailable_fixed: 0, max_surge_fixed: 3 }),
+    });
+  });
+
+  test('THEN autohealing has its own check, twice as tolerant as the tier threshold', () => {
+    const synth = Testing.synthScope((scope) => { fleet(scope, { tier: ServiceTier.TIER_1 }); });
+    expect(synth).toHaveResourceWithProperties(ComputeHealthCheck, {
+      check_interval_sec: 10,
+      unhealthy_threshold: 6,
+      http_health_check: { port: 8080, request_path: '/healthz' },
+    });
+  });
+
+  test('THEN instances are Shielded VMs with no external IP, a CMEK boot disk and OS Login', () => {
+    const synth = Testing.synthScope((scope) => { fleet(scope); });
+    expect(synth).toHaveResourceWithProperties(ComputeInstanceTemplate, {
+      machine_type: 'n2-standard-2',
+      shielded_instance_config: { enable_secure_boot: true, enable_vtpm: true, enable_integrity_monitoring: true },
+      network_interface: [{ subnetwork: expect.stringContaining('google_compute_subnetwork.Network_Subnet-us-central1') }],
+      disk: [expect.objectContaining({ boot: true, disk_encryption_key: { kms_key_self_link: expect.stringContaining('google_kms_crypto_key.Fleet_BootDiskKey') } })],
+      metadata: { 'enable-oslogin': 'TRUE', 'block-project-ssh-keys': 'TRUE' },
+    });
+  });
+
+  test('THEN the firewall admits only Google health checkers and proxies on the serving port', () => {
+    const synth = Testing.synthScope((scope) => { fleet(scope, { port: 9000 }); });
+    expect(synth).toHaveResourceWithProperties(ComputeFirewall, {
+      direction: 'INGRESS',
+      source_ranges: ['35.191.0.0/16', '130.211.0.0/22'],
+      allow: [{ protocol: 'tcp', ports: ['9000'] }],
+    });
+  });
+
+  test('WHEN pre-warm schedules are given THEN the autoscaler holds their minimum', () => {
+    const synth = Testing.synthScope((scope) => {
+      fleet(scope, { prewarmSchedules: [{ name: 'morning', schedule: '0 8 * * *', durationSeconds: 3600, minInstances: 9 }] });
+    });
+    expect(synth).toHaveResourceWithProperties(ComputeRegionAutoscaler, {
+      autoscaling_policy: expect.objectContaining({
+        scaling_schedules: [{ name: 'morning', schedule: '0 8 * * *', duration_sec: 3600, min_required_replicas: 9, time_zone: 'UTC' }],
+      }),
+    });
+  });
+
+  test('WHEN the fleet is a STANDBY THEN it runs one instance per zone and may grow to twice the serving size', () => {
+    const stack = testStack();
+    const standby = fleet(stack, { tier: ServiceTier.TIER_1, role: HaRole.STANDBY, requiredInstances: 6 });
+    expect([standby.minInstances, standby.maxInstances]).toEqual([3, 18]);
+  });
+
+  test('WHEN spread placement is asked for an E2 machine THEN the policy is attached and a warning says it may be rejected', () => {
+    const stack = testStack();
+    const f = fleet(stack, { machineType: 'e2-standard-2', spreadAvailabilityDomains: 3 });
+    const synth = Testing.synth(stack);
+    expect(synth).toHaveResourceWithProperties(ComputeResourcePolicy, { group_placement_policy: { availability_domain_count: 3 } });
+    expect(synth).toHaveResourceWithProperties(ComputeInstanceTemplate, { resource_policies: [expect.stringContaining('google_compute_resource_policy.Fleet_SpreadPlacement')] });
+    expect(warningsOf(f)).toEqual([expect.stringContaining('machine series e2 is not among those known to accept spread placement')]);
+  });
+
+  test.each([
+    [{ zones: ['us-central1-a', 'us-central1-b'] }, 'zones must list at least 3 zones for TIER_0, got: 2 (us-central1-a, us-central1-b)'],
+    [{ zones: ['us-central1-a', 'us-central1-b', 'us-east1-b'] }, "zones must all be in the fleet's region us-central1, got: us-east1-b"],
+    [{ maxSurge: 1 }, 'maxSurge must be an integer of at least the zone count (3): a regional group surges by whole zones, got: 1'],
+    [{ maxInstances: 2 }, 'maxInstances must be an integer of at least 6, got: 2'],
+    [{ region: 'europe-west1', zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'] }, "region must be one of this network's regions (us-central1, us-east1), got: europe-west1"],
+    [{ prewarmSchedules: [{ name: 'x', schedule: '0 8 * * *', durationSeconds: 60, minInstances: 1 }] }, 'prewarmSchedules[x].durationSeconds must be an integer of at least 300, got: 60'],
+  ])('WHEN %j THEN it throws a clear error', (props, message) => {
+    expect(() => fleet(testStack(), props)).toThrow(new Error(message));
+  });
+});

@@ -1,0 +1,99 @@
+import { ComputeBackendService } from '@cdktf/provider-google/lib/compute-backend-service';
+import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
+import { ComputeGlobalForwardingRule } from '@cdktf/provider-google/lib/compute-global-forwarding-rule';
+import { ComputeManagedSslCertificate } from '@cdktf/provider-google/lib/compute-managed-ssl-certificate';
+import { ComputeSecurityPolicy } from '@cdktf/provider-google/lib/compute-security-policy';
+import { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy';
+import { ComputeUrlMap } from '@cdktf/provider-google/lib/compute-url-map';
+import { Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { HaRole, ServiceTier } from '../../../lib/core';
+import { IFleetBackend } from '../../../lib/tf/google/fleet';
+import { GlobalFrontend, GlobalFrontendProps } from '../../../lib/tf/google/frontend';
+import { testStack } from './util';
+
+Testing.setupJest();
+
+function backend(region: string, port = 8080): IFleetBackend {
+  return { instanceGroup: `projects/p/regions/${region}/instanceGroups/web`, region, portName: 'http', port, role: HaRole.PRIMARY };
+}
+
+function frontend(scope: Construct, props: Partial<GlobalFrontendProps> = {}): GlobalFrontend {
+  return new GlobalFrontend(scope, 'Frontend', {
+    tier: ServiceTier.TIER_0,
+    backends: [backend('us-central1'), backend('us-east1')],
+    domains: ['shop.example.com'],
+    ...props,
+  });
+}
+
+describe('GlobalFrontend', () => {
+  test('GIVEN fleets in two regions THEN one global EXTERNAL_MANAGED backend service balances over both, logged and armored', () => {
+    const synth = Testing.synthScope((scope) => { frontend(scope); });
+    expect(synth).toHaveResourceWithProperties(ComputeBackendService, {
+      load_balancing_scheme: 'EXTERNAL_MANAGED',
+      protocol: 'HTTP',
+      port_name: 'http',
+      log_config: { enable: true, sample_rate: 1 },
+      security_policy: expect.stringContaining('google_compute_security_policy.Frontend_SecurityPolicy'),
+      backend: [
+        expect.objectContaining({ group: 'projects/p/regions/us-central1/instanceGroups/web', balancing_mode: 'UTILIZATION' }),
+        expect.objectContaining({ group: 'projects/p/regions/us-east1/instanceGroups/web', balancing_mode: 'UTILIZATION' }),
+      ],
+    });
+  });
+
+  test('THEN HTTPS uses a managed certificate and TLS 1.2+, HTTP only redirects, and the address is kept', () => {
+    const synth = Testing.synthScope((scope) => { frontend(scope); });
+    expect(synth).toHaveResourceWithProperties(ComputeManagedSslCertificate, { managed: { domains: ['shop.example.com'] } });
+    expect(synth).toHaveResourceWithProperties(ComputeSslPolicy, { profile: 'MODERN', min_tls_version: 'TLS_1_2' });
+    expect(synth).toHaveResourceWithProperties(ComputeGlobalForwardingRule, { port_range: '443', load_balancing_scheme: 'EXTERNAL_MANAGED' });
+    expect(synth).toHaveResourceWithProperties(ComputeUrlMap, {
+      default_url_redirect: { https_redirect: true, strip_query: false, redirect_response_code: 'MOVED_PERMANENTLY_DEFAULT' },
+    });
+    expect(synth).toHaveResourceWithProperties(ComputeGlobalAddress, { address_type: 'EXTERNAL', lifecycle: { prevent_destroy: true } });
+  });
+
+  test('THEN Cloud Armor denies on the preconfigured WAF rules, then throttles per IP, with Adaptive Protection', () => {
+    const synth = Testing.synthScope((scope) => { frontend(scope, { rateLimitPerMinute: 300, wafSensitivity: 2 }); });
+    expect(synth).toHaveResourceWithProperties(ComputeSecurityPolicy, {
+      type: 'CLOUD_ARMOR',
+      adaptive_protection_config: { layer_7_ddos_defense_config: { enable: true } },
+      rule: expect.arrayContaining([
+        expect.objectContaining({ priority: 1000, action: 'deny(403)', match: { expr: { expression: "evaluatePreconfiguredWaf('sqli-v33-stable', {'sensitivity': 2})" } } }),
+        expect.objectContaining({
+          priority: 2000,
+          action: 'throttle',
+          rate_limit_options: expect.objectContaining({ exceed_action: 'deny(429)', enforce_on_key: 'IP', rate_limit_threshold: { count: 300, interval_sec: 60 } }),
+        }),
+        expect.objectContaining({ priority: 2147483647, action: 'allow' }),
+      ]),
+    });
+  });
+
+  test('WHEN regional domains are given THEN each routes to a backend service of its region only', () => {
+    const synth = Testing.synthScope((scope) => { frontend(scope, { regionalDomains: { 'us-east1': 'us-east1.shop.example.com' } }); });
+    expect(synth).toHaveResourceWithProperties(ComputeUrlMap, {
+      host_rule: [{ hosts: ['us-east1.shop.example.com'], path_matcher: 'us-east1' }],
+    });
+    expect(synth).toHaveResourceWithProperties(ComputeBackendService, {
+      backend: [expect.objectContaining({ group: 'projects/p/regions/us-east1/instanceGroups/web' })],
+    });
+    expect(synth).toHaveResourceWithProperties(ComputeManagedSslCertificate, { managed: { domains: ['shop.example.com', 'us-east1.shop.example.com'] } });
+  });
+
+  test('WHEN TIER_2 (pilot light) serves from one region THEN that is allowed', () => {
+    expect(() => frontend(testStack(), { tier: ServiceTier.TIER_2, backends: [backend('us-central1')] })).not.toThrow();
+  });
+
+  test.each([
+    [{ backends: [backend('us-central1')] }, 'backends must span at least 2 regions for TIER_0 (ACTIVE_ACTIVE serves from a second region), got: 1 (us-central1)'],
+    [{ backends: [] }, 'backends must list at least one fleet, got: none'],
+    [{ backends: [backend('us-central1'), backend('us-east1', 9000)] }, 'backends must all serve on the same port (one health check covers them), got: 8080, 9000'],
+    [{ domains: ['*.example.com'] }, 'domains must not contain wildcards (Google-managed certificates do not issue them), got: *.example.com'],
+    [{ regionalDomains: { 'europe-west1': 'eu.example.com' } }, 'regionalDomains must only name regions with a backend (us-central1, us-east1), got: europe-west1'],
+    [{ wafSensitivity: 5 }, 'wafSensitivity must be an integer from 1 to 4, got: 5'],
+  ])('WHEN %j THEN it throws a clear error', (props, message) => {
+    expect(() => frontend(testStack(), props)).toThrow(new Error(message));
+  });
+});

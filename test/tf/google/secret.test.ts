@@ -1,0 +1,76 @@
+import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
+import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
+import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
+import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
+import { Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { ServiceTier } from '../../../lib/core';
+import { EncryptedSecret, EncryptedSecretProps } from '../../../lib/tf/google/secret';
+import { testStack } from './util';
+
+Testing.setupJest();
+
+function secret(scope: Construct, props: Partial<EncryptedSecretProps> = {}): EncryptedSecret {
+  return new EncryptedSecret(scope, 'Secret', { tier: ServiceTier.TIER_1, secretId: 'db-password', regions: ['us-central1', 'us-east1'], ...props });
+}
+
+describe('EncryptedSecret', () => {
+  test('GIVEN two regions THEN user-managed replicas, each under a key of its own region', () => {
+    const synth = Testing.synthScope((scope) => { secret(scope); });
+    expect(synth).toHaveResourceWithProperties(SecretManagerSecret, {
+      secret_id: 'db-password',
+      replication: {
+        user_managed: {
+          replicas: [
+            { location: 'us-central1', customer_managed_encryption: { kms_key_name: expect.stringContaining('google_kms_crypto_key.Secret_Key-us-central1_') } },
+            { location: 'us-east1', customer_managed_encryption: { kms_key_name: expect.stringContaining('google_kms_crypto_key.Secret_Key-us-east1_') } },
+          ],
+        },
+      },
+      deletion_protection: true,
+      version_destroy_ttl: `${35 * 86400}s`,
+      lifecycle: { prevent_destroy: true, ignore_changes: ['rotation[0].next_rotation_time'] },
+    });
+  });
+
+  test('THEN rotation is announced on a CMEK topic that Secret Manager may publish to', () => {
+    const synth = Testing.synthScope((scope) => { secret(scope, { rotationDays: 30 }); });
+    expect(synth).toHaveResourceWithProperties(SecretManagerSecret, {
+      rotation: { rotation_period: `${30 * 86400}s`, next_rotation_time: '${timeadd(plantimestamp(), "720h")}' },
+      topics: [{ name: expect.stringContaining('google_pubsub_topic.Secret_RotationTopic') }],
+    });
+    expect(synth).toHaveResourceWithProperties(PubsubTopic, {
+      kms_key_name: expect.stringContaining('google_kms_crypto_key.Secret_RotationTopicKey'),
+      message_storage_policy: { allowed_persistence_regions: ['us-central1', 'us-east1'] },
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(synth).toHaveResourceWithProperties(PubsubTopicIamMember, {
+      role: 'roles/pubsub.publisher',
+      member: 'serviceAccount:service-${data.google_project.HaConstructsProject.number}@gcp-sa-secretmanager.iam.gserviceaccount.com',
+    });
+  });
+
+  test('WHEN read access is granted THEN only secretAccessor on this secret', () => {
+    const stack = testStack();
+    secret(stack).grantRead('App', 'serviceAccount:app@p.iam.gserviceaccount.com');
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(SecretManagerSecretIamMember, {
+      role: 'roles/secretmanager.secretAccessor',
+      member: 'serviceAccount:app@p.iam.gserviceaccount.com',
+    });
+  });
+
+  test('WHEN the same grant name is used twice THEN it throws', () => {
+    const s = secret(testStack());
+    s.grantRead('App', 'serviceAccount:a@p.iam.gserviceaccount.com');
+    expect(() => s.grantRead('App', 'serviceAccount:b@p.iam.gserviceaccount.com')).toThrow(new Error('name must be unique among this secret\'s grants, got: App twice'));
+  });
+
+  test.each([
+    [{ regions: ['us-central1'] }, 'regions must list at least 2 regions for TIER_1 (WARM_STANDBY keeps a second region), got: 1 (us-central1)'],
+    [{ regions: ['us-central1', 'us'] }, 'regions must be region names such as us-central1, got: us'],
+    [{ secretId: 'db password' }, 'secretId must be 1 to 255 letters, digits, hyphens or underscores, got: db password'],
+    [{ rotationDays: 0 }, 'rotationDays must be an integer of at least 1, got: 0'],
+  ])('WHEN %j THEN it throws a clear error', (props, message) => {
+    expect(() => secret(testStack(), props)).toThrow(new Error(message));
+  });
+});

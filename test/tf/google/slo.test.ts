@@ -1,0 +1,87 @@
+import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
+import { MonitoringUptimeCheckConfig } from '@cdktf/provider-google/lib/monitoring-uptime-check-config';
+import { Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { ServiceTier } from '../../../lib/core';
+import { SloAlerts, SloAlertsProps } from '../../../lib/tf/google/slo';
+import { testStack } from './util';
+
+Testing.setupJest();
+
+function alerts(scope: Construct, props: Partial<SloAlertsProps> = {}): SloAlerts {
+  return new SloAlerts(scope, 'Slo', {
+    tier: ServiceTier.TIER_1,
+    service: 'shop',
+    backendServiceName: 'shop-backend',
+    notificationChannels: ['projects/p/notificationChannels/1'],
+    probes: [{ region: 'us-central1', host: 'us-central1.shop.example.com' }, { region: 'us-east1', host: 'us-east1.shop.example.com' }],
+    ...props,
+  });
+}
+
+const burnRate = (window: string, threshold: number) => expect.objectContaining({
+  condition_threshold: expect.objectContaining({
+    filter: expect.stringMatching(new RegExp(`^select_slo_burn_rate\\("\\$\\{google_monitoring_slo\\.Slo_[0-9A-F]+\\.name\\}", "${window}"\\)$`)),
+    comparison: 'COMPARISON_GT',
+    threshold_value: threshold,
+  }),
+});
+
+describe('SloAlerts', () => {
+  test('GIVEN TIER_1 THEN a request-based 99.95% SLO over 30 days on the backend service, 5xx counted as bad', () => {
+    const synth = Testing.synthScope((scope) => { alerts(scope); });
+    expect(synth).toHaveResourceWithProperties(MonitoringSlo, {
+      goal: 0.9995,
+      rolling_period_days: 30,
+      request_based_sli: {
+        good_total_ratio: {
+          total_service_filter: 'metric.type="loadbalancing.googleapis.com/https/request_count" resource.type="https_lb_rule" resource.label."backend_service_name"="shop-backend"',
+          bad_service_filter: 'metric.type="loadbalancing.googleapis.com/https/request_count" resource.type="https_lb_rule" resource.label."backend_service_name"="shop-backend" metric.label."response_code_class"=500',
+        },
+      },
+    });
+  });
+
+  test.each([
+    ['60m', '5m', 14.4, 'CRITICAL'],
+    ['360m', '30m', 6, 'CRITICAL'],
+    ['4320m', '360m', 1, 'WARNING'],
+  ])('THEN a policy fires when the burn rate over %s AND %s exceeds %d (%s)', (long, short, threshold, severity) => {
+    const synth = Testing.synthScope((scope) => { alerts(scope); });
+    expect(synth).toHaveResourceWithProperties(MonitoringAlertPolicy, {
+      combiner: 'AND',
+      severity,
+      conditions: [burnRate(long, threshold), burnRate(short, threshold)],
+      notification_channels: ['projects/p/notificationChannels/1'],
+    });
+  });
+
+  test('THEN each serving region has an HTTPS uptime check at the tier probe interval, with an alert', () => {
+    const synth = Testing.synthScope((scope) => { alerts(scope); });
+    expect(synth).toHaveResourceWithProperties(MonitoringUptimeCheckConfig, {
+      period: '60s',
+      http_check: expect.objectContaining({ use_ssl: true, validate_ssl: true, path: '/healthz', port: 443 }),
+      monitored_resource: { type: 'uptime_url', labels: { project_id: '${data.google_project.HaConstructsProject.project_id}', host: 'us-east1.shop.example.com' } },
+    });
+    expect(synth).toHaveResourceWithProperties(MonitoringAlertPolicy, {
+      display_name: 'shop in us-east1 fails its uptime check',
+      conditions: [expect.objectContaining({
+        condition_threshold: expect.objectContaining({ filter: expect.stringContaining('monitoring.googleapis.com/uptime_check/check_passed'), threshold_value: 1 }),
+      })],
+    });
+  });
+
+  test('WHEN TIER_2 THEN probes run every 5 minutes', () => {
+    const synth = Testing.synthScope((scope) => { alerts(scope, { tier: ServiceTier.TIER_2 }); });
+    expect(synth).toHaveResourceWithProperties(MonitoringUptimeCheckConfig, { period: '300s' });
+  });
+
+  test.each([
+    [{ notificationChannels: [] }, 'notificationChannels must list at least one channel (an alert nobody receives does not page), got: none'],
+    [{ probes: [{ region: 'us-east1', host: 'a' }, { region: 'us-east1', host: 'b' }] }, 'probes must have one probe per region, got: us-east1 more than once'],
+    [{ sloWindowDays: 31 }, 'sloWindowDays must be an integer from 1 to 30 (Cloud Monitoring\'s rolling periods), got: 31'],
+  ])('WHEN %j THEN it throws a clear error', (props, message) => {
+    expect(() => alerts(testStack(), props)).toThrow(new Error(message));
+  });
+});
