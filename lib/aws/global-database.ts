@@ -1,0 +1,387 @@
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { AURORA_GLOBAL_REPLICATION_LAG_SECONDS, DrStrategy, FailureDomain, HaRole, ServiceTier, regionPlacementProblem } from '../core';
+import { ReplicatedDatabase, ReplicatedDatabaseProps } from './database';
+import {
+  DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, POSTGRES_LOG_EXPORT, clusterSettings,
+  minuteAlarm, newClusterParameterGroup, newPostgresLogGroup, zoneFor,
+} from './database-common';
+import { HaProps } from './ha-props';
+import { attachHaMetadata } from './metadata';
+import { newAlarmTopic, notifyOn } from './private/alarms';
+import { validationError } from './private/errors';
+import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
+
+/** PostgreSQL's port. */
+const POSTGRES_PORT = 5432;
+
+/** Longest global cluster identifier that still leaves room for `-<region>` in a 63-character member identifier. */
+const GLOBAL_ID_MAX_LENGTH = 48;
+
+/**
+ * Identifier of the member cluster of `globalClusterIdentifier` in `region`: `<global id>-<region>`.
+ * Both {@link GlobalDatabase} and {@link GlobalDatabaseSecondary} name their clusters so by default,
+ * so that the primary stack can state every member's ARN without a cross-region reference.
+ */
+export function globalDatabaseMemberIdentifier(globalClusterIdentifier: string, region: string): string {
+  return `${globalClusterIdentifier}-${region}`;
+}
+
+function globalIdProblem(id: string): string | undefined {
+  if (Token.isUnresolved(id)) {
+    return undefined;
+  }
+  if (!/^[a-z](?!.*--)[a-z0-9-]*$/.test(id) || id.endsWith('-') || id.length > GLOBAL_ID_MAX_LENGTH) {
+    return `globalClusterIdentifier must be 1 to ${GLOBAL_ID_MAX_LENGTH} lowercase letters, digits or hyphens, start with a letter, and neither end with a hyphen nor hold two in a row, got: ${id}`;
+  }
+  return undefined;
+}
+
+function concreteRegion(scope: Construct, construct: string): string {
+  const region = Stack.of(scope).region;
+  if (Token.isUnresolved(region)) {
+    throw validationError(`${construct} needs a stack with a concrete region (env.region): member clusters are named and checked by region, got an environment-agnostic stack`, scope);
+  }
+  return region;
+}
+
+/** Props of {@link GlobalDatabase}. */
+export interface GlobalDatabaseProps extends ReplicatedDatabaseProps {
+  /**
+   * Identifier of the global cluster, which the secondaries join by: lowercase letters, digits and
+   * hyphens, at most 48 characters.
+   */
+  readonly globalClusterIdentifier: string;
+  /**
+   * Regions that hold a {@link GlobalDatabaseSecondary}: at least `tier.minRegions − 1`, none the
+   * primary's, all within `allowedRegions`. The credentials secret is replicated to them too.
+   */
+  readonly secondaryRegions: string[];
+}
+
+/**
+ * An Aurora PostgreSQL global database: the primary cluster (a {@link ReplicatedDatabase}) and the
+ * `AWS::RDS::GlobalCluster` that secondary clusters in other regions join
+ * ({@link GlobalDatabaseSecondary}, one per region in a stack of that region).
+ *
+ * Storage replicates to the secondaries with a typical lag under a second; a managed failover or
+ * switchover promotes a secondary in about a minute. The credentials secret is replicated to every
+ * secondary region (each with its own key: see {@link EncryptedSecret} and {@link SecretReplicaKey}),
+ * so that the promoted cluster's master password can still be read after the primary region is lost.
+ *
+ * Deploy order: the replica-key stacks of the secondary regions, then this stack, then the
+ * secondary stacks (`secondaryStack.addDependency(primaryStack)`).
+ *
+ * Construct ids (public API): `Resource` (the global cluster), `Primary` (the primary cluster; see
+ * {@link ReplicatedDatabase} for its own ids).
+ */
+export class GlobalDatabase extends Construct {
+  /** The primary cluster, its proxy, secret and alarms. */
+  public readonly primary: ReplicatedDatabase;
+  /** The global cluster. */
+  public readonly globalCluster: rds.CfnGlobalCluster;
+  /** Identifier of the global cluster (what a failover or switchover names). */
+  public readonly globalClusterIdentifier: string;
+  /** Region of the primary cluster. */
+  public readonly primaryRegion: string;
+  /** Regions of the secondary clusters. */
+  public readonly secondaryRegions: string[];
+  /**
+   * ARNs of every member cluster, primary first, secondaries in the order of `secondaryRegions`
+   * (the secondaries' by their default identifier, {@link globalDatabaseMemberIdentifier}): what
+   * `aws rds failover-global-cluster --target-db-cluster-identifier` takes.
+   */
+  public readonly memberClusterArns: string[];
+
+  constructor(scope: Construct, id: string, props: GlobalDatabaseProps) {
+    super(scope, id);
+    const { tier } = props;
+    this.primaryRegion = concreteRegion(this, 'GlobalDatabase');
+    this.globalClusterIdentifier = props.globalClusterIdentifier;
+    this.secondaryRegions = [...props.secondaryRegions];
+
+    const idProblem = globalIdProblem(props.globalClusterIdentifier);
+    if (idProblem) {
+      throw validationError(idProblem, this);
+    }
+    const placement = regionPlacementProblem({
+      prop: 'secondaryRegions', primaryRegion: this.primaryRegion, replicaRegions: this.secondaryRegions, allowedRegions: props.allowedRegions,
+    });
+    if (placement) {
+      throw validationError(placement, this);
+    }
+    if (this.secondaryRegions.length < tier.minRegions - 1) {
+      throw validationError(`secondaryRegions must list at least ${tier.minRegions - 1} regions for ${tier.name} (minRegions ${tier.minRegions} counts the primary), got: ${this.secondaryRegions.length}`, this);
+    }
+    const instanceType = props.instanceType ?? DEFAULT_DATABASE_INSTANCE_TYPE;
+    if (isBurstable(instanceType)) {
+      throw validationError(`instanceType must be a memory-optimized class for an Aurora global database (burstable classes are not supported), got: ${instanceType.toString()}`, this);
+    }
+    if (tier.regionRpoSeconds < AURORA_GLOBAL_REPLICATION_LAG_SECONDS) {
+      Annotations.of(this).addWarningV2('ha-constructs:GlobalDatabase.tier',
+        `${tier.name}'s region RPO is ${tier.regionRpoSeconds} s, below Aurora Global Database's typical replication lag of ${AURORA_GLOBAL_REPLICATION_LAG_SECONDS} s: replication is asynchronous, so a region loss can lose the last writes`);
+    }
+
+    this.primary = new ReplicatedDatabase(this, 'Primary', {
+      ...props,
+      instanceType,
+      clusterIdentifier: props.clusterIdentifier ?? globalDatabaseMemberIdentifier(props.globalClusterIdentifier, this.primaryRegion),
+      secretReplicaRegions: props.secretReplicaRegions ?? this.secondaryRegions,
+    });
+
+    this.globalCluster = new rds.CfnGlobalCluster(this, 'Resource', {
+      globalClusterIdentifier: props.globalClusterIdentifier,
+      sourceDbClusterIdentifier: this.primary.cluster.clusterArn,
+      deletionProtection: true,
+    });
+    // A global cluster has no snapshot of its own (its members do): keep it.
+    this.globalCluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    const stack = Stack.of(this);
+    this.memberClusterArns = [
+      this.primary.cluster.clusterArn,
+      ...this.secondaryRegions.map((region) => stack.formatArn({
+        service: 'rds', region, resource: 'cluster', resourceName: globalDatabaseMemberIdentifier(props.globalClusterIdentifier, region), arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      })),
+    ];
+
+    attachHaMetadata(this, props, { component: 'GlobalDatabase', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
+  }
+}
+
+/** Props of {@link GlobalDatabaseSecondary}. */
+export interface GlobalDatabaseSecondaryProps extends HaProps {
+  /** The VPC of the secondary cluster. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets of the cluster: they must span at least `tier.minAzs` zones.
+   * @default - the isolated subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** Identifier of the global cluster to join (the primary's `globalClusterIdentifier`). */
+  readonly globalClusterIdentifier: string;
+  /** Region of the primary cluster; the secondary must be in another one. */
+  readonly primaryRegion: string;
+  /**
+   * Aurora PostgreSQL version: the primary's.
+   * @default rds.AuroraPostgresEngineVersion.VER_16_8
+   */
+  readonly engineVersion?: rds.AuroraPostgresEngineVersion;
+  /**
+   * Instance class of the readers (the size the cluster runs at when promoted).
+   * @default ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE)
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * Number of reader instances.
+   * @default - by strategy: ACTIVE_ACTIVE tier.minAzs (serves reads in every zone and keeps full
+   * capacity when promoted), WARM_STANDBY 1 (scaled down), PILOT_LIGHT and BACKUP_RESTORE 0
+   * (headless: storage only, instances are added on failover)
+   */
+  readonly readers?: number;
+  /**
+   * Key that encrypts the secondary's storage, Performance Insights and log group (a key of this
+   * region). A key you pass must let CloudWatch Logs use it.
+   * @default - a new customer-managed key with rotation, retained on delete
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Topic the alarms notify.
+   * @default - a new encrypted topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * How long automated backups of the secondary are kept (used once it is promoted).
+   * @default - Duration.days(tier.backupRetentionDays)
+   */
+  readonly backupRetention?: Duration;
+  /**
+   * Days the exported PostgreSQL log is kept.
+   * @default - tier.logRetentionDays
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Identifier of the secondary cluster.
+   * @default - globalDatabaseMemberIdentifier(globalClusterIdentifier, region)
+   */
+  readonly clusterIdentifier?: string;
+  /**
+   * What happens to the cluster when it leaves the stack or is replaced. Anything but SNAPSHOT or
+   * RETAIN deletes the copy without a final snapshot, and warns.
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A secondary cluster of an Aurora global database, in a stack of its own region.
+ *
+ * Joins the global cluster by identifier, without master credentials (they come from the primary);
+ * storage encrypted with a key of this region; deletion protection and a final snapshot; readers by
+ * strategy (headless for pilot light); TLS required; IAM authentication; the PostgreSQL log exported
+ * to an encrypted log group; an `AuroraGlobalDBReplicationLag` alarm at the tier's region RPO.
+ *
+ * Construct ids (public API): `Key`, `SecurityGroup`, `SubnetGroup`, `ParameterGroup`, `Logs`,
+ * `Resource` (the cluster), `MonitoringRole`, `Reader1`…, `AlarmTopic`, `ReplicationLagAlarm`.
+ */
+export class GlobalDatabaseSecondary extends Construct {
+  /** The secondary cluster. */
+  public readonly cluster: rds.CfnDBCluster;
+  /** Identifier of the secondary cluster. */
+  public readonly clusterIdentifier: string;
+  /** ARN of the secondary cluster (the target of a failover or switchover). */
+  public readonly clusterArn: string;
+  /** Reader endpoint of the secondary cluster (reads in this region). */
+  public readonly readerEndpoint: string;
+  /** Identifier of the global cluster. */
+  public readonly globalClusterIdentifier: string;
+  /** The key that encrypts the secondary's storage. */
+  public readonly encryptionKey: kms.IKey;
+  /** The cluster's security group, with the PostgreSQL port as default. */
+  public readonly connections: ec2.Connections;
+  /** Number of reader instances (0: headless). */
+  public readonly readerCount: number;
+  /** Alarm on replication lag above the tier's region RPO. */
+  public readonly replicationLagAlarm: cloudwatch.Alarm;
+  /** The topic the alarms notify. */
+  public readonly alarmTopic: sns.ITopic;
+
+  constructor(scope: Construct, id: string, props: GlobalDatabaseSecondaryProps) {
+    super(scope, id);
+    const { tier, vpc } = props;
+    const region = concreteRegion(this, 'GlobalDatabaseSecondary');
+    this.globalClusterIdentifier = props.globalClusterIdentifier;
+    const idProblem = globalIdProblem(props.globalClusterIdentifier);
+    if (idProblem) {
+      throw validationError(idProblem, this);
+    }
+    if (props.primaryRegion === region) {
+      throw validationError(`primaryRegion must differ from the secondary's region ${region} (a secondary survives the loss of the primary's region), got: ${props.primaryRegion}`, this);
+    }
+    const placement = regionPlacementProblem({ prop: 'the secondary region', primaryRegion: props.primaryRegion, replicaRegions: [region], allowedRegions: props.allowedRegions });
+    if (placement) {
+      throw validationError(placement, this);
+    }
+    const instanceType = props.instanceType ?? DEFAULT_DATABASE_INSTANCE_TYPE;
+    if (isBurstable(instanceType)) {
+      throw validationError(`instanceType must be a memory-optimized class for an Aurora global database (burstable classes are not supported), got: ${instanceType.toString()}`, this);
+    }
+    this.readerCount = props.readers ?? defaultSecondaryReaders(tier);
+    if (!Number.isInteger(this.readerCount) || this.readerCount < 0 || this.readerCount > 16) {
+      throw validationError(`readers must be an integer from 0 to 16, got: ${props.readers}`, this);
+    }
+    const settings = clusterSettings(this, 'GlobalDatabaseSecondary', {
+      ...props,
+      clusterIdentifier: props.clusterIdentifier ?? globalDatabaseMemberIdentifier(props.globalClusterIdentifier, region),
+    });
+    this.clusterIdentifier = settings.clusterIdentifier;
+    const version = props.engineVersion ?? DEFAULT_AURORA_POSTGRES_VERSION;
+
+    this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the secondary database ${this.node.path}: storage, Performance Insights and logs`);
+    if (!props.encryptionKey) {
+      allowCloudWatchLogs(this.encryptionKey, this);
+    }
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: `Secondary database ${this.node.path}`,
+      // A database opens no connections of its own: nothing leaves the group.
+      allowAllOutbound: false,
+    });
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(POSTGRES_PORT) });
+    const subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
+      vpc, vpcSubnets: settings.subnets, description: `Subnets of the secondary database ${this.node.path}`,
+    });
+    const parameterGroup = newClusterParameterGroup(this, 'ParameterGroup', version);
+    const logGroup = newPostgresLogGroup(this, 'Logs', settings.clusterIdentifier, this.encryptionKey, settings.logRetentionDays);
+
+    // No MasterUsername / MasterUserPassword: a secondary takes the primary's users with its storage.
+    this.cluster = new rds.CfnDBCluster(this, 'Resource', {
+      engine: 'aurora-postgresql',
+      engineVersion: version.auroraPostgresFullVersion,
+      globalClusterIdentifier: props.globalClusterIdentifier,
+      dbClusterIdentifier: settings.clusterIdentifier,
+      dbSubnetGroupName: subnetGroup.subnetGroupName,
+      vpcSecurityGroupIds: [securityGroup.securityGroupId],
+      dbClusterParameterGroupName: parameterGroup.bindToCluster({}).parameterGroupName,
+      port: POSTGRES_PORT,
+      storageEncrypted: true,
+      kmsKeyId: this.encryptionKey.keyArn,
+      deletionProtection: true,
+      backupRetentionPeriod: settings.backupRetentionDays,
+      copyTagsToSnapshot: true,
+      enableIamDatabaseAuthentication: true,
+      enableCloudwatchLogsExports: [POSTGRES_LOG_EXPORT],
+    });
+    this.cluster.applyRemovalPolicy(settings.removalPolicy);
+    this.cluster.node.addDependency(logGroup);
+    this.clusterArn = Stack.of(this).formatArn({ service: 'rds', resource: 'cluster', resourceName: this.cluster.ref, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.readerEndpoint = this.cluster.attrReadEndpointAddress;
+
+    if (this.readerCount > 0) {
+      const monitoringRole = new iam.Role(this, 'MonitoringRole', {
+        assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
+        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
+      });
+      Validations.of(monitoringRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+        reason: 'Enhanced Monitoring requires the AWS-managed AmazonRDSEnhancedMonitoringRole policy, which AWS keeps in step with what the monitoring agent needs',
+      });
+      for (let i = 0; i < this.readerCount; i++) {
+        const reader = new rds.CfnDBInstance(this, `Reader${i + 1}`, {
+          dbClusterIdentifier: this.cluster.ref,
+          dbInstanceClass: `db.${instanceType.toString()}`,
+          engine: 'aurora-postgresql',
+          availabilityZone: zoneFor(settings.zones, i),
+          publiclyAccessible: false,
+          autoMinorVersionUpgrade: true,
+          enablePerformanceInsights: true,
+          performanceInsightsKmsKeyId: this.encryptionKey.keyArn,
+          monitoringInterval: 60,
+          monitoringRoleArn: monitoringRole.roleArn,
+        });
+        Validations.of(reader).acknowledge({
+          id: 'NIST.800.53.R5-RDSInBackupPlan',
+          reason: 'an Aurora instance holds no data of its own: the cluster volume is backed up continuously (automated backups with point-in-time recovery for the tier\'s retention)',
+        });
+      }
+    }
+
+    this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Alarms of the secondary database ${this.node.path}`);
+    const rpoMillis = tier.regionRpoSeconds * 1000;
+    this.replicationLagAlarm = minuteAlarm(this, 'ReplicationLagAlarm', {
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/RDS',
+        metricName: 'AuroraGlobalDBReplicationLag',
+        dimensionsMap: { DBClusterIdentifier: this.cluster.ref },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(1),
+      }),
+      threshold: rpoMillis,
+      periods: 3,
+      // No data means no replication figures at all: a state to look at, not a quiet one.
+      treatMissingData: cloudwatch.TreatMissingData.MISSING,
+      description: `Replication from ${props.primaryRegion} to ${this.node.path} lags ${tier.regionRpoSeconds} s or more, ${tier.name}'s region RPO: a region loss now would lose more writes than the tier allows`,
+    });
+    notifyOn(this.replicationLagAlarm, this.alarmTopic);
+
+    attachHaMetadata(this, props, { component: 'GlobalDatabaseSecondary', failureDomain: FailureDomain.REGION, role: props.role ?? HaRole.REPLICA });
+  }
+}
+
+function defaultSecondaryReaders(tier: ServiceTier): number {
+  switch (tier.strategy) {
+    case DrStrategy.ACTIVE_ACTIVE: return tier.minAzs;
+    case DrStrategy.WARM_STANDBY: return 1;
+    default: return 0;
+  }
+}
+
+function isBurstable(instanceType: ec2.InstanceType): boolean {
+  return /^t\d/.test(instanceType.toString());
+}

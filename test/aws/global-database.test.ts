@@ -1,0 +1,247 @@
+import { App, Errors, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { DrStrategy, HA_METADATA_KEY, ServiceTier } from '../../lib';
+import { GlobalDatabase, GlobalDatabaseProps, GlobalDatabaseSecondary, GlobalDatabaseSecondaryProps } from '../../lib/aws/global-database';
+import { SecretReplicaKey } from '../../lib/aws/secret';
+import { testApp } from '../util';
+
+const ZONES: Record<string, string[]> = {
+  'us-east-1': ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+  'us-west-2': ['us-west-2a', 'us-west-2b', 'us-west-2c'],
+  'eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+};
+
+/** A VPC with private and isolated subnets in the region's three zones. */
+function testVpc(stack: Stack): ec2.IVpc {
+  return new ec2.Vpc(stack, 'Vpc', {
+    availabilityZones: ZONES[stack.region],
+    natGateways: 1,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+}
+
+/**
+ * The multi-region app a global database lives in: the secret's replica key in the secondary
+ * region (deployed first), the primary stack, and the secondary stack (deployed last).
+ */
+function multiRegionApp(tier: ServiceTier, primaryProps: Partial<GlobalDatabaseProps> = {}, secondaryProps: Partial<GlobalDatabaseSecondaryProps> = {}) {
+  const app: App = testApp();
+  const keys = new Stack(app, 'StandbyKeys', { env: { region: 'us-west-2' } });
+  new SecretReplicaKey(keys, 'SecretReplicaKey', { tier, service: 'orders' });
+  const primaryStack = new Stack(app, 'Primary', { env: { region: 'us-east-1' } });
+  const primary = new GlobalDatabase(primaryStack, 'Db', {
+    tier, service: 'orders', vpc: testVpc(primaryStack), globalClusterIdentifier: 'orders', secondaryRegions: ['us-west-2'], ...primaryProps,
+  });
+  primaryStack.addDependency(keys);
+  const secondaryStack = new Stack(app, 'Secondary', { env: { region: 'us-west-2' } });
+  const secondary = new GlobalDatabaseSecondary(secondaryStack, 'Db', {
+    tier, service: 'orders', vpc: testVpc(secondaryStack), globalClusterIdentifier: 'orders', primaryRegion: 'us-east-1', ...secondaryProps,
+  });
+  secondaryStack.addDependency(primaryStack);
+  return { app, keys, primaryStack, primary, secondaryStack, secondary };
+}
+
+function expectValidationError(fn: () => unknown, message: string): void {
+  let error: unknown;
+  try {
+    fn();
+  } catch (e) {
+    error = e;
+  }
+  expect(Errors.isValidationError(error)).toBe(true);
+  expect((error as Error).message).toBe(message);
+}
+
+describe('GlobalDatabase and GlobalDatabaseSecondary (a primary and a secondary stack in one app)', () => {
+  let tier1: ReturnType<typeof multiRegionApp> & { primaryTemplate: Template; secondaryTemplate: Template };
+  beforeAll(() => {
+    const built = multiRegionApp(ServiceTier.TIER_1);
+    tier1 = { ...built, primaryTemplate: Template.fromStack(built.primaryStack), secondaryTemplate: Template.fromStack(built.secondaryStack) };
+  });
+
+  test('THEN the primary stack holds a retained, deletion-protected global cluster sourced from the primary cluster', () => {
+    tier1.primaryTemplate.hasResource('AWS::RDS::GlobalCluster', {
+      Properties: {
+        GlobalClusterIdentifier: 'orders',
+        DeletionProtection: true,
+        SourceDBClusterIdentifier: { 'Fn::Join': ['', ['arn:aws:rds:us-east-1:', { Ref: 'AWS::AccountId' }, ':cluster:', { Ref: Match.stringLikeRegexp('^DbPrimaryCluster') }]] },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    tier1.primaryTemplate.hasResourceProperties('AWS::RDS::DBCluster', { DBClusterIdentifier: 'orders-us-east-1', DeletionProtection: true, StorageEncrypted: true });
+  });
+
+  test('THEN the credentials secret is replicated to the secondary region under that region\'s replica key', () => {
+    tier1.primaryTemplate.hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: [{ Region: 'us-west-2', KmsKeyId: 'alias/orders-secrets' }] });
+    Template.fromStack(tier1.keys).hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/orders-secrets' });
+  });
+
+  test('THEN the failover runbook gets the global cluster id and every member ARN, primary first', () => {
+    expect(tier1.primary.globalClusterIdentifier).toBe('orders');
+    expect(tier1.primary.primaryRegion).toBe('us-east-1');
+    expect(tier1.primaryStack.resolve(tier1.primary.memberClusterArns)).toEqual([
+      { 'Fn::Join': ['', ['arn:aws:rds:us-east-1:', { Ref: 'AWS::AccountId' }, ':cluster:', { Ref: expect.stringMatching(/^DbPrimaryCluster/) }]] },
+      { 'Fn::Join': ['', ['arn:aws:rds:us-west-2:', { Ref: 'AWS::AccountId' }, ':cluster:orders-us-west-2']] },
+    ]);
+    expect(tier1.secondaryStack.resolve(tier1.secondary.clusterArn)).toEqual(
+      { 'Fn::Join': ['', ['arn:aws:rds:us-west-2:', { Ref: 'AWS::AccountId' }, ':cluster:', { Ref: expect.stringMatching(/^Db/) }]] });
+  });
+
+  test('THEN the secondary joins the global cluster by identifier, without master credentials, encrypted with a key of its own region', () => {
+    tier1.secondaryTemplate.hasResource('AWS::RDS::DBCluster', {
+      Properties: {
+        GlobalClusterIdentifier: 'orders',
+        DBClusterIdentifier: 'orders-us-west-2',
+        Engine: 'aurora-postgresql',
+        EngineVersion: '16.8',
+        MasterUsername: Match.absent(),
+        MasterUserPassword: Match.absent(),
+        StorageEncrypted: true,
+        KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DbKey'), 'Arn'] },
+        DeletionProtection: true,
+        BackupRetentionPeriod: 35,
+        EnableIAMDatabaseAuthentication: true,
+        EnableCloudwatchLogsExports: ['postgresql'],
+      },
+      DeletionPolicy: 'Snapshot',
+      UpdateReplacePolicy: 'Snapshot',
+    });
+    tier1.secondaryTemplate.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+    tier1.secondaryTemplate.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Parameters: { 'rds.force_ssl': '1' } });
+    tier1.secondaryTemplate.hasResource('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/aws/rds/cluster/orders-us-west-2/postgresql', RetentionInDays: 365 }, DeletionPolicy: 'Retain' });
+  });
+
+  test('GIVEN TIER_1 (warm standby) THEN the secondary runs one reader', () => {
+    tier1.secondaryTemplate.resourceCountIs('AWS::RDS::DBInstance', 1);
+    tier1.secondaryTemplate.hasResourceProperties('AWS::RDS::DBInstance', {
+      DBClusterIdentifier: { Ref: Match.stringLikeRegexp('^Db') }, DBInstanceClass: 'db.r6g.large', AvailabilityZone: 'us-west-2a', PubliclyAccessible: false,
+    });
+  });
+
+  test('GIVEN TIER_1 THEN the replication-lag alarm fires at the 60 s region RPO and notifies the topic', () => {
+    tier1.secondaryTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/RDS', MetricName: 'AuroraGlobalDBReplicationLag', Statistic: 'Maximum', Threshold: 60000,
+      Dimensions: [{ Name: 'DBClusterIdentifier', Value: { Ref: Match.stringLikeRegexp('^Db') } }],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^DbAlarmTopic') }],
+    });
+  });
+
+  test('THEN the secondary is recorded as a replica and the global cluster as global', () => {
+    tier1.secondaryTemplate.hasResource('AWS::RDS::DBCluster', { Metadata: { [HA_METADATA_KEY]: Match.objectLike({ role: 'replica', component: 'GlobalDatabaseSecondary', service: 'orders' }) } });
+    tier1.primaryTemplate.hasResource('AWS::RDS::GlobalCluster', { Metadata: { [HA_METADATA_KEY]: Match.objectLike({ role: 'global', failureDomain: 'global', component: 'GlobalDatabase' }) } });
+    tier1.primaryTemplate.hasResource('AWS::RDS::DBCluster', { Metadata: { [HA_METADATA_KEY]: Match.objectLike({ role: 'primary', component: 'ReplicatedDatabase' }) } });
+  });
+
+  test('no stateful resource of any stack can be deleted or replaced without a snapshot, and deletion protection is on wherever offered', () => {
+    const problems: string[] = [];
+    for (const stack of [tier1.keys, tier1.primaryStack, tier1.secondaryStack]) {
+      for (const [logicalId, resource] of Object.entries(Template.fromStack(stack).toJSON().Resources as Record<string, StatefulCandidate>)) {
+        const problem = statefulProblem(resource);
+        if (problem) problems.push(`${stack.stackName}/${logicalId}: ${problem}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test.each<[string, number, number]>([
+    ['TIER_0', 3, 1000],
+    ['TIER_2', 0, 900000],
+  ])('GIVEN %s THEN the secondary runs %i readers and its lag alarm fires at %i ms', (tierName, readers, thresholdMs) => {
+    const { secondaryStack, secondary } = multiRegionApp(ServiceTier.fromName(tierName));
+    const template = Template.fromStack(secondaryStack);
+    expect(secondary.readerCount).toBe(readers);
+    template.resourceCountIs('AWS::RDS::DBInstance', readers);
+    const monitoringRoles = Object.values(template.findResources('AWS::IAM::Role'))
+      .filter((role) => JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('monitoring.rds.amazonaws.com'));
+    expect(monitoringRoles).toHaveLength(readers > 0 ? 1 : 0);
+    expect(Object.values(template.findResources('AWS::RDS::DBInstance')).map((i) => i.Properties.AvailabilityZone)).toEqual(ZONES['us-west-2'].slice(0, readers));
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuroraGlobalDBReplicationLag', Threshold: thresholdMs });
+  });
+
+  test('WHEN the tier\'s region RPO is below Aurora Global Database\'s typical lag THEN a warning with a stable id says so', () => {
+    const tier = ServiceTier.custom({
+      name: 'zero-loss', strategy: DrStrategy.ACTIVE_ACTIVE, availabilityTarget: 0.9999, minAzs: 3, minRegions: 2,
+      azRtoSeconds: 30, azRpoSeconds: 0, regionRtoSeconds: 120, regionRpoSeconds: 0,
+    });
+    const { primaryStack } = multiRegionApp(tier);
+    Annotations.fromStack(primaryStack).hasWarning('/Primary/Db', Match.stringLikeRegexp("^zero-loss's region RPO is 0 s, below Aurora Global Database's typical replication lag of 1 s.*ha-constructs:GlobalDatabase.tier"));
+  });
+
+  test.each<[Partial<GlobalDatabaseProps>, string]>([
+    [{ secondaryRegions: ['us-east-1'] }, 'secondaryRegions must not include the primary region us-east-1, got: us-east-1'],
+    [{ secondaryRegions: ['us-west-2', 'us-west-2'] }, 'secondaryRegions must not repeat a region, got: us-west-2 more than once'],
+    [{ secondaryRegions: ['ap-south-1'], allowedRegions: ['us-east-1', 'us-west-2'] }, 'secondaryRegions must stay within allowedRegions (us-east-1, us-west-2), got: ap-south-1'],
+    [{ secondaryRegions: [] }, 'secondaryRegions must list at least 1 regions for TIER_1 (minRegions 2 counts the primary), got: 0'],
+    [{ globalClusterIdentifier: 'Orders' }, 'globalClusterIdentifier must be 1 to 48 lowercase letters, digits or hyphens, start with a letter, and neither end with a hyphen nor hold two in a row, got: Orders'],
+    [{ globalClusterIdentifier: 'o'.repeat(49) }, `globalClusterIdentifier must be 1 to 48 lowercase letters, digits or hyphens, start with a letter, and neither end with a hyphen nor hold two in a row, got: ${'o'.repeat(49)}`],
+    [{ instanceType: new ec2.InstanceType('t4g.medium') }, 'instanceType must be a memory-optimized class for an Aurora global database (burstable classes are not supported), got: t4g.medium'],
+  ])('%#: bad primary input is a ValidationError naming the prop', (override, message) => {
+    expectValidationError(() => multiRegionApp(ServiceTier.TIER_1, override), message);
+  });
+
+  test.each<[Partial<GlobalDatabaseSecondaryProps>, string]>([
+    [{ primaryRegion: 'us-west-2' }, "primaryRegion must differ from the secondary's region us-west-2 (a secondary survives the loss of the primary's region), got: us-west-2"],
+    [{ allowedRegions: ['us-east-1', 'eu-west-1'] }, 'the secondary region must stay within allowedRegions (us-east-1, eu-west-1), got: us-west-2'],
+    [{ readers: -1 }, 'readers must be an integer from 0 to 16, got: -1'],
+  ])('%#: bad secondary input is a ValidationError naming the prop', (override, message) => {
+    expectValidationError(() => multiRegionApp(ServiceTier.TIER_1, {}, override), message);
+  });
+
+  test('GIVEN an environment-agnostic stack THEN a GlobalDatabase is a ValidationError (members are named by region)', () => {
+    const stack = new Stack(testApp(), 'Agnostic');
+    expectValidationError(() => new GlobalDatabase(stack, 'Db', {
+      tier: ServiceTier.TIER_1, vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ZONES['us-east-1'], isolatedSubnetIds: ['s-1', 's-2', 's-3'] }),
+      globalClusterIdentifier: 'orders', secondaryRegions: ['us-west-2'],
+    }), 'GlobalDatabase needs a stack with a concrete region (env.region): member clusters are named and checked by region, got an environment-agnostic stack');
+  });
+
+  test('snapshots of the primary and the secondary (beside the targeted assertions above)', () => {
+    expect(ownResources(tier1.primaryTemplate)).toMatchSnapshot('primary');
+    expect(ownResources(tier1.secondaryTemplate)).toMatchSnapshot('secondary');
+  });
+});
+
+interface StatefulCandidate {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+}
+
+/** Resource types that hold data (or the keys and credentials to read it), and whether they offer deletion protection. */
+const STATEFUL_TYPES: Record<string, { readonly deletionProtection: boolean }> = {
+  'AWS::RDS::DBCluster': { deletionProtection: true },
+  'AWS::RDS::GlobalCluster': { deletionProtection: true },
+  'AWS::KMS::Key': { deletionProtection: false },
+  'AWS::KMS::Alias': { deletionProtection: false },
+  'AWS::SecretsManager::Secret': { deletionProtection: false },
+  'AWS::Logs::LogGroup': { deletionProtection: false },
+};
+
+function statefulProblem(resource: StatefulCandidate): string | undefined {
+  const kind = STATEFUL_TYPES[resource.Type];
+  if (!kind) {
+    // An Aurora instance holds no data of its own: the cluster volume does.
+    return undefined;
+  }
+  const kept = ['Retain', 'Snapshot'];
+  if (!kept.includes(resource.DeletionPolicy ?? 'Delete') || !kept.includes(resource.UpdateReplacePolicy ?? 'Delete')) {
+    return `${resource.Type} is deleted on delete (${resource.DeletionPolicy}) or replace (${resource.UpdateReplacePolicy})`;
+  }
+  if (kind.deletionProtection && resource.Properties?.DeletionProtection !== true) {
+    return `${resource.Type} has no deletion protection`;
+  }
+  return undefined;
+}
+
+/** The database's own resources, asset hashes normalised: the snapshot is about the database, not the network. */
+function ownResources(template: Template): unknown {
+  const resources = Object.fromEntries(Object.entries(template.toJSON().Resources as Record<string, unknown>).filter(([id]) => id.startsWith('Db')));
+  return JSON.parse(JSON.stringify(resources).replace(/[0-9a-f]{64}(\.zip|\.json)?/g, 'ASSET_HASH$1'));
+}
