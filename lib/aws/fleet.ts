@@ -37,7 +37,13 @@ export const SPREAD_PLACEMENT_MAX_PER_AZ = 7;
  */
 export const PARTITION_PLACEMENT_MAX_PARTITIONS = 7;
 
-/** How a fleet keeps its instances off shared hardware. */
+/**
+ * How a fleet keeps its instances off shared hardware.
+ *
+ * An Auto Scaling group launches every instance from one launch template, and so into one
+ * placement group: a fleet that outgrows a spread group's 7 instances per AZ moves to a partition
+ * group rather than to several spread groups.
+ */
 export enum FleetPlacementStrategy {
   /**
    * Each instance on its own rack (spread placement group): no two instances share hardware, for
@@ -304,11 +310,13 @@ export interface FleetCapacity {
  * `database.connections.allowDefaultPortFrom(fleet)`); callers reach the load balancer through
  * `loadBalancer.connections`.
  *
- * Construct ids (public API): `LoadBalancer`, `AccessLogs` (the retained log bucket), `Listener`,
- * `TargetGroup`, `AutoScalingGroup`, `LaunchTemplate`, `PlacementGroup`, `InstanceRole`,
- * `InstanceSecurityGroup`, `VolumeKey`, `LogKey`, `AlarmTopic`, `ErrorAlarm`, `ZonalAutoshift`,
- * `PredictiveScaling`, `WebAcl`, `WebAclLogs` (retained), `Application`, `DeploymentConfig`,
- * `DeploymentGroup`, `ChangeCalendar`, `DeployRunbook`.
+ * Construct ids (public API): `LoadBalancer` (its listeners `Listener` and `Redirect80To443`),
+ * `AccessLogs` (the retained log bucket), `TargetGroup`, `AutoScalingGroup`, `LaunchTemplate`,
+ * `PlacementGroup`, `InstanceRole`, `InstanceSecurityGroup`, `VolumeKey` and `LogKey` (retained),
+ * `AlarmTopic`, `ErrorAlarm`, `ZonalAutoshift`, `PredictiveScaling`, `WebAcl`, `WebAclAssociation`,
+ * `WebAclLogs` (retained), `WebAclLogging`, `Application`, `DeploymentConfig`, `DeploymentGroup`,
+ * `ChangeCalendar`, `DeployRole`, `DeployRunbook`. Changing `placementStrategy` replaces the
+ * placement group and so, through the launch template, rolls every instance.
  */
 export class ResilientFleet extends Construct implements ec2.IConnectable {
   /** The Application Load Balancer in front of the fleet. */
@@ -358,13 +366,17 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     const stack = Stack.of(this);
 
     // ---- Validation -------------------------------------------------------------------------
+    if (Token.isUnresolved(stack.region)) {
+      // The access-log bucket policy names the region's Elastic Load Balancing account or principal.
+      throw validationError("the stack's region must be known at synthesis (env: { region }) for the load balancer's access logs, got: an environment-agnostic stack", this);
+    }
     const subnetSelection = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     const subnets = props.vpc.selectSubnets(subnetSelection);
     this.availabilityZones = [...subnets.availabilityZones];
     const zoneProblem = zonePlacementProblem({
       prop: 'vpcSubnets',
       zones: this.availabilityZones,
-      region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+      region: stack.region,
       minZones: tier.minAzs,
       tierName: tier.name,
     });
@@ -771,9 +783,9 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     this.deploymentGroup = deployment.deploymentGroup;
     this.changeCalendar = deployment.changeCalendar;
     this.deployRunbook = deployment.deployDocument;
-    const codeDeployBucket = Token.isUnresolved(stack.region)
-      ? 'arn:<AWS::Partition>:s3:::aws-codedeploy-<AWS::Region>'
-      : `arn:${stack.partition}:s3:::aws-codedeploy-${stack.region}`;
+    // cdk-nag names an unresolved partition `<AWS::Partition>` in its finding ids.
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+    const codeDeployBucket = `arn:${partition}:s3:::aws-codedeploy-${stack.region}`;
     for (const id of ['AwsSolutions-IAM5[Action::s3:GetBucket*]', 'AwsSolutions-IAM5[Action::s3:GetObject*]', 'AwsSolutions-IAM5[Action::s3:List*]', `AwsSolutions-IAM5[Resource::${codeDeployBucket}/latest/*]`]) {
       Validations.of(instanceRole).acknowledge({
         id,

@@ -48,7 +48,7 @@ function once(label: string, overrides: () => FleetOverrides = () => ({})): Retu
 }
 
 /** The default TIER_0 fleet. */
-const base = () => once('base');
+const base = () => once('TIER_0 3');
 
 const PAGE_ALARM_ARN = 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:slo-page';
 const BUDGET_ALARM_ARN = 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:budget-exhausted';
@@ -654,6 +654,19 @@ describe('ResilientFleet: bad input', () => {
   test('GIVEN a trust store without a certificate THEN a ValidationError', () => {
     const trustStore = elbv2.TrustStore.fromTrustStoreArn(new Stack(), 'Ts', 'arn:aws:elasticloadbalancing:us-east-1:111111111111:truststore/callers/0123456789abcdef');
     expect(() => synth({ certificate: undefined, trustStore })).toThrow('trustStore needs certificate: mutual TLS runs on the HTTPS listener, got: no certificate');
+  });
+
+  test('GIVEN an environment-agnostic stack THEN a ValidationError (access logs need the region)', () => {
+    const stack = new Stack(testApp(), 'Agnostic');
+    const network = new MultiAzNetwork(stack, 'Network', { tier: ServiceTier.TIER_3 });
+    let error: unknown;
+    try {
+      new ResilientFleet(stack, 'Fleet', { tier: ServiceTier.TIER_3, vpc: network.vpc, machineImage: ec2.MachineImage.latestAmazonLinux2023(), instanceTypes: TYPES, requiredCapacity: 2, maxCapacity: 4 });
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as Error).message).toBe("the stack's region must be known at synthesis (env: { region }) for the load balancer's access logs, got: an environment-agnostic stack");
   });
 
   test('GIVEN a percentile outside (0, 100) THEN metricLatency throws a ValidationError', () => {
