@@ -1,2 +1,10 @@
 // CDK for Terraform constructs on @cdktf/provider-aws (optional peer dependency).
-export {};
+export * from './database';
+export * from './dns';
+export * from './fleet';
+export * from './ha-props';
+export * from './network';
+export * from './secret';
+export * from './slo';
+export * from './table';
+export { AttachHaMetadataOptions, attachHaMetadata } from './private/metadata';

@@ -37,3 +37,8 @@ export function warningsOf(scope: IConstruct): string[] {
     .filter((m) => m.type === '@cdktf/warn')
     .map((m) => String(m.data));
 }
+
+/** Matches a Terraform reference to an attribute of a resource by its construct path (`Database_PrimaryKey`), whatever its hash. */
+export function refTo(type: { readonly tfResourceType: string }, path: string, attribute: string): unknown {
+  return expect.stringMatching(new RegExp(`^\\$\\{${type.tfResourceType}\\.${path}_[0-9A-F]{8}\\.${attribute}\\}$`));
+}

@@ -1,5 +1,5 @@
 import { AutoscalingGroup, AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group';
-import { Annotations, TerraformResource } from 'cdktf';
+import { Annotations, TerraformProvider, TerraformResource } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { FailureDomain, HA_METADATA_KEY, HaMetadata, HaRole, haMetadata, haMetadataTags } from '../../../core';
 import { HaProps, serviceNameOf } from '../ha-props';
@@ -31,6 +31,15 @@ const recorded = new WeakSet<TerraformResource>();
  * specific).
  */
 export function attachHaMetadata(scope: IConstruct, props: HaProps, options: AttachHaMetadataOptions): HaMetadata {
+  const resources = scope.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c));
+  return attachHaMetadataTo(resources, scope, props, options);
+}
+
+/**
+ * {@link attachHaMetadata} for chosen resources, e.g. those of one region of a multi-region
+ * construct (created with that region's provider) that get role REPLICA or STANDBY.
+ */
+export function attachHaMetadataTo(resources: readonly TerraformResource[], scope: IConstruct, props: HaProps, options: AttachHaMetadataOptions): HaMetadata {
   const record = haMetadata({
     service: serviceNameOf(scope, props),
     tier: props.tier,
@@ -40,8 +49,8 @@ export function attachHaMetadata(scope: IConstruct, props: HaProps, options: Att
     allowedRegions: props.allowedRegions,
   });
   const tags = haMetadataTags(record);
-  for (const child of scope.node.findAll()) {
-    if (!TerraformResource.isTerraformResource(child) || recorded.has(child)) {
+  for (const child of resources) {
+    if (recorded.has(child)) {
       continue;
     }
     recorded.add(child);
@@ -57,6 +66,11 @@ export function attachHaMetadata(scope: IConstruct, props: HaProps, options: Att
     }
   }
   return record;
+}
+
+/** The Terraform resources below `scope` created with `provider`. */
+export function resourcesOfProvider(scope: IConstruct, provider: TerraformProvider): TerraformResource[] {
+  return scope.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.provider === provider);
 }
 
 /**

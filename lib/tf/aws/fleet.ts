@@ -1,0 +1,486 @@
+import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
+import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Annotations, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { DrStrategy, FailureDomain, HaRole, burnRateAlerts, staticallyStableCapacity } from '../../core';
+import { clean } from '../../core/numbers';
+import { fleetTargetHealth } from '../../core/fleet-health';
+import { HaProps, RegionalProps } from './ha-props';
+import { newAlarmTopic } from './private/alarms';
+import { AccountContext, newCustomerManagedKey } from './private/keys';
+import { attachHaMetadata } from './private/metadata';
+
+/**
+ * Running instances a spread placement group allows per AZ.
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-strategies.html#placement-groups-spread
+ */
+export const SPREAD_PLACEMENT_MAX_PER_AZ = 7;
+
+/**
+ * Partitions a partition placement group may have per AZ.
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-strategies.html#placement-groups-partition
+ */
+export const PARTITION_PLACEMENT_MAX_PARTITIONS = 7;
+
+/** How a fleet keeps its instances off shared hardware (same values as the CDK fleet's). */
+export enum FleetPlacementStrategy {
+  /** Each instance on its own rack, for up to {@link SPREAD_PLACEMENT_MAX_PER_AZ} instances per AZ. */
+  SPREAD = 'SPREAD',
+  /** Instances over {@link PARTITION_PLACEMENT_MAX_PARTITIONS} partitions per AZ that share no racks. */
+  PARTITION = 'PARTITION',
+}
+
+/** Min, desired and max instances of a fleet. */
+export interface FleetCapacity {
+  readonly min: number;
+  readonly desired: number;
+  readonly max: number;
+  /** Instances per AZ at the desired capacity (rounded up). */
+  readonly perAz: number;
+}
+
+/** Props of {@link ResilientFleet}. */
+export interface ResilientFleetProps extends HaProps, RegionalProps {
+  /** The VPC the fleet and its load balancer run in. */
+  readonly vpcId: string;
+  /** Subnets the instances run in, one per AZ (the private subnets); at least `tier.minAzs`. */
+  readonly subnetIds: string[];
+  /** Subnets of the load balancer, one per AZ (public subnets when `internetFacing`). */
+  readonly loadBalancerSubnetIds: string[];
+  /** The golden image (AMI id) every instance boots; a new image replaces instances by instance refresh. */
+  readonly imageId: string;
+  /**
+   * Instance types, in order of preference. Two or more keep the fleet launching when one capacity
+   * pool runs short; one type warns for statically stable tiers.
+   */
+  readonly instanceTypes: string[];
+  /** Instances needed to serve peak load. */
+  readonly requiredCapacity: number;
+  /** The most instances the fleet may run; at least the capacity the tier makes the fleet run. */
+  readonly maxCapacity: number;
+  /**
+   * Instances a STANDBY fleet of a WARM_STANDBY tier runs (min and desired).
+   * PILOT_LIGHT and BACKUP_RESTORE standbys run none; ACTIVE_ACTIVE standbys serve like a primary.
+   * @default - one instance per AZ
+   */
+  readonly standbyCapacity?: number;
+  /**
+   * How instances are kept off shared hardware.
+   * @default - SPREAD while `maxCapacity` spread over the AZs is at most 7 per AZ, PARTITION above
+   */
+  readonly placementStrategy?: FleetPlacementStrategy;
+  /**
+   * Whether the load balancer is reachable from the internet.
+   * @default true
+   */
+  readonly internetFacing?: boolean;
+  /** ARN of the ACM certificate the HTTPS listener serves (HTTP only redirects to HTTPS). */
+  readonly certificateArn: string;
+  /**
+   * TLS policy of the HTTPS listener.
+   * @default 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09' (TLS 1.2 and 1.3, forward-secret AEAD ciphers, post-quantum key exchange)
+   */
+  readonly sslPolicy?: string;
+  /**
+   * Address ranges allowed to reach the load balancer.
+   * @default ['0.0.0.0/0']
+   */
+  readonly ingressCidrs?: string[];
+  /**
+   * Port the instances serve on.
+   * @default 8080
+   */
+  readonly instancePort?: number;
+  /**
+   * Path of the target health check.
+   * @default '/health'
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Seconds a new instance gets before health checks count (boot and warm-up).
+   * @default 300
+   */
+  readonly healthCheckGracePeriodSeconds?: number;
+  /**
+   * User data, base64-encoded.
+   * @default - none
+   */
+  readonly userDataBase64?: string;
+  /**
+   * Size of the encrypted root volume.
+   * @default 30
+   */
+  readonly rootVolumeSizeGiB?: number;
+  /**
+   * Device name of the image's root volume.
+   * @default '/dev/xvda' (Amazon Linux)
+   */
+  readonly rootDeviceName?: string;
+  /**
+   * ARN of the key that encrypts the volumes; it must let the Auto Scaling service-linked role use it.
+   * @default - a new customer-managed key with rotation that the Auto Scaling service-linked role may use
+   */
+  readonly volumeKeyArn?: string;
+  /**
+   * ARN of the topic the fleet's alarms notify.
+   * @default - a new encrypted topic
+   */
+  readonly alarmTopicArn?: string;
+  /**
+   * Average CPU the target-tracking policy holds the fleet at.
+   * @default 50
+   */
+  readonly targetCpuPercent?: number;
+}
+
+/**
+ * A fleet behind an Application Load Balancer that survives the loss of an AZ (Terraform).
+ *
+ * An autoscaling group over every AZ's subnet with ELB health checks, statically stable capacity
+ * for TIER_0/1 (losing an AZ leaves `requiredCapacity`), a spread or partition placement group,
+ * instance refresh that launches before it terminates and rolls back automatically when the
+ * fleet's alarms fire, CPU target tracking capped at `maxCapacity`; an ALB with deletion
+ * protection, invalid headers dropped, HTTPS only (HTTP redirects), target health checks fast
+ * enough for half the AZ RTO (core `fleetTargetHealth`); IMDSv2-only instances with encrypted root
+ * volumes and an SSM-managed role (no SSH).
+ *
+ * Construct ids (public API): `LoadBalancer`, `TargetGroup`, `AutoScalingGroup`, `LaunchTemplate`,
+ * `PlacementGroup`, `ErrorAlarm`, `UnhealthyHostsAlarm`, `VolumeKey`, `AlarmTopic`.
+ */
+export class ResilientFleet extends Construct {
+  public readonly loadBalancer: Lb;
+  public readonly targetGroup: LbTargetGroup;
+  public readonly autoScalingGroup: AutoscalingGroup;
+  /** Security group of the instances (allow your clients and databases from it). */
+  public readonly instanceSecurityGroupId: string;
+  /** The 5xx-share alarm (fastest burn-rate page threshold) that rolls back instance refreshes. */
+  public readonly errorAlarm: CloudwatchMetricAlarm;
+  /** Min, desired and max of this fleet (a STANDBY runs its standby capacity). */
+  public readonly capacity: FleetCapacity;
+  /** The capacity the fleet runs as a primary. */
+  public readonly primaryCapacity: FleetCapacity;
+  public readonly placementStrategy: FleetPlacementStrategy;
+  /** ARN of the topic the alarms notify. */
+  public readonly alarmTopicArn: string;
+
+  constructor(scope: Construct, id: string, props: ResilientFleetProps) {
+    super(scope, id);
+    const { tier, provider } = props;
+    const isStandby = props.role === HaRole.STANDBY;
+
+    const subnets = props.subnetIds;
+    if (!Token.isUnresolved(subnets) && subnets.length < tier.minAzs) {
+      throw new Error(`subnetIds must list at least ${tier.minAzs} subnets (one per AZ) for ${tier.name}, got: ${subnets.length}`);
+    }
+    if (!Token.isUnresolved(props.loadBalancerSubnetIds) && props.loadBalancerSubnetIds.length < 2) {
+      throw new Error(`loadBalancerSubnetIds must list at least 2 subnets in different AZs (an ALB needs two), got: ${props.loadBalancerSubnetIds.length}`);
+    }
+    if (props.instanceTypes.length === 0) {
+      throw new Error('instanceTypes must list at least one instance type, got: none');
+    }
+    if (props.instanceTypes.length === 1 && tier.staticallyStable) {
+      Annotations.of(this).addWarning(`[ha-constructs:ResilientFleet.instanceTypes] instanceTypes lists only ${props.instanceTypes[0]}: when its capacity pool runs short in an AZ the fleet cannot replace instances there, which ${tier.name}'s static stability relies on`);
+    }
+    requireCount('requiredCapacity', props.requiredCapacity, 1);
+    requireCount('maxCapacity', props.maxCapacity, 1);
+    if (props.requiredCapacity > props.maxCapacity) {
+      throw new Error(`requiredCapacity must be at most maxCapacity (${props.maxCapacity}), got: ${props.requiredCapacity}`);
+    }
+    const azCount = subnets.length;
+    this.primaryCapacity = primaryCapacityOf(props.requiredCapacity, props.maxCapacity, azCount, tier.staticallyStable);
+    if (this.primaryCapacity.min > props.maxCapacity) {
+      const reason = tier.staticallyStable
+        ? `static stability: ${this.primaryCapacity.perAz} per AZ × ${azCount} AZs so that losing one AZ leaves requiredCapacity ${props.requiredCapacity}`
+        : `one instance in each of ${azCount} AZs`;
+      throw new Error(`maxCapacity must be at least ${this.primaryCapacity.min} for ${tier.name} (${reason}), got: ${props.maxCapacity}`);
+    }
+    if (props.standbyCapacity !== undefined) {
+      requireCount('standbyCapacity', props.standbyCapacity, 0);
+      if (props.standbyCapacity > props.maxCapacity) {
+        throw new Error(`standbyCapacity must be at most maxCapacity (${props.maxCapacity}), got: ${props.standbyCapacity}`);
+      }
+    }
+    this.capacity = isStandby ? standbyCapacityOf(this.primaryCapacity, tier.strategy, azCount, props.standbyCapacity) : this.primaryCapacity;
+
+    const plannedPerAz = Math.ceil(props.maxCapacity / azCount);
+    this.placementStrategy = props.placementStrategy
+      ?? (plannedPerAz <= SPREAD_PLACEMENT_MAX_PER_AZ ? FleetPlacementStrategy.SPREAD : FleetPlacementStrategy.PARTITION);
+    if (this.placementStrategy === FleetPlacementStrategy.SPREAD && plannedPerAz > SPREAD_PLACEMENT_MAX_PER_AZ) {
+      throw new Error(`placementStrategy SPREAD holds at most ${SPREAD_PLACEMENT_MAX_PER_AZ} instances per AZ (${SPREAD_PLACEMENT_MAX_PER_AZ * azCount} over ${azCount} AZs), got: maxCapacity ${props.maxCapacity}`);
+    }
+    const port = props.instancePort ?? 8080;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new Error(`instancePort must be an integer from 1 to 65535, got: ${port}`);
+    }
+    const targetCpu = props.targetCpuPercent ?? 50;
+    if (!(targetCpu > 0 && targetCpu < 100)) {
+      throw new Error(`targetCpuPercent must be between 0 and 100 exclusive, got: ${targetCpu}`);
+    }
+
+    const context = new AccountContext(this, 'Account', provider);
+    this.alarmTopicArn = props.alarmTopicArn ?? newAlarmTopic(this, 'AlarmTopic', `${this.node.path} alarms`, context).arn;
+
+    const albGroup = new SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      provider, vpcId: props.vpcId, description: `Load balancer of ${this.node.path}`,
+    });
+    const instanceGroup = new SecurityGroup(this, 'InstanceSecurityGroup', {
+      provider, vpcId: props.vpcId, description: `Instances of ${this.node.path}`,
+    });
+    this.instanceSecurityGroupId = instanceGroup.id;
+    for (const [i, cidr] of (props.ingressCidrs ?? ['0.0.0.0/0']).entries()) {
+      for (const listenerPort of [443, 80]) {
+        new VpcSecurityGroupIngressRule(this, `Ingress${listenerPort}From${i + 1}`, {
+          provider, securityGroupId: albGroup.id, cidrIpv4: cidr, ipProtocol: 'tcp', fromPort: listenerPort, toPort: listenerPort,
+          description: listenerPort === 443 ? 'HTTPS from clients' : 'HTTP from clients, redirected to HTTPS',
+        });
+      }
+    }
+    new VpcSecurityGroupEgressRule(this, 'LoadBalancerToInstances', {
+      provider, securityGroupId: albGroup.id, referencedSecurityGroupId: instanceGroup.id, ipProtocol: 'tcp', fromPort: port, toPort: port,
+      description: 'Requests and health checks to the instances',
+    });
+    new VpcSecurityGroupIngressRule(this, 'InstancesFromLoadBalancer', {
+      provider, securityGroupId: instanceGroup.id, referencedSecurityGroupId: albGroup.id, ipProtocol: 'tcp', fromPort: port, toPort: port,
+      description: 'Requests and health checks from the load balancer',
+    });
+    new VpcSecurityGroupEgressRule(this, 'InstancesHttpsOut', {
+      provider, securityGroupId: instanceGroup.id, cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: 443, toPort: 443,
+      // AWS APIs (SSM, CloudWatch, Secrets Manager) and package mirrors are reached over HTTPS through the NAT gateways or endpoints.
+      description: 'HTTPS to AWS APIs and package mirrors',
+    });
+
+    const internetFacing = props.internetFacing ?? true;
+    this.loadBalancer = new Lb(this, 'LoadBalancer', {
+      provider,
+      loadBalancerType: 'application',
+      internal: !internetFacing,
+      subnets: props.loadBalancerSubnetIds,
+      securityGroups: [albGroup.id],
+      enableDeletionProtection: true,
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: 'strictest',
+      // Lets a zonal shift (ARC) move traffic away from an impaired AZ without waiting for health checks.
+      enableZonalShift: true,
+    });
+    const health = fleetTargetHealth(tier.azRtoSeconds);
+    this.targetGroup = new LbTargetGroup(this, 'TargetGroup', {
+      provider,
+      vpcId: props.vpcId,
+      port,
+      protocol: 'HTTP',
+      targetType: 'instance',
+      deregistrationDelay: '30',
+      healthCheck: {
+        enabled: true,
+        path: props.healthCheckPath ?? '/health',
+        interval: health.intervalSeconds,
+        timeout: health.timeoutSeconds,
+        unhealthyThreshold: health.unhealthyThresholdCount,
+        healthyThreshold: 2,
+        matcher: '200-399',
+      },
+    });
+    new LbListener(this, 'HttpsListener', {
+      provider,
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 443,
+      protocol: 'HTTPS',
+      sslPolicy: props.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
+      certificateArn: props.certificateArn,
+      defaultAction: [{ type: 'forward', targetGroupArn: this.targetGroup.arn }],
+    });
+    new LbListener(this, 'HttpRedirect', {
+      provider,
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 80,
+      protocol: 'HTTP',
+      defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
+    });
+
+    const volumeKeyArn = props.volumeKeyArn ?? newCustomerManagedKey(this, 'VolumeKey', {
+      description: `Encrypts the volumes of ${this.node.path}`,
+      context,
+      statements: [{
+        // Auto Scaling launches the instances, so its service-linked role must be able to use the key.
+        Sid: 'AllowAutoScalingToUseKeyForVolumes',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:${context.partition}:iam::${context.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` },
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey', 'kms:CreateGrant'],
+        // A key policy statement applies to the key it is attached to: `*` here means "this key".
+        Resource: '*',
+      }],
+    }).arn;
+
+    const role = new IamRole(this, 'InstanceRole', {
+      provider,
+      description: `Instances of ${this.node.path}`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    });
+    // Session Manager instead of SSH: no inbound port, every session logged.
+    new IamRolePolicyAttachment(this, 'InstanceSsm', {
+      provider, role: role.name, policyArn: `arn:${context.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+    });
+    const profile = new IamInstanceProfile(this, 'InstanceProfile', { provider, role: role.name });
+
+    const template = new LaunchTemplate(this, 'LaunchTemplate', {
+      provider,
+      description: `Instances of ${this.node.path}`,
+      imageId: props.imageId,
+      instanceType: props.instanceTypes[0],
+      userData: props.userDataBase64,
+      vpcSecurityGroupIds: [instanceGroup.id],
+      iamInstanceProfile: { arn: profile.arn },
+      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+      monitoring: { enabled: true },
+      blockDeviceMappings: [{
+        deviceName: props.rootDeviceName ?? '/dev/xvda',
+        ebs: { encrypted: 'true', kmsKeyId: volumeKeyArn, volumeType: 'gp3', volumeSize: props.rootVolumeSizeGiB ?? 30, deleteOnTermination: 'true' },
+      }],
+      updateDefaultVersion: true,
+    });
+
+    const placement = new PlacementGroup(this, 'PlacementGroup', this.placementStrategy === FleetPlacementStrategy.SPREAD
+      ? { provider, name: `${this.node.addr.slice(0, 16)}-spread`, strategy: 'spread', spreadLevel: 'rack' }
+      : { provider, name: `${this.node.addr.slice(0, 16)}-partition`, strategy: 'partition', partitionCount: PARTITION_PLACEMENT_MAX_PARTITIONS });
+
+    const fastestPage = burnRateAlerts(tier.availabilityTarget)[0];
+    const period = fastestPage.shortWindowSeconds;
+    const lbDimension = { LoadBalancer: this.loadBalancer.arnSuffix };
+    this.errorAlarm = new CloudwatchMetricAlarm(this, 'ErrorAlarm', {
+      provider,
+      alarmName: `${this.node.addr.slice(0, 16)}-fleet-5xx`,
+      alarmDescription: `Share of requests to ${this.node.path} answered 5xx over ${period / 60} min burns ${tier.name}'s error budget ${fastestPage.burnRate}× too fast`,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: clean(fastestPage.errorRateThreshold * 100),
+      evaluationPeriods: 1,
+      treatMissingData: 'notBreaching',
+      metricQuery: [
+        { id: 'share', expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)', label: '5xx share of requests (%)', returnData: true },
+        { id: 'requests', metric: { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', stat: 'Sum', period, dimensions: lbDimension } },
+        { id: 'elb5xx', metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_ELB_5XX_Count', stat: 'Sum', period, dimensions: lbDimension } },
+        { id: 'target5xx', metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', stat: 'Sum', period, dimensions: lbDimension } },
+      ],
+      alarmActions: [this.alarmTopicArn],
+      okActions: [this.alarmTopicArn],
+    });
+    const unhealthy = new CloudwatchMetricAlarm(this, 'UnhealthyHostsAlarm', {
+      provider,
+      alarmName: `${this.node.addr.slice(0, 16)}-fleet-unhealthy`,
+      alarmDescription: `Targets of ${this.node.path} fail their health check`,
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'UnHealthyHostCount',
+      dimensions: { ...lbDimension, TargetGroup: this.targetGroup.arnSuffix },
+      statistic: 'Maximum',
+      period: 60,
+      evaluationPeriods: 3,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: 0,
+      treatMissingData: 'notBreaching',
+      alarmActions: [this.alarmTopicArn],
+      okActions: [this.alarmTopicArn],
+    });
+
+    const gracePeriod = props.healthCheckGracePeriodSeconds ?? 300;
+    // Statically stable fleets never drop below their capacity: replacements launch first.
+    const minHealthy = tier.staticallyStable ? 100 : 90;
+    const maxHealthy = tier.staticallyStable ? 110 : 100;
+    this.autoScalingGroup = new AutoscalingGroup(this, 'AutoScalingGroup', {
+      provider,
+      vpcZoneIdentifier: subnets,
+      minSize: this.capacity.min,
+      desiredCapacity: this.capacity.desired,
+      maxSize: this.capacity.max,
+      healthCheckType: 'ELB',
+      healthCheckGracePeriod: gracePeriod,
+      defaultInstanceWarmup: gracePeriod,
+      targetGroupArns: [this.targetGroup.arn],
+      placementGroup: placement.id,
+      capacityRebalance: true,
+      enabledMetrics: ['GroupMinSize', 'GroupMaxSize', 'GroupDesiredCapacity', 'GroupInServiceInstances', 'GroupPendingInstances', 'GroupTerminatingInstances', 'GroupTotalInstances'],
+      instanceMaintenancePolicy: { minHealthyPercentage: minHealthy, maxHealthyPercentage: maxHealthy },
+      mixedInstancesPolicy: {
+        launchTemplate: {
+          launchTemplateSpecification: { launchTemplateId: template.id, version: `${template.latestVersion}` },
+          override: props.instanceTypes.map((instanceType) => ({ instanceType })),
+        },
+        instancesDistribution: { onDemandBaseCapacity: this.capacity.min, onDemandPercentageAboveBaseCapacity: 100 },
+      },
+      instanceRefresh: {
+        strategy: 'Rolling',
+        preferences: {
+          minHealthyPercentage: minHealthy,
+          maxHealthyPercentage: maxHealthy,
+          instanceWarmup: `${gracePeriod}`,
+          skipMatching: true,
+          autoRollback: true,
+          alarmSpecification: { alarms: [this.errorAlarm.alarmName, unhealthy.alarmName] },
+        },
+      },
+      waitForCapacityTimeout: '15m',
+    });
+    new AutoscalingPolicy(this, 'CpuScaling', {
+      provider,
+      name: 'cpu-target-tracking',
+      autoscalingGroupName: this.autoScalingGroup.name,
+      policyType: 'TargetTrackingScaling',
+      estimatedInstanceWarmup: gracePeriod,
+      targetTrackingConfiguration: {
+        predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' },
+        targetValue: targetCpu,
+      },
+    });
+
+    attachHaMetadata(this, props, { component: 'ResilientFleet', failureDomain: FailureDomain.REGION });
+  }
+}
+
+function requireCount(prop: string, value: number, min: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new Error(`${prop} must be an integer of at least ${min}, got: ${String(value)}`);
+  }
+}
+
+/** Primary capacity: statically stable tiers over-provision by one AZ; others run at least one per AZ. */
+function primaryCapacityOf(required: number, max: number, azCount: number, staticallyStable: boolean): FleetCapacity {
+  if (staticallyStable) {
+    const stable = staticallyStableCapacity(required, azCount);
+    return { min: stable.total, desired: stable.total, max, perAz: stable.perAz };
+  }
+  const desired = Math.max(required, azCount);
+  return { min: desired, desired, max, perAz: Math.ceil(desired / azCount) };
+}
+
+/**
+ * Standby capacity by DR strategy: a warm standby runs a scaled-down but working fleet, a pilot
+ * light or backup-and-restore standby runs none (the failover runbook scales it up), and an
+ * active/active "standby" serves like a primary.
+ */
+function standbyCapacityOf(primary: FleetCapacity, strategy: DrStrategy, azCount: number, standbyCapacity?: number): FleetCapacity {
+  let desired: number;
+  switch (strategy) {
+    case DrStrategy.ACTIVE_ACTIVE:
+      desired = standbyCapacity ?? primary.desired;
+      break;
+    case DrStrategy.WARM_STANDBY:
+      desired = standbyCapacity ?? azCount;
+      break;
+    default:
+      desired = standbyCapacity ?? 0;
+  }
+  return { min: desired, desired, max: primary.max, perAz: Math.ceil(desired / azCount) };
+}

@@ -1,0 +1,122 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
+import { Construct } from 'constructs';
+import { FailureDomain, HaRole, regionPlacementProblem } from '../../core';
+import { HaProps, RegionalProps } from './ha-props';
+import { AccountContext, newCustomerManagedKey } from './private/keys';
+import { attachHaMetadata, attachHaMetadataTo, protectFromDestroy, resourcesOfProvider } from './private/metadata';
+import { regionOf, requireRegion } from './private/regions';
+
+/** Longest recovery window Secrets Manager allows: the most time to notice and restore a deleted secret. */
+const SECRET_RECOVERY_WINDOW_DAYS = 30;
+
+/** Props of {@link EncryptedSecret}. */
+export interface EncryptedSecretProps extends HaProps, RegionalProps {
+  /**
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * @default - a name Terraform generates
+   */
+  readonly secretName?: string;
+  /**
+   * Providers (aliases) of the regions the secret is replicated to, each with its own
+   * customer-managed key. At least `tier.minRegions − 1`: the standby region must be able to read
+   * the secret when the primary region is gone.
+   * @default - none (only valid for single-region tiers)
+   */
+  readonly replicaProviders?: AwsProvider[];
+  /**
+   * ARN of the Lambda function that rotates the secret.
+   * @default - no rotation
+   */
+  readonly rotationLambdaArn?: string;
+  /**
+   * Days between rotations.
+   * @default 30
+   */
+  readonly rotateAfterDays?: number;
+  /**
+   * Whether Terraform refuses to destroy the secret (`prevent_destroy`). False warns; a deleted
+   * secret stays recoverable for 30 days either way.
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
+}
+
+/**
+ * A Secrets Manager secret (Terraform) encrypted with a customer-managed key, replicated to the
+ * tier's other regions with a key per region, rotated on a schedule, with the longest recovery
+ * window and `prevent_destroy`.
+ *
+ * The secret starts without a value: Terraform never sees it (no value in the state); the
+ * rotation function or your deployment writes it.
+ *
+ * Construct ids (public API; stateful ones in bold): **`Resource`**, **`Key`**, **`ReplicaKey<n>`**
+ * (n follows `replicaProviders`; keep their order), `Rotation`.
+ */
+export class EncryptedSecret extends Construct {
+  public readonly secret: SecretsmanagerSecret;
+  public readonly secretArn: string;
+  public readonly keyArn: string;
+  /** Replica regions, in `replicaProviders` order (undefined entries are regions unknown at synthesis). */
+  public readonly replicaRegions: (string | undefined)[];
+
+  constructor(scope: Construct, id: string, props: EncryptedSecretProps) {
+    super(scope, id);
+    const { tier, provider } = props;
+    const replicaProviders = props.replicaProviders ?? [];
+    this.replicaRegions = replicaProviders.map((p, i) => requireRegion(`replicaProviders[${i}]`, p));
+    const neededReplicas = tier.minRegions - 1;
+    if (replicaProviders.length < neededReplicas) {
+      throw new Error(`replicaProviders must list at least ${neededReplicas} region${neededReplicas === 1 ? '' : 's'} for ${tier.name} (minRegions ${tier.minRegions}), got: ${replicaProviders.length}`);
+    }
+    const problem = regionPlacementProblem({
+      prop: 'replicaProviders',
+      primaryRegion: regionOf(this, provider),
+      replicaRegions: this.replicaRegions.filter((r): r is string => r !== undefined),
+      allowedRegions: props.allowedRegions,
+    });
+    if (problem) {
+      throw new Error(problem);
+    }
+    const rotateAfterDays = props.rotateAfterDays ?? 30;
+    if (!Number.isInteger(rotateAfterDays) || rotateAfterDays < 1 || rotateAfterDays > 1000) {
+      throw new Error(`rotateAfterDays must be an integer from 1 to 1000, got: ${rotateAfterDays}`);
+    }
+
+    const context = new AccountContext(this, 'Account', provider);
+    const key = newCustomerManagedKey(this, 'Key', { description: `Encrypts the secret ${props.secretName ?? this.node.path}`, context });
+    this.keyArn = key.arn;
+    const replicaKeys = replicaProviders.map((replicaProvider, i) => newCustomerManagedKey(this, `ReplicaKey${i + 1}`, {
+      description: `Encrypts the replica of the secret ${props.secretName ?? this.node.path}`,
+      context: new AccountContext(this, `ReplicaAccount${i + 1}`, replicaProvider),
+    }));
+    this.secret = new SecretsmanagerSecret(this, 'Resource', {
+      provider,
+      name: props.secretName,
+      description: props.description,
+      kmsKeyId: key.arn,
+      recoveryWindowInDays: SECRET_RECOVERY_WINDOW_DAYS,
+      replica: replicaProviders.map((p, i) => ({ region: this.replicaRegions[i] ?? (p.region as string), kmsKeyId: replicaKeys[i].arn })),
+    });
+    protectFromDestroy(this.secret, props.preventDestroy, this, 'EncryptedSecret');
+    this.secretArn = this.secret.arn;
+
+    if (props.rotationLambdaArn) {
+      new SecretsmanagerSecretRotation(this, 'Rotation', {
+        provider,
+        secretId: this.secret.id,
+        rotationLambdaArn: props.rotationLambdaArn,
+        rotationRules: { automaticallyAfterDays: rotateAfterDays },
+      });
+    }
+
+    for (const replicaProvider of replicaProviders) {
+      attachHaMetadataTo(resourcesOfProvider(this, replicaProvider), this, props, { component: 'EncryptedSecret', failureDomain: FailureDomain.REGION, role: HaRole.REPLICA });
+    }
+    attachHaMetadata(this, props, { component: 'EncryptedSecret', failureDomain: FailureDomain.REGION });
+  }
+}

@@ -1,0 +1,121 @@
+import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
+import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
+import { Testing } from 'cdktf';
+import { HaRole, ServiceTier } from '../../../lib/core';
+import { FleetPlacementStrategy, ResilientFleet, ResilientFleetProps } from '../../../lib/tf/aws/fleet';
+import { awsStack, resourcesOf, warningsOf } from './util';
+
+Testing.setupJest();
+
+const BASE = {
+  vpcId: 'vpc-0123456789abcdef0',
+  subnetIds: ['subnet-a', 'subnet-b', 'subnet-c'],
+  loadBalancerSubnetIds: ['subnet-pa', 'subnet-pb', 'subnet-pc'],
+  imageId: 'ami-0123456789abcdef0',
+  instanceTypes: ['m7g.large', 'm6g.large'],
+  requiredCapacity: 6,
+  maxCapacity: 18,
+  certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc',
+};
+
+function synth(props: Partial<ResilientFleetProps> = {}) {
+  const { stack } = awsStack();
+  const fleet = new ResilientFleet(stack, 'Fleet', { tier: ServiceTier.TIER_1, ...BASE, ...props });
+  return { stack, fleet, synthesized: Testing.synth(stack) };
+}
+
+describe('ResilientFleet (Terraform)', () => {
+  test('GIVEN TIER_1 THEN the group is statically stable: losing one of 3 AZs leaves requiredCapacity', () => {
+    const { fleet, synthesized } = synth();
+    expect(fleet.capacity).toEqual({ min: 9, desired: 9, max: 18, perAz: 3 });
+    expect(synthesized).toHaveResourceWithProperties(AutoscalingGroup, {
+      min_size: 9, desired_capacity: 9, max_size: 18, health_check_type: 'ELB', vpc_zone_identifier: BASE.subnetIds, capacity_rebalance: true,
+    });
+  });
+
+  test('THEN instance refresh launches before it terminates and rolls back on the fleet alarms', () => {
+    const { synthesized } = synth();
+    const group = Object.values(resourcesOf(synthesized, AutoscalingGroup))[0];
+    expect(group.instance_refresh).toEqual({
+      strategy: 'Rolling',
+      preferences: {
+        min_healthy_percentage: 100,
+        max_healthy_percentage: 110,
+        instance_warmup: '300',
+        skip_matching: true,
+        auto_rollback: true,
+        alarm_specification: { alarms: ['${aws_cloudwatch_metric_alarm.Fleet_ErrorAlarm_EE5FB01B.alarm_name}', '${aws_cloudwatch_metric_alarm.Fleet_UnhealthyHostsAlarm_214897BA.alarm_name}'] },
+      },
+    });
+  });
+
+  test('THEN the error alarm fires at the fastest page burn rate over its short window, and notifies', () => {
+    const { synthesized } = synth();
+    // TIER_1: 14.4 × (1 − 0.9995) = 0.72% of requests over 5 minutes.
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      threshold: 0.72, comparison_operator: 'GreaterThanThreshold', alarm_actions: ['${aws_sns_topic.Fleet_AlarmTopic_966EB548.arn}'],
+    });
+    const alarms = Object.values(resourcesOf(synthesized, CloudwatchMetricAlarm));
+    expect(alarms.every((a) => a.alarm_actions?.length === 1)).toBe(true);
+  });
+
+  test('THEN the ALB is HTTPS only with deletion protection, and target checks detect a dead AZ within half the AZ RTO', () => {
+    const { synthesized } = synth();
+    expect(synthesized).toHaveResourceWithProperties(Lb, { enable_deletion_protection: true, drop_invalid_header_fields: true, internal: false, enable_zonal_shift: true });
+    expect(synthesized).toHaveResourceWithProperties(LbListener, { port: 443, protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09', certificate_arn: BASE.certificateArn });
+    expect(synthesized).toHaveResourceWithProperties(LbListener, { port: 80, default_action: [{ type: 'redirect', redirect: { protocol: 'HTTPS', status_code: 'HTTP_301', port: '443' } }] });
+    // TIER_1 (AZ RTO 120 s): 15 s × 3 + 5 s = 50 s ≤ 60 s.
+    expect(synthesized).toHaveResourceWithProperties(LbTargetGroup, { health_check: expect.objectContaining({ interval: 15, timeout: 5, unhealthy_threshold: 3, path: '/health' }) });
+  });
+
+  test('THEN instances require IMDSv2 and boot from an encrypted volume', () => {
+    const { synthesized } = synth();
+    expect(synthesized).toHaveResourceWithProperties(LaunchTemplate, {
+      metadata_options: expect.objectContaining({ http_tokens: 'required' }),
+      block_device_mappings: [{ device_name: '/dev/xvda', ebs: expect.objectContaining({ encrypted: 'true', kms_key_id: '${aws_kms_key.Fleet_VolumeKey_F106FB84.arn}' }) }],
+    });
+  });
+
+  test('THEN a spread placement group and CPU target tracking', () => {
+    const { synthesized } = synth();
+    expect(synthesized).toHaveResourceWithProperties(PlacementGroup, { strategy: 'spread', spread_level: 'rack' });
+    expect(synthesized).toHaveResourceWithProperties(AutoscalingPolicy, { policy_type: 'TargetTrackingScaling', target_tracking_configuration: expect.objectContaining({ target_value: 50 }) });
+  });
+
+  test('WHEN maxCapacity exceeds 7 per AZ THEN the placement is partitioned', () => {
+    const { fleet, synthesized } = synth({ maxCapacity: 30 });
+    expect(fleet.placementStrategy).toBe(FleetPlacementStrategy.PARTITION);
+    expect(synthesized).toHaveResourceWithProperties(PlacementGroup, { strategy: 'partition', partition_count: 7 });
+  });
+
+  test('GIVEN a WARM_STANDBY standby THEN it runs one instance per AZ; a PILOT_LIGHT standby none', () => {
+    expect(synth({ role: HaRole.STANDBY }).fleet.capacity).toEqual({ min: 3, desired: 3, max: 18, perAz: 1 });
+    expect(synth({ tier: ServiceTier.TIER_2, role: HaRole.STANDBY }).fleet.capacity).toEqual({ min: 0, desired: 0, max: 18, perAz: 0 });
+  });
+
+  test('GIVEN one instance type for a statically stable tier THEN it warns', () => {
+    const { stack } = synth({ instanceTypes: ['m7g.large'] });
+    expect(warningsOf(stack)).toEqual([expect.stringContaining('[ha-constructs:ResilientFleet.instanceTypes] instanceTypes lists only m7g.large')]);
+  });
+
+  test.each([
+    [{ subnetIds: ['subnet-a', 'subnet-b'] }, 'subnetIds must list at least 3 subnets (one per AZ) for TIER_1, got: 2'],
+    [{ maxCapacity: 8 }, 'maxCapacity must be at least 9 for TIER_1 (static stability: 3 per AZ × 3 AZs so that losing one AZ leaves requiredCapacity 6), got: 8'],
+    [{ requiredCapacity: 20 }, 'requiredCapacity must be at most maxCapacity (18), got: 20'],
+    [{ placementStrategy: FleetPlacementStrategy.SPREAD, maxCapacity: 30 }, 'placementStrategy SPREAD holds at most 7 instances per AZ (21 over 3 AZs), got: maxCapacity 30'],
+    [{ instanceTypes: [] }, 'instanceTypes must list at least one instance type, got: none'],
+    [{ loadBalancerSubnetIds: ['subnet-pa'] }, 'loadBalancerSubnetIds must list at least 2 subnets in different AZs (an ALB needs two), got: 1'],
+  ])('GIVEN %j THEN a clear Error', (extra, message) => {
+    expect(() => synth(extra)).toThrow(new Error(message));
+  });
+
+  test('snapshot', () => {
+    expect(synth().synthesized).toMatchSnapshot();
+  });
+});

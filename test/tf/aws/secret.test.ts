@@ -1,0 +1,65 @@
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
+import { Testing } from 'cdktf';
+import { ServiceTier } from '../../../lib/core';
+import { EncryptedSecret, EncryptedSecretProps } from '../../../lib/tf/aws/secret';
+import { awsStack, refTo, resourcesOf } from './util';
+
+Testing.setupJest();
+
+function synth(props: Partial<EncryptedSecretProps> = {}, useWest = true) {
+  const { stack, west } = awsStack();
+  const secret = new EncryptedSecret(stack, 'ApiKey', { tier: ServiceTier.TIER_1, replicaProviders: useWest ? [west] : undefined, ...props });
+  return { stack, secret, synthesized: Testing.synth(stack) };
+}
+
+describe('EncryptedSecret (Terraform)', () => {
+  test('THEN the secret is encrypted with its key, replicated with a key per region, recoverable for 30 days and prevent_destroy', () => {
+    const { synthesized } = synth();
+    expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecret, {
+      kms_key_id: refTo(KmsKey, 'ApiKey', 'arn'),
+      recovery_window_in_days: 30,
+      replica: [{ region: 'us-west-2', kms_key_id: refTo(KmsKey, 'ApiKey_ReplicaKey1', 'arn') }],
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(synthesized).toHaveResourceWithProperties(KmsKey, { provider: 'aws.west', enable_key_rotation: true });
+  });
+
+  test('THEN there is no secret value in the configuration, and no rotation without a function', () => {
+    const { synthesized } = synth();
+    expect(synthesized).not.toContain('secret_string');
+    expect(resourcesOf(synthesized, SecretsmanagerSecretRotation)).toEqual({});
+  });
+
+  test('WHEN a rotation function is given THEN the secret rotates on the schedule', () => {
+    const { synthesized } = synth({ rotationLambdaArn: 'arn:aws:lambda:us-east-1:111111111111:function:rotate', rotateAfterDays: 7 });
+    expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecretRotation, {
+      rotation_lambda_arn: 'arn:aws:lambda:us-east-1:111111111111:function:rotate', rotation_rules: { automatically_after_days: 7 },
+    });
+  });
+
+  test('GIVEN TIER_3 THEN a single-region secret is fine', () => {
+    const { synthesized } = synth({ tier: ServiceTier.TIER_3 }, false);
+    expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecret, { recovery_window_in_days: 30 });
+  });
+
+  test.each([
+    [{}, false, 'replicaProviders must list at least 1 region for TIER_1 (minRegions 2), got: 0'],
+    [{ rotateAfterDays: 0 }, true, 'rotateAfterDays must be an integer from 1 to 1000, got: 0'],
+  ])('GIVEN %j THEN a clear Error', (extra, useWest, message) => {
+    expect(() => synth(extra, useWest)).toThrow(new Error(message));
+  });
+
+  test('GIVEN a replica in the primary region THEN a clear Error', () => {
+    const { stack } = awsStack();
+    const east = new AwsProvider(stack, 'east', { region: 'us-east-1', alias: 'east' });
+    expect(() => new EncryptedSecret(stack, 'ApiKey', { tier: ServiceTier.TIER_1, replicaProviders: [east] }))
+      .toThrow(new Error('replicaProviders must not include the primary region us-east-1, got: us-east-1'));
+  });
+
+  test('snapshot', () => {
+    expect(synth().synthesized).toMatchSnapshot();
+  });
+});
