@@ -228,6 +228,9 @@ export class RestoreTestSchedule {
  *   type on a schedule and (optionally) validates it: a backup nobody has restored is a hope,
  *   not an RPO.
  *
+ * Copying DynamoDB backups to another region needs AWS Backup's advanced features for DynamoDB
+ * turned on in the account (an account setting, not a stack resource).
+ *
  * Construct ids (public API): `Vault` (retained), `Key` (unless `encryptionKey` is given,
  * retained), `Plan`, `BackupRole`, `TaggedSelection`, `ResourceSelection`, `AlarmTopic` (unless
  * `alarmTopic` is given), `JobFailedRule`, `RestoreFailedRule`, `RestoreTestingPlan`,

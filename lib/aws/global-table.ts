@@ -147,6 +147,16 @@ export interface GlobalTableProps extends HaProps {
    */
   readonly replicaKeyArns?: Record<string, string>;
   /**
+   * Global secondary indexes (replicated with the table).
+   * @default - none
+   */
+  readonly globalSecondaryIndexes?: dynamodb.GlobalSecondaryIndexPropsV2[];
+  /**
+   * Attribute that holds each item's expiry time (TTL deletes replicate like any delete).
+   * @default - no TTL
+   */
+  readonly timeToLiveAttribute?: string;
+  /**
    * Billing of reads and writes.
    * @default dynamodb.Billing.onDemand()
    */
@@ -191,6 +201,15 @@ export interface GlobalTableProps extends HaProps {
  * Every replica has deletion protection, point-in-time recovery, Contributor Insights and its
  * own customer-managed key; the table is retained on delete and replacement. Each replica
  * region gets a `ReplicationLatency` alarm at the tier's region RPO, measured from this region.
+ *
+ * The replicas' keys live in stacks of their regions, found by alias:
+ * ```ts
+ * const standby = new Stack(app, 'Standby', { env: { region: 'us-west-2' } });
+ * new ReplicaKey(standby, 'OrdersKey', { aliasName: GlobalTable.replicaKeyAliasName('orders') });
+ * const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1' } });
+ * new GlobalTable(primary, 'Orders', { tier, tableName: 'orders', partitionKey, replicaRegions: ['us-west-2'] });
+ * primary.addDependency(standby); // the replica's key must exist before the replica
+ * ```
  *
  * Construct ids (public API): `Resource` (the table), `Key` (unless `encryptionKey` is given),
  * `AlarmTopic` (unless `alarmTopic` is given), `ReplicationLatency-<region>` per replica region
@@ -244,6 +263,8 @@ export class GlobalTable extends Construct {
       partitionKey: props.partitionKey,
       sortKey: props.sortKey,
       billing: props.billing ?? dynamodb.Billing.onDemand(),
+      globalSecondaryIndexes: props.globalSecondaryIndexes,
+      timeToLiveAttribute: props.timeToLiveAttribute,
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.encryptionKey, replicaKeyArns),
       deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: pitrDays },

@@ -53,6 +53,14 @@ describe('GlobalTable', () => {
     template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
+  test('WHEN indexes and a TTL attribute are given THEN the table has them', () => {
+    const { template } = synth({ timeToLiveAttribute: 'expires', globalSecondaryIndexes: [{ indexName: 'byCustomer', partitionKey: { name: 'customer', type: dynamodb.AttributeType.STRING } }] });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: 'expires', Enabled: true },
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byCustomer' })],
+    });
+  });
+
   test('WHEN replicaKeyArns are given THEN each replica uses its key', () => {
     const arn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const { template } = synth({ replicaRegions: ['eu-west-1'], replicaKeyArns: { 'eu-west-1': arn } });
