@@ -6,7 +6,7 @@ import { FailureDomain, GCS_TURBO_REPLICATION_SECONDS, HaRole, regionPlacementPr
 import { GoogleHaProps } from './ha-props';
 import { newCryptoKey } from './private/keys';
 import { statefulLifecycle, warn } from './private/lifecycle';
-import { attachHaMetadata, haLabels, haRecord } from './private/metadata';
+import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { invalidRegionNames } from './private/regions';
 import { requireInteger } from './private/validate';
 
@@ -119,7 +119,7 @@ export class ReplicatedBucket extends Construct {
         : `default replication has no RPO guarantee, and ${tier.name}'s region RPO is ${tier.regionRpoSeconds} s: enable turboReplication`);
     }
 
-    const record = haRecord(this, props, { component: 'ReplicatedBucket', failureDomain: FailureDomain.GLOBAL, role: props.role ?? HaRole.PRIMARY });
+    const record = haRecord(this, props, { component: 'ReplicatedBucket', failureDomain: FailureDomain.GLOBAL, role: props.role ?? HaRole.GLOBAL });
     const labels = haLabels(props, record);
     const lifecycle = statefulLifecycle(this, 'ReplicatedBucket', props.preventDestroy);
 
@@ -163,6 +163,6 @@ export class ReplicatedBucket extends Construct {
     });
     this.bucketName = this.bucket.name;
 
-    attachHaMetadata(this, record);
+    attachRecord(this, record);
   }
 }

@@ -1,12 +1,12 @@
 import { SqlDatabaseInstance, SqlDatabaseInstanceSettings } from '@cdktf/provider-google/lib/sql-database-instance';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { DrStrategy, FailureDomain, HaRole, PUBLISHED_SLAS, regionPlacementProblem } from '../../core';
+import { CLOUD_SQL_HA_FAILOVER_SECONDS, DrStrategy, FailureDomain, HaRole, PUBLISHED_SLAS, regionPlacementProblem } from '../../core';
 import { GoogleHaProps } from './ha-props';
 import { IRegionalNetwork } from './network';
 import { newCryptoKey } from './private/keys';
 import { statefulLifecycle, warn } from './private/lifecycle';
-import { attachHaMetadata, haLabels, haRecord, markResources } from './private/metadata';
+import { attachRecord, haLabels, haRecord, markResources } from './private/metadata';
 import { uniqueName } from './private/names';
 import { SERVICE_AGENT_DOMAINS, serviceAgentMember } from './private/project';
 import { invalidRegionNames } from './private/regions';
@@ -158,6 +158,9 @@ export class HaCloudSql extends Construct {
     if (sla < tier.availabilityTarget) {
       warn(this, 'HaCloudSql.edition', `edition ${this.edition} has a ${Number((sla * 100).toPrecision(12))}% SLA, below ${tier.name}'s availability target of ${Number((tier.availabilityTarget * 100).toPrecision(12))}%`);
     }
+    if (CLOUD_SQL_HA_FAILOVER_SECONDS > tier.azRtoSeconds) {
+      warn(this, 'HaCloudSql.availabilityType', `Cloud SQL HA fails over to the standby zone after about ${CLOUD_SQL_HA_FAILOVER_SECONDS} s, above ${tier.name}'s zone RTO of ${tier.azRtoSeconds} s: writes pause for longer than the tier allows`);
+    }
     const maintenanceDay = props.maintenanceDay ?? 7;
     requireInteger('maintenanceDay', maintenanceDay, 1, 7);
     const maintenanceHour = props.maintenanceHour ?? 3;
@@ -246,6 +249,6 @@ export class HaCloudSql extends Construct {
       markResources([this.replica, replicaKey.ring, replicaKey.key, ...replicaKey.grants], replicaRecord);
     }
 
-    attachHaMetadata(this, record);
+    attachRecord(this, record);
   }
 }

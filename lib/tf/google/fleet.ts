@@ -13,7 +13,7 @@ import { GoogleHaProps } from './ha-props';
 import { IRegionalNetwork } from './network';
 import { newCryptoKey } from './private/keys';
 import { warn } from './private/lifecycle';
-import { attachHaMetadata, haLabels, haRecord } from './private/metadata';
+import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
 import { projectOf, SERVICE_AGENT_DOMAINS, serviceAgentMember } from './private/project';
 import { requireInteger } from './private/validate';
@@ -373,6 +373,6 @@ export class RegionalFleet extends Construct implements IFleetBackend {
       },
     });
 
-    attachHaMetadata(this, record);
+    attachRecord(this, record);
   }
 }

@@ -14,7 +14,7 @@ import { DrStrategy, FailureDomain, HaRole } from '../../core';
 import { IFleetBackend } from './fleet';
 import { GoogleHaProps } from './ha-props';
 import { PREVENT_DESTROY } from './private/lifecycle';
-import { attachHaMetadata, haLabels, haRecord } from './private/metadata';
+import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
 import { requireInteger } from './private/validate';
 
@@ -258,6 +258,6 @@ export class GlobalFrontend extends Construct {
       labels,
     });
 
-    attachHaMetadata(this, record);
+    attachRecord(this, record);
   }
 }

@@ -4,6 +4,7 @@ export * from './database';
 export * from './fleet';
 export * from './frontend';
 export * from './ha-props';
+export * from './metadata';
 export * from './network';
 export * from './secret';
 export * from './slo';

@@ -6,10 +6,10 @@ import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, regionPlacementProblem } from '../../core';
+import { FailureDomain, HaRole, regionPlacementProblem } from '../../core';
 import { GoogleHaProps } from './ha-props';
 import { PREVENT_DESTROY } from './private/lifecycle';
-import { attachHaMetadata, haRecord } from './private/metadata';
+import { attachRecord, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
 import { invalidRegionNames } from './private/regions';
 
@@ -166,7 +166,7 @@ export class RegionalNetwork extends Construct implements IRegionalNetwork {
       });
     }
 
-    attachHaMetadata(this, haRecord(this, props, { component: 'RegionalNetwork', failureDomain: FailureDomain.GLOBAL }));
+    attachRecord(this, haRecord(this, props, { component: 'RegionalNetwork', failureDomain: FailureDomain.GLOBAL, role: props.role ?? HaRole.GLOBAL }));
   }
 
   public subnetworkId(region: string): string {

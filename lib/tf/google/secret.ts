@@ -8,7 +8,7 @@ import { FailureDomain, HaMetadata, HaRole, regionPlacementProblem } from '../..
 import { GoogleHaProps } from './ha-props';
 import { newCryptoKey } from './private/keys';
 import { statefulLifecycle } from './private/lifecycle';
-import { attachHaMetadata, haLabels, haRecord, markResources } from './private/metadata';
+import { attachRecord, haLabels, haRecord, markResources } from './private/metadata';
 import { uniqueName } from './private/names';
 import { SERVICE_AGENT_DOMAINS, serviceAgentMember } from './private/project';
 import { invalidRegionNames } from './private/regions';
@@ -82,7 +82,7 @@ export class EncryptedSecret extends Construct {
     const rotationDays = props.rotationDays ?? 90;
     requireInteger('rotationDays', rotationDays, 1);
 
-    const record = haRecord(this, props, { component: 'EncryptedSecret', failureDomain: FailureDomain.GLOBAL, role: props.role ?? HaRole.PRIMARY });
+    const record = haRecord(this, props, { component: 'EncryptedSecret', failureDomain: FailureDomain.GLOBAL, role: props.role ?? HaRole.GLOBAL });
     this.record = record;
     const labels = haLabels(props, record);
     const lifecycle = statefulLifecycle(this, 'EncryptedSecret', props.preventDestroy);
@@ -137,7 +137,7 @@ export class EncryptedSecret extends Construct {
     });
     this.secretName = this.secret.id;
 
-    attachHaMetadata(this, record);
+    attachRecord(this, record);
   }
 
   /** Lets `member` (`serviceAccount:...`, `group:...`) read the secret's versions. Construct id: `Accessor-<name>`. */

@@ -6,7 +6,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { burnRateAlerts, FailureDomain, HaRole, SRE_WORKBOOK_SLO_WINDOW_DAYS } from '../../core';
 import { GoogleHaProps, serviceNameOf } from './ha-props';
-import { attachHaMetadata, haLabels, haRecord } from './private/metadata';
+import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
 import { projectOf } from './private/project';
 import { invalidRegionNames } from './private/regions';
@@ -181,7 +181,7 @@ export class SloAlerts extends Construct {
       });
     }
 
-    attachHaMetadata(this, record);
+    attachRecord(this, record);
   }
 }
 

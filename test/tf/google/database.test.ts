@@ -79,7 +79,14 @@ describe('HaCloudSql', () => {
 
   test('WHEN TIER_0 runs on Enterprise edition THEN a warning names the SLA gap', () => {
     const db = database(testStack(), { tier: ServiceTier.TIER_0, edition: CloudSqlEdition.ENTERPRISE });
-    expect(warningsOf(db)).toEqual(["[ha-constructs:HaCloudSql.edition] edition ENTERPRISE has a 99.95% SLA, below TIER_0's availability target of 99.99%"]);
+    expect(warningsOf(db)).toContain("[ha-constructs:HaCloudSql.edition] edition ENTERPRISE has a 99.95% SLA, below TIER_0's availability target of 99.99%");
+  });
+
+  test('WHEN the tier zone RTO is shorter than Cloud SQL HA failover THEN a warning says so, and not otherwise', () => {
+    expect(warningsOf(database(testStack(), { tier: ServiceTier.TIER_0 }))).toEqual([
+      "[ha-constructs:HaCloudSql.availabilityType] Cloud SQL HA fails over to the standby zone after about 60 s, above TIER_0's zone RTO of 30 s: writes pause for longer than the tier allows",
+    ]);
+    expect(warningsOf(database(testStack()))).toEqual([]);
   });
 
   test('WHEN preventDestroy is false THEN the lifecycle allows destroy and a warning says so', () => {

@@ -1,9 +1,11 @@
+import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { Testing } from 'cdktf';
-import { HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
+import { FailureDomain, HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
+import { attachHaMetadata } from '../../../lib/tf/google/metadata';
 import { RegionalNetwork } from '../../../lib/tf/google/network';
 import { resourcesOf, terraformJson, testStack } from './util';
 
@@ -30,8 +32,47 @@ describe('RegionalNetwork', () => {
     new RegionalNetwork(stack, 'Network', { tier: ServiceTier.TIER_0, regions: ['us-central1', 'us-east1'] });
     const json = terraformJson(stack);
     const network = Object.values(resourcesOf(json, 'google_compute_network'))[0] as Record<string, Record<string, unknown>>;
-    expect(network['//'][HA_METADATA_KEY]).toMatchObject({ component: 'RegionalNetwork', tier: 'TIER_0', failureDomain: 'global' });
+    expect(network['//'][HA_METADATA_KEY]).toMatchObject({ component: 'RegionalNetwork', tier: 'TIER_0', failureDomain: 'global', role: 'global' });
     expect(network['//'].metadata).toMatchObject({ path: 'stack/Network/Resource' });
+  });
+
+  test('WHEN subnet ranges are given by region THEN they are used, and Cloud NAT covers each region\'s subnetwork', () => {
+    const synth = Testing.synthScope((scope) => {
+      new RegionalNetwork(scope, 'Network', { tier: ServiceTier.TIER_3, regions: ['europe-west1'], subnetCidrs: { 'europe-west1': '10.20.0.0/16' } });
+    });
+    expect(synth).toHaveResourceWithProperties(ComputeSubnetwork, { region: 'europe-west1', ip_cidr_range: '10.20.0.0/16' });
+    expect(synth).toHaveResourceWithProperties(ComputeRouterNat, {
+      source_subnetwork_ip_ranges_to_nat: 'LIST_OF_SUBNETWORKS',
+      subnetwork: [{ name: expect.stringContaining('google_compute_subnetwork.Network_Subnet-europe-west1'), source_ip_ranges_to_nat: ['ALL_IP_RANGES'] }],
+      log_config: { enable: true, filter: 'ERRORS_ONLY' },
+    });
+  });
+
+  test('THEN the private services range is kept (prevent_destroy) and the peering is abandoned, not deleted, on destroy', () => {
+    const synth = Testing.synthScope((scope) => {
+      new RegionalNetwork(scope, 'Network', { tier: ServiceTier.TIER_3, regions: ['europe-west1'] });
+    });
+    expect(synth).toHaveResourceWithProperties(ComputeGlobalAddress, { purpose: 'VPC_PEERING', prefix_length: 16, lifecycle: { prevent_destroy: true } });
+    expect(synth).toHaveResourceWithProperties(ServiceNetworkingConnection, { deletion_policy: 'ABANDON' });
+  });
+
+  test('WHEN a user marks resources of their own THEN they get the record and the labels to use', () => {
+    const stack = testStack();
+    const own = new ComputeNetwork(stack, 'Own', { name: 'own' });
+    const labels = attachHaMetadata(stack, { tier: ServiceTier.TIER_2, service: 'shop' }, { component: 'Own', failureDomain: FailureDomain.REGION });
+    expect(labels).toEqual({ 'ha-service': 'shop', 'ha-tier': 'tier_2', 'ha-strategy': 'pilot_light', 'ha-role': 'primary', 'ha-component': 'own' });
+    const json = terraformJson(stack);
+    expect((json.resource.google_compute_network[own.friendlyUniqueId]['//'] as Record<string, unknown>)[HA_METADATA_KEY]).toMatchObject({ component: 'Own', service: 'shop' });
+  });
+
+  test.each([
+    [{ regions: ['us-central1', 'us-central1-a'] }, 'regions must be region names such as us-central1, got: us-central1-a'],
+    [{ regions: ['us-central1', 'us-central1'] }, 'regions must not repeat a region, got: us-central1 more than once'],
+    [{ regions: ['us-central1', 'us-east1'], allowedRegions: ['us-central1'] }, 'regions must stay within allowedRegions (us-central1), got: us-east1'],
+    [{ regions: ['us-central1', 'us-east1'], subnetCidrs: { 'europe-west1': '10.9.0.0/20' } }, 'subnetCidrs must only name regions of this network (us-central1, us-east1), got: europe-west1'],
+    [{ regions: ['us-central1', 'us-east1'], flowLogSampling: 0 }, 'flowLogSampling must be greater than 0 and at most 1, got: 0'],
+  ])('WHEN %j THEN it throws a clear error', (props, message) => {
+    expect(() => new RegionalNetwork(testStack(), 'Network', { tier: ServiceTier.TIER_0, ...props })).toThrow(new Error(message));
   });
 
   test('WHEN TIER_1 gets one region THEN it throws', () => {
