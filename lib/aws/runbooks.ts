@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, DrStrategy, FailureDomain } from '../core';
+import { FeatureFlags } from './degradation';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { validationError } from './private/errors';
@@ -72,6 +73,11 @@ export interface FailoverRunbooksProps extends HaProps {
    * @default - no scale-up runbook
    */
   readonly primaryCapacity?: FleetCapacity;
+  /**
+   * The service's feature flags: a runbook deploys them with every non-essential feature off.
+   * @default - no degradation runbook
+   */
+  readonly featureFlags?: FeatureFlags;
 }
 
 /** Zonal shifts last from one minute to three days. */
@@ -87,13 +93,17 @@ const ZONAL_SHIFT_MAX_MINUTES = 3 * 24 * 60;
  *   the global cluster to be available again;
  * - `StartZonalShift`: move the load balancer's traffic away from one AZ (by AZ id, `use1-az1`)
  *   with Route 53 ARC zonal shift, for a limited time;
- * - `ScaleStandby`: scale the standby fleet to the primary's capacity.
+ * - `ScaleStandby`: scale the standby fleet to the primary's capacity;
+ * - `DegradeFeatures`: deploy the service's feature flags with every non-essential feature off, at
+ *   once. The page alarm is the flags' rollback monitor, and it is already firing during the
+ *   outage this runbook answers: the runbook detaches it for the deployment and re-attaches it
+ *   afterwards (also when a step fails).
  *
  * Inputs are plain strings and numbers (tokens welcome); they are the documents' parameter
  * defaults, and the assume roles are scoped to exactly these resources. Link a runbook from an
  * alarm with {@link runbookLink}.
  *
- * Construct ids (public API): `PromoteDatabase`, `StartZonalShift`, `ScaleStandby` (each with
+ * Construct ids (public API): `PromoteDatabase`, `StartZonalShift`, `ScaleStandby`, `DegradeFeatures` (each with
  * `Document`, `Role`, `Policy`).
  */
 export class FailoverRunbooks extends Construct {
@@ -103,6 +113,8 @@ export class FailoverRunbooks extends Construct {
   public readonly startZonalShift?: Runbook;
   /** Scales the standby fleet to primary capacity; undefined without a standby group. */
   public readonly scaleStandby?: Runbook;
+  /** Switches the non-essential features off; undefined without feature flags. */
+  public readonly degradeFeatures?: Runbook;
   /** Every runbook created, in the order above. */
   public readonly runbooks: Runbook[];
 
@@ -110,8 +122,8 @@ export class FailoverRunbooks extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const service = serviceNameOf(this, props);
-    if (!props.globalClusterIdentifier && !props.secondaryClusterArn && !props.loadBalancerArn && !props.standbyAutoScalingGroupName) {
-      throw validationError('FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with secondaryClusterArn, loadBalancerArn, or standbyAutoScalingGroupName with primaryCapacity), got: none', this);
+    if (!props.globalClusterIdentifier && !props.secondaryClusterArn && !props.loadBalancerArn && !props.standbyAutoScalingGroupName && !props.featureFlags) {
+      throw validationError('FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with secondaryClusterArn, loadBalancerArn, standbyAutoScalingGroupName with primaryCapacity, or featureFlags), got: none', this);
     }
     if (Boolean(props.globalClusterIdentifier) !== Boolean(props.secondaryClusterArn)) {
       throw validationError(`globalClusterIdentifier and secondaryClusterArn must be given together, got: only ${props.globalClusterIdentifier ? 'globalClusterIdentifier' : 'secondaryClusterArn'}`, this);
@@ -273,6 +285,11 @@ export class FailoverRunbooks extends Construct {
       });
       runbooks.push(this.scaleStandby);
     }
+
+    if (props.featureFlags) {
+      this.degradeFeatures = degradationRunbook(this, service, props.featureFlags);
+      runbooks.push(this.degradeFeatures);
+    }
     this.runbooks = runbooks;
 
     attachHaMetadata(this, props, { component: 'FailoverRunbooks', failureDomain: FailureDomain.REGION });
@@ -339,6 +356,73 @@ class RunbookDocument extends Construct implements Runbook {
     this.region = stack.region;
     this.assumeRole = role;
   }
+}
+
+/** The runbook that deploys the flags with every non-essential feature off. */
+function degradationRunbook(scope: Construct, service: string, flags: FeatureFlags): Runbook {
+  const stack = Stack.of(scope);
+  const app = { ApplicationId: flags.applicationId, EnvironmentId: flags.environmentId };
+  const restore = 'step:RestoreRollbackMonitor';
+  const allAtOnce = stack.formatArn({ service: 'appconfig', resource: 'deploymentstrategy', resourceName: 'AppConfig.AllAtOnce' });
+  const deployments = `${flags.environmentArn}/deployment/*`;
+  return new RunbookDocument(scope, 'DegradeFeatures', {
+    title: `Switch off ${service}'s non-essential features in ${stack.region}`,
+    description: 'Deploys the feature flags with every non-essential feature off, all at once. The page alarm (the flags\' rollback monitor) '
+      + 'is already firing during the outage this answers, so it is detached for the deployment and re-attached afterwards.',
+    parameters: {
+      Content: { type: 'String', description: 'The flags to deploy (AWS.AppConfig.FeatureFlags JSON); by default every non-essential feature off.', default: flags.degradedContent },
+    },
+    mainSteps: [
+      {
+        name: 'DetachRollbackMonitor',
+        action: 'aws:executeAwsApi',
+        inputs: { Service: 'appconfig', Api: 'UpdateEnvironment', ...app, Monitors: [] },
+      },
+      {
+        name: 'CreateDegradedVersion',
+        action: 'aws:executeAwsApi',
+        onFailure: restore,
+        inputs: { Service: 'appconfig', Api: 'CreateHostedConfigurationVersion', ApplicationId: flags.applicationId, ConfigurationProfileId: flags.configurationProfileId, Content: '{{ Content }}', ContentType: 'application/json' },
+        outputs: [{ Name: 'VersionNumber', Selector: '$.VersionNumber', Type: 'String' }],
+      },
+      {
+        name: 'DeployAllAtOnce',
+        action: 'aws:executeAwsApi',
+        onFailure: restore,
+        inputs: {
+          Service: 'appconfig', Api: 'StartDeployment', ...app, ConfigurationProfileId: flags.configurationProfileId,
+          DeploymentStrategyId: 'AppConfig.AllAtOnce', ConfigurationVersion: '{{ CreateDegradedVersion.VersionNumber }}',
+          Description: 'Graceful degradation: non-essential features off',
+        },
+        outputs: [{ Name: 'DeploymentNumber', Selector: '$.DeploymentNumber', Type: 'Integer' }],
+      },
+      {
+        name: 'WaitForDeployment',
+        action: 'aws:waitForAwsResourceProperty',
+        onFailure: restore,
+        timeoutSeconds: 1800,
+        inputs: { Service: 'appconfig', Api: 'GetDeployment', ...app, DeploymentNumber: '{{ DeployAllAtOnce.DeploymentNumber }}', PropertySelector: '$.State', DesiredValues: ['COMPLETE'] },
+      },
+      {
+        name: 'RestoreRollbackMonitor',
+        action: 'aws:executeAwsApi',
+        inputs: { Service: 'appconfig', Api: 'UpdateEnvironment', ...app, Monitors: [{ AlarmArn: flags.rollbackAlarmArn, AlarmRoleArn: flags.monitorRole.roleArn }] },
+        isEnd: true,
+      },
+    ],
+    statements: [
+      new iam.PolicyStatement({ sid: 'SwapRollbackMonitor', actions: ['appconfig:UpdateEnvironment'], resources: [flags.environmentArn] }),
+      new iam.PolicyStatement({
+        sid: 'PassMonitorRole', actions: ['iam:PassRole'], resources: [flags.monitorRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'appconfig.amazonaws.com' } },
+      }),
+      new iam.PolicyStatement({ sid: 'CreateFlagVersion', actions: ['appconfig:CreateHostedConfigurationVersion'], resources: [flags.configurationProfileArn] }),
+      new iam.PolicyStatement({ sid: 'DeployFlags', actions: ['appconfig:StartDeployment'], resources: [flags.environmentArn, flags.configurationProfileArn, allAtOnce] }),
+      new iam.PolicyStatement({ sid: 'WatchDeployment', actions: ['appconfig:GetDeployment'], resources: [deployments] }),
+      new iam.PolicyStatement({ sid: 'EncryptFlags', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [flags.encryptionKey.keyArn] }),
+    ],
+    wildcards: [[deployments, 'a deployment number is known only once the runbook has started it; the statement is limited to this environment']],
+  });
 }
 
 function expiresInText(minutes: number): string {

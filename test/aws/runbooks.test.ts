@@ -159,7 +159,7 @@ describe('FailoverRunbooks', () => {
   });
 
   test.each<[Partial<FailoverRunbooksProps>, boolean, string]>([
-    [{}, true, 'FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with secondaryClusterArn, loadBalancerArn, or standbyAutoScalingGroupName with primaryCapacity), got: none'],
+    [{}, true, 'FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with secondaryClusterArn, loadBalancerArn, standbyAutoScalingGroupName with primaryCapacity, or featureFlags), got: none'],
     [{ globalClusterIdentifier: 'g' }, true, 'globalClusterIdentifier and secondaryClusterArn must be given together, got: only globalClusterIdentifier'],
     [{ standbyAutoScalingGroupName: 'fleet' }, true, 'standbyAutoScalingGroupName and primaryCapacity must be given together, got: only standbyAutoScalingGroupName'],
     [{ primaryCapacity: { minCapacity: 3, desiredCapacity: 2, maxCapacity: 6 } }, false, 'primaryCapacity must satisfy minCapacity ≤ desiredCapacity ≤ maxCapacity, got: 3, 2, 6'],
