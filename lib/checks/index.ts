@@ -1,2 +1,10 @@
-// HA checks and the resilience report read synthesized JSON; see issue "HA checks and the resilience report".
-export {};
+export * from './check';
+export * from './cli';
+export * from './dns';
+export * from './format';
+export * from './graph';
+export * from './plugin';
+export * from './recovery';
+export * from './report';
+export * from './rules';
+export * from './services';

@@ -1,0 +1,46 @@
+import { ResourceGraph } from './graph/graph';
+import { buildGraph, GraphInputs, readInputs } from './graph/load';
+import { HaReport, serviceReports, ServiceReport } from './report';
+import { HA_RULES } from './rules';
+import { Finding, HaRule, RuleContext } from './rules/rule';
+import { ServiceIndex } from './services';
+
+/** Options of {@link checkGraph}. */
+export interface CheckOptions {
+  /**
+   * The rules to run.
+   * @default HA_RULES (all of them)
+   */
+  readonly rules?: readonly HaRule[];
+}
+
+/** Runs the rules over a graph and computes the resilience report. */
+export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): HaReport {
+  const services = new ServiceIndex(graph);
+  let reports: ServiceReport[] | undefined;
+  const context: RuleContext = {
+    graph,
+    services,
+    reports: () => (reports ??= serviceReports(graph, services)),
+  };
+  const findings: Finding[] = [];
+  for (const rule of options.rules ?? HA_RULES) {
+    for (const evaluation of rule.evaluate(context)) {
+      if (!evaluation.compliant) {
+        findings.push({ rule: rule.id, level: rule.level, stack: evaluation.stack, resource: evaluation.resource, message: evaluation.message ?? rule.info });
+      }
+    }
+  }
+  findings.sort((a, b) => a.stack.localeCompare(b.stack) || a.rule.localeCompare(b.rule, undefined, { numeric: true }) || a.resource.localeCompare(b.resource));
+  return { services: context.reports(), findings };
+}
+
+/** Checks in-memory templates of either engine. */
+export function checkInputs(inputs: GraphInputs, options: CheckOptions = {}): HaReport {
+  return checkGraph(buildGraph(inputs), options);
+}
+
+/** Checks a `cdk.out`, a `cdktf.out`, a stack directory or a single template file. */
+export function checkPath(target: string, options: CheckOptions = {}): HaReport {
+  return checkGraph(buildGraph(readInputs(target)), options);
+}

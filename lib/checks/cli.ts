@@ -1,0 +1,150 @@
+import * as fs from 'fs';
+import { checkInputs } from './check';
+import { HaInputError } from './graph/errors';
+import { GraphInputs, readInputs } from './graph/load';
+import { formatMarkdown, formatText } from './format';
+import { HaReport } from './report';
+
+/** Where the CLI writes, and whether stdout is a terminal (colours only then). */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly isTty: boolean;
+}
+
+const USAGE = `usage: ha-report [options] [path ...]
+
+Checks synthesized CloudFormation (cdk.out) and Terraform JSON (cdktf.out) against the HA rules
+and reports the RTO, RPO and availability each service achieves against its tier.
+
+  path                a cdk.out or cdktf.out directory, a cdktf stack directory, or a template file
+                      (default: ./cdk.out, else ./cdktf.out)
+  --json              print { services, findings } as JSON
+  --markdown          print Markdown for a pull-request comment
+  --fail-on <level>   exit 1 on findings of this level or worse: error (default) or warning
+  --no-color          never colour the table
+  -h, --help          show this help
+
+exit codes: 0 no failing findings, 1 failing findings, 2 bad input`;
+
+interface Options {
+  readonly paths: string[];
+  readonly format: 'text' | 'json' | 'markdown';
+  readonly failOn: 'error' | 'warning';
+  readonly colour: boolean;
+  readonly help: boolean;
+}
+
+function parse(argv: readonly string[], isTty: boolean): Options {
+  const paths: string[] = [];
+  let format: Options['format'] = 'text';
+  let failOn: Options['failOn'] = 'error';
+  let colour = isTty;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--json' || arg === '--markdown') {
+      const wanted = arg === '--json' ? 'json' : 'markdown';
+      if (format !== 'text' && format !== wanted) {
+        throw new HaInputError('--json and --markdown cannot be combined');
+      }
+      format = wanted;
+    } else if (arg === '--fail-on' || arg.startsWith('--fail-on=')) {
+      const value = arg.includes('=') ? arg.slice('--fail-on='.length) : argv[++i];
+      if (value !== 'error' && value !== 'warning') {
+        throw new HaInputError(`--fail-on must be error or warning, got: ${value ?? 'nothing'}`);
+      }
+      failOn = value;
+    } else if (arg === '--no-color' || arg === '--no-colour') {
+      colour = false;
+    } else if (arg === '-h' || arg === '--help') {
+      help = true;
+    } else if (arg.startsWith('-')) {
+      throw new HaInputError(`unknown option ${arg}`);
+    } else {
+      paths.push(arg);
+    }
+  }
+  return { paths, format, failOn, colour, help };
+}
+
+function defaultPath(): string {
+  for (const candidate of ['cdk.out', 'cdktf.out']) {
+    if (fs.existsSync(candidate)) {
+      return candidate;
+    }
+  }
+  throw new HaInputError('no path given and neither ./cdk.out nor ./cdktf.out exists: run cdk synth or cdktf synth first, or pass a path');
+}
+
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit code: 0 when no
+ * finding reaches `--fail-on`, 1 when one does, 2 when the input cannot be read (with a message,
+ * never a stack trace).
+ */
+export function main(argv: readonly string[], io: CliIo = processIo()): number {
+  let report: HaReport;
+  let options: Options;
+  try {
+    options = parse(argv, io.isTty);
+    if (options.help) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    const inputs = (options.paths.length > 0 ? options.paths : [defaultPath()]).map(readInputs);
+    const merged: GraphInputs = {
+      cloudFormation: inputs.flatMap((i) => i.cloudFormation ?? []),
+      terraform: inputs.flatMap((i) => i.terraform ?? []),
+    };
+    report = checkInputs(merged);
+  } catch (e) {
+    if (e instanceof HaInputError) {
+      io.stderr(`ha-report: ${e.message}\n${e.message.startsWith('unknown option') || e.message.startsWith('--') ? `\n${USAGE}\n` : ''}`);
+      return 2;
+    }
+    io.stderr(`ha-report: could not check the input: ${(e as Error).message ?? String(e)}\n`);
+    return 2;
+  }
+  if (options.format === 'json') {
+    io.stdout(`${JSON.stringify(jsonReport(report), null, 2)}\n`);
+  } else if (options.format === 'markdown') {
+    io.stdout(formatMarkdown(report));
+  } else {
+    io.stdout(formatText(report, options.colour));
+  }
+  const failing = report.findings.filter((f) => f.level === 'error' || options.failOn === 'warning');
+  return failing.length > 0 ? 1 : 0;
+}
+
+/** The `--json` shape: the documented fields first, then the status, derivation and notes. */
+function jsonReport(report: HaReport): unknown {
+  return {
+    services: report.services.map((s) => ({
+      stack: s.stack,
+      service: s.service,
+      tier: s.tier,
+      strategy: s.strategy,
+      azRtoSeconds: s.azRtoSeconds,
+      azRpoSeconds: s.azRpoSeconds,
+      regionRtoSeconds: s.regionRtoSeconds,
+      regionRpoSeconds: s.regionRpoSeconds,
+      availability: s.availability,
+      objectivesMet: s.objectivesMet,
+      region: s.region ?? null,
+      regions: s.regions,
+      objectives: s.objectives,
+      status: s.status,
+      derivation: s.derivation,
+      notes: s.notes,
+    })),
+    findings: report.findings,
+  };
+}
+
+function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isTty: process.stdout.isTTY === true && !('NO_COLOR' in process.env),
+  };
+}

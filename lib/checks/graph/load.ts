@@ -1,0 +1,132 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CloudFormationStackInput, readCloudFormation } from './cloudformation';
+import { HaInputError } from './errors';
+import { ResourceGraph } from './graph';
+import { GraphResource, GraphStack } from './model';
+import { readTerraform, TerraformStackInput } from './terraform';
+import { isObject } from './values';
+
+/** What was read, before it becomes a graph. */
+export interface GraphInputs {
+  readonly cloudFormation?: readonly CloudFormationStackInput[];
+  readonly terraform?: readonly TerraformStackInput[];
+}
+
+/** Builds the graph from in-memory templates of either engine (or both). */
+export function buildGraph(inputs: GraphInputs): ResourceGraph {
+  const parts: { stacks: GraphStack[]; resources: GraphResource[] }[] = [];
+  if (inputs.cloudFormation?.length) {
+    parts.push(readCloudFormation(inputs.cloudFormation));
+  }
+  if (inputs.terraform?.length) {
+    parts.push(readTerraform(inputs.terraform));
+  }
+  return new ResourceGraph(parts.flatMap((p) => p.stacks), parts.flatMap((p) => p.resources));
+}
+
+/**
+ * Reads a path into graph inputs: a CDK cloud assembly (`cdk.out`, stages and nested stacks
+ * included), a cdktf output directory (`cdktf.out`, or its `stacks/` folder), one stack's
+ * directory holding `cdk.tf.json`, or a single template / Terraform JSON file.
+ * Throws {@link HaInputError} with a message that says what was expected.
+ */
+export function readInputs(target: string): GraphInputs {
+  if (!fs.existsSync(target)) {
+    throw new HaInputError(`path does not exist: ${target}`);
+  }
+  if (fs.statSync(target).isFile()) {
+    return readFile(target);
+  }
+  const manifestPath = path.join(target, 'manifest.json');
+  if (fs.existsSync(manifestPath)) {
+    const manifest = readJson(manifestPath);
+    if (isObject(manifest) && isObject(manifest.artifacts)) {
+      return { cloudFormation: readAssembly(target, manifest.artifacts, '') };
+    }
+    if (isObject(manifest) && isObject(manifest.stacks)) {
+      return { terraform: readCdktfManifest(target, manifest.stacks) };
+    }
+  }
+  const stacksDir = fs.existsSync(path.join(target, 'stacks')) ? path.join(target, 'stacks') : target;
+  const terraform = fs.readdirSync(stacksDir)
+    .filter((name) => fs.existsSync(path.join(stacksDir, name, 'cdk.tf.json')))
+    .sort()
+    .map((name) => terraformInput(name, path.join(stacksDir, name, 'cdk.tf.json')));
+  if (fs.existsSync(path.join(target, 'cdk.tf.json'))) {
+    terraform.push(terraformInput(path.basename(path.resolve(target)), path.join(target, 'cdk.tf.json')));
+  }
+  if (terraform.length > 0) {
+    return { terraform };
+  }
+  throw new HaInputError(`${target} is neither a CDK cloud assembly (no manifest.json with artifacts) nor a cdktf output (no stacks/*/cdk.tf.json)`);
+}
+
+/** Reads templates by path, as the CDK validation plugin receives them, with optional regions by path. */
+export function readTemplateFiles(files: readonly string[], regions: ReadonlyMap<string, string | undefined> = new Map()): GraphInputs {
+  return {
+    cloudFormation: files.map((file) => cloudFormationInput(path.basename(file).replace(/\.template\.json$/, ''), file, regions.get(file))),
+  };
+}
+
+function readFile(file: string): GraphInputs {
+  const json = readJson(file);
+  if (isObject(json) && (isObject(json.Resources) || 'AWSTemplateFormatVersion' in json)) {
+    return { cloudFormation: [cloudFormationInput(path.basename(file).replace(/\.template\.json$|\.json$/, ''), file, undefined, json)] };
+  }
+  if (isObject(json) && (isObject(json.resource) || isObject(json.terraform) || isObject(json.data))) {
+    const dir = path.basename(path.dirname(path.resolve(file)));
+    return { terraform: [{ name: path.basename(file) === 'cdk.tf.json' ? dir : path.basename(file, '.json'), json, file }] };
+  }
+  throw new HaInputError(`${file} is neither a CloudFormation template (no Resources) nor Terraform JSON (no resource, data or terraform block)`);
+}
+
+function readAssembly(dir: string, artifacts: Record<string, unknown>, prefix: string): CloudFormationStackInput[] {
+  const inputs: CloudFormationStackInput[] = [];
+  for (const [id, artifact] of Object.entries(artifacts)) {
+    if (!isObject(artifact) || !isObject(artifact.properties)) {
+      continue;
+    }
+    if (artifact.type === 'aws:cloudformation:stack' && typeof artifact.properties.templateFile === 'string') {
+      const region = typeof artifact.environment === 'string' ? artifact.environment.split('/').pop() : undefined;
+      inputs.push(cloudFormationInput(`${prefix}${id}`, path.join(dir, artifact.properties.templateFile), region === 'unknown-region' ? undefined : region));
+    } else if (artifact.type === 'cdk:cloud-assembly' && typeof artifact.properties.directoryName === 'string') {
+      const nestedDir = path.join(dir, artifact.properties.directoryName);
+      const manifest = readJson(path.join(nestedDir, 'manifest.json'));
+      if (isObject(manifest) && isObject(manifest.artifacts)) {
+        inputs.push(...readAssembly(nestedDir, manifest.artifacts, prefix));
+      }
+    }
+  }
+  return inputs;
+}
+
+function readCdktfManifest(dir: string, stacks: Record<string, unknown>): TerraformStackInput[] {
+  return Object.entries(stacks).flatMap(([name, stack]) => {
+    const file = isObject(stack) && typeof stack.synthesizedStackPath === 'string' ? path.join(dir, stack.synthesizedStackPath) : undefined;
+    return file ? [terraformInput(name, file)] : [];
+  });
+}
+
+function cloudFormationInput(name: string, file: string, region: string | undefined, template: unknown = readJson(file)): CloudFormationStackInput {
+  const dir = path.dirname(file);
+  return { name, template, region, file, readNested: (assetPath) => readJson(path.join(dir, assetPath)) };
+}
+
+function terraformInput(name: string, file: string): TerraformStackInput {
+  return { name, json: readJson(file), file };
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new HaInputError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new HaInputError(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,36 @@
+import { num } from '../../graph/values';
+import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
+import { fleetZones, tierOf } from '../support';
+
+const TYPES = ['AWS::AutoScaling::AutoScalingGroup', 'aws_autoscaling_group'];
+
+/** HA-CAP1: fleets of statically stable tiers keep an even floor of instances in every zone. */
+export const StaticallyStableCapacity: HaRule = {
+  id: 'HA-CAP1',
+  level: 'error',
+  info: 'For tiers that require static stability (TIER_0, TIER_1), an Auto Scaling group\'s minimum is a whole multiple of its zone count, at least 2 per zone, and equal to its desired capacity.',
+  explanation: 'Static stability means an AZ loss never waits on launching instances (the control plane may be impaired then): each zone already runs its share, and the rest absorb the load. The template cannot state peak demand, so the rule checks the shape: an even floor in every zone (`staticallyStableCapacity` in lib/core sizes it) that scaling in cannot go below.',
+  resourceTypes: TYPES,
+  evaluate(context: RuleContext): Evaluation[] {
+    return context.graph.ofType(...TYPES).flatMap((asg) => {
+      const tier = tierOf(context, asg);
+      if (!tier || !tier.staticallyStable) {
+        return [];
+      }
+      const zones = fleetZones(context.graph, asg)?.length ?? 0;
+      const min = num(asg.properties.MinSize ?? asg.properties.min_size);
+      const desired = num(asg.properties.DesiredCapacity ?? asg.properties.desired_capacity);
+      if (zones < 2 || min === undefined) {
+        return [outcome(asg, `${asg.address} must state a literal minimum size and at least 2 zones for ${tier.name}'s static stability to be checked`)];
+      }
+      const problems: string[] = [];
+      if (min % zones !== 0 || min / zones < 2) {
+        problems.push(`minimum size ${min} over ${zones} zones is not an even floor of at least 2 per zone (e.g. ${2 * zones} or another multiple of ${zones})`);
+      }
+      if (desired !== undefined && desired !== min) {
+        problems.push(`desired capacity ${desired} differs from the minimum ${min}, so the floor that survives an AZ loss is the minimum, not what runs now`);
+      }
+      return [outcome(asg, problems.length === 0 ? undefined : `${asg.address}: ${problems.join('; ')} (${tier.name} requires static stability)`)];
+    });
+  },
+};

@@ -1,0 +1,57 @@
+import { GraphResource } from '../../graph/model';
+import { isSet } from '../../graph/values';
+import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
+
+/** CloudFormation types that hold data (or the key to data) and what they must do on delete. */
+const CFN_STATEFUL: Record<string, readonly string[]> = {
+  'AWS::RDS::DBCluster': ['Retain', 'Snapshot', 'RetainExceptOnCreate'],
+  'AWS::RDS::DBInstance': ['Retain', 'Snapshot', 'RetainExceptOnCreate'],
+  'AWS::DynamoDB::Table': ['Retain', 'RetainExceptOnCreate'],
+  'AWS::DynamoDB::GlobalTable': ['Retain', 'RetainExceptOnCreate'],
+  'AWS::S3::Bucket': ['Retain', 'RetainExceptOnCreate'],
+  'AWS::EFS::FileSystem': ['Retain', 'RetainExceptOnCreate'],
+  'AWS::KMS::Key': ['Retain', 'RetainExceptOnCreate'],
+  'AWS::Logs::LogGroup': ['Retain', 'RetainExceptOnCreate'],
+  'AWS::SecretsManager::Secret': ['Retain', 'RetainExceptOnCreate'],
+  'AWS::Backup::BackupVault': ['Retain', 'RetainExceptOnCreate'],
+  'AWS::ElastiCache::ReplicationGroup': ['Retain', 'Snapshot', 'RetainExceptOnCreate'],
+};
+
+/** Terraform types that hold data (or the key to data). */
+const TF_STATEFUL = [
+  'aws_rds_cluster', 'aws_db_instance', 'aws_dynamodb_table', 'aws_s3_bucket', 'aws_efs_file_system', 'aws_kms_key',
+  'aws_cloudwatch_log_group', 'aws_secretsmanager_secret', 'aws_backup_vault', 'aws_elasticache_replication_group',
+  'google_sql_database_instance', 'google_storage_bucket', 'google_kms_crypto_key', 'google_secret_manager_secret',
+];
+
+/** HA-DEL1: deleting the stack (or replacing the resource) does not delete stored data. */
+export const RetainStatefulResources: HaRule = {
+  id: 'HA-DEL1',
+  level: 'error',
+  info: 'Stateful resources have DeletionPolicy and UpdateReplacePolicy Retain or Snapshot (CloudFormation) or lifecycle.prevent_destroy (Terraform).',
+  explanation: 'A stack deletion, a rename of a logical id or a replacing update deletes a database, a bucket or the key that decrypts them in seconds; no replica survives that, because it is deleted by the same change.',
+  resourceTypes: [...Object.keys(CFN_STATEFUL), ...TF_STATEFUL],
+  evaluate(context: RuleContext): Evaluation[] {
+    const cfn = context.graph.ofType(...Object.keys(CFN_STATEFUL)).flatMap((r) => memberOfCluster(r) ? [] : [outcome(r, cfnProblem(r))]);
+    const tf = context.graph.ofType(...TF_STATEFUL).map((r) => outcome(r, r.preventDestroy ? undefined
+      : `${r.address} can be destroyed by a plan: add lifecycle { prevent_destroy = true }`));
+    return [...cfn, ...tf];
+  },
+};
+
+function memberOfCluster(resource: GraphResource): boolean {
+  return resource.type === 'AWS::RDS::DBInstance' && isSet(resource.properties.DBClusterIdentifier);
+}
+
+function cfnProblem(resource: GraphResource): string | undefined {
+  const allowed = CFN_STATEFUL[resource.type];
+  const problems: string[] = [];
+  if (!allowed.includes(resource.deletionPolicy ?? 'Delete')) {
+    problems.push(`DeletionPolicy ${resource.deletionPolicy ?? 'Delete (default)'}`);
+  }
+  if (!allowed.includes(resource.updateReplacePolicy ?? 'Delete')) {
+    problems.push(`UpdateReplacePolicy ${resource.updateReplacePolicy ?? 'Delete (default)'}`);
+  }
+  return problems.length === 0 ? undefined
+    : `${resource.address} has ${problems.join(' and ')}: set ${allowed.slice(0, 2).join(' or ')} so its data outlives the stack (RemovalPolicy.RETAIN or SNAPSHOT)`;
+}

@@ -1,0 +1,30 @@
+import { isPrimaryStore, regionReplication, STORE_TYPES } from '../../recovery';
+import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
+import { tierOf } from '../support';
+
+/** HA-DR3: cross-region copies lag no more than the tier's region RPO. */
+export const ReplicationLag: HaRule = {
+  id: 'HA-DR3',
+  level: 'error',
+  info: 'Every cross-region copy has a published replication bound within the tier\'s region RPO (S3 needs Replication Time Control; GCS needs turbo replication).',
+  explanation: 'The region RPO is the lag of the slowest copy at the moment the region fails. Replication without a published bound (S3 without RTC, GCS default replication, asynchronous read replicas) cannot prove any RPO.',
+  resourceTypes: STORE_TYPES,
+  evaluate(context: RuleContext): Evaluation[] {
+    const { graph } = context;
+    return graph.ofType(...STORE_TYPES).flatMap((store) => {
+      const tier = tierOf(context, store);
+      if (!tier || !isPrimaryStore(graph, store)) {
+        return [];
+      }
+      const copy = regionReplication(graph, store);
+      if (!copy) {
+        return [];
+      }
+      if (copy.seconds === undefined) {
+        return [outcome(store, `${store.address} replicates with no published bound (${copy.basis}), so ${tier.name}'s region RPO of ${tier.regionRpoSeconds} s cannot be shown`)];
+      }
+      return [outcome(store, copy.seconds <= tier.regionRpoSeconds ? undefined
+        : `${store.address} replicates within ${copy.seconds} s (${copy.basis}), more than ${tier.name}'s region RPO of ${tier.regionRpoSeconds} s: use a store with a shorter replication bound or a tier with a longer RPO`)];
+    });
+  },
+};

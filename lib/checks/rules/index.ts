@@ -1,0 +1,67 @@
+import { AuditTrail } from './aud/AuditTrail';
+import { AuditTrailPresent } from './aud/AuditTrailPresent';
+import { AntiAffinityPlacement } from './az/AntiAffinityPlacement';
+import { ComputeSpansZones } from './az/ComputeSpansZones';
+import { LoadBalancerSpansZones } from './az/LoadBalancerSpansZones';
+import { BackupPlanPerTier } from './bak/BackupPlan';
+import { BackupRetention } from './bak/BackupRetention';
+import { RestoreTesting } from './bak/RestoreTesting';
+import { StaticallyStableCapacity } from './cap/StaticallyStableCapacity';
+import { MultiAzDatabase } from './db/MultiAzDatabase';
+import { DeletionProtection } from './del/DeletionProtection';
+import { RetainStatefulResources } from './del/RetainStatefulResources';
+import { DnsTtlWithinTier } from './dns/DnsTtlWithinTier';
+import { HealthCheckWithinRto } from './dns/HealthCheckWithinRto';
+import { RoutedRecordsHealthChecked } from './dns/RoutedRecordsHealthChecked';
+import { CrossRegionReplica } from './dr/CrossRegionReplica';
+import { DataResidency } from './dr/DataResidency';
+import { ReplicationLag } from './dr/ReplicationLag';
+import { DrillTemplate } from './drl/DrillTemplate';
+import { CustomerManagedKeys } from './enc/CustomerManagedKeys';
+import { NoWildcardActions } from './iam/NoWildcardActions';
+import { KeyRotation } from './kms/KeyRotation';
+import { Autohealing } from './lb/Autohealing';
+import { CrossZoneLoadBalancing } from './lb/CrossZoneLoadBalancing';
+import { TargetHealthChecks } from './lb/TargetHealthChecks';
+import { LogRetention } from './log/LogRetention';
+import { NatGatewayPerZone } from './net/NatGatewayPerZone';
+import { AlarmActions } from './obs/AlarmActions';
+import { BurnRateAlarms } from './obs/BurnRateAlarms';
+import { SyntheticProbes } from './obs/SyntheticProbes';
+import { ObjectivesMet } from './res/ObjectivesMet';
+import { ObjectivesProven } from './res/ObjectivesProven';
+import { HaRule } from './rule';
+import { ScalingMaximum } from './scl/ScalingMaximum';
+import { SecretReplicas } from './sec/SecretReplicas';
+import { SecretRotation } from './sec/SecretRotation';
+import { EncryptedListeners } from './tls/EncryptedListeners';
+import { TlsOnlyDataAccess } from './tls/TlsOnlyDataAccess';
+import { RateLimitedEntryPoints } from './waf/RateLimitedEntryPoints';
+
+export * from './rule';
+export {
+  AuditTrail, AuditTrailPresent, AntiAffinityPlacement, ComputeSpansZones, LoadBalancerSpansZones, BackupPlanPerTier, BackupRetention,
+  RestoreTesting, StaticallyStableCapacity, MultiAzDatabase, DeletionProtection, RetainStatefulResources, DnsTtlWithinTier,
+  HealthCheckWithinRto, RoutedRecordsHealthChecked, CrossRegionReplica, DataResidency, ReplicationLag, DrillTemplate,
+  CustomerManagedKeys, NoWildcardActions, KeyRotation, Autohealing, CrossZoneLoadBalancing, TargetHealthChecks, LogRetention,
+  NatGatewayPerZone, AlarmActions, BurnRateAlarms, SyntheticProbes, ObjectivesMet, ObjectivesProven, ScalingMaximum,
+  SecretReplicas, SecretRotation, EncryptedListeners, TlsOnlyDataAccess, RateLimitedEntryPoints,
+};
+
+/** Every rule of the pack, in the order of RULES.md. */
+export const HA_RULES: readonly HaRule[] = [
+  ComputeSpansZones, LoadBalancerSpansZones, AntiAffinityPlacement,
+  StaticallyStableCapacity, ScalingMaximum,
+  TargetHealthChecks, Autohealing, CrossZoneLoadBalancing,
+  NatGatewayPerZone,
+  MultiAzDatabase,
+  CrossRegionReplica, DataResidency, ReplicationLag,
+  BackupRetention, BackupPlanPerTier, RestoreTesting,
+  RetainStatefulResources, DeletionProtection,
+  CustomerManagedKeys, TlsOnlyDataAccess, EncryptedListeners, KeyRotation,
+  SecretRotation, SecretReplicas,
+  RoutedRecordsHealthChecked, DnsTtlWithinTier, HealthCheckWithinRto,
+  BurnRateAlarms, AlarmActions, SyntheticProbes,
+  DrillTemplate, AuditTrail, AuditTrailPresent, LogRetention, NoWildcardActions, RateLimitedEntryPoints,
+  ObjectivesMet, ObjectivesProven,
+];

@@ -1,0 +1,72 @@
+import { ELB_TARGET_HEALTH_DEFAULTS, TERRAFORM_TARGET_GROUP_UNHEALTHY_THRESHOLD_DEFAULT } from '../../../core/figures-checks';
+import { targetFailoverSeconds } from '../../../core';
+import { GraphResource } from '../../graph/model';
+import { block, bool, list, num, str } from '../../graph/values';
+import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
+import { tierOf } from '../support';
+
+const ELB_TYPES = ['AWS::ElasticLoadBalancingV2::TargetGroup', 'aws_lb_target_group', 'aws_alb_target_group'];
+const GOOGLE_TYPES = ['google_compute_backend_service', 'google_compute_region_backend_service'];
+
+/** Health-check settings of an ELBv2 target group of either engine, with the published defaults. */
+export function targetHealthSettings(group: GraphResource): { enabled: boolean; intervalSeconds: number; timeoutSeconds: number; unhealthyThresholdCount: number } | undefined {
+  const p = group.properties;
+  const tcp = ['TCP', 'UDP', 'TCP_UDP', 'TLS'].includes(str(p.Protocol ?? p.protocol) ?? '');
+  const defaultTimeout = tcp ? ELB_TARGET_HEALTH_DEFAULTS.tcpTimeoutSeconds : ELB_TARGET_HEALTH_DEFAULTS.httpTimeoutSeconds;
+  if (group.engine === 'cloudformation') {
+    const interval = p.HealthCheckIntervalSeconds === undefined ? ELB_TARGET_HEALTH_DEFAULTS.intervalSeconds : num(p.HealthCheckIntervalSeconds);
+    const timeout = p.HealthCheckTimeoutSeconds === undefined ? defaultTimeout : num(p.HealthCheckTimeoutSeconds);
+    const threshold = p.UnhealthyThresholdCount === undefined ? ELB_TARGET_HEALTH_DEFAULTS.unhealthyThresholdCount : num(p.UnhealthyThresholdCount);
+    if (interval === undefined || timeout === undefined || threshold === undefined) {
+      return undefined;
+    }
+    return { enabled: bool(p.HealthCheckEnabled) !== false, intervalSeconds: interval, timeoutSeconds: timeout, unhealthyThresholdCount: threshold };
+  }
+  const check = block(p.health_check) ?? {};
+  const interval = check.interval === undefined ? ELB_TARGET_HEALTH_DEFAULTS.intervalSeconds : num(check.interval);
+  const timeout = check.timeout === undefined ? defaultTimeout : num(check.timeout);
+  const threshold = check.unhealthy_threshold === undefined ? TERRAFORM_TARGET_GROUP_UNHEALTHY_THRESHOLD_DEFAULT : num(check.unhealthy_threshold);
+  if (interval === undefined || timeout === undefined || threshold === undefined) {
+    return undefined;
+  }
+  return { enabled: bool(check.enabled) !== false, intervalSeconds: interval, timeoutSeconds: timeout, unhealthyThresholdCount: threshold };
+}
+
+/** HA-LB1: load-balancer targets are health checked, fast enough for the tier's AZ RTO. */
+export const TargetHealthChecks: HaRule = {
+  id: 'HA-LB1',
+  level: 'error',
+  info: 'Target groups keep health checks on, and interval × unhealthy threshold + timeout fits the tier\'s AZ RTO; Google backend services name a health check.',
+  explanation: 'Without a health check the balancer keeps sending requests to targets in a failed zone; with a slow one, detection alone exceeds the AZ RTO.',
+  resourceTypes: [...ELB_TYPES, ...GOOGLE_TYPES],
+  evaluate(context: RuleContext): Evaluation[] {
+    const elb = context.graph.ofType(...ELB_TYPES).flatMap((group) => {
+      const type = str(group.properties.TargetType ?? group.properties.target_type);
+      if (type === 'lambda') {
+        return [];
+      }
+      const settings = targetHealthSettings(group);
+      if (!settings) {
+        return [outcome(group, `${group.address} sets its health check with values unknown at synthesis: use literals so the failover time can be checked`)];
+      }
+      if (!settings.enabled) {
+        return [outcome(group, `${group.address} disables health checks: enable them so that targets in a failed zone stop receiving requests`)];
+      }
+      const tier = tierOf(context, group);
+      if (!tier) {
+        return [outcome(group, undefined)];
+      }
+      let seconds: number;
+      try {
+        seconds = targetFailoverSeconds(settings);
+      } catch (e) {
+        return [outcome(group, `${group.address} has an invalid health check: ${(e as Error).message}`)];
+      }
+      return [outcome(group, seconds <= tier.azRtoSeconds ? undefined
+        : `${group.address} detects a failed target after up to ${seconds} s (interval ${settings.intervalSeconds} × threshold ${settings.unhealthyThresholdCount} + timeout ${settings.timeoutSeconds}), more than ${tier.name}'s AZ RTO of ${tier.azRtoSeconds} s: shorten the interval or the threshold`)];
+    });
+    const google = context.graph.ofType(...GOOGLE_TYPES).map((service) => outcome(service, list(service.properties.health_checks).length > 0 ? undefined
+      : `${service.address} has no health check: add health_checks so that backends in a failed zone stop receiving requests`));
+    return [...elb, ...google];
+  },
+};

@@ -1,0 +1,29 @@
+import { bool, list } from '../../graph/values';
+import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
+
+const TYPES = ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm', 'aws_cloudwatch_metric_alarm', 'aws_cloudwatch_composite_alarm', 'google_monitoring_alert_policy'];
+const COMPOSITES = ['AWS::CloudWatch::CompositeAlarm', 'aws_cloudwatch_composite_alarm'];
+
+/** HA-OBS2: every alarm reaches someone. */
+export const AlarmActions: HaRule = {
+  id: 'HA-OBS2',
+  level: 'error',
+  info: 'Alarms and alert policies have an enabled action (or are inputs of a composite alarm that has one).',
+  explanation: 'An alarm without an action changes colour on a dashboard nobody watches during the incident it was built for.',
+  resourceTypes: TYPES,
+  evaluate(context: RuleContext): Evaluation[] {
+    return context.graph.ofType(...TYPES).map((alarm) => {
+      const p = alarm.properties;
+      if (alarm.type === 'google_monitoring_alert_policy') {
+        return outcome(alarm, list(p.notification_channels).length > 0 && bool(p.enabled) !== false ? undefined
+          : `${alarm.address} notifies nobody: add notification_channels`);
+      }
+      if (context.graph.referrersOf(alarm, ...COMPOSITES).length > 0) {
+        return outcome(alarm, undefined);
+      }
+      const enabled = bool(p.ActionsEnabled ?? p.actions_enabled) !== false;
+      return outcome(alarm, enabled && list(p.AlarmActions ?? p.alarm_actions).length > 0 ? undefined
+        : `${alarm.address} has no enabled alarm action: send it to an SNS topic (alarmTopic) or compose it into an alarm that has one`);
+    });
+  },
+};

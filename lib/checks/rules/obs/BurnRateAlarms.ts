@@ -1,0 +1,45 @@
+import { burnRateAlerts } from '../../../core';
+import { GraphResource } from '../../graph/model';
+import { blocks, list, str } from '../../graph/values';
+import { Evaluation, HaRule, RuleContext, serviceOutcome } from '../rule';
+import { isServingStack } from '../serving';
+import { tierOfRecord } from '../support';
+
+const TYPES = ['AWS::CloudWatch::CompositeAlarm', 'AWS::CloudWatch::Alarm', 'aws_cloudwatch_composite_alarm', 'aws_cloudwatch_metric_alarm', 'google_monitoring_alert_policy'];
+
+/**
+ * Whether an alarm is a multiwindow burn-rate alert with an action: a composite alarm that ANDs
+ * two alarms (long and short window), or a Google alert policy on `select_slo_burn_rate`.
+ */
+export function isBurnRatePage(alarm: GraphResource): boolean {
+  const p = alarm.properties;
+  switch (alarm.type) {
+    case 'AWS::CloudWatch::CompositeAlarm':
+      return /\bAND\b/.test(JSON.stringify(p.AlarmRule ?? '')) && list(p.AlarmActions).length > 0;
+    case 'aws_cloudwatch_composite_alarm':
+      return /\bAND\b/.test(str(p.alarm_rule) ?? String(p.alarm_rule ?? '')) && list(p.alarm_actions).length > 0;
+    case 'google_monitoring_alert_policy':
+      return JSON.stringify(blocks(p.conditions)).includes('select_slo_burn_rate') && list(p.notification_channels).length > 0;
+    default:
+      return false;
+  }
+}
+
+/** HA-OBS1: every serving stack of a service pages on its SLO burn rate. */
+export const BurnRateAlarms: HaRule = {
+  id: 'HA-OBS1',
+  level: 'error',
+  info: 'Each stack that serves a service has at least the SRE workbook\'s paging burn-rate alerts (2: 14.4× over 1 h and 5 min, 6× over 6 h and 30 min), each a composite (long AND short window) with an action.',
+  explanation: 'Availability is only as good as the time to notice its loss: multiwindow burn-rate alerts page on fast budget burns within minutes and reset soon after, without paging on noise.',
+  resourceTypes: TYPES,
+  evaluate(context: RuleContext): Evaluation[] {
+    return context.services.serviceStacks.filter(isServingStack).map((stack) => {
+      const tier = tierOfRecord(stack.record);
+      const needed = burnRateAlerts(tier.availabilityTarget).filter((a) => a.severity === 'page').length;
+      const found = stack.resources.filter(isBurnRatePage).length;
+      return serviceOutcome(stack.stack, stack.service, found >= needed ? undefined
+        : `service ${stack.service} has ${found} burn-rate page alert(s) in ${stack.stack}; it needs ${needed} (long AND short window composites with an action, for the ${tier.availabilityTarget} SLO): add an SLO alarm set`);
+    });
+  },
+};
+

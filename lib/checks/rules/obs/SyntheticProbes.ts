@@ -1,0 +1,44 @@
+import { GraphResource } from '../../graph/model';
+import { block, str } from '../../graph/values';
+import { Evaluation, HaRule, RuleContext, serviceOutcome } from '../rule';
+import { isServingStack } from '../serving';
+import { tierOfRecord } from '../support';
+
+const TYPES = ['AWS::Synthetics::Canary', 'aws_synthetics_canary', 'google_monitoring_uptime_check_config'];
+
+/** Minutes between probe runs, when the schedule is literal. */
+export function probeIntervalMinutes(probe: GraphResource): number | undefined {
+  const p = probe.properties;
+  if (probe.type === 'google_monitoring_uptime_check_config') {
+    const period = str(p.period) ?? '60s';
+    return Number(period.replace(/s$/, '')) / 60;
+  }
+  const expression = str(block(p.Schedule ?? p.schedule)?.Expression ?? block(p.schedule)?.expression);
+  const rate = expression ? /^rate\((\d+)\s+(minute|minutes|hour|hours)\)$/.exec(expression) : null;
+  if (!rate) {
+    return undefined;
+  }
+  return rate[2].startsWith('hour') ? Number(rate[1]) * 60 : Number(rate[1]);
+}
+
+/** HA-OBS3: every serving region of a service is probed from outside, as often as the tier says. */
+export const SyntheticProbes: HaRule = {
+  id: 'HA-OBS3',
+  level: 'error',
+  info: 'Each stack that serves a service has a synthetic probe (CloudWatch Synthetics canary, Google uptime check) running at least every tier.probeIntervalMinutes.',
+  explanation: 'Server-side metrics miss what never reaches the server (DNS, TLS, the load balancer); a probe per region measures what users see and tells which region is failing.',
+  resourceTypes: TYPES,
+  evaluate(context: RuleContext): Evaluation[] {
+    return context.services.serviceStacks.filter(isServingStack).map((stack) => {
+      const tier = tierOfRecord(stack.record);
+      const probes = stack.resources.filter((r) => TYPES.includes(r.type));
+      if (probes.length === 0) {
+        return serviceOutcome(stack.stack, stack.service, `service ${stack.service} has no synthetic probe in ${stack.stack}: add a canary against its endpoint in this region`);
+      }
+      const intervals = probes.map(probeIntervalMinutes).filter((m): m is number => m !== undefined);
+      const fastest = intervals.length > 0 ? Math.min(...intervals) : undefined;
+      return serviceOutcome(stack.stack, stack.service, fastest !== undefined && fastest <= tier.probeIntervalMinutes ? undefined
+        : `service ${stack.service} is probed every ${fastest ?? 'unknown'} min in ${stack.stack}; ${tier.name} needs every ${tier.probeIntervalMinutes} min`);
+    });
+  },
+};

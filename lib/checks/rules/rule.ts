@@ -1,0 +1,70 @@
+import { ResourceGraph } from '../graph/graph';
+import { GraphResource } from '../graph/model';
+import type { ServiceReport } from '../report';
+import { ServiceIndex } from '../services';
+
+/** How serious a finding is: errors fail synthesis and the CLI; warnings only with `--fail-on warning`. */
+export type FindingLevel = 'error' | 'warning';
+
+/** A rule broken by one resource (or, for rules about what is missing, by one service in one stack). */
+export interface Finding {
+  /** Rule id, `HA-<AREA><n>`. */
+  readonly rule: string;
+  readonly level: FindingLevel;
+  readonly stack: string;
+  /** CloudFormation logical id, Terraform address, or `service:<name>` for something missing from a service. */
+  readonly resource: string;
+  /** What is wrong and what to change. */
+  readonly message: string;
+}
+
+/** The outcome of a rule for one resource it applies to; resources it does not apply to have none. */
+export interface Evaluation {
+  readonly stack: string;
+  readonly resource: string;
+  readonly compliant: boolean;
+  /** Why it is non-compliant and what to change (required when not compliant). */
+  readonly message?: string;
+}
+
+/** What a rule reads. */
+export interface RuleContext {
+  readonly graph: ResourceGraph;
+  readonly services: ServiceIndex;
+  /** The resilience report of every service and stack (computed once, on first use). */
+  reports(): readonly ServiceReport[];
+}
+
+/** One HA rule: an id, a level, a one-line summary, the reason, and the evaluation. */
+export interface HaRule {
+  /** `HA-<AREA><n>`. */
+  readonly id: string;
+  readonly level: FindingLevel;
+  /** One line: what the rule requires. */
+  readonly info: string;
+  /** Why it matters for availability or recovery. */
+  readonly explanation: string;
+  /** The resource types it reads, both engines (for RULES.md). */
+  readonly resourceTypes: readonly string[];
+  evaluate(context: RuleContext): Evaluation[];
+}
+
+/** A compliant outcome for a resource. */
+export function pass(resource: GraphResource): Evaluation {
+  return { stack: resource.stack, resource: resource.address, compliant: true };
+}
+
+/** A non-compliant outcome for a resource. */
+export function fail(resource: GraphResource, message: string): Evaluation {
+  return { stack: resource.stack, resource: resource.address, compliant: false, message };
+}
+
+/** An outcome for a resource: compliant when `problem` is undefined. */
+export function outcome(resource: GraphResource, problem: string | undefined): Evaluation {
+  return problem === undefined ? pass(resource) : fail(resource, problem);
+}
+
+/** An outcome about a whole service in a stack (something it lacks). */
+export function serviceOutcome(stack: string, service: string, problem: string | undefined): Evaluation {
+  return { stack, resource: `service:${service}`, compliant: problem === undefined, ...(problem === undefined ? {} : { message: problem }) };
+}
