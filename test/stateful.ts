@@ -45,7 +45,7 @@ const STATEFUL_TYPES: Record<string, StatefulRule> = {
   'AWS::ElastiCache::ReplicationGroup': { snapshot: true },
   'AWS::OpenSearchService::Domain': { snapshot: false },
   'AWS::Backup::BackupVault': { snapshot: false },
-  'AWS::Logs::LogGroup': { snapshot: false },
+  'AWS::Logs::LogGroup': { snapshot: false, protection: propertyTrue('DeletionProtectionEnabled') },
   'AWS::Cognito::UserPool': {
     snapshot: false,
     protection: (p) => (p.DeletionProtection === 'ACTIVE' ? undefined : `DeletionProtection is ${JSON.stringify(p.DeletionProtection)}, expected "ACTIVE"`),

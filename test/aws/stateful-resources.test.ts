@@ -1,6 +1,7 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ServiceTier } from '../../lib/core';
 import { BackupCopyVault, BackupPolicy } from '../../lib/aws/backup';
@@ -16,8 +17,12 @@ const tier = ServiceTier.TIER_1;
 const PRIMARY = 'us-east-1';
 const STANDBY = 'us-west-2';
 
-/** A primary and a standby stack holding every data construct of lib/aws that this walk covers. */
-function dataTierApp(): { app: App; primary: Stack; standby: Stack } {
+/**
+ * A primary and a standby stack holding every data construct of this slice of lib/aws. The file
+ * system's mount targets go in a plain VPC, or in a MultiAzNetwork for the nag test (which judges
+ * the VPC too).
+ */
+function dataTierApp(network: 'plain' | 'multi-az' = 'plain'): { app: App; primary: Stack; standby: Stack } {
   const app = testApp();
   const standby = new Stack(app, 'Standby', { env: { region: STANDBY } });
   new ReplicaKey(standby, 'TableKey', { aliasName: GlobalTable.replicaKeyAliasName('orders') });
@@ -27,10 +32,17 @@ function dataTierApp(): { app: App; primary: Stack; standby: Stack } {
 
   const primary = new Stack(app, 'Primary', { env: { region: PRIMARY } });
   primary.addDependency(standby);
-  const network = new MultiAzNetwork(primary, 'Network', { tier, availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] });
+  const zones = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+  const vpc = network === 'multi-az'
+    ? new MultiAzNetwork(primary, 'Network', { tier, availabilityZones: zones }).vpc
+    : new ec2.Vpc(primary, 'Vpc', {
+      availabilityZones: zones,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+    });
   new GlobalTable(primary, 'Orders', { tier, tableName: 'orders', partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, replicaRegions: [STANDBY] });
   new ReplicatedBucket(primary, 'Documents', { tier, replicaRegion: STANDBY, replicaBucketName: 'acme-documents-us-west-2' });
-  new ReplicatedFileSystem(primary, 'Files', { tier, vpc: network.vpc, fileSystemName: 'shared', replicaRegion: STANDBY });
+  new ReplicatedFileSystem(primary, 'Files', { tier, vpc, fileSystemName: 'shared', replicaRegion: STANDBY });
   new BackupPolicy(primary, 'Backups', { tier, copyToVaultArn: BackupCopyVault.vaultArn(primary, STANDBY, 'acme-dr') });
   return { app, primary, standby };
 }
@@ -45,7 +57,7 @@ describe('stateful resources', () => {
     const types = new Set(assembly.stacksRecursively.flatMap((s) => Object.values((s.template.Resources ?? {}) as Record<string, { Type: string }>).map((r) => r.Type)));
     // The walk must actually meet the stateful types it is about.
     expect([...types].filter((t) => STATEFUL_RESOURCE_TYPES.includes(t)).sort()).toEqual([
-      'AWS::Backup::BackupVault', 'AWS::DynamoDB::GlobalTable', 'AWS::EFS::FileSystem', 'AWS::KMS::Key', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket',
+      'AWS::Backup::BackupVault', 'AWS::DynamoDB::GlobalTable', 'AWS::EFS::FileSystem', 'AWS::KMS::Key', 'AWS::S3::Bucket',
     ]);
     expect(statefulProblemsOfApp(app)).toEqual([]);
   });
@@ -77,17 +89,19 @@ describe('stateful resources', () => {
         Member: { Type: 'AWS::RDS::DBInstance', Properties: { DBClusterIdentifier: 'db' }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
         Key: { Type: 'AWS::KMS::Key', DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Retain' },
         Vault: { Type: 'AWS::Backup::BackupVault' },
+        Logs: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
         Queue: { Type: 'AWS::SQS::Queue' },
       },
     })).toEqual([
       'template/Key (AWS::KMS::Key): DeletionPolicy is Snapshot, expected Retain',
       'template/Vault (AWS::Backup::BackupVault): DeletionPolicy is Delete (absent), expected Retain',
       'template/Vault (AWS::Backup::BackupVault): UpdateReplacePolicy is Delete (absent), expected Retain',
+      'template/Logs (AWS::Logs::LogGroup): DeletionProtectionEnabled is undefined, expected true',
     ]);
   });
 
   test('the data tier passes cdk-nag AwsSolutions and NIST 800-53 rev 5 with only reasoned acknowledgements', () => {
-    const { app } = dataTierApp();
+    const { app } = dataTierApp('multi-az');
     expect(nagErrors(app)).toEqual([]);
   });
 });
