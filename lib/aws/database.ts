@@ -371,7 +371,7 @@ export class ReplicatedDatabase extends Construct {
    * when there is one.
    */
   public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
-    if (Token.isUnresolved(dbUser) === false && dbUser.trim() === '') {
+    if (!Token.isUnresolved(dbUser) && dbUser.trim() === '') {
       throw validationError('dbUser must be a non-empty database user name, got: an empty string', this);
     }
     return this.proxy ? this.proxy.grantConnect(grantee, dbUser) : this.cluster.grantConnect(grantee, dbUser);

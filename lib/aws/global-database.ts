@@ -76,7 +76,7 @@ export interface GlobalDatabaseProps extends ReplicatedDatabaseProps {
  * so that the promoted cluster's master password can still be read after the primary region is lost.
  *
  * Deploy order: the replica-key stacks of the secondary regions, then this stack, then the
- * secondary stacks (`secondaryStack.addDependency(primaryStack)`).
+ * secondary stacks (`secondaryStack.addStackDependency(primaryStack)`).
  *
  * Construct ids (public API): `Resource` (the global cluster), `Primary` (the primary cluster; see
  * {@link ReplicatedDatabase} for its own ids).
@@ -98,6 +98,16 @@ export class GlobalDatabase extends Construct {
    * `aws rds failover-global-cluster --target-db-cluster-identifier` takes.
    */
   public readonly memberClusterArns: string[];
+
+  /** Where clients of the primary connect from (see {@link ReplicatedDatabase.connections}). */
+  public get connections(): ec2.Connections {
+    return this.primary.connections;
+  }
+
+  /** Host name clients of the primary connect to (see {@link ReplicatedDatabase.endpoint}). */
+  public get endpoint(): string {
+    return this.primary.endpoint;
+  }
 
   constructor(scope: Construct, id: string, props: GlobalDatabaseProps) {
     super(scope, id);
@@ -152,6 +162,11 @@ export class GlobalDatabase extends Construct {
     ];
 
     attachHaMetadata(this, props, { component: 'GlobalDatabase', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
+  }
+
+  /** Grants connecting to the primary as `dbUser` with IAM authentication (see {@link ReplicatedDatabase.grantConnect}). */
+  public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
+    return this.primary.grantConnect(grantee, dbUser);
   }
 }
 
@@ -371,6 +386,23 @@ export class GlobalDatabaseSecondary extends Construct {
     notifyOn(this.replicationLagAlarm, this.alarmTopic);
 
     attachHaMetadata(this, props, { component: 'GlobalDatabaseSecondary', failureDomain: FailureDomain.REGION, role: props.role ?? HaRole.REPLICA });
+  }
+
+  /**
+   * Grants connecting to this secondary as `dbUser` with IAM authentication (`rds-db:connect`): reads
+   * here now, writes once it is promoted.
+   */
+  public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
+    if (!Token.isUnresolved(dbUser) && dbUser.trim() === '') {
+      throw validationError('dbUser must be a non-empty database user name, got: an empty string', this);
+    }
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['rds-db:connect'],
+      resourceArns: [Stack.of(this).formatArn({
+        service: 'rds-db', resource: 'dbuser', resourceName: `${this.cluster.attrDbClusterResourceId}/${dbUser}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      })],
+    });
   }
 }
 

@@ -94,7 +94,7 @@ export interface EncryptedSecretProps extends HaProps {
  * Replica keys: a KMS key belongs to one region, and a CloudFormation stack to one region, so the
  * key of a replica region cannot be created here. By default each replica is encrypted with the key
  * aliased `secretReplicaKeyAlias(service)` in its region; create it with {@link SecretReplicaKey} in
- * a stack of that region that deploys first (`primaryStack.addDependency(replicaKeyStack)`).
+ * a stack of that region that deploys first (`primaryStack.addStackDependency(replicaKeyStack)`).
  *
  * Construct ids (public API): `Key`, `Resource` (the secret), `RotationSchedule`.
  */

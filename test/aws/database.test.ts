@@ -199,6 +199,25 @@ describe('ReplicatedDatabase', () => {
     expect(JSON.stringify(statements[0].Resource)).toContain(':dbuser:');
   });
 
+  test('WHEN dbUser is empty THEN grantConnect is a ValidationError', () => {
+    const { stack, db } = build({ proxy: false });
+    const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    expectValidationError(() => db.grantConnect(role, ' '), 'dbUser must be a non-empty database user name, got: an empty string');
+  });
+
+  test('GIVEN a VPC with isolated subnets only THEN rotation runs in them and a warning with a stable id asks for a Secrets Manager endpoint', () => {
+    const stack = new Stack(testApp(), 'Data', { env: { region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      availabilityZones: US_EAST_1, natGateways: 0,
+      subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
+    new ReplicatedDatabase(stack, 'Db', { tier: ServiceTier.TIER_0, vpc });
+    const template = Template.fromStack(stack);
+    const [schedule] = Object.values(template.findResources('AWS::SecretsManager::RotationSchedule'));
+    expect(JSON.stringify(schedule.Properties.HostedRotationLambda.VpcSubnetIds)).toContain('IsolatedSubnet');
+    Annotations.fromStack(stack).hasWarning('/Data/Db', Match.stringLikeRegexp('^the VPC has no private subnets with egress: .*secretsmanager interface endpoint.*ha-constructs:ReplicatedDatabase.rotation'));
+  });
+
   test('THEN every resource of the construct carries the HA metadata record', () => {
     const { template } = tier0;
     const resources = Object.entries(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>)

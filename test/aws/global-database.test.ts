@@ -1,6 +1,7 @@
 import { App, Errors, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { DrStrategy, HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { GlobalDatabase, GlobalDatabaseProps, GlobalDatabaseSecondary, GlobalDatabaseSecondaryProps } from '../../lib/aws/global-database';
 import { SecretReplicaKey } from '../../lib/aws/secret';
@@ -37,12 +38,12 @@ function multiRegionApp(tier: ServiceTier, primaryProps: Partial<GlobalDatabaseP
   const primary = new GlobalDatabase(primaryStack, 'Db', {
     tier, service: 'orders', vpc: testVpc(primaryStack), globalClusterIdentifier: 'orders', secondaryRegions: ['us-west-2'], ...primaryProps,
   });
-  primaryStack.addDependency(keys);
+  primaryStack.addStackDependency(keys);
   const secondaryStack = new Stack(app, 'Secondary', { env: { region: 'us-west-2' } });
   const secondary = new GlobalDatabaseSecondary(secondaryStack, 'Db', {
     tier, service: 'orders', vpc: testVpc(secondaryStack), globalClusterIdentifier: 'orders', primaryRegion: 'us-east-1', ...secondaryProps,
   });
-  secondaryStack.addDependency(primaryStack);
+  secondaryStack.addStackDependency(primaryStack);
   return { app, keys, primaryStack, primary, secondaryStack, secondary };
 }
 
@@ -136,6 +137,19 @@ describe('GlobalDatabase and GlobalDatabaseSecondary (a primary and a secondary 
     tier1.secondaryTemplate.hasResource('AWS::RDS::DBCluster', { Metadata: { [HA_METADATA_KEY]: Match.objectLike({ role: 'replica', component: 'GlobalDatabaseSecondary', service: 'orders' }) } });
     tier1.primaryTemplate.hasResource('AWS::RDS::GlobalCluster', { Metadata: { [HA_METADATA_KEY]: Match.objectLike({ role: 'global', failureDomain: 'global', component: 'GlobalDatabase' }) } });
     tier1.primaryTemplate.hasResource('AWS::RDS::DBCluster', { Metadata: { [HA_METADATA_KEY]: Match.objectLike({ role: 'primary', component: 'ReplicatedDatabase' }) } });
+  });
+
+  test('THEN clients of the primary connect through its proxy, and grantConnect on a secondary names its cluster resource id', () => {
+    expect(tier1.primary.connections).toBe(tier1.primary.primary.connections);
+    expect(tier1.primary.endpoint).toBe(tier1.primary.primary.proxy!.endpoint);
+    const { secondaryStack, secondary } = multiRegionApp(ServiceTier.TIER_1);
+    const role = new iam.Role(secondaryStack, 'App', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    secondary.grantConnect(role, 'app');
+    const [policy] = Object.values(Template.fromStack(secondaryStack).findResources('AWS::IAM::Policy'));
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([{
+      Action: 'rds-db:connect', Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:aws:rds-db:us-west-2:', { Ref: 'AWS::AccountId' }, ':dbuser:', { 'Fn::GetAtt': [expect.stringMatching(/^Db/), 'DBClusterResourceId'] }, '/app']] },
+    }]);
   });
 
   test('no stateful resource of any stack can be deleted or replaced without a snapshot, and deletion protection is on wherever offered', () => {
