@@ -431,6 +431,15 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     if (!(targetCpuPercent > 0 && targetCpuPercent <= 100)) {
       throw validationError(`targetCpuPercent must be greater than 0 and at most 100, got: ${targetCpuPercent}`, this);
     }
+    const rootVolumeSizeGiB = props.rootVolumeSizeGiB ?? 30;
+    if (!Number.isInteger(rootVolumeSizeGiB) || rootVolumeSizeGiB < 1 || rootVolumeSizeGiB > 16384) {
+      throw validationError(`rootVolumeSizeGiB must be an integer from 1 to 16384 (the sizes a gp3 volume may have), got: ${rootVolumeSizeGiB}`, this);
+    }
+    const gracePeriod = props.healthCheckGracePeriod ?? Duration.minutes(5);
+    const predictiveBuffer = props.predictiveSchedulingBuffer ?? gracePeriod;
+    if (predictiveBuffer.toSeconds() > 3600) {
+      throw validationError(`predictiveSchedulingBuffer must be at most 1 hour (the longest buffer predictive scaling accepts), got: ${predictiveBuffer.toHumanString()}`, this);
+    }
     if (props.trustStore && !props.certificate) {
       throw validationError('trustStore needs certificate: mutual TLS runs on the HTTPS listener, got: no certificate', this);
     }
@@ -511,7 +520,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       placementGroup,
       blockDevices: [{
         deviceName: props.rootDeviceName ?? '/dev/xvda',
-        volume: ec2.BlockDeviceVolume.ebs(props.rootVolumeSizeGiB ?? 30, {
+        volume: ec2.BlockDeviceVolume.ebs(rootVolumeSizeGiB, {
           volumeType: ec2.EbsDeviceVolumeType.GP3,
           encrypted: true,
           kmsKey: volumeKey,
@@ -520,7 +529,6 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       }],
     });
 
-    const gracePeriod = props.healthCheckGracePeriod ?? Duration.minutes(5);
     const signalTimeout = props.signalTimeout ?? Duration.minutes(15);
     const batch = Math.max(1, this.capacity.perAz);
     const asg = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
@@ -704,13 +712,12 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       asg.scaleOnRequestCount('RequestTracking', { targetRequestsPerMinute: props.targetRequestsPerMinute });
     }
     if (props.predictiveScaling ?? (tier.staticallyStable && !isStandby)) {
-      const buffer = props.predictiveSchedulingBuffer ?? gracePeriod;
       new autoscaling.CfnScalingPolicy(this, 'PredictiveScaling', {
         autoScalingGroupName: asg.autoScalingGroupName,
         policyType: 'PredictiveScaling',
         predictiveScalingConfiguration: {
           mode: 'ForecastAndScale',
-          schedulingBufferTime: buffer.toSeconds(),
+          schedulingBufferTime: predictiveBuffer.toSeconds(),
           maxCapacityBreachBehavior: 'HonorMaxCapacity',
           metricSpecifications: [{
             targetValue: targetCpuPercent,

@@ -1,4 +1,4 @@
-import { Errors, Stack } from 'aws-cdk-lib';
+import { Duration, Errors, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -526,6 +526,15 @@ describe('ResilientFleet: scaling and load management', () => {
     template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '0 22 * * *', MinSize: 9 });
   });
 
+  test('GIVEN explicit props THEN they win over the tier: no predictive scaling or autoshift for TIER_0, both for TIER_2', () => {
+    const optOut = synth({ predictiveScaling: false, zonalAutoshift: false }).template;
+    optOut.resourceCountIs('AWS::ARCZonalShift::ZonalAutoshiftConfiguration', 0);
+    optOut.resourcePropertiesCountIs('AWS::AutoScaling::ScalingPolicy', { PolicyType: 'PredictiveScaling' }, 0);
+    const optIn = synth({ tier: ServiceTier.TIER_2, zones: US_EAST_1.slice(0, 2), predictiveScaling: true, zonalAutoshift: true, predictiveSchedulingBuffer: Duration.minutes(10) }).template;
+    optIn.resourceCountIs('AWS::ARCZonalShift::ZonalAutoshiftConfiguration', 1);
+    optIn.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', { PolicyType: 'PredictiveScaling', PredictiveScalingConfiguration: Match.objectLike({ SchedulingBufferTime: 600 }) });
+  });
+
   test('GIVEN a standby THEN prewarm actions are not applied (the standby stays scaled down)', () => {
     const { template } = tier1Standby();
     template.resourceCountIs('AWS::AutoScaling::ScheduledAction', 0);
@@ -636,6 +645,8 @@ describe('ResilientFleet: bad input', () => {
     [{ targetCpuPercent: 0 }, 'targetCpuPercent must be greater than 0 and at most 100, got: 0'],
     [{ targetRequestsPerMinute: -1 }, 'targetRequestsPerMinute must be greater than 0, got: -1'],
     [{ backlogPerInstance: 10 }, 'queue and backlogPerInstance must be given together, got: backlogPerInstance alone'],
+    [{ rootVolumeSizeGiB: 0 }, 'rootVolumeSizeGiB must be an integer from 1 to 16384 (the sizes a gp3 volume may have), got: 0'],
+    [{ predictiveSchedulingBuffer: Duration.minutes(90) }, 'predictiveSchedulingBuffer must be at most 1 hour (the longest buffer predictive scaling accepts), got: 1 hour 30 minutes'],
     [{ prewarm: [{ schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 19 }] }, 'prewarm minCapacity must be an integer from 0 to maxCapacity (18), got: 19 for cron(* 7 * * *)'.replace('cron(* 7 * * *)', '* 7 * * *')],
     [{ prewarm: [{ schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 9 }, { schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 12 }] }, 'prewarm must not repeat a schedule, got: * 7 * * * more than once'],
     [{ deploymentFreezes: [{ name: 'Launch', start: new Date('2026-12-02T00:00:00Z'), end: new Date('2026-12-01T00:00:00Z') }] }, 'deploymentFreezes must end after they start, got: Launch from 2026-12-02T00:00:00.000Z to 2026-12-01T00:00:00.000Z'],
