@@ -140,6 +140,8 @@ export interface ReplicatedBucketProps extends HaProps, BucketCommonProps {
  * on replication latency.
  *
  * The destination is a {@link ReplicaBucket} in the standby region's stack; see its example.
+ * Replication runs one way, primary to standby: the replica is the copy to fail over to, not a
+ * second place to write (for ACTIVE_ACTIVE writes in both regions, keep the data in a `GlobalTable`).
  *
  * Construct ids (public API): `Resource` (the bucket, retained), `Key` (unless `encryptionKey` is
  * given, retained), `AccessLogs` (unless `serverAccessLogsBucket` is given, retained),
@@ -248,7 +250,7 @@ export class ReplicatedBucket extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.replicationLatencyAlarm = this.metricReplicationLatency().createAlarm(this, 'ReplicationLatencyAlarm', {
-      alarmDescription: `Replication of ${this.node.path} to ${props.replicaRegion} lags more than ${latencySeconds} s: a region loss now loses more writes than ${tier.name} allows`,
+      alarmDescription: `Replication of ${this.node.path} to ${props.replicaRegion} lags more than ${latencySeconds} s: objects written since then are not yet in the standby region, and a region loss now loses them`,
       threshold: latencySeconds,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
