@@ -157,7 +157,8 @@ export interface RegionalFleetProps extends GoogleHaProps {
  * the fleet's network tag.
  *
  * Construct ids (public API): `Template`, `Resource` (the group), `Autoscaler`, `AutohealingCheck`,
- * `HealthCheckFirewall`, `ServiceAccount`, `BootDiskKey`, `BootDiskKeyRing`, `SpreadPlacement`.
+ * `HealthCheckFirewall`, `ServiceAccount`, `LogWriter`, `MetricWriter`, `BootDiskKey`, `BootDiskKeyRing`,
+ * `BootDiskKeyComputeEngineEncrypter`, `SpreadPlacement`.
  * The fleet holds no state of its own: boot disks are recreated from the template.
  */
 export class RegionalFleet extends Construct implements IFleetBackend {

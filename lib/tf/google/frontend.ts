@@ -8,7 +8,7 @@ import { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy'
 import { ComputeTargetHttpProxy } from '@cdktf/provider-google/lib/compute-target-http-proxy';
 import { ComputeTargetHttpsProxy } from '@cdktf/provider-google/lib/compute-target-https-proxy';
 import { ComputeUrlMap } from '@cdktf/provider-google/lib/compute-url-map';
-import { Token } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DrStrategy, FailureDomain, HaRole } from '../../core';
 import { IFleetBackend } from './fleet';
@@ -136,9 +136,12 @@ export class GlobalFrontend extends Construct {
     });
     this.ipAddress = address.address;
 
+    const certificateDomains = [...props.domains, ...Object.values(regionalDomains)];
     const certificate = new ComputeManagedSslCertificate(this, 'Certificate', {
-      name: uniqueName(this, 'Certificate'),
-      managed: { domains: [...props.domains, ...Object.values(regionalDomains)] },
+      // The name follows the domains (hashed by Terraform, as they may be variables): a change of
+      // domains replaces the certificate, and the new one needs a name of its own to be created first.
+      name: `${uniqueName(this, 'Certificate', 54)}-${Fn.substr(Fn.md5(Fn.join(',', certificateDomains)), 0, 8)}`,
+      managed: { domains: certificateDomains },
       // A new certificate must exist before the proxy lets go of the old one, or HTTPS goes down.
       lifecycle: { createBeforeDestroy: true },
     });

@@ -141,7 +141,7 @@ export class RegionalNetwork extends Construct implements IRegionalNetwork {
         region,
         natIpAllocateOption: 'AUTO_ONLY',
         sourceSubnetworkIpRangesToNat: 'LIST_OF_SUBNETWORKS',
-        subnetwork: [{ name: subnetwork.id, sourceIpRangesToNat: ['ALL_IP_RANGES'] }],
+        subnetwork: [{ name: subnetwork.selfLink, sourceIpRangesToNat: ['ALL_IP_RANGES'] }],
         logConfig: { enable: true, filter: 'ERRORS_ONLY' },
       });
     });

@@ -45,7 +45,11 @@ describe('GlobalFrontend', () => {
 
   test('THEN HTTPS uses a managed certificate and TLS 1.2+, HTTP only redirects, and the address is kept', () => {
     const synth = Testing.synthScope((scope) => { frontend(scope); });
-    expect(synth).toHaveResourceWithProperties(ComputeManagedSslCertificate, { managed: { domains: ['shop.example.com'] } });
+    expect(synth).toHaveResourceWithProperties(ComputeManagedSslCertificate, {
+      managed: { domains: ['shop.example.com'] },
+      name: expect.stringMatching(/^frontend-certificate-[0-9a-f]{8}-\$\{substr\(md5\(join\(",", \["shop.example.com"\]\)\), 0, 8\)\}$/),
+      lifecycle: { create_before_destroy: true },
+    });
     expect(synth).toHaveResourceWithProperties(ComputeSslPolicy, { profile: 'MODERN', min_tls_version: 'TLS_1_2' });
     expect(synth).toHaveResourceWithProperties(ComputeGlobalForwardingRule, { port_range: '443', load_balancing_scheme: 'EXTERNAL_MANAGED' });
     expect(synth).toHaveResourceWithProperties(ComputeUrlMap, {
