@@ -115,9 +115,11 @@ export class GlobalDatabase extends Construct {
   public readonly replicationLagAlarm: CloudwatchMetricAlarm;
 
   private readonly port = 5432;
+  private readonly haProps: HaProps;
 
   constructor(scope: Construct, id: string, props: GlobalDatabaseProps) {
     super(scope, id);
+    this.haProps = props;
     const { tier, provider, secondaryProvider } = props;
     this.primaryRegion = regionOf(this, provider);
     this.secondaryRegion = requireRegion('secondaryProvider', secondaryProvider);
@@ -239,19 +241,20 @@ export class GlobalDatabase extends Construct {
 
   /** Admits a security group of the primary region to the primary cluster's port. */
   public allowPrimaryFrom(id: string, sourceSecurityGroupId: string): void {
-    this.allowFrom(id, this.primarySecurityGroupId, sourceSecurityGroupId, this.primary.provider as AwsProvider | undefined);
+    this.allowFrom(id, this.primarySecurityGroupId, sourceSecurityGroupId, this.primary.provider as AwsProvider | undefined, HaRole.PRIMARY);
   }
 
   /** Admits a security group of the secondary region to the secondary cluster's port. */
   public allowSecondaryFrom(id: string, sourceSecurityGroupId: string): void {
-    this.allowFrom(id, this.secondarySecurityGroupId, sourceSecurityGroupId, this.secondary.provider as AwsProvider | undefined);
+    this.allowFrom(id, this.secondarySecurityGroupId, sourceSecurityGroupId, this.secondary.provider as AwsProvider | undefined, HaRole.REPLICA);
   }
 
-  private allowFrom(id: string, securityGroupId: string, source: string, provider: AwsProvider | undefined): void {
-    new VpcSecurityGroupIngressRule(this, id, {
+  private allowFrom(id: string, securityGroupId: string, source: string, provider: AwsProvider | undefined, role: HaRole): void {
+    const rule = new VpcSecurityGroupIngressRule(this, id, {
       provider, securityGroupId, referencedSecurityGroupId: source, ipProtocol: 'tcp', fromPort: this.port, toPort: this.port,
       description: 'PostgreSQL from an allowed client',
     });
+    attachHaMetadataTo([rule], this, this.haProps, { component: 'GlobalDatabase', failureDomain: FailureDomain.REGION, role });
   }
 
   private regionNetwork(prefix: string, provider: AwsProvider | undefined, vpcId: string, subnetIds: string[]) {

@@ -1,0 +1,143 @@
+import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
+import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import { HaRole, ServiceTier } from '../../lib/core';
+import { GlobalDatabase } from '../../lib/tf/aws/database';
+import { FailoverDns } from '../../lib/tf/aws/dns';
+import { ResilientFleet } from '../../lib/tf/aws/fleet';
+import { MultiAzNetwork } from '../../lib/tf/aws/network';
+import { EncryptedSecret } from '../../lib/tf/aws/secret';
+import { SloAlarms } from '../../lib/tf/aws/slo';
+import { GlobalTable } from '../../lib/tf/aws/table';
+
+const SERVICE = 'orders';
+const PRIMARY = 'us-east-1';
+const STANDBY = 'us-west-2';
+const ZONES: Record<string, string[]> = {
+  [PRIMARY]: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+  [STANDBY]: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
+};
+/** Amazon Linux 2023 for Graviton (the fleet's m7g/m6g types), from AWS's public SSM parameter at plan time (no AMI id to go stale). */
+const AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64';
+
+/**
+ * TIER_1 on AWS with Terraform: warm standby in us-east-1 (primary) and us-west-2 (standby).
+ *
+ * Each region has a three-AZ network and a fleet behind an HTTPS load balancer; the primary fleet
+ * is statically stable, the standby runs one instance per AZ until failover scales it up. Aurora
+ * PostgreSQL is a global database (one reader in the standby region), sessions live in a DynamoDB
+ * global table, the API key in a secret replicated to the standby region. Route 53 fails the name
+ * over to the standby load balancer when the primary's health check fails, and burn-rate alarms
+ * watch the SLO.
+ *
+ * One stack: the global database, table and secret span both regions and Terraform must order
+ * the secondary after the primary; the standby region's resources use the `standby` provider
+ * alias. Inputs are Terraform variables (`domain`, `hosted_zone_id`, `db_master_password`), so
+ * synthesis needs none.
+ */
+export function addTfAwsTier1WarmStandby(app: App): TerraformStack {
+  return new TfAwsTier1WarmStandbyStack(app, 'tf-aws-tier1-warm-standby');
+}
+
+/** The stack of {@link addTfAwsTier1WarmStandby}. */
+export class TfAwsTier1WarmStandbyStack extends TerraformStack {
+  public readonly primaryFleet: ResilientFleet;
+  public readonly standbyFleet: ResilientFleet;
+  public readonly database: GlobalDatabase;
+  public readonly dns: FailoverDns;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const tier = ServiceTier.TIER_1;
+    const domain = new TerraformVariable(this, 'domain', { type: 'string', description: 'Name the service answers on (api.example.com), in the hosted zone' });
+    const zoneId = new TerraformVariable(this, 'hosted_zone_id', { type: 'string', description: 'Route 53 hosted zone of the domain' });
+    const dbPassword = new TerraformVariable(this, 'db_master_password', {
+      type: 'string', sensitive: true, description: 'Aurora master password (sent write-only: never stored in the state)',
+    });
+    const primary = new AwsProvider(this, 'aws', { region: PRIMARY });
+    const standby = new AwsProvider(this, 'standby', { region: STANDBY, alias: 'standby' });
+
+    const primaryNetwork = new MultiAzNetwork(this, 'PrimaryNetwork', {
+      tier, service: SERVICE, provider: primary, availabilityZones: ZONES[PRIMARY], interfaceEndpoints: ['ssm', 'ssmmessages', 'secretsmanager'],
+    });
+    const standbyNetwork = new MultiAzNetwork(this, 'StandbyNetwork', {
+      tier, service: SERVICE, role: HaRole.STANDBY, provider: standby, availabilityZones: ZONES[STANDBY], cidrBlock: '10.1.0.0/16',
+      interfaceEndpoints: ['ssm', 'ssmmessages', 'secretsmanager'],
+    });
+
+    // One validation record serves both certificates: ACM validates a name with the same CNAME in every region.
+    const primaryCertificate = new AcmCertificate(this, 'PrimaryCertificate', { provider: primary, domainName: domain.stringValue, validationMethod: 'DNS' });
+    const standbyCertificate = new AcmCertificate(this, 'StandbyCertificate', { provider: standby, domainName: domain.stringValue, validationMethod: 'DNS' });
+    const validation = primaryCertificate.domainValidationOptions.get(0);
+    const validationRecord = new Route53Record(this, 'CertificateValidation', {
+      provider: primary, zoneId: zoneId.stringValue, name: validation.resourceRecordName, type: validation.resourceRecordType,
+      records: [validation.resourceRecordValue], ttl: 300, allowOverwrite: true,
+    });
+    const primaryValidated = new AcmCertificateValidation(this, 'PrimaryCertificateValidated', {
+      provider: primary, certificateArn: primaryCertificate.arn, validationRecordFqdns: [validationRecord.fqdn],
+    });
+    const standbyValidated = new AcmCertificateValidation(this, 'StandbyCertificateValidated', {
+      provider: standby, certificateArn: standbyCertificate.arn, validationRecordFqdns: [validationRecord.fqdn],
+    });
+
+    const fleet = {
+      tier, service: SERVICE, instanceTypes: ['m7g.large', 'm6g.large'], requiredCapacity: 6, maxCapacity: 18,
+    };
+    this.primaryFleet = new ResilientFleet(this, 'PrimaryFleet', {
+      ...fleet,
+      provider: primary,
+      vpcId: primaryNetwork.vpcId,
+      subnetIds: primaryNetwork.privateSubnetIds,
+      loadBalancerSubnetIds: primaryNetwork.publicSubnetIds,
+      imageId: new DataAwsSsmParameter(this, 'PrimaryImage', { provider: primary, name: AMI_PARAMETER }).value,
+      certificateArn: primaryValidated.certificateArn,
+    });
+    this.standbyFleet = new ResilientFleet(this, 'StandbyFleet', {
+      ...fleet,
+      role: HaRole.STANDBY,
+      provider: standby,
+      vpcId: standbyNetwork.vpcId,
+      subnetIds: standbyNetwork.privateSubnetIds,
+      loadBalancerSubnetIds: standbyNetwork.publicSubnetIds,
+      imageId: new DataAwsSsmParameter(this, 'StandbyImage', { provider: standby, name: AMI_PARAMETER }).value,
+      certificateArn: standbyValidated.certificateArn,
+    });
+
+    this.database = new GlobalDatabase(this, 'Database', {
+      tier, service: SERVICE, provider: primary, secondaryProvider: standby,
+      engineVersion: '16.6',
+      primaryVpcId: primaryNetwork.vpcId, primarySubnetIds: primaryNetwork.isolatedSubnetIds,
+      secondaryVpcId: standbyNetwork.vpcId, secondarySubnetIds: standbyNetwork.isolatedSubnetIds,
+      masterPassword: dbPassword.stringValue,
+    });
+    this.database.allowPrimaryFrom('PrimaryFleetToDatabase', this.primaryFleet.instanceSecurityGroupId);
+    this.database.allowSecondaryFrom('StandbyFleetToDatabase', this.standbyFleet.instanceSecurityGroupId);
+
+    new GlobalTable(this, 'Sessions', {
+      tier, service: SERVICE, provider: primary, replicaProviders: [standby],
+      tableName: `${SERVICE}-sessions`, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' },
+    });
+    new EncryptedSecret(this, 'ApiKey', {
+      tier, service: SERVICE, provider: primary, replicaProviders: [standby], description: `API key of ${SERVICE}`,
+    });
+
+    this.dns = new FailoverDns(this, 'Dns', {
+      tier, service: SERVICE, provider: primary, hostedZoneId: zoneId.stringValue, recordName: domain.stringValue,
+      endpoints: [
+        { region: PRIMARY, dnsName: this.primaryFleet.loadBalancer.dnsName, zoneId: this.primaryFleet.loadBalancer.zoneId },
+        { region: STANDBY, dnsName: this.standbyFleet.loadBalancer.dnsName, zoneId: this.standbyFleet.loadBalancer.zoneId },
+      ],
+    });
+    new SloAlarms(this, 'Slo', {
+      tier, service: SERVICE, provider: primary, loadBalancerArnSuffix: this.primaryFleet.loadBalancer.arnSuffix,
+    });
+
+    new TerraformOutput(this, 'primary_load_balancer', { value: this.primaryFleet.loadBalancer.dnsName });
+    new TerraformOutput(this, 'standby_load_balancer', { value: this.standbyFleet.loadBalancer.dnsName });
+    new TerraformOutput(this, 'dns_failover_seconds', { value: this.dns.failoverSeconds });
+  }
+}

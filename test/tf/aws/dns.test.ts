@@ -1,0 +1,79 @@
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { Testing } from 'cdktf';
+import { ServiceTier } from '../../../lib/core';
+import { DnsEndpoint, FailoverDns, FailoverDnsProps } from '../../../lib/tf/aws/dns';
+import { awsStack, refTo, resourcesOf, warningsOf } from './util';
+
+Testing.setupJest();
+
+const EAST: DnsEndpoint = { region: 'us-east-1', dnsName: 'east-alb.us-east-1.elb.amazonaws.com', zoneId: 'Z35SXDOTRQ7X7K' };
+const WEST: DnsEndpoint = { region: 'us-west-2', dnsName: 'west-alb.us-west-2.elb.amazonaws.com', zoneId: 'Z1H1FL5HABSF5' };
+
+function synth(props: Partial<FailoverDnsProps> = {}, region = 'us-east-1') {
+  const { stack } = awsStack(region);
+  const dns = new FailoverDns(stack, 'Dns', { tier: ServiceTier.TIER_1, hostedZoneId: 'Z0123', recordName: 'api.example.com', endpoints: [EAST, WEST], ...props });
+  return { stack, dns, synthesized: Testing.synth(stack) };
+}
+
+describe('FailoverDns (Terraform)', () => {
+  test('GIVEN TIER_1 THEN HTTPS health checks at the tier interval and threshold, and PRIMARY/SECONDARY alias records', () => {
+    const { synthesized, dns } = synth();
+    expect(dns.routing).toBe('FAILOVER');
+    expect(synthesized).toHaveResourceWithProperties(Route53HealthCheck, {
+      type: 'HTTPS', fqdn: EAST.dnsName, port: 443, resource_path: '/health', request_interval: 10, failure_threshold: 3, measure_latency: true,
+    });
+    expect(synthesized).toHaveResourceWithProperties(Route53Record, {
+      name: 'api.example.com', type: 'A', set_identifier: 'us-east-1', failover_routing_policy: { type: 'PRIMARY' },
+      health_check_id: refTo(Route53HealthCheck, 'Dns_HealthCheck1', 'id'),
+      alias: { name: EAST.dnsName, zone_id: EAST.zoneId, evaluate_target_health: true },
+    });
+    expect(synthesized).toHaveResourceWithProperties(Route53Record, { set_identifier: 'us-west-2', failover_routing_policy: { type: 'SECONDARY' } });
+  });
+
+  test('THEN failover takes interval × threshold + check timeout + alias TTL, within the region RTO', () => {
+    // 10 s × 3 + 6 s + 60 s.
+    const { dns, stack } = synth();
+    expect(dns.failoverSeconds).toBe(96);
+    expect(warningsOf(stack)).toEqual([]);
+  });
+
+  test('GIVEN TIER_0 THEN latency routing over every region', () => {
+    const { synthesized, dns } = synth({ tier: ServiceTier.TIER_0 });
+    expect(dns.routing).toBe('LATENCY');
+    expect(synthesized).toHaveResourceWithProperties(Route53Record, { set_identifier: 'us-west-2', latency_routing_policy: { region: 'us-west-2' } });
+  });
+
+  test('THEN an alarm per health check in us-east-1 notifies when an endpoint is unhealthy', () => {
+    const { synthesized } = synth();
+    const alarms = Object.values(resourcesOf(synthesized, CloudwatchMetricAlarm));
+    expect(alarms).toHaveLength(2);
+    expect(alarms[0]).toEqual(expect.objectContaining({
+      namespace: 'AWS/Route53', metric_name: 'HealthCheckStatus', comparison_operator: 'LessThanThreshold', threshold: 1,
+      alarm_actions: [expect.stringContaining('aws_sns_topic.Dns_AlarmTopic_')],
+    }));
+  });
+
+  test('GIVEN a provider outside us-east-1 and a metrics provider in us-east-1 THEN the alarms use it', () => {
+    const { stack } = awsStack('eu-west-1');
+    const useast = new AwsProvider(stack, 'useast', { region: 'us-east-1', alias: 'useast' });
+    new FailoverDns(stack, 'Dns', { tier: ServiceTier.TIER_1, hostedZoneId: 'Z0123', recordName: 'api.example.com', endpoints: [EAST, WEST], metricsProvider: useast });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(CloudwatchMetricAlarm, { provider: 'aws.useast', metric_name: 'HealthCheckStatus' });
+  });
+
+  test.each([
+    [{ endpoints: [EAST] }, 'us-east-1', 'endpoints must list at least 2 regions for TIER_1 (minRegions 2), got: 1'],
+    [{ endpoints: [EAST, WEST, { ...WEST, region: 'eu-west-1' }] }, 'us-east-1', 'endpoints must list at most 2 regions for failover routing (WARM_STANDBY: one PRIMARY, one SECONDARY), got: 3'],
+    [{ endpoints: [EAST, EAST] }, 'us-east-1', 'endpoints must not repeat a region, got: us-east-1 more than once'],
+    [{ checkerRegions: ['us-east-1', 'us-west-2'] }, 'us-east-1', 'checkerRegions must list at least 3 distinct regions, got: us-east-1, us-west-2'],
+    [{}, 'eu-west-1', 'metricsProvider must be in us-east-1 (Route 53 publishes health-check metrics there only), got: eu-west-1'],
+  ])('GIVEN %j in %s THEN a clear Error', (extra, region, message) => {
+    expect(() => synth(extra, region)).toThrow(new Error(message));
+  });
+
+  test('snapshot', () => {
+    expect(synth().synthesized).toMatchSnapshot();
+  });
+});

@@ -1,0 +1,83 @@
+import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { Testing } from 'cdktf';
+import { HA_METADATA_KEY, parseHaMetadata } from '../../../lib/core';
+import { TfAwsTier1WarmStandbyStack, addTfAwsTier1WarmStandby } from '../../../examples/tf-aws-tier1-warm-standby';
+import { Json } from './util';
+
+Testing.setupJest();
+
+/**
+ * Every resource type of the AWS provider that holds data, with the argument that protects it
+ * against deletion in the API (besides `prevent_destroy`, which protects it from Terraform).
+ */
+const STATEFUL: Record<string, (resource: Json) => boolean> = {
+  aws_rds_global_cluster: (r) => r.deletion_protection === true,
+  aws_rds_cluster: (r) => r.deletion_protection === true,
+  aws_dynamodb_table: (r) => r.deletion_protection_enabled === true && r.replica.every((replica: Json) => replica.deletion_protection_enabled === true),
+  aws_cloudwatch_log_group: (r) => r.deletion_protection_enabled === true,
+  // KMS and Secrets Manager have no deletion protection: deletion is scheduled, and cancellable for 30 days.
+  aws_kms_key: (r) => r.deletion_window_in_days === 30,
+  aws_secretsmanager_secret: (r) => r.recovery_window_in_days === 30,
+  aws_s3_bucket: (r) => r.force_destroy !== true,
+  aws_efs_file_system: () => false,
+  aws_db_instance: (r) => r.deletion_protection === true,
+};
+
+function synth() {
+  const app = Testing.app();
+  const stack = addTfAwsTier1WarmStandby(app) as TfAwsTier1WarmStandbyStack;
+  return { stack, synthesized: Testing.synth(stack), full: stack.toTerraform() as Json };
+}
+
+describe('example tf-aws-tier1-warm-standby', () => {
+  const { stack, synthesized, full } = synth();
+
+  test('THEN every stateful resource has prevent_destroy and its deletion protection', () => {
+    const resources: Json = JSON.parse(synthesized).resource;
+    const stateful = Object.entries(resources).filter(([type]) => type in STATEFUL)
+      .flatMap(([type, byName]) => Object.entries(byName as Json).map(([name, r]) => ({ address: `${type}.${name}`, type, r: r as Json })));
+    expect(stateful.length).toBeGreaterThanOrEqual(20);
+    const unprotected = stateful
+      .filter(({ type, r }) => r.lifecycle?.prevent_destroy !== true || !STATEFUL[type](r))
+      .map(({ address }) => address);
+    expect(unprotected).toEqual([]);
+  });
+
+  test('THEN every resource carries a valid HA metadata record in its // block', () => {
+    const missing: string[] = [];
+    for (const [type, byName] of Object.entries(full.resource as Json)) {
+      for (const [name, resource] of Object.entries(byName as Json)) {
+        if (!parseHaMetadata((resource as Json)['//']?.[HA_METADATA_KEY]) && !['aws_route53_record', 'aws_acm_certificate', 'aws_acm_certificate_validation'].includes(type)) {
+          missing.push(`${type}.${name}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  test('THEN the standby fleet is warm (one per AZ) and the primary statically stable', () => {
+    expect(stack.primaryFleet.capacity).toEqual({ min: 9, desired: 9, max: 18, perAz: 3 });
+    expect(stack.standbyFleet.capacity).toEqual({ min: 3, desired: 3, max: 18, perAz: 1 });
+    expect(synthesized).toHaveResourceWithProperties(AutoscalingGroup, { provider: 'aws.standby', min_size: 3, desired_capacity: 3 });
+  });
+
+  test('THEN the database spans both regions and DNS fails over from us-east-1 to us-west-2', () => {
+    expect(synthesized).toHaveResourceWithProperties(RdsCluster, { provider: 'aws.standby', deletion_protection: true });
+    expect(synthesized).toHaveResourceWithProperties(Route53Record, { set_identifier: 'us-east-1', failover_routing_policy: { type: 'PRIMARY' } });
+    expect(synthesized).toHaveResourceWithProperties(Route53Record, { set_identifier: 'us-west-2', failover_routing_policy: { type: 'SECONDARY' } });
+    expect(stack.dns.failoverSeconds).toBeLessThanOrEqual(900);
+  });
+
+  test('THEN the master password is only a sensitive variable, sent write-only', () => {
+    const variables = JSON.parse(synthesized).variable;
+    expect(variables.db_master_password).toEqual(expect.objectContaining({ sensitive: true, type: 'string' }));
+    expect(synthesized).toHaveResourceWithProperties(RdsCluster, { master_password_wo: '${var.db_master_password}' });
+    expect(synthesized).not.toContain('"master_password"');
+  });
+
+  test('snapshot', () => {
+    expect(synthesized).toMatchSnapshot();
+  });
+});
