@@ -62,7 +62,7 @@ export enum FleetPlacementStrategy {
 export interface FleetPrewarm {
   /** When to raise the minimum (e.g. `autoscaling.Schedule.cron({ hour: '7', minute: '30' })`). */
   readonly schedule: autoscaling.Schedule;
-  /** The minimum (and so desired) capacity from then on; at most `maxCapacity`. */
+  /** The minimum (and so desired) capacity from then on: at least the fleet's capacity, at most `maxCapacity`. */
   readonly minCapacity: number;
   /**
    * When to return the minimum to the fleet's normal capacity.
@@ -440,6 +440,9 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     if (predictiveBuffer.toSeconds() > 3600) {
       throw validationError(`predictiveSchedulingBuffer must be at most 1 hour (the longest buffer predictive scaling accepts), got: ${predictiveBuffer.toHumanString()}`, this);
     }
+    if (props.targetRequestsPerMinute !== undefined && !(props.targetRequestsPerMinute > 0)) {
+      throw validationError(`targetRequestsPerMinute must be greater than 0, got: ${props.targetRequestsPerMinute}`, this);
+    }
     if (props.trustStore && !props.certificate) {
       throw validationError('trustStore needs certificate: mutual TLS runs on the HTTPS listener, got: no certificate', this);
     }
@@ -450,8 +453,10 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       throw validationError(`backlogPerInstance must be greater than 0, got: ${props.backlogPerInstance}`, this);
     }
     for (const prewarm of props.prewarm ?? []) {
-      if (!Number.isInteger(prewarm.minCapacity) || prewarm.minCapacity < 0 || prewarm.minCapacity > props.maxCapacity) {
-        throw validationError(`prewarm minCapacity must be an integer from 0 to maxCapacity (${props.maxCapacity}), got: ${prewarm.minCapacity} for ${prewarm.schedule.expressionString}`, this);
+      // Pre-warming only ever raises the floor: a lower minimum would undo static stability.
+      const floor = this.primaryCapacity.min;
+      if (!Number.isInteger(prewarm.minCapacity) || prewarm.minCapacity < floor || prewarm.minCapacity > props.maxCapacity) {
+        throw validationError(`prewarm minCapacity must be an integer from the fleet's capacity (${floor}) to maxCapacity (${props.maxCapacity}), got: ${prewarm.minCapacity} for ${prewarm.schedule.expressionString}`, this);
       }
     }
     const prewarmExpressions = (props.prewarm ?? []).map((p) => p.schedule.expressionString);
@@ -706,9 +711,6 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     // ---- Scaling ----------------------------------------------------------------------------
     asg.scaleOnCpuUtilization('CpuTracking', { targetUtilizationPercent: targetCpuPercent });
     if (props.targetRequestsPerMinute !== undefined) {
-      if (!(props.targetRequestsPerMinute > 0)) {
-        throw validationError(`targetRequestsPerMinute must be greater than 0, got: ${props.targetRequestsPerMinute}`, this);
-      }
       asg.scaleOnRequestCount('RequestTracking', { targetRequestsPerMinute: props.targetRequestsPerMinute });
     }
     if (props.predictiveScaling ?? (tier.staticallyStable && !isStandby)) {
