@@ -18,6 +18,10 @@ import { validationError } from './private/errors';
  * {@link SloAlarms} implements it; so can your own SLO construct.
  */
 export interface IServiceLevelObjective {
+  /** Availability target of the SLO (e.g. 0.9995). */
+  readonly target: number;
+  /** The SLO window, in days. */
+  readonly windowDays: number;
   /** Composite alarm of the fast-burn alerts: someone is woken. */
   readonly pageAlarm: cloudwatch.IAlarm;
   /** Composite alarm of the slow-burn alerts: handled in working hours. */
@@ -245,8 +249,9 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
     const sli = this.slis[0];
     const seconds = alarmPeriodSeconds(window.toSeconds());
     return new cloudwatch.MathExpression({
-      expression: `ratio / ${budgetRatio(sli.target)}`,
-      usingMetrics: { ratio: sli.errorRatio(seconds) },
+      // An id per window: a graph may show several windows side by side.
+      expression: `ratio${seconds} / ${budgetRatio(sli.target)}`,
+      usingMetrics: { [`ratio${seconds}`]: sli.errorRatio(seconds) },
       period: Duration.seconds(seconds),
       label: `${sli.name} burn rate over ${humanSeconds(seconds)}`,
     });
@@ -363,9 +368,17 @@ function ratioSli(name: string, target: number, expression: string, usingMetrics
     target,
     errorRatio: (windowSeconds) => {
       const period = alarmPeriodSeconds(windowSeconds);
+      // Ids carry the period: one graph may show the same SLI over several windows, and CloudWatch
+      // refuses two different metrics under one id.
+      let windowExpression = expression;
+      const windowMetrics: Record<string, cloudwatch.IMetric> = {};
+      for (const [id, metric] of Object.entries(usingMetrics)) {
+        windowExpression = windowExpression.replace(new RegExp(`\\b${id}\\b`, 'g'), `${id}_${period}`);
+        windowMetrics[`${id}_${period}`] = metric;
+      }
       return new cloudwatch.MathExpression({
-        expression,
-        usingMetrics,
+        expression: windowExpression,
+        usingMetrics: windowMetrics,
         period: Duration.seconds(period),
         label: `${name} error ratio over ${humanSeconds(period)}`,
       });

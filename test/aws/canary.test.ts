@@ -108,7 +108,7 @@ describe('SyntheticCanary', () => {
     new SloAlarms(stack, 'Slo', { tier: ServiceTier.TIER_1, syntheticSuccessPercent: probe.metricSuccessPercent() });
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: '1 - success / 100' }),
+        Match.objectLike({ Expression: '1 - success_3600 / 100' }),
         Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'CloudWatchSynthetics', MetricName: 'SuccessPercent' }), Period: 3600 }) }),
       ]),
     });

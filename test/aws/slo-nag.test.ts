@@ -2,13 +2,14 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { SyntheticCanary } from '../../lib/aws/canary';
+import { GoldenSignalsDashboard } from '../../lib/aws/dashboard';
 import { FailoverDns } from '../../lib/aws/dns';
 import { SloAlarms } from '../../lib/aws/slo';
 import { ServiceTier } from '../../lib/core';
 import { nagErrors } from '../nag';
 import { testApp } from '../util';
 
-test('SloAlarms, FailoverDns and SyntheticCanary pass cdk-nag AwsSolutions and NIST 800-53 rev 5 with only reasoned acknowledgements', () => {
+test('SloAlarms, FailoverDns, SyntheticCanary and GoldenSignalsDashboard pass cdk-nag AwsSolutions and NIST 800-53 rev 5 with only reasoned acknowledgements', () => {
   const app = testApp();
   const stack = new Stack(app, 'Operations', { env: { region: 'us-east-1' } });
   const tier = ServiceTier.TIER_0;
@@ -24,9 +25,13 @@ test('SloAlarms, FailoverDns and SyntheticCanary pass cdk-nag AwsSolutions and N
     endpoints: [{ region: 'us-east-1', loadBalancer: loadBalancers[0] }, { region: 'eu-west-1', loadBalancer: loadBalancers[1] }],
   });
   const probe = new SyntheticCanary(stack, 'Probe', { tier, url: 'https://api.example.com/health' });
-  new SloAlarms(stack, 'Slo', {
+  const slo = new SloAlarms(stack, 'Slo', {
     tier, loadBalancer: loadBalancers[0], latencyThreshold: Duration.millis(300), syntheticSuccessPercent: probe.metricSuccessPercent(),
     pageEmails: ['oncall@example.com'], responsePlan: 'checkout',
+  });
+  new GoldenSignalsDashboard(stack, 'Dashboard', {
+    tier, loadBalancer: loadBalancers[0], slo, syntheticSuccessPercent: [probe.metricSuccessPercent()],
+    regions: [{ region: 'us-east-1', loadBalancer: loadBalancers[0] }, { region: 'eu-west-1', loadBalancer: loadBalancers[1] }],
   });
   expect(nagErrors(app)).toEqual([]);
 });

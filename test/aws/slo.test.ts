@@ -51,10 +51,10 @@ describe('SloAlarms', () => {
           EvaluationPeriods: 1,
           TreatMissingData: 'notBreaching',
           Metrics: Match.arrayWith([
-            Match.objectLike({ Expression: '(FILL(target5xx, 0) + FILL(elb5xx, 0)) / total', ReturnData: true }),
-            Match.objectLike({ Id: 'target5xx', MetricStat: Match.objectLike({ Period: seconds, Stat: 'Sum', Metric: Match.objectLike({ MetricName: 'HTTPCode_Target_5XX_Count' }) }) }),
-            Match.objectLike({ Id: 'elb5xx', MetricStat: Match.objectLike({ Period: seconds, Stat: 'Sum', Metric: Match.objectLike({ MetricName: 'HTTPCode_ELB_5XX_Count' }) }) }),
-            Match.objectLike({ Id: 'total', MetricStat: Match.objectLike({ Period: seconds, Stat: 'Sum', Metric: Match.objectLike({ MetricName: 'RequestCount' }) }) }),
+            Match.objectLike({ Expression: `(FILL(target5xx_${seconds}, 0) + FILL(elb5xx_${seconds}, 0)) / total_${seconds}`, ReturnData: true }),
+            Match.objectLike({ Id: `target5xx_${seconds}`, MetricStat: Match.objectLike({ Period: seconds, Stat: 'Sum', Metric: Match.objectLike({ MetricName: 'HTTPCode_Target_5XX_Count' }) }) }),
+            Match.objectLike({ Id: `elb5xx_${seconds}`, MetricStat: Match.objectLike({ Period: seconds, Stat: 'Sum', Metric: Match.objectLike({ MetricName: 'HTTPCode_ELB_5XX_Count' }) }) }),
+            Match.objectLike({ Id: `total_${seconds}`, MetricStat: Match.objectLike({ Period: seconds, Stat: 'Sum', Metric: Match.objectLike({ MetricName: 'RequestCount' }) }) }),
           ]),
         });
       }
@@ -126,7 +126,7 @@ describe('SloAlarms', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Threshold: alert.errorRateThreshold,
         Metrics: Match.arrayWith([
-          Match.objectLike({ Expression: '1 - fast / 100' }),
+          Match.objectLike({ Expression: `1 - fast_${alert.longWindowSeconds} / 100` }),
           Match.objectLike({ MetricStat: Match.objectLike({ Period: alert.longWindowSeconds, Stat: 'PR(0:0.25)', Metric: Match.objectLike({ MetricName: 'TargetResponseTime' }) }) }),
         ]),
       });
@@ -137,7 +137,7 @@ describe('SloAlarms', () => {
     const success = new cloudwatch.Metric({ namespace: 'CloudWatchSynthetics', metricName: 'SuccessPercent', dimensionsMap: { CanaryName: 'probe' } });
     const { template, resources } = synth({ syntheticSuccessPercent: success });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: '1 - success / 100' }), Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'SuccessPercent' }) }) })]),
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: '1 - success_3600 / 100' }), Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'SuccessPercent' }) }) })]),
     });
     const page = ruleRefs(resources, logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', 'SloPage'));
     expect(page.refs).toContain(logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', 'SloSyntheticBurn1h'));
@@ -145,7 +145,7 @@ describe('SloAlarms', () => {
 
   test('WHEN good and total request metrics are given THEN the availability SLI is (total − good) / total', () => {
     const { template } = synth({ withLoadBalancer: false, goodRequests: metric('Good'), totalRequests: metric('Total') });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ Expression: '(total - good) / total' })]) });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ Expression: '(total_3600 - good_3600) / total_3600' })]) });
   });
 
   test('WHEN the window is 28 days THEN the windows are those core scales for it, in whole minutes', () => {
@@ -154,7 +154,7 @@ describe('SloAlarms', () => {
       for (const seconds of [alert.longWindowSeconds, alert.shortWindowSeconds]) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Threshold: alert.errorRateThreshold,
-          Metrics: Match.arrayWith([Match.objectLike({ Id: 'total', MetricStat: Match.objectLike({ Period: alarmPeriodSeconds(seconds) }) })]),
+          Metrics: Match.arrayWith([Match.objectLike({ Id: `total_${alarmPeriodSeconds(seconds)}`, MetricStat: Match.objectLike({ Period: alarmPeriodSeconds(seconds) }) })]),
         });
       }
     }
@@ -169,7 +169,7 @@ describe('SloAlarms', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: exhaustion.errorRateThreshold,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      Metrics: Match.arrayWith([Match.objectLike({ Id: 'total', MetricStat: Match.objectLike({ Period: exhaustion.rangeSeconds }) })]),
+      Metrics: Match.arrayWith([Match.objectLike({ Id: `total_${exhaustion.rangeSeconds}`, MetricStat: Match.objectLike({ Period: exhaustion.rangeSeconds }) })]),
     });
     expect(slo.errorBudgetExhaustedAlarm).toBeInstanceOf(cloudwatch.CompositeAlarm);
   });
@@ -180,7 +180,7 @@ describe('SloAlarms', () => {
     expect(remaining.expression).toBe('100 * (1 - ratio / 0.0005)');
     expect(remaining.period.toSeconds()).toBe(30 * 86400);
     const burn = slo.metricBurnRate(Duration.hours(6)) as cloudwatch.MathExpression;
-    expect(burn.expression).toBe('ratio / 0.0005');
+    expect(burn.expression).toBe('ratio21600 / 0.0005');
     expect(burn.period.toSeconds()).toBe(6 * 3600);
   });
 
