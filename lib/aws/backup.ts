@@ -8,12 +8,19 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { FailureDomain, HaRole, regionPlacementProblem } from '../core';
-import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './global-table';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic } from './private/alarms';
 import { validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
+
+/**
+ * Tag that selects a resource for the `BackupPolicy` of its stack (`ha:backup` = `true`).
+ * The data constructs of this library set it on what they store unless told not to.
+ */
+export const BACKUP_TAG_KEY = 'ha:backup';
+/** Value of {@link BACKUP_TAG_KEY} that selects a resource. */
+export const BACKUP_TAG_VALUE = 'true';
 
 /** Longest retention of a continuous backup (point-in-time recovery) in AWS Backup, in days. */
 const CONTINUOUS_BACKUP_MAX_DAYS = 35;
@@ -165,8 +172,9 @@ export interface BackupPolicyProps extends HaProps, VaultLockProps {
    */
   readonly resources?: backup.BackupResource[];
   /**
-   * Topic notified when a backup, copy or restore job fails.
-   * @default - a new encrypted topic
+   * Topic notified when a backup, copy or restore job fails. EventBridge publishes to it: if it is
+   * encrypted, its key must let `events.amazonaws.com` use it.
+   * @default - a new encrypted topic whose key lets EventBridge and CloudWatch publish
    */
   readonly alarmTopic?: sns.ITopic;
   /**

@@ -6,19 +6,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, FailureDomain, HaRole, regionPlacementProblem } from '../core';
+import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
-
-/**
- * Tag that selects a resource for the `BackupPolicy` of its stack (`ha:backup` = `true`).
- * The data constructs of this library set it on what they store unless told not to.
- */
-export const BACKUP_TAG_KEY = 'ha:backup';
-/** Value of {@link BACKUP_TAG_KEY} that selects a resource. */
-export const BACKUP_TAG_VALUE = 'true';
 
 /** Largest point-in-time recovery period DynamoDB offers, in days. */
 const DYNAMODB_PITR_MAX_DAYS = 35;
