@@ -64,15 +64,17 @@ export class EncryptedSecret extends Construct {
     super(scope, id);
     const { tier } = props;
     const regions = [...props.regions];
-    const concrete = regions.filter((r) => !Token.isUnresolved(r));
-    const invalid = invalidRegionNames(concrete);
+    if (regions.some((r) => Token.isUnresolved(r))) {
+      throw new Error('regions must be known at synthesis (each region keys its resources\' construct ids), got: an unresolved token');
+    }
+    const invalid = invalidRegionNames(regions);
     if (invalid.length > 0) {
       throw new Error(`regions must be region names such as us-central1, got: ${invalid.join(', ')}`);
     }
     if (regions.length < tier.minRegions) {
       throw new Error(`regions must list at least ${tier.minRegions} regions for ${tier.name} (${tier.strategy} keeps a second region), got: ${regions.length} (${regions.join(', ') || 'none'})`);
     }
-    const problem = regionPlacementProblem({ prop: 'regions', replicaRegions: concrete, allowedRegions: props.allowedRegions });
+    const problem = regionPlacementProblem({ prop: 'regions', replicaRegions: regions, allowedRegions: props.allowedRegions });
     if (problem) {
       throw new Error(problem);
     }

@@ -2,7 +2,7 @@ import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { ServiceTier } from '../../../lib/core';
 import { EncryptedSecret, EncryptedSecretProps } from '../../../lib/tf/google/secret';
@@ -63,6 +63,13 @@ describe('EncryptedSecret', () => {
     const s = secret(testStack());
     s.grantRead('App', 'serviceAccount:a@p.iam.gserviceaccount.com');
     expect(() => s.grantRead('App', 'serviceAccount:b@p.iam.gserviceaccount.com')).toThrow(new Error('name must be unique among this secret\'s grants, got: App twice'));
+  });
+
+  test('WHEN a region is a Terraform expression THEN it throws (regions key construct ids)', () => {
+    const stack = testStack();
+    const region = new TerraformVariable(stack, 'region', { type: 'string' });
+    expect(() => secret(stack, { regions: ['us-central1', region.stringValue] }))
+      .toThrow(new Error("regions must be known at synthesis (each region keys its resources' construct ids), got: an unresolved token"));
   });
 
   test.each([
