@@ -1,0 +1,235 @@
+import { Aws, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as ssmcontacts from 'aws-cdk-lib/aws-ssmcontacts';
+import * as ssmincidents from 'aws-cdk-lib/aws-ssmincidents';
+import { Construct } from 'constructs';
+import { DrStrategy, FailureDomain, burnRateAlerts } from '../core';
+import { HaProps, serviceNameOf } from './ha-props';
+import { attachHaMetadata } from './metadata';
+import { validationError } from './private/errors';
+import { Runbook } from './runbooks';
+
+/** A person engaged when an incident opens. */
+export interface IncidentResponder {
+  /** Unique alias of the contact in this account and region (lowercase letters, digits, `_`, `-`). */
+  readonly alias: string;
+  /** Name shown in Incident Manager. */
+  readonly displayName: string;
+  /**
+   * Email address engaged. Incident Manager sends an activation code first: the channel works
+   * once the person has entered it.
+   * @default - no email channel
+   */
+  readonly email?: string;
+  /**
+   * Phone number (E.164, `+15555550100`) engaged by SMS, after activation like email.
+   * @default - no SMS channel
+   */
+  readonly sms?: string;
+}
+
+/** Props of {@link IncidentResponse}. */
+export interface IncidentResponseProps extends HaProps {
+  /** Leads the response: decides, delegates, and keeps the incident's state. */
+  readonly incidentCommander: IncidentResponder;
+  /** Keeps stakeholders and the status page up to date so that the commander need not. */
+  readonly communicationsLead: IncidentResponder;
+  /**
+   * The page topic: incident updates are published to it.
+   * @default - no notification target
+   */
+  readonly pageTopic?: sns.ITopic;
+  /**
+   * An SNS topic that AWS Chatbot relays to the incident's chat channel.
+   * @default - no chat channel
+   */
+  readonly chatChannelTopic?: sns.ITopic;
+  /**
+   * A runbook Incident Manager starts as soon as an incident opens.
+   * @default - none (responders choose one)
+   */
+  readonly runbook?: Runbook;
+  /**
+   * Impact of a page on the service, 1 (critical) to 5 (no impact).
+   * @default - from the tier's strategy: 1 active/active, 2 warm standby, 3 pilot light, 4 backup and restore
+   */
+  readonly impact?: number;
+  /**
+   * Regions of the Incident Manager replication set, which must exist before any response plan.
+   * An account holds one replication set: create it here once (the stack's region first), or
+   * leave this out where the account already has one.
+   * @default - no replication set (the account must already have one)
+   */
+  readonly replicationRegions?: string[];
+}
+
+const ALIAS = /^[a-z0-9_-]{1,255}$/;
+const E164 = /^\+[1-9]\d{1,14}$/;
+/** Incident Manager replicates incident data to at most three regions. */
+const MAX_REPLICATION_REGIONS = 3;
+const IMPACT_BY_STRATEGY: Record<DrStrategy, number> = {
+  [DrStrategy.ACTIVE_ACTIVE]: 1,
+  [DrStrategy.WARM_STANDBY]: 2,
+  [DrStrategy.PILOT_LIGHT]: 3,
+  [DrStrategy.BACKUP_RESTORE]: 4,
+};
+
+/**
+ * Incident response for a service: an SSM Incident Manager response plan that opens one incident
+ * per outage (deduplicated on the service), engages an incident commander and a communications
+ * lead (contacts with email or SMS channels and an engagement plan), publishes updates to the page
+ * topic, optionally opens a chat channel and starts a runbook.
+ *
+ * Use {@link alarmAction} on the page alarm (the SLO construct does) so that a page opens an
+ * incident. Incident Manager needs a replication set in the account before the first response
+ * plan; `replicationRegions` creates it (once per account).
+ *
+ * Contacts re-engage their channels once per short window of the tier's fastest page alert
+ * (core `burnRateAlerts`), as long as the page itself takes to confirm.
+ *
+ * Construct ids (public API): `ReplicationSet`, `IncidentCommander`, `CommunicationsLead` (each with
+ * `Email`, `Sms`, `Plan`), `AutomationRole`, `Resource` (the response plan).
+ */
+export class IncidentResponse extends Construct {
+  /** ARN of the response plan: an alarm action that opens an incident. */
+  public readonly responsePlanArn: string;
+  /** ARN of the incident commander's contact. */
+  public readonly incidentCommanderArn: string;
+  /** ARN of the communications lead's contact. */
+  public readonly communicationsLeadArn: string;
+
+  constructor(scope: Construct, id: string, props: IncidentResponseProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const service = serviceNameOf(this, props);
+    const impact = props.impact ?? IMPACT_BY_STRATEGY[props.tier.strategy];
+    if (!Number.isInteger(impact) || impact < 1 || impact > 5) {
+      throw validationError(`impact must be an integer from 1 (critical) to 5 (no impact), got: ${impact}`, this);
+    }
+    if (props.incidentCommander.alias === props.communicationsLead.alias) {
+      throw validationError(`incidentCommander and communicationsLead must be different contacts, got: ${props.incidentCommander.alias} for both`, this);
+    }
+
+    let replicationSet: ssmincidents.CfnReplicationSet | undefined;
+    if (props.replicationRegions) {
+      const regions = props.replicationRegions;
+      const repeated = regions.filter((region, i) => regions.indexOf(region) !== i);
+      if (regions.length === 0 || regions.length > MAX_REPLICATION_REGIONS) {
+        throw validationError(`replicationRegions must list 1 to ${MAX_REPLICATION_REGIONS} regions, got: ${regions.length}`, this);
+      }
+      if (repeated.length > 0) {
+        throw validationError(`replicationRegions must not repeat a region, got: ${[...new Set(repeated)].join(', ')} more than once`, this);
+      }
+      if (!Token.isUnresolved(stack.region) && !regions.includes(stack.region)) {
+        throw validationError(`replicationRegions must include the stack's region ${stack.region}, got: ${regions.join(', ')}`, this);
+      }
+      if (props.allowedRegions) {
+        const outside = regions.filter((region) => !props.allowedRegions!.includes(region));
+        if (outside.length > 0) {
+          throw validationError(`replicationRegions must stay within allowedRegions (${props.allowedRegions.join(', ')}), got: ${outside.join(', ')}`, this);
+        }
+      }
+      replicationSet = new ssmincidents.CfnReplicationSet(this, 'ReplicationSet', {
+        regions: regions.map((regionName) => ({ regionName })),
+        // Incident records are the evidence a postmortem works from.
+        deletionProtected: true,
+      });
+    }
+
+    const retryMinutes = Math.ceil(Math.min(...burnRateAlerts(props.tier.availabilityTarget)
+      .filter((alert) => alert.severity === 'page').map((alert) => alert.shortWindowSeconds)) / 60);
+    this.incidentCommanderArn = responderContact(this, 'IncidentCommander', props.incidentCommander, 'incidentCommander', retryMinutes);
+    this.communicationsLeadArn = responderContact(this, 'CommunicationsLead', props.communicationsLead, 'communicationsLead', retryMinutes);
+
+    let actions: ssmincidents.CfnResponsePlan.ActionProperty[] | undefined;
+    if (props.runbook) {
+      const documentArn = stack.formatArn({ service: 'ssm', resource: 'automation-definition', resourceName: `${props.runbook.documentName}:$DEFAULT` });
+      const automationRole = new iam.Role(this, 'AutomationRole', {
+        description: `Lets Incident Manager start the ${service} runbook when an incident opens`,
+        assumedBy: new iam.ServicePrincipal('ssm-incidents.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      });
+      new iam.ManagedPolicy(this, 'AutomationPolicy', {
+        description: `Lets Incident Manager start the ${service} runbook`,
+        roles: [automationRole],
+        statements: [
+          new iam.PolicyStatement({ sid: 'StartRunbook', actions: ['ssm:StartAutomationExecution'], resources: [documentArn] }),
+          new iam.PolicyStatement({
+            sid: 'PassRunbookRole', actions: ['iam:PassRole'], resources: [props.runbook.assumeRole.roleArn],
+            conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+          }),
+        ],
+      });
+      actions = [{
+        ssmAutomation: {
+          documentName: props.runbook.documentName,
+          roleArn: automationRole.roleArn,
+          targetAccount: 'RESPONSE_PLAN_OWNER_ACCOUNT',
+        },
+      }];
+    }
+
+    const plan = new ssmincidents.CfnResponsePlan(this, 'Resource', {
+      name: `${service.replace(/[^a-zA-Z0-9_-]/g, '-')}-page`.slice(0, 200),
+      displayName: `${service}: SLO page`,
+      incidentTemplate: {
+        title: `${service}: error budget burning at page rate`,
+        impact,
+        summary: `The SLO page alarm of ${service} (${props.tier.name}) fired. Incident commander: ${props.incidentCommander.displayName}; communications: ${props.communicationsLead.displayName}.`,
+        // One open incident per service: further pages while it is open are added to it, not opened anew.
+        dedupeString: `${service}-slo-page`,
+        notificationTargets: props.pageTopic ? [{ snsTopicArn: props.pageTopic.topicArn }] : undefined,
+      },
+      engagements: [this.incidentCommanderArn, this.communicationsLeadArn],
+      chatChannel: props.chatChannelTopic ? { chatbotSns: [props.chatChannelTopic.topicArn] } : undefined,
+      actions,
+    });
+    if (replicationSet) {
+      plan.addDependency(replicationSet);
+    }
+    this.responsePlanArn = plan.attrArn;
+
+    attachHaMetadata(this, props, { component: 'IncidentResponse', failureDomain: FailureDomain.REGION });
+  }
+
+  /** An alarm action that opens an incident with this response plan. */
+  public alarmAction(): cloudwatch.IAlarmAction {
+    const arn = this.responsePlanArn;
+    return { bind: () => ({ alarmActionArn: arn }) };
+  }
+}
+
+/** A personal contact with its channels and an engagement plan that pages them until acknowledged. */
+function responderContact(scope: Construct, id: string, responder: IncidentResponder, prop: string, retryMinutes: number): string {
+  if (!ALIAS.test(responder.alias)) {
+    throw validationError(`${prop}.alias must be 1 to 255 lowercase letters, digits, _ or -, got: ${JSON.stringify(responder.alias)}`, scope);
+  }
+  if (!responder.email && !responder.sms) {
+    throw validationError(`${prop} must have an email or an sms channel to be engaged, got: neither`, scope);
+  }
+  if (responder.sms && !Token.isUnresolved(responder.sms) && !E164.test(responder.sms)) {
+    throw validationError(`${prop}.sms must be an E.164 phone number (+15555550100), got: ${responder.sms}`, scope);
+  }
+  const group = new Construct(scope, id);
+  const contact = new ssmcontacts.CfnContact(group, 'Resource', { alias: responder.alias, displayName: responder.displayName, type: 'PERSONAL' });
+  const channels: ssmcontacts.CfnContactChannel[] = [];
+  if (responder.email) {
+    channels.push(new ssmcontacts.CfnContactChannel(group, 'Email', {
+      contactId: contact.attrArn, channelName: `${responder.alias}-email`, channelType: 'EMAIL', channelAddress: responder.email, deferActivation: false,
+    }));
+  }
+  if (responder.sms) {
+    channels.push(new ssmcontacts.CfnContactChannel(group, 'Sms', {
+      contactId: contact.attrArn, channelName: `${responder.alias}-sms`, channelType: 'SMS', channelAddress: responder.sms, deferActivation: false,
+    }));
+  }
+  new ssmcontacts.CfnPlan(group, 'Plan', {
+    contactId: contact.attrArn,
+    stages: [{
+      durationInMinutes: 0,
+      targets: channels.map((channel) => ({ channelTargetInfo: { channelId: channel.attrArn, retryIntervalInMinutes: retryMinutes } })),
+    }],
+  });
+  return contact.attrArn;
+}

@@ -1,0 +1,131 @@
+import { Errors, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { HA_METADATA_KEY, ServiceTier, burnRateAlerts } from '../../lib';
+import { IncidentResponse, IncidentResponseProps } from '../../lib/aws/incident-response';
+import { FailoverRunbooks } from '../../lib/aws/runbooks';
+import { testApp } from '../util';
+
+const IC = { alias: 'ana-ic', displayName: 'Ana (incident commander)', email: 'ana@example.com', sms: '+15555550100' };
+const COMMS = { alias: 'bo-comms', displayName: 'Bo (communications)', email: 'bo@example.com' };
+
+function synth(override: Partial<IncidentResponseProps> = {}) {
+  const stack = new Stack(testApp(), 'Incidents', { env: { region: 'us-east-1' } });
+  const pageTopic = new sns.Topic(stack, 'Page');
+  const ir = new IncidentResponse(stack, 'Response', { tier: ServiceTier.TIER_1, service: 'checkout', incidentCommander: IC, communicationsLead: COMMS, pageTopic, ...override });
+  return { stack, ir, pageTopic, template: Template.fromStack(stack) };
+}
+
+describe('IncidentResponse', () => {
+  test('GIVEN two responders and a page topic THEN the response plan engages both, deduplicates on the service and notifies the page topic', () => {
+    const { template, stack, ir, pageTopic } = synth();
+    const plan = Object.values(template.findResources('AWS::SSMIncidents::ResponsePlan'))[0].Properties;
+    expect(plan.Name).toBe('checkout-page');
+    expect(plan.IncidentTemplate).toEqual({
+      Title: 'checkout: error budget burning at page rate',
+      Impact: 2,
+      Summary: 'The SLO page alarm of checkout (TIER_1) fired. Incident commander: Ana (incident commander); communications: Bo (communications).',
+      DedupeString: 'checkout-slo-page',
+      NotificationTargets: [{ SnsTopicArn: stack.resolve(pageTopic.topicArn) }],
+    });
+    expect(plan.Engagements).toEqual([stack.resolve(ir.incidentCommanderArn), stack.resolve(ir.communicationsLeadArn)]);
+    expect(plan.ChatChannel).toBeUndefined();
+    expect(plan.Actions).toBeUndefined();
+  });
+
+  test('THEN each responder is a personal contact whose plan engages every channel, retried once per fastest page short window', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::SSMContacts::Contact', { Alias: 'ana-ic', DisplayName: 'Ana (incident commander)', Type: 'PERSONAL' });
+    template.hasResourceProperties('AWS::SSMContacts::Contact', { Alias: 'bo-comms', Type: 'PERSONAL' });
+    template.hasResourceProperties('AWS::SSMContacts::ContactChannel', { ChannelType: 'EMAIL', ChannelAddress: 'ana@example.com' });
+    template.hasResourceProperties('AWS::SSMContacts::ContactChannel', { ChannelType: 'SMS', ChannelAddress: '+15555550100' });
+    template.resourceCountIs('AWS::SSMContacts::ContactChannel', 3);
+    const retry = Math.ceil(Math.min(...burnRateAlerts(ServiceTier.TIER_1.availabilityTarget).filter((a) => a.severity === 'page').map((a) => a.shortWindowSeconds)) / 60);
+    const plans = Object.values(template.findResources('AWS::SSMContacts::Plan')).map((p) => p.Properties.Stages[0]);
+    expect(plans.map((stage) => stage.Targets.length).sort()).toEqual([1, 2]);
+    for (const stage of plans) {
+      expect(stage.DurationInMinutes).toBe(0);
+      for (const target of stage.Targets) {
+        expect(target.ChannelTargetInfo).toEqual({ ChannelId: { 'Fn::GetAtt': [expect.stringMatching(/(Email|Sms)/), 'Arn'] }, RetryIntervalInMinutes: retry });
+      }
+    }
+    expect(retry).toBe(5);
+  });
+
+  test('THEN the alarm action opens an incident with the response plan', () => {
+    const stack = new Stack(testApp(), 'Incidents', { env: { region: 'us-east-1' } });
+    const ir = new IncidentResponse(stack, 'Response', { tier: ServiceTier.TIER_1, incidentCommander: IC, communicationsLead: COMMS });
+    const alarm = new cloudwatch.Alarm(stack, 'PageAlarm', { metric: new cloudwatch.Metric({ namespace: 'T', metricName: 'M' }), threshold: 1, evaluationPeriods: 1 });
+    alarm.addAlarmAction(ir.alarmAction());
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [stack.resolve(ir.responsePlanArn)] });
+  });
+
+  test('WHEN a chat topic and a runbook are given THEN the plan opens the chat channel and starts the runbook through a role that may pass only its assume role', () => {
+    const stack = new Stack(testApp(), 'Incidents', { env: { region: 'us-east-1' } });
+    const chat = new sns.Topic(stack, 'Chat');
+    const runbooks = new FailoverRunbooks(stack, 'Runbooks', { tier: ServiceTier.TIER_1, loadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/x/0123456789abcdef' });
+    new IncidentResponse(stack, 'Response', { tier: ServiceTier.TIER_1, service: 'checkout', incidentCommander: IC, communicationsLead: COMMS, chatChannelTopic: chat, runbook: runbooks.startZonalShift });
+    const template = Template.fromStack(stack);
+    const plan = Object.values(template.findResources('AWS::SSMIncidents::ResponsePlan'))[0].Properties;
+    expect(plan.ChatChannel).toEqual({ ChatbotSns: [stack.resolve(chat.topicArn)] });
+    expect(plan.Actions).toEqual([{ SsmAutomation: {
+      DocumentName: stack.resolve(runbooks.startZonalShift!.documentName),
+      RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^ResponseAutomationRole/), 'Arn'] },
+      TargetAccount: 'RESPONSE_PLAN_OWNER_ACCOUNT',
+    } }]);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([{
+        Sid: 'PassRunbookRole', Effect: 'Allow', Action: 'iam:PassRole', Resource: stack.resolve(runbooks.startZonalShift!.assumeRole.roleArn),
+        Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+      }]) },
+    });
+  });
+
+  test('WHEN replication regions are given THEN a deletion-protected replication set exists before the plan', () => {
+    const { template } = synth({ replicationRegions: ['us-east-1', 'us-west-2'] });
+    template.hasResourceProperties('AWS::SSMIncidents::ReplicationSet', { Regions: [{ RegionName: 'us-east-1' }, { RegionName: 'us-west-2' }], DeletionProtected: true });
+    const setId = Object.keys(template.findResources('AWS::SSMIncidents::ReplicationSet'))[0];
+    template.hasResource('AWS::SSMIncidents::ResponsePlan', { DependsOn: [setId] });
+  });
+
+  test('THEN the impact follows the strategy unless given', () => {
+    const impact = (tier: ServiceTier, explicit?: number) => Object.values(synth({ tier, impact: explicit }).template.findResources('AWS::SSMIncidents::ResponsePlan'))[0].Properties.IncidentTemplate.Impact;
+    expect([ServiceTier.TIER_0, ServiceTier.TIER_1, ServiceTier.TIER_2, ServiceTier.TIER_3].map((t) => impact(t))).toEqual([1, 2, 3, 4]);
+    expect(impact(ServiceTier.TIER_3, 1)).toBe(1);
+  });
+
+  test('THEN every resource carries the HA metadata record', () => {
+    const { template } = synth();
+    const ours = Object.entries(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>).filter(([id]) => id.startsWith('Response'));
+    expect(ours).toHaveLength(8);
+    for (const [, resource] of ours) {
+      expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({ service: 'checkout', component: 'IncidentResponse' });
+    }
+  });
+
+  test.each<[Partial<IncidentResponseProps>, string]>([
+    [{ impact: 6 }, 'impact must be an integer from 1 (critical) to 5 (no impact), got: 6'],
+    [{ communicationsLead: { ...COMMS, alias: 'ana-ic' } }, 'incidentCommander and communicationsLead must be different contacts, got: ana-ic for both'],
+    [{ incidentCommander: { ...IC, alias: 'Ana IC' } }, 'incidentCommander.alias must be 1 to 255 lowercase letters, digits, _ or -, got: "Ana IC"'],
+    [{ communicationsLead: { alias: 'bo', displayName: 'Bo' } }, 'communicationsLead must have an email or an sms channel to be engaged, got: neither'],
+    [{ incidentCommander: { ...IC, sms: '555-0100' } }, 'incidentCommander.sms must be an E.164 phone number (+15555550100), got: 555-0100'],
+    [{ replicationRegions: ['us-west-2'] }, "replicationRegions must include the stack's region us-east-1, got: us-west-2"],
+    [{ replicationRegions: ['us-east-1', 'us-east-1'] }, 'replicationRegions must not repeat a region, got: us-east-1 more than once'],
+    [{ replicationRegions: ['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1'] }, 'replicationRegions must list 1 to 3 regions, got: 4'],
+    [{ replicationRegions: ['us-east-1', 'eu-west-1'], allowedRegions: ['us-east-1', 'us-west-2'] }, 'replicationRegions must stay within allowedRegions (us-east-1, us-west-2), got: eu-west-1'],
+  ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
+    let error: unknown;
+    try {
+      synth(override);
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as Error).message).toBe(message);
+  });
+
+  test('snapshot of the incident response (beside the targeted assertions above)', () => {
+    expect(synth({ replicationRegions: ['us-east-1', 'us-west-2'] }).template.toJSON()).toMatchSnapshot();
+  });
+});
