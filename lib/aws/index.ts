@@ -1,3 +1,5 @@
 export * from './ha-props';
 export * from './metadata';
 export * from './network';
+export * from './fleet';
+export { DeploymentFreeze } from './fleet-deployment';

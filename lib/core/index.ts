@@ -7,3 +7,4 @@ export * from './metadata';
 export * from './regions';
 export * from './retry';
 export * from './tier';
+export * from './fleet-health';
