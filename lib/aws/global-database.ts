@@ -78,6 +78,11 @@ export interface GlobalDatabaseProps extends ReplicatedDatabaseProps {
  * Deploy order: the replica-key stacks of the secondary regions, then this stack, then the
  * secondary stacks (`secondaryStack.addStackDependency(primaryStack)`).
  *
+ * After losing the primary region: fail over with `aws rds failover-global-cluster
+ * --global-cluster-identifier <globalClusterIdentifier> --target-db-cluster-identifier <member ARN>
+ * --allow-data-loss`, then promote the secret's replica in that region to a standalone secret
+ * (`aws secretsmanager stop-replication-to-replica`) before rotating it there.
+ *
  * Construct ids (public API): `Resource` (the global cluster), `Primary` (the primary cluster; see
  * {@link ReplicatedDatabase} for its own ids).
  */

@@ -265,6 +265,21 @@ export class SecretReplicaKey extends Construct {
       throw validationError(`aliasName must be alias/ followed by letters, digits, /, _ or - and must not start with alias/aws/, got: ${this.aliasName}`, this);
     }
     const key = newCustomerManagedKey(this, 'Resource', `Encrypts replicas of the secrets of ${serviceNameOf(this, props)} in this region`);
+    // Secrets Manager re-encrypts a replica whenever its primary changes, on behalf of whoever changed
+    // it (a rotation function whose role lives in another region's stack and is unknown here). Like
+    // the aws/secretsmanager key, allow any caller of this account, but only through Secrets Manager
+    // of this region: who may read a replica is still decided by the Secrets Manager permissions.
+    const stack = Stack.of(this);
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowSecretsManagerOfThisAccount',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
+      // A key policy statement applies to the key it is attached to: `*` here means "this key".
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` },
+      },
+    }));
     this.key = key;
     new kms.Alias(this, 'Alias', { aliasName: this.aliasName, targetKey: key, removalPolicy: RemovalPolicy.RETAIN });
     attachHaMetadata(this, props, { component: 'SecretReplicaKey', failureDomain: FailureDomain.REGION, role: props.role ?? HaRole.REPLICA });

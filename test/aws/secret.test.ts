@@ -156,13 +156,22 @@ describe('EncryptedSecret', () => {
 });
 
 describe('SecretReplicaKey', () => {
-  test('THEN a retained key with rotation carries the alias the primary secret names', () => {
+  test('THEN a retained key with rotation carries the alias the primary secret names and lets Secrets Manager of its region re-encrypt replicas', () => {
     const stack = new Stack(testApp(), 'Keys', { env: { region: 'us-west-2' } });
     const key = new SecretReplicaKey(stack, 'SecretKey', { tier: ServiceTier.TIER_1, service: 'payments' });
     const template = Template.fromStack(stack);
     expect(key.aliasName).toBe(secretReplicaKeyAlias('payments'));
     template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
     template.hasResource('AWS::KMS::Alias', { Properties: { AliasName: 'alias/payments-secrets', TargetKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SecretKey'), 'Arn'] } }, DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([{
+          Sid: 'AllowSecretsManagerOfThisAccount', Effect: 'Allow', Principal: { AWS: '*' }, Resource: '*',
+          Action: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+          Condition: { StringEquals: { 'kms:CallerAccount': { Ref: 'AWS::AccountId' }, 'kms:ViaService': 'secretsmanager.us-west-2.amazonaws.com' } },
+        }]),
+      },
+    });
     const [resource] = Object.values(template.findResources('AWS::KMS::Key'));
     expect(resource.Metadata[HA_METADATA_KEY]).toMatchObject({ role: 'replica', component: 'SecretReplicaKey' });
   });
