@@ -13,3 +13,11 @@ export function testApp(props: AppProps = {}): App {
     context: { ...cdkJson.context, ...props.context },
   });
 }
+
+/**
+ * A template with asset hashes replaced by a placeholder: they change with every aws-cdk-lib
+ * release, and a snapshot is about the resources this library writes.
+ */
+export function normaliseAssets<T>(template: T): T {
+  return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}(\.zip|\.json)?/g, 'ASSET_HASH$1'));
+}
