@@ -140,7 +140,8 @@ export function regionReplication(graph: ResourceGraph, store: GraphResource): C
     }
     case 'google_storage_bucket': {
       const location = str(p.location) ?? '';
-      const multiRegion = !/\d/.test(location) || location.includes('+') || isSet(p.custom_placement_config);
+      // Single regions are hyphenated (`US-CENTRAL1`); multi-regions (`US`) and predefined dual-regions (`NAM4`) are not.
+      const multiRegion = (location !== '' && !location.includes('-')) || isSet(p.custom_placement_config);
       if (!multiRegion) {
         return undefined;
       }

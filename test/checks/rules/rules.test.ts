@@ -1,0 +1,24 @@
+import { HA_RULES } from '../../../lib/checks/rules';
+import { findings } from '../fixtures/builders';
+import { RuleCase } from './cases';
+import { DATA_CASES } from './cases-data';
+import { OPERATIONS_CASES } from './cases-operations';
+import { PLACEMENT_CASES } from './cases-placement';
+
+const CASES: RuleCase[] = [...PLACEMENT_CASES, ...DATA_CASES, ...OPERATIONS_CASES];
+
+describe.each(CASES.map((c) => [`${c.rule.id} ${c.engine}`, c] as const))('%s', (_, c) => {
+  test('GIVEN the compliant fixture THEN there is no finding', () => {
+    expect(findings(c.rule, c.compliant)).toEqual([]);
+  });
+
+  test('GIVEN the non-compliant fixture THEN one finding names the resource and says what to change', () => {
+    const found = findings(c.rule, c.nonCompliant);
+    expect(found).toEqual([{ rule: c.rule.id, level: c.rule.level, stack: c.stack, resource: c.resource, message: expect.stringContaining(c.message) }]);
+  });
+});
+
+test('every rule has compliant and non-compliant fixtures', () => {
+  const covered = new Set(CASES.map((c) => c.rule.id));
+  expect(HA_RULES.map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
+});
