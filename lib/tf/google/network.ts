@@ -3,6 +3,8 @@ import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
+import { LoggingProjectBucketConfig } from '@cdktf/provider-google/lib/logging-project-bucket-config';
+import { LoggingProjectSink } from '@cdktf/provider-google/lib/logging-project-sink';
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
@@ -11,6 +13,7 @@ import { GoogleHaProps } from './ha-props';
 import { PREVENT_DESTROY } from './private/lifecycle';
 import { attachRecord, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
+import { projectOf } from './private/project';
 import { invalidRegionNames } from './private/regions';
 
 /** A VPC network other constructs place their resources in. */
@@ -54,18 +57,25 @@ export interface RegionalNetworkProps extends GoogleHaProps {
    * @default 0.5
    */
   readonly flowLogSampling?: number;
+  /**
+   * Days the flow logs are kept in the network's log bucket (1 to 3650).
+   * @default - tier.logRetentionDays
+   */
+  readonly flowLogRetentionDays?: number;
 }
 
 /**
  * A custom-mode VPC network that spans regions: a subnetwork per region with Private Google Access
- * and flow logs, a Cloud Router and Cloud NAT per region (NAT is a regional, zone-redundant managed
+ * and flow logs (routed to a log bucket of their own that keeps them `tier.logRetentionDays`), a
+ * Cloud Router and Cloud NAT per region (NAT is a regional, zone-redundant managed
  * service, so one per region keeps egress through a zone loss), global dynamic routing, and private
  * services access for Cloud SQL.
  *
  * Google Cloud resources carry their region as an argument, so one provider serves every region.
  *
  * Construct ids (public API): `Resource` (the network), `Subnet-<region>`, `Router-<region>`,
- * `Nat-<region>`, `PrivateServiceRange` (prevent_destroy), `PrivateServiceAccess`. A region's resources are keyed by
+ * `Nat-<region>`, `FlowLogBucket` (prevent_destroy), `FlowLogSink`, `PrivateServiceRange` (prevent_destroy),
+ * `PrivateServiceAccess`. A region's resources are keyed by
  * the region itself, so adding or removing a region never touches another region's subnetwork.
  */
 export class RegionalNetwork extends Construct implements IRegionalNetwork {
@@ -98,6 +108,10 @@ export class RegionalNetwork extends Construct implements IRegionalNetwork {
     const sampling = props.flowLogSampling ?? 0.5;
     if (!(sampling > 0 && sampling <= 1)) {
       throw new Error(`flowLogSampling must be greater than 0 and at most 1, got: ${sampling}`);
+    }
+    const flowLogRetentionDays = props.flowLogRetentionDays ?? tier.logRetentionDays;
+    if (!Number.isInteger(flowLogRetentionDays) || flowLogRetentionDays < 1 || flowLogRetentionDays > 3650) {
+      throw new Error(`flowLogRetentionDays must be an integer from 1 to 3650 (a log bucket's retention), got: ${flowLogRetentionDays}`);
     }
     const prefixLength = props.privateServiceAccessPrefixLength ?? 16;
     if (!Number.isInteger(prefixLength) || prefixLength < 8 || prefixLength > 24) {
@@ -148,6 +162,25 @@ export class RegionalNetwork extends Construct implements IRegionalNetwork {
       });
     });
     this.subnetworks = subnetworks;
+
+    const project = projectOf(this).projectId;
+    // A global bucket takes every region's flow logs; CMEK would need a regional bucket per region.
+    const flowLogBucket = new LoggingProjectBucketConfig(this, 'FlowLogBucket', {
+      project,
+      location: 'global',
+      bucketId: uniqueName(this, 'FlowLogBucket', 100),
+      retentionDays: flowLogRetentionDays,
+      description: `VPC flow logs of ${this.node.path}`,
+      lifecycle: PREVENT_DESTROY,
+    });
+    const subnetworkNames = regions.map((region) => `"${subnetworks[region].name}"`).join(' OR ');
+    new LoggingProjectSink(this, 'FlowLogSink', {
+      name: uniqueName(this, 'FlowLogSink', 100),
+      project,
+      destination: `logging.googleapis.com/${flowLogBucket.id}`,
+      filter: `log_id("compute.googleapis.com/vpc_flows") AND resource.type="gce_subnetwork" AND resource.labels.subnetwork_name=(${subnetworkNames})`,
+      uniqueWriterIdentity: true,
+    });
 
     if (props.privateServiceAccess ?? true) {
       const range = new ComputeGlobalAddress(this, 'PrivateServiceRange', {

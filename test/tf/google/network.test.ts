@@ -2,6 +2,8 @@ import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
+import { LoggingProjectBucketConfig } from '@cdktf/provider-google/lib/logging-project-bucket-config';
+import { LoggingProjectSink } from '@cdktf/provider-google/lib/logging-project-sink';
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { Testing } from 'cdktf';
 import { FailureDomain, HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
@@ -48,6 +50,17 @@ describe('RegionalNetwork', () => {
     });
   });
 
+  test('THEN flow logs are routed to a log bucket that keeps them the tier log retention', () => {
+    const synth = Testing.synthScope((scope) => {
+      new RegionalNetwork(scope, 'Network', { tier: ServiceTier.TIER_3, regions: ['europe-west1'] });
+    });
+    expect(synth).toHaveResourceWithProperties(LoggingProjectBucketConfig, { location: 'global', retention_days: 90, lifecycle: { prevent_destroy: true } });
+    expect(synth).toHaveResourceWithProperties(LoggingProjectSink, {
+      destination: expect.stringMatching(/^logging\.googleapis\.com\/\$\{google_logging_project_bucket_config\.Network_FlowLogBucket_[0-9A-F]+\.id\}$/),
+      filter: expect.stringMatching(/^log_id\("compute\.googleapis\.com\/vpc_flows"\) AND resource\.type="gce_subnetwork" AND resource\.labels\.subnetwork_name=\("\$\{google_compute_subnetwork\.Network_Subnet-europe-west1_[0-9A-F]+\.name\}"\)$/),
+    });
+  });
+
   test('THEN the private services range is kept (prevent_destroy) and the peering is abandoned, not deleted, on destroy', () => {
     const synth = Testing.synthScope((scope) => {
       new RegionalNetwork(scope, 'Network', { tier: ServiceTier.TIER_3, regions: ['europe-west1'] });
@@ -71,6 +84,7 @@ describe('RegionalNetwork', () => {
     [{ regions: ['us-central1', 'us-east1'], allowedRegions: ['us-central1'] }, 'regions must stay within allowedRegions (us-central1), got: us-east1'],
     [{ regions: ['us-central1', 'us-east1'], subnetCidrs: { 'europe-west1': '10.9.0.0/20' } }, 'subnetCidrs must only name regions of this network (us-central1, us-east1), got: europe-west1'],
     [{ regions: ['us-central1', 'us-east1'], flowLogSampling: 0 }, 'flowLogSampling must be greater than 0 and at most 1, got: 0'],
+    [{ regions: ['us-central1', 'us-east1'], flowLogRetentionDays: 4000 }, 'flowLogRetentionDays must be an integer from 1 to 3650 (a log bucket\'s retention), got: 4000'],
   ])('WHEN %j THEN it throws a clear error', (props, message) => {
     expect(() => new RegionalNetwork(testStack(), 'Network', { tier: ServiceTier.TIER_0, ...props })).toThrow(new Error(message));
   });

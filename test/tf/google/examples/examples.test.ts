@@ -10,7 +10,7 @@ import { TerraformJson, terraformJson } from '../util';
  */
 const STATEFUL_TYPES = [
   'google_sql_database_instance', 'google_storage_bucket', 'google_secret_manager_secret',
-  'google_kms_crypto_key', 'google_kms_key_ring', 'google_compute_global_address', 'google_pubsub_topic',
+  'google_kms_crypto_key', 'google_kms_key_ring', 'google_compute_global_address', 'google_pubsub_topic', 'google_logging_project_bucket_config',
 ];
 
 describe.each([
