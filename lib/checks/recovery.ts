@@ -33,14 +33,16 @@ export const STORE_TYPES = [
  * evidence rather than service data.
  */
 export function isPrimaryStore(graph: ResourceGraph, resource: GraphResource): boolean {
+  return isDataStore(graph, resource) && (!resource.ha || resource.ha.role === 'primary' || resource.ha.role === 'global');
+}
+
+/** Whether a resource is a data store in its own right (in any role), as {@link isPrimaryStore} without the role. */
+export function isDataStore(graph: ResourceGraph, resource: GraphResource): boolean {
   if (!STORE_TYPES.includes(resource.type)) {
     return false;
   }
   const p = resource.properties;
   if (isSet(p.DBClusterIdentifier) || isSet(p.SourceDBInstanceIdentifier) || isSet(p.replicate_source_db) || isSet(p.master_instance_name)) {
-    return false;
-  }
-  if (resource.ha && resource.ha.role !== 'primary' && resource.ha.role !== 'global') {
     return false;
   }
   if (resource.type === 'AWS::S3::Bucket' || resource.type === 'aws_s3_bucket' || resource.type === 'google_storage_bucket') {

@@ -7,7 +7,7 @@ import { dnsRecords, healthCheckSettings } from './dns';
 import { ResourceGraph } from './graph/graph';
 import { GraphResource } from './graph/model';
 import { block, blocks, num, str } from './graph/values';
-import { isAurora, isPrimaryStore, regionReplication, STORE_TYPES, zoneFailover } from './recovery';
+import { isAurora, isDataStore, isPrimaryStore, regionReplication, STORE_TYPES, zoneFailover } from './recovery';
 import { planRules, scheduleIntervalHours } from './rules/bak/BackupPlan';
 import { targetHealthSettings } from './rules/lb/TargetHealthChecks';
 import { Finding } from './rules/rule';
@@ -196,7 +196,7 @@ function azRtoFigure(graph: ResourceGraph, stack: ServiceStack): Figure {
 }
 
 function isPrimaryOrStandbyStore(graph: ResourceGraph, r: GraphResource): boolean {
-  return isPrimaryStore(graph, r) || (r.ha?.role === 'standby' && STORE_TYPES.includes(r.type));
+  return isDataStore(graph, r) && r.ha?.role !== 'replica';
 }
 
 function azRpoFigure(graph: ResourceGraph, stack: ServiceStack): Figure {

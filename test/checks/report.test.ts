@@ -1,0 +1,95 @@
+import { checkInputs } from '../../lib/checks/check';
+import { ServiceReport } from '../../lib/checks/report';
+import { DeletionProtection, ObjectivesMet, ObjectivesProven, RoutedRecordsHealthChecked } from '../../lib/checks/rules';
+import { ServiceTier } from '../../lib/core';
+import { activeActiveCfn, activeActiveTf, singleRegionCfn } from './fixtures/topologies';
+import { warmStandby } from './fixtures/warm-standby';
+
+function report(inputs: Parameters<typeof checkInputs>[0], stack: string): ServiceReport {
+  const found = checkInputs(inputs).services.find((s) => s.stack === stack);
+  if (!found) {
+    throw new Error(`no report for ${stack}`);
+  }
+  return found;
+}
+
+describe('resilience report', () => {
+  test.each([
+    ['CloudFormation', activeActiveCfn(), 'App'],
+    ['Terraform', activeActiveTf(), 'app'],
+  ])('GIVEN TIER_0 active/active on %s THEN region RTO is detection 36 s + alias TTL 60 s and every objective is met', (_, inputs, stack) => {
+    const r = report(inputs, stack);
+    expect(r).toMatchObject({
+      service: 'shop', tier: 'TIER_0', strategy: 'ACTIVE_ACTIVE', regions: ['us-east-1', 'us-west-2'],
+      azRtoSeconds: 0, azRpoSeconds: 0, regionRtoSeconds: 96, regionRpoSeconds: 0,
+      status: { azRto: 'met', azRpo: 'met', regionRto: 'met', regionRpo: 'met', availability: 'met' },
+      objectivesMet: true,
+    });
+    // Two regions of ELB (0.9999) × EC2 multi-AZ (0.9999) in parallel, then Route 53 (1.0) in series.
+    expect(r.availability).toBe(0.999999960004);
+    expect(r.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', value: 36, figures: ['ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS', 'ROUTE53_ALIAS_ELB_TTL_SECONDS'] }));
+    expect(r.derivation).toContainEqual(expect.objectContaining({ quantity: 'availability', figures: ['ELASTIC_LOAD_BALANCING'], value: 0.9999 }));
+  });
+
+  test('GIVEN TIER_1 warm standby THEN region RTO adds the global database failover and the standby warm-up, region RPO is the replication lag', () => {
+    const primary = report(warmStandby(), 'Primary');
+    expect(primary).toMatchObject({
+      tier: 'TIER_1', strategy: 'WARM_STANDBY',
+      // Target health check with the ALB defaults (30 s × 2 + 5 s) is slower than Aurora's 30 s failover.
+      azRtoSeconds: 65, azRpoSeconds: 0,
+      // 10 s × 3 + 6 s detection, then max(TTL 60 s, Aurora Global failover 60 s + warm-up 300 s).
+      regionRtoSeconds: 396, regionRpoSeconds: 1,
+      // ELB × EC2 multi-AZ × Aurora multi-AZ, each 0.9999, in series; Route 53 (1.0) is global.
+      availability: 0.999700029999,
+      objectivesMet: true,
+    });
+    expect(primary.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', stack: 'Primary', resource: 'Database', value: 60, figures: ['AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS'] }));
+    expect(primary.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', stack: 'Standby', resource: 'Fleet', value: 300 }));
+    expect(primary.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRpo', resource: 'Database', value: 1, figures: ['AURORA_GLOBAL_REPLICATION_LAG_SECONDS'] }));
+    expect(report(warmStandby(), 'Standby')).toMatchObject({ azRtoSeconds: 65, regionRtoSeconds: 396 });
+  });
+
+  test('GIVEN the warm standby without its global database THEN the region RPO is not met and HA-RES1 names the cluster', () => {
+    const inputs = warmStandby({ globalDatabase: false });
+    const r = report(inputs, 'Primary');
+    expect(r.status.regionRpo).toBe('not-met');
+    expect(r.regionRpoSeconds).toBeNull();
+    const findings = checkInputs(inputs, { rules: [ObjectivesMet] }).findings.filter((f) => f.stack === 'Primary');
+    expect(findings).toEqual([expect.objectContaining({ rule: 'HA-RES1', resource: 'service:shop', message: expect.stringContaining('region RPO (Database: no copy outside its region') })]);
+  });
+
+  test('GIVEN the warm standby without the primary health check THEN HA-DNS1 names the record and the region RTO is unproven', () => {
+    const inputs = warmStandby({ primaryHealthCheck: false });
+    expect(report(inputs, 'Primary').status.regionRto).toBe('unproven');
+    expect(checkInputs(inputs, { rules: [RoutedRecordsHealthChecked] }).findings).toEqual([
+      expect.objectContaining({ rule: 'HA-DNS1', stack: 'Primary', resource: 'Record' }),
+    ]);
+    expect(checkInputs(inputs, { rules: [ObjectivesProven] }).findings.map((f) => f.stack)).toEqual(['Primary', 'Standby']);
+  });
+
+  test('GIVEN the warm standby with deletion protection off THEN HA-DEL2 names both clusters', () => {
+    const findings = checkInputs(warmStandby({ deletionProtection: false }), { rules: [DeletionProtection] }).findings;
+    expect(findings.map((f) => `${f.rule} ${f.stack}/${f.resource}`)).toEqual(['HA-DEL2 Primary/Database', 'HA-DEL2 Standby/Database']);
+  });
+
+  test('GIVEN a standby without a declared warm-up THEN the region RTO is unproven, not assumed', () => {
+    const r = report(warmStandby({ standbyWarmup: false }), 'Primary');
+    expect(r.status.regionRto).toBe('unproven');
+    expect(r.regionRtoSeconds).toBeNull();
+  });
+
+  test('GIVEN TIER_3 backup and restore in one region THEN the region RTO is unproven and the rest is computed', () => {
+    const r = report(singleRegionCfn(ServiceTier.TIER_3), 'App');
+    expect(r).toMatchObject({
+      azRtoSeconds: 0, regionRtoSeconds: null, regionRpoSeconds: 0, availability: 0.99980001,
+      status: { azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'met', availability: 'met' },
+      objectivesMet: false,
+    });
+  });
+
+  test('GIVEN TIER_0 in one region THEN the region RTO is not met and the availability of one region is below 99.99%', () => {
+    const r = report(singleRegionCfn(ServiceTier.TIER_0), 'App');
+    expect(r.status).toMatchObject({ regionRto: 'not-met', availability: 'not-met' });
+    expect(r.availability).toBe(0.99980001);
+  });
+});
