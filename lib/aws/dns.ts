@@ -92,8 +92,8 @@ export interface FailoverDnsProps extends HaProps {
   readonly routing?: DnsRouting;
   /**
    * TTL of non-alias (`domainName`) records. Alias records to a load balancer always carry the
-   * balancer's 60 s. A TTL above the tier's `dnsTtlSeconds` lengthens failover and warns.
-   * @default - tier.dnsTtlSeconds
+   * balancer's 60 s. A TTL above the default lengthens failover and warns.
+   * @default - tier.dnsTtlSeconds, at most 60 s for records that take part in failover (all but SIMPLE)
    */
   readonly ttl?: Duration;
   /**
@@ -325,8 +325,9 @@ export class FailoverDns extends Construct {
 
   private recordTtlSeconds(props: FailoverDnsProps): number {
     const { tier } = props;
+    const limit = this.routing === DnsRouting.SIMPLE ? tier.dnsTtlSeconds : Math.min(tier.dnsTtlSeconds, ROUTE53_FAILOVER_TTL_MAX_SECONDS);
     if (props.ttl === undefined) {
-      return tier.dnsTtlSeconds;
+      return limit;
     }
     const seconds = props.ttl.toSeconds();
     if (!props.endpoints.some((e) => e.domainName !== undefined)) {
@@ -334,7 +335,6 @@ export class FailoverDns extends Construct {
         `ttl applies to non-alias (domainName) endpoints only; alias records to a load balancer always carry its ${ROUTE53_ALIAS_ELB_TTL_SECONDS} s, got: ${seconds} s`);
       return seconds;
     }
-    const limit = this.routing === DnsRouting.SIMPLE ? tier.dnsTtlSeconds : Math.min(tier.dnsTtlSeconds, ROUTE53_FAILOVER_TTL_MAX_SECONDS);
     if (seconds > limit) {
       Annotations.of(this).addWarningV2('ha-constructs:FailoverDns.ttl',
         `ttl of ${seconds} s is above ${tier.name}'s limit of ${limit} s for ${this.routing.name} records: resolvers keep answering with a failed region that much longer`);

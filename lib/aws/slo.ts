@@ -374,7 +374,7 @@ function ratioSli(name: string, target: number, expression: string, usingMetrics
       const windowMetrics: Record<string, cloudwatch.IMetric> = {};
       for (const [id, metric] of Object.entries(usingMetrics)) {
         windowExpression = windowExpression.replace(new RegExp(`\\b${id}\\b`, 'g'), `${id}_${period}`);
-        windowMetrics[`${id}_${period}`] = metric;
+        windowMetrics[`${id}_${period}`] = withPeriod(metric, period);
       }
       return new cloudwatch.MathExpression({
         expression: windowExpression,
@@ -384,6 +384,14 @@ function ratioSli(name: string, target: number, expression: string, usingMetrics
       });
     },
   };
+}
+
+/** The metric measured over `seconds` (a metric passed in may carry its own period, e.g. a probe's run interval). */
+function withPeriod(metric: cloudwatch.IMetric, seconds: number): cloudwatch.IMetric {
+  if (metric instanceof cloudwatch.Metric || metric instanceof cloudwatch.MathExpression) {
+    return metric.with({ period: Duration.seconds(seconds) });
+  }
+  return metric;
 }
 
 function responsePlanAction(plan: ssmincidents.CfnResponsePlan | string): cloudwatch.IAlarmAction {

@@ -25,9 +25,12 @@ export function checkerRegionsProblem(prop: string, regions: readonly string[]):
   if (unknown.length > 0) {
     return `${prop} must be Route 53 health-checker regions (${ROUTE53_HEALTH_CHECKER_REGIONS.join(', ')}), got: ${unknown.join(', ')}`;
   }
-  const distinct = new Set(regions);
-  if (distinct.size < ROUTE53_MIN_HEALTH_CHECKER_REGIONS || distinct.size !== regions.length) {
-    return `${prop} must list at least ${ROUTE53_MIN_HEALTH_CHECKER_REGIONS} distinct regions, got: ${regions.join(', ') || 'none'}`;
+  const repeated = regions.filter((region, i) => regions.indexOf(region) !== i);
+  if (repeated.length > 0) {
+    return `${prop} must not repeat a region, got: ${[...new Set(repeated)].join(', ')} more than once`;
+  }
+  if (regions.length < ROUTE53_MIN_HEALTH_CHECKER_REGIONS) {
+    return `${prop} must list at least ${ROUTE53_MIN_HEALTH_CHECKER_REGIONS} regions, got: ${regions.join(', ') || 'none'}`;
   }
   return undefined;
 }

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { DnsRouting, FailoverDns, FailoverDnsEndpoint, FailoverDnsProps } from '../../lib/aws/dns';
-import { dnsFailoverSeconds, HA_METADATA_KEY, ROUTE53_ALIAS_ELB_TTL_SECONDS, ServiceTier } from '../../lib/core';
+import { dnsFailoverSeconds, HA_METADATA_KEY, ROUTE53_ALIAS_ELB_TTL_SECONDS, ROUTE53_FAILOVER_TTL_MAX_SECONDS, ServiceTier } from '../../lib/core';
 import { ROUTE53_HEALTH_CHECKER_REGIONS } from '../../lib/core/route53-checkers';
 import { testApp } from '../util';
 
@@ -168,6 +168,20 @@ describe('FailoverDns', () => {
     expect(dns.failoverSeconds).toBe(dnsFailoverSeconds({ intervalSeconds: 10, failureThreshold: 3, ttlSeconds: 30 }));
   });
 
+  test('GIVEN TIER_3 failing over between two domain names THEN the TTL is capped at the 60 s recommended for failover records', () => {
+    const stack = new Stack(testApp(), 'Tier3', { env: { region: 'us-east-1' } });
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
+    const dns = new FailoverDns(stack, 'Dns', {
+      tier: ServiceTier.TIER_3, hostedZone, recordName: 'api',
+      endpoints: [{ region: 'us-east-1', domainName: 'api.us.example.net' }, { region: 'us-west-2', domainName: 'api.restore.example.net' }],
+    });
+    expect(ServiceTier.TIER_3.dnsTtlSeconds).toBeGreaterThan(ROUTE53_FAILOVER_TTL_MAX_SECONDS);
+    Template.fromStack(stack).allResourcesProperties('AWS::Route53::RecordSet', { TTL: String(ROUTE53_FAILOVER_TTL_MAX_SECONDS) });
+    expect(dns.failoverSeconds).toBe(dnsFailoverSeconds({
+      intervalSeconds: ServiceTier.TIER_3.healthCheckIntervalSeconds, failureThreshold: ServiceTier.TIER_3.healthCheckFailureThreshold, ttlSeconds: ROUTE53_FAILOVER_TTL_MAX_SECONDS,
+    }));
+  });
+
   test('WHEN an explicit TTL is above the tier limit THEN a warning with a stable id names it', () => {
     const stack = new Stack(testApp(), 'Ttl', { env: { region: 'us-east-1' } });
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
@@ -228,7 +242,7 @@ describe('FailoverDns', () => {
     [{ tier: ServiceTier.TIER_1, regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'] }, 'endpoints must hold exactly 2 regions for FAILOVER routing (one PRIMARY and one SECONDARY record), got: 3 (us-east-1, eu-west-1, ap-southeast-2)'],
     [{ healthCheckPath: 'health' }, 'healthCheckPath must start with a slash, got: health'],
     [{ healthCheckPort: 0 }, 'healthCheckPort must be an integer from 1 to 65535, got: 0'],
-    [{ checkerRegions: ['us-east-1', 'eu-west-1'] }, 'checkerRegions must list at least 3 distinct regions, got: us-east-1, eu-west-1'],
+    [{ checkerRegions: ['us-east-1', 'eu-west-1'] }, 'checkerRegions must list at least 3 regions, got: us-east-1, eu-west-1'],
     [{ checkerRegions: ['us-east-1', 'eu-west-1', 'eu-central-1'] }, 'checkerRegions must be Route 53 health-checker regions (us-east-1, us-west-1, us-west-2, eu-west-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1), got: eu-central-1'],
     [{ endpoints: [{ region: 'us-east-1', domainName: 'a.example.net' }, { region: 'us-east-1', domainName: 'b.example.net' }] }, 'endpoints must not repeat a region, got: us-east-1 more than once'],
     [{ allowedRegions: ['us-east-1', 'us-west-2'] }, 'endpoints must stay within allowedRegions (us-east-1, us-west-2), got: eu-west-1'],

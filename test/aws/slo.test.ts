@@ -1,5 +1,5 @@
 import { Duration, Errors, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -141,6 +141,15 @@ describe('SloAlarms', () => {
     });
     const page = ruleRefs(resources, logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', 'SloPage'));
     expect(page.refs).toContain(logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', 'SloSyntheticBurn1h'));
+  });
+
+  test('WHEN a metric with its own period is passed THEN each window measures it over the window, without a period-override warning', () => {
+    const success = new cloudwatch.Metric({ namespace: 'CloudWatchSynthetics', metricName: 'SuccessPercent', period: Duration.minutes(1) });
+    const { template, stack } = synth({ syntheticSuccessPercent: success });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([Match.objectLike({ Id: 'success_259200', MetricStat: Match.objectLike({ Period: 259200 }) })]),
+    });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 
   test('WHEN good and total request metrics are given THEN the availability SLI is (total − good) / total', () => {
