@@ -6,6 +6,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { burnRateAlerts, FailureDomain, HaRole, SRE_WORKBOOK_SLO_WINDOW_DAYS } from '../../core';
 import { GoogleHaProps, serviceNameOf } from './ha-props';
+import { warn } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
 import { projectOf } from './private/project';
@@ -87,6 +88,10 @@ export class SloAlerts extends Construct {
     const repeated = probeRegions.filter((r, i) => probeRegions.indexOf(r) !== i);
     if (repeated.length > 0) {
       throw new Error(`probes must have one probe per region, got: ${[...new Set(repeated)].join(', ')} more than once`);
+    }
+
+    if (probes.length === 0) {
+      warn(this, 'SloAlerts.probes', 'probes is empty: no uptime check watches the service from outside, so an outage without traffic (nothing reaches the load balancer) raises no alert');
     }
 
     const record = haRecord(this, props, { component: 'SloAlerts', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });

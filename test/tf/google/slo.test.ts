@@ -5,7 +5,7 @@ import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { ServiceTier } from '../../../lib/core';
 import { SloAlerts, SloAlertsProps } from '../../../lib/tf/google/slo';
-import { testStack } from './util';
+import { testStack, warningsOf } from './util';
 
 Testing.setupJest();
 
@@ -75,6 +75,11 @@ describe('SloAlerts', () => {
   test('WHEN TIER_2 THEN probes run every 5 minutes', () => {
     const synth = Testing.synthScope((scope) => { alerts(scope, { tier: ServiceTier.TIER_2 }); });
     expect(synth).toHaveResourceWithProperties(MonitoringUptimeCheckConfig, { period: '300s' });
+  });
+
+  test('WHEN there are no probes THEN a warning says an outage without traffic goes unnoticed', () => {
+    expect(warningsOf(alerts(testStack(), { probes: [] }))).toEqual([expect.stringContaining('[ha-constructs:SloAlerts.probes] probes is empty')]);
+    expect(warningsOf(alerts(testStack()))).toEqual([]);
   });
 
   test.each([
