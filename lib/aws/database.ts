@@ -1,4 +1,4 @@
-import { Annotations, Duration, Names, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,7 +7,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { FailureDomain } from '../core';
+import { FailureDomain, regionPlacementProblem } from '../core';
 import { auroraPostgresMaxConnections, connectionAlarmThreshold, instanceClassMemoryGiB } from '../core/database';
 import {
   DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, POSTGRES_LOG_EXPORT, clusterSettings,
@@ -202,6 +202,16 @@ export class ReplicatedDatabase extends Construct {
     this.maxConnections = props.maxConnections ?? auroraPostgresMaxConnections(memory!);
     if (!Number.isInteger(this.maxConnections) || this.maxConnections < 1) {
       throw validationError(`maxConnections must be a positive integer, got: ${props.maxConnections}`, this);
+    }
+    const stackRegion = Stack.of(this).region;
+    const secretPlacement = regionPlacementProblem({
+      prop: 'secretReplicaRegions',
+      primaryRegion: Token.isUnresolved(stackRegion) ? undefined : stackRegion,
+      replicaRegions: (props.secretReplicaRegions ?? []).filter((r) => !Token.isUnresolved(r)),
+      allowedRegions: props.allowedRegions,
+    });
+    if (secretPlacement) {
+      throw validationError(secretPlacement, this);
     }
     const borrowThreshold = props.proxyBorrowLatencyThreshold ?? Duration.millis(100);
     const withProxy = props.proxy ?? tier.staticallyStable;

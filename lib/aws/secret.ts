@@ -136,6 +136,10 @@ export class EncryptedSecret extends Construct {
         throw validationError(`replicaKeys.${replicaRegion} must be a key of ${replicaRegion}, got a key of: ${keyRegion}`, this);
       }
     }
+    const byAlias = this.replicaRegions.filter((r) => props.replicaKeys?.[r] === undefined);
+    if (byAlias.length > 0 && props.service === undefined) {
+      throw validationError(`service must be given when replicaRegions (${byAlias.join(', ')}) use the replica key found by alias (alias/<service>-secrets): the default, the stack's name, differs between the stacks of two regions, got: none`, this);
+    }
     if (props.hostedRotation && props.rotationLambda) {
       throw validationError('hostedRotation and rotationLambda are alternatives: give one of them, got both', this);
     }
@@ -260,6 +264,9 @@ export class SecretReplicaKey extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretReplicaKeyProps) {
     super(scope, id);
+    if (props.aliasName === undefined && props.service === undefined) {
+      throw validationError('service or aliasName must be given: the primary secret finds this key by alias/<service>-secrets, and the default service, the stack\'s name, differs between the stacks of two regions, got: neither', this);
+    }
     this.aliasName = props.aliasName ?? secretReplicaKeyAlias(serviceNameOf(this, props));
     if (!Token.isUnresolved(this.aliasName) && (!/^alias\/[a-zA-Z0-9/_-]+$/.test(this.aliasName) || this.aliasName.startsWith('alias/aws/'))) {
       throw validationError(`aliasName must be alias/ followed by letters, digits, /, _ or - and must not start with alias/aws/, got: ${this.aliasName}`, this);

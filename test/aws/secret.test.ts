@@ -141,6 +141,18 @@ describe('EncryptedSecret', () => {
     expect((error as Error).message).toBe(message);
   });
 
+  test('WHEN replicas use the replica key alias and no service is given THEN it is a ValidationError (the default service differs per stack)', () => {
+    const stack = new Stack(testApp(), 'Secrets', { env: { region: 'us-east-1' } });
+    let error: unknown;
+    try {
+      new EncryptedSecret(stack, 'Secret', { tier: ServiceTier.TIER_1, replicaRegions: ['us-west-2'] });
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as Error).message).toBe("service must be given when replicaRegions (us-west-2) use the replica key found by alias (alias/<service>-secrets): the default, the stack's name, differs between the stacks of two regions, got: none");
+  });
+
   test('WHEN both hosted rotation and a rotation function are given THEN it is a ValidationError', () => {
     const stack = new Stack(testApp(), 'Secrets', { env: { region: 'us-east-1' } });
     const rotationLambda = lambda.Function.fromFunctionArn(stack, 'Rotator', 'arn:aws:lambda:us-east-1:111111111111:function:rotate');
@@ -178,6 +190,12 @@ describe('SecretReplicaKey', () => {
 
   test('THEN the alias replaces characters an alias may not hold', () => {
     expect(secretReplicaKeyAlias('Orders API.v2')).toBe('alias/Orders-API-v2-secrets');
+  });
+
+  test('WHEN neither service nor aliasName is given THEN it is a ValidationError', () => {
+    const stack = new Stack(testApp(), 'Keys', { env: { region: 'us-west-2' } });
+    expect(() => new SecretReplicaKey(stack, 'SecretKey', { tier: ServiceTier.TIER_1 }))
+      .toThrow("service or aliasName must be given: the primary secret finds this key by alias/<service>-secrets, and the default service, the stack's name, differs between the stacks of two regions, got: neither");
   });
 
   test('WHEN the alias is reserved THEN it is a ValidationError', () => {
