@@ -30,7 +30,7 @@ export function checkerRegionsProblem(prop: string, regions: readonly string[]):
     return `${prop} must not repeat a region, got: ${[...new Set(repeated)].join(', ')} more than once`;
   }
   if (regions.length < ROUTE53_MIN_HEALTH_CHECKER_REGIONS) {
-    return `${prop} must list at least ${ROUTE53_MIN_HEALTH_CHECKER_REGIONS} regions, got: ${regions.join(', ') || 'none'}`;
+    return `${prop} must list at least ${ROUTE53_MIN_HEALTH_CHECKER_REGIONS} distinct regions, got: ${regions.join(', ') || 'none'}`;
   }
   return undefined;
 }

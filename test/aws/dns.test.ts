@@ -242,7 +242,7 @@ describe('FailoverDns', () => {
     [{ tier: ServiceTier.TIER_1, regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'] }, 'endpoints must hold exactly 2 regions for FAILOVER routing (one PRIMARY and one SECONDARY record), got: 3 (us-east-1, eu-west-1, ap-southeast-2)'],
     [{ healthCheckPath: 'health' }, 'healthCheckPath must start with a slash, got: health'],
     [{ healthCheckPort: 0 }, 'healthCheckPort must be an integer from 1 to 65535, got: 0'],
-    [{ checkerRegions: ['us-east-1', 'eu-west-1'] }, 'checkerRegions must list at least 3 regions, got: us-east-1, eu-west-1'],
+    [{ checkerRegions: ['us-east-1', 'eu-west-1'] }, 'checkerRegions must list at least 3 distinct regions, got: us-east-1, eu-west-1'],
     [{ checkerRegions: ['us-east-1', 'eu-west-1', 'eu-central-1'] }, 'checkerRegions must be Route 53 health-checker regions (us-east-1, us-west-1, us-west-2, eu-west-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1), got: eu-central-1'],
     [{ endpoints: [{ region: 'us-east-1', domainName: 'a.example.net' }, { region: 'us-east-1', domainName: 'b.example.net' }] }, 'endpoints must not repeat a region, got: us-east-1 more than once'],
     [{ allowedRegions: ['us-east-1', 'us-west-2'] }, 'endpoints must stay within allowedRegions (us-east-1, us-west-2), got: eu-west-1'],
