@@ -100,7 +100,7 @@ export interface BackupCopyVaultProps extends HaProps, VaultLockProps {
  * new BackupCopyVault(dr, 'Backups', { tier, backupVaultName: 'orders-dr' });
  * const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1' } });
  * new BackupPolicy(primary, 'Backups', { tier, copyToVaultArn: BackupCopyVault.vaultArn(primary, 'us-west-2', 'orders-dr') });
- * primary.addDependency(dr);
+ * primary.addStackDependency(dr);
  * ```
  *
  * Construct ids (public API): `Resource` (the vault, retained), `Key` (unless `encryptionKey` is given, retained).

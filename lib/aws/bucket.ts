@@ -58,7 +58,7 @@ export interface ReplicaBucketProps extends HaProps, BucketCommonProps {
  * new ReplicaBucket(standby, 'Documents', { tier, bucketName: 'acme-documents-us-west-2' });
  * const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1' } });
  * new ReplicatedBucket(primary, 'Documents', { tier, replicaRegion: 'us-west-2', replicaBucketName: 'acme-documents-us-west-2' });
- * primary.addDependency(standby); // the destination must exist before replication is configured
+ * primary.addStackDependency(standby); // the destination must exist before replication is configured
  * ```
  *
  * Construct ids (public API): `Resource` (the bucket, retained), `Key` (a {@link ReplicaKey}),

@@ -1,16 +1,25 @@
-import { Annotations, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { FailureDomain, regionPlacementProblem } from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { ReplicaKey } from './global-table';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
+import { newAlarmTopic, notifyOn } from './private/alarms';
 import { validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
+
+/**
+ * EFS replication is designed for a recovery point objective of 15 minutes for most file systems.
+ * @see https://docs.aws.amazon.com/efs/latest/ug/efs-replication.html
+ */
+const EFS_REPLICATION_RPO_SECONDS = 900;
 
 /** Props of {@link ReplicatedFileSystem}. */
 export interface ReplicatedFileSystemProps extends HaProps {
@@ -49,6 +58,16 @@ export interface ReplicatedFileSystemProps extends HaProps {
    */
   readonly throughputMode?: efs.ThroughputMode;
   /**
+   * Time since the last completed sync to the replica above which the file system alarms.
+   * @default - the tier's region RPO, but not below the 15 minutes EFS replication is designed for
+   */
+  readonly replicationLagThreshold?: Duration;
+  /**
+   * Topic the replication alarm notifies.
+   * @default - a new encrypted topic (only when there is a replica)
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
    * Whether to tag the file system `ha:backup` = `true`, so the stack's `BackupPolicy` backs it up
    * on the tier's schedule and copies the backups to its DR vault.
    * @default true
@@ -70,8 +89,13 @@ export interface ReplicatedFileSystemProps extends HaProps {
  * not use TLS and admits only IAM-authorized clients of this account through a mount target
  * (mount with `-o tls,iam`; grant with {@link grantReadWrite}). Automatic backups on, retained.
  *
+ * With a replica, an alarm fires when the replica has not completed a sync for longer than the
+ * tier's region RPO (CloudWatch `TimeSinceLastSync`, read with a Metrics Insights query because
+ * EFS names the replica only once it exists).
+ *
  * Construct ids (public API): `Resource` (the file system, retained), `Key` (unless
- * `encryptionKey` is given, retained).
+ * `encryptionKey` is given, retained), `AlarmTopic` (with a replica, unless `alarmTopic` is
+ * given), `ReplicationLagAlarm` (with a replica).
  */
 export class ReplicatedFileSystem extends Construct implements ec2.IConnectable {
   /** The alias a replica's key has by default (see {@link ReplicaKey}). */
@@ -87,6 +111,8 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
   public readonly connections: ec2.Connections;
   /** Region of the replica, if any. */
   public readonly replicaRegion?: string;
+  /** Alarms when the replica falls behind, if there is a replica. */
+  public readonly replicationLagAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ReplicatedFileSystemProps) {
     super(scope, id);
@@ -160,6 +186,23 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
         ?? ReplicaKey.aliasArn(this, props.replicaRegion, ReplicatedFileSystem.replicaKeyAliasName(props.fileSystemName));
       const cfn = this.fileSystem.node.defaultChild as efs.CfnFileSystem;
       cfn.replicationConfiguration = { destinations: [{ region: props.replicaRegion, kmsKeyId: replicaKeyArn }] };
+
+      if (tier.regionRpoSeconds < EFS_REPLICATION_RPO_SECONDS) {
+        Annotations.of(this).addWarningV2('ha-constructs:ReplicatedFileSystem.rpo',
+          `EFS replication is designed for an RPO of ${EFS_REPLICATION_RPO_SECONDS} s, longer than ${tier.name}'s region RPO of ${tier.regionRpoSeconds} s: keep data that needs the tighter RPO in a GlobalTable or a GlobalDatabase`);
+      }
+      const lagSeconds = props.replicationLagThreshold?.toSeconds() ?? Math.max(tier.regionRpoSeconds, EFS_REPLICATION_RPO_SECONDS);
+      const alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Replication alarms of the ${props.fileSystemName} file system`);
+      this.replicationLagAlarm = this.metricTimeSinceLastSync().createAlarm(this, 'ReplicationLagAlarm', {
+        alarmDescription: `The ${props.fileSystemName} replica in ${props.replicaRegion} has not completed a sync for more than ${lagSeconds} s: files changed since then are not in the standby region, and a region loss now loses them`,
+        threshold: lagSeconds,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        // A gap in the metric keeps the alarm where it is: a lagging replica keeps reporting a growing value.
+        treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+      });
+      notifyOn(this.replicationLagAlarm, alarmTopic);
     }
     if (props.backupTag ?? true) {
       Tags.of(this.fileSystem).add(BACKUP_TAG_KEY, BACKUP_TAG_VALUE);
@@ -170,6 +213,24 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
     });
 
     attachHaMetadata(this, props, { component: 'ReplicatedFileSystem', failureDomain: FailureDomain.REGION });
+  }
+
+  /**
+   * Seconds since the last completed sync to the replica (maximum over the replica per 5 minutes).
+   * A Metrics Insights query: the metric's `DestinationFileSystemId` dimension names a file system
+   * that EFS creates, unknown at synthesis.
+   */
+  public metricTimeSinceLastSync(props: { readonly period?: Duration } = {}): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: Fn.join('', [
+        'SELECT MAX(TimeSinceLastSync) FROM SCHEMA("AWS/EFS", DestinationFileSystemId, FileSystemId) WHERE FileSystemId = \'',
+        this.fileSystem.fileSystemId,
+        '\'',
+      ]),
+      usingMetrics: {},
+      label: 'TimeSinceLastSync',
+      period: props.period ?? Duration.minutes(5),
+    });
   }
 
   /** Grants mounting and writing (through a mount target, with TLS). */

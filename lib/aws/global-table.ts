@@ -37,7 +37,7 @@ export interface ReplicaKeyProps {
  * KMS keys are regional, and a stack deploys to one region: the replica's key lives in a stack of
  * the replica's region, and the primary-region construct names it by its alias ARN, which is
  * known before either stack is deployed. Deploy the standby stack first
- * (`primaryStack.addDependency(standbyStack)`).
+ * (`primaryStack.addStackDependency(standbyStack)`).
  *
  * Construct ids (public API): `Key` (retained on delete), `Alias`.
  */
@@ -201,7 +201,7 @@ export interface GlobalTableProps extends HaProps {
  * new ReplicaKey(standby, 'OrdersKey', { aliasName: GlobalTable.replicaKeyAliasName('orders') });
  * const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1' } });
  * new GlobalTable(primary, 'Orders', { tier, tableName: 'orders', partitionKey, replicaRegions: ['us-west-2'] });
- * primary.addDependency(standby); // the replica's key must exist before the replica
+ * primary.addStackDependency(standby); // the replica's key must exist before the replica
  * ```
  *
  * Construct ids (public API): `Resource` (the table), `Key` (unless `encryptionKey` is given),

@@ -96,9 +96,36 @@ describe('ReplicatedFileSystem', () => {
     Template.fromStack(primary).hasResourceProperties('AWS::EFS::FileSystem', { ReplicationConfiguration: { Destinations: [{ Region: 'us-west-2', KmsKeyId: key.aliasArn }] } });
   });
 
-  test('WHEN TIER_3 has no replica region THEN there is no replication', () => {
-    const { template } = synth({ tier: ServiceTier.TIER_3, replicaRegion: undefined });
+  test('WHEN TIER_3 has no replica region THEN there is no replication and no replication alarm', () => {
+    const { template, files } = synth({ tier: ServiceTier.TIER_3, replicaRegion: undefined });
     template.hasResourceProperties('AWS::EFS::FileSystem', { ReplicationConfiguration: Match.absent() });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    expect(files.replicationLagAlarm).toBeUndefined();
+  });
+
+  test('THEN the replica alarms when it has not synced for the tier RPO, at least the 15 minutes EFS replication is designed for', () => {
+    const { template } = synth({ tier: ServiceTier.TIER_3, replicaRegion: 'us-west-2' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [Match.objectLike({
+        Expression: { 'Fn::Join': ['', [
+          'SELECT MAX(TimeSinceLastSync) FROM SCHEMA("AWS/EFS", DestinationFileSystemId, FileSystemId) WHERE FileSystemId = \'',
+          { Ref: Match.stringLikeRegexp('^Files') },
+          '\'',
+        ]] },
+        Period: 300,
+      })],
+      Threshold: 86400,
+      EvaluationPeriods: 3,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^FilesAlarmTopic') }],
+      OKActions: [{ Ref: Match.stringLikeRegexp('^FilesAlarmTopic') }],
+    });
+    const { template: tier1 } = synth();
+    tier1.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 900 });
+  });
+
+  test('WHEN the tier RPO is below what EFS replication is designed for THEN a warning says so', () => {
+    const { stack } = synth();
+    Annotations.fromStack(stack).hasWarning('/Primary/Files', Match.stringLikeRegexp('^EFS replication is designed for an RPO of 900 s, longer than TIER_1\'s region RPO of 60 s.*ha-constructs:ReplicatedFileSystem.rpo'));
   });
 
   test('THEN grantReadWrite grants mount and write, and connections open NFS from clients', () => {

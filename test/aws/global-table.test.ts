@@ -174,7 +174,7 @@ describe('GlobalTable across a primary and a standby stack', () => {
     const standby = new Stack(app, 'Standby', { env: { region: 'us-west-2', account: '111122223333' } });
     const replicaKey = new ReplicaKey(standby, 'TableKey', { aliasName: GlobalTable.replicaKeyAliasName('orders') });
     const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1', account: '111122223333' } });
-    primary.addDependency(standby);
+    primary.addStackDependency(standby);
     new GlobalTable(primary, 'Orders', { tier: ServiceTier.TIER_1, tableName: 'orders', partitionKey: pk, replicaRegions: ['us-west-2'] });
 
     Template.fromStack(standby).hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/ha-constructs/dynamodb/orders' });

@@ -31,7 +31,7 @@ function dataTierApp(network: 'plain' | 'multi-az' = 'plain'): { app: App; prima
   new BackupCopyVault(standby, 'BackupCopies', { tier, backupVaultName: 'acme-dr' });
 
   const primary = new Stack(app, 'Primary', { env: { region: PRIMARY } });
-  primary.addDependency(standby);
+  primary.addStackDependency(standby);
   const zones = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
   const vpc = network === 'multi-az'
     ? new MultiAzNetwork(primary, 'Network', { tier, availabilityZones: zones }).vpc
