@@ -53,6 +53,17 @@ describe('IncidentResponse', () => {
     expect(retry).toBe(5);
   });
 
+  test('THEN contacts carry no ha:* tags (SSM Contacts tag keys may not contain a colon) but keep the metadata record', () => {
+    const { template } = synth();
+    const contacts = Object.values(template.findResources('AWS::SSMContacts::Contact'));
+    expect(contacts).toHaveLength(2);
+    for (const contact of contacts) {
+      expect(contact.Properties.Tags).toBeUndefined();
+      expect(contact.Metadata[HA_METADATA_KEY]).toMatchObject({ component: 'IncidentResponse' });
+    }
+    template.hasResourceProperties('AWS::SSMIncidents::ResponsePlan', { Tags: Match.arrayWith([{ Key: 'ha:service', Value: 'checkout' }]) });
+  });
+
   test('THEN the alarm action opens an incident with the response plan', () => {
     const stack = new Stack(testApp(), 'Incidents', { env: { region: 'us-east-1' } });
     const ir = new IncidentResponse(stack, 'Response', { tier: ServiceTier.TIER_1, incidentCommander: IC, communicationsLead: COMMS });
