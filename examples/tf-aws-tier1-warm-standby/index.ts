@@ -1,16 +1,26 @@
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
+import { DataAwsElbServiceAccount } from '@cdktf/provider-aws/lib/data-aws-elb-service-account';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { HaRole, ServiceTier } from '../../lib/core';
+import { FailureDomain, HaRole, ServiceTier } from '../../lib/core';
 import { GlobalDatabase } from '../../lib/tf/aws/database';
 import { FailoverDns } from '../../lib/tf/aws/dns';
 import { ResilientFleet } from '../../lib/tf/aws/fleet';
+import { HaProps } from '../../lib/tf/aws/ha-props';
 import { MultiAzNetwork } from '../../lib/tf/aws/network';
 import { EncryptedSecret } from '../../lib/tf/aws/secret';
+import { attachHaMetadata } from '../../lib/tf/aws';
 import { SloAlarms } from '../../lib/tf/aws/slo';
 import { GlobalTable } from '../../lib/tf/aws/table';
 
@@ -87,6 +97,8 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
     const fleet = {
       tier, service: SERVICE, instanceTypes: ['m7g.large', 'm6g.large'], requiredCapacity: 6, maxCapacity: 18,
     };
+    const primaryLogs = new AccessLogBucket(this, 'PrimaryAccessLogs', primary, { tier, service: SERVICE });
+    const standbyLogs = new AccessLogBucket(this, 'StandbyAccessLogs', standby, { tier, service: SERVICE, role: HaRole.STANDBY });
     this.primaryFleet = new ResilientFleet(this, 'PrimaryFleet', {
       ...fleet,
       provider: primary,
@@ -95,6 +107,7 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
       loadBalancerSubnetIds: primaryNetwork.publicSubnetIds,
       imageId: new DataAwsSsmParameter(this, 'PrimaryImage', { provider: primary, name: AMI_PARAMETER }).value,
       certificateArn: primaryValidated.certificateArn,
+      accessLogsBucket: primaryLogs.bucketName,
     });
     this.standbyFleet = new ResilientFleet(this, 'StandbyFleet', {
       ...fleet,
@@ -105,6 +118,7 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
       loadBalancerSubnetIds: standbyNetwork.publicSubnetIds,
       imageId: new DataAwsSsmParameter(this, 'StandbyImage', { provider: standby, name: AMI_PARAMETER }).value,
       certificateArn: standbyValidated.certificateArn,
+      accessLogsBucket: standbyLogs.bucketName,
     });
 
     this.database = new GlobalDatabase(this, 'Database', {
@@ -136,8 +150,68 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
       tier, service: SERVICE, provider: primary, loadBalancerArnSuffix: this.primaryFleet.loadBalancer.arnSuffix,
     });
 
+    // The example's own resources carry the HA record too, so the report sees the whole topology.
+    attachHaMetadata(standbyCertificate, { tier, service: SERVICE, role: HaRole.STANDBY }, { component: 'Certificate', failureDomain: FailureDomain.REGION });
+    attachHaMetadata(standbyValidated, { tier, service: SERVICE, role: HaRole.STANDBY }, { component: 'Certificate', failureDomain: FailureDomain.REGION });
+    attachHaMetadata(validationRecord, { tier, service: SERVICE }, { component: 'Certificate', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
+    attachHaMetadata(this, { tier, service: SERVICE }, { component: 'Certificate', failureDomain: FailureDomain.REGION });
+
     new TerraformOutput(this, 'primary_load_balancer', { value: this.primaryFleet.loadBalancer.dnsName });
     new TerraformOutput(this, 'standby_load_balancer', { value: this.standbyFleet.loadBalancer.dnsName });
     new TerraformOutput(this, 'dns_failover_seconds', { value: this.dns.failoverSeconds });
+  }
+}
+
+/**
+ * A bucket for a region's load-balancer access logs: Elastic Load Balancing may write to it (the
+ * region's ELB account in regions older than August 2022, the log-delivery service in newer ones),
+ * SSE-S3 (the only encryption ALB access logs support), versioned, private, TLS-only, logs expire
+ * after the tier's log retention, `prevent_destroy`.
+ */
+class AccessLogBucket extends Construct {
+  public readonly bucketName: string;
+
+  constructor(scope: Construct, id: string, provider: AwsProvider, props: HaProps) {
+    super(scope, id);
+    const retentionDays = props.tier.logRetentionDays;
+    const bucket = new S3Bucket(this, 'Bucket', { provider, bucketPrefix: 'alb-access-logs-', forceDestroy: false, lifecycle: { preventDestroy: true } });
+    new S3BucketOwnershipControls(this, 'Ownership', { provider, bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketPublicAccessBlock(this, 'PublicAccess', {
+      provider, bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
+      provider, bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+    });
+    new S3BucketVersioningA(this, 'Versioning', { provider, bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+    new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
+      provider,
+      bucket: bucket.id,
+      rule: [{
+        id: 'expire-logs',
+        status: 'Enabled',
+        filter: [{ prefix: '' }],
+        expiration: [{ days: retentionDays }],
+        noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+      }],
+    });
+    const elb = new DataAwsElbServiceAccount(this, 'ElbAccount', { provider });
+    new S3BucketPolicy(this, 'Policy', {
+      provider,
+      bucket: bucket.id,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'ElbAccountWritesLogs', Effect: 'Allow', Principal: { AWS: elb.arn }, Action: 's3:PutObject', Resource: `${bucket.arn}/*` },
+          { Sid: 'ElbLogDeliveryWritesLogs', Effect: 'Allow', Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' }, Action: 's3:PutObject', Resource: `${bucket.arn}/*` },
+          {
+            Sid: 'DenyWithoutTls', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucket.arn, `${bucket.arn}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      }),
+    });
+    this.bucketName = bucket.bucket;
+    attachHaMetadata(this, props, { component: 'AccessLogBucket', failureDomain: FailureDomain.REGION });
   }
 }

@@ -139,6 +139,12 @@ export interface ResilientFleetProps extends HaProps, RegionalProps {
    */
   readonly alarmTopicArn?: string;
   /**
+   * S3 bucket the load balancer writes its access logs to (its policy must let Elastic Load
+   * Balancing log delivery write, and it must use SSE-S3: ALB access logs do not support SSE-KMS).
+   * @default - no access logs, with a warning for tiers whose incidents need them (availability ≥ 99.9%)
+   */
+  readonly accessLogsBucket?: string;
+  /**
    * Average CPU the target-tracking policy holds the fleet at.
    * @default 50
    */
@@ -273,7 +279,11 @@ export class ResilientFleet extends Construct {
       desyncMitigationMode: 'strictest',
       // Lets a zonal shift (ARC) move traffic away from an impaired AZ without waiting for health checks.
       enableZonalShift: true,
+      accessLogs: props.accessLogsBucket ? { bucket: props.accessLogsBucket, prefix: this.node.path, enabled: true } : undefined,
     });
+    if (!props.accessLogsBucket && tier.availabilityTarget >= 0.999) {
+      Annotations.of(this).addWarning(`[ha-constructs:ResilientFleet.accessLogsBucket] no accessLogsBucket: the load balancer keeps no record of the requests it served, which ${tier.name}'s incident reviews rely on`);
+    }
     const health = fleetTargetHealth(tier.azRtoSeconds);
     this.targetGroup = new LbTargetGroup(this, 'TargetGroup', {
       provider,

@@ -22,6 +22,7 @@ const BASE = {
   requiredCapacity: 6,
   maxCapacity: 18,
   certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc',
+  accessLogsBucket: 'orders-alb-logs',
 };
 
 function synth(props: Partial<ResilientFleetProps> = {}) {
@@ -97,6 +98,23 @@ describe('ResilientFleet (Terraform)', () => {
   test('GIVEN a WARM_STANDBY standby THEN it runs one instance per AZ; a PILOT_LIGHT standby none', () => {
     expect(synth({ role: HaRole.STANDBY }).fleet.capacity).toEqual({ min: 3, desired: 3, max: 18, perAz: 1 });
     expect(synth({ tier: ServiceTier.TIER_2, role: HaRole.STANDBY }).fleet.capacity).toEqual({ min: 0, desired: 0, max: 18, perAz: 0 });
+  });
+
+  test('THEN instances inherit the HA tags from the group (tag blocks propagated at launch)', () => {
+    const { synthesized } = synth({ service: 'orders' });
+    expect(synthesized).toHaveResourceWithProperties(AutoscalingGroup, {
+      tag: expect.arrayContaining([
+        { key: 'ha:service', value: 'orders', propagate_at_launch: true },
+        { key: 'ha:role', value: 'primary', propagate_at_launch: true },
+        { key: 'ha:component', value: 'ResilientFleet', propagate_at_launch: true },
+      ]),
+    });
+  });
+
+  test('THEN the load balancer writes access logs; without a bucket it warns', () => {
+    expect(synth().synthesized).toHaveResourceWithProperties(Lb, { access_logs: { bucket: 'orders-alb-logs', prefix: 'test/Fleet', enabled: true } });
+    const { stack } = synth({ accessLogsBucket: undefined });
+    expect(warningsOf(stack)).toEqual([expect.stringContaining('[ha-constructs:ResilientFleet.accessLogsBucket] no accessLogsBucket')]);
   });
 
   test('GIVEN one instance type for a statically stable tier THEN it warns', () => {

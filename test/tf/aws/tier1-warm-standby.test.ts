@@ -49,7 +49,7 @@ describe('example tf-aws-tier1-warm-standby', () => {
     const missing: string[] = [];
     for (const [type, byName] of Object.entries(full.resource as Json)) {
       for (const [name, resource] of Object.entries(byName as Json)) {
-        if (!parseHaMetadata((resource as Json)['//']?.[HA_METADATA_KEY]) && !['aws_route53_record', 'aws_acm_certificate', 'aws_acm_certificate_validation'].includes(type)) {
+        if (!parseHaMetadata((resource as Json)['//']?.[HA_METADATA_KEY])) {
           missing.push(`${type}.${name}`);
         }
       }
