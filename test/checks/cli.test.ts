@@ -1,0 +1,84 @@
+import * as path from 'path';
+import { main } from '../../lib/checks/cli';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const ASSEMBLY = path.join(FIXTURES, 'assembly');
+const TF_OUT = path.join(FIXTURES, 'tf-out');
+
+function run(argv: string[], isTty = false) {
+  let stdout = '';
+  let stderr = '';
+  const code = main(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTty });
+  return { code, stdout, stderr };
+}
+
+describe('ha-report CLI', () => {
+  test('GIVEN a cloud assembly with a stage WHEN --json THEN services of both stacks and their findings, exit 1', () => {
+    const { code, stdout, stderr } = run([ASSEMBLY, '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.services.map((s: { stack: string }) => s.stack)).toEqual(['Shop-Primary', 'ProdShop']);
+    expect(Object.keys(report.services[0]).slice(0, 10)).toEqual([
+      'stack', 'service', 'tier', 'strategy', 'azRtoSeconds', 'azRpoSeconds', 'regionRtoSeconds', 'regionRpoSeconds', 'availability', 'objectivesMet',
+    ]);
+    expect(report.services[1]).toMatchObject({ service: 'shop', tier: 'TIER_3', strategy: 'BACKUP_RESTORE', region: 'us-west-2', regionRtoSeconds: null, objectivesMet: false });
+    expect(report.findings.filter((f: { level: string }) => f.level === 'error')).toEqual([
+      { rule: 'HA-KMS1', level: 'error', stack: 'ProdShop', resource: 'Key', message: 'Key does not rotate: set EnableKeyRotation to true' },
+      { rule: 'HA-LOG1', level: 'error', stack: 'Shop-Primary', resource: 'Logs', message: 'Logs keeps logs 30 days; TIER_3 needs 90' },
+    ]);
+  });
+
+  test('GIVEN a cdk.out and a cdktf.out together THEN both engines are reported, the Google service read from its labels', () => {
+    const { code, stdout } = run([ASSEMBLY, TF_OUT, '--json']);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.services.map((s: { stack: string }) => s.stack)).toEqual(['Shop-Primary', 'ProdShop', 'shop-eu']);
+    expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'HA-LOG1', stack: 'shop-eu', resource: 'google_logging_project_bucket_config.logs' }));
+  });
+
+  test('GIVEN no terminal THEN the table has no colour codes; GIVEN a terminal THEN it has, unless --no-color', () => {
+    const plain = run([ASSEMBLY]);
+    expect(plain.stdout).not.toContain('\u001b[');
+    expect(plain.stdout).toContain('ERROR   HA-KMS1 ProdShop/Key: Key does not rotate');
+    expect(plain.stdout).toMatch(/Shop-Primary +shop +TIER_3 +BACKUP_RESTORE +0 s ✓/);
+    expect(run([ASSEMBLY], true).stdout).toContain('\u001b[31m');
+    expect(run([ASSEMBLY, '--no-color'], true).stdout).not.toContain('\u001b[');
+  });
+
+  test('WHEN --markdown THEN a table, the findings and a folded derivation per service', () => {
+    const { stdout } = run([ASSEMBLY, '--markdown']);
+    expect(stdout.startsWith('## HA resilience report\n')).toBe(true);
+    expect(stdout).toContain('| error | HA-KMS1 | ProdShop | Key | Key does not rotate: set EnableKeyRotation to true |');
+    expect(stdout).toContain('<details><summary>Derivation: shop in ProdShop</summary>');
+  });
+
+  test('GIVEN only warnings THEN exit 0, and 1 with --fail-on warning', () => {
+    const file = path.join(FIXTURES, 'warnings-only.template.json');
+    expect(run([file]).code).toBe(0);
+    expect(run([file, '--fail-on', 'warning']).code).toBe(1);
+    expect(run([file, '--fail-on=warning']).code).toBe(1);
+  });
+
+  test.each([
+    [['/nonexistent/cdk.out'], 'ha-report: path does not exist: /nonexistent/cdk.out'],
+    [[path.join(FIXTURES, 'bad')], `ha-report: ${path.join(FIXTURES, 'bad')} is neither a CDK cloud assembly (no manifest.json with artifacts) nor a cdktf output (no stacks/*/cdk.tf.json)`],
+    [[path.join(FIXTURES, 'bad', 'broken.template.json')], `ha-report: ${path.join(FIXTURES, 'bad', 'broken.template.json')} is not valid JSON:`],
+    [[path.join(FIXTURES, 'bad', 'other.json')], 'is neither a CloudFormation template (no Resources) nor Terraform JSON (no resource, data or terraform block)'],
+    [[ASSEMBLY, '--yaml'], 'ha-report: unknown option --yaml'],
+    [[ASSEMBLY, '--fail-on', 'info'], 'ha-report: --fail-on must be error or warning, got: info'],
+    [[ASSEMBLY, '--json', '--markdown'], 'ha-report: --json and --markdown cannot be combined'],
+  ])('GIVEN bad input %j THEN exit 2 with a message and no stack trace', (argv, message) => {
+    const { code, stdout, stderr } = run(argv);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('WHEN --help THEN usage and exit 0', () => {
+    const { code, stdout } = run(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('usage: ha-report [options] [path ...]');
+  });
+});

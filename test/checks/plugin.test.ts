@@ -1,0 +1,61 @@
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { MultiAzNetwork } from '../../lib/aws/network';
+import { HaChecks } from '../../lib/checks/plugin';
+import { ServiceTier } from '../../lib/core';
+import { testApp } from '../util';
+
+const KEY_POLICY = { Version: '2012-10-17', Statement: [] };
+
+function appWith(plugin: HaChecks, viaValidations = false) {
+  const app = viaValidations ? testApp() : testApp({ policyValidationBeta1: [plugin] });
+  if (viaValidations) {
+    Validations.of(app).addPlugins(plugin);
+  }
+  const stack = new Stack(app, 'Shop', { env: { region: 'us-east-1' } });
+  new MultiAzNetwork(stack, 'Network', { tier: ServiceTier.TIER_3, service: 'shop', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+  const key = new kms.CfnKey(stack, 'Unrotated', { keyPolicy: KEY_POLICY });
+  key.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  return { app, stack, key };
+}
+
+describe('HaChecks validation plugin', () => {
+  test('GIVEN a key without rotation WHEN the app synthesizes THEN synthesis fails and the finding names the key', () => {
+    const plugin = new HaChecks({ printReport: false });
+    const { app } = appWith(plugin);
+    expect(() => app.synth()).toThrow(/ERROR Unrotated does not rotate: set EnableKeyRotation to true \(HaChecks\)/);
+    expect(plugin.lastResult!.report.findings.filter((f) => f.level === 'error')).toEqual([
+      { rule: 'HA-KMS1', level: 'error', stack: 'Shop', resource: 'Unrotated', message: 'Unrotated does not rotate: set EnableKeyRotation to true' },
+    ]);
+    expect(plugin.lastResult!.report.services).toEqual([expect.objectContaining({ stack: 'Shop', service: 'shop', tier: 'TIER_3', region: 'us-east-1' })]);
+  });
+
+  test('GIVEN the finding is acknowledged with a reason THEN synthesis passes and the acknowledgement is recorded', () => {
+    const plugin = new HaChecks({ printReport: false });
+    const { app, key } = appWith(plugin);
+    Validations.of(key).acknowledge({ id: 'HA-KMS1', reason: 'imported signing key material cannot rotate automatically' });
+    expect(() => app.synth()).not.toThrow();
+    expect(plugin.lastResult!.acknowledged).toEqual([expect.objectContaining({
+      rule: 'HA-KMS1', resource: 'Unrotated', reason: 'imported signing key material cannot rotate automatically', acknowledgedAt: 'Shop/Unrotated',
+    })]);
+    expect(plugin.lastResult!.report.findings.map((f) => f.rule)).not.toContain('HA-KMS1');
+  });
+
+  test('GIVEN an acknowledgement on a parent with the plugin namespace WHEN added through Validations.of(app) THEN it applies', () => {
+    const plugin = new HaChecks({ printReport: false });
+    const { app, stack } = appWith(plugin, true);
+    Validations.of(stack).acknowledge({ id: 'HaChecks::HA-KMS1', reason: 'keys of this stack are rotated by the key-management pipeline' });
+    expect(() => app.synth()).not.toThrow();
+    expect(plugin.lastResult!.acknowledged.map((a) => a.acknowledgedAt)).toEqual(['Shop']);
+  });
+
+  test('GIVEN failOn warning THEN the warnings that remain fail synthesis, and the report is printed', () => {
+    let printed = '';
+    const plugin = new HaChecks({ failOn: 'warning', printReport: (text) => { printed += text; } });
+    const { app, key } = appWith(plugin);
+    Validations.of(key).acknowledge({ id: 'HA-KMS1', reason: 'imported key material' });
+    expect(() => app.synth()).toThrow(/WARNING service shop in Shop cannot be shown to meet TIER_3/);
+    expect(plugin.lastResult!.report.findings.map((f) => f.rule)).toEqual(['HA-RES2']);
+    expect(printed).toContain('WARNING HA-RES2 Shop/service:shop');
+  });
+});
