@@ -73,6 +73,11 @@ export interface SyntheticCanaryProps extends HaProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
+   * Runbook to follow when the probe fails, linked from the success alarm's description.
+   * @default - no link
+   */
+  readonly runbookUrl?: string;
+  /**
    * Synthetics runtime.
    * @default synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_13_0 (the newest Node.js Puppeteer runtime in this aws-cdk-lib)
    */
@@ -189,7 +194,7 @@ export class SyntheticCanary extends Construct {
       datapointsToAlarm: alarmPeriods,
       // A canary that stops reporting is a probe that cannot reach the service, or a broken probe: both need a look.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      alarmDescription: `${service}: the synthetic probe of ${props.url} from ${Stack.of(this).region} failed in ${alarmPeriods} consecutive ${this.intervalMinutes}-minute periods`,
+      alarmDescription: `${service}: the synthetic probe of ${props.url} from ${Stack.of(this).region} failed in ${alarmPeriods} consecutive ${this.intervalMinutes}-minute periods${props.runbookUrl ? `. Runbook: ${props.runbookUrl}` : ''}`,
     });
     notifyOn(alarm, this.alarmTopic);
     this.successAlarm = alarm;

@@ -111,6 +111,12 @@ export interface FailoverDnsProps extends HaProps {
    * @default - a new topic encrypted with a new customer-managed key
    */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * Runbook to follow when a region fails its health check (e.g. promoting the standby
+   * database), linked from each health-check alarm's description.
+   * @default - no link
+   */
+  readonly runbookUrl?: string;
 }
 
 /**
@@ -245,7 +251,7 @@ export class FailoverDns extends Construct {
           comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
           evaluationPeriods: 1,
           treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-          alarmDescription: `${service}: the ${endpoint.region} endpoint fails its Route 53 health check (HTTPS ${path}); DNS is moving clients away from it`,
+          alarmDescription: `${service}: the ${endpoint.region} endpoint fails its Route 53 health check (HTTPS ${path}); DNS is moving clients away from it${props.runbookUrl ? `. Runbook: ${props.runbookUrl}` : ''}`,
         });
         notifyOn(alarm, this.alarmTopic);
         this.healthCheckAlarms.push(alarm);

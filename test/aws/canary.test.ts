@@ -89,6 +89,13 @@ describe('SyntheticCanary', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 
+  test('WHEN a runbook is given THEN the success alarm links it', () => {
+    const { template } = synth({ runbookUrl: 'https://runbooks.example.com/probe' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: 'checkout: the synthetic probe of https://api.example.com/health from eu-west-1 failed in 2 consecutive 1-minute periods. Runbook: https://runbooks.example.com/probe',
+    });
+  });
+
   test('THEN the role may write only under its prefix of its bucket and trace to X-Ray', () => {
     const { template, resources } = synth();
     const bucket = Object.keys(resources).find((id) => resources[id].Type === 'AWS::S3::Bucket')!;

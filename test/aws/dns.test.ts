@@ -108,6 +108,11 @@ describe('FailoverDns', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 
+  test('WHEN a runbook is given THEN each health-check alarm links it', () => {
+    const { template } = synth({ runbookUrl: 'https://runbooks.example.com/region-failover' });
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmDescription: Match.stringLikeRegexp('fails its Route 53 health check .*Runbook: https://runbooks.example.com/region-failover$') });
+  });
+
   test('WHEN the DNS stack is not in us-east-1 THEN no health-check alarms are made and a warning says why', () => {
     const { template, stack, dns } = synth({ stackRegion: 'eu-west-1' });
     template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
