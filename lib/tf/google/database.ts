@@ -1,7 +1,8 @@
 import { SqlDatabaseInstance, SqlDatabaseInstanceSettings } from '@cdktf/provider-google/lib/sql-database-instance';
-import { Token } from 'cdktf';
+import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { CLOUD_SQL_HA_FAILOVER_SECONDS, DrStrategy, FailureDomain, HaRole, PUBLISHED_SLAS, regionPlacementProblem } from '../../core';
+import { CLOUD_SQL_HA_FAILOVER_SECONDS, DrStrategy, FailureDomain, HaMetadata, HaRole, PUBLISHED_SLAS, regionPlacementProblem } from '../../core';
 import { GoogleHaProps } from './ha-props';
 import { IRegionalNetwork } from './network';
 import { newCryptoKey } from './private/keys';
@@ -124,6 +125,7 @@ export class HaCloudSql extends Construct {
   public readonly privateIpAddress: string;
   /** Connection name of the primary (`project:region:name`), for the Cloud SQL connectors. */
   public readonly connectionName: string;
+  private readonly record: HaMetadata;
 
   constructor(scope: Construct, id: string, props: HaCloudSqlProps) {
     super(scope, id);
@@ -175,6 +177,7 @@ export class HaCloudSql extends Construct {
     const logRetentionDays = Math.min(tier.backupRetentionDays, CLOUD_SQL_MAX_LOG_RETENTION_DAYS[this.edition]);
 
     const record = haRecord(this, props, { component: 'HaCloudSql', failureDomain: FailureDomain.REGION });
+    this.record = record;
     const labels = haLabels(props, record);
     const cloudSqlAgent = serviceAgentMember(this, SERVICE_AGENT_DOMAINS.CLOUD_SQL);
     const machineTier = props.machineTier
@@ -250,5 +253,22 @@ export class HaCloudSql extends Construct {
     }
 
     attachRecord(this, record);
+  }
+
+  /**
+   * Lets a service account log in with IAM database authentication (no password; the instance has
+   * `cloudsql.iam_authentication` on). The account also needs `roles/cloudsql.client` and
+   * `roles/cloudsql.instanceUser` in the project, and database privileges granted in PostgreSQL.
+   * Construct id: `IamUser-<id>`.
+   */
+  public addIamServiceAccountUser(id: string, serviceAccountEmail: string): SqlUser {
+    const suffix = '.gserviceaccount.com';
+    // Cloud SQL names a service account's database user by its email without the domain suffix.
+    const name = Token.isUnresolved(serviceAccountEmail)
+      ? Fn.trimsuffix(serviceAccountEmail, suffix)
+      : serviceAccountEmail.endsWith(suffix) ? serviceAccountEmail.slice(0, -suffix.length) : serviceAccountEmail;
+    const user = new SqlUser(this, `IamUser-${id}`, { instance: this.instance.name, name, type: 'CLOUD_IAM_SERVICE_ACCOUNT' });
+    markResources([user], this.record);
+    return user;
   }
 }

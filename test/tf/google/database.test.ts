@@ -1,4 +1,5 @@
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
+import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
@@ -94,6 +95,12 @@ describe('HaCloudSql', () => {
     const db = database(stack, { preventDestroy: false });
     expect(Testing.synth(stack)).toHaveResourceWithProperties(SqlDatabaseInstance, { region: 'us-central1', lifecycle: { prevent_destroy: false }, deletion_protection: true });
     expect(warningsOf(db)).toEqual([expect.stringContaining('[ha-constructs:HaCloudSql.preventDestroy] preventDestroy is false')]);
+  });
+
+  test('WHEN a service account is added as an IAM user THEN its database user drops the domain suffix', () => {
+    const stack = testStack();
+    database(stack).addIamServiceAccountUser('App', 'app@shop-prod.iam.gserviceaccount.com');
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(SqlUser, { name: 'app@shop-prod.iam', type: 'CLOUD_IAM_SERVICE_ACCOUNT' });
   });
 
   test('WHEN TIER_3 has no replica region THEN there is one instance', () => {
