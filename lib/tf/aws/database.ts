@@ -50,7 +50,7 @@ export interface GlobalDatabaseProps extends HaProps, RegionalProps {
   /**
    * Master password, sent through Terraform's write-only `master_password_wo` so it never lands in
    * the state (Aurora cannot manage the password in Secrets Manager for a global database). Pass a
-   * sensitive `TerraformVariable`'s value.
+   * sensitive `TerraformVariable`'s value. Write-only arguments need Terraform 1.11 or later.
    */
   readonly masterPassword: string;
   /**
