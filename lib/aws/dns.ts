@@ -151,8 +151,8 @@ export class FailoverDns extends Construct {
   public readonly healthCheckAlarms: cloudwatch.IAlarm[];
   /** Routing controls by region (empty unless `routingControls`). */
   public readonly routingControls: Record<string, arc.CfnRoutingControl>;
-  /** Topic the health-check alarms notify. */
-  public readonly alarmTopic: sns.ITopic;
+  /** Topic the health-check alarms notify (undefined when there are no alarms). */
+  public readonly alarmTopic?: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: FailoverDnsProps) {
     super(scope, id);
@@ -188,8 +188,9 @@ export class FailoverDns extends Construct {
         `DNS failover takes up to ${this.failoverSeconds} s with these settings, more than ${tier.name}'s region RTO of ${tier.regionRtoSeconds} s`);
     }
 
-    this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `${service} DNS health checks`);
     const makeAlarms = this.canAlarmOnHealthChecks();
+    const alarmTopic = makeAlarms ? props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `${service} DNS health checks`) : undefined;
+    this.alarmTopic = alarmTopic;
 
     const scopes = endpoints.map((endpoint) => new Construct(this, endpoint.region));
     const controls = props.routingControls ? this.addRoutingControls(service, endpoints.map((e) => e.region), scopes) : undefined;
@@ -238,7 +239,7 @@ export class FailoverDns extends Construct {
       });
       this.records.push(record);
 
-      if (makeAlarms) {
+      if (alarmTopic) {
         const alarm = new cloudwatch.Alarm(scope, 'HealthCheckAlarm', {
           metric: new cloudwatch.Metric({
             namespace: 'AWS/Route53',
@@ -253,7 +254,7 @@ export class FailoverDns extends Construct {
           treatMissingData: cloudwatch.TreatMissingData.BREACHING,
           alarmDescription: `${service}: the ${endpoint.region} endpoint fails its Route 53 health check (HTTPS ${path}); DNS is moving clients away from it${props.runbookUrl ? `. Runbook: ${props.runbookUrl}` : ''}`,
         });
-        notifyOn(alarm, this.alarmTopic);
+        notifyOn(alarm, alarmTopic);
         this.healthCheckAlarms.push(alarm);
       }
     });

@@ -116,6 +116,7 @@ describe('FailoverDns', () => {
   test('WHEN the DNS stack is not in us-east-1 THEN no health-check alarms are made and a warning says why', () => {
     const { template, stack, dns } = synth({ stackRegion: 'eu-west-1' });
     template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
     expect(dns.healthCheckAlarms).toEqual([]);
     Annotations.fromStack(stack).hasWarning('/Dns/Dns', Match.stringLikeRegexp('no health-check alarms: Route 53 publishes health-check metrics in us-east-1 only.*got: eu-west-1.*ha-constructs:FailoverDns.healthCheckAlarms'));
   });
