@@ -118,6 +118,12 @@ export class BackupCopyVault extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupCopyVaultProps) {
     super(scope, id);
+    const region = Stack.of(this).region;
+    const problem = Token.isUnresolved(region) ? undefined
+      : regionPlacementProblem({ prop: 'the region of this copy vault', replicaRegions: [region], allowedRegions: props.allowedRegions });
+    if (problem) {
+      throw validationError(problem, this);
+    }
     const retentionDays = props.tier.backupRetentionDays;
     this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the backup copies in ${props.backupVaultName}`);
     this.vault = new backup.BackupVault(this, 'Resource', {

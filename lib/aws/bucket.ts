@@ -78,6 +78,12 @@ export class ReplicaBucket extends Construct {
   constructor(scope: Construct, id: string, props: ReplicaBucketProps) {
     super(scope, id);
     requireBucketName('bucketName', props.bucketName, this);
+    const region = Stack.of(this).region;
+    const problem = Token.isUnresolved(region) ? undefined
+      : regionPlacementProblem({ prop: 'the region of this replica', replicaRegions: [region], allowedRegions: props.allowedRegions });
+    if (problem) {
+      throw validationError(problem, this);
+    }
     const key = new ReplicaKey(this, 'Key', {
       aliasName: ReplicaBucket.keyAliasName(props.bucketName),
       description: `Encrypts the ${props.bucketName} replica bucket`,

@@ -238,6 +238,11 @@ describe('BackupCopyVault', () => {
     }]);
   });
 
+  test('GIVEN a DR region outside allowedRegions THEN the copy vault refuses to hold the copies', () => {
+    expectValidationError(() => synthVault({ allowedRegions: ['us-east-1', 'eu-west-1'] }),
+      'the region of this copy vault must stay within allowedRegions (us-east-1, eu-west-1), got: us-west-2');
+  });
+
   test('GIVEN a token copy target in the source region THEN it is still refused', () => {
     const stack = new Stack(testApp(), 'Primary', { env: { region: 'us-east-1' } });
     expectValidationError(

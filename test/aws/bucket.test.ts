@@ -198,6 +198,17 @@ describe('ReplicaBucket', () => {
     Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 1);
   });
 
+  test('GIVEN a standby region outside allowedRegions THEN the replica refuses to hold the data', () => {
+    let error: unknown;
+    try {
+      synthReplica({ allowedRegions: ['us-east-1', 'us-east-2'] });
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect((error as Error).message).toBe('the region of this replica must stay within allowedRegions (us-east-1, us-east-2), got: us-west-2');
+  });
+
   test('GIVEN a bad bucket name THEN it is a ValidationError', () => {
     let error: unknown;
     try {

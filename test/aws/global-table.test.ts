@@ -131,6 +131,7 @@ describe('GlobalTable', () => {
     [{ replicaRegions: ['us-east-1'] }, 'replicaRegions must not include the primary region us-east-1, got: us-east-1'],
     [{ replicaRegions: ['us-west-2', 'us-west-2'] }, 'replicaRegions must not repeat a region, got: us-west-2 more than once'],
     [{ replicaRegions: ['eu-west-1'], allowedRegions: ['us-east-1', 'us-west-2'] }, 'replicaRegions must stay within allowedRegions (us-east-1, us-west-2), got: eu-west-1'],
+    [{ allowedRegions: ['us-west-2', 'eu-west-1'] }, 'the primary region must be one of allowedRegions (us-west-2, eu-west-1), got: us-east-1'],
     [{ replicaRegions: [] }, 'replicaRegions must list at least 1 region(s) for TIER_1 (minRegions 2 including us-east-1), got: 0'],
     [{ consistency: TableConsistency.STRONG }, 'consistency STRONG needs three regions, or two and a witnessRegion, got: 2 region(s) (us-east-1, us-west-2) and no witnessRegion'],
     [{ consistency: TableConsistency.STRONG, replicaRegions: ['us-east-2', 'us-west-2'], witnessRegion: 'us-west-1' }, 'consistency STRONG needs three regions, or two and a witnessRegion, got: 3 region(s) (us-east-1, us-east-2, us-west-2) and witnessRegion us-west-1'],
