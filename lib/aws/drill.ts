@@ -407,7 +407,7 @@ class DrillKit {
     actions: Record<string, fis.CfnExperimentTemplate.ExperimentTemplateActionProperty>,
   ): fis.CfnExperimentTemplate {
     this.template_ = new fis.CfnExperimentTemplate(this.scope, 'Resource', {
-      description: description.slice(0, 512),
+      description,
       roleArn: this.role.roleArn,
       stopConditions: [{ source: 'aws:cloudwatch:alarm', value: this.props.stopConditionAlarm.alarmArn }],
       targets: fisTargets,

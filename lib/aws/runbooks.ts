@@ -317,7 +317,7 @@ class RunbookDocument extends Construct implements Runbook {
     super(scope, id);
     const stack = Stack.of(this);
     const role = new iam.Role(this, 'Role', {
-      description: `Assumed by SSM Automation to run: ${props.title}`.slice(0, 1000),
+      description: `Assumed by SSM Automation to run: ${props.title}`,
       assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
         // Confused-deputy guard: only automation executions of this account may assume it.
         conditions: {
@@ -327,7 +327,7 @@ class RunbookDocument extends Construct implements Runbook {
       }),
     });
     const policy = new iam.ManagedPolicy(this, 'Policy', {
-      description: `Least privilege for: ${props.title}`.slice(0, 1000),
+      description: `Least privilege for: ${props.title}`,
       roles: [role],
       statements: props.statements,
     });
