@@ -1,4 +1,4 @@
-import { Annotations, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { FailureDomain, regionPlacementProblem } from '../core';
 import { auroraPostgresMaxConnections, connectionAlarmThreshold, instanceClassMemoryGiB } from '../core/database';
+import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import {
   DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, POSTGRES_LOG_EXPORT, clusterSettings,
   minuteAlarm, newClusterParameterGroup, newPostgresLogGroup, zoneFor,
@@ -127,6 +128,13 @@ export interface ReplicatedDatabaseProps extends HaProps {
    * @default Duration.days(30)
    */
   readonly rotateAfter?: Duration;
+  /**
+   * Whether to tag the cluster `ha:backup` = `true`, so the stack's `BackupPolicy` backs it up
+   * (copies to another region, restore tests). Only the cluster is tagged: AWS Backup protects an
+   * Aurora cluster, not its instances.
+   * @default true
+   */
+  readonly backupTag?: boolean;
   /**
    * Identifier of the cluster (also names its log group `/aws/rds/cluster/<id>/postgresql`).
    * @default - derived from the construct path
@@ -280,6 +288,9 @@ export class ReplicatedDatabase extends Construct {
       performanceInsightEncryptionKey: this.encryptionKey,
     });
     this.cluster.node.addDependency(logGroup);
+    if (props.backupTag ?? true) {
+      Tags.of(this.cluster.node.defaultChild!).add(BACKUP_TAG_KEY, BACKUP_TAG_VALUE);
+    }
     const monitoringRole = this.cluster.node.tryFindChild('MonitoringRole');
     if (monitoringRole) {
       Validations.of(monitoringRole).acknowledge({

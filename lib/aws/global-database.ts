@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AURORA_GLOBAL_REPLICATION_LAG_SECONDS, DrStrategy, FailureDomain, HaRole, ServiceTier, regionPlacementProblem } from '../core';
+import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { ReplicatedDatabase, ReplicatedDatabaseProps } from './database';
 import {
   DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, POSTGRES_LOG_EXPORT, clusterSettings,
@@ -227,6 +228,13 @@ export interface GlobalDatabaseSecondaryProps extends HaProps {
    */
   readonly logRetentionDays?: number;
   /**
+   * Whether to tag the cluster `ha:backup` = `true`, so the `BackupPolicy` of its stack backs it up.
+   * Off by default: the secondary holds the primary's data, which the primary's policy already backs
+   * up and copies; turn it on when this cluster is promoted.
+   * @default false
+   */
+  readonly backupTag?: boolean;
+  /**
    * Identifier of the secondary cluster.
    * @default - globalDatabaseMemberIdentifier(globalClusterIdentifier, region)
    */
@@ -339,6 +347,9 @@ export class GlobalDatabaseSecondary extends Construct {
       enableCloudwatchLogsExports: [POSTGRES_LOG_EXPORT],
     });
     this.cluster.applyRemovalPolicy(settings.removalPolicy);
+    if (props.backupTag) {
+      Tags.of(this.cluster).add(BACKUP_TAG_KEY, BACKUP_TAG_VALUE);
+    }
     this.cluster.node.addDependency(logGroup);
     this.clusterArn = Stack.of(this).formatArn({ service: 'rds', resource: 'cluster', resourceName: this.cluster.ref, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     this.readerEndpoint = this.cluster.attrReadEndpointAddress;

@@ -101,6 +101,14 @@ describe('ReplicatedDatabase', () => {
     });
   });
 
+  test('THEN the cluster, and only the cluster, is tagged for the BackupPolicy of its stack', () => {
+    const { template } = tier0;
+    template.hasResourceProperties('AWS::RDS::DBCluster', { Tags: Match.arrayWith([{ Key: 'ha:backup', Value: 'true' }]) });
+    for (const instance of instances(template)) {
+      expect(instance.Tags).not.toContainEqual({ Key: 'ha:backup', Value: 'true' });
+    }
+  });
+
   test('THEN the cluster parameter group forces TLS', () => {
     const { template } = tier0;
     template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Family: 'aurora-postgresql16', Parameters: { 'rds.force_ssl': '1' } });

@@ -118,6 +118,13 @@ describe('GlobalDatabase and GlobalDatabaseSecondary (a primary and a secondary 
     tier1.secondaryTemplate.hasResource('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/aws/rds/cluster/orders-us-west-2/postgresql', RetentionInDays: 365 }, DeletionPolicy: 'Retain' });
   });
 
+  test('THEN the secondary is not tagged for backup unless asked (the primary\'s policy backs up the same data)', () => {
+    tier1.secondaryTemplate.hasResourceProperties('AWS::RDS::DBCluster', { Tags: Match.not(Match.arrayWith([{ Key: 'ha:backup', Value: 'true' }])) });
+    tier1.primaryTemplate.hasResourceProperties('AWS::RDS::DBCluster', { Tags: Match.arrayWith([{ Key: 'ha:backup', Value: 'true' }]) });
+    const { secondaryStack } = multiRegionApp(ServiceTier.TIER_1, {}, { backupTag: true });
+    Template.fromStack(secondaryStack).hasResourceProperties('AWS::RDS::DBCluster', { Tags: Match.arrayWith([{ Key: 'ha:backup', Value: 'true' }]) });
+  });
+
   test('GIVEN TIER_1 (warm standby) THEN the secondary runs one reader', () => {
     tier1.secondaryTemplate.resourceCountIs('AWS::RDS::DBInstance', 1);
     tier1.secondaryTemplate.hasResourceProperties('AWS::RDS::DBInstance', {
