@@ -233,13 +233,14 @@ function regionFigures(graph: ResourceGraph, stacks: readonly ServiceStack[]): {
 
   // RPO: the slowest cross-region copy of any primary store.
   const stores = resources.filter((r) => isPrimaryStore(graph, r));
+  const plans = resources.filter((r) => r.type === 'AWS::Backup::BackupPlan' || r.type === 'aws_backup_plan');
   for (const store of stores) {
     const copy = regionReplication(graph, store);
     if (copy) {
       addMax(rpo, { quantity: 'regionRpo', stack: copy.stack, resource: copy.resource, value: copy.seconds, basis: copy.basis, figures: copy.figures });
       continue;
     }
-    const backup = backupCopyHours(graph, stacks, store);
+    const backup = backupCopyHours(graph, plans, store);
     if (backup !== undefined) {
       addMax(rpo, { quantity: 'regionRpo', stack: store.stack, resource: store.address, value: backup * 3600, basis: `backup every ${backup} h copied to another region (the copy's duration is not modelled)`, figures: [] });
       continue;
@@ -289,8 +290,7 @@ function regionFigures(graph: ResourceGraph, stacks: readonly ServiceStack[]): {
 }
 
 /** Hours between backups of a store that a plan of the service copies to another region. */
-function backupCopyHours(graph: ResourceGraph, stacks: readonly ServiceStack[], store: GraphResource): number | undefined {
-  const plans = stacks.flatMap((s) => s.resources).filter((r) => r.type === 'AWS::Backup::BackupPlan' || r.type === 'aws_backup_plan');
+function backupCopyHours(graph: ResourceGraph, plans: readonly GraphResource[], store: GraphResource): number | undefined {
   const hours: number[] = [];
   for (const plan of plans) {
     const selections = graph.referrersOf(plan, 'AWS::Backup::BackupSelection', 'aws_backup_selection');

@@ -8,6 +8,7 @@ import { RuleContext } from './rule';
 export const SUBNET_TYPES = ['AWS::EC2::Subnet', 'aws_subnet'];
 
 const tiers = new Map<string, ServiceTier>();
+const byRecord = new WeakMap<HaRecord, ServiceTier>();
 
 /**
  * The tier a record names, with its operating defaults: a built-in tier by name, a custom tier
@@ -15,6 +16,10 @@ const tiers = new Map<string, ServiceTier>();
  * derives them; operating values a custom tier set explicitly are not in the record).
  */
 export function tierOfRecord(record: HaRecord): ServiceTier {
+  const known = byRecord.get(record);
+  if (known) {
+    return known;
+  }
   const cacheKey = `${record.tier}\u0000${JSON.stringify(record.objectives)}\u0000${record.strategy}`;
   let tier = tiers.get(cacheKey);
   if (!tier) {
@@ -22,6 +27,7 @@ export function tierOfRecord(record: HaRecord): ServiceTier {
     tier = builtIn ?? ServiceTier.custom({ name: record.tier, strategy: record.strategy, ...record.objectives });
     tiers.set(cacheKey, tier);
   }
+  byRecord.set(record, tier);
   return tier;
 }
 
