@@ -1,0 +1,67 @@
+import { HA_RULES } from '../../lib/checks/rules';
+
+const HEADER = `# HA rules
+
+\`ha-constructs/checks\` reads synthesized CloudFormation templates (\`cdk.out\`, stages and nested
+stacks included) and Terraform JSON (\`cdktf.out\`), normalises both into one resource graph, runs the
+rules below and computes the resilience report: per service and stack, the AZ and region RTO/RPO and
+the availability the topology achieves, against the objectives of its tier.
+
+- **CDK**: \`Validations.of(app).addPlugins(new HaChecks())\` (or \`new App({ policyValidationBeta1: [new HaChecks()] })\`);
+  \`cdk synth\` prints the findings and the report and fails on errors. Acknowledge a finding on the
+  construct it names (or a parent) with a reason: \`Validations.of(scope).acknowledge({ id: 'HA-KMS1', reason: '...' })\`
+  (\`HaChecks::HA-KMS1\` works too). \`HaChecks\` needs aws-cdk-lib only as types; the rest of \`ha-constructs/checks\` runs without it.
+- **CLI**: \`npx ha-report <cdk.out|cdktf.out|template> [--json|--markdown] [--fail-on warning]\`: exit 1 on
+  findings at the failing level, 2 on input it cannot read.
+- **Library**: \`checkPath(path)\`, \`checkInputs({ cloudFormation, terraform })\`, \`checkGraph(graph, { rules })\`.
+
+Which tier a resource is checked against comes from the HA record the constructs write
+(\`Metadata["ha-constructs"]\`; Terraform: the \`//\` block, else \`ha:*\` tags or \`ha-*\` labels). A resource
+without a record belongs to its stack's service when the stack holds exactly one. Rules that need a
+tier skip resources that belong to no service; the others apply to every template, ours or not.
+
+A finding is \`{ rule, level, stack, resource, message }\`: \`resource\` is the logical id, the Terraform
+address, or \`service:<name>\` for something a service lacks; the message says what to change.
+
+| id | level | requires | why | reads |
+|---|---|---|---|---|
+`;
+
+const FOOTER = `
+## How the report computes its figures
+
+- **AZ RTO** (per stack): the slowest failover an AZ loss triggers — Aurora reader promotion
+  (\`AURORA_FAILOVER_SECONDS\`), RDS Multi-AZ (\`RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS\`,
+  \`RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS\`), Cloud SQL HA (\`CLOUD_SQL_HA_FAILOVER_SECONDS\`), and the load
+  balancer dropping failed targets: interval × unhealthy threshold + timeout (\`targetFailoverSeconds\`,
+  defaults from \`lib/core/figures-checks.ts\`). A single-AZ database or fleet has no published recovery
+  time: the figure is *unproven*.
+- **AZ RPO**: 0 for synchronous multi-AZ stores and regional services; \`PITR_RPO_SECONDS\` for a
+  single-AZ database restored to its latest restorable time.
+- **Region RTO** (per service): detection + max(TTL, promotion + scale-up). Detection is the Route 53
+  health check, interval × threshold + \`ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS\`; the TTL is the record's, or
+  \`ROUTE53_ALIAS_ELB_TTL_SECONDS\` for an alias; promotion is \`AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS\` for a
+  global database; scale-up is the standby fleet's declared warm-up (\`DefaultInstanceWarmup\`, else
+  \`HealthCheckGracePeriod\`) when it runs smaller than the primary. No health-checked routing, a
+  promotion or launch time no one publishes, or a restore (backup and restore) make it *unproven*; a
+  service in one region cannot recover from that region's loss: *not met*.
+- **Region RPO**: the slowest cross-region copy of any primary store (Aurora Global, DynamoDB global
+  tables or MRSC, S3 RTC, GCS turbo replication), or the interval of backups copied to another region.
+  A store without a copy loses everything: *not met*; a copy without a published bound: *unproven*.
+- **Availability**: published SLAs (\`PUBLISHED_SLAS\`) of the request path — load balancer, fleet,
+  database, file system — in series per region; regions in parallel for active/active (the primary
+  region alone otherwise); global components (Route 53, global tables) in series. SLAs are floors under an
+  assumption of independent failures, not measurements; buckets and secrets are assumed off the request path.
+
+Every figure carries its derivation: the resources, the values and the names of the published figures.
+`;
+
+/** RULES.md, generated from the rule pack so that the two cannot drift. */
+export function rulesMarkdown(): string {
+  const rows = HA_RULES.map((r) => `| ${r.id} | ${r.level} | ${cell(r.info)} | ${cell(r.explanation)} | ${r.resourceTypes.map((t) => `\`${t}\``).join(', ')} |`);
+  return `${HEADER}${rows.join('\n')}\n${FOOTER}`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
