@@ -26,7 +26,11 @@ export interface IServiceLevelObjective {
   readonly pageAlarm: cloudwatch.IAlarm;
   /** Composite alarm of the slow-burn alerts: handled in working hours. */
   readonly ticketAlarm: cloudwatch.IAlarm;
-  /** In alarm while the error budget of the SLO window is spent (deployments freeze on it). */
+  /**
+   * In alarm while the error budget of the SLO window is certainly spent (deployments freeze on
+   * it). An alarm sees at most 7 days: for a longer window it fires when those days alone spent
+   * the window's budget (core's `errorBudgetExhaustion`); slower spending shows in the ticket alert.
+   */
   readonly errorBudgetExhaustedAlarm: cloudwatch.IAlarm;
   /** Percentage of the window's error budget left (100 untouched, 0 spent, below 0 overspent). */
   metricErrorBudgetRemaining(): cloudwatch.IMetric;
@@ -229,7 +233,8 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
   }
 
   /**
-   * Percentage of the error budget of the first SLI (availability) left over the SLO window:
+   * Percentage of the error budget of the first SLI (availability; the synthetic SLI when it is
+   * the only one) left over the SLO window:
    * 100 × (1 − error ratio / (1 − target)). Show it with a period of the window (a single-value
    * widget over the window's range).
    */
@@ -244,7 +249,7 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
     });
   }
 
-  /** Burn rate of the first SLI (availability) over `window`: error ratio / (1 − target). */
+  /** Burn rate of the first SLI (as for the budget) over `window`: error ratio / (1 − target). */
   public metricBurnRate(window: Duration = Duration.hours(1)): cloudwatch.IMetric {
     const sli = this.slis[0];
     const seconds = alarmPeriodSeconds(window.toSeconds());
