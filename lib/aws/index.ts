@@ -3,3 +3,7 @@ export * from './metadata';
 export * from './network';
 export * from './fleet';
 export { DeploymentFreeze } from './fleet-deployment';
+export * from './global-table';
+export * from './bucket';
+export * from './file-system';
+export * from './backup';
