@@ -95,6 +95,8 @@ export interface EncryptedSecretProps extends HaProps {
  * key of a replica region cannot be created here. By default each replica is encrypted with the key
  * aliased `secretReplicaKeyAlias(service)` in its region; create it with {@link SecretReplicaKey} in
  * a stack of that region that deploys first (`primaryStack.addStackDependency(replicaKeyStack)`).
+ * Workloads of a replica region get read access there with `SecretReplicaKey.grantReadReplica`
+ * (give the secret a `secretName`), without a cross-region reference to this stack.
  *
  * Construct ids (public API): `Key`, `Resource` (the secret), `RotationSchedule`.
  */
@@ -290,5 +292,29 @@ export class SecretReplicaKey extends Construct {
     this.key = key;
     new kms.Alias(this, 'Alias', { aliasName: this.aliasName, targetKey: key, removalPolicy: RemovalPolicy.RETAIN });
     attachHaMetadata(this, props, { component: 'SecretReplicaKey', failureDomain: FailureDomain.REGION, role: props.role ?? HaRole.REPLICA });
+  }
+
+  /**
+   * Grants reading the replica, in this key's region, of the secret named `secretName` (give the
+   * primary {@link EncryptedSecret} a `secretName` so that its replicas can be named here without a
+   * cross-region reference): `GetSecretValue` and `DescribeSecret` on it, and `kms:Decrypt` on this key
+   * only through Secrets Manager of this region. For the workloads of the standby region.
+   */
+  public grantReadReplica(grantee: iam.IGrantable, secretName: string): iam.Grant {
+    if (!Token.isUnresolved(secretName) && secretName.trim() === '') {
+      throw validationError('secretName must be the name of the primary secret, got: an empty string', this);
+    }
+    const stack = Stack.of(this);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      // Secrets Manager appends six random characters to a secret's name in its ARN.
+      resourceArns: [stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${secretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    }).combine(iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kms:Decrypt'],
+      resourceArns: [this.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
+    }));
   }
 }

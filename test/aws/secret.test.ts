@@ -188,6 +188,24 @@ describe('SecretReplicaKey', () => {
     expect(resource.Metadata[HA_METADATA_KEY]).toMatchObject({ role: 'replica', component: 'SecretReplicaKey' });
   });
 
+  test('grantReadReplica grants reading the named secret\'s replica in this region and decrypting it with this key through Secrets Manager', () => {
+    const stack = new Stack(testApp(), 'Keys', { env: { region: 'us-west-2' } });
+    const key = new SecretReplicaKey(stack, 'SecretKey', { tier: ServiceTier.TIER_1, service: 'payments' });
+    const role = new iam.Role(stack, 'Standby', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    key.grantReadReplica(role, 'payments/api-key');
+    expect(policyStatements(Template.fromStack(stack))).toEqual([
+      {
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', ['arn:aws:secretsmanager:us-west-2:', { Ref: 'AWS::AccountId' }, ':secret:payments/api-key-??????']] },
+      },
+      {
+        Action: 'kms:Decrypt', Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SecretKey/), 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-west-2.amazonaws.com' } },
+      },
+    ]);
+  });
+
   test('THEN the alias replaces characters an alias may not hold', () => {
     expect(secretReplicaKeyAlias('Orders API.v2')).toBe('alias/Orders-API-v2-secrets');
   });
