@@ -393,7 +393,8 @@ class DrillKit {
       StringEquals: { 'ec2:FisActionId': 'aws:ec2:asg-insufficient-instance-capacity-error' },
       'ForAllValues:ArnLike': { 'ec2:FisTargetArns': [groupArn] },
     });
-    this.allow('DescribeGroups', ['autoscaling:DescribeAutoScalingGroups'], ['*']);
+    // The group is found by its tag: FIS resolves tag targets through the Resource Groups Tagging API.
+    this.allow('DescribeGroups', ['autoscaling:DescribeAutoScalingGroups', 'tag:GetResources'], ['*']);
   }
 
   public allowDatabaseFailover(clusterArn: string): void {

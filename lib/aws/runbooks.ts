@@ -18,6 +18,8 @@ export interface Runbook {
   readonly region: string;
   /** The role the automation assumes: it may do only what this runbook does. */
   readonly assumeRole: iam.IRole;
+  /** Lets an operator (or a pipeline) start the runbook's default version with its assume role. */
+  grantStart(grantee: iam.IGrantable): iam.Grant;
 }
 
 /**
@@ -355,6 +357,15 @@ class RunbookDocument extends Construct implements Runbook {
     this.documentName = document.ref;
     this.region = stack.region;
     this.assumeRole = role;
+  }
+
+  public grantStart(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:StartAutomationExecution'],
+      resourceArns: [Stack.of(this).formatArn({ service: 'ssm', resource: 'automation-definition', resourceName: `${this.documentName}:$DEFAULT` })],
+    });
+    return grant.combine(this.assumeRole.grantPassRole(grantee.grantPrincipal));
   }
 }
 

@@ -141,6 +141,7 @@ describe('AzEvacuationDrill', () => {
       'ForAllValues:ArnLike': { 'ec2:FisTargetArns': [stack.resolve(fleet.autoScalingGroupArn)] },
     });
     expect(s.RestartEncryptedVolumes).toBeUndefined();
+    expect(s.DescribeGroups.Action).toEqual(['autoscaling:DescribeAutoScalingGroups', 'tag:GetResources']);
   });
 
   test('THEN the group is tagged for FIS to find it, without tagging its instances', () => {

@@ -1,5 +1,6 @@
 import { Duration, Errors, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { FailoverRunbooks, FailoverRunbooksProps, runbookLink } from '../../lib/aws/runbooks';
 import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS } from '../../lib/core';
@@ -134,6 +135,20 @@ describe('FailoverRunbooks', () => {
     expect(runbooks.promoteDatabase).toBeUndefined();
     expect(runbooks.scaleStandby).toBeUndefined();
     expect(runbooks.runbooks).toEqual([runbooks.startZonalShift]);
+  });
+
+  test('grantStart lets an operator start the runbook and pass its assume role, and nothing more', () => {
+    const stack = new Stack(testApp(), 'Runbooks', { env: { region: 'us-west-2' } });
+    const runbooks = new FailoverRunbooks(stack, 'Runbooks', { tier: ServiceTier.TIER_1, loadBalancerArn: LB });
+    const operator = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    runbooks.startZonalShift!.grantStart(operator);
+    const template = Template.fromStack(stack);
+    const docId = Object.keys(template.findResources('AWS::SSM::Document'))[0];
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))[0].Properties.PolicyDocument.Statement;
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: 'ssm:StartAutomationExecution', Resource: { 'Fn::Join': ['', ['arn:aws:ssm:us-west-2:', { Ref: 'AWS::AccountId' }, ':automation-definition/', { Ref: docId }, ':$DEFAULT']] } },
+      { Effect: 'Allow', Action: 'iam:PassRole', Resource: stack.resolve(runbooks.startZonalShift!.assumeRole.roleArn) },
+    ]);
   });
 
   test('runbookLink names the document and links its console page', () => {
