@@ -38,7 +38,8 @@ export interface DrillProps extends HaProps {
   readonly schedule?: scheduler.ScheduleExpression;
   /**
    * How long the fault lasts (1–720 minutes, the range FIS actions accept).
-   * @default - twice the tier's AZ RTO (recover, then hold steady state as long again), at least 10 minutes
+   * @default - twice the RTO the drill rehearses, the AZ RTO or the region RTO (recover, then hold
+   * steady state as long again), at least 10 minutes
    */
   readonly durationMinutes?: number;
   /**

@@ -58,6 +58,10 @@ describe('ClientResiliencePolicy', () => {
     template.hasResource('AWS::SSM::Parameter', { Metadata: { 'ha-constructs': { component: 'ClientResiliencePolicy', failureDomain: 'region', tier: 'TIER_1' } } });
   });
 
+  test('snapshot of the published policy (beside the targeted assertions above)', () => {
+    expect(synth().template.toJSON()).toMatchSnapshot();
+  });
+
   test.each<[Partial<ClientResiliencePolicyProps>, string]>([
     [{ upstreamTimeout: Duration.seconds(1) },
       'the hops together must fit within the upstream timeout of 1000 ms, got: 1650 ms (orders-db 3 × 200 ms + 150 ms backoff = 750 ms; payments-api 2 × 400 ms + 100 ms backoff = 900 ms)'],

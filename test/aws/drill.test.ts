@@ -256,6 +256,12 @@ describe('RegionEvacuationDrill', () => {
     expect(props.StopConditions).toHaveLength(1);
   });
 
+  test('snapshot of the TIER_1 region drill (beside the targeted assertions above)', () => {
+    const { template } = synthRegion();
+    const resources = Object.fromEntries(Object.entries(template.toJSON().Resources as Record<string, unknown>).filter(([id]) => id.startsWith('RegionDrill')));
+    expect(resources).toMatchSnapshot();
+  });
+
   test('WHEN no fleet is given THEN only the network is disrupted', () => {
     const { template } = synthRegion({ autoScalingGroup: undefined });
     expect(Object.keys(experiment(template).Actions)).toEqual(['DisruptRegionNetwork']);
