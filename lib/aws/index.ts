@@ -7,3 +7,7 @@ export * from './global-table';
 export * from './bucket';
 export * from './file-system';
 export * from './backup';
+export * from './dns';
+export * from './slo';
+export * from './canary';
+export * from './dashboard';

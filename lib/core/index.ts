@@ -8,3 +8,5 @@ export * from './regions';
 export * from './retry';
 export * from './tier';
 export * from './fleet-health';
+export * from './error-budget-policy';
+export * from './route53-checkers';
