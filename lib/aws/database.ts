@@ -160,7 +160,7 @@ export interface ReplicatedDatabaseProps extends HaProps {
  * for tiers that promise static stability; alarms on connection-pool exhaustion.
  *
  * Construct ids (public API): `Key`, `Credentials`, `ParameterGroup`, `Logs`, `Cluster` (the
- * cluster, its `Writer` and `Reader1`…), `Proxy`, `AlarmTopic`, `WriterConnectionsAlarm`,
+ * cluster, its `Writer` and `Reader1`…), `Proxy`, `ProxyReaderEndpoint`, `AlarmTopic`, `WriterConnectionsAlarm`,
  * `ReaderConnectionsAlarm`, `ProxyBorrowLatencyAlarm`. Reader instances are numbered: they hold no
  * data of their own (Aurora keeps it in the cluster volume), so renumbering only replaces a reader.
  */
@@ -177,6 +177,11 @@ export class ReplicatedDatabase extends Construct {
   public readonly connections: ec2.Connections;
   /** Host name clients connect to: the proxy's endpoint when there is one, else the writer endpoint. */
   public readonly endpoint: string;
+  /**
+   * Host name for read-only queries, spread over the readers: the proxy's read-only endpoint when
+   * there is a proxy and readers, else the cluster's reader endpoint.
+   */
+  public readonly readerEndpoint: string;
   /** Port of the cluster and the proxy. */
   public readonly port: number;
   /** Number of reader instances. */
@@ -345,6 +350,17 @@ export class ReplicatedDatabase extends Construct {
       defaultPort: ec2.Port.tcp(POSTGRES_PORT),
     });
     this.endpoint = this.proxy ? this.proxy.endpoint : this.cluster.clusterEndpoint.hostname;
+    this.readerEndpoint = this.cluster.clusterReadEndpoint.hostname;
+    if (this.proxy && this.readerCount > 0) {
+      const readOnly = new rds.CfnDBProxyEndpoint(this, 'ProxyReaderEndpoint', {
+        dbProxyName: this.proxy.dbProxyName,
+        dbProxyEndpointName: `${Names.uniqueResourceName(this, { maxLength: 40, separator: '-' }).toLowerCase().replace(/^[^a-z]+/, '').replace(/-+/g, '-')}-ro`,
+        targetRole: 'READ_ONLY',
+        vpcSubnetIds: vpc.selectSubnets(settings.subnets).subnetIds,
+        vpcSecurityGroupIds: this.proxy.connections.securityGroups.map((group) => group.securityGroupId),
+      });
+      this.readerEndpoint = readOnly.attrEndpoint;
+    }
 
     this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Alarms of the database ${this.node.path}`);
     this.alarms = [];

@@ -154,11 +154,24 @@ describe('ReplicatedDatabase', () => {
     expect(db.endpoint).toBe(db.proxy!.endpoint);
   });
 
+  test('THEN read-only queries go through a read-only proxy endpoint spread over the readers', () => {
+    const { template, db, stack } = tier0;
+    template.hasResourceProperties('AWS::RDS::DBProxyEndpoint', {
+      DBProxyName: { Ref: Match.stringLikeRegexp('^DbProxy') },
+      TargetRole: 'READ_ONLY',
+      DBProxyEndpointName: Match.stringLikeRegexp('^[a-z][a-z0-9-]*-ro$'),
+      VpcSecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^DbProxyProxySecurityGroup'), 'GroupId'] }],
+    });
+    expect(stack.resolve(db.readerEndpoint)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DbProxyReaderEndpoint/), 'Endpoint'] });
+  });
+
   test('WHEN proxy is false THEN clients connect to the cluster on port 5432', () => {
     const { template, db } = synth({ proxy: false });
     template.resourceCountIs('AWS::RDS::DBProxy', 0);
     expect(db.connections.securityGroups).toEqual(db.cluster.connections.securityGroups);
     expect(db.connections.defaultPort?.toString()).toBe('5432');
+    template.resourceCountIs('AWS::RDS::DBProxyEndpoint', 0);
+    expect(Stack.of(db).resolve(db.readerEndpoint)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DbCluster/), 'ReadEndpoint.Address'] });
   });
 
   test('THEN connection alarms fire at 80% of the instance class limit and proxy borrow latency at 100 ms, all notifying the topic', () => {
