@@ -4,7 +4,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { FailureDomain } from '../core';
 import {
-  CircuitBreakerPolicy, ClientResiliencePolicy as ClientResiliencePolicyDocument, clientPolicyProblem, clientResiliencePolicy,
+  CircuitBreakerPolicy, ClientPolicyDocument, clientPolicyProblem, clientResiliencePolicy,
 } from '../core/client-policy';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
@@ -68,7 +68,7 @@ const STANDARD_PARAMETER_MAX_CHARS = 4096;
  */
 export class ClientResiliencePolicy extends Construct {
   /** The computed policy (what the parameter holds). */
-  public readonly policy: ClientResiliencePolicyDocument;
+  public readonly policy: ClientPolicyDocument;
   /** The SSM parameter that holds the policy as JSON. */
   public readonly parameter: ssm.IStringParameter;
   /** Name of the SSM parameter. */
@@ -83,7 +83,7 @@ export class ClientResiliencePolicy extends Construct {
       }
       return value;
     };
-    let policy: ClientResiliencePolicyDocument;
+    let policy: ClientPolicyDocument;
     try {
       policy = clientResiliencePolicy({
         upstreamTimeoutMs: ms('upstreamTimeout', props.upstreamTimeout),

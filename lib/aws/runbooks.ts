@@ -31,11 +31,17 @@ export function runbookLink(runbook: Runbook): string {
     + `https://${runbook.region}.console.aws.amazon.com/systems-manager/documents/${runbook.documentName}/description`;
 }
 
-/** Capacity the standby fleet scales to when it takes over. */
-export interface FleetCapacity {
-  readonly minCapacity: number;
-  readonly desiredCapacity: number;
-  readonly maxCapacity: number;
+/**
+ * Capacity the standby fleet scales to when it takes over: a `ResilientFleet`'s `primaryCapacity`
+ * fits as it is.
+ */
+export interface StandbyScaleTarget {
+  /** Minimum of the Auto Scaling group. */
+  readonly min: number;
+  /** Desired capacity. */
+  readonly desired: number;
+  /** Maximum of the Auto Scaling group. */
+  readonly max: number;
 }
 
 /** Props of {@link FailoverRunbooks}. Each runbook is created when its inputs are given. */
@@ -74,7 +80,7 @@ export interface FailoverRunbooksProps extends HaProps {
    * `standbyAutoScalingGroupName`.
    * @default - no scale-up runbook
    */
-  readonly primaryCapacity?: FleetCapacity;
+  readonly primaryCapacity?: StandbyScaleTarget;
   /**
    * The service's feature flags: a runbook deploys them with every non-essential feature off.
    * @default - no degradation runbook
@@ -234,13 +240,14 @@ export class FailoverRunbooks extends Construct {
 
     if (props.standbyAutoScalingGroupName && props.primaryCapacity) {
       const capacity = props.primaryCapacity;
-      for (const [name, value] of Object.entries(capacity)) {
+      for (const name of ['min', 'desired', 'max'] as const) {
+        const value = capacity[name];
         if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < 0)) {
           throw validationError(`primaryCapacity.${name} must be a whole number of instances, got: ${value}`, this);
         }
       }
-      if (capacity.minCapacity > capacity.desiredCapacity || capacity.desiredCapacity > capacity.maxCapacity) {
-        throw validationError(`primaryCapacity must satisfy minCapacity ≤ desiredCapacity ≤ maxCapacity, got: ${capacity.minCapacity}, ${capacity.desiredCapacity}, ${capacity.maxCapacity}`, this);
+      if (capacity.min > capacity.desired || capacity.desired > capacity.max) {
+        throw validationError(`primaryCapacity must satisfy min ≤ desired ≤ max, got: ${capacity.min}, ${capacity.desired}, ${capacity.max}`, this);
       }
       if (props.tier.strategy === DrStrategy.ACTIVE_ACTIVE || props.tier.strategy === DrStrategy.BACKUP_RESTORE) {
         Annotations.of(this).addWarningV2('ha-constructs:FailoverRunbooks.standbyAutoScalingGroupName',
@@ -254,9 +261,9 @@ export class FailoverRunbooks extends Construct {
         description: 'Sets the standby Auto Scaling group to the primary fleet\'s capacity so that it can carry all traffic after failover.',
         parameters: {
           AutoScalingGroupName: { type: 'String', description: 'The standby fleet.', default: props.standbyAutoScalingGroupName },
-          MinSize: { type: 'Integer', description: 'Minimum instances after failover.', default: capacity.minCapacity },
-          DesiredCapacity: { type: 'Integer', description: 'Instances to run after failover.', default: capacity.desiredCapacity },
-          MaxSize: { type: 'Integer', description: 'Maximum instances after failover.', default: capacity.maxCapacity },
+          MinSize: { type: 'Integer', description: 'Minimum instances after failover.', default: capacity.min },
+          DesiredCapacity: { type: 'Integer', description: 'Instances to run after failover.', default: capacity.desired },
+          MaxSize: { type: 'Integer', description: 'Maximum instances after failover.', default: capacity.max },
         },
         mainSteps: [
           {

@@ -81,7 +81,7 @@ export interface HopBudget extends RetryPolicy {
 }
 
 /** The policy clients read: what the AWS construct publishes as JSON. */
-export interface ClientResiliencePolicy {
+export interface ClientPolicyDocument {
   readonly upstreamTimeoutMs: number;
   /** Backoff formula every hop uses: the wait before retry i is uniform in [0, min(maxDelay, baseDelay × 2^(i−1))]. */
   readonly backoff: 'exponential-full-jitter';
@@ -100,7 +100,7 @@ export interface ClientResiliencePolicy {
  * {@link clientPolicyProblem}'s question, so callers can phrase that error in their own terms.
  * @see https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/
  */
-export function clientResiliencePolicy(input: ClientPolicyInput): ClientResiliencePolicy {
+export function clientResiliencePolicy(input: ClientPolicyInput): ClientPolicyDocument {
   requireInteger('upstreamTimeoutMs', input.upstreamTimeoutMs, 1);
   if (!Array.isArray(input.hops) || input.hops.length === 0) {
     throw new RangeError('hops must list at least one dependency call, got: none');
@@ -159,7 +159,7 @@ export function clientResiliencePolicy(input: ClientPolicyInput): ClientResilien
  * Why the policy cannot work, or undefined when it fits: a hop whose own worst case outlasts the
  * upstream timeout (checked with `retryBudget(...).fitsWithin`), or hops that together do.
  */
-export function clientPolicyProblem(policy: ClientResiliencePolicy): string | undefined {
+export function clientPolicyProblem(policy: ClientPolicyDocument): string | undefined {
   const overlong = policy.hops.filter((hop) => !retryBudget(hop).fitsWithin(policy.upstreamTimeoutMs));
   if (overlong.length > 0) {
     return `each hop's retry budget must fit within the upstream timeout of ${policy.upstreamTimeoutMs} ms, got: ${overlong.map(describeHop).join('; ')}`;

@@ -13,7 +13,7 @@ test('FailoverRunbooks pass cdk-nag AwsSolutions and NIST 800-53 rev 5 with only
     secondaryClusterArn: 'arn:aws:rds:us-west-2:111111111111:cluster:orders-secondary',
     loadBalancerArn: 'arn:aws:elasticloadbalancing:us-west-2:111111111111:loadbalancer/app/orders/0123456789abcdef',
     standbyAutoScalingGroupName: 'orders-standby',
-    primaryCapacity: { minCapacity: 3, desiredCapacity: 6, maxCapacity: 12 },
+    primaryCapacity: { min: 3, desired: 6, max: 12 },
   });
   expect(nagErrors(app)).toEqual([]);
 });

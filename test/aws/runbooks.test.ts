@@ -16,7 +16,7 @@ const ALL: FailoverRunbooksProps = {
   secondaryClusterArn: SECONDARY,
   loadBalancerArn: LB,
   standbyAutoScalingGroupName: 'orders-standby',
-  primaryCapacity: { minCapacity: 3, desiredCapacity: 6, maxCapacity: 12 },
+  primaryCapacity: { min: 3, desired: 6, max: 12 },
 };
 
 function synth(props: Partial<FailoverRunbooksProps> = {}, replace = false) {
@@ -177,8 +177,8 @@ describe('FailoverRunbooks', () => {
     [{}, true, 'FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with secondaryClusterArn, loadBalancerArn, standbyAutoScalingGroupName with primaryCapacity, or featureFlags), got: none'],
     [{ globalClusterIdentifier: 'g' }, true, 'globalClusterIdentifier and secondaryClusterArn must be given together, got: only globalClusterIdentifier'],
     [{ standbyAutoScalingGroupName: 'fleet' }, true, 'standbyAutoScalingGroupName and primaryCapacity must be given together, got: only standbyAutoScalingGroupName'],
-    [{ primaryCapacity: { minCapacity: 3, desiredCapacity: 2, maxCapacity: 6 } }, false, 'primaryCapacity must satisfy minCapacity ≤ desiredCapacity ≤ maxCapacity, got: 3, 2, 6'],
-    [{ primaryCapacity: { minCapacity: 1.5, desiredCapacity: 2, maxCapacity: 6 } }, false, 'primaryCapacity.minCapacity must be a whole number of instances, got: 1.5'],
+    [{ primaryCapacity: { min: 3, desired: 2, max: 6 } }, false, 'primaryCapacity must satisfy min ≤ desired ≤ max, got: 3, 2, 6'],
+    [{ primaryCapacity: { min: 1.5, desired: 2, max: 6 } }, false, 'primaryCapacity.min must be a whole number of instances, got: 1.5'],
     [{ zonalShiftExpiresIn: Duration.days(4) }, false, 'zonalShiftExpiresIn must be whole minutes from 1 minute to 3 days, got: 4 days'],
     [{ zonalShiftExpiresIn: Duration.seconds(30) }, false, 'zonalShiftExpiresIn must be whole minutes from 1 minute to 3 days, got: 30 seconds'],
   ])('%#: bad input is a ValidationError naming the prop', (override, replace, message) => {
