@@ -7,7 +7,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { FailureDomain, regionPlacementProblem } from '../core';
+import { AURORA_FAILOVER_SECONDS, FailureDomain, regionPlacementProblem } from '../core';
 import { auroraPostgresMaxConnections, connectionAlarmThreshold, instanceClassMemoryGiB } from '../core/database';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import {
@@ -206,7 +206,7 @@ export class ReplicatedDatabase extends Construct {
     }
     if (this.readerCount < tier.minAzs - 1) {
       Annotations.of(this).addWarningV2('ha-constructs:ReplicatedDatabase.readers',
-        `readers is ${this.readerCount}, fewer than one per further zone (${tier.minAzs - 1}) for ${tier.name}: when the writer's zone fails, the cluster waits for a new instance instead of failing over to a reader in about 30 s`);
+        `readers is ${this.readerCount}, fewer than one per further zone (${tier.minAzs - 1}) for ${tier.name}: when the writer's zone fails, the cluster waits for a new instance instead of failing over to a reader in about ${AURORA_FAILOVER_SECONDS} s`);
     }
     const memory = instanceClassMemoryGiB(instanceType.toString());
     if (props.maxConnections === undefined && memory === undefined) {
@@ -227,6 +227,9 @@ export class ReplicatedDatabase extends Construct {
       throw validationError(secretPlacement, this);
     }
     const borrowThreshold = props.proxyBorrowLatencyThreshold ?? Duration.millis(100);
+    if (!borrowThreshold.isUnresolved() && borrowThreshold.toMilliseconds({ integral: false }) <= 0) {
+      throw validationError(`proxyBorrowLatencyThreshold must be longer than 0 ms, got: ${borrowThreshold.toHumanString()}`, this);
+    }
     const withProxy = props.proxy ?? tier.staticallyStable;
 
     this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the database ${this.node.path}: storage, Performance Insights and logs`);
@@ -303,7 +306,7 @@ export class ReplicatedDatabase extends Construct {
         reason: 'Enhanced Monitoring requires the AWS-managed AmazonRDSEnhancedMonitoringRole policy, which AWS keeps in step with what the monitoring agent needs',
       });
     }
-    this.port = this.cluster.clusterEndpoint.port;
+    this.port = POSTGRES_PORT;
 
     // Rotate only once the credentials are attached to the cluster (host, port) and the instances are
     // up. Between the two L1 resources only: the rotation's security group is referenced by a rule of

@@ -259,6 +259,7 @@ describe('ReplicatedDatabase', () => {
     [{ clusterIdentifier: 'Orders--db' }, 'clusterIdentifier must be 1 to 63 lowercase letters, digits or hyphens, start with a letter, and neither end with a hyphen nor hold two in a row, got: Orders--db'],
     [{ instanceType: new ec2.InstanceType('m6g.large') }, 'maxConnections must be given for instance class m6g.large, whose default max_connections this library does not know'],
     [{ maxConnections: 0 }, 'maxConnections must be a positive integer, got: 0'],
+    [{ proxyBorrowLatencyThreshold: Duration.millis(0) }, 'proxyBorrowLatencyThreshold must be longer than 0 ms, got: 0 millis'],
     [{ secretReplicaRegions: ['us-east-1'] }, 'secretReplicaRegions must not include the primary region us-east-1, got: us-east-1'],
     [{ secretReplicaRegions: ['eu-west-1'], allowedRegions: ['us-east-1', 'us-west-2'] }, 'secretReplicaRegions must stay within allowedRegions (us-east-1, us-west-2), got: eu-west-1'],
     [{ allowedRegions: ['eu-west-1'] }, 'the primary region must be one of allowedRegions (eu-west-1), got: us-east-1'],
