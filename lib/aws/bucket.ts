@@ -369,10 +369,8 @@ function newPairBucket(scope: Construct, props: HaProps & BucketCommonProps, key
     objectLockComplianceDays: lockDays,
     serverAccessLogsBucket: accessLogs,
     serverAccessLogsPrefix: `${Stack.of(scope).stackName}/${scope.node.id}/`,
+    bucketName,
   });
-  if (bucketName !== undefined) {
-    (bucket.node.defaultChild as s3.CfnBucket).bucketName = bucketName;
-  }
   return bucket;
 }
 

@@ -1,9 +1,10 @@
-import { ArnFormat, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Names, Stack } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { newEncryptedLogGroup } from './private/keys';
 
 /**
  * The lowest limit a WAF rate-based rule accepts (requests per evaluation window per IP).
@@ -103,11 +104,10 @@ export function newFleetWebAcl(scope: Construct, options: FleetWebAclOptions): F
     webAclArn: webAcl.attrArn,
   });
 
-  const logGroup = new logs.LogGroup(scope, 'WebAclLogs', {
+  const logGroup = newEncryptedLogGroup(scope, 'WebAclLogs', {
     logGroupName: `${WAF_LOG_GROUP_PREFIX}${Names.uniqueResourceName(scope, { maxLength: 400, separator: '-' })}`,
     encryptionKey: options.logKey,
-    retention: options.logRetentionDays as logs.RetentionDays,
-    removalPolicy: RemovalPolicy.RETAIN,
+    retentionDays: options.logRetentionDays,
   });
   const logging = new wafv2.CfnLoggingConfiguration(scope, 'WebAclLogging', {
     resourceArn: webAcl.attrArn,

@@ -5,6 +5,8 @@ import { Construct } from 'constructs';
 
 /** Options of {@link newSecureBucket}. */
 export interface SecureBucketOptions {
+  /** Physical name; undefined lets CloudFormation generate one. */
+  readonly bucketName?: string;
   /**
    * Customer-managed key for SSE-KMS. Leave it out only where the writer cannot use KMS
    * (ALB access logs accept SSE-S3 only); the bucket is then SSE-S3 encrypted.
@@ -40,6 +42,7 @@ export function newSecureBucket(scope: Construct, id: string, options: SecureBuc
     transitions.push({ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(options.glacierAfterDays) });
   }
   return new s3.Bucket(scope, id, {
+    bucketName: options.bucketName,
     encryption: options.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
     encryptionKey: options.encryptionKey,
     bucketKeyEnabled: options.encryptionKey ? true : undefined,

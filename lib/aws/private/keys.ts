@@ -41,17 +41,22 @@ export function allowCloudWatchLogs(key: kms.IKey, scope: Construct): void {
 /** Props of {@link newEncryptedLogGroup}. */
 export interface EncryptedLogGroupOptions {
   readonly retentionDays: number;
+  /** Physical name, where a service needs a known prefix; undefined lets CloudFormation generate one. */
+  readonly logGroupName?: string;
   readonly encryptionKey: kms.IKey;
 }
 
 /**
- * A log group encrypted with a customer-managed key, with a retention, retained on delete
- * (logs are the record of what happened; deleting the stack must not erase them).
+ * A log group encrypted with a customer-managed key, with a retention, retained on delete and
+ * protected from deletion (logs are the record of what happened; deleting the stack or a careless
+ * API call must not erase them).
  */
 export function newEncryptedLogGroup(scope: Construct, id: string, options: EncryptedLogGroupOptions): logs.LogGroup {
   return new logs.LogGroup(scope, id, {
+    logGroupName: options.logGroupName,
     encryptionKey: options.encryptionKey,
     retention: options.retentionDays as logs.RetentionDays,
     removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtectionEnabled: true,
   });
 }
