@@ -45,17 +45,43 @@ export function isDataStore(graph: ResourceGraph, resource: GraphResource): bool
   if (isSet(p.DBClusterIdentifier) || isSet(p.SourceDBInstanceIdentifier) || isSet(p.replicate_source_db) || isSet(p.master_instance_name)) {
     return false;
   }
-  if (resource.type === 'AWS::S3::Bucket' || resource.type === 'aws_s3_bucket' || resource.type === 'google_storage_bucket') {
-    const logSinks = graph.referrersOf(resource).filter((r) => ['AWS::CloudTrail::Trail', 'aws_cloudtrail', 'aws_s3_bucket_logging'].includes(r.type)
-      || isLogTarget(r, resource));
-    return logSinks.length === 0;
-  }
-  return true;
+  return !isLogBucket(graph, resource);
 }
 
-function isLogTarget(referrer: GraphResource, bucket: GraphResource): boolean {
-  const logging = referrer.properties.LoggingConfiguration;
-  return referrer.type === 'AWS::S3::Bucket' && JSON.stringify(logging ?? '').includes(bucket.address);
+/**
+ * Whether a bucket receives logs (CloudTrail, load-balancer access logs, S3 server access logs,
+ * CloudFront logs): evidence kept for investigation, not service data that a failover must carry.
+ */
+export function isLogBucket(graph: ResourceGraph, bucket: GraphResource): boolean {
+  if (bucket.type !== 'AWS::S3::Bucket' && bucket.type !== 'aws_s3_bucket' && bucket.type !== 'google_storage_bucket') {
+    return false;
+  }
+  return graph.referrersOf(bucket).some((r) => {
+    const p = r.properties;
+    const mentions = (value: unknown) => value !== undefined && JSON.stringify(value).includes(bucket.address);
+    switch (r.type) {
+      case 'AWS::CloudTrail::Trail':
+      case 'aws_cloudtrail':
+        return true;
+      case 'aws_s3_bucket_logging':
+        return mentions(p.target_bucket);
+      case 'AWS::S3::Bucket':
+        return mentions(p.LoggingConfiguration);
+      case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
+        return mentions(p.LoadBalancerAttributes);
+      case 'aws_lb':
+      case 'aws_alb':
+        return mentions(p.access_logs);
+      case 'AWS::CloudFront::Distribution':
+        return mentions((p.DistributionConfig as Record<string, unknown> | undefined)?.Logging);
+      case 'aws_cloudfront_distribution':
+        return mentions(p.logging_config);
+      case 'google_storage_bucket':
+        return mentions(p.logging);
+      default:
+        return false;
+    }
+  });
 }
 
 /** Whether an Aurora cluster (either engine) is Aurora. */

@@ -147,8 +147,10 @@ function statusOf(f: Figure, objective: number, sense: 'max' | 'min'): Objective
   return 'met';
 }
 
+/** Regions a service runs in: of its stacks, and of its resources (aliased providers put one stack in several). */
 function regionsOf(stacks: readonly ServiceStack[]): string[] {
-  return [...new Set(stacks.map((s) => s.region).filter((r): r is string => r !== undefined))].sort();
+  const regions = stacks.flatMap((s) => [s.region, ...s.resources.map((r) => r.region)]);
+  return [...new Set(regions.filter((r): r is string => r !== undefined))].sort();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,12 +261,12 @@ function regionFigures(graph: ResourceGraph, stacks: readonly ServiceStack[]): {
     rto.steps.push({ quantity: 'regionRto', ...anchor, basis: 'backup and restore: the RTO is the restore time, which depends on data size and is not in the templates (restore testing measures it)', figures: [] });
     return { regionRto: rto, regionRpo: rpo };
   }
-  if (regions.length < 2 && stacks.length < 2) {
+  if (regions.length < 2) {
     rto.unbounded = true;
     rto.steps.push({ quantity: 'regionRto', ...anchor, basis: `the analysed templates place the service in one region (${regions.join(', ') || 'unknown'}): nothing takes over when it fails`, figures: [] });
     return { regionRto: rto, regionRpo: rpo };
   }
-  const dns = dnsShift(graph, stacks);
+  const dns = dnsShift(graph, stacks) ?? globalLoadBalancerShift(graph, stacks);
   if (!dns) {
     rto.unproven = true;
     rto.steps.push({ quantity: 'regionRto', ...anchor, basis: 'no health-checked DNS routing found for the service: traffic does not move by itself', figures: [] });
@@ -326,6 +328,10 @@ function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): { dete
     } else {
       ttl = Math.max(ttl, recordTtl);
     }
+    if (record.failoverRole === 'SECONDARY') {
+      // Traffic moves when the primary's check fails; the secondary's own health only matters after that.
+      continue;
+    }
     const checks = record.healthChecks.map((h) => ({ check: h, settings: healthCheckSettings(h) }));
     if (checks.length === 0 || checks.some((c) => !c.settings)) {
       if (record.resource.type === 'google_dns_record_set') {
@@ -345,6 +351,34 @@ function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): { dete
     }
   }
   return { detection, ttl, unproven, steps };
+}
+
+/**
+ * The traffic shift of a Google global external load balancer: one anycast address, backends in
+ * several regions; its health check takes a failed region's backends out (no DNS TTL involved).
+ */
+function globalLoadBalancerShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): { detection: number; ttl: number; unproven: boolean; steps: DerivationStep[] } | undefined {
+  const services = stacks.flatMap((s) => s.resources).filter((r) => r.type === 'google_compute_backend_service');
+  for (const service of services) {
+    const groups = graph.referencedBy(service, 'google_compute_region_instance_group_manager', 'google_compute_instance_group_manager');
+    const regions = new Set(groups.map((g) => g.region).filter((r) => r !== undefined));
+    const checks = graph.referencedBy(service, 'google_compute_health_check');
+    if (regions.size < 2 || checks.length === 0) {
+      continue;
+    }
+    const seconds = Math.max(...checks.map((check) => {
+      const p = check.properties;
+      return (num(p.check_interval_sec) ?? GCE_HEALTH_CHECK_DEFAULTS.intervalSeconds) * (num(p.unhealthy_threshold) ?? GCE_HEALTH_CHECK_DEFAULTS.unhealthyThreshold)
+        + (num(p.timeout_sec) ?? GCE_HEALTH_CHECK_DEFAULTS.timeoutSeconds);
+    }));
+    return {
+      detection: seconds,
+      ttl: 0,
+      unproven: false,
+      steps: [{ quantity: 'regionRto', stack: service.stack, resource: service.address, value: seconds, basis: `global load balancer over ${regions.size} regions: its health check (interval × unhealthy threshold + timeout) removes a failed region's backends; one anycast address, no DNS TTL`, figures: ['GCE_HEALTH_CHECK_DEFAULTS'] }],
+    };
+  }
+  return undefined;
 }
 
 /** Time for a standby region's fleets to reach the primary's capacity (warm standby, pilot light). */
@@ -430,14 +464,15 @@ function componentOf(graph: ResourceGraph, r: GraphResource): Component | undefi
   }
 }
 
+const SINGLE_WRITER: readonly PublishedSla[] = ['AURORA_MULTI_AZ', 'RDS_MULTI_AZ', 'RDS_SINGLE_AZ', 'CLOUD_SQL_ENTERPRISE_HA', 'CLOUD_SQL_ENTERPRISE_PLUS_HA'];
+
 function availabilityFigure(graph: ResourceGraph, stacks: readonly ServiceStack[]): Figure {
   const f = figure();
   const record = stacks[0].record;
   const activeActive = record.strategy === DrStrategy.ACTIVE_ACTIVE;
-  const serving = stacks.filter((s) => s.resources.some((r) => r.ha?.role === 'primary'));
   const regional = new Map<string, Map<PublishedSla, Component>>();
   const global = new Map<PublishedSla, Component>();
-  for (const stack of activeActive ? serving : serving.slice(0, 1)) {
+  for (const stack of stacks) {
     for (const r of stack.resources) {
       if (STORE_TYPES.includes(r.type) && !isPrimaryStore(graph, r)) {
         continue;
@@ -449,15 +484,22 @@ function availabilityFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
       if (!component) {
         continue;
       }
-      if (component.global) {
+      // Every serving region of an active/active service writes to the one writer of a relational database.
+      if (component.global || (activeActive && SINGLE_WRITER.includes(component.sla))) {
         global.set(component.sla, global.get(component.sla) ?? component);
       } else {
-        const key = stack.region ?? stack.stack;
+        const key = r.region ?? stack.region ?? stack.stack;
         const map = regional.get(key) ?? new Map<PublishedSla, Component>();
         map.set(component.sla, map.get(component.sla) ?? component);
         regional.set(key, map);
       }
     }
+  }
+  if (!activeActive && regional.size > 1) {
+    // Only the primary region serves: keep the region holding the most of the request path.
+    const [primary] = [...regional.entries()].sort((a, b) => b[1].size - a[1].size);
+    regional.clear();
+    regional.set(primary[0], primary[1]);
   }
   if (regional.size === 0 && global.size === 0) {
     f.unproven = true;
@@ -475,7 +517,7 @@ function availabilityFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
   }
   const acrossRegions = regionValues.length === 0 ? 1 : activeActive ? composeParallel(regionValues) : regionValues[0];
   for (const c of global.values()) {
-    f.steps.push({ quantity: 'availability', stack: c.resource.stack, resource: c.resource.address, value: PUBLISHED_SLAS[c.sla], basis: 'global: in series with the regions', figures: [c.sla] });
+    f.steps.push({ quantity: 'availability', stack: c.resource.stack, resource: c.resource.address, value: PUBLISHED_SLAS[c.sla], basis: c.global ? 'global: in series with the regions' : 'single writer: every serving region depends on it, in series', figures: [c.sla] });
   }
   f.value = composeSerial([acrossRegions, ...[...global.values()].map((c) => PUBLISHED_SLAS[c.sla])]);
   f.steps.push({

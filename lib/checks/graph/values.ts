@@ -79,7 +79,8 @@ export function policyDocument(value: unknown): JsonObject | undefined {
   if (isObject(value)) {
     return value;
   }
-  if (typeof value === 'string' && !isInterpolation(value)) {
+  // Terraform writes `jsonencode(...)` output as a string whose values may hold `${...}`: still JSON.
+  if (typeof value === 'string') {
     try {
       const parsed: unknown = JSON.parse(value);
       return isObject(parsed) ? parsed : undefined;

@@ -8,13 +8,14 @@ const TYPES = ['AWS::AutoScaling::AutoScalingGroup', 'aws_autoscaling_group'];
 export const StaticallyStableCapacity: HaRule = {
   id: 'HA-CAP1',
   level: 'error',
-  info: 'For tiers that require static stability (TIER_0, TIER_1), an Auto Scaling group\'s minimum is a whole multiple of its zone count, at least 2 per zone, and equal to its desired capacity.',
+  info: 'For tiers that require static stability (TIER_0, TIER_1), a serving (not standby) Auto Scaling group\'s minimum is a whole multiple of its zone count, at least 2 per zone, and equal to its desired capacity.',
   explanation: 'Static stability means an AZ loss never waits on launching instances (the control plane may be impaired then): each zone already runs its share, and the rest absorb the load. The template cannot state peak demand, so the rule checks the shape: an even floor in every zone (`staticallyStableCapacity` in lib/core sizes it) that scaling in cannot go below.',
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     return context.graph.ofType(...TYPES).flatMap((asg) => {
       const tier = tierOf(context, asg);
-      if (!tier || !tier.staticallyStable) {
+      // A warm standby's fleet is scaled down on purpose; static stability is about serving fleets.
+      if (!tier || !tier.staticallyStable || context.services.recordOf(asg)?.role === 'standby') {
         return [];
       }
       const zones = fleetZones(context.graph, asg)?.length ?? 0;

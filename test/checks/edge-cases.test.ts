@@ -1,0 +1,87 @@
+import { checkInputs } from '../../lib/checks/check';
+import { BurnRateAlarms, CrossRegionReplica, CustomerManagedKeys, StaticallyStableCapacity, TlsOnlyDataAccess } from '../../lib/checks/rules';
+import { HA_METADATA_KEY, HaRole, ServiceTier } from '../../lib/core';
+import { cfn, findings, record, tf } from './fixtures/builders';
+
+const STANDBY = { '//': { [HA_METADATA_KEY]: record(ServiceTier.TIER_1, HaRole.STANDBY) } };
+
+describe('what the library synthesizes', () => {
+  test('GIVEN one Terraform stack with a standby provider alias THEN the service spans both regions and the region RTO is computed', () => {
+    const inputs = {
+      terraform: [{
+        name: 'orders',
+        json: {
+          provider: { aws: [{ region: 'us-east-1' }, { region: 'us-west-2', alias: 'standby' }] },
+          resource: tfBody(),
+        },
+      }],
+    };
+    const [report] = checkInputs(inputs).services;
+    expect(report).toMatchObject({ regions: ['us-east-1', 'us-west-2'], regionRtoSeconds: 396, regionRpoSeconds: 1, status: { regionRto: 'met', regionRpo: 'met' } });
+    expect(findings(StaticallyStableCapacity, inputs)).toEqual([]);
+  });
+
+  test('GIVEN a bucket that receives load-balancer access logs THEN it needs neither a customer-managed key nor a replica', () => {
+    const inputs = cfn({
+      Logs: { Type: 'AWS::S3::Bucket', Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } } },
+      Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { LoadBalancerAttributes: [{ Key: 'access_logs.s3.enabled', Value: 'true' }, { Key: 'access_logs.s3.bucket', Value: { Ref: 'Logs' } }] } },
+    }, { tier: ServiceTier.TIER_1 });
+    expect(findings(CustomerManagedKeys, inputs)).toEqual([]);
+    expect(findings(CrossRegionReplica, inputs)).toEqual([]);
+  });
+
+  test('GIVEN burn-rate composites that notify through a Page composite THEN they count as paging alerts', () => {
+    const burn = (name: string) => ({ alarm_rule: `ALARM("\${aws_cloudwatch_metric_alarm.${name}_long.alarm_name}") AND ALARM("\${aws_cloudwatch_metric_alarm.${name}_short.alarm_name}")` });
+    const inputs = tf({
+      aws_lb: { web: { internal: true } },
+      aws_cloudwatch_composite_alarm: {
+        burn1h: burn('burn1h'),
+        burn6h: burn('burn6h'),
+        page: { alarm_rule: 'ALARM("${aws_cloudwatch_composite_alarm.burn1h.alarm_name}") OR ALARM("${aws_cloudwatch_composite_alarm.burn6h.alarm_name}")', alarm_actions: ['${aws_sns_topic.page.arn}'] },
+      },
+    }, { tier: ServiceTier.TIER_1 });
+    expect(findings(BurnRateAlarms, inputs)).toEqual([]);
+  });
+
+  test('GIVEN a bucket policy rendered by jsonencode with interpolations inside THEN it is still read', () => {
+    const policy = JSON.stringify({ Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '${aws_s3_bucket.data.arn}/*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] });
+    expect(findings(TlsOnlyDataAccess, tf({ aws_s3_bucket: { data: {} }, aws_s3_bucket_policy: { p: { bucket: '${aws_s3_bucket.data.id}', policy } } }))).toEqual([]);
+  });
+
+  test('GIVEN a Google global load balancer over two regions THEN the region RTO is its health check, with no DNS TTL', () => {
+    const inputs = tf({
+      google_compute_region_instance_group_manager: { a: { region: 'us-central1', distribution_policy_zones: ['us-central1-a', 'us-central1-b', 'us-central1-c'] }, b: { region: 'us-east1', distribution_policy_zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'] } },
+      google_compute_health_check: { hc: { check_interval_sec: 10, timeout_sec: 5, unhealthy_threshold: 3 } },
+      google_compute_backend_service: { web: { health_checks: ['${google_compute_health_check.hc.id}'], backend: [{ group: '${google_compute_region_instance_group_manager.a.instance_group}' }, { group: '${google_compute_region_instance_group_manager.b.instance_group}' }] } },
+    }, { tier: ServiceTier.TIER_0 });
+    const [report] = checkInputs(inputs).services;
+    expect(report).toMatchObject({ regions: ['us-central1', 'us-east1'], regionRtoSeconds: 35, azRtoSeconds: 35, status: { regionRto: 'met', azRto: 'not-met' } });
+  });
+});
+
+function tfBody() {
+  const subnets = (prefix: string, region: string, provider?: string) => Object.fromEntries(['a', 'b', 'c'].map((z) => [`${prefix}_${z}`, { availability_zone: `${region}${z}`, ...(provider ? { provider, ...STANDBY } : {}) }]));
+  const refs = (prefix: string) => ['a', 'b', 'c'].map((z) => `\${aws_subnet.${prefix}_${z}.id}`);
+  const primary = { '//': { [HA_METADATA_KEY]: record(ServiceTier.TIER_1, HaRole.PRIMARY) } };
+  return {
+    aws_subnet: { ...subnets('p', 'us-east-1'), ...subnets('s', 'us-west-2', 'aws.standby') },
+    aws_autoscaling_group: {
+      primary: { ...primary, min_size: 6, max_size: 12, vpc_zone_identifier: refs('p') },
+      standby: { ...STANDBY, provider: 'aws.standby', min_size: 3, max_size: 12, default_instance_warmup: 300, vpc_zone_identifier: refs('s') },
+    },
+    aws_rds_global_cluster: { g: { ...primary, global_cluster_identifier: 'orders' } },
+    aws_rds_cluster: {
+      primary: { ...primary, engine: 'aurora-postgresql', global_cluster_identifier: '${aws_rds_global_cluster.g.id}' },
+      secondary: { ...STANDBY, provider: 'aws.standby', engine: 'aurora-postgresql', global_cluster_identifier: '${aws_rds_global_cluster.g.id}' },
+    },
+    aws_rds_cluster_instance: {
+      p1: { ...primary, cluster_identifier: '${aws_rds_cluster.primary.id}' }, p2: { ...primary, cluster_identifier: '${aws_rds_cluster.primary.id}' },
+      s1: { ...STANDBY, provider: 'aws.standby', cluster_identifier: '${aws_rds_cluster.secondary.id}' }, s2: { ...STANDBY, provider: 'aws.standby', cluster_identifier: '${aws_rds_cluster.secondary.id}' },
+    },
+    aws_route53_health_check: { hc: { ...primary, type: 'HTTPS', request_interval: 10, failure_threshold: 3 } },
+    aws_route53_record: {
+      primary: { ...primary, name: 'api', failover_routing_policy: { type: 'PRIMARY' }, health_check_id: '${aws_route53_health_check.hc.id}', alias: { name: 'lb', zone_id: 'Z', evaluate_target_health: true } },
+      standby: { ...primary, name: 'api', failover_routing_policy: { type: 'SECONDARY' }, alias: { name: 'lb2', zone_id: 'Z', evaluate_target_health: true } },
+    },
+  };
+}
