@@ -21,6 +21,15 @@ export const DEFAULT_DATABASE_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceCl
 /** Longest automated backup retention Aurora accepts. */
 const AURORA_MAX_BACKUP_RETENTION_DAYS = 35;
 
+/** PostgreSQL's port, stated so that security group rules name it (a token port hides what is opened). */
+export const POSTGRES_PORT = 5432;
+
+/**
+ * Enhanced Monitoring granularity: operating-system metrics (memory, swap, per-process CPU) of each
+ * instance every minute, which Performance Insights does not give.
+ */
+export const ENHANCED_MONITORING_SECONDS = 60;
+
 /** The log Aurora PostgreSQL exports to CloudWatch Logs. */
 export const POSTGRES_LOG_EXPORT = 'postgresql';
 

@@ -11,7 +11,7 @@ import { AURORA_FAILOVER_SECONDS, FailureDomain, regionPlacementProblem } from '
 import { auroraPostgresMaxConnections, connectionAlarmThreshold, instanceClassMemoryGiB } from '../core/database';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import {
-  DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, POSTGRES_LOG_EXPORT, clusterSettings,
+  DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, ENHANCED_MONITORING_SECONDS, POSTGRES_LOG_EXPORT, POSTGRES_PORT, clusterSettings,
   minuteAlarm, newClusterParameterGroup, newPostgresLogGroup, zoneFor,
 } from './database-common';
 import { HaProps } from './ha-props';
@@ -20,15 +20,6 @@ import { newAlarmTopic, notifyOn } from './private/alarms';
 import { validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
 import { EncryptedSecret } from './secret';
-
-/** PostgreSQL's port, stated so that security group rules name it (a token port hides what is opened). */
-const POSTGRES_PORT = 5432;
-
-/**
- * Enhanced Monitoring granularity: operating-system metrics (memory, swap, per-process CPU) of each
- * instance every minute, which Performance Insights does not give.
- */
-const ENHANCED_MONITORING_SECONDS = 60;
 
 /** Most reader instances an Aurora cluster may have. */
 const AURORA_MAX_READERS = 15;

@@ -10,7 +10,7 @@ import { AURORA_GLOBAL_REPLICATION_LAG_SECONDS, DrStrategy, FailureDomain, HaRol
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { ReplicatedDatabase, ReplicatedDatabaseProps } from './database';
 import {
-  DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, POSTGRES_LOG_EXPORT, clusterSettings,
+  DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, ENHANCED_MONITORING_SECONDS, POSTGRES_LOG_EXPORT, POSTGRES_PORT, clusterSettings,
   minuteAlarm, newClusterParameterGroup, newPostgresLogGroup, zoneFor,
 } from './database-common';
 import { HaProps } from './ha-props';
@@ -19,8 +19,8 @@ import { newAlarmTopic, notifyOn } from './private/alarms';
 import { validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
 
-/** PostgreSQL's port. */
-const POSTGRES_PORT = 5432;
+/** Most instances an Aurora cluster may have (one becomes the writer when a secondary is promoted). */
+const AURORA_MAX_INSTANCES = 16;
 
 /** Longest global cluster identifier that still leaves room for `-<region>` in a 63-character member identifier. */
 const GLOBAL_ID_MAX_LENGTH = 48;
@@ -301,8 +301,8 @@ export class GlobalDatabaseSecondary extends Construct {
       throw validationError(`instanceType must be a memory-optimized class for an Aurora global database (burstable classes are not supported), got: ${instanceType.toString()}`, this);
     }
     this.readerCount = props.readers ?? defaultSecondaryReaders(tier);
-    if (!Number.isInteger(this.readerCount) || this.readerCount < 0 || this.readerCount > 16) {
-      throw validationError(`readers must be an integer from 0 to 16, got: ${props.readers}`, this);
+    if (!Number.isInteger(this.readerCount) || this.readerCount < 0 || this.readerCount > AURORA_MAX_INSTANCES) {
+      throw validationError(`readers must be an integer from 0 to ${AURORA_MAX_INSTANCES}, got: ${props.readers}`, this);
     }
     const settings = clusterSettings(this, 'GlobalDatabaseSecondary', {
       ...props,
@@ -373,7 +373,7 @@ export class GlobalDatabaseSecondary extends Construct {
           autoMinorVersionUpgrade: true,
           enablePerformanceInsights: true,
           performanceInsightsKmsKeyId: this.encryptionKey.keyArn,
-          monitoringInterval: 60,
+          monitoringInterval: ENHANCED_MONITORING_SECONDS,
           monitoringRoleArn: monitoringRole.roleArn,
         });
         Validations.of(reader).acknowledge({
