@@ -152,6 +152,10 @@ export class EncryptedSecret extends Construct {
         throw validationError(`rotateAfter must be from ${ROTATION_MIN_HOURS} hours to ${ROTATION_MAX_DAYS} days, got: ${rotateAfter.toHumanString()}`, this);
       }
     }
+    if (this.replicaRegions.length === 0 && props.tier.isMultiRegion) {
+      Annotations.of(this).addWarningV2('ha-constructs:EncryptedSecret.replicaRegions',
+        `${props.tier.name} keeps a second region, but the secret has no replica: give replicaRegions so that its value survives the loss of this region`);
+    }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     if (removalPolicy !== RemovalPolicy.RETAIN) {
       Annotations.of(this).addWarningV2('ha-constructs:EncryptedSecret.removalPolicy',

@@ -75,9 +75,15 @@ describe('EncryptedSecret', () => {
     });
   });
 
-  test('WHEN no replica regions are given THEN the secret has none (single-region default)', () => {
-    const { template } = synth();
+  test('WHEN no replica regions are given THEN the secret has none, and a multi-region tier warns with a stable id', () => {
+    const { template, stack } = synth();
     template.hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: Match.absent() });
+    Annotations.fromStack(stack).hasWarning('/Secrets/Secret', Match.stringLikeRegexp('^TIER_1 keeps a second region, but the secret has no replica: .*ha-constructs:EncryptedSecret.replicaRegions'));
+  });
+
+  test('GIVEN TIER_3 (one region) without replicas THEN there is no warning', () => {
+    const { stack } = synth({ tier: ServiceTier.TIER_3 });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 
   test('grantRead grants exactly GetSecretValue and DescribeSecret on the secret and its replicas, and Decrypt through Secrets Manager only', () => {
