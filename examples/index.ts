@@ -1,7 +1,26 @@
 import { App } from 'aws-cdk-lib';
-import { addMultiAzNetworkExample } from './multi-az-network';
+import { addTier0ActiveActive, ExampleDomain } from './tier0-active-active';
+import { addTier1WarmStandby } from './tier1-warm-standby';
+import { addTier2PilotLight } from './tier2-pilot-light';
+import { addTier3BackupRestore } from './tier3-backup-restore';
+
+/**
+ * The hosted zone the examples publish their names in: the context values `hostedZoneId` and
+ * `zoneName` (`npx cdk synth -c hostedZoneId=Z... -c zoneName=example.org`), by default the
+ * documentation domain example.com, which is enough to synthesize; deploying needs a zone you own.
+ */
+export function exampleDomain(app: App): ExampleDomain {
+  return {
+    hostedZoneId: app.node.tryGetContext('hostedZoneId') ?? 'Z0123456789ABC',
+    zoneName: app.node.tryGetContext('zoneName') ?? 'example.com',
+  };
+}
 
 /** Adds every AWS CDK example stack to an app: what `npx cdk synth` synthesizes. */
 export function addAllExamples(app: App): void {
-  addMultiAzNetworkExample(app);
+  const domain = exampleDomain(app);
+  addTier0ActiveActive(app, domain);
+  addTier1WarmStandby(app, domain);
+  addTier2PilotLight(app, domain);
+  addTier3BackupRestore(app, domain);
 }

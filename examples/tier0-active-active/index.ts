@@ -1,0 +1,202 @@
+import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import {
+  BackupCopyVault, BackupPolicy, FailoverDns, GlobalTable, GoldenSignalsDashboard, MultiAzNetwork, ReplicaBucket, ReplicaKey,
+  ReplicatedBucket, ResilientFleet, ServiceTier, SloAlarms, SyntheticCanary,
+} from '../../lib';
+import { AuditTrail } from '../../lib/aws/audit-trail';
+import { AzEvacuationDrill } from '../../lib/aws/drill';
+import { EncryptedSecret, SecretReplicaKey } from '../../lib/aws/secret';
+
+/** The public name clients use: a Route 53 hosted zone you own and the record in it. */
+export interface ExampleDomain {
+  /** Id of the hosted zone (`Z0123456789ABC`). */
+  readonly hostedZoneId: string;
+  /** Name of the hosted zone (`example.com`). */
+  readonly zoneName: string;
+}
+
+const TIER = ServiceTier.TIER_0;
+const SERVICE = 'checkout';
+const EAST = 'us-east-1';
+const WEST = 'us-west-2';
+const ZONES: Record<string, string[]> = {
+  [EAST]: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+  [WEST]: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
+};
+/** Non-overlapping ranges, so the two VPCs can be peered or joined to a transit gateway later. */
+const CIDRS: Record<string, string> = { [EAST]: '10.0.0.0/16', [WEST]: '10.1.0.0/16' };
+const TABLE_NAME = 'checkout-carts';
+const SECRET_NAME = 'checkout/payment-api-key';
+const RECORD_NAME = 'checkout';
+/** Deterministic names: each region's stack refers to the other region's bucket and vault by name, not by reference. */
+const bucketName = (region: string) => `checkout-receipts-${region}`;
+const vaultName = (region: string) => `checkout-backups-${region}`;
+
+/** Props of {@link Tier0RegionStack}. */
+export interface Tier0RegionStackProps extends StackProps {
+  /** The region this stack serves from. */
+  readonly region: string;
+  /** The other serving region: backups are copied there. */
+  readonly peerRegion: string;
+  /** The service's public name. */
+  readonly domain: ExampleDomain;
+}
+
+/**
+ * One of the two serving regions of the TIER_0 example: everything a region needs to serve alone.
+ *
+ * A three-AZ network; a statically stable fleet behind an HTTPS load balancer (it keeps the
+ * required capacity after losing an AZ without launching anything); a canary probing the public
+ * name from this region; burn-rate SLO alarms over the load balancer and the canary; a golden-signals
+ * dashboard; an AZ evacuation drill whose stop condition is the SLO page; AWS Backup with copies
+ * to the other region's vault.
+ */
+export class Tier0RegionStack extends Stack {
+  public readonly network: MultiAzNetwork;
+  public readonly fleet: ResilientFleet;
+  public readonly slo: SloAlarms;
+  public readonly canary: SyntheticCanary;
+  public readonly backups: BackupPolicy;
+  public readonly drill: AzEvacuationDrill;
+  protected readonly zone: route53.IHostedZone;
+  protected readonly url: string;
+
+  constructor(scope: Construct, id: string, props: Tier0RegionStackProps) {
+    super(scope, id, { ...props, env: { region: props.region } });
+    const { region, domain } = props;
+    this.zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', domain);
+    this.url = `https://${RECORD_NAME}.${domain.zoneName}/health`;
+
+    this.network = new MultiAzNetwork(this, 'Network', {
+      tier: TIER, service: SERVICE, availabilityZones: ZONES[region], ipAddresses: ec2.IpAddresses.cidr(CIDRS[region]),
+    });
+    // A certificate of this region: ACM certificates are regional, and DNS validation lets each region renew its own.
+    const certificate = new acm.Certificate(this, 'Certificate', {
+      domainName: `${RECORD_NAME}.${domain.zoneName}`,
+      validation: acm.CertificateValidation.fromDns(this.zone),
+    });
+    this.fleet = new ResilientFleet(this, 'Fleet', {
+      tier: TIER,
+      service: SERVICE,
+      vpc: this.network.vpc,
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m6g.large')],
+      requiredCapacity: 6,
+      maxCapacity: 18,
+      certificate,
+    });
+
+    this.canary = new SyntheticCanary(this, 'Canary', { tier: TIER, service: SERVICE, url: this.url });
+    this.slo = new SloAlarms(this, 'Slo', {
+      tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, syntheticSuccessPercent: this.canary.metricSuccessPercent(),
+    });
+    this.drill = new AzEvacuationDrill(this, 'AzDrill', {
+      tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm,
+      autoScalingGroup: this.fleet.autoScalingGroup, vpc: this.network.vpc, availabilityZone: ZONES[region][0],
+    });
+    this.backups = new BackupPolicy(this, 'Backups', {
+      tier: TIER, service: SERVICE, backupVaultName: vaultName(region),
+      copyToVaultArn: BackupCopyVault.vaultArn(this, props.peerRegion, vaultName(props.peerRegion)),
+    });
+  }
+}
+
+/**
+ * us-west-2: a serving region, and the destination of what us-east-1 replicates (the table's
+ * replica, the receipts bucket, the secret): the keys and the bucket those copies land in live
+ * here, so this stack deploys first.
+ */
+export class Tier0WestStack extends Tier0RegionStack {
+  constructor(scope: Construct, id: string, props: Omit<Tier0RegionStackProps, 'region' | 'peerRegion'>) {
+    super(scope, id, { ...props, region: WEST, peerRegion: EAST });
+    new ReplicaKey(this, 'CartsKey', { aliasName: GlobalTable.replicaKeyAliasName(TABLE_NAME) });
+    new ReplicaBucket(this, 'Receipts', { tier: TIER, service: SERVICE, bucketName: bucketName(WEST) });
+    const secretKey = new SecretReplicaKey(this, 'SecretKey', { tier: TIER, service: SERVICE });
+    // This region's instances read the secret's local replica: a region loss in us-east-1 leaves them their key.
+    secretKey.grantReadReplica(this.fleet.role, SECRET_NAME);
+    new GoldenSignalsDashboard(this, 'Dashboard', {
+      tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, targetGroup: this.fleet.targetGroup,
+      autoScalingGroup: this.fleet.autoScalingGroup, slo: this.slo, syntheticSuccessPercent: [this.canary.metricSuccessPercent()],
+    });
+  }
+}
+
+/** Props of {@link Tier0EastStack}. */
+export interface Tier0EastStackProps extends Omit<Tier0RegionStackProps, 'region' | 'peerRegion'> {
+  /** The us-west-2 stack: its load balancer joins the latency records and the dashboard. */
+  readonly west: Tier0WestStack;
+}
+
+/**
+ * us-east-1: a serving region that also holds what spans both regions: the global table (writes
+ * in both, replicated within about a second: the tier's RPO), the receipts bucket replicated to us-west-2, the secret
+ * replicated there, the latency-routed DNS name with a health check per region, the
+ * multi-region audit trail and a dashboard of both regions.
+ */
+export class Tier0EastStack extends Tier0RegionStack {
+  public readonly table: GlobalTable;
+  public readonly dns: FailoverDns;
+
+  constructor(scope: Construct, id: string, props: Tier0EastStackProps) {
+    // Cross-region references carry the us-west-2 load balancer into the DNS records and the dashboard.
+    super(scope, id, { ...props, region: EAST, peerRegion: WEST, crossRegionReferences: true });
+    const { west } = props;
+    this.table = new GlobalTable(this, 'Carts', {
+      tier: TIER, service: SERVICE, tableName: TABLE_NAME, partitionKey: { name: 'cartId', type: dynamodb.AttributeType.STRING },
+      replicaRegions: [WEST], timeToLiveAttribute: 'expiresAt',
+    });
+    this.table.grantReadWriteData(this.fleet.role);
+    const receipts = new ReplicatedBucket(this, 'Receipts', {
+      tier: TIER, service: SERVICE, bucketName: bucketName(EAST), replicaRegion: WEST, replicaBucketName: bucketName(WEST),
+    });
+    receipts.grantReadWrite(this.fleet.role);
+    Validations.of(receipts).acknowledge({
+      id: 'Annotation::ha-constructs:ReplicatedBucket.rpo',
+      reason: 'receipts are rendered from the carts table (RPO ~1 s) and re-rendered after a failover; the bucket only caches them, so its 15-minute replication bound loses nothing that cannot be rebuilt',
+    });
+    const secret = new EncryptedSecret(this, 'PaymentApiKey', {
+      tier: TIER, service: SERVICE, secretName: SECRET_NAME, description: 'API key of the payment provider', replicaRegions: [WEST],
+    });
+    secret.grantRead(this.fleet.role);
+    Validations.of(secret).acknowledge({
+      id: 'Annotation::ha-constructs:EncryptedSecret.rotation',
+      reason: 'the payment provider issues this key and only its console can revoke it; the key is rotated there on the provider\'s schedule and written here with put-secret-value, so no rotation function could do it',
+    });
+
+    this.dns = new FailoverDns(this, 'Dns', {
+      tier: TIER, service: SERVICE, hostedZone: this.zone, recordName: RECORD_NAME,
+      endpoints: [{ region: EAST, loadBalancer: this.fleet.loadBalancer }, { region: WEST, loadBalancer: west.fleet.loadBalancer }],
+    });
+    new GoldenSignalsDashboard(this, 'Dashboard', {
+      tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, targetGroup: this.fleet.targetGroup,
+      autoScalingGroup: this.fleet.autoScalingGroup, slo: this.slo, syntheticSuccessPercent: [this.canary.metricSuccessPercent()],
+      regions: [{ region: EAST, loadBalancer: this.fleet.loadBalancer }, { region: WEST, loadBalancer: west.fleet.loadBalancer }],
+      alarms: this.dns.healthCheckAlarms,
+    });
+    new AuditTrail(this, 'AuditTrail', { tier: TIER, service: SERVICE, compliance: { retentionDays: 365 } });
+    // The replicas' keys and the replica bucket must exist before replication to them is configured.
+    this.addStackDependency(west);
+  }
+}
+
+/** The stacks of the TIER_0 example. */
+export interface Tier0Stacks {
+  readonly west: Tier0WestStack;
+  readonly east: Tier0EastStack;
+}
+
+/**
+ * TIER_0, multi-site active/active: `Tier0-us-west-2` and `Tier0-us-east-1` both serve, Route 53
+ * latency records send each client to the nearest healthy region.
+ */
+export function addTier0ActiveActive(app: App, domain: ExampleDomain): Tier0Stacks {
+  const description = 'ha-constructs example: TIER_0 active/active in us-east-1 and us-west-2';
+  const west = new Tier0WestStack(app, 'Tier0-us-west-2', { domain, description });
+  const east = new Tier0EastStack(app, 'Tier0-us-east-1', { domain, west, description });
+  return { west, east };
+}

@@ -1,0 +1,202 @@
+import { App, Stack, StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import {
+  BackupCopyVault, BackupPolicy, FailoverDns, GoldenSignalsDashboard, HaRole, MultiAzNetwork, ResilientFleet, ServiceTier,
+  SloAlarms, SyntheticCanary,
+} from '../../lib';
+import { AzEvacuationDrill, RegionEvacuationDrill } from '../../lib/aws/drill';
+import { GlobalDatabase, GlobalDatabaseSecondary } from '../../lib/aws/global-database';
+import { FailoverRunbooks } from '../../lib/aws/runbooks';
+import { SecretReplicaKey } from '../../lib/aws/secret';
+import { ExampleDomain } from '../tier0-active-active';
+
+const TIER = ServiceTier.TIER_1;
+const SERVICE = 'orders';
+const PRIMARY = 'us-east-1';
+const STANDBY = 'us-west-2';
+const ZONES: Record<string, string[]> = {
+  [PRIMARY]: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+  [STANDBY]: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
+};
+const GLOBAL_CLUSTER = 'orders';
+const COPY_VAULT = 'orders-dr';
+const RECORD_NAME = 'orders';
+const DATABASE_USER = 'orders_app';
+
+/** What both regions' fleets share: the standby runs the same image and types, scaled down until failover. */
+function fleetProps(vpc: ec2.IVpc, certificate: acm.ICertificate) {
+  return {
+    tier: TIER,
+    service: SERVICE,
+    vpc,
+    machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+    instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m6g.large')],
+    requiredCapacity: 6,
+    maxCapacity: 18,
+    certificate,
+  };
+}
+
+/** A regional certificate for the service's public name, validated (and renewed) through the hosted zone. */
+function certificateFor(scope: Construct, zone: route53.IHostedZone, domain: ExampleDomain): acm.Certificate {
+  return new acm.Certificate(scope, 'Certificate', {
+    domainName: `${RECORD_NAME}.${domain.zoneName}`,
+    validation: acm.CertificateValidation.fromDns(zone),
+  });
+}
+
+/**
+ * us-west-2, deployed first: what the primary writes into the standby region must have somewhere
+ * to land: the key that encrypts the database credentials' replica, and the vault that receives
+ * the backup copies.
+ */
+export class Tier1StandbyKeysStack extends Stack {
+  public readonly secretKey: SecretReplicaKey;
+  public readonly copyVault: BackupCopyVault;
+
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, { ...props, env: { region: STANDBY } });
+    this.secretKey = new SecretReplicaKey(this, 'SecretKey', { tier: TIER, service: SERVICE, role: HaRole.STANDBY });
+    this.copyVault = new BackupCopyVault(this, 'Backups', { tier: TIER, service: SERVICE, role: HaRole.STANDBY, backupVaultName: COPY_VAULT });
+  }
+}
+
+/** Props of {@link Tier1PrimaryStack}. */
+export interface Tier1PrimaryStackProps extends StackProps {
+  /** The service's public name. */
+  readonly domain: ExampleDomain;
+}
+
+/**
+ * us-east-1, the primary: full capacity, statically stable across three AZs, the writer of an
+ * Aurora global database, SLO alarms and a canary, both evacuation drills, backups copied to
+ * us-west-2, and a zonal-shift runbook for a sick AZ.
+ */
+export class Tier1PrimaryStack extends Stack {
+  public readonly network: MultiAzNetwork;
+  public readonly fleet: ResilientFleet;
+  public readonly database: GlobalDatabase;
+  public readonly slo: SloAlarms;
+  public readonly backups: BackupPolicy;
+  public readonly runbooks: FailoverRunbooks;
+
+  constructor(scope: Construct, id: string, props: Tier1PrimaryStackProps) {
+    super(scope, id, { ...props, env: { region: PRIMARY } });
+    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
+    this.network = new MultiAzNetwork(this, 'Network', { tier: TIER, service: SERVICE, availabilityZones: ZONES[PRIMARY] });
+    this.fleet = new ResilientFleet(this, 'Fleet', fleetProps(this.network.vpc, certificateFor(this, zone, props.domain)));
+    this.database = new GlobalDatabase(this, 'Database', {
+      tier: TIER, service: SERVICE, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, secondaryRegions: [STANDBY],
+      databaseName: 'orders',
+    });
+    this.database.connections.allowDefaultPortFrom(this.fleet);
+    this.database.grantConnect(this.fleet.role, DATABASE_USER);
+
+    const canary = new SyntheticCanary(this, 'Canary', { tier: TIER, service: SERVICE, url: `https://${RECORD_NAME}.${props.domain.zoneName}/health` });
+    this.slo = new SloAlarms(this, 'Slo', {
+      tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, syntheticSuccessPercent: canary.metricSuccessPercent(),
+    });
+    new GoldenSignalsDashboard(this, 'Dashboard', {
+      tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, targetGroup: this.fleet.targetGroup,
+      autoScalingGroup: this.fleet.autoScalingGroup, databaseCluster: this.database.primary.cluster, slo: this.slo,
+      syntheticSuccessPercent: [canary.metricSuccessPercent()],
+    });
+    new AzEvacuationDrill(this, 'AzDrill', {
+      tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, autoScalingGroup: this.fleet.autoScalingGroup,
+      vpc: this.network.vpc, availabilityZone: ZONES[PRIMARY][0], databaseCluster: this.database.primary.cluster,
+    });
+    new RegionEvacuationDrill(this, 'RegionDrill', {
+      tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, vpc: this.network.vpc, autoScalingGroup: this.fleet.autoScalingGroup,
+    });
+    this.backups = new BackupPolicy(this, 'Backups', {
+      tier: TIER, service: SERVICE, copyToVaultArn: BackupCopyVault.vaultArn(this, STANDBY, COPY_VAULT),
+    });
+    this.runbooks = new FailoverRunbooks(this, 'Runbooks', { tier: TIER, service: SERVICE, loadBalancerArn: this.fleet.loadBalancer.loadBalancerArn });
+  }
+}
+
+/**
+ * us-west-2, the warm standby: the same network and fleet at reduced capacity (one instance per
+ * AZ, already serving health checks), the Aurora global secondary with readers, and the runbooks
+ * that promote it and scale the fleet to the primary's capacity.
+ */
+export class Tier1StandbyStack extends Stack {
+  public readonly network: MultiAzNetwork;
+  public readonly fleet: ResilientFleet;
+  public readonly database: GlobalDatabaseSecondary;
+  public readonly runbooks: FailoverRunbooks;
+
+  constructor(scope: Construct, id: string, props: Tier1PrimaryStackProps) {
+    super(scope, id, { ...props, env: { region: STANDBY } });
+    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
+    this.network = new MultiAzNetwork(this, 'Network', {
+      tier: TIER, service: SERVICE, role: HaRole.STANDBY, availabilityZones: ZONES[STANDBY], ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'),
+    });
+    this.fleet = new ResilientFleet(this, 'Fleet', { ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain)), role: HaRole.STANDBY });
+    this.database = new GlobalDatabaseSecondary(this, 'Database', {
+      tier: TIER, service: SERVICE, role: HaRole.STANDBY, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, primaryRegion: PRIMARY,
+    });
+    this.database.connections.allowDefaultPortFrom(this.fleet);
+    this.database.grantConnect(this.fleet.role, DATABASE_USER);
+    this.runbooks = new FailoverRunbooks(this, 'Runbooks', {
+      tier: TIER, service: SERVICE, role: HaRole.STANDBY,
+      globalClusterIdentifier: GLOBAL_CLUSTER, secondaryClusterArn: this.database.clusterArn,
+      loadBalancerArn: this.fleet.loadBalancer.loadBalancerArn,
+      standbyAutoScalingGroupName: this.fleet.autoScalingGroup.autoScalingGroupName,
+      primaryCapacity: this.fleet.primaryCapacity,
+    });
+  }
+}
+
+/** Props of {@link Tier1DnsStack}. */
+export interface Tier1DnsStackProps extends Tier1PrimaryStackProps {
+  readonly primary: Tier1PrimaryStack;
+  readonly standby: Tier1StandbyStack;
+}
+
+/**
+ * The failover-routed name, in us-east-1 (where Route 53 publishes health-check metrics, so the
+ * health-check alarms can exist): PRIMARY to us-east-1, SECONDARY to us-west-2.
+ */
+export class Tier1DnsStack extends Stack {
+  public readonly dns: FailoverDns;
+
+  constructor(scope: Construct, id: string, props: Tier1DnsStackProps) {
+    // Cross-region references bring the standby's load balancer from us-west-2.
+    super(scope, id, { ...props, env: { region: PRIMARY }, crossRegionReferences: true });
+    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
+    this.dns = new FailoverDns(this, 'Dns', {
+      tier: TIER, service: SERVICE, hostedZone: zone, recordName: RECORD_NAME,
+      endpoints: [
+        { region: PRIMARY, loadBalancer: props.primary.fleet.loadBalancer, role: 'primary' },
+        { region: STANDBY, loadBalancer: props.standby.fleet.loadBalancer, role: 'secondary' },
+      ],
+    });
+  }
+}
+
+/** The stacks of the TIER_1 example, in deployment order. */
+export interface Tier1Stacks {
+  readonly standbyKeys: Tier1StandbyKeysStack;
+  readonly primary: Tier1PrimaryStack;
+  readonly standby: Tier1StandbyStack;
+  readonly dns: Tier1DnsStack;
+}
+
+/**
+ * TIER_1, warm standby: `Tier1-us-west-2-Keys`, then `Tier1-us-east-1` (primary), then
+ * `Tier1-us-west-2` (standby, joins the global database), then `Tier1-Dns`.
+ */
+export function addTier1WarmStandby(app: App, domain: ExampleDomain): Tier1Stacks {
+  const description = 'ha-constructs example: TIER_1 warm standby, us-east-1 primary and us-west-2 standby';
+  const standbyKeys = new Tier1StandbyKeysStack(app, 'Tier1-us-west-2-Keys', { description });
+  const primary = new Tier1PrimaryStack(app, 'Tier1-us-east-1', { domain, description });
+  const standby = new Tier1StandbyStack(app, 'Tier1-us-west-2', { domain, description });
+  const dns = new Tier1DnsStack(app, 'Tier1-Dns', { domain, primary, standby, description });
+  primary.addStackDependency(standbyKeys);
+  standby.addStackDependency(primary);
+  return { standbyKeys, primary, standby, dns };
+}

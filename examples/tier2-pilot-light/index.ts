@@ -1,0 +1,193 @@
+import { App, Stack, StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import {
+  BackupCopyVault, BackupPolicy, FailoverDns, HaRole, MultiAzNetwork, ReplicaBucket, ReplicatedBucket, ResilientFleet, ServiceTier,
+  SloAlarms, SyntheticCanary,
+} from '../../lib';
+import { AzEvacuationDrill } from '../../lib/aws/drill';
+import { GlobalDatabase, GlobalDatabaseSecondary } from '../../lib/aws/global-database';
+import { FailoverRunbooks } from '../../lib/aws/runbooks';
+import { SecretReplicaKey } from '../../lib/aws/secret';
+import { ExampleDomain } from '../tier0-active-active';
+
+const TIER = ServiceTier.TIER_2;
+const SERVICE = 'catalog';
+const PRIMARY = 'us-east-1';
+const STANDBY = 'us-west-2';
+/** TIER_2 asks for two AZs per region. */
+const ZONES: Record<string, string[]> = {
+  [PRIMARY]: ['us-east-1a', 'us-east-1b'],
+  [STANDBY]: ['us-west-2a', 'us-west-2b'],
+};
+const GLOBAL_CLUSTER = 'catalog';
+const COPY_VAULT = 'catalog-dr';
+const RECORD_NAME = 'catalog';
+const DATABASE_USER = 'catalog_app';
+/** Deterministic names: the primary replicates into the standby's bucket by name. */
+const imagesBucket = (region: string) => `catalog-images-${region}`;
+
+/** What both regions' fleets share: the standby's fleet has the same shape and runs no instance until the runbook scales it. */
+function fleetProps(scope: Construct, vpc: ec2.IVpc, zone: route53.IHostedZone, domain: ExampleDomain) {
+  return {
+    tier: TIER,
+    service: SERVICE,
+    vpc,
+    machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+    instanceTypes: [new ec2.InstanceType('c7g.large'), new ec2.InstanceType('c6g.large')],
+    requiredCapacity: 4,
+    maxCapacity: 12,
+    // Regional, validated (and renewed) through the hosted zone.
+    certificate: new acm.Certificate(scope, 'Certificate', {
+      domainName: `${RECORD_NAME}.${domain.zoneName}`,
+      validation: acm.CertificateValidation.fromDns(zone),
+    }),
+  };
+}
+
+/**
+ * us-west-2, deployed first: where the primary's copies land (the key of the credentials'
+ * replica, the images bucket's replica, the vault of the backup copies).
+ */
+export class Tier2StandbyReplicasStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, { ...props, env: { region: STANDBY } });
+    new SecretReplicaKey(this, 'SecretKey', { tier: TIER, service: SERVICE, role: HaRole.STANDBY });
+    new ReplicaBucket(this, 'Images', { tier: TIER, service: SERVICE, role: HaRole.REPLICA, bucketName: imagesBucket(STANDBY) });
+    new BackupCopyVault(this, 'Backups', { tier: TIER, service: SERVICE, role: HaRole.STANDBY, backupVaultName: COPY_VAULT });
+  }
+}
+
+/** Props of the TIER_2 serving stacks. */
+export interface Tier2StackProps extends StackProps {
+  /** The service's public name. */
+  readonly domain: ExampleDomain;
+}
+
+/**
+ * us-east-1, the primary at full capacity: two AZs, the Aurora global database's writer, the
+ * images bucket replicated to us-west-2, SLO alarms fed by the load balancer and a canary, an AZ
+ * evacuation drill and backups copied to us-west-2.
+ */
+export class Tier2PrimaryStack extends Stack {
+  public readonly network: MultiAzNetwork;
+  public readonly fleet: ResilientFleet;
+  public readonly database: GlobalDatabase;
+  public readonly images: ReplicatedBucket;
+  public readonly slo: SloAlarms;
+  public readonly backups: BackupPolicy;
+
+  constructor(scope: Construct, id: string, props: Tier2StackProps) {
+    super(scope, id, { ...props, env: { region: PRIMARY } });
+    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
+    this.network = new MultiAzNetwork(this, 'Network', { tier: TIER, service: SERVICE, availabilityZones: ZONES[PRIMARY] });
+    this.fleet = new ResilientFleet(this, 'Fleet', fleetProps(this, this.network.vpc, zone, props.domain));
+    this.database = new GlobalDatabase(this, 'Database', {
+      tier: TIER, service: SERVICE, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, secondaryRegions: [STANDBY],
+      databaseName: 'catalog',
+    });
+    this.database.connections.allowDefaultPortFrom(this.fleet);
+    this.database.grantConnect(this.fleet.role, DATABASE_USER);
+    this.images = new ReplicatedBucket(this, 'Images', {
+      tier: TIER, service: SERVICE, bucketName: imagesBucket(PRIMARY), replicaRegion: STANDBY, replicaBucketName: imagesBucket(STANDBY),
+    });
+    this.images.grantReadWrite(this.fleet.role);
+
+    const canary = new SyntheticCanary(this, 'Canary', { tier: TIER, service: SERVICE, url: `https://${RECORD_NAME}.${props.domain.zoneName}/health` });
+    this.slo = new SloAlarms(this, 'Slo', {
+      tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, syntheticSuccessPercent: canary.metricSuccessPercent(),
+    });
+    new AzEvacuationDrill(this, 'AzDrill', {
+      tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, autoScalingGroup: this.fleet.autoScalingGroup,
+      vpc: this.network.vpc, availabilityZone: ZONES[PRIMARY][0], databaseCluster: this.database.primary.cluster,
+    });
+    this.backups = new BackupPolicy(this, 'Backups', {
+      tier: TIER, service: SERVICE, copyToVaultArn: BackupCopyVault.vaultArn(this, STANDBY, COPY_VAULT),
+    });
+  }
+}
+
+/**
+ * us-west-2, the pilot light: the network, a headless Aurora global secondary (storage only, no
+ * instance to pay for), and a fleet at zero instances. On a region loss the runbooks promote the
+ * secondary, add its writer and scale the fleet to the primary's capacity.
+ */
+export class Tier2StandbyStack extends Stack {
+  public readonly network: MultiAzNetwork;
+  public readonly fleet: ResilientFleet;
+  public readonly database: GlobalDatabaseSecondary;
+  public readonly runbooks: FailoverRunbooks;
+
+  constructor(scope: Construct, id: string, props: Tier2StackProps) {
+    super(scope, id, { ...props, env: { region: STANDBY } });
+    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
+    this.network = new MultiAzNetwork(this, 'Network', {
+      tier: TIER, service: SERVICE, role: HaRole.STANDBY, availabilityZones: ZONES[STANDBY], ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'),
+    });
+    this.fleet = new ResilientFleet(this, 'Fleet', { ...fleetProps(this, this.network.vpc, zone, props.domain), role: HaRole.STANDBY });
+    this.database = new GlobalDatabaseSecondary(this, 'Database', {
+      tier: TIER, service: SERVICE, role: HaRole.STANDBY, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, primaryRegion: PRIMARY,
+    });
+    this.database.connections.allowDefaultPortFrom(this.fleet);
+    this.database.grantConnect(this.fleet.role, DATABASE_USER);
+    this.runbooks = new FailoverRunbooks(this, 'Runbooks', {
+      tier: TIER, service: SERVICE, role: HaRole.STANDBY,
+      globalClusterIdentifier: GLOBAL_CLUSTER, secondaryClusterArn: this.database.clusterArn,
+      standbyAutoScalingGroupName: this.fleet.autoScalingGroup.autoScalingGroupName,
+      primaryCapacity: this.fleet.primaryCapacity,
+    });
+  }
+}
+
+/** Props of {@link Tier2DnsStack}. */
+export interface Tier2DnsStackProps extends Tier2StackProps {
+  readonly primary: Tier2PrimaryStack;
+  readonly standby: Tier2StandbyStack;
+}
+
+/**
+ * The failover-routed name, in us-east-1 (where Route 53 publishes health-check metrics): PRIMARY
+ * to us-east-1, SECONDARY to the us-west-2 balancer, which answers once the runbook has scaled
+ * the fleet up.
+ */
+export class Tier2DnsStack extends Stack {
+  public readonly dns: FailoverDns;
+
+  constructor(scope: Construct, id: string, props: Tier2DnsStackProps) {
+    // Cross-region references bring the standby's load balancer from us-west-2.
+    super(scope, id, { ...props, env: { region: PRIMARY }, crossRegionReferences: true });
+    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
+    this.dns = new FailoverDns(this, 'Dns', {
+      tier: TIER, service: SERVICE, hostedZone: zone, recordName: RECORD_NAME,
+      endpoints: [
+        { region: PRIMARY, loadBalancer: props.primary.fleet.loadBalancer, role: 'primary' },
+        { region: STANDBY, loadBalancer: props.standby.fleet.loadBalancer, role: 'secondary' },
+      ],
+    });
+  }
+}
+
+/** The stacks of the TIER_2 example, in deployment order. */
+export interface Tier2Stacks {
+  readonly standbyReplicas: Tier2StandbyReplicasStack;
+  readonly primary: Tier2PrimaryStack;
+  readonly standby: Tier2StandbyStack;
+  readonly dns: Tier2DnsStack;
+}
+
+/**
+ * TIER_2, pilot light: `Tier2-us-west-2-Replicas`, then `Tier2-us-east-1` (primary), then
+ * `Tier2-us-west-2` (standby: joins the global database), then `Tier2-Dns`.
+ */
+export function addTier2PilotLight(app: App, domain: ExampleDomain): Tier2Stacks {
+  const description = 'ha-constructs example: TIER_2 pilot light, us-east-1 primary and us-west-2 standby data';
+  const standbyReplicas = new Tier2StandbyReplicasStack(app, 'Tier2-us-west-2-Replicas', { description });
+  const primary = new Tier2PrimaryStack(app, 'Tier2-us-east-1', { domain, description });
+  const standby = new Tier2StandbyStack(app, 'Tier2-us-west-2', { domain, description });
+  const dns = new Tier2DnsStack(app, 'Tier2-Dns', { domain, primary, standby, description });
+  primary.addStackDependency(standbyReplicas);
+  standby.addStackDependency(primary);
+  return { standbyReplicas, primary, standby, dns };
+}

@@ -1,0 +1,109 @@
+import { App, Stack, StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import { Construct } from 'constructs';
+import {
+  BackupCopyVault, BackupPolicy, GoldenSignalsDashboard, HaRole, MultiAzNetwork, ResilientFleet, ServiceTier, SloAlarms,
+} from '../../lib';
+import { ReplicatedDatabase } from '../../lib/aws/database';
+import { AzEvacuationDrill } from '../../lib/aws/drill';
+import { ExampleDomain } from '../tier0-active-active';
+
+const TIER = ServiceTier.TIER_3;
+const SERVICE = 'reports';
+const PRIMARY = 'us-east-1';
+const BACKUP_REGION = 'us-west-2';
+/** TIER_3 asks for two AZs. */
+const ZONES = ['us-east-1a', 'us-east-1b'];
+const COPY_VAULT = 'reports-dr';
+const RECORD_NAME = 'reports';
+
+/**
+ * us-west-2, deployed first: only the vault that receives the backup copies. Nothing serves from
+ * this region; after a region loss, the service is restored here from these copies.
+ */
+export class Tier3BackupVaultStack extends Stack {
+  public readonly vault: BackupCopyVault;
+
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, { ...props, env: { region: BACKUP_REGION } });
+    this.vault = new BackupCopyVault(this, 'Backups', { tier: TIER, service: SERVICE, role: HaRole.REPLICA, backupVaultName: COPY_VAULT });
+  }
+}
+
+/** Props of {@link Tier3Stack}. */
+export interface Tier3StackProps extends StackProps {
+  /** The service's public name. */
+  readonly domain: ExampleDomain;
+}
+
+/**
+ * us-east-1, the one serving region: a two-AZ network, a fleet with an instance in each AZ,
+ * an Aurora cluster with a reader in the second AZ, SLO alarms and a dashboard, an AZ evacuation
+ * drill, and AWS Backup copying every recovery point to us-west-2 and restoring the latest one
+ * every week (the policy's default restore test) to prove it can.
+ */
+export class Tier3Stack extends Stack {
+  public readonly network: MultiAzNetwork;
+  public readonly fleet: ResilientFleet;
+  public readonly database: ReplicatedDatabase;
+  public readonly slo: SloAlarms;
+  public readonly backups: BackupPolicy;
+
+  constructor(scope: Construct, id: string, props: Tier3StackProps) {
+    super(scope, id, { ...props, env: { region: PRIMARY } });
+    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
+    this.network = new MultiAzNetwork(this, 'Network', { tier: TIER, service: SERVICE, availabilityZones: ZONES });
+    this.fleet = new ResilientFleet(this, 'Fleet', {
+      tier: TIER,
+      service: SERVICE,
+      vpc: this.network.vpc,
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      instanceTypes: [new ec2.InstanceType('t4g.large'), new ec2.InstanceType('m7g.large')],
+      requiredCapacity: 2,
+      maxCapacity: 6,
+      certificate: new acm.Certificate(this, 'Certificate', {
+        domainName: `${RECORD_NAME}.${props.domain.zoneName}`,
+        validation: acm.CertificateValidation.fromDns(zone),
+      }),
+    });
+    // One region, so a plain alias record: there is no other region to fail over to.
+    new route53.ARecord(this, 'Record', {
+      zone, recordName: RECORD_NAME,
+      target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.fleet.loadBalancer, { evaluateTargetHealth: true })),
+    });
+    this.database = new ReplicatedDatabase(this, 'Database', { tier: TIER, service: SERVICE, vpc: this.network.vpc, databaseName: 'reports' });
+    this.database.connections.allowDefaultPortFrom(this.fleet);
+    this.database.grantConnect(this.fleet.role, 'reports_app');
+
+    this.slo = new SloAlarms(this, 'Slo', { tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer });
+    new GoldenSignalsDashboard(this, 'Dashboard', {
+      tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, targetGroup: this.fleet.targetGroup,
+      autoScalingGroup: this.fleet.autoScalingGroup, databaseCluster: this.database.cluster, slo: this.slo,
+    });
+    new AzEvacuationDrill(this, 'AzDrill', {
+      tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, autoScalingGroup: this.fleet.autoScalingGroup,
+      vpc: this.network.vpc, availabilityZone: ZONES[0], databaseCluster: this.database.cluster,
+    });
+    this.backups = new BackupPolicy(this, 'Backups', {
+      tier: TIER, service: SERVICE, copyToVaultArn: BackupCopyVault.vaultArn(this, BACKUP_REGION, COPY_VAULT),
+    });
+  }
+}
+
+/** The stacks of the TIER_3 example, in deployment order. */
+export interface Tier3Stacks {
+  readonly backupVault: Tier3BackupVaultStack;
+  readonly primary: Tier3Stack;
+}
+
+/** TIER_3, backup and restore: `Tier3-us-west-2-Backups`, then `Tier3-us-east-1`. */
+export function addTier3BackupRestore(app: App, domain: ExampleDomain): Tier3Stacks {
+  const description = 'ha-constructs example: TIER_3 backup and restore, us-east-1 with backup copies in us-west-2';
+  const backupVault = new Tier3BackupVaultStack(app, 'Tier3-us-west-2-Backups', { description });
+  const primary = new Tier3Stack(app, 'Tier3-us-east-1', { domain, description });
+  primary.addStackDependency(backupVault);
+  return { backupVault, primary };
+}
