@@ -313,8 +313,9 @@ function backupCopyHours(graph: ResourceGraph, plans: readonly GraphResource[], 
 /** The DNS part of a region failover: detection time and the TTL clients may keep the old answer. */
 function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): { detection: number; ttl: number; unproven: boolean; steps: DerivationStep[] } | undefined {
   const keys = new Set(stacks.flatMap((s) => s.resources.map((r) => r.key)));
-  const records = dnsRecords(graph).filter((r) => keys.has(r.resource.key) && r.routing && (r.hasHealthCheck || r.evaluateTargetHealth));
-  if (records.length === 0) {
+  const records = dnsRecords(graph).filter((r) => keys.has(r.resource.key) && r.routing && (r.hasHealthCheck || r.evaluateTargetHealth || r.failoverRole === 'SECONDARY'));
+  // Traffic moves when a health-checked record (not a failover secondary) turns unhealthy.
+  if (!records.some((r) => r.failoverRole !== 'SECONDARY')) {
     return undefined;
   }
   const steps: DerivationStep[] = [];
@@ -329,7 +330,7 @@ function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): { dete
       ttl = Math.max(ttl, recordTtl);
     }
     if (record.failoverRole === 'SECONDARY') {
-      // Traffic moves when the primary's check fails; the secondary's own health only matters after that.
+      // The secondary's TTL counts (clients cache its answer too); its own health only matters after the move.
       continue;
     }
     const checks = record.healthChecks.map((h) => ({ check: h, settings: healthCheckSettings(h) }));

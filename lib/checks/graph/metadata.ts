@@ -41,13 +41,19 @@ export function haFromTags(tags: Record<string, string>, source: 'tags' | 'label
   };
 }
 
-/** Tags as a plain map, from CloudFormation's `[{ Key, Value }]` or Terraform's `{ key: value }`. */
+/**
+ * Tags as a plain map, from CloudFormation's `[{ Key, Value }]`, Terraform's `{ key: value }`, or
+ * the `tag { key, value }` blocks of `aws_autoscaling_group`.
+ */
 export function tagMap(tags: unknown): Record<string, string> {
   const map: Record<string, string> = {};
   if (Array.isArray(tags)) {
     for (const tag of tags) {
-      if (tag && typeof tag === 'object' && typeof (tag as { Key?: unknown }).Key === 'string' && typeof (tag as { Value?: unknown }).Value === 'string') {
-        map[(tag as { Key: string }).Key] = (tag as { Value: string }).Value;
+      const entry = (tag ?? {}) as { Key?: unknown; Value?: unknown; key?: unknown; value?: unknown };
+      const key = entry.Key ?? entry.key;
+      const value = entry.Value ?? entry.value;
+      if (typeof key === 'string' && typeof value === 'string') {
+        map[key] = value;
       }
     }
   } else if (tags && typeof tags === 'object') {

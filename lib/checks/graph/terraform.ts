@@ -112,7 +112,7 @@ function haOf(comment: JsonObject, body: JsonObject): HaRecord | undefined {
     }
   }
   const settings = block(body.settings);
-  return haFromTags(tagMap(body.tags), 'tags')
+  return haFromTags(tagMap(body.tags ?? body.tag), 'tags')
     ?? haFromTags(tagMap(body.labels), 'labels')
     ?? haFromTags(tagMap(settings?.user_labels), 'labels');
 }

@@ -1,0 +1,80 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdktf';
+import { addTfAwsTier1WarmStandby } from '../../examples/tf-aws-tier1-warm-standby';
+import { checkInputs } from '../../lib/checks/check';
+import { readInputs } from '../../lib/checks/graph/load';
+import { HaReport } from '../../lib/checks/report';
+
+type TfJson = { resource: Record<string, Record<string, Record<string, unknown>>> };
+
+let synthesized: TfJson;
+
+// Synthesized as `cdktf synth` does (the `//` metadata blocks are only written then), and read back from cdktf.out.
+beforeAll(() => {
+  process.env.CHECKPOINT_DISABLE = '1';
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-checks-'));
+  const app = new App({ outdir });
+  addTfAwsTier1WarmStandby(app);
+  app.synth();
+  synthesized = readInputs(outdir).terraform![0].json as TfJson;
+  fs.rmSync(outdir, { recursive: true, force: true });
+});
+
+function check(json: TfJson): HaReport {
+  return checkInputs({ terraform: [{ name: 'tf-aws-tier1-warm-standby', json }] });
+}
+
+/** A deep copy of the example to weaken. */
+function copy(): TfJson {
+  return JSON.parse(JSON.stringify(synthesized));
+}
+
+/** The address of the only resource of `type` whose body satisfies `predicate`. */
+function only(json: TfJson, type: string, predicate: (body: Record<string, unknown>) => boolean): string {
+  const names = Object.entries(json.resource[type] ?? {}).filter(([, body]) => predicate(body)).map(([name]) => name);
+  expect(names).toHaveLength(1);
+  return names[0];
+}
+
+const isPrimaryFailover = (body: Record<string, unknown>) => JSON.stringify(body.failover_routing_policy ?? '').includes('PRIMARY');
+const isPrimaryCluster = (body: Record<string, unknown>) => body.provider !== 'aws.standby' && !JSON.stringify(body).includes('"role":"standby"');
+
+describe('TIER_1 warm standby example (cdktf, AWS)', () => {
+  test('THEN the report shows every TIER_1 objective met: region RTO within 15 min, RPO within 1 min', () => {
+    const [report] = check(synthesized).services;
+    expect(report).toMatchObject({ tier: 'TIER_1', strategy: 'WARM_STANDBY', regions: ['us-east-1', 'us-west-2'], objectivesMet: true });
+    expect(report.regionRtoSeconds).toBeLessThanOrEqual(900);
+    expect(report.regionRpoSeconds).toBeLessThanOrEqual(60);
+    expect(report.azRtoSeconds).toBeLessThanOrEqual(120);
+  });
+
+  test('WHEN the primary record loses its health checks THEN HA-DNS1 names the record and the region RTO is no longer shown', () => {
+    const json = copy();
+    const record = only(json, 'aws_route53_record', isPrimaryFailover);
+    const body = json.resource.aws_route53_record[record];
+    delete body.health_check_id;
+    body.alias = { ...(body.alias as object), evaluate_target_health: false };
+    const report = check(json);
+    expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'HA-DNS1', level: 'error', resource: `aws_route53_record.${record}` }));
+    expect(report.services[0].status.regionRto).toBe('unproven');
+  });
+
+  test('WHEN the global database is dropped THEN HA-DR1 names the primary cluster and the region RPO is not met', () => {
+    const json = copy();
+    const cluster = only(json, 'aws_rds_cluster', isPrimaryCluster);
+    delete json.resource.aws_rds_cluster[cluster].global_cluster_identifier;
+    delete json.resource.aws_rds_global_cluster;
+    const report = check(json);
+    expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'HA-DR1', level: 'error', resource: `aws_rds_cluster.${cluster}` }));
+    expect(report.services[0].status.regionRpo).toBe('not-met');
+  });
+
+  test('WHEN deletion protection is turned off THEN HA-DEL2 names the cluster', () => {
+    const json = copy();
+    const cluster = only(json, 'aws_rds_cluster', isPrimaryCluster);
+    json.resource.aws_rds_cluster[cluster].deletion_protection = false;
+    expect(check(json).findings).toContainEqual(expect.objectContaining({ rule: 'HA-DEL2', level: 'error', resource: `aws_rds_cluster.${cluster}` }));
+  });
+});
