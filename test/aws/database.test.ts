@@ -2,7 +2,7 @@ import { Duration, Errors, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { HA_METADATA_KEY, ServiceTier } from '../../lib';
+import { HA_METADATA_KEY, MultiAzNetwork, ServiceTier } from '../../lib';
 import { ReplicatedDatabase, ReplicatedDatabaseProps } from '../../lib/aws/database';
 import { testApp } from '../util';
 
@@ -269,6 +269,14 @@ describe('ReplicatedDatabase', () => {
 
   test('GIVEN TIER_0 on a two-zone VPC THEN it is a ValidationError', () => {
     expectValidationError(() => synth({}, ['us-east-1a', 'us-east-1b']), 'vpcSubnets must list at least 3 zones for TIER_0, got: 2 (us-east-1a, us-east-1b)');
+  });
+
+  test('GIVEN an environment-agnostic stack THEN instances take the zones CloudFormation resolves (Fn::GetAZs)', () => {
+    const stack = new Stack(testApp(), 'Agnostic');
+    const network = new MultiAzNetwork(stack, 'Network', { tier: ServiceTier.TIER_2 });
+    new ReplicatedDatabase(stack, 'Db', { tier: ServiceTier.TIER_2, service: 'orders', vpc: network.vpc });
+    const zones = instances(Template.fromStack(stack)).map((i) => i.AvailabilityZone);
+    expect(zones).toEqual([{ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }, { 'Fn::Select': [1, { 'Fn::GetAZs': '' }] }]);
   });
 
   test('snapshot of the TIER_0 database (beside the targeted assertions above)', () => {
