@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { FailureDomain, HaRole, regionPlacementProblem } from '../core';
+import { CONTINUOUS_BACKUP_MAX_DAYS, FailureDomain, HaRole, regionPlacementProblem, RESTORE_TEST_MAX_WINDOW_DAYS, VAULT_LOCK_MIN_CHANGEABLE_DAYS } from '../core';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic } from './private/alarms';
@@ -21,13 +21,6 @@ import { newCustomerManagedKey } from './private/keys';
 export const BACKUP_TAG_KEY = 'ha:backup';
 /** Value of {@link BACKUP_TAG_KEY} that selects a resource. */
 export const BACKUP_TAG_VALUE = 'true';
-
-/** Longest retention of a continuous backup (point-in-time recovery) in AWS Backup, in days. */
-const CONTINUOUS_BACKUP_MAX_DAYS = 35;
-/** Shortest grace period of a compliance-mode vault lock, in days. */
-const VAULT_LOCK_MIN_CHANGEABLE_DAYS = 3;
-/** Longest window a restore test may pick its recovery point from, in days. */
-const RESTORE_TEST_MAX_WINDOW_DAYS = 365;
 
 /** Resource types a restore test restores (`ProtectedResourceType` of a restore testing selection). */
 export class RestoreTestResourceType {

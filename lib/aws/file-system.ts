@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { FailureDomain, regionPlacementProblem } from '../core';
+import { EFS_REPLICATION_RPO_SECONDS, FailureDomain, regionPlacementProblem } from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { ReplicaKey } from './global-table';
 import { HaProps } from './ha-props';
@@ -14,12 +14,6 @@ import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
-
-/**
- * EFS replication is designed for a recovery point objective of 15 minutes for most file systems.
- * @see https://docs.aws.amazon.com/efs/latest/ug/efs-replication.html
- */
-const EFS_REPLICATION_RPO_SECONDS = 900;
 
 /** Props of {@link ReplicatedFileSystem}. */
 export interface ReplicatedFileSystemProps extends HaProps {

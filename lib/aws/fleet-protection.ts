@@ -4,20 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { WAF_RATE_WINDOW_SECONDS } from '../core';
 import { newEncryptedLogGroup } from './private/keys';
-
-/**
- * The lowest limit a WAF rate-based rule accepts (requests per evaluation window per IP).
- * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html
- */
-export const WAF_RATE_LIMIT_MIN = 10;
-
-/**
- * The window WAF counts a rate-based rule's requests over: 300 s is WAF's default, and the window
- * `rateLimitPerIp` is expressed in.
- * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html
- */
-export const WAF_RATE_WINDOW_SECONDS = 300;
 
 /** AWS WAF only delivers logs to CloudWatch log groups whose name starts with this prefix. */
 const WAF_LOG_GROUP_PREFIX = 'aws-waf-logs-';

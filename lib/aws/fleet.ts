@@ -13,29 +13,20 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { DrStrategy, FailureDomain, HaRole, burnRateAlerts, staticallyStableCapacity, zonePlacementProblem } from '../core';
+import {
+  burnRateAlerts, DrStrategy, FailureDomain, HaRole, PARTITION_PLACEMENT_MAX_PARTITIONS, SPREAD_PLACEMENT_MAX_PER_AZ,
+  staticallyStableCapacity, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS, zonePlacementProblem,
+} from '../core';
 import { clean } from '../core/numbers';
 import { fleetTargetHealth } from '../core/fleet-health';
 import { DeploymentFreeze, newFleetDeployment } from './fleet-deployment';
-import { WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS, newFleetWebAcl } from './fleet-protection';
+import { newFleetWebAcl } from './fleet-protection';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { newSecureBucket } from './private/buckets';
 import { validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
-
-/**
- * Running instances a spread placement group allows per AZ.
- * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-strategies.html#placement-groups-spread
- */
-export const SPREAD_PLACEMENT_MAX_PER_AZ = 7;
-
-/**
- * Partitions a partition placement group may have per AZ.
- * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-strategies.html#placement-groups-partition
- */
-export const PARTITION_PLACEMENT_MAX_PARTITIONS = 7;
 
 /**
  * How a fleet keeps its instances off shared hardware.

@@ -5,16 +5,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, FailureDomain, HaRole, regionPlacementProblem } from '../core';
+import { DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, DYNAMODB_PITR_MAX_DAYS, FailureDomain, HaRole, regionPlacementProblem } from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
-
-/** Largest point-in-time recovery period DynamoDB offers, in days. */
-const DYNAMODB_PITR_MAX_DAYS = 35;
 
 /** Props of {@link ReplicaKey}. */
 export interface ReplicaKeyProps {

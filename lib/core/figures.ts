@@ -202,3 +202,47 @@ export const SRE_WORKBOOK_BURN_RATE_ROWS: readonly {
 
 /** The SLO window the workbook's table is written for. */
 export const SRE_WORKBOOK_SLO_WINDOW_DAYS = 30;
+
+// ---------------------------------------------------------------------------------------------
+// Service limits the constructs validate against
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Running instances a spread placement group allows per AZ, and partitions a partition placement
+ * group may have per AZ.
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-strategies.html#placement-groups-spread
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-strategies.html#placement-groups-partition
+ */
+export const SPREAD_PLACEMENT_MAX_PER_AZ = 7;
+export const PARTITION_PLACEMENT_MAX_PARTITIONS = 7;
+
+/**
+ * The lowest limit a WAF rate-based rule accepts (requests per evaluation window per IP), and the
+ * default evaluation window (300 s) that `rateLimitPerIp` is expressed in.
+ * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html
+ */
+export const WAF_RATE_LIMIT_MIN = 10;
+export const WAF_RATE_WINDOW_SECONDS = 300;
+
+/**
+ * EFS replication is designed for a recovery point objective of 15 minutes for most file systems.
+ * @see https://docs.aws.amazon.com/efs/latest/ug/efs-replication.html
+ */
+export const EFS_REPLICATION_RPO_SECONDS = 900;
+
+/**
+ * Longest point-in-time recovery period of DynamoDB, in days.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery_Howitworks.html
+ */
+export const DYNAMODB_PITR_MAX_DAYS = 35;
+
+/**
+ * AWS Backup: longest retention of a continuous backup (point-in-time recovery), shortest grace
+ * period of a compliance-mode vault lock, longest window a restore test picks its recovery point from.
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery.html
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing.html
+ */
+export const CONTINUOUS_BACKUP_MAX_DAYS = 35;
+export const VAULT_LOCK_MIN_CHANGEABLE_DAYS = 3;
+export const RESTORE_TEST_MAX_WINDOW_DAYS = 365;

@@ -10,3 +10,4 @@ export * from './tier';
 export * from './fleet-health';
 export * from './error-budget-policy';
 export * from './route53-checkers';
+export * from './client-policy';
