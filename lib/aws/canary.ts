@@ -13,6 +13,7 @@ import { newAlarmTopic, notifyOn } from './private/alarms';
 import { newSecureBucket } from './private/buckets';
 import { newCustomerManagedKey } from './private/keys';
 import { validationError } from './private/errors';
+import { acknowledgeWildcard } from './private/nag';
 
 /** What a {@link SyntheticCanary} does on each run. */
 export class ProbeBlueprint {
@@ -225,22 +226,6 @@ function storageClasses(retentionDays: number): { infrequentAccessAfterDays?: nu
     infrequentAccessAfterDays: retentionDays > 60 ? 30 : undefined,
     glacierAfterDays: retentionDays >= 180 ? 90 : undefined,
   };
-}
-
-/**
- * Acknowledges cdk-nag's AwsSolutions-IAM5 finding for one wildcard resource, named as cdk-nag
- * renders it (`{ Ref: X }` as `<X>`, `Fn::GetAtt` as `<X.Attr>`).
- */
-function acknowledgeWildcard(scope: Construct, resource: string, reason: string): void {
-  const render = (value: unknown): string => {
-    if (typeof value === 'string') return value;
-    const token = value as { Ref?: string; 'Fn::GetAtt'?: string[]; 'Fn::Join'?: [string, unknown[]] };
-    if (token.Ref) return `<${token.Ref}>`;
-    if (token['Fn::GetAtt']) return `<${token['Fn::GetAtt'].join('.')}>`;
-    if (token['Fn::Join']) return token['Fn::Join'][1].map(render).join(token['Fn::Join'][0]);
-    return JSON.stringify(value);
-  };
-  Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${render(Stack.of(scope).resolve(resource))}]`, reason });
 }
 
 function acknowledgeArtifactsBucket(bucket: s3.Bucket): void {

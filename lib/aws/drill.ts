@@ -15,6 +15,7 @@ import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
+import { acknowledgeWildcard } from './private/nag';
 
 /** What a drill does to the fleet's instances. */
 export enum DrillInstanceFault {
@@ -466,19 +467,3 @@ class DrillKit {
   }
 }
 
-
-/**
- * Acknowledges cdk-nag's AwsSolutions-IAM5 finding for one wildcard resource. cdk-nag v3 names each
- * finding by the resource as it renders it (`{ Ref: X }` as `<X>`), so the id is rendered the same way.
- */
-function acknowledgeWildcard(scope: Construct, resource: string, reason: string): void {
-  const render = (value: unknown): string => {
-    if (typeof value === 'string') return value;
-    const token = value as { Ref?: string; 'Fn::GetAtt'?: string[]; 'Fn::Join'?: [string, unknown[]] };
-    if (token.Ref) return `<${token.Ref}>`;
-    if (token['Fn::GetAtt']) return `<${token['Fn::GetAtt'].join('.')}>`;
-    if (token['Fn::Join']) return token['Fn::Join'][1].map(render).join(token['Fn::Join'][0]);
-    return JSON.stringify(value);
-  };
-  Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${render(Stack.of(scope).resolve(resource))}]`, reason });
-}

@@ -17,3 +17,6 @@ export * from './degradation';
 export * from './drill';
 export * from './incident-response';
 export * from './runbooks';
+export * from './secret';
+export * from './database';
+export * from './global-database';

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -7,6 +7,7 @@ import { FeatureFlags } from './degradation';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { validationError } from './private/errors';
+import { acknowledgeWildcard } from './private/nag';
 
 /** An SSM Automation document to run in a predefined failure scenario. */
 export interface Runbook {
@@ -447,18 +448,3 @@ function expiresInText(minutes: number): string {
   return minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`;
 }
 
-/**
- * Acknowledges cdk-nag's AwsSolutions-IAM5 finding for one wildcard resource. cdk-nag v3 names each
- * finding by the resource as it renders it (`{ Ref: X }` as `<X>`), so the id is rendered the same way.
- */
-function acknowledgeWildcard(scope: Construct, resource: string, reason: string): void {
-  const render = (value: unknown): string => {
-    if (typeof value === 'string') return value;
-    const token = value as { Ref?: string; 'Fn::GetAtt'?: string[]; 'Fn::Join'?: [string, unknown[]] };
-    if (token.Ref) return `<${token.Ref}>`;
-    if (token['Fn::GetAtt']) return `<${token['Fn::GetAtt'].join('.')}>`;
-    if (token['Fn::Join']) return token['Fn::Join'][1].map(render).join(token['Fn::Join'][0]);
-    return JSON.stringify(value);
-  };
-  Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${render(Stack.of(scope).resolve(resource))}]`, reason });
-}

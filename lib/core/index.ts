@@ -11,3 +11,4 @@ export * from './fleet-health';
 export * from './error-budget-policy';
 export * from './route53-checkers';
 export * from './client-policy';
+export * from './database';
