@@ -18,8 +18,8 @@ const propertyTrue = (name: string) => (p: Record<string, unknown>) =>
   p[name] === true || p[name] === 'true' ? undefined : `${name} is ${JSON.stringify(p[name])}, expected true`;
 
 /** Aurora/DocumentDB/Neptune member instances hold no data of their own: the cluster does. */
-const rdsInstance = (p: Record<string, unknown>) =>
-  p.DBClusterIdentifier !== undefined ? undefined : propertyTrue('DeletionProtection')(p);
+const isClusterMember = (type: string, p: Record<string, unknown>) =>
+  type === 'AWS::RDS::DBInstance' && p.DBClusterIdentifier !== undefined;
 
 const STATEFUL_TYPES: Record<string, StatefulRule> = {
   'AWS::DynamoDB::Table': { snapshot: false, protection: propertyTrue('DeletionProtectionEnabled') },
@@ -35,7 +35,7 @@ const STATEFUL_TYPES: Record<string, StatefulRule> = {
   'AWS::KMS::Key': { snapshot: false },
   'AWS::SecretsManager::Secret': { snapshot: false },
   'AWS::RDS::DBCluster': { snapshot: true, protection: propertyTrue('DeletionProtection') },
-  'AWS::RDS::DBInstance': { snapshot: true, protection: rdsInstance },
+  'AWS::RDS::DBInstance': { snapshot: true, protection: propertyTrue('DeletionProtection') },
   'AWS::RDS::GlobalCluster': { snapshot: false, protection: propertyTrue('DeletionProtection') },
   'AWS::DocDB::DBCluster': { snapshot: true, protection: propertyTrue('DeletionProtection') },
   'AWS::Neptune::DBCluster': { snapshot: true, protection: propertyTrue('DeletionProtection') },
@@ -75,7 +75,7 @@ export function statefulProblems(template: TemplateJson, where = 'template'): st
   const problems: string[] = [];
   for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
     const rule = STATEFUL_TYPES[resource.Type];
-    if (!rule) {
+    if (!rule || isClusterMember(resource.Type, resource.Properties ?? {})) {
       continue;
     }
     const kept = rule.snapshot ? ['Retain', 'Snapshot'] : ['Retain'];

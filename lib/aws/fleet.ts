@@ -348,6 +348,8 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
   public readonly deployRunbook: ssm.CfnDocument;
   /** The topic alarms and scaling notifications go to. */
   public readonly alarmTopic: sns.ITopic;
+  /** The key that encrypts the instances' root volumes (drills that stop instances must be able to restart them with it). */
+  public readonly volumeKey: kms.IKey;
 
   constructor(scope: Construct, id: string, props: ResilientFleetProps) {
     super(scope, id);
@@ -474,6 +476,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     const logKey = newCustomerManagedKey(this, 'LogKey', `Encrypts the WAF logs of ${this.node.path}`);
     allowCloudWatchLogs(logKey, this);
     const volumeKey = props.volumeKey ?? this.newVolumeKey();
+    this.volumeKey = volumeKey;
 
     // ---- Instances --------------------------------------------------------------------------
     const instanceRole = new iam.Role(this, 'InstanceRole', {

@@ -9,6 +9,7 @@ import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
+import { acknowledgeWildcard } from './private/nag';
 
 /** Shortest and longest rotation interval Secrets Manager accepts. */
 const ROTATION_MIN_HOURS = 4;
@@ -228,12 +229,17 @@ export class EncryptedSecret extends Construct {
         grant = grant.combine(iam.Grant.addToPrincipal({ grantee, actions: ['kms:Decrypt'], resourceArns: [keyId], conditions: decryptVia(replicaRegion) }));
         continue;
       }
+      // The replica key's id is not known in this region's stack: any key of that region, but only
+      // the one carrying the replica alias (kms:ResourceAliases), only through Secrets Manager.
+      const anyKeyOfRegion = stack.formatArn({ service: 'kms', region: replicaRegion, resource: 'key', resourceName: '*' });
+      if (Construct.isConstruct(grantee.grantPrincipal)) {
+        acknowledgeWildcard(grantee.grantPrincipal, anyKeyOfRegion,
+          `kms:Decrypt on keys of ${replicaRegion} is narrowed to the key carrying alias ${this.aliasName} (kms:ResourceAliases) and to calls through Secrets Manager; the key's id lives in another region's stack`);
+      }
       grant = grant.combine(iam.Grant.addToPrincipal({
         grantee,
         actions: ['kms:Decrypt'],
-        // The replica key's id is not known in this region's stack: any key of that region, but only
-        // the one carrying the replica alias (kms:ResourceAliases), only through Secrets Manager.
-        resourceArns: [stack.formatArn({ service: 'kms', region: replicaRegion, resource: 'key', resourceName: '*' })],
+        resourceArns: [anyKeyOfRegion],
         conditions: {
           ...decryptVia(replicaRegion),
           'ForAnyValue:StringEquals': { 'kms:ResourceAliases': this.aliasName },
