@@ -42,7 +42,9 @@ export function isDataStore(graph: ResourceGraph, resource: GraphResource): bool
     return false;
   }
   const p = resource.properties;
-  if (isSet(p.DBClusterIdentifier) || isSet(p.SourceDBInstanceIdentifier) || isSet(p.replicate_source_db) || isSet(p.master_instance_name)) {
+  // A DB cluster names itself with DBClusterIdentifier; a DB instance with one is a cluster member.
+  const member = resource.type === 'AWS::RDS::DBInstance' && isSet(p.DBClusterIdentifier);
+  if (member || isSet(p.SourceDBInstanceIdentifier) || isSet(p.replicate_source_db) || isSet(p.master_instance_name)) {
     return false;
   }
   return !isLogBucket(graph, resource);
@@ -50,7 +52,7 @@ export function isDataStore(graph: ResourceGraph, resource: GraphResource): bool
 
 /**
  * Whether a bucket receives logs (CloudTrail, load-balancer access logs, S3 server access logs,
- * CloudFront logs): evidence kept for investigation, not service data that a failover must carry.
+ * CloudFront logs, canary artifacts): evidence kept for investigation, not service data that a failover must carry.
  */
 export function isLogBucket(graph: ResourceGraph, bucket: GraphResource): boolean {
   if (bucket.type !== 'AWS::S3::Bucket' && bucket.type !== 'aws_s3_bucket' && bucket.type !== 'google_storage_bucket') {
@@ -78,6 +80,10 @@ export function isLogBucket(graph: ResourceGraph, bucket: GraphResource): boolea
         return mentions(p.logging_config);
       case 'google_storage_bucket':
         return mentions(p.logging);
+      case 'AWS::Synthetics::Canary':
+        return mentions(p.ArtifactS3Location);
+      case 'aws_synthetics_canary':
+        return mentions(p.artifact_s3_location);
       default:
         return false;
     }

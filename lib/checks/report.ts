@@ -160,7 +160,7 @@ function regionsOf(stacks: readonly ServiceStack[]): string[] {
 function azRtoFigure(graph: ResourceGraph, stack: ServiceStack): Figure {
   const f = figure();
   for (const r of stack.resources) {
-    if (STORE_TYPES.includes(r.type) && isPrimaryOrStandbyStore(graph, r)) {
+    if (servesThroughZoneLoss(graph, r, stack.record.strategy)) {
       const failover = zoneFailover(graph, r);
       if (failover) {
         addMax(f, { quantity: 'azRto', stack: r.stack, resource: r.address, value: failover.rto.seconds, basis: failover.rto.basis, figures: failover.rto.figures });
@@ -197,14 +197,18 @@ function azRtoFigure(graph: ResourceGraph, stack: ServiceStack): Figure {
   return f;
 }
 
-function isPrimaryOrStandbyStore(graph: ResourceGraph, r: GraphResource): boolean {
-  return isDataStore(graph, r) && r.ha?.role !== 'replica';
+/**
+ * Stores whose zone failover users wait for: primary stores, and in an active/active service every
+ * region's store (each region serves). A warm standby's secondary only matters after a region failover.
+ */
+function servesThroughZoneLoss(graph: ResourceGraph, r: GraphResource, strategy: DrStrategy): boolean {
+  return isDataStore(graph, r) && (strategy === DrStrategy.ACTIVE_ACTIVE || (r.ha?.role !== 'standby' && r.ha?.role !== 'replica'));
 }
 
 function azRpoFigure(graph: ResourceGraph, stack: ServiceStack): Figure {
   const f = figure();
   for (const r of stack.resources) {
-    if (!STORE_TYPES.includes(r.type) || !isPrimaryOrStandbyStore(graph, r)) {
+    if (!servesThroughZoneLoss(graph, r, stack.record.strategy)) {
       continue;
     }
     const failover = zoneFailover(graph, r);
@@ -473,6 +477,7 @@ function availabilityFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
   const activeActive = record.strategy === DrStrategy.ACTIVE_ACTIVE;
   const regional = new Map<string, Map<PublishedSla, Component>>();
   const global = new Map<PublishedSla, Component>();
+  const everyRegion: Component[] = [];
   for (const stack of stacks) {
     for (const r of stack.resources) {
       if (STORE_TYPES.includes(r.type) && !isPrimaryStore(graph, r)) {
@@ -485,8 +490,12 @@ function availabilityFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
       if (!component) {
         continue;
       }
-      // Every serving region of an active/active service writes to the one writer of a relational database.
-      if (component.global || (activeActive && SINGLE_WRITER.includes(component.sla))) {
+      // Every serving region of an active/active service writes to the one writer of a relational
+      // database: without a cross-region copy that writer is in series with all of them; with one,
+      // each region has a cluster to fail over to (the promotion counts in the region RTO).
+      if (activeActive && SINGLE_WRITER.includes(component.sla) && regionReplication(graph, r)) {
+        everyRegion.push(component);
+      } else if (component.global || (activeActive && SINGLE_WRITER.includes(component.sla))) {
         global.set(component.sla, global.get(component.sla) ?? component);
       } else {
         const key = r.region ?? stack.region ?? stack.stack;
@@ -494,6 +503,11 @@ function availabilityFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
         map.set(component.sla, map.get(component.sla) ?? component);
         regional.set(key, map);
       }
+    }
+  }
+  for (const component of everyRegion) {
+    for (const map of regional.values()) {
+      map.set(component.sla, map.get(component.sla) ?? component);
     }
   }
   if (!activeActive && regional.size > 1) {

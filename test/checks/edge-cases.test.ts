@@ -30,6 +30,44 @@ describe('what the library synthesizes', () => {
     expect(findings(CrossRegionReplica, inputs)).toEqual([]);
   });
 
+  test('GIVEN an Aurora cluster that names itself with DBClusterIdentifier THEN it is a store: AZ RTO 30 s, and it needs a copy', () => {
+    const inputs = cfn({
+      Cluster: { Type: 'AWS::RDS::DBCluster', Properties: { DBClusterIdentifier: 'orders-us-east-1', Engine: 'aurora-postgresql' } },
+      Writer: { Type: 'AWS::RDS::DBInstance', Properties: { DBClusterIdentifier: { Ref: 'Cluster' } } },
+      Reader: { Type: 'AWS::RDS::DBInstance', Properties: { DBClusterIdentifier: { Ref: 'Cluster' } } },
+    }, { tier: ServiceTier.TIER_1 });
+    expect(checkInputs(inputs).services[0]).toMatchObject({ azRtoSeconds: 30, azRpoSeconds: 0 });
+    expect(findings(CrossRegionReplica, inputs).map((f) => f.resource)).toEqual(['Cluster']);
+  });
+
+  test.each([
+    // Each region: ELB × EC2 multi-AZ × Aurora multi-AZ (0.9999 each) in series; the two regions in parallel.
+    [true, 0.999999910018],
+    // The one writer in series with both regions: (1 − (1 − 0.9999²)²) × 0.9999.
+    [false, 0.999899960008],
+  ])('GIVEN TIER_0 active/active with an Aurora writer (global database: %s) THEN availability is %s', (global, expected) => {
+    const region = (name: string, regionName: string) => cfn({
+      ...Object.fromEntries(['a', 'b', 'c'].map((z, i) => [`Subnet${i}`, { Type: 'AWS::EC2::Subnet', Properties: { AvailabilityZone: `${regionName}${z}` } }])),
+      Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Subnets: [0, 1, 2].map((i) => ({ Ref: `Subnet${i}` })) } },
+      Fleet: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '6', MaxSize: '12', VPCZoneIdentifier: [0, 1, 2].map((i) => ({ Ref: `Subnet${i}` })) } },
+      ...(name === 'East' ? {
+        Cluster: { Type: 'AWS::RDS::DBCluster', Properties: { Engine: 'aurora-postgresql', ...(global ? { GlobalClusterIdentifier: 'orders' } : {}) } },
+        Writer: { Type: 'AWS::RDS::DBInstance', Properties: { DBClusterIdentifier: { Ref: 'Cluster' } } },
+        Reader: { Type: 'AWS::RDS::DBInstance', Properties: { DBClusterIdentifier: { Ref: 'Cluster' } } },
+      } : {}),
+    }, { tier: ServiceTier.TIER_0, name, region: regionName });
+    const inputs = { cloudFormation: [...region('East', 'us-east-1').cloudFormation!, ...region('West', 'us-west-2').cloudFormation!] };
+    expect(checkInputs(inputs).services[0].availability).toBe(expected);
+  });
+
+  test('GIVEN the artifact bucket of a canary THEN it is operational evidence, not service data that needs a replica', () => {
+    const inputs = cfn({
+      Artifacts: { Type: 'AWS::S3::Bucket' },
+      Canary: { Type: 'AWS::Synthetics::Canary', Properties: { ArtifactS3Location: { 'Fn::Join': ['', ['s3://', { Ref: 'Artifacts' }]] } } },
+    }, { tier: ServiceTier.TIER_1 });
+    expect(findings(CrossRegionReplica, inputs)).toEqual([]);
+  });
+
   test('GIVEN burn-rate composites that notify through a Page composite THEN they count as paging alerts', () => {
     const burn = (name: string) => ({ alarm_rule: `ALARM("\${aws_cloudwatch_metric_alarm.${name}_long.alarm_name}") AND ALARM("\${aws_cloudwatch_metric_alarm.${name}_short.alarm_name}")` });
     const inputs = tf({

@@ -30,7 +30,8 @@ function problemOf(db: GraphResource, days: number): string | undefined | null {
     case 'aws_db_instance':
     case 'AWS::RDS::DBCluster':
     case 'aws_rds_cluster': {
-      if (isSet(p.DBClusterIdentifier) || isSet(p.SourceDBInstanceIdentifier) || isSet(p.replicate_source_db)) {
+      const member = db.type === 'AWS::RDS::DBInstance' && isSet(p.DBClusterIdentifier);
+      if (member || isSet(p.SourceDBInstanceIdentifier) || isSet(p.replicate_source_db)) {
         return null;
       }
       const retention = num(p.BackupRetentionPeriod ?? p.backup_retention_period) ?? RDS_BACKUP_RETENTION_DEFAULT_DAYS;
