@@ -1,11 +1,11 @@
-import { Aws, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Aws, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssmcontacts from 'aws-cdk-lib/aws-ssmcontacts';
 import * as ssmincidents from 'aws-cdk-lib/aws-ssmincidents';
 import { Construct } from 'constructs';
-import { DrStrategy, FailureDomain, HaRole, burnRateAlerts, haMetadata, haMetadataTags } from '../core';
+import { DrStrategy, FailureDomain, burnRateAlerts } from '../core';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { validationError } from './private/errors';
@@ -191,15 +191,6 @@ export class IncidentResponse extends Construct {
     this.responsePlanArn = plan.attrArn;
 
     attachHaMetadata(this, props, { component: 'IncidentResponse', failureDomain: FailureDomain.REGION });
-    // SSM Contacts tag keys may not contain ':' (CloudFormation rejects `ha:service`); the contacts keep the record in their Metadata.
-    const haTagKeys = Object.keys(haMetadataTags(haMetadata({
-      service, tier: props.tier, role: props.role ?? HaRole.PRIMARY, failureDomain: FailureDomain.REGION, component: 'IncidentResponse', allowedRegions: props.allowedRegions,
-    })));
-    for (const contact of this.node.findAll().filter((c) => c instanceof ssmcontacts.CfnContact)) {
-      for (const key of haTagKeys) {
-        Tags.of(contact).remove(key);
-      }
-    }
   }
 
   /** An alarm action that opens an incident with this response plan. */

@@ -3,6 +3,12 @@ import { IConstruct } from 'constructs';
 import { FailureDomain, HA_METADATA_KEY, HaRole, haMetadata, haMetadataTags } from '../core';
 import { HaProps, serviceNameOf } from './ha-props';
 
+/**
+ * Resource types whose tag keys may not contain ':' (CloudFormation rejects `ha:service` there);
+ * they keep the record in their Metadata only.
+ */
+const TAG_KEYS_WITHOUT_COLON = ['AWS::SSMContacts::Contact', 'AWS::SSMContacts::Plan', 'AWS::SSMContacts::Rotation'];
+
 /** What {@link attachHaMetadata} records besides the construct's {@link HaProps}. */
 export interface AttachHaMetadataOptions {
   /** Name of the construct (or your own component) that created the resources. */
@@ -39,6 +45,6 @@ export function attachHaMetadata(scope: IConstruct, props: HaProps, options: Att
     }
   }
   for (const [key, value] of Object.entries(haMetadataTags(record))) {
-    Tags.of(scope).add(key, value);
+    Tags.of(scope).add(key, value, { excludeResourceTypes: TAG_KEYS_WITHOUT_COLON });
   }
 }
