@@ -1,5 +1,5 @@
 import { checkInputs } from '../../lib/checks/check';
-import { BurnRateAlarms, CrossRegionReplica, CustomerManagedKeys, StaticallyStableCapacity, TlsOnlyDataAccess } from '../../lib/checks/rules';
+import { BurnRateAlarms, CrossRegionReplica, CustomerManagedKeys, StaticallyStableCapacity, SyntheticProbes, TlsOnlyDataAccess } from '../../lib/checks/rules';
 import { HA_METADATA_KEY, HaRole, ServiceTier } from '../../lib/core';
 import { cfn, findings, record, tf } from './fixtures/builders';
 
@@ -28,6 +28,20 @@ describe('what the library synthesizes', () => {
     }, { tier: ServiceTier.TIER_1 });
     expect(findings(CustomerManagedKeys, inputs)).toEqual([]);
     expect(findings(CrossRegionReplica, inputs)).toEqual([]);
+  });
+
+  test('GIVEN the target bucket of S3 server access logs THEN it needs no customer-managed key (S3 only delivers to SSE-S3 buckets)', () => {
+    const inputs = cfn({
+      AccessLogs: { Type: 'AWS::S3::Bucket', Properties: {} },
+      Data: { Type: 'AWS::S3::Bucket', Properties: { LoggingConfiguration: { DestinationBucketName: { Ref: 'AccessLogs' } }, BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'arn:aws:kms:us-east-1:111111111111:key/k' } }] } } },
+    });
+    expect(findings(CustomerManagedKeys, inputs)).toEqual([]);
+  });
+
+  test('GIVEN a warm standby region with a fleet THEN it needs no probe of its own until it serves', () => {
+    const lb = { Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: 'internal' } } };
+    const inputs = { cloudFormation: [...cfn(lb, { tier: ServiceTier.TIER_1, role: HaRole.STANDBY, name: 'Standby', region: 'us-west-2' }).cloudFormation!] };
+    expect(findings(SyntheticProbes, inputs)).toEqual([]);
   });
 
   test('GIVEN an Aurora cluster that names itself with DBClusterIdentifier THEN it is a store: AZ RTO 30 s, and it needs a copy', () => {

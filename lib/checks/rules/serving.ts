@@ -9,10 +9,11 @@ export const SERVING_TYPES = [
 ];
 
 /**
- * Whether a service's stack serves requests (has an entry point or compute of the service, in the
- * primary or standby role): the stacks that need alarms, probes and drills. CDK's own helper
+ * Whether a service's stack serves requests: it has an entry point or compute of the service in the
+ * primary role (every region of an active/active service; the primary region otherwise, since a
+ * standby serves only after failover). These stacks need alarms, probes and drills. CDK's own helper
  * functions (custom-resource handlers) carry no HA record and do not count.
  */
 export function isServingStack(stack: ServiceStack): boolean {
-  return stack.resources.some((r) => SERVING_TYPES.includes(r.type) && r.ha !== undefined && (r.ha.role === 'primary' || r.ha.role === 'standby'));
+  return stack.resources.some((r) => SERVING_TYPES.includes(r.type) && r.ha?.role === 'primary');
 }

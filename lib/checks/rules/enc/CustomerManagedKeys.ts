@@ -13,7 +13,7 @@ const TYPES = [
 export const CustomerManagedKeys: HaRule = {
   id: 'HA-ENC1',
   level: 'error',
-  info: 'Buckets, databases, tables, log groups, topics, queues, file systems and secrets are encrypted with a customer-managed KMS key (CMEK on Google); buckets that receive load-balancer access logs are exempt (they only support S3-managed keys).',
+  info: 'Buckets, databases, tables, log groups, topics, queues, file systems and secrets are encrypted with a customer-managed KMS key (CMEK on Google); buckets that receive load-balancer or S3 server access logs are exempt (those only support S3-managed keys).',
   explanation: 'A key you own can be rotated, audited, replicated to the standby region and revoked; an AWS-owned key can do none of that, and a replica encrypted with a key the standby region cannot use is not a usable replica.',
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
@@ -21,9 +21,11 @@ export const CustomerManagedKeys: HaRule = {
       if (r.type === 'AWS::RDS::DBInstance' && isSet(r.properties.DBClusterIdentifier)) {
         return [];
       }
-      // Load-balancer access logs can only be delivered to buckets encrypted with S3-managed keys.
+      // Load-balancer access logs and S3 server access logs can only be delivered to buckets
+      // encrypted with S3-managed keys.
       // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
-      if (receivesElbAccessLogs(context, r)) {
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+      if (receivesServiceDeliveredLogs(context, r)) {
         return [];
       }
       return [outcome(r, hasCustomerKey(context, r) ? undefined : `${r.address} is not encrypted with a customer-managed key: ${fix(r)}`)];
@@ -31,10 +33,16 @@ export const CustomerManagedKeys: HaRule = {
   },
 };
 
-function receivesElbAccessLogs(context: RuleContext, bucket: GraphResource): boolean {
-  return context.graph.referrersOf(bucket, 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'aws_lb', 'aws_alb').some((lb) => {
-    const logs = lb.engine === 'cloudformation' ? lb.properties.LoadBalancerAttributes : lb.properties.access_logs;
-    return JSON.stringify(logs ?? '').includes(bucket.address);
+function receivesServiceDeliveredLogs(context: RuleContext, bucket: GraphResource): boolean {
+  return context.graph.referrersOf(bucket).some((r) => {
+    const logs = {
+      'AWS::ElasticLoadBalancingV2::LoadBalancer': r.properties.LoadBalancerAttributes,
+      aws_lb: r.properties.access_logs,
+      aws_alb: r.properties.access_logs,
+      'AWS::S3::Bucket': r.properties.LoggingConfiguration,
+      aws_s3_bucket_logging: r.properties.target_bucket,
+    }[r.type];
+    return logs !== undefined && JSON.stringify(logs).includes(bucket.address);
   });
 }
 
