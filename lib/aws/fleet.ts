@@ -14,8 +14,8 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import {
-  burnRateAlerts, DrStrategy, FailureDomain, HaRole, PARTITION_PLACEMENT_MAX_PARTITIONS, SPREAD_PLACEMENT_MAX_PER_AZ,
-  staticallyStableCapacity, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS, zonePlacementProblem,
+  burnRateAlerts, FailureDomain, FleetCapacity, HaRole, PARTITION_PLACEMENT_MAX_PARTITIONS, primaryFleetCapacity,
+  SPREAD_PLACEMENT_MAX_PER_AZ, standbyFleetCapacity, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS, zonePlacementProblem,
 } from '../core';
 import { clean } from '../core/numbers';
 import { fleetTargetHealth } from '../core/fleet-health';
@@ -256,18 +256,6 @@ export interface ResilientFleetProps extends HaProps {
   readonly zonalAutoshift?: boolean;
 }
 
-/** The capacity a fleet runs. */
-export interface FleetCapacity {
-  /** Minimum of the Auto Scaling group. */
-  readonly min: number;
-  /** Desired capacity at deployment (equal to `min`; scaling raises it). */
-  readonly desired: number;
-  /** Maximum of the Auto Scaling group. */
-  readonly max: number;
-  /** Instances per AZ at the desired capacity (rounded up). */
-  readonly perAz: number;
-}
-
 /**
  * The stateless tier of a service: an Auto Scaling group of EC2 instances in every AZ behind an
  * Application Load Balancer, built the way an SRE team running it across AZs would.
@@ -386,7 +374,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       throw validationError(`requiredCapacity must be at most maxCapacity (${props.maxCapacity}), got: ${props.requiredCapacity}`, this);
     }
 
-    this.primaryCapacity = primaryCapacityOf(props.requiredCapacity, props.maxCapacity, azCount, tier.staticallyStable);
+    this.primaryCapacity = primaryFleetCapacity(props.requiredCapacity, props.maxCapacity, azCount, tier.staticallyStable);
     if (this.primaryCapacity.min > props.maxCapacity) {
       const reason = tier.staticallyStable
         ? `static stability: ${this.primaryCapacity.perAz} per AZ × ${azCount} AZs so that losing one AZ leaves requiredCapacity ${props.requiredCapacity}`
@@ -399,7 +387,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
         throw validationError(`standbyCapacity must be at most maxCapacity (${props.maxCapacity}), got: ${props.standbyCapacity}`, this);
       }
     }
-    this.capacity = isStandby ? standbyCapacityOf(this.primaryCapacity, tier.strategy, azCount, props.standbyCapacity) : this.primaryCapacity;
+    this.capacity = isStandby ? standbyFleetCapacity(this.primaryCapacity, tier.strategy, azCount, props.standbyCapacity) : this.primaryCapacity;
 
     const plannedPerAz = Math.ceil(props.maxCapacity / azCount);
     this.placementStrategy = props.placementStrategy
@@ -890,36 +878,6 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     }));
     return key;
   }
-}
-
-/** Primary capacity: statically stable tiers over-provision by one AZ; others run at least one per AZ. */
-function primaryCapacityOf(required: number, max: number, azCount: number, staticallyStable: boolean): FleetCapacity {
-  if (staticallyStable) {
-    const stable = staticallyStableCapacity(required, azCount);
-    return { min: stable.total, desired: stable.total, max, perAz: stable.perAz };
-  }
-  const desired = Math.max(required, azCount);
-  return { min: desired, desired, max, perAz: Math.ceil(desired / azCount) };
-}
-
-/**
- * Standby capacity by DR strategy: a warm standby runs a scaled-down but working fleet, a pilot
- * light or backup-and-restore standby runs none (the failover runbook scales it up), and an
- * active/active "standby" serves like a primary.
- */
-function standbyCapacityOf(primary: FleetCapacity, strategy: DrStrategy, azCount: number, standbyCapacity?: number): FleetCapacity {
-  let desired: number;
-  switch (strategy) {
-    case DrStrategy.ACTIVE_ACTIVE:
-      desired = standbyCapacity ?? primary.desired;
-      break;
-    case DrStrategy.WARM_STANDBY:
-      desired = standbyCapacity ?? azCount;
-      break;
-    default:
-      desired = standbyCapacity ?? 0;
-  }
-  return { min: desired, desired, max: primary.max, perAz: Math.ceil(desired / azCount) };
 }
 
 function requireCount(scope: Construct, prop: string, value: number, min: number): void {

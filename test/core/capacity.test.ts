@@ -1,4 +1,4 @@
-import { staticallyStableCapacity } from '../../lib/core';
+import { DrStrategy, primaryFleetCapacity, staticallyStableCapacity, standbyFleetCapacity } from '../../lib/core';
 
 describe('staticallyStableCapacity', () => {
   test.each([
@@ -31,5 +31,28 @@ describe('staticallyStableCapacity', () => {
     [1.5, 3, 'required must be an integer of at least 1, got: 1.5'],
   ])('rejects required=%d, azCount=%d', (required, azs, message) => {
     expect(() => staticallyStableCapacity(required, azs)).toThrow(new RangeError(message));
+  });
+});
+
+describe('fleet capacity per role', () => {
+  test.each([
+    // required, max, azs, statically stable → min/desired, perAz
+    [6, 20, 3, true, 9, 3],
+    [6, 20, 3, false, 6, 2],
+    [1, 10, 3, false, 3, 1],
+    [4, 10, 2, true, 8, 4],
+  ])('primary: %d required, max %d, %d AZs, stable=%s → %d (%d per AZ)', (required, max, azs, stable, desired, perAz) => {
+    expect(primaryFleetCapacity(required, max, azs, stable)).toEqual({ min: desired, desired, max, perAz });
+  });
+
+  const primary = primaryFleetCapacity(6, 20, 3, true);
+  test.each([
+    [DrStrategy.ACTIVE_ACTIVE, undefined, 9],
+    [DrStrategy.WARM_STANDBY, undefined, 3],
+    [DrStrategy.WARM_STANDBY, 6, 6],
+    [DrStrategy.PILOT_LIGHT, undefined, 0],
+    [DrStrategy.BACKUP_RESTORE, undefined, 0],
+  ])('standby of %s (standbyCapacity %s) runs %d and keeps the primary maximum', (strategy, standby, desired) => {
+    expect(standbyFleetCapacity(primary, strategy, 3, standby)).toEqual({ min: desired, desired, max: 20, perAz: Math.ceil(desired / 3) });
   });
 });

@@ -14,7 +14,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Annotations, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { DrStrategy, FailureDomain, HaRole, burnRateAlerts, staticallyStableCapacity } from '../../core';
+import { FailureDomain, FleetCapacity, HaRole, burnRateAlerts, primaryFleetCapacity, standbyFleetCapacity } from '../../core';
 import { clean } from '../../core/numbers';
 import { fleetTargetHealth } from '../../core/fleet-health';
 import { HaProps, RegionalProps } from './ha-props';
@@ -40,15 +40,6 @@ export enum FleetPlacementStrategy {
   SPREAD = 'SPREAD',
   /** Instances over {@link PARTITION_PLACEMENT_MAX_PARTITIONS} partitions per AZ that share no racks. */
   PARTITION = 'PARTITION',
-}
-
-/** Min, desired and max instances of a fleet. */
-export interface FleetCapacity {
-  readonly min: number;
-  readonly desired: number;
-  readonly max: number;
-  /** Instances per AZ at the desired capacity (rounded up). */
-  readonly perAz: number;
 }
 
 /** Props of {@link ResilientFleet}. */
@@ -205,7 +196,7 @@ export class ResilientFleet extends Construct {
       throw new Error(`requiredCapacity must be at most maxCapacity (${props.maxCapacity}), got: ${props.requiredCapacity}`);
     }
     const azCount = subnets.length;
-    this.primaryCapacity = primaryCapacityOf(props.requiredCapacity, props.maxCapacity, azCount, tier.staticallyStable);
+    this.primaryCapacity = primaryFleetCapacity(props.requiredCapacity, props.maxCapacity, azCount, tier.staticallyStable);
     if (this.primaryCapacity.min > props.maxCapacity) {
       const reason = tier.staticallyStable
         ? `static stability: ${this.primaryCapacity.perAz} per AZ × ${azCount} AZs so that losing one AZ leaves requiredCapacity ${props.requiredCapacity}`
@@ -218,7 +209,7 @@ export class ResilientFleet extends Construct {
         throw new Error(`standbyCapacity must be at most maxCapacity (${props.maxCapacity}), got: ${props.standbyCapacity}`);
       }
     }
-    this.capacity = isStandby ? standbyCapacityOf(this.primaryCapacity, tier.strategy, azCount, props.standbyCapacity) : this.primaryCapacity;
+    this.capacity = isStandby ? standbyFleetCapacity(this.primaryCapacity, tier.strategy, azCount, props.standbyCapacity) : this.primaryCapacity;
 
     const plannedPerAz = Math.ceil(props.maxCapacity / azCount);
     this.placementStrategy = props.placementStrategy
@@ -465,32 +456,3 @@ function requireCount(prop: string, value: number, min: number): void {
   }
 }
 
-/** Primary capacity: statically stable tiers over-provision by one AZ; others run at least one per AZ. */
-function primaryCapacityOf(required: number, max: number, azCount: number, staticallyStable: boolean): FleetCapacity {
-  if (staticallyStable) {
-    const stable = staticallyStableCapacity(required, azCount);
-    return { min: stable.total, desired: stable.total, max, perAz: stable.perAz };
-  }
-  const desired = Math.max(required, azCount);
-  return { min: desired, desired, max, perAz: Math.ceil(desired / azCount) };
-}
-
-/**
- * Standby capacity by DR strategy: a warm standby runs a scaled-down but working fleet, a pilot
- * light or backup-and-restore standby runs none (the failover runbook scales it up), and an
- * active/active "standby" serves like a primary.
- */
-function standbyCapacityOf(primary: FleetCapacity, strategy: DrStrategy, azCount: number, standbyCapacity?: number): FleetCapacity {
-  let desired: number;
-  switch (strategy) {
-    case DrStrategy.ACTIVE_ACTIVE:
-      desired = standbyCapacity ?? primary.desired;
-      break;
-    case DrStrategy.WARM_STANDBY:
-      desired = standbyCapacity ?? azCount;
-      break;
-    default:
-      desired = standbyCapacity ?? 0;
-  }
-  return { min: desired, desired, max: primary.max, perAz: Math.ceil(desired / azCount) };
-}
