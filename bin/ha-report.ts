@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { main } from '../lib/checks/cli';
-
-// `npx ha-report <cdk.out|cdktf.out>`: everything lives in lib/checks/cli.ts so that it ships in dist.
-process.exitCode = main(process.argv.slice(2));
+// `npx ts-node bin/ha-report.ts <cdk.out|cdktf.out>` from a checkout; the published executable is
+// dist/checks/ha-report.js, built from lib/checks/ha-report.ts, which holds the entry point.
+import '../lib/checks/ha-report';
