@@ -4,13 +4,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
-  BackupCopyVault, BackupPolicy, FailoverDns, GoldenSignalsDashboard, HaRole, MultiAzNetwork, ResilientFleet, ServiceTier,
+  AzEvacuationDrill, BackupCopyVault, BackupPolicy, FailoverDns, FailoverRunbooks, GlobalDatabase, GlobalDatabaseSecondary,
+  GoldenSignalsDashboard, HaRole, MultiAzNetwork, RegionEvacuationDrill, ResilientFleet, SecretReplicaKey, ServiceTier,
   SloAlarms, SyntheticCanary,
 } from '../../lib';
-import { AzEvacuationDrill, RegionEvacuationDrill } from '../../lib/aws/drill';
-import { GlobalDatabase, GlobalDatabaseSecondary } from '../../lib/aws/global-database';
-import { FailoverRunbooks } from '../../lib/aws/runbooks';
-import { SecretReplicaKey } from '../../lib/aws/secret';
 import { ExampleDomain } from '../tier0-active-active';
 
 const TIER = ServiceTier.TIER_1;
@@ -105,11 +102,11 @@ export class Tier1PrimaryStack extends Stack {
       syntheticSuccessPercent: [canary.metricSuccessPercent()],
     });
     new AzEvacuationDrill(this, 'AzDrill', {
-      tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, autoScalingGroup: this.fleet.autoScalingGroup,
+      tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, ebsKey: this.fleet.volumeKey, autoScalingGroup: this.fleet.autoScalingGroup,
       vpc: this.network.vpc, availabilityZone: ZONES[PRIMARY][0], databaseCluster: this.database.primary.cluster,
     });
     new RegionEvacuationDrill(this, 'RegionDrill', {
-      tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, vpc: this.network.vpc, autoScalingGroup: this.fleet.autoScalingGroup,
+      tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, ebsKey: this.fleet.volumeKey, vpc: this.network.vpc, autoScalingGroup: this.fleet.autoScalingGroup,
     });
     this.backups = new BackupPolicy(this, 'Backups', {
       tier: TIER, service: SERVICE, copyToVaultArn: BackupCopyVault.vaultArn(this, STANDBY, COPY_VAULT),

@@ -5,10 +5,9 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import {
-  BackupCopyVault, BackupPolicy, GoldenSignalsDashboard, HaRole, MultiAzNetwork, ResilientFleet, ServiceTier, SloAlarms,
+  AzEvacuationDrill, BackupCopyVault, BackupPolicy, GoldenSignalsDashboard, HaRole, MultiAzNetwork, ReplicatedDatabase,
+  ResilientFleet, ServiceTier, SloAlarms, SyntheticCanary,
 } from '../../lib';
-import { ReplicatedDatabase } from '../../lib/aws/database';
-import { AzEvacuationDrill } from '../../lib/aws/drill';
 import { ExampleDomain } from '../tier0-active-active';
 
 const TIER = ServiceTier.TIER_3;
@@ -41,7 +40,7 @@ export interface Tier3StackProps extends StackProps {
 
 /**
  * us-east-1, the one serving region: a two-AZ network, a fleet with an instance in each AZ,
- * an Aurora cluster with a reader in the second AZ, SLO alarms and a dashboard, an AZ evacuation
+ * an Aurora cluster with a reader in the second AZ, a canary, SLO alarms and a dashboard, an AZ evacuation
  * drill, and AWS Backup copying every recovery point to us-west-2 and restoring the latest one
  * every week (the policy's default restore test) to prove it can.
  */
@@ -78,13 +77,17 @@ export class Tier3Stack extends Stack {
     this.database.connections.allowDefaultPortFrom(this.fleet);
     this.database.grantConnect(this.fleet.role, 'reports_app');
 
-    this.slo = new SloAlarms(this, 'Slo', { tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer });
+    const canary = new SyntheticCanary(this, 'Canary', { tier: TIER, service: SERVICE, url: `https://${RECORD_NAME}.${props.domain.zoneName}/health` });
+    this.slo = new SloAlarms(this, 'Slo', {
+      tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, syntheticSuccessPercent: canary.metricSuccessPercent(),
+    });
     new GoldenSignalsDashboard(this, 'Dashboard', {
       tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, targetGroup: this.fleet.targetGroup,
       autoScalingGroup: this.fleet.autoScalingGroup, databaseCluster: this.database.cluster, slo: this.slo,
+      syntheticSuccessPercent: [canary.metricSuccessPercent()],
     });
     new AzEvacuationDrill(this, 'AzDrill', {
-      tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, autoScalingGroup: this.fleet.autoScalingGroup,
+      tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, ebsKey: this.fleet.volumeKey, autoScalingGroup: this.fleet.autoScalingGroup,
       vpc: this.network.vpc, availabilityZone: ZONES[0], databaseCluster: this.database.cluster,
     });
     this.backups = new BackupPolicy(this, 'Backups', {

@@ -1,0 +1,237 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { addAllExamples } from '../../examples';
+import { ServiceTier, staticallyStableCapacity } from '../../lib/core';
+import { nagErrors } from '../nag';
+import { statefulProblemsOfApp } from '../stateful';
+import { normaliseAssets, testApp } from '../util';
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+
+const STACK_IDS = [
+  'Tier0-us-west-2', 'Tier0-us-east-1',
+  'Tier1-us-west-2-Keys', 'Tier1-us-east-1', 'Tier1-us-west-2', 'Tier1-Dns',
+  'Tier2-us-west-2-Replicas', 'Tier2-us-east-1', 'Tier2-us-west-2', 'Tier2-Dns',
+  'Tier3-us-west-2-Backups', 'Tier3-us-east-1',
+];
+
+interface ValidationReport {
+  readonly pluginReports: { readonly pluginName: string; readonly violations: { readonly ruleName: string; readonly description: string }[] }[];
+}
+
+// One app and one synthesis for the whole file, as `npx cdk synth` does it: with aws-cdk-lib's
+// built-in CloudFormation validation on (a schema check that costs ~3 s and ~350 MB on first use,
+// so the other test files keep it off).
+let app: App;
+let assembly: CloudAssembly;
+const templates: Record<string, Template> = {};
+
+beforeAll(() => {
+  app = testApp({ builtinCloudFormationValidation: true });
+  addAllExamples(app);
+  assembly = app.synth();
+  for (const stack of assembly.stacks) {
+    templates[stack.stackName] = Template.fromJSON(stack.template);
+  }
+});
+
+function template(stackId: string): Template {
+  const found = templates[stackId];
+  if (!found) {
+    throw new Error(`no stack ${stackId} in the examples, got: ${Object.keys(templates).join(', ')}`);
+  }
+  return found;
+}
+
+function resourcesOf(stackId: string, type: string): Record<string, unknown>[] {
+  const resources = template(stackId).toJSON().Resources as Resources;
+  return Object.values(resources).filter((r) => r.Type === type).map((r) => r.Properties ?? {});
+}
+
+function subnetZones(stackId: string): string[] {
+  return [...new Set(resourcesOf(stackId, 'AWS::EC2::Subnet').map((p) => p.AvailabilityZone as string))].sort();
+}
+
+function regionOf(stackId: string): string | undefined {
+  return assembly.getStackByName(stackId).environment.region;
+}
+
+describe('the examples', () => {
+  test('synthesize exactly the tier stacks, each pinned to a region and to no account', () => {
+    expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual([...STACK_IDS].sort());
+    for (const stack of assembly.stacks) {
+      expect(stack.environment.account).toBe('unknown-account');
+      expect(['us-east-1', 'us-west-2']).toContain(stack.environment.region);
+    }
+  });
+
+  test('synthesize with built-in CloudFormation validation on and nothing reported', () => {
+    const report: ValidationReport = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
+    expect(report.pluginReports.map((p) => p.pluginName)).toContain('CloudFormation Validate');
+    const violations = report.pluginReports.flatMap((p) => p.violations.map((v) => `${p.pluginName}: ${v.ruleName}: ${v.description}`));
+    expect(violations).toEqual([]);
+  });
+
+  test('pass cdk-nag AwsSolutions and NIST 800-53 rev 5 with only reasoned acknowledgements', () => {
+    expect(nagErrors(app)).toEqual([]);
+  });
+
+  test('retain or snapshot every stateful resource, with deletion protection on', () => {
+    expect(statefulProblemsOfApp(app)).toEqual([]);
+  });
+
+  test.each(STACK_IDS)('%s matches its snapshot', (stackId) => {
+    expect(normaliseAssets(template(stackId).toJSON())).toMatchSnapshot();
+  });
+});
+
+describe('TIER_0 active/active', () => {
+  test('both regions serve: three AZs each, a statically stable fleet, a canary, an AZ drill and backups copied to the other region', () => {
+    const capacity = staticallyStableCapacity(6, 3);
+    for (const [stackId, region, peer] of [['Tier0-us-east-1', 'us-east-1', 'us-west-2'], ['Tier0-us-west-2', 'us-west-2', 'us-east-1']]) {
+      expect(regionOf(stackId)).toBe(region);
+      expect(subnetZones(stackId)).toEqual([`${region}a`, `${region}b`, `${region}c`]);
+      template(stackId).hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: String(capacity.total), MaxSize: '18' });
+      template(stackId).resourceCountIs('AWS::Synthetics::Canary', 1);
+      template(stackId).resourceCountIs('AWS::FIS::ExperimentTemplate', 1);
+      template(stackId).hasResourceProperties('AWS::Backup::BackupPlan', {
+        BackupPlan: Match.objectLike({
+          BackupPlanRule: [Match.objectLike({
+            CopyActions: [Match.objectLike({
+              DestinationBackupVaultArn: { 'Fn::Join': ['', [`arn:aws:backup:${peer}:`, { Ref: 'AWS::AccountId' }, `:backup-vault:checkout-backups-${peer}`]] },
+            })],
+          })],
+        }),
+      });
+    }
+  });
+
+  test('the carts table takes writes in both regions; receipts and the secret replicate to us-west-2', () => {
+    const east = template('Tier0-us-east-1');
+    const [table] = resourcesOf('Tier0-us-east-1', 'AWS::DynamoDB::GlobalTable');
+    expect((table.Replicas as { Region: string }[]).map((r) => r.Region).sort()).toEqual(['us-east-1', 'us-west-2']);
+    expect(table.MultiRegionConsistency).toBe('EVENTUAL');
+    east.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: 'checkout-receipts-us-east-1',
+      ReplicationConfiguration: Match.objectLike({
+        Rules: [Match.objectLike({ Destination: Match.objectLike({ Bucket: 'arn:aws:s3:::checkout-receipts-us-west-2' }) })],
+      }),
+    });
+    east.hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: [Match.objectLike({ Region: 'us-west-2' })] });
+    template('Tier0-us-west-2').hasResourceProperties('AWS::S3::Bucket', { BucketName: 'checkout-receipts-us-west-2' });
+  });
+
+  test('latency records send clients to either healthy region, each behind a health check with an alarm', () => {
+    const east = template('Tier0-us-east-1');
+    for (const region of ['us-east-1', 'us-west-2']) {
+      east.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'checkout.example.com.', Type: 'A', Region: region, SetIdentifier: region, HealthCheckId: Match.anyValue(),
+      });
+    }
+    east.resourceCountIs('AWS::Route53::HealthCheck', 2);
+    const healthAlarms = resourcesOf('Tier0-us-east-1', 'AWS::CloudWatch::Alarm').filter((a) => a.MetricName === 'HealthCheckStatus');
+    expect(healthAlarms).toHaveLength(2);
+    for (const alarm of healthAlarms) {
+      expect(alarm.AlarmActions).toHaveLength(1);
+    }
+  });
+
+  test('a multi-region audit trail with log-file validation', () => {
+    template('Tier0-us-east-1').hasResourceProperties('AWS::CloudTrail::Trail', { IsMultiRegionTrail: true, EnableLogFileValidation: true });
+  });
+});
+
+describe('TIER_1 warm standby', () => {
+  test('the primary runs full capacity in three AZs of us-east-1; the standby one instance per AZ in us-west-2', () => {
+    expect(regionOf('Tier1-us-east-1')).toBe('us-east-1');
+    expect(regionOf('Tier1-us-west-2')).toBe('us-west-2');
+    expect(subnetZones('Tier1-us-east-1')).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+    expect(subnetZones('Tier1-us-west-2')).toEqual(['us-west-2a', 'us-west-2b', 'us-west-2c']);
+    template('Tier1-us-east-1').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: String(staticallyStableCapacity(6, 3).total) });
+    template('Tier1-us-west-2').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '3', MaxSize: '18' });
+  });
+
+  test('an Aurora global database: writer and two readers in us-east-1, a secondary with a reader in us-west-2', () => {
+    template('Tier1-us-east-1').hasResourceProperties('AWS::RDS::GlobalCluster', { GlobalClusterIdentifier: 'orders', DeletionProtection: true });
+    expect(resourcesOf('Tier1-us-east-1', 'AWS::RDS::DBInstance').map((i) => i.AvailabilityZone)).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+    template('Tier1-us-west-2').hasResourceProperties('AWS::RDS::DBCluster', { GlobalClusterIdentifier: 'orders', DBClusterIdentifier: 'orders-us-west-2' });
+    expect(resourcesOf('Tier1-us-west-2', 'AWS::RDS::DBInstance').length).toBeGreaterThanOrEqual(1);
+    template('Tier1-us-west-2').hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuroraGlobalDBReplicationLag' });
+  });
+
+  test('failover records: PRIMARY us-east-1, SECONDARY us-west-2, both health-checked', () => {
+    const dns = template('Tier1-Dns');
+    expect(regionOf('Tier1-Dns')).toBe('us-east-1');
+    dns.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'orders.example.com.', Failover: 'PRIMARY', HealthCheckId: Match.anyValue() });
+    dns.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'orders.example.com.', Failover: 'SECONDARY', HealthCheckId: Match.anyValue() });
+    dns.resourceCountIs('AWS::Route53::HealthCheck', 2);
+  });
+
+  test('runbooks promote the secondary and scale the standby; backups are copied to the us-west-2 vault', () => {
+    const standbyDocs = resourcesOf('Tier1-us-west-2', 'AWS::SSM::Document').filter((d) => d.DocumentType === 'Automation');
+    expect(standbyDocs.length).toBeGreaterThanOrEqual(3);
+    template('Tier1-us-west-2-Keys').hasResourceProperties('AWS::Backup::BackupVault', { BackupVaultName: 'orders-dr' });
+    template('Tier1-us-east-1').hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: Match.objectLike({ BackupPlanRule: [Match.objectLike({ CopyActions: [Match.objectLike({ DestinationBackupVaultArn: Match.anyValue() })] })] }),
+    });
+    template('Tier1-us-east-1').resourceCountIs('AWS::FIS::ExperimentTemplate', 2);
+  });
+});
+
+describe('TIER_2 pilot light', () => {
+  test('the standby region holds data only: a headless secondary and a fleet at zero', () => {
+    expect(subnetZones('Tier2-us-east-1')).toEqual(['us-east-1a', 'us-east-1b']);
+    expect(subnetZones('Tier2-us-west-2')).toEqual(['us-west-2a', 'us-west-2b']);
+    template('Tier2-us-west-2').hasResourceProperties('AWS::RDS::DBCluster', { GlobalClusterIdentifier: 'catalog' });
+    template('Tier2-us-west-2').resourceCountIs('AWS::RDS::DBInstance', 0);
+    template('Tier2-us-west-2').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: '12' });
+    template('Tier2-us-east-1').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '4', MaxSize: '12' });
+  });
+
+  test('images replicate to the us-west-2 bucket with replication time control', () => {
+    template('Tier2-us-east-1').hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: 'catalog-images-us-east-1',
+      ReplicationConfiguration: Match.objectLike({
+        Rules: [Match.objectLike({
+          Destination: Match.objectLike({ Bucket: 'arn:aws:s3:::catalog-images-us-west-2', ReplicationTime: Match.objectLike({ Status: 'Enabled' }) }),
+        })],
+      }),
+    });
+    template('Tier2-us-west-2-Replicas').hasResourceProperties('AWS::S3::Bucket', { BucketName: 'catalog-images-us-west-2' });
+  });
+
+  test('failover records and the runbooks that light the standby up', () => {
+    template('Tier2-Dns').hasResourceProperties('AWS::Route53::RecordSet', { Name: 'catalog.example.com.', Failover: 'SECONDARY', HealthCheckId: Match.anyValue() });
+    const docs = resourcesOf('Tier2-us-west-2', 'AWS::SSM::Document').filter((d) => d.DocumentType === 'Automation');
+    expect(docs.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('TIER_3 backup and restore', () => {
+  test('one serving region across two AZs: fleet, writer and reader in distinct zones', () => {
+    const servingStacks = STACK_IDS.filter((id) => id.startsWith('Tier3-') && resourcesOf(id, 'AWS::AutoScaling::AutoScalingGroup').length > 0);
+    expect(servingStacks).toEqual(['Tier3-us-east-1']);
+    expect(subnetZones('Tier3-us-east-1')).toEqual(['us-east-1a', 'us-east-1b']);
+    expect(resourcesOf('Tier3-us-east-1', 'AWS::RDS::DBInstance').map((i) => i.AvailabilityZone)).toEqual(['us-east-1a', 'us-east-1b']);
+    template('Tier3-us-east-1').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '2' });
+  });
+
+  test('backups every tier interval, copied to us-west-2, restored by a weekly test', () => {
+    const tier = ServiceTier.TIER_3;
+    template('Tier3-us-east-1').hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: Match.objectLike({
+        BackupPlanRule: [Match.objectLike({
+          Lifecycle: { DeleteAfterDays: tier.backupRetentionDays },
+          CopyActions: [Match.objectLike({
+            DestinationBackupVaultArn: { 'Fn::Join': ['', ['arn:aws:backup:us-west-2:', { Ref: 'AWS::AccountId' }, ':backup-vault:reports-dr']] },
+          })],
+        })],
+      }),
+    });
+    template('Tier3-us-east-1').resourceCountIs('AWS::Backup::RestoreTestingPlan', 1);
+    template('Tier3-us-west-2-Backups').hasResourceProperties('AWS::Backup::BackupVault', { BackupVaultName: 'reports-dr' });
+  });
+});
