@@ -6,15 +6,15 @@ import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork
 import { LoggingProjectBucketConfig } from '@cdktf/provider-google/lib/logging-project-bucket-config';
 import { LoggingProjectSink } from '@cdktf/provider-google/lib/logging-project-sink';
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
-import { ITerraformDependable, Token } from 'cdktf';
+import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, HaRole, regionPlacementProblem } from '../../core';
+import { FailureDomain, HaRole } from '../../core';
 import { GoogleHaProps } from './ha-props';
 import { PREVENT_DESTROY } from './private/lifecycle';
 import { attachRecord, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
 import { projectOf } from './private/project';
-import { invalidRegionNames } from './private/regions';
+import { requireServiceRegions } from './private/regions';
 
 /** A VPC network other constructs place their resources in. */
 export interface IRegionalNetwork {
@@ -91,20 +91,7 @@ export class RegionalNetwork extends Construct implements IRegionalNetwork {
     super(scope, id);
     const { tier } = props;
     const regions = [...props.regions];
-    if (regions.some((r) => Token.isUnresolved(r))) {
-      throw new Error('regions must be known at synthesis (each region keys its resources\' construct ids), got: an unresolved token');
-    }
-    const invalid = invalidRegionNames(regions);
-    if (invalid.length > 0) {
-      throw new Error(`regions must be region names such as us-central1, got: ${invalid.join(', ')}`);
-    }
-    if (regions.length < tier.minRegions) {
-      throw new Error(`regions must list at least ${tier.minRegions} regions for ${tier.name} (${tier.strategy} keeps a second region), got: ${regions.length} (${regions.join(', ') || 'none'})`);
-    }
-    const problem = regionPlacementProblem({ prop: 'regions', replicaRegions: regions, allowedRegions: props.allowedRegions });
-    if (problem) {
-      throw new Error(problem);
-    }
+    requireServiceRegions({ regions, tier, allowedRegions: props.allowedRegions });
     const sampling = props.flowLogSampling ?? 0.5;
     if (!(sampling > 0 && sampling <= 1)) {
       throw new Error(`flowLogSampling must be greater than 0 and at most 1, got: ${sampling}`);

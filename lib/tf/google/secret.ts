@@ -4,14 +4,14 @@ import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-s
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { Fn, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, HaMetadata, HaRole, regionPlacementProblem } from '../../core';
+import { FailureDomain, HaMetadata, HaRole } from '../../core';
 import { GoogleHaProps } from './ha-props';
 import { newCryptoKey } from './private/keys';
 import { statefulLifecycle } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord, markResources } from './private/metadata';
 import { uniqueName } from './private/names';
 import { SERVICE_AGENT_DOMAINS, serviceAgentMember } from './private/project';
-import { invalidRegionNames } from './private/regions';
+import { requireServiceRegions } from './private/regions';
 import { requireInteger } from './private/validate';
 
 /** Props of {@link EncryptedSecret}. */
@@ -64,20 +64,7 @@ export class EncryptedSecret extends Construct {
     super(scope, id);
     const { tier } = props;
     const regions = [...props.regions];
-    if (regions.some((r) => Token.isUnresolved(r))) {
-      throw new Error('regions must be known at synthesis (each region keys its resources\' construct ids), got: an unresolved token');
-    }
-    const invalid = invalidRegionNames(regions);
-    if (invalid.length > 0) {
-      throw new Error(`regions must be region names such as us-central1, got: ${invalid.join(', ')}`);
-    }
-    if (regions.length < tier.minRegions) {
-      throw new Error(`regions must list at least ${tier.minRegions} regions for ${tier.name} (${tier.strategy} keeps a second region), got: ${regions.length} (${regions.join(', ') || 'none'})`);
-    }
-    const problem = regionPlacementProblem({ prop: 'regions', replicaRegions: regions, allowedRegions: props.allowedRegions });
-    if (problem) {
-      throw new Error(problem);
-    }
+    requireServiceRegions({ regions, tier, allowedRegions: props.allowedRegions });
     if (!Token.isUnresolved(props.secretId) && !/^[A-Za-z0-9_-]{1,255}$/.test(props.secretId)) {
       throw new Error(`secretId must be 1 to 255 letters, digits, hyphens or underscores, got: ${props.secretId}`);
     }
