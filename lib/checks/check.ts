@@ -44,3 +44,17 @@ export function checkInputs(inputs: GraphInputs, options: CheckOptions = {}): Ha
 export function checkPath(target: string, options: CheckOptions = {}): HaReport {
   return checkGraph(buildGraph(readInputs(target)), options);
 }
+
+/**
+ * The findings that fail at `failOn`, as one line each (`HA-KMS1 aws_kms_key.k: ...`): what a cdktf
+ * stack validation (`stack.node.addValidation`) returns, so `cdktf synth` fails on them.
+ *
+ * ```ts
+ * stack.node.addValidation({ validate: () => validationMessages(checkInputs({ terraform: [{ name: stack.node.id, json: stack.toTerraform() }] })) });
+ * ```
+ */
+export function validationMessages(report: HaReport, failOn: 'error' | 'warning' = 'error'): string[] {
+  return report.findings
+    .filter((f) => f.level === 'error' || failOn === 'warning')
+    .map((f) => `${f.rule} ${f.stack}/${f.resource}: ${f.message}`);
+}

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { checkPath, validationMessages } from '../../lib/checks/check';
 import { main } from '../../lib/checks/cli';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -80,5 +81,16 @@ describe('ha-report CLI', () => {
     const { code, stdout } = run(['--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('usage: ha-report [options] [path ...]');
+  });
+});
+
+describe('validationMessages', () => {
+  test('GIVEN findings THEN errors become one line each; warnings too with failOn warning', () => {
+    const report = checkPath(ASSEMBLY);
+    expect(validationMessages(report)).toEqual([
+      'HA-KMS1 ProdShop/Key: Key does not rotate: set EnableKeyRotation to true',
+      'HA-LOG1 Shop-Primary/Logs: Logs keeps logs 30 days; TIER_3 needs 90',
+    ]);
+    expect(validationMessages(report, 'warning').length).toBe(report.findings.length);
   });
 });
