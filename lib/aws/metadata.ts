@@ -1,6 +1,6 @@
 import { CfnResource, Tags } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { FailureDomain, HA_METADATA_KEY, HaRole, haMetadata, haMetadataTags } from '../core';
+import { FailureDomain, HA_METADATA_KEY, HaRole, haRecordOf, haMetadataTags } from '../core';
 import { HaProps, serviceNameOf } from './ha-props';
 
 /**
@@ -31,14 +31,7 @@ export interface AttachHaMetadataOptions {
  * Exported so that you can mark resources you build yourself for the HA checks and report.
  */
 export function attachHaMetadata(scope: IConstruct, props: HaProps, options: AttachHaMetadataOptions): void {
-  const record = haMetadata({
-    service: serviceNameOf(scope, props),
-    tier: props.tier,
-    role: options.role ?? props.role ?? HaRole.PRIMARY,
-    failureDomain: options.failureDomain,
-    component: options.component,
-    allowedRegions: props.allowedRegions,
-  });
+  const record = haRecordOf(serviceNameOf(scope, props), props, options);
   for (const child of scope.node.findAll()) {
     if (CfnResource.isCfnResource(child) && child.getMetadata(HA_METADATA_KEY) === undefined) {
       child.addMetadata(HA_METADATA_KEY, record);

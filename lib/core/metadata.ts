@@ -83,6 +83,38 @@ export function haMetadata(input: HaMetadataInput): HaMetadata {
   };
 }
 
+/** What every engine's construct props carry into the record. */
+export interface HaRecordProps {
+  readonly tier: ServiceTier;
+  readonly role?: HaRole;
+  readonly allowedRegions?: readonly string[];
+}
+
+/** What a construct states about itself besides its props. */
+export interface HaRecordOptions {
+  /** Name of the construct (or your own component) that created the resources. */
+  readonly component: string;
+  /** The smallest failure that takes these resources down. */
+  readonly failureDomain: FailureDomain;
+  /** Overrides the role from the props (e.g. a replica inside a primary construct). */
+  readonly role?: HaRole;
+}
+
+/**
+ * The record of a construct, the same way in every engine: the options' role wins over the props'
+ * role, which defaults to PRIMARY.
+ */
+export function haRecordOf(service: string, props: HaRecordProps, options: HaRecordOptions): HaMetadata {
+  return haMetadata({
+    service,
+    tier: props.tier,
+    role: options.role ?? props.role ?? HaRole.PRIMARY,
+    failureDomain: options.failureDomain,
+    component: options.component,
+    allowedRegions: props.allowedRegions,
+  });
+}
+
 /** Reads a record back from synthesized JSON; undefined when absent, malformed or of another version. */
 export function parseHaMetadata(value: unknown): HaMetadata | undefined {
   if (typeof value !== 'object' || value === null) {

@@ -1,5 +1,5 @@
 import {
-  DrStrategy, FailureDomain, HA_METADATA_KEY, haMetadata, haMetadataLabels, haMetadataTags, HaRole, parseHaMetadata,
+  DrStrategy, FailureDomain, HA_METADATA_KEY, haMetadata, haRecordOf, haMetadataLabels, haMetadataTags, HaRole, parseHaMetadata,
   regionOfZone, regionPlacementProblem, ServiceTier, zonePlacementProblem,
 } from '../../lib/core';
 
@@ -30,6 +30,14 @@ describe('HA metadata record', () => {
     expect(haMetadataLabels(record)).toEqual({
       'ha-service': 'checkout', 'ha-tier': 'tier_1', 'ha-strategy': 'warm_standby', 'ha-role': 'standby', 'ha-component': 'resilientfleet',
     });
+  });
+
+  test('haRecordOf: the options role wins over the props role, which defaults to primary', () => {
+    const options = { component: 'X', failureDomain: FailureDomain.REGION };
+    expect(haRecordOf('svc', { tier: ServiceTier.TIER_2 }, options).role).toBe('primary');
+    expect(haRecordOf('svc', { tier: ServiceTier.TIER_2, role: HaRole.STANDBY }, options).role).toBe('standby');
+    expect(haRecordOf('svc', { tier: ServiceTier.TIER_2, role: HaRole.STANDBY }, { ...options, role: HaRole.REPLICA }).role).toBe('replica');
+    expect(haRecordOf('svc', { tier: ServiceTier.TIER_2, allowedRegions: ['eu-west-1'] }, options).allowedRegions).toEqual(['eu-west-1']);
   });
 
   test('rejects an empty service', () => {

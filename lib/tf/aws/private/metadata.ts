@@ -1,7 +1,7 @@
 import { AutoscalingGroup, AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { Annotations, TerraformProvider, TerraformResource } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { FailureDomain, HA_METADATA_KEY, HaMetadata, HaRole, haMetadata, haMetadataTags } from '../../../core';
+import { FailureDomain, HA_METADATA_KEY, HaMetadata, HaRole, haRecordOf, haMetadataTags } from '../../../core';
 import { HaProps, serviceNameOf } from '../ha-props';
 
 /** What {@link attachHaMetadata} records besides the construct's {@link HaProps}. */
@@ -40,14 +40,7 @@ export function attachHaMetadata(scope: IConstruct, props: HaProps, options: Att
  * construct (created with that region's provider) that get role REPLICA or STANDBY.
  */
 export function attachHaMetadataTo(resources: readonly TerraformResource[], scope: IConstruct, props: HaProps, options: AttachHaMetadataOptions): HaMetadata {
-  const record = haMetadata({
-    service: serviceNameOf(scope, props),
-    tier: props.tier,
-    role: options.role ?? props.role ?? HaRole.PRIMARY,
-    failureDomain: options.failureDomain,
-    component: options.component,
-    allowedRegions: props.allowedRegions,
-  });
+  const record = haRecordOf(serviceNameOf(scope, props), props, options);
   const tags = haMetadataTags(record);
   for (const child of resources) {
     if (recorded.has(child)) {

@@ -1,6 +1,6 @@
 import { TerraformResource } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { FailureDomain, HA_METADATA_KEY, HaMetadata, HaRole, haMetadata, haMetadataLabels } from '../../../core';
+import { FailureDomain, HA_METADATA_KEY, HaMetadata, HaRole, haRecordOf, haMetadataLabels } from '../../../core';
 import { GoogleHaProps, serviceNameOf } from '../ha-props';
 
 /** What a construct states about itself besides its {@link GoogleHaProps}. */
@@ -18,14 +18,7 @@ const marked = new WeakSet<TerraformResource>();
 
 /** The HA metadata record of a construct. */
 export function haRecord(scope: IConstruct, props: GoogleHaProps, options: HaMetadataOptions): HaMetadata {
-  return haMetadata({
-    service: serviceNameOf(scope, props),
-    tier: props.tier,
-    role: options.role ?? props.role ?? HaRole.PRIMARY,
-    failureDomain: options.failureDomain,
-    component: options.component,
-    allowedRegions: props.allowedRegions,
-  });
+  return haRecordOf(serviceNameOf(scope, props), props, options);
 }
 
 /** The user's labels plus the record as labels (the record wins on a clash). */
