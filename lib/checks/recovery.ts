@@ -3,6 +3,7 @@ import {
   DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, DYNAMODB_MRSC_RPO_SECONDS, GCS_TURBO_REPLICATION_SECONDS,
   RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS, RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS, S3_RTC_REPLICATION_SECONDS,
 } from '../core';
+import { EFS_REPLICATION_RPO_SECONDS } from '../core/figures-checks';
 import { ResourceGraph } from './graph/graph';
 import { GraphResource } from './graph/model';
 import { block, blocks, bool, isSet, str } from './graph/values';
@@ -182,6 +183,22 @@ export function regionReplication(graph: ResourceGraph, store: GraphResource): C
       return str(p.rpo) === 'ASYNC_TURBO'
         ? { ...at, seconds: GCS_TURBO_REPLICATION_SECONDS, basis: 'Cloud Storage turbo replication', figures: ['GCS_TURBO_REPLICATION_SECONDS'] }
         : { ...at, basis: 'Cloud Storage default replication: no published bound (turbo replication gives 15 min)', figures: [] };
+    }
+    case 'AWS::EFS::FileSystem':
+    case 'aws_efs_file_system': {
+      const inline = blocks(block(p.ReplicationConfiguration)?.Destinations);
+      const separate = graph.referrersOf(store, 'aws_efs_replication_configuration');
+      return inline.length > 0 || separate.length > 0
+        ? { ...at, seconds: EFS_REPLICATION_RPO_SECONDS, basis: 'EFS replication', figures: ['EFS_REPLICATION_RPO_SECONDS'] }
+        : undefined;
+    }
+    case 'AWS::RDS::DBInstance':
+    case 'aws_db_instance': {
+      // Cross-region read replicas name their source by ARN or identifier, rarely by reference.
+      const name = str(p.DBInstanceIdentifier ?? p.identifier);
+      const replicas = graph.ofType('AWS::RDS::DBInstance', 'aws_db_instance').filter((r) => r.key !== store.key && r.region !== store.region && (
+        r.references.includes(store.key) || (name !== undefined && JSON.stringify(r.properties.SourceDBInstanceIdentifier ?? r.properties.replicate_source_db ?? '').includes(name))));
+      return replicas.length > 0 ? { ...at, basis: 'RDS cross-region read replica: asynchronous, no published bound', figures: [] } : undefined;
     }
     case 'google_sql_database_instance': {
       const replicas = graph.referrersOf(store, 'google_sql_database_instance').filter((r) => r.region && r.region !== store.region);

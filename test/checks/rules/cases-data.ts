@@ -2,8 +2,8 @@ import {
   BackupPlanPerTier, BackupRetention, CrossRegionReplica, CustomerManagedKeys, DataResidency, DeletionProtection, EncryptedListeners,
   KeyRotation, ReplicationLag, RestoreTesting, RetainStatefulResources, SecretReplicas, SecretRotation, TlsOnlyDataAccess,
 } from '../../../lib/checks/rules';
-import { ServiceTier } from '../../../lib/core';
-import { cfn, tf } from '../fixtures/builders';
+import { HaRole, ServiceTier } from '../../../lib/core';
+import { cfn, record, tf } from '../fixtures/builders';
 import { RuleCase } from './cases';
 
 const T1 = { tier: ServiceTier.TIER_1 };
@@ -29,6 +29,16 @@ export const DATA_CASES: RuleCase[] = [
     rule: CrossRegionReplica, engine: 'terraform-google', stack: 'app', resource: 'google_storage_bucket.assets', message: 'use a dual-region or multi-region location',
     compliant: tf({ google_storage_bucket: { assets: { location: 'US' } } }, T1),
     nonCompliant: tf({ google_storage_bucket: { assets: { location: 'US-CENTRAL1' } } }, T1),
+  },
+  {
+    rule: CrossRegionReplica, engine: 'cloudformation', stack: 'App', resource: 'Files', message: 'add a ReplicationConfiguration to the standby region',
+    compliant: cfn({ Files: { Type: 'AWS::EFS::FileSystem', Properties: { ReplicationConfiguration: { Destinations: [{ Region: 'us-west-2' }] } } } }, T1),
+    nonCompliant: cfn({ Files: { Type: 'AWS::EFS::FileSystem', Properties: {} } }, T1),
+  },
+  {
+    rule: CrossRegionReplica, engine: 'terraform-aws', stack: 'app', resource: 'aws_db_instance.db', message: 'add a cross-region read replica',
+    compliant: tf({ aws_db_instance: { db: { identifier: 'orders', multi_az: true }, replica: { provider: 'aws.west', replicate_source_db: 'arn:aws:rds:us-east-1:111111111111:db:orders', '//': { 'ha-constructs': record(ServiceTier.TIER_1, HaRole.REPLICA) } } } }, { ...T1, providers: { aws: [{ region: 'us-east-1' }, { region: 'us-west-2', alias: 'west' }] } }),
+    nonCompliant: tf({ aws_db_instance: { db: { identifier: 'orders', multi_az: true } } }, T1),
   },
   {
     rule: DataResidency, engine: 'cloudformation', stack: 'App', resource: 'Orders', message: 'must stay within allowedRegions (us-east-1, us-west-2), got: eu-west-1',

@@ -6,7 +6,7 @@ import { tierOf } from '../support';
 export const CrossRegionReplica: HaRule = {
   id: 'HA-DR1',
   level: 'error',
-  info: 'For ACTIVE_ACTIVE, WARM_STANDBY and PILOT_LIGHT services, every primary data store replicates to another region (Aurora Global Database, DynamoDB global table, S3 replication, multi-region GCS, Cloud SQL cross-region replica).',
+  info: 'For ACTIVE_ACTIVE, WARM_STANDBY and PILOT_LIGHT services, every primary data store replicates to another region (Aurora Global Database, RDS or Cloud SQL cross-region replica, DynamoDB global table, S3 or EFS replication, multi-region GCS); log buckets are exempt.',
   explanation: 'These strategies promise a region RTO of minutes to an hour, which only holds when the standby region already has the data; a store without a cross-region copy makes the region RPO unbounded.',
   resourceTypes: STORE_TYPES,
   evaluate(context: RuleContext): Evaluation[] {
@@ -17,9 +17,6 @@ export const CrossRegionReplica: HaRule = {
         return [];
       }
       if ((store.type === 'AWS::RDS::DBCluster' || store.type === 'aws_rds_cluster') && !isAurora(store)) {
-        return [];
-      }
-      if (store.type === 'AWS::RDS::DBInstance' || store.type === 'aws_db_instance' || store.type === 'AWS::EFS::FileSystem' || store.type === 'aws_efs_file_system') {
         return [];
       }
       const copy = regionReplication(graph, store);
@@ -33,6 +30,10 @@ export const CrossRegionReplica: HaRule = {
         aws_s3_bucket: 'add an aws_s3_bucket_replication_configuration to a bucket in the standby region',
         google_storage_bucket: 'use a dual-region or multi-region location',
         google_sql_database_instance: 'add a cross-region read replica',
+        'AWS::RDS::DBInstance': 'add a cross-region read replica (or use Aurora Global Database)',
+        aws_db_instance: 'add a cross-region read replica (or use Aurora Global Database)',
+        'AWS::EFS::FileSystem': 'add a ReplicationConfiguration to the standby region',
+        aws_efs_file_system: 'add an aws_efs_replication_configuration to the standby region',
       };
       return [outcome(store, copy ? undefined
         : `${store.address} has no copy outside its region, which ${tier.name} (${tier.strategy}) needs: ${fix[store.type] ?? 'replicate it to the standby region'}`)];
