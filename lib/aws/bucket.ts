@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { FailureDomain, HaRole, S3_RTC_REPLICATION_SECONDS, ServiceTier, regionPlacementProblem } from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
-import { ReplicaKey } from './global-table';
+import { ReplicaKey } from './replica-key';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';

@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EFS_REPLICATION_RPO_SECONDS, FailureDomain, regionPlacementProblem } from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
-import { ReplicaKey } from './global-table';
+import { ReplicaKey } from './replica-key';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';

@@ -1,10 +1,10 @@
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, DYNAMODB_PITR_MAX_DAYS, FailureDomain, HaRole, regionPlacementProblem } from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { HaProps } from './ha-props';
@@ -12,62 +12,7 @@ import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
-
-/** Props of {@link ReplicaKey}. */
-export interface ReplicaKeyProps {
-  /**
-   * Alias of the key (`alias/...`). The construct in the primary region refers to the key by this
-   * alias, so it must match what that construct expects (e.g. `GlobalTable.replicaKeyAliasName`).
-   */
-  readonly aliasName: string;
-  /**
-   * Description of the key.
-   * @default - names the alias
-   */
-  readonly description?: string;
-}
-
-/**
- * A customer-managed key in a standby region for data that a construct in the primary region
- * replicates there (global-table replicas, replicated file systems).
- *
- * KMS keys are regional, and a stack deploys to one region: the replica's key lives in a stack of
- * the replica's region, and the primary-region construct names it by its alias ARN, which is
- * known before either stack is deployed. Deploy the standby stack first
- * (`primaryStack.addStackDependency(standbyStack)`).
- *
- * Construct ids (public API): `Key` (retained on delete), `Alias`.
- */
-export class ReplicaKey extends Construct {
-  /** ARN of the alias `aliasName` in `region` of the account of `scope`'s stack. */
-  public static aliasArn(scope: IConstruct, region: string, aliasName: string): string {
-    return Stack.of(scope).formatArn({
-      service: 'kms',
-      region,
-      resource: 'alias',
-      resourceName: aliasName.replace(/^alias\//, ''),
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
-  }
-
-  /** The key (yearly rotation, retained on delete). */
-  public readonly key: kms.Key;
-  /** The alias, `alias/...`. */
-  public readonly aliasName: string;
-  /** ARN of the alias in this stack's region (what primary-region constructs use). */
-  public readonly aliasArn: string;
-
-  constructor(scope: Construct, id: string, props: ReplicaKeyProps) {
-    super(scope, id);
-    if (!Token.isUnresolved(props.aliasName) && (!/^alias\/[a-zA-Z0-9/_-]{1,250}$/.test(props.aliasName) || props.aliasName.startsWith('alias/aws/'))) {
-      throw validationError(`aliasName must start with alias/, use only letters, digits, /, _ and - and not start with alias/aws/, got: ${props.aliasName}`, this);
-    }
-    this.aliasName = props.aliasName;
-    this.key = newCustomerManagedKey(this, 'Key', props.description ?? `Encrypts replicated data found by ${props.aliasName}`);
-    new kms.Alias(this, 'Alias', { aliasName: props.aliasName, targetKey: this.key });
-    this.aliasArn = ReplicaKey.aliasArn(this, Stack.of(this).region, props.aliasName);
-  }
-}
+import { ReplicaKey } from './replica-key';
 
 /**
  * Consistency of a global table across its regions.

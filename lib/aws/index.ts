@@ -4,6 +4,7 @@ export * from './network';
 export * from './fleet';
 export { DeploymentFreeze } from './fleet-deployment';
 export * from './global-table';
+export * from './replica-key';
 export * from './bucket';
 export * from './file-system';
 export * from './backup';

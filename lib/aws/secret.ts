@@ -10,6 +10,7 @@ import { attachHaMetadata } from './metadata';
 import { validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
 import { acknowledgeWildcard } from './private/nag';
+import { requireAliasName } from './replica-key';
 
 /** Shortest and longest rotation interval Secrets Manager accepts. */
 const ROTATION_MIN_HOURS = 4;
@@ -280,9 +281,7 @@ export class SecretReplicaKey extends Construct {
       throw validationError('service or aliasName must be given: the primary secret finds this key by alias/<service>-secrets, and the default service, the stack\'s name, differs between the stacks of two regions, got: neither', this);
     }
     this.aliasName = props.aliasName ?? secretReplicaKeyAlias(serviceNameOf(this, props));
-    if (!Token.isUnresolved(this.aliasName) && (!/^alias\/[a-zA-Z0-9/_-]+$/.test(this.aliasName) || this.aliasName.startsWith('alias/aws/'))) {
-      throw validationError(`aliasName must be alias/ followed by letters, digits, /, _ or - and must not start with alias/aws/, got: ${this.aliasName}`, this);
-    }
+    requireAliasName(this.aliasName, this);
     const key = newCustomerManagedKey(this, 'Resource', `Encrypts replicas of the secrets of ${serviceNameOf(this, props)} in this region`);
     // Secrets Manager re-encrypts a replica whenever its primary changes, on behalf of whoever changed
     // it (a rotation function whose role lives in another region's stack and is unknown here). Like

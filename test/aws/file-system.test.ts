@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { ReplicatedFileSystem, ReplicatedFileSystemProps } from '../../lib/aws/file-system';
-import { ReplicaKey } from '../../lib/aws/global-table';
+import { ReplicaKey } from '../../lib/aws/replica-key';
 import { MultiAzNetwork } from '../../lib/aws/network';
 import { testApp } from '../util';
 

@@ -3,7 +3,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DrStrategy, HA_METADATA_KEY, ServiceTier } from '../../lib/core';
-import { GlobalTable, GlobalTableProps, ReplicaKey, TableConsistency } from '../../lib/aws/global-table';
+import { GlobalTable, GlobalTableProps, TableConsistency } from '../../lib/aws/global-table';
+import { ReplicaKey } from '../../lib/aws/replica-key';
 import { testApp } from '../util';
 
 const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };

@@ -231,6 +231,6 @@ describe('SecretReplicaKey', () => {
       error = e;
     }
     expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe('aliasName must be alias/ followed by letters, digits, /, _ or - and must not start with alias/aws/, got: alias/aws/secrets');
+    expect((error as Error).message).toBe('aliasName must start with alias/, use only letters, digits, /, _ and - and not start with alias/aws/, got: alias/aws/secrets');
   });
 });
