@@ -3,7 +3,7 @@ import {
   DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, DYNAMODB_MRSC_RPO_SECONDS, GCS_TURBO_REPLICATION_SECONDS,
   RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS, RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS, S3_RTC_REPLICATION_SECONDS,
 } from '../core';
-import { EFS_REPLICATION_RPO_SECONDS } from '../core/figures-checks';
+import { EFS_REPLICATION_RPO_SECONDS } from '../core/figures';
 import { ResourceGraph } from './graph/graph';
 import { GraphResource } from './graph/model';
 import { block, blocks, bool, isSet, str } from './graph/values';

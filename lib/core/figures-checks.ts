@@ -47,9 +47,3 @@ export const ROUTE53_REQUEST_INTERVAL_DEFAULT_SECONDS = 30;
  */
 export const RDS_BACKUP_RETENTION_DEFAULT_DAYS = 1;
 
-/**
- * Amazon EFS replication keeps the destination file system within an RPO of 15 minutes for most
- * file systems.
- * @see https://docs.aws.amazon.com/efs/latest/ug/efs-replication.html
- */
-export const EFS_REPLICATION_RPO_SECONDS = 900;

@@ -12,3 +12,4 @@ export * from './error-budget-policy';
 export * from './route53-checkers';
 export * from './client-policy';
 export * from './database';
+export * from './figures-checks';
