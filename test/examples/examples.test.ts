@@ -83,6 +83,20 @@ describe('the examples', () => {
     expect(statefulProblemsOfApp(app)).toEqual([]);
   });
 
+  test.each(['Tier0-us-east-1', 'Tier0-us-west-2', 'Tier1-us-east-1', 'Tier2-us-east-1', 'Tier3-us-east-1'])(
+    '%s pages and tickets on its SLO burn rate, and every alarm with an action notifies a topic', (stackId) => {
+      const composites = resourcesOf(stackId, 'AWS::CloudWatch::CompositeAlarm');
+      const notifying = composites.filter((a) => Array.isArray(a.AlarmActions) && (a.AlarmActions as unknown[]).length > 0);
+      // Page, Ticket and BudgetExhausted: one notification per incident, the burn-rate rows feed them silently.
+      expect(notifying).toHaveLength(3);
+      const alarms = [...composites, ...resourcesOf(stackId, 'AWS::CloudWatch::Alarm')];
+      for (const alarm of alarms.filter((a) => a.AlarmActions !== undefined)) {
+        for (const action of alarm.AlarmActions as unknown[]) {
+          expect(JSON.stringify(action)).toMatch(/Topic|arn:aws:ssm-incidents|automate/);
+        }
+      }
+    });
+
   test.each(STACK_IDS)('%s matches its snapshot', (stackId) => {
     expect(normaliseAssets(template(stackId).toJSON())).toMatchSnapshot();
   });
