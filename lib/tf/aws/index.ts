@@ -8,3 +8,4 @@ export * from './secret';
 export * from './slo';
 export * from './table';
 export { AttachHaMetadataOptions, attachHaMetadata } from './private/metadata';
+export { AddHaChecksOptions, TfAcknowledgedFinding, TfHaChecks, TfHaChecksResult, acknowledgeHaFinding, addHaChecks } from '../ha-checks';

@@ -8,3 +8,4 @@ export * from './metadata';
 export * from './network';
 export * from './secret';
 export * from './slo';
+export { AddHaChecksOptions, TfAcknowledgedFinding, TfHaChecks, TfHaChecksResult, acknowledgeHaFinding, addHaChecks } from '../ha-checks';
