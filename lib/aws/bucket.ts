@@ -120,6 +120,16 @@ export interface ReplicatedBucketProps extends HaProps, BucketCommonProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
+   * This data set's own region RPO objective, when the service deliberately accepts a looser one
+   * for these objects than the tier's (objects it can regenerate or re-upload). Replication Time
+   * Control bounds the copy at 15 minutes, so a tier with a tighter region RPO (TIER_0) either
+   * keeps its critical data in a GlobalTable or GlobalDatabase and states the bucket's objective
+   * here, or fails its RPO in the report. Recorded in the HA metadata; the report holds the
+   * bucket's replication to it.
+   * @default - the tier's region RPO
+   */
+  readonly rpoObjective?: Duration;
+  /**
    * Replication latency above which the bucket alarms.
    * @default - 15 minutes, what Replication Time Control promises for 99.99% of objects
    */
@@ -189,9 +199,14 @@ export class ReplicatedBucket extends Construct {
       requireBucketName('bucketName', props.bucketName, this);
     }
     const latencySeconds = props.replicationLatencyThreshold?.toSeconds() ?? S3_RTC_REPLICATION_SECONDS;
-    if (tier.regionRpoSeconds < S3_RTC_REPLICATION_SECONDS) {
+    const dataRpoSeconds = props.rpoObjective?.toSeconds({ integral: false });
+    if (dataRpoSeconds !== undefined && (!Number.isInteger(dataRpoSeconds) || dataRpoSeconds < tier.regionRpoSeconds)) {
+      throw validationError(`rpoObjective must be whole seconds of at least ${tier.name}'s region RPO (${tier.regionRpoSeconds} s): it states a looser objective for this data set, got: ${dataRpoSeconds} s`, this);
+    }
+    const objectiveSeconds = dataRpoSeconds ?? tier.regionRpoSeconds;
+    if (objectiveSeconds < S3_RTC_REPLICATION_SECONDS) {
       Annotations.of(this).addWarningV2('ha-constructs:ReplicatedBucket.rpo',
-        `S3 Replication Time Control replicates 99.99% of objects within ${S3_RTC_REPLICATION_SECONDS} s, longer than ${tier.name}'s region RPO of ${tier.regionRpoSeconds} s: keep data that needs the tighter RPO in a GlobalTable or a GlobalDatabase`);
+        `S3 Replication Time Control replicates 99.99% of objects within ${S3_RTC_REPLICATION_SECONDS} s, longer than ${dataRpoSeconds === undefined ? `${tier.name}'s region RPO` : 'rpoObjective'} of ${objectiveSeconds} s: keep data that needs the tighter RPO in a GlobalTable or a GlobalDatabase, or state this bucket's own rpoObjective`);
     }
 
     this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the replicated bucket ${this.node.path}`);
@@ -267,7 +282,7 @@ export class ReplicatedBucket extends Construct {
     notifyOn(this.replicationFailedAlarm, this.alarmTopic);
     notifyOn(this.replicationLatencyAlarm, this.alarmTopic);
 
-    attachHaMetadata(this, props, { component: 'ReplicatedBucket', failureDomain: FailureDomain.REGION });
+    attachHaMetadata(this, props, { component: 'ReplicatedBucket', failureDomain: FailureDomain.REGION, dataRpoSeconds });
   }
 
   /** Objects that failed to replicate (sum per 5 minutes). */

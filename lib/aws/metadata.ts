@@ -20,6 +20,11 @@ export interface AttachHaMetadataOptions {
    * @default - props.role, or HaRole.PRIMARY
    */
   readonly role?: HaRole;
+  /**
+   * The data set's own, looser region RPO objective in seconds (see `HaMetadata.dataRpoSeconds`).
+   * @default - the tier's region RPO applies
+   */
+  readonly dataRpoSeconds?: number;
 }
 
 /**

@@ -242,6 +242,12 @@ function regionFigures(graph: ResourceGraph, stacks: readonly ServiceStack[]): {
   const plans = resources.filter((r) => r.type === 'AWS::Backup::BackupPlan' || r.type === 'aws_backup_plan');
   for (const store of stores) {
     const copy = regionReplication(graph, store);
+    const ownObjective = store.ha?.dataRpoSeconds;
+    if (copy && ownObjective !== undefined && copy.seconds !== undefined && copy.seconds <= ownObjective) {
+      // The owner stated a looser objective for this data set; it meets it, so it does not bound the service's RPO.
+      rpo.steps.push({ quantity: 'regionRpo', stack: copy.stack, resource: copy.resource, value: copy.seconds, basis: `${copy.basis}; held to its own data-set objective of ${ownObjective} s (met), not to the tier's`, figures: copy.figures });
+      continue;
+    }
     if (copy) {
       addMax(rpo, { quantity: 'regionRpo', stack: copy.stack, resource: copy.resource, value: copy.seconds, basis: copy.basis, figures: copy.figures });
       continue;

@@ -53,6 +53,13 @@ export interface HaMetadata {
   readonly objectives: TierObjectives;
   /** Regions the service's data may live in (data residency); absent when unconstrained. */
   readonly allowedRegions?: readonly string[];
+  /**
+   * A data set's own region RPO objective, in seconds, where the service deliberately accepts a
+   * looser one for it than the tier's (objects it can regenerate or re-upload, say). The report
+   * holds the data set's cross-region copy to this objective instead of the tier's; absent means
+   * the tier's objective applies.
+   */
+  readonly dataRpoSeconds?: number;
 }
 
 /** What a construct states to build its record. */
@@ -63,6 +70,7 @@ export interface HaMetadataInput {
   readonly failureDomain: FailureDomain;
   readonly component: string;
   readonly allowedRegions?: readonly string[];
+  readonly dataRpoSeconds?: number;
 }
 
 /** Builds the record (with keys in a fixed order, so synthesized output is deterministic). */
@@ -80,6 +88,7 @@ export function haMetadata(input: HaMetadataInput): HaMetadata {
     component: input.component,
     objectives: input.tier.toObjectives(),
     ...(input.allowedRegions ? { allowedRegions: [...input.allowedRegions] } : {}),
+    ...(input.dataRpoSeconds !== undefined ? { dataRpoSeconds: input.dataRpoSeconds } : {}),
   };
 }
 
@@ -98,6 +107,8 @@ export interface HaRecordOptions {
   readonly failureDomain: FailureDomain;
   /** Overrides the role from the props (e.g. a replica inside a primary construct). */
   readonly role?: HaRole;
+  /** The data set's own, looser region RPO objective (see {@link HaMetadata.dataRpoSeconds}). */
+  readonly dataRpoSeconds?: number;
 }
 
 /**
@@ -112,6 +123,7 @@ export function haRecordOf(service: string, props: HaRecordProps, options: HaRec
     failureDomain: options.failureDomain,
     component: options.component,
     allowedRegions: props.allowedRegions,
+    dataRpoSeconds: options.dataRpoSeconds,
   });
 }
 
@@ -128,6 +140,9 @@ export function parseHaMetadata(value: unknown): HaMetadata | undefined {
   const objectives = record.objectives as Record<string, unknown> | undefined;
   const numbers = ['availabilityTarget', 'minAzs', 'minRegions', 'azRtoSeconds', 'azRpoSeconds', 'regionRtoSeconds', 'regionRpoSeconds'];
   if (typeof objectives !== 'object' || objectives === null || numbers.some((k) => typeof objectives[k] !== 'number')) {
+    return undefined;
+  }
+  if (record.dataRpoSeconds !== undefined && typeof record.dataRpoSeconds !== 'number') {
     return undefined;
   }
   return record as unknown as HaMetadata;

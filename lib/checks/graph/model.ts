@@ -19,6 +19,8 @@ export interface HaRecord {
   readonly component: string;
   readonly objectives: TierObjectives;
   readonly allowedRegions?: readonly string[];
+  /** A data set's own, looser region RPO objective (seconds), when its owner stated one. */
+  readonly dataRpoSeconds?: number;
   /** Where the record came from: the full record, or tags/labels (built-in tiers only). */
   readonly source: 'metadata' | 'tags' | 'labels';
 }
