@@ -2,6 +2,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -24,6 +25,12 @@ export interface GlobalDatabaseProps extends HaProps, RegionalProps {
   readonly secondaryProvider: AwsProvider;
   /** Aurora PostgreSQL engine version (one that Aurora Global Database supports, e.g. `16.6`). */
   readonly engineVersion: string;
+  /**
+   * Family of the cluster parameter groups (`aurora-postgresql16`); required when `engineVersion`
+   * is a Terraform expression.
+   * @default - `aurora-postgresql<major>` of `engineVersion`
+   */
+  readonly parameterGroupFamily?: string;
   /**
    * Instance class of every instance.
    * @default 'db.r6g.large' (the smallest class Aurora Global Database supports)
@@ -92,7 +99,8 @@ export interface GlobalDatabaseProps extends HaProps, RegionalProps {
  * another region through provider aliases, storage-level replication (typical lag under 1 s),
  * managed failover or switchover in about a minute.
  *
- * Both clusters: encrypted with a customer-managed key of their region, deletion protection,
+ * Both clusters: encrypted with a customer-managed key of their region, a cluster parameter group
+ * per region that refuses connections without TLS (`rds.force_ssl = 1`), deletion protection,
  * `prevent_destroy`, automated backups for the tier's retention, a final snapshot, IAM database
  * authentication, logs exported to CloudWatch, Performance Insights, no public access, a security
  * group that admits only what {@link allowPrimaryFrom} / {@link allowSecondaryFrom} add. A
@@ -100,7 +108,7 @@ export interface GlobalDatabaseProps extends HaProps, RegionalProps {
  *
  * Construct ids (public API; stateful ones in bold): **`GlobalCluster`**, **`Primary`**,
  * **`Secondary`**, **`PrimaryKey`**, **`SecondaryKey`**, `PrimaryInstance<n>`, `SecondaryInstance<n>`,
- * `ReplicationLagAlarm`.
+ * `PrimaryParameterGroup`, `SecondaryParameterGroup`, `ReplicationLagAlarm`.
  */
 export class GlobalDatabase extends Construct {
   public readonly globalCluster: RdsGlobalCluster;
@@ -147,6 +155,7 @@ export class GlobalDatabase extends Construct {
     }
 
     const engine = 'aurora-postgresql';
+    const family = props.parameterGroupFamily ?? parameterGroupFamilyOf(props.engineVersion);
     const instanceClass = props.instanceClass ?? 'db.r6g.large';
     const primaryContext = new AccountContext(this, 'PrimaryAccount', provider);
     const secondaryContext = new AccountContext(this, 'SecondaryAccount', secondaryProvider);
@@ -179,6 +188,17 @@ export class GlobalDatabase extends Construct {
       port: this.port,
     };
 
+    // A parameter group is regional: each cluster gets one in its region, both refusing plain-text connections.
+    const parameterGroup = (prefix: string, regionProvider: AwsProvider | undefined) => new RdsClusterParameterGroup(this, `${prefix}ParameterGroup`, {
+      provider: regionProvider,
+      namePrefix: `ha-${this.node.addr.slice(0, 20)}-${prefix.toLowerCase()}-`,
+      family,
+      description: 'TLS required for every connection (rds.force_ssl)',
+      parameter: [{ name: 'rds.force_ssl', value: '1' }],
+      // A name prefix makes a replacement group possible before the cluster leaves the old one.
+      lifecycle: { createBeforeDestroy: true },
+    }).name;
+
     const primaryNet = this.regionNetwork('Primary', provider, props.primaryVpcId, props.primarySubnetIds);
     this.primarySecurityGroupId = primaryNet.securityGroupId;
     this.primary = new RdsCluster(this, 'Primary', {
@@ -190,6 +210,7 @@ export class GlobalDatabase extends Construct {
       masterPasswordWo: props.masterPassword,
       masterPasswordWoVersion: props.masterPasswordVersion ?? 1,
       dbSubnetGroupName: primaryNet.subnetGroupName,
+      dbClusterParameterGroupName: parameterGroup('Primary', provider),
       vpcSecurityGroupIds: [primaryNet.securityGroupId],
       kmsKeyId: primaryKey.arn,
       finalSnapshotIdentifier: `ha-${this.node.addr.slice(0, 20)}-primary-final`,
@@ -204,6 +225,7 @@ export class GlobalDatabase extends Construct {
       provider: secondaryProvider,
       clusterIdentifier: `ha-${this.node.addr.slice(0, 20)}-secondary`,
       dbSubnetGroupName: secondaryNet.subnetGroupName,
+      dbClusterParameterGroupName: parameterGroup('Secondary', secondaryProvider),
       vpcSecurityGroupIds: [secondaryNet.securityGroupId],
       kmsKeyId: secondaryKey.arn,
       finalSnapshotIdentifier: `ha-${this.node.addr.slice(0, 20)}-secondary-final`,
@@ -283,6 +305,15 @@ export class GlobalDatabase extends Construct {
       performanceInsightsKmsKeyId: keyArn,
     }));
   }
+}
+
+/** `aurora-postgresql16` for `16.6`. */
+function parameterGroupFamilyOf(engineVersion: string): string {
+  const major = Token.isUnresolved(engineVersion) ? undefined : /^(\d+)(\.\d+)*$/.exec(engineVersion)?.[1];
+  if (major === undefined) {
+    throw new Error(`parameterGroupFamily must be set when engineVersion is not a literal Aurora PostgreSQL version (e.g. 16.6), got: ${engineVersion}`);
+  }
+  return `aurora-postgresql${major}`;
 }
 
 function defaultSecondaryInstances(strategy: DrStrategy, instances: number): number {

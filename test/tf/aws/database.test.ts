@@ -2,6 +2,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
+import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -68,6 +69,19 @@ describe('GlobalDatabase (Terraform)', () => {
     expect(tier2.filter((i) => i.provider === 'aws.west')).toHaveLength(0);
   });
 
+  test('THEN each cluster uses a parameter group of its region that requires TLS (rds.force_ssl = 1)', () => {
+    const { synthesized } = synth();
+    const groups = Object.values(resourcesOf(synthesized, RdsClusterParameterGroup));
+    expect(groups.map((g) => [g.provider, g.family, g.parameter])).toEqual([
+      [undefined, 'aurora-postgresql16', [{ name: 'rds.force_ssl', value: '1' }]],
+      ['aws.west', 'aurora-postgresql16', [{ name: 'rds.force_ssl', value: '1' }]],
+    ]);
+    expect(synthesized).toHaveResourceWithProperties(RdsCluster, { db_cluster_parameter_group_name: refTo(RdsClusterParameterGroup, 'Database_PrimaryParameterGroup', 'name') });
+    expect(synthesized).toHaveResourceWithProperties(RdsCluster, {
+      provider: 'aws.west', db_cluster_parameter_group_name: refTo(RdsClusterParameterGroup, 'Database_SecondaryParameterGroup', 'name'),
+    });
+  });
+
   test('THEN the replication-lag alarm fires above the region RPO and notifies', () => {
     const { synthesized } = synth();
     expect(synthesized).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
@@ -104,6 +118,7 @@ describe('GlobalDatabase (Terraform)', () => {
     [{ primarySubnetIds: ['s-1a', 's-1b'] }, 'primarySubnetIds must list at least 3 subnets (one per AZ) for TIER_1, got: 2'],
     [{ instances: 0 }, 'instances must be an integer of at least 1, got: 0'],
     [{ backupRetentionDays: 40 }, 'backupRetentionDays must be an integer from 1 to 35, got: 40'],
+    [{ engineVersion: '${var.engine_version}' }, 'parameterGroupFamily must be set when engineVersion is not a literal Aurora PostgreSQL version (e.g. 16.6), got: ${var.engine_version}'],
   ])('GIVEN %j THEN a clear Error', (extra, message) => {
     expect(() => synth(extra)).toThrow(new Error(message));
   });
