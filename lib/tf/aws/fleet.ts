@@ -12,11 +12,13 @@ import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Annotations, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, FleetCapacity, HaRole, burnRateAlerts, primaryFleetCapacity, standbyFleetCapacity } from '../../core';
+import { FailureDomain, FleetCapacity, HaRole, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS, burnRateAlerts, primaryFleetCapacity, standbyFleetCapacity } from '../../core';
 import { clean } from '../../core/numbers';
 import { fleetTargetHealth } from '../../core/fleet-health';
+import { newFleetWebAcl } from './fleet-protection';
 import { HaProps, RegionalProps } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
 import { AccountContext, newCustomerManagedKey } from './private/keys';
@@ -140,6 +142,12 @@ export interface ResilientFleetProps extends HaProps, RegionalProps {
    * @default 50
    */
   readonly targetCpuPercent?: number;
+  /**
+   * Requests a single client IP may send per 5 minutes before WAF blocks it (at least 10); applies
+   * to an internet-facing load balancer.
+   * @default 2000
+   */
+  readonly rateLimitPerIp?: number;
 }
 
 /**
@@ -151,10 +159,13 @@ export interface ResilientFleetProps extends HaProps, RegionalProps {
  * fleet's alarms fire, CPU target tracking capped at `maxCapacity`; an ALB with deletion
  * protection, invalid headers dropped, HTTPS only (HTTP redirects), target health checks fast
  * enough for half the AZ RTO (core `fleetTargetHealth`); IMDSv2-only instances with encrypted root
- * volumes and an SSM-managed role (no SSH).
+ * volumes and an SSM-managed role (no SSH). An internet-facing load balancer sits behind a WAFv2
+ * web ACL: a per-IP rate limit (the health-check path exempt), the AWS managed common and
+ * known-bad-inputs rule groups, logs encrypted and kept for the tier's log retention.
  *
  * Construct ids (public API): `LoadBalancer`, `TargetGroup`, `AutoScalingGroup`, `LaunchTemplate`,
- * `PlacementGroup`, `ErrorAlarm`, `UnhealthyHostsAlarm`, `VolumeKey`, `AlarmTopic`.
+ * `PlacementGroup`, `ErrorAlarm`, `UnhealthyHostsAlarm`, `VolumeKey`, `AlarmTopic`, `WebAcl`,
+ * `WebAclAssociation`, `WebAclLogKey`, `WebAclLogs`, `WebAclLogging`.
  */
 export class ResilientFleet extends Construct {
   public readonly loadBalancer: Lb;
@@ -171,6 +182,8 @@ export class ResilientFleet extends Construct {
   public readonly placementStrategy: FleetPlacementStrategy;
   /** ARN of the topic the alarms notify. */
   public readonly alarmTopicArn: string;
+  /** The web ACL of an internet-facing load balancer (undefined when internal). */
+  public readonly webAcl?: Wafv2WebAcl;
 
   constructor(scope: Construct, id: string, props: ResilientFleetProps) {
     super(scope, id);
@@ -220,6 +233,14 @@ export class ResilientFleet extends Construct {
     const port = props.instancePort ?? 8080;
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
       throw new Error(`instancePort must be an integer from 1 to 65535, got: ${port}`);
+    }
+    const rateLimitPerIp = props.rateLimitPerIp ?? 2000;
+    if (!Number.isInteger(rateLimitPerIp) || rateLimitPerIp < WAF_RATE_LIMIT_MIN) {
+      throw new Error(`rateLimitPerIp must be an integer of at least ${WAF_RATE_LIMIT_MIN} (the lowest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`);
+    }
+    const healthCheckPath = props.healthCheckPath ?? '/health';
+    if (!healthCheckPath.startsWith('/')) {
+      throw new Error(`healthCheckPath must start with '/', got: ${healthCheckPath}`);
     }
     const targetCpu = props.targetCpuPercent ?? 50;
     if (!(targetCpu > 0 && targetCpu < 100)) {
@@ -285,7 +306,7 @@ export class ResilientFleet extends Construct {
       deregistrationDelay: '30',
       healthCheck: {
         enabled: true,
-        path: props.healthCheckPath ?? '/health',
+        path: healthCheckPath,
         interval: health.intervalSeconds,
         timeout: health.timeoutSeconds,
         unhealthyThreshold: health.unhealthyThresholdCount,
@@ -293,6 +314,11 @@ export class ResilientFleet extends Construct {
         matcher: '200-399',
       },
     });
+    if (internetFacing) {
+      this.webAcl = newFleetWebAcl(this, {
+        context, loadBalancerArn: this.loadBalancer.arn, rateLimitPerIp, healthCheckPath, logRetentionDays: tier.logRetentionDays,
+      }).webAcl;
+    }
     new LbListener(this, 'HttpsListener', {
       provider,
       loadBalancerArn: this.loadBalancer.arn,

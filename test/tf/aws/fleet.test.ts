@@ -5,11 +5,15 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
+import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
+import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
+import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
 import { Testing } from 'cdktf';
 import { HaRole, ServiceTier } from '../../../lib/core';
 import { FleetPlacementStrategy, ResilientFleet, ResilientFleetProps } from '../../../lib/tf/aws/fleet';
-import { awsStack, resourcesOf, warningsOf } from './util';
+import { awsStack, refTo, resourcesOf, warningsOf } from './util';
 
 Testing.setupJest();
 
@@ -117,6 +121,35 @@ describe('ResilientFleet (Terraform)', () => {
     expect(warningsOf(stack)).toEqual([expect.stringContaining('[ha-constructs:ResilientFleet.accessLogsBucket] no accessLogsBucket')]);
   });
 
+  test('THEN an internet-facing load balancer sits behind a web ACL: per-IP rate limit (health path exempt), then the managed common and bad-inputs groups', () => {
+    const { synthesized } = synth({ rateLimitPerIp: 500 });
+    const acl = Object.values(resourcesOf(synthesized, Wafv2WebAcl))[0];
+    expect(acl.scope).toBe('REGIONAL');
+    expect(acl.default_action).toEqual({ allow: {} });
+    expect(acl.rule.map((r: { name: string; priority: number }) => [r.priority, r.name])).toEqual([
+      [0, 'RateLimitPerIp'], [1, 'AWSManagedRulesCommonRuleSet'], [2, 'AWSManagedRulesKnownBadInputsRuleSet'],
+    ]);
+    expect(acl.rule[0].action).toEqual({ block: {} });
+    expect(acl.rule[0].statement.rate_based_statement).toEqual(expect.objectContaining({ limit: 500, aggregate_key_type: 'IP', evaluation_window_sec: 300 }));
+    expect(acl.rule[0].statement.rate_based_statement.scope_down_statement.not_statement.statement.byte_match_statement)
+      .toEqual(expect.objectContaining({ search_string: '/health', positional_constraint: 'EXACTLY' }));
+    expect(acl.rule[1].override_action).toEqual({ none: {} });
+    expect(acl.rule[2].statement).toEqual({ managed_rule_group_statement: { vendor_name: 'AWS', name: 'AWSManagedRulesKnownBadInputsRuleSet' } });
+    expect(synthesized).toHaveResourceWithProperties(Wafv2WebAclAssociation, {
+      resource_arn: refTo(Lb, 'Fleet_LoadBalancer', 'arn'), web_acl_arn: refTo(Wafv2WebAcl, 'Fleet_WebAcl', 'arn'),
+    });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name_prefix: 'aws-waf-logs-', retention_in_days: 365, deletion_protection_enabled: true, lifecycle: { prevent_destroy: true },
+    });
+    expect(synthesized).toHaveResourceWithProperties(Wafv2WebAclLoggingConfiguration, { resource_arn: refTo(Wafv2WebAcl, 'Fleet_WebAcl', 'arn') });
+  });
+
+  test('GIVEN an internal load balancer THEN no web ACL', () => {
+    const { fleet, synthesized } = synth({ internetFacing: false });
+    expect(fleet.webAcl).toBeUndefined();
+    expect(Object.keys(resourcesOf(synthesized, Wafv2WebAcl))).toEqual([]);
+  });
+
   test('GIVEN one instance type for a statically stable tier THEN it warns', () => {
     const { stack } = synth({ instanceTypes: ['m7g.large'] });
     expect(warningsOf(stack)).toEqual([expect.stringContaining('[ha-constructs:ResilientFleet.instanceTypes] instanceTypes lists only m7g.large')]);
@@ -128,6 +161,8 @@ describe('ResilientFleet (Terraform)', () => {
     [{ requiredCapacity: 20 }, 'requiredCapacity must be at most maxCapacity (18), got: 20'],
     [{ placementStrategy: FleetPlacementStrategy.SPREAD, maxCapacity: 30 }, 'placementStrategy SPREAD holds at most 7 instances per AZ (21 over 3 AZs), got: maxCapacity 30'],
     [{ instanceTypes: [] }, 'instanceTypes must list at least one instance type, got: none'],
+    [{ rateLimitPerIp: 5 }, 'rateLimitPerIp must be an integer of at least 10 (the lowest limit AWS WAF accepts, per 5 minutes), got: 5'],
+    [{ healthCheckPath: 'health' }, "healthCheckPath must start with '/', got: health"],
     [{ loadBalancerSubnetIds: ['subnet-pa'] }, 'loadBalancerSubnetIds must list at least 2 subnets in different AZs (an ALB needs two), got: 1'],
   ])('GIVEN %j THEN a clear Error', (extra, message) => {
     expect(() => synth(extra)).toThrow(new Error(message));
