@@ -4,6 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { addAllExamples } from '../../examples';
+import { checkPath } from '../../lib/checks';
 import { ServiceTier, staticallyStableCapacity } from '../../lib/core';
 import { nagErrors } from '../nag';
 import { statefulProblemsOfApp } from '../stateful';
@@ -81,6 +82,17 @@ describe('the examples', () => {
 
   test('retain or snapshot every stateful resource, with deletion protection on', () => {
     expect(statefulProblemsOfApp(app)).toEqual([]);
+  });
+
+  test('meet their tier in the HA report: every objective shown met, except the restore time backup and restore cannot prove', () => {
+    const report = checkPath(assembly.directory);
+    expect(report.services.map((s) => s.stack).sort()).toEqual([...STACK_IDS].sort());
+    for (const service of report.services) {
+      const expected = service.tier === 'TIER_3'
+        ? { azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'met', availability: 'met' }
+        : { azRto: 'met', azRpo: 'met', regionRto: 'met', regionRpo: 'met', availability: 'met' };
+      expect({ stack: service.stack, status: service.status }).toEqual({ stack: service.stack, status: expected });
+    }
   });
 
   test.each(['Tier0-us-east-1', 'Tier0-us-west-2', 'Tier1-us-east-1', 'Tier2-us-east-1', 'Tier3-us-east-1'])(
