@@ -182,6 +182,8 @@ export class ResilientFleet extends Construct {
   public readonly placementStrategy: FleetPlacementStrategy;
   /** ARN of the topic the alarms notify. */
   public readonly alarmTopicArn: string;
+  /** ARN of the key that encrypts the instances' volumes (a drill that stops instances needs a grant on it). */
+  public readonly volumeKeyArn: string;
   /** The web ACL of an internet-facing load balancer (undefined when internal). */
   public readonly webAcl?: Wafv2WebAcl;
 
@@ -336,7 +338,7 @@ export class ResilientFleet extends Construct {
       defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
     });
 
-    const volumeKeyArn = props.volumeKeyArn ?? newCustomerManagedKey(this, 'VolumeKey', {
+    const volumeKeyArn = this.volumeKeyArn = props.volumeKeyArn ?? newCustomerManagedKey(this, 'VolumeKey', {
       description: `Encrypts the volumes of ${this.node.path}`,
       context,
       statements: [{

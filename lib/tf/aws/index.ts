@@ -1,7 +1,9 @@
 // CDK for Terraform constructs on @cdktf/provider-aws (optional peer dependency).
 export * from './database';
 export * from './dns';
+export * from './drill';
 export * from './fleet';
+export * from './fleet-protection';
 export * from './ha-props';
 export * from './network';
 export * from './secret';

@@ -1,0 +1,198 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { FisExperimentTemplate, FisExperimentTemplateAction, FisExperimentTemplateTarget } from '@cdktf/provider-aws/lib/fis-experiment-template';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Annotations, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { CLOUDWATCH_LOG_RETENTION_DAYS, FailureDomain } from '../../core';
+import { HaProps, RegionalProps } from './ha-props';
+import { AccountContext, PolicyStatement, cloudWatchLogsStatement, newCustomerManagedKey } from './private/keys';
+import { attachHaMetadata } from './private/metadata';
+
+/** Longest duration FIS actions accept. */
+const MAX_DRILL_MINUTES = 720;
+/** A default drill holds the fault at least this long: shorter shows nothing about steady state. */
+const MIN_DEFAULT_DRILL_MINUTES = 10;
+
+/** Props of {@link AzEvacuationDrill}. */
+export interface AzEvacuationDrillProps extends HaProps, RegionalProps {
+  /** The zone to evacuate, by name (`us-east-1a`). */
+  readonly availabilityZone: string;
+  /** The VPC subnets in that zone whose connectivity the drill cuts (public, private and isolated). */
+  readonly subnetIds: string[];
+  /** Name of the fleet's autoscaling group: its instances in the zone are stopped. */
+  readonly autoScalingGroupName: string;
+  /**
+   * ARN of the alarm that stops the experiment: the SLO page alarm, so a drill that hurts users
+   * more than the tier allows ends at once.
+   */
+  readonly stopConditionAlarmArn: string;
+  /**
+   * ARN of an Aurora cluster whose writer fails over during the drill (as it would if its zone were lost).
+   * @default - no database failover
+   */
+  readonly databaseClusterArn?: string;
+  /**
+   * ARN of the key of the instances' encrypted volumes: FIS needs `kms:CreateGrant` on it to start
+   * the stopped instances again.
+   * @default - no grant (volumes under an AWS-managed key)
+   */
+  readonly volumeKeyArn?: string;
+  /**
+   * How long the fault lasts (1–720 minutes, the range FIS actions accept).
+   * @default - twice the tier's AZ RTO (recover, then hold steady state as long again), at least 10 minutes
+   */
+  readonly durationMinutes?: number;
+  /**
+   * Days experiment logs are kept.
+   * @default - tier.logRetentionDays
+   */
+  readonly logRetentionDays?: number;
+}
+
+/**
+ * A rehearsal of losing one AZ (Terraform twin of the CDK `AzEvacuationDrill`): an AWS FIS
+ * experiment template that cuts the network of the zone's subnets, stops the fleet's instances
+ * there (started again when the drill ends) and optionally fails the Aurora writer over, for
+ * `durationMinutes`. The SLO page alarm stops it; a target that resolves to nothing fails it
+ * instead of passing vacuously. FIS runs as a role limited to these actions on these resources,
+ * and logs every experiment to a log group under a customer-managed key.
+ *
+ * Start it by hand or from a pipeline (`aws fis start-experiment --experiment-template-id ...`).
+ *
+ * Construct ids (public API): `Resource` (the template), `Role`, `Policy`, **`LogKey`**, **`Logs`**.
+ */
+export class AzEvacuationDrill extends Construct {
+  public readonly experimentTemplate: FisExperimentTemplate;
+  public readonly durationMinutes: number;
+  public readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: AzEvacuationDrillProps) {
+    super(scope, id);
+    const { tier, provider } = props;
+    const az = props.availabilityZone;
+    if (!Token.isUnresolved(props.subnetIds) && props.subnetIds.length === 0) {
+      throw new Error(`subnetIds must list the subnets of ${az} to disrupt, got: none`);
+    }
+    this.durationMinutes = this.duration(props);
+    const duration = `PT${this.durationMinutes}M`;
+    const retentionDays = props.logRetentionDays ?? tier.logRetentionDays;
+    if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(retentionDays)) {
+      throw new Error(`logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${retentionDays}`);
+    }
+
+    const context = new AccountContext(this, 'Account', provider);
+    const subnetArns = props.subnetIds.map((subnetId) => context.arn('ec2', `subnet/${subnetId}`));
+    const acls = context.arn('ec2', 'network-acl/*');
+    const statements: PolicyStatement[] = [
+      // FIS sets up a vended-log delivery at experiment start and resolves targets with Describe calls: these take no resource ARN.
+      { Sid: 'LogDeliveryAndDescribe', Effect: 'Allow', Resource: '*', Action: [
+        'logs:CreateLogDelivery', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+        'ec2:DescribeManagedPrefixLists', 'ec2:DescribeNetworkAcls', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs', 'ec2:GetManagedPrefixListEntries',
+        'ec2:DescribeInstances', 'tag:GetResources', ...(props.databaseClusterArn ? ['rds:DescribeDBClusters'] : []),
+      ] },
+      // FIS clones each subnet's network ACL (tagged managedByFIS=true), adds deny entries, swaps it in, and swaps back;
+      // the clones' ids are unknown until run time, so the statements are conditioned on the tag.
+      { Sid: 'CreateDrillNetworkAcl', Effect: 'Allow', Action: 'ec2:CreateNetworkAcl', Resource: acls, Condition: { StringEquals: { 'aws:RequestTag/managedByFIS': 'true' } } },
+      { Sid: 'CreateDrillNetworkAclInVpc', Effect: 'Allow', Action: 'ec2:CreateNetworkAcl', Resource: context.arn('ec2', 'vpc/*') },
+      { Sid: 'TagDrillNetworkAcl', Effect: 'Allow', Action: 'ec2:CreateTags', Resource: acls, Condition: { StringEquals: { 'ec2:CreateAction': 'CreateNetworkAcl', 'aws:RequestTag/managedByFIS': 'true' } } },
+      { Sid: 'ChangeDrillNetworkAcl', Effect: 'Allow', Action: ['ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAcl'], Resource: acls, Condition: { StringEquals: { 'aws:ResourceTag/managedByFIS': 'true' } } },
+      { Sid: 'SwapSubnetNetworkAcl', Effect: 'Allow', Action: 'ec2:ReplaceNetworkAclAssociation', Resource: [...subnetArns, acls] },
+      // The fleet's instances come and go: only those carrying this group's tag.
+      { Sid: 'StopFleetInstances', Effect: 'Allow', Action: ['ec2:StopInstances', 'ec2:StartInstances'], Resource: context.arn('ec2', 'instance/*'), Condition: { StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': props.autoScalingGroupName } } },
+    ];
+    if (props.volumeKeyArn) {
+      // Starting a stopped instance re-attaches its encrypted volumes through a grant on their key.
+      statements.push({ Sid: 'RestartEncryptedVolumes', Effect: 'Allow', Action: 'kms:CreateGrant', Resource: props.volumeKeyArn, Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } });
+    }
+    if (props.databaseClusterArn) {
+      statements.push({ Sid: 'FailoverCluster', Effect: 'Allow', Action: 'rds:FailoverDBCluster', Resource: props.databaseClusterArn });
+    }
+
+    const role = new IamRole(this, 'Role', {
+      provider,
+      description: `Assumed by AWS FIS to run the ${this.node.path} drill`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow',
+          Principal: { Service: 'fis.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          // Confused-deputy guard: only FIS experiments of this account and region may assume it.
+          Condition: { StringEquals: { 'aws:SourceAccount': context.accountId }, ArnLike: { 'aws:SourceArn': context.arn('fis', 'experiment/*') } },
+        }],
+      }),
+    });
+    const policy = new IamRolePolicy(this, 'Policy', { provider, role: role.id, policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
+
+    const key = newCustomerManagedKey(this, 'LogKey', {
+      description: `Encrypts the experiment log of ${this.node.path}`, context, statements: [cloudWatchLogsStatement(context)],
+    });
+    this.logGroup = new CloudwatchLogGroup(this, 'Logs', {
+      provider, namePrefix: 'fis-drill-', retentionInDays: retentionDays, kmsKeyId: key.arn, deletionProtectionEnabled: true, lifecycle: { preventDestroy: true },
+    });
+
+    const target: FisExperimentTemplateTarget[] = [
+      { name: 'ZoneSubnets', resourceType: 'aws:ec2:subnet', selectionMode: 'ALL', resourceArns: subnetArns },
+      {
+        name: 'ZoneInstances',
+        resourceType: 'aws:ec2:instance',
+        selectionMode: 'ALL',
+        resourceTag: [{ key: 'aws:autoscaling:groupName', value: props.autoScalingGroupName }],
+        filter: [{ path: 'Placement.AvailabilityZone', values: [az] }, { path: 'State.Name', values: ['running'] }],
+      },
+    ];
+    const action: FisExperimentTemplateAction[] = [
+      {
+        name: 'DisruptZoneNetwork',
+        actionId: 'aws:network:disrupt-connectivity',
+        description: `Deny all traffic in and out of the subnets in ${az}`,
+        parameter: [{ key: 'scope', value: 'all' }, { key: 'duration', value: duration }],
+        target: { key: 'Subnets', value: 'ZoneSubnets' },
+      },
+      {
+        name: 'StopInstances',
+        actionId: 'aws:ec2:stop-instances',
+        description: `Stop the fleet's instances in ${az} and start them when the drill ends`,
+        // The group may replace a stopped instance before FIS starts it again: not a drill failure.
+        parameter: [{ key: 'startInstancesAfterDuration', value: duration }, { key: 'completeIfInstancesTerminated', value: 'true' }],
+        target: { key: 'Instances', value: 'ZoneInstances' },
+      },
+    ];
+    if (props.databaseClusterArn) {
+      target.push({ name: 'Cluster', resourceType: 'aws:rds:cluster', selectionMode: 'ALL', resourceArns: [props.databaseClusterArn] });
+      action.push({ name: 'FailoverDatabase', actionId: 'aws:rds:failover-db-cluster', description: 'Fail the Aurora writer over to a reader in another zone', target: { key: 'Clusters', value: 'Cluster' } });
+    }
+
+    this.experimentTemplate = new FisExperimentTemplate(this, 'Resource', {
+      provider,
+      description: `Evacuate ${az}: disrupt its subnets, stop the fleet's instances there${props.databaseClusterArn ? ', fail the database over' : ''} for ${this.durationMinutes} min`,
+      roleArn: role.arn,
+      stopCondition: [{ source: 'aws:cloudwatch:alarm', value: props.stopConditionAlarmArn }],
+      target,
+      action,
+      logConfiguration: { logSchemaVersion: 2, cloudwatchLogsConfiguration: { logGroupArn: `${this.logGroup.arn}:*` } },
+      // A target that resolves to nothing means the drill would prove nothing: fail instead of passing vacuously.
+      experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail' },
+      tags: { Name: this.node.path },
+      dependsOn: [policy],
+    });
+
+    attachHaMetadata(this, props, { component: 'AzEvacuationDrill', failureDomain: FailureDomain.REGION });
+  }
+
+  private duration(props: AzEvacuationDrillProps): number {
+    const rtoSeconds = props.tier.azRtoSeconds;
+    const explicit = props.durationMinutes;
+    if (explicit === undefined) {
+      return Math.min(MAX_DRILL_MINUTES, Math.max(MIN_DEFAULT_DRILL_MINUTES, Math.ceil((2 * rtoSeconds) / 60)));
+    }
+    if (!Number.isInteger(explicit) || explicit < 1 || explicit > MAX_DRILL_MINUTES) {
+      throw new Error(`durationMinutes must be an integer from 1 to ${MAX_DRILL_MINUTES} (the durations FIS actions accept), got: ${explicit}`);
+    }
+    if (explicit * 60 < rtoSeconds) {
+      Annotations.of(this).addWarning(`[ha-constructs:AzEvacuationDrill.durationMinutes] durationMinutes is ${explicit} but ${props.tier.name} allows ${rtoSeconds / 60} min to recover: the fault ends before the drill can show recovery within the objective`);
+    }
+    return explicit;
+  }
+}

@@ -1,0 +1,70 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { FisExperimentTemplate } from '@cdktf/provider-aws/lib/fis-experiment-template';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Testing } from 'cdktf';
+import { ServiceTier } from '../../../lib/core';
+import { AzEvacuationDrill, AzEvacuationDrillProps } from '../../../lib/tf/aws/drill';
+import { awsStack, resourcesOf, warningsOf } from './util';
+
+Testing.setupJest();
+
+function synth(props: Partial<AzEvacuationDrillProps> = {}) {
+  const { stack } = awsStack();
+  const drill = new AzEvacuationDrill(stack, 'Drill', {
+    tier: ServiceTier.TIER_1,
+    service: 'orders',
+    availabilityZone: 'us-east-1a',
+    subnetIds: ['subnet-pub-a', 'subnet-priv-a'],
+    autoScalingGroupName: 'orders-fleet',
+    stopConditionAlarmArn: 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:orders-page',
+    databaseClusterArn: 'arn:aws:rds:us-east-1:111111111111:cluster:orders',
+    volumeKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/abc',
+    ...props,
+  });
+  return { stack, drill, synthesized: Testing.synth(stack) };
+}
+
+describe('AzEvacuationDrill (Terraform)', () => {
+  test('THEN a FIS template cuts the zone\'s subnets, stops the fleet there and fails the database over, stopped by the page alarm', () => {
+    const { drill, synthesized } = synth();
+    const template = Object.values(resourcesOf(synthesized, FisExperimentTemplate))[0];
+    expect(drill.durationMinutes).toBe(10);
+    expect(template.stop_condition).toEqual([{ source: 'aws:cloudwatch:alarm', value: 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:orders-page' }]);
+    expect(template.action.map((a: { action_id: string }) => a.action_id)).toEqual(['aws:network:disrupt-connectivity', 'aws:ec2:stop-instances', 'aws:rds:failover-db-cluster']);
+    expect(template.action[0].parameter).toEqual([{ key: 'scope', value: 'all' }, { key: 'duration', value: 'PT10M' }]);
+    expect(template.target[1]).toEqual(expect.objectContaining({
+      resource_type: 'aws:ec2:instance',
+      resource_tag: [{ key: 'aws:autoscaling:groupName', value: 'orders-fleet' }],
+      filter: [{ path: 'Placement.AvailabilityZone', values: ['us-east-1a'] }, { path: 'State.Name', values: ['running'] }],
+    }));
+    expect(template.experiment_options).toEqual({ account_targeting: 'single-account', empty_target_resolution_mode: 'fail' });
+    expect(template.log_configuration.cloudwatch_logs_configuration.log_group_arn).toMatch(/^\$\{aws_cloudwatch_log_group\.Drill_Logs_[0-9A-F]{8}\.arn\}:\*$/);
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, { retention_in_days: 365, lifecycle: { prevent_destroy: true } });
+  });
+
+  test('THEN the role may stop only the fleet\'s instances and fail over only the given cluster', () => {
+    const { synthesized } = synth();
+    const policy = JSON.parse(Object.values(resourcesOf(synthesized, IamRolePolicy))[0].policy);
+    const bySid = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
+    expect(bySid.StopFleetInstances.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': 'orders-fleet' } });
+    expect(bySid.FailoverCluster.Resource).toBe('arn:aws:rds:us-east-1:111111111111:cluster:orders');
+    expect(bySid.RestartEncryptedVolumes.Resource).toBe('arn:aws:kms:us-east-1:111111111111:key/abc');
+    expect(policy.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()).filter((a: string) => a.includes('*'))).toEqual([]);
+  });
+
+  test('GIVEN a duration shorter than the AZ RTO THEN it warns', () => {
+    const { stack } = synth({ tier: ServiceTier.TIER_3, durationMinutes: 1 });
+    expect(warningsOf(stack)).toEqual([expect.stringContaining('[ha-constructs:AzEvacuationDrill.durationMinutes] durationMinutes is 1 but TIER_3 allows')]);
+  });
+
+  test.each([
+    [{ subnetIds: [] }, 'subnetIds must list the subnets of us-east-1a to disrupt, got: none'],
+    [{ durationMinutes: 721 }, 'durationMinutes must be an integer from 1 to 720 (the durations FIS actions accept), got: 721'],
+  ])('GIVEN %j THEN a clear Error', (extra, message) => {
+    expect(() => synth(extra)).toThrow(new Error(message));
+  });
+});
+
+test('AzEvacuationDrill (Terraform) snapshot', () => {
+  expect(synth().synthesized).toMatchSnapshot();
+});
