@@ -8,5 +8,7 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
-  testTimeout: 60000,
+  testTimeout: 120000,
+  // Jest's default on a 2-core machine is one worker; synthesis is CPU-bound and each worker has memory to spare.
+  maxWorkers: 2,
 };
