@@ -1,0 +1,199 @@
+import { Duration } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as fc from 'fast-check';
+import { BackupCopyVault, BackupPolicy } from '../../lib/aws/backup';
+import { ReplicaBucket, ReplicatedBucket } from '../../lib/aws/bucket';
+import { ReplicatedDatabase } from '../../lib/aws/database';
+import { GlobalTable } from '../../lib/aws/global-table';
+import { EncryptedSecret, SecretReplicaKey } from '../../lib/aws/secret';
+import { S3_RTC_REPLICATION_SECONDS } from '../../lib/core';
+import { anyLogRetention, anyTierAndZones, badLogRetention, notPositiveInteger, OTHER_REGIONS, zonalVpc, ZONES } from './fixtures';
+import { anyServiceName, anyTier, proveConstruct } from './harness';
+
+/** Property-based proofs of the data constructs: tables, buckets, backups, secrets, databases. */
+
+/** An S3 bucket name: 3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit. */
+const bucketName = fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/);
+/** Names S3 refuses: too short, uppercase, or a leading or trailing hyphen. */
+const badBucketName = fc.oneof(fc.stringMatching(/^[a-z0-9]{1,2}$/), fc.stringMatching(/^[A-Z][a-zA-Z0-9]{3,20}$/), fc.stringMatching(/^-[a-z0-9]{3,20}$/));
+
+const tableProps = fc.record({
+  tier: anyTier,
+  service: anyServiceName,
+  tableName: fc.stringMatching(/^[a-zA-Z0-9_.-]{3,40}$/),
+  extraRegions: fc.shuffledSubarray(OTHER_REGIONS, { minLength: 1, maxLength: 3 }),
+  pitrSlack: fc.double({ min: 0, max: 1, noNaN: true }),
+  sortKey: fc.boolean(),
+  contributorInsights: fc.boolean(),
+}).map((p) => ({
+  ...p,
+  replicaRegions: p.extraRegions.slice(0, Math.max(p.tier.minRegions - 1, 1)),
+  pointInTimeRecoveryDays: Math.round(p.tier.backupRetentionDays + p.pitrSlack * (35 - p.tier.backupRetentionDays)),
+}));
+type TableProps = typeof tableProps extends fc.Arbitrary<infer T> ? T : never;
+
+proveConstruct<TableProps>({
+  name: 'GlobalTable',
+  valid: tableProps,
+  build: (scope, p) => new GlobalTable(scope, 'Table', {
+    tier: p.tier, service: p.service, tableName: p.tableName, replicaRegions: p.replicaRegions,
+    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    sortKey: p.sortKey ? { name: 'sk', type: dynamodb.AttributeType.NUMBER } : undefined,
+    pointInTimeRecoveryDays: p.pointInTimeRecoveryDays, contributorInsights: p.contributorInsights,
+  }),
+  invalid: [
+    {
+      prop: 'pointInTimeRecoveryDays',
+      props: fc.tuple(tableProps, fc.oneof(notPositiveInteger, fc.integer({ min: 36, max: 10_000 }))).map(([p, pointInTimeRecoveryDays]) => ({ ...p, pointInTimeRecoveryDays })),
+    },
+  ],
+});
+
+const bucketProps = fc.record({
+  // S3 Replication Time Control bounds the replica's lag: tiers with a shorter region RPO need another store.
+  tier: anyTier.filter((tier) => tier.regionRpoSeconds >= S3_RTC_REPLICATION_SECONDS),
+  service: anyServiceName,
+  replicaRegion: fc.constantFrom(...OTHER_REGIONS),
+  replicaBucketName: bucketName,
+  bucketName: fc.option(bucketName, { nil: undefined }),
+  rpoFactor: fc.integer({ min: 1, max: 4 }),
+  noncurrentSlack: fc.integer({ min: 0, max: 400 }),
+}).map((p) => ({ ...p, rpoSeconds: p.tier.regionRpoSeconds * p.rpoFactor, noncurrentDays: p.tier.backupRetentionDays + p.noncurrentSlack }));
+type BucketProps = typeof bucketProps extends fc.Arbitrary<infer T> ? T : never;
+
+proveConstruct<BucketProps>({
+  name: 'ReplicatedBucket',
+  valid: bucketProps,
+  build: (scope, p) => new ReplicatedBucket(scope, 'Bucket', {
+    tier: p.tier, service: p.service, replicaRegion: p.replicaRegion, replicaBucketName: p.replicaBucketName, bucketName: p.bucketName,
+    rpoObjective: Duration.seconds(p.rpoSeconds), noncurrentVersionRetention: Duration.days(p.noncurrentDays),
+  }),
+  invalid: [
+    { prop: 'replicaBucketName', props: fc.tuple(bucketProps, badBucketName).map(([p, replicaBucketName]) => ({ ...p, replicaBucketName })) },
+    { prop: 'noncurrentVersionRetention', props: bucketProps.filter((p) => p.tier.backupRetentionDays > 1).map((p) => ({ ...p, noncurrentDays: p.tier.backupRetentionDays - 1 })) },
+  ],
+});
+
+const replicaBucketProps = fc.record({ tier: anyTier, service: anyServiceName, bucketName, noncurrentSlack: fc.integer({ min: 0, max: 400 }) });
+type ReplicaBucketProps = typeof replicaBucketProps extends fc.Arbitrary<infer T> ? T : never;
+
+proveConstruct<ReplicaBucketProps>({
+  name: 'ReplicaBucket',
+  region: 'us-west-2',
+  valid: replicaBucketProps,
+  build: (scope, p) => new ReplicaBucket(scope, 'Replica', {
+    tier: p.tier, service: p.service, bucketName: p.bucketName, noncurrentVersionRetention: Duration.days(p.tier.backupRetentionDays + p.noncurrentSlack),
+  }),
+  invalid: [{ prop: 'bucketName', props: fc.tuple(replicaBucketProps, badBucketName).map(([p, name]) => ({ ...p, bucketName: name })) }],
+});
+
+const DR_VAULT = 'arn:aws:backup:us-west-2:111122223333:backup-vault:service-dr';
+
+const backupProps = fc.record({
+  tier: anyTier,
+  service: anyServiceName,
+  retentionSlack: fc.integer({ min: 0, max: 365 }),
+  continuousBackup: fc.boolean(),
+  selectByTag: fc.boolean(),
+}).map((p) => ({ ...p, retentionDays: p.tier.backupRetentionDays + p.retentionSlack, intervalHours: p.tier.backupIntervalHours }));
+type BackupProps = typeof backupProps extends fc.Arbitrary<infer T> ? T : never;
+
+proveConstruct<BackupProps>({
+  name: 'BackupPolicy',
+  valid: backupProps,
+  build: (scope, p) => new BackupPolicy(scope, 'Backups', {
+    tier: p.tier, service: p.service, copyToVaultArn: DR_VAULT, retention: Duration.days(p.retentionDays), backupInterval: Duration.hours(p.intervalHours),
+    continuousBackup: p.continuousBackup, selectByTag: p.selectByTag,
+  }),
+  invalid: [
+    { prop: 'backupInterval', props: fc.tuple(backupProps, fc.integer({ min: 25, max: 10_000 })).map(([p, intervalHours]) => ({ ...p, intervalHours })) },
+    { prop: 'retention', props: backupProps.filter((p) => p.tier.backupRetentionDays > 1).map((p) => ({ ...p, retentionDays: p.tier.backupRetentionDays - 1 })) },
+  ],
+});
+
+const vaultProps = fc.record({ tier: anyTier, service: anyServiceName, backupVaultName: fc.stringMatching(/^[a-zA-Z0-9][a-zA-Z0-9_-]{1,40}$/) });
+type VaultProps = typeof vaultProps extends fc.Arbitrary<infer T> ? T : never;
+
+proveConstruct<VaultProps>({
+  name: 'BackupCopyVault',
+  region: 'us-west-2',
+  valid: vaultProps,
+  build: (scope, p) => new BackupCopyVault(scope, 'Vault', { tier: p.tier, service: p.service, backupVaultName: p.backupVaultName }),
+  invalid: [],
+});
+
+const secretProps = fc.record({
+  tier: anyTier,
+  service: anyServiceName,
+  replicaRegions: fc.shuffledSubarray(OTHER_REGIONS, { minLength: 1, maxLength: 2 }),
+  rotateAfterHours: fc.integer({ min: 4, max: 1000 * 24 }),
+}).map((p) => ({ ...p, replicaRegions: p.tier.isMultiRegion ? p.replicaRegions : [] }));
+type SecretProps = typeof secretProps extends fc.Arbitrary<infer T> ? T : never;
+
+const ROTATOR = 'arn:aws:lambda:us-east-1:111122223333:function:rotate';
+
+proveConstruct<SecretProps>({
+  name: 'EncryptedSecret',
+  valid: secretProps,
+  build: (scope, p) => new EncryptedSecret(scope, 'Secret', {
+    tier: p.tier, service: p.service, replicaRegions: p.replicaRegions, rotateAfter: Duration.hours(p.rotateAfterHours),
+    rotationLambda: lambda.Function.fromFunctionArn(scope, 'Rotator', ROTATOR),
+  }),
+  invalid: [
+    {
+      prop: 'rotateAfter',
+      props: fc.tuple(secretProps, fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1000 * 24 + 1, max: 100_000 }))).map(([p, rotateAfterHours]) => ({ ...p, rotateAfterHours })),
+    },
+  ],
+});
+
+const replicaKeyProps = fc.record({ tier: anyTier, service: anyServiceName });
+proveConstruct<{ tier: typeof anyTier extends fc.Arbitrary<infer T> ? T : never; service: string }>({
+  name: 'SecretReplicaKey',
+  region: 'us-west-2',
+  valid: replicaKeyProps,
+  build: (scope, p) => new SecretReplicaKey(scope, 'Key', { tier: p.tier, service: p.service }),
+  invalid: [],
+});
+
+const databaseProps = fc.record({
+  // One region: tiers that keep a second region need GlobalDatabase (the HA checks say so, HA-DR1).
+  tierZones: anyTierAndZones.filter(({ tier }) => !tier.isMultiRegion),
+  service: anyServiceName,
+  readers: fc.integer({ min: 0, max: 15 }),
+  retentionSlack: fc.integer({ min: 0, max: 35 }),
+  logRetention: anyLogRetention,
+  maxConnections: fc.option(fc.integer({ min: 1, max: 5000 }), { nil: undefined }),
+  clusterIdentifier: fc.option(fc.stringMatching(/^[a-z]([a-z0-9]{1,8}-?){0,4}[a-z0-9]$/), { nil: undefined }),
+  proxy: fc.boolean(),
+}).map((p) => {
+  const { tier, zones } = p.tierZones;
+  return {
+    ...p,
+    // A reader in every other zone at least, so a zone loss fails over inside the region.
+    readers: Math.max(p.readers, zones.length - 1),
+    backupRetentionDays: Math.min(35, tier.backupRetentionDays + p.retentionSlack),
+    logRetentionDays: Math.max(p.logRetention, tier.logRetentionDays),
+  };
+});
+type DatabaseProps = typeof databaseProps extends fc.Arbitrary<infer T> ? T : never;
+
+proveConstruct<DatabaseProps, ec2.IVpc>({
+  name: 'ReplicatedDatabase',
+  valid: databaseProps,
+  fixture: (stack) => zonalVpc(stack, ZONES['us-east-1']),
+  build: (scope, p, vpc) => new ReplicatedDatabase(scope, 'Database', {
+    tier: p.tierZones.tier, service: p.service, vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: p.tierZones.zones },
+    readers: p.readers, backupRetention: Duration.days(p.backupRetentionDays), logRetentionDays: p.logRetentionDays, maxConnections: p.maxConnections,
+    clusterIdentifier: p.clusterIdentifier, proxy: p.proxy,
+  }),
+  invalid: [
+    { prop: 'readers', props: fc.tuple(databaseProps, fc.oneof(fc.integer({ min: -100, max: -1 }), fc.integer({ min: 16, max: 1000 }))).map(([p, readers]) => ({ ...p, readers })) },
+    { prop: 'maxConnections', props: fc.tuple(databaseProps, notPositiveInteger).map(([p, maxConnections]) => ({ ...p, maxConnections })) },
+    { prop: 'logRetentionDays', props: fc.tuple(databaseProps, badLogRetention).map(([p, logRetentionDays]) => ({ ...p, logRetentionDays })) },
+    { prop: 'clusterIdentifier', props: fc.tuple(databaseProps, fc.oneof(fc.stringMatching(/^[0-9A-Z][a-zA-Z0-9]{0,10}$/), fc.stringMatching(/^[a-z][a-z0-9]{0,10}-$/))).map(([p, clusterIdentifier]) => ({ ...p, clusterIdentifier })) },
+    { prop: 'backupRetention', props: fc.tuple(databaseProps, fc.integer({ min: 36, max: 1000 })).map(([p, backupRetentionDays]) => ({ ...p, backupRetentionDays })) },
+  ],
+});
