@@ -1,12 +1,12 @@
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
-  AzEvacuationDrill, BackupCopyVault, BackupPolicy, FailoverDns, FailoverRunbooks, GlobalDatabase, GlobalDatabaseSecondary,
-  GoldenSignalsDashboard, HaRole, MultiAzNetwork, RegionEvacuationDrill, ResilientFleet, SecretReplicaKey, ServiceTier,
-  SloAlarms, SyntheticCanary,
+  AzEvacuationDrill, BackupCopyVault, BackupPolicy, ClientResiliencePolicy, FailoverDns, FailoverRunbooks, FeatureFlags,
+  GlobalDatabase, GlobalDatabaseSecondary, GoldenSignalsDashboard, HaRole, MultiAzNetwork, RegionEvacuationDrill,
+  ResilientFleet, SecretReplicaKey, ServiceTier, SloAlarms, SyntheticCanary,
 } from '../../lib';
 import { ExampleDomain } from '../tier0-active-active';
 
@@ -70,7 +70,8 @@ export interface Tier1PrimaryStackProps extends StackProps {
 /**
  * us-east-1, the primary: full capacity, statically stable across three AZs, the writer of an
  * Aurora global database, SLO alarms and a canary, both evacuation drills, backups copied to
- * us-west-2, and a zonal-shift runbook for a sick AZ.
+ * us-west-2, feature flags to shed non-essential work, the client resilience policy, and
+ * runbooks to shift traffic off a sick AZ and to degrade features.
  */
 export class Tier1PrimaryStack extends Stack {
   public readonly network: MultiAzNetwork;
@@ -111,7 +112,27 @@ export class Tier1PrimaryStack extends Stack {
     this.backups = new BackupPolicy(this, 'Backups', {
       tier: TIER, service: SERVICE, copyToVaultArn: BackupCopyVault.vaultArn(this, STANDBY, COPY_VAULT),
     });
-    this.runbooks = new FailoverRunbooks(this, 'Runbooks', { tier: TIER, service: SERVICE, loadBalancerArn: this.fleet.loadBalancer.loadBalancerArn });
+
+    // Graceful degradation: what the service can stop doing to keep taking orders when a dependency or an AZ struggles.
+    const featureFlags = new FeatureFlags(this, 'FeatureFlags', {
+      tier: TIER, service: SERVICE, rollbackAlarm: this.slo.pageAlarm,
+      features: [
+        { name: 'recommendations', description: 'product recommendations on the order page (a call to the recommendation service)' },
+        { name: 'orderHistoryExport', description: 'CSV export of past orders (long database scans on the readers)' },
+      ],
+    });
+    featureFlags.grantRead(this.fleet.role);
+    // Timeouts and retries the service's clients use, checked at synthesis to fit the 2 s its own callers wait.
+    new ClientResiliencePolicy(this, 'ClientPolicy', {
+      tier: TIER, service: SERVICE, upstreamTimeout: Duration.seconds(2),
+      hops: [
+        { name: 'orders-db', perTryTimeout: Duration.millis(300), attempts: 3, baseDelay: Duration.millis(50), maxDelay: Duration.millis(200) },
+        { name: 'inventory-api', perTryTimeout: Duration.millis(150), attempts: 2, baseDelay: Duration.millis(25), maxDelay: Duration.millis(100) },
+      ],
+    }).grantRead(this.fleet.role);
+    this.runbooks = new FailoverRunbooks(this, 'Runbooks', {
+      tier: TIER, service: SERVICE, loadBalancerArn: this.fleet.loadBalancer.loadBalancerArn, featureFlags,
+    });
   }
 }
 

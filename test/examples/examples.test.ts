@@ -205,6 +205,16 @@ describe('TIER_1 warm standby', () => {
     });
     template('Tier1-us-east-1').resourceCountIs('AWS::FIS::ExperimentTemplate', 2);
   });
+
+  test('the primary can shed non-essential features, and publishes the timeouts and retries its clients use', () => {
+    const primary = template('Tier1-us-east-1');
+    primary.hasResourceProperties('AWS::AppConfig::ConfigurationProfile', { Type: 'AWS.AppConfig.FeatureFlags' });
+    const automation = resourcesOf('Tier1-us-east-1', 'AWS::SSM::Document').filter((d) => d.DocumentType === 'Automation');
+    // StartZonalShift and DegradeFeatures beside the fleet's own deployment runbook.
+    expect(automation).toHaveLength(3);
+    const [parameter] = resourcesOf('Tier1-us-east-1', 'AWS::SSM::Parameter').filter((p) => p.Name === '/ha-constructs/orders/client-resilience-policy');
+    expect(JSON.parse(parameter.Value as string).hops.map((h: { name: string }) => h.name)).toEqual(['orders-db', 'inventory-api']);
+  });
 });
 
 describe('TIER_2 pilot light', () => {
