@@ -1,4 +1,5 @@
 // CDK for Terraform constructs on @cdktf/provider-aws (optional peer dependency).
+export * from './canary';
 export * from './database';
 export * from './dns';
 export * from './drill';
