@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { CLOUDWATCH_LOG_RETENTION_DAYS, HaRole, ServiceTier } from '../../lib/core';
 
@@ -61,8 +62,8 @@ export function importedVpc(stack: Stack, zones: string[]): ec2.IVpc {
  * A VPC synthesized into the template, for constructs whose HA checks read the zones of their
  * subnets: public and private subnets in each of `zones`, a NAT gateway per zone.
  */
-export function zonalVpc(stack: Stack, zones: string[]): ec2.IVpc {
-  return new ec2.Vpc(stack, 'Vpc', {
+export function zonalVpc(scope: Construct, zones: string[]): ec2.IVpc {
+  return new ec2.Vpc(scope, 'Vpc', {
     availabilityZones: zones,
     natGateways: zones.length,
     restrictDefaultSecurityGroup: false,
