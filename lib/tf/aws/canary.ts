@@ -1,7 +1,3 @@
-import { createHash } from 'crypto';
-import { mkdirSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -18,6 +14,7 @@ import { Construct } from 'constructs';
 import { FailureDomain } from '../../core';
 import { HaProps, RegionalProps, serviceNameOf } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
+import { sourceDirectory } from './private/assets';
 import { AccountContext, newCustomerManagedKey } from './private/keys';
 import { attachHaMetadata } from './private/metadata';
 
@@ -159,7 +156,8 @@ export class SyntheticCanary extends Construct {
     });
 
     const runSeconds = Math.min(60, this.intervalMinutes * 60);
-    const code = new TerraformAsset(this, 'Code', { path: probeDirectory(), type: AssetType.ARCHIVE });
+    // The Node.js Synthetics runtime loads the handler from nodejs/node_modules.
+    const code = new TerraformAsset(this, 'Code', { path: sourceDirectory('canary', { 'nodejs/node_modules/index.js': PROBE_SCRIPT }), type: AssetType.ARCHIVE });
     this.canary = new SyntheticsCanary(this, 'Resource', {
       provider,
       name,
@@ -234,15 +232,3 @@ exports.handler = async () => {
   }));
 };
 `;
-
-/**
- * The probe's source laid out as the Node.js Synthetics runtime loads it (`nodejs/node_modules/index.js`),
- * in a directory named by its content hash: the asset (and so the plan) changes only with the script.
- */
-function probeDirectory(): string {
-  const hash = createHash('sha256').update(PROBE_SCRIPT).digest('hex').slice(0, 16);
-  const dir = join(tmpdir(), `ha-constructs-canary-${hash}`);
-  mkdirSync(join(dir, 'nodejs', 'node_modules'), { recursive: true });
-  writeFileSync(join(dir, 'nodejs', 'node_modules', 'index.js'), PROBE_SCRIPT);
-  return dir;
-}

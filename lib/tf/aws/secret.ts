@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { FailureDomain, HaRole, regionPlacementProblem } from '../../core';
 import { HaProps, RegionalProps } from './ha-props';
 import { AccountContext, newCustomerManagedKey } from './private/keys';
+import { newGeneratedValueRotation } from './private/rotation';
 import { attachHaMetadata, attachHaMetadataTo, protectFromDestroy, resourcesOfProvider } from './private/metadata';
 import { regionOf, requireRegion } from './private/regions';
 
@@ -29,10 +30,18 @@ export interface EncryptedSecretProps extends HaProps, RegionalProps {
    */
   readonly replicaProviders?: AwsProvider[];
   /**
-   * ARN of the Lambda function that rotates the secret.
-   * @default - no rotation
+   * ARN of the Lambda function that rotates the secret (database credentials and other values
+   * another system must learn about).
+   * @default - no function of yours (see `generatedValueLength`)
    */
   readonly rotationLambdaArn?: string;
+  /**
+   * Rotate with a built-in function that writes a new random value of this many letters and
+   * digits (API keys and tokens the service issues and checks itself). Give this or
+   * `rotationLambdaArn`; a secret with neither never rotates.
+   * @default - no built-in rotation
+   */
+  readonly generatedValueLength?: number;
   /**
    * Days between rotations.
    * @default 30
@@ -55,7 +64,8 @@ export interface EncryptedSecretProps extends HaProps, RegionalProps {
  * rotation function or your deployment writes it.
  *
  * Construct ids (public API; stateful ones in bold): **`Resource`**, **`Key`**, **`ReplicaKey<n>`**
- * (n follows `replicaProviders`; keep their order), `Rotation`.
+ * (n follows `replicaProviders`; keep their order), `Rotation`; with `generatedValueLength`,
+ * `RotationFunction`, `RotationRole`, `RotationPolicy`, **`RotationLogKey`**, **`RotationLogs`**.
  */
 export class EncryptedSecret extends Construct {
   public readonly secret: SecretsmanagerSecret;
@@ -82,6 +92,13 @@ export class EncryptedSecret extends Construct {
     if (problem) {
       throw new Error(problem);
     }
+    if (props.rotationLambdaArn && props.generatedValueLength !== undefined) {
+      throw new Error('rotationLambdaArn and generatedValueLength are alternatives: give one of them, got both');
+    }
+    const length = props.generatedValueLength;
+    if (length !== undefined && (!Number.isInteger(length) || length < 16 || length > 4096)) {
+      throw new Error(`generatedValueLength must be an integer from 16 to 4096, got: ${length}`);
+    }
     const rotateAfterDays = props.rotateAfterDays ?? 30;
     if (!Number.isInteger(rotateAfterDays) || rotateAfterDays < 1 || rotateAfterDays > 1000) {
       throw new Error(`rotateAfterDays must be an integer from 1 to 1000, got: ${rotateAfterDays}`);
@@ -105,11 +122,16 @@ export class EncryptedSecret extends Construct {
     protectFromDestroy(this.secret, props.preventDestroy, this, 'EncryptedSecret');
     this.secretArn = this.secret.arn;
 
-    if (props.rotationLambdaArn) {
+    const rotationLambdaArn = length !== undefined
+      ? newGeneratedValueRotation(this, {
+        context, secretArn: this.secret.arn, keyArns: [key.arn, ...replicaKeys.map((k) => k.arn)], length, logRetentionDays: tier.logRetentionDays,
+      })
+      : props.rotationLambdaArn;
+    if (rotationLambdaArn) {
       new SecretsmanagerSecretRotation(this, 'Rotation', {
         provider,
         secretId: this.secret.id,
-        rotationLambdaArn: props.rotationLambdaArn,
+        rotationLambdaArn,
         rotationRules: { automaticallyAfterDays: rotateAfterDays },
       });
     }

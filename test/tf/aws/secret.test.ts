@@ -1,4 +1,7 @@
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
@@ -40,6 +43,20 @@ describe('EncryptedSecret (Terraform)', () => {
     });
   });
 
+  test('WHEN generatedValueLength is given THEN a built-in function that may touch only this secret rotates it', () => {
+    const { synthesized } = synth({ generatedValueLength: 48 });
+    expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecretRotation, {
+      rotation_lambda_arn: refTo(LambdaFunction, 'ApiKey_RotationFunction', 'arn'), rotation_rules: { automatically_after_days: 30 },
+    });
+    expect(synthesized).toHaveResourceWithProperties(LambdaFunction, { environment: { variables: { VALUE_LENGTH: '48' } }, handler: 'index.handler' });
+    expect(synthesized).toHaveResourceWithProperties(LambdaPermission, { principal: 'secretsmanager.amazonaws.com', source_arn: refTo(SecretsmanagerSecret, 'ApiKey', 'arn') });
+    const policy = JSON.parse(Object.values(resourcesOf(synthesized, IamRolePolicy))[0].policy);
+    const rotate = policy.Statement.find((s: { Sid: string }) => s.Sid === 'RotateThisSecret');
+    expect(rotate.Resource).toEqual(refTo(SecretsmanagerSecret, 'ApiKey', 'arn'));
+    const keys = policy.Statement.find((s: { Sid: string }) => s.Sid === 'EncryptVersions');
+    expect(keys.Resource).toEqual([refTo(KmsKey, 'ApiKey', 'arn'), refTo(KmsKey, 'ApiKey_ReplicaKey1', 'arn')]);
+  });
+
   test('GIVEN TIER_3 THEN a single-region secret is fine', () => {
     const { synthesized } = synth({ tier: ServiceTier.TIER_3 }, false);
     expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecret, { recovery_window_in_days: 30 });
@@ -48,6 +65,8 @@ describe('EncryptedSecret (Terraform)', () => {
   test.each([
     [{}, false, 'replicaProviders must list at least 1 region for TIER_1 (minRegions 2), got: 0'],
     [{ rotateAfterDays: 0 }, true, 'rotateAfterDays must be an integer from 1 to 1000, got: 0'],
+    [{ generatedValueLength: 8 }, true, 'generatedValueLength must be an integer from 16 to 4096, got: 8'],
+    [{ generatedValueLength: 32, rotationLambdaArn: 'arn:aws:lambda:us-east-1:111111111111:function:rotate' }, true, 'rotationLambdaArn and generatedValueLength are alternatives: give one of them, got both'],
   ])('GIVEN %j THEN a clear Error', (extra, useWest, message) => {
     expect(() => synth(extra, useWest)).toThrow(new Error(message));
   });
