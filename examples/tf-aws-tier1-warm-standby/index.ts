@@ -14,13 +14,15 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, HaRole, ServiceTier } from '../../lib/core';
+import { SyntheticCanary } from '../../lib/tf/aws/canary';
 import { GlobalDatabase } from '../../lib/tf/aws/database';
 import { FailoverDns } from '../../lib/tf/aws/dns';
+import { AzEvacuationDrill } from '../../lib/tf/aws/drill';
 import { ResilientFleet } from '../../lib/tf/aws/fleet';
 import { HaProps } from '../../lib/tf/aws/ha-props';
 import { MultiAzNetwork } from '../../lib/tf/aws/network';
 import { EncryptedSecret } from '../../lib/tf/aws/secret';
-import { attachHaMetadata } from '../../lib/tf/aws';
+import { addHaChecks, attachHaMetadata } from '../../lib/tf/aws';
 import { SloAlarms } from '../../lib/tf/aws/slo';
 import { GlobalTable } from '../../lib/tf/aws/table';
 
@@ -137,6 +139,8 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
     });
     new EncryptedSecret(this, 'ApiKey', {
       tier, service: SERVICE, provider: primary, replicaProviders: [standby], description: `API key of ${SERVICE}`,
+      // The service issues and checks the key itself: a new random value every 30 days is all a rotation needs.
+      generatedValueLength: 48,
     });
 
     this.dns = new FailoverDns(this, 'Dns', {
@@ -146,8 +150,20 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
         { region: STANDBY, dnsName: this.standbyFleet.loadBalancer.dnsName, zoneId: this.standbyFleet.loadBalancer.zoneId },
       ],
     });
-    new SloAlarms(this, 'Slo', {
+    const slo = new SloAlarms(this, 'Slo', {
       tier, service: SERVICE, provider: primary, loadBalancerArnSuffix: this.primaryFleet.loadBalancer.arnSuffix,
+    });
+    // Users reach the service by its name, so the probe does too: it crosses DNS failover, TLS and the balancer.
+    new SyntheticCanary(this, 'Probe', { tier, service: SERVICE, provider: primary, url: `https://${domain.stringValue}/health`, alarmTopicArn: slo.pageTopicArn });
+    // Rehearse losing us-east-1a (its public, private and isolated subnets): stopped by the SLO page alarm.
+    new AzEvacuationDrill(this, 'AzDrill', {
+      tier, service: SERVICE, provider: primary,
+      availabilityZone: ZONES[PRIMARY][0],
+      subnetIds: [primaryNetwork.publicSubnetIds[0], primaryNetwork.privateSubnetIds[0], primaryNetwork.isolatedSubnetIds[0]],
+      autoScalingGroupName: this.primaryFleet.autoScalingGroup.name,
+      stopConditionAlarmArn: slo.pageAlarm.arn,
+      databaseClusterArn: this.database.primary.arn,
+      volumeKeyArn: this.primaryFleet.volumeKeyArn,
     });
 
     // The example's own resources carry the HA record too, so the report sees the whole topology.
@@ -155,6 +171,8 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
     attachHaMetadata(standbyValidated, { tier, service: SERVICE, role: HaRole.STANDBY }, { component: 'Certificate', failureDomain: FailureDomain.REGION });
     attachHaMetadata(validationRecord, { tier, service: SERVICE }, { component: 'Certificate', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
     attachHaMetadata(this, { tier, service: SERVICE }, { component: 'Certificate', failureDomain: FailureDomain.REGION });
+
+    addHaChecks(this);
 
     new TerraformOutput(this, 'primary_load_balancer', { value: this.primaryFleet.loadBalancer.dnsName });
     new TerraformOutput(this, 'standby_load_balancer', { value: this.standbyFleet.loadBalancer.dnsName });

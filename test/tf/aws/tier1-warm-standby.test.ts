@@ -3,6 +3,7 @@ import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Testing } from 'cdktf';
 import { HA_METADATA_KEY, parseHaMetadata } from '../../../lib/core';
+import { addHaChecks } from '../../../lib/tf/aws';
 import { TfAwsTier1WarmStandbyStack, addTfAwsTier1WarmStandby } from '../../../examples/tf-aws-tier1-warm-standby';
 import { Json } from './util';
 
@@ -75,6 +76,15 @@ describe('example tf-aws-tier1-warm-standby', () => {
     expect(variables.db_master_password).toEqual(expect.objectContaining({ sensitive: true, type: 'string' }));
     expect(synthesized).toHaveResourceWithProperties(RdsCluster, { master_password_wo: '${var.db_master_password}' });
     expect(synthesized).not.toContain('"master_password"');
+  });
+
+  test('THEN the HA checks run at synthesis and find no error: the stack meets TIER_1, probed, drilled, TLS-only, rate-limited', () => {
+    const checks = addHaChecks(stack);
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    const report = checks.lastResult!.report;
+    expect(report.findings.filter((f) => f.level === 'error')).toEqual([]);
+    expect(report.services.map((s) => [s.service, s.tier, s.objectivesMet])).toEqual([['orders', 'TIER_1', true]]);
+    expect(checks.lastResult!.acknowledged).toEqual([]);
   });
 
   test('snapshot', () => {
