@@ -1,3 +1,4 @@
+import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { SqlDatabaseInstance, SqlDatabaseInstanceSettings } from '@cdktf/provider-google/lib/sql-database-instance';
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Fn, Token } from 'cdktf';
@@ -76,6 +77,12 @@ export interface HaCloudSqlProps extends GoogleHaProps {
    */
   readonly sslMode?: CloudSqlSslMode;
   /**
+   * Notification channels (ids) the replica-lag alert notifies: with a replica, an alert fires when
+   * its lag exceeds the tier's region RPO (Cloud SQL publishes no bound on it, so it is watched).
+   * @default - no alert
+   */
+  readonly notificationChannels?: string[];
+  /**
    * Day of the maintenance window, 1 (Monday) to 7 (Sunday).
    * @default 7
    */
@@ -114,12 +121,17 @@ export interface HaCloudSqlProps extends GoogleHaProps {
  * Cloud SQL's service agent must exist before the keys are granted to it: on a new project run
  * `gcloud beta services identity create --service=sqladmin.googleapis.com` once.
  *
+ * With a replica and `notificationChannels`, an alert pages when the replica's lag exceeds the
+ * tier's region RPO (Cloud SQL publishes no bound on cross-region lag, so it is watched instead).
+ *
  * Construct ids (public API, stateful): `Resource` (primary), `Key`, `KeyRing`, `Replica`,
- * `ReplicaKey`, `ReplicaKeyRing`.
+ * `ReplicaKey`, `ReplicaKeyRing`; `ReplicaLagAlert`.
  */
 export class HaCloudSql extends Construct {
   public readonly instance: SqlDatabaseInstance;
   public readonly replica?: SqlDatabaseInstance;
+  /** The alert on the replica's lag (with a replica and `notificationChannels`). */
+  public readonly replicaLagAlert?: MonitoringAlertPolicy;
   public readonly edition: CloudSqlEdition;
   /** Private IP of the primary. */
   public readonly privateIpAddress: string;
@@ -250,6 +262,34 @@ export class HaCloudSql extends Construct {
         lifecycle,
       });
       markResources([this.replica, replicaKey.ring, replicaKey.key, ...replicaKey.grants], replicaRecord);
+
+      if (props.notificationChannels && props.notificationChannels.length > 0) {
+        const replicaId = Fn.join(':', [this.replica.project, this.replica.name]);
+        this.replicaLagAlert = new MonitoringAlertPolicy(this, 'ReplicaLagAlert', {
+          displayName: `${this.node.path}: replica lag above ${tier.name}'s region RPO`,
+          combiner: 'OR',
+          conditions: [{
+            displayName: `Replica lag above ${tier.regionRpoSeconds} s for 3 minutes`,
+            conditionThreshold: {
+              filter: `metric.type="cloudsql.googleapis.com/database/replication/replica_lag" AND resource.type="cloudsql_database" AND resource.label.database_id="${replicaId}"`,
+              aggregations: [{ alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_MAX' }],
+              comparison: 'COMPARISON_GT',
+              thresholdValue: tier.regionRpoSeconds,
+              duration: '180s',
+              // A replica that stops reporting lag is not replicating: that is the same emergency.
+              evaluationMissingData: 'EVALUATION_MISSING_DATA_ACTIVE',
+            },
+          }],
+          severity: 'CRITICAL',
+          notificationChannels: [...props.notificationChannels],
+          documentation: {
+            mimeType: 'text/markdown',
+            content: `The cross-region replica of ${this.node.path} lags more than ${tier.regionRpoSeconds} s: a region failover now loses more writes than ${tier.name} allows. Find what holds replication back (long transactions, replica CPU or disk) before the primary region has a problem.`,
+          },
+          userLabels: replicaLabels,
+        });
+        markResources([this.replicaLagAlert], replicaRecord);
+      }
     }
 
     attachRecord(this, record);

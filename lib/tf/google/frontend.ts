@@ -11,6 +11,7 @@ import { ComputeUrlMap } from '@cdktf/provider-google/lib/compute-url-map';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DrStrategy, FailureDomain, HaRole } from '../../core';
+import { fleetTargetHealth } from '../../core/fleet-health';
 import { IFleetBackend } from './fleet';
 import { GoogleHaProps } from './ha-props';
 import { PREVENT_DESTROY } from './private/lifecycle';
@@ -184,12 +185,15 @@ export class GlobalFrontend extends Construct {
       advancedOptionsConfig: { jsonParsing: 'STANDARD' },
     });
 
+    // Detection gets half the AZ RTO (core fleetTargetHealth, as the AWS fleets): the load balancer
+    // stops sending to a lost zone's instances after interval × unhealthy threshold + timeout.
+    const health = fleetTargetHealth(tier.azRtoSeconds);
     const healthCheck = new ComputeHealthCheck(this, 'HealthCheck', {
       name: uniqueName(this, 'HealthCheck'),
-      checkIntervalSec: tier.healthCheckIntervalSeconds,
-      timeoutSec: 5,
+      checkIntervalSec: health.intervalSeconds,
+      timeoutSec: health.timeoutSeconds,
       healthyThreshold: 2,
-      unhealthyThreshold: tier.healthCheckFailureThreshold,
+      unhealthyThreshold: health.unhealthyThresholdCount,
       httpHealthCheck: { port: ports[0], requestPath: props.healthCheckPath ?? '/healthz' },
       logConfig: { enable: true },
     });

@@ -103,6 +103,21 @@ describe('HaCloudSql', () => {
     expect(Testing.synth(stack)).toHaveResourceWithProperties(SqlUser, { name: 'app@shop-prod.iam', type: 'CLOUD_IAM_SERVICE_ACCOUNT' });
   });
 
+  test('WHEN notification channels are given THEN an alert pages when the replica lags more than the region RPO', () => {
+    const stack = testStack();
+    const db = database(stack, { notificationChannels: ['projects/p/notificationChannels/1'] });
+    const alerts = Object.values(resourcesOf(terraformJson(stack), 'google_monitoring_alert_policy')) as { conditions: { condition_threshold: Record<string, unknown> }[]; notification_channels: string[] }[];
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].notification_channels).toEqual(['projects/p/notificationChannels/1']);
+    expect(alerts[0].conditions[0].condition_threshold).toEqual(expect.objectContaining({
+      comparison: 'COMPARISON_GT', threshold_value: ServiceTier.TIER_1.regionRpoSeconds, evaluation_missing_data: 'EVALUATION_MISSING_DATA_ACTIVE',
+      filter: expect.stringContaining('metric.type="cloudsql.googleapis.com/database/replication/replica_lag"'),
+    }));
+    expect(db.replicaLagAlert).toBeDefined();
+    const none = testStack();
+    expect(database(none).replicaLagAlert).toBeUndefined();
+  });
+
   test('WHEN TIER_3 has no replica region THEN there is one instance', () => {
     const stack = testStack();
     database(stack, { tier: ServiceTier.TIER_3, replicaRegion: undefined });

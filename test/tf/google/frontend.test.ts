@@ -1,6 +1,7 @@
 import { ComputeBackendService } from '@cdktf/provider-google/lib/compute-backend-service';
 import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
 import { ComputeGlobalForwardingRule } from '@cdktf/provider-google/lib/compute-global-forwarding-rule';
+import { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-check';
 import { ComputeManagedSslCertificate } from '@cdktf/provider-google/lib/compute-managed-ssl-certificate';
 import { ComputeSecurityPolicy } from '@cdktf/provider-google/lib/compute-security-policy';
 import { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy';
@@ -41,6 +42,13 @@ describe('GlobalFrontend', () => {
         expect.objectContaining({ group: 'projects/p/regions/us-east1/instanceGroups/web', balancing_mode: 'UTILIZATION' }),
       ],
     });
+  });
+
+  test('GIVEN TIER_0 THEN the backend health check detects a lost zone within half the 30 s AZ RTO (5 s × 2 + 4 s)', () => {
+    const synth = Testing.synthScope((scope) => { frontend(scope); });
+    expect(synth).toHaveResourceWithProperties(ComputeHealthCheck, { check_interval_sec: 5, timeout_sec: 4, unhealthy_threshold: 2 });
+    const tier2 = Testing.synthScope((scope) => { frontend(scope, { tier: ServiceTier.TIER_2, backends: [backend('us-central1')] }); });
+    expect(tier2).toHaveResourceWithProperties(ComputeHealthCheck, { check_interval_sec: 30, timeout_sec: 5, unhealthy_threshold: 3 });
   });
 
   test('THEN HTTPS uses a managed certificate and TLS 1.2+, HTTP only redirects, and the address is kept', () => {
