@@ -2,6 +2,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import { addGcpTier0ActiveActive } from '../../../../examples/gcp-tier0-active-active';
 import { addGcpTier2PilotLight } from '../../../../examples/gcp-tier2-pilot-light';
 import { HA_METADATA_KEY } from '../../../../lib/core';
+import { addHaChecks } from '../../../../lib/tf/google';
 import { TerraformJson, terraformJson } from '../util';
 
 /**
@@ -13,10 +14,16 @@ const STATEFUL_TYPES = [
   'google_kms_crypto_key', 'google_kms_key_ring', 'google_compute_global_address', 'google_pubsub_topic', 'google_logging_project_bucket_config',
 ];
 
+/** The findings each example acknowledges (rule and construct path): what Cloud SQL cannot show, never more. */
+const ACKNOWLEDGED: Record<string, string[]> = {
+  'gcp-tier0-active-active': ['HA-DR3 gcp-tier0-active-active/Database', 'HA-DR3 gcp-tier0-active-active/Assets', 'HA-RES1 gcp-tier0-active-active'],
+  'gcp-tier2-pilot-light': ['HA-DR3 gcp-tier2-pilot-light/Database'],
+};
+
 describe.each([
   ['gcp-tier0-active-active', addGcpTier0ActiveActive],
   ['gcp-tier2-pilot-light', addGcpTier2PilotLight],
-])('example %s', (_name, add) => {
+])('example %s', (name, add) => {
   let stack: TerraformStack;
   let json: TerraformJson;
   beforeAll(() => {
@@ -26,6 +33,15 @@ describe.each([
 
   test('THEN it synthesizes to the snapshot', () => {
     expect(JSON.parse(Testing.synth(stack))).toMatchSnapshot();
+  });
+
+  test('THEN the HA checks run at synthesis: no unacknowledged error, and only the Cloud SQL limits are acknowledged', () => {
+    const checks = addHaChecks(stack);
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    const { report, acknowledged } = checks.lastResult!;
+    const acknowledgedKeys = new Set(acknowledged.map((a) => `${a.rule}/${a.resource}`));
+    expect(report.findings.filter((f) => f.level === 'error' && !acknowledgedKeys.has(`${f.rule}/${f.resource}`))).toEqual([]);
+    expect(acknowledged.map((a) => `${a.rule} ${a.acknowledgedAt}`)).toEqual(ACKNOWLEDGED[name]);
   });
 
   test('THEN every stateful resource has prevent_destroy', () => {
