@@ -1,4 +1,4 @@
-import { Annotations, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
+import { Annotations, Aspects, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { checkInputs } from '../checks/check';
 import { HaReport } from '../checks/report';
@@ -6,6 +6,13 @@ import { Finding } from '../checks/rules/rule';
 
 /** Construct metadata type under which {@link acknowledgeHaFinding} records an acknowledgement. */
 const ACKNOWLEDGEMENT_METADATA_TYPE = 'ha-constructs:acknowledged-rule';
+
+/**
+ * Key of the `//` comment block (of a resource, or of the stack for the whole stack) that carries
+ * acknowledgements into the Terraform JSON as `{ "<rule>": "<reason>" }`, for reviewers and tools
+ * that read `cdktf.out`.
+ */
+export const HA_ACKNOWLEDGED_KEY = 'ha-constructs:acknowledged';
 
 /** Options of {@link addHaChecks}. */
 export interface AddHaChecksOptions {
@@ -96,7 +103,9 @@ export function addHaChecks(stack: TerraformStack, options: AddHaChecksOptions =
 /**
  * Acknowledges the findings of `rule` on `scope` and every construct below it, with the reason
  * the design accepts them (checked by {@link addHaChecks}). The reason is required and specific:
- * it is what a reviewer reads instead of the finding.
+ * it is what a reviewer reads instead of the finding. It is also written into the Terraform JSON,
+ * in the `//` block of each resource below `scope` (of the stack, when `scope` is the stack) under
+ * {@link HA_ACKNOWLEDGED_KEY}.
  */
 export function acknowledgeHaFinding(scope: IConstruct, rule: string, reason: string): void {
   if (!/^HA-[A-Z]+\d+$/.test(rule)) {
@@ -106,6 +115,19 @@ export function acknowledgeHaFinding(scope: IConstruct, rule: string, reason: st
     throw new Error(`reason must say why ${rule} is accepted (at least 20 characters), got: '${reason}'`);
   }
   scope.node.addMetadata(ACKNOWLEDGEMENT_METADATA_TYPE, { rule, reason } satisfies Acknowledgement);
+  const path = `//.${HA_ACKNOWLEDGED_KEY}.${rule}`;
+  if (TerraformStack.isStack(scope)) {
+    scope.addOverride(path, reason);
+    return;
+  }
+  // An aspect, so resources added below the scope after this call carry the acknowledgement too.
+  Aspects.of(scope).add({
+    visit(node) {
+      if (TerraformResource.isTerraformResource(node) || TerraformDataSource.isTerraformDataSource(node)) {
+        node.addOverride(path, reason);
+      }
+    },
+  });
 }
 
 /** The construct of every Terraform address in the stack (`aws_kms_key.Key_1A2B3C4D`, `data.aws_region.R_1A2B3C4D`). */

@@ -2,7 +2,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { acknowledgeHaFinding, addHaChecks } from '../../lib/tf/aws';
+import { HA_ACKNOWLEDGED_KEY, acknowledgeHaFinding, addHaChecks } from '../../lib/tf/aws';
 import { addHaChecks as addGoogleHaChecks } from '../../lib/tf/google';
 
 function keyStack(rotate: boolean): { stack: TerraformStack; group: Construct; key: KmsKey } {
@@ -53,6 +53,17 @@ describe('addHaChecks', () => {
     expect(checks.lastResult?.acknowledged).toEqual([expect.objectContaining({
       rule: 'HA-KMS1', acknowledgedAt: 'keys/Group', reason: 'imported key material cannot rotate automatically; rotated by hand every 90 days',
     })]);
+  });
+
+  test('GIVEN acknowledgements on a construct and on the stack THEN the Terraform JSON carries them in the // blocks', () => {
+    const { stack, group } = keyStack(false);
+    acknowledgeHaFinding(group, 'HA-KMS1', 'imported key material cannot rotate automatically; rotated by hand every 90 days');
+    acknowledgeHaFinding(stack, 'HA-AUD2', 'the organization trail of the management account covers this account');
+    Testing.synth(stack, true);
+
+    const json = stack.toTerraform() as { '//': Record<string, unknown>; resource: { aws_kms_key: Record<string, { '//': Record<string, unknown> }> } };
+    expect(Object.values(json.resource.aws_kms_key)[0]['//'][HA_ACKNOWLEDGED_KEY]).toEqual({ 'HA-KMS1': 'imported key material cannot rotate automatically; rotated by hand every 90 days' });
+    expect(json['//'][HA_ACKNOWLEDGED_KEY]).toEqual({ 'HA-AUD2': 'the organization trail of the management account covers this account' });
   });
 
   test('GIVEN an acknowledgement of another rule WHEN synthesized THEN the finding still fails', () => {

@@ -11,4 +11,4 @@ export * from './secret';
 export * from './slo';
 export * from './table';
 export { AttachHaMetadataOptions, attachHaMetadata } from './private/metadata';
-export { AddHaChecksOptions, TfAcknowledgedFinding, TfHaChecks, TfHaChecksResult, acknowledgeHaFinding, addHaChecks } from '../ha-checks';
+export { AddHaChecksOptions, HA_ACKNOWLEDGED_KEY, TfAcknowledgedFinding, TfHaChecks, TfHaChecksResult, acknowledgeHaFinding, addHaChecks } from '../ha-checks';

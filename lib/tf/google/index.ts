@@ -8,4 +8,4 @@ export * from './metadata';
 export * from './network';
 export * from './secret';
 export * from './slo';
-export { AddHaChecksOptions, TfAcknowledgedFinding, TfHaChecks, TfHaChecksResult, acknowledgeHaFinding, addHaChecks } from '../ha-checks';
+export { AddHaChecksOptions, HA_ACKNOWLEDGED_KEY, TfAcknowledgedFinding, TfHaChecks, TfHaChecksResult, acknowledgeHaFinding, addHaChecks } from '../ha-checks';
