@@ -6,9 +6,11 @@ import * as fc from 'fast-check';
 import { BackupCopyVault, BackupPolicy } from '../../lib/aws/backup';
 import { ReplicaBucket, ReplicatedBucket } from '../../lib/aws/bucket';
 import { ReplicatedDatabase } from '../../lib/aws/database';
+import { ReplicatedFileSystem } from '../../lib/aws/file-system';
+import { GlobalDatabase, GlobalDatabaseSecondary } from '../../lib/aws/global-database';
 import { GlobalTable } from '../../lib/aws/global-table';
 import { EncryptedSecret, SecretReplicaKey } from '../../lib/aws/secret';
-import { S3_RTC_REPLICATION_SECONDS } from '../../lib/core';
+import { EFS_REPLICATION_RPO_SECONDS, S3_RTC_REPLICATION_SECONDS } from '../../lib/core';
 import { anyLogRetention, anyTierAndZones, badLogRetention, notPositiveInteger, OTHER_REGIONS, zonalVpc, ZONES } from './fixtures';
 import { anyServiceName, anyTier, proveConstruct } from './harness';
 
@@ -195,5 +197,80 @@ proveConstruct<DatabaseProps, ec2.IVpc>({
     { prop: 'logRetentionDays', props: fc.tuple(databaseProps, badLogRetention).map(([p, logRetentionDays]) => ({ ...p, logRetentionDays })) },
     { prop: 'clusterIdentifier', props: fc.tuple(databaseProps, fc.oneof(fc.stringMatching(/^[0-9A-Z][a-zA-Z0-9]{0,10}$/), fc.stringMatching(/^[a-z][a-z0-9]{0,10}-$/))).map(([p, clusterIdentifier]) => ({ ...p, clusterIdentifier })) },
     { prop: 'backupRetention', props: fc.tuple(databaseProps, fc.integer({ min: 36, max: 1000 })).map(([p, backupRetentionDays]) => ({ ...p, backupRetentionDays })) },
+  ],
+});
+
+const globalDatabaseProps = fc.record({
+  tierZones: anyTierAndZones.filter(({ tier }) => tier.isMultiRegion),
+  service: anyServiceName,
+  globalClusterIdentifier: fc.stringMatching(/^[a-z]([a-z0-9]{1,8}-?){0,3}[a-z0-9]$/),
+  extraRegions: fc.shuffledSubarray(OTHER_REGIONS, { minLength: 1, maxLength: 2 }),
+  readerShare: fc.integer({ min: 0, max: 3 }),
+  retentionSlack: fc.integer({ min: 0, max: 35 }),
+}).map((p) => ({
+  ...p,
+  readers: p.tierZones.zones.length - 1 + p.readerShare,
+  backupRetentionDays: Math.min(35, p.tierZones.tier.backupRetentionDays + p.retentionSlack),
+}));
+type GlobalDatabaseProps = typeof globalDatabaseProps extends fc.Arbitrary<infer T> ? T : never;
+
+proveConstruct<GlobalDatabaseProps, ec2.IVpc>({
+  name: 'GlobalDatabase',
+  valid: globalDatabaseProps,
+  fixture: (stack) => zonalVpc(stack, ZONES['us-east-1']),
+  build: (scope, p, vpc) => new GlobalDatabase(scope, 'Database', {
+    tier: p.tierZones.tier, service: p.service, vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: p.tierZones.zones },
+    globalClusterIdentifier: p.globalClusterIdentifier, secondaryRegions: p.extraRegions, readers: p.readers, backupRetention: Duration.days(p.backupRetentionDays),
+  }),
+  invalid: [
+    { prop: 'readers', props: fc.tuple(globalDatabaseProps, fc.oneof(fc.integer({ min: -100, max: -1 }), fc.integer({ min: 16, max: 1000 }))).map(([p, readers]) => ({ ...p, readers })) },
+    { prop: 'backupRetention', props: fc.tuple(globalDatabaseProps, fc.integer({ min: 36, max: 1000 })).map(([p, backupRetentionDays]) => ({ ...p, backupRetentionDays })) },
+  ],
+});
+
+const secondaryProps = fc.record({
+  tierZones: anyTierAndZones.filter(({ tier }) => tier.isMultiRegion).map(({ tier, zones }) => ({ tier, zones: zones.map((z) => z.replace('us-east-1', 'us-west-2')) })),
+  service: anyServiceName,
+  readerShare: fc.integer({ min: 0, max: 3 }),
+  logRetention: anyLogRetention,
+}).map((p) => ({ ...p, readers: p.tierZones.zones.length - 1 + p.readerShare, logRetentionDays: Math.max(p.logRetention, p.tierZones.tier.logRetentionDays) }));
+type SecondaryProps = typeof secondaryProps extends fc.Arbitrary<infer T> ? T : never;
+
+proveConstruct<SecondaryProps, ec2.IVpc>({
+  name: 'GlobalDatabaseSecondary',
+  region: 'us-west-2',
+  valid: secondaryProps,
+  fixture: (stack) => zonalVpc(stack, ZONES['us-west-2']),
+  build: (scope, p, vpc) => new GlobalDatabaseSecondary(scope, 'Database', {
+    tier: p.tierZones.tier, service: p.service, vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: p.tierZones.zones },
+    globalClusterIdentifier: 'orders', primaryRegion: 'us-east-1', readers: p.readers, logRetentionDays: p.logRetentionDays,
+  }),
+  invalid: [
+    { prop: 'readers', props: fc.tuple(secondaryProps, fc.oneof(fc.integer({ min: -100, max: -1 }), fc.integer({ min: 16, max: 1000 }))).map(([p, readers]) => ({ ...p, readers })) },
+    { prop: 'logRetentionDays', props: fc.tuple(secondaryProps, badLogRetention).map(([p, logRetentionDays]) => ({ ...p, logRetentionDays })) },
+  ],
+});
+
+const fileSystemProps = fc.record({
+  // EFS replication bounds the replica's lag: tiers with a shorter region RPO need another store.
+  tierZones: anyTierAndZones.filter(({ tier }) => tier.regionRpoSeconds >= EFS_REPLICATION_RPO_SECONDS),
+  service: anyServiceName,
+  fileSystemName: fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/),
+  replicaRegion: fc.constantFrom(...OTHER_REGIONS),
+  lagMinutes: fc.integer({ min: 1, max: 60 }),
+});
+type FileSystemProps = typeof fileSystemProps extends fc.Arbitrary<infer T> ? T : never;
+
+proveConstruct<FileSystemProps, ec2.IVpc>({
+  name: 'ReplicatedFileSystem',
+  valid: fileSystemProps,
+  fixture: (stack) => zonalVpc(stack, ZONES['us-east-1']),
+  build: (scope, p, vpc) => new ReplicatedFileSystem(scope, 'Files', {
+    tier: p.tierZones.tier, service: p.service, vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: p.tierZones.zones },
+    fileSystemName: p.fileSystemName, replicaRegion: p.tierZones.tier.isMultiRegion ? p.replicaRegion : undefined,
+    replicationLagThreshold: Duration.minutes(p.lagMinutes),
+  }),
+  invalid: [
+    { prop: 'replicaRegion', props: fileSystemProps.filter((p) => p.tierZones.tier.isMultiRegion).map((p) => ({ ...p, replicaRegion: undefined as unknown as string })) },
   ],
 });
