@@ -14,6 +14,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, HaRole, ServiceTier } from '../../lib/core';
+import { AuditTrail } from '../../lib/tf/aws/audit-trail';
 import { SyntheticCanary } from '../../lib/tf/aws/canary';
 import { GlobalDatabase } from '../../lib/tf/aws/database';
 import { FailoverDns } from '../../lib/tf/aws/dns';
@@ -44,7 +45,9 @@ const AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-de
  * PostgreSQL is a global database (one reader in the standby region), sessions live in a DynamoDB
  * global table, the API key in a secret replicated to the standby region. Route 53 fails the name
  * over to the standby load balancer when the primary's health check fails, and burn-rate alarms
- * watch the SLO.
+ * watch the SLO. A canary probes the service by its name, an AZ-evacuation drill (stopped by the SLO
+ * page alarm) rehearses losing us-east-1a, and a multi-region trail with Object Lock records every
+ * change. The HA checks run at synthesis: an error finding fails `cdktf synth`.
  *
  * One stack: the global database, table and secret span both regions and Terraform must order
  * the secondary after the primary; the standby region's resources use the `standby` provider
@@ -171,6 +174,9 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
     attachHaMetadata(standbyValidated, { tier, service: SERVICE, role: HaRole.STANDBY }, { component: 'Certificate', failureDomain: FailureDomain.REGION });
     attachHaMetadata(validationRecord, { tier, service: SERVICE }, { component: 'Certificate', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
     attachHaMetadata(this, { tier, service: SERVICE }, { component: 'Certificate', failureDomain: FailureDomain.REGION });
+
+    // Who changed what, in every region, kept immutable for the tier's log retention.
+    new AuditTrail(this, 'Audit', { tier, service: SERVICE, provider: primary });
 
     addHaChecks(this);
 

@@ -1,4 +1,5 @@
 // CDK for Terraform constructs on @cdktf/provider-aws (optional peer dependency).
+export * from './audit-trail';
 export * from './canary';
 export * from './database';
 export * from './dns';

@@ -1,0 +1,134 @@
+import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Construct } from 'constructs';
+import { FailureDomain } from '../../core';
+import { HaProps, RegionalProps } from './ha-props';
+import { AccountContext, newCustomerManagedKey } from './private/keys';
+import { attachHaMetadata } from './private/metadata';
+
+/** Props of {@link AuditTrail}. */
+export interface AuditTrailProps extends HaProps, RegionalProps {
+  /**
+   * Days every log file is locked in S3 Object Lock compliance mode: nobody, the root user
+   * included, can delete or overwrite it before then.
+   * @default - tier.logRetentionDays
+   */
+  readonly retentionDays?: number;
+}
+
+/**
+ * The account's audit record (Terraform twin of the CDK `AuditTrail`): a multi-region CloudTrail
+ * trail with log file validation (a digest proves no file was edited), global service events,
+ * encrypted with a customer-managed key, writing to a bucket with S3 Object Lock in compliance mode
+ * for the retention (no file can be deleted, even by the account that wrote it), versioned,
+ * private, TLS-only, `prevent_destroy`.
+ *
+ * Construct ids (public API): `Resource` (the trail), **`Bucket`**, **`Key`**, `BucketPolicy`, `ObjectLock`.
+ */
+export class AuditTrail extends Construct {
+  public readonly trail: Cloudtrail;
+  public readonly bucket: S3Bucket;
+
+  constructor(scope: Construct, id: string, props: AuditTrailProps) {
+    super(scope, id);
+    const { tier, provider } = props;
+    const retentionDays = props.retentionDays ?? tier.logRetentionDays;
+    if (!Number.isInteger(retentionDays) || retentionDays < 1) {
+      throw new Error(`retentionDays must be an integer of at least 1, got: ${retentionDays}`);
+    }
+    const context = new AccountContext(this, 'Account', provider);
+    const trailName = `ha-${this.node.addr.slice(0, 20)}-audit`;
+    const trailArn = context.arn('cloudtrail', `trail/${trailName}`);
+
+    const key = newCustomerManagedKey(this, 'Key', {
+      description: `Encrypts the audit trail ${this.node.path}`,
+      context,
+      statements: [
+        {
+          Sid: 'AllowCloudTrailToEncryptLogs',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: 'kms:GenerateDataKey',
+          // A key policy statement applies to the key it is attached to: `*` here means "this key".
+          Resource: '*',
+          Condition: {
+            StringEquals: { 'aws:SourceArn': trailArn },
+            StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${context.partition}:cloudtrail:*:${context.accountId}:trail/*` },
+          },
+        },
+        { Sid: 'AllowCloudTrailToDescribeKey', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:DescribeKey', Resource: '*' },
+      ],
+    });
+
+    this.bucket = new S3Bucket(this, 'Bucket', {
+      provider, bucketPrefix: 'audit-trail-', objectLockEnabled: true, forceDestroy: false, lifecycle: { preventDestroy: true },
+    });
+    const bucketId = this.bucket.id;
+    new S3BucketOwnershipControls(this, 'Ownership', { provider, bucket: bucketId, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketPublicAccessBlock(this, 'PublicAccess', {
+      provider, bucket: bucketId, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+    });
+    new S3BucketVersioningA(this, 'Versioning', { provider, bucket: bucketId, versioningConfiguration: { status: 'Enabled' } });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
+      provider, bucket: bucketId, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+    });
+    new S3BucketObjectLockConfigurationA(this, 'ObjectLock', {
+      provider, bucket: bucketId, rule: { defaultRetention: { mode: 'COMPLIANCE', days: retentionDays } },
+    });
+    new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
+      provider,
+      bucket: bucketId,
+      rule: [{
+        id: 'infrequent-access',
+        status: 'Enabled',
+        filter: [{ prefix: '' }],
+        // Audit files are read rarely, in an investigation: Standard-IA after S3's 30-day minimum.
+        transition: [{ days: 30, storageClass: 'STANDARD_IA' }],
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+      }],
+    });
+    const policy = new S3BucketPolicy(this, 'BucketPolicy', {
+      provider,
+      bucket: bucketId,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'CloudTrailChecksAcl', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl',
+            Resource: this.bucket.arn, Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+          },
+          {
+            Sid: 'CloudTrailWritesLogs', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject',
+            Resource: `${this.bucket.arn}/AWSLogs/${context.accountId}/*`,
+            Condition: { StringEquals: { 'aws:SourceArn': trailArn, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+          },
+          {
+            Sid: 'DenyWithoutTls', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      }),
+    });
+
+    this.trail = new Cloudtrail(this, 'Resource', {
+      provider,
+      name: trailName,
+      s3BucketName: this.bucket.bucket,
+      kmsKeyId: key.arn,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      enableLogging: true,
+      dependsOn: [policy],
+    });
+
+    attachHaMetadata(this, props, { component: 'AuditTrail', failureDomain: FailureDomain.REGION });
+  }
+}
