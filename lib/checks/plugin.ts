@@ -90,7 +90,8 @@ export class HaChecks implements IPolicyValidationPluginBeta1 {
     const violations: PolicyViolationBeta1[] = [];
     for (const finding of report.findings) {
       const logicalId = this.logicalIdOf(report, finding);
-      const constructPath = tree.paths.get(`${finding.stack}\u0000${logicalId}`) ?? '';
+      // A service-level finding in a stack holding none of the service's resources is the stack's.
+      const constructPath = tree.paths.get(`${finding.stack}\u0000${logicalId}`) ?? tree.stackPaths.get(finding.stack) ?? '';
       const ack = closestAcknowledgement(tree.acknowledgements, finding.rule, constructPath);
       if (ack) {
         acknowledged.push({ ...finding, reason: ack.reason, acknowledgedAt: ack.path });
@@ -169,13 +170,20 @@ interface Acknowledgement {
  * Construct paths by `<stack artifact id>\0<logical id>`, and HA acknowledgements by rule id.
  * Read through the construct tree's public shape so that this file needs aws-cdk-lib only as types.
  */
-function constructIndex(root: IConstruct): { paths: Map<string, string>; acknowledgements: Map<string, Acknowledgement[]> } {
+function constructIndex(root: IConstruct): { paths: Map<string, string>; stackPaths: Map<string, string>; acknowledgements: Map<string, Acknowledgement[]> } {
   const paths = new Map<string, string>();
+  const stackPaths = new Map<string, string>();
   const acknowledgements = new Map<string, Acknowledgement[]>();
   const stack: IConstruct[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    const element = node as unknown as { cfnResourceType?: unknown; logicalId?: unknown; stack?: { artifactId?: string; resolve?: (v: unknown) => unknown } };
+    const element = node as unknown as {
+      cfnResourceType?: unknown; logicalId?: unknown; stack?: { artifactId?: string; resolve?: (v: unknown) => unknown };
+      artifactId?: unknown; templateFile?: unknown;
+    };
+    if (typeof element.artifactId === 'string' && typeof element.templateFile === 'string') {
+      stackPaths.set(element.artifactId, node.node.path);
+    }
     if (typeof element.cfnResourceType === 'string' && element.stack?.resolve && element.stack.artifactId) {
       const logicalId = element.stack.resolve(element.logicalId);
       if (typeof logicalId === 'string') {
@@ -198,7 +206,7 @@ function constructIndex(root: IConstruct): { paths: Map<string, string>; acknowl
     }
     stack.push(...node.node.children);
   }
-  return { paths, acknowledgements };
+  return { paths, stackPaths, acknowledgements };
 }
 
 function closestAcknowledgement(acknowledgements: Map<string, Acknowledgement[]>, rule: string, constructPath: string): Acknowledgement | undefined {

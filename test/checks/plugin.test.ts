@@ -1,8 +1,9 @@
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { attachHaMetadata } from '../../lib/aws/metadata';
 import { MultiAzNetwork } from '../../lib/aws/network';
 import { HaChecks } from '../../lib/checks/plugin';
-import { ServiceTier } from '../../lib/core';
+import { FailureDomain, ServiceTier } from '../../lib/core';
 import { testApp } from '../util';
 
 const KEY_POLICY = { Version: '2012-10-17', Statement: [] };
@@ -57,5 +58,20 @@ describe('HaChecks validation plugin', () => {
     expect(() => app.synth()).toThrow(/WARNING service shop in Shop cannot be shown to meet TIER_3/);
     expect(plugin.lastResult!.report.findings.map((f) => f.rule)).toEqual(['HA-RES2']);
     expect(printed).toContain('WARNING HA-RES2 Shop/service:shop');
+  });
+});
+
+describe('HaChecks acknowledgements of service-level findings', () => {
+  test('GIVEN a stack that holds only a key of the service WHEN its service-level warning is acknowledged on the stack THEN it applies', () => {
+    const plugin = new HaChecks({ failOn: 'warning', printReport: false });
+    const { app, key } = appWith(plugin);
+    Validations.of(key).acknowledge({ id: 'HA-KMS1', reason: 'imported key material' });
+    Validations.of(app.node.findChild('Shop')).acknowledge({ id: 'HA-RES2', reason: 'restore time of a backup-and-restore tier is measured by restore testing' });
+    const keys = new Stack(app, 'ShopKeys', { env: { region: 'us-east-1' } });
+    const standalone = new kms.Key(keys, 'Backups', { enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
+    attachHaMetadata(standalone, { tier: ServiceTier.TIER_3, service: 'shop' }, { component: 'BackupKeys', failureDomain: FailureDomain.REGION });
+    Validations.of(keys).acknowledge({ id: 'HA-RES2', reason: 'the keys stack holds no serving resource: its objectives are the Shop stack\'s' });
+    expect(() => app.synth()).not.toThrow();
+    expect(plugin.lastResult!.acknowledged.filter((a) => a.rule === 'HA-RES2').map((a) => a.acknowledgedAt).sort()).toEqual(['Shop', 'ShopKeys']);
   });
 });
