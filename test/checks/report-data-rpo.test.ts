@@ -20,7 +20,7 @@ function tier0Buckets(rpoObjective?: Duration) {
       { name: 'Standby', region: 'us-west-2', template: Template.fromStack(standby).toJSON() },
     ],
   });
-  return { primary, bucket, report: report.services.find((s) => s.stack === 'Primary')! };
+  return { primary, bucket, report: report.services.find((s) => s.stack === 'Primary')!, findings: report.findings };
 }
 
 describe('a data set with its own region RPO objective', () => {
@@ -40,6 +40,16 @@ describe('a data set with its own region RPO objective', () => {
       quantity: 'regionRpo', value: S3_RTC_REPLICATION_SECONDS, basis: expect.stringContaining('held to its own data-set objective of 3600 s (met)'),
     }));
     Annotations.fromStack(primary).hasNoWarning('*', Match.stringLikeRegexp('ha-constructs:ReplicatedBucket.rpo'));
+  });
+
+  test('THEN HA-DR3 holds the bucket to its own objective: silent when met, naming the objective when not', () => {
+    expect(tier0Buckets(Duration.hours(1)).findings.filter((f) => f.rule === 'HA-DR3')).toEqual([]);
+    expect(tier0Buckets(Duration.minutes(5)).findings.filter((f) => f.rule === 'HA-DR3')).toEqual([expect.objectContaining({
+      stack: 'Primary', message: expect.stringContaining('more than its own recorded RPO objective of 300 s'),
+    })]);
+    expect(tier0Buckets().findings.filter((f) => f.rule === 'HA-DR3')).toEqual([expect.objectContaining({
+      message: expect.stringContaining("more than TIER_0's region RPO of 1 s"),
+    })]);
   });
 
   test('GIVEN an objective the replication cannot meet THEN it still bounds the service RPO', () => {

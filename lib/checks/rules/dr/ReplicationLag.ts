@@ -2,11 +2,11 @@ import { isPrimaryStore, regionReplication, STORE_TYPES } from '../../recovery';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 import { tierOf } from '../support';
 
-/** HA-DR3: cross-region copies lag no more than the tier's region RPO. */
+/** HA-DR3: cross-region copies lag no more than the region RPO the data set is held to. */
 export const ReplicationLag: HaRule = {
   id: 'HA-DR3',
   level: 'error',
-  info: 'Every cross-region copy has a published replication bound within the tier\'s region RPO (S3 needs Replication Time Control; GCS needs turbo replication).',
+  info: 'Every cross-region copy has a published replication bound within the tier\'s region RPO, or within the data set\'s own looser objective where its owner recorded one (S3 needs Replication Time Control; GCS needs turbo replication).',
   explanation: 'The region RPO is the lag of the slowest copy at the moment the region fails. Replication without a published bound (S3 without RTC, GCS default replication, asynchronous read replicas) cannot prove any RPO.',
   resourceTypes: STORE_TYPES,
   evaluate(context: RuleContext): Evaluation[] {
@@ -20,11 +20,14 @@ export const ReplicationLag: HaRule = {
       if (!copy) {
         return [];
       }
+      const own = store.ha?.dataRpoSeconds;
+      const objective = own ?? tier.regionRpoSeconds;
+      const objectiveText = own === undefined ? `${tier.name}'s region RPO of ${objective} s` : `its own recorded RPO objective of ${objective} s`;
       if (copy.seconds === undefined) {
-        return [outcome(store, `${store.address} replicates with no published bound (${copy.basis}), so ${tier.name}'s region RPO of ${tier.regionRpoSeconds} s cannot be shown`)];
+        return [outcome(store, `${store.address} replicates with no published bound (${copy.basis}), so ${objectiveText} cannot be shown`)];
       }
-      return [outcome(store, copy.seconds <= tier.regionRpoSeconds ? undefined
-        : `${store.address} replicates within ${copy.seconds} s (${copy.basis}), more than ${tier.name}'s region RPO of ${tier.regionRpoSeconds} s: use a store with a shorter replication bound or a tier with a longer RPO`)];
+      return [outcome(store, copy.seconds <= objective ? undefined
+        : `${store.address} replicates within ${copy.seconds} s (${copy.basis}), more than ${objectiveText}: use a store with a shorter replication bound or a tier with a longer RPO`)];
     });
   },
 };
