@@ -87,6 +87,19 @@ describe('example tf-aws-tier1-warm-standby', () => {
     expect(checks.lastResult!.acknowledged).toEqual([]);
   });
 
+  test.each([
+    ['Probe', /HA-OBS3 tf-aws-tier1-warm-standby\/service:orders: service orders has no synthetic probe/],
+    ['AzDrill', /HA-DRL1 tf-aws-tier1-warm-standby\/service:orders: service orders \(TIER_1\) has no drill/],
+    ['PrimaryFleet/WebAclAssociation', /HA-WAF1 tf-aws-tier1-warm-standby\/aws_lb\.PrimaryFleet_LoadBalancer_[0-9A-F]{8}: .* is internet-facing without a rate-based WAF rule/],
+    ['Database/PrimaryParameterGroup', /HA-TLS1 tf-aws-tier1-warm-standby\/aws_rds_cluster\.Database_Primary_[0-9A-F]{8}: .* accepts connections without TLS/],
+  ])('GIVEN a copy without its %s THEN cdktf synthesis fails naming the rule and what breaks it', (path, message) => {
+    const weakened = addTfAwsTier1WarmStandby(Testing.app());
+    const parts = path.split('/');
+    const parent = parts.length === 1 ? weakened : weakened.node.findChild(parts[0]);
+    expect(parent.node.tryRemoveChild(parts[parts.length - 1])).toBe(true);
+    expect(() => Testing.synth(weakened, true)).toThrow(message);
+  });
+
   test('snapshot', () => {
     expect(synthesized).toMatchSnapshot();
   });
