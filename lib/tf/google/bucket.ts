@@ -39,6 +39,15 @@ export interface ReplicatedBucketProps extends GoogleHaProps {
    */
   readonly turboReplication?: boolean;
   /**
+   * This data set's own region RPO objective in seconds, when the service deliberately accepts a
+   * looser one for these objects than the tier's (objects it can regenerate or re-upload). Turbo
+   * replication bounds the copy at 15 minutes, so a tier with a tighter region RPO (TIER_0) either
+   * keeps its critical data elsewhere and states the bucket's objective here, or fails its RPO in
+   * the report. Recorded in the HA metadata; the report holds the bucket's replication to it.
+   * @default - the tier's region RPO
+   */
+  readonly rpoObjectiveSeconds?: number;
+  /**
    * Days an object must be kept before it can be deleted or replaced (a retention policy).
    * @default - no retention policy
    */
@@ -111,15 +120,21 @@ export class ReplicatedBucket extends Construct {
       throw new Error('lockRetentionPolicy needs retentionDays: there is no retention policy to lock, got: retentionDays undefined');
     }
 
+    const dataRpoSeconds = props.rpoObjectiveSeconds;
+    if (dataRpoSeconds !== undefined && (!Number.isInteger(dataRpoSeconds) || dataRpoSeconds < tier.regionRpoSeconds)) {
+      throw new Error(`rpoObjectiveSeconds must be whole seconds of at least ${tier.name}'s region RPO (${tier.regionRpoSeconds} s): it states a looser objective for this data set, got: ${dataRpoSeconds}`);
+    }
+    const objectiveSeconds = dataRpoSeconds ?? tier.regionRpoSeconds;
+    const objective = dataRpoSeconds === undefined ? `${tier.name}'s region RPO` : 'rpoObjectiveSeconds';
     const turbo = props.turboReplication ?? true;
     this.rpoSeconds = turbo ? GCS_TURBO_REPLICATION_SECONDS : undefined;
-    if (tier.isMultiRegion && (this.rpoSeconds ?? Infinity) > tier.regionRpoSeconds) {
+    if (tier.isMultiRegion && (this.rpoSeconds ?? Infinity) > objectiveSeconds) {
       warn(this, 'ReplicatedBucket.turboReplication', turbo
-        ? `turbo replication copies objects within ${GCS_TURBO_REPLICATION_SECONDS} s, above ${tier.name}'s region RPO of ${tier.regionRpoSeconds} s: write objects the service cannot lose to both regions before acknowledging`
-        : `default replication has no RPO guarantee, and ${tier.name}'s region RPO is ${tier.regionRpoSeconds} s: enable turboReplication`);
+        ? `turbo replication copies objects within ${GCS_TURBO_REPLICATION_SECONDS} s, above ${objective} of ${objectiveSeconds} s: write objects the service cannot lose to both regions before acknowledging, or state this bucket's own rpoObjectiveSeconds`
+        : `default replication has no RPO guarantee, and ${objective} is ${objectiveSeconds} s: enable turboReplication`);
     }
 
-    const record = haRecord(this, props, { component: 'ReplicatedBucket', failureDomain: FailureDomain.GLOBAL, role: props.role ?? HaRole.GLOBAL });
+    const record = haRecord(this, props, { component: 'ReplicatedBucket', failureDomain: FailureDomain.GLOBAL, role: props.role ?? HaRole.GLOBAL, dataRpoSeconds });
     const labels = haLabels(props, record);
     const lifecycle = statefulLifecycle(this, 'ReplicatedBucket', props.preventDestroy);
 

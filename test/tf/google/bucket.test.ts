@@ -2,9 +2,9 @@ import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { ServiceTier } from '../../../lib/core';
+import { HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
 import { ReplicatedBucket, ReplicatedBucketProps } from '../../../lib/tf/google/bucket';
-import { testStack, warningsOf } from './util';
+import { resourcesOf, terraformJson, testStack, warningsOf } from './util';
 
 Testing.setupJest();
 
@@ -43,6 +43,14 @@ describe('ReplicatedBucket', () => {
     expect(warningsOf(b)).toEqual([expect.stringContaining("turbo replication copies objects within 900 s, above TIER_1's region RPO of 60 s")]);
   });
 
+  test('WHEN the bucket states its own RPO objective THEN it is recorded for the report and turbo replication meets it without a warning', () => {
+    const stack = testStack();
+    const b = bucket(stack, { tier: ServiceTier.TIER_0, rpoObjectiveSeconds: 900 });
+    expect(warningsOf(b)).toEqual([]);
+    const [resource] = Object.values(resourcesOf(terraformJson(stack), 'google_storage_bucket')) as { '//': Record<string, { dataRpoSeconds?: number }> }[];
+    expect(resource['//'][HA_METADATA_KEY].dataRpoSeconds).toBe(900);
+  });
+
   test('WHEN TIER_2 (RPO 15 min) uses turbo replication THEN there is no warning', () => {
     expect(warningsOf(bucket(testStack()))).toEqual([]);
   });
@@ -53,6 +61,7 @@ describe('ReplicatedBucket', () => {
     [{ regions: ['europe-west1', 'europe-west1'] }, 'regions must not repeat a region, got: europe-west1 more than once'],
     [{ allowedRegions: ['europe-west1'] }, 'regions must stay within allowedRegions (europe-west1), got: europe-west4'],
     [{ bucketName: 'Shop_Assets!' }, 'bucketName must be 3 to 63 lowercase letters, digits, dots, hyphens or underscores, starting and ending with a letter or digit, got: Shop_Assets!'],
+    [{ rpoObjectiveSeconds: 60 }, "rpoObjectiveSeconds must be whole seconds of at least TIER_2's region RPO (900 s): it states a looser objective for this data set, got: 60"],
     [{ lockRetentionPolicy: true }, 'lockRetentionPolicy needs retentionDays: there is no retention policy to lock, got: retentionDays undefined'],
   ])('WHEN %j THEN it throws a clear error', (props, message) => {
     expect(() => bucket(testStack(), props)).toThrow(new Error(message));

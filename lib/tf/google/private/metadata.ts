@@ -11,6 +11,8 @@ export interface HaMetadataOptions {
   readonly failureDomain: FailureDomain;
   /** Overrides the role from the props (a replica inside a primary construct). */
   readonly role?: HaRole;
+  /** A data set's own, looser region RPO objective in seconds (`HaMetadata.dataRpoSeconds`). */
+  readonly dataRpoSeconds?: number;
 }
 
 /** Resources that already carry a record: a nested or more specific record is never overwritten. */

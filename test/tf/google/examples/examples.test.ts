@@ -16,7 +16,7 @@ const STATEFUL_TYPES = [
 
 /** The findings each example acknowledges (rule and construct path): what Cloud SQL cannot show, never more. */
 const ACKNOWLEDGED: Record<string, string[]> = {
-  'gcp-tier0-active-active': ['HA-DR3 gcp-tier0-active-active/Database', 'HA-DR3 gcp-tier0-active-active/Assets', 'HA-RES1 gcp-tier0-active-active'],
+  'gcp-tier0-active-active': ['HA-DR3 gcp-tier0-active-active/Database', 'HA-RES1 gcp-tier0-active-active'],
   'gcp-tier2-pilot-light': ['HA-DR3 gcp-tier2-pilot-light/Database'],
 };
 
