@@ -1,4 +1,5 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { HaChecks, HaChecksProps } from '../lib/checks';
 import { addTier0ActiveActive, ExampleDomain } from './tier0-active-active';
 import { addTier1WarmStandby } from './tier1-warm-standby';
 import { addTier2PilotLight } from './tier2-pilot-light';
@@ -16,8 +17,12 @@ export function exampleDomain(app: App): ExampleDomain {
   };
 }
 
-/** Adds every AWS CDK example stack to an app: what `npx cdk synth` synthesizes. */
-export function addAllExamples(app: App): void {
+/**
+ * Adds every AWS CDK example stack to an app: what `npx cdk synth` synthesizes. The HA checks run
+ * at synthesis: the resilience report is printed, and an unacknowledged error fails synthesis.
+ */
+export function addAllExamples(app: App, haChecks: HaChecksProps = {}): void {
+  Validations.of(app).addPlugins(new HaChecks(haChecks));
   const domain = exampleDomain(app);
   addTier0ActiveActive(app, domain);
   addTier1WarmStandby(app, domain);

@@ -157,10 +157,6 @@ export class Tier0EastStack extends Tier0RegionStack {
       // failover: losing the last 15 minutes of them (S3 Replication Time Control's bound) loses nothing that cannot be rebuilt.
       rpoObjective: Duration.minutes(15),
     });
-    Validations.of(receipts).acknowledge({
-      id: 'HA-DR3',
-      reason: 'receipts are re-rendered from the carts table after a failover, so their stated rpoObjective is S3 Replication Time Control\'s 15 minutes, not TIER_0\'s 1 s',
-    });
     receipts.grantReadWrite(this.fleet.role);
     acknowledgeObjectGrant(this.fleet.role, receipts);
     const secret = new EncryptedSecret(this, 'PaymentApiKey', {
