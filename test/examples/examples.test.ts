@@ -71,7 +71,7 @@ describe('the examples', () => {
 
   test('synthesize with built-in CloudFormation validation on and nothing reported', () => {
     const report: ValidationReport = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
-    expect(report.pluginReports.map((p) => p.pluginName)).toEqual(expect.arrayContaining(['CloudFormation Validate', 'HaChecks']));
+    expect(report.pluginReports.map((p) => p.pluginName)).toContain('CloudFormation Validate');
     const violations = report.pluginReports.flatMap((p) => p.violations.map((v) => `${p.pluginName}: ${v.ruleName}: ${v.description}`));
     expect(violations).toEqual([]);
   });
