@@ -1,6 +1,6 @@
 import { ResourceGraph } from './graph/graph';
 import { buildGraph, GraphInputs, readInputs } from './graph/load';
-import { HaReport, serviceReports, ServiceReport } from './report';
+import { AcknowledgedFinding, HaReport, serviceReports, ServiceReport } from './report';
 import { HA_RULES } from './rules';
 import { Finding, HaRule, RuleContext } from './rules/rule';
 import { ServiceIndex } from './services';
@@ -32,7 +32,26 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ha
     }
   }
   findings.sort((a, b) => a.stack.localeCompare(b.stack) || a.rule.localeCompare(b.rule, undefined, { numeric: true }) || a.resource.localeCompare(b.resource));
-  return { services: context.reports(), findings };
+  const acknowledged: AcknowledgedFinding[] = [];
+  const open: Finding[] = [];
+  for (const finding of findings) {
+    const reason = acknowledgementOf(graph, finding);
+    if (reason === undefined) {
+      open.push(finding);
+    } else {
+      acknowledged.push({ ...finding, reason });
+    }
+  }
+  return { services: context.reports(), findings: open, acknowledged };
+}
+
+/**
+ * The reason a finding was accepted, from the acknowledgements written into the synthesized output:
+ * on the resource it names, else on its stack (which also covers service-level findings).
+ */
+function acknowledgementOf(graph: ResourceGraph, finding: Finding): string | undefined {
+  const resource = graph.get(`${finding.stack}/${finding.resource}`);
+  return resource?.acknowledged?.[finding.rule] ?? graph.stacks.find((s) => s.name === finding.stack)?.acknowledged?.[finding.rule];
 }
 
 /** Checks in-memory templates of either engine. */

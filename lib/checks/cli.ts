@@ -138,6 +138,7 @@ function jsonReport(report: HaReport): unknown {
       notes: s.notes,
     })),
     findings: report.findings,
+    acknowledged: report.acknowledged ?? [],
   };
 }
 

@@ -7,7 +7,7 @@ import { checkInputs } from './check';
 import { formatText } from './format';
 import { readTemplateFiles } from './graph/load';
 import { isObject } from './graph/values';
-import { HaReport } from './report';
+import { AcknowledgedFinding, HaReport } from './report';
 import { HA_RULES } from './rules';
 import { Finding, HaRule } from './rules/rule';
 
@@ -33,9 +33,8 @@ export interface HaChecksProps {
   readonly printReport?: ((text: string) => void) | false;
 }
 
-/** A finding that `Validations.of(scope).acknowledge` suppressed, with the reason given. */
-export interface AcknowledgedFinding extends Finding {
-  readonly reason: string;
+/** A finding that `Validations.of(scope).acknowledge` suppressed, with the reason and where it was given. */
+export interface ConstructAcknowledgedFinding extends AcknowledgedFinding {
   /** The construct path the acknowledgement was made on. */
   readonly acknowledgedAt: string;
 }
@@ -43,7 +42,7 @@ export interface AcknowledgedFinding extends Finding {
 /** What the last `validate` call saw: the report, and the findings acknowledged away. */
 export interface HaChecksResult {
   readonly report: HaReport;
-  readonly acknowledged: readonly AcknowledgedFinding[];
+  readonly acknowledged: readonly ConstructAcknowledgedFinding[];
 }
 
 /**
@@ -85,7 +84,7 @@ export class HaChecks implements IPolicyValidationPluginBeta1 {
     const templateOf = new Map(context.templatePaths.map((p) => [path.basename(p).replace(/\.template\.json$/, ''), p]));
     const tree = constructIndex(context.appConstruct);
 
-    const acknowledged: AcknowledgedFinding[] = [];
+    const acknowledged: ConstructAcknowledgedFinding[] = [];
     const suppressed = new Set<Finding>();
     const violations: PolicyViolationBeta1[] = [];
     for (const finding of report.findings) {

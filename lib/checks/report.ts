@@ -61,7 +61,15 @@ export interface ServiceReport {
 /** The report and the findings, as `ha-report --json` prints them. */
 export interface HaReport {
   readonly services: readonly ServiceReport[];
+  /** Findings not acknowledged: what the exit code and a policy validation act on. */
   readonly findings: readonly Finding[];
+  /** Findings the synthesized output acknowledges (`HA_ACKNOWLEDGED_KEY`), with the reason given. */
+  readonly acknowledged?: readonly AcknowledgedFinding[];
+}
+
+/** A finding accepted by the design, and why. */
+export interface AcknowledgedFinding extends Finding {
+  readonly reason: string;
 }
 
 interface Figure {

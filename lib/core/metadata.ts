@@ -12,6 +12,14 @@ import { DrStrategy, ServiceTier, TierObjectives } from './tier';
  */
 export const HA_METADATA_KEY = 'ha-constructs';
 
+/**
+ * Key under which synthesized output carries acknowledged HA findings as `{ "<rule>": "<reason>" }`:
+ * in a Terraform resource's `//` block (or the stack's top-level `//` for the whole stack) and in a
+ * CloudFormation resource's `Metadata` (or the template's top-level `Metadata`). The checks read
+ * it, so `ha-report` honours what the design accepted, with the reason a reviewer reads instead.
+ */
+export const HA_ACKNOWLEDGED_KEY = 'ha-constructs:acknowledged';
+
 /** Version of the record's shape; readers skip records of a version they do not know. */
 export const HA_METADATA_VERSION = 1;
 

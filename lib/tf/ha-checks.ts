@@ -1,5 +1,6 @@
 import { Annotations, Aspects, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { HA_ACKNOWLEDGED_KEY } from '../core';
 import { checkInputs } from '../checks/check';
 import { HaReport } from '../checks/report';
 import { Finding } from '../checks/rules/rule';
@@ -7,12 +8,8 @@ import { Finding } from '../checks/rules/rule';
 /** Construct metadata type under which {@link acknowledgeHaFinding} records an acknowledgement. */
 const ACKNOWLEDGEMENT_METADATA_TYPE = 'ha-constructs:acknowledged-rule';
 
-/**
- * Key of the `//` comment block (of a resource, or of the stack for the whole stack) that carries
- * acknowledgements into the Terraform JSON as `{ "<rule>": "<reason>" }`, for reviewers and tools
- * that read `cdktf.out`.
- */
-export const HA_ACKNOWLEDGED_KEY = 'ha-constructs:acknowledged';
+/** Key of the `//` block that carries acknowledgements into the Terraform JSON (defined in core). */
+export { HA_ACKNOWLEDGED_KEY };
 
 /** Options of {@link addHaChecks}. */
 export interface AddHaChecksOptions {
@@ -75,9 +72,13 @@ export function addHaChecks(stack: TerraformStack, options: AddHaChecksOptions =
       const index = constructIndex(stack);
       const acknowledged: TfAcknowledgedFinding[] = [];
       const failures: string[] = [];
-      for (const finding of report.findings) {
+      // The checks already set aside what the JSON's `//` blocks acknowledge; match those to their construct too.
+      const fromJson = new Map((report.acknowledged ?? []).map((a) => [a as Finding, a.reason]));
+      for (const finding of [...report.findings, ...fromJson.keys()]) {
         const target = index.constructs.get(finding.resource) ?? stack;
-        const ack = closestAcknowledgement(target, finding.rule);
+        const jsonReason = fromJson.get(finding);
+        const ack = closestAcknowledgement(target, finding.rule)
+          ?? (jsonReason !== undefined ? { reason: jsonReason, path: target.node.path } : undefined);
         if (ack) {
           acknowledged.push({ ...finding, reason: ack.reason, acknowledgedAt: ack.path });
           continue;

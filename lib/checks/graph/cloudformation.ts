@@ -1,6 +1,7 @@
+import { HA_ACKNOWLEDGED_KEY } from '../../core';
 import { HaRecord, GraphResource, GraphStack } from './model';
 import { haFromMetadata, haFromTags, tagMap } from './metadata';
-import { isObject, JsonObject } from './values';
+import { acknowledgementsOf, isObject, JsonObject } from './values';
 
 /** One CloudFormation template to read. */
 export interface CloudFormationStackInput {
@@ -25,6 +26,8 @@ interface TemplateContext {
   readonly resources: Record<string, JsonObject>;
   readonly parameters: Set<string>;
   readonly outputs: Record<string, JsonObject>;
+  /** Findings accepted for the whole template (its top-level `Metadata`). */
+  readonly acknowledged?: Record<string, string>;
   /** For a nested stack: the parent stack and the `AWS::CloudFormation::Stack` resource that creates it. */
   readonly parent?: { readonly stack: string; readonly logicalId: string };
 }
@@ -51,6 +54,7 @@ export function readCloudFormation(inputs: readonly CloudFormationStackInput[]):
       resources,
       parameters: new Set(isObject(template.Parameters) ? Object.keys(template.Parameters) : []),
       outputs: isObject(template.Outputs) ? template.Outputs as Record<string, JsonObject> : {},
+      acknowledged: acknowledgementsOf(isObject(template.Metadata) ? template.Metadata[HA_ACKNOWLEDGED_KEY] : undefined),
       parent,
     };
     contexts.set(input.name, context);
@@ -79,7 +83,7 @@ export function readCloudFormation(inputs: readonly CloudFormationStackInput[]):
   const stacks: GraphStack[] = [];
   const resources: GraphResource[] = [];
   for (const context of contexts.values()) {
-    stacks.push({ name: context.name, engine: 'cloudformation', region: context.region, file: context.file });
+    stacks.push({ name: context.name, engine: 'cloudformation', region: context.region, file: context.file, acknowledged: context.acknowledged });
     for (const [logicalId, resource] of Object.entries(context.resources)) {
       const type = typeof resource.Type === 'string' ? resource.Type : 'Unknown';
       const properties = isObject(resource.Properties) ? resource.Properties : {};
@@ -103,6 +107,7 @@ export function readCloudFormation(inputs: readonly CloudFormationStackInput[]):
         references: [...references],
         constructPath: typeof metadata['aws:cdk:path'] === 'string' ? metadata['aws:cdk:path'] : undefined,
         isData: false,
+        acknowledged: acknowledgementsOf(metadata[HA_ACKNOWLEDGED_KEY]),
       });
     }
   }

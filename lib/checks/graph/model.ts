@@ -54,6 +54,8 @@ export interface GraphResource {
   readonly constructPath?: string;
   /** Whether this is a Terraform data source rather than a managed resource. */
   readonly isData: boolean;
+  /** Findings the design accepted on this resource, rule → reason (`HA_ACKNOWLEDGED_KEY`). */
+  readonly acknowledged?: Readonly<Record<string, string>>;
 }
 
 /** One synthesized stack. */
@@ -64,4 +66,6 @@ export interface GraphStack {
   readonly region?: string;
   /** Path of the template file, when read from disk. */
   readonly file?: string;
+  /** Findings the design accepted anywhere in the stack, rule → reason (`HA_ACKNOWLEDGED_KEY`). */
+  readonly acknowledged?: Readonly<Record<string, string>>;
 }

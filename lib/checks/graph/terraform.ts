@@ -1,7 +1,7 @@
-import { HA_METADATA_KEY, regionOfZone } from '../../core';
+import { HA_ACKNOWLEDGED_KEY, HA_METADATA_KEY, regionOfZone } from '../../core';
 import { Cloud, GraphResource, GraphStack, HaRecord } from './model';
 import { haFromMetadata, haFromTags, tagMap } from './metadata';
-import { block, blocks, isObject, JsonObject, str } from './values';
+import { acknowledgementsOf, block, blocks, isObject, JsonObject, str } from './values';
 
 /** One Terraform JSON document (a cdktf `cdk.tf.json`) to read. */
 export interface TerraformStackInput {
@@ -24,7 +24,11 @@ export function readTerraform(inputs: readonly TerraformStackInput[]): { stacks:
   for (const input of inputs) {
     const json = isObject(input.json) ? input.json : {};
     const providers = providerRegions(json.provider);
-    stacks.push({ name: input.name, engine: 'terraform', region: providers.get('aws') ?? providers.get('google'), file: input.file });
+    const stackComment = isObject(json['//']) ? json['//'] : {};
+    stacks.push({
+      name: input.name, engine: 'terraform', region: providers.get('aws') ?? providers.get('google'), file: input.file,
+      acknowledged: acknowledgementsOf(stackComment[HA_ACKNOWLEDGED_KEY]),
+    });
     const entries: { address: string; type: string; body: JsonObject; isData: boolean }[] = [];
     for (const [section, isData] of [['resource', false], ['data', true]] as const) {
       const byType = isObject(json[section]) ? json[section] : {};
@@ -59,6 +63,7 @@ export function readTerraform(inputs: readonly TerraformStackInput[]): { stacks:
         references: [...references].map((a) => `${input.name}/${a}`),
         constructPath: isObject(comment.metadata) && typeof comment.metadata.path === 'string' ? comment.metadata.path : undefined,
         isData,
+        acknowledged: acknowledgementsOf(comment[HA_ACKNOWLEDGED_KEY]),
       });
     }
   }

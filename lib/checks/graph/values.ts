@@ -106,3 +106,12 @@ export function strings(value: unknown): string[] {
   }
   return list(value).filter((v): v is string => typeof v === 'string');
 }
+
+/** Acknowledgements as written into synthesized output (`{ "<rule>": "<reason>" }`); undefined when absent or malformed. */
+export function acknowledgementsOf(value: unknown): Record<string, string> | undefined {
+  if (!isObject(value)) {
+    return undefined;
+  }
+  const entries = Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
