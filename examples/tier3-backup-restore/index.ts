@@ -1,11 +1,11 @@
-import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import {
-  AzEvacuationDrill, BackupCopyVault, BackupPolicy, GoldenSignalsDashboard, HaRole, MultiAzNetwork, ReplicatedDatabase,
+  acknowledgeHaFinding, AzEvacuationDrill, BackupCopyVault, BackupPolicy, GoldenSignalsDashboard, HaRole, MultiAzNetwork, ReplicatedDatabase,
   ResilientFleet, ServiceTier, SloAlarms, SyntheticCanary,
 } from '../../lib';
 import { ExampleDomain } from '../tier0-active-active';
@@ -23,10 +23,7 @@ const RECORD_NAME = 'reports';
  * Why the HA report cannot bound TIER_3's region RTO, acknowledged on both stacks of the service:
  * the RTO of backup and restore is the time a restore takes, which depends on the data.
  */
-const RESTORE_TIME_UNPROVEN = {
-  id: 'HA-RES2',
-  reason: 'backup and restore: the region RTO is the time to restore the copies in us-west-2, which depends on the data size; the weekly restore test of the BackupPolicy measures it, the templates cannot',
-};
+const RESTORE_TIME_UNPROVEN = 'backup and restore: the region RTO is the time to restore the copies in us-west-2, which depends on the data size; the weekly restore test of the BackupPolicy measures it, the templates cannot';
 
 /**
  * us-west-2, deployed first: only the vault that receives the backup copies. Nothing serves from
@@ -38,7 +35,7 @@ export class Tier3BackupVaultStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, { ...props, env: { region: BACKUP_REGION } });
     this.vault = new BackupCopyVault(this, 'Backups', { tier: TIER, service: SERVICE, role: HaRole.REPLICA, backupVaultName: COPY_VAULT });
-    Validations.of(this).acknowledge(RESTORE_TIME_UNPROVEN);
+    acknowledgeHaFinding(this, 'HA-RES2', RESTORE_TIME_UNPROVEN);
   }
 }
 
@@ -103,7 +100,7 @@ export class Tier3Stack extends Stack {
     this.backups = new BackupPolicy(this, 'Backups', {
       tier: TIER, service: SERVICE, copyToVaultArn: BackupCopyVault.vaultArn(this, BACKUP_REGION, COPY_VAULT),
     });
-    Validations.of(this).acknowledge(RESTORE_TIME_UNPROVEN);
+    acknowledgeHaFinding(this, 'HA-RES2', RESTORE_TIME_UNPROVEN);
   }
 }
 

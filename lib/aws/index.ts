@@ -1,3 +1,4 @@
+export * from './acknowledge';
 export * from './ha-props';
 export * from './metadata';
 export * from './network';
