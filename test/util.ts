@@ -1,4 +1,4 @@
-import { App, AppProps } from 'aws-cdk-lib';
+import { App, AppProps, Errors } from 'aws-cdk-lib';
 import * as cdkJson from '../cdk.json';
 
 /**
@@ -20,4 +20,19 @@ export function testApp(props: AppProps = {}): App {
  */
 export function normaliseAssets<T>(template: T): T {
   return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}(\.zip|\.json)?/g, 'ASSET_HASH$1'));
+}
+
+/**
+ * Asserts that `fn` throws aws-cdk-lib's ValidationError with exactly `message` (the house style:
+ * the prop, the value received and what is allowed).
+ */
+export function expectValidationError(fn: () => unknown, message: string): void {
+  let error: unknown;
+  try {
+    fn();
+  } catch (e) {
+    error = e;
+  }
+  expect(Errors.isValidationError(error)).toBe(true);
+  expect((error as Error).message).toBe(message);
 }

@@ -1,4 +1,4 @@
-import { Errors, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { acknowledgeHaFinding } from '../../lib/aws/acknowledge';
@@ -6,7 +6,7 @@ import { checkInputs } from '../../lib/checks/check';
 import { HaChecks } from '../../lib/checks/plugin';
 import { KeyRotation } from '../../lib/checks/rules';
 import { HA_ACKNOWLEDGED_KEY } from '../../lib/core';
-import { testApp } from '../util';
+import { expectValidationError, testApp } from '../util';
 
 const REASON = 'imported key material cannot rotate automatically; rotated by hand every 90 days';
 
@@ -48,13 +48,6 @@ describe('acknowledgeHaFinding', () => {
     ['HA-KMS1', 'because', "reason must say why HA-KMS1 is accepted (at least 20 characters), got: 'because'"],
   ])('%#: bad input is a ValidationError naming the prop', (rule, reason, message) => {
     const { key } = keyStack();
-    let error: unknown;
-    try {
-      acknowledgeHaFinding(key, rule, reason);
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
+    expectValidationError(() => acknowledgeHaFinding(key, rule, reason), message);
   });
 });

@@ -1,10 +1,10 @@
-import { Duration, Errors, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { BackupCopyVault, BackupCopyVaultProps, BackupPolicy, BackupPolicyProps, RestoreTestResourceType, RestoreTestSchedule } from '../../lib/aws/backup';
-import { testApp } from '../util';
+import { expectValidationError, testApp } from '../util';
 
 const DR_VAULT = 'arn:aws:backup:us-west-2:111122223333:backup-vault:acme-dr';
 
@@ -22,17 +22,6 @@ function synth(props: Partial<BackupPolicyProps> = {}) {
 function rules(template: Template): Record<string, Record<string, unknown>> {
   const [plan] = Object.values(template.findResources('AWS::Backup::BackupPlan'));
   return Object.fromEntries((plan.Properties.BackupPlan.BackupPlanRule as Record<string, unknown>[]).map((r) => [r.RuleName as string, r]));
-}
-
-function expectValidationError(fn: () => unknown, message: string): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(Errors.isValidationError(error)).toBe(true);
-  expect((error as Error).message).toBe(message);
 }
 
 describe('BackupPolicy', () => {

@@ -1,10 +1,10 @@
-import { Duration, Errors, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { ReplicaBucket, ReplicaBucketProps, ReplicatedBucket, ReplicatedBucketProps } from '../../lib/aws/bucket';
-import { testApp } from '../util';
+import { expectValidationError, testApp } from '../util';
 
 const REPLICA = 'acme-documents-us-west-2';
 
@@ -158,14 +158,7 @@ describe('ReplicatedBucket', () => {
     [{ noncurrentVersionRetention: Duration.days(7) }, 'noncurrentVersionRetention must be whole days of at least 14 (TIER_2\'s backup retention), got: 7 days'],
     [{ objectLockRetention: Duration.hours(12) }, 'objectLockRetention must be whole days of at least 1, got: 0.5 days'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
-    let error: unknown;
-    try {
-      synth(override);
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
+    expectValidationError(() => synth(override), message);
   });
 
   test('snapshot of the TIER_2 replicated bucket (beside the targeted assertions above)', () => {
@@ -199,24 +192,10 @@ describe('ReplicaBucket', () => {
   });
 
   test('GIVEN a standby region outside allowedRegions THEN the replica refuses to hold the data', () => {
-    let error: unknown;
-    try {
-      synthReplica({ allowedRegions: ['us-east-1', 'us-east-2'] });
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe('the region of this replica must stay within allowedRegions (us-east-1, us-east-2), got: us-west-2');
+    expectValidationError(() => synthReplica({ allowedRegions: ['us-east-1', 'us-east-2'] }), 'the region of this replica must stay within allowedRegions (us-east-1, us-east-2), got: us-west-2');
   });
 
   test('GIVEN a bad bucket name THEN it is a ValidationError', () => {
-    let error: unknown;
-    try {
-      synthReplica({ bucketName: 'x' });
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe('bucketName must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, got: x');
+    expectValidationError(() => synthReplica({ bucketName: 'x' }), 'bucketName must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, got: x');
   });
 });

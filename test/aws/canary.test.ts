@@ -1,10 +1,10 @@
-import { Errors, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { ProbeBlueprint, SyntheticCanary, SyntheticCanaryProps } from '../../lib/aws/canary';
 import { SloAlarms } from '../../lib/aws/slo';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
-import { testApp } from '../util';
+import { expectValidationError, testApp } from '../util';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
 
@@ -139,14 +139,7 @@ describe('SyntheticCanary', () => {
     [{ method: 'GET' }, 'method applies to the API blueprint only, got: GET with HEARTBEAT'],
     [{ blueprint: ProbeBlueprint.API, method: 'POST' }, 'method must be a read (GET, HEAD or OPTIONS): the probe repeats forever, got: POST'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
-    let error: unknown;
-    try {
-      synth(override);
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
+    expectValidationError(() => synth(override), message);
   });
 
   test('snapshot of the TIER_1 heartbeat canary (beside the targeted assertions above)', () => {

@@ -1,10 +1,10 @@
-import { Duration, Errors, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ServiceTier } from '../../lib';
 import { ClientResiliencePolicy, ClientResiliencePolicyProps } from '../../lib/aws/client-policy';
 import { clientResiliencePolicy } from '../../lib/core/client-policy';
-import { testApp } from '../util';
+import { expectValidationError, testApp } from '../util';
 
 const HOPS = [
   { name: 'orders-db', perTryTimeout: Duration.millis(200), baseDelay: Duration.millis(50), maxDelay: Duration.millis(200) },
@@ -70,13 +70,6 @@ describe('ClientResiliencePolicy', () => {
     [{ hops: [] }, 'hops must list at least one dependency call, got: none'],
     [{ retryBudgetRatio: -0.1 }, 'retryBudgetRatio must be at least 0, got: -0.1'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
-    let error: unknown;
-    try {
-      synth(override);
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
+    expectValidationError(() => synth(override), message);
   });
 });

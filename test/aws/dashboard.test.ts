@@ -1,4 +1,4 @@
-import { Duration, Errors, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -9,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { GoldenSignalsDashboard, GoldenSignalsDashboardProps } from '../../lib/aws/dashboard';
 import { SloAlarms } from '../../lib/aws/slo';
 import { burnRateAlerts, HA_METADATA_KEY, ServiceTier } from '../../lib/core';
-import { testApp } from '../util';
+import { expectValidationError, testApp } from '../util';
 
 interface Widget {
   readonly type: string;
@@ -150,14 +150,7 @@ describe('GoldenSignalsDashboard', () => {
     [() => ({ latencyThreshold: Duration.millis(0) }), 'latencyThreshold must be greater than 0, got: 0 millis'],
     [(_stack, { lb }) => ({ regions: [{ region: 'us-east-1', loadBalancer: lb }, { region: 'us-east-1', loadBalancer: lb }] }), 'regions must not repeat a region, got: us-east-1 more than once'],
   ])('%#: bad input is a ValidationError naming the prop', (extra, message) => {
-    let error: unknown;
-    try {
-      synth(extra);
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
+    expectValidationError(() => synth(extra), message);
   });
 
   test('snapshot of the dashboard with an SLO (beside the targeted assertions above)', () => {

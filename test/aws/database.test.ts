@@ -1,10 +1,10 @@
-import { Duration, Errors, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { HA_METADATA_KEY, MultiAzNetwork, ServiceTier } from '../../lib';
 import { ReplicatedDatabase, ReplicatedDatabaseProps } from '../../lib/aws/database';
-import { testApp } from '../util';
+import { expectValidationError, normaliseAssets, testApp } from '../util';
 
 const US_EAST_1 = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 
@@ -35,17 +35,6 @@ function synth(props: Partial<ReplicatedDatabaseProps> = {}, zones = US_EAST_1) 
 
 function instances(template: Template): Record<string, unknown>[] {
   return Object.values(template.findResources('AWS::RDS::DBInstance')).map((r) => r.Properties);
-}
-
-function expectValidationError(fn: () => unknown, message: string): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(Errors.isValidationError(error)).toBe(true);
-  expect((error as Error).message).toBe(message);
 }
 
 describe('ReplicatedDatabase', () => {
@@ -288,5 +277,5 @@ describe('ReplicatedDatabase', () => {
 /** The construct's own resources, asset hashes normalised: the snapshot is about the database, not the network. */
 function ownResources(template: Template): unknown {
   const resources = Object.fromEntries(Object.entries(template.toJSON().Resources as Record<string, unknown>).filter(([id]) => id.startsWith('Db')));
-  return JSON.parse(JSON.stringify(resources).replace(/[0-9a-f]{64}(\.zip|\.json)?/g, 'ASSET_HASH$1'));
+  return normaliseAssets(resources);
 }

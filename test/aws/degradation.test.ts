@@ -1,11 +1,11 @@
-import { Errors, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { HA_METADATA_KEY, ServiceTier, burnRateAlerts } from '../../lib';
 import { FeatureFlags, FeatureFlagsProps } from '../../lib/aws/degradation';
 import { FailoverRunbooks } from '../../lib/aws/runbooks';
-import { testApp } from '../util';
+import { expectValidationError, testApp } from '../util';
 
 const FEATURES = [
   { name: 'recommendations', description: 'Personalised recommendations on the product page' },
@@ -88,14 +88,7 @@ describe('FeatureFlags', () => {
     [{ features: [{ name: '1st', description: 'x' }] }, 'features[].name must start with a letter and hold only letters, digits, _ or - (at most 64 characters), got: "1st"'],
     [{ features: [{ name: 'a', description: 'x' }, { name: 'a', description: 'y' }] }, 'features must have unique names, got: a more than once'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
-    let error: unknown;
-    try {
-      synth(override);
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
+    expectValidationError(() => synth(override), message);
   });
 
   test('snapshot of the feature flags (beside the targeted assertions above)', () => {

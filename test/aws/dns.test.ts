@@ -1,4 +1,4 @@
-import { App, Duration, Errors, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -6,7 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { DnsRouting, FailoverDns, FailoverDnsEndpoint, FailoverDnsProps } from '../../lib/aws/dns';
 import { dnsFailoverSeconds, HA_METADATA_KEY, ROUTE53_ALIAS_ELB_TTL_SECONDS, ROUTE53_FAILOVER_TTL_MAX_SECONDS, ServiceTier } from '../../lib/core';
 import { ROUTE53_HEALTH_CHECKER_REGIONS } from '../../lib/core/route53-checkers';
-import { testApp } from '../util';
+import { expectValidationError, testApp } from '../util';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
 
@@ -255,14 +255,7 @@ describe('FailoverDns', () => {
     [{ regions: ['us-east-1', 'Ireland'] }, 'endpoints[1].region must be a literal AWS region name such as eu-west-1, got: Ireland'],
     [{ routing: DnsRouting.SIMPLE }, 'endpoints must list exactly 1 region for SIMPLE routing, got: 2 (us-east-1, eu-west-1)'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
-    let error: unknown;
-    try {
-      synth(override);
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
+    expectValidationError(() => synth(override), message);
   });
 
   test('WHEN two endpoints of failover routing are both primary THEN the error lists the roles', () => {

@@ -1,4 +1,4 @@
-import { Errors, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -10,7 +10,7 @@ import { HA_METADATA_KEY, ServiceTier } from '../../lib';
 import {
   AzEvacuationDrill, AzEvacuationDrillProps, DrillInstanceFault, RegionEvacuationDrill, RegionEvacuationDrillProps,
 } from '../../lib/aws/drill';
-import { testApp } from '../util';
+import { expectValidationError, testApp } from '../util';
 
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 
@@ -226,14 +226,7 @@ describe('AzEvacuationDrill', () => {
     [{ durationMinutes: 721 }, 'durationMinutes must be an integer from 1 to 720 (the durations FIS actions accept), got: 721'],
     [{ logRetentionDays: 45 }, 'logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got: 45'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
-    let error: unknown;
-    try {
-      synthAz(override);
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
+    expectValidationError(() => synthAz(override), message);
   });
 
   test('snapshot of the TIER_1 AZ drill with a database (beside the targeted assertions above)', () => {
@@ -269,13 +262,6 @@ describe('RegionEvacuationDrill', () => {
   });
 
   test('WHEN the tier has no standby region THEN it is a ValidationError', () => {
-    let error: unknown;
-    try {
-      synthRegion({ tier: ServiceTier.TIER_3 });
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe('tier must keep a standby region to rehearse evacuating one, got: TIER_3 (BACKUP_RESTORE)');
+    expectValidationError(() => synthRegion({ tier: ServiceTier.TIER_3 }), 'tier must keep a standby region to rehearse evacuating one, got: TIER_3 (BACKUP_RESTORE)');
   });
 });

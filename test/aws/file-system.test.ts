@@ -1,4 +1,4 @@
-import { Errors, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,7 +6,7 @@ import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { ReplicatedFileSystem, ReplicatedFileSystemProps } from '../../lib/aws/file-system';
 import { ReplicaKey } from '../../lib/aws/replica-key';
 import { MultiAzNetwork } from '../../lib/aws/network';
-import { testApp } from '../util';
+import { expectValidationError, testApp } from '../util';
 
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 
@@ -159,25 +159,11 @@ describe('ReplicatedFileSystem', () => {
     [{ replicaRegion: 'us-east-1' }, 'replicaRegion must not include the primary region us-east-1, got: us-east-1'],
     [{ allowedRegions: ['us-east-1', 'us-east-2'] }, 'replicaRegion must stay within allowedRegions (us-east-1, us-east-2), got: us-west-2'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
-    let error: unknown;
-    try {
-      synth(override);
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
+    expectValidationError(() => synth(override), message);
   });
 
   test('GIVEN a VPC in two zones for TIER_1 THEN it is a ValidationError', () => {
-    let error: unknown;
-    try {
-      synth({}, ['us-east-1a', 'us-east-1b']);
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe('vpcSubnets must span at least 3 availability zones for TIER_1, got: 2 (us-east-1a, us-east-1b)');
+    expectValidationError(() => synth({}, ['us-east-1a', 'us-east-1b']), 'vpcSubnets must span at least 3 availability zones for TIER_1, got: 2 (us-east-1a, us-east-1b)');
   });
 
   test('snapshot of the TIER_1 replicated file system (beside the targeted assertions above)', () => {

@@ -1,4 +1,4 @@
-import { Duration, Errors, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -8,7 +8,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { HA_METADATA_KEY, HaRole, MultiAzNetwork, ServiceTier } from '../../lib';
 import { FleetPlacementStrategy, ResilientFleet, ResilientFleetProps } from '../../lib/aws/fleet';
-import { testApp } from '../util';
+import { expectValidationError, normaliseAssets, testApp } from '../util';
 
 const US_EAST_1 = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 const TYPES = [new ec2.InstanceType('m7i.large'), new ec2.InstanceType('m6i.large')];
@@ -653,14 +653,7 @@ describe('ResilientFleet: bad input', () => {
     [{ deploymentFreezes: [{ name: 'Launch', start: new Date('2026-12-02T00:00:00Z'), end: new Date('2026-12-01T00:00:00Z') }] }, 'deploymentFreezes must end after they start, got: Launch from 2026-12-02T00:00:00.000Z to 2026-12-01T00:00:00.000Z'],
     [{ deploymentFreezes: [{ name: 'two\nlines', start: new Date('2026-12-01T00:00:00Z'), end: new Date('2026-12-02T00:00:00Z') }] }, 'deploymentFreezes name must be a non-empty single line, got: "two\\nlines"'],
   ])('%#: bad input is a ValidationError naming the prop', (overrides, message) => {
-    let error: unknown;
-    try {
-      synth(overrides);
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
+    expectValidationError(() => synth(overrides), message);
   });
 
   test('GIVEN a trust store without a certificate THEN a ValidationError', () => {
@@ -671,14 +664,7 @@ describe('ResilientFleet: bad input', () => {
   test('GIVEN an environment-agnostic stack THEN a ValidationError (access logs need the region)', () => {
     const stack = new Stack(testApp(), 'Agnostic');
     const network = new MultiAzNetwork(stack, 'Network', { tier: ServiceTier.TIER_3 });
-    let error: unknown;
-    try {
-      new ResilientFleet(stack, 'Fleet', { tier: ServiceTier.TIER_3, vpc: network.vpc, machineImage: ec2.MachineImage.latestAmazonLinux2023(), instanceTypes: TYPES, requiredCapacity: 2, maxCapacity: 4 });
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe("the stack's region must be known at synthesis (env: { region }) for the load balancer's access logs, got: an environment-agnostic stack");
+    expectValidationError(() => new ResilientFleet(stack, 'Fleet', { tier: ServiceTier.TIER_3, vpc: network.vpc, machineImage: ec2.MachineImage.latestAmazonLinux2023(), instanceTypes: TYPES, requiredCapacity: 2, maxCapacity: 4 }), "the stack's region must be known at synthesis (env: { region }) for the load balancer's access logs, got: an environment-agnostic stack");
   });
 
   test('GIVEN a percentile outside (0, 100) THEN metricLatency throws a ValidationError', () => {
@@ -694,7 +680,3 @@ describe('ResilientFleet: snapshot', () => {
   });
 });
 
-/** Asset hashes change with every aws-cdk-lib release; the snapshot is about our resources. */
-function normaliseAssets(template: unknown): unknown {
-  return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}(\.zip|\.json)?/g, 'ASSET_HASH$1'));
-}

@@ -1,11 +1,11 @@
-import { App, Errors, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DrStrategy, HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { GlobalDatabase, GlobalDatabaseProps, GlobalDatabaseSecondary, GlobalDatabaseSecondaryProps } from '../../lib/aws/global-database';
 import { SecretReplicaKey } from '../../lib/aws/secret';
-import { testApp } from '../util';
+import { expectValidationError, normaliseAssets, testApp } from '../util';
 
 const ZONES: Record<string, string[]> = {
   'us-east-1': ['us-east-1a', 'us-east-1b', 'us-east-1c'],
@@ -45,17 +45,6 @@ function multiRegionApp(tier: ServiceTier, primaryProps: Partial<GlobalDatabaseP
   });
   secondaryStack.addStackDependency(primaryStack);
   return { app, keys, primaryStack, primary, secondaryStack, secondary };
-}
-
-function expectValidationError(fn: () => unknown, message: string): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(Errors.isValidationError(error)).toBe(true);
-  expect((error as Error).message).toBe(message);
 }
 
 describe('GlobalDatabase and GlobalDatabaseSecondary (a primary and a secondary stack in one app)', () => {
@@ -264,5 +253,5 @@ function statefulProblem(resource: StatefulCandidate): string | undefined {
 /** The database's own resources, asset hashes normalised: the snapshot is about the database, not the network. */
 function ownResources(template: Template): unknown {
   const resources = Object.fromEntries(Object.entries(template.toJSON().Resources as Record<string, unknown>).filter(([id]) => id.startsWith('Db')));
-  return JSON.parse(JSON.stringify(resources).replace(/[0-9a-f]{64}(\.zip|\.json)?/g, 'ASSET_HASH$1'));
+  return normaliseAssets(resources);
 }

@@ -1,11 +1,11 @@
-import { Errors, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DrStrategy, HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { GlobalTable, GlobalTableProps, TableConsistency } from '../../lib/aws/global-table';
 import { ReplicaKey } from '../../lib/aws/replica-key';
-import { testApp } from '../util';
+import { expectValidationError, testApp } from '../util';
 
 const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
 const RPO_ZERO = ServiceTier.custom({
@@ -142,26 +142,12 @@ describe('GlobalTable', () => {
     [{ pointInTimeRecoveryDays: 7 }, 'pointInTimeRecoveryDays must be an integer from 35 (TIER_1\'s backup retention) to 35, got: 7'],
     [{ replicaKeyArns: {} }, 'replicaKeyArns must name a key for every replica region, got none for: us-west-2'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
-    let error: unknown;
-    try {
-      synth(override);
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
+    expectValidationError(() => synth(override), message);
   });
 
   test('GIVEN a region-agnostic stack THEN it refuses to place replicas', () => {
     const stack = new Stack(testApp(), 'Agnostic');
-    let error: unknown;
-    try {
-      new GlobalTable(stack, 'Orders', { tier: ServiceTier.TIER_1, tableName: 'orders', partitionKey: pk, replicaRegions: ['us-west-2'] });
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe('GlobalTable needs a stack with a concrete region (env.region): replicas are placed relative to it');
+    expectValidationError(() => new GlobalTable(stack, 'Orders', { tier: ServiceTier.TIER_1, tableName: 'orders', partitionKey: pk, replicaRegions: ['us-west-2'] }), 'GlobalTable needs a stack with a concrete region (env.region): replicas are placed relative to it');
   });
 
   test('snapshot of the TIER_1 global table (beside the targeted assertions above)', () => {

@@ -1,11 +1,11 @@
-import { Errors, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { HA_METADATA_KEY, ServiceTier, burnRateAlerts } from '../../lib';
 import { IncidentResponse, IncidentResponseProps } from '../../lib/aws/incident-response';
 import { FailoverRunbooks } from '../../lib/aws/runbooks';
-import { testApp } from '../util';
+import { expectValidationError, testApp } from '../util';
 
 const IC = { alias: 'ana-ic', displayName: 'Ana (incident commander)', email: 'ana@example.com', sms: '+15555550100' };
 const COMMS = { alias: 'bo-comms', displayName: 'Bo (communications)', email: 'bo@example.com' };
@@ -126,14 +126,7 @@ describe('IncidentResponse', () => {
     [{ replicationRegions: ['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1'] }, 'replicationRegions must list 1 to 3 regions, got: 4'],
     [{ replicationRegions: ['us-east-1', 'eu-west-1'], allowedRegions: ['us-east-1', 'us-west-2'] }, 'replicationRegions must stay within allowedRegions (us-east-1, us-west-2), got: eu-west-1'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
-    let error: unknown;
-    try {
-      synth(override);
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
+    expectValidationError(() => synth(override), message);
   });
 
   test('snapshot of the incident response (beside the targeted assertions above)', () => {

@@ -1,8 +1,8 @@
-import { Errors, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { HA_METADATA_KEY, MultiAzNetwork, MultiAzNetworkProps, ServiceTier } from '../../lib';
-import { testApp } from '../util';
+import { expectValidationError, normaliseAssets, testApp } from '../util';
 
 const US_EAST_1 = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 
@@ -121,14 +121,7 @@ describe('MultiAzNetwork', () => {
     [{ availabilityZones: US_EAST_1, privateCidrMask: 29 }, 'privateCidrMask must be an integer from 16 to 28 (the sizes a VPC subnet may have), got: 29'],
     [{ availabilityZones: US_EAST_1, flowLogRetentionDays: 45 }, 'flowLogRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got: 45'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
-    let error: unknown;
-    try {
-      synth({ tier: ServiceTier.TIER_0, ...override });
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
+    expectValidationError(() => synth({ tier: ServiceTier.TIER_0, ...override }), message);
   });
 
   test('snapshot of the TIER_0 network (beside the targeted assertions above)', () => {
@@ -137,7 +130,3 @@ describe('MultiAzNetwork', () => {
   });
 });
 
-/** Asset hashes change with every aws-cdk-lib release; the snapshot is about our resources. */
-function normaliseAssets(template: unknown): unknown {
-  return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}(\.zip|\.json)?/g, 'ASSET_HASH$1'));
-}

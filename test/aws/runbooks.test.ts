@@ -1,10 +1,10 @@
-import { Duration, Errors, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { FailoverRunbooks, FailoverRunbooksProps, runbookLink } from '../../lib/aws/runbooks';
 import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS } from '../../lib/core';
-import { testApp } from '../util';
+import { expectValidationError, testApp } from '../util';
 
 const SECONDARY = 'arn:aws:rds:us-west-2:111111111111:cluster:orders-secondary';
 const LB = 'arn:aws:elasticloadbalancing:us-west-2:111111111111:loadbalancer/app/orders/0123456789abcdef';
@@ -182,14 +182,7 @@ describe('FailoverRunbooks', () => {
     [{ zonalShiftExpiresIn: Duration.days(4) }, false, 'zonalShiftExpiresIn must be whole minutes from 1 minute to 3 days, got: 4 days'],
     [{ zonalShiftExpiresIn: Duration.seconds(30) }, false, 'zonalShiftExpiresIn must be whole minutes from 1 minute to 3 days, got: 30 seconds'],
   ])('%#: bad input is a ValidationError naming the prop', (override, replace, message) => {
-    let error: unknown;
-    try {
-      synth(override, replace);
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
+    expectValidationError(() => synth(override, replace), message);
   });
 
   test('snapshot of the three runbooks (beside the targeted assertions above)', () => {

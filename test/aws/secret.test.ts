@@ -1,4 +1,4 @@
-import { Duration, Errors, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { EncryptedSecret, EncryptedSecretProps, SecretReplicaKey, secretReplicaKeyAlias } from '../../lib/aws/secret';
-import { testApp } from '../util';
+import { expectValidationError, testApp } from '../util';
 
 function build(props: Partial<EncryptedSecretProps> = {}) {
   const stack = new Stack(testApp(), 'Secrets', { env: { region: 'us-east-1' } });
@@ -137,26 +137,12 @@ describe('EncryptedSecret', () => {
     [{ rotateAfter: Duration.hours(1) }, 'rotateAfter must be from 4 hours to 1000 days, got: 1 hour'],
     [{ rotateAfter: Duration.days(1001) }, 'rotateAfter must be from 4 hours to 1000 days, got: 1001 days'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
-    let error: unknown;
-    try {
-      synth(override);
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
+    expectValidationError(() => synth(override), message);
   });
 
   test('WHEN replicas use the replica key alias and no service is given THEN it is a ValidationError (the default service differs per stack)', () => {
     const stack = new Stack(testApp(), 'Secrets', { env: { region: 'us-east-1' } });
-    let error: unknown;
-    try {
-      new EncryptedSecret(stack, 'Secret', { tier: ServiceTier.TIER_1, replicaRegions: ['us-west-2'] });
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe("service must be given when replicaRegions (us-west-2) use the replica key found by alias (alias/<service>-secrets): the default, the stack's name, differs between the stacks of two regions, got: none");
+    expectValidationError(() => new EncryptedSecret(stack, 'Secret', { tier: ServiceTier.TIER_1, replicaRegions: ['us-west-2'] }), "service must be given when replicaRegions (us-west-2) use the replica key found by alias (alias/<service>-secrets): the default, the stack's name, differs between the stacks of two regions, got: none");
   });
 
   test('WHEN both hosted rotation and a rotation function are given THEN it is a ValidationError', () => {
@@ -224,13 +210,6 @@ describe('SecretReplicaKey', () => {
 
   test('WHEN the alias is reserved THEN it is a ValidationError', () => {
     const stack = new Stack(testApp(), 'Keys', { env: { region: 'us-west-2' } });
-    let error: unknown;
-    try {
-      new SecretReplicaKey(stack, 'SecretKey', { tier: ServiceTier.TIER_1, aliasName: 'alias/aws/secrets' });
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe('aliasName must start with alias/, use only letters, digits, /, _ and - and not start with alias/aws/, got: alias/aws/secrets');
+    expectValidationError(() => new SecretReplicaKey(stack, 'SecretKey', { tier: ServiceTier.TIER_1, aliasName: 'alias/aws/secrets' }), 'aliasName must start with alias/, use only letters, digits, /, _ and - and not start with alias/aws/, got: alias/aws/secrets');
   });
 });

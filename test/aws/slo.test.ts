@@ -1,4 +1,4 @@
-import { Duration, Errors, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -7,7 +7,7 @@ import * as ssmincidents from 'aws-cdk-lib/aws-ssmincidents';
 import { SloAlarms, SloAlarmsProps } from '../../lib/aws/slo';
 import { burnRateAlerts, HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { alarmPeriodSeconds, errorBudgetExhaustion } from '../../lib/core/error-budget-policy';
-import { testApp } from '../util';
+import { expectValidationError, testApp } from '../util';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
 
@@ -215,14 +215,7 @@ describe('SloAlarms', () => {
     [{ windowDays: 0 }, 'windowDays must be a positive number of days, got: 0'],
     [{ pageUrls: ['http://pager.example.com'] }, 'pageUrls must be HTTPS endpoints (https://...), got: http://pager.example.com'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
-    let error: unknown;
-    try {
-      synth(override);
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe(message);
+    expectValidationError(() => synth(override), message);
   });
 
   test('WHEN the target is looser than a custom tier can alert on THEN the default target is refused', () => {

@@ -1,9 +1,9 @@
-import { Duration, Errors, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ReplicaBucket, ReplicatedBucket } from '../../lib/aws/bucket';
 import { checkInputs } from '../../lib/checks/check';
 import { HA_METADATA_KEY, S3_RTC_REPLICATION_SECONDS, ServiceTier } from '../../lib/core';
-import { testApp } from '../util';
+import { expectValidationError, testApp } from '../util';
 
 /** A TIER_0 service whose only data store is a replicated bucket, with or without its own RPO objective. */
 function tier0Buckets(rpoObjective?: Duration) {
@@ -59,13 +59,6 @@ describe('a data set with its own region RPO objective', () => {
   });
 
   test('GIVEN an objective tighter than the tier THEN it is a ValidationError naming the prop', () => {
-    let error: unknown;
-    try {
-      tier0Buckets(Duration.millis(500));
-    } catch (e) {
-      error = e;
-    }
-    expect(Errors.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toBe("rpoObjective must be whole seconds of at least TIER_0's region RPO (1 s): it states a looser objective for this data set, got: 0.5 s");
+    expectValidationError(() => tier0Buckets(Duration.millis(500)), "rpoObjective must be whole seconds of at least TIER_0's region RPO (1 s): it states a looser objective for this data set, got: 0.5 s");
   });
 });
