@@ -9,6 +9,7 @@ import { ReplicatedDatabase } from '../../lib/aws/database';
 import { ReplicatedFileSystem } from '../../lib/aws/file-system';
 import { GlobalDatabase, GlobalDatabaseSecondary } from '../../lib/aws/global-database';
 import { GlobalTable } from '../../lib/aws/global-table';
+import { ReplicaKey } from '../../lib/aws/replica-key';
 import { EncryptedSecret, SecretReplicaKey } from '../../lib/aws/secret';
 import { EFS_REPLICATION_RPO_SECONDS, S3_RTC_REPLICATION_SECONDS } from '../../lib/core';
 import { anyLogRetention, anyTierAndZones, badLogRetention, notPositiveInteger, OTHER_REGIONS, zonalVpc, ZONES } from './fixtures';
@@ -272,5 +273,18 @@ proveConstruct<FileSystemProps, ec2.IVpc>({
   }),
   invalid: [
     { prop: 'replicaRegion', props: fileSystemProps.filter((p) => p.tierZones.tier.isMultiRegion).map((p) => ({ ...p, replicaRegion: undefined as unknown as string })) },
+  ],
+});
+
+const replicaAliasProps = fc.record({ alias: fc.stringMatching(/^[a-zA-Z0-9_-][a-zA-Z0-9/_-]{0,40}$/).filter((a) => !a.startsWith('aws/')) });
+
+proveConstruct<{ alias: string }>({
+  name: 'ReplicaKey',
+  region: 'us-west-2',
+  valid: replicaAliasProps,
+  build: (scope, p) => new ReplicaKey(scope, 'Key', { aliasName: `alias/${p.alias}` }),
+  invalid: [
+    // Reserved for AWS managed keys, or a character KMS alias names do not allow.
+    { prop: 'aliasName', props: fc.tuple(fc.constantFrom('aws/', 'with space/', 'dot.'), replicaAliasProps).map(([prefix, p]) => ({ alias: `${prefix}${p.alias}` })) },
   ],
 });
