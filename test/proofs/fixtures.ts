@@ -1,4 +1,3 @@
-import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
@@ -43,9 +42,9 @@ export const notPositiveInteger: fc.Arbitrary<number> = fc.oneof(
  * An imported VPC (no resources of its own, so the template holds only the construct under
  * proof) with public, private and isolated subnets in each of `zones`.
  */
-export function importedVpc(stack: Stack, zones: string[]): ec2.IVpc {
+export function importedVpc(scope: Construct, zones: string[]): ec2.IVpc {
   const ids = (kind: string) => zones.map((_, i) => `subnet-${kind}${String(i).padStart(8, '0')}`);
-  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+  return ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
     vpcId: 'vpc-0123456789abcdef0',
     vpcCidrBlock: '10.0.0.0/16',
     availabilityZones: zones,
