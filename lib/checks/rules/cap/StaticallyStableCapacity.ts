@@ -8,7 +8,7 @@ const TYPES = ['AWS::AutoScaling::AutoScalingGroup', 'aws_autoscaling_group'];
 export const StaticallyStableCapacity: HaRule = {
   id: 'HA-CAP1',
   level: 'error',
-  info: 'For tiers that require static stability (TIER_0, TIER_1), a serving (not standby) Auto Scaling group\'s minimum is a whole multiple of its zone count, at least 2 per zone, and equal to its desired capacity.',
+  info: 'For tiers that require static stability (TIER_0, TIER_1), a serving (not standby) Auto Scaling group\'s minimum is a whole multiple of its zone count (at least one instance in every zone) and equal to its desired capacity.',
   explanation: 'Static stability means an AZ loss never waits on launching instances (the control plane may be impaired then): each zone already runs its share, and the rest absorb the load. The template cannot state peak demand, so the rule checks the shape: an even floor in every zone (`staticallyStableCapacity` in lib/core sizes it) that scaling in cannot go below.',
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
@@ -25,8 +25,9 @@ export const StaticallyStableCapacity: HaRule = {
         return [outcome(asg, `${asg.address} must state a literal minimum size and at least 2 zones for ${tier.name}'s static stability to be checked`)];
       }
       const problems: string[] = [];
-      if (min % zones !== 0 || min / zones < 2) {
-        problems.push(`minimum size ${min} over ${zones} zones is not an even floor of at least 2 per zone (e.g. ${2 * zones} or another multiple of ${zones})`);
+      // `staticallyStableCapacity` gives one per zone when the required capacity fits in the surviving zones.
+      if (min % zones !== 0 || min < zones) {
+        problems.push(`minimum size ${min} over ${zones} zones is not an even floor in every zone (a multiple of ${zones}: ${zones}, ${2 * zones}, ...)`);
       }
       if (desired !== undefined && desired !== min) {
         problems.push(`desired capacity ${desired} differs from the minimum ${min}, so the floor that survives an AZ loss is the minimum, not what runs now`);
