@@ -3,14 +3,17 @@ import * as cdkJson from '../cdk.json';
 
 /**
  * An App for unit tests: the feature flags of `cdk.json` (so a test synthesizes what `cdk synth`
- * does) and the built-in CloudFormation validation off (~3 s and ~350 MB per process; one test
- * synthesizes every example with it on).
+ * does), the built-in CloudFormation validation off (~3 s and ~350 MB per process; one test
+ * synthesizes every example with it on), and none of the bookkeeping that no template contains:
+ * creation stack traces (under jest's source maps, a sixth of a synthesis), tree.json, analytics.
  */
 export function testApp(props: AppProps = {}): App {
   return new App({
     builtinCloudFormationValidation: false,
+    treeMetadata: false,
+    analyticsReporting: false,
     ...props,
-    context: { ...cdkJson.context, ...props.context },
+    context: { ...cdkJson.context, 'aws:cdk:disable-creation-stack-traces': true, ...props.context },
   });
 }
 
