@@ -103,7 +103,7 @@ export class ClientResiliencePolicy extends Construct {
       }
       throw e;
     }
-    const problem = clientPolicyProblem(policy);
+    const problem = clientPolicyProblem(policy, 'upstreamTimeout');
     if (problem) {
       throw validationError(problem, this);
     }

@@ -158,14 +158,15 @@ export function clientResiliencePolicy(input: ClientPolicyInput): ClientPolicyDo
 /**
  * Why the policy cannot work, or undefined when it fits: a hop whose own worst case outlasts the
  * upstream timeout (checked with `retryBudget(...).fitsWithin`), or hops that together do.
+ * `timeoutProp` names the timeout as the caller's props spell it, for the message.
  */
-export function clientPolicyProblem(policy: ClientPolicyDocument): string | undefined {
+export function clientPolicyProblem(policy: ClientPolicyDocument, timeoutProp = 'upstreamTimeoutMs'): string | undefined {
   const overlong = policy.hops.filter((hop) => !retryBudget(hop).fitsWithin(policy.upstreamTimeoutMs));
   if (overlong.length > 0) {
-    return `each hop's retry budget must fit within the upstream timeout of ${policy.upstreamTimeoutMs} ms, got: ${overlong.map(describeHop).join('; ')}`;
+    return `hops must each fit within ${timeoutProp} (${policy.upstreamTimeoutMs} ms) at their worst case, got: ${overlong.map(describeHop).join('; ')}`;
   }
   if (policy.worstCaseMs > policy.upstreamTimeoutMs) {
-    return `the hops together must fit within the upstream timeout of ${policy.upstreamTimeoutMs} ms, got: ${policy.worstCaseMs} ms (${policy.hops.map(describeHop).join('; ')})`;
+    return `hops must together fit within ${timeoutProp} (${policy.upstreamTimeoutMs} ms) at their worst case, got: ${policy.worstCaseMs} ms (${policy.hops.map(describeHop).join('; ')})`;
   }
   return undefined;
 }

@@ -64,9 +64,9 @@ describe('ClientResiliencePolicy', () => {
 
   test.each<[Partial<ClientResiliencePolicyProps>, string]>([
     [{ upstreamTimeout: Duration.seconds(1) },
-      'the hops together must fit within the upstream timeout of 1000 ms, got: 1650 ms (orders-db 3 × 200 ms + 150 ms backoff = 750 ms; payments-api 2 × 400 ms + 100 ms backoff = 900 ms)'],
+      'hops must together fit within upstreamTimeout (1000 ms) at their worst case, got: 1650 ms (orders-db 3 × 200 ms + 150 ms backoff = 750 ms; payments-api 2 × 400 ms + 100 ms backoff = 900 ms)'],
     [{ upstreamTimeout: Duration.millis(800) },
-      "each hop's retry budget must fit within the upstream timeout of 800 ms, got: payments-api 2 × 400 ms + 100 ms backoff = 900 ms"],
+      'hops must each fit within upstreamTimeout (800 ms) at their worst case, got: payments-api 2 × 400 ms + 100 ms backoff = 900 ms'],
     [{ hops: [] }, 'hops must list at least one dependency call, got: none'],
     [{ retryBudgetRatio: -0.1 }, 'retryBudgetRatio must be at least 0, got: -0.1'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {

@@ -42,7 +42,7 @@ describe('clientResiliencePolicy', () => {
 
   test.each([
     [{ upstreamTimeoutMs: 1000, hops: [{ name: 'db', perTryTimeoutMs: 300, baseDelayMs: 100, maxDelayMs: 1000 }] },
-      "each hop's retry budget must fit within the upstream timeout of 1000 ms, got: db 3 × 300 ms + 300 ms backoff = 1200 ms"],
+      'hops must each fit within upstreamTimeoutMs (1000 ms) at their worst case, got: db 3 × 300 ms + 300 ms backoff = 1200 ms'],
     [{
       upstreamTimeoutMs: 1000,
       hops: [
@@ -50,7 +50,7 @@ describe('clientResiliencePolicy', () => {
         { name: 'b', attempts: 2, perTryTimeoutMs: 200, baseDelayMs: 50, maxDelayMs: 50 },
         { name: 'c', attempts: 1, perTryTimeoutMs: 200, baseDelayMs: 0, maxDelayMs: 0 },
       ],
-    }, 'the hops together must fit within the upstream timeout of 1000 ms, got: 1100 ms (a 2 × 200 ms + 50 ms backoff = 450 ms; b 2 × 200 ms + 50 ms backoff = 450 ms; c 1 × 200 ms + 0 ms backoff = 200 ms)'],
+    }, 'hops must together fit within upstreamTimeoutMs (1000 ms) at their worst case, got: 1100 ms (a 2 × 200 ms + 50 ms backoff = 450 ms; b 2 × 200 ms + 50 ms backoff = 450 ms; c 1 × 200 ms + 0 ms backoff = 200 ms)'],
   ])('%#: a policy that outlasts its caller is a problem', (input, message) => {
     expect(clientPolicyProblem(clientResiliencePolicy(input))).toBe(message);
   });

@@ -233,7 +233,6 @@ proveConstruct<ClientProps & { timeoutMs?: number }>({
     tier: p.tier, service: p.service, upstreamTimeout: Duration.millis(p.timeoutMs ?? fittingTimeoutMs(p)),
     hops: p.hops.map((h) => ({ name: h.name, attempts: h.attempts, perTryTimeout: Duration.millis(h.perTryMs), baseDelay: Duration.millis(h.baseMs), maxDelay: Duration.millis(h.baseMs + h.capMs) })),
   }),
-  // The message names the prop in words ("the upstream timeout of 183 ms"), not as `upstreamTimeout`.
-  invalid: [{ prop: 'upstream timeout', props: clientProps.map((p) => ({ ...p, timeoutMs: p.hops[0].perTryMs - 1 })) }],
+  invalid: [{ prop: 'upstreamTimeout', props: clientProps.map((p) => ({ ...p, timeoutMs: p.hops[0].perTryMs - 1 })) }],
 });
 
