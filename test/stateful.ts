@@ -46,6 +46,7 @@ const STATEFUL_TYPES: Record<string, StatefulRule> = {
   'AWS::OpenSearchService::Domain': { snapshot: false },
   'AWS::Backup::BackupVault': { snapshot: false },
   'AWS::Logs::LogGroup': { snapshot: false, protection: propertyTrue('DeletionProtectionEnabled') },
+  'AWS::SSMIncidents::ReplicationSet': { snapshot: false, protection: propertyTrue('DeletionProtected') },
   'AWS::Cognito::UserPool': {
     snapshot: false,
     protection: (p) => (p.DeletionProtection === 'ACTIVE' ? undefined : `DeletionProtection is ${JSON.stringify(p.DeletionProtection)}, expected "ACTIVE"`),

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -116,7 +116,8 @@ export class FeatureFlags extends Construct {
     this.rollbackAlarmArn = props.rollbackAlarm.alarmArn;
     const monitorRole = new iam.Role(this, 'MonitorRole', {
       description: `Lets AppConfig read the rollback alarm of ${service}'s feature flags`,
-      assumedBy: new iam.ServicePrincipal('appconfig.amazonaws.com'),
+      // Only AppConfig acting for this account may assume it (confused-deputy guard).
+      assumedBy: new iam.ServicePrincipal('appconfig.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
     });
     new iam.ManagedPolicy(this, 'MonitorPolicy', {
       description: `Lets AppConfig read the rollback alarm of ${service}'s feature flags`,

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { EFS_REPLICATION_RPO_SECONDS, FailureDomain, regionPlacementProblem } from '../core';
+import { EFS_REPLICATION_RPO_SECONDS, FailureDomain, regionPlacementProblem, zonePlacementProblem } from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { ReplicaKey } from './replica-key';
 import { HaProps } from './ha-props';
@@ -126,9 +126,10 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
     const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
     const zones = props.vpc.selectSubnets(vpcSubnets).availabilityZones;
     if (!zones.some((zone) => Token.isUnresolved(zone))) {
-      const distinct = [...new Set(zones)];
-      if (distinct.length < tier.minAzs) {
-        throw validationError(`vpcSubnets must span at least ${tier.minAzs} availability zones for ${tier.name}, got: ${distinct.length} (${distinct.join(', ') || 'none'})`, this);
+      // Several subnets may share a zone; the mount targets span the distinct zones.
+      const problem = zonePlacementProblem({ prop: 'vpcSubnets', zones: [...new Set(zones)], region, minZones: tier.minAzs, tierName: tier.name });
+      if (problem) {
+        throw validationError(problem, this);
       }
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;

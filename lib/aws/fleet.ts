@@ -460,7 +460,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     }
 
     // ---- Alarms and keys --------------------------------------------------------------------
-    this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `alarms of ${this.node.path}`);
+    this.alarmTopic = props.alarmTopic ?? this.newDefaultAlarmTopic();
     const logKey = newCustomerManagedKey(this, 'LogKey', `Encrypts the WAF logs of ${this.node.path}`);
     allowCloudWatchLogs(logKey, this);
     const volumeKey = props.volumeKey ?? this.newVolumeKey();
@@ -843,6 +843,33 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
   }
 
   /**
+   * The default alarm topic. The group's scaling notifications reach it too, published by the Auto
+   * Scaling service-linked role, which must be able to use the topic's key (named by
+   * `aws:PrincipalArn`, as for the volume key below, so the policy is valid before the role exists).
+   */
+  private newDefaultAlarmTopic(): sns.ITopic {
+    const topic = newAlarmTopic(this, 'AlarmTopic', `alarms of ${this.node.path}`);
+    topic.masterKey?.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowAutoScalingNotifications',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      // A key policy statement applies to the key it is attached to: `*` here means "this key".
+      resources: ['*'],
+      conditions: { ArnEquals: { 'aws:PrincipalArn': this.autoScalingServiceLinkedRoleArn() } },
+    }));
+    return topic;
+  }
+
+  private autoScalingServiceLinkedRoleArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'iam',
+      region: '',
+      resource: 'role',
+      resourceName: 'aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
+    });
+  }
+
+  /**
    * A customer-managed key for the root volumes. Auto Scaling launches instances through its
    * service-linked role, which needs the key in the key policy. The statement names the role by
    * `aws:PrincipalArn` rather than as principal: KMS rejects a policy whose principal does not exist
@@ -850,14 +877,8 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
    * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
    */
   private newVolumeKey(): kms.Key {
-    const stack = Stack.of(this);
     const key = newCustomerManagedKey(this, 'VolumeKey', `Encrypts the root volumes of ${this.node.path}`);
-    const serviceLinkedRole = stack.formatArn({
-      service: 'iam',
-      region: '',
-      resource: 'role',
-      resourceName: 'aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
-    });
+    const serviceLinkedRole = this.autoScalingServiceLinkedRoleArn();
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowAutoScalingServiceLinkedRoleUse',
       principals: [new iam.AnyPrincipal()],

@@ -1,4 +1,4 @@
-import { Aws, Stack, Token } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -136,6 +136,7 @@ export class IncidentResponse extends Construct {
         // Incident records are the evidence a postmortem works from.
         deletionProtected: true,
       });
+      replicationSet.applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
 
     const retryMinutes = Math.ceil(Math.min(...burnRateAlerts(props.tier.availabilityTarget)

@@ -163,7 +163,7 @@ describe('ReplicatedFileSystem', () => {
   });
 
   test('GIVEN a VPC in two zones for TIER_1 THEN it is a ValidationError', () => {
-    expectValidationError(() => synth({}, ['us-east-1a', 'us-east-1b']), 'vpcSubnets must span at least 3 availability zones for TIER_1, got: 2 (us-east-1a, us-east-1b)');
+    expectValidationError(() => synth({}, ['us-east-1a', 'us-east-1b']), 'vpcSubnets must list at least 3 zones for TIER_1, got: 2 (us-east-1a, us-east-1b)');
   });
 
   test('snapshot of the TIER_1 replicated file system (beside the targeted assertions above)', () => {

@@ -162,14 +162,13 @@ describe('ResilientFleet: placement across AZs and capacity', () => {
 
 describe('ResilientFleet: anti-affinity', () => {
   test('GIVEN at most 7 instances per AZ THEN a rack-level spread placement group is in the launch template', () => {
-    const { template, stack, fleet } = base();
+    const { template, fleet } = base();
     template.hasResourceProperties('AWS::EC2::PlacementGroup', { Strategy: 'spread', SpreadLevel: 'rack' });
     const groupId = Object.keys(template.findResources('AWS::EC2::PlacementGroup'))[0];
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: Match.objectLike({ Placement: { GroupName: { 'Fn::GetAtt': [groupId, 'GroupName'] } } }),
     });
     expect(fleet.placementStrategy).toBe(FleetPlacementStrategy.SPREAD);
-    expect(stack).toBeDefined();
   });
 
   test('GIVEN 24 instances over 3 AZs (8 per AZ) THEN a partition placement group with 7 partitions', () => {
@@ -197,6 +196,21 @@ describe('ResilientFleet: anti-affinity', () => {
   test('GIVEN one instance type for TIER_3 THEN no warning (the tier does not promise static stability)', () => {
     const { stack } = synth({ tier: ServiceTier.TIER_3, instanceTypes: [TYPES[0]] });
     Annotations.fromStack(stack).hasNoWarning('/Svc/Fleet', Match.stringLikeRegexp('instanceTypes'));
+  });
+});
+
+describe('ResilientFleet: notifications', () => {
+  test('GIVEN the default alarm topic THEN the group notifies it and its key lets the Auto Scaling service-linked role publish', () => {
+    const { template } = base();
+    const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      NotificationConfigurations: Match.arrayWith([Match.objectLike({ TopicARN: { Ref: topicId } })]),
+    });
+    const keyId = template.findResources('AWS::SNS::Topic')[topicId].Properties.KmsMasterKeyId['Fn::GetAtt'][0];
+    const statements = template.findResources('AWS::KMS::Key')[keyId].Properties.KeyPolicy.Statement as { Sid?: string; Condition?: unknown; Action: string[] }[];
+    const statement = statements.find((s) => s.Sid === 'AllowAutoScalingNotifications');
+    expect(statement?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(JSON.stringify(statement?.Condition)).toContain('AWSServiceRoleForAutoScaling');
   });
 });
 

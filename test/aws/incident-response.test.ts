@@ -98,6 +98,7 @@ describe('IncidentResponse', () => {
     template.hasResourceProperties('AWS::SSMIncidents::ReplicationSet', { Regions: [{ RegionName: 'us-east-1' }, { RegionName: 'us-west-2' }], DeletionProtected: true });
     const setId = Object.keys(template.findResources('AWS::SSMIncidents::ReplicationSet'))[0];
     template.hasResource('AWS::SSMIncidents::ResponsePlan', { DependsOn: [setId] });
+    template.hasResource('AWS::SSMIncidents::ReplicationSet', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
   test('THEN the impact follows the strategy unless given', () => {
