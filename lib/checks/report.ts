@@ -254,6 +254,8 @@ function regionFigures(graph: ResourceGraph, stacks: readonly ServiceStack[]): {
     if (copy && ownObjective !== undefined && copy.seconds !== undefined && copy.seconds <= ownObjective) {
       // The owner stated a looser objective for this data set; it meets it, so it does not bound the service's RPO.
       rpo.steps.push({ quantity: 'regionRpo', stack: copy.stack, resource: copy.resource, value: copy.seconds, basis: `${copy.basis}; held to its own data-set objective of ${ownObjective} s (met), not to the tier's`, figures: copy.figures });
+      // Nothing the tier's objective applies to is lost from this store: it bounds the service's RPO at 0.
+      rpo.value = Math.max(rpo.value ?? 0, 0);
       continue;
     }
     if (copy) {
