@@ -221,7 +221,11 @@ export class AzEvacuationDrill extends Construct {
  * are exercised for real. FIS has no "region outage" action; cutting the region's network is the
  * closest fault it can inject.
  *
- * Same stop condition, logging, least-privilege role and optional schedule as {@link AzEvacuationDrill}.
+ * Same logging, least-privilege role and optional schedule as {@link AzEvacuationDrill}. Choose the
+ * stop condition with care: cutting the region makes the primary's own SLO page fire within minutes
+ * (its clients see errors until DNS fails over), which would stop the drill before promotion and
+ * scale-up are shown. Use an alarm of the standby region (its SLO page, or its DNS health check)
+ * so the drill stops when the failover itself fails.
  *
  * Construct ids (public API): `Resource` (the template), `Role`, `Policy`, `LogKey`, `Logs`,
  * `Schedule`, `ScheduleRole`.
