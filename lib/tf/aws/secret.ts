@@ -7,7 +7,7 @@ import { HaProps, RegionalProps } from './ha-props';
 import { AccountContext, newCustomerManagedKey } from './private/keys';
 import { newGeneratedValueRotation } from './private/rotation';
 import { attachHaMetadata, attachHaMetadataTo, protectFromDestroy, resourcesOfProvider } from './private/metadata';
-import { regionOf, requireRegion } from './private/regions';
+import { regionOf, replicaAlias, requireRegion } from './private/regions';
 
 /** Longest recovery window Secrets Manager allows: the most time to notice and restore a deleted secret. */
 const SECRET_RECOVERY_WINDOW_DAYS = 30;
@@ -107,9 +107,9 @@ export class EncryptedSecret extends Construct {
     const context = new AccountContext(this, 'Account', provider);
     const key = newCustomerManagedKey(this, 'Key', { description: `Encrypts the secret ${props.secretName ?? this.node.path}`, context });
     this.keyArn = key.arn;
-    const replicaKeys = replicaProviders.map((replicaProvider, i) => newCustomerManagedKey(this, `ReplicaKey${i + 1}`, {
+    const replicaKeys = replicaProviders.map((replicaProvider) => newCustomerManagedKey(this, `ReplicaKey-${replicaAlias(replicaProvider)}`, {
       description: `Encrypts the replica of the secret ${props.secretName ?? this.node.path}`,
-      context: new AccountContext(this, `ReplicaAccount${i + 1}`, replicaProvider),
+      context: new AccountContext(this, `ReplicaAccount-${replicaAlias(replicaProvider)}`, replicaProvider),
     }));
     this.secret = new SecretsmanagerSecret(this, 'Resource', {
       provider,

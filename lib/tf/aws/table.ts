@@ -7,7 +7,7 @@ import { HaProps, RegionalProps } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
 import { AccountContext, newCustomerManagedKey } from './private/keys';
 import { attachHaMetadata, attachHaMetadataTo, protectFromDestroy, resourcesOfProvider } from './private/metadata';
-import { regionOf, requireRegion } from './private/regions';
+import { regionOf, replicaAlias, requireRegion } from './private/regions';
 
 /** Longest point-in-time recovery period DynamoDB accepts. */
 const PITR_MAX_DAYS = 35;
@@ -116,9 +116,9 @@ export class GlobalTable extends Construct {
 
     const context = new AccountContext(this, 'Account', provider);
     const key = newCustomerManagedKey(this, 'Key', { description: `Encrypts the table ${props.tableName}`, context });
-    const replicaKeys = props.replicaProviders.map((replicaProvider, i) => newCustomerManagedKey(this, `ReplicaKey${i + 1}`, {
+    const replicaKeys = props.replicaProviders.map((replicaProvider) => newCustomerManagedKey(this, `ReplicaKey-${replicaAlias(replicaProvider)}`, {
       description: `Encrypts the replica of the table ${props.tableName}`,
-      context: new AccountContext(this, `ReplicaAccount${i + 1}`, replicaProvider),
+      context: new AccountContext(this, `ReplicaAccount-${replicaAlias(replicaProvider)}`, replicaProvider),
     }));
 
     const attributes = [props.partitionKey, ...(props.sortKey ? [props.sortKey] : [])];

@@ -24,7 +24,7 @@ describe('EncryptedSecret (Terraform)', () => {
     expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecret, {
       kms_key_id: refTo(KmsKey, 'ApiKey', 'arn'),
       recovery_window_in_days: 30,
-      replica: [{ region: 'us-west-2', kms_key_id: refTo(KmsKey, 'ApiKey_ReplicaKey1', 'arn') }],
+      replica: [{ region: 'us-west-2', kms_key_id: refTo(KmsKey, 'ApiKey_ReplicaKey-west', 'arn') }],
       lifecycle: { prevent_destroy: true },
     });
     expect(synthesized).toHaveResourceWithProperties(KmsKey, { provider: 'aws.west', enable_key_rotation: true });
@@ -54,7 +54,7 @@ describe('EncryptedSecret (Terraform)', () => {
     const rotate = policy.Statement.find((s: { Sid: string }) => s.Sid === 'RotateThisSecret');
     expect(rotate.Resource).toEqual(refTo(SecretsmanagerSecret, 'ApiKey', 'arn'));
     const keys = policy.Statement.find((s: { Sid: string }) => s.Sid === 'EncryptVersions');
-    expect(keys.Resource).toEqual([refTo(KmsKey, 'ApiKey', 'arn'), refTo(KmsKey, 'ApiKey_ReplicaKey1', 'arn')]);
+    expect(keys.Resource).toEqual([refTo(KmsKey, 'ApiKey', 'arn'), refTo(KmsKey, 'ApiKey_ReplicaKey-west', 'arn')]);
   });
 
   test('GIVEN TIER_3 THEN a single-region secret is fine', () => {

@@ -32,7 +32,7 @@ describe('GlobalTable (Terraform)', () => {
       point_in_time_recovery: { enabled: true, recovery_period_in_days: 35 },
       server_side_encryption: { enabled: true, kms_key_arn: refTo(KmsKey, 'Sessions_Key', 'arn') },
       replica: [{
-        region_name: 'us-west-2', kms_key_arn: refTo(KmsKey, 'Sessions_ReplicaKey1', 'arn'), point_in_time_recovery: true,
+        region_name: 'us-west-2', kms_key_arn: refTo(KmsKey, 'Sessions_ReplicaKey-west', 'arn'), point_in_time_recovery: true,
         deletion_protection_enabled: true, propagate_tags: true, consistency_mode: 'EVENTUAL',
       }],
       lifecycle: { prevent_destroy: true },

@@ -27,3 +27,15 @@ export function requireRegion(prop: string, provider: AwsProvider): string | und
 export function literals(values: readonly string[]): string[] {
   return values.filter((v) => !Token.isUnresolved(v));
 }
+
+/**
+ * The alias of a replica provider: the name its construct ids are built from, so that adding,
+ * removing or reordering replica providers never moves another replica's key to a new address.
+ */
+export function replicaAlias(provider: AwsProvider): string {
+  const alias = provider.alias;
+  if (alias === undefined || Token.isUnresolved(alias)) {
+    throw new Error(`replicaProviders must each have a literal alias (it names the replica's resources), got: a provider without one (region ${provider.region ?? 'unset'})`);
+  }
+  return alias;
+}
