@@ -1,4 +1,4 @@
-import { Aws, Token, Validations } from 'aws-cdk-lib';
+import { Aws, Token } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,6 +13,7 @@ import { attachHaMetadata } from './metadata';
 import { validationError } from './private/errors';
 import { newSecureBucket } from './private/buckets';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
+import { acknowledgeFindings } from './private/nag';
 
 /** How long audit records must be kept, and what happens after. */
 export interface AuditCompliance {
@@ -169,18 +170,18 @@ export class AuditTrail extends Construct {
       cfnTrail.addPropertyDeletionOverride('EventSelectors');
     }
 
-    Validations.of(accessLogsBucket).acknowledge({ id: 'AwsSolutions-S1', reason: 'this bucket receives the trail bucket\'s server access logs; logging it to itself would loop' });
-    Validations.of(accessLogsBucket).acknowledge({ id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason: 'this bucket receives the trail bucket\'s server access logs; logging it to itself would loop' });
-    Validations.of(accessLogsBucket).acknowledge({ id: 'NIST.800.53.R5-S3DefaultEncryptionKMS', reason: 'S3 server access logs can be delivered only to a bucket encrypted with SSE-S3' });
+    acknowledgeFindings(accessLogsBucket, { id: 'AwsSolutions-S1', reason: 'this bucket receives the trail bucket\'s server access logs; logging it to itself would loop' });
+    acknowledgeFindings(accessLogsBucket, { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason: 'this bucket receives the trail bucket\'s server access logs; logging it to itself would loop' });
+    acknowledgeFindings(accessLogsBucket, { id: 'NIST.800.53.R5-S3DefaultEncryptionKMS', reason: 'S3 server access logs can be delivered only to a bucket encrypted with SSE-S3' });
     for (const target of [bucket, accessLogsBucket]) {
-      Validations.of(target).acknowledge({
+      acknowledgeFindings(target, {
         id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
         reason: 'the trail records every region in this one bucket; its integrity comes from Object Lock compliance mode and log-file validation, and a cross-account copy is an organization decision outside this construct',
       });
     }
     const logsRole = this.trail.node.tryFindChild('LogsRole');
     if (logsRole) {
-      Validations.of(logsRole).acknowledge({
+      acknowledgeFindings(logsRole, {
         id: 'NIST.800.53.R5-IAMNoInlinePolicy',
         reason: 'cloudtrail.Trail creates this role for the trail alone; its inline policy lets CloudTrail write to this one log group and dies with it',
       });

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -13,6 +13,7 @@ import { attachHaMetadata } from './metadata';
 import { newAlarmTopic } from './private/alarms';
 import { validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
+import { acknowledgeFindings } from './private/nag';
 
 /**
  * Tag that selects a resource for the `BackupPolicy` of its stack (`ha:backup` = `true`).
@@ -488,7 +489,7 @@ function lockConfiguration(scope: Construct, props: VaultLockProps, shortestDays
 
 function acknowledgeManagedPolicies(role: iam.Role, policyNames: string[]): void {
   for (const name of policyNames) {
-    Validations.of(role).acknowledge({
+    acknowledgeFindings(role, {
       id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`,
       reason: 'AWS Backup\'s service-role policies follow every resource type Backup supports; a hand-written copy would silently stop covering new ones',
     });

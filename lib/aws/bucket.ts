@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,6 +14,7 @@ import { newAlarmTopic, notifyOn } from './private/alarms';
 import { newSecureBucket } from './private/buckets';
 import { validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
+import { acknowledgeFindings } from './private/nag';
 
 /** Id of the replication rule; the replication metrics carry it as the `RuleId` dimension. */
 const REPLICATION_RULE_ID = 'ReplicateEverything';
@@ -90,7 +91,7 @@ export class ReplicaBucket extends Construct {
     });
     this.encryptionKey = key.key;
     this.bucket = newPairBucket(this, props, key.key, props.bucketName);
-    Validations.of(this.bucket).acknowledge({
+    acknowledgeFindings(this.bucket, {
       id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
       reason: 'this bucket is the destination of cross-region replication from the primary region; replicating the replica again would only add a third copy',
     });
@@ -238,7 +239,7 @@ export class ReplicatedBucket extends Construct {
       `arn:${partition}:s3:::${props.replicaBucketName}/*`,
       ...(usesAliasCondition ? [`arn:${partition}:kms:${props.replicaRegion}:${account}:key/*`] : []),
     ]) {
-      Validations.of(policy).acknowledge({
+      acknowledgeFindings(policy, {
         id: `AwsSolutions-IAM5[Resource::${resource}]`,
         reason: 'S3 replication reads every object version of the source and writes every object of the destination; the destination key is matched by its alias (kms:ResourceAliases), which IAM cannot name as a resource',
       });
@@ -401,7 +402,7 @@ function newAccessLogsBucket(scope: Construct, tier: ServiceTier): s3.Bucket {
     ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'S3 server access logging delivers only to buckets encrypted with SSE-S3'],
     ['NIST.800.53.R5-S3BucketReplicationEnabled', 'access logs describe this region\'s bucket and are kept for the log retention, not replicated as data'],
   ] as const) {
-    Validations.of(logs).acknowledge({ id, reason });
+    acknowledgeFindings(logs, { id, reason });
   }
   return logs;
 }

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -13,7 +13,7 @@ import { newAlarmTopic, notifyOn } from './private/alarms';
 import { newSecureBucket } from './private/buckets';
 import { newCustomerManagedKey } from './private/keys';
 import { validationError } from './private/errors';
-import { acknowledgeWildcard } from './private/nag';
+import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 
 /** What a {@link SyntheticCanary} does on each run. */
 export class ProbeBlueprint {
@@ -172,7 +172,7 @@ export class SyntheticCanary extends Construct {
       successRetentionPeriod: Duration.days(Math.min(retentionDays, 455)),
       failureRetentionPeriod: Duration.days(Math.min(retentionDays, 455)),
     });
-    Validations.of(this.canary.role).acknowledge({
+    acknowledgeFindings(this.canary.role, {
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
       reason: 'synthetics.Canary makes a role for this canary alone; its inline policy names this canary\'s bucket, key and log groups and dies with it',
     });
@@ -183,8 +183,8 @@ export class SyntheticCanary extends Construct {
     acknowledgeWildcard(role, bucket.arnForObjects('runs/*'), 'the canary writes one object per run under its own prefix of its own bucket; the keys are made at run time');
     acknowledgeWildcard(role, Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', arnFormat: ArnFormat.COLON_RESOURCE_NAME, resourceName: '/aws/lambda/cwsyn-*' }),
       'the Synthetics service names the canary\'s log group cwsyn-<canary>-<random id> on the first run, so the name is not known at synthesis');
-    Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'aws-cdk-lib\'s grantEncryptDecrypt on the artifacts key alone: the canary encrypts each artifact with a data key of it' });
-    Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'aws-cdk-lib\'s grantEncryptDecrypt on the artifacts key alone (re-encryption stays within this key)' });
+    acknowledgeFindings(role, { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'aws-cdk-lib\'s grantEncryptDecrypt on the artifacts key alone: the canary encrypts each artifact with a data key of it' });
+    acknowledgeFindings(role, { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'aws-cdk-lib\'s grantEncryptDecrypt on the artifacts key alone (re-encryption stays within this key)' });
 
     this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `${service} synthetic probe`);
     const alarm = new cloudwatch.Alarm(this, 'SuccessAlarm', {
@@ -230,9 +230,9 @@ function storageClasses(retentionDays: number): { infrequentAccessAfterDays?: nu
 
 function acknowledgeArtifactsBucket(bucket: s3.Bucket): void {
   const logs = 'this bucket holds the probe\'s own run artifacts, written by one canary role; logging reads of them into another bucket would need a bucket for that bucket\'s logs in turn';
-  Validations.of(bucket).acknowledge({ id: 'AwsSolutions-S1', reason: logs });
-  Validations.of(bucket).acknowledge({ id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason: logs });
-  Validations.of(bucket).acknowledge({
+  acknowledgeFindings(bucket, { id: 'AwsSolutions-S1', reason: logs });
+  acknowledgeFindings(bucket, { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason: logs });
+  acknowledgeFindings(bucket, {
     id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
     reason: 'run artifacts describe this region\'s probe; every serving region runs its own canary and keeps its own artifacts',
   });

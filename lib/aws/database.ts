@@ -1,4 +1,4 @@
-import { Annotations, Duration, Names, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,6 +20,7 @@ import { newAlarmTopic, notifyOn } from './private/alarms';
 import { validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
 import { EncryptedSecret } from './secret';
+import { acknowledgeFindings } from './private/nag';
 
 /** Most reader instances an Aurora cluster may have. */
 const AURORA_MAX_READERS = 15;
@@ -292,7 +293,7 @@ export class ReplicatedDatabase extends Construct {
     }
     const monitoringRole = this.cluster.node.tryFindChild('MonitoringRole');
     if (monitoringRole) {
-      Validations.of(monitoringRole).acknowledge({
+      acknowledgeFindings(monitoringRole, {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
         reason: 'Enhanced Monitoring requires the AWS-managed AmazonRDSEnhancedMonitoringRole policy, which AWS keeps in step with what the monitoring agent needs',
       });
@@ -306,7 +307,7 @@ export class ReplicatedDatabase extends Construct {
     for (const child of this.cluster.node.findAll()) {
       if (child instanceof rds.CfnDBInstance) {
         schedule.node.addDependency(child);
-        Validations.of(child).acknowledge({
+        acknowledgeFindings(child, {
           id: 'NIST.800.53.R5-RDSInBackupPlan',
           reason: 'an Aurora instance holds no data of its own: the cluster volume is backed up continuously (automated backups with point-in-time recovery for the tier\'s retention); copies to another region are BackupPolicy\'s job',
         });
@@ -330,10 +331,10 @@ export class ReplicatedDatabase extends Construct {
       const proxyGroupId = Names.nodeUniqueId(this.proxy.connections.securityGroups[0].node);
       for (const rule of this.cluster.node.findAll().filter((c) => c.node.id.startsWith(`from ${proxyGroupId}:`))) {
         for (const id of ['NIST.800.53.R5-EC2RestrictedCommonPorts', 'NIST.800.53.R5-EC2RestrictedSSH']) {
-          Validations.of(rule).acknowledge({ id, reason: `the rule opens the cluster's PostgreSQL port (${POSTGRES_PORT}, resolved from Endpoint.Port at deploy time) to the RDS Proxy's security group only` });
+          acknowledgeFindings(rule, { id, reason: `the rule opens the cluster's PostgreSQL port (${POSTGRES_PORT}, resolved from Endpoint.Port at deploy time) to the RDS Proxy's security group only` });
         }
       }
-      Validations.of(this.proxy).acknowledge({
+      acknowledgeFindings(this.proxy, {
         id: 'NIST.800.53.R5-IAMNoInlinePolicy',
         reason: 'rds.DatabaseProxy creates a role used by this proxy alone; its inline policy grants reading this one secret and decrypting it with its key, and dies with the proxy',
       });

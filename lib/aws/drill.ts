@@ -1,4 +1,4 @@
-import { Annotations, Aws, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -15,7 +15,7 @@ import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
-import { acknowledgeWildcard } from './private/nag';
+import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 
 /** What a drill does to the fleet's instances. */
 export enum DrillInstanceFault {
@@ -460,7 +460,7 @@ class DrillKit {
     });
     acknowledgeWildcard(role.node.findChild('DefaultPolicy'), experiments,
       'fis:StartExperiment also authorizes the experiment it creates, whose id is not known before it starts; the template is named exactly');
-    Validations.of(role).acknowledge({
+    acknowledgeFindings(role, {
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
       reason: 'the scheduler target writes its one fis:StartExperiment statement inline on this role, used by this schedule alone',
     });

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Fn, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
@@ -14,6 +14,7 @@ import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
+import { acknowledgeFindings } from './private/nag';
 
 /** Props of {@link ReplicatedFileSystem}. */
 export interface ReplicatedFileSystemProps extends HaProps {
@@ -202,7 +203,7 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
     if (props.backupTag ?? true) {
       Tags.of(this.fileSystem).add(BACKUP_TAG_KEY, BACKUP_TAG_VALUE);
     }
-    Validations.of(this.fileSystem).acknowledge({
+    acknowledgeFindings(this.fileSystem, {
       id: 'NIST.800.53.R5-EFSInBackupPlan',
       reason: 'automatic backups are on (the AWS Backup default plan), and the ha:backup tag puts the file system in the BackupPolicy of the stack, a selection by tag that cdk-nag cannot follow',
     });

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -7,6 +7,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { acknowledgeFindings } from './private/nag';
 
 /** A declared high-risk period during which the fleet takes no deployments. */
 export interface DeploymentFreeze {
@@ -95,15 +96,15 @@ export function newFleetDeployment(scope: Construct, options: FleetDeploymentOpt
   }));
 
   if (deploymentGroup.role) {
-    Validations.of(deploymentGroup.role).acknowledge({
+    acknowledgeFindings(deploymentGroup.role, {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRole]',
       reason: 'AWSCodeDeployRole is the policy AWS maintains for the CodeDeploy service role; it follows the service as it changes',
     });
-    Validations.of(deploymentGroup.role).acknowledge({
+    acknowledgeFindings(deploymentGroup.role, {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'ec2:RunInstances and ec2:CreateTags act on resources created at launch (instances, volumes, interfaces) and on public images of other accounts; limited to this region',
     });
-    Validations.of(deploymentGroup.role).acknowledge({
+    acknowledgeFindings(deploymentGroup.role, {
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
       reason: 'the inline policy belongs to this one service role and adds only what launching from this group\'s template needs; it is deleted with the role',
     });
@@ -126,7 +127,7 @@ export function newFleetDeployment(scope: Construct, options: FleetDeploymentOpt
     }),
     description: `Runs the deploy runbook of ${scope.node.path}: checks the change calendar, then starts a CodeDeploy deployment`,
   });
-  Validations.of(deployRole).acknowledge({
+  acknowledgeFindings(deployRole, {
     id: 'NIST.800.53.R5-IAMNoInlinePolicy',
     reason: 'the inline policy belongs to this one role and names only this fleet\'s calendar, deployment group, configuration and application; it is deleted with the role',
   });

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -27,6 +27,7 @@ import { newAlarmTopic, notifyOn } from './private/alarms';
 import { newSecureBucket } from './private/buckets';
 import { validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
+import { acknowledgeFindings } from './private/nag';
 
 /**
  * How a fleet keeps its instances off shared hardware.
@@ -473,11 +474,11 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       // Session Manager instead of SSH, patching and inventory through Systems Manager.
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
-    Validations.of(instanceRole).acknowledge({
+    acknowledgeFindings(instanceRole, {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
       reason: 'AmazonSSMManagedInstanceCore is the policy AWS maintains for the Systems Manager agent (Session Manager instead of SSH, patching); a copy would fall behind the agent',
     });
-    Validations.of(instanceRole).acknowledge({
+    acknowledgeFindings(instanceRole, {
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
       reason: 'the inline policy belongs to this one role and names only this stack (cfn-signal) and the regional CodeDeploy agent bucket; it is deleted with the role',
     });
@@ -551,11 +552,11 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     this.autoScalingGroup = asg;
     // cdk-nag reads volume encryption and IMDS settings from launch configurations and a group's
     // direct launch template, not from a template inside a mixed instances policy.
-    Validations.of(asg).acknowledge({
+    acknowledgeFindings(asg, {
       id: 'AwsSolutions-EC26',
       reason: 'the root volume is encrypted with a customer-managed key in the launch template the mixed instances policy uses',
     });
-    Validations.of(asg).acknowledge({
+    acknowledgeFindings(asg, {
       id: 'NIST.800.53.R5-EC2IMDSv2Enabled',
       reason: 'the launch template the mixed instances policy uses requires IMDSv2 (HttpTokens required, hop limit 1)',
     });
@@ -581,19 +582,19 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       expireAfterDays: tier.logRetentionDays,
       noncurrentVersionDays: 30,
     });
-    Validations.of(accessLogs).acknowledge({
+    acknowledgeFindings(accessLogs, {
       id: 'AwsSolutions-S1',
       reason: 'this bucket holds the load balancer access logs; logging reads of the logs into yet another bucket would need a bucket for that bucket\'s logs in turn',
     });
-    Validations.of(accessLogs).acknowledge({
+    acknowledgeFindings(accessLogs, {
       id: 'NIST.800.53.R5-S3BucketLoggingEnabled',
       reason: 'this bucket holds the load balancer access logs; logging reads of the logs into yet another bucket would need a bucket for that bucket\'s logs in turn',
     });
-    Validations.of(accessLogs).acknowledge({
+    acknowledgeFindings(accessLogs, {
       id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
       reason: 'Elastic Load Balancing delivers access logs only to buckets encrypted with SSE-S3, not SSE-KMS',
     });
-    Validations.of(accessLogs).acknowledge({
+    acknowledgeFindings(accessLogs, {
       id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
       reason: 'access logs describe traffic of this region\'s load balancer; the region\'s loss takes the load balancer with it, and the standby region keeps its own',
     });
@@ -636,7 +637,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
         } : undefined,
       });
       const redirect = lb.addRedirect({ sourcePort: 80, targetPort: 443, open: internetFacing });
-      Validations.of(redirect).acknowledge({
+      acknowledgeFindings(redirect, {
         id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
         reason: 'this port-80 listener only answers with a permanent redirect to HTTPS; no content is ever served over it',
       });
@@ -651,7 +652,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       });
     }
     if (internetFacing) {
-      Validations.of(lb).acknowledge({
+      acknowledgeFindings(lb, {
         id: 'AwsSolutions-EC23',
         reason: 'an internet-facing load balancer answers every client address; WAF rate-limits and filters them in front of the fleet',
       });
@@ -778,7 +779,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
     const codeDeployBucket = `arn:${partition}:s3:::aws-codedeploy-${stack.region}`;
     for (const id of ['AwsSolutions-IAM5[Action::s3:GetBucket*]', 'AwsSolutions-IAM5[Action::s3:GetObject*]', 'AwsSolutions-IAM5[Action::s3:List*]', `AwsSolutions-IAM5[Resource::${codeDeployBucket}/latest/*]`]) {
-      Validations.of(instanceRole).acknowledge({
+      acknowledgeFindings(instanceRole, {
         id,
         reason: 'read-only access to the AWS-owned bucket that holds the CodeDeploy agent installer of this region, under latest/ only',
       });

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,6 +18,7 @@ import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
+import { acknowledgeFindings } from './private/nag';
 
 /** Most instances an Aurora cluster may have (one becomes the writer when a secondary is promoted). */
 const AURORA_MAX_INSTANCES = 16;
@@ -359,7 +360,7 @@ export class GlobalDatabaseSecondary extends Construct {
         assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
         managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
       });
-      Validations.of(monitoringRole).acknowledge({
+      acknowledgeFindings(monitoringRole, {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
         reason: 'Enhanced Monitoring requires the AWS-managed AmazonRDSEnhancedMonitoringRole policy, which AWS keeps in step with what the monitoring agent needs',
       });
@@ -376,7 +377,7 @@ export class GlobalDatabaseSecondary extends Construct {
           monitoringInterval: ENHANCED_MONITORING_SECONDS,
           monitoringRoleArn: monitoringRole.roleArn,
         });
-        Validations.of(reader).acknowledge({
+        acknowledgeFindings(reader, {
           id: 'NIST.800.53.R5-RDSInBackupPlan',
           reason: 'an Aurora instance holds no data of its own: the cluster volume is backed up continuously (automated backups with point-in-time recovery for the tier\'s retention)',
         });

@@ -1,4 +1,4 @@
-import { CfnResource, Tags } from 'aws-cdk-lib';
+import { CfnResource, TagManager } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { FailureDomain, HA_METADATA_KEY, HaRole, haRecordOf, haMetadataTags } from '../core';
 import { HaProps, serviceNameOf } from './ha-props';
@@ -27,22 +27,37 @@ export interface AttachHaMetadataOptions {
   readonly dataRpoSeconds?: number;
 }
 
+/** The priority `Tags.of(scope).add` gives a tag: a user's own `Tags.of(...)` of the same key still wins by order, as it would. */
+const TAG_PRIORITY = 100;
+
 /**
  * Writes the HA metadata record (see `lib/core/metadata.ts`) into the `Metadata` of every
  * CloudFormation resource below `scope`, and tags the taggable ones `ha:*`.
  *
- * Call it at the end of a constructor. Resources that already carry a record keep it: a nested
- * construct of this library finishes first, and its more specific record wins.
+ * Call it at the end of a constructor. Resources that already carry a record keep it, and their
+ * tags: a nested construct of this library finishes first, and its more specific record wins.
+ * The tags are set on each resource's tag manager directly rather than through `Tags.of` (an
+ * aspect per tag and per construct, each walking the whole subtree again at synthesis).
  * Exported so that you can mark resources you build yourself for the HA checks and report.
  */
 export function attachHaMetadata(scope: IConstruct, props: HaProps, options: AttachHaMetadataOptions): void {
   const record = haRecordOf(serviceNameOf(scope, props), props, options);
+  const tags = Object.entries(haMetadataTags(record));
   for (const child of scope.node.findAll()) {
-    if (CfnResource.isCfnResource(child) && child.getMetadata(HA_METADATA_KEY) === undefined) {
+    const isResource = CfnResource.isCfnResource(child);
+    if (isResource && child.getMetadata(HA_METADATA_KEY) === undefined) {
       child.addMetadata(HA_METADATA_KEY, record);
+    } else if (isResource) {
+      continue;
     }
-  }
-  for (const [key, value] of Object.entries(haMetadataTags(record))) {
-    Tags.of(scope).add(key, value, { excludeResourceTypes: TAG_KEYS_WITHOUT_COLON });
+    // Also higher-level taggables that render tags of their own (a launch template's tag
+    // specifications, a global table's replicas), unless a nested construct tagged them already.
+    const manager = TagManager.isTaggable(child) ? child.tags : TagManager.isTaggableV2(child) ? child.cdkTagManager : undefined;
+    if (!manager || (isResource && TAG_KEYS_WITHOUT_COLON.includes(child.cfnResourceType)) || (!isResource && manager.tagValues()['ha:service'] !== undefined)) {
+      continue;
+    }
+    for (const [key, value] of tags) {
+      manager.setTag(key, value, TAG_PRIORITY, true);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { Annotations, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,6 +8,7 @@ import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
+import { acknowledgeFindings } from './private/nag';
 
 /** Props of {@link MultiAzNetwork}. */
 export interface MultiAzNetworkProps extends HaProps {
@@ -149,12 +150,12 @@ export class MultiAzNetwork extends Construct {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
-    Validations.of(flowLog).acknowledge({
+    acknowledgeFindings(flowLog, {
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
       reason: 'ec2.FlowLog creates a role used by this flow log alone; its inline policy grants log delivery to this one log group and dies with it',
     });
     for (const subnet of vpc.publicSubnets) {
-      Validations.of(subnet).acknowledge({
+      acknowledgeFindings(subnet, {
         id: 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
         reason: 'public subnets exist to route to the internet gateway: they hold only the load balancers and NAT gateways; instances live in private subnets',
       });

@@ -1,4 +1,4 @@
-import { Duration, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -12,6 +12,7 @@ import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { validationError } from './private/errors';
+import { acknowledgeFindings } from './private/nag';
 
 /**
  * What dashboards and deployment guards read from an SLO: its alerts, burn rate and remaining budget.
@@ -274,7 +275,7 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: `${sli.name} error ratio over ${humanSeconds(alarmPeriodSeconds(seconds))} above ${alert.errorRateThreshold} (${alert.burnRate}x burn of a ${sli.target} SLO); part of ${alert.severity} alert ${name}`,
       });
-      Validations.of(alarm).acknowledge({
+      acknowledgeFindings(alarm, {
         id: 'NIST.800.53.R5-CloudWatchAlarmAction',
         reason: 'a window alarm of a multiwindow burn-rate alert notifies only through the page or ticket composite alarm that ANDs it with its partner window, so one incident makes one notification',
       });
@@ -298,7 +299,7 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: `${sli.name} errors of the last ${humanSeconds(exhaustion.rangeSeconds)} spent the whole ${this.windowDays}-day error budget of a ${sli.target} SLO`,
     });
-    Validations.of(alarm).acknowledge({
+    acknowledgeFindings(alarm, {
       id: 'NIST.800.53.R5-CloudWatchAlarmAction',
       reason: 'notifies through the BudgetExhausted composite alarm that joins the SLIs, so a spent budget makes one notification',
     });

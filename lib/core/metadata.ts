@@ -57,8 +57,12 @@ export interface HaMetadata {
   readonly failureDomain: FailureDomain;
   /** The library construct that created it (e.g. `MultiAzNetwork`). */
   readonly component: string;
-  /** The tier's objectives, so custom tiers can be checked without the code that defined them. */
-  readonly objectives: TierObjectives;
+  /**
+   * The tier's objectives, so a custom tier can be checked without the code that defined it.
+   * Written only for a custom tier: a built-in tier is known by its name, and the record stays
+   * small on every resource. {@link parseHaMetadata} fills them in for a built-in tier.
+   */
+  readonly objectives?: TierObjectives;
   /** Regions the service's data may live in (data residency); absent when unconstrained. */
   readonly allowedRegions?: readonly string[];
   /**
@@ -68,6 +72,11 @@ export interface HaMetadata {
    * the tier's objective applies.
    */
   readonly dataRpoSeconds?: number;
+}
+
+/** A record as read back by {@link parseHaMetadata}: the objectives are always there. */
+export interface ParsedHaMetadata extends HaMetadata {
+  readonly objectives: TierObjectives;
 }
 
 /** What a construct states to build its record. */
@@ -94,10 +103,24 @@ export function haMetadata(input: HaMetadataInput): HaMetadata {
     role: input.role,
     failureDomain: input.failureDomain,
     component: input.component,
-    objectives: input.tier.toObjectives(),
+    ...(isBuiltInTier(input.tier) ? {} : { objectives: input.tier.toObjectives() }),
     ...(input.allowedRegions ? { allowedRegions: [...input.allowedRegions] } : {}),
     ...(input.dataRpoSeconds !== undefined ? { dataRpoSeconds: input.dataRpoSeconds } : {}),
   };
+}
+
+/** Whether `tier` is a built-in tier: its name alone then tells a reader its objectives and strategy. */
+function isBuiltInTier(tier: ServiceTier): boolean {
+  const builtIn = builtInTierNamed(tier.name);
+  return builtIn !== undefined && builtIn.strategy === tier.strategy && sameObjectives(builtIn.toObjectives(), tier.toObjectives());
+}
+
+function builtInTierNamed(name: string): ServiceTier | undefined {
+  return ServiceTier.BUILT_IN.find((t) => t.name === name);
+}
+
+function sameObjectives(a: TierObjectives, b: TierObjectives): boolean {
+  return (Object.keys(a) as (keyof TierObjectives)[]).every((key) => a[key] === b[key]);
 }
 
 /** What every engine's construct props carry into the record. */
@@ -135,8 +158,11 @@ export function haRecordOf(service: string, props: HaRecordProps, options: HaRec
   });
 }
 
-/** Reads a record back from synthesized JSON; undefined when absent, malformed or of another version. */
-export function parseHaMetadata(value: unknown): HaMetadata | undefined {
+/**
+ * Reads a record back from synthesized JSON; undefined when absent, malformed or of another
+ * version. A record without objectives must name a built-in tier, whose objectives it then gets.
+ */
+export function parseHaMetadata(value: unknown): ParsedHaMetadata | undefined {
   if (typeof value !== 'object' || value === null) {
     return undefined;
   }
@@ -145,15 +171,19 @@ export function parseHaMetadata(value: unknown): HaMetadata | undefined {
   if (record.version !== HA_METADATA_VERSION || strings.some((k) => typeof record[k] !== 'string')) {
     return undefined;
   }
-  const objectives = record.objectives as Record<string, unknown> | undefined;
+  if (record.dataRpoSeconds !== undefined && typeof record.dataRpoSeconds !== 'number') {
+    return undefined;
+  }
+  if (record.objectives === undefined) {
+    const builtIn = builtInTierNamed(record.tier as string);
+    return builtIn ? { ...(record as unknown as HaMetadata), objectives: builtIn.toObjectives() } : undefined;
+  }
+  const objectives = record.objectives as Record<string, unknown>;
   const numbers = ['availabilityTarget', 'minAzs', 'minRegions', 'azRtoSeconds', 'azRpoSeconds', 'regionRtoSeconds', 'regionRpoSeconds'];
   if (typeof objectives !== 'object' || objectives === null || numbers.some((k) => typeof objectives[k] !== 'number')) {
     return undefined;
   }
-  if (record.dataRpoSeconds !== undefined && typeof record.dataRpoSeconds !== 'number') {
-    return undefined;
-  }
-  return record as unknown as HaMetadata;
+  return record as unknown as ParsedHaMetadata;
 }
 
 /** The record as AWS tags (`ha:service`, `ha:tier`, `ha:strategy`, `ha:role`, `ha:component`). */

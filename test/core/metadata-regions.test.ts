@@ -6,19 +6,35 @@ import {
 describe('HA metadata record', () => {
   const record = haMetadata({ service: 'Checkout', tier: ServiceTier.TIER_1, role: HaRole.STANDBY, failureDomain: FailureDomain.REGION, component: 'ResilientFleet' });
 
-  test('carries the tier, strategy, role, failure domain and objectives', () => {
+  const tier1Objectives = { availabilityTarget: 0.9995, minAzs: 3, minRegions: 2, azRtoSeconds: 120, azRpoSeconds: 0, regionRtoSeconds: 900, regionRpoSeconds: 60 };
+
+  test('carries the tier, strategy, role and failure domain; a built-in tier is known by its name alone', () => {
     expect(HA_METADATA_KEY).toBe('ha-constructs');
     expect(record).toEqual({
       version: 1, service: 'Checkout', tier: 'TIER_1', strategy: DrStrategy.WARM_STANDBY, role: 'standby', failureDomain: 'region',
       component: 'ResilientFleet',
-      objectives: { availabilityTarget: 0.9995, minAzs: 3, minRegions: 2, azRtoSeconds: 120, azRpoSeconds: 0, regionRtoSeconds: 900, regionRpoSeconds: 60 },
     });
   });
 
-  test('round-trips through JSON and rejects malformed records', () => {
-    expect(parseHaMetadata(JSON.parse(JSON.stringify(record)))).toEqual(record);
+  test('carries the objectives of a custom tier, also of one that reuses a built-in name', () => {
+    const custom = ServiceTier.custom({ name: 'Payments', strategy: DrStrategy.WARM_STANDBY, ...tier1Objectives, regionRtoSeconds: 600 });
+    expect(haMetadata({ service: 'Pay', tier: custom, role: HaRole.PRIMARY, failureDomain: FailureDomain.REGION, component: 'X' }).objectives)
+      .toEqual({ ...tier1Objectives, regionRtoSeconds: 600 });
+    const renamed = ServiceTier.custom({ name: 'TIER_1', strategy: DrStrategy.WARM_STANDBY, ...tier1Objectives, regionRpoSeconds: 300 });
+    expect(haMetadata({ service: 'Pay', tier: renamed, role: HaRole.PRIMARY, failureDomain: FailureDomain.REGION, component: 'X' }).objectives)
+      .toEqual({ ...tier1Objectives, regionRpoSeconds: 300 });
+  });
+
+  test('round-trips through JSON, filling in a built-in tier\'s objectives, and rejects malformed records', () => {
+    expect(parseHaMetadata(JSON.parse(JSON.stringify(record)))).toEqual({ ...record, objectives: tier1Objectives });
+    const custom = haMetadata({
+      service: 'Pay', tier: ServiceTier.custom({ name: 'Payments', strategy: DrStrategy.PILOT_LIGHT, ...tier1Objectives, minRegions: 2 }),
+      role: HaRole.PRIMARY, failureDomain: FailureDomain.REGION, component: 'X',
+    });
+    expect(parseHaMetadata(JSON.parse(JSON.stringify(custom)))).toEqual(custom);
     expect(parseHaMetadata({ ...record, version: 2 })).toBeUndefined();
     expect(parseHaMetadata({ ...record, objectives: { minAzs: 3 } })).toBeUndefined();
+    expect(parseHaMetadata({ ...record, tier: 'Payments' })).toBeUndefined();
     expect(parseHaMetadata('TIER_1')).toBeUndefined();
     expect(parseHaMetadata(null)).toBeUndefined();
   });

@@ -1,5 +1,22 @@
-import { Stack, Validations } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Acknowledgment, Stack, Validations } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+
+/**
+ * Acknowledges validation findings (cdk-nag's) on `scope`, as `Validations.of(scope).acknowledge`
+ * does, without recording a call stack for each: aws-cdk-lib captures one per acknowledgement
+ * (under ts-node, through source maps), and the stack of an acknowledgement made inside this
+ * library points into the library, not at the user's code. The construct path, which the
+ * validation report shows, already says where the acknowledgement applies.
+ */
+export function acknowledgeFindings(scope: IConstruct, ...acknowledgements: Acknowledgment[]): void {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    Validations.of(scope).acknowledge(...acknowledgements);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
 
 /**
  * Acknowledges cdk-nag's AwsSolutions-IAM5 finding for one wildcard resource. cdk-nag v3 names each
@@ -15,5 +32,5 @@ export function acknowledgeWildcard(scope: Construct, resource: string, reason: 
     if (token['Fn::Join']) return token['Fn::Join'][1].map(render).join(token['Fn::Join'][0]);
     return JSON.stringify(value);
   };
-  Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${render(Stack.of(scope).resolve(resource))}]`, reason });
+  acknowledgeFindings(scope, { id: `AwsSolutions-IAM5[Resource::${render(Stack.of(scope).resolve(resource))}]`, reason });
 }
