@@ -1,5 +1,5 @@
 import { ROUTE53_FAILURE_THRESHOLD_DEFAULT } from '../core';
-import { ROUTE53_REQUEST_INTERVAL_DEFAULT_SECONDS } from '../core/figures-checks';
+import { GCE_HEALTH_CHECK_DEFAULTS, ROUTE53_REQUEST_INTERVAL_DEFAULT_SECONDS } from '../core/figures-checks';
 import { ResourceGraph } from './graph/graph';
 import { GraphResource } from './graph/model';
 import { block, blocks, bool, isSet, JsonObject, num, str } from './graph/values';
@@ -109,4 +109,19 @@ export function healthCheckSettings(check: GraphResource): { intervalSeconds: nu
     intervalSeconds: num(config.RequestInterval ?? config.request_interval) ?? ROUTE53_REQUEST_INTERVAL_DEFAULT_SECONDS,
     failureThreshold: num(config.FailureThreshold ?? config.failure_threshold) ?? ROUTE53_FAILURE_THRESHOLD_DEFAULT,
   };
+}
+
+/**
+ * Worst-case seconds until a Google Cloud health check marks a failed backend unhealthy:
+ * interval × unhealthy threshold + timeout (the backend fails just after a passing probe; `threshold`
+ * consecutive probes must then fail, the last only when it times out). Settings the check leaves out,
+ * or no check at all (health-checked DNS targets with default settings), take the published defaults.
+ * @see https://cloud.google.com/load-balancing/docs/health-check-concepts#default_health_check_settings
+ */
+export function googleHealthCheckSeconds(check?: GraphResource): number {
+  const p = check?.properties ?? {};
+  const interval = num(p.check_interval_sec) ?? GCE_HEALTH_CHECK_DEFAULTS.intervalSeconds;
+  const threshold = num(p.unhealthy_threshold) ?? GCE_HEALTH_CHECK_DEFAULTS.unhealthyThreshold;
+  const timeout = num(p.timeout_sec) ?? GCE_HEALTH_CHECK_DEFAULTS.timeoutSeconds;
+  return interval * threshold + timeout;
 }

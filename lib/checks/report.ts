@@ -1,9 +1,8 @@
 import {
-  AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, composeParallel, composeSerial, DrStrategy, PITR_RPO_SECONDS,
-  PUBLISHED_SLAS, PublishedSla, ROUTE53_ALIAS_ELB_TTL_SECONDS, ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS, targetFailoverSeconds, TierObjectives,
+  AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, composeParallel, composeSerial, dnsFailoverSeconds, DrStrategy, PITR_RPO_SECONDS,
+  PUBLISHED_SLAS, PublishedSla, ROUTE53_ALIAS_ELB_TTL_SECONDS, targetFailoverSeconds, TierObjectives,
 } from '../core';
-import { GCE_HEALTH_CHECK_DEFAULTS } from '../core/figures-checks';
-import { dnsRecords, healthCheckSettings } from './dns';
+import { dnsRecords, googleHealthCheckSeconds, healthCheckSettings } from './dns';
 import { ResourceGraph } from './graph/graph';
 import { GraphResource } from './graph/model';
 import { block, blocks, num, str } from './graph/values';
@@ -189,10 +188,7 @@ function azRtoFigure(graph: ResourceGraph, stack: ServiceStack): Figure {
     } else if (r.type === 'google_compute_backend_service' || r.type === 'google_compute_region_backend_service') {
       const checks = graph.referencedBy(r, 'google_compute_health_check', 'google_compute_region_health_check');
       for (const check of checks) {
-        const p = check.properties;
-        const seconds = (num(p.check_interval_sec) ?? GCE_HEALTH_CHECK_DEFAULTS.intervalSeconds) * (num(p.unhealthy_threshold) ?? GCE_HEALTH_CHECK_DEFAULTS.unhealthyThreshold)
-          + (num(p.timeout_sec) ?? GCE_HEALTH_CHECK_DEFAULTS.timeoutSeconds);
-        addMax(f, { quantity: 'azRto', stack: r.stack, resource: r.address, value: seconds, basis: `backend health check ${check.address}: interval × unhealthy threshold + timeout`, figures: ['GCE_HEALTH_CHECK_DEFAULTS'] });
+        addMax(f, { quantity: 'azRto', stack: r.stack, resource: r.address, value: googleHealthCheckSeconds(check), basis: `backend health check ${check.address}: interval × unhealthy threshold + timeout`, figures: ['GCE_HEALTH_CHECK_DEFAULTS'] });
       }
     } else if (fleetZones(graph, r)?.length === 1) {
       addMax(f, { quantity: 'azRto', stack: r.stack, resource: r.address, basis: 'fleet in one zone: lost with it until replacements launch elsewhere (time not published)', figures: [] });
@@ -356,7 +352,7 @@ function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): { dete
     const checks = record.healthChecks.map((h) => ({ check: h, settings: healthCheckSettings(h) }));
     if (checks.length === 0 || checks.some((c) => !c.settings)) {
       if (record.resource.type === 'google_dns_record_set') {
-        const seconds = GCE_HEALTH_CHECK_DEFAULTS.intervalSeconds * GCE_HEALTH_CHECK_DEFAULTS.unhealthyThreshold + GCE_HEALTH_CHECK_DEFAULTS.timeoutSeconds;
+        const seconds = googleHealthCheckSeconds();
         detection = Math.max(detection, seconds);
         steps.push({ quantity: 'regionRto', stack: record.resource.stack, resource: record.resource.address, value: seconds, basis: 'health-checked targets with default Google health-check settings', figures: ['GCE_HEALTH_CHECK_DEFAULTS'] });
       } else {
@@ -366,7 +362,15 @@ function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): { dete
       continue;
     }
     for (const { check, settings } of checks) {
-      const seconds = settings!.intervalSeconds * settings!.failureThreshold + ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS;
+      let seconds: number;
+      try {
+        // Detection only: the TTL is composed below with the promotion and scale-up it overlaps.
+        seconds = dnsFailoverSeconds({ intervalSeconds: settings!.intervalSeconds, failureThreshold: settings!.failureThreshold, ttlSeconds: 0 });
+      } catch (e) {
+        unproven = true;
+        steps.push({ quantity: 'regionRto', stack: check.stack, resource: check.address, basis: `health check with settings Route 53 does not accept (${(e as Error).message}): detection time not known`, figures: [] });
+        continue;
+      }
       detection = Math.max(detection, seconds);
       steps.push({ quantity: 'regionRto', stack: check.stack, resource: check.address, value: seconds, basis: `health check every ${settings!.intervalSeconds} s, ${settings!.failureThreshold} failures, + request timeout; record ${record.name} TTL ${recordTtl ?? 'unknown'} s`, figures: ['ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS', ...(record.alias ? ['ROUTE53_ALIAS_ELB_TTL_SECONDS'] : [])] });
     }
@@ -387,11 +391,7 @@ function globalLoadBalancerShift(graph: ResourceGraph, stacks: readonly ServiceS
     if (regions.size < 2 || checks.length === 0) {
       continue;
     }
-    const seconds = Math.max(...checks.map((check) => {
-      const p = check.properties;
-      return (num(p.check_interval_sec) ?? GCE_HEALTH_CHECK_DEFAULTS.intervalSeconds) * (num(p.unhealthy_threshold) ?? GCE_HEALTH_CHECK_DEFAULTS.unhealthyThreshold)
-        + (num(p.timeout_sec) ?? GCE_HEALTH_CHECK_DEFAULTS.timeoutSeconds);
-    }));
+    const seconds = Math.max(...checks.map((check) => googleHealthCheckSeconds(check)));
     return {
       detection: seconds,
       ttl: 0,

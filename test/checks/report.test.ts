@@ -2,6 +2,7 @@ import { checkInputs } from '../../lib/checks/check';
 import { ServiceReport } from '../../lib/checks/report';
 import { DeletionProtection, ObjectivesMet, ObjectivesProven, RoutedRecordsHealthChecked } from '../../lib/checks/rules';
 import { ServiceTier } from '../../lib/core';
+import { tf } from './fixtures/builders';
 import { activeActiveCfn, activeActiveTf, singleRegionCfn } from './fixtures/topologies';
 import { warmStandby } from './fixtures/warm-standby';
 
@@ -91,5 +92,79 @@ describe('resilience report', () => {
     const r = report(singleRegionCfn(ServiceTier.TIER_0), 'App');
     expect(r.status).toMatchObject({ regionRto: 'not-met', availability: 'not-met' });
     expect(r.availability).toBe(0.99980001);
+  });
+});
+
+describe('detection times in the report', () => {
+  /** Two regional Google fleets behind one global backend service with the given health check. */
+  function googleGlobal(healthCheck: Record<string, unknown>) {
+    return tf({
+      google_compute_region_instance_group_manager: {
+        a: { region: 'us-central1', distribution_policy_zones: ['us-central1-a', 'us-central1-b', 'us-central1-c'] },
+        b: { region: 'us-east1', distribution_policy_zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'] },
+      },
+      google_compute_health_check: { hc: healthCheck },
+      google_compute_backend_service: { web: { health_checks: ['${google_compute_health_check.hc.id}'], backend: [{ group: '${google_compute_region_instance_group_manager.a.instance_group}' }, { group: '${google_compute_region_instance_group_manager.b.instance_group}' }] } },
+    }, { tier: ServiceTier.TIER_0 });
+  }
+
+  test.each([
+    // interval × unhealthy threshold + timeout; what the check leaves out is Google's default (5 s, 2, 5 s).
+    [{}, 15],
+    [{ check_interval_sec: 10 }, 25],
+    [{ unhealthy_threshold: 3 }, 20],
+    [{ timeout_sec: 8 }, 18],
+    [{ check_interval_sec: 10, timeout_sec: 5, unhealthy_threshold: 3 }, 35],
+  ])('GIVEN a Google global load balancer whose health check sets %j THEN the AZ and region RTO are %s s', (healthCheck, seconds) => {
+    const [r] = checkInputs(googleGlobal(healthCheck)).services;
+    expect(r).toMatchObject({ azRtoSeconds: seconds, regionRtoSeconds: seconds });
+    expect(r.derivation).toContainEqual(expect.objectContaining({ quantity: 'azRto', resource: 'google_compute_backend_service.web', value: seconds, figures: ['GCE_HEALTH_CHECK_DEFAULTS'] }));
+    expect(r.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', resource: 'google_compute_backend_service.web', value: seconds, figures: ['GCE_HEALTH_CHECK_DEFAULTS'] }));
+  });
+
+  test('GIVEN a regional backend service with a regional health check THEN the AZ RTO is that check\'s detection time', () => {
+    const inputs = tf({
+      google_compute_region_health_check: { hc: { region: 'us-central1', check_interval_sec: 4, unhealthy_threshold: 5 } },
+      google_compute_region_backend_service: { web: { region: 'us-central1', health_checks: ['${google_compute_region_health_check.hc.id}'] } },
+    }, { tier: ServiceTier.TIER_2 });
+    // 4 s × 5 + the default 5 s timeout.
+    expect(checkInputs(inputs).services[0].azRtoSeconds).toBe(25);
+  });
+
+  test('GIVEN a Google DNS record with health-checked targets over two regions THEN detection takes Google\'s default settings, then the TTL', () => {
+    const inputs = tf({
+      google_compute_region_instance_group_manager: {
+        a: { region: 'us-central1', distribution_policy_zones: ['us-central1-a', 'us-central1-b'] },
+        b: { region: 'us-east1', distribution_policy_zones: ['us-east1-b', 'us-east1-c'] },
+      },
+      google_dns_record_set: {
+        api: {
+          name: 'api.example.com.', type: 'A', ttl: 30,
+          routing_policy: { wrr: [{ weight: 1, health_checked_targets: { internal_load_balancers: [{ ip_address: '10.0.0.1', region: 'us-central1' }] } }] },
+        },
+      },
+    }, { tier: ServiceTier.TIER_0 });
+    const [r] = checkInputs(inputs).services;
+    // 5 s × 2 + 5 s detection, then the 30 s TTL (active/active: nothing to promote or scale).
+    expect(r.regionRtoSeconds).toBe(45);
+    expect(r.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', resource: 'google_dns_record_set.api', value: 15, figures: ['GCE_HEALTH_CHECK_DEFAULTS'] }));
+  });
+
+  test('GIVEN a 30 s Route 53 health check with threshold 2 THEN detection is 30 s × 2 + the 6 s request timeout, then the alias TTL', () => {
+    const r = report(activeActiveTf({ type: 'HTTPS', request_interval: 30, failure_threshold: 2 }), 'app');
+    expect(r.regionRtoSeconds).toBe(126);
+    expect(r.status.regionRto).toBe('not-met');
+    expect(r.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', resource: 'aws_route53_health_check.hc', value: 66 }));
+  });
+
+  test.each([
+    [{ type: 'HTTPS', request_interval: 15, failure_threshold: 3 }, 'intervalSeconds must be one of 10, 30, got: 15'],
+    [{ type: 'HTTPS', request_interval: 10, failure_threshold: 11 }, 'failureThreshold must be an integer from 1 to 10, got: 11'],
+  ])('GIVEN a Route 53 health check with %j, which Route 53 does not accept THEN the region RTO is unproven and the step says why', (healthCheck, message) => {
+    const r = report(activeActiveTf(healthCheck), 'app');
+    expect(r.regionRtoSeconds).toBeNull();
+    expect(r.status.regionRto).toBe('unproven');
+    expect(r.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', resource: 'aws_route53_health_check.hc', basis: expect.stringContaining(message) }));
+    expect(r.derivation.find((s) => s.resource === 'aws_route53_health_check.hc')?.value).toBeUndefined();
   });
 });
