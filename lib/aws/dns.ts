@@ -16,6 +16,13 @@ import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { validationError } from './private/errors';
 
+/**
+ * The region of ARC's recovery-control configuration API (clusters, control panels, routing
+ * controls, safety rules): "you must specify the US West (Oregon) Region" when creating them.
+ * @see https://docs.aws.amazon.com/r53recovery/latest/dg/introduction-regions-routing.html
+ */
+const ARC_CONTROL_PLANE_REGION = 'us-west-2';
+
 /** How Route 53 chooses among the regions' records. */
 export class DnsRouting {
   /** Each client gets the region with the lowest latency to it; every healthy region serves (ACTIVE_ACTIVE). */
@@ -101,8 +108,23 @@ export interface FailoverDnsProps extends HaProps {
    * one routing control per region (ANDed into the region's record health) and a safety rule
    * that keeps at least one region on, for operators who must move traffic by hand even when the
    * control planes of the failing region are down. A cluster is billed by the hour whether used
-   * or not, and ARC's configuration API is served from us-west-2, so it is off unless asked for.
+   * or not, so it is off unless asked for.
+   *
+   * ARC's configuration API, and with it every `AWS::Route53RecoveryControl::*` resource, is
+   * served from us-west-2 only: the stack must be in us-west-2 (any other concrete region is a
+   * ValidationError). Route 53 publishes health-check metrics in us-east-1 only, so such a stack
+   * makes no health-check alarms (and warns so).
+   *
+   * New routing controls are Off, and an Off control makes its region's record unhealthy. Right
+   * after the first deploy every record is therefore unhealthy, and Route 53, finding no healthy
+   * record, answers as if none had a health check: the service answers, but a failing endpoint no
+   * longer moves traffic. After the first deploy an operator must turn the primary's control On
+   * (ARC's cluster endpoints, e.g. `aws route53-recovery-cluster update-routing-control-state`),
+   * and every other region's that should take traffic: with LATENCY or WEIGHTED routing each
+   * serving region's, with FAILOVER routing the secondary's too, because Route 53 answers with the
+   * primary whenever the secondary is unhealthy, so an Off secondary turns automatic failover off.
    * @see https://docs.aws.amazon.com/r53recovery/latest/dg/routing-control.html
+   * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-problems.html
    * @default false
    */
   readonly routingControls?: boolean;
@@ -131,7 +153,8 @@ export interface FailoverDnsProps extends HaProps {
  *
  * Every health check has an alarm on `HealthCheckStatus`. Route 53 publishes that metric in
  * us-east-1 only, so the alarms are made when the stack is in us-east-1 (put the DNS stack
- * there); elsewhere the construct warns and makes none.
+ * there); elsewhere the construct warns and makes none. Routing controls need the stack in
+ * us-west-2 instead, and start Off: see `routingControls` for what to do after the first deploy.
  *
  * Construct ids (public API): per endpoint, under its region's name (`eu-west-1`):
  * `HealthCheck`, `Record`, `HealthCheckAlarm`, and with routing controls `RoutingControl`,
@@ -160,6 +183,9 @@ export class FailoverDns extends Construct {
     const service = serviceNameOf(this, props);
     this.routing = props.routing ?? defaultRouting(tier.strategy, endpoints.length);
     this.validateEndpoints(props);
+    if (props.routingControls) {
+      this.validateRoutingControlsRegion();
+    }
     const roles = this.failoverRoles(props);
 
     const path = props.healthCheckPath ?? '/health';
@@ -362,6 +388,19 @@ export class FailoverDns extends Construct {
       return false;
     }
     return true;
+  }
+
+  /** ARC's control plane lives in one region: a template with its resources deploys nowhere else. */
+  private validateRoutingControlsRegion(): void {
+    const region = Stack.of(this).region;
+    if (Token.isUnresolved(region)) {
+      Annotations.of(this).addWarningV2('ha-constructs:FailoverDns.routingControls',
+        `the stack has no concrete region: routingControls creates ARC resources (AWS::Route53RecoveryControl::*), which deploy only in ${ARC_CONTROL_PLANE_REGION}, where ARC's configuration API is served; deploy the stack there`);
+      return;
+    }
+    if (region !== ARC_CONTROL_PLANE_REGION) {
+      throw validationError(`routingControls needs the stack in ${ARC_CONTROL_PLANE_REGION}, the only region that serves ARC's configuration API and its AWS::Route53RecoveryControl::* resources, got: ${region}`, this);
+    }
   }
 
   private addRoutingControls(service: string, regions: string[], scopes: Construct[]): Record<string, arc.CfnRoutingControl> {

@@ -198,8 +198,8 @@ describe('FailoverDns', () => {
     Annotations.fromStack(stack).hasWarning('/Ttl/Dns', Match.stringLikeRegexp("ttl of 300 s is above TIER_1's limit of 60 s for FAILOVER records.*ha-constructs:FailoverDns.ttl"));
   });
 
-  test('WHEN routing controls are asked for THEN a cluster, a control panel, a control per region and an at-least-one-on safety rule gate the records', () => {
-    const { template, resources, dns } = synth({ routingControls: true });
+  test('WHEN routing controls are asked for in us-west-2 THEN a cluster, a control panel, a control per region and an at-least-one-on safety rule gate the records', () => {
+    const { template, resources, dns } = synth({ routingControls: true, stackRegion: 'us-west-2' });
     template.resourceCountIs('AWS::Route53RecoveryControl::Cluster', 1);
     template.resourceCountIs('AWS::Route53RecoveryControl::ControlPanel', 1);
     template.resourceCountIs('AWS::Route53RecoveryControl::RoutingControl', 2);
@@ -218,6 +218,31 @@ describe('FailoverDns', () => {
       template.hasResourceProperties('AWS::Route53::RecordSet', { HealthCheckId: { Ref: id } });
     }
     template.hasResourceProperties('AWS::Route53::HealthCheck', { HealthCheckConfig: Match.objectLike({ Type: 'RECOVERY_CONTROL', RoutingControlArn: Match.anyValue() }) });
+  });
+
+  test('WHEN routing controls are asked for in a stack outside us-west-2 THEN it is a ValidationError naming routingControls and the region', () => {
+    for (const stackRegion of ['us-east-1', 'eu-west-1']) {
+      expectValidationError(() => synth({ routingControls: true, stackRegion }),
+        `routingControls needs the stack in us-west-2, the only region that serves ARC's configuration API and its AWS::Route53RecoveryControl::* resources, got: ${stackRegion}`);
+    }
+  });
+
+  test('WHEN routing controls are asked for in an environment-agnostic stack THEN a warning with a stable id says they deploy only in us-west-2', () => {
+    const stack = new Stack(testApp(), 'Agnostic');
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
+    new FailoverDns(stack, 'Dns', {
+      tier: ServiceTier.TIER_1, hostedZone, recordName: 'api', routingControls: true,
+      endpoints: [{ region: 'us-east-1', loadBalancer: importedLoadBalancer(stack, 'us-east-1') }, { region: 'eu-west-1', loadBalancer: importedLoadBalancer(stack, 'eu-west-1') }],
+    });
+    Annotations.fromStack(stack).hasWarning('/Agnostic/Dns', Match.stringLikeRegexp('the stack has no concrete region: routingControls creates ARC resources .*deploy only in us-west-2.*ha-constructs:FailoverDns.routingControls'));
+    Template.fromStack(stack).resourceCountIs('AWS::Route53RecoveryControl::RoutingControl', 2);
+  });
+
+  test('WHEN routing controls are off THEN the stack region is not constrained and no routingControls warning is given', () => {
+    const { stack, template } = synth({ stackRegion: 'eu-west-1' });
+    template.resourceCountIs('AWS::Route53RecoveryControl::Cluster', 0);
+    const ids = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('ha-constructs:FailoverDns.routingControls'));
+    expect(ids).toEqual([]);
   });
 
   test('GIVEN TIER_3 with one region THEN one simple record, still health-checked and alarmed', () => {

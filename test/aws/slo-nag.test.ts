@@ -20,9 +20,13 @@ test('SloAlarms, FailoverDns, SyntheticCanary and GoldenSignalsDashboard pass cd
     loadBalancerCanonicalHostedZoneId: 'Z35SXDOTRQ7X7K',
   }));
   const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
-  new FailoverDns(stack, 'Dns', {
-    tier, hostedZone, recordName: 'api', routingControls: true,
-    endpoints: [{ region: 'us-east-1', loadBalancer: loadBalancers[0] }, { region: 'eu-west-1', loadBalancer: loadBalancers[1] }],
+  const endpoints = [{ region: 'us-east-1', loadBalancer: loadBalancers[0] }, { region: 'eu-west-1', loadBalancer: loadBalancers[1] }];
+  // Health-check alarms exist only in us-east-1, ARC resources only in us-west-2: one stack each.
+  new FailoverDns(stack, 'Dns', { tier, hostedZone, recordName: 'api', endpoints });
+  const arc = new Stack(app, 'Arc', { env: { region: 'us-west-2' } });
+  new FailoverDns(arc, 'Dns', {
+    tier, recordName: 'api', routingControls: true, endpoints,
+    hostedZone: route53.HostedZone.fromHostedZoneAttributes(arc, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' }),
   });
   const probe = new SyntheticCanary(stack, 'Probe', { tier, url: 'https://api.example.com/health' });
   const slo = new SloAlarms(stack, 'Slo', {
