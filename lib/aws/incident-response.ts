@@ -30,6 +30,17 @@ export interface IncidentResponder {
   readonly sms?: string;
 }
 
+/**
+ * An Incident Manager response plan that alarms open incidents with. {@link IncidentResponse}
+ * implements it; {@link SloAlarms} takes one as `incidentResponse`.
+ */
+export interface IIncidentResponse {
+  /** ARN of the response plan (`arn:<partition>:ssm-incidents::<account>:response-plan/<name>`). */
+  readonly responsePlanArn: string;
+  /** An alarm action that opens an incident with the response plan. */
+  alarmAction(): cloudwatch.IAlarmAction;
+}
+
 /** Props of {@link IncidentResponse}. */
 export interface IncidentResponseProps extends HaProps {
   /** Leads the response: decides, delegates, and keeps the incident's state. */
@@ -82,9 +93,10 @@ const IMPACT_BY_STRATEGY: Record<DrStrategy, number> = {
  * lead (contacts with email or SMS channels and an engagement plan), publishes updates to the page
  * topic, optionally opens a chat channel and starts a runbook.
  *
- * Use {@link alarmAction} on the page alarm (the SLO construct does) so that a page opens an
- * incident. Incident Manager needs a replication set in the account before the first response
- * plan; `replicationRegions` creates it (once per account).
+ * Nothing opens an incident until an alarm names the plan: pass this construct to
+ * {@link SloAlarms} as `incidentResponse` (its `Page` alarm then opens one), or add
+ * {@link alarmAction} to any other alarm. Incident Manager needs a replication set in the account
+ * before the first response plan; `replicationRegions` creates it (once per account).
  *
  * Contacts re-engage their channels once per short window of the tier's fastest page alert
  * (core `burnRateAlerts`), as long as the page itself takes to confirm.
@@ -92,8 +104,10 @@ const IMPACT_BY_STRATEGY: Record<DrStrategy, number> = {
  * Construct ids (public API): `ReplicationSet`, `IncidentCommander`, `CommunicationsLead` (each with
  * `Email`, `Sms`, `Plan`), `AutomationRole`, `Resource` (the response plan).
  */
-export class IncidentResponse extends Construct {
-  /** ARN of the response plan: an alarm action that opens an incident. */
+export class IncidentResponse extends Construct implements IIncidentResponse {
+  /** The response plan (what `SloAlarms`' `responsePlan` prop also takes). */
+  public readonly responsePlan: ssmincidents.CfnResponsePlan;
+  /** ARN of the response plan, which is also the alarm action that opens an incident with it. */
   public readonly responsePlanArn: string;
   /** ARN of the incident commander's contact. */
   public readonly incidentCommanderArn: string;
@@ -189,12 +203,18 @@ export class IncidentResponse extends Construct {
     if (replicationSet) {
       plan.node.addDependency(replicationSet);
     }
+    this.responsePlan = plan;
     this.responsePlanArn = plan.attrArn;
 
     attachHaMetadata(this, props, { component: 'IncidentResponse', failureDomain: FailureDomain.REGION });
   }
 
-  /** An alarm action that opens an incident with this response plan. */
+  /**
+   * An alarm action that opens an incident with this response plan: the plan's own ARN,
+   * `response-plan/<name>` (CloudFormation's `Arn` attribute, and what aws-cdk-lib's
+   * `SsmIncidentAction` builds from a plan's name; the CloudWatch API reference spells it
+   * `responseplan/`).
+   */
   public alarmAction(): cloudwatch.IAlarmAction {
     const arn = this.responsePlanArn;
     return { bind: () => ({ alarmActionArn: arn }) };

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { BurnRateAlert, burnRateAlerts, FailureDomain, SRE_WORKBOOK_SLO_WINDOW_DAYS } from '../core';
 import { alarmPeriodSeconds, CLOUDWATCH_ALARM_MAX_RANGE_SECONDS, errorBudgetExhaustion } from '../core/error-budget-policy';
 import { HaProps, serviceNameOf } from './ha-props';
+import { IIncidentResponse } from './incident-response';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { validationError } from './private/errors';
@@ -119,9 +120,16 @@ export interface SloAlarmsProps extends HaProps {
    */
   readonly ticketUrls?: string[];
   /**
-   * SSM Incident Manager response plan the page alarm starts an incident with: a response plan
-   * of this app, or the name of one that exists in the account.
-   * @default - pages go to the page topic only
+   * Incident response whose plan the `Page` alarm opens an incident with (an
+   * {@link IncidentResponse}, or your own {@link IIncidentResponse}).
+   * @default - pages go to the page topic only (or to `responsePlan`)
+   */
+  readonly incidentResponse?: IIncidentResponse;
+  /**
+   * SSM Incident Manager response plan the `Page` alarm opens an incident with: a response plan
+   * of this app (e.g. `IncidentResponse.responsePlan`), or the name of one that exists in the
+   * account. Give this or `incidentResponse`, not both.
+   * @default - pages go to the page topic only (or to `incidentResponse`)
    */
   readonly responsePlan?: ssmincidents.CfnResponsePlan | string;
   /**
@@ -148,17 +156,21 @@ interface Sli {
  * with AND by a composite alarm (the long window makes the alert significant, the short one makes
  * it reset soon after the burn stops). The rows are joined with OR into one `Page` and one
  * `Ticket` composite alarm, so one incident makes one notification: only these two, and the
- * error-budget-exhausted alarm, have actions. Pages go to an encrypted topic (email, HTTPS, an
- * Incident Manager response plan); tickets to another.
+ * error-budget-exhausted alarm, have actions. Pages go to an encrypted topic (email and HTTPS
+ * subscriptions) and, with `incidentResponse` or `responsePlan`, open an Incident Manager
+ * incident; tickets go to another topic.
  *
  * Construct ids (public API): `PageTopic`, `TicketTopic`, `Page`, `Ticket`, `BudgetExhausted`,
  * and per SLI (`Availability`, `Latency`, `Synthetic`): `Burn<long window>` (composite),
  * `Burn<long window>Long`, `Burn<long window>Short`, `BudgetExhausted`.
  */
 export class SloAlarms extends Construct implements IServiceLevelObjective {
-  public readonly pageAlarm: cloudwatch.IAlarm;
-  public readonly ticketAlarm: cloudwatch.IAlarm;
-  public readonly errorBudgetExhaustedAlarm: cloudwatch.IAlarm;
+  /** Composite alarm of the fast-burn alerts; add further actions with `addAlarmAction`. */
+  public readonly pageAlarm: cloudwatch.CompositeAlarm;
+  /** Composite alarm of the slow-burn alerts. */
+  public readonly ticketAlarm: cloudwatch.CompositeAlarm;
+  /** Composite alarm of the SLIs' budget-exhausted alarms (see {@link IServiceLevelObjective.errorBudgetExhaustedAlarm}). */
+  public readonly errorBudgetExhaustedAlarm: cloudwatch.CompositeAlarm;
   public readonly pageTopic: sns.ITopic;
   public readonly ticketTopic: sns.ITopic;
   /** The availability target the alerts are computed for. */
@@ -188,6 +200,9 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
     this.slis = this.buildSlis(props, latencyTarget);
     validateUrls(this, 'pageUrls', props.pageUrls);
     validateUrls(this, 'ticketUrls', props.ticketUrls);
+    if (props.incidentResponse && props.responsePlan !== undefined) {
+      throw validationError('pass either incidentResponse or responsePlan for the page alarm\'s incidents, got: both', this);
+    }
 
     const service = serviceNameOf(this, props);
     this.pageTopic = props.pageTopic ?? newAlarmTopic(this, 'PageTopic', `${service} SLO pages`);
@@ -213,7 +228,9 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
       alarmDescription: `${service}: the error budget of the ${this.windowDays}-day SLO is burning fast enough to be gone within days; act now.${runbook}`,
     });
     notifyOn(page, this.pageTopic);
-    if (props.responsePlan !== undefined) {
+    if (props.incidentResponse) {
+      page.addAlarmAction(props.incidentResponse.alarmAction());
+    } else if (props.responsePlan !== undefined) {
       page.addAlarmAction(responsePlanAction(props.responsePlan));
     }
     const ticket = new cloudwatch.CompositeAlarm(this, 'Ticket', {

@@ -72,6 +72,14 @@ describe('IncidentResponse', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [stack.resolve(ir.responsePlanArn)] });
   });
 
+  test('THEN responsePlan is the plan resource and responsePlanArn its ARN (what SloAlarms takes as responsePlan or incidentResponse)', () => {
+    const { stack, ir, template } = synth();
+    const [planId] = Object.keys(template.findResources('AWS::SSMIncidents::ResponsePlan'));
+    expect(stack.resolve(ir.responsePlan.ref)).toEqual({ Ref: planId });
+    expect(stack.resolve(ir.responsePlanArn)).toEqual({ 'Fn::GetAtt': [planId, 'Arn'] });
+    expect(ir.responsePlan.name).toBe('checkout-page');
+  });
+
   test('WHEN a chat topic and a runbook are given THEN the plan opens the chat channel and starts the runbook through a role that may pass only its assume role', () => {
     const stack = new Stack(testApp(), 'Incidents', { env: { region: 'us-east-1' } });
     const chat = new sns.Topic(stack, 'Chat');

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as ssmincidents from 'aws-cdk-lib/aws-ssmincidents';
+import { IncidentResponse } from '../../lib/aws/incident-response';
 import { SloAlarms, SloAlarmsProps } from '../../lib/aws/slo';
 import { burnRateAlerts, HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { alarmPeriodSeconds, errorBudgetExhaustion } from '../../lib/core/error-budget-policy';
@@ -105,6 +106,51 @@ describe('SloAlarms', () => {
     const actions = resources[logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', 'SloPage')].Properties.AlarmActions as unknown[];
     expect(actions).toHaveLength(2);
     expect(JSON.stringify(actions[1])).toMatch(/:ssm-incidents::.*:response-plan\/checkout-plan"/);
+  });
+
+  describe('GIVEN an IncidentResponse', () => {
+    function withIncidentResponse(wire: (ir: IncidentResponse) => Partial<SloAlarmsProps>) {
+      const stack = new Stack(testApp(), 'Incidents', { env: { region: 'us-east-1' } });
+      const ir = new IncidentResponse(stack, 'Response', {
+        tier: ServiceTier.TIER_1, service: 'checkout',
+        incidentCommander: { alias: 'ana-ic', displayName: 'Ana', email: 'ana@example.com' },
+        communicationsLead: { alias: 'bo-comms', displayName: 'Bo', email: 'bo@example.com' },
+      });
+      const slo = new SloAlarms(stack, 'Slo', { tier: ServiceTier.TIER_1, goodRequests: metric('Good'), totalRequests: metric('Total'), ...wire(ir) });
+      const resources = Template.fromStack(stack).toJSON().Resources as Resources;
+      const planId = logicalId(resources, 'AWS::SSMIncidents::ResponsePlan', 'Response');
+      return { stack, ir, slo, resources, planArn: { 'Fn::GetAtt': [planId, 'Arn'] } };
+    }
+
+    test.each<[string, (ir: IncidentResponse) => Partial<SloAlarmsProps>]>([
+      ['as incidentResponse', (ir) => ({ incidentResponse: ir })],
+      ['its responsePlan as responsePlan', (ir) => ({ responsePlan: ir.responsePlan })],
+    ])('WHEN passed %s THEN the Page alarm opens an incident of its response plan, and only the Page alarm', (_how, wire) => {
+      const { stack, ir, resources, planArn } = withIncidentResponse(wire);
+      expect(stack.resolve(ir.responsePlanArn)).toEqual(planArn);
+      const page = resources[logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', 'SloPage')].Properties;
+      expect(page.AlarmActions).toEqual([{ Ref: logicalId(resources, 'AWS::SNS::Topic', 'SloPageTopic') }, planArn]);
+      // Only the start of an incident: recovery is the incident commander's call, not the alarm's.
+      expect(page.OKActions).toEqual([{ Ref: logicalId(resources, 'AWS::SNS::Topic', 'SloPageTopic') }]);
+      for (const name of ['SloTicket', 'SloBudgetExhausted']) {
+        expect(resources[logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', name)].Properties.AlarmActions).not.toContainEqual(planArn);
+      }
+    });
+
+    test('WHEN its alarm action is added to the page alarm afterwards THEN the typed CompositeAlarm takes it', () => {
+      const { ir, slo, resources, planArn } = withIncidentResponse(() => ({}));
+      expect(slo.pageAlarm).toBeInstanceOf(cloudwatch.CompositeAlarm);
+      expect((resources[logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', 'SloPage')].Properties.AlarmActions as unknown[])).not.toContainEqual(planArn);
+      slo.pageAlarm.addAlarmAction(ir.alarmAction());
+      const stack = Stack.of(slo);
+      const rendered = stack.resolve((slo.pageAlarm.node.defaultChild as cloudwatch.CfnCompositeAlarm).alarmActions);
+      expect(rendered).toContainEqual(planArn);
+    });
+
+    test('WHEN both incidentResponse and responsePlan are given THEN it is a ValidationError naming both', () => {
+      expectValidationError(() => withIncidentResponse((ir) => ({ incidentResponse: ir, responsePlan: 'checkout-page' })),
+        "pass either incidentResponse or responsePlan for the page alarm's incidents, got: both");
+    });
   });
 
   test('THEN both topics are encrypted with a customer-managed key CloudWatch may use, with the escalation subscriptions', () => {
