@@ -5,7 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { burnRateAlerts, FailureDomain } from '../core';
+import { burnRateAlerts, FailureDomain, regionPlacementProblem } from '../core';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { validationError } from './private/errors';
@@ -99,10 +99,11 @@ export class GoldenSignalsDashboard extends Construct {
     if (props.latencyThreshold !== undefined && props.latencyThreshold.toMilliseconds() <= 0) {
       throw validationError(`latencyThreshold must be greater than 0, got: ${props.latencyThreshold.toHumanString()}`, this);
     }
-    const regionNames = (props.regions ?? []).map((r) => r.region);
-    const repeated = regionNames.filter((r, i) => regionNames.indexOf(r) !== i);
-    if (repeated.length > 0) {
-      throw validationError(`regions must not repeat a region, got: ${[...new Set(repeated)].join(', ')} more than once`, this);
+    // Only repeats are checked: the dashboard reads each region's metrics and places nothing there,
+    // so allowedRegions (where the service's data may live) does not constrain it.
+    const placement = regionPlacementProblem({ prop: 'regions', replicaRegions: (props.regions ?? []).map((r) => r.region) });
+    if (placement) {
+      throw validationError(placement, this);
     }
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', {

@@ -5,7 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssmcontacts from 'aws-cdk-lib/aws-ssmcontacts';
 import * as ssmincidents from 'aws-cdk-lib/aws-ssmincidents';
 import { Construct } from 'constructs';
-import { DrStrategy, FailureDomain, burnRateAlerts } from '../core';
+import { DrStrategy, FailureDomain, burnRateAlerts, regionPlacementProblem } from '../core';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { validationError } from './private/errors';
@@ -129,21 +129,16 @@ export class IncidentResponse extends Construct implements IIncidentResponse {
     let replicationSet: ssmincidents.CfnReplicationSet | undefined;
     if (props.replicationRegions) {
       const regions = props.replicationRegions;
-      const repeated = regions.filter((region, i) => regions.indexOf(region) !== i);
       if (regions.length === 0 || regions.length > MAX_REPLICATION_REGIONS) {
         throw validationError(`replicationRegions must list 1 to ${MAX_REPLICATION_REGIONS} regions, got: ${regions.length}`, this);
       }
-      if (repeated.length > 0) {
-        throw validationError(`replicationRegions must not repeat a region, got: ${[...new Set(repeated)].join(', ')} more than once`, this);
+      // No primaryRegion: unlike a replica list, the replication set must include the stack's own region.
+      const placement = regionPlacementProblem({ prop: 'replicationRegions', replicaRegions: regions, allowedRegions: props.allowedRegions });
+      if (placement) {
+        throw validationError(placement, this);
       }
       if (!Token.isUnresolved(stack.region) && !regions.includes(stack.region)) {
         throw validationError(`replicationRegions must include the stack's region ${stack.region}, got: ${regions.join(', ')}`, this);
-      }
-      if (props.allowedRegions) {
-        const outside = regions.filter((region) => !props.allowedRegions!.includes(region));
-        if (outside.length > 0) {
-          throw validationError(`replicationRegions must stay within allowedRegions (${props.allowedRegions.join(', ')}), got: ${outside.join(', ')}`, this);
-        }
       }
       replicationSet = new ssmincidents.CfnReplicationSet(this, 'ReplicationSet', {
         regions: regions.map((regionName) => ({ regionName })),

@@ -134,6 +134,18 @@ describe('GoldenSignalsDashboard', () => {
     expect((p99.properties.metrics ?? [])[1]).toEqual(['AWS/ApplicationELB', 'TargetResponseTime', 'LoadBalancer', 'app/checkout/0123456789abcdef', expect.objectContaining({ stat: 'p99' })]);
   });
 
+  test('WHEN a region lies outside allowedRegions THEN the dashboard still reads its metrics (it places no data there)', () => {
+    const { widgets } = synth((stack, { lb }) => ({
+      allowedRegions: ['us-east-1'],
+      regions: [
+        { region: 'us-east-1', loadBalancer: lb },
+        { region: 'eu-west-1', loadBalancer: elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, 'Eu', { loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/checkout/0123456789abcdef', securityGroupId: 'sg-0123456789abcdef0' }) },
+      ],
+    }));
+    const regions = (widget(widgets, 'Per region: requests').properties.metrics ?? []).map((m) => (m[4] as { region: string }).region);
+    expect(regions).toEqual(['us-east-1', 'eu-west-1']);
+  });
+
   test('WHEN probes are given THEN their success shows on a 0–100 graph', () => {
     const success = new cloudwatch.Metric({ namespace: 'CloudWatchSynthetics', metricName: 'SuccessPercent', dimensionsMap: { CanaryName: 'probe' } });
     const { widgets } = synth(() => ({ syntheticSuccessPercent: [success] }));

@@ -134,6 +134,7 @@ describe('IncidentResponse', () => {
     [{ replicationRegions: ['us-east-1', 'us-east-1'] }, 'replicationRegions must not repeat a region, got: us-east-1 more than once'],
     [{ replicationRegions: ['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1'] }, 'replicationRegions must list 1 to 3 regions, got: 4'],
     [{ replicationRegions: ['us-east-1', 'eu-west-1'], allowedRegions: ['us-east-1', 'us-west-2'] }, 'replicationRegions must stay within allowedRegions (us-east-1, us-west-2), got: eu-west-1'],
+    [{ replicationRegions: ['us-west-2', 'us-west-2'] }, 'replicationRegions must not repeat a region, got: us-west-2 more than once'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
     expectValidationError(() => synth(override), message);
   });
