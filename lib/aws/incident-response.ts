@@ -5,7 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssmcontacts from 'aws-cdk-lib/aws-ssmcontacts';
 import * as ssmincidents from 'aws-cdk-lib/aws-ssmincidents';
 import { Construct } from 'constructs';
-import { DrStrategy, FailureDomain, burnRateAlerts, regionPlacementProblem } from '../core';
+import { DrStrategy, FailureDomain, fastestPageAlert, regionPlacementProblem } from '../core';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { validationError } from './private/errors';
@@ -99,7 +99,7 @@ const IMPACT_BY_STRATEGY: Record<DrStrategy, number> = {
  * before the first response plan; `replicationRegions` creates it (once per account).
  *
  * Contacts re-engage their channels once per short window of the tier's fastest page alert
- * (core `burnRateAlerts`), as long as the page itself takes to confirm.
+ * (core `fastestPageAlert`), as long as the page itself takes to confirm.
  *
  * Construct ids (public API): `ReplicationSet`, `IncidentCommander`, `CommunicationsLead` (each with
  * `Email`, `Sms`, `Plan`), `AutomationRole`, `Resource` (the response plan).
@@ -148,8 +148,7 @@ export class IncidentResponse extends Construct implements IIncidentResponse {
       replicationSet.applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
 
-    const retryMinutes = Math.ceil(Math.min(...burnRateAlerts(props.tier.availabilityTarget)
-      .filter((alert) => alert.severity === 'page').map((alert) => alert.shortWindowSeconds)) / 60);
+    const retryMinutes = Math.ceil(fastestPageAlert(props.tier.availabilityTarget).shortWindowSeconds / 60);
     this.incidentCommanderArn = responderContact(this, 'IncidentCommander', props.incidentCommander, 'incidentCommander', retryMinutes);
     this.communicationsLeadArn = responderContact(this, 'CommunicationsLead', props.communicationsLead, 'communicationsLead', retryMinutes);
 

@@ -6,8 +6,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssmincidents from 'aws-cdk-lib/aws-ssmincidents';
 import { Construct } from 'constructs';
-import { BurnRateAlert, burnRateAlerts, FailureDomain, SRE_WORKBOOK_SLO_WINDOW_DAYS } from '../core';
+import { BurnRateAlert, burnRateAlerts, fastestPageAlert, FailureDomain, SRE_WORKBOOK_SLO_WINDOW_DAYS } from '../core';
 import { alarmPeriodSeconds, CLOUDWATCH_ALARM_MAX_RANGE_SECONDS, errorBudgetExhaustion } from '../core/error-budget-policy';
+import { requireTarget } from '../core/numbers';
 import { HaProps, serviceNameOf } from './ha-props';
 import { IIncidentResponse } from './incident-response';
 import { attachHaMetadata } from './metadata';
@@ -375,10 +376,16 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
   }
 
   private validateTarget(prop: string, target: number): void {
-    if (typeof target !== 'number' || !Number.isFinite(target) || target <= 0 || target >= 1) {
-      throw validationError(`${prop} must be strictly between 0 and 1 (e.g. 0.999), got: ${target}`, this);
+    try {
+      requireTarget(prop, target);
+    } catch (e) {
+      // Core names the prop it is given; here that is the construct's prop, thrown as the construct's error.
+      if (e instanceof RangeError) {
+        throw validationError(e.message, this);
+      }
+      throw e;
     }
-    const fastest = Math.max(...burnRateAlerts(target, this.windowDays).map((a) => a.burnRate));
+    const fastest = fastestPageAlert(target, this.windowDays).burnRate;
     if (fastest * (1 - target) >= 1) {
       throw validationError(`${prop} must leave an error budget the ${fastest}x burn-rate alert can express (${fastest} × (1 − ${prop}) below 1, so above ${round6(1 - 1 / fastest)}), got: ${target}`, this);
     }

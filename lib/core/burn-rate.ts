@@ -52,6 +52,18 @@ export function burnRateAlerts(target: number, windowDays = SRE_WORKBOOK_SLO_WIN
   });
 }
 
+/**
+ * The page alert that fires soonest: the one with the highest burn rate, which is also the one
+ * with the shortest windows (14.4× over 1 h and 5 min for a 30-day SLO). Its short window is how
+ * long a page takes to confirm, its long window how long a change must bake before the page can
+ * judge it, and its threshold the error ratio no release may reach.
+ * @see https://sre.google/workbook/alerting-on-slos/
+ */
+export function fastestPageAlert(target: number, windowDays = SRE_WORKBOOK_SLO_WINDOW_DAYS): BurnRateAlert {
+  const pages = burnRateAlerts(target, windowDays).filter((alert) => alert.severity === 'page');
+  return pages.reduce((fastest, alert) => (alert.burnRate > fastest.burnRate ? alert : fastest));
+}
+
 function requireWindow(windowDays: number): void {
   if (typeof windowDays !== 'number' || !Number.isFinite(windowDays) || windowDays <= 0) {
     throw new RangeError(`windowDays must be a positive number, got: ${String(windowDays)}`);

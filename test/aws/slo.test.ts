@@ -251,6 +251,8 @@ describe('SloAlarms', () => {
   test.each<[Partial<SloAlarmsProps> & { withLoadBalancer?: boolean }, string]>([
     [{ target: 0.999 }, "target must be at least TIER_1's availability target 0.9995 (a looser SLO spends more than the tier's error budget), got: 0.999"],
     [{ target: 1 }, 'target must be strictly between 0 and 1 (e.g. 0.999), got: 1'],
+    [{ target: Number.NaN }, 'target must be a finite number, got: NaN'],
+    [{ latencyThreshold: Duration.millis(250), latencyTarget: 1.2 }, 'latencyTarget must be strictly between 0 and 1 (e.g. 0.999), got: 1.2'],
     [{ latencyThreshold: Duration.millis(250), latencyTarget: 0.9 }, 'latencyTarget must leave an error budget the 14.4x burn-rate alert can express (14.4 × (1 − latencyTarget) below 1, so above 0.930556), got: 0.9'],
     [{ latencyThreshold: Duration.millis(0) }, 'latencyThreshold must be greater than 0, got: 0 millis'],
     [{ withLoadBalancer: false, latencyThreshold: Duration.millis(200), goodRequests: metric('Good'), totalRequests: metric('Total') }, 'latencyThreshold needs loadBalancer (the latency SLI reads its TargetResponseTime), got: no loadBalancer'],

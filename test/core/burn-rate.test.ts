@@ -1,4 +1,4 @@
-import { burnRateAlerts, errorBudgetMinutes } from '../../lib/core';
+import { burnRateAlerts, errorBudgetMinutes, fastestPageAlert } from '../../lib/core';
 
 describe('error budget', () => {
   test.each([
@@ -49,5 +49,38 @@ describe('burnRateAlerts', () => {
     expect(alerts.map((a) => [a.longWindowSeconds, a.shortWindowSeconds])).toEqual([[3360, 280], [20160, 1680], [241920, 20160]]);
     // budget share = burnRate × long window / SLO window: 2%, 5%, 10% as in the 30-day table
     expect(alerts.map((a) => Number(((a.burnRate * a.longWindowSeconds) / (28 * 86400)).toFixed(6)))).toEqual([0.02, 0.05, 0.1]);
+  });
+});
+
+describe('fastestPageAlert', () => {
+  test.each([
+    [0.999, 30, { severity: 'page', burnRate: 14.4, longWindowSeconds: 3600, shortWindowSeconds: 300, errorRateThreshold: 0.0144 }],
+    [0.9999, 30, { severity: 'page', burnRate: 14.4, longWindowSeconds: 3600, shortWindowSeconds: 300, errorRateThreshold: 0.00144 }],
+    [0.9995, 30, { severity: 'page', burnRate: 14.4, longWindowSeconds: 3600, shortWindowSeconds: 300, errorRateThreshold: 0.0072 }],
+    [0.999, 28, { severity: 'page', burnRate: 14.4, longWindowSeconds: 3360, shortWindowSeconds: 280, errorRateThreshold: 0.0144 }],
+    [0.99, 7, { severity: 'page', burnRate: 14.4, longWindowSeconds: 840, shortWindowSeconds: 70, errorRateThreshold: 0.144 }],
+  ])('fastestPageAlert(%d, %d) is the highest-burn page row', (target, days, expected) => {
+    expect(fastestPageAlert(target, days)).toEqual(expected);
+  });
+
+  test('THEN it is the page alert with the highest burn rate and the shortest windows of all pages', () => {
+    const pages = burnRateAlerts(0.999).filter((a) => a.severity === 'page');
+    const fastest = fastestPageAlert(0.999);
+    for (const page of pages) {
+      expect(fastest.burnRate).toBeGreaterThanOrEqual(page.burnRate);
+      expect(fastest.shortWindowSeconds).toBeLessThanOrEqual(page.shortWindowSeconds);
+      expect(fastest.longWindowSeconds).toBeLessThanOrEqual(page.longWindowSeconds);
+    }
+  });
+
+  test('defaults to a 30-day window', () => {
+    expect(fastestPageAlert(0.999)).toEqual(fastestPageAlert(0.999, 30));
+  });
+
+  test.each([
+    [() => fastestPageAlert(1.5), 'target must be strictly between 0 and 1 (e.g. 0.999), got: 1.5'],
+    [() => fastestPageAlert(0.999, Number.NaN), 'windowDays must be a positive number, got: NaN'],
+  ])('%#: rejects bad input as burnRateAlerts does', (call, message) => {
+    expect(call).toThrow(new RangeError(message));
   });
 });

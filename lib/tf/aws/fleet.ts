@@ -15,7 +15,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Annotations, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, FleetCapacity, HaRole, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS, burnRateAlerts, primaryFleetCapacity, standbyFleetCapacity } from '../../core';
+import { FailureDomain, FleetCapacity, HaRole, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS, fastestPageAlert, primaryFleetCapacity, standbyFleetCapacity } from '../../core';
 import { clean } from '../../core/numbers';
 import { fleetTargetHealth } from '../../core/fleet-health';
 import { newFleetWebAcl } from './fleet-protection';
@@ -387,7 +387,7 @@ export class ResilientFleet extends Construct {
       ? { provider, name: `${this.node.addr.slice(0, 16)}-spread`, strategy: 'spread', spreadLevel: 'rack' }
       : { provider, name: `${this.node.addr.slice(0, 16)}-partition`, strategy: 'partition', partitionCount: PARTITION_PLACEMENT_MAX_PARTITIONS });
 
-    const fastestPage = burnRateAlerts(tier.availabilityTarget)[0];
+    const fastestPage = fastestPageAlert(tier.availabilityTarget);
     const period = fastestPage.shortWindowSeconds;
     const lbDimension = { LoadBalancer: this.loadBalancer.arnSuffix };
     this.errorAlarm = new CloudwatchMetricAlarm(this, 'ErrorAlarm', {

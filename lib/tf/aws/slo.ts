@@ -1,7 +1,7 @@
 import { CloudwatchCompositeAlarm } from '@cdktf/provider-aws/lib/cloudwatch-composite-alarm';
 import { CloudwatchMetricAlarm, CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Construct } from 'constructs';
-import { BurnRateAlert, FailureDomain, SRE_WORKBOOK_SLO_WINDOW_DAYS, burnRateAlerts } from '../../core';
+import { BurnRateAlert, FailureDomain, SRE_WORKBOOK_SLO_WINDOW_DAYS, burnRateAlerts, fastestPageAlert } from '../../core';
 import { CLOUDWATCH_ALARM_MAX_RANGE_SECONDS, alarmPeriodSeconds, errorBudgetExhaustion } from '../../core/error-budget-policy';
 import { HaProps, RegionalProps, serviceNameOf } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
@@ -107,7 +107,7 @@ export class SloAlarms extends Construct {
       throw new Error(`target must be at least ${tier.name}'s availability target ${tier.availabilityTarget} (a looser SLO spends more than the tier's error budget), got: ${this.target}`);
     }
     this.alerts = burnRateAlerts(this.target, this.windowDays);
-    const fastest = Math.max(...this.alerts.map((a) => a.burnRate));
+    const fastest = fastestPageAlert(this.target, this.windowDays).burnRate;
     if (fastest * (1 - this.target) >= 1) {
       throw new Error(`target must leave an error budget the ${fastest}x burn-rate alert can express (${fastest} × (1 − target) below 1), got: ${this.target}`);
     }
