@@ -71,6 +71,23 @@ describe('TIER_1 warm standby example (cdktf, AWS)', () => {
     expect(report.services[0].status.regionRpo).toBe('not-met');
   });
 
+  test('THEN its global table and secret pass HA-ENC1 with their replica keys; WHEN a replica loses its key THEN HA-ENC1 names the resource and the region', () => {
+    expect(check(synthesized).findings.filter((f) => f.rule === 'HA-ENC1')).toEqual([]);
+    const json = copy();
+    const table = only(json, 'aws_dynamodb_table', () => true);
+    const secret = only(json, 'aws_secretsmanager_secret', () => true);
+    for (const replica of json.resource.aws_dynamodb_table[table].replica as Record<string, unknown>[]) {
+      delete replica.kms_key_arn;
+    }
+    for (const replica of json.resource.aws_secretsmanager_secret[secret].replica as Record<string, unknown>[]) {
+      replica.kms_key_id = 'alias/aws/secretsmanager';
+    }
+    expect(check(json).findings.filter((f) => f.rule === 'HA-ENC1')).toEqual([
+      expect.objectContaining({ level: 'error', resource: `aws_dynamodb_table.${table}`, message: expect.stringContaining('has replicas without a customer-managed key in us-west-2 (no kms_key_arn') }),
+      expect.objectContaining({ level: 'error', resource: `aws_secretsmanager_secret.${secret}`, message: expect.stringContaining('in us-west-2 ("alias/aws/secretsmanager" is an AWS managed key)') }),
+    ]);
+  });
+
   test('WHEN deletion protection is turned off THEN HA-DEL2 names the cluster', () => {
     const json = copy();
     const cluster = only(json, 'aws_rds_cluster', isPrimaryCluster);

@@ -12,6 +12,11 @@ const T3 = { tier: ServiceTier.TIER_3 };
 const RESIDENT = { tier: ServiceTier.TIER_1, allowedRegions: ['us-east-1', 'us-west-2'] };
 const replicas = (...regions: string[]) => regions.map((Region) => ({ Region }));
 const RTC = { Status: 'Enabled', Time: { Minutes: 15 } };
+/** A primary and a `west` provider, for fixtures with a replica key in us-west-2. */
+const WEST = { providers: { aws: [{ region: 'us-east-1' }, { region: 'us-west-2', alias: 'west' }] } };
+const replicaKey = { aws_kms_key: { k: { multi_region: true } }, aws_kms_replica_key: { west: { provider: 'aws.west', primary_key_arn: '${aws_kms_key.k.arn}' } } };
+const globalTable = (replica: Record<string, unknown>) => ({ ...replicaKey, aws_dynamodb_table: { orders: { server_side_encryption: { enabled: true, kms_key_arn: '${aws_kms_key.k.arn}' }, replica: [replica] } } });
+const replicatedSecret = (replica: Record<string, unknown>) => ({ ...replicaKey, aws_secretsmanager_secret: { db: { kms_key_id: '${aws_kms_key.k.arn}', replica: [replica] } } });
 const denyHttp = { Statement: [{ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Resource: '*' }] };
 
 export const DATA_CASES: RuleCase[] = [
@@ -149,6 +154,24 @@ export const DATA_CASES: RuleCase[] = [
     rule: CustomerManagedKeys, engine: 'terraform-google', stack: 'app', resource: 'google_storage_bucket.data', message: 'set a Cloud KMS key (CMEK)',
     compliant: tf({ google_storage_bucket: { data: { encryption: { default_kms_key_name: '${google_kms_crypto_key.k.id}' } } } }),
     nonCompliant: tf({ google_storage_bucket: { data: {} } }),
+  },
+  {
+    rule: CustomerManagedKeys, engine: 'terraform-aws', stack: 'app', resource: 'aws_dynamodb_table.orders',
+    message: 'aws_dynamodb_table.orders has replicas without a customer-managed key in us-west-2 (no kms_key_arn: the AWS managed key is used)',
+    compliant: tf(globalTable({ region_name: 'us-west-2', kms_key_arn: '${aws_kms_replica_key.west.arn}' }), WEST),
+    nonCompliant: tf(globalTable({ region_name: 'us-west-2' }), WEST),
+  },
+  {
+    rule: CustomerManagedKeys, engine: 'terraform-aws', stack: 'app', resource: 'aws_secretsmanager_secret.db',
+    message: 'aws_secretsmanager_secret.db has replicas without a customer-managed key in us-west-2 ("alias/aws/secretsmanager" is an AWS managed key)',
+    compliant: tf(replicatedSecret({ region: 'us-west-2', kms_key_id: '${aws_kms_replica_key.west.arn}' }), WEST),
+    nonCompliant: tf(replicatedSecret({ region: 'us-west-2', kms_key_id: 'alias/aws/secretsmanager' }), WEST),
+  },
+  {
+    rule: CustomerManagedKeys, engine: 'cloudformation', stack: 'App', resource: 'Db',
+    message: 'Db has replicas without a customer-managed key in us-west-2 (no KmsKeyId: the AWS managed key is used)',
+    compliant: cfn({ Key: { Type: 'AWS::KMS::Key' }, Db: { Type: 'AWS::SecretsManager::Secret', Properties: { KmsKeyId: { Ref: 'Key' }, ReplicaRegions: [{ Region: 'us-west-2', KmsKeyId: 'alias/shop-secrets' }] } } }),
+    nonCompliant: cfn({ Key: { Type: 'AWS::KMS::Key' }, Db: { Type: 'AWS::SecretsManager::Secret', Properties: { KmsKeyId: { Ref: 'Key' }, ReplicaRegions: [{ Region: 'us-west-2' }] } } }),
   },
   {
     rule: TlsOnlyDataAccess, engine: 'cloudformation', stack: 'App', resource: 'Data', message: 'accepts requests without TLS',

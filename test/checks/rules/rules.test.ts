@@ -7,7 +7,7 @@ import { PLACEMENT_CASES } from './cases-placement';
 
 const CASES: RuleCase[] = [...PLACEMENT_CASES, ...DATA_CASES, ...OPERATIONS_CASES];
 
-describe.each(CASES.map((c) => [`${c.rule.id} ${c.engine}`, c] as const))('%s', (_, c) => {
+describe.each(CASES.map((c) => [`${c.rule.id} ${c.engine} ${c.resource}`, c] as const))('%s', (_, c) => {
   test('GIVEN the compliant fixture THEN there is no finding', () => {
     expect(findings(c.rule, c.compliant)).toEqual([]);
   });

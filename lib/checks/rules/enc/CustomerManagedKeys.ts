@@ -1,5 +1,5 @@
 import { GraphResource } from '../../graph/model';
-import { block, blocks, bool, isSet, str } from '../../graph/values';
+import { block, blocks, bool, isSet, JsonObject, str } from '../../graph/values';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 
 const TYPES = [
@@ -13,7 +13,7 @@ const TYPES = [
 export const CustomerManagedKeys: HaRule = {
   id: 'HA-ENC1',
   level: 'error',
-  info: 'Buckets, databases, tables, log groups, topics, queues, file systems and secrets are encrypted with a customer-managed KMS key (CMEK on Google); buckets that receive load-balancer or S3 server access logs are exempt (those only support S3-managed keys).',
+  info: 'Buckets, databases, tables, log groups, topics, queues, file systems and secrets are encrypted with a customer-managed KMS key (CMEK on Google), and so is every replica of a DynamoDB global table or a Secrets Manager secret, with a key of its own region; AWS managed keys (alias/aws/...) do not count; buckets that receive load-balancer or S3 server access logs are exempt (those only support S3-managed keys).',
   explanation: 'A key you own can be rotated, audited, replicated to the standby region and revoked; an AWS-owned key can do none of that, and a replica encrypted with a key the standby region cannot use is not a usable replica.',
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
@@ -28,7 +28,11 @@ export const CustomerManagedKeys: HaRule = {
       if (receivesServiceDeliveredLogs(context, r)) {
         return [];
       }
-      return [outcome(r, hasCustomerKey(context, r) ? undefined : `${r.address} is not encrypted with a customer-managed key: ${fix(r)}`)];
+      const problems = [
+        ...(hasCustomerKey(context, r) ? [] : [`${r.address} is not encrypted with a customer-managed key: ${fix(r)}`]),
+        ...replicaProblems(context, r),
+      ];
+      return [outcome(r, problems.length === 0 ? undefined : problems.join('; '))];
     });
   },
 };
@@ -53,7 +57,7 @@ function hasCustomerKey(context: RuleContext, r: GraphResource): boolean {
       const rules = blocks(block(p.BucketEncryption)?.ServerSideEncryptionConfiguration);
       return rules.some((rule) => {
         const d = block(rule.ServerSideEncryptionByDefault);
-        return str(d?.SSEAlgorithm)?.startsWith('aws:kms') === true && isSet(d?.KMSMasterKeyID);
+        return str(d?.SSEAlgorithm)?.startsWith('aws:kms') === true && customerKey(context, r, d?.KMSMasterKeyID);
       });
     }
     case 'aws_s3_bucket': {
@@ -61,47 +65,111 @@ function hasCustomerKey(context: RuleContext, r: GraphResource): boolean {
       const inline = blocks(block(p.server_side_encryption_configuration)?.rule);
       return [...separate, ...inline].some((rule) => {
         const d = block(rule.apply_server_side_encryption_by_default);
-        return str(d?.sse_algorithm)?.startsWith('aws:kms') === true && isSet(d?.kms_master_key_id);
+        return str(d?.sse_algorithm)?.startsWith('aws:kms') === true && customerKey(context, r, d?.kms_master_key_id);
       });
     }
     case 'AWS::RDS::DBCluster':
     case 'AWS::RDS::DBInstance':
-      return bool(p.StorageEncrypted) === true && isSet(p.KmsKeyId);
+      return bool(p.StorageEncrypted) === true && customerKey(context, r, p.KmsKeyId);
     case 'aws_rds_cluster':
     case 'aws_db_instance':
-      return bool(p.storage_encrypted) === true && isSet(p.kms_key_id);
+      return bool(p.storage_encrypted) === true && customerKey(context, r, p.kms_key_id);
     case 'AWS::DynamoDB::Table':
     case 'AWS::DynamoDB::GlobalTable': {
       const sse = block(p.SSESpecification);
       if (bool(sse?.SSEEnabled) !== true || str(sse?.SSEType) !== 'KMS') {
         return false;
       }
-      return r.type === 'AWS::DynamoDB::Table' ? isSet(sse?.KMSMasterKeyId)
-        : blocks(p.Replicas).every((replica) => isSet(block(replica.SSESpecification)?.KMSMasterKeyId));
+      // A global table names its keys per replica (replicaProblems checks them).
+      return r.type === 'AWS::DynamoDB::GlobalTable' || customerKey(context, r, sse?.KMSMasterKeyId);
     }
     case 'aws_dynamodb_table': {
       const sse = block(p.server_side_encryption);
-      return bool(sse?.enabled) === true && isSet(sse?.kms_key_arn);
+      return bool(sse?.enabled) === true && customerKey(context, r, sse?.kms_key_arn);
     }
     case 'AWS::Logs::LogGroup':
     case 'AWS::EFS::FileSystem':
     case 'AWS::SecretsManager::Secret':
-      return isSet(p.KmsKeyId) && (r.type !== 'AWS::EFS::FileSystem' || bool(p.Encrypted) === true);
+      return customerKey(context, r, p.KmsKeyId) && (r.type !== 'AWS::EFS::FileSystem' || bool(p.Encrypted) === true);
     case 'AWS::SNS::Topic':
     case 'AWS::SQS::Queue':
-      return isSet(p.KmsMasterKeyId) && !String(p.KmsMasterKeyId).startsWith('alias/aws/');
+      return customerKey(context, r, p.KmsMasterKeyId);
     case 'aws_cloudwatch_log_group':
     case 'aws_efs_file_system':
     case 'aws_secretsmanager_secret':
-      return isSet(p.kms_key_id);
+      return customerKey(context, r, p.kms_key_id);
     case 'aws_sns_topic':
     case 'aws_sqs_queue':
-      return isSet(p.kms_master_key_id) && !String(p.kms_master_key_id).startsWith('alias/aws/');
+      return customerKey(context, r, p.kms_master_key_id);
     case 'google_sql_database_instance':
       return isSet(p.encryption_key_name);
     default:
       return isSet(block(p.encryption)?.default_kms_key_name);
   }
+}
+
+/** Where each kind of replica names its region and its key. */
+const REPLICAS: Record<string, { list: string; region: string; key: (replica: JsonObject) => unknown; argument: string }> = {
+  'AWS::DynamoDB::GlobalTable': { list: 'Replicas', region: 'Region', key: (x) => block(x.SSESpecification)?.KMSMasterKeyId, argument: 'SSESpecification.KMSMasterKeyId' },
+  'AWS::SecretsManager::Secret': { list: 'ReplicaRegions', region: 'Region', key: (x) => x.KmsKeyId, argument: 'KmsKeyId' },
+  'aws_dynamodb_table': { list: 'replica', region: 'region_name', key: (x) => x.kms_key_arn, argument: 'kms_key_arn' },
+  'aws_secretsmanager_secret': { list: 'replica', region: 'region', key: (x) => x.kms_key_id, argument: 'kms_key_id' },
+};
+
+/**
+ * Replicas of a global table or a secret without a customer-managed key: a replica that names no
+ * key is encrypted with the AWS managed key of its region (aws/dynamodb, aws/secretsmanager),
+ * which cannot be shared, audited or revoked like a key you own.
+ */
+function replicaProblems(context: RuleContext, r: GraphResource): string[] {
+  const kind = REPLICAS[r.type];
+  if (!kind) {
+    return [];
+  }
+  const problems = blocks(r.properties[kind.list]).flatMap((replica) => {
+    const region = str(replica[kind.region]);
+    const named = region ?? 'an unnamed region';
+    const key = kind.key(replica);
+    if (!isSet(key)) {
+      return [`${named} (no ${kind.argument}: the AWS managed key is used)`];
+    }
+    if (!customerKey(context, r, key)) {
+      return [`${named} (${JSON.stringify(key)} is an AWS managed key)`];
+    }
+    // A KMS key is only usable in its own region: the replica of a multi-region key is a key of its own.
+    const text = JSON.stringify(key);
+    const elsewhere = context.graph.referencedBy(r, 'AWS::KMS::Key', 'AWS::KMS::ReplicaKey', 'aws_kms_key', 'aws_kms_replica_key')
+      .find((k) => mentions(text, k) && k.region !== undefined && region !== undefined && k.region !== region);
+    return elsewhere ? [`${named} (its key ${elsewhere.address} is in ${elsewhere.region})`] : [];
+  });
+  if (problems.length === 0) {
+    return [];
+  }
+  const fixed = r.engine === 'cloudformation'
+    ? `set each replica's ${kind.argument} to a customer-managed key in its region`
+    : `set each replica's ${kind.argument} to an aws_kms_key or aws_kms_replica_key you manage in its region`;
+  return [`${r.address} has replicas without a customer-managed key in ${problems.join(', ')}: ${fixed}`];
+}
+
+/**
+ * Whether a key argument names a customer-managed key: it is set and is not an AWS managed key
+ * (`alias/aws/...`, written out, inside an ARN, or behind a Terraform data source that looks it up).
+ */
+function customerKey(context: RuleContext, r: GraphResource, value: unknown): boolean {
+  if (!isSet(value)) {
+    return false;
+  }
+  const text = JSON.stringify(value);
+  if (text.includes('alias/aws/')) {
+    return false;
+  }
+  const lookups = context.graph.referencedBy(r, 'aws_kms_alias', 'aws_kms_key').filter((d) => d.isData && mentions(text, d));
+  return !lookups.some((d) => JSON.stringify(d.properties).includes('alias/aws/'));
+}
+
+/** Whether a property (as JSON text) refers to a resource: `{"Ref":"Key"}`, `"${aws_kms_key.k.arn}"`. */
+function mentions(text: string, target: GraphResource): boolean {
+  return target.engine === 'cloudformation' ? text.includes(JSON.stringify(target.address)) : text.includes(`${target.address}.`);
 }
 
 function fix(r: GraphResource): string {
