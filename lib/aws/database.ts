@@ -151,6 +151,10 @@ export interface ReplicatedDatabaseProps extends HaProps {
  * master credentials in an {@link EncryptedSecret} that rotates (hosted rotation); RDS Proxy in front
  * for tiers that promise static stability; alarms on connection-pool exhaustion.
  *
+ * One region's cluster: for a tier whose strategy keeps more than one region use
+ * {@link GlobalDatabase}, which builds this cluster as its primary. On such a tier a
+ * ReplicatedDatabase of its own warns (`ha-constructs:ReplicatedDatabase.tier`).
+ *
  * Construct ids (public API): `Key`, `Credentials`, `ParameterGroup`, `Logs`, `Cluster` (the
  * cluster, its `Writer` and `Reader1`…), `Proxy`, `ProxyReaderEndpoint`, `AlarmTopic`, `WriterConnectionsAlarm`,
  * `ReaderConnectionsAlarm`, `ProxyBorrowLatencyAlarm`. Reader instances are numbered: they hold no
@@ -199,6 +203,13 @@ export class ReplicatedDatabase extends Construct {
     if (this.readerCount < tier.minAzs - 1) {
       Annotations.of(this).addWarningV2('ha-constructs:ReplicatedDatabase.readers',
         `readers is ${this.readerCount}, fewer than one per further zone (${tier.minAzs - 1}) for ${tier.name}: when the writer's zone fails, the cluster waits for a new instance instead of failing over to a reader in about ${AURORA_FAILOVER_SECONDS} s`);
+    }
+    if (tier.minRegions > 1) {
+      // GlobalDatabase builds its primary from this class and acknowledges this warning there: its
+      // secondaries are the other regions.
+      const secretNote = (props.secretReplicaRegions ?? []).length === 0 ? ' and HA-SEC2 (the credentials live in one region)' : '';
+      Annotations.of(this).addWarningV2('ha-constructs:ReplicatedDatabase.tier',
+        `tier is ${tier.name}, whose ${tier.strategy} strategy needs the data in ${tier.minRegions} regions, but a ReplicatedDatabase is one region's cluster: use GlobalDatabase, which builds this cluster as its primary and adds secondaries in other regions; as it is, the HA checks fail HA-DR1 (no cross-region copy of the data)${secretNote}`);
     }
     const memory = instanceClassMemoryGiB(instanceType.toString());
     if (props.maxConnections === undefined && memory === undefined) {

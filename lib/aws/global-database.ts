@@ -151,6 +151,10 @@ export class GlobalDatabase extends Construct {
       clusterIdentifier: props.clusterIdentifier ?? globalDatabaseMemberIdentifier(props.globalClusterIdentifier, this.primaryRegion),
       secretReplicaRegions: props.secretReplicaRegions ?? this.secondaryRegions,
     });
+    // The primary on its own is one region, so it advises a global database for this tier: this is
+    // one, whose secondaries hold the other regions. (Removes the warning already given, app or not.)
+    Annotations.of(this.primary).acknowledgeWarning('ha-constructs:ReplicatedDatabase.tier',
+      'the primary of a GlobalDatabase: the secondary clusters are its other regions');
 
     this.globalCluster = new rds.CfnGlobalCluster(this, 'Resource', {
       globalClusterIdentifier: props.globalClusterIdentifier,

@@ -192,6 +192,25 @@ describe('ReplicatedDatabase', () => {
     Annotations.fromStack(stack).hasWarning('/Data/Db', Match.stringLikeRegexp('^readers is 0, fewer than one per further zone \\(2\\) for TIER_0: .*ha-constructs:ReplicatedDatabase.readers'));
   });
 
+  test('GIVEN a multi-region tier THEN a warning with a stable id says to use GlobalDatabase and names the HA checks that fail', () => {
+    const { stack } = synth({ tier: ServiceTier.TIER_1 });
+    const warnings = Annotations.fromStack(stack).findWarning('/Data/Db', Match.stringLikeRegexp('ha-constructs:ReplicatedDatabase.tier'));
+    expect(warnings.map((w) => w.entry.data)).toEqual([
+      "tier is TIER_1, whose WARM_STANDBY strategy needs the data in 2 regions, but a ReplicatedDatabase is one region's cluster: use GlobalDatabase, which builds this cluster as its primary and adds secondaries in other regions; as it is, the HA checks fail HA-DR1 (no cross-region copy of the data) and HA-SEC2 (the credentials live in one region) [ack: ha-constructs:ReplicatedDatabase.tier]",
+    ]);
+  });
+
+  test('WHEN a multi-region tier replicates the credentials THEN the warning names HA-DR1 only', () => {
+    const { stack } = synth({ tier: ServiceTier.TIER_2, secretReplicaRegions: ['us-west-2'] }, ['us-east-1a', 'us-east-1b']);
+    const [warning] = Annotations.fromStack(stack).findWarning('/Data/Db', Match.stringLikeRegexp('ha-constructs:ReplicatedDatabase.tier'));
+    expect(warning.entry.data).toMatch(/^tier is TIER_2, whose PILOT_LIGHT strategy needs the data in 2 regions, .*fail HA-DR1 \(no cross-region copy of the data\) \[ack: /);
+  });
+
+  test('GIVEN a single-region tier (TIER_3) THEN there is no tier warning', () => {
+    const { stack } = synth({ tier: ServiceTier.TIER_3 }, ['us-east-1a', 'us-east-1b']);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('ha-constructs:ReplicatedDatabase.tier'))).toEqual([]);
+  });
+
   test('WHEN removalPolicy is DESTROY THEN a warning with a stable id is emitted', () => {
     const { stack, template } = synth({ removalPolicy: RemovalPolicy.DESTROY });
     template.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Delete' });

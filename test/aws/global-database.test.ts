@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DrStrategy, HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { GlobalDatabase, GlobalDatabaseProps, GlobalDatabaseSecondary, GlobalDatabaseSecondaryProps } from '../../lib/aws/global-database';
+import { ReplicatedDatabase } from '../../lib/aws/database';
 import { SecretReplicaKey } from '../../lib/aws/secret';
 import { expectValidationError, normaliseAssets, testApp } from '../util';
 
@@ -172,6 +173,16 @@ describe('GlobalDatabase and GlobalDatabaseSecondary (a primary and a secondary 
     expect(monitoringRoles).toHaveLength(readers > 0 ? 1 : 0);
     expect(Object.values(template.findResources('AWS::RDS::DBInstance')).map((i) => i.Properties.AvailabilityZone)).toEqual(ZONES['us-west-2'].slice(0, readers));
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuroraGlobalDBReplicationLag', Threshold: thresholdMs });
+  });
+
+  test('THEN the primary it builds from a ReplicatedDatabase gives no "use GlobalDatabase" warning, though a ReplicatedDatabase alone on the tier would', () => {
+    const { primaryStack, primary } = multiRegionApp(ServiceTier.TIER_1);
+    expect(primary.primary.node.path).toBe('Primary/Db/Primary');
+    expect(Annotations.fromStack(primaryStack).findWarning('*', Match.stringLikeRegexp('ha-constructs:ReplicatedDatabase.tier'))).toEqual([]);
+    // The same props on a ReplicatedDatabase of its own do warn: the silence above is GlobalDatabase's doing.
+    const alone = new Stack(testApp(), 'Alone', { env: { region: 'us-east-1' } });
+    new ReplicatedDatabase(alone, 'Db', { tier: ServiceTier.TIER_1, service: 'orders', vpc: testVpc(alone) });
+    expect(Annotations.fromStack(alone).findWarning('/Alone/Db', Match.stringLikeRegexp('ha-constructs:ReplicatedDatabase.tier'))).toHaveLength(1);
   });
 
   test('WHEN the tier\'s region RPO is below Aurora Global Database\'s typical lag THEN a warning with a stable id says so', () => {
