@@ -58,18 +58,26 @@ export function importedVpc(scope: Construct, zones: string[]): ec2.IVpc {
 }
 
 /**
- * A VPC synthesized into the template, for constructs whose HA checks read the zones of their
- * subnets: public and private subnets in each of `zones`, a NAT gateway per zone.
+ * A VPC whose subnets are in the template, for constructs whose HA checks read the zones of their
+ * subnets: the VPC and a public, private and isolated subnet in each of `zones` as L1 resources,
+ * imported as an `IVpc`. Only what the checks read is synthesized (no route tables, gateways or
+ * NAT gateways: the network has proofs of its own), so a run pays for the construct under proof.
  */
 export function zonalVpc(scope: Construct, zones: string[]): ec2.IVpc {
-  return new ec2.Vpc(scope, 'Vpc', {
+  const vpc = new ec2.CfnVPC(scope, 'Vpc', { cidrBlock: '10.0.0.0/16', enableDnsHostnames: true, enableDnsSupport: true });
+  const subnets = (kind: string, offset: number) => zones.map((zone, i) => new ec2.CfnSubnet(scope, `${kind}Subnet${i + 1}`, {
+    vpcId: vpc.ref, availabilityZone: zone, cidrBlock: `10.0.${offset + i * 16}.0/20`,
+  }).ref);
+  const routeTables = (kind: string) => zones.map((_, i) => `rtb-${kind}${String(i).padStart(8, '0')}`);
+  return ec2.Vpc.fromVpcAttributes(scope, 'ImportedVpc', {
+    vpcId: vpc.ref,
+    vpcCidrBlock: '10.0.0.0/16',
     availabilityZones: zones,
-    natGateways: zones.length,
-    restrictDefaultSecurityGroup: false,
-    subnetConfiguration: [
-      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
-      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
-      { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-    ],
+    publicSubnetIds: subnets('Public', 0),
+    privateSubnetIds: subnets('Private', 64),
+    isolatedSubnetIds: subnets('Isolated', 128),
+    publicSubnetRouteTableIds: routeTables('a'),
+    privateSubnetRouteTableIds: routeTables('b'),
+    isolatedSubnetRouteTableIds: routeTables('c'),
   });
 }
