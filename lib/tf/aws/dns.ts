@@ -104,6 +104,15 @@ export class FailoverDns extends Construct {
     if (metricsRegion !== undefined && metricsRegion !== ROUTE53_METRICS_REGION) {
       throw new Error(`metricsProvider must be in ${ROUTE53_METRICS_REGION} (Route 53 publishes health-check metrics there only), got: ${metricsRegion}`);
     }
+    // The records and health checks are created with `provider`, the alarms in the metrics region:
+    // a residency constraint must allow both, as it must the endpoints' regions.
+    if (props.allowedRegions) {
+      const own = [regionOf(this, props.provider), metricsRegion].filter((r): r is string => r !== undefined);
+      const outside = [...new Set(own.filter((r) => !props.allowedRegions!.includes(r)))];
+      if (outside.length > 0) {
+        throw new Error(`allowedRegions must include the regions of the records, health checks and their alarms (provider, and metricsProvider in ${ROUTE53_METRICS_REGION}), got: ${props.allowedRegions.join(', ')} without ${outside.join(', ')}`);
+      }
+    }
 
     this.failoverSeconds = dnsFailoverSeconds({
       intervalSeconds: tier.healthCheckIntervalSeconds,
