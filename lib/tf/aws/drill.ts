@@ -18,7 +18,7 @@ const MIN_DEFAULT_DRILL_MINUTES = 10;
 export interface AzEvacuationDrillProps extends HaProps, RegionalProps {
   /** The zone to evacuate, by name (`us-east-1a`). */
   readonly availabilityZone: string;
-  /** The VPC subnets in that zone whose connectivity the drill cuts (public, private and isolated). */
+  /** The VPC subnets in that zone whose connectivity the drill cuts (public, private and isolated), listed one by one. */
   readonly subnetIds: string[];
   /** Name of the fleet's autoscaling group: its instances in the zone are stopped. */
   readonly autoScalingGroupName: string;
@@ -71,7 +71,11 @@ export class AzEvacuationDrill extends Construct {
     super(scope, id);
     const { tier, provider } = props;
     const az = props.availabilityZone;
-    if (!Token.isUnresolved(props.subnetIds) && props.subnetIds.length === 0) {
+    if (Token.isUnresolved(props.subnetIds)) {
+      // The role's policy and the experiment's target name each subnet: a list of unknown length cannot be written out.
+      throw new Error(`subnetIds must list the subnets of ${az} one by one (each may be a reference), got: a Terraform list expression`);
+    }
+    if (props.subnetIds.length === 0) {
       throw new Error(`subnetIds must list the subnets of ${az} to disrupt, got: none`);
     }
     this.durationMinutes = this.duration(props);

@@ -1,7 +1,7 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { FisExperimentTemplate } from '@cdktf/provider-aws/lib/fis-experiment-template';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Testing } from 'cdktf';
+import { Testing, Token } from 'cdktf';
 import { ServiceTier } from '../../../lib/core';
 import { AzEvacuationDrill, AzEvacuationDrillProps } from '../../../lib/tf/aws/drill';
 import { awsStack, resourcesOf, warningsOf } from './util';
@@ -59,6 +59,7 @@ describe('AzEvacuationDrill (Terraform)', () => {
 
   test.each([
     [{ subnetIds: [] }, 'subnetIds must list the subnets of us-east-1a to disrupt, got: none'],
+    [{ subnetIds: Token.asList('${var.zone_subnet_ids}') }, 'subnetIds must list the subnets of us-east-1a one by one (each may be a reference), got: a Terraform list expression'],
     [{ durationMinutes: 721 }, 'durationMinutes must be an integer from 1 to 720 (the durations FIS actions accept), got: 721'],
   ])('GIVEN %j THEN a clear Error', (extra, message) => {
     expect(() => synth(extra)).toThrow(new Error(message));
