@@ -48,9 +48,9 @@ export enum FleetPlacementStrategy {
 export interface ResilientFleetProps extends HaProps, RegionalProps {
   /** The VPC the fleet and its load balancer run in. */
   readonly vpcId: string;
-  /** Subnets the instances run in, one per AZ (the private subnets); at least `tier.minAzs`. */
+  /** Subnets the instances run in, one per AZ (the private subnets), listed one by one; at least `tier.minAzs`. */
   readonly subnetIds: string[];
-  /** Subnets of the load balancer, one per AZ (public subnets when `internetFacing`). */
+  /** Subnets of the load balancer, one per AZ (public subnets when `internetFacing`); at least `tier.minAzs`, and two. */
   readonly loadBalancerSubnetIds: string[];
   /** The golden image (AMI id) every instance boots; a new image replaces instances by instance refresh. */
   readonly imageId: string;
@@ -193,11 +193,17 @@ export class ResilientFleet extends Construct {
     const isStandby = props.role === HaRole.STANDBY;
 
     const subnets = props.subnetIds;
-    if (!Token.isUnresolved(subnets) && subnets.length < tier.minAzs) {
+    if (Token.isUnresolved(subnets)) {
+      // Capacity is spread over the subnets' AZs, so their count must be known at synthesis.
+      throw new Error('subnetIds must list the subnets one by one (each may be a reference): the capacity is computed per AZ, got: a Terraform list expression');
+    }
+    if (subnets.length < tier.minAzs) {
       throw new Error(`subnetIds must list at least ${tier.minAzs} subnets (one per AZ) for ${tier.name}, got: ${subnets.length}`);
     }
-    if (!Token.isUnresolved(props.loadBalancerSubnetIds) && props.loadBalancerSubnetIds.length < 2) {
-      throw new Error(`loadBalancerSubnetIds must list at least 2 subnets in different AZs (an ALB needs two), got: ${props.loadBalancerSubnetIds.length}`);
+    // An ALB needs two AZs; it only has nodes in the AZs of its subnets, so it must span the tier's as the instances do.
+    const loadBalancerAzs = Math.max(2, tier.minAzs);
+    if (!Token.isUnresolved(props.loadBalancerSubnetIds) && props.loadBalancerSubnetIds.length < loadBalancerAzs) {
+      throw new Error(`loadBalancerSubnetIds must list at least ${loadBalancerAzs} subnets in different AZs for ${tier.name} (one per AZ), got: ${props.loadBalancerSubnetIds.length}`);
     }
     if (props.instanceTypes.length === 0) {
       throw new Error('instanceTypes must list at least one instance type, got: none');

@@ -10,7 +10,7 @@ import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
-import { Testing } from 'cdktf';
+import { Testing, Token } from 'cdktf';
 import { HaRole, ServiceTier } from '../../../lib/core';
 import { FleetPlacementStrategy, ResilientFleet, ResilientFleetProps } from '../../../lib/tf/aws/fleet';
 import { awsStack, refTo, resourcesOf, warningsOf } from './util';
@@ -163,7 +163,9 @@ describe('ResilientFleet (Terraform)', () => {
     [{ instanceTypes: [] }, 'instanceTypes must list at least one instance type, got: none'],
     [{ rateLimitPerIp: 5 }, 'rateLimitPerIp must be an integer of at least 10 (the lowest limit AWS WAF accepts, per 5 minutes), got: 5'],
     [{ healthCheckPath: 'health' }, "healthCheckPath must start with '/', got: health"],
-    [{ loadBalancerSubnetIds: ['subnet-pa'] }, 'loadBalancerSubnetIds must list at least 2 subnets in different AZs (an ALB needs two), got: 1'],
+    [{ loadBalancerSubnetIds: ['subnet-pa'] }, 'loadBalancerSubnetIds must list at least 3 subnets in different AZs for TIER_1 (one per AZ), got: 1'],
+    [{ loadBalancerSubnetIds: ['subnet-pa', 'subnet-pb'] }, 'loadBalancerSubnetIds must list at least 3 subnets in different AZs for TIER_1 (one per AZ), got: 2'],
+    [{ subnetIds: Token.asList('${var.subnet_ids}') }, 'subnetIds must list the subnets one by one (each may be a reference): the capacity is computed per AZ, got: a Terraform list expression'],
   ])('GIVEN %j THEN a clear Error', (extra, message) => {
     expect(() => synth(extra)).toThrow(new Error(message));
   });
