@@ -37,7 +37,8 @@ export interface SloAlarmsProps extends HaProps, RegionalProps {
    */
   readonly totalRequests?: SloMetric;
   /**
-   * Length of the SLO window.
+   * Length of the SLO window in days: at least 1, and at most 70 (the 3-day ticket window, scaled,
+   * must fit the 7 days a CloudWatch alarm evaluates).
    * @default 30
    */
   readonly windowDays?: number;
@@ -93,8 +94,10 @@ export class SloAlarms extends Construct {
     const { tier, provider } = props;
     this.target = props.target ?? tier.availabilityTarget;
     this.windowDays = props.windowDays ?? SRE_WORKBOOK_SLO_WINDOW_DAYS;
-    if (typeof this.windowDays !== 'number' || !Number.isFinite(this.windowDays) || this.windowDays <= 0) {
-      throw new Error(`windowDays must be a positive number of days, got: ${this.windowDays}`);
+    // A shorter window scales the burn-rate windows below the one-minute periods CloudWatch alarms
+    // evaluate: rows would share a period, and the shortest windows round to nothing.
+    if (typeof this.windowDays !== 'number' || !Number.isFinite(this.windowDays) || this.windowDays < 1) {
+      throw new Error(`windowDays must be a number of days of at least 1, got: ${this.windowDays}`);
     }
     const longest = Math.max(...burnRateAlerts(0.5, this.windowDays).map((alert) => alarmPeriodSeconds(alert.longWindowSeconds)));
     if (longest > CLOUDWATCH_ALARM_MAX_RANGE_SECONDS) {

@@ -70,6 +70,7 @@ describe('SloAlarms (Terraform)', () => {
     [{}, 'SloAlarms needs an SLI: pass loadBalancerArnSuffix, or goodRequests and totalRequests, got: none'],
     [{ goodRequests: { namespace: 'A', metricName: 'B' } }, 'goodRequests and totalRequests must be passed together, got: only goodRequests'],
     [{ loadBalancerArnSuffix: 'app/x/1', target: 0.999 }, "target must be at least TIER_1's availability target 0.9995 (a looser SLO spends more than the tier's error budget), got: 0.999"],
+    [{ loadBalancerArnSuffix: 'app/x/1', windowDays: 0.05 }, 'windowDays must be a number of days of at least 1, got: 0.05'],
     [{ loadBalancerArnSuffix: 'app/x/1', windowDays: 90 }, 'windowDays must keep every burn-rate window within the 604800 seconds (7 days) a CloudWatch alarm can evaluate, got: 90 (a window of 777600 seconds)'],
   ])('GIVEN %j THEN a clear Error', (props, message) => {
     expect(() => synth(props)).toThrow(new Error(message));
