@@ -77,7 +77,8 @@ export class SyntheticCanary extends Construct {
     }
     this.intervalMinutes = props.intervalMinutes ?? tier.probeIntervalMinutes;
     if (!Number.isInteger(this.intervalMinutes) || this.intervalMinutes < 1 || this.intervalMinutes > 60) {
-      throw new Error(`intervalMinutes must be an integer from 1 to 60, got: ${props.intervalMinutes}`);
+      const from = props.intervalMinutes === undefined ? ` (${tier.name}'s probeIntervalMinutes)` : '';
+      throw new Error(`intervalMinutes must be an integer from 1 to 60, got: ${this.intervalMinutes}${from}`);
     }
     const alarmPeriods = props.alarmPeriods ?? 2;
     if (!Number.isInteger(alarmPeriods) || alarmPeriods < 1) {

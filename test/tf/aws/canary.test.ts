@@ -40,6 +40,15 @@ describe('SyntheticCanary (Terraform)', () => {
     expect(() => synth(extra)).toThrow(new Error(message));
   });
 
+  test('GIVEN a custom tier that probes less often than Synthetics can THEN the Error names intervalMinutes and the value it came from', () => {
+    const { TIER_2: t } = ServiceTier;
+    const hourly = ServiceTier.custom({
+      name: 'HOURLY', strategy: t.strategy, availabilityTarget: t.availabilityTarget, minAzs: t.minAzs, minRegions: t.minRegions,
+      azRtoSeconds: t.azRtoSeconds, azRpoSeconds: t.azRpoSeconds, regionRtoSeconds: t.regionRtoSeconds, regionRpoSeconds: t.regionRpoSeconds, probeIntervalMinutes: 120,
+    });
+    expect(() => synth({ tier: hourly })).toThrow(new Error("intervalMinutes must be an integer from 1 to 60, got: 120 (HOURLY's probeIntervalMinutes)"));
+  });
+
   test('snapshot', () => {
     expect(synth().synthesized).toMatchSnapshot();
   });
