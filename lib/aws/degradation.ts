@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { FailureDomain, burnRateAlerts } from '../core';
+import { FailureDomain, fastestPageAlert } from '../core';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { validationError } from './private/errors';
@@ -152,7 +152,7 @@ export class FeatureFlags extends Construct {
       description: 'Normal operation: every non-essential feature as configured',
     });
 
-    const bakeMinutes = Math.ceil(fastestPageShortWindowSeconds(props.tier.availabilityTarget) / 60);
+    const bakeMinutes = Math.ceil(fastestPageAlert(props.tier.availabilityTarget).shortWindowSeconds / 60);
     const strategy = new appconfig.CfnDeploymentStrategy(this, 'Strategy', {
       name: `${service}-flags-linear`,
       description: `Linear ${GROWTH_FACTOR_PERCENT}% steps over ${2 * bakeMinutes} min, then ${bakeMinutes} min of bake time watched by the page alarm`,
@@ -200,12 +200,6 @@ export class FeatureFlags extends Construct {
   public get configurationProfileArn(): string {
     return Stack.of(this).formatArn({ service: 'appconfig', resource: 'application', resourceName: `${this.applicationId}/configurationprofile/${this.configurationProfileId}` });
   }
-}
-
-/** The short window of the tier's fastest page alert: how long the page alarm needs to fire. */
-function fastestPageShortWindowSeconds(availabilityTarget: number): number {
-  const pages = burnRateAlerts(availabilityTarget).filter((alert) => alert.severity === 'page');
-  return Math.min(...pages.map((alert) => alert.shortWindowSeconds));
 }
 
 /** AppConfig feature-flag JSON (`AWS.AppConfig.FeatureFlags`, version 1). */

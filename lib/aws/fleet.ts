@@ -14,7 +14,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import {
-  burnRateAlerts, FailureDomain, FleetCapacity, HaRole, PARTITION_PLACEMENT_MAX_PARTITIONS, primaryFleetCapacity,
+  FailureDomain, fastestPageAlert, FleetCapacity, HaRole, PARTITION_PLACEMENT_MAX_PARTITIONS, primaryFleetCapacity,
   SPREAD_PLACEMENT_MAX_PER_AZ, standbyFleetCapacity, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS, zonePlacementProblem,
 } from '../core';
 import { clean } from '../core/numbers';
@@ -658,7 +658,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       });
     }
 
-    const fastestPage = burnRateAlerts(tier.availabilityTarget)[0];
+    const fastestPage = fastestPageAlert(tier.availabilityTarget);
     this.errorAlarm = new cloudwatch.Alarm(this, 'ErrorAlarm', {
       alarmDescription: `Share of requests to ${this.node.path} answered 5xx over ${fastestPage.shortWindowSeconds / 60} min burns ${tier.name}'s error budget ${fastestPage.burnRate}× too fast`,
       metric: new cloudwatch.MathExpression({
