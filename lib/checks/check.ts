@@ -1,3 +1,4 @@
+import { HaInputError, HaInternalError } from './graph/errors';
 import { ResourceGraph } from './graph/graph';
 import { buildGraph, GraphInputs, readInputs } from './graph/load';
 import { AcknowledgedFinding, HaReport, serviceReports, ServiceReport } from './report';
@@ -21,11 +22,11 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ha
   const context: RuleContext = {
     graph,
     services,
-    reports: () => (reports ??= serviceReports(graph, services)),
+    reports: () => (reports ??= attributed('the resilience report', () => serviceReports(graph, services))),
   };
   const findings: Finding[] = [];
   for (const rule of options.rules ?? HA_RULES) {
-    for (const evaluation of rule.evaluate(context)) {
+    for (const evaluation of attributed(`rule ${rule.id}`, () => rule.evaluate(context))) {
       if (!evaluation.compliant) {
         findings.push({ rule: rule.id, level: rule.level, stack: evaluation.stack, resource: evaluation.resource, message: evaluation.message ?? rule.info });
       }
@@ -43,6 +44,21 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ha
     }
   }
   return { services: context.reports(), findings: open, acknowledged };
+}
+
+/**
+ * Runs one step of the checks, naming it in what it throws: input the checks cannot use
+ * ({@link HaInputError}) passes through; anything else is a bug in that step ({@link HaInternalError}).
+ */
+function attributed<T>(step: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof HaInputError || e instanceof HaInternalError) {
+      throw e;
+    }
+    throw new HaInternalError(step, e);
+  }
 }
 
 /**

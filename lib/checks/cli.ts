@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { checkInputs } from './check';
-import { HaInputError } from './graph/errors';
+import { HaInputError, HaInternalError } from './graph/errors';
 import { GraphInputs, readInputs } from './graph/load';
 import { formatMarkdown, formatText } from './format';
 import { HaReport } from './report';
@@ -25,7 +25,15 @@ and reports the RTO, RPO and availability each service achieves against its tier
   --no-color          never colour the table
   -h, --help          show this help
 
-exit codes: 0 no failing findings, 1 failing findings, 2 bad input`;
+exit codes:
+  0  no finding reaches --fail-on
+  1  findings reach --fail-on
+  2  the input cannot be checked: a path that does not exist or cannot be read, malformed JSON,
+     a file or directory of no known format, an invalid HA record, a bad option
+  3  internal error: a rule or the report failed (a bug in ha-report, not in the input)`;
+
+/** Exit codes of {@link main}, as the usage lists them. */
+export const EXIT_CODES = { ok: 0, findings: 1, badInput: 2, internalError: 3 } as const;
 
 interface Options {
   readonly paths: string[];
@@ -78,33 +86,39 @@ function defaultPath(): string {
 }
 
 /**
- * Runs the CLI with `argv` (without `node` and the script) and returns the exit code: 0 when no
- * finding reaches `--fail-on`, 1 when one does, 2 when the input cannot be read (with a message,
- * never a stack trace).
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit code
+ * ({@link EXIT_CODES}): 0 when no finding reaches `--fail-on`, 1 when one does, 2 when the input
+ * cannot be checked ({@link HaInputError}: a message, never a stack trace), 3 when the checks
+ * themselves fail (a message naming the failing rule, then the stack trace to report).
  */
 export function main(argv: readonly string[], io: CliIo = processIo()): number {
-  let report: HaReport;
-  let options: Options;
   try {
-    options = parse(argv, io.isTty);
-    if (options.help) {
-      io.stdout(`${USAGE}\n`);
-      return 0;
-    }
-    const inputs = (options.paths.length > 0 ? options.paths : [defaultPath()]).map(readInputs);
-    const merged: GraphInputs = {
-      cloudFormation: inputs.flatMap((i) => i.cloudFormation ?? []),
-      terraform: inputs.flatMap((i) => i.terraform ?? []),
-    };
-    report = checkInputs(merged);
+    return run(argv, io);
   } catch (e) {
     if (e instanceof HaInputError) {
       io.stderr(`ha-report: ${e.message}\n${e.message.startsWith('unknown option') || e.message.startsWith('--') ? `\n${USAGE}\n` : ''}`);
-      return 2;
+      return EXIT_CODES.badInput;
     }
-    io.stderr(`ha-report: could not check the input: ${(e as Error).message ?? String(e)}\n`);
-    return 2;
+    const cause = e instanceof HaInternalError ? e.cause : e;
+    io.stderr(`ha-report: internal error: ${e instanceof Error ? e.message : String(e)}\n`
+      + 'This is a bug in ha-report, not a problem of the input; please report it with the trace below.\n'
+      + `${cause instanceof Error && cause.stack ? cause.stack : String(cause)}\n`);
+    return EXIT_CODES.internalError;
   }
+}
+
+function run(argv: readonly string[], io: CliIo): number {
+  const options = parse(argv, io.isTty);
+  if (options.help) {
+    io.stdout(`${USAGE}\n`);
+    return EXIT_CODES.ok;
+  }
+  const inputs = (options.paths.length > 0 ? options.paths : [defaultPath()]).map(readInputs);
+  const merged: GraphInputs = {
+    cloudFormation: inputs.flatMap((i) => i.cloudFormation ?? []),
+    terraform: inputs.flatMap((i) => i.terraform ?? []),
+  };
+  const report = checkInputs(merged);
   if (options.format === 'json') {
     io.stdout(`${JSON.stringify(jsonReport(report), null, 2)}\n`);
   } else if (options.format === 'markdown') {
@@ -113,7 +127,7 @@ export function main(argv: readonly string[], io: CliIo = processIo()): number {
     io.stdout(formatText(report, options.colour));
   }
   const failing = report.findings.filter((f) => f.level === 'error' || options.failOn === 'warning');
-  return failing.length > 0 ? 1 : 0;
+  return failing.length > 0 ? EXIT_CODES.findings : EXIT_CODES.ok;
 }
 
 /** The `--json` shape: the documented fields first, then the status, derivation and notes. */

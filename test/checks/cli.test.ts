@@ -1,6 +1,8 @@
 import * as path from 'path';
 import { checkPath, validationMessages } from '../../lib/checks/check';
 import { main } from '../../lib/checks/cli';
+import { HaInternalError } from '../../lib/checks/graph/errors';
+import { CustomerManagedKeys } from '../../lib/checks/rules';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const ASSEMBLY = path.join(FIXTURES, 'assembly');
@@ -66,6 +68,8 @@ describe('ha-report CLI', () => {
     [[path.join(FIXTURES, 'bad')], `ha-report: ${path.join(FIXTURES, 'bad')} is neither a CDK cloud assembly (no manifest.json with artifacts) nor a cdktf output (no stacks/*/cdk.tf.json)`],
     [[path.join(FIXTURES, 'bad', 'broken.template.json')], `ha-report: ${path.join(FIXTURES, 'bad', 'broken.template.json')} is not valid JSON:`],
     [[path.join(FIXTURES, 'bad', 'other.json')], 'is neither a CloudFormation template (no Resources) nor Terraform JSON (no resource, data or terraform block)'],
+    [['/dev/null'], 'ha-report: /dev/null is neither a file nor a directory'],
+    [[path.join(FIXTURES, 'bad', 'invalid-tier.template.json')], 'ha-report: the HA record of service shop (tier batch) is not a valid tier: azRtoSeconds must be at least 0, got: -1'],
     [[ASSEMBLY, '--yaml'], 'ha-report: unknown option --yaml'],
     [[ASSEMBLY, '--fail-on', 'info'], 'ha-report: --fail-on must be error or warning, got: info'],
     [[ASSEMBLY, '--json', '--markdown'], 'ha-report: --json and --markdown cannot be combined'],
@@ -77,10 +81,45 @@ describe('ha-report CLI', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
-  test('WHEN --help THEN usage and exit 0', () => {
+  test('WHEN --help THEN usage and exit 0, and the usage lists every exit code', () => {
     const { code, stdout } = run(['--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('usage: ha-report [options] [path ...]');
+    expect(stdout).toMatch(/^ {2}2 {2}the input cannot be checked/m);
+    expect(stdout).toMatch(/^ {2}3 {2}internal error: a rule or the report failed \(a bug in ha-report, not in the input\)$/m);
+  });
+
+  describe('GIVEN a rule that throws', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    test.each([
+      ['a TypeError', () => { throw new TypeError("Cannot read properties of undefined (reading 'Replicas')"); }, "rule HA-ENC1 failed: TypeError: Cannot read properties of undefined (reading 'Replicas')"],
+      ['a RangeError from core', () => { throw new RangeError('intervalSeconds must be one of 10, 30, got: 15'); }, 'rule HA-ENC1 failed: RangeError: intervalSeconds must be one of 10, 30, got: 15'],
+    ])('%s THEN exit 3, an internal error naming the rule, and the trace to report; not the bad-input message', (_, crash, message) => {
+      jest.spyOn(CustomerManagedKeys, 'evaluate').mockImplementation(crash);
+      const { code, stdout, stderr } = run([ASSEMBLY, '--json']);
+      expect(code).toBe(3);
+      expect(stdout).toBe('');
+      expect(stderr.split('\n').slice(0, 2)).toEqual([
+        `ha-report: internal error: ${message}`,
+        'This is a bug in ha-report, not a problem of the input; please report it with the trace below.',
+      ]);
+      expect(stderr).toMatch(/\n\s+at /);
+      expect(stderr).not.toContain('could not check the input');
+    });
+
+    test('WHEN the checks run as a library THEN the error names the rule and keeps the original as its cause', () => {
+      const crash = new TypeError('boom');
+      jest.spyOn(CustomerManagedKeys, 'evaluate').mockImplementation(() => { throw crash; });
+      let thrown: unknown;
+      try {
+        checkPath(ASSEMBLY);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(HaInternalError);
+      expect(thrown).toMatchObject({ step: 'rule HA-ENC1', message: 'rule HA-ENC1 failed: TypeError: boom', cause: crash });
+    });
   });
 });
 

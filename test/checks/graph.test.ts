@@ -24,6 +24,11 @@ describe('CloudFormation graph', () => {
     expect(graph.referrersOf(graph.get('App/Key')!).map((r) => r.address)).toEqual(['Logs', 'Other']);
   });
 
+  test('GIVEN resource entries that are not objects THEN they are skipped, as the Terraform reader skips them', () => {
+    const graph = buildGraph({ cloudFormation: [{ name: 'App', template: { Resources: { Gone: null, Number: 5, Topic: { Type: 'AWS::SNS::Topic' } } } }] });
+    expect(graph.resources.map((r) => r.address)).toEqual(['Topic']);
+  });
+
   test('GIVEN an export consumed by Fn::ImportValue in another stack THEN the edge crosses stacks', () => {
     const graph = buildGraph({
       cloudFormation: [

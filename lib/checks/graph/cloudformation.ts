@@ -46,7 +46,8 @@ export function readCloudFormation(inputs: readonly CloudFormationStackInput[]):
   while (queue.length > 0) {
     const { input, parent } = queue.shift()!;
     const template = isObject(input.template) ? input.template : {};
-    const resources = isObject(template.Resources) ? template.Resources as Record<string, JsonObject> : {};
+    // Entries that are not objects declare nothing to check (the Terraform reader skips them too).
+    const resources = Object.fromEntries(Object.entries(isObject(template.Resources) ? template.Resources : {}).filter(([, r]) => isObject(r))) as Record<string, JsonObject>;
     const context: TemplateContext = {
       name: input.name,
       region: input.region,

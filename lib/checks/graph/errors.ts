@@ -8,3 +8,18 @@ export class HaInputError extends Error {
     this.name = 'HaInputError';
   }
 }
+
+/**
+ * A failure of the checks themselves: a rule or the resilience report threw on input it should
+ * have handled. A bug in ha-constructs, not a problem of the input; the CLI exits with code 3.
+ */
+export class HaInternalError extends Error {
+  /** What failed: `rule HA-ENC1`, `the resilience report`. */
+  public readonly step: string;
+
+  constructor(step: string, cause: unknown) {
+    super(`${step} failed: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`, { cause });
+    this.name = 'HaInternalError';
+    this.step = step;
+  }
+}

@@ -35,8 +35,12 @@ export function readInputs(target: string): GraphInputs {
   if (!fs.existsSync(target)) {
     throw new HaInputError(`path does not exist: ${target}`);
   }
-  if (fs.statSync(target).isFile()) {
+  const stat = readable(target, () => fs.statSync(target));
+  if (stat.isFile()) {
     return readFile(target);
+  }
+  if (!stat.isDirectory()) {
+    throw new HaInputError(`${target} is neither a file nor a directory`);
   }
   const manifestPath = path.join(target, 'manifest.json');
   if (fs.existsSync(manifestPath)) {
@@ -49,7 +53,7 @@ export function readInputs(target: string): GraphInputs {
     }
   }
   const stacksDir = fs.existsSync(path.join(target, 'stacks')) ? path.join(target, 'stacks') : target;
-  const terraform = fs.readdirSync(stacksDir)
+  const terraform = readable(stacksDir, () => fs.readdirSync(stacksDir))
     .filter((name) => fs.existsSync(path.join(stacksDir, name, 'cdk.tf.json')))
     .sort()
     .map((name) => terraformInput(name, path.join(stacksDir, name, 'cdk.tf.json')));
@@ -117,13 +121,17 @@ function terraformInput(name: string, file: string): TerraformStackInput {
   return { name, json: readJson(file), file };
 }
 
-function readJson(file: string): unknown {
-  let text: string;
+/** Runs a file-system call on `target`, reporting a failure (permissions, not a directory) as input that cannot be read. */
+function readable<T>(target: string, call: () => T): T {
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return call();
   } catch (e) {
-    throw new HaInputError(`cannot read ${file}: ${(e as Error).message}`);
+    throw new HaInputError(`cannot read ${target}: ${(e as Error).message}`);
   }
+}
+
+function readJson(file: string): unknown {
+  const text = readable(file, () => fs.readFileSync(file, 'utf8'));
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -1,4 +1,5 @@
 import { ServiceTier } from '../../core';
+import { HaInputError } from '../graph/errors';
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource, HaRecord } from '../graph/model';
 import { blocks, isObject, list, str } from '../graph/values';
@@ -24,11 +25,20 @@ export function tierOfRecord(record: HaRecord): ServiceTier {
   let tier = tiers.get(cacheKey);
   if (!tier) {
     const builtIn = ServiceTier.BUILT_IN.find((t) => t.name === record.tier && JSON.stringify(t.toObjectives()) === JSON.stringify(record.objectives));
-    tier = builtIn ?? ServiceTier.custom({ name: record.tier, strategy: record.strategy, ...record.objectives });
+    tier = builtIn ?? customTier(record);
     tiers.set(cacheKey, tier);
   }
   byRecord.set(record, tier);
   return tier;
+}
+
+/** The custom tier a record describes; objectives core rejects make the input unusable, not the rule wrong. */
+function customTier(record: HaRecord): ServiceTier {
+  try {
+    return ServiceTier.custom({ name: record.tier, strategy: record.strategy, ...record.objectives });
+  } catch (e) {
+    throw new HaInputError(`the HA record of service ${record.service} (tier ${record.tier}) is not a valid tier: ${(e as Error).message}`);
+  }
 }
 
 /** The tier that applies to a resource, or undefined when the resource belongs to no service. */
