@@ -344,18 +344,34 @@ export class ResilientFleet extends Construct {
       defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
     });
 
+    const autoScalingServiceLinkedRole = `arn:${context.partition}:iam::${context.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
     const volumeKeyArn = this.volumeKeyArn = props.volumeKeyArn ?? newCustomerManagedKey(this, 'VolumeKey', {
       description: `Encrypts the volumes of ${this.node.path}`,
       context,
-      statements: [{
-        // Auto Scaling launches the instances, so its service-linked role must be able to use the key.
-        Sid: 'AllowAutoScalingToUseKeyForVolumes',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:${context.partition}:iam::${context.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` },
-        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey', 'kms:CreateGrant'],
-        // A key policy statement applies to the key it is attached to: `*` here means "this key".
-        Resource: '*',
-      }],
+      // Auto Scaling launches the instances, so its service-linked role must be able to use the key
+      // and to grant it to the volumes it attaches. The role is named by `aws:PrincipalArn`, not as
+      // principal: KMS rejects a policy whose principal does not exist yet, and the role only exists
+      // after the account's first Auto Scaling group. A key policy statement applies to the key it
+      // is attached to: `*` here means "this key".
+      // https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
+      statements: [
+        {
+          Sid: 'AllowAutoScalingServiceLinkedRoleUse',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+          Resource: '*',
+          Condition: { ArnEquals: { 'aws:PrincipalArn': autoScalingServiceLinkedRole } },
+        },
+        {
+          Sid: 'AllowAutoScalingServiceLinkedRoleGrants',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: 'kms:CreateGrant',
+          Resource: '*',
+          Condition: { ArnEquals: { 'aws:PrincipalArn': autoScalingServiceLinkedRole }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        },
+      ],
     }).arn;
 
     const role = new IamRole(this, 'InstanceRole', {

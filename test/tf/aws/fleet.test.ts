@@ -1,6 +1,7 @@
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
@@ -84,6 +85,19 @@ describe('ResilientFleet (Terraform)', () => {
     expect(synthesized).toHaveResourceWithProperties(LaunchTemplate, {
       metadata_options: expect.objectContaining({ http_tokens: 'required' }),
       block_device_mappings: [{ device_name: '/dev/xvda', ebs: expect.objectContaining({ encrypted: 'true', kms_key_id: '${aws_kms_key.Fleet_VolumeKey_F106FB84.arn}' }) }],
+    });
+  });
+
+  test('THEN the volume key lets only the Auto Scaling service-linked role use it, and grant it only to AWS resources (the volumes)', () => {
+    const { synthesized } = synth();
+    const policy = JSON.parse(resourcesOf(synthesized, KmsKey).Fleet_VolumeKey_F106FB84.policy as string) as { Statement: Record<string, unknown>[] };
+    const bySid = Object.fromEntries(policy.Statement.map((statement) => [statement.Sid, statement]));
+    const role = 'arn:${data.aws_partition.Fleet_Account_Partition_2D816C12.partition}:iam::${data.aws_caller_identity.Fleet_Account_Caller_A5F05CF5.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling';
+    expect(bySid.AllowAutoScalingServiceLinkedRoleUse).toMatchObject({ Condition: { ArnEquals: { 'aws:PrincipalArn': role } } });
+    expect(bySid.AllowAutoScalingServiceLinkedRoleUse.Action).not.toContain('kms:CreateGrant');
+    expect(bySid.AllowAutoScalingServiceLinkedRoleGrants).toMatchObject({
+      Action: 'kms:CreateGrant',
+      Condition: { ArnEquals: { 'aws:PrincipalArn': role }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     });
   });
 
