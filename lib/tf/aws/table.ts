@@ -2,7 +2,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
-import { DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, FailureDomain, HaRole, regionPlacementProblem } from '../../core';
+import { DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, DYNAMODB_PITR_MAX_DAYS, FailureDomain, HaRole, regionPlacementProblem } from '../../core';
 import { HaProps, RegionalProps } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
 import { AccountContext, newCustomerManagedKey } from './private/keys';
@@ -10,7 +10,6 @@ import { attachHaMetadata, attachHaMetadataTo, protectFromDestroy, resourcesOfPr
 import { regionOf, replicaAlias, requireRegion } from './private/regions';
 
 /** Longest point-in-time recovery period DynamoDB accepts. */
-const PITR_MAX_DAYS = 35;
 
 /** A key attribute of the table. */
 export interface TableAttribute {
@@ -47,7 +46,7 @@ export interface GlobalTableProps extends HaProps, RegionalProps {
    */
   readonly consistency?: TableConsistency;
   /**
-   * Days of point-in-time recovery, in every region, 1–35.
+   * Days of point-in-time recovery, in every region: from the tier's backup retention (at most 35) to 35.
    * @default - tier.backupRetentionDays, at most 35
    */
   readonly pointInTimeRecoveryDays?: number;
@@ -109,9 +108,11 @@ export class GlobalTable extends Construct {
     if (this.consistency === TableConsistency.STRONG && props.replicaProviders.length !== 2) {
       throw new Error(`replicaProviders must list exactly 2 regions for consistency STRONG (multi-region strong consistency spans three regions), got: ${props.replicaProviders.length}`);
     }
-    const pitrDays = props.pointInTimeRecoveryDays ?? Math.min(tier.backupRetentionDays, PITR_MAX_DAYS);
-    if (!Number.isInteger(pitrDays) || pitrDays < 1 || pitrDays > PITR_MAX_DAYS) {
-      throw new Error(`pointInTimeRecoveryDays must be an integer from 1 to ${PITR_MAX_DAYS}, got: ${pitrDays}`);
+    // The tier's backup retention is the shortest window it restores from (as the CDK GlobalTable holds it).
+    const minPitrDays = Math.min(tier.backupRetentionDays, DYNAMODB_PITR_MAX_DAYS);
+    const pitrDays = props.pointInTimeRecoveryDays ?? minPitrDays;
+    if (!Number.isInteger(pitrDays) || pitrDays < minPitrDays || pitrDays > DYNAMODB_PITR_MAX_DAYS) {
+      throw new Error(`pointInTimeRecoveryDays must be an integer from ${minPitrDays} (${tier.name}'s backup retention) to ${DYNAMODB_PITR_MAX_DAYS}, got: ${pitrDays}`);
     }
 
     const context = new AccountContext(this, 'Account', provider);

@@ -69,7 +69,8 @@ describe('GlobalTable (Terraform)', () => {
     [{}, ['us-west-2', 'us-west-2'], 'replicaProviders must not repeat a region, got: us-west-2 more than once'],
     [{ allowedRegions: ['us-east-1', 'eu-west-1'] }, undefined, 'replicaProviders must stay within allowedRegions (us-east-1, eu-west-1), got: us-west-2'],
     [{ consistency: TableConsistency.STRONG }, undefined, 'replicaProviders must list exactly 2 regions for consistency STRONG (multi-region strong consistency spans three regions), got: 1'],
-    [{ pointInTimeRecoveryDays: 36 }, undefined, 'pointInTimeRecoveryDays must be an integer from 1 to 35, got: 36'],
+    [{ pointInTimeRecoveryDays: 36 }, undefined, "pointInTimeRecoveryDays must be an integer from 35 (TIER_1's backup retention) to 35, got: 36"],
+    [{ pointInTimeRecoveryDays: 7 }, undefined, "pointInTimeRecoveryDays must be an integer from 35 (TIER_1's backup retention) to 35, got: 7"],
   ])('GIVEN %j and replicas %j THEN a clear Error', (extra, regions, message) => {
     expect(() => synth(extra, regions)).toThrow(new Error(message));
   });
