@@ -15,7 +15,7 @@ import { SloAlarms } from '../../lib/tf/aws/slo';
 import { GlobalTable, TableConsistency } from '../../lib/tf/aws/table';
 import { badLogRetention, notPositiveInteger } from './fixtures';
 import { anyServiceName, anyTier } from './harness';
-import { AWS_DEFAULT_REGION, breaking, proveTfConstruct, withProbeInterval } from './tf-harness';
+import { AWS_DEFAULT_REGION, anyHost, anyPath, breaking, notIntegerFrom, notIntegerIn, optional, proveTfConstruct, withProbeInterval } from './tf-harness';
 
 /**
  * Property-based proofs of the cdktf constructs on AWS (the networks are in tf.property.test.ts):
@@ -94,22 +94,11 @@ function anyAllowedRegions(used: string[]): fc.Arbitrary<string[] | undefined> {
   return fc.option(fc.subarray(REGIONS.filter((r) => !distinct.includes(r))).map((more) => [...distinct, ...more]), { nil: undefined });
 }
 
-const optional = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined });
 const anyRole = fc.constantFrom(undefined, HaRole.PRIMARY);
 const anyArn = (service: string, resource: string) => fc.integer({ min: 100000000000, max: 999999999999 }).map((account) => `arn:aws:${service}:us-east-1:${account}:${resource}`);
-const anyHost = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9](\.[a-z][a-z0-9-]{0,10}[a-z0-9]){1,3}$/);
-const anyPath = fc.stringMatching(/^\/[a-zA-Z0-9._~-]{0,20}(\/[a-zA-Z0-9._~-]{1,20}){0,2}$/);
 /** Days from `min` (a tier's retention) to ten years. */
 const anyDaysFrom = (min: number, max = 3650) => fc.integer({ min, max });
 const anyLogRetentionFrom = (min: number) => fc.constantFrom(...CLOUDWATCH_LOG_RETENTION_DAYS.filter((d) => d >= min));
-/** A whole number that is not an integer of at least `min`: below it, fractional, NaN or infinite. */
-const notIntegerFrom = (min: number) => fc.oneof(
-  fc.integer({ min: min - 1_000_000, max: min - 1 }),
-  fc.double({ min, max: min + 1e6, noNaN: true }).filter((d) => !Number.isInteger(d)),
-  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
-);
-/** Not an integer from `min` to `max`. */
-const notIntegerIn = (min: number, max: number) => fc.oneof(notIntegerFrom(min), fc.integer({ min: max + 1, max: max + 1_000_000 }));
 /** A count below `min` (a list too short). */
 const shortList = (min: number, item: fc.Arbitrary<string>) => fc.array(item, { minLength: 0, maxLength: Math.max(0, min - 1) });
 // Built once: building a `stringMatching` arbitrary costs ~15 ms, too much to do inside `chain`.

@@ -186,3 +186,22 @@ export function withProbeInterval(tier: ServiceTier, minutes: number): ServiceTi
 export function breaking<P, V>(valid: fc.Arbitrary<P>, bad: fc.Arbitrary<V>, put: (props: P, value: V) => P): fc.Arbitrary<P> {
   return fc.tuple(valid, bad).map(([props, value]) => put(props, value));
 }
+
+/** An optional prop: undefined, or a value of `arb`. */
+export const optional = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined });
+
+/** Not an integer of at least `min`: below it, fractional, NaN or infinite. */
+export const notIntegerFrom = (min: number): fc.Arbitrary<number> => fc.oneof(
+  fc.integer({ min: min - 1_000_000, max: min - 1 }),
+  fc.double({ min, max: min + 1e6, noNaN: true }).filter((d) => !Number.isInteger(d)),
+  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+);
+
+/** Not an integer from `min` to `max`. */
+export const notIntegerIn = (min: number, max: number): fc.Arbitrary<number> => fc.oneof(notIntegerFrom(min), fc.integer({ min: max + 1, max: max + 1_000_000 }));
+
+// Built once: building a `stringMatching` arbitrary costs ~15 ms, too much to do inside `chain`.
+/** A DNS name (`api.example.com`). */
+export const anyHost = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9](\.[a-z][a-z0-9-]{0,10}[a-z0-9]){1,3}$/);
+/** An absolute URL path (`/health`, `/v1/status`). */
+export const anyPath = fc.stringMatching(/^\/[a-zA-Z0-9._~-]{0,20}(\/[a-zA-Z0-9._~-]{1,20}){0,2}$/);
