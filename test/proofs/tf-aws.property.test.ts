@@ -739,6 +739,10 @@ proveTfConstruct({
       props: table.chain((p) => fc.shuffledSubarray(REGIONS.filter((r) => r !== p.where.primary)).filter((others) => others.length !== 2 && others.length >= p.tier.minRegions - 1)
         .map((others) => ({ ...p, where: { ...p.where, others }, allowedRegions: undefined, consistency: TableConsistency.STRONG }))),
     },
-    { prop: 'pointInTimeRecoveryDays', props: breaking(table, notIntegerIn(1, 35), (p, pointInTimeRecoveryDays) => ({ ...p, pointInTimeRecoveryDays })) },
+    {
+      // Not whole days from the tier's backup retention to DynamoDB's 35.
+      prop: 'pointInTimeRecoveryDays',
+      props: table.chain((p) => notIntegerIn(Math.min(p.tier.backupRetentionDays, 35), 35).map((pointInTimeRecoveryDays) => ({ ...p, pointInTimeRecoveryDays }))),
+    },
   ],
 });
