@@ -7,7 +7,7 @@ import { RegionalNetwork } from '../../lib/tf/google/network';
 import { acknowledgeHaFinding } from '../../lib/tf/ha-checks';
 import { anyLogRetention, anyTierAndZones, badLogRetention, notPositiveInteger } from './fixtures';
 import { anyServiceName, anyTier } from './harness';
-import { Cloud, breaking, proofTfStack, proveTfConstruct, terraformOf, withoutCreationStacks } from './tf-harness';
+import { Cloud, breaking, namesProp, proofTfStack, proveTfConstruct, terraformOf, withoutCreationStacks } from './tf-harness';
 
 /**
  * Property-based proofs of the cdktf networks of both clouds (the other cdktf constructs are in
@@ -64,6 +64,21 @@ describe('tf-harness terraformOf', () => {
     const text = JSON.stringify(json);
     expect(text).toContain('"proof-aspect":"applied"');
     expect(text).toContain(`"${HA_ACKNOWLEDGED_KEY}":{"HA-LOG1":"accepted for the proof of the harness, nothing else"}`);
+  });
+});
+
+describe('tf-harness namesProp', () => {
+  test.each([
+    ['instances must be an integer of at least 1, got: 0', 'instances', true],
+    ['secondaryInstances must be an integer of at least 0, got: -1', 'instances', false],
+    ['replicaProviders[0] must set a region, got: a provider without one', 'replicaProviders', true],
+    ['secondaryProvider.region must not include the primary region us-east-1', 'secondaryProvider', false],
+    ['secondaryProvider.region must not include the primary region us-east-1', 'secondaryProvider.region', true],
+    ['region and replicaRegion must be region names such as us-central1, got: us', 'region', true],
+    ['replicaRegion must stay within allowedRegions (us-central1), got: us-east1', 'region', false],
+    ['the probe interval of tier.probeIntervalMinutes', 'probeIntervalMinutes', false],
+  ])('%s names %s: %s', (message, prop, named) => {
+    expect(namesProp(message, prop)).toBe(named);
   });
 });
 
