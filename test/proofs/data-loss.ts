@@ -27,13 +27,18 @@ export const DATA_LOSS_IMPACTS: readonly ResourceImpact[] = [
 /** Policies by which a template says a resource holds something worth keeping. */
 const KEEP_POLICIES = ['Retain', 'Snapshot', 'RetainExceptOnCreate'];
 
-/** Terraform resource types that hold data (or the keys to read it), whatever their lifecycle says. */
+/**
+ * Terraform resource types that hold data (or the keys to read it), or an identity users depend on,
+ * whatever their lifecycle says: a global address is what DNS points at, a topic's subscribers are
+ * lost with it, a log bucket holds the logs.
+ */
 export const TF_STATEFUL_TYPES: readonly string[] = [
   'aws_rds_cluster', 'aws_rds_global_cluster', 'aws_db_instance', 'aws_dynamodb_table', 'aws_s3_bucket', 'aws_efs_file_system',
   'aws_kms_key', 'aws_secretsmanager_secret', 'aws_backup_vault', 'aws_cloudwatch_log_group', 'aws_elasticache_replication_group',
   'google_sql_database_instance', 'google_sql_database', 'google_storage_bucket', 'google_kms_key_ring', 'google_kms_crypto_key',
   'google_secret_manager_secret', 'google_spanner_instance', 'google_spanner_database', 'google_redis_instance',
   'google_filestore_instance', 'google_compute_disk', 'google_bigquery_dataset', 'google_alloydb_cluster', 'google_firestore_database',
+  'google_compute_global_address', 'google_pubsub_topic', 'google_logging_project_bucket_config',
 ];
 
 interface CfnResource extends BaselineResource {

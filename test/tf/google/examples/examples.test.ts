@@ -3,16 +3,11 @@ import { addGcpTier0ActiveActive } from '../../../../examples/gcp-tier0-active-a
 import { addGcpTier2PilotLight } from '../../../../examples/gcp-tier2-pilot-light';
 import { HA_METADATA_KEY } from '../../../../lib/core';
 import { addHaChecks } from '../../../../lib/tf/google';
+import { TF_STATEFUL_TYPES } from '../../../proofs/data-loss';
 import { TerraformJson, terraformJson } from '../util';
 
-/**
- * Terraform types that hold data or identity users depend on: each must have prevent_destroy.
- * (Keys and key rings: destroying versions makes encrypted data unreadable; the global address: DNS points at it.)
- */
-const STATEFUL_TYPES = [
-  'google_sql_database_instance', 'google_storage_bucket', 'google_secret_manager_secret',
-  'google_kms_crypto_key', 'google_kms_key_ring', 'google_compute_global_address', 'google_pubsub_topic', 'google_logging_project_bucket_config',
-];
+/** Google Cloud types that hold data, keys or an identity users depend on (the data-loss guard's list): each must have prevent_destroy. */
+const STATEFUL_TYPES = TF_STATEFUL_TYPES.filter((type) => type.startsWith('google_'));
 
 /** The findings each example acknowledges (rule and construct path): what Cloud SQL cannot show, never more. */
 const ACKNOWLEDGED: Record<string, string[]> = {
