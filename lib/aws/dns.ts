@@ -183,6 +183,7 @@ export class FailoverDns extends Construct {
     const service = serviceNameOf(this, props);
     this.routing = props.routing ?? defaultRouting(tier.strategy, endpoints.length);
     this.validateEndpoints(props);
+    this.validateOwnRegion(props);
     if (props.routingControls) {
       this.validateRoutingControlsRegion();
     }
@@ -321,6 +322,21 @@ export class FailoverDns extends Construct {
       Annotations.of(this).addWarningV2('ha-constructs:FailoverDns.routing',
         `routing ${props.routing.name} does not match ${tier.name}'s ${tier.strategy} strategy (expected ${expected.map((r) => r.name).join(' or ')}): ${tier.allRegionsServe ? 'only one region serves, so a region loss is a failover, not a shift of load' : 'the standby region receives traffic it is not scaled for'}`);
     }
+  }
+
+  /**
+   * The records and health checks are created in the stack's region, and so are the health-check
+   * alarms (made only when that region is us-east-1, where Route 53 publishes the metric): a
+   * residency constraint must allow it, as it must the endpoints' regions (HA-DR2 checks every
+   * resource of the construct). An unresolved region is left to the deploy.
+   */
+  private validateOwnRegion(props: FailoverDnsProps): void {
+    const region = Stack.of(this).region;
+    if (!props.allowedRegions || Token.isUnresolved(region) || props.allowedRegions.includes(region)) {
+      return;
+    }
+    const created = region === ROUTE53_METRICS_REGION ? 'records, health checks and their alarms' : 'records and health checks';
+    throw validationError(`allowedRegions must include the stack's region, where the ${created} are created, got: ${props.allowedRegions.join(', ')} without ${region}`, this);
   }
 
   /** PRIMARY/SECONDARY per endpoint for failover routing; undefined entries otherwise. */

@@ -267,7 +267,7 @@ describe('FailoverDns', () => {
     }
   });
 
-  test.each<[Partial<FailoverDnsProps> & { regions?: string[] }, string]>([
+  test.each<[Partial<FailoverDnsProps> & { regions?: string[]; stackRegion?: string }, string]>([
     [{ tier: ServiceTier.TIER_1, regions: ['us-east-1'] }, 'endpoints must list at least 2 regions for TIER_1, got: 1 (us-east-1)'],
     [{ tier: ServiceTier.TIER_3, regions: ['us-east-1'], routing: DnsRouting.FAILOVER }, 'endpoints must hold a primary and a secondary for FAILOVER routing, got: no secondary (primary us-east-1)'],
     [{ tier: ServiceTier.TIER_1, regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'] }, 'endpoints must hold exactly 2 regions for FAILOVER routing (one PRIMARY and one SECONDARY record), got: 3 (us-east-1, eu-west-1, ap-southeast-2)'],
@@ -277,10 +277,28 @@ describe('FailoverDns', () => {
     [{ checkerRegions: ['us-east-1', 'eu-west-1', 'eu-central-1'] }, 'checkerRegions must be Route 53 health-checker regions (us-east-1, us-west-1, us-west-2, eu-west-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1), got: eu-central-1'],
     [{ endpoints: [{ region: 'us-east-1', domainName: 'a.example.net' }, { region: 'us-east-1', domainName: 'b.example.net' }] }, 'endpoints must not repeat a region, got: us-east-1 more than once'],
     [{ allowedRegions: ['us-east-1', 'us-west-2'] }, 'endpoints must stay within allowedRegions (us-east-1, us-west-2), got: eu-west-1'],
+    [{ stackRegion: 'us-west-2', allowedRegions: ['us-east-1', 'eu-west-1'] }, "allowedRegions must include the stack's region, where the records and health checks are created, got: us-east-1, eu-west-1 without us-west-2"],
+    [
+      { regions: ['eu-west-1', 'eu-central-1'], allowedRegions: ['eu-west-1', 'eu-central-1'] },
+      "allowedRegions must include the stack's region, where the records, health checks and their alarms are created, got: eu-west-1, eu-central-1 without us-east-1",
+    ],
     [{ regions: ['us-east-1', 'Ireland'] }, 'endpoints[1].region must be a literal AWS region name such as eu-west-1, got: Ireland'],
     [{ routing: DnsRouting.SIMPLE }, 'endpoints must list exactly 1 region for SIMPLE routing, got: 2 (us-east-1, eu-west-1)'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
     expectValidationError(() => synth(override), message);
+  });
+
+  test('GIVEN allowedRegions that hold the endpoints and the stack region THEN the construct accepts them', () => {
+    const { dns } = synth({ stackRegion: 'eu-west-1', regions: ['eu-west-1', 'eu-central-1'], allowedRegions: ['eu-west-1', 'eu-central-1'] });
+    expect(dns.records).toHaveLength(2);
+  });
+
+  test('GIVEN an environment-agnostic stack THEN allowedRegions need not name its region (the deploy decides it)', () => {
+    const stack = new Stack(testApp(), 'Agnostic');
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
+    const endpoints = ['eu-west-1', 'eu-central-1'].map((region) => ({ region, domainName: `api.${region}.example.net` }));
+    const dns = new FailoverDns(stack, 'Dns', { tier: ServiceTier.TIER_0, hostedZone, recordName: 'api', endpoints, allowedRegions: ['eu-west-1', 'eu-central-1'] });
+    expect(dns.records).toHaveLength(2);
   });
 
   test('WHEN two endpoints of failover routing are both primary THEN the error lists the roles', () => {

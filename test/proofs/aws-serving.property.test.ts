@@ -101,7 +101,8 @@ const dnsProps = fc.record({
 }).map((p) => {
   // Active/active serves from every region listed; failover pairs exactly two; backup-and-restore has one.
   const count = p.tier.allRegionsServe ? Math.max(p.tier.minRegions, 1 + p.extraRegions.length) : p.tier.isMultiRegion ? 2 : 1;
-  return { ...p, regions: ['us-east-1', ...p.extraRegions].slice(0, count) };
+  // Set by the invalid allowedRegions runs.
+  return { ...p, regions: ['us-east-1', ...p.extraRegions].slice(0, count), allowedRegions: undefined as string[] | undefined };
 });
 type DnsProps = typeof dnsProps extends fc.Arbitrary<infer T> ? T : never;
 
@@ -112,6 +113,7 @@ proveConstruct<DnsProps>({
     tier: p.tier, service: p.service, recordName: p.recordName, healthCheckPath: p.healthCheckPath, healthCheckPort: p.healthCheckPort,
     hostedZone: route53.HostedZone.fromHostedZoneAttributes(scope, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' }),
     routing: p.tier.isMultiRegion ? undefined : DnsRouting.SIMPLE,
+    allowedRegions: p.allowedRegions,
     endpoints: p.regions.map((region, i) => ({
       region,
       loadBalancer: elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(scope, `Lb${i}`, {
@@ -124,6 +126,15 @@ proveConstruct<DnsProps>({
   invalid: [
     { prop: 'healthCheckPath', props: fc.tuple(dnsProps, fc.stringMatching(/^[a-z0-9_-][a-z0-9/_-]{0,20}$/)).map(([p, healthCheckPath]) => ({ ...p, healthCheckPath })) },
     { prop: 'healthCheckPort', props: fc.tuple(dnsProps, fc.oneof(notPositiveInteger, fc.integer({ min: 65536, max: 1e7 }))).map(([p, healthCheckPort]) => ({ ...p, healthCheckPort })) },
+    {
+      // Allowing every endpoint's region but not the stack's (us-east-1), where the records, health checks and alarms are made.
+      prop: 'allowedRegions',
+      props: dnsProps.map((p) => {
+        const spare = OTHER_REGIONS.find((r) => !p.regions.includes(r))!;
+        const regions = p.regions.map((r) => (r === 'us-east-1' ? spare : r));
+        return { ...p, regions, allowedRegions: regions };
+      }),
+    },
   ],
 });
 
