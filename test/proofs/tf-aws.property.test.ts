@@ -744,5 +744,10 @@ proveTfConstruct({
       prop: 'pointInTimeRecoveryDays',
       props: table.chain((p) => notIntegerIn(Math.min(p.tier.backupRetentionDays, 35), 35).map((pointInTimeRecoveryDays) => ({ ...p, pointInTimeRecoveryDays }))),
     },
+    {
+      // Not a positive finite number of milliseconds.
+      prop: 'replicationLatencyThresholdMs',
+      props: breaking(table, fc.oneof(fc.double({ min: -1e9, max: 0, noNaN: true }), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY)), (p, replicationLatencyThresholdMs) => ({ ...p, replicationLatencyThresholdMs })),
+    },
   ],
 });

@@ -1,6 +1,7 @@
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, DYNAMODB_PITR_MAX_DAYS, FailureDomain, HaRole, regionPlacementProblem } from '../../core';
 import { HaProps, RegionalProps } from './ha-props';
@@ -51,7 +52,7 @@ export interface GlobalTableProps extends HaProps, RegionalProps {
    */
   readonly pointInTimeRecoveryDays?: number;
   /**
-   * Replication latency (ms) to any replica above which the alarm fires.
+   * Replication latency (ms) to any replica above which the alarm fires; a positive number.
    * @default - the tier's region RPO
    */
   readonly replicationLatencyThresholdMs?: number;
@@ -114,6 +115,11 @@ export class GlobalTable extends Construct {
     if (!Number.isInteger(pitrDays) || pitrDays < minPitrDays || pitrDays > DYNAMODB_PITR_MAX_DAYS) {
       throw new Error(`pointInTimeRecoveryDays must be an integer from ${minPitrDays} (${tier.name}'s backup retention) to ${DYNAMODB_PITR_MAX_DAYS}, got: ${pitrDays}`);
     }
+    const threshold = props.replicationLatencyThresholdMs ?? tier.regionRpoSeconds * 1000;
+    // At or below 0 the alarm fires on every replicated write; NaN and Infinity synthesize as null, which CloudWatch refuses.
+    if (!Token.isUnresolved(threshold) && !(Number.isFinite(threshold) && threshold > 0)) {
+      throw new Error(`replicationLatencyThresholdMs must be a positive number of milliseconds, got: ${threshold}`);
+    }
 
     const context = new AccountContext(this, 'Account', provider);
     const key = newCustomerManagedKey(this, 'Key', { description: `Encrypts the table ${props.tableName}`, context });
@@ -148,7 +154,6 @@ export class GlobalTable extends Construct {
     this.tableName = this.table.name;
 
     const topicArn = props.alarmTopicArn ?? newAlarmTopic(this, 'AlarmTopic', `${props.tableName} replication alarms`, context).arn;
-    const threshold = props.replicationLatencyThresholdMs ?? tier.regionRpoSeconds * 1000;
     const replicaRegions = this.replicaRegions.map((r, i) => r ?? (props.replicaProviders[i].region as string));
     this.replicationLatencyAlarm = new CloudwatchMetricAlarm(this, 'ReplicationLatencyAlarm', {
       provider,

@@ -71,6 +71,10 @@ describe('GlobalTable (Terraform)', () => {
     [{ consistency: TableConsistency.STRONG }, undefined, 'replicaProviders must list exactly 2 regions for consistency STRONG (multi-region strong consistency spans three regions), got: 1'],
     [{ pointInTimeRecoveryDays: 36 }, undefined, "pointInTimeRecoveryDays must be an integer from 35 (TIER_1's backup retention) to 35, got: 36"],
     [{ pointInTimeRecoveryDays: 7 }, undefined, "pointInTimeRecoveryDays must be an integer from 35 (TIER_1's backup retention) to 35, got: 7"],
+    [{ replicationLatencyThresholdMs: 0 }, undefined, 'replicationLatencyThresholdMs must be a positive number of milliseconds, got: 0'],
+    [{ replicationLatencyThresholdMs: -500 }, undefined, 'replicationLatencyThresholdMs must be a positive number of milliseconds, got: -500'],
+    [{ replicationLatencyThresholdMs: Number.NaN }, undefined, 'replicationLatencyThresholdMs must be a positive number of milliseconds, got: NaN'],
+    [{ replicationLatencyThresholdMs: Number.POSITIVE_INFINITY }, undefined, 'replicationLatencyThresholdMs must be a positive number of milliseconds, got: Infinity'],
   ])('GIVEN %j and replicas %j THEN a clear Error', (extra, regions, message) => {
     expect(() => synth(extra, regions)).toThrow(new Error(message));
   });
