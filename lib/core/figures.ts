@@ -225,6 +225,13 @@ export const WAF_RATE_LIMIT_MIN = 10;
 export const WAF_RATE_WINDOW_SECONDS = 300;
 
 /**
+ * The highest limit a WAF rate-based rule accepts (requests per evaluation window per aggregation
+ * instance): the Terraform AWS provider validates `rate_based_statement.limit` as 10 to 2,000,000,000.
+ * @see https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/wafv2/schemas.go (rateBasedStatementSchema)
+ */
+export const WAF_RATE_LIMIT_MAX = 2_000_000_000;
+
+/**
  * EFS replication is designed for a recovery point objective of 15 minutes for most file systems.
  * @see https://docs.aws.amazon.com/efs/latest/ug/efs-replication.html
  */

@@ -535,7 +535,9 @@ proveTfConstruct({
       }))),
     },
     { prop: 'instancePort', props: breaking(fleet, notIntegerIn(1, 65535), (p, instancePort) => ({ ...p, instancePort })) },
-    { prop: 'rateLimitPerIp', props: breaking(fleet, notIntegerFrom(10), (p, rateLimitPerIp) => ({ ...p, rateLimitPerIp })) },
+    { prop: 'rateLimitPerIp', props: breaking(fleet, notIntegerIn(10, 2_000_000_000), (p, rateLimitPerIp) => ({ ...p, rateLimitPerIp })) },
+    { prop: 'rootVolumeSizeGiB', props: breaking(fleet, notIntegerIn(1, 16384), (p, rootVolumeSizeGiB) => ({ ...p, rootVolumeSizeGiB })) },
+    { prop: 'healthCheckGracePeriodSeconds', props: breaking(fleet, notIntegerFrom(0), (p, healthCheckGracePeriodSeconds) => ({ ...p, healthCheckGracePeriodSeconds })) },
     { prop: 'healthCheckPath', props: breaking(fleet, fc.oneof(anyHost, anyPath.map((path) => path.replace(/^\/+/, '')), fc.constantFrom('', ' /health', 'http://x/health')), (p, healthCheckPath) => ({ ...p, healthCheckPath })) },
     {
       prop: 'targetCpuPercent',

@@ -15,7 +15,9 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Annotations, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, FleetCapacity, HaRole, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS, fastestPageAlert, primaryFleetCapacity, standbyFleetCapacity } from '../../core';
+import {
+  FailureDomain, FleetCapacity, HaRole, WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS, fastestPageAlert, primaryFleetCapacity, standbyFleetCapacity,
+} from '../../core';
 import { clean } from '../../core/numbers';
 import { fleetTargetHealth } from '../../core/fleet-health';
 import { newFleetWebAcl } from './fleet-protection';
@@ -102,7 +104,7 @@ export interface ResilientFleetProps extends HaProps, RegionalProps {
    */
   readonly healthCheckPath?: string;
   /**
-   * Seconds a new instance gets before health checks count (boot and warm-up).
+   * Seconds a new instance gets before health checks count (boot and warm-up); a whole number, 0 or more.
    * @default 300
    */
   readonly healthCheckGracePeriodSeconds?: number;
@@ -112,7 +114,7 @@ export interface ResilientFleetProps extends HaProps, RegionalProps {
    */
   readonly userDataBase64?: string;
   /**
-   * Size of the encrypted root volume.
+   * Size of the encrypted gp3 root volume, in GiB: 1 to 16,384, and at least the image's root snapshot.
    * @default 30
    */
   readonly rootVolumeSizeGiB?: number;
@@ -143,7 +145,7 @@ export interface ResilientFleetProps extends HaProps, RegionalProps {
    */
   readonly targetCpuPercent?: number;
   /**
-   * Requests a single client IP may send per 5 minutes before WAF blocks it (at least 10); applies
+   * Requests a single client IP may send per 5 minutes before WAF blocks it (10 to 2,000,000,000); applies
    * to an internet-facing load balancer.
    * @default 2000
    */
@@ -246,6 +248,9 @@ export class ResilientFleet extends Construct {
     if (!Number.isInteger(rateLimitPerIp) || rateLimitPerIp < WAF_RATE_LIMIT_MIN) {
       throw new Error(`rateLimitPerIp must be an integer of at least ${WAF_RATE_LIMIT_MIN} (the lowest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`);
     }
+    if (rateLimitPerIp > WAF_RATE_LIMIT_MAX) {
+      throw new Error(`rateLimitPerIp must be at most ${WAF_RATE_LIMIT_MAX} (the highest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`);
+    }
     const healthCheckPath = props.healthCheckPath ?? '/health';
     if (!healthCheckPath.startsWith('/')) {
       throw new Error(`healthCheckPath must start with '/', got: ${healthCheckPath}`);
@@ -253,6 +258,15 @@ export class ResilientFleet extends Construct {
     const targetCpu = props.targetCpuPercent ?? 50;
     if (!(targetCpu > 0 && targetCpu < 100)) {
       throw new Error(`targetCpuPercent must be between 0 and 100 exclusive, got: ${targetCpu}`);
+    }
+    // The image's root snapshot size is not known at synthesis; the gp3 limits are.
+    const rootVolumeSizeGiB = props.rootVolumeSizeGiB ?? 30;
+    if (!Token.isUnresolved(rootVolumeSizeGiB) && (!Number.isInteger(rootVolumeSizeGiB) || rootVolumeSizeGiB < 1 || rootVolumeSizeGiB > 16384)) {
+      throw new Error(`rootVolumeSizeGiB must be an integer from 1 to 16384 (the sizes a gp3 volume may have), got: ${rootVolumeSizeGiB}`);
+    }
+    const gracePeriod = props.healthCheckGracePeriodSeconds ?? 300;
+    if (!Token.isUnresolved(gracePeriod)) {
+      requireCount('healthCheckGracePeriodSeconds', gracePeriod, 0);
     }
 
     const context = new AccountContext(this, 'Account', provider);
@@ -400,7 +414,7 @@ export class ResilientFleet extends Construct {
       monitoring: { enabled: true },
       blockDeviceMappings: [{
         deviceName: props.rootDeviceName ?? '/dev/xvda',
-        ebs: { encrypted: 'true', kmsKeyId: volumeKeyArn, volumeType: 'gp3', volumeSize: props.rootVolumeSizeGiB ?? 30, deleteOnTermination: 'true' },
+        ebs: { encrypted: 'true', kmsKeyId: volumeKeyArn, volumeType: 'gp3', volumeSize: rootVolumeSizeGiB, deleteOnTermination: 'true' },
       }],
       updateDefaultVersion: true,
     });
@@ -446,7 +460,6 @@ export class ResilientFleet extends Construct {
       okActions: [this.alarmTopicArn],
     });
 
-    const gracePeriod = props.healthCheckGracePeriodSeconds ?? 300;
     // Statically stable fleets never drop below their capacity: replacements launch first.
     const minHealthy = tier.staticallyStable ? 100 : 90;
     const maxHealthy = tier.staticallyStable ? 110 : 100;

@@ -176,12 +176,24 @@ describe('ResilientFleet (Terraform)', () => {
     [{ placementStrategy: FleetPlacementStrategy.SPREAD, maxCapacity: 30 }, 'placementStrategy SPREAD holds at most 7 instances per AZ (21 over 3 AZs), got: maxCapacity 30'],
     [{ instanceTypes: [] }, 'instanceTypes must list at least one instance type, got: none'],
     [{ rateLimitPerIp: 5 }, 'rateLimitPerIp must be an integer of at least 10 (the lowest limit AWS WAF accepts, per 5 minutes), got: 5'],
+    [{ rateLimitPerIp: 2_000_000_001 }, 'rateLimitPerIp must be at most 2000000000 (the highest limit AWS WAF accepts, per 5 minutes), got: 2000000001'],
+    [{ rootVolumeSizeGiB: 0 }, 'rootVolumeSizeGiB must be an integer from 1 to 16384 (the sizes a gp3 volume may have), got: 0'],
+    [{ rootVolumeSizeGiB: 16385 }, 'rootVolumeSizeGiB must be an integer from 1 to 16384 (the sizes a gp3 volume may have), got: 16385'],
+    [{ rootVolumeSizeGiB: 8.5 }, 'rootVolumeSizeGiB must be an integer from 1 to 16384 (the sizes a gp3 volume may have), got: 8.5'],
+    [{ healthCheckGracePeriodSeconds: -1 }, 'healthCheckGracePeriodSeconds must be an integer of at least 0, got: -1'],
+    [{ healthCheckGracePeriodSeconds: Number.NaN }, 'healthCheckGracePeriodSeconds must be an integer of at least 0, got: NaN'],
     [{ healthCheckPath: 'health' }, "healthCheckPath must start with '/', got: health"],
     [{ loadBalancerSubnetIds: ['subnet-pa'] }, 'loadBalancerSubnetIds must list at least 3 subnets in different AZs for TIER_1 (one per AZ), got: 1'],
     [{ loadBalancerSubnetIds: ['subnet-pa', 'subnet-pb'] }, 'loadBalancerSubnetIds must list at least 3 subnets in different AZs for TIER_1 (one per AZ), got: 2'],
     [{ subnetIds: Token.asList('${var.subnet_ids}') }, 'subnetIds must list the subnets one by one (each may be a reference): the capacity is computed per AZ, got: a Terraform list expression'],
   ])('GIVEN %j THEN a clear Error', (extra, message) => {
     expect(() => synth(extra)).toThrow(new Error(message));
+  });
+
+  test('GIVEN the bounds AWS accepts THEN the fleet takes them as given', () => {
+    const { synthesized } = synth({ rateLimitPerIp: 2_000_000_000, rootVolumeSizeGiB: 16384, healthCheckGracePeriodSeconds: 0 });
+    expect(synthesized).toHaveResourceWithProperties(AutoscalingGroup, { health_check_grace_period: 0, default_instance_warmup: 0 });
+    expect(synthesized).toHaveResourceWithProperties(LaunchTemplate, { block_device_mappings: [expect.objectContaining({ ebs: expect.objectContaining({ volume_size: 16384 }) })] });
   });
 
   test('snapshot', () => {
