@@ -7,7 +7,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  dnsFailoverSeconds, DrStrategy, FailureDomain, HaRole, regionPlacementProblem, ROUTE53_ALIAS_ELB_TTL_SECONDS,
+  dnsFailoverSeconds, DrStrategy, FailureDomain, HaRole, healthCheckPathProblem, regionPlacementProblem, ROUTE53_ALIAS_ELB_TTL_SECONDS,
   ROUTE53_FAILOVER_TTL_MAX_SECONDS,
 } from '../core';
 import { checkerRegionsProblem, ROUTE53_HEALTH_CHECKER_REGIONS, ROUTE53_METRICS_REGION } from '../core/route53-checkers';
@@ -76,7 +76,7 @@ export interface FailoverDnsProps extends HaProps {
   /** One endpoint per region. */
   readonly endpoints: FailoverDnsEndpoint[];
   /**
-   * Path the health checks request over HTTPS; it must answer 2xx or 3xx within 2 s.
+   * Path the health checks request over HTTPS (starting with '/', no whitespace); it must answer 2xx or 3xx within 2 s.
    * Make it check what the region needs to serve (its database, its queue), not just the process.
    * @default '/health'
    */
@@ -190,8 +190,9 @@ export class FailoverDns extends Construct {
     const roles = this.failoverRoles(props);
 
     const path = props.healthCheckPath ?? '/health';
-    if (!Token.isUnresolved(path) && !path.startsWith('/')) {
-      throw validationError(`healthCheckPath must start with a slash, got: ${path}`, this);
+    const pathProblem = Token.isUnresolved(path) ? undefined : healthCheckPathProblem('healthCheckPath', path);
+    if (pathProblem) {
+      throw validationError(pathProblem, this);
     }
     const port = props.healthCheckPort ?? 443;
     if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {

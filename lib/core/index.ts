@@ -13,3 +13,4 @@ export * from './route53-checkers';
 export * from './client-policy';
 export * from './database';
 export * from './figures-checks';
+export * from './health-check-path';

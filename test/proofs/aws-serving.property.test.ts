@@ -124,7 +124,14 @@ proveConstruct<DnsProps>({
     })),
   }),
   invalid: [
-    { prop: 'healthCheckPath', props: fc.tuple(dnsProps, fc.stringMatching(/^[a-z0-9_-][a-z0-9/_-]{0,20}$/)).map(([p, healthCheckPath]) => ({ ...p, healthCheckPath })) },
+    {
+      // Not starting with '/', or with whitespace in it.
+      prop: 'healthCheckPath',
+      props: fc.tuple(dnsProps, fc.oneof(
+        fc.stringMatching(/^[a-z0-9_-][a-z0-9/_-]{0,20}$/),
+        fc.tuple(fc.stringMatching(/^\/[a-z0-9/_-]{0,20}$/), fc.constantFrom(' ', '\t', '\n')).map(([path, space]) => `${path}${space}`),
+      )).map(([p, healthCheckPath]) => ({ ...p, healthCheckPath })),
+    },
     { prop: 'healthCheckPort', props: fc.tuple(dnsProps, fc.oneof(notPositiveInteger, fc.integer({ min: 65536, max: 1e7 }))).map(([p, healthCheckPort]) => ({ ...p, healthCheckPort })) },
     {
       // Allowing every endpoint's region but not the stack's (us-east-1), where the records, health checks and alarms are made.

@@ -286,6 +286,17 @@ proveTfConstruct({
 
 const anyZoneId = fc.stringMatching(/^Z[0-9A-Z]{8,13}$/);
 
+/** Health-check paths a health check cannot request: not starting with '/' (a host, a relative path, a URL, empty), or with whitespace in them. */
+const badHealthCheckPath = fc.oneof(
+  anyHost,
+  anyPath.map((path) => path.replace(/^\/+/, '')),
+  fc.constantFrom('', ' /health', 'http://x/health'),
+  fc.tuple(anyPath, fc.constantFrom(' ', '\t', '\n', '\u00a0'), fc.nat()).map(([path, space, at]) => {
+    const i = 1 + (at % path.length);
+    return `${path.slice(0, i)}${space}${path.slice(i)}`;
+  }),
+);
+
 const failoverDns = anyTier.chain((tier) => fc.record({
   tier: fc.constant(tier),
   service: anyServiceName,
@@ -370,6 +381,7 @@ proveTfConstruct({
       props: failoverDns.chain((p) => fc.constantFrom(...new Set([...p.endpointRegions, p.providerRegion, AWS_DEFAULT_REGION]))
         .map((left) => ({ ...p, allowedRegions: REGIONS.filter((r) => r !== left) }))),
     },
+    { prop: 'healthCheckPath', props: breaking(failoverDns, badHealthCheckPath, (p, healthCheckPath) => ({ ...p, healthCheckPath })) },
   ],
 });
 
@@ -538,7 +550,7 @@ proveTfConstruct({
     { prop: 'rateLimitPerIp', props: breaking(fleet, notIntegerIn(10, 2_000_000_000), (p, rateLimitPerIp) => ({ ...p, rateLimitPerIp })) },
     { prop: 'rootVolumeSizeGiB', props: breaking(fleet, notIntegerIn(1, 16384), (p, rootVolumeSizeGiB) => ({ ...p, rootVolumeSizeGiB })) },
     { prop: 'healthCheckGracePeriodSeconds', props: breaking(fleet, notIntegerFrom(0), (p, healthCheckGracePeriodSeconds) => ({ ...p, healthCheckGracePeriodSeconds })) },
-    { prop: 'healthCheckPath', props: breaking(fleet, fc.oneof(anyHost, anyPath.map((path) => path.replace(/^\/+/, '')), fc.constantFrom('', ' /health', 'http://x/health')), (p, healthCheckPath) => ({ ...p, healthCheckPath })) },
+    { prop: 'healthCheckPath', props: breaking(fleet, badHealthCheckPath, (p, healthCheckPath) => ({ ...p, healthCheckPath })) },
     {
       prop: 'targetCpuPercent',
       props: breaking(fleet, fc.oneof(fc.double({ min: -1000, max: 0, noNaN: true }), fc.double({ min: 100, max: 1e6, noNaN: true }), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY)), (p, targetCpuPercent) => ({ ...p, targetCpuPercent })),

@@ -293,6 +293,17 @@ const anySchedule = fc.record({
   timeZone: optional(fc.constantFrom('UTC', 'America/Chicago', 'Europe/Amsterdam')),
 });
 
+/** Health-check paths a health check cannot request: not starting with '/' (a host, a relative path, a URL, empty), or with whitespace in them. */
+const badHealthCheckPath = fc.oneof(
+  anyHost,
+  anyPath.map((path) => path.replace(/^\/+/, '')),
+  fc.constantFrom('', ' /health', 'http://x/health'),
+  fc.tuple(anyPath, fc.constantFrom(' ', '\t', '\n', '\u00a0'), fc.nat()).map(([path, space, at]) => {
+    const i = 1 + (at % path.length);
+    return `${path.slice(0, i)}${space}${path.slice(i)}`;
+  }),
+);
+
 const fleet = anyTier.chain((tier) => fc.record({
   tier: fc.constant(tier),
   service: anyServiceName,
@@ -403,6 +414,7 @@ proveTfConstruct({
       props: breaking(fleet, fc.oneof(fc.double({ min: -10, max: 0, noNaN: true }), fc.double({ min: 1.0001, max: 100, noNaN: true }), fc.constant(Number.NaN)), (p, targetCpuUtilization) => ({ ...p, targetCpuUtilization })),
     },
     { prop: 'initialDelaySeconds', props: breaking(fleet, notIntegerIn(0, 3600), (p, initialDelaySeconds) => ({ ...p, initialDelaySeconds })) },
+    { prop: 'healthCheckPath', props: breaking(fleet, badHealthCheckPath, (p, healthCheckPath) => ({ ...p, healthCheckPath })) },
     {
       // A duration under 5 minutes, a minimum that is not a count or above maxInstances, or a name twice.
       prop: 'prewarmSchedules',
@@ -504,6 +516,7 @@ proveTfConstruct({
     },
     { prop: 'rateLimitPerMinute', props: breaking(frontend, notIntegerFrom(1), (p, rateLimitPerMinute) => ({ ...p, rateLimitPerMinute })) },
     { prop: 'wafSensitivity', props: breaking(frontend, notIntegerIn(1, 4), (p, wafSensitivity) => ({ ...p, wafSensitivity })) },
+    { prop: 'healthCheckPath', props: breaking(frontend, badHealthCheckPath, (p, healthCheckPath) => ({ ...p, healthCheckPath })) },
     {
       prop: 'logSampleRate',
       props: breaking(frontend, fc.oneof(fc.double({ min: -10, max: 0, noNaN: true }).filter((d) => d < 0), fc.double({ min: 1, max: 100, noNaN: true, minExcluded: true }), fc.constant(Number.NaN)), (p, logSampleRate) => ({ ...p, logSampleRate })),

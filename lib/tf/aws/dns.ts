@@ -2,9 +2,9 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
-import { Annotations } from 'cdktf';
+import { Annotations, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, HaRole, ROUTE53_ALIAS_ELB_TTL_SECONDS, dnsFailoverSeconds, regionPlacementProblem } from '../../core';
+import { FailureDomain, HaRole, ROUTE53_ALIAS_ELB_TTL_SECONDS, dnsFailoverSeconds, healthCheckPathProblem, regionPlacementProblem } from '../../core';
 import { ROUTE53_METRICS_REGION, checkerRegionsProblem } from '../../core/route53-checkers';
 import { HaProps, RegionalProps } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
@@ -34,7 +34,7 @@ export interface FailoverDnsProps extends HaProps, RegionalProps {
    */
   readonly endpoints: DnsEndpoint[];
   /**
-   * Path the health checks request over HTTPS.
+   * Path the health checks request over HTTPS: it starts with '/' and has no whitespace.
    * @default '/health'
    */
   readonly healthCheckPath?: string;
@@ -93,6 +93,11 @@ export class FailoverDns extends Construct {
     if (problem) {
       throw new Error(problem);
     }
+    const healthCheckPath = props.healthCheckPath ?? '/health';
+    const pathProblem = Token.isUnresolved(healthCheckPath) ? undefined : healthCheckPathProblem('healthCheckPath', healthCheckPath);
+    if (pathProblem) {
+      throw new Error(pathProblem);
+    }
     if (props.checkerRegions) {
       const checkerProblem = checkerRegionsProblem('checkerRegions', props.checkerRegions);
       if (checkerProblem) {
@@ -134,7 +139,7 @@ export class FailoverDns extends Construct {
         type: 'HTTPS',
         fqdn: endpoint.dnsName,
         port: 443,
-        resourcePath: props.healthCheckPath ?? '/health',
+        resourcePath: healthCheckPath,
         enableSni: true,
         requestInterval: tier.healthCheckIntervalSeconds,
         failureThreshold: tier.healthCheckFailureThreshold,

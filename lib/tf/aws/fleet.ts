@@ -16,7 +16,7 @@ import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Annotations, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
-  FailureDomain, FleetCapacity, HaRole, WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS, fastestPageAlert, primaryFleetCapacity, standbyFleetCapacity,
+  FailureDomain, FleetCapacity, HaRole, healthCheckPathProblem, WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS, fastestPageAlert, primaryFleetCapacity, standbyFleetCapacity,
 } from '../../core';
 import { clean } from '../../core/numbers';
 import { fleetTargetHealth } from '../../core/fleet-health';
@@ -99,7 +99,7 @@ export interface ResilientFleetProps extends HaProps, RegionalProps {
    */
   readonly instancePort?: number;
   /**
-   * Path of the target health check.
+   * Path of the target health check: it starts with '/' and has no whitespace.
    * @default '/health'
    */
   readonly healthCheckPath?: string;
@@ -252,8 +252,9 @@ export class ResilientFleet extends Construct {
       throw new Error(`rateLimitPerIp must be at most ${WAF_RATE_LIMIT_MAX} (the highest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`);
     }
     const healthCheckPath = props.healthCheckPath ?? '/health';
-    if (!healthCheckPath.startsWith('/')) {
-      throw new Error(`healthCheckPath must start with '/', got: ${healthCheckPath}`);
+    const pathProblem = Token.isUnresolved(healthCheckPath) ? undefined : healthCheckPathProblem('healthCheckPath', healthCheckPath);
+    if (pathProblem) {
+      throw new Error(pathProblem);
     }
     const targetCpu = props.targetCpuPercent ?? 50;
     if (!(targetCpu > 0 && targetCpu < 100)) {

@@ -8,7 +8,7 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, HaRole, regionOfZone, staticallyStableCapacity, zonePlacementProblem } from '../../core';
+import { FailureDomain, HaRole, healthCheckPathProblem, regionOfZone, staticallyStableCapacity, zonePlacementProblem } from '../../core';
 import { GoogleHaProps } from './ha-props';
 import { IRegionalNetwork } from './network';
 import { newCryptoKey } from './private/keys';
@@ -97,7 +97,7 @@ export interface RegionalFleetProps extends GoogleHaProps {
    */
   readonly port?: number;
   /**
-   * Path the autohealing health check requests.
+   * Path the autohealing health check requests: it starts with '/' and has no whitespace.
    * @default '/healthz'
    */
   readonly healthCheckPath?: string;
@@ -215,6 +215,11 @@ export class RegionalFleet extends Construct implements IFleetBackend {
     if (!Number.isInteger(surge) || surge < zoneCount) {
       throw new Error(`maxSurge must be an integer of at least the zone count (${zoneCount}): a regional group surges by whole zones, got: ${surge}`);
     }
+    const healthCheckPath = props.healthCheckPath ?? '/healthz';
+    const pathProblem = Token.isUnresolved(healthCheckPath) ? undefined : healthCheckPathProblem('healthCheckPath', healthCheckPath);
+    if (pathProblem) {
+      throw new Error(pathProblem);
+    }
     const cpu = props.targetCpuUtilization ?? 0.6;
     if (!(cpu > 0 && cpu <= 1)) {
       throw new Error(`targetCpuUtilization must be greater than 0 and at most 1, got: ${cpu}`);
@@ -316,7 +321,7 @@ export class RegionalFleet extends Construct implements IFleetBackend {
       healthyThreshold: 2,
       // Twice the load balancer's threshold: an instance the balancer drains may still recover; replacing it is the last resort.
       unhealthyThreshold: 2 * tier.healthCheckFailureThreshold,
-      httpHealthCheck: { port: this.port, requestPath: props.healthCheckPath ?? '/healthz' },
+      httpHealthCheck: { port: this.port, requestPath: healthCheckPath },
       logConfig: { enable: true },
     });
 

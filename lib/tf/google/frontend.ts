@@ -10,7 +10,7 @@ import { ComputeTargetHttpsProxy } from '@cdktf/provider-google/lib/compute-targ
 import { ComputeUrlMap } from '@cdktf/provider-google/lib/compute-url-map';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { DrStrategy, FailureDomain, HaRole } from '../../core';
+import { DrStrategy, FailureDomain, HaRole, healthCheckPathProblem } from '../../core';
 import { fleetTargetHealth } from '../../core/fleet-health';
 import { IFleetBackend } from './fleet';
 import { GoogleHaProps } from './ha-props';
@@ -47,7 +47,7 @@ export interface GlobalFrontendProps extends GoogleHaProps {
    */
   readonly regionalDomains?: Record<string, string>;
   /**
-   * Path the load balancer's health check requests.
+   * Path the load balancer's health check requests: it starts with '/' and has no whitespace.
    * @default '/healthz'
    */
   readonly healthCheckPath?: string;
@@ -115,6 +115,11 @@ export class GlobalFrontend extends Construct {
     const unknownRegions = Object.keys(regionalDomains).filter((r) => !regions.includes(r));
     if (unknownRegions.length > 0) {
       throw new Error(`regionalDomains must only name regions with a backend (${regions.join(', ')}), got: ${unknownRegions.join(', ')}`);
+    }
+    const healthCheckPath = props.healthCheckPath ?? '/healthz';
+    const pathProblem = Token.isUnresolved(healthCheckPath) ? undefined : healthCheckPathProblem('healthCheckPath', healthCheckPath);
+    if (pathProblem) {
+      throw new Error(pathProblem);
     }
     const rateLimit = props.rateLimitPerMinute ?? 600;
     requireInteger('rateLimitPerMinute', rateLimit, 1);
@@ -194,7 +199,7 @@ export class GlobalFrontend extends Construct {
       timeoutSec: health.timeoutSeconds,
       healthyThreshold: 2,
       unhealthyThreshold: health.unhealthyThresholdCount,
-      httpHealthCheck: { port: ports[0], requestPath: props.healthCheckPath ?? '/healthz' },
+      httpHealthCheck: { port: ports[0], requestPath: healthCheckPath },
       logConfig: { enable: true },
     });
 

@@ -68,6 +68,8 @@ describe('FailoverDns (Terraform)', () => {
     [{ endpoints: [EAST, WEST, { ...WEST, region: 'eu-west-1' }] }, 'us-east-1', 'endpoints must list at most 2 regions for failover routing (WARM_STANDBY: one PRIMARY, one SECONDARY), got: 3'],
     [{ endpoints: [EAST, EAST] }, 'us-east-1', 'endpoints must not repeat a region, got: us-east-1 more than once'],
     [{ checkerRegions: ['us-east-1', 'us-west-2'] }, 'us-east-1', 'checkerRegions must list at least 3 distinct regions, got: us-east-1, us-west-2'],
+    [{ healthCheckPath: 'health' }, 'us-east-1', 'healthCheckPath must start with \'/\' and contain no whitespace, got: "health"'],
+    [{ healthCheckPath: '/health check' }, 'us-east-1', 'healthCheckPath must start with \'/\' and contain no whitespace, got: "/health check"'],
     [{}, 'eu-west-1', 'metricsProvider must be in us-east-1 (Route 53 publishes health-check metrics there only), got: eu-west-1'],
     [
       { endpoints: [WEST, { ...WEST, region: 'eu-west-1' }], allowedRegions: ['us-west-2', 'eu-west-1'] }, 'us-east-1',

@@ -102,6 +102,8 @@ describe('RegionalFleet', () => {
     [{ maxSurge: 1 }, 'maxSurge must be an integer of at least the zone count (3): a regional group surges by whole zones, got: 1'],
     [{ maxInstances: 2 }, 'maxInstances must be an integer of at least 6, got: 2'],
     [{ region: 'europe-west1', zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'] }, "region must be one of this network's regions (us-central1, us-east1), got: europe-west1"],
+    [{ healthCheckPath: 'healthz' }, 'healthCheckPath must start with \'/\' and contain no whitespace, got: "healthz"'],
+    [{ healthCheckPath: '/healthz\t' }, 'healthCheckPath must start with \'/\' and contain no whitespace, got: "/healthz\\t"'],
     [{ prewarmSchedules: [{ name: 'x', schedule: '0 8 * * *', durationSeconds: 60, minInstances: 1 }] }, 'prewarmSchedules[x].durationSeconds must be an integer of at least 300, got: 60'],
   ])('WHEN %j THEN it throws a clear error', (props, message) => {
     expect(() => fleet(testStack(), props)).toThrow(new Error(message));

@@ -105,6 +105,8 @@ describe('GlobalFrontend', () => {
     [{ domains: ['*.example.com'] }, 'domains must not contain wildcards (Google-managed certificates do not issue them), got: *.example.com'],
     [{ regionalDomains: { 'europe-west1': 'eu.example.com' } }, 'regionalDomains must only name regions with a backend (us-central1, us-east1), got: europe-west1'],
     [{ wafSensitivity: 5 }, 'wafSensitivity must be an integer from 1 to 4, got: 5'],
+    [{ healthCheckPath: 'healthz' }, 'healthCheckPath must start with \'/\' and contain no whitespace, got: "healthz"'],
+    [{ healthCheckPath: '/health z' }, 'healthCheckPath must start with \'/\' and contain no whitespace, got: "/health z"'],
   ])('WHEN %j THEN it throws a clear error', (props, message) => {
     expect(() => frontend(testStack(), props)).toThrow(new Error(message));
   });
