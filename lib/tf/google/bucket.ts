@@ -35,6 +35,7 @@ export interface ReplicatedBucketProps extends GoogleHaProps {
   readonly regions: string[];
   /**
    * Turbo replication (RPO 15 minutes, `GCS_TURBO_REPLICATION_SECONDS`) instead of default replication.
+   * False warns: default replication publishes no bound, so the bucket fails HA-DR3 whatever the tier.
    * @default true
    */
   readonly turboReplication?: boolean;
@@ -128,10 +129,15 @@ export class ReplicatedBucket extends Construct {
     const objective = dataRpoSeconds === undefined ? `${tier.name}'s region RPO` : 'rpoObjectiveSeconds';
     const turbo = props.turboReplication ?? true;
     this.rpoSeconds = turbo ? GCS_TURBO_REPLICATION_SECONDS : undefined;
-    if (tier.isMultiRegion && (this.rpoSeconds ?? Infinity) > objectiveSeconds) {
-      warn(this, 'ReplicatedBucket.turboReplication', turbo
-        ? `turbo replication copies objects within ${GCS_TURBO_REPLICATION_SECONDS} s, above ${objective} of ${objectiveSeconds} s: write objects the service cannot lose to both regions before acknowledging, or state this bucket's own rpoObjectiveSeconds`
-        : `default replication has no RPO guarantee, and ${objective} is ${objectiveSeconds} s: enable turboReplication`);
+    if (!turbo) {
+      // Default replication is designed to copy 99.9% of new objects within an hour and the rest within
+      // 12 hours, with no guarantee: HA-DR3 finds no bound to hold against any RPO, even TIER_3's 24 h.
+      // https://cloud.google.com/storage/docs/availability-durability#cross-region-redundancy
+      warn(this, 'ReplicatedBucket.turboReplication',
+        `turboReplication is false: default replication publishes no bound (some objects take up to 12 hours to reach the second region), so HA-DR3 cannot show ${objective} of ${objectiveSeconds} s and fails: enable turboReplication (RPO ${GCS_TURBO_REPLICATION_SECONDS} s)`);
+    } else if (tier.isMultiRegion && GCS_TURBO_REPLICATION_SECONDS > objectiveSeconds) {
+      warn(this, 'ReplicatedBucket.turboReplication',
+        `turbo replication copies objects within ${GCS_TURBO_REPLICATION_SECONDS} s, above ${objective} of ${objectiveSeconds} s: write objects the service cannot lose to both regions before acknowledging, or state this bucket's own rpoObjectiveSeconds`);
     }
 
     const record = haRecord(this, props, { component: 'ReplicatedBucket', failureDomain: FailureDomain.GLOBAL, role: props.role ?? HaRole.GLOBAL, dataRpoSeconds });

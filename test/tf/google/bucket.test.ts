@@ -2,9 +2,10 @@ import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
+import { checkInputs } from '../../../lib/checks/check';
 import { HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
 import { ReplicatedBucket, ReplicatedBucketProps } from '../../../lib/tf/google/bucket';
-import { resourcesOf, terraformJson, testStack, warningsOf } from './util';
+import { onlyResource, resourcesOf, terraformJson, testStack, warningsOf } from './util';
 
 Testing.setupJest();
 
@@ -49,6 +50,26 @@ describe('ReplicatedBucket', () => {
     expect(warningsOf(b)).toEqual([]);
     const [resource] = Object.values(resourcesOf(terraformJson(stack), 'google_storage_bucket')) as { '//': Record<string, { dataRpoSeconds?: number }> }[];
     expect(resource['//'][HA_METADATA_KEY].dataRpoSeconds).toBe(900);
+  });
+
+  test.each([
+    ['TIER_1', undefined, "TIER_1's region RPO of 60 s"],
+    ['TIER_2', undefined, "TIER_2's region RPO of 900 s"],
+    ['TIER_3', undefined, "TIER_3's region RPO of 86400 s"],
+    ['TIER_0', 3600, 'rpoObjectiveSeconds of 3600 s'],
+  ])('WHEN %s turns turbo replication off (rpoObjectiveSeconds %p) THEN a warning says HA-DR3 fails', (tierName, rpoObjectiveSeconds, objective) => {
+    const stack = testStack();
+    const tier = ServiceTier.BUILT_IN.find((t) => t.name === tierName)!;
+    const b = bucket(stack, { tier, rpoObjectiveSeconds, turboReplication: false });
+    expect(b.rpoSeconds).toBeUndefined();
+    expect(warningsOf(b)).toEqual([
+      `[ha-constructs:ReplicatedBucket.turboReplication] turboReplication is false: default replication publishes no bound (some objects take up to 12 hours to reach the second region), so HA-DR3 cannot show ${objective} and fails: enable turboReplication (RPO 900 s)`,
+    ]);
+    const json = terraformJson(stack);
+    expect(onlyResource(json, 'google_storage_bucket').rpo).toBe('DEFAULT');
+    // The warning's claim, held against the rule itself.
+    const findings = checkInputs({ terraform: [{ name: 'stack', json: json as unknown as Record<string, unknown> }] }).findings;
+    expect(findings.filter((f) => f.rule === 'HA-DR3' && f.level === 'error').map((f) => f.message)).toEqual([expect.stringContaining('replicates with no published bound')]);
   });
 
   test('WHEN TIER_2 (RPO 15 min) uses turbo replication THEN there is no warning', () => {
