@@ -15,7 +15,8 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import {
   FailureDomain, fastestPageAlert, FleetCapacity, HaRole, PARTITION_PLACEMENT_MAX_PARTITIONS, primaryFleetCapacity,
-  SPREAD_PLACEMENT_MAX_PER_AZ, standbyFleetCapacity, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS, zonePlacementProblem,
+  healthCheckPathProblem, SPREAD_PLACEMENT_MAX_PER_AZ, standbyFleetCapacity, WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS,
+  zonePlacementProblem,
 } from '../core';
 import { clean } from '../core/numbers';
 import { fleetTargetHealth } from '../core/fleet-health';
@@ -401,9 +402,13 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     if (!Number.isInteger(rateLimitPerIp) || rateLimitPerIp < WAF_RATE_LIMIT_MIN) {
       throw validationError(`rateLimitPerIp must be an integer of at least ${WAF_RATE_LIMIT_MIN} (the lowest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`, this);
     }
+    if (rateLimitPerIp > WAF_RATE_LIMIT_MAX) {
+      throw validationError(`rateLimitPerIp must be at most ${WAF_RATE_LIMIT_MAX} (the highest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`, this);
+    }
     const healthCheckPath = props.healthCheckPath ?? '/health';
-    if (!healthCheckPath.startsWith('/')) {
-      throw validationError(`healthCheckPath must start with '/', got: ${healthCheckPath}`, this);
+    const pathProblem = Token.isUnresolved(healthCheckPath) ? undefined : healthCheckPathProblem('healthCheckPath', healthCheckPath);
+    if (pathProblem) {
+      throw validationError(pathProblem, this);
     }
     const instancePort = props.instancePort ?? 8080;
     if (!Token.isUnresolved(instancePort) && (!Number.isInteger(instancePort) || instancePort < 1 || instancePort > 65535)) {

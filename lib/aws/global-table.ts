@@ -214,11 +214,15 @@ export class GlobalTable extends Construct {
     }
 
     this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Alarms of the ${props.tableName} global table`);
-    const thresholdSeconds = props.replicationLatencyThreshold?.toSeconds() ?? tier.regionRpoSeconds;
+    // Milliseconds, the metric's unit: a threshold need not be a whole number of seconds.
+    const thresholdMs = props.replicationLatencyThreshold?.toMilliseconds() ?? tier.regionRpoSeconds * 1000;
+    const thresholdText = props.replicationLatencyThreshold
+      ? `${thresholdMs / 1000} s (${tier.name}'s region RPO is ${tier.regionRpoSeconds} s)`
+      : `${tier.regionRpoSeconds} s (the ${tier.name} region RPO)`;
     for (const replicaRegion of this.replicaRegions) {
       const alarm = this.metricReplicationLatency(replicaRegion).createAlarm(this, `ReplicationLatency-${replicaRegion}`, {
-        alarmDescription: `Replication from ${region} to the ${replicaRegion} replica of ${props.tableName} lags more than ${thresholdSeconds} s (the ${tier.name} region RPO): a region loss now loses more writes than the tier allows`,
-        threshold: thresholdSeconds * 1000,
+        alarmDescription: `Replication from ${region} to the ${replicaRegion} replica of ${props.tableName} lags more than ${thresholdText}: a region loss now loses more writes than the tier allows`,
+        threshold: thresholdMs,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 3,
         datapointsToAlarm: 3,
@@ -298,6 +302,10 @@ export class GlobalTable extends Construct {
     const minPitr = Math.min(DYNAMODB_PITR_MAX_DAYS, tier.backupRetentionDays);
     if (pitr !== undefined && (!Number.isInteger(pitr) || pitr < minPitr || pitr > DYNAMODB_PITR_MAX_DAYS)) {
       throw validationError(`pointInTimeRecoveryDays must be an integer from ${minPitr} (${tier.name}'s backup retention) to ${DYNAMODB_PITR_MAX_DAYS}, got: ${pitr}`, this);
+    }
+    const latency = props.replicationLatencyThreshold;
+    if (latency !== undefined && !latency.isUnresolved() && latency.toMilliseconds() <= 0) {
+      throw validationError(`replicationLatencyThreshold must be longer than 0 ms, got: ${latency.toHumanString()}`, this);
     }
     if (props.replicaKeyArns) {
       const missing = this.replicaRegions.filter((r) => props.replicaKeyArns![r] === undefined);

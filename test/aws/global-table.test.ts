@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -86,6 +86,15 @@ describe('GlobalTable', () => {
     }
   });
 
+  test('WHEN a replication latency threshold that is not whole seconds is given THEN the alarm uses it in milliseconds and says so', () => {
+    const { template } = synth({ replicationLatencyThreshold: Duration.millis(1500) });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ReplicationLatency',
+      Threshold: 1500,
+      AlarmDescription: Match.stringLikeRegexp("lags more than 1.5 s \\(TIER_1's region RPO is 60 s\\)"),
+    });
+  });
+
   test('WHEN the tier RPO is shorter than the replication lag THEN consistency defaults to STRONG', () => {
     const { table, template } = synth({ tier: RPO_ZERO, replicaRegions: ['us-east-2', 'us-west-2'] });
     expect(table.consistency).toBe(TableConsistency.STRONG);
@@ -140,6 +149,7 @@ describe('GlobalTable', () => {
     [{ consistency: TableConsistency.STRONG, replicaRegions: ['us-east-2'], witnessRegion: 'us-east-2' }, 'witnessRegion must not repeat a region, got: us-east-2 more than once'],
     [{ consistency: TableConsistency.STRONG, replicaRegions: ['us-east-2'], witnessRegion: 'us-west-2', allowedRegions: ['us-east-1', 'us-east-2'] }, 'witnessRegion must stay within allowedRegions (us-east-1, us-east-2), got: us-west-2'],
     [{ pointInTimeRecoveryDays: 7 }, 'pointInTimeRecoveryDays must be an integer from 35 (TIER_1\'s backup retention) to 35, got: 7'],
+    [{ replicationLatencyThreshold: Duration.millis(0) }, 'replicationLatencyThreshold must be longer than 0 ms, got: 0 millis'],
     [{ replicaKeyArns: {} }, 'replicaKeyArns must name a key for every replica region, got none for: us-west-2'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
     expectValidationError(() => synth(override), message);

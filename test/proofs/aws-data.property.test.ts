@@ -30,6 +30,7 @@ const tableProps = fc.record({
   pitrSlack: fc.double({ min: 0, max: 1, noNaN: true }),
   sortKey: fc.boolean(),
   contributorInsights: fc.boolean(),
+  latencyThresholdMs: fc.option(fc.integer({ min: 1, max: 3_600_000 }), { nil: undefined }),
 }).map((p) => ({
   ...p,
   replicaRegions: p.extraRegions.slice(0, Math.max(p.tier.minRegions - 1, 1)),
@@ -45,8 +46,10 @@ proveConstruct<TableProps>({
     partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
     sortKey: p.sortKey ? { name: 'sk', type: dynamodb.AttributeType.NUMBER } : undefined,
     pointInTimeRecoveryDays: p.pointInTimeRecoveryDays, contributorInsights: p.contributorInsights,
+    replicationLatencyThreshold: p.latencyThresholdMs === undefined ? undefined : Duration.millis(p.latencyThresholdMs),
   }),
   invalid: [
+    { prop: 'replicationLatencyThreshold', props: tableProps.map((p) => ({ ...p, latencyThresholdMs: 0 })) },
     {
       prop: 'pointInTimeRecoveryDays',
       props: fc.tuple(tableProps, fc.oneof(notPositiveInteger, fc.integer({ min: 36, max: 10_000 }))).map(([p, pointInTimeRecoveryDays]) => ({ ...p, pointInTimeRecoveryDays })),
