@@ -349,7 +349,17 @@ function compareSections(lib: Template, hand: Template, names: { library: string
   return lines;
 }
 
-function main(): number {
+/** What the comparison found: the header lines, and one line per difference (none when the templates match). */
+export interface TemplateComparison {
+  readonly summary: string[];
+  readonly differences: string[];
+}
+
+/**
+ * Synthesizes one library service and one hand-written service and compares them, leaving out the
+ * HA record and the `ha:*` tags. `dumpDir` writes the normalised templates there.
+ */
+export function compareServiceTemplates(dumpDir?: string): TemplateComparison {
   const { library, handwritten, names } = synthesize();
   const side = (name: string, template: Template, stackName: string): Omit<Side, 'labels'> => {
     const nodes = nodesOf(template, stackName);
@@ -361,36 +371,46 @@ function main(): number {
   const libSide: Side = { ...lib, labels: libLabels };
   const handSide: Side = { ...hand, labels: handLabels };
 
-  const dump = process.argv.indexOf('--dump');
-  if (dump >= 0) {
-    const dir = process.argv[dump + 1];
-    mkdirSync(dir, { recursive: true });
+  if (dumpDir !== undefined) {
+    mkdirSync(dumpDir, { recursive: true });
     for (const s of [libSide, handSide]) {
       const resources = Object.fromEntries(s.nodes.map((n) => [n.id, { Type: n.type, ...(n.tree as JsonObject), DependsOn: n.dependsOn }]));
-      writeFileSync(join(dir, `${s.name}.json`), `${JSON.stringify(resources, null, 1)}\n`);
+      writeFileSync(join(dumpDir, `${s.name}.json`), `${JSON.stringify(resources, null, 1)}\n`);
     }
   }
 
   const types = [...new Set([...lib.nodes, ...hand.nodes].map((n) => n.type))].sort();
   const pairing = pairResources(libSide, handSide, types);
-  const lines: string[] = [];
+  const differences: string[] = [];
   let identicalTypes = 0;
   for (const type of types) {
     const typeLines = compareType(type, libSide, handSide, pairing);
     if (typeLines.length === 0) identicalTypes++;
-    lines.push(...typeLines);
+    differences.push(...typeLines);
   }
-  lines.push(...compareSections(library, handwritten, names));
+  differences.push(...compareSections(library, handwritten, names));
+  return {
+    summary: [
+      `library ${names.library}: ${lib.nodes.length} resources; hand-written ${names.handwritten}: ${hand.nodes.length} resources`,
+      `(left out: Metadata ${HA_METADATA_KEYS.join(', ')}; ${HA_TAG_PREFIX}* tags)`,
+      `${identicalTypes} of ${types.length} resource types identical`,
+    ],
+    differences,
+  };
+}
 
-  console.log(`library ${names.library}: ${lib.nodes.length} resources; hand-written ${names.handwritten}: ${hand.nodes.length} resources`);
-  console.log(`(left out: Metadata ${HA_METADATA_KEYS.join(', ')}; ${HA_TAG_PREFIX}* tags)`);
-  console.log(`${identicalTypes} of ${types.length} resource types identical`);
-  if (lines.length === 0) {
+function main(): number {
+  const dump = process.argv.indexOf('--dump');
+  const { summary, differences } = compareServiceTemplates(dump >= 0 ? process.argv[dump + 1] : undefined);
+  console.log(summary.join('\n'));
+  if (differences.length === 0) {
     console.log('no differences');
     return 0;
   }
-  console.log(lines.join('\n'));
+  console.log(differences.join('\n'));
   return 1;
 }
 
-process.exitCode = main();
+if (require.main === module) {
+  process.exitCode = main();
+}
