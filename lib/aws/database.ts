@@ -204,7 +204,7 @@ export class ReplicatedDatabase extends Construct {
       Annotations.of(this).addWarningV2('ha-constructs:ReplicatedDatabase.readers',
         `readers is ${this.readerCount}, fewer than one per further zone (${tier.minAzs - 1}) for ${tier.name}: when the writer's zone fails, the cluster waits for a new instance instead of failing over to a reader in about ${AURORA_FAILOVER_SECONDS} s`);
     }
-    if (tier.minRegions > 1) {
+    if (tier.isMultiRegion) {
       // GlobalDatabase builds its primary from this class and acknowledges this warning there: its
       // secondaries are the other regions.
       const secretNote = (props.secretReplicaRegions ?? []).length === 0 ? ' and HA-SEC2 (the credentials live in one region)' : '';

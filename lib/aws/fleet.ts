@@ -399,10 +399,11 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     }
 
     const rateLimitPerIp = props.rateLimitPerIp ?? 2000;
-    if (!Number.isInteger(rateLimitPerIp) || rateLimitPerIp < WAF_RATE_LIMIT_MIN) {
+    // A token (a parameter or variable) is checked by AWS WAF at deploy time.
+    if (!Token.isUnresolved(rateLimitPerIp) && (!Number.isInteger(rateLimitPerIp) || rateLimitPerIp < WAF_RATE_LIMIT_MIN)) {
       throw validationError(`rateLimitPerIp must be an integer of at least ${WAF_RATE_LIMIT_MIN} (the lowest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`, this);
     }
-    if (rateLimitPerIp > WAF_RATE_LIMIT_MAX) {
+    if (!Token.isUnresolved(rateLimitPerIp) && rateLimitPerIp > WAF_RATE_LIMIT_MAX) {
       throw validationError(`rateLimitPerIp must be at most ${WAF_RATE_LIMIT_MAX} (the highest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`, this);
     }
     const healthCheckPath = props.healthCheckPath ?? '/health';

@@ -215,7 +215,7 @@ export class GlobalTable extends Construct {
 
     this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Alarms of the ${props.tableName} global table`);
     // Milliseconds, the metric's unit: a threshold need not be a whole number of seconds.
-    const thresholdMs = props.replicationLatencyThreshold?.toMilliseconds() ?? tier.regionRpoSeconds * 1000;
+    const thresholdMs = props.replicationLatencyThreshold?.toMilliseconds({ integral: false }) ?? tier.regionRpoSeconds * 1000;
     const thresholdText = props.replicationLatencyThreshold
       ? `${thresholdMs / 1000} s (${tier.name}'s region RPO is ${tier.regionRpoSeconds} s)`
       : `${tier.regionRpoSeconds} s (the ${tier.name} region RPO)`;
@@ -300,11 +300,15 @@ export class GlobalTable extends Construct {
     }
     const pitr = props.pointInTimeRecoveryDays;
     const minPitr = Math.min(DYNAMODB_PITR_MAX_DAYS, tier.backupRetentionDays);
-    if (pitr !== undefined && (!Number.isInteger(pitr) || pitr < minPitr || pitr > DYNAMODB_PITR_MAX_DAYS)) {
-      throw validationError(`pointInTimeRecoveryDays must be an integer from ${minPitr} (${tier.name}'s backup retention) to ${DYNAMODB_PITR_MAX_DAYS}, got: ${pitr}`, this);
+    if (pitr !== undefined && !Token.isUnresolved(pitr) && (!Number.isInteger(pitr) || pitr < minPitr || pitr > DYNAMODB_PITR_MAX_DAYS)) {
+      throw validationError(`pointInTimeRecoveryDays must be an integer from ${minPitr} (${tier.name}'s backup retention, at most ${DYNAMODB_PITR_MAX_DAYS}) to ${DYNAMODB_PITR_MAX_DAYS}, got: ${pitr}`, this);
     }
     const latency = props.replicationLatencyThreshold;
-    if (latency !== undefined && !latency.isUnresolved() && latency.toMilliseconds() <= 0) {
+    if (latency !== undefined && latency.isUnresolved()) {
+      // The threshold also goes into the alarm description, which needs a number at synthesis.
+      throw validationError('replicationLatencyThreshold must be a literal duration, got: an unresolved token', this);
+    }
+    if (latency !== undefined && !(latency.toMilliseconds({ integral: false }) > 0)) {
       throw validationError(`replicationLatencyThreshold must be longer than 0 ms, got: ${latency.toHumanString()}`, this);
     }
     if (props.replicaKeyArns) {

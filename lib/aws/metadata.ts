@@ -1,6 +1,6 @@
-import { CfnResource, TagManager } from 'aws-cdk-lib';
+import { Aspects, CfnResource, IAspect, TagManager } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { FailureDomain, HA_METADATA_KEY, HaRole, haRecordOf, haMetadataTags } from '../core';
+import { FailureDomain, HA_METADATA_KEY, HaMetadata, HaRole, haRecordOf, haMetadataTags } from '../core';
 import { HaProps, serviceNameOf } from './ha-props';
 
 /**
@@ -30,34 +30,72 @@ export interface AttachHaMetadataOptions {
 /** The priority `Tags.of(scope).add` gives a tag: a user's own `Tags.of(...)` of the same key still wins by order, as it would. */
 const TAG_PRIORITY = 100;
 
+/** The record of each scope {@link attachHaMetadata} was called on, for resources added below it later. */
+const recordOfScope = new WeakMap<IConstruct, HaMetadata>();
+
 /**
  * Writes the HA metadata record (see `lib/core/metadata.ts`) into the `Metadata` of every
  * CloudFormation resource below `scope`, and tags the taggable ones `ha:*`.
  *
  * Call it at the end of a constructor. Resources that already carry a record keep it, and their
  * tags: a nested construct of this library finishes first, and its more specific record wins.
- * The tags are set on each resource's tag manager directly rather than through `Tags.of` (an
- * aspect per tag and per construct, each walking the whole subtree again at synthesis).
+ * Resources added below `scope` later (a grant's policy, a rotation you add) get the record of
+ * the nearest scope it was attached to, at synthesis. The tags are set on each resource's tag
+ * manager directly rather than through `Tags.of` (an aspect per tag and per construct, each
+ * walking the whole subtree again at synthesis).
  * Exported so that you can mark resources you build yourself for the HA checks and report.
  */
 export function attachHaMetadata(scope: IConstruct, props: HaProps, options: AttachHaMetadataOptions): void {
   const record = haRecordOf(serviceNameOf(scope, props), props, options);
-  const tags = Object.entries(haMetadataTags(record));
+  recordOfScope.set(scope, record);
   for (const child of scope.node.findAll()) {
-    const isResource = CfnResource.isCfnResource(child);
-    if (isResource && child.getMetadata(HA_METADATA_KEY) === undefined) {
-      child.addMetadata(HA_METADATA_KEY, record);
-    } else if (isResource) {
-      continue;
-    }
-    // Also higher-level taggables that render tags of their own (a launch template's tag
-    // specifications, a global table's replicas), unless a nested construct tagged them already.
-    const manager = TagManager.isTaggable(child) ? child.tags : TagManager.isTaggableV2(child) ? child.cdkTagManager : undefined;
-    if (!manager || (isResource && TAG_KEYS_WITHOUT_COLON.includes(child.cfnResourceType)) || (!isResource && manager.tagValues()['ha:service'] !== undefined)) {
-      continue;
-    }
-    for (const [key, value] of tags) {
-      manager.setTag(key, value, TAG_PRIORITY, true);
-    }
+    markWithRecord(child, record);
   }
+  Aspects.of(scope).add(LATE_RESOURCES);
+}
+
+/**
+ * Gives a resource created after its construct's constructor the record of the nearest scope
+ * that has one; resources marked already are left alone.
+ */
+const LATE_RESOURCES: IAspect = {
+  visit(node: IConstruct): void {
+    if (!CfnResource.isCfnResource(node) || node.getMetadata(HA_METADATA_KEY) !== undefined) {
+      return;
+    }
+    const nearest = [...node.node.scopes].reverse().map((s) => recordOfScope.get(s)).find((r) => r !== undefined);
+    if (nearest) {
+      markWithRecord(node, nearest);
+    }
+  },
+};
+
+/** Writes `record` on a resource that has none, and its tags on a taggable that has none. */
+function markWithRecord(child: IConstruct, record: HaMetadata): void {
+  const isResource = CfnResource.isCfnResource(child);
+  if (isResource && child.getMetadata(HA_METADATA_KEY) === undefined) {
+    child.addMetadata(HA_METADATA_KEY, record);
+  } else if (isResource) {
+    return;
+  }
+  // Also higher-level taggables that render tags of their own (a launch template's tag
+  // specifications, a global table's replicas), unless a nested construct tagged them already.
+  const manager = TagManager.isTaggable(child) ? child.tags : TagManager.isTaggableV2(child) ? child.cdkTagManager : undefined;
+  if (!manager || (isResource && TAG_KEYS_WITHOUT_COLON.includes(child.cfnResourceType)) || (!isResource && manager.tagValues()['ha:service'] !== undefined)) {
+    return;
+  }
+  for (const [key, value] of tagsOfRecord(record)) {
+    manager.setTag(key, value, TAG_PRIORITY, true);
+  }
+}
+
+const tagsByRecord = new WeakMap<HaMetadata, [string, string][]>();
+
+function tagsOfRecord(record: HaMetadata): [string, string][] {
+  let tags = tagsByRecord.get(record);
+  if (!tags) {
+    tags = Object.entries(haMetadataTags(record));
+    tagsByRecord.set(record, tags);
+  }
+  return tags;
 }

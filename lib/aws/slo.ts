@@ -80,7 +80,8 @@ export interface SloAlarmsProps extends HaProps {
   readonly syntheticSuccessPercent?: cloudwatch.IMetric;
   /**
    * The SLO window, in days. The alert windows scale with it (see core's `burnRateAlerts`),
-   * rounded to whole minutes for CloudWatch; the longest must stay within 7 days (windowDays ≤ 70).
+   * rounded to whole minutes for CloudWatch: at least 1 day, and the longest window must stay within
+   * 7 days (windowDays ≤ 70).
    * @default 30
    */
   readonly windowDays?: number;
@@ -366,8 +367,9 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
 
   private validateWindow(): void {
     const days = this.windowDays;
-    if (typeof days !== 'number' || !Number.isFinite(days) || days <= 0) {
-      throw validationError(`windowDays must be a positive number of days, got: ${days}`, this);
+    // Shorter windows round burn-rate windows to the same or a zero alarm period (as in the Terraform twin).
+    if (typeof days !== 'number' || !Number.isFinite(days) || days < 1) {
+      throw validationError(`windowDays must be a number of days of at least 1, got: ${days}`, this);
     }
     const longest = Math.max(...burnRateAlerts(0.5, days).map((alert) => alarmPeriodSeconds(alert.longWindowSeconds)));
     if (longest > CLOUDWATCH_ALARM_MAX_RANGE_SECONDS) {

@@ -148,7 +148,7 @@ describe('GlobalTable', () => {
     [{ witnessRegion: 'us-east-2' }, 'witnessRegion only applies to consistency STRONG, got: us-east-2 with consistency EVENTUAL'],
     [{ consistency: TableConsistency.STRONG, replicaRegions: ['us-east-2'], witnessRegion: 'us-east-2' }, 'witnessRegion must not repeat a region, got: us-east-2 more than once'],
     [{ consistency: TableConsistency.STRONG, replicaRegions: ['us-east-2'], witnessRegion: 'us-west-2', allowedRegions: ['us-east-1', 'us-east-2'] }, 'witnessRegion must stay within allowedRegions (us-east-1, us-east-2), got: us-west-2'],
-    [{ pointInTimeRecoveryDays: 7 }, 'pointInTimeRecoveryDays must be an integer from 35 (TIER_1\'s backup retention) to 35, got: 7'],
+    [{ pointInTimeRecoveryDays: 7 }, 'pointInTimeRecoveryDays must be an integer from 35 (TIER_1\'s backup retention, at most 35) to 35, got: 7'],
     [{ replicationLatencyThreshold: Duration.millis(0) }, 'replicationLatencyThreshold must be longer than 0 ms, got: 0 millis'],
     [{ replicaKeyArns: {} }, 'replicaKeyArns must name a key for every replica region, got none for: us-west-2'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {

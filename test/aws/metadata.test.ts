@@ -62,6 +62,24 @@ describe('attachHaMetadata', () => {
     }
   });
 
+  test('GIVEN a resource added below the scope after the call THEN it gets the record and tags of the nearest scope at synthesis', () => {
+    const s = stack();
+    const outer = new Construct(s, 'Outer');
+    const inner = new Construct(outer, 'Inner');
+    attachHaMetadata(inner, { tier: ServiceTier.TIER_1, service: 'orders' }, { component: 'Inner', failureDomain: FailureDomain.REGION });
+    attachHaMetadata(outer, { tier: ServiceTier.TIER_1, service: 'orders' }, { component: 'Outer', failureDomain: FailureDomain.REGION });
+    new sns.Topic(inner, 'Late');
+    new sns.Topic(outer, 'AlsoLate');
+    new sns.Topic(s, 'Unrelated');
+    const topics = Object.entries(Template.fromStack(s).toJSON().Resources as Resources).filter(([, r]) => r.Type === 'AWS::SNS::Topic');
+    const byId = Object.fromEntries(topics.map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), r]));
+    expect((byId.OuterInnerLate.Metadata?.[HA_METADATA_KEY] as { component: string }).component).toBe('Inner');
+    expect(tagsOf(byId.OuterInnerLate)['ha:component']).toBe('Inner');
+    expect((byId.OuterAlsoLate.Metadata?.[HA_METADATA_KEY] as { component: string }).component).toBe('Outer');
+    expect(byId.Unrelated.Metadata?.[HA_METADATA_KEY]).toBeUndefined();
+    expect(tagsOf(byId.Unrelated)).toEqual({});
+  });
+
   test("GIVEN the user's own Tags.of on a ha:* key THEN the user's value wins, as with any aspect-applied tag", () => {
     const s = stack();
     new sns.Topic(s, 'Topic');

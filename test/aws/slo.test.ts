@@ -266,7 +266,8 @@ describe('SloAlarms', () => {
     [{ withLoadBalancer: false, goodRequests: metric('Good') }, 'goodRequests and totalRequests must be passed together, got: only goodRequests'],
     [{ goodRequests: metric('Good'), totalRequests: metric('Total') }, 'pass either loadBalancer or goodRequests and totalRequests for the availability SLI, got: both'],
     [{ windowDays: 90 }, 'windowDays must keep every burn-rate window within the 604800 seconds (7 days) a CloudWatch alarm can evaluate, got: 90 (a window of 777600 seconds)'],
-    [{ windowDays: 0 }, 'windowDays must be a positive number of days, got: 0'],
+    [{ windowDays: 0 }, 'windowDays must be a number of days of at least 1, got: 0'],
+    [{ windowDays: 0.05 }, 'windowDays must be a number of days of at least 1, got: 0.05'],
     [{ pageUrls: ['http://pager.example.com'] }, 'pageUrls must be HTTPS endpoints (https://...), got: http://pager.example.com'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
     expectValidationError(() => synth(override), message);

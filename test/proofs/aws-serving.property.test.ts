@@ -170,6 +170,6 @@ proveConstruct<SloProps>({
   }),
   invalid: [
     { prop: 'target', props: fc.tuple(sloProps, fc.oneof(fc.double({ min: -10, max: 0.5, noNaN: true }), fc.double({ min: 1, max: 10, noNaN: true }))).map(([p, target]) => ({ ...p, target })) },
-    { prop: 'windowDays', props: fc.tuple(sloProps, fc.oneof(fc.double({ min: -100, max: 0, noNaN: true }), fc.integer({ min: 71, max: 10_000 }))).map(([p, windowDays]) => ({ ...p, windowDays })) },
+    { prop: 'windowDays', props: fc.tuple(sloProps, fc.oneof(fc.double({ min: -100, max: 0.999, noNaN: true }), fc.integer({ min: 71, max: 10_000 }))).map(([p, windowDays]) => ({ ...p, windowDays })) },
   ],
 });

@@ -245,10 +245,11 @@ export class ResilientFleet extends Construct {
       throw new Error(`instancePort must be an integer from 1 to 65535, got: ${port}`);
     }
     const rateLimitPerIp = props.rateLimitPerIp ?? 2000;
-    if (!Number.isInteger(rateLimitPerIp) || rateLimitPerIp < WAF_RATE_LIMIT_MIN) {
+    // A token (a parameter or variable) is checked by AWS WAF at deploy time.
+    if (!Token.isUnresolved(rateLimitPerIp) && (!Number.isInteger(rateLimitPerIp) || rateLimitPerIp < WAF_RATE_LIMIT_MIN)) {
       throw new Error(`rateLimitPerIp must be an integer of at least ${WAF_RATE_LIMIT_MIN} (the lowest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`);
     }
-    if (rateLimitPerIp > WAF_RATE_LIMIT_MAX) {
+    if (!Token.isUnresolved(rateLimitPerIp) && rateLimitPerIp > WAF_RATE_LIMIT_MAX) {
       throw new Error(`rateLimitPerIp must be at most ${WAF_RATE_LIMIT_MAX} (the highest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`);
     }
     const healthCheckPath = props.healthCheckPath ?? '/health';

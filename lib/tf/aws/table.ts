@@ -10,7 +10,6 @@ import { AccountContext, newCustomerManagedKey } from './private/keys';
 import { attachHaMetadata, attachHaMetadataTo, protectFromDestroy, resourcesOfProvider } from './private/metadata';
 import { regionOf, replicaAlias, requireRegion } from './private/regions';
 
-/** Longest point-in-time recovery period DynamoDB accepts. */
 
 /** A key attribute of the table. */
 export interface TableAttribute {
@@ -112,8 +111,8 @@ export class GlobalTable extends Construct {
     // The tier's backup retention is the shortest window it restores from (as the CDK GlobalTable holds it).
     const minPitrDays = Math.min(tier.backupRetentionDays, DYNAMODB_PITR_MAX_DAYS);
     const pitrDays = props.pointInTimeRecoveryDays ?? minPitrDays;
-    if (!Number.isInteger(pitrDays) || pitrDays < minPitrDays || pitrDays > DYNAMODB_PITR_MAX_DAYS) {
-      throw new Error(`pointInTimeRecoveryDays must be an integer from ${minPitrDays} (${tier.name}'s backup retention) to ${DYNAMODB_PITR_MAX_DAYS}, got: ${pitrDays}`);
+    if (!Token.isUnresolved(pitrDays) && (!Number.isInteger(pitrDays) || pitrDays < minPitrDays || pitrDays > DYNAMODB_PITR_MAX_DAYS)) {
+      throw new Error(`pointInTimeRecoveryDays must be an integer from ${minPitrDays} (${tier.name}'s backup retention, at most ${DYNAMODB_PITR_MAX_DAYS}) to ${DYNAMODB_PITR_MAX_DAYS}, got: ${pitrDays}`);
     }
     const threshold = props.replicationLatencyThresholdMs ?? tier.regionRpoSeconds * 1000;
     // At or below 0 the alarm fires on every replicated write; NaN and Infinity synthesize as null, which CloudWatch refuses.
