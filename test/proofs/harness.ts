@@ -167,19 +167,26 @@ export function proveConstruct<P, F = undefined>(proof: ConstructProof<P, F>): v
   describe(proof.name, () => {
     test('GIVEN random valid props THEN it synthesizes with no undefined, NaN or null in the template and no HA error on its resources', () => {
       // The fixed-seed sample is synthesized in batches, one app each; only when a batch finds a
-      // problem does fast-check run the property one app per run, to report a shrunk counterexample
-      // with its seed and path.
+      // problem (or throws) does fast-check run the property one app per run, to report a shrunk
+      // counterexample with its seed and path.
       const params = fcParams<[P]>();
       const samples = fc.sample(proof.valid, { seed: params.seed, numRuns: params.numRuns });
       const problems = (synthesized: Synthesized) => [leakIn(synthesized.text), ...resourceErrors(synthesized, region)].filter((p) => p !== undefined);
       for (let start = 0; start < samples.length; start += PROOF_BATCH) {
         const batch = samples.slice(start, start + PROOF_BATCH);
-        const found = synthesizeEach(batch.map((props) => (stack: Stack) => proof.build(stack, props, fixture(stack))), region)
-          .flatMap((synthesized, i) => problems(synthesized).map((problem) => `sample ${start + i} ${fc.stringify(batch[i])}: ${problem}`));
+        let found: string[];
+        try {
+          found = synthesizeEach(batch.map((props) => (stack: Stack) => proof.build(stack, props, fixture(stack))), region)
+            .flatMap((synthesized, i) => problems(synthesized).map((problem) => `sample ${start + i} ${fc.stringify(batch[i])}: ${problem}`));
+        } catch (error) {
+          // A valid prop set that throws: the replay below names it.
+          found = [`a sample of ${start} to ${start + batch.length - 1} threw: ${String(error)}`];
+        }
         if (found.length > 0) {
+          // Shrinking on, unlike the batch: the report gives the smallest failing props, with seed and path.
           fc.assert(fc.property(proof.valid, (props) => {
             expect(problems(synthesize((stack) => proof.build(stack, props, fixture(stack)), region))).toEqual([]);
-          }), params);
+          }), { ...params, endOnFailure: false });
         }
         expect(found).toEqual([]);
       }
