@@ -6,8 +6,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as ssmincidents from 'aws-cdk-lib/aws-ssmincidents';
 import { IncidentResponse } from '../../lib/aws/incident-response';
 import { SloAlarms, SloAlarmsProps } from '../../lib/aws/slo';
-import { burnRateAlerts, HA_METADATA_KEY, ServiceTier } from '../../lib/core';
-import { alarmPeriodSeconds, errorBudgetExhaustion } from '../../lib/core/error-budget-policy';
+import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { expectValidationError, testApp } from '../util';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
@@ -39,8 +38,6 @@ function ruleRefs(resources: Resources, id: string): { refs: string[]; text: str
 }
 
 describe('SloAlarms', () => {
-  const target = ServiceTier.TIER_1.availabilityTarget;
-
   // TIER_1's 99.95% target over 30 days, per the SRE workbook's table: 14.4x over 1 h / 5 min and
   // 6x over 6 h / 30 min page, 1x over 3 days / 6 h opens a ticket (threshold = burn rate x 0.0005).
   test.each([
@@ -69,10 +66,11 @@ describe('SloAlarms', () => {
 
   test('THEN each alert is a composite AND of its long and short window, and the rows join into one page and one ticket alarm', () => {
     const { resources, template } = synth();
-    const alerts = burnRateAlerts(target);
-    // 2 window alarms per alert + the budget-exhausted alarm; a composite per alert + Page, Ticket, BudgetExhausted.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', alerts.length * 2 + 1);
-    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', alerts.length + 3);
+    // Three alerts (two page rows, one ticket row): 2 window alarms each + the budget-exhausted
+    // alarm; a composite per alert + Page, Ticket, BudgetExhausted.
+    const alerts = [{ longWindowSeconds: 3600, severity: 'page' }, { longWindowSeconds: 21600, severity: 'page' }, { longWindowSeconds: 259200, severity: 'ticket' }];
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 6);
     const rowIds: Record<string, string[]> = { page: [], ticket: [] };
     for (const alert of alerts) {
       const name = `SloAvailabilityBurn${alert.longWindowSeconds >= 86400 ? `${alert.longWindowSeconds / 86400}d` : `${alert.longWindowSeconds / 3600}h`}`;
@@ -174,7 +172,8 @@ describe('SloAlarms', () => {
 
   test('WHEN a latency threshold is set THEN a latency SLI uses the percentile rank of target response time under it', () => {
     const { template } = synth({ latencyThreshold: Duration.millis(250), latencyTarget: 0.99 });
-    for (const alert of burnRateAlerts(0.99)) {
+    // 99 %: 14.4x, 6x and 1x of a 1 % error budget.
+    for (const alert of [{ longWindowSeconds: 3600, errorRateThreshold: 0.144 }, { longWindowSeconds: 21600, errorRateThreshold: 0.06 }, { longWindowSeconds: 259200, errorRateThreshold: 0.01 }]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Threshold: alert.errorRateThreshold,
         Metrics: Match.arrayWith([
@@ -209,28 +208,27 @@ describe('SloAlarms', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ Expression: '(total_3600 - good_3600) / total_3600' })]) });
   });
 
-  test('WHEN the window is 28 days THEN the windows are those core scales for it, in whole minutes', () => {
+  test('WHEN the window is 28 days THEN the windows scale by 28/30, measured over whole minutes', () => {
     const { template } = synth({ windowDays: 28 });
-    for (const alert of burnRateAlerts(target, 28)) {
-      for (const seconds of [alert.longWindowSeconds, alert.shortWindowSeconds]) {
+    // [long, short] window periods and threshold: 56 min / 5 min (280 s, rounded up to a whole
+    // minute), 336 min / 28 min, 4,032 min / 336 min; the burn rates and thresholds stay.
+    for (const [periods, threshold] of [[[3360, 300], 0.0072], [[20160, 1680], 0.003], [[241920, 20160], 0.0005]] as const) {
+      for (const period of periods) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-          Threshold: alert.errorRateThreshold,
-          Metrics: Match.arrayWith([Match.objectLike({ Id: `total_${alarmPeriodSeconds(seconds)}`, MetricStat: Match.objectLike({ Period: alarmPeriodSeconds(seconds) }) })]),
+          Threshold: threshold,
+          Metrics: Match.arrayWith([Match.objectLike({ Id: `total_${period}`, MetricStat: Match.objectLike({ Period: period }) })]),
         });
       }
     }
-    // 5 min × 28/30 = 280 s is measured over 300 s (CloudWatch periods are whole minutes).
-    expect(burnRateAlerts(target, 28)[0].shortWindowSeconds).toBe(280);
-    expect(alarmPeriodSeconds(280)).toBe(300);
   });
 
   test('THEN the budget-exhausted alarm watches the longest range an alarm can see at the threshold core computes', () => {
     const { template, slo } = synth();
-    const exhaustion = errorBudgetExhaustion(target, 30);
+    // 7 days (the longest range an alarm can see) of errors at 0.05 % x 30/7 spend the 30-day budget.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Threshold: exhaustion.errorRateThreshold,
+      Threshold: 0.00214285714286,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      Metrics: Match.arrayWith([Match.objectLike({ Id: `total_${exhaustion.rangeSeconds}`, MetricStat: Match.objectLike({ Period: exhaustion.rangeSeconds }) })]),
+      Metrics: Match.arrayWith([Match.objectLike({ Id: 'total_604800', MetricStat: Match.objectLike({ Period: 604800 }) })]),
     });
     expect(slo.errorBudgetExhaustedAlarm).toBeInstanceOf(cloudwatch.CompositeAlarm);
   });
