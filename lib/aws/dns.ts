@@ -7,7 +7,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  dnsFailoverSeconds, DrStrategy, FailureDomain, HaRole, healthCheckPathProblem, regionPlacementProblem, ROUTE53_ALIAS_ELB_TTL_SECONDS,
+  dnsFailoverSeconds, DrStrategy, FailureDomain, HaRole, healthCheckPathProblem, ownRegionsProblem, regionPlacementProblem, ROUTE53_ALIAS_ELB_TTL_SECONDS,
   ROUTE53_FAILOVER_TTL_MAX_SECONDS,
 } from '../core';
 import { checkerRegionsProblem, ROUTE53_HEALTH_CHECKER_REGIONS, ROUTE53_METRICS_REGION } from '../core/route53-checkers';
@@ -333,11 +333,14 @@ export class FailoverDns extends Construct {
    */
   private validateOwnRegion(props: FailoverDnsProps): void {
     const region = Stack.of(this).region;
-    if (!props.allowedRegions || Token.isUnresolved(region) || props.allowedRegions.includes(region)) {
+    if (Token.isUnresolved(region)) {
       return;
     }
     const created = region === ROUTE53_METRICS_REGION ? 'records, health checks and their alarms' : 'records and health checks';
-    throw validationError(`allowedRegions must include the stack's region, where the ${created} are created, got: ${props.allowedRegions.join(', ')} without ${region}`, this);
+    const problem = ownRegionsProblem(props.allowedRegions, [region], `where the ${created} are created (the stack's region)`);
+    if (problem) {
+      throw validationError(problem, this);
+    }
   }
 
   /** PRIMARY/SECONDARY per endpoint for failover routing; undefined entries otherwise. */

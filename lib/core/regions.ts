@@ -72,3 +72,17 @@ export function regionPlacementProblem(placement: RegionPlacement): string | und
   }
   return undefined;
 }
+
+/**
+ * Why `allowedRegions` (data residency) cannot hold a construct's own resources, or undefined when
+ * it can: the regions a construct creates resources in (`ownRegions`, e.g. DNS records and their
+ * alarms) must be allowed like the regions it places data in, or HA-DR2 fails on them. `what`
+ * names those resources and where their region comes from, for the message.
+ */
+export function ownRegionsProblem(allowedRegions: readonly string[] | undefined, ownRegions: readonly string[], what: string): string | undefined {
+  if (!allowedRegions) {
+    return undefined;
+  }
+  const outside = [...new Set(ownRegions.filter((region) => !allowedRegions.includes(region)))];
+  return outside.length > 0 ? `allowedRegions must include the regions ${what}, got: ${allowedRegions.join(', ')} without ${outside.join(', ')}` : undefined;
+}

@@ -278,10 +278,10 @@ describe('FailoverDns', () => {
     [{ checkerRegions: ['us-east-1', 'eu-west-1', 'eu-central-1'] }, 'checkerRegions must be Route 53 health-checker regions (us-east-1, us-west-1, us-west-2, eu-west-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1), got: eu-central-1'],
     [{ endpoints: [{ region: 'us-east-1', domainName: 'a.example.net' }, { region: 'us-east-1', domainName: 'b.example.net' }] }, 'endpoints must not repeat a region, got: us-east-1 more than once'],
     [{ allowedRegions: ['us-east-1', 'us-west-2'] }, 'endpoints must stay within allowedRegions (us-east-1, us-west-2), got: eu-west-1'],
-    [{ stackRegion: 'us-west-2', allowedRegions: ['us-east-1', 'eu-west-1'] }, "allowedRegions must include the stack's region, where the records and health checks are created, got: us-east-1, eu-west-1 without us-west-2"],
+    [{ stackRegion: 'us-west-2', allowedRegions: ['us-east-1', 'eu-west-1'] }, "allowedRegions must include the regions where the records and health checks are created (the stack's region), got: us-east-1, eu-west-1 without us-west-2"],
     [
       { regions: ['eu-west-1', 'eu-central-1'], allowedRegions: ['eu-west-1', 'eu-central-1'] },
-      "allowedRegions must include the stack's region, where the records, health checks and their alarms are created, got: eu-west-1, eu-central-1 without us-east-1",
+      "allowedRegions must include the regions where the records, health checks and their alarms are created (the stack's region), got: eu-west-1, eu-central-1 without us-east-1",
     ],
     [{ regions: ['us-east-1', 'Ireland'] }, 'endpoints[1].region must be a literal AWS region name such as eu-west-1, got: Ireland'],
     [{ routing: DnsRouting.SIMPLE }, 'endpoints must list exactly 1 region for SIMPLE routing, got: 2 (us-east-1, eu-west-1)'],

@@ -1,6 +1,6 @@
 import {
   DrStrategy, FailureDomain, HA_METADATA_KEY, haMetadata, haRecordOf, haMetadataLabels, haMetadataTags, HaRole, parseHaMetadata,
-  regionOfZone, regionPlacementProblem, ServiceTier, zonePlacementProblem,
+  ownRegionsProblem, regionOfZone, regionPlacementProblem, ServiceTier, zonePlacementProblem,
 } from '../../lib/core';
 
 describe('HA metadata record', () => {
@@ -92,5 +92,14 @@ describe('placement checks', () => {
     [{ primaryRegion: 'us-east-1', replicaRegions: ['eu-central-1'], allowedRegions: ['eu-west-1', 'eu-central-1'] }, 'the primary region must be one of allowedRegions (eu-west-1, eu-central-1), got: us-east-1'],
   ])('%#: regionPlacementProblem', (placement, message) => {
     expect(regionPlacementProblem({ prop: 'replicaRegions', ...placement })).toBe(message);
+  });
+
+  test.each<[readonly string[] | undefined, string[], string | undefined]>([
+    [undefined, ['us-east-1'], undefined],
+    [['us-east-1', 'eu-west-1'], ['us-east-1'], undefined],
+    [['eu-west-1'], ['us-east-1', 'us-east-1', 'eu-west-1'], 'allowedRegions must include the regions where the alarms are created, got: eu-west-1 without us-east-1'],
+    [['eu-west-1'], ['us-east-1', 'us-west-2'], 'allowedRegions must include the regions where the alarms are created, got: eu-west-1 without us-east-1, us-west-2'],
+  ])('%#: ownRegionsProblem(%j, %j)', (allowed, own, message) => {
+    expect(ownRegionsProblem(allowed, own, 'where the alarms are created')).toBe(message);
   });
 });

@@ -4,7 +4,7 @@ import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Annotations, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, HaRole, ROUTE53_ALIAS_ELB_TTL_SECONDS, dnsFailoverSeconds, healthCheckPathProblem, regionPlacementProblem } from '../../core';
+import { FailureDomain, HaRole, ROUTE53_ALIAS_ELB_TTL_SECONDS, dnsFailoverSeconds, healthCheckPathProblem, ownRegionsProblem, regionPlacementProblem } from '../../core';
 import { ROUTE53_METRICS_REGION, checkerRegionsProblem } from '../../core/route53-checkers';
 import { HaProps, RegionalProps } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
@@ -111,12 +111,10 @@ export class FailoverDns extends Construct {
     }
     // The records and health checks are created with `provider`, the alarms in the metrics region:
     // a residency constraint must allow both, as it must the endpoints' regions.
-    if (props.allowedRegions) {
-      const own = [regionOf(this, props.provider), metricsRegion].filter((r): r is string => r !== undefined);
-      const outside = [...new Set(own.filter((r) => !props.allowedRegions!.includes(r)))];
-      if (outside.length > 0) {
-        throw new Error(`allowedRegions must include the regions of the records, health checks and their alarms (provider, and metricsProvider in ${ROUTE53_METRICS_REGION}), got: ${props.allowedRegions.join(', ')} without ${outside.join(', ')}`);
-      }
+    const own = [regionOf(this, props.provider), metricsRegion].filter((r): r is string => r !== undefined);
+    const ownProblem = ownRegionsProblem(props.allowedRegions, own, `where the records, health checks and their alarms are created (provider, and metricsProvider in ${ROUTE53_METRICS_REGION})`);
+    if (ownProblem) {
+      throw new Error(ownProblem);
     }
 
     this.failoverSeconds = dnsFailoverSeconds({

@@ -73,7 +73,7 @@ describe('FailoverDns (Terraform)', () => {
     [{}, 'eu-west-1', 'metricsProvider must be in us-east-1 (Route 53 publishes health-check metrics there only), got: eu-west-1'],
     [
       { endpoints: [WEST, { ...WEST, region: 'eu-west-1' }], allowedRegions: ['us-west-2', 'eu-west-1'] }, 'us-east-1',
-      'allowedRegions must include the regions of the records, health checks and their alarms (provider, and metricsProvider in us-east-1), got: us-west-2, eu-west-1 without us-east-1',
+      'allowedRegions must include the regions where the records, health checks and their alarms are created (provider, and metricsProvider in us-east-1), got: us-west-2, eu-west-1 without us-east-1',
     ],
   ])('GIVEN %j in %s THEN a clear Error', (extra, region, message) => {
     expect(() => synth(extra, region)).toThrow(new Error(message));
