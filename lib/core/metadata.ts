@@ -20,8 +20,15 @@ export const HA_METADATA_KEY = 'ha-constructs';
  */
 export const HA_ACKNOWLEDGED_KEY = 'ha-constructs:acknowledged';
 
-/** Version of the record's shape; readers skip records of a version they do not know. */
-export const HA_METADATA_VERSION = 1;
+/**
+ * Version of the record's shape; readers skip records of a version they do not know. Version 2
+ * leaves out a built-in tier's objectives (version 1 always carried them, and a version-1 reader
+ * would take a record without them for a malformed one); {@link parseHaMetadata} reads both.
+ */
+export const HA_METADATA_VERSION = 2;
+
+/** The versions {@link parseHaMetadata} reads. */
+const READABLE_VERSIONS = [1, HA_METADATA_VERSION];
 
 /** What a resource is to its service in a multi-region topology. */
 export enum HaRole {
@@ -159,8 +166,9 @@ export function haRecordOf(service: string, props: HaRecordProps, options: HaRec
 }
 
 /**
- * Reads a record back from synthesized JSON; undefined when absent, malformed or of another
- * version. A record without objectives must name a built-in tier, whose objectives it then gets.
+ * Reads a record back from synthesized JSON (version 1 or 2); undefined when absent, malformed or
+ * of another version. A version-2 record without objectives must name a built-in tier, whose
+ * objectives it then gets; a version-1 record always carries them.
  */
 export function parseHaMetadata(value: unknown): ParsedHaMetadata | undefined {
   if (typeof value !== 'object' || value === null) {
@@ -168,13 +176,13 @@ export function parseHaMetadata(value: unknown): ParsedHaMetadata | undefined {
   }
   const record = value as Record<string, unknown>;
   const strings = ['service', 'tier', 'strategy', 'role', 'failureDomain', 'component'];
-  if (record.version !== HA_METADATA_VERSION || strings.some((k) => typeof record[k] !== 'string')) {
+  if (!READABLE_VERSIONS.includes(record.version as number) || strings.some((k) => typeof record[k] !== 'string')) {
     return undefined;
   }
   if (record.dataRpoSeconds !== undefined && typeof record.dataRpoSeconds !== 'number') {
     return undefined;
   }
-  if (record.objectives === undefined) {
+  if (record.objectives === undefined && record.version === HA_METADATA_VERSION) {
     const builtIn = builtInTierNamed(record.tier as string);
     return builtIn ? { ...(record as unknown as HaMetadata), objectives: builtIn.toObjectives() } : undefined;
   }

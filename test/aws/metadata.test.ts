@@ -27,7 +27,7 @@ describe('attachHaMetadata', () => {
     const resources = Template.fromStack(s).toJSON().Resources as Resources;
     const [topic] = Object.values(resources).filter((r) => r.Type === 'AWS::SNS::Topic');
     expect(topic.Metadata?.[HA_METADATA_KEY]).toEqual({
-      version: 1, service: 'orders', tier: 'TIER_1', strategy: 'WARM_STANDBY', role: 'primary', failureDomain: 'region', component: 'Mine',
+      version: 2, service: 'orders', tier: 'TIER_1', strategy: 'WARM_STANDBY', role: 'primary', failureDomain: 'region', component: 'Mine',
     });
     expect(parseHaMetadata(topic.Metadata?.[HA_METADATA_KEY])?.objectives).toEqual(ServiceTier.TIER_1.toObjectives());
     expect(tagsOf(topic)).toEqual({

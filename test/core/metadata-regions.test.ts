@@ -11,7 +11,7 @@ describe('HA metadata record', () => {
   test('carries the tier, strategy, role and failure domain; a built-in tier is known by its name alone', () => {
     expect(HA_METADATA_KEY).toBe('ha-constructs');
     expect(record).toEqual({
-      version: 1, service: 'Checkout', tier: 'TIER_1', strategy: DrStrategy.WARM_STANDBY, role: 'standby', failureDomain: 'region',
+      version: 2, service: 'Checkout', tier: 'TIER_1', strategy: DrStrategy.WARM_STANDBY, role: 'standby', failureDomain: 'region',
       component: 'ResilientFleet',
     });
   });
@@ -32,7 +32,10 @@ describe('HA metadata record', () => {
       role: HaRole.PRIMARY, failureDomain: FailureDomain.REGION, component: 'X',
     });
     expect(parseHaMetadata(JSON.parse(JSON.stringify(custom)))).toEqual(custom);
-    expect(parseHaMetadata({ ...record, version: 2 })).toBeUndefined();
+    expect(parseHaMetadata({ ...record, version: 3 })).toBeUndefined();
+    // Version 1 (written before built-in tiers left their objectives out) is read when it has them.
+    expect(parseHaMetadata({ ...record, version: 1, objectives: tier1Objectives })).toEqual({ ...record, version: 1, objectives: tier1Objectives });
+    expect(parseHaMetadata({ ...record, version: 1 })).toBeUndefined();
     expect(parseHaMetadata({ ...record, objectives: { minAzs: 3 } })).toBeUndefined();
     expect(parseHaMetadata({ ...record, tier: 'Payments' })).toBeUndefined();
     expect(parseHaMetadata('TIER_1')).toBeUndefined();
