@@ -14,6 +14,7 @@ import { EncryptedSecret, SecretReplicaKey } from '../../lib/aws/secret';
 import { EFS_REPLICATION_RPO_SECONDS, S3_RTC_REPLICATION_SECONDS } from '../../lib/core';
 import { anyLogRetention, anyTierAndZones, badLogRetention, notPositiveInteger, OTHER_REGIONS, zonalVpc, ZONES } from './fixtures';
 import { anyServiceName, anyTier, proveConstruct } from './harness';
+import { breaking, invalidProp } from './invalid';
 
 /** Property-based proofs of the data constructs: tables, buckets, backups, secrets, databases. */
 
@@ -52,7 +53,7 @@ proveConstruct<TableProps>({
     { prop: 'replicationLatencyThreshold', props: tableProps.map((p) => ({ ...p, latencyThresholdMs: 0 })) },
     {
       prop: 'pointInTimeRecoveryDays',
-      props: fc.tuple(tableProps, fc.oneof(notPositiveInteger, fc.integer({ min: 36, max: 10_000 }))).map(([p, pointInTimeRecoveryDays]) => ({ ...p, pointInTimeRecoveryDays })),
+      props: breaking(tableProps, fc.oneof(notPositiveInteger, fc.integer({ min: 36, max: 10_000 })), (p, pointInTimeRecoveryDays) => ({ ...p, pointInTimeRecoveryDays })),
     },
   ],
 });
@@ -77,7 +78,7 @@ proveConstruct<BucketProps>({
     rpoObjective: Duration.seconds(p.rpoSeconds), noncurrentVersionRetention: Duration.days(p.noncurrentDays),
   }),
   invalid: [
-    { prop: 'replicaBucketName', props: fc.tuple(bucketProps, badBucketName).map(([p, replicaBucketName]) => ({ ...p, replicaBucketName })) },
+    invalidProp(bucketProps, 'replicaBucketName', badBucketName),
     { prop: 'noncurrentVersionRetention', props: bucketProps.filter((p) => p.tier.backupRetentionDays > 1).map((p) => ({ ...p, noncurrentDays: p.tier.backupRetentionDays - 1 })) },
   ],
 });
@@ -150,7 +151,7 @@ proveConstruct<SecretProps>({
   invalid: [
     {
       prop: 'rotateAfter',
-      props: fc.tuple(secretProps, fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1000 * 24 + 1, max: 100_000 }))).map(([p, rotateAfterHours]) => ({ ...p, rotateAfterHours })),
+      props: breaking(secretProps, fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1000 * 24 + 1, max: 100_000 })), (p, rotateAfterHours) => ({ ...p, rotateAfterHours })),
     },
   ],
 });
@@ -196,10 +197,10 @@ proveConstruct<DatabaseProps, ec2.IVpc>({
     clusterIdentifier: p.clusterIdentifier, proxy: p.proxy,
   }),
   invalid: [
-    { prop: 'readers', props: fc.tuple(databaseProps, fc.oneof(fc.integer({ min: -100, max: -1 }), fc.integer({ min: 16, max: 1000 }))).map(([p, readers]) => ({ ...p, readers })) },
-    { prop: 'maxConnections', props: fc.tuple(databaseProps, notPositiveInteger).map(([p, maxConnections]) => ({ ...p, maxConnections })) },
-    { prop: 'logRetentionDays', props: fc.tuple(databaseProps, badLogRetention).map(([p, logRetentionDays]) => ({ ...p, logRetentionDays })) },
-    { prop: 'clusterIdentifier', props: fc.tuple(databaseProps, fc.oneof(fc.stringMatching(/^[0-9A-Z][a-zA-Z0-9]{0,10}$/), fc.stringMatching(/^[a-z][a-z0-9]{0,10}-$/))).map(([p, clusterIdentifier]) => ({ ...p, clusterIdentifier })) },
+    invalidProp(databaseProps, 'readers', fc.oneof(fc.integer({ min: -100, max: -1 }), fc.integer({ min: 16, max: 1000 }))),
+    invalidProp(databaseProps, 'maxConnections', notPositiveInteger),
+    invalidProp(databaseProps, 'logRetentionDays', badLogRetention),
+    invalidProp(databaseProps, 'clusterIdentifier', fc.oneof(fc.stringMatching(/^[0-9A-Z][a-zA-Z0-9]{0,10}$/), fc.stringMatching(/^[a-z][a-z0-9]{0,10}-$/))),
     { prop: 'backupRetention', props: fc.tuple(databaseProps, fc.integer({ min: 36, max: 1000 })).map(([p, backupRetentionDays]) => ({ ...p, backupRetentionDays })) },
   ],
 });
@@ -227,7 +228,7 @@ proveConstruct<GlobalDatabaseProps, ec2.IVpc>({
     globalClusterIdentifier: p.globalClusterIdentifier, secondaryRegions: p.extraRegions, readers: p.readers, backupRetention: Duration.days(p.backupRetentionDays),
   }),
   invalid: [
-    { prop: 'readers', props: fc.tuple(globalDatabaseProps, fc.oneof(fc.integer({ min: -100, max: -1 }), fc.integer({ min: 16, max: 1000 }))).map(([p, readers]) => ({ ...p, readers })) },
+    invalidProp(globalDatabaseProps, 'readers', fc.oneof(fc.integer({ min: -100, max: -1 }), fc.integer({ min: 16, max: 1000 }))),
     { prop: 'backupRetention', props: fc.tuple(globalDatabaseProps, fc.integer({ min: 36, max: 1000 })).map(([p, backupRetentionDays]) => ({ ...p, backupRetentionDays })) },
   ],
 });
@@ -250,8 +251,8 @@ proveConstruct<SecondaryProps, ec2.IVpc>({
     globalClusterIdentifier: 'orders', primaryRegion: 'us-east-1', readers: p.readers, logRetentionDays: p.logRetentionDays,
   }),
   invalid: [
-    { prop: 'readers', props: fc.tuple(secondaryProps, fc.oneof(fc.integer({ min: -100, max: -1 }), fc.integer({ min: 16, max: 1000 }))).map(([p, readers]) => ({ ...p, readers })) },
-    { prop: 'logRetentionDays', props: fc.tuple(secondaryProps, badLogRetention).map(([p, logRetentionDays]) => ({ ...p, logRetentionDays })) },
+    invalidProp(secondaryProps, 'readers', fc.oneof(fc.integer({ min: -100, max: -1 }), fc.integer({ min: 16, max: 1000 }))),
+    invalidProp(secondaryProps, 'logRetentionDays', badLogRetention),
   ],
 });
 

@@ -16,6 +16,7 @@ import { FailoverRunbooks } from '../../lib/aws/runbooks';
 import { ServiceTier } from '../../lib/core';
 import { anyLogRetention, anyTierAndZones, badLogRetention, notPositiveInteger, importedVpc, ZONES } from './fixtures';
 import { anyServiceName, anyTier, proveConstruct } from './harness';
+import { breaking, invalidProp } from './invalid';
 
 /** Property-based proofs of the operations constructs: probes, audit, drills, dashboards, runbooks, incidents. */
 
@@ -45,9 +46,9 @@ proveConstruct<CanaryProps>({
     successPercentThreshold: p.successPercentThreshold, alarmPeriods: p.alarmPeriods, artifactRetentionDays: p.artifactRetentionDays,
   }),
   invalid: [
-    { prop: 'intervalMinutes', props: fc.tuple(canaryProps, fc.oneof(notPositiveInteger, fc.integer({ min: 61, max: 10_000 }))).map(([p, intervalMinutes]) => ({ ...p, intervalMinutes })) },
-    { prop: 'alarmPeriods', props: fc.tuple(canaryProps, notPositiveInteger).map(([p, alarmPeriods]) => ({ ...p, alarmPeriods })) },
-    { prop: 'successPercentThreshold', props: fc.tuple(canaryProps, fc.oneof(fc.double({ min: -100, max: 0, noNaN: true }), fc.double({ min: 100.01, max: 1e4, noNaN: true }))).map(([p, successPercentThreshold]) => ({ ...p, successPercentThreshold })) },
+    invalidProp(canaryProps, 'intervalMinutes', fc.oneof(notPositiveInteger, fc.integer({ min: 61, max: 10_000 }))),
+    invalidProp(canaryProps, 'alarmPeriods', notPositiveInteger),
+    invalidProp(canaryProps, 'successPercentThreshold', fc.oneof(fc.double({ min: -100, max: 0, noNaN: true }), fc.double({ min: 100.01, max: 1e4, noNaN: true }))),
   ],
 });
 
@@ -69,9 +70,9 @@ proveConstruct<AuditProps>({
     glacierAfterDays: p.glacierAfterDays, logRetentionDays: p.logRetentionDays,
   }),
   invalid: [
-    { prop: 'infrequentAccessAfterDays', props: fc.tuple(auditProps, fc.integer({ min: -10, max: 29 })).map(([p, infrequentAccessAfterDays]) => ({ ...p, infrequentAccessAfterDays })) },
-    { prop: 'logRetentionDays', props: fc.tuple(auditProps, badLogRetention).map(([p, logRetentionDays]) => ({ ...p, logRetentionDays })) },
-    { prop: 'compliance.retentionDays', props: fc.tuple(auditProps, notPositiveInteger).map(([p, retentionDays]) => ({ ...p, retentionDays })) },
+    invalidProp(auditProps, 'infrequentAccessAfterDays', fc.integer({ min: -10, max: 29 })),
+    invalidProp(auditProps, 'logRetentionDays', badLogRetention),
+    { prop: 'compliance.retentionDays', props: breaking(auditProps, notPositiveInteger, (p, retentionDays) => ({ ...p, retentionDays })) },
   ],
 });
 
@@ -106,9 +107,9 @@ proveConstruct<AzDrillProps, DrillFixture>({
     databaseCluster: p.database ? rds.DatabaseCluster.fromDatabaseClusterAttributes(scope, 'Cluster', { clusterIdentifier: 'orders' }) : undefined,
   }),
   invalid: [
-    { prop: 'durationMinutes', props: fc.tuple(azDrillProps, fc.oneof(notPositiveInteger, fc.integer({ min: 721, max: 100_000 }))).map(([p, durationMinutes]) => ({ ...p, durationMinutes })) },
+    invalidProp(azDrillProps, 'durationMinutes', fc.oneof(notPositiveInteger, fc.integer({ min: 721, max: 100_000 }))),
     { prop: 'availabilityZone', props: fc.tuple(azDrillProps, fc.constantFrom('us-west-2a', 'eu-west-1b', 'us-east-1z')).map(([p, zone]) => ({ ...p, zone })) },
-    { prop: 'logRetentionDays', props: fc.tuple(azDrillProps, badLogRetention).map(([p, logRetentionDays]) => ({ ...p, logRetentionDays })) },
+    invalidProp(azDrillProps, 'logRetentionDays', badLogRetention),
   ],
 });
 
@@ -127,7 +128,7 @@ proveConstruct<RegionDrillProps, DrillFixture>({
     tier: p.tier, service: p.service, vpc: f.vpc, autoScalingGroup: f.fleet, stopConditionAlarm: pageAlarm(scope), durationMinutes: p.durationMinutes,
   }),
   invalid: [
-    { prop: 'durationMinutes', props: fc.tuple(regionDrillProps, fc.oneof(notPositiveInteger, fc.integer({ min: 721, max: 100_000 }))).map(([p, durationMinutes]) => ({ ...p, durationMinutes })) },
+    invalidProp(regionDrillProps, 'durationMinutes', fc.oneof(notPositiveInteger, fc.integer({ min: 721, max: 100_000 }))),
     { prop: 'tier', props: regionDrillProps.map((p) => ({ ...p, tier: ServiceTier.TIER_3 })) },
   ],
 });
@@ -206,7 +207,7 @@ proveConstruct<IncidentProps>({
   valid: incidentProps,
   build: (scope, p) => new IncidentResponse(scope, 'Response', { tier: p.tier, service: p.service, incidentCommander: p.commander, communicationsLead: p.comms, impact: p.impact }),
   invalid: [
-    { prop: 'impact', props: fc.tuple(incidentProps, fc.oneof(fc.integer({ min: -100, max: 0 }), fc.integer({ min: 6, max: 100 }), fc.double({ min: 1.01, max: 4.99, noNaN: true }).filter((d) => !Number.isInteger(d)))).map(([p, impact]) => ({ ...p, impact })) },
+    invalidProp(incidentProps, 'impact', fc.oneof(fc.integer({ min: -100, max: 0 }), fc.integer({ min: 6, max: 100 }), fc.double({ min: 1.01, max: 4.99, noNaN: true }).filter((d) => !Number.isInteger(d)))),
     { prop: 'incidentCommander.alias', props: fc.tuple(incidentProps, fc.stringMatching(/^[A-Z][A-Z0-9 ]{0,10}$/)).map(([p, alias]) => ({ ...p, commander: { ...p.commander, alias } })) },
   ],
 });

@@ -11,6 +11,7 @@ import { SloAlarms } from '../../lib/aws/slo';
 import { primaryFleetCapacity } from '../../lib/core';
 import { anyLogRetention, anyRole, anyTierAndZones, badLogRetention, notPositiveInteger, OTHER_REGIONS, zonalVpc, ZONES } from './fixtures';
 import { anyServiceName, anyTier, proveConstruct } from './harness';
+import { breaking, invalidProp } from './invalid';
 
 /** Property-based proofs of the serving constructs: network, fleet, DNS, SLO alarms. */
 
@@ -38,9 +39,9 @@ proveConstruct<NetworkProps>({
     publicCidrMask: p.publicCidrMask, privateCidrMask: p.privateCidrMask, isolatedCidrMask: p.isolatedCidrMask, flowLogRetentionDays: p.flowLogRetentionDays,
   }),
   invalid: [
-    { prop: 'natGateways', props: fc.tuple(networkProps, fc.oneof(notPositiveInteger, fc.integer({ min: 5, max: 100 }))).map(([p, natGateways]) => ({ ...p, natGateways })) },
-    { prop: 'privateCidrMask', props: fc.tuple(networkProps, fc.oneof(fc.integer({ min: -5, max: 15 }), fc.integer({ min: 29, max: 64 }), fc.double({ min: 16.1, max: 27.9, noNaN: true }).filter((d) => !Number.isInteger(d)))).map(([p, privateCidrMask]) => ({ ...p, privateCidrMask })) },
-    { prop: 'flowLogRetentionDays', props: fc.tuple(networkProps, badLogRetention).map(([p, flowLogRetentionDays]) => ({ ...p, flowLogRetentionDays })) },
+    invalidProp(networkProps, 'natGateways', fc.oneof(notPositiveInteger, fc.integer({ min: 5, max: 100 }))),
+    invalidProp(networkProps, 'privateCidrMask', fc.oneof(fc.integer({ min: -5, max: 15 }), fc.integer({ min: 29, max: 64 }), fc.double({ min: 16.1, max: 27.9, noNaN: true }).filter((d) => !Number.isInteger(d)))),
+    invalidProp(networkProps, 'flowLogRetentionDays', badLogRetention),
   ],
 });
 
@@ -80,11 +81,11 @@ proveConstruct<FleetProps, ec2.IVpc>({
     certificate: acm.Certificate.fromCertificateArn(scope, 'Certificate', 'arn:aws:acm:us-east-1:111122223333:certificate/0f0e0d0c-0b0a-0908-0706-050403020100'),
   }),
   invalid: [
-    { prop: 'instancePort', props: fc.tuple(fleetProps, fc.oneof(notPositiveInteger, fc.integer({ min: 65536, max: 1e7 }))).map(([p, instancePort]) => ({ ...p, instancePort })) },
-    { prop: 'healthCheckPath', props: fc.tuple(fleetProps, fc.stringMatching(/^[a-z0-9_-][a-z0-9/_-]{0,20}$/)).map(([p, healthCheckPath]) => ({ ...p, healthCheckPath })) },
-    { prop: 'targetCpuPercent', props: fc.tuple(fleetProps, fc.oneof(fc.double({ min: -100, max: 0, noNaN: true }), fc.double({ min: 100.01, max: 1e4, noNaN: true }))).map(([p, targetCpuPercent]) => ({ ...p, targetCpuPercent })) },
-    { prop: 'rootVolumeSizeGiB', props: fc.tuple(fleetProps, fc.oneof(notPositiveInteger, fc.integer({ min: 16385, max: 1e6 }))).map(([p, rootVolumeSizeGiB]) => ({ ...p, rootVolumeSizeGiB })) },
-    { prop: 'requiredCapacity', props: fc.tuple(fleetProps, notPositiveInteger).map(([p, requiredCapacity]) => ({ ...p, requiredCapacity })) },
+    invalidProp(fleetProps, 'instancePort', fc.oneof(notPositiveInteger, fc.integer({ min: 65536, max: 1e7 }))),
+    invalidProp(fleetProps, 'healthCheckPath', fc.stringMatching(/^[a-z0-9_-][a-z0-9/_-]{0,20}$/)),
+    invalidProp(fleetProps, 'targetCpuPercent', fc.oneof(fc.double({ min: -100, max: 0, noNaN: true }), fc.double({ min: 100.01, max: 1e4, noNaN: true }))),
+    invalidProp(fleetProps, 'rootVolumeSizeGiB', fc.oneof(notPositiveInteger, fc.integer({ min: 16385, max: 1e6 }))),
+    invalidProp(fleetProps, 'requiredCapacity', notPositiveInteger),
   ],
 });
 
@@ -127,12 +128,12 @@ proveConstruct<DnsProps>({
     {
       // Not starting with '/', or with whitespace in it.
       prop: 'healthCheckPath',
-      props: fc.tuple(dnsProps, fc.oneof(
+      props: breaking(dnsProps, fc.oneof(
         fc.stringMatching(/^[a-z0-9_-][a-z0-9/_-]{0,20}$/),
         fc.tuple(fc.stringMatching(/^\/[a-z0-9/_-]{0,20}$/), fc.constantFrom(' ', '\t', '\n')).map(([path, space]) => `${path}${space}`),
-      )).map(([p, healthCheckPath]) => ({ ...p, healthCheckPath })),
+      ), (p, healthCheckPath) => ({ ...p, healthCheckPath })),
     },
-    { prop: 'healthCheckPort', props: fc.tuple(dnsProps, fc.oneof(notPositiveInteger, fc.integer({ min: 65536, max: 1e7 }))).map(([p, healthCheckPort]) => ({ ...p, healthCheckPort })) },
+    invalidProp(dnsProps, 'healthCheckPort', fc.oneof(notPositiveInteger, fc.integer({ min: 65536, max: 1e7 }))),
     {
       // Allowing every endpoint's region but not the stack's (us-east-1), where the records, health checks and alarms are made.
       prop: 'allowedRegions',
@@ -169,7 +170,7 @@ proveConstruct<SloProps>({
     }),
   }),
   invalid: [
-    { prop: 'target', props: fc.tuple(sloProps, fc.oneof(fc.double({ min: -10, max: 0.5, noNaN: true }), fc.double({ min: 1, max: 10, noNaN: true }))).map(([p, target]) => ({ ...p, target })) },
-    { prop: 'windowDays', props: fc.tuple(sloProps, fc.oneof(fc.double({ min: -100, max: 0.999, noNaN: true }), fc.integer({ min: 71, max: 10_000 }))).map(([p, windowDays]) => ({ ...p, windowDays })) },
+    invalidProp(sloProps, 'target', fc.oneof(fc.double({ min: -10, max: 0.5, noNaN: true }), fc.double({ min: 1, max: 10, noNaN: true }))),
+    invalidProp(sloProps, 'windowDays', fc.oneof(fc.double({ min: -100, max: 0.999, noNaN: true }), fc.integer({ min: 71, max: 10_000 }))),
   ],
 });

@@ -6,6 +6,7 @@ import { checkInputs } from '../../lib/checks/check';
 import { Finding } from '../../lib/checks/rules/rule';
 import { ServiceTier } from '../../lib/core';
 import { testApp } from '../util';
+import { namesProp } from './invalid';
 
 /**
  * fast-check parameters of every property: a fixed seed (override with FC_SEED to explore, and
@@ -88,15 +89,6 @@ export function leakIn(text: string): string | undefined {
 /** The HA rules' findings of level error over one synthesized stack. */
 export function haErrors(synthesized: Synthesized, region = 'us-east-1'): Finding[] {
   return checkInputs({ cloudFormation: [{ name: 'Proof', template: synthesized.template, region }] }).findings.filter((f) => f.level === 'error');
-}
-
-/**
- * Whether `message` names `prop` as a word of its own: `k` is not named by "kms key", nor `target`
- * by "targets"; `primaryCapacity` is named by "primaryCapacity.min".
- */
-export function namesProp(message: string, prop: string): boolean {
-  const escaped = prop.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^A-Za-z0-9_$])${escaped}($|[^A-Za-z0-9_$])`).test(message);
 }
 
 /**

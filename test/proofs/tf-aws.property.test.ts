@@ -15,7 +15,8 @@ import { SloAlarms } from '../../lib/tf/aws/slo';
 import { GlobalTable, TableConsistency } from '../../lib/tf/aws/table';
 import { badLogRetention, notPositiveInteger } from './fixtures';
 import { anyServiceName, anyTier } from './harness';
-import { AWS_DEFAULT_REGION, anyHost, anyPath, breaking, notIntegerFrom, notIntegerIn, optional, proveTfConstruct, withProbeInterval } from './tf-harness';
+import { AWS_DEFAULT_REGION, anyHost, anyPath, notIntegerFrom, notIntegerIn, optional, proveTfConstruct, withProbeInterval } from './tf-harness';
+import { breaking } from './invalid';
 
 /**
  * Property-based proofs of the cdktf constructs on AWS (the networks are in tf.property.test.ts):

@@ -12,7 +12,8 @@ import { IRegionalNetwork, RegionalNetwork } from '../../lib/tf/google/network';
 import { EncryptedSecret } from '../../lib/tf/google/secret';
 import { SloAlerts } from '../../lib/tf/google/slo';
 import { anyServiceName, anyTier } from './harness';
-import { GOOGLE_PROJECT, anyHost, anyPath, breaking, notIntegerFrom, notIntegerIn, optional, proveTfConstruct, withProbeInterval } from './tf-harness';
+import { GOOGLE_PROJECT, anyHost, anyPath, notIntegerFrom, notIntegerIn, optional, proveTfConstruct, withProbeInterval } from './tf-harness';
+import { breaking } from './invalid';
 
 /**
  * Property-based proofs of the cdktf constructs on Google Cloud (the network is in

@@ -10,6 +10,7 @@ import { join } from 'path';
 import { checkInputs } from '../../lib/checks/check';
 import { ServiceTier } from '../../lib/core';
 import { fcParams, leakIn } from './harness';
+import { namesProp } from './invalid';
 
 /**
  * The property harness of the cdktf constructs. cdktf has no ValidationError: bad input throws a
@@ -135,16 +136,6 @@ export function synthesizeTf(stack: TerraformStack): TfSynthesized {
 }
 
 /**
- * Whether a message names `prop` as a whole word: not inside a longer name (`instances` is not
- * named by `secondaryInstances`), nor as the head of a path (`secondaryProvider` is not named by
- * `secondaryProvider.region`).
- */
-export function namesProp(message: string, prop: string): boolean {
-  const escaped = prop.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![\\w.])${escaped}(?!\\w|\\.\\w)`).test(message);
-}
-
-/**
  * Runs `build` and returns how it failed to reject the invalid props: accepted them, threw
  * something other than a plain Error or RangeError, or a message that does not name `prop`.
  * Undefined when it rejected them rightly.
@@ -220,11 +211,6 @@ export function withProbeInterval(tier: ServiceTier, minutes: number): ServiceTi
     azRtoSeconds: tier.azRtoSeconds, azRpoSeconds: tier.azRpoSeconds, regionRtoSeconds: tier.regionRtoSeconds, regionRpoSeconds: tier.regionRpoSeconds,
     probeIntervalMinutes: minutes,
   });
-}
-
-/** Props whose one fault is `value` of one prop: valid props with `bad` put in by `put`. */
-export function breaking<P, V>(valid: fc.Arbitrary<P>, bad: fc.Arbitrary<V>, put: (props: P, value: V) => P): fc.Arbitrary<P> {
-  return fc.tuple(valid, bad).map(([props, value]) => put(props, value));
 }
 
 /** An optional prop: undefined, or a value of `arb`. */

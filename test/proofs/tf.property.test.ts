@@ -7,7 +7,8 @@ import { RegionalNetwork } from '../../lib/tf/google/network';
 import { acknowledgeHaFinding } from '../../lib/tf/ha-checks';
 import { anyLogRetention, anyTierAndZones, badLogRetention, notPositiveInteger } from './fixtures';
 import { anyServiceName, anyTier } from './harness';
-import { Cloud, breaking, namesProp, proofTfStack, proveTfConstruct, terraformOf, withoutCreationStacks } from './tf-harness';
+import { Cloud, proofTfStack, proveTfConstruct, terraformOf, withoutCreationStacks } from './tf-harness';
+import { breaking, namesProp } from './invalid';
 
 /**
  * Property-based proofs of the cdktf networks of both clouds (the other cdktf constructs are in
@@ -67,7 +68,7 @@ describe('tf-harness terraformOf', () => {
   });
 });
 
-describe('tf-harness namesProp', () => {
+describe('namesProp (both engines\' proofs)', () => {
   test.each([
     ['instances must be an integer of at least 1, got: 0', 'instances', true],
     ['secondaryInstances must be an integer of at least 0, got: -1', 'instances', false],
