@@ -389,6 +389,16 @@ export function compareServiceTemplates(dumpDir?: string): TemplateComparison {
     differences.push(...typeLines);
   }
   differences.push(...compareSections(library, handwritten, names));
+  // Resources paired by content are only checked reference by reference when their labels are
+  // unique: two identical twins could swap what they point at unseen, so twins are a difference.
+  for (const side of [libSide, handSide]) {
+    const seen = new Map<string, string>();
+    for (const [id, label] of side.labels) {
+      const twin = seen.get(label);
+      if (twin !== undefined) differences.push(`${side.name}: ${twin} and ${id} cannot be told apart by content; pairing them by reference is not proven`);
+      seen.set(label, id);
+    }
+  }
   return {
     summary: [
       `library ${names.library}: ${lib.nodes.length} resources; hand-written ${names.handwritten}: ${hand.nodes.length} resources`,
