@@ -1,5 +1,6 @@
 import { App, Errors, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { checkInputs } from '../../lib/checks/check';
@@ -117,6 +118,16 @@ export function rejection(build: () => void, prop: string): string | undefined {
   return `accepted an invalid ${prop}`;
 }
 
+/**
+ * Error annotations in a synthesized stack (what makes `cdk synth` fail, though `app.synth()`
+ * does not throw for them), as `path: message`.
+ */
+export function errorAnnotations(stack: Stack): string[] {
+  return stack.node.findAll().flatMap((construct) => construct.node.metadata
+    .filter((entry) => entry.type === cxschema.ArtifactMetadataEntryType.ERROR)
+    .map((entry) => `${construct.node.path}: ${String(entry.data)}`));
+}
+
 /** How many valid prop sets one app synthesizes at once. */
 const PROOF_BATCH = 25;
 
@@ -163,7 +174,8 @@ export function proveConstruct<P, F = undefined>(proof: ConstructProof<P, F>): v
       // counterexample with its seed and path.
       const params = fcParams<[P]>();
       const samples = fc.sample(proof.valid, { seed: params.seed, numRuns: params.numRuns });
-      const problems = (synthesized: Synthesized) => [leakIn(synthesized.text), ...resourceErrors(synthesized, region)].filter((p) => p !== undefined);
+      const problems = (synthesized: Synthesized) => [leakIn(synthesized.text), ...resourceErrors(synthesized, region), ...errorAnnotations(synthesized.stack)]
+        .filter((p) => p !== undefined);
       for (let start = 0; start < samples.length; start += PROOF_BATCH) {
         const batch = samples.slice(start, start + PROOF_BATCH);
         let found: string[];
