@@ -1,6 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { TerraformStack, Testing } from 'cdktf';
+import { AnnotationMetadataEntryType, TerraformStack, Testing } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
@@ -105,14 +105,21 @@ export function check(problem: string | undefined): void {
 }
 
 /**
- * The stack's Terraform JSON as `cdktf synth` writes it (aspects applied, `//` blocks kept) for
- * one serialization. `Testing.synth(stack)` is `invokeAspects` plus a `toTerraform()` whose result
+ * The stack's Terraform JSON as `cdktf synth` writes it (aspects applied, validations run, `//`
+ * blocks kept) for one serialization. `Testing.synth(stack)` is `invokeAspects` plus a `toTerraform()` whose result
  * it strips of the `//` blocks the checks read, so calling `toTerraform()` after it serialized the
  * stack twice (each ~15 ms for a construct of 40 resources). tf.property.test.ts proves both give
  * the same JSON.
  */
 export function terraformOf(stack: TerraformStack): Record<string, unknown> {
   invokeAspects(stack);
+  // What `cdktf synth` refuses besides: a failed construct validation (this throws) or an error annotation.
+  stack.runAllValidations();
+  const errors = stack.node.findAll().flatMap((construct) => construct.node.metadata
+    .filter((entry) => entry.type === AnnotationMetadataEntryType.ERROR).map((entry) => `${construct.node.path}: ${String(entry.data)}`));
+  if (errors.length > 0) {
+    throw new Error(`error annotations: ${errors.join('; ')}`);
+  }
   return stack.toTerraform() as Record<string, unknown>;
 }
 

@@ -1,5 +1,5 @@
-import { Aspects, TerraformResource, Testing } from 'cdktf';
-import { IConstruct } from 'constructs';
+import { Annotations, Aspects, TerraformResource, Testing } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
 import * as fc from 'fast-check';
 import { HA_ACKNOWLEDGED_KEY, ServiceTier } from '../../lib/core';
 import { MultiAzNetwork } from '../../lib/tf/aws/network';
@@ -65,6 +65,20 @@ describe('tf-harness terraformOf', () => {
     const text = JSON.stringify(json);
     expect(text).toContain('"proof-aspect":"applied"');
     expect(text).toContain(`"${HA_ACKNOWLEDGED_KEY}":{"HA-LOG1":"accepted for the proof of the harness, nothing else"}`);
+  });
+});
+
+describe('terraformOf refuses what cdktf synth refuses', () => {
+  test('GIVEN an error annotation THEN it throws naming the construct', () => {
+    const stack = proofTfStack('aws');
+    Annotations.of(new Construct(stack, 'Faulty')).addError('prop must be set');
+    expect(() => terraformOf(stack)).toThrow('error annotations: proof/Faulty: prop must be set');
+  });
+
+  test('GIVEN a failing construct validation THEN it throws', () => {
+    const stack = proofTfStack('google');
+    new Construct(stack, 'Invalid').node.addValidation({ validate: () => ['never valid'] });
+    expect(() => terraformOf(stack)).toThrow(/never valid/);
   });
 });
 
