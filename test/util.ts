@@ -1,11 +1,13 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, AppProps, Errors } from 'aws-cdk-lib';
 import * as cdkJson from '../cdk.json';
 
 /**
- * An App for unit tests: the feature flags of `cdk.json` (so a test synthesizes what `cdk synth`
- * does), the built-in CloudFormation validation off (~3 s and ~350 MB per process; one test
- * synthesizes every example with it on), and none of the bookkeeping that no template contains:
- * creation stack traces (under jest's source maps, a sixth of a synthesis), tree.json, analytics.
+ * An App for unit tests as a user's jest test builds one: `new App()` with no context and no
+ * feature flags. Built-in CloudFormation validation (~3 s and ~350 MB per process; one test
+ * synthesizes every example with it on) and the bookkeeping no template contains (creation stack
+ * traces, a sixth of a synthesis under jest's source maps; tree.json; analytics) are left out.
  */
 export function testApp(props: AppProps = {}): App {
   return new App({
@@ -13,8 +15,27 @@ export function testApp(props: AppProps = {}): App {
     treeMetadata: false,
     analyticsReporting: false,
     ...props,
-    context: { ...cdkJson.context, 'aws:cdk:disable-creation-stack-traces': true, ...props.context },
+    context: { 'aws:cdk:disable-creation-stack-traces': true, ...props.context },
   });
+}
+
+/**
+ * The feature flags `cdk init` writes into a new app's cdk.json: those of the aws-cdk CLI this
+ * repository pins (read from its package, so a CLI upgrade brings its new flags here).
+ */
+export function recommendedFlags(): Record<string, unknown> {
+  const file = path.join(path.dirname(require.resolve('aws-cdk/package.json')), 'lib', 'init-templates', '.recommended-feature-flags.json');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+}
+
+/** {@link testApp} with every flag the CLI recommends: a newly initialised app. */
+export function recommendedApp(props: AppProps = {}): App {
+  return testApp({ ...props, context: { ...recommendedFlags(), ...props.context } });
+}
+
+/** {@link testApp} with this repository's cdk.json context: what `npx cdk synth` builds the examples with. */
+export function cdkJsonApp(props: AppProps = {}): App {
+  return testApp({ ...props, context: { ...cdkJson.context, ...props.context } });
 }
 
 /**

@@ -4,12 +4,15 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { BackupCopyVault, BackupCopyVaultProps, BackupPolicy, BackupPolicyProps, RestoreTestResourceType, RestoreTestSchedule } from '../../lib/aws/backup';
-import { expectValidationError, testApp } from '../util';
+import { expectValidationError, recommendedApp } from '../util';
+
+// The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
+// literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
 
 const DR_VAULT = 'arn:aws:backup:us-west-2:111122223333:backup-vault:acme-dr';
 
 function build(props: Partial<BackupPolicyProps> = {}) {
-  const stack = new Stack(testApp(), 'Primary', { env: { region: 'us-east-1' } });
+  const stack = new Stack(recommendedApp(), 'Primary', { env: { region: 'us-east-1' } });
   const policy = new BackupPolicy(stack, 'Backups', { tier: ServiceTier.TIER_1, copyToVaultArn: DR_VAULT, ...props });
   return { stack, policy };
 }
@@ -123,7 +126,7 @@ describe('BackupPolicy', () => {
   });
 
   test('WHEN a validation function is given THEN completed restore tests invoke it, it may report the result, and restored resources wait an hour', () => {
-    const stack = new Stack(testApp(), 'Primary', { env: { region: 'us-east-1' } });
+    const stack = new Stack(recommendedApp(), 'Primary', { env: { region: 'us-east-1' } });
     const validator = new lambda.Function(stack, 'Validate', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}') });
     new BackupPolicy(stack, 'Backups', {
       tier: ServiceTier.TIER_1, copyToVaultArn: DR_VAULT, restoreValidationFunction: validator,
@@ -191,7 +194,7 @@ describe('BackupPolicy', () => {
 
 describe('BackupCopyVault', () => {
   function synthVault(props: Partial<BackupCopyVaultProps> = {}) {
-    const stack = new Stack(testApp(), 'Dr', { env: { region: 'us-west-2', account: '111122223333' } });
+    const stack = new Stack(recommendedApp(), 'Dr', { env: { region: 'us-west-2', account: '111122223333' } });
     const vault = new BackupCopyVault(stack, 'Copies', { tier: ServiceTier.TIER_2, backupVaultName: 'acme-dr', ...props });
     return { stack, vault, template: Template.fromStack(stack) };
   }
@@ -217,7 +220,7 @@ describe('BackupCopyVault', () => {
   });
 
   test('GIVEN a primary stack naming the vault by BackupCopyVault.vaultArn THEN the copy action targets it', () => {
-    const app = testApp();
+    const app = recommendedApp();
     const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1' } });
     new BackupPolicy(primary, 'Backups', { tier: ServiceTier.TIER_2, copyToVaultArn: BackupCopyVault.vaultArn(primary, 'us-west-2', 'acme-dr') });
     const [rule] = Object.values(rules(Template.fromStack(primary)));
@@ -233,7 +236,7 @@ describe('BackupCopyVault', () => {
   });
 
   test('GIVEN a token copy target in the source region THEN it is still refused', () => {
-    const stack = new Stack(testApp(), 'Primary', { env: { region: 'us-east-1' } });
+    const stack = new Stack(recommendedApp(), 'Primary', { env: { region: 'us-east-1' } });
     expectValidationError(
       () => new BackupPolicy(stack, 'Backups', { tier: ServiceTier.TIER_2, copyToVaultArn: BackupCopyVault.vaultArn(stack, 'us-east-1', 'local') }),
       'copyToVaultArn must name a vault in another region than the source region us-east-1, got: us-east-1');

@@ -4,18 +4,21 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { ReplicaBucket, ReplicaBucketProps, ReplicatedBucket, ReplicatedBucketProps } from '../../lib/aws/bucket';
-import { expectValidationError, testApp } from '../util';
+import { expectValidationError, recommendedApp } from '../util';
+
+// The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
+// literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
 
 const REPLICA = 'acme-documents-us-west-2';
 
 function synth(props: Partial<ReplicatedBucketProps> = {}) {
-  const stack = new Stack(testApp(), 'Primary', { env: { region: 'us-east-1' } });
+  const stack = new Stack(recommendedApp(), 'Primary', { env: { region: 'us-east-1' } });
   const bucket = new ReplicatedBucket(stack, 'Documents', { tier: ServiceTier.TIER_2, replicaRegion: 'us-west-2', replicaBucketName: REPLICA, ...props });
   return { stack, bucket, template: Template.fromStack(stack) };
 }
 
 function synthReplica(props: Partial<ReplicaBucketProps> = {}) {
-  const stack = new Stack(testApp(), 'Standby', { env: { region: 'us-west-2' } });
+  const stack = new Stack(recommendedApp(), 'Standby', { env: { region: 'us-west-2' } });
   const bucket = new ReplicaBucket(stack, 'Documents', { tier: ServiceTier.TIER_2, bucketName: REPLICA, ...props });
   return { stack, bucket, template: Template.fromStack(stack) };
 }
@@ -142,7 +145,7 @@ describe('ReplicatedBucket', () => {
   });
 
   test('THEN grantReadWrite grants object access and use of the key', () => {
-    const stack = new Stack(testApp(), 'Primary', { env: { region: 'us-east-1' } });
+    const stack = new Stack(recommendedApp(), 'Primary', { env: { region: 'us-east-1' } });
     const bucket = new ReplicatedBucket(stack, 'Documents', { tier: ServiceTier.TIER_2, replicaRegion: 'us-west-2', replicaBucketName: REPLICA });
     const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     bucket.grantReadWrite(role);
@@ -185,7 +188,7 @@ describe('ReplicaBucket', () => {
   });
 
   test('WHEN given a logs bucket THEN no AccessLogs bucket is created', () => {
-    const stack = new Stack(testApp(), 'Standby', { env: { region: 'us-west-2' } });
+    const stack = new Stack(recommendedApp(), 'Standby', { env: { region: 'us-west-2' } });
     const logs = s3.Bucket.fromBucketName(stack, 'Logs', 'acme-logs');
     new ReplicaBucket(stack, 'Documents', { tier: ServiceTier.TIER_2, bucketName: REPLICA, serverAccessLogsBucket: logs });
     Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 1);

@@ -4,7 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { ServiceTier } from '../../lib';
 import { ClientResiliencePolicy, ClientResiliencePolicyProps } from '../../lib/aws/client-policy';
 import { clientResiliencePolicy } from '../../lib/core/client-policy';
-import { expectValidationError, testApp } from '../util';
+import { expectValidationError, recommendedApp } from '../util';
+
+// The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
+// literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
 
 const HOPS = [
   { name: 'orders-db', perTryTimeout: Duration.millis(200), baseDelay: Duration.millis(50), maxDelay: Duration.millis(200) },
@@ -12,7 +15,7 @@ const HOPS = [
 ];
 
 function synth(props: Partial<ClientResiliencePolicyProps> = {}, region = 'eu-west-1') {
-  const stack = new Stack(testApp(), 'Policy', { env: { region } });
+  const stack = new Stack(recommendedApp(), 'Policy', { env: { region } });
   const policy = new ClientResiliencePolicy(stack, 'ClientPolicy', { tier: ServiceTier.TIER_1, service: 'checkout', upstreamTimeout: Duration.seconds(2), hops: HOPS, ...props });
   return { stack, policy, template: Template.fromStack(stack) };
 }
@@ -42,7 +45,7 @@ describe('ClientResiliencePolicy', () => {
   });
 
   test('WHEN a parameter name is given THEN it is used, and grantRead scopes to that parameter', () => {
-    const stack = new Stack(testApp(), 'Policy', { env: { region: 'eu-west-1' } });
+    const stack = new Stack(recommendedApp(), 'Policy', { env: { region: 'eu-west-1' } });
     const policy = new ClientResiliencePolicy(stack, 'ClientPolicy', { tier: ServiceTier.TIER_1, upstreamTimeout: Duration.seconds(2), hops: HOPS, parameterName: '/checkout/client-policy' });
     const role = new iam.Role(stack, 'Client', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
     policy.grantRead(role);

@@ -5,7 +5,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { FeatureFlags, FeatureFlagsProps } from '../../lib/aws/degradation';
 import { FailoverRunbooks } from '../../lib/aws/runbooks';
-import { expectValidationError, testApp } from '../util';
+import { expectValidationError, recommendedApp } from '../util';
+
+// The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
+// literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
 
 const FEATURES = [
   { name: 'recommendations', description: 'Personalised recommendations on the product page' },
@@ -14,7 +17,7 @@ const FEATURES = [
 ];
 
 function fixture() {
-  const stack = new Stack(testApp(), 'Flags', { env: { region: 'eu-west-1' } });
+  const stack = new Stack(recommendedApp(), 'Flags', { env: { region: 'eu-west-1' } });
   const alarm = new cloudwatch.Alarm(stack, 'Page', { metric: new cloudwatch.Metric({ namespace: 'Test', metricName: 'Burn' }), threshold: 1, evaluationPeriods: 1 });
   return { stack, alarm };
 }

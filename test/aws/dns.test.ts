@@ -6,7 +6,10 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { DnsRouting, FailoverDns, FailoverDnsEndpoint, FailoverDnsProps } from '../../lib/aws/dns';
 import { dnsFailoverSeconds, HA_METADATA_KEY, ROUTE53_ALIAS_ELB_TTL_SECONDS, ROUTE53_FAILOVER_TTL_MAX_SECONDS, ServiceTier } from '../../lib/core';
 import { ROUTE53_HEALTH_CHECKER_REGIONS } from '../../lib/core/route53-checkers';
-import { expectValidationError, testApp } from '../util';
+import { expectValidationError, recommendedApp } from '../util';
+
+// The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
+// literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
 
@@ -28,7 +31,7 @@ function importedLoadBalancer(scope: Stack, region: string): elbv2.IApplicationL
 
 function synth(props: Partial<FailoverDnsProps> & { stackRegion?: string; regions?: string[] } = {}) {
   const { stackRegion = 'us-east-1', regions = ['us-east-1', 'eu-west-1'], ...rest } = props;
-  const stack = new Stack(testApp(), 'Dns', { env: { region: stackRegion } });
+  const stack = new Stack(recommendedApp(), 'Dns', { env: { region: stackRegion } });
   const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
   const endpoints: FailoverDnsEndpoint[] = regions.map((region) => ({ region, loadBalancer: importedLoadBalancer(stack, region) }));
   const dns = new FailoverDns(stack, 'Dns', { tier: ServiceTier.TIER_0, service: 'checkout', hostedZone, recordName: 'api', endpoints, ...rest });
@@ -42,7 +45,7 @@ function ofType(resources: Resources, type: string) {
 
 describe('FailoverDns', () => {
   test('GIVEN TIER_0 with regional stacks and cross-region references THEN one latency alias record and HTTPS health check per region', () => {
-    const app = testApp();
+    const app = recommendedApp();
     const us = regionalLoadBalancer(app, 'us-east-1');
     const eu = regionalLoadBalancer(app, 'eu-west-1');
     const stack = new Stack(app, 'Dns', { env: { account: '111111111111', region: 'us-east-1' }, crossRegionReferences: true });
@@ -130,7 +133,7 @@ describe('FailoverDns', () => {
   });
 
   test('WHEN roles are given THEN the secondary is the one named so', () => {
-    const stack = new Stack(testApp(), 'Roles', { env: { region: 'us-east-1' } });
+    const stack = new Stack(recommendedApp(), 'Roles', { env: { region: 'us-east-1' } });
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
     new FailoverDns(stack, 'Dns', {
       tier: ServiceTier.TIER_2, hostedZone, recordName: 'api',
@@ -147,7 +150,7 @@ describe('FailoverDns', () => {
   });
 
   test('WHEN weighted routing is asked for THEN each record carries its weight', () => {
-    const stack = new Stack(testApp(), 'Weighted', { env: { region: 'us-east-1' } });
+    const stack = new Stack(recommendedApp(), 'Weighted', { env: { region: 'us-east-1' } });
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
     new FailoverDns(stack, 'Dns', {
       tier: ServiceTier.TIER_0, hostedZone, recordName: 'api', routing: DnsRouting.WEIGHTED,
@@ -162,7 +165,7 @@ describe('FailoverDns', () => {
   });
 
   test('WHEN endpoints are domain names THEN CNAME records carry the tier TTL and failoverSeconds counts it', () => {
-    const stack = new Stack(testApp(), 'Cname', { env: { region: 'us-east-1' } });
+    const stack = new Stack(recommendedApp(), 'Cname', { env: { region: 'us-east-1' } });
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
     const dns = new FailoverDns(stack, 'Dns', {
       tier: ServiceTier.TIER_1, hostedZone, recordName: 'api', ttl: Duration.seconds(30),
@@ -175,7 +178,7 @@ describe('FailoverDns', () => {
   });
 
   test('GIVEN TIER_3 failing over between two domain names THEN the TTL is capped at the 60 s recommended for failover records', () => {
-    const stack = new Stack(testApp(), 'Tier3', { env: { region: 'us-east-1' } });
+    const stack = new Stack(recommendedApp(), 'Tier3', { env: { region: 'us-east-1' } });
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
     const dns = new FailoverDns(stack, 'Dns', {
       tier: ServiceTier.TIER_3, hostedZone, recordName: 'api',
@@ -189,7 +192,7 @@ describe('FailoverDns', () => {
   });
 
   test('WHEN an explicit TTL is above the tier limit THEN a warning with a stable id names it', () => {
-    const stack = new Stack(testApp(), 'Ttl', { env: { region: 'us-east-1' } });
+    const stack = new Stack(recommendedApp(), 'Ttl', { env: { region: 'us-east-1' } });
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
     new FailoverDns(stack, 'Dns', {
       tier: ServiceTier.TIER_1, hostedZone, recordName: 'api', ttl: Duration.seconds(300),
@@ -228,7 +231,7 @@ describe('FailoverDns', () => {
   });
 
   test('WHEN routing controls are asked for in an environment-agnostic stack THEN a warning with a stable id says they deploy only in us-west-2', () => {
-    const stack = new Stack(testApp(), 'Agnostic');
+    const stack = new Stack(recommendedApp(), 'Agnostic');
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
     new FailoverDns(stack, 'Dns', {
       tier: ServiceTier.TIER_1, hostedZone, recordName: 'api', routingControls: true,
@@ -295,7 +298,7 @@ describe('FailoverDns', () => {
   });
 
   test('GIVEN an environment-agnostic stack THEN allowedRegions need not name its region (the deploy decides it)', () => {
-    const stack = new Stack(testApp(), 'Agnostic');
+    const stack = new Stack(recommendedApp(), 'Agnostic');
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
     const endpoints = ['eu-west-1', 'eu-central-1'].map((region) => ({ region, domainName: `api.${region}.example.net` }));
     const dns = new FailoverDns(stack, 'Dns', { tier: ServiceTier.TIER_0, hostedZone, recordName: 'api', endpoints, allowedRegions: ['eu-west-1', 'eu-central-1'] });
@@ -303,7 +306,7 @@ describe('FailoverDns', () => {
   });
 
   test('WHEN two endpoints of failover routing are both primary THEN the error lists the roles', () => {
-    const stack = new Stack(testApp(), 'Bad', { env: { region: 'us-east-1' } });
+    const stack = new Stack(recommendedApp(), 'Bad', { env: { region: 'us-east-1' } });
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
     expect(() => new FailoverDns(stack, 'Dns', {
       tier: ServiceTier.TIER_1, hostedZone, recordName: 'api',

@@ -6,7 +6,10 @@ import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { ReplicatedFileSystem, ReplicatedFileSystemProps } from '../../lib/aws/file-system';
 import { ReplicaKey } from '../../lib/aws/replica-key';
 import { MultiAzNetwork } from '../../lib/aws/network';
-import { expectValidationError, testApp } from '../util';
+import { expectValidationError, recommendedApp } from '../util';
+
+// The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
+// literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
 
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 
@@ -20,7 +23,7 @@ function isolatedVpc(stack: Stack, zones: string[]): ec2.IVpc {
 }
 
 function build(props: Partial<ReplicatedFileSystemProps> = {}, zones = ZONES) {
-  const stack = new Stack(testApp(), 'Primary', { env: { region: 'us-east-1' } });
+  const stack = new Stack(recommendedApp(), 'Primary', { env: { region: 'us-east-1' } });
   const vpc = isolatedVpc(stack, zones);
   const files = new ReplicatedFileSystem(stack, 'Files', { tier: ServiceTier.TIER_1, vpc, fileSystemName: 'shared', replicaRegion: 'us-west-2', ...props });
   return { stack, files, vpc };
@@ -87,7 +90,7 @@ describe('ReplicatedFileSystem', () => {
   });
 
   test('GIVEN a ReplicaKey in the standby stack THEN its alias is the key the replication names', () => {
-    const app = testApp();
+    const app = recommendedApp();
     const standby = new Stack(app, 'Standby', { env: { region: 'us-west-2', account: '111122223333' } });
     const key = new ReplicaKey(standby, 'FilesKey', { aliasName: ReplicatedFileSystem.replicaKeyAliasName('shared') });
     const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1', account: '111122223333' } });

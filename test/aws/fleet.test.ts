@@ -8,7 +8,10 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { HA_METADATA_KEY, HaRole, MultiAzNetwork, ServiceTier } from '../../lib';
 import { FleetPlacementStrategy, ResilientFleet, ResilientFleetProps } from '../../lib/aws/fleet';
-import { expectValidationError, normaliseAssets, testApp } from '../util';
+import { expectValidationError, normaliseAssets, recommendedApp } from '../util';
+
+// The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
+// literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
 
 const US_EAST_1 = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 const TYPES = [new ec2.InstanceType('m7i.large'), new ec2.InstanceType('m6i.large')];
@@ -22,7 +25,7 @@ type FleetOverrides = Partial<ResilientFleetProps> & { zones?: string[]; network
 function synth(overrides: FleetOverrides = {}) {
   const { zones, networkTier, context, ...fleetProps } = overrides;
   const tier = fleetProps.tier ?? ServiceTier.TIER_0;
-  const stack = new Stack(testApp({ context }), 'Svc', { env: { region: 'us-east-1' } });
+  const stack = new Stack(recommendedApp({ context }), 'Svc', { env: { region: 'us-east-1' } });
   const network = new MultiAzNetwork(stack, 'Network', {
     tier: networkTier ?? tier,
     availabilityZones: zones ?? US_EAST_1.slice(0, Math.max(2, tier.minAzs)),
@@ -678,7 +681,7 @@ describe('ResilientFleet: bad input', () => {
   });
 
   test('GIVEN an environment-agnostic stack THEN a ValidationError (access logs need the region)', () => {
-    const stack = new Stack(testApp(), 'Agnostic');
+    const stack = new Stack(recommendedApp(), 'Agnostic');
     const network = new MultiAzNetwork(stack, 'Network', { tier: ServiceTier.TIER_3 });
     expectValidationError(() => new ResilientFleet(stack, 'Fleet', { tier: ServiceTier.TIER_3, vpc: network.vpc, machineImage: ec2.MachineImage.latestAmazonLinux2023(), instanceTypes: TYPES, requiredCapacity: 2, maxCapacity: 4 }), "the stack's region must be known at synthesis (env: { region }) for the load balancer's access logs, got: an environment-agnostic stack");
   });

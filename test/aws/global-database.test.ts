@@ -6,7 +6,10 @@ import { DrStrategy, HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { GlobalDatabase, GlobalDatabaseProps, GlobalDatabaseSecondary, GlobalDatabaseSecondaryProps } from '../../lib/aws/global-database';
 import { ReplicatedDatabase } from '../../lib/aws/database';
 import { SecretReplicaKey } from '../../lib/aws/secret';
-import { expectValidationError, normaliseAssets, testApp } from '../util';
+import { expectValidationError, normaliseAssets, recommendedApp } from '../util';
+
+// The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
+// literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
 
 const ZONES: Record<string, string[]> = {
   'us-east-1': ['us-east-1a', 'us-east-1b', 'us-east-1c'],
@@ -32,7 +35,7 @@ function testVpc(stack: Stack): ec2.IVpc {
  * region (deployed first), the primary stack, and the secondary stack (deployed last).
  */
 function multiRegionApp(tier: ServiceTier, primaryProps: Partial<GlobalDatabaseProps> = {}, secondaryProps: Partial<GlobalDatabaseSecondaryProps> = {}) {
-  const app: App = testApp();
+  const app: App = recommendedApp();
   const keys = new Stack(app, 'StandbyKeys', { env: { region: 'us-west-2' } });
   new SecretReplicaKey(keys, 'SecretReplicaKey', { tier, service: 'orders' });
   const primaryStack = new Stack(app, 'Primary', { env: { region: 'us-east-1' } });
@@ -180,7 +183,7 @@ describe('GlobalDatabase and GlobalDatabaseSecondary (a primary and a secondary 
     expect(primary.primary.node.path).toBe('Primary/Db/Primary');
     expect(Annotations.fromStack(primaryStack).findWarning('*', Match.stringLikeRegexp('ha-constructs:ReplicatedDatabase.tier'))).toEqual([]);
     // The same props on a ReplicatedDatabase of its own do warn: the silence above is GlobalDatabase's doing.
-    const alone = new Stack(testApp(), 'Alone', { env: { region: 'us-east-1' } });
+    const alone = new Stack(recommendedApp(), 'Alone', { env: { region: 'us-east-1' } });
     new ReplicatedDatabase(alone, 'Db', { tier: ServiceTier.TIER_1, service: 'orders', vpc: testVpc(alone) });
     expect(Annotations.fromStack(alone).findWarning('/Alone/Db', Match.stringLikeRegexp('ha-constructs:ReplicatedDatabase.tier'))).toHaveLength(1);
   });
@@ -215,7 +218,7 @@ describe('GlobalDatabase and GlobalDatabaseSecondary (a primary and a secondary 
   });
 
   test('GIVEN an environment-agnostic stack THEN a GlobalDatabase is a ValidationError (members are named by region)', () => {
-    const stack = new Stack(testApp(), 'Agnostic');
+    const stack = new Stack(recommendedApp(), 'Agnostic');
     expectValidationError(() => new GlobalDatabase(stack, 'Db', {
       tier: ServiceTier.TIER_1, vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ZONES['us-east-1'], isolatedSubnetIds: ['s-1', 's-2', 's-3'] }),
       globalClusterIdentifier: 'orders', secondaryRegions: ['us-west-2'],

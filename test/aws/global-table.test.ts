@@ -5,7 +5,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { DrStrategy, HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { GlobalTable, GlobalTableProps, TableConsistency } from '../../lib/aws/global-table';
 import { ReplicaKey } from '../../lib/aws/replica-key';
-import { expectValidationError, testApp } from '../util';
+import { expectValidationError, recommendedApp } from '../util';
+
+// The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
+// literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
 
 const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
 const RPO_ZERO = ServiceTier.custom({
@@ -14,7 +17,7 @@ const RPO_ZERO = ServiceTier.custom({
 });
 
 function synth(props: Partial<GlobalTableProps> = {}, region = 'us-east-1') {
-  const stack = new Stack(testApp(), 'Primary', { env: { region } });
+  const stack = new Stack(recommendedApp(), 'Primary', { env: { region } });
   const table = new GlobalTable(stack, 'Orders', { tier: ServiceTier.TIER_1, tableName: 'orders', partitionKey: pk, replicaRegions: ['us-west-2'], ...props });
   return { stack, table, template: Template.fromStack(stack) };
 }
@@ -120,7 +123,7 @@ describe('GlobalTable', () => {
   });
 
   test('THEN grantReadWriteData grants item access on the table in every region and use of its key', () => {
-    const stack = new Stack(testApp(), 'Primary', { env: { region: 'us-east-1' } });
+    const stack = new Stack(recommendedApp(), 'Primary', { env: { region: 'us-east-1' } });
     const table = new GlobalTable(stack, 'Orders', { tier: ServiceTier.TIER_1, tableName: 'orders', partitionKey: pk, replicaRegions: ['us-west-2'] });
     const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     table.grantReadWriteData(role);
@@ -156,7 +159,7 @@ describe('GlobalTable', () => {
   });
 
   test('GIVEN a region-agnostic stack THEN it refuses to place replicas', () => {
-    const stack = new Stack(testApp(), 'Agnostic');
+    const stack = new Stack(recommendedApp(), 'Agnostic');
     expectValidationError(() => new GlobalTable(stack, 'Orders', { tier: ServiceTier.TIER_1, tableName: 'orders', partitionKey: pk, replicaRegions: ['us-west-2'] }), 'GlobalTable needs a stack with a concrete region (env.region): replicas are placed relative to it');
   });
 
@@ -168,7 +171,7 @@ describe('GlobalTable', () => {
 
 describe('GlobalTable across a primary and a standby stack', () => {
   test('GIVEN a ReplicaKey in the standby stack THEN its alias is exactly the key ARN the primary table names for that replica', () => {
-    const app = testApp();
+    const app = recommendedApp();
     const standby = new Stack(app, 'Standby', { env: { region: 'us-west-2', account: '111122223333' } });
     const replicaKey = new ReplicaKey(standby, 'TableKey', { aliasName: GlobalTable.replicaKeyAliasName('orders') });
     const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1', account: '111122223333' } });
@@ -182,7 +185,7 @@ describe('GlobalTable across a primary and a standby stack', () => {
   });
 
   test('GIVEN a bad alias THEN ReplicaKey refuses it', () => {
-    const stack = new Stack(testApp(), 'Standby', { env: { region: 'us-west-2' } });
+    const stack = new Stack(recommendedApp(), 'Standby', { env: { region: 'us-west-2' } });
     expect(() => new ReplicaKey(stack, 'Key', { aliasName: 'alias/aws/dynamodb' }))
       .toThrow('aliasName must start with alias/, use only letters, digits, /, _ and - and not start with alias/aws/, got: alias/aws/dynamodb');
   });

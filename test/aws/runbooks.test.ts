@@ -4,7 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { FailoverRunbooks, FailoverRunbooksProps, runbookLink } from '../../lib/aws/runbooks';
 import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS } from '../../lib/core';
-import { expectValidationError, testApp } from '../util';
+import { expectValidationError, recommendedApp } from '../util';
+
+// The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
+// literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
 
 const SECONDARY = 'arn:aws:rds:us-west-2:111111111111:cluster:orders-secondary';
 const LB = 'arn:aws:elasticloadbalancing:us-west-2:111111111111:loadbalancer/app/orders/0123456789abcdef';
@@ -20,7 +23,7 @@ const ALL: FailoverRunbooksProps = {
 };
 
 function synth(props: Partial<FailoverRunbooksProps> = {}, replace = false) {
-  const stack = new Stack(testApp(), 'Runbooks', { env: { region: 'us-west-2' } });
+  const stack = new Stack(recommendedApp(), 'Runbooks', { env: { region: 'us-west-2' } });
   const runbooks = new FailoverRunbooks(stack, 'Runbooks', replace ? { tier: ServiceTier.TIER_1, ...props } : { ...ALL, ...props });
   return { stack, runbooks, template: Template.fromStack(stack) };
 }
@@ -138,7 +141,7 @@ describe('FailoverRunbooks', () => {
   });
 
   test('grantStart lets an operator start the runbook and pass its assume role, and nothing more', () => {
-    const stack = new Stack(testApp(), 'Runbooks', { env: { region: 'us-west-2' } });
+    const stack = new Stack(recommendedApp(), 'Runbooks', { env: { region: 'us-west-2' } });
     const runbooks = new FailoverRunbooks(stack, 'Runbooks', { tier: ServiceTier.TIER_1, loadBalancerArn: LB });
     const operator = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
     runbooks.startZonalShift!.grantStart(operator);

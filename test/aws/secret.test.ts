@@ -6,10 +6,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { EncryptedSecret, EncryptedSecretProps, SecretReplicaKey, secretReplicaKeyAlias } from '../../lib/aws/secret';
-import { expectValidationError, testApp } from '../util';
+import { expectValidationError, recommendedApp } from '../util';
+
+// The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
+// literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
 
 function build(props: Partial<EncryptedSecretProps> = {}) {
-  const stack = new Stack(testApp(), 'Secrets', { env: { region: 'us-east-1' } });
+  const stack = new Stack(recommendedApp(), 'Secrets', { env: { region: 'us-east-1' } });
   const rotationLambda = lambda.Function.fromFunctionArn(stack, 'Rotator', 'arn:aws:lambda:us-east-1:111111111111:function:rotate');
   const secret = new EncryptedSecret(stack, 'Secret', { tier: ServiceTier.TIER_1, service: 'payments', rotationLambda, ...props });
   return { stack, secret };
@@ -62,7 +65,7 @@ describe('EncryptedSecret', () => {
   });
 
   test('WHEN replica regions are given THEN each replica is encrypted with the replica key of its region, by alias unless a key is given', () => {
-    const stack = new Stack(testApp(), 'Secrets', { env: { region: 'us-east-1' } });
+    const stack = new Stack(recommendedApp(), 'Secrets', { env: { region: 'us-east-1' } });
     const euKey = kms.Key.fromKeyArn(stack, 'EuKey', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
     new EncryptedSecret(stack, 'Secret', {
       tier: ServiceTier.TIER_1, service: 'payments', replicaRegions: ['us-west-2', 'eu-west-1'], replicaKeys: { 'eu-west-1': euKey },
@@ -141,12 +144,12 @@ describe('EncryptedSecret', () => {
   });
 
   test('WHEN replicas use the replica key alias and no service is given THEN it is a ValidationError (the default service differs per stack)', () => {
-    const stack = new Stack(testApp(), 'Secrets', { env: { region: 'us-east-1' } });
+    const stack = new Stack(recommendedApp(), 'Secrets', { env: { region: 'us-east-1' } });
     expectValidationError(() => new EncryptedSecret(stack, 'Secret', { tier: ServiceTier.TIER_1, replicaRegions: ['us-west-2'] }), "service must be given when replicaRegions (us-west-2) use the replica key found by alias (alias/<service>-secrets): the default, the stack's name, differs between the stacks of two regions, got: none");
   });
 
   test('WHEN both hosted rotation and a rotation function are given THEN it is a ValidationError', () => {
-    const stack = new Stack(testApp(), 'Secrets', { env: { region: 'us-east-1' } });
+    const stack = new Stack(recommendedApp(), 'Secrets', { env: { region: 'us-east-1' } });
     const rotationLambda = lambda.Function.fromFunctionArn(stack, 'Rotator', 'arn:aws:lambda:us-east-1:111111111111:function:rotate');
     expect(() => new EncryptedSecret(stack, 'Secret', {
       tier: ServiceTier.TIER_1, rotationLambda, hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(),
@@ -161,7 +164,7 @@ describe('EncryptedSecret', () => {
 
 describe('SecretReplicaKey', () => {
   test('THEN a retained key with rotation carries the alias the primary secret names and lets Secrets Manager of its region re-encrypt replicas', () => {
-    const stack = new Stack(testApp(), 'Keys', { env: { region: 'us-west-2' } });
+    const stack = new Stack(recommendedApp(), 'Keys', { env: { region: 'us-west-2' } });
     const key = new SecretReplicaKey(stack, 'SecretKey', { tier: ServiceTier.TIER_1, service: 'payments' });
     const template = Template.fromStack(stack);
     expect(key.aliasName).toBe(secretReplicaKeyAlias('payments'));
@@ -181,7 +184,7 @@ describe('SecretReplicaKey', () => {
   });
 
   test('grantReadReplica grants reading the named secret\'s replica in this region and decrypting it with this key through Secrets Manager', () => {
-    const stack = new Stack(testApp(), 'Keys', { env: { region: 'us-west-2' } });
+    const stack = new Stack(recommendedApp(), 'Keys', { env: { region: 'us-west-2' } });
     const key = new SecretReplicaKey(stack, 'SecretKey', { tier: ServiceTier.TIER_1, service: 'payments' });
     const role = new iam.Role(stack, 'Standby', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
     key.grantReadReplica(role, 'payments/api-key');
@@ -203,13 +206,13 @@ describe('SecretReplicaKey', () => {
   });
 
   test('WHEN neither service nor aliasName is given THEN it is a ValidationError', () => {
-    const stack = new Stack(testApp(), 'Keys', { env: { region: 'us-west-2' } });
+    const stack = new Stack(recommendedApp(), 'Keys', { env: { region: 'us-west-2' } });
     expect(() => new SecretReplicaKey(stack, 'SecretKey', { tier: ServiceTier.TIER_1 }))
       .toThrow("service or aliasName must be given: the primary secret finds this key by alias/<service>-secrets, and the default service, the stack's name, differs between the stacks of two regions, got: neither");
   });
 
   test('WHEN the alias is reserved THEN it is a ValidationError', () => {
-    const stack = new Stack(testApp(), 'Keys', { env: { region: 'us-west-2' } });
+    const stack = new Stack(recommendedApp(), 'Keys', { env: { region: 'us-west-2' } });
     expectValidationError(() => new SecretReplicaKey(stack, 'SecretKey', { tier: ServiceTier.TIER_1, aliasName: 'alias/aws/secrets' }), 'aliasName must start with alias/, use only letters, digits, /, _ and - and not start with alias/aws/, got: alias/aws/secrets');
   });
 });

@@ -8,7 +8,7 @@ import { checkPath } from '../../lib/checks';
 import { ServiceTier, staticallyStableCapacity } from '../../lib/core';
 import { nagErrors } from '../nag';
 import { statefulProblemsOfApp } from '../stateful';
-import { normaliseAssets, testApp } from '../util';
+import { cdkJsonApp, normaliseAssets } from '../util';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
@@ -31,7 +31,7 @@ let assembly: CloudAssembly;
 const templates: Record<string, Template> = {};
 
 beforeAll(() => {
-  app = testApp({ builtinCloudFormationValidation: true });
+  app = cdkJsonApp({ builtinCloudFormationValidation: true });
   addAllExamples(app, { printReport: false });
   assembly = app.synth();
   for (const stack of assembly.stacks) {

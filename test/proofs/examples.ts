@@ -6,7 +6,7 @@ import { addAllExamples } from '../../examples';
 import { addGcpTier0ActiveActive } from '../../examples/gcp-tier0-active-active';
 import { addGcpTier2PilotLight } from '../../examples/gcp-tier2-pilot-light';
 import { addTfAwsTier1WarmStandby } from '../../examples/tf-aws-tier1-warm-standby';
-import { testApp } from '../util';
+import { cdkJsonApp } from '../util';
 
 /**
  * The Terraform examples, as bin/tf-app.ts adds them to its app. `tfExampleFunctionsOfBin` reads
@@ -35,7 +35,7 @@ export type SynthesizedFiles = Record<string, string>;
 export function synthAwsExamples(): SynthesizedFiles {
   const outdir = mkdtempSync(join(tmpdir(), 'proofs-cdk-'));
   try {
-    const app = testApp({ outdir });
+    const app = cdkJsonApp({ outdir });
     addAllExamples(app);
     const assembly = app.synth();
     return Object.fromEntries(assembly.stacks

@@ -1,4 +1,5 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -41,7 +42,7 @@ export function newSecureBucket(scope: Construct, id: string, options: SecureBuc
   if (options.glacierAfterDays !== undefined) {
     transitions.push({ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(options.glacierAfterDays) });
   }
-  return new s3.Bucket(scope, id, {
+  const bucket = new s3.Bucket(scope, id, {
     bucketName: options.bucketName,
     encryption: options.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
     encryptionKey: options.encryptionKey,
@@ -56,8 +57,6 @@ export function newSecureBucket(scope: Construct, id: string, options: SecureBuc
     objectLockDefaultRetention: options.objectLockComplianceDays !== undefined
       ? s3.ObjectLockRetention.compliance(Duration.days(options.objectLockComplianceDays))
       : undefined,
-    serverAccessLogsBucket: options.serverAccessLogsBucket,
-    serverAccessLogsPrefix: options.serverAccessLogsPrefix,
     lifecycleRules: [{
       id: 'Lifecycle',
       abortIncompleteMultipartUploadAfter: Duration.days(7),
@@ -66,4 +65,29 @@ export function newSecureBucket(scope: Construct, id: string, options: SecureBuc
       expiration: options.expireAfterDays !== undefined ? Duration.days(options.expireAfterDays) : undefined,
     }],
   });
+  if (options.serverAccessLogsBucket) {
+    logAccessTo(bucket, options.serverAccessLogsBucket, options.serverAccessLogsPrefix ?? '');
+  }
+  return bucket;
+}
+
+/**
+ * Server access logging by bucket policy, the only delivery an ownership-enforced target accepts.
+ * aws-cdk-lib does this only under the `@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy` flag and
+ * otherwise sets the `LogDeliveryWrite` ACL, which fails in an app without that flag.
+ */
+function logAccessTo(bucket: s3.Bucket, target: s3.IBucket, prefix: string): void {
+  const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
+  cfnBucket.loggingConfiguration = { destinationBucketName: target.bucketName, logFilePrefix: prefix || undefined };
+  // An imported target's policy is its owner's to write; addToResourcePolicy leaves it alone.
+  target.addToResourcePolicy(new iam.PolicyStatement({
+    effect: iam.Effect.ALLOW,
+    principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+    actions: ['s3:PutObject'],
+    resources: [target.arnForObjects(`${prefix}*`)],
+    // Naming the source from another stack's policy would make that stack depend on this one.
+    conditions: Stack.of(target) === Stack.of(bucket)
+      ? { ArnLike: { 'aws:SourceArn': bucket.bucketArn }, StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account } }
+      : undefined,
+  }));
 }
