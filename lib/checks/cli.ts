@@ -19,11 +19,17 @@ and reports the RTO, RPO and availability each service achieves against its tier
 
   path                a cdk.out or cdktf.out directory, a cdktf stack directory, or a template file
                       (default: ./cdk.out, else ./cdktf.out)
-  --json              print { services, findings } as JSON
+  --json              print { services, findings, acknowledged } as JSON
   --markdown          print Markdown for a pull-request comment
   --fail-on <level>   exit 1 on findings of this level or worse: error (default) or warning
   --no-color          never colour the table
   -h, --help          show this help
+
+acknowledged findings:
+  A finding the design accepts is acknowledged where the decision is made, with its reason
+  (acknowledgeHaFinding(scope, rule, reason), written into the output under the metadata key
+  ha-constructs:acknowledged). ha-report lists it apart, under "acknowledged" (the text and
+  Markdown reports, the --json field), with that reason; it never counts toward --fail-on.
 
 exit codes:
   0  no finding reaches --fail-on

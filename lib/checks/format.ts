@@ -1,5 +1,4 @@
 import { HaReport, ObjectiveStatus, ServiceReport } from './report';
-import { Finding } from './rules/rule';
 
 /** Renders seconds the way the tier table does (`30 s`, `15 min`, `24 h`). */
 export function formatSeconds(seconds: number | null): string {
@@ -66,15 +65,23 @@ export function formatText(report: HaReport, colour: boolean): string {
     lines.push('', '✓ met   ✗ not met   ? not provable from the templates');
   }
   lines.push('');
+  const acknowledged = report.acknowledged ?? [];
   if (report.findings.length === 0) {
-    lines.push('No findings.');
+    // Said outright: an acknowledged finding can still leave an objective unmet in the table above.
+    lines.push(acknowledged.length === 0 ? 'No findings.' : 'No findings other than the acknowledged ones below.');
   }
   for (const f of report.findings) {
     const level = f.level === 'error' ? 'ERROR  ' : 'WARNING';
     const tag = colour ? `${f.level === 'error' ? COLOUR['not-met'] : COLOUR.unproven}${level}${RESET}` : level;
     lines.push(`${tag} ${f.rule} ${f.stack}/${f.resource}: ${f.message}`);
   }
-  lines.push('', summary(report.findings));
+  if (acknowledged.length > 0) {
+    lines.push('', `Acknowledged (${acknowledged.length}, accepted by the design with a reason; never counted toward --fail-on):`);
+    for (const a of acknowledged) {
+      lines.push(`${a.level === 'error' ? 'ERROR  ' : 'WARNING'} ${a.rule} ${a.stack}/${a.resource}: ${a.message}`, `        reason: ${a.reason}`);
+    }
+  }
+  lines.push('', summary(report));
   return lines.join('\n') + '\n';
 }
 
@@ -90,11 +97,19 @@ export function formatMarkdown(report: HaReport): string {
     }
     lines.push('', '✓ met · ✗ not met · ? not provable from the templates', '');
   }
-  lines.push(`### Findings (${summary(report.findings)})`, '');
+  lines.push(`### Findings (${summary(report)})`, '');
   if (report.findings.length > 0) {
     lines.push('| level | rule | stack | resource | message |', '|---|---|---|---|---|');
     for (const f of report.findings) {
       lines.push(`| ${f.level} | ${f.rule} | ${escape(f.stack)} | ${escape(f.resource)} | ${escape(f.message)} |`);
+    }
+    lines.push('');
+  }
+  const acknowledged = report.acknowledged ?? [];
+  if (acknowledged.length > 0) {
+    lines.push('### Acknowledged', '', '| level | rule | stack | resource | message | reason |', '|---|---|---|---|---|---|');
+    for (const a of acknowledged) {
+      lines.push(`| ${a.level} | ${a.rule} | ${escape(a.stack)} | ${escape(a.resource)} | ${escape(a.message)} | ${escape(a.reason)} |`);
     }
     lines.push('');
   }
@@ -110,9 +125,10 @@ export function formatMarkdown(report: HaReport): string {
   return lines.join('\n');
 }
 
-function summary(findings: readonly Finding[]): string {
-  const errors = findings.filter((f) => f.level === 'error').length;
-  return `${errors} error(s), ${findings.length - errors} warning(s)`;
+function summary(report: HaReport): string {
+  const errors = report.findings.filter((f) => f.level === 'error').length;
+  const acknowledged = report.acknowledged?.length ?? 0;
+  return `${errors} error(s), ${report.findings.length - errors} warning(s)${acknowledged > 0 ? `, ${acknowledged} acknowledged` : ''}`;
 }
 
 function escape(text: string): string {
