@@ -1,11 +1,11 @@
-import { Annotations, ArnFormat, Duration, Stack, Tags, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { FailureDomain, HaRole, S3_RTC_REPLICATION_SECONDS, ServiceTier, regionPlacementProblem } from '../core';
+import { FailureDomain, HaRole, S3_RTC_REPLICATION_SECONDS, ServiceTier, regionPlacementProblem, replicationRpoProblem } from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { ReplicaKey } from './replica-key';
 import { HaProps } from './ha-props';
@@ -125,8 +125,8 @@ export interface ReplicatedBucketProps extends HaProps, BucketCommonProps {
    * for these objects than the tier's (objects it can regenerate or re-upload). Replication Time
    * Control bounds the copy at 15 minutes, so a tier with a tighter region RPO (TIER_0) either
    * keeps its critical data in a GlobalTable or GlobalDatabase and states the bucket's objective
-   * here, or fails its RPO in the report. Recorded in the HA metadata; the report holds the
-   * bucket's replication to it.
+   * here; without it, such a tier is refused (core's `replicationRpoProblem`). Recorded in the HA
+   * metadata; the report holds the bucket's replication to it.
    * @default - the tier's region RPO
    */
   readonly rpoObjective?: Duration;
@@ -201,13 +201,11 @@ export class ReplicatedBucket extends Construct {
     }
     const latencySeconds = props.replicationLatencyThreshold?.toSeconds() ?? S3_RTC_REPLICATION_SECONDS;
     const dataRpoSeconds = props.rpoObjective?.toSeconds({ integral: false });
-    if (dataRpoSeconds !== undefined && (!Number.isInteger(dataRpoSeconds) || dataRpoSeconds < tier.regionRpoSeconds)) {
-      throw validationError(`rpoObjective must be whole seconds of at least ${tier.name}'s region RPO (${tier.regionRpoSeconds} s): it states a looser objective for this data set, got: ${dataRpoSeconds} s`, this);
-    }
-    const objectiveSeconds = dataRpoSeconds ?? tier.regionRpoSeconds;
-    if (objectiveSeconds < S3_RTC_REPLICATION_SECONDS) {
-      Annotations.of(this).addWarningV2('ha-constructs:ReplicatedBucket.rpo',
-        `S3 Replication Time Control replicates 99.99% of objects within ${S3_RTC_REPLICATION_SECONDS} s, longer than ${dataRpoSeconds === undefined ? `${tier.name}'s region RPO` : 'rpoObjective'} of ${objectiveSeconds} s: keep data that needs the tighter RPO in a GlobalTable or a GlobalDatabase, or state this bucket's own rpoObjective`);
+    const rpoProblem = replicationRpoProblem(
+      { construct: 'ReplicatedBucket', replication: 'S3 Replication Time Control', boundSeconds: S3_RTC_REPLICATION_SECONDS },
+      tier, dataRpoSeconds);
+    if (rpoProblem) {
+      throw validationError(rpoProblem, this);
     }
 
     this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the replicated bucket ${this.node.path}`);

@@ -21,6 +21,12 @@ export const DEFAULT_DATABASE_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceCl
 /** Longest automated backup retention Aurora accepts. */
 const AURORA_MAX_BACKUP_RETENTION_DAYS = 35;
 
+/**
+ * The GlobalDatabase constructs whose primary cluster is being built: that ReplicatedDatabase is
+ * one region of a multi-region database, and may serve a multi-region tier.
+ */
+export const GLOBAL_PRIMARY_SCOPES = new WeakSet<Construct>();
+
 /** PostgreSQL's port, stated so that security group rules name it (a token port hides what is opened). */
 export const POSTGRES_PORT = 5432;
 

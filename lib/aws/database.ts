@@ -11,7 +11,8 @@ import { AURORA_FAILOVER_SECONDS, FailureDomain, regionPlacementProblem } from '
 import { auroraPostgresMaxConnections, connectionAlarmThreshold, instanceClassMemoryGiB } from '../core/database';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import {
-  DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, ENHANCED_MONITORING_SECONDS, POSTGRES_LOG_EXPORT, POSTGRES_PORT, clusterSettings,
+  DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, ENHANCED_MONITORING_SECONDS, GLOBAL_PRIMARY_SCOPES, POSTGRES_LOG_EXPORT,
+  POSTGRES_PORT, clusterSettings,
   minuteAlarm, newClusterParameterGroup, newPostgresLogGroup, zoneFor,
 } from './database-common';
 import { HaProps } from './ha-props';
@@ -153,7 +154,7 @@ export interface ReplicatedDatabaseProps extends HaProps {
  *
  * One region's cluster: for a tier whose strategy keeps more than one region use
  * {@link GlobalDatabase}, which builds this cluster as its primary. On such a tier a
- * ReplicatedDatabase of its own warns (`ha-constructs:ReplicatedDatabase.tier`).
+ * ReplicatedDatabase of its own is refused: it would fail HA-DR1 (no copy outside the region).
  *
  * Construct ids (public API): `Key`, `Credentials`, `ParameterGroup`, `Logs`, `Cluster` (the
  * cluster, its `Writer` and `Reader1`…), `Proxy`, `ProxyReaderEndpoint`, `AlarmTopic`, `WriterConnectionsAlarm`,
@@ -204,12 +205,10 @@ export class ReplicatedDatabase extends Construct {
       Annotations.of(this).addWarningV2('ha-constructs:ReplicatedDatabase.readers',
         `readers is ${this.readerCount}, fewer than one per further zone (${tier.minAzs - 1}) for ${tier.name}: when the writer's zone fails, the cluster waits for a new instance instead of failing over to a reader in about ${AURORA_FAILOVER_SECONDS} s`);
     }
-    if (tier.isMultiRegion) {
-      // GlobalDatabase builds its primary from this class and acknowledges this warning there: its
-      // secondaries are the other regions.
-      const secretNote = (props.secretReplicaRegions ?? []).length === 0 ? ' and HA-SEC2 (the credentials live in one region)' : '';
-      Annotations.of(this).addWarningV2('ha-constructs:ReplicatedDatabase.tier',
-        `tier is ${tier.name}, whose ${tier.strategy} strategy needs the data in ${tier.minRegions} regions, but a ReplicatedDatabase is one region's cluster: use GlobalDatabase, which builds this cluster as its primary and adds secondaries in other regions; as it is, the HA checks fail HA-DR1 (no cross-region copy of the data)${secretNote}`);
+    if (tier.isMultiRegion && !GLOBAL_PRIMARY_SCOPES.has(scope)) {
+      throw validationError(`tier ${tier.name} keeps the data in ${tier.minRegions} regions (${tier.strategy}), but a `
+        + 'ReplicatedDatabase is one region\'s cluster: use GlobalDatabase, which builds this cluster as its primary and adds '
+        + 'secondaries in other regions (GlobalDatabaseSecondary), or a single-region tier such as TIER_3', this);
     }
     const memory = instanceClassMemoryGiB(instanceType.toString());
     if (props.maxConnections === undefined && memory === undefined) {

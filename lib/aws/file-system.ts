@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { EFS_REPLICATION_RPO_SECONDS, FailureDomain, regionPlacementProblem, zonePlacementProblem } from '../core';
+import { EFS_REPLICATION_RPO_SECONDS, FailureDomain, regionPlacementProblem, replicationRpoProblem, zonePlacementProblem } from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { ReplicaKey } from './replica-key';
 import { HaProps } from './ha-props';
@@ -54,9 +54,17 @@ export interface ReplicatedFileSystemProps extends HaProps {
   readonly throughputMode?: efs.ThroughputMode;
   /**
    * Time since the last completed sync to the replica above which the file system alarms.
-   * @default - the tier's region RPO, but not below the 15 minutes EFS replication is designed for
+   * @default - `rpoObjective` (or the tier's region RPO), but not below the 15 minutes EFS replication is designed for
    */
   readonly replicationLagThreshold?: Duration;
+  /**
+   * This data set's own region RPO objective, when the service deliberately accepts a looser one
+   * for these files than the tier's (files it can rebuild). EFS replication is designed for 15
+   * minutes, so a tier with a tighter region RPO must state it here or is refused (core's
+   * `replicationRpoProblem`). Recorded in the HA metadata; the report holds the replica's lag to it.
+   * @default - the tier's region RPO
+   */
+  readonly rpoObjective?: Duration;
   /**
    * Topic the replication alarm notifies.
    * @default - a new encrypted topic (only when there is a replica)
@@ -176,18 +184,20 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
     });
     this.connections = this.fileSystem.connections;
 
+    const dataRpoSeconds = props.rpoObjective?.toSeconds({ integral: false });
     if (props.replicaRegion !== undefined) {
+      const rpoProblem = replicationRpoProblem(
+        { construct: 'ReplicatedFileSystem', replication: 'EFS replication', boundSeconds: EFS_REPLICATION_RPO_SECONDS }, tier, dataRpoSeconds);
+      if (rpoProblem) {
+        throw validationError(rpoProblem, this);
+      }
       this.replicaRegion = props.replicaRegion;
       const replicaKeyArn = props.replicaKeyArn
         ?? ReplicaKey.aliasArn(this, props.replicaRegion, ReplicatedFileSystem.replicaKeyAliasName(props.fileSystemName));
       const cfn = this.fileSystem.node.defaultChild as efs.CfnFileSystem;
       cfn.replicationConfiguration = { destinations: [{ region: props.replicaRegion, kmsKeyId: replicaKeyArn }] };
 
-      if (tier.regionRpoSeconds < EFS_REPLICATION_RPO_SECONDS) {
-        Annotations.of(this).addWarningV2('ha-constructs:ReplicatedFileSystem.rpo',
-          `EFS replication is designed for an RPO of ${EFS_REPLICATION_RPO_SECONDS} s, longer than ${tier.name}'s region RPO of ${tier.regionRpoSeconds} s: keep data that needs the tighter RPO in a GlobalTable or a GlobalDatabase`);
-      }
-      const lagSeconds = props.replicationLagThreshold?.toSeconds() ?? Math.max(tier.regionRpoSeconds, EFS_REPLICATION_RPO_SECONDS);
+      const lagSeconds = props.replicationLagThreshold?.toSeconds() ?? Math.max(dataRpoSeconds ?? tier.regionRpoSeconds, EFS_REPLICATION_RPO_SECONDS);
       const alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Replication alarms of the ${props.fileSystemName} file system`);
       this.replicationLagAlarm = this.metricTimeSinceLastSync().createAlarm(this, 'ReplicationLagAlarm', {
         alarmDescription: `The ${props.fileSystemName} replica in ${props.replicaRegion} has not completed a sync for more than ${lagSeconds} s: files changed since then are not in the standby region, and a region loss now loses them`,
@@ -208,7 +218,7 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
       reason: 'automatic backups are on (the AWS Backup default plan), and the ha:backup tag puts the file system in the BackupPolicy of the stack, a selection by tag that cdk-nag cannot follow',
     });
 
-    attachHaMetadata(this, props, { component: 'ReplicatedFileSystem', failureDomain: FailureDomain.REGION });
+    attachHaMetadata(this, props, { component: 'ReplicatedFileSystem', failureDomain: FailureDomain.REGION, dataRpoSeconds });
   }
 
   /**

@@ -10,7 +10,8 @@ import { AURORA_GLOBAL_REPLICATION_LAG_SECONDS, DrStrategy, FailureDomain, HaRol
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { ReplicatedDatabase, ReplicatedDatabaseProps } from './database';
 import {
-  DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, ENHANCED_MONITORING_SECONDS, POSTGRES_LOG_EXPORT, POSTGRES_PORT, clusterSettings,
+  DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, ENHANCED_MONITORING_SECONDS, GLOBAL_PRIMARY_SCOPES, POSTGRES_LOG_EXPORT,
+  POSTGRES_PORT, clusterSettings,
   minuteAlarm, newClusterParameterGroup, newPostgresLogGroup, zoneFor,
 } from './database-common';
 import { HaProps } from './ha-props';
@@ -145,17 +146,13 @@ export class GlobalDatabase extends Construct {
         `${tier.name}'s region RPO is ${tier.regionRpoSeconds} s, below Aurora Global Database's typical replication lag of ${AURORA_GLOBAL_REPLICATION_LAG_SECONDS} s: replication is asynchronous, so a region loss can lose the last writes`);
     }
 
+    GLOBAL_PRIMARY_SCOPES.add(this);
     this.primary = new ReplicatedDatabase(this, 'Primary', {
       ...props,
       instanceType,
       clusterIdentifier: props.clusterIdentifier ?? globalDatabaseMemberIdentifier(props.globalClusterIdentifier, this.primaryRegion),
       secretReplicaRegions: props.secretReplicaRegions ?? this.secondaryRegions,
     });
-    // The primary on its own is one region, so it advises a global database for this tier: this is
-    // one, whose secondaries hold the other regions. (Removes the warning already given, app or not.)
-    Annotations.of(this.primary).acknowledgeWarning('ha-constructs:ReplicatedDatabase.tier',
-      'the primary of a GlobalDatabase: the secondary clusters are its other regions');
-
     this.globalCluster = new rds.CfnGlobalCluster(this, 'Resource', {
       globalClusterIdentifier: props.globalClusterIdentifier,
       sourceDbClusterIdentifier: this.primary.cluster.clusterArn,

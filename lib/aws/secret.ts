@@ -5,11 +5,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { FailureDomain, HaRole, regionPlacementProblem } from '../core';
+import { acknowledgeHaFinding } from './acknowledge';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
-import { acknowledgeWildcard } from './private/nag';
+import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 import { requireAliasName } from './replica-key';
 
 /** Shortest and longest rotation interval Secrets Manager accepts. */
@@ -63,7 +64,9 @@ export interface EncryptedSecretProps extends HaProps {
   readonly replicaKeys?: Record<string, kms.IKey>;
   /**
    * Hosted rotation (a Lambda function Secrets Manager deploys for you), for database credentials
-   * (`secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, ... })`).
+   * (`secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, ... })`). One of `hostedRotation`,
+   * `rotationLambda` and `rotatedExternally` is required: a secret that never rotates keeps working
+   * for whoever leaked it (HA-SEC1).
    * @default - no hosted rotation
    */
   readonly hostedRotation?: secretsmanager.HostedRotation;
@@ -72,6 +75,13 @@ export interface EncryptedSecretProps extends HaProps {
    * @default - no rotation function
    */
   readonly rotationLambda?: lambda.IFunction;
+  /**
+   * Why the secret rotates outside Secrets Manager: a value a third party issues and only its
+   * console can revoke, written here with `put-secret-value` on the issuer's schedule. The reason
+   * becomes the acknowledgement of HA-SEC1 and of cdk-nag's rotation rules, so the report shows it.
+   * @default - the secret rotates here: give `hostedRotation` or `rotationLambda`
+   */
+  readonly rotatedExternally?: string;
   /**
    * How often the secret rotates (4 hours to 1000 days).
    * @default Duration.days(30)
@@ -144,8 +154,16 @@ export class EncryptedSecret extends Construct {
     if (byAlias.length > 0 && props.service === undefined) {
       throw validationError(`service must be given when replicaRegions (${byAlias.join(', ')}) use the replica key found by alias (alias/<service>-secrets): the default, the stack's name, differs between the stacks of two regions, got: none`, this);
     }
-    if (props.hostedRotation && props.rotationLambda) {
-      throw validationError('hostedRotation and rotationLambda are alternatives: give one of them, got both', this);
+    const rotations = (['hostedRotation', 'rotationLambda', 'rotatedExternally'] as const).filter((p) => props[p] !== undefined);
+    if (rotations.length === 0) {
+      throw validationError('hostedRotation (database credentials), rotationLambda or rotatedExternally (why the value rotates '
+        + 'elsewhere) must be given: a secret that never rotates keeps working for whoever leaked it (HA-SEC1), got: none', this);
+    }
+    if (rotations.length > 1) {
+      throw validationError(`hostedRotation, rotationLambda and rotatedExternally are alternatives: give one of them, got: ${rotations.join(', ')}`, this);
+    }
+    if (props.rotatedExternally !== undefined && props.rotatedExternally.trim().length < 20) {
+      throw validationError(`rotatedExternally must say why the value rotates outside Secrets Manager (at least 20 characters), got: '${props.rotatedExternally}'`, this);
     }
     const rotateAfter = props.rotateAfter ?? Duration.days(30);
     if (!rotateAfter.isUnresolved()) {
@@ -155,8 +173,8 @@ export class EncryptedSecret extends Construct {
       }
     }
     if (this.replicaRegions.length === 0 && props.tier.isMultiRegion) {
-      Annotations.of(this).addWarningV2('ha-constructs:EncryptedSecret.replicaRegions',
-        `${props.tier.name} keeps a second region, but the secret has no replica: give replicaRegions so that its value survives the loss of this region`);
+      throw validationError(`replicaRegions must name the other regions of ${props.tier.name} (${props.tier.strategy} keeps `
+        + `${props.tier.minRegions}), so that the value survives the loss of this region (HA-SEC2), got: none`, this);
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     if (removalPolicy !== RemovalPolicy.RETAIN) {
@@ -194,9 +212,11 @@ export class EncryptedSecret extends Construct {
         rotationLambda: props.rotationLambda,
         automaticallyAfter: rotateAfter,
       });
-    } else {
-      Annotations.of(this).addWarningV2('ha-constructs:EncryptedSecret.rotation',
-        'the secret does not rotate: give hostedRotation (database credentials) or rotationLambda, so that a leaked value stops working');
+    } else if (props.rotatedExternally !== undefined) {
+      acknowledgeHaFinding(this, 'HA-SEC1', props.rotatedExternally);
+      acknowledgeFindings(this,
+        { id: 'AwsSolutions-SMG4', reason: props.rotatedExternally },
+        { id: 'NIST.800.53.R5-SecretsManagerRotationEnabled', reason: props.rotatedExternally });
     }
 
     attachHaMetadata(this, props, { component: 'EncryptedSecret', failureDomain: this.replicaRegions.length > 0 ? FailureDomain.GLOBAL : FailureDomain.REGION });

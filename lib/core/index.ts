@@ -14,3 +14,4 @@ export * from './client-policy';
 export * from './database';
 export * from './figures-checks';
 export * from './health-check-path';
+export * from './replication-rpo';

@@ -137,11 +137,20 @@ describe('ReplicatedBucket', () => {
     }
   });
 
-  test('WHEN the tier RPO is below what RTC promises THEN a warning says so', () => {
-    const { stack } = synth({ tier: ServiceTier.TIER_1 });
-    Annotations.fromStack(stack).hasWarning('/Primary/Documents', Match.stringLikeRegexp('S3 Replication Time Control replicates 99.99% of objects within 900 s, longer than TIER_1\'s region RPO of 60 s'));
-    const { stack: tier2 } = synth();
-    Annotations.fromStack(tier2).hasNoWarning('*', Match.anyValue());
+  test('WHEN the tier RPO is below what RTC bounds and no rpoObjective is stated THEN it is a ValidationError', () => {
+    expectValidationError(() => synth({ tier: ServiceTier.TIER_1 }), 'rpoObjective must be at least 900 s for a ReplicatedBucket: '
+      + 'S3 Replication Time Control bounds its replica\'s lag at 900 s. Keep data that needs a tighter RPO in a GlobalTable or '
+      + 'GlobalDatabase, and state this data set\'s own rpoObjective if the service can rebuild it, got: none, so TIER_1\'s region RPO of 60 s applies');
+    expectValidationError(() => synth({ tier: ServiceTier.TIER_1, rpoObjective: Duration.minutes(5) }), 'rpoObjective must be at least 900 s for a '
+      + 'ReplicatedBucket: S3 Replication Time Control bounds its replica\'s lag at 900 s. Keep data that needs a tighter RPO in a GlobalTable or '
+      + 'GlobalDatabase, and state this data set\'s own rpoObjective if the service can rebuild it, got: 300 s');
+  });
+
+  test('WHEN TIER_1 data states its own 15-minute rpoObjective THEN it is built with no warning and the record carries the objective', () => {
+    const { stack, template } = synth({ tier: ServiceTier.TIER_1, rpoObjective: Duration.minutes(15) });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    const [bucket] = Object.values(template.findResources('AWS::S3::Bucket', { Properties: { ReplicationConfiguration: Match.anyValue() } }));
+    expect(bucket.Metadata?.[HA_METADATA_KEY]).toMatchObject({ dataRpoSeconds: 900 });
   });
 
   test('THEN grantReadWrite grants object access and use of the key', () => {

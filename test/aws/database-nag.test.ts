@@ -17,7 +17,7 @@ test('EncryptedSecret, ReplicatedDatabase and GlobalDatabase pass cdk-nag AwsSol
   const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1' } });
   const primaryNetwork = new MultiAzNetwork(primary, 'Network', { tier, availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] });
   new GlobalDatabase(primary, 'Db', { tier, service: 'orders', vpc: primaryNetwork.vpc, globalClusterIdentifier: 'orders', secondaryRegions: ['us-west-2'] });
-  new ReplicatedDatabase(primary, 'Reports', { tier: ServiceTier.TIER_2, service: 'reports', vpc: primaryNetwork.vpc, proxy: true });
+  new ReplicatedDatabase(primary, 'Reports', { tier: ServiceTier.TIER_3, service: 'reports', vpc: primaryNetwork.vpc, proxy: true });
   const rotationLambda = lambda.Function.fromFunctionArn(primary, 'Rotator', 'arn:aws:lambda:us-east-1:111111111111:function:rotate-api-key');
   new EncryptedSecret(primary, 'ApiKey', { tier, service: 'orders', rotationLambda, replicaRegions: ['us-west-2'] });
 

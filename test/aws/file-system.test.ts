@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -25,7 +25,10 @@ function isolatedVpc(stack: Stack, zones: string[]): ec2.IVpc {
 function build(props: Partial<ReplicatedFileSystemProps> = {}, zones = ZONES) {
   const stack = new Stack(recommendedApp(), 'Primary', { env: { region: 'us-east-1' } });
   const vpc = isolatedVpc(stack, zones);
-  const files = new ReplicatedFileSystem(stack, 'Files', { tier: ServiceTier.TIER_1, vpc, fileSystemName: 'shared', replicaRegion: 'us-west-2', ...props });
+  // Shared files the service can rebuild: TIER_1's 60 s region RPO is beyond what EFS replication bounds.
+  const files = new ReplicatedFileSystem(stack, 'Files', {
+    tier: ServiceTier.TIER_1, vpc, fileSystemName: 'shared', replicaRegion: 'us-west-2', rpoObjective: Duration.minutes(15), ...props,
+  });
   return { stack, files, vpc };
 }
 
@@ -95,7 +98,9 @@ describe('ReplicatedFileSystem', () => {
     const key = new ReplicaKey(standby, 'FilesKey', { aliasName: ReplicatedFileSystem.replicaKeyAliasName('shared') });
     const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1', account: '111122223333' } });
     const network = new MultiAzNetwork(primary, 'Network', { tier: ServiceTier.TIER_1, availabilityZones: ZONES });
-    new ReplicatedFileSystem(primary, 'Files', { tier: ServiceTier.TIER_1, vpc: network.vpc, fileSystemName: 'shared', replicaRegion: 'us-west-2' });
+    new ReplicatedFileSystem(primary, 'Files', {
+      tier: ServiceTier.TIER_1, vpc: network.vpc, fileSystemName: 'shared', replicaRegion: 'us-west-2', rpoObjective: Duration.minutes(15),
+    });
     Template.fromStack(primary).hasResourceProperties('AWS::EFS::FileSystem', { ReplicationConfiguration: { Destinations: [{ Region: 'us-west-2', KmsKeyId: key.aliasArn }] } });
   });
 
@@ -107,7 +112,7 @@ describe('ReplicatedFileSystem', () => {
   });
 
   test('THEN the replica alarms when it has not synced for the tier RPO, at least the 15 minutes EFS replication is designed for', () => {
-    const { template } = synth({ tier: ServiceTier.TIER_3, replicaRegion: 'us-west-2' });
+    const { template } = synth({ tier: ServiceTier.TIER_3, replicaRegion: 'us-west-2', rpoObjective: undefined });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: [Match.objectLike({
         Expression: { 'Fn::Join': ['', [
@@ -126,9 +131,17 @@ describe('ReplicatedFileSystem', () => {
     tier1.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 900 });
   });
 
-  test('WHEN the tier RPO is below what EFS replication is designed for THEN a warning says so', () => {
-    const { stack } = synth();
-    Annotations.fromStack(stack).hasWarning('/Primary/Files', Match.stringLikeRegexp('^EFS replication is designed for an RPO of 900 s, longer than TIER_1\'s region RPO of 60 s.*ha-constructs:ReplicatedFileSystem.rpo'));
+  test('WHEN the tier RPO is below what EFS replication bounds and no rpoObjective is stated THEN it is a ValidationError', () => {
+    expectValidationError(() => synth({ rpoObjective: undefined }), 'rpoObjective must be at least 900 s for a ReplicatedFileSystem: '
+      + 'EFS replication bounds its replica\'s lag at 900 s. Keep data that needs a tighter RPO in a GlobalTable or GlobalDatabase, '
+      + 'and state this data set\'s own rpoObjective if the service can rebuild it, got: none, so TIER_1\'s region RPO of 60 s applies');
+  });
+
+  test('WHEN rpoObjective is stated THEN the record carries it and the lag alarm holds the replica to it', () => {
+    const { template } = synth({ rpoObjective: Duration.minutes(30) });
+    const [fs] = Object.values(template.findResources('AWS::EFS::FileSystem'));
+    expect(fs.Metadata?.[HA_METADATA_KEY]).toMatchObject({ dataRpoSeconds: 1800 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1800 });
   });
 
   test('THEN grantReadWrite grants mount and write, and connections open NFS from clients', () => {

@@ -178,14 +178,14 @@ describe('GlobalDatabase and GlobalDatabaseSecondary (a primary and a secondary 
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuroraGlobalDBReplicationLag', Threshold: thresholdMs });
   });
 
-  test('THEN the primary it builds from a ReplicatedDatabase gives no "use GlobalDatabase" warning, though a ReplicatedDatabase alone on the tier would', () => {
+  test('THEN it builds its primary from a ReplicatedDatabase, which a ReplicatedDatabase alone on the tier refuses', () => {
     const { primaryStack, primary } = multiRegionApp(ServiceTier.TIER_1);
     expect(primary.primary.node.path).toBe('Primary/Db/Primary');
-    expect(Annotations.fromStack(primaryStack).findWarning('*', Match.stringLikeRegexp('ha-constructs:ReplicatedDatabase.tier'))).toEqual([]);
-    // The same props on a ReplicatedDatabase of its own do warn: the silence above is GlobalDatabase's doing.
+    expect(Annotations.fromStack(primaryStack).findError('*', Match.anyValue())).toEqual([]);
+    // The same props on a ReplicatedDatabase of its own are refused: the primary is GlobalDatabase's.
     const alone = new Stack(recommendedApp(), 'Alone', { env: { region: 'us-east-1' } });
-    new ReplicatedDatabase(alone, 'Db', { tier: ServiceTier.TIER_1, service: 'orders', vpc: testVpc(alone) });
-    expect(Annotations.fromStack(alone).findWarning('/Alone/Db', Match.stringLikeRegexp('ha-constructs:ReplicatedDatabase.tier'))).toHaveLength(1);
+    expect(() => new ReplicatedDatabase(alone, 'Db', { tier: ServiceTier.TIER_1, service: 'orders', vpc: testVpc(alone) }))
+      .toThrow(/^tier TIER_1 keeps the data in 2 regions .*use GlobalDatabase/);
   });
 
   test('WHEN the tier\'s region RPO is below Aurora Global Database\'s typical lag THEN a warning with a stable id says so', () => {

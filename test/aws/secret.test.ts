@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { HA_METADATA_KEY, ServiceTier } from '../../lib';
+import { HA_ACKNOWLEDGED_KEY, HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { EncryptedSecret, EncryptedSecretProps, SecretReplicaKey, secretReplicaKeyAlias } from '../../lib/aws/secret';
 import { expectValidationError, recommendedApp } from '../util';
 
@@ -14,7 +14,9 @@ import { expectValidationError, recommendedApp } from '../util';
 function build(props: Partial<EncryptedSecretProps> = {}) {
   const stack = new Stack(recommendedApp(), 'Secrets', { env: { region: 'us-east-1' } });
   const rotationLambda = lambda.Function.fromFunctionArn(stack, 'Rotator', 'arn:aws:lambda:us-east-1:111111111111:function:rotate');
-  const secret = new EncryptedSecret(stack, 'Secret', { tier: ServiceTier.TIER_1, service: 'payments', rotationLambda, ...props });
+  const secret = new EncryptedSecret(stack, 'Secret', {
+    tier: ServiceTier.TIER_1, service: 'payments', rotationLambda, replicaRegions: ['us-west-2'], ...props,
+  });
   return { stack, secret };
 }
 
@@ -58,10 +60,19 @@ describe('EncryptedSecret', () => {
     template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(7 days)' } });
   });
 
-  test('WHEN there is no rotation THEN no schedule exists and a warning with a stable id says the secret does not rotate', () => {
-    const { stack, template } = synth({ rotationLambda: undefined });
+  test('WHEN no rotation is given THEN it is a ValidationError naming the three ways to give one', () => {
+    expectValidationError(() => synth({ rotationLambda: undefined }), 'hostedRotation (database credentials), rotationLambda or '
+      + 'rotatedExternally (why the value rotates elsewhere) must be given: a secret that never rotates keeps working for whoever '
+      + 'leaked it (HA-SEC1), got: none');
+  });
+
+  test('WHEN the value rotates elsewhere THEN no schedule exists, and HA-SEC1 and cdk-nag\'s rotation rules carry the reason', () => {
+    const reason = 'the provider issues this key and rotates it on its own schedule';
+    const { template } = synth({ rotationLambda: undefined, rotatedExternally: reason });
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
-    Annotations.fromStack(stack).hasWarning('/Secrets/Secret', Match.stringLikeRegexp('^the secret does not rotate: .*ha-constructs:EncryptedSecret.rotation'));
+    template.hasResource('AWS::SecretsManager::Secret', { Metadata: Match.objectLike({ [HA_ACKNOWLEDGED_KEY]: { 'HA-SEC1': reason } }) });
+    expectValidationError(() => synth({ rotationLambda: undefined, rotatedExternally: 'elsewhere' }),
+      "rotatedExternally must say why the value rotates outside Secrets Manager (at least 20 characters), got: 'elsewhere'");
   });
 
   test('WHEN replica regions are given THEN each replica is encrypted with the replica key of its region, by alias unless a key is given', () => {
@@ -69,6 +80,7 @@ describe('EncryptedSecret', () => {
     const euKey = kms.Key.fromKeyArn(stack, 'EuKey', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
     new EncryptedSecret(stack, 'Secret', {
       tier: ServiceTier.TIER_1, service: 'payments', replicaRegions: ['us-west-2', 'eu-west-1'], replicaKeys: { 'eu-west-1': euKey },
+      rotatedExternally: 'rotated by the issuer on its own schedule',
     });
     Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::Secret', {
       ReplicaRegions: [
@@ -78,14 +90,14 @@ describe('EncryptedSecret', () => {
     });
   });
 
-  test('WHEN no replica regions are given THEN the secret has none, and a multi-region tier warns with a stable id', () => {
-    const { template, stack } = synth();
-    template.hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: Match.absent() });
-    Annotations.fromStack(stack).hasWarning('/Secrets/Secret', Match.stringLikeRegexp('^TIER_1 keeps a second region, but the secret has no replica: .*ha-constructs:EncryptedSecret.replicaRegions'));
+  test('WHEN a multi-region tier has no replica regions THEN it is a ValidationError', () => {
+    expectValidationError(() => synth({ replicaRegions: undefined }), 'replicaRegions must name the other regions of TIER_1 '
+      + '(WARM_STANDBY keeps 2), so that the value survives the loss of this region (HA-SEC2), got: none');
   });
 
   test('GIVEN TIER_3 (one region) without replicas THEN there is no warning', () => {
-    const { stack } = synth({ tier: ServiceTier.TIER_3 });
+    const { stack, template } = synth({ tier: ServiceTier.TIER_3, replicaRegions: undefined });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: Match.absent() });
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 
@@ -145,7 +157,7 @@ describe('EncryptedSecret', () => {
 
   test('WHEN replicas use the replica key alias and no service is given THEN it is a ValidationError (the default service differs per stack)', () => {
     const stack = new Stack(recommendedApp(), 'Secrets', { env: { region: 'us-east-1' } });
-    expectValidationError(() => new EncryptedSecret(stack, 'Secret', { tier: ServiceTier.TIER_1, replicaRegions: ['us-west-2'] }), "service must be given when replicaRegions (us-west-2) use the replica key found by alias (alias/<service>-secrets): the default, the stack's name, differs between the stacks of two regions, got: none");
+    expectValidationError(() => new EncryptedSecret(stack, 'Secret', { tier: ServiceTier.TIER_1, replicaRegions: ['us-west-2'], rotatedExternally: 'rotated by the issuer on its schedule' }), "service must be given when replicaRegions (us-west-2) use the replica key found by alias (alias/<service>-secrets): the default, the stack's name, differs between the stacks of two regions, got: none");
   });
 
   test('WHEN both hosted rotation and a rotation function are given THEN it is a ValidationError', () => {
@@ -153,7 +165,7 @@ describe('EncryptedSecret', () => {
     const rotationLambda = lambda.Function.fromFunctionArn(stack, 'Rotator', 'arn:aws:lambda:us-east-1:111111111111:function:rotate');
     expect(() => new EncryptedSecret(stack, 'Secret', {
       tier: ServiceTier.TIER_1, rotationLambda, hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser(),
-    })).toThrow('hostedRotation and rotationLambda are alternatives: give one of them, got both');
+    })).toThrow('hostedRotation, rotationLambda and rotatedExternally are alternatives: give one of them, got: hostedRotation, rotationLambda');
   });
 
   test('snapshot of a replicated, rotating secret (beside the targeted assertions above)', () => {

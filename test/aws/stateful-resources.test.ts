@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -42,8 +42,10 @@ function dataTierApp(network: 'plain' | 'multi-az' = 'plain'): { app: App; prima
       subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
     });
   new GlobalTable(primary, 'Orders', { tier, tableName: 'orders', partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, replicaRegions: [STANDBY] });
-  new ReplicatedBucket(primary, 'Documents', { tier, replicaRegion: STANDBY, replicaBucketName: 'acme-documents-us-west-2' });
-  new ReplicatedFileSystem(primary, 'Files', { tier, vpc, fileSystemName: 'shared', replicaRegion: STANDBY });
+  // Documents and shared files the service can rebuild: their own 15-minute RPO, what S3 RTC and EFS replication bound.
+  const rpoObjective = Duration.minutes(15);
+  new ReplicatedBucket(primary, 'Documents', { tier, replicaRegion: STANDBY, replicaBucketName: 'acme-documents-us-west-2', rpoObjective });
+  new ReplicatedFileSystem(primary, 'Files', { tier, vpc, fileSystemName: 'shared', replicaRegion: STANDBY, rpoObjective });
   new BackupPolicy(primary, 'Backups', { tier, copyToVaultArn: BackupCopyVault.vaultArn(primary, STANDBY, 'acme-dr') });
   return { app, primary, standby };
 }
