@@ -1,5 +1,11 @@
-import { CLOUDWATCH_LOG_RETENTION_DAYS, ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS, ROUTE53_FAILURE_THRESHOLD_DEFAULT, ROUTE53_FAILURE_THRESHOLD_MAX, ROUTE53_FAILURE_THRESHOLD_MIN } from './figures';
-import { requireAtLeast, requireInteger, requireTarget } from './numbers';
+import { composeParallel } from './availability';
+import { dnsFailoverSeconds, targetFailoverSeconds } from './failover';
+import {
+  CLOUDWATCH_LOG_RETENTION_DAYS, PUBLISHED_SLAS, ROUTE53_FAILURE_THRESHOLD_DEFAULT, ROUTE53_FAILURE_THRESHOLD_MAX,
+  ROUTE53_FAILURE_THRESHOLD_MIN, ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS, ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS,
+} from './figures';
+import { FLEET_HEALTH_CHECK_CANDIDATES } from './fleet-health';
+import { clean, requireAtLeast, requireInteger, requireTarget } from './numbers';
 
 /**
  * Disaster-recovery strategy of a service, after AWS Well-Architected REL13
@@ -16,6 +22,21 @@ export enum DrStrategy {
   /** One serving region; backups are copied to another region and restored after a disaster. */
   BACKUP_RESTORE = 'BACKUP_RESTORE',
 }
+
+/**
+ * An AZ RTO at or below this leaves no time to launch and warm replacement instances: the fleet
+ * must already run them elsewhere (static stability), the `staticallyStable` default.
+ */
+const STATIC_STABILITY_AZ_RTO_SECONDS = 120;
+
+/**
+ * The highest published uptime commitment for compute in one zone, over the engines (EC2 99.5% and
+ * Compute Engine 99.9% for a single instance), and in one region (99.99% for instances in two or
+ * more zones, both providers). A tier that promises more than its deployment shape can be credited
+ * with asks for what no provider commits to; the HA report composes the same figures.
+ */
+const SINGLE_ZONE_SLA = Math.max(PUBLISHED_SLAS.EC2_SINGLE_INSTANCE, PUBLISHED_SLAS.COMPUTE_ENGINE_SINGLE_INSTANCE);
+const MULTI_ZONE_SLA = Math.max(PUBLISHED_SLAS.EC2_MULTI_AZ, PUBLISHED_SLAS.COMPUTE_ENGINE_MULTI_ZONE);
 
 /** The objectives (and optional operating defaults) of a service tier. */
 export interface ServiceTierProps {
@@ -38,7 +59,8 @@ export interface ServiceTierProps {
   /** Recovery point objective for the loss of a region, in seconds. */
   readonly regionRpoSeconds: number;
   /**
-   * Whether the fleet must keep peak capacity after losing one AZ without launching anything.
+   * Whether the fleet must keep peak capacity after losing one AZ without launching anything
+   * (needs `minAzs` of at least 2: the capacity is kept in the AZs that survive).
    * @default - true when `azRtoSeconds` ≤ 120 (too short to launch and warm replacement instances)
    */
   readonly staticallyStable?: boolean;
@@ -164,10 +186,11 @@ export class ServiceTier {
     this.regionRtoSeconds = props.regionRtoSeconds;
     this.regionRpoSeconds = props.regionRpoSeconds;
 
-    this.staticallyStable = props.staticallyStable ?? props.azRtoSeconds <= 120;
-    this.healthCheckIntervalSeconds = props.healthCheckIntervalSeconds ?? (props.regionRtoSeconds <= 900 ? 10 : 30);
-    this.healthCheckFailureThreshold = props.healthCheckFailureThreshold ?? ROUTE53_FAILURE_THRESHOLD_DEFAULT;
-    this.dnsTtlSeconds = props.dnsTtlSeconds ?? (props.regionRtoSeconds <= 3600 ? 60 : 300);
+    this.staticallyStable = props.staticallyStable ?? props.azRtoSeconds <= STATIC_STABILITY_AZ_RTO_SECONDS;
+    const dns = operatingDnsDefaults(props.regionRtoSeconds);
+    this.healthCheckIntervalSeconds = props.healthCheckIntervalSeconds ?? dns.healthCheckIntervalSeconds;
+    this.healthCheckFailureThreshold = props.healthCheckFailureThreshold ?? dns.healthCheckFailureThreshold;
+    this.dnsTtlSeconds = props.dnsTtlSeconds ?? dns.dnsTtlSeconds;
     this.backupRetentionDays = props.backupRetentionDays
       ?? (props.regionRpoSeconds <= 60 ? 35 : props.regionRpoSeconds <= 900 ? 14 : 7);
     this.backupIntervalHours = props.backupIntervalHours
@@ -176,6 +199,10 @@ export class ServiceTier {
     this.probeIntervalMinutes = props.probeIntervalMinutes
       ?? (props.availabilityTarget >= 0.9995 ? 1 : props.availabilityTarget >= 0.999 ? 5 : 15);
     validateDefaults(this);
+    const contradiction = tierContradiction(props);
+    if (contradiction) {
+      throw new RangeError(contradiction);
+    }
   }
 
   /** Whether the strategy keeps a second region (serving or standby). */
@@ -251,4 +278,113 @@ function validateDefaults(tier: ServiceTier): void {
     throw new RangeError(`logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${tier.logRetentionDays}`);
   }
   requireInteger('probeIntervalMinutes', tier.probeIntervalMinutes, 1);
+}
+
+/**
+ * The first pair of fields of `props` that cannot hold together, as a message naming the field,
+ * the value and what is allowed; undefined when none. `props` must pass the checks of each field
+ * on its own ({@link ServiceTier.custom} runs those first).
+ *
+ * Orderings between objectives are not contradictions: a region RTO or RPO tighter than the AZ
+ * one only means the region mechanism (evacuating to another region) also serves an AZ loss, and
+ * RPO and RTO measure different things (data lost, time to recover).
+ */
+export function tierContradiction(props: ServiceTierProps): string | undefined {
+  const { minAzs, azRtoSeconds } = props;
+  if (props.staticallyStable === true && minAzs < 2) {
+    return 'minAzs must be at least 2 with staticallyStable true (peak capacity is kept after losing one AZ by the AZs '
+      + `that survive), got: ${minAzs}`;
+  }
+  // Every engine's fleets and load balancers detect a failed AZ with core's fleetTargetHealth.
+  const fastest = FLEET_HEALTH_CHECK_CANDIDATES[FLEET_HEALTH_CHECK_CANDIDATES.length - 1];
+  const detection = targetFailoverSeconds(fastest);
+  if (azRtoSeconds < detection) {
+    const { intervalSeconds, timeoutSeconds, unhealthyThresholdCount } = fastest;
+    return `azRtoSeconds must be at least ${detection} (the fastest target health check, every ${intervalSeconds} s `
+      + `with a ${timeoutSeconds} s timeout and ${unhealthyThresholdCount} failures, stops routing to a failed AZ `
+      + `after ${detection} s), got: ${azRtoSeconds}`;
+  }
+  if (minAzs < 2 && azRtoSeconds <= STATIC_STABILITY_AZ_RTO_SECONDS) {
+    const limit = STATIC_STABILITY_AZ_RTO_SECONDS;
+    return `azRtoSeconds must be more than ${limit} with minAzs 1 (an AZ RTO of ${limit} s or less leaves no time to `
+      + 'launch and warm replacement instances, so the capacity must already run in a second AZ: raise minAzs to 2), '
+      + `got: ${azRtoSeconds}`;
+  }
+  return availabilityContradiction(props) ?? dnsFailoverContradiction(props);
+}
+
+/** A target above what the published SLAs of the tier's deployment shape can be credited with. */
+function availabilityContradiction(props: ServiceTierProps): string | undefined {
+  const perRegion = props.minAzs >= 2 ? MULTI_ZONE_SLA : SINGLE_ZONE_SLA;
+  const activeActive = props.strategy === DrStrategy.ACTIVE_ACTIVE;
+  // Only ACTIVE_ACTIVE serves from several regions at once; a standby shortens long outages but
+  // does not raise what the serving region is credited with.
+  const ceiling = activeActive ? composeParallel(new Array<number>(props.minRegions).fill(perRegion)) : perRegion;
+  if (props.availabilityTarget <= ceiling) {
+    return undefined;
+  }
+  const shape = activeActive
+    ? `${props.minRegions} regions serve in parallel${props.minAzs >= 2 ? '' : ', each from a single zone'}`
+    : `one region serves at a time${props.minAzs >= 2 ? '' : ', from a single zone'}`;
+  const why = props.minAzs >= 2
+    ? `no published SLA for compute in one region is above ${percent(MULTI_ZONE_SLA)}, for instances in two or more `
+      + 'zones'
+    : `no published SLA for compute in one zone is above ${percent(SINGLE_ZONE_SLA)}, Compute Engine's single `
+      + `instance, EC2's being ${percent(PUBLISHED_SLAS.EC2_SINGLE_INSTANCE)}; ${percent(MULTI_ZONE_SLA)} needs `
+      + 'instances in two or more zones, minAzs 2';
+  const withAzs = props.minAzs >= 2 ? '' : ` with minAzs ${props.minAzs}`;
+  return `availabilityTarget must be at most ${ceiling}${withAzs} under ${props.strategy} (${shape}: ${why}), `
+    + `got: ${props.availabilityTarget}`;
+}
+
+/**
+ * A region RTO shorter than DNS failover with the health-check and DNS settings the tier was given.
+ * Only settings that differ from the derived ones count: those are Route 53's defaults, which a
+ * global load balancer (Google) does not use, and the DNS constructs warn when they miss the RTO.
+ * A record rebuilt from the objectives alone (the HA checks) therefore passes as the tier did.
+ */
+function dnsFailoverContradiction(props: ServiceTierProps): string | undefined {
+  if (props.strategy === DrStrategy.BACKUP_RESTORE) {
+    return undefined;
+  }
+  const defaults = operatingDnsDefaults(props.regionRtoSeconds);
+  const settings = {
+    healthCheckIntervalSeconds: props.healthCheckIntervalSeconds ?? defaults.healthCheckIntervalSeconds,
+    healthCheckFailureThreshold: props.healthCheckFailureThreshold ?? defaults.healthCheckFailureThreshold,
+    dnsTtlSeconds: props.dnsTtlSeconds ?? defaults.dnsTtlSeconds,
+  };
+  const chosen = (Object.keys(settings) as (keyof typeof settings)[]).filter((key) => settings[key] !== defaults[key]);
+  const failover = dnsFailoverSeconds({
+    intervalSeconds: settings.healthCheckIntervalSeconds,
+    failureThreshold: settings.healthCheckFailureThreshold,
+    ttlSeconds: settings.dnsTtlSeconds,
+  });
+  if (chosen.length === 0 || failover <= props.regionRtoSeconds) {
+    return undefined;
+  }
+  const given = chosen.map((key) => `${key} ${settings[key]}`);
+  return `regionRtoSeconds must be at least ${failover} with ${listed(given)} (DNS failover takes up to `
+    + `${settings.healthCheckIntervalSeconds} s × ${settings.healthCheckFailureThreshold} failed health checks + `
+    + `${ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS} s for the last to time out + ${settings.dnsTtlSeconds} s of TTL), `
+    + `got: ${props.regionRtoSeconds}; lower ${listed(chosen, 'or')}`;
+}
+
+/** The health-check and DNS settings a tier derives from its region RTO when not given them. */
+function operatingDnsDefaults(regionRtoSeconds: number) {
+  return {
+    healthCheckIntervalSeconds: regionRtoSeconds <= 900 ? 10 : 30,
+    healthCheckFailureThreshold: ROUTE53_FAILURE_THRESHOLD_DEFAULT,
+    dnsTtlSeconds: regionRtoSeconds <= 3600 ? 60 : 300,
+  };
+}
+
+function percent(ratio: number): string {
+  return `${clean(ratio * 100)}%`;
+}
+
+function listed(items: readonly string[], conjunction = 'and'): string {
+  if (items.length <= 1) {
+    return items.join('');
+  }
+  return `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
 }
