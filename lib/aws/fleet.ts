@@ -356,17 +356,20 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     const subnetSelection = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     const subnets = props.vpc.selectSubnets(subnetSelection);
     this.availabilityZones = [...subnets.availabilityZones];
-    const zoneProblem = zonePlacementProblem({
-      prop: 'vpcSubnets',
-      zones: this.availabilityZones,
-      region: stack.region,
-      minZones: tier.minAzs,
-      tierName: tier.name,
-    });
+    const zoneProblem = fleetZonesProblem(props, this.availabilityZones, stack.region);
     if (zoneProblem) {
       throw validationError(zoneProblem, this);
     }
     const azCount = this.availabilityZones.length;
+    const internetFacing = props.internetFacing ?? true;
+    const loadBalancerSubnets: ec2.SubnetSelection = internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : subnetSelection;
+    const loadBalancerZones = internetFacing ? props.vpc.selectSubnets(loadBalancerSubnets).availabilityZones : this.availabilityZones;
+    if (loadBalancerZones.length < ALB_MIN_AZS) {
+      const where = internetFacing ? 'vpc must have public subnets' : `${props.vpcSubnets ? 'vpcSubnets' : 'vpc'} must have subnets`;
+      const which = internetFacing ? 'an internet-facing load balancer' : "an internal load balancer (it runs in the fleet's subnets)";
+      throw validationError(`${where} in at least ${ALB_MIN_AZS} AZs for ${which}: an Application Load Balancer needs `
+        + `subnets in two AZs, got: ${loadBalancerZones.length} (${loadBalancerZones.join(', ') || 'none'})`, this);
+    }
     if (props.instanceTypes.length === 0) {
       throw validationError('instanceTypes must list at least one instance type, got: none', this);
     }
@@ -574,11 +577,10 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     }));
 
     // ---- Load balancer ----------------------------------------------------------------------
-    const internetFacing = props.internetFacing ?? true;
     const lb = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing,
-      vpcSubnets: internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : subnetSelection,
+      vpcSubnets: loadBalancerSubnets,
       dropInvalidHeaderFields: true,
       deletionProtection: true,
     });
@@ -906,6 +908,33 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     }));
     return key;
   }
+}
+
+/**
+ * Subnets in at least two AZs: what an Application Load Balancer requires.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones
+ */
+const ALB_MIN_AZS = 2;
+
+/**
+ * Why the fleet's AZs cannot hold it, under the prop the user passed: `vpcSubnets` when given,
+ * otherwise `vpc`, whose private subnets with egress the fleet then runs in.
+ */
+function fleetZonesProblem(props: ResilientFleetProps, zones: readonly string[], region: string): string | undefined {
+  const { tier } = props;
+  // Static stability keeps peak capacity in the AZs that survive the loss of one, so it needs two
+  // (core's staticallyStableCapacity); a valid tier asks for as many, this covers any other object.
+  const minZones = Math.max(tier.minAzs, tier.staticallyStable ? 2 : 1);
+  const why = minZones > tier.minAzs ? ' (static stability keeps peak capacity in the AZs that survive the loss of one)' : '';
+  const got = `got: ${zones.length} (${zones.join(', ') || 'none'})`;
+  if (!props.vpcSubnets && zones.length < minZones) {
+    return `vpc must have private subnets with egress (the fleet's subnets when vpcSubnets is not given) in at least `
+      + `${minZones} AZs for ${tier.name}${why}, ${got}`;
+  }
+  if (props.vpcSubnets && zones.length < minZones && why) {
+    return `vpcSubnets must select subnets in at least ${minZones} AZs for ${tier.name}${why}, ${got}`;
+  }
+  return zonePlacementProblem({ prop: props.vpcSubnets ? 'vpcSubnets' : 'vpc', zones, region, minZones, tierName: tier.name });
 }
 
 function requireCount(scope: Construct, prop: string, value: number, min: number): void {

@@ -6,7 +6,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { HA_METADATA_KEY, HaRole, MultiAzNetwork, ServiceTier } from '../../lib';
+import { DrStrategy, HA_METADATA_KEY, HaRole, MultiAzNetwork, ServiceTier } from '../../lib';
 import { FleetPlacementStrategy, ResilientFleet, ResilientFleetProps } from '../../lib/aws/fleet';
 import { expectValidationError, normaliseAssets, recommendedApp } from '../util';
 
@@ -16,6 +16,12 @@ import { expectValidationError, normaliseAssets, recommendedApp } from '../util'
 const US_EAST_1 = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 const TYPES = [new ec2.InstanceType('m7i.large'), new ec2.InstanceType('m6i.large')];
 const CERT_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/0f6b7e52-0000-4000-8000-000000000000';
+
+/** A tier that allows one AZ: backup and restore, an AZ RTO long enough to launch replacements. */
+const SINGLE_AZ = ServiceTier.custom({
+  name: 'SINGLE_AZ', strategy: DrStrategy.BACKUP_RESTORE, availabilityTarget: 0.99, minAzs: 1, minRegions: 1,
+  azRtoSeconds: 900, azRpoSeconds: 0, regionRtoSeconds: 86400, regionRpoSeconds: 86400,
+});
 
 /** Synthesized template JSON, typed as JSON.parse types it. */
 type Json = ReturnType<typeof JSON.parse>;
@@ -647,7 +653,10 @@ describe('ResilientFleet: interfaces', () => {
 
 describe('ResilientFleet: bad input', () => {
   test.each<[FleetOverrides, string]>([
-    [{ networkTier: ServiceTier.TIER_3, zones: ['us-east-1a', 'us-east-1b'] }, 'vpcSubnets must list at least 3 zones for TIER_0, got: 2 (us-east-1a, us-east-1b)'],
+    [{ networkTier: ServiceTier.TIER_3, zones: ['us-east-1a', 'us-east-1b'] }, "vpc must have private subnets with egress (the fleet's subnets when vpcSubnets is not given) in at least 3 AZs for TIER_0, got: 2 (us-east-1a, us-east-1b)"],
+    [{ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: ['us-east-1a', 'us-east-1b'] } }, 'vpcSubnets must list at least 3 zones for TIER_0, got: 2 (us-east-1a, us-east-1b)'],
+    [{ tier: SINGLE_AZ, zones: ['us-east-1a'] }, 'vpc must have public subnets in at least 2 AZs for an internet-facing load balancer: an Application Load Balancer needs subnets in two AZs, got: 1 (us-east-1a)'],
+    [{ tier: SINGLE_AZ, zones: ['us-east-1a'], internetFacing: false }, "vpc must have subnets in at least 2 AZs for an internal load balancer (it runs in the fleet's subnets): an Application Load Balancer needs subnets in two AZs, got: 1 (us-east-1a)"],
     [{ instanceTypes: [] }, 'instanceTypes must list at least one instance type, got: none'],
     [{ requiredCapacity: 0 }, 'requiredCapacity must be an integer of at least 1, got: 0'],
     [{ requiredCapacity: 2.5 }, 'requiredCapacity must be an integer of at least 1, got: 2.5'],
@@ -673,6 +682,15 @@ describe('ResilientFleet: bad input', () => {
     [{ deploymentFreezes: [{ name: 'two\nlines', start: new Date('2026-12-01T00:00:00Z'), end: new Date('2026-12-02T00:00:00Z') }] }, 'deploymentFreezes name must be a non-empty single line, got: "two\\nlines"'],
   ])('%#: bad input is a ValidationError naming the prop', (overrides, message) => {
     expectValidationError(() => synth(overrides), message);
+  });
+
+  test('GIVEN a tier object that skipped ServiceTier.custom (statically stable, minAzs 1) and a one-AZ vpc THEN a ValidationError naming vpc, not core\'s RangeError', () => {
+    // JavaScript callers can hand over such an object; core's staticallyStableCapacity would throw a bare RangeError on it.
+    const unchecked: ServiceTier = Object.assign(Object.create(ServiceTier.prototype), ServiceTier.TIER_0, { name: 'UNCHECKED', minAzs: 1 });
+    expectValidationError(() => synth({ tier: unchecked, networkTier: SINGLE_AZ, zones: ['us-east-1a'] }),
+      "vpc must have private subnets with egress (the fleet's subnets when vpcSubnets is not given) in at least 2 AZs for UNCHECKED (static stability keeps peak capacity in the AZs that survive the loss of one), got: 1 (us-east-1a)");
+    expectValidationError(() => synth({ tier: unchecked, networkTier: SINGLE_AZ, zones: ['us-east-1a'], vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }),
+      'vpcSubnets must select subnets in at least 2 AZs for UNCHECKED (static stability keeps peak capacity in the AZs that survive the loss of one), got: 1 (us-east-1a)');
   });
 
   test('GIVEN a trust store without a certificate THEN a ValidationError', () => {

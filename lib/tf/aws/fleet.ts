@@ -199,8 +199,12 @@ export class ResilientFleet extends Construct {
       // Capacity is spread over the subnets' AZs, so their count must be known at synthesis.
       throw new Error('subnetIds must list the subnets one by one (each may be a reference): the capacity is computed per AZ, got: a Terraform list expression');
     }
-    if (subnets.length < tier.minAzs) {
-      throw new Error(`subnetIds must list at least ${tier.minAzs} subnets (one per AZ) for ${tier.name}, got: ${subnets.length}`);
+    // Static stability keeps peak capacity in the AZs that survive the loss of one, so it needs two
+    // (core's staticallyStableCapacity); a valid tier asks for as many, this covers any other object.
+    const minSubnets = Math.max(tier.minAzs, tier.staticallyStable ? 2 : 1);
+    if (subnets.length < minSubnets) {
+      const why = minSubnets > tier.minAzs ? ' (static stability keeps peak capacity in the AZs that survive the loss of one)' : '';
+      throw new Error(`subnetIds must list at least ${minSubnets} subnets (one per AZ) for ${tier.name}${why}, got: ${subnets.length}`);
     }
     // An ALB needs two AZs; it only has nodes in the AZs of its subnets, so it must span the tier's as the instances do.
     const loadBalancerAzs = Math.max(2, tier.minAzs);

@@ -191,6 +191,13 @@ describe('ResilientFleet (Terraform)', () => {
     expect(() => synth(extra)).toThrow(new Error(message));
   });
 
+  test('GIVEN a tier object that skipped ServiceTier.custom (statically stable, minAzs 1) THEN an Error naming subnetIds, not core\'s RangeError', () => {
+    // JavaScript callers can hand over such an object; core's staticallyStableCapacity would throw a bare RangeError on it.
+    const unchecked: ServiceTier = Object.assign(Object.create(ServiceTier.prototype), ServiceTier.TIER_1, { name: 'UNCHECKED', minAzs: 1 });
+    expect(() => synth({ tier: unchecked, subnetIds: ['subnet-a'] })).toThrow(new Error(
+      'subnetIds must list at least 2 subnets (one per AZ) for UNCHECKED (static stability keeps peak capacity in the AZs that survive the loss of one), got: 1'));
+  });
+
   test('GIVEN the bounds AWS accepts THEN the fleet takes them as given', () => {
     const { synthesized } = synth({ rateLimitPerIp: 2_000_000_000, rootVolumeSizeGiB: 16384, healthCheckGracePeriodSeconds: 0 });
     expect(synthesized).toHaveResourceWithProperties(AutoscalingGroup, { health_check_grace_period: 0, default_instance_warmup: 0 });

@@ -108,4 +108,11 @@ describe('RegionalFleet', () => {
   ])('WHEN %j THEN it throws a clear error', (props, message) => {
     expect(() => fleet(testStack(), props)).toThrow(new Error(message));
   });
+
+  test('GIVEN a tier object that skipped ServiceTier.custom (statically stable, minAzs 1) THEN an Error naming zones, not core\'s RangeError', () => {
+    // JavaScript callers can hand over such an object; core's staticallyStableCapacity would throw a bare RangeError on it.
+    const unchecked: ServiceTier = Object.assign(Object.create(ServiceTier.prototype), ServiceTier.TIER_0, { name: 'UNCHECKED', minAzs: 1 });
+    expect(() => fleet(testStack(), { tier: unchecked, zones: ['us-central1-a'] }))
+      .toThrow(new Error('zones must list at least 2 zones for UNCHECKED: static stability needs a surviving zone, got: 1'));
+  });
 });
