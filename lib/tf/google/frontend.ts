@@ -8,7 +8,7 @@ import { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy'
 import { ComputeTargetHttpProxy } from '@cdktf/provider-google/lib/compute-target-http-proxy';
 import { ComputeTargetHttpsProxy } from '@cdktf/provider-google/lib/compute-target-https-proxy';
 import { ComputeUrlMap } from '@cdktf/provider-google/lib/compute-url-map';
-import { Fn, Token } from 'cdktf';
+import { Fn, Token, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
 import { DrStrategy, FailureDomain, HaRole, healthCheckPathProblem } from '../../core';
 import { fleetTargetHealth } from '../../core/fleet-health';
@@ -143,10 +143,11 @@ export class GlobalFrontend extends Construct {
     this.ipAddress = address.address;
 
     const certificateDomains = [...props.domains, ...Object.values(regionalDomains)];
+    const domainsJoined = Fn.join(',', certificateDomains.map(asArgument));
     const certificate = new ComputeManagedSslCertificate(this, 'Certificate', {
       // The name follows the domains (hashed by Terraform, as they may be variables): a change of
       // domains replaces the certificate, and the new one needs a name of its own to be created first.
-      name: `${uniqueName(this, 'Certificate', 54)}-${Fn.substr(Fn.md5(Fn.join(',', certificateDomains)), 0, 8)}`,
+      name: `${uniqueName(this, 'Certificate', 54)}-${Fn.substr(Fn.md5(domainsJoined), 0, 8)}`,
       managed: { domains: certificateDomains },
       // A new certificate must exist before the proxy lets go of the old one, or HTTPS goes down.
       lifecycle: { createBeforeDestroy: true },
@@ -272,4 +273,31 @@ export class GlobalFrontend extends Construct {
 
     attachRecord(this, record);
   }
+}
+
+/**
+ * `value` as an argument of nested Terraform functions: a string that mixes literals and
+ * references becomes `join("", [...])` of its parts. cdktf would render it as a template
+ * (`"eu.${var.domain}"`), which Terraform evaluates to the same string, but cdktf warns about the
+ * `${` of a template nested in a function call at every synthesis.
+ */
+function asArgument(value: string): string {
+  const fragments = Tokenization.reverseString(value);
+  // A literal, a lone reference, or a template the caller wrote by hand: passed as it is.
+  const handWritten = fragments.literals.some((literal) => String(literal).includes('${'));
+  if (fragments.length <= 1 || fragments.intrinsic.length > 0 || handWritten) {
+    return value;
+  }
+  // `join` folds the fragments from the left: collect them in order (tokens as their markers).
+  const parts: string[] = [];
+  fragments.join({
+    join: (left: string, right: string) => {
+      if (parts.length === 0) {
+        parts.push(left);
+      }
+      parts.push(right);
+      return '';
+    },
+  });
+  return Fn.join('', parts);
 }

@@ -6,17 +6,23 @@ import { ComputeManagedSslCertificate } from '@cdktf/provider-google/lib/compute
 import { ComputeSecurityPolicy } from '@cdktf/provider-google/lib/compute-security-policy';
 import { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy';
 import { ComputeUrlMap } from '@cdktf/provider-google/lib/compute-url-map';
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { HaRole, ServiceTier } from '../../../lib/core';
 import { IFleetBackend } from '../../../lib/tf/google/fleet';
 import { GlobalFrontend, GlobalFrontendProps } from '../../../lib/tf/google/frontend';
-import { testStack } from './util';
+import { onlyResource, terraformJson, testStack } from './util';
 
 Testing.setupJest();
 
 function backend(region: string, port = 8080): IFleetBackend {
   return { instanceGroup: `projects/p/regions/${region}/instanceGroups/web`, region, portName: 'http', port, role: HaRole.PRIMARY };
+}
+
+/** `join("", ["a.", var.x])` written as the template `"a.${var.x}"` (string literals and references only). */
+function asTemplates(expression: string): string {
+  return expression.replace(/join\("", \[([^\]]*)\]\)/g, (_all, parts: string) =>
+    `"${parts.split(', ').map((part) => (part.startsWith('"') ? part.slice(1, -1) : `\${${part}}`)).join('')}"`);
 }
 
 function frontend(scope: Construct, props: Partial<GlobalFrontendProps> = {}): GlobalFrontend {
@@ -64,6 +70,26 @@ describe('GlobalFrontend', () => {
       default_url_redirect: { https_redirect: true, strip_query: false, redirect_response_code: 'MOVED_PERMANENTLY_DEFAULT' },
     });
     expect(synth).toHaveResourceWithProperties(ComputeGlobalAddress, { address_type: 'EXTERNAL', lifecycle: { prevent_destroy: true } });
+  });
+
+  test('GIVEN domains built from a variable THEN the certificate name hashes them without cdktf warning, as the same expression', () => {
+    const stack = testStack();
+    const domain = new TerraformVariable(stack, 'domain', { type: 'string' }).stringValue;
+    const warn = jest.spyOn(console, 'warn');
+    try {
+      frontend(stack, { domains: [domain, 'shop.example.com'], regionalDomains: { 'us-central1': `us-central1.${domain}`, 'us-east1': `us-east1.${domain}.` } });
+      const name = String(onlyResource(terraformJson(stack), 'google_compute_managed_ssl_certificate').name);
+      // cdktf warned ("You're using escape sequences (${...}) with CDKTF Built-in functions") for the templates below.
+      expect(warn).not.toHaveBeenCalled();
+      expect(name).toMatch(/^frontend-certificate-[0-9a-f]{8}-\$\{/);
+      const hash = name.slice(name.indexOf('-${') + 1);
+      expect(hash).toBe('${substr(md5(join(",", [var.domain, "shop.example.com", join("", ["us-central1.", var.domain]), join("", ["us-east1.", var.domain, "."])])), 0, 8)}');
+      // join("", [...]) of the parts is the template Terraform rendered before (terraform console evaluates both alike):
+      // the certificate keeps its name, so nothing is replaced.
+      expect(asTemplates(hash)).toBe('${substr(md5(join(",", [var.domain, "shop.example.com", "us-central1.${var.domain}", "us-east1.${var.domain}."])), 0, 8)}');
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test('THEN Cloud Armor denies on the preconfigured WAF rules, then throttles per IP, with Adaptive Protection', () => {
