@@ -3,6 +3,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
 import { Construct } from 'constructs';
 import { FailureDomain, HaRole, regionPlacementProblem } from '../../core';
+import { acknowledgeHaFinding } from '../ha-checks';
 import { HaProps, RegionalProps } from './ha-props';
 import { AccountContext, newCustomerManagedKey } from './private/keys';
 import { newGeneratedValueRotation } from './private/rotation';
@@ -31,17 +32,25 @@ export interface EncryptedSecretProps extends HaProps, RegionalProps {
   readonly replicaProviders?: AwsProvider[];
   /**
    * ARN of the Lambda function that rotates the secret (database credentials and other values
-   * another system must learn about).
+   * another system must learn about). One of `rotationLambdaArn`, `generatedValueLength` and
+   * `rotatedExternally` is required: a secret that never rotates keeps working for whoever leaked
+   * it (HA-SEC1).
    * @default - no function of yours (see `generatedValueLength`)
    */
   readonly rotationLambdaArn?: string;
   /**
    * Rotate with a built-in function that writes a new random value of this many letters and
-   * digits (API keys and tokens the service issues and checks itself). Give this or
-   * `rotationLambdaArn`; a secret with neither never rotates.
+   * digits (API keys and tokens the service issues and checks itself).
    * @default - no built-in rotation
    */
   readonly generatedValueLength?: number;
+  /**
+   * Why the secret rotates outside Secrets Manager: a value a third party issues and only its
+   * console can revoke, written with `put-secret-value` on the issuer's schedule. The reason (at
+   * least 20 characters) becomes the acknowledgement of HA-SEC1 on the construct, so the report shows it.
+   * @default - the secret rotates here: give `rotationLambdaArn` or `generatedValueLength`
+   */
+  readonly rotatedExternally?: string;
   /**
    * Days between rotations.
    * @default 30
@@ -92,8 +101,16 @@ export class EncryptedSecret extends Construct {
     if (problem) {
       throw new Error(problem);
     }
-    if (props.rotationLambdaArn && props.generatedValueLength !== undefined) {
-      throw new Error('rotationLambdaArn and generatedValueLength are alternatives: give one of them, got both');
+    const rotations = (['rotationLambdaArn', 'generatedValueLength', 'rotatedExternally'] as const).filter((p) => props[p] !== undefined);
+    if (rotations.length === 0) {
+      throw new Error('rotationLambdaArn, generatedValueLength (a random value the service issues itself) or rotatedExternally (why the value '
+        + 'rotates elsewhere) must be given: a secret that never rotates keeps working for whoever leaked it (HA-SEC1), got: none');
+    }
+    if (rotations.length > 1) {
+      throw new Error(`rotationLambdaArn, generatedValueLength and rotatedExternally are alternatives: give one of them, got: ${rotations.join(', ')}`);
+    }
+    if (props.rotatedExternally !== undefined && props.rotatedExternally.trim().length < 20) {
+      throw new Error(`rotatedExternally must say why the value rotates outside Secrets Manager (at least 20 characters), got: '${props.rotatedExternally}'`);
     }
     const length = props.generatedValueLength;
     if (length !== undefined && (!Number.isInteger(length) || length < 16 || length > 4096)) {
@@ -134,6 +151,8 @@ export class EncryptedSecret extends Construct {
         rotationLambdaArn,
         rotationRules: { automaticallyAfterDays: rotateAfterDays },
       });
+    } else if (props.rotatedExternally !== undefined) {
+      acknowledgeHaFinding(this, 'HA-SEC1', props.rotatedExternally);
     }
 
     for (const replicaProvider of replicaProviders) {

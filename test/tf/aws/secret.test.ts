@@ -5,17 +5,29 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import { checkInputs } from '../../../lib/checks/check';
 import { ServiceTier } from '../../../lib/core';
 import { EncryptedSecret, EncryptedSecretProps } from '../../../lib/tf/aws/secret';
 import { awsStack, refTo, resourcesOf } from './util';
 
 Testing.setupJest();
 
+const ROTATE = 'arn:aws:lambda:us-east-1:111111111111:function:rotate';
+
 function synth(props: Partial<EncryptedSecretProps> = {}, useWest = true) {
   const { stack, west } = awsStack();
-  const secret = new EncryptedSecret(stack, 'ApiKey', { tier: ServiceTier.TIER_1, replicaProviders: useWest ? [west] : undefined, ...props });
+  const secret = new EncryptedSecret(stack, 'ApiKey', {
+    tier: ServiceTier.TIER_1, replicaProviders: useWest ? [west] : undefined, rotationLambdaArn: props.generatedValueLength === undefined && props.rotatedExternally === undefined ? ROTATE : undefined, ...props,
+  });
   return { stack, secret, synthesized: Testing.synth(stack) };
+}
+
+/** The HA checks' report over a stack, its aspects applied (acknowledgements reach the resources through one) as `cdktf synth` does. */
+function reportOf(stack: TerraformStack) {
+  invokeAspects(stack);
+  return checkInputs({ terraform: [{ name: stack.node.id, json: stack.toTerraform() as Record<string, unknown> }] });
 }
 
 describe('EncryptedSecret (Terraform)', () => {
@@ -30,14 +42,32 @@ describe('EncryptedSecret (Terraform)', () => {
     expect(synthesized).toHaveResourceWithProperties(KmsKey, { provider: 'aws.west', enable_key_rotation: true });
   });
 
-  test('THEN there is no secret value in the configuration, and no rotation without a function', () => {
+  test('THEN there is no secret value in the configuration', () => {
     const { synthesized } = synth();
     expect(synthesized).not.toContain('secret_string');
+  });
+
+  test('WHEN it rotates externally THEN there is no rotation here, and HA-SEC1 is acknowledged with the reason', () => {
+    const reason = 'issued by the payment provider, rotated in its console every 90 days';
+    const { stack, synthesized } = synth({ rotatedExternally: reason });
     expect(resourcesOf(synthesized, SecretsmanagerSecretRotation)).toEqual({});
+    const report = reportOf(stack);
+    expect(report.findings.filter((f) => f.rule === 'HA-SEC1')).toEqual([]);
+    expect(report.acknowledged?.filter((f) => f.rule === 'HA-SEC1')).toEqual([expect.objectContaining({ reason, message: expect.stringContaining('never rotates') })]);
+  });
+
+  test.each([
+    ['a rotation function', {}],
+    ['a generated value', { rotationLambdaArn: undefined, generatedValueLength: 32 }],
+  ])('WHEN it rotates with %s THEN HA-SEC1 passes with no acknowledgement', (_how, props: Partial<EncryptedSecretProps>) => {
+    const { stack } = synth(props);
+    const report = reportOf(stack);
+    expect(report.findings.filter((f) => f.rule === 'HA-SEC1')).toEqual([]);
+    expect(report.acknowledged ?? []).toEqual([]);
   });
 
   test('WHEN a rotation function is given THEN the secret rotates on the schedule', () => {
-    const { synthesized } = synth({ rotationLambdaArn: 'arn:aws:lambda:us-east-1:111111111111:function:rotate', rotateAfterDays: 7 });
+    const { synthesized } = synth({ rotationLambdaArn: ROTATE, rotateAfterDays: 7 });
     expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecretRotation, {
       rotation_lambda_arn: 'arn:aws:lambda:us-east-1:111111111111:function:rotate', rotation_rules: { automatically_after_days: 7 },
     });
@@ -66,7 +96,10 @@ describe('EncryptedSecret (Terraform)', () => {
     [{}, false, 'replicaProviders must list at least 1 region for TIER_1 (minRegions 2), got: 0'],
     [{ rotateAfterDays: 0 }, true, 'rotateAfterDays must be an integer from 1 to 1000, got: 0'],
     [{ generatedValueLength: 8 }, true, 'generatedValueLength must be an integer from 16 to 4096, got: 8'],
-    [{ generatedValueLength: 32, rotationLambdaArn: 'arn:aws:lambda:us-east-1:111111111111:function:rotate' }, true, 'rotationLambdaArn and generatedValueLength are alternatives: give one of them, got both'],
+    [{ generatedValueLength: 32, rotationLambdaArn: ROTATE }, true, 'rotationLambdaArn, generatedValueLength and rotatedExternally are alternatives: give one of them, got: rotationLambdaArn, generatedValueLength'],
+    [{ rotatedExternally: 'rotated by hand', rotationLambdaArn: ROTATE }, true, 'rotationLambdaArn, generatedValueLength and rotatedExternally are alternatives: give one of them, got: rotationLambdaArn, rotatedExternally'],
+    [{ rotationLambdaArn: undefined }, true, 'rotationLambdaArn, generatedValueLength (a random value the service issues itself) or rotatedExternally (why the value rotates elsewhere) must be given: a secret that never rotates keeps working for whoever leaked it (HA-SEC1), got: none'],
+    [{ rotatedExternally: 'by hand' }, true, "rotatedExternally must say why the value rotates outside Secrets Manager (at least 20 characters), got: 'by hand'"],
   ])('GIVEN %j THEN a clear Error', (extra, useWest, message) => {
     expect(() => synth(extra, useWest)).toThrow(new Error(message));
   });
@@ -74,7 +107,7 @@ describe('EncryptedSecret (Terraform)', () => {
   test('GIVEN a replica in the primary region THEN a clear Error', () => {
     const { stack } = awsStack();
     const east = new AwsProvider(stack, 'east', { region: 'us-east-1', alias: 'east' });
-    expect(() => new EncryptedSecret(stack, 'ApiKey', { tier: ServiceTier.TIER_1, replicaProviders: [east] }))
+    expect(() => new EncryptedSecret(stack, 'ApiKey', { tier: ServiceTier.TIER_1, replicaProviders: [east], rotationLambdaArn: ROTATE }))
       .toThrow(new Error('replicaProviders must not include the primary region us-east-1, got: us-east-1'));
   });
 
