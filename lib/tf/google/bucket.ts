@@ -2,7 +2,7 @@ import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/l
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, GCS_TURBO_REPLICATION_SECONDS, HaRole, regionPlacementProblem } from '../../core';
+import { FailureDomain, GCS_TURBO_REPLICATION_SECONDS, HaRole, ReplicatedStore, regionPlacementProblem, replicationRpoProblem } from '../../core';
 import { GoogleHaProps } from './ha-props';
 import { newCryptoKey } from './private/keys';
 import { statefulLifecycle, warn } from './private/lifecycle';
@@ -27,6 +27,9 @@ const DUAL_REGION_CONTINENTS: readonly { readonly prefixes: readonly string[]; r
   { prefixes: ['asia-'], location: 'ASIA' },
 ];
 
+/** How a turbo-replicated dual-region bucket copies objects to its second region, for core's RPO check. */
+const TURBO_REPLICATION: ReplicatedStore = { construct: 'ReplicatedBucket', replication: 'Cloud Storage turbo replication', boundSeconds: GCS_TURBO_REPLICATION_SECONDS };
+
 /** Props of {@link ReplicatedBucket}. */
 export interface ReplicatedBucketProps extends GoogleHaProps {
   /** Globally unique bucket name. */
@@ -42,9 +45,10 @@ export interface ReplicatedBucketProps extends GoogleHaProps {
   /**
    * This data set's own region RPO objective in seconds, when the service deliberately accepts a
    * looser one for these objects than the tier's (objects it can regenerate or re-upload). Turbo
-   * replication bounds the copy at 15 minutes, so a tier with a tighter region RPO (TIER_0) either
-   * keeps its critical data elsewhere and states the bucket's objective here, or fails its RPO in
-   * the report. Recorded in the HA metadata; the report holds the bucket's replication to it.
+   * replication bounds the copy at 15 minutes (`GCS_TURBO_REPLICATION_SECONDS`), so a tier with a
+   * tighter region RPO (TIER_0's 1 s, TIER_1's 60 s) is refused unless this states at least 900:
+   * keep the data that needs the tier's RPO in a store whose writes commit in several regions.
+   * Recorded in the HA metadata; the report holds the bucket's replication to it.
    * @default - the tier's region RPO
    */
   readonly rpoObjectiveSeconds?: number;
@@ -129,15 +133,20 @@ export class ReplicatedBucket extends Construct {
     const objective = dataRpoSeconds === undefined ? `${tier.name}'s region RPO` : 'rpoObjectiveSeconds';
     const turbo = props.turboReplication ?? true;
     this.rpoSeconds = turbo ? GCS_TURBO_REPLICATION_SECONDS : undefined;
+    // The objective is checked above (whole seconds, no tighter than the tier): what is left is the bound.
+    if (turbo && replicationRpoProblem(TURBO_REPLICATION, tier, dataRpoSeconds) !== undefined) {
+      const stated = dataRpoSeconds === undefined ? `none, so ${objective} of ${objectiveSeconds} s applies` : `${dataRpoSeconds} s`;
+      throw new Error(`rpoObjectiveSeconds must be at least ${GCS_TURBO_REPLICATION_SECONDS} s for a ReplicatedBucket: Cloud Storage turbo replication `
+        + `bounds the second region's copy at ${GCS_TURBO_REPLICATION_SECONDS} s, so HA-DR3 cannot show less. Keep data that needs ${tier.name}'s region RPO `
+        + 'in a store whose writes commit in several regions, such as Spanner multi-region, and state this bucket\'s own rpoObjectiveSeconds '
+        + `if the service can rebuild its objects, got: ${stated}`);
+    }
     if (!turbo) {
       // Default replication is designed to copy 99.9% of new objects within an hour and the rest within
       // 12 hours, with no guarantee: HA-DR3 finds no bound to hold against any RPO, even TIER_3's 24 h.
       // https://cloud.google.com/storage/docs/availability-durability#cross-region-redundancy
       warn(this, 'ReplicatedBucket.turboReplication',
         `turboReplication is false: default replication publishes no bound (some objects take up to 12 hours to reach the second region), so HA-DR3 cannot show ${objective} of ${objectiveSeconds} s and fails: enable turboReplication (RPO ${GCS_TURBO_REPLICATION_SECONDS} s)`);
-    } else if (tier.isMultiRegion && GCS_TURBO_REPLICATION_SECONDS > objectiveSeconds) {
-      warn(this, 'ReplicatedBucket.turboReplication',
-        `turbo replication copies objects within ${GCS_TURBO_REPLICATION_SECONDS} s, above ${objective} of ${objectiveSeconds} s: write objects the service cannot lose to both regions before acknowledging, or state this bucket's own rpoObjectiveSeconds`);
     }
 
     const record = haRecord(this, props, { component: 'ReplicatedBucket', failureDomain: FailureDomain.GLOBAL, role: props.role ?? HaRole.GLOBAL, dataRpoSeconds });

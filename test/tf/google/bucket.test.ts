@@ -38,11 +38,29 @@ describe('ReplicatedBucket', () => {
     expect(synth).toHaveResourceWithProperties(StorageBucket, { retention_policy: { retention_period: 30 * 86400, is_locked: true } });
   });
 
-  test('WHEN the tier RPO is below turbo replication THEN a warning says so', () => {
-    const b = bucket(testStack(), { tier: ServiceTier.TIER_1 });
-    expect(b.rpoSeconds).toBe(900);
-    expect(warningsOf(b)).toEqual([expect.stringContaining("turbo replication copies objects within 900 s, above TIER_1's region RPO of 60 s")]);
+  test.each([
+    ['TIER_0', undefined, "none, so TIER_0's region RPO of 1 s applies"],
+    ['TIER_1', undefined, "none, so TIER_1's region RPO of 60 s applies"],
+    ['TIER_1', 600, '600 s'],
+  ])('WHEN %s (rpoObjectiveSeconds %p) needs a tighter RPO than turbo replication bounds THEN it refuses, naming rpoObjectiveSeconds and what can', (tierName, rpoObjectiveSeconds, got) => {
+    const tier = ServiceTier.fromName(tierName);
+    expect(() => bucket(testStack(), { tier, rpoObjectiveSeconds })).toThrow(new Error(
+      'rpoObjectiveSeconds must be at least 900 s for a ReplicatedBucket: Cloud Storage turbo replication bounds the second region\'s copy at 900 s, '
+      + `so HA-DR3 cannot show less. Keep data that needs ${tierName}'s region RPO in a store whose writes commit in several regions, such as Spanner `
+      + `multi-region, and state this bucket's own rpoObjectiveSeconds if the service can rebuild its objects, got: ${got}`,
+    ));
   });
+
+  test.each(ServiceTier.BUILT_IN.filter((t) => t.regionRpoSeconds >= 900).map((t) => [t.name, t] as const))(
+    'GIVEN %s with default props THEN the turbo-replicated bucket passes HA-DR3 with no acknowledgement',
+    (_name, tier) => {
+      const stack = testStack();
+      expect(bucket(stack, { tier }).rpoSeconds).toBe(900);
+      const json = terraformJson(stack) as unknown as Record<string, unknown>;
+      const findings = checkInputs({ terraform: [{ name: 'stack', json }] }).findings;
+      expect(findings.filter((f) => f.level === 'error' && !f.resource.startsWith('service:'))).toEqual([]);
+    },
+  );
 
   test('WHEN the bucket states its own RPO objective THEN it is recorded for the report and turbo replication meets it without a warning', () => {
     const stack = testStack();
