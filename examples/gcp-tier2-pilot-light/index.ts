@@ -2,7 +2,7 @@ import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monito
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { ServiceTier } from '../../lib/core';
-import { acknowledgeHaFinding, addHaChecks } from '../../lib/tf/google';
+import { addHaChecks } from '../../lib/tf/google';
 import { ReplicatedBucket } from '../../lib/tf/google/bucket';
 import { HaCloudSql } from '../../lib/tf/google/database';
 import { RegionalFleet } from '../../lib/tf/google/fleet';
@@ -24,9 +24,9 @@ const STANDBY = 'europe-west4';
  * `RegionalFleet` in europe-west4 to the frontend's backends (region RTO 1 h). Fleets run two
  * zones, the tier's minimum; TIER_2 is not statically stable, so autohealing and the autoscaler
  * replace a lost zone's capacity. Cloud SQL publishes no bound on cross-region replica lag, so an
- * alert pages when the lag passes the tier's 15-minute RPO (the HA checks' HA-DR3 finding is
- * acknowledged with that reason); region failover is a runbook step, so the report cannot prove
- * the region RTO from the configuration (a warning).
+ * alert pages when the lag passes the tier's 15-minute RPO (the database's `replicaLagAccepted`
+ * says so, and HaCloudSql acknowledges the HA checks' HA-DR3 finding with it); region failover is
+ * a runbook step, so the report cannot prove the region RTO from the configuration (a warning).
  *
  * Inputs are Terraform variables (`project`, `domain`, `oncall_email`), so synthesis needs none.
  */
@@ -49,8 +49,10 @@ export function addGcpTier2PilotLight(app: App): TerraformStack {
     type: 'email',
     labels: { email_address: oncall.stringValue },
   });
-  const database = new HaCloudSql(stack, 'Database', { tier, service: SERVICE, network, region: PRIMARY, replicaRegion: STANDBY,
+  // HaCloudSql refuses a multi-region tier unless the data set accepts Cloud SQL's unbounded replica lag, and acknowledges HA-DR3 with the reason.
+  new HaCloudSql(stack, 'Database', { tier, service: SERVICE, network, region: PRIMARY, replicaRegion: STANDBY,
     notificationChannels: [channel.id],
+    replicaLagAccepted: `Cloud SQL replicates across regions asynchronously with no published lag bound: the ReplicaLagAlert pages when lag passes ${tier.regionRpoSeconds} s, the tier's region RPO, so the bound is watched rather than guaranteed`,
   });
   new ReplicatedBucket(stack, 'Assets', {
     tier, service: SERVICE, bucketName: `${project.stringValue}-${SERVICE}-assets`, regions: [PRIMARY, STANDBY],
@@ -65,7 +67,6 @@ export function addGcpTier2PilotLight(app: App): TerraformStack {
   });
 
   new TerraformOutput(stack, 'ip_address', { value: frontend.ipAddress, description: 'Anycast address of the global load balancer' });
-  acknowledgeHaFinding(database, 'HA-DR3', `Cloud SQL replicates across regions asynchronously with no published lag bound: the ReplicaLagAlert pages when lag passes ${tier.regionRpoSeconds} s, the tier's region RPO, so the bound is watched rather than guaranteed`);
   addHaChecks(stack);
   return stack;
 }

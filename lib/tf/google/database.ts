@@ -4,6 +4,7 @@ import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { CLOUD_SQL_HA_FAILOVER_SECONDS, DrStrategy, FailureDomain, HaMetadata, HaRole, PUBLISHED_SLAS, regionPlacementProblem } from '../../core';
+import { acknowledgeHaFinding } from '../ha-checks';
 import { GoogleHaProps } from './ha-props';
 import { IRegionalNetwork } from './network';
 import { newCryptoKey } from './private/keys';
@@ -47,10 +48,20 @@ export interface HaCloudSqlProps extends GoogleHaProps {
   readonly region: string;
   /**
    * Region of the cross-region read replica, the copy to promote when the primary's region is lost.
-   * Required for every multi-region tier (all but BACKUP_RESTORE).
+   * Required for every multi-region tier (all but BACKUP_RESTORE), with `replicaLagAccepted`.
    * @default - no replica (only for BACKUP_RESTORE tiers)
    */
   readonly replicaRegion?: string;
+  /**
+   * Why this data set accepts a cross-region replica whose lag has no bound: Cloud SQL replicates
+   * across regions asynchronously and publishes no lag bound, so no region RPO can be shown for it
+   * (HA-DR3) and the construct refuses a replica without this. The reason (at least 20 characters)
+   * becomes the acknowledgement of HA-DR3 on the construct, which the report shows. Data that
+   * must meet the tier's region RPO belongs in a store whose writes commit in several regions,
+   * such as Spanner multi-region.
+   * @default - no replica is accepted: only BACKUP_RESTORE tiers without `replicaRegion`
+   */
+  readonly replicaLagAccepted?: string;
   /**
    * PostgreSQL version.
    * @default 'POSTGRES_16'
@@ -58,7 +69,9 @@ export interface HaCloudSqlProps extends GoogleHaProps {
   readonly databaseVersion?: string;
   /**
    * Edition.
-   * @default - ENTERPRISE_PLUS when the tier's availability target needs its 99.99% SLA, otherwise ENTERPRISE
+   * @default - ENTERPRISE_PLUS when ENTERPRISE's 99.95% SLA leaves no room under the tier's
+   * availability target (a target of 99.95% or more: the fleet and load balancer in series with
+   * the database take some of it), otherwise ENTERPRISE
    */
   readonly edition?: CloudSqlEdition;
   /**
@@ -118,6 +131,13 @@ export interface HaCloudSqlProps extends GoogleHaProps {
  * cross-region read replica to promote (REGIONAL itself for ACTIVE_ACTIVE and WARM_STANDBY, so the
  * promoted primary is HA at once; ZONAL for PILOT_LIGHT, made REGIONAL on promotion).
  *
+ * Cloud SQL cannot meet a multi-region tier's region RPO: its cross-region replication is
+ * asynchronous with no published lag bound, so the HA checks cannot show any RPO for it (HA-DR3).
+ * The construct therefore refuses a multi-region tier (and any replica) unless `replicaLagAccepted`
+ * says why this data set accepts that, and then acknowledges HA-DR3 with the reason. Data held to
+ * the tier's region RPO belongs in a store whose writes commit in several regions, such as Spanner
+ * multi-region (not wrapped by this library yet).
+ *
  * Cloud SQL's service agent must exist before the keys are granted to it: on a new project run
  * `gcloud beta services identity create --service=sqladmin.googleapis.com` once.
  *
@@ -165,16 +185,6 @@ export class HaCloudSql extends Construct {
     if (!props.network.privateServiceAccess) {
       throw new Error('network must have private services access (RegionalNetwork privateServiceAccess: true): the instances have private IPs only');
     }
-
-    this.edition = props.edition
-      ?? (tier.availabilityTarget > PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_HA ? CloudSqlEdition.ENTERPRISE_PLUS : CloudSqlEdition.ENTERPRISE);
-    const sla = this.edition === CloudSqlEdition.ENTERPRISE_PLUS ? PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_PLUS_HA : PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_HA;
-    if (sla < tier.availabilityTarget) {
-      warn(this, 'HaCloudSql.edition', `edition ${this.edition} has a ${Number((sla * 100).toPrecision(12))}% SLA, below ${tier.name}'s availability target of ${Number((tier.availabilityTarget * 100).toPrecision(12))}%`);
-    }
-    if (CLOUD_SQL_HA_FAILOVER_SECONDS > tier.azRtoSeconds) {
-      warn(this, 'HaCloudSql.availabilityType', `Cloud SQL HA fails over to the standby zone after about ${CLOUD_SQL_HA_FAILOVER_SECONDS} s, above ${tier.name}'s zone RTO of ${tier.azRtoSeconds} s: writes pause for longer than the tier allows`);
-    }
     const maintenanceDay = props.maintenanceDay ?? 7;
     requireInteger('maintenanceDay', maintenanceDay, 1, 7);
     const maintenanceHour = props.maintenanceHour ?? 3;
@@ -184,6 +194,40 @@ export class HaCloudSql extends Construct {
     const backupStartTime = props.backupStartTime ?? '01:00';
     if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(backupStartTime)) {
       throw new Error(`backupStartTime must be a UTC time HH:MM, got: ${backupStartTime}`);
+    }
+    // Each prop's own value is checked above; what is left is whether Cloud SQL can serve the tier at all.
+    if (props.replicaRegion !== undefined && props.replicaLagAccepted === undefined) {
+      throw new Error(tier.isMultiRegion
+        ? `tier ${tier.name} needs a copy in a second region within its region RPO of ${tier.regionRpoSeconds} s, which HaCloudSql cannot show: `
+          + 'Cloud SQL replicates across regions asynchronously with no published lag bound (HA-DR3). Keep data held to that RPO in a store whose '
+          + 'writes commit in several regions, such as Spanner multi-region; or state in replicaLagAccepted why this data set accepts an unbounded '
+          + 'replica lag (it becomes the acknowledgement of HA-DR3), got: replicaLagAccepted undefined'
+        : `replicaLagAccepted must say why this data set accepts a replica in ${props.replicaRegion} whose lag Cloud SQL does not bound (HA-DR3), `
+          + `or leave out replicaRegion (${tier.name} restores from backups), got: replicaLagAccepted undefined`);
+    }
+    if (props.replicaLagAccepted !== undefined) {
+      if (props.replicaRegion === undefined) {
+        throw new Error('replicaLagAccepted is about the cross-region replica: set replicaRegion too, or leave replicaLagAccepted out, got: replicaRegion undefined');
+      }
+      if (props.replicaLagAccepted.trim().length < 20) {
+        throw new Error(`replicaLagAccepted must say why this data set accepts an unbounded replica lag (at least 20 characters), got: '${props.replicaLagAccepted}'`);
+      }
+    }
+    // An edition whose SLA equals the target leaves nothing for what serves in series with it: ENTERPRISE
+    // (99.95%) behind a zonal fleet (99.99%) composes to 99.940005%, below TIER_1's 99.95% (HA-RES1).
+    // https://cloud.google.com/sql/sla
+    this.edition = props.edition
+      ?? (tier.availabilityTarget >= PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_HA ? CloudSqlEdition.ENTERPRISE_PLUS : CloudSqlEdition.ENTERPRISE);
+    const sla = this.edition === CloudSqlEdition.ENTERPRISE_PLUS ? PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_PLUS_HA : PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_HA;
+    const percent = (ratio: number) => `${Number((ratio * 100).toPrecision(12))}%`;
+    if (sla < tier.availabilityTarget) {
+      warn(this, 'HaCloudSql.edition', `edition ${this.edition} has a ${percent(sla)} SLA, below ${tier.name}'s availability target of ${percent(tier.availabilityTarget)}`);
+    } else if (sla === tier.availabilityTarget) {
+      warn(this, 'HaCloudSql.edition', `edition ${this.edition} has a ${percent(sla)} SLA, the whole of ${tier.name}'s availability target: `
+        + 'anything in series with the database (the fleet, the load balancer) takes the service below it (HA-RES1)');
+    }
+    if (CLOUD_SQL_HA_FAILOVER_SECONDS > tier.azRtoSeconds) {
+      warn(this, 'HaCloudSql.availabilityType', `Cloud SQL HA fails over to the standby zone after about ${CLOUD_SQL_HA_FAILOVER_SECONDS} s, above ${tier.name}'s zone RTO of ${tier.azRtoSeconds} s: writes pause for longer than the tier allows`);
     }
     const lifecycle = statefulLifecycle(this, 'HaCloudSql', props.preventDestroy);
     const logRetentionDays = Math.min(tier.backupRetentionDays, CLOUD_SQL_MAX_LOG_RETENTION_DAYS[this.edition]);
@@ -262,6 +306,8 @@ export class HaCloudSql extends Construct {
         lifecycle,
       });
       markResources([this.replica, replicaKey.ring, replicaKey.key, ...replicaKey.grants], replicaRecord);
+      // Checked above: a replica comes with the reason its lag is accepted.
+      acknowledgeHaFinding(this, 'HA-DR3', props.replicaLagAccepted!);
 
       if (props.notificationChannels && props.notificationChannels.length > 0) {
         const replicaId = Fn.join(':', [this.replica.project, this.replica.name]);

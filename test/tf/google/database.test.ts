@@ -1,22 +1,35 @@
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Testing } from 'cdktf';
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
-import { HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
+import { checkInputs } from '../../../lib/checks/check';
+import { HA_METADATA_KEY, HaRole, ServiceTier } from '../../../lib/core';
 import { CloudSqlEdition, HaCloudSql, HaCloudSqlProps } from '../../../lib/tf/google/database';
+import { RegionalFleet } from '../../../lib/tf/google/fleet';
+import { GlobalFrontend } from '../../../lib/tf/google/frontend';
 import { RegionalNetwork } from '../../../lib/tf/google/network';
 import { resourcesOf, terraformJson, testStack, warningsOf } from './util';
 
 Testing.setupJest();
 
+/** Why the tests' data sets accept a replica with no lag bound (what a multi-region tier needs to keep Cloud SQL). */
+const LAG_ACCEPTED = 'the replica lag alert pages at the region RPO; orders lost in a region failover are re-sent by the payment provider';
+
 function database(scope: Construct, props: Partial<HaCloudSqlProps> = {}, privateServiceAccess = true): HaCloudSql {
   const tier = props.tier ?? ServiceTier.TIER_1;
   const network = new RegionalNetwork(scope, 'Network', { tier, regions: ['us-central1', 'us-east1'], privateServiceAccess });
-  return new HaCloudSql(scope, 'Database', { tier, network, region: 'us-central1', replicaRegion: 'us-east1', ...props });
+  return new HaCloudSql(scope, 'Database', { tier, network, region: 'us-central1', replicaRegion: 'us-east1', replicaLagAccepted: LAG_ACCEPTED, ...props });
+}
+
+/** The HA checks' report over a stack, its aspects applied (acknowledgements reach the resources through one) as `cdktf synth` does. */
+function reportOf(stack: ReturnType<typeof testStack>) {
+  invokeAspects(stack);
+  return checkInputs({ terraform: [{ name: stack.node.id, json: terraformJson(stack) as unknown as Record<string, unknown> }] });
 }
 
 describe('HaCloudSql', () => {
-  test('GIVEN TIER_1 THEN a REGIONAL primary with PITR, tier retention, deletion protection twice, CMEK, private IP and TLS', () => {
+  test('GIVEN TIER_1 THEN a REGIONAL Enterprise Plus primary with PITR, tier retention, deletion protection twice, CMEK, private IP and TLS', () => {
     const synth = Testing.synthScope((scope) => { database(scope); });
     expect(synth).toHaveResourceWithProperties(SqlDatabaseInstance, {
       region: 'us-central1',
@@ -26,13 +39,14 @@ describe('HaCloudSql', () => {
       lifecycle: { prevent_destroy: true },
       settings: expect.objectContaining({
         availability_type: 'REGIONAL',
-        edition: 'ENTERPRISE',
+        edition: 'ENTERPRISE_PLUS',
+        tier: 'db-perf-optimized-N-2',
         deletion_protection_enabled: true,
         backup_configuration: {
           enabled: true,
           start_time: '01:00',
           point_in_time_recovery_enabled: true,
-          transaction_log_retention_days: 7,
+          transaction_log_retention_days: 35,
           backup_retention_settings: { retained_backups: 35, retention_unit: 'COUNT' },
         },
         ip_configuration: expect.objectContaining({ ipv4_enabled: false, ssl_mode: 'ENCRYPTED_ONLY', private_network: expect.stringContaining('google_compute_network.Network') }),
@@ -83,10 +97,34 @@ describe('HaCloudSql', () => {
     expect(warningsOf(db)).toContain("[ha-constructs:HaCloudSql.edition] edition ENTERPRISE has a 99.95% SLA, below TIER_0's availability target of 99.99%");
   });
 
-  test('WHEN the tier zone RTO is shorter than Cloud SQL HA failover THEN a warning says so, and not otherwise', () => {
-    expect(warningsOf(database(testStack(), { tier: ServiceTier.TIER_0 }))).toEqual([
-      "[ha-constructs:HaCloudSql.availabilityType] Cloud SQL HA fails over to the standby zone after about 60 s, above TIER_0's zone RTO of 30 s: writes pause for longer than the tier allows",
+  test('WHEN the edition\'s SLA is the whole availability target THEN a warning says nothing is left for what is in series', () => {
+    expect(warningsOf(database(testStack(), { edition: CloudSqlEdition.ENTERPRISE }))).toEqual([
+      "[ha-constructs:HaCloudSql.edition] edition ENTERPRISE has a 99.95% SLA, the whole of TIER_1's availability target: anything in series with the database (the fleet, the load balancer) takes the service below it (HA-RES1)",
     ]);
+    expect(warningsOf(database(testStack(), { tier: ServiceTier.TIER_2, edition: CloudSqlEdition.ENTERPRISE }))).toEqual([]);
+  });
+
+  test.each([
+    // ENTERPRISE (99.95%) in series with the zonal fleet (99.99%) and the load balancer (99.99%): 99.93%, under TIER_1's 99.95%.
+    [undefined, 'met'],
+    [CloudSqlEdition.ENTERPRISE, 'not-met'],
+  ])('GIVEN a TIER_1 service of fleets, a global load balancer and the database on edition %p THEN the report finds its availability %s', (edition, status) => {
+    const stack = testStack();
+    const tier = ServiceTier.TIER_1;
+    const network = new RegionalNetwork(stack, 'Network', { tier, service: 'shop', regions: ['us-central1', 'us-east1'] });
+    const fleets = [['us-central1', ['us-central1-a', 'us-central1-b', 'us-central1-c']], ['us-east1', ['us-east1-b', 'us-east1-c', 'us-east1-d']]].map(([region, zones], i) => new RegionalFleet(stack, `Fleet${i}`, {
+      tier, service: 'shop', network, region: region as string, zones: zones as string[], role: i === 0 ? HaRole.PRIMARY : HaRole.STANDBY,
+    }));
+    new GlobalFrontend(stack, 'Frontend', { tier, service: 'shop', backends: fleets, domains: ['shop.example.com'] });
+    new HaCloudSql(stack, 'Database', { tier, service: 'shop', network, region: 'us-central1', replicaRegion: 'us-east1', replicaLagAccepted: LAG_ACCEPTED, edition });
+    const [service] = reportOf(stack).services;
+    expect(service.status.availability).toBe(status);
+  });
+
+  test('WHEN the tier zone RTO is shorter than Cloud SQL HA failover THEN a warning says so, and not otherwise', () => {
+    expect(warningsOf(database(testStack(), { tier: ServiceTier.TIER_0 }))).toContain(
+      "[ha-constructs:HaCloudSql.availabilityType] Cloud SQL HA fails over to the standby zone after about 60 s, above TIER_0's zone RTO of 30 s: writes pause for longer than the tier allows",
+    );
     expect(warningsOf(database(testStack()))).toEqual([]);
   });
 
@@ -118,17 +156,45 @@ describe('HaCloudSql', () => {
     expect(database(none).replicaLagAlert).toBeUndefined();
   });
 
-  test('WHEN TIER_3 has no replica region THEN there is one instance', () => {
+  test('WHEN TIER_3 has no replica region THEN there is one instance, and no HA error with no acknowledgement', () => {
     const stack = testStack();
-    database(stack, { tier: ServiceTier.TIER_3, replicaRegion: undefined });
+    database(stack, { tier: ServiceTier.TIER_3, replicaRegion: undefined, replicaLagAccepted: undefined });
     expect(Object.keys(resourcesOf(terraformJson(stack), 'google_sql_database_instance'))).toHaveLength(1);
+    const report = reportOf(stack);
+    expect(report.findings.filter((f) => f.level === 'error' && !f.resource.startsWith('service:'))).toEqual([]);
+    expect(report.acknowledged ?? []).toEqual([]);
   });
+
+  test('WHEN replicaLagAccepted says why THEN HA-DR3 (no published lag bound) is acknowledged with that reason, not raised', () => {
+    const stack = testStack();
+    database(stack);
+    const report = reportOf(stack);
+    expect(report.findings.filter((f) => f.rule === 'HA-DR3')).toEqual([]);
+    expect(report.acknowledged?.filter((f) => f.rule === 'HA-DR3')).toEqual([
+      expect.objectContaining({ reason: LAG_ACCEPTED, message: expect.stringContaining('replicates with no published bound') }),
+    ]);
+  });
+
+  test.each(ServiceTier.BUILT_IN.filter((t) => t.isMultiRegion).map((t) => [t.name, t] as const))(
+    'GIVEN %s and no replicaLagAccepted THEN it refuses the tier, naming the prop and the kind of store that can serve it',
+    (name, tier) => {
+      expect(() => database(testStack(), { tier, replicaLagAccepted: undefined })).toThrow(new Error(
+        `tier ${name} needs a copy in a second region within its region RPO of ${tier.regionRpoSeconds} s, which HaCloudSql cannot show: `
+        + 'Cloud SQL replicates across regions asynchronously with no published lag bound (HA-DR3). Keep data held to that RPO in a store whose '
+        + 'writes commit in several regions, such as Spanner multi-region; or state in replicaLagAccepted why this data set accepts an unbounded '
+        + 'replica lag (it becomes the acknowledgement of HA-DR3), got: replicaLagAccepted undefined',
+      ));
+    },
+  );
 
   test.each([
     [{ replicaRegion: 'us-central1' }, 'replicaRegion must differ from the primary region us-central1, got: us-central1'],
     [{ replicaRegion: undefined }, 'replicaRegion must be set for TIER_1 (WARM_STANDBY keeps a copy of the data in a second region), got: none'],
     [{ allowedRegions: ['us-central1'] }, 'replicaRegion must stay within allowedRegions (us-central1), got: us-east1'],
     [{ replicaRegion: 'us-east1-b' }, 'region and replicaRegion must be region names such as us-central1, got: us-east1-b'],
+    [{ tier: ServiceTier.TIER_3, replicaLagAccepted: undefined }, 'replicaLagAccepted must say why this data set accepts a replica in us-east1 whose lag Cloud SQL does not bound (HA-DR3), or leave out replicaRegion (TIER_3 restores from backups), got: replicaLagAccepted undefined'],
+    [{ tier: ServiceTier.TIER_3, replicaRegion: undefined }, 'replicaLagAccepted is about the cross-region replica: set replicaRegion too, or leave replicaLagAccepted out, got: replicaRegion undefined'],
+    [{ replicaLagAccepted: 'lag is fine' }, "replicaLagAccepted must say why this data set accepts an unbounded replica lag (at least 20 characters), got: 'lag is fine'"],
     [{ maintenanceDay: 0 }, 'maintenanceDay must be an integer from 1 to 7, got: 0'],
     [{ backupStartTime: '3am' }, 'backupStartTime must be a UTC time HH:MM, got: 3am'],
   ])('WHEN %j THEN it throws a clear error', (props, message) => {
