@@ -1,0 +1,247 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { DrStrategy, HA_ACKNOWLEDGED_KEY, HaRole, ServiceTier } from '../../lib/core';
+import * as tfAws from '../../lib/tf/aws';
+import * as tfGoogle from '../../lib/tf/google';
+import { leakIn } from '../proofs/harness';
+import { AWS_DEFAULT_REGION, Cloud, forgettingTokens, proofTfStack, synthesizeTf, withoutCreationStacks } from '../proofs/tf-harness';
+
+/**
+ * Every cdktf construct of both engines (lib/tf/aws, lib/tf/google) with only its required props,
+ * plus what a multi-region construct needs to exist at all (providers or regions of the tier's
+ * other regions), for every built-in tier: each must synthesize (validations run, no error
+ * annotation) and raise no HA error on its own resources, with no acknowledgement. A default that
+ * fails the library's own checks is a bug. A construct that cannot serve a tier at all refuses it
+ * at construction, naming the prop and what can (`refuses`). The CDK twin is
+ * test/aws/default-apps.test.ts.
+ */
+
+/** Regions of the AWS stacks' providers: the stack's default first. */
+const AWS_REGIONS = [AWS_DEFAULT_REGION, 'us-west-2', 'eu-west-1'];
+/** The AWS regions besides the default a multi-region construct copies to: as many as the tier keeps, at least one. */
+const awsOthers = (tier: ServiceTier) => AWS_REGIONS.slice(1, 1 + Math.max(tier.minRegions - 1, 1));
+
+/** An alias provider of `region` in the stack (made once). */
+function alias(stack: TerraformStack, region: string): AwsProvider {
+  const id = region.replace(/-/g, '_');
+  return (stack.node.tryFindChild(id) as AwsProvider | undefined) ?? new AwsProvider(stack, id, { region, alias: id });
+}
+
+/** Ids of subnets in the first `count` zones of `region`, so that the HA checks see the zones a construct spans. */
+function subnets(stack: TerraformStack, region: string, kind: 'private' | 'public', count: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const zone = `${region}${'abc'[i]}`;
+    return new Subnet(stack, `${kind}-${zone}`, {
+      provider: region === AWS_DEFAULT_REGION ? undefined : alias(stack, region),
+      vpcId: 'vpc-0123456789abcdef0',
+      availabilityZone: zone,
+      cidrBlock: `10.${kind === 'public' ? 0 : 1}.${i}.0/24`,
+    }).id;
+  });
+}
+
+/** Google regions, with their zones, the constructs are placed in (the second and third for the tier's other regions). */
+const GOOGLE_ZONES: Record<string, string[]> = {
+  'us-central1': ['us-central1-a', 'us-central1-b', 'us-central1-c'],
+  'us-east1': ['us-east1-b', 'us-east1-c', 'us-east1-d'],
+  'us-east4': ['us-east4-a', 'us-east4-b', 'us-east4-c'],
+};
+const GOOGLE_REGIONS = Object.keys(GOOGLE_ZONES);
+/** The Google regions a construct spans: as many as the tier keeps. */
+const googleRegions = (tier: ServiceTier) => GOOGLE_REGIONS.slice(0, tier.minRegions);
+
+const CHANNEL = 'projects/orders-prod/notificationChannels/1234567890';
+
+interface DefaultBuild {
+  /** The exported class name. */
+  readonly name: string;
+  readonly cloud: Cloud;
+  /** Tiers the construct refuses, and what the refusal must say: the prop, and what can serve the tier. */
+  readonly refuses?: (tier: ServiceTier) => readonly string[] | undefined;
+  readonly build: (stack: TerraformStack, tier: ServiceTier) => void;
+}
+
+const AWS_BUILDS: readonly DefaultBuild[] = [
+  { name: 'AuditTrail', cloud: 'aws', build: (s, tier) => new tfAws.AuditTrail(s, 'Audit', { tier, service: 'orders' }) },
+  { name: 'SyntheticCanary', cloud: 'aws', build: (s, tier) => new tfAws.SyntheticCanary(s, 'Probe', { tier, service: 'orders', url: 'https://api.example.com/health' }) },
+  {
+    name: 'GlobalDatabase',
+    cloud: 'aws',
+    build: (s, tier) => new tfAws.GlobalDatabase(s, 'Database', {
+      tier, service: 'orders', secondaryProvider: alias(s, 'us-west-2'), engineVersion: '16.6',
+      primaryVpcId: 'vpc-0123456789abcdef0', primarySubnetIds: subnets(s, AWS_DEFAULT_REGION, 'private', tier.minAzs),
+      secondaryVpcId: 'vpc-0fedcba9876543210', secondarySubnetIds: subnets(s, 'us-west-2', 'private', tier.minAzs),
+      masterPassword: 'from-a-variable-in-real-use',
+    }),
+  },
+  {
+    name: 'FailoverDns',
+    cloud: 'aws',
+    build: (s, tier) => new tfAws.FailoverDns(s, 'Dns', {
+      tier, service: 'orders', hostedZoneId: 'Z0123456789ABC', recordName: 'api.example.com',
+      endpoints: [AWS_DEFAULT_REGION, ...awsOthers(tier)].slice(0, tier.isMultiRegion ? Math.max(tier.minRegions, 2) : 1)
+        .map((region) => ({ region, dnsName: `api.${region}.elb.amazonaws.com`, zoneId: 'Z35SXDOTRQ7X7K' })),
+    }),
+  },
+  {
+    name: 'AzEvacuationDrill',
+    cloud: 'aws',
+    build: (s, tier) => new tfAws.AzEvacuationDrill(s, 'Drill', {
+      tier, service: 'orders', availabilityZone: 'us-east-1a', subnetIds: subnets(s, AWS_DEFAULT_REGION, 'private', 1),
+      autoScalingGroupName: 'orders-fleet', stopConditionAlarmArn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:page',
+    }),
+  },
+  {
+    name: 'ResilientFleet',
+    cloud: 'aws',
+    build: (s, tier) => new tfAws.ResilientFleet(s, 'Fleet', {
+      tier, service: 'orders', vpcId: 'vpc-0123456789abcdef0',
+      subnetIds: subnets(s, AWS_DEFAULT_REGION, 'private', tier.minAzs), loadBalancerSubnetIds: subnets(s, AWS_DEFAULT_REGION, 'public', Math.max(2, tier.minAzs)),
+      imageId: 'ami-0123456789abcdef0', instanceTypes: ['m7g.large'], requiredCapacity: 6, maxCapacity: 12,
+      certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0f0e0d0c-0b0a-0908-0706-050403020100',
+    }),
+  },
+  { name: 'MultiAzNetwork', cloud: 'aws', build: (s, tier) => new tfAws.MultiAzNetwork(s, 'Network', { tier, service: 'orders' }) },
+  {
+    name: 'EncryptedSecret',
+    cloud: 'aws',
+    build: (s, tier) => new tfAws.EncryptedSecret(s, 'Secret', {
+      tier, service: 'orders', replicaProviders: tier.isMultiRegion ? awsOthers(tier).map((region) => alias(s, region)) : undefined,
+      // One way of rotating is required (rotationLambdaArn, generatedValueLength or rotatedExternally).
+      rotationLambdaArn: 'arn:aws:lambda:us-east-1:111122223333:function:rotate',
+    }),
+  },
+  { name: 'SloAlarms', cloud: 'aws', build: (s, tier) => new tfAws.SloAlarms(s, 'Slo', { tier, service: 'orders', loadBalancerArnSuffix: 'app/orders/0123456789abcdef' }) },
+  {
+    name: 'GlobalTable',
+    cloud: 'aws',
+    build: (s, tier) => new tfAws.GlobalTable(s, 'Table', {
+      tier, service: 'orders', tableName: 'orders', partitionKey: { name: 'pk', type: 'S' }, replicaProviders: awsOthers(tier).map((region) => alias(s, region)),
+    }),
+  },
+];
+
+/** A network over the tier's regions for the constructs that need one, made once per stack. */
+function googleNetwork(stack: TerraformStack, tier: ServiceTier): tfGoogle.RegionalNetwork {
+  return (stack.node.tryFindChild('Network') as tfGoogle.RegionalNetwork | undefined)
+    ?? new tfGoogle.RegionalNetwork(stack, 'Network', { tier, service: 'orders', regions: googleRegions(tier) });
+}
+
+/** Regions a GlobalFrontend serves from: every region of the tier for ACTIVE_ACTIVE and WARM_STANDBY, else one. */
+const servingRegions = (tier: ServiceTier) => (tier.strategy === DrStrategy.ACTIVE_ACTIVE || tier.strategy === DrStrategy.WARM_STANDBY ? googleRegions(tier) : GOOGLE_REGIONS.slice(0, 1));
+
+const GOOGLE_BUILDS: readonly DefaultBuild[] = [
+  {
+    name: 'ReplicatedBucket',
+    cloud: 'google',
+    // Turbo replication bounds the copy at 15 minutes: a tighter region RPO is refused unless the bucket states its own.
+    refuses: (tier) => (tier.regionRpoSeconds < 900 ? ['rpoObjectiveSeconds must be at least 900 s', 'such as Spanner multi-region'] : undefined),
+    build: (s, tier) => new tfGoogle.ReplicatedBucket(s, 'Bucket', { tier, service: 'orders', bucketName: 'orders-documents', regions: ['us-central1', 'us-east1'] }),
+  },
+  {
+    name: 'HaCloudSql',
+    cloud: 'google',
+    // No published bound on Cloud SQL's cross-region lag: HA-DR3 cannot pass with a replica (unless replicaLagAccepted says why).
+    refuses: (tier) => (tier.isMultiRegion ? [`tier ${tier.name} needs a copy in a second region`, 'such as Spanner multi-region', 'replicaLagAccepted'] : undefined),
+    build: (s, tier) => new tfGoogle.HaCloudSql(s, 'Database', {
+      tier, service: 'orders', network: googleNetwork(s, tier), region: GOOGLE_REGIONS[0], replicaRegion: tier.isMultiRegion ? GOOGLE_REGIONS[1] : undefined,
+    }),
+  },
+  {
+    name: 'RegionalFleet',
+    cloud: 'google',
+    build: (s, tier) => new tfGoogle.RegionalFleet(s, 'Fleet', {
+      tier, service: 'orders', network: googleNetwork(s, tier), region: GOOGLE_REGIONS[0], zones: GOOGLE_ZONES[GOOGLE_REGIONS[0]].slice(0, tier.minAzs),
+    }),
+  },
+  {
+    name: 'GlobalFrontend',
+    cloud: 'google',
+    build: (s, tier) => new tfGoogle.GlobalFrontend(s, 'Frontend', {
+      tier, service: 'orders', domains: ['api.example.com'],
+      backends: servingRegions(tier).map((region, i) => ({
+        instanceGroup: `projects/orders-prod/regions/${region}/instanceGroups/web`, region, portName: 'http', port: 8080, role: i === 0 || tier.allRegionsServe ? HaRole.PRIMARY : HaRole.STANDBY,
+      })),
+    }),
+  },
+  { name: 'RegionalNetwork', cloud: 'google', build: (s, tier) => googleNetwork(s, tier) },
+  {
+    name: 'EncryptedSecret',
+    cloud: 'google',
+    build: (s, tier) => new tfGoogle.EncryptedSecret(s, 'Secret', { tier, service: 'orders', secretId: 'orders-api-key', regions: googleRegions(tier) }),
+  },
+  {
+    name: 'SloAlerts',
+    cloud: 'google',
+    build: (s, tier) => new tfGoogle.SloAlerts(s, 'Slo', { tier, service: 'orders', backendServiceName: 'orders-backend', notificationChannels: [CHANNEL] }),
+  },
+];
+
+const BUILDS = [...AWS_BUILDS, ...GOOGLE_BUILDS];
+const label = (b: DefaultBuild) => `${b.cloud}.${b.name}`;
+
+/**
+ * Builds one construct in a stack of its own and returns its problems: HA errors on its resources,
+ * an acknowledgement it made itself (a default must pass, not be excused), a leaked value, or what
+ * threw (a validation, an error annotation).
+ */
+function problemsOf(b: DefaultBuild, tier: ServiceTier): string[] {
+  try {
+    return forgettingTokens(() => {
+      const stack = proofTfStack(b.cloud);
+      withoutCreationStacks(() => b.build(stack, tier));
+      const { text, errors } = synthesizeTf(stack);
+      const leak = leakIn(text);
+      return [
+        ...errors,
+        ...(text.includes(HA_ACKNOWLEDGED_KEY) ? [`acknowledges a finding by default: ${text.slice(text.indexOf(HA_ACKNOWLEDGED_KEY), text.indexOf(HA_ACKNOWLEDGED_KEY) + 200)}`] : []),
+        ...(leak === undefined ? [] : [`leaked a value into the Terraform JSON: ${leak}`]),
+      ];
+    });
+  } catch (error) {
+    return [`threw: ${error instanceof Error ? error.message : String(error)}`];
+  }
+}
+
+describe.each(ServiceTier.BUILT_IN.map((tier) => [tier.name, tier] as const))('%s', (_name, tier) => {
+  test('every cdktf construct with default props synthesizes with no HA error on its own resources and no acknowledgement', () => {
+    const problems = BUILDS.filter((b) => b.refuses?.(tier) === undefined)
+      .flatMap((b) => problemsOf(b, tier).map((problem) => `${label(b)}: ${problem}`));
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('a construct that cannot serve a tier refuses it at construction', () => {
+  const refusals = BUILDS.flatMap((b) => ServiceTier.BUILT_IN
+    .filter((tier) => b.refuses?.(tier) !== undefined)
+    .map((tier) => [label(b), tier.name, b, tier] as const));
+  test.each(refusals)('%s refuses %s', (_name, _tierName, b, tier) => {
+    const stack = proofTfStack(b.cloud);
+    let message = '';
+    try {
+      withoutCreationStacks(() => b.build(stack, tier));
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const words of b.refuses!(tier)!) {
+      expect(message).toContain(words);
+    }
+  });
+});
+
+/** The classes a module exports that are constructs. */
+function constructsOf(module: Record<string, unknown>): string[] {
+  return Object.entries(module)
+    .filter(([, value]) => typeof value === 'function' && (value as { prototype?: unknown }).prototype instanceof Construct)
+    .map(([name]) => name)
+    .sort();
+}
+
+test.each([
+  ['lib/tf/aws', tfAws, AWS_BUILDS],
+  ['lib/tf/google', tfGoogle, GOOGLE_BUILDS],
+] as const)('the table builds every construct %s exports', (_path, module, builds) => {
+  expect(builds.map((b) => b.name).sort()).toEqual(constructsOf(module));
+});
