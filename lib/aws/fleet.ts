@@ -3,6 +3,7 @@ import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -720,32 +721,21 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       });
     }
     if (props.queue && props.backlogPerInstance !== undefined) {
-      const target = props.backlogPerInstance;
-      asg.scaleOnMetric('QueueBacklogScaling', {
-        metric: new cloudwatch.MathExpression({
-          expression: 'IF(instances > 0, visible / instances, visible)',
-          usingMetrics: {
-            visible: props.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
-            instances: new cloudwatch.Metric({
-              namespace: 'AWS/AutoScaling',
-              metricName: 'GroupInServiceInstances',
-              dimensionsMap: { AutoScalingGroupName: asg.autoScalingGroupName },
-              period: Duration.minutes(1),
-              statistic: cloudwatch.Stats.AVERAGE,
-            }),
-          },
-          period: Duration.minutes(1),
-          label: 'Queue backlog per in-service instance',
-        }),
-        adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-        // Out by one instance per AZ (the group stays balanced), twice that when the backlog is
-        // twice the target; in by one when it falls below half.
-        scalingSteps: [
-          { upper: target / 2, change: -1 },
-          { lower: target, change: azCount },
-          { lower: 2 * target, change: 2 * azCount },
-        ],
-      });
+      scaleOnQueueBacklog(asg, new cloudwatch.MathExpression({
+        expression: 'IF(instances > 0, visible / instances, visible)',
+        usingMetrics: {
+          visible: props.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+          instances: new cloudwatch.Metric({
+            namespace: 'AWS/AutoScaling',
+            metricName: 'GroupInServiceInstances',
+            dimensionsMap: { AutoScalingGroupName: asg.autoScalingGroupName },
+            period: Duration.minutes(1),
+            statistic: cloudwatch.Stats.AVERAGE,
+          }),
+        },
+        period: Duration.minutes(1),
+        label: 'Queue backlog per in-service instance',
+      }), props.backlogPerInstance, azCount);
     }
     if (!isStandby) {
       for (const prewarm of props.prewarm ?? []) {
@@ -908,6 +898,38 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     }));
     return key;
   }
+}
+
+/**
+ * Step scaling on the backlog per in-service instance: out by one instance per AZ (the group stays
+ * balanced) at `target`, by two per AZ at twice it; in by one below half of it.
+ *
+ * These are the policies and alarms `asg.scaleOnMetric` writes, under the same construct ids, built
+ * from their current APIs: its StepScalingPolicy hands every action the deprecated
+ * `StepScalingActionProps#cooldown` (undefined, yet jsii warns on the key at each synthesis).
+ */
+function scaleOnQueueBacklog(asg: autoscaling.AutoScalingGroup, backlog: cloudwatch.IMetric, target: number, azCount: number): void {
+  const scope = new Construct(asg, 'QueueBacklogScaling');
+  const step = (id: 'Lower' | 'Upper', threshold: number, adjustments: autoscaling.AdjustmentTier[]) => {
+    const action = new autoscaling.StepScalingAction(scope, `${id}Policy`, {
+      autoScalingGroup: asg,
+      adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+    });
+    // Bounds are relative to the alarm threshold.
+    adjustments.forEach((adjustment) => action.addAdjustment(adjustment));
+    const alarm = new cloudwatch.Alarm(scope, `${id}Alarm`, {
+      metric: backlog,
+      alarmDescription: `${id} threshold scaling alarm`,
+      comparisonOperator: id === 'Lower'
+        ? cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD
+        : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      threshold,
+    });
+    alarm.addAlarmAction(new cloudwatchActions.AutoScalingAction(action));
+  };
+  step('Lower', target / 2, [{ adjustment: -1, upperBound: 0 }]);
+  step('Upper', target, [{ adjustment: azCount, lowerBound: 0, upperBound: target }, { adjustment: 2 * azCount, lowerBound: target }]);
 }
 
 /**

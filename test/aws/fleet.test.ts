@@ -64,8 +64,8 @@ const BUDGET_ALARM_ARN = 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:budget
 const TRUST_STORE_ARN = 'arn:aws:elasticloadbalancing:us-east-1:111111111111:truststore/callers/0123456789abcdef';
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:111111111111:work';
 
-/** A TIER_0 fleet with every optional feature turned on. */
-const full = () => once('full', () => {
+/** Props that turn every optional feature of a TIER_0 fleet on. */
+function everyFeature(): FleetOverrides {
   const imports = new Stack();
   return {
     pageAlarm: cloudwatch.Alarm.fromAlarmArn(imports, 'Page', PAGE_ALARM_ARN),
@@ -81,7 +81,10 @@ const full = () => once('full', () => {
     deploymentFreezes: [{ name: 'Peak, 2026', start: new Date('2026-11-26T00:00:00Z'), end: new Date('2026-11-28T12:00:00Z') }],
     prewarm: [{ schedule: autoscaling.Schedule.cron({ hour: '7', minute: '30' }), minCapacity: 15, endSchedule: autoscaling.Schedule.cron({ hour: '22', minute: '0' }), timeZone: 'Europe/Paris' }],
   };
-});
+}
+
+/** A TIER_0 fleet with every optional feature turned on. */
+const full = () => once('full', everyFeature);
 
 /** A TIER_1 standby, with a prewarm action that must not apply to it. */
 const tier1Standby = () => once('TIER_1 standby', () => ({
@@ -541,6 +544,62 @@ describe('ResilientFleet: scaling and load management', () => {
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(instances > 0, visible / instances, visible)' })]),
     });
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MetricsCollection: [{ Granularity: '1Minute' }] });
+  });
+
+  test('GIVEN a queue THEN exactly the step policies and alarms aws-cdk-lib\'s scaleOnMetric wrote (same logical ids), without its deprecated cooldown', () => {
+    const { template } = full();
+    const group = { Ref: 'FleetAutoScalingGroupASGDF45BDA5' };
+    const backlog = [
+      { Expression: 'IF(instances > 0, visible / instances, visible)', Id: 'expr_1', Label: 'Queue backlog per in-service instance', ReturnData: true },
+      {
+        Id: 'visible', ReturnData: false,
+        MetricStat: { Metric: { Dimensions: [{ Name: 'QueueName', Value: 'work' }], MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS' }, Period: 60, Stat: 'Maximum' },
+      },
+      {
+        Id: 'instances', ReturnData: false,
+        MetricStat: { Metric: { Dimensions: [{ Name: 'AutoScalingGroupName', Value: group }], MetricName: 'GroupInServiceInstances', Namespace: 'AWS/AutoScaling' }, Period: 60, Stat: 'Average' },
+      },
+    ];
+    const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    const scaling = Object.fromEntries(Object.entries(resources).filter(([id]) => id.startsWith('FleetAutoScalingGroupQueueBacklogScaling'))
+      .map(([id, r]) => [id, { Type: r.Type, Properties: { ...r.Properties, Tags: undefined } }]));
+    expect(scaling).toEqual({
+      FleetAutoScalingGroupQueueBacklogScalingLowerPolicy4B8C92CA: {
+        Type: 'AWS::AutoScaling::ScalingPolicy',
+        Properties: { AdjustmentType: 'ChangeInCapacity', AutoScalingGroupName: group, PolicyType: 'StepScaling', StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: -1 }] },
+      },
+      FleetAutoScalingGroupQueueBacklogScalingLowerAlarmAFCDD25F: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          AlarmActions: [{ Ref: 'FleetAutoScalingGroupQueueBacklogScalingLowerPolicy4B8C92CA' }], AlarmDescription: 'Lower threshold scaling alarm',
+          ComparisonOperator: 'LessThanOrEqualToThreshold', EvaluationPeriods: 1, Metrics: backlog, Threshold: 50,
+        },
+      },
+      FleetAutoScalingGroupQueueBacklogScalingUpperPolicyCF4D43E2: {
+        Type: 'AWS::AutoScaling::ScalingPolicy',
+        Properties: {
+          AdjustmentType: 'ChangeInCapacity', AutoScalingGroupName: group, PolicyType: 'StepScaling',
+          StepAdjustments: [{ MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 100, ScalingAdjustment: 3 }, { MetricIntervalLowerBound: 100, ScalingAdjustment: 6 }],
+        },
+      },
+      FleetAutoScalingGroupQueueBacklogScalingUpperAlarm1E57D84B: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          AlarmActions: [{ Ref: 'FleetAutoScalingGroupQueueBacklogScalingUpperPolicyCF4D43E2' }], AlarmDescription: 'Upper threshold scaling alarm',
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, Metrics: backlog, Threshold: 100,
+        },
+      },
+    });
+  });
+
+  test('GIVEN every optional feature THEN no deprecated aws-cdk-lib API is used (jsii fails synthesis on one)', () => {
+    const mode = process.env.JSII_DEPRECATED;
+    process.env.JSII_DEPRECATED = 'fail';
+    try {
+      expect(() => synth(everyFeature())).not.toThrow();
+    } finally {
+      if (mode === undefined) delete process.env.JSII_DEPRECATED; else process.env.JSII_DEPRECATED = mode;
+    }
   });
 
   test('GIVEN prewarm actions THEN scheduled actions raise the minimum and return it to the fleet capacity', () => {
