@@ -96,6 +96,20 @@ const tier1Standby = () => once('TIER_1 standby', () => ({
 /** The snapshot configuration: TIER_0 with a service name and a version. */
 const snapshotFleet = () => once('snapshot', () => ({ service: 'snapshot', version: '1.0.0' }));
 
+/**
+ * What `fn` printed to console.error, kept off the test output: aws-cdk-lib's app.synth() prints the
+ * warnings of the app it synthesizes there (its validation report), as `cdk synth` shows them.
+ */
+function printedBy(fn: () => void): string {
+  const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    fn();
+    return error.mock.calls.map((args) => args.join(' ')).join('\n');
+  } finally {
+    error.mockRestore();
+  }
+}
+
 function onlyResource(template: Template, type: string): { Properties: Record<string, Json>; [key: string]: Json } {
   const resources = Object.values(template.findResources(type));
   expect(resources).toHaveLength(1);
@@ -199,10 +213,13 @@ describe('ResilientFleet: anti-affinity', () => {
     });
   });
 
-  test('GIVEN one instance type for TIER_0 THEN a warning with a stable id', () => {
-    const { stack } = synth({ instanceTypes: [TYPES[0]] });
-    Annotations.fromStack(stack).hasWarning('/Svc/Fleet', Match.stringLikeRegexp(
-      'instanceTypes lists only m7i.large: a shortage of that one capacity pool .*ha-constructs:ResilientFleet.instanceTypes'));
+  test('GIVEN one instance type for TIER_0 THEN a warning with a stable id, which synthesis prints', () => {
+    const printed = printedBy(() => {
+      const { stack } = synth({ instanceTypes: [TYPES[0]] });
+      Annotations.fromStack(stack).hasWarning('/Svc/Fleet', Match.stringLikeRegexp(
+        'instanceTypes lists only m7i.large: a shortage of that one capacity pool .*ha-constructs:ResilientFleet.instanceTypes'));
+    });
+    expect(printed).toContain("WARNING instanceTypes lists only m7i.large: a shortage of that one capacity pool stops the fleet from replacing or adding instances, which TIER_0's static stability relies on");
   });
 
   test('GIVEN one instance type for TIER_3 THEN no warning (the tier does not promise static stability)', () => {
@@ -312,11 +329,14 @@ describe('ResilientFleet: load balancer', () => {
     expect(ingress.filter((rule: Json) => rule.CidrIp === '0.0.0.0/0')).toEqual([]);
   });
 
-  test('GIVEN no certificate THEN a plain HTTP listener and a warning', () => {
-    const { template, stack } = synth({ certificate: undefined });
-    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP', DefaultActions: [Match.objectLike({ Type: 'forward' })] });
-    Annotations.fromStack(stack).hasWarning('/Svc/Fleet', Match.stringLikeRegexp('no certificate: the load balancer serves plain HTTP.*ha-constructs:ResilientFleet.certificate'));
+  test('GIVEN no certificate THEN a plain HTTP listener and a warning, which synthesis prints', () => {
+    const printed = printedBy(() => {
+      const { template, stack } = synth({ certificate: undefined });
+      template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP', DefaultActions: [Match.objectLike({ Type: 'forward' })] });
+      Annotations.fromStack(stack).hasWarning('/Svc/Fleet', Match.stringLikeRegexp('no certificate: the load balancer serves plain HTTP.*ha-constructs:ResilientFleet.certificate'));
+    });
+    expect(printed).toContain('WARNING no certificate: the load balancer serves plain HTTP; give certificate for HTTPS with an HTTP→HTTPS redirect');
   });
 
   test('THEN instances accept traffic on their port from the load balancer only', () => {

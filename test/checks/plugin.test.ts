@@ -7,10 +7,18 @@ import { FailureDomain, ServiceTier } from '../../lib/core';
 import { testApp } from '../util';
 
 const KEY_POLICY = { Version: '2012-10-17', Statement: [] };
+/** Acknowledges HA-RES2, which the fixture always has: a synthesis that passes with a warning prints it. */
+const RESTORE_TESTED = 'restore time of a backup-and-restore tier is measured by restore testing';
 
-function appWith(plugin: HaChecks, viaValidations = false) {
-  const app = viaValidations ? testApp() : testApp({ policyValidationBeta1: [plugin] });
-  if (viaValidations) {
+/**
+ * An app checked by `plugin`, added with `Validations.of(app).addPlugins` (or, when `deprecatedAppProp`,
+ * through the AppProps#policyValidationBeta1 it replaces), whose Shop stack holds a network and a key
+ * without rotation (HA-KMS1). The service cannot be shown to meet TIER_3 (HA-RES2: a backup-and-restore
+ * RTO is the restore time, and nothing on a request path has a published SLA).
+ */
+function appWith(plugin: HaChecks, deprecatedAppProp = false) {
+  const app = deprecatedAppProp ? testApp({ policyValidationBeta1: [plugin] }) : testApp();
+  if (!deprecatedAppProp) {
     Validations.of(app).addPlugins(plugin);
   }
   const stack = new Stack(app, 'Shop', { env: { region: 'us-east-1' } });
@@ -33,21 +41,35 @@ describe('HaChecks validation plugin', () => {
 
   test('GIVEN the finding is acknowledged with a reason THEN synthesis passes and the acknowledgement is recorded', () => {
     const plugin = new HaChecks({ printReport: false });
-    const { app, key } = appWith(plugin);
+    const { app, stack, key } = appWith(plugin);
     Validations.of(key).acknowledge({ id: 'HA-KMS1', reason: 'imported signing key material cannot rotate automatically' });
+    Validations.of(stack).acknowledge({ id: 'HA-RES2', reason: RESTORE_TESTED });
     expect(() => app.synth()).not.toThrow();
-    expect(plugin.lastResult!.acknowledged).toEqual([expect.objectContaining({
+    expect(plugin.lastResult!.acknowledged.filter((a) => a.rule === 'HA-KMS1')).toEqual([expect.objectContaining({
       rule: 'HA-KMS1', resource: 'Unrotated', reason: 'imported signing key material cannot rotate automatically', acknowledgedAt: 'Shop/Unrotated',
     })]);
     expect(plugin.lastResult!.report.findings.map((f) => f.rule)).not.toContain('HA-KMS1');
   });
 
-  test('GIVEN an acknowledgement on a parent with the plugin namespace WHEN added through Validations.of(app) THEN it applies', () => {
+  test('GIVEN an acknowledgement on a parent with the plugin namespace THEN it applies', () => {
     const plugin = new HaChecks({ printReport: false });
-    const { app, stack } = appWith(plugin, true);
+    const { app, stack } = appWith(plugin);
     Validations.of(stack).acknowledge({ id: 'HaChecks::HA-KMS1', reason: 'keys of this stack are rotated by the key-management pipeline' });
+    Validations.of(stack).acknowledge({ id: 'HA-RES2', reason: RESTORE_TESTED });
     expect(() => app.synth()).not.toThrow();
-    expect(plugin.lastResult!.acknowledged.map((a) => a.acknowledgedAt)).toEqual(['Shop']);
+    expect(plugin.lastResult!.acknowledged.filter((a) => a.rule === 'HA-KMS1').map((a) => a.acknowledgedAt)).toEqual(['Shop']);
+  });
+
+  test('GIVEN the plugin in the deprecated AppProps#policyValidationBeta1 THEN it still checks, and jsii says what replaces it', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const { app } = appWith(new HaChecks({ printReport: false }), true);
+      expect(() => app.synth()).toThrow(/ERROR Unrotated does not rotate/);
+      expect(warn.mock.calls.map((args) => args.join(' ')).join('\n')).toMatch(
+        /aws-cdk-lib\.AppProps#policyValidationBeta1 is deprecated[\s\S]*Use `Validations\.of\(app\)\.addPlugins\(\)` instead/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test('GIVEN failOn warning THEN the warnings that remain fail synthesis, and the report is printed', () => {
