@@ -114,10 +114,13 @@ export class Tier0RegionStack extends Stack {
 export class Tier0WestStack extends Tier0RegionStack {
   constructor(scope: Construct, id: string, props: Omit<Tier0RegionStackProps, 'region' | 'peerRegion'>) {
     super(scope, id, { ...props, region: WEST, peerRegion: EAST });
-    new ReplicaKey(this, 'CartsKey', { aliasName: GlobalTable.replicaKeyAliasName(TABLE_NAME) });
-    new ReplicaBucket(this, 'Receipts', { tier: TIER, service: SERVICE, bucketName: bucketName(WEST) });
+    const cartsKey = new ReplicaKey(this, 'CartsKey', { aliasName: GlobalTable.replicaKeyAliasName(TABLE_NAME) });
+    const receipts = new ReplicaBucket(this, 'Receipts', { tier: TIER, service: SERVICE, bucketName: bucketName(WEST) });
     const secretKey = new SecretReplicaKey(this, 'SecretKey', { tier: TIER, service: SERVICE });
-    // This region's instances read the secret's local replica: a region loss in us-east-1 leaves them their key.
+    // This region serves as us-east-1 does, from its own copies: a region loss in us-east-1 leaves it every grant it needs.
+    GlobalTable.fromReplica(this, 'CartsReplica', TABLE_NAME, cartsKey.key).grantReadWriteData(this.fleet.role);
+    receipts.grantReadWrite(this.fleet.role);
+    acknowledgeObjectGrant(this.fleet.role, receipts.bucket);
     secretKey.grantReadReplica(this.fleet.role, SECRET_NAME);
     new GoldenSignalsDashboard(this, 'Dashboard', {
       tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, targetGroup: this.fleet.targetGroup,
@@ -158,7 +161,7 @@ export class Tier0EastStack extends Tier0RegionStack {
       rpoObjective: Duration.minutes(15),
     });
     receipts.grantReadWrite(this.fleet.role);
-    acknowledgeObjectGrant(this.fleet.role, receipts);
+    acknowledgeObjectGrant(this.fleet.role, receipts.bucket);
     const secret = new EncryptedSecret(this, 'PaymentApiKey', {
       tier: TIER, service: SERVICE, secretName: SECRET_NAME, description: 'API key of the payment provider', replicaRegions: [WEST],
       rotatedExternally: 'the payment provider issues this key and only its console can revoke it; it is rotated there on the '
@@ -188,9 +191,9 @@ export class Tier0EastStack extends Tier0RegionStack {
  * (versioning keeps what they delete), and have S3 encrypt each object with a data key of the
  * bucket's key.
  */
-function acknowledgeObjectGrant(role: iam.IRole, bucket: ReplicatedBucket): void {
-  const logicalId = Stack.of(bucket).getLogicalId(bucket.bucket.node.defaultChild as s3.CfnBucket);
-  const reason = `the ${SERVICE} instances read and write objects of ${bucket.node.id} under keys chosen at run time; versioning keeps what they delete, and S3 encrypts each object with a data key of the bucket's key`;
+function acknowledgeObjectGrant(role: iam.IRole, bucket: s3.Bucket): void {
+  const logicalId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
+  const reason = `the ${SERVICE} instances read and write objects of ${bucket.node.scope!.node.id} under keys chosen at run time; versioning keeps what they delete, and S3 encrypts each object with a data key of the bucket's key`;
   for (const finding of ['Action::s3:Abort*', 'Action::s3:DeleteObject*', `Resource::<${logicalId}.Arn>/*`, 'Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*']) {
     Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
   }

@@ -1,5 +1,6 @@
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
@@ -113,23 +114,7 @@ export class Tier1PrimaryStack extends Stack {
       tier: TIER, service: SERVICE, copyToVaultArn: BackupCopyVault.vaultArn(this, STANDBY, COPY_VAULT),
     });
 
-    // Graceful degradation: what the service can stop doing to keep taking orders when a dependency or an AZ struggles.
-    const featureFlags = new FeatureFlags(this, 'FeatureFlags', {
-      tier: TIER, service: SERVICE, rollbackAlarm: this.slo.pageAlarm,
-      features: [
-        { name: 'recommendations', description: 'product recommendations on the order page (a call to the recommendation service)' },
-        { name: 'orderHistoryExport', description: 'CSV export of past orders (long database scans on the readers)' },
-      ],
-    });
-    featureFlags.grantRead(this.fleet.role);
-    // Timeouts and retries the service's clients use, checked at synthesis to fit the 2 s its own callers wait.
-    new ClientResiliencePolicy(this, 'ClientPolicy', {
-      tier: TIER, service: SERVICE, upstreamTimeout: Duration.seconds(2),
-      hops: [
-        { name: 'orders-db', perTryTimeout: Duration.millis(300), attempts: 3, baseDelay: Duration.millis(50), maxDelay: Duration.millis(200) },
-        { name: 'inventory-api', perTryTimeout: Duration.millis(150), attempts: 2, baseDelay: Duration.millis(25), maxDelay: Duration.millis(100) },
-      ],
-    }).grantRead(this.fleet.role);
+    const featureFlags = addDegradationControls(this, this.fleet, this.slo.pageAlarm);
     this.runbooks = new FailoverRunbooks(this, 'Runbooks', {
       tier: TIER, service: SERVICE, loadBalancerArn: this.fleet.loadBalancer.loadBalancerArn, featureFlags,
     });
@@ -144,6 +129,7 @@ export class Tier1PrimaryStack extends Stack {
 export class Tier1StandbyStack extends Stack {
   public readonly network: MultiAzNetwork;
   public readonly fleet: ResilientFleet;
+  public readonly slo: SloAlarms;
   public readonly database: GlobalDatabaseSecondary;
   public readonly runbooks: FailoverRunbooks;
 
@@ -159,14 +145,43 @@ export class Tier1StandbyStack extends Stack {
     });
     this.database.connections.allowDefaultPortFrom(this.fleet);
     this.database.grantConnect(this.fleet.role, DATABASE_USER);
+    // The standby's own SLO alarms (over its own load balancer): they guard its flags, and page once it serves.
+    this.slo = new SloAlarms(this, 'Slo', { tier: TIER, service: SERVICE, role: HaRole.STANDBY, loadBalancer: this.fleet.loadBalancer });
+    // The same flags and client policy as the primary's, in this region: the fleet that takes over reads its own.
+    const featureFlags = addDegradationControls(this, this.fleet, this.slo.pageAlarm);
     this.runbooks = new FailoverRunbooks(this, 'Runbooks', {
-      tier: TIER, service: SERVICE, role: HaRole.STANDBY,
+      tier: TIER, service: SERVICE, role: HaRole.STANDBY, featureFlags,
       globalClusterIdentifier: GLOBAL_CLUSTER, secondaryClusterArn: this.database.clusterArn,
       loadBalancerArn: this.fleet.loadBalancer.loadBalancerArn,
       standbyAutoScalingGroupName: this.fleet.autoScalingGroup.autoScalingGroupName,
       primaryCapacity: this.fleet.primaryCapacity,
     });
   }
+}
+
+/**
+ * Graceful degradation and client timeouts of one region: what the service can stop doing to keep
+ * taking orders when a dependency or an AZ struggles (rolled back by the region's SLO page), and
+ * the timeouts and retries its clients use, checked at synthesis to fit the 2 s its callers wait.
+ * Both regions have their own, so the fleet that serves reads them in its region.
+ */
+function addDegradationControls(stack: Stack, fleet: ResilientFleet, rollbackAlarm: cloudwatch.IAlarm): FeatureFlags {
+  const featureFlags = new FeatureFlags(stack, 'FeatureFlags', {
+    tier: TIER, service: SERVICE, rollbackAlarm,
+    features: [
+      { name: 'recommendations', description: 'product recommendations on the order page (a call to the recommendation service)' },
+      { name: 'orderHistoryExport', description: 'CSV export of past orders (long database scans on the readers)' },
+    ],
+  });
+  featureFlags.grantRead(fleet.role);
+  new ClientResiliencePolicy(stack, 'ClientPolicy', {
+    tier: TIER, service: SERVICE, upstreamTimeout: Duration.seconds(2),
+    hops: [
+      { name: 'orders-db', perTryTimeout: Duration.millis(300), attempts: 3, baseDelay: Duration.millis(50), maxDelay: Duration.millis(200) },
+      { name: 'inventory-api', perTryTimeout: Duration.millis(150), attempts: 2, baseDelay: Duration.millis(25), maxDelay: Duration.millis(100) },
+    ],
+  }).grantRead(fleet.role);
+  return featureFlags;
 }
 
 /** Props of {@link Tier1DnsStack}. */

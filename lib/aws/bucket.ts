@@ -97,6 +97,16 @@ export class ReplicaBucket extends Construct {
     });
     attachHaMetadata(this, props, { component: 'ReplicaBucket', failureDomain: FailureDomain.REGION, role: props.role ?? HaRole.REPLICA });
   }
+
+  /** Grants reading objects of this region's copy and decrypting them: a standby's compute reads its own region. */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.bucket.grantRead(grantee);
+  }
+
+  /** Grants reading and writing objects of this region's copy (and using its key), as the primary's compute does there. */
+  public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.bucket.grantReadWrite(grantee);
+  }
 }
 
 /** Props of {@link ReplicatedBucket}. */

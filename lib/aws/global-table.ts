@@ -155,6 +155,15 @@ export class GlobalTable extends Construct {
   public static replicaKeyAliasName(tableName: string): string {
     return `alias/ha-constructs/dynamodb/${tableName}`;
   }
+  /**
+   * The table's replica in `scope`'s region, for granting that region's compute access to its own
+   * copy (`grantReadWriteData`) without a reference to the primary's stack. `replicaKey` is the
+   * {@link ReplicaKey} of that region that encrypts the replica.
+   */
+  public static fromReplica(scope: Construct, id: string, tableName: string, replicaKey: kms.IKey): dynamodb.ITableV2 {
+    return dynamodb.TableV2.fromTableAttributes(scope, id, { tableName, encryptionKey: replicaKey });
+  }
+
 
   /** The table and its replicas. */
   public readonly table: dynamodb.TableV2;

@@ -3,7 +3,6 @@ import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { DrStrategy, HaRole, ServiceTier, staticallyStableCapacity } from '../../lib/core';
-import { acknowledgeHaFinding } from '../../lib/tf/ha-checks';
 import { ReplicatedBucket } from '../../lib/tf/google/bucket';
 import { CloudSqlEdition, CloudSqlSslMode, HaCloudSql } from '../../lib/tf/google/database';
 import { IFleetBackend, RegionalFleet } from '../../lib/tf/google/fleet';
@@ -223,7 +222,7 @@ const database = anyTier.chain((tier) => fc.record({
 type DatabaseDraw = typeof database extends fc.Arbitrary<infer T> ? T : never;
 
 function buildDatabase(scope: Construct, p: DatabaseDraw, f: GoogleFixture): void {
-  const db = new HaCloudSql(scope, 'Database', {
+  new HaCloudSql(scope, 'Database', {
     tier: p.tier,
     service: p.service,
     labels: p.labels,
@@ -242,10 +241,8 @@ function buildDatabase(scope: Construct, p: DatabaseDraw, f: GoogleFixture): voi
     maintenanceHour: p.maintenanceHour,
     backupStartTime: p.backupStartTime,
     preventDestroy: p.preventDestroy,
+    replicaLagAccepted: p.replicaRegion !== undefined ? REPLICA_LAG_REASON : undefined,
   });
-  if (p.replicaRegion !== undefined) {
-    acknowledgeHaFinding(db, 'HA-DR3', REPLICA_LAG_REASON);
-  }
 }
 
 proveTfConstruct({

@@ -37,8 +37,8 @@ const MAX_DEPTH = 20;
 /**
  * Reads CloudFormation templates into graph resources: properties, region (from the stack
  * environment), HA record (`Metadata["ha-constructs"]`, else `ha:*` tags), deletion policies, and
- * references from `Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::ImportValue` of another stack's export, nested
- * stack parameters and outputs.
+ * references from `Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::ImportValue` of another stack's export,
+ * `Fn::GetStackOutput` of another stack's output, nested stack parameters and outputs.
  */
 export function readCloudFormation(inputs: readonly CloudFormationStackInput[]): { stacks: GraphStack[]; resources: GraphResource[] } {
   const contexts = new Map<string, TemplateContext>();
@@ -84,7 +84,10 @@ export function readCloudFormation(inputs: readonly CloudFormationStackInput[]):
   const stacks: GraphStack[] = [];
   const resources: GraphResource[] = [];
   for (const context of contexts.values()) {
-    stacks.push({ name: context.name, engine: 'cloudformation', region: context.region, file: context.file, acknowledged: context.acknowledged });
+    const outputs = Object.fromEntries(Object.entries(context.outputs).map(([name, output]) => [name, {
+      value: output.Value, exportName: isObject(output.Export) && typeof output.Export.Name === 'string' ? output.Export.Name : undefined,
+    }]));
+    stacks.push({ name: context.name, engine: 'cloudformation', region: context.region, file: context.file, acknowledged: context.acknowledged, outputs });
     for (const [logicalId, resource] of Object.entries(context.resources)) {
       const type = typeof resource.Type === 'string' ? resource.Type : 'Unknown';
       const properties = isObject(resource.Properties) ? resource.Properties : {};
@@ -163,6 +166,14 @@ class ReferenceResolver {
               this.name(id, attr, stack, into, depth);
             }
           }
+        }
+        return;
+      }
+      // A weak or cross-region reference: another stack's output, read from that stack.
+      if (fn === 'Fn::GetStackOutput' && isObject(arg) && typeof arg.StackName === 'string' && typeof arg.OutputName === 'string') {
+        const output = this.contexts.get(arg.StackName)?.outputs[arg.OutputName];
+        if (output) {
+          this.collect(output.Value, arg.StackName, into, depth + 1);
         }
         return;
       }

@@ -68,4 +68,6 @@ export interface GraphStack {
   readonly file?: string;
   /** Findings the design accepted anywhere in the stack, rule → reason (`HA_ACKNOWLEDGED_KEY`). */
   readonly acknowledged?: Readonly<Record<string, string>>;
+  /** CloudFormation outputs: name → value and export name, for values other stacks import. */
+  readonly outputs?: Readonly<Record<string, { readonly value: unknown; readonly exportName?: string }>>;
 }

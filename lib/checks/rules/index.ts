@@ -15,6 +15,7 @@ import { HealthCheckWithinRto } from './dns/HealthCheckWithinRto';
 import { RoutedRecordsHealthChecked } from './dns/RoutedRecordsHealthChecked';
 import { CrossRegionReplica } from './dr/CrossRegionReplica';
 import { DataResidency } from './dr/DataResidency';
+import { RegionParity } from './dr/RegionParity';
 import { ReplicationLag } from './dr/ReplicationLag';
 import { DrillTemplate } from './drl/DrillTemplate';
 import { CustomerManagedKeys } from './enc/CustomerManagedKeys';
@@ -42,7 +43,7 @@ export * from './rule';
 export {
   AuditTrail, AuditTrailPresent, AntiAffinityPlacement, ComputeSpansZones, LoadBalancerSpansZones, BackupPlanPerTier, BackupRetention,
   RestoreTesting, StaticallyStableCapacity, MultiAzDatabase, DeletionProtection, RetainStatefulResources, DnsTtlWithinTier,
-  HealthCheckWithinRto, RoutedRecordsHealthChecked, CrossRegionReplica, DataResidency, ReplicationLag, DrillTemplate,
+  HealthCheckWithinRto, RoutedRecordsHealthChecked, CrossRegionReplica, DataResidency, ReplicationLag, RegionParity, DrillTemplate,
   CustomerManagedKeys, NoWildcardActions, KeyRotation, Autohealing, CrossZoneLoadBalancing, TargetHealthChecks, LogRetention,
   NatGatewayPerZone, AlarmActions, BurnRateAlarms, SyntheticProbes, ObjectivesMet, ObjectivesProven, ScalingMaximum,
   SecretReplicas, SecretRotation, EncryptedListeners, TlsOnlyDataAccess, RateLimitedEntryPoints,
@@ -55,7 +56,7 @@ export const HA_RULES: readonly HaRule[] = [
   TargetHealthChecks, Autohealing, CrossZoneLoadBalancing,
   NatGatewayPerZone,
   MultiAzDatabase,
-  CrossRegionReplica, DataResidency, ReplicationLag,
+  CrossRegionReplica, DataResidency, ReplicationLag, RegionParity,
   BackupRetention, BackupPlanPerTier, RestoreTesting,
   RetainStatefulResources, DeletionProtection,
   CustomerManagedKeys, TlsOnlyDataAccess, EncryptedListeners, KeyRotation,

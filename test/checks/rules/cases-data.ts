@@ -1,9 +1,9 @@
 import {
   BackupPlanPerTier, BackupRetention, CrossRegionReplica, CustomerManagedKeys, DataResidency, DeletionProtection, EncryptedListeners,
-  KeyRotation, ReplicationLag, RestoreTesting, RetainStatefulResources, SecretReplicas, SecretRotation, TlsOnlyDataAccess,
+  KeyRotation, RegionParity, ReplicationLag, RestoreTesting, RetainStatefulResources, SecretReplicas, SecretRotation, TlsOnlyDataAccess,
 } from '../../../lib/checks/rules';
 import { HaRole, ServiceTier } from '../../../lib/core';
-import { cfn, record, tf } from '../fixtures/builders';
+import { cfn, merge, record, tf } from '../fixtures/builders';
 import { RuleCase } from './cases';
 
 const T1 = { tier: ServiceTier.TIER_1 };
@@ -19,7 +19,35 @@ const globalTable = (replica: Record<string, unknown>) => ({ ...replicaKey, aws_
 const replicatedSecret = (replica: Record<string, unknown>) => ({ ...replicaKey, aws_secretsmanager_secret: { db: { kms_key_id: '${aws_kms_key.k.arn}', replica: [replica] } } });
 const denyHttp = { Statement: [{ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Resource: '*' }] };
 
+/**
+ * A TIER_1 service's two regions, written by hand: an EC2 role in each (through an instance
+ * profile), a global table replicated to both, and the standby role's grant on its own replica.
+ */
+function twoRegions(standbyActions: string[] | undefined) {
+  const profile = { Type: 'AWS::IAM::InstanceProfile', Properties: { Roles: [{ Ref: 'AppRole' }] } };
+  const role = { Type: 'AWS::IAM::Role', Properties: {} };
+  const grant = (table: unknown, actions: string[]) => ({
+    Type: 'AWS::IAM::Policy',
+    Properties: { Roles: [{ Ref: 'AppRole' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: actions, Resource: table }] } },
+  });
+  const primary = cfn({
+    Orders: { Type: 'AWS::DynamoDB::GlobalTable', Properties: { TableName: 'orders', Replicas: replicas('us-east-1', 'us-west-2') } },
+    AppRole: role, Profile: profile, Grant: grant({ 'Fn::GetAtt': ['Orders', 'Arn'] }, ['dynamodb:GetItem', 'dynamodb:PutItem']),
+  }, { ...T1, name: 'East' });
+  const standby = cfn({
+    AppRole: role, Profile: profile,
+    ...(standbyActions ? { Grant: grant('arn:aws:dynamodb:us-west-2:111122223333:table/orders', standbyActions) } : {}),
+  }, { ...T1, role: HaRole.STANDBY, name: 'West', region: 'us-west-2' });
+  return merge(primary, standby);
+}
+
 export const DATA_CASES: RuleCase[] = [
+  {
+    rule: RegionParity, engine: 'cloudformation', stack: 'West', resource: 'AppRole',
+    message: 'AppRole, compute of shop in us-west-2, may not dynamodb:putitem on the us-west-2 copy of dynamodb table orders (East/AppRole in us-east-1 may)',
+    compliant: twoRegions(['dynamodb:GetItem', 'dynamodb:PutItem']),
+    nonCompliant: twoRegions(['dynamodb:GetItem']),
+  },
   {
     rule: CrossRegionReplica, engine: 'cloudformation', stack: 'App', resource: 'Orders', message: 'has no copy outside its region, which TIER_1 (WARM_STANDBY) needs: use AWS::DynamoDB::GlobalTable',
     compliant: cfn({ Orders: { Type: 'AWS::DynamoDB::GlobalTable', Properties: { Replicas: replicas('us-east-1', 'us-west-2') } } }, T1),
