@@ -39,7 +39,9 @@ export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** Runs a command to its end; never rejects, so that a test can show the output of a failure. */
-export function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = userEnv()): Promise<RunResult> {
+export function run(
+  command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = userEnv(),
+): Promise<RunResult> {
   const start = Date.now();
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -59,7 +61,8 @@ export function runShell(commandLine: string, cwd: string, env?: NodeJS.ProcessE
 
 /** A failed run's output, for the message of a failing expectation. */
 export function describeRun(name: string, result: RunResult): string {
-  return `${name} exited ${result.code} after ${result.ms} ms\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+  return `${name} exited ${result.code} after ${result.ms} ms\n`
+    + `--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
 }
 
 /** The README's fenced blocks of one language, in order. */
@@ -87,6 +90,10 @@ function localSpec(name: string): string {
     throw new Error(`${name} is not in ${NODE_MODULES}: run npm ci`);
   }
   return `file:${dir}`;
+}
+
+function localSpecs(names: string[]): Record<string, string> {
+  return Object.fromEntries(names.map((n) => [n, localSpec(n)]));
 }
 
 /** Placeholders `cdk init` fills in for an app named `orders`. */
@@ -153,8 +160,8 @@ export function writeCdktfApp(dir: string): void {
     name: 'catalog',
     version: '1.0.0',
     private: true,
-    dependencies: Object.fromEntries(['cdktf', 'constructs', '@cdktf/provider-aws', '@cdktf/provider-google'].map((n) => [n, localSpec(n)])),
-    devDependencies: Object.fromEntries(['@types/node', 'typescript', 'ts-node'].map((n) => [n, localSpec(n)])),
+    dependencies: localSpecs(['cdktf', 'constructs', '@cdktf/provider-aws', '@cdktf/provider-google']),
+    devDependencies: localSpecs(['@types/node', 'typescript', 'ts-node']),
   };
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'cdktf.json'), `${JSON.stringify(readmeJson('terraformProviders'), null, 2)}\n`);
