@@ -96,7 +96,10 @@ beforeAll(async () => {
 
   // --ignore-scripts: npm runs the `prepare` script of a linked directory (never of a registry
   // package), and the links point into this repository's node_modules, which must stay as they are.
-  const install = ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball];
+  // --install-links=false (npm's default) links the file: directories instead of copying them.
+  const install = [
+    'install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--install-links=false', tarball,
+  ];
   const [cdk, tf] = await Promise.all([
     timed('npm install (cdk)', run('npm', install, CDK_APP)),
     timed('npm install (cdktf)', run('npm', install, TF_APP)),

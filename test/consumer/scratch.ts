@@ -35,7 +35,8 @@ export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     }
   }
   env.PATH = (process.env.PATH ?? '').split(path.delimiter).filter((dir) => !dir.startsWith(ROOT)).join(path.delimiter);
-  return { ...env, CHECKPOINT_DISABLE: '1', NO_UPDATE_NOTIFIER: '1', NO_COLOR: '1', ...extra };
+  // No update check (npm's or cdktf's): CI may have no network beyond the registry during npm ci.
+  return { ...env, CHECKPOINT_DISABLE: '1', npm_config_update_notifier: 'false', NO_COLOR: '1', ...extra };
 }
 
 /** Runs a command to its end; never rejects, so that a test can show the output of a failure. */
