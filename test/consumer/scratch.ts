@@ -25,12 +25,13 @@ export interface RunResult {
 
 /**
  * The environment of a user's shell: without the outer `npm test`'s npm_* settings (a nested npm
- * would take them as its own config), Jest's worker id, or this repository's node_modules/.bin.
+ * would take them as its own config), ts-node settings meant for this repository, Jest's worker
+ * id, or this repository's node_modules/.bin.
  */
 export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!/^npm_/i.test(key) && key !== 'JEST_WORKER_ID' && key !== 'INIT_CWD') {
+    if (!/^(npm_|TS_NODE_)/i.test(key) && key !== 'JEST_WORKER_ID' && key !== 'INIT_CWD') {
       env[key] = value;
     }
   }
