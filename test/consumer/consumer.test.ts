@@ -16,6 +16,9 @@ import {
  * skips `npm pack` and installs that tarball instead; HA_CONSUMER_KEEP=1 keeps the apps (the
  * path is printed) and HA_CONSUMER_TIMINGS=1 prints how long each phase took.
  */
+// A test waits for processes started in beforeAll; on a loaded 2-core machine they can take minutes.
+jest.setTimeout(300_000);
+
 const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-consumer-'));
 const CDK_APP = path.join(WORK, 'orders');
 const TF_APP = path.join(WORK, 'catalog');
@@ -123,7 +126,7 @@ beforeAll(async () => {
     cdkTest: step('npm test (cdk)', () => run('npm', ['test', '--', '--ci'], CDK_APP)),
   };
   void Promise.all(Object.values(steps)).then(() => { timings.total = Date.now() - start; });
-}, 240_000);
+}, 300_000);
 
 afterAll(async () => {
   // Let every started process end before the directory goes.
