@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps, Errors } from 'aws-cdk-lib';
 import * as cdkJson from '../cdk.json';
+import { HaValidationError } from '../lib/core/errors';
 
 /**
  * An App for unit tests as a user's jest test builds one: `new App()` with no context and no
@@ -58,5 +59,6 @@ export function expectValidationError(fn: () => unknown, message: string): void 
     error = e;
   }
   expect(Errors.isValidationError(error)).toBe(true);
+  expect(HaValidationError.isHaValidationError(error)).toBe(true);
   expect((error as Error).message).toBe(message);
 }

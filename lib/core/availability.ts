@@ -1,3 +1,4 @@
+import { HaValidationError } from './errors';
 import { clean, requireInteger, requireProbability } from './numbers';
 
 /**
@@ -27,7 +28,7 @@ export function composeKOfN(k: number, n: number, availability: number): number 
   requireInteger('n', n, 1);
   requireInteger('k', k, 1);
   if (k > n) {
-    throw new RangeError(`k must not exceed n (${n}), got: ${k}`);
+    throw new HaValidationError(`k must not exceed n (${n}), got: ${k}`);
   }
   requireProbability('availability', availability);
   let total = 0;
@@ -41,14 +42,14 @@ export function composeKOfN(k: number, n: number, availability: number): number 
 export function downtimeMinutes(availability: number, windowDays = 30): number {
   requireProbability('availability', availability);
   if (!Number.isFinite(windowDays) || windowDays <= 0) {
-    throw new RangeError(`windowDays must be a positive number, got: ${windowDays}`);
+    throw new HaValidationError(`windowDays must be a positive number, got: ${windowDays}`);
   }
   return clean((1 - availability) * windowDays * 24 * 60);
 }
 
 function requireNonEmpty(availabilities: readonly number[]): void {
   if (!Array.isArray(availabilities) || availabilities.length === 0) {
-    throw new RangeError('availabilities must list at least one value, got: []');
+    throw new HaValidationError('availabilities must list at least one value, got: []');
   }
   availabilities.forEach((a, i) => requireProbability(`availabilities[${i}]`, a));
 }

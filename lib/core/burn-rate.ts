@@ -1,3 +1,4 @@
+import { HaValidationError } from './errors';
 import { SRE_WORKBOOK_BURN_RATE_ROWS, SRE_WORKBOOK_SLO_WINDOW_DAYS } from './figures';
 import { clean, requireTarget } from './numbers';
 
@@ -66,6 +67,6 @@ export function fastestPageAlert(target: number, windowDays = SRE_WORKBOOK_SLO_W
 
 function requireWindow(windowDays: number): void {
   if (typeof windowDays !== 'number' || !Number.isFinite(windowDays) || windowDays <= 0) {
-    throw new RangeError(`windowDays must be a positive number, got: ${String(windowDays)}`);
+    throw new HaValidationError(`windowDays must be a positive number, got: ${String(windowDays)}`);
   }
 }

@@ -1,3 +1,4 @@
+import { HaValidationError } from './errors';
 import { requireInteger } from './numbers';
 import { DrStrategy } from './tier';
 
@@ -21,7 +22,7 @@ export interface StaticCapacity {
 export function staticallyStableCapacity(required: number, azCount: number): StaticCapacity {
   requireInteger('required', required, 1);
   if (typeof azCount !== 'number' || !Number.isInteger(azCount) || azCount < 2) {
-    throw new RangeError(`azCount must be an integer of at least 2 (static stability needs a surviving AZ), got: ${String(azCount)}`);
+    throw new HaValidationError(`azCount must be an integer of at least 2 (static stability needs a surviving AZ), got: ${String(azCount)}`);
   }
   const perAz = Math.ceil(required / (azCount - 1));
   return { perAz, total: perAz * azCount, afterAzLoss: perAz * (azCount - 1) };

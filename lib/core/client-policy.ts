@@ -1,3 +1,4 @@
+import { HaValidationError } from './errors';
 import { requireAtLeast, requireInteger } from './numbers';
 import { RetryBudget, RetryPolicy, retryBudget } from './retry';
 
@@ -103,22 +104,22 @@ export interface ClientPolicyDocument {
 export function clientResiliencePolicy(input: ClientPolicyInput): ClientPolicyDocument {
   requireInteger('upstreamTimeoutMs', input.upstreamTimeoutMs, 1);
   if (!Array.isArray(input.hops) || input.hops.length === 0) {
-    throw new RangeError('hops must list at least one dependency call, got: none');
+    throw new HaValidationError('hops must list at least one dependency call, got: none');
   }
   const names = input.hops.map((hop) => hop.name);
   const repeated = names.filter((name, i) => names.indexOf(name) !== i);
   if (repeated.length > 0) {
-    throw new RangeError(`hops must have unique names, got: ${[...new Set(repeated)].join(', ')} more than once`);
+    throw new HaValidationError(`hops must have unique names, got: ${[...new Set(repeated)].join(', ')} more than once`);
   }
   const retryBudgetRatio = input.retryBudgetRatio ?? SRE_RETRY_BUDGET_RATIO;
   requireAtLeast('retryBudgetRatio', retryBudgetRatio, 0);
   if (retryBudgetRatio > 1) {
-    throw new RangeError(`retryBudgetRatio must be between 0 and 1 (retries as a share of requests), got: ${retryBudgetRatio}`);
+    throw new HaValidationError(`retryBudgetRatio must be between 0 and 1 (retries as a share of requests), got: ${retryBudgetRatio}`);
   }
   const circuitBreaker = { ...CIRCUIT_BREAKER_DEFAULTS, ...definedOnly(input.circuitBreaker ?? {}) };
   requireAtLeast('circuitBreaker.failureRateThreshold', circuitBreaker.failureRateThreshold, 0);
   if (circuitBreaker.failureRateThreshold === 0 || circuitBreaker.failureRateThreshold > 1) {
-    throw new RangeError(`circuitBreaker.failureRateThreshold must be above 0 and at most 1, got: ${circuitBreaker.failureRateThreshold}`);
+    throw new HaValidationError(`circuitBreaker.failureRateThreshold must be above 0 and at most 1, got: ${circuitBreaker.failureRateThreshold}`);
   }
   requireInteger('circuitBreaker.minimumRequests', circuitBreaker.minimumRequests, 1);
   requireInteger('circuitBreaker.openStateMs', circuitBreaker.openStateMs, 1);
@@ -126,7 +127,7 @@ export function clientResiliencePolicy(input: ClientPolicyInput): ClientPolicyDo
 
   const hops = input.hops.map((hop): HopBudget => {
     if (typeof hop.name !== 'string' || hop.name.trim() === '') {
-      throw new RangeError(`hop name must be a non-empty string, got: ${JSON.stringify(hop.name)}`);
+      throw new HaValidationError(`hop name must be a non-empty string, got: ${JSON.stringify(hop.name)}`);
     }
     const policy: RetryPolicy = {
       attempts: hop.attempts ?? SRE_MAX_ATTEMPTS_PER_REQUEST,

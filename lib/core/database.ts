@@ -1,3 +1,4 @@
+import { HaValidationError } from './errors';
 /**
  * Connection limits of Aurora PostgreSQL instances, for alarms that fire before the connection pool
  * is exhausted (a database that refuses connections is down for its clients, whatever its health).
@@ -59,7 +60,7 @@ export function instanceClassMemoryGiB(instanceClass: string): number | undefine
  */
 export function auroraPostgresMaxConnections(memoryGiB: number): number {
   if (typeof memoryGiB !== 'number' || !Number.isFinite(memoryGiB) || memoryGiB <= 0) {
-    throw new RangeError(`memoryGiB must be a positive number, got: ${String(memoryGiB)}`);
+    throw new HaValidationError(`memoryGiB must be a positive number, got: ${String(memoryGiB)}`);
   }
   return Math.min(Math.round(memoryGiB * 1e9 / AURORA_POSTGRES_BYTES_PER_CONNECTION), AURORA_POSTGRES_DEFAULT_MAX_CONNECTIONS_CAP);
 }
@@ -67,7 +68,7 @@ export function auroraPostgresMaxConnections(memoryGiB: number): number {
 /** Connection count at which to alarm for a given limit: {@link CONNECTION_ALARM_RATIO} of it, rounded down. */
 export function connectionAlarmThreshold(maxConnections: number): number {
   if (!Number.isInteger(maxConnections) || maxConnections < 1) {
-    throw new RangeError(`maxConnections must be a positive integer, got: ${String(maxConnections)}`);
+    throw new HaValidationError(`maxConnections must be a positive integer, got: ${String(maxConnections)}`);
   }
   return Math.floor(maxConnections * CONNECTION_ALARM_RATIO);
 }

@@ -1,3 +1,4 @@
+import { HaValidationError } from './errors';
 import { SRE_WORKBOOK_SLO_WINDOW_DAYS } from './figures';
 import { clean, requireTarget } from './numbers';
 
@@ -45,10 +46,10 @@ export function errorBudgetExhaustion(
 ): ErrorBudgetExhaustion {
   requireTarget('target', target);
   if (typeof windowDays !== 'number' || !Number.isFinite(windowDays) || windowDays <= 0) {
-    throw new RangeError(`windowDays must be a positive number, got: ${String(windowDays)}`);
+    throw new HaValidationError(`windowDays must be a positive number, got: ${String(windowDays)}`);
   }
   if (typeof maxRangeSeconds !== 'number' || !Number.isFinite(maxRangeSeconds) || maxRangeSeconds <= 0) {
-    throw new RangeError(`maxRangeSeconds must be a positive number, got: ${String(maxRangeSeconds)}`);
+    throw new HaValidationError(`maxRangeSeconds must be a positive number, got: ${String(maxRangeSeconds)}`);
   }
   const windowSeconds = windowDays * 86400;
   const rangeSeconds = Math.min(windowSeconds, maxRangeSeconds);
@@ -66,7 +67,7 @@ export function errorBudgetExhaustion(
  */
 export function alarmPeriodSeconds(windowSeconds: number): number {
   if (typeof windowSeconds !== 'number' || !Number.isFinite(windowSeconds) || windowSeconds <= 0) {
-    throw new RangeError(`windowSeconds must be a positive number, got: ${String(windowSeconds)}`);
+    throw new HaValidationError(`windowSeconds must be a positive number, got: ${String(windowSeconds)}`);
   }
   const step = CLOUDWATCH_ALARM_PERIOD_MULTIPLE_SECONDS;
   return Math.max(step, Math.round(windowSeconds / step) * step);

@@ -15,3 +15,4 @@ export * from './database';
 export * from './figures-checks';
 export * from './health-check-path';
 export * from './replication-rpo';
+export * from './errors';

@@ -1,3 +1,4 @@
+import { HaValidationError } from './errors';
 import { DrStrategy, ServiceTier, TierObjectives } from './tier';
 
 /**
@@ -100,7 +101,7 @@ export interface HaMetadataInput {
 /** Builds the record (with keys in a fixed order, so synthesized output is deterministic). */
 export function haMetadata(input: HaMetadataInput): HaMetadata {
   if (typeof input.service !== 'string' || input.service.trim() === '') {
-    throw new RangeError(`service must be a non-empty string, got: ${JSON.stringify(input.service)}`);
+    throw new HaValidationError(`service must be a non-empty string, got: ${JSON.stringify(input.service)}`);
   }
   return {
     version: HA_METADATA_VERSION,

@@ -1,3 +1,4 @@
+import { HaValidationError } from './errors';
 /**
  * Small numeric helpers shared by the core models: input checks that produce the house-style
  * message (`<name> must ..., got: <value>`), and rounding that strips floating-point noise.
@@ -6,14 +7,14 @@
 /** Throws a RangeError unless `value` is a finite number. */
 export function requireFinite(name: string, value: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new RangeError(`${name} must be a finite number, got: ${String(value)}`);
+    throw new HaValidationError(`${name} must be a finite number, got: ${String(value)}`, { prop: name });
   }
 }
 
 /** Throws a RangeError unless `value` is an integer of at least `min`. */
 export function requireInteger(name: string, value: number, min: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new RangeError(`${name} must be an integer of at least ${min}, got: ${String(value)}`);
+    throw new HaValidationError(`${name} must be an integer of at least ${min}, got: ${String(value)}`, { prop: name });
   }
 }
 
@@ -21,7 +22,7 @@ export function requireInteger(name: string, value: number, min: number): void {
 export function requireAtLeast(name: string, value: number, min: number): void {
   requireFinite(name, value);
   if (value < min) {
-    throw new RangeError(`${name} must be at least ${min}, got: ${value}`);
+    throw new HaValidationError(`${name} must be at least ${min}, got: ${value}`, { prop: name });
   }
 }
 
@@ -29,7 +30,7 @@ export function requireAtLeast(name: string, value: number, min: number): void {
 export function requireProbability(name: string, value: number): void {
   requireFinite(name, value);
   if (value < 0 || value > 1) {
-    throw new RangeError(`${name} must be between 0 and 1 inclusive, got: ${value}`);
+    throw new HaValidationError(`${name} must be between 0 and 1 inclusive, got: ${value}`, { prop: name });
   }
 }
 
@@ -37,7 +38,7 @@ export function requireProbability(name: string, value: number): void {
 export function requireTarget(name: string, value: number): void {
   requireFinite(name, value);
   if (value <= 0 || value >= 1) {
-    throw new RangeError(`${name} must be strictly between 0 and 1 (e.g. 0.999), got: ${value}`);
+    throw new HaValidationError(`${name} must be strictly between 0 and 1 (e.g. 0.999), got: ${value}`, { prop: name });
   }
 }
 

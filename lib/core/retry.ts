@@ -1,3 +1,4 @@
+import { HaValidationError } from './errors';
 import { requireInteger } from './numbers';
 
 /** A client's retry policy for one hop. */
@@ -36,7 +37,7 @@ export function retryBudget(policy: RetryPolicy): RetryBudget {
   requireInteger('maxDelayMs', policy.maxDelayMs, 0);
   requireInteger('perTryTimeoutMs', policy.perTryTimeoutMs, 1);
   if (policy.maxDelayMs < policy.baseDelayMs) {
-    throw new RangeError(`maxDelayMs must be at least baseDelayMs (${policy.baseDelayMs}), got: ${policy.maxDelayMs}`);
+    throw new HaValidationError(`maxDelayMs must be at least baseDelayMs (${policy.baseDelayMs}), got: ${policy.maxDelayMs}`);
   }
   let maxBackoffMs = 0;
   for (let retry = 1; retry < policy.attempts; retry++) {

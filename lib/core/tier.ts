@@ -1,3 +1,4 @@
+import { HaValidationError } from './errors';
 import { composeParallel } from './availability';
 import { dnsFailoverSeconds, targetFailoverSeconds } from './failover';
 import {
@@ -106,7 +107,7 @@ export interface ServiceTierProps {
  * (AZ count, health checks, DNS TTL, backups) that every construct of this library reads.
  *
  * The built-in tiers follow the AWS DR strategies and Resilience Hub's per-failure-domain
- * objectives; see DESIGN.md's tier table. An explicit construct prop always wins over a tier
+ * objectives; see the README's tier table. An explicit construct prop always wins over a tier
  * default, and the resilience report then says whether the objective still holds.
  */
 export class ServiceTier {
@@ -151,7 +152,7 @@ export class ServiceTier {
   public static fromName(name: string): ServiceTier {
     const tier = ServiceTier.BUILT_IN.find((t) => t.name === name);
     if (!tier) {
-      throw new RangeError(`tier must be one of ${ServiceTier.BUILT_IN.map((t) => t.name).join(', ')}, got: ${name}`);
+      throw new HaValidationError(`tier must be one of ${ServiceTier.BUILT_IN.map((t) => t.name).join(', ')}, got: ${name}`);
     }
     return tier;
   }
@@ -201,7 +202,7 @@ export class ServiceTier {
     validateDefaults(this);
     const contradiction = tierContradiction(props);
     if (contradiction) {
-      throw new RangeError(contradiction);
+      throw new HaValidationError(contradiction);
     }
   }
 
@@ -242,11 +243,11 @@ export interface TierObjectives {
 
 function validateObjectives(props: ServiceTierProps): void {
   if (typeof props.name !== 'string' || props.name.trim() === '') {
-    throw new RangeError(`name must be a non-empty string, got: ${JSON.stringify(props.name)}`);
+    throw new HaValidationError(`name must be a non-empty string, got: ${JSON.stringify(props.name)}`);
   }
   const strategies = Object.values(DrStrategy) as string[];
   if (!strategies.includes(props.strategy)) {
-    throw new RangeError(`strategy must be one of ${strategies.join(', ')}, got: ${String(props.strategy)}`);
+    throw new HaValidationError(`strategy must be one of ${strategies.join(', ')}, got: ${String(props.strategy)}`);
   }
   requireTarget('availabilityTarget', props.availabilityTarget);
   requireInteger('minAzs', props.minAzs, 1);
@@ -256,26 +257,26 @@ function validateObjectives(props: ServiceTierProps): void {
   requireAtLeast('regionRtoSeconds', props.regionRtoSeconds, 0);
   requireAtLeast('regionRpoSeconds', props.regionRpoSeconds, 0);
   if (props.strategy !== DrStrategy.BACKUP_RESTORE && props.minRegions < 2) {
-    throw new RangeError(`minRegions must be at least 2 for strategy ${props.strategy} (only BACKUP_RESTORE may use one region), got: ${props.minRegions}`);
+    throw new HaValidationError(`minRegions must be at least 2 for strategy ${props.strategy} (only BACKUP_RESTORE may use one region), got: ${props.minRegions}`);
   }
 }
 
 function validateDefaults(tier: ServiceTier): void {
   if (!ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS.includes(tier.healthCheckIntervalSeconds)) {
-    throw new RangeError(`healthCheckIntervalSeconds must be one of ${ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS.join(', ')}, got: ${tier.healthCheckIntervalSeconds}`);
+    throw new HaValidationError(`healthCheckIntervalSeconds must be one of ${ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS.join(', ')}, got: ${tier.healthCheckIntervalSeconds}`);
   }
   const threshold = tier.healthCheckFailureThreshold;
   if (!Number.isInteger(threshold) || threshold < ROUTE53_FAILURE_THRESHOLD_MIN || threshold > ROUTE53_FAILURE_THRESHOLD_MAX) {
-    throw new RangeError(`healthCheckFailureThreshold must be an integer from ${ROUTE53_FAILURE_THRESHOLD_MIN} to ${ROUTE53_FAILURE_THRESHOLD_MAX}, got: ${threshold}`);
+    throw new HaValidationError(`healthCheckFailureThreshold must be an integer from ${ROUTE53_FAILURE_THRESHOLD_MIN} to ${ROUTE53_FAILURE_THRESHOLD_MAX}, got: ${threshold}`);
   }
   requireInteger('dnsTtlSeconds', tier.dnsTtlSeconds, 0);
   requireInteger('backupRetentionDays', tier.backupRetentionDays, 1);
   requireInteger('backupIntervalHours', tier.backupIntervalHours, 1);
   if (tier.backupIntervalHours > 24) {
-    throw new RangeError(`backupIntervalHours must be at most 24, got: ${tier.backupIntervalHours}`);
+    throw new HaValidationError(`backupIntervalHours must be at most 24, got: ${tier.backupIntervalHours}`);
   }
   if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(tier.logRetentionDays)) {
-    throw new RangeError(`logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${tier.logRetentionDays}`);
+    throw new HaValidationError(`logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${tier.logRetentionDays}`);
   }
   requireInteger('probeIntervalMinutes', tier.probeIntervalMinutes, 1);
 }

@@ -1,3 +1,4 @@
+import { HaValidationError } from '../core/errors';
 import { Annotations, Aspects, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { HA_ACKNOWLEDGED_KEY } from '../core';
@@ -110,10 +111,10 @@ export function addHaChecks(stack: TerraformStack, options: AddHaChecksOptions =
  */
 export function acknowledgeHaFinding(scope: IConstruct, rule: string, reason: string): void {
   if (!/^HA-[A-Z]+\d+$/.test(rule)) {
-    throw new Error(`rule must be an HA rule id (HA-<AREA><n>), got: ${rule}`);
+    throw new HaValidationError(`rule must be an HA rule id (HA-<AREA><n>), got: ${rule}`);
   }
   if (reason.trim().length < 20) {
-    throw new Error(`reason must say why ${rule} is accepted (at least 20 characters), got: '${reason}'`);
+    throw new HaValidationError(`reason must say why ${rule} is accepted (at least 20 characters), got: '${reason}'`);
   }
   scope.node.addMetadata(ACKNOWLEDGEMENT_METADATA_TYPE, { rule, reason } satisfies Acknowledgement);
   const path = `//.${HA_ACKNOWLEDGED_KEY}.${rule}`;

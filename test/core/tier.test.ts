@@ -7,7 +7,7 @@ describe('ServiceTier built-ins', () => {
     [ServiceTier.TIER_1, 'TIER_1', DrStrategy.WARM_STANDBY, 0.9995, 3, 2, 120, 0, 900, 60],
     [ServiceTier.TIER_2, 'TIER_2', DrStrategy.PILOT_LIGHT, 0.999, 2, 2, 300, 0, 3600, 900],
     [ServiceTier.TIER_3, 'TIER_3', DrStrategy.BACKUP_RESTORE, 0.995, 2, 1, 900, 0, 86400, 86400],
-  ])('%#: %s has the objectives of the DESIGN.md tier table', (tier, name, strategy, target, minAzs, minRegions, azRto, azRpo, regionRto, regionRpo) => {
+  ])('%#: %s has the objectives of the README tier table', (tier, name, strategy, target, minAzs, minRegions, azRto, azRpo, regionRto, regionRpo) => {
     expect(tier.name).toBe(name);
     expect(tier.strategy).toBe(strategy);
     expect(tier.availabilityTarget).toBe(target);

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import {
   burnRateAlerts, composeKOfN, composeParallel, composeSerial, DrStrategy, errorBudgetMinutes, primaryFleetCapacity, ServiceTier,
-  staticallyStableCapacity,
+  staticallyStableCapacity, tierContradiction,
 } from '../../lib/core';
 import { fcParams, wrongError } from './harness';
 
@@ -34,7 +34,9 @@ const objectives = fc.record({
   azRpoSeconds: fc.integer({ min: 0, max: 86_400 }),
   regionRtoSeconds: fc.integer({ min: 0, max: 7 * 86_400 }),
   regionRpoSeconds: fc.integer({ min: 0, max: 7 * 86_400 }),
-}).map(({ extraRegions, ...p }) => ({ ...p, minRegions: (p.strategy === DrStrategy.BACKUP_RESTORE ? 1 : 2) + extraRegions }));
+}).map(({ extraRegions, ...p }) => ({ ...p, minRegions: (p.strategy === DrStrategy.BACKUP_RESTORE ? 1 : 2) + extraRegions }))
+  // Objectives that contradict each other (tierContradiction) are refused by ServiceTier.custom: not valid input.
+  .filter((p) => tierContradiction(p) === undefined);
 
 describe('ServiceTier.custom', () => {
   test('GIVEN random valid objectives THEN the tier keeps them and derives operating defaults that are themselves valid', () => {

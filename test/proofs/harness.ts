@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { checkInputs } from '../../lib/checks/check';
 import { Finding } from '../../lib/checks/rules/rule';
-import { ServiceTier } from '../../lib/core';
+import { HaValidationError, ServiceTier } from '../../lib/core';
 import { testApp } from '../util';
 import { namesProp } from './invalid';
 
@@ -93,16 +93,17 @@ export function haErrors(synthesized: Synthesized, region = 'us-east-1'): Findin
 }
 
 /**
- * What a construct must do with invalid props: throw aws-cdk-lib's ValidationError (or core's
- * RangeError) whose message names the prop, never a TypeError or anything else. Returns a problem,
+ * What a construct must do with invalid props: throw aws-cdk-lib's ValidationError marked as core's
+ * HaValidationError (or core's own) whose message names the prop, never a TypeError or anything else. Returns a problem,
  * or undefined when the error is the right one.
  */
 export function wrongError(error: unknown, prop: string): string | undefined {
   if (!(error instanceof Error)) {
     return `threw a non-error: ${String(error)}`;
   }
-  const kind = Errors.isValidationError(error) ? 'ValidationError' : error instanceof RangeError ? 'RangeError' : error.constructor.name;
-  if (kind !== 'ValidationError' && kind !== 'RangeError') {
+  // aws-cdk-lib's ValidationError marked as core's HaValidationError, or core's own (from a core function).
+  const kind = Errors.isValidationError(error) ? 'ValidationError' : error.constructor.name;
+  if (!HaValidationError.isHaValidationError(error)) {
     return `threw ${kind} (${error.message}), expected a ValidationError naming ${prop}`;
   }
   return namesProp(error.message, prop) ? undefined : `threw ${kind} whose message does not name ${prop}: ${error.message}`;

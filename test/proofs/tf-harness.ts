@@ -8,13 +8,13 @@ import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { checkInputs } from '../../lib/checks/check';
-import { ServiceTier } from '../../lib/core';
+import { HaValidationError, ServiceTier } from '../../lib/core';
 import { fcParams, leakIn } from './harness';
 import { namesProp } from './invalid';
 
 /**
- * The property harness of the cdktf constructs. cdktf has no ValidationError: bad input throws a
- * plain Error (or core's RangeError) that names the prop, never a TypeError.
+ * The property harness of the cdktf constructs: bad input throws core's HaValidationError naming
+ * the prop, never a TypeError or a plain Error.
  */
 
 process.env.CHECKPOINT_DISABLE ??= '1';
@@ -154,9 +154,8 @@ export function tfRejection(build: () => void, prop: string): string | undefined
     if (!(error instanceof Error)) {
       return `threw a non-error: ${String(error)}, expected an Error naming ${prop}`;
     }
-    const kind = error.constructor.name;
-    if (kind !== 'Error' && kind !== 'RangeError') {
-      return `threw ${kind} (${error.message}), expected an Error naming ${prop}`;
+    if (!HaValidationError.isHaValidationError(error)) {
+      return `threw ${error.constructor.name} (${error.message}), expected an HaValidationError naming ${prop}`;
     }
     return namesProp(error.message, prop) ? undefined : `threw an error whose message does not name ${prop}: ${error.message}`;
   }

@@ -1,3 +1,4 @@
+import { HaValidationError } from '../../core/errors';
 import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
@@ -41,7 +42,7 @@ export class AuditTrail extends Construct {
     const { tier, provider } = props;
     const retentionDays = props.retentionDays ?? tier.logRetentionDays;
     if (!Number.isInteger(retentionDays) || retentionDays < 1) {
-      throw new Error(`retentionDays must be an integer of at least 1, got: ${retentionDays}`);
+      throw new HaValidationError(`retentionDays must be an integer of at least 1, got: ${retentionDays}`);
     }
     const context = new AccountContext(this, 'Account', provider);
     const trailName = `ha-${this.node.addr.slice(0, 20)}-audit`;

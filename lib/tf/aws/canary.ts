@@ -1,3 +1,4 @@
+import { HaValidationError } from '../../core/errors';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -73,20 +74,20 @@ export class SyntheticCanary extends Construct {
     super(scope, id);
     const { tier, provider } = props;
     if (!Token.isUnresolved(props.url) && !/^https:\/\/[^/\s]+/.test(props.url)) {
-      throw new Error(`url must be an https:// URL (the probe must cross TLS as users do), got: ${props.url}`);
+      throw new HaValidationError(`url must be an https:// URL (the probe must cross TLS as users do), got: ${props.url}`);
     }
     this.intervalMinutes = props.intervalMinutes ?? tier.probeIntervalMinutes;
     if (!Number.isInteger(this.intervalMinutes) || this.intervalMinutes < 1 || this.intervalMinutes > 60) {
       const from = props.intervalMinutes === undefined ? ` (${tier.name}'s probeIntervalMinutes)` : '';
-      throw new Error(`intervalMinutes must be an integer from 1 to 60, got: ${this.intervalMinutes}${from}`);
+      throw new HaValidationError(`intervalMinutes must be an integer from 1 to 60, got: ${this.intervalMinutes}${from}`);
     }
     const alarmPeriods = props.alarmPeriods ?? 2;
     if (!Number.isInteger(alarmPeriods) || alarmPeriods < 1) {
-      throw new Error(`alarmPeriods must be an integer of at least 1, got: ${alarmPeriods}`);
+      throw new HaValidationError(`alarmPeriods must be an integer of at least 1, got: ${alarmPeriods}`);
     }
     const retentionDays = props.artifactRetentionDays ?? tier.logRetentionDays;
     if (!Number.isInteger(retentionDays) || retentionDays < 1) {
-      throw new Error(`artifactRetentionDays must be an integer of at least 1, got: ${retentionDays}`);
+      throw new HaValidationError(`artifactRetentionDays must be an integer of at least 1, got: ${retentionDays}`);
     }
 
     const context = new AccountContext(this, 'Account', provider);

@@ -1,3 +1,4 @@
+import { HaValidationError } from '../../core/errors';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -138,11 +139,11 @@ export class GlobalDatabase extends Construct {
       allowedRegions: props.allowedRegions,
     });
     if (placement) {
-      throw new Error(placement);
+      throw new HaValidationError(placement);
     }
     for (const [prop, subnets] of [['primarySubnetIds', props.primarySubnetIds], ['secondarySubnetIds', props.secondarySubnetIds]] as const) {
       if (!Token.isUnresolved(subnets) && literals(subnets).length === subnets.length && subnets.length < tier.minAzs) {
-        throw new Error(`${prop} must list at least ${tier.minAzs} subnets (one per AZ) for ${tier.name}, got: ${subnets.length}`);
+        throw new HaValidationError(`${prop} must list at least ${tier.minAzs} subnets (one per AZ) for ${tier.name}, got: ${subnets.length}`);
       }
     }
     const instances = props.instances ?? tier.minAzs;
@@ -151,7 +152,7 @@ export class GlobalDatabase extends Construct {
     requireCount('secondaryInstances', secondaryInstances, 0);
     const backupRetentionDays = props.backupRetentionDays ?? Math.min(tier.backupRetentionDays, RDS_MAX_BACKUP_RETENTION_DAYS);
     if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < 1 || backupRetentionDays > RDS_MAX_BACKUP_RETENTION_DAYS) {
-      throw new Error(`backupRetentionDays must be an integer from 1 to ${RDS_MAX_BACKUP_RETENTION_DAYS}, got: ${backupRetentionDays}`);
+      throw new HaValidationError(`backupRetentionDays must be an integer from 1 to ${RDS_MAX_BACKUP_RETENTION_DAYS}, got: ${backupRetentionDays}`);
     }
 
     const engine = 'aurora-postgresql';
@@ -311,7 +312,7 @@ export class GlobalDatabase extends Construct {
 function parameterGroupFamilyOf(engineVersion: string): string {
   const major = Token.isUnresolved(engineVersion) ? undefined : /^(\d+)(\.\d+)*$/.exec(engineVersion)?.[1];
   if (major === undefined) {
-    throw new Error(`parameterGroupFamily must be set when engineVersion is not a literal Aurora PostgreSQL version (e.g. 16.6), got: ${engineVersion}`);
+    throw new HaValidationError(`parameterGroupFamily must be set when engineVersion is not a literal Aurora PostgreSQL version (e.g. 16.6), got: ${engineVersion}`);
   }
   return `aurora-postgresql${major}`;
 }
@@ -329,6 +330,6 @@ function defaultSecondaryInstances(strategy: DrStrategy, instances: number): num
 
 function requireCount(prop: string, value: number, min: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new Error(`${prop} must be an integer of at least ${min}, got: ${String(value)}`);
+    throw new HaValidationError(`${prop} must be an integer of at least ${min}, got: ${String(value)}`);
   }
 }

@@ -1,8 +1,10 @@
+import { warn } from '../diagnostics';
+import { HaValidationError } from '../../core/errors';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
-import { Annotations, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, HaRole, ROUTE53_ALIAS_ELB_TTL_SECONDS, dnsFailoverSeconds, healthCheckPathProblem, ownRegionsProblem, regionPlacementProblem } from '../../core';
 import { ROUTE53_METRICS_REGION, checkerRegionsProblem } from '../../core/route53-checkers';
@@ -79,11 +81,11 @@ export class FailoverDns extends Construct {
     super(scope, id);
     const { tier, endpoints } = props;
     if (endpoints.length < tier.minRegions) {
-      throw new Error(`endpoints must list at least ${tier.minRegions} region${tier.minRegions === 1 ? '' : 's'} for ${tier.name} (minRegions ${tier.minRegions}), got: ${endpoints.length}`);
+      throw new HaValidationError(`endpoints must list at least ${tier.minRegions} region${tier.minRegions === 1 ? '' : 's'} for ${tier.name} (minRegions ${tier.minRegions}), got: ${endpoints.length}`);
     }
     this.routing = tier.allRegionsServe ? 'LATENCY' : 'FAILOVER';
     if (this.routing === 'FAILOVER' && endpoints.length > 2) {
-      throw new Error(`endpoints must list at most 2 regions for failover routing (${tier.strategy}: one PRIMARY, one SECONDARY), got: ${endpoints.length}`);
+      throw new HaValidationError(`endpoints must list at most 2 regions for failover routing (${tier.strategy}: one PRIMARY, one SECONDARY), got: ${endpoints.length}`);
     }
     const problem = regionPlacementProblem({
       prop: 'endpoints',
@@ -91,30 +93,30 @@ export class FailoverDns extends Construct {
       allowedRegions: props.allowedRegions,
     });
     if (problem) {
-      throw new Error(problem);
+      throw new HaValidationError(problem);
     }
     const healthCheckPath = props.healthCheckPath ?? '/health';
     const pathProblem = Token.isUnresolved(healthCheckPath) ? undefined : healthCheckPathProblem('healthCheckPath', healthCheckPath);
     if (pathProblem) {
-      throw new Error(pathProblem);
+      throw new HaValidationError(pathProblem);
     }
     if (props.checkerRegions) {
       const checkerProblem = checkerRegionsProblem('checkerRegions', props.checkerRegions);
       if (checkerProblem) {
-        throw new Error(checkerProblem);
+        throw new HaValidationError(checkerProblem);
       }
     }
     const metricsProvider = props.metricsProvider ?? props.provider;
     const metricsRegion = regionOf(this, metricsProvider);
     if (metricsRegion !== undefined && metricsRegion !== ROUTE53_METRICS_REGION) {
-      throw new Error(`metricsProvider must be in ${ROUTE53_METRICS_REGION} (Route 53 publishes health-check metrics there only), got: ${metricsRegion}`);
+      throw new HaValidationError(`metricsProvider must be in ${ROUTE53_METRICS_REGION} (Route 53 publishes health-check metrics there only), got: ${metricsRegion}`);
     }
     // The records and health checks are created with `provider`, the alarms in the metrics region:
     // a residency constraint must allow both, as it must the endpoints' regions.
     const own = [regionOf(this, props.provider), metricsRegion].filter((r): r is string => r !== undefined);
     const ownProblem = ownRegionsProblem(props.allowedRegions, own, `where the records, health checks and their alarms are created (provider, and metricsProvider in ${ROUTE53_METRICS_REGION})`);
     if (ownProblem) {
-      throw new Error(ownProblem);
+      throw new HaValidationError(ownProblem);
     }
 
     this.failoverSeconds = dnsFailoverSeconds({
@@ -123,7 +125,7 @@ export class FailoverDns extends Construct {
       ttlSeconds: ROUTE53_ALIAS_ELB_TTL_SECONDS,
     });
     if (this.failoverSeconds > tier.regionRtoSeconds) {
-      Annotations.of(this).addWarning(`[ha-constructs:FailoverDns.failoverSeconds] DNS failover takes up to ${this.failoverSeconds} s, more than ${tier.name}'s region RTO of ${tier.regionRtoSeconds} s`);
+      warn(this, 'FailoverDns.failoverSeconds', `DNS failover takes up to ${this.failoverSeconds} s, more than ${tier.name}'s region RTO of ${tier.regionRtoSeconds} s`);
     }
 
     const context = new AccountContext(this, 'MetricsAccount', metricsProvider);

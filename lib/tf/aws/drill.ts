@@ -1,8 +1,10 @@
+import { warn } from '../diagnostics';
+import { HaValidationError } from '../../core/errors';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { FisExperimentTemplate, FisExperimentTemplateAction, FisExperimentTemplateTarget } from '@cdktf/provider-aws/lib/fis-experiment-template';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Annotations, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { CLOUDWATCH_LOG_RETENTION_DAYS, FailureDomain } from '../../core';
 import { HaProps, RegionalProps } from './ha-props';
@@ -73,16 +75,16 @@ export class AzEvacuationDrill extends Construct {
     const az = props.availabilityZone;
     if (Token.isUnresolved(props.subnetIds)) {
       // The role's policy and the experiment's target name each subnet: a list of unknown length cannot be written out.
-      throw new Error(`subnetIds must list the subnets of ${az} one by one (each may be a reference), got: a Terraform list expression`);
+      throw new HaValidationError(`subnetIds must list the subnets of ${az} one by one (each may be a reference), got: a Terraform list expression`);
     }
     if (props.subnetIds.length === 0) {
-      throw new Error(`subnetIds must list the subnets of ${az} to disrupt, got: none`);
+      throw new HaValidationError(`subnetIds must list the subnets of ${az} to disrupt, got: none`);
     }
     this.durationMinutes = this.duration(props);
     const duration = `PT${this.durationMinutes}M`;
     const retentionDays = props.logRetentionDays ?? tier.logRetentionDays;
     if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(retentionDays)) {
-      throw new Error(`logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${retentionDays}`);
+      throw new HaValidationError(`logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${retentionDays}`);
     }
 
     const context = new AccountContext(this, 'Account', provider);
@@ -192,10 +194,10 @@ export class AzEvacuationDrill extends Construct {
       return Math.min(MAX_DRILL_MINUTES, Math.max(MIN_DEFAULT_DRILL_MINUTES, Math.ceil((2 * rtoSeconds) / 60)));
     }
     if (!Number.isInteger(explicit) || explicit < 1 || explicit > MAX_DRILL_MINUTES) {
-      throw new Error(`durationMinutes must be an integer from 1 to ${MAX_DRILL_MINUTES} (the durations FIS actions accept), got: ${explicit}`);
+      throw new HaValidationError(`durationMinutes must be an integer from 1 to ${MAX_DRILL_MINUTES} (the durations FIS actions accept), got: ${explicit}`);
     }
     if (explicit * 60 < rtoSeconds) {
-      Annotations.of(this).addWarning(`[ha-constructs:AzEvacuationDrill.durationMinutes] durationMinutes is ${explicit} but ${props.tier.name} allows ${rtoSeconds / 60} min to recover: the fault ends before the drill can show recovery within the objective`);
+      warn(this, 'AzEvacuationDrill.durationMinutes', `durationMinutes is ${explicit} but ${props.tier.name} allows ${rtoSeconds / 60} min to recover: the fault ends before the drill can show recovery within the objective`);
     }
     return explicit;
   }

@@ -1,3 +1,5 @@
+import { warn } from '../diagnostics';
+import { HaValidationError } from '../../core/errors';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
@@ -13,7 +15,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
-import { Annotations, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   FailureDomain, FleetCapacity, HaRole, healthCheckPathProblem, WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS, fastestPageAlert, primaryFleetCapacity, standbyFleetCapacity,
@@ -197,30 +199,30 @@ export class ResilientFleet extends Construct {
     const subnets = props.subnetIds;
     if (Token.isUnresolved(subnets)) {
       // Capacity is spread over the subnets' AZs, so their count must be known at synthesis.
-      throw new Error('subnetIds must list the subnets one by one (each may be a reference): the capacity is computed per AZ, got: a Terraform list expression');
+      throw new HaValidationError('subnetIds must list the subnets one by one (each may be a reference): the capacity is computed per AZ, got: a Terraform list expression');
     }
     // Static stability keeps peak capacity in the AZs that survive the loss of one, so it needs two
     // (core's staticallyStableCapacity); a valid tier asks for as many, this covers any other object.
     const minSubnets = Math.max(tier.minAzs, tier.staticallyStable ? 2 : 1);
     if (subnets.length < minSubnets) {
       const why = minSubnets > tier.minAzs ? ' (static stability keeps peak capacity in the AZs that survive the loss of one)' : '';
-      throw new Error(`subnetIds must list at least ${minSubnets} subnets (one per AZ) for ${tier.name}${why}, got: ${subnets.length}`);
+      throw new HaValidationError(`subnetIds must list at least ${minSubnets} subnets (one per AZ) for ${tier.name}${why}, got: ${subnets.length}`);
     }
     // An ALB needs two AZs; it only has nodes in the AZs of its subnets, so it must span the tier's as the instances do.
     const loadBalancerAzs = Math.max(2, tier.minAzs);
     if (!Token.isUnresolved(props.loadBalancerSubnetIds) && props.loadBalancerSubnetIds.length < loadBalancerAzs) {
-      throw new Error(`loadBalancerSubnetIds must list at least ${loadBalancerAzs} subnets in different AZs for ${tier.name} (one per AZ), got: ${props.loadBalancerSubnetIds.length}`);
+      throw new HaValidationError(`loadBalancerSubnetIds must list at least ${loadBalancerAzs} subnets in different AZs for ${tier.name} (one per AZ), got: ${props.loadBalancerSubnetIds.length}`);
     }
     if (props.instanceTypes.length === 0) {
-      throw new Error('instanceTypes must list at least one instance type, got: none');
+      throw new HaValidationError('instanceTypes must list at least one instance type, got: none');
     }
     if (props.instanceTypes.length === 1 && tier.staticallyStable) {
-      Annotations.of(this).addWarning(`[ha-constructs:ResilientFleet.instanceTypes] instanceTypes lists only ${props.instanceTypes[0]}: when its capacity pool runs short in an AZ the fleet cannot replace instances there, which ${tier.name}'s static stability relies on`);
+      warn(this, 'ResilientFleet.instanceTypes', `instanceTypes lists only ${props.instanceTypes[0]}: when its capacity pool runs short in an AZ the fleet cannot replace instances there, which ${tier.name}'s static stability relies on`);
     }
     requireCount('requiredCapacity', props.requiredCapacity, 1);
     requireCount('maxCapacity', props.maxCapacity, 1);
     if (props.requiredCapacity > props.maxCapacity) {
-      throw new Error(`requiredCapacity must be at most maxCapacity (${props.maxCapacity}), got: ${props.requiredCapacity}`);
+      throw new HaValidationError(`requiredCapacity must be at most maxCapacity (${props.maxCapacity}), got: ${props.requiredCapacity}`);
     }
     const azCount = subnets.length;
     this.primaryCapacity = primaryFleetCapacity(props.requiredCapacity, props.maxCapacity, azCount, tier.staticallyStable);
@@ -228,12 +230,12 @@ export class ResilientFleet extends Construct {
       const reason = tier.staticallyStable
         ? `static stability: ${this.primaryCapacity.perAz} per AZ × ${azCount} AZs so that losing one AZ leaves requiredCapacity ${props.requiredCapacity}`
         : `one instance in each of ${azCount} AZs`;
-      throw new Error(`maxCapacity must be at least ${this.primaryCapacity.min} for ${tier.name} (${reason}), got: ${props.maxCapacity}`);
+      throw new HaValidationError(`maxCapacity must be at least ${this.primaryCapacity.min} for ${tier.name} (${reason}), got: ${props.maxCapacity}`);
     }
     if (props.standbyCapacity !== undefined) {
       requireCount('standbyCapacity', props.standbyCapacity, 0);
       if (props.standbyCapacity > props.maxCapacity) {
-        throw new Error(`standbyCapacity must be at most maxCapacity (${props.maxCapacity}), got: ${props.standbyCapacity}`);
+        throw new HaValidationError(`standbyCapacity must be at most maxCapacity (${props.maxCapacity}), got: ${props.standbyCapacity}`);
       }
     }
     this.capacity = isStandby ? standbyFleetCapacity(this.primaryCapacity, tier.strategy, azCount, props.standbyCapacity) : this.primaryCapacity;
@@ -242,33 +244,33 @@ export class ResilientFleet extends Construct {
     this.placementStrategy = props.placementStrategy
       ?? (plannedPerAz <= SPREAD_PLACEMENT_MAX_PER_AZ ? FleetPlacementStrategy.SPREAD : FleetPlacementStrategy.PARTITION);
     if (this.placementStrategy === FleetPlacementStrategy.SPREAD && plannedPerAz > SPREAD_PLACEMENT_MAX_PER_AZ) {
-      throw new Error(`placementStrategy SPREAD holds at most ${SPREAD_PLACEMENT_MAX_PER_AZ} instances per AZ (${SPREAD_PLACEMENT_MAX_PER_AZ * azCount} over ${azCount} AZs), got: maxCapacity ${props.maxCapacity}`);
+      throw new HaValidationError(`placementStrategy SPREAD holds at most ${SPREAD_PLACEMENT_MAX_PER_AZ} instances per AZ (${SPREAD_PLACEMENT_MAX_PER_AZ * azCount} over ${azCount} AZs), got: maxCapacity ${props.maxCapacity}`);
     }
     const port = props.instancePort ?? 8080;
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new Error(`instancePort must be an integer from 1 to 65535, got: ${port}`);
+      throw new HaValidationError(`instancePort must be an integer from 1 to 65535, got: ${port}`);
     }
     const rateLimitPerIp = props.rateLimitPerIp ?? 2000;
     // A token (a parameter or variable) is checked by AWS WAF at deploy time.
     if (!Token.isUnresolved(rateLimitPerIp) && (!Number.isInteger(rateLimitPerIp) || rateLimitPerIp < WAF_RATE_LIMIT_MIN)) {
-      throw new Error(`rateLimitPerIp must be an integer of at least ${WAF_RATE_LIMIT_MIN} (the lowest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`);
+      throw new HaValidationError(`rateLimitPerIp must be an integer of at least ${WAF_RATE_LIMIT_MIN} (the lowest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`);
     }
     if (!Token.isUnresolved(rateLimitPerIp) && rateLimitPerIp > WAF_RATE_LIMIT_MAX) {
-      throw new Error(`rateLimitPerIp must be at most ${WAF_RATE_LIMIT_MAX} (the highest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`);
+      throw new HaValidationError(`rateLimitPerIp must be at most ${WAF_RATE_LIMIT_MAX} (the highest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`);
     }
     const healthCheckPath = props.healthCheckPath ?? '/health';
     const pathProblem = Token.isUnresolved(healthCheckPath) ? undefined : healthCheckPathProblem('healthCheckPath', healthCheckPath);
     if (pathProblem) {
-      throw new Error(pathProblem);
+      throw new HaValidationError(pathProblem);
     }
     const targetCpu = props.targetCpuPercent ?? 50;
     if (!(targetCpu > 0 && targetCpu < 100)) {
-      throw new Error(`targetCpuPercent must be between 0 and 100 exclusive, got: ${targetCpu}`);
+      throw new HaValidationError(`targetCpuPercent must be between 0 and 100 exclusive, got: ${targetCpu}`);
     }
     // The image's root snapshot size is not known at synthesis; the gp3 limits are.
     const rootVolumeSizeGiB = props.rootVolumeSizeGiB ?? 30;
     if (!Token.isUnresolved(rootVolumeSizeGiB) && (!Number.isInteger(rootVolumeSizeGiB) || rootVolumeSizeGiB < 1 || rootVolumeSizeGiB > 16384)) {
-      throw new Error(`rootVolumeSizeGiB must be an integer from 1 to 16384 (the sizes a gp3 volume may have), got: ${rootVolumeSizeGiB}`);
+      throw new HaValidationError(`rootVolumeSizeGiB must be an integer from 1 to 16384 (the sizes a gp3 volume may have), got: ${rootVolumeSizeGiB}`);
     }
     const gracePeriod = props.healthCheckGracePeriodSeconds ?? 300;
     if (!Token.isUnresolved(gracePeriod)) {
@@ -322,7 +324,7 @@ export class ResilientFleet extends Construct {
       accessLogs: props.accessLogsBucket ? { bucket: props.accessLogsBucket, prefix: this.node.path, enabled: true } : undefined,
     });
     if (!props.accessLogsBucket && tier.availabilityTarget >= 0.999) {
-      Annotations.of(this).addWarning(`[ha-constructs:ResilientFleet.accessLogsBucket] no accessLogsBucket: the load balancer keeps no record of the requests it served, which ${tier.name}'s incident reviews rely on`);
+      warn(this, 'ResilientFleet.accessLogsBucket', `no accessLogsBucket: the load balancer keeps no record of the requests it served, which ${tier.name}'s incident reviews rely on`);
     }
     const health = fleetTargetHealth(tier.azRtoSeconds);
     this.targetGroup = new LbTargetGroup(this, 'TargetGroup', {
@@ -521,7 +523,7 @@ export class ResilientFleet extends Construct {
 
 function requireCount(prop: string, value: number, min: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new Error(`${prop} must be an integer of at least ${min}, got: ${String(value)}`);
+    throw new HaValidationError(`${prop} must be an integer of at least ${min}, got: ${String(value)}`);
   }
 }
 

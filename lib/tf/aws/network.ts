@@ -1,3 +1,5 @@
+import { warn } from '../diagnostics';
+import { HaValidationError } from '../../core/errors';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
@@ -14,7 +16,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
-import { Annotations, Fn } from 'cdktf';
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { CLOUDWATCH_LOG_RETENTION_DAYS, FailureDomain, zonePlacementProblem } from '../../core';
 import { HaProps, RegionalProps } from './ha-props';
@@ -119,7 +121,7 @@ export class MultiAzNetwork extends Construct {
         tierName: tier.name,
       });
       if (problem) {
-        throw new Error(problem);
+        throw new HaValidationError(problem);
       }
       this.availabilityZones = [...props.availabilityZones];
     } else {
@@ -130,20 +132,20 @@ export class MultiAzNetwork extends Construct {
     const azCount = this.availabilityZones.length;
     this.natGatewayCount = props.natGateways ?? azCount;
     if (!Number.isInteger(this.natGatewayCount) || this.natGatewayCount < 1 || this.natGatewayCount > azCount) {
-      throw new Error(`natGateways must be an integer from 1 to the AZ count (${azCount}), got: ${props.natGateways}`);
+      throw new HaValidationError(`natGateways must be an integer from 1 to the AZ count (${azCount}), got: ${props.natGateways}`);
     }
     if (this.natGatewayCount < azCount && tier.staticallyStable) {
-      Annotations.of(this).addWarning(`[ha-constructs:MultiAzNetwork.natGateways] natGateways is ${this.natGatewayCount} for ${azCount} AZs: private subnets in an AZ without its own NAT gateway lose egress when that gateway's AZ fails, which breaks ${tier.name}'s static stability`);
+      warn(this, 'MultiAzNetwork.natGateways', `natGateways is ${this.natGatewayCount} for ${azCount} AZs: private subnets in an AZ without its own NAT gateway lose egress when that gateway's AZ fails, which breaks ${tier.name}'s static stability`);
     }
     const masks = { public: props.publicCidrMask ?? 24, private: props.privateCidrMask ?? 20, isolated: props.isolatedCidrMask ?? 24 };
     for (const [prop, mask] of [['publicCidrMask', masks.public], ['privateCidrMask', masks.private], ['isolatedCidrMask', masks.isolated]] as const) {
       if (!Number.isInteger(mask) || mask < 16 || mask > 28) {
-        throw new Error(`${prop} must be an integer from 16 to 28 (the sizes a VPC subnet may have), got: ${mask}`);
+        throw new HaValidationError(`${prop} must be an integer from 16 to 28 (the sizes a VPC subnet may have), got: ${mask}`);
       }
     }
     const retentionDays = props.flowLogRetentionDays ?? tier.logRetentionDays;
     if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(retentionDays)) {
-      throw new Error(`flowLogRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${retentionDays}`);
+      throw new HaValidationError(`flowLogRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${retentionDays}`);
     }
     const cidrBlock = props.cidrBlock ?? '10.0.0.0/16';
     const cidrs = allocateSubnets(cidrBlock, [

@@ -1,3 +1,4 @@
+import { HaValidationError } from '../../core/errors';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
@@ -90,7 +91,7 @@ export class EncryptedSecret extends Construct {
     this.replicaRegions = replicaProviders.map((p, i) => requireRegion(`replicaProviders[${i}]`, p));
     const neededReplicas = tier.minRegions - 1;
     if (replicaProviders.length < neededReplicas) {
-      throw new Error(`replicaProviders must list at least ${neededReplicas} region${neededReplicas === 1 ? '' : 's'} for ${tier.name} (minRegions ${tier.minRegions}), got: ${replicaProviders.length}`);
+      throw new HaValidationError(`replicaProviders must list at least ${neededReplicas} region${neededReplicas === 1 ? '' : 's'} for ${tier.name} (minRegions ${tier.minRegions}), got: ${replicaProviders.length}`);
     }
     const problem = regionPlacementProblem({
       prop: 'replicaProviders',
@@ -99,26 +100,26 @@ export class EncryptedSecret extends Construct {
       allowedRegions: props.allowedRegions,
     });
     if (problem) {
-      throw new Error(problem);
+      throw new HaValidationError(problem);
     }
     const rotations = (['rotationLambdaArn', 'generatedValueLength', 'rotatedExternally'] as const).filter((p) => props[p] !== undefined);
     if (rotations.length === 0) {
-      throw new Error('rotationLambdaArn, generatedValueLength (a random value the service issues itself) or rotatedExternally (why the value '
+      throw new HaValidationError('rotationLambdaArn, generatedValueLength (a random value the service issues itself) or rotatedExternally (why the value '
         + 'rotates elsewhere) must be given: a secret that never rotates keeps working for whoever leaked it (HA-SEC1), got: none');
     }
     if (rotations.length > 1) {
-      throw new Error(`rotationLambdaArn, generatedValueLength and rotatedExternally are alternatives: give one of them, got: ${rotations.join(', ')}`);
+      throw new HaValidationError(`rotationLambdaArn, generatedValueLength and rotatedExternally are alternatives: give one of them, got: ${rotations.join(', ')}`);
     }
     if (props.rotatedExternally !== undefined && props.rotatedExternally.trim().length < 20) {
-      throw new Error(`rotatedExternally must say why the value rotates outside Secrets Manager (at least 20 characters), got: '${props.rotatedExternally}'`);
+      throw new HaValidationError(`rotatedExternally must say why the value rotates outside Secrets Manager (at least 20 characters), got: '${props.rotatedExternally}'`);
     }
     const length = props.generatedValueLength;
     if (length !== undefined && (!Number.isInteger(length) || length < 16 || length > 4096)) {
-      throw new Error(`generatedValueLength must be an integer from 16 to 4096, got: ${length}`);
+      throw new HaValidationError(`generatedValueLength must be an integer from 16 to 4096, got: ${length}`);
     }
     const rotateAfterDays = props.rotateAfterDays ?? 30;
     if (!Number.isInteger(rotateAfterDays) || rotateAfterDays < 1 || rotateAfterDays > 1000) {
-      throw new Error(`rotateAfterDays must be an integer from 1 to 1000, got: ${rotateAfterDays}`);
+      throw new HaValidationError(`rotateAfterDays must be an integer from 1 to 1000, got: ${rotateAfterDays}`);
     }
 
     const context = new AccountContext(this, 'Account', provider);

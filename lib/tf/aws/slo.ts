@@ -1,3 +1,4 @@
+import { HaValidationError } from '../../core/errors';
 import { CloudwatchCompositeAlarm } from '@cdktf/provider-aws/lib/cloudwatch-composite-alarm';
 import { CloudwatchMetricAlarm, CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Construct } from 'constructs';
@@ -97,22 +98,22 @@ export class SloAlarms extends Construct {
     // A shorter window scales the burn-rate windows below the one-minute periods CloudWatch alarms
     // evaluate: rows would share a period, and the shortest windows round to nothing.
     if (typeof this.windowDays !== 'number' || !Number.isFinite(this.windowDays) || this.windowDays < 1) {
-      throw new Error(`windowDays must be a number of days of at least 1, got: ${this.windowDays}`);
+      throw new HaValidationError(`windowDays must be a number of days of at least 1, got: ${this.windowDays}`);
     }
     const longest = Math.max(...burnRateAlerts(0.5, this.windowDays).map((alert) => alarmPeriodSeconds(alert.longWindowSeconds)));
     if (longest > CLOUDWATCH_ALARM_MAX_RANGE_SECONDS) {
-      throw new Error(`windowDays must keep every burn-rate window within the ${CLOUDWATCH_ALARM_MAX_RANGE_SECONDS} seconds (7 days) a CloudWatch alarm can evaluate, got: ${this.windowDays} (a window of ${longest} seconds)`);
+      throw new HaValidationError(`windowDays must keep every burn-rate window within the ${CLOUDWATCH_ALARM_MAX_RANGE_SECONDS} seconds (7 days) a CloudWatch alarm can evaluate, got: ${this.windowDays} (a window of ${longest} seconds)`);
     }
     if (typeof this.target !== 'number' || !Number.isFinite(this.target) || this.target <= 0 || this.target >= 1) {
-      throw new Error(`target must be strictly between 0 and 1 (e.g. 0.999), got: ${this.target}`);
+      throw new HaValidationError(`target must be strictly between 0 and 1 (e.g. 0.999), got: ${this.target}`);
     }
     if (this.target < tier.availabilityTarget) {
-      throw new Error(`target must be at least ${tier.name}'s availability target ${tier.availabilityTarget} (a looser SLO spends more than the tier's error budget), got: ${this.target}`);
+      throw new HaValidationError(`target must be at least ${tier.name}'s availability target ${tier.availabilityTarget} (a looser SLO spends more than the tier's error budget), got: ${this.target}`);
     }
     this.alerts = burnRateAlerts(this.target, this.windowDays);
     const fastest = fastestPageAlert(this.target, this.windowDays).burnRate;
     if (fastest * (1 - this.target) >= 1) {
-      throw new Error(`target must leave an error budget the ${fastest}x burn-rate alert can express (${fastest} × (1 − target) below 1), got: ${this.target}`);
+      throw new HaValidationError(`target must leave an error budget the ${fastest}x burn-rate alert can express (${fastest} × (1 − target) below 1), got: ${this.target}`);
     }
     this.errorRatio = this.errorRatioOf(props);
     const service = serviceNameOf(this, props);
@@ -188,10 +189,10 @@ export class SloAlarms extends Construct {
   private errorRatioOf(props: SloAlarmsProps): (periodSeconds: number) => CloudwatchMetricAlarmMetricQuery[] {
     const { loadBalancerArnSuffix, goodRequests, totalRequests } = props;
     if ((goodRequests === undefined) !== (totalRequests === undefined)) {
-      throw new Error(`goodRequests and totalRequests must be passed together, got: only ${goodRequests ? 'goodRequests' : 'totalRequests'}`);
+      throw new HaValidationError(`goodRequests and totalRequests must be passed together, got: only ${goodRequests ? 'goodRequests' : 'totalRequests'}`);
     }
     if (loadBalancerArnSuffix && goodRequests) {
-      throw new Error('pass either loadBalancerArnSuffix or goodRequests and totalRequests for the availability SLI, got: both');
+      throw new HaValidationError('pass either loadBalancerArnSuffix or goodRequests and totalRequests for the availability SLI, got: both');
     }
     const sum = (id: string, metric: SloMetric, period: number): CloudwatchMetricAlarmMetricQuery => ({
       id, metric: { namespace: metric.namespace, metricName: metric.metricName, dimensions: metric.dimensions, stat: 'Sum', period },
@@ -212,7 +213,7 @@ export class SloAlarms extends Construct {
         sum('total', totalRequests, period),
       ];
     }
-    throw new Error('SloAlarms needs an SLI: pass loadBalancerArnSuffix, or goodRequests and totalRequests, got: none');
+    throw new HaValidationError('SloAlarms needs an SLI: pass loadBalancerArnSuffix, or goodRequests and totalRequests, got: none');
   }
 }
 

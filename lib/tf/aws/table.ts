@@ -1,3 +1,4 @@
+import { HaValidationError } from '../../core/errors';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -92,7 +93,7 @@ export class GlobalTable extends Construct {
     this.replicaRegions = props.replicaProviders.map((p, i) => requireRegion(`replicaProviders[${i}]`, p));
     const neededReplicas = tier.minRegions - 1;
     if (props.replicaProviders.length < neededReplicas) {
-      throw new Error(`replicaProviders must list at least ${neededReplicas} region${neededReplicas === 1 ? '' : 's'} for ${tier.name} (minRegions ${tier.minRegions}), got: ${props.replicaProviders.length}`);
+      throw new HaValidationError(`replicaProviders must list at least ${neededReplicas} region${neededReplicas === 1 ? '' : 's'} for ${tier.name} (minRegions ${tier.minRegions}), got: ${props.replicaProviders.length}`);
     }
     const problem = regionPlacementProblem({
       prop: 'replicaProviders',
@@ -101,23 +102,23 @@ export class GlobalTable extends Construct {
       allowedRegions: props.allowedRegions,
     });
     if (problem) {
-      throw new Error(problem);
+      throw new HaValidationError(problem);
     }
     this.consistency = props.consistency
       ?? (tier.regionRpoSeconds < DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS ? TableConsistency.STRONG : TableConsistency.EVENTUAL);
     if (this.consistency === TableConsistency.STRONG && props.replicaProviders.length !== 2) {
-      throw new Error(`replicaProviders must list exactly 2 regions for consistency STRONG (multi-region strong consistency spans three regions), got: ${props.replicaProviders.length}`);
+      throw new HaValidationError(`replicaProviders must list exactly 2 regions for consistency STRONG (multi-region strong consistency spans three regions), got: ${props.replicaProviders.length}`);
     }
     // The tier's backup retention is the shortest window it restores from (as the CDK GlobalTable holds it).
     const minPitrDays = Math.min(tier.backupRetentionDays, DYNAMODB_PITR_MAX_DAYS);
     const pitrDays = props.pointInTimeRecoveryDays ?? minPitrDays;
     if (!Token.isUnresolved(pitrDays) && (!Number.isInteger(pitrDays) || pitrDays < minPitrDays || pitrDays > DYNAMODB_PITR_MAX_DAYS)) {
-      throw new Error(`pointInTimeRecoveryDays must be an integer from ${minPitrDays} (${tier.name}'s backup retention, at most ${DYNAMODB_PITR_MAX_DAYS}) to ${DYNAMODB_PITR_MAX_DAYS}, got: ${pitrDays}`);
+      throw new HaValidationError(`pointInTimeRecoveryDays must be an integer from ${minPitrDays} (${tier.name}'s backup retention, at most ${DYNAMODB_PITR_MAX_DAYS}) to ${DYNAMODB_PITR_MAX_DAYS}, got: ${pitrDays}`);
     }
     const threshold = props.replicationLatencyThresholdMs ?? tier.regionRpoSeconds * 1000;
     // At or below 0 the alarm fires on every replicated write; NaN and Infinity synthesize as null, which CloudWatch refuses.
     if (!Token.isUnresolved(threshold) && !(Number.isFinite(threshold) && threshold > 0)) {
-      throw new Error(`replicationLatencyThresholdMs must be a positive number of milliseconds, got: ${threshold}`);
+      throw new HaValidationError(`replicationLatencyThresholdMs must be a positive number of milliseconds, got: ${threshold}`);
     }
 
     const context = new AccountContext(this, 'Account', provider);

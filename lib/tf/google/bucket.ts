@@ -1,3 +1,4 @@
+import { HaValidationError } from '../../core/errors';
 import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/lib/data-google-storage-project-service-account';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Token } from 'cdktf';
@@ -99,35 +100,35 @@ export class ReplicatedBucket extends Construct {
     const { tier } = props;
     const regions = [...props.regions];
     if (regions.length !== 2) {
-      throw new Error(`regions must list exactly 2 regions for a dual-region bucket, got: ${regions.length} (${regions.join(', ') || 'none'})`);
+      throw new HaValidationError(`regions must list exactly 2 regions for a dual-region bucket, got: ${regions.length} (${regions.join(', ') || 'none'})`);
     }
     const concrete = regions.filter((r) => !Token.isUnresolved(r));
     const invalid = invalidRegionNames(concrete);
     if (invalid.length > 0) {
-      throw new Error(`regions must be region names such as us-central1, got: ${invalid.join(', ')}`);
+      throw new HaValidationError(`regions must be region names such as us-central1, got: ${invalid.join(', ')}`);
     }
     const problem = regionPlacementProblem({ prop: 'regions', replicaRegions: concrete, allowedRegions: props.allowedRegions });
     if (problem) {
-      throw new Error(problem);
+      throw new HaValidationError(problem);
     }
     const continents = regions.map((r) => DUAL_REGION_CONTINENTS.find((c) => c.prefixes.some((p) => r.startsWith(p)))?.location);
     if (concrete.length === 2 && (continents[0] === undefined || continents[0] !== continents[1])) {
-      throw new Error(`regions must be two regions of one configurable dual-region continent (US, EU or ASIA), got: ${regions.join(', ')}`);
+      throw new HaValidationError(`regions must be two regions of one configurable dual-region continent (US, EU or ASIA), got: ${regions.join(', ')}`);
     }
     this.location = continents[0] ?? 'US';
     if (!Token.isUnresolved(props.bucketName) && !/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/.test(props.bucketName)) {
-      throw new Error(`bucketName must be 3 to 63 lowercase letters, digits, dots, hyphens or underscores, starting and ending with a letter or digit, got: ${props.bucketName}`);
+      throw new HaValidationError(`bucketName must be 3 to 63 lowercase letters, digits, dots, hyphens or underscores, starting and ending with a letter or digit, got: ${props.bucketName}`);
     }
     if (props.retentionDays !== undefined) {
       requireInteger('retentionDays', props.retentionDays, 1);
     }
     if (props.lockRetentionPolicy && props.retentionDays === undefined) {
-      throw new Error('lockRetentionPolicy needs retentionDays: there is no retention policy to lock, got: retentionDays undefined');
+      throw new HaValidationError('lockRetentionPolicy needs retentionDays: there is no retention policy to lock, got: retentionDays undefined');
     }
 
     const dataRpoSeconds = props.rpoObjectiveSeconds;
     if (dataRpoSeconds !== undefined && (!Number.isInteger(dataRpoSeconds) || dataRpoSeconds < tier.regionRpoSeconds)) {
-      throw new Error(`rpoObjectiveSeconds must be whole seconds of at least ${tier.name}'s region RPO (${tier.regionRpoSeconds} s): it states a looser objective for this data set, got: ${dataRpoSeconds}`);
+      throw new HaValidationError(`rpoObjectiveSeconds must be whole seconds of at least ${tier.name}'s region RPO (${tier.regionRpoSeconds} s): it states a looser objective for this data set, got: ${dataRpoSeconds}`);
     }
     const objectiveSeconds = dataRpoSeconds ?? tier.regionRpoSeconds;
     const objective = dataRpoSeconds === undefined ? `${tier.name}'s region RPO` : 'rpoObjectiveSeconds';
@@ -136,7 +137,7 @@ export class ReplicatedBucket extends Construct {
     // The objective is checked above (whole seconds, no tighter than the tier): what is left is the bound.
     if (turbo && replicationRpoProblem(TURBO_REPLICATION, tier, dataRpoSeconds) !== undefined) {
       const stated = dataRpoSeconds === undefined ? `none, so ${objective} of ${objectiveSeconds} s applies` : `${dataRpoSeconds} s`;
-      throw new Error(`rpoObjectiveSeconds must be at least ${GCS_TURBO_REPLICATION_SECONDS} s for a ReplicatedBucket: Cloud Storage turbo replication `
+      throw new HaValidationError(`rpoObjectiveSeconds must be at least ${GCS_TURBO_REPLICATION_SECONDS} s for a ReplicatedBucket: Cloud Storage turbo replication `
         + `bounds the second region's copy at ${GCS_TURBO_REPLICATION_SECONDS} s, so HA-DR3 cannot show less. Keep data that needs ${tier.name}'s region RPO `
         + 'in a store whose writes commit in several regions, such as Spanner multi-region, and state this bucket\'s own rpoObjectiveSeconds '
         + `if the service can rebuild its objects, got: ${stated}`);

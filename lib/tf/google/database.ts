@@ -1,3 +1,4 @@
+import { HaValidationError } from '../../core/errors';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { SqlDatabaseInstance, SqlDatabaseInstanceSettings } from '@cdktf/provider-google/lib/sql-database-instance';
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
@@ -165,25 +166,25 @@ export class HaCloudSql extends Construct {
     const concreteRegions = [props.region, props.replicaRegion].filter((r): r is string => r !== undefined && !Token.isUnresolved(r));
     const invalid = invalidRegionNames(concreteRegions);
     if (invalid.length > 0) {
-      throw new Error(`region and replicaRegion must be region names such as us-central1, got: ${invalid.join(', ')}`);
+      throw new HaValidationError(`region and replicaRegion must be region names such as us-central1, got: ${invalid.join(', ')}`);
     }
     if (tier.isMultiRegion && props.replicaRegion === undefined) {
-      throw new Error(`replicaRegion must be set for ${tier.name} (${tier.strategy} keeps a copy of the data in a second region), got: none`);
+      throw new HaValidationError(`replicaRegion must be set for ${tier.name} (${tier.strategy} keeps a copy of the data in a second region), got: none`);
     }
     const primaryRegion = Token.isUnresolved(props.region) ? undefined : props.region;
     if (props.replicaRegion !== undefined && !Token.isUnresolved(props.replicaRegion)) {
       if (props.replicaRegion === primaryRegion) {
-        throw new Error(`replicaRegion must differ from the primary region ${primaryRegion}, got: ${props.replicaRegion}`);
+        throw new HaValidationError(`replicaRegion must differ from the primary region ${primaryRegion}, got: ${props.replicaRegion}`);
       }
       const problem = regionPlacementProblem({ prop: 'replicaRegion', primaryRegion, replicaRegions: [props.replicaRegion], allowedRegions: props.allowedRegions });
       if (problem) {
-        throw new Error(problem);
+        throw new HaValidationError(problem);
       }
     } else if (props.allowedRegions && primaryRegion && !props.allowedRegions.includes(primaryRegion)) {
-      throw new Error(`region must be one of allowedRegions (${props.allowedRegions.join(', ')}), got: ${primaryRegion}`);
+      throw new HaValidationError(`region must be one of allowedRegions (${props.allowedRegions.join(', ')}), got: ${primaryRegion}`);
     }
     if (!props.network.privateServiceAccess) {
-      throw new Error('network must have private services access (RegionalNetwork privateServiceAccess: true): the instances have private IPs only');
+      throw new HaValidationError('network must have private services access (RegionalNetwork privateServiceAccess: true): the instances have private IPs only');
     }
     const maintenanceDay = props.maintenanceDay ?? 7;
     requireInteger('maintenanceDay', maintenanceDay, 1, 7);
@@ -193,11 +194,11 @@ export class HaCloudSql extends Construct {
     requireInteger('diskSizeGb', diskSizeGb, 10);
     const backupStartTime = props.backupStartTime ?? '01:00';
     if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(backupStartTime)) {
-      throw new Error(`backupStartTime must be a UTC time HH:MM, got: ${backupStartTime}`);
+      throw new HaValidationError(`backupStartTime must be a UTC time HH:MM, got: ${backupStartTime}`);
     }
     // Each prop's own value is checked above; what is left is whether Cloud SQL can serve the tier at all.
     if (props.replicaRegion !== undefined && props.replicaLagAccepted === undefined) {
-      throw new Error(tier.isMultiRegion
+      throw new HaValidationError(tier.isMultiRegion
         ? `tier ${tier.name} needs a copy in a second region within its region RPO of ${tier.regionRpoSeconds} s, which HaCloudSql cannot show: `
           + 'Cloud SQL replicates across regions asynchronously with no published lag bound (HA-DR3). Keep data held to that RPO in a store whose '
           + 'writes commit in several regions, such as Spanner multi-region; or state in replicaLagAccepted why this data set accepts an unbounded '
@@ -207,10 +208,10 @@ export class HaCloudSql extends Construct {
     }
     if (props.replicaLagAccepted !== undefined) {
       if (props.replicaRegion === undefined) {
-        throw new Error('replicaLagAccepted is about the cross-region replica: set replicaRegion too, or leave replicaLagAccepted out, got: replicaRegion undefined');
+        throw new HaValidationError('replicaLagAccepted is about the cross-region replica: set replicaRegion too, or leave replicaLagAccepted out, got: replicaRegion undefined');
       }
       if (props.replicaLagAccepted.trim().length < 20) {
-        throw new Error(`replicaLagAccepted must say why this data set accepts an unbounded replica lag (at least 20 characters), got: '${props.replicaLagAccepted}'`);
+        throw new HaValidationError(`replicaLagAccepted must say why this data set accepts an unbounded replica lag (at least 20 characters), got: '${props.replicaLagAccepted}'`);
       }
     }
     // An edition whose SLA equals the target leaves nothing for what serves in series with it: ENTERPRISE

@@ -1,3 +1,4 @@
+import { HaValidationError } from '../../core/errors';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-check';
 import { ComputeInstanceTemplate } from '@cdktf/provider-google/lib/compute-instance-template';
@@ -187,14 +188,14 @@ export class RegionalFleet extends Construct implements IFleetBackend {
     // Core's check words the region as the stack's; a Google stack spans regions, so the fleet's region is checked here.
     const problem = zonePlacementProblem({ prop: 'zones', zones: concreteZones, minZones: tier.minAzs, tierName: tier.name });
     if (problem) {
-      throw new Error(problem);
+      throw new HaValidationError(problem);
     }
     const foreign = Token.isUnresolved(props.region) ? [] : concreteZones.filter((z) => regionOfZone(z) !== props.region);
     if (foreign.length > 0) {
-      throw new Error(`zones must all be in the fleet's region ${props.region}, got: ${foreign.join(', ')}`);
+      throw new HaValidationError(`zones must all be in the fleet's region ${props.region}, got: ${foreign.join(', ')}`);
     }
     if (props.allowedRegions && !Token.isUnresolved(props.region) && !props.allowedRegions.includes(props.region)) {
-      throw new Error(`region must be one of allowedRegions (${props.allowedRegions.join(', ')}), got: ${props.region}`);
+      throw new HaValidationError(`region must be one of allowedRegions (${props.allowedRegions.join(', ')}), got: ${props.region}`);
     }
     const subnetworkId = props.network.subnetworkId(props.region);
 
@@ -203,7 +204,7 @@ export class RegionalFleet extends Construct implements IFleetBackend {
     const required = props.requiredInstances ?? zoneCount;
     requireInteger('requiredInstances', required, 1);
     if (tier.staticallyStable && zoneCount < 2) {
-      throw new Error(`zones must list at least 2 zones for ${tier.name}: static stability needs a surviving zone, got: ${zoneCount}`);
+      throw new HaValidationError(`zones must list at least 2 zones for ${tier.name}: static stability needs a surviving zone, got: ${zoneCount}`);
     }
     const evenly = (n: number) => Math.ceil(n / zoneCount) * zoneCount;
     const servingMinimum = tier.staticallyStable ? staticallyStableCapacity(required, zoneCount).total : evenly(required);
@@ -213,16 +214,16 @@ export class RegionalFleet extends Construct implements IFleetBackend {
     requireInteger('maxInstances', this.maxInstances, this.minInstances);
     const surge = props.maxSurge ?? zoneCount;
     if (!Number.isInteger(surge) || surge < zoneCount) {
-      throw new Error(`maxSurge must be an integer of at least the zone count (${zoneCount}): a regional group surges by whole zones, got: ${surge}`);
+      throw new HaValidationError(`maxSurge must be an integer of at least the zone count (${zoneCount}): a regional group surges by whole zones, got: ${surge}`);
     }
     const healthCheckPath = props.healthCheckPath ?? '/healthz';
     const pathProblem = Token.isUnresolved(healthCheckPath) ? undefined : healthCheckPathProblem('healthCheckPath', healthCheckPath);
     if (pathProblem) {
-      throw new Error(pathProblem);
+      throw new HaValidationError(pathProblem);
     }
     const cpu = props.targetCpuUtilization ?? 0.6;
     if (!(cpu > 0 && cpu <= 1)) {
-      throw new Error(`targetCpuUtilization must be greater than 0 and at most 1, got: ${cpu}`);
+      throw new HaValidationError(`targetCpuUtilization must be greater than 0 and at most 1, got: ${cpu}`);
     }
     const initialDelay = props.initialDelaySeconds ?? 300;
     requireInteger('initialDelaySeconds', initialDelay, 0, 3600);
@@ -234,7 +235,7 @@ export class RegionalFleet extends Construct implements IFleetBackend {
     const names = schedules.map((s) => s.name);
     const repeated = names.filter((n, i) => names.indexOf(n) !== i);
     if (repeated.length > 0) {
-      throw new Error(`prewarmSchedules must have unique names, got: ${[...new Set(repeated)].join(', ')} more than once`);
+      throw new HaValidationError(`prewarmSchedules must have unique names, got: ${[...new Set(repeated)].join(', ')} more than once`);
     }
     const machineType = props.machineType ?? 'n2-standard-2';
 

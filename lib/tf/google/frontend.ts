@@ -1,3 +1,4 @@
+import { HaValidationError } from '../../core/errors';
 import { ComputeBackendService } from '@cdktf/provider-google/lib/compute-backend-service';
 import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
 import { ComputeGlobalForwardingRule } from '@cdktf/provider-google/lib/compute-global-forwarding-rule';
@@ -93,33 +94,33 @@ export class GlobalFrontend extends Construct {
     super(scope, id);
     const { tier } = props;
     if (props.backends.length === 0) {
-      throw new Error('backends must list at least one fleet, got: none');
+      throw new HaValidationError('backends must list at least one fleet, got: none');
     }
     const regions = [...new Set(props.backends.map((b) => b.region))];
     const needsServingRegions = tier.strategy === DrStrategy.ACTIVE_ACTIVE || tier.strategy === DrStrategy.WARM_STANDBY;
     if (needsServingRegions && regions.length < tier.minRegions) {
-      throw new Error(`backends must span at least ${tier.minRegions} regions for ${tier.name} (${tier.strategy} serves from a second region), got: ${regions.length} (${regions.join(', ')})`);
+      throw new HaValidationError(`backends must span at least ${tier.minRegions} regions for ${tier.name} (${tier.strategy} serves from a second region), got: ${regions.length} (${regions.join(', ')})`);
     }
     const ports = [...new Set(props.backends.map((b) => b.port))];
     if (ports.length > 1) {
-      throw new Error(`backends must all serve on the same port (one health check covers them), got: ${ports.join(', ')}`);
+      throw new HaValidationError(`backends must all serve on the same port (one health check covers them), got: ${ports.join(', ')}`);
     }
     if (props.domains.length === 0) {
-      throw new Error('domains must list at least one domain for the managed certificate, got: none');
+      throw new HaValidationError('domains must list at least one domain for the managed certificate, got: none');
     }
     const wildcards = props.domains.filter((d) => !Token.isUnresolved(d) && d.includes('*'));
     if (wildcards.length > 0) {
-      throw new Error(`domains must not contain wildcards (Google-managed certificates do not issue them), got: ${wildcards.join(', ')}`);
+      throw new HaValidationError(`domains must not contain wildcards (Google-managed certificates do not issue them), got: ${wildcards.join(', ')}`);
     }
     const regionalDomains = props.regionalDomains ?? {};
     const unknownRegions = Object.keys(regionalDomains).filter((r) => !regions.includes(r));
     if (unknownRegions.length > 0) {
-      throw new Error(`regionalDomains must only name regions with a backend (${regions.join(', ')}), got: ${unknownRegions.join(', ')}`);
+      throw new HaValidationError(`regionalDomains must only name regions with a backend (${regions.join(', ')}), got: ${unknownRegions.join(', ')}`);
     }
     const healthCheckPath = props.healthCheckPath ?? '/healthz';
     const pathProblem = Token.isUnresolved(healthCheckPath) ? undefined : healthCheckPathProblem('healthCheckPath', healthCheckPath);
     if (pathProblem) {
-      throw new Error(pathProblem);
+      throw new HaValidationError(pathProblem);
     }
     const rateLimit = props.rateLimitPerMinute ?? 600;
     requireInteger('rateLimitPerMinute', rateLimit, 1);
@@ -127,7 +128,7 @@ export class GlobalFrontend extends Construct {
     requireInteger('wafSensitivity', sensitivity, 1, 4);
     const sampleRate = props.logSampleRate ?? 1;
     if (!(sampleRate >= 0 && sampleRate <= 1)) {
-      throw new Error(`logSampleRate must be from 0 to 1, got: ${sampleRate}`);
+      throw new HaValidationError(`logSampleRate must be from 0 to 1, got: ${sampleRate}`);
     }
 
     const record = haRecord(this, props, { component: 'GlobalFrontend', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });

@@ -1,3 +1,4 @@
+import { HaValidationError } from '../../core/errors';
 import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
@@ -94,19 +95,19 @@ export class RegionalNetwork extends Construct implements IRegionalNetwork {
     requireServiceRegions({ regions, tier, allowedRegions: props.allowedRegions });
     const sampling = props.flowLogSampling ?? 0.5;
     if (!(sampling > 0 && sampling <= 1)) {
-      throw new Error(`flowLogSampling must be greater than 0 and at most 1, got: ${sampling}`);
+      throw new HaValidationError(`flowLogSampling must be greater than 0 and at most 1, got: ${sampling}`);
     }
     const flowLogRetentionDays = props.flowLogRetentionDays ?? tier.logRetentionDays;
     if (!Number.isInteger(flowLogRetentionDays) || flowLogRetentionDays < 1 || flowLogRetentionDays > 3650) {
-      throw new Error(`flowLogRetentionDays must be an integer from 1 to 3650 (a log bucket's retention), got: ${flowLogRetentionDays}`);
+      throw new HaValidationError(`flowLogRetentionDays must be an integer from 1 to 3650 (a log bucket's retention), got: ${flowLogRetentionDays}`);
     }
     const prefixLength = props.privateServiceAccessPrefixLength ?? 16;
     if (!Number.isInteger(prefixLength) || prefixLength < 8 || prefixLength > 24) {
-      throw new Error(`privateServiceAccessPrefixLength must be an integer from 8 to 24, got: ${prefixLength}`);
+      throw new HaValidationError(`privateServiceAccessPrefixLength must be an integer from 8 to 24, got: ${prefixLength}`);
     }
     const unknownCidrRegions = Object.keys(props.subnetCidrs ?? {}).filter((r) => !regions.includes(r));
     if (unknownCidrRegions.length > 0) {
-      throw new Error(`subnetCidrs must only name regions of this network (${regions.join(', ')}), got: ${unknownCidrRegions.join(', ')}`);
+      throw new HaValidationError(`subnetCidrs must only name regions of this network (${regions.join(', ')}), got: ${unknownCidrRegions.join(', ')}`);
     }
 
     this.regions = regions;
@@ -194,7 +195,7 @@ export class RegionalNetwork extends Construct implements IRegionalNetwork {
   public subnetworkId(region: string): string {
     const subnetwork = this.subnetworks[region];
     if (!subnetwork) {
-      throw new Error(`region must be one of this network's regions (${this.regions.join(', ')}), got: ${region}`);
+      throw new HaValidationError(`region must be one of this network's regions (${this.regions.join(', ')}), got: ${region}`);
     }
     return subnetwork.id;
   }

@@ -1,3 +1,4 @@
+import { HaValidationError } from '../../core/errors';
 import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
@@ -66,7 +67,7 @@ export class EncryptedSecret extends Construct {
     const regions = [...props.regions];
     requireServiceRegions({ regions, tier, allowedRegions: props.allowedRegions });
     if (!Token.isUnresolved(props.secretId) && !/^[A-Za-z0-9_-]{1,255}$/.test(props.secretId)) {
-      throw new Error(`secretId must be 1 to 255 letters, digits, hyphens or underscores, got: ${props.secretId}`);
+      throw new HaValidationError(`secretId must be 1 to 255 letters, digits, hyphens or underscores, got: ${props.secretId}`);
     }
     const rotationDays = props.rotationDays ?? 90;
     requireInteger('rotationDays', rotationDays, 1);
@@ -132,7 +133,7 @@ export class EncryptedSecret extends Construct {
   /** Lets `member` (`serviceAccount:...`, `group:...`) read the secret's versions. Construct id: `Accessor-<name>`. */
   public grantRead(name: string, member: string): SecretManagerSecretIamMember {
     if (this.grantIds.has(name)) {
-      throw new Error(`name must be unique among this secret's grants, got: ${name} twice`);
+      throw new HaValidationError(`name must be unique among this secret's grants, got: ${name} twice`);
     }
     this.grantIds.add(name);
     const grant = new SecretManagerSecretIamMember(this, `Accessor-${name}`, {

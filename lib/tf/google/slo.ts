@@ -1,3 +1,4 @@
+import { HaValidationError } from '../../core/errors';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringCustomService } from '@cdktf/provider-google/lib/monitoring-custom-service';
 import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
@@ -70,24 +71,24 @@ export class SloAlerts extends Construct {
     super(scope, id);
     const { tier } = props;
     if (props.notificationChannels.length === 0) {
-      throw new Error('notificationChannels must list at least one channel (an alert nobody receives does not page), got: none');
+      throw new HaValidationError('notificationChannels must list at least one channel (an alert nobody receives does not page), got: none');
     }
     if (!UPTIME_CHECK_PERIODS_MINUTES.includes(tier.probeIntervalMinutes)) {
-      throw new Error(`tier.probeIntervalMinutes must be one of ${UPTIME_CHECK_PERIODS_MINUTES.join(', ')} for an uptime check, got: ${tier.probeIntervalMinutes}`);
+      throw new HaValidationError(`tier.probeIntervalMinutes must be one of ${UPTIME_CHECK_PERIODS_MINUTES.join(', ')} for an uptime check, got: ${tier.probeIntervalMinutes}`);
     }
     const windowDays = props.sloWindowDays ?? SRE_WORKBOOK_SLO_WINDOW_DAYS;
     if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 30) {
-      throw new Error(`sloWindowDays must be an integer from 1 to 30 (Cloud Monitoring's rolling periods), got: ${windowDays}`);
+      throw new HaValidationError(`sloWindowDays must be an integer from 1 to 30 (Cloud Monitoring's rolling periods), got: ${windowDays}`);
     }
     const probes = props.probes ?? [];
     const probeRegions = probes.map((p) => p.region).filter((r) => !Token.isUnresolved(r));
     const invalid = invalidRegionNames(probeRegions);
     if (invalid.length > 0) {
-      throw new Error(`probes must name regions such as us-central1, got: ${invalid.join(', ')}`);
+      throw new HaValidationError(`probes must name regions such as us-central1, got: ${invalid.join(', ')}`);
     }
     const repeated = probeRegions.filter((r, i) => probeRegions.indexOf(r) !== i);
     if (repeated.length > 0) {
-      throw new Error(`probes must have one probe per region, got: ${[...new Set(repeated)].join(', ')} more than once`);
+      throw new HaValidationError(`probes must have one probe per region, got: ${[...new Set(repeated)].join(', ')} more than once`);
     }
 
     if (probes.length === 0) {

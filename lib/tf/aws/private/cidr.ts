@@ -1,3 +1,4 @@
+import { HaValidationError } from '../../../core/errors';
 /**
  * IPv4 subnet allocation for a VPC range at synthesis time: blocks are carved in the order asked,
  * each aligned to its own size, the way `ec2.Vpc` of aws-cdk-lib lays out its subnets.
@@ -26,7 +27,7 @@ export function parseCidr(cidr: string): { readonly base: number; readonly prefi
 export function allocateSubnets(cidr: string, masks: readonly number[]): string[] {
   const range = parseCidr(cidr);
   if (!range) {
-    throw new Error(`cidrBlock must be an IPv4 CIDR such as 10.0.0.0/16, got: ${cidr}`);
+    throw new HaValidationError(`cidrBlock must be an IPv4 CIDR such as 10.0.0.0/16, got: ${cidr}`);
   }
   const end = range.base + 2 ** (32 - range.prefix);
   let next = range.base;
@@ -34,7 +35,7 @@ export function allocateSubnets(cidr: string, masks: readonly number[]): string[
     const size = 2 ** (32 - mask);
     const start = Math.ceil(next / size) * size;
     if (mask < range.prefix || start + size > end) {
-      throw new Error(`cidrBlock ${cidr} is too small for the subnets asked (${masks.map((m) => `/${m}`).join(', ')}), got: ${cidr}`);
+      throw new HaValidationError(`cidrBlock ${cidr} is too small for the subnets asked (${masks.map((m) => `/${m}`).join(', ')}), got: ${cidr}`);
     }
     next = start + size;
     return `${toDotted(start)}/${mask}`;

@@ -1,5 +1,6 @@
+import { warn } from '../../diagnostics';
 import { AutoscalingGroup, AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group';
-import { Annotations, TerraformProvider, TerraformResource } from 'cdktf';
+import { TerraformProvider, TerraformResource } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { FailureDomain, HA_METADATA_KEY, HaMetadata, HaRole, haRecordOf, haMetadataTags } from '../../../core';
 import { HaProps, serviceNameOf } from '../ha-props';
@@ -72,7 +73,7 @@ export function resourcesOfProvider(scope: IConstruct, provider: TerraformProvid
  */
 export function protectFromDestroy(resource: TerraformResource, preventDestroy: boolean | undefined, scope: IConstruct, component: string): void {
   if (preventDestroy === false) {
-    Annotations.of(scope).addWarning(`[ha-constructs:${component}.preventDestroy] preventDestroy is false: terraform destroy (or a change that replaces ${resource.terraformResourceType}.${resource.friendlyUniqueId}) deletes the data it holds`);
+    warn(scope, `${component}.preventDestroy`, `preventDestroy is false: terraform destroy (or a change that replaces ${resource.terraformResourceType}.${resource.friendlyUniqueId}) deletes the data it holds`);
     return;
   }
   resource.lifecycle = { ...resource.lifecycle, preventDestroy: true };

@@ -1,3 +1,4 @@
+import { HaValidationError } from '../../../core/errors';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
@@ -18,7 +19,7 @@ export function regionOf(scope: IConstruct, provider?: AwsProvider): string | un
 export function requireRegion(prop: string, provider: AwsProvider): string | undefined {
   const region = provider.region;
   if (region === undefined) {
-    throw new Error(`${prop} must set a region, got: a provider without one (alias ${provider.alias ?? 'none'})`);
+    throw new HaValidationError(`${prop} must set a region, got: a provider without one (alias ${provider.alias ?? 'none'})`);
   }
   return Token.isUnresolved(region) ? undefined : region;
 }
@@ -35,7 +36,7 @@ export function literals(values: readonly string[]): string[] {
 export function replicaAlias(provider: AwsProvider): string {
   const alias = provider.alias;
   if (alias === undefined || Token.isUnresolved(alias)) {
-    throw new Error(`replicaProviders must each have a literal alias (it names the replica's resources), got: a provider without one (region ${provider.region ?? 'unset'})`);
+    throw new HaValidationError(`replicaProviders must each have a literal alias (it names the replica's resources), got: a provider without one (region ${provider.region ?? 'unset'})`);
   }
   return alias;
 }

@@ -1,5 +1,6 @@
-import { Annotations, TerraformResourceLifecycle } from 'cdktf';
+import { TerraformResourceLifecycle } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { warn } from '../../diagnostics';
 
 /** Lifecycle of a resource that holds state: Terraform refuses to plan its destruction. */
 export const PREVENT_DESTROY: TerraformResourceLifecycle = { preventDestroy: true };
@@ -10,13 +11,10 @@ export const PREVENT_DESTROY: TerraformResourceLifecycle = { preventDestroy: tru
  */
 export function statefulLifecycle(scope: IConstruct, component: string, preventDestroy: boolean | undefined): TerraformResourceLifecycle {
   if (preventDestroy === false) {
-    Annotations.of(scope).addWarning(`[ha-constructs:${component}.preventDestroy] preventDestroy is false: \`terraform destroy\` and replacements will delete the data of ${scope.node.path}`);
+    warn(scope, `${component}.preventDestroy`, `preventDestroy is false: \`terraform destroy\` and replacements will delete the data of ${scope.node.path}`);
     return { preventDestroy: false };
   }
   return PREVENT_DESTROY;
 }
 
-/** Warning with a stable id, in the form the AWS engine's `addWarningV2` ids take. */
-export function warn(scope: IConstruct, id: string, message: string): void {
-  Annotations.of(scope).addWarning(`[ha-constructs:${id}] ${message}`);
-}
+export { warn };
