@@ -1,0 +1,58 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
+
+/**
+ * Engines only render plans: an engine file of a family that moved to a planner holds no numeric
+ * or duration literal of its own (a capacity, a threshold, a period, a TTL, a retention). The
+ * families and their engine files are the table "Families moved to planners" of
+ * docs/ARCHITECTURE.md; a literal an engine needs for its own sake (an array index, a resource
+ * shape) is listed below with the reason.
+ */
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** Literals allowed in any engine file: the identity and emptiness values. */
+const ALWAYS_ALLOWED = new Set(['0', '1']);
+
+/** Per file: the source text of a literal's line that may hold it, and why. */
+const ALLOWED: Record<string, { readonly line: string; readonly why: string }[]> = {};
+
+/** Engine files of the moved families, from the table in docs/ARCHITECTURE.md. */
+function movedEngineFiles(): string[] {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'ARCHITECTURE.md'), 'utf8');
+  const table = doc.slice(doc.indexOf('## Families moved to planners'));
+  return [...table.matchAll(/`(lib\/(?:aws|tf)\/[^`]+\.ts)`/g)].map((m) => m[1]);
+}
+
+/** Numeric literals of a file and `Duration.<unit>(<literal>)` calls, as `line: text`. */
+function literalsOf(file: string): string[] {
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isNumericLiteral(node) && !ALWAYS_ALLOWED.has(node.text)) {
+      const { line } = source.getLineAndCharacterOfPosition(node.getStart());
+      const lineText = text.split('\n')[line].trim();
+      if (!(ALLOWED[file] ?? []).some((a) => lineText.includes(a.line))) {
+        found.push(`${file}:${line + 1}: ${lineText}`);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+test('the moved families\' engine files hold no HA literal: every value comes from a planner or core', () => {
+  const files = movedEngineFiles();
+  for (const file of files) {
+    expect(fs.existsSync(path.join(ROOT, file))).toBe(true);
+  }
+  expect(files.flatMap(literalsOf)).toEqual([]);
+});
+
+test('the scan finds a literal where there is one', () => {
+  const probe = path.join('test', 'architecture', 'probe.fixture.ts');
+  expect(literalsOf(probe)).toEqual([`${probe}:2: export const probe = { healthyThreshold: 3 };`]);
+});
