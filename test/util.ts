@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { format, stripVTControlCharacters } from 'util';
 import { App, AppProps, Errors } from 'aws-cdk-lib';
 import * as cdkJson from '../cdk.json';
 import { HaValidationError } from '../lib/core/errors';
@@ -61,4 +62,83 @@ export function expectValidationError(fn: () => unknown, message: string): void 
   expect(Errors.isValidationError(error)).toBe(true);
   expect(HaValidationError.isHaValidationError(error)).toBe(true);
   expect((error as Error).message).toBe(message);
+}
+
+/** What {@link quietly} captured. */
+export interface Quietly<T> {
+  /** What `fn` returned. */
+  readonly result: T;
+  /**
+   * The entries printed, in order: each finding block of a validation report ("WARNING … (Annotation)"
+   * with its construct path and acknowledgement id), each deprecation notice, each other message.
+   */
+  readonly printed: readonly string[];
+}
+
+/** Text a pattern of {@link quietly} must be found in: a substring or a regular expression. */
+export type PrintedPattern = string | RegExp;
+
+/**
+ * Runs `fn` with console.error and console.warn captured instead of printed, and checks what was
+ * printed. aws-cdk-lib prints every warning annotation (as a validation report) on each synthesis:
+ * `app.synth()`, the first `Template.fromStack` and every `Annotations.fromStack`; it prints
+ * deprecation notices through console.warn.
+ *
+ * Every entry printed must match one of `expected`, and every one of `expected` must match an
+ * entry: a test states what its setup prints, and anything else it prints fails it, with the
+ * text. The report's "A copy of this report can be found in" lines are not entries. When `fn`
+ * throws, what it printed is printed after all and the error rethrown.
+ */
+export function quietly<T>(fn: () => T, ...expected: PrintedPattern[]): Quietly<T> {
+  const original = { error: console.error, warn: console.warn };
+  const calls: string[] = [];
+  const capture = (...args: unknown[]) => {
+    calls.push(format(...args));
+  };
+  console.error = capture;
+  console.warn = capture;
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    console.error = original.error;
+    console.warn = original.warn;
+    for (const text of calls) {
+      original.error(text);
+    }
+    throw e;
+  } finally {
+    console.error = original.error;
+    console.warn = original.warn;
+  }
+  const printed = printedEntries(calls);
+  const matches = (entry: string, pattern: PrintedPattern) => (typeof pattern === 'string' ? entry.includes(pattern) : pattern.test(entry));
+  const unexpected = printed.filter((entry) => !expected.some((pattern) => matches(entry, pattern)));
+  const missing = expected.filter((pattern) => !printed.some((entry) => matches(entry, pattern)));
+  if (unexpected.length > 0 || missing.length > 0) {
+    throw new Error([
+      ...unexpected.map((entry) => `printed and not expected:\n${entry}`),
+      ...missing.map((pattern) => `expected and not printed: ${String(pattern)}`),
+      `everything printed:\n${calls.join('\n')}`,
+    ].join('\n\n'));
+  }
+  return { result, printed };
+}
+
+/** The entries of console output: blocks separated by blank lines, without colours or report-file notes. */
+function printedEntries(calls: readonly string[]): string[] {
+  return calls
+    .flatMap((text) => stripVTControlCharacters(text).split(/\n[ \t]*\n/))
+    .map((block) => block.trim())
+    .filter((block) => block !== '' && !/^A copy of this report can be found in: /.test(block));
+}
+
+/**
+ * A {@link quietly} pattern for a warning annotation as aws-cdk-lib prints it on synthesis: the
+ * message (its literal start, or all of it), the construct path and the id to acknowledge it with,
+ * e.g. `printedWarning('Dns/Dns', 'ha-constructs:FailoverDns.ttl', 'ttl of 300 s is above')`.
+ */
+export function printedWarning(constructPath: string, id: string, message = ''): RegExp {
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^WARNING ${literal(message)}[^\\n]* \\(Annotation\\)\\n\\s+${literal(constructPath)} [^\\n]*\\n\\s+Acknowledge with 'Annotation::${literal(id)}'$`);
 }

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { acknowledgeHaFinding } from '../../lib/aws/acknowledge';
@@ -11,7 +11,10 @@ import { expectValidationError, testApp } from '../util';
 const REASON = 'imported key material cannot rotate automatically; rotated by hand every 90 days';
 
 function keyStack(plugin?: HaChecks) {
-  const app = testApp(plugin ? { policyValidationBeta1: [plugin] } : {});
+  const app = testApp();
+  if (plugin) {
+    Validations.of(app).addPlugins(plugin);
+  }
   const stack = new Stack(app, 'Keys', { env: { region: 'us-east-1' } });
   const key = new kms.Key(stack, 'Signing', { enableKeyRotation: false, removalPolicy: RemovalPolicy.RETAIN });
   return { app, stack, key };

@@ -4,7 +4,7 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { BackupCopyVault, BackupCopyVaultProps, BackupPolicy, BackupPolicyProps, RestoreTestResourceType, RestoreTestSchedule } from '../../lib/aws/backup';
-import { expectValidationError, recommendedApp } from '../util';
+import { expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
 // literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
@@ -144,24 +144,32 @@ describe('BackupPolicy', () => {
   });
 
   test('WHEN restore testing is turned off THEN there is no plan and a warning says the backups are unproven', () => {
-    const { stack, template, policy } = synth({ restoreTestResourceTypes: [] });
-    template.resourceCountIs('AWS::Backup::RestoreTestingPlan', 0);
-    expect(policy.restoreTestingPlan).toBeUndefined();
-    Annotations.fromStack(stack).hasWarning('/Primary/Backups', Match.stringLikeRegexp('restoreTestResourceTypes is empty: no restore test proves that these backups can be restored'));
+    quietly(() => {
+      const { stack, template, policy } = synth({ restoreTestResourceTypes: [] });
+      template.resourceCountIs('AWS::Backup::RestoreTestingPlan', 0);
+      expect(policy.restoreTestingPlan).toBeUndefined();
+      Annotations.fromStack(stack).hasWarning('/Primary/Backups', Match.stringLikeRegexp('restoreTestResourceTypes is empty: no restore test proves that these backups can be restored'));
+    }, printedWarning('Primary/Backups', 'ha-constructs:BackupPolicy.restoreTestResourceTypes', 'restoreTestResourceTypes is empty: no restore test proves that these backups can be restored'));
   });
 
   test('WHEN there is no copy target or the interval is longer than the tier THEN warnings with stable ids', () => {
-    const { stack, template } = synth({ copyToVaultArn: undefined, backupInterval: Duration.hours(6) });
-    expect(rules(template).Continuous.CopyActions).toBeUndefined();
-    const annotations = Annotations.fromStack(stack);
-    annotations.hasWarning('/Primary/Backups', Match.stringLikeRegexp('^copyToVaultArn is not set: the recovery points live only in us-east-1.*ha-constructs:BackupPolicy.copyToVaultArn'));
-    annotations.hasWarning('/Primary/Backups', Match.stringLikeRegexp('^backupInterval is 6 h, longer than TIER_1\'s 1 h.*ha-constructs:BackupPolicy.backupInterval'));
+    quietly(() => {
+      const { stack, template } = synth({ copyToVaultArn: undefined, backupInterval: Duration.hours(6) });
+      expect(rules(template).Continuous.CopyActions).toBeUndefined();
+      const annotations = Annotations.fromStack(stack);
+      annotations.hasWarning('/Primary/Backups', Match.stringLikeRegexp('^copyToVaultArn is not set: the recovery points live only in us-east-1.*ha-constructs:BackupPolicy.copyToVaultArn'));
+      annotations.hasWarning('/Primary/Backups', Match.stringLikeRegexp('^backupInterval is 6 h, longer than TIER_1\'s 1 h.*ha-constructs:BackupPolicy.backupInterval'));
+    },
+      printedWarning('Primary/Backups', 'ha-constructs:BackupPolicy.copyToVaultArn', 'copyToVaultArn is not set: the recovery points live only in us-east-1, and a loss of that region takes them with it'),
+      printedWarning('Primary/Backups', 'ha-constructs:BackupPolicy.backupInterval', "backupInterval is 6 h, longer than TIER_1's 1 h: restoring from a backup can lose more data than the tier allows"));
   });
 
   test('WHEN the vault lock is turned off THEN it warns', () => {
-    const { stack, template } = synth({ vaultLock: false });
-    template.hasResourceProperties('AWS::Backup::BackupVault', { LockConfiguration: Match.absent() });
-    Annotations.fromStack(stack).hasWarning('/Primary/Backups', Match.stringLikeRegexp('^vaultLock is false'));
+    quietly(() => {
+      const { stack, template } = synth({ vaultLock: false });
+      template.hasResourceProperties('AWS::Backup::BackupVault', { LockConfiguration: Match.absent() });
+      Annotations.fromStack(stack).hasWarning('/Primary/Backups', Match.stringLikeRegexp('^vaultLock is false'));
+    }, printedWarning('Primary/Backups', 'ha-constructs:BackupVault.vaultLock', 'vaultLock is false: anyone with the right permissions (or a compromised account) can delete the recovery points'));
   });
 
   test('THEN its resources carry the HA record', () => {

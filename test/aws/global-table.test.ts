@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { DrStrategy, HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { GlobalTable, GlobalTableProps, TableConsistency } from '../../lib/aws/global-table';
 import { ReplicaKey } from '../../lib/aws/replica-key';
-import { expectValidationError, recommendedApp } from '../util';
+import { expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
 // literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
@@ -111,15 +111,19 @@ describe('GlobalTable', () => {
   });
 
   test('WHEN EVENTUAL is forced on a tier with RPO 0 THEN a warning says to use STRONG', () => {
-    const { stack } = synth({ tier: RPO_ZERO, consistency: TableConsistency.EVENTUAL });
-    Annotations.fromStack(stack).hasWarning('/Primary/Orders', Match.stringLikeRegexp('consistency EVENTUAL replicates in about 1 s, longer than LEDGER\'s region RPO of 0 s: use TableConsistency.STRONG'));
+    quietly(() => {
+      const { stack } = synth({ tier: RPO_ZERO, consistency: TableConsistency.EVENTUAL });
+      Annotations.fromStack(stack).hasWarning('/Primary/Orders', Match.stringLikeRegexp('consistency EVENTUAL replicates in about 1 s, longer than LEDGER\'s region RPO of 0 s: use TableConsistency.STRONG'));
+    }, printedWarning('Primary/Orders', 'ha-constructs:GlobalTable.consistency', "consistency EVENTUAL replicates in about 1 s, longer than LEDGER's region RPO of 0 s: use TableConsistency.STRONG"));
   });
 
   test('WHEN removalPolicy is DESTROY THEN it warns and turns deletion protection off', () => {
-    const { stack, template } = synth({ removalPolicy: RemovalPolicy.DESTROY });
-    Annotations.fromStack(stack).hasWarning('/Primary/Orders', Match.stringLikeRegexp('^removalPolicy is destroy: .*ha-constructs:GlobalTable.removalPolicy'));
-    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
-    expect(Object.values(replicas(template)).map((r) => r.DeletionProtectionEnabled)).toEqual([false, false]);
+    quietly(() => {
+      const { stack, template } = synth({ removalPolicy: RemovalPolicy.DESTROY });
+      Annotations.fromStack(stack).hasWarning('/Primary/Orders', Match.stringLikeRegexp('^removalPolicy is destroy: .*ha-constructs:GlobalTable.removalPolicy'));
+      template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+      expect(Object.values(replicas(template)).map((r) => r.DeletionProtectionEnabled)).toEqual([false, false]);
+    }, printedWarning('Primary/Orders', 'ha-constructs:GlobalTable.removalPolicy', 'removalPolicy is destroy: deleting the stack or replacing the table deletes every replica and its data'));
   });
 
   test('THEN grantReadWriteData grants item access on the table in every region and use of its key', () => {

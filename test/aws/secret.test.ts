@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HA_ACKNOWLEDGED_KEY, HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { EncryptedSecret, EncryptedSecretProps, SecretReplicaKey, secretReplicaKeyAlias } from '../../lib/aws/secret';
-import { expectValidationError, recommendedApp } from '../util';
+import { expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
 // literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
@@ -138,9 +138,11 @@ describe('EncryptedSecret', () => {
   });
 
   test('WHEN removalPolicy is DESTROY THEN the secret is deleted with the stack and a warning with a stable id is emitted', () => {
-    const { stack, template } = synth({ removalPolicy: RemovalPolicy.DESTROY });
-    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
-    Annotations.fromStack(stack).hasWarning('/Secrets/Secret', Match.stringLikeRegexp('^removalPolicy is destroy: .*ha-constructs:EncryptedSecret.removalPolicy'));
+    quietly(() => {
+      const { stack, template } = synth({ removalPolicy: RemovalPolicy.DESTROY });
+      template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+      Annotations.fromStack(stack).hasWarning('/Secrets/Secret', Match.stringLikeRegexp('^removalPolicy is destroy: .*ha-constructs:EncryptedSecret.removalPolicy'));
+    }, printedWarning('Secrets/Secret', 'ha-constructs:EncryptedSecret.removalPolicy', 'removalPolicy is destroy: deleting the stack or replacing the secret deletes credentials that data encrypted or protected by them may still need'));
   });
 
   test.each<[Partial<EncryptedSecretProps>, string]>([
