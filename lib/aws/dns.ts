@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -6,36 +6,15 @@ import * as arc from 'aws-cdk-lib/aws-route53recoverycontrol';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import {
-  dnsFailoverSeconds, DrStrategy, FailureDomain, HaRole, healthCheckPathProblem, ownRegionsProblem, regionPlacementProblem, ROUTE53_ALIAS_ELB_TTL_SECONDS,
-  ROUTE53_FAILOVER_TTL_MAX_SECONDS,
-} from '../core';
-import { checkerRegionsProblem, ROUTE53_HEALTH_CHECKER_REGIONS, ROUTE53_METRICS_REGION } from '../core/route53-checkers';
+import { ARC_NAME_MAX_LENGTH, FailureDomain, HaRole } from '../core';
+import { DnsFailoverPlan, DnsRecordPlan, DnsRouting, planDnsFailover } from '../core/plans/dns';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
-import { validationError } from './private/errors';
+import { emitWarnings, throwProblems } from './private/errors';
 
-/**
- * The region of ARC's recovery-control configuration API (clusters, control panels, routing
- * controls, safety rules): "you must specify the US West (Oregon) Region" when creating them.
- * @see https://docs.aws.amazon.com/r53recovery/latest/dg/introduction-regions-routing.html
- */
-const ARC_CONTROL_PLANE_REGION = 'us-west-2';
-
-/** How Route 53 chooses among the regions' records. */
-export class DnsRouting {
-  /** Each client gets the region with the lowest latency to it; every healthy region serves (ACTIVE_ACTIVE). */
-  public static readonly LATENCY = new DnsRouting('LATENCY');
-  /** Traffic split by each endpoint's `weight`; every healthy region with a weight above 0 serves. */
-  public static readonly WEIGHTED = new DnsRouting('WEIGHTED');
-  /** The primary answers while healthy, the secondary only when it is not (WARM_STANDBY, PILOT_LIGHT). */
-  public static readonly FAILOVER = new DnsRouting('FAILOVER');
-  /** One region, one record (BACKUP_RESTORE): the health check only alarms. */
-  public static readonly SIMPLE = new DnsRouting('SIMPLE');
-
-  private constructor(public readonly name: string) {}
-}
+// The routing policies are core's, shared with the Terraform twin; exported here as before.
+export { DnsRouting } from '../core/plans/dns';
 
 /** One region's entry point behind the service name. */
 export interface FailoverDnsEndpoint {
@@ -91,6 +70,13 @@ export interface FailoverDnsProps extends HaProps {
    * @default - all the regions Route 53 health checkers run from
    */
   readonly checkerRegions?: string[];
+  /**
+   * Whether the health checks measure latency from each checker region (CloudWatch graphs of
+   * connection time, TLS handshake and time to first byte): a degrading region shows before it
+   * fails its checks. Route 53 cannot change it on an existing health check: a change replaces them.
+   * @default true
+   */
+  readonly measureLatency?: boolean;
   /**
    * Routing policy.
    * @default - LATENCY for ACTIVE_ACTIVE; FAILOVER for WARM_STANDBY and PILOT_LIGHT; for
@@ -181,67 +167,64 @@ export class FailoverDns extends Construct {
     super(scope, id);
     const { tier, endpoints } = props;
     const service = serviceNameOf(this, props);
-    this.routing = props.routing ?? defaultRouting(tier.strategy, endpoints.length);
-    this.validateEndpoints(props);
-    this.validateOwnRegion(props);
-    if (props.routingControls) {
-      this.validateRoutingControlsRegion();
-    }
-    const roles = this.failoverRoles(props);
-
-    const path = props.healthCheckPath ?? '/health';
-    const pathProblem = Token.isUnresolved(path) ? undefined : healthCheckPathProblem('healthCheckPath', path);
-    if (pathProblem) {
-      throw validationError(pathProblem, this);
-    }
-    const port = props.healthCheckPort ?? 443;
-    if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
-      throw validationError(`healthCheckPort must be an integer from 1 to 65535, got: ${port}`, this);
-    }
-    const checkerRegions = props.checkerRegions ?? [...ROUTE53_HEALTH_CHECKER_REGIONS];
-    const checkerProblem = checkerRegionsProblem('checkerRegions', checkerRegions);
-    if (checkerProblem) {
-      throw validationError(checkerProblem, this);
-    }
-    const ttlSeconds = this.recordTtlSeconds(props);
-
-    const aliased = endpoints.every((e) => e.loadBalancer !== undefined);
-    this.failoverSeconds = dnsFailoverSeconds({
-      intervalSeconds: tier.healthCheckIntervalSeconds,
-      failureThreshold: tier.healthCheckFailureThreshold,
-      ttlSeconds: aliased ? ROUTE53_ALIAS_ELB_TTL_SECONDS : ttlSeconds,
+    const region = Stack.of(this).region;
+    const known = Token.isUnresolved(region) ? undefined : region;
+    const plan = planDnsFailover(tier, {
+      endpoints: endpoints.map((e) => ({
+        region: e.region,
+        loadBalancer: e.loadBalancer !== undefined,
+        domainName: e.domainName !== undefined,
+        role: e.role,
+        weight: e.weight,
+      })),
+      routing: props.routing?.name,
+      healthCheckPath: skipToken(props.healthCheckPath),
+      healthCheckPort: skipToken(props.healthCheckPort),
+      checkerRegions: props.checkerRegions,
+      measureLatency: props.measureLatency,
+      ttlSeconds: props.ttl?.toSeconds(),
+      allowedRegions: props.allowedRegions,
+      routingControls: props.routingControls,
+      region: known,
+      regionSource: "the stack's region",
+      alarmsRegion: known,
     });
-    if (tier.isMultiRegion && this.failoverSeconds > tier.regionRtoSeconds) {
-      Annotations.of(this).addWarningV2('ha-constructs:FailoverDns.failoverSeconds',
-        `DNS failover takes up to ${this.failoverSeconds} s with these settings, more than ${tier.name}'s region RTO of ${tier.regionRtoSeconds} s`);
-    }
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'FailoverDns', plan.warnings);
+    this.routing = DnsRouting.of(plan.routing);
+    this.failoverSeconds = plan.failoverSeconds;
+    // A token the plan could not check is rendered as given.
+    const path = props.healthCheckPath ?? plan.healthCheck.path;
+    const port = props.healthCheckPort ?? plan.healthCheck.port;
 
-    const makeAlarms = this.canAlarmOnHealthChecks();
-    const alarmTopic = makeAlarms ? props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `${service} DNS health checks`) : undefined;
+    const alarmTopic = plan.healthCheckAlarm ? props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `${service} DNS health checks`) : undefined;
     this.alarmTopic = alarmTopic;
 
     const scopes = endpoints.map((endpoint) => new Construct(this, endpoint.region));
-    const controls = props.routingControls ? this.addRoutingControls(service, endpoints.map((e) => e.region), scopes) : undefined;
+    const controls = plan.routingControls ? this.addRoutingControls(service, plan, scopes) : undefined;
     this.routingControls = controls ?? {};
     this.healthChecks = {};
     this.records = [];
     this.healthCheckAlarms = [];
     endpoints.forEach((endpoint, i) => {
       const scope = scopes[i];
+      const record = plan.records[i];
       const fqdn = endpoint.loadBalancer ? endpoint.loadBalancer.loadBalancerDnsName : endpoint.domainName!;
+      const check = plan.healthCheck;
       const healthCheck = new route53.HealthCheck(scope, 'HealthCheck', {
         type: route53.HealthCheckType.HTTPS,
         fqdn,
         port,
         resourcePath: path,
-        enableSNI: true,
-        requestInterval: Duration.seconds(tier.healthCheckIntervalSeconds),
-        failureThreshold: tier.healthCheckFailureThreshold,
-        regions: checkerRegions,
+        enableSNI: check.enableSni,
+        requestInterval: Duration.seconds(check.requestIntervalSeconds),
+        failureThreshold: check.failureThreshold,
+        measureLatency: check.measureLatency,
+        regions: [...check.regions],
       });
       this.healthChecks[endpoint.region] = healthCheck;
       let recordHealth: route53.IHealthCheck = healthCheck;
-      if (controls) {
+      if (controls && plan.routingControls) {
         const controlHealth = new route53.HealthCheck(scope, 'RoutingControlHealthCheck', {
           type: route53.HealthCheckType.RECOVERY_CONTROL,
           routingControl: controls[endpoint.region].attrRoutingControlArn,
@@ -250,36 +233,36 @@ export class FailoverDns extends Construct {
         recordHealth = new route53.HealthCheck(scope, 'RecordHealthCheck', {
           type: route53.HealthCheckType.CALCULATED,
           childHealthChecks: [healthCheck, controlHealth],
-          healthThreshold: 2,
+          healthThreshold: plan.routingControls.recordHealthThreshold,
         });
       }
 
-      const record = new route53.RecordSet(scope, 'Record', {
+      this.records.push(new route53.RecordSet(scope, 'Record', {
         zone: props.hostedZone,
         recordName: props.recordName,
-        recordType: endpoint.loadBalancer ? route53.RecordType.A : route53.RecordType.CNAME,
+        recordType: record.type === 'A' ? route53.RecordType.A : route53.RecordType.CNAME,
         target: endpoint.loadBalancer
-          ? route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(endpoint.loadBalancer, { evaluateTargetHealth: true }))
+          ? route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(endpoint.loadBalancer, { evaluateTargetHealth: record.alias }))
           : route53.RecordTarget.fromValues(endpoint.domainName!),
-        ttl: endpoint.loadBalancer ? undefined : Duration.seconds(ttlSeconds),
+        ttl: record.ttlSeconds === undefined ? undefined : Duration.seconds(record.ttlSeconds),
         healthCheck: recordHealth,
-        ...this.routingOptions(endpoint, roles[i]),
-      });
-      this.records.push(record);
+        ...routingOptions(record),
+      }));
 
-      if (alarmTopic) {
+      const alarmPlan = plan.healthCheckAlarm;
+      if (alarmTopic && alarmPlan) {
         const alarm = new cloudwatch.Alarm(scope, 'HealthCheckAlarm', {
           metric: new cloudwatch.Metric({
-            namespace: 'AWS/Route53',
-            metricName: 'HealthCheckStatus',
+            namespace: alarmPlan.namespace,
+            metricName: alarmPlan.metricName,
             dimensionsMap: { HealthCheckId: healthCheck.healthCheckId },
-            statistic: cloudwatch.Stats.MINIMUM,
-            period: Duration.minutes(1),
+            statistic: alarmPlan.statistic,
+            period: Duration.seconds(alarmPlan.periodSeconds),
           }),
-          threshold: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+          threshold: alarmPlan.threshold,
+          comparisonOperator: alarmPlan.comparisonOperator as cloudwatch.ComparisonOperator,
+          evaluationPeriods: alarmPlan.evaluationPeriods,
+          treatMissingData: alarmPlan.treatMissingData as cloudwatch.TreatMissingData,
           alarmDescription: `${service}: the ${endpoint.region} endpoint fails its Route 53 health check (HTTPS ${path}); DNS is moving clients away from it${props.runbookUrl ? `. Runbook: ${props.runbookUrl}` : ''}`,
         });
         notifyOn(alarm, alarmTopic);
@@ -290,140 +273,9 @@ export class FailoverDns extends Construct {
     attachHaMetadata(this, props, { component: 'FailoverDns', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
   }
 
-  private validateEndpoints(props: FailoverDnsProps): void {
-    const { tier, endpoints } = props;
-    const regions = endpoints.map((e) => e.region);
-    endpoints.forEach((endpoint, i) => {
-      if (Token.isUnresolved(endpoint.region) || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(endpoint.region)) {
-        throw validationError(`endpoints[${i}].region must be a literal AWS region name such as eu-west-1, got: ${endpoint.region}`, this);
-      }
-      if ((endpoint.loadBalancer === undefined) === (endpoint.domainName === undefined)) {
-        throw validationError(`endpoints[${i}] (${endpoint.region}) must have exactly one of loadBalancer and domainName, got: ${endpoint.loadBalancer ? 'both' : 'neither'}`, this);
-      }
-      if (endpoint.weight !== undefined && (!Number.isInteger(endpoint.weight) || endpoint.weight < 0 || endpoint.weight > 255)) {
-        throw validationError(`endpoints[${i}].weight must be an integer from 0 to 255, got: ${endpoint.weight}`, this);
-      }
-    });
-    const kinds = new Set(endpoints.map((e) => (e.loadBalancer ? 'loadBalancer' : 'domainName')));
-    if (kinds.size > 1) {
-      throw validationError(`endpoints must all have a loadBalancer or all a domainName (a CNAME record cannot share its name with alias A records), got: ${endpoints.map((e) => `${e.region} ${e.loadBalancer ? 'loadBalancer' : 'domainName'}`).join(', ')}`, this);
-    }
-    if (endpoints.length < tier.minRegions) {
-      throw validationError(`endpoints must list at least ${tier.minRegions} regions for ${tier.name}, got: ${endpoints.length} (${regions.join(', ') || 'none'})`, this);
-    }
-    const placement = regionPlacementProblem({ prop: 'endpoints', replicaRegions: regions, allowedRegions: props.allowedRegions });
-    if (placement) {
-      throw validationError(placement, this);
-    }
-    if (this.routing === DnsRouting.SIMPLE && endpoints.length !== 1) {
-      throw validationError(`endpoints must list exactly 1 region for SIMPLE routing, got: ${endpoints.length} (${regions.join(', ')})`, this);
-    }
-    const expected = tier.allRegionsServe ? [DnsRouting.LATENCY, DnsRouting.WEIGHTED] : [DnsRouting.FAILOVER, DnsRouting.SIMPLE];
-    if (props.routing && !expected.includes(props.routing)) {
-      Annotations.of(this).addWarningV2('ha-constructs:FailoverDns.routing',
-        `routing ${props.routing.name} does not match ${tier.name}'s ${tier.strategy} strategy (expected ${expected.map((r) => r.name).join(' or ')}): ${tier.allRegionsServe ? 'only one region serves, so a region loss is a failover, not a shift of load' : 'the standby region receives traffic it is not scaled for'}`);
-    }
-  }
-
-  /**
-   * The records and health checks are created in the stack's region, and so are the health-check
-   * alarms (made only when that region is us-east-1, where Route 53 publishes the metric): a
-   * residency constraint must allow it, as it must the endpoints' regions (HA-DR2 checks every
-   * resource of the construct). An unresolved region is left to the deploy.
-   */
-  private validateOwnRegion(props: FailoverDnsProps): void {
-    const region = Stack.of(this).region;
-    if (Token.isUnresolved(region)) {
-      return;
-    }
-    const created = region === ROUTE53_METRICS_REGION ? 'records, health checks and their alarms' : 'records and health checks';
-    const problem = ownRegionsProblem(props.allowedRegions, [region], `where the ${created} are created (the stack's region)`);
-    if (problem) {
-      throw validationError(problem, this);
-    }
-  }
-
-  /** PRIMARY/SECONDARY per endpoint for failover routing; undefined entries otherwise. */
-  private failoverRoles(props: FailoverDnsProps): (route53.Failover | undefined)[] {
-    const { endpoints } = props;
-    if (this.routing !== DnsRouting.FAILOVER) {
-      return endpoints.map(() => undefined);
-    }
-    const describe = () => endpoints.map((e, i) => `${e.role ?? (i === 0 ? 'primary' : 'secondary')} ${e.region}`).join(', ');
-    if (endpoints.length < 2) {
-      throw validationError(`endpoints must hold a primary and a secondary for FAILOVER routing, got: no secondary (${describe()})`, this);
-    }
-    if (endpoints.length > 2) {
-      throw validationError(`endpoints must hold exactly 2 regions for FAILOVER routing (one PRIMARY and one SECONDARY record), got: ${endpoints.length} (${endpoints.map((e) => e.region).join(', ')})`, this);
-    }
-    const roles = endpoints.map((e, i) => e.role ?? (i === 0 ? 'primary' : 'secondary'));
-    if (!roles.includes('primary') || !roles.includes('secondary')) {
-      throw validationError(`endpoints must hold one primary and one secondary for FAILOVER routing, got: ${describe()}`, this);
-    }
-    return roles.map((role) => (role === 'primary' ? route53.Failover.PRIMARY : route53.Failover.SECONDARY));
-  }
-
-  private routingOptions(endpoint: FailoverDnsEndpoint, failover: route53.Failover | undefined): Partial<route53.RecordSetProps> {
-    switch (this.routing) {
-      case DnsRouting.LATENCY:
-        return { region: endpoint.region, setIdentifier: endpoint.region };
-      case DnsRouting.WEIGHTED:
-        return { weight: endpoint.weight ?? 100, setIdentifier: endpoint.region };
-      case DnsRouting.FAILOVER:
-        return { failover, setIdentifier: endpoint.region };
-      default:
-        return {};
-    }
-  }
-
-  private recordTtlSeconds(props: FailoverDnsProps): number {
-    const { tier } = props;
-    const limit = this.routing === DnsRouting.SIMPLE ? tier.dnsTtlSeconds : Math.min(tier.dnsTtlSeconds, ROUTE53_FAILOVER_TTL_MAX_SECONDS);
-    if (props.ttl === undefined) {
-      return limit;
-    }
-    const seconds = props.ttl.toSeconds();
-    if (!props.endpoints.some((e) => e.domainName !== undefined)) {
-      Annotations.of(this).addWarningV2('ha-constructs:FailoverDns.ttl',
-        `ttl applies to non-alias (domainName) endpoints only; alias records to a load balancer always carry its ${ROUTE53_ALIAS_ELB_TTL_SECONDS} s, got: ${seconds} s`);
-      return seconds;
-    }
-    if (seconds > limit) {
-      Annotations.of(this).addWarningV2('ha-constructs:FailoverDns.ttl',
-        `ttl of ${seconds} s is above ${tier.name}'s limit of ${limit} s for ${this.routing.name} records: resolvers keep answering with a failed region that much longer`);
-    }
-    return seconds;
-  }
-
-  private canAlarmOnHealthChecks(): boolean {
-    const region = Stack.of(this).region;
-    if (Token.isUnresolved(region)) {
-      Annotations.of(this).addWarningV2('ha-constructs:FailoverDns.healthCheckAlarms',
-        `the stack has no concrete region: the health-check alarms only receive data when it is deployed to ${ROUTE53_METRICS_REGION}, where Route 53 publishes health-check metrics`);
-      return true;
-    }
-    if (region !== ROUTE53_METRICS_REGION) {
-      Annotations.of(this).addWarningV2('ha-constructs:FailoverDns.healthCheckAlarms',
-        `no health-check alarms: Route 53 publishes health-check metrics in ${ROUTE53_METRICS_REGION} only and an alarm must live in its metric's region; put the DNS stack in ${ROUTE53_METRICS_REGION} to get them, got: ${region}`);
-      return false;
-    }
-    return true;
-  }
-
-  /** ARC's control plane lives in one region: a template with its resources deploys nowhere else. */
-  private validateRoutingControlsRegion(): void {
-    const region = Stack.of(this).region;
-    if (Token.isUnresolved(region)) {
-      Annotations.of(this).addWarningV2('ha-constructs:FailoverDns.routingControls',
-        `the stack has no concrete region: routingControls creates ARC resources (AWS::Route53RecoveryControl::*), which deploy only in ${ARC_CONTROL_PLANE_REGION}, where ARC's configuration API is served; deploy the stack there`);
-      return;
-    }
-    if (region !== ARC_CONTROL_PLANE_REGION) {
-      throw validationError(`routingControls needs the stack in ${ARC_CONTROL_PLANE_REGION}, the only region that serves ARC's configuration API and its AWS::Route53RecoveryControl::* resources, got: ${region}`, this);
-    }
-  }
-
-  private addRoutingControls(service: string, regions: string[], scopes: Construct[]): Record<string, arc.CfnRoutingControl> {
+  private addRoutingControls(service: string, plan: DnsFailoverPlan, scopes: Construct[]): Record<string, arc.CfnRoutingControl> {
+    const rules = plan.routingControls!;
+    const regions = plan.records.map((r) => r.region);
     const cluster = new arc.CfnCluster(this, 'RecoveryCluster', { name: arcName(service, 'cluster') });
     const panel = new arc.CfnControlPanel(this, 'ControlPanel', { name: arcName(service, 'regions'), clusterArn: cluster.attrClusterArn });
     const controls: Record<string, arc.CfnRoutingControl> = {};
@@ -439,28 +291,31 @@ export class FailoverDns extends Construct {
       controlPanelArn: panel.attrControlPanelArn,
       assertionRule: {
         assertedControls: regions.map((region) => controls[region].attrRoutingControlArn),
-        // After a change the rule holds further changes for 5 s, so a quick off/on cannot flap traffic.
-        waitPeriodMs: 5000,
+        waitPeriodMs: rules.waitPeriodMs,
       },
-      ruleConfig: { type: 'ATLEAST', threshold: 1, inverted: false },
+      ruleConfig: { type: 'ATLEAST', threshold: rules.minControlsOn, inverted: false },
     });
     return controls;
   }
 }
 
-function defaultRouting(strategy: DrStrategy, endpointCount: number): DnsRouting {
-  switch (strategy) {
-    case DrStrategy.ACTIVE_ACTIVE:
-      return DnsRouting.LATENCY;
-    case DrStrategy.BACKUP_RESTORE:
-      return endpointCount === 1 ? DnsRouting.SIMPLE : DnsRouting.FAILOVER;
-    default:
-      return DnsRouting.FAILOVER;
-  }
+/** The routing fields of a record, as the plan sets them. */
+function routingOptions(record: DnsRecordPlan): Partial<route53.RecordSetProps> {
+  return {
+    setIdentifier: record.setIdentifier,
+    region: record.latencyRegion,
+    weight: record.weight,
+    failover: record.failover === undefined ? undefined : route53.Failover[record.failover],
+  };
 }
 
-/** ARC names: letters, digits, `-` and `_`, at most 64 characters. */
+/** A value the plan can check, or undefined for a token (rendered as given, checked at deploy). */
+function skipToken<T extends string | number>(value: T | undefined): T | undefined {
+  return value === undefined || Token.isUnresolved(value) ? undefined : value;
+}
+
+/** ARC names: letters, digits, `-` and `_`, at most ARC_NAME_MAX_LENGTH characters. */
 function arcName(service: string, suffix: string): string {
   const clean = `${service}-${suffix}`.replace(/[^A-Za-z0-9_-]/g, '-');
-  return clean.length <= 64 ? clean : `${clean.slice(0, 64 - suffix.length - 1)}-${suffix}`;
+  return clean.length <= ARC_NAME_MAX_LENGTH ? clean : `${clean.slice(0, ARC_NAME_MAX_LENGTH - suffix.length - 1)}-${suffix}`;
 }

@@ -42,6 +42,38 @@ export const ROUTE53_ALIAS_ELB_TTL_SECONDS = 60;
  */
 export const ROUTE53_FAILOVER_TTL_MAX_SECONDS = 60;
 
+/**
+ * Largest TTL a record may have (the API's range is 0 to 2147483647 seconds).
+ * @see https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html (TTL)
+ */
+export const ROUTE53_TTL_MAX_SECONDS = 2147483647;
+
+/**
+ * Largest weight of a weighted record (0 to 255; 0 takes the record out of rotation).
+ * @see https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html (Weight)
+ */
+export const ROUTE53_WEIGHT_MAX = 255;
+
+/**
+ * Granularity of the health-check metrics Route 53 publishes (`HealthCheckStatus` at one-minute
+ * intervals): an alarm cannot judge a shorter period.
+ * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html
+ */
+export const ROUTE53_HEALTH_CHECK_METRIC_PERIOD_SECONDS = 60;
+
+/**
+ * The region of ARC's recovery-control configuration API (clusters, control panels, routing
+ * controls, safety rules): "you must specify the US West (Oregon) Region" when creating them.
+ * @see https://docs.aws.amazon.com/r53recovery/latest/dg/introduction-regions-routing.html
+ */
+export const ARC_CONTROL_PLANE_REGION = 'us-west-2';
+
+/**
+ * Longest name of an ARC cluster, control panel, routing control or safety rule.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-routingcontrol.html
+ */
+export const ARC_NAME_MAX_LENGTH = 64;
+
 // ---------------------------------------------------------------------------------------------
 // Elastic Load Balancing
 // ---------------------------------------------------------------------------------------------

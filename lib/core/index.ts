@@ -16,3 +16,4 @@ export * from './figures-checks';
 export * from './health-check-path';
 export * from './replication-rpo';
 export * from './errors';
+export * from './plans/dns';

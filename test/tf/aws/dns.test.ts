@@ -4,13 +4,15 @@ import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Testing } from 'cdktf';
 import { ServiceTier } from '../../../lib/core';
-import { DnsEndpoint, FailoverDns, FailoverDnsProps } from '../../../lib/tf/aws/dns';
+import { DnsRouting, FailoverDns, FailoverDnsEndpoint, FailoverDnsProps } from '../../../lib/tf/aws/dns';
 import { awsStack, refTo, resourcesOf, warningsOf } from './util';
 
 Testing.setupJest();
 
-const EAST: DnsEndpoint = { region: 'us-east-1', dnsName: 'east-alb.us-east-1.elb.amazonaws.com', zoneId: 'Z35SXDOTRQ7X7K' };
-const WEST: DnsEndpoint = { region: 'us-west-2', dnsName: 'west-alb.us-west-2.elb.amazonaws.com', zoneId: 'Z1H1FL5HABSF5' };
+const EAST_LB = { dnsName: 'east-alb.us-east-1.elb.amazonaws.com', zoneId: 'Z35SXDOTRQ7X7K' };
+const WEST_LB = { dnsName: 'west-alb.us-west-2.elb.amazonaws.com', zoneId: 'Z1H1FL5HABSF5' };
+const EAST: FailoverDnsEndpoint = { region: 'us-east-1', loadBalancer: EAST_LB };
+const WEST: FailoverDnsEndpoint = { region: 'us-west-2', loadBalancer: WEST_LB };
 
 function synth(props: Partial<FailoverDnsProps> = {}, region = 'us-east-1') {
   const { stack } = awsStack(region);
@@ -23,12 +25,12 @@ describe('FailoverDns (Terraform)', () => {
     const { synthesized, dns } = synth();
     expect(dns.routing).toBe('FAILOVER');
     expect(synthesized).toHaveResourceWithProperties(Route53HealthCheck, {
-      type: 'HTTPS', fqdn: EAST.dnsName, port: 443, resource_path: '/health', request_interval: 10, failure_threshold: 3, measure_latency: true,
+      type: 'HTTPS', fqdn: EAST_LB.dnsName, port: 443, resource_path: '/health', request_interval: 10, failure_threshold: 3, measure_latency: true,
     });
     expect(synthesized).toHaveResourceWithProperties(Route53Record, {
       name: 'api.example.com', type: 'A', set_identifier: 'us-east-1', failover_routing_policy: { type: 'PRIMARY' },
       health_check_id: refTo(Route53HealthCheck, 'Dns_HealthCheck1', 'id'),
-      alias: { name: EAST.dnsName, zone_id: EAST.zoneId, evaluate_target_health: true },
+      alias: { name: EAST_LB.dnsName, zone_id: EAST_LB.zoneId, evaluate_target_health: true },
     });
     expect(synthesized).toHaveResourceWithProperties(Route53Record, { set_identifier: 'us-west-2', failover_routing_policy: { type: 'SECONDARY' } });
   });
@@ -63,9 +65,62 @@ describe('FailoverDns (Terraform)', () => {
     expect(Testing.synth(stack)).toHaveResourceWithProperties(CloudwatchMetricAlarm, { provider: 'aws.useast', metric_name: 'HealthCheckStatus' });
   });
 
+  test('GIVEN the deprecated dnsName and zoneId of an endpoint THEN the same alias record as with loadBalancer', () => {
+    const { synthesized } = synth({ endpoints: [{ region: 'us-east-1', ...EAST_LB }, WEST] });
+    expect(synthesized).toHaveResourceWithProperties(Route53Record, {
+      set_identifier: 'us-east-1', alias: { name: EAST_LB.dnsName, zone_id: EAST_LB.zoneId, evaluate_target_health: true },
+    });
+  });
+
+  test('GIVEN TIER_3 with one region THEN one simple record (no set identifier, no routing policy), still health-checked', () => {
+    const { synthesized, dns } = synth({ tier: ServiceTier.TIER_3, endpoints: [EAST] });
+    expect(dns.routing).toBe('SIMPLE');
+    const records = Object.values(resourcesOf(synthesized, Route53Record));
+    expect(records).toHaveLength(1);
+    expect(records[0]).not.toHaveProperty('set_identifier');
+    expect(records[0]).not.toHaveProperty('failover_routing_policy');
+    expect(records[0].health_check_id).toBeDefined();
+  });
+
+  test('WHEN weighted routing is asked for THEN each record carries its weight (100 unless given)', () => {
+    const { synthesized } = synth({ tier: ServiceTier.TIER_0, routing: DnsRouting.WEIGHTED, endpoints: [{ ...EAST, weight: 200 }, WEST] });
+    expect(synthesized).toHaveResourceWithProperties(Route53Record, { set_identifier: 'us-east-1', weighted_routing_policy: { weight: 200 } });
+    expect(synthesized).toHaveResourceWithProperties(Route53Record, { set_identifier: 'us-west-2', weighted_routing_policy: { weight: 100 } });
+  });
+
+  test('WHEN endpoints are domain names THEN CNAME records carry the TTL, failoverSeconds counts it, and roles are kept', () => {
+    const { synthesized, dns } = synth({
+      ttlSeconds: 30,
+      endpoints: [{ region: 'us-east-1', domainName: 'api.us.example.net', role: 'secondary' }, { region: 'us-west-2', domainName: 'api.west.example.net', role: 'primary' }],
+    });
+    expect(synthesized).toHaveResourceWithProperties(Route53Record, {
+      type: 'CNAME', ttl: 30, records: ['api.west.example.net'], set_identifier: 'us-west-2', failover_routing_policy: { type: 'PRIMARY' },
+    });
+    expect(synthesized).toHaveResourceWithProperties(Route53Record, { set_identifier: 'us-east-1', failover_routing_policy: { type: 'SECONDARY' } });
+    expect(synthesized).toHaveResourceWithProperties(Route53HealthCheck, { fqdn: 'api.us.example.net' });
+    // 10 s × 3 + 6 s + 30 s.
+    expect(dns.failoverSeconds).toBe(66);
+  });
+
+  test('WHEN latency routing is forced on a warm-standby tier THEN a warning says the standby would take traffic', () => {
+    const { stack } = synth({ routing: DnsRouting.LATENCY });
+    expect(warningsOf(stack)).toEqual([
+      "[ha-constructs:FailoverDns.routing] routing LATENCY does not match TIER_1's WARM_STANDBY strategy (expected FAILOVER or SIMPLE): the standby region receives traffic it is not scaled for",
+    ]);
+  });
+
   test.each([
-    [{ endpoints: [EAST] }, 'us-east-1', 'endpoints must list at least 2 regions for TIER_1 (minRegions 2), got: 1'],
-    [{ endpoints: [EAST, WEST, { ...WEST, region: 'eu-west-1' }] }, 'us-east-1', 'endpoints must list at most 2 regions for failover routing (WARM_STANDBY: one PRIMARY, one SECONDARY), got: 3'],
+    [{ endpoints: [EAST] }, 'us-east-1', 'endpoints must list at least 2 regions for TIER_1, got: 1 (us-east-1)'],
+    [
+      { endpoints: [EAST, WEST, { ...WEST, region: 'eu-west-1' }] }, 'us-east-1',
+      'endpoints must hold exactly 2 regions for FAILOVER routing (one PRIMARY and one SECONDARY record), got: 3 (us-east-1, us-west-2, eu-west-1)',
+    ],
+    [{ healthCheckPort: 70000 }, 'us-east-1', 'healthCheckPort must be an integer from 1 to 65535, got: 70000'],
+    [{ ttlSeconds: -1 }, 'us-east-1', 'ttlSeconds must be a whole number of seconds from 0 to 2147483647, got: -1'],
+    [
+      { endpoints: [{ ...EAST, dnsName: EAST_LB.dnsName }, WEST] }, 'us-east-1',
+      'endpoints[0] (us-east-1) must give its load balancer as loadBalancer, or as both of the deprecated dnsName and zoneId, got: loadBalancer, dnsName',
+    ],
     [{ endpoints: [EAST, EAST] }, 'us-east-1', 'endpoints must not repeat a region, got: us-east-1 more than once'],
     [{ checkerRegions: ['us-east-1', 'us-west-2'] }, 'us-east-1', 'checkerRegions must list at least 3 distinct regions, got: us-east-1, us-west-2'],
     [{ healthCheckPath: 'health' }, 'us-east-1', 'healthCheckPath must start with \'/\' and contain no whitespace, got: "health"'],
