@@ -15,19 +15,16 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import {
-  FailureDomain, fastestPageAlert, FleetCapacity, HaRole, PARTITION_PLACEMENT_MAX_PARTITIONS, primaryFleetCapacity,
-  healthCheckPathProblem, SPREAD_PLACEMENT_MAX_PER_AZ, standbyFleetCapacity, WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS,
-  zonePlacementProblem,
+  FailureDomain, FleetCapacity, HaRole, PREDICTIVE_SCALING_MAX_BUFFER_SECONDS, zonePlacementProblem,
 } from '../core';
-import { clean } from '../core/numbers';
-import { fleetTargetHealth } from '../core/fleet-health';
+import { ALB_MIN_AZS, fleetMinZones, loadBalancerMinZones, planFleet, planQueueScaling, QueueScalingPlan } from '../core/plans/fleet';
 import { DeploymentFreeze, newFleetDeployment } from './fleet-deployment';
 import { newFleetWebAcl } from './fleet-protection';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { newSecureBucket } from './private/buckets';
-import { validationError } from './private/errors';
+import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
 import { acknowledgeFindings } from './private/nag';
 
@@ -365,71 +362,45 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     const internetFacing = props.internetFacing ?? true;
     const loadBalancerSubnets: ec2.SubnetSelection = internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : subnetSelection;
     const loadBalancerZones = internetFacing ? props.vpc.selectSubnets(loadBalancerSubnets).availabilityZones : this.availabilityZones;
-    if (loadBalancerZones.length < ALB_MIN_AZS) {
+    const lbMinZones = loadBalancerMinZones(tier);
+    if (loadBalancerZones.length < lbMinZones) {
       const where = internetFacing ? 'vpc must have public subnets' : `${props.vpcSubnets ? 'vpcSubnets' : 'vpc'} must have subnets`;
       const which = internetFacing ? 'an internet-facing load balancer' : "an internal load balancer (it runs in the fleet's subnets)";
-      throw validationError(`${where} in at least ${ALB_MIN_AZS} AZs for ${which}: an Application Load Balancer needs `
-        + `subnets in two AZs, got: ${loadBalancerZones.length} (${loadBalancerZones.join(', ') || 'none'})`, this);
+      const tierNeeds = lbMinZones > ALB_MIN_AZS ? `, and a node in each of the ${lbMinZones} AZs ${tier.name}'s instances run in` : '';
+      throw validationError(`${where} in at least ${lbMinZones} AZs for ${which}: an Application Load Balancer needs subnets `
+        + `in two AZs${tierNeeds}, got: ${loadBalancerZones.length} (${loadBalancerZones.join(', ') || 'none'})`, this);
     }
-    if (props.instanceTypes.length === 0) {
-      throw validationError('instanceTypes must list at least one instance type, got: none', this);
-    }
-    requireCount(this, 'requiredCapacity', props.requiredCapacity, 1);
-    requireCount(this, 'maxCapacity', props.maxCapacity, 1);
-    if (props.requiredCapacity > props.maxCapacity) {
-      throw validationError(`requiredCapacity must be at most maxCapacity (${props.maxCapacity}), got: ${props.requiredCapacity}`, this);
-    }
-
-    this.primaryCapacity = primaryFleetCapacity(props.requiredCapacity, props.maxCapacity, azCount, tier.staticallyStable);
-    if (this.primaryCapacity.min > props.maxCapacity) {
-      const reason = tier.staticallyStable
-        ? `static stability: ${this.primaryCapacity.perAz} per AZ × ${azCount} AZs so that losing one AZ leaves requiredCapacity ${props.requiredCapacity}`
-        : `one instance in each of ${azCount} AZs`;
-      throw validationError(`maxCapacity must be at least ${this.primaryCapacity.min} for ${tier.name} (${reason}), got: ${props.maxCapacity}`, this);
-    }
-    if (props.standbyCapacity !== undefined) {
-      requireCount(this, 'standbyCapacity', props.standbyCapacity, 0);
-      if (props.standbyCapacity > props.maxCapacity) {
-        throw validationError(`standbyCapacity must be at most maxCapacity (${props.maxCapacity}), got: ${props.standbyCapacity}`, this);
-      }
-    }
-    this.capacity = isStandby ? standbyFleetCapacity(this.primaryCapacity, tier.strategy, azCount, props.standbyCapacity) : this.primaryCapacity;
-
-    const plannedPerAz = Math.ceil(props.maxCapacity / azCount);
-    this.placementStrategy = props.placementStrategy
-      ?? (plannedPerAz <= SPREAD_PLACEMENT_MAX_PER_AZ ? FleetPlacementStrategy.SPREAD : FleetPlacementStrategy.PARTITION);
-    if (this.placementStrategy === FleetPlacementStrategy.SPREAD && plannedPerAz > SPREAD_PLACEMENT_MAX_PER_AZ) {
-      throw validationError(`placementStrategy SPREAD allows at most ${SPREAD_PLACEMENT_MAX_PER_AZ} instances per AZ, got: maxCapacity ${props.maxCapacity} over ${azCount} AZs (${plannedPerAz} per AZ); use FleetPlacementStrategy.PARTITION or leave placementStrategy unset`, this);
-    }
-
-    const rateLimitPerIp = props.rateLimitPerIp ?? 2000;
-    // A token (a parameter or variable) is checked by AWS WAF at deploy time.
-    if (!Token.isUnresolved(rateLimitPerIp) && (!Number.isInteger(rateLimitPerIp) || rateLimitPerIp < WAF_RATE_LIMIT_MIN)) {
-      throw validationError(`rateLimitPerIp must be an integer of at least ${WAF_RATE_LIMIT_MIN} (the lowest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`, this);
-    }
-    if (!Token.isUnresolved(rateLimitPerIp) && rateLimitPerIp > WAF_RATE_LIMIT_MAX) {
-      throw validationError(`rateLimitPerIp must be at most ${WAF_RATE_LIMIT_MAX} (the highest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`, this);
-    }
-    const healthCheckPath = props.healthCheckPath ?? '/health';
-    const pathProblem = Token.isUnresolved(healthCheckPath) ? undefined : healthCheckPathProblem('healthCheckPath', healthCheckPath);
-    if (pathProblem) {
-      throw validationError(pathProblem, this);
-    }
-    const instancePort = props.instancePort ?? 8080;
-    if (!Token.isUnresolved(instancePort) && (!Number.isInteger(instancePort) || instancePort < 1 || instancePort > 65535)) {
-      throw validationError(`instancePort must be an integer from 1 to 65535, got: ${instancePort}`, this);
-    }
-    const targetCpuPercent = props.targetCpuPercent ?? 50;
-    if (!(targetCpuPercent > 0 && targetCpuPercent <= 100)) {
-      throw validationError(`targetCpuPercent must be greater than 0 and at most 100, got: ${targetCpuPercent}`, this);
-    }
-    const rootVolumeSizeGiB = props.rootVolumeSizeGiB ?? 30;
-    if (!Number.isInteger(rootVolumeSizeGiB) || rootVolumeSizeGiB < 1 || rootVolumeSizeGiB > 16384) {
-      throw validationError(`rootVolumeSizeGiB must be an integer from 1 to 16384 (the sizes a gp3 volume may have), got: ${rootVolumeSizeGiB}`, this);
-    }
-    const gracePeriod = props.healthCheckGracePeriod ?? Duration.minutes(5);
+    const plan = planFleet(tier, {
+      zoneCount: azCount,
+      role,
+      requiredCapacity: props.requiredCapacity,
+      maxCapacity: props.maxCapacity,
+      standbyCapacity: props.standbyCapacity,
+      placementStrategy: props.placementStrategy,
+      instanceTypes: props.instanceTypes.map((t) => t.toString()),
+      instancePort: skipToken(props.instancePort),
+      healthCheckPath: skipToken(props.healthCheckPath),
+      targetCpuPercent: props.targetCpuPercent,
+      rootVolumeSizeGiB: props.rootVolumeSizeGiB,
+      healthCheckGracePeriodSeconds: props.healthCheckGracePeriod?.toSeconds(),
+      rateLimitPerIp: skipToken(props.rateLimitPerIp),
+      zonalAutoshift: props.zonalAutoshift,
+      predictiveScaling: props.predictiveScaling,
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'ResilientFleet', plan.warnings);
+    this.primaryCapacity = plan.primaryCapacity;
+    this.capacity = plan.capacity;
+    this.placementStrategy = plan.placement === 'SPREAD' ? FleetPlacementStrategy.SPREAD : FleetPlacementStrategy.PARTITION;
+    // A token (a parameter or variable) is checked by the service at deploy time.
+    const rateLimitPerIp = props.rateLimitPerIp ?? plan.rateLimitPerIp;
+    const healthCheckPath = props.healthCheckPath ?? plan.targetHealth.path;
+    const instancePort = props.instancePort ?? plan.targetHealth.port;
+    const targetCpuPercent = plan.targetCpuPercent;
+    const rootVolumeSizeGiB = plan.rootVolumeSizeGiB;
+    const gracePeriod = Duration.seconds(plan.gracePeriodSeconds);
     const predictiveBuffer = props.predictiveSchedulingBuffer ?? gracePeriod;
-    if (predictiveBuffer.toSeconds() > 3600) {
+    if (predictiveBuffer.toSeconds() > PREDICTIVE_SCALING_MAX_BUFFER_SECONDS) {
       throw validationError(`predictiveSchedulingBuffer must be at most 1 hour (the longest buffer predictive scaling accepts), got: ${predictiveBuffer.toHumanString()}`, this);
     }
     if (props.targetRequestsPerMinute !== undefined && !(props.targetRequestsPerMinute > 0)) {
@@ -465,10 +436,6 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
         throw validationError(`deploymentFreezes must end after they start, got: ${freeze.name} from ${freeze.start.toISOString()} to ${freeze.end.toISOString()}`, this);
       }
     }
-    if (props.instanceTypes.length === 1 && tier.staticallyStable) {
-      Annotations.of(this).addWarningV2('ha-constructs:ResilientFleet.instanceTypes',
-        `instanceTypes lists only ${props.instanceTypes[0]}: a shortage of that one capacity pool stops the fleet from replacing or adding instances, which ${tier.name}'s static stability relies on; list at least two types`);
-    }
 
     // ---- Alarms and keys --------------------------------------------------------------------
     this.alarmTopic = props.alarmTopic ?? this.newDefaultAlarmTopic();
@@ -501,7 +468,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
 
     const placementGroup = new ec2.PlacementGroup(this, 'PlacementGroup', this.placementStrategy === FleetPlacementStrategy.SPREAD
       ? { strategy: ec2.PlacementGroupStrategy.SPREAD, spreadLevel: ec2.PlacementGroupSpreadLevel.RACK }
-      : { strategy: ec2.PlacementGroupStrategy.PARTITION, partitions: PARTITION_PLACEMENT_MAX_PARTITIONS });
+      : { strategy: ec2.PlacementGroupStrategy.PARTITION, partitions: plan.partitions });
 
     const userData = props.userData ?? ec2.UserData.forLinux();
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
@@ -527,8 +494,8 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       }],
     });
 
-    const signalTimeout = props.signalTimeout ?? Duration.minutes(15);
-    const batch = Math.max(1, this.capacity.perAz);
+    const signalTimeout = props.signalTimeout ?? Duration.seconds(plan.rollout.signalTimeoutSeconds);
+    const batch = plan.rollout.batchSize;
     const asg = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
       vpc: props.vpc,
       vpcSubnets: subnetSelection,
@@ -536,7 +503,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
         launchTemplate,
         launchTemplateOverrides: props.instanceTypes.map((instanceType) => ({ instanceType })),
         instancesDistribution: {
-          onDemandPercentageAboveBaseCapacity: 100,
+          onDemandPercentageAboveBaseCapacity: plan.onDemandPercent,
           onDemandAllocationStrategy: autoscaling.OnDemandAllocationStrategy.PRIORITIZED,
         },
       },
@@ -553,7 +520,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       // One AZ's worth at a time: a rollout never takes more capacity away than an AZ loss does.
       updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({
         maxBatchSize: batch,
-        minInstancesInService: Math.max(0, this.capacity.desired - batch),
+        minInstancesInService: plan.rollout.minInService,
         waitOnResourceSignals: this.capacity.desired > 0,
         pauseTime: signalTimeout,
       }),
@@ -589,7 +556,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     lb.setAttribute('zonal_shift.config.enabled', 'true');
     const accessLogs = newSecureBucket(this, 'AccessLogs', {
       expireAfterDays: tier.logRetentionDays,
-      noncurrentVersionDays: 30,
+      noncurrentVersionDays: plan.accessLogNoncurrentDays,
     });
     acknowledgeFindings(accessLogs, {
       id: 'AwsSolutions-S1',
@@ -609,12 +576,8 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     });
     lb.logAccessLogs(accessLogs, 'access');
 
-    const health = fleetTargetHealth(tier.azRtoSeconds);
+    const health = plan.targetHealth;
     this.azFailoverSeconds = health.failoverSeconds;
-    if (!health.withinBudget) {
-      Annotations.of(this).addWarningV2('ha-constructs:ResilientFleet.azRto',
-        `the fastest target health check ALB allows stops routing to a failed AZ after ${health.failoverSeconds} s, more than half of ${tier.name}'s AZ RTO of ${tier.azRtoSeconds} s`);
-    }
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.vpc,
       port: instancePort,
@@ -626,8 +589,8 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
         interval: Duration.seconds(health.intervalSeconds),
         timeout: Duration.seconds(health.timeoutSeconds),
         unhealthyThresholdCount: health.unhealthyThresholdCount,
-        healthyThresholdCount: health.unhealthyThresholdCount,
-        healthyHttpCodes: '200',
+        healthyThresholdCount: health.healthyThresholdCount,
+        healthyHttpCodes: health.matcher,
       },
     });
 
@@ -667,28 +630,28 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       });
     }
 
-    const fastestPage = fastestPageAlert(tier.availabilityTarget);
+    const alarm = plan.errorAlarm;
+    const alarmPeriod = Duration.seconds(alarm.periodSeconds);
     this.errorAlarm = new cloudwatch.Alarm(this, 'ErrorAlarm', {
-      alarmDescription: `Share of requests to ${this.node.path} answered 5xx over ${fastestPage.shortWindowSeconds / 60} min burns ${tier.name}'s error budget ${fastestPage.burnRate}× too fast`,
+      alarmDescription: `Share of requests to ${this.node.path} answered 5xx over ${alarm.periodMinutes} min burns ${tier.name}'s error budget ${alarm.burnRate}× too fast`,
       metric: new cloudwatch.MathExpression({
         expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)',
         usingMetrics: {
-          requests: lb.metrics.requestCount({ period: Duration.seconds(fastestPage.shortWindowSeconds) }),
-          elb5xx: lb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: Duration.seconds(fastestPage.shortWindowSeconds) }),
-          target5xx: lb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.seconds(fastestPage.shortWindowSeconds) }),
+          requests: lb.metrics.requestCount({ period: alarmPeriod }),
+          elb5xx: lb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: alarmPeriod }),
+          target5xx: lb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: alarmPeriod }),
         },
-        period: Duration.seconds(fastestPage.shortWindowSeconds),
+        period: alarmPeriod,
         label: '5xx share of requests (%)',
       }),
-      threshold: clean(fastestPage.errorRateThreshold * 100),
+      threshold: alarm.thresholdPercent,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
+      evaluationPeriods: alarm.evaluationPeriods,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     notifyOn(this.errorAlarm, this.alarmTopic);
 
-    const autoshift = props.zonalAutoshift ?? (tier.staticallyStable && !isStandby);
-    if (autoshift) {
+    if (plan.zonalAutoshift) {
       new arczonalshift.CfnZonalAutoshiftConfiguration(this, 'ZonalAutoshift', {
         resourceIdentifier: lb.loadBalancerArn,
         zonalAutoshiftStatus: 'ENABLED',
@@ -705,7 +668,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     if (props.targetRequestsPerMinute !== undefined) {
       asg.scaleOnRequestCount('RequestTracking', { targetRequestsPerMinute: props.targetRequestsPerMinute });
     }
-    if (props.predictiveScaling ?? (tier.staticallyStable && !isStandby)) {
+    if (plan.predictiveScaling) {
       new autoscaling.CfnScalingPolicy(this, 'PredictiveScaling', {
         autoScalingGroupName: asg.autoScalingGroupName,
         policyType: 'PredictiveScaling',
@@ -735,7 +698,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
         },
         period: Duration.minutes(1),
         label: 'Queue backlog per in-service instance',
-      }), props.backlogPerInstance, azCount);
+      }), planQueueScaling(props.backlogPerInstance, azCount));
     }
     if (!isStandby) {
       for (const prewarm of props.prewarm ?? []) {
@@ -759,7 +722,6 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     const rollbackAlarms: cloudwatch.IAlarm[] = [this.errorAlarm];
     if (props.pageAlarm) rollbackAlarms.push(props.pageAlarm);
     if (props.errorBudgetAlarm) rollbackAlarms.push(props.errorBudgetAlarm);
-    const fastestPageLong = Duration.seconds(fastestPage.longWindowSeconds);
     const deployment = newFleetDeployment(this, {
       autoScalingGroup: asg,
       targetGroup: this.targetGroup,
@@ -767,8 +729,8 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       azCount,
       alarms: rollbackAlarms,
       freezes,
-      firstZoneBakeTime: props.firstZoneBakeTime ?? fastestPageLong,
-      zoneBakeTime: props.zoneBakeTime ?? Duration.seconds(fastestPage.shortWindowSeconds),
+      firstZoneBakeTime: props.firstZoneBakeTime ?? Duration.seconds(alarm.bakeSeconds),
+      zoneBakeTime: props.zoneBakeTime ?? alarmPeriod,
     });
     this.deploymentGroup = deployment.deploymentGroup;
     this.changeCalendar = deployment.changeCalendar;
@@ -908,7 +870,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
  * from their current APIs: its StepScalingPolicy hands every action the deprecated
  * `StepScalingActionProps#cooldown` (undefined, yet jsii warns on the key at each synthesis).
  */
-function scaleOnQueueBacklog(asg: autoscaling.AutoScalingGroup, backlog: cloudwatch.IMetric, target: number, azCount: number): void {
+function scaleOnQueueBacklog(asg: autoscaling.AutoScalingGroup, backlog: cloudwatch.IMetric, steps: QueueScalingPlan): void {
   const scope = new Construct(asg, 'QueueBacklogScaling');
   const step = (id: 'Lower' | 'Upper', threshold: number, adjustments: autoscaling.AdjustmentTier[]) => {
     const action = new autoscaling.StepScalingAction(scope, `${id}Policy`, {
@@ -928,15 +890,9 @@ function scaleOnQueueBacklog(asg: autoscaling.AutoScalingGroup, backlog: cloudwa
     });
     alarm.addAlarmAction(new cloudwatchActions.AutoScalingAction(action));
   };
-  step('Lower', target / 2, [{ adjustment: -1, upperBound: 0 }]);
-  step('Upper', target, [{ adjustment: azCount, lowerBound: 0, upperBound: target }, { adjustment: 2 * azCount, lowerBound: target }]);
+  step('Lower', steps.lowerThreshold, [{ adjustment: steps.lowerAdjustment, upperBound: 0 }]);
+  step('Upper', steps.upperThreshold, steps.upperAdjustments.map((a) => ({ ...a })));
 }
-
-/**
- * Subnets in at least two AZs: what an Application Load Balancer requires.
- * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones
- */
-const ALB_MIN_AZS = 2;
 
 /**
  * Why the fleet's AZs cannot hold it, under the prop the user passed: `vpcSubnets` when given,
@@ -944,9 +900,7 @@ const ALB_MIN_AZS = 2;
  */
 function fleetZonesProblem(props: ResilientFleetProps, zones: readonly string[], region: string): string | undefined {
   const { tier } = props;
-  // Static stability keeps peak capacity in the AZs that survive the loss of one, so it needs two
-  // (core's staticallyStableCapacity); a valid tier asks for as many, this covers any other object.
-  const minZones = Math.max(tier.minAzs, tier.staticallyStable ? 2 : 1);
+  const minZones = fleetMinZones(tier);
   const why = minZones > tier.minAzs ? ' (static stability keeps peak capacity in the AZs that survive the loss of one)' : '';
   const got = `got: ${zones.length} (${zones.join(', ') || 'none'})`;
   if (!props.vpcSubnets && zones.length < minZones) {
@@ -959,10 +913,9 @@ function fleetZonesProblem(props: ResilientFleetProps, zones: readonly string[],
   return zonePlacementProblem({ prop: props.vpcSubnets ? 'vpcSubnets' : 'vpc', zones, region, minZones, tierName: tier.name });
 }
 
-function requireCount(scope: Construct, prop: string, value: number, min: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw validationError(`${prop} must be an integer of at least ${min}, got: ${String(value)}`, scope);
-  }
+/** A prop's value for the planner, or undefined when it is a token the service checks at deploy time. */
+function skipToken<T>(value: T | undefined): T | undefined {
+  return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }
 
 /** The UTC dates (`YYYY-MM-DD`) each freeze touches, for ARC's practice-run `BlockedDates`. */

@@ -285,3 +285,9 @@ export const DYNAMODB_PITR_MAX_DAYS = 35;
 export const CONTINUOUS_BACKUP_MAX_DAYS = 35;
 export const VAULT_LOCK_MIN_CHANGEABLE_DAYS = 3;
 export const RESTORE_TEST_MAX_WINDOW_DAYS = 365;
+
+/**
+ * The longest scheduling buffer predictive scaling accepts (`SchedulingBufferTime`): an hour.
+ * @see https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PredictiveScalingConfiguration.html
+ */
+export const PREDICTIVE_SCALING_MAX_BUFFER_SECONDS = 3600;

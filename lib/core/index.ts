@@ -17,3 +17,4 @@ export * from './health-check-path';
 export * from './replication-rpo';
 export * from './errors';
 export * from './plans/dns';
+export * from './plans/fleet';

@@ -187,8 +187,9 @@ describe('ResilientFleet: placement across AZs and capacity', () => {
 });
 
 describe('ResilientFleet: anti-affinity', () => {
-  test('GIVEN at most 7 instances per AZ THEN a rack-level spread placement group is in the launch template', () => {
-    const { template, fleet } = base();
+  test('GIVEN at most 7 instances per AZ after an AZ loss THEN a rack-level spread placement group is in the launch template', () => {
+    // maxCapacity 14 over 3 AZs: the two AZs left after a loss hold 7 each, what spread placement allows.
+    const { template, fleet } = synth({ maxCapacity: 14 });
     template.hasResourceProperties('AWS::EC2::PlacementGroup', { Strategy: 'spread', SpreadLevel: 'rack' });
     const groupId = Object.keys(template.findResources('AWS::EC2::PlacementGroup'))[0];
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
@@ -197,8 +198,8 @@ describe('ResilientFleet: anti-affinity', () => {
     expect(fleet.placementStrategy).toBe(FleetPlacementStrategy.SPREAD);
   });
 
-  test('GIVEN 24 instances over 3 AZs (8 per AZ) THEN a partition placement group with 7 partitions', () => {
-    const { template, fleet } = synth({ maxCapacity: 24 });
+  test('GIVEN 18 instances over 3 AZs (9 per AZ once one is lost) THEN a partition placement group with 7 partitions', () => {
+    const { template, fleet } = base();
     template.hasResourceProperties('AWS::EC2::PlacementGroup', { Strategy: 'partition', PartitionCount: 7 });
     expect(fleet.placementStrategy).toBe(FleetPlacementStrategy.PARTITION);
   });
@@ -743,13 +744,14 @@ describe('ResilientFleet: bad input', () => {
     [{ requiredCapacity: 6, maxCapacity: 8 }, 'maxCapacity must be at least 9 for TIER_0 (static stability: 3 per AZ × 3 AZs so that losing one AZ leaves requiredCapacity 6), got: 8'],
     [{ tier: ServiceTier.TIER_3, zones: US_EAST_1, requiredCapacity: 1, maxCapacity: 2 }, 'maxCapacity must be at least 3 for TIER_3 (one instance in each of 3 AZs), got: 2'],
     [{ standbyCapacity: 19 }, 'standbyCapacity must be at most maxCapacity (18), got: 19'],
-    [{ maxCapacity: 24, placementStrategy: FleetPlacementStrategy.SPREAD }, 'placementStrategy SPREAD allows at most 7 instances per AZ, got: maxCapacity 24 over 3 AZs (8 per AZ); use FleetPlacementStrategy.PARTITION or leave placementStrategy unset'],
+    [{ maxCapacity: 15, placementStrategy: FleetPlacementStrategy.SPREAD }, 'placementStrategy SPREAD holds at most 7 instances per AZ, but after losing one of 3 AZs maxCapacity 15 needs 8 per AZ in the others; use PARTITION or leave placementStrategy unset, got: SPREAD'],
     [{ rateLimitPerIp: 5 }, 'rateLimitPerIp must be an integer of at least 10 (the lowest limit AWS WAF accepts, per 5 minutes), got: 5'],
     [{ rateLimitPerIp: 2_000_000_001 }, 'rateLimitPerIp must be at most 2000000000 (the highest limit AWS WAF accepts, per 5 minutes), got: 2000000001'],
     [{ healthCheckPath: 'health' }, 'healthCheckPath must start with \'/\' and contain no whitespace, got: "health"'],
     [{ healthCheckPath: '/health check' }, 'healthCheckPath must start with \'/\' and contain no whitespace, got: "/health check"'],
     [{ instancePort: 70000 }, 'instancePort must be an integer from 1 to 65535, got: 70000'],
-    [{ targetCpuPercent: 0 }, 'targetCpuPercent must be greater than 0 and at most 100, got: 0'],
+    [{ targetCpuPercent: 0 }, 'targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never happens, so the fleet would never scale out), got: 0'],
+    [{ targetCpuPercent: 100 }, 'targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never happens, so the fleet would never scale out), got: 100'],
     [{ targetRequestsPerMinute: -1 }, 'targetRequestsPerMinute must be greater than 0, got: -1'],
     [{ backlogPerInstance: 10 }, 'queue and backlogPerInstance must be given together, got: backlogPerInstance alone'],
     [{ rootVolumeSizeGiB: 0 }, 'rootVolumeSizeGiB must be an integer from 1 to 16384 (the sizes a gp3 volume may have), got: 0'],

@@ -53,7 +53,7 @@ const fleetProps = fc.record({
   headroom: fc.integer({ min: 0, max: 4 }),
   instancePort: fc.integer({ min: 1, max: 65535 }),
   healthCheckPath: fc.stringMatching(/^\/[a-z0-9/_-]{0,20}$/),
-  targetCpuPercent: fc.integer({ min: 10, max: 100 }),
+  targetCpuPercent: fc.integer({ min: 10, max: 99 }),
   rootVolumeSizeGiB: fc.integer({ min: 8, max: 16384 }),
   internetFacing: fc.boolean(),
 }).map((p) => {
@@ -83,7 +83,7 @@ proveConstruct<FleetProps, ec2.IVpc>({
   invalid: [
     invalidProp(fleetProps, 'instancePort', fc.oneof(notPositiveInteger, fc.integer({ min: 65536, max: 1e7 }))),
     invalidProp(fleetProps, 'healthCheckPath', fc.stringMatching(/^[a-z0-9_-][a-z0-9/_-]{0,20}$/)),
-    invalidProp(fleetProps, 'targetCpuPercent', fc.oneof(fc.double({ min: -100, max: 0, noNaN: true }), fc.double({ min: 100.01, max: 1e4, noNaN: true }))),
+    invalidProp(fleetProps, 'targetCpuPercent', fc.oneof(fc.double({ min: -100, max: 0, noNaN: true }), fc.double({ min: 100, max: 1e4, noNaN: true }))),
     invalidProp(fleetProps, 'rootVolumeSizeGiB', fc.oneof(notPositiveInteger, fc.integer({ min: 16385, max: 1e6 }))),
     invalidProp(fleetProps, 'requiredCapacity', notPositiveInteger),
   ],

@@ -469,7 +469,8 @@ const fleet = anyTier.chain((tier) => fc.record({
   const azCount = p.subnetCount ?? 1;
   const floor = primaryFleetCapacity(p.requiredCapacity, p.requiredCapacity, azCount, p.tier.staticallyStable).min;
   const maxCapacity = Math.max(floor, p.requiredCapacity) + p.headroom;
-  const spreadFits = Math.ceil(maxCapacity / azCount) <= 7;
+  // Spread holds 7 per AZ, and the AZs left after a loss must hold the maximum (core's planFleet).
+  const spreadFits = Math.ceil(maxCapacity / Math.max(azCount - 1, 1)) <= 7;
   return {
     ...p,
     maxCapacity,

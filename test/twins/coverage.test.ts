@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Construct } from 'constructs';
 import * as aws from '../../lib/aws';
 import * as tfAws from '../../lib/tf/aws';
 
@@ -11,9 +12,10 @@ import * as tfAws from '../../lib/tf/aws';
 
 const ROOT = path.join(__dirname, '..', '..');
 
+/** The construct classes a module exports (not enum-like classes such as `DnsRouting`). */
 function classes(module: Record<string, unknown>): string[] {
   return Object.entries(module)
-    .filter(([, value]) => typeof value === 'function' && /^class\b/.test(Function.prototype.toString.call(value)))
+    .filter(([, value]) => typeof value === 'function' && (value as { prototype: unknown }).prototype instanceof Construct)
     .map(([name]) => name);
 }
 

@@ -1,5 +1,3 @@
-import { warn } from '../diagnostics';
-import { HaValidationError } from '../../core/errors';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
@@ -17,28 +15,17 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import {
-  FailureDomain, FleetCapacity, HaRole, healthCheckPathProblem, WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS, fastestPageAlert, primaryFleetCapacity, standbyFleetCapacity,
-} from '../../core';
-import { clean } from '../../core/numbers';
-import { fleetTargetHealth } from '../../core/fleet-health';
+import { FailureDomain, FleetCapacity, HaRole } from '../../core';
+import { fleetMinZones, loadBalancerMinZones, planFleet } from '../../core/plans/fleet';
+import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { newFleetWebAcl } from './fleet-protection';
 import { HaProps, RegionalProps } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
 import { AccountContext, newCustomerManagedKey } from './private/keys';
 import { attachHaMetadata } from './private/metadata';
 
-/**
- * Running instances a spread placement group allows per AZ.
- * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-strategies.html#placement-groups-spread
- */
-export const SPREAD_PLACEMENT_MAX_PER_AZ = 7;
-
-/**
- * Partitions a partition placement group may have per AZ.
- * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-strategies.html#placement-groups-partition
- */
-export const PARTITION_PLACEMENT_MAX_PARTITIONS = 7;
+/** Core's placement limits, also exported here for users of this module. */
+export { PARTITION_PLACEMENT_MAX_PARTITIONS, SPREAD_PLACEMENT_MAX_PER_AZ } from '../../core/figures';
 
 /** How a fleet keeps its instances off shared hardware (same values as the CDK fleet's). */
 export enum FleetPlacementStrategy {
@@ -194,88 +181,51 @@ export class ResilientFleet extends Construct {
   constructor(scope: Construct, id: string, props: ResilientFleetProps) {
     super(scope, id);
     const { tier, provider } = props;
-    const isStandby = props.role === HaRole.STANDBY;
 
     const subnets = props.subnetIds;
     if (Token.isUnresolved(subnets)) {
       // Capacity is spread over the subnets' AZs, so their count must be known at synthesis.
-      throw new HaValidationError('subnetIds must list the subnets one by one (each may be a reference): the capacity is computed per AZ, got: a Terraform list expression');
+      throw validationError('subnetIds must list the subnets one by one (each may be a reference): the capacity is computed per AZ, got: a Terraform list expression', this, 'subnetIds');
     }
-    // Static stability keeps peak capacity in the AZs that survive the loss of one, so it needs two
-    // (core's staticallyStableCapacity); a valid tier asks for as many, this covers any other object.
-    const minSubnets = Math.max(tier.minAzs, tier.staticallyStable ? 2 : 1);
+    const minSubnets = fleetMinZones(tier);
     if (subnets.length < minSubnets) {
       const why = minSubnets > tier.minAzs ? ' (static stability keeps peak capacity in the AZs that survive the loss of one)' : '';
-      throw new HaValidationError(`subnetIds must list at least ${minSubnets} subnets (one per AZ) for ${tier.name}${why}, got: ${subnets.length}`);
+      throw validationError(`subnetIds must list at least ${minSubnets} subnets (one per AZ) for ${tier.name}${why}, got: ${subnets.length}`, this, 'subnetIds');
     }
     // An ALB needs two AZs; it only has nodes in the AZs of its subnets, so it must span the tier's as the instances do.
-    const loadBalancerAzs = Math.max(2, tier.minAzs);
+    const loadBalancerAzs = loadBalancerMinZones(tier);
     if (!Token.isUnresolved(props.loadBalancerSubnetIds) && props.loadBalancerSubnetIds.length < loadBalancerAzs) {
-      throw new HaValidationError(`loadBalancerSubnetIds must list at least ${loadBalancerAzs} subnets in different AZs for ${tier.name} (one per AZ), got: ${props.loadBalancerSubnetIds.length}`);
-    }
-    if (props.instanceTypes.length === 0) {
-      throw new HaValidationError('instanceTypes must list at least one instance type, got: none');
-    }
-    if (props.instanceTypes.length === 1 && tier.staticallyStable) {
-      warn(this, 'ResilientFleet.instanceTypes', `instanceTypes lists only ${props.instanceTypes[0]}: when its capacity pool runs short in an AZ the fleet cannot replace instances there, which ${tier.name}'s static stability relies on`);
-    }
-    requireCount('requiredCapacity', props.requiredCapacity, 1);
-    requireCount('maxCapacity', props.maxCapacity, 1);
-    if (props.requiredCapacity > props.maxCapacity) {
-      throw new HaValidationError(`requiredCapacity must be at most maxCapacity (${props.maxCapacity}), got: ${props.requiredCapacity}`);
+      throw validationError(`loadBalancerSubnetIds must list at least ${loadBalancerAzs} subnets in different AZs for ${tier.name} (one per AZ), got: ${props.loadBalancerSubnetIds.length}`, this, 'loadBalancerSubnetIds');
     }
     const azCount = subnets.length;
-    this.primaryCapacity = primaryFleetCapacity(props.requiredCapacity, props.maxCapacity, azCount, tier.staticallyStable);
-    if (this.primaryCapacity.min > props.maxCapacity) {
-      const reason = tier.staticallyStable
-        ? `static stability: ${this.primaryCapacity.perAz} per AZ × ${azCount} AZs so that losing one AZ leaves requiredCapacity ${props.requiredCapacity}`
-        : `one instance in each of ${azCount} AZs`;
-      throw new HaValidationError(`maxCapacity must be at least ${this.primaryCapacity.min} for ${tier.name} (${reason}), got: ${props.maxCapacity}`);
-    }
-    if (props.standbyCapacity !== undefined) {
-      requireCount('standbyCapacity', props.standbyCapacity, 0);
-      if (props.standbyCapacity > props.maxCapacity) {
-        throw new HaValidationError(`standbyCapacity must be at most maxCapacity (${props.maxCapacity}), got: ${props.standbyCapacity}`);
-      }
-    }
-    this.capacity = isStandby ? standbyFleetCapacity(this.primaryCapacity, tier.strategy, azCount, props.standbyCapacity) : this.primaryCapacity;
-
-    const plannedPerAz = Math.ceil(props.maxCapacity / azCount);
-    this.placementStrategy = props.placementStrategy
-      ?? (plannedPerAz <= SPREAD_PLACEMENT_MAX_PER_AZ ? FleetPlacementStrategy.SPREAD : FleetPlacementStrategy.PARTITION);
-    if (this.placementStrategy === FleetPlacementStrategy.SPREAD && plannedPerAz > SPREAD_PLACEMENT_MAX_PER_AZ) {
-      throw new HaValidationError(`placementStrategy SPREAD holds at most ${SPREAD_PLACEMENT_MAX_PER_AZ} instances per AZ (${SPREAD_PLACEMENT_MAX_PER_AZ * azCount} over ${azCount} AZs), got: maxCapacity ${props.maxCapacity}`);
-    }
-    const port = props.instancePort ?? 8080;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new HaValidationError(`instancePort must be an integer from 1 to 65535, got: ${port}`);
-    }
-    const rateLimitPerIp = props.rateLimitPerIp ?? 2000;
-    // A token (a parameter or variable) is checked by AWS WAF at deploy time.
-    if (!Token.isUnresolved(rateLimitPerIp) && (!Number.isInteger(rateLimitPerIp) || rateLimitPerIp < WAF_RATE_LIMIT_MIN)) {
-      throw new HaValidationError(`rateLimitPerIp must be an integer of at least ${WAF_RATE_LIMIT_MIN} (the lowest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`);
-    }
-    if (!Token.isUnresolved(rateLimitPerIp) && rateLimitPerIp > WAF_RATE_LIMIT_MAX) {
-      throw new HaValidationError(`rateLimitPerIp must be at most ${WAF_RATE_LIMIT_MAX} (the highest limit AWS WAF accepts, per ${WAF_RATE_WINDOW_SECONDS / 60} minutes), got: ${rateLimitPerIp}`);
-    }
-    const healthCheckPath = props.healthCheckPath ?? '/health';
-    const pathProblem = Token.isUnresolved(healthCheckPath) ? undefined : healthCheckPathProblem('healthCheckPath', healthCheckPath);
-    if (pathProblem) {
-      throw new HaValidationError(pathProblem);
-    }
-    const targetCpu = props.targetCpuPercent ?? 50;
-    if (!(targetCpu > 0 && targetCpu < 100)) {
-      throw new HaValidationError(`targetCpuPercent must be between 0 and 100 exclusive, got: ${targetCpu}`);
-    }
-    // The image's root snapshot size is not known at synthesis; the gp3 limits are.
-    const rootVolumeSizeGiB = props.rootVolumeSizeGiB ?? 30;
-    if (!Token.isUnresolved(rootVolumeSizeGiB) && (!Number.isInteger(rootVolumeSizeGiB) || rootVolumeSizeGiB < 1 || rootVolumeSizeGiB > 16384)) {
-      throw new HaValidationError(`rootVolumeSizeGiB must be an integer from 1 to 16384 (the sizes a gp3 volume may have), got: ${rootVolumeSizeGiB}`);
-    }
-    const gracePeriod = props.healthCheckGracePeriodSeconds ?? 300;
-    if (!Token.isUnresolved(gracePeriod)) {
-      requireCount('healthCheckGracePeriodSeconds', gracePeriod, 0);
-    }
+    const plan = planFleet(tier, {
+      zoneCount: azCount,
+      role: props.role ?? HaRole.PRIMARY,
+      requiredCapacity: props.requiredCapacity,
+      maxCapacity: props.maxCapacity,
+      standbyCapacity: props.standbyCapacity,
+      placementStrategy: props.placementStrategy,
+      instanceTypes: props.instanceTypes,
+      instancePort: props.instancePort,
+      healthCheckPath: skipToken(props.healthCheckPath),
+      targetCpuPercent: props.targetCpuPercent,
+      rootVolumeSizeGiB: skipToken(props.rootVolumeSizeGiB),
+      healthCheckGracePeriodSeconds: skipToken(props.healthCheckGracePeriodSeconds),
+      rateLimitPerIp: skipToken(props.rateLimitPerIp),
+      accessLogs: props.accessLogsBucket !== undefined,
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'ResilientFleet', plan.warnings);
+    this.primaryCapacity = plan.primaryCapacity;
+    this.capacity = plan.capacity;
+    this.placementStrategy = plan.placement === 'SPREAD' ? FleetPlacementStrategy.SPREAD : FleetPlacementStrategy.PARTITION;
+    const port = plan.targetHealth.port;
+    // A token (a Terraform variable) is checked by the provider or the service at apply time.
+    const rateLimitPerIp = props.rateLimitPerIp ?? plan.rateLimitPerIp;
+    const healthCheckPath = props.healthCheckPath ?? plan.targetHealth.path;
+    const targetCpu = plan.targetCpuPercent;
+    const rootVolumeSizeGiB = props.rootVolumeSizeGiB ?? plan.rootVolumeSizeGiB;
+    const gracePeriod = props.healthCheckGracePeriodSeconds ?? plan.gracePeriodSeconds;
 
     const context = new AccountContext(this, 'Account', provider);
     this.alarmTopicArn = props.alarmTopicArn ?? newAlarmTopic(this, 'AlarmTopic', `${this.node.path} alarms`, context).arn;
@@ -323,10 +273,7 @@ export class ResilientFleet extends Construct {
       enableZonalShift: true,
       accessLogs: props.accessLogsBucket ? { bucket: props.accessLogsBucket, prefix: this.node.path, enabled: true } : undefined,
     });
-    if (!props.accessLogsBucket && tier.availabilityTarget >= 0.999) {
-      warn(this, 'ResilientFleet.accessLogsBucket', `no accessLogsBucket: the load balancer keeps no record of the requests it served, which ${tier.name}'s incident reviews rely on`);
-    }
-    const health = fleetTargetHealth(tier.azRtoSeconds);
+    const health = plan.targetHealth;
     this.targetGroup = new LbTargetGroup(this, 'TargetGroup', {
       provider,
       vpcId: props.vpcId,
@@ -340,8 +287,8 @@ export class ResilientFleet extends Construct {
         interval: health.intervalSeconds,
         timeout: health.timeoutSeconds,
         unhealthyThreshold: health.unhealthyThresholdCount,
-        healthyThreshold: 2,
-        matcher: '200-399',
+        healthyThreshold: health.healthyThresholdCount,
+        matcher: health.matcher,
       },
     });
     if (internetFacing) {
@@ -429,18 +376,18 @@ export class ResilientFleet extends Construct {
 
     const placement = new PlacementGroup(this, 'PlacementGroup', this.placementStrategy === FleetPlacementStrategy.SPREAD
       ? { provider, name: `${this.node.addr.slice(0, 16)}-spread`, strategy: 'spread', spreadLevel: 'rack' }
-      : { provider, name: `${this.node.addr.slice(0, 16)}-partition`, strategy: 'partition', partitionCount: PARTITION_PLACEMENT_MAX_PARTITIONS });
+      : { provider, name: `${this.node.addr.slice(0, 16)}-partition`, strategy: 'partition', partitionCount: plan.partitions });
 
-    const fastestPage = fastestPageAlert(tier.availabilityTarget);
-    const period = fastestPage.shortWindowSeconds;
+    const alarm = plan.errorAlarm;
+    const period = alarm.periodSeconds;
     const lbDimension = { LoadBalancer: this.loadBalancer.arnSuffix };
     this.errorAlarm = new CloudwatchMetricAlarm(this, 'ErrorAlarm', {
       provider,
       alarmName: `${this.node.addr.slice(0, 16)}-fleet-5xx`,
-      alarmDescription: `Share of requests to ${this.node.path} answered 5xx over ${period / 60} min burns ${tier.name}'s error budget ${fastestPage.burnRate}× too fast`,
+      alarmDescription: `Share of requests to ${this.node.path} answered 5xx over ${alarm.periodMinutes} min burns ${tier.name}'s error budget ${alarm.burnRate}× too fast`,
       comparisonOperator: 'GreaterThanThreshold',
-      threshold: clean(fastestPage.errorRateThreshold * 100),
-      evaluationPeriods: 1,
+      threshold: alarm.thresholdPercent,
+      evaluationPeriods: alarm.evaluationPeriods,
       treatMissingData: 'notBreaching',
       metricQuery: [
         { id: 'share', expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)', label: '5xx share of requests (%)', returnData: true },
@@ -459,8 +406,8 @@ export class ResilientFleet extends Construct {
       metricName: 'UnHealthyHostCount',
       dimensions: { ...lbDimension, TargetGroup: this.targetGroup.arnSuffix },
       statistic: 'Maximum',
-      period: 60,
-      evaluationPeriods: 3,
+      period: plan.unhealthyHostsAlarm.periodSeconds,
+      evaluationPeriods: plan.unhealthyHostsAlarm.evaluationPeriods,
       comparisonOperator: 'GreaterThanThreshold',
       threshold: 0,
       treatMissingData: 'notBreaching',
@@ -469,8 +416,8 @@ export class ResilientFleet extends Construct {
     });
 
     // Statically stable fleets never drop below their capacity: replacements launch first.
-    const minHealthy = tier.staticallyStable ? 100 : 90;
-    const maxHealthy = tier.staticallyStable ? 110 : 100;
+    const minHealthy = plan.rollout.minHealthyPercent;
+    const maxHealthy = plan.rollout.maxHealthyPercent;
     this.autoScalingGroup = new AutoscalingGroup(this, 'AutoScalingGroup', {
       provider,
       vpcZoneIdentifier: subnets,
@@ -490,7 +437,7 @@ export class ResilientFleet extends Construct {
           launchTemplateSpecification: { launchTemplateId: template.id, version: `${template.latestVersion}` },
           override: props.instanceTypes.map((instanceType) => ({ instanceType })),
         },
-        instancesDistribution: { onDemandBaseCapacity: this.capacity.min, onDemandPercentageAboveBaseCapacity: 100 },
+        instancesDistribution: { onDemandBaseCapacity: this.capacity.min, onDemandPercentageAboveBaseCapacity: plan.onDemandPercent },
       },
       instanceRefresh: {
         strategy: 'Rolling',
@@ -503,7 +450,7 @@ export class ResilientFleet extends Construct {
           alarmSpecification: { alarms: [this.errorAlarm.alarmName, unhealthy.alarmName] },
         },
       },
-      waitForCapacityTimeout: '15m',
+      waitForCapacityTimeout: `${plan.rollout.signalTimeoutMinutes}m`,
     });
     new AutoscalingPolicy(this, 'CpuScaling', {
       provider,
@@ -521,9 +468,7 @@ export class ResilientFleet extends Construct {
   }
 }
 
-function requireCount(prop: string, value: number, min: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new HaValidationError(`${prop} must be an integer of at least ${min}, got: ${String(value)}`);
-  }
+/** A prop's value for the planner, or undefined when it is a token checked at apply time. */
+function skipToken<T>(value: T | undefined): T | undefined {
+  return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }
-

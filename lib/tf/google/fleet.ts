@@ -9,7 +9,9 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, HaRole, healthCheckPathProblem, regionOfZone, staticallyStableCapacity, zonePlacementProblem } from '../../core';
+import { FailureDomain, HaRole, healthCheckPathProblem, primaryFleetCapacity, regionOfZone, zonePlacementProblem } from '../../core';
+import { planFleet } from '../../core/plans/fleet';
+import { throwProblems, validationError } from '../diagnostics';
 import { GoogleHaProps } from './ha-props';
 import { IRegionalNetwork } from './network';
 import { newCryptoKey } from './private/keys';
@@ -108,8 +110,15 @@ export interface RegionalFleetProps extends GoogleHaProps {
    */
   readonly initialDelaySeconds?: number;
   /**
+   * Average CPU utilization the autoscaler holds, in percent (greater than 0, less than 100): the
+   * same prop, default and rule as the AWS fleets'.
+   * @default 50
+   */
+  readonly targetCpuPercent?: number;
+  /**
    * Average CPU utilization the autoscaler holds (0 to 1).
-   * @default 0.6
+   * @deprecated use `targetCpuPercent` (percent, as on AWS); this one is read as `targetCpuPercent / 100`
+   * @default - `targetCpuPercent`
    */
   readonly targetCpuUtilization?: number;
   /**
@@ -206,12 +215,27 @@ export class RegionalFleet extends Construct implements IFleetBackend {
     if (tier.staticallyStable && zoneCount < 2) {
       throw new HaValidationError(`zones must list at least 2 zones for ${tier.name}: static stability needs a surviving zone, got: ${zoneCount}`);
     }
-    const evenly = (n: number) => Math.ceil(n / zoneCount) * zoneCount;
-    const servingMinimum = tier.staticallyStable ? staticallyStableCapacity(required, zoneCount).total : evenly(required);
-    this.minInstances = this.role === HaRole.STANDBY ? zoneCount : servingMinimum;
     // A standby must be able to grow to the serving size when traffic fails over to it.
-    this.maxInstances = props.maxInstances ?? 2 * servingMinimum;
-    requireInteger('maxInstances', this.maxInstances, this.minInstances);
+    const servingMinimum = primaryFleetCapacity(required, required, zoneCount, tier.staticallyStable).min;
+    if (props.targetCpuPercent !== undefined && props.targetCpuUtilization !== undefined) {
+      throw validationError(`targetCpuPercent and targetCpuUtilization are the same setting: give targetCpuPercent, got: both`, this, 'targetCpuPercent');
+    }
+    const plan = planFleet(tier, {
+      zoneCount,
+      role: this.role,
+      requiredCapacity: required,
+      maxCapacity: props.maxInstances ?? 2 * servingMinimum,
+      targetCpuPercent: props.targetCpuPercent ?? (props.targetCpuUtilization === undefined ? undefined : props.targetCpuUtilization * 100),
+    });
+    if (props.targetCpuUtilization !== undefined && plan.problems.some((p) => p.prop === 'targetCpuPercent')) {
+      throw validationError(`targetCpuUtilization must be greater than 0 and less than 1, got: ${props.targetCpuUtilization}`, this, 'targetCpuUtilization');
+    }
+    throwProblems(plan.problems.map((p) => (p.prop === 'maxCapacity' || p.prop === 'requiredCapacity'
+      ? { prop: p.prop === 'maxCapacity' ? 'maxInstances' : 'requiredInstances', message: p.message.replace(/\bmaxCapacity\b/g, 'maxInstances').replace(/\brequiredCapacity\b/g, 'requiredInstances') }
+      : p)), this);
+    // A standby runs what core's standbyFleetCapacity says for its strategy: a warm standby one per zone, a pilot light none.
+    this.minInstances = plan.capacity.min;
+    this.maxInstances = plan.capacity.max;
     const surge = props.maxSurge ?? zoneCount;
     if (!Number.isInteger(surge) || surge < zoneCount) {
       throw new HaValidationError(`maxSurge must be an integer of at least the zone count (${zoneCount}): a regional group surges by whole zones, got: ${surge}`);
@@ -221,10 +245,7 @@ export class RegionalFleet extends Construct implements IFleetBackend {
     if (pathProblem) {
       throw new HaValidationError(pathProblem);
     }
-    const cpu = props.targetCpuUtilization ?? 0.6;
-    if (!(cpu > 0 && cpu <= 1)) {
-      throw new HaValidationError(`targetCpuUtilization must be greater than 0 and at most 1, got: ${cpu}`);
-    }
+    const cpu = plan.targetCpuPercent / 100;
     const initialDelay = props.initialDelaySeconds ?? 300;
     requireInteger('initialDelaySeconds', initialDelay, 0, 3600);
     const schedules = props.prewarmSchedules ?? [];

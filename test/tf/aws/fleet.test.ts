@@ -101,13 +101,13 @@ describe('ResilientFleet (Terraform)', () => {
     });
   });
 
-  test('THEN a spread placement group and CPU target tracking', () => {
-    const { synthesized } = synth();
+  test('GIVEN at most 7 per AZ after losing one THEN a spread placement group and CPU target tracking', () => {
+    const { synthesized } = synth({ maxCapacity: 14 });
     expect(synthesized).toHaveResourceWithProperties(PlacementGroup, { strategy: 'spread', spread_level: 'rack' });
     expect(synthesized).toHaveResourceWithProperties(AutoscalingPolicy, { policy_type: 'TargetTrackingScaling', target_tracking_configuration: expect.objectContaining({ target_value: 50 }) });
   });
 
-  test('WHEN maxCapacity exceeds 7 per AZ THEN the placement is partitioned', () => {
+  test('WHEN maxCapacity exceeds 7 per AZ once an AZ is lost THEN the placement is partitioned', () => {
     const { fleet, synthesized } = synth({ maxCapacity: 30 });
     expect(fleet.placementStrategy).toBe(FleetPlacementStrategy.PARTITION);
     expect(synthesized).toHaveResourceWithProperties(PlacementGroup, { strategy: 'partition', partition_count: 7 });
@@ -173,7 +173,7 @@ describe('ResilientFleet (Terraform)', () => {
     [{ subnetIds: ['subnet-a', 'subnet-b'] }, 'subnetIds must list at least 3 subnets (one per AZ) for TIER_1, got: 2'],
     [{ maxCapacity: 8 }, 'maxCapacity must be at least 9 for TIER_1 (static stability: 3 per AZ × 3 AZs so that losing one AZ leaves requiredCapacity 6), got: 8'],
     [{ requiredCapacity: 20 }, 'requiredCapacity must be at most maxCapacity (18), got: 20'],
-    [{ placementStrategy: FleetPlacementStrategy.SPREAD, maxCapacity: 30 }, 'placementStrategy SPREAD holds at most 7 instances per AZ (21 over 3 AZs), got: maxCapacity 30'],
+    [{ placementStrategy: FleetPlacementStrategy.SPREAD, maxCapacity: 30 }, 'placementStrategy SPREAD holds at most 7 instances per AZ, but after losing one of 3 AZs maxCapacity 30 needs 15 per AZ in the others; use PARTITION or leave placementStrategy unset, got: SPREAD'],
     [{ instanceTypes: [] }, 'instanceTypes must list at least one instance type, got: none'],
     [{ rateLimitPerIp: 5 }, 'rateLimitPerIp must be an integer of at least 10 (the lowest limit AWS WAF accepts, per 5 minutes), got: 5'],
     [{ rateLimitPerIp: 2_000_000_001 }, 'rateLimitPerIp must be at most 2000000000 (the highest limit AWS WAF accepts, per 5 minutes), got: 2000000001'],

@@ -26,7 +26,7 @@ describe('RegionalFleet', () => {
     const synth = Testing.synthScope((scope) => { fleet(scope, { requiredInstances: 4 }); });
     expect(synth).toHaveResourceWithProperties(ComputeRegionAutoscaler, {
       region: 'us-central1',
-      autoscaling_policy: expect.objectContaining({ min_replicas: 6, max_replicas: 12, mode: 'ON', cpu_utilization: { target: 0.6 } }),
+      autoscaling_policy: expect.objectContaining({ min_replicas: 6, max_replicas: 12, mode: 'ON', cpu_utilization: { target: 0.5 } }),
     });
   });
 
@@ -86,6 +86,12 @@ describe('RegionalFleet', () => {
     const standby = fleet(stack, { tier: ServiceTier.TIER_1, role: HaRole.STANDBY, requiredInstances: 6 });
     expect([standby.minInstances, standby.maxInstances]).toEqual([3, 18]);
   });
+  test('WHEN a pilot-light standby THEN it runs none, as core\'s standbyFleetCapacity says for the AWS fleets too', () => {
+    const stack = testStack();
+    const standby = fleet(stack, { tier: ServiceTier.TIER_2, role: HaRole.STANDBY, zones: ZONES.slice(0, 2), requiredInstances: 4 });
+    expect([standby.minInstances, standby.maxInstances]).toEqual([0, 8]);
+  });
+
 
   test('WHEN spread placement is asked for an E2 machine THEN the policy is attached and a warning says it may be rejected', () => {
     const stack = testStack();
@@ -100,7 +106,10 @@ describe('RegionalFleet', () => {
     [{ zones: ['us-central1-a', 'us-central1-b'] }, 'zones must list at least 3 zones for TIER_0, got: 2 (us-central1-a, us-central1-b)'],
     [{ zones: ['us-central1-a', 'us-central1-b', 'us-east1-b'] }, "zones must all be in the fleet's region us-central1, got: us-east1-b"],
     [{ maxSurge: 1 }, 'maxSurge must be an integer of at least the zone count (3): a regional group surges by whole zones, got: 1'],
-    [{ maxInstances: 2 }, 'maxInstances must be an integer of at least 6, got: 2'],
+    [{ maxInstances: 2 }, 'requiredInstances must be at most maxInstances (2), got: 3'],
+    [{ maxInstances: 5 }, 'maxInstances must be at least 6 for TIER_0 (static stability: 2 per AZ × 3 AZs so that losing one AZ leaves requiredInstances 3), got: 5'],
+    [{ targetCpuPercent: 100 }, 'targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never happens, so the fleet would never scale out), got: 100'],
+    [{ targetCpuUtilization: 1 }, 'targetCpuUtilization must be greater than 0 and less than 1, got: 1'],
     [{ region: 'europe-west1', zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'] }, "region must be one of this network's regions (us-central1, us-east1), got: europe-west1"],
     [{ healthCheckPath: 'healthz' }, 'healthCheckPath must start with \'/\' and contain no whitespace, got: "healthz"'],
     [{ healthCheckPath: '/healthz\t' }, 'healthCheckPath must start with \'/\' and contain no whitespace, got: "/healthz\\t"'],

@@ -1,0 +1,110 @@
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as fc from 'fast-check';
+import { ResilientFleet } from '../../lib/aws/fleet';
+import { HaRole, ServiceTier } from '../../lib/core';
+import { ResilientFleet as TfResilientFleet } from '../../lib/tf/aws/fleet';
+import { zonalVpc, ZONES } from '../proofs/fixtures';
+import { cdkResources, cfnOfType, intents, tfJson, tfOfType } from './harness';
+
+/**
+ * ResilientFleet on CloudFormation and on Terraform, from one intent: the same capacity, placement,
+ * target health check, error alarm and CPU target, all from core's planFleet.
+ */
+
+const intent = fc.record({
+  tier: fc.constantFrom(...ServiceTier.BUILT_IN),
+  role: fc.constantFrom(HaRole.PRIMARY, HaRole.STANDBY),
+  required: fc.integer({ min: 1, max: 12 }),
+  headroom: fc.integer({ min: 0, max: 20 }),
+  extraZones: fc.integer({ min: 0, max: 1 }),
+  instancePort: fc.integer({ min: 1024, max: 65535 }),
+  targetCpuPercent: fc.integer({ min: 10, max: 90 }),
+  rootVolumeSizeGiB: fc.integer({ min: 8, max: 200 }),
+}).map((p) => {
+  const zones = ZONES['us-east-1'].slice(0, Math.max(p.tier.minAzs, 2) + p.extraZones);
+  const required = p.tier.staticallyStable ? Math.max(p.required, zones.length) : p.required;
+  // At least what the tier makes the fleet run: static stability adds an AZ's worth.
+  const floor = p.tier.staticallyStable ? Math.ceil(required / (zones.length - 1)) * zones.length : Math.max(required, zones.length);
+  return { ...p, zones, required, max: floor + p.headroom };
+});
+type Intent = typeof intent extends fc.Arbitrary<infer T> ? T : never;
+
+const CERTIFICATE = 'arn:aws:acm:us-east-1:111122223333:certificate/0f0e0d0c-0b0a-0908-0706-050403020100';
+
+/** The HA values of one fleet, read from either output. */
+interface FleetValues {
+  readonly min: number;
+  readonly max: number;
+  readonly placement: string;
+  readonly health: readonly unknown[];
+  readonly alarm: readonly unknown[];
+  readonly cpuTarget: number;
+  readonly rootVolumeGiB: number;
+}
+
+function cdkValues(p: Intent): FleetValues {
+  const resources = cdkResources((stack) => new ResilientFleet(stack, 'Fleet', {
+    tier: p.tier, role: p.role, vpc: zonalVpc(stack, ZONES['us-east-1']),
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: p.zones },
+    internetFacing: false, machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
+    instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m6g.large')],
+    requiredCapacity: p.required, maxCapacity: p.max, instancePort: p.instancePort, targetCpuPercent: p.targetCpuPercent,
+    rootVolumeSizeGiB: p.rootVolumeSizeGiB, certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE),
+  }));
+  const [asg] = cfnOfType(resources, 'AWS::AutoScaling::AutoScalingGroup');
+  const [group] = cfnOfType(resources, 'AWS::EC2::PlacementGroup');
+  const [tg] = cfnOfType(resources, 'AWS::ElasticLoadBalancingV2::TargetGroup');
+  const alarm = cfnOfType(resources, 'AWS::CloudWatch::Alarm').find((a) => JSON.stringify(a.Metrics ?? '').includes('elb5xx'))!;
+  const [cpu] = cfnOfType(resources, 'AWS::AutoScaling::ScalingPolicy')
+    .filter((s) => JSON.stringify(s).includes('ASGAverageCPUUtilization'));
+  const [template] = cfnOfType(resources, 'AWS::EC2::LaunchTemplate');
+  const data = template.LaunchTemplateData as { BlockDeviceMappings: { Ebs: { VolumeSize: number } }[] };
+  const metrics = alarm.Metrics as { Id: string; MetricStat?: { Period: number } }[];
+  return {
+    min: Number(asg.MinSize),
+    max: Number(asg.MaxSize),
+    placement: String(group.Strategy),
+    health: [tg.HealthCheckPath, tg.Port, tg.HealthCheckIntervalSeconds, tg.HealthCheckTimeoutSeconds, tg.UnhealthyThresholdCount,
+      tg.HealthyThresholdCount, (tg.Matcher as { HttpCode: string }).HttpCode],
+    alarm: [alarm.Threshold, alarm.EvaluationPeriods, metrics.find((m) => m.Id === 'requests')!.MetricStat!.Period],
+    cpuTarget: Number((cpu.TargetTrackingConfiguration as { TargetValue: number }).TargetValue),
+    rootVolumeGiB: data.BlockDeviceMappings[0].Ebs.VolumeSize,
+  };
+}
+
+function tfValues(p: Intent): FleetValues {
+  const json = tfJson((stack) => new TfResilientFleet(stack, 'Fleet', {
+    tier: p.tier, role: p.role, vpcId: 'vpc-0123456789abcdef0',
+    subnetIds: p.zones.map((_, i) => `subnet-b${i}`), loadBalancerSubnetIds: p.zones.map((_, i) => `subnet-a${i}`),
+    internetFacing: false, imageId: 'ami-0123456789abcdef0', instanceTypes: ['m7g.large', 'm6g.large'],
+    requiredCapacity: p.required, maxCapacity: p.max, instancePort: p.instancePort, targetCpuPercent: p.targetCpuPercent,
+    rootVolumeSizeGiB: p.rootVolumeSizeGiB, certificateArn: CERTIFICATE,
+  }));
+  const [asg] = tfOfType(json, 'aws_autoscaling_group');
+  const [group] = tfOfType(json, 'aws_placement_group');
+  const [tg] = tfOfType(json, 'aws_lb_target_group');
+  const hc = tg.health_check as Record<string, unknown>;
+  const alarm = tfOfType(json, 'aws_cloudwatch_metric_alarm').find((a) => String(a.alarm_name).endsWith('-fleet-5xx'))!;
+  const queries = alarm.metric_query as { id: string; metric?: { period: number } }[];
+  const [cpu] = tfOfType(json, 'aws_autoscaling_policy');
+  const [template] = tfOfType(json, 'aws_launch_template');
+  const devices = template.block_device_mappings as { ebs: { volume_size: number } }[];
+  return {
+    min: Number(asg.min_size),
+    max: Number(asg.max_size),
+    placement: String(group.strategy),
+    health: [hc.path, tg.port, hc.interval, hc.timeout, hc.unhealthy_threshold, hc.healthy_threshold, hc.matcher],
+    alarm: [alarm.threshold, alarm.evaluation_periods, queries.find((q) => q.id === 'requests')!.metric!.period],
+    cpuTarget: Number((cpu.target_tracking_configuration as { target_value: number }).target_value),
+    rootVolumeGiB: Number(devices[0].ebs.volume_size),
+  };
+}
+
+test.each(intents(intent).map((p, i) => [i, p] as const))('intent %i: the CDK fleet and its Terraform twin render the same plan', (_, p) => {
+  const cdk = cdkValues(p);
+  expect(tfValues(p)).toEqual(cdk);
+  // And the values are the plan's, not defaults that happen to agree.
+  expect(cdk.cpuTarget).toBe(p.targetCpuPercent);
+  expect(cdk.max).toBe(p.max);
+});
