@@ -235,6 +235,19 @@ export const SRE_WORKBOOK_BURN_RATE_ROWS: readonly {
 /** The SLO window the workbook's table is written for. */
 export const SRE_WORKBOOK_SLO_WINDOW_DAYS = 30;
 
+/**
+ * A Cloud Monitoring SLO: its goal is at most 0.9999, and its rolling period whole days, at most 30.
+ * @see https://cloud.google.com/monitoring/api/ref_v3/rest/v3/services.serviceLevelObjectives
+ */
+export const CLOUD_MONITORING_SLO_MAX_GOAL = 0.9999;
+export const CLOUD_MONITORING_SLO_MAX_ROLLING_DAYS = 30;
+
+/**
+ * Periods (minutes) a Cloud Monitoring uptime check may run at.
+ * @see https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.uptimeCheckConfigs#UptimeCheckConfig
+ */
+export const UPTIME_CHECK_PERIODS_MINUTES: readonly number[] = [1, 5, 10, 15];
+
 // ---------------------------------------------------------------------------------------------
 // Service limits the constructs validate against
 // ---------------------------------------------------------------------------------------------

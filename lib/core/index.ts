@@ -18,3 +18,4 @@ export * from './replication-rpo';
 export * from './errors';
 export * from './plans/dns';
 export * from './plans/fleet';
+export * from './plans/slo';
