@@ -7,12 +7,12 @@ import { CLOUDWATCH_LOG_RETENTION_DAYS, DrStrategy, HaRole, ROUTE53_HEALTH_CHECK
 import { AuditTrail } from '../../lib/tf/aws/audit-trail';
 import { SyntheticCanary } from '../../lib/tf/aws/canary';
 import { GlobalDatabase } from '../../lib/tf/aws/database';
-import { DnsEndpoint, FailoverDns } from '../../lib/tf/aws/dns';
+import { DnsRouting, FailoverDns, FailoverDnsEndpoint } from '../../lib/tf/aws/dns';
 import { AzEvacuationDrill } from '../../lib/tf/aws/drill';
 import { FleetPlacementStrategy, ResilientFleet } from '../../lib/tf/aws/fleet';
 import { EncryptedSecret } from '../../lib/tf/aws/secret';
 import { SloAlarms } from '../../lib/tf/aws/slo';
-import { GlobalTable, TableConsistency } from '../../lib/tf/aws/table';
+import { GlobalTable, TableConsistency } from '../../lib/tf/aws/global-table';
 import { badLogRetention, notPositiveInteger } from './fixtures';
 import { anyServiceName, anyTier } from './harness';
 import { AWS_DEFAULT_REGION, anyHost, anyPath, notIntegerFrom, notIntegerIn, optional, proveTfConstruct, withProbeInterval } from './tf-harness';
@@ -26,6 +26,8 @@ import { breaking } from './invalid';
 
 /** Regions of the proof stacks' providers; the first is the stack's alias-less default. */
 const REGIONS = [AWS_DEFAULT_REGION, 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
+/** The other regions of us-east-1's MRSC region set (strongly consistent tables). */
+const MRSC_US_OTHERS = ['us-east-2', 'us-west-2'];
 
 /** What the constructs take from their stack: providers of other regions, broken providers, variables, subnets (each made on first use). */
 interface AwsFixture {
@@ -309,7 +311,16 @@ const failoverDns = anyTier.chain((tier) => fc.record({
   zone: fc.option(anyZoneId, { nil: undefined }),
   recordName: fc.option(anyHost, { nil: undefined }),
   healthCheckPath: optional(anyPath),
+  healthCheckPort: optional(fc.integer({ min: 1, max: 65535 })),
   checkerRegions: optional(fc.shuffledSubarray([...ROUTE53_HEALTH_CHECKER_REGIONS], { minLength: 3 })),
+  measureLatency: optional(fc.boolean()),
+  // Endpoints that are load balancers (as loadBalancer, or the deprecated dnsName and zoneId) or domain names (CNAME records).
+  target: fc.constantFrom('loadBalancer', 'dnsName', 'domainName'),
+  // Within what the tier keeps (the HA checks refuse more): its TTL, at most 60 s.
+  ttlSeconds: optional(fc.integer({ min: 0, max: Math.min(tier.dnsTtlSeconds, 60) })),
+  // Active/active only: weighted instead of latency routing, with a weight per endpoint.
+  weighted: fc.boolean(),
+  weights: fc.array(optional(fc.integer({ min: 0, max: 255 })), { minLength: REGIONS.length, maxLength: REGIONS.length }),
   alarmTopicArn: optional(anyArn('sns', 'dns-alarms')),
 })).chain((p) => anyAllowedRegions([...p.endpointRegions, p.providerRegion, AWS_DEFAULT_REGION]).map((allowedRegions) => ({
   ...p,
@@ -320,12 +331,18 @@ const failoverDns = anyTier.chain((tier) => fc.record({
 type FailoverDnsDraw = typeof failoverDns extends fc.Arbitrary<infer T> ? T : never;
 
 function buildFailoverDns(scope: Construct, p: FailoverDnsDraw, f: AwsFixture): FailoverDns {
-  const endpoints: DnsEndpoint[] = p.endpointRegions.map((region, i) => {
+  const weighted = p.weighted && p.tier.allRegionsServe;
+  const endpoints: FailoverDnsEndpoint[] = p.endpointRegions.map((region, i) => {
     const [host, zoneId] = p.endpointNames[i % p.endpointNames.length];
+    const weight = weighted ? p.weights[i] : undefined;
+    if (p.target === 'domainName') {
+      return { region, weight, domainName: host === undefined ? f.variable(`endpoint_${i}`) : `${host}.${region}.example.net` };
+    }
     // A load balancer's name and zone as the example passes them (attributes of an aws_lb), or literal.
-    return host === undefined
-      ? { region, dnsName: f.variable(`lb_${i}_dns_name`), zoneId: f.variable(`lb_${i}_zone_id`) }
-      : { region, dnsName: `${host}.${region}.elb.amazonaws.com`, zoneId };
+    const loadBalancer = host === undefined
+      ? { dnsName: f.variable(`lb_${i}_dns_name`), zoneId: f.variable(`lb_${i}_zone_id`) }
+      : { dnsName: `${host}.${region}.elb.amazonaws.com`, zoneId };
+    return p.target === 'dnsName' ? { region, weight, ...loadBalancer } : { region, weight, loadBalancer };
   });
   const provider = primaryProvider(f, p.providerRegion, p.explicitProvider);
   return new FailoverDns(scope, 'Dns', {
@@ -338,7 +355,11 @@ function buildFailoverDns(scope: Construct, p: FailoverDnsDraw, f: AwsFixture): 
     recordName: p.recordName ?? f.variable('domain'),
     endpoints,
     healthCheckPath: p.healthCheckPath,
+    healthCheckPort: p.healthCheckPort,
     checkerRegions: p.checkerRegions,
+    measureLatency: p.measureLatency,
+    ttlSeconds: p.ttlSeconds,
+    routing: weighted ? DnsRouting.WEIGHTED : undefined,
     alarmTopicArn: p.alarmTopicArn,
   });
 }
@@ -383,6 +404,8 @@ proveTfConstruct({
         .map((left) => ({ ...p, allowedRegions: REGIONS.filter((r) => r !== left) }))),
     },
     { prop: 'healthCheckPath', props: breaking(failoverDns, badHealthCheckPath, (p, healthCheckPath) => ({ ...p, healthCheckPath })) },
+    { prop: 'healthCheckPort', props: breaking(failoverDns, notIntegerIn(1, 65535), (p, healthCheckPort) => ({ ...p, healthCheckPort })) },
+    { prop: 'ttlSeconds', props: breaking(failoverDns, notIntegerIn(0, 2147483647), (p, ttlSeconds) => ({ ...p, ttlSeconds })) },
   ],
 });
 
@@ -715,13 +738,19 @@ const table = anyTier.chain((tier) => fc.record({
   replicationLatencyThresholdMs: optional(fc.integer({ min: 1, max: tier.regionRpoSeconds * 1000 })),
   alarmTopicArn: optional(anyArn('sns', 'table-alarms')),
   preventDestroy: fc.constantFrom(undefined, true),
-})).chain((p) => anyAllowedRegions([p.where.primary, ...p.where.others]).map((allowedRegions) => ({
-  ...p,
-  allowedRegions,
-  // Strong consistency spans exactly three regions.
-  consistency: p.consistency === TableConsistency.STRONG && p.where.others.length !== 2 ? TableConsistency.EVENTUAL : p.consistency,
-  sortKey: p.sortKey && p.sortKey.name !== p.partitionKey.name ? p.sortKey : undefined,
-})));
+  contributorInsights: optional(fc.boolean()),
+  timeToLiveAttribute: optional(fc.constantFrom('expiresAt', 'ttl')),
+  mrscOrder: fc.shuffledSubarray(MRSC_US_OTHERS, { minLength: 2, maxLength: 2 }),
+  witness: fc.boolean(),
+})).map((p) => (p.consistency === TableConsistency.STRONG
+  // Strong consistency spans three regions of one MRSC region set, or two and a witness region.
+  ? { ...p, where: { ...p.where, primary: AWS_DEFAULT_REGION, others: p.witness ? p.mrscOrder.slice(0, 1) : p.mrscOrder }, witnessRegion: p.witness ? p.mrscOrder[1] : undefined }
+  : { ...p, witnessRegion: undefined }))
+  .chain((p) => anyAllowedRegions([p.where.primary, ...p.where.others, ...(p.witnessRegion ? [p.witnessRegion] : [])]).map((allowedRegions) => ({
+    ...p,
+    allowedRegions,
+    sortKey: p.sortKey && p.sortKey.name !== p.partitionKey.name ? p.sortKey : undefined,
+  })));
 
 proveTfConstruct({
   name: 'GlobalTable (Terraform)',
@@ -742,18 +771,26 @@ proveTfConstruct({
     replicationLatencyThresholdMs: p.replicationLatencyThresholdMs,
     alarmTopicArn: p.alarmTopicArn,
     preventDestroy: p.preventDestroy,
+    witnessRegion: p.witnessRegion,
+    contributorInsights: p.contributorInsights,
+    timeToLiveAttribute: p.timeToLiveAttribute,
   }),
   invalid: [
     {
       prop: 'replicaProviders',
-      props: table.chain((p) => badReplicas(p).map((others) => ({ ...p, where: { ...p.where, others }, allowedRegions: undefined, consistency: TableConsistency.EVENTUAL }))),
+      props: table.chain((p) => badReplicas(p).map((others) => ({ ...p, where: { ...p.where, others }, allowedRegions: undefined, consistency: TableConsistency.EVENTUAL, witnessRegion: undefined }))),
     },
     { prop: 'allowedRegions', props: table.chain((p) => badAllowedRegions(p).map((allowedRegions) => ({ ...p, allowedRegions }))) },
     {
       // STRONG over other than three regions.
       prop: 'consistency',
       props: table.chain((p) => fc.shuffledSubarray(REGIONS.filter((r) => r !== p.where.primary)).filter((others) => others.length !== 2 && others.length >= p.tier.minRegions - 1)
-        .map((others) => ({ ...p, where: { ...p.where, others }, allowedRegions: undefined, consistency: TableConsistency.STRONG }))),
+        .map((others) => ({ ...p, where: { ...p.where, others }, allowedRegions: undefined, consistency: TableConsistency.STRONG, witnessRegion: undefined }))),
+    },
+    {
+      // A witness without strong consistency.
+      prop: 'witnessRegion',
+      props: table.map((p) => ({ ...p, consistency: TableConsistency.EVENTUAL, witnessRegion: REGIONS.find((r) => r !== p.where.primary && !p.where.others.includes(r))! })),
     },
     {
       // Not whole days from the tier's backup retention to DynamoDB's 35.
