@@ -1,13 +1,14 @@
-import { Annotations, Duration, Fn, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, Fn, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { CLOUDWATCH_LOG_RETENTION_DAYS, ServiceTier, zonePlacementProblem } from '../core';
-import { validationError } from './private/errors';
+import { AURORA_CLUSTER_IDENTIFIER_MAX_LENGTH, AURORA_DEFAULT_INSTANCE_CLASS, DatabaseAlarmPlan, POSTGRES_LOG_EXPORT } from '../core';
 import { newEncryptedLogGroup } from './private/keys';
+
+export { ENHANCED_MONITORING_SECONDS, POSTGRES_LOG_EXPORT, POSTGRES_PORT } from '../core';
 
 /**
  * Aurora PostgreSQL version a new cluster runs unless told otherwise: a 16.x release that Aurora
@@ -15,33 +16,18 @@ import { newEncryptedLogGroup } from './private/keys';
  */
 export const DEFAULT_AURORA_POSTGRES_VERSION = rds.AuroraPostgresEngineVersion.VER_16_8;
 
-/** Instance class a new cluster runs unless told otherwise: memory-optimized, supported by Global Database. */
-export const DEFAULT_DATABASE_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE);
-
-/** Longest automated backup retention Aurora accepts. */
-const AURORA_MAX_BACKUP_RETENTION_DAYS = 35;
+/** Instance class a new cluster runs unless told otherwise (see core's AURORA_DEFAULT_INSTANCE_CLASS). */
+export const DEFAULT_DATABASE_INSTANCE_TYPE = new ec2.InstanceType(AURORA_DEFAULT_INSTANCE_CLASS);
 
 /**
- * The GlobalDatabase constructs whose primary cluster is being built: that ReplicatedDatabase is
- * one region of a multi-region database, and may serve a multi-region tier.
+ * The GlobalDatabase constructs whose primary cluster is being built, with their number of secondary
+ * regions: that ReplicatedDatabase is one region of a multi-region database, may serve a
+ * multi-region tier, and shares Aurora's reader limit with the secondaries.
  */
-export const GLOBAL_PRIMARY_SCOPES = new WeakSet<Construct>();
-
-/** PostgreSQL's port, stated so that security group rules name it (a token port hides what is opened). */
-export const POSTGRES_PORT = 5432;
-
-/**
- * Enhanced Monitoring granularity: operating-system metrics (memory, swap, per-process CPU) of each
- * instance every minute, which Performance Insights does not give.
- */
-export const ENHANCED_MONITORING_SECONDS = 60;
-
-/** The log Aurora PostgreSQL exports to CloudWatch Logs. */
-export const POSTGRES_LOG_EXPORT = 'postgresql';
+export const GLOBAL_PRIMARY_SCOPES = new WeakMap<Construct, number>();
 
 /** Options shared by the constructs that build Aurora clusters. */
 export interface ClusterSettingsInput {
-  readonly tier: ServiceTier;
   readonly backupRetention?: Duration;
   readonly logRetentionDays?: number;
   readonly removalPolicy?: RemovalPolicy;
@@ -50,11 +36,18 @@ export interface ClusterSettingsInput {
   readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
-/** What {@link clusterSettings} decides. */
+/** What every Aurora cluster's props say, in a planner's terms, and what only the engine needs. */
 export interface ClusterSettings {
-  readonly backupRetentionDays: number;
-  readonly logRetentionDays: number;
-  readonly removalPolicy: RemovalPolicy;
+  /** The planner's intent (core's AuroraClusterIntent fields). */
+  readonly intent: {
+    readonly backupRetentionDays?: number;
+    readonly logRetentionDays?: number;
+    readonly removalPolicy?: string;
+    readonly clusterIdentifier?: string;
+    readonly zones?: readonly string[];
+  };
+  /** The user's retention when it is a token (the plan cannot know it: it is rendered as given). */
+  readonly unresolvedBackupRetention?: Duration;
   readonly clusterIdentifier: string;
   readonly subnets: ec2.SubnetSelection;
   /** Distinct zones of the database subnets, in order (tokens when the VPC's zones are). */
@@ -62,44 +55,37 @@ export interface ClusterSettings {
 }
 
 /**
- * Validates and defaults what every Aurora cluster of this library shares: backup retention at
- * least the tier's, a log retention CloudWatch accepts, SNAPSHOT on delete unless loosened (with a
- * warning), a valid cluster identifier, and isolated subnets in at least `tier.minAzs` zones.
+ * Translates what every Aurora cluster of this library shares into a planner's intent: the backup
+ * retention in days (unless a token), the cluster identifier (derived from the construct path when
+ * not given), and the distinct zones of the database subnets (isolated unless told; undefined
+ * while the VPC's zones are tokens).
  */
-export function clusterSettings(scope: Construct, component: string, input: ClusterSettingsInput): ClusterSettings {
-  const { tier } = input;
-  const retention = input.backupRetention ?? Duration.days(tier.backupRetentionDays);
-  let backupRetentionDays = tier.backupRetentionDays;
-  if (!retention.isUnresolved()) {
-    backupRetentionDays = retention.toDays({ integral: false });
-    if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < tier.backupRetentionDays || backupRetentionDays > AURORA_MAX_BACKUP_RETENTION_DAYS) {
-      throw validationError(`backupRetention must be whole days from ${tier.backupRetentionDays} (the minimum of ${tier.name}) to ${AURORA_MAX_BACKUP_RETENTION_DAYS} (the most Aurora keeps), got: ${retention.toHumanString()}`, scope);
-    }
-  }
-  const logRetentionDays = input.logRetentionDays ?? tier.logRetentionDays;
-  if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-    throw validationError(`logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${logRetentionDays}`, scope);
-  }
-  const removalPolicy = input.removalPolicy ?? RemovalPolicy.SNAPSHOT;
-  if (removalPolicy !== RemovalPolicy.SNAPSHOT && removalPolicy !== RemovalPolicy.RETAIN) {
-    Annotations.of(scope).addWarningV2(`ha-constructs:${component}.removalPolicy`,
-      `removalPolicy is ${removalPolicy}: deleting the stack or replacing the cluster deletes the database without a final snapshot`);
-  }
-  const clusterIdentifier = input.clusterIdentifier
-    ?? Names.uniqueResourceName(scope, { maxLength: 63, separator: '-' }).toLowerCase().replace(/^[^a-z]+/, '').replace(/-+/g, '-');
-  if (!Token.isUnresolved(clusterIdentifier) && (!/^[a-z](?!.*--)[a-z0-9-]{0,62}$/.test(clusterIdentifier) || clusterIdentifier.endsWith('-'))) {
-    throw validationError(`clusterIdentifier must be 1 to 63 lowercase letters, digits or hyphens, start with a letter, and neither end with a hyphen nor hold two in a row, got: ${clusterIdentifier}`, scope);
-  }
-
+export function clusterSettings(scope: Construct, input: ClusterSettingsInput): ClusterSettings {
+  const retention = input.backupRetention;
+  const unresolved = retention !== undefined && retention.isUnresolved();
+  const clusterIdentifier = input.clusterIdentifier ?? Names.uniqueResourceName(scope, {
+    maxLength: AURORA_CLUSTER_IDENTIFIER_MAX_LENGTH, separator: '-',
+  }).toLowerCase().replace(/^[^a-z]+/, '').replace(/-+/g, '-');
   const subnets = input.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
   const zones = [...new Set(input.vpc.selectSubnets(subnets).availabilityZones)];
-  if (!zones.some((zone) => Token.isUnresolved(zone))) {
-    const problem = zonePlacementProblem({ prop: 'vpcSubnets', zones, minZones: tier.minAzs, tierName: tier.name });
-    if (problem) {
-      throw validationError(problem, scope);
-    }
-  }
-  return { backupRetentionDays, logRetentionDays, removalPolicy, clusterIdentifier, subnets, zones };
+  return {
+    intent: {
+      backupRetentionDays: retention === undefined || unresolved ? undefined : retention.toDays({ integral: false }),
+      logRetentionDays: input.logRetentionDays,
+      removalPolicy: input.removalPolicy,
+      clusterIdentifier: Token.isUnresolved(clusterIdentifier) ? undefined : clusterIdentifier,
+      zones: zones.some((zone) => Token.isUnresolved(zone)) ? undefined : zones,
+    },
+    unresolvedBackupRetention: unresolved ? retention : undefined,
+    clusterIdentifier,
+    subnets,
+    zones,
+  };
+}
+
+/** The backup retention to render: the plan's, or the user's token. */
+export function backupRetentionOf(settings: ClusterSettings, planDays: number): Duration {
+  return settings.unresolvedBackupRetention ?? Duration.days(planDays);
 }
 
 /**
@@ -122,27 +108,25 @@ export function newClusterParameterGroup(scope: Construct, id: string, version: 
   });
 }
 
-/** Zone of the instance at `index`: the writer in the first zone, then one reader per further zone, round robin. */
-export function zoneFor(zones: readonly string[], index: number): string | undefined {
-  return zones.length > 0 ? zones[index % zones.length] : undefined;
+/** The zones of a plan's instances as CloudFormation takes them: an unknown zone is the zones of the VPC's subnets by index. */
+export function zoneOf(planned: string | undefined, vpcZones: readonly string[], index: number): string | undefined {
+  return planned ?? (vpcZones.length > 0 ? vpcZones[index % vpcZones.length] : undefined);
 }
 
-/** A one-minute alarm that fires after `periods` breaching minutes in a row. */
-export function minuteAlarm(scope: Construct, id: string, options: {
-  readonly metric: cloudwatch.IMetric;
-  readonly threshold: number;
-  readonly periods: number;
+/** A CloudWatch alarm as a database plan describes it. */
+export function databaseAlarm(scope: Construct, id: string, options: {
+  readonly metric: Omit<cloudwatch.MetricProps, 'statistic' | 'period'>;
+  readonly plan: DatabaseAlarmPlan;
   readonly description: string;
-  /** @default cloudwatch.TreatMissingData.NOT_BREACHING */
-  readonly treatMissingData?: cloudwatch.TreatMissingData;
 }): cloudwatch.Alarm {
+  const { plan } = options;
   return new cloudwatch.Alarm(scope, id, {
-    metric: options.metric,
-    threshold: options.threshold,
-    evaluationPeriods: options.periods,
-    datapointsToAlarm: options.periods,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: options.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
+    metric: new cloudwatch.Metric({ ...options.metric, statistic: plan.statistic, period: Duration.seconds(plan.periodSeconds) }),
+    threshold: plan.threshold,
+    evaluationPeriods: plan.evaluationPeriods,
+    datapointsToAlarm: plan.datapointsToAlarm,
+    comparisonOperator: plan.comparison as cloudwatch.ComparisonOperator,
+    treatMissingData: plan.treatMissingData as cloudwatch.TreatMissingData,
     alarmDescription: options.description,
   });
 }

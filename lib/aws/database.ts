@@ -1,4 +1,4 @@
-import { Annotations, Duration, Names, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,24 +7,19 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AURORA_FAILOVER_SECONDS, FailureDomain, regionPlacementProblem } from '../core';
-import { auroraPostgresMaxConnections, connectionAlarmThreshold, instanceClassMemoryGiB } from '../core/database';
+import { AuroraInstancePlan, ENHANCED_MONITORING_SECONDS, FailureDomain, PlanProblem, planAuroraCluster, regionPlacementProblem } from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import {
-  DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, ENHANCED_MONITORING_SECONDS, GLOBAL_PRIMARY_SCOPES, POSTGRES_LOG_EXPORT,
-  POSTGRES_PORT, clusterSettings,
-  minuteAlarm, newClusterParameterGroup, newPostgresLogGroup, zoneFor,
+  DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, GLOBAL_PRIMARY_SCOPES, backupRetentionOf, clusterSettings,
+  databaseAlarm, newClusterParameterGroup, newPostgresLogGroup, zoneOf,
 } from './database-common';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
-import { validationError } from './private/errors';
+import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
 import { EncryptedSecret } from './secret';
 import { acknowledgeFindings } from './private/nag';
-
-/** Most reader instances an Aurora cluster may have. */
-const AURORA_MAX_READERS = 15;
 
 /**
  * Characters the generated master password leaves out: those PostgreSQL connection strings, shells
@@ -193,31 +188,22 @@ export class ReplicatedDatabase extends Construct {
   constructor(scope: Construct, id: string, props: ReplicatedDatabaseProps) {
     super(scope, id);
     const { tier, vpc } = props;
-    const settings = clusterSettings(this, 'ReplicatedDatabase', props);
+    const settings = clusterSettings(this, props);
     const version = props.engineVersion ?? DEFAULT_AURORA_POSTGRES_VERSION;
     const instanceType = props.instanceType ?? DEFAULT_DATABASE_INSTANCE_TYPE;
-
-    this.readerCount = props.readers ?? tier.minAzs - 1;
-    if (!Number.isInteger(this.readerCount) || this.readerCount < 0 || this.readerCount > AURORA_MAX_READERS) {
-      throw validationError(`readers must be an integer from 0 to ${AURORA_MAX_READERS}, got: ${props.readers}`, this);
-    }
-    if (this.readerCount < tier.minAzs - 1) {
-      Annotations.of(this).addWarningV2('ha-constructs:ReplicatedDatabase.readers',
-        `readers is ${this.readerCount}, fewer than one per further zone (${tier.minAzs - 1}) for ${tier.name}: when the writer's zone fails, the cluster waits for a new instance instead of failing over to a reader in about ${AURORA_FAILOVER_SECONDS} s`);
-    }
-    if (tier.isMultiRegion && !GLOBAL_PRIMARY_SCOPES.has(scope)) {
-      throw validationError(`tier ${tier.name} keeps the data in ${tier.minRegions} regions (${tier.strategy}), but a `
-        + 'ReplicatedDatabase is one region\'s cluster: use GlobalDatabase, which builds this cluster as its primary and adds '
-        + 'secondaries in other regions (GlobalDatabaseSecondary), or a single-region tier such as TIER_3', this);
-    }
-    const memory = instanceClassMemoryGiB(instanceType.toString());
-    if (props.maxConnections === undefined && memory === undefined) {
-      throw validationError(`maxConnections must be given for instance class ${instanceType.toString()}, whose default max_connections this library does not know`, this);
-    }
-    this.maxConnections = props.maxConnections ?? auroraPostgresMaxConnections(memory!);
-    if (!Number.isInteger(this.maxConnections) || this.maxConnections < 1) {
-      throw validationError(`maxConnections must be a positive integer, got: ${props.maxConnections}`, this);
-    }
+    const borrow = props.proxyBorrowLatencyThreshold;
+    const plan = planAuroraCluster(tier, {
+      ...settings.intent,
+      readers: props.readers,
+      instanceClass: instanceType.toString(),
+      maxConnections: props.maxConnections,
+      alarmsOnConnections: true,
+      proxy: props.proxy,
+      proxyBorrowLatencyMillis: borrow === undefined || borrow.isUnresolved() ? undefined : borrow.toMilliseconds({ integral: false }),
+      globalSecondaryRegions: GLOBAL_PRIMARY_SCOPES.get(scope),
+    });
+    // Where the credentials secret is copied is the secret's own placement rule (core's), checked here
+    // so that the database refuses it before building anything.
     const stackRegion = Stack.of(this).region;
     const secretPlacement = regionPlacementProblem({
       prop: 'secretReplicaRegions',
@@ -225,14 +211,11 @@ export class ReplicatedDatabase extends Construct {
       replicaRegions: (props.secretReplicaRegions ?? []).filter((r) => !Token.isUnresolved(r)),
       allowedRegions: props.allowedRegions,
     });
-    if (secretPlacement) {
-      throw validationError(secretPlacement, this);
-    }
-    const borrowThreshold = props.proxyBorrowLatencyThreshold ?? Duration.millis(100);
-    if (!borrowThreshold.isUnresolved() && borrowThreshold.toMilliseconds({ integral: false }) <= 0) {
-      throw validationError(`proxyBorrowLatencyThreshold must be longer than 0 ms, got: ${borrowThreshold.toHumanString()}`, this);
-    }
-    const withProxy = props.proxy ?? tier.staticallyStable;
+    const secretProblems: PlanProblem[] = secretPlacement ? [{ prop: 'secretReplicaRegions', message: secretPlacement }] : [];
+    throwProblems([...plan.problems, ...secretProblems], this);
+    emitWarnings(this, 'ReplicatedDatabase', plan.warnings);
+    this.readerCount = plan.readers;
+    this.maxConnections = plan.maxConnections!;
 
     this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the database ${this.node.path}: storage, Performance Insights and logs`);
     if (!props.encryptionKey) {
@@ -245,8 +228,10 @@ export class ReplicatedDatabase extends Construct {
       ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }
       : settings.subnets;
     if (vpc.privateSubnets.length === 0) {
-      Annotations.of(this).addWarningV2('ha-constructs:ReplicatedDatabase.rotation',
-        'the VPC has no private subnets with egress: the rotation function runs in the database subnets and reaches Secrets Manager only through a secretsmanager interface endpoint');
+      emitWarnings(this, 'ReplicatedDatabase', [{
+        id: 'rotation',
+        message: 'the VPC has no private subnets with egress: the rotation function runs in the database subnets and reaches Secrets Manager only through a secretsmanager interface endpoint',
+      }]);
     }
     const hostedRotation = secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, vpcSubnets: rotationSubnets });
     this.secret = new EncryptedSecret(this, 'Credentials', {
@@ -265,10 +250,11 @@ export class ReplicatedDatabase extends Construct {
     });
 
     const parameterGroup = newClusterParameterGroup(this, 'ParameterGroup', version);
-    const logGroup = newPostgresLogGroup(this, 'Logs', settings.clusterIdentifier, this.encryptionKey, settings.logRetentionDays);
-    const instance = (instanceId: string, index: number) => rds.ClusterInstance.provisioned(instanceId, {
+    const logGroup = newPostgresLogGroup(this, 'Logs', settings.clusterIdentifier, this.encryptionKey, plan.logRetentionDays);
+    const instance = (instanceId: string, planned: AuroraInstancePlan, index: number) => rds.ClusterInstance.provisioned(instanceId, {
       instanceType,
-      availabilityZone: zoneFor(settings.zones, index),
+      availabilityZone: zoneOf(planned.zone, settings.zones, index),
+      promotionTier: planned.promotionTier,
       publiclyAccessible: false,
       autoMinorVersionUpgrade: true,
       enablePerformanceInsights: true,
@@ -279,21 +265,21 @@ export class ReplicatedDatabase extends Construct {
       clusterIdentifier: settings.clusterIdentifier,
       credentials: rds.Credentials.fromSecret(this.secret.secret),
       defaultDatabaseName: props.databaseName,
-      writer: instance('Writer', 0),
-      readers: Array.from({ length: this.readerCount }, (_, i) => instance(`Reader${i + 1}`, i + 1)),
+      writer: instance('Writer', plan.instances[0], 0),
+      readers: plan.instances.slice(1).map((planned, i) => instance(`Reader${i + 1}`, planned, i + 1)),
       vpc,
       vpcSubnets: settings.subnets,
       parameterGroup,
-      storageEncrypted: true,
+      storageEncrypted: plan.storageEncrypted,
       storageEncryptionKey: this.encryptionKey,
-      iamAuthentication: true,
-      deletionProtection: true,
-      removalPolicy: settings.removalPolicy,
-      backup: { retention: Duration.days(settings.backupRetentionDays) },
-      copyTagsToSnapshot: true,
-      port: POSTGRES_PORT,
+      iamAuthentication: plan.iamAuthentication,
+      deletionProtection: plan.deletionProtection,
+      removalPolicy: plan.removalPolicy as RemovalPolicy,
+      backup: { retention: backupRetentionOf(settings, plan.backupRetentionDays) },
+      copyTagsToSnapshot: plan.copyTagsToSnapshot,
+      port: plan.port,
       monitoringInterval: Duration.seconds(ENHANCED_MONITORING_SECONDS),
-      cloudwatchLogsExports: [POSTGRES_LOG_EXPORT],
+      cloudwatchLogsExports: [...plan.logExports],
       enablePerformanceInsights: true,
       performanceInsightEncryptionKey: this.encryptionKey,
     });
@@ -308,7 +294,7 @@ export class ReplicatedDatabase extends Construct {
         reason: 'Enhanced Monitoring requires the AWS-managed AmazonRDSEnhancedMonitoringRole policy, which AWS keeps in step with what the monitoring agent needs',
       });
     }
-    this.port = POSTGRES_PORT;
+    this.port = plan.port;
 
     // Rotate only once the credentials are attached to the cluster (host, port) and the instances are
     // up. Between the two L1 resources only: the rotation's security group is referenced by a rule of
@@ -324,9 +310,9 @@ export class ReplicatedDatabase extends Construct {
       }
     }
     schedule.node.addDependency(this.cluster.secret!.node.defaultChild!);
-    this.cluster.connections.allowFrom(hostedRotation, ec2.Port.tcp(POSTGRES_PORT), 'Secrets Manager rotation of the master password');
+    this.cluster.connections.allowFrom(hostedRotation, ec2.Port.tcp(plan.port), 'Secrets Manager rotation of the master password');
 
-    if (withProxy) {
+    if (plan.proxy) {
       this.proxy = new rds.DatabaseProxy(this, 'Proxy', {
         proxyTarget: rds.ProxyTarget.fromCluster(this.cluster),
         secrets: [this.cluster.secret!],
@@ -341,7 +327,7 @@ export class ReplicatedDatabase extends Construct {
       const proxyGroupId = Names.nodeUniqueId(this.proxy.connections.securityGroups[0].node);
       for (const rule of this.cluster.node.findAll().filter((c) => c.node.id.startsWith(`from ${proxyGroupId}:`))) {
         for (const id of ['NIST.800.53.R5-EC2RestrictedCommonPorts', 'NIST.800.53.R5-EC2RestrictedSSH']) {
-          acknowledgeFindings(rule, { id, reason: `the rule opens the cluster's PostgreSQL port (${POSTGRES_PORT}, resolved from Endpoint.Port at deploy time) to the RDS Proxy's security group only` });
+          acknowledgeFindings(rule, { id, reason: `the rule opens the cluster's PostgreSQL port (${plan.port}, resolved from Endpoint.Port at deploy time) to the RDS Proxy's security group only` });
         }
       }
       acknowledgeFindings(this.proxy, {
@@ -352,7 +338,7 @@ export class ReplicatedDatabase extends Construct {
     // With the port stated, rules users add through `connections` name it rather than a token.
     this.connections = new ec2.Connections({
       securityGroups: (this.proxy ?? this.cluster).connections.securityGroups,
-      defaultPort: ec2.Port.tcp(POSTGRES_PORT),
+      defaultPort: ec2.Port.tcp(plan.port),
     });
     this.endpoint = this.proxy ? this.proxy.endpoint : this.cluster.clusterEndpoint.hostname;
     this.readerEndpoint = this.cluster.clusterReadEndpoint.hostname;
@@ -369,36 +355,21 @@ export class ReplicatedDatabase extends Construct {
 
     this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Alarms of the database ${this.node.path}`);
     this.alarms = [];
-    const connectionsThreshold = connectionAlarmThreshold(this.maxConnections);
+    const connections = plan.connectionAlarm!;
     const roles: [string, string, boolean][] = [['Writer', 'WRITER', true], ['Reader', 'READER', this.readerCount > 0]];
     for (const [name, role, present] of roles) {
       if (!present) continue;
-      this.alarms.push(minuteAlarm(this, `${name}ConnectionsAlarm`, {
-        metric: new cloudwatch.Metric({
-          namespace: 'AWS/RDS',
-          metricName: 'DatabaseConnections',
-          dimensionsMap: { DBClusterIdentifier: this.cluster.clusterIdentifier, Role: role },
-          statistic: cloudwatch.Stats.MAXIMUM,
-          period: Duration.minutes(1),
-        }),
-        threshold: connectionsThreshold,
-        periods: 3,
-        description: `${name} connections of ${this.node.path} at ${connectionsThreshold} of max_connections ${this.maxConnections}: new connections will soon be refused`,
+      this.alarms.push(databaseAlarm(this, `${name}ConnectionsAlarm`, {
+        metric: { namespace: 'AWS/RDS', metricName: 'DatabaseConnections', dimensionsMap: { DBClusterIdentifier: this.cluster.clusterIdentifier, Role: role } },
+        plan: connections,
+        description: `${name} connections of ${this.node.path} at ${connections.threshold} of max_connections ${this.maxConnections}: new connections will soon be refused`,
       }));
     }
-    if (this.proxy) {
-      const micros = borrowThreshold.toMilliseconds() * 1000;
-      this.alarms.push(minuteAlarm(this, 'ProxyBorrowLatencyAlarm', {
-        metric: new cloudwatch.Metric({
-          namespace: 'AWS/RDS',
-          metricName: 'DatabaseConnectionsBorrowLatency',
-          dimensionsMap: { ProxyName: this.proxy.dbProxyName },
-          statistic: cloudwatch.Stats.AVERAGE,
-          period: Duration.minutes(1),
-        }),
-        threshold: micros,
-        periods: 3,
-        description: `RDS Proxy of ${this.node.path} takes over ${borrowThreshold.toMilliseconds()} ms on average to hand out a database connection: the pool is exhausted`,
+    if (this.proxy && plan.proxyBorrowLatencyAlarm) {
+      this.alarms.push(databaseAlarm(this, 'ProxyBorrowLatencyAlarm', {
+        metric: { namespace: 'AWS/RDS', metricName: 'DatabaseConnectionsBorrowLatency', dimensionsMap: { ProxyName: this.proxy.dbProxyName } },
+        plan: plan.proxyBorrowLatencyAlarm,
+        description: `RDS Proxy of ${this.node.path} takes over ${plan.proxyBorrowLatencyMillis} ms on average to hand out a database connection: the pool is exhausted`,
       }));
     }
     for (const alarm of this.alarms) {

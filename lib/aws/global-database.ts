@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,26 +6,19 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AURORA_GLOBAL_REPLICATION_LAG_SECONDS, DrStrategy, FailureDomain, HaRole, ServiceTier, regionPlacementProblem } from '../core';
+import { ENHANCED_MONITORING_SECONDS, FailureDomain, HaRole, planAuroraSecondary, planGlobalDatabase } from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { ReplicatedDatabase, ReplicatedDatabaseProps } from './database';
 import {
-  DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, ENHANCED_MONITORING_SECONDS, GLOBAL_PRIMARY_SCOPES, POSTGRES_LOG_EXPORT,
-  POSTGRES_PORT, clusterSettings,
-  minuteAlarm, newClusterParameterGroup, newPostgresLogGroup, zoneFor,
+  DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, GLOBAL_PRIMARY_SCOPES, clusterSettings, databaseAlarm,
+  newClusterParameterGroup, newPostgresLogGroup, zoneOf,
 } from './database-common';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
-import { validationError } from './private/errors';
+import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
 import { acknowledgeFindings } from './private/nag';
-
-/** Most instances an Aurora cluster may have (one becomes the writer when a secondary is promoted). */
-const AURORA_MAX_INSTANCES = 16;
-
-/** Longest global cluster identifier that still leaves room for `-<region>` in a 63-character member identifier. */
-const GLOBAL_ID_MAX_LENGTH = 48;
 
 /**
  * Identifier of the member cluster of `globalClusterIdentifier` in `region`: `<global id>-<region>`.
@@ -34,16 +27,6 @@ const GLOBAL_ID_MAX_LENGTH = 48;
  */
 export function globalDatabaseMemberIdentifier(globalClusterIdentifier: string, region: string): string {
   return `${globalClusterIdentifier}-${region}`;
-}
-
-function globalIdProblem(id: string): string | undefined {
-  if (Token.isUnresolved(id)) {
-    return undefined;
-  }
-  if (!/^[a-z](?!.*--)[a-z0-9-]*$/.test(id) || id.endsWith('-') || id.length > GLOBAL_ID_MAX_LENGTH) {
-    return `globalClusterIdentifier must be 1 to ${GLOBAL_ID_MAX_LENGTH} lowercase letters, digits or hyphens, start with a letter, and neither end with a hyphen nor hold two in a row, got: ${id}`;
-  }
-  return undefined;
 }
 
 function concreteRegion(scope: Construct, construct: string): string {
@@ -124,29 +107,20 @@ export class GlobalDatabase extends Construct {
     this.globalClusterIdentifier = props.globalClusterIdentifier;
     this.secondaryRegions = [...props.secondaryRegions];
 
-    const idProblem = globalIdProblem(props.globalClusterIdentifier);
-    if (idProblem) {
-      throw validationError(idProblem, this);
-    }
-    const placement = regionPlacementProblem({
-      prop: 'secondaryRegions', primaryRegion: this.primaryRegion, replicaRegions: this.secondaryRegions, allowedRegions: props.allowedRegions,
-    });
-    if (placement) {
-      throw validationError(placement, this);
-    }
-    if (this.secondaryRegions.length < tier.minRegions - 1) {
-      throw validationError(`secondaryRegions must list at least ${tier.minRegions - 1} regions for ${tier.name} (minRegions ${tier.minRegions} counts the primary), got: ${this.secondaryRegions.length}`, this);
-    }
     const instanceType = props.instanceType ?? DEFAULT_DATABASE_INSTANCE_TYPE;
-    if (isBurstable(instanceType)) {
-      throw validationError(`instanceType must be a memory-optimized class for an Aurora global database (burstable classes are not supported), got: ${instanceType.toString()}`, this);
-    }
-    if (tier.regionRpoSeconds < AURORA_GLOBAL_REPLICATION_LAG_SECONDS) {
-      Annotations.of(this).addWarningV2('ha-constructs:GlobalDatabase.tier',
-        `${tier.name}'s region RPO is ${tier.regionRpoSeconds} s, below Aurora Global Database's typical replication lag of ${AURORA_GLOBAL_REPLICATION_LAG_SECONDS} s: replication is asynchronous, so a region loss can lose the last writes`);
-    }
+    // The global database's own rules (identifier, regions, class) and the primary's reader limit; the
+    // primary ReplicatedDatabase checks the rest of its props itself.
+    const plan = planGlobalDatabase(tier, {
+      primary: { readers: props.readers, instanceClass: instanceType.toString() },
+      globalClusterIdentifier: Token.isUnresolved(props.globalClusterIdentifier) ? undefined : props.globalClusterIdentifier,
+      primaryRegion: this.primaryRegion,
+      secondaryRegions: this.secondaryRegions,
+      allowedRegions: props.allowedRegions,
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'GlobalDatabase', plan.warnings);
 
-    GLOBAL_PRIMARY_SCOPES.add(this);
+    GLOBAL_PRIMARY_SCOPES.set(this, this.secondaryRegions.length);
     this.primary = new ReplicatedDatabase(this, 'Primary', {
       ...props,
       instanceType,
@@ -156,7 +130,7 @@ export class GlobalDatabase extends Construct {
     this.globalCluster = new rds.CfnGlobalCluster(this, 'Resource', {
       globalClusterIdentifier: props.globalClusterIdentifier,
       sourceDbClusterIdentifier: this.primary.cluster.clusterArn,
-      deletionProtection: true,
+      deletionProtection: plan.globalClusterDeletionProtection,
     });
     // A global cluster has no snapshot of its own (its members do): keep it.
     this.globalCluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
@@ -287,29 +261,23 @@ export class GlobalDatabaseSecondary extends Construct {
     const { tier, vpc } = props;
     const region = concreteRegion(this, 'GlobalDatabaseSecondary');
     this.globalClusterIdentifier = props.globalClusterIdentifier;
-    const idProblem = globalIdProblem(props.globalClusterIdentifier);
-    if (idProblem) {
-      throw validationError(idProblem, this);
-    }
-    if (props.primaryRegion === region) {
-      throw validationError(`primaryRegion must differ from the secondary's region ${region} (a secondary survives the loss of the primary's region), got: ${props.primaryRegion}`, this);
-    }
-    const placement = regionPlacementProblem({ prop: 'the secondary region', primaryRegion: props.primaryRegion, replicaRegions: [region], allowedRegions: props.allowedRegions });
-    if (placement) {
-      throw validationError(placement, this);
-    }
     const instanceType = props.instanceType ?? DEFAULT_DATABASE_INSTANCE_TYPE;
-    if (isBurstable(instanceType)) {
-      throw validationError(`instanceType must be a memory-optimized class for an Aurora global database (burstable classes are not supported), got: ${instanceType.toString()}`, this);
-    }
-    this.readerCount = props.readers ?? defaultSecondaryReaders(tier);
-    if (!Number.isInteger(this.readerCount) || this.readerCount < 0 || this.readerCount > AURORA_MAX_INSTANCES) {
-      throw validationError(`readers must be an integer from 0 to ${AURORA_MAX_INSTANCES}, got: ${props.readers}`, this);
-    }
-    const settings = clusterSettings(this, 'GlobalDatabaseSecondary', {
+    const settings = clusterSettings(this, {
       ...props,
       clusterIdentifier: props.clusterIdentifier ?? globalDatabaseMemberIdentifier(props.globalClusterIdentifier, region),
     });
+    const plan = planAuroraSecondary(tier, {
+      ...settings.intent,
+      readers: props.readers,
+      instanceClass: instanceType.toString(),
+      region,
+      primaryRegion: Token.isUnresolved(props.primaryRegion) ? undefined : props.primaryRegion,
+      allowedRegions: props.allowedRegions,
+      globalClusterIdentifier: Token.isUnresolved(props.globalClusterIdentifier) ? undefined : props.globalClusterIdentifier,
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'GlobalDatabaseSecondary', plan.warnings);
+    this.readerCount = plan.readers;
     this.clusterIdentifier = settings.clusterIdentifier;
     const version = props.engineVersion ?? DEFAULT_AURORA_POSTGRES_VERSION;
 
@@ -323,32 +291,33 @@ export class GlobalDatabaseSecondary extends Construct {
       // A database opens no connections of its own: nothing leaves the group.
       allowAllOutbound: false,
     });
-    this.connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(POSTGRES_PORT) });
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(plan.port) });
     const subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
       vpc, vpcSubnets: settings.subnets, description: `Subnets of the secondary database ${this.node.path}`,
     });
     const parameterGroup = newClusterParameterGroup(this, 'ParameterGroup', version);
-    const logGroup = newPostgresLogGroup(this, 'Logs', settings.clusterIdentifier, this.encryptionKey, settings.logRetentionDays);
+    const logGroup = newPostgresLogGroup(this, 'Logs', settings.clusterIdentifier, this.encryptionKey, plan.logRetentionDays);
 
     // No MasterUsername / MasterUserPassword: a secondary takes the primary's users with its storage.
     this.cluster = new rds.CfnDBCluster(this, 'Resource', {
-      engine: 'aurora-postgresql',
+      engine: plan.engine,
       engineVersion: version.auroraPostgresFullVersion,
       globalClusterIdentifier: props.globalClusterIdentifier,
       dbClusterIdentifier: settings.clusterIdentifier,
       dbSubnetGroupName: subnetGroup.subnetGroupName,
       vpcSecurityGroupIds: [securityGroup.securityGroupId],
       dbClusterParameterGroupName: parameterGroup.bindToCluster({}).parameterGroupName,
-      port: POSTGRES_PORT,
-      storageEncrypted: true,
+      port: plan.port,
+      storageEncrypted: plan.storageEncrypted,
       kmsKeyId: this.encryptionKey.keyArn,
-      deletionProtection: true,
-      backupRetentionPeriod: settings.backupRetentionDays,
-      copyTagsToSnapshot: true,
-      enableIamDatabaseAuthentication: true,
-      enableCloudwatchLogsExports: [POSTGRES_LOG_EXPORT],
+      deletionProtection: plan.deletionProtection,
+      // A token retention is rendered as given (in days, which is what the API takes).
+      backupRetentionPeriod: settings.unresolvedBackupRetention?.toDays() ?? plan.backupRetentionDays,
+      copyTagsToSnapshot: plan.copyTagsToSnapshot,
+      enableIamDatabaseAuthentication: plan.iamAuthentication,
+      enableCloudwatchLogsExports: [...plan.logExports],
     });
-    this.cluster.applyRemovalPolicy(settings.removalPolicy);
+    this.cluster.applyRemovalPolicy(plan.removalPolicy as RemovalPolicy);
     if (props.backupTag) {
       Tags.of(this.cluster).add(BACKUP_TAG_KEY, BACKUP_TAG_VALUE);
     }
@@ -356,7 +325,7 @@ export class GlobalDatabaseSecondary extends Construct {
     this.clusterArn = Stack.of(this).formatArn({ service: 'rds', resource: 'cluster', resourceName: this.cluster.ref, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     this.readerEndpoint = this.cluster.attrReadEndpointAddress;
 
-    if (this.readerCount > 0) {
+    if (plan.instances.length > 0) {
       const monitoringRole = new iam.Role(this, 'MonitoringRole', {
         assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
         managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
@@ -365,12 +334,13 @@ export class GlobalDatabaseSecondary extends Construct {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
         reason: 'Enhanced Monitoring requires the AWS-managed AmazonRDSEnhancedMonitoringRole policy, which AWS keeps in step with what the monitoring agent needs',
       });
-      for (let i = 0; i < this.readerCount; i++) {
+      plan.instances.forEach((planned, i) => {
         const reader = new rds.CfnDBInstance(this, `Reader${i + 1}`, {
           dbClusterIdentifier: this.cluster.ref,
           dbInstanceClass: `db.${instanceType.toString()}`,
-          engine: 'aurora-postgresql',
-          availabilityZone: zoneFor(settings.zones, i),
+          engine: plan.engine,
+          availabilityZone: zoneOf(planned.zone, settings.zones, i),
+          promotionTier: planned.promotionTier,
           publiclyAccessible: false,
           autoMinorVersionUpgrade: true,
           enablePerformanceInsights: true,
@@ -382,24 +352,20 @@ export class GlobalDatabaseSecondary extends Construct {
           id: 'NIST.800.53.R5-RDSInBackupPlan',
           reason: 'an Aurora instance holds no data of its own: the cluster volume is backed up continuously (automated backups with point-in-time recovery for the tier\'s retention)',
         });
-      }
+      });
     }
 
     this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Alarms of the secondary database ${this.node.path}`);
-    const rpoMillis = tier.regionRpoSeconds * 1000;
-    this.replicationLagAlarm = minuteAlarm(this, 'ReplicationLagAlarm', {
-      metric: new cloudwatch.Metric({
-        namespace: 'AWS/RDS',
-        metricName: 'AuroraGlobalDBReplicationLag',
-        dimensionsMap: { DBClusterIdentifier: this.cluster.ref },
-        statistic: cloudwatch.Stats.MAXIMUM,
-        period: Duration.minutes(1),
-      }),
-      threshold: rpoMillis,
-      periods: 3,
-      // No data means no replication figures at all: a state to look at, not a quiet one.
-      treatMissingData: cloudwatch.TreatMissingData.MISSING,
-      description: `Replication from ${props.primaryRegion} to ${this.node.path} lags ${tier.regionRpoSeconds} s or more, ${tier.name}'s region RPO: a region loss now would lose more writes than the tier allows`,
+    const lag = plan.replicationLagAlarm;
+    // Aurora publishes the lag under the secondary's identifier and the primary's region together.
+    this.replicationLagAlarm = databaseAlarm(this, 'ReplicationLagAlarm', {
+      metric: {
+        namespace: lag.namespace,
+        metricName: lag.metricName,
+        dimensionsMap: { DBClusterIdentifier: this.cluster.ref, SourceRegion: props.primaryRegion },
+      },
+      plan: lag,
+      description: `Replication from ${props.primaryRegion} to ${this.node.path} lags more than ${lag.rpoSeconds} s, ${tier.name}'s region RPO: a region loss now would lose more writes than the tier allows`,
     });
     notifyOn(this.replicationLagAlarm, this.alarmTopic);
 
@@ -422,16 +388,4 @@ export class GlobalDatabaseSecondary extends Construct {
       })],
     });
   }
-}
-
-function defaultSecondaryReaders(tier: ServiceTier): number {
-  switch (tier.strategy) {
-    case DrStrategy.ACTIVE_ACTIVE: return tier.minAzs;
-    case DrStrategy.WARM_STANDBY: return 1;
-    default: return 0;
-  }
-}
-
-function isBurstable(instanceType: ec2.InstanceType): boolean {
-  return /^t\d/.test(instanceType.toString());
 }

@@ -115,6 +115,28 @@ export const RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS = 120;
 export const RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS = 35;
 
 /**
+ * Aurora limits: a cluster has a writer and at most 15 readers; in a global database the primary's
+ * readers and the secondary clusters share those 15 (one reader fewer per secondary region), and
+ * each secondary cluster has at most 16 readers; automated backups are kept 1 to 35 days; a cluster
+ * identifier has 1 to 63 characters.
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Replication.html
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-attaching.html
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Managing.Backups.html
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html (DBClusterIdentifier)
+ */
+export const AURORA_MAX_READERS = 15;
+export const AURORA_GLOBAL_SECONDARY_MAX_READERS = 16;
+export const AURORA_MAX_BACKUP_RETENTION_DAYS = 35;
+export const AURORA_CLUSTER_IDENTIFIER_MAX_LENGTH = 63;
+
+/**
+ * RDS and Aurora send their metrics to CloudWatch every minute: an alarm cannot judge a shorter period.
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/monitoring-cloudwatch.html
+ */
+export const RDS_METRIC_PERIOD_SECONDS = 60;
+
+/**
  * DynamoDB global tables (eventual consistency) replicate in about a second; multi-region strong
  * consistency (MRSC) acknowledges a write only after it is durable in a second region: RPO 0.
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html
@@ -153,6 +175,17 @@ export const GCS_TURBO_REPLICATION_SECONDS = 900;
 
 /**
  * Retention periods (days) a CloudWatch Logs log group accepts.
+/**
+ * Cloud SQL: days of write-ahead log kept for point-in-time recovery, per edition; the smallest
+ * disk (10 GB); its metrics (`database/replication/replica_lag`) are sampled every 60 s.
+ * @see https://cloud.google.com/sql/docs/postgres/backup-recovery/pitr#log-retention
+ * @see https://cloud.google.com/sql/docs/postgres/instance-settings (storage capacity)
+ * @see https://cloud.google.com/monitoring/api/metrics_gcp_c#gcp-cloudsql
+ */
+export const CLOUD_SQL_PITR_MAX_DAYS = { ENTERPRISE_PLUS: 35, ENTERPRISE: 7 } as const;
+export const CLOUD_SQL_MIN_DISK_SIZE_GB = 10;
+export const CLOUD_SQL_METRIC_SAMPLE_SECONDS = 60;
+
  * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
  */
 export const CLOUDWATCH_LOG_RETENTION_DAYS: readonly number[] = [

@@ -58,7 +58,8 @@ describe('ReplicatedDatabase', () => {
     expect(db.readerCount).toBe(2);
     const all = instances(template);
     expect(all.map((i) => i.AvailabilityZone)).toEqual(US_EAST_1);
-    expect(all.map((i) => i.PromotionTier)).toEqual([0, 2, 2]);
+    // The writer first back after a failover, every reader equally preferred (Aurora then promotes the largest).
+    expect(all.map((i) => i.PromotionTier)).toEqual([0, 1, 1]);
     for (const instance of all) {
       expect(instance).toMatchObject({ DBInstanceClass: 'db.r6g.large', Engine: 'aurora-postgresql', PubliclyAccessible: false });
     }

@@ -126,9 +126,11 @@ describe('GlobalDatabase and GlobalDatabaseSecondary (a primary and a secondary 
   });
 
   test('GIVEN TIER_1 THEN the replication-lag alarm fires at the 60 s region RPO and notifies the topic', () => {
+    // Aurora publishes the lag under the secondary's identifier and the primary's region, together.
     tier1.secondaryTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/RDS', MetricName: 'AuroraGlobalDBReplicationLag', Statistic: 'Maximum', Threshold: 60000,
-      Dimensions: [{ Name: 'DBClusterIdentifier', Value: { Ref: Match.stringLikeRegexp('^Db') } }],
+      ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'missing',
+      Dimensions: [{ Name: 'DBClusterIdentifier', Value: { Ref: Match.stringLikeRegexp('^Db') } }, { Name: 'SourceRegion', Value: 'us-east-1' }],
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^DbAlarmTopic') }],
     });
   });
