@@ -164,6 +164,17 @@ export const PITR_RPO_SECONDS = 300;
 export const CLOUD_SQL_HA_FAILOVER_SECONDS = 60;
 
 /**
+ * Cloud SQL: days of write-ahead log kept for point-in-time recovery, per edition; the smallest
+ * disk (10 GB); its metrics (`database/replication/replica_lag`) are sampled every 60 s.
+ * @see https://cloud.google.com/sql/docs/postgres/backup-recovery/pitr#log-retention
+ * @see https://cloud.google.com/sql/docs/postgres/instance-settings (storage capacity)
+ * @see https://cloud.google.com/monitoring/api/metrics_gcp_c#gcp-cloudsql
+ */
+export const CLOUD_SQL_PITR_MAX_DAYS = { ENTERPRISE_PLUS: 35, ENTERPRISE: 7 } as const;
+export const CLOUD_SQL_MIN_DISK_SIZE_GB = 10;
+export const CLOUD_SQL_METRIC_SAMPLE_SECONDS = 60;
+
+/**
  * Cloud Storage turbo replication: dual-region objects replicated within 15 minutes (RPO).
  * @see https://cloud.google.com/storage/docs/availability-durability#turbo-replication
  */
@@ -175,17 +186,6 @@ export const GCS_TURBO_REPLICATION_SECONDS = 900;
 
 /**
  * Retention periods (days) a CloudWatch Logs log group accepts.
-/**
- * Cloud SQL: days of write-ahead log kept for point-in-time recovery, per edition; the smallest
- * disk (10 GB); its metrics (`database/replication/replica_lag`) are sampled every 60 s.
- * @see https://cloud.google.com/sql/docs/postgres/backup-recovery/pitr#log-retention
- * @see https://cloud.google.com/sql/docs/postgres/instance-settings (storage capacity)
- * @see https://cloud.google.com/monitoring/api/metrics_gcp_c#gcp-cloudsql
- */
-export const CLOUD_SQL_PITR_MAX_DAYS = { ENTERPRISE_PLUS: 35, ENTERPRISE: 7 } as const;
-export const CLOUD_SQL_MIN_DISK_SIZE_GB = 10;
-export const CLOUD_SQL_METRIC_SAMPLE_SECONDS = 60;
-
  * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
  */
 export const CLOUDWATCH_LOG_RETENTION_DAYS: readonly number[] = [
