@@ -1,16 +1,16 @@
-import { Annotations, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, DYNAMODB_PITR_MAX_DAYS, FailureDomain, HaRole, regionPlacementProblem } from '../core';
+import { FailureDomain, HaRole, planGlobalTable, TableConsistencyMode } from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
-import { validationError } from './private/errors';
+import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
 import { ReplicaKey } from './replica-key';
 
@@ -97,7 +97,8 @@ export interface GlobalTableProps extends HaProps {
    */
   readonly billing?: dynamodb.Billing;
   /**
-   * Days of point-in-time recovery (1–35), on every replica.
+   * Days of point-in-time recovery, on every replica: from the tier's backup retention (at most
+   * `DYNAMODB_PITR_MAX_DAYS`, 35) to 35.
    * @default - tier.backupRetentionDays, at most 35
    */
   readonly pointInTimeRecoveryDays?: number;
@@ -107,7 +108,7 @@ export interface GlobalTableProps extends HaProps {
    */
   readonly contributorInsights?: boolean;
   /**
-   * Replication lag above which a replica alarms.
+   * Replication lag above which a replica alarms (its maximum per minute, three minutes in a row).
    * @default - the tier's region RPO
    */
   readonly replicationLatencyThreshold?: Duration;
@@ -136,6 +137,7 @@ export interface GlobalTableProps extends HaProps {
  * Every replica has deletion protection, point-in-time recovery, Contributor Insights and its
  * own customer-managed key; the table is retained on delete and replacement. Each replica
  * region gets a `ReplicationLatency` alarm at the tier's region RPO, measured from this region.
+ * Every value and rule comes from core's `planGlobalTable`, which the Terraform twin renders too.
  *
  * The replicas' keys live in stacks of their regions, found by alias:
  * ```ts
@@ -186,17 +188,38 @@ export class GlobalTable extends Construct {
     if (Token.isUnresolved(region)) {
       throw validationError('GlobalTable needs a stack with a concrete region (env.region): replicas are placed relative to it', this);
     }
-    this.replicaRegions = [...props.replicaRegions];
-    this.consistency = props.consistency
-      ?? (tier.regionRpoSeconds < DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS ? TableConsistency.STRONG : TableConsistency.EVENTUAL);
-    this.validate(props, region);
-
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    if (removalPolicy !== RemovalPolicy.RETAIN) {
-      Annotations.of(this).addWarningV2('ha-constructs:GlobalTable.removalPolicy',
-        `removalPolicy is ${removalPolicy}: deleting the stack or replacing the table deletes every replica and its data`);
+    const latency = props.replicationLatencyThreshold;
+    if (latency !== undefined && latency.isUnresolved()) {
+      // The threshold also goes into the alarm description, which needs a number at synthesis.
+      throw validationError('replicationLatencyThreshold must be a literal duration, got: an unresolved token', this);
     }
-    const pitrDays = props.pointInTimeRecoveryDays ?? Math.min(DYNAMODB_PITR_MAX_DAYS, tier.backupRetentionDays);
+    const known = (value: string | undefined) => (value === undefined || Token.isUnresolved(value) ? undefined : value);
+    const pitr = props.pointInTimeRecoveryDays;
+    const plan = planGlobalTable(tier, {
+      replicaRegionsProp: 'replicaRegions',
+      primaryRegion: region,
+      replicaRegions: props.replicaRegions.map(known),
+      allowedRegions: props.allowedRegions,
+      consistency: props.consistency?.name as TableConsistencyMode | undefined,
+      witness: props.witnessRegion === undefined ? undefined : { region: known(props.witnessRegion) },
+      pointInTimeRecoveryDays: pitr === undefined || Token.isUnresolved(pitr) ? undefined : pitr,
+      replicationLatencyThreshold: latency && {
+        prop: 'replicationLatencyThreshold', milliseconds: latency.toMilliseconds({ integral: false }), text: latency.toHumanString(),
+      },
+      contributorInsights: props.contributorInsights,
+      timeToLiveAttribute: props.timeToLiveAttribute,
+      removalPolicy: props.removalPolicy,
+    });
+    throwProblems(plan.problems, this);
+    if (props.replicaKeyArns) {
+      const missing = props.replicaRegions.filter((r) => props.replicaKeyArns![r] === undefined);
+      if (missing.length > 0) {
+        throw validationError(`replicaKeyArns must name a key for every replica region, got none for: ${missing.join(', ')}`, this, 'replicaKeyArns');
+      }
+    }
+    emitWarnings(this, 'GlobalTable', plan.warnings);
+    this.replicaRegions = [...props.replicaRegions];
+    this.consistency = plan.consistency === 'STRONG' ? TableConsistency.STRONG : TableConsistency.EVENTUAL;
 
     this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the ${props.tableName} table in ${region}`);
     const replicaKeyArns = props.replicaKeyArns ?? Object.fromEntries(this.replicaRegions.map((replicaRegion) =>
@@ -208,12 +231,15 @@ export class GlobalTable extends Construct {
       sortKey: props.sortKey,
       billing: props.billing ?? dynamodb.Billing.onDemand(),
       globalSecondaryIndexes: props.globalSecondaryIndexes,
-      timeToLiveAttribute: props.timeToLiveAttribute,
+      timeToLiveAttribute: plan.timeToLiveAttribute,
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.encryptionKey, replicaKeyArns),
-      deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: pitrDays },
-      contributorInsightsSpecification: { enabled: props.contributorInsights ?? true },
-      removalPolicy,
+      deletionProtection: plan.deletionProtection,
+      pointInTimeRecoverySpecification: {
+        pointInTimeRecoveryEnabled: true,
+        recoveryPeriodInDays: pitr !== undefined && Token.isUnresolved(pitr) ? pitr : plan.pointInTimeRecoveryDays,
+      },
+      contributorInsightsSpecification: { enabled: plan.contributorInsights },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       multiRegionConsistency: this.consistency.mode,
       witnessRegion: props.witnessRegion,
       replicas: this.replicaRegions.map((replicaRegion) => ({ region: replicaRegion })),
@@ -223,23 +249,21 @@ export class GlobalTable extends Construct {
     }
 
     this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Alarms of the ${props.tableName} global table`);
-    // Milliseconds, the metric's unit: a threshold need not be a whole number of seconds.
-    const thresholdMs = props.replicationLatencyThreshold?.toMilliseconds({ integral: false }) ?? tier.regionRpoSeconds * 1000;
-    const thresholdText = props.replicationLatencyThreshold
-      ? `${thresholdMs / 1000} s (${tier.name}'s region RPO is ${tier.regionRpoSeconds} s)`
-      : `${tier.regionRpoSeconds} s (the ${tier.name} region RPO)`;
+    const alarm = plan.replicationLatencyAlarm;
     for (const replicaRegion of this.replicaRegions) {
-      const alarm = this.metricReplicationLatency(replicaRegion).createAlarm(this, `ReplicationLatency-${replicaRegion}`, {
-        alarmDescription: `Replication from ${region} to the ${replicaRegion} replica of ${props.tableName} lags more than ${thresholdText}: a region loss now loses more writes than the tier allows`,
-        threshold: thresholdMs,
+      const metric = this.metricReplicationLatency(replicaRegion, { statistic: alarm.statistic, period: Duration.seconds(alarm.periodSeconds) });
+      const replicationAlarm = metric.createAlarm(this, `ReplicationLatency-${replicaRegion}`, {
+        alarmDescription: `Replication from ${region} to the ${replicaRegion} replica of ${props.tableName} lags more than `
+          + `${alarm.thresholdText}: a region loss now loses more writes than the tier allows`,
+        // Milliseconds, the metric's unit: a threshold need not be a whole number of seconds.
+        threshold: alarm.thresholdMs!,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
-        // No writes, no datapoints: an idle table is not lagging.
+        evaluationPeriods: alarm.evaluationPeriods,
+        datapointsToAlarm: alarm.datapointsToAlarm,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-      notifyOn(alarm, this.alarmTopic);
-      this.replicationLatencyAlarms[replicaRegion] = alarm;
+      notifyOn(replicationAlarm, this.alarmTopic);
+      this.replicationLatencyAlarms[replicaRegion] = replicationAlarm;
     }
 
     attachHaMetadata(this, props, { component: 'GlobalTable', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
@@ -275,56 +299,5 @@ export class GlobalTable extends Construct {
     return this.replicaRegions.reduce(
       (grant, replicaRegion) => grant.combine(this.table.replica(replicaRegion).grantReadData(grantee)),
       this.table.grantReadData(grantee));
-  }
-
-  private validate(props: GlobalTableProps, region: string): void {
-    const { tier } = props;
-    const regions = this.replicaRegions.filter((r) => !Token.isUnresolved(r));
-    const problem = regionPlacementProblem({ prop: 'replicaRegions', primaryRegion: region, replicaRegions: regions, allowedRegions: props.allowedRegions });
-    if (problem) {
-      throw validationError(problem, this);
-    }
-    if (this.replicaRegions.length + 1 < tier.minRegions) {
-      throw validationError(`replicaRegions must list at least ${tier.minRegions - 1} region(s) for ${tier.name} (minRegions ${tier.minRegions} including ${region}), got: ${this.replicaRegions.length}`, this);
-    }
-    const witness = props.witnessRegion;
-    if (witness !== undefined && !Token.isUnresolved(witness)) {
-      if (this.consistency !== TableConsistency.STRONG) {
-        throw validationError(`witnessRegion only applies to consistency STRONG, got: ${witness} with consistency ${this.consistency.name}`, this);
-      }
-      const witnessProblem = regionPlacementProblem({ prop: 'witnessRegion', primaryRegion: region, replicaRegions: [witness, ...regions], allowedRegions: props.allowedRegions });
-      if (witnessProblem) {
-        throw validationError(witnessProblem, this);
-      }
-    }
-    if (this.consistency === TableConsistency.STRONG) {
-      const total = this.replicaRegions.length + 1;
-      const ok = witness === undefined ? total === 3 : total === 2;
-      if (!ok) {
-        throw validationError(`consistency STRONG needs three regions, or two and a witnessRegion, got: ${total} region(s) (${[region, ...this.replicaRegions].join(', ')}) and ${witness === undefined ? 'no witnessRegion' : `witnessRegion ${witness}`}`, this);
-      }
-    } else if (tier.regionRpoSeconds < DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS) {
-      Annotations.of(this).addWarningV2('ha-constructs:GlobalTable.consistency',
-        `consistency EVENTUAL replicates in about ${DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS} s, longer than ${tier.name}'s region RPO of ${tier.regionRpoSeconds} s: use TableConsistency.STRONG`);
-    }
-    const pitr = props.pointInTimeRecoveryDays;
-    const minPitr = Math.min(DYNAMODB_PITR_MAX_DAYS, tier.backupRetentionDays);
-    if (pitr !== undefined && !Token.isUnresolved(pitr) && (!Number.isInteger(pitr) || pitr < minPitr || pitr > DYNAMODB_PITR_MAX_DAYS)) {
-      throw validationError(`pointInTimeRecoveryDays must be an integer from ${minPitr} (${tier.name}'s backup retention, at most ${DYNAMODB_PITR_MAX_DAYS}) to ${DYNAMODB_PITR_MAX_DAYS}, got: ${pitr}`, this);
-    }
-    const latency = props.replicationLatencyThreshold;
-    if (latency !== undefined && latency.isUnresolved()) {
-      // The threshold also goes into the alarm description, which needs a number at synthesis.
-      throw validationError('replicationLatencyThreshold must be a literal duration, got: an unresolved token', this);
-    }
-    if (latency !== undefined && !(latency.toMilliseconds({ integral: false }) > 0)) {
-      throw validationError(`replicationLatencyThreshold must be longer than 0 ms, got: ${latency.toHumanString()}`, this);
-    }
-    if (props.replicaKeyArns) {
-      const missing = this.replicaRegions.filter((r) => props.replicaKeyArns![r] === undefined);
-      if (missing.length > 0) {
-        throw validationError(`replicaKeyArns must name a key for every replica region, got none for: ${missing.join(', ')}`, this);
-      }
-    }
   }
 }

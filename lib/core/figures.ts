@@ -175,6 +175,18 @@ export const CLOUD_SQL_MIN_DISK_SIZE_GB = 10;
 export const CLOUD_SQL_METRIC_SAMPLE_SECONDS = 60;
 
 /**
+ * Regions a global table with multi-region strong consistency (MRSC) may span: its replicas and
+ * witness all lie in one of these region sets.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-globaltablewitness.html
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html
+ */
+export const DYNAMODB_MRSC_REGION_SETS: Readonly<Record<string, readonly string[]>> = {
+  US: ['us-east-1', 'us-east-2', 'us-west-2'],
+  EU: ['eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1'],
+  AP: ['ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3'],
+};
+
+/**
  * Cloud Storage turbo replication: dual-region objects replicated within 15 minutes (RPO).
  * @see https://cloud.google.com/storage/docs/availability-durability#turbo-replication
  */
@@ -337,3 +349,26 @@ export const RESTORE_TEST_MAX_WINDOW_DAYS = 365;
  * @see https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PredictiveScalingConfiguration.html
  */
 export const PREDICTIVE_SCALING_MAX_BUFFER_SECONDS = 3600;
+
+/**
+ * Secrets Manager rotation: a schedule from every 4 hours (`rate(4 hours)`, the shortest
+ * `ScheduleExpression`) to every 1000 days (`AutomaticallyAfterDays` at most 1000); a deleted
+ * secret stays recoverable for 7 to 30 days (`RecoveryWindowInDays`); a generated value
+ * (`GetRandomPassword`, `GenerateSecretString`) holds 1 to 4096 characters.
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotationRulesType.html
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetRandomPassword.html
+ */
+export const SECRETS_MANAGER_ROTATION_MIN_SECONDS = 4 * 3600;
+export const SECRETS_MANAGER_ROTATION_MAX_SECONDS = 1000 * 86400;
+export const SECRETS_MANAGER_RECOVERY_WINDOW_MAX_DAYS = 30;
+export const SECRETS_MANAGER_GENERATED_LENGTH_MAX = 4096;
+
+/**
+ * Google Secret Manager rotation notifications: a `rotation_period` from 3600 s (1 hour) to
+ * 3153600000 s (100 years).
+ * @see https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets#rotation
+ */
+export const SECRET_MANAGER_ROTATION_MIN_SECONDS = 3600;
+export const SECRET_MANAGER_ROTATION_MAX_SECONDS = 3_153_600_000;

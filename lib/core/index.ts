@@ -19,4 +19,5 @@ export * from './errors';
 export * from './plans/dns';
 export * from './plans/fleet';
 export * from './plans/slo';
+export * from './plans/table';
 export * from './plans/database';

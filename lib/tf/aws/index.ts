@@ -10,6 +10,6 @@ export * from './ha-props';
 export * from './network';
 export * from './secret';
 export * from './slo';
-export * from './table';
+export * from './global-table';
 export { AttachHaMetadataOptions, attachHaMetadata } from './private/metadata';
 export { AddHaChecksOptions, HA_ACKNOWLEDGED_KEY, TfAcknowledgedFinding, TfHaChecks, TfHaChecksResult, acknowledgeHaFinding, addHaChecks } from '../ha-checks';

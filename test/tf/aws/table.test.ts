@@ -1,10 +1,11 @@
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DynamodbContributorInsights } from '@cdktf/provider-aws/lib/dynamodb-contributor-insights';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing } from 'cdktf';
 import { HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
-import { GlobalTable, GlobalTableProps, TableConsistency } from '../../../lib/tf/aws/table';
+import { GlobalTable, GlobalTableProps, TableConsistency } from '../../../lib/tf/aws/global-table';
 import { awsStack, fullResourcesOf, refTo, resourcesOf } from './util';
 
 Testing.setupJest();
@@ -63,18 +64,33 @@ describe('GlobalTable (Terraform)', () => {
     expect(replicas.map((r: { consistency_mode: string }) => r.consistency_mode)).toEqual(['STRONG', 'STRONG']);
   });
 
+  test('GIVEN STRONG consistency over two regions and a witness THEN the witness is on the table', () => {
+    const { synthesized } = synth({ consistency: TableConsistency.STRONG, witnessRegion: 'us-east-2' });
+    expect(synthesized).toHaveResourceWithProperties(DynamodbTable, { global_table_witness: { region_name: 'us-east-2' } });
+  });
+
+  test('THEN Contributor Insights is on in every region, and a TTL attribute passes through', () => {
+    const { synthesized } = synth({ timeToLiveAttribute: 'expires' });
+    expect(synthesized).toHaveResourceWithProperties(DynamodbTable, { ttl: { attribute_name: 'expires', enabled: true } });
+    const insights = Object.values(resourcesOf(synthesized, DynamodbContributorInsights));
+    expect(insights.map((i) => i.provider ?? 'default').sort()).toEqual(['aws.west', 'default']);
+    expect(Object.values(resourcesOf(synth({ contributorInsights: false }).synthesized, DynamodbContributorInsights))).toEqual([]);
+  });
+
+  test('THEN the alarm reads the maximum per minute, three minutes in a row', () => {
+    const alarm = Object.values(resourcesOf(synth().synthesized, CloudwatchMetricAlarm))[0];
+    expect(alarm).toMatchObject({ evaluation_periods: 3, datapoints_to_alarm: 3, treat_missing_data: 'notBreaching' });
+    expect(alarm.metric_query[1].metric).toMatchObject({ stat: 'Maximum', period: 60 });
+    expect(alarm.alarm_description).toContain("lags more than 60 s (the TIER_1 region RPO)");
+  });
+
+  // The rules are core's planGlobalTable (test/core/plans/table.test.ts); these prove the engine throws them.
   test.each([
-    [{ replicaProviders: [] }, undefined, 'replicaProviders must list at least 1 region for TIER_1 (minRegions 2), got: 0'],
+    [{ replicaProviders: [] }, undefined, 'replicaProviders must list at least 1 region for TIER_1 (minRegions 2 including us-east-1), got: 0'],
     [{}, ['us-east-1'], 'replicaProviders must not include the primary region us-east-1, got: us-east-1'],
-    [{}, ['us-west-2', 'us-west-2'], 'replicaProviders must not repeat a region, got: us-west-2 more than once'],
-    [{ allowedRegions: ['us-east-1', 'eu-west-1'] }, undefined, 'replicaProviders must stay within allowedRegions (us-east-1, eu-west-1), got: us-west-2'],
-    [{ consistency: TableConsistency.STRONG }, undefined, 'replicaProviders must list exactly 2 regions for consistency STRONG (multi-region strong consistency spans three regions), got: 1'],
-    [{ pointInTimeRecoveryDays: 36 }, undefined, "pointInTimeRecoveryDays must be an integer from 35 (TIER_1's backup retention, at most 35) to 35, got: 36"],
+    [{ consistency: TableConsistency.STRONG }, undefined, 'consistency STRONG needs three regions, or two and a witnessRegion, got: 2 region(s) (us-east-1, us-west-2) and no witnessRegion'],
     [{ pointInTimeRecoveryDays: 7 }, undefined, "pointInTimeRecoveryDays must be an integer from 35 (TIER_1's backup retention, at most 35) to 35, got: 7"],
-    [{ replicationLatencyThresholdMs: 0 }, undefined, 'replicationLatencyThresholdMs must be a positive number of milliseconds, got: 0'],
-    [{ replicationLatencyThresholdMs: -500 }, undefined, 'replicationLatencyThresholdMs must be a positive number of milliseconds, got: -500'],
-    [{ replicationLatencyThresholdMs: Number.NaN }, undefined, 'replicationLatencyThresholdMs must be a positive number of milliseconds, got: NaN'],
-    [{ replicationLatencyThresholdMs: Number.POSITIVE_INFINITY }, undefined, 'replicationLatencyThresholdMs must be a positive number of milliseconds, got: Infinity'],
+    [{ replicationLatencyThresholdMs: Number.NaN }, undefined, 'replicationLatencyThresholdMs must be longer than 0 ms, got: NaN'],
   ])('GIVEN %j and replicas %j THEN a clear Error', (extra, regions, message) => {
     expect(() => synth(extra, regions)).toThrow(new Error(message));
   });
