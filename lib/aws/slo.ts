@@ -6,14 +6,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssmincidents from 'aws-cdk-lib/aws-ssmincidents';
 import { Construct } from 'constructs';
-import { BurnRateAlert, burnRateAlerts, fastestPageAlert, FailureDomain, SRE_WORKBOOK_SLO_WINDOW_DAYS } from '../core';
-import { alarmPeriodSeconds, CLOUDWATCH_ALARM_MAX_RANGE_SECONDS, errorBudgetExhaustion } from '../core/error-budget-policy';
-import { requireTarget } from '../core/numbers';
+import { alarmPeriodSeconds, BurnRateAlert, FailureDomain } from '../core';
+import { planSlo, SliName, SliPlan, SloAlarmRule, SloAlertPlan, SloPlan, SloWindow, sloWindowLabel } from '../core/plans/slo';
 import { HaProps, serviceNameOf } from './ha-props';
 import { IIncidentResponse } from './incident-response';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
-import { validationError } from './private/errors';
+import { emitWarnings, throwProblems } from './private/errors';
 import { acknowledgeFindings } from './private/nag';
 
 /**
@@ -141,13 +140,11 @@ export interface SloAlarmsProps extends HaProps {
   readonly runbookUrl?: string;
 }
 
-/** One service level indicator as an error ratio (bad / all), over any period. */
+/** One service level indicator as the plan has it, with the engine's error ratio over any period. */
 interface Sli {
-  /** Construct id and label: `Availability`, `Latency`, `Synthetic`. */
-  readonly name: string;
-  readonly target: number;
-  /** The error ratio over a window, measured with the alarm period closest to it. */
-  errorRatio(windowSeconds: number): cloudwatch.MathExpression;
+  readonly plan: SliPlan;
+  /** The error ratio (bad / all) measured over one alarm period. */
+  errorRatio(periodSeconds: number): cloudwatch.MathExpression;
 }
 
 /**
@@ -182,29 +179,38 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
   /** The burn-rate alerts of the availability target, as core computed them. */
   public readonly alerts: readonly BurnRateAlert[];
 
+  private readonly plan: SloPlan;
   private readonly slis: readonly Sli[];
 
   constructor(scope: Construct, id: string, props: SloAlarmsProps) {
     super(scope, id);
-    const { tier } = props;
-    this.target = props.target ?? tier.availabilityTarget;
-    this.windowDays = props.windowDays ?? SRE_WORKBOOK_SLO_WINDOW_DAYS;
-    this.validateWindow();
-    this.validateTarget('target', this.target);
-    if (this.target < tier.availabilityTarget) {
-      throw validationError(`target must be at least ${tier.name}'s availability target ${tier.availabilityTarget} (a looser SLO spends more than the tier's error budget), got: ${this.target}`, this);
-    }
-    const latencyTarget = props.latencyTarget ?? this.target;
-    if (props.latencyTarget !== undefined) {
-      this.validateTarget('latencyTarget', latencyTarget);
-    }
-    this.alerts = burnRateAlerts(this.target, this.windowDays);
-    this.slis = this.buildSlis(props, latencyTarget);
-    validateUrls(this, 'pageUrls', props.pageUrls);
-    validateUrls(this, 'ticketUrls', props.ticketUrls);
-    if (props.incidentResponse && props.responsePlan !== undefined) {
-      throw validationError('pass either incidentResponse or responsePlan for the page alarm\'s incidents, got: both', this);
-    }
+    const { tier, latencyThreshold } = props;
+    // An unresolved threshold is left to the plan as unknown; the statistic still takes it.
+    const latencySeconds = latencyThreshold?.toSeconds({ integral: false });
+    this.plan = planSlo(tier, {
+      monitor: 'cloudwatch',
+      target: props.target,
+      windowDays: props.windowDays,
+      loadBalancer: props.loadBalancer !== undefined,
+      goodRequests: props.goodRequests !== undefined,
+      totalRequests: props.totalRequests !== undefined,
+      syntheticSuccess: props.syntheticSuccessPercent !== undefined,
+      latencyThreshold: latencyThreshold && {
+        seconds: Token.isUnresolved(latencySeconds) ? undefined : latencySeconds,
+        shown: latencyThreshold.toHumanString(),
+      },
+      latencyTarget: props.latencyTarget,
+      pageUrls: props.pageUrls?.map(known),
+      ticketUrls: props.ticketUrls?.map(known),
+      incidentResponse: props.incidentResponse !== undefined,
+      responsePlan: props.responsePlan !== undefined,
+    });
+    throwProblems(this.plan.problems, this);
+    emitWarnings(this, 'SloAlarms', this.plan.warnings);
+    this.target = this.plan.target;
+    this.windowDays = this.plan.windowDays;
+    this.alerts = this.plan.alerts;
+    this.slis = this.plan.slis.map((sli) => ratioSli(sli, sliMetrics(sli.name, props, latencySeconds)));
 
     const service = serviceNameOf(this, props);
     this.pageTopic = props.pageTopic ?? newAlarmTopic(this, 'PageTopic', `${service} SLO pages`);
@@ -218,16 +224,17 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
     const rows: Record<'page' | 'ticket', cloudwatch.IAlarm[]> = { page: [], ticket: [] };
     const exhausted: cloudwatch.IAlarm[] = [];
     for (const sli of this.slis) {
-      const sliScope = new Construct(this, sli.name);
-      for (const alert of burnRateAlerts(sli.target, this.windowDays)) {
+      const sliScope = new Construct(this, sli.plan.name);
+      for (const alert of sli.plan.alerts) {
         rows[alert.severity].push(this.burnRateAlert(sliScope, sli, alert));
       }
       exhausted.push(this.budgetExhaustedAlarm(sliScope, sli));
     }
 
+    const days = this.windowDays;
     const page = new cloudwatch.CompositeAlarm(this, 'Page', {
       alarmRule: cloudwatch.AlarmRule.anyOf(...rows.page),
-      alarmDescription: `${service}: the error budget of the ${this.windowDays}-day SLO is burning fast enough to be gone within days; act now.${runbook}`,
+      alarmDescription: `${service}: the error budget of the ${days}-day SLO is burning fast enough to be gone within days; act now.${runbook}`,
     });
     notifyOn(page, this.pageTopic);
     if (props.incidentResponse) {
@@ -237,12 +244,12 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
     }
     const ticket = new cloudwatch.CompositeAlarm(this, 'Ticket', {
       alarmRule: cloudwatch.AlarmRule.anyOf(...rows.ticket),
-      alarmDescription: `${service}: the error budget of the ${this.windowDays}-day SLO is being spent faster than it is earned; fix in working hours.${runbook}`,
+      alarmDescription: `${service}: the error budget of the ${days}-day SLO is being spent faster than it is earned; fix in working hours.${runbook}`,
     });
     notifyOn(ticket, this.ticketTopic);
     const budget = new cloudwatch.CompositeAlarm(this, 'BudgetExhausted', {
       alarmRule: cloudwatch.AlarmRule.anyOf(...exhausted),
-      alarmDescription: `${service}: the error budget of the ${this.windowDays}-day SLO is spent; freeze risky changes until it recovers.${runbook}`,
+      alarmDescription: `${service}: the error budget of the ${days}-day SLO is spent; freeze risky changes until it recovers.${runbook}`,
     });
     notifyOn(budget, this.ticketTopic);
     this.pageAlarm = page;
@@ -260,39 +267,39 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
    */
   public metricErrorBudgetRemaining(): cloudwatch.IMetric {
     const sli = this.slis[0];
-    const windowSeconds = this.windowDays * 86400;
+    const windowSeconds = this.plan.windowSeconds;
     return new cloudwatch.MathExpression({
-      expression: `100 * (1 - ratio / ${budgetRatio(sli.target)})`,
-      usingMetrics: { ratio: sli.errorRatio(windowSeconds) },
+      expression: `100 * (1 - ratio / ${sli.plan.budgetRatio})`,
+      usingMetrics: { ratio: sli.errorRatio(alarmPeriodSeconds(windowSeconds)) },
       period: Duration.seconds(windowSeconds),
-      label: `${sli.name} error budget remaining (%)`,
+      label: `${sli.plan.name} error budget remaining (%)`,
     });
   }
 
-  /** Burn rate of the first SLI (as for the budget) over `window`: error ratio / (1 − target). */
-  public metricBurnRate(window: Duration = Duration.hours(1)): cloudwatch.IMetric {
+  /**
+   * Burn rate of the first SLI (as for the budget) over `window`: error ratio / (1 − target).
+   * @param window the window to measure over (default: one hour)
+   */
+  public metricBurnRate(window: Duration = Duration.seconds(this.plan.burnRateGraphSeconds)): cloudwatch.IMetric {
     const sli = this.slis[0];
     const seconds = alarmPeriodSeconds(window.toSeconds());
     return new cloudwatch.MathExpression({
       // An id per window: a graph may show several windows side by side.
-      expression: `ratio${seconds} / ${budgetRatio(sli.target)}`,
+      expression: `ratio${seconds} / ${sli.plan.budgetRatio}`,
       usingMetrics: { [`ratio${seconds}`]: sli.errorRatio(seconds) },
       period: Duration.seconds(seconds),
-      label: `${sli.name} burn rate over ${humanSeconds(seconds)}`,
+      label: `${sli.plan.name} burn rate over ${sloWindowLabel(seconds)}`,
     });
   }
 
-  private burnRateAlert(scope: Construct, sli: Sli, alert: BurnRateAlert): cloudwatch.IAlarm {
-    const name = `Burn${humanSeconds(alarmPeriodSeconds(alert.longWindowSeconds))}`;
-    const windowAlarm = (suffix: 'Long' | 'Short', seconds: number) => {
-      const alarm = new cloudwatch.Alarm(scope, `${name}${suffix}`, {
-        metric: sli.errorRatio(seconds),
+  private burnRateAlert(scope: Construct, sli: Sli, alert: SloAlertPlan): cloudwatch.IAlarm {
+    const { name: sliName, target } = sli.plan;
+    const windowAlarm = (suffix: 'Long' | 'Short', window: SloWindow) => {
+      const alarm = new cloudwatch.Alarm(scope, `${alert.name}${suffix}`, {
+        metric: sli.errorRatio(window.periodSeconds),
         threshold: alert.errorRateThreshold,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        // No requests is no evidence of errors; the synthetic SLI covers the silent outage.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `${sli.name} error ratio over ${humanSeconds(alarmPeriodSeconds(seconds))} above ${alert.errorRateThreshold} (${alert.burnRate}x burn of a ${sli.target} SLO); part of ${alert.severity} alert ${name}`,
+        ...alarmRule(this.plan.windowAlarm),
+        alarmDescription: `${sliName} error ratio over ${window.label} above ${alert.errorRateThreshold} (${alert.burnRate}x burn of a ${target} SLO); part of ${alert.severity} alert ${alert.name}`,
       });
       acknowledgeFindings(alarm, {
         id: 'NIST.800.53.R5-CloudWatchAlarmAction',
@@ -300,23 +307,21 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
       });
       return alarm;
     };
-    const long = windowAlarm('Long', alert.longWindowSeconds);
-    const short = windowAlarm('Short', alert.shortWindowSeconds);
-    return new cloudwatch.CompositeAlarm(scope, name, {
+    const long = windowAlarm('Long', alert.long);
+    const short = windowAlarm('Short', alert.short);
+    return new cloudwatch.CompositeAlarm(scope, alert.name, {
       alarmRule: cloudwatch.AlarmRule.allOf(long, short),
-      alarmDescription: `${sli.name}: ${alert.burnRate}x burn over ${humanSeconds(alarmPeriodSeconds(alert.longWindowSeconds))} and ${humanSeconds(alarmPeriodSeconds(alert.shortWindowSeconds))} (${alert.severity})`,
+      alarmDescription: `${sliName}: ${alert.burnRate}x burn over ${alert.long.label} and ${alert.short.label} (${alert.severity})`,
     });
   }
 
   private budgetExhaustedAlarm(scope: Construct, sli: Sli): cloudwatch.IAlarm {
-    const exhaustion = errorBudgetExhaustion(sli.target, this.windowDays);
+    const budget = sli.plan.budgetExhausted;
     const alarm = new cloudwatch.Alarm(scope, 'BudgetExhausted', {
-      metric: sli.errorRatio(exhaustion.rangeSeconds),
-      threshold: exhaustion.errorRateThreshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `${sli.name} errors of the last ${humanSeconds(exhaustion.rangeSeconds)} spent the whole ${this.windowDays}-day error budget of a ${sli.target} SLO`,
+      metric: sli.errorRatio(budget.periodSeconds),
+      threshold: budget.errorRateThreshold,
+      ...alarmRule(this.plan.budgetAlarm),
+      alarmDescription: `${sli.plan.name} errors of the last ${budget.label} spent the whole ${this.windowDays}-day error budget of a ${sli.plan.target} SLO`,
     });
     acknowledgeFindings(alarm, {
       id: 'NIST.800.53.R5-CloudWatchAlarmAction',
@@ -324,95 +329,64 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
     });
     return alarm;
   }
+}
 
-  private buildSlis(props: SloAlarmsProps, latencyTarget: number): Sli[] {
-    const { loadBalancer, goodRequests, totalRequests, latencyThreshold, syntheticSuccessPercent } = props;
-    if ((goodRequests === undefined) !== (totalRequests === undefined)) {
-      throw validationError(`goodRequests and totalRequests must be passed together, got: only ${goodRequests ? 'goodRequests' : 'totalRequests'}`, this);
-    }
-    if (loadBalancer && goodRequests) {
-      throw validationError('pass either loadBalancer or goodRequests and totalRequests for the availability SLI, got: both', this);
-    }
-    const slis: Sli[] = [];
-    if (loadBalancer) {
-      const m = loadBalancer.metrics;
-      slis.push(ratioSli('Availability', this.target, '(FILL(target5xx, 0) + FILL(elb5xx, 0)) / total', {
-        target5xx: m.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: cloudwatch.Stats.SUM }),
-        elb5xx: m.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: cloudwatch.Stats.SUM }),
-        total: m.requestCount({ statistic: cloudwatch.Stats.SUM }),
-      }));
-    } else if (goodRequests && totalRequests) {
-      slis.push(ratioSli('Availability', this.target, '(total - good) / total', { good: goodRequests, total: totalRequests }));
-    }
-    if (latencyThreshold !== undefined) {
-      const seconds = latencyThreshold.toMilliseconds() / 1000;
-      if (!Token.isUnresolved(seconds) && seconds <= 0) {
-        throw validationError(`latencyThreshold must be greater than 0, got: ${latencyThreshold.toHumanString()}`, this);
-      }
-      if (!loadBalancer) {
-        throw validationError('latencyThreshold needs loadBalancer (the latency SLI reads its TargetResponseTime), got: no loadBalancer', this);
-      }
-      slis.push(ratioSli('Latency', latencyTarget, '1 - fast / 100', {
-        fast: loadBalancer.metrics.targetResponseTime({ statistic: cloudwatch.Stats.percentileRank(0, seconds) }),
-      }));
-    }
-    if (syntheticSuccessPercent) {
-      slis.push(ratioSli('Synthetic', this.target, '1 - success / 100', { success: syntheticSuccessPercent }));
-    }
-    if (slis.length === 0) {
-      throw validationError('SloAlarms needs an SLI: pass loadBalancer, goodRequests and totalRequests, or syntheticSuccessPercent, got: none', this);
-    }
-    return slis;
-  }
-
-  private validateWindow(): void {
-    const days = this.windowDays;
-    // Shorter windows round burn-rate windows to the same or a zero alarm period (as in the Terraform twin).
-    if (typeof days !== 'number' || !Number.isFinite(days) || days < 1) {
-      throw validationError(`windowDays must be a number of days of at least 1, got: ${days}`, this);
-    }
-    const longest = Math.max(...burnRateAlerts(0.5, days).map((alert) => alarmPeriodSeconds(alert.longWindowSeconds)));
-    if (longest > CLOUDWATCH_ALARM_MAX_RANGE_SECONDS) {
-      throw validationError(`windowDays must keep every burn-rate window within the ${CLOUDWATCH_ALARM_MAX_RANGE_SECONDS} seconds (7 days) a CloudWatch alarm can evaluate, got: ${days} (a window of ${longest} seconds)`, this);
-    }
-  }
-
-  private validateTarget(prop: string, target: number): void {
-    try {
-      requireTarget(prop, target);
-    } catch (e) {
-      // Core names the prop it is given; here that is the construct's prop, thrown as the construct's error.
-      if (e instanceof RangeError) {
-        throw validationError(e.message, this);
-      }
-      throw e;
-    }
-    const fastest = fastestPageAlert(target, this.windowDays).burnRate;
-    if (fastest * (1 - target) >= 1) {
-      throw validationError(`${prop} must leave an error budget the ${fastest}x burn-rate alert can express (${fastest} × (1 − ${prop}) below 1, so above ${round6(1 - 1 / fastest)}), got: ${target}`, this);
-    }
+/** The metrics an SLI's error-ratio expression names, by input. */
+function sliMetrics(name: SliName, props: SloAlarmsProps, latencySeconds: number | undefined): Record<string, cloudwatch.IMetric> {
+  const { loadBalancer, goodRequests, totalRequests, syntheticSuccessPercent } = props;
+  const sum = { statistic: cloudwatch.Stats.SUM };
+  switch (name) {
+    case 'Availability':
+      return loadBalancer
+        ? {
+          target5xx: loadBalancer.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, sum),
+          elb5xx: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, sum),
+          total: loadBalancer.metrics.requestCount(sum),
+        }
+        : { good: goodRequests!, total: totalRequests! };
+    case 'Latency':
+      return { fast: loadBalancer!.metrics.targetResponseTime({ statistic: cloudwatch.Stats.percentileRank(0, latencySeconds!) }) };
+    case 'Synthetic':
+      return { success: syntheticSuccessPercent! };
   }
 }
 
-function ratioSli(name: string, target: number, expression: string, usingMetrics: Record<string, cloudwatch.IMetric>): Sli {
+/** How an alarm of the plan judges its period, in CloudWatch's terms. */
+function alarmRule(rule: SloAlarmRule) {
   return {
-    name,
-    target,
-    errorRatio: (windowSeconds) => {
-      const period = alarmPeriodSeconds(windowSeconds);
+    comparisonOperator: rule.comparison === 'above'
+      ? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
+      : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: rule.evaluationPeriods,
+    // Unset, CloudWatch requires every evaluated period: only a different count is written.
+    datapointsToAlarm: rule.datapointsToAlarm === rule.evaluationPeriods ? undefined : rule.datapointsToAlarm,
+    treatMissingData: rule.missingDataBreaches ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.NOT_BREACHING,
+  };
+}
+
+/** A value known at synthesis, or undefined for a token. */
+function known(value: string): string | undefined {
+  return Token.isUnresolved(value) ? undefined : value;
+}
+
+function ratioSli(plan: SliPlan, metrics: Record<string, cloudwatch.IMetric>): Sli {
+  const { expression, inputs } = plan.errorRatio;
+  return {
+    plan,
+    errorRatio: (period) => {
       // Ids carry the period: one graph may show the same SLI over several windows, and CloudWatch
       // refuses two different metrics under one id.
       let windowExpression = expression;
       const windowMetrics: Record<string, cloudwatch.IMetric> = {};
-      for (const [id, metric] of Object.entries(usingMetrics)) {
+      for (const id of inputs) {
         windowExpression = windowExpression.replace(new RegExp(`\\b${id}\\b`, 'g'), `${id}_${period}`);
-        windowMetrics[`${id}_${period}`] = withPeriod(metric, period);
+        windowMetrics[`${id}_${period}`] = withPeriod(metrics[id], period);
       }
       return new cloudwatch.MathExpression({
         expression: windowExpression,
         usingMetrics: windowMetrics,
         period: Duration.seconds(period),
-        label: `${name} error ratio over ${humanSeconds(period)}`,
+        label: `${plan.name} error ratio over ${sloWindowLabel(period)}`,
       });
     },
   };
@@ -431,28 +405,4 @@ function responsePlanAction(plan: ssmincidents.CfnResponsePlan | string): cloudw
     return new actions.SsmIncidentAction(plan);
   }
   return { bind: () => ({ alarmActionArn: plan.attrArn }) };
-}
-
-function validateUrls(scope: Construct, prop: string, urls: string[] | undefined): void {
-  const insecure = (urls ?? []).filter((url) => !Token.isUnresolved(url) && !url.startsWith('https://'));
-  if (insecure.length > 0) {
-    throw validationError(`${prop} must be HTTPS endpoints (https://...), got: ${insecure.join(', ')}`, scope);
-  }
-}
-
-/** The error ratio the SLO allows, printed without floating-point noise for a math expression. */
-function budgetRatio(target: number): string {
-  return (1 - target).toFixed(12).replace(/\.?0+$/, '');
-}
-
-function round6(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
-}
-
-/** `3600` → `1h`, `300` → `5m`, `259200` → `3d`, `3360` → `56m`: for ids and labels. */
-function humanSeconds(seconds: number): string {
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
-    if (seconds % size === 0) return `${seconds / size}${unit}`;
-  }
-  return `${seconds}s`;
 }

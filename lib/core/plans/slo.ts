@@ -34,14 +34,12 @@ export interface SloProbeIntent {
   readonly path?: string;
 }
 
-/** The latency SLI as the props ask for it. */
-export interface SloLatencyIntent {
+/** The latency threshold as the props give it. */
+export interface SloLatencyThresholdIntent {
   /** Slowest response that counts as good, in seconds; undefined when not known at synthesis. */
-  readonly thresholdSeconds?: number;
+  readonly seconds?: number;
   /** The threshold as the user wrote it (e.g. `250 millis`), for messages. @default - `<seconds> seconds` */
-  readonly thresholdShown?: string;
-  /** Share of requests that must be faster than the threshold. @default - the availability target */
-  readonly target?: number;
+  readonly shown?: string;
 }
 
 /** An SLO as its props describe it, in core's terms; `undefined` where a value is a token or not offered. */
@@ -59,8 +57,10 @@ export interface SloIntent {
   readonly totalRequests?: boolean;
   /** Whether a synthetic probe's success percentage is an SLI; undefined where the engine offers none. */
   readonly syntheticSuccess?: boolean;
-  /** The latency SLI, when asked for. */
-  readonly latency?: SloLatencyIntent;
+  /** The latency SLI's threshold: given, the SLI is asked for. */
+  readonly latencyThreshold?: SloLatencyThresholdIntent;
+  /** Share of requests that must be faster than the threshold. @default - the availability target */
+  readonly latencyTarget?: number;
   /** HTTPS endpoints subscribed to pages and tickets (undefined entries: tokens). */
   readonly pageUrls?: readonly (string | undefined)[];
   readonly ticketUrls?: readonly (string | undefined)[];
@@ -275,12 +275,12 @@ export function planSlo(tier: ServiceTier, intent: SloIntent): SloPlan {
   }
   const availabilityTarget = targetValid ? target : tier.availabilityTarget;
 
-  let latency: SloPlan['latency'];
-  if (intent.latency) {
-    const latencyTarget = intent.latency.target ?? availabilityTarget;
-    const latencyValid = intent.latency.target === undefined || checkTarget('latencyTarget', latencyTarget, windowDays, problem);
-    latency = { thresholdSeconds: intent.latency.thresholdSeconds, target: latencyValid ? latencyTarget : availabilityTarget };
-  }
+  // A latency target is checked even without a threshold: it is a value the user means to hold.
+  const latencyValid = intent.latencyTarget === undefined || checkTarget('latencyTarget', intent.latencyTarget, windowDays, problem);
+  const latency = intent.latencyThreshold && {
+    thresholdSeconds: intent.latencyThreshold.seconds,
+    target: latencyValid ? intent.latencyTarget ?? availabilityTarget : availabilityTarget,
+  };
 
   const slis = planSlis(intent, lbProp, problem).map((sli) => {
     const sliTarget = sli.name === 'Latency' ? latency!.target : availabilityTarget;
@@ -373,7 +373,7 @@ function checkTarget(prop: string, target: number, windowDays: number, problem: 
 
 /** The SLIs the intent asks for, availability first; reports a missing or doubled source. */
 function planSlis(intent: SloIntent, lbProp: string, problem: Report): { name: SliName; errorRatio: SliErrorRatio }[] {
-  const { loadBalancer, goodRequests, totalRequests, latency, syntheticSuccess } = intent;
+  const { loadBalancer, goodRequests, totalRequests, latencyThreshold, syntheticSuccess } = intent;
   const slis: { name: SliName; errorRatio: SliErrorRatio }[] = [];
   if (Boolean(goodRequests) !== Boolean(totalRequests)) {
     const given = goodRequests ? 'goodRequests' : 'totalRequests';
@@ -386,10 +386,10 @@ function planSlis(intent: SloIntent, lbProp: string, problem: Report): { name: S
   } else if (goodRequests && totalRequests) {
     slis.push({ name: 'Availability', errorRatio: ERROR_RATIOS.requests });
   }
-  if (latency) {
-    const seconds = latency.thresholdSeconds;
+  if (latencyThreshold) {
+    const seconds = latencyThreshold.seconds;
     if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) {
-      problem('latencyThreshold', `latencyThreshold must be greater than 0, got: ${latency.thresholdShown ?? `${seconds} seconds`}`);
+      problem('latencyThreshold', `latencyThreshold must be greater than 0, got: ${latencyThreshold.shown ?? `${seconds} seconds`}`);
     }
     if (!loadBalancer) {
       problem('latencyThreshold', `latencyThreshold needs ${lbProp} (the latency SLI reads its TargetResponseTime), got: no ${lbProp}`);

@@ -63,7 +63,7 @@ describe('planSlo by table', () => {
   });
 
   test('the SLIs: good and total requests, a latency SLI at its own target, a synthetic SLI', () => {
-    const p = plan({ loadBalancer: true, latency: { thresholdSeconds: 0.25, target: 0.99 }, syntheticSuccess: true });
+    const p = plan({ loadBalancer: true, latencyThreshold: { seconds: 0.25 }, latencyTarget: 0.99, syntheticSuccess: true });
     expect(p.slis.map((s) => [s.name, s.target, s.errorRatio.expression])).toEqual([
       ['Availability', 0.9995, '(FILL(target5xx, 0) + FILL(elb5xx, 0)) / total'],
       ['Latency', 0.99, '1 - fast / 100'],
@@ -94,11 +94,11 @@ describe('planSlo by table', () => {
     [{ target: 1 }, 'target', 'target must be strictly between 0 and 1 (e.g. 0.999), got: 1'],
     [{ target: Number.NaN }, 'target', 'target must be a finite number, got: NaN'],
     [{ monitor: 'cloud-monitoring', target: 0.99995 }, 'target', 'target must be at most 0.9999 (the highest goal a Cloud Monitoring SLO takes), got: 0.99995'],
-    [{ latency: { target: 1.2 } }, 'latencyTarget', 'latencyTarget must be strictly between 0 and 1 (e.g. 0.999), got: 1.2'],
-    [{ latency: { target: 0.9 } }, 'latencyTarget', 'latencyTarget must leave an error budget the 14.4x burn-rate alert can express (14.4 × (1 − latencyTarget) below 1, so above 0.930556), got: 0.9'],
-    [{ latency: { thresholdSeconds: 0, thresholdShown: '0 millis' } }, 'latencyThreshold', 'latencyThreshold must be greater than 0, got: 0 millis'],
-    [{ latency: { thresholdSeconds: Number.NaN } }, 'latencyThreshold', 'latencyThreshold must be greater than 0, got: NaN seconds'],
-    [{ loadBalancer: false, goodRequests: true, totalRequests: true, latency: {} }, 'latencyThreshold', 'latencyThreshold needs loadBalancer (the latency SLI reads its TargetResponseTime), got: no loadBalancer'],
+    [{ latencyTarget: 1.2 }, 'latencyTarget', 'latencyTarget must be strictly between 0 and 1 (e.g. 0.999), got: 1.2'],
+    [{ latencyThreshold: { seconds: 0.25 }, latencyTarget: 0.9 }, 'latencyTarget', 'latencyTarget must leave an error budget the 14.4x burn-rate alert can express (14.4 × (1 − latencyTarget) below 1, so above 0.930556), got: 0.9'],
+    [{ latencyThreshold: { seconds: 0, shown: '0 millis' } }, 'latencyThreshold', 'latencyThreshold must be greater than 0, got: 0 millis'],
+    [{ latencyThreshold: { seconds: Number.NaN } }, 'latencyThreshold', 'latencyThreshold must be greater than 0, got: NaN seconds'],
+    [{ loadBalancer: false, goodRequests: true, totalRequests: true, latencyThreshold: {} }, 'latencyThreshold', 'latencyThreshold needs loadBalancer (the latency SLI reads its TargetResponseTime), got: no loadBalancer'],
     [{ loadBalancer: false, syntheticSuccess: false }, 'loadBalancer', 'SloAlarms needs an SLI: pass loadBalancer, goodRequests and totalRequests, or syntheticSuccessPercent, got: none'],
     [{ loadBalancer: false, propNames: { loadBalancer: 'loadBalancerArnSuffix' } }, 'loadBalancerArnSuffix', 'SloAlarms needs an SLI: pass loadBalancerArnSuffix, or goodRequests and totalRequests, got: none'],
     [{ loadBalancer: false, totalRequests: true }, 'totalRequests', 'goodRequests and totalRequests must be passed together, got: only totalRequests'],
@@ -140,7 +140,7 @@ describe('planSlo by table', () => {
   });
 
   test('unknown values (tokens) skip their checks', () => {
-    expect(plan({ latency: {}, pageUrls: [undefined], probes: [{}, {}] }).problems).toEqual([]);
+    expect(plan({ latencyThreshold: {}, pageUrls: [undefined], probes: [{}, {}] }).problems).toEqual([]);
   });
 
   test.each([[3600, '1h'], [300, '5m'], [259200, '3d'], [3360, '56m'], [90, '90s']])('sloWindowLabel(%d) = %s', (seconds, label) => {
