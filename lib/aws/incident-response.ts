@@ -96,7 +96,8 @@ const IMPACT_BY_STRATEGY: Record<DrStrategy, number> = {
  * Nothing opens an incident until an alarm names the plan: pass this construct to
  * {@link SloAlarms} as `incidentResponse` (its `Page` alarm then opens one), or add
  * {@link alarmAction} to any other alarm. Incident Manager needs a replication set in the account
- * before the first response plan; `replicationRegions` creates it (once per account).
+ * before the first response plan and SSM Contacts before the first contact; `replicationRegions`
+ * creates it (once per account), and the contacts and the plan wait for it.
  *
  * Contacts re-engage their channels once per short window of the tier's fastest page alert
  * (core `fastestPageAlert`), as long as the page itself takes to confirm.
@@ -149,8 +150,10 @@ export class IncidentResponse extends Construct implements IIncidentResponse {
     }
 
     const retryMinutes = Math.ceil(fastestPageAlert(props.tier.availabilityTarget).shortWindowSeconds / 60);
-    this.incidentCommanderArn = responderContact(this, 'IncidentCommander', props.incidentCommander, 'incidentCommander', retryMinutes);
-    this.communicationsLeadArn = responderContact(this, 'CommunicationsLead', props.communicationsLead, 'communicationsLead', retryMinutes);
+    // SSM Contacts refuses to create a contact before the account has an Incident Manager replication set.
+    const contactOptions = { retryMinutes, replicationSet };
+    this.incidentCommanderArn = responderContact(this, 'IncidentCommander', props.incidentCommander, 'incidentCommander', contactOptions);
+    this.communicationsLeadArn = responderContact(this, 'CommunicationsLead', props.communicationsLead, 'communicationsLead', contactOptions);
 
     let actions: ssmincidents.CfnResponsePlan.ActionProperty[] | undefined;
     if (props.runbook) {
@@ -215,8 +218,17 @@ export class IncidentResponse extends Construct implements IIncidentResponse {
   }
 }
 
+/** How {@link responderContact} engages a contact and what it waits for. */
+interface ContactOptions {
+  /** Minutes between re-engagements of each channel. */
+  readonly retryMinutes: number;
+  /** The replication set created in the same stack, which the contact must be created after. */
+  readonly replicationSet?: ssmincidents.CfnReplicationSet;
+}
+
 /** A personal contact with its channels and an engagement plan that pages them until acknowledged. */
-function responderContact(scope: Construct, id: string, responder: IncidentResponder, prop: string, retryMinutes: number): string {
+function responderContact(scope: Construct, id: string, responder: IncidentResponder, prop: string, options: ContactOptions): string {
+  const { retryMinutes, replicationSet } = options;
   if (!ALIAS.test(responder.alias)) {
     throw validationError(`${prop}.alias must be 1 to 255 lowercase letters, digits, _ or -, got: ${JSON.stringify(responder.alias)}`, scope);
   }
@@ -228,6 +240,10 @@ function responderContact(scope: Construct, id: string, responder: IncidentRespo
   }
   const group = new Construct(scope, id);
   const contact = new ssmcontacts.CfnContact(group, 'Resource', { alias: responder.alias, displayName: responder.displayName, type: 'PERSONAL' });
+  if (replicationSet) {
+    // Channels and the plan name the contact's ARN, so they follow it.
+    contact.node.addDependency(replicationSet);
+  }
   const channels: ssmcontacts.CfnContactChannel[] = [];
   if (responder.email) {
     channels.push(new ssmcontacts.CfnContactChannel(group, 'Email', {

@@ -110,6 +110,29 @@ describe('IncidentResponse', () => {
     template.hasResource('AWS::SSMIncidents::ReplicationSet', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
+  test('WHEN replication regions are given THEN each contact waits for the replication set (SSM Contacts refuses one before it)', () => {
+    const { template } = synth({ replicationRegions: ['us-east-1', 'us-west-2'] });
+    const setId = Object.keys(template.findResources('AWS::SSMIncidents::ReplicationSet'))[0];
+    const contacts = template.findResources('AWS::SSMContacts::Contact');
+    expect(Object.values(contacts).map((c) => c.Properties.Alias)).toEqual(['ana-ic', 'bo-comms']);
+    for (const contact of Object.values(contacts)) {
+      expect(contact.DependsOn).toEqual([setId]);
+    }
+    // Channels and engagement plans name their contact's ARN, so CloudFormation creates them after it.
+    for (const type of ['AWS::SSMContacts::ContactChannel', 'AWS::SSMContacts::Plan']) {
+      for (const resource of Object.values(template.findResources(type))) {
+        expect(Object.keys(contacts)).toContain(resource.Properties.ContactId['Fn::GetAtt'][0]);
+      }
+    }
+  });
+
+  test('WHEN the account already has a replication set THEN contacts depend on nothing', () => {
+    const { template } = synth();
+    for (const contact of Object.values(template.findResources('AWS::SSMContacts::Contact'))) {
+      expect(contact.DependsOn).toBeUndefined();
+    }
+  });
+
   test('THEN the impact follows the strategy unless given', () => {
     const impact = (tier: ServiceTier, explicit?: number) => Object.values(synth({ tier, impact: explicit }).template.findResources('AWS::SSMIncidents::ResponsePlan'))[0].Properties.IncidentTemplate.Impact;
     expect([ServiceTier.TIER_0, ServiceTier.TIER_1, ServiceTier.TIER_2, ServiceTier.TIER_3].map((t) => impact(t))).toEqual([1, 2, 3, 4]);
