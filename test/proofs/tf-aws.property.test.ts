@@ -6,7 +6,7 @@ import * as fc from 'fast-check';
 import { CLOUDWATCH_LOG_RETENTION_DAYS, DrStrategy, HaRole, ROUTE53_HEALTH_CHECKER_REGIONS, ServiceTier, primaryFleetCapacity } from '../../lib/core';
 import { AuditTrail } from '../../lib/tf/aws/audit-trail';
 import { SyntheticCanary } from '../../lib/tf/aws/canary';
-import { GlobalDatabase } from '../../lib/tf/aws/database';
+import { GlobalDatabase } from '../../lib/tf/aws/global-database';
 import { DnsRouting, FailoverDns, FailoverDnsEndpoint } from '../../lib/tf/aws/dns';
 import { AzEvacuationDrill } from '../../lib/tf/aws/drill';
 import { FleetPlacementStrategy, ResilientFleet } from '../../lib/tf/aws/fleet';
@@ -199,7 +199,7 @@ const anySubnets = (tier: ServiceTier) => fc.oneof(
 );
 
 const globalDatabase = anyTier.chain((tier) => {
-  const defaultSecondary = (instances: number) => (tier.allRegionsServe ? instances : tier.strategy === DrStrategy.WARM_STANDBY ? 1 : 0);
+  const defaultSecondary = (readers: number) => (tier.allRegionsServe ? readers + 1 : tier.strategy === DrStrategy.WARM_STANDBY ? 1 : 0);
   return fc.record({
     tier: fc.constant(tier),
     service: anyServiceName,
@@ -215,15 +215,18 @@ const globalDatabase = anyTier.chain((tier) => {
     databaseName: optional(anyIdentifier),
     masterUsername: optional(anyIdentifier),
     masterPasswordVersion: optional(fc.integer({ min: 1, max: 1000 })),
-    instances: optional(fc.integer({ min: Math.max(2, tier.minAzs), max: 8 })),
-    extraSecondaryInstances: optional(fc.integer({ min: 0, max: 3 })),
+    readers: optional(fc.integer({ min: Math.max(1, tier.minAzs - 1), max: 7 })),
+    extraSecondaryReaders: optional(fc.integer({ min: 0, max: 3 })),
     backupRetentionDays: optional(fc.integer({ min: Math.min(tier.backupRetentionDays, 35), max: 35 })),
     secondaryAlarmTopicArn: optional(anyArn('sns', 'replication-alarms')),
     preventDestroy: fc.constantFrom(undefined, true),
   }).chain((p) => anyAllowedRegions([p.where.primary, ...p.where.others]).map((allowedRegions) => ({
     ...p,
     allowedRegions,
-    secondaryInstances: p.extraSecondaryInstances === undefined ? undefined : defaultSecondary(p.instances ?? tier.minAzs) + p.extraSecondaryInstances,
+    secondaryReaders: p.extraSecondaryReaders === undefined ? undefined : defaultSecondary(p.readers ?? tier.minAzs - 1) + p.extraSecondaryReaders,
+    // The deprecated counts of instances, drawn only by their invalid cases.
+    instances: undefined as number | undefined,
+    secondaryInstances: undefined as number | undefined,
   })));
 });
 
@@ -248,6 +251,8 @@ function buildGlobalDatabase(scope: Construct, p: GlobalDatabaseDraw, f: AwsFixt
     masterUsername: p.masterUsername,
     masterPassword: f.variable('db_master_password'),
     masterPasswordVersion: p.masterPasswordVersion,
+    readers: p.readers,
+    secondaryReaders: p.secondaryReaders,
     instances: p.instances,
     secondaryInstances: p.secondaryInstances,
     backupRetentionDays: p.backupRetentionDays,
@@ -273,8 +278,14 @@ proveTfConstruct({
     },
     { prop: 'primarySubnetIds', props: globalDatabase.chain((p) => shortList(p.tier.minAzs, anySubnetId).map((ids) => ({ ...p, primarySubnets: { ids } }))) },
     { prop: 'secondarySubnetIds', props: globalDatabase.chain((p) => shortList(p.tier.minAzs, anySubnetId).map((ids) => ({ ...p, secondarySubnets: { ids } }))) },
-    { prop: 'instances', props: breaking(globalDatabase, notIntegerFrom(1), (p, instances) => ({ ...p, instances })) },
-    { prop: 'secondaryInstances', props: breaking(globalDatabase, notIntegerFrom(0), (p, secondaryInstances) => ({ ...p, secondaryInstances })) },
+    // A global database's primary readers and its one secondary share Aurora's limit of 15; a secondary runs at most 16.
+    { prop: 'readers', props: breaking(globalDatabase, notIntegerIn(0, 14), (p, readers) => ({ ...p, readers })) },
+    { prop: 'secondaryReaders', props: breaking(globalDatabase, notIntegerIn(0, 16), (p, secondaryReaders) => ({ ...p, secondaryReaders })) },
+    { prop: 'instances', props: breaking(globalDatabase, notIntegerFrom(1), (p, instances) => ({ ...p, readers: undefined, instances })) },
+    {
+      prop: 'secondaryInstances',
+      props: breaking(globalDatabase, notIntegerFrom(0), (p, secondaryInstances) => ({ ...p, secondaryReaders: undefined, secondaryInstances })),
+    },
     { prop: 'backupRetentionDays', props: breaking(globalDatabase, notIntegerIn(1, 35), (p, backupRetentionDays) => ({ ...p, backupRetentionDays })) },
     {
       prop: 'engineVersion',

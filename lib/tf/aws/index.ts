@@ -1,7 +1,7 @@
 // CDK for Terraform constructs on @cdktf/provider-aws (optional peer dependency).
 export * from './audit-trail';
 export * from './canary';
-export * from './database';
+export * from './global-database';
 export * from './dns';
 export * from './drill';
 export * from './fleet';

@@ -7,8 +7,8 @@ import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing } from 'cdktf';
-import { HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
-import { GlobalDatabase, GlobalDatabaseProps } from '../../../lib/tf/aws/database';
+import { DrStrategy, HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
+import { GlobalDatabase, GlobalDatabaseProps } from '../../../lib/tf/aws/global-database';
 import { awsStack, fullResourcesOf, refTo, resourcesOf, warningsOf } from './util';
 
 Testing.setupJest();
@@ -82,11 +82,41 @@ describe('GlobalDatabase (Terraform)', () => {
     });
   });
 
-  test('THEN the replication-lag alarm fires above the region RPO and notifies', () => {
+  test('THEN the replication-lag alarm fires above the region RPO, on the dimensions Aurora publishes it under, and notifies', () => {
     const { synthesized } = synth();
     expect(synthesized).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
       provider: 'aws.west', metric_name: 'AuroraGlobalDBReplicationLag', threshold: 60000, alarm_actions: [expect.stringContaining('aws_sns_topic.Database_SecondaryAlarmTopic_')],
+      dimensions: { DBClusterIdentifier: expect.stringContaining('aws_rds_cluster.Database_Secondary_'), SourceRegion: 'us-east-1' },
+      comparison_operator: 'GreaterThanThreshold', treat_missing_data: 'missing', period: 60, evaluation_periods: 3, datapoints_to_alarm: 3,
     });
+  });
+
+  test('WHEN readers and secondaryReaders are given THEN the clusters run them; the deprecated instance counts still work', () => {
+    const counts = (props: Partial<GlobalDatabaseProps>) => {
+      const instances = Object.values(resourcesOf(synth(props).synthesized, RdsClusterInstance));
+      return [instances.filter((i) => i.provider === undefined).length, instances.filter((i) => i.provider === 'aws.west').length];
+    };
+    expect(counts({ readers: 4, secondaryReaders: 2 })).toEqual([5, 2]);
+    expect(counts({ instances: 4, secondaryInstances: 2 })).toEqual([4, 2]);
+    const tiers = Object.values(resourcesOf(synth({ readers: 2, secondaryReaders: 2 }).synthesized, RdsClusterInstance)).map((i) => i.promotion_tier);
+    expect(tiers).toEqual([0, 1, 1, 0, 1]);
+  });
+
+  test('WHEN the tier\'s region RPO is below Aurora Global Database\'s typical lag THEN it warns, as the CDK twin does', () => {
+    const tier = ServiceTier.custom({
+      name: 'zero-loss', strategy: DrStrategy.ACTIVE_ACTIVE, availabilityTarget: 0.9999, minAzs: 3, minRegions: 2,
+      azRtoSeconds: 30, azRpoSeconds: 0, regionRtoSeconds: 120, regionRpoSeconds: 0,
+    });
+    expect(warningsOf(synth({ tier }).stack)).toContainEqual(expect.stringContaining(
+      "[ha-constructs:GlobalDatabase.tier] zero-loss's region RPO is 0 s, below Aurora Global Database's typical replication lag of 1 s"));
+  });
+
+  test('GIVEN a tier of three regions THEN its one secondary is refused, naming the prop', () => {
+    const tier = ServiceTier.custom({
+      name: 'three', strategy: DrStrategy.WARM_STANDBY, availabilityTarget: 0.9995, minAzs: 3, minRegions: 3,
+      azRtoSeconds: 120, azRpoSeconds: 0, regionRtoSeconds: 900, regionRpoSeconds: 60,
+    });
+    expect(() => synth({ tier })).toThrow(new Error('secondaryProvider.region must list at least 2 regions for three (minRegions 3 counts the primary), got: 1'));
   });
 
   test('THEN allowPrimaryFrom admits a client security group to the PostgreSQL port', () => {
@@ -117,7 +147,11 @@ describe('GlobalDatabase (Terraform)', () => {
     [{ allowedRegions: ['us-east-1', 'eu-west-1'] }, 'secondaryProvider.region must stay within allowedRegions (us-east-1, eu-west-1), got: us-west-2'],
     [{ primarySubnetIds: ['s-1a', 's-1b'] }, 'primarySubnetIds must list at least 3 subnets (one per AZ) for TIER_1, got: 2'],
     [{ instances: 0 }, 'instances must be an integer of at least 1, got: 0'],
-    [{ backupRetentionDays: 40 }, 'backupRetentionDays must be an integer from 1 to 35, got: 40'],
+    [{ backupRetentionDays: 40 }, 'backupRetentionDays must be whole days from 35 (the minimum of TIER_1) to 35 (the most Aurora keeps), got: 40 days'],
+    [{ readers: 15 }, "readers must be an integer from 0 to 14 (15 less one per secondary region: a global database's primary readers and its secondary clusters share Aurora's limit), got: 15"],
+    [{ secondaryReaders: 17 }, 'secondaryReaders must be an integer from 0 to 16, got: 17'],
+    [{ secondaryInstances: -1 }, 'secondaryInstances must be an integer from 0 to 16, got: -1'],
+    [{ instanceClass: 'db.t4g.medium' }, 'instanceClass must be a memory-optimized class for an Aurora global database (burstable classes are not supported), got: db.t4g.medium'],
     [{ engineVersion: '${var.engine_version}' }, 'parameterGroupFamily must be set when engineVersion is not a literal Aurora PostgreSQL version (e.g. 16.6), got: ${var.engine_version}'],
   ])('GIVEN %j THEN a clear Error', (extra, message) => {
     expect(() => synth(extra)).toThrow(new Error(message));
