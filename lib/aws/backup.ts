@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { CONTINUOUS_BACKUP_MAX_DAYS, FailureDomain, HaRole, regionPlacementProblem, RESTORE_TEST_MAX_WINDOW_DAYS, VAULT_LOCK_MIN_CHANGEABLE_DAYS } from '../core';
 import { HaProps } from './ha-props';
@@ -22,6 +23,18 @@ import { acknowledgeFindings } from './private/nag';
 export const BACKUP_TAG_KEY = 'ha:backup';
 /** Value of {@link BACKUP_TAG_KEY} that selects a resource. */
 export const BACKUP_TAG_VALUE = 'true';
+
+/**
+ * The longest EventBridge keeps retrying a target, and the most retries it makes.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
+ */
+const EVENTBRIDGE_MAX_EVENT_AGE = Duration.hours(24);
+const EVENTBRIDGE_MAX_RETRY_ATTEMPTS = 185;
+/**
+ * The longest SQS keeps a message.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
+ */
+const SQS_MAX_RETENTION = Duration.days(14);
 
 /** Resource types a restore test restores (`ProtectedResourceType` of a restore testing selection). */
 export class RestoreTestResourceType {
@@ -173,7 +186,8 @@ export interface BackupPolicyProps extends HaProps, VaultLockProps {
   readonly resources?: backup.BackupResource[];
   /**
    * Topic notified when a backup, copy or restore job fails. EventBridge publishes to it: if it is
-   * encrypted, its key must let `events.amazonaws.com` use it.
+   * encrypted, its key must let `events.amazonaws.com` use it. What EventBridge still cannot
+   * deliver after its retries lands in the construct's dead-letter queue.
    * @default - a new encrypted topic whose key lets EventBridge and CloudWatch publish
    */
   readonly alarmTopic?: sns.ITopic;
@@ -231,7 +245,10 @@ export class RestoreTestSchedule {
  *   the interval exceeds the region RPO, a `Scheduled` rule otherwise or for longer retention.
  *   Every rule copies its recovery points to the DR region's vault.
  * - Selections of the resources tagged `ha:backup` = `true` and of explicit resources.
- * - EventBridge rules that notify a topic when a backup, copy or restore job fails.
+ * - EventBridge rules that notify a topic when a backup, copy or restore job fails. Each target
+ *   retries for as long as EventBridge allows (24 hours, 185 attempts), then sends the event to a
+ *   retained, encrypted SQS dead-letter queue, so a failure notification that could not be
+ *   delivered (a deleted topic, a key EventBridge may not use) is kept for 14 days, not dropped.
  * - A restore testing plan that restores the latest recovery point of each protected resource
  *   type on a schedule and (optionally) validates it: a backup nobody has restored is a hope,
  *   not an RPO.
@@ -241,8 +258,10 @@ export class RestoreTestSchedule {
  *
  * Construct ids (public API): `Vault` (retained), `Key` (unless `encryptionKey` is given,
  * retained), `Plan`, `BackupRole`, `TaggedSelection`, `ResourceSelection`, `AlarmTopic` (unless
- * `alarmTopic` is given), `JobFailedRule`, `RestoreFailedRule`, `RestoreTestingPlan`,
- * `RestoreTestingRole`, `RestoreTest-<type>` per restore-tested resource type, `RestoreValidationRule`.
+ * `alarmTopic` is given), `DeadLetterQueue` (retained, encrypted with the `AlarmTopic`'s key, or
+ * with `DeadLetterQueueKey` when `alarmTopic` is given), `JobFailedRule`, `RestoreFailedRule`,
+ * `RestoreTestingPlan`, `RestoreTestingRole`, `RestoreTest-<type>` per restore-tested resource type,
+ * `RestoreValidationRule`.
  */
 export class BackupPolicy extends Construct {
   /** The vault in this region. */
@@ -259,6 +278,8 @@ export class BackupPolicy extends Construct {
   public readonly continuousBackup: boolean;
   /** The topic job failures notify. */
   public readonly alarmTopic: sns.ITopic;
+  /** Where EventBridge puts the events its rules could not deliver after their retries. */
+  public readonly deadLetterQueue: sqs.IQueue;
   /** The restore testing plan, unless restore testing is off. */
   public readonly restoreTestingPlan?: backup.CfnRestoreTestingPlan;
 
@@ -332,7 +353,14 @@ export class BackupPolicy extends Construct {
       this.plan.addSelection('ResourceSelection', { role: backupRole, resources: props.resources });
     }
 
-    this.alarmTopic = props.alarmTopic ?? this.newTopic();
+    let topicKey: kms.Key | undefined;
+    if (props.alarmTopic) {
+      this.alarmTopic = props.alarmTopic;
+    } else {
+      topicKey = newCustomerManagedKey(this, 'AlarmTopicKey', `Encrypts the backup notifications of ${this.node.path}`);
+      this.alarmTopic = this.newTopic(topicKey);
+    }
+    this.deadLetterQueue = this.newDeadLetterQueue(topicKey);
     new events.Rule(this, 'JobFailedRule', {
       description: `Backup or copy job of ${this.node.path} failed: the RPO the backups promise does not hold`,
       eventPattern: {
@@ -340,7 +368,7 @@ export class BackupPolicy extends Construct {
         detailType: ['Backup Job State Change', 'Copy Job State Change'],
         detail: { state: ['FAILED', 'ABORTED', 'EXPIRED'] },
       },
-      targets: [new targets.SnsTopic(this.alarmTopic)],
+      targets: [new targets.SnsTopic(this.alarmTopic, this.deliveryOptions())],
     });
     new events.Rule(this, 'RestoreFailedRule', {
       description: `Restore job (a restore test) of ${this.node.path} failed: the backups may not be restorable`,
@@ -349,7 +377,7 @@ export class BackupPolicy extends Construct {
         detailType: ['Restore Job State Change'],
         detail: { status: ['FAILED', 'ABORTED'] },
       },
-      targets: [new targets.SnsTopic(this.alarmTopic)],
+      targets: [new targets.SnsTopic(this.alarmTopic, this.deliveryOptions())],
     });
 
     this.restoreTestingPlan = this.restoreTesting(props);
@@ -380,9 +408,53 @@ export class BackupPolicy extends Construct {
     return backup.BackupVault.fromBackupVaultArn(this, 'CopyTarget', arn);
   }
 
+  /**
+   * How EventBridge delivers to each target: retries for as long as it allows, then the dead-letter
+   * queue. A late notification of a failed backup is still worth sending.
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html
+   */
+  private deliveryOptions(maxEventAge: Duration = EVENTBRIDGE_MAX_EVENT_AGE): targets.TargetBaseProps {
+    return { deadLetterQueue: this.deadLetterQueue, retryAttempts: EVENTBRIDGE_MAX_RETRY_ATTEMPTS, maxEventAge };
+  }
+
+  /**
+   * The dead-letter queue of the rules' targets: SSE-KMS, TLS only, retained, messages kept as long
+   * as SQS allows. The topic's key already lets EventBridge use it; without one, a key of its own.
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+   */
+  private newDeadLetterQueue(topicKey: kms.IKey | undefined): sqs.IQueue {
+    let key = topicKey;
+    if (!key) {
+      const description = `Encrypts the undelivered backup notifications of ${this.node.path}`;
+      const own = newCustomerManagedKey(this, 'DeadLetterQueueKey', description);
+      own.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowEventBridgeToSendDeadLetters',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        // A key policy statement applies to the key it is attached to: `*` here means "this key".
+        resources: ['*'],
+        // Not the rules' ARNs: the rules name the queue, which names this key, which would name them.
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }));
+      key = own;
+    }
+    const queue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: SQS_MAX_RETENTION,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeFindings(queue, {
+      id: 'AwsSolutions-SQS3',
+      reason: 'this queue is the dead-letter queue of the EventBridge targets of the backup notification rules, '
+        + 'which cdk-nag does not see',
+    });
+    return queue;
+  }
+
   /** A topic whose key lets both CloudWatch alarms and EventBridge rules publish. */
-  private newTopic(): sns.ITopic {
-    const key = newCustomerManagedKey(this, 'AlarmTopicKey', `Encrypts the backup notifications of ${this.node.path}`);
+  private newTopic(key: kms.Key): sns.ITopic {
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudWatchAndEventBridgeToPublish',
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
@@ -444,7 +516,9 @@ export class BackupPolicy extends Construct {
           detailType: ['Restore Job State Change'],
           detail: { status: ['COMPLETED'], restoreTestingPlanArn: [plan.attrRestoreTestingPlanArn] },
         },
-        targets: [new targets.LambdaFunction(props.restoreValidationFunction)],
+        // Retrying past the validation window is pointless: AWS Backup deletes the restored resource then.
+        targets: [new targets.LambdaFunction(props.restoreValidationFunction,
+          this.deliveryOptions(Duration.hours(Math.max(windowHours, 1))))],
       });
       props.restoreValidationFunction.addToRolePolicy(new iam.PolicyStatement({
         actions: ['backup:PutRestoreValidationResult'],

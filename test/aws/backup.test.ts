@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { BackupCopyVault, BackupCopyVaultProps, BackupPolicy, BackupPolicyProps, RestoreTestResourceType, RestoreTestSchedule } from '../../lib/aws/backup';
 import { expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
@@ -100,6 +101,64 @@ describe('BackupPolicy', () => {
     });
   });
 
+  test('THEN each target retries 24 h (185 times), then dead-letters to a retained queue under the topic key', () => {
+    const { template } = synth();
+    const queues = template.findResources('AWS::SQS::Queue');
+    expect(Object.keys(queues)).toEqual([expect.stringMatching(/^BackupsDeadLetterQueue/)]);
+    const [queueId, queue] = Object.entries(queues)[0];
+    expect(queue).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    // Encrypted with the topic's key, whose policy already lets EventBridge (and CloudWatch) use it.
+    expect(queue.Properties).toMatchObject({
+      KmsMasterKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^BackupsAlarmTopicKey/), 'Arn'] },
+      MessageRetentionPeriod: 1209600,
+    });
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(2);
+    for (const rule of rules) {
+      expect(rule.Properties.Targets).toEqual([expect.objectContaining({
+        Arn: { Ref: expect.stringMatching(/^BackupsAlarmTopic/) },
+        RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+      })]);
+    }
+    // Only EventBridge, only for these rules, may send to the queue; and only over TLS.
+    const [policy] = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    const statements = policy.Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual(expect.objectContaining({
+      Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    }));
+    const sends = statements.filter((st: { Action: string }) => st.Action === 'sqs:SendMessage');
+    expect(sends).toHaveLength(2);
+    for (const send of sends) {
+      expect(send).toMatchObject({
+        Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' },
+        Condition: { ArnEquals: { 'aws:SourceArn': expect.anything() } },
+      });
+    }
+  });
+
+  test('WHEN alarmTopic is given THEN the dead-letter queue has its own key, for EventBridge of this account', () => {
+    const stack = new Stack(recommendedApp(), 'Primary', { env: { region: 'us-east-1' } });
+    const topic = new sns.Topic(stack, 'Ops');
+    new BackupPolicy(stack, 'Backups', { tier: ServiceTier.TIER_1, copyToVaultArn: DR_VAULT, alarmTopic: topic });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    const keys = template.findResources('AWS::KMS::Key');
+    const [keyId, key] = Object.entries(keys).find(([id]) => id.startsWith('BackupsDeadLetterQueueKey'))!;
+    expect(key).toMatchObject({ DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
+    expect(key.Properties.KeyPolicy.Statement).toContainEqual({
+      Sid: 'AllowEventBridgeToSendDeadLetters', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({
+        Arn: { Ref: Match.stringLikeRegexp('^Ops') }, DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue(),
+      })],
+    });
+  });
+
   test('THEN a weekly restore test restores the latest recovery point of each data type tagged ha:backup', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::Backup::RestoreTestingPlan', {
@@ -138,7 +197,12 @@ describe('BackupPolicy', () => {
     template.hasResourceProperties('AWS::Backup::RestoreTestingSelection', { ProtectedResourceType: 'DynamoDB', ValidationWindowHours: 1 });
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { 'detail-type': ['Restore Job State Change'], 'detail': { status: ['COMPLETED'], restoreTestingPlanArn: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^BackupsRestoreTestingPlan'), 'RestoreTestingPlanArn'] }] } },
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Validate'), 'Arn'] } })],
+      // No retry past the validation window: AWS Backup deletes the restored resource then.
+      Targets: [Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Validate'), 'Arn'] },
+        RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 185 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BackupsDeadLetterQueue'), 'Arn'] } },
+      })],
     });
     template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'backup:PutRestoreValidationResult' })]) } });
   });
