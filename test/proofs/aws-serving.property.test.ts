@@ -155,7 +155,9 @@ const sloProps = fc.record({
 }).map((p) => {
   // A target from the tier's own up to 0.99999: tighter than the tier is allowed, looser is not.
   const target = Math.round((p.tier.availabilityTarget + p.slack * (0.99999 - p.tier.availabilityTarget)) * 1e6) / 1e6;
-  return { ...p, target: Math.max(target, p.tier.availabilityTarget) };
+  // The latency SLI's own target, looser than availability as latency targets often are.
+  const latencyTarget: number | undefined = p.latencyMs === undefined ? undefined : 0.99;
+  return { ...p, target: Math.max(target, p.tier.availabilityTarget), latencyTarget };
 });
 type SloProps = typeof sloProps extends fc.Arbitrary<infer T> ? T : never;
 
@@ -165,6 +167,7 @@ proveConstruct<SloProps>({
   build: (scope, p) => new SloAlarms(scope, 'Slo', {
     tier: p.tier, service: p.service, windowDays: p.windowDays, target: p.target,
     latencyThreshold: p.latencyMs === undefined ? undefined : Duration.millis(p.latencyMs),
+    latencyTarget: p.latencyTarget,
     loadBalancer: elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(scope, 'Lb', {
       loadBalancerArn: LOAD_BALANCER_ARN, securityGroupId: 'sg-0123456789abcdef0',
     }),
@@ -172,5 +175,7 @@ proveConstruct<SloProps>({
   invalid: [
     invalidProp(sloProps, 'target', fc.oneof(fc.double({ min: -10, max: 0.5, noNaN: true }), fc.double({ min: 1, max: 10, noNaN: true }))),
     invalidProp(sloProps, 'windowDays', fc.oneof(fc.double({ min: -100, max: 0.999, noNaN: true }), fc.integer({ min: 71, max: 10_000 }))),
+    // Not a ratio, or too loose for the 14.4x page to ever fire (14.4 × (1 − target) ≥ 1).
+    invalidProp(sloProps, 'latencyTarget', fc.oneof(fc.double({ min: -1, max: 0.93, noNaN: true }), fc.double({ min: 1, max: 10, noNaN: true }))),
   ],
 });

@@ -1,9 +1,9 @@
-import { HaValidationError } from '../../core/errors';
 import { CloudwatchCompositeAlarm } from '@cdktf/provider-aws/lib/cloudwatch-composite-alarm';
 import { CloudwatchMetricAlarm, CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Construct } from 'constructs';
-import { BurnRateAlert, FailureDomain, SRE_WORKBOOK_SLO_WINDOW_DAYS, burnRateAlerts, fastestPageAlert } from '../../core';
-import { CLOUDWATCH_ALARM_MAX_RANGE_SECONDS, alarmPeriodSeconds, errorBudgetExhaustion } from '../../core/error-budget-policy';
+import { BurnRateAlert, FailureDomain } from '../../core';
+import { planSlo, SliErrorRatio, SloAlarmRule, SloAlertPlan, SloPlan, SloWindow } from '../../core/plans/slo';
+import { emitWarnings, throwProblems } from '../diagnostics';
 import { HaProps, RegionalProps, serviceNameOf } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
 import { AccountContext } from './private/keys';
@@ -87,37 +87,31 @@ export class SloAlarms extends Construct {
   /** The burn-rate alerts, as core computed them. */
   public readonly alerts: readonly BurnRateAlert[];
 
+  private readonly plan: SloPlan;
   private readonly namePrefix: string;
   private readonly errorRatio: (periodSeconds: number) => CloudwatchMetricAlarmMetricQuery[];
 
   constructor(scope: Construct, id: string, props: SloAlarmsProps) {
     super(scope, id);
     const { tier, provider } = props;
-    this.target = props.target ?? tier.availabilityTarget;
-    this.windowDays = props.windowDays ?? SRE_WORKBOOK_SLO_WINDOW_DAYS;
-    // A shorter window scales the burn-rate windows below the one-minute periods CloudWatch alarms
-    // evaluate: rows would share a period, and the shortest windows round to nothing.
-    if (typeof this.windowDays !== 'number' || !Number.isFinite(this.windowDays) || this.windowDays < 1) {
-      throw new HaValidationError(`windowDays must be a number of days of at least 1, got: ${this.windowDays}`);
-    }
-    const longest = Math.max(...burnRateAlerts(0.5, this.windowDays).map((alert) => alarmPeriodSeconds(alert.longWindowSeconds)));
-    if (longest > CLOUDWATCH_ALARM_MAX_RANGE_SECONDS) {
-      throw new HaValidationError(`windowDays must keep every burn-rate window within the ${CLOUDWATCH_ALARM_MAX_RANGE_SECONDS} seconds (7 days) a CloudWatch alarm can evaluate, got: ${this.windowDays} (a window of ${longest} seconds)`);
-    }
-    if (typeof this.target !== 'number' || !Number.isFinite(this.target) || this.target <= 0 || this.target >= 1) {
-      throw new HaValidationError(`target must be strictly between 0 and 1 (e.g. 0.999), got: ${this.target}`);
-    }
-    if (this.target < tier.availabilityTarget) {
-      throw new HaValidationError(`target must be at least ${tier.name}'s availability target ${tier.availabilityTarget} (a looser SLO spends more than the tier's error budget), got: ${this.target}`);
-    }
-    this.alerts = burnRateAlerts(this.target, this.windowDays);
-    const fastest = fastestPageAlert(this.target, this.windowDays).burnRate;
-    if (fastest * (1 - this.target) >= 1) {
-      throw new HaValidationError(`target must leave an error budget the ${fastest}x burn-rate alert can express (${fastest} × (1 − target) below 1), got: ${this.target}`);
-    }
-    this.errorRatio = this.errorRatioOf(props);
+    this.plan = planSlo(tier, {
+      monitor: 'cloudwatch',
+      target: props.target,
+      windowDays: props.windowDays,
+      loadBalancer: props.loadBalancerArnSuffix !== undefined && props.loadBalancerArnSuffix !== '',
+      goodRequests: props.goodRequests !== undefined,
+      totalRequests: props.totalRequests !== undefined,
+      propNames: { loadBalancer: 'loadBalancerArnSuffix' },
+    });
+    throwProblems(this.plan.problems, this);
+    emitWarnings(this, 'SloAlarms', this.plan.warnings);
+    this.target = this.plan.target;
+    this.windowDays = this.plan.windowDays;
+    this.alerts = this.plan.alerts;
+    const sli = this.plan.slis[0];
+    this.errorRatio = errorRatioOf(sli.errorRatio, props);
     const service = serviceNameOf(this, props);
-    this.namePrefix = `${service}-${this.node.addr.slice(0, 8)}`;
+    this.namePrefix = `${service}-${this.node.addr.slice(0, ALARM_NAME_ADDR_CHARS)}`;
 
     const context = new AccountContext(this, 'Account', provider);
     this.pageTopicArn = props.pageTopicArn ?? newAlarmTopic(this, 'PageTopic', `${service} SLO pages`, context).arn;
@@ -125,7 +119,7 @@ export class SloAlarms extends Construct {
     const runbook = props.runbookUrl ? ` Runbook: ${props.runbookUrl}` : '';
 
     const rows: Record<'page' | 'ticket', CloudwatchCompositeAlarm[]> = { page: [], ticket: [] };
-    for (const alert of this.alerts) {
+    for (const alert of sli.alerts) {
       rows[alert.severity].push(this.burnRateAlert(alert, props));
     }
     this.pageAlarm = new CloudwatchCompositeAlarm(this, 'Page', {
@@ -144,16 +138,14 @@ export class SloAlarms extends Construct {
       alarmActions: [this.ticketTopicArn],
       okActions: [this.ticketTopicArn],
     });
-    const exhaustion = errorBudgetExhaustion(this.target, this.windowDays);
+    const budget = sli.budgetExhausted;
     this.errorBudgetExhaustedAlarm = new CloudwatchMetricAlarm(this, 'BudgetExhausted', {
       provider,
       alarmName: `${this.namePrefix}-slo-budget-exhausted`,
-      alarmDescription: `${service}: the errors of the last ${humanSeconds(exhaustion.rangeSeconds)} spent the whole ${this.windowDays}-day error budget of a ${this.target} SLO; freeze risky changes until it recovers.${runbook}`,
-      metricQuery: this.errorRatio(exhaustion.rangeSeconds),
-      threshold: exhaustion.errorRateThreshold,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      evaluationPeriods: 1,
-      treatMissingData: 'notBreaching',
+      alarmDescription: `${service}: the errors of the last ${budget.label} spent the whole ${this.windowDays}-day error budget of a ${this.target} SLO; freeze risky changes until it recovers.${runbook}`,
+      metricQuery: this.errorRatio(budget.periodSeconds),
+      threshold: budget.errorRateThreshold,
+      ...alarmRule(this.plan.budgetAlarm),
       alarmActions: [this.ticketTopicArn],
       okActions: [this.ticketTopicArn],
     });
@@ -161,66 +153,56 @@ export class SloAlarms extends Construct {
     attachHaMetadata(this, props, { component: 'SloAlarms', failureDomain: FailureDomain.REGION });
   }
 
-  private burnRateAlert(alert: BurnRateAlert, props: SloAlarmsProps): CloudwatchCompositeAlarm {
-    const name = `Burn${humanSeconds(alarmPeriodSeconds(alert.longWindowSeconds))}`;
-    const windowAlarm = (suffix: 'Long' | 'Short', seconds: number) => new CloudwatchMetricAlarm(this, `${name}${suffix}`, {
+  private burnRateAlert(alert: SloAlertPlan, props: SloAlarmsProps): CloudwatchCompositeAlarm {
+    const { name } = alert;
+    const windowAlarm = (suffix: 'Long' | 'Short', window: SloWindow) => new CloudwatchMetricAlarm(this, `${name}${suffix}`, {
       provider: props.provider,
       alarmName: `${this.namePrefix}-slo-${name.toLowerCase()}-${suffix.toLowerCase()}`,
-      alarmDescription: `Error ratio over ${humanSeconds(alarmPeriodSeconds(seconds))} above ${alert.errorRateThreshold} (${alert.burnRate}x burn of a ${this.target} SLO); part of ${alert.severity} alert ${name}`,
-      metricQuery: this.errorRatio(alarmPeriodSeconds(seconds)),
+      alarmDescription: `Error ratio over ${window.label} above ${alert.errorRateThreshold} (${alert.burnRate}x burn of a ${this.target} SLO); part of ${alert.severity} alert ${name}`,
+      metricQuery: this.errorRatio(window.periodSeconds),
       threshold: alert.errorRateThreshold,
-      comparisonOperator: 'GreaterThanThreshold',
-      evaluationPeriods: 1,
-      // No requests is no evidence of errors.
-      treatMissingData: 'notBreaching',
+      ...alarmRule(this.plan.windowAlarm),
       // A window alarm notifies only through the Page or Ticket composite that ANDs it with its
       // partner window, so one incident makes one notification: no actions of its own.
     });
-    const long = windowAlarm('Long', alert.longWindowSeconds);
-    const short = windowAlarm('Short', alert.shortWindowSeconds);
+    const long = windowAlarm('Long', alert.long);
+    const short = windowAlarm('Short', alert.short);
     return new CloudwatchCompositeAlarm(this, name, {
       provider: props.provider,
       alarmName: `${this.namePrefix}-slo-${name.toLowerCase()}`,
       alarmRule: `ALARM("${long.alarmName}") AND ALARM("${short.alarmName}")`,
-      alarmDescription: `${alert.burnRate}x burn over ${humanSeconds(alarmPeriodSeconds(alert.longWindowSeconds))} and ${humanSeconds(alarmPeriodSeconds(alert.shortWindowSeconds))} (${alert.severity}); notifies through the ${alert.severity === 'page' ? 'Page' : 'Ticket'} alarm`,
+      alarmDescription: `${alert.burnRate}x burn over ${alert.long.label} and ${alert.short.label} (${alert.severity}); notifies through the ${alert.severity === 'page' ? 'Page' : 'Ticket'} alarm`,
     });
-  }
-
-  private errorRatioOf(props: SloAlarmsProps): (periodSeconds: number) => CloudwatchMetricAlarmMetricQuery[] {
-    const { loadBalancerArnSuffix, goodRequests, totalRequests } = props;
-    if ((goodRequests === undefined) !== (totalRequests === undefined)) {
-      throw new HaValidationError(`goodRequests and totalRequests must be passed together, got: only ${goodRequests ? 'goodRequests' : 'totalRequests'}`);
-    }
-    if (loadBalancerArnSuffix && goodRequests) {
-      throw new HaValidationError('pass either loadBalancerArnSuffix or goodRequests and totalRequests for the availability SLI, got: both');
-    }
-    const sum = (id: string, metric: SloMetric, period: number): CloudwatchMetricAlarmMetricQuery => ({
-      id, metric: { namespace: metric.namespace, metricName: metric.metricName, dimensions: metric.dimensions, stat: 'Sum', period },
-    });
-    if (loadBalancerArnSuffix) {
-      const alb = (metricName: string): SloMetric => ({ namespace: 'AWS/ApplicationELB', metricName, dimensions: { LoadBalancer: loadBalancerArnSuffix } });
-      return (period) => [
-        { id: 'ratio', expression: '(FILL(target5xx, 0) + FILL(elb5xx, 0)) / total', label: 'Error ratio', returnData: true },
-        sum('target5xx', alb('HTTPCode_Target_5XX_Count'), period),
-        sum('elb5xx', alb('HTTPCode_ELB_5XX_Count'), period),
-        sum('total', alb('RequestCount'), period),
-      ];
-    }
-    if (goodRequests && totalRequests) {
-      return (period) => [
-        { id: 'ratio', expression: '(total - good) / total', label: 'Error ratio', returnData: true },
-        sum('good', goodRequests, period),
-        sum('total', totalRequests, period),
-      ];
-    }
-    throw new HaValidationError('SloAlarms needs an SLI: pass loadBalancerArnSuffix, or goodRequests and totalRequests, got: none');
   }
 }
 
-/** `3600` → `1h`, `300` → `5m`, `259200` → `3d`: for ids, names and descriptions. */
-function humanSeconds(seconds: number): string {
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
-    if (seconds % size === 0) return `${seconds / size}${unit}`;
-  }
-  return `${seconds}s`;
+/** Characters of the construct address that make alarm names unique in the account and region. */
+const ALARM_NAME_ADDR_CHARS = 8;
+
+/** The error-ratio queries over one period: the plan's expression, its inputs bound to the SLI's metrics. */
+function errorRatioOf(ratio: SliErrorRatio, props: SloAlarmsProps): (periodSeconds: number) => CloudwatchMetricAlarmMetricQuery[] {
+  const { loadBalancerArnSuffix, goodRequests, totalRequests } = props;
+  const alb = (metricName: string): SloMetric => ({ namespace: 'AWS/ApplicationELB', metricName, dimensions: { LoadBalancer: loadBalancerArnSuffix! } });
+  const metrics: Record<string, SloMetric> = loadBalancerArnSuffix
+    ? { target5xx: alb('HTTPCode_Target_5XX_Count'), elb5xx: alb('HTTPCode_ELB_5XX_Count'), total: alb('RequestCount') }
+    : { good: goodRequests!, total: totalRequests! };
+  return (period) => [
+    { id: 'ratio', expression: ratio.expression, label: 'Error ratio', returnData: true },
+    ...ratio.inputs.map((id) => ({
+      id,
+      metric: { namespace: metrics[id].namespace, metricName: metrics[id].metricName, dimensions: metrics[id].dimensions, stat: 'Sum', period },
+    })),
+  ];
+}
+
+/** How an alarm of the plan judges its period, in the provider's terms. */
+function alarmRule(rule: SloAlarmRule) {
+  return {
+    comparisonOperator: rule.comparison === 'above' ? 'GreaterThanThreshold' : 'GreaterThanOrEqualToThreshold',
+    evaluationPeriods: rule.evaluationPeriods,
+    // Unset, CloudWatch requires every evaluated period: only a different count is written.
+    datapointsToAlarm: rule.datapointsToAlarm === rule.evaluationPeriods ? undefined : rule.datapointsToAlarm,
+    // No requests is no evidence of errors.
+    treatMissingData: rule.missingDataBreaches ? 'breaching' : 'notBreaching',
+  };
 }
