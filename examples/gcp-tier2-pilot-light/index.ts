@@ -9,7 +9,7 @@ import { RegionalFleet } from '../../lib/tf/google/fleet';
 import { GlobalFrontend } from '../../lib/tf/google/frontend';
 import { RegionalNetwork } from '../../lib/tf/google/network';
 import { EncryptedSecret } from '../../lib/tf/google/secret';
-import { SloAlerts } from '../../lib/tf/google/slo';
+import { SloAlarms } from '../../lib/tf/google/slo';
 
 const SERVICE = 'catalog';
 const PRIMARY = 'europe-west1';
@@ -59,7 +59,7 @@ export function addGcpTier2PilotLight(app: App): TerraformStack {
   });
   new EncryptedSecret(stack, 'DatabaseCredentials', { tier, service: SERVICE, secretId: `${SERVICE}-database-credentials`, regions: [PRIMARY, STANDBY] });
 
-  new SloAlerts(stack, 'Slo', {
+  new SloAlarms(stack, 'Slo', {
     tier, service: SERVICE,
     backendServiceName: frontend.backendServiceName,
     notificationChannels: [channel.id],

@@ -9,7 +9,7 @@ import { IFleetBackend, RegionalFleet } from '../../lib/tf/google/fleet';
 import { GlobalFrontend } from '../../lib/tf/google/frontend';
 import { IRegionalNetwork, RegionalNetwork } from '../../lib/tf/google/network';
 import { EncryptedSecret } from '../../lib/tf/google/secret';
-import { SloAlerts } from '../../lib/tf/google/slo';
+import { SloAlarms } from '../../lib/tf/google/slo';
 import { anyServiceName, anyTier } from './harness';
 import { GOOGLE_PROJECT, anyHost, anyPath, notIntegerFrom, notIntegerIn, optional, proveTfConstruct, withProbeInterval } from './tf-harness';
 import { breaking } from './invalid';
@@ -589,15 +589,17 @@ const slo = anyTier.chain((tier) => fc.record({
     host: anyHost,
     path: optional(anyPath),
   })))),
-  sloWindowDays: optional(fc.integer({ min: 1, max: 30 })),
+  windowDays: optional(fc.integer({ min: 1, max: 30 })),
+  // From the tier's own up to the highest goal Cloud Monitoring takes.
+  target: optional(fc.double({ min: tier.availabilityTarget, max: 0.9999, noNaN: true })),
 }));
 
 proveTfConstruct({
-  name: 'SloAlerts (Terraform, Google Cloud)',
+  name: 'SloAlarms (Terraform, Google Cloud)',
   cloud: 'google',
   valid: slo,
   fixture: googleFixture,
-  build: (scope, p, f) => new SloAlerts(scope, 'Slo', {
+  build: (scope, p, f) => new SloAlarms(scope, 'Slo', {
     tier: p.tier,
     service: p.service,
     labels: p.labels,
@@ -605,7 +607,8 @@ proveTfConstruct({
     backendServiceName: p.backendServiceName ?? f.variable('backend_service_name'),
     notificationChannels: p.notificationChannels,
     probes: p.probes,
-    sloWindowDays: p.sloWindowDays,
+    windowDays: p.windowDays,
+    target: p.target,
   }),
   invalid: [
     { prop: 'notificationChannels', props: slo.map((p) => ({ ...p, notificationChannels: [] })) },
@@ -617,7 +620,16 @@ proveTfConstruct({
         fc.tuple(fc.constantFrom(...REGIONS), anyHost, anyHost).map(([region, a, b]) => [{ region, host: a, path: undefined }, { region, host: b, path: undefined }]),
       ).map((probes) => ({ ...p, probes }))),
     },
-    { prop: 'sloWindowDays', props: breaking(slo, notIntegerIn(1, 30), (p, sloWindowDays) => ({ ...p, sloWindowDays })) },
+    { prop: 'windowDays', props: breaking(slo, notIntegerIn(1, 30), (p, windowDays) => ({ ...p, windowDays })) },
+    {
+      // Looser than the tier, above Cloud Monitoring's highest goal, or not a ratio.
+      prop: 'target',
+      props: slo.chain((p) => fc.oneof(
+        fc.double({ min: 0.5, max: p.tier.availabilityTarget, noNaN: true, maxExcluded: true }),
+        fc.double({ min: 0.9999, max: 1, noNaN: true, minExcluded: true }),
+        fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, 0, -1),
+      ).map((target) => ({ ...p, target }))),
+    },
     {
       prop: 'tier.probeIntervalMinutes',
       props: breaking(slo, fc.integer({ min: 1, max: 1440 }).filter((m) => ![1, 5, 10, 15].includes(m)), (p, minutes) => ({ ...p, tier: withProbeInterval(p.tier, minutes) })),

@@ -1,23 +1,24 @@
-import { HaValidationError } from '../../core/errors';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringCustomService } from '@cdktf/provider-google/lib/monitoring-custom-service';
 import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
 import { MonitoringUptimeCheckConfig } from '@cdktf/provider-google/lib/monitoring-uptime-check-config';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { burnRateAlerts, FailureDomain, HaRole, SRE_WORKBOOK_SLO_WINDOW_DAYS } from '../../core';
+import { FailureDomain, HaRole } from '../../core';
+import { UPTIME_CHECK_PERIODS_MINUTES as CORE_UPTIME_CHECK_PERIODS_MINUTES } from '../../core/figures';
+import { planSlo, SloWindow } from '../../core/plans/slo';
+import { emitWarnings, throwProblems } from '../diagnostics';
 import { GoogleHaProps, serviceNameOf } from './ha-props';
-import { warn } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
 import { projectOf } from './private/project';
 import { invalidRegionNames } from './private/regions';
 
 /**
- * Periods (minutes) an uptime check may run at.
+ * Periods (minutes) an uptime check may run at (core's figure, kept here for compatibility).
  * @see https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.uptimeCheckConfigs#UptimeCheckConfig
  */
-export const UPTIME_CHECK_PERIODS_MINUTES: readonly number[] = [1, 5, 10, 15];
+export const UPTIME_CHECK_PERIODS_MINUTES: readonly number[] = CORE_UPTIME_CHECK_PERIODS_MINUTES;
 
 /** An endpoint that serves one region, probed from outside Google's network. */
 export interface UptimeProbe {
@@ -32,8 +33,8 @@ export interface UptimeProbe {
   readonly path?: string;
 }
 
-/** Props of {@link SloAlerts}. */
-export interface SloAlertsProps extends GoogleHaProps {
+/** Props of {@link SloAlarms}. */
+export interface SloAlarmsProps extends GoogleHaProps {
   /** Name of the global load balancer's backend service whose requests the SLI counts (`GlobalFrontend.backendServiceName`). */
   readonly backendServiceName: string;
   /** Ids of the notification channels every alert notifies (at least one: an alert nobody receives does not exist). */
@@ -44,58 +45,74 @@ export interface SloAlertsProps extends GoogleHaProps {
    */
   readonly probes?: UptimeProbe[];
   /**
-   * Days of the rolling SLO window.
+   * Availability target of the SLO: at least the tier's, at most 0.9999 (the highest goal Cloud
+   * Monitoring takes), and leaving every burn-rate threshold reachable.
+   * @default - tier.availabilityTarget
+   */
+  readonly target?: number;
+  /**
+   * Days of the rolling SLO window: whole days from 1 to 30 (Cloud Monitoring's rolling periods).
+   * The alert windows scale with it (see core's `burnRateAlerts`).
    * @default 30 (the Site Reliability Workbook's window)
+   */
+  readonly windowDays?: number;
+  /**
+   * Days of the rolling SLO window.
+   * @default 30
+   * @deprecated use `windowDays` (the name the AWS engines use)
    */
   readonly sloWindowDays?: number;
 }
 
+/** @deprecated use {@link SloAlarmsProps} */
+export type SloAlertsProps = SloAlarmsProps;
+
 /**
- * The tier's availability SLO on the load balancer's requests, and the alerts that defend it.
+ * The service's availability SLO on the load balancer's requests, and the alerts that defend it
+ * (Google Cloud's `SloAlarms`; it was released as `SloAlerts`, kept as a deprecated alias).
  *
- * A request-based SLO (goal `tier.availabilityTarget`; bad = 5xx answers) on a custom service,
- * and one alert policy per row of `burnRateAlerts`: the burn rate over the long AND the short
- * window above the row's threshold (`select_slo_burn_rate`), CRITICAL for pages and WARNING for
- * tickets. Each probe gets an HTTPS uptime check every `tier.probeIntervalMinutes` and an alert
- * when checks fail from more than one location.
+ * A request-based SLO (goal `target`, by default the tier's; bad = 5xx answers) on a custom service,
+ * and one alert policy per burn-rate alert of core's SLO plan (`planSlo`): the burn rate over the
+ * long AND the short window above the alert's burn rate (`select_slo_burn_rate`, windows in whole
+ * minutes), CRITICAL for pages and WARNING for tickets. Each probe gets an HTTPS uptime check every
+ * `tier.probeIntervalMinutes` and an alert when checks fail from more than one location.
  *
  * Construct ids (public API): `Service`, `Resource` (the SLO), `BurnRate<long window>` (e.g.
  * `BurnRate1h`), `Uptime-<region>`, `UptimeAlert-<region>`.
  */
-export class SloAlerts extends Construct {
+export class SloAlarms extends Construct {
   public readonly slo: MonitoringSlo;
   /** The burn-rate alert policies, fastest first. */
   public readonly burnRatePolicies: MonitoringAlertPolicy[] = [];
+  /** The availability target of the SLO. */
+  public readonly target: number;
+  /** The SLO window in days. */
+  public readonly windowDays: number;
 
-  constructor(scope: Construct, id: string, props: SloAlertsProps) {
+  constructor(scope: Construct, id: string, props: SloAlarmsProps) {
     super(scope, id);
     const { tier } = props;
-    if (props.notificationChannels.length === 0) {
-      throw new HaValidationError('notificationChannels must list at least one channel (an alert nobody receives does not page), got: none');
-    }
-    if (!UPTIME_CHECK_PERIODS_MINUTES.includes(tier.probeIntervalMinutes)) {
-      throw new HaValidationError(`tier.probeIntervalMinutes must be one of ${UPTIME_CHECK_PERIODS_MINUTES.join(', ')} for an uptime check, got: ${tier.probeIntervalMinutes}`);
-    }
-    const windowDays = props.sloWindowDays ?? SRE_WORKBOOK_SLO_WINDOW_DAYS;
-    if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 30) {
-      throw new HaValidationError(`sloWindowDays must be an integer from 1 to 30 (Cloud Monitoring's rolling periods), got: ${windowDays}`);
-    }
     const probes = props.probes ?? [];
-    const probeRegions = probes.map((p) => p.region).filter((r) => !Token.isUnresolved(r));
-    const invalid = invalidRegionNames(probeRegions);
-    if (invalid.length > 0) {
-      throw new HaValidationError(`probes must name regions such as us-central1, got: ${invalid.join(', ')}`);
-    }
-    const repeated = probeRegions.filter((r, i) => probeRegions.indexOf(r) !== i);
-    if (repeated.length > 0) {
-      throw new HaValidationError(`probes must have one probe per region, got: ${[...new Set(repeated)].join(', ')} more than once`);
-    }
+    const plan = planSlo(tier, {
+      monitor: 'cloud-monitoring',
+      target: props.target,
+      windowDays: props.windowDays ?? props.sloWindowDays,
+      // The backend service's requests are the availability SLI.
+      loadBalancer: true,
+      notificationChannelCount: props.notificationChannels.length,
+      probes: probes.map((p) => Token.isUnresolved(p.region)
+        ? { path: known(p.path) }
+        : { region: p.region, regionIsValid: invalidRegionNames([p.region]).length === 0, path: known(p.path) }),
+      propNames: { windowDays: props.windowDays === undefined && props.sloWindowDays !== undefined ? 'sloWindowDays' : 'windowDays' },
+    });
+    throwProblems(plan.problems, this);
+    // The component keeps the name it was released under: it is recorded in labels and metadata.
+    emitWarnings(this, COMPONENT, plan.warnings);
+    this.target = plan.target;
+    this.windowDays = plan.windowDays;
+    const { target, targetPercent, windowDays } = plan;
 
-    if (probes.length === 0) {
-      warn(this, 'SloAlerts.probes', 'probes is empty: no uptime check watches the service from outside, so an outage without traffic (nothing reaches the load balancer) raises no alert');
-    }
-
-    const record = haRecord(this, props, { component: 'SloAlerts', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
+    const record = haRecord(this, props, { component: COMPONENT, failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
     const labels = haLabels(props, record);
     const service = serviceNameOf(this, props);
 
@@ -108,8 +125,8 @@ export class SloAlerts extends Construct {
     this.slo = new MonitoringSlo(this, 'Resource', {
       service: monitored.serviceId,
       sloId: uniqueName(this, 'Resource'),
-      displayName: `${service}: ${percent(tier.availabilityTarget)}% of requests succeed over ${windowDays} days`,
-      goal: tier.availabilityTarget,
+      displayName: `${service}: ${targetPercent}% of requests succeed over ${windowDays} days`,
+      goal: target,
       rollingPeriodDays: windowDays,
       requestBasedSli: {
         goodTotalRatio: {
@@ -120,86 +137,90 @@ export class SloAlerts extends Construct {
       userLabels: labels,
     });
 
-    for (const alert of burnRateAlerts(tier.availabilityTarget, windowDays)) {
-      const long = formatWindow(alert.longWindowSeconds);
-      const short = formatWindow(alert.shortWindowSeconds);
-      const condition = (window: string, seconds: number) => ({
-        displayName: `Burn rate over ${window} above ${alert.burnRate}`,
+    // Cloud Monitoring computes the burn rate itself: the condition is on the rate, not the error ratio.
+    for (const alert of plan.slis[0].alerts) {
+      const long = alert.long.label;
+      const short = alert.short.label;
+      const condition = (window: SloWindow) => ({
+        displayName: `Burn rate over ${window.label} above ${alert.burnRate}`,
         conditionThreshold: {
-          filter: `select_slo_burn_rate("${this.slo.name}", "${Math.round(seconds / 60)}m")`,
+          filter: `select_slo_burn_rate("${this.slo.name}", "${window.periodMinutes}m")`,
           comparison: 'COMPARISON_GT',
           thresholdValue: alert.burnRate,
-          duration: '0s',
+          duration: `${plan.burnRateConditionSeconds}s`,
         },
       });
       this.burnRatePolicies.push(new MonitoringAlertPolicy(this, `BurnRate${long}`, {
         displayName: `${service}: error budget burning ${alert.burnRate}x over ${long} and ${short} (${alert.severity})`,
         combiner: 'AND',
-        conditions: [condition(long, alert.longWindowSeconds), condition(short, alert.shortWindowSeconds)],
+        conditions: [condition(alert.long), condition(alert.short)],
         severity: alert.severity === 'page' ? 'CRITICAL' : 'WARNING',
         notificationChannels: [...props.notificationChannels],
         documentation: {
           mimeType: 'text/markdown',
-          content: `${service} is spending its ${tier.name} error budget (${percent(tier.availabilityTarget)}% over ${windowDays} days) ${alert.burnRate} times faster than sustainable, over both ${long} and ${short}. ${alert.severity === 'page' ? 'Page: act now.' : 'Ticket: act within working hours.'}`,
+          content: `${service} is spending its ${tier.name} error budget (${targetPercent}% over ${windowDays} days) ${alert.burnRate} times faster than sustainable, over both ${long} and ${short}. ${alert.severity === 'page' ? 'Page: act now.' : 'Ticket: act within working hours.'}`,
         },
         userLabels: labels,
       }));
     }
 
     const projectId = projectOf(this).projectId;
-    for (const probe of probes) {
-      const check = new MonitoringUptimeCheckConfig(this, `Uptime-${probe.region}`, {
-        displayName: `${service} in ${probe.region}`,
-        period: `${tier.probeIntervalMinutes * 60}s`,
-        timeout: '10s',
+    const { probe } = plan;
+    probes.forEach((p, i) => {
+      const check = new MonitoringUptimeCheckConfig(this, `Uptime-${p.region}`, {
+        displayName: `${service} in ${p.region}`,
+        period: `${probe.periodSeconds}s`,
+        timeout: `${probe.timeoutSeconds}s`,
         httpCheck: {
-          path: probe.path ?? '/healthz',
-          port: 443,
+          path: p.path ?? probe.paths[i],
+          port: probe.port,
           useSsl: true,
           validateSsl: true,
           requestMethod: 'GET',
           acceptedResponseStatusCodes: [{ statusClass: 'STATUS_CLASS_2XX' }],
         },
-        monitoredResource: { type: 'uptime_url', labels: { project_id: projectId, host: probe.host } },
+        monitoredResource: { type: 'uptime_url', labels: { project_id: projectId, host: p.host } },
         userLabels: labels,
       });
-      new MonitoringAlertPolicy(this, `UptimeAlert-${probe.region}`, {
-        displayName: `${service} in ${probe.region} fails its uptime check`,
+      new MonitoringAlertPolicy(this, `UptimeAlert-${p.region}`, {
+        displayName: `${service} in ${p.region} fails its uptime check`,
         combiner: 'OR',
         conditions: [{
-          displayName: `Uptime check of ${probe.host} fails from more than one location`,
+          displayName: `Uptime check of ${p.host} fails from more than one location`,
           conditionThreshold: {
             filter: `metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND metric.label.check_id="${check.uptimeCheckId}" AND resource.type="uptime_url"`,
             aggregations: [{
-              alignmentPeriod: '1200s',
+              alignmentPeriod: `${probe.alignmentPeriodSeconds}s`,
               perSeriesAligner: 'ALIGN_NEXT_OLDER',
               crossSeriesReducer: 'REDUCE_COUNT_FALSE',
               groupByFields: ['resource.label.*'],
             }],
             comparison: 'COMPARISON_GT',
-            thresholdValue: 1,
-            duration: `${tier.probeIntervalMinutes * 60}s`,
+            thresholdValue: probe.failingLocationsAbove,
+            duration: `${probe.durationSeconds}s`,
           },
         }],
         severity: 'CRITICAL',
         notificationChannels: [...props.notificationChannels],
         userLabels: labels,
       });
-    }
+    });
 
     attachRecord(this, record);
   }
 }
 
-/** 0.9995 → `99.95`, without binary floating-point noise. */
-function percent(ratio: number): string {
-  return String(Number((ratio * 100).toPrecision(12)));
-}
+/**
+ * @deprecated use {@link SloAlarms}: the same construct under the name the AWS engines use
+ */
+export const SloAlerts = SloAlarms;
+/** @deprecated use {@link SloAlarms} */
+export type SloAlerts = SloAlarms;
 
-/** 3600 → `1h`, 300 → `5m`, 259200 → `3d`: the largest whole unit. */
-function formatWindow(seconds: number): string {
-  if (seconds % 86400 === 0) return `${seconds / 86400}d`;
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
+/** The name the construct was released under, kept in its labels, metadata and warning ids. */
+const COMPONENT = 'SloAlerts';
+
+/** A value known at synthesis, or undefined for a token. */
+function known(value: string | undefined): string | undefined {
+  return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }

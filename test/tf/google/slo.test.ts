@@ -4,13 +4,13 @@ import { MonitoringUptimeCheckConfig } from '@cdktf/provider-google/lib/monitori
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { ServiceTier } from '../../../lib/core';
-import { SloAlerts, SloAlertsProps } from '../../../lib/tf/google/slo';
+import { SloAlarms, SloAlarmsProps, SloAlerts } from '../../../lib/tf/google/slo';
 import { testStack, warningsOf } from './util';
 
 Testing.setupJest();
 
-function alerts(scope: Construct, props: Partial<SloAlertsProps> = {}): SloAlerts {
-  return new SloAlerts(scope, 'Slo', {
+function alerts(scope: Construct, props: Partial<SloAlarmsProps> = {}): SloAlarms {
+  return new SloAlarms(scope, 'Slo', {
     tier: ServiceTier.TIER_1,
     service: 'shop',
     backendServiceName: 'shop-backend',
@@ -28,7 +28,7 @@ const burnRate = (window: string, threshold: number) => expect.objectContaining(
   }),
 });
 
-describe('SloAlerts', () => {
+describe('SloAlarms (Google Cloud)', () => {
   test('GIVEN TIER_1 THEN a request-based 99.95% SLO over 30 days on the backend service, 5xx counted as bad', () => {
     const synth = Testing.synthScope((scope) => { alerts(scope); });
     expect(synth).toHaveResourceWithProperties(MonitoringSlo, {
@@ -85,8 +85,38 @@ describe('SloAlerts', () => {
   test.each([
     [{ notificationChannels: [] }, 'notificationChannels must list at least one channel (an alert nobody receives does not page), got: none'],
     [{ probes: [{ region: 'us-east1', host: 'a' }, { region: 'us-east1', host: 'b' }] }, 'probes must have one probe per region, got: us-east1 more than once'],
+    [{ windowDays: 31 }, 'windowDays must be an integer from 1 to 30 (Cloud Monitoring\'s rolling periods), got: 31'],
     [{ sloWindowDays: 31 }, 'sloWindowDays must be an integer from 1 to 30 (Cloud Monitoring\'s rolling periods), got: 31'],
+    [{ target: 0.999 }, "target must be at least TIER_1's availability target 0.9995 (a looser SLO spends more than the tier's error budget), got: 0.999"],
+    [{ target: 0.99995 }, 'target must be at most 0.9999 (the highest goal a Cloud Monitoring SLO takes), got: 0.99995'],
   ])('WHEN %j THEN it throws a clear error', (props, message) => {
     expect(() => alerts(testStack(), props)).toThrow(new Error(message));
+  });
+
+  test('WHEN a custom tier is too loose for the fastest page to ever fire THEN it is refused, as on AWS', () => {
+    const tier = ServiceTier.custom({
+      name: 'batch', strategy: ServiceTier.TIER_3.strategy, availabilityTarget: 0.9, minAzs: 2, minRegions: 1,
+      azRtoSeconds: 900, azRpoSeconds: 0, regionRtoSeconds: 86400, regionRpoSeconds: 86400,
+    });
+    expect(() => alerts(testStack(), { tier })).toThrow(/^target must leave an error budget the 14.4x burn-rate alert can express .*got: 0.9$/);
+  });
+
+  test('WHEN the window is 1 day THEN every lookback is at least a whole minute (5 min / 30 would be 10 s)', () => {
+    const synth = Testing.synthScope((scope) => { alerts(scope, { windowDays: 1 }); });
+    expect(synth).toHaveResourceWithProperties(MonitoringSlo, { rolling_period_days: 1 });
+    expect(synth).toHaveResourceWithProperties(MonitoringAlertPolicy, { conditions: [burnRate('2m', 14.4), burnRate('1m', 14.4)] });
+    expect(synth).toHaveResourceWithProperties(MonitoringAlertPolicy, { conditions: [burnRate('12m', 6), burnRate('1m', 6)] });
+  });
+
+  test('WHEN a target tighter than the tier is given THEN it is the goal of the SLO', () => {
+    const synth = Testing.synthScope((scope) => { alerts(scope, { target: 0.9999 }); });
+    expect(synth).toHaveResourceWithProperties(MonitoringSlo, { goal: 0.9999, display_name: 'shop: 99.99% of requests succeed over 30 days' });
+  });
+
+  test('the deprecated SloAlerts and sloWindowDays build the same construct', () => {
+    const old = Testing.synthScope((scope) => { new SloAlerts(scope, 'Slo', { tier: ServiceTier.TIER_1, service: 'shop', backendServiceName: 'b', notificationChannels: ['c'], sloWindowDays: 28 }); });
+    const renamed = Testing.synthScope((scope) => { new SloAlarms(scope, 'Slo', { tier: ServiceTier.TIER_1, service: 'shop', backendServiceName: 'b', notificationChannels: ['c'], windowDays: 28 }); });
+    expect(old).toEqual(renamed);
+    expect(SloAlerts).toBe(SloAlarms);
   });
 });
