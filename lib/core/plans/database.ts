@@ -720,6 +720,8 @@ export interface CloudSqlReplicaLagAlertPlan {
   readonly periodSeconds: number;
   /** How long the lag stays above the threshold before the alert fires. */
   readonly durationSeconds: number;
+  /** The duration in words (`3 minutes`), for the alert's name. */
+  readonly durationText: string;
   /**
    * A replica that stops reporting lag is not replicating: the same emergency, so missing data fires
    * (unlike Aurora, a Cloud SQL replica is always an instance that reports).
@@ -866,6 +868,7 @@ export function planCloudSql(tier: ServiceTier, intent: CloudSqlIntent): CloudSq
       thresholdSeconds: watch.thresholdSeconds,
       periodSeconds: watch.periodSeconds,
       durationSeconds: watch.periodSeconds * watch.evaluationPeriods,
+      durationText: durationText(watch.periodSeconds * watch.evaluationPeriods),
       missingDataFires: true,
     },
     problems,
@@ -875,3 +878,9 @@ export function planCloudSql(tier: ServiceTier, intent: CloudSqlIntent): CloudSq
 
 const DAYS_PER_WEEK = 7;
 const HOURS_PER_DAY = 24;
+const SECONDS_PER_MINUTE = 60;
+
+/** `180` as `3 minutes`, `90` as `90 s`. */
+function durationText(seconds: number): string {
+  return seconds % SECONDS_PER_MINUTE === 0 ? `${seconds / SECONDS_PER_MINUTE} minutes` : `${seconds} s`;
+}

@@ -1,20 +1,20 @@
-import { HaValidationError } from '../../core/errors';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { SqlDatabaseInstance, SqlDatabaseInstanceSettings } from '@cdktf/provider-google/lib/sql-database-instance';
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { CLOUD_SQL_HA_FAILOVER_SECONDS, DrStrategy, FailureDomain, HaMetadata, HaRole, PUBLISHED_SLAS, regionPlacementProblem } from '../../core';
+import { CLOUD_SQL_PITR_MAX_DAYS, FailureDomain, HaMetadata, HaRole, planCloudSql } from '../../core';
+import { HaValidationError } from '../../core/errors';
+import { emitWarnings, throwProblems } from '../diagnostics';
 import { acknowledgeHaFinding } from '../ha-checks';
 import { GoogleHaProps } from './ha-props';
 import { IRegionalNetwork } from './network';
 import { newCryptoKey } from './private/keys';
-import { statefulLifecycle, warn } from './private/lifecycle';
+import { statefulLifecycle } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord, markResources } from './private/metadata';
 import { uniqueName } from './private/names';
 import { SERVICE_AGENT_DOMAINS, serviceAgentMember } from './private/project';
 import { invalidRegionNames } from './private/regions';
-import { requireInteger } from './private/validate';
 
 /** Cloud SQL edition. */
 export enum CloudSqlEdition {
@@ -29,8 +29,8 @@ export enum CloudSqlEdition {
  * @see https://cloud.google.com/sql/docs/postgres/backup-recovery/pitr#log-retention
  */
 export const CLOUD_SQL_MAX_LOG_RETENTION_DAYS: Readonly<Record<CloudSqlEdition, number>> = {
-  [CloudSqlEdition.ENTERPRISE_PLUS]: 35,
-  [CloudSqlEdition.ENTERPRISE]: 7,
+  [CloudSqlEdition.ENTERPRISE_PLUS]: CLOUD_SQL_PITR_MAX_DAYS.ENTERPRISE_PLUS,
+  [CloudSqlEdition.ENTERPRISE]: CLOUD_SQL_PITR_MAX_DAYS.ENTERPRISE,
 };
 
 /** Client encryption Cloud SQL enforces. */
@@ -163,91 +163,45 @@ export class HaCloudSql extends Construct {
   constructor(scope: Construct, id: string, props: HaCloudSqlProps) {
     super(scope, id);
     const { tier } = props;
-    const concreteRegions = [props.region, props.replicaRegion].filter((r): r is string => r !== undefined && !Token.isUnresolved(r));
-    const invalid = invalidRegionNames(concreteRegions);
+    const concrete = (region?: string) => (region === undefined || Token.isUnresolved(region) ? undefined : region);
+    // Whether a string is a region name at all is Google Cloud's naming, checked before the plan's rules.
+    const invalid = invalidRegionNames([props.region, props.replicaRegion].map(concrete).filter((r): r is string => r !== undefined));
     if (invalid.length > 0) {
-      throw new HaValidationError(`region and replicaRegion must be region names such as us-central1, got: ${invalid.join(', ')}`);
+      throw new HaValidationError(`region and replicaRegion must be region names such as us-central1, got: ${invalid.join(', ')}`, { path: this.node.path });
     }
-    if (tier.isMultiRegion && props.replicaRegion === undefined) {
-      throw new HaValidationError(`replicaRegion must be set for ${tier.name} (${tier.strategy} keeps a copy of the data in a second region), got: none`);
-    }
-    const primaryRegion = Token.isUnresolved(props.region) ? undefined : props.region;
-    if (props.replicaRegion !== undefined && !Token.isUnresolved(props.replicaRegion)) {
-      if (props.replicaRegion === primaryRegion) {
-        throw new HaValidationError(`replicaRegion must differ from the primary region ${primaryRegion}, got: ${props.replicaRegion}`);
-      }
-      const problem = regionPlacementProblem({ prop: 'replicaRegion', primaryRegion, replicaRegions: [props.replicaRegion], allowedRegions: props.allowedRegions });
-      if (problem) {
-        throw new HaValidationError(problem);
-      }
-    } else if (props.allowedRegions && primaryRegion && !props.allowedRegions.includes(primaryRegion)) {
-      throw new HaValidationError(`region must be one of allowedRegions (${props.allowedRegions.join(', ')}), got: ${primaryRegion}`);
-    }
-    if (!props.network.privateServiceAccess) {
-      throw new HaValidationError('network must have private services access (RegionalNetwork privateServiceAccess: true): the instances have private IPs only');
-    }
-    const maintenanceDay = props.maintenanceDay ?? 7;
-    requireInteger('maintenanceDay', maintenanceDay, 1, 7);
-    const maintenanceHour = props.maintenanceHour ?? 3;
-    requireInteger('maintenanceHour', maintenanceHour, 0, 23);
-    const diskSizeGb = props.diskSizeGb ?? 100;
-    requireInteger('diskSizeGb', diskSizeGb, 10);
-    const backupStartTime = props.backupStartTime ?? '01:00';
-    if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(backupStartTime)) {
-      throw new HaValidationError(`backupStartTime must be a UTC time HH:MM, got: ${backupStartTime}`);
-    }
-    // Each prop's own value is checked above; what is left is whether Cloud SQL can serve the tier at all.
-    if (props.replicaRegion !== undefined && props.replicaLagAccepted === undefined) {
-      throw new HaValidationError(tier.isMultiRegion
-        ? `tier ${tier.name} needs a copy in a second region within its region RPO of ${tier.regionRpoSeconds} s, which HaCloudSql cannot show: `
-          + 'Cloud SQL replicates across regions asynchronously with no published lag bound (HA-DR3). Keep data held to that RPO in a store whose '
-          + 'writes commit in several regions, such as Spanner multi-region; or state in replicaLagAccepted why this data set accepts an unbounded '
-          + 'replica lag (it becomes the acknowledgement of HA-DR3), got: replicaLagAccepted undefined'
-        : `replicaLagAccepted must say why this data set accepts a replica in ${props.replicaRegion} whose lag Cloud SQL does not bound (HA-DR3), `
-          + `or leave out replicaRegion (${tier.name} restores from backups), got: replicaLagAccepted undefined`);
-    }
-    if (props.replicaLagAccepted !== undefined) {
-      if (props.replicaRegion === undefined) {
-        throw new HaValidationError('replicaLagAccepted is about the cross-region replica: set replicaRegion too, or leave replicaLagAccepted out, got: replicaRegion undefined');
-      }
-      if (props.replicaLagAccepted.trim().length < 20) {
-        throw new HaValidationError(`replicaLagAccepted must say why this data set accepts an unbounded replica lag (at least 20 characters), got: '${props.replicaLagAccepted}'`);
-      }
-    }
-    // An edition whose SLA equals the target leaves nothing for what serves in series with it: ENTERPRISE
-    // (99.95%) behind a zonal fleet (99.99%) composes to 99.940005%, below TIER_1's 99.95% (HA-RES1).
-    // https://cloud.google.com/sql/sla
-    this.edition = props.edition
-      ?? (tier.availabilityTarget >= PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_HA ? CloudSqlEdition.ENTERPRISE_PLUS : CloudSqlEdition.ENTERPRISE);
-    const sla = this.edition === CloudSqlEdition.ENTERPRISE_PLUS ? PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_PLUS_HA : PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_HA;
-    const percent = (ratio: number) => `${Number((ratio * 100).toPrecision(12))}%`;
-    if (sla < tier.availabilityTarget) {
-      warn(this, 'HaCloudSql.edition', `edition ${this.edition} has a ${percent(sla)} SLA, below ${tier.name}'s availability target of ${percent(tier.availabilityTarget)}`);
-    } else if (sla === tier.availabilityTarget) {
-      warn(this, 'HaCloudSql.edition', `edition ${this.edition} has a ${percent(sla)} SLA, the whole of ${tier.name}'s availability target: `
-        + 'anything in series with the database (the fleet, the load balancer) takes the service below it (HA-RES1)');
-    }
-    if (CLOUD_SQL_HA_FAILOVER_SECONDS > tier.azRtoSeconds) {
-      warn(this, 'HaCloudSql.availabilityType', `Cloud SQL HA fails over to the standby zone after about ${CLOUD_SQL_HA_FAILOVER_SECONDS} s, above ${tier.name}'s zone RTO of ${tier.azRtoSeconds} s: writes pause for longer than the tier allows`);
-    }
+    const plan = planCloudSql(tier, {
+      region: concrete(props.region),
+      hasReplica: props.replicaRegion !== undefined,
+      replicaRegion: concrete(props.replicaRegion),
+      replicaLagAccepted: props.replicaLagAccepted,
+      allowedRegions: props.allowedRegions,
+      privateServiceAccess: props.network.privateServiceAccess !== undefined,
+      edition: props.edition,
+      machineTier: props.machineTier,
+      maintenanceDay: props.maintenanceDay,
+      maintenanceHour: props.maintenanceHour,
+      diskSizeGb: props.diskSizeGb,
+      backupStartTime: props.backupStartTime,
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'HaCloudSql', plan.warnings);
+    this.edition = plan.edition as CloudSqlEdition;
+    // The plan refuses a network without it.
+    const privateServiceAccess = props.network.privateServiceAccess!;
     const lifecycle = statefulLifecycle(this, 'HaCloudSql', props.preventDestroy);
-    const logRetentionDays = Math.min(tier.backupRetentionDays, CLOUD_SQL_MAX_LOG_RETENTION_DAYS[this.edition]);
 
     const record = haRecord(this, props, { component: 'HaCloudSql', failureDomain: FailureDomain.REGION });
     this.record = record;
     const labels = haLabels(props, record);
     const cloudSqlAgent = serviceAgentMember(this, SERVICE_AGENT_DOMAINS.CLOUD_SQL);
-    const machineTier = props.machineTier
-      ?? (this.edition === CloudSqlEdition.ENTERPRISE_PLUS ? 'db-perf-optimized-N-2' : 'db-custom-2-7680');
-
     const settings = (availabilityType: string, userLabels: Record<string, string>): SqlDatabaseInstanceSettings => ({
-      tier: machineTier,
+      tier: plan.machineTier,
       edition: this.edition,
       availabilityType,
       diskType: 'PD_SSD',
-      diskSize: diskSizeGb,
+      diskSize: plan.diskSizeGb,
       diskAutoresize: true,
-      deletionProtectionEnabled: true,
+      deletionProtectionEnabled: plan.deletionProtection,
       userLabels,
       ipConfiguration: {
         ipv4Enabled: false,
@@ -255,7 +209,7 @@ export class HaCloudSql extends Construct {
         sslMode: props.sslMode ?? CloudSqlSslMode.ENCRYPTED_ONLY,
         enablePrivatePathForGoogleCloudServices: true,
       },
-      maintenanceWindow: { day: maintenanceDay, hour: maintenanceHour, updateTrack: 'stable' },
+      maintenanceWindow: { ...plan.maintenanceWindow, updateTrack: 'stable' },
       insightsConfig: { queryInsightsEnabled: true, queryStringLength: 1024, recordApplicationTags: true, recordClientAddress: false },
       databaseFlags: [
         { name: 'cloudsql.iam_authentication', value: 'on' },
@@ -267,24 +221,24 @@ export class HaCloudSql extends Construct {
     });
 
     const { key, grants } = newCryptoKey(this, 'Key', { location: props.region, labels, encrypters: { CloudSql: cloudSqlAgent } });
-    const primarySettings = settings('REGIONAL', labels);
+    const primarySettings = settings(plan.availabilityType, labels);
     this.instance = new SqlDatabaseInstance(this, 'Resource', {
       name: uniqueName(this, 'Resource', 80),
       region: props.region,
       databaseVersion: props.databaseVersion ?? 'POSTGRES_16',
       encryptionKeyName: key.id,
-      deletionProtection: true,
+      deletionProtection: plan.deletionProtection,
       settings: {
         ...primarySettings,
         backupConfiguration: {
           enabled: true,
-          startTime: backupStartTime,
-          pointInTimeRecoveryEnabled: true,
-          transactionLogRetentionDays: logRetentionDays,
-          backupRetentionSettings: { retainedBackups: tier.backupRetentionDays, retentionUnit: 'COUNT' },
+          startTime: plan.backups.startTime,
+          pointInTimeRecoveryEnabled: plan.backups.pointInTimeRecovery,
+          transactionLogRetentionDays: plan.backups.transactionLogRetentionDays,
+          backupRetentionSettings: { retainedBackups: plan.backups.retainedBackups, retentionUnit: 'COUNT' },
         },
       },
-      dependsOn: [...grants, props.network.privateServiceAccess],
+      dependsOn: [...grants, privateServiceAccess],
       lifecycle,
     });
     this.privateIpAddress = this.instance.privateIpAddress;
@@ -294,44 +248,44 @@ export class HaCloudSql extends Construct {
       const replicaRecord = haRecord(this, props, { component: 'HaCloudSql', failureDomain: FailureDomain.REGION, role: HaRole.REPLICA });
       const replicaLabels = haLabels(props, replicaRecord);
       const replicaKey = newCryptoKey(this, 'ReplicaKey', { location: props.replicaRegion, labels: replicaLabels, encrypters: { CloudSql: cloudSqlAgent } });
-      const replicaHa = tier.strategy === DrStrategy.ACTIVE_ACTIVE || tier.strategy === DrStrategy.WARM_STANDBY;
       this.replica = new SqlDatabaseInstance(this, 'Replica', {
         name: uniqueName(this, 'Replica', 80),
         region: props.replicaRegion,
         databaseVersion: props.databaseVersion ?? 'POSTGRES_16',
         masterInstanceName: this.instance.name,
         encryptionKeyName: replicaKey.key.id,
-        deletionProtection: true,
-        settings: settings(replicaHa ? 'REGIONAL' : 'ZONAL', replicaLabels),
-        dependsOn: [...replicaKey.grants, props.network.privateServiceAccess],
+        deletionProtection: plan.deletionProtection,
+        settings: settings(plan.replicaAvailabilityType, replicaLabels),
+        dependsOn: [...replicaKey.grants, privateServiceAccess],
         lifecycle,
       });
       markResources([this.replica, replicaKey.ring, replicaKey.key, ...replicaKey.grants], replicaRecord);
       // Checked above: a replica comes with the reason its lag is accepted.
       acknowledgeHaFinding(this, 'HA-DR3', props.replicaLagAccepted!);
 
+      const alert = plan.replicaLagAlert;
       if (props.notificationChannels && props.notificationChannels.length > 0) {
         const replicaId = Fn.join(':', [this.replica.project, this.replica.name]);
         this.replicaLagAlert = new MonitoringAlertPolicy(this, 'ReplicaLagAlert', {
           displayName: `${this.node.path}: replica lag above ${tier.name}'s region RPO`,
           combiner: 'OR',
           conditions: [{
-            displayName: `Replica lag above ${tier.regionRpoSeconds} s for 3 minutes`,
+            displayName: `Replica lag above ${alert.thresholdSeconds} s for ${alert.durationText}`,
             conditionThreshold: {
               filter: `metric.type="cloudsql.googleapis.com/database/replication/replica_lag" AND resource.type="cloudsql_database" AND resource.label.database_id="${replicaId}"`,
-              aggregations: [{ alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_MAX' }],
+              aggregations: [{ alignmentPeriod: `${alert.periodSeconds}s`, perSeriesAligner: 'ALIGN_MAX' }],
               comparison: 'COMPARISON_GT',
-              thresholdValue: tier.regionRpoSeconds,
-              duration: '180s',
+              thresholdValue: alert.thresholdSeconds,
+              duration: `${alert.durationSeconds}s`,
               // A replica that stops reporting lag is not replicating: that is the same emergency.
-              evaluationMissingData: 'EVALUATION_MISSING_DATA_ACTIVE',
+              evaluationMissingData: alert.missingDataFires ? 'EVALUATION_MISSING_DATA_ACTIVE' : 'EVALUATION_MISSING_DATA_INACTIVE',
             },
           }],
           severity: 'CRITICAL',
           notificationChannels: [...props.notificationChannels],
           documentation: {
             mimeType: 'text/markdown',
-            content: `The cross-region replica of ${this.node.path} lags more than ${tier.regionRpoSeconds} s: a region failover now loses more writes than ${tier.name} allows. Find what holds replication back (long transactions, replica CPU or disk) before the primary region has a problem.`,
+            content: `The cross-region replica of ${this.node.path} lags more than ${alert.thresholdSeconds} s: a region failover now loses more writes than ${tier.name} allows. Find what holds replication back (long transactions, replica CPU or disk) before the primary region has a problem.`,
           },
           userLabels: replicaLabels,
         });

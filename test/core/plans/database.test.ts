@@ -203,7 +203,9 @@ describe('planCloudSql by table', () => {
   });
 
   test('the replica lag alert fires above the region RPO for three 60 s samples, and on missing data', () => {
-    expect(planCloudSql(ServiceTier.TIER_1, SQL).replicaLagAlert).toEqual({ thresholdSeconds: 60, periodSeconds: 60, durationSeconds: 180, missingDataFires: true });
+    expect(planCloudSql(ServiceTier.TIER_1, SQL).replicaLagAlert).toEqual({
+      thresholdSeconds: 60, periodSeconds: 60, durationSeconds: 180, durationText: '3 minutes', missingDataFires: true,
+    });
   });
 
   test('an edition whose SLA is the target, or below it, warns', () => {
