@@ -48,6 +48,12 @@ export interface FeatureFlagsProps extends HaProps {
 const FLAG_KEY = /^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/;
 /** Share of targets each linear step of a flag deployment adds. */
 const GROWTH_FACTOR_PERCENT = 20;
+/**
+ * The first deployment reaches every target at once and is complete at once: AppConfig watches
+ * alarms only during the deployment time and the final bake time, and both are zero.
+ * @see https://docs.aws.amazon.com/appconfig/2019-10-09/APIReference/API_CreateDeploymentStrategy.html
+ */
+const INITIAL_STRATEGY = { growthFactor: 100, deploymentDurationInMinutes: 0, finalBakeTimeInMinutes: 0 };
 
 /**
  * Feature flags for graceful degradation: an AWS AppConfig application with one environment whose
@@ -59,11 +65,22 @@ const GROWTH_FACTOR_PERCENT = 20;
  * `burnRateAlerts`), and the rollout takes two of them, so the page alarm can fire (and roll back)
  * before a bad flag change reaches every host.
  *
+ * The first deployment is not watched by the rollback alarm. AppConfig rolls a deployment back
+ * when a monitor is in ALARM or in INSUFFICIENT_DATA during its deployment or bake time, and when
+ * the stack is first deployed the page alarm can be in either for reasons that have nothing to do
+ * with the flags: its metrics have no data yet, or its canary probes a name that a later stack
+ * publishes. Rolled back, the first deployment would leave clients with no flags at all. So the
+ * first version goes out with `InitialStrategy` (every target at once, no deployment or bake
+ * time), which leaves AppConfig no time in which to watch an alarm; every later change, deployed
+ * with `deploymentStrategyId`, is watched, and rolls back on an ALARM or INSUFFICIENT_DATA page
+ * alarm.
+ * @see https://docs.aws.amazon.com/appconfig/latest/userguide/monitoring-deployments.html
+ *
  * `degradedContent` is the same configuration with every flag off: `FailoverRunbooks` deploys it
  * when the service must shed non-essential work during a partial outage.
  *
  * Construct ids (public API): `Application`, `Environment`, `MonitorRole`, `MonitorPolicy`, `Key`,
- * `Profile`, `Version`, `Strategy`, `Deployment`.
+ * `Profile`, `Version`, `Strategy`, `InitialStrategy`, `Deployment`.
  */
 export class FeatureFlags extends Construct {
   /** Id of the AppConfig application. */
@@ -163,14 +180,21 @@ export class FeatureFlags extends Construct {
       replicateTo: 'NONE',
     });
     this.deploymentStrategyId = strategy.ref;
+    const initialStrategy = new appconfig.CfnDeploymentStrategy(this, 'InitialStrategy', {
+      name: `${service}-flags-initial`,
+      description: 'First deployment only: all targets at once, no deployment or bake time in which alarms are watched',
+      growthType: 'LINEAR',
+      ...INITIAL_STRATEGY,
+      replicateTo: 'NONE',
+    });
     new appconfig.CfnDeployment(this, 'Deployment', {
       applicationId: this.applicationId,
       environmentId: this.environmentId,
       configurationProfileId: this.configurationProfileId,
       configurationVersion: version.ref,
-      deploymentStrategyId: this.deploymentStrategyId,
+      deploymentStrategyId: initialStrategy.ref,
       kmsKeyIdentifier: this.encryptionKey.keyArn,
-      description: 'First deployment of the feature flags',
+      description: 'First deployment of the feature flags, with no time in which the rollback alarm is watched',
     });
 
     attachHaMetadata(this, props, { component: 'FeatureFlags', failureDomain: FailureDomain.REGION });

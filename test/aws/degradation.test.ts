@@ -63,8 +63,24 @@ describe('FeatureFlags', () => {
     const { template } = synth({ tier });
     // The fastest page alert (14.4x) has a 5-minute short window at every target over 30 days.
     template.hasResourceProperties('AWS::AppConfig::DeploymentStrategy', {
-      GrowthType: 'LINEAR', GrowthFactor: 20, FinalBakeTimeInMinutes: 5, DeploymentDurationInMinutes: 10, ReplicateTo: 'NONE',
+      Name: 'shop-flags-linear', GrowthType: 'LINEAR', GrowthFactor: 20,
+      FinalBakeTimeInMinutes: 5, DeploymentDurationInMinutes: 10, ReplicateTo: 'NONE',
     });
+  });
+
+  test('THEN the first deployment has no deployment or bake time in which the rollback alarm is watched', () => {
+    const { template, flags, stack } = synth();
+    const strategies = template.findResources('AWS::AppConfig::DeploymentStrategy');
+    const [initialId, initial] = Object.entries(strategies).find(([id]) => id.startsWith('FlagsInitialStrategy'))!;
+    expect(initial.Properties).toMatchObject({
+      Name: 'shop-flags-initial', GrowthType: 'LINEAR', GrowthFactor: 100,
+      DeploymentDurationInMinutes: 0, FinalBakeTimeInMinutes: 0, ReplicateTo: 'NONE',
+    });
+    const [deployment] = Object.values(template.findResources('AWS::AppConfig::Deployment'));
+    expect(deployment.Properties.DeploymentStrategyId).toEqual({ Ref: initialId });
+    // Later changes use the watched linear strategy, which is what deploymentStrategyId names.
+    expect(stack.resolve(flags.deploymentStrategyId)).toEqual({ Ref: expect.stringMatching(/^FlagsStrategy/) });
+    expect(stack.resolve(flags.deploymentStrategyId)).not.toEqual({ Ref: initialId });
   });
 
   test('grantRead lets a client read this environment\'s flags and decrypt them', () => {
@@ -79,7 +95,7 @@ describe('FeatureFlags', () => {
   test('THEN every resource carries the HA metadata record', () => {
     const { template } = synth();
     const ours = Object.entries(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>).filter(([id]) => id.startsWith('Flags'));
-    expect(ours.length).toBe(9);
+    expect(ours.length).toBe(10);
     for (const [, resource] of ours) {
       expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({ service: 'shop', component: 'FeatureFlags' });
     }
