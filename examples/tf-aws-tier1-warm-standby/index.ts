@@ -23,7 +23,7 @@ import { ResilientFleet } from '../../lib/tf/aws/fleet';
 import { HaProps } from '../../lib/tf/aws/ha-props';
 import { MultiAzNetwork } from '../../lib/tf/aws/network';
 import { EncryptedSecret } from '../../lib/tf/aws/secret';
-import { addHaChecks, attachHaMetadata } from '../../lib/tf/aws';
+import { acknowledgeHaFinding, addHaChecks, attachHaMetadata } from '../../lib/tf/aws';
 import { SloAlarms } from '../../lib/tf/aws/slo';
 import { GlobalTable } from '../../lib/tf/aws/table';
 
@@ -178,6 +178,10 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
     // Who changed what, in every region, kept immutable for the tier's log retention.
     new AuditTrail(this, 'Audit', { tier, service: SERVICE, provider: primary });
 
+    // The Terraform engine has no failover runbooks yet: nothing in these templates promotes the
+    // secondary or scales the standby, so the report rightly finds the region RTO not met.
+    acknowledgeHaFinding(this, 'HA-RES1', 'no failover runbook in the Terraform engine yet: an operator promotes the '
+      + 'secondary (aws rds failover-global-cluster) and scales the standby group by hand, steps these templates do not start');
     addHaChecks(this);
 
     new TerraformOutput(this, 'primary_load_balancer', { value: this.primaryFleet.loadBalancer.dnsName });

@@ -1,13 +1,15 @@
 import { Annotations, ArnFormat, Aws, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, DrStrategy, FailureDomain } from '../core';
+import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, DrStrategy, FAILOVER_STEP_METADATA_KEY, FailoverStepRecord, FailureDomain } from '../core';
 import { FeatureFlags } from './degradation';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { validationError } from './private/errors';
-import { acknowledgeWildcard } from './private/nag';
+import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 
 /** An SSM Automation document to run in a predefined failure scenario. */
 export interface Runbook {
@@ -45,6 +47,37 @@ export interface StandbyScaleTarget {
   readonly max: number;
 }
 
+/**
+ * What starts the region-failover runbooks (promotion and scale-up). Nothing starts them by
+ * default: a runbook nobody starts recovers nothing, so the region RTO counts the start too.
+ */
+export class FailoverTrigger {
+  /**
+   * An alarm of this stack's region starts the runbooks when it goes into ALARM (an EventBridge rule
+   * starts each SSM Automation, the promotion in `Failover` mode): no person in the loop. Use an
+   * alarm that watches the primary region from here (a canary of the primary's endpoint), so that it
+   * fires when the primary is lost and not when this region is.
+   */
+  public static alarm(alarm: cloudwatch.IAlarm): FailoverTrigger {
+    return new FailoverTrigger(alarm, undefined);
+  }
+
+  /**
+   * An on-call engineer decides to fail over and starts the runbooks. `decisionTime`, from the page
+   * to the start, is counted in full in the region RTO: state what the on-call rota commits to.
+   */
+  public static operator(decisionTime: Duration): FailoverTrigger {
+    return new FailoverTrigger(undefined, decisionTime);
+  }
+
+  private constructor(
+    /** The alarm that starts the runbooks, when automatic. */
+    public readonly alarm: cloudwatch.IAlarm | undefined,
+    /** How long a person takes to decide, when not. */
+    public readonly decisionTime: Duration | undefined,
+  ) {}
+}
+
 /** Props of {@link FailoverRunbooks}. Each runbook is created when its inputs are given. */
 export interface FailoverRunbooksProps extends HaProps {
   /**
@@ -58,6 +91,20 @@ export interface FailoverRunbooksProps extends HaProps {
    * @default - no promotion runbook
    */
   readonly secondaryClusterArn?: string;
+  /**
+   * Instance class of the writer to create when the secondary is headless (a pilot-light secondary
+   * holds storage only: promoted as it is, it has no instance to serve from). The promotion runbook
+   * then adds a writer of this class to the secondary and waits for it before it promotes.
+   * `GlobalDatabaseSecondary.headlessWriterClass` gives it.
+   * @default - the secondary has instances, and one of them becomes the writer
+   */
+  readonly headlessSecondaryWriterClass?: string;
+  /**
+   * What starts the promotion and scale-up runbooks: an alarm, or a person within a stated time.
+   * Required when either runbook is created; ACTIVE_ACTIVE tiers fail over with no human step.
+   * @default - no promotion or scale-up runbook may be created
+   */
+  readonly failoverTrigger?: FailoverTrigger;
   /**
    * ARN of the load balancer (ALB or NLB, zonal shift enabled) that the zonal-shift runbook moves
    * traffic for.
@@ -140,6 +187,26 @@ export class FailoverRunbooks extends Construct {
     if (Boolean(props.standbyAutoScalingGroupName) !== Boolean(props.primaryCapacity)) {
       throw validationError(`standbyAutoScalingGroupName and primaryCapacity must be given together, got: only ${props.standbyAutoScalingGroupName ? 'standbyAutoScalingGroupName' : 'primaryCapacity'}`, this);
     }
+    const regionFailover = Boolean(props.globalClusterIdentifier) || Boolean(props.standbyAutoScalingGroupName);
+    const trigger = props.failoverTrigger;
+    if (regionFailover && !trigger) {
+      throw validationError('failoverTrigger must say what starts the promotion and scale-up runbooks (FailoverTrigger.alarm(alarm), '
+        + 'or FailoverTrigger.operator(decisionTime) with the time a person takes to decide): a runbook nobody starts recovers nothing, got: none', this);
+    }
+    if (trigger?.decisionTime && props.tier.strategy === DrStrategy.ACTIVE_ACTIVE) {
+      throw validationError(`failoverTrigger must be an alarm for ${props.tier.name}: ${props.tier.strategy} fails over with no human step, got: an operator`, this);
+    }
+    const decisionSeconds = trigger?.decisionTime?.toSeconds({ integral: false });
+    if (decisionSeconds !== undefined && !Token.isUnresolved(decisionSeconds) && !(decisionSeconds > 0)) {
+      throw validationError(`failoverTrigger decisionTime must be longer than 0, got: ${trigger!.decisionTime!.toHumanString()}`, this);
+    }
+    const writerClass = props.headlessSecondaryWriterClass;
+    if (writerClass !== undefined && !Token.isUnresolved(writerClass) && !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(writerClass)) {
+      throw validationError(`headlessSecondaryWriterClass must be an RDS instance class (db.r6g.large), got: ${writerClass}`, this);
+    }
+    const record = (step: FailoverStepRecord['step'], extra: Partial<FailoverStepRecord> = {}): FailoverStepRecord => ({
+      step, startedBy: trigger?.alarm ? 'alarm' : 'operator', decisionSeconds: trigger?.alarm ? 0 : decisionSeconds, ...extra,
+    });
     const runbooks: Runbook[] = [];
 
     if (props.globalClusterIdentifier && props.secondaryClusterArn) {
@@ -159,8 +226,15 @@ export class FailoverRunbooks extends Construct {
             allowedValues: ['Switchover', 'Failover'],
             default: 'Switchover',
           },
+          ...(writerClass ? {
+            WriterInstanceClass: { type: 'String', description: 'Instance class of the writer added to the headless secondary.', default: writerClass },
+            WriterInstanceIdentifier: {
+              type: 'String', description: 'Identifier of that writer.', default: `${service}-${stack.region}-writer`.slice(0, AURORA_INSTANCE_ID_MAX),
+            },
+          } : {}),
         },
         mainSteps: [
+          ...(writerClass ? headlessWriterSteps(props.tier.regionRtoSeconds) : []),
           {
             name: 'ChooseMode',
             action: 'aws:branch',
@@ -203,7 +277,9 @@ export class FailoverRunbooks extends Construct {
             resources: [globalClusterArn, props.secondaryClusterArn],
           }),
           new iam.PolicyStatement({ sid: 'WatchGlobalCluster', actions: ['rds:DescribeGlobalClusters'], resources: [globalClusterArn] }),
+          ...(writerClass ? writerStatements(stack, props.secondaryClusterArn, `${service}-${stack.region}-writer`.slice(0, AURORA_INSTANCE_ID_MAX)) : []),
         ],
+        failover: record('promotion', { createsWriter: writerClass !== undefined }),
       });
       runbooks.push(this.promoteDatabase);
     }
@@ -292,6 +368,7 @@ export class FailoverRunbooks extends Construct {
           [groupArn, 'an Auto Scaling group\'s ARN holds an id that is unknown until it exists; the statement names the group exactly'],
           ['*', 'autoscaling:DescribeAutoScalingGroups takes no resource ARN; it only reads'],
         ],
+        failover: record('scale-up'),
       });
       runbooks.push(this.scaleStandby);
     }
@@ -301,6 +378,12 @@ export class FailoverRunbooks extends Construct {
       runbooks.push(this.degradeFeatures);
     }
     this.runbooks = runbooks;
+    if (trigger?.alarm) {
+      startOnAlarm(this, trigger.alarm, [
+        ...(this.promoteDatabase ? [{ runbook: this.promoteDatabase, input: { Mode: ['Failover'] } }] : []),
+        ...(this.scaleStandby ? [{ runbook: this.scaleStandby, input: {} }] : []),
+      ]);
+    }
 
     attachHaMetadata(this, props, { component: 'FailoverRunbooks', failureDomain: FailureDomain.REGION });
   }
@@ -314,6 +397,8 @@ interface RunbookDocumentProps {
   readonly statements: iam.PolicyStatement[];
   /** Wildcard resources of the statements with the reason each is needed. */
   readonly wildcards?: [string, string][];
+  /** The region-failover step this runbook performs, recorded for the report. */
+  readonly failover?: FailoverStepRecord;
 }
 
 /** One Automation document with its own assume role. */
@@ -361,6 +446,9 @@ class RunbookDocument extends Construct implements Runbook {
       },
     });
     document.node.addDependency(policy);
+    if (props.failover) {
+      document.addMetadata(FAILOVER_STEP_METADATA_KEY, props.failover);
+    }
     this.title = props.title;
     this.documentName = document.ref;
     this.region = stack.region;
@@ -448,3 +536,76 @@ function expiresInText(minutes: number): string {
   return minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`;
 }
 
+/** Aurora DB instance identifiers have at most 63 characters. */
+const AURORA_INSTANCE_ID_MAX = 63;
+
+/**
+ * Steps that add a writer to a headless secondary and wait for it, before the promotion: a
+ * promoted cluster without an instance serves nothing. How long creating an instance takes is not
+ * published, so the report counts it unknown until a drill measures it.
+ */
+function headlessWriterSteps(timeoutSeconds: number): Record<string, unknown>[] {
+  return [
+    {
+      name: 'CreateWriter',
+      action: 'aws:executeAwsApi',
+      inputs: {
+        Service: 'rds', Api: 'CreateDBInstance', DBInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
+        DBClusterIdentifier: '{{ TargetDbClusterIdentifier }}', DBInstanceClass: '{{ WriterInstanceClass }}', Engine: 'aurora-postgresql',
+      },
+    },
+    {
+      name: 'WaitForWriter',
+      action: 'aws:waitForAwsResourceProperty',
+      timeoutSeconds,
+      inputs: {
+        Service: 'rds', Api: 'DescribeDBInstances', DBInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
+        PropertySelector: '$.DBInstances[0].DBInstanceStatus', DesiredValues: ['available'],
+      },
+    },
+  ];
+}
+
+/** What adding the writer needs: create the instance in this cluster, and watch it. */
+function writerStatements(stack: Stack, clusterArn: string, instanceId: string): iam.PolicyStatement[] {
+  const instanceArn = stack.formatArn({ service: 'rds', resource: 'db', resourceName: instanceId, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  return [
+    new iam.PolicyStatement({ sid: 'CreateWriter', actions: ['rds:CreateDBInstance'], resources: [instanceArn, clusterArn] }),
+    new iam.PolicyStatement({ sid: 'WatchWriter', actions: ['rds:DescribeDBInstances'], resources: [instanceArn] }),
+  ];
+}
+
+/**
+ * Starts runbooks when an alarm of this region goes into ALARM: an EventBridge rule on the alarm's
+ * state change with an SSM Automation target per runbook, through a role that may only start them.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html
+ */
+function startOnAlarm(scope: Construct, alarm: cloudwatch.IAlarm, targets: { runbook: Runbook; input: Record<string, string[]> }[]): void {
+  if (targets.length === 0) {
+    return;
+  }
+  const stack = Stack.of(scope);
+  const role = new iam.Role(scope, 'TriggerRole', {
+    description: `Lets EventBridge start the failover runbooks of ${scope.node.path} when ${alarm.alarmName} fires`,
+    assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+  });
+  const definitions = targets.map(({ runbook }) => stack.formatArn({
+    service: 'ssm', resource: 'automation-definition', resourceName: `${runbook.documentName}:$DEFAULT`,
+  }));
+  targets.forEach(({ runbook }) => runbook.grantStart(role));
+  acknowledgeFindings(role, {
+    id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+    reason: 'the inline policy belongs to this one role and only starts these runbooks with their own assume roles; it is deleted with the role',
+  });
+  const rule = new events.CfnRule(scope, 'Trigger', {
+    description: `Starts the failover runbooks when ${alarm.alarmName} goes into ALARM`,
+    eventPattern: {
+      'source': ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      'resources': [alarm.alarmArn],
+      'detail': { state: { value: ['ALARM'] } },
+    },
+    targets: targets.map(({ input }, i) => ({ id: `Runbook${i + 1}`, arn: definitions[i], roleArn: role.roleArn, input: JSON.stringify(input) })),
+  });
+  rule.node.addDependency(role);
+}

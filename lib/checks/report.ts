@@ -289,22 +289,92 @@ function regionFigures(graph: ResourceGraph, stacks: readonly ServiceStack[]): {
     return { regionRto: rto, regionRpo: rpo };
   }
   rto.steps.push(...dns.steps);
-  const promotionSteps: DerivationStep[] = [];
+  const path = failoverPath(graph, stacks, stores, tier.strategy);
+  rto.steps.push(...path.steps);
+  const known = (steps: readonly DerivationStep[]) => steps.reduce((sum, step) => sum + (step.value ?? 0), 0);
+  const serving = path.decision === undefined ? 0 : (path.decision.value ?? 0) + Math.max(known(path.promotion), known(path.scaleUp));
+  rto.value = dns.detection + Math.max(dns.ttl, serving);
+  rto.unproven = dns.unproven || path.steps.some((step) => step.value === undefined);
+  rto.unbounded = path.unstarted;
+  rto.steps.push({
+    quantity: 'regionRto', ...anchor, value: rto.value,
+    basis: path.decision === undefined
+      ? `detection ${dns.detection} s + TTL ${dns.ttl} s (nothing to promote or scale: the other regions already serve)`
+      : `detection ${dns.detection} s + max(TTL ${dns.ttl} s, decision ${path.decision.value ?? '?'} s + max(promotion ${describe(path.promotion)}, `
+        + `scale-up ${describe(path.scaleUp)}))${rto.unproven ? `: unproven until ${REGION_DRILL} measures the unknown steps` : ''}`,
+    figures: [],
+  });
+  return { regionRto: rto, regionRpo: rpo };
+}
+
+/** How the region RTO names the drill that measures what no figure bounds. */
+const REGION_DRILL = 'a region evacuation drill (RegionEvacuationDrill, then the runbooks)';
+
+/** A sum of steps as the derivation prints it: `60 s`, `? + 60 s` when a step is unknown. */
+function describe(steps: readonly DerivationStep[]): string {
+  if (steps.length === 0) {
+    return '0 s';
+  }
+  const unknown = steps.some((s) => s.value === undefined);
+  const sum = steps.reduce((total, s) => total + (s.value ?? 0), 0);
+  return unknown ? `? + ${sum} s` : `${sum} s`;
+}
+
+/**
+ * The steps after detection that make the standby region serve, in order, with what starts them:
+ * the decision (an alarm, or a person's stated time), then in parallel the database promotion
+ * (with a writer added first to a headless secondary) and the fleet's scale-up (launch and
+ * warm-up). A step no runbook performs is never started (`unstarted`); a duration no figure
+ * bounds is unknown.
+ */
+function failoverPath(graph: ResourceGraph, stacks: readonly ServiceStack[], stores: readonly GraphResource[], strategy: DrStrategy): {
+  steps: DerivationStep[]; promotion: DerivationStep[]; scaleUp: DerivationStep[]; decision?: DerivationStep; unstarted: boolean;
+} {
+  const anchor = { stack: stacks[0].stack, resource: `service:${stacks[0].service}` };
+  const promotion: DerivationStep[] = [];
   for (const store of stores) {
     if ((store.type === 'AWS::RDS::DBCluster' || store.type === 'aws_rds_cluster') && isAurora(store) && regionReplication(graph, store)) {
-      promotionSteps.push({ quantity: 'regionRto', stack: store.stack, resource: store.address, value: AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, basis: 'Aurora Global Database managed failover promotes the secondary', figures: ['AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS'] });
+      promotion.push({ quantity: 'regionRto', stack: store.stack, resource: store.address, value: AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, basis: 'Aurora Global Database managed failover promotes the secondary', figures: ['AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS'] });
     } else if (store.type === 'google_sql_database_instance' && regionReplication(graph, store)) {
-      promotionSteps.push({ quantity: 'regionRto', stack: store.stack, resource: store.address, basis: 'Cloud SQL cross-region replica promotion: time not published', figures: [] });
+      promotion.push({ quantity: 'regionRto', stack: store.stack, resource: store.address, basis: 'Cloud SQL cross-region replica promotion: time not published', figures: [] });
     }
   }
-  const scaleSteps = tier.strategy === DrStrategy.ACTIVE_ACTIVE ? [] : scaleUpSteps(stacks, tier.strategy);
-  const promotion = Math.max(0, ...promotionSteps.map((s) => s.value ?? 0));
-  const scale = Math.max(0, ...scaleSteps.map((s) => s.value ?? 0));
-  rto.steps.push(...promotionSteps, ...scaleSteps);
-  rto.value = dns.detection + Math.max(dns.ttl, promotion + scale);
-  rto.unproven = dns.unproven || [...promotionSteps, ...scaleSteps].some((s) => s.value === undefined);
-  rto.steps.push({ quantity: 'regionRto', ...anchor, value: rto.value, basis: `detection ${dns.detection} s + max(TTL ${dns.ttl} s, promotion ${promotion} s + scale-up ${scale} s)`, figures: [] });
-  return { regionRto: rto, regionRpo: rpo };
+  const scaleUp = strategy === DrStrategy.ACTIVE_ACTIVE ? [] : scaleUpSteps(stacks, strategy);
+  if (promotion.length === 0 && scaleUp.length === 0) {
+    return { steps: [], promotion, scaleUp, unstarted: false };
+  }
+  const runbooks = stacks.flatMap((s) => s.resources).filter((r) => r.failoverStep !== undefined);
+  const steps: DerivationStep[] = [];
+  let unstarted = false;
+  const started = (kind: 'promotion' | 'scale-up', needed: readonly DerivationStep[]) => {
+    if (needed.length === 0) {
+      return [];
+    }
+    const found = runbooks.filter((r) => r.failoverStep!.step === kind);
+    if (found.length === 0) {
+      unstarted = true;
+      steps.push({ quantity: 'regionRto', ...anchor, basis: `nothing starts the ${kind}: no runbook in the templates performs it, so the standby region never takes over`, figures: [] });
+    }
+    return found;
+  };
+  const promoters = started('promotion', promotion);
+  const scalers = started('scale-up', scaleUp);
+  const starters = [...promoters, ...scalers];
+  const people = starters.filter((r) => r.failoverStep!.startedBy === 'operator');
+  const decisionSeconds = Math.max(0, ...starters.map((r) => r.failoverStep!.decisionSeconds ?? 0));
+  const decision: DerivationStep = people.length > 0
+    ? { quantity: 'regionRto', stack: people[0].stack, resource: people[0].address, value: people.some((r) => r.failoverStep!.decisionSeconds === undefined) ? undefined : decisionSeconds,
+      basis: `a person decides to fail over and starts the runbooks, within the ${decisionSeconds} s the owner states (counted in full)`, figures: [] }
+    : starters.length > 0
+      ? { quantity: 'regionRto', stack: starters[0].stack, resource: starters[0].address, value: 0, basis: 'an alarm starts the runbooks (EventBridge): no human step', figures: [] }
+      : { quantity: 'regionRto', ...anchor, basis: 'nothing starts the failover', figures: [] };
+  steps.push(decision);
+  const writer = promoters.find((r) => r.failoverStep!.createsWriter);
+  const promotionPath: DerivationStep[] = writer
+    ? [{ quantity: 'regionRto', stack: writer.stack, resource: writer.address, basis: `the secondary is headless: the runbook creates a writer first, a duration AWS does not publish (measure it with ${REGION_DRILL})`, figures: [] }, ...promotion]
+    : promotion;
+  steps.push(...promotionPath, ...scaleUp);
+  return { steps, promotion: promotionPath, scaleUp, decision, unstarted };
 }
 
 /** Hours between backups of a store that a plan of the service copies to another region. */
@@ -418,9 +488,10 @@ function scaleUpSteps(stacks: readonly ServiceStack[], strategy: DrStrategy): De
       return [];
     }
     const warmup = num(p.DefaultInstanceWarmup ?? p.default_instance_warmup) ?? num(p.HealthCheckGracePeriod ?? p.health_check_grace_period);
-    return [{ quantity: 'regionRto' as const, stack: fleet.stack, resource: fleet.address, value: warmup,
-      basis: warmup === undefined ? `scales from ${min} to ${primaryMin}: no declared warm-up, launch time not published`
-        : `scales from ${min} to ${primaryMin} within its declared warm-up (assumes capacity is available in the standby region)`, figures: [] }];
+    // EC2 publishes no launch time, and capacity in the standby region is not reserved: only a drill bounds the scale-up.
+    return [{ quantity: 'regionRto' as const, stack: fleet.stack, resource: fleet.address, value: undefined,
+      basis: `scales from ${min} to ${primaryMin}: launch time is not published and capacity is not reserved `
+        + `(warm-up alone ${warmup === undefined ? 'undeclared' : `${warmup} s`}); measure it with ${REGION_DRILL}`, figures: [] }];
   });
 }
 

@@ -21,3 +21,4 @@ export * from './plans/fleet';
 export * from './plans/slo';
 export * from './plans/table';
 export * from './plans/database';
+export * from './failover-steps';

@@ -147,6 +147,7 @@ const BUILDS: readonly DefaultBuild[] = [
       ...(tier.strategy === DrStrategy.WARM_STANDBY || tier.strategy === DrStrategy.PILOT_LIGHT
         ? { standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: { min: 6, desired: 6, max: 12 } }
         : {}),
+      failoverTrigger: tier.allRegionsServe ? aws.FailoverTrigger.alarm(page(s)) : aws.FailoverTrigger.operator(Duration.minutes(5)),
     }),
   },
   {

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { ServiceTier } from '../../lib';
-import { FailoverRunbooks } from '../../lib/aws/runbooks';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { FailoverRunbooks, FailoverTrigger } from '../../lib/aws/runbooks';
 import { nagErrors } from '../nag';
 import { testApp } from '../util';
 
@@ -14,6 +15,8 @@ test('FailoverRunbooks pass cdk-nag AwsSolutions and NIST 800-53 rev 5 with only
     loadBalancerArn: 'arn:aws:elasticloadbalancing:us-west-2:111111111111:loadbalancer/app/orders/0123456789abcdef',
     standbyAutoScalingGroupName: 'orders-standby',
     primaryCapacity: { min: 3, desired: 6, max: 12 },
+    headlessSecondaryWriterClass: 'db.r6g.large',
+    failoverTrigger: FailoverTrigger.alarm(cloudwatch.Alarm.fromAlarmArn(stack, 'Lost', 'arn:aws:cloudwatch:us-west-2:111111111111:alarm:primary-lost')),
   });
   expect(nagErrors(app)).toEqual([]);
 });

@@ -2,8 +2,9 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib';
-import { FailoverRunbooks, FailoverRunbooksProps, runbookLink } from '../../lib/aws/runbooks';
-import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS } from '../../lib/core';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { FailoverRunbooks, FailoverRunbooksProps, FailoverTrigger, runbookLink } from '../../lib/aws/runbooks';
+import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, FAILOVER_STEP_METADATA_KEY } from '../../lib/core';
 import { expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
@@ -20,6 +21,7 @@ const ALL: FailoverRunbooksProps = {
   loadBalancerArn: LB,
   standbyAutoScalingGroupName: 'orders-standby',
   primaryCapacity: { min: 3, desired: 6, max: 12 },
+  failoverTrigger: FailoverTrigger.operator(Duration.minutes(5)),
 };
 
 function synth(props: Partial<FailoverRunbooksProps> = {}, replace = false) {
@@ -166,7 +168,8 @@ describe('FailoverRunbooks', () => {
 
   test('WHEN a standby scale-up is asked for an active/active tier THEN a warning with a stable id is emitted', () => {
     quietly(() => {
-      const { stack } = synth({ tier: ServiceTier.TIER_0 });
+      const lost = cloudwatch.Alarm.fromAlarmArn(new Stack(), 'Lost', 'arn:aws:cloudwatch:us-west-2:111111111111:alarm:primary-lost');
+      const { stack } = synth({ tier: ServiceTier.TIER_0, failoverTrigger: FailoverTrigger.alarm(lost) });
       Annotations.fromStack(stack).hasWarning('/Runbooks/Runbooks', Match.stringLikeRegexp('standbyAutoScalingGroupName is set for TIER_0 \\(ACTIVE_ACTIVE\\).*ha-constructs:FailoverRunbooks.standbyAutoScalingGroupName'));
     }, printedWarning('Runbooks/Runbooks', 'ha-constructs:FailoverRunbooks.standbyAutoScalingGroupName', 'standbyAutoScalingGroupName is set for TIER_0 (ACTIVE_ACTIVE), which keeps no scaled-down standby fleet: the scale-up runbook is meant for WARM_STANDBY and PILOT_LIGHT'));
   });
@@ -192,5 +195,58 @@ describe('FailoverRunbooks', () => {
 
   test('snapshot of the three runbooks (beside the targeted assertions above)', () => {
     expect(synth().template.toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('FailoverRunbooks: what starts the region failover', () => {
+  const LOST = 'arn:aws:cloudwatch:us-west-2:111111111111:alarm:primary-lost';
+
+  test('WHEN nothing says what starts promotion and scale-up THEN it is a ValidationError', () => {
+    expectValidationError(() => synth({ failoverTrigger: undefined }), 'failoverTrigger must say what starts the promotion and scale-up '
+      + 'runbooks (FailoverTrigger.alarm(alarm), or FailoverTrigger.operator(decisionTime) with the time a person takes to decide): '
+      + 'a runbook nobody starts recovers nothing, got: none');
+  });
+
+  test('WHEN an ACTIVE_ACTIVE tier has a person decide THEN it is a ValidationError', () => {
+    expectValidationError(() => synth({ tier: ServiceTier.TIER_0, standbyAutoScalingGroupName: undefined, primaryCapacity: undefined }),
+      'failoverTrigger must be an alarm for TIER_0: ACTIVE_ACTIVE fails over with no human step, got: an operator');
+  });
+
+  test('GIVEN a person decides THEN each region-failover document records the step, who starts it and the decision time', () => {
+    const { template } = synth();
+    const records = Object.values(template.findResources('AWS::SSM::Document'))
+      .map((d) => d.Metadata?.[FAILOVER_STEP_METADATA_KEY]).filter((r) => r !== undefined);
+    expect(records).toEqual([
+      { step: 'promotion', startedBy: 'operator', decisionSeconds: 300, createsWriter: false },
+      { step: 'scale-up', startedBy: 'operator', decisionSeconds: 300 },
+    ]);
+    template.resourceCountIs('AWS::Events::Rule', 0);
+  });
+
+  test('GIVEN an alarm starts them THEN an EventBridge rule on its ALARM state starts the promotion in Failover mode and the scale-up', () => {
+    const alarmed = new Stack(recommendedApp(), 'Alarmed', { env: { region: 'us-west-2' } });
+    new FailoverRunbooks(alarmed, 'Runbooks', { ...ALL, failoverTrigger: FailoverTrigger.alarm(cloudwatch.Alarm.fromAlarmArn(alarmed, 'Lost', LOST)) });
+    const t = Template.fromStack(alarmed);
+    const [rule] = Object.values(t.findResources('AWS::Events::Rule'));
+    expect(rule.Properties.EventPattern).toEqual({
+      'source': ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'], 'resources': [LOST], 'detail': { state: { value: ['ALARM'] } },
+    });
+    expect(rule.Properties.Targets.map((target: { Input: string }) => JSON.parse(target.Input))).toEqual([{ Mode: ['Failover'] }, {}]);
+    expect(JSON.stringify(rule.Properties.Targets[0].Arn)).toContain(':automation-definition/');
+    const records = Object.values(t.findResources('AWS::SSM::Document')).map((d) => d.Metadata?.[FAILOVER_STEP_METADATA_KEY]).filter((r) => r);
+    expect(records.map((r) => [r.startedBy, r.decisionSeconds])).toEqual([['alarm', 0], ['alarm', 0]]);
+  });
+
+  test('GIVEN a headless secondary THEN the promotion adds a writer of the given class and waits for it before it promotes', () => {
+    const { template } = synth({ headlessSecondaryWriterClass: 'db.r6g.large' });
+    const promote = Object.values(template.findResources('AWS::SSM::Document'))
+      .find((d) => JSON.stringify(d.Properties.Content).includes('SwitchoverGlobalCluster'))!;
+    const steps = promote.Properties.Content.mainSteps as { name: string; inputs: Record<string, unknown> }[];
+    expect(steps.map((s) => s.name)).toEqual(['CreateWriter', 'WaitForWriter', 'ChooseMode', 'Switchover', 'Failover', 'LetPromotionStart', 'WaitForPromotion']);
+    expect(steps[0].inputs).toMatchObject({ Api: 'CreateDBInstance', DBInstanceClass: '{{ WriterInstanceClass }}', Engine: 'aurora-postgresql' });
+    expect(promote.Properties.Content.parameters.WriterInstanceClass.default).toBe('db.r6g.large');
+    expect(promote.Metadata[FAILOVER_STEP_METADATA_KEY]).toMatchObject({ step: 'promotion', createsWriter: true });
+    expectValidationError(() => synth({ headlessSecondaryWriterClass: 'r6g.large' }),
+      'headlessSecondaryWriterClass must be an RDS instance class (db.r6g.large), got: r6g.large');
   });
 });

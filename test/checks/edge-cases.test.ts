@@ -6,7 +6,7 @@ import { cfn, findings, record, tf } from './fixtures/builders';
 const STANDBY = { '//': { [HA_METADATA_KEY]: record(ServiceTier.TIER_1, HaRole.STANDBY) } };
 
 describe('what the library synthesizes', () => {
-  test('GIVEN one Terraform stack with a standby provider alias THEN the service spans both regions and the region RTO is computed', () => {
+  test('GIVEN one Terraform stack with a standby provider alias THEN the service spans both regions, and the region RTO counts what starts the failover', () => {
     const inputs = {
       terraform: [{
         name: 'orders',
@@ -17,7 +17,9 @@ describe('what the library synthesizes', () => {
       }],
     };
     const [report] = checkInputs(inputs).services;
-    expect(report).toMatchObject({ regions: ['us-east-1', 'us-west-2'], regionRtoSeconds: 396, regionRpoSeconds: 1, status: { regionRto: 'met', regionRpo: 'met' } });
+    // Both regions are seen; no runbook in the stack promotes or scales the standby, so the region RTO is not met.
+    expect(report).toMatchObject({ regions: ['us-east-1', 'us-west-2'], regionRpoSeconds: 1, status: { regionRto: 'not-met', regionRpo: 'met' } });
+    expect(report.derivation.map((s) => s.basis)).toContain('nothing starts the promotion: no runbook in the templates performs it, so the standby region never takes over');
     expect(findings(StaticallyStableCapacity, inputs)).toEqual([]);
   });
 

@@ -42,12 +42,14 @@ const isPrimaryFailover = (body: Record<string, unknown>) => JSON.stringify(body
 const isPrimaryCluster = (body: Record<string, unknown>) => body.provider !== 'aws.standby' && !JSON.stringify(body).includes('"role":"standby"');
 
 describe('TIER_1 warm standby example (cdktf, AWS)', () => {
-  test('THEN the report shows every TIER_1 objective met: region RTO within 15 min, RPO within 1 min', () => {
-    const [report] = check(synthesized).services;
-    expect(report).toMatchObject({ tier: 'TIER_1', strategy: 'WARM_STANDBY', regions: ['us-east-1', 'us-west-2'], objectivesMet: true });
-    expect(report.regionRtoSeconds).toBeLessThanOrEqual(900);
+  test('THEN the report meets TIER_1 within a region and its RPO, and finds the region RTO not met: nothing starts the failover', () => {
+    const { services: [report], acknowledged } = check(synthesized);
+    expect(report).toMatchObject({ tier: 'TIER_1', strategy: 'WARM_STANDBY', regions: ['us-east-1', 'us-west-2'], objectivesMet: false });
+    expect(report.status).toMatchObject({ azRto: 'met', azRpo: 'met', regionRpo: 'met', regionRto: 'not-met', availability: 'met' });
+    expect(report.derivation.map((step) => step.basis)).toContain('nothing starts the promotion: no runbook in the templates performs it, so the standby region never takes over');
     expect(report.regionRpoSeconds).toBeLessThanOrEqual(60);
     expect(report.azRtoSeconds).toBeLessThanOrEqual(120);
+    expect(acknowledged?.map((a) => a.rule)).toContain('HA-RES1');
   });
 
   test('WHEN the primary record loses its health checks THEN HA-DNS1 names the record and the region RTO is no longer shown', () => {

@@ -32,22 +32,42 @@ describe('resilience report', () => {
     expect(r.derivation).toContainEqual(expect.objectContaining({ quantity: 'availability', figures: ['ELASTIC_LOAD_BALANCING'], value: 0.9999 }));
   });
 
-  test('GIVEN TIER_1 warm standby THEN region RTO adds the global database failover and the standby warm-up, region RPO is the replication lag', () => {
+  test('GIVEN TIER_1 warm standby THEN region RTO counts detection, the stated decision, promotion and a scale-up no figure bounds', () => {
     const primary = report(warmStandby(), 'Primary');
     expect(primary).toMatchObject({
       tier: 'TIER_1', strategy: 'WARM_STANDBY',
       // Target health check with the ALB defaults (30 s × 2 + 5 s) is slower than Aurora's 30 s failover.
       azRtoSeconds: 65, azRpoSeconds: 0,
-      // 10 s × 3 + 6 s detection, then max(TTL 60 s, Aurora Global failover 60 s + warm-up 300 s).
-      regionRtoSeconds: 396, regionRpoSeconds: 1,
+      // The scale-up's launch time is not published: unproven, not assumed.
+      regionRtoSeconds: null, regionRpoSeconds: 1,
       // ELB × EC2 multi-AZ × Aurora multi-AZ, each 0.9999, in series; Route 53 (1.0) is global.
       availability: 0.999700029999,
-      objectivesMet: true,
+      status: { regionRto: 'unproven' },
+      objectivesMet: false,
     });
+    expect(primary.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', stack: 'Standby', resource: 'Promote', value: 300, basis: expect.stringContaining('a person decides to fail over') }));
     expect(primary.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', stack: 'Primary', resource: 'Database', value: 60, figures: ['AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS'] }));
-    expect(primary.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', stack: 'Standby', resource: 'Fleet', value: 300 }));
+    expect(primary.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', stack: 'Standby', resource: 'Fleet', value: undefined, basis: expect.stringContaining('launch time is not published') }));
+    expect(primary.derivation).toContainEqual(expect.objectContaining({
+      quantity: 'regionRto', resource: 'service:shop', value: 396,
+      basis: expect.stringMatching(/^detection 36 s \+ max\(TTL 60 s, decision 300 s \+ max\(promotion 60 s, scale-up \? \+ 0 s\)\): unproven until/),
+    }));
     expect(primary.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRpo', resource: 'Database', value: 1, figures: ['AURORA_GLOBAL_REPLICATION_LAG_SECONDS'] }));
-    expect(report(warmStandby(), 'Standby')).toMatchObject({ azRtoSeconds: 65, regionRtoSeconds: 396 });
+  });
+
+  test('GIVEN an alarm starts the runbooks THEN the decision counts 0 s', () => {
+    const r = report(warmStandby({ runbooks: 'alarm' }), 'Primary');
+    expect(r.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', resource: 'Promote', value: 0, basis: 'an alarm starts the runbooks (EventBridge): no human step' }));
+    expect(r.status.regionRto).toBe('unproven');
+  });
+
+  test('GIVEN no runbook promotes or scales the standby THEN the region RTO is not met: nothing starts the failover', () => {
+    const r = report(warmStandby({ runbooks: 'none' }), 'Primary');
+    expect(r.status.regionRto).toBe('not-met');
+    expect(r.derivation.map((s) => s.basis)).toEqual(expect.arrayContaining([
+      'nothing starts the promotion: no runbook in the templates performs it, so the standby region never takes over',
+      'nothing starts the scale-up: no runbook in the templates performs it, so the standby region never takes over',
+    ]));
   });
 
   test('GIVEN the warm standby without its global database THEN the region RPO is not met and HA-RES1 names the cluster', () => {
@@ -77,6 +97,7 @@ describe('resilience report', () => {
     const r = report(warmStandby({ standbyWarmup: false }), 'Primary');
     expect(r.status.regionRto).toBe('unproven');
     expect(r.regionRtoSeconds).toBeNull();
+    expect(r.derivation).toContainEqual(expect.objectContaining({ resource: 'Fleet', basis: expect.stringContaining('warm-up alone undeclared') }));
   });
 
   test('GIVEN TIER_3 backup and restore in one region THEN the region RTO is unproven and the rest is computed', () => {

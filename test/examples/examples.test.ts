@@ -84,11 +84,12 @@ describe('the examples', () => {
     expect(statefulProblemsOfApp(app)).toEqual([]);
   });
 
-  test('meet their tier in the HA report: every objective shown met, except the restore time backup and restore cannot prove', () => {
+  test('in the HA report: TIER_0 meets every objective; the others every one but a region RTO only a drill can bound', () => {
     const report = checkPath(assembly.directory);
     expect(report.services.map((s) => s.stack).sort()).toEqual([...STACK_IDS].sort());
     for (const service of report.services) {
-      const expected = service.tier === 'TIER_3'
+      // TIER_3: a restore's duration; TIER_1 and TIER_2: the standby's launch time (and the pilot light's new writer).
+      const expected = service.tier !== 'TIER_0'
         ? { azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'met', availability: 'met' }
         : { azRto: 'met', azRpo: 'met', regionRto: 'met', regionRpo: 'met', availability: 'met' };
       expect({ stack: service.stack, status: service.status }).toEqual({ stack: service.stack, status: expected });

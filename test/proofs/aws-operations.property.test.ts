@@ -12,7 +12,7 @@ import { GoldenSignalsDashboard } from '../../lib/aws/dashboard';
 import { FeatureFlags } from '../../lib/aws/degradation';
 import { AzEvacuationDrill, RegionEvacuationDrill } from '../../lib/aws/drill';
 import { IncidentResponse } from '../../lib/aws/incident-response';
-import { FailoverRunbooks } from '../../lib/aws/runbooks';
+import { FailoverRunbooks, FailoverTrigger } from '../../lib/aws/runbooks';
 import { ServiceTier } from '../../lib/core';
 import { anyLogRetention, anyTierAndZones, badLogRetention, notPositiveInteger, importedVpc, ZONES } from './fixtures';
 import { anyServiceName, anyTier, proveConstruct } from './harness';
@@ -186,6 +186,7 @@ proveConstruct<RunbookProps>({
     secondaryClusterArn: 'arn:aws:rds:us-west-2:111122223333:cluster:orders-standby',
     loadBalancerArn: LOAD_BALANCER_ARN.replace('us-east-1', 'us-west-2'), standbyAutoScalingGroupName: 'orders-standby',
     primaryCapacity: p.capacity, zonalShiftExpiresIn: Duration.minutes(p.zonalShiftMinutes),
+    failoverTrigger: p.tier.allRegionsServe ? FailoverTrigger.alarm(pageAlarm(scope)) : FailoverTrigger.operator(Duration.minutes(5)),
   }),
   invalid: [
     { prop: 'primaryCapacity', props: runbookProps.filter((p) => p.up > 0).map((p) => ({ ...p, capacity: { ...p.capacity, min: p.capacity.desired + 1 } })) },

@@ -1,4 +1,4 @@
-import { HA_ACKNOWLEDGED_KEY } from '../../core';
+import { FAILOVER_STEP_METADATA_KEY, HA_ACKNOWLEDGED_KEY, parseFailoverStep } from '../../core';
 import { HaRecord, GraphResource, GraphStack } from './model';
 import { haFromMetadata, haFromTags, tagMap } from './metadata';
 import { acknowledgementsOf, isObject, JsonObject } from './values';
@@ -112,6 +112,7 @@ export function readCloudFormation(inputs: readonly CloudFormationStackInput[]):
         constructPath: typeof metadata['aws:cdk:path'] === 'string' ? metadata['aws:cdk:path'] : undefined,
         isData: false,
         acknowledged: acknowledgementsOf(metadata[HA_ACKNOWLEDGED_KEY]),
+        failoverStep: parseFailoverStep(metadata[FAILOVER_STEP_METADATA_KEY]),
       });
     }
   }

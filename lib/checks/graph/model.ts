@@ -1,4 +1,4 @@
-import { DrStrategy, FailureDomain, HaRole, TierObjectives } from '../../core';
+import { DrStrategy, FailoverStepRecord, FailureDomain, HaRole, TierObjectives } from '../../core';
 
 /** The engine a resource was synthesized for. */
 export type Engine = 'cloudformation' | 'terraform';
@@ -56,6 +56,8 @@ export interface GraphResource {
   readonly isData: boolean;
   /** Findings the design accepted on this resource, rule → reason (`HA_ACKNOWLEDGED_KEY`). */
   readonly acknowledged?: Readonly<Record<string, string>>;
+  /** The region-failover step a runbook performs (`FAILOVER_STEP_METADATA_KEY`). */
+  readonly failoverStep?: FailoverStepRecord;
 }
 
 /** One synthesized stack. */
