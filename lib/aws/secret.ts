@@ -1,21 +1,17 @@
-import { Annotations, Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { FailureDomain, HaRole, regionPlacementProblem } from '../core';
+import { FailureDomain, HaRole, planEncryptedSecret } from '../core';
 import { acknowledgeHaFinding } from './acknowledge';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
-import { validationError } from './private/errors';
+import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
 import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 import { requireAliasName } from './replica-key';
-
-/** Shortest and longest rotation interval Secrets Manager accepts. */
-const ROTATION_MIN_HOURS = 4;
-const ROTATION_MAX_DAYS = 1000;
 
 /**
  * Name of the alias that {@link SecretReplicaKey} gives its key and that {@link EncryptedSecret}
@@ -51,8 +47,9 @@ export interface EncryptedSecretProps extends HaProps {
   readonly encryptionKey?: kms.IKey;
   /**
    * Regions the secret is replicated to, so that it survives the loss of this region. Each replica
-   * is encrypted with a customer-managed key of its own region (see `replicaKeys`).
-   * @default - none
+   * is encrypted with a customer-managed key of its own region (see `replicaKeys`). With this
+   * region, at least `tier.minRegions` (HA-SEC2).
+   * @default - none (only valid for single-region tiers)
    */
   readonly replicaRegions?: string[];
   /**
@@ -83,7 +80,8 @@ export interface EncryptedSecretProps extends HaProps {
    */
   readonly rotatedExternally?: string;
   /**
-   * How often the secret rotates (4 hours to 1000 days).
+   * How often the secret rotates (4 hours to 1000 days); ignored, with a warning, when the value
+   * is `rotatedExternally`.
    * @default Duration.days(30)
    */
   readonly rotateAfter?: Duration;
@@ -110,6 +108,9 @@ export interface EncryptedSecretProps extends HaProps {
  * Workloads of a replica region get read access there with `SecretReplicaKey.grantReadReplica`
  * (give the secret a `secretName`), without a cross-region reference to this stack.
  *
+ * Every HA value and rule (replicas, the one way of rotating, the interval) comes from core's
+ * `planEncryptedSecret`, which the Terraform twins render too.
+ *
  * Construct ids (public API): `Key`, `Resource` (the secret), `RotationSchedule`.
  */
 export class EncryptedSecret extends Construct {
@@ -131,63 +132,48 @@ export class EncryptedSecret extends Construct {
     const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
     this.replicaRegions = [...(props.replicaRegions ?? [])];
 
-    const problem = regionPlacementProblem({
-      prop: 'replicaRegions',
+    const rotateAfter = props.rotateAfter;
+    const plan = planEncryptedSecret(props.tier, {
+      store: 'SECRETS_MANAGER',
+      replicaRegionsProp: 'replicaRegions',
       primaryRegion: region,
-      replicaRegions: this.replicaRegions.filter((r) => !Token.isUnresolved(r)),
+      replicaRegions: this.replicaRegions.map((r) => (Token.isUnresolved(r) ? undefined : r)),
       allowedRegions: props.allowedRegions,
+      rotations: [
+        { prop: 'hostedRotation', purpose: 'database credentials', chosen: props.hostedRotation !== undefined },
+        { prop: 'rotationLambda', chosen: props.rotationLambda !== undefined },
+      ],
+      rotatedExternally: props.rotatedExternally,
+      rotationInterval: rotateAfter && {
+        prop: 'rotateAfter', unit: 'seconds', text: rotateAfter.toHumanString(),
+        value: rotateAfter.isUnresolved() ? undefined : rotateAfter.toSeconds({ integral: false }),
+      },
+      removalPolicy: props.removalPolicy,
     });
-    if (problem) {
-      throw validationError(problem, this);
-    }
+    throwProblems(plan.problems, this);
     const strayKeys = Object.keys(props.replicaKeys ?? {}).filter((r) => !this.replicaRegions.includes(r));
     if (strayKeys.length > 0) {
-      throw validationError(`replicaKeys must only name regions of replicaRegions (${this.replicaRegions.join(', ') || 'none'}), got: ${strayKeys.join(', ')}`, this);
+      throw validationError(`replicaKeys must only name regions of replicaRegions (${this.replicaRegions.join(', ') || 'none'}), got: ${strayKeys.join(', ')}`, this, 'replicaKeys');
     }
     for (const [replicaRegion, key] of Object.entries(props.replicaKeys ?? {})) {
       const keyRegion = Token.isUnresolved(key.keyArn) ? undefined : Arn.split(key.keyArn, ArnFormat.SLASH_RESOURCE_NAME).region;
       if (keyRegion !== undefined && keyRegion !== replicaRegion) {
-        throw validationError(`replicaKeys.${replicaRegion} must be a key of ${replicaRegion}, got a key of: ${keyRegion}`, this);
+        throw validationError(`replicaKeys.${replicaRegion} must be a key of ${replicaRegion}, got a key of: ${keyRegion}`, this, 'replicaKeys');
       }
     }
     const byAlias = this.replicaRegions.filter((r) => props.replicaKeys?.[r] === undefined);
     if (byAlias.length > 0 && props.service === undefined) {
-      throw validationError(`service must be given when replicaRegions (${byAlias.join(', ')}) use the replica key found by alias (alias/<service>-secrets): the default, the stack's name, differs between the stacks of two regions, got: none`, this);
+      throw validationError(`service must be given when replicaRegions (${byAlias.join(', ')}) use the replica key found by alias (alias/<service>-secrets): the default, the stack's name, differs between the stacks of two regions, got: none`, this, 'service');
     }
-    const rotations = (['hostedRotation', 'rotationLambda', 'rotatedExternally'] as const).filter((p) => props[p] !== undefined);
-    if (rotations.length === 0) {
-      throw validationError('hostedRotation (database credentials), rotationLambda or rotatedExternally (why the value rotates '
-        + 'elsewhere) must be given: a secret that never rotates keeps working for whoever leaked it (HA-SEC1), got: none', this);
-    }
-    if (rotations.length > 1) {
-      throw validationError(`hostedRotation, rotationLambda and rotatedExternally are alternatives: give one of them, got: ${rotations.join(', ')}`, this);
-    }
-    if (props.rotatedExternally !== undefined && props.rotatedExternally.trim().length < 20) {
-      throw validationError(`rotatedExternally must say why the value rotates outside Secrets Manager (at least 20 characters), got: '${props.rotatedExternally}'`, this);
-    }
-    const rotateAfter = props.rotateAfter ?? Duration.days(30);
-    if (!rotateAfter.isUnresolved()) {
-      const hours = rotateAfter.toHours({ integral: false });
-      if (hours < ROTATION_MIN_HOURS || hours > ROTATION_MAX_DAYS * 24) {
-        throw validationError(`rotateAfter must be from ${ROTATION_MIN_HOURS} hours to ${ROTATION_MAX_DAYS} days, got: ${rotateAfter.toHumanString()}`, this);
-      }
-    }
-    if (this.replicaRegions.length === 0 && props.tier.isMultiRegion) {
-      throw validationError(`replicaRegions must name the other regions of ${props.tier.name} (${props.tier.strategy} keeps `
-        + `${props.tier.minRegions}), so that the value survives the loss of this region (HA-SEC2), got: none`, this);
-    }
+    emitWarnings(this, 'EncryptedSecret', plan.warnings);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    if (removalPolicy !== RemovalPolicy.RETAIN) {
-      Annotations.of(this).addWarningV2('ha-constructs:EncryptedSecret.removalPolicy',
-        `removalPolicy is ${removalPolicy}: deleting the stack or replacing the secret deletes credentials that data encrypted or protected by them may still need`);
-    }
 
     this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the secret ${this.node.path}`);
     const secret = new secretsmanager.Secret(this, 'Resource', {
       description: props.description,
       secretName: props.secretName,
       encryptionKey: this.encryptionKey,
-      generateSecretString: props.generateSecretString ?? { passwordLength: 32 },
+      generateSecretString: props.generateSecretString ?? { passwordLength: plan.generatedValueLength },
       removalPolicy,
     });
     this.secret = secret;
@@ -210,7 +196,8 @@ export class EncryptedSecret extends Construct {
         secret,
         hostedRotation: props.hostedRotation,
         rotationLambda: props.rotationLambda,
-        automaticallyAfter: rotateAfter,
+        // The plan's interval, or the user's own when it is a token.
+        automaticallyAfter: plan.rotationIntervalSeconds === undefined ? rotateAfter : Duration.seconds(plan.rotationIntervalSeconds),
       });
     } else if (props.rotatedExternally !== undefined) {
       acknowledgeHaFinding(this, 'HA-SEC1', props.rotatedExternally);

@@ -22,3 +22,4 @@ export * from './plans/slo';
 export * from './plans/table';
 export * from './plans/database';
 export * from './failover-steps';
+export * from './plans/secret';

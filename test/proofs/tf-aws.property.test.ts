@@ -622,7 +622,9 @@ const secret = anyTier.chain((tier) => fc.record({
   rotation: fc.oneof(
     anyArn('lambda', 'function:rotate-secret').map((rotationLambdaArn) => ({ rotationLambdaArn })),
     fc.integer({ min: 16, max: 4096 }).map((generatedValueLength) => ({ generatedValueLength })),
-  ) as fc.Arbitrary<{ rotationLambdaArn?: string; generatedValueLength?: number }>,
+    // A value its issuer rotates: the reason acknowledges HA-SEC1.
+    fc.constant({ rotatedExternally: 'issued by the payment provider, rotated in its console' }),
+  ) as fc.Arbitrary<{ rotationLambdaArn?: string; generatedValueLength?: number; rotatedExternally?: string }>,
   rotateAfterDays: optional(fc.integer({ min: 1, max: 1000 })),
   description: optional(fc.constantFrom('API key of the service', 'Database credentials')),
   secretName: optional(anyIdentifier.map((name) => `ha/${name}`)),
@@ -650,7 +652,15 @@ proveTfConstruct({
     { prop: 'replicaProviders', props: secret.chain((p) => badReplicas(p).map((others) => ({ ...p, where: { ...p.where, others }, allowedRegions: undefined }))) },
     { prop: 'allowedRegions', props: secret.chain((p) => badAllowedRegions(p).map((allowedRegions) => ({ ...p, allowedRegions }))) },
     { prop: 'generatedValueLength', props: breaking(secret, notIntegerIn(16, 4096), (p, generatedValueLength) => ({ ...p, rotation: { generatedValueLength } })) },
-    { prop: 'rotateAfterDays', props: breaking(secret, notIntegerIn(1, 1000), (p, rotateAfterDays) => ({ ...p, rotateAfterDays })) },
+    {
+      prop: 'rotateAfterDays',
+      props: breaking(secret, notIntegerIn(1, 1000), (p, rotateAfterDays) => ({ ...p, rotateAfterDays, rotation: { rotationLambdaArn: 'arn:aws:lambda:us-east-1:111122223333:function:rotate' } })),
+    },
+    {
+      // A reason that says nothing.
+      prop: 'rotatedExternally',
+      props: breaking(secret, fc.stringMatching(/^[a-z ]{0,19}$/), (p, rotatedExternally) => ({ ...p, rotation: { rotatedExternally } })),
+    },
     {
       // Both ways of rotating at once.
       prop: 'rotationLambdaArn',

@@ -532,9 +532,12 @@ const secret = anyTier.chain((tier) => fc.record({
   regions: fc.shuffledSubarray(REGIONS, { minLength: tier.minRegions, maxLength: 3 }),
   secretId: fc.option(anySecretId, { nil: undefined }),
   rotationDays: optional(fc.integer({ min: 1, max: 3650 })),
-  rotationTopicId: optional(fc.constantFrom('projects/proof-project/topics/secret-rotation')),
+  rotationTopicId: optional(fc.constantFrom<string>('projects/proof-project/topics/secret-rotation')),
+  // A value its issuer rotates instead of notifications: the reason acknowledges HA-SEC1.
+  rotatedExternally: optional(fc.constantFrom<string>('issued by the payment provider, rotated in its console')),
   preventDestroy: fc.constantFrom(undefined, true),
-})).chain((p) => anyAllowedRegions(p.regions).map((allowedRegions) => ({ ...p, allowedRegions, regionVariable: false })));
+})).map((p) => (p.rotatedExternally ? { ...p, rotationTopicId: undefined, rotationDays: undefined } : p))
+  .chain((p) => anyAllowedRegions(p.regions).map((allowedRegions) => ({ ...p, allowedRegions, regionVariable: false })));
 
 proveTfConstruct({
   name: 'EncryptedSecret (Terraform, Google Cloud)',
@@ -551,6 +554,7 @@ proveTfConstruct({
     secretId: p.secretId ?? `${f.variable('service')}-credentials`,
     rotationDays: p.rotationDays,
     rotationTopicId: p.rotationTopicId,
+    rotatedExternally: p.rotatedExternally,
     preventDestroy: p.preventDestroy,
   }),
   invalid: [
@@ -571,7 +575,16 @@ proveTfConstruct({
         anySecretId.map((id) => `${id}!`),
       ), (p, secretId) => ({ ...p, secretId })),
     },
-    { prop: 'rotationDays', props: breaking(secret, notIntegerFrom(1), (p, rotationDays) => ({ ...p, rotationDays })) },
+    {
+      // Not whole days from Secret Manager's hour to its 100 years.
+      prop: 'rotationDays',
+      props: breaking(secret, notIntegerIn(1, 36500), (p, rotationDays) => ({ ...p, rotationDays, rotatedExternally: undefined })),
+    },
+    {
+      // Notifications to a topic and rotation elsewhere at once.
+      prop: 'rotatedExternally',
+      props: secret.map((p) => ({ ...p, rotationTopicId: 'projects/proof-project/topics/secret-rotation', rotatedExternally: 'issued by the payment provider' })),
+    },
     { prop: 'allowedRegions', props: secret.chain((p) => leavingOut(p.regions).map((allowedRegions) => ({ ...p, allowedRegions }))) },
   ],
 });

@@ -1,9 +1,10 @@
-import { HaValidationError } from '../../core/errors';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, HaRole, regionPlacementProblem } from '../../core';
+import { FailureDomain, HaRole, planEncryptedSecret } from '../../core';
+import { emitWarnings, throwProblems } from '../diagnostics';
 import { acknowledgeHaFinding } from '../ha-checks';
 import { HaProps, RegionalProps } from './ha-props';
 import { AccountContext, newCustomerManagedKey } from './private/keys';
@@ -11,8 +12,6 @@ import { newGeneratedValueRotation } from './private/rotation';
 import { attachHaMetadata, attachHaMetadataTo, protectFromDestroy, resourcesOfProvider } from './private/metadata';
 import { regionOf, replicaAlias, requireRegion } from './private/regions';
 
-/** Longest recovery window Secrets Manager allows: the most time to notice and restore a deleted secret. */
-const SECRET_RECOVERY_WINDOW_DAYS = 30;
 
 /** Props of {@link EncryptedSecret}. */
 export interface EncryptedSecretProps extends HaProps, RegionalProps {
@@ -53,7 +52,8 @@ export interface EncryptedSecretProps extends HaProps, RegionalProps {
    */
   readonly rotatedExternally?: string;
   /**
-   * Days between rotations.
+   * Days between rotations: a whole number from 1 to 1000 (Secrets Manager's range); ignored, with a
+   * warning, when the value is `rotatedExternally`.
    * @default 30
    */
   readonly rotateAfterDays?: number;
@@ -71,7 +71,9 @@ export interface EncryptedSecretProps extends HaProps, RegionalProps {
  * window and `prevent_destroy`.
  *
  * The secret starts without a value: Terraform never sees it (no value in the state); the
- * rotation function or your deployment writes it.
+ * rotation function or your deployment writes it. Every HA value and rule (replicas, the one way
+ * of rotating, the interval, the recovery window) comes from core's `planEncryptedSecret`, which
+ * the CDK twin renders too.
  *
  * Construct ids (public API; stateful ones in bold): **`Resource`**, **`Key`**, **`ReplicaKey<n>`**
  * (n follows `replicaProviders`; keep their order), `Rotation`; with `generatedValueLength`,
@@ -89,38 +91,26 @@ export class EncryptedSecret extends Construct {
     const { tier, provider } = props;
     const replicaProviders = props.replicaProviders ?? [];
     this.replicaRegions = replicaProviders.map((p, i) => requireRegion(`replicaProviders[${i}]`, p));
-    const neededReplicas = tier.minRegions - 1;
-    if (replicaProviders.length < neededReplicas) {
-      throw new HaValidationError(`replicaProviders must list at least ${neededReplicas} region${neededReplicas === 1 ? '' : 's'} for ${tier.name} (minRegions ${tier.minRegions}), got: ${replicaProviders.length}`);
-    }
-    const problem = regionPlacementProblem({
-      prop: 'replicaProviders',
+    const days = props.rotateAfterDays;
+    const plan = planEncryptedSecret(tier, {
+      store: 'SECRETS_MANAGER',
+      replicaRegionsProp: 'replicaProviders',
       primaryRegion: regionOf(this, provider),
-      replicaRegions: this.replicaRegions.filter((r): r is string => r !== undefined),
+      replicaRegions: this.replicaRegions,
       allowedRegions: props.allowedRegions,
+      rotations: [
+        { prop: 'rotationLambdaArn', chosen: props.rotationLambdaArn !== undefined },
+        { prop: 'generatedValueLength', purpose: 'a random value the service issues itself', chosen: props.generatedValueLength !== undefined },
+      ],
+      rotatedExternally: props.rotatedExternally,
+      rotationInterval: days === undefined ? undefined : {
+        prop: 'rotateAfterDays', unit: 'days', text: String(days), value: Token.isUnresolved(days) ? undefined : days,
+      },
+      generatedValueLength: props.generatedValueLength,
     });
-    if (problem) {
-      throw new HaValidationError(problem);
-    }
-    const rotations = (['rotationLambdaArn', 'generatedValueLength', 'rotatedExternally'] as const).filter((p) => props[p] !== undefined);
-    if (rotations.length === 0) {
-      throw new HaValidationError('rotationLambdaArn, generatedValueLength (a random value the service issues itself) or rotatedExternally (why the value '
-        + 'rotates elsewhere) must be given: a secret that never rotates keeps working for whoever leaked it (HA-SEC1), got: none');
-    }
-    if (rotations.length > 1) {
-      throw new HaValidationError(`rotationLambdaArn, generatedValueLength and rotatedExternally are alternatives: give one of them, got: ${rotations.join(', ')}`);
-    }
-    if (props.rotatedExternally !== undefined && props.rotatedExternally.trim().length < 20) {
-      throw new HaValidationError(`rotatedExternally must say why the value rotates outside Secrets Manager (at least 20 characters), got: '${props.rotatedExternally}'`);
-    }
-    const length = props.generatedValueLength;
-    if (length !== undefined && (!Number.isInteger(length) || length < 16 || length > 4096)) {
-      throw new HaValidationError(`generatedValueLength must be an integer from 16 to 4096, got: ${length}`);
-    }
-    const rotateAfterDays = props.rotateAfterDays ?? 30;
-    if (!Number.isInteger(rotateAfterDays) || rotateAfterDays < 1 || rotateAfterDays > 1000) {
-      throw new HaValidationError(`rotateAfterDays must be an integer from 1 to 1000, got: ${rotateAfterDays}`);
-    }
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'EncryptedSecret', plan.warnings);
+    const length = props.generatedValueLength === undefined ? undefined : plan.generatedValueLength;
 
     const context = new AccountContext(this, 'Account', provider);
     const key = newCustomerManagedKey(this, 'Key', { description: `Encrypts the secret ${props.secretName ?? this.node.path}`, context });
@@ -134,7 +124,7 @@ export class EncryptedSecret extends Construct {
       name: props.secretName,
       description: props.description,
       kmsKeyId: key.arn,
-      recoveryWindowInDays: SECRET_RECOVERY_WINDOW_DAYS,
+      recoveryWindowInDays: plan.recoveryWindowDays,
       replica: replicaProviders.map((p, i) => ({ region: this.replicaRegions[i] ?? (p.region as string), kmsKeyId: replicaKeys[i].arn })),
     });
     protectFromDestroy(this.secret, props.preventDestroy, this, 'EncryptedSecret');
@@ -150,7 +140,8 @@ export class EncryptedSecret extends Construct {
         provider,
         secretId: this.secret.id,
         rotationLambdaArn,
-        rotationRules: { automaticallyAfterDays: rotateAfterDays },
+        // The plan's interval, or the user's own when it is a token.
+        rotationRules: { automaticallyAfterDays: plan.rotationIntervalDays ?? days! },
       });
     } else if (props.rotatedExternally !== undefined) {
       acknowledgeHaFinding(this, 'HA-SEC1', props.rotatedExternally);

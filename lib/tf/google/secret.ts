@@ -5,7 +5,9 @@ import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-s
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { Fn, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, HaMetadata, HaRole } from '../../core';
+import { FailureDomain, HaMetadata, HaRole, planEncryptedSecret } from '../../core';
+import { emitWarnings, throwProblems } from '../diagnostics';
+import { acknowledgeHaFinding } from '../ha-checks';
 import { GoogleHaProps } from './ha-props';
 import { newCryptoKey } from './private/keys';
 import { statefulLifecycle } from './private/lifecycle';
@@ -13,7 +15,6 @@ import { attachRecord, haLabels, haRecord, markResources } from './private/metad
 import { uniqueName } from './private/names';
 import { SERVICE_AGENT_DOMAINS, serviceAgentMember } from './private/project';
 import { requireServiceRegions } from './private/regions';
-import { requireInteger } from './private/validate';
 
 /** Props of {@link EncryptedSecret}. */
 export interface EncryptedSecretProps extends GoogleHaProps {
@@ -24,8 +25,10 @@ export interface EncryptedSecretProps extends GoogleHaProps {
    */
   readonly regions: string[];
   /**
-   * Days between rotation notifications (published to the rotation topic for your rotator to act on).
-   * @default 90
+   * Days between rotation notifications (published to the rotation topic for your rotator to act on):
+   * a whole number from 1 to 36500 (Secret Manager's 1 hour to 100 years); ignored, with a warning,
+   * when the value is `rotatedExternally`.
+   * @default 30
    */
   readonly rotationDays?: number;
   /**
@@ -33,6 +36,14 @@ export interface EncryptedSecretProps extends GoogleHaProps {
    * @default - a new CMEK-encrypted topic whose messages stay in the secret's regions
    */
   readonly rotationTopicId?: string;
+  /**
+   * Why the secret rotates outside Secret Manager: a value a third party issues and only its
+   * console can revoke, added as a new version on the issuer's schedule. The reason (at least 20
+   * characters) becomes the acknowledgement of HA-SEC1, so the report shows it; the secret then
+   * has no rotation notifications. An alternative to `rotationTopicId`.
+   * @default - Secret Manager notifies a rotator every `rotationDays`
+   */
+  readonly rotatedExternally?: string;
   /**
    * Keep `prevent_destroy` on the secret and its keys. Setting it to false warns.
    * @default true
@@ -43,8 +54,10 @@ export interface EncryptedSecretProps extends GoogleHaProps {
 /**
  * A Secret Manager secret replicated to the tier's regions, each replica under a customer-managed
  * key of its own region (user-managed replication: a region's loss leaves the other replicas
- * readable), rotation notifications to a Pub/Sub topic, delayed destruction of versions
- * (`tier.backupRetentionDays`), deletion protection and `prevent_destroy`.
+ * readable), rotation notifications to a Pub/Sub topic (or `rotatedExternally` with the reason),
+ * delayed destruction of versions (`tier.backupRetentionDays`), deletion protection and
+ * `prevent_destroy`. Every HA value and rule comes from core's `planEncryptedSecret`, which the AWS
+ * twins render too.
  *
  * The first rotation is due one rotation period after the first apply; Terraform ignores the
  * field afterwards, as Secret Manager moves it forward at each rotation. Secret Manager's service
@@ -69,8 +82,22 @@ export class EncryptedSecret extends Construct {
     if (!Token.isUnresolved(props.secretId) && !/^[A-Za-z0-9_-]{1,255}$/.test(props.secretId)) {
       throw new HaValidationError(`secretId must be 1 to 255 letters, digits, hyphens or underscores, got: ${props.secretId}`);
     }
-    const rotationDays = props.rotationDays ?? 90;
-    requireInteger('rotationDays', rotationDays, 1);
+    const days = props.rotationDays;
+    const plan = planEncryptedSecret(tier, {
+      store: 'SECRET_MANAGER',
+      replicaRegionsProp: 'regions',
+      regionsIncludePrimary: true,
+      primaryRegion: regions[0],
+      replicaRegions: regions.slice(1),
+      allowedRegions: props.allowedRegions,
+      rotations: [{ prop: 'rotationTopicId', purpose: 'the topic a rotator subscribes to', chosen: props.rotationTopicId !== undefined }],
+      // With neither, Secret Manager notifies a rotator through a new topic.
+      defaultRotation: 'rotationTopicId',
+      rotatedExternally: props.rotatedExternally,
+      rotationInterval: days === undefined ? undefined : { prop: 'rotationDays', unit: 'days', value: days, text: String(days) },
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'EncryptedSecret', plan.warnings);
 
     const record = haRecord(this, props, { component: 'EncryptedSecret', failureDomain: FailureDomain.GLOBAL, role: props.role ?? HaRole.GLOBAL });
     this.record = record;
@@ -86,7 +113,7 @@ export class EncryptedSecret extends Construct {
     });
 
     let topicId = props.rotationTopicId;
-    if (!topicId) {
+    if (plan.rotatesHere && !topicId) {
       const topicKey = newCryptoKey(this, 'RotationTopicKey', {
         location: regions[0],
         labels,
@@ -96,7 +123,7 @@ export class EncryptedSecret extends Construct {
         name: uniqueName(this, 'RotationTopic', 255),
         kmsKeyName: topicKey.key.id,
         messageStoragePolicy: { allowedPersistenceRegions: regions },
-        messageRetentionDuration: `${7 * 86400}s`,
+        messageRetentionDuration: `${plan.rotationTopicRetentionSeconds}s`,
         labels,
         dependsOn: topicKey.grants,
         // Deleting the topic detaches the rotator's subscription and drops undelivered rotation events.
@@ -109,22 +136,23 @@ export class EncryptedSecret extends Construct {
       }));
       topicId = topic.id;
     }
+    const period = `${plan.rotationIntervalSeconds}s`;
 
     this.secret = new SecretManagerSecret(this, 'Resource', {
       secretId: props.secretId,
       replication: { userManaged: { replicas } },
-      rotation: {
-        rotationPeriod: `${rotationDays * 86400}s`,
-        nextRotationTime: Fn.timeadd(Fn.plantimestamp(), `${rotationDays * 24}h`),
-      },
-      topics: [{ name: topicId }],
+      rotation: plan.rotatesHere ? { rotationPeriod: period, nextRotationTime: Fn.timeadd(Fn.plantimestamp(), period) } : undefined,
+      topics: topicId ? [{ name: topicId }] : undefined,
       // Destroying a version only schedules it: a mistaken destroy can be undone within this period.
-      versionDestroyTtl: `${tier.backupRetentionDays * 86400}s`,
-      deletionProtection: true,
+      versionDestroyTtl: `${plan.versionDestroyTtlSeconds}s`,
+      deletionProtection: plan.deletionProtection,
       labels,
       dependsOn,
-      lifecycle: { ...lifecycle, ignoreChanges: ['rotation[0].next_rotation_time'] },
+      lifecycle: plan.rotatesHere ? { ...lifecycle, ignoreChanges: ['rotation[0].next_rotation_time'] } : lifecycle,
     });
+    if (!plan.rotatesHere && props.rotatedExternally !== undefined) {
+      acknowledgeHaFinding(this, 'HA-SEC1', props.rotatedExternally);
+    }
     this.secretName = this.secret.id;
 
     attachRecord(this, record);

@@ -10,7 +10,7 @@ import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { checkInputs } from '../../../lib/checks/check';
 import { ServiceTier } from '../../../lib/core';
 import { EncryptedSecret, EncryptedSecretProps } from '../../../lib/tf/aws/secret';
-import { awsStack, refTo, resourcesOf } from './util';
+import { awsStack, refTo, resourcesOf, warningsOf } from './util';
 
 Testing.setupJest();
 
@@ -92,16 +92,23 @@ describe('EncryptedSecret (Terraform)', () => {
     expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecret, { recovery_window_in_days: 30 });
   });
 
+  // The rules are core's planEncryptedSecret (test/core/plans/secret.test.ts); these prove the engine throws them.
   test.each([
-    [{}, false, 'replicaProviders must list at least 1 region for TIER_1 (minRegions 2), got: 0'],
+    [{}, false, 'replicaProviders must list at least 1 region for TIER_1 (minRegions 2 including us-east-1), so that the value survives the loss of a region (HA-SEC2), got: 0'],
     [{ rotateAfterDays: 0 }, true, 'rotateAfterDays must be an integer from 1 to 1000, got: 0'],
     [{ generatedValueLength: 8 }, true, 'generatedValueLength must be an integer from 16 to 4096, got: 8'],
     [{ generatedValueLength: 32, rotationLambdaArn: ROTATE }, true, 'rotationLambdaArn, generatedValueLength and rotatedExternally are alternatives: give one of them, got: rotationLambdaArn, generatedValueLength'],
-    [{ rotatedExternally: 'rotated by hand', rotationLambdaArn: ROTATE }, true, 'rotationLambdaArn, generatedValueLength and rotatedExternally are alternatives: give one of them, got: rotationLambdaArn, rotatedExternally'],
     [{ rotationLambdaArn: undefined }, true, 'rotationLambdaArn, generatedValueLength (a random value the service issues itself) or rotatedExternally (why the value rotates elsewhere) must be given: a secret that never rotates keeps working for whoever leaked it (HA-SEC1), got: none'],
     [{ rotatedExternally: 'by hand' }, true, "rotatedExternally must say why the value rotates outside Secrets Manager (at least 20 characters), got: 'by hand'"],
   ])('GIVEN %j THEN a clear Error', (extra, useWest, message) => {
     expect(() => synth(extra, useWest)).toThrow(new Error(message));
+  });
+
+  test('WHEN it rotates externally and a rotation interval is given THEN a warning says the interval is ignored', () => {
+    const { stack } = synth({ rotatedExternally: 'issued by the payment provider, rotated in its console', rotateAfterDays: 7 });
+    expect(warningsOf(stack)).toEqual([
+      expect.stringContaining('[ha-constructs:EncryptedSecret.rotateAfterDays] rotateAfterDays has no effect with rotatedExternally'),
+    ]);
   });
 
   test('GIVEN a replica in the primary region THEN a clear Error', () => {

@@ -36,7 +36,7 @@ describe('EncryptedSecret', () => {
   test('THEN rotation is announced on a CMEK topic that Secret Manager may publish to', () => {
     const synth = Testing.synthScope((scope) => { secret(scope, { rotationDays: 30 }); });
     expect(synth).toHaveResourceWithProperties(SecretManagerSecret, {
-      rotation: { rotation_period: `${30 * 86400}s`, next_rotation_time: '${timeadd(plantimestamp(), "720h")}' },
+      rotation: { rotation_period: `${30 * 86400}s`, next_rotation_time: '${timeadd(plantimestamp(), "2592000s")}' },
       topics: [{ name: expect.stringContaining('google_pubsub_topic.Secret_RotationTopic') }],
     });
     expect(synth).toHaveResourceWithProperties(PubsubTopic, {
@@ -48,6 +48,24 @@ describe('EncryptedSecret', () => {
       role: 'roles/pubsub.publisher',
       member: 'serviceAccount:service-${data.google_project.HaConstructsProject.number}@gcp-sa-secretmanager.iam.gserviceaccount.com',
     });
+  });
+
+  test('GIVEN no rotation period THEN notifications come every 30 days, as on AWS', () => {
+    const synth = Testing.synthScope((scope) => { secret(scope); });
+    expect(synth).toHaveResourceWithProperties(SecretManagerSecret, { rotation: expect.objectContaining({ rotation_period: '2592000s' }) });
+  });
+
+  test('WHEN the value rotates externally THEN no notifications and no topic, and HA-SEC1 carries the reason', () => {
+    const reason = 'issued by the payment provider, rotated in its console every 90 days';
+    const stack = testStack();
+    const s = secret(stack, { rotatedExternally: reason });
+    const synth = Testing.synth(stack);
+    const [body] = Object.values(JSON.parse(synth).resource.google_secret_manager_secret) as Record<string, unknown>[];
+    expect(body).toMatchObject({ lifecycle: { prevent_destroy: true } });
+    expect(body.rotation).toBeUndefined();
+    expect(body.topics).toBeUndefined();
+    expect(synth).not.toHaveResource(PubsubTopic);
+    expect(JSON.stringify(s.node.metadata)).toContain(reason);
   });
 
   test('WHEN read access is granted THEN only secretAccessor on this secret', () => {
@@ -76,7 +94,11 @@ describe('EncryptedSecret', () => {
     [{ regions: ['us-central1'] }, 'regions must list at least 2 regions for TIER_1 (WARM_STANDBY keeps a second region), got: 1 (us-central1)'],
     [{ regions: ['us-central1', 'us'] }, 'regions must be region names such as us-central1, got: us'],
     [{ secretId: 'db password' }, 'secretId must be 1 to 255 letters, digits, hyphens or underscores, got: db password'],
-    [{ rotationDays: 0 }, 'rotationDays must be an integer of at least 1, got: 0'],
+    [{ rotationDays: 0 }, 'rotationDays must be an integer from 1 to 36500, got: 0'],
+    [{ rotationDays: 36501 }, 'rotationDays must be an integer from 1 to 36500, got: 36501'],
+    [{ rotationTopicId: 'projects/p/topics/rotation', rotatedExternally: 'issued by the payment provider, rotated in its console' },
+      'rotationTopicId and rotatedExternally are alternatives: give one of them, got: rotationTopicId, rotatedExternally'],
+    [{ rotatedExternally: 'by hand' }, "rotatedExternally must say why the value rotates outside Secret Manager (at least 20 characters), got: 'by hand'"],
   ])('WHEN %j THEN it throws a clear error', (props, message) => {
     expect(() => secret(testStack(), props)).toThrow(new Error(message));
   });
