@@ -50,7 +50,8 @@ export interface SloAlarmsProps extends HaProps {
   readonly loadBalancer?: elbv2.IApplicationLoadBalancer;
   /**
    * Count of good requests, for an availability SLI measured elsewhere (an API, a queue consumer).
-   * Must come with `totalRequests`; both are summed over each alert window.
+   * Must come with `totalRequests`; both are summed over each alert window (a metric whose
+   * statistic is `SampleCount` keeps it: it counts already).
    * @default - from `loadBalancer`
    */
   readonly goodRequests?: cloudwatch.IMetric;
@@ -370,7 +371,7 @@ function known(value: string): string | undefined {
 }
 
 function ratioSli(plan: SliPlan, metrics: Record<string, cloudwatch.IMetric>): Sli {
-  const { expression, inputs } = plan.errorRatio;
+  const { expression, inputs, statistic } = plan.errorRatio;
   return {
     plan,
     errorRatio: (period) => {
@@ -380,7 +381,7 @@ function ratioSli(plan: SliPlan, metrics: Record<string, cloudwatch.IMetric>): S
       const windowMetrics: Record<string, cloudwatch.IMetric> = {};
       for (const id of inputs) {
         windowExpression = windowExpression.replace(new RegExp(`\\b${id}\\b`, 'g'), `${id}_${period}`);
-        windowMetrics[`${id}_${period}`] = withPeriod(metrics[id], period);
+        windowMetrics[`${id}_${period}`] = measured(metrics[id], period, statistic);
       }
       return new cloudwatch.MathExpression({
         expression: windowExpression,
@@ -392,9 +393,17 @@ function ratioSli(plan: SliPlan, metrics: Record<string, cloudwatch.IMetric>): S
   };
 }
 
-/** The metric measured over `seconds` (a metric passed in may carry its own period, e.g. a probe's run interval). */
-function withPeriod(metric: cloudwatch.IMetric, seconds: number): cloudwatch.IMetric {
-  if (metric instanceof cloudwatch.Metric || metric instanceof cloudwatch.MathExpression) {
+/**
+ * The metric measured over `seconds` (a metric passed in may carry its own period, e.g. a probe's
+ * run interval) with the plan's statistic: a count is summed whatever statistic it came with
+ * (a Metric's default is `Average`), as the props promise, except `SampleCount`, a count already.
+ */
+function measured(metric: cloudwatch.IMetric, seconds: number, statistic: SliPlan['errorRatio']['statistic']): cloudwatch.IMetric {
+  if (metric instanceof cloudwatch.Metric) {
+    const keep = statistic === undefined || metric.statistic === cloudwatch.Stats.SAMPLE_COUNT;
+    return metric.with({ period: Duration.seconds(seconds), statistic: keep ? undefined : statistic });
+  }
+  if (metric instanceof cloudwatch.MathExpression) {
     return metric.with({ period: Duration.seconds(seconds) });
   }
   return metric;

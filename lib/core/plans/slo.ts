@@ -131,8 +131,14 @@ export interface SloAlarmRule {
 /** The error ratio (bad / all) of an SLI as a metric-math expression over named inputs. */
 export interface SliErrorRatio {
   readonly expression: string;
-  /** The inputs the expression names, which the engine binds to its metrics (summed over the period). */
+  /** The inputs the expression names, which the engine binds to its metrics. */
   readonly inputs: readonly string[];
+  /**
+   * The statistic every input is measured with over the period: `Sum` for counts of requests (a
+   * ratio of averages is not a ratio of counts); undefined where each keeps its own (a percentage,
+   * a percentile rank).
+   */
+  readonly statistic?: 'Sum';
 }
 
 /** One SLI: its target, error ratio, alerts and budget alarm. */
@@ -226,12 +232,12 @@ export function sloBudgetRatio(target: number): string {
 }
 
 /** The error ratios of each kind of SLI (bad / all). */
-const ERROR_RATIOS = {
-  loadBalancer: { expression: '(FILL(target5xx, 0) + FILL(elb5xx, 0)) / total', inputs: ['target5xx', 'elb5xx', 'total'] },
-  requests: { expression: '(total - good) / total', inputs: ['good', 'total'] },
+const ERROR_RATIOS: Record<'loadBalancer' | 'requests' | 'latency' | 'synthetic', SliErrorRatio> = {
+  loadBalancer: { expression: '(FILL(target5xx, 0) + FILL(elb5xx, 0)) / total', inputs: ['target5xx', 'elb5xx', 'total'], statistic: 'Sum' },
+  requests: { expression: '(total - good) / total', inputs: ['good', 'total'], statistic: 'Sum' },
   latency: { expression: '1 - fast / 100', inputs: ['fast'] },
   synthetic: { expression: '1 - success / 100', inputs: ['success'] },
-} as const;
+};
 
 /**
  * Plans an SLO and its alerts (Site Reliability Workbook, chapter 5).

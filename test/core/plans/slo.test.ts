@@ -35,7 +35,7 @@ describe('planSlo by table', () => {
     expect(p.slis[0]).toMatchObject({
       name: 'Availability',
       budgetRatio: '0.0005',
-      errorRatio: { expression: '(FILL(target5xx, 0) + FILL(elb5xx, 0)) / total', inputs: ['target5xx', 'elb5xx', 'total'] },
+      errorRatio: { expression: '(FILL(target5xx, 0) + FILL(elb5xx, 0)) / total', inputs: ['target5xx', 'elb5xx', 'total'], statistic: 'Sum' },
       budgetExhausted: { rangeSeconds: 604800, periodSeconds: 604800, label: '7d', errorRateThreshold: 0.00214285714286, coversWindow: false },
     });
     expect(p.windowAlarm).toEqual({ evaluationPeriods: 1, datapointsToAlarm: 1, comparison: 'above', missingDataBreaches: false });
@@ -72,7 +72,8 @@ describe('planSlo by table', () => {
     expect(p.slis[1].alerts.map((a) => a.errorRateThreshold)).toEqual([0.144, 0.06, 0.01]);
     expect(p.latency).toEqual({ thresholdSeconds: 0.25, target: 0.99 });
     expect(plan({ loadBalancer: false, goodRequests: true, totalRequests: true }).slis[0].errorRatio)
-      .toEqual({ expression: '(total - good) / total', inputs: ['good', 'total'] });
+      .toEqual({ expression: '(total - good) / total', inputs: ['good', 'total'], statistic: 'Sum' });
+    expect(plan({ syntheticSuccess: true }).slis[1].errorRatio.statistic).toBeUndefined();
   });
 
   test('Cloud Monitoring: probes at the tier interval, with the default path', () => {
