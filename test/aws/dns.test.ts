@@ -73,7 +73,7 @@ describe('FailoverDns', () => {
     template.resourceCountIs('AWS::Route53::HealthCheck', 2);
     template.allResourcesProperties('AWS::Route53::HealthCheck', {
       HealthCheckConfig: Match.objectLike({
-        Type: 'HTTPS', Port: 443, ResourcePath: '/health', EnableSNI: true,
+        Type: 'HTTPS', Port: 443, ResourcePath: '/health/ready', EnableSNI: true,
         RequestInterval: ServiceTier.TIER_0.healthCheckIntervalSeconds,
         FailureThreshold: ServiceTier.TIER_0.healthCheckFailureThreshold,
         Regions: [...ROUTE53_HEALTH_CHECKER_REGIONS],

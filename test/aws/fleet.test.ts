@@ -252,7 +252,7 @@ describe('ResilientFleet: health and self-healing', () => {
   ])('GIVEN %s THEN target health checks detect a failed AZ in half the RTO', (_name, tier, interval, timeout, threshold, seconds) => {
     const { template, fleet } = once(`${tier.name} 3`, () => ({ tier, zones: US_EAST_1 }));
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
-      HealthCheckPath: '/health',
+      HealthCheckPath: '/health/live',
       HealthCheckIntervalSeconds: interval,
       HealthCheckTimeoutSeconds: timeout,
       UnhealthyThresholdCount: threshold,

@@ -23,6 +23,7 @@ import { NoWildcardActions } from './iam/NoWildcardActions';
 import { KeyRotation } from './kms/KeyRotation';
 import { Autohealing } from './lb/Autohealing';
 import { CrossZoneLoadBalancing } from './lb/CrossZoneLoadBalancing';
+import { ShallowReplacementCheck } from './lb/ShallowReplacementCheck';
 import { TargetHealthChecks } from './lb/TargetHealthChecks';
 import { LogRetention } from './log/LogRetention';
 import { NatGatewayPerZone } from './net/NatGatewayPerZone';
@@ -44,7 +45,7 @@ export {
   AuditTrail, AuditTrailPresent, AntiAffinityPlacement, ComputeSpansZones, LoadBalancerSpansZones, BackupPlanPerTier, BackupRetention,
   RestoreTesting, StaticallyStableCapacity, MultiAzDatabase, DeletionProtection, RetainStatefulResources, DnsTtlWithinTier,
   HealthCheckWithinRto, RoutedRecordsHealthChecked, CrossRegionReplica, DataResidency, ReplicationLag, RegionParity, DrillTemplate,
-  CustomerManagedKeys, NoWildcardActions, KeyRotation, Autohealing, CrossZoneLoadBalancing, TargetHealthChecks, LogRetention,
+  CustomerManagedKeys, NoWildcardActions, KeyRotation, Autohealing, CrossZoneLoadBalancing, TargetHealthChecks, ShallowReplacementCheck, LogRetention,
   NatGatewayPerZone, AlarmActions, BurnRateAlarms, SyntheticProbes, ObjectivesMet, ObjectivesProven, ScalingMaximum,
   SecretReplicas, SecretRotation, EncryptedListeners, TlsOnlyDataAccess, RateLimitedEntryPoints,
 };
@@ -53,7 +54,7 @@ export {
 export const HA_RULES: readonly HaRule[] = [
   ComputeSpansZones, LoadBalancerSpansZones, AntiAffinityPlacement,
   StaticallyStableCapacity, ScalingMaximum,
-  TargetHealthChecks, Autohealing, CrossZoneLoadBalancing,
+  TargetHealthChecks, Autohealing, CrossZoneLoadBalancing, ShallowReplacementCheck,
   NatGatewayPerZone,
   MultiAzDatabase,
   CrossRegionReplica, DataResidency, ReplicationLag, RegionParity,

@@ -4,7 +4,7 @@ import {
   ARC_CONTROL_PLANE_REGION, ROUTE53_ALIAS_ELB_TTL_SECONDS, ROUTE53_FAILOVER_TTL_MAX_SECONDS,
   ROUTE53_HEALTH_CHECK_METRIC_PERIOD_SECONDS, ROUTE53_TTL_MAX_SECONDS, ROUTE53_WEIGHT_MAX,
 } from '../figures';
-import { healthCheckPathProblem } from '../health-check-path';
+import { healthCheckPathProblem, READINESS_PATH } from '../health-check-path';
 import { ownRegionsProblem, regionPlacementProblem } from '../regions';
 import { checkerRegionsProblem, ROUTE53_HEALTH_CHECKER_REGIONS, ROUTE53_METRICS_REGION } from '../route53-checkers';
 import { DrStrategy, ServiceTier } from '../tier';
@@ -56,7 +56,7 @@ export interface DnsFailoverIntent {
   readonly endpoints: readonly DnsEndpointIntent[];
   /** @default - LATENCY for ACTIVE_ACTIVE, SIMPLE for BACKUP_RESTORE with one endpoint, otherwise FAILOVER */
   readonly routing?: DnsRoutingName;
-  /** @default '/health' */
+  /** @default '/health/ready' (READINESS_PATH: the deep check) */
   readonly healthCheckPath?: string;
   /** @default 443 */
   readonly healthCheckPort?: number;
@@ -174,7 +174,7 @@ export interface DnsFailoverPlan {
 
 /** Defaults of the construct's own settings (what the tier leaves to the service). */
 export const DNS_DEFAULTS = {
-  healthCheckPath: '/health',
+  healthCheckPath: READINESS_PATH,
   /** HTTPS. */
   healthCheckPort: 443,
   /** Any equal weights split traffic evenly; 100 leaves room to weigh a region up or down. */

@@ -5,7 +5,7 @@ import {
   PARTITION_PLACEMENT_MAX_PARTITIONS, SPREAD_PLACEMENT_MAX_PER_AZ, WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS,
 } from '../figures';
 import { fleetTargetHealth } from '../fleet-health';
-import { healthCheckPathProblem } from '../health-check-path';
+import { healthCheckPathProblem, LIVENESS_PATH } from '../health-check-path';
 import { HaRole } from '../metadata';
 import { clean } from '../numbers';
 import { ServiceTier } from '../tier';
@@ -134,7 +134,7 @@ export interface FleetPlan {
 export const FLEET_DEFAULTS = {
   signalTimeoutSeconds: 900,
   instancePort: 8080,
-  healthCheckPath: '/health',
+  healthCheckPath: LIVENESS_PATH,
   targetCpuPercent: 50,
   rootVolumeSizeGiB: 30,
   healthCheckGracePeriodSeconds: 300,

@@ -78,8 +78,12 @@ export interface FailoverDnsProps extends HaProps, RegionalProps {
   /** One endpoint per region. */
   readonly endpoints: FailoverDnsEndpoint[];
   /**
-   * Path the health checks request over HTTPS: it starts with '/' and has no whitespace.
-   * @default '/health'
+   * Path of the deep readiness check the Route 53 health checks request over HTTPS (starting with
+   * '/', no whitespace); it must answer 2xx or 3xx within 2 s. Make it check what the region needs
+   * to serve (its database, its queue), not just the process: it moves traffic between regions.
+   * The fleet's replacement check is the shallow liveness path. Route 53 fails open: when every
+   * record of the set is unhealthy, it answers as if all were healthy.
+   * @default '/health/ready' (core's READINESS_PATH)
    */
   readonly healthCheckPath?: string;
   /**

@@ -88,8 +88,12 @@ export interface ResilientFleetProps extends HaProps, RegionalProps {
    */
   readonly instancePort?: number;
   /**
-   * Path of the target health check: it starts with '/' and has no whitespace.
-   * @default '/health'
+   * Path of the shallow liveness check (is the process alive and answering?) the load balancer
+   * runs on each instance, which the Auto Scaling group uses to replace instances; exempt from the
+   * rate limit (it starts with '/' and has no whitespace). Keep dependencies out of it: a dependency brownout must not replace a healthy
+   * fleet. The deep readiness check is FailoverDns's. An ALB fails open: when every target is
+   * unhealthy it routes to all of them.
+   * @default '/health/live' (core's LIVENESS_PATH)
    */
   readonly healthCheckPath?: string;
   /**

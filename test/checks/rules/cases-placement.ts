@@ -1,4 +1,7 @@
-import { AntiAffinityPlacement, Autohealing, ComputeSpansZones, CrossZoneLoadBalancing, LoadBalancerSpansZones, MultiAzDatabase, NatGatewayPerZone, ScalingMaximum, StaticallyStableCapacity, TargetHealthChecks } from '../../../lib/checks/rules';
+import {
+  AntiAffinityPlacement, Autohealing, ComputeSpansZones, CrossZoneLoadBalancing, LoadBalancerSpansZones, MultiAzDatabase, NatGatewayPerZone, ScalingMaximum,
+  ShallowReplacementCheck, StaticallyStableCapacity, TargetHealthChecks,
+} from '../../../lib/checks/rules';
 import { ServiceTier } from '../../../lib/core';
 import { cfn, tf } from '../fixtures/builders';
 import { RuleCase } from './cases';
@@ -8,6 +11,12 @@ const T1 = { tier: ServiceTier.TIER_1 };
 const subnets = (zones: string[]) => Object.fromEntries(zones.map((z, i) => [`Subnet${i}`, { Type: 'AWS::EC2::Subnet', Properties: { AvailabilityZone: z } }]));
 const refs = (n: number) => Array.from({ length: n }, (_, i) => ({ Ref: `Subnet${i}` }));
 const tfSubnets = (zones: string[]) => ({ aws_subnet: Object.fromEntries(zones.map((z, i) => [`s${i}`, { availability_zone: z }])) });
+/** A service whose Route 53 check requests /health/ready and whose fleet replaces instances on `targetPath`. */
+const replacementFleet = (targetPath: string) => cfn({
+  Check: { Type: 'AWS::Route53::HealthCheck', Properties: { HealthCheckConfig: { Type: 'HTTPS', ResourcePath: '/health/ready' } } },
+  Tg: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: { HealthCheckPath: targetPath } },
+  Fleet: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '1', MaxSize: '2', TargetGroupARNs: [{ Ref: 'Tg' }], HealthCheckType: 'ELB' } },
+}, T1);
 const tfRefs = (n: number) => Array.from({ length: n }, (_, i) => `\${aws_subnet.s${i}.id}`);
 const ABC = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 
@@ -106,6 +115,22 @@ export const PLACEMENT_CASES: RuleCase[] = [
     rule: Autohealing, engine: 'terraform-google', stack: 'app', resource: 'google_compute_region_instance_group_manager.mig', message: 'has no autohealing',
     compliant: tf({ google_compute_region_instance_group_manager: { mig: { auto_healing_policies: { health_check: '${google_compute_health_check.hc.id}', initial_delay_sec: 120 } } } }),
     nonCompliant: tf({ google_compute_region_instance_group_manager: { mig: {} } }),
+  },
+  {
+    rule: ShallowReplacementCheck, engine: 'cloudformation', stack: 'App', resource: 'Fleet', message: 'replaces instances on /health/ready, the deep check',
+    compliant: replacementFleet('/health/live'),
+    nonCompliant: replacementFleet('/health/ready'),
+  },
+  {
+    rule: ShallowReplacementCheck, engine: 'terraform-aws', stack: 'app', resource: 'aws_autoscaling_group.fleet', message: 'replaces instances on /ready, the deep check',
+    compliant: tf({
+      aws_route53_health_check: { primary: { type: 'HTTPS', resource_path: '/ready' } }, aws_lb_target_group: { tg: { health_check: { path: '/live' } } },
+      aws_autoscaling_group: { fleet: { target_group_arns: ['${aws_lb_target_group.tg.arn}'], health_check_type: 'ELB' } },
+    }, T1),
+    nonCompliant: tf({
+      aws_route53_health_check: { primary: { type: 'HTTPS', resource_path: '/ready' } }, aws_lb_target_group: { tg: { health_check: { path: '/ready' } } },
+      aws_autoscaling_group: { fleet: { target_group_arns: ['${aws_lb_target_group.tg.arn}'], health_check_type: 'ELB' } },
+    }, T1),
   },
   {
     rule: CrossZoneLoadBalancing, engine: 'cloudformation', stack: 'App', resource: 'Nlb', message: 'is a network load balancer without cross-zone load balancing',

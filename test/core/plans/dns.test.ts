@@ -29,7 +29,7 @@ describe('planDnsFailover by table', () => {
       ttlSeconds: 60,
       cachedSeconds: 60,
       healthCheck: {
-        type: 'HTTPS', port: 443, path: '/health', enableSni: true, requestIntervalSeconds: 10, failureThreshold: 3,
+        type: 'HTTPS', port: 443, path: '/health/ready', enableSni: true, requestIntervalSeconds: 10, failureThreshold: 3,
         measureLatency: true, regions: [...ROUTE53_HEALTH_CHECKER_REGIONS],
       },
       healthCheckAlarm: {
@@ -217,7 +217,7 @@ describe('planDnsFailover by table', () => {
   test('values unknown at synthesis (undefined) take the defaults and skip their checks', () => {
     const p = plan({ healthCheckPath: undefined, healthCheckPort: undefined, region: undefined, alarmsRegion: undefined, allowedRegions: ['us-east-1', 'us-west-2'] });
     expect(p.problems).toEqual([]);
-    expect(p.healthCheck).toMatchObject({ path: '/health', port: 443 });
+    expect(p.healthCheck).toMatchObject({ path: '/health/ready', port: 443 });
   });
 
   test('DnsRouting.of gives the shared instance of each name', () => {

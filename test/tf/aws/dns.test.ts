@@ -25,7 +25,7 @@ describe('FailoverDns (Terraform)', () => {
     const { synthesized, dns } = synth();
     expect(dns.routing).toBe('FAILOVER');
     expect(synthesized).toHaveResourceWithProperties(Route53HealthCheck, {
-      type: 'HTTPS', fqdn: EAST_LB.dnsName, port: 443, resource_path: '/health', request_interval: 10, failure_threshold: 3, measure_latency: true,
+      type: 'HTTPS', fqdn: EAST_LB.dnsName, port: 443, resource_path: '/health/ready', request_interval: 10, failure_threshold: 3, measure_latency: true,
     });
     expect(synthesized).toHaveResourceWithProperties(Route53Record, {
       name: 'api.example.com', type: 'A', set_identifier: 'us-east-1', failover_routing_policy: { type: 'PRIMARY' },

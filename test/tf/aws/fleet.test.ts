@@ -77,7 +77,7 @@ describe('ResilientFleet (Terraform)', () => {
     expect(synthesized).toHaveResourceWithProperties(LbListener, { port: 443, protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09', certificate_arn: BASE.certificateArn });
     expect(synthesized).toHaveResourceWithProperties(LbListener, { port: 80, default_action: [{ type: 'redirect', redirect: { protocol: 'HTTPS', status_code: 'HTTP_301', port: '443' } }] });
     // TIER_1 (AZ RTO 120 s): 15 s × 3 + 5 s = 50 s ≤ 60 s.
-    expect(synthesized).toHaveResourceWithProperties(LbTargetGroup, { health_check: expect.objectContaining({ interval: 15, timeout: 5, unhealthy_threshold: 3, path: '/health' }) });
+    expect(synthesized).toHaveResourceWithProperties(LbTargetGroup, { health_check: expect.objectContaining({ interval: 15, timeout: 5, unhealthy_threshold: 3, path: '/health/live' }) });
   });
 
   test('THEN instances require IMDSv2 and boot from an encrypted volume', () => {
@@ -146,7 +146,7 @@ describe('ResilientFleet (Terraform)', () => {
     expect(acl.rule[0].action).toEqual({ block: {} });
     expect(acl.rule[0].statement.rate_based_statement).toEqual(expect.objectContaining({ limit: 500, aggregate_key_type: 'IP', evaluation_window_sec: 300 }));
     expect(acl.rule[0].statement.rate_based_statement.scope_down_statement.not_statement.statement.byte_match_statement)
-      .toEqual(expect.objectContaining({ search_string: '/health', positional_constraint: 'EXACTLY' }));
+      .toEqual(expect.objectContaining({ search_string: '/health/live', positional_constraint: 'EXACTLY' }));
     expect(acl.rule[1].override_action).toEqual({ none: {} });
     expect(acl.rule[2].statement).toEqual({ managed_rule_group_statement: { vendor_name: 'AWS', name: 'AWSManagedRulesKnownBadInputsRuleSet' } });
     expect(synthesized).toHaveResourceWithProperties(Wafv2WebAclAssociation, {
