@@ -1,10 +1,12 @@
 import { createHash } from 'crypto';
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledgeFindings } from './private/nag';
@@ -25,6 +27,11 @@ export interface FleetDeploymentOptions {
   readonly targetGroup: elbv2.IApplicationTargetGroup;
   /** Instance role: the CodeDeploy service role passes it when it launches instances. */
   readonly instanceRole: iam.IRole;
+  /**
+   * The instances' Linux user data: the CodeDeploy agent installation and the CloudFormation
+   * signal of the group's creation and rolling updates are appended to it.
+   */
+  readonly userData: ec2.UserData;
   readonly azCount: number;
   /** Alarms that stop a deployment and roll it back. */
   readonly alarms: cloudwatch.IAlarm[];
@@ -55,6 +62,8 @@ export interface FleetDeployment {
  * - Change calendar: `ChangeCalendar` document, open by default, closed during each freeze.
  * - Deploy runbook: `aws:assertAwsResourceProperty` on `ssm:GetCalendarState` (must be OPEN), then
  *   `codedeploy:CreateDeployment` of an S3 revision.
+ * - Instance bootstrap ({@link addInstanceBootstrap}): the CodeDeploy agent and the signal the
+ *   group's creation and rolling updates wait for, on Amazon Linux 2023.
  *
  * Construct ids (public API, under `scope`): `Application`, `DeploymentConfig`, `DeploymentGroup`,
  * `ChangeCalendar`, `DeployRole`, `DeployRunbook`.
@@ -75,10 +84,16 @@ export function newFleetDeployment(scope: Construct, options: FleetDeploymentOpt
     deploymentConfig,
     autoScalingGroups: [options.autoScalingGroup],
     loadBalancers: [codedeploy.LoadBalancer.application(options.targetGroup)],
-    installAgent: true,
+    // aws-cdk-lib's installer runs `yum update -y` and installs `aws-cli`, which Amazon Linux 2023
+    // does not have: addInstanceBootstrap installs the agent instead.
+    installAgent: false,
     alarms: options.alarms,
     autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
   });
+  // The agent installer comes from the AWS-owned bucket of the region (what installAgent grants).
+  s3.Bucket.fromBucketName(scope, 'CodeDeployAgentBucket', codeDeployAgentBucket(stack.region))
+    .grantRead(options.instanceRole, 'latest/*');
+  addInstanceBootstrap(options.userData, options.autoScalingGroup.node.defaultChild as CfnResource);
   // CodeDeploy launches instances from the group's launch template when it replaces them, which
   // takes these three permissions on top of its managed policy.
   // @see https://docs.aws.amazon.com/codedeploy/latest/userguide/getting-started-create-service-role.html
@@ -182,6 +197,68 @@ export function newFleetDeployment(scope: Construct, options: FleetDeploymentOpt
   });
 
   return { application, deploymentConfig, deploymentGroup, changeCalendar, deployDocument };
+}
+
+/** The AWS-owned bucket that holds the CodeDeploy resource kit (the agent installer) of a region. */
+function codeDeployAgentBucket(region: string): string {
+  return `aws-codedeploy-${region}`;
+}
+
+/**
+ * Appends to `userData` the boot steps every instance of a fleet runs on Amazon Linux 2023, and the
+ * CloudFormation signal of `group` (its creation and rolling updates wait for one per instance):
+ *
+ * 1. `set -euo pipefail`: a failing step (or a failing command of a pipe, or an unset variable)
+ *    ends the script, so the signal reports it at once instead of CloudFormation waiting for the
+ *    signal timeout.
+ * 2. `dnf install -y aws-cfn-bootstrap awscli-2 ruby`: `cfn-signal`, the AWS CLI and the Ruby the
+ *    CodeDeploy installer is written in, all packages of the AL2023 repositories (`awscli-2`, not
+ *    AL2's `aws-cli`). No `dnf update`: the AMI pins its repository version, and a full upgrade at
+ *    boot only adds a way to fail (a mirror hiccup) to every launch.
+ * 3. The CodeDeploy agent, which AL2023 does not ship: the installer from the region's resource-kit
+ *    bucket (`aws s3 cp` with the instance role), then `install auto`. Agent 1.6.0 added AL2023
+ *    and its Ruby 3.2.
+ * 4. On exit, whatever the exit code: `cfn-signal -e <exit code>` (SUCCESS on 0, FAILURE
+ *    otherwise). If `cfn-signal` is not there (the package install itself failed), the AWS CLI's
+ *    `signal-resource` sends the same signal for the instance.
+ *
+ * Commands already in `userData` run first, as written; commands added later run after these,
+ * under `set -euo pipefail`.
+ *
+ * @see https://docs.aws.amazon.com/codedeploy/latest/userguide/codedeploy-agent-operations-install-linux.html
+ * @see https://docs.aws.amazon.com/codedeploy/latest/userguide/resource-kit.html#resource-kit-bucket-names
+ * @see https://github.com/aws/aws-codedeploy-agent/issues/351 (agent 1.6.0: AL2023 and Ruby 3.2)
+ * @see https://docs.aws.amazon.com/linux/al2023/release-notes/all-packages.html (aws-cfn-bootstrap, awscli-2, ruby)
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/cfn-signal.html
+ * @see https://docs.aws.amazon.com/cli/latest/reference/cloudformation/signal-resource.html
+ */
+export function addInstanceBootstrap(userData: ec2.UserData, group: CfnResource): void {
+  const stack = Stack.of(group);
+  const region = stack.region;
+  const target = `--stack ${stack.stackName} --resource ${group.logicalId} --region ${region}`;
+  userData.addOnExitCommands(
+    // The trap runs whatever ended the script: nothing in it may end it before the signal is sent.
+    'set +e',
+    'if [ -x /opt/aws/bin/cfn-signal ]; then',
+    `/opt/aws/bin/cfn-signal ${target} -e $exitCode || echo 'Failed to send CloudFormation signal'`,
+    'else',
+    'if [ $exitCode -eq 0 ]; then signalStatus=SUCCESS; else signalStatus=FAILURE; fi',
+    `aws cloudformation signal-resource --stack-name ${stack.stackName} --logical-resource-id ${group.logicalId} `
+      + `--region ${region} --unique-id "$(cat /var/lib/cloud/data/instance-id)" --status $signalStatus `
+      + "|| echo 'Failed to send CloudFormation signal'",
+    'fi',
+  );
+  const bucket = codeDeployAgentBucket(region);
+  userData.addCommands(
+    'set -euo pipefail',
+    'dnf install -y aws-cfn-bootstrap awscli-2 ruby',
+    'CODEDEPLOY_INSTALLER_DIR=$(mktemp -d)',
+    `aws s3 cp s3://${bucket}/latest/install "$CODEDEPLOY_INSTALLER_DIR/install" --region ${region}`,
+    'chmod +x "$CODEDEPLOY_INSTALLER_DIR/install"',
+    // The region from the template rather than from instance metadata.
+    `AWS_REGION=${region} "$CODEDEPLOY_INSTALLER_DIR/install" auto`,
+    'rm -rf "$CODEDEPLOY_INSTALLER_DIR"',
+  );
 }
 
 /**

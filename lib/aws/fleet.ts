@@ -149,8 +149,11 @@ export interface ResilientFleetProps extends HaProps {
    */
   readonly healthCheckGracePeriod?: Duration;
   /**
-   * Commands instances run at boot. The fleet appends the CodeDeploy agent installation and the
-   * CloudFormation signal (sent when the script exits) that rolling updates wait for.
+   * Commands instances run at boot, first. The fleet appends its Amazon Linux 2023 bootstrap (dnf):
+   * `set -euo pipefail`, `aws-cfn-bootstrap`, `awscli-2` and `ruby`, the CodeDeploy agent, and the
+   * CloudFormation signal that the group's creation and rolling updates wait for, sent when the
+   * script exits: SUCCESS on exit code 0, FAILURE otherwise (`addInstanceBootstrap`). Start yours
+   * with `set -euo pipefail` for a failing command of yours to fail the launch too.
    * @default - an empty Linux script
    */
   readonly userData?: ec2.UserData;
@@ -542,7 +545,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       reason: 'the launch template the mixed instances policy uses requires IMDSv2 (HttpTokens required, hop limit 1)',
     });
     this.connections = asg.connections;
-    userData.addSignalOnExitCommand(asg);
+    // The signal itself is sent by the bootstrap newFleetDeployment appends to the user data.
     instanceRole.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['cloudformation:SignalResource'],
       resources: [stack.stackId],
@@ -730,6 +733,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       autoScalingGroup: asg,
       targetGroup: this.targetGroup,
       instanceRole,
+      userData,
       azCount,
       alarms: rollbackAlarms,
       freezes,
