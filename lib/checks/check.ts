@@ -1,9 +1,10 @@
 import { HaInputError, HaInternalError } from './graph/errors';
 import { ResourceGraph } from './graph/graph';
 import { buildGraph, GraphInputs, readInputs } from './graph/load';
-import { AcknowledgedFinding, HaReport, serviceReports, ServiceReport } from './report';
+import type { AcknowledgedFinding, Finding, HaReport, ServiceReport } from './model';
+import { serviceReports } from './report';
 import { HA_RULES } from './rules';
-import { Finding, HaRule, RuleContext } from './rules/rule';
+import { HaRule, RuleContext } from './rules/rule';
 import { ServiceIndex } from './services';
 
 /** Options of {@link checkGraph}. */

@@ -1,22 +1,10 @@
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
-import type { ServiceReport } from '../report';
+import type { FindingLevel, ServiceReport } from '../model';
 import { ServiceIndex } from '../services';
 
-/** How serious a finding is: errors fail synthesis and the CLI; warnings only with `--fail-on warning`. */
-export type FindingLevel = 'error' | 'warning';
-
-/** A rule broken by one resource (or, for rules about what is missing, by one service in one stack). */
-export interface Finding {
-  /** Rule id, `HA-<AREA><n>`. */
-  readonly rule: string;
-  readonly level: FindingLevel;
-  readonly stack: string;
-  /** CloudFormation logical id, Terraform address, or `service:<name>` for something missing from a service. */
-  readonly resource: string;
-  /** What is wrong and what to change. */
-  readonly message: string;
-}
+// Findings are the checks' output, shared with the report and the printers (lib/checks/model.ts).
+export type { Finding, FindingLevel } from '../model';
 
 /** The outcome of a rule for one resource it applies to; resources it does not apply to have none. */
 export interface Evaluation {

@@ -1,7 +1,7 @@
 import { regionPlacementProblem } from '../../../core';
 import { GraphResource } from '../../graph/model';
 import { block, blocks, str } from '../../graph/values';
-import { s3ReplicationRules } from '../../recovery';
+import { s3ReplicationRules } from '../../graph/stores';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 
 const REPLICA_TYPES = [

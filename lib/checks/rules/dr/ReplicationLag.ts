@@ -1,4 +1,4 @@
-import { isPrimaryStore, regionReplication, STORE_TYPES } from '../../recovery';
+import { isPrimaryStore, regionReplication, STORE_TYPES } from '../../graph/stores';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 import { tierOf } from '../support';
 

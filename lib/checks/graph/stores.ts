@@ -1,0 +1,232 @@
+/**
+ * The data stores of a graph and what their copies give: which resources are stores, how long their
+ * zone failover takes, how far their copy in another region lags. Read by the rules (HA-DR*) and by
+ * the report alike, so it lives with the graph rather than with either.
+ */
+import {
+  AURORA_FAILOVER_SECONDS, AURORA_GLOBAL_REPLICATION_LAG_SECONDS, CLOUD_SQL_HA_FAILOVER_SECONDS,
+  DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, DYNAMODB_MRSC_RPO_SECONDS, GCS_TURBO_REPLICATION_SECONDS,
+  RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS, RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS, S3_RTC_REPLICATION_SECONDS,
+} from '../../core';
+import { EFS_REPLICATION_RPO_SECONDS } from '../../core/figures';
+import { ResourceGraph } from './graph';
+import { GraphResource } from './model';
+import { block, blocks, bool, isSet, str } from './values';
+import { distinct, zoneKey } from './zones';
+
+/**
+ * How one resource contributes to a recovery figure: the seconds (undefined when the template
+ * cannot bound them), what they rest on, and which published figures (names in lib/core/figures.ts).
+ */
+export interface Contribution {
+  readonly stack: string;
+  readonly resource: string;
+  readonly seconds?: number;
+  readonly basis: string;
+  readonly figures: readonly string[];
+}
+
+/** Stateful stores whose loss loses data: the ones RPO is about. */
+export const STORE_TYPES = [
+  'AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable', 'AWS::S3::Bucket', 'AWS::EFS::FileSystem',
+  'aws_rds_cluster', 'aws_db_instance', 'aws_dynamodb_table', 'aws_s3_bucket', 'aws_efs_file_system',
+  'google_sql_database_instance', 'google_storage_bucket',
+];
+
+/**
+ * Whether a resource is a primary data store of its service: not an Aurora member instance, not a
+ * read replica, and not a bucket that only receives logs (access logs, trails), which are
+ * evidence rather than service data.
+ */
+export function isPrimaryStore(graph: ResourceGraph, resource: GraphResource): boolean {
+  return isDataStore(graph, resource) && (!resource.ha || resource.ha.role === 'primary' || resource.ha.role === 'global');
+}
+
+/** Whether a resource is a data store in its own right (in any role), as {@link isPrimaryStore} without the role. */
+export function isDataStore(graph: ResourceGraph, resource: GraphResource): boolean {
+  if (!STORE_TYPES.includes(resource.type)) {
+    return false;
+  }
+  const p = resource.properties;
+  // A DB cluster names itself with DBClusterIdentifier; a DB instance with one is a cluster member.
+  const member = resource.type === 'AWS::RDS::DBInstance' && isSet(p.DBClusterIdentifier);
+  if (member || isSet(p.SourceDBInstanceIdentifier) || isSet(p.replicate_source_db) || isSet(p.master_instance_name)) {
+    return false;
+  }
+  return !isLogBucket(graph, resource);
+}
+
+/**
+ * Whether a bucket receives logs (CloudTrail, load-balancer access logs, S3 server access logs,
+ * CloudFront logs, canary artifacts): evidence kept for investigation, not service data that a failover must carry.
+ */
+export function isLogBucket(graph: ResourceGraph, bucket: GraphResource): boolean {
+  if (bucket.type !== 'AWS::S3::Bucket' && bucket.type !== 'aws_s3_bucket' && bucket.type !== 'google_storage_bucket') {
+    return false;
+  }
+  return graph.referrersOf(bucket).some((r) => {
+    const p = r.properties;
+    const mentions = (value: unknown) => value !== undefined && JSON.stringify(value).includes(bucket.address);
+    switch (r.type) {
+      case 'AWS::CloudTrail::Trail':
+      case 'aws_cloudtrail':
+        return true;
+      case 'aws_s3_bucket_logging':
+        return mentions(p.target_bucket);
+      case 'AWS::S3::Bucket':
+        return mentions(p.LoggingConfiguration);
+      case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
+        return mentions(p.LoadBalancerAttributes);
+      case 'aws_lb':
+      case 'aws_alb':
+        return mentions(p.access_logs);
+      case 'AWS::CloudFront::Distribution':
+        return mentions((p.DistributionConfig as Record<string, unknown> | undefined)?.Logging);
+      case 'aws_cloudfront_distribution':
+        return mentions(p.logging_config);
+      case 'google_storage_bucket':
+        return mentions(p.logging);
+      case 'AWS::Synthetics::Canary':
+        return mentions(p.ArtifactS3Location);
+      case 'aws_synthetics_canary':
+        return mentions(p.artifact_s3_location);
+      default:
+        return false;
+    }
+  });
+}
+
+/** Whether an Aurora cluster (either engine) is Aurora. */
+export function isAurora(resource: GraphResource): boolean {
+  return String(resource.properties.Engine ?? resource.properties.engine ?? 'aurora').startsWith('aurora');
+}
+
+/** Time and data loss when the zone of a store's writer fails. */
+export function zoneFailover(graph: ResourceGraph, store: GraphResource): { rto: Contribution; rpoSeconds?: number } | undefined {
+  const p = store.properties;
+  const at = { stack: store.stack, resource: store.address };
+  switch (store.type) {
+    case 'AWS::RDS::DBCluster':
+    case 'aws_rds_cluster': {
+      if (!isAurora(store)) {
+        return { rto: { ...at, seconds: RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS, basis: 'Multi-AZ DB cluster failover', figures: ['RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS'] }, rpoSeconds: 0 };
+      }
+      const members = graph.referrersOf(store, 'AWS::RDS::DBInstance', 'aws_rds_cluster_instance');
+      const pinned = members.map((m) => zoneKey(m.properties.AvailabilityZone ?? m.properties.availability_zone));
+      const oneZone = pinned.length > 0 && pinned.every((z) => z !== undefined) && distinct(pinned).length < 2;
+      if (members.length >= 2 && !oneZone) {
+        return { rto: { ...at, seconds: AURORA_FAILOVER_SECONDS, basis: `Aurora promotes a reader (${members.length} instances)`, figures: ['AURORA_FAILOVER_SECONDS'] }, rpoSeconds: 0 };
+      }
+      return { rto: { ...at, basis: `Aurora cluster with ${members.length} instance(s) in one zone: the writer is recreated, time not published`, figures: [] }, rpoSeconds: 0 };
+    }
+    case 'AWS::RDS::DBInstance':
+    case 'aws_db_instance':
+      if (bool(p.MultiAZ ?? p.multi_az) === true) {
+        return { rto: { ...at, seconds: RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS, basis: 'RDS Multi-AZ instance failover', figures: ['RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS'] }, rpoSeconds: 0 };
+      }
+      return { rto: { ...at, basis: 'single-AZ instance: restore in another zone, time not published', figures: [] } };
+    case 'google_sql_database_instance':
+      if (str(block(p.settings)?.availability_type) === 'REGIONAL') {
+        return { rto: { ...at, seconds: CLOUD_SQL_HA_FAILOVER_SECONDS, basis: 'Cloud SQL HA failover', figures: ['CLOUD_SQL_HA_FAILOVER_SECONDS'] }, rpoSeconds: 0 };
+      }
+      return { rto: { ...at, basis: 'zonal Cloud SQL instance: restore in another zone, time not published', figures: [] } };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * How far a store's copy in another region lags (its contribution to the region RPO), or undefined
+ * when it has no copy in another region. A copy without a published bound has no seconds.
+ */
+export function regionReplication(graph: ResourceGraph, store: GraphResource): Contribution | undefined {
+  const p = store.properties;
+  const at = { stack: store.stack, resource: store.address };
+  switch (store.type) {
+    case 'AWS::RDS::DBCluster':
+    case 'aws_rds_cluster':
+      if (isSet(p.GlobalClusterIdentifier ?? p.global_cluster_identifier) || graph.referrersOf(store, 'AWS::RDS::GlobalCluster', 'aws_rds_global_cluster').length > 0) {
+        return { ...at, seconds: AURORA_GLOBAL_REPLICATION_LAG_SECONDS, basis: 'Aurora Global Database replication lag', figures: ['AURORA_GLOBAL_REPLICATION_LAG_SECONDS'] };
+      }
+      return undefined;
+    case 'AWS::DynamoDB::GlobalTable': {
+      const regions = distinct(blocks(p.Replicas).map((r) => str(r.Region)));
+      if (regions.length < 2) {
+        return undefined;
+      }
+      return dynamoLag(at, str(p.MultiRegionConsistency) === 'STRONG');
+    }
+    case 'aws_dynamodb_table': {
+      const replicas = blocks(p.replica);
+      if (replicas.length === 0) {
+        return undefined;
+      }
+      return dynamoLag(at, replicas.some((r) => str(r.consistency_mode) === 'STRONG') || str(p.multi_region_consistency) === 'STRONG');
+    }
+    case 'AWS::S3::Bucket':
+    case 'aws_s3_bucket': {
+      const rules = s3ReplicationRules(graph, store);
+      if (rules.length === 0) {
+        return undefined;
+      }
+      const rtc = rules.every((rule) => {
+        const destination = block(rule.Destination ?? rule.destination) ?? {};
+        const time = block(destination.ReplicationTime ?? destination.replication_time);
+        return str(time?.Status ?? time?.status) === 'Enabled';
+      });
+      return rtc
+        ? { ...at, seconds: S3_RTC_REPLICATION_SECONDS, basis: 'S3 Replication Time Control', figures: ['S3_RTC_REPLICATION_SECONDS'] }
+        : { ...at, basis: 'S3 replication without Replication Time Control: no published bound', figures: [] };
+    }
+    case 'google_storage_bucket': {
+      const location = str(p.location) ?? '';
+      // Single regions are hyphenated (`US-CENTRAL1`); multi-regions (`US`) and predefined dual-regions (`NAM4`) are not.
+      const multiRegion = (location !== '' && !location.includes('-')) || isSet(p.custom_placement_config);
+      if (!multiRegion) {
+        return undefined;
+      }
+      return str(p.rpo) === 'ASYNC_TURBO'
+        ? { ...at, seconds: GCS_TURBO_REPLICATION_SECONDS, basis: 'Cloud Storage turbo replication', figures: ['GCS_TURBO_REPLICATION_SECONDS'] }
+        : { ...at, basis: 'Cloud Storage default replication: no published bound (turbo replication gives 15 min)', figures: [] };
+    }
+    case 'AWS::EFS::FileSystem':
+    case 'aws_efs_file_system': {
+      const inline = blocks(block(p.ReplicationConfiguration)?.Destinations);
+      const separate = graph.referrersOf(store, 'aws_efs_replication_configuration');
+      return inline.length > 0 || separate.length > 0
+        ? { ...at, seconds: EFS_REPLICATION_RPO_SECONDS, basis: 'EFS replication', figures: ['EFS_REPLICATION_RPO_SECONDS'] }
+        : undefined;
+    }
+    case 'AWS::RDS::DBInstance':
+    case 'aws_db_instance': {
+      // Cross-region read replicas name their source by ARN or identifier, rarely by reference.
+      const name = str(p.DBInstanceIdentifier ?? p.identifier);
+      const replicas = graph.ofType('AWS::RDS::DBInstance', 'aws_db_instance').filter((r) => r.key !== store.key && r.region !== store.region && (
+        r.references.includes(store.key) || (name !== undefined && JSON.stringify(r.properties.SourceDBInstanceIdentifier ?? r.properties.replicate_source_db ?? '').includes(name))));
+      return replicas.length > 0 ? { ...at, basis: 'RDS cross-region read replica: asynchronous, no published bound', figures: [] } : undefined;
+    }
+    case 'google_sql_database_instance': {
+      const replicas = graph.referrersOf(store, 'google_sql_database_instance').filter((r) => r.region && r.region !== store.region);
+      return replicas.length > 0 ? { ...at, basis: 'Cloud SQL cross-region read replica: asynchronous, no published bound', figures: [] } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function dynamoLag(at: { stack: string; resource: string }, strong: boolean): Contribution {
+  return strong
+    ? { ...at, seconds: DYNAMODB_MRSC_RPO_SECONDS, basis: 'DynamoDB global table with multi-region strong consistency', figures: ['DYNAMODB_MRSC_RPO_SECONDS'] }
+    : { ...at, seconds: DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, basis: 'DynamoDB global table replication lag', figures: ['DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS'] };
+}
+
+/** Replication rules of a bucket: CloudFormation inline, Terraform inline or a separate resource. */
+export function s3ReplicationRules(graph: ResourceGraph, bucket: GraphResource): Record<string, unknown>[] {
+  const inline = block(bucket.properties.ReplicationConfiguration ?? bucket.properties.replication_configuration);
+  const separate = graph.referrersOf(bucket, 'aws_s3_bucket_replication_configuration')
+    .filter((r) => JSON.stringify(r.properties.bucket ?? '').includes(bucket.address));
+  return [
+    ...blocks(inline?.Rules ?? inline?.rules),
+    ...separate.flatMap((r) => blocks(r.properties.rule)),
+  ].filter((rule) => (str(rule.Status ?? rule.status) ?? 'Enabled') === 'Enabled');
+}

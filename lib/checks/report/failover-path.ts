@@ -1,0 +1,88 @@
+import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, DrStrategy } from '../../core';
+import { ResourceGraph } from '../graph/graph';
+import { GraphResource } from '../graph/model';
+import { isAurora, regionReplication } from '../graph/stores';
+import { num } from '../graph/values';
+import type { DerivationStep } from '../model';
+import { ServiceStack } from '../services';
+import { REGION_DRILL, serviceAnchor } from './figure';
+
+/**
+ * The steps after detection that make the standby region serve, in order, with what starts them:
+ * the decision (an alarm, or a person's stated time), then in parallel the database promotion
+ * (with a writer added first to a headless secondary) and the fleet's scale-up (launch and
+ * warm-up). A step no runbook performs is never started (`unstarted`); a duration no figure
+ * bounds is unknown.
+ */
+export function failoverPath(graph: ResourceGraph, stacks: readonly ServiceStack[], stores: readonly GraphResource[], strategy: DrStrategy): {
+  steps: DerivationStep[]; promotion: DerivationStep[]; scaleUp: DerivationStep[]; decision?: DerivationStep; unstarted: boolean;
+} {
+  const anchor = serviceAnchor(stacks);
+  const promotion: DerivationStep[] = [];
+  for (const store of stores) {
+    if ((store.type === 'AWS::RDS::DBCluster' || store.type === 'aws_rds_cluster') && isAurora(store) && regionReplication(graph, store)) {
+      promotion.push({ quantity: 'regionRto', stack: store.stack, resource: store.address, value: AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, basis: 'Aurora Global Database managed failover promotes the secondary', figures: ['AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS'] });
+    } else if (store.type === 'google_sql_database_instance' && regionReplication(graph, store)) {
+      promotion.push({ quantity: 'regionRto', stack: store.stack, resource: store.address, basis: 'Cloud SQL cross-region replica promotion: time not published', figures: [] });
+    }
+  }
+  const scaleUp = strategy === DrStrategy.ACTIVE_ACTIVE ? [] : scaleUpSteps(stacks, strategy);
+  if (promotion.length === 0 && scaleUp.length === 0) {
+    return { steps: [], promotion, scaleUp, unstarted: false };
+  }
+  const runbooks = stacks.flatMap((s) => s.resources).filter((r) => r.failoverStep !== undefined);
+  const steps: DerivationStep[] = [];
+  let unstarted = false;
+  const started = (kind: 'promotion' | 'scale-up', needed: readonly DerivationStep[]) => {
+    if (needed.length === 0) {
+      return [];
+    }
+    const found = runbooks.filter((r) => r.failoverStep!.step === kind);
+    if (found.length === 0) {
+      unstarted = true;
+      steps.push({ quantity: 'regionRto', ...anchor, basis: `nothing starts the ${kind}: no runbook in the templates performs it, so the standby region never takes over`, figures: [] });
+    }
+    return found;
+  };
+  const promoters = started('promotion', promotion);
+  const scalers = started('scale-up', scaleUp);
+  const starters = [...promoters, ...scalers];
+  const people = starters.filter((r) => r.failoverStep!.startedBy === 'operator');
+  const decisionSeconds = Math.max(0, ...starters.map((r) => r.failoverStep!.decisionSeconds ?? 0));
+  const decision: DerivationStep = people.length > 0
+    ? { quantity: 'regionRto', stack: people[0].stack, resource: people[0].address, value: people.some((r) => r.failoverStep!.decisionSeconds === undefined) ? undefined : decisionSeconds,
+      basis: `a person decides to fail over and starts the runbooks, within the ${decisionSeconds} s the owner states (counted in full)`, figures: [] }
+    : starters.length > 0
+      ? { quantity: 'regionRto', stack: starters[0].stack, resource: starters[0].address, value: 0, basis: 'an alarm starts the runbooks (EventBridge): no human step', figures: [] }
+      : { quantity: 'regionRto', ...anchor, basis: 'nothing starts the failover', figures: [] };
+  steps.push(decision);
+  const writer = promoters.find((r) => r.failoverStep!.createsWriter);
+  const promotionPath: DerivationStep[] = writer
+    ? [{ quantity: 'regionRto', stack: writer.stack, resource: writer.address, basis: `the secondary is headless: the runbook creates a writer first, a duration AWS does not publish (measure it with ${REGION_DRILL})`, figures: [] }, ...promotion]
+    : promotion;
+  steps.push(...promotionPath, ...scaleUp);
+  return { steps, promotion: promotionPath, scaleUp, decision, unstarted };
+}
+
+/** Time for a standby region's fleets to reach the primary's capacity (warm standby, pilot light). */
+function scaleUpSteps(stacks: readonly ServiceStack[], strategy: DrStrategy): DerivationStep[] {
+  const fleets = (role: string) => stacks.flatMap((s) => s.resources)
+    .filter((r) => (r.type === 'AWS::AutoScaling::AutoScalingGroup' || r.type === 'aws_autoscaling_group') && r.ha?.role === role);
+  const primaryMin = Math.max(0, ...fleets('primary').map((r) => num(r.properties.MinSize ?? r.properties.min_size) ?? 0));
+  const standby = fleets('standby');
+  if (standby.length === 0) {
+    return [{ quantity: 'regionRto', stack: stacks[0].stack, resource: `service:${stacks[0].service}`, basis: `${strategy}: no standby fleet in the analysed templates, so the time to serve from the standby region is not known`, figures: [] }];
+  }
+  return standby.flatMap((fleet) => {
+    const p = fleet.properties;
+    const min = num(p.MinSize ?? p.min_size) ?? 0;
+    if (min >= primaryMin) {
+      return [];
+    }
+    const warmup = num(p.DefaultInstanceWarmup ?? p.default_instance_warmup) ?? num(p.HealthCheckGracePeriod ?? p.health_check_grace_period);
+    // EC2 publishes no launch time, and capacity in the standby region is not reserved: only a drill bounds the scale-up.
+    return [{ quantity: 'regionRto' as const, stack: fleet.stack, resource: fleet.address, value: undefined,
+      basis: `scales from ${min} to ${primaryMin}: launch time is not published and capacity is not reserved `
+        + `(warm-up alone ${warmup === undefined ? 'undeclared' : `${warmup} s`}); measure it with ${REGION_DRILL}`, figures: [] }];
+  });
+}

@@ -1,0 +1,60 @@
+import type { DerivationStep, ObjectiveStatus } from '../model';
+import { ServiceStack } from '../services';
+
+/** A figure being computed: its value so far, whether it is bounded and proven, and its steps. */
+export interface Figure {
+  value?: number;
+  /** The template shows there is no bound (data with no copy, a single region for a region failure). */
+  unbounded: boolean;
+  /** Some contribution cannot be bounded from the template. */
+  unproven: boolean;
+  steps: DerivationStep[];
+}
+
+/** An empty figure. */
+export function figure(): Figure {
+  return { unbounded: false, unproven: false, steps: [] };
+}
+
+/** Adds a step whose value bounds the figure from below (the figure is the slowest of its steps). */
+export function addMax(f: Figure, step: DerivationStep): void {
+  f.steps.push(step);
+  if (step.value === undefined) {
+    f.unproven = true;
+  } else {
+    f.value = Math.max(f.value ?? 0, step.value);
+  }
+}
+
+/** The figure as reported: null when unbounded or unproven. */
+export function valueOf(f: Figure): number | null {
+  return f.unbounded || f.unproven || f.value === undefined ? null : f.value;
+}
+
+/** Whether a figure meets an objective: at most it (`max`, RTO and RPO) or at least it (`min`, availability). */
+export function statusOf(f: Figure, objective: number, sense: 'max' | 'min'): ObjectiveStatus {
+  if (f.unbounded) {
+    return 'not-met';
+  }
+  if (f.value !== undefined && (sense === 'max' ? f.value > objective : f.value < objective)) {
+    return 'not-met';
+  }
+  if (f.unproven || f.value === undefined) {
+    return 'unproven';
+  }
+  return 'met';
+}
+
+/** Regions a service runs in: of its stacks, and of its resources (aliased providers put one stack in several). */
+export function regionsOf(stacks: readonly ServiceStack[]): string[] {
+  const regions = stacks.flatMap((s) => [s.region, ...s.resources.map((r) => r.region)]);
+  return [...new Set(regions.filter((r): r is string => r !== undefined))].sort();
+}
+
+/** The anchor of a service-level step: the service in its first stack. */
+export function serviceAnchor(stacks: readonly ServiceStack[]): { stack: string; resource: string } {
+  return { stack: stacks[0].stack, resource: `service:${stacks[0].service}` };
+}
+
+/** How the region RTO names the drill that measures what no figure bounds. */
+export const REGION_DRILL = 'a region evacuation drill (RegionEvacuationDrill, then the runbooks)';

@@ -1,0 +1,144 @@
+import { DrStrategy, dnsFailoverSeconds, ROUTE53_ALIAS_ELB_TTL_SECONDS } from '../../core';
+import { dnsRecords, googleHealthCheckSeconds, healthCheckSettings } from '../dns';
+import { ResourceGraph } from '../graph/graph';
+import { isPrimaryStore } from '../graph/stores';
+import { tierOfRecord } from '../graph/tier';
+import type { DerivationStep } from '../model';
+import { ServiceStack } from '../services';
+import { failoverPath } from './failover-path';
+import { figure, Figure, REGION_DRILL, regionsOf, serviceAnchor } from './figure';
+
+/**
+ * The region RTO of a service across its stacks: detection (a DNS health check, or a global load
+ * balancer's), then the longer of the TTL clients keep the old answer and the failover path that
+ * makes the standby region serve (decision, then promotion and scale-up in parallel:
+ * {@link failoverPath}).
+ */
+export function regionRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[]): Figure {
+  const tier = tierOfRecord(stacks[0].record);
+  const resources = stacks.flatMap((s) => s.resources);
+  const regions = regionsOf(stacks);
+  const rto = figure();
+  const anchor = serviceAnchor(stacks);
+  const stores = resources.filter((r) => isPrimaryStore(graph, r));
+
+  if (tier.strategy === DrStrategy.BACKUP_RESTORE) {
+    rto.unproven = true;
+    rto.steps.push({ quantity: 'regionRto', ...anchor, basis: 'backup and restore: the RTO is the restore time, which depends on data size and is not in the templates (restore testing measures it)', figures: [] });
+    return rto;
+  }
+  if (regions.length < 2) {
+    rto.unbounded = true;
+    rto.steps.push({ quantity: 'regionRto', ...anchor, basis: `the analysed templates place the service in one region (${regions.join(', ') || 'unknown'}): nothing takes over when it fails`, figures: [] });
+    return rto;
+  }
+  const dns = dnsShift(graph, stacks) ?? globalLoadBalancerShift(graph, stacks);
+  if (!dns) {
+    rto.unproven = true;
+    rto.steps.push({ quantity: 'regionRto', ...anchor, basis: 'no health-checked DNS routing found for the service: traffic does not move by itself', figures: [] });
+    return rto;
+  }
+  rto.steps.push(...dns.steps);
+  const path = failoverPath(graph, stacks, stores, tier.strategy);
+  rto.steps.push(...path.steps);
+  const known = (steps: readonly DerivationStep[]) => steps.reduce((sum, step) => sum + (step.value ?? 0), 0);
+  const serving = path.decision === undefined ? 0 : (path.decision.value ?? 0) + Math.max(known(path.promotion), known(path.scaleUp));
+  rto.value = dns.detection + Math.max(dns.ttl, serving);
+  rto.unproven = dns.unproven || path.steps.some((step) => step.value === undefined);
+  rto.unbounded = path.unstarted;
+  rto.steps.push({
+    quantity: 'regionRto', ...anchor, value: rto.value,
+    basis: path.decision === undefined
+      ? `detection ${dns.detection} s + TTL ${dns.ttl} s (nothing to promote or scale: the other regions already serve)`
+      : `detection ${dns.detection} s + max(TTL ${dns.ttl} s, decision ${path.decision.value ?? '?'} s + max(promotion ${describe(path.promotion)}, `
+        + `scale-up ${describe(path.scaleUp)}))${rto.unproven ? `: unproven until ${REGION_DRILL} measures the unknown steps` : ''}`,
+    figures: [],
+  });
+  return rto;
+}
+
+/** A sum of steps as the derivation prints it: `60 s`, `? + 60 s` when a step is unknown. */
+function describe(steps: readonly DerivationStep[]): string {
+  if (steps.length === 0) {
+    return '0 s';
+  }
+  const unknown = steps.some((s) => s.value === undefined);
+  const sum = steps.reduce((total, s) => total + (s.value ?? 0), 0);
+  return unknown ? `? + ${sum} s` : `${sum} s`;
+}
+
+/** The DNS part of a region failover: detection time and the TTL clients may keep the old answer. */
+function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): { detection: number; ttl: number; unproven: boolean; steps: DerivationStep[] } | undefined {
+  const keys = new Set(stacks.flatMap((s) => s.resources.map((r) => r.key)));
+  const records = dnsRecords(graph).filter((r) => keys.has(r.resource.key) && r.routing && (r.hasHealthCheck || r.evaluateTargetHealth || r.failoverRole === 'SECONDARY'));
+  // Traffic moves when a health-checked record (not a failover secondary) turns unhealthy.
+  if (!records.some((r) => r.failoverRole !== 'SECONDARY')) {
+    return undefined;
+  }
+  const steps: DerivationStep[] = [];
+  let detection = 0;
+  let ttl = 0;
+  let unproven = false;
+  for (const record of records) {
+    const recordTtl = record.alias ? ROUTE53_ALIAS_ELB_TTL_SECONDS : record.ttl;
+    if (recordTtl === undefined) {
+      unproven = true;
+    } else {
+      ttl = Math.max(ttl, recordTtl);
+    }
+    if (record.failoverRole === 'SECONDARY') {
+      // The secondary's TTL counts (clients cache its answer too); its own health only matters after the move.
+      continue;
+    }
+    const checks = record.healthChecks.map((h) => ({ check: h, settings: healthCheckSettings(h) }));
+    if (checks.length === 0 || checks.some((c) => !c.settings)) {
+      if (record.resource.type === 'google_dns_record_set') {
+        const seconds = googleHealthCheckSeconds();
+        detection = Math.max(detection, seconds);
+        steps.push({ quantity: 'regionRto', stack: record.resource.stack, resource: record.resource.address, value: seconds, basis: 'health-checked targets with default Google health-check settings', figures: ['GCE_HEALTH_CHECK_DEFAULTS'] });
+      } else {
+        unproven = true;
+        steps.push({ quantity: 'regionRto', stack: record.resource.stack, resource: record.resource.address, basis: `${record.name}: health evaluated through the alias target or a check outside the templates; detection time not published`, figures: [] });
+      }
+      continue;
+    }
+    for (const { check, settings } of checks) {
+      let seconds: number;
+      try {
+        // Detection only: the TTL is composed below with the promotion and scale-up it overlaps.
+        seconds = dnsFailoverSeconds({ intervalSeconds: settings!.intervalSeconds, failureThreshold: settings!.failureThreshold, ttlSeconds: 0 });
+      } catch (e) {
+        unproven = true;
+        steps.push({ quantity: 'regionRto', stack: check.stack, resource: check.address, basis: `health check with settings Route 53 does not accept (${(e as Error).message}): detection time not known`, figures: [] });
+        continue;
+      }
+      detection = Math.max(detection, seconds);
+      steps.push({ quantity: 'regionRto', stack: check.stack, resource: check.address, value: seconds, basis: `health check every ${settings!.intervalSeconds} s, ${settings!.failureThreshold} failures, + request timeout; record ${record.name} TTL ${recordTtl ?? 'unknown'} s`, figures: ['ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS', ...(record.alias ? ['ROUTE53_ALIAS_ELB_TTL_SECONDS'] : [])] });
+    }
+  }
+  return { detection, ttl, unproven, steps };
+}
+
+/**
+ * The traffic shift of a Google global external load balancer: one anycast address, backends in
+ * several regions; its health check takes a failed region's backends out (no DNS TTL involved).
+ */
+function globalLoadBalancerShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): { detection: number; ttl: number; unproven: boolean; steps: DerivationStep[] } | undefined {
+  const services = stacks.flatMap((s) => s.resources).filter((r) => r.type === 'google_compute_backend_service');
+  for (const service of services) {
+    const groups = graph.referencedBy(service, 'google_compute_region_instance_group_manager', 'google_compute_instance_group_manager');
+    const regions = new Set(groups.map((g) => g.region).filter((r) => r !== undefined));
+    const checks = graph.referencedBy(service, 'google_compute_health_check');
+    if (regions.size < 2 || checks.length === 0) {
+      continue;
+    }
+    const seconds = Math.max(...checks.map((check) => googleHealthCheckSeconds(check)));
+    return {
+      detection: seconds,
+      ttl: 0,
+      unproven: false,
+      steps: [{ quantity: 'regionRto', stack: service.stack, resource: service.address, value: seconds, basis: `global load balancer over ${regions.size} regions: its health check (interval × unhealthy threshold + timeout) removes a failed region's backends; one anycast address, no DNS TTL`, figures: ['GCE_HEALTH_CHECK_DEFAULTS'] }],
+    };
+  }
+  return undefined;
+}
