@@ -65,7 +65,8 @@ export interface GlobalTableProps extends HaProps {
    */
   readonly consistency?: TableConsistency;
   /**
-   * Witness region of a STRONG table with two replicas (it holds no readable copy, only votes).
+   * Witness region of a STRONG table with two replicas (it holds no readable copy, only votes). A
+   * STRONG table's regions, the witness included, lie in one MRSC region set (US, EU or AP).
    * @default - none: a STRONG table then needs three regions
    */
   readonly witnessRegion?: string;

@@ -8,7 +8,7 @@ import { ReplicaBucket, ReplicatedBucket } from '../../lib/aws/bucket';
 import { ReplicatedDatabase } from '../../lib/aws/database';
 import { ReplicatedFileSystem } from '../../lib/aws/file-system';
 import { GlobalDatabase, GlobalDatabaseSecondary } from '../../lib/aws/global-database';
-import { GlobalTable } from '../../lib/aws/global-table';
+import { GlobalTable, TableConsistency } from '../../lib/aws/global-table';
 import { ReplicaKey } from '../../lib/aws/replica-key';
 import { EncryptedSecret, SecretReplicaKey } from '../../lib/aws/secret';
 import { EFS_REPLICATION_RPO_SECONDS, S3_RTC_REPLICATION_SECONDS } from '../../lib/core';
@@ -34,6 +34,7 @@ const tableProps = fc.record({
   latencyThresholdMs: fc.option(fc.integer({ min: 1, max: 3_600_000 }), { nil: undefined }),
 }).map((p) => ({
   ...p,
+  strong: false,
   replicaRegions: p.extraRegions.slice(0, Math.max(p.tier.minRegions - 1, 1)),
   pointInTimeRecoveryDays: Math.round(p.tier.backupRetentionDays + p.pitrSlack * (35 - p.tier.backupRetentionDays)),
 }));
@@ -48,9 +49,12 @@ proveConstruct<TableProps>({
     sortKey: p.sortKey ? { name: 'sk', type: dynamodb.AttributeType.NUMBER } : undefined,
     pointInTimeRecoveryDays: p.pointInTimeRecoveryDays, contributorInsights: p.contributorInsights,
     replicationLatencyThreshold: p.latencyThresholdMs === undefined ? undefined : Duration.millis(p.latencyThresholdMs),
+    consistency: p.strong ? TableConsistency.STRONG : undefined,
   }),
   invalid: [
     { prop: 'replicationLatencyThreshold', props: tableProps.map((p) => ({ ...p, latencyThresholdMs: 0 })) },
+    // Strong consistency over two regions and no witness (it needs three, or two and a witness).
+    { prop: 'consistency', props: tableProps.map((p) => ({ ...p, strong: true, replicaRegions: p.replicaRegions.slice(0, 1) })) },
     {
       prop: 'pointInTimeRecoveryDays',
       props: breaking(tableProps, fc.oneof(notPositiveInteger, fc.integer({ min: 36, max: 10_000 })), (p, pointInTimeRecoveryDays) => ({ ...p, pointInTimeRecoveryDays })),

@@ -48,7 +48,8 @@ export interface GlobalTableProps extends HaProps, RegionalProps {
    */
   readonly consistency?: TableConsistency;
   /**
-   * Witness region of a STRONG table with one replica (it holds no readable copy, only votes).
+   * Witness region of a STRONG table with one replica (it holds no readable copy, only votes). A
+   * STRONG table's regions, the witness included, lie in one MRSC region set (US, EU or AP).
    * @default - none: a STRONG table then needs two replicas
    */
   readonly witnessRegion?: string;
