@@ -209,6 +209,7 @@ describe('GlobalDatabase and GlobalDatabaseSecondary (a primary and a secondary 
     [{ globalClusterIdentifier: 'Orders' }, 'globalClusterIdentifier must be 1 to 48 lowercase letters, digits or hyphens, start with a letter, and neither end with a hyphen nor hold two in a row, got: Orders'],
     [{ globalClusterIdentifier: 'o'.repeat(49) }, `globalClusterIdentifier must be 1 to 48 lowercase letters, digits or hyphens, start with a letter, and neither end with a hyphen nor hold two in a row, got: ${'o'.repeat(49)}`],
     [{ instanceType: new ec2.InstanceType('t4g.medium') }, 'instanceType must be a memory-optimized class for an Aurora global database (burstable classes are not supported), got: t4g.medium'],
+    [{ readers: 14, secondaryRegions: ['us-west-2', 'eu-west-1'] }, "readers must be an integer from 0 to 13 (15 less one per secondary region: a global database's primary readers and its secondary clusters share Aurora's limit), got: 14"],
   ])('%#: bad primary input is a ValidationError naming the prop', (override, message) => {
     expectValidationError(() => multiRegionApp(ServiceTier.TIER_1, override), message);
   });

@@ -8,6 +8,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing } from 'cdktf';
 import { DrStrategy, HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
+import { GlobalDatabase as DeprecatedPath } from '../../../lib/tf/aws/database';
 import { GlobalDatabase, GlobalDatabaseProps } from '../../../lib/tf/aws/global-database';
 import { awsStack, fullResourcesOf, refTo, resourcesOf, warningsOf } from './util';
 
@@ -164,6 +165,10 @@ describe('GlobalDatabase (Terraform)', () => {
       tier: ServiceTier.TIER_1, secondaryProvider: noRegion, engineVersion: '16.6', primaryVpcId: 'v', primarySubnetIds: ['a', 'b', 'c'],
       secondaryVpcId: 'w', secondarySubnetIds: ['d', 'e', 'f'], masterPassword: 'p',
     })).toThrow(new Error('secondaryProvider must set a region, got: a provider without one (alias noregion)'));
+  });
+
+  test('the module it moved from still exports it', () => {
+    expect(DeprecatedPath).toBe(GlobalDatabase);
   });
 
   test('snapshot', () => {
