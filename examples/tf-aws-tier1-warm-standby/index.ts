@@ -157,7 +157,7 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
       tier, service: SERVICE, provider: primary, loadBalancerArnSuffix: this.primaryFleet.loadBalancer.arnSuffix,
     });
     // Users reach the service by its name, so the probe does too: it crosses DNS failover, TLS and the balancer.
-    new SyntheticCanary(this, 'Probe', { tier, service: SERVICE, provider: primary, url: `https://${domain.stringValue}/health`, alarmTopicArn: slo.pageTopicArn });
+    new SyntheticCanary(this, 'Probe', { tier, service: SERVICE, provider: primary, url: `https://${domain.stringValue}/health/ready`, alarmTopicArn: slo.pageTopicArn });
     // Rehearse losing us-east-1a (its public, private and isolated subnets): stopped by the SLO page alarm.
     new AzEvacuationDrill(this, 'AzDrill', {
       tier, service: SERVICE, provider: primary,

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import {
   AuditTrail, AzEvacuationDrill, BackupCopyVault, BackupPolicy, EncryptedSecret, FailoverDns, GlobalTable,
   GoldenSignalsDashboard, MultiAzNetwork, ReplicaBucket, ReplicaKey, ReplicatedBucket, ResilientFleet, SecretReplicaKey,
-  ServiceTier, SloAlarms, SyntheticCanary,
+  READINESS_PATH, regionalLabel, ServiceTier, SloAlarms, SyntheticCanary,
 } from '../../lib';
 
 /** The public name clients use: a Route 53 hosted zone you own and the record in it. */
@@ -70,7 +70,9 @@ export class Tier0RegionStack extends Stack {
     super(scope, id, { ...props, env: { region: props.region } });
     const { region, domain } = props;
     this.zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', domain);
-    this.url = `https://${RECORD_NAME}.${domain.zoneName}/health`;
+    // This region's canary probes this region by its own name (FailoverDns's regional record): a probe of
+    // the latency-routed name would follow DNS to whichever region answers and miss this one's outage.
+    this.url = `https://${regionalLabel(RECORD_NAME, region)}.${domain.zoneName}${READINESS_PATH}`;
 
     this.network = new MultiAzNetwork(this, 'Network', {
       tier: TIER, service: SERVICE, availabilityZones: ZONES[region], ipAddresses: ec2.IpAddresses.cidr(CIDRS[region]),
@@ -78,6 +80,7 @@ export class Tier0RegionStack extends Stack {
     // A certificate of this region: ACM certificates are regional, and DNS validation lets each region renew its own.
     const certificate = new acm.Certificate(this, 'Certificate', {
       domainName: `${RECORD_NAME}.${domain.zoneName}`,
+      subjectAlternativeNames: [`${regionalLabel(RECORD_NAME, region)}.${domain.zoneName}`],
       validation: acm.CertificateValidation.fromDns(this.zone),
     });
     this.fleet = new ResilientFleet(this, 'Fleet', {
@@ -179,6 +182,8 @@ export class Tier0EastStack extends Tier0RegionStack {
       regions: [{ region: EAST, loadBalancer: this.fleet.loadBalancer }, { region: WEST, loadBalancer: west.fleet.loadBalancer }],
       alarms: this.dns.healthCheckAlarms,
     });
+    // What users reach: the latency-routed name, from here.
+    new SyntheticCanary(this, 'GlobalCanary', { tier: TIER, service: SERVICE, url: `https://${RECORD_NAME}.${props.domain.zoneName}${READINESS_PATH}` });
     new AuditTrail(this, 'AuditTrail', { tier: TIER, service: SERVICE, compliance: { retentionDays: 365 } });
     // The replicas' keys and the replica bucket must exist before replication to them is configured.
     this.addStackDependency(west);

@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
-  acknowledgeHaFinding, AzEvacuationDrill, BackupCopyVault, BackupPolicy, ClientResiliencePolicy, FailoverDns, FailoverRunbooks, FailoverTrigger, FeatureFlags,
+  acknowledgeHaFinding, AzEvacuationDrill, READINESS_PATH, regionalLabel, BackupCopyVault, BackupPolicy, ClientResiliencePolicy, FailoverDns, FailoverRunbooks, FailoverTrigger, FeatureFlags,
   GlobalDatabase, GlobalDatabaseSecondary, GoldenSignalsDashboard, HaRole, MultiAzNetwork, RegionEvacuationDrill,
   ResilientFleet, SecretReplicaKey, ServiceTier, SloAlarms, SyntheticCanary,
 } from '../../lib';
@@ -42,8 +42,15 @@ function fleetProps(vpc: ec2.IVpc, certificate: acm.ICertificate) {
 function certificateFor(scope: Construct, zone: route53.IHostedZone, domain: ExampleDomain): acm.Certificate {
   return new acm.Certificate(scope, 'Certificate', {
     domainName: `${RECORD_NAME}.${domain.zoneName}`,
+    // The region's own name (FailoverDns's regional record), which this region's canary probes.
+    subjectAlternativeNames: [regionalUrlHost(Stack.of(scope).region, domain)],
     validation: acm.CertificateValidation.fromDns(zone),
   });
+}
+
+/** The name that always answers with one region: what that region's canary probes. */
+function regionalUrlHost(region: string, domain: ExampleDomain): string {
+  return `${regionalLabel(RECORD_NAME, region)}.${domain.zoneName}`;
 }
 
 /**
@@ -94,7 +101,13 @@ export class Tier1PrimaryStack extends Stack {
     this.database.connections.allowDefaultPortFrom(this.fleet);
     this.database.grantConnect(this.fleet.role, DATABASE_USER);
 
-    const canary = new SyntheticCanary(this, 'Canary', { tier: TIER, service: SERVICE, url: `https://${RECORD_NAME}.${props.domain.zoneName}/health` });
+    // This region's canary probes this region (its own name); the global one probes what users reach.
+    const canary = new SyntheticCanary(this, 'Canary', {
+      tier: TIER, service: SERVICE, url: `https://${regionalUrlHost(PRIMARY, props.domain)}${READINESS_PATH}`,
+    });
+    const globalCanary = new SyntheticCanary(this, 'GlobalCanary', {
+      tier: TIER, service: SERVICE, url: `https://${RECORD_NAME}.${props.domain.zoneName}${READINESS_PATH}`,
+    });
     this.slo = new SloAlarms(this, 'Slo', {
       tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, syntheticSuccessPercent: canary.metricSuccessPercent(),
     });
@@ -107,8 +120,10 @@ export class Tier1PrimaryStack extends Stack {
       tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, ebsKey: this.fleet.volumeKey, autoScalingGroup: this.fleet.autoScalingGroup,
       vpc: this.network.vpc, availabilityZone: ZONES[PRIMARY][0], databaseCluster: this.database.primary.cluster,
     });
+    // The region drill cuts this region on purpose, so this region's page fires by design: it stops only
+    // when users cannot reach the service at all (the global name's probe fails), i.e. the failover failed.
     new RegionEvacuationDrill(this, 'RegionDrill', {
-      tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, ebsKey: this.fleet.volumeKey, vpc: this.network.vpc, autoScalingGroup: this.fleet.autoScalingGroup,
+      tier: TIER, service: SERVICE, stopConditionAlarm: globalCanary.successAlarm, ebsKey: this.fleet.volumeKey, vpc: this.network.vpc, autoScalingGroup: this.fleet.autoScalingGroup,
     });
     this.backups = new BackupPolicy(this, 'Backups', {
       tier: TIER, service: SERVICE, copyToVaultArn: BackupCopyVault.vaultArn(this, STANDBY, COPY_VAULT),
@@ -146,7 +161,12 @@ export class Tier1StandbyStack extends Stack {
     this.database.connections.allowDefaultPortFrom(this.fleet);
     this.database.grantConnect(this.fleet.role, DATABASE_USER);
     // The standby's own SLO alarms (over its own load balancer): they guard its flags, and page once it serves.
-    this.slo = new SloAlarms(this, 'Slo', { tier: TIER, service: SERVICE, role: HaRole.STANDBY, loadBalancer: this.fleet.loadBalancer });
+    const canary = new SyntheticCanary(this, 'Canary', {
+      tier: TIER, service: SERVICE, role: HaRole.STANDBY, url: `https://${regionalUrlHost(STANDBY, props.domain)}${READINESS_PATH}`,
+    });
+    this.slo = new SloAlarms(this, 'Slo', {
+      tier: TIER, service: SERVICE, role: HaRole.STANDBY, loadBalancer: this.fleet.loadBalancer, syntheticSuccessPercent: canary.metricSuccessPercent(),
+    });
     // The same flags and client policy as the primary's, in this region: the fleet that takes over reads its own.
     const featureFlags = addDegradationControls(this, this.fleet, this.slo.pageAlarm);
     this.runbooks = new FailoverRunbooks(this, 'Runbooks', {

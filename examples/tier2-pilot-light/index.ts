@@ -6,7 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
-  acknowledgeHaFinding, AzEvacuationDrill, BackupCopyVault, BackupPolicy, FailoverDns, FailoverRunbooks, FailoverTrigger, GlobalDatabase, GlobalDatabaseSecondary,
+  acknowledgeHaFinding, AzEvacuationDrill, READINESS_PATH, regionalLabel, BackupCopyVault, BackupPolicy, FailoverDns, FailoverRunbooks, FailoverTrigger, GlobalDatabase, GlobalDatabaseSecondary,
   HaRole, MultiAzNetwork, ReplicaBucket, ReplicatedBucket, ResilientFleet, SecretReplicaKey, ServiceTier, SloAlarms,
   SyntheticCanary,
 } from '../../lib';
@@ -41,6 +41,8 @@ function fleetProps(scope: Construct, vpc: ec2.IVpc, zone: route53.IHostedZone, 
     // Regional, validated (and renewed) through the hosted zone.
     certificate: new acm.Certificate(scope, 'Certificate', {
       domainName: `${RECORD_NAME}.${domain.zoneName}`,
+      // The region's own name (FailoverDns's regional record), which this region's canary probes.
+      subjectAlternativeNames: [`${regionalLabel(RECORD_NAME, Stack.of(scope).region)}.${domain.zoneName}`],
       validation: acm.CertificateValidation.fromDns(zone),
     }),
   };
@@ -98,7 +100,10 @@ export class Tier2PrimaryStack extends Stack {
     this.images.grantReadWrite(this.fleet.role);
     acknowledgeImageGrant(this.fleet.role, this.images.bucket);
 
-    const canary = new SyntheticCanary(this, 'Canary', { tier: TIER, service: SERVICE, url: `https://${RECORD_NAME}.${props.domain.zoneName}/health` });
+    // This region's canary probes this region by its own name; the pilot light runs no instance to probe.
+    const canary = new SyntheticCanary(this, 'Canary', {
+      tier: TIER, service: SERVICE, url: `https://${regionalLabel(RECORD_NAME, PRIMARY)}.${props.domain.zoneName}${READINESS_PATH}`,
+    });
     this.slo = new SloAlarms(this, 'Slo', {
       tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, syntheticSuccessPercent: canary.metricSuccessPercent(),
     });

@@ -84,7 +84,7 @@ export class Tier3Stack extends Stack {
     this.database.connections.allowDefaultPortFrom(this.fleet);
     this.database.grantConnect(this.fleet.role, 'reports_app');
 
-    const canary = new SyntheticCanary(this, 'Canary', { tier: TIER, service: SERVICE, url: `https://${RECORD_NAME}.${props.domain.zoneName}/health` });
+    const canary = new SyntheticCanary(this, 'Canary', { tier: TIER, service: SERVICE, url: `https://${RECORD_NAME}.${props.domain.zoneName}/health/ready` });
     this.slo = new SloAlarms(this, 'Slo', {
       tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, syntheticSuccessPercent: canary.metricSuccessPercent(),
     });

@@ -153,6 +153,12 @@ export interface FailoverDnsProps extends HaProps {
 export class FailoverDns extends Construct {
   /** Worst-case seconds from a region failing to clients following the new answer. */
   public readonly failoverSeconds: number;
+  /**
+   * Per region with a load balancer, a plain name that always answers with that region
+   * (`<recordName>-<region>.<zone>`): probe it to measure one region (a probe of the routed name
+   * follows DNS to whichever region answers). List it in that region's certificate. Empty for SIMPLE routing.
+   */
+  public readonly regionalNames: Record<string, string>;
   /** The routing policy used. */
   public readonly routing: DnsRouting;
   /** The HTTPS health check of each region's endpoint, by region. */
@@ -181,6 +187,7 @@ export class FailoverDns extends Construct {
         weight: e.weight,
       })),
       routing: props.routing?.name,
+      recordName: skipToken(props.recordName),
       healthCheckPath: skipToken(props.healthCheckPath),
       healthCheckPort: skipToken(props.healthCheckPort),
       checkerRegions: props.checkerRegions,
@@ -272,6 +279,18 @@ export class FailoverDns extends Construct {
         this.healthCheckAlarms.push(alarm);
       }
     });
+
+    // A plain name per region, for probes that must measure that region and not follow the routed name.
+    this.regionalNames = {};
+    for (const { region, label } of plan.regionalLabels) {
+      const i = endpoints.findIndex((e) => e.region === region);
+      new route53.ARecord(scopes[i], 'RegionalRecord', {
+        zone: props.hostedZone,
+        recordName: label,
+        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(endpoints[i].loadBalancer!)),
+      });
+      this.regionalNames[region] = `${label}.${props.hostedZone.zoneName}`;
+    }
 
     attachHaMetadata(this, props, { component: 'FailoverDns', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
   }

@@ -56,6 +56,8 @@ export interface DnsFailoverIntent {
   readonly endpoints: readonly DnsEndpointIntent[];
   /** @default - LATENCY for ACTIVE_ACTIVE, SIMPLE for BACKUP_RESTORE with one endpoint, otherwise FAILOVER */
   readonly routing?: DnsRoutingName;
+  /** The routed record's label (`api`), which the regional labels extend. */
+  readonly recordName?: string;
   /** @default '/health/ready' (READINESS_PATH: the deep check) */
   readonly healthCheckPath?: string;
   /** @default 443 */
@@ -157,6 +159,12 @@ export interface DnsFailoverPlan {
   readonly routing: DnsRoutingName;
   /** One record per endpoint, in the order of the endpoints. */
   readonly records: readonly DnsRecordPlan[];
+  /**
+   * Per endpoint with a load balancer, the label of a plain record that always names that region
+   * (`<recordName>-<region>`): what a probe of one region requests, so that it measures that region
+   * and does not follow the routed name to whichever region answers. None for SIMPLE routing.
+   */
+  readonly regionalLabels: readonly { readonly region: string; readonly label: string }[];
   /** TTL of the non-alias records (what `ttl` chose, or the tier's limit). */
   readonly ttlSeconds: number;
   /** What resolvers cache an answer for: the alias target's TTL when every record is an alias, else `ttlSeconds`. */
@@ -335,6 +343,9 @@ export function planDnsFailover(tier: ServiceTier, intent: DnsFailoverIntent): D
       weight: routing === 'WEIGHTED' ? endpoint.weight ?? DNS_DEFAULTS.weight : undefined,
       latencyRegion: routing === 'LATENCY' ? endpoint.region : undefined,
     })),
+    regionalLabels: routing === 'SIMPLE' || intent.recordName === undefined ? [] : endpoints
+      .filter((endpoint) => endpoint.loadBalancer)
+      .map((endpoint) => ({ region: endpoint.region, label: regionalLabel(intent.recordName!, endpoint.region) })),
     ttlSeconds,
     cachedSeconds,
     healthCheck: {
@@ -454,4 +465,12 @@ function recordTtlSeconds(
     });
   }
   return seconds;
+}
+
+/**
+ * The label of the record that names one region of a routed name: `api` in us-east-1 is
+ * `api-us-east-1` (`api-us-east-1.example.com`). Certificates of that region list it beside the routed name.
+ */
+export function regionalLabel(recordName: string, region: string): string {
+  return `${recordName}-${region}`;
 }

@@ -145,6 +145,11 @@ export class FailoverDns extends Construct {
   public readonly records: Route53Record[];
   /** Worst-case seconds from an endpoint failing to clients resolving to another. */
   public readonly failoverSeconds: number;
+  /**
+   * Per region with a load balancer, the label of a plain record that always answers with that
+   * region (`<recordName>-<region>`): probe it to measure one region. Empty for SIMPLE routing.
+   */
+  public readonly regionalLabels: Record<string, string>;
   /** The name of the routing policy used (`DnsRouting.name`). */
   public readonly routing: DnsRoutingName;
 
@@ -162,6 +167,7 @@ export class FailoverDns extends Construct {
         weight: e.weight,
       })),
       routing: props.routing?.name,
+      recordName: skipToken(props.recordName),
       healthCheckPath: skipToken(props.healthCheckPath),
       healthCheckPort: skipToken(props.healthCheckPort),
       checkerRegions: props.checkerRegions,
@@ -235,6 +241,16 @@ export class FailoverDns extends Construct {
         });
       }
     });
+
+    // A plain name per region, for probes that must measure that region and not follow the routed name.
+    plan.regionalLabels.forEach(({ region, label }, i) => {
+      const lb = endpoints.find((e) => e.region === region)!.loadBalancer!;
+      new Route53Record(this, `RegionalRecord${i + 1}`, {
+        provider: props.provider, zoneId: props.hostedZoneId, name: label, type: 'A',
+        alias: { name: lb.dnsName, zoneId: lb.zoneId, evaluateTargetHealth: false },
+      });
+    });
+    this.regionalLabels = Object.fromEntries(plan.regionalLabels.map(({ region, label }) => [region, label]));
 
     attachHaMetadata(this, props, { component: 'FailoverDns', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
   }
