@@ -173,6 +173,12 @@ const GOOGLE_BUILDS: readonly DefaultBuild[] = [
     build: (s, tier) => new tfGoogle.EncryptedSecret(s, 'Secret', { tier, service: 'orders', secretId: 'orders-api-key', regions: googleRegions(tier) }),
   },
   {
+    name: 'SloAlarms',
+    cloud: 'google',
+    build: (s, tier) => new tfGoogle.SloAlarms(s, 'Slo', { tier, service: 'orders', backendServiceName: 'orders-backend', notificationChannels: [CHANNEL] }),
+  },
+  {
+    // The deprecated name SloAlarms was released under: the same class.
     name: 'SloAlerts',
     cloud: 'google',
     build: (s, tier) => new tfGoogle.SloAlerts(s, 'Slo', { tier, service: 'orders', backendServiceName: 'orders-backend', notificationChannels: [CHANNEL] }),
