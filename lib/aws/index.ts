@@ -22,3 +22,4 @@ export * from './runbooks';
 export * from './secret';
 export * from './database';
 export * from './global-database';
+export * from './resilience-hub';

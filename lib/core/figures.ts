@@ -372,3 +372,16 @@ export const SECRETS_MANAGER_GENERATED_LENGTH_MAX = 4096;
  */
 export const SECRET_MANAGER_ROTATION_MIN_SECONDS = 3600;
 export const SECRET_MANAGER_ROTATION_MAX_SECONDS = 3_153_600_000;
+
+// ---------------------------------------------------------------------------------------------
+// AWS Resilience Hub
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Smallest RTO or RPO, in whole seconds, that a Resilience Hub resiliency policy can be assessed
+ * against: the policy takes integer seconds and accepts 0, but an assessment estimates near zero
+ * and then marks a policy of 0 breached whatever the resources are.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehub-resiliencypolicy.html
+ * @see https://docs.aws.amazon.com/resilience-hub/latest/APIReference/API_FailurePolicy.html
+ */
+export const RESILIENCE_HUB_MIN_OBJECTIVE_SECONDS = 1;

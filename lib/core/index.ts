@@ -23,3 +23,4 @@ export * from './plans/table';
 export * from './plans/database';
 export * from './failover-steps';
 export * from './plans/secret';
+export * from './plans/resilience-hub';

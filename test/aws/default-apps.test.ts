@@ -157,6 +157,7 @@ const BUILDS: readonly DefaultBuild[] = [
       rotationLambda: lambda.Function.fromFunctionArn(s, 'Rotator', 'arn:aws:lambda:us-east-1:111122223333:function:rotate'),
     }),
   },
+  { name: 'ResilienceHubApp', build: (s, tier) => new aws.ResilienceHubApp(s, 'ResilienceHub', { tier, service: 'orders', stacks: [s] }) },
   { name: 'SecretReplicaKey', region: 'us-west-2', build: (s, tier) => new aws.SecretReplicaKey(s, 'Key', { tier, service: 'orders' }) },
   {
     name: 'ReplicatedDatabase',
