@@ -14,7 +14,7 @@ import { newAlarmTopic, notifyOn } from './private/alarms';
 import { newSecureBucket } from './private/buckets';
 import { validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
-import { acknowledgeFindings } from './private/nag';
+import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 
 /** Id of the replication rule; the replication metrics carry it as the `RuleId` dimension. */
 const REPLICATION_RULE_ID = 'ReplicateEverything';
@@ -242,16 +242,15 @@ export class ReplicatedBucket extends Construct {
     const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     const sourceLogicalId = stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
+    const replicationReason = 'S3 replication reads every object version of the source and writes every object of the destination; the destination key is matched by its alias (kms:ResourceAliases), which IAM cannot name as a resource';
     for (const resource of [
       `<${sourceLogicalId}.Arn>/*`,
-      `arn:${partition}:s3:::${props.replicaBucketName}/*`,
       ...(usesAliasCondition ? [`arn:${partition}:kms:${props.replicaRegion}:${account}:key/*`] : []),
     ]) {
-      acknowledgeFindings(policy, {
-        id: `AwsSolutions-IAM5[Resource::${resource}]`,
-        reason: 'S3 replication reads every object version of the source and writes every object of the destination; the destination key is matched by its alias (kms:ResourceAliases), which IAM cannot name as a resource',
-      });
+      acknowledgeFindings(policy, { id: `AwsSolutions-IAM5[Resource::${resource}]`, reason: replicationReason });
     }
+    // The replica's name may hold a token (the account, for a globally unique name): rendered as cdk-nag names it.
+    acknowledgeWildcard(policy, `${this.replicaBucketArn}/*`, replicationReason);
 
     const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
     cfnBucket.replicationConfiguration = {

@@ -42,9 +42,9 @@ test('Tier 0: the us-west-2 fleet may use its own copies of the carts table, the
   expect(grantsOf('Tier0-us-west-2').sort()).toEqual([
     'dynamodb table checkout-carts@us-west-2',
     'key of dynamodb table checkout-carts@us-west-2',
-    'key of s3 bucket checkout-receipts-us-east-1@us-west-2',
+    'key of s3 bucket checkout-receipts-*-us-east-1@us-west-2',
     'key of secret checkout/payment-api-key@us-west-2',
-    's3 bucket checkout-receipts-us-east-1@us-west-2',
+    's3 bucket checkout-receipts-*-us-east-1@us-west-2',
     'secret checkout/payment-api-key@us-west-2',
   ]);
   expect(parityFindings(stacks.filter((s) => s.name.startsWith('Tier0')))).toEqual([]);
@@ -63,8 +63,8 @@ test('Tier 1: the standby has feature flags and a client policy of its own, and 
 test('Tier 2: the standby fleet may use the images bucket\'s us-west-2 copy and its key', () => {
   expect(grantsOf('Tier2-us-west-2').sort()).toEqual([
     'aurora cluster catalog as catalog_app@us-west-2',
-    'key of s3 bucket catalog-images-us-east-1@us-west-2',
-    's3 bucket catalog-images-us-east-1@us-west-2',
+    'key of s3 bucket catalog-images-*-us-east-1@us-west-2',
+    's3 bucket catalog-images-*-us-east-1@us-west-2',
   ]);
   expect(parityFindings(stacks.filter((s) => s.name.startsWith('Tier2')))).toEqual([]);
 });

@@ -116,13 +116,15 @@ describe('the examples', () => {
 });
 
 describe('TIER_0 active/active', () => {
-  test('both regions serve: three AZs each, a statically stable fleet, a canary, an AZ drill and backups copied to the other region', () => {
+  test('both regions serve: three AZs each, a statically stable fleet, a canary of their own, an AZ drill and backups copied to the other region', () => {
     const capacity = staticallyStableCapacity(6, 3);
     for (const [stackId, region, peer] of [['Tier0-us-east-1', 'us-east-1', 'us-west-2'], ['Tier0-us-west-2', 'us-west-2', 'us-east-1']]) {
       expect(regionOf(stackId)).toBe(region);
       expect(subnetZones(stackId)).toEqual([`${region}a`, `${region}b`, `${region}c`]);
       template(stackId).hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: String(capacity.total), MaxSize: '18' });
-      template(stackId).resourceCountIs('AWS::Synthetics::Canary', 1);
+      // Each region's canary probes that region's own name; us-east-1 also probes the routed name users reach.
+      template(stackId).resourceCountIs('AWS::Synthetics::Canary', region === 'us-east-1' ? 2 : 1);
+      expect(JSON.stringify(template(stackId).findResources('AWS::Synthetics::Canary'))).toContain(`checkout-${region}.example.com/health/ready`);
       template(stackId).resourceCountIs('AWS::FIS::ExperimentTemplate', 1);
       template(stackId).hasResourceProperties('AWS::Backup::BackupPlan', {
         BackupPlan: Match.objectLike({
@@ -142,13 +144,13 @@ describe('TIER_0 active/active', () => {
     expect((table.Replicas as { Region: string }[]).map((r) => r.Region).sort()).toEqual(['us-east-1', 'us-west-2']);
     expect(table.MultiRegionConsistency).toBe('EVENTUAL');
     east.hasResourceProperties('AWS::S3::Bucket', {
-      BucketName: 'checkout-receipts-us-east-1',
+      BucketName: { 'Fn::Join': ['', ['checkout-receipts-', { Ref: 'AWS::AccountId' }, '-us-east-1']] },
       ReplicationConfiguration: Match.objectLike({
-        Rules: [Match.objectLike({ Destination: Match.objectLike({ Bucket: 'arn:aws:s3:::checkout-receipts-us-west-2' }) })],
+        Rules: [Match.objectLike({ Destination: Match.objectLike({ Bucket: { 'Fn::Join': ['', ['arn:aws:s3:::checkout-receipts-', { Ref: 'AWS::AccountId' }, '-us-west-2']] } }) })],
       }),
     });
     east.hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: [Match.objectLike({ Region: 'us-west-2' })] });
-    template('Tier0-us-west-2').hasResourceProperties('AWS::S3::Bucket', { BucketName: 'checkout-receipts-us-west-2' });
+    template('Tier0-us-west-2').hasResourceProperties('AWS::S3::Bucket', { BucketName: { 'Fn::Join': ['', ['checkout-receipts-', { Ref: 'AWS::AccountId' }, '-us-west-2']] } });
   });
 
   test('latency records send clients to either healthy region, each behind a health check with an alarm', () => {
@@ -230,14 +232,14 @@ describe('TIER_2 pilot light', () => {
 
   test('images replicate to the us-west-2 bucket with replication time control', () => {
     template('Tier2-us-east-1').hasResourceProperties('AWS::S3::Bucket', {
-      BucketName: 'catalog-images-us-east-1',
+      BucketName: { 'Fn::Join': ['', ['catalog-images-', { Ref: 'AWS::AccountId' }, '-us-east-1']] },
       ReplicationConfiguration: Match.objectLike({
         Rules: [Match.objectLike({
-          Destination: Match.objectLike({ Bucket: 'arn:aws:s3:::catalog-images-us-west-2', ReplicationTime: Match.objectLike({ Status: 'Enabled' }) }),
+          Destination: Match.objectLike({ Bucket: { 'Fn::Join': ['', ['arn:aws:s3:::catalog-images-', { Ref: 'AWS::AccountId' }, '-us-west-2']] }, ReplicationTime: Match.objectLike({ Status: 'Enabled' }) }),
         })],
       }),
     });
-    template('Tier2-us-west-2-Replicas').hasResourceProperties('AWS::S3::Bucket', { BucketName: 'catalog-images-us-west-2' });
+    template('Tier2-us-west-2-Replicas').hasResourceProperties('AWS::S3::Bucket', { BucketName: { 'Fn::Join': ['', ['catalog-images-', { Ref: 'AWS::AccountId' }, '-us-west-2']] } });
   });
 
   test('failover records and the runbooks that light the standby up', () => {

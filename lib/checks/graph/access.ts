@@ -222,7 +222,7 @@ function storesOf(graph: ResourceGraph, role: GraphResource, value: unknown, con
     }
     case 's3': {
       const name = /^([^/]+)/.exec(resource)?.[1];
-      const bucket = name && graph.ofType('AWS::S3::Bucket').find((b) => str(b.properties.BucketName) === name);
+      const bucket = name && graph.ofType('AWS::S3::Bucket').find((b) => bucketName(graph, b) === name);
       return bucket && bucket.region ? [{ identity: storeIdentity(graph, bucket), region: bucket.region }] : [];
     }
     case 'secretsmanager': {
@@ -321,17 +321,30 @@ function copyRegions(store: GraphResource): string[] {
   return [];
 }
 
+/**
+ * A bucket's name as the grants and replication rules spell it: the literal, or rendered with the
+ * account as `*` (`receipts-*-us-east-1`, as a deterministic name with `${AWS::AccountId}` in it).
+ */
+function bucketName(graph: ResourceGraph, bucket: GraphResource): string {
+  return render(bucket.properties.BucketName, scopeOf(graph, bucket)) ?? bucket.key;
+}
+
+/** Where a resource's values are evaluated. */
+function scopeOf(graph: ResourceGraph, resource: GraphResource): Scope {
+  return { graph, stack: resource.stack, region: resource.region ?? '*' };
+}
+
 /** Buckets joined by replication share one identity: the alphabetically first literal name among them. */
 function replicationGroup(graph: ResourceGraph, bucket: GraphResource): string {
-  const names = new Set<string>([str(bucket.properties.BucketName) ?? bucket.key]);
+  const names = new Set<string>([bucketName(graph, bucket)]);
   const buckets = graph.ofType('AWS::S3::Bucket');
   let grown = true;
   while (grown) {
     grown = false;
     for (const other of buckets) {
-      const name = str(other.properties.BucketName) ?? other.key;
+      const name = bucketName(graph, other);
       const destinations = blocks(isObject(other.properties.ReplicationConfiguration) ? other.properties.ReplicationConfiguration.Rules : [])
-        .map((rule) => isObject(rule.Destination) ? str(rule.Destination.Bucket) : undefined)
+        .map((rule) => isObject(rule.Destination) ? render(rule.Destination.Bucket, scopeOf(graph, other)) : undefined)
         .filter((arn): arn is string => arn !== undefined)
         .map((arn) => arn.replace(/^arn:[^:]*:s3:::/, ''));
       const linked = names.has(name) || destinations.some((d) => names.has(d));
