@@ -1,4 +1,4 @@
-import { App, Aws, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   AuditTrail, AzEvacuationDrill, BackupCopyVault, BackupPolicy, EncryptedSecret, FailoverDns, GlobalTable,
-  GoldenSignalsDashboard, MultiAzNetwork, ReplicaBucket, ReplicaKey, ReplicatedBucket, ResilientFleet, SecretReplicaKey,
+  GoldenSignalsDashboard, MultiAzNetwork, ReplicaBucket, ReplicaKey, ReplicatedBucket, ResilienceHubApp, ResilientFleet, SecretReplicaKey,
   READINESS_PATH, regionalLabel, ServiceTier, SloAlarms, SyntheticCanary,
 } from '../../lib';
 
@@ -34,8 +34,7 @@ const TABLE_NAME = 'checkout-carts';
 const SECRET_NAME = 'checkout/payment-api-key';
 const RECORD_NAME = 'checkout';
 /** Deterministic names: each region's stack refers to the other region's bucket and vault by name, not by reference. */
-// Bucket names are global: the account keeps them unique across the accounts that deploy this.
-const bucketName = (region: string) => `checkout-receipts-${Aws.ACCOUNT_ID}-${region}`;
+const bucketName = (region: string) => `checkout-receipts-${region}`;
 const vaultName = (region: string) => `checkout-backups-${region}`;
 
 /** Props of {@link Tier0RegionStack}. */
@@ -219,5 +218,7 @@ export function addTier0ActiveActive(app: App, domain: ExampleDomain): Tier0Stac
   const description = 'ha-constructs example: TIER_0 active/active in us-east-1 and us-west-2';
   const west = new Tier0WestStack(app, 'Tier0-us-west-2', { domain, description });
   const east = new Tier0EastStack(app, 'Tier0-us-east-1', { domain, west, description });
+  // Once deployed, Resilience Hub assesses both regions' stacks against TIER_0's objectives every day.
+  new ResilienceHubApp(east, 'ResilienceHub', { tier: TIER, service: SERVICE, stacks: [west, east] });
   return { west, east };
 }

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import {
   acknowledgeHaFinding, AzEvacuationDrill, READINESS_PATH, regionalLabel, BackupCopyVault, BackupPolicy, ClientResiliencePolicy, FailoverDns, FailoverRunbooks, FailoverTrigger, FeatureFlags,
   GlobalDatabase, GlobalDatabaseSecondary, GoldenSignalsDashboard, HaRole, MultiAzNetwork, RegionEvacuationDrill,
-  ResilientFleet, SecretReplicaKey, ServiceTier, SloAlarms, SyntheticCanary,
+  ResilienceHubApp, ResilientFleet, SecretReplicaKey, ServiceTier, SloAlarms, SyntheticCanary,
 } from '../../lib';
 import { ExampleDomain } from '../tier0-active-active';
 
@@ -252,6 +252,8 @@ export function addTier1WarmStandby(app: App, domain: ExampleDomain): Tier1Stack
   const primary = new Tier1PrimaryStack(app, 'Tier1-us-east-1', { domain, description });
   const standby = new Tier1StandbyStack(app, 'Tier1-us-west-2', { domain, description });
   const dns = new Tier1DnsStack(app, 'Tier1-Dns', { domain, primary, standby, description });
+  // Once deployed, Resilience Hub assesses the four stacks against TIER_1's objectives every day.
+  new ResilienceHubApp(dns, 'ResilienceHub', { tier: TIER, service: SERVICE, stacks: [standbyKeys, primary, standby, dns] });
   primary.addStackDependency(standbyKeys);
   standby.addStackDependency(primary);
   for (const stack of [standbyKeys, primary, standby, dns]) {

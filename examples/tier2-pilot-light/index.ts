@@ -1,4 +1,4 @@
-import { App, Aws, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   acknowledgeHaFinding, AzEvacuationDrill, READINESS_PATH, regionalLabel, BackupCopyVault, BackupPolicy, FailoverDns, FailoverRunbooks, FailoverTrigger, GlobalDatabase, GlobalDatabaseSecondary,
-  HaRole, MultiAzNetwork, ReplicaBucket, ReplicatedBucket, ResilientFleet, SecretReplicaKey, ServiceTier, SloAlarms,
+  HaRole, MultiAzNetwork, ReplicaBucket, ReplicatedBucket, ResilienceHubApp, ResilientFleet, SecretReplicaKey, ServiceTier, SloAlarms,
   SyntheticCanary,
 } from '../../lib';
 import { ExampleDomain } from '../tier0-active-active';
@@ -26,8 +26,7 @@ const COPY_VAULT = 'catalog-dr';
 const RECORD_NAME = 'catalog';
 const DATABASE_USER = 'catalog_app';
 /** Deterministic names: the primary replicates into the standby's bucket by name. */
-// Bucket names are global: the account keeps them unique across the accounts that deploy this.
-const imagesBucket = (region: string) => `catalog-images-${Aws.ACCOUNT_ID}-${region}`;
+const imagesBucket = (region: string) => `catalog-images-${region}`;
 
 /** What both regions' fleets share: the standby's fleet has the same shape and runs no instance until the runbook scales it. */
 function fleetProps(scope: Construct, vpc: ec2.IVpc, zone: route53.IHostedZone, domain: ExampleDomain) {
@@ -239,6 +238,8 @@ export function addTier2PilotLight(app: App, domain: ExampleDomain): Tier2Stacks
   const primary = new Tier2PrimaryStack(app, 'Tier2-us-east-1', { domain, description });
   const standby = new Tier2StandbyStack(app, 'Tier2-us-west-2', { domain, description, replicas: standbyReplicas });
   const dns = new Tier2DnsStack(app, 'Tier2-Dns', { domain, primary, standby, description });
+  // Once deployed, Resilience Hub assesses the four stacks against TIER_2's objectives every day.
+  new ResilienceHubApp(dns, 'ResilienceHub', { tier: TIER, service: SERVICE, stacks: [standbyReplicas, primary, standby, dns] });
   primary.addStackDependency(standbyReplicas);
   standby.addStackDependency(primary);
   for (const stack of [standbyReplicas, primary, standby, dns]) {

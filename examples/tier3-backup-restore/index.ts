@@ -6,7 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import {
   acknowledgeHaFinding, AzEvacuationDrill, BackupCopyVault, BackupPolicy, GoldenSignalsDashboard, HaRole, MultiAzNetwork, ReplicatedDatabase,
-  ResilientFleet, ServiceTier, SloAlarms, SyntheticCanary,
+  ResilienceHubApp, ResilientFleet, ServiceTier, SloAlarms, SyntheticCanary,
 } from '../../lib';
 import { ExampleDomain } from '../tier0-active-active';
 
@@ -116,5 +116,7 @@ export function addTier3BackupRestore(app: App, domain: ExampleDomain): Tier3Sta
   const backupVault = new Tier3BackupVaultStack(app, 'Tier3-us-west-2-Backups', { description });
   const primary = new Tier3Stack(app, 'Tier3-us-east-1', { domain, description });
   primary.addStackDependency(backupVault);
+  // Once deployed, Resilience Hub assesses both stacks (the copies' vault too) against TIER_3's objectives every day.
+  new ResilienceHubApp(primary, 'ResilienceHub', { tier: TIER, service: SERVICE, stacks: [backupVault, primary] });
   return { backupVault, primary };
 }
