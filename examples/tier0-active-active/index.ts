@@ -1,4 +1,4 @@
-import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Aws, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -34,7 +34,8 @@ const TABLE_NAME = 'checkout-carts';
 const SECRET_NAME = 'checkout/payment-api-key';
 const RECORD_NAME = 'checkout';
 /** Deterministic names: each region's stack refers to the other region's bucket and vault by name, not by reference. */
-const bucketName = (region: string) => `checkout-receipts-${region}`;
+// Bucket names are global: the account keeps them unique across the accounts that deploy this.
+const bucketName = (region: string) => `checkout-receipts-${Aws.ACCOUNT_ID}-${region}`;
 const vaultName = (region: string) => `checkout-backups-${region}`;
 
 /** Props of {@link Tier0RegionStack}. */

@@ -1,4 +1,4 @@
-import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Aws, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -26,7 +26,8 @@ const COPY_VAULT = 'catalog-dr';
 const RECORD_NAME = 'catalog';
 const DATABASE_USER = 'catalog_app';
 /** Deterministic names: the primary replicates into the standby's bucket by name. */
-const imagesBucket = (region: string) => `catalog-images-${region}`;
+// Bucket names are global: the account keeps them unique across the accounts that deploy this.
+const imagesBucket = (region: string) => `catalog-images-${Aws.ACCOUNT_ID}-${region}`;
 
 /** What both regions' fleets share: the standby's fleet has the same shape and runs no instance until the runbook scales it. */
 function fleetProps(scope: Construct, vpc: ec2.IVpc, zone: route53.IHostedZone, domain: ExampleDomain) {
