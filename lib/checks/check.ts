@@ -1,8 +1,8 @@
 import { HaInputError, HaInternalError } from './graph/errors';
 import { ResourceGraph } from './graph/graph';
 import { buildGraph, GraphInputs, readInputs } from './graph/load';
-import type { AcknowledgedFinding, Finding, HaReport, ServiceReport } from './model';
-import { serviceReports } from './report';
+import type { AcknowledgedFinding, Finding, HaReport } from './model';
+import { resilienceReport } from './report';
 import { HA_RULES } from './rules';
 import { HaRule, RuleContext } from './rules/rule';
 import { ServiceIndex } from './services';
@@ -19,11 +19,12 @@ export interface CheckOptions {
 /** Runs the rules over a graph and computes the resilience report. */
 export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): HaReport {
   const services = new ServiceIndex(graph);
-  let reports: ServiceReport[] | undefined;
+  let report: Pick<HaReport, 'services' | 'perStack'> | undefined;
+  const computed = () => (report ??= attributed('the resilience report', () => resilienceReport(graph, services)));
   const context: RuleContext = {
     graph,
     services,
-    reports: () => (reports ??= attributed('the resilience report', () => serviceReports(graph, services))),
+    reports: () => computed().perStack!,
   };
   const findings: Finding[] = [];
   for (const rule of options.rules ?? HA_RULES) {
@@ -44,7 +45,7 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ha
       acknowledged.push({ ...finding, reason });
     }
   }
-  return { services: context.reports(), findings: open, acknowledged };
+  return { services: computed().services, perStack: computed().perStack, findings: open, acknowledged };
 }
 
 /**

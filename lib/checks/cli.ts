@@ -3,7 +3,7 @@ import { checkInputs } from './check';
 import { HaInputError, HaInternalError } from './graph/errors';
 import { GraphInputs, readInputs } from './graph/load';
 import { formatMarkdown, formatText } from './format';
-import { HaReport } from './report';
+import type { HaReport, ServiceReport } from './model';
 
 /** Where the CLI writes, and whether stdout is a terminal (colours only then). */
 export interface CliIo {
@@ -15,12 +15,19 @@ export interface CliIo {
 const USAGE = `usage: ha-report [options] [path ...]
 
 Checks synthesized CloudFormation (cdk.out) and Terraform JSON (cdktf.out) against the HA rules
-and reports the RTO, RPO and availability each service achieves against its tier.
+and reports the RTO, RPO and availability each service achieves against its tier: one row per
+service, across all its stacks. A figure the templates cannot prove shows the part that is known
+and a question mark (≥ 396 s ?); "objectives met" is yes, no, or unproven when nothing is unmet
+but something cannot be shown.
 
   path                a cdk.out or cdktf.out directory, a cdktf stack directory, or a template file
                       (default: ./cdk.out, else ./cdktf.out)
   --json              print { services, findings, acknowledged } as JSON
+                      (and perStack: each service in each of its stacks)
   --markdown          print Markdown for a pull-request comment
+  --explain           after the table, list every step of every figure, by service and figure:
+                      the resource, its value or "unknown", the basis and the published figures
+                      (--json and --markdown always include these steps)
   --fail-on <level>   exit 1 on findings of this level or worse: error (default) or warning
   --no-color          never colour the table
   -h, --help          show this help
@@ -46,6 +53,7 @@ interface Options {
   readonly format: 'text' | 'json' | 'markdown';
   readonly failOn: 'error' | 'warning';
   readonly colour: boolean;
+  readonly explain: boolean;
   readonly help: boolean;
 }
 
@@ -54,6 +62,7 @@ function parse(argv: readonly string[], isTty: boolean): Options {
   let format: Options['format'] = 'text';
   let failOn: Options['failOn'] = 'error';
   let colour = isTty;
+  let explain = false;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -69,6 +78,8 @@ function parse(argv: readonly string[], isTty: boolean): Options {
         throw new HaInputError(`--fail-on must be error or warning, got: ${value ?? 'nothing'}`);
       }
       failOn = value;
+    } else if (arg === '--explain') {
+      explain = true;
     } else if (arg === '--no-color' || arg === '--no-colour') {
       colour = false;
     } else if (arg === '-h' || arg === '--help') {
@@ -79,7 +90,10 @@ function parse(argv: readonly string[], isTty: boolean): Options {
       paths.push(arg);
     }
   }
-  return { paths, format, failOn, colour, help };
+  if (explain && format !== 'text') {
+    throw new HaInputError(`--explain is for the text report: --${format} already includes every step`);
+  }
+  return { paths, format, failOn, colour, explain, help };
 }
 
 function defaultPath(): string {
@@ -130,7 +144,7 @@ function run(argv: readonly string[], io: CliIo): number {
   } else if (options.format === 'markdown') {
     io.stdout(formatMarkdown(report));
   } else {
-    io.stdout(formatText(report, options.colour));
+    io.stdout(formatText(report, options.colour, { explain: options.explain }));
   }
   const failing = report.findings.filter((f) => f.level === 'error' || options.failOn === 'warning');
   return failing.length > 0 ? EXIT_CODES.findings : EXIT_CODES.ok;
@@ -139,26 +153,34 @@ function run(argv: readonly string[], io: CliIo): number {
 /** The `--json` shape: the documented fields first, then the status, derivation and notes. */
 function jsonReport(report: HaReport): unknown {
   return {
-    services: report.services.map((s) => ({
-      stack: s.stack,
-      service: s.service,
-      tier: s.tier,
-      strategy: s.strategy,
-      azRtoSeconds: s.azRtoSeconds,
-      azRpoSeconds: s.azRpoSeconds,
-      regionRtoSeconds: s.regionRtoSeconds,
-      regionRpoSeconds: s.regionRpoSeconds,
-      availability: s.availability,
-      objectivesMet: s.objectivesMet,
-      region: s.region ?? null,
-      regions: s.regions,
-      objectives: s.objectives,
-      status: s.status,
-      derivation: s.derivation,
-      notes: s.notes,
-    })),
+    services: report.services.map(jsonService),
     findings: report.findings,
     acknowledged: report.acknowledged ?? [],
+    perStack: (report.perStack ?? []).map(jsonService),
+  };
+}
+
+function jsonService(s: ServiceReport): unknown {
+  return {
+    stack: s.stack,
+    service: s.service,
+    tier: s.tier,
+    strategy: s.strategy,
+    azRtoSeconds: s.azRtoSeconds,
+    azRpoSeconds: s.azRpoSeconds,
+    regionRtoSeconds: s.regionRtoSeconds,
+    regionRpoSeconds: s.regionRpoSeconds,
+    availability: s.availability,
+    objectivesMet: s.objectivesMet,
+    overall: s.overall,
+    stacks: s.stacks,
+    region: s.region ?? null,
+    regions: s.regions,
+    lowerBounds: s.lowerBounds,
+    objectives: s.objectives,
+    status: s.status,
+    derivation: s.derivation,
+    notes: s.notes,
   };
 }
 

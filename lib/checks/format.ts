@@ -1,4 +1,4 @@
-import { HaReport, ObjectiveStatus, ServiceReport } from './report';
+import type { DerivationStep, HaReport, ObjectiveStatus, Quantity, ServiceReport } from './model';
 
 /** Renders seconds the way the tier table does (`30 s`, `15 min`, `24 h`). */
 export function formatSeconds(seconds: number | null): string {
@@ -25,25 +25,55 @@ export function formatAvailability(availability: number | null): string {
 const MARK: Record<ObjectiveStatus, string> = { 'met': '✓', 'not-met': '✗', 'unproven': '?' };
 const COLOUR: Record<ObjectiveStatus, string> = { 'met': '\u001b[32m', 'not-met': '\u001b[31m', 'unproven': '\u001b[33m' };
 const RESET = '\u001b[0m';
+/** The objectives-met column: every objective met, one not met, or none unmet and one unproven. */
+const VERDICT: Record<ObjectiveStatus, string> = { 'met': 'yes', 'not-met': 'no', 'unproven': 'unproven' };
+
+/** The figures in the order of the table, with their labels. */
+const FIGURES: readonly { readonly quantity: Quantity; readonly label: string }[] = [
+  { quantity: 'azRto', label: 'AZ RTO' },
+  { quantity: 'azRpo', label: 'AZ RPO' },
+  { quantity: 'regionRto', label: 'region RTO' },
+  { quantity: 'regionRpo', label: 'region RPO' },
+  { quantity: 'availability', label: 'availability' },
+];
+
+function paint(text: string, status: ObjectiveStatus, colour: boolean): string {
+  return colour ? `${COLOUR[status]}${text}${RESET}` : text;
+}
 
 function cell(text: string, status: ObjectiveStatus, colour: boolean): string {
-  const marked = `${text} ${MARK[status]}`;
-  return colour ? `${COLOUR[status]}${marked}${RESET}` : marked;
+  return paint(`${text} ${MARK[status]}`, status, colour);
+}
+
+/** The value of a figure: an unproven one shows the part that is known (`≥ 396 s`), or `unknown`. */
+function figureText(s: ServiceReport, quantity: Quantity): string {
+  if (quantity === 'availability') {
+    return s.status.availability === 'unproven' && s.availability === null ? 'unknown' : formatAvailability(s.availability);
+  }
+  const value = { azRto: s.azRtoSeconds, azRpo: s.azRpoSeconds, regionRto: s.regionRtoSeconds, regionRpo: s.regionRpoSeconds }[quantity];
+  if (s.status[quantity] !== 'unproven' || value !== null) {
+    return formatSeconds(value);
+  }
+  const bound = s.lowerBounds[quantity];
+  return bound === null ? 'unknown' : `≥ ${formatSeconds(bound)}`;
+}
+
+/** The stacks of a service other than its main one (`stack`). */
+function otherStacks(s: ServiceReport): string {
+  const others = s.stacks.filter((name) => name !== s.stack);
+  return others.length === 0 ? '—' : others.join(', ');
 }
 
 function row(s: ServiceReport, colour: boolean): string[] {
   return [
-    s.stack, s.service, s.tier, s.strategy,
-    cell(formatSeconds(s.azRtoSeconds), s.status.azRto, colour),
-    cell(formatSeconds(s.azRpoSeconds), s.status.azRpo, colour),
-    cell(formatSeconds(s.regionRtoSeconds), s.status.regionRto, colour),
-    cell(formatSeconds(s.regionRpoSeconds), s.status.regionRpo, colour),
-    cell(formatAvailability(s.availability), s.status.availability, colour),
-    s.objectivesMet ? 'yes' : 'no',
+    s.stack, s.service, s.tier, s.strategy, otherStacks(s),
+    ...FIGURES.map((f) => cell(figureText(s, f.quantity), s.status[f.quantity], colour)),
+    paint(VERDICT[s.overall], s.overall, colour),
   ];
 }
 
-const HEADER = ['stack', 'service', 'tier', 'strategy', 'AZ RTO', 'AZ RPO', 'region RTO', 'region RPO', 'availability', 'objectives met'];
+const HEADER = ['stack', 'service', 'tier', 'strategy', 'other stacks', ...FIGURES.map((f) => f.label), 'objectives met'];
+const LEGEND = '✓ met   ✗ not met   ? not provable from the templates (≥ the part that is known)';
 
 /** Visible width of a cell (colour codes take no room). */
 function width(text: string): number {
@@ -51,8 +81,17 @@ function width(text: string): number {
   return [...text.replace(/\u001b\[\d+m/g, '')].length;
 }
 
-/** The report as an aligned text table followed by the findings, optionally with ANSI colours. */
-export function formatText(report: HaReport, colour: boolean): string {
+/** Options of {@link formatText}. */
+export interface TextOptions {
+  /** After the table, every step of every figure ({@link formatExplanation}): what `ha-report --explain` prints. */
+  readonly explain?: boolean;
+}
+
+/**
+ * The report as an aligned text table, one row per service, followed by the findings and the
+ * acknowledged findings with their reasons, optionally with ANSI colours.
+ */
+export function formatText(report: HaReport, colour: boolean, options: TextOptions = {}): string {
   const lines: string[] = [];
   if (report.services.length === 0) {
     lines.push('No resources carry an HA record (ha-constructs metadata, ha:* tags or ha-* labels): no service to report on.');
@@ -62,7 +101,10 @@ export function formatText(report: HaReport, colour: boolean): string {
     for (const r of rows) {
       lines.push(r.map((c, i) => c + ' '.repeat(widths[i] - width(c))).join('  ').trimEnd());
     }
-    lines.push('', '✓ met   ✗ not met   ? not provable from the templates');
+    lines.push('', LEGEND);
+    if (options.explain) {
+      lines.push('', formatExplanation(report, colour).trimEnd());
+    }
   }
   lines.push('');
   const acknowledged = report.acknowledged ?? [];
@@ -78,7 +120,10 @@ export function formatText(report: HaReport, colour: boolean): string {
   if (acknowledged.length > 0) {
     lines.push('', `Acknowledged (${acknowledged.length}, accepted by the design with a reason; never counted toward --fail-on):`);
     for (const a of acknowledged) {
-      lines.push(`${a.level === 'error' ? 'ERROR  ' : 'WARNING'} ${a.rule} ${a.stack}/${a.resource}: ${a.message}`, `        reason: ${a.reason}`);
+      // The CDK plugin says on which construct the acknowledgement was made.
+      const at = (a as { acknowledgedAt?: unknown }).acknowledgedAt;
+      lines.push(`${a.level === 'error' ? 'ERROR  ' : 'WARNING'} ${a.rule} ${a.stack}/${a.resource}: ${a.message}`,
+        `        reason: ${a.reason}${typeof at === 'string' ? ` (acknowledged on ${at === '' ? 'the app' : at})` : ''}`);
     }
   }
   lines.push('', summary(report));
@@ -95,7 +140,7 @@ export function formatMarkdown(report: HaReport): string {
     for (const s of report.services) {
       lines.push(`| ${row(s, false).map(escape).join(' | ')} |`);
     }
-    lines.push('', '✓ met · ✗ not met · ? not provable from the templates', '');
+    lines.push('', LEGEND.replace(/ {3}/g, ' · '), '');
   }
   lines.push(`### Findings (${summary(report)})`, '');
   if (report.findings.length > 0) {
@@ -114,15 +159,50 @@ export function formatMarkdown(report: HaReport): string {
     lines.push('');
   }
   for (const s of report.services) {
-    lines.push(`<details><summary>Derivation: ${escape(s.service)} in ${escape(s.stack)}</summary>`, '');
+    lines.push(`<details><summary>Derivation: ${escape(s.service)} (${escape(s.stacks.join(', '))})</summary>`, '');
     lines.push('| figure | resource | value | basis | published figures |', '|---|---|---|---|---|');
     for (const d of s.derivation) {
-      const value = d.value === undefined ? '—' : d.quantity === 'availability' ? formatAvailability(d.value) : formatSeconds(d.value);
-      lines.push(`| ${d.quantity} | ${escape(`${d.stack}/${d.resource}`)} | ${value} | ${escape(d.basis)} | ${d.figures.join(', ')} |`);
+      lines.push(`| ${LABEL[d.quantity]} | ${escape(`${d.stack}/${d.resource}`)} | ${stepValue(d)} | ${escape(d.basis)} | ${d.figures.join(', ')} |`);
     }
     lines.push('', ...s.notes.map((n) => `> ${escape(n)}`), '', '</details>', '');
   }
   return lines.join('\n');
+}
+
+/**
+ * Every step of every figure, grouped by service and figure: the stack and resource, the value (or
+ * `unknown` when no published figure bounds it), the basis, and the names of the published figures
+ * the value comes from (constants of lib/core/figures.ts, keys of PUBLISHED_SLAS).
+ */
+export function formatExplanation(report: HaReport, colour: boolean): string {
+  const lines: string[] = ['How each figure is derived (every step: resource, value, basis, published figures):'];
+  for (const s of report.services) {
+    lines.push('', `${s.service}: ${s.tier} ${s.strategy}, stacks ${s.stacks.map((name) => (name === s.stack ? `${name} (main)` : name)).join(', ')}`);
+    for (const { quantity, label } of FIGURES) {
+      const objective = quantity === 'availability' ? formatAvailability(s.objectives.availabilityTarget) : formatSeconds(s.objectives[OBJECTIVE[quantity]]);
+      lines.push(`  ${label}: ${cell(figureText(s, quantity), s.status[quantity], colour)}  (objective ${quantity === 'availability' ? '≥' : '≤'} ${objective})`);
+      const steps = s.derivation.filter((d) => d.quantity === quantity);
+      if (steps.length === 0) {
+        lines.push('    no step: nothing in the templates contributes to it');
+      }
+      const valueWidth = Math.max(0, ...steps.map((d) => width(stepValue(d))));
+      for (const d of steps) {
+        const value = stepValue(d);
+        const figures = d.figures.length > 0 ? ` [published: ${d.figures.join(', ')}]` : '';
+        lines.push(`    ${value}${' '.repeat(valueWidth - width(value))}  ${d.stack}/${d.resource}: ${d.basis}${figures}`);
+      }
+    }
+    lines.push(...s.notes.map((n) => `  note: ${n}`));
+  }
+  return lines.join('\n') + '\n';
+}
+
+const LABEL = Object.fromEntries(FIGURES.map((f) => [f.quantity, f.label])) as Record<Quantity, string>;
+const OBJECTIVE = { azRto: 'azRtoSeconds', azRpo: 'azRpoSeconds', regionRto: 'regionRtoSeconds', regionRpo: 'regionRpoSeconds' } as const;
+
+/** A step's value as the derivation prints it: seconds, a percentage, or `unknown`. */
+function stepValue(d: DerivationStep): string {
+  return d.value === undefined ? 'unknown' : d.quantity === 'availability' ? formatAvailability(d.value) : formatSeconds(d.value);
 }
 
 function summary(report: HaReport): string {

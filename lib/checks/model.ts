@@ -44,16 +44,30 @@ export interface DerivationStep {
   readonly figures: readonly string[];
 }
 
-/** The resilience report of one service in one stack. */
+/** The four figures measured in seconds. */
+export type SecondsQuantity = Exclude<Quantity, 'availability'>;
+
+/**
+ * The resilience report of one service: across all its stacks (`HaReport.services`, one per
+ * service), or of the service in one of its stacks (`HaReport.perStack`, one per service and stack,
+ * whose AZ figures are those of that stack alone).
+ */
 export interface ServiceReport {
+  /**
+   * In `services`, the service's main stack: the first that serves requests in the primary role,
+   * else the first holding a primary record, else the first. In `perStack`, the stack reported on.
+   */
   readonly stack: string;
+  /** Every stack the service has resources in, the main stack first. */
+  readonly stacks: readonly string[];
   readonly service: string;
   readonly tier: string;
   readonly strategy: DrStrategy;
+  /** Region of `stack`. */
   readonly region?: string;
   /** Regions of every stack of the service. */
   readonly regions: readonly string[];
-  /** Worst-case seconds to recover from the loss of one zone of this stack; null when unbounded or unproven. */
+  /** Worst-case seconds to recover from the loss of one zone (of any stack in `services`, of `stack` in `perStack`); null when unbounded or unproven. */
   readonly azRtoSeconds: number | null;
   readonly azRpoSeconds: number | null;
   /** Worst-case seconds to recover the service from the loss of a region; null when unbounded or unproven. */
@@ -61,10 +75,18 @@ export interface ServiceReport {
   readonly regionRpoSeconds: number | null;
   /** Estimated availability from published SLAs (a floor the providers commit to, not a measurement). */
   readonly availability: number | null;
+  /**
+   * What the known steps of each seconds figure already add up to: the figure is at least this.
+   * Equal to the figure when it is proven; for an unproven one, the part that is known (the report
+   * prints `≥ 396 s ?`); null when nothing is known or nothing bounds it (`unbounded`).
+   */
+  readonly lowerBounds: Readonly<Record<SecondsQuantity, number | null>>;
   readonly objectives: TierObjectives;
   readonly status: Readonly<Record<Quantity, ObjectiveStatus>>;
   /** Whether every objective is shown to be met. */
   readonly objectivesMet: boolean;
+  /** All objectives together: `not-met` when one is not met, else `unproven` when one is unproven, else `met`. */
+  readonly overall: ObjectiveStatus;
   readonly derivation: readonly DerivationStep[];
   /** What the estimate assumes and what it could not see. */
   readonly notes: readonly string[];
@@ -72,7 +94,10 @@ export interface ServiceReport {
 
 /** The report and the findings, as `ha-report --json` prints them. */
 export interface HaReport {
+  /** One report per service, across all its stacks. */
   readonly services: readonly ServiceReport[];
+  /** One report per service and stack: the AZ figures of each stack on its own (what HA-RES1 and HA-RES2 judge). */
+  readonly perStack?: readonly ServiceReport[];
   /** Findings not acknowledged: what the exit code and a policy validation act on. */
   readonly findings: readonly Finding[];
   /** Findings the synthesized output acknowledges (`HA_ACKNOWLEDGED_KEY`), with the reason given. */

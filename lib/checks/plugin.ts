@@ -7,9 +7,9 @@ import { checkInputs } from './check';
 import { formatText } from './format';
 import { readTemplateFiles } from './graph/load';
 import { isObject } from './graph/values';
-import { AcknowledgedFinding, HaReport } from './report';
+import type { AcknowledgedFinding, Finding, HaReport } from './model';
 import { HA_RULES } from './rules';
-import { Finding, HaRule } from './rules/rule';
+import { HaRule } from './rules/rule';
 
 /** Metadata key under which `Validations.of(scope).acknowledge` records acknowledgements. */
 const ACKNOWLEDGED_RULES_METADATA_KEY = 'aws:cdk:acknowledged-rules';
@@ -41,7 +41,9 @@ export interface ConstructAcknowledgedFinding extends AcknowledgedFinding {
 
 /** What the last `validate` call saw: the report, and the findings acknowledged away. */
 export interface HaChecksResult {
+  /** The report; its `acknowledged` lists the findings acknowledged in the templates (`acknowledgeHaFinding`). */
   readonly report: HaReport;
+  /** The findings acknowledged on a construct (`Validations.of(scope).acknowledge`). */
   readonly acknowledged: readonly ConstructAcknowledgedFinding[];
 }
 
@@ -105,10 +107,12 @@ export class HaChecks implements IPolicyValidationPluginBeta1 {
         violatingResources: [{ resourceLogicalId: logicalId, templatePath: templateOf.get(finding.stack) ?? context.templatePaths[0] ?? '', locations: [] }],
       });
     }
-    const reported: HaReport = { services: report.services, findings: report.findings.filter((f) => !suppressed.has(f)) };
+    const reported: HaReport = { services: report.services, perStack: report.perStack, findings: report.findings.filter((f) => !suppressed.has(f)), acknowledged: report.acknowledged ?? [] };
     this.result = { report: reported, acknowledged };
     if (this.print) {
-      this.print(formatText(reported, false));
+      // Both kinds of acknowledgement, with their reasons: written into the templates
+      // (acknowledgeHaFinding) and made on a construct (Validations.of(scope).acknowledge).
+      this.print(formatText({ ...reported, acknowledged: [...reported.acknowledged ?? [], ...acknowledged] }, false));
     }
     const failing = violations.filter((v) => v.severity === 'error' || this.failOn === 'warning');
     return {
@@ -117,7 +121,7 @@ export class HaChecks implements IPolicyValidationPluginBeta1 {
       metadata: {
         services: String(report.services.length),
         objectivesMet: report.services.filter((s) => s.objectivesMet).map((s) => `${s.service}@${s.stack}`).join(', ') || 'none',
-        acknowledged: String(acknowledged.length),
+        acknowledged: String(acknowledged.length + (report.acknowledged?.length ?? 0)),
       },
     };
   }
@@ -127,7 +131,7 @@ export class HaChecks implements IPolicyValidationPluginBeta1 {
     if (!finding.resource.startsWith('service:')) {
       return finding.resource;
     }
-    const service = report.services.find((s) => s.stack === finding.stack && `service:${s.service}` === finding.resource);
+    const service = (report.perStack ?? report.services).find((s) => s.stack === finding.stack && `service:${s.service}` === finding.resource);
     const step = service?.derivation.find((d) => d.stack === finding.stack && !d.resource.startsWith('service:'));
     return step?.resource ?? finding.resource;
   }

@@ -1,64 +1,111 @@
 import { ResourceGraph } from './graph/graph';
 import { tierOfRecord } from './graph/tier';
-import type { ObjectiveStatus, Quantity, ServiceReport } from './model';
+import type { HaReport, ObjectiveStatus, Quantity, SecondsQuantity, ServiceReport } from './model';
 import { availabilityFigure } from './report/availability';
 import { azRpoFigure, azRtoFigure } from './report/az';
-import { Figure, statusOf, regionsOf, valueOf } from './report/figure';
+import { Figure, regionsOf, statusOf, valueOf } from './report/figure';
 import { regionRpoFigure } from './report/region-rpo';
 import { regionRtoFigure } from './report/region-rto';
-import { ServiceIndex, ServiceStack } from './services';
+import { isServingStack, ServiceIndex, ServiceStack } from './services';
 
 // The report's types live in lib/checks/model.ts, shared with the rules and the printers.
-export type { AcknowledgedFinding, DerivationStep, HaReport, ObjectiveStatus, Quantity, ServiceReport } from './model';
+export type { AcknowledgedFinding, DerivationStep, HaReport, ObjectiveStatus, Quantity, SecondsQuantity, ServiceReport } from './model';
+
+/** The figures of a service computed across all its stacks. */
+interface ServiceFigures {
+  readonly regionRto: Figure;
+  readonly regionRpo: Figure;
+  readonly availability: Figure;
+  readonly notes: string[];
+}
 
 /**
- * Computes the report of every service in every stack: AZ RTO/RPO from the failovers in that
- * stack (lib/checks/report/az.ts), region RTO (region-rto.ts, failover-path.ts) and RPO
- * (region-rpo.ts) and availability (availability.ts) across all the service's stacks.
+ * The resilience report of every service, one per service across all its stacks (`services`), and
+ * of every service in each of its stacks (`perStack`). Each figure has its own module under
+ * lib/checks/report/: the AZ RTO and RPO (az.ts: the worst over the stacks given), the region RTO
+ * (region-rto.ts, with the failover path of failover-path.ts), the region RPO (region-rpo.ts) and the
+ * availability (availability.ts), the last three always across all the service's stacks.
  */
-export function serviceReports(graph: ResourceGraph, index: ServiceIndex): ServiceReport[] {
-  const byService = new Map<string, { regionRto: Figure; regionRpo: Figure; availability: Figure; notes: string[] }>();
+export function resilienceReport(graph: ResourceGraph, index: ServiceIndex): Pick<HaReport, 'services' | 'perStack'> {
+  const shared = new Map<string, ServiceFigures>();
   for (const service of index.services()) {
     const stacks = index.stacksOf(service);
-    byService.set(service, {
+    shared.set(service, {
       regionRto: regionRtoFigure(graph, stacks),
       regionRpo: regionRpoFigure(graph, stacks),
       availability: availabilityFigure(graph, stacks),
       notes: serviceNotes(stacks),
     });
   }
-  return index.serviceStacks.map((stack) => {
-    const tier = tierOfRecord(stack.record);
-    const objectives = tier.toObjectives();
-    const shared = byService.get(stack.service)!;
-    const azRto = azRtoFigure(graph, stack);
-    const azRpo = azRpoFigure(graph, stack);
-    const status: Record<Quantity, ObjectiveStatus> = {
-      azRto: statusOf(azRto, objectives.azRtoSeconds, 'max'),
-      azRpo: statusOf(azRpo, objectives.azRpoSeconds, 'max'),
-      regionRto: statusOf(shared.regionRto, objectives.regionRtoSeconds, 'max'),
-      regionRpo: statusOf(shared.regionRpo, objectives.regionRpoSeconds, 'max'),
-      availability: statusOf(shared.availability, objectives.availabilityTarget, 'min'),
-    };
-    return {
-      stack: stack.stack,
-      service: stack.service,
-      tier: tier.name,
-      strategy: tier.strategy,
-      region: stack.region,
-      regions: regionsOf(index.stacksOf(stack.service)),
-      azRtoSeconds: valueOf(azRto),
-      azRpoSeconds: valueOf(azRpo),
-      regionRtoSeconds: valueOf(shared.regionRto),
-      regionRpoSeconds: valueOf(shared.regionRpo),
-      availability: valueOf(shared.availability),
-      objectives,
-      status,
-      objectivesMet: Object.values(status).every((s) => s === 'met'),
-      derivation: [...azRto.steps, ...azRpo.steps, ...shared.regionRto.steps, ...shared.regionRpo.steps, ...shared.availability.steps],
-      notes: shared.notes,
-    };
+  const services = index.services().map((service) => {
+    const stacks = mainFirst(index.stacksOf(service));
+    return assemble(graph, stacks[0], stacks, shared.get(service)!);
   });
+  const perStack = index.serviceStacks.map((stack) => assemble(graph, stack, [stack], shared.get(stack.service)!, mainFirst(index.stacksOf(stack.service))));
+  return { services, perStack };
+}
+
+/**
+ * The report of every service in every stack (`HaReport.perStack`): the AZ figures of that stack, the
+ * region figures and availability of the service. One per service across its stacks: {@link resilienceReport}.
+ */
+export function serviceReports(graph: ResourceGraph, index: ServiceIndex): ServiceReport[] {
+  return [...resilienceReport(graph, index).perStack!];
+}
+
+/**
+ * A report on `main`'s service: its AZ figures over `zonal` (all its stacks, or `main` alone), its
+ * region figures and availability from `shared`; `all` lists every stack of the service, main first.
+ */
+function assemble(graph: ResourceGraph, main: ServiceStack, zonal: readonly ServiceStack[], shared: ServiceFigures, all: readonly ServiceStack[] = zonal): ServiceReport {
+  const tier = tierOfRecord(main.record);
+  const objectives = tier.toObjectives();
+  const figures: Record<Quantity, Figure> = {
+    azRto: azRtoFigure(graph, zonal),
+    azRpo: azRpoFigure(graph, zonal),
+    regionRto: shared.regionRto,
+    regionRpo: shared.regionRpo,
+    availability: shared.availability,
+  };
+  const status: Record<Quantity, ObjectiveStatus> = {
+    azRto: statusOf(figures.azRto, objectives.azRtoSeconds, 'max'),
+    azRpo: statusOf(figures.azRpo, objectives.azRpoSeconds, 'max'),
+    regionRto: statusOf(figures.regionRto, objectives.regionRtoSeconds, 'max'),
+    regionRpo: statusOf(figures.regionRpo, objectives.regionRpoSeconds, 'max'),
+    availability: statusOf(figures.availability, objectives.availabilityTarget, 'min'),
+  };
+  const statuses = Object.values(status);
+  const lowerBound = (q: SecondsQuantity) => (figures[q].unbounded || figures[q].value === undefined ? null : figures[q].value);
+  return {
+    stack: main.stack,
+    stacks: all.map((s) => s.stack),
+    service: main.service,
+    tier: tier.name,
+    strategy: tier.strategy,
+    region: main.region,
+    regions: regionsOf(all),
+    azRtoSeconds: valueOf(figures.azRto),
+    azRpoSeconds: valueOf(figures.azRpo),
+    regionRtoSeconds: valueOf(figures.regionRto),
+    regionRpoSeconds: valueOf(figures.regionRpo),
+    availability: valueOf(figures.availability),
+    lowerBounds: { azRto: lowerBound('azRto'), azRpo: lowerBound('azRpo'), regionRto: lowerBound('regionRto'), regionRpo: lowerBound('regionRpo') },
+    objectives,
+    status,
+    objectivesMet: statuses.every((s) => s === 'met'),
+    overall: statuses.includes('not-met') ? 'not-met' : statuses.includes('unproven') ? 'unproven' : 'met',
+    derivation: [...figures.azRto.steps, ...figures.azRpo.steps, ...figures.regionRto.steps, ...figures.regionRpo.steps, ...figures.availability.steps],
+    notes: shared.notes,
+  };
+}
+
+/**
+ * A service's stacks, its main stack first: the first that serves requests in the primary role (an
+ * entry point or compute), else the first holding a primary record, else the first.
+ */
+function mainFirst(stacks: readonly ServiceStack[]): ServiceStack[] {
+  const main = stacks.find(isServingStack) ?? stacks.find((s) => s.record.role === 'primary') ?? stacks[0];
+  return [main, ...stacks.filter((s) => s !== main)];
 }
 
 function serviceNotes(stacks: readonly ServiceStack[]): string[] {

@@ -16,16 +16,18 @@ function run(argv: string[], isTty = false) {
 }
 
 describe('ha-report CLI', () => {
-  test('GIVEN a cloud assembly with a stage WHEN --json THEN services of both stacks and their findings, exit 1', () => {
+  test('GIVEN a cloud assembly with a stage WHEN --json THEN one service over both stacks, each stack under perStack, and the findings, exit 1', () => {
     const { code, stdout, stderr } = run([ASSEMBLY, '--json']);
     expect(stderr).toBe('');
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
-    expect(report.services.map((s: { stack: string }) => s.stack)).toEqual(['Shop-Primary', 'ProdShop']);
+    expect(report.services.map((s: { stack: string; stacks: string[] }) => [s.stack, s.stacks])).toEqual([['Shop-Primary', ['Shop-Primary', 'ProdShop']]]);
     expect(Object.keys(report.services[0]).slice(0, 10)).toEqual([
       'stack', 'service', 'tier', 'strategy', 'azRtoSeconds', 'azRpoSeconds', 'regionRtoSeconds', 'regionRpoSeconds', 'availability', 'objectivesMet',
     ]);
-    expect(report.services[1]).toMatchObject({ service: 'shop', tier: 'TIER_3', strategy: 'BACKUP_RESTORE', region: 'us-west-2', regionRtoSeconds: null, objectivesMet: false });
+    expect(report.services[0]).toMatchObject({ service: 'shop', regions: ['us-east-1', 'us-west-2'], regionRtoSeconds: null, objectivesMet: false, overall: 'unproven' });
+    expect(report.perStack.map((s: { stack: string }) => s.stack)).toEqual(['Shop-Primary', 'ProdShop']);
+    expect(report.perStack[1]).toMatchObject({ service: 'shop', tier: 'TIER_3', strategy: 'BACKUP_RESTORE', region: 'us-west-2', regionRtoSeconds: null, objectivesMet: false });
     expect(report.findings.filter((f: { level: string }) => f.level === 'error')).toEqual([
       { rule: 'HA-KMS1', level: 'error', stack: 'ProdShop', resource: 'Key', message: 'Key does not rotate: set EnableKeyRotation to true' },
       { rule: 'HA-LOG1', level: 'error', stack: 'Shop-Primary', resource: 'Logs', message: 'Logs keeps logs 30 days; TIER_3 needs 90' },
@@ -36,7 +38,8 @@ describe('ha-report CLI', () => {
     const { code, stdout } = run([ASSEMBLY, TF_OUT, '--json']);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
-    expect(report.services.map((s: { stack: string }) => s.stack)).toEqual(['Shop-Primary', 'ProdShop', 'shop-eu']);
+    expect(report.services.map((s: { stacks: string[] }) => s.stacks)).toEqual([['Shop-Primary', 'ProdShop', 'shop-eu']]);
+    expect(report.perStack.map((s: { stack: string }) => s.stack)).toEqual(['Shop-Primary', 'ProdShop', 'shop-eu']);
     expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'HA-LOG1', stack: 'shop-eu', resource: 'google_logging_project_bucket_config.logs' }));
   });
 
@@ -44,7 +47,8 @@ describe('ha-report CLI', () => {
     const plain = run([ASSEMBLY]);
     expect(plain.stdout).not.toContain('\u001b[');
     expect(plain.stdout).toContain('ERROR   HA-KMS1 ProdShop/Key: Key does not rotate');
-    expect(plain.stdout).toMatch(/Shop-Primary +shop +TIER_3 +BACKUP_RESTORE +0 s ✓/);
+    expect(plain.stdout).toMatch(/^Shop-Primary +shop +TIER_3 +BACKUP_RESTORE +ProdShop +0 s ✓ .* unproven$/m);
+    expect(plain.stdout.split('\n').filter((line) => /^\S+ +shop +TIER_3 /.test(line))).toHaveLength(1);
     expect(run([ASSEMBLY], true).stdout).toContain('\u001b[31m');
     expect(run([ASSEMBLY, '--no-color'], true).stdout).not.toContain('\u001b[');
   });
@@ -53,7 +57,9 @@ describe('ha-report CLI', () => {
     const { stdout } = run([ASSEMBLY, '--markdown']);
     expect(stdout.startsWith('## HA resilience report\n')).toBe(true);
     expect(stdout).toContain('| error | HA-KMS1 | ProdShop | Key | Key does not rotate: set EnableKeyRotation to true |');
-    expect(stdout).toContain('<details><summary>Derivation: shop in ProdShop</summary>');
+    expect(stdout).toContain('| Shop-Primary | shop | TIER_3 | BACKUP_RESTORE | ProdShop | 0 s ✓ |');
+    expect(stdout).toContain('<details><summary>Derivation: shop (Shop-Primary, ProdShop)</summary>');
+    expect(stdout).toContain('| region RTO | Shop-Primary/service:shop | unknown | backup and restore: the RTO is the restore time');
   });
 
   test('GIVEN only warnings THEN exit 0, and 1 with --fail-on warning', () => {
@@ -73,6 +79,7 @@ describe('ha-report CLI', () => {
     [[ASSEMBLY, '--yaml'], 'ha-report: unknown option --yaml'],
     [[ASSEMBLY, '--fail-on', 'info'], 'ha-report: --fail-on must be error or warning, got: info'],
     [[ASSEMBLY, '--json', '--markdown'], 'ha-report: --json and --markdown cannot be combined'],
+    [[ASSEMBLY, '--markdown', '--explain'], 'ha-report: --explain is for the text report: --markdown already includes every step'],
   ])('GIVEN bad input %j THEN exit 2 with a message and no stack trace', (argv, message) => {
     const { code, stdout, stderr } = run(argv);
     expect(code).toBe(2);

@@ -1,5 +1,6 @@
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { acknowledgeHaFinding } from '../../lib/aws/acknowledge';
 import { attachHaMetadata } from '../../lib/aws/metadata';
 import { MultiAzNetwork } from '../../lib/aws/network';
 import { HaChecks } from '../../lib/checks/plugin';
@@ -95,5 +96,27 @@ describe('HaChecks acknowledgements of service-level findings', () => {
     Validations.of(keys).acknowledge({ id: 'HA-RES2', reason: 'the keys stack holds no serving resource: its objectives are the Shop stack\'s' });
     expect(() => app.synth()).not.toThrow();
     expect(plugin.lastResult!.acknowledged.filter((a) => a.rule === 'HA-RES2').map((a) => a.acknowledgedAt).sort()).toEqual(['Shop', 'ShopKeys']);
+  });
+});
+
+describe('HaChecks printed report', () => {
+  test('GIVEN findings acknowledged on a construct and in the template THEN the printed report lists both apart, with their reasons, as ha-report does', () => {
+    let printed = '';
+    const plugin = new HaChecks({ printReport: (text) => { printed += text; } });
+    const { app, stack, key } = appWith(plugin);
+    Validations.of(key).acknowledge({ id: 'HA-KMS1', reason: 'imported signing key material cannot rotate automatically' });
+    acknowledgeHaFinding(stack, 'HA-RES2', RESTORE_TESTED);
+    expect(() => app.synth()).not.toThrow();
+    expect(plugin.lastResult!.report.acknowledged).toEqual([expect.objectContaining({ rule: 'HA-RES2', reason: RESTORE_TESTED })]);
+    const block = printed.slice(printed.indexOf('Acknowledged (')).split('\n');
+    expect(block[0]).toBe('Acknowledged (2, accepted by the design with a reason; never counted toward --fail-on):');
+    expect(block.slice(1, 5)).toEqual([
+      expect.stringMatching(/^WARNING HA-RES2 Shop\/service:shop: service shop in Shop cannot be shown to meet TIER_3/),
+      `        reason: ${RESTORE_TESTED}`,
+      'ERROR   HA-KMS1 Shop/Unrotated: Unrotated does not rotate: set EnableKeyRotation to true',
+      '        reason: imported signing key material cannot rotate automatically (acknowledged on Shop/Unrotated)',
+    ]);
+    expect(printed).toContain('No findings other than the acknowledged ones below.');
+    expect(printed.trimEnd().split('\n').pop()).toBe('0 error(s), 0 warning(s), 2 acknowledged');
   });
 });

@@ -55,4 +55,13 @@ describe('the text and Markdown reports', () => {
     expect(out).toContain(`acknowledgeHaFinding(scope, rule, reason)`);
     expect(out).toContain(HA_ACKNOWLEDGED_KEY);
   });
+
+  test('WHEN ha-report --help THEN it says a row is a service, how an unproven figure reads, and offers --explain', () => {
+    let out = '';
+    expect(main(['--help'], { stdout: (t) => { out += t; }, stderr: () => undefined, isTty: false })).toBe(0);
+    expect(out).toContain('one row per\nservice, across all its stacks');
+    expect(out).toContain('(≥ 396 s ?)');
+    expect(out).toMatch(/"objectives met" is yes, no, or unproven/);
+    expect(out).toMatch(/^ {2}--explain {11}after the table, list every step of every figure/m);
+  });
 });

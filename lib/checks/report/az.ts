@@ -6,20 +6,21 @@ import { isDataStore, zoneFailover } from '../graph/stores';
 import { targetHealthSettings } from '../graph/target-health';
 import { fleetZones } from '../graph/zones';
 import { ServiceStack } from '../services';
-import { addMax, figure, Figure } from './figure';
+import { addMax, figure, Figure, serviceAnchor } from './figure';
 
 /*
  * The loss of one zone: how long until the service serves again (AZ RTO) and what data it loses
- * (AZ RPO), from the failovers in one stack of the service.
+ * (AZ RPO). A zone is lost in one region at a time: the figure of a service is the worst over the
+ * stacks given (all its stacks for the service's row, one for the per-stack view).
  */
 
 /**
- * The AZ RTO of a service in one stack: the slowest zonal failover users wait for (a store's
+ * The AZ RTO of a service in the given stacks: the slowest zonal failover users wait for (a store's
  * failover, a target group's or backend's health check, a fleet in one zone).
  */
-export function azRtoFigure(graph: ResourceGraph, stack: ServiceStack): Figure {
+export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[]): Figure {
   const f = figure();
-  for (const r of stack.resources) {
+  for (const [stack, r] of resourcesOf(stacks)) {
     if (servesThroughZoneLoss(graph, r, stack.record.strategy)) {
       const failover = zoneFailover(graph, r);
       if (failover) {
@@ -49,7 +50,8 @@ export function azRtoFigure(graph: ResourceGraph, stack: ServiceStack): Figure {
   }
   if (f.steps.length === 0) {
     f.value = 0;
-    f.steps.push({ quantity: 'azRto', stack: stack.stack, resource: `service:${stack.service}`, value: 0, basis: 'no zonal failover in this stack: its resources are regional or spread over zones', figures: [] });
+    const where = stacks.length === 1 ? 'this stack: its resources are' : `any of its ${stacks.length} stacks: their resources are`;
+    f.steps.push({ quantity: 'azRto', ...serviceAnchor(stacks), value: 0, basis: `no zonal failover in ${where} regional or spread over zones`, figures: [] });
   }
   return f;
 }
@@ -62,10 +64,10 @@ function servesThroughZoneLoss(graph: ResourceGraph, r: GraphResource, strategy:
   return isDataStore(graph, r) && (strategy === DrStrategy.ACTIVE_ACTIVE || (r.ha?.role !== 'standby' && r.ha?.role !== 'replica'));
 }
 
-/** The AZ RPO of a service in one stack: what a store serving through the zone loss loses. */
-export function azRpoFigure(graph: ResourceGraph, stack: ServiceStack): Figure {
+/** The AZ RPO of a service in the given stacks: what a store serving through the zone loss loses. */
+export function azRpoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[]): Figure {
   const f = figure();
-  for (const r of stack.resources) {
+  for (const [stack, r] of resourcesOf(stacks)) {
     if (!servesThroughZoneLoss(graph, r, stack.record.strategy)) {
       continue;
     }
@@ -80,4 +82,8 @@ export function azRpoFigure(graph: ResourceGraph, stack: ServiceStack): Figure {
     f.value = 0;
   }
   return f;
+}
+
+function resourcesOf(stacks: readonly ServiceStack[]): [ServiceStack, GraphResource][] {
+  return stacks.flatMap((stack) => stack.resources.map((r): [ServiceStack, GraphResource] => [stack, r]));
 }

@@ -19,7 +19,7 @@ export interface Evaluation {
 export interface RuleContext {
   readonly graph: ResourceGraph;
   readonly services: ServiceIndex;
-  /** The resilience report of every service and stack (computed once, on first use). */
+  /** The resilience report of every service in each of its stacks (`HaReport.perStack`, computed once, on first use). */
   reports(): readonly ServiceReport[];
 }
 
