@@ -80,7 +80,7 @@ describe('SloAlarms (Terraform)', () => {
     // 1.0001 days is 86,408.64 s: CloudWatch takes periods in whole minutes.
     const { synthesized } = synth({ loadBalancerArnSuffix: 'app/orders/0123456789abcdef', windowDays: 1.0001 });
     const budget = Object.values(resourcesOf(synthesized, CloudwatchMetricAlarm)).find((a) => /-slo-budget-exhausted$/.test(a.alarm_name));
-    expect(budget.metric_query.slice(1).map((q: { metric: { period: number } }) => q.metric.period)).toEqual([86400, 86400, 86400]);
+    expect(budget!.metric_query.slice(1).map((q: { metric: { period: number } }) => q.metric.period)).toEqual([86400, 86400, 86400]);
   });
 
   test('snapshot', () => {
