@@ -40,10 +40,15 @@ describe('what the library synthesizes', () => {
     expect(findings(CustomerManagedKeys, inputs)).toEqual([]);
   });
 
-  test('GIVEN a warm standby region with a fleet THEN it needs no probe of its own until it serves', () => {
+  test('GIVEN a warm standby region that runs a fleet THEN it needs a probe of its own: DNS moves clients to it on failover', () => {
     const lb = { Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: 'internal' } } };
     const inputs = { cloudFormation: [...cfn(lb, { tier: ServiceTier.TIER_1, role: HaRole.STANDBY, name: 'Standby', region: 'us-west-2' }).cloudFormation!] };
-    expect(findings(SyntheticProbes, inputs)).toEqual([]);
+    expect(findings(SyntheticProbes, inputs)).toEqual([expect.objectContaining({
+      rule: 'HA-OBS3', stack: 'Standby', message: 'service shop has no synthetic probe in Standby: add a canary against its endpoint in this region',
+    })]);
+    // A pilot light's standby runs nothing to probe until the runbook scales it up.
+    const pilot = { cloudFormation: [...cfn(lb, { tier: ServiceTier.TIER_2, role: HaRole.STANDBY, name: 'Standby', region: 'us-west-2' }).cloudFormation!] };
+    expect(findings(SyntheticProbes, pilot)).toEqual([]);
   });
 
   test('GIVEN an Aurora cluster that names itself with DBClusterIdentifier THEN it is a store: AZ RTO 30 s, and it needs a copy', () => {

@@ -57,11 +57,25 @@ export function failoverPath(graph: ResourceGraph, stacks: readonly ServiceStack
       : { quantity: 'regionRto', ...anchor, basis: 'nothing starts the failover', figures: [] };
   steps.push(decision);
   const writer = promoters.find((r) => r.failoverStep!.createsWriter);
+  // A headless secondary (storage, no instance) promoted as it is serves nothing: something must add a writer.
+  const headless = promotion.length > 0 ? headlessSecondaries(graph, stacks) : [];
+  if (headless.length > 0 && promoters.length > 0 && !writer) {
+    unstarted = true;
+    steps.push({ quantity: 'regionRto', stack: headless[0].stack, resource: headless[0].address,
+      basis: `the secondary ${headless[0].address} has no instance and no runbook adds a writer: promoted, it serves nothing`, figures: [] });
+  }
   const promotionPath: DerivationStep[] = writer
     ? [{ quantity: 'regionRto', stack: writer.stack, resource: writer.address, basis: `the secondary is headless: the runbook creates a writer first, a duration AWS does not publish (measure it with ${REGION_DRILL})`, figures: [] }, ...promotion]
     : promotion;
   steps.push(...promotionPath, ...scaleUp);
   return { steps, promotion: promotionPath, scaleUp, decision, unstarted };
+}
+
+/** Aurora clusters of the service that join a global database without an instance of their own. */
+function headlessSecondaries(graph: ResourceGraph, stacks: readonly ServiceStack[]): GraphResource[] {
+  return stacks.flatMap((s) => s.resources).filter((r) => (r.type === 'AWS::RDS::DBCluster' || r.type === 'aws_rds_cluster')
+    && isAurora(r) && r.ha?.role !== 'primary' && (r.properties.GlobalClusterIdentifier ?? r.properties.global_cluster_identifier) !== undefined
+    && graph.referrersOf(r, 'AWS::RDS::DBInstance', 'aws_rds_cluster_instance').length === 0);
 }
 
 /** Time for a standby region's fleets to reach the primary's capacity (warm standby, pilot light). */

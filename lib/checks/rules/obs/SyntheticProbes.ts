@@ -1,7 +1,9 @@
 import { GraphResource } from '../../graph/model';
 import { block, str } from '../../graph/values';
 import { Evaluation, HaRule, RuleContext, serviceOutcome } from '../rule';
-import { isServingStack } from '../serving';
+import { DrStrategy } from '../../../core';
+import { ServiceStack } from '../../services';
+import { isServingStack, SERVING_TYPES } from '../serving';
 import { tierOfRecord } from '../support';
 
 const TYPES = ['AWS::Synthetics::Canary', 'aws_synthetics_canary', 'google_monitoring_uptime_check_config'];
@@ -21,15 +23,25 @@ export function probeIntervalMinutes(probe: GraphResource): number | undefined {
   return rate[2].startsWith('hour') ? Number(rate[1]) * 60 : Number(rate[1]);
 }
 
+/**
+ * A standby that already runs instances (warm standby, or an active/active region marked standby):
+ * DNS moves clients to it on failover, so whether it can serve must be measured before then.
+ */
+function isRunningStandby(stack: ServiceStack): boolean {
+  const strategy = tierOfRecord(stack.record).strategy;
+  return (strategy === DrStrategy.WARM_STANDBY || strategy === DrStrategy.ACTIVE_ACTIVE)
+    && stack.resources.some((r) => SERVING_TYPES.includes(r.type) && r.ha?.role === 'standby');
+}
+
 /** HA-OBS3: every serving region of a service is probed from outside, as often as the tier says. */
 export const SyntheticProbes: HaRule = {
   id: 'HA-OBS3',
   level: 'error',
-  info: 'Each stack that serves a service has a synthetic probe (CloudWatch Synthetics canary, Google uptime check) running at least every tier.probeIntervalMinutes.',
+  info: 'Each stack that serves a service, or runs its warm standby, has a synthetic probe (CloudWatch Synthetics canary, Google uptime check) running at least every tier.probeIntervalMinutes.',
   explanation: 'Server-side metrics miss what never reaches the server (DNS, TLS, the load balancer); a probe per region measures what users see and tells which region is failing.',
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
-    return context.services.serviceStacks.filter(isServingStack).map((stack) => {
+    return context.services.serviceStacks.filter((stack) => isServingStack(stack) || isRunningStandby(stack)).map((stack) => {
       const tier = tierOfRecord(stack.record);
       const probes = stack.resources.filter((r) => TYPES.includes(r.type));
       if (probes.length === 0) {
