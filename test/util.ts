@@ -4,6 +4,7 @@ import { format, stripVTControlCharacters } from 'util';
 import { App, AppProps, Errors } from 'aws-cdk-lib';
 import * as cdkJson from '../cdk.json';
 import { HaValidationError } from '../lib/core/errors';
+import { replaceAssetHashes } from '../lib/testing';
 
 /**
  * An App for unit tests as a user's jest test builds one: `new App()` with no context and no
@@ -42,10 +43,11 @@ export function cdkJsonApp(props: AppProps = {}): App {
 
 /**
  * A template with asset hashes replaced by a placeholder: they change with every aws-cdk-lib
- * release, and a snapshot is about the resources this library writes.
+ * release, and a snapshot is about the resources this library writes. (The testing kit's
+ * `normaliseTemplate` also drops CDK metadata and sorts keys; `haSnapshot` keeps only what HA reads.)
  */
 export function normaliseAssets<T>(template: T): T {
-  return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}(\.zip|\.json)?/g, 'ASSET_HASH$1'));
+  return replaceAssetHashes(template);
 }
 
 /**
