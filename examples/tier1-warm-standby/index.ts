@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
-  acknowledgeHaFinding, AzEvacuationDrill, READINESS_PATH, regionalLabel, BackupCopyVault, BackupPolicy, ClientResiliencePolicy, FailoverDns, FailoverRunbooks, FailoverTrigger, FeatureFlags,
+  acknowledgeHaFinding, AzEvacuationDrill, READINESS_PATH, regionalLabel, BackupCopyVault, BackupPolicy, ClientResiliencePolicy, FailoverDns, FailoverRunbooks, FailoverRunbooksProps, FailoverTrigger, FeatureFlags,
   GlobalDatabase, GlobalDatabaseSecondary, GoldenSignalsDashboard, HaRole, MultiAzNetwork, RegionEvacuationDrill,
   ResilienceHubApp, ResilientFleet, SecretReplicaKey, ServiceTier, SloAlarms, SyntheticCanary,
 } from '../../lib';
@@ -73,6 +73,14 @@ export class Tier1StandbyKeysStack extends Stack {
 export interface Tier1PrimaryStackProps extends StackProps {
   /** The service's public name. */
   readonly domain: ExampleDomain;
+  /**
+   * The region that serves now: us-east-1, or us-west-2 after a failover. Deploying with the region
+   * that serves keeps `cdk deploy` from undoing a failover (scaling the new primary back down, or
+   * DNS sending clients back to a region whose database is no longer the writer), and puts the
+   * failback runbooks in the region that stands by. Stateful resources are the same either way.
+   * @default 'us-east-1'
+   */
+  readonly activeRegion?: string;
 }
 
 /**
@@ -91,11 +99,13 @@ export class Tier1PrimaryStack extends Stack {
 
   constructor(scope: Construct, id: string, props: Tier1PrimaryStackProps) {
     super(scope, id, { ...props, env: { region: PRIMARY } });
+    const active = (props.activeRegion ?? PRIMARY) === PRIMARY;
+    const role = active ? HaRole.PRIMARY : HaRole.STANDBY;
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
-    this.network = new MultiAzNetwork(this, 'Network', { tier: TIER, service: SERVICE, availabilityZones: ZONES[PRIMARY] });
-    this.fleet = new ResilientFleet(this, 'Fleet', fleetProps(this.network.vpc, certificateFor(this, zone, props.domain)));
+    this.network = new MultiAzNetwork(this, 'Network', { tier: TIER, service: SERVICE, role, availabilityZones: ZONES[PRIMARY] });
+    this.fleet = new ResilientFleet(this, 'Fleet', { ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain)), role });
     this.database = new GlobalDatabase(this, 'Database', {
-      tier: TIER, service: SERVICE, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, secondaryRegions: [STANDBY],
+      tier: TIER, service: SERVICE, role, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, secondaryRegions: [STANDBY],
       databaseName: 'orders',
     });
     this.database.connections.allowDefaultPortFrom(this.fleet);
@@ -103,16 +113,13 @@ export class Tier1PrimaryStack extends Stack {
 
     // This region's canary probes this region (its own name); the global one probes what users reach.
     const canary = new SyntheticCanary(this, 'Canary', {
-      tier: TIER, service: SERVICE, url: `https://${regionalUrlHost(PRIMARY, props.domain)}${READINESS_PATH}`,
-    });
-    const globalCanary = new SyntheticCanary(this, 'GlobalCanary', {
-      tier: TIER, service: SERVICE, url: `https://${RECORD_NAME}.${props.domain.zoneName}${READINESS_PATH}`,
+      tier: TIER, service: SERVICE, role, url: `https://${regionalUrlHost(PRIMARY, props.domain)}${READINESS_PATH}`,
     });
     this.slo = new SloAlarms(this, 'Slo', {
-      tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, syntheticSuccessPercent: canary.metricSuccessPercent(),
+      tier: TIER, service: SERVICE, role, loadBalancer: this.fleet.loadBalancer, syntheticSuccessPercent: canary.metricSuccessPercent(),
     });
     new GoldenSignalsDashboard(this, 'Dashboard', {
-      tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, targetGroup: this.fleet.targetGroup,
+      tier: TIER, service: SERVICE, role, loadBalancer: this.fleet.loadBalancer, targetGroup: this.fleet.targetGroup,
       autoScalingGroup: this.fleet.autoScalingGroup, databaseCluster: this.database.primary.cluster, slo: this.slo,
       syntheticSuccessPercent: [canary.metricSuccessPercent()],
     });
@@ -120,20 +127,48 @@ export class Tier1PrimaryStack extends Stack {
       tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, ebsKey: this.fleet.volumeKey, autoScalingGroup: this.fleet.autoScalingGroup,
       vpc: this.network.vpc, availabilityZone: ZONES[PRIMARY][0], databaseCluster: this.database.primary.cluster,
     });
-    // The region drill cuts this region on purpose, so this region's page fires by design: it stops only
-    // when users cannot reach the service at all (the global name's probe fails), i.e. the failover failed.
-    new RegionEvacuationDrill(this, 'RegionDrill', {
-      tier: TIER, service: SERVICE, stopConditionAlarm: globalCanary.successAlarm, ebsKey: this.fleet.volumeKey, vpc: this.network.vpc, autoScalingGroup: this.fleet.autoScalingGroup,
-    });
+    addRegionDrill(this, this.network, this.fleet, props.domain);
     this.backups = new BackupPolicy(this, 'Backups', {
       tier: TIER, service: SERVICE, copyToVaultArn: BackupCopyVault.vaultArn(this, STANDBY, COPY_VAULT),
     });
 
     const featureFlags = addDegradationControls(this, this.fleet, this.slo.pageAlarm);
+    // Standing by after a failover, this region holds the failback: promote its cluster back, grow its fleet.
     this.runbooks = new FailoverRunbooks(this, 'Runbooks', {
-      tier: TIER, service: SERVICE, loadBalancerArn: this.fleet.loadBalancer.loadBalancerArn, featureFlags,
+      tier: TIER, service: SERVICE, role, loadBalancerArn: this.fleet.loadBalancer.loadBalancerArn, featureFlags,
+      ...(active ? {} : regionFailoverInputs(this.database.primary.cluster.clusterArn, this.fleet)),
     });
   }
+}
+
+/**
+ * What the runbooks of the region that stands by need to make it serve: the cluster to promote,
+ * the fleet to grow, and who decides. The on-call engineer confirms the serving region is lost (not
+ * a blip the DNS failover rides out) and starts them; the rota commits to 5 minutes from the page,
+ * counted in full in the region RTO.
+ */
+function regionFailoverInputs(clusterArn: string, fleet: ResilientFleet): Partial<FailoverRunbooksProps> {
+  return {
+    failoverTrigger: FailoverTrigger.operator(Duration.minutes(5)),
+    globalClusterIdentifier: GLOBAL_CLUSTER, secondaryClusterArn: clusterArn,
+    standbyAutoScalingGroupName: fleet.autoScalingGroup.autoScalingGroupName,
+    primaryCapacity: fleet.primaryCapacity,
+  };
+}
+
+/**
+ * Each region's evacuation drill and the probe it stops on. The drill cuts its region on purpose, so
+ * that region's own page fires by design: it stops only when users cannot reach the service at all
+ * (the probe of the routed name fails), i.e. when the failover failed.
+ */
+function addRegionDrill(stack: Stack, network: MultiAzNetwork, fleet: ResilientFleet, domain: ExampleDomain): void {
+  const globalCanary = new SyntheticCanary(stack, 'GlobalCanary', {
+    tier: TIER, service: SERVICE, url: `https://${RECORD_NAME}.${domain.zoneName}${READINESS_PATH}`,
+  });
+  new RegionEvacuationDrill(stack, 'RegionDrill', {
+    tier: TIER, service: SERVICE, stopConditionAlarm: globalCanary.successAlarm, ebsKey: fleet.volumeKey, vpc: network.vpc,
+    autoScalingGroup: fleet.autoScalingGroup,
+  });
 }
 
 /**
@@ -150,34 +185,33 @@ export class Tier1StandbyStack extends Stack {
 
   constructor(scope: Construct, id: string, props: Tier1PrimaryStackProps) {
     super(scope, id, { ...props, env: { region: STANDBY } });
+    const active = props.activeRegion === STANDBY;
+    const role = active ? HaRole.PRIMARY : HaRole.STANDBY;
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
     this.network = new MultiAzNetwork(this, 'Network', {
-      tier: TIER, service: SERVICE, role: HaRole.STANDBY, availabilityZones: ZONES[STANDBY], ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'),
+      tier: TIER, service: SERVICE, role, availabilityZones: ZONES[STANDBY], ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'),
     });
-    this.fleet = new ResilientFleet(this, 'Fleet', { ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain)), role: HaRole.STANDBY });
+    this.fleet = new ResilientFleet(this, 'Fleet', { ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain)), role });
     this.database = new GlobalDatabaseSecondary(this, 'Database', {
-      tier: TIER, service: SERVICE, role: HaRole.STANDBY, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, primaryRegion: PRIMARY,
+      tier: TIER, service: SERVICE, role, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, primaryRegion: PRIMARY,
+      // Serving, the promoted cluster keeps a reader in each further AZ, as the primary does: instances are added, none replaced.
+      readers: active ? TIER.minAzs - 1 : undefined,
     });
     this.database.connections.allowDefaultPortFrom(this.fleet);
     this.database.grantConnect(this.fleet.role, DATABASE_USER);
     // The standby's own SLO alarms (over its own load balancer): they guard its flags, and page once it serves.
     const canary = new SyntheticCanary(this, 'Canary', {
-      tier: TIER, service: SERVICE, role: HaRole.STANDBY, url: `https://${regionalUrlHost(STANDBY, props.domain)}${READINESS_PATH}`,
+      tier: TIER, service: SERVICE, role, url: `https://${regionalUrlHost(STANDBY, props.domain)}${READINESS_PATH}`,
     });
     this.slo = new SloAlarms(this, 'Slo', {
-      tier: TIER, service: SERVICE, role: HaRole.STANDBY, loadBalancer: this.fleet.loadBalancer, syntheticSuccessPercent: canary.metricSuccessPercent(),
+      tier: TIER, service: SERVICE, role, loadBalancer: this.fleet.loadBalancer, syntheticSuccessPercent: canary.metricSuccessPercent(),
     });
+    addRegionDrill(this, this.network, this.fleet, props.domain);
     // The same flags and client policy as the primary's, in this region: the fleet that takes over reads its own.
     const featureFlags = addDegradationControls(this, this.fleet, this.slo.pageAlarm);
     this.runbooks = new FailoverRunbooks(this, 'Runbooks', {
-      tier: TIER, service: SERVICE, role: HaRole.STANDBY, featureFlags,
-      // The on-call engineer confirms the region is lost (not a blip the DNS failover rides out) and
-      // starts promotion and scale-up; the rota commits to 5 minutes from the page, counted in full.
-      failoverTrigger: FailoverTrigger.operator(Duration.minutes(5)),
-      globalClusterIdentifier: GLOBAL_CLUSTER, secondaryClusterArn: this.database.clusterArn,
-      loadBalancerArn: this.fleet.loadBalancer.loadBalancerArn,
-      standbyAutoScalingGroupName: this.fleet.autoScalingGroup.autoScalingGroupName,
-      primaryCapacity: this.fleet.primaryCapacity,
+      tier: TIER, service: SERVICE, role, featureFlags, loadBalancerArn: this.fleet.loadBalancer.loadBalancerArn,
+      ...(active ? {} : regionFailoverInputs(this.database.clusterArn, this.fleet)),
     });
   }
 }
@@ -227,8 +261,9 @@ export class Tier1DnsStack extends Stack {
     this.dns = new FailoverDns(this, 'Dns', {
       tier: TIER, service: SERVICE, hostedZone: zone, recordName: RECORD_NAME,
       endpoints: [
-        { region: PRIMARY, loadBalancer: props.primary.fleet.loadBalancer, role: 'primary' },
-        { region: STANDBY, loadBalancer: props.standby.fleet.loadBalancer, role: 'secondary' },
+        // The region that serves now is PRIMARY: after a failover, DNS must not send clients back by itself.
+        { region: PRIMARY, loadBalancer: props.primary.fleet.loadBalancer, role: props.activeRegion === STANDBY ? 'secondary' : 'primary' },
+        { region: STANDBY, loadBalancer: props.standby.fleet.loadBalancer, role: props.activeRegion === STANDBY ? 'primary' : 'secondary' },
       ],
     });
   }
@@ -248,10 +283,15 @@ export interface Tier1Stacks {
  */
 export function addTier1WarmStandby(app: App, domain: ExampleDomain): Tier1Stacks {
   const description = 'ha-constructs example: TIER_1 warm standby, us-east-1 primary and us-west-2 standby';
+  // After a failover, deploy with `-c activeRegion=us-west-2` (and back after the failback).
+  const activeRegion = app.node.tryGetContext('activeRegion') ?? PRIMARY;
+  if (activeRegion !== PRIMARY && activeRegion !== STANDBY) {
+    throw new Error(`activeRegion must be ${PRIMARY} or ${STANDBY}, the regions of the TIER_1 example, got: ${activeRegion}`);
+  }
   const standbyKeys = new Tier1StandbyKeysStack(app, 'Tier1-us-west-2-Keys', { description });
-  const primary = new Tier1PrimaryStack(app, 'Tier1-us-east-1', { domain, description });
-  const standby = new Tier1StandbyStack(app, 'Tier1-us-west-2', { domain, description });
-  const dns = new Tier1DnsStack(app, 'Tier1-Dns', { domain, primary, standby, description });
+  const primary = new Tier1PrimaryStack(app, 'Tier1-us-east-1', { domain, description, activeRegion });
+  const standby = new Tier1StandbyStack(app, 'Tier1-us-west-2', { domain, description, activeRegion });
+  const dns = new Tier1DnsStack(app, 'Tier1-Dns', { domain, primary, standby, description, activeRegion });
   // Once deployed, Resilience Hub assesses the four stacks against TIER_1's objectives every day.
   new ResilienceHubApp(dns, 'ResilienceHub', { tier: TIER, service: SERVICE, stacks: [standbyKeys, primary, standby, dns] });
   primary.addStackDependency(standbyKeys);
