@@ -87,7 +87,8 @@ const ASSESSMENT_POLICY = 'AWSResilienceHubAsssessmentExecutionPolicy';
  *
  * **The app** maps each stack (`MappingType` `CfnStack`, `PhysicalResourceId` the stack's ARN, of
  * `Type` `Arn`); its template names no resource itself, so Resilience Hub takes the resources from
- * the stacks, including resources they gain later. Resilience Hub is regional: the app lives in
+ * the stacks when it resolves the app, and the app follows the stacks rather than a list of
+ * resources written here. Resilience Hub is regional: the app lives in
  * this stack's region and maps stacks of other regions by ARN. Stacks of this CDK app are read
  * through an output each gets (`HaConstructsStackArn`) and `Fn::GetStackOutput`, and deploy first;
  * stacks deployed elsewhere are given in `stackArns`. Resilience Hub assumes an invoker role
