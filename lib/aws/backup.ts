@@ -1,5 +1,6 @@
 import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,10 +9,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { CONTINUOUS_BACKUP_MAX_DAYS, FailureDomain, HaRole, regionPlacementProblem, RESTORE_TEST_MAX_WINDOW_DAYS, VAULT_LOCK_MIN_CHANGEABLE_DAYS } from '../core';
+import {
+  CLOUDWATCH_ALARM_MAX_RANGE_SECONDS, CONTINUOUS_BACKUP_MAX_DAYS, DrStrategy, FailureDomain, HaRole, regionPlacementProblem, RESTORE_TEST_MAX_WINDOW_DAYS,
+  ServiceTier, VAULT_LOCK_MIN_CHANGEABLE_DAYS,
+} from '../core';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
-import { newAlarmTopic } from './private/alarms';
+import { newAlarmTopic, notifyOn } from './private/alarms';
 import { validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
 import { acknowledgeFindings } from './private/nag';
@@ -35,6 +39,17 @@ const EVENTBRIDGE_MAX_RETRY_ATTEMPTS = 185;
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
  */
 const SQS_MAX_RETENTION = Duration.days(14);
+/**
+ * What AWS Backup publishes on restores: counts of restore jobs by state (`NumberOfRestoreJobsRunning`
+ * in `AWS/Backup`, by `BackupVaultName`, every 5 minutes and only while nonzero), no duration. The
+ * duration is only in the `Restore Job State Change` event (`creationDate`, `completionDate`), after
+ * the job ends.
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/cloudwatch.html
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/eventbridge.html
+ */
+const RESTORE_JOBS_RUNNING = { namespace: 'AWS/Backup', metricName: 'NumberOfRestoreJobsRunning' };
+/** The restore-time alarm's period: hourly periods let an alarm evaluate up to 7 days of them. */
+const RESTORE_TIME_ALARM_PERIOD = Duration.hours(1);
 
 /** Resource types a restore test restores (`ProtectedResourceType` of a restore testing selection). */
 export class RestoreTestResourceType {
@@ -185,9 +200,10 @@ export interface BackupPolicyProps extends HaProps, VaultLockProps {
    */
   readonly resources?: backup.BackupResource[];
   /**
-   * Topic notified when a backup, copy or restore job fails. EventBridge publishes to it: if it is
-   * encrypted, its key must let `events.amazonaws.com` use it. What EventBridge still cannot
-   * deliver after its retries lands in the construct's dead-letter queue.
+   * Topic notified when a backup, copy or restore job fails, and (backup and restore) when a
+   * restore runs longer than the region RTO. EventBridge and CloudWatch publish to it: if it is
+   * encrypted, its key must let `events.amazonaws.com` and `cloudwatch.amazonaws.com` use it.
+   * What EventBridge still cannot deliver after its retries lands in the construct's dead-letter queue.
    * @default - a new encrypted topic whose key lets EventBridge and CloudWatch publish
    */
   readonly alarmTopic?: sns.ITopic;
@@ -252,6 +268,9 @@ export class RestoreTestSchedule {
  * - A restore testing plan that restores the latest recovery point of each protected resource
  *   type on a schedule and (optionally) validates it: a backup nobody has restored is a hope,
  *   not an RPO.
+ * - For a backup-and-restore tier, whose region RTO is the restore time: an alarm that notifies the
+ *   topic when a restore from the vault (a restore test, or the real one) has run for the tier's
+ *   region RTO.
  *
  * Copying DynamoDB backups to another region needs AWS Backup's advanced features for DynamoDB
  * turned on in the account (an account setting, not a stack resource).
@@ -261,7 +280,7 @@ export class RestoreTestSchedule {
  * `alarmTopic` is given), `DeadLetterQueue` (retained, encrypted with the `AlarmTopic`'s key, or
  * with `DeadLetterQueueKey` when `alarmTopic` is given), `JobFailedRule`, `RestoreFailedRule`,
  * `RestoreTestingPlan`, `RestoreTestingRole`, `RestoreTest-<type>` per restore-tested resource type,
- * `RestoreValidationRule`.
+ * `RestoreValidationRule`, `RestoreTimeAlarm`.
  */
 export class BackupPolicy extends Construct {
   /** The vault in this region. */
@@ -282,6 +301,8 @@ export class BackupPolicy extends Construct {
   public readonly deadLetterQueue: sqs.IQueue;
   /** The restore testing plan, unless restore testing is off. */
   public readonly restoreTestingPlan?: backup.CfnRestoreTestingPlan;
+  /** The alarm on restores running longer than the region RTO: backup-and-restore tiers with restore testing on. */
+  public readonly restoreTimeAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: BackupPolicyProps) {
     super(scope, id);
@@ -381,6 +402,9 @@ export class BackupPolicy extends Construct {
     });
 
     this.restoreTestingPlan = this.restoreTesting(props);
+    if (this.restoreTestingPlan && tier.strategy === DrStrategy.BACKUP_RESTORE) {
+      this.restoreTimeAlarm = this.newRestoreTimeAlarm(tier);
+    }
 
     attachHaMetadata(this, props, { component: 'BackupPolicy', failureDomain: FailureDomain.REGION });
   }
@@ -463,6 +487,37 @@ export class BackupPolicy extends Construct {
       resources: ['*'],
     }));
     return newAlarmTopic(this, 'AlarmTopic', `Backup job failures of ${this.node.path}`, key);
+  }
+
+  /**
+   * Alarm when restores from the vault have run for the tier's region RTO: backup and restore
+   * recovers a region by restoring, so a restore test that outlasts the RTO shows the RTO is not
+   * met, before the day it is needed. AWS Backup publishes no restore duration as a metric
+   * ({@link RESTORE_JOBS_RUNNING}), so the alarm counts the hours in which a restore of the vault
+   * was running: all of the last `regionRtoSeconds` (whole hours, at most the 7 days an alarm
+   * evaluates). It also fires for a restore that never completes, and for the real restore.
+   */
+  private newRestoreTimeAlarm(tier: ServiceTier): cloudwatch.Alarm {
+    const periodSeconds = RESTORE_TIME_ALARM_PERIOD.toSeconds();
+    const periods = Math.max(1, Math.floor(Math.min(tier.regionRtoSeconds, CLOUDWATCH_ALARM_MAX_RANGE_SECONDS) / periodSeconds));
+    const alarm = new cloudwatch.Alarm(this, 'RestoreTimeAlarm', {
+      alarmDescription: `A restore from the vault of ${this.node.path} has run for ${periods} h, ${tier.name}'s region RTO: `
+        + 'recovering a region by restoring takes longer than the tier allows (restore tests measure the restore time)',
+      metric: new cloudwatch.Metric({
+        ...RESTORE_JOBS_RUNNING,
+        dimensionsMap: { BackupVaultName: this.vault.backupVaultName },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: RESTORE_TIME_ALARM_PERIOD,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: periods,
+      datapointsToAlarm: periods,
+      // AWS Backup publishes the count only while a restore runs: no data is no restore.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    notifyOn(alarm, this.alarmTopic);
+    return alarm;
   }
 
   private restoreTesting(props: BackupPolicyProps): backup.CfnRestoreTestingPlan | undefined {

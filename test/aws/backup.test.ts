@@ -216,6 +216,44 @@ describe('BackupPolicy', () => {
     }, printedWarning('Primary/Backups', 'ha-constructs:BackupPolicy.restoreTestResourceTypes', 'restoreTestResourceTypes is empty: no restore test proves that these backups can be restored'));
   });
 
+  test('GIVEN TIER_3 (backup and restore) THEN an alarm notifies the topic when restores from the vault have run for the 24 h region RTO', () => {
+    const { template, policy } = synth({ tier: ServiceTier.TIER_3 });
+    expect(policy.restoreTimeAlarm).toBeDefined();
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    const topic = { Ref: Match.stringLikeRegexp('^BackupsAlarmTopic') };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      // AWS Backup publishes no restore duration: hours in which a restore of the vault was running, all 24 of them.
+      Namespace: 'AWS/Backup',
+      MetricName: 'NumberOfRestoreJobsRunning',
+      Dimensions: [{ Name: 'BackupVaultName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BackupsVault'), 'BackupVaultName'] } }],
+      Statistic: 'Maximum',
+      Period: 3600,
+      EvaluationPeriods: 24,
+      DatapointsToAlarm: 24,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topic],
+      OKActions: [topic],
+      AlarmDescription: Match.stringLikeRegexp("has run for 24 h, TIER_3's region RTO: recovering a region by restoring takes longer than the tier allows"),
+    });
+  });
+
+  test('GIVEN a multi-region tier, whose region RTO is a failover rather than a restore, THEN there is no restore-time alarm', () => {
+    const { template, policy } = synth({ tier: ServiceTier.TIER_1 });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    expect(policy.restoreTimeAlarm).toBeUndefined();
+  });
+
+  test('GIVEN TIER_3 without restore testing THEN there is no restore-time alarm either', () => {
+    const warning = 'restoreTestResourceTypes is empty: no restore test proves that these backups can be restored';
+    quietly(() => {
+      const { template, policy } = synth({ tier: ServiceTier.TIER_3, restoreTestResourceTypes: [] });
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+      expect(policy.restoreTimeAlarm).toBeUndefined();
+    }, printedWarning('Primary/Backups', 'ha-constructs:BackupPolicy.restoreTestResourceTypes', warning));
+  });
+
   test('WHEN there is no copy target or the interval is longer than the tier THEN warnings with stable ids', () => {
     quietly(() => {
       const { stack, template } = synth({ copyToVaultArn: undefined, backupInterval: Duration.hours(6) });

@@ -1,8 +1,10 @@
 import { DrStrategy, dnsFailoverSeconds, ROUTE53_ALIAS_ELB_TTL_SECONDS } from '../../core';
 import { dnsRecords, googleHealthCheckSeconds, healthCheckSettings } from '../dns';
 import { ResourceGraph } from '../graph/graph';
+import { GraphResource } from '../graph/model';
 import { isPrimaryStore } from '../graph/stores';
 import { tierOfRecord } from '../graph/tier';
+import { num, str } from '../graph/values';
 import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
 import { failoverPath } from './failover-path';
@@ -25,6 +27,7 @@ export function regionRtoFigure(graph: ResourceGraph, stacks: readonly ServiceSt
   if (tier.strategy === DrStrategy.BACKUP_RESTORE) {
     rto.unproven = true;
     rto.steps.push({ quantity: 'regionRto', ...anchor, basis: 'backup and restore: the RTO is the restore time, which depends on data size and is not in the templates (restore testing measures it)', figures: [] });
+    rto.steps.push(...restoreTimeAlarms(resources, tier.regionRtoSeconds));
     return rto;
   }
   if (regions.length < 2) {
@@ -55,6 +58,31 @@ export function regionRtoFigure(graph: ResourceGraph, stacks: readonly ServiceSt
     figures: [],
   });
   return rto;
+}
+
+/**
+ * Alarms on restores running too long (what `BackupPolicy` adds for a backup-and-restore tier):
+ * on `NumberOfRestoreJobsRunning` of AWS Backup, which fire once restores have run for their
+ * range. They guard the restore time without bounding it: the figure stays unproven until a restore
+ * test has run (and the alarm stayed quiet).
+ */
+function restoreTimeAlarms(resources: readonly GraphResource[], objectiveSeconds: number): DerivationStep[] {
+  return resources.filter((r) => (r.type === 'AWS::CloudWatch::Alarm' || r.type === 'aws_cloudwatch_metric_alarm')
+    && str(r.properties.Namespace ?? r.properties.namespace) === 'AWS/Backup'
+    && str(r.properties.MetricName ?? r.properties.metric_name) === 'NumberOfRestoreJobsRunning')
+    .map((alarm) => {
+      const p = alarm.properties;
+      const period = num(p.Period ?? p.period);
+      const periods = num(p.DatapointsToAlarm ?? p.datapoints_to_alarm) ?? num(p.EvaluationPeriods ?? p.evaluation_periods);
+      const range = period === undefined || periods === undefined ? undefined : period * periods;
+      const guard = range === undefined
+        ? `fires after restores have run for a time not literal in the template, so whether it guards the tier's region RTO of ${objectiveSeconds} s is not known`
+        : range <= objectiveSeconds
+          ? `guards it: fires when restores have run for ${range} s (the tier's region RTO is ${objectiveSeconds} s)`
+          : `fires only after restores have run for ${range} s, later than the tier's region RTO of ${objectiveSeconds} s: it does not guard it`;
+      return { quantity: 'regionRto' as const, stack: alarm.stack, resource: alarm.address, figures: [],
+        basis: `restore-time alarm (AWS Backup NumberOfRestoreJobsRunning) ${guard}; the restore time stays unproven until a restore test has run` };
+    });
 }
 
 /** A sum of steps as the derivation prints it: `60 s`, `? + 60 s` when a step is unknown. */
