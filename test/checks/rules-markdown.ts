@@ -30,12 +30,12 @@ address, or \`service:<name>\` for something a service lacks; the message says w
 const FOOTER = `
 ## How the report computes its figures
 
-- **AZ RTO** (per stack): the slowest failover an AZ loss triggers — Aurora reader promotion
-  (\`AURORA_FAILOVER_SECONDS\`), RDS Multi-AZ (\`RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS\`,
-  \`RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS\`), Cloud SQL HA (\`CLOUD_SQL_HA_FAILOVER_SECONDS\`), and the load
-  balancer dropping failed targets: interval × unhealthy threshold + timeout (\`targetFailoverSeconds\`,
-  defaults from \`lib/core/figures-checks.ts\`). A single-AZ database or fleet has no published recovery
-  time: the figure is *unproven*.
+- **AZ RTO** (the worst over the service's stacks; each stack's own under \`perStack\`): the slowest
+  failover an AZ loss triggers — Aurora reader promotion (\`AURORA_FAILOVER_SECONDS\`), RDS Multi-AZ
+  (\`RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS\`, \`RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS\`), Cloud SQL HA
+  (\`CLOUD_SQL_HA_FAILOVER_SECONDS\`), and the load balancer dropping failed targets: interval ×
+  unhealthy threshold + timeout (\`targetFailoverSeconds\`, defaults from \`lib/core/figures-checks.ts\`).
+  A single-AZ database or fleet has no published recovery time: the figure is *unproven*.
 - **AZ RPO**: 0 for synchronous multi-AZ stores and regional services; \`PITR_RPO_SECONDS\` for a
   single-AZ database restored to its latest restorable time.
 - **Region RTO** (per service): detection + max(TTL, promotion + scale-up). Detection is the Route 53
@@ -44,7 +44,11 @@ const FOOTER = `
   global database; scale-up is the standby fleet's declared warm-up (\`DefaultInstanceWarmup\`, else
   \`HealthCheckGracePeriod\`) when it runs smaller than the primary. No health-checked routing, a
   promotion or launch time no one publishes, or a restore (backup and restore) make it *unproven*; a
-  service in one region cannot recover from that region's loss: *not met*.
+  service in one region cannot recover from that region's loss: *not met*. An unproven region RTO
+  shows its known part as a lower bound (\`≥ 396 s ?\`). For backup and restore, an alarm on AWS
+  Backup's \`NumberOfRestoreJobsRunning\` over the tier's region RTO (\`BackupPolicy\`'s
+  \`RestoreTimeAlarm\`) is named as the RTO's guard: the figure stays unproven until a restore test
+  has run.
 - **Region RPO**: the slowest cross-region copy of any primary store (Aurora Global, DynamoDB global
   tables or MRSC, S3 RTC, GCS turbo replication), or the interval of backups copied to another region.
   A store without a copy loses everything: *not met*; a copy without a published bound: *unproven*.
