@@ -1,5 +1,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
+// The spec database behind `cdk diff`: which property changes replace a resource, per type.
+import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
+import { REPLACING_PROPERTIES } from '../../scripts/update-data-loss-baseline';
 import { dataLossBaseline, DataLossBaseline, dataLossProblems } from './data-loss';
 import { SynthesizedFiles, synthAwsExamples, synthTfExamples, TF_EXAMPLES, tfExampleFunctionsOfBin } from './examples';
 
@@ -41,6 +44,25 @@ describe('GIVEN the committed baseline of stateful resources', () => {
     expect(dataLossProblems(BASELINE, cloudFormation, terraform)).toEqual([]);
   });
 
+  test('THEN it keeps of each resource its type, policies and replacing properties only, and has a table entry for every stateful type', () => {
+    const resources = Object.values(BASELINE.cloudFormation).flatMap((stack) => Object.values(stack));
+    const types = [...new Set(resources.map((r) => r.Type))].sort();
+    expect(types.filter((type) => REPLACING_PROPERTIES[type] === undefined)).toEqual([]);
+    const untracked = resources.flatMap((r) => Object.keys(r.Properties ?? {}).filter((name) => !REPLACING_PROPERTIES[r.Type].includes(name)).map((name) => `${r.Type}.${name}`));
+    expect(untracked).toEqual([]);
+  });
+
+  test('THEN the table lists every property the diff engine rates as replacing (its copy of the CloudFormation reference)', () => {
+    const missing = Object.entries(REPLACING_PROPERTIES).flatMap(([type, listed]) => {
+      const model = loadResourceModel(type);
+      expect(model).toBeDefined();
+      return Object.entries(model!.properties)
+        .filter(([name, property]) => ['yes', 'maybe'].includes(property.causesReplacement ?? 'no') && !listed.includes(name))
+        .map(([name, property]) => `${type}.${name} (${property.causesReplacement})`);
+    });
+    expect(missing).toEqual([]);
+  });
+
   test(`THEN every stateful resource of the examples is in the baseline (${UPDATE})`, () => {
     const now = dataLossBaseline(cloudFormation, terraform);
     const missing = [
@@ -63,6 +85,34 @@ describe('GIVEN a change that would lose data', () => {
     // Its member instances name the cluster by Ref: a new cluster means new instances.
     expect(problems).toContain('Tier3-us-east-1/DatabaseClusterWriterD43085C6 (AWS::RDS::DBInstance): WILL_REPLACE, because of DBClusterIdentifier (WILL_REPLACE)');
     expect(problems.slice(1).every((p) => /^Tier3-us-east-1\/DatabaseCluster\w+ \(AWS::RDS::DBInstance\): WILL_REPLACE, because of DBClusterIdentifier/.test(p))).toBe(true);
+  });
+
+  test('WHEN a property that does not force replacement changes THEN the guard lets it through', () => {
+    const changed = edited(cloudFormation, 'Tier3-us-east-1', (t) => {
+      t.Resources.DatabaseCluster5B53A178.Properties.BackupRetentionPeriod = 7;
+    });
+    expect(dataLossProblems(BASELINE, changed, terraform)).toEqual([]);
+  });
+
+  test('WHEN a KMS key property CloudFormation cannot change in place changes THEN the guard names it, though `cdk diff` rates it an update', () => {
+    const key = Object.keys(BASELINE.cloudFormation['Tier3-us-east-1']).find((id) => BASELINE.cloudFormation['Tier3-us-east-1'][id].Type === 'AWS::KMS::Key')!;
+    const changed = edited(cloudFormation, 'Tier3-us-east-1', (t) => {
+      t.Resources[key].Properties.KeySpec = 'RSA_2048';
+    });
+    expect(dataLossProblems(BASELINE, changed, terraform)).toEqual([
+      `Tier3-us-east-1/${key} (AWS::KMS::Key): KeySpec changed, which the CloudFormation reference says replaces it (or fails the update)`,
+    ]);
+  });
+
+  test('WHEN a stateful resource loses its retention THEN the guard names the policy', () => {
+    const changed = edited(cloudFormation, 'Tier3-us-east-1', (t) => {
+      delete t.Resources.DatabaseCluster5B53A178.DeletionPolicy;
+      t.Resources.DatabaseCluster5B53A178.UpdateReplacePolicy = 'Delete';
+    });
+    expect(dataLossProblems(BASELINE, changed, terraform)).toEqual([
+      'Tier3-us-east-1/DatabaseCluster5B53A178 (AWS::RDS::DBCluster): loses its retention: DeletionPolicy Snapshot is now absent (Delete)',
+      'Tier3-us-east-1/DatabaseCluster5B53A178 (AWS::RDS::DBCluster): loses its retention: UpdateReplacePolicy Snapshot is now Delete',
+    ]);
   });
 
   test('WHEN a stateful logical id changes THEN the guard reports the old id as destroyed (a snapshot is not the live database)', () => {

@@ -1,8 +1,13 @@
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import { REPLACING_PROPERTIES } from '../../scripts/update-data-loss-baseline';
 import { STATEFUL_RESOURCE_TYPES } from '../stateful';
 import { SynthesizedFiles } from './examples';
 
-/** A stateful CloudFormation resource as the baseline keeps it: what a replacement diff needs. */
+/**
+ * A stateful CloudFormation resource as the baseline keeps it: its type, its policies and, of its
+ * properties, only those that replace it when they change (REPLACING_PROPERTIES, in
+ * scripts/update-data-loss-baseline.ts). The logical id is its key.
+ */
 export interface BaselineResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
@@ -50,6 +55,21 @@ interface TfDocument {
   readonly moved?: readonly { readonly from: string; readonly to: string }[];
 }
 
+/**
+ * A resource as the baseline keeps it: type, policies and the properties of its type's
+ * REPLACING_PROPERTIES it sets (none for a type without an entry: data-loss.test.ts requires one).
+ */
+export function baselineResource(resource: BaselineResource): BaselineResource {
+  const replacing = REPLACING_PROPERTIES[resource.Type] ?? [];
+  const properties = Object.fromEntries(replacing.filter((name) => resource.Properties?.[name] !== undefined).map((name) => [name, resource.Properties![name]]));
+  return Object.fromEntries(Object.entries({
+    Type: resource.Type,
+    Properties: Object.keys(properties).length > 0 ? properties : undefined,
+    DeletionPolicy: resource.DeletionPolicy,
+    UpdateReplacePolicy: resource.UpdateReplacePolicy,
+  }).filter(([, value]) => value !== undefined)) as unknown as BaselineResource;
+}
+
 /** Whether a CloudFormation resource holds state: a stateful type, or a template that keeps it on delete. */
 export function isStatefulCfn(resource: BaselineResource): boolean {
   return STATEFUL_RESOURCE_TYPES.includes(resource.Type)
@@ -67,7 +87,7 @@ export function dataLossBaseline(cloudFormation: SynthesizedFiles, terraform: Sy
     const kept = Object.entries(resourcesOf(text))
       .filter(([, r]) => isStatefulCfn(r))
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([id, r]) => [id, { Type: r.Type, Properties: r.Properties, DeletionPolicy: r.DeletionPolicy, UpdateReplacePolicy: r.UpdateReplacePolicy }]);
+      .map(([id, r]) => [id, baselineResource(r)]);
     if (kept.length > 0) {
       cfn[stack] = Object.fromEntries(kept);
     }
@@ -80,6 +100,12 @@ export function dataLossBaseline(cloudFormation: SynthesizedFiles, terraform: Sy
     }
   }
   return { cloudFormation: cfn, terraform: tf };
+}
+
+/** JSON with keys sorted: equal values, equal text. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v)) ?? 'undefined';
 }
 
 /** Address → type of the stateful resources of a Terraform document (by type, or by `prevent_destroy`). */
@@ -96,19 +122,25 @@ export function tfStatefulAddresses(document: TfDocument): Record<string, string
 }
 
 /**
- * Every change from the baseline that would lose a stateful resource: for CloudFormation, the
- * diff of the baseline's resources against the same logical ids now (`@aws-cdk/cloudformation-diff`,
- * the engine behind `cdk diff`) with an impact in {@link DATA_LOSS_IMPACTS}; for Terraform, an
- * address that is gone without a `moved` block to an address that exists. One line per problem.
+ * Every change from the baseline that would lose a stateful resource. For CloudFormation: the diff
+ * of the baseline's resources against the same logical ids now, both as {@link baselineResource}
+ * keeps them (`@aws-cdk/cloudformation-diff`, the engine behind `cdk diff`), with an impact in
+ * {@link DATA_LOSS_IMPACTS}; a replacing property that changes when that engine rates the change
+ * an update (its copy of the reference lags, or the update fails instead, as for a KMS key's
+ * spec); a `Retain` or `Snapshot` policy that is gone. For Terraform, an address that is gone
+ * without a `moved` block to an address that exists. One line per problem.
  */
 export function dataLossProblems(baseline: DataLossBaseline, cloudFormation: SynthesizedFiles, terraform: SynthesizedFiles): string[] {
   const problems: string[] = [];
   for (const [stack, before] of Object.entries(baseline.cloudFormation)) {
     const now = cloudFormation[stack] === undefined ? {} : resourcesOf(cloudFormation[stack]);
-    const after = Object.fromEntries(Object.keys(before).filter((id) => now[id] !== undefined).map((id) => [id, now[id]]));
-    const diff = fullDiff({ Resources: before }, { Resources: after });
+    const kept = Object.fromEntries(Object.entries(before).map(([id, r]) => [id, baselineResource(r)]));
+    const after = Object.fromEntries(Object.keys(before).filter((id) => now[id] !== undefined).map((id) => [id, baselineResource(now[id])]));
+    const diff = fullDiff({ Resources: kept }, { Resources: after });
+    const reported = new Set<string>();
     diff.resources.forEachDifference((logicalId, change) => {
       if (DATA_LOSS_IMPACTS.includes(change.changeImpact)) {
+        reported.add(logicalId);
         const changed = Object.entries(change.propertyUpdates)
           .filter(([, update]) => update.changeImpact !== ResourceImpact.WILL_UPDATE && update.changeImpact !== ResourceImpact.NO_CHANGE)
           .map(([name, update]) => `${name} (${update.changeImpact})`);
@@ -117,6 +149,18 @@ export function dataLossProblems(baseline: DataLossBaseline, cloudFormation: Syn
         problems.push(`${stack}/${logicalId} (${before[logicalId].Type}): ${change.changeImpact}${cause}`);
       }
     });
+    for (const [id, old] of Object.entries(kept).filter(([id]) => after[id] !== undefined)) {
+      const changed = (REPLACING_PROPERTIES[old.Type] ?? [])
+        .filter((name) => canonical(old.Properties?.[name]) !== canonical(after[id].Properties?.[name]));
+      if (!reported.has(id) && after[id].Type === old.Type && changed.length > 0) {
+        problems.push(`${stack}/${id} (${old.Type}): ${changed.join(', ')} changed, which the CloudFormation reference says replaces it (or fails the update)`);
+      }
+      for (const policy of ['DeletionPolicy', 'UpdateReplacePolicy'] as const) {
+        if (KEEP_POLICIES.includes(old[policy] ?? '') && !KEEP_POLICIES.includes(after[id][policy] ?? '')) {
+          problems.push(`${stack}/${id} (${old.Type}): loses its retention: ${policy} ${old[policy]} is now ${after[id][policy] ?? 'absent (Delete)'}`);
+        }
+      }
+    }
   }
   for (const [stack, before] of Object.entries(baseline.terraform)) {
     const document = (terraform[stack] === undefined ? {} : JSON.parse(terraform[stack])) as TfDocument;
