@@ -76,7 +76,7 @@ describe('resilience report', () => {
     expect(r.status.regionRpo).toBe('not-met');
     expect(r.regionRpoSeconds).toBeNull();
     const findings = checkInputs(inputs, { rules: [ObjectivesMet] }).findings.filter((f) => f.stack === 'Primary');
-    expect(findings).toEqual([expect.objectContaining({ rule: 'HA-RES1', resource: 'service:shop', message: expect.stringContaining('region RPO (Database: no copy outside its region') })]);
+    expect(findings).toEqual([expect.objectContaining({ rule: 'HA-RES1', resource: 'service:shop', message: expect.stringContaining('region RPO unbounded against 60 s (Database: no copy outside its region') })]);
   });
 
   test('GIVEN the warm standby without the primary health check THEN HA-DNS1 names the record and the region RTO is unproven', () => {

@@ -18,7 +18,7 @@ describe('exampleDomain', () => {
     template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'reports.acme.org.', HostedZoneId: 'Z0ACME00000001' });
     template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'reports.acme.org' });
     template.hasResourceProperties('AWS::Synthetics::Canary', {
-      RunConfig: Match.objectLike({ EnvironmentVariables: Match.objectLike({ PROBE_URL: 'https://reports.acme.org/health' }) }),
+      RunConfig: Match.objectLike({ EnvironmentVariables: Match.objectLike({ PROBE_URL: 'https://reports.acme.org/health/ready' }) }),
     });
   });
 });

@@ -1,3 +1,5 @@
+import { dnsRecords } from '../../dns';
+import { ResourceGraph } from '../../graph/graph';
 import { GraphResource } from '../../graph/model';
 import { block, str } from '../../graph/values';
 import { Evaluation, HaRule, RuleContext, serviceOutcome } from '../rule';
@@ -23,6 +25,22 @@ export function probeIntervalMinutes(probe: GraphResource): number | undefined {
   return rate[2].startsWith('hour') ? Number(rate[1]) * 60 : Number(rate[1]);
 }
 
+/** Host a probe requests (`PROBE_URL` of this library's canaries, a Google uptime check's host), when literal. */
+function probedHost(probe: GraphResource): string | undefined {
+  const p = probe.properties;
+  const url = str(block(block(p.RunConfig)?.EnvironmentVariables)?.PROBE_URL)
+    ?? str(block(block(p.run_config)?.environment_variables)?.PROBE_URL);
+  if (url !== undefined) {
+    return /^https?:\/\/([^/:]+)/i.exec(url)?.[1]?.toLowerCase();
+  }
+  return str(block(block(p.monitored_resource)?.labels)?.host)?.toLowerCase();
+}
+
+/** Names DNS routes between regions (failover, latency, weighted, ... records): a probe of one follows the routing. */
+function routedNames(graph: ResourceGraph): Set<string> {
+  return new Set(dnsRecords(graph).filter((r) => r.routing !== undefined).map((r) => r.name.toLowerCase().replace(/\.$/, '')));
+}
+
 /**
  * A standby that already runs instances (warm standby, or an active/active region marked standby):
  * DNS moves clients to it on failover, so whether it can serve must be measured before then.
@@ -41,11 +59,20 @@ export const SyntheticProbes: HaRule = {
   explanation: 'Server-side metrics miss what never reaches the server (DNS, TLS, the load balancer); a probe per region measures what users see and tells which region is failing.',
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
+    const routed = routedNames(context.graph);
     return context.services.serviceStacks.filter((stack) => isServingStack(stack) || isRunningStandby(stack)).map((stack) => {
       const tier = tierOfRecord(stack.record);
       const probes = stack.resources.filter((r) => TYPES.includes(r.type));
       if (probes.length === 0) {
-        return serviceOutcome(stack.stack, stack.service, `service ${stack.service} has no synthetic probe in ${stack.stack}: add a canary against its endpoint in this region`);
+        // In the words of the stack's cloud: a Google service gets an uptime check, not a canary.
+        const probe = stack.resources.some((r) => r.cloud === 'google') ? 'an uptime check' : 'a canary';
+        return serviceOutcome(stack.stack, stack.service, `service ${stack.service} has no synthetic probe in ${stack.stack}: add ${probe} against its endpoint in this region`);
+      }
+      // A probe of the routed name measures whichever region DNS answers with, not this one (HA-DR3's regional names).
+      const own = probes.filter((p) => !routed.has(probedHost(p) ?? ''));
+      if (own.length === 0) {
+        return serviceOutcome(stack.stack, stack.service, `service ${stack.service} is probed in ${stack.stack} only through its routed name `
+          + `(${probes.map(probedHost).filter(Boolean).join(', ')}), which follows DNS to another region on failover: probe this region's own name too`);
       }
       const intervals = probes.map(probeIntervalMinutes).filter((m): m is number => m !== undefined);
       const fastest = intervals.length > 0 ? Math.min(...intervals) : undefined;

@@ -1,3 +1,4 @@
+import type { ServiceReport } from '../../model';
 import { Evaluation, HaRule, RuleContext, serviceOutcome } from '../rule';
 
 const LABELS = { azRto: 'AZ RTO', azRpo: 'AZ RPO', regionRto: 'region RTO', regionRpo: 'region RPO', availability: 'availability' } as const;
@@ -14,10 +15,22 @@ export const ObjectivesMet: HaRule = {
       const missed = (Object.keys(LABELS) as (keyof typeof LABELS)[]).filter((q) => report.status[q] === 'not-met');
       const details = missed.map((q) => {
         const steps = report.derivation.filter((s) => s.quantity === q && (s.value === undefined || q === 'availability' || s.value > 0)).slice(-2);
-        return `${LABELS[q]} (${steps.map((s) => `${s.resource}: ${s.basis}`).join('; ')})`;
+        return `${LABELS[q]} ${achievedAgainstTarget(report, q)} (${steps.map((s) => `${s.resource}: ${s.basis}`).join('; ')})`;
       });
       return serviceOutcome(report.stack, report.service, missed.length === 0 ? undefined
         : `service ${report.service} does not meet ${report.tier} in ${report.stack}: ${details.join('; ')}`);
     });
   },
 };
+
+/** `99.940005 % against a target of 99.95 %`, `1200 s against 900 s`, `unbounded against 60 s`. */
+function achievedAgainstTarget(report: ServiceReport, q: keyof typeof LABELS): string {
+  const { objectives } = report;
+  if (q === 'availability') {
+    const percent = (v: number) => `${Number((v * 100).toPrecision(8))} %`;
+    return `${report.availability === null ? 'unbounded' : percent(report.availability)} against a target of ${percent(objectives.availabilityTarget)}`;
+  }
+  const achieved = { azRto: report.azRtoSeconds, azRpo: report.azRpoSeconds, regionRto: report.regionRtoSeconds, regionRpo: report.regionRpoSeconds }[q];
+  const target = { azRto: objectives.azRtoSeconds, azRpo: objectives.azRpoSeconds, regionRto: objectives.regionRtoSeconds, regionRpo: objectives.regionRpoSeconds }[q];
+  return `${achieved === null ? 'unbounded' : `${achieved} s`} against ${target} s`;
+}
