@@ -62,7 +62,14 @@ describe('FailoverDns', () => {
     });
     const template = Template.fromStack(stack);
     expect(dns.routing).toBe(DnsRouting.LATENCY);
-    template.resourceCountIs('AWS::Route53::RecordSet', 2);
+    // Two latency records, and a plain record per region that the region's own probe reads.
+    template.resourceCountIs('AWS::Route53::RecordSet', 4);
+    expect(dns.regionalNames).toEqual({ 'us-east-1': 'api-us-east-1.example.com', 'eu-west-1': 'api-eu-west-1.example.com' });
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      template.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: `api-${region}.example.com.`, Type: 'A', Region: Match.absent(), SetIdentifier: Match.absent(), HealthCheckId: Match.absent(),
+      });
+    }
     for (const region of ['us-east-1', 'eu-west-1']) {
       template.hasResourceProperties('AWS::Route53::RecordSet', {
         Name: 'api.example.com.', Type: 'A', Region: region, SetIdentifier: region,

@@ -96,7 +96,9 @@ function cdkValues(p: Intent): DnsValues {
   for (const r of cfnOfType(resources, 'AWS::Route53::RecordSet')) {
     const alias = r.AliasTarget as Record<string, unknown> | undefined;
     const region = regionIn(alias ? alias.DNSName : (r.ResourceRecords as string[])[0]);
-    records[region] = [r.Type, r.SetIdentifier, r.Failover, r.Weight, r.Region, num(r.TTL), alias?.EvaluateTargetHealth];
+    records[`${region} ${String(r.Name).replace(/\.$/, '')}`] = [r.Type, r.SetIdentifier, r.Failover, r.Weight, r.Region, num(r.TTL),
+      // CloudFormation reads an omitted EvaluateTargetHealth as false; Terraform requires it written.
+      alias ? alias.EvaluateTargetHealth ?? false : undefined];
   }
   const healthChecks: Record<string, unknown[]> = {};
   for (const h of cfnOfType(resources, 'AWS::Route53::HealthCheck')) {
@@ -129,7 +131,7 @@ function tfValues(p: Intent): DnsValues {
   for (const r of tfOfType(json, 'aws_route53_record')) {
     const alias = first(r.alias);
     const region = regionIn(alias ? alias.name : (r.records as string[])[0]);
-    records[region] = [
+    records[`${region} ${String(r.name).replace(/\.$/, '')}`] = [
       r.type, r.set_identifier, first(r.failover_routing_policy)?.type, first(r.weighted_routing_policy)?.weight,
       first(r.latency_routing_policy)?.region, num(r.ttl), alias?.evaluate_target_health,
     ];
@@ -162,7 +164,12 @@ describe('FailoverDns twins', () => {
     const cdk = cdkValues(p);
     const tf = tfValues(p);
     expect(tf).toEqual(cdk);
-    expect(Object.keys(cdk.records).sort()).toEqual([...p.regions].sort());
+    // A routed record per region, and for load balancers a plain one per region (api-<region>) that its probe reads.
+    const routed = Object.keys(cdk.records).filter((k) => k.endsWith(' api.example.com')).map((k) => k.split(' ')[0]);
+    expect(routed.sort()).toEqual([...p.regions].sort());
+    const regional = Object.keys(cdk.records).filter((k) => !k.endsWith(' api.example.com'));
+    const routingOf = p.routing?.name ?? (p.tier.allRegionsServe ? 'LATENCY' : p.regions.length === 1 ? 'SIMPLE' : 'FAILOVER');
+    expect(regional.sort()).toEqual(p.alias && routingOf !== 'SIMPLE' ? p.regions.map((r) => `${r} api-${r}.example.com`).sort() : []);
     expect(cdk.alarms).toHaveLength(p.regions.length);
   });
 });

@@ -468,9 +468,11 @@ function recordTtlSeconds(
 }
 
 /**
- * The label of the record that names one region of a routed name: `api` in us-east-1 is
- * `api-us-east-1` (`api-us-east-1.example.com`). Certificates of that region list it beside the routed name.
+ * The name of the record that names one region of a routed name: `api` in us-east-1 is
+ * `api-us-east-1`, and a full name `api.example.com` is `api-us-east-1.example.com` (the region
+ * goes on the first label, so the name stays in its zone). Certificates of that region list it.
  */
 export function regionalLabel(recordName: string, region: string): string {
-  return `${recordName}-${region}`;
+  const dot = recordName.indexOf('.');
+  return dot < 0 ? `${recordName}-${region}` : `${recordName.slice(0, dot)}-${region}${recordName.slice(dot)}`;
 }

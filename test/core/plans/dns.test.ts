@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import {
-  DnsEndpointIntent, DnsFailoverIntent, DnsFailoverPlan, DnsRouting, planDnsFailover, ROUTE53_HEALTH_CHECKER_REGIONS,
-  ServiceTier,
+  DnsEndpointIntent, DnsFailoverIntent, DnsFailoverPlan, DnsRouting, planDnsFailover, regionalLabel,
+  ROUTE53_HEALTH_CHECKER_REGIONS, ServiceTier,
 } from '../../../lib/core';
 
 const lb = (region: string, extra: Partial<DnsEndpointIntent> = {}): DnsEndpointIntent => ({ region, loadBalancer: true, domainName: false, ...extra });
@@ -37,6 +37,8 @@ describe('planDnsFailover by table', () => {
         threshold: 1, comparisonOperator: 'LessThanThreshold', treatMissingData: 'breaching', region: 'us-east-1',
       },
       routingControls: undefined,
+      // No record name in the intent (a token): no regional record can be named.
+      regionalLabels: [],
       // 10 s × 3 + 6 s + 60 s.
       failoverSeconds: 96,
       problems: [],
@@ -62,6 +64,22 @@ describe('planDnsFailover by table', () => {
     ]);
     const weighted = plan({ routing: 'WEIGHTED', endpoints: [lb('us-east-1', { weight: 0 }), lb('us-west-2')] }, ServiceTier.TIER_0);
     expect(weighted.records.map((r) => [r.weight, r.latencyRegion])).toEqual([[0, undefined], [100, undefined]]);
+  });
+
+  test.each([
+    ['api', 'api-us-west-2'],
+    ['api.example.com', 'api-us-west-2.example.com'],
+    ['api.example.com.', 'api-us-west-2.example.com.'],
+  ])('the regional name of %s in us-west-2 is %s, in the same zone', (recordName, expected) => {
+    expect(regionalLabel(recordName, 'us-west-2')).toBe(expected);
+  });
+
+  test('load balancer endpoints of a routed name get a regional record each; SIMPLE routing and CNAMEs none', () => {
+    expect(plan({ recordName: 'api' }).regionalLabels).toEqual([
+      { region: 'us-east-1', label: 'api-us-east-1' }, { region: 'us-west-2', label: 'api-us-west-2' },
+    ]);
+    expect(plan({ recordName: 'api', endpoints: [lb('us-east-1')] }, ServiceTier.TIER_3).regionalLabels).toEqual([]);
+    expect(plan({ recordName: 'api', endpoints: [cname('us-east-1'), cname('us-west-2')] }).regionalLabels).toEqual([]);
   });
 
   test('a SIMPLE record has no set identifier; its health check still alarms', () => {
