@@ -24,3 +24,4 @@ export * from './plans/database';
 export * from './failover-steps';
 export * from './plans/secret';
 export * from './plans/resilience-hub';
+export * from './plans/runbooks';

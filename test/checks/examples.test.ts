@@ -42,14 +42,24 @@ const isPrimaryFailover = (body: Record<string, unknown>) => JSON.stringify(body
 const isPrimaryCluster = (body: Record<string, unknown>) => body.provider !== 'aws.standby' && !JSON.stringify(body).includes('"role":"standby"');
 
 describe('TIER_1 warm standby example (cdktf, AWS)', () => {
-  test('THEN the report meets TIER_1 within a region and its RPO, and finds the region RTO not met: nothing starts the failover', () => {
+  test('THEN the report meets TIER_1 within a region and its RPO; the runbooks start the failover, the region RTO unproven', () => {
     const { services: [report], acknowledged } = check(synthesized);
     expect(report).toMatchObject({ tier: 'TIER_1', strategy: 'WARM_STANDBY', regions: ['us-east-1', 'us-west-2'], objectivesMet: false });
-    expect(report.status).toMatchObject({ azRto: 'met', azRpo: 'met', regionRpo: 'met', regionRto: 'not-met', availability: 'met' });
-    expect(report.derivation.map((step) => step.basis)).toContain('nothing starts the promotion: no runbook in the templates performs it, so the standby region never takes over');
+    expect(report.status).toMatchObject({ azRto: 'met', azRpo: 'met', regionRpo: 'met', regionRto: 'unproven', availability: 'met' });
+    expect(report.derivation.map((step) => step.basis)).toContainEqual(
+      expect.stringContaining('a person is paged, decides to fail over and starts the runbooks within the 300 s the owner states'));
     expect(report.regionRpoSeconds).toBeLessThanOrEqual(60);
     expect(report.azRtoSeconds).toBeLessThanOrEqual(120);
-    expect(acknowledged?.map((a) => a.rule)).toContain('HA-RES1');
+    expect(acknowledged?.map((a) => a.rule)).toEqual(['HA-RES2']);
+  });
+
+  test('WHEN the runbooks are dropped THEN nothing starts the promotion and the region RTO is not met', () => {
+    const json = copy();
+    delete json.resource.aws_ssm_document;
+    const report = check(json);
+    expect(report.services[0].status.regionRto).toBe('not-met');
+    expect(report.services[0].derivation.map((step) => step.basis))
+      .toContain('nothing starts the promotion: no runbook in the templates performs it, so the standby region never takes over');
   });
 
   test('WHEN the primary record loses its health checks THEN HA-DNS1 names the record and the region RTO is no longer shown', () => {

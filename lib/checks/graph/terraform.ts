@@ -1,4 +1,4 @@
-import { HA_ACKNOWLEDGED_KEY, HA_METADATA_KEY, regionOfZone } from '../../core';
+import { FAILOVER_STEP_METADATA_KEY, HA_ACKNOWLEDGED_KEY, HA_METADATA_KEY, parseFailoverStep, regionOfZone } from '../../core';
 import { Cloud, GraphResource, GraphStack, HaRecord } from './model';
 import { haFromMetadata, haFromTags, tagMap } from './metadata';
 import { acknowledgementsOf, block, blocks, isObject, JsonObject, str } from './values';
@@ -64,6 +64,7 @@ export function readTerraform(inputs: readonly TerraformStackInput[]): { stacks:
         constructPath: isObject(comment.metadata) && typeof comment.metadata.path === 'string' ? comment.metadata.path : undefined,
         isData,
         acknowledged: acknowledgementsOf(comment[HA_ACKNOWLEDGED_KEY]),
+        failoverStep: parseFailoverStep(comment[FAILOVER_STEP_METADATA_KEY]),
       });
     }
   }

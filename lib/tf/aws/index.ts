@@ -11,5 +11,6 @@ export * from './network';
 export * from './secret';
 export * from './slo';
 export * from './global-table';
+export * from './runbooks';
 export { AttachHaMetadataOptions, attachHaMetadata } from './private/metadata';
 export { AddHaChecksOptions, HA_ACKNOWLEDGED_KEY, TfAcknowledgedFinding, TfHaChecks, TfHaChecksResult, acknowledgeHaFinding, addHaChecks } from '../ha-checks';

@@ -1,12 +1,13 @@
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { Testing } from 'cdktf';
-import { HA_METADATA_KEY, parseHaMetadata } from '../../../lib/core';
+import { FAILOVER_STEP_METADATA_KEY, HA_METADATA_KEY, parseHaMetadata } from '../../../lib/core';
 import { haSnapshot } from '../../../lib/testing';
 import { addHaChecks } from '../../../lib/tf/aws';
 import { TfAwsTier1WarmStandbyStack, addTfAwsTier1WarmStandby } from '../../../examples/tf-aws-tier1-warm-standby';
-import { Json } from './util';
+import { fullResourcesOf, Json } from './util';
 
 Testing.setupJest();
 
@@ -79,15 +80,29 @@ describe('example tf-aws-tier1-warm-standby', () => {
     expect(synthesized).not.toContain('"master_password"');
   });
 
-  test('THEN the HA checks run at synthesis: probed, drilled, audited, TLS-only, rate-limited; the region RTO not met and acknowledged', () => {
+  test('THEN the HA checks run at synthesis: probed, drilled, audited, TLS-only, rate-limited; the region RTO unproven and acknowledged', () => {
     const checks = addHaChecks(stack);
     expect(() => Testing.synth(stack, true)).not.toThrow();
     const report = checks.lastResult!.report;
     expect(report.findings).toEqual([]);
-    // Honest until the Terraform engine has failover runbooks: nothing in the templates starts the promotion.
+    // The runbooks start the promotion and the scale-up (an operator within 300 s); EC2 publishes no launch time.
     expect(report.services.map((s) => [s.service, s.tier, s.objectivesMet])).toEqual([['orders', 'TIER_1', false]]);
-    expect(report.services[0].status).toEqual({ azRto: 'met', azRpo: 'met', regionRto: 'not-met', regionRpo: 'met', availability: 'met' });
-    expect(checks.lastResult!.acknowledged.map((f) => [f.rule, f.resource])).toEqual([['HA-RES1', 'service:orders']]);
+    expect(report.services[0].status).toEqual({ azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'met', availability: 'met' });
+    expect(report.services[0].derivation).toContainEqual(expect.objectContaining({
+      quantity: 'regionRto', resource: expect.stringMatching(/^aws_ssm_document\.Runbooks_PromoteDatabaseDocument_/), value: 300,
+    }));
+    expect(checks.lastResult!.acknowledged.map((f) => [f.rule, f.resource])).toEqual([['HA-RES2', 'service:orders']]);
+  });
+
+  test('THEN the standby region\'s runbooks promote its secondary and scale its fleet to the primary\'s capacity', () => {
+    expect(stack.runbooks.runbooks.map((r) => r.document.provider?.fqn)).toEqual(['aws.standby', 'aws.standby']);
+    const documents = Object.values(fullResourcesOf(stack, SsmDocument));
+    expect(documents.map((d) => d['//']?.[FAILOVER_STEP_METADATA_KEY])).toEqual([
+      { step: 'promotion', startedBy: 'operator', decisionSeconds: 300, createsWriter: false },
+      { step: 'scale-up', startedBy: 'operator', decisionSeconds: 300 },
+    ]);
+    const scale = JSON.parse(documents[1].content);
+    expect(scale.parameters).toEqual(expect.objectContaining({ MinSize: expect.objectContaining({ default: 9 }), DesiredCapacity: expect.objectContaining({ default: 9 }) }));
   });
 
   test.each([

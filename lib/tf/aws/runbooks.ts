@@ -1,0 +1,304 @@
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  automationDocumentContent, DrStrategy, FAILOVER_STEP_METADATA_KEY, FailoverTriggerIntent, FailureDomain, headlessWriterIdentifier,
+  promotionRunbookPlan, regionFailoverRunbooksProblems, RunbookPlan, scaleUpRunbookPlan,
+} from '../../core';
+import { throwProblems, validationError, warn } from '../diagnostics';
+import { HaProps, RegionalProps, serviceNameOf } from './ha-props';
+import { AccountContext, PolicyStatement } from './private/keys';
+import { attachHaMetadata } from './private/metadata';
+import { regionOf } from './private/regions';
+
+/** The alarm that starts the runbooks: a `CloudwatchMetricAlarm` (or composite alarm) fits as it is. */
+export interface FailoverAlarm {
+  /** ARN of the alarm: the EventBridge rule matches its state changes. */
+  readonly arn: string;
+  /** Name of the alarm, for descriptions. */
+  readonly alarmName: string;
+}
+
+/**
+ * What starts the region-failover runbooks (promotion and scale-up), the Terraform twin of the CDK
+ * `FailoverTrigger`: a runbook nobody starts recovers nothing, so the region RTO counts the start too.
+ */
+export class FailoverTrigger {
+  /**
+   * An alarm of the runbooks' region starts them when it goes into ALARM (an EventBridge rule starts
+   * each SSM Automation, the promotion in `Failover` mode): no person in the loop. Use an alarm that
+   * watches the primary region from the standby, so that it fires when the primary is lost.
+   */
+  public static alarm(alarm: FailoverAlarm): FailoverTrigger {
+    return new FailoverTrigger(alarm, undefined);
+  }
+
+  /**
+   * An on-call engineer decides to fail over and starts the runbooks. `decisionSeconds`, from the
+   * page to the start, is counted in full in the region RTO: state what the on-call rota commits to.
+   */
+  public static operator(decisionSeconds: number): FailoverTrigger {
+    return new FailoverTrigger(undefined, decisionSeconds);
+  }
+
+  private constructor(
+    /** The alarm that starts the runbooks, when automatic. */
+    public readonly alarm: FailoverAlarm | undefined,
+    /** How long a person takes to decide, in seconds, when not. */
+    public readonly decisionSeconds: number | undefined,
+  ) {}
+}
+
+/** Capacity the standby fleet scales to: a `ResilientFleet`'s `primaryCapacity` fits as it is. */
+export interface StandbyScaleTarget {
+  /** Minimum of the Auto Scaling group. */
+  readonly min: number;
+  /** Desired capacity. */
+  readonly desired: number;
+  /** Maximum of the Auto Scaling group. */
+  readonly max: number;
+}
+
+/** Props of {@link FailoverRunbooks}. Each runbook is created when its inputs are given. */
+export interface FailoverRunbooksProps extends HaProps, RegionalProps {
+  /**
+   * Identifier of the Aurora global database whose secondary this region's runbook promotes.
+   * Give it with `secondaryClusterArn`.
+   * @default - no promotion runbook
+   */
+  readonly globalClusterIdentifier?: string;
+  /**
+   * ARN of the secondary cluster, in the provider's region, that the runbook promotes to writer.
+   * @default - no promotion runbook
+   */
+  readonly secondaryClusterArn?: string;
+  /**
+   * Instance class of the writer to create when the secondary is headless (storage only): the
+   * promotion runbook adds a writer of this class and waits for it before it promotes.
+   * @default - the secondary has instances, and one of them becomes the writer
+   */
+  readonly headlessSecondaryWriterClass?: string;
+  /**
+   * What starts the promotion and scale-up runbooks: an alarm, or a person within a stated time.
+   * Required when either runbook is created; ACTIVE_ACTIVE tiers fail over with no human step.
+   * @default - no runbook may be created
+   */
+  readonly failoverTrigger?: FailoverTrigger;
+  /**
+   * Name of the standby region's Auto Scaling group, scaled to `primaryCapacity` on failover.
+   * @default - no scale-up runbook
+   */
+  readonly standbyAutoScalingGroupName?: string;
+  /**
+   * The primary fleet's capacity: what the standby must carry after failover. Required with
+   * `standbyAutoScalingGroupName`.
+   * @default - no scale-up runbook
+   */
+  readonly primaryCapacity?: StandbyScaleTarget;
+}
+
+/** One SSM Automation document with the role it runs as. */
+export interface TfRunbook {
+  /** What the runbook does, one line. */
+  readonly title: string;
+  readonly document: SsmDocument;
+  /** The role the automation assumes: it may do only what this runbook does. */
+  readonly assumeRole: IamRole;
+  /** ARN of the document's default version, what `ssm:StartAutomationExecution` and EventBridge name. */
+  readonly definitionArn: string;
+}
+
+/**
+ * SSM Automation runbooks (schemaVersion 0.3) that make the standby region serve, the Terraform
+ * twin of the CDK `FailoverRunbooks`' region-failover part (the documents come from
+ * `lib/core/plans/runbooks.ts`, so both engines run the same steps):
+ *
+ * - `PromoteDatabase`: promote this region's Aurora global secondary (`Switchover`, or `Failover`
+ *   with AllowDataLoss when the primary region is down), then wait for it to be the writer;
+ * - `ScaleStandby`: scale the standby Auto Scaling group to the primary's capacity.
+ *
+ * Each runs as its own role, limited to these resources, and records in its document's `//` block
+ * the failover step it performs and what starts it, which the HA report counts in the region RTO.
+ * With an alarm trigger, an EventBridge rule on the alarm's change to ALARM starts both.
+ *
+ * Construct ids (public API): `PromoteDatabase`, `ScaleStandby` (each with `Document`, `Role`,
+ * `Policy`), `Trigger`, `TriggerTarget<n>`, `TriggerRole`, `TriggerPolicy`.
+ */
+export class FailoverRunbooks extends Construct {
+  /** Promotes this region's Aurora global secondary; undefined without a global cluster. */
+  public readonly promoteDatabase?: TfRunbook;
+  /** Scales the standby fleet to primary capacity; undefined without a standby group. */
+  public readonly scaleStandby?: TfRunbook;
+  /** Every runbook created, in the order above. */
+  public readonly runbooks: TfRunbook[];
+  /** The rule that starts the runbooks; undefined unless an alarm starts them. */
+  public readonly trigger?: CloudwatchEventRule;
+
+  constructor(scope: Construct, id: string, props: FailoverRunbooksProps) {
+    super(scope, id);
+    const { provider, tier } = props;
+    const service = serviceNameOf(this, props);
+    if (!props.globalClusterIdentifier && !props.secondaryClusterArn && !props.standbyAutoScalingGroupName && !props.primaryCapacity) {
+      throw validationError('FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with '
+        + 'secondaryClusterArn, or standbyAutoScalingGroupName with primaryCapacity), got: none', this);
+    }
+    const trigger = props.failoverTrigger;
+    const decision = trigger?.decisionSeconds;
+    const triggerIntent: FailoverTriggerIntent | undefined = trigger && {
+      alarm: trigger.alarm !== undefined,
+      decisionSeconds: decision === undefined || Token.isUnresolved(decision) ? undefined : decision,
+      decisionText: decision === undefined ? undefined : `${decision} seconds`,
+    };
+    const capacity = props.primaryCapacity;
+    const known = (value: number) => (Token.isUnresolved(value) ? undefined : value);
+    const writerClass = props.headlessSecondaryWriterClass;
+    throwProblems(regionFailoverRunbooksProblems({
+      tier,
+      globalClusterIdentifier: Boolean(props.globalClusterIdentifier),
+      secondaryClusterArn: Boolean(props.secondaryClusterArn),
+      headlessSecondaryWriterClass: writerClass === undefined || Token.isUnresolved(writerClass) ? undefined : writerClass,
+      standbyAutoScalingGroupName: Boolean(props.standbyAutoScalingGroupName),
+      primaryCapacity: capacity && { min: known(capacity.min), desired: known(capacity.desired), max: known(capacity.max) },
+      trigger: triggerIntent,
+      triggerHint: 'FailoverTrigger.alarm(alarm), or FailoverTrigger.operator(decisionSeconds) with the time a person takes to decide',
+    }), this);
+
+    const context = new AccountContext(this, 'Account', provider);
+    const region = regionOf(this, provider) ?? context.region;
+    const runbooks: TfRunbook[] = [];
+    if (props.globalClusterIdentifier && props.secondaryClusterArn) {
+      const globalClusterArn = `arn:${context.partition}:rds::${context.accountId}:global-cluster:${props.globalClusterIdentifier}`;
+      const clusterArn = props.secondaryClusterArn;
+      const statements: PolicyStatement[] = [
+        { Sid: 'PromoteSecondary', Effect: 'Allow', Action: ['rds:SwitchoverGlobalCluster', 'rds:FailoverGlobalCluster'], Resource: [globalClusterArn, clusterArn] },
+        { Sid: 'WatchGlobalCluster', Effect: 'Allow', Action: 'rds:DescribeGlobalClusters', Resource: globalClusterArn },
+      ];
+      if (writerClass) {
+        const instanceArn = context.arn('rds', `db:${headlessWriterIdentifier(service, region)}`);
+        statements.push(
+          { Sid: 'CreateWriter', Effect: 'Allow', Action: 'rds:CreateDBInstance', Resource: [instanceArn, clusterArn] },
+          { Sid: 'WatchWriter', Effect: 'Allow', Action: 'rds:DescribeDBInstances', Resource: instanceArn },
+        );
+      }
+      this.promoteDatabase = this.runbook('PromoteDatabase', context, service, promotionRunbookPlan({
+        service, region, tier, globalClusterIdentifier: props.globalClusterIdentifier, secondaryClusterArn: clusterArn,
+        headlessSecondaryWriterClass: writerClass, trigger: triggerIntent,
+      }), statements);
+      runbooks.push(this.promoteDatabase);
+    }
+    if (props.standbyAutoScalingGroupName && capacity) {
+      if (tier.strategy === DrStrategy.ACTIVE_ACTIVE || tier.strategy === DrStrategy.BACKUP_RESTORE) {
+        warn(this, 'FailoverRunbooks.standbyAutoScalingGroupName', `standbyAutoScalingGroupName is set for ${tier.name} `
+          + `(${tier.strategy}), which keeps no scaled-down standby fleet: the scale-up runbook is meant for WARM_STANDBY and PILOT_LIGHT`);
+      }
+      const groupArn = context.arn('autoscaling', `autoScalingGroup:*:autoScalingGroupName/${props.standbyAutoScalingGroupName}`);
+      this.scaleStandby = this.runbook('ScaleStandby', context, service, scaleUpRunbookPlan({
+        service, region, standbyAutoScalingGroupName: props.standbyAutoScalingGroupName, primaryCapacity: capacity, trigger: triggerIntent,
+      }), [
+        // A group's ARN holds an id unknown until it exists: `*` stands for it, the name fixes the group.
+        { Sid: 'ScaleThisGroup', Effect: 'Allow', Action: 'autoscaling:UpdateAutoScalingGroup', Resource: groupArn },
+        // Describe calls of Auto Scaling take no resource ARN; this one only reads.
+        { Sid: 'DescribeGroups', Effect: 'Allow', Action: 'autoscaling:DescribeAutoScalingGroups', Resource: '*' },
+      ]);
+      runbooks.push(this.scaleStandby);
+    }
+    this.runbooks = runbooks;
+    if (trigger?.alarm) {
+      this.trigger = this.startOnAlarm(context, trigger.alarm);
+    }
+    attachHaMetadata(this, props, { component: 'FailoverRunbooks', failureDomain: FailureDomain.REGION });
+  }
+
+  /** One document with its own assume role and least-privilege policy, carrying its failover-step record. */
+  private runbook(id: string, context: AccountContext, service: string, plan: RunbookPlan, statements: PolicyStatement[]): TfRunbook {
+    const provider = context.provider;
+    const role = new IamRole(this, `${id}Role`, {
+      provider,
+      description: `Assumed by SSM Automation to run: ${plan.title}`.slice(0, 1000),
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow', Principal: { Service: 'ssm.amazonaws.com' }, Action: 'sts:AssumeRole',
+          // Confused-deputy guard: only automation executions of this account may assume it.
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': context.accountId },
+            ArnLike: { 'aws:SourceArn': context.arn('ssm', 'automation-execution/*') },
+          },
+        }],
+      }),
+    });
+    const policy = new IamRolePolicy(this, `${id}Policy`, {
+      provider, role: role.id, policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+    });
+    const document = new SsmDocument(this, `${id}Document`, {
+      provider,
+      // Names are unique per region and account; the construct address keeps two copies apart.
+      name: `${service.replace(/[^A-Za-z0-9_.-]/g, '-')}-${id}-${this.node.addr.slice(0, 8)}`,
+      documentType: 'Automation',
+      documentFormat: 'JSON',
+      content: JSON.stringify(automationDocumentContent(plan, role.arn)),
+      // An execution that starts before the policy exists fails on its first call.
+      dependsOn: [policy],
+    });
+    document.addOverride(`//.${FAILOVER_STEP_METADATA_KEY}`, plan.failover);
+    return { title: plan.title, document, assumeRole: role, definitionArn: context.arn('ssm', `automation-definition/${document.name}:$DEFAULT`) };
+  }
+
+  /**
+   * An EventBridge rule on the alarm's change to ALARM with an SSM Automation target per runbook
+   * (the promotion in `Failover` mode), through a role that may only start them.
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html
+   */
+  private startOnAlarm(context: AccountContext, alarm: FailoverAlarm): CloudwatchEventRule {
+    const provider = context.provider;
+    const role = new IamRole(this, 'TriggerRole', {
+      provider,
+      description: `Lets EventBridge start the failover runbooks of ${this.node.path} when the alarm fires`.slice(0, 1000),
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': context.accountId } },
+        }],
+      }),
+    });
+    const policy = new IamRolePolicy(this, 'TriggerPolicy', {
+      provider,
+      role: role.id,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'StartRunbooks', Effect: 'Allow', Action: 'ssm:StartAutomationExecution', Resource: this.runbooks.map((r) => r.definitionArn) },
+          {
+            Sid: 'PassRunbookRoles', Effect: 'Allow', Action: 'iam:PassRole', Resource: this.runbooks.map((r) => r.assumeRole.arn),
+            Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+          },
+        ],
+      }),
+    });
+    const rule = new CloudwatchEventRule(this, 'Trigger', {
+      provider,
+      description: `Starts the failover runbooks when ${alarm.alarmName} goes into ALARM`,
+      eventPattern: JSON.stringify({
+        'source': ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        'resources': [alarm.arn],
+        'detail': { state: { value: ['ALARM'] } },
+      }),
+    });
+    this.runbooks.forEach((runbook, i) => new CloudwatchEventTarget(this, `TriggerTarget${i + 1}`, {
+      provider,
+      rule: rule.name,
+      targetId: `Runbook${i + 1}`,
+      arn: runbook.definitionArn,
+      roleArn: role.arn,
+      input: JSON.stringify(runbook === this.promoteDatabase ? { Mode: ['Failover'] } : {}),
+      dependsOn: [policy],
+    }));
+    return rule;
+  }
+}

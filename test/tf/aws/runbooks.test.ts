@@ -1,0 +1,187 @@
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
+import { Testing } from 'cdktf';
+import { FAILOVER_STEP_METADATA_KEY, HaRole, HaValidationError, ServiceTier } from '../../../lib/core';
+import { readTerraform } from '../../../lib/checks/graph/terraform';
+import { FailoverRunbooks, FailoverRunbooksProps, FailoverTrigger } from '../../../lib/tf/aws/runbooks';
+import { awsStack, fullResourcesOf, Json, resourcesOf, warningsOf } from './util';
+
+Testing.setupJest();
+
+const CLUSTER_ARN = 'arn:aws:rds:us-west-2:111122223333:cluster:orders-secondary';
+const REGION_FAILOVER: FailoverRunbooksProps = {
+  tier: ServiceTier.TIER_1, service: 'orders', role: HaRole.STANDBY,
+  failoverTrigger: FailoverTrigger.operator(300),
+  globalClusterIdentifier: 'orders-global', secondaryClusterArn: CLUSTER_ARN,
+  standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: { min: 9, desired: 9, max: 18 },
+};
+
+function synth(props: Partial<FailoverRunbooksProps> = {}) {
+  const { stack, west } = awsStack();
+  const runbooks = new FailoverRunbooks(stack, 'Runbooks', { ...REGION_FAILOVER, provider: west, ...props });
+  const synthesized = Testing.synth(stack);
+  const documents = Object.entries(fullResourcesOf(stack, SsmDocument)).map(([address, d]): Json => ({ ...d, address, content: JSON.parse(d.content) }));
+  const policies = Object.fromEntries(Object.entries(resourcesOf(synthesized, IamRolePolicy)).map(([name, p]) => [name, JSON.parse(p.policy)]));
+  return { stack, runbooks, synthesized, documents, policies };
+}
+
+/** The one policy whose address contains `part`. */
+function policyOf(policies: Record<string, Json>, part: string): Json {
+  const found = Object.entries(policies).filter(([name]) => name.includes(part));
+  expect(found).toHaveLength(1);
+  return found[0][1];
+}
+
+describe('FailoverRunbooks (Terraform)', () => {
+  test('THEN the promotion runbook fails the global cluster over to this secondary and waits for it to be the writer', () => {
+    const { documents, synthesized } = synth();
+    const promote = documents.find((d) => d.address.includes('PromoteDatabase'))!;
+    expect(promote).toEqual(expect.objectContaining({ document_type: 'Automation', document_format: 'JSON', provider: 'aws.west' }));
+    expect(promote.address).toMatch(/^Runbooks_PromoteDatabaseDocument_/);
+    expect(promote.content.schemaVersion).toBe('0.3');
+    expect(promote.content.assumeRole).toBe('{{ AutomationAssumeRole }}');
+    expect(promote.content.parameters.AutomationAssumeRole.default).toMatch(/^\$\{aws_iam_role\.Runbooks_PromoteDatabaseRole_[0-9A-F]{8}\.arn\}$/);
+    expect(promote.content.parameters.GlobalClusterIdentifier.default).toBe('orders-global');
+    expect(promote.content.parameters.TargetDbClusterIdentifier.default).toBe(CLUSTER_ARN);
+    expect(promote.content.mainSteps.map((s: Json) => s.name)).toEqual(['ChooseMode', 'Switchover', 'Failover', 'LetPromotionStart', 'WaitForPromotion']);
+    expect(promote.content.mainSteps[2].inputs).toEqual({
+      Service: 'rds', Api: 'FailoverGlobalCluster', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
+      TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}', AllowDataLoss: true,
+    });
+    expect(promote.content.mainSteps[4]).toEqual(expect.objectContaining({
+      action: 'aws:waitForAwsResourceProperty', timeoutSeconds: ServiceTier.TIER_1.regionRtoSeconds,
+      inputs: expect.objectContaining({ Api: 'DescribeGlobalClusters', PropertySelector: '$.GlobalClusters[0].Status', DesiredValues: ['available'] }),
+    }));
+    const docs = resourcesOf(synthesized, SsmDocument);
+    const name = Object.keys(docs).find((n) => n.includes('PromoteDatabase'))!;
+    expect(docs[name].name).toMatch(/^orders-PromoteDatabase-[0-9a-f]{8}$/);
+    expect(docs[name].depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy\.Runbooks_PromoteDatabasePolicy_/)]);
+  });
+
+  test('THEN the scale-up runbook sets the standby group to the primary\'s capacity', () => {
+    const { documents } = synth();
+    const scale = documents.find((d) => d.address.includes('ScaleStandby'))!;
+    expect(scale.content.parameters).toEqual(expect.objectContaining({
+      AutoScalingGroupName: expect.objectContaining({ default: 'orders-standby' }),
+      MinSize: expect.objectContaining({ type: 'Integer', default: 9 }),
+      DesiredCapacity: expect.objectContaining({ type: 'Integer', default: 9 }),
+      MaxSize: expect.objectContaining({ type: 'Integer', default: 18 }),
+    }));
+    expect(scale.content.mainSteps[0]).toEqual({
+      name: 'ScaleToPrimaryCapacity', action: 'aws:executeAwsApi',
+      inputs: {
+        Service: 'autoscaling', Api: 'UpdateAutoScalingGroup', AutoScalingGroupName: '{{ AutoScalingGroupName }}',
+        MinSize: '{{ MinSize }}', MaxSize: '{{ MaxSize }}', DesiredCapacity: '{{ DesiredCapacity }}',
+      },
+    });
+  });
+
+  test('THEN each runbook runs as a role that only automation of this account assumes, scoped to its resources', () => {
+    const { synthesized, policies } = synth();
+    const roles = Object.values(resourcesOf(synthesized, IamRole)).map((r) => JSON.parse(r.assume_role_policy).Statement[0]);
+    expect(roles).toHaveLength(2);
+    for (const statement of roles) {
+      expect(statement.Principal).toEqual({ Service: 'ssm.amazonaws.com' });
+      expect(statement.Condition.StringEquals['aws:SourceAccount']).toMatch(/data\.aws_caller_identity\..*\.account_id/);
+      expect(statement.Condition.ArnLike['aws:SourceArn']).toMatch(/:ssm:\$\{data\.aws_region\..*\}:.*:automation-execution\/\*$/);
+    }
+    const promote = policyOf(policies, 'PromoteDatabase').Statement;
+    expect(promote.map((s: Json) => [s.Sid, s.Action])).toEqual([
+      ['PromoteSecondary', ['rds:SwitchoverGlobalCluster', 'rds:FailoverGlobalCluster']],
+      ['WatchGlobalCluster', 'rds:DescribeGlobalClusters'],
+    ]);
+    expect(promote[0].Resource).toEqual([expect.stringMatching(/^arn:\$\{data\.aws_partition\..*\}:rds::\$\{.*\}:global-cluster:orders-global$/), CLUSTER_ARN]);
+    const scale = policyOf(policies, 'ScaleStandby').Statement;
+    expect(scale[0]).toEqual(expect.objectContaining({
+      Sid: 'ScaleThisGroup', Action: 'autoscaling:UpdateAutoScalingGroup',
+      Resource: expect.stringMatching(/:autoscaling:\$\{data\.aws_region\..*\}:autoScalingGroup:\*:autoScalingGroupName\/orders-standby$/),
+    }));
+    // The one `*`: DescribeAutoScalingGroups takes no resource ARN.
+    expect(scale[1]).toEqual(expect.objectContaining({ Action: 'autoscaling:DescribeAutoScalingGroups', Resource: '*' }));
+  });
+
+  test('THEN each document records its failover step for the report, which the checks read back', () => {
+    const { stack, documents } = synth();
+    expect(documents.map((d) => d['//'][FAILOVER_STEP_METADATA_KEY])).toEqual([
+      { step: 'promotion', startedBy: 'operator', decisionSeconds: 300, createsWriter: false },
+      { step: 'scale-up', startedBy: 'operator', decisionSeconds: 300 },
+    ]);
+    const { resources } = readTerraform([{ name: 'test', json: stack.toTerraform() }]);
+    expect(resources.filter((r) => r.failoverStep).map((r) => [r.type, r.failoverStep!.step, r.failoverStep!.startedBy])).toEqual([
+      ['aws_ssm_document', 'promotion', 'operator'], ['aws_ssm_document', 'scale-up', 'operator'],
+    ]);
+  });
+
+  test('GIVEN an operator THEN no EventBridge rule starts the runbooks', () => {
+    const { synthesized, runbooks } = synth();
+    expect(runbooks.trigger).toBeUndefined();
+    expect(Object.keys(resourcesOf(synthesized, CloudwatchEventRule))).toEqual([]);
+  });
+
+  test('GIVEN an alarm THEN its change to ALARM starts both runbooks, the promotion in Failover mode, through a role that may only start them', () => {
+    const alarm = { arn: 'arn:aws:cloudwatch:us-west-2:111122223333:alarm:primary-lost', alarmName: 'primary-lost' };
+    const { synthesized, documents, policies } = synth({ failoverTrigger: FailoverTrigger.alarm(alarm) });
+    const rule = Object.values(resourcesOf(synthesized, CloudwatchEventRule))[0];
+    expect(JSON.parse(rule.event_pattern)).toEqual({
+      'source': ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'], 'resources': [alarm.arn], 'detail': { state: { value: ['ALARM'] } },
+    });
+    const targets = Object.values(resourcesOf(synthesized, CloudwatchEventTarget));
+    expect(targets.map((t) => [t.target_id, JSON.parse(t.input)])).toEqual([['Runbook1', { Mode: ['Failover'] }], ['Runbook2', {}]]);
+    expect(targets[0].arn).toMatch(/:ssm:\$\{data\.aws_region\..*\}:automation-definition\/\$\{aws_ssm_document\.Runbooks_PromoteDatabaseDocument_[0-9A-F]{8}\.name\}:\$DEFAULT$/);
+    expect(targets[0].role_arn).toMatch(/^\$\{aws_iam_role\.Runbooks_TriggerRole_[0-9A-F]{8}\.arn\}$/);
+    expect(targets[0].rule).toMatch(/^\$\{aws_cloudwatch_event_rule\.Runbooks_Trigger_[0-9A-F]{8}\.name\}$/);
+    const trigger = policyOf(policies, 'TriggerPolicy').Statement;
+    expect(trigger[0]).toEqual(expect.objectContaining({ Action: 'ssm:StartAutomationExecution', Resource: targets.map((t) => t.arn) }));
+    expect(trigger[1]).toEqual(expect.objectContaining({
+      Action: 'iam:PassRole', Resource: [expect.stringContaining('PromoteDatabaseRole'), expect.stringContaining('ScaleStandbyRole')],
+      Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+    }));
+    expect(documents.map((d) => d['//'][FAILOVER_STEP_METADATA_KEY])).toEqual([
+      { step: 'promotion', startedBy: 'alarm', decisionSeconds: 0, createsWriter: false },
+      { step: 'scale-up', startedBy: 'alarm', decisionSeconds: 0 },
+    ]);
+  });
+
+  test('GIVEN a headless secondary THEN the promotion adds a writer first and may create only that instance', () => {
+    const { documents, policies } = synth({ headlessSecondaryWriterClass: 'db.r6g.large' });
+    const promote = documents.find((d) => d.address.includes('PromoteDatabase'))!;
+    expect(promote.content.mainSteps.slice(0, 2).map((s: Json) => s.name)).toEqual(['CreateWriter', 'WaitForWriter']);
+    expect(promote.content.parameters.WriterInstanceIdentifier.default).toBe('orders-us-west-2-writer');
+    expect(promote['//'][FAILOVER_STEP_METADATA_KEY].createsWriter).toBe(true);
+    const statements = policyOf(policies, 'PromoteDatabase').Statement;
+    expect(statements[2]).toEqual(expect.objectContaining({
+      Sid: 'CreateWriter', Action: 'rds:CreateDBInstance', Resource: [expect.stringMatching(/:rds:\$\{data\.aws_region\..*\}:db:orders-us-west-2-writer$/), CLUSTER_ARN],
+    }));
+  });
+
+  test('GIVEN only a standby group THEN only the scale-up runbook, and a warning for a tier with no standby fleet', () => {
+    const none = { globalClusterIdentifier: undefined, secondaryClusterArn: undefined };
+    const { runbooks, documents } = synth({ ...none, tier: ServiceTier.TIER_0, failoverTrigger: FailoverTrigger.alarm({ arn: 'arn:a', alarmName: 'a' }) });
+    expect(runbooks.promoteDatabase).toBeUndefined();
+    expect(documents.map((d) => d['//'][FAILOVER_STEP_METADATA_KEY].step)).toEqual(['scale-up']);
+    expect(warningsOf(runbooks)).toEqual([expect.stringMatching(/^\[ha-constructs:FailoverRunbooks\.standbyAutoScalingGroupName\] .*TIER_0 \(ACTIVE_ACTIVE\)/)]);
+  });
+
+  test.each<[Partial<FailoverRunbooksProps>, string]>([
+    [{ globalClusterIdentifier: undefined, secondaryClusterArn: undefined, standbyAutoScalingGroupName: undefined, primaryCapacity: undefined },
+      'FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with secondaryClusterArn, or '
+      + 'standbyAutoScalingGroupName with primaryCapacity), got: none'],
+    [{ secondaryClusterArn: undefined }, 'globalClusterIdentifier and secondaryClusterArn must be given together, got: only globalClusterIdentifier'],
+    [{ globalClusterIdentifier: undefined }, 'globalClusterIdentifier and secondaryClusterArn must be given together, got: only secondaryClusterArn'],
+    [{ primaryCapacity: undefined }, 'standbyAutoScalingGroupName and primaryCapacity must be given together, got: only standbyAutoScalingGroupName'],
+    [{ failoverTrigger: undefined }, 'failoverTrigger must say what starts the promotion and scale-up runbooks (FailoverTrigger.alarm(alarm), '
+      + 'or FailoverTrigger.operator(decisionSeconds) with the time a person takes to decide): a runbook nobody starts recovers nothing, got: none'],
+    [{ tier: ServiceTier.TIER_0 }, 'failoverTrigger must be an alarm for TIER_0: ACTIVE_ACTIVE fails over with no human step, got: an operator'],
+    [{ failoverTrigger: FailoverTrigger.operator(0) }, 'failoverTrigger decisionTime must be longer than 0, got: 0 seconds'],
+    [{ headlessSecondaryWriterClass: 'r6g.large' }, 'headlessSecondaryWriterClass must be an RDS instance class (db.r6g.large), got: r6g.large'],
+    [{ primaryCapacity: { min: 1.5, desired: 2, max: 6 } }, 'primaryCapacity.min must be a whole number of instances, got: 1.5'],
+    [{ primaryCapacity: { min: 3, desired: 2, max: 6 } }, 'primaryCapacity must satisfy min ≤ desired ≤ max, got: 3, 2, 6'],
+    [{ primaryCapacity: { min: 3, desired: 7, max: 6 } }, 'primaryCapacity must satisfy min ≤ desired ≤ max, got: 3, 7, 6'],
+  ])('GIVEN %j THEN a clear HaValidationError', (props, message) => {
+    expect(() => synth(props)).toThrow(new Error(message));
+    expect(() => synth(props)).toThrow(HaValidationError);
+  });
+});
