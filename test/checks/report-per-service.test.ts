@@ -91,7 +91,7 @@ describe('ha-report --explain', () => {
     expect(rto[0]).toBe('  region RTO: ≥ 396 s ?  (objective ≤ 15 min)');
     expect(rto.slice(1, 6)).toEqual([
       expect.stringMatching(/^ {4}36 s {5}Primary\/Check: health check every 10 s, 3 failures, .* \[published: ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS, ROUTE53_ALIAS_ELB_TTL_SECONDS\]$/),
-      expect.stringMatching(/^ {4}5 min {4}Standby\/Promote: a person decides to fail over/),
+      expect.stringMatching(/^ {4}5 min {4}Standby\/Promote: a person is paged, decides to fail over/),
       expect.stringMatching(/^ {4}1 min {4}Primary\/Database: Aurora Global Database managed failover .* \[published: AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS\]$/),
       expect.stringMatching(/^ {4}unknown {2}Standby\/Fleet: scales from 3 to 6: launch time is not published/),
       expect.stringMatching(/^ {4}396 s {4}Primary\/service:shop: detection 36 s \+ max\(TTL 60 s, decision 300 s/),

@@ -45,7 +45,7 @@ describe('resilience report', () => {
       status: { regionRto: 'unproven' },
       objectivesMet: false,
     });
-    expect(primary.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', stack: 'Standby', resource: 'Promote', value: 300, basis: expect.stringContaining('a person decides to fail over') }));
+    expect(primary.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', stack: 'Standby', resource: 'Promote', value: 300, basis: expect.stringContaining('a person is paged, decides to fail over') }));
     expect(primary.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', stack: 'Primary', resource: 'Database', value: 60, figures: ['AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS'] }));
     expect(primary.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', stack: 'Standby', resource: 'Fleet', value: undefined, basis: expect.stringContaining('launch time is not published') }));
     expect(primary.derivation).toContainEqual(expect.objectContaining({
@@ -55,9 +55,28 @@ describe('resilience report', () => {
     expect(primary.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRpo', resource: 'Database', value: 1, figures: ['AURORA_GLOBAL_REPLICATION_LAG_SECONDS'] }));
   });
 
-  test('GIVEN an alarm starts the runbooks THEN the decision counts 0 s', () => {
+  test('GIVEN an alarm starts the runbooks THEN the decision counts the alarm\'s evaluation, no human step', () => {
     const r = report(warmStandby({ runbooks: 'alarm' }), 'Primary');
-    expect(r.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', resource: 'Promote', value: 0, basis: 'an alarm starts the runbooks (EventBridge): no human step' }));
+    expect(r.derivation).toContainEqual(expect.objectContaining({
+      quantity: 'regionRto', resource: 'Page', value: 120, basis: 'an alarm starts the runbooks (EventBridge) once it has evaluated 120 s of failure: no human step',
+    }));
+    expect(r.status.regionRto).toBe('unproven');
+  });
+
+  test('GIVEN an alarm starts the runbooks but the rule is not in the templates THEN the decision is unknown, not 0 s', () => {
+    const inputs = warmStandby({ runbooks: 'alarm' });
+    const standby = inputs.cloudFormation!.find((s) => s.name === 'Standby')!;
+    delete (standby.template as { Resources: Record<string, unknown> }).Resources.Trigger;
+    const r = report(inputs, 'Primary');
+    const decision = r.derivation.find((d) => d.quantity === 'regionRto' && d.resource === 'Promote');
+    expect(decision).toEqual(expect.objectContaining({ basis: expect.stringContaining('evaluation time is not literal') }));
+    expect(decision?.value).toBeUndefined();
+    expect(r.derivation.filter((d) => d.quantity === 'regionRto' && d.resource === 'service:shop').at(-1)?.basis).toContain('decision ? s');
+  });
+
+  test('GIVEN a person starts the runbooks THEN the stated decision time is counted in full and keeps the region RTO unproven', () => {
+    const r = report(warmStandby({ standbyWarmup: true }), 'Primary');
+    expect(r.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRto', resource: 'Promote', value: 300, basis: expect.stringContaining('a stated figure') }));
     expect(r.status.regionRto).toBe('unproven');
   });
 

@@ -89,7 +89,7 @@ describe('the examples', () => {
     const report = checkPath(assembly.directory);
     // One row per service, each over all its stacks; and every stack assessed on its own too.
     expect(report.services.map((s) => s.service).sort()).toEqual(['catalog', 'checkout', 'orders', 'reports']);
-    expect([...new Set(report.perStack.map((s) => s.stack))].sort()).toEqual([...STACK_IDS].sort());
+    expect([...new Set((report.perStack ?? []).map((s) => s.stack))].sort()).toEqual([...STACK_IDS].sort());
     for (const service of report.services) {
       // TIER_3: a restore's duration; TIER_1 and TIER_2: the standby's launch time (and the pilot light's new writer).
       const expected = service.tier !== 'TIER_0'

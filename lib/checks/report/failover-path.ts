@@ -16,6 +16,10 @@ import { REGION_DRILL, serviceAnchor } from './figure';
  */
 export function failoverPath(graph: ResourceGraph, stacks: readonly ServiceStack[], stores: readonly GraphResource[], strategy: DrStrategy): {
   steps: DerivationStep[]; promotion: DerivationStep[]; scaleUp: DerivationStep[]; decision?: DerivationStep; unstarted: boolean;
+  /** A person's stated decision time is in the sum: a figure nobody measured, so the total stays unproven. */
+  stated: boolean;
+  /** A standby fleet starts from no instance: its region's health checks fail until it serves. */
+  fromZero: boolean;
 } {
   const anchor = serviceAnchor(stacks);
   const promotion: DerivationStep[] = [];
@@ -27,8 +31,10 @@ export function failoverPath(graph: ResourceGraph, stacks: readonly ServiceStack
     }
   }
   const scaleUp = strategy === DrStrategy.ACTIVE_ACTIVE ? [] : scaleUpSteps(stacks, strategy);
+  const fromZero = strategy !== DrStrategy.ACTIVE_ACTIVE && fleetsOfRole(stacks, 'standby')
+    .some((r) => (num(r.properties.MinSize ?? r.properties.min_size) ?? 0) === 0);
   if (promotion.length === 0 && scaleUp.length === 0) {
-    return { steps: [], promotion, scaleUp, unstarted: false };
+    return { steps: [], promotion, scaleUp, unstarted: false, stated: false, fromZero };
   }
   const runbooks = stacks.flatMap((s) => s.resources).filter((r) => r.failoverStep !== undefined);
   const steps: DerivationStep[] = [];
@@ -51,9 +57,10 @@ export function failoverPath(graph: ResourceGraph, stacks: readonly ServiceStack
   const decisionSeconds = Math.max(0, ...starters.map((r) => r.failoverStep!.decisionSeconds ?? 0));
   const decision: DerivationStep = people.length > 0
     ? { quantity: 'regionRto', stack: people[0].stack, resource: people[0].address, value: people.some((r) => r.failoverStep!.decisionSeconds === undefined) ? undefined : decisionSeconds,
-      basis: `a person decides to fail over and starts the runbooks, within the ${decisionSeconds} s the owner states (counted in full)`, figures: [] }
+      basis: `a person is paged, decides to fail over and starts the runbooks within the ${decisionSeconds} s the owner states: `
+        + `a stated figure, counted in full and unproven until ${REGION_DRILL} times it`, figures: [] }
     : starters.length > 0
-      ? { quantity: 'regionRto', stack: starters[0].stack, resource: starters[0].address, value: 0, basis: 'an alarm starts the runbooks (EventBridge): no human step', figures: [] }
+      ? alarmDecision(graph, starters)
       : { quantity: 'regionRto', ...anchor, basis: 'nothing starts the failover', figures: [] };
   steps.push(decision);
   const writer = promoters.find((r) => r.failoverStep!.createsWriter);
@@ -68,7 +75,39 @@ export function failoverPath(graph: ResourceGraph, stacks: readonly ServiceStack
     ? [{ quantity: 'regionRto', stack: writer.stack, resource: writer.address, basis: `the secondary is headless: the runbook creates a writer first, a duration AWS does not publish (measure it with ${REGION_DRILL})`, figures: [] }, ...promotion]
     : promotion;
   steps.push(...promotionPath, ...scaleUp);
-  return { steps, promotion: promotionPath, scaleUp, decision, unstarted };
+  return { steps, promotion: promotionPath, scaleUp, decision, unstarted, stated: people.length > 0, fromZero };
+}
+
+const ALARM_TYPES = ['AWS::CloudWatch::Alarm', 'aws_cloudwatch_metric_alarm', 'AWS::CloudWatch::CompositeAlarm', 'aws_cloudwatch_composite_alarm'];
+const RULE_TYPES = ['AWS::Events::Rule', 'aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target'];
+
+/**
+ * An alarm starts the runbooks: the decision is the alarm's own evaluation (period × datapoints),
+ * read from the alarm the starting rule matches. Counted after detection, which it overlaps: never in our favour.
+ */
+function alarmDecision(graph: ResourceGraph, starters: readonly GraphResource[]): DerivationStep {
+  const rules = starters.flatMap((r) => graph.referrersOf(r, ...RULE_TYPES));
+  const alarms = [...new Set([...rules, ...rules.flatMap((r) => graph.referencedBy(r, ...RULE_TYPES))]
+    .flatMap((r) => graph.referencedBy(r, ...ALARM_TYPES)))];
+  const seconds = alarms.map((alarm) => {
+    const p = alarm.properties;
+    const period = num(p.Period ?? p.period);
+    const periods = num(p.DatapointsToAlarm ?? p.datapoints_to_alarm) ?? num(p.EvaluationPeriods ?? p.evaluation_periods);
+    return period === undefined || periods === undefined ? undefined : period * periods;
+  });
+  const first = alarms[0] ?? starters[0];
+  if (alarms.length === 0 || seconds.some((v) => v === undefined)) {
+    return { quantity: 'regionRto', stack: first.stack, resource: first.address, figures: [],
+      basis: 'an alarm starts the runbooks (EventBridge): its evaluation time is not literal in the templates (a composite alarm, or a rule not found)' };
+  }
+  const value = Math.max(...(seconds as number[]));
+  return { quantity: 'regionRto', stack: first.stack, resource: first.address, value, figures: [],
+    basis: `an alarm starts the runbooks (EventBridge) once it has evaluated ${value} s of failure: no human step` };
+}
+
+function fleetsOfRole(stacks: readonly ServiceStack[], role: string): GraphResource[] {
+  return stacks.flatMap((s) => s.resources)
+    .filter((r) => (r.type === 'AWS::AutoScaling::AutoScalingGroup' || r.type === 'aws_autoscaling_group') && r.ha?.role === role);
 }
 
 /** Aurora clusters of the service that join a global database without an instance of their own. */
@@ -80,8 +119,7 @@ function headlessSecondaries(graph: ResourceGraph, stacks: readonly ServiceStack
 
 /** Time for a standby region's fleets to reach the primary's capacity (warm standby, pilot light). */
 function scaleUpSteps(stacks: readonly ServiceStack[], strategy: DrStrategy): DerivationStep[] {
-  const fleets = (role: string) => stacks.flatMap((s) => s.resources)
-    .filter((r) => (r.type === 'AWS::AutoScaling::AutoScalingGroup' || r.type === 'aws_autoscaling_group') && r.ha?.role === role);
+  const fleets = (role: string) => fleetsOfRole(stacks, role);
   const primaryMin = Math.max(0, ...fleets('primary').map((r) => num(r.properties.MinSize ?? r.properties.min_size) ?? 0));
   const standby = fleets('standby');
   if (standby.length === 0) {

@@ -45,16 +45,27 @@ export function regionRtoFigure(graph: ResourceGraph, stacks: readonly ServiceSt
   const path = failoverPath(graph, stacks, stores, tier.strategy);
   rto.steps.push(...path.steps);
   const known = (steps: readonly DerivationStep[]) => steps.reduce((sum, step) => sum + (step.value ?? 0), 0);
-  const serving = path.decision === undefined ? 0 : (path.decision.value ?? 0) + Math.max(known(path.promotion), known(path.scaleUp));
+  // A standby that starts with no instance fails its own health check until it serves: while both
+  // regions are unhealthy Route 53 answers with the primary, so clients move only once the standby's
+  // check has passed `threshold` times, and then drop the answer they cached (TTL).
+  const rejoin = path.fromZero && dns.standbyRecovery !== undefined ? dns.standbyRecovery + dns.ttl : 0;
+  if (rejoin > 0) {
+    rto.steps.push({ quantity: 'regionRto', ...anchor, value: rejoin, figures: [],
+      basis: `the standby starts with no instance, so its health check fails until it serves: it must then pass `
+        + `${dns.standbyRecovery} s of checks before Route 53 answers with it, and clients drop the cached answer (TTL ${dns.ttl} s)` });
+  }
+  const serving = path.decision === undefined ? 0
+    : (path.decision.value ?? 0) + Math.max(known(path.promotion), known(path.scaleUp)) + rejoin;
   rto.value = dns.detection + Math.max(dns.ttl, serving);
-  rto.unproven = dns.unproven || path.steps.some((step) => step.value === undefined);
+  rto.unproven = dns.unproven || path.stated || path.steps.some((step) => step.value === undefined);
   rto.unbounded = path.unstarted;
   rto.steps.push({
     quantity: 'regionRto', ...anchor, value: rto.value,
     basis: path.decision === undefined
       ? `detection ${dns.detection} s + TTL ${dns.ttl} s (nothing to promote or scale: the other regions already serve)`
       : `detection ${dns.detection} s + max(TTL ${dns.ttl} s, decision ${path.decision.value ?? '?'} s + max(promotion ${describe(path.promotion)}, `
-        + `scale-up ${describe(path.scaleUp)}))${rto.unproven ? `: unproven until ${REGION_DRILL} measures the unknown steps` : ''}`,
+        + `scale-up ${describe(path.scaleUp)})${rejoin > 0 ? ` + standby rejoins ${rejoin} s` : ''})`
+        + `${rto.unproven ? `: unproven until ${REGION_DRILL} measures the unknown and stated steps` : ''}`,
     figures: [],
   });
   return rto;
@@ -95,8 +106,18 @@ function describe(steps: readonly DerivationStep[]): string {
   return unknown ? `? + ${sum} s` : `${sum} s`;
 }
 
+/** How traffic leaves a failed region: detection, the TTL clients keep the old answer, and the standby's rejoin. */
+interface DnsShift {
+  readonly detection: number;
+  readonly ttl: number;
+  readonly unproven: boolean;
+  readonly steps: DerivationStep[];
+  /** Seconds of passing checks before a standby that was unhealthy is answered with (failover secondaries). */
+  readonly standbyRecovery?: number;
+}
+
 /** The DNS part of a region failover: detection time and the TTL clients may keep the old answer. */
-function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): { detection: number; ttl: number; unproven: boolean; steps: DerivationStep[] } | undefined {
+function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): DnsShift | undefined {
   const keys = new Set(stacks.flatMap((s) => s.resources.map((r) => r.key)));
   const records = dnsRecords(graph).filter((r) => keys.has(r.resource.key) && r.routing && (r.hasHealthCheck || r.evaluateTargetHealth || r.failoverRole === 'SECONDARY'));
   // Traffic moves when a health-checked record (not a failover secondary) turns unhealthy.
@@ -107,6 +128,7 @@ function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): { dete
   let detection = 0;
   let ttl = 0;
   let unproven = false;
+  let standbyRecovery: number | undefined;
   for (const record of records) {
     const recordTtl = record.alias ? ROUTE53_ALIAS_ELB_TTL_SECONDS : record.ttl;
     if (recordTtl === undefined) {
@@ -115,7 +137,14 @@ function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): { dete
       ttl = Math.max(ttl, recordTtl);
     }
     if (record.failoverRole === 'SECONDARY') {
-      // The secondary's TTL counts (clients cache its answer too); its own health only matters after the move.
+      // The secondary's TTL counts (clients cache its answer too); its own health only matters after the move:
+      // Route 53 marks an unhealthy endpoint healthy after `threshold` passing checks.
+      // @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html
+      for (const settings of record.healthChecks.map(healthCheckSettings)) {
+        if (settings) {
+          standbyRecovery = Math.max(standbyRecovery ?? 0, settings.intervalSeconds * settings.failureThreshold);
+        }
+      }
       continue;
     }
     const checks = record.healthChecks.map((h) => ({ check: h, settings: healthCheckSettings(h) }));
@@ -144,14 +173,14 @@ function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): { dete
       steps.push({ quantity: 'regionRto', stack: check.stack, resource: check.address, value: seconds, basis: `health check every ${settings!.intervalSeconds} s, ${settings!.failureThreshold} failures, + request timeout; record ${record.name} TTL ${recordTtl ?? 'unknown'} s`, figures: ['ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS', ...(record.alias ? ['ROUTE53_ALIAS_ELB_TTL_SECONDS'] : [])] });
     }
   }
-  return { detection, ttl, unproven, steps };
+  return { detection, ttl, unproven, steps, standbyRecovery };
 }
 
 /**
  * The traffic shift of a Google global external load balancer: one anycast address, backends in
  * several regions; its health check takes a failed region's backends out (no DNS TTL involved).
  */
-function globalLoadBalancerShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): { detection: number; ttl: number; unproven: boolean; steps: DerivationStep[] } | undefined {
+function globalLoadBalancerShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): DnsShift | undefined {
   const services = stacks.flatMap((s) => s.resources).filter((r) => r.type === 'google_compute_backend_service');
   for (const service of services) {
     const groups = graph.referencedBy(service, 'google_compute_region_instance_group_manager', 'google_compute_instance_group_manager');
