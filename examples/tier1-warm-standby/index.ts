@@ -1,6 +1,7 @@
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
@@ -165,8 +166,19 @@ function addRegionDrill(stack: Stack, network: MultiAzNetwork, fleet: ResilientF
   const globalCanary = new SyntheticCanary(stack, 'GlobalCanary', {
     tier: TIER, service: SERVICE, url: `https://${RECORD_NAME}.${domain.zoneName}${READINESS_PATH}`,
   });
+  // Users fail through the whole failover (up to the region RTO): stop only when they fail for longer.
+  const minutes = Math.ceil(TIER.regionRtoSeconds / 60);
+  const failoverOverrun = new cloudwatch.Alarm(stack, 'FailoverOverrun', {
+    metric: globalCanary.metricSuccessPercent().with({ period: Duration.minutes(1) }),
+    threshold: 100, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    evaluationPeriods: minutes, datapointsToAlarm: minutes, treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    alarmDescription: `${SERVICE}: users failed for ${minutes} min through a region failover: it failed; the region drill stops`,
+  });
+  // A failover that outlasts the region RTO is a page, drill or not: the probe's own topic carries it.
+  failoverOverrun.addAlarmAction(new cloudwatchActions.SnsAction(globalCanary.alarmTopic));
+  failoverOverrun.addOkAction(new cloudwatchActions.SnsAction(globalCanary.alarmTopic));
   new RegionEvacuationDrill(stack, 'RegionDrill', {
-    tier: TIER, service: SERVICE, stopConditionAlarm: globalCanary.successAlarm, ebsKey: fleet.volumeKey, vpc: network.vpc,
+    tier: TIER, service: SERVICE, stopConditionAlarm: failoverOverrun, ebsKey: fleet.volumeKey, vpc: network.vpc,
     autoScalingGroup: fleet.autoScalingGroup,
   });
 }

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { CLOUDWATCH_LOG_RETENTION_DAYS, FailureDomain, ServiceTier, regionOfZone } from '../core';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
+import { alarmWindowSeconds } from './private/alarms';
 import { validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
 import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
@@ -28,8 +29,9 @@ export enum DrillInstanceFault {
 /** Props both drills share. */
 export interface DrillProps extends HaProps {
   /**
-   * The alarm that stops the experiment: the SLO page alarm, so a drill that hurts users more
-   * than the tier allows ends at once.
+   * The alarm that stops the experiment: for an AZ drill the SLO page alarm, so a drill that hurts
+   * users more than the tier allows ends at once; for a region drill an alarm on the probe of the
+   * routed name that fires only after failures outlast the region RTO (the failover failed).
    */
   readonly stopConditionAlarm: cloudwatch.IAlarm;
   /**
@@ -246,6 +248,14 @@ export class RegionEvacuationDrill extends Construct {
     super(scope, id);
     if (!props.tier.isMultiRegion) {
       throw validationError(`tier must keep a standby region to rehearse evacuating one, got: ${props.tier.name} (${props.tier.strategy})`, this);
+    }
+    // The drill cuts its region on purpose: users see errors until the failover completes, so a stop
+    // condition that fires sooner than the region RTO ends every drill before what it measures.
+    const window = alarmWindowSeconds(props.stopConditionAlarm);
+    if (window !== undefined && window < props.tier.regionRtoSeconds) {
+      throw validationError(`stopConditionAlarm must fire only once users have failed for longer than ${props.tier.name}'s region RTO of `
+        + `${props.tier.regionRtoSeconds} s (the drill cuts the region on purpose and the failover takes up to that long), `
+        + `got: an alarm over ${window} s (period × datapoints to alarm)`, this);
     }
     const stack = Stack.of(this);
     this.durationMinutes = drillDuration(this, 'RegionEvacuationDrill', props.tier, props.durationMinutes, props.tier.regionRtoSeconds);

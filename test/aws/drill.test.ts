@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -33,8 +33,13 @@ function fixture() {
   const alarm = new cloudwatch.Alarm(stack, 'Page', {
     metric: new cloudwatch.Metric({ namespace: 'Test', metricName: 'Errors' }), threshold: 1, evaluationPeriods: 1,
   });
+  // A region drill stops only when users fail for longer than the region RTO (15 × 1 min for TIER_1).
+  const overrun = new cloudwatch.Alarm(stack, 'FailoverOverrun', {
+    metric: new cloudwatch.Metric({ namespace: 'CloudWatchSynthetics', metricName: 'SuccessPercent', period: Duration.minutes(1) }),
+    threshold: 100, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, evaluationPeriods: 15, datapointsToAlarm: 15,
+  });
   const cluster = rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'Cluster', { clusterIdentifier: 'orders' });
-  return { stack, vpc, fleet, alarm, cluster };
+  return { stack, vpc, fleet, alarm, overrun, cluster };
 }
 
 function synthAz(override: Partial<AzEvacuationDrillProps> = {}) {
@@ -49,7 +54,7 @@ function synthAz(override: Partial<AzEvacuationDrillProps> = {}) {
 function synthRegion(override: Partial<RegionEvacuationDrillProps> = {}) {
   const f = fixture();
   const drill = new RegionEvacuationDrill(f.stack, 'RegionDrill', {
-    tier: ServiceTier.TIER_1, service: 'orders', vpc: f.vpc, autoScalingGroup: f.fleet, stopConditionAlarm: f.alarm, ...override,
+    tier: ServiceTier.TIER_1, service: 'orders', vpc: f.vpc, autoScalingGroup: f.fleet, stopConditionAlarm: f.overrun, ...override,
   });
   return { ...f, drill, template: Template.fromStack(f.stack) };
 }
@@ -259,6 +264,17 @@ describe('RegionEvacuationDrill', () => {
     const { template } = synthRegion({ autoScalingGroup: undefined });
     expect(Object.keys(experiment(template).Actions)).toEqual(['DisruptRegionNetwork']);
     expect(statements(template).FaultFleetInstances).toBeUndefined();
+  });
+
+  test('WHEN the stop condition fires before the region RTO THEN it is a ValidationError: every drill would end before the failover', () => {
+    const stack = new Stack(testApp(), 'Short', { env: { account: '111111111111', region: 'us-east-1' } });
+    const page = new cloudwatch.Alarm(stack, 'Page', {
+      metric: new cloudwatch.Metric({ namespace: 'CloudWatchSynthetics', metricName: 'SuccessPercent', period: Duration.minutes(1) }),
+      threshold: 100, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, evaluationPeriods: 2,
+    });
+    expectValidationError(() => synthRegion({ stopConditionAlarm: page }),
+      "stopConditionAlarm must fire only once users have failed for longer than TIER_1's region RTO of 900 s (the drill cuts the region "
+      + 'on purpose and the failover takes up to that long), got: an alarm over 120 s (period × datapoints to alarm)');
   });
 
   test('WHEN the tier has no standby region THEN it is a ValidationError', () => {

@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -29,4 +30,20 @@ export function notifyOn(alarm: cloudwatch.IAlarm & { addAlarmAction(...a: cloud
   const action = new actions.SnsAction(topic);
   alarm.addAlarmAction(action);
   alarm.addOkAction(action);
+}
+
+/**
+ * Seconds of breaching data an alarm needs before it fires (period × datapoints to alarm), when
+ * the alarm is one of this app's metric alarms with literal settings; undefined otherwise.
+ */
+export function alarmWindowSeconds(alarm: cloudwatch.IAlarm): number | undefined {
+  if (!(alarm instanceof cloudwatch.Alarm)) {
+    return undefined;
+  }
+  const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
+  const periods = cfn.datapointsToAlarm ?? cfn.evaluationPeriods;
+  if (cfn.period === undefined || Token.isUnresolved(cfn.period) || Token.isUnresolved(periods)) {
+    return undefined;
+  }
+  return cfn.period * periods;
 }
