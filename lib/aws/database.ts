@@ -320,6 +320,10 @@ export class ReplicatedDatabase extends Construct {
         vpcSubnets: settings.subnets,
         requireTLS: true,
         iamAuth: true,
+        // End-to-end IAM: the proxy logs in to the database as the user the client names, with its own
+        // role (`grantConnect`); the master secret alone would refuse every other user.
+        // @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-connecting.html
+        defaultAuthScheme: rds.DefaultAuthScheme.IAM_AUTH,
         debugLogging: false,
       });
       // DatabaseProxy opens the cluster's port to the proxy itself, naming the port by a token
@@ -332,7 +336,8 @@ export class ReplicatedDatabase extends Construct {
       }
       acknowledgeFindings(this.proxy, {
         id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-        reason: 'rds.DatabaseProxy creates a role used by this proxy alone; its inline policy grants reading this one secret and decrypting it with its key, and dies with the proxy',
+        reason: 'rds.DatabaseProxy creates a role used by this proxy alone; its inline policy grants reading this one secret '
+          + 'and decrypting it with its key, and connecting as the users granted (end-to-end IAM), and dies with the proxy',
       });
     }
     // With the port stated, rules users add through `connections` name it rather than a token.
@@ -387,6 +392,11 @@ export class ReplicatedDatabase extends Construct {
     if (!Token.isUnresolved(dbUser) && dbUser.trim() === '') {
       throw validationError('dbUser must be a non-empty database user name, got: an empty string', this);
     }
-    return this.proxy ? this.proxy.grantConnect(grantee, dbUser) : this.cluster.grantConnect(grantee, dbUser);
+    if (!this.proxy) {
+      return this.cluster.grantConnect(grantee, dbUser);
+    }
+    // The proxy connects onward as the same user, so its role needs the same right on the cluster.
+    this.cluster.grantConnect(this.proxy.node.findChild('IAMRole') as iam.IRole, dbUser);
+    return this.proxy.grantConnect(grantee, dbUser);
   }
 }

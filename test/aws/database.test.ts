@@ -144,7 +144,10 @@ describe('ReplicatedDatabase', () => {
 
   test('GIVEN a statically stable tier THEN an RDS Proxy requires TLS and IAM authentication, and clients connect through it', () => {
     const { template, db } = regional;
-    template.hasResourceProperties('AWS::RDS::DBProxy', { RequireTLS: true, EngineFamily: 'POSTGRESQL', Auth: [Match.objectLike({ IAMAuth: 'REQUIRED' })] });
+    // End-to-end IAM: the proxy logs in as the user the client names, not only as the master user of the secret.
+    template.hasResourceProperties('AWS::RDS::DBProxy', {
+      RequireTLS: true, EngineFamily: 'POSTGRESQL', DefaultAuthScheme: 'IAM_AUTH', Auth: [Match.objectLike({ IAMAuth: 'REQUIRED' })],
+    });
     expect(db.proxy).toBeDefined();
     expect(db.connections.securityGroups).toEqual(db.proxy!.connections.securityGroups);
     expect(db.endpoint).toBe(db.proxy!.endpoint);
@@ -226,6 +229,14 @@ describe('ReplicatedDatabase', () => {
     expect(statements).toHaveLength(1);
     expect(statements[0].Action).toBe('rds-db:connect');
     expect(JSON.stringify(statements[0].Resource)).toContain(':dbuser:');
+    // ... and the proxy may log in to the cluster as that user (by the cluster's resource id), or it refuses the client.
+    const proxyRole = (db.proxy!.node.findChild('IAMRole') as iam.Role).node.defaultChild as iam.CfnRole;
+    const proxyStatements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: stack.getLogicalId(proxyRole) }] },
+    })).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const connect = proxyStatements.filter((st) => st.Action === 'rds-db:connect');
+    expect(connect).toHaveLength(1);
+    expect(JSON.stringify(connect[0].Resource)).toMatch(/:dbuser:.*ClusterResourceId.*\/app/);
   });
 
   test('WHEN dbUser is empty THEN grantConnect is a ValidationError', () => {
