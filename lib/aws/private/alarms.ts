@@ -42,7 +42,7 @@ export function alarmWindowSeconds(alarm: cloudwatch.IAlarm): number | undefined
   }
   const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
   const periods = cfn.datapointsToAlarm ?? cfn.evaluationPeriods;
-  if (cfn.period === undefined || Token.isUnresolved(cfn.period) || Token.isUnresolved(periods)) {
+  if (cfn.period === undefined || periods === undefined || Token.isUnresolved(cfn.period) || Token.isUnresolved(periods)) {
     return undefined;
   }
   return cfn.period * periods;
