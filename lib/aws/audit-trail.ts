@@ -131,6 +131,7 @@ export class AuditTrail extends Construct {
 
     // Server access logs can only be delivered to an SSE-S3 bucket without an Object Lock default retention.
     const accessLogsBucket = newSecureBucket(this, 'AccessLogsBucket', {
+      receivesServerAccessLogs: true,
       infrequentAccessAfterDays: iaDays,
       glacierAfterDays: glacierDays,
       expireAfterDays,

@@ -11,7 +11,7 @@ import { ReplicaKey } from './replica-key';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
-import { newSecureBucket } from './private/buckets';
+import { newSecureBucket, newServerAccessLogsBucket } from './private/buckets';
 import { validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
 import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
@@ -30,7 +30,8 @@ interface BucketCommonProps {
   /**
    * Object Lock default retention, compliance mode (nobody, root included, can delete a locked
    * version before it expires). Both buckets of a pair must have it, or replication fails.
-   * @default - no Object Lock
+   * @default - Object Lock on with no default retention: nothing is locked until someone puts a
+   * retention or a legal hold on an object
    */
   readonly objectLockRetention?: Duration;
   /**
@@ -330,10 +331,8 @@ export class ReplicatedBucket extends Construct {
 
   private replicationStatements(props: ReplicatedBucketProps, replicaKeyArn: string, alias: string | undefined): iam.PolicyStatement[] {
     const stack = Stack.of(this);
-    const objectReads = ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'];
-    if (props.objectLockRetention) {
-      objectReads.push('s3:GetObjectRetention', 's3:GetObjectLegalHold');
-    }
+    // Both buckets have Object Lock on: a version's retention and legal hold replicate with it.
+    const objectReads = ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging', 's3:GetObjectRetention', 's3:GetObjectLegalHold'];
     const statements = [
       new iam.PolicyStatement({ actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'], resources: [this.bucket.bucketArn] }),
       new iam.PolicyStatement({ actions: objectReads, resources: [this.bucket.arnForObjects('*')] }),
@@ -385,7 +384,7 @@ function newPairBucket(scope: Construct, props: HaProps & BucketCommonProps, key
   if (lockDays !== undefined && (!Number.isInteger(lockDays) || lockDays < 1)) {
     throw validationError(`objectLockRetention must be whole days of at least 1, got: ${lockDays} days`, scope);
   }
-  const accessLogs = props.serverAccessLogsBucket ?? newAccessLogsBucket(scope, tier);
+  const accessLogs = props.serverAccessLogsBucket ?? newServerAccessLogsBucket(scope, 'AccessLogs', tier.logRetentionDays);
   const bucket = newSecureBucket(scope, 'Resource', {
     encryptionKey: key,
     noncurrentVersionDays: noncurrentDays,
@@ -395,21 +394,4 @@ function newPairBucket(scope: Construct, props: HaProps & BucketCommonProps, key
     bucketName,
   });
   return bucket;
-}
-
-function newAccessLogsBucket(scope: Construct, tier: ServiceTier): s3.Bucket {
-  const logs = newSecureBucket(scope, 'AccessLogs', {
-    // S3 server access logging delivers only to SSE-S3 buckets.
-    noncurrentVersionDays: 1,
-    expireAfterDays: tier.logRetentionDays,
-  });
-  for (const [id, reason] of [
-    ['AwsSolutions-S1', 'this bucket receives server access logs; logging its own access would log the log delivery'],
-    ['NIST.800.53.R5-S3BucketLoggingEnabled', 'this bucket receives server access logs; logging its own access would log the log delivery'],
-    ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'S3 server access logging delivers only to buckets encrypted with SSE-S3'],
-    ['NIST.800.53.R5-S3BucketReplicationEnabled', 'access logs describe this region\'s bucket and are kept for the log retention, not replicated as data'],
-  ] as const) {
-    acknowledgeFindings(logs, { id, reason });
-  }
-  return logs;
 }

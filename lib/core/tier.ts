@@ -31,6 +31,12 @@ export enum DrStrategy {
 const STATIC_STABILITY_AZ_RTO_SECONDS = 120;
 
 /**
+ * Days operational logs are kept when a tier does not say: a year, whatever the tier (how long a
+ * record of what happened is kept is an audit question, not an availability one).
+ */
+const DEFAULT_LOG_RETENTION_DAYS = 365;
+
+/**
  * The highest published uptime commitment for compute in one zone, over the engines (EC2 99.5% and
  * Compute Engine 99.9% for a single instance), and in one region (99.99% for instances in two or
  * more zones, both providers). A tier that promises more than its deployment shape can be credited
@@ -92,7 +98,8 @@ export interface ServiceTierProps {
   readonly backupIntervalHours?: number;
   /**
    * Days operational logs are kept (a CloudWatch Logs retention value).
-   * @default - 365 when `availabilityTarget` ≥ 0.999, otherwise 90
+   * @default 365 - a year, for every tier: the retention audits commonly ask for, and what AWS
+   * Control Tower's proactive control CT.CLOUDWATCH.PR.2 requires of every log group
    */
   readonly logRetentionDays?: number;
   /**
@@ -196,7 +203,7 @@ export class ServiceTier {
       ?? (props.regionRpoSeconds <= 60 ? 35 : props.regionRpoSeconds <= 900 ? 14 : 7);
     this.backupIntervalHours = props.backupIntervalHours
       ?? Math.min(24, Math.max(1, Math.floor(props.regionRpoSeconds / 7200)));
-    this.logRetentionDays = props.logRetentionDays ?? (props.availabilityTarget >= 0.999 ? 365 : 90);
+    this.logRetentionDays = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
     this.probeIntervalMinutes = props.probeIntervalMinutes
       ?? (props.availabilityTarget >= 0.9995 ? 1 : props.availabilityTarget >= 0.999 ? 5 : 15);
     validateDefaults(this);

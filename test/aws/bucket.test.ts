@@ -118,6 +118,24 @@ describe('ReplicatedBucket', () => {
     });
   });
 
+  test('THEN source and replica have Object Lock on with no default retention and send object events to EventBridge; the logs bucket has no Object Lock (Control Tower CT.S3.PR.4, CT.S3.PR.9)', () => {
+    const { template } = synth();
+    const { template: replica } = synthReplica();
+    for (const t of [template, replica]) {
+      const buckets = Object.entries(t.findResources('AWS::S3::Bucket'));
+      expect(buckets.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['Documents', 'DocumentsAccessLogs']);
+      for (const [id, bucket] of buckets) {
+        expect(bucket.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+        expect(bucket.Properties.ObjectLockEnabled).toBe(id.startsWith('DocumentsAccessLogs') ? undefined : true);
+        expect(bucket.Properties.ObjectLockConfiguration).toBeUndefined();
+      }
+    }
+    // A legal hold or retention set on a version replicates with it.
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObjectLegalHold', 's3:GetObjectRetention']) })]) },
+    });
+  });
+
   test('WHEN object lock is asked for THEN the bucket locks in compliance mode and the role may read retention and legal holds', () => {
     const { template } = synth({ objectLockRetention: Duration.days(30) });
     expect(sourceBucket(template).Properties).toMatchObject({

@@ -68,8 +68,8 @@ describe('SyntheticCanary', () => {
     });
   });
 
-  test('WHEN artifacts are kept 90 days (TIER_3) THEN they move to Standard-IA only', () => {
-    const { template } = synth({ tier: ServiceTier.TIER_3 });
+  test('WHEN artifacts are kept 90 days THEN they move to Standard-IA only', () => {
+    const { template } = synth({ tier: ServiceTier.TIER_3, artifactRetentionDays: 90 });
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90, Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] })] },
     });
@@ -98,7 +98,7 @@ describe('SyntheticCanary', () => {
 
   test('THEN the role may write only under its prefix of its bucket and trace to X-Ray', () => {
     const { template, resources } = synth();
-    const bucket = Object.keys(resources).find((id) => resources[id].Type === 'AWS::S3::Bucket')!;
+    const bucket = Object.keys(resources).find((id) => /^ProbeArtifacts[0-9A-F]{8}$/.test(id))!;
     template.hasResourceProperties('AWS::IAM::Role', {
       Policies: [Match.objectLike({ PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([
         { Action: 's3:PutObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/runs/*']] } },
@@ -107,6 +107,22 @@ describe('SyntheticCanary', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([{ Action: 'xray:PutTraceSegments', Effect: 'Allow', Resource: '*' }]) },
     });
+  });
+
+  test('THEN the artifacts bucket logs its access to a bucket of its own, SSE-S3 without Object Lock, kept as long (Control Tower CT.S3.PR.2)', () => {
+    const { resources } = synth({ artifactRetentionDays: 90 });
+    const artifacts = Object.keys(resources).find((id) => /^ProbeArtifacts[0-9A-F]{8}$/.test(id))!;
+    const logs = Object.keys(resources).find((id) => /^ProbeArtifactsAccessLogs[0-9A-F]{8}$/.test(id))!;
+    expect(resources[artifacts].Properties).toMatchObject({
+      LoggingConfiguration: { DestinationBucketName: { Ref: logs }, LogFilePrefix: 'artifacts/' },
+      ObjectLockEnabled: true,
+    });
+    expect(resources[logs].Properties).toMatchObject({
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      LifecycleConfiguration: { Rules: [expect.objectContaining({ ExpirationInDays: 90 })] },
+    });
+    expect(resources[logs].Properties.ObjectLockEnabled).toBeUndefined();
+    expect(resources[logs].Properties.LoggingConfiguration).toBeUndefined();
   });
 
   test('THEN its success feeds SloAlarms as a synthetic SLI', () => {

@@ -141,6 +141,13 @@ describe('ResilientFleet: placement across AZs and capacity', () => {
     expect(asg.Properties.CapacityRebalance).toBe(true);
   });
 
+  test('THEN the group also lists its zones, those of its subnets (Control Tower CT.AUTOSCALING.PR.1)', () => {
+    const { template } = base();
+    expect(onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup').Properties.AvailabilityZones).toEqual(US_EAST_1);
+    const { template: twoZones } = once('TIER_3 2', () => ({ tier: ServiceTier.TIER_3, zones: US_EAST_1.slice(0, 2) }));
+    expect(onlyResource(twoZones, 'AWS::AutoScaling::AutoScalingGroup').Properties.AvailabilityZones).toEqual(US_EAST_1.slice(0, 2));
+  });
+
   test.each<[string, ServiceTier, string[], { min: number; perAz: number }]>([
     ['TIER_0: static stability over 3 AZs, ⌈6/2⌉ = 3 per AZ', ServiceTier.TIER_0, US_EAST_1, { min: 9, perAz: 3 }],
     ['TIER_1: static stability over 3 AZs', ServiceTier.TIER_1, US_EAST_1, { min: 9, perAz: 3 }],
@@ -292,7 +299,7 @@ describe('ResilientFleet: load balancer', () => {
       Properties: Match.objectLike({
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
         VersioningConfiguration: { Status: 'Enabled' },
-        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365 })] },
       }),
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {

@@ -24,7 +24,7 @@ describe('ServiceTier built-ins', () => {
     [ServiceTier.TIER_0, true, 10, 3, 60, 35, 1, 365, 1],
     [ServiceTier.TIER_1, true, 10, 3, 60, 35, 1, 365, 1],
     [ServiceTier.TIER_2, false, 30, 3, 60, 14, 1, 365, 5],
-    [ServiceTier.TIER_3, false, 30, 3, 300, 7, 12, 90, 15],
+    [ServiceTier.TIER_3, false, 30, 3, 300, 7, 12, 365, 15],
   ])('%#: operating defaults derived from the objectives', (tier, stable, interval, threshold, ttl, retention, hours, logDays, probe) => {
     expect(tier.staticallyStable).toBe(stable);
     expect(tier.healthCheckIntervalSeconds).toBe(interval);

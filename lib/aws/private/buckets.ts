@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { acknowledgeFindings } from './nag';
 
 /** Options of {@link newSecureBucket}. */
 export interface SecureBucketOptions {
@@ -21,8 +22,16 @@ export interface SecureBucketOptions {
   readonly expireAfterDays?: number;
   /** Days noncurrent versions are kept before they expire. */
   readonly noncurrentVersionDays: number;
-  /** Object Lock default retention in compliance mode, in days; undefined leaves Object Lock off. */
+  /**
+   * Object Lock default retention in compliance mode, in days; undefined turns Object Lock on with
+   * no default retention (nothing is locked until someone sets a retention or a legal hold).
+   */
   readonly objectLockComplianceDays?: number;
+  /**
+   * The bucket receives S3 server access logs: S3 delivers them only to a bucket encrypted with
+   * SSE-S3 (so `encryptionKey` must be left out) and without Object Lock, which stays off.
+   */
+  readonly receivesServerAccessLogs?: boolean;
   /** Bucket that receives this bucket's server access logs; undefined writes none. */
   readonly serverAccessLogsBucket?: s3.IBucket;
   /** Prefix of this bucket's server access logs in `serverAccessLogsBucket`. */
@@ -32,7 +41,9 @@ export interface SecureBucketOptions {
 /**
  * An S3 bucket as every construct of this library makes one: versioned, encrypted, public access
  * blocked, TLS-only (with TLS 1.2 minimum), object ownership enforced, retained on delete, with a
- * lifecycle for noncurrent versions so versioning does not grow without bound.
+ * lifecycle for noncurrent versions so versioning does not grow without bound, Object Lock on
+ * (except where server access logs are delivered) so that an operator can put a legal hold on
+ * objects during an incident, and object events sent to Amazon EventBridge.
  */
 export function newSecureBucket(scope: Construct, id: string, options: SecureBucketOptions): s3.Bucket {
   const transitions: s3.Transition[] = [];
@@ -53,7 +64,7 @@ export function newSecureBucket(scope: Construct, id: string, options: SecureBuc
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     removalPolicy: RemovalPolicy.RETAIN,
-    objectLockEnabled: options.objectLockComplianceDays !== undefined ? true : undefined,
+    objectLockEnabled: options.receivesServerAccessLogs ? undefined : true,
     objectLockDefaultRetention: options.objectLockComplianceDays !== undefined
       ? s3.ObjectLockRetention.compliance(Duration.days(options.objectLockComplianceDays))
       : undefined,
@@ -65,10 +76,34 @@ export function newSecureBucket(scope: Construct, id: string, options: SecureBuc
       expiration: options.expireAfterDays !== undefined ? Duration.days(options.expireAfterDays) : undefined,
     }],
   });
+  // Set on the bucket itself: aws-cdk-lib's `eventBridgeEnabled` adds a custom resource and its
+  // Lambda function. (A notification added with `addEventNotification` replaces this one.)
+  (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
   if (options.serverAccessLogsBucket) {
     logAccessTo(bucket, options.serverAccessLogsBucket, options.serverAccessLogsPrefix ?? '');
   }
   return bucket;
+}
+
+/**
+ * A bucket that receives S3 server access logs (the end of a chain of logs: SSE-S3, no Object
+ * Lock, no logs of its own) and expires them after `expireAfterDays`.
+ */
+export function newServerAccessLogsBucket(scope: Construct, id: string, expireAfterDays: number): s3.Bucket {
+  const logs = newSecureBucket(scope, id, {
+    receivesServerAccessLogs: true,
+    noncurrentVersionDays: 1,
+    expireAfterDays,
+  });
+  for (const [ackId, reason] of [
+    ['AwsSolutions-S1', 'this bucket receives server access logs; logging its own access would log the log delivery'],
+    ['NIST.800.53.R5-S3BucketLoggingEnabled', 'this bucket receives server access logs; logging its own access would log the log delivery'],
+    ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'S3 server access logging delivers only to buckets encrypted with SSE-S3'],
+    ['NIST.800.53.R5-S3BucketReplicationEnabled', 'access logs describe this region\'s bucket and are kept for the log retention, not replicated as data'],
+  ] as const) {
+    acknowledgeFindings(logs, { id: ackId, reason });
+  }
+  return logs;
 }
 
 /**

@@ -6,15 +6,40 @@ import { Construct } from 'constructs';
 
 /**
  * A customer-managed KMS key as every construct of this library makes one: yearly rotation on,
- * retained on delete (data encrypted under a deleted key is lost), the longest deletion window.
+ * retained on delete (data encrypted under a deleted key is lost), the longest deletion window,
+ * and grants only for AWS resources (see {@link denyGrantsNotForAwsResources}).
  */
 export function newCustomerManagedKey(scope: Construct, id: string, description: string): kms.Key {
-  return new kms.Key(scope, id, {
+  const key = new kms.Key(scope, id, {
     description,
     enableKeyRotation: true,
     pendingWindow: Duration.days(30),
     removalPolicy: RemovalPolicy.RETAIN,
   });
+  denyGrantsNotForAwsResources(key);
+  return key;
+}
+
+/**
+ * Denies `kms:CreateGrant` on `key` to every principal unless an AWS service creates the grant or
+ * asks for it for an AWS resource (EC2 for an encrypted volume, RDS, Secrets Manager): a grant is
+ * a permission outside the key policy, and one made for a person or an application would outlive
+ * any review of that policy. This is the statement AWS Control Tower's proactive control
+ * CT.KMS.PR.3 requires, verbatim (`BoolIfExists`, both keys `false`).
+ * @see https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html
+ */
+export function denyGrantsNotForAwsResources(key: kms.IKey): void {
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyGrantsNotForAwsResources',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    // A key policy statement applies to the key it is attached to: `*` here means "this key".
+    resources: ['*'],
+    conditions: {
+      BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+    },
+  }));
 }
 
 /**

@@ -48,7 +48,7 @@ describe('MultiAzNetwork (Terraform)', () => {
     const { synthesized } = synth({ tier: ServiceTier.TIER_3, availabilityZones: ['us-east-1a', 'us-east-1b'] });
     expect(synthesized).toHaveResourceWithProperties(FlowLog, { traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
     expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, {
-      retention_in_days: 90,
+      retention_in_days: 365,
       deletion_protection_enabled: true,
       kms_key_id: '${aws_kms_key.Network_FlowLogKey_88E74685.arn}',
       lifecycle: { prevent_destroy: true },

@@ -54,7 +54,7 @@ describe('RegionalNetwork', () => {
     const synth = Testing.synthScope((scope) => {
       new RegionalNetwork(scope, 'Network', { tier: ServiceTier.TIER_3, regions: ['europe-west1'] });
     });
-    expect(synth).toHaveResourceWithProperties(LoggingProjectBucketConfig, { location: 'global', retention_days: 90, lifecycle: { prevent_destroy: true } });
+    expect(synth).toHaveResourceWithProperties(LoggingProjectBucketConfig, { location: 'global', retention_days: 365, lifecycle: { prevent_destroy: true } });
     expect(synth).toHaveResourceWithProperties(LoggingProjectSink, {
       destination: expect.stringMatching(/^logging\.googleapis\.com\/\$\{google_logging_project_bucket_config\.Network_FlowLogBucket_[0-9A-F]+\.id\}$/),
       filter: expect.stringMatching(/^log_id\("compute\.googleapis\.com\/vpc_flows"\) AND resource\.type="gce_subnetwork" AND resource\.labels\.subnetwork_name=\("\$\{google_compute_subnetwork\.Network_Subnet-europe-west1_[0-9A-F]+\.name\}"\)$/),
