@@ -89,7 +89,8 @@ export class Tier0RegionStack extends Stack {
       service: SERVICE,
       vpc: this.network.vpc,
       machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
-      instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m6g.large')],
+      // Graviton types that encrypt traffic between instances in transit (Control Tower CT.AUTOSCALING.PR.11).
+      instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m7gd.large')],
       requiredCapacity: 6,
       maxCapacity: 18,
       certificate,

@@ -36,7 +36,8 @@ function fleetProps(scope: Construct, vpc: ec2.IVpc, zone: route53.IHostedZone, 
     service: SERVICE,
     vpc,
     machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
-    instanceTypes: [new ec2.InstanceType('c7g.large'), new ec2.InstanceType('c6g.large')],
+    // Graviton types that encrypt traffic between instances in transit (Control Tower CT.AUTOSCALING.PR.11).
+    instanceTypes: [new ec2.InstanceType('c7g.large'), new ec2.InstanceType('c7gd.large')],
     requiredCapacity: 4,
     maxCapacity: 12,
     // Regional, validated (and renewed) through the hosted zone.

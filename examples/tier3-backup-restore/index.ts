@@ -67,7 +67,8 @@ export class Tier3Stack extends Stack {
       service: SERVICE,
       vpc: this.network.vpc,
       machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
-      instanceTypes: [new ec2.InstanceType('t4g.large'), new ec2.InstanceType('m7g.large')],
+      // Graviton types that encrypt traffic between instances in transit (Control Tower CT.AUTOSCALING.PR.11).
+      instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m7gd.large')],
       requiredCapacity: 2,
       maxCapacity: 6,
       certificate: new acm.Certificate(this, 'Certificate', {

@@ -18,11 +18,11 @@ const DEFAULT_QUOTAS = { vpcsPerRegion: 5, natGatewaysPerZone: 5, elasticIpsPerR
 /**
  * vCPUs of each instance type the examples run; all are in the On-Demand Standard class
  * (A, C, D, H, I, M, R, T, Z).
- * @see https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html (M6g, M7g, T4g)
- * @see https://docs.aws.amazon.com/ec2/latest/instancetypes/co.html (C6g, C7g)
+ * @see https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html (M7g, M7gd)
+ * @see https://docs.aws.amazon.com/ec2/latest/instancetypes/co.html (C7g, C7gd)
  */
 const VCPUS: Record<string, number> = {
-  'm7g.large': 2, 'm6g.large': 2, 'c7g.large': 2, 'c6g.large': 2, 't4g.large': 2,
+  'm7g.large': 2, 'm7gd.large': 2, 'c7g.large': 2, 'c7gd.large': 2,
 };
 
 const README = path.join(__dirname, '..', '..', 'README.md');
@@ -187,7 +187,7 @@ describe('the service quotas of the AWS examples', () => {
   });
 
   test('THEN every instance type of the examples has 2 vCPUs, as the README says', () => {
-    expect([...instanceTypes].sort()).toEqual(['c6g.large', 'c7g.large', 'm6g.large', 'm7g.large', 't4g.large']);
+    expect([...instanceTypes].sort()).toEqual(['c7g.large', 'c7gd.large', 'm7g.large', 'm7gd.large']);
     expect([...instanceTypes].map((t) => VCPUS[t])).toEqual([...instanceTypes].map(() => 2));
   });
 
