@@ -193,8 +193,9 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
       primaryCapacity: this.standbyFleet.primaryCapacity,
     });
     // As in the CDK tier-1 example: the runbooks start every step, but how long the scale-up takes is not published.
-    acknowledgeHaFinding(this, 'HA-RES2', 'the standby grows from 3 to 9 instances on failover, and EC2 publishes no '
-      + 'launch time: the region RTO is unproven until a region evacuation drill and the runbooks measure the scale-up');
+    acknowledgeHaFinding(this, 'HA-RES2', 'the standby grows from 3 to 9 instances on failover, and EC2 publishes '
+      + 'no launch time: the region RTO is unproven until a region evacuation drill and the runbooks measure '
+      + 'the scale-up');
     addHaChecks(this);
 
     new TerraformOutput(this, 'primary_load_balancer', { value: this.primaryFleet.loadBalancer.dnsName });

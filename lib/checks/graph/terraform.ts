@@ -1,4 +1,6 @@
-import { FAILOVER_STEP_METADATA_KEY, HA_ACKNOWLEDGED_KEY, HA_METADATA_KEY, parseFailoverStep, regionOfZone } from '../../core';
+import {
+  FAILOVER_STEP_METADATA_KEY, HA_ACKNOWLEDGED_KEY, HA_METADATA_KEY, parseFailoverStep, regionOfZone,
+} from '../../core';
 import { Cloud, GraphResource, GraphStack, HaRecord } from './model';
 import { haFromMetadata, haFromTags, tagMap } from './metadata';
 import { acknowledgementsOf, block, blocks, isObject, JsonObject, str } from './values';

@@ -40,7 +40,7 @@ export interface FailoverTriggerIntent {
   readonly decisionText?: string;
 }
 
-/** The inputs of the promotion and scale-up runbooks as an engine checks them; undefined where unknown at synthesis. */
+/** The inputs of the promotion and scale-up runbooks as an engine checks them; undefined where unknown. */
 export interface RegionFailoverRunbooksIntent {
   readonly tier: ServiceTier;
   readonly globalClusterIdentifier: boolean;
@@ -62,40 +62,64 @@ export const AURORA_INSTANCE_ID_MAX = 63;
 export function regionFailoverRunbooksProblems(intent: RegionFailoverRunbooksIntent): PlanProblem[] {
   const problems: PlanProblem[] = [];
   if (intent.globalClusterIdentifier !== intent.secondaryClusterArn) {
-    problems.push({ prop: 'globalClusterIdentifier', message: 'globalClusterIdentifier and secondaryClusterArn must be given together, got: only '
-      + `${intent.globalClusterIdentifier ? 'globalClusterIdentifier' : 'secondaryClusterArn'}` });
+    problems.push({
+      prop: 'globalClusterIdentifier',
+      message: 'globalClusterIdentifier and secondaryClusterArn must be given together, got: only '
+        + `${intent.globalClusterIdentifier ? 'globalClusterIdentifier' : 'secondaryClusterArn'}`,
+    });
   }
   if (intent.standbyAutoScalingGroupName !== (intent.primaryCapacity !== undefined)) {
-    problems.push({ prop: 'standbyAutoScalingGroupName', message: 'standbyAutoScalingGroupName and primaryCapacity must be given together, got: only '
-      + `${intent.standbyAutoScalingGroupName ? 'standbyAutoScalingGroupName' : 'primaryCapacity'}` });
+    problems.push({
+      prop: 'standbyAutoScalingGroupName',
+      message: 'standbyAutoScalingGroupName and primaryCapacity must be given together, got: only '
+        + `${intent.standbyAutoScalingGroupName ? 'standbyAutoScalingGroupName' : 'primaryCapacity'}`,
+    });
   }
   const trigger = intent.trigger;
   if ((intent.globalClusterIdentifier || intent.standbyAutoScalingGroupName) && !trigger) {
-    problems.push({ prop: 'failoverTrigger', message: `failoverTrigger must say what starts the promotion and scale-up runbooks (${intent.triggerHint}): `
-      + 'a runbook nobody starts recovers nothing, got: none' });
+    problems.push({
+      prop: 'failoverTrigger',
+      message: `failoverTrigger must say what starts the promotion and scale-up runbooks (${intent.triggerHint}): `
+        + 'a runbook nobody starts recovers nothing, got: none',
+    });
   }
   if (trigger && !trigger.alarm && intent.tier.strategy === DrStrategy.ACTIVE_ACTIVE) {
-    problems.push({ prop: 'failoverTrigger', message: `failoverTrigger must be an alarm for ${intent.tier.name}: `
-      + `${intent.tier.strategy} fails over with no human step, got: an operator` });
+    problems.push({
+      prop: 'failoverTrigger',
+      message: `failoverTrigger must be an alarm for ${intent.tier.name}: `
+        + `${intent.tier.strategy} fails over with no human step, got: an operator`,
+    });
   }
   if (trigger && !trigger.alarm && trigger.decisionSeconds !== undefined && !(trigger.decisionSeconds > 0)) {
-    problems.push({ prop: 'failoverTrigger', message: `failoverTrigger decisionTime must be longer than 0, got: ${trigger.decisionText ?? trigger.decisionSeconds}` });
+    const text = trigger.decisionText ?? trigger.decisionSeconds;
+    problems.push({
+      prop: 'failoverTrigger', message: `failoverTrigger decisionTime must be longer than 0, got: ${text}`,
+    });
   }
   const writerClass = intent.headlessSecondaryWriterClass;
   if (writerClass !== undefined && !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(writerClass)) {
-    problems.push({ prop: 'headlessSecondaryWriterClass', message: `headlessSecondaryWriterClass must be an RDS instance class (db.r6g.large), got: ${writerClass}` });
+    problems.push({
+      prop: 'headlessSecondaryWriterClass',
+      message: `headlessSecondaryWriterClass must be an RDS instance class (db.r6g.large), got: ${writerClass}`,
+    });
   }
   const capacity = intent.primaryCapacity;
   if (intent.standbyAutoScalingGroupName && capacity) {
     for (const name of ['min', 'desired', 'max'] as const) {
       const value = capacity[name];
       if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
-        problems.push({ prop: `primaryCapacity.${name}`, message: `primaryCapacity.${name} must be a whole number of instances, got: ${value}` });
+        problems.push({
+          prop: `primaryCapacity.${name}`,
+          message: `primaryCapacity.${name} must be a whole number of instances, got: ${value}`,
+        });
       }
     }
     const { min, desired, max } = capacity;
     if (min !== undefined && desired !== undefined && max !== undefined && (min > desired || desired > max)) {
-      problems.push({ prop: 'primaryCapacity', message: `primaryCapacity must satisfy min ≤ desired ≤ max, got: ${min}, ${desired}, ${max}` });
+      problems.push({
+        prop: 'primaryCapacity',
+        message: `primaryCapacity must satisfy min ≤ desired ≤ max, got: ${min}, ${desired}, ${max}`,
+      });
     }
   }
   return problems;
@@ -104,7 +128,9 @@ export function regionFailoverRunbooksProblems(intent: RegionFailoverRunbooksInt
 /** The failover-step record of a runbook started by `trigger`. */
 export function failoverStepRecordOf(step: FailoverStepRecord['step'], trigger: FailoverTriggerIntent | undefined,
   extra: Partial<FailoverStepRecord> = {}): FailoverStepRecord {
-  return { step, startedBy: trigger?.alarm ? 'alarm' : 'operator', decisionSeconds: trigger?.alarm ? 0 : trigger?.decisionSeconds, ...extra };
+  const alarm = trigger?.alarm === true;
+  const decisionSeconds = alarm ? 0 : trigger?.decisionSeconds;
+  return { step, startedBy: alarm ? 'alarm' : 'operator', decisionSeconds, ...extra };
 }
 
 /** Inputs of the promotion runbook. */
@@ -132,24 +158,38 @@ export function headlessWriterIdentifier(service: string, region: string): strin
  */
 export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPlan {
   const writerClass = inputs.headlessSecondaryWriterClass;
-  const cluster = { GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}', TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}' };
+  const cluster = {
+    GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
+    TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}',
+  };
   return {
     title: `Promote the Aurora global secondary of ${inputs.service} in ${inputs.region}`,
-    description: 'Promotes this region\'s Aurora global secondary to writer. Mode Switchover (both regions healthy): no data loss. '
-      + 'Mode Failover (the primary region is impaired): promotes at once, losing writes not yet replicated (typically under a second).',
+    description: 'Promotes this region\'s Aurora global secondary to writer. '
+      + 'Mode Switchover (both regions healthy): no data loss. '
+      + 'Mode Failover (the primary region is impaired): promotes at once, '
+      + 'losing writes not yet replicated (typically under a second).',
     parameters: {
-      GlobalClusterIdentifier: { type: 'String', description: 'The Aurora global database.', default: inputs.globalClusterIdentifier },
-      TargetDbClusterIdentifier: { type: 'String', description: 'ARN of the secondary cluster to promote.', default: inputs.secondaryClusterArn },
+      GlobalClusterIdentifier: {
+        type: 'String', description: 'The Aurora global database.', default: inputs.globalClusterIdentifier,
+      },
+      TargetDbClusterIdentifier: {
+        type: 'String', description: 'ARN of the secondary cluster to promote.', default: inputs.secondaryClusterArn,
+      },
       Mode: {
         type: 'String',
-        description: 'Switchover when both regions are healthy (planned, no data loss); Failover when the primary region is not.',
+        description: 'Switchover when both regions are healthy (planned, no data loss); '
+          + 'Failover when the primary region is not.',
         allowedValues: ['Switchover', 'Failover'],
         default: 'Switchover',
       },
       ...(writerClass ? {
-        WriterInstanceClass: { type: 'String', description: 'Instance class of the writer added to the headless secondary.', default: writerClass },
+        WriterInstanceClass: {
+          type: 'String', description: 'Instance class of the writer added to the headless secondary.',
+          default: writerClass,
+        },
         WriterInstanceIdentifier: {
-          type: 'String', description: 'Identifier of that writer.', default: headlessWriterIdentifier(inputs.service, inputs.region),
+          type: 'String', description: 'Identifier of that writer.',
+          default: headlessWriterIdentifier(inputs.service, inputs.region),
         },
       } : {}),
     },
@@ -158,9 +198,16 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
       {
         name: 'ChooseMode',
         action: 'aws:branch',
-        inputs: { Choices: [{ NextStep: 'Failover', Variable: '{{ Mode }}', StringEquals: 'Failover' }], Default: 'Switchover' },
+        inputs: {
+          Choices: [{ NextStep: 'Failover', Variable: '{{ Mode }}', StringEquals: 'Failover' }], Default: 'Switchover',
+        },
       },
-      { name: 'Switchover', action: 'aws:executeAwsApi', inputs: { Service: 'rds', Api: 'SwitchoverGlobalCluster', ...cluster }, nextStep: 'LetPromotionStart' },
+      {
+        name: 'Switchover',
+        action: 'aws:executeAwsApi',
+        inputs: { Service: 'rds', Api: 'SwitchoverGlobalCluster', ...cluster },
+        nextStep: 'LetPromotionStart',
+      },
       {
         name: 'Failover',
         action: 'aws:executeAwsApi',
@@ -168,7 +215,8 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
         nextStep: 'LetPromotionStart',
       },
       {
-        // The global cluster reports `available` until the promotion has started: wait as long as a managed failover takes first.
+        // The global cluster reports `available` until the promotion has started:
+        // wait as long as a managed failover takes first.
         name: 'LetPromotionStart',
         action: 'aws:sleep',
         inputs: { Duration: `PT${AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS}S` },
@@ -203,9 +251,12 @@ export function scaleUpRunbookPlan(inputs: ScaleUpRunbookInputs): RunbookPlan {
   const capacity = inputs.primaryCapacity;
   return {
     title: `Scale ${inputs.service}'s standby fleet in ${inputs.region} to primary capacity`,
-    description: 'Sets the standby Auto Scaling group to the primary fleet\'s capacity so that it can carry all traffic after failover.',
+    description: 'Sets the standby Auto Scaling group to the primary fleet\'s capacity '
+      + 'so that it can carry all traffic after failover.',
     parameters: {
-      AutoScalingGroupName: { type: 'String', description: 'The standby fleet.', default: inputs.standbyAutoScalingGroupName },
+      AutoScalingGroupName: {
+        type: 'String', description: 'The standby fleet.', default: inputs.standbyAutoScalingGroupName,
+      },
       MinSize: { type: 'Integer', description: 'Minimum instances after failover.', default: capacity.min },
       DesiredCapacity: { type: 'Integer', description: 'Instances to run after failover.', default: capacity.desired },
       MaxSize: { type: 'Integer', description: 'Maximum instances after failover.', default: capacity.max },
@@ -222,7 +273,10 @@ export function scaleUpRunbookPlan(inputs: ScaleUpRunbookInputs): RunbookPlan {
       {
         name: 'ReportGroup',
         action: 'aws:executeAwsApi',
-        inputs: { Service: 'autoscaling', Api: 'DescribeAutoScalingGroups', AutoScalingGroupNames: ['{{ AutoScalingGroupName }}'] },
+        inputs: {
+          Service: 'autoscaling', Api: 'DescribeAutoScalingGroups',
+          AutoScalingGroupNames: ['{{ AutoScalingGroupName }}'],
+        },
         outputs: [{ Name: 'DesiredCapacity', Selector: '$.AutoScalingGroups[0].DesiredCapacity', Type: 'Integer' }],
         isEnd: true,
       },
@@ -232,14 +286,17 @@ export function scaleUpRunbookPlan(inputs: ScaleUpRunbookInputs): RunbookPlan {
 }
 
 /** The Automation document's content: the plan with its assume role as the first parameter. */
-export function automationDocumentContent(plan: Pick<RunbookPlan, 'title' | 'description' | 'parameters' | 'mainSteps'>,
-  assumeRoleArn: string): Record<string, unknown> {
+export function automationDocumentContent(
+  plan: Pick<RunbookPlan, 'title' | 'description' | 'parameters' | 'mainSteps'>, assumeRoleArn: string,
+): Record<string, unknown> {
   return {
     schemaVersion: '0.3',
     description: `${plan.title}. ${plan.description}`,
     assumeRole: '{{ AutomationAssumeRole }}',
     parameters: {
-      AutomationAssumeRole: { type: 'String', description: 'The role the automation assumes.', default: assumeRoleArn },
+      AutomationAssumeRole: {
+        type: 'String', description: 'The role the automation assumes.', default: assumeRoleArn,
+      },
       ...plan.parameters,
     },
     mainSteps: plan.mainSteps,
@@ -258,7 +315,8 @@ function headlessWriterSteps(timeoutSeconds: number): Record<string, unknown>[] 
       action: 'aws:executeAwsApi',
       inputs: {
         Service: 'rds', Api: 'CreateDBInstance', DBInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
-        DBClusterIdentifier: '{{ TargetDbClusterIdentifier }}', DBInstanceClass: '{{ WriterInstanceClass }}', Engine: 'aurora-postgresql',
+        DBClusterIdentifier: '{{ TargetDbClusterIdentifier }}', DBInstanceClass: '{{ WriterInstanceClass }}',
+        Engine: 'aurora-postgresql',
       },
     },
     {

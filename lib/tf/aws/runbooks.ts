@@ -6,8 +6,8 @@ import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
-  automationDocumentContent, DrStrategy, FAILOVER_STEP_METADATA_KEY, FailoverTriggerIntent, FailureDomain, headlessWriterIdentifier,
-  promotionRunbookPlan, regionFailoverRunbooksProblems, RunbookPlan, scaleUpRunbookPlan,
+  automationDocumentContent, DrStrategy, FAILOVER_STEP_METADATA_KEY, FailoverTriggerIntent, FailureDomain,
+  headlessWriterIdentifier, promotionRunbookPlan, regionFailoverRunbooksProblems, RunbookPlan, scaleUpRunbookPlan,
 } from '../../core';
 import { throwProblems, validationError, warn } from '../diagnostics';
 import { HaProps, RegionalProps, serviceNameOf } from './ha-props';
@@ -142,7 +142,11 @@ export class FailoverRunbooks extends Construct {
     super(scope, id);
     const { provider, tier } = props;
     const service = serviceNameOf(this, props);
-    if (!props.globalClusterIdentifier && !props.secondaryClusterArn && !props.standbyAutoScalingGroupName && !props.primaryCapacity) {
+    const inputs = [
+      props.globalClusterIdentifier, props.secondaryClusterArn,
+      props.standbyAutoScalingGroupName, props.primaryCapacity,
+    ];
+    if (inputs.every((input) => !input)) {
       throw validationError('FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with '
         + 'secondaryClusterArn, or standbyAutoScalingGroupName with primaryCapacity), got: none', this);
     }
@@ -160,27 +164,39 @@ export class FailoverRunbooks extends Construct {
       tier,
       globalClusterIdentifier: Boolean(props.globalClusterIdentifier),
       secondaryClusterArn: Boolean(props.secondaryClusterArn),
-      headlessSecondaryWriterClass: writerClass === undefined || Token.isUnresolved(writerClass) ? undefined : writerClass,
+      headlessSecondaryWriterClass: writerClass && !Token.isUnresolved(writerClass) ? writerClass : undefined,
       standbyAutoScalingGroupName: Boolean(props.standbyAutoScalingGroupName),
-      primaryCapacity: capacity && { min: known(capacity.min), desired: known(capacity.desired), max: known(capacity.max) },
+      primaryCapacity: capacity && {
+        min: known(capacity.min), desired: known(capacity.desired), max: known(capacity.max),
+      },
       trigger: triggerIntent,
-      triggerHint: 'FailoverTrigger.alarm(alarm), or FailoverTrigger.operator(decisionSeconds) with the time a person takes to decide',
+      triggerHint: 'FailoverTrigger.alarm(alarm), or FailoverTrigger.operator(decisionSeconds) '
+        + 'with the time a person takes to decide',
     }), this);
 
     const context = new AccountContext(this, 'Account', provider);
     const region = regionOf(this, provider) ?? context.region;
     const runbooks: TfRunbook[] = [];
     if (props.globalClusterIdentifier && props.secondaryClusterArn) {
-      const globalClusterArn = `arn:${context.partition}:rds::${context.accountId}:global-cluster:${props.globalClusterIdentifier}`;
+      // Global clusters have no region in their ARN.
+      const globalClusterArn = context.arn('rds', `global-cluster:${props.globalClusterIdentifier}`, '');
       const clusterArn = props.secondaryClusterArn;
       const statements: PolicyStatement[] = [
-        { Sid: 'PromoteSecondary', Effect: 'Allow', Action: ['rds:SwitchoverGlobalCluster', 'rds:FailoverGlobalCluster'], Resource: [globalClusterArn, clusterArn] },
-        { Sid: 'WatchGlobalCluster', Effect: 'Allow', Action: 'rds:DescribeGlobalClusters', Resource: globalClusterArn },
+        {
+          Sid: 'PromoteSecondary', Effect: 'Allow',
+          Action: ['rds:SwitchoverGlobalCluster', 'rds:FailoverGlobalCluster'],
+          Resource: [globalClusterArn, clusterArn],
+        },
+        {
+          Sid: 'WatchGlobalCluster', Effect: 'Allow', Action: 'rds:DescribeGlobalClusters', Resource: globalClusterArn,
+        },
       ];
       if (writerClass) {
         const instanceArn = context.arn('rds', `db:${headlessWriterIdentifier(service, region)}`);
         statements.push(
-          { Sid: 'CreateWriter', Effect: 'Allow', Action: 'rds:CreateDBInstance', Resource: [instanceArn, clusterArn] },
+          {
+            Sid: 'CreateWriter', Effect: 'Allow', Action: 'rds:CreateDBInstance', Resource: [instanceArn, clusterArn],
+          },
           { Sid: 'WatchWriter', Effect: 'Allow', Action: 'rds:DescribeDBInstances', Resource: instanceArn },
         );
       }
@@ -192,12 +208,14 @@ export class FailoverRunbooks extends Construct {
     }
     if (props.standbyAutoScalingGroupName && capacity) {
       if (tier.strategy === DrStrategy.ACTIVE_ACTIVE || tier.strategy === DrStrategy.BACKUP_RESTORE) {
-        warn(this, 'FailoverRunbooks.standbyAutoScalingGroupName', `standbyAutoScalingGroupName is set for ${tier.name} `
-          + `(${tier.strategy}), which keeps no scaled-down standby fleet: the scale-up runbook is meant for WARM_STANDBY and PILOT_LIGHT`);
+        warn(this, 'FailoverRunbooks.standbyAutoScalingGroupName', `standbyAutoScalingGroupName is set for `
+          + `${tier.name} (${tier.strategy}), which keeps no scaled-down standby fleet: `
+          + 'the scale-up runbook is meant for WARM_STANDBY and PILOT_LIGHT');
       }
-      const groupArn = context.arn('autoscaling', `autoScalingGroup:*:autoScalingGroupName/${props.standbyAutoScalingGroupName}`);
+      const groupName = props.standbyAutoScalingGroupName;
+      const groupArn = context.arn('autoscaling', `autoScalingGroup:*:autoScalingGroupName/${groupName}`);
       this.scaleStandby = this.runbook('ScaleStandby', context, service, scaleUpRunbookPlan({
-        service, region, standbyAutoScalingGroupName: props.standbyAutoScalingGroupName, primaryCapacity: capacity, trigger: triggerIntent,
+        service, region, standbyAutoScalingGroupName: groupName, primaryCapacity: capacity, trigger: triggerIntent,
       }), [
         // A group's ARN holds an id unknown until it exists: `*` stands for it, the name fixes the group.
         { Sid: 'ScaleThisGroup', Effect: 'Allow', Action: 'autoscaling:UpdateAutoScalingGroup', Resource: groupArn },
@@ -214,7 +232,8 @@ export class FailoverRunbooks extends Construct {
   }
 
   /** One document with its own assume role and least-privilege policy, carrying its failover-step record. */
-  private runbook(id: string, context: AccountContext, service: string, plan: RunbookPlan, statements: PolicyStatement[]): TfRunbook {
+  private runbook(id: string, context: AccountContext, service: string, plan: RunbookPlan,
+    statements: PolicyStatement[]): TfRunbook {
     const provider = context.provider;
     const role = new IamRole(this, `${id}Role`, {
       provider,
@@ -245,7 +264,8 @@ export class FailoverRunbooks extends Construct {
       dependsOn: [policy],
     });
     document.addOverride(`//.${FAILOVER_STEP_METADATA_KEY}`, plan.failover);
-    return { title: plan.title, document, assumeRole: role, definitionArn: context.arn('ssm', `automation-definition/${document.name}:$DEFAULT`) };
+    const definitionArn = context.arn('ssm', `automation-definition/${document.name}:$DEFAULT`);
+    return { title: plan.title, document, assumeRole: role, definitionArn };
   }
 
   /**
@@ -257,7 +277,7 @@ export class FailoverRunbooks extends Construct {
     const provider = context.provider;
     const role = new IamRole(this, 'TriggerRole', {
       provider,
-      description: `Lets EventBridge start the failover runbooks of ${this.node.path} when the alarm fires`.slice(0, 1000),
+      description: `Lets EventBridge start the failover runbooks of ${this.node.path} on alarm`.slice(0, 1000),
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [{
@@ -272,9 +292,13 @@ export class FailoverRunbooks extends Construct {
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
-          { Sid: 'StartRunbooks', Effect: 'Allow', Action: 'ssm:StartAutomationExecution', Resource: this.runbooks.map((r) => r.definitionArn) },
           {
-            Sid: 'PassRunbookRoles', Effect: 'Allow', Action: 'iam:PassRole', Resource: this.runbooks.map((r) => r.assumeRole.arn),
+            Sid: 'StartRunbooks', Effect: 'Allow', Action: 'ssm:StartAutomationExecution',
+            Resource: this.runbooks.map((r) => r.definitionArn),
+          },
+          {
+            Sid: 'PassRunbookRoles', Effect: 'Allow', Action: 'iam:PassRole',
+            Resource: this.runbooks.map((r) => r.assumeRole.arn),
             Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
           },
         ],

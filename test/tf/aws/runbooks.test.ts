@@ -1,5 +1,6 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
@@ -18,13 +19,20 @@ const REGION_FAILOVER: FailoverRunbooksProps = {
   globalClusterIdentifier: 'orders-global', secondaryClusterArn: CLUSTER_ARN,
   standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: { min: 9, desired: 9, max: 18 },
 };
+/** A region in an ARN the provider's data source fills in. */
+const REGION = '\\$\\{data\\.aws_region\\.[^}]+\\}';
+/** The account id, likewise. */
+const ACCOUNT = '\\$\\{data\\.aws_caller_identity\\.[^}]+\\}';
 
 function synth(props: Partial<FailoverRunbooksProps> = {}) {
   const { stack, west } = awsStack();
   const runbooks = new FailoverRunbooks(stack, 'Runbooks', { ...REGION_FAILOVER, provider: west, ...props });
   const synthesized = Testing.synth(stack);
-  const documents = Object.entries(fullResourcesOf(stack, SsmDocument)).map(([address, d]): Json => ({ ...d, address, content: JSON.parse(d.content) }));
-  const policies = Object.fromEntries(Object.entries(resourcesOf(synthesized, IamRolePolicy)).map(([name, p]) => [name, JSON.parse(p.policy)]));
+  // The documents as written to cdk.tf.json (with their // block), content parsed.
+  const documents = Object.entries(fullResourcesOf(stack, SsmDocument))
+    .map(([address, d]): Json => ({ ...d, address, content: JSON.parse(d.content) }));
+  const policies = Object.fromEntries(Object.entries(resourcesOf(synthesized, IamRolePolicy))
+    .map(([name, p]) => [name, JSON.parse(p.policy)]));
   return { stack, runbooks, synthesized, documents, policies };
 }
 
@@ -35,35 +43,46 @@ function policyOf(policies: Record<string, Json>, part: string): Json {
   return found[0][1];
 }
 
+const documentOf = (documents: Json[], part: string) => documents.find((d) => d.address.includes(part))!;
+const records = (documents: Json[]) => documents.map((d) => d['//'][FAILOVER_STEP_METADATA_KEY]);
+
 describe('FailoverRunbooks (Terraform)', () => {
-  test('THEN the promotion runbook fails the global cluster over to this secondary and waits for it to be the writer', () => {
+  test('THEN the promotion runbook fails the global cluster over to the secondary and waits for the writer', () => {
     const { documents, synthesized } = synth();
-    const promote = documents.find((d) => d.address.includes('PromoteDatabase'))!;
-    expect(promote).toEqual(expect.objectContaining({ document_type: 'Automation', document_format: 'JSON', provider: 'aws.west' }));
+    const promote = documentOf(documents, 'PromoteDatabase');
+    expect(promote).toEqual(expect.objectContaining({
+      document_type: 'Automation', document_format: 'JSON', provider: 'aws.west',
+    }));
     expect(promote.address).toMatch(/^Runbooks_PromoteDatabaseDocument_/);
-    expect(promote.content.schemaVersion).toBe('0.3');
-    expect(promote.content.assumeRole).toBe('{{ AutomationAssumeRole }}');
-    expect(promote.content.parameters.AutomationAssumeRole.default).toMatch(/^\$\{aws_iam_role\.Runbooks_PromoteDatabaseRole_[0-9A-F]{8}\.arn\}$/);
-    expect(promote.content.parameters.GlobalClusterIdentifier.default).toBe('orders-global');
-    expect(promote.content.parameters.TargetDbClusterIdentifier.default).toBe(CLUSTER_ARN);
-    expect(promote.content.mainSteps.map((s: Json) => s.name)).toEqual(['ChooseMode', 'Switchover', 'Failover', 'LetPromotionStart', 'WaitForPromotion']);
-    expect(promote.content.mainSteps[2].inputs).toEqual({
+    const { content } = promote;
+    expect(content.schemaVersion).toBe('0.3');
+    expect(content.assumeRole).toBe('{{ AutomationAssumeRole }}');
+    expect(content.parameters.AutomationAssumeRole.default)
+      .toMatch(/^\$\{aws_iam_role\.Runbooks_PromoteDatabaseRole_[0-9A-F]{8}\.arn\}$/);
+    expect(content.parameters.GlobalClusterIdentifier.default).toBe('orders-global');
+    expect(content.parameters.TargetDbClusterIdentifier.default).toBe(CLUSTER_ARN);
+    expect(content.mainSteps.map((s: Json) => s.name))
+      .toEqual(['ChooseMode', 'Switchover', 'Failover', 'LetPromotionStart', 'WaitForPromotion']);
+    expect(content.mainSteps[2].inputs).toEqual({
       Service: 'rds', Api: 'FailoverGlobalCluster', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
       TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}', AllowDataLoss: true,
     });
-    expect(promote.content.mainSteps[4]).toEqual(expect.objectContaining({
+    expect(content.mainSteps[4]).toEqual(expect.objectContaining({
       action: 'aws:waitForAwsResourceProperty', timeoutSeconds: ServiceTier.TIER_1.regionRtoSeconds,
-      inputs: expect.objectContaining({ Api: 'DescribeGlobalClusters', PropertySelector: '$.GlobalClusters[0].Status', DesiredValues: ['available'] }),
+      inputs: expect.objectContaining({
+        Api: 'DescribeGlobalClusters', PropertySelector: '$.GlobalClusters[0].Status', DesiredValues: ['available'],
+      }),
     }));
-    const docs = resourcesOf(synthesized, SsmDocument);
-    const name = Object.keys(docs).find((n) => n.includes('PromoteDatabase'))!;
-    expect(docs[name].name).toMatch(/^orders-PromoteDatabase-[0-9a-f]{8}$/);
-    expect(docs[name].depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy\.Runbooks_PromoteDatabasePolicy_/)]);
+    const written = Object.entries(resourcesOf(synthesized, SsmDocument))
+      .find(([n]) => n.includes('PromoteDatabase'))![1];
+    expect(written.name).toMatch(/^orders-PromoteDatabase-[0-9a-f]{8}$/);
+    expect(written.depends_on)
+      .toEqual([expect.stringMatching(/^aws_iam_role_policy\.Runbooks_PromoteDatabasePolicy_/)]);
   });
 
   test('THEN the scale-up runbook sets the standby group to the primary\'s capacity', () => {
     const { documents } = synth();
-    const scale = documents.find((d) => d.address.includes('ScaleStandby'))!;
+    const scale = documentOf(documents, 'ScaleStandby');
     expect(scale.content.parameters).toEqual(expect.objectContaining({
       AutoScalingGroupName: expect.objectContaining({ default: 'orders-standby' }),
       MinSize: expect.objectContaining({ type: 'Integer', default: 9 }),
@@ -79,38 +98,47 @@ describe('FailoverRunbooks (Terraform)', () => {
     });
   });
 
-  test('THEN each runbook runs as a role that only automation of this account assumes, scoped to its resources', () => {
+  test('THEN each runbook runs as a role only automation of this account assumes, scoped to its resources', () => {
     const { synthesized, policies } = synth();
-    const roles = Object.values(resourcesOf(synthesized, IamRole)).map((r) => JSON.parse(r.assume_role_policy).Statement[0]);
+    const roles = Object.values(resourcesOf(synthesized, IamRole))
+      .map((r) => JSON.parse(r.assume_role_policy).Statement[0]);
     expect(roles).toHaveLength(2);
     for (const statement of roles) {
       expect(statement.Principal).toEqual({ Service: 'ssm.amazonaws.com' });
-      expect(statement.Condition.StringEquals['aws:SourceAccount']).toMatch(/data\.aws_caller_identity\..*\.account_id/);
-      expect(statement.Condition.ArnLike['aws:SourceArn']).toMatch(/:ssm:\$\{data\.aws_region\..*\}:.*:automation-execution\/\*$/);
+      expect(statement.Condition.StringEquals['aws:SourceAccount']).toMatch(new RegExp(`^${ACCOUNT}$`));
+      expect(statement.Condition.ArnLike['aws:SourceArn'])
+        .toMatch(new RegExp(`:ssm:${REGION}:${ACCOUNT}:automation-execution/\\*$`));
     }
     const promote = policyOf(policies, 'PromoteDatabase').Statement;
     expect(promote.map((s: Json) => [s.Sid, s.Action])).toEqual([
       ['PromoteSecondary', ['rds:SwitchoverGlobalCluster', 'rds:FailoverGlobalCluster']],
       ['WatchGlobalCluster', 'rds:DescribeGlobalClusters'],
     ]);
-    expect(promote[0].Resource).toEqual([expect.stringMatching(/^arn:\$\{data\.aws_partition\..*\}:rds::\$\{.*\}:global-cluster:orders-global$/), CLUSTER_ARN]);
+    // A global cluster's ARN has no region.
+    const globalCluster = new RegExp(`:rds::${ACCOUNT}:global-cluster:orders-global$`);
+    expect(promote[0].Resource).toEqual([expect.stringMatching(globalCluster), CLUSTER_ARN]);
     const scale = policyOf(policies, 'ScaleStandby').Statement;
     expect(scale[0]).toEqual(expect.objectContaining({
       Sid: 'ScaleThisGroup', Action: 'autoscaling:UpdateAutoScalingGroup',
-      Resource: expect.stringMatching(/:autoscaling:\$\{data\.aws_region\..*\}:autoScalingGroup:\*:autoScalingGroupName\/orders-standby$/),
+      Resource: expect.stringMatching(
+        new RegExp(`:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:\\*:autoScalingGroupName/orders-standby$`)),
     }));
     // The one `*`: DescribeAutoScalingGroups takes no resource ARN.
-    expect(scale[1]).toEqual(expect.objectContaining({ Action: 'autoscaling:DescribeAutoScalingGroups', Resource: '*' }));
+    expect(scale[1]).toEqual(expect.objectContaining({
+      Action: 'autoscaling:DescribeAutoScalingGroups', Resource: '*',
+    }));
   });
 
   test('THEN each document records its failover step for the report, which the checks read back', () => {
     const { stack, documents } = synth();
-    expect(documents.map((d) => d['//'][FAILOVER_STEP_METADATA_KEY])).toEqual([
+    expect(records(documents)).toEqual([
       { step: 'promotion', startedBy: 'operator', decisionSeconds: 300, createsWriter: false },
       { step: 'scale-up', startedBy: 'operator', decisionSeconds: 300 },
     ]);
     const { resources } = readTerraform([{ name: 'test', json: stack.toTerraform() }]);
-    expect(resources.filter((r) => r.failoverStep).map((r) => [r.type, r.failoverStep!.step, r.failoverStep!.startedBy])).toEqual([
+    const read = resources.filter((r) => r.failoverStep)
+      .map((r) => [r.type, r.failoverStep!.step, r.failoverStep!.startedBy]);
+    expect(read).toEqual([
       ['aws_ssm_document', 'promotion', 'operator'], ['aws_ssm_document', 'scale-up', 'operator'],
     ]);
   });
@@ -121,66 +149,118 @@ describe('FailoverRunbooks (Terraform)', () => {
     expect(Object.keys(resourcesOf(synthesized, CloudwatchEventRule))).toEqual([]);
   });
 
-  test('GIVEN an alarm THEN its change to ALARM starts both runbooks, the promotion in Failover mode, through a role that may only start them', () => {
+  test('GIVEN an alarm THEN its change to ALARM starts both runbooks, the promotion in Failover mode', () => {
     const alarm = { arn: 'arn:aws:cloudwatch:us-west-2:111122223333:alarm:primary-lost', alarmName: 'primary-lost' };
     const { synthesized, documents, policies } = synth({ failoverTrigger: FailoverTrigger.alarm(alarm) });
     const rule = Object.values(resourcesOf(synthesized, CloudwatchEventRule))[0];
     expect(JSON.parse(rule.event_pattern)).toEqual({
-      'source': ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'], 'resources': [alarm.arn], 'detail': { state: { value: ['ALARM'] } },
+      'source': ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      'resources': [alarm.arn],
+      'detail': { state: { value: ['ALARM'] } },
     });
     const targets = Object.values(resourcesOf(synthesized, CloudwatchEventTarget));
-    expect(targets.map((t) => [t.target_id, JSON.parse(t.input)])).toEqual([['Runbook1', { Mode: ['Failover'] }], ['Runbook2', {}]]);
-    expect(targets[0].arn).toMatch(/:ssm:\$\{data\.aws_region\..*\}:automation-definition\/\$\{aws_ssm_document\.Runbooks_PromoteDatabaseDocument_[0-9A-F]{8}\.name\}:\$DEFAULT$/);
+    expect(targets.map((t) => [t.target_id, JSON.parse(t.input)]))
+      .toEqual([['Runbook1', { Mode: ['Failover'] }], ['Runbook2', {}]]);
+    const document = '\\$\\{aws_ssm_document\\.Runbooks_PromoteDatabaseDocument_[0-9A-F]{8}\\.name\\}';
+    expect(targets[0].arn)
+      .toMatch(new RegExp(`:ssm:${REGION}:${ACCOUNT}:automation-definition/${document}:\\$DEFAULT$`));
     expect(targets[0].role_arn).toMatch(/^\$\{aws_iam_role\.Runbooks_TriggerRole_[0-9A-F]{8}\.arn\}$/);
     expect(targets[0].rule).toMatch(/^\$\{aws_cloudwatch_event_rule\.Runbooks_Trigger_[0-9A-F]{8}\.name\}$/);
     const trigger = policyOf(policies, 'TriggerPolicy').Statement;
-    expect(trigger[0]).toEqual(expect.objectContaining({ Action: 'ssm:StartAutomationExecution', Resource: targets.map((t) => t.arn) }));
+    // The role only starts these runbooks, and passes only their roles to SSM.
+    expect(trigger[0]).toEqual(expect.objectContaining({
+      Action: 'ssm:StartAutomationExecution', Resource: targets.map((t) => t.arn),
+    }));
     expect(trigger[1]).toEqual(expect.objectContaining({
-      Action: 'iam:PassRole', Resource: [expect.stringContaining('PromoteDatabaseRole'), expect.stringContaining('ScaleStandbyRole')],
+      Action: 'iam:PassRole',
+      Resource: [expect.stringContaining('PromoteDatabaseRole'), expect.stringContaining('ScaleStandbyRole')],
       Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
     }));
-    expect(documents.map((d) => d['//'][FAILOVER_STEP_METADATA_KEY])).toEqual([
+    expect(records(documents)).toEqual([
       { step: 'promotion', startedBy: 'alarm', decisionSeconds: 0, createsWriter: false },
       { step: 'scale-up', startedBy: 'alarm', decisionSeconds: 0 },
     ]);
   });
 
+  test('GIVEN an alarm of the stack THEN the checks can follow document ← target → rule → alarm', () => {
+    const { stack, west } = awsStack();
+    const alarm = new CloudwatchMetricAlarm(stack, 'PrimaryLost', {
+      provider: west, alarmName: 'primary-lost', namespace: 'CloudWatchSynthetics', metricName: 'SuccessPercent',
+      statistic: 'Average', period: 60, evaluationPeriods: 3, comparisonOperator: 'LessThanThreshold', threshold: 100,
+    });
+    new FailoverRunbooks(stack, 'Runbooks', {
+      ...REGION_FAILOVER, provider: west, failoverTrigger: FailoverTrigger.alarm(alarm),
+    });
+    const { resources } = readTerraform([{ name: 'test', json: stack.toTerraform() }]);
+    const byType = (type: string) => resources.filter((r) => r.type === type);
+    const [rule] = byType('aws_cloudwatch_event_rule');
+    expect(rule.references).toContain(byType('aws_cloudwatch_metric_alarm')[0].key);
+    const documents = byType('aws_ssm_document').map((d) => d.key);
+    for (const target of byType('aws_cloudwatch_event_target')) {
+      expect(target.references).toContain(rule.key);
+      expect(target.references.filter((r) => documents.includes(r))).toHaveLength(1);
+    }
+  });
+
   test('GIVEN a headless secondary THEN the promotion adds a writer first and may create only that instance', () => {
     const { documents, policies } = synth({ headlessSecondaryWriterClass: 'db.r6g.large' });
-    const promote = documents.find((d) => d.address.includes('PromoteDatabase'))!;
+    const promote = documentOf(documents, 'PromoteDatabase');
     expect(promote.content.mainSteps.slice(0, 2).map((s: Json) => s.name)).toEqual(['CreateWriter', 'WaitForWriter']);
     expect(promote.content.parameters.WriterInstanceIdentifier.default).toBe('orders-us-west-2-writer');
     expect(promote['//'][FAILOVER_STEP_METADATA_KEY].createsWriter).toBe(true);
     const statements = policyOf(policies, 'PromoteDatabase').Statement;
     expect(statements[2]).toEqual(expect.objectContaining({
-      Sid: 'CreateWriter', Action: 'rds:CreateDBInstance', Resource: [expect.stringMatching(/:rds:\$\{data\.aws_region\..*\}:db:orders-us-west-2-writer$/), CLUSTER_ARN],
+      Sid: 'CreateWriter', Action: 'rds:CreateDBInstance',
+      Resource: [
+        expect.stringMatching(new RegExp(`:rds:${REGION}:${ACCOUNT}:db:orders-us-west-2-writer$`)), CLUSTER_ARN,
+      ],
     }));
   });
 
-  test('GIVEN only a standby group THEN only the scale-up runbook, and a warning for a tier with no standby fleet', () => {
-    const none = { globalClusterIdentifier: undefined, secondaryClusterArn: undefined };
-    const { runbooks, documents } = synth({ ...none, tier: ServiceTier.TIER_0, failoverTrigger: FailoverTrigger.alarm({ arn: 'arn:a', alarmName: 'a' }) });
+  test('GIVEN only a standby group THEN only the scale-up runbook, and a warning for a tier with no standby', () => {
+    const { runbooks, documents } = synth({
+      globalClusterIdentifier: undefined, secondaryClusterArn: undefined, tier: ServiceTier.TIER_0,
+      failoverTrigger: FailoverTrigger.alarm({
+        arn: 'arn:aws:cloudwatch:us-west-2:111122223333:alarm:a', alarmName: 'a',
+      }),
+    });
     expect(runbooks.promoteDatabase).toBeUndefined();
-    expect(documents.map((d) => d['//'][FAILOVER_STEP_METADATA_KEY].step)).toEqual(['scale-up']);
-    expect(warningsOf(runbooks)).toEqual([expect.stringMatching(/^\[ha-constructs:FailoverRunbooks\.standbyAutoScalingGroupName\] .*TIER_0 \(ACTIVE_ACTIVE\)/)]);
+    expect(records(documents).map((r) => r.step)).toEqual(['scale-up']);
+    const warning = /^\[ha-constructs:FailoverRunbooks\.standbyAutoScalingGroupName\] .*TIER_0 \(ACTIVE_ACTIVE\)/;
+    expect(warningsOf(runbooks)).toEqual([expect.stringMatching(warning)]);
   });
 
-  test.each<[Partial<FailoverRunbooksProps>, string]>([
-    [{ globalClusterIdentifier: undefined, secondaryClusterArn: undefined, standbyAutoScalingGroupName: undefined, primaryCapacity: undefined },
-      'FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with secondaryClusterArn, or '
-      + 'standbyAutoScalingGroupName with primaryCapacity), got: none'],
-    [{ secondaryClusterArn: undefined }, 'globalClusterIdentifier and secondaryClusterArn must be given together, got: only globalClusterIdentifier'],
-    [{ globalClusterIdentifier: undefined }, 'globalClusterIdentifier and secondaryClusterArn must be given together, got: only secondaryClusterArn'],
-    [{ primaryCapacity: undefined }, 'standbyAutoScalingGroupName and primaryCapacity must be given together, got: only standbyAutoScalingGroupName'],
-    [{ failoverTrigger: undefined }, 'failoverTrigger must say what starts the promotion and scale-up runbooks (FailoverTrigger.alarm(alarm), '
-      + 'or FailoverTrigger.operator(decisionSeconds) with the time a person takes to decide): a runbook nobody starts recovers nothing, got: none'],
-    [{ tier: ServiceTier.TIER_0 }, 'failoverTrigger must be an alarm for TIER_0: ACTIVE_ACTIVE fails over with no human step, got: an operator'],
-    [{ failoverTrigger: FailoverTrigger.operator(0) }, 'failoverTrigger decisionTime must be longer than 0, got: 0 seconds'],
-    [{ headlessSecondaryWriterClass: 'r6g.large' }, 'headlessSecondaryWriterClass must be an RDS instance class (db.r6g.large), got: r6g.large'],
-    [{ primaryCapacity: { min: 1.5, desired: 2, max: 6 } }, 'primaryCapacity.min must be a whole number of instances, got: 1.5'],
-    [{ primaryCapacity: { min: 3, desired: 2, max: 6 } }, 'primaryCapacity must satisfy min ≤ desired ≤ max, got: 3, 2, 6'],
-    [{ primaryCapacity: { min: 3, desired: 7, max: 6 } }, 'primaryCapacity must satisfy min ≤ desired ≤ max, got: 3, 7, 6'],
-  ])('GIVEN %j THEN a clear HaValidationError', (props, message) => {
+  const none = {
+    globalClusterIdentifier: undefined, secondaryClusterArn: undefined, standbyAutoScalingGroupName: undefined,
+  };
+  test.each<[string, Partial<FailoverRunbooksProps>, string]>([
+    ['no inputs', { ...none, primaryCapacity: undefined }, 'FailoverRunbooks needs the inputs of at least one runbook '
+      + '(globalClusterIdentifier with secondaryClusterArn, or standbyAutoScalingGroupName with primaryCapacity), '
+      + 'got: none'],
+    ['no secondaryClusterArn', { secondaryClusterArn: undefined },
+      'globalClusterIdentifier and secondaryClusterArn must be given together, got: only globalClusterIdentifier'],
+    ['no globalClusterIdentifier', { globalClusterIdentifier: undefined },
+      'globalClusterIdentifier and secondaryClusterArn must be given together, got: only secondaryClusterArn'],
+    ['no primaryCapacity', { primaryCapacity: undefined },
+      'standbyAutoScalingGroupName and primaryCapacity must be given together, got: only standbyAutoScalingGroupName'],
+    ['no trigger', { failoverTrigger: undefined }, 'failoverTrigger must say what starts the promotion and scale-up '
+      + 'runbooks (FailoverTrigger.alarm(alarm), or FailoverTrigger.operator(decisionSeconds) '
+      + 'with the time a person takes to decide): '
+      + 'a runbook nobody starts recovers nothing, got: none'],
+    ['an operator for ACTIVE_ACTIVE', { tier: ServiceTier.TIER_0 },
+      'failoverTrigger must be an alarm for TIER_0: ACTIVE_ACTIVE fails over with no human step, got: an operator'],
+    ['a decision of 0 s', { failoverTrigger: FailoverTrigger.operator(0) },
+      'failoverTrigger decisionTime must be longer than 0, got: 0 seconds'],
+    ['a writer class without db.', { headlessSecondaryWriterClass: 'r6g.large' },
+      'headlessSecondaryWriterClass must be an RDS instance class (db.r6g.large), got: r6g.large'],
+    ['a fractional min', { primaryCapacity: { min: 1.5, desired: 2, max: 6 } },
+      'primaryCapacity.min must be a whole number of instances, got: 1.5'],
+    ['min > desired', { primaryCapacity: { min: 3, desired: 2, max: 6 } },
+      'primaryCapacity must satisfy min ≤ desired ≤ max, got: 3, 2, 6'],
+    ['desired > max', { primaryCapacity: { min: 3, desired: 7, max: 6 } },
+      'primaryCapacity must satisfy min ≤ desired ≤ max, got: 3, 7, 6'],
+  ])('GIVEN %s THEN a clear HaValidationError', (_, props, message) => {
     expect(() => synth(props)).toThrow(new Error(message));
     expect(() => synth(props)).toThrow(HaValidationError);
   });

@@ -80,21 +80,24 @@ describe('example tf-aws-tier1-warm-standby', () => {
     expect(synthesized).not.toContain('"master_password"');
   });
 
-  test('THEN the HA checks run at synthesis: probed, drilled, audited, TLS-only, rate-limited; the region RTO unproven and acknowledged', () => {
+  test('THEN the HA checks run at synthesis: probed, drilled, audited, TLS-only, WAF; region RTO unproven', () => {
     const checks = addHaChecks(stack);
     expect(() => Testing.synth(stack, true)).not.toThrow();
     const report = checks.lastResult!.report;
     expect(report.findings).toEqual([]);
     // The runbooks start the promotion and the scale-up (an operator within 300 s); EC2 publishes no launch time.
     expect(report.services.map((s) => [s.service, s.tier, s.objectivesMet])).toEqual([['orders', 'TIER_1', false]]);
-    expect(report.services[0].status).toEqual({ azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'met', availability: 'met' });
+    expect(report.services[0].status).toEqual({
+      azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'met', availability: 'met',
+    });
     expect(report.services[0].derivation).toContainEqual(expect.objectContaining({
-      quantity: 'regionRto', resource: expect.stringMatching(/^aws_ssm_document\.Runbooks_PromoteDatabaseDocument_/), value: 300,
+      quantity: 'regionRto', value: 300,
+      resource: expect.stringMatching(/^aws_ssm_document\.Runbooks_PromoteDatabaseDocument_/),
     }));
     expect(checks.lastResult!.acknowledged.map((f) => [f.rule, f.resource])).toEqual([['HA-RES2', 'service:orders']]);
   });
 
-  test('THEN the standby region\'s runbooks promote its secondary and scale its fleet to the primary\'s capacity', () => {
+  test('THEN the standby region\'s runbooks promote its secondary and scale its fleet to primary capacity', () => {
     expect(stack.runbooks.runbooks.map((r) => r.document.provider?.fqn)).toEqual(['aws.standby', 'aws.standby']);
     const documents = Object.values(fullResourcesOf(stack, SsmDocument));
     expect(documents.map((d) => d['//']?.[FAILOVER_STEP_METADATA_KEY])).toEqual([
@@ -102,7 +105,9 @@ describe('example tf-aws-tier1-warm-standby', () => {
       { step: 'scale-up', startedBy: 'operator', decisionSeconds: 300 },
     ]);
     const scale = JSON.parse(documents[1].content);
-    expect(scale.parameters).toEqual(expect.objectContaining({ MinSize: expect.objectContaining({ default: 9 }), DesiredCapacity: expect.objectContaining({ default: 9 }) }));
+    expect(scale.parameters).toEqual(expect.objectContaining({
+      MinSize: expect.objectContaining({ default: 9 }), DesiredCapacity: expect.objectContaining({ default: 9 }),
+    }));
   });
 
   test.each([
