@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { acknowledgeFindings } from './private/nag';
+import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 
 /** A declared high-risk period during which the fleet takes no deployments. */
 export interface DeploymentFreeze {
@@ -38,6 +38,8 @@ export interface FleetDeploymentOptions {
   readonly freezes: readonly DeploymentFreeze[];
   readonly firstZoneBakeTime: Duration;
   readonly zoneBakeTime: Duration;
+  /** Bucket of this region the revisions are deployed from, when the fleet is told. */
+  readonly revisionBucket?: s3.IBucket;
 }
 
 /** The deployment path of a fleet. */
@@ -47,6 +49,7 @@ export interface FleetDeployment {
   readonly deploymentGroup: codedeploy.ServerDeploymentGroup;
   readonly changeCalendar: ssm.CfnDocument;
   readonly deployDocument: ssm.CfnDocument;
+  readonly revisionBucket?: s3.IBucket;
 }
 
 /**
@@ -90,6 +93,14 @@ export function newFleetDeployment(scope: Construct, options: FleetDeploymentOpt
     alarms: options.alarms,
     autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
   });
+  // The agent downloads each revision with the instance role, from this region's bucket: a standby's
+  // new instances must reach their code when the primary region (and its bucket) is gone.
+  const revisionBucket = options.revisionBucket;
+  if (revisionBucket) {
+    revisionBucket.grantRead(options.instanceRole);
+    acknowledgeWildcard(options.instanceRole, `${revisionBucket.bucketArn}/*`,
+      'read-only access to the revision bucket of this fleet: the agent fetches whichever revision a deployment names');
+  }
   // The agent installer comes from the AWS-owned bucket of the region (what installAgent grants).
   s3.Bucket.fromBucketName(scope, 'CodeDeployAgentBucket', codeDeployAgentBucket(stack.region))
     .grantRead(options.instanceRole, 'latest/*');
@@ -164,7 +175,10 @@ export function newFleetDeployment(scope: Construct, options: FleetDeploymentOpt
       assumeRole: '{{ AutomationAssumeRole }}',
       parameters: {
         AutomationAssumeRole: { type: 'String', default: deployRole.roleArn, description: 'Role the runbook runs as.' },
-        S3Bucket: { type: 'String', description: 'Bucket that holds the revision bundle.' },
+        S3Bucket: {
+          type: 'String', ...(revisionBucket ? { default: revisionBucket.bucketName } : {}),
+          description: 'Bucket that holds the revision bundle.',
+        },
         S3Key: { type: 'String', description: 'Key of the revision bundle.' },
         BundleType: { type: 'String', default: 'zip', allowedValues: ['zip', 'tar', 'tgz'], description: 'Format of the bundle.' },
       },
@@ -196,7 +210,7 @@ export function newFleetDeployment(scope: Construct, options: FleetDeploymentOpt
     },
   });
 
-  return { application, deploymentConfig, deploymentGroup, changeCalendar, deployDocument };
+  return { application, deploymentConfig, deploymentGroup, changeCalendar, deployDocument, revisionBucket };
 }
 
 /** The AWS-owned bucket that holds the CodeDeploy resource kit (the agent installer) of a region. */

@@ -9,6 +9,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -246,6 +247,14 @@ export interface ResilientFleetProps extends HaProps {
    */
   readonly deploymentFreezes?: DeploymentFreeze[];
   /**
+   * Bucket of this region the application revisions are deployed from: the instances may read it,
+   * and the deploy runbook takes revisions from it by default. Give each region its own and publish
+   * every revision to all of them, so a standby's new instances fetch their code while the primary
+   * region is down.
+   * @default - none: grant the instance role (`role`) read access to the bucket revisions come from
+   */
+  readonly revisionBucket?: s3.IBucket;
+  /**
    * How long the first AZ of a deployment bakes before the next one starts.
    * @default - the long window of the tier's fastest burn-rate page alert (1 h for a 30-day SLO)
    */
@@ -341,6 +350,8 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
   public readonly changeCalendar: ssm.CfnDocument;
   /** The SSM Automation runbook that deploys a revision unless the change calendar is closed. */
   public readonly deployRunbook: ssm.CfnDocument;
+  /** The bucket of this region the revisions are deployed from, when given. */
+  public readonly revisionBucket?: s3.IBucket;
   /** The topic alarms and scaling notifications go to. */
   public readonly alarmTopic: sns.ITopic;
   /** The key that encrypts the instances' root volumes (drills that stop instances must be able to restart them with it). */
@@ -742,7 +753,9 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       freezes,
       firstZoneBakeTime: props.firstZoneBakeTime ?? Duration.seconds(alarm.bakeSeconds),
       zoneBakeTime: props.zoneBakeTime ?? alarmPeriod,
+      revisionBucket: props.revisionBucket,
     });
+    this.revisionBucket = deployment.revisionBucket;
     this.deploymentGroup = deployment.deploymentGroup;
     this.changeCalendar = deployment.changeCalendar;
     this.deployRunbook = deployment.deployDocument;

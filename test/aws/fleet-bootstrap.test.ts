@@ -6,6 +6,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MultiAzNetwork, ServiceTier } from '../../lib';
 import { ResilientFleet } from '../../lib/aws/fleet';
 import { recommendedApp } from '../util';
@@ -15,7 +16,7 @@ import { recommendedApp } from '../util';
 
 const CERT_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/0f6b7e52-0000-4000-8000-000000000000';
 
-function synth(userData?: ec2.UserData) {
+function synth(userData?: ec2.UserData, revisionBucketName?: string) {
   const stack = new Stack(recommendedApp(), 'Svc', { env: { region: 'us-east-1' } });
   const tier = ServiceTier.TIER_1;
   const availabilityZones = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
@@ -29,6 +30,7 @@ function synth(userData?: ec2.UserData) {
     maxCapacity: 18,
     certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERT_ARN),
     userData,
+    revisionBucket: revisionBucketName ? s3.Bucket.fromBucketName(stack, 'Revisions', revisionBucketName) : undefined,
   });
   const template = Template.fromStack(stack);
   const groupId = Object.keys(template.findResources('AWS::AutoScaling::AutoScalingGroup'))[0];
@@ -117,6 +119,17 @@ describe('ResilientFleet instance bootstrap (Amazon Linux 2023)', () => {
       Action: ['s3:GetBucket*', 's3:GetObject*', 's3:List*'],
       Resource: ['arn:aws:s3:::aws-codedeploy-us-east-1', 'arn:aws:s3:::aws-codedeploy-us-east-1/latest/*'],
     });
+  });
+
+  test('GIVEN a revision bucket of the region THEN the instances may read it and the deploy runbook deploys from it', () => {
+    const { template } = synth(undefined, 'orders-revisions-us-east-1');
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const read = statements.find((st: { Resource: unknown }) => JSON.stringify(st.Resource).includes('orders-revisions-us-east-1'));
+    expect(read).toMatchObject({ Effect: 'Allow', Action: ['s3:GetBucket*', 's3:GetObject*', 's3:List*'] });
+    expect(JSON.stringify(read.Resource)).toContain('orders-revisions-us-east-1/*');
+    const runbook = Object.values(template.findResources('AWS::SSM::Document'))
+      .find((d) => JSON.stringify(d.Properties.Content ?? {}).includes('CreateDeployment'));
+    expect(runbook!.Properties.Content.parameters.S3Bucket.default).toBe('orders-revisions-us-east-1');
   });
 });
 
