@@ -38,7 +38,11 @@ export function regionRtoFigure(graph: ResourceGraph, stacks: readonly ServiceSt
   const dns = dnsShift(graph, stacks) ?? globalLoadBalancerShift(graph, stacks);
   if (!dns) {
     rto.unproven = true;
-    rto.steps.push({ quantity: 'regionRto', ...anchor, basis: 'no health-checked DNS routing found for the service: traffic does not move by itself', figures: [] });
+    // In the words of the service's cloud: Google moves traffic with a global load balancer or DNS routing policies.
+    const google = resources.some((r) => r.cloud === 'google');
+    const mover = google ? 'no global load balancer over its regions and no health-checked Cloud DNS routing policy'
+      : 'no health-checked Route 53 routing';
+    rto.steps.push({ quantity: 'regionRto', ...anchor, basis: `${mover} found for the service: traffic does not move by itself`, figures: [] });
     return rto;
   }
   rto.steps.push(...dns.steps);
