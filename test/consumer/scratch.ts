@@ -128,6 +128,8 @@ export function writeCdkInitApp(dir: string, appCommand: string): { app: string;
     pkg[field] = deps;
   }
   pkg.devDependencies['ts-node'] = localSpec('ts-node');
+  // The README's "Organisation guardrails" snippet runs the Control Tower controls with it.
+  pkg.devDependencies['@cdklabs/cdk-validator-cfnguard'] = localSpec('@cdklabs/cdk-validator-cfnguard');
   fs.writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
 
   const flags = path.join(path.dirname(path.dirname(CDK_TEMPLATE)), '.recommended-feature-flags.json');
