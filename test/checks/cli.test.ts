@@ -30,7 +30,7 @@ describe('ha-report CLI', () => {
     expect(report.perStack[1]).toMatchObject({ service: 'shop', tier: 'TIER_3', strategy: 'BACKUP_RESTORE', region: 'us-west-2', regionRtoSeconds: null, objectivesMet: false });
     expect(report.findings.filter((f: { level: string }) => f.level === 'error')).toEqual([
       { rule: 'HA-KMS1', level: 'error', stack: 'ProdShop', resource: 'Key', message: 'Key does not rotate: set EnableKeyRotation to true' },
-      { rule: 'HA-LOG1', level: 'error', stack: 'Shop-Primary', resource: 'Logs', message: 'Logs keeps logs 30 days; TIER_3 needs 90' },
+      { rule: 'HA-LOG1', level: 'error', stack: 'Shop-Primary', resource: 'Logs', message: 'Logs keeps logs 30 days; TIER_3 needs 365' },
     ]);
   });
 
@@ -135,7 +135,7 @@ describe('validationMessages', () => {
     const report = checkPath(ASSEMBLY);
     expect(validationMessages(report)).toEqual([
       'HA-KMS1 ProdShop/Key: Key does not rotate: set EnableKeyRotation to true',
-      'HA-LOG1 Shop-Primary/Logs: Logs keeps logs 30 days; TIER_3 needs 90',
+      'HA-LOG1 Shop-Primary/Logs: Logs keeps logs 30 days; TIER_3 needs 365',
     ]);
     expect(validationMessages(report, 'warning').length).toBe(report.findings.length);
   });
