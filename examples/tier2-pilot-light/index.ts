@@ -1,4 +1,4 @@
-import { App, Aws, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, ArnFormat, Aws, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   acknowledgeHaFinding, AzEvacuationDrill, READINESS_PATH, regionalLabel, BackupCopyVault, BackupPolicy, FailoverDns, FailoverRunbooks, FailoverTrigger, GlobalDatabase, GlobalDatabaseSecondary,
+  globalDatabaseMemberIdentifier,
   HaRole, MultiAzNetwork, ReplicaBucket, ReplicatedBucket, ResilienceHubApp, ResilientFleet, SecretReplicaKey, ServiceTier, SloAlarms,
   SyntheticCanary,
 } from '../../lib';
@@ -154,10 +155,27 @@ export class Tier2StandbyStack extends Stack {
       // A person decides to fail over a pilot light (it starts from nothing): within 15 minutes of the page.
       failoverTrigger: FailoverTrigger.operator(Duration.minutes(15)),
       globalClusterIdentifier: GLOBAL_CLUSTER, secondaryClusterArn: this.database.clusterArn,
-      // The secondary is headless: the promotion adds a writer of the secondary's instance class first.
+      secondaryClusterIdentifier: this.database.clusterIdentifier,
+      // The failover is authorised against the primary cluster too: GlobalDatabase names it by region.
+      primaryClusterArn: this.formatArn({
+        service: 'rds', region: PRIMARY, resource: 'cluster', resourceName: globalDatabaseMemberIdentifier(GLOBAL_CLUSTER, PRIMARY),
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+      // The secondary is headless: the promotion adds a writer of the secondary's instance class first, in
+      // its subnet group, with its engine version's default parameter and option groups.
       headlessSecondaryWriterClass: this.database.readerCount === 0 ? 'db.r6g.large' : undefined,
+      headlessSecondarySubnetGroupName: this.database.cluster.dbSubnetGroupName,
+      headlessSecondaryEngineVersion: this.database.cluster.engineVersion,
       standbyAutoScalingGroupName: this.fleet.autoScalingGroup.autoScalingGroupName,
       primaryCapacity: this.fleet.primaryCapacity,
+    });
+    // The page for a us-east-1 outage must come from a region that survives it: Tier2-Dns's health-check alarms
+    // live in us-east-1. This canary probes the primary by its regional name from here, pages through a topic
+    // of its own, and links the promotion runbook (Mode Failover in an outage) the on-call engineer then starts.
+    new SyntheticCanary(this, 'PrimaryCanary', {
+      tier: TIER, service: SERVICE, url: `https://${regionalLabel(RECORD_NAME, PRIMARY)}.${props.domain.zoneName}${READINESS_PATH}`,
+      runbookUrl: `https://${STANDBY}.console.aws.amazon.com/systems-manager/documents/`
+        + `${this.runbooks.promoteDatabase!.documentName}/description`,
     });
   }
 }

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aws, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Aws, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -92,13 +92,46 @@ export interface FailoverRunbooksProps extends HaProps {
    */
   readonly secondaryClusterArn?: string;
   /**
+   * Identifier (name) of that secondary cluster: `CreateDBInstance` and `DescribeDBClusters` take the
+   * name, only `FailoverGlobalCluster` and `SwitchoverGlobalCluster` take the ARN.
+   * @default - the resource name of `secondaryClusterArn`
+   */
+  readonly secondaryClusterIdentifier?: string;
+  /**
+   * ARN of the global database's primary cluster, from which the promotion takes the writer role.
+   * `rds:FailoverGlobalCluster` and `rds:SwitchoverGlobalCluster` are authorised against the DB
+   * clusters as well as the global cluster; AWS's sample policy names both member clusters.
+   * @default - any DB cluster of this account: the global cluster named in the same statement still
+   * limits the two actions to this global database
+   */
+  readonly primaryClusterArn?: string;
+  /**
    * Instance class of the writer to create when the secondary is headless (a pilot-light secondary
    * holds storage only: promoted as it is, it has no instance to serve from). The promotion runbook
-   * then adds a writer of this class to the secondary and waits for it before it promotes.
-   * `GlobalDatabaseSecondary.headlessWriterClass` gives it.
+   * then adds a writer of this class to the secondary (unless a run before already did) and waits for
+   * it before it promotes. Give `headlessSecondarySubnetGroupName` with it.
    * @default - the secondary has instances, and one of them becomes the writer
    */
   readonly headlessSecondaryWriterClass?: string;
+  /**
+   * Name of the secondary cluster's DB subnet group (`CfnDBCluster.dbSubnetGroupName`): the writer
+   * joins it, and `rds:CreateDBInstance` is authorised against it. Required with
+   * `headlessSecondaryWriterClass`.
+   * @default - no writer is created
+   */
+  readonly headlessSecondarySubnetGroupName?: string;
+  /**
+   * Aurora PostgreSQL version of the secondary (`16.8`, `CfnDBCluster.engineVersion`): it names the
+   * engine's default DB parameter group (`default.aurora-postgresql16`) and option group
+   * (`default:aurora-postgresql-16`) of the writer, which `rds:CreateDBInstance` is authorised against.
+   * @default '16.8', the version GlobalDatabaseSecondary runs by default
+   */
+  readonly headlessSecondaryEngineVersion?: string;
+  /**
+   * DB parameter group of the writer.
+   * @default - the engine's default group, `default.aurora-postgresql<major>`, as the secondary's readers use
+   */
+  readonly headlessSecondaryWriterParameterGroupName?: string;
   /**
    * What starts the promotion and scale-up runbooks: an alarm, or a person within a stated time.
    * Required when either runbook is created; ACTIVE_ACTIVE tiers fail over with no human step.
@@ -143,10 +176,12 @@ const ZONAL_SHIFT_MAX_MINUTES = 3 * 24 * 60;
  * SSM Automation runbooks (schemaVersion 0.3) for the predefined failure scenarios of a tier, one
  * least-privilege assume role each:
  *
- * - `PromoteDatabase`: promote this region's Aurora global secondary: `Switchover` (no data loss,
- *   both regions healthy, `rds:SwitchoverGlobalCluster`) or `Failover` (primary region down,
- *   `rds:FailoverGlobalCluster` with AllowDataLoss), then wait, up to the tier's region RTO, for
- *   the global cluster to be available again;
+ * - `PromoteDatabase`: promote this region's Aurora global secondary in the `Mode` the person (or
+ *   the alarm) starting it chooses, a required parameter: `Failover` in an outage of the primary
+ *   region (`rds:FailoverGlobalCluster` with AllowDataLoss: loses the writes not yet replicated, up
+ *   to the replication lag) or `Switchover` for a planned move (no data loss, needs a healthy
+ *   primary); a headless secondary first gets its writer (once: a re-run finds it); then wait, up to
+ *   the tier's region RTO, until the global database names this region's cluster its writer;
  * - `StartZonalShift`: move the load balancer's traffic away from one AZ (by AZ id, `use1-az1`)
  *   with Route 53 ARC zonal shift, for a limited time;
  * - `ScaleStandby`: scale the standby fleet to the primary's capacity;
@@ -210,77 +245,10 @@ export class FailoverRunbooks extends Construct {
     const runbooks: Runbook[] = [];
 
     if (props.globalClusterIdentifier && props.secondaryClusterArn) {
-      const globalClusterArn = stack.formatArn({
-        service: 'rds', region: '', resource: 'global-cluster', resourceName: props.globalClusterIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      });
-      this.promoteDatabase = new RunbookDocument(this, 'PromoteDatabase', {
-        title: `Promote the Aurora global secondary of ${service} in ${stack.region}`,
-        description: 'Promotes this region\'s Aurora global secondary to writer. Mode Switchover (both regions healthy): no data loss. '
-          + 'Mode Failover (the primary region is impaired): promotes at once, losing writes not yet replicated (typically under a second).',
-        parameters: {
-          GlobalClusterIdentifier: { type: 'String', description: 'The Aurora global database.', default: props.globalClusterIdentifier },
-          TargetDbClusterIdentifier: { type: 'String', description: 'ARN of the secondary cluster to promote.', default: props.secondaryClusterArn },
-          Mode: {
-            type: 'String',
-            description: 'Switchover when both regions are healthy (planned, no data loss); Failover when the primary region is not.',
-            allowedValues: ['Switchover', 'Failover'],
-            default: 'Switchover',
-          },
-          ...(writerClass ? {
-            WriterInstanceClass: { type: 'String', description: 'Instance class of the writer added to the headless secondary.', default: writerClass },
-            WriterInstanceIdentifier: {
-              type: 'String', description: 'Identifier of that writer.', default: `${service}-${stack.region}-writer`.slice(0, AURORA_INSTANCE_ID_MAX),
-            },
-          } : {}),
-        },
-        mainSteps: [
-          ...(writerClass ? headlessWriterSteps(props.tier.regionRtoSeconds) : []),
-          {
-            name: 'ChooseMode',
-            action: 'aws:branch',
-            inputs: { Choices: [{ NextStep: 'Failover', Variable: '{{ Mode }}', StringEquals: 'Failover' }], Default: 'Switchover' },
-          },
-          {
-            name: 'Switchover',
-            action: 'aws:executeAwsApi',
-            inputs: { Service: 'rds', Api: 'SwitchoverGlobalCluster', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}', TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}' },
-            nextStep: 'LetPromotionStart',
-          },
-          {
-            name: 'Failover',
-            action: 'aws:executeAwsApi',
-            inputs: { Service: 'rds', Api: 'FailoverGlobalCluster', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}', TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}', AllowDataLoss: true },
-            nextStep: 'LetPromotionStart',
-          },
-          {
-            // The global cluster reports `available` until the promotion has started: wait as long as a managed failover takes first.
-            name: 'LetPromotionStart',
-            action: 'aws:sleep',
-            inputs: { Duration: `PT${AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS}S` },
-          },
-          {
-            name: 'WaitForPromotion',
-            action: 'aws:waitForAwsResourceProperty',
-            // Past the tier's region RTO the step fails, so the execution says the objective was missed.
-            timeoutSeconds: Math.max(props.tier.regionRtoSeconds, AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS),
-            inputs: {
-              Service: 'rds', Api: 'DescribeGlobalClusters', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
-              PropertySelector: '$.GlobalClusters[0].Status', DesiredValues: ['available'],
-            },
-            isEnd: true,
-          },
-        ],
-        statements: [
-          new iam.PolicyStatement({
-            sid: 'PromoteSecondary',
-            actions: ['rds:SwitchoverGlobalCluster', 'rds:FailoverGlobalCluster'],
-            resources: [globalClusterArn, props.secondaryClusterArn],
-          }),
-          new iam.PolicyStatement({ sid: 'WatchGlobalCluster', actions: ['rds:DescribeGlobalClusters'], resources: [globalClusterArn] }),
-          ...(writerClass ? writerStatements(stack, props.secondaryClusterArn, `${service}-${stack.region}-writer`.slice(0, AURORA_INSTANCE_ID_MAX)) : []),
-        ],
-        failover: record('promotion', { createsWriter: writerClass !== undefined }),
-      });
+      const writerIdentifier = `${service}-${stack.region}-writer`.slice(0, AURORA_INSTANCE_ID_MAX);
+      const failover = record('promotion', { createsWriter: writerClass !== undefined });
+      this.promoteDatabase = new RunbookDocument(this, 'PromoteDatabase',
+        promotionRunbook(this, service, props, writerIdentifier, failover));
       runbooks.push(this.promoteDatabase);
     }
 
@@ -539,19 +507,218 @@ function expiresInText(minutes: number): string {
 /** Aurora DB instance identifiers have at most 63 characters. */
 const AURORA_INSTANCE_ID_MAX = 63;
 
+/** Aurora PostgreSQL version GlobalDatabaseSecondary runs by default (its `engineVersion` default). */
+const DEFAULT_SECONDARY_ENGINE_VERSION = '16.8';
+
+/** The writer a headless secondary gets, and what `rds:CreateDBInstance` is authorised against for it. */
+interface HeadlessWriter {
+  readonly instanceClass: string;
+  readonly instanceIdentifier: string;
+  readonly parameterGroupName: string;
+  readonly optionGroupName: string;
+  readonly subnetGroupName: string;
+}
+
+/**
+ * The promotion runbook: a headless secondary's writer first (created once), then the promotion in
+ * the mode the starter chooses, then the wait until the global database names this cluster writer.
+ */
+function promotionRunbook(scope: Construct, service: string, props: FailoverRunbooksProps, writerIdentifier: string,
+  failover: FailoverStepRecord): RunbookDocumentProps {
+  const stack = Stack.of(scope);
+  const globalClusterIdentifier = props.globalClusterIdentifier!;
+  const clusterArn = props.secondaryClusterArn!;
+  // Only the global-cluster calls take the ARN; CreateDBInstance and DescribeDBClusters want the name.
+  const clusterIdentifier = props.secondaryClusterIdentifier
+    ?? Arn.split(clusterArn, ArnFormat.COLON_RESOURCE_NAME).resourceName!;
+  const writer = headlessWriter(scope, props, writerIdentifier);
+  const globalClusterArn = stack.formatArn({
+    service: 'rds', region: '', resource: 'global-cluster', resourceName: globalClusterIdentifier,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  const anyCluster = stack.formatArn({
+    service: 'rds', region: '*', resource: 'cluster', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  const promotion = {
+    GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
+    TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}',
+  };
+  return {
+    title: `Promote the Aurora global secondary of ${service} in ${stack.region}`,
+    description: 'Promotes this region\'s Aurora global secondary to writer, in the Mode chosen at the start. '
+      + 'Failover (the primary region is down or impaired): promotes at once, losing the writes not yet '
+      + 'replicated, up to the replication lag. Switchover (planned, both regions healthy): no data loss, '
+      + 'but it needs the primary to answer, so it fails in an outage. '
+      + 'Then waits until the global database names this cluster its writer.',
+    parameters: {
+      GlobalClusterIdentifier: {
+        type: 'String', description: 'The Aurora global database.', default: globalClusterIdentifier,
+      },
+      TargetDbClusterIdentifier: {
+        type: 'String',
+        description: 'ARN of the secondary cluster to promote (FailoverGlobalCluster and SwitchoverGlobalCluster '
+          + 'take the ARN).',
+        default: clusterArn,
+      },
+      DbClusterIdentifier: {
+        type: 'String',
+        description: 'Identifier (name) of the same cluster, for CreateDBInstance and DescribeDBClusters.',
+        default: clusterIdentifier,
+      },
+      // No default: the wrong mode either fails in an outage (Switchover) or loses writes in a planned move (Failover).
+      Mode: {
+        type: 'String',
+        description: 'Required: choose at the start. Failover when the primary region is down or impaired (an outage): '
+          + 'promotes at once, losing the writes not yet replicated, up to the replication lag '
+          + '(AuroraGlobalDBReplicationLag). Switchover for a planned move with both regions healthy: no data loss, '
+          + 'but it needs the primary to answer, so it fails in an outage.',
+        allowedValues: ['Failover', 'Switchover'],
+      },
+      ...(writer ? {
+        WriterInstanceClass: {
+          type: 'String', description: 'Instance class of the writer added to the headless secondary.',
+          default: writer.instanceClass,
+        },
+        WriterInstanceIdentifier: {
+          type: 'String', description: 'Identifier of that writer.', default: writer.instanceIdentifier,
+        },
+      } : {}),
+    },
+    mainSteps: [
+      ...(writer ? headlessWriterSteps(writer, props.tier.regionRtoSeconds) : []),
+      {
+        name: 'ChooseMode',
+        action: 'aws:branch',
+        inputs: {
+          Choices: [{ NextStep: 'Failover', Variable: '{{ Mode }}', StringEquals: 'Failover' }], Default: 'Switchover',
+        },
+      },
+      {
+        name: 'Switchover',
+        action: 'aws:executeAwsApi',
+        inputs: { Service: 'rds', Api: 'SwitchoverGlobalCluster', ...promotion },
+        nextStep: 'WaitForPromotion',
+      },
+      {
+        name: 'Failover',
+        action: 'aws:executeAwsApi',
+        inputs: { Service: 'rds', Api: 'FailoverGlobalCluster', ...promotion, AllowDataLoss: true },
+        nextStep: 'WaitForPromotion',
+      },
+      {
+        // The global cluster's Status reads `available` before a promotion starts as well as after it ends:
+        // this cluster being the writer member says it is done. The filter compares the ARN, a string (every
+        // JSONPath dialect has that), and selects one boolean, which Automation compares as `True`.
+        // See docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-waitForAwsResourceProperty.html
+        name: 'WaitForPromotion',
+        action: 'aws:waitForAwsResourceProperty',
+        // Past the tier's region RTO the step fails, so the execution says the objective was missed.
+        timeoutSeconds: Math.max(props.tier.regionRtoSeconds, AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS),
+        inputs: {
+          Service: 'rds', Api: 'DescribeGlobalClusters', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
+          PropertySelector: '$.GlobalClusters[0].GlobalClusterMembers'
+            + '[?(@.DBClusterArn == \'{{ TargetDbClusterIdentifier }}\')].IsWriter',
+          DesiredValues: ['True'],
+        },
+        isEnd: true,
+      },
+    ],
+    statements: [
+      // Both actions are authorised against the DB clusters too; AWS's sample policy names both members.
+      // https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_aurora.html
+      new iam.PolicyStatement({
+        sid: 'PromoteSecondary',
+        actions: ['rds:SwitchoverGlobalCluster', 'rds:FailoverGlobalCluster'],
+        resources: [globalClusterArn, clusterArn, props.primaryClusterArn ?? anyCluster],
+      }),
+      new iam.PolicyStatement({
+        sid: 'WatchGlobalCluster', actions: ['rds:DescribeGlobalClusters'], resources: [globalClusterArn],
+      }),
+      ...(writer ? writerStatements(stack, clusterArn, writer) : []),
+    ],
+    wildcards: props.primaryClusterArn ? [] : [[anyCluster, 'the primary cluster, another region\'s, is not an input; '
+      + `the global cluster ${globalClusterIdentifier} in the same statement limits the failover and switchover `
+      + 'to this global database (give primaryClusterArn to name it)']],
+    failover,
+  };
+}
+
+/** The writer of a headless secondary, with the groups it uses; undefined when the secondary has instances. */
+function headlessWriter(scope: Construct, props: FailoverRunbooksProps,
+  instanceIdentifier: string): HeadlessWriter | undefined {
+  const instanceClass = props.headlessSecondaryWriterClass;
+  if (instanceClass === undefined) {
+    return undefined;
+  }
+  if (!props.headlessSecondarySubnetGroupName) {
+    throw validationError('headlessSecondarySubnetGroupName must be given with headlessSecondaryWriterClass: '
+      + 'rds:CreateDBInstance is authorised against the DB subnet group the writer joins (the secondary cluster\'s, '
+      + 'CfnDBCluster.dbSubnetGroupName), got: none', scope);
+  }
+  const version = props.headlessSecondaryEngineVersion ?? DEFAULT_SECONDARY_ENGINE_VERSION;
+  if (Token.isUnresolved(version) || !/^[0-9]+(\.[0-9]+)*$/.test(version)) {
+    const got = Token.isUnresolved(version) ? 'a token' : version;
+    throw validationError('headlessSecondaryEngineVersion must be an Aurora PostgreSQL version known at synthesis '
+      + `(16.8): it names the writer's default parameter and option groups, got: ${got}`, scope);
+  }
+  const major = version.split('.')[0];
+  return {
+    instanceClass,
+    instanceIdentifier,
+    // The engine's defaults are what an instance gets without a group named; naming it keeps the grant exact.
+    parameterGroupName: props.headlessSecondaryWriterParameterGroupName ?? `default.aurora-postgresql${major}`,
+    optionGroupName: `default:aurora-postgresql-${major}`,
+    subnetGroupName: props.headlessSecondarySubnetGroupName,
+  };
+}
+
 /**
  * Steps that add a writer to a headless secondary and wait for it, before the promotion: a
- * promoted cluster without an instance serves nothing. How long creating an instance takes is not
- * published, so the report counts it unknown until a drill measures it.
+ * promoted cluster without an instance serves nothing. A re-run (after a failed promotion, say)
+ * finds the writer among the cluster's members and goes on to wait for it instead of failing with
+ * DBInstanceAlreadyExists. How long creating an instance takes is not published, so the report
+ * counts it unknown until a drill measures it.
  */
-function headlessWriterSteps(timeoutSeconds: number): Record<string, unknown>[] {
+function headlessWriterSteps(writer: HeadlessWriter, timeoutSeconds: number): Record<string, unknown>[] {
   return [
     {
+      // aws:branch compares strings, numbers and booleans, not lists: a script says whether the writer is a member.
+      name: 'FindWriter',
+      action: 'aws:executeScript',
+      inputs: {
+        Runtime: 'python3.11',
+        Handler: 'handler',
+        InputPayload: {
+          DbClusterIdentifier: '{{ DbClusterIdentifier }}', WriterInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
+        },
+        Script: [
+          'import boto3',
+          '',
+          'def handler(events, context):',
+          '    rds = boto3.client("rds")',
+          '    cluster = rds.describe_db_clusters(DBClusterIdentifier=events["DbClusterIdentifier"])["DBClusters"][0]',
+          '    members = [m["DBInstanceIdentifier"].lower() for m in cluster["DBClusterMembers"]]',
+          '    return {"WriterExists": events["WriterInstanceIdentifier"].lower() in members}',
+        ].join('\n'),
+      },
+      outputs: [{ Name: 'WriterExists', Selector: '$.Payload.WriterExists', Type: 'Boolean' }],
+    },
+    {
+      name: 'CreateWriterOnce',
+      action: 'aws:branch',
+      inputs: {
+        Choices: [{ NextStep: 'WaitForWriter', Variable: '{{ FindWriter.WriterExists }}', BooleanEquals: true }],
+        Default: 'CreateWriter',
+      },
+    },
+    {
+      // It takes the cluster's subnet group and the engine's default option group; its parameter group is named.
       name: 'CreateWriter',
       action: 'aws:executeAwsApi',
       inputs: {
         Service: 'rds', Api: 'CreateDBInstance', DBInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
-        DBClusterIdentifier: '{{ TargetDbClusterIdentifier }}', DBInstanceClass: '{{ WriterInstanceClass }}', Engine: 'aurora-postgresql',
+        DBClusterIdentifier: '{{ DbClusterIdentifier }}', DBInstanceClass: '{{ WriterInstanceClass }}',
+        Engine: 'aurora-postgresql', DBParameterGroupName: writer.parameterGroupName,
       },
     },
     {
@@ -566,11 +733,27 @@ function headlessWriterSteps(timeoutSeconds: number): Record<string, unknown>[] 
   ];
 }
 
-/** What adding the writer needs: create the instance in this cluster, and watch it. */
-function writerStatements(stack: Stack, clusterArn: string, instanceId: string): iam.PolicyStatement[] {
-  const instanceArn = stack.formatArn({ service: 'rds', resource: 'db', resourceName: instanceId, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+/**
+ * What adding the writer needs: find it among the cluster's members, create it, watch it.
+ * `rds:CreateDBInstance` is authorised against the instance, its cluster and the parameter, option
+ * and subnet groups it uses.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html
+ */
+function writerStatements(stack: Stack, clusterArn: string, writer: HeadlessWriter): iam.PolicyStatement[] {
+  const rds = (resource: string, resourceName: string) => stack.formatArn({
+    service: 'rds', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  const instanceArn = rds('db', writer.instanceIdentifier);
   return [
-    new iam.PolicyStatement({ sid: 'CreateWriter', actions: ['rds:CreateDBInstance'], resources: [instanceArn, clusterArn] }),
+    new iam.PolicyStatement({ sid: 'FindWriter', actions: ['rds:DescribeDBClusters'], resources: [clusterArn] }),
+    new iam.PolicyStatement({
+      sid: 'CreateWriter',
+      actions: ['rds:CreateDBInstance'],
+      resources: [
+        instanceArn, clusterArn, rds('pg', writer.parameterGroupName), rds('og', writer.optionGroupName),
+        rds('subgrp', writer.subnetGroupName),
+      ],
+    }),
     new iam.PolicyStatement({ sid: 'WatchWriter', actions: ['rds:DescribeDBInstances'], resources: [instanceArn] }),
   ];
 }

@@ -1,16 +1,18 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { execFileSync } from 'child_process';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { FailoverRunbooks, FailoverRunbooksProps, FailoverTrigger, runbookLink } from '../../lib/aws/runbooks';
 import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, FAILOVER_STEP_METADATA_KEY } from '../../lib/core';
-import { expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
+import { expectValidationError, printedWarning, quietly, recommendedApp, testApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
 // literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
 
 const SECONDARY = 'arn:aws:rds:us-west-2:111111111111:cluster:orders-secondary';
+const PRIMARY = 'arn:aws:rds:us-east-1:111111111111:cluster:orders-primary';
 const LB = 'arn:aws:elasticloadbalancing:us-west-2:111111111111:loadbalancer/app/orders/0123456789abcdef';
 
 const ALL: FailoverRunbooksProps = {
@@ -61,34 +63,32 @@ describe('FailoverRunbooks', () => {
     template.resourceCountIs('AWS::IAM::ManagedPolicy', 3);
   });
 
-  test('THEN the promotion runbook switches over when both regions are healthy and fails over (allowing data loss) when not, then waits up to the region RTO', () => {
+  test('THEN the promotion runbook switches over or fails over (allowing data loss) in the mode chosen, then waits up to the region RTO', () => {
     const doc = documents(synth().template).PromoteDatabase;
-    expect(doc.parameters.Mode).toEqual(expect.objectContaining({ allowedValues: ['Switchover', 'Failover'], default: 'Switchover' }));
+    expect(doc.parameters.Mode).toEqual(expect.objectContaining({ allowedValues: ['Failover', 'Switchover'] }));
     expect(doc.parameters.GlobalClusterIdentifier.default).toBe('orders-global');
     expect(doc.parameters.TargetDbClusterIdentifier.default).toBe(SECONDARY);
     expect(doc.mainSteps.map((s) => [s.name, s.action])).toEqual([
       ['ChooseMode', 'aws:branch'],
       ['Switchover', 'aws:executeAwsApi'],
       ['Failover', 'aws:executeAwsApi'],
-      ['LetPromotionStart', 'aws:sleep'],
       ['WaitForPromotion', 'aws:waitForAwsResourceProperty'],
     ]);
-    const [branch, switchover, failover, sleep, wait] = doc.mainSteps;
+    const [branch, switchover, failover, wait] = doc.mainSteps;
     expect(branch.inputs).toEqual({ Choices: [{ NextStep: 'Failover', Variable: '{{ Mode }}', StringEquals: 'Failover' }], Default: 'Switchover' });
     expect(switchover.inputs).toEqual({ Service: 'rds', Api: 'SwitchoverGlobalCluster', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}', TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}' });
     expect(failover.inputs).toEqual({ Service: 'rds', Api: 'FailoverGlobalCluster', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}', TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}', AllowDataLoss: true });
-    expect(sleep.inputs).toEqual({ Duration: `PT${AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS}S` });
-    expect(wait.timeoutSeconds).toBe(ServiceTier.TIER_1.regionRtoSeconds);
-    expect(wait.inputs).toEqual(expect.objectContaining({ Api: 'DescribeGlobalClusters', PropertySelector: '$.GlobalClusters[0].Status', DesiredValues: ['available'] }));
+    expect(wait.timeoutSeconds).toBe(Math.max(ServiceTier.TIER_1.regionRtoSeconds, AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS));
+    expect(wait.inputs).toEqual(expect.objectContaining({ Api: 'DescribeGlobalClusters', DesiredValues: ['True'] }));
   });
 
-  test('THEN the promotion role may switch over or fail over this global cluster and this secondary only', () => {
-    const { template } = synth();
+  test('THEN the promotion role may switch over or fail over this global cluster, this secondary and the given primary only', () => {
+    const { template } = synth({ primaryClusterArn: PRIMARY });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([{
         Sid: 'PromoteSecondary', Effect: 'Allow',
         Action: ['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'],
-        Resource: [SECONDARY, { 'Fn::Join': ['', ['arn:aws:rds::', { Ref: 'AWS::AccountId' }, ':global-cluster:orders-global']] }],
+        Resource: [PRIMARY, SECONDARY, { 'Fn::Join': ['', ['arn:aws:rds::', { Ref: 'AWS::AccountId' }, ':global-cluster:orders-global']] }],
       }]) },
     });
     template.hasResourceProperties('AWS::IAM::Role', {
@@ -238,15 +238,155 @@ describe('FailoverRunbooks: what starts the region failover', () => {
   });
 
   test('GIVEN a headless secondary THEN the promotion adds a writer of the given class and waits for it before it promotes', () => {
-    const { template } = synth({ headlessSecondaryWriterClass: 'db.r6g.large' });
+    const { template } = synth({ headlessSecondaryWriterClass: 'db.r6g.large', headlessSecondarySubnetGroupName: 'orders-subnets' });
     const promote = Object.values(template.findResources('AWS::SSM::Document'))
       .find((d) => JSON.stringify(d.Properties.Content).includes('SwitchoverGlobalCluster'))!;
     const steps = promote.Properties.Content.mainSteps as { name: string; inputs: Record<string, unknown> }[];
-    expect(steps.map((s) => s.name)).toEqual(['CreateWriter', 'WaitForWriter', 'ChooseMode', 'Switchover', 'Failover', 'LetPromotionStart', 'WaitForPromotion']);
-    expect(steps[0].inputs).toMatchObject({ Api: 'CreateDBInstance', DBInstanceClass: '{{ WriterInstanceClass }}', Engine: 'aurora-postgresql' });
+    expect(steps.map((s) => s.name)).toEqual(['FindWriter', 'CreateWriterOnce', 'CreateWriter', 'WaitForWriter', 'ChooseMode', 'Switchover', 'Failover', 'WaitForPromotion']);
+    expect(steps[2].inputs).toMatchObject({ Api: 'CreateDBInstance', DBInstanceClass: '{{ WriterInstanceClass }}', Engine: 'aurora-postgresql' });
     expect(promote.Properties.Content.parameters.WriterInstanceClass.default).toBe('db.r6g.large');
     expect(promote.Metadata[FAILOVER_STEP_METADATA_KEY]).toMatchObject({ step: 'promotion', createsWriter: true });
-    expectValidationError(() => synth({ headlessSecondaryWriterClass: 'r6g.large' }),
+    expectValidationError(() => synth({ headlessSecondaryWriterClass: 'r6g.large', headlessSecondarySubnetGroupName: 'orders-subnets' }),
       'headlessSecondaryWriterClass must be an RDS instance class (db.r6g.large), got: r6g.large');
+  });
+});
+
+describe('FailoverRunbooks: the promotion works on the day (bare App, as users build it)', () => {
+  /** The ARNs a bare App joins with the partition, as strings in the commercial partition. */
+  function partitioned<T>(value: T): T {
+    return JSON.parse(JSON.stringify(value), (_key, v) => (v && Array.isArray(v['Fn::Join']) && v['Fn::Join'][0] === ''
+      && (v['Fn::Join'][1] as unknown[]).every((p) => typeof p === 'string' || (p as { Ref?: string }).Ref === 'AWS::Partition')
+      ? (v['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : 'aws')).join('') : v)) as T;
+  }
+
+  const HEADLESS: FailoverRunbooksProps = {
+    tier: ServiceTier.TIER_2, service: 'orders', globalClusterIdentifier: 'orders-global', secondaryClusterArn: SECONDARY,
+    headlessSecondaryWriterClass: 'db.r6g.large', headlessSecondarySubnetGroupName: 'orders-subnets',
+    failoverTrigger: FailoverTrigger.operator(Duration.minutes(15)),
+  };
+
+  function promotion(props: Partial<FailoverRunbooksProps> = {}) {
+    const stack = new Stack(testApp(), 'Bare', { env: { region: 'us-west-2', account: '111111111111' } });
+    new FailoverRunbooks(stack, 'Runbooks', { ...HEADLESS, ...props });
+    const template = Template.fromStack(stack);
+    const [doc] = Object.values(template.findResources('AWS::SSM::Document'));
+    const content = doc.Properties.Content as Doc;
+    const step = (name: string) => content.mainSteps.find((s) => s.name === name)! as Step & { nextStep?: string; outputs?: unknown[] };
+    const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+    const statement = (sid: string) => partitioned((policy.Properties.PolicyDocument.Statement as { Sid: string; Action: unknown; Resource: unknown }[])
+      .find((s) => s.Sid === sid)!);
+    return { stack, content, step, statement };
+  }
+
+  test('CreateWriter names the secondary by its identifier, not its ARN; only the global-cluster calls take the ARN', () => {
+    const { content, step } = promotion();
+    expect(content.parameters.DbClusterIdentifier.default).toBe('orders-secondary');
+    expect(content.parameters.TargetDbClusterIdentifier.default).toBe(SECONDARY);
+    expect(step('CreateWriter').inputs.DBClusterIdentifier).toBe('{{ DbClusterIdentifier }}');
+    expect(step('FindWriter').inputs.InputPayload).toEqual({
+      DbClusterIdentifier: '{{ DbClusterIdentifier }}', WriterInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
+    });
+    for (const name of ['Switchover', 'Failover']) {
+      expect(step(name).inputs.TargetDbClusterIdentifier).toBe('{{ TargetDbClusterIdentifier }}');
+    }
+    expect(promotion({ secondaryClusterIdentifier: 'orders-standby' }).content.parameters.DbClusterIdentifier.default).toBe('orders-standby');
+  });
+
+  test('GIVEN the ARN as a token THEN the identifier is its resource name, split at deploy time', () => {
+    const { stack, content } = promotion({ secondaryClusterArn: Token.asString({ 'Fn::ImportValue': 'orders-secondary-arn' }) });
+    expect(stack.resolve(content.parameters.DbClusterIdentifier.default))
+      .toEqual({ 'Fn::Select': [6, { 'Fn::Split': [':', { 'Fn::ImportValue': 'orders-secondary-arn' }] }] });
+  });
+
+  test('CreateWriter may create the instance with exactly the parameter, option and subnet groups it uses', () => {
+    const { step, statement } = promotion();
+    expect(step('CreateWriter').inputs.DBParameterGroupName).toBe('default.aurora-postgresql16');
+    expect(statement('CreateWriter')).toEqual(expect.objectContaining({
+      Action: 'rds:CreateDBInstance',
+      Resource: [
+        'arn:aws:rds:us-west-2:111111111111:db:orders-us-west-2-writer',
+        SECONDARY,
+        'arn:aws:rds:us-west-2:111111111111:pg:default.aurora-postgresql16',
+        'arn:aws:rds:us-west-2:111111111111:og:default:aurora-postgresql-16',
+        'arn:aws:rds:us-west-2:111111111111:subgrp:orders-subnets',
+      ],
+    }));
+    expect(statement('FindWriter')).toEqual(expect.objectContaining({ Action: 'rds:DescribeDBClusters', Resource: SECONDARY }));
+    const older = promotion({ headlessSecondaryEngineVersion: '15.4' });
+    expect(older.step('CreateWriter').inputs.DBParameterGroupName).toBe('default.aurora-postgresql15');
+    expect(older.statement('CreateWriter').Resource).toEqual(expect.arrayContaining([
+      'arn:aws:rds:us-west-2:111111111111:pg:default.aurora-postgresql15', 'arn:aws:rds:us-west-2:111111111111:og:default:aurora-postgresql-15',
+    ]));
+    const own = promotion({ headlessSecondaryWriterParameterGroupName: 'orders-instances' });
+    expect(own.step('CreateWriter').inputs.DBParameterGroupName).toBe('orders-instances');
+    expect(own.statement('CreateWriter').Resource).toContain('arn:aws:rds:us-west-2:111111111111:pg:orders-instances');
+  });
+
+  test('the failover actions are granted on the primary cluster too: the given one, or any cluster beside this global cluster', () => {
+    const global = 'arn:aws:rds::111111111111:global-cluster:orders-global';
+    expect(promotion({ primaryClusterArn: PRIMARY }).statement('PromoteSecondary').Resource).toEqual([global, SECONDARY, PRIMARY]);
+    expect(promotion().statement('PromoteSecondary').Resource).toEqual([global, SECONDARY, 'arn:aws:rds:*:111111111111:cluster:*']);
+  });
+
+  test.each<[Partial<FailoverRunbooksProps>, string]>([
+    [{ headlessSecondarySubnetGroupName: undefined }, 'headlessSecondarySubnetGroupName must be given with headlessSecondaryWriterClass: '
+      + 'rds:CreateDBInstance is authorised against the DB subnet group the writer joins (the secondary cluster\'s, CfnDBCluster.dbSubnetGroupName), got: none'],
+    [{ headlessSecondaryEngineVersion: 'sixteen' }, 'headlessSecondaryEngineVersion must be an Aurora PostgreSQL version known at synthesis (16.8): '
+      + 'it names the writer\'s default parameter and option groups, got: sixteen'],
+  ])('%#: writer inputs that cannot be granted are a ValidationError naming the prop', (override, message) => {
+    expectValidationError(() => promotion(override), message);
+  });
+
+  test('Mode is a required choice with no default, and says which to choose when', () => {
+    const mode = promotion().content.parameters.Mode as unknown as { default?: unknown; allowedValues?: string[]; description: string };
+    expect(mode.default).toBeUndefined();
+    expect(mode.allowedValues).toEqual(['Failover', 'Switchover']);
+    expect(mode.description).toMatch(/Failover when the primary region is down or impaired \(an outage\).*up to the replication lag/);
+    expect(mode.description).toMatch(/Switchover for a planned move.*fails in an outage/);
+  });
+
+  test('a re-run finds the writer it created and waits for it instead of creating it again', () => {
+    const { content, step } = promotion();
+    expect(content.mainSteps.map((s) => s.name).slice(0, 4)).toEqual(['FindWriter', 'CreateWriterOnce', 'CreateWriter', 'WaitForWriter']);
+    expect(step('FindWriter')).toEqual(expect.objectContaining({
+      action: 'aws:executeScript',
+      outputs: [{ Name: 'WriterExists', Selector: '$.Payload.WriterExists', Type: 'Boolean' }],
+    }));
+    expect(step('CreateWriterOnce').inputs).toEqual({
+      Choices: [{ NextStep: 'WaitForWriter', Variable: '{{ FindWriter.WriterExists }}', BooleanEquals: true }], Default: 'CreateWriter',
+    });
+    expect(step('WaitForWriter').inputs).toEqual(expect.objectContaining({ Api: 'DescribeDBInstances', DesiredValues: ['available'] }));
+  });
+
+  test('the writer check script answers from the cluster\'s members (run with a stand-in boto3)', () => {
+    const script = promotion().step('FindWriter').inputs.Script as string;
+    const run = (members: string[]) => JSON.parse(execFileSync('python3', ['-c', [
+      'import json, sys, types',
+      'fake = types.ModuleType("boto3")',
+      'class Rds:',
+      '    def describe_db_clusters(self, DBClusterIdentifier):',
+      '        assert DBClusterIdentifier == "orders-secondary"',
+      `        return {"DBClusters": [{"DBClusterMembers": [{"DBInstanceIdentifier": m} for m in ${JSON.stringify(members)}]}]}`,
+      'fake.client = lambda name: Rds()',
+      'sys.modules["boto3"] = fake',
+      script,
+      'print(json.dumps(handler({"DbClusterIdentifier": "orders-secondary", "WriterInstanceIdentifier": "orders-us-west-2-writer"}, None)))',
+    ].join('\n')], { encoding: 'utf8' }));
+    expect(run([])).toEqual({ WriterExists: false });
+    expect(run(['Orders-US-West-2-Writer'])).toEqual({ WriterExists: true });
+    expect(run(['someone-elses-reader'])).toEqual({ WriterExists: false });
+  });
+
+  test('the promotion is done when the global database names this cluster writer, not when its status reads available', () => {
+    const { content, step } = promotion();
+    expect(content.mainSteps.map((s) => s.name)).not.toContain('LetPromotionStart');
+    expect(step('Switchover').nextStep).toBe('WaitForPromotion');
+    expect(step('Failover').nextStep).toBe('WaitForPromotion');
+    expect(step('WaitForPromotion').inputs).toEqual({
+      Service: 'rds', Api: 'DescribeGlobalClusters', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
+      PropertySelector: '$.GlobalClusters[0].GlobalClusterMembers[?(@.DBClusterArn == \'{{ TargetDbClusterIdentifier }}\')].IsWriter',
+      DesiredValues: ['True'],
+    });
+    expect(step('WaitForPromotion').timeoutSeconds).toBe(ServiceTier.TIER_2.regionRtoSeconds);
   });
 });
