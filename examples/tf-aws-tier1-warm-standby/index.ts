@@ -189,6 +189,7 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
       failoverTrigger: FailoverTrigger.operator(5 * 60),
       globalClusterIdentifier: this.database.globalCluster.globalClusterIdentifier,
       secondaryClusterArn: this.database.secondary.arn,
+      primaryClusterArn: this.database.primary.arn,
       standbyAutoScalingGroupName: this.standbyFleet.autoScalingGroup.name,
       primaryCapacity: this.standbyFleet.primaryCapacity,
     });

@@ -141,9 +141,19 @@ export interface PromotionRunbookInputs {
   readonly tier: ServiceTier;
   readonly globalClusterIdentifier: string;
   readonly secondaryClusterArn: string;
-  /** Instance class of the writer to add first to a headless secondary. */
-  readonly headlessSecondaryWriterClass?: string;
+  /** The writer to add first to a headless secondary. */
+  readonly headlessWriter?: HeadlessWriterInputs;
   readonly trigger?: FailoverTriggerIntent;
+}
+
+/** The writer a headless secondary gets before it is promoted. */
+export interface HeadlessWriterInputs {
+  /** Instance class (`db.r6g.large`). */
+  readonly instanceClass: string;
+  /** Identifier (name) of the secondary cluster: `CreateDBInstance` takes the name, not the ARN. */
+  readonly clusterIdentifier: string;
+  /** DB parameter group of the writer, named so that the assume role's grant is exact. */
+  readonly parameterGroupName: string;
 }
 
 /** Identifier of the writer the promotion adds to a headless secondary. */
@@ -152,12 +162,14 @@ export function headlessWriterIdentifier(service: string, region: string): strin
 }
 
 /**
- * The promotion: `Switchover` (no data loss, both regions healthy) or `Failover` (primary region
- * down, `rds:FailoverGlobalCluster` with AllowDataLoss), then wait, up to the tier's region RTO, for
- * the global cluster to be available again; a headless secondary gets a writer first.
+ * The promotion in the `Mode` whoever starts it chooses (no default: the wrong one fails in an
+ * outage or loses writes in a planned move): `Failover` (primary region down,
+ * `rds:FailoverGlobalCluster` with AllowDataLoss) or `Switchover` (both regions healthy, no data
+ * loss); then wait, up to the tier's region RTO, until the secondary is the global database's
+ * writer. A headless secondary gets a writer first.
  */
 export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPlan {
-  const writerClass = inputs.headlessSecondaryWriterClass;
+  const writer = inputs.headlessWriter;
   const cluster = {
     GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
     TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}',
@@ -177,15 +189,19 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
       },
       Mode: {
         type: 'String',
-        description: 'Switchover when both regions are healthy (planned, no data loss); '
-          + 'Failover when the primary region is not.',
-        allowedValues: ['Switchover', 'Failover'],
-        default: 'Switchover',
+        description: 'Required: Failover when the primary region is down or impaired (promotes at once, losing '
+          + 'the writes not yet replicated); Switchover for a planned move with both regions healthy (no data loss, '
+          + 'but it needs the primary to answer).',
+        allowedValues: ['Failover', 'Switchover'],
       },
-      ...(writerClass ? {
+      ...(writer ? {
+        DbClusterIdentifier: {
+          type: 'String', description: 'Identifier (name) of the same cluster, for CreateDBInstance.',
+          default: writer.clusterIdentifier,
+        },
         WriterInstanceClass: {
           type: 'String', description: 'Instance class of the writer added to the headless secondary.',
-          default: writerClass,
+          default: writer.instanceClass,
         },
         WriterInstanceIdentifier: {
           type: 'String', description: 'Identifier of that writer.',
@@ -194,7 +210,7 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
       } : {}),
     },
     mainSteps: [
-      ...(writerClass ? headlessWriterSteps(inputs.tier.regionRtoSeconds) : []),
+      ...(writer ? headlessWriterSteps(writer, inputs.tier.regionRtoSeconds) : []),
       {
         name: 'ChooseMode',
         action: 'aws:branch',
@@ -206,34 +222,31 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
         name: 'Switchover',
         action: 'aws:executeAwsApi',
         inputs: { Service: 'rds', Api: 'SwitchoverGlobalCluster', ...cluster },
-        nextStep: 'LetPromotionStart',
+        nextStep: 'WaitForPromotion',
       },
       {
         name: 'Failover',
         action: 'aws:executeAwsApi',
         inputs: { Service: 'rds', Api: 'FailoverGlobalCluster', ...cluster, AllowDataLoss: true },
-        nextStep: 'LetPromotionStart',
+        nextStep: 'WaitForPromotion',
       },
       {
-        // The global cluster reports `available` until the promotion has started:
-        // wait as long as a managed failover takes first.
-        name: 'LetPromotionStart',
-        action: 'aws:sleep',
-        inputs: { Duration: `PT${AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS}S` },
-      },
-      {
+        // The global cluster's Status reads `available` before a promotion starts as well as after it:
+        // this cluster being the writer member says it is done (Automation compares the boolean as `True`).
         name: 'WaitForPromotion',
         action: 'aws:waitForAwsResourceProperty',
         // Past the tier's region RTO the step fails, so the execution says the objective was missed.
         timeoutSeconds: Math.max(inputs.tier.regionRtoSeconds, AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS),
         inputs: {
           Service: 'rds', Api: 'DescribeGlobalClusters', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
-          PropertySelector: '$.GlobalClusters[0].Status', DesiredValues: ['available'],
+          PropertySelector: '$.GlobalClusters[0].GlobalClusterMembers'
+            + '[?(@.DBClusterArn == \'{{ TargetDbClusterIdentifier }}\')].IsWriter',
+          DesiredValues: ['True'],
         },
         isEnd: true,
       },
     ],
-    failover: failoverStepRecordOf('promotion', inputs.trigger, { createsWriter: writerClass !== undefined }),
+    failover: failoverStepRecordOf('promotion', inputs.trigger, { createsWriter: writer !== undefined }),
   };
 }
 
@@ -308,15 +321,18 @@ export function automationDocumentContent(
  * promoted cluster without an instance serves nothing. How long creating an instance takes is not
  * published, so the report counts it unknown until a drill measures it.
  */
-function headlessWriterSteps(timeoutSeconds: number): Record<string, unknown>[] {
+function headlessWriterSteps(writer: HeadlessWriterInputs, timeoutSeconds: number): Record<string, unknown>[] {
   return [
     {
       name: 'CreateWriter',
       action: 'aws:executeAwsApi',
+      // A re-run (after a failed promotion) finds the writer there: wait for it instead of stopping. Any other
+      // failure leaves no instance, and the wait fails on it.
+      onFailure: 'step:WaitForWriter',
       inputs: {
         Service: 'rds', Api: 'CreateDBInstance', DBInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
-        DBClusterIdentifier: '{{ TargetDbClusterIdentifier }}', DBInstanceClass: '{{ WriterInstanceClass }}',
-        Engine: 'aurora-postgresql',
+        DBClusterIdentifier: '{{ DbClusterIdentifier }}', DBInstanceClass: '{{ WriterInstanceClass }}',
+        Engine: 'aurora-postgresql', DBParameterGroupName: writer.parameterGroupName,
       },
     },
     {

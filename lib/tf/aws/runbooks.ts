@@ -3,7 +3,7 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
-import { Token } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   automationDocumentContent, DrStrategy, FAILOVER_STEP_METADATA_KEY, FailoverTriggerIntent, FailureDomain,
@@ -77,11 +77,37 @@ export interface FailoverRunbooksProps extends HaProps, RegionalProps {
    */
   readonly secondaryClusterArn?: string;
   /**
+   * ARN of the global database's primary cluster (another region's): `rds:FailoverGlobalCluster` and
+   * `rds:SwitchoverGlobalCluster` are authorised against both member clusters as well as the global one.
+   * @default - any DB cluster of this account; the global cluster in the same statement still limits
+   * the two actions to this global database
+   */
+  readonly primaryClusterArn?: string;
+  /**
    * Instance class of the writer to create when the secondary is headless (storage only): the
-   * promotion runbook adds a writer of this class and waits for it before it promotes.
+   * promotion runbook adds a writer of this class and waits for it before it promotes. Give
+   * `headlessSecondarySubnetGroupName` and `headlessSecondaryEngineVersion` with it.
    * @default - the secondary has instances, and one of them becomes the writer
    */
   readonly headlessSecondaryWriterClass?: string;
+  /**
+   * Identifier (name) of the secondary cluster, which `CreateDBInstance` takes.
+   * @default - the resource name of `secondaryClusterArn`
+   */
+  readonly secondaryClusterIdentifier?: string;
+  /**
+   * The secondary cluster's DB subnet group: `rds:CreateDBInstance` is authorised against the group
+   * the writer joins. Required with `headlessSecondaryWriterClass`.
+   * @default - no writer is created
+   */
+  readonly headlessSecondarySubnetGroupName?: string;
+  /**
+   * Aurora PostgreSQL version of the secondary (`16.6`): it names the engine's default parameter and
+   * option groups the writer uses, which `rds:CreateDBInstance` is authorised against. Required with
+   * `headlessSecondaryWriterClass`.
+   * @default - no writer is created
+   */
+  readonly headlessSecondaryEngineVersion?: string;
   /**
    * What starts the promotion and scale-up runbooks: an alarm, or a person within a stated time.
    * Required when either runbook is created; ACTIVE_ACTIVE tiers fail over with no human step.
@@ -114,11 +140,13 @@ export interface TfRunbook {
 
 /**
  * SSM Automation runbooks (schemaVersion 0.3) that make the standby region serve, the Terraform
- * twin of the CDK `FailoverRunbooks`' region-failover part (the documents come from
- * `lib/core/plans/runbooks.ts`, so both engines run the same steps):
+ * twin of the CDK `FailoverRunbooks`' region-failover part (the documents' steps and the checks of
+ * the inputs come from `lib/core/plans/runbooks.ts`):
  *
- * - `PromoteDatabase`: promote this region's Aurora global secondary (`Switchover`, or `Failover`
- *   with AllowDataLoss when the primary region is down), then wait for it to be the writer;
+ * - `PromoteDatabase`: promote this region's Aurora global secondary in the `Mode` whoever starts it
+ *   chooses (`Failover` with AllowDataLoss when the primary region is down, `Switchover` for a
+ *   planned move), then wait until it is the global database's writer; a headless secondary gets
+ *   its writer first;
  * - `ScaleStandby`: scale the standby Auto Scaling group to the primary's capacity.
  *
  * Each runs as its own role, limited to these resources, and records in its document's `//` block
@@ -183,26 +211,35 @@ export class FailoverRunbooks extends Construct {
       const clusterArn = props.secondaryClusterArn;
       const statements: PolicyStatement[] = [
         {
+          // Both actions are authorised against the member clusters too; AWS's sample policy names both.
           Sid: 'PromoteSecondary', Effect: 'Allow',
           Action: ['rds:SwitchoverGlobalCluster', 'rds:FailoverGlobalCluster'],
-          Resource: [globalClusterArn, clusterArn],
+          Resource: [globalClusterArn, clusterArn, props.primaryClusterArn ?? context.arn('rds', 'cluster:*', '*')],
         },
         {
           Sid: 'WatchGlobalCluster', Effect: 'Allow', Action: 'rds:DescribeGlobalClusters', Resource: globalClusterArn,
         },
       ];
-      if (writerClass) {
+      const writer = writerClass ? this.headlessWriter(props, writerClass, clusterArn) : undefined;
+      if (writer) {
         const instanceArn = context.arn('rds', `db:${headlessWriterIdentifier(service, region)}`);
+        const major = writer.engineVersion.split('.')[0];
         statements.push(
           {
-            Sid: 'CreateWriter', Effect: 'Allow', Action: 'rds:CreateDBInstance', Resource: [instanceArn, clusterArn],
+            // CreateDBInstance is authorised against the instance, its cluster and every group it uses.
+            Sid: 'CreateWriter', Effect: 'Allow', Action: 'rds:CreateDBInstance',
+            Resource: [
+              instanceArn, clusterArn, context.arn('rds', `subgrp:${writer.subnetGroupName}`),
+              context.arn('rds', `pg:${writer.parameterGroupName}`),
+              context.arn('rds', `og:default:aurora-postgresql-${major}`),
+            ],
           },
           { Sid: 'WatchWriter', Effect: 'Allow', Action: 'rds:DescribeDBInstances', Resource: instanceArn },
         );
       }
       this.promoteDatabase = this.runbook('PromoteDatabase', context, service, promotionRunbookPlan({
         service, region, tier, globalClusterIdentifier: props.globalClusterIdentifier, secondaryClusterArn: clusterArn,
-        headlessSecondaryWriterClass: writerClass, trigger: triggerIntent,
+        headlessWriter: writer, trigger: triggerIntent,
       }), statements);
       runbooks.push(this.promoteDatabase);
     }
@@ -229,6 +266,28 @@ export class FailoverRunbooks extends Construct {
       this.trigger = this.startOnAlarm(context, trigger.alarm);
     }
     attachHaMetadata(this, props, { component: 'FailoverRunbooks', failureDomain: FailureDomain.REGION });
+  }
+
+  /** The writer a headless secondary gets, with the groups it uses (the engine's default ones). */
+  private headlessWriter(props: FailoverRunbooksProps, instanceClass: string, clusterArn: string) {
+    const subnetGroupName = props.headlessSecondarySubnetGroupName;
+    if (!subnetGroupName) {
+      throw validationError('headlessSecondarySubnetGroupName must be given with headlessSecondaryWriterClass: '
+        + 'rds:CreateDBInstance is authorised against the DB subnet group the writer joins, got: none', this,
+      'headlessSecondarySubnetGroupName');
+    }
+    const version = props.headlessSecondaryEngineVersion;
+    if (version === undefined || Token.isUnresolved(version) || !/^[0-9]+(\.[0-9]+)*$/.test(version)) {
+      const got = version === undefined ? 'none' : Token.isUnresolved(version) ? 'a Terraform expression' : version;
+      throw validationError('headlessSecondaryEngineVersion must be an Aurora PostgreSQL version known at synthesis '
+        + '(16.6) with headlessSecondaryWriterClass: it names the writer\'s parameter and option groups, '
+        + `got: ${got}`, this, 'headlessSecondaryEngineVersion');
+    }
+    // An RDS ARN is arn:<partition>:rds:<region>:<account>:cluster:<name>.
+    const clusterIdentifier = props.secondaryClusterIdentifier
+      ?? (Token.isUnresolved(clusterArn) ? Fn.element(Fn.split(':', clusterArn), 6) : clusterArn.split(':')[6]);
+    const parameterGroupName = `default.aurora-postgresql${version.split('.')[0]}`;
+    return { instanceClass, clusterIdentifier, parameterGroupName, subnetGroupName, engineVersion: version };
   }
 
   /** One document with its own assume role and least-privilege policy, carrying its failover-step record. */

@@ -13,10 +13,11 @@ import { awsStack, fullResourcesOf, Json, resourcesOf, warningsOf } from './util
 Testing.setupJest();
 
 const CLUSTER_ARN = 'arn:aws:rds:us-west-2:111122223333:cluster:orders-secondary';
+const PRIMARY_ARN = 'arn:aws:rds:us-east-1:111122223333:cluster:orders-primary';
 const REGION_FAILOVER: FailoverRunbooksProps = {
   tier: ServiceTier.TIER_1, service: 'orders', role: HaRole.STANDBY,
   failoverTrigger: FailoverTrigger.operator(300),
-  globalClusterIdentifier: 'orders-global', secondaryClusterArn: CLUSTER_ARN,
+  globalClusterIdentifier: 'orders-global', secondaryClusterArn: CLUSTER_ARN, primaryClusterArn: PRIMARY_ARN,
   standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: { min: 9, desired: 9, max: 18 },
 };
 /** A region in an ARN the provider's data source fills in. */
@@ -45,6 +46,10 @@ function policyOf(policies: Record<string, Json>, part: string): Json {
 
 const documentOf = (documents: Json[], part: string) => documents.find((d) => d.address.includes(part))!;
 const records = (documents: Json[]) => documents.map((d) => d['//'][FAILOVER_STEP_METADATA_KEY]);
+const HEADLESS = {
+  headlessSecondaryWriterClass: 'db.r6g.large', headlessSecondarySubnetGroupName: 'orders-secondary',
+  headlessSecondaryEngineVersion: '16.6',
+};
 
 describe('FailoverRunbooks (Terraform)', () => {
   test('THEN the promotion runbook fails the global cluster over to the secondary and waits for the writer', () => {
@@ -61,16 +66,24 @@ describe('FailoverRunbooks (Terraform)', () => {
       .toMatch(/^\$\{aws_iam_role\.Runbooks_PromoteDatabaseRole_[0-9A-F]{8}\.arn\}$/);
     expect(content.parameters.GlobalClusterIdentifier.default).toBe('orders-global');
     expect(content.parameters.TargetDbClusterIdentifier.default).toBe(CLUSTER_ARN);
-    expect(content.mainSteps.map((s: Json) => s.name))
-      .toEqual(['ChooseMode', 'Switchover', 'Failover', 'LetPromotionStart', 'WaitForPromotion']);
+    // No default mode: Switchover fails in an outage, Failover loses writes in a planned move.
+    expect(content.parameters.Mode).toEqual(expect.objectContaining({ allowedValues: ['Failover', 'Switchover'] }));
+    expect(content.parameters.Mode.default).toBeUndefined();
+    expect(content.mainSteps.map((s: Json) => [s.name, s.nextStep]))
+      .toEqual([['ChooseMode', undefined], ['Switchover', 'WaitForPromotion'], ['Failover', 'WaitForPromotion'],
+        ['WaitForPromotion', undefined]]);
     expect(content.mainSteps[2].inputs).toEqual({
       Service: 'rds', Api: 'FailoverGlobalCluster', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
       TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}', AllowDataLoss: true,
     });
-    expect(content.mainSteps[4]).toEqual(expect.objectContaining({
-      action: 'aws:waitForAwsResourceProperty', timeoutSeconds: ServiceTier.TIER_1.regionRtoSeconds,
+    // Done when this cluster is the global database's writer member.
+    expect(content.mainSteps[3]).toEqual(expect.objectContaining({
+      action: 'aws:waitForAwsResourceProperty', timeoutSeconds: ServiceTier.TIER_1.regionRtoSeconds, isEnd: true,
       inputs: expect.objectContaining({
-        Api: 'DescribeGlobalClusters', PropertySelector: '$.GlobalClusters[0].Status', DesiredValues: ['available'],
+        Api: 'DescribeGlobalClusters', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
+        DesiredValues: ['True'],
+        PropertySelector: '$.GlobalClusters[0].GlobalClusterMembers'
+          + '[?(@.DBClusterArn == \'{{ TargetDbClusterIdentifier }}\')].IsWriter',
       }),
     }));
     const written = Object.entries(resourcesOf(synthesized, SsmDocument))
@@ -116,7 +129,7 @@ describe('FailoverRunbooks (Terraform)', () => {
     ]);
     // A global cluster's ARN has no region.
     const globalCluster = new RegExp(`:rds::${ACCOUNT}:global-cluster:orders-global$`);
-    expect(promote[0].Resource).toEqual([expect.stringMatching(globalCluster), CLUSTER_ARN]);
+    expect(promote[0].Resource).toEqual([expect.stringMatching(globalCluster), CLUSTER_ARN, PRIMARY_ARN]);
     const scale = policyOf(policies, 'ScaleStandby').Statement;
     expect(scale[0]).toEqual(expect.objectContaining({
       Sid: 'ScaleThisGroup', Action: 'autoscaling:UpdateAutoScalingGroup',
@@ -203,10 +216,22 @@ describe('FailoverRunbooks (Terraform)', () => {
     }
   });
 
+  test('GIVEN no primary cluster THEN the promotion may act on any cluster of the account, in this global one', () => {
+    const { policies } = synth({ primaryClusterArn: undefined });
+    expect(policyOf(policies, 'PromoteDatabase').Statement[0].Resource[2])
+      .toMatch(new RegExp(`:rds:\\*:${ACCOUNT}:cluster:\\*$`));
+  });
+
   test('GIVEN a headless secondary THEN the promotion adds a writer first and may create only that instance', () => {
-    const { documents, policies } = synth({ headlessSecondaryWriterClass: 'db.r6g.large' });
+    const { documents, policies } = synth(HEADLESS);
     const promote = documentOf(documents, 'PromoteDatabase');
-    expect(promote.content.mainSteps.slice(0, 2).map((s: Json) => s.name)).toEqual(['CreateWriter', 'WaitForWriter']);
+    expect(promote.content.mainSteps.slice(0, 2).map((s: Json) => [s.name, s.onFailure]))
+      .toEqual([['CreateWriter', 'step:WaitForWriter'], ['WaitForWriter', undefined]]);
+    expect(promote.content.mainSteps[0].inputs).toEqual(expect.objectContaining({
+      DBClusterIdentifier: '{{ DbClusterIdentifier }}', DBParameterGroupName: 'default.aurora-postgresql16',
+    }));
+    // CreateDBInstance takes the cluster's name, not its ARN.
+    expect(promote.content.parameters.DbClusterIdentifier.default).toBe('orders-secondary');
     expect(promote.content.parameters.WriterInstanceIdentifier.default).toBe('orders-us-west-2-writer');
     expect(promote['//'][FAILOVER_STEP_METADATA_KEY].createsWriter).toBe(true);
     const statements = policyOf(policies, 'PromoteDatabase').Statement;
@@ -214,6 +239,9 @@ describe('FailoverRunbooks (Terraform)', () => {
       Sid: 'CreateWriter', Action: 'rds:CreateDBInstance',
       Resource: [
         expect.stringMatching(new RegExp(`:rds:${REGION}:${ACCOUNT}:db:orders-us-west-2-writer$`)), CLUSTER_ARN,
+        expect.stringMatching(new RegExp(`:rds:${REGION}:${ACCOUNT}:subgrp:orders-secondary$`)),
+        expect.stringMatching(new RegExp(`:rds:${REGION}:${ACCOUNT}:pg:default\\.aurora-postgresql16$`)),
+        expect.stringMatching(new RegExp(`:rds:${REGION}:${ACCOUNT}:og:default:aurora-postgresql-16$`)),
       ],
     }));
   });
@@ -252,8 +280,17 @@ describe('FailoverRunbooks (Terraform)', () => {
       'failoverTrigger must be an alarm for TIER_0: ACTIVE_ACTIVE fails over with no human step, got: an operator'],
     ['a decision of 0 s', { failoverTrigger: FailoverTrigger.operator(0) },
       'failoverTrigger decisionTime must be longer than 0, got: 0 seconds'],
-    ['a writer class without db.', { headlessSecondaryWriterClass: 'r6g.large' },
+    ['a writer class without db.', { ...HEADLESS, headlessSecondaryWriterClass: 'r6g.large' },
       'headlessSecondaryWriterClass must be an RDS instance class (db.r6g.large), got: r6g.large'],
+    ['a writer without its subnet group', { ...HEADLESS, headlessSecondarySubnetGroupName: undefined },
+      'headlessSecondarySubnetGroupName must be given with headlessSecondaryWriterClass: rds:CreateDBInstance is '
+      + 'authorised against the DB subnet group the writer joins, got: none'],
+    ['a writer without its engine version', { ...HEADLESS, headlessSecondaryEngineVersion: undefined },
+      'headlessSecondaryEngineVersion must be an Aurora PostgreSQL version known at synthesis (16.6) with '
+      + 'headlessSecondaryWriterClass: it names the writer\'s parameter and option groups, got: none'],
+    ['a writer with engine version v16', { ...HEADLESS, headlessSecondaryEngineVersion: 'v16' },
+      'headlessSecondaryEngineVersion must be an Aurora PostgreSQL version known at synthesis (16.6) with '
+      + 'headlessSecondaryWriterClass: it names the writer\'s parameter and option groups, got: v16'],
     ['a fractional min', { primaryCapacity: { min: 1.5, desired: 2, max: 6 } },
       'primaryCapacity.min must be a whole number of instances, got: 1.5'],
     ['min > desired', { primaryCapacity: { min: 3, desired: 2, max: 6 } },
