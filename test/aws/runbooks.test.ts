@@ -2,7 +2,8 @@ import { execFileSync } from 'child_process';
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { HA_METADATA_KEY, ServiceTier } from '../../lib';
+import { addTier2PilotLight } from '../../examples/tier2-pilot-light';
+import { HA_METADATA_KEY, READINESS_PATH, regionalLabel, ServiceTier } from '../../lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { FailoverRunbooks, FailoverRunbooksProps, FailoverTrigger, runbookLink } from '../../lib/aws/runbooks';
 import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, FAILOVER_STEP_METADATA_KEY } from '../../lib/core';
@@ -388,5 +389,27 @@ describe('FailoverRunbooks: the promotion works on the day (bare App, as users b
       DesiredValues: ['True'],
     });
     expect(step('WaitForPromotion').timeoutSeconds).toBe(ServiceTier.TIER_2.regionRtoSeconds);
+  });
+});
+
+describe('the Tier 2 example: a us-east-1 outage pages from us-west-2', () => {
+  test('Tier2-us-west-2 probes the primary\'s regional name and pages through a topic of its own, linking the promotion runbook', () => {
+    const app = testApp();
+    const { standby } = addTier2PilotLight(app, { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
+    expect(standby.region).toBe('us-west-2');
+    const template = Template.fromStack(standby);
+    template.hasResourceProperties('AWS::Synthetics::Canary', {
+      RunConfig: Match.objectLike({
+        EnvironmentVariables: Match.objectLike({ PROBE_URL: `https://${regionalLabel('catalog', 'us-east-1')}.example.com${READINESS_PATH}` }),
+      }),
+    });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .filter((a) => JSON.stringify(a.Properties.Dimensions ?? []).includes('CanaryName'));
+    expect(alarms).toHaveLength(1);
+    const [topicRef] = alarms[0].Properties.AlarmActions as { Ref: string }[];
+    expect(template.findResources('AWS::SNS::Topic')[topicRef.Ref]).toBeDefined();
+    const description = JSON.stringify(standby.resolve(alarms[0].Properties.AlarmDescription));
+    expect(description).toContain('https://us-west-2.console.aws.amazon.com/systems-manager/documents/');
+    expect(description).toContain(standby.resolve(standby.runbooks.promoteDatabase!.documentName).Ref);
   });
 });
