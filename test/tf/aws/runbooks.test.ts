@@ -4,7 +4,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing } from 'cdktf';
 import { FAILOVER_STEP_METADATA_KEY, HaRole, HaValidationError, ServiceTier } from '../../../lib/core';
 import { readTerraform } from '../../../lib/checks/graph/terraform';
 import { FailoverRunbooks, FailoverRunbooksProps, FailoverTrigger } from '../../../lib/tf/aws/runbooks';
@@ -244,6 +244,18 @@ describe('FailoverRunbooks (Terraform)', () => {
         expect.stringMatching(new RegExp(`:rds:${REGION}:${ACCOUNT}:og:default:aurora-postgresql-16$`)),
       ],
     }));
+  });
+
+  test('GIVEN a secondary ARN known only at apply THEN the writer joins the cluster its ARN names', () => {
+    const { stack, west } = awsStack();
+    const arn = new TerraformVariable(stack, 'secondary_arn', { type: 'string' }).stringValue;
+    new FailoverRunbooks(stack, 'Runbooks', {
+      ...REGION_FAILOVER, ...HEADLESS, provider: west, secondaryClusterArn: arn,
+    });
+    // A template Terraform fills in at apply: the content is JSON once it has.
+    const [content] = Object.values(fullResourcesOf(stack, SsmDocument)).map((d) => d.content as string);
+    expect(content).toContain('"DbClusterIdentifier":{"type":"String",');
+    expect(content).toContain('"default":"${element(split(":", var.secondary_arn), 6)}"');
   });
 
   test('GIVEN only a standby group THEN only the scale-up runbook, and a warning for a tier with no standby', () => {
