@@ -6,7 +6,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ENHANCED_MONITORING_SECONDS, FailureDomain, HaRole, planAuroraSecondary, planGlobalDatabase } from '../core';
+import {
+  ENHANCED_MONITORING_SECONDS, FailureDomain, HA_METADATA_KEY, HaRole, planAuroraSecondary, planGlobalDatabase,
+} from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { ReplicatedDatabase, ReplicatedDatabaseProps } from './database';
 import {
@@ -49,6 +51,13 @@ export interface GlobalDatabaseProps extends ReplicatedDatabaseProps {
    * primary's, all within `allowedRegions`. The credentials secret is replicated to them too.
    */
   readonly secondaryRegions: string[];
+  /**
+   * This data set's own region RPO, looser than the tier's, for data the service can afford to lose
+   * more of. It is what `rds.global_db_rpo` blocks commits beyond; at least 20 s (Aurora's minimum),
+   * so a tier with a tighter region RPO (TIER_0) is refused without it. Recorded in the HA metadata.
+   * @default - the tier's region RPO
+   */
+  readonly rpoObjective?: Duration;
 }
 
 /**
@@ -56,8 +65,10 @@ export interface GlobalDatabaseProps extends ReplicatedDatabaseProps {
  * `AWS::RDS::GlobalCluster` that secondary clusters in other regions join
  * ({@link GlobalDatabaseSecondary}, one per region in a stack of that region).
  *
- * Storage replicates to the secondaries with a typical lag under a second; a managed failover or
- * switchover promotes a secondary in about a minute. The credentials secret is replicated to every
+ * Storage replicates to the secondaries asynchronously (typically under a second, with no bound);
+ * `rds.global_db_rpo` in the primary's cluster parameter group bounds it: the primary blocks commits
+ * while every secondary lags more than the region RPO. A managed failover or switchover promotes a
+ * secondary in about a minute. The credentials secret is replicated to every
  * secondary region (each with its own key: see {@link EncryptedSecret} and {@link SecretReplicaKey}),
  * so that the promoted cluster's master password can still be read after the primary region is lost.
  *
@@ -108,6 +119,9 @@ export class GlobalDatabase extends Construct {
     this.secondaryRegions = [...props.secondaryRegions];
 
     const instanceType = props.instanceType ?? DEFAULT_DATABASE_INSTANCE_TYPE;
+    const rpoObjective = props.rpoObjective;
+    const dataRpoSeconds = rpoObjective === undefined || rpoObjective.isUnresolved()
+      ? undefined : rpoObjective.toSeconds({ integral: false });
     // The global database's own rules (identifier, regions, class) and the primary's reader limit; the
     // primary ReplicatedDatabase checks the rest of its props itself.
     const plan = planGlobalDatabase(tier, {
@@ -116,6 +130,7 @@ export class GlobalDatabase extends Construct {
       primaryRegion: this.primaryRegion,
       secondaryRegions: this.secondaryRegions,
       allowedRegions: props.allowedRegions,
+      rpoObjectiveSeconds: dataRpoSeconds,
     });
     throwProblems(plan.problems, this);
     emitWarnings(this, 'GlobalDatabase', plan.warnings);
@@ -127,6 +142,9 @@ export class GlobalDatabase extends Construct {
       clusterIdentifier: props.clusterIdentifier ?? globalDatabaseMemberIdentifier(props.globalClusterIdentifier, this.primaryRegion),
       secretReplicaRegions: props.secretReplicaRegions ?? this.secondaryRegions,
     });
+    // Only the primary's group: a promoted secondary with no secondary of its own would block every commit.
+    const parameterGroup = this.primary.node.findChild('ParameterGroup') as rds.ParameterGroup;
+    parameterGroup.addParameter(plan.managedRpo.parameter, String(plan.managedRpo.seconds));
     this.globalCluster = new rds.CfnGlobalCluster(this, 'Resource', {
       globalClusterIdentifier: props.globalClusterIdentifier,
       sourceDbClusterIdentifier: this.primary.cluster.clusterArn,
@@ -144,6 +162,11 @@ export class GlobalDatabase extends Construct {
     ];
 
     attachHaMetadata(this, props, { component: 'GlobalDatabase', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
+    if (dataRpoSeconds !== undefined) {
+      // The report reads the store by the primary cluster's own record (its nested construct's): it carries it.
+      const cluster = this.primary.cluster.node.defaultChild as rds.CfnDBCluster;
+      cluster.addMetadata(HA_METADATA_KEY, { ...cluster.getMetadata(HA_METADATA_KEY), dataRpoSeconds });
+    }
   }
 
   /** Grants connecting to the primary as `dbUser` with IAM authentication (see {@link ReplicatedDatabase.grantConnect}). */

@@ -98,13 +98,25 @@ export const ALB_HEALTH_CHECK_THRESHOLD_MAX = 10;
 export const AURORA_FAILOVER_SECONDS = 30;
 
 /**
- * Aurora Global Database replicates with typical lag under 1 s; a managed cross-region failover
- * (or switchover) completes in about a minute.
+ * Aurora Global Database replicates with typical lag under 1 s (typical, not a bound: nothing caps
+ * it); a managed cross-region failover (or switchover) completes in about a minute.
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html
  */
 export const AURORA_GLOBAL_REPLICATION_LAG_SECONDS = 1;
 export const AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS = 60;
+
+/**
+ * Managed RPO of an Aurora PostgreSQL global database: with the primary's cluster parameter
+ * `rds.global_db_rpo` set, Aurora blocks commits on the primary while no secondary's RPO lag is
+ * below it, so an unplanned failover loses at most that many seconds of commits. Whole seconds from
+ * 20 to 2,147,483,647; Aurora PostgreSQL only (Aurora MySQL has no such parameter).
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html
+ *   ("Managing RPOs for Aurora PostgreSQL–based global databases")
+ */
+export const AURORA_GLOBAL_DB_RPO_PARAMETER = 'rds.global_db_rpo';
+export const AURORA_GLOBAL_DB_RPO_MIN_SECONDS = 20;
+export const AURORA_GLOBAL_DB_RPO_MAX_SECONDS = 2_147_483_647;
 
 /**
  * RDS Multi-AZ DB instance failover takes 60–120 s; a Multi-AZ DB cluster fails over in under 35 s.
@@ -137,9 +149,11 @@ export const AURORA_CLUSTER_IDENTIFIER_MAX_LENGTH = 63;
 export const RDS_METRIC_PERIOD_SECONDS = 60;
 
 /**
- * DynamoDB global tables (eventual consistency) replicate in about a second; multi-region strong
- * consistency (MRSC) acknowledges a write only after it is durable in a second region: RPO 0.
+ * DynamoDB global tables (eventual consistency, MREC) typically replicate within a second, with no
+ * SLA on that latency (a typical figure, not a bound); multi-region strong consistency (MRSC)
+ * acknowledges a write only after it is durable in a second region: RPO 0.
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html
+ * @see https://docs.aws.amazon.com/prescriptive-guidance/latest/dynamodb-global-tables/overview.html ("no SLA")
  */
 export const DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS = 1;
 export const DYNAMODB_MRSC_RPO_SECONDS = 0;

@@ -1,12 +1,12 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { DrStrategy, HA_METADATA_KEY, ServiceTier } from '../../lib';
+import { HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { GlobalDatabase, GlobalDatabaseProps, GlobalDatabaseSecondary, GlobalDatabaseSecondaryProps } from '../../lib/aws/global-database';
 import { ReplicatedDatabase } from '../../lib/aws/database';
 import { SecretReplicaKey } from '../../lib/aws/secret';
-import { expectValidationError, normaliseAssets, printedWarning, quietly, recommendedApp } from '../util';
+import { expectValidationError, normaliseAssets, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
 // literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
@@ -169,7 +169,9 @@ describe('GlobalDatabase and GlobalDatabaseSecondary (a primary and a secondary 
     ['TIER_0', 3, 1000],
     ['TIER_2', 0, 900000],
   ])('GIVEN %s THEN the secondary runs %i readers and its lag alarm fires at %i ms', (tierName, readers, thresholdMs) => {
-    const { secondaryStack, secondary } = multiRegionApp(ServiceTier.fromName(tierName));
+    // TIER_0's 1 s is below rds.global_db_rpo's 20 s minimum: the data set states the objective Aurora can hold.
+    const rpoObjective = tierName === 'TIER_0' ? Duration.seconds(20) : undefined;
+    const { secondaryStack, secondary } = multiRegionApp(ServiceTier.fromName(tierName), { rpoObjective });
     const template = Template.fromStack(secondaryStack);
     expect(secondary.readerCount).toBe(readers);
     template.resourceCountIs('AWS::RDS::DBInstance', readers);
@@ -190,15 +192,32 @@ describe('GlobalDatabase and GlobalDatabaseSecondary (a primary and a secondary 
       .toThrow(/^tier TIER_1 keeps the data in 2 regions .*use GlobalDatabase/);
   });
 
-  test('WHEN the tier\'s region RPO is below Aurora Global Database\'s typical lag THEN a warning with a stable id says so', () => {
-    quietly(() => {
-      const tier = ServiceTier.custom({
-        name: 'zero-loss', strategy: DrStrategy.ACTIVE_ACTIVE, availabilityTarget: 0.9999, minAzs: 3, minRegions: 2,
-        azRtoSeconds: 30, azRpoSeconds: 0, regionRtoSeconds: 120, regionRpoSeconds: 0,
-      });
-      const { primaryStack } = multiRegionApp(tier);
-      Annotations.fromStack(primaryStack).hasWarning('/Primary/Db', Match.stringLikeRegexp("^zero-loss's region RPO is 0 s, below Aurora Global Database's typical replication lag of 1 s.*ha-constructs:GlobalDatabase.tier"));
-    }, printedWarning('Primary/Db', 'ha-constructs:GlobalDatabase.tier', "zero-loss's region RPO is 0 s, below Aurora Global Database's typical replication lag of 1 s: replication is asynchronous, so a region loss can lose the last writes"));
+  test.each<[string, Partial<GlobalDatabaseProps>, string]>([
+    ['TIER_1', {}, '60'],
+    ['TIER_2', {}, '900'],
+    ['TIER_1', { rpoObjective: Duration.minutes(5) }, '300'],
+    ['TIER_0', { rpoObjective: Duration.seconds(20) }, '20'],
+  ])('GIVEN %s and %j THEN the primary\'s parameter group sets rds.global_db_rpo %s; the secondary\'s does not', (tierName, props, seconds) => {
+    const { primaryStack, secondaryStack } = multiRegionApp(ServiceTier.fromName(tierName), props);
+    Template.fromStack(primaryStack).hasResourceProperties('AWS::RDS::DBClusterParameterGroup', {
+      Parameters: { 'rds.force_ssl': '1', 'rds.global_db_rpo': seconds },
+    });
+    // A promoted secondary has no secondary of its own: the parameter there would block every commit.
+    const secondaryGroups = Template.fromStack(secondaryStack).findResources('AWS::RDS::DBClusterParameterGroup');
+    expect(Object.values(secondaryGroups).map((g) => g.Properties.Parameters)).toEqual([{ 'rds.force_ssl': '1' }]);
+  });
+
+  test('GIVEN rpoObjective THEN the primary cluster\'s HA record carries it, so the report holds the data set to it', () => {
+    const { primaryStack } = multiRegionApp(ServiceTier.TIER_0, { rpoObjective: Duration.seconds(20) });
+    const [cluster] = Object.values(Template.fromStack(primaryStack).findResources('AWS::RDS::DBCluster'));
+    expect(cluster.Metadata[HA_METADATA_KEY]).toMatchObject({ tier: 'TIER_0', role: 'primary', dataRpoSeconds: 20 });
+  });
+
+  test('GIVEN TIER_0 (region RPO 1 s) without rpoObjective THEN a ValidationError naming rpoObjective and Aurora\'s 20 s minimum', () => {
+    expectValidationError(() => multiRegionApp(ServiceTier.TIER_0), "rpoObjective must be at least 20 s for an Aurora global database: "
+      + 'rds.global_db_rpo, the only bound on the data an unplanned failover loses (typical lag under 1 s is not a bound), takes no less. '
+      + "Keep data that needs a tighter RPO in a GlobalTable with consistency STRONG, or state this data set's own rpoObjective if the "
+      + "service can lose 20 s of its writes, got: none, so TIER_0's region RPO of 1 s applies");
   });
 
   test.each<[Partial<GlobalDatabaseProps>, string]>([

@@ -18,7 +18,8 @@ describe('what the library synthesizes', () => {
     };
     const [report] = checkInputs(inputs).services;
     // Both regions are seen; no runbook in the stack promotes or scales the standby, so the region RTO is not met.
-    expect(report).toMatchObject({ regions: ['us-east-1', 'us-west-2'], regionRpoSeconds: 1, status: { regionRto: 'not-met', regionRpo: 'met' } });
+    // The primary's parameter group holds the lag to 60 s (rds.global_db_rpo), as the library's GlobalDatabase renders it.
+    expect(report).toMatchObject({ regions: ['us-east-1', 'us-west-2'], regionRpoSeconds: 60, status: { regionRto: 'not-met', regionRpo: 'met' } });
     expect(report.derivation.map((s) => s.basis)).toContain('nothing starts the promotion: no runbook in the templates performs it, so the standby region never takes over');
     expect(findings(StaticallyStableCapacity, inputs)).toEqual([]);
   });
@@ -130,8 +131,14 @@ function tfBody() {
     },
     aws_rds_global_cluster: { g: { ...primary, global_cluster_identifier: 'orders' } },
     aws_rds_cluster: {
-      primary: { ...primary, engine: 'aurora-postgresql', global_cluster_identifier: '${aws_rds_global_cluster.g.id}' },
+      primary: {
+        ...primary, engine: 'aurora-postgresql', global_cluster_identifier: '${aws_rds_global_cluster.g.id}',
+        db_cluster_parameter_group_name: '${aws_rds_cluster_parameter_group.pg.name}',
+      },
       secondary: { ...STANDBY, provider: 'aws.standby', engine: 'aurora-postgresql', global_cluster_identifier: '${aws_rds_global_cluster.g.id}' },
+    },
+    aws_rds_cluster_parameter_group: {
+      pg: { ...primary, family: 'aurora-postgresql16', parameter: [{ name: 'rds.force_ssl', value: '1' }, { name: 'rds.global_db_rpo', value: '60' }] },
     },
     aws_rds_cluster_instance: {
       p1: { ...primary, cluster_identifier: '${aws_rds_cluster.primary.id}' }, p2: { ...primary, cluster_identifier: '${aws_rds_cluster.primary.id}' },

@@ -44,12 +44,12 @@ describe('one row per service, across its stacks', () => {
 describe('unproven figures and the verdict', () => {
   test('GIVEN a region RTO with an unknown step THEN the row shows the known lower bound with ? and says unproven, not no', () => {
     const report = checkInputs(warmStandby());
-    expect(report.services[0]).toMatchObject({ regionRtoSeconds: null, lowerBounds: { regionRto: 396, azRto: 65, regionRpo: 1 }, objectivesMet: false, overall: 'unproven' });
+    expect(report.services[0]).toMatchObject({ regionRtoSeconds: null, lowerBounds: { regionRto: 396, azRto: 65, regionRpo: null }, objectivesMet: false, overall: 'unproven' });
     const row = rowOf(formatText(report, false), 'shop');
     expect(row).toContain(' ≥ 396 s ? ');
     expect(row).not.toContain('—');
     expect(row).toMatch(/ unproven$/);
-    expect(formatMarkdown(report)).toContain('| Primary | shop | TIER_1 | WARM_STANDBY | Standby | 65 s ✓ | 0 s ✓ | ≥ 396 s ? | 1 s ✓ | 99.970003% ✓ | unproven |');
+    expect(formatMarkdown(report)).toContain('| Primary | shop | TIER_1 | WARM_STANDBY | Standby | 65 s ✓ | 0 s ✓ | ≥ 396 s ? | unknown ? | 99.970003% ✓ | unproven |');
   });
 
   test('GIVEN a figure with nothing known (a restore time) THEN it shows unknown ?', () => {

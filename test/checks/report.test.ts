@@ -38,8 +38,9 @@ describe('resilience report', () => {
       tier: 'TIER_1', strategy: 'WARM_STANDBY',
       // Target health check with the ALB defaults (30 s × 2 + 5 s) is slower than Aurora's 30 s failover.
       azRtoSeconds: 65, azRpoSeconds: 0,
-      // The scale-up's launch time is not published: unproven, not assumed.
-      regionRtoSeconds: null, regionRpoSeconds: 1,
+      // The scale-up's launch time is not published: unproven, not assumed. Nor is the global database's lag
+      // (no rds.global_db_rpo in the fixture: its typical lag bounds nothing).
+      regionRtoSeconds: null, regionRpoSeconds: null,
       // ELB × EC2 multi-AZ × Aurora multi-AZ, each 0.9999, in series; Route 53 (1.0) is global.
       availability: 0.999700029999,
       status: { regionRto: 'unproven' },
@@ -52,7 +53,10 @@ describe('resilience report', () => {
       quantity: 'regionRto', resource: 'service:shop', value: 396,
       basis: expect.stringMatching(/^detection 36 s \+ max\(TTL 60 s, decision 300 s \+ max\(promotion 60 s, scale-up \? \+ 0 s\)\): unproven until/),
     }));
-    expect(primary.derivation).toContainEqual(expect.objectContaining({ quantity: 'regionRpo', resource: 'Database', value: 1, figures: ['AURORA_GLOBAL_REPLICATION_LAG_SECONDS'] }));
+    expect(primary.derivation).toContainEqual(expect.objectContaining({
+      quantity: 'regionRpo', resource: 'Database', value: undefined, figures: [],
+      basis: expect.stringContaining('without rds.global_db_rpo: typical lag under 1 s is not a bound'),
+    }));
   });
 
   test('GIVEN an alarm starts the runbooks THEN the decision counts the alarm\'s evaluation, no human step', () => {

@@ -70,11 +70,14 @@ describe('the examples', () => {
     }
   });
 
-  test('synthesize with built-in CloudFormation validation on and nothing reported', () => {
+  test('synthesize with built-in CloudFormation validation on and nothing reported but TIER_0\'s unproven region RPO', () => {
     const report: ValidationReport = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
     expect(report.pluginReports.map((p) => p.pluginName)).toContain('CloudFormation Validate');
     const violations = report.pluginReports.flatMap((p) => p.violations.map((v) => `${p.pluginName}: ${v.ruleName}: ${v.description}`));
-    expect(violations).toEqual([]);
+    // The truth about the carts table (eventual consistency has no lag bound), reported rather than acknowledged away.
+    expect(violations).toEqual(['Tier0-us-east-1', 'Tier0-us-west-2'].map((stack) => `HaChecks: HA-RES2: service checkout in ${stack} cannot `
+      + 'be shown to meet TIER_0: region RPO (Carts943BC667: DynamoDB global table with eventual consistency: typical lag under 1 s is not '
+      + 'a bound (no SLA): use multi-region strong consistency (RPO 0), or measure the lag at failover in a region drill)'));
   });
 
   test('pass cdk-nag AwsSolutions and NIST 800-53 rev 5 with only reasoned acknowledgements', () => {
@@ -85,7 +88,8 @@ describe('the examples', () => {
     expect(statefulProblemsOfApp(app)).toEqual([]);
   });
 
-  test('in the HA report: TIER_0 meets every objective; the others every one but a region RTO only a drill can bound', () => {
+  test('in the HA report: TIER_0 meets every objective but a region RPO its eventually consistent table cannot bound; the others '
+    + 'every one but a region RTO only a drill can bound', () => {
     const report = checkPath(assembly.directory);
     // One row per service, each over all its stacks; and every stack assessed on its own too.
     expect(report.services.map((s) => s.service).sort()).toEqual(['catalog', 'checkout', 'orders', 'reports']);
@@ -94,7 +98,8 @@ describe('the examples', () => {
       // TIER_3: a restore's duration; TIER_1 and TIER_2: the standby's launch time (and the pilot light's new writer).
       const expected = service.tier !== 'TIER_0'
         ? { azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'met', availability: 'met' }
-        : { azRto: 'met', azRpo: 'met', regionRto: 'met', regionRpo: 'met', availability: 'met' };
+        // The carts table replicates with eventual consistency: typically under 1 s, with no bound (no SLA).
+        : { azRto: 'met', azRpo: 'met', regionRto: 'met', regionRpo: 'unproven', availability: 'met' };
       expect({ stack: service.stack, status: service.status }).toEqual({ stack: service.stack, status: expected });
     }
   });

@@ -4,14 +4,16 @@
  * the report alike, so it lives with the graph rather than with either.
  */
 import {
-  AURORA_FAILOVER_SECONDS, AURORA_GLOBAL_REPLICATION_LAG_SECONDS, CLOUD_SQL_HA_FAILOVER_SECONDS,
-  DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, DYNAMODB_MRSC_RPO_SECONDS, GCS_TURBO_REPLICATION_SECONDS,
+  AURORA_FAILOVER_SECONDS, CLOUD_SQL_HA_FAILOVER_SECONDS, DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS,
+  DYNAMODB_MRSC_RPO_SECONDS, GCS_TURBO_REPLICATION_SECONDS,
   RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS, RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS, S3_RTC_REPLICATION_SECONDS,
 } from '../../core';
-import { EFS_REPLICATION_RPO_SECONDS } from '../../core/figures';
+import {
+  AURORA_GLOBAL_DB_RPO_MIN_SECONDS, AURORA_GLOBAL_DB_RPO_PARAMETER, EFS_REPLICATION_RPO_SECONDS,
+} from '../../core/figures';
 import { ResourceGraph } from './graph';
 import { GraphResource } from './model';
-import { block, blocks, bool, isSet, str } from './values';
+import { block, blocks, bool, isSet, num, str } from './values';
 import { distinct, zoneKey } from './zones';
 
 /**
@@ -22,6 +24,11 @@ export interface Contribution {
   readonly stack: string;
   readonly resource: string;
   readonly seconds?: number;
+  /**
+   * The seconds are a typical figure the provider publishes, not a bound (DynamoDB eventual
+   * consistency): the report leaves the figure unproven; HA-DR3 still reads the seconds.
+   */
+  readonly typical?: boolean;
   readonly basis: string;
   readonly figures: readonly string[];
 }
@@ -146,7 +153,7 @@ export function regionReplication(graph: ResourceGraph, store: GraphResource): C
     case 'AWS::RDS::DBCluster':
     case 'aws_rds_cluster':
       if (isSet(p.GlobalClusterIdentifier ?? p.global_cluster_identifier) || graph.referrersOf(store, 'AWS::RDS::GlobalCluster', 'aws_rds_global_cluster').length > 0) {
-        return { ...at, seconds: AURORA_GLOBAL_REPLICATION_LAG_SECONDS, basis: 'Aurora Global Database replication lag', figures: ['AURORA_GLOBAL_REPLICATION_LAG_SECONDS'] };
+        return auroraGlobalLag(graph, store, at);
       }
       return undefined;
     case 'AWS::DynamoDB::GlobalTable': {
@@ -215,9 +222,58 @@ export function regionReplication(graph: ResourceGraph, store: GraphResource): C
 }
 
 function dynamoLag(at: { stack: string; resource: string }, strong: boolean): Contribution {
+  // Eventual consistency replicates typically within a second, with no SLA on it: a typical figure bounds nothing.
   return strong
     ? { ...at, seconds: DYNAMODB_MRSC_RPO_SECONDS, basis: 'DynamoDB global table with multi-region strong consistency', figures: ['DYNAMODB_MRSC_RPO_SECONDS'] }
-    : { ...at, seconds: DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, basis: 'DynamoDB global table replication lag', figures: ['DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS'] };
+    : {
+      ...at, seconds: DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, typical: true,
+      figures: ['DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS'],
+      basis: 'DynamoDB global table with eventual consistency: typical lag under 1 s is not a bound (no SLA): use '
+        + 'multi-region strong consistency (RPO 0), or measure the lag at failover in a region drill',
+    };
+}
+
+/**
+ * The lag an Aurora global database's primary is held to: `rds.global_db_rpo` in its cluster
+ * parameter group (Aurora PostgreSQL blocks commits while every secondary lags more), else no bound.
+ */
+function auroraGlobalLag(
+  graph: ResourceGraph, store: GraphResource, at: { stack: string; resource: string },
+): Contribution {
+  const engine = str(store.properties.Engine ?? store.properties.engine) ?? '';
+  const parameter = AURORA_GLOBAL_DB_RPO_PARAMETER;
+  if (engine === 'aurora' || engine.startsWith('aurora-mysql')) {
+    return { ...at, figures: [], basis: 'Aurora MySQL global database: typical lag under 1 s is not a bound, and '
+      + `Aurora MySQL has no ${parameter}: measure the lag at failover in a region drill` };
+  }
+  const seconds = globalDbRpoSeconds(graph, store);
+  if (seconds === undefined) {
+    return { ...at, figures: [], basis: `Aurora global database without ${parameter}: typical lag under 1 s is not a `
+      + `bound: set ${parameter}, or measure the lag at failover in a region drill` };
+  }
+  const basis = `${parameter} blocks commits beyond ${seconds} s of lag`;
+  return { ...at, seconds, basis, figures: ['AURORA_GLOBAL_DB_RPO_PARAMETER'] };
+}
+
+/**
+ * `rds.global_db_rpo` of the cluster parameter group a cluster names by reference (CloudFormation
+ * `Ref`, Terraform `${aws_rds_cluster_parameter_group.x.name}`), when a whole number of seconds Aurora accepts.
+ */
+function globalDbRpoSeconds(graph: ResourceGraph, cluster: GraphResource): number | undefined {
+  const p = cluster.properties;
+  const named = JSON.stringify(p.DBClusterParameterGroupName ?? p.db_cluster_parameter_group_name ?? '');
+  const groups = graph.referencedBy(cluster, 'AWS::RDS::DBClusterParameterGroup', 'aws_rds_cluster_parameter_group')
+    .filter((group) => named.includes(group.address));
+  for (const group of groups) {
+    const inline = block(group.properties.Parameters)?.[AURORA_GLOBAL_DB_RPO_PARAMETER];
+    const listed = blocks(group.properties.parameter)
+      .find((entry) => str(entry.name) === AURORA_GLOBAL_DB_RPO_PARAMETER)?.value;
+    const seconds = num(inline ?? listed);
+    if (seconds !== undefined && Number.isInteger(seconds) && seconds >= AURORA_GLOBAL_DB_RPO_MIN_SECONDS) {
+      return seconds;
+    }
+  }
+  return undefined;
 }
 
 /** Replication rules of a bucket: CloudFormation inline, Terraform inline or a separate resource. */

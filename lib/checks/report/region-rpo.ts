@@ -7,8 +7,9 @@ import { addMax, figure, Figure, serviceAnchor } from './figure';
 
 /**
  * The region RPO of a service across its stacks: the slowest cross-region copy of any primary store
- * (a replication's published lag, else a backup copied to another region), unbounded for a store
- * with no copy outside its region.
+ * (a replication's bound: a published one, or what the template enforces, such as an Aurora global
+ * database's `rds.global_db_rpo`; else a backup copied to another region), unproven for a copy with
+ * only a typical lag, unbounded for a store with no copy outside its region.
  */
 export function regionRpoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[]): Figure {
   const resources = stacks.flatMap((s) => s.resources);
@@ -17,7 +18,9 @@ export function regionRpoFigure(graph: ResourceGraph, stacks: readonly ServiceSt
   const stores = resources.filter((r) => isPrimaryStore(graph, r));
   const plans = resources.filter((r) => r.type === 'AWS::Backup::BackupPlan' || r.type === 'aws_backup_plan');
   for (const store of stores) {
-    const copy = regionReplication(graph, store);
+    const replication = regionReplication(graph, store);
+    // A typical lag is not a bound: it proves no RPO, so the step has no value.
+    const copy = replication?.typical ? { ...replication, seconds: undefined } : replication;
     const ownObjective = store.ha?.dataRpoSeconds;
     if (copy && ownObjective !== undefined && copy.seconds !== undefined && copy.seconds <= ownObjective) {
       // The owner stated a looser objective for this data set; it meets it, so it does not bound the service's RPO.

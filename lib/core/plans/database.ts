@@ -1,8 +1,9 @@
 import { auroraPostgresMaxConnections, connectionAlarmThreshold, instanceClassMemoryGiB } from '../database';
 import { PlanProblem, PlanWarning } from '../errors';
 import {
-  AURORA_CLUSTER_IDENTIFIER_MAX_LENGTH, AURORA_FAILOVER_SECONDS, AURORA_GLOBAL_REPLICATION_LAG_SECONDS,
-  AURORA_GLOBAL_SECONDARY_MAX_READERS, AURORA_MAX_BACKUP_RETENTION_DAYS, AURORA_MAX_READERS, CLOUD_SQL_HA_FAILOVER_SECONDS,
+  AURORA_CLUSTER_IDENTIFIER_MAX_LENGTH, AURORA_FAILOVER_SECONDS, AURORA_GLOBAL_DB_RPO_MAX_SECONDS,
+  AURORA_GLOBAL_DB_RPO_MIN_SECONDS, AURORA_GLOBAL_DB_RPO_PARAMETER, AURORA_GLOBAL_SECONDARY_MAX_READERS,
+  AURORA_MAX_BACKUP_RETENTION_DAYS, AURORA_MAX_READERS, CLOUD_SQL_HA_FAILOVER_SECONDS,
   CLOUD_SQL_METRIC_SAMPLE_SECONDS, CLOUD_SQL_MIN_DISK_SIZE_GB, CLOUD_SQL_PITR_MAX_DAYS, CLOUDWATCH_LOG_RETENTION_DAYS,
   PUBLISHED_SLAS, RDS_METRIC_PERIOD_SECONDS,
 } from '../figures';
@@ -593,6 +594,25 @@ export interface GlobalDatabaseIntent {
   /** The prop the secondary regions come from. @default 'secondaryRegions' */
   readonly secondaryRegionsProp?: string;
   readonly allowedRegions?: readonly string[];
+  /**
+   * The data set's own region RPO objective in seconds, looser than the tier's (at least it): what
+   * `rds.global_db_rpo` is set to instead of the tier's region RPO.
+   * @default - the tier's region RPO
+   */
+  readonly rpoObjectiveSeconds?: number;
+  /** The prop the objective comes from, for messages. @default 'rpoObjective' */
+  readonly rpoObjectiveProp?: string;
+}
+
+/**
+ * The managed RPO of a global database: the primary's `rds.global_db_rpo`, which blocks commits on
+ * the primary while every secondary lags more, so an unplanned failover loses at most that much.
+ */
+export interface GlobalDatabaseManagedRpo {
+  /** The cluster parameter (`rds.global_db_rpo`). */
+  readonly parameter: string;
+  /** Its value: the data set's objective, else the tier's region RPO, in seconds (at least 20). */
+  readonly seconds: number;
 }
 
 /** The plan of a global database. */
@@ -602,6 +622,11 @@ export interface GlobalDatabasePlan {
   readonly secondary: AuroraSecondaryPlan;
   /** The global cluster is deletion-protected and kept when it leaves the stack (it has no snapshot of its own). */
   readonly globalClusterDeletionProtection: true;
+  /**
+   * `rds.global_db_rpo` in the primary's cluster parameter group only: in a two-region database the
+   * promoted secondary has no secondary of its own, and the parameter there would block its commits.
+   */
+  readonly managedRpo: GlobalDatabaseManagedRpo;
   /** Every problem: the global database's own, then the primary's and the secondary's. */
   readonly problems: PlanProblem[];
   /** The global database's own warnings (the clusters' are in their plans). */
@@ -609,12 +634,56 @@ export interface GlobalDatabasePlan {
 }
 
 /**
+ * The region RPO an Aurora PostgreSQL global database is held to ({@link GlobalDatabaseManagedRpo}):
+ * rpoObjectiveSeconds ?? tier.regionRpoSeconds, in whole seconds of at least the tier's region RPO and
+ * at least AURORA_GLOBAL_DB_RPO_MIN_SECONDS (20). Replication is asynchronous with typical lag under
+ * 1 s, which bounds nothing: the parameter is the only bound, so an objective below 20 s is a problem.
+ *
+ * TIER_1: 60 s; TIER_2: 900 s; TIER_0 (1 s): a problem unless rpoObjectiveSeconds ≥ 20.
+ */
+export function globalDatabaseManagedRpo(tier: ServiceTier, intent: {
+  readonly rpoObjectiveSeconds?: number;
+  readonly rpoObjectiveProp?: string;
+}, problems: PlanProblem[]): GlobalDatabaseManagedRpo {
+  const prop = intent.rpoObjectiveProp ?? 'rpoObjective';
+  const own = intent.rpoObjectiveSeconds;
+  const max = AURORA_GLOBAL_DB_RPO_MAX_SECONDS;
+  if (own !== undefined && (!Number.isInteger(own) || own < tier.regionRpoSeconds || own > max)) {
+    problems.push({
+      prop,
+      message: `${prop} must be whole seconds from ${tier.name}'s region RPO (${tier.regionRpoSeconds} s) to ${max}: `
+        + `it states a looser objective for this data set, got: ${own} s`,
+    });
+  }
+  const objective = own ?? tier.regionRpoSeconds;
+  const min = AURORA_GLOBAL_DB_RPO_MIN_SECONDS;
+  const parameter = AURORA_GLOBAL_DB_RPO_PARAMETER;
+  if (objective < min) {
+    const stated = own === undefined
+      ? `none, so ${tier.name}'s region RPO of ${objective} s applies` : `${objective} s`;
+    problems.push({
+      prop,
+      message: `${prop} must be at least ${min} s for an Aurora global database: ${parameter}, the only bound on the `
+        + 'data an unplanned failover loses (typical lag under 1 s is not a bound), takes no less. Keep data that '
+        + "needs a tighter RPO in a GlobalTable with consistency STRONG, or state this data set's own "
+        + `${prop} if the service can lose ${min} s of its writes, got: ${stated}`,
+    });
+  }
+  // Clamped into what Aurora accepts: a plan with a problem is refused, but still states a valid value.
+  return { parameter, seconds: Math.min(Math.max(Math.ceil(objective), min), max) };
+}
+
+/**
  * The plan of an Aurora global database: the primary ({@link planAuroraCluster}, readers up to
  * 15 − secondary regions), a secondary in each of at least tier.minRegions − 1 other regions
- * ({@link planAuroraSecondary}), no burstable class, and a warning when the tier's region RPO is
- * below Aurora Global Database's typical replication lag (replication is asynchronous).
+ * ({@link planAuroraSecondary}), no burstable class, and the managed RPO in the primary's cluster
+ * parameter group ({@link globalDatabaseManagedRpo}).
  *
- * TIER_1 from us-east-1 to us-west-2: a writer and two readers, a one-reader secondary, no warning.
+ * Both engines build Aurora PostgreSQL only; Aurora MySQL has no `rds.global_db_rpo`, so the HA
+ * report leaves a MySQL global database's region RPO unproven.
+ *
+ * TIER_1 from us-east-1 to us-west-2: a writer and two readers, a one-reader secondary,
+ * rds.global_db_rpo 60.
  */
 export function planGlobalDatabase(tier: ServiceTier, intent: GlobalDatabaseIntent): GlobalDatabasePlan {
   const problems: PlanProblem[] = [...globalIdProblems(intent.globalClusterIdentifier)];
@@ -638,13 +707,7 @@ export function planGlobalDatabase(tier: ServiceTier, intent: GlobalDatabaseInte
   if (burstable) {
     problems.push(burstable);
   }
-  if (tier.regionRpoSeconds < AURORA_GLOBAL_REPLICATION_LAG_SECONDS) {
-    warnings.push({
-      id: 'tier',
-      message: `${tier.name}'s region RPO is ${tier.regionRpoSeconds} s, below Aurora Global Database's typical replication lag of `
-        + `${AURORA_GLOBAL_REPLICATION_LAG_SECONDS} s: replication is asynchronous, so a region loss can lose the last writes`,
-    });
-  }
+  const managedRpo = globalDatabaseManagedRpo(tier, intent, problems);
   const primary = planAuroraCluster(tier, { ...intent.primary, globalSecondaryRegions: intent.secondaryRegions.length });
   const secondary = planAuroraSecondary(tier, {
     ...intent.secondary,
@@ -658,6 +721,7 @@ export function planGlobalDatabase(tier: ServiceTier, intent: GlobalDatabaseInte
     primary,
     secondary,
     globalClusterDeletionProtection: true,
+    managedRpo,
     problems: all.filter((p, i) => all.findIndex((q) => q.message === p.message) === i),
     warnings,
   };

@@ -9,7 +9,9 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { AuroraInstancePlan, FailureDomain, HaRole, planGlobalDatabase, PlanWarning } from '../../core';
+import {
+  AuroraInstancePlan, FailureDomain, HA_METADATA_KEY, HaRole, planGlobalDatabase, PlanWarning,
+} from '../../core';
 import { HaValidationError } from '../../core/errors';
 import { requireInteger } from '../../core/numbers';
 import { emitWarnings, throwProblems } from '../diagnostics';
@@ -107,12 +109,20 @@ export interface GlobalDatabaseProps extends HaProps, RegionalProps {
    * @default true
    */
   readonly preventDestroy?: boolean;
+  /**
+   * This data set's own region RPO in seconds, looser than the tier's, for data the service can
+   * afford to lose more of. It is what `rds.global_db_rpo` blocks commits beyond; at least 20
+   * (Aurora's minimum), so a tier with a tighter region RPO (TIER_0) is refused without it.
+   * @default - the tier's region RPO
+   */
+  readonly rpoObjectiveSeconds?: number;
 }
 
 /**
  * An Aurora PostgreSQL global database (Terraform): a primary cluster and a secondary cluster in
- * another region through provider aliases, storage-level replication (typical lag under 1 s),
- * managed failover or switchover in about a minute.
+ * another region through provider aliases, storage-level replication (typically under 1 s, with no
+ * bound) that `rds.global_db_rpo` bounds at the region RPO (the primary blocks commits while the
+ * secondary lags more), managed failover or switchover in about a minute.
  *
  * Both clusters: encrypted with a customer-managed key of their region, a cluster parameter group
  * per region that refuses connections without TLS (`rds.force_ssl = 1`), deletion protection,
@@ -177,6 +187,8 @@ export class GlobalDatabase extends Construct {
       secondaryRegions: [this.secondaryRegion],
       secondaryRegionsProp: 'secondaryProvider.region',
       allowedRegions: props.allowedRegions,
+      rpoObjectiveSeconds: known(props.rpoObjectiveSeconds),
+      rpoObjectiveProp: 'rpoObjectiveSeconds',
     });
     throwProblems(plan.problems, this);
     const warnings = [...plan.warnings, ...plan.primary.warnings, ...plan.secondary.warnings];
@@ -221,12 +233,14 @@ export class GlobalDatabase extends Construct {
     };
 
     // A parameter group is regional: each cluster gets one in its region, both refusing plain-text connections.
+    // The managed RPO goes in the primary's only: a promoted secondary with no secondary would block every commit.
+    const managedRpo = { name: plan.managedRpo.parameter, value: String(plan.managedRpo.seconds) };
     const parameterGroup = (prefix: string, regionProvider: AwsProvider | undefined) => new RdsClusterParameterGroup(this, `${prefix}ParameterGroup`, {
       provider: regionProvider,
       namePrefix: `${name}-${prefix.toLowerCase()}-`,
       family,
       description: 'TLS required for every connection (rds.force_ssl)',
-      parameter: [{ name: 'rds.force_ssl', value: '1' }],
+      parameter: [{ name: 'rds.force_ssl', value: '1' }, ...(prefix === 'Primary' ? [managedRpo] : [])],
       // A name prefix makes a replacement group possible before the cluster leaves the old one.
       lifecycle: { createBeforeDestroy: true },
     }).name;
@@ -293,6 +307,11 @@ export class GlobalDatabase extends Construct {
     attachHaMetadataTo([this.globalCluster], this, props, { component: 'GlobalDatabase', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
     attachHaMetadataTo(resourcesOfProvider(this, secondaryProvider), this, props, { component: 'GlobalDatabase', failureDomain: FailureDomain.REGION, role: HaRole.REPLICA });
     attachHaMetadata(this, props, { component: 'GlobalDatabase', failureDomain: FailureDomain.REGION });
+    const dataRpoSeconds = known(props.rpoObjectiveSeconds);
+    if (dataRpoSeconds !== undefined) {
+      // The primary is the store the report reads: its record carries the data set's own objective.
+      this.primary.addOverride(`//.${HA_METADATA_KEY}.dataRpoSeconds`, dataRpoSeconds);
+    }
   }
 
   /** Admits a security group of the primary region to the primary cluster's port. */

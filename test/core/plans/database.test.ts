@@ -166,17 +166,36 @@ describe('planAuroraSecondary and planGlobalDatabase by table', () => {
     expect(messages(plan)).toEqual([message]);
   });
 
-  test('a region RPO below the typical replication lag warns with the stable id "tier"', () => {
-    const tier = ServiceTier.custom({
-      name: 'zero-loss', strategy: DrStrategy.ACTIVE_ACTIVE, availabilityTarget: 0.9999, minAzs: 3, minRegions: 2,
-      azRtoSeconds: 30, azRpoSeconds: 0, regionRtoSeconds: 120, regionRpoSeconds: 0,
-    });
-    expect(planGlobalDatabase(tier, { primary: {}, secondaryRegions: ['us-west-2'] }).warnings).toEqual([{
-      id: 'tier',
-      message: "zero-loss's region RPO is 0 s, below Aurora Global Database's typical replication lag of 1 s: replication is asynchronous, "
-        + 'so a region loss can lose the last writes',
-    }]);
-    expect(planGlobalDatabase(ServiceTier.TIER_0, { primary: {}, secondaryRegions: ['us-west-2'] }).warnings).toEqual([]);
+  test.each<[string, number | undefined, number]>([
+    // tier, rpoObjectiveSeconds → rds.global_db_rpo: the tier's region RPO, or the data set's own looser one
+    ['TIER_1', undefined, 60],
+    ['TIER_2', undefined, 900],
+    ['TIER_3', undefined, 86400],
+    ['TIER_1', 300, 300],
+    ['TIER_0', 20, 20],
+  ])('%s with rpoObjectiveSeconds %s: rds.global_db_rpo %d in the primary\'s parameter group, no problem', (name, own, seconds) => {
+    const plan = planGlobalDatabase(ServiceTier.fromName(name), { primary: {}, secondaryRegions: ['us-west-2'], rpoObjectiveSeconds: own });
+    expect(plan.managedRpo).toEqual({ parameter: 'rds.global_db_rpo', seconds });
+    expect(plan.problems).toEqual([]);
+    expect(plan.warnings).toEqual([]);
+  });
+
+  test.each<[string, Partial<Parameters<typeof planGlobalDatabase>[1]>, string]>([
+    ['TIER_0', {}, "rpoObjective must be at least 20 s for an Aurora global database: rds.global_db_rpo, the only bound on the data an "
+      + 'unplanned failover loses (typical lag under 1 s is not a bound), takes no less. Keep data that needs a tighter RPO in a GlobalTable '
+      + "with consistency STRONG, or state this data set's own rpoObjective if the service can lose 20 s of its writes, got: none, so "
+      + "TIER_0's region RPO of 1 s applies"],
+    ['TIER_0', { rpoObjectiveSeconds: 10 }, "rpoObjective must be at least 20 s for an Aurora global database: rds.global_db_rpo, the only "
+      + 'bound on the data an unplanned failover loses (typical lag under 1 s is not a bound), takes no less. Keep data that needs a tighter '
+      + "RPO in a GlobalTable with consistency STRONG, or state this data set's own rpoObjective if the service can lose 20 s of its writes, got: 10 s"],
+    ['TIER_1', { rpoObjectiveSeconds: 30 }, "rpoObjective must be whole seconds from TIER_1's region RPO (60 s) to 2147483647: it states a "
+      + 'looser objective for this data set, got: 30 s'],
+    ['TIER_1', { rpoObjectiveSeconds: 90.5, rpoObjectiveProp: 'rpoObjectiveSeconds' }, "rpoObjectiveSeconds must be whole seconds from "
+      + "TIER_1's region RPO (60 s) to 2147483647: it states a looser objective for this data set, got: 90.5 s"],
+  ])('%s with %j: one problem naming the prop, its value and what is allowed', (name, intent, message) => {
+    const plan = planGlobalDatabase(ServiceTier.fromName(name), { primary: {}, secondaryRegions: ['us-west-2'], ...intent });
+    expect(plan.problems.map((p) => p.message)).toEqual([message]);
+    expect(plan.problems[0].prop).toBe(intent.rpoObjectiveProp ?? 'rpoObjective');
   });
 });
 
@@ -270,10 +289,15 @@ describe('database planners by property', () => {
     }));
   });
 
-  test('the default plans of every tier hold no problem; the lag alarm is always at the region RPO', () => {
+  test('the default plans of every tier hold no problem (below rds.global_db_rpo\'s 20 s, once the data set states an objective Aurora can '
+    + 'hold); the lag alarm is always at the region RPO, and rds.global_db_rpo at the objective', () => {
     fc.assert(fc.property(anyTier, (tier) => {
-      const global = planGlobalDatabase(tier, { primary: { zones: ZONES }, primaryRegion: 'us-east-1', secondaryRegions: ['us-west-2'], secondary: { zones: ZONES } });
+      const rpoObjectiveSeconds = tier.regionRpoSeconds < 20 ? 20 : undefined;
+      const global = planGlobalDatabase(tier, {
+        primary: { zones: ZONES }, primaryRegion: 'us-east-1', secondaryRegions: ['us-west-2'], secondary: { zones: ZONES }, rpoObjectiveSeconds,
+      });
       expect(global.problems).toEqual([]);
+      expect(global.managedRpo.seconds).toBe(rpoObjectiveSeconds ?? tier.regionRpoSeconds);
       expect(global.secondary.replicationLagAlarm.threshold).toBe(tier.regionRpoSeconds * 1000);
       expect(planCloudSql(tier, SQL).replicaLagAlert.thresholdSeconds).toBe(tier.regionRpoSeconds);
     }));

@@ -70,11 +70,12 @@ describe('GlobalDatabase (Terraform)', () => {
     expect(tier2.filter((i) => i.provider === 'aws.west')).toHaveLength(0);
   });
 
-  test('THEN each cluster uses a parameter group of its region that requires TLS (rds.force_ssl = 1)', () => {
+  test('THEN each cluster uses a parameter group of its region that requires TLS (rds.force_ssl = 1); the primary\'s bounds the lag at the region RPO', () => {
     const { synthesized } = synth();
     const groups = Object.values(resourcesOf(synthesized, RdsClusterParameterGroup));
+    // rds.global_db_rpo in the primary's only: a promoted secondary with no secondary would block every commit.
     expect(groups.map((g) => [g.provider, g.family, g.parameter])).toEqual([
-      [undefined, 'aurora-postgresql16', [{ name: 'rds.force_ssl', value: '1' }]],
+      [undefined, 'aurora-postgresql16', [{ name: 'rds.force_ssl', value: '1' }, { name: 'rds.global_db_rpo', value: '60' }]],
       ['aws.west', 'aurora-postgresql16', [{ name: 'rds.force_ssl', value: '1' }]],
     ]);
     expect(synthesized).toHaveResourceWithProperties(RdsCluster, { db_cluster_parameter_group_name: refTo(RdsClusterParameterGroup, 'Database_PrimaryParameterGroup', 'name') });
@@ -101,15 +102,6 @@ describe('GlobalDatabase (Terraform)', () => {
     expect(counts({ instances: 4, secondaryInstances: 2 })).toEqual([4, 2]);
     const tiers = Object.values(resourcesOf(synth({ readers: 2, secondaryReaders: 2 }).synthesized, RdsClusterInstance)).map((i) => i.promotion_tier);
     expect(tiers).toEqual([0, 1, 1, 0, 1]);
-  });
-
-  test('WHEN the tier\'s region RPO is below Aurora Global Database\'s typical lag THEN it warns, as the CDK twin does', () => {
-    const tier = ServiceTier.custom({
-      name: 'zero-loss', strategy: DrStrategy.ACTIVE_ACTIVE, availabilityTarget: 0.9999, minAzs: 3, minRegions: 2,
-      azRtoSeconds: 30, azRpoSeconds: 0, regionRtoSeconds: 120, regionRpoSeconds: 0,
-    });
-    expect(warningsOf(synth({ tier }).stack)).toContainEqual(expect.stringContaining(
-      "[ha-constructs:GlobalDatabase.tier] zero-loss's region RPO is 0 s, below Aurora Global Database's typical replication lag of 1 s"));
   });
 
   test('GIVEN a tier of three regions THEN its one secondary is refused, naming the prop', () => {
@@ -143,7 +135,30 @@ describe('GlobalDatabase (Terraform)', () => {
     expect(warningsOf(stack)).toContainEqual(expect.stringContaining('[ha-constructs:GlobalDatabase.preventDestroy] preventDestroy is false'));
   });
 
+  test.each<[Partial<GlobalDatabaseProps>, string]>([
+    [{ tier: ServiceTier.TIER_2 }, '900'],
+    [{ rpoObjectiveSeconds: 300 }, '300'],
+    [{ tier: ServiceTier.TIER_0, rpoObjectiveSeconds: 20 }, '20'],
+  ])('GIVEN %j THEN rds.global_db_rpo %s in the primary\'s parameter group', (props, seconds) => {
+    const groups = Object.values(resourcesOf(synth(props).synthesized, RdsClusterParameterGroup));
+    expect(groups.filter((g) => g.provider === undefined).map((g) => g.parameter)).toEqual([[
+      { name: 'rds.force_ssl', value: '1' }, { name: 'rds.global_db_rpo', value: seconds },
+    ]]);
+  });
+
+  test('GIVEN rpoObjectiveSeconds THEN the primary cluster\'s HA record carries it', () => {
+    const { stack } = synth({ tier: ServiceTier.TIER_0, rpoObjectiveSeconds: 20 });
+    const primary = Object.values(fullResourcesOf(stack, RdsCluster)).find((c) => c.provider === undefined)!;
+    expect((primary['//'] as Record<string, Record<string, unknown>>)[HA_METADATA_KEY]).toMatchObject({ tier: 'TIER_0', dataRpoSeconds: 20 });
+  });
+
   test.each([
+    [{ tier: ServiceTier.TIER_0 }, "rpoObjectiveSeconds must be at least 20 s for an Aurora global database: rds.global_db_rpo, the only bound on "
+      + 'the data an unplanned failover loses (typical lag under 1 s is not a bound), takes no less. Keep data that needs a tighter RPO in a '
+      + "GlobalTable with consistency STRONG, or state this data set's own rpoObjectiveSeconds if the service can lose 20 s of its writes, "
+      + "got: none, so TIER_0's region RPO of 1 s applies"],
+    [{ rpoObjectiveSeconds: 30 }, "rpoObjectiveSeconds must be whole seconds from TIER_1's region RPO (60 s) to 2147483647: it states a looser "
+      + 'objective for this data set, got: 30 s'],
     [{ secondaryRegion: 'us-east-1' }, 'secondaryProvider.region must not include the primary region us-east-1, got: us-east-1'],
     [{ allowedRegions: ['us-east-1', 'eu-west-1'] }, 'secondaryProvider.region must stay within allowedRegions (us-east-1, eu-west-1), got: us-west-2'],
     [{ primarySubnetIds: ['s-1a', 's-1b'] }, 'primarySubnetIds must list at least 3 subnets (one per AZ) for TIER_1, got: 2'],
