@@ -69,6 +69,9 @@ const AWS_BUILDS: readonly DefaultBuild[] = [
   {
     name: 'GlobalDatabase',
     cloud: 'aws',
+    // rds.global_db_rpo takes no less than 20 s: TIER_0's 1 s needs the data set's own rpoObjectiveSeconds.
+    refuses: (tier) => (tier.regionRpoSeconds < 20
+      ? ['rpoObjectiveSeconds must be at least 20 s', 'GlobalTable with consistency STRONG'] : undefined),
     build: (s, tier) => new tfAws.GlobalDatabase(s, 'Database', {
       tier, service: 'orders', secondaryProvider: alias(s, 'us-west-2'), engineVersion: '16.6',
       primaryVpcId: 'vpc-0123456789abcdef0', primarySubnetIds: subnets(s, AWS_DEFAULT_REGION, 'private', tier.minAzs),

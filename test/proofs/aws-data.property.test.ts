@@ -230,6 +230,8 @@ proveConstruct<GlobalDatabaseProps, ec2.IVpc>({
   build: (scope, p, vpc) => new GlobalDatabase(scope, 'Database', {
     tier: p.tierZones.tier, service: p.service, vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: p.tierZones.zones },
     globalClusterIdentifier: p.globalClusterIdentifier, secondaryRegions: p.extraRegions, readers: p.readers, backupRetention: Duration.days(p.backupRetentionDays),
+    // rds.global_db_rpo takes no less than 20 s: TIER_0's 1 s needs the data set's own objective.
+    rpoObjective: p.tierZones.tier.regionRpoSeconds < 20 ? Duration.seconds(20) : undefined,
   }),
   invalid: [
     invalidProp(globalDatabaseProps, 'readers', fc.oneof(fc.integer({ min: -100, max: -1 }), fc.integer({ min: 16, max: 1000 }))),

@@ -258,6 +258,8 @@ function buildGlobalDatabase(scope: Construct, p: GlobalDatabaseDraw, f: AwsFixt
     backupRetentionDays: p.backupRetentionDays,
     secondaryAlarmTopicArn: p.secondaryAlarmTopicArn,
     preventDestroy: p.preventDestroy,
+    // rds.global_db_rpo takes no less than 20 s: TIER_0's 1 s needs the data set's own objective.
+    rpoObjectiveSeconds: p.tier.regionRpoSeconds < 20 ? 20 : undefined,
   });
 }
 

@@ -45,7 +45,12 @@ interface GlobalDatabaseValues {
   readonly globalClusterDeletionProtection: unknown;
   /** Namespace, metric, dimension names, statistic, period, evaluation periods, datapoints, threshold, comparison, missing data. */
   readonly lagAlarm: readonly unknown[];
+  /** rds.global_db_rpo of the primary's parameter group, then of the secondary's. */
+  readonly managedRpo: readonly unknown[];
 }
+
+/** TIER_0's 1 s is below rds.global_db_rpo's 20 s: the data set states the objective Aurora can hold. */
+const ownRpoSeconds = (p: Intent) => (p.tier.regionRpoSeconds < 20 ? 20 : undefined);
 
 function vpcIn(stack: Stack): ec2.IVpc {
   return new ec2.Vpc(stack, 'Vpc', {
@@ -61,7 +66,7 @@ function cdkValues(p: Intent): GlobalDatabaseValues {
   const primary = cdkResources((stack) => {
     new GlobalDatabase(stack, 'Db', {
       tier: p.tier, service: 'orders', vpc: vpcIn(stack), globalClusterIdentifier: 'orders', secondaryRegions: ['us-west-2'],
-      readers: p.readers, backupRetention: backup(p),
+      readers: p.readers, backupRetention: backup(p), rpoObjective: ownRpoSeconds(p) === undefined ? undefined : Duration.seconds(20),
     });
   });
   const secondary = cdkResources((stack) => {
@@ -79,6 +84,8 @@ function cdkValues(p: Intent): GlobalDatabaseValues {
     instances: { primary: tiers(primary), secondary: tiers(secondary) },
     clusters: [...cfnOfType(primary, 'AWS::RDS::DBCluster'), ...cfnOfType(secondary, 'AWS::RDS::DBCluster')].map(cluster),
     globalClusterDeletionProtection: cfnOfType(primary, 'AWS::RDS::GlobalCluster')[0].DeletionProtection,
+    managedRpo: [primary, secondary].map((r) => cfnOfType(r, 'AWS::RDS::DBClusterParameterGroup')
+      .map((g) => (g.Parameters as Record<string, unknown>)['rds.global_db_rpo'])[0]),
     lagAlarm: [
       alarm.Namespace, alarm.MetricName, (alarm.Dimensions as { Name: string }[]).map((d) => d.Name).sort(), alarm.Statistic, alarm.Period,
       alarm.EvaluationPeriods, alarm.DatapointsToAlarm, alarm.Threshold, alarm.ComparisonOperator, alarm.TreatMissingData,
@@ -92,6 +99,7 @@ function tfValues(p: Intent): GlobalDatabaseValues {
       tier: p.tier, service: 'orders', secondaryProvider: new AwsProvider(stack, 'west', { region: 'us-west-2', alias: 'west' }), engineVersion: '16.6',
       primaryVpcId: 'vpc-east', primarySubnetIds: ['s-1a', 's-1b', 's-1c'], secondaryVpcId: 'vpc-west', secondarySubnetIds: ['s-2a', 's-2b', 's-2c'],
       masterPassword: 'from-a-variable-in-real-use', readers: p.readers, secondaryReaders: p.secondaryReaders, backupRetentionDays: p.backupRetentionDays,
+      rpoObjectiveSeconds: ownRpoSeconds(p),
     });
   });
   const instances = tfOfType(json, 'aws_rds_cluster_instance');
@@ -104,6 +112,9 @@ function tfValues(p: Intent): GlobalDatabaseValues {
       c.backup_retention_period, c.storage_encrypted, c.deletion_protection, c.iam_database_authentication_enabled, Number(c.port), c.enabled_cloudwatch_logs_exports,
     ]),
     globalClusterDeletionProtection: tfOfType(json, 'aws_rds_global_cluster')[0].deletion_protection,
+    managedRpo: tfOfType(json, 'aws_rds_cluster_parameter_group')
+      .sort((a, b) => Number(a.provider === 'aws.west') - Number(b.provider === 'aws.west'))
+      .map((g) => (g.parameter as { name: string; value: string }[]).find((x) => x.name === 'rds.global_db_rpo')?.value),
     lagAlarm: [
       alarm.namespace, alarm.metric_name, Object.keys(alarm.dimensions as object).sort(), alarm.statistic, alarm.period,
       alarm.evaluation_periods, alarm.datapoints_to_alarm, alarm.threshold, alarm.comparison_operator, alarm.treat_missing_data,
