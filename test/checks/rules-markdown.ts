@@ -49,9 +49,11 @@ const FOOTER = `
   Backup's \`NumberOfRestoreJobsRunning\` over the tier's region RTO (\`BackupPolicy\`'s
   \`RestoreTimeAlarm\`) is named as the RTO's guard: the figure stays unproven until a restore test
   has run.
-- **Region RPO**: the slowest cross-region copy of any primary store (Aurora Global, DynamoDB global
-  tables or MRSC, S3 RTC, GCS turbo replication), or the interval of backups copied to another region.
-  A store without a copy loses everything: *not met*; a copy without a published bound: *unproven*.
+- **Region RPO**: the slowest cross-region copy of any primary store (Aurora Global by the
+  \`rds.global_db_rpo\` of its cluster parameter group, DynamoDB MRSC, S3 RTC, GCS turbo replication), or
+  the interval of backups copied to another region. A store without a copy loses everything: *not met*;
+  a copy with only a typical lag (Aurora without \`rds.global_db_rpo\` or on MySQL, DynamoDB eventual
+  consistency) or no published bound: *unproven*.
 - **Availability**: published SLAs (\`PUBLISHED_SLAS\`) of the request path — load balancer, fleet,
   database, file system — in series per region; regions in parallel for active/active (the primary
   region alone otherwise); global components (Route 53, global tables) in series. SLAs are floors under an
