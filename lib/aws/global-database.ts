@@ -7,7 +7,8 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  ENHANCED_MONITORING_SECONDS, FailureDomain, HA_METADATA_KEY, HaRole, planAuroraSecondary, planGlobalDatabase,
+  ENHANCED_MONITORING_SECONDS, FailureDomain, globalDatabaseManagedRpo, HA_METADATA_KEY, HaRole, planAuroraSecondary,
+  planGlobalDatabase, PlanProblem,
 } from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { ReplicatedDatabase, ReplicatedDatabaseProps } from './database';
@@ -142,9 +143,12 @@ export class GlobalDatabase extends Construct {
       clusterIdentifier: props.clusterIdentifier ?? globalDatabaseMemberIdentifier(props.globalClusterIdentifier, this.primaryRegion),
       secretReplicaRegions: props.secretReplicaRegions ?? this.secondaryRegions,
     });
-    // Only the primary's group: a promoted secondary with no secondary of its own would block every commit.
-    const parameterGroup = this.primary.node.findChild('ParameterGroup') as rds.ParameterGroup;
-    parameterGroup.addParameter(plan.managedRpo.parameter, String(plan.managedRpo.seconds));
+    // Only the serving region's group: a promoted secondary with no secondary of its own would block every
+    // commit. After a failover (role STANDBY here) the serving GlobalDatabaseSecondary carries it.
+    if ((props.role ?? HaRole.PRIMARY) === HaRole.PRIMARY) {
+      const parameterGroup = this.primary.node.findChild('ParameterGroup') as rds.ParameterGroup;
+      parameterGroup.addParameter(plan.managedRpo.parameter, String(plan.managedRpo.seconds));
+    }
     this.globalCluster = new rds.CfnGlobalCluster(this, 'Resource', {
       globalClusterIdentifier: props.globalClusterIdentifier,
       sourceDbClusterIdentifier: this.primary.cluster.clusterArn,
@@ -244,6 +248,13 @@ export interface GlobalDatabaseSecondaryProps extends HaProps {
    * @default RemovalPolicy.SNAPSHOT
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * This data set's own region RPO (as on {@link GlobalDatabase}): once this region serves
+   * (`role: HaRole.PRIMARY`, after a failover), its cluster carries `rds.global_db_rpo` instead of
+   * the former primary's.
+   * @default - the tier's region RPO
+   */
+  readonly rpoObjective?: Duration;
 }
 
 /**
@@ -319,6 +330,15 @@ export class GlobalDatabaseSecondary extends Construct {
       vpc, vpcSubnets: settings.subnets, description: `Subnets of the secondary database ${this.node.path}`,
     });
     const parameterGroup = newClusterParameterGroup(this, 'ParameterGroup', version);
+    if (props.role === HaRole.PRIMARY) {
+      // The serving region's cluster bounds the data a failover would lose; the same decision as GlobalDatabase's.
+      const rpoProblems: PlanProblem[] = [];
+      const own = props.rpoObjective === undefined || props.rpoObjective.isUnresolved()
+        ? undefined : props.rpoObjective.toSeconds({ integral: false });
+      const managedRpo = globalDatabaseManagedRpo(tier, { rpoObjectiveSeconds: own }, rpoProblems);
+      throwProblems(rpoProblems, this);
+      parameterGroup.addParameter(managedRpo.parameter, String(managedRpo.seconds));
+    }
     const logGroup = newPostgresLogGroup(this, 'Logs', settings.clusterIdentifier, this.encryptionKey, plan.logRetentionDays);
 
     // No MasterUsername / MasterUserPassword: a secondary takes the primary's users with its storage.

@@ -2,7 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { HA_METADATA_KEY, ServiceTier } from '../../lib';
+import { HA_METADATA_KEY, HaRole, ServiceTier } from '../../lib';
 import { GlobalDatabase, GlobalDatabaseProps, GlobalDatabaseSecondary, GlobalDatabaseSecondaryProps } from '../../lib/aws/global-database';
 import { ReplicatedDatabase } from '../../lib/aws/database';
 import { SecretReplicaKey } from '../../lib/aws/secret';
@@ -205,6 +205,14 @@ describe('GlobalDatabase and GlobalDatabaseSecondary (a primary and a secondary 
     // A promoted secondary has no secondary of its own: the parameter there would block every commit.
     const secondaryGroups = Template.fromStack(secondaryStack).findResources('AWS::RDS::DBClusterParameterGroup');
     expect(Object.values(secondaryGroups).map((g) => g.Properties.Parameters)).toEqual([{ 'rds.force_ssl': '1' }]);
+  });
+
+  test('GIVEN the roles swapped after a failover THEN the serving secondary carries rds.global_db_rpo, the former primary not', () => {
+    const { primaryStack, secondaryStack } = multiRegionApp(ServiceTier.TIER_1, { role: HaRole.STANDBY }, { role: HaRole.PRIMARY });
+    const params = (stack: Stack) => Object.values(Template.fromStack(stack).findResources('AWS::RDS::DBClusterParameterGroup'))
+      .map((g) => g.Properties.Parameters);
+    expect(params(secondaryStack)).toEqual([{ 'rds.force_ssl': '1', 'rds.global_db_rpo': '60' }]);
+    expect(params(primaryStack)).toEqual([{ 'rds.force_ssl': '1' }]);
   });
 
   test('GIVEN rpoObjective THEN the primary cluster\'s HA record carries it, so the report holds the data set to it', () => {
