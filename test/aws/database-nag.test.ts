@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { MultiAzNetwork, ServiceTier } from '../../lib';
 import { ReplicatedDatabase } from '../../lib/aws/database';
@@ -16,7 +16,11 @@ test('EncryptedSecret, ReplicatedDatabase and GlobalDatabase pass cdk-nag AwsSol
 
   const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1' } });
   const primaryNetwork = new MultiAzNetwork(primary, 'Network', { tier, availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] });
-  new GlobalDatabase(primary, 'Db', { tier, service: 'orders', vpc: primaryNetwork.vpc, globalClusterIdentifier: 'orders', secondaryRegions: ['us-west-2'] });
+  // TIER_0's 1 s is below rds.global_db_rpo's 20 s floor: the data set states what Aurora can hold.
+  new GlobalDatabase(primary, 'Db', {
+    tier, service: 'orders', vpc: primaryNetwork.vpc, globalClusterIdentifier: 'orders', secondaryRegions: ['us-west-2'],
+    rpoObjective: Duration.seconds(20),
+  });
   new ReplicatedDatabase(primary, 'Reports', { tier: ServiceTier.TIER_3, service: 'reports', vpc: primaryNetwork.vpc, proxy: true });
   const rotationLambda = lambda.Function.fromFunctionArn(primary, 'Rotator', 'arn:aws:lambda:us-east-1:111111111111:function:rotate-api-key');
   new EncryptedSecret(primary, 'ApiKey', { tier, service: 'orders', rotationLambda, replicaRegions: ['us-west-2'] });

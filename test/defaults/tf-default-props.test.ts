@@ -80,6 +80,20 @@ const AWS_BUILDS: readonly DefaultBuild[] = [
     }),
   },
   {
+    name: 'FailoverRunbooks',
+    cloud: 'aws',
+    build: (s, tier) => new tfAws.FailoverRunbooks(s, 'Runbooks', {
+      tier, service: 'orders', globalClusterIdentifier: 'orders-global',
+      secondaryClusterArn: 'arn:aws:rds:us-west-2:111122223333:cluster:orders-standby',
+      // The scale-up runbook is for a scaled-down standby fleet (warm standby, pilot light).
+      ...(tier.isMultiRegion && !tier.allRegionsServe
+        ? { standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: { min: 6, desired: 6, max: 12 } } : {}),
+      failoverTrigger: tier.allRegionsServe
+        ? tfAws.FailoverTrigger.alarm({ arn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:orders-page', alarmName: 'orders-page' })
+        : tfAws.FailoverTrigger.operator(300),
+    }),
+  },
+  {
     name: 'FailoverDns',
     cloud: 'aws',
     build: (s, tier) => new tfAws.FailoverDns(s, 'Dns', {
