@@ -43,16 +43,33 @@ const REGION = 'us-east-1';
 const ZONES = ['us-east-1a', 'us-east-1b'];
 const HOSTED_ZONE = { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' };
 
-/** Days logs (flow logs, WAF logs, PostgreSQL log, access logs) are kept at TIER_3. */
-const LOG_RETENTION_DAYS = 90;
+/** Days logs (flow logs, WAF logs, PostgreSQL log, access logs) are kept: a year, at every tier. */
+const LOG_RETENTION_DAYS = 365;
+/** The shallow check, whose failure replaces an instance: the target group's (and the WAF rate limit's exemption). */
+const LIVENESS_PATH = '/health/live';
+/** The deep check, whose failure moves traffic away from a region: Route 53's. */
+const READINESS_PATH = '/health/ready';
 /** The SLO: 99.5 % availability over 30 days, so an error budget of 0.5 %. */
 const SLO = 0.995;
 /** The SRE workbook's fastest page alert for a 30-day SLO: 14.4× burn over 1 h and 5 min (threshold 14.4 × 0.5 % = 7.2 %). */
 const FAST_BURN = { rate: 14.4, longSeconds: 3600, shortSeconds: 300, thresholdPercent: 7.2 };
 
-/** A customer-managed key: yearly rotation, the longest deletion window, retained on delete. */
+/**
+ * A customer-managed key: yearly rotation, the longest deletion window, retained on delete, and
+ * grants only for AWS resources (AWS Control Tower's CT.KMS.PR.3 statement: `kms:CreateGrant`
+ * denied unless an AWS service asks, or the grant is for an AWS resource).
+ */
 function newKey(scope: Construct, id: string, description: string): kms.Key {
-  return new kms.Key(scope, id, { description, enableKeyRotation: true, pendingWindow: Duration.days(30), removalPolicy: RemovalPolicy.RETAIN });
+  const key = new kms.Key(scope, id, { description, enableKeyRotation: true, pendingWindow: Duration.days(30), removalPolicy: RemovalPolicy.RETAIN });
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyGrantsNotForAwsResources',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  }));
+  return key;
 }
 
 /** Lets CloudWatch Logs of this region use `key` for log groups of this account (a key-policy grant). */
@@ -76,7 +93,7 @@ function newLogGroup(scope: Construct, id: string, key: kms.IKey, logGroupName?:
   return new logs.LogGroup(scope, id, {
     logGroupName,
     encryptionKey: key,
-    retention: logs.RetentionDays.THREE_MONTHS,
+    retention: logs.RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtectionEnabled: true,
   });
@@ -219,7 +236,8 @@ export function addHandwrittenService(app: App, index: number): Stack {
     updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ maxBatchSize: 1, minInstancesInService: 1, waitOnResourceSignals: true, pauseTime: signalTimeout }),
     signals: autoscaling.Signals.waitForCount(2, { timeout: signalTimeout }),
   });
-  userData.addSignalOnExitCommand(asg);
+  // The group's zones, listed as well as its subnets (the L2 sets only VPCZoneIdentifier).
+  (asg.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = ZONES;
   instanceRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudformation:SignalResource'], resources: [stack.stackId] }));
 
   const loadBalancer = new elbv2.ApplicationLoadBalancer(fleet, 'LoadBalancer', {
@@ -234,6 +252,7 @@ export function addHandwrittenService(app: App, index: number): Stack {
   const accessLogs = new s3.Bucket(fleet, 'AccessLogs', {
     encryption: s3.BucketEncryption.S3_MANAGED,
     versioned: true,
+    objectLockEnabled: true,
     enforceSSL: true,
     minimumTLSVersion: 1.2,
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -246,6 +265,8 @@ export function addHandwrittenService(app: App, index: number): Stack {
       expiration: Duration.days(LOG_RETENTION_DAYS),
     }],
   });
+  // EventBridge notifications set on the bucket itself (the L2's eventBridgeEnabled adds a custom resource).
+  (accessLogs.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
   loadBalancer.logAccessLogs(accessLogs, 'access');
   const targetGroup = new elbv2.ApplicationTargetGroup(fleet, 'TargetGroup', {
     vpc,
@@ -255,7 +276,7 @@ export function addHandwrittenService(app: App, index: number): Stack {
     crossZoneEnabled: true,
     // Every 30 s, 5 s timeout, 3 failures: a failed AZ leaves rotation within 95 s, under half of TIER_3's 15-min AZ RTO.
     healthCheck: {
-      path: '/health', interval: Duration.seconds(30), timeout: Duration.seconds(5), unhealthyThresholdCount: 3, healthyThresholdCount: 3, healthyHttpCodes: '200',
+      path: LIVENESS_PATH, interval: Duration.seconds(30), timeout: Duration.seconds(5), unhealthyThresholdCount: 3, healthyThresholdCount: 3, healthyHttpCodes: '200',
     },
   });
   loadBalancer.addListener('Listener', {
@@ -316,7 +337,7 @@ export function addHandwrittenService(app: App, index: number): Stack {
               notStatement: {
                 statement: {
                   byteMatchStatement: {
-                    fieldToMatch: { uriPath: {} }, positionalConstraint: 'EXACTLY', searchString: '/health', textTransformations: [{ priority: 0, type: 'NONE' }],
+                    fieldToMatch: { uriPath: {} }, positionalConstraint: 'EXACTLY', searchString: LIVENESS_PATH, textTransformations: [{ priority: 0, type: 'NONE' }],
                   },
                 },
               },
@@ -353,10 +374,39 @@ export function addHandwrittenService(app: App, index: number): Stack {
     deploymentConfig,
     autoScalingGroups: [asg],
     loadBalancers: [codedeploy.LoadBalancer.application(targetGroup)],
-    installAgent: true,
+    // aws-cdk-lib's agent installer runs `yum update -y` and installs `aws-cli`, which Amazon Linux
+    // 2023 does not have: the user data below installs the agent instead.
+    installAgent: false,
     alarms: [errorAlarm],
     autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
   });
+  // The agent installer comes from the region's AWS-owned CodeDeploy bucket (what installAgent would grant).
+  s3.Bucket.fromBucketName(fleet, 'CodeDeployAgentBucket', `aws-codedeploy-${REGION}`).grantRead(instanceRole, 'latest/*');
+  // Instance bootstrap on Amazon Linux 2023: on exit, whatever the exit code, the signal the group's
+  // creation and rolling updates wait for (cfn-signal, or the AWS CLI if the package install failed);
+  // before that, fail fast, install cfn-signal, the CLI and Ruby, then the CodeDeploy agent.
+  const asgLogicalId = stack.getLogicalId(asg.node.defaultChild as autoscaling.CfnAutoScalingGroup);
+  const signalTarget = `--stack ${stack.stackName} --resource ${asgLogicalId} --region ${REGION}`;
+  userData.addOnExitCommands(
+    'set +e',
+    'if [ -x /opt/aws/bin/cfn-signal ]; then',
+    `/opt/aws/bin/cfn-signal ${signalTarget} -e $exitCode || echo 'Failed to send CloudFormation signal'`,
+    'else',
+    'if [ $exitCode -eq 0 ]; then signalStatus=SUCCESS; else signalStatus=FAILURE; fi',
+    `aws cloudformation signal-resource --stack-name ${stack.stackName} --logical-resource-id ${asgLogicalId} `
+      + `--region ${REGION} --unique-id "$(cat /var/lib/cloud/data/instance-id)" --status $signalStatus `
+      + "|| echo 'Failed to send CloudFormation signal'",
+    'fi',
+  );
+  userData.addCommands(
+    'set -euo pipefail',
+    'dnf install -y aws-cfn-bootstrap awscli-2 ruby',
+    'CODEDEPLOY_INSTALLER_DIR=$(mktemp -d)',
+    `aws s3 cp s3://aws-codedeploy-${REGION}/latest/install "$CODEDEPLOY_INSTALLER_DIR/install" --region ${REGION}`,
+    'chmod +x "$CODEDEPLOY_INSTALLER_DIR/install"',
+    `AWS_REGION=${REGION} "$CODEDEPLOY_INSTALLER_DIR/install" auto`,
+    'rm -rf "$CODEDEPLOY_INSTALLER_DIR"',
+  );
   // CodeDeploy launches replacement instances from the group's launch template.
   deploymentGroup.role!.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [instanceRole.roleArn] }));
   deploymentGroup.role!.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -454,9 +504,11 @@ export function addHandwrittenService(app: App, index: number): Stack {
   const clusterIdentifier = Names.uniqueResourceName(database, { maxLength: 63, separator: '-' }).toLowerCase();
   // The log group RDS exports to, created first: encrypted, with a retention, and no Custom::LogRetention function.
   const databaseLogs = newLogGroup(database, 'Logs', databaseKey, `/aws/rds/cluster/${clusterIdentifier}/postgresql`);
-  const instance = (id: string, availabilityZone: string) => rds.ClusterInstance.provisioned(id, {
+  // Failover priority: the writer 0, readers 1 (one tier, so that Aurora promotes the largest reader).
+  const instance = (id: string, availabilityZone: string, promotionTier: number) => rds.ClusterInstance.provisioned(id, {
     instanceType: ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE),
     availabilityZone,
+    promotionTier,
     publiclyAccessible: false,
     autoMinorVersionUpgrade: true,
     enablePerformanceInsights: true,
@@ -467,8 +519,8 @@ export function addHandwrittenService(app: App, index: number): Stack {
     clusterIdentifier,
     credentials: rds.Credentials.fromSecret(secret),
     defaultDatabaseName: 'app',
-    writer: instance('Writer', ZONES[0]),
-    readers: [instance('Reader1', ZONES[1])],
+    writer: instance('Writer', ZONES[0], 0),
+    readers: [instance('Reader1', ZONES[1], 1)],
     vpc,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     parameterGroup,
@@ -524,8 +576,9 @@ export function addHandwrittenService(app: App, index: number): Stack {
     type: route53.HealthCheckType.HTTPS,
     fqdn: loadBalancer.loadBalancerDnsName,
     port: 443,
-    resourcePath: '/health',
+    resourcePath: READINESS_PATH,
     enableSNI: true,
+    measureLatency: true,
     // TIER_3 (region RTO above 15 min): the standard 30 s interval, Route 53's default threshold of 3.
     requestInterval: Duration.seconds(30),
     failureThreshold: 3,
@@ -550,7 +603,7 @@ export function addHandwrittenService(app: App, index: number): Stack {
     comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
     evaluationPeriods: 1,
     treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    alarmDescription: `${service}: the ${REGION} endpoint fails its Route 53 health check (HTTPS /health); DNS is moving clients away from it`,
+    alarmDescription: `${service}: the ${REGION} endpoint fails its Route 53 health check (HTTPS ${READINESS_PATH}); DNS is moving clients away from it`,
   });
   notify(healthCheckAlarm, dnsTopic);
 
