@@ -38,5 +38,9 @@ export function healthCheckPathProblem(prop: string, path: string): string | und
  */
 export const LIVENESS_PATH = '/health/live';
 
-/** The deep check's default path: what moves traffic between regions ({@link LIVENESS_PATH} says why two). */
+/**
+ * The deep check's default path: what moves traffic between regions ({@link LIVENESS_PATH} says why two).
+ * It must also fail while the region's database is not the writer (a global secondary, or the old
+ * primary after a failover): else Route 53 sends clients back to a read-only region once it recovers.
+ */
 export const READINESS_PATH = '/health/ready';
