@@ -228,7 +228,8 @@ export function addTier0ActiveActive(app: App, domain: ExampleDomain): Tier0Stac
   return { west, east };
 }
 
-/** Why TIER_0's region RPO stays unproven, and what would prove it (the report keeps saying so). */
-const CARTS_RPO_UNPROVEN = 'the carts table replicates with eventual consistency, whose lag AWS does not bound: the region '
-  + 'RPO stays unproven until a region drill measures the lag at failover; multi-region strong consistency (a witness in '
-  + 'us-east-2) would bound it at 0 s for higher write latency, once its support for the table\'s TTL is confirmed';
+/** Why TIER_0's region RTO and RPO stay unproven, and what would prove them (the report keeps saying so). */
+const CARTS_RPO_UNPROVEN = 'when a region fails the other carries the whole load on a fleet that must scale out (no '
+  + 'published time), and the carts table replicates with eventual consistency, whose lag AWS does not bound: both stay '
+  + 'unproven until a region drill measures them; multi-region strong consistency (a witness in us-east-2) would bound '
+  + 'the RPO at 0 s for higher write latency, once its support for the table\'s TTL is confirmed';

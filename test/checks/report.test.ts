@@ -59,6 +59,18 @@ describe('resilience report', () => {
     }));
   });
 
+  test.each([
+    ['CloudFormation', activeActiveCfn(true), 'App', 'Fleet'],
+    ['Terraform', activeActiveTf(undefined, true), 'app', 'aws_autoscaling_group.fleet'],
+  ])('GIVEN TIER_0 active/active on %s whose fleets must scale to take a lost region\'s load THEN the region RTO is unproven',
+    (_, inputs, stack, fleet) => {
+      const r = report(inputs, stack);
+      expect(r.status.regionRto).toBe('unproven');
+      expect(r.derivation).toContainEqual(expect.objectContaining({
+        quantity: 'regionRto', resource: fleet, basis: expect.stringContaining('the regions left carry 2/1 of their load: this fleet runs 6 (up to 12)'),
+      }));
+    });
+
   test('GIVEN an alarm starts the runbooks THEN the decision counts the alarm\'s evaluation, no human step', () => {
     const r = report(warmStandby({ runbooks: 'alarm' }), 'Primary');
     expect(r.derivation).toContainEqual(expect.objectContaining({

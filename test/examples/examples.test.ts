@@ -87,8 +87,7 @@ describe('the examples', () => {
     expect(statefulProblemsOfApp(app)).toEqual([]);
   });
 
-  test('in the HA report: TIER_0 meets every objective but a region RPO its eventually consistent table cannot bound; the others '
-    + 'every one but a region RTO only a drill can bound', () => {
+  test('in the HA report: each tier meets its AZ objectives and availability; region RTO and RPO as far as the templates can show', () => {
     const report = checkPath(assembly.directory);
     // One row per service, each over all its stacks; and every stack assessed on its own too.
     expect(report.services.map((s) => s.service).sort()).toEqual(['catalog', 'checkout', 'orders', 'reports']);
@@ -98,7 +97,9 @@ describe('the examples', () => {
       const expected = service.tier !== 'TIER_0'
         ? { azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'met', availability: 'met' }
         // The carts table replicates with eventual consistency: typically under 1 s, with no bound (no SLA).
-        : { azRto: 'met', azRpo: 'met', regionRto: 'met', regionRpo: 'unproven', availability: 'met' };
+        // TIER_0: the region left must carry the whole load on fleets that scale (a drill bounds it), and the
+        // carts table's eventual consistency has no lag bound.
+        : { azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'unproven', availability: 'met' };
       expect({ stack: service.stack, status: service.status }).toEqual({ stack: service.stack, status: expected });
     }
   });

@@ -4,7 +4,7 @@ import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
 import { isPrimaryStore } from '../graph/stores';
 import { tierOfRecord } from '../graph/tier';
-import { num, str } from '../graph/values';
+import { block, num, str } from '../graph/values';
 import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
 import { failoverPath } from './failover-path';
@@ -46,6 +46,9 @@ export function regionRtoFigure(graph: ResourceGraph, stacks: readonly ServiceSt
     return rto;
   }
   rto.steps.push(...dns.steps);
+  // Active/active: the regions left take the failed one's share, on the fleets they run.
+  const absorb = tier.strategy === DrStrategy.ACTIVE_ACTIVE ? absorbSteps(resources, regions.length) : [];
+  rto.steps.push(...absorb);
   const path = failoverPath(graph, stacks, stores, tier.strategy);
   rto.steps.push(...path.steps);
   const known = (steps: readonly DerivationStep[]) => steps.reduce((sum, step) => sum + (step.value ?? 0), 0);
@@ -61,18 +64,44 @@ export function regionRtoFigure(graph: ResourceGraph, stacks: readonly ServiceSt
   const serving = path.decision === undefined ? 0
     : (path.decision.value ?? 0) + Math.max(known(path.promotion), known(path.scaleUp)) + rejoin;
   rto.value = dns.detection + Math.max(dns.ttl, serving);
-  rto.unproven = dns.unproven || path.stated || path.steps.some((step) => step.value === undefined);
+  rto.unproven = dns.unproven || path.stated || absorb.length > 0 || path.steps.some((step) => step.value === undefined);
   rto.unbounded = path.unstarted;
   rto.steps.push({
     quantity: 'regionRto', ...anchor, value: rto.value,
     basis: path.decision === undefined
-      ? `detection ${dns.detection} s + TTL ${dns.ttl} s (nothing to promote or scale: the other regions already serve)`
+      ? `detection ${dns.detection} s + TTL ${dns.ttl} s (nothing to promote: the other regions already serve)`
+        + `${absorb.length > 0 ? `: unproven until ${REGION_DRILL} shows the regions left carry the load` : ''}`
       : `detection ${dns.detection} s + max(TTL ${dns.ttl} s, decision ${path.decision.value ?? '?'} s + max(promotion ${describe(path.promotion)}, `
         + `scale-up ${describe(path.scaleUp)})${rejoin > 0 ? ` + standby rejoins ${rejoin} s` : ''})`
         + `${rto.unproven ? `: unproven until ${REGION_DRILL} measures the unknown and stated steps` : ''}`,
     figures: [],
   });
   return rto;
+}
+
+/**
+ * The serving fleets that scale: after a region loss the regions left carry N/(N−1) of their load.
+ * Whether a fleet's minimum covers that is not in the templates (the load is not), and a scale-out
+ * has no published duration, so each such fleet is a step only a region drill bounds. A fleet whose
+ * minimum equals its maximum does not scale and adds none.
+ */
+function absorbSteps(resources: readonly GraphResource[], regionCount: number): DerivationStep[] {
+  const share = regionCount > 1 ? `${regionCount}/${regionCount - 1}` : '1';
+  return resources.filter((r) => r.ha?.role === 'primary').flatMap((r) => {
+    const p = r.properties;
+    const policy = block(p.autoscaling_policy);
+    const bounds = r.type === 'AWS::AutoScaling::AutoScalingGroup' || r.type === 'aws_autoscaling_group'
+      ? [num(p.MinSize ?? p.min_size), num(p.MaxSize ?? p.max_size)]
+      : r.type === 'google_compute_region_autoscaler' || r.type === 'google_compute_autoscaler'
+        ? [num(policy?.min_replicas), num(policy?.max_replicas)] : undefined;
+    if (!bounds || (bounds[0] !== undefined && bounds[0] === bounds[1])) {
+      return [];
+    }
+    return [{ quantity: 'regionRto' as const, stack: r.stack, resource: r.address, figures: [],
+      basis: `when a region fails, the regions left carry ${share} of their load: this fleet runs ${bounds[0] ?? '?'} `
+        + `(up to ${bounds[1] ?? '?'}); whether that covers it is not in the templates and a scale-out has no published `
+        + `time; measure it with ${REGION_DRILL}` }];
+  });
 }
 
 /**
