@@ -161,6 +161,8 @@ export class ReplicatedDatabase extends Construct {
   public readonly cluster: rds.DatabaseCluster;
   /** The proxy, when there is one: connect to it rather than to the cluster. */
   public readonly proxy?: rds.DatabaseProxy;
+  /** The proxy's role, when there is a proxy. */
+  public readonly proxyRole?: iam.IRole;
   /** The master credentials. */
   public readonly secret: EncryptedSecret;
   /** The key that encrypts storage, Performance Insights and the log group. */
@@ -313,7 +315,13 @@ export class ReplicatedDatabase extends Construct {
     this.cluster.connections.allowFrom(hostedRotation, ec2.Port.tcp(plan.port), 'Secrets Manager rotation of the master password');
 
     if (plan.proxy) {
+      // The proxy's own role: grantConnect lets it log in as each granted user (end-to-end IAM).
+      this.proxyRole = new iam.Role(this, 'ProxyRole', {
+        assumedBy: new iam.ServicePrincipal('rds.amazonaws.com'),
+        description: `Role of the RDS Proxy of ${this.node.path}: reads its secret, connects as the users granted`,
+      });
       this.proxy = new rds.DatabaseProxy(this, 'Proxy', {
+        role: this.proxyRole,
         proxyTarget: rds.ProxyTarget.fromCluster(this.cluster),
         secrets: [this.cluster.secret!],
         vpc,
@@ -334,9 +342,9 @@ export class ReplicatedDatabase extends Construct {
           acknowledgeFindings(rule, { id, reason: `the rule opens the cluster's PostgreSQL port (${plan.port}, resolved from Endpoint.Port at deploy time) to the RDS Proxy's security group only` });
         }
       }
-      acknowledgeFindings(this.proxy, {
+      acknowledgeFindings(this.proxyRole, {
         id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-        reason: 'rds.DatabaseProxy creates a role used by this proxy alone; its inline policy grants reading this one secret '
+        reason: 'the role is used by this proxy alone; its inline policy grants reading this one secret '
           + 'and decrypting it with its key, and connecting as the users granted (end-to-end IAM), and dies with the proxy',
       });
     }
@@ -396,7 +404,7 @@ export class ReplicatedDatabase extends Construct {
       return this.cluster.grantConnect(grantee, dbUser);
     }
     // The proxy connects onward as the same user, so its role needs the same right on the cluster.
-    this.cluster.grantConnect(this.proxy.node.findChild('IAMRole') as iam.IRole, dbUser);
+    this.cluster.grantConnect(this.proxyRole!, dbUser);
     return this.proxy.grantConnect(grantee, dbUser);
   }
 }

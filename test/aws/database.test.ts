@@ -230,7 +230,7 @@ describe('ReplicatedDatabase', () => {
     expect(statements[0].Action).toBe('rds-db:connect');
     expect(JSON.stringify(statements[0].Resource)).toContain(':dbuser:');
     // ... and the proxy may log in to the cluster as that user (by the cluster's resource id), or it refuses the client.
-    const proxyRole = (db.proxy!.node.findChild('IAMRole') as iam.Role).node.defaultChild as iam.CfnRole;
+    const proxyRole = (db.proxyRole as iam.Role).node.defaultChild as iam.CfnRole;
     const proxyStatements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy', {
       Properties: { Roles: [{ Ref: stack.getLogicalId(proxyRole) }] },
     })).flatMap((p) => p.Properties.PolicyDocument.Statement);
