@@ -5,6 +5,7 @@ import { HaInputError } from './errors';
 import { ResourceGraph } from './graph';
 import { GraphResource, GraphStack } from './model';
 import { readTerraform, TerraformStackInput } from './terraform';
+import { isTerraformJson } from './terraform-json';
 import { isObject } from './values';
 
 /** What was read, before it becomes a graph. */
@@ -32,6 +33,10 @@ export function buildGraph(inputs: GraphInputs): ResourceGraph {
  * Throws {@link HaInputError} with a message that says what was expected.
  */
 export function readInputs(target: string): GraphInputs {
+  return requireResources(target, readPath(target));
+}
+
+function readPath(target: string): GraphInputs {
   if (!fs.existsSync(target)) {
     throw new HaInputError(`path does not exist: ${target}`);
   }
@@ -66,6 +71,22 @@ export function readInputs(target: string): GraphInputs {
   throw new HaInputError(`${target} is neither a CDK cloud assembly (no manifest.json with artifacts) nor a cdktf output (no stacks/*/cdk.tf.json)`);
 }
 
+/**
+ * `inputs` unchanged when they hold at least one resource: a file or directory read as holding
+ * nothing would otherwise be reported as "No findings" after checking nothing.
+ */
+function requireResources(target: string, inputs: GraphInputs): GraphInputs {
+  const cloudFormation = (inputs.cloudFormation ?? []).some((s) => isObject(s.template) && isObject(s.template.Resources)
+    && Object.values(s.template.Resources).some(isObject));
+  if (cloudFormation || readTerraform(inputs.terraform ?? []).resources.length > 0) {
+    return inputs;
+  }
+  const expected = inputs.terraform?.length
+    ? 'a resource or data block (as objects, or arrays of objects, by type and name)'
+    : 'a resource under Resources';
+  throw new HaInputError(`${target} declares nothing to check: expected ${expected}`);
+}
+
 /** Reads templates by path, as the CDK validation plugin receives them, with optional regions by path. */
 export function readTemplateFiles(files: readonly string[], regions: ReadonlyMap<string, string | undefined> = new Map()): GraphInputs {
   return {
@@ -78,9 +99,9 @@ function readFile(file: string): GraphInputs {
   if (isObject(json) && (isObject(json.Resources) || 'AWSTemplateFormatVersion' in json)) {
     return { cloudFormation: [cloudFormationInput(path.basename(file).replace(/\.template\.json$|\.json$/, ''), file, undefined, json)] };
   }
-  if (isObject(json) && (isObject(json.resource) || isObject(json.terraform) || isObject(json.data))) {
+  if (isTerraformJson(json)) {
     const dir = path.basename(path.dirname(path.resolve(file)));
-    return { terraform: [{ name: path.basename(file) === 'cdk.tf.json' ? dir : path.basename(file, '.json'), json, file }] };
+    return { terraform: [{ name: path.basename(file) === 'cdk.tf.json' ? dir : path.basename(file).replace(/(\.tf)?\.json$/, ''), json, file }] };
   }
   throw new HaInputError(`${file} is neither a CloudFormation template (no Resources) nor Terraform JSON (no resource, data or terraform block)`);
 }

@@ -2,10 +2,12 @@ import {
   FAILOVER_STEP_METADATA_KEY, HA_ACKNOWLEDGED_KEY, HA_METADATA_KEY, parseFailoverStep, regionOfZone,
 } from '../../core';
 import { Cloud, GraphResource, GraphStack, HaRecord } from './model';
+import { HaInputError } from './errors';
 import { haFromMetadata, haFromTags, tagMap } from './metadata';
-import { acknowledgementsOf, block, blocks, isObject, JsonObject, str } from './values';
+import { labelledBlocks } from './terraform-json';
+import { acknowledgementsOf, block, isObject, JsonObject, str } from './values';
 
-/** One Terraform JSON document (a cdktf `cdk.tf.json`) to read. */
+/** One Terraform JSON document (a cdktf `cdk.tf.json`, a `.tf.json` file in object or array form) to read. */
 export interface TerraformStackInput {
   /** Stack name (the cdktf stack's directory name). */
   readonly name: string;
@@ -14,8 +16,9 @@ export interface TerraformStackInput {
 }
 
 /**
- * Reads Terraform JSON into graph resources: managed resources and data sources by address,
- * region from the resource's own `region`/`location`/`zone` or from its (aliased) provider block,
+ * Reads Terraform JSON into graph resources: managed resources and data sources by address (blocks
+ * in object or array form), region from the resource's own `region`/`location`/`zone` or from its
+ * (aliased) provider block,
  * the HA record from the `//` block key `ha-constructs` (else `ha:*` tags or `ha-*` labels),
  * `lifecycle.prevent_destroy`, and references from `${type.name.attr}` interpolations.
  * Nested blocks keep their written shape; rules read them with `blocks()`/`block()`.
@@ -31,17 +34,7 @@ export function readTerraform(inputs: readonly TerraformStackInput[]): { stacks:
       name: input.name, engine: 'terraform', region: providers.get('aws') ?? providers.get('google'), file: input.file,
       acknowledged: acknowledgementsOf(stackComment[HA_ACKNOWLEDGED_KEY]),
     });
-    const entries: { address: string; type: string; body: JsonObject; isData: boolean }[] = [];
-    for (const [section, isData] of [['resource', false], ['data', true]] as const) {
-      const byType = isObject(json[section]) ? json[section] : {};
-      for (const [type, named] of Object.entries(byType)) {
-        for (const [name, body] of Object.entries(isObject(named) ? named : {})) {
-          if (isObject(body)) {
-            entries.push({ address: `${isData ? 'data.' : ''}${type}.${name}`, type, body, isData });
-          }
-        }
-      }
-    }
+    const entries = declaredResources(json, input);
     const addresses = new Set(entries.map((e) => e.address));
     for (const { address, type, body, isData } of entries) {
       const cloud: Cloud = type.startsWith('google') ? 'google' : 'aws';
@@ -73,15 +66,39 @@ export function readTerraform(inputs: readonly TerraformStackInput[]): { stacks:
   return { stacks, resources };
 }
 
+/** A `resource` or `data` block of a Terraform JSON document. */
+interface DeclaredResource {
+  readonly address: string;
+  readonly type: string;
+  readonly body: JsonObject;
+  readonly isData: boolean;
+}
+
+/**
+ * The managed resources and data sources a document declares, in object or array form. Terraform
+ * refuses two blocks with one address, so a document that has them cannot be checked.
+ */
+function declaredResources(json: JsonObject, input: TerraformStackInput): DeclaredResource[] {
+  const declared = new Map<string, DeclaredResource>();
+  for (const [section, isData] of [['resource', false], ['data', true]] as const) {
+    for (const { labels: [type, name], body } of labelledBlocks(json[section], 2)) {
+      const address = `${isData ? 'data.' : ''}${type}.${name}`;
+      if (declared.has(address)) {
+        throw new HaInputError(`${input.file ?? input.name} declares ${address} more than once; Terraform allows one block per address`);
+      }
+      declared.set(address, { address, type, body, isData });
+    }
+  }
+  return [...declared.values()];
+}
+
 /** Region of each provider configuration, keyed `aws`, `aws.<alias>`, `google`, `google.<alias>`. */
 function providerRegions(value: unknown): Map<string, string> {
   const regions = new Map<string, string>();
-  for (const [name, configs] of Object.entries(isObject(value) ? value : {})) {
-    for (const config of blocks(configs)) {
-      const region = str(config.region);
-      if (region) {
-        regions.set(typeof config.alias === 'string' ? `${name}.${config.alias}` : name, region);
-      }
+  for (const { labels: [name], body: config } of labelledBlocks(value, 1)) {
+    const region = str(config.region);
+    if (region) {
+      regions.set(typeof config.alias === 'string' ? `${name}.${config.alias}` : name, region);
     }
   }
   return regions;
