@@ -1,3 +1,4 @@
+import { reportedFigure } from './model';
 import type { DerivationStep, HaReport, ObjectiveStatus, Quantity, ServiceReport } from './model';
 
 /** Renders seconds the way the tier table does (`30 s`, `15 min`, `24 h`). */
@@ -46,11 +47,11 @@ function cell(text: string, status: ObjectiveStatus, colour: boolean): string {
 }
 
 /** The value of a figure: an unproven one shows the part that is known (`≥ 396 s`), or `unknown`. */
-function figureText(s: ServiceReport, quantity: Quantity): string {
+export function figureText(s: ServiceReport, quantity: Quantity): string {
   if (quantity === 'availability') {
     return s.status.availability === 'unproven' && s.availability === null ? 'unknown' : formatAvailability(s.availability);
   }
-  const value = { azRto: s.azRtoSeconds, azRpo: s.azRpoSeconds, regionRto: s.regionRtoSeconds, regionRpo: s.regionRpoSeconds }[quantity];
+  const value = reportedFigure(s, quantity);
   if (s.status[quantity] !== 'unproven' || value !== null) {
     return formatSeconds(value);
   }
@@ -162,7 +163,7 @@ export function formatMarkdown(report: HaReport): string {
     lines.push(`<details><summary>Derivation: ${escape(s.service)} (${escape(s.stacks.join(', '))})</summary>`, '');
     lines.push('| figure | resource | value | basis | published figures |', '|---|---|---|---|---|');
     for (const d of s.derivation) {
-      lines.push(`| ${LABEL[d.quantity]} | ${escape(`${d.stack}/${d.resource}`)} | ${stepValue(d)} | ${escape(d.basis)} | ${d.figures.join(', ')} |`);
+      lines.push(`| ${FIGURE_LABELS[d.quantity]} | ${escape(`${d.stack}/${d.resource}`)} | ${stepValue(d)} | ${escape(d.basis)} | ${d.figures.join(', ')} |`);
     }
     lines.push('', ...s.notes.map((n) => `> ${escape(n)}`), '', '</details>', '');
   }
@@ -178,26 +179,36 @@ export function formatExplanation(report: HaReport, colour: boolean): string {
   const lines: string[] = ['How each figure is derived (every step: resource, value, basis, published figures):'];
   for (const s of report.services) {
     lines.push('', `${s.service}: ${s.tier} ${s.strategy}, stacks ${s.stacks.map((name) => (name === s.stack ? `${name} (main)` : name)).join(', ')}`);
-    for (const { quantity, label } of FIGURES) {
-      const objective = quantity === 'availability' ? formatAvailability(s.objectives.availabilityTarget) : formatSeconds(s.objectives[OBJECTIVE[quantity]]);
-      lines.push(`  ${label}: ${cell(figureText(s, quantity), s.status[quantity], colour)}  (objective ${quantity === 'availability' ? '≥' : '≤'} ${objective})`);
-      const steps = s.derivation.filter((d) => d.quantity === quantity);
-      if (steps.length === 0) {
-        lines.push('    no step: nothing in the templates contributes to it');
-      }
-      const valueWidth = Math.max(0, ...steps.map((d) => width(stepValue(d))));
-      for (const d of steps) {
-        const value = stepValue(d);
-        const figures = d.figures.length > 0 ? ` [published: ${d.figures.join(', ')}]` : '';
-        lines.push(`    ${value}${' '.repeat(valueWidth - width(value))}  ${d.stack}/${d.resource}: ${d.basis}${figures}`);
-      }
+    for (const { quantity } of FIGURES) {
+      lines.push(...explainFigure(s, quantity, colour).map((line) => `  ${line}`));
     }
     lines.push(...s.notes.map((n) => `  note: ${n}`));
   }
   return lines.join('\n') + '\n';
 }
 
-const LABEL = Object.fromEntries(FIGURES.map((f) => [f.quantity, f.label])) as Record<Quantity, string>;
+/**
+ * One figure of a service and how it is derived: `region RTO: ≥ 396 s ?  (objective ≤ 10 min)`,
+ * then each step indented (value or `unknown`, stack/resource, basis, published figures).
+ */
+export function explainFigure(s: ServiceReport, quantity: Quantity, colour = false): string[] {
+  const objective = quantity === 'availability' ? formatAvailability(s.objectives.availabilityTarget) : formatSeconds(s.objectives[OBJECTIVE[quantity]]);
+  const lines = [`${FIGURE_LABELS[quantity]}: ${cell(figureText(s, quantity), s.status[quantity], colour)}  (objective ${quantity === 'availability' ? '≥' : '≤'} ${objective})`];
+  const steps = s.derivation.filter((d) => d.quantity === quantity);
+  if (steps.length === 0) {
+    lines.push('  no step: nothing in the templates contributes to it');
+  }
+  const valueWidth = Math.max(0, ...steps.map((d) => width(stepValue(d))));
+  for (const d of steps) {
+    const value = stepValue(d);
+    const figures = d.figures.length > 0 ? ` [published: ${d.figures.join(', ')}]` : '';
+    lines.push(`  ${value}${' '.repeat(valueWidth - width(value))}  ${d.stack}/${d.resource}: ${d.basis}${figures}`);
+  }
+  return lines;
+}
+
+/** How the report names each figure (`region RTO`). */
+export const FIGURE_LABELS = Object.fromEntries(FIGURES.map((f) => [f.quantity, f.label])) as Record<Quantity, string>;
 const OBJECTIVE = { azRto: 'azRtoSeconds', azRpo: 'azRpoSeconds', regionRto: 'regionRtoSeconds', regionRpo: 'regionRpoSeconds' } as const;
 
 /** A step's value as the derivation prints it: seconds, a percentage, or `unknown`. */

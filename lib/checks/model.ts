@@ -1,7 +1,7 @@
 import type { DrStrategy, TierObjectives } from '../core';
 
 /*
- * What the checks produce: findings and service reports. Types only, importing nothing of the
+ * What the checks produce: findings and service reports. Types (and one accessor), importing nothing of the
  * checks, so that the rules (which read reports and return findings), the report (which computes
  * them) and the CLI and plugin (which print them) share them without importing one another.
  */
@@ -102,4 +102,15 @@ export interface HaReport {
   readonly findings: readonly Finding[];
   /** Findings the synthesized output acknowledges (`HA_ACKNOWLEDGED_KEY`), with the reason given. */
   readonly acknowledged?: readonly AcknowledgedFinding[];
+}
+
+/** A service's reported figure: seconds (RTO, RPO) or the availability ratio; null when unbounded or unproven. */
+export function reportedFigure(s: ServiceReport, quantity: Quantity): number | null {
+  return {
+    azRto: s.azRtoSeconds,
+    azRpo: s.azRpoSeconds,
+    regionRto: s.regionRtoSeconds,
+    regionRpo: s.regionRpoSeconds,
+    availability: s.availability,
+  }[quantity];
 }

@@ -9,9 +9,10 @@
  *   properties the HA rules read ({@link HA_PROPERTIES}): a tenth of the template, every line of
  *   which is about availability.
  *
- * Pure TypeScript over JSON: no jest, no aws-cdk-lib, no cdktf.
+ * Pure TypeScript over JSON: no jest, no aws-cdk-lib; given an app or a stack, see {@link SynthesizedInput}.
  */
 import { HA_METADATA_KEY } from '../core/metadata';
+import { isTemplate, SynthesizedInput, synthesizedStacks } from './synthesized';
 
 /** What an asset hash (a 64-digit hex sha256, with its `.zip` or `.json` kept) is replaced with. */
 export const ASSET_HASH = 'ASSET_HASH';
@@ -515,9 +516,34 @@ export function formatHaView(view: HaView): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** {@link formatHaView} of {@link haView}: the HA snapshot of a template. */
-export function haSnapshot(template: unknown): string {
-  return formatHaView(haView(template));
+/**
+ * The HA snapshot of a template ({@link formatHaView} of {@link haView}), or of every stack of an app,
+ * a stack or a synthesized directory (each under a `=== <stack> ===` line):
+ *
+ * ```ts
+ * expect(haSnapshot(app)).toMatchSnapshot();
+ * ```
+ *
+ * It changes when the topology does (a zone, a capacity, a replica, a record, a deletion policy),
+ * never with an aws-cdk-lib, cdktf or ha-constructs upgrade that leaves the topology as it was.
+ */
+export function haSnapshot(input: SynthesizedInput | unknown): string {
+  if (isTemplate(input)) {
+    return formatHaView(haView(input));
+  }
+  return synthesizedStacks(input as SynthesizedInput).map((s) => `=== ${s.name} ===\n${formatHaView(haView(s.template))}`).join('\n');
+}
+
+/**
+ * Every stack of an app, a stack or a synthesized directory, whole but normalised
+ * ({@link normaliseTemplate}), by stack name; a template given as such comes back normalised.
+ * For a snapshot of everything the templates hold, stable across aws-cdk-lib and cdktf releases.
+ */
+export function templateSnapshot(input: SynthesizedInput | unknown): unknown {
+  if (isTemplate(input)) {
+    return normaliseTemplate(input);
+  }
+  return Object.fromEntries(synthesizedStacks(input as SynthesizedInput).map((s) => [s.name, normaliseTemplate(s.template)]));
 }
 
 /** The order an HA record's fields are printed in: who, then where, then what; others after them, sorted. */
