@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { compareWithBaseline, formatComparisonMarkdown, formatComparisonText, readBaseline } from './baseline';
 import { checkInputs } from './check';
 import { HaInputError, HaInternalError } from './graph/errors';
 import { GraphInputs, readInputs } from './graph/load';
@@ -29,6 +30,10 @@ but something cannot be shown.
                       the resource, its value or "unknown", the basis and the published figures
                       (--json and --markdown always include these steps)
   --fail-on <level>   exit 1 on findings of this level or worse: error (default) or warning
+  --baseline <file>   compare with a report saved by --json (the main branch's): list every figure
+                      that changed and the new findings, and exit 1 when a figure got worse (its
+                      objective's status dropped, a proven figure became unproven, an RTO or RPO
+                      grew, availability fell) or a service left the report
   --no-color          never colour the table
   -h, --help          show this help
 
@@ -39,8 +44,8 @@ acknowledged findings:
   Markdown reports, the --json field), with that reason; it never counts toward --fail-on.
 
 exit codes:
-  0  no finding reaches --fail-on
-  1  findings reach --fail-on
+  0  no finding reaches --fail-on, and nothing got worse than --baseline
+  1  findings reach --fail-on, or a figure got worse than --baseline
   2  the input cannot be checked: a path that does not exist or cannot be read, malformed JSON,
      a file or directory of no known format, an invalid HA record, a bad option
   3  internal error: a rule or the report failed (a bug in ha-report, not in the input)`;
@@ -54,6 +59,7 @@ interface Options {
   readonly failOn: 'error' | 'warning';
   readonly colour: boolean;
   readonly explain: boolean;
+  readonly baseline?: string;
   readonly help: boolean;
 }
 
@@ -63,6 +69,7 @@ function parse(argv: readonly string[], isTty: boolean): Options {
   let failOn: Options['failOn'] = 'error';
   let colour = isTty;
   let explain = false;
+  let baseline: string | undefined;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -78,6 +85,11 @@ function parse(argv: readonly string[], isTty: boolean): Options {
         throw new HaInputError(`--fail-on must be error or warning, got: ${value ?? 'nothing'}`);
       }
       failOn = value;
+    } else if (arg === '--baseline' || arg.startsWith('--baseline=')) {
+      baseline = arg.includes('=') ? arg.slice('--baseline='.length) : argv[++i];
+      if (!baseline) {
+        throw new HaInputError('--baseline needs the file a previous ha-report --json wrote');
+      }
     } else if (arg === '--explain') {
       explain = true;
     } else if (arg === '--no-color' || arg === '--no-colour') {
@@ -93,7 +105,7 @@ function parse(argv: readonly string[], isTty: boolean): Options {
   if (explain && format !== 'text') {
     throw new HaInputError(`--explain is for the text report: --${format} already includes every step`);
   }
-  return { paths, format, failOn, colour, explain, help };
+  return { paths, format, failOn, colour, explain, baseline, help };
 }
 
 function defaultPath(): string {
@@ -139,19 +151,20 @@ function run(argv: readonly string[], io: CliIo): number {
     terraform: inputs.flatMap((i) => i.terraform ?? []),
   };
   const report = checkInputs(merged);
+  const comparison = options.baseline === undefined ? undefined : compareWithBaseline(readBaseline(options.baseline), report, options.baseline);
   if (options.format === 'json') {
-    io.stdout(`${JSON.stringify(jsonReport(report), null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ ...jsonReport(report), ...(comparison ? { baseline: comparison } : {}) }, null, 2)}\n`);
   } else if (options.format === 'markdown') {
-    io.stdout(formatMarkdown(report));
+    io.stdout(formatMarkdown(report) + (comparison ? formatComparisonMarkdown(comparison) : ''));
   } else {
-    io.stdout(formatText(report, options.colour, { explain: options.explain }));
+    io.stdout(formatText(report, options.colour, { explain: options.explain }) + (comparison ? `\n${formatComparisonText(comparison)}` : ''));
   }
   const failing = report.findings.filter((f) => f.level === 'error' || options.failOn === 'warning');
-  return failing.length > 0 ? EXIT_CODES.findings : EXIT_CODES.ok;
+  return failing.length > 0 || comparison?.regressed ? EXIT_CODES.findings : EXIT_CODES.ok;
 }
 
 /** The `--json` shape: the documented fields first, then the status, derivation and notes. */
-function jsonReport(report: HaReport): unknown {
+function jsonReport(report: HaReport): Record<string, unknown> {
   return {
     services: report.services.map(jsonService),
     findings: report.findings,

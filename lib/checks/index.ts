@@ -1,3 +1,4 @@
+export * from './baseline';
 export * from './check';
 export * from './cli';
 export * from './dns';
