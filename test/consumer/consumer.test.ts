@@ -34,22 +34,24 @@ interface Snippets {
   readonly app: string;
   readonly jestTest: string;
   readonly cdktfMain: string;
+  readonly cdktfJestTest: string;
   readonly cdkOthers: string[];
   readonly cdktfOthers: string[];
 }
 
-/** The README's snippets by role: the CDK app, its jest test, the cdktf app, and any others by engine. */
+/** The README's snippets by role: the CDK app, the jest tests of each engine, the cdktf app, and any others by engine. */
 function classify(snippets: string[]): Snippets {
   const isCdktf = (s: string) => /from '(cdktf|@cdktf\/[^']+)'/.test(s);
   const app = snippets.find((s) => s.includes('new App()') && s.includes('ServiceTier.TIER_1') && !isCdktf(s));
   const jestTest = snippets.find((s) => /^test\(/m.test(s) && !isCdktf(s));
   const cdktfMain = snippets.find((s) => isCdktf(s) && s.includes('app.synth()'));
-  if (!app || !jestTest || !cdktfMain) {
-    throw new Error('README lacks one of: the TIER_1 CDK app, the jest test, the cdktf app');
+  const cdktfJestTest = snippets.find((s) => /^test\(/m.test(s) && isCdktf(s));
+  if (!app || !jestTest || !cdktfMain || !cdktfJestTest) {
+    throw new Error('README lacks one of: the TIER_1 CDK app, the jest test of each engine, the cdktf app');
   }
-  const others = snippets.filter((s) => s !== app && s !== jestTest && s !== cdktfMain);
+  const others = snippets.filter((s) => ![app, jestTest, cdktfMain, cdktfJestTest].includes(s));
   return {
-    app, jestTest, cdktfMain, cdkOthers: others.filter((s) => !isCdktf(s)), cdktfOthers: others.filter(isCdktf),
+    app, jestTest, cdktfMain, cdktfJestTest, cdkOthers: others.filter((s) => !isCdktf(s)), cdktfOthers: others.filter(isCdktf),
   };
 }
 
@@ -62,7 +64,7 @@ let installs: { cdk: RunResult; tf: RunResult };
  * Started together once both apps are installed: none needs another's output, and on two cores
  * the five processes (mostly type checks) end sooner together than one after another.
  */
-let steps: Record<'cdkSynth' | 'cdkNode10' | 'cdkTest' | 'tfSynth' | 'tfNodeNext', Promise<RunResult>>;
+let steps: Record<'cdkSynth' | 'cdkNode10' | 'cdkTest' | 'tfSynth' | 'tfNodeNext' | 'tfTest', Promise<RunResult>>;
 /** Wall-clock milliseconds of each phase, printed when HA_CONSUMER_TIMINGS is set. */
 const timings: Record<string, number> = {};
 const timed = (name: string, result: Promise<RunResult>) => result.then((r) => {
@@ -94,6 +96,8 @@ beforeAll(async () => {
 
   writeCdktfApp(TF_APP);
   fs.writeFileSync(path.join(TF_APP, 'main.ts'), snippets.cdktfMain);
+  fs.mkdirSync(path.join(TF_APP, 'test'));
+  fs.writeFileSync(path.join(TF_APP, 'test', 'catalog.test.ts'), snippets.cdktfJestTest);
   snippets.cdktfOthers.forEach((s, i) => fs.writeFileSync(path.join(TF_APP, `readme-snippet-${i + 1}.ts`), s));
   writeJson(path.join(TF_APP, 'tsconfig.nodenext.json'), NODENEXT);
 
@@ -123,7 +127,9 @@ beforeAll(async () => {
     }))),
     cdkNode10: step('tsc node10 (cdk)', () => run(process.execPath, tsc('tsconfig.node10.json'), CDK_APP)),
     tfNodeNext: step('tsc nodenext (cdktf)', () => run(process.execPath, tsc('tsconfig.nodenext.json'), TF_APP)),
-    cdkTest: step('npm test (cdk)', () => run('npm', ['test', '--', '--ci'], CDK_APP)),
+    // --ci=false: the first run writes the kit's snapshot, as on a developer's machine (CI=true would refuse to).
+    cdkTest: step('npm test (cdk)', () => run('npm', ['test', '--', '--ci=false'], CDK_APP)),
+    tfTest: step('jest (cdktf)', () => run(process.execPath, ['node_modules/jest/bin/jest.js', '--ci=false'], TF_APP)),
   };
   void Promise.all(Object.values(steps)).then(() => { timings.total = Date.now() - start; });
 }, 300_000);
@@ -254,10 +260,15 @@ describe('GIVEN an app laid out by cdk init app --language typescript', () => {
     expect(strict.code).toBe(1);
   });
 
-  test("THEN the README's jest test passes with the app's jest.config.js (npm test)", async () => {
+  test("THEN the README's jest test passes with the app's jest.config.js (npm test), writing the kit's snapshot", async () => {
     const result = await steps.cdkTest;
     expectOk('npm test', result);
     expect(result.stderr).toMatch(/Tests:\s+1 passed, 1 total/);
+    expect(result.stderr).toMatch(/Snapshots:\s+1 written, 1 total/);
+    const snapshot = fs.readFileSync(path.join(CDK_APP, 'test', '__snapshots__', 'orders.test.ts.snap'), 'utf8');
+    expect(snapshot).toContain('=== Checkout ===\nevery record: version=2 service=checkout tier=TIER_1 strategy=WARM_STANDBY\n');
+    expect(snapshot).toMatch(/\nNetworkVpcPublicSubnet1NATGateway\w+ AWS::EC2::NatGateway\n/);
+    expect(snapshot).not.toMatch(/[0-9a-f]{64}|aws:cdk:path/);
   });
 });
 
@@ -268,14 +279,24 @@ describe('GIVEN an empty cdktf app with the AWS and Google providers and no aws-
     expect(fs.existsSync(path.join(TF_APP, 'node_modules', 'aws-cdk-lib'))).toBe(false);
   });
 
-  test('THEN /core, /tf/aws, /tf/google and /checks load, and only the root asks for aws-cdk-lib', async () => {
+  test('THEN /core, /tf/aws, /tf/google, /checks and /testing load, and only the root asks for aws-cdk-lib', async () => {
     const loaded = await nodeJson(TF_APP, [
-      "for (const entry of ['core', 'tf/aws', 'tf/google', 'checks']) require('ha-constructs/' + entry);",
+      "for (const entry of ['core', 'tf/aws', 'tf/google', 'checks', 'testing']) require('ha-constructs/' + entry);",
       "let root = 'loaded';",
       "try { require('ha-constructs'); } catch (e) { root = e.code + ' ' + /'([^']+)'/.exec(e.message)[1]; }",
       'console.log(JSON.stringify({ root }));',
     ].join('\n'));
     expect(loaded).toEqual({ root: 'MODULE_NOT_FOUND aws-cdk-lib' });
+  });
+
+  test("THEN the README's cdktf jest test passes with jest added as the README says, writing the kit's snapshot", async () => {
+    const result = await steps.tfTest;
+    expectOk('jest (cdktf app)', result);
+    expect(result.stderr).toMatch(/Tests:\s+1 passed, 1 total/);
+    expect(result.stderr).toMatch(/Snapshots:\s+1 written, 1 total/);
+    const snapshot = fs.readFileSync(path.join(TF_APP, 'test', '__snapshots__', 'catalog.test.ts.snap'), 'utf8');
+    expect(snapshot).toContain('=== catalog ===\nevery record: version=2 service=catalog tier=TIER_1 strategy=WARM_STANDBY\n');
+    expect(snapshot).toMatch(/\naws_nat_gateway\.\w+\n {2}ha: role=primary/);
   });
 
   test('THEN the README cdktf app compiles under nodenext resolution', async () => {

@@ -156,7 +156,8 @@ function copyTemplate(from: string, to: string): void {
 /**
  * Writes an empty cdktf app as the README's "Start from an empty cdktf app" does: its cdktf.json
  * and tsconfig.json, and a package.json with `cdktf`, `constructs`, both prebuilt providers,
- * TypeScript 5.9 and ts-node from this repository, and no aws-cdk-lib.
+ * TypeScript 5.9 and ts-node from this repository, and no aws-cdk-lib; with jest as "Test with
+ * jest" adds it.
  */
 export function writeCdktfApp(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
@@ -165,9 +166,13 @@ export function writeCdktfApp(dir: string): void {
     version: '1.0.0',
     private: true,
     dependencies: localSpecs(['cdktf', 'constructs', '@cdktf/provider-aws', '@cdktf/provider-google']),
-    devDependencies: localSpecs(['@types/node', 'typescript', 'ts-node']),
+    devDependencies: localSpecs(['@types/node', 'typescript', 'ts-node', 'jest', '@swc/core', '@swc/jest', '@types/jest']),
   };
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'cdktf.json'), `${JSON.stringify(readmeJson('terraformProviders'), null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), `${JSON.stringify(readmeJson('compilerOptions'), null, 2)}\n`);
+  // The README's "Test with jest": the cdk init app's jest.config.js without the aws-cdk-lib setup file.
+  const jestConfig = fs.readFileSync(path.join(CDK_TEMPLATE, 'jest.config.js'), 'utf8')
+    .replace(/\n\s*setupFilesAfterEnv: \[[^\]]*\],?/, '');
+  fs.writeFileSync(path.join(dir, 'jest.config.js'), jestConfig);
 }

@@ -6,10 +6,12 @@ import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { addAllExamples } from '../../examples';
 import { checkPath } from '../../lib/checks';
 import { ServiceTier, staticallyStableCapacity } from '../../lib/core';
-import { haSnapshot } from '../../lib/testing';
+import { haMatchers, haSnapshot } from '../../lib/testing';
 import { nagErrors } from '../nag';
 import { statefulProblemsOfApp } from '../stateful';
 import { cdkJsonApp } from '../util';
+
+expect.extend(haMatchers);
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
@@ -101,6 +103,21 @@ describe('the examples', () => {
         // carts table's eventual consistency has no lag bound.
         : { azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'unproven', availability: 'met' };
       expect({ stack: service.stack, status: service.status }).toEqual({ stack: service.stack, status: expected });
+    }
+  });
+
+  // The testing kit's matchers, as a user's CI would pin the figures the templates prove.
+  test('with the kit: no open finding, the AZ objectives and the proven region RPOs; no tier shown met', () => {
+    expect(app).toHaveNoHaFindings({ level: 'warning' });
+    expect(app).toHaveAzRtoAtMost(95);
+    expect(app).toHaveAzRpoAtMost(0);
+    expect(app).toHaveRegionRpoAtMost(60, { service: 'orders' });
+    expect(app).toHaveRegionRpoAtMost(900, { service: 'catalog' });
+    expect(app).toHaveAvailabilityAtLeast(0.9997);
+    // Every region RTO waits on a drill: the kit never lets an unproven figure pass.
+    expect(app).not.toHaveRegionRtoAtMost(3600, { service: 'orders' });
+    for (const service of ['checkout', 'orders', 'catalog', 'reports']) {
+      expect(app).not.toMeetTier({ service });
     }
   });
 
