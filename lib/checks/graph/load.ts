@@ -6,6 +6,7 @@ import { ResourceGraph } from './graph';
 import { GraphResource, GraphStack } from './model';
 import { readTerraform, TerraformStackInput } from './terraform';
 import { isTerraformJson } from './terraform-json';
+import { isTerraformShowJson } from './terraform-plan';
 import { isObject } from './values';
 
 /** What was read, before it becomes a graph. */
@@ -81,9 +82,11 @@ function requireResources(target: string, inputs: GraphInputs): GraphInputs {
   if (cloudFormation || readTerraform(inputs.terraform ?? []).resources.length > 0) {
     return inputs;
   }
-  const expected = inputs.terraform?.length
-    ? 'a resource or data block (as objects, or arrays of objects, by type and name)'
-    : 'a resource under Resources';
+  const terraform = inputs.terraform ?? [];
+  const expected = terraform.some((t) => isTerraformShowJson(t.json))
+    ? 'a resource in planned_values (a state: values), in root_module.resources or a child module\'s'
+    : terraform.length > 0 ? 'a resource or data block (as objects, or arrays of objects, by type and name)'
+      : 'a resource under Resources';
   throw new HaInputError(`${target} declares nothing to check: expected ${expected}`);
 }
 
@@ -99,11 +102,15 @@ function readFile(file: string): GraphInputs {
   if (isObject(json) && (isObject(json.Resources) || 'AWSTemplateFormatVersion' in json)) {
     return { cloudFormation: [cloudFormationInput(path.basename(file).replace(/\.template\.json$|\.json$/, ''), file, undefined, json)] };
   }
+  if (isTerraformShowJson(json)) {
+    return { terraform: [{ name: path.basename(file).replace(/\.json$/, ''), json, file }] };
+  }
   if (isTerraformJson(json)) {
     const dir = path.basename(path.dirname(path.resolve(file)));
     return { terraform: [{ name: path.basename(file) === 'cdk.tf.json' ? dir : path.basename(file).replace(/(\.tf)?\.json$/, ''), json, file }] };
   }
-  throw new HaInputError(`${file} is neither a CloudFormation template (no Resources) nor Terraform JSON (no resource, data or terraform block)`);
+  throw new HaInputError(`${file} is neither a CloudFormation template (no Resources) nor Terraform JSON (no resource, data or terraform block)`
+    + ', nor terraform show -json output of a plan or a state (no format_version with planned_values or values)');
 }
 
 function readAssembly(dir: string, artifacts: Record<string, unknown>, prefix: string): CloudFormationStackInput[] {

@@ -25,11 +25,12 @@ function findingsOf(argv: string[]): string[] {
   const { code, stdout, stderr } = run([...argv, '--json']);
   expect(stderr).toBe('');
   expect(code).toBe(1);
-  return (JSON.parse(stdout).findings as { rule: string; stack: string; resource: string }[]).map((f) => `${f.rule} ${f.stack}/${f.resource}`);
+  const findings = JSON.parse(stdout).findings as { rule: string; stack: string; resource: string }[];
+  return findings.map((f) => `${f.rule} ${f.stack}/${f.resource}`);
 }
 
 describe('Terraform JSON in array form', () => {
-  test('GIVEN a converter\'s array-form file THEN its single-AZ database is read like the object form, with its provider\'s region', () => {
+  test('GIVEN a converter\'s array-form file THEN its single-AZ database is read, in its region', () => {
     expect(findingsOf([fixture('array-form.tf.json')])).toEqual([
       'HA-BAK1 array-form/aws_db_instance.orders',
       'HA-DB1 array-form/aws_db_instance.orders',
@@ -43,34 +44,144 @@ describe('Terraform JSON in array form', () => {
     expect(db).toMatchObject({ region: 'eu-west-1', isData: false });
     expect(db.properties).toMatchObject({ multi_az: false, skip_final_snapshot: true });
     expect(db.references).toEqual(['array-form/aws_db_subnet_group.orders']);
-    expect(graph.stacks).toEqual([expect.objectContaining({ name: 'array-form', engine: 'terraform', region: 'eu-west-1' })]);
+    expect(graph.stacks).toEqual([
+      expect.objectContaining({ name: 'array-form', engine: 'terraform', region: 'eu-west-1' }),
+    ]);
   });
 
-  test('GIVEN arrays at the resource, type and name levels THEN the resource is read, with the region of a provider given as an array', () => {
-    const graph = buildGraph(readInputs(fixture('array-form-outer.tf.json')));
-    expect(graph.resources.map((r) => [r.key, r.region])).toEqual([['array-form-outer/aws_db_instance.reports', 'us-east-2']]);
-    expect(findingsOf([fixture('array-form-outer.tf.json')])).toContain('HA-DB1 array-form-outer/aws_db_instance.reports');
+  test('GIVEN arrays at the resource, type and name levels THEN the resource is read, in its region', () => {
+    const file = fixture('array-form-outer.tf.json');
+    const graph = buildGraph(readInputs(file));
+    expect(graph.resources.map((r) => [r.key, r.region]))
+      .toEqual([['array-form-outer/aws_db_instance.reports', 'us-east-2']]);
+    expect(findingsOf([file])).toContain('HA-DB1 array-form-outer/aws_db_instance.reports');
   });
 
   test('GIVEN the same resources in object and array form THEN the findings are the same', () => {
     const body = { engine: 'postgres', multi_az: false, backup_retention_period: 0 };
-    const objectForm = checkInputs({ terraform: [{ name: 's', json: { resource: { aws_db_instance: { db: body } } } }] });
-    const arrayForm = checkInputs({ terraform: [{ name: 's', json: { resource: [{ aws_db_instance: [{ db: [body] }] }] } }] });
+    const objectForm = checkInputs({
+      terraform: [{ name: 's', json: { resource: { aws_db_instance: { db: body } } } }],
+    });
+    const arrayForm = checkInputs({
+      terraform: [{ name: 's', json: { resource: [{ aws_db_instance: [{ db: [body] }] }] } }],
+    });
     expect(arrayForm.findings).toEqual(objectForm.findings);
     expect(objectForm.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['HA-DB1', 'HA-BAK1']));
   });
 
   test('GIVEN one address declared twice THEN an input error naming it', () => {
     const body = { engine: 'postgres' };
-    expect(() => checkInputs({ terraform: [{ name: 's', file: 'twice.tf.json', json: { resource: { aws_db_instance: { db: [body, body] } } } }] }))
-      .toThrow(new HaInputError('twice.tf.json declares aws_db_instance.db more than once; Terraform allows one block per address'));
+    const json = { resource: { aws_db_instance: { db: [body, body] } } };
+    expect(() => checkInputs({ terraform: [{ name: 's', file: 'twice.tf.json', json }] })).toThrow(
+      new HaInputError('twice.tf.json declares aws_db_instance.db more than once; '
+        + 'Terraform allows one block per address'));
   });
 
-  test('GIVEN Terraform JSON that declares no resource THEN exit 2 saying what was expected, never "No findings"', () => {
+  test('GIVEN Terraform JSON that declares no resource THEN exit 2, saying what was expected', () => {
     const { code, stdout, stderr } = run([fixture('no-resources.tf.json')]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(`ha-report: ${fixture('no-resources.tf.json')} declares nothing to check: `
       + 'expected a resource or data block (as objects, or arrays of objects, by type and name)\n');
+  });
+});
+
+describe('terraform show -json of a plan or a state', () => {
+  const PLAN = fixture('plan', 'plan.json');
+
+  test('GIVEN a plan with a child module THEN findings name resources inside it by module address', () => {
+    const findings = findingsOf([PLAN]);
+    expect(findings).toEqual(expect.arrayContaining([
+      'HA-DB1 plan/module.db.aws_db_instance.main',
+      'HA-DEL2 plan/module.db.aws_db_instance.main',
+      'HA-DEL1 plan/module.db.module.replica[0].aws_db_instance.replica',
+      'HA-DEL1 plan/aws_s3_bucket.assets',
+    ]));
+    // A read replica (replicate_source_db known after apply) is not a single-AZ primary.
+    expect(findings).not.toContain('HA-DB1 plan/module.db.module.replica[0].aws_db_instance.replica');
+    const { stdout } = run([PLAN]);
+    expect(stdout).toContain('ERROR   HA-DB1 plan/module.db.aws_db_instance.main: '
+      + 'module.db.aws_db_instance.main is a single-AZ database instance: set multi_az to true\n');
+  });
+
+  test('GIVEN values known only after apply THEN they stay unknown, never read as absent or failing', () => {
+    const graph = buildGraph(readInputs(PLAN));
+    const db = graph.get('plan/module.db.aws_db_instance.main')!;
+    expect(db.properties).toMatchObject({
+      multi_az: false, backup_retention_period: 1, kms_key_id: '${known after apply}', storage_encrypted: true,
+    });
+    // Unknown list elements are marked, known ones kept.
+    expect(graph.get('plan/module.db.aws_db_subnet_group.main')!.properties.subnet_ids)
+      .toEqual(['subnet-0a1b2c3d4e5f60718', 'subnet-0b2c3d4e5f6071829']);
+    // The key the database is encrypted with is created by the same plan: not an AWS managed key.
+    expect(findingsOf([PLAN])).not.toContain('HA-ENC1 plan/module.db.aws_db_instance.main');
+  });
+
+  test('GIVEN provider configurations THEN regions of a root variable and an alias; references across modules', () => {
+    const graph = buildGraph(readInputs(PLAN));
+    expect(graph.stacks).toEqual([
+      expect.objectContaining({ name: 'plan', engine: 'terraform', region: 'eu-west-1' }),
+    ]);
+    expect(graph.resources.map((r) => [r.address, r.region])).toEqual([
+      ['aws_s3_bucket.assets', 'eu-west-1'],
+      ['module.db.aws_db_instance.main', 'eu-west-1'],
+      ['module.db.aws_db_subnet_group.main', 'eu-west-1'],
+      ['module.db.aws_kms_key.db', 'eu-west-1'],
+      ['module.db.module.replica[0].aws_db_instance.replica', 'eu-central-1'],
+    ]);
+    expect(graph.get('plan/module.db.aws_db_instance.main')!.references)
+      .toEqual(['plan/module.db.aws_kms_key.db', 'plan/module.db.aws_db_subnet_group.main']);
+    // var.source_arn in the replica module is what module.db passes: its primary.
+    expect(graph.get('plan/module.db.module.replica[0].aws_db_instance.replica')!.references)
+      .toEqual(['plan/module.db.aws_db_instance.main']);
+  });
+
+  test('GIVEN a state THEN its values are read, regions from ARNs and references from depends_on', () => {
+    const graph = buildGraph(readInputs(fixture('plan', 'state.json')));
+    expect(graph.stacks[0]).toMatchObject({ name: 'state', region: 'ap-southeast-2' });
+    expect(graph.get('state/module.db.aws_db_instance.main')).toMatchObject({
+      region: 'ap-southeast-2',
+      references: ['state/module.db.aws_db_subnet_group.main', 'state/module.db.aws_kms_key.db'],
+    });
+    expect(graph.get('state/aws_iam_role.app')!.region).toBeUndefined();
+    expect(findingsOf([fixture('plan', 'state.json')])).toEqual(expect.arrayContaining([
+      'HA-BAK1 state/module.db.aws_db_instance.main', 'HA-DB1 state/module.db.aws_db_instance.main',
+    ]));
+  });
+
+  test('GIVEN a provider key the configuration does not list THEN the root provider\'s region', () => {
+    const resource = { mode: 'managed', type: 'aws_db_instance', name: 'x' };
+    const plan = {
+      format_version: '0.1',
+      planned_values: {
+        root_module: {
+          child_modules: [
+            { address: 'module.db', resources: [{ ...resource, address: 'module.db.aws_db_instance.x' }] },
+          ],
+        },
+      },
+      configuration: {
+        provider_config: { aws: { name: 'aws', expressions: { region: { constant_value: 'sa-east-1' } } } },
+        root_module: {
+          module_calls: {
+            db: {
+              module: { resources: [{ ...resource, address: 'aws_db_instance.x', provider_config_key: 'db:aws' }] },
+            },
+          },
+        },
+      },
+    };
+    const graph = buildGraph({ terraform: [{ name: 'p', json: plan }] });
+    expect(graph.get('p/module.db.aws_db_instance.x')!.region).toBe('sa-east-1');
+  });
+
+  test('GIVEN another major format version, or a plan with no resource THEN exit 2, saying what was expected', () => {
+    const json = { format_version: '2.0', planned_values: {} };
+    expect(() => buildGraph({ terraform: [{ name: 'p', file: 'p.json', json }] }))
+      .toThrow(new HaInputError('p.json is terraform show -json format 2.0; ha-report reads formats 0.x and 1.x'));
+    const { code, stderr } = run([fixture('plan', 'empty-plan.json')]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`ha-report: ${fixture('plan', 'empty-plan.json')} declares nothing to check: `
+      + 'expected a resource in planned_values (a state: values), in root_module.resources or a child module\'s\n');
   });
 });

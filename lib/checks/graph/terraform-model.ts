@@ -1,0 +1,28 @@
+import { JsonObject } from './values';
+
+/*
+ * What a Terraform input declares, before it becomes graph resources: the shape both readers
+ * (Terraform JSON, `terraform show -json` output) produce.
+ */
+
+/** What one Terraform input declares, before it becomes graph resources. */
+export interface DeclaredStack {
+  /** Region of the default provider configuration (AWS, else Google). */
+  readonly region?: string;
+  /** Findings accepted for the whole stack (cdktf's top-level `//` block). */
+  readonly acknowledged?: Record<string, string>;
+  readonly resources: readonly DeclaredResource[];
+}
+
+/** A managed resource or data source as a Terraform input declares it. */
+export interface DeclaredResource {
+  /** Address in its stack, module path included: `aws_db_instance.main`, `module.db.aws_db_instance.main`. */
+  readonly address: string;
+  readonly type: string;
+  /** Its arguments (Terraform JSON, cdktf's metadata under `//`) or its values (a plan or a state). */
+  readonly body: JsonObject;
+  readonly isData: boolean;
+  readonly region?: string;
+  /** Addresses of the resources of the same stack it refers to. */
+  readonly references: readonly string[];
+}
