@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { compareWithBaseline, formatComparisonMarkdown, formatComparisonText, readBaseline } from './baseline';
 import { checkInputs } from './check';
+import { parseParameters } from './parameters';
 import { HaInputError, HaInternalError } from './graph/errors';
 import { GraphInputs, readInputs } from './graph/load';
 import { formatMarkdown, formatText } from './format';
@@ -30,6 +31,10 @@ but something cannot be shown.
                       the resource, its value or "unknown", the basis and the published figures
                       (--json and --markdown always include these steps)
   --fail-on <level>   exit 1 on findings of this level or worse: error (default) or warning
+  --parameters <p>    CloudFormation parameter values: Key=Value[,Key=Value] or a JSON file ({"Key": "Value"},
+                      the AWS CLI's ParameterKey/ParameterValue list, or {"Parameters": {...}}); a
+                      parameter not given takes its Default, AWS::Region=<region> sets the region of
+                      templates that have none; repeat it to add more
   --baseline <file>   compare with a report saved by --json (the main branch's): list every figure
                       that changed and the new findings, and exit 1 when a figure got worse (its
                       objective's status dropped, a proven figure became unproven, an RTO or RPO
@@ -60,6 +65,7 @@ interface Options {
   readonly colour: boolean;
   readonly explain: boolean;
   readonly baseline?: string;
+  readonly parameters: Readonly<Record<string, string>>;
   readonly help: boolean;
 }
 
@@ -70,6 +76,7 @@ function parse(argv: readonly string[], isTty: boolean): Options {
   let colour = isTty;
   let explain = false;
   let baseline: string | undefined;
+  let parameters: Record<string, string> = {};
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -90,6 +97,12 @@ function parse(argv: readonly string[], isTty: boolean): Options {
       if (!baseline) {
         throw new HaInputError('--baseline needs the file a previous ha-report --json wrote');
       }
+    } else if (arg === '--parameters' || arg.startsWith('--parameters=')) {
+      const value = arg.startsWith('--parameters=') ? arg.slice('--parameters='.length) : argv[++i];
+      if (!value) {
+        throw new HaInputError('--parameters needs Key=Value pairs or a JSON file');
+      }
+      parameters = { ...parameters, ...parseParameters(value) };
     } else if (arg === '--explain') {
       explain = true;
     } else if (arg === '--no-color' || arg === '--no-colour') {
@@ -105,7 +118,7 @@ function parse(argv: readonly string[], isTty: boolean): Options {
   if (explain && format !== 'text') {
     throw new HaInputError(`--explain is for the text report: --${format} already includes every step`);
   }
-  return { paths, format, failOn, colour, explain, baseline, help };
+  return { paths, format, failOn, colour, explain, baseline, parameters, help };
 }
 
 function defaultPath(): string {
@@ -147,7 +160,7 @@ function run(argv: readonly string[], io: CliIo): number {
   }
   const inputs = (options.paths.length > 0 ? options.paths : [defaultPath()]).map(readInputs);
   const merged: GraphInputs = {
-    cloudFormation: inputs.flatMap((i) => i.cloudFormation ?? []),
+    cloudFormation: inputs.flatMap((i) => i.cloudFormation ?? []).map((c) => ({ ...c, parameters: { ...c.parameters, ...options.parameters } })),
     terraform: inputs.flatMap((i) => i.terraform ?? []),
   };
   const report = checkInputs(merged);

@@ -4,6 +4,7 @@ export * from './cli';
 export * from './dns';
 export * from './format';
 export * from './graph';
+export * from './parameters';
 export * from './plugin';
 export * from './recovery';
 export * from './report';

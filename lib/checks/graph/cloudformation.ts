@@ -1,5 +1,6 @@
 import { FAILOVER_STEP_METADATA_KEY, HA_ACKNOWLEDGED_KEY, parseFailoverStep } from '../../core';
 import { HaRecord, GraphResource, GraphStack } from './model';
+import { evaluateTemplate } from './cloudformation-evaluate';
 import { haFromMetadata, haFromTags, tagMap } from './metadata';
 import { acknowledgementsOf, isObject, JsonObject } from './values';
 
@@ -17,6 +18,11 @@ export interface CloudFormationStackInput {
    * @default - nested stacks are not followed
    */
   readonly readNested?: (assetPath: string) => unknown;
+  /**
+   * Values of the template's parameters by name (`AWS::Region` and `AWS::AccountId` set those pseudo parameters).
+   * @default - each parameter's `Default`
+   */
+  readonly parameters?: Readonly<Record<string, string>>;
 }
 
 interface TemplateContext {
@@ -35,8 +41,9 @@ interface TemplateContext {
 const MAX_DEPTH = 20;
 
 /**
- * Reads CloudFormation templates into graph resources: properties, region (from the stack
- * environment), HA record (`Metadata["ha-constructs"]`, else `ha:*` tags), deletion policies, and
+ * Reads CloudFormation templates into graph resources, with parameters, mappings and conditions
+ * evaluated first (cloudformation-evaluate.ts): properties, region (from the stack environment), HA
+ * record (`Metadata["ha-constructs"]`, else `ha:*` tags), deletion policies, and
  * references from `Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::ImportValue` of another stack's export,
  * `Fn::GetStackOutput` of another stack's output, nested stack parameters and outputs.
  */
@@ -47,10 +54,12 @@ export function readCloudFormation(inputs: readonly CloudFormationStackInput[]):
     const { input, parent } = queue.shift()!;
     const template = isObject(input.template) ? input.template : {};
     // Entries that are not objects declare nothing to check (the Terraform reader skips them too).
-    const resources = Object.fromEntries(Object.entries(isObject(template.Resources) ? template.Resources : {}).filter(([, r]) => isObject(r))) as Record<string, JsonObject>;
+    const declared = Object.fromEntries(Object.entries(isObject(template.Resources) ? template.Resources : {}).filter(([, r]) => isObject(r))) as Record<string, JsonObject>;
+    // What the template's parameters, mappings and conditions decide, as CloudFormation would create it.
+    const { resources, region } = evaluateTemplate(template, declared, { stackName: input.name, region: input.region, parameters: input.parameters });
     const context: TemplateContext = {
       name: input.name,
-      region: input.region,
+      region,
       file: input.file,
       resources,
       parameters: new Set(isObject(template.Parameters) ? Object.keys(template.Parameters) : []),
@@ -62,8 +71,10 @@ export function readCloudFormation(inputs: readonly CloudFormationStackInput[]):
     for (const [logicalId, resource] of Object.entries(resources)) {
       const assetPath = isObject(resource.Metadata) ? resource.Metadata['aws:asset:path'] : undefined;
       if (resource.Type === 'AWS::CloudFormation::Stack' && typeof assetPath === 'string' && input.readNested) {
+        const given = isObject(resource.Properties) && isObject(resource.Properties.Parameters) ? resource.Properties.Parameters : {};
+        const parameters = Object.fromEntries(Object.entries(given).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
         queue.push({
-          input: { name: `${input.name}/${logicalId}`, template: input.readNested(assetPath), region: input.region, file: assetPath, readNested: input.readNested },
+          input: { name: `${input.name}/${logicalId}`, template: input.readNested(assetPath), region, file: assetPath, readNested: input.readNested, parameters },
           parent: { stack: input.name, logicalId },
         });
       }
