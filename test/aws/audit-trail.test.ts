@@ -5,7 +5,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { AuditTrail, AuditTrailProps } from '../../lib/aws/audit-trail';
-import { expectValidationError, normaliseAssets, testApp } from '../util';
+import { haSnapshot } from '../../lib/testing/snapshot';
+import { expectValidationError, testApp } from '../util';
 
 function synth(props: Partial<AuditTrailProps> = {}) {
   const stack = new Stack(testApp(), 'Audit', { env: { region: 'eu-central-1' } });
@@ -153,7 +154,75 @@ describe('AuditTrail', () => {
     expectValidationError(() => synth(override), message);
   });
 
-  test('snapshot of the audit trail (beside the targeted assertions above)', () => {
-    expect(normaliseAssets(synth().template.toJSON())).toMatchSnapshot();
+  test('THEN both buckets refuse TLS below 1.2, and only S3 logging of the trail bucket writes access logs', () => {
+    const { template } = synth();
+    for (const prefix of ['AuditBucket', 'AuditAccessLogsBucket']) {
+      const { id } = bucketNamed(template, prefix);
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+        })]) },
+      });
+    }
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketNamed(template, 'AuditAccessLogsBucket').id },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Effect: 'Allow', Action: 's3:PutObject', Principal: { Service: 'logging.s3.amazonaws.com' },
+        Condition: {
+          ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [bucketNamed(template, 'AuditBucket').id, 'Arn'] } },
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        },
+      })]) },
+    });
+  });
+
+  test('THEN both buckets block public access and enforce bucket-owner ownership', () => {
+    const { template } = synth();
+    for (const prefix of ['AuditBucket', 'AuditAccessLogsBucket']) {
+      expect(bucketNamed(template, prefix).resource.Properties).toMatchObject({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      });
+    }
+  });
+
+  test('THEN the key denies grants not for AWS resources and lets CloudTrail describe it', () => {
+    synth().template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([
+        Match.objectLike({
+          Sid: 'DenyGrantsNotForAwsResources', Effect: 'Deny', Action: 'kms:CreateGrant',
+          Condition: { BoolIfExists: { 'aws:PrincipalIsAWSService': 'false', 'kms:GrantIsForAWSResource': 'false' } },
+        }),
+        Match.objectLike({
+          Sid: 'AllowCloudTrailToDescribeKey', Effect: 'Allow', Action: 'kms:DescribeKey',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+        }),
+      ]) },
+    });
+  });
+
+  test('THEN CloudTrail writes to the log group through a role limited to it, and the group refuses deletion', () => {
+    const { template } = synth();
+    const [logsId] = Object.keys(template.findResources('AWS::Logs::LogGroup'));
+    template.hasResourceProperties('AWS::Logs::LogGroup', { DeletionProtectionEnabled: true });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'cloudtrail.amazonaws.com' } })],
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{
+        Effect: 'Allow', Action: ['logs:PutLogEvents', 'logs:CreateLogStream'],
+        Resource: { 'Fn::GetAtt': [logsId, 'Arn'] },
+      }] },
+    });
+  });
+
+  // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.
+  test('HA snapshot of the audit trail (beside the targeted assertions above)', () => {
+    expect(haSnapshot(synth().template.toJSON())).toMatchSnapshot();
   });
 });

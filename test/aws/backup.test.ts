@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { BackupCopyVault, BackupCopyVaultProps, BackupPolicy, BackupPolicyProps, RestoreTestResourceType, RestoreTestSchedule } from '../../lib/aws/backup';
+import { haSnapshot } from '../../lib/testing/snapshot';
 import { expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
@@ -296,9 +297,46 @@ describe('BackupPolicy', () => {
     expectValidationError(() => synth(override), message);
   });
 
-  test('snapshot of the TIER_1 backup policy (beside the targeted assertions above)', () => {
+  test('THEN the rule writes to the vault, and the roles may back up and restore S3 as well', () => {
+    const { template } = synth();
+    expect(rules(template).Continuous.TargetBackupVault).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^BackupsVault/), 'BackupVaultName'],
+    });
+    const restores = ['service-role/AWSBackupServiceRolePolicyForRestores', 'AWSBackupServiceRolePolicyForS3Restore'];
+    const backup = { Statement: [Match.objectLike({ Principal: { Service: 'backup.amazonaws.com' } })] };
+    for (const policy of restores) {
+      const arn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${policy}`]] };
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: backup, ManagedPolicyArns: Match.arrayWith([arn]),
+      });
+    }
+  });
+
+  test('THEN the topic takes publishes only over TLS, and both keys deny grants not for AWS resources', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: [
+        Match.objectLike({
+          Sid: 'AllowPublishThroughSSLOnly', Effect: 'Deny', Action: 'sns:Publish',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+        Match.objectLike({ Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'events.amazonaws.com' } }),
+      ] },
+    });
+    const keys = Object.values(template.findResources('AWS::KMS::Key'));
+    expect(keys).toHaveLength(2);
+    for (const key of keys) {
+      expect(key.Properties.KeyPolicy.Statement).toContainEqual(expect.objectContaining({
+        Sid: 'DenyGrantsNotForAwsResources', Effect: 'Deny', Action: 'kms:CreateGrant',
+        Condition: { BoolIfExists: { 'aws:PrincipalIsAWSService': 'false', 'kms:GrantIsForAWSResource': 'false' } },
+      }));
+    }
+  });
+
+  // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.
+  test('HA snapshot of the TIER_1 backup policy (beside the targeted assertions above)', () => {
     const { template } = synth({ service: 'snapshot' });
-    expect(template.toJSON()).toMatchSnapshot();
+    expect(haSnapshot(template.toJSON())).toMatchSnapshot();
   });
 });
 

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { ReplicaBucket, ReplicaBucketProps, ReplicatedBucket, ReplicatedBucketProps } from '../../lib/aws/bucket';
+import { haSnapshot } from '../../lib/testing/snapshot';
 import { expectValidationError, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
@@ -191,9 +192,52 @@ describe('ReplicatedBucket', () => {
     expectValidationError(() => synth(override), message);
   });
 
-  test('snapshot of the TIER_2 replicated bucket (beside the targeted assertions above)', () => {
+  test('THEN both buckets refuse TLS below 1.2, and only S3 logging of the source writes under its log prefix', () => {
+    const { template } = synth();
+    const buckets = Object.keys(template.findResources('AWS::S3::Bucket'));
+    expect(buckets).toHaveLength(2);
+    for (const id of buckets) {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+        })]) },
+      });
+    }
+    const source = buckets.find((id) => !id.startsWith('DocumentsAccessLogs'))!;
+    const logs = buckets.find((id) => id.startsWith('DocumentsAccessLogs'))!;
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logs },
+      PolicyDocument: { Statement: Match.arrayWith([{
+        Effect: 'Allow', Action: 's3:PutObject', Principal: { Service: 'logging.s3.amazonaws.com' },
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logs, 'Arn'] }, '/Primary/Documents/*']] },
+        Condition: {
+          ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [source, 'Arn'] } },
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        },
+      }]) },
+    });
+  });
+
+  test('THEN the alarm topic takes publishes only over TLS, and its key lets CloudWatch alarms publish', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({
+        Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      })] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      })]) },
+    });
+  });
+
+  // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.
+  test('HA snapshot of the TIER_2 replicated bucket (beside the targeted assertions above)', () => {
     const { template } = synth({ service: 'snapshot' });
-    expect(template.toJSON()).toMatchSnapshot();
+    expect(haSnapshot(template.toJSON())).toMatchSnapshot();
   });
 });
 

@@ -4,6 +4,7 @@ import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { ProbeBlueprint, SyntheticCanary, SyntheticCanaryProps } from '../../lib/aws/canary';
 import { SloAlarms } from '../../lib/aws/slo';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
+import { haSnapshot } from '../../lib/testing/snapshot';
 import { expectValidationError, testApp } from '../util';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
@@ -158,8 +159,79 @@ describe('SyntheticCanary', () => {
     expectValidationError(() => synth(override), message);
   });
 
-  test('snapshot of the TIER_1 heartbeat canary (beside the targeted assertions above)', () => {
+  test('THEN the script records no headers or bodies, runs stay a year under runs/, and Lambda is cleaned up', () => {
+    const { resources } = synth();
+    const canary = canaryOf(resources) as { Code: { Script: string } };
+    // Artifacts would otherwise keep request and response headers (tokens, cookies) for the retention.
+    expect(canary.Code.Script).toContain('setConfig({ includeRequestHeaders: false, includeResponseHeaders: false, '
+      + 'includeRequestBody: false, includeResponseBody: false })');
+    const bucket = Object.keys(resources).find((id) => /^ProbeArtifacts[0-9A-F]{8}$/.test(id))!;
+    expect(canary).toMatchObject({
+      ArtifactS3Location: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, '/runs']] },
+      SuccessRetentionPeriod: 365, FailureRetentionPeriod: 365, ProvisionedResourceCleanup: 'AUTOMATIC',
+    });
+  });
+
+  test('THEN the role writes metrics to CloudWatchSynthetics and logs to canary groups only, with the key', () => {
+    const { template, resources } = synth();
+    const key = Object.keys(resources).find((id) => id.startsWith('ProbeArtifactsKey'))!;
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Policies: [Match.objectLike({ PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([
+        {
+          Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*',
+          Condition: { StringEquals: { 'cloudwatch:namespace': 'CloudWatchSynthetics' } },
+        },
+        Match.objectLike({
+          Action: ['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:PutLogEvents'],
+          Resource: { 'Fn::Join': ['', Match.arrayWith([':log-group:/aws/lambda/cwsyn-*'])] },
+        }),
+      ]) }) })],
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Resource: { 'Fn::GetAtt': [key, 'Arn'] }, Action: Match.arrayWith(['kms:GenerateDataKey*']),
+      })]) },
+    });
+  });
+
+  test('THEN both buckets refuse TLS below 1.2, and only S3 logging of the artifacts writes to the logs', () => {
+    const { template, resources } = synth();
+    const artifacts = Object.keys(resources).find((id) => /^ProbeArtifacts[0-9A-F]{8}$/.test(id))!;
+    const logs = Object.keys(resources).find((id) => /^ProbeArtifactsAccessLogs[0-9A-F]{8}$/.test(id))!;
+    for (const id of [artifacts, logs]) {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+        })]) },
+      });
+    }
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logs },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Principal: { Service: 'logging.s3.amazonaws.com' },
+        Condition: Match.objectLike({ ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [artifacts, 'Arn'] } } }),
+      })]) },
+    });
+  });
+
+  test('THEN the alarm topic takes publishes only over TLS, and its key lets CloudWatch alarms publish', () => {
     const { template } = synth();
-    expect(JSON.parse(JSON.stringify(template.toJSON()).replace(/[0-9a-f]{64}/g, 'ASSET_HASH'))).toMatchSnapshot();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({
+        Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      })] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' },
+      })]) },
+    });
+  });
+
+  // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.
+  test('HA snapshot of the TIER_1 heartbeat canary (beside the targeted assertions above)', () => {
+    const { template } = synth();
+    expect(haSnapshot(template.toJSON())).toMatchSnapshot();
   });
 });

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { ServiceTier } from '../../lib';
 import { ClientResiliencePolicy, ClientResiliencePolicyProps } from '../../lib/aws/client-policy';
 import { clientResiliencePolicy } from '../../lib/core/client-policy';
+import { haSnapshot } from '../../lib/testing/snapshot';
 import { expectValidationError, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
@@ -61,8 +62,30 @@ describe('ClientResiliencePolicy', () => {
     template.hasResource('AWS::SSM::Parameter', { Metadata: { 'ha-constructs': { component: 'ClientResiliencePolicy', failureDomain: 'region', tier: 'TIER_1' } } });
   });
 
-  test('snapshot of the published policy (beside the targeted assertions above)', () => {
-    expect(synth().template.toJSON()).toMatchSnapshot();
+  test('THEN the published hops, backoff and slack are the literal values clients read', () => {
+    // Literal, not recomputed by core: a change in core's arithmetic shows here as what clients would read.
+    const { template } = synth();
+    const [param] = Object.values(template.findResources('AWS::SSM::Parameter'));
+    expect(param.Properties.Description).toBe('Client resilience policy of checkout: per-hop timeouts, '
+      + 'retries with full jitter, retry budget, circuit breaker');
+    const value = JSON.parse(param.Properties.Value);
+    expect(value).toMatchObject({ upstreamTimeoutMs: 2000, backoff: 'exponential-full-jitter', worstCaseMs: 1650 });
+    expect(value.slackMs).toBe(350);
+    expect(value.hops).toEqual([
+      {
+        name: 'orders-db', attempts: 3, baseDelayMs: 50, maxDelayMs: 200, perTryTimeoutMs: 200,
+        worstCaseMs: 750, maxBackoffMs: 150, expectedBackoffMs: 75,
+      },
+      {
+        name: 'payments-api', attempts: 2, baseDelayMs: 100, maxDelayMs: 100, perTryTimeoutMs: 400,
+        worstCaseMs: 900, maxBackoffMs: 100, expectedBackoffMs: 50,
+      },
+    ]);
+  });
+
+  // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.
+  test('HA snapshot of the published policy (beside the targeted assertions above)', () => {
+    expect(haSnapshot(synth().template.toJSON())).toMatchSnapshot();
   });
 
   test.each<[Partial<ClientResiliencePolicyProps>, string]>([

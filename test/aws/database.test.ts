@@ -4,7 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DrStrategy, HA_METADATA_KEY, MultiAzNetwork, ServiceTier } from '../../lib';
 import { ReplicatedDatabase, ReplicatedDatabaseProps } from '../../lib/aws/database';
-import { expectValidationError, normaliseAssets, testApp } from '../util';
+import { haSnapshot } from '../../lib/testing/snapshot';
+import { expectValidationError, testApp } from '../util';
 
 const US_EAST_1 = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 
@@ -296,14 +297,85 @@ describe('ReplicatedDatabase', () => {
     expect(zones).toEqual([{ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }, { 'Fn::Select': [1, { 'Fn::GetAZs': '' }] }]);
   });
 
-  test('snapshot of the three-zone, statically stable database (beside the targeted assertions above)', () => {
+  test('THEN the proxy has its own role, which reads only the credentials, and runs in the isolated subnets', () => {
     const { template } = regional;
-    expect(ownResources(template)).toMatchSnapshot();
+    const trust = { Statement: [Match.objectLike({ Principal: { Service: 'rds.amazonaws.com' } })] };
+    const roles = template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: trust } });
+    const [roleId] = Object.keys(roles);
+    expect(roleId).toMatch(/^DbProxyRole/);
+    const secret = { Ref: Match.stringLikeRegexp('^DbCredentialsAttachment') };
+    const credentialsKey = Match.stringLikeRegexp('^DbCredentialsKey');
+    template.hasResourceProperties('AWS::RDS::DBProxy', {
+      RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] }, DebugLogging: false,
+      Auth: [Match.objectLike({ AuthScheme: 'SECRETS', SecretArn: secret })],
+      VpcSubnetIds: [0, 1, 2].map(() => ({ Ref: Match.stringLikeRegexp('^VpcIsolatedSubnet') })),
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: roleId }],
+      PolicyDocument: { Statement: [
+        { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          Resource: secret },
+        { Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [credentialsKey, 'Arn'] } },
+      ] },
+    });
+    // The credentials key lets the proxy role decrypt, through Secrets Manager only.
+    template.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([{
+      Effect: 'Allow', Action: 'kms:Decrypt', Principal: { AWS: { 'Fn::GetAtt': [roleId, 'Arn'] } }, Resource: '*',
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
+    }]) } });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DbClusterSecurityGroup'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DbProxyProxySecurityGroup'), 'GroupId'] },
+      FromPort: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DbCluster'), 'Endpoint.Port'] },
+    });
+  });
+
+  test('THEN the master secret refuses deletion, and its generated password is 30 characters', () => {
+    const { template } = regional;
+    template.hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
+      SecretId: { Ref: Match.stringLikeRegexp('^DbCredentials') },
+      ResourcePolicy: { Statement: [Match.objectLike({ Effect: 'Deny', Action: 'secretsmanager:DeleteSecret' })] },
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 30 }),
+    });
+  });
+
+  test('THEN instances report enhanced monitoring every 60 s, and Performance Insights for 7 days', () => {
+    const { template } = regional;
+    for (const instance of instances(template)) {
+      expect(instance).toMatchObject({
+        MonitoringInterval: 60,
+        MonitoringRoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^DbClusterMonitoringRole/), 'Arn'] },
+        EnablePerformanceInsights: true, PerformanceInsightsRetentionPeriod: 7,
+        PerformanceInsightsKMSKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^DbKey/), 'Arn'] },
+      });
+    }
+  });
+
+  test('THEN the database key lets CloudWatch Logs of this account use it, and the alarm topic takes only TLS', () => {
+    const { template } = regional;
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: 'Encrypts the database Data/Db: storage, Performance Insights and logs',
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'AllowCloudWatchLogsOfThisAccount', Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+      })]) },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({
+        Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      })] },
+    });
+  });
+
+  // The HA view (lib/testing) of the construct's own resources: the snapshot is about the database, not the network.
+  test('HA snapshot of the three-zone, statically stable database (beside the targeted assertions above)', () => {
+    expect(haSnapshot(ownResources(regional.template))).toMatchSnapshot();
   });
 });
 
-/** The construct's own resources, asset hashes normalised: the snapshot is about the database, not the network. */
+/** A template of the construct's own resources (their ids start with Db). */
 function ownResources(template: Template): unknown {
-  const resources = Object.fromEntries(Object.entries(template.toJSON().Resources as Record<string, unknown>).filter(([id]) => id.startsWith('Db')));
-  return normaliseAssets(resources);
+  const resources = Object.entries(template.toJSON().Resources as Record<string, unknown>);
+  return { Resources: Object.fromEntries(resources.filter(([id]) => id.startsWith('Db'))) };
 }

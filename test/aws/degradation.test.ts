@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { FeatureFlags, FeatureFlagsProps } from '../../lib/aws/degradation';
 import { FailoverRunbooks } from '../../lib/aws/runbooks';
+import { haSnapshot } from '../../lib/testing/snapshot';
 import { expectValidationError, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
@@ -109,8 +110,29 @@ describe('FeatureFlags', () => {
     expectValidationError(() => synth(override), message);
   });
 
-  test('snapshot of the feature flags (beside the targeted assertions above)', () => {
-    expect(synth().template.toJSON()).toMatchSnapshot();
+  test('THEN the first deployment sends the normal values, encrypted, to production of the shop application', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::AppConfig::Application', { Name: 'shop' });
+    template.hasResourceProperties('AWS::AppConfig::ConfigurationProfile', { Name: 'non-essential-features' });
+    template.hasResourceProperties('AWS::AppConfig::Deployment', {
+      ApplicationId: { Ref: Match.stringLikeRegexp('^FlagsApplication') },
+      EnvironmentId: { Ref: Match.stringLikeRegexp('^FlagsEnvironment') },
+      ConfigurationProfileId: { Ref: Match.stringLikeRegexp('^FlagsProfile') },
+      ConfigurationVersion: { Ref: Match.stringLikeRegexp('^FlagsVersion') },
+      KmsKeyIdentifier: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FlagsKey'), 'Arn'] },
+    });
+  });
+
+  test('THEN only AppConfig of this account may assume the monitor role (no confused deputy)', () => {
+    synth().template.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: { Statement: [{
+      Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'appconfig.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    }] } });
+  });
+
+  // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.
+  test('HA snapshot of the feature flags (beside the targeted assertions above)', () => {
+    expect(haSnapshot(synth().template.toJSON())).toMatchSnapshot();
   });
 });
 

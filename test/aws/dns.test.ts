@@ -6,6 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { DnsRouting, FailoverDns, FailoverDnsEndpoint, FailoverDnsProps } from '../../lib/aws/dns';
 import { dnsFailoverSeconds, HA_METADATA_KEY, ROUTE53_ALIAS_ELB_TTL_SECONDS, ROUTE53_FAILOVER_TTL_MAX_SECONDS, ServiceTier } from '../../lib/core';
 import { ROUTE53_HEALTH_CHECKER_REGIONS } from '../../lib/core/route53-checkers';
+import { haSnapshot } from '../../lib/testing/snapshot';
 import { expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
@@ -351,8 +352,39 @@ describe('FailoverDns', () => {
     })).toThrow('endpoints must hold one primary and one secondary for FAILOVER routing, got: primary us-east-1, primary eu-west-1');
   });
 
-  test('snapshot of the TIER_0 latency records (beside the targeted assertions above)', () => {
+  test('THEN every record of the zone aliases its region\'s balancer by its dualstack name and canonical zone', () => {
+    const { resources } = synth();
+    const records = ofType(resources, 'AWS::Route53::RecordSet').map(([, r]) => r.Properties);
+    expect(records).toHaveLength(4);
+    for (const record of records) {
+      const region = String(record.Region ?? record.Name).match(/(us-east-1|eu-west-1)/)![1];
+      expect(record).toMatchObject({
+        HostedZoneId: 'Z0123456789ABC',
+        AliasTarget: {
+          DNSName: `dualstack.checkout-123456.${region}.elb.amazonaws.com`,
+          HostedZoneId: region === 'us-east-1' ? 'Z35SXDOTRQ7X7K' : 'Z32O12XQLNTSW2',
+        },
+      });
+    }
+  });
+
+  test('THEN the alarm topic takes publishes only over TLS, and its key lets CloudWatch alarms publish', () => {
     const { template } = synth();
-    expect(template.toJSON()).toMatchSnapshot();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({
+        Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      })] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' },
+      })]) },
+    });
+  });
+
+  // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.
+  test('HA snapshot of the TIER_0 latency records (beside the targeted assertions above)', () => {
+    const { template } = synth();
+    expect(haSnapshot(template.toJSON())).toMatchSnapshot();
   });
 });

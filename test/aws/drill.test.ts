@@ -10,6 +10,7 @@ import { HA_METADATA_KEY, ServiceTier } from '../../lib';
 import {
   AzEvacuationDrill, AzEvacuationDrillProps, DrillInstanceFault, RegionEvacuationDrill, RegionEvacuationDrillProps,
 } from '../../lib/aws/drill';
+import { haSnapshot } from '../../lib/testing/snapshot';
 import { expectValidationError, testApp } from '../util';
 
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
@@ -64,6 +65,12 @@ function experiment(template: Template) {
   expect(templates).toHaveLength(1);
   return templates[0].Properties;
 }
+
+/** The statements of the network disruption, first in every drill's policy. */
+const NETWORK_STATEMENTS = [
+  'LogDelivery', 'CreateDrillNetworkAcl', 'CreateDrillNetworkAclInVpc', 'TagDrillNetworkAcl', 'ChangeDrillNetworkAcl',
+  'SwapSubnetNetworkAcl', 'DescribeNetwork',
+];
 
 function statements(template: Template): Record<string, { Action: string | string[]; Resource: unknown; Condition?: unknown }> {
   const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
@@ -137,7 +144,9 @@ describe('AzEvacuationDrill', () => {
     });
     const s = statements(template);
     expect(s.FaultFleetInstances.Action).toEqual(['ec2:StartInstances', 'ec2:StopInstances']);
-    expect(s.FaultFleetInstances.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': stack.resolve(fleet.autoScalingGroupName) } });
+    expect(s.FaultFleetInstances.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': stack.resolve(fleet.autoScalingGroupName) },
+    });
     expect(s.ChangeDrillNetworkAcl.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/managedByFIS': 'true' } });
     expect((s.SwapSubnetNetworkAcl.Resource as unknown[])).toHaveLength(4);
     expect(s.FailoverCluster).toEqual(expect.objectContaining({ Action: 'rds:FailoverDBCluster', Resource: stack.resolve(cluster.clusterArn) }));
@@ -234,10 +243,28 @@ describe('AzEvacuationDrill', () => {
     expectValidationError(() => synthAz(override), message);
   });
 
-  test('snapshot of the TIER_1 AZ drill with a database (beside the targeted assertions above)', () => {
+  test('THEN the policy holds exactly these statements, and FIS may create and tag only its own network ACLs', () => {
+    const { template } = synthAz();
+    const s = statements(template);
+    expect(Object.keys(s)).toEqual([
+      ...NETWORK_STATEMENTS, 'FaultFleetInstances', 'DescribeInstances', 'BlockZoneLaunches', 'DescribeGroups',
+      'FailoverCluster', 'DescribeClusters',
+    ]);
+    expect(s.CreateDrillNetworkAcl).toMatchObject({
+      Action: 'ec2:CreateNetworkAcl', Condition: { StringEquals: { 'aws:RequestTag/managedByFIS': 'true' } },
+    });
+    expect(s.TagDrillNetworkAcl).toMatchObject({
+      Action: 'ec2:CreateTags',
+      Condition: { StringEquals: { 'aws:RequestTag/managedByFIS': 'true', 'ec2:CreateAction': 'CreateNetworkAcl' } },
+    });
+    expect(s.ChangeDrillNetworkAcl.Action).toEqual(['ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAcl']);
+  });
+
+  // The HA view (lib/testing) of the drill's own resources (the VPC and fleet are the fixture's).
+  test('HA snapshot of the TIER_1 AZ drill with a database (beside the targeted assertions above)', () => {
     const { template } = synthAz();
     const resources = Object.fromEntries(Object.entries(template.toJSON().Resources as Record<string, unknown>).filter(([id]) => id.startsWith('AzDrill')));
-    expect(resources).toMatchSnapshot();
+    expect(haSnapshot({ Resources: resources })).toMatchSnapshot();
   });
 });
 
@@ -254,10 +281,56 @@ describe('RegionEvacuationDrill', () => {
     expect(props.StopConditions).toHaveLength(1);
   });
 
-  test('snapshot of the TIER_1 region drill (beside the targeted assertions above)', () => {
+  test('THEN the fleet\'s running instances are the target, the overrun alarm stops it, and it logs encrypted', () => {
+    const { template, stack, fleet, overrun } = synthRegion();
+    const props = experiment(template);
+    expect(props.Targets.RegionInstances).toEqual({
+      ResourceType: 'aws:ec2:instance', SelectionMode: 'ALL', Filters: [{ Path: 'State.Name', Values: ['running'] }],
+      ResourceTags: { 'aws:autoscaling:groupName': stack.resolve(fleet.autoScalingGroupName) },
+    });
+    expect(props.Actions.StopInstances).toMatchObject({
+      ActionId: 'aws:ec2:stop-instances',
+      Parameters: { startInstancesAfterDuration: 'PT30M', completeIfInstancesTerminated: 'true' },
+    });
+    expect(props.StopConditions).toEqual([{ Source: 'aws:cloudwatch:alarm', Value: stack.resolve(overrun.alarmArn) }]);
+    expect(props.ExperimentOptions).toEqual({ AccountTargeting: 'single-account', EmptyTargetResolutionMode: 'fail' });
+    expect(props.LogConfiguration.CloudWatchLogsConfiguration.LogGroupArn).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^RegionDrillLogs/), 'Arn'],
+    });
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RegionDrillLogKey'), 'Arn'] } },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('THEN only FIS experiments of this account assume the role, which swaps the ACLs of the nine subnets', () => {
+    const { template, stack, fleet } = synthRegion();
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({
+        Principal: { Service: 'fis.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': Match.anyValue() },
+        },
+      })] },
+    });
+    const s = statements(template);
+    expect(Object.keys(s)).toEqual([...NETWORK_STATEMENTS, 'FaultFleetInstances', 'DescribeInstances']);
+    // The nine subnets, and the network ACLs the association swaps between.
+    const swapped = (s.SwapSubnetNetworkAcl.Resource as unknown[]).map((arn) => JSON.stringify(arn));
+    expect(swapped).toHaveLength(10);
+    expect(swapped.filter((arn) => arn.includes(':subnet/'))).toHaveLength(9);
+    expect(swapped[9]).toContain(':network-acl/*');
+    expect(s.FaultFleetInstances.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': stack.resolve(fleet.autoScalingGroupName) },
+    });
+  });
+
+  // The HA view (lib/testing) of the drill's own resources (the VPC and fleet are the fixture's).
+  test('HA snapshot of the TIER_1 region drill (beside the targeted assertions above)', () => {
     const { template } = synthRegion();
     const resources = Object.fromEntries(Object.entries(template.toJSON().Resources as Record<string, unknown>).filter(([id]) => id.startsWith('RegionDrill')));
-    expect(resources).toMatchSnapshot();
+    expect(haSnapshot({ Resources: resources })).toMatchSnapshot();
   });
 
   test('WHEN no fleet is given THEN only the network is disrupted', () => {

@@ -6,6 +6,7 @@ import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { ReplicatedFileSystem, ReplicatedFileSystemProps } from '../../lib/aws/file-system';
 import { ReplicaKey } from '../../lib/aws/replica-key';
 import { MultiAzNetwork } from '../../lib/aws/network';
+import { haSnapshot } from '../../lib/testing/snapshot';
 import { expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
@@ -184,9 +185,32 @@ describe('ReplicatedFileSystem', () => {
     expectValidationError(() => synth({}, ['us-east-1a', 'us-east-1b']), 'vpcSubnets must list at least 3 zones for TIER_1, got: 2 (us-east-1a, us-east-1b)');
   });
 
-  test('snapshot of the TIER_1 replicated file system (beside the targeted assertions above)', () => {
+  test('THEN every mount target sits behind the file system\'s security group', () => {
+    const { template } = synth();
+    const [groupId] = Object.keys(template.findResources('AWS::EC2::SecurityGroup'));
+    expect(groupId).toMatch(/^FilesEfsSecurityGroup/);
+    const group = { 'Fn::GetAtt': [groupId, 'GroupId'] };
+    template.allResourcesProperties('AWS::EFS::MountTarget', { SecurityGroups: [group] });
+  });
+
+  test('THEN the alarm topic takes publishes only over TLS, and its key lets CloudWatch alarms publish', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({
+        Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      })] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' },
+      })]) },
+    });
+  });
+
+  // The HA view (lib/testing) of the construct's own resources (the VPC is the fixture's).
+  test('HA snapshot of the TIER_1 replicated file system (beside the targeted assertions above)', () => {
     const { template } = synth({ service: 'snapshot' });
     const resources = Object.fromEntries(Object.entries(template.toJSON().Resources as Record<string, unknown>).filter(([id]) => id.startsWith('Files')));
-    expect(resources).toMatchSnapshot();
+    expect(haSnapshot({ Resources: resources })).toMatchSnapshot();
   });
 });

@@ -8,7 +8,8 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DrStrategy, HA_METADATA_KEY, HaRole, MultiAzNetwork, ServiceTier } from '../../lib';
 import { FleetPlacementStrategy, ResilientFleet, ResilientFleetProps } from '../../lib/aws/fleet';
-import { expectValidationError, normaliseAssets, recommendedApp } from '../util';
+import { haSnapshot } from '../../lib/testing/snapshot';
+import { expectValidationError, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
 // literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
@@ -798,10 +799,119 @@ describe('ResilientFleet: bad input', () => {
   });
 });
 
+describe('ResilientFleet: roles, logs and notifications', () => {
+  /** An AWS managed policy's ARN as CloudFormation writes it. */
+  const ELB_ACCOUNT_US_EAST_1 = 'arn:aws:iam::127311923021:root';
+  const managedPolicy = (name: string) => ({
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${name}`]],
+  });
+
+  test('THEN instances have SSM core, and may signal only their stack and read only the CodeDeploy agent', () => {
+    const { template } = base();
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] },
+      ManagedPolicyArns: [managedPolicy('AmazonSSMManagedInstanceCore')],
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^FleetInstanceRole') }],
+      PolicyDocument: { Statement: [
+        { Effect: 'Allow', Action: 'cloudformation:SignalResource', Resource: { Ref: 'AWS::StackId' } },
+        {
+          Effect: 'Allow', Action: ['s3:GetBucket*', 's3:GetObject*', 's3:List*'],
+          Resource: ['arn:aws:s3:::aws-codedeploy-us-east-1', 'arn:aws:s3:::aws-codedeploy-us-east-1/latest/*'],
+        },
+      ] },
+    });
+  });
+
+  test('THEN only SSM of this account runs the deploy runbook, and CodeDeploy deploys via the target group', () => {
+    const { template } = base();
+    template.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: { Statement: [{
+      Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ssm.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    }] } });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'codedeploy.amazonaws.com' } })],
+      },
+      ManagedPolicyArns: [managedPolicy('service-role/AWSCodeDeployRole')],
+    });
+    const targetGroup = { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetTargetGroup'), 'TargetGroupName'] };
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      LoadBalancerInfo: { TargetGroupInfoList: [{ Name: targetGroup }] },
+      DeploymentConfigName: { Ref: Match.stringLikeRegexp('^FleetDeploymentConfig') },
+    });
+    const content = onlyAutomation(template).Properties.Content;
+    expect(Object.keys(content.parameters)).toEqual(['AutomationAssumeRole', 'S3Bucket', 'S3Key', 'BundleType']);
+    expect(content.mainSteps[1].inputs.revision).toEqual({
+      revisionType: 'S3', s3Location: { bucket: '{{ S3Bucket }}', key: '{{ S3Key }}', bundleType: '{{ BundleType }}' },
+    });
+  });
+
+  test('THEN ELB writes access logs only under access/AWSLogs of this account, over TLS 1.2 or later', () => {
+    const { template } = base();
+    const [bucketId] = Object.keys(template.findResources('AWS::S3::Bucket'));
+    const prefix = {
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/access/AWSLogs/', { Ref: 'AWS::AccountId' }, '/*']],
+    };
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: { Statement: Match.arrayWith([
+        Match.objectLike({ Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+        // us-east-1's Elastic Load Balancing account, and the log delivery service of newer regions.
+        { Effect: 'Allow', Action: 's3:PutObject', Resource: prefix, Principal: { AWS: ELB_ACCOUNT_US_EAST_1 } },
+        {
+          Effect: 'Allow', Action: 's3:PutObject', Resource: prefix,
+          Principal: { Service: 'delivery.logs.amazonaws.com' },
+          Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+        },
+      ]) },
+    });
+  });
+
+  test('THEN the group reports launches, terminations and their errors; targets are healthy after two 200s', () => {
+    const { template } = base();
+    const group = onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup');
+    expect(group.Properties.NotificationConfigurations[0].NotificationTypes).toEqual([
+      'autoscaling:EC2_INSTANCE_LAUNCH', 'autoscaling:EC2_INSTANCE_LAUNCH_ERROR',
+      'autoscaling:EC2_INSTANCE_TERMINATE', 'autoscaling:EC2_INSTANCE_TERMINATE_ERROR',
+    ]);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthyThresholdCount: 2, Matcher: { HttpCode: '200' },
+    });
+    const targetGroup = { Ref: Match.stringLikeRegexp('^FleetTargetGroup') };
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443, DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroup }],
+    });
+  });
+
+  test('THEN WAF logs to its group under a key CloudWatch Logs may use, and the alarm topic takes only TLS', () => {
+    const { template } = base();
+    template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      ResourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetWebAcl'), 'Arn'] },
+      LogDestinationConfigs: [{
+        'Fn::Join': ['', Match.arrayWith([{ Ref: Match.stringLikeRegexp('^FleetWebAclLogs') }])],
+      }],
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: 'Encrypts the WAF logs of Svc/Fleet',
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'AllowCloudWatchLogsOfThisAccount', Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+      })]) },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({
+        Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      })] },
+    });
+  });
+});
+
 describe('ResilientFleet: snapshot', () => {
-  test('snapshot of the TIER_0 fleet (beside the targeted assertions above)', () => {
+  // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.
+  test('HA snapshot of the TIER_0 fleet (beside the targeted assertions above)', () => {
     const { template } = snapshotFleet();
-    expect(normaliseAssets(template.toJSON())).toMatchSnapshot();
+    expect(haSnapshot(template.toJSON())).toMatchSnapshot();
   });
 });
 

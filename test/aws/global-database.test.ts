@@ -6,7 +6,8 @@ import { HA_METADATA_KEY, HaRole, ServiceTier } from '../../lib';
 import { GlobalDatabase, GlobalDatabaseProps, GlobalDatabaseSecondary, GlobalDatabaseSecondaryProps } from '../../lib/aws/global-database';
 import { ReplicatedDatabase } from '../../lib/aws/database';
 import { SecretReplicaKey } from '../../lib/aws/secret';
-import { expectValidationError, normaliseAssets, recommendedApp } from '../util';
+import { haSnapshot } from '../../lib/testing/snapshot';
+import { expectValidationError, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
 // literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
@@ -257,9 +258,52 @@ describe('GlobalDatabase and GlobalDatabaseSecondary (a primary and a secondary 
     }), 'GlobalDatabase needs a stack with a concrete region (env.region): member clusters are named and checked by region, got an environment-agnostic stack');
   });
 
-  test('snapshots of the primary and the secondary (beside the targeted assertions above)', () => {
-    expect(ownResources(tier1.primaryTemplate)).toMatchSnapshot('primary');
-    expect(ownResources(tier1.secondaryTemplate)).toMatchSnapshot('secondary');
+  test('THEN the secondary has no egress, runs in isolated subnets, and its reader is monitored', () => {
+    const { secondaryTemplate } = tier1;
+    secondaryTemplate.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Secondary database Secondary/Db',
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })],
+    });
+    secondaryTemplate.hasResourceProperties('AWS::RDS::DBSubnetGroup', {
+      SubnetIds: [0, 1, 2].map(() => ({ Ref: Match.stringLikeRegexp('^VpcIsolatedSubnet') })),
+    });
+    secondaryTemplate.hasResourceProperties('AWS::RDS::DBInstance', {
+      PromotionTier: 0, MonitoringInterval: 60, EnablePerformanceInsights: true,
+      PerformanceInsightsKMSKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DbKey'), 'Arn'] },
+    });
+  });
+
+  test('THEN each region\'s database key lets its CloudWatch Logs use it, and both alarm topics take only TLS', () => {
+    const regions = [[tier1.primaryTemplate, 'us-east-1'], [tier1.secondaryTemplate, 'us-west-2']] as const;
+    for (const [template, region] of regions) {
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'AllowCloudWatchLogsOfThisAccount', Principal: { Service: `logs.${region}.amazonaws.com` },
+        })]) },
+      });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: { Statement: [Match.objectLike({
+          Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        })] },
+      });
+    }
+  });
+
+  test('THEN the primary is a ReplicatedDatabase: an undeletable secret, a TLS-only proxy with its own role', () => {
+    const { primaryTemplate } = tier1;
+    primaryTemplate.hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
+      ResourcePolicy: { Statement: [Match.objectLike({ Effect: 'Deny', Action: 'secretsmanager:DeleteSecret' })] },
+    });
+    primaryTemplate.hasResourceProperties('AWS::RDS::DBProxy', {
+      RequireTLS: true, DefaultAuthScheme: 'IAM_AUTH',
+      RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DbPrimaryProxyRole'), 'Arn'] },
+    });
+  });
+
+  // The HA view (lib/testing) of the database's own resources in each stack (the VPCs are the fixture's).
+  test('HA snapshots of the primary and the secondary (beside the targeted assertions above)', () => {
+    expect(haSnapshot(ownResources(tier1.primaryTemplate))).toMatchSnapshot('primary');
+    expect(haSnapshot(ownResources(tier1.secondaryTemplate))).toMatchSnapshot('secondary');
   });
 });
 
@@ -296,8 +340,8 @@ function statefulProblem(resource: StatefulCandidate): string | undefined {
   return undefined;
 }
 
-/** The database's own resources, asset hashes normalised: the snapshot is about the database, not the network. */
+/** A template of the database's own resources (ids starting Db): the database's snapshot, not the network's. */
 function ownResources(template: Template): unknown {
-  const resources = Object.fromEntries(Object.entries(template.toJSON().Resources as Record<string, unknown>).filter(([id]) => id.startsWith('Db')));
-  return normaliseAssets(resources);
+  const resources = Object.entries(template.toJSON().Resources as Record<string, unknown>);
+  return { Resources: Object.fromEntries(resources.filter(([id]) => id.startsWith('Db'))) };
 }

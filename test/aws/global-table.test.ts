@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { DrStrategy, HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { GlobalTable, GlobalTableProps, TableConsistency } from '../../lib/aws/global-table';
 import { ReplicaKey } from '../../lib/aws/replica-key';
+import { haSnapshot } from '../../lib/testing/snapshot';
 import { expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
@@ -168,9 +169,34 @@ describe('GlobalTable', () => {
     expectValidationError(() => new GlobalTable(stack, 'Orders', { tier: ServiceTier.TIER_1, tableName: 'orders', partitionKey: pk, replicaRegions: ['us-west-2'] }), 'GlobalTable needs a stack with a concrete region (env.region): replicas are placed relative to it');
   });
 
-  test('snapshot of the TIER_1 global table (beside the targeted assertions above)', () => {
+  test('THEN the table is on demand, keyed by the partition key, and streams new and old images', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+  });
+
+  test('THEN the alarm topic takes publishes only over TLS, and its key lets CloudWatch alarms publish', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({
+        Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      })] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' },
+      })]) },
+    });
+  });
+
+  // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.
+  test('HA snapshot of the TIER_1 global table (beside the targeted assertions above)', () => {
     const { template } = synth({ service: 'snapshot' });
-    expect(template.toJSON()).toMatchSnapshot();
+    expect(haSnapshot(template.toJSON())).toMatchSnapshot();
   });
 });
 

@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { IncidentResponse, IncidentResponseProps } from '../../lib/aws/incident-response';
 import { FailoverRunbooks } from '../../lib/aws/runbooks';
+import { haSnapshot } from '../../lib/testing/snapshot';
 import { expectValidationError, testApp } from '../util';
 
 const IC = { alias: 'ana-ic', displayName: 'Ana (incident commander)', email: 'ana@example.com', sms: '+15555550100' };
@@ -163,7 +164,18 @@ describe('IncidentResponse', () => {
     expectValidationError(() => synth(override), message);
   });
 
-  test('snapshot of the incident response (beside the targeted assertions above)', () => {
-    expect(synth({ replicationRegions: ['us-east-1', 'us-west-2'] }).template.toJSON()).toMatchSnapshot();
+  test('THEN each channel is named after its contact and active at once, and the plan shows as the SLO page', () => {
+    const { template } = synth();
+    const channels = Object.values(template.findResources('AWS::SSMContacts::ContactChannel'))
+      .map((c) => c.Properties);
+    expect(channels.map((c) => [c.ChannelName, c.ChannelType, c.DeferActivation])).toEqual([
+      ['ana-ic-email', 'EMAIL', false], ['ana-ic-sms', 'SMS', false], ['bo-comms-email', 'EMAIL', false],
+    ]);
+    template.hasResourceProperties('AWS::SSMIncidents::ResponsePlan', { DisplayName: 'checkout: SLO page' });
+  });
+
+  // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.
+  test('HA snapshot of the incident response (beside the targeted assertions above)', () => {
+    expect(haSnapshot(synth({ replicationRegions: ['us-east-1', 'us-west-2'] }).template.toJSON())).toMatchSnapshot();
   });
 });

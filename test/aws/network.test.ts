@@ -2,7 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { HA_METADATA_KEY, MultiAzNetwork, MultiAzNetworkProps, ServiceTier } from '../../lib';
-import { expectValidationError, normaliseAssets, testApp } from '../util';
+import { haSnapshot } from '../../lib/testing/snapshot';
+import { expectValidationError, testApp } from '../util';
 
 const US_EAST_1 = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 
@@ -124,9 +125,56 @@ describe('MultiAzNetwork', () => {
     expectValidationError(() => synth({ tier: ServiceTier.TIER_0, ...override }), message);
   });
 
-  test('snapshot of the TIER_0 network (beside the targeted assertions above)', () => {
+  test('THEN a /16 holds /24 public, /20 private and /24 isolated subnets, none assigning public IPs', () => {
+    const { template } = synth({ tier: ServiceTier.TIER_0, availabilityZones: US_EAST_1 });
+    template.hasResourceProperties('AWS::EC2::VPC', {
+      CidrBlock: '10.0.0.0/16', EnableDnsHostnames: true, EnableDnsSupport: true,
+    });
+    const cidrs: Record<string, string[]> = {};
+    for (const subnet of Object.values(template.findResources('AWS::EC2::Subnet'))) {
+      const tags = subnet.Properties.Tags as { Key: string; Value: string }[];
+      const type = tags.find((t) => t.Key === 'aws-cdk:subnet-name')!.Value;
+      (cidrs[type] ??= []).push(subnet.Properties.CidrBlock);
+      expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
+    }
+    expect(cidrs).toEqual({
+      Public: ['10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24'],
+      Private: ['10.0.16.0/20', '10.0.32.0/20', '10.0.48.0/20'],
+      Isolated: ['10.0.64.0/24', '10.0.65.0/24', '10.0.66.0/24'],
+    });
+  });
+
+  test('THEN public subnets route to the internet gateway, and the gateway endpoints serve every route table', () => {
+    const { template } = synth({ tier: ServiceTier.TIER_0, availabilityZones: US_EAST_1 });
+    const igw = Object.keys(template.findResources('AWS::EC2::InternetGateway'))[0];
+    const internetRoutes = template.findResources('AWS::EC2::Route', { Properties: { GatewayId: { Ref: igw } } });
+    expect(Object.values(internetRoutes)).toHaveLength(3);
+    const tables = Object.keys(template.findResources('AWS::EC2::RouteTable')).sort();
+    expect(tables).toHaveLength(9);
+    for (const endpoint of Object.values(template.findResources('AWS::EC2::VPCEndpoint'))) {
+      expect((endpoint.Properties.RouteTableIds as { Ref: string }[]).map((t) => t.Ref).sort()).toEqual(tables);
+    }
+  });
+
+  test('THEN the flow log role may only write to its log group', () => {
+    const { template } = synth({ tier: ServiceTier.TIER_0, availabilityZones: US_EAST_1 });
+    const [logGroup] = Object.keys(template.findResources('AWS::Logs::LogGroup'));
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'vpc-flow-logs.amazonaws.com' } })],
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [{
+      Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] },
+    }] } });
+    template.hasResourceProperties('AWS::EC2::FlowLog', { LogGroupName: { Ref: logGroup } });
+  });
+
+  // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.
+  test('HA snapshot of the TIER_0 network (beside the targeted assertions above)', () => {
     const { template } = synth({ tier: ServiceTier.TIER_0, service: 'snapshot', availabilityZones: US_EAST_1 });
-    expect(normaliseAssets(template.toJSON())).toMatchSnapshot();
+    expect(haSnapshot(template.toJSON())).toMatchSnapshot();
   });
 });
 

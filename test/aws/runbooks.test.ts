@@ -7,6 +7,7 @@ import { HA_METADATA_KEY, READINESS_PATH, regionalLabel, ServiceTier } from '../
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { FailoverRunbooks, FailoverRunbooksProps, FailoverTrigger, runbookLink } from '../../lib/aws/runbooks';
 import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, FAILOVER_STEP_METADATA_KEY } from '../../lib/core';
+import { haSnapshot } from '../../lib/testing/snapshot';
 import { expectValidationError, printedWarning, quietly, recommendedApp, testApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
@@ -194,8 +195,68 @@ describe('FailoverRunbooks', () => {
     expectValidationError(() => synth(override, replace), message);
   });
 
-  test('snapshot of the three runbooks (beside the targeted assertions above)', () => {
-    expect(synth().template.toJSON()).toMatchSnapshot();
+  test('THEN both promotion steps lead to the wait, which ends the runbook once the target cluster writes', () => {
+    type Chained = Step & { nextStep?: string; isEnd?: boolean };
+    const [, switchover, failover, wait] = documents(synth().template).PromoteDatabase.mainSteps as Chained[];
+    expect([switchover.nextStep, failover.nextStep]).toEqual(['WaitForPromotion', 'WaitForPromotion']);
+    expect(wait.isEnd).toBe(true);
+    expect(wait.inputs.PropertySelector).toBe('$.GlobalClusters[0].GlobalClusterMembers'
+      + "[?(@.DBClusterArn == '{{ TargetDbClusterIdentifier }}')].IsWriter");
+  });
+
+  test('WHEN the primary is not named THEN the promotion role reaches any cluster, via this global cluster', () => {
+    // Documented in lib/aws/runbooks.ts: the primary is another region's, and the global cluster bounds the statement.
+    const anyCluster = { 'Fn::Join': ['', ['arn:aws:rds:*:', { Ref: 'AWS::AccountId' }, ':cluster:*']] };
+    const globalCluster = {
+      'Fn::Join': ['', ['arn:aws:rds::', { Ref: 'AWS::AccountId' }, ':global-cluster:orders-global']],
+    };
+    synth().template.hasResourceProperties('AWS::IAM::ManagedPolicy', { PolicyDocument: { Statement: [
+      {
+        Sid: 'PromoteSecondary', Effect: 'Allow', Action: ['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'],
+        Resource: [SECONDARY, anyCluster, globalCluster],
+      },
+      { Sid: 'WatchGlobalCluster', Effect: 'Allow', Action: 'rds:DescribeGlobalClusters', Resource: globalCluster },
+    ] } });
+  });
+
+  test('THEN each role is assumed only by Automation executions of this account and region', () => {
+    const { template } = synth();
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    expect(roles).toHaveLength(3);
+    const executions = {
+      'Fn::Join': ['', ['arn:aws:ssm:us-west-2:', { Ref: 'AWS::AccountId' }, ':automation-execution/*']],
+    };
+    for (const role of roles) {
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
+        Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ssm.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnLike: { 'aws:SourceArn': executions },
+        },
+      }]);
+    }
+  });
+
+  test('THEN the scale-up reports the capacity reached, and the zonal shift returns its id', () => {
+    const docs = documents(synth().template);
+    expect(docs.ScaleStandby.mainSteps.map((s) => s.name)).toEqual(['ScaleToPrimaryCapacity', 'ReportGroup']);
+    expect(docs.ScaleStandby.mainSteps[1]).toMatchObject({
+      action: 'aws:executeAwsApi',
+      inputs: {
+        Service: 'autoscaling', Api: 'DescribeAutoScalingGroups',
+        AutoScalingGroupNames: ['{{ AutoScalingGroupName }}'],
+      },
+      outputs: [{ Name: 'DesiredCapacity', Selector: '$.AutoScalingGroups[0].DesiredCapacity', Type: 'Integer' }],
+    });
+    expect(docs.StartZonalShift.mainSteps[0]).toMatchObject({
+      name: 'StartZonalShift', outputs: [{ Name: 'ZonalShiftId', Selector: '$.ZonalShiftId', Type: 'String' }],
+    });
+    expect(docs.StartZonalShift.parameters.ExpiresIn.allowedPattern).toBe('^[1-9][0-9]*[mh]$');
+    expect(docs.StartZonalShift.parameters.Comment.default).toBe('Zone impaired: traffic shifted by runbook');
+  });
+
+  // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.
+  test('HA snapshot of the three runbooks (beside the targeted assertions above)', () => {
+    expect(haSnapshot(synth().template.toJSON())).toMatchSnapshot();
   });
 });
 

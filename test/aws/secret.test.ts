@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HA_ACKNOWLEDGED_KEY, HA_METADATA_KEY, ServiceTier } from '../../lib';
 import { EncryptedSecret, EncryptedSecretProps, SecretReplicaKey, secretReplicaKeyAlias } from '../../lib/aws/secret';
+import { haSnapshot } from '../../lib/testing/snapshot';
 import { expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
@@ -177,9 +178,28 @@ describe('EncryptedSecret', () => {
     })).toThrow('hostedRotation, rotationLambda and rotatedExternally are alternatives: give one of them, got: hostedRotation, rotationLambda');
   });
 
-  test('snapshot of a replicated, rotating secret (beside the targeted assertions above)', () => {
+  test('THEN the secret refuses deletion, its value is 32 characters, and its key serves Secrets Manager only', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
+      SecretId: { Ref: Match.stringLikeRegexp('^Secret') },
+      ResourcePolicy: { Statement: [Match.objectLike({
+        Effect: 'Deny', Action: 'secretsmanager:DeleteSecret', Resource: '*',
+      })] },
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 32 } });
+    template.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+      Effect: 'Allow',
+      Action: [
+        'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*',
+      ],
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
+    })]) } });
+  });
+
+  // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.
+  test('HA snapshot of a replicated, rotating secret (beside the targeted assertions above)', () => {
     const { template } = synth({ replicaRegions: ['us-west-2'] });
-    expect(template.toJSON()).toMatchSnapshot();
+    expect(haSnapshot(template.toJSON())).toMatchSnapshot();
   });
 });
 

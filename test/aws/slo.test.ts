@@ -7,6 +7,7 @@ import * as ssmincidents from 'aws-cdk-lib/aws-ssmincidents';
 import { IncidentResponse } from '../../lib/aws/incident-response';
 import { SloAlarms, SloAlarmsProps } from '../../lib/aws/slo';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
+import { haSnapshot } from '../../lib/testing/snapshot';
 import { expectValidationError, testApp } from '../util';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
@@ -285,9 +286,58 @@ describe('SloAlarms', () => {
     });
   });
 
-  test('snapshot of TIER_0 SloAlarms with a latency SLI (beside the targeted assertions above)', () => {
-    const { template } = synth({ tier: ServiceTier.TIER_0, latencyThreshold: Duration.millis(300), pageEmails: ['oncall@example.com'] });
-    expect(template.toJSON()).toMatchSnapshot();
+  describe('GIVEN TIER_0 with a 300 ms latency SLI', () => {
+    const tier0 = () => synth({
+      tier: ServiceTier.TIER_0, latencyThreshold: Duration.millis(300), pageEmails: ['oncall@example.com'],
+    });
+
+    test('THEN the page alarm joins the fast rows of both SLIs, and latency rows count responses over 300 ms', () => {
+      const { resources, template } = tier0();
+      const composites = (...names: string[]) =>
+        names.map((name) => logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', name));
+      const [page, ticket] = composites('SloPage', 'SloTicket').map((id) => ruleRefs(resources, id).refs);
+      expect(page).toEqual(composites('SloAvailabilityBurn1h', 'SloAvailabilityBurn6h', 'SloLatencyBurn1h',
+        'SloLatencyBurn6h'));
+      expect(ticket).toEqual(composites('SloAvailabilityBurn3d', 'SloLatencyBurn3d'));
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmDescription: 'Latency error ratio over 1h above 0.00144 (14.4x burn of a 0.9999 SLO); '
+          + 'part of page alert Burn1h',
+        Threshold: 0.00144,
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Id: 'fast_3600', MetricStat: Match.objectLike({ Stat: 'PR(0:0.3)', Period: 3600 }) }),
+        ]),
+      });
+    });
+
+    test('THEN the page, ticket and budget alarms tell the on-call engineer what to do', () => {
+      const { resources } = tier0();
+      const description = (name: string) =>
+        resources[logicalId(resources, 'AWS::CloudWatch::CompositeAlarm', name)].Properties.AlarmDescription;
+      const budget = 'checkout: the error budget of the 30-day SLO';
+      expect(description('SloPage')).toBe(`${budget} is burning fast enough to be gone within days; act now.`);
+      expect(description('SloTicket'))
+        .toBe(`${budget} is being spent faster than it is earned; fix in working hours.`);
+      expect(description('SloBudgetExhausted')).toBe(`${budget} is spent; freeze risky changes until it recovers.`);
+      expect(description('SloAvailabilityBurn1h')).toBe('Availability: 14.4x burn over 1h and 5m (page)');
+    });
+
+    test('THEN both topics take publishes only over TLS', () => {
+      const { template } = tier0();
+      const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+      expect(policies).toHaveLength(2);
+      for (const policy of policies) {
+        expect(policy.Properties.PolicyDocument.Statement).toEqual([expect.objectContaining({
+          Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        })]);
+      }
+    });
+
+    // The HA view (lib/testing) of the construct's own resources (the VPC and load balancer are the fixture's).
+    test('HA snapshot (beside the targeted assertions above)', () => {
+      const { resources } = tier0();
+      const own = Object.fromEntries(Object.entries(resources).filter(([id]) => id.startsWith('Slo')));
+      expect(haSnapshot({ Resources: own })).toMatchSnapshot();
+    });
   });
 });
 
