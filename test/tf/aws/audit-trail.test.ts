@@ -1,10 +1,14 @@
 import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { Testing } from 'cdktf';
 import { ServiceTier } from '../../../lib/core';
+import { haSnapshot } from '../../../lib/testing/snapshot';
 import { AuditTrail, AuditTrailProps } from '../../../lib/tf/aws/audit-trail';
 import { awsStack, refTo, resourcesOf } from './util';
 
@@ -39,7 +43,65 @@ describe('AuditTrail (Terraform)', () => {
     expect(() => synth({ retentionDays: 0 })).toThrow(new Error('retentionDays must be an integer of at least 1, got: 0'));
   });
 
-  test('snapshot', () => {
-    expect(synth().synthesized).toMatchSnapshot();
+  test('THEN CloudTrail may check the ACL and write under AWSLogs of this account, for this trail only', () => {
+    const { synthesized } = synth();
+    const policy = JSON.parse(Object.values(resourcesOf(synthesized, S3BucketPolicy))[0].policy);
+    const bySid = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
+    expect(Object.keys(bySid)).toEqual(['CloudTrailChecksAcl', 'CloudTrailWritesLogs', 'DenyWithoutTls']);
+    const trail = bySid.CloudTrailWritesLogs.Condition.StringEquals['aws:SourceArn'];
+    expect(bySid.CloudTrailChecksAcl).toMatchObject({
+      Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl',
+      Condition: { StringEquals: { 'aws:SourceArn': trail } },
+    });
+    expect(bySid.CloudTrailWritesLogs).toMatchObject({
+      Action: 's3:PutObject', Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+    });
+    const bucket = String.raw`\$\{aws_s3_bucket\.Audit_Bucket_[0-9A-F]{8}\.arn\}`;
+    const account = String.raw`\$\{data\.aws_caller_identity\.\w+\.account_id\}`;
+    expect(bySid.CloudTrailWritesLogs.Resource).toMatch(new RegExp(`^${bucket}/AWSLogs/${account}/\\*$`));
+  });
+
+  test('THEN the key lets only this trail generate data keys, and CloudTrail describe it', () => {
+    const { synthesized } = synth();
+    const policy = JSON.parse(Object.values(resourcesOf(synthesized, KmsKey))[0].policy);
+    const bySid = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
+    expect(Object.keys(bySid)).toEqual([
+      'AllowAccountToGovernKey', 'AllowCloudTrailToEncryptLogs', 'AllowCloudTrailToDescribeKey',
+    ]);
+    const anyTrail = expect.stringMatching(/:cloudtrail:\*:.*:trail\/\*$/);
+    expect(bySid.AllowCloudTrailToEncryptLogs).toMatchObject({
+      Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:GenerateDataKey',
+      Condition: {
+        StringEquals: { 'aws:SourceArn': expect.stringMatching(/:trail\/ha-[0-9a-f]{20}-audit$/) },
+        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': anyTrail },
+      },
+    });
+    expect(bySid.AllowCloudTrailToDescribeKey).toMatchObject({
+      Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:DescribeKey',
+    });
+  });
+
+  test('THEN the bucket blocks public access, is owner-enforced, and moves logs to Standard-IA after 30 days', () => {
+    const { synthesized } = synth();
+    expect(synthesized).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
+      block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+    });
+    expect(synthesized).toHaveResourceWithProperties(S3BucketOwnershipControls, {
+      rule: { object_ownership: 'BucketOwnerEnforced' },
+    });
+    const [lifecycle] = Object.values(resourcesOf(synthesized, S3BucketLifecycleConfiguration));
+    expect(lifecycle.rule).toEqual([expect.objectContaining({
+      status: 'Enabled', transition: [{ days: 30, storage_class: 'STANDARD_IA' }],
+      abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+    })]);
+    // The trail is created once the bucket policy lets it write.
+    expect(synthesized).toHaveResourceWithProperties(Cloudtrail, {
+      enable_logging: true, depends_on: [expect.stringMatching(/^aws_s3_bucket_policy\.Audit_BucketPolicy_/)],
+    });
+  });
+
+  // The HA view (lib/testing) of the JSON with its // blocks, where the HA records are.
+  test('HA snapshot', () => {
+    expect(haSnapshot(synth().stack.toTerraform())).toMatchSnapshot();
   });
 });

@@ -1,8 +1,15 @@
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SyntheticsCanary } from '@cdktf/provider-aws/lib/synthetics-canary';
 import { Testing } from 'cdktf';
 import { ServiceTier } from '../../../lib/core';
+import { haSnapshot } from '../../../lib/testing/snapshot';
 import { SyntheticCanary, SyntheticCanaryProps } from '../../../lib/tf/aws/canary';
 import { awsStack, resourcesOf } from './util';
 
@@ -49,7 +56,71 @@ describe('SyntheticCanary (Terraform)', () => {
     expect(() => synth({ tier: hourly })).toThrow(new Error("intervalMinutes must be an integer from 1 to 60, got: 120 (HOURLY's probeIntervalMinutes)"));
   });
 
-  test('snapshot', () => {
-    expect(synth().synthesized).toMatchSnapshot();
+  test('THEN runs are kept a year under runs/, traced, within 60 s, and the canary\'s Lambda goes with it', () => {
+    const probe = Object.values(resourcesOf(synth().synthesized, SyntheticsCanary))[0];
+    expect(probe).toMatchObject({
+      artifact_s3_location: expect.stringMatching(/^s3:\/\/\$\{aws_s3_bucket\.Probe_Artifacts_\w+\.bucket\}\/runs$/),
+      artifact_config: { s3_encryption: { kms_key_arn: expect.stringMatching(/Probe_ArtifactsKey_/) } },
+      success_retention_period: 365, failure_retention_period: 365, delete_lambda: true,
+      handler: 'index.handler', runtime_version: 'syn-nodejs-puppeteer-13.0',
+      run_config: { active_tracing: true, timeout_in_seconds: 60 },
+    });
+    expect(probe.run_config.environment_variables.PROBE_TIMEOUT_MS).toBe('50000');
+  });
+
+  test('THEN Lambda of this account assumes the role, which writes only its runs, logs and metrics', () => {
+    const { synthesized } = synth();
+    const trust = JSON.parse(Object.values(resourcesOf(synthesized, IamRole))[0].assume_role_policy);
+    expect(trust.Statement).toEqual([expect.objectContaining({
+      Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'aws:SourceAccount': expect.any(String) } },
+    })]);
+    const statements = JSON.parse(Object.values(resourcesOf(synthesized, IamRolePolicy))[0].policy).Statement;
+    const bySid = Object.fromEntries(statements.map((st: { Sid: string }) => [st.Sid, st]));
+    expect(Object.keys(bySid)).toEqual([
+      'WriteRunArtifacts', 'ReadArtifactsBucketLocation', 'EncryptRunArtifacts', 'WriteRunLogs', 'RuntimeCalls',
+      'PublishMetrics',
+    ]);
+    expect(bySid.WriteRunArtifacts).toMatchObject({ Action: 's3:PutObject' });
+    expect(bySid.WriteRunArtifacts.Resource).toMatch(/\.arn\}\/runs\/\*$/);
+    expect(bySid.EncryptRunArtifacts).toMatchObject({
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: expect.stringMatching(/Probe_ArtifactsKey_/),
+    });
+    expect(bySid.WriteRunLogs.Resource).toMatch(/:log-group:\/aws\/lambda\/cwsyn-\*$/);
+    expect(bySid.RuntimeCalls.Action).toEqual(['s3:ListAllMyBuckets', 'xray:PutTraceSegments']);
+    expect(bySid.PublishMetrics).toMatchObject({
+      Action: 'cloudwatch:PutMetricData',
+      Condition: { StringEquals: { 'cloudwatch:namespace': 'CloudWatchSynthetics' } },
+    });
+  });
+
+  test('THEN CloudWatch alarms of this account may publish to the topic and use its key, over TLS only', () => {
+    const { synthesized } = synth();
+    const topic = JSON.parse(Object.values(resourcesOf(synthesized, SnsTopicPolicy))[0].policy).Statement;
+    expect(topic.map((st: { Sid: string; Effect: string }) => [st.Sid, st.Effect])).toEqual([
+      ['AllowCloudWatchAlarmsOfThisAccount', 'Allow'], ['DenyPublishWithoutTls', 'Deny'],
+    ]);
+    expect(topic[0]).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' });
+    const sids = (policy: string) => JSON.parse(policy).Statement.map((st: { Sid: string }) => st.Sid);
+    const keys = Object.values(resourcesOf(synthesized, KmsKey)).map((key) => sids(key.policy));
+    expect(keys).toEqual(expect.arrayContaining([
+      ['AllowAccountToGovernKey', 'AllowCloudWatchAlarmsToPublish'], ['AllowAccountToGovernKey'],
+    ]));
+  });
+
+  test('THEN the artifacts bucket blocks public access and refuses requests without TLS', () => {
+    const { synthesized } = synth();
+    expect(synthesized).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
+      block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+    });
+    const policy = JSON.parse(Object.values(resourcesOf(synthesized, S3BucketPolicy))[0].policy);
+    expect(policy.Statement).toEqual([expect.objectContaining({
+      Sid: 'DenyWithoutTls', Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    })]);
+  });
+
+  // The HA view (lib/testing) of the JSON with its // blocks, where the HA records are.
+  test('HA snapshot', () => {
+    expect(haSnapshot(synth().stack.toTerraform())).toMatchSnapshot();
   });
 });

@@ -4,10 +4,13 @@ import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing } from 'cdktf';
 import { DrStrategy, HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
+import { haSnapshot } from '../../../lib/testing/snapshot';
 import { GlobalDatabase as DeprecatedPath } from '../../../lib/tf/aws/database';
 import { GlobalDatabase, GlobalDatabaseProps } from '../../../lib/tf/aws/global-database';
 import { awsStack, fullResourcesOf, refTo, resourcesOf, warningsOf } from './util';
@@ -186,7 +189,42 @@ describe('GlobalDatabase (Terraform)', () => {
     expect(DeprecatedPath).toBe(GlobalDatabase);
   });
 
-  test('snapshot', () => {
-    expect(synth().synthesized).toMatchSnapshot();
+  test('THEN the secondary joins once every primary instance exists, and each cluster leaves a final snapshot', () => {
+    const clusters = Object.values(resourcesOf(synth().synthesized, RdsCluster));
+    const primary = clusters.find((c) => c.provider === undefined)!;
+    const secondary = clusters.find((c) => c.provider === 'aws.west')!;
+    const instance = (n: number) =>
+      expect.stringMatching(new RegExp(`^aws_rds_cluster_instance\\.Database_PrimaryInstance${n}_`));
+    expect(secondary.depends_on).toEqual([instance(1), instance(2), instance(3)]);
+    expect(primary.final_snapshot_identifier).toMatch(/^ha-[0-9a-f]{20}-primary-final$/);
+    expect(secondary.final_snapshot_identifier).toMatch(/^ha-[0-9a-f]{20}-secondary-final$/);
+    for (const cluster of [primary, secondary]) {
+      expect(cluster).toMatchObject({
+        copy_tags_to_snapshot: true, enabled_cloudwatch_logs_exports: ['postgresql'], port: 5432,
+      });
+    }
+    expect(primary).toMatchObject({ master_username: 'ha_admin', database_name: 'app' });
+  });
+
+  test('THEN each cluster has a security group of its VPC that admits no one until allowPrimaryFrom', () => {
+    const groups = Object.values(resourcesOf(synth().synthesized, SecurityGroup));
+    expect(groups.map((g) => [g.provider, g.vpc_id])).toEqual([[undefined, 'vpc-east'], ['aws.west', 'vpc-west']]);
+    for (const group of groups) {
+      expect(group.ingress).toBeUndefined();
+    }
+  });
+
+  test('THEN CloudWatch alarms of this account may publish to the replication topic, over TLS only', () => {
+    const [topic] = Object.values(resourcesOf(synth().synthesized, SnsTopicPolicy));
+    expect(topic.provider).toBe('aws.west');
+    const statements = JSON.parse(topic.policy).Statement as { Sid: string; Effect: string }[];
+    expect(statements.map((st) => [st.Sid, st.Effect])).toEqual([
+      ['AllowCloudWatchAlarmsOfThisAccount', 'Allow'], ['DenyPublishWithoutTls', 'Deny'],
+    ]);
+  });
+
+  // The HA view (lib/testing) of the JSON with its // blocks, where the HA records are.
+  test('HA snapshot', () => {
+    expect(haSnapshot(synth().stack.toTerraform())).toMatchSnapshot();
   });
 });

@@ -2,8 +2,10 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { Testing } from 'cdktf';
 import { ServiceTier } from '../../../lib/core';
+import { haSnapshot } from '../../../lib/testing/snapshot';
 import { DnsRouting, FailoverDns, FailoverDnsEndpoint, FailoverDnsProps } from '../../../lib/tf/aws/dns';
 import { awsStack, refTo, resourcesOf, warningsOf } from './util';
 
@@ -132,7 +134,32 @@ describe('FailoverDns (Terraform)', () => {
     expect(() => synth(extra, region)).toThrow(new Error(message));
   });
 
-  test('snapshot', () => {
-    expect(synth().synthesized).toMatchSnapshot();
+  test('THEN each region also gets a plain record of its own name in the zone, for its own probe', () => {
+    const { synthesized } = synth();
+    const records = Object.values(resourcesOf(synthesized, Route53Record));
+    expect(records.every((r) => r.zone_id === 'Z0123')).toBe(true);
+    for (const [region, lb] of [['us-east-1', EAST_LB], ['us-west-2', WEST_LB]] as const) {
+      expect(synthesized).toHaveResourceWithProperties(Route53Record, {
+        name: `api-${region}.example.com`, type: 'A',
+        alias: { name: lb.dnsName, zone_id: lb.zoneId, evaluate_target_health: false },
+      });
+    }
+    const regional = records.filter((r) => r.name.startsWith('api-'));
+    expect(regional.map((r) => [r.set_identifier, r.health_check_id])).toEqual([
+      [undefined, undefined], [undefined, undefined],
+    ]);
+  });
+
+  test('THEN CloudWatch alarms of this account may publish to the topic, over TLS only', () => {
+    const [topic] = Object.values(resourcesOf(synth().synthesized, SnsTopicPolicy));
+    const statements = JSON.parse(topic.policy).Statement as { Sid: string; Effect: string }[];
+    expect(statements.map((st) => [st.Sid, st.Effect])).toEqual([
+      ['AllowCloudWatchAlarmsOfThisAccount', 'Allow'], ['DenyPublishWithoutTls', 'Deny'],
+    ]);
+  });
+
+  // The HA view (lib/testing) of the JSON with its // blocks, where the HA records are.
+  test('HA snapshot', () => {
+    expect(haSnapshot(synth().stack.toTerraform())).toMatchSnapshot();
   });
 });

@@ -1,8 +1,11 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { FisExperimentTemplate } from '@cdktf/provider-aws/lib/fis-experiment-template';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Testing, Token } from 'cdktf';
 import { ServiceTier } from '../../../lib/core';
+import { haSnapshot } from '../../../lib/testing/snapshot';
 import { AzEvacuationDrill, AzEvacuationDrillProps } from '../../../lib/tf/aws/drill';
 import { awsStack, resourcesOf, warningsOf } from './util';
 
@@ -66,6 +69,67 @@ describe('AzEvacuationDrill (Terraform)', () => {
   });
 });
 
-test('AzEvacuationDrill (Terraform) snapshot', () => {
-  expect(synth().synthesized).toMatchSnapshot();
+describe('AzEvacuationDrill (Terraform): policy and targets', () => {
+  test('THEN the policy holds exactly these statements, FIS creating and tagging only its own network ACLs', () => {
+    const policy = JSON.parse(Object.values(resourcesOf(synth().synthesized, IamRolePolicy))[0].policy);
+    const bySid = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
+    expect(Object.keys(bySid)).toEqual([
+      'LogDeliveryAndDescribe', 'CreateDrillNetworkAcl', 'CreateDrillNetworkAclInVpc', 'TagDrillNetworkAcl',
+      'ChangeDrillNetworkAcl', 'SwapSubnetNetworkAcl', 'StopFleetInstances', 'RestartEncryptedVolumes',
+      'FailoverCluster',
+    ]);
+    const tagged = { 'aws:RequestTag/managedByFIS': 'true' };
+    expect(bySid.CreateDrillNetworkAcl.Condition).toEqual({ StringEquals: tagged });
+    expect(bySid.TagDrillNetworkAcl.Condition).toEqual({
+      StringEquals: { 'ec2:CreateAction': 'CreateNetworkAcl', ...tagged },
+    });
+    const fisOwned = { 'aws:ResourceTag/managedByFIS': 'true' };
+    expect(bySid.ChangeDrillNetworkAcl.Condition).toEqual({ StringEquals: fisOwned });
+    const lastPart = (arn: string) => arn.replace(/^.*:/, '');
+    expect(bySid.SwapSubnetNetworkAcl.Resource.map(lastPart)).toEqual([
+      'subnet/subnet-pub-a', 'subnet/subnet-priv-a', 'network-acl/*',
+    ]);
+    // FIS restarts instances with encrypted volumes through a grant, for AWS resources only.
+    expect(bySid.RestartEncryptedVolumes).toMatchObject({
+      Action: 'kms:CreateGrant', Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    });
+  });
+
+  test('THEN only FIS experiments of this account assume the role, and the template waits for its policy', () => {
+    const { synthesized } = synth();
+    const trust = JSON.parse(Object.values(resourcesOf(synthesized, IamRole))[0].assume_role_policy);
+    expect(trust.Statement).toEqual([expect.objectContaining({
+      Principal: { Service: 'fis.amazonaws.com' },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': expect.any(String) },
+        ArnLike: { 'aws:SourceArn': expect.stringMatching(/:experiment\/\*$/) },
+      },
+    })]);
+    const template = Object.values(resourcesOf(synthesized, FisExperimentTemplate))[0];
+    expect(template.depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy\.Drill_Policy_/)]);
+    expect(template.target[0]).toMatchObject({
+      name: 'ZoneSubnets', resource_type: 'aws:ec2:subnet', selection_mode: 'ALL',
+    });
+    const lastPart = (arn: string) => arn.replace(/^.*:/, '');
+    expect(template.target[0].resource_arns.map(lastPart)).toEqual(['subnet/subnet-pub-a', 'subnet/subnet-priv-a']);
+    expect(template.target[2]).toEqual({
+      name: 'Cluster', resource_type: 'aws:rds:cluster', selection_mode: 'ALL',
+      resource_arns: ['arn:aws:rds:us-east-1:111111111111:cluster:orders'],
+    });
+  });
+
+  test('THEN the experiment log is encrypted under a key CloudWatch Logs may use, and refuses deletion', () => {
+    const { synthesized } = synth();
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      deletion_protection_enabled: true, kms_key_id: expect.stringMatching(/Drill_LogKey_/),
+    });
+    const key = JSON.parse(Object.values(resourcesOf(synthesized, KmsKey))[0].policy);
+    const sids = key.Statement.map((s: { Sid: string }) => s.Sid);
+    expect(sids).toEqual(['AllowAccountToGovernKey', 'AllowCloudWatchLogsOfThisAccount']);
+  });
+});
+
+// The HA view (lib/testing) of the JSON with its // blocks, where the HA records are.
+test('AzEvacuationDrill (Terraform) HA snapshot', () => {
+  expect(haSnapshot(synth().stack.toTerraform())).toMatchSnapshot();
 });

@@ -1,6 +1,8 @@
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
@@ -8,11 +10,15 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
 import { Testing, Token } from 'cdktf';
 import { HaRole, ServiceTier } from '../../../lib/core';
+import { haSnapshot } from '../../../lib/testing/snapshot';
 import { FleetPlacementStrategy, ResilientFleet, ResilientFleetProps } from '../../../lib/tf/aws/fleet';
 import { awsStack, refTo, resourcesOf, warningsOf } from './util';
 
@@ -204,7 +210,80 @@ describe('ResilientFleet (Terraform)', () => {
     expect(synthesized).toHaveResourceWithProperties(LaunchTemplate, { block_device_mappings: [expect.objectContaining({ ebs: expect.objectContaining({ volume_size: 16384 }) })] });
   });
 
-  test('snapshot', () => {
-    expect(synth().synthesized).toMatchSnapshot();
+  test('THEN clients reach the balancer on 80 and 443, it reaches instances on 8080, they reach out on 443', () => {
+    const { synthesized } = synth();
+    const group = (ref: unknown) => String(ref).replace(/^.*Fleet_(\w+)SecurityGroup_.*$/, '$1');
+    const rule = (r: Record<string, string | number>) => [
+      group(r.security_group_id), r.from_port, r.to_port, r.cidr_ipv4 ?? group(r.referenced_security_group_id),
+    ];
+    expect(Object.values(resourcesOf(synthesized, VpcSecurityGroupIngressRule)).map(rule)).toEqual([
+      ['LoadBalancer', 443, 443, '0.0.0.0/0'], ['LoadBalancer', 80, 80, '0.0.0.0/0'],
+      ['Instance', 8080, 8080, 'LoadBalancer'],
+    ]);
+    expect(Object.values(resourcesOf(synthesized, VpcSecurityGroupEgressRule)).map(rule)).toEqual([
+      ['Instance', 443, 443, '0.0.0.0/0'], ['LoadBalancer', 8080, 8080, 'Instance'],
+    ]);
+  });
+
+  test('THEN instances run as an EC2 role with SSM core, monitored in detail, from a gp3 volume they delete', () => {
+    const { synthesized } = synth();
+    expect(JSON.parse(Object.values(resourcesOf(synthesized, IamRole))[0].assume_role_policy).Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    expect(synthesized).toHaveResourceWithProperties(IamRolePolicyAttachment, {
+      policy_arn: expect.stringMatching(/:iam::aws:policy\/AmazonSSMManagedInstanceCore$/),
+    });
+    const volume = expect.objectContaining({ volume_type: 'gp3', volume_size: 30, delete_on_termination: 'true' });
+    expect(synthesized).toHaveResourceWithProperties(LaunchTemplate, {
+      image_id: BASE.imageId, monitoring: { enabled: true }, update_default_version: true,
+      iam_instance_profile: { arn: expect.stringMatching(/^\$\{aws_iam_instance_profile\.Fleet_InstanceProfile_/) },
+      metadata_options: { http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 },
+      block_device_mappings: [{ device_name: '/dev/xvda', ebs: volume }],
+    });
+  });
+
+  test('THEN the group runs the latest template on demand in its placement group, 100-110% in maintenance', () => {
+    const group = Object.values(resourcesOf(synth().synthesized, AutoscalingGroup))[0];
+    expect(group.mixed_instances_policy).toEqual({
+      instances_distribution: { on_demand_base_capacity: 9, on_demand_percentage_above_base_capacity: 100 },
+      launch_template: {
+        launch_template_specification: {
+          launch_template_id: expect.stringMatching(/Fleet_LaunchTemplate_.*\.id\}$/),
+          version: expect.stringMatching(/\.latest_version\}$/),
+        },
+        override: [{ instance_type: 'm7g.large' }, { instance_type: 'm6g.large' }],
+      },
+    });
+    expect(group).toMatchObject({
+      placement_group: expect.stringMatching(/Fleet_PlacementGroup_/), wait_for_capacity_timeout: '15m',
+      instance_maintenance_policy: { min_healthy_percentage: 100, max_healthy_percentage: 110 },
+    });
+    expect(group.enabled_metrics).toEqual(expect.arrayContaining(['GroupInServiceInstances', 'GroupDesiredCapacity']));
+  });
+
+  test('THEN the balancer mitigates desync strictly and drains targets for 30 s; unhealthy targets alarm', () => {
+    const { synthesized } = synth();
+    expect(synthesized).toHaveResourceWithProperties(Lb, { desync_mitigation_mode: 'strictest' });
+    expect(synthesized).toHaveResourceWithProperties(LbTargetGroup, {
+      deregistration_delay: '30', port: 8080, vpc_id: BASE.vpcId,
+    });
+    const suffix = expect.stringContaining('.arn_suffix');
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      namespace: 'AWS/ApplicationELB', metric_name: 'UnHealthyHostCount', statistic: 'Maximum',
+      dimensions: { LoadBalancer: suffix, TargetGroup: suffix },
+    });
+  });
+
+  test('THEN CloudWatch alarms of this account may publish to the topic, over TLS only', () => {
+    const [topic] = Object.values(resourcesOf(synth().synthesized, SnsTopicPolicy));
+    const statements = JSON.parse(topic.policy).Statement as { Sid: string; Effect: string }[];
+    expect(statements.map((st) => [st.Sid, st.Effect])).toEqual([
+      ['AllowCloudWatchAlarmsOfThisAccount', 'Allow'], ['DenyPublishWithoutTls', 'Deny'],
+    ]);
+  });
+
+  // The HA view (lib/testing) of the JSON with its // blocks, where the HA records are.
+  test('HA snapshot', () => {
+    expect(haSnapshot(synth().stack.toTerraform())).toMatchSnapshot();
   });
 });

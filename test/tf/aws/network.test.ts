@@ -1,5 +1,8 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
 import { Route } from '@cdktf/provider-aws/lib/route';
@@ -8,6 +11,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Testing } from 'cdktf';
 import { HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
+import { haSnapshot } from '../../../lib/testing/snapshot';
 import { MultiAzNetwork, MultiAzNetworkProps } from '../../../lib/tf/aws/network';
 import { awsStack, fullResourcesOf, resourcesOf, warningsOf } from './util';
 
@@ -91,7 +95,57 @@ describe('MultiAzNetwork (Terraform)', () => {
     expect(synthesized).toHaveResourceWithProperties(Subnet, { availability_zone: '${element(data.aws_availability_zones.Network_Zones_73A0D929.names, 0)}' });
   });
 
-  test('snapshot', () => {
-    expect(synth({ tier: ServiceTier.TIER_1, availabilityZones: US_EAST_1 }).synthesized).toMatchSnapshot();
+  test('THEN the address plan is /24 public, /20 private and /24 isolated, and no subnet assigns public IPs', () => {
+    const { synthesized } = synth({ tier: ServiceTier.TIER_1, availabilityZones: US_EAST_1 });
+    const subnets = Object.values(resourcesOf(synthesized, Subnet));
+    const cidrs: Record<string, string[]> = {};
+    for (const subnet of subnets) {
+      (cidrs[subnet.tags['ha:subnet-type']] ??= []).push(subnet.cidr_block);
+    }
+    expect(cidrs).toEqual({
+      public: ['10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24'],
+      private: ['10.0.16.0/20', '10.0.32.0/20', '10.0.48.0/20'],
+      isolated: ['10.0.64.0/24', '10.0.65.0/24', '10.0.66.0/24'],
+    });
+    const publicSubnets = subnets.filter((s) => s.tags['ha:subnet-type'] === 'public');
+    expect(publicSubnets.map((s) => s.map_public_ip_on_launch)).toEqual([false, false, false]);
+  });
+
+  test('THEN the default security group is emptied, and the endpoints serve private and isolated routes', () => {
+    const { synthesized } = synth({ tier: ServiceTier.TIER_1, availabilityZones: US_EAST_1 });
+    const [group] = Object.values(resourcesOf(synthesized, DefaultSecurityGroup));
+    expect(group.vpc_id).toMatch(/^\$\{aws_vpc\.Network_Vpc_/);
+    expect(group.ingress).toBeUndefined();
+    expect(group.egress).toBeUndefined();
+    const table = (id: string) => id.replace(/^.*Network_(\w+)Routes_.*$/, '$1');
+    for (const endpoint of Object.values(resourcesOf(synthesized, VpcEndpoint))) {
+      expect(endpoint.route_table_ids.map(table)).toEqual(['Private1', 'Private2', 'Private3', 'Isolated']);
+    }
+    expect(synthesized).toHaveResourceWithProperties(Route, {
+      destination_cidr_block: '0.0.0.0/0', gateway_id: expect.stringMatching(/Network_InternetGateway_/),
+    });
+  });
+
+  test('THEN VPC Flow Logs of this account deliver through a role that may write only to the flow log group', () => {
+    const { synthesized } = synth({ tier: ServiceTier.TIER_1, availabilityZones: US_EAST_1 });
+    const trust = JSON.parse(Object.values(resourcesOf(synthesized, IamRole))[0].assume_role_policy);
+    expect(trust.Statement).toEqual([expect.objectContaining({
+      Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': expect.any(String) } },
+    })]);
+    const group = '${aws_cloudwatch_log_group.Network_FlowLogs_AA56CF75.arn}';
+    expect(JSON.parse(Object.values(resourcesOf(synthesized, IamRolePolicy))[0].policy).Statement).toEqual([{
+      Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      Resource: [group, `${group}:*`],
+    }]);
+    expect(synthesized).toHaveResourceWithProperties(FlowLog, {
+      log_destination: group, iam_role_arn: expect.stringMatching(/Network_FlowLogRole_/),
+    });
+  });
+
+  // The HA view (lib/testing) of the JSON with its // blocks, where the HA records are.
+  test('HA snapshot', () => {
+    const { stack } = synth({ tier: ServiceTier.TIER_1, availabilityZones: US_EAST_1 });
+    expect(haSnapshot(stack.toTerraform())).toMatchSnapshot();
   });
 });

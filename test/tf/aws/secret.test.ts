@@ -9,6 +9,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { checkInputs } from '../../../lib/checks/check';
 import { ServiceTier } from '../../../lib/core';
+import { haSnapshot } from '../../../lib/testing/snapshot';
 import { EncryptedSecret, EncryptedSecretProps } from '../../../lib/tf/aws/secret';
 import { awsStack, refTo, resourcesOf, warningsOf } from './util';
 
@@ -118,7 +119,27 @@ describe('EncryptedSecret (Terraform)', () => {
       .toThrow(new Error('replicaProviders must not include the primary region us-east-1, got: us-east-1'));
   });
 
-  test('snapshot', () => {
-    expect(synth().synthesized).toMatchSnapshot();
+  test('THEN each region\'s key is governed by its own account only, with rotation, and kept through destroy', () => {
+    const keys = Object.values(resourcesOf(synth().synthesized, KmsKey));
+    expect(keys.map((k) => [k.provider, k.description])).toEqual([
+      [undefined, 'Encrypts the secret test/ApiKey'], ['aws.west', 'Encrypts the replica of the secret test/ApiKey'],
+    ]);
+    const partition = String.raw`\$\{data\.aws_partition\.[\w-]+\.partition\}`;
+    const account = String.raw`\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}`;
+    const root = new RegExp(`^arn:${partition}:iam::${account}:root$`);
+    for (const key of keys) {
+      expect(JSON.parse(key.policy).Statement).toEqual([{
+        Sid: 'AllowAccountToGovernKey', Effect: 'Allow', Action: 'kms:*', Resource: '*',
+        Principal: { AWS: expect.stringMatching(root) },
+      }]);
+      expect(key).toMatchObject({
+        enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true },
+      });
+    }
+  });
+
+  // The HA view (lib/testing) of the JSON with its // blocks, where the HA records are.
+  test('HA snapshot', () => {
+    expect(haSnapshot(synth().stack.toTerraform())).toMatchSnapshot();
   });
 });

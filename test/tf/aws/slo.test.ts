@@ -1,7 +1,9 @@
 import { CloudwatchCompositeAlarm } from '@cdktf/provider-aws/lib/cloudwatch-composite-alarm';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { Testing } from 'cdktf';
 import { ServiceTier } from '../../../lib/core';
+import { haSnapshot } from '../../../lib/testing/snapshot';
 import { SloAlarms, SloAlarmsProps } from '../../../lib/tf/aws/slo';
 import { awsStack, resourcesOf } from './util';
 
@@ -83,7 +85,34 @@ describe('SloAlarms (Terraform)', () => {
     expect(budget!.metric_query.slice(1).map((q: { metric: { period: number } }) => q.metric.period)).toEqual([86400, 86400, 86400]);
   });
 
-  test('snapshot', () => {
-    expect(synth().synthesized).toMatchSnapshot();
+  test('THEN the page, ticket and budget alarms tell the on-call engineer what to do; rows name their burn', () => {
+    const { synthesized } = synth();
+    const descriptionOf = (type: typeof CloudwatchMetricAlarm | typeof CloudwatchCompositeAlarm, prefix: string) =>
+      Object.entries(resourcesOf(synthesized, type)).find(([name]) => name.startsWith(prefix))![1].alarm_description;
+    const budget = 'orders: the error budget of the 30-day SLO';
+    expect(descriptionOf(CloudwatchCompositeAlarm, 'Slo_Page_'))
+      .toBe(`${budget} is burning fast enough to be gone within days; act now.`);
+    expect(descriptionOf(CloudwatchCompositeAlarm, 'Slo_Ticket_'))
+      .toBe(`${budget} is being spent faster than it is earned; fix in working hours.`);
+    expect(descriptionOf(CloudwatchMetricAlarm, 'Slo_BudgetExhausted_')).toBe('orders: the errors of the last 7d '
+      + 'spent the whole 30-day error budget of a 0.9995 SLO; freeze risky changes until it recovers.');
+    expect(descriptionOf(CloudwatchMetricAlarm, 'Slo_Burn1hLong_'))
+      .toBe('Error ratio over 1h above 0.0072 (14.4x burn of a 0.9995 SLO); part of page alert Burn1h');
+  });
+
+  test('THEN CloudWatch alarms of this account may publish to both topics, over TLS only', () => {
+    const policies = Object.values(resourcesOf(synth().synthesized, SnsTopicPolicy));
+    expect(policies).toHaveLength(2);
+    for (const policy of policies) {
+      const statements = JSON.parse(policy.policy).Statement as { Sid: string; Effect: string }[];
+      expect(statements.map((st) => [st.Sid, st.Effect])).toEqual([
+        ['AllowCloudWatchAlarmsOfThisAccount', 'Allow'], ['DenyPublishWithoutTls', 'Deny'],
+      ]);
+    }
+  });
+
+  // The HA view (lib/testing) of the JSON with its // blocks, where the HA records are.
+  test('HA snapshot', () => {
+    expect(haSnapshot(synth().stack.toTerraform())).toMatchSnapshot();
   });
 });

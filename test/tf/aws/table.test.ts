@@ -3,8 +3,10 @@ import { DynamodbContributorInsights } from '@cdktf/provider-aws/lib/dynamodb-co
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { Testing } from 'cdktf';
 import { HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
+import { haSnapshot } from '../../../lib/testing/snapshot';
 import { GlobalTable, GlobalTableProps, TableConsistency } from '../../../lib/tf/aws/global-table';
 import { awsStack, fullResourcesOf, refTo, resourcesOf } from './util';
 
@@ -95,7 +97,28 @@ describe('GlobalTable (Terraform)', () => {
     expect(() => synth(extra, regions)).toThrow(new Error(message));
   });
 
-  test('snapshot', () => {
-    expect(synth().synthesized).toMatchSnapshot();
+  test('THEN the table is keyed by pk, the replica\'s insights wait for it, and the alarm takes the worst', () => {
+    const { synthesized } = synth();
+    expect(synthesized).toHaveResourceWithProperties(DynamodbTable, {
+      hash_key: 'pk', attribute: [{ name: 'pk', type: 'S' }],
+    });
+    const insights = Object.values(resourcesOf(synthesized, DynamodbContributorInsights));
+    const replica = insights.find((i) => i.provider === 'aws.west')!;
+    expect(replica.depends_on).toEqual([expect.stringMatching(/^aws_dynamodb_table\.Sessions_/)]);
+    const alarm = Object.values(resourcesOf(synthesized, CloudwatchMetricAlarm))[0];
+    expect(alarm.metric_query[0]).toMatchObject({ id: 'worst', return_data: true });
+  });
+
+  test('THEN CloudWatch alarms of this account may publish to the topic, over TLS only', () => {
+    const [topic] = Object.values(resourcesOf(synth().synthesized, SnsTopicPolicy));
+    const statements = JSON.parse(topic.policy).Statement as { Sid: string; Effect: string }[];
+    expect(statements.map((st) => [st.Sid, st.Effect])).toEqual([
+      ['AllowCloudWatchAlarmsOfThisAccount', 'Allow'], ['DenyPublishWithoutTls', 'Deny'],
+    ]);
+  });
+
+  // The HA view (lib/testing) of the JSON with its // blocks, where the HA records are.
+  test('HA snapshot', () => {
+    expect(haSnapshot(synth().stack.toTerraform())).toMatchSnapshot();
   });
 });
