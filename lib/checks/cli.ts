@@ -162,8 +162,9 @@ function run(argv: readonly string[], io: CliIo): number {
   const merged: GraphInputs = {
     cloudFormation: inputs.flatMap((i) => i.cloudFormation ?? []).map((c) => ({ ...c, parameters: { ...c.parameters, ...options.parameters } })),
     terraform: inputs.flatMap((i) => i.terraform ?? []),
+    unread: inputs.flatMap((i) => i.unread ?? []),
   };
-  const report = checkInputs(merged);
+  const report: HaReport = { ...checkInputs(merged), unread: merged.unread };
   const comparison = options.baseline === undefined ? undefined : compareWithBaseline(readBaseline(options.baseline), report, options.baseline);
   if (options.format === 'json') {
     io.stdout(`${JSON.stringify({ ...jsonReport(report), ...(comparison ? { baseline: comparison } : {}) }, null, 2)}\n`);
@@ -182,6 +183,7 @@ function jsonReport(report: HaReport): Record<string, unknown> {
     services: report.services.map(jsonService),
     findings: report.findings,
     acknowledged: report.acknowledged ?? [],
+    unread: report.unread ?? [],
     perStack: (report.perStack ?? []).map(jsonService),
   };
 }

@@ -108,10 +108,16 @@ export function formatText(report: HaReport, colour: boolean, options: TextOptio
     }
   }
   lines.push('');
+  const unread = report.unread ?? [];
+  if (unread.length > 0) {
+    lines.push(`Not read (${unread.length}; nothing in ${unread.length === 1 ? 'it' : 'them'} was checked):`,
+      ...unread.map((u) => `  ${u.what} in ${u.stack}: ${u.why}`), '');
+  }
   const acknowledged = report.acknowledged ?? [];
   if (report.findings.length === 0) {
     // Said outright: an acknowledged finding can still leave an objective unmet in the table above.
-    lines.push(acknowledged.length === 0 ? 'No findings.' : 'No findings other than the acknowledged ones below.');
+    const none = unread.length === 0 ? 'No findings' : 'No findings in what was read';
+    lines.push(acknowledged.length === 0 ? `${none}.` : `${none} other than the acknowledged ones below.`);
   }
   for (const f of report.findings) {
     const level = f.level === 'error' ? 'ERROR  ' : 'WARNING';
@@ -142,6 +148,11 @@ export function formatMarkdown(report: HaReport): string {
       lines.push(`| ${row(s, false).map(escape).join(' | ')} |`);
     }
     lines.push('', LEGEND.replace(/ {3}/g, ' · '), '');
+  }
+  const unread = report.unread ?? [];
+  if (unread.length > 0) {
+    lines.push(`### Not read (${unread.length}, not checked)`, '', '| stack | what | why |', '|---|---|---|',
+      ...unread.map((u) => `| ${escape(u.stack)} | ${escape(u.what)} | ${escape(u.why)} |`), '');
   }
   lines.push(`### Findings (${summary(report)})`, '');
   if (report.findings.length > 0) {

@@ -92,6 +92,19 @@ export interface ServiceReport {
   readonly notes: readonly string[];
 }
 
+/**
+ * Part of an input that was not read, so nothing in it was checked: a module whose source is not
+ * beside the file, a file of no known format in a directory of templates.
+ */
+export interface UnreadInput {
+  /** The stack (or directory) it belongs to. */
+  readonly stack: string;
+  /** What was not read: `module.db (terraform-aws-modules/rds/aws)`, a file name. */
+  readonly what: string;
+  /** Why, and what to pass instead so that it is read. */
+  readonly why: string;
+}
+
 /** The report and the findings, as `ha-report --json` prints them. */
 export interface HaReport {
   /** One report per service, across all its stacks. */
@@ -102,6 +115,8 @@ export interface HaReport {
   readonly findings: readonly Finding[];
   /** Findings the synthesized output acknowledges (`HA_ACKNOWLEDGED_KEY`), with the reason given. */
   readonly acknowledged?: readonly AcknowledgedFinding[];
+  /** What the inputs hold that was not read (and so not checked), with the reason. */
+  readonly unread?: readonly UnreadInput[];
 }
 
 /** A service's reported figure: seconds (RTO, RPO) or the availability ratio; null when unbounded or unproven. */

@@ -1,11 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import type { UnreadInput } from '../model';
 import { CloudFormationStackInput, readCloudFormation } from './cloudformation';
 import { HaInputError } from './errors';
+import { readable, readJson } from './files';
 import { ResourceGraph } from './graph';
 import { GraphResource, GraphStack } from './model';
 import { readTerraform, TerraformStackInput } from './terraform';
 import { isTerraformJson } from './terraform-json';
+import { readCalledModules } from './terraform-modules';
 import { isTerraformShowJson } from './terraform-plan';
 import { isObject } from './values';
 
@@ -13,6 +16,17 @@ import { isObject } from './values';
 export interface GraphInputs {
   readonly cloudFormation?: readonly CloudFormationStackInput[];
   readonly terraform?: readonly TerraformStackInput[];
+  /** What the inputs hold that could not be read (a registry module), so the report can say it was not checked. */
+  readonly unread?: readonly UnreadInput[];
+}
+
+/** Several inputs as one. */
+function mergeInputs(parts: readonly GraphInputs[]): GraphInputs {
+  return {
+    cloudFormation: parts.flatMap((p) => p.cloudFormation ?? []),
+    terraform: parts.flatMap((p) => p.terraform ?? []),
+    unread: parts.flatMap((p) => p.unread ?? []),
+  };
 }
 
 /** Builds the graph from in-memory templates of either engine (or both). */
@@ -55,19 +69,19 @@ function readPath(target: string): GraphInputs {
       return { cloudFormation: readAssembly(target, manifest.artifacts, '') };
     }
     if (isObject(manifest) && isObject(manifest.stacks)) {
-      return { terraform: readCdktfManifest(target, manifest.stacks) };
+      return mergeInputs(readCdktfManifest(target, manifest.stacks));
     }
   }
   const stacksDir = fs.existsSync(path.join(target, 'stacks')) ? path.join(target, 'stacks') : target;
   const terraform = readable(stacksDir, () => fs.readdirSync(stacksDir))
     .filter((name) => fs.existsSync(path.join(stacksDir, name, 'cdk.tf.json')))
     .sort()
-    .map((name) => terraformInput(name, path.join(stacksDir, name, 'cdk.tf.json')));
+    .map((name) => terraformConfiguration(name, path.join(stacksDir, name, 'cdk.tf.json')));
   if (fs.existsSync(path.join(target, 'cdk.tf.json'))) {
-    terraform.push(terraformInput(path.basename(path.resolve(target)), path.join(target, 'cdk.tf.json')));
+    terraform.push(terraformConfiguration(path.basename(path.resolve(target)), path.join(target, 'cdk.tf.json')));
   }
   if (terraform.length > 0) {
-    return { terraform };
+    return mergeInputs(terraform);
   }
   throw new HaInputError(`${target} is neither a CDK cloud assembly (no manifest.json with artifacts) nor a cdktf output (no stacks/*/cdk.tf.json)`);
 }
@@ -87,7 +101,9 @@ function requireResources(target: string, inputs: GraphInputs): GraphInputs {
     ? 'a resource in planned_values (a state: values), in root_module.resources or a child module\'s'
     : terraform.length > 0 ? 'a resource or data block (as objects, or arrays of objects, by type and name)'
       : 'a resource under Resources';
-  throw new HaInputError(`${target} declares nothing to check: expected ${expected}`);
+  const unread = (inputs.unread ?? []).map((u) => `${u.what}: ${u.why}`);
+  const notRead = unread.length > 0 ? `; not read: ${unread.join('; ')}` : '';
+  throw new HaInputError(`${target} declares nothing to check: expected ${expected}${notRead}`);
 }
 
 /** Reads templates by path, as the CDK validation plugin receives them, with optional regions by path. */
@@ -103,11 +119,14 @@ function readFile(file: string): GraphInputs {
     return { cloudFormation: [cloudFormationInput(path.basename(file).replace(/\.template\.json$|\.json$/, ''), file, undefined, json)] };
   }
   if (isTerraformShowJson(json)) {
-    return { terraform: [{ name: path.basename(file).replace(/\.json$/, ''), json, file }] };
+    const plan = { name: path.basename(file).replace(/\.json$/, ''), json, file };
+    const manages = readTerraform([plan]).resources.some((r) => !r.isData);
+    return { terraform: [plan], unread: manages ? [lifecycleNotInPlans(plan.name)] : [] };
   }
   if (isTerraformJson(json)) {
     const dir = path.basename(path.dirname(path.resolve(file)));
-    return { terraform: [{ name: path.basename(file) === 'cdk.tf.json' ? dir : path.basename(file).replace(/(\.tf)?\.json$/, ''), json, file }] };
+    const name = path.basename(file) === 'cdk.tf.json' ? dir : path.basename(file).replace(/(\.tf)?\.json$/, '');
+    return terraformConfiguration(name, file, json);
   }
   throw new HaInputError(`${file} is neither a CloudFormation template (no Resources) nor Terraform JSON (no resource, data or terraform block)`
     + ', nor terraform show -json output of a plan or a state (no format_version with planned_values or values)');
@@ -133,10 +152,10 @@ function readAssembly(dir: string, artifacts: Record<string, unknown>, prefix: s
   return inputs;
 }
 
-function readCdktfManifest(dir: string, stacks: Record<string, unknown>): TerraformStackInput[] {
+function readCdktfManifest(dir: string, stacks: Record<string, unknown>): GraphInputs[] {
   return Object.entries(stacks).flatMap(([name, stack]) => {
     const file = isObject(stack) && typeof stack.synthesizedStackPath === 'string' ? path.join(dir, stack.synthesizedStackPath) : undefined;
-    return file ? [terraformInput(name, file)] : [];
+    return file ? [terraformConfiguration(name, file)] : [];
   });
 }
 
@@ -145,24 +164,17 @@ function cloudFormationInput(name: string, file: string, region: string | undefi
   return { name, template, region, file, readNested: (assetPath) => readJson(path.join(dir, assetPath)) };
 }
 
-function terraformInput(name: string, file: string): TerraformStackInput {
-  return { name, json: readJson(file), file };
+/** A Terraform JSON configuration and the modules it calls from local sources beside it. */
+function terraformConfiguration(name: string, file: string, json: unknown = readJson(file)): GraphInputs {
+  const { modules, unread } = readCalledModules([{ json, file }], path.dirname(file), name);
+  return { terraform: [{ name, json, file, modules }], unread };
 }
 
-/** Runs a file-system call on `target`, reporting a failure (permissions, not a directory) as input that cannot be read. */
-function readable<T>(target: string, call: () => T): T {
-  try {
-    return call();
-  } catch (e) {
-    throw new HaInputError(`cannot read ${target}: ${(e as Error).message}`);
-  }
-}
-
-function readJson(file: string): unknown {
-  const text = readable(file, () => fs.readFileSync(file, 'utf8'));
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new HaInputError(`${file} is not valid JSON: ${(e as Error).message}`);
-  }
+/** A plan records no `lifecycle` block: HA-DEL1 cannot see `prevent_destroy` in it, and the report says so. */
+function lifecycleNotInPlans(stack: string): UnreadInput {
+  return {
+    stack,
+    what: 'lifecycle.prevent_destroy',
+    why: 'terraform show -json does not record lifecycle arguments, so HA-DEL1 takes prevent_destroy as unset',
+  };
 }

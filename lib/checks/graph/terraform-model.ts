@@ -26,3 +26,17 @@ export interface DeclaredResource {
   /** Addresses of the resources of the same stack it refers to. */
   readonly references: readonly string[];
 }
+
+/** One Terraform JSON file: its parsed content and where it was read from. */
+export interface TerraformDocument {
+  readonly json: unknown;
+  readonly file?: string;
+}
+
+/** A module a Terraform JSON configuration calls, read from its local source. */
+export interface TerraformModuleInput {
+  /** Its address in the stack: `module.db`, `module.app.module.db`. */
+  readonly address: string;
+  /** Its `.tf.json` files, read together as Terraform reads a module's directory. */
+  readonly documents: readonly TerraformDocument[];
+}

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { checkInputs } from '../../../lib/checks/check';
 import { main } from '../../../lib/checks/cli';
+import { formatText } from '../../../lib/checks/format';
 import { HaInputError } from '../../../lib/checks/graph/errors';
 import { buildGraph, readInputs } from '../../../lib/checks/graph/load';
 
@@ -183,5 +184,99 @@ describe('terraform show -json of a plan or a state', () => {
     expect(code).toBe(2);
     expect(stderr).toBe(`ha-report: ${fixture('plan', 'empty-plan.json')} declares nothing to check: `
       + 'expected a resource in planned_values (a state: values), in root_module.resources or a child module\'s\n');
+  });
+});
+
+describe('module blocks in Terraform JSON', () => {
+  const LOCAL = fixture('local-module', 'main.tf.json');
+  const REGISTRY = fixture('registry-module', 'main.tf.json');
+  const PASS_A_PLAN = 'pass terraform show -json of a plan instead, which holds every module\'s resources';
+
+  test('GIVEN a module with a local source THEN its files are read as its resources, nested modules too', () => {
+    const findings = findingsOf([LOCAL]);
+    expect(findings).toEqual(expect.arrayContaining([
+      'HA-DB1 main/module.db.aws_db_instance.main',
+      'HA-BAK1 main/module.db.aws_db_instance.main',
+      'HA-DEL1 main/module.db.aws_db_instance.main',
+    ]));
+    // The nested replica module sets prevent_destroy, and a read replica is not a single-AZ primary.
+    expect(findings).not.toContain('HA-DEL1 main/module.db.module.replica.aws_db_instance.replica');
+    expect(findings).not.toContain('HA-DB1 main/module.db.module.replica.aws_db_instance.replica');
+    const { stdout } = run([LOCAL]);
+    expect(stdout).not.toContain('Not read');
+  });
+
+  test('GIVEN providers passed to modules THEN regions follow them; references follow inputs and outputs', () => {
+    const inputs = readInputs(LOCAL);
+    expect(inputs.unread).toEqual([]);
+    const graph = buildGraph(inputs);
+    expect(graph.resources.map((r) => [r.address, r.region, r.references])).toEqual([
+      ['aws_cloudwatch_metric_alarm.db_cpu', 'us-west-2', ['main/module.db.aws_db_instance.main']],
+      ['module.db.aws_db_subnet_group.main', 'us-west-2', []],
+      ['module.db.aws_db_instance.main', 'us-west-2', ['main/module.db.aws_db_subnet_group.main']],
+      ['module.db.module.replica.aws_db_instance.replica', 'us-east-2', ['main/module.db.aws_db_instance.main']],
+    ]);
+  });
+
+  test('GIVEN registry and git modules THEN the rest is checked; every format lists them as not read', () => {
+    const unread = [
+      {
+        stack: 'main',
+        what: 'module.vpc (terraform-aws-modules/vpc/aws 5.13.0)',
+        why: `a registry module is not fetched: ${PASS_A_PLAN}`,
+      },
+      {
+        stack: 'main',
+        what: 'module.rds (git::https://github.com/terraform-aws-modules/terraform-aws-rds.git?ref=v6.10.0)',
+        why: `a remote module is not fetched: ${PASS_A_PLAN}`,
+      },
+    ];
+    const json = run([REGISTRY, '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).unread).toEqual(unread);
+    expect(JSON.parse(json.stdout).findings)
+      .toContainEqual(expect.objectContaining({ rule: 'HA-DEL2', resource: 'aws_s3_bucket.uploads' }));
+    const text = run([REGISTRY]).stdout;
+    expect(text).toContain('\nNot read (2; nothing in them was checked):\n'
+      + '  module.vpc (terraform-aws-modules/vpc/aws 5.13.0) in main: '
+      + `a registry module is not fetched: ${PASS_A_PLAN}\n`);
+    const markdown = run([REGISTRY, '--markdown']).stdout;
+    expect(markdown).toContain('### Not read (2, not checked)\n\n| stack | what | why |\n|---|---|---|\n'
+      + '| main | module.vpc (terraform-aws-modules/vpc/aws 5.13.0) | '
+      + `a registry module is not fetched: ${PASS_A_PLAN} |\n`);
+  });
+
+  test('GIVEN a module in HCL and a missing one THEN both listed as not read, and no plain "No findings"', () => {
+    const { stdout } = run([fixture('hcl-module', 'main.tf.json'), '--fail-on', 'warning']);
+    expect(stdout).toContain('  module.network (./network) in main: main.tf in ./network is HCL, '
+      + `which ha-report does not read: convert it to .tf.json, or ${PASS_A_PLAN}\n`);
+    expect(stdout).toContain('  module.queue (../queue-module-not-checked-out) in main: there is no directory '
+      + `../queue-module-not-checked-out beside the module that calls it: ${PASS_A_PLAN}\n`);
+  });
+
+  test('GIVEN only a registry module THEN exit 2: nothing was checked, and the message says what was not read', () => {
+    const file = fixture('registry-module', 'only-modules.tf.json');
+    const { code, stdout, stderr } = run([file]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`ha-report: ${file} declares nothing to check: expected a resource or data block `
+      + '(as objects, or arrays of objects, by type and name); not read: '
+      + `module.rds (terraform-aws-modules/rds/aws 6.10.0): a registry module is not fetched: ${PASS_A_PLAN}\n`);
+  });
+
+  test('GIVEN nothing found in what was read THEN the report never says "No findings." as if all were read', () => {
+    const unread = [{ stack: 's', what: 'module.x (a/b/c)', why: 'a registry module' }];
+    const report = { services: [], findings: [], unread };
+    expect(formatText(report, false)).toContain('No findings in what was read.\n');
+    expect(formatText(report, false)).not.toContain('No findings.\n');
+    expect(formatText({ services: [], findings: [] }, false)).toContain('No findings.\n');
+  });
+
+  test('GIVEN a plan THEN the report says prevent_destroy cannot be seen in it', () => {
+    expect(JSON.parse(run([fixture('plan', 'plan.json'), '--json']).stdout).unread).toEqual([{
+      stack: 'plan',
+      what: 'lifecycle.prevent_destroy',
+      why: 'terraform show -json does not record lifecycle arguments, so HA-DEL1 takes prevent_destroy as unset',
+    }]);
   });
 });
