@@ -1,10 +1,10 @@
 import { HaInputError, HaInternalError } from './graph/errors';
 import { ResourceGraph } from './graph/graph';
 import { buildGraph, GraphInputs, readInputs } from './graph/load';
-import type { AcknowledgedFinding, Finding, HaReport } from './model';
+import type { AcknowledgedFinding, Finding, FindingLevel, HaReport } from './model';
 import { resilienceReport } from './report';
 import { HA_RULES } from './rules';
-import { HaRule, RuleContext } from './rules/rule';
+import { Evaluation, HaRule, RuleContext } from './rules/rule';
 import { ServiceIndex } from './services';
 
 /** Options of {@link checkGraph}. */
@@ -30,7 +30,10 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ha
   for (const rule of options.rules ?? HA_RULES) {
     for (const evaluation of attributed(`rule ${rule.id}`, () => rule.evaluate(context))) {
       if (!evaluation.compliant) {
-        findings.push({ rule: rule.id, level: rule.level, stack: evaluation.stack, resource: evaluation.resource, message: evaluation.message ?? rule.info });
+        findings.push({
+          rule: rule.id, level: findingLevel(rule, graph, services, evaluation), category: rule.category,
+          stack: evaluation.stack, resource: evaluation.resource, message: evaluation.message ?? rule.info,
+        });
       }
     }
   }
@@ -46,6 +49,20 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ha
     }
   }
   return { services: computed().services, perStack: computed().perStack, findings: open, acknowledged };
+}
+
+/**
+ * The level of a finding: the rule's, except that security hygiene and operations are warnings on a
+ * resource of no declared tier. A tier promises them (this library's constructs keep them); a
+ * template that declares none is held to availability and recovery, and told about the rest.
+ */
+export function findingLevel(rule: HaRule, graph: ResourceGraph, services: ServiceIndex, evaluation: Evaluation): FindingLevel {
+  if (rule.level === 'warning' || rule.category === 'availability' || rule.category === 'recovery') {
+    return rule.level;
+  }
+  const resource = graph.get(`${evaluation.stack}/${evaluation.resource}`);
+  const declared = evaluation.resource.startsWith('service:') || (resource !== undefined && services.recordOf(resource) !== undefined);
+  return declared ? rule.level : 'warning';
 }
 
 /**

@@ -9,11 +9,19 @@ import type { DrStrategy, TierObjectives } from '../core';
 /** How serious a finding is: errors fail synthesis and the CLI; warnings only with `--fail-on warning`. */
 export type FindingLevel = 'error' | 'warning';
 
+/**
+ * What a rule protects: `availability` (serving through a zone's or an instance's failure),
+ * `recovery` (getting service and data back after a region's loss or a bad write), `security-hygiene`
+ * (keys, TLS, least privilege, audit) and `operations` (alarms, probes, logs).
+ */
+export type RuleCategory = 'availability' | 'recovery' | 'security-hygiene' | 'operations';
+
 /** A rule broken by one resource (or, for rules about what is missing, by one service in one stack). */
 export interface Finding {
   /** Rule id, `HA-<AREA><n>`. */
   readonly rule: string;
   readonly level: FindingLevel;
+  readonly category: RuleCategory;
   readonly stack: string;
   /** CloudFormation logical id, Terraform address, or `service:<name>` for something missing from a service. */
   readonly resource: string;

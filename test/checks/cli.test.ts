@@ -29,8 +29,8 @@ describe('ha-report CLI', () => {
     expect(report.perStack.map((s: { stack: string }) => s.stack)).toEqual(['Shop-Primary', 'ProdShop']);
     expect(report.perStack[1]).toMatchObject({ service: 'shop', tier: 'TIER_3', strategy: 'BACKUP_RESTORE', region: 'us-west-2', regionRtoSeconds: null, objectivesMet: false });
     expect(report.findings.filter((f: { level: string }) => f.level === 'error')).toEqual([
-      { rule: 'HA-KMS1', level: 'error', stack: 'ProdShop', resource: 'Key', message: 'Key does not rotate: set EnableKeyRotation to true' },
-      { rule: 'HA-LOG1', level: 'error', stack: 'Shop-Primary', resource: 'Logs', message: 'Logs keeps logs 30 days; TIER_3 needs 365' },
+      { rule: 'HA-KMS1', level: 'error', category: 'security-hygiene', stack: 'ProdShop', resource: 'Key', message: 'Key does not rotate: set EnableKeyRotation to true' },
+      { rule: 'HA-LOG1', level: 'error', category: 'operations', stack: 'Shop-Primary', resource: 'Logs', message: 'Logs keeps logs 30 days; TIER_3 needs 365' },
     ]);
   });
 

@@ -35,7 +35,7 @@ describe('HaChecks validation plugin', () => {
     const { app } = appWith(plugin);
     expect(() => app.synth()).toThrow(/ERROR Unrotated does not rotate: set EnableKeyRotation to true \(HaChecks\)/);
     expect(plugin.lastResult!.report.findings.filter((f) => f.level === 'error')).toEqual([
-      { rule: 'HA-KMS1', level: 'error', stack: 'Shop', resource: 'Unrotated', message: 'Unrotated does not rotate: set EnableKeyRotation to true' },
+      { rule: 'HA-KMS1', level: 'error', category: 'security-hygiene', stack: 'Shop', resource: 'Unrotated', message: 'Unrotated does not rotate: set EnableKeyRotation to true' },
     ]);
     expect(plugin.lastResult!.report.services).toEqual([expect.objectContaining({ stack: 'Shop', service: 'shop', tier: 'TIER_3', region: 'us-east-1' })]);
   });

@@ -25,9 +25,10 @@ function synthError(stack: TerraformStack): string {
 }
 
 describe('addHaChecks', () => {
+  // The key belongs to no service with a tier, so its hygiene findings are warnings: fail on them here.
   test('GIVEN a key that never rotates WHEN synthesized THEN validation fails naming the rule and the Terraform address', () => {
     const { stack } = keyStack(false);
-    const checks = addHaChecks(stack);
+    const checks = addHaChecks(stack, { failOn: 'warning' });
 
     const message = synthError(stack);
 
@@ -68,10 +69,18 @@ describe('addHaChecks', () => {
 
   test('GIVEN an acknowledgement of another rule WHEN synthesized THEN the finding still fails', () => {
     const { stack, key } = keyStack(false);
-    addHaChecks(stack);
+    addHaChecks(stack, { failOn: 'warning' });
     acknowledgeHaFinding(key, 'HA-ENC1', 'the key itself is the customer-managed key of the stack');
 
     expect(synthError(stack)).toContain('HA-KMS1');
+  });
+
+  test('GIVEN no tier declared WHEN synthesized at the default failOn THEN the unrotated key is a warning, not an error', () => {
+    const { stack } = keyStack(false);
+    const checks = addHaChecks(stack);
+
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    expect(checks.lastResult?.report.findings.map((f) => `${f.level} ${f.rule}`)).toEqual(['warning HA-KMS1']);
   });
 
   test("GIVEN failOn 'never' WHEN synthesized THEN it passes and the finding is a warning on the resource", () => {
@@ -87,7 +96,7 @@ describe('addHaChecks', () => {
 
   test('GIVEN addHaChecks called twice WHEN synthesized THEN the stack is checked once', () => {
     const { stack } = keyStack(false);
-    const first = addHaChecks(stack);
+    const first = addHaChecks(stack, { failOn: 'warning' });
 
     expect(addHaChecks(stack, { failOn: 'never' })).toBe(first);
     expect(synthError(stack).match(/HA-KMS1 /g)).toHaveLength(1);

@@ -1,10 +1,10 @@
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
-import type { FindingLevel, ServiceReport } from '../model';
+import type { FindingLevel, RuleCategory, ServiceReport } from '../model';
 import { ServiceIndex } from '../services';
 
 // Findings are the checks' output, shared with the report and the printers (lib/checks/model.ts).
-export type { Finding, FindingLevel } from '../model';
+export type { Finding, FindingLevel, RuleCategory } from '../model';
 
 /** The outcome of a rule for one resource it applies to; resources it does not apply to have none. */
 export interface Evaluation {
@@ -27,7 +27,12 @@ export interface RuleContext {
 export interface HaRule {
   /** `HA-<AREA><n>`. */
   readonly id: string;
+  /**
+   * The level of its findings. A `security-hygiene` or `operations` rule's errors are warnings on
+   * resources of no declared tier: the tier is what promises them (see `findingLevel`).
+   */
   readonly level: FindingLevel;
+  readonly category: RuleCategory;
   /** One line: what the rule requires. */
   readonly info: string;
   /** Why it matters for availability or recovery. */

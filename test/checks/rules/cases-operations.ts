@@ -89,17 +89,17 @@ export const OPERATIONS_CASES: RuleCase[] = [
     nonCompliant: tf({ ...GOOGLE_LB, google_monitoring_alert_policy: { fast: burnPolicy } }, T1),
   },
   {
-    rule: AlarmActions, engine: 'cloudformation', stack: 'App', resource: 'Errors', message: 'has no enabled alarm action',
+    rule: AlarmActions, engine: 'cloudformation', stack: 'App', resource: 'Errors', level: 'warning', message: 'has no enabled alarm action',
     compliant: cfn({ Topic: { Type: 'AWS::SNS::Topic' }, ...composite('Page'), Errors: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmActions: [{ Ref: 'Topic' }] } } }),
     nonCompliant: cfn({ Errors: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmActions: [{ Ref: 'Topic' }], ActionsEnabled: false } } }),
   },
   {
-    rule: AlarmActions, engine: 'terraform-aws', stack: 'app', resource: 'aws_cloudwatch_metric_alarm.errors', message: 'has no enabled alarm action',
+    rule: AlarmActions, engine: 'terraform-aws', stack: 'app', resource: 'aws_cloudwatch_metric_alarm.errors', level: 'warning', message: 'has no enabled alarm action',
     compliant: tf({ aws_cloudwatch_metric_alarm: { errors: { alarm_actions: ['${aws_sns_topic.page.arn}'] } } }),
     nonCompliant: tf({ aws_cloudwatch_metric_alarm: { errors: {} } }),
   },
   {
-    rule: AlarmActions, engine: 'terraform-google', stack: 'app', resource: 'google_monitoring_alert_policy.p', message: 'notifies nobody',
+    rule: AlarmActions, engine: 'terraform-google', stack: 'app', resource: 'google_monitoring_alert_policy.p', level: 'warning', message: 'notifies nobody',
     compliant: tf({ google_monitoring_alert_policy: { p: { notification_channels: ['x'] } } }),
     nonCompliant: tf({ google_monitoring_alert_policy: { p: { notification_channels: [] } } }),
   },
@@ -129,12 +129,12 @@ export const OPERATIONS_CASES: RuleCase[] = [
     nonCompliant: tf({ ...TF_LB }, T0),
   },
   {
-    rule: AuditTrail, engine: 'cloudformation', stack: 'App', resource: 'Trail', message: 'enable S3 Object Lock with a default retention on Logs',
+    rule: AuditTrail, engine: 'cloudformation', stack: 'App', resource: 'Trail', level: 'warning', message: 'enable S3 Object Lock with a default retention on Logs',
     compliant: cfn({ Logs: { Type: 'AWS::S3::Bucket', Properties: trailBucket }, Trail: { Type: 'AWS::CloudTrail::Trail', Properties: { S3BucketName: { Ref: 'Logs' }, EnableLogFileValidation: true, IsMultiRegionTrail: true } } }),
     nonCompliant: cfn({ Logs: { Type: 'AWS::S3::Bucket', Properties: {} }, Trail: { Type: 'AWS::CloudTrail::Trail', Properties: { S3BucketName: { Ref: 'Logs' }, EnableLogFileValidation: true, IsMultiRegionTrail: true } } }),
   },
   {
-    rule: AuditTrail, engine: 'terraform-aws', stack: 'app', resource: 'aws_cloudtrail.t', message: 'enable log file validation; make it multi-region',
+    rule: AuditTrail, engine: 'terraform-aws', stack: 'app', resource: 'aws_cloudtrail.t', level: 'warning', message: 'enable log file validation; make it multi-region',
     compliant: tf({ aws_s3_bucket: { logs: { object_lock_enabled: true } }, aws_s3_bucket_object_lock_configuration: { l: { bucket: '${aws_s3_bucket.logs.id}', rule: { default_retention: { mode: 'GOVERNANCE', days: 365 } } } }, aws_cloudtrail: { t: { s3_bucket_name: '${aws_s3_bucket.logs.id}', enable_log_file_validation: true, is_multi_region_trail: true } } }),
     nonCompliant: tf({ aws_s3_bucket: { logs: { object_lock_enabled: true } }, aws_s3_bucket_object_lock_configuration: { l: { bucket: '${aws_s3_bucket.logs.id}', rule: { default_retention: { mode: 'GOVERNANCE', days: 365 } } } }, aws_cloudtrail: { t: { s3_bucket_name: '${aws_s3_bucket.logs.id}' } } }),
   },
@@ -154,7 +154,7 @@ export const OPERATIONS_CASES: RuleCase[] = [
     nonCompliant: cfn({ Logs: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } } }, T1),
   },
   {
-    rule: LogRetention, engine: 'terraform-aws', stack: 'app', resource: 'aws_cloudwatch_log_group.l', message: 'has no retention: set retention_in_days',
+    rule: LogRetention, engine: 'terraform-aws', stack: 'app', resource: 'aws_cloudwatch_log_group.l', level: 'warning', message: 'has no retention: set retention_in_days',
     compliant: tf({ aws_cloudwatch_log_group: { l: { retention_in_days: 90 } } }),
     nonCompliant: tf({ aws_cloudwatch_log_group: { l: { retention_in_days: 0 } } }),
   },
@@ -164,17 +164,17 @@ export const OPERATIONS_CASES: RuleCase[] = [
     nonCompliant: tf({ google_logging_project_bucket_config: { b: {} } }, T1),
   },
   {
-    rule: NoWildcardActions, engine: 'cloudformation', stack: 'App', resource: 'Policy', message: 'allows s3:*',
+    rule: NoWildcardActions, engine: 'cloudformation', stack: 'App', resource: 'Policy', level: 'warning', message: 'allows s3:*',
     compliant: cfn({ Policy: { Type: 'AWS::IAM::Policy', Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['s3:GetObject*', 's3:PutObject'], Resource: '*' }, { Effect: 'Deny', Action: '*', Resource: '*' }] } } } }),
     nonCompliant: cfn({ Policy: { Type: 'AWS::IAM::Policy', Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } } } }),
   },
   {
-    rule: NoWildcardActions, engine: 'terraform-aws', stack: 'app', resource: 'data.aws_iam_policy_document.doc', message: 'allows *',
+    rule: NoWildcardActions, engine: 'terraform-aws', stack: 'app', resource: 'data.aws_iam_policy_document.doc', level: 'warning', message: 'allows *',
     compliant: tf({ aws_iam_policy: { p: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: '*' }] }) } } }, { data: { aws_iam_policy_document: { doc: { statement: [{ actions: ['sqs:SendMessage'] }] } } } }),
     nonCompliant: tf({ aws_iam_policy: { p: { policy: '${data.aws_iam_policy_document.doc.json}' } } }, { data: { aws_iam_policy_document: { doc: { statement: [{ actions: ['*'] }] } } } }),
   },
   {
-    rule: NoWildcardActions, engine: 'terraform-google', stack: 'app', resource: 'google_project_iam_member.m', message: 'grants roles/editor',
+    rule: NoWildcardActions, engine: 'terraform-google', stack: 'app', resource: 'google_project_iam_member.m', level: 'warning', message: 'grants roles/editor',
     compliant: tf({ google_project_iam_member: { m: { role: 'roles/cloudsql.client', member: 'serviceAccount:a@p.iam.gserviceaccount.com' } } }),
     nonCompliant: tf({ google_project_iam_member: { m: { role: 'roles/editor', member: 'serviceAccount:a@p.iam.gserviceaccount.com' } } }),
   },

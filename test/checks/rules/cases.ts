@@ -1,5 +1,5 @@
 import { GraphInputs } from '../../../lib/checks/graph/load';
-import { HaRule } from '../../../lib/checks/rules/rule';
+import { FindingLevel, HaRule } from '../../../lib/checks/rules/rule';
 
 /** One rule, one engine: a compliant and a non-compliant fixture, and the finding expected from the latter. */
 export interface RuleCase {
@@ -12,4 +12,9 @@ export interface RuleCase {
   readonly resource: string;
   /** A part of the message that says what is wrong. */
   readonly message: string;
+  /**
+   * The level of the finding: security hygiene and operations are warnings on fixtures of no tier.
+   * @default the rule's level
+   */
+  readonly level?: FindingLevel;
 }

@@ -15,8 +15,9 @@ describe('HA-ENC1 replicas', () => {
         },
       },
     }, { ...WEST, data: { aws_kms_alias: { dynamodb: { provider: 'aws.eu', name: 'alias/aws/dynamodb' } } } });
+    // No tier is declared: security hygiene is a warning there.
     expect(findings(CustomerManagedKeys, inputs)).toEqual([{
-      rule: 'HA-ENC1', level: 'error', stack: 'app', resource: 'aws_dynamodb_table.orders',
+      rule: 'HA-ENC1', level: 'warning', category: 'security-hygiene', stack: 'app', resource: 'aws_dynamodb_table.orders',
       message: 'aws_dynamodb_table.orders has replicas without a customer-managed key in us-west-2 (no kms_key_arn: the AWS managed key is used), '
         + 'eu-west-1 ("${data.aws_kms_alias.dynamodb.target_key_arn}" is an AWS managed key): set each replica\'s kms_key_arn to an aws_kms_key or aws_kms_replica_key you manage in its region',
     }]);

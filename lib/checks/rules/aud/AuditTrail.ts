@@ -9,6 +9,7 @@ const BUCKET_TYPES = ['AWS::S3::Bucket', 'aws_s3_bucket'];
 export const AuditTrail: HaRule = {
   id: 'HA-AUD1',
   level: 'error',
+  category: 'security-hygiene',
   info: 'CloudTrail trails are multi-region, enable log file validation, and write to a bucket with S3 Object Lock.',
   explanation: 'After an incident the trail is the record of who changed what; validation proves it was not edited and Object Lock that it was not deleted, even by the account that wrote it.',
   resourceTypes: [...TYPES, ...BUCKET_TYPES, 'aws_s3_bucket_object_lock_configuration'],

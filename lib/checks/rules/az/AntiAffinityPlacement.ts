@@ -7,6 +7,7 @@ const TYPES = ['AWS::EC2::PlacementGroup', 'aws_placement_group', 'google_comput
 export const AntiAffinityPlacement: HaRule = {
   id: 'HA-AZ3',
   level: 'error',
+  category: 'availability',
   info: 'Placement groups use the spread (or partition) strategy, never cluster; Google placement policies are not COLLOCATED.',
   explanation: 'A cluster placement group (or a collocated Google policy) packs instances onto the same racks of one zone, so one hardware or power failure takes all of them: the opposite of the anti-affinity redundancy needs.',
   resourceTypes: TYPES,

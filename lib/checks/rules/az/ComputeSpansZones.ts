@@ -5,6 +5,7 @@ import { FLEET_TYPES, fleetZones, tierOf } from '../support';
 export const ComputeSpansZones: HaRule = {
   id: 'HA-AZ1',
   level: 'error',
+  category: 'availability',
   info: 'Compute (Auto Scaling groups, ECS services, regional instance groups, GKE clusters) spans at least the tier\'s minimum number of zones.',
   explanation: 'A fleet in fewer zones than the tier assumes loses a larger share of its capacity, or all of it, when one zone fails; the AZ RTO of the tier is computed for tier.minAzs zones.',
   resourceTypes: FLEET_TYPES,

@@ -9,6 +9,7 @@ const TYPES = ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'aws_lb', 'aws_alb']
 export const LoadBalancerSpansZones: HaRule = {
   id: 'HA-AZ2',
   level: 'error',
+  category: 'availability',
   info: 'Load balancers are placed in subnets of at least the tier\'s minimum number of zones.',
   explanation: 'A load balancer only has nodes in the zones of its subnets; targets in other zones receive no traffic, and the loss of its only zone takes the entry point down.',
   resourceTypes: TYPES,

@@ -10,6 +10,7 @@ const TYPES = ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::DynamoDB::Ta
 export const BackupRetention: HaRule = {
   id: 'HA-BAK1',
   level: 'error',
+  category: 'recovery',
   info: 'RDS and Aurora keep automated backups for at least tier.backupRetentionDays; DynamoDB tables have point-in-time recovery; Cloud SQL has backups, PITR and enough retained backups.',
   explanation: 'Replication copies deletes and corruption as faithfully as writes; only backups with point-in-time recovery undo them. The retention bounds how late a bad write can be found and still undone.',
   resourceTypes: TYPES,

@@ -8,6 +8,7 @@ const TYPES = ['AWS::AutoScaling::AutoScalingGroup', 'aws_autoscaling_group'];
 export const StaticallyStableCapacity: HaRule = {
   id: 'HA-CAP1',
   level: 'error',
+  category: 'availability',
   info: 'For tiers that require static stability (TIER_0, TIER_1), a serving (not standby) Auto Scaling group\'s minimum is a whole multiple of its zone count (at least one instance in every zone) and equal to its desired capacity.',
   explanation: 'Static stability means an AZ loss never waits on launching instances (the control plane may be impaired then): each zone already runs its share, and the rest absorb the load. The template cannot state peak demand, so the rule checks the shape: an even floor in every zone (`staticallyStableCapacity` in lib/core sizes it) that scaling in cannot go below.',
   resourceTypes: TYPES,

@@ -9,6 +9,7 @@ const TYPES = ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'aws_db_instance',
 export const MultiAzDatabase: HaRule = {
   id: 'HA-DB1',
   level: 'error',
+  category: 'availability',
   info: 'RDS instances are Multi-AZ; Aurora clusters have at least 2 instances not pinned to one zone; Cloud SQL instances are REGIONAL.',
   explanation: 'A single-zone database is the single point of failure of every tier above it: a zone loss means restoring from backup (minutes to hours, and data since the last backup) instead of a failover of 30–120 s with no data loss.',
   resourceTypes: [...TYPES, 'AWS::RDS::DBInstance (Aurora members)', 'aws_rds_cluster_instance'],

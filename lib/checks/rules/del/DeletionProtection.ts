@@ -11,6 +11,7 @@ const TYPES = [
 export const DeletionProtection: HaRule = {
   id: 'HA-DEL2',
   level: 'error',
+  category: 'recovery',
   info: 'RDS, Aurora, DynamoDB and Cloud SQL enable deletion protection; Terraform buckets do not set force_destroy.',
   explanation: 'Deletion protection stops a console click, a script or a compromised credential from deleting the database outside the stack\'s own lifecycle; force_destroy lets a plan empty a bucket.',
   resourceTypes: TYPES,

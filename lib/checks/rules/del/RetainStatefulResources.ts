@@ -28,6 +28,7 @@ const TF_STATEFUL = [
 export const RetainStatefulResources: HaRule = {
   id: 'HA-DEL1',
   level: 'error',
+  category: 'recovery',
   info: 'Stateful resources have DeletionPolicy and UpdateReplacePolicy Retain or Snapshot (CloudFormation) or lifecycle.prevent_destroy (Terraform).',
   explanation: 'A stack deletion, a rename of a logical id or a replacing update deletes a database, a bucket or the key that decrypts them in seconds; no replica survives that, because it is deleted by the same change.',
   resourceTypes: [...Object.keys(CFN_STATEFUL), ...TF_STATEFUL],

@@ -5,6 +5,7 @@ import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 export const RoutedRecordsHealthChecked: HaRule = {
   id: 'HA-DNS1',
   level: 'error',
+  category: 'availability',
   info: 'Failover (primary), weighted, latency, geolocation and multivalue records name a health check or are aliases that evaluate target health; Google routing policies use health-checked targets.',
   explanation: 'Routing without health only spreads traffic; it never takes a failed region out of the answer, so the region RTO is unbounded.',
   resourceTypes: ['AWS::Route53::RecordSet', 'AWS::Route53::RecordSetGroup', 'aws_route53_record', 'google_dns_record_set'],

@@ -13,6 +13,7 @@ const TYPES = [
 export const CustomerManagedKeys: HaRule = {
   id: 'HA-ENC1',
   level: 'error',
+  category: 'security-hygiene',
   info: 'Buckets, databases, tables, log groups, topics, queues, file systems and secrets are encrypted with a customer-managed KMS key (CMEK on Google), and so is every replica of a DynamoDB global table or a Secrets Manager secret, with a key of its own region; AWS managed keys (alias/aws/...) do not count; buckets that receive load-balancer or S3 server access logs are exempt (those only support S3-managed keys).',
   explanation: 'A key you own can be rotated, audited, replicated to the standby region and revoked; an AWS-owned key can do none of that, and a replica encrypted with a key the standby region cannot use is not a usable replica.',
   resourceTypes: TYPES,

@@ -11,6 +11,7 @@ const PRIMITIVE_ROLES = ['roles/owner', 'roles/editor'];
 export const NoWildcardActions: HaRule = {
   id: 'HA-IAM1',
   level: 'error',
+  category: 'security-hygiene',
   info: 'Identity policies do not Allow `*` or `<service>:*` actions (nor NotAction); Google projects grant no owner or editor role.',
   explanation: 'A wildcard grant lets one compromised workload delete the replicas, backups and keys that recovery depends on; least privilege keeps a failure in one component from becoming a failure of all of them.',
   resourceTypes: [...CFN_TYPES, ...TF_TYPES, ...GOOGLE_TYPES],

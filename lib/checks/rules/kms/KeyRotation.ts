@@ -7,6 +7,7 @@ const TYPES = ['AWS::KMS::Key', 'aws_kms_key', 'google_kms_crypto_key'];
 export const KeyRotation: HaRule = {
   id: 'HA-KMS1',
   level: 'error',
+  category: 'security-hygiene',
   info: 'Symmetric KMS keys enable automatic rotation; Google crypto keys set a rotation period.',
   explanation: 'Rotation limits how much data one key version protects and is required by most control frameworks; it is free of downtime, so there is no availability reason to skip it.',
   resourceTypes: TYPES,

@@ -8,6 +8,7 @@ const MIG_TYPES = ['google_compute_region_instance_group_manager', 'google_compu
 export const Autohealing: HaRule = {
   id: 'HA-LB2',
   level: 'error',
+  category: 'availability',
   info: 'Auto Scaling groups behind a load balancer use ELB health checks; Google managed instance groups have an autohealing policy.',
   explanation: 'With EC2 status checks only, an instance whose application hangs stays in service forever; ELB health checks (and Google autohealing) replace it, which restores the capacity static stability counts on.',
   resourceTypes: [...ASG_TYPES, ...MIG_TYPES],

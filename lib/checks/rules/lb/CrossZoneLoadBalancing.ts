@@ -9,6 +9,7 @@ const TG_TYPES = ['AWS::ElasticLoadBalancingV2::TargetGroup', 'aws_lb_target_gro
 export const CrossZoneLoadBalancing: HaRule = {
   id: 'HA-LB3',
   level: 'warning',
+  category: 'availability',
   info: 'Network and Gateway Load Balancers enable cross-zone load balancing; target groups do not turn it off.',
   explanation: 'Without cross-zone balancing each balancer node serves only its own zone\'s targets: when a zone loses targets, clients routed to that node see errors even though other zones have capacity.',
   resourceTypes: [...LB_TYPES, ...TG_TYPES],

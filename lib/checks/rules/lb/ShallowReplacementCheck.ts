@@ -13,6 +13,7 @@ const DNS_CHECK_TYPES = ['AWS::Route53::HealthCheck', 'aws_route53_health_check'
 export const ShallowReplacementCheck: HaRule = {
   id: 'HA-LB4',
   level: 'error',
+  category: 'availability',
   info: 'An Auto Scaling group that replaces instances on ELB health does not use, as its target health check, the deep path the service\'s Route 53 health checks use to move traffic between regions.',
   explanation: 'A deep check fails on every instance at once when a shared dependency browns out; as the replacement check it terminates the whole healthy fleet, turning a brownout into an outage. Replacement needs a shallow liveness check; the deep readiness check moves traffic.',
   resourceTypes: [...ASG_TYPES, ...TARGET_GROUP_TYPES, ...DNS_CHECK_TYPES],

@@ -11,6 +11,7 @@ const GOOGLE_TYPES = ['google_compute_backend_service', 'google_compute_region_b
 export const TargetHealthChecks: HaRule = {
   id: 'HA-LB1',
   level: 'error',
+  category: 'availability',
   info: 'Target groups keep health checks on, and interval × unhealthy threshold + timeout fits the tier\'s AZ RTO; Google backend services name a health check.',
   explanation: 'Without a health check the balancer keeps sending requests to targets in a failed zone; with a slow one, detection alone exceeds the AZ RTO.',
   resourceTypes: [...ELB_TYPES, ...GOOGLE_TYPES],

@@ -8,6 +8,7 @@ const TYPES = ['AWS::Logs::LogGroup', 'aws_cloudwatch_log_group', 'google_loggin
 export const LogRetention: HaRule = {
   id: 'HA-LOG1',
   level: 'error',
+  category: 'operations',
   info: 'Log groups set a retention (Terraform: retention_in_days > 0), at least tier.logRetentionDays for a service\'s logs.',
   explanation: 'Logs kept forever are a cost and a liability nobody decided on; logs kept shorter than the tier\'s window are gone before the post-incident review that needs them.',
   resourceTypes: TYPES,

@@ -11,6 +11,7 @@ const ASSOCIATION_TYPES = ['AWS::EC2::SubnetRouteTableAssociation', 'aws_route_t
 export const NatGatewayPerZone: HaRule = {
   id: 'HA-NET1',
   level: 'error',
+  category: 'availability',
   info: 'Every route to a NAT gateway serves only subnets in the NAT gateway\'s own zone (one NAT gateway per zone).',
   explanation: 'A NAT gateway lives in one zone. Subnets of other zones that route through it lose egress when its zone fails, so the surviving zones are not independent: the AZ failure spreads.',
   resourceTypes: [...ROUTE_TYPES, ...NAT_TYPES, ...ASSOCIATION_TYPES],

@@ -8,6 +8,7 @@ const COMPOSITES = ['AWS::CloudWatch::CompositeAlarm', 'aws_cloudwatch_composite
 export const AlarmActions: HaRule = {
   id: 'HA-OBS2',
   level: 'error',
+  category: 'operations',
   info: 'Alarms and alert policies have an enabled action (or are inputs of a composite alarm that has one).',
   explanation: 'An alarm without an action changes colour on a dashboard nobody watches during the incident it was built for.',
   resourceTypes: TYPES,

@@ -7,6 +7,7 @@ const LABELS = { azRto: 'AZ RTO', azRpo: 'AZ RPO', regionRto: 'region RTO', regi
 export const ObjectivesMet: HaRule = {
   id: 'HA-RES1',
   level: 'error',
+  category: 'recovery',
   info: 'The resilience report shows no objective of the service\'s tier as not met (a computed figure beyond the objective, or no bound at all where one is needed).',
   explanation: 'The other rules check settings one at a time; this one checks their composition: the RTO, RPO and availability the whole topology achieves, against what the tier promises.',
   resourceTypes: ['every resource with an HA record'],

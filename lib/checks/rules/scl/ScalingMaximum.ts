@@ -10,6 +10,7 @@ const TYPES = [
 export const ScalingMaximum: HaRule = {
   id: 'HA-SCL1',
   level: 'error',
+  category: 'availability',
   info: 'Auto Scaling groups, scalable targets and autoscalers state a literal maximum that is at least the minimum.',
   explanation: 'A maximum bounds cost and the blast radius of a retry storm or a scaling bug; a maximum below the minimum (or unknown) makes the capacity after an AZ loss impossible to reason about.',
   resourceTypes: TYPES,

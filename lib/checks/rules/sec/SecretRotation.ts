@@ -7,6 +7,7 @@ const TYPES = ['AWS::SecretsManager::Secret', 'aws_secretsmanager_secret', 'goog
 export const SecretRotation: HaRule = {
   id: 'HA-SEC1',
   level: 'error',
+  category: 'security-hygiene',
   info: 'Secrets Manager secrets have a rotation schedule; Google secrets have a rotation block.',
   explanation: 'A credential that never rotates outlives every person and system that saw it; rotation that runs routinely is also rotation that is known to work when a leak forces it.',
   resourceTypes: [...TYPES, 'AWS::SecretsManager::RotationSchedule', 'aws_secretsmanager_secret_rotation'],

@@ -8,6 +8,7 @@ const PROXY_TYPES = ['google_compute_target_http_proxy'];
 export const EncryptedListeners: HaRule = {
   id: 'HA-TLS2',
   level: 'error',
+  category: 'security-hygiene',
   info: 'HTTP listeners (and Google HTTP proxies) only redirect to HTTPS.',
   explanation: 'Plain HTTP exposes sessions to anyone on the path; a failover that moves users between regions must not also move them to an unencrypted endpoint.',
   resourceTypes: [...LISTENER_TYPES, ...PROXY_TYPES],

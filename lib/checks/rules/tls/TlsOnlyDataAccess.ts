@@ -8,6 +8,7 @@ const TYPES = ['AWS::S3::Bucket', 'aws_s3_bucket', 'AWS::RDS::DBCluster', 'AWS::
 export const TlsOnlyDataAccess: HaRule = {
   id: 'HA-TLS1',
   level: 'error',
+  category: 'security-hygiene',
   info: 'Bucket policies deny requests without TLS (aws:SecureTransport false); RDS and Aurora parameter groups force SSL (rds.force_ssl or require_secure_transport); Cloud SQL sets ssl_mode ENCRYPTED_ONLY or stricter.',
   explanation: 'Failover moves clients to endpoints and networks they did not use before; TLS enforced at the store, not left to each client, keeps that move from exposing credentials or data in transit.',
   resourceTypes: [...TYPES, 'AWS::S3::BucketPolicy', 'aws_s3_bucket_policy', 'AWS::RDS::DBClusterParameterGroup', 'aws_rds_cluster_parameter_group'],

@@ -12,6 +12,7 @@ const ASSOCIATION_TYPES = ['AWS::WAFv2::WebACLAssociation', 'aws_wafv2_web_acl_a
 export const RateLimitedEntryPoints: HaRule = {
   id: 'HA-WAF1',
   level: 'error',
+  category: 'availability',
   info: 'Internet-facing Application Load Balancers and API stages sit behind a web ACL with a rate-based rule (or stage throttling); external Google backend services have a security policy with rate limiting.',
   explanation: 'One misbehaving client or a retry storm can take all the capacity that static stability provisioned; a per-client rate limit keeps the rest of the users served.',
   resourceTypes: [...LB_TYPES, ...STAGE_TYPES, ...GOOGLE_TYPES, ...ACL_TYPES, ...ASSOCIATION_TYPES, 'google_compute_security_policy'],
