@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { format, stripVTControlCharacters } from 'util';
 import { App, AppProps, Errors } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as cdkJson from '../cdk.json';
 import { HaValidationError } from '../lib/core/errors';
 import { replaceAssetHashes } from '../lib/testing';
@@ -144,3 +145,15 @@ export function printedWarning(constructPath: string, id: string, message = ''):
   const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`^WARNING ${literal(message)}[^\\n]* \\(Annotation\\)\\n\\s+${literal(constructPath)} [^\\n]*\\n\\s+Acknowledge with 'Annotation::${literal(id)}'$`);
 }
+
+/**
+ * The statements of an alarm topic's policy (lib/aws/private/alarms.ts), in order: publishes only
+ * over TLS, and this account's CloudWatch alarms may publish (the policy replaces SNS's default one).
+ */
+export const ALARM_TOPIC_STATEMENTS = [
+  Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+  Match.objectLike({
+    Sid: 'AllowCloudWatchAlarmsOfThisAccount', Effect: 'Allow', Action: 'sns:Publish',
+    Principal: { Service: 'cloudwatch.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+  }),
+];

@@ -6,7 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { BackupCopyVault, BackupCopyVaultProps, BackupPolicy, BackupPolicyProps, RestoreTestResourceType, RestoreTestSchedule } from '../../lib/aws/backup';
 import { haSnapshot } from '../../lib/testing/snapshot';
-import { expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
+import { ALARM_TOPIC_STATEMENTS, expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
 // literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
@@ -316,10 +316,7 @@ describe('BackupPolicy', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: [
-        Match.objectLike({
-          Sid: 'AllowPublishThroughSSLOnly', Effect: 'Deny', Action: 'sns:Publish',
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        }),
+        ...ALARM_TOPIC_STATEMENTS,
         Match.objectLike({ Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'events.amazonaws.com' } }),
       ] },
     });

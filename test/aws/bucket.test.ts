@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { ReplicaBucket, ReplicaBucketProps, ReplicatedBucket, ReplicatedBucketProps } from '../../lib/aws/bucket';
 import { haSnapshot } from '../../lib/testing/snapshot';
-import { expectValidationError, recommendedApp } from '../util';
+import { ALARM_TOPIC_STATEMENTS, expectValidationError, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
 // literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
@@ -222,9 +222,7 @@ describe('ReplicatedBucket', () => {
   test('THEN the alarm topic takes publishes only over TLS, and its key lets CloudWatch alarms publish', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({
-        Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      })] },
+      PolicyDocument: { Statement: ALARM_TOPIC_STATEMENTS },
     });
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({

@@ -5,7 +5,7 @@ import { ProbeBlueprint, SyntheticCanary, SyntheticCanaryProps } from '../../lib
 import { SloAlarms } from '../../lib/aws/slo';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { haSnapshot } from '../../lib/testing/snapshot';
-import { expectValidationError, testApp } from '../util';
+import { ALARM_TOPIC_STATEMENTS, expectValidationError, testApp } from '../util';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
 
@@ -218,9 +218,7 @@ describe('SyntheticCanary', () => {
   test('THEN the alarm topic takes publishes only over TLS, and its key lets CloudWatch alarms publish', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({
-        Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      })] },
+      PolicyDocument: { Statement: ALARM_TOPIC_STATEMENTS },
     });
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({

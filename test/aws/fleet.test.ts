@@ -9,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DrStrategy, HA_METADATA_KEY, HaRole, MultiAzNetwork, ServiceTier } from '../../lib';
 import { FleetPlacementStrategy, ResilientFleet, ResilientFleetProps } from '../../lib/aws/fleet';
 import { haSnapshot } from '../../lib/testing/snapshot';
-import { expectValidationError, recommendedApp } from '../util';
+import { ALARM_TOPIC_STATEMENTS, expectValidationError, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
 // literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
@@ -900,9 +900,7 @@ describe('ResilientFleet: roles, logs and notifications', () => {
       })]) },
     });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({
-        Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      })] },
+      PolicyDocument: { Statement: ALARM_TOPIC_STATEMENTS },
     });
   });
 });

@@ -7,7 +7,7 @@ import { GlobalDatabase, GlobalDatabaseProps, GlobalDatabaseSecondary, GlobalDat
 import { ReplicatedDatabase } from '../../lib/aws/database';
 import { SecretReplicaKey } from '../../lib/aws/secret';
 import { haSnapshot } from '../../lib/testing/snapshot';
-import { expectValidationError, recommendedApp } from '../util';
+import { ALARM_TOPIC_STATEMENTS, expectValidationError, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
 // literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
@@ -282,9 +282,7 @@ describe('GlobalDatabase and GlobalDatabaseSecondary (a primary and a secondary 
         })]) },
       });
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-        PolicyDocument: { Statement: [Match.objectLike({
-          Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        })] },
+        PolicyDocument: { Statement: ALARM_TOPIC_STATEMENTS },
       });
     }
   });

@@ -321,14 +321,15 @@ describe('SloAlarms', () => {
       expect(description('SloAvailabilityBurn1h')).toBe('Availability: 14.4x burn over 1h and 5m (page)');
     });
 
-    test('THEN both topics take publishes only over TLS', () => {
+    test('THEN both topics take publishes only over TLS, from this account\'s CloudWatch alarms', () => {
       const { template } = tier0();
       const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
       expect(policies).toHaveLength(2);
       for (const policy of policies) {
-        expect(policy.Properties.PolicyDocument.Statement).toEqual([expect.objectContaining({
-          Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        })]);
+        expect(policy.Properties.PolicyDocument.Statement).toEqual([
+          expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          expect.objectContaining({ Sid: 'AllowCloudWatchAlarmsOfThisAccount', Principal: { Service: 'cloudwatch.amazonaws.com' } }),
+        ]);
       }
     });
 

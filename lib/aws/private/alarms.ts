@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,9 +9,11 @@ import { newCustomerManagedKey } from './keys';
 
 /**
  * An SNS topic for alarms, encrypted with a customer-managed key that CloudWatch may use
- * (an alarm cannot publish to a topic whose key it may not use), TLS-only publishing.
+ * (an alarm cannot publish to a topic whose key it may not use), publishing allowed to this
+ * account's CloudWatch alarms and over TLS only.
  */
 export function newAlarmTopic(scope: Construct, id: string, displayName: string, key?: kms.IKey): sns.Topic {
+  const account = Stack.of(scope).account;
   const masterKey = key ?? newCustomerManagedKey(scope, `${id}Key`, `Encrypts the ${displayName} topic`);
   if (!key) {
     masterKey.addToResourcePolicy(new iam.PolicyStatement({
@@ -20,9 +22,20 @@ export function newAlarmTopic(scope: Construct, id: string, displayName: string,
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       // A key policy statement applies to the key it is attached to: `*` here means "this key".
       resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': account } },
     }));
   }
-  return new sns.Topic(scope, id, { displayName, masterKey, enforceSSL: true });
+  const topic = new sns.Topic(scope, id, { displayName, masterKey, enforceSSL: true });
+  // The TLS deny makes this the topic's policy, which replaces SNS's default one: without this allow,
+  // an alarm's publish would find no statement that permits it, and the page would never arrive.
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchAlarmsOfThisAccount',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: { StringEquals: { 'aws:SourceAccount': account } },
+  }));
+  return topic;
 }
 
 /** Sends an alarm's ALARM and OK transitions to a topic (so the page also says when it recovers). */
