@@ -1,4 +1,10 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { HA_RULES } from '../../lib/checks/rules';
+import type { CorpusFigures } from './corpus/corpus';
+
+/** The corpus figures RULES.md prints: written by write-rules-md.ts, checked against the corpus by corpus.test.ts. */
+export const MEASURED_FILE = path.join(__dirname, 'corpus', 'measured.json');
 
 const HEADER = `# HA rules
 
@@ -65,7 +71,46 @@ Every figure carries its derivation: the resources, the values and the names of 
 /** RULES.md, generated from the rule pack so that the two cannot drift. */
 export function rulesMarkdown(): string {
   const rows = HA_RULES.map((r) => `| ${r.id} | ${r.level} | ${cell(r.info)} | ${cell(r.explanation)} | ${r.resourceTypes.map((t) => `\`${t}\``).join(', ')} |`);
-  return `${HEADER}${rows.join('\n')}\n${FOOTER}`;
+  return `${HEADER}${rows.join('\n')}\n${FOOTER}${corpusSection(JSON.parse(fs.readFileSync(MEASURED_FILE, 'utf8')))}`;
+}
+
+/** What the rules find, and wrongly report, on inputs nobody here wrote (test/checks/corpus). */
+function corpusSection(figures: CorpusFigures): string {
+  const { found, weaknesses, traps, trapsHit } = figures;
+  const recall = `${found} of ${weaknesses} weaknesses found (${percent(found, weaknesses)})`;
+  const share = percent(found, found + trapsHit);
+  const precision = `${found} weaknesses found against ${trapsHit} of the ${traps} traps hit (${share})`;
+  const notRead = figures.notRead.length === 0 ? '- Every input was read.\n'
+    : `- Not read yet, their weaknesses counted as missed: ${figures.notRead.map((n) => `\`${n}\``).join(', ')}.\n`;
+  return `
+## Measured on a corpus of templates nobody here wrote
+
+\`test/checks/corpus\` holds ${figures.inputs} inputs: apps synthesized at test time from construct libraries
+installed from npm (AWS Solutions Constructs patterns, aws-cdk-lib's ECS patterns), with no HA record, and
+templates written in the shapes public projects use (CloudFormation YAML with parameters, mappings and
+conditions, array-form Terraform JSON, a \`terraform show -json\` plan with a child module, a zonal Google
+instance group). Each was judged once, as an SRE reviewing it would, before any rule changed
+(\`verdicts.ts\`): ${weaknesses} weaknesses a reviewer should flag, and ${traps} findings that would be
+false positives (traps). \`corpus.test.ts\` fails when a rule change moves these figures; each weakness
+and each trap counts once, however many of its resources are reported.
+
+- **Recall**: ${recall}. Missed, by the rule that should catch them:
+  ${counts(figures.missedByRule)}.
+- **Precision**: ${precision}. Traps hit, by rule:
+  ${counts(figures.falsePositivesByRule)}.
+${notRead}- ${figures.otherFindings} other findings are neither a weakness nor a trap (security hygiene,
+  operations) and count neither way.
+`;
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? 'n/a' : `${Math.round((100 * part) / whole)} %`;
+}
+
+/** `HA-AZ1 ×3, no rule yet ×2`: counts by rule ('none' is a weakness no rule covers yet). */
+function counts(byRule: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(byRule).map(([rule, n]) => `${rule === 'none' ? 'no rule yet' : rule} ×${n}`);
+  return entries.length === 0 ? 'none' : entries.join(', ');
 }
 
 function cell(text: string): string {
