@@ -166,7 +166,10 @@ export const HA_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   'aws_db_subnet_group': ['subnet_ids'],
   // Load balancers: zones (HA-AZ2), cross-zone (HA-LB3), target health (HA-LB1, HA-LB4), TLS (HA-TLS2), WAF (HA-WAF1).
   'AWS::ElasticLoadBalancingV2::LoadBalancer': ['Type', 'Scheme', 'Subnets', 'SubnetMappings', 'LoadBalancerAttributes'],
-  'aws_lb': ['load_balancer_type', 'internal', 'subnets', 'subnet_mapping', 'enable_cross_zone_load_balancing'],
+  'aws_lb': [
+    'load_balancer_type', 'internal', 'subnets', 'subnet_mapping', 'enable_cross_zone_load_balancing', 'enable_zonal_shift',
+    'enable_deletion_protection', 'access_logs',
+  ],
   'AWS::ElasticLoadBalancingV2::TargetGroup': [
     'Protocol', 'TargetType', 'HealthCheckEnabled', 'HealthCheckPath', 'HealthCheckIntervalSeconds', 'HealthCheckTimeoutSeconds',
     'UnhealthyThresholdCount', 'TargetGroupAttributes',
@@ -257,7 +260,7 @@ export const HA_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   'google_secret_manager_secret': ['replication', 'rotation.rotation_period'],
   'AWS::SecretsManager::RotationSchedule': ['SecretId', 'RotationRules'],
   'aws_secretsmanager_secret_rotation': ['secret_id', 'rotation_rules'],
-  'AWS::Logs::LogGroup': ['RetentionInDays', 'KmsKeyId'],
+  'AWS::Logs::LogGroup': ['RetentionInDays', 'KmsKeyId', 'DeletionProtectionEnabled'],
   'aws_cloudwatch_log_group': ['retention_in_days', 'kms_key_id', 'deletion_protection_enabled'],
   'google_logging_project_bucket_config': ['location', 'retention_days', 'locked'],
   'AWS::SNS::Topic': ['KmsMasterKeyId'],
@@ -273,7 +276,8 @@ export const HA_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   'aws_backup_plan': ['rule.schedule', 'rule.enable_continuous_backup', 'rule.lifecycle', 'rule.copy_action'],
   'AWS::Backup::BackupVault': ['BackupVaultName', 'EncryptionKeyArn', 'LockConfiguration'],
   'aws_backup_vault': ['name', 'kms_key_arn', 'force_destroy'],
-  'AWS::Backup::BackupSelection': ['BackupSelection.Resources'],
+  'AWS::Backup::BackupSelection': ['BackupSelection.Resources', 'BackupSelection.ListOfTags', 'BackupSelection.Conditions'],
+  'aws_backup_selection': ['resources', 'selection_tag', 'condition'],
   'AWS::Backup::RestoreTestingPlan': ['ScheduleExpression'],
   'aws_backup_restore_testing_plan': ['schedule_expression'],
   // DNS: routing and health checks (HA-DNS1, HA-DNS2, HA-DNS3).
@@ -481,13 +485,13 @@ function withoutUndefined<T extends object>(object: T): T {
  * Resources are sorted by type, then id. Nested objects are flattened to paths (`A.B`, `A[0].B`,
  * and `A[k]` for a CloudFormation list of `{ Key: k, Value }`);
  * `Ref` and `Fn::GetAtt` print as `!Ref X` and `!GetAtt X.Y`, other values as compact JSON. When
- * every record of the template names the same service, tier and strategy (and version), they are
- * printed once, in the first line, and left out of each resource's `ha:` line.
+ * every record of the template names the same service, tier and strategy (and version, and a custom
+ * tier's objectives), they are printed once, in the first line, and left out of each resource's `ha:` line.
  */
 export function formatHaView(view: HaView): string {
   const lines: string[] = [];
   const records = Object.values(view.resources).map((r) => r.ha).filter(isObject);
-  const shared = ['version', 'service', 'tier', 'strategy'].filter((key) => records.length > 0
+  const shared = ['version', 'service', 'tier', 'strategy', 'objectives'].filter((key) => records.length > 0
     && records.every((record) => record[key] !== undefined && JSON.stringify(record[key]) === JSON.stringify(records[0][key])));
   if (shared.length > 0) {
     lines.push(`every record: ${shared.map((key) => `${key}=${scalar(records[0][key])}`).join(' ')}`);
