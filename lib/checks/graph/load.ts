@@ -3,31 +3,16 @@ import * as path from 'path';
 import type { UnreadInput } from '../model';
 import { CloudFormationStackInput, readCloudFormation } from './cloudformation';
 import { HaInputError } from './errors';
-import { readable, readJson } from './files';
+import { isDirectory, readable, readJson } from './files';
 import { ResourceGraph } from './graph';
+import { GraphInputs, mergeInputs } from './inputs';
 import { GraphResource, GraphStack } from './model';
-import { readTerraform, TerraformStackInput } from './terraform';
-import { isTerraformJson } from './terraform-json';
-import { readCalledModules } from './terraform-modules';
+import { cloudFormationInput, KNOWN_FORMATS, templateFileInputs, terraformConfiguration } from './template-file';
+import { readTerraform } from './terraform';
 import { isTerraformShowJson } from './terraform-plan';
 import { isObject } from './values';
 
-/** What was read, before it becomes a graph. */
-export interface GraphInputs {
-  readonly cloudFormation?: readonly CloudFormationStackInput[];
-  readonly terraform?: readonly TerraformStackInput[];
-  /** What the inputs hold that could not be read (a registry module), so the report can say it was not checked. */
-  readonly unread?: readonly UnreadInput[];
-}
-
-/** Several inputs as one. */
-function mergeInputs(parts: readonly GraphInputs[]): GraphInputs {
-  return {
-    cloudFormation: parts.flatMap((p) => p.cloudFormation ?? []),
-    terraform: parts.flatMap((p) => p.terraform ?? []),
-    unread: parts.flatMap((p) => p.unread ?? []),
-  };
-}
+export type { GraphInputs } from './inputs';
 
 /** Builds the graph from in-memory templates of either engine (or both). */
 export function buildGraph(inputs: GraphInputs): ResourceGraph {
@@ -44,8 +29,10 @@ export function buildGraph(inputs: GraphInputs): ResourceGraph {
 /**
  * Reads a path into graph inputs: a CDK cloud assembly (`cdk.out`, stages and nested stacks
  * included), a cdktf output directory (`cdktf.out`, or its `stacks/` folder), one stack's
- * directory holding `cdk.tf.json`, or a single template / Terraform JSON file.
- * Throws {@link HaInputError} with a message that says what was expected.
+ * directory holding `cdk.tf.json`, a directory of templates, or a single file: a CloudFormation
+ * template, Terraform JSON (object or array form, local modules followed) or `terraform show -json`
+ * output. Throws {@link HaInputError} with a message that says what was expected, also when the
+ * path holds no resource at all.
  */
 export function readInputs(target: string): GraphInputs {
   return requireResources(target, readPath(target));
@@ -76,14 +63,71 @@ function readPath(target: string): GraphInputs {
   const terraform = readable(stacksDir, () => fs.readdirSync(stacksDir))
     .filter((name) => fs.existsSync(path.join(stacksDir, name, 'cdk.tf.json')))
     .sort()
-    .map((name) => terraformConfiguration(name, path.join(stacksDir, name, 'cdk.tf.json')));
+    .map((name) => cdktfStack(name, path.join(stacksDir, name, 'cdk.tf.json')));
   if (fs.existsSync(path.join(target, 'cdk.tf.json'))) {
-    terraform.push(terraformConfiguration(path.basename(path.resolve(target)), path.join(target, 'cdk.tf.json')));
+    terraform.push(cdktfStack(path.basename(path.resolve(target)), path.join(target, 'cdk.tf.json')));
   }
   if (terraform.length > 0) {
     return mergeInputs(terraform);
   }
-  throw new HaInputError(`${target} is neither a CDK cloud assembly (no manifest.json with artifacts) nor a cdktf output (no stacks/*/cdk.tf.json)`);
+  return readTemplateDirectory(target);
+}
+
+/** Why a directory is none of the synthesized outputs ha-report knows, for the messages about it. */
+const NOT_SYNTHESIZED = 'is neither a CDK cloud assembly (no manifest.json with artifacts) '
+  + 'nor a cdktf output (no stacks/*/cdk.tf.json)';
+
+/** The files a directory of templates is read from (not its subdirectories: modules are followed from their calls). */
+const TEMPLATE_FILE = /\.(json|ya?ml|template)$/i;
+
+/**
+ * A directory of templates: every `*.json`, `*.yaml`, `*.yml` and `*.template` file in it that is a
+ * CloudFormation template, Terraform JSON or `terraform show -json` output. Its `*.tf.json` files
+ * are one Terraform configuration, as Terraform reads a directory; files of no known format are
+ * listed as not read; a file that cannot be parsed is an input error.
+ */
+function readTemplateDirectory(target: string): GraphInputs {
+  const directory = path.basename(path.resolve(target));
+  const files = readable(target, () => fs.readdirSync(target)).sort()
+    .filter((name) => TEMPLATE_FILE.test(name) && !isDirectory(path.join(target, name)));
+  const inDirectory = <T>(read: () => T): T => {
+    try {
+      return read();
+    } catch (e) {
+      if (e instanceof HaInputError) {
+        throw new HaInputError(`${target} ${NOT_SYNTHESIZED}, and as a directory of templates: ${e.message}`);
+      }
+      throw e;
+    }
+  };
+  const terraformFiles = files.filter((name) => /\.tf\.json$/i.test(name));
+  const parts: GraphInputs[] = [];
+  if (terraformFiles.length > 0) {
+    const documents = terraformFiles.map((name) => path.join(target, name))
+      .map((file) => ({ json: inDirectory(() => readJson(file)), file }));
+    parts.push(inDirectory(() => terraformConfiguration(directory, documents, target)));
+  }
+  const unread: UnreadInput[] = [];
+  for (const name of files.filter((n) => !terraformFiles.includes(n))) {
+    const file = path.join(target, name);
+    if (/\.ya?ml$/i.test(name)) {
+      unread.push({ stack: directory, what: name, why: 'CloudFormation YAML is not read yet: convert it to JSON' });
+      continue;
+    }
+    const inputs = inDirectory(() => templateFileInputs(file, readJson(file)));
+    if (inputs) {
+      parts.push(inputs);
+    } else {
+      unread.push({ stack: directory, what: name, why: `it is neither ${KNOWN_FORMATS}` });
+    }
+  }
+  if (parts.length === 0) {
+    const notRead = unread.length > 0 ? `; not read: ${unread.map((u) => u.what).join(', ')}` : '';
+    throw new HaInputError(`${target} ${NOT_SYNTHESIZED}, nor a directory of templates `
+      + '(no *.json, *.yaml, *.yml or *.template file in it is a CloudFormation template, Terraform JSON '
+      + `or terraform show -json output)${notRead}`);
+  }
+  return mergeInputs([...parts, { unread }]);
 }
 
 /**
@@ -91,8 +135,9 @@ function readPath(target: string): GraphInputs {
  * nothing would otherwise be reported as "No findings" after checking nothing.
  */
 function requireResources(target: string, inputs: GraphInputs): GraphInputs {
-  const cloudFormation = (inputs.cloudFormation ?? []).some((s) => isObject(s.template) && isObject(s.template.Resources)
-    && Object.values(s.template.Resources).some(isObject));
+  const declares = (template: unknown) => isObject(template) && isObject(template.Resources)
+    && Object.values(template.Resources).some(isObject);
+  const cloudFormation = (inputs.cloudFormation ?? []).some((s) => declares(s.template));
   if (cloudFormation || readTerraform(inputs.terraform ?? []).resources.length > 0) {
     return inputs;
   }
@@ -114,22 +159,11 @@ export function readTemplateFiles(files: readonly string[], regions: ReadonlyMap
 }
 
 function readFile(file: string): GraphInputs {
-  const json = readJson(file);
-  if (isObject(json) && (isObject(json.Resources) || 'AWSTemplateFormatVersion' in json)) {
-    return { cloudFormation: [cloudFormationInput(path.basename(file).replace(/\.template\.json$|\.json$/, ''), file, undefined, json)] };
+  const inputs = templateFileInputs(file, readJson(file));
+  if (!inputs) {
+    throw new HaInputError(`${file} is neither ${KNOWN_FORMATS}`);
   }
-  if (isTerraformShowJson(json)) {
-    const plan = { name: path.basename(file).replace(/\.json$/, ''), json, file };
-    const manages = readTerraform([plan]).resources.some((r) => !r.isData);
-    return { terraform: [plan], unread: manages ? [lifecycleNotInPlans(plan.name)] : [] };
-  }
-  if (isTerraformJson(json)) {
-    const dir = path.basename(path.dirname(path.resolve(file)));
-    const name = path.basename(file) === 'cdk.tf.json' ? dir : path.basename(file).replace(/(\.tf)?\.json$/, '');
-    return terraformConfiguration(name, file, json);
-  }
-  throw new HaInputError(`${file} is neither a CloudFormation template (no Resources) nor Terraform JSON (no resource, data or terraform block)`
-    + ', nor terraform show -json output of a plan or a state (no format_version with planned_values or values)');
+  return inputs;
 }
 
 function readAssembly(dir: string, artifacts: Record<string, unknown>, prefix: string): CloudFormationStackInput[] {
@@ -155,26 +189,11 @@ function readAssembly(dir: string, artifacts: Record<string, unknown>, prefix: s
 function readCdktfManifest(dir: string, stacks: Record<string, unknown>): GraphInputs[] {
   return Object.entries(stacks).flatMap(([name, stack]) => {
     const file = isObject(stack) && typeof stack.synthesizedStackPath === 'string' ? path.join(dir, stack.synthesizedStackPath) : undefined;
-    return file ? [terraformConfiguration(name, file)] : [];
+    return file ? [cdktfStack(name, file)] : [];
   });
 }
 
-function cloudFormationInput(name: string, file: string, region: string | undefined, template: unknown = readJson(file)): CloudFormationStackInput {
-  const dir = path.dirname(file);
-  return { name, template, region, file, readNested: (assetPath) => readJson(path.join(dir, assetPath)) };
-}
-
-/** A Terraform JSON configuration and the modules it calls from local sources beside it. */
-function terraformConfiguration(name: string, file: string, json: unknown = readJson(file)): GraphInputs {
-  const { modules, unread } = readCalledModules([{ json, file }], path.dirname(file), name);
-  return { terraform: [{ name, json, file, modules }], unread };
-}
-
-/** A plan records no `lifecycle` block: HA-DEL1 cannot see `prevent_destroy` in it, and the report says so. */
-function lifecycleNotInPlans(stack: string): UnreadInput {
-  return {
-    stack,
-    what: 'lifecycle.prevent_destroy',
-    why: 'terraform show -json does not record lifecycle arguments, so HA-DEL1 takes prevent_destroy as unset',
-  };
+/** A cdktf stack's `cdk.tf.json`. */
+function cdktfStack(name: string, file: string): GraphInputs {
+  return terraformConfiguration(name, [{ json: readJson(file), file }], path.dirname(file));
 }

@@ -280,3 +280,61 @@ describe('module blocks in Terraform JSON', () => {
     }]);
   });
 });
+
+describe('a directory of templates', () => {
+  const MIXED = fixture('mixed');
+  const NOT_SYNTHESIZED = 'is neither a CDK cloud assembly (no manifest.json with artifacts) '
+    + 'nor a cdktf output (no stacks/*/cdk.tf.json)';
+
+  test('GIVEN templates of every kind THEN each is read; the *.tf.json files as one configuration', () => {
+    const findings = findingsOf([MIXED]);
+    expect(findings).toEqual(expect.arrayContaining([
+      'HA-DB1 orders/OrdersDb',
+      'HA-DB1 reports-plan/module.reports.aws_db_instance.this',
+      'HA-DEL1 mixed/aws_elasticache_replication_group.sessions',
+    ]));
+    // scripts/ is not read: a directory of templates is read one level deep.
+    expect(findings.filter((f) => f.includes('Ignored'))).toEqual([]);
+    const graph = buildGraph(readInputs(MIXED));
+    expect(graph.stacks.map((s) => [s.name, s.engine, s.region ?? null])).toEqual([
+      ['orders', 'cloudformation', null],
+      ['mixed', 'terraform', 'ca-central-1'],
+      ['reports-plan', 'terraform', 'sa-east-1'],
+    ]);
+    // The provider block is in providers.tf.json, the resource in cache.tf.json: one configuration.
+    expect(graph.get('mixed/aws_elasticache_replication_group.sessions')!.region).toBe('ca-central-1');
+  });
+
+  test('GIVEN files of no known format in the directory THEN they are listed as not read, by name', () => {
+    const { stdout } = run([MIXED]);
+    expect(stdout).toContain('  package.json in mixed: it is neither a CloudFormation template (no Resources) '
+      + 'nor Terraform JSON (no resource, data or terraform block), nor terraform show -json output');
+    expect(stdout).not.toContain('NOTES.txt');
+    const unread = JSON.parse(run([MIXED, '--json']).stdout).unread as { stack: string; what: string }[];
+    expect(unread.map((u) => `${u.stack}: ${u.what}`)).toEqual([
+      'reports-plan: lifecycle.prevent_destroy', 'mixed: package.json', 'mixed: web.yaml',
+    ]);
+  });
+
+  test('GIVEN a directory with no template in it THEN exit 2, saying what was expected and what was not read', () => {
+    const { code, stdout, stderr } = run([fixture('no-templates')]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`ha-report: ${fixture('no-templates')} ${NOT_SYNTHESIZED}, nor a directory of templates `
+      + '(no *.json, *.yaml, *.yml or *.template file in it is a CloudFormation template, Terraform JSON or '
+      + 'terraform show -json output); not read: tsconfig.json\n');
+  });
+
+  test('GIVEN a template in the directory that cannot be parsed THEN exit 2 naming it, no report', () => {
+    const { code, stdout, stderr } = run([fixture('broken-dir')]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`ha-report: ${fixture('broken-dir')} ${NOT_SYNTHESIZED}, `
+      + 'and as a directory of templates: '
+      + `${fixture('broken-dir', 'b-broken.template.json')} is not valid JSON: `);
+  });
+
+  test('GIVEN the directory of a Terraform configuration with a local module THEN the module is followed', () => {
+    expect(findingsOf([fixture('local-module')])).toContain('HA-DB1 local-module/module.db.aws_db_instance.main');
+  });
+});
