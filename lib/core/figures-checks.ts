@@ -47,3 +47,18 @@ export const ROUTE53_REQUEST_INTERVAL_DEFAULT_SECONDS = 30;
  */
 export const RDS_BACKUP_RETENTION_DEFAULT_DAYS = 1;
 
+
+/**
+ * What ha-report holds a resource of no declared tier to, the least any production HA design
+ * needs: compute, load balancers and databases in at least 2 zones (the Reliability Pillar's
+ * REL10-BP01, "deploy the workload to multiple locations"), at least 2 instances or tasks behind a
+ * load balancer (one is a single point of failure), and automated backups kept at least 7 days
+ * (the default minimum of Security Hub control RDS.11).
+ * @see https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_fault_isolation_multiaz_region_system.html
+ * @see https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-11
+ */
+export const PRODUCTION_BASELINE = {
+  minAzs: 2,
+  minInstancesBehindLoadBalancer: 2,
+  backupRetentionDays: 7,
+} as const;

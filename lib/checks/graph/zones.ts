@@ -34,8 +34,8 @@ export function referencedSubnetZones(graph: ResourceGraph, resource: GraphResou
 }
 
 /**
- * The zones a fleet (Auto Scaling group, ECS service, regional managed instance group, GKE
- * cluster) runs in, or undefined when the template does not say.
+ * The zones a fleet (Auto Scaling group, ECS service, managed instance group, GKE cluster) runs
+ * in, or undefined when the template does not say.
  */
 export function fleetZones(graph: ResourceGraph, fleet: GraphResource): string[] | undefined {
   const p = fleet.properties;
@@ -55,6 +55,10 @@ export function fleetZones(graph: ResourceGraph, fleet: GraphResource): string[]
       const zones = distinct(list(p.distribution_policy_zones).map(zoneKey));
       return zones.length > 0 ? zones : undefined;
     }
+    case 'google_compute_instance_group_manager': {
+      const zone = zoneKey(p.zone);
+      return zone === undefined ? undefined : [zone];
+    }
     case 'google_container_cluster':
     case 'google_container_node_pool': {
       const zones = distinct(list(p.node_locations).map(zoneKey));
@@ -68,7 +72,8 @@ export function fleetZones(graph: ResourceGraph, fleet: GraphResource): string[]
 /** Fleet resource types of both engines. */
 export const FLEET_TYPES = [
   'AWS::AutoScaling::AutoScalingGroup', 'aws_autoscaling_group', 'AWS::ECS::Service', 'aws_ecs_service',
-  'google_compute_region_instance_group_manager', 'google_container_cluster', 'google_container_node_pool',
+  'google_compute_region_instance_group_manager', 'google_compute_instance_group_manager', 'google_container_cluster',
+  'google_container_node_pool',
 ];
 
 /** The distinct defined values of a list. */

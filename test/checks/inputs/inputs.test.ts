@@ -38,7 +38,6 @@ describe('Terraform JSON in array form', () => {
       'HA-DEL1 array-form/aws_db_instance.orders',
       'HA-DEL2 array-form/aws_db_instance.orders',
       'HA-ENC1 array-form/aws_db_instance.orders',
-      'HA-TLS1 array-form/aws_db_instance.orders',
     ]);
     const graph = buildGraph(readInputs(fixture('array-form.tf.json')));
     const db = graph.get('array-form/aws_db_instance.orders')!;

@@ -104,7 +104,7 @@ export const DATA_CASES: RuleCase[] = [
     nonCompliant: tf({ google_storage_bucket: { assets: { location: 'NAM4' } } }, T2),
   },
   {
-    rule: BackupRetention, engine: 'cloudformation', stack: 'App', resource: 'Cluster', message: 'keeps automated backups for 7 day(s); the tier needs 35: set BackupRetentionPeriod to 35',
+    rule: BackupRetention, engine: 'cloudformation', stack: 'App', resource: 'Cluster', message: 'keeps automated backups for 7 day(s); TIER_1 needs 35: set BackupRetentionPeriod to 35',
     compliant: cfn({ Cluster: { Type: 'AWS::RDS::DBCluster', Properties: { Engine: 'aurora-postgresql', BackupRetentionPeriod: 35 } } }, T1),
     nonCompliant: cfn({ Cluster: { Type: 'AWS::RDS::DBCluster', Properties: { Engine: 'aurora-postgresql', BackupRetentionPeriod: 7 } } }, T1),
   },
@@ -114,7 +114,7 @@ export const DATA_CASES: RuleCase[] = [
     nonCompliant: tf({ aws_dynamodb_table: { orders: {} } }, T1),
   },
   {
-    rule: BackupRetention, engine: 'terraform-google', stack: 'app', resource: 'google_sql_database_instance.db', message: 'retains 7 daily backups; the tier needs 35',
+    rule: BackupRetention, engine: 'terraform-google', stack: 'app', resource: 'google_sql_database_instance.db', message: 'retains 7 daily backups; TIER_1 needs 35',
     compliant: tf({ google_sql_database_instance: { db: { database_version: 'POSTGRES_16', settings: { backup_configuration: { enabled: true, point_in_time_recovery_enabled: true, backup_retention_settings: { retained_backups: 35 } } } } } }, T1),
     nonCompliant: tf({ google_sql_database_instance: { db: { database_version: 'POSTGRES_16', settings: { backup_configuration: { enabled: true, point_in_time_recovery_enabled: true } } } } }, T1),
   },

@@ -2,7 +2,7 @@ import { RDS_BACKUP_RETENTION_DEFAULT_DAYS } from '../../../core/figures-checks'
 import { GraphResource } from '../../graph/model';
 import { block, blocks, bool, isSet, num } from '../../graph/values';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
-import { tierOf } from '../support';
+import { expectationsOf } from '../expectations';
 
 const TYPES = ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable', 'aws_db_instance', 'aws_rds_cluster', 'aws_dynamodb_table', 'google_sql_database_instance'];
 
@@ -11,20 +11,20 @@ export const BackupRetention: HaRule = {
   id: 'HA-BAK1',
   level: 'error',
   category: 'recovery',
-  info: 'RDS and Aurora keep automated backups for at least tier.backupRetentionDays; DynamoDB tables have point-in-time recovery; Cloud SQL has backups, PITR and enough retained backups.',
+  info: 'RDS and Aurora keep automated backups for at least tier.backupRetentionDays (7 days without a tier); DynamoDB tables have point-in-time recovery; Cloud SQL has backups, PITR and enough retained backups.',
   explanation: 'Replication copies deletes and corruption as faithfully as writes; only backups with point-in-time recovery undo them. The retention bounds how late a bad write can be found and still undone.',
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     return context.graph.ofType(...TYPES).flatMap((db) => {
-      const days = tierOf(context, db)?.backupRetentionDays ?? 1;
-      const problem = problemOf(db, days);
+      const expected = expectationsOf(context, db);
+      const problem = problemOf(db, expected.backupRetentionDays, expected.name);
       return problem === null ? [] : [outcome(db, problem)];
     });
   },
 };
 
 /** The problem, undefined when compliant, null when the rule does not apply (replicas, Aurora members). */
-function problemOf(db: GraphResource, days: number): string | undefined | null {
+function problemOf(db: GraphResource, days: number, by: string): string | undefined | null {
   const p = db.properties;
   switch (db.type) {
     case 'AWS::RDS::DBInstance':
@@ -37,14 +37,14 @@ function problemOf(db: GraphResource, days: number): string | undefined | null {
       }
       const retention = num(p.BackupRetentionPeriod ?? p.backup_retention_period) ?? RDS_BACKUP_RETENTION_DEFAULT_DAYS;
       return retention >= days ? undefined
-        : `${db.address} keeps automated backups for ${retention} day(s); the tier needs ${days}: set ${db.engine === 'cloudformation' ? 'BackupRetentionPeriod' : 'backup_retention_period'} to ${days}`;
+        : `${db.address} keeps automated backups for ${retention} day(s); ${by} needs ${days}: set ${db.engine === 'cloudformation' ? 'BackupRetentionPeriod' : 'backup_retention_period'} to ${days}`;
     }
     case 'AWS::DynamoDB::Table':
-      return pitr(db, [block(p.PointInTimeRecoverySpecification)], days);
+      return pitr(db, [block(p.PointInTimeRecoverySpecification)], days, by);
     case 'AWS::DynamoDB::GlobalTable':
-      return pitr(db, blocks(p.Replicas).map((r) => block(r.PointInTimeRecoverySpecification)), days);
+      return pitr(db, blocks(p.Replicas).map((r) => block(r.PointInTimeRecoverySpecification)), days, by);
     case 'aws_dynamodb_table':
-      return pitr(db, [block(p.point_in_time_recovery)], days);
+      return pitr(db, [block(p.point_in_time_recovery)], days, by);
     default: {
       if (isSet(p.master_instance_name)) {
         return null;
@@ -59,17 +59,17 @@ function problemOf(db: GraphResource, days: number): string | undefined | null {
         return `${db.address} has no point-in-time recovery: set settings.backup_configuration.${mysql ? 'binary_log_enabled' : 'point_in_time_recovery_enabled'} = true`;
       }
       const retained = num(block(backup.backup_retention_settings)?.retained_backups) ?? 7;
-      return retained >= days ? undefined : `${db.address} retains ${retained} daily backups; the tier needs ${days}: raise backup_retention_settings.retained_backups`;
+      return retained >= days ? undefined : `${db.address} retains ${retained} daily backups; ${by} needs ${days}: raise backup_retention_settings.retained_backups`;
     }
   }
 }
 
-function pitr(db: GraphResource, specs: (Record<string, unknown> | undefined)[], days: number): string | undefined {
+function pitr(db: GraphResource, specs: (Record<string, unknown> | undefined)[], days: number, by: string): string | undefined {
   if (specs.length === 0 || specs.some((s) => bool(s?.PointInTimeRecoveryEnabled ?? s?.enabled) !== true)) {
     return `${db.address} has no point-in-time recovery: enable it (every replica of a global table)`;
   }
   const periods = specs.map((s) => num(s?.RecoveryPeriodInDays ?? s?.recovery_period_in_days) ?? 35);
   const shortest = Math.min(...periods);
-  return shortest >= Math.min(days, 35) ? undefined : `${db.address} keeps ${shortest} day(s) of point-in-time recovery; the tier needs ${Math.min(days, 35)}`;
+  return shortest >= Math.min(days, 35) ? undefined : `${db.address} keeps ${shortest} day(s) of point-in-time recovery; ${by} needs ${Math.min(days, 35)}`;
 }
 

@@ -1,22 +1,31 @@
+import { PRODUCTION_BASELINE } from '../../../core/figures-checks';
+import { servesBehindLoadBalancer } from '../../graph/balancing';
+import { GraphResource } from '../../graph/model';
 import { num } from '../../graph/values';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 import { fleetZones, tierOf } from '../support';
 
 const TYPES = ['AWS::AutoScaling::AutoScalingGroup', 'aws_autoscaling_group'];
 
-/** HA-CAP1: fleets of statically stable tiers keep an even floor of instances in every zone. */
+/**
+ * HA-CAP1: fleets of statically stable tiers keep an even floor of instances in every zone; without
+ * a tier, a fleet behind a load balancer keeps at least two.
+ */
 export const StaticallyStableCapacity: HaRule = {
   id: 'HA-CAP1',
   level: 'error',
   category: 'availability',
-  info: 'For tiers that require static stability (TIER_0, TIER_1), a serving (not standby) Auto Scaling group\'s minimum is a whole multiple of its zone count (at least one instance in every zone) and equal to its desired capacity.',
+  info: 'For tiers that require static stability (TIER_0, TIER_1), a serving (not standby) Auto Scaling group\'s minimum is a whole multiple of its zone count (at least one instance in every zone) and equal to its desired capacity. Without a tier, an Auto Scaling group that serves behind a load balancer (itself, or as an ECS cluster\'s instances) keeps a minimum of at least 2.',
   explanation: 'Static stability means an AZ loss never waits on launching instances (the control plane may be impaired then): each zone already runs its share, and the rest absorb the load. The template cannot state peak demand, so the rule checks the shape: an even floor in every zone (`staticallyStableCapacity` in lib/core sizes it) that scaling in cannot go below.',
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     return context.graph.ofType(...TYPES).flatMap((asg) => {
       const tier = tierOf(context, asg);
+      if (!tier) {
+        return baseline(context, asg);
+      }
       // A warm standby's fleet is scaled down on purpose; static stability is about serving fleets.
-      if (!tier || !tier.staticallyStable || context.services.recordOf(asg)?.role === 'standby') {
+      if (!tier.staticallyStable || context.services.recordOf(asg)?.role === 'standby') {
         return [];
       }
       const zones = fleetZones(context.graph, asg)?.length ?? 0;
@@ -37,3 +46,15 @@ export const StaticallyStableCapacity: HaRule = {
     });
   },
 };
+
+/** The production baseline: one instance behind a load balancer is a single point of failure. */
+function baseline(context: RuleContext, asg: GraphResource): Evaluation[] {
+  const min = num(asg.properties.MinSize ?? asg.properties.min_size);
+  const floor = PRODUCTION_BASELINE.minInstancesBehindLoadBalancer;
+  if (min === undefined || !servesBehindLoadBalancer(context.graph, asg)) {
+    return [];
+  }
+  return [outcome(asg, min >= floor ? undefined
+    : `${asg.address} may scale in to ${min} instance(s) while serving behind a load balancer: the loss of that instance, or of its zone, `
+      + `is an outage until a replacement launches; set ${asg.engine === 'cloudformation' ? 'MinSize' : 'min_size'} to at least ${floor}, in two zones`)];
+}

@@ -1,4 +1,5 @@
 import { GraphResource } from '../../graph/model';
+import { isSameRegionReadReplica } from '../../graph/replicas';
 import { block, blocks, bool, isSet } from '../../graph/values';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 
@@ -17,18 +18,18 @@ export const DeletionProtection: HaRule = {
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     return context.graph.ofType(...TYPES).flatMap((r) => {
-      const problem = problemOf(r);
+      const problem = problemOf(context, r);
       return problem === null ? [] : [outcome(r, problem)];
     });
   },
 };
 
-function problemOf(r: GraphResource): string | undefined | null {
+function problemOf(context: RuleContext, r: GraphResource): string | undefined | null {
   const p = r.properties;
   switch (r.type) {
     case 'AWS::RDS::DBInstance':
     case 'aws_db_instance':
-      if (isSet(p.DBClusterIdentifier)) {
+      if (isSet(p.DBClusterIdentifier) || isSameRegionReadReplica(context.graph, r)) {
         return null;
       }
       return bool(p.DeletionProtection ?? p.deletion_protection) === true ? undefined : `${r.address} has no deletion protection: set ${name(r, 'DeletionProtection', 'deletion_protection')} to true`;

@@ -1,4 +1,5 @@
 import { GraphResource } from '../../graph/model';
+import { isSameRegionReadReplica } from '../../graph/replicas';
 import { isSet } from '../../graph/values';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 
@@ -15,6 +16,11 @@ const CFN_STATEFUL: Record<string, readonly string[]> = {
   'AWS::SecretsManager::Secret': ['Retain', 'RetainExceptOnCreate'],
   'AWS::Backup::BackupVault': ['Retain', 'RetainExceptOnCreate'],
   'AWS::ElastiCache::ReplicationGroup': ['Retain', 'Snapshot', 'RetainExceptOnCreate'],
+  'AWS::OpenSearchService::Domain': ['Retain', 'RetainExceptOnCreate'],
+  'AWS::Elasticsearch::Domain': ['Retain', 'RetainExceptOnCreate'],
+  'AWS::DocDB::DBCluster': ['Retain', 'Snapshot', 'RetainExceptOnCreate'],
+  'AWS::Neptune::DBCluster': ['Retain', 'Snapshot', 'RetainExceptOnCreate'],
+  'AWS::Redshift::Cluster': ['Retain', 'Snapshot', 'RetainExceptOnCreate'],
 };
 
 /** Terraform types that hold data (or the key to data). */
@@ -22,6 +28,7 @@ const TF_STATEFUL = [
   'aws_rds_cluster', 'aws_db_instance', 'aws_dynamodb_table', 'aws_s3_bucket', 'aws_efs_file_system', 'aws_kms_key',
   'aws_cloudwatch_log_group', 'aws_secretsmanager_secret', 'aws_backup_vault', 'aws_elasticache_replication_group',
   'google_sql_database_instance', 'google_storage_bucket', 'google_kms_crypto_key', 'google_secret_manager_secret',
+  'aws_opensearch_domain', 'aws_elasticsearch_domain', 'aws_docdb_cluster', 'aws_neptune_cluster', 'aws_redshift_cluster',
 ];
 
 /** HA-DEL1: deleting the stack (or replacing the resource) does not delete stored data. */
@@ -29,13 +36,14 @@ export const RetainStatefulResources: HaRule = {
   id: 'HA-DEL1',
   level: 'error',
   category: 'recovery',
-  info: 'Stateful resources have DeletionPolicy and UpdateReplacePolicy Retain or Snapshot (CloudFormation) or lifecycle.prevent_destroy (Terraform).',
+  info: 'Stateful resources (databases, tables, buckets, file systems, search domains, keys, logs, secrets, vaults) have DeletionPolicy and UpdateReplacePolicy Retain or Snapshot (CloudFormation) or lifecycle.prevent_destroy (Terraform); a same-region read replica is its source\'s concern.',
   explanation: 'A stack deletion, a rename of a logical id or a replacing update deletes a database, a bucket or the key that decrypts them in seconds; no replica survives that, because it is deleted by the same change.',
   resourceTypes: [...Object.keys(CFN_STATEFUL), ...TF_STATEFUL],
   evaluate(context: RuleContext): Evaluation[] {
-    const cfn = context.graph.ofType(...Object.keys(CFN_STATEFUL)).flatMap((r) => memberOfCluster(r) ? [] : [outcome(r, cfnProblem(r))]);
-    const tf = context.graph.ofType(...TF_STATEFUL).map((r) => outcome(r, r.preventDestroy ? undefined
-      : `${r.address} can be destroyed by a plan: add lifecycle { prevent_destroy = true }`));
+    const cfn = context.graph.ofType(...Object.keys(CFN_STATEFUL))
+      .flatMap((r) => memberOfCluster(r) || isSameRegionReadReplica(context.graph, r) ? [] : [outcome(r, cfnProblem(r))]);
+    const tf = context.graph.ofType(...TF_STATEFUL).flatMap((r) => isSameRegionReadReplica(context.graph, r) ? [] : [outcome(r, r.preventDestroy ? undefined
+      : `${r.address} can be destroyed by a plan: add lifecycle { prevent_destroy = true }`)]);
     return [...cfn, ...tf];
   },
 };
@@ -53,6 +61,11 @@ function cfnProblem(resource: GraphResource): string | undefined {
   if (!allowed.includes(resource.updateReplacePolicy ?? 'Delete')) {
     problems.push(`UpdateReplacePolicy ${resource.updateReplacePolicy ?? 'Delete (default)'}`);
   }
-  return problems.length === 0 ? undefined
-    : `${resource.address} has ${problems.join(' and ')}: set ${allowed.slice(0, 2).join(' or ')} so its data outlives the stack (RemovalPolicy.RETAIN or SNAPSHOT)`;
+  if (problems.length === 0) {
+    return undefined;
+  }
+  // In the reader's words: CDK's removal policy where the template shows CDK wrote it.
+  const cdk = resource.constructPath !== undefined ? ` (RemovalPolicy.${allowed.includes('Snapshot') ? 'RETAIN or SNAPSHOT' : 'RETAIN'})` : '';
+  return `${resource.address} has ${problems.join(' and ')}: set both to ${allowed.slice(0, allowed.includes('Snapshot') ? 2 : 1).join(' or ')} `
+    + `so its data outlives the stack${cdk}`;
 }

@@ -1,4 +1,5 @@
 import { GraphResource } from '../../graph/model';
+import { isSameRegionReadReplica } from '../../graph/replicas';
 import { block, blocks, bool, isSet, JsonObject, str } from '../../graph/values';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 
@@ -19,7 +20,8 @@ export const CustomerManagedKeys: HaRule = {
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     return context.graph.ofType(...TYPES).flatMap((r) => {
-      if (r.type === 'AWS::RDS::DBInstance' && isSet(r.properties.DBClusterIdentifier)) {
+      // An Aurora member is encrypted by its cluster; a same-region read replica with its source's key.
+      if ((r.type === 'AWS::RDS::DBInstance' && isSet(r.properties.DBClusterIdentifier)) || isSameRegionReadReplica(context.graph, r)) {
         return [];
       }
       // Load-balancer access logs and S3 server access logs can only be delivered to buckets

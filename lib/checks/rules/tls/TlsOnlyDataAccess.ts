@@ -9,7 +9,7 @@ export const TlsOnlyDataAccess: HaRule = {
   id: 'HA-TLS1',
   level: 'error',
   category: 'security-hygiene',
-  info: 'Bucket policies deny requests without TLS (aws:SecureTransport false); RDS and Aurora parameter groups force SSL (rds.force_ssl or require_secure_transport); Cloud SQL sets ssl_mode ENCRYPTED_ONLY or stricter.',
+  info: 'Bucket policies deny requests without TLS (aws:SecureTransport false); RDS and Aurora parameter groups force SSL (rds.force_ssl or require_secure_transport; RDS for PostgreSQL 15 and later does by default); Cloud SQL sets ssl_mode ENCRYPTED_ONLY or stricter.',
   explanation: 'Failover moves clients to endpoints and networks they did not use before; TLS enforced at the store, not left to each client, keeps that move from exposing credentials or data in transit.',
   resourceTypes: [...TYPES, 'AWS::S3::BucketPolicy', 'aws_s3_bucket_policy', 'AWS::RDS::DBClusterParameterGroup', 'aws_rds_cluster_parameter_group'],
   evaluate(context: RuleContext): Evaluation[] {
@@ -60,14 +60,36 @@ function bucketDeniesPlainHttp(context: RuleContext, bucket: GraphResource): boo
   });
 }
 
+/** The first major version of RDS for PostgreSQL whose default parameter group forces SSL. */
+const RDS_POSTGRES_FORCE_SSL_DEFAULT_SINCE = 15;
+
 const SSL_PARAMETERS: Record<string, string[]> = { 'rds.force_ssl': ['1', 'true'], require_secure_transport: ['1', 'ON', 'on', 'true'] };
 
 function databaseForcesSsl(context: RuleContext, db: GraphResource): boolean {
   const groups = context.graph.referencedBy(db, 'AWS::RDS::DBClusterParameterGroup', 'AWS::RDS::DBParameterGroup', 'aws_rds_cluster_parameter_group', 'aws_db_parameter_group');
-  return groups.some((group) => {
-    const parameters = group.engine === 'cloudformation'
-      ? Object.entries(block(group.properties.Parameters) ?? {}).map(([name, value]) => ({ name, value: String(value) }))
-      : blocks(group.properties.parameter).map((p) => ({ name: String(p.name), value: String(p.value) }));
-    return parameters.some((p) => SSL_PARAMETERS[p.name]?.includes(p.value));
-  });
+  const parameters = groups.flatMap((group) => (group.engine === 'cloudformation'
+    ? Object.entries(block(group.properties.Parameters) ?? {}).map(([name, value]) => ({ name, value: String(value) }))
+    : blocks(group.properties.parameter).map((p) => ({ name: String(p.name), value: String(p.value) }))));
+  if (parameters.some((p) => SSL_PARAMETERS[p.name]?.includes(p.value))) {
+    return true;
+  }
+  return forcesSslByDefault(db) && !parameters.some((p) => p.name === 'rds.force_ssl');
+}
+
+/**
+ * RDS for PostgreSQL 15 and later defaults `rds.force_ssl` to 1 (a version left out is the current
+ * default, later than 15); Aurora and other engines default to accepting plain connections.
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html
+ */
+function forcesSslByDefault(db: GraphResource): boolean {
+  const p = db.properties;
+  if (str(p.Engine ?? p.engine) !== 'postgres') {
+    return false;
+  }
+  const version = p.EngineVersion ?? p.engine_version;
+  if (version === undefined) {
+    return true;
+  }
+  const major = Number(str(version)?.split('.')[0]);
+  return Number.isFinite(major) && major >= RDS_POSTGRES_FORCE_SSL_DEFAULT_SINCE;
 }
