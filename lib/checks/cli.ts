@@ -25,11 +25,12 @@ but something cannot be shown.
   path                a cdk.out or cdktf.out directory, a cdktf stack directory, a template file, or
                       a directory of template files (its *.tf.json files read as one configuration)
                       (default: ./cdk.out, else ./cdktf.out). A template file is a CloudFormation
-                      template (JSON), Terraform JSON (blocks as objects or arrays; module blocks
-                      with a local source read from beside it), or terraform show -json output of a
-                      plan or a state (every module's resources, as module.<name>.<address>). What
-                      cannot be read (a registry module, a file of no known format) is listed as
-                      not read; a path that holds nothing to check exits 2
+                      template (JSON, or YAML with short forms such as !Ref and !GetAtt), Terraform
+                      JSON (blocks as objects or arrays; module blocks with a local source read
+                      from beside it), or terraform show -json output of a plan or a state (every
+                      module's resources, as module.<name>.<address>). What cannot be read (a
+                      registry module, a file of no known format) is listed as not read; a path
+                      that holds nothing to check exits 2
   --json              print { services, findings, acknowledged, unread } as JSON
                       (and perStack: each service in each of its stacks)
   --markdown          print Markdown for a pull-request comment

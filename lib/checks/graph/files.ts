@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { parseCloudFormationYaml } from './cloudformation-yaml';
 import { HaInputError } from './errors';
 
 /*
@@ -28,4 +29,20 @@ export function readJson(file: string): unknown {
 /** Whether `target` exists and is a directory. */
 export function isDirectory(target: string): boolean {
   return fs.existsSync(target) && readable(target, () => fs.statSync(target)).isDirectory();
+}
+
+/**
+ * The parsed content of a template file, by its extension: `.yaml`/`.yml` as CloudFormation YAML
+ * (short-form intrinsics included), `.template` as JSON when it starts with `{`, else as YAML,
+ * anything else as JSON.
+ */
+export function readTemplate(file: string): unknown {
+  if (/\.ya?ml$/i.test(file)) {
+    return parseCloudFormationYaml(readable(file, () => fs.readFileSync(file, 'utf8')), file);
+  }
+  if (/\.template$/i.test(file)) {
+    const text = readable(file, () => fs.readFileSync(file, 'utf8'));
+    return text.trimStart().startsWith('{') ? readJson(file) : parseCloudFormationYaml(text, file);
+  }
+  return readJson(file);
 }

@@ -3,7 +3,7 @@ import * as path from 'path';
 import type { UnreadInput } from '../model';
 import { CloudFormationStackInput, readCloudFormation } from './cloudformation';
 import { HaInputError } from './errors';
-import { isDirectory, readable, readJson } from './files';
+import { isDirectory, readable, readJson, readTemplate } from './files';
 import { ResourceGraph } from './graph';
 import { GraphInputs, mergeInputs } from './inputs';
 import { GraphResource, GraphStack } from './model';
@@ -110,11 +110,7 @@ function readTemplateDirectory(target: string): GraphInputs {
   const unread: UnreadInput[] = [];
   for (const name of files.filter((n) => !terraformFiles.includes(n))) {
     const file = path.join(target, name);
-    if (/\.ya?ml$/i.test(name)) {
-      unread.push({ stack: directory, what: name, why: 'CloudFormation YAML is not read yet: convert it to JSON' });
-      continue;
-    }
-    const inputs = inDirectory(() => templateFileInputs(file, readJson(file)));
+    const inputs = inDirectory(() => templateFileInputs(file, readTemplate(file)));
     if (inputs) {
       parts.push(inputs);
     } else {
@@ -159,7 +155,7 @@ export function readTemplateFiles(files: readonly string[], regions: ReadonlyMap
 }
 
 function readFile(file: string): GraphInputs {
-  const inputs = templateFileInputs(file, readJson(file));
+  const inputs = templateFileInputs(file, readTemplate(file));
   if (!inputs) {
     throw new HaInputError(`${file} is neither ${KNOWN_FORMATS}`);
   }

@@ -20,10 +20,10 @@ export const KNOWN_FORMATS = 'a CloudFormation template (no Resources) '
   + 'nor Terraform JSON (no resource, data or terraform block), '
   + 'nor terraform show -json output of a plan or a state (no format_version with planned_values or values)';
 
-/** The graph inputs `json` (read from `file`) holds, or undefined when it is none of the known formats. */
+/** The graph inputs `json` (parsed from `file`, JSON or YAML) holds; undefined when none of the known formats. */
 export function templateFileInputs(file: string, json: unknown): GraphInputs | undefined {
   if (isObject(json) && (isObject(json.Resources) || 'AWSTemplateFormatVersion' in json)) {
-    const name = path.basename(file).replace(/(\.template)?\.json$|\.template$/, '');
+    const name = path.basename(file).replace(/(\.template)?\.(json|ya?ml)$|\.template$/i, '');
     return { cloudFormation: [cloudFormationInput(name, file, undefined, json)] };
   }
   if (isTerraformShowJson(json)) {

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { checkInputs } from '../../../lib/checks/check';
 import { main } from '../../../lib/checks/cli';
 import { formatText } from '../../../lib/checks/format';
+import { parseCloudFormationYaml } from '../../../lib/checks/graph/cloudformation-yaml';
 import { HaInputError } from '../../../lib/checks/graph/errors';
 import { buildGraph, readInputs } from '../../../lib/checks/graph/load';
 
@@ -291,15 +292,22 @@ describe('a directory of templates', () => {
       'HA-DB1 orders/OrdersDb',
       'HA-DB1 reports-plan/module.reports.aws_db_instance.this',
       'HA-DEL1 mixed/aws_elasticache_replication_group.sessions',
+      'HA-DEL1 web/Sessions',
     ]));
     // scripts/ is not read: a directory of templates is read one level deep.
     expect(findings.filter((f) => f.includes('Ignored'))).toEqual([]);
     const graph = buildGraph(readInputs(MIXED));
     expect(graph.stacks.map((s) => [s.name, s.engine, s.region ?? null])).toEqual([
       ['orders', 'cloudformation', null],
+      ['web', 'cloudformation', null],
       ['mixed', 'terraform', 'ca-central-1'],
       ['reports-plan', 'terraform', 'sa-east-1'],
     ]);
+    // web.yaml, with a short-form !Sub, is read like a JSON template.
+    const web = readInputs(MIXED).cloudFormation!.find((s) => s.name === 'web')!;
+    expect(web.template).toMatchObject({
+      Resources: { Sessions: { Properties: { TableName: { 'Fn::Sub': '${AWS::StackName}-sessions' } } } },
+    });
     // The provider block is in providers.tf.json, the resource in cache.tf.json: one configuration.
     expect(graph.get('mixed/aws_elasticache_replication_group.sessions')!.region).toBe('ca-central-1');
   });
@@ -311,7 +319,7 @@ describe('a directory of templates', () => {
     expect(stdout).not.toContain('NOTES.txt');
     const unread = JSON.parse(run([MIXED, '--json']).stdout).unread as { stack: string; what: string }[];
     expect(unread.map((u) => `${u.stack}: ${u.what}`)).toEqual([
-      'reports-plan: lifecycle.prevent_destroy', 'mixed: package.json', 'mixed: web.yaml',
+      'reports-plan: lifecycle.prevent_destroy', 'mixed: package.json',
     ]);
   });
 
@@ -335,5 +343,93 @@ describe('a directory of templates', () => {
 
   test('GIVEN the directory of a Terraform configuration with a local module THEN the module is followed', () => {
     expect(findingsOf([fixture('local-module')])).toContain('HA-DB1 local-module/module.db.aws_db_instance.main');
+  });
+});
+
+describe('CloudFormation YAML with short-form intrinsic functions', () => {
+  const TEMPLATE = fixture('yaml', 'web-db.yaml');
+
+  test('GIVEN a hand-written YAML template THEN every short form is read as its JSON long form', () => {
+    const [input] = readInputs(TEMPLATE).cloudFormation!;
+    expect(input.name).toBe('web-db');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const template = input.template as Record<string, any>;
+    expect(template.AWSTemplateFormatVersion).toBe('2010-09-09');
+    expect(template.Conditions).toEqual({
+      IsProd: { 'Fn::Equals': [{ Ref: 'Environment' }, 'prod'] },
+      IsNotProd: { 'Fn::Not': [{ Condition: 'IsProd' }] },
+    });
+    expect(template.Resources.Database.Properties).toMatchObject({
+      DBInstanceClass: { 'Fn::FindInMap': ['SizeByEnvironment', { Ref: 'Environment' }, 'InstanceClass'] },
+      MultiAZ: false,
+      DBSubnetGroupName: { Ref: 'DatabaseSubnetGroup' },
+      VPCSecurityGroups: [{ 'Fn::GetAtt': ['DatabaseSecurityGroup', 'GroupId'] }],
+      AvailabilityZone: { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] },
+      Tags: [{ Key: 'Name', Value: { 'Fn::Sub': ['${Stack}-db', { Stack: { Ref: 'AWS::StackName' } }] } }],
+    });
+    expect(template.Resources.DatabaseSecurityGroup.Properties.SecurityGroupIngress[0].SourceSecurityGroupId)
+      .toEqual({ 'Fn::GetAtt': ['LoadBalancerSecurityGroup', 'GroupId'] });
+    expect(template.Resources.LoadBalancer.Properties.LoadBalancerAttributes[0].Value)
+      .toEqual({ 'Fn::If': ['IsProd', 'true', 'false'] });
+    expect(template.Resources.LogBucket.Properties.BucketName).toEqual({
+      'Fn::Join': ['-', [{ 'Fn::Select': [0, { 'Fn::Split': ['-', { Ref: 'AWS::StackName' }] }] }, 'logs']],
+    });
+    expect(template.Outputs.DatabaseEndpoint).toEqual({
+      Value: { 'Fn::GetAtt': ['Database', 'Endpoint.Address'] },
+      Export: { Name: { 'Fn::Sub': '${AWS::StackName}-DatabaseEndpoint' } },
+    });
+  });
+
+  test('GIVEN the YAML template THEN its single-AZ database is found and references follow !Ref and !GetAtt', () => {
+    expect(findingsOf([TEMPLATE])).toEqual(expect.arrayContaining([
+      'HA-BAK1 web-db/Database', 'HA-DB1 web-db/Database', 'HA-DEL1 web-db/Database', 'HA-DEL2 web-db/Database',
+    ]));
+    const graph = buildGraph(readInputs(TEMPLATE));
+    expect(graph.get('web-db/Database')!.references)
+      .toEqual(['web-db/DatabaseSubnetGroup', 'web-db/DatabaseSecurityGroup']);
+    expect(graph.get('web-db/DatabaseSecurityGroup')!.references).toEqual(['web-db/LoadBalancerSecurityGroup']);
+  });
+
+  test.each([
+    ['!Base64 !Sub', 'A: !Base64 { "Fn::Sub": "echo ${X}" }', { 'Fn::Base64': { 'Fn::Sub': 'echo ${X}' } }],
+    ['!Base64 scalar', 'A: !Base64 hello', { 'Fn::Base64': 'hello' }],
+    ['!ImportValue', 'A: !ImportValue shared-vpc-id', { 'Fn::ImportValue': 'shared-vpc-id' }],
+    ['!ImportValue of a !Sub', 'A: !ImportValue { "Fn::Sub": "${Net}-vpc" }',
+      { 'Fn::ImportValue': { 'Fn::Sub': '${Net}-vpc' } }],
+    ['!Cidr', 'A: !Cidr [!GetAtt Vpc.CidrBlock, 6, 5]',
+      { 'Fn::Cidr': [{ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, 6, 5] }],
+    ['!And / !Or', 'A: !And [!Condition P, !Or [!Condition Q, !Equals [a, b]]]',
+      { 'Fn::And': [{ Condition: 'P' }, { 'Fn::Or': [{ Condition: 'Q' }, { 'Fn::Equals': ['a', 'b'] }] }] }],
+    ['!Transform', 'A: !Transform { Name: AWS::Include, Parameters: { Location: s3://b/k } }',
+      { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/k' } } }],
+    ['!GetAZs of a !Ref', 'A: !GetAZs { Ref: "AWS::Region" }', { 'Fn::GetAZs': { Ref: 'AWS::Region' } }],
+    ['!GetAtt without attribute dots', 'A: !GetAtt Queue.Arn', { 'Fn::GetAtt': ['Queue', 'Arn'] }],
+  ])('GIVEN %s THEN its long form', (_, yaml, expected) => {
+    expect(parseCloudFormationYaml(yaml, 't.yaml')).toEqual({ A: expected });
+  });
+
+  test.each([
+    ['an unknown tag', fixture('yaml', 'unknown-tag.yaml'),
+      ': !Concat at line 6, column 18 is not a CloudFormation short form; allowed: !Ref, !Condition, !GetAtt, '
+      + '!Sub, !Base64, !GetAZs, !ImportValue, !Join, !Select, !Split, !If, !Equals, !Not, !And, !Or, !FindInMap, '
+      + '!Cidr, !Transform\n'],
+    ['YAML that is not a template', fixture('yaml', 'not-a-template.yml'),
+      ' is neither a CloudFormation template (no Resources) nor Terraform JSON'],
+  ])('GIVEN %s THEN exit 2 naming the file and what is allowed', (_, file, message) => {
+    const { code, stdout, stderr } = run([file]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`ha-report: ${file}${message}`);
+  });
+
+  test.each([
+    ['A: !Ref [a, b]', 't.yaml: !Ref at line 1, column 4: !Ref takes a scalar'],
+    ['A: !Join x', 't.yaml: !Join at line 1, column 4: !Join takes a list'],
+    ['A: [1, 2', 't.yaml is not valid YAML: '
+      + 'Flow sequence in block collection must be sufficiently indented and end with a ] at line 1, column 9'],
+    ['A: 1\nA: 2', 't.yaml is not valid YAML: Map keys must be unique at line 2, column 1'],
+    ['A: 1\n---\nB: 2', 't.yaml is not valid YAML: it holds more than one YAML document; a template is one'],
+  ])('GIVEN %j THEN an input error', (yaml, message) => {
+    expect(() => parseCloudFormationYaml(yaml, 't.yaml')).toThrow(new HaInputError(message));
   });
 });
