@@ -1,7 +1,8 @@
 import { HaInputError, HaInternalError } from './graph/errors';
 import { ResourceGraph } from './graph/graph';
+import { DeclaredTier } from './graph/declared-tier';
 import { buildGraph, GraphInputs, readInputs } from './graph/load';
-import type { AcknowledgedFinding, Finding, FindingLevel, HaReport } from './model';
+import type { AcknowledgedFinding, Finding, FindingLevel, HaReport, UncheckedValue } from './model';
 import { resilienceReport } from './report';
 import { HA_RULES } from './rules';
 import { Evaluation, HaRule, RuleContext } from './rules/rule';
@@ -14,6 +15,11 @@ export interface CheckOptions {
    * @default HA_RULES (all of them)
    */
   readonly rules?: readonly HaRule[];
+  /**
+   * A tier for every resource that carries no HA record (`ha-report --tier`).
+   * @default - such resources are held to the production baseline, and rules that need a tier skip them
+   */
+  readonly declaredTier?: DeclaredTier;
 }
 
 /** Runs the rules over a graph and computes the resilience report. */
@@ -27,9 +33,12 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ha
     reports: () => computed().perStack!,
   };
   const findings: Finding[] = [];
+  const unchecked: UncheckedValue[] = [];
   for (const rule of options.rules ?? HA_RULES) {
     for (const evaluation of attributed(`rule ${rule.id}`, () => rule.evaluate(context))) {
-      if (!evaluation.compliant) {
+      if (evaluation.unknown !== undefined) {
+        unchecked.push({ rule: rule.id, stack: evaluation.stack, resource: evaluation.resource, why: evaluation.unknown });
+      } else if (!evaluation.compliant) {
         findings.push({
           rule: rule.id, level: findingLevel(rule, graph, services, evaluation), category: rule.category,
           stack: evaluation.stack, resource: evaluation.resource, message: evaluation.message ?? rule.info,
@@ -48,7 +57,11 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ha
       acknowledged.push({ ...finding, reason });
     }
   }
-  return { services: computed().services, perStack: computed().perStack, findings: open, acknowledged };
+  const idle = services.services().length === 0 ? (options.rules ?? HA_RULES).filter((r) => r.needsTier).map((r) => r.id) : [];
+  return {
+    services: computed().services, perStack: computed().perStack, findings: open, acknowledged,
+    ...(unchecked.length > 0 ? { unchecked } : {}), ...(idle.length > 0 ? { rulesNeedingTier: idle } : {}),
+  };
 }
 
 /**
@@ -89,14 +102,15 @@ function acknowledgementOf(graph: ResourceGraph, finding: Finding): string | und
   return resource?.acknowledged?.[finding.rule] ?? graph.stacks.find((s) => s.name === finding.stack)?.acknowledged?.[finding.rule];
 }
 
-/** Checks in-memory templates of either engine. */
+/** Checks in-memory templates of either engine; what the inputs could not read is in the report's `unread`. */
 export function checkInputs(inputs: GraphInputs, options: CheckOptions = {}): HaReport {
-  return checkGraph(buildGraph(inputs), options);
+  const report = checkGraph(buildGraph(inputs, options.declaredTier), options);
+  return inputs.unread?.length ? { ...report, unread: inputs.unread } : report;
 }
 
 /** Checks a `cdk.out`, a `cdktf.out`, a stack directory or a single template file. */
 export function checkPath(target: string, options: CheckOptions = {}): HaReport {
-  return checkGraph(buildGraph(readInputs(target)), options);
+  return checkInputs(readInputs(target), options);
 }
 
 /**

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { compareWithBaseline, formatComparisonMarkdown, formatComparisonText, readBaseline } from './baseline';
 import { checkInputs } from './check';
 import { parseParameters } from './parameters';
+import { builtInTier, DeclaredTier } from './graph/declared-tier';
 import { HaInputError, HaInternalError } from './graph/errors';
 import { GraphInputs, readInputs } from './graph/load';
 import { formatMarkdown, formatText } from './format';
@@ -42,6 +43,10 @@ but something cannot be shown.
                       the AWS CLI's ParameterKey/ParameterValue list, or {"Parameters": {...}}); a
                       parameter not given takes its Default, AWS::Region=<region> sets the region of
                       templates that have none; repeat it to add more
+  --tier <tier>       a built-in tier (TIER_0 to TIER_3) for every resource that carries no HA record,
+                      all of them one service: the figures and every rule run as if it were declared
+                      (without it, such resources are held to the production baseline only)
+  --service <name>    the name of that service (default: service)
   --baseline <file>   compare with a report saved by --json (the main branch's): list every figure
                       that changed and the new findings, and exit 1 when a figure got worse (its
                       objective's status dropped, a proven figure became unproven, an RTO or RPO
@@ -73,6 +78,7 @@ interface Options {
   readonly explain: boolean;
   readonly baseline?: string;
   readonly parameters: Readonly<Record<string, string>>;
+  readonly declaredTier?: DeclaredTier;
   readonly help: boolean;
 }
 
@@ -84,6 +90,8 @@ function parse(argv: readonly string[], isTty: boolean): Options {
   let explain = false;
   let baseline: string | undefined;
   let parameters: Record<string, string> = {};
+  let tier: string | undefined;
+  let service: string | undefined;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -110,6 +118,14 @@ function parse(argv: readonly string[], isTty: boolean): Options {
         throw new HaInputError('--parameters needs Key=Value pairs or a JSON file');
       }
       parameters = { ...parameters, ...parseParameters(value) };
+    } else if (arg === '--tier' || arg.startsWith('--tier=')) {
+      tier = arg.startsWith('--tier=') ? arg.slice('--tier='.length) : argv[++i];
+      builtInTier(tier ?? '');
+    } else if (arg === '--service' || arg.startsWith('--service=')) {
+      service = arg.startsWith('--service=') ? arg.slice('--service='.length) : argv[++i];
+      if (!service) {
+        throw new HaInputError('--service needs the name of the service the undeclared resources form');
+      }
     } else if (arg === '--explain') {
       explain = true;
     } else if (arg === '--no-color' || arg === '--no-colour') {
@@ -125,7 +141,11 @@ function parse(argv: readonly string[], isTty: boolean): Options {
   if (explain && format !== 'text') {
     throw new HaInputError(`--explain is for the text report: --${format} already includes every step`);
   }
-  return { paths, format, failOn, colour, explain, baseline, parameters, help };
+  if (service !== undefined && tier === undefined) {
+    throw new HaInputError('--service names the service of --tier: give --tier too');
+  }
+  const declaredTier = tier === undefined ? undefined : { tier, service };
+  return { paths, format, failOn, colour, explain, baseline, parameters, declaredTier, help };
 }
 
 function defaultPath(): string {
@@ -171,7 +191,7 @@ function run(argv: readonly string[], io: CliIo): number {
     terraform: inputs.flatMap((i) => i.terraform ?? []),
     unread: inputs.flatMap((i) => i.unread ?? []),
   };
-  const report: HaReport = { ...checkInputs(merged), unread: merged.unread };
+  const report: HaReport = checkInputs(merged, { declaredTier: options.declaredTier });
   const comparison = options.baseline === undefined ? undefined : compareWithBaseline(readBaseline(options.baseline), report, options.baseline);
   if (options.format === 'json') {
     io.stdout(`${JSON.stringify({ ...jsonReport(report), ...(comparison ? { baseline: comparison } : {}) }, null, 2)}\n`);
@@ -191,6 +211,8 @@ function jsonReport(report: HaReport): Record<string, unknown> {
     findings: report.findings,
     acknowledged: report.acknowledged ?? [],
     unread: report.unread ?? [],
+    unchecked: report.unchecked ?? [],
+    ...(report.rulesNeedingTier ? { rulesNeedingTier: report.rulesNeedingTier } : {}),
     perStack: (report.perStack ?? []).map(jsonService),
   };
 }

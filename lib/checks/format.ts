@@ -1,5 +1,5 @@
 import { reportedFigure } from './model';
-import type { DerivationStep, HaReport, ObjectiveStatus, Quantity, ServiceReport } from './model';
+import type { DerivationStep, HaReport, ObjectiveStatus, Quantity, RuleCategory, ServiceReport } from './model';
 
 /** Renders seconds the way the tier table does (`30 s`, `15 min`, `24 h`). */
 export function formatSeconds(seconds: number | null): string {
@@ -28,6 +28,11 @@ const COLOUR: Record<ObjectiveStatus, string> = { 'met': '\u001b[32m', 'not-met'
 const RESET = '\u001b[0m';
 /** The objectives-met column: every objective met, one not met, or none unmet and one unproven. */
 const VERDICT: Record<ObjectiveStatus, string> = { 'met': 'yes', 'not-met': 'no', 'unproven': 'unproven' };
+
+/** The categories of findings, in the order the report groups them, with their titles. */
+const CATEGORIES: readonly (readonly [RuleCategory, string])[] = [
+  ['availability', 'Availability'], ['recovery', 'Recovery'], ['security-hygiene', 'Security hygiene'], ['operations', 'Operations'],
+];
 
 /** The figures in the order of the table, with their labels. */
 const FIGURES: readonly { readonly quantity: Quantity; readonly label: string }[] = [
@@ -95,7 +100,7 @@ export interface TextOptions {
 export function formatText(report: HaReport, colour: boolean, options: TextOptions = {}): string {
   const lines: string[] = [];
   if (report.services.length === 0) {
-    lines.push('No resources carry an HA record (ha-constructs metadata, ha:* tags or ha-* labels): no service to report on.');
+    lines.push(...noTierDeclared(report));
   } else {
     const rows = [HEADER, ...report.services.map((s) => row(s, colour))];
     const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => width(r[i]))));
@@ -119,10 +124,21 @@ export function formatText(report: HaReport, colour: boolean, options: TextOptio
     const none = unread.length === 0 ? 'No findings' : 'No findings in what was read';
     lines.push(acknowledged.length === 0 ? `${none}.` : `${none} other than the acknowledged ones below.`);
   }
-  for (const f of report.findings) {
-    const level = f.level === 'error' ? 'ERROR  ' : 'WARNING';
-    const tag = colour ? `${f.level === 'error' ? COLOUR['not-met'] : COLOUR.unproven}${level}${RESET}` : level;
-    lines.push(`${tag} ${f.rule} ${f.stack}/${f.resource}: ${f.message}`);
+  for (const [category, title] of CATEGORIES) {
+    const found = report.findings.filter((f) => f.category === category);
+    if (found.length > 0) {
+      lines.push(`${title} (${found.length}):`);
+    }
+    for (const f of found) {
+      const level = f.level === 'error' ? 'ERROR  ' : 'WARNING';
+      const tag = colour ? `${f.level === 'error' ? COLOUR['not-met'] : COLOUR.unproven}${level}${RESET}` : level;
+      lines.push(`${tag} ${f.rule} ${f.stack}/${f.resource}: ${f.message}`);
+    }
+  }
+  const unchecked = report.unchecked ?? [];
+  if (unchecked.length > 0) {
+    lines.push('', `Not checked (${unchecked.length}; a value the templates leave unknown, neither a finding nor a pass):`,
+      ...unchecked.map((u) => `  ${u.rule} ${u.stack}/${u.resource}: ${u.why}`));
   }
   if (acknowledged.length > 0) {
     lines.push('', `Acknowledged (${acknowledged.length}, accepted by the design with a reason; never counted toward --fail-on):`);
@@ -137,11 +153,29 @@ export function formatText(report: HaReport, colour: boolean, options: TextOptio
   return lines.join('\n') + '\n';
 }
 
+/**
+ * The first lines of a report on templates that declare no tier: what was checked (the production
+ * baseline), what was not (the figures, and the rules that judge a tier's objectives), and how to
+ * declare a tier.
+ */
+function noTierDeclared(report: HaReport): string[] {
+  const idle = report.rulesNeedingTier ?? [];
+  return [
+    'No resource declares a tier (ha-constructs metadata, ha:service and ha:tier tags, ha-service and ha-tier labels),',
+    'so there is no service to report an RTO, RPO or availability for. Checked against the production baseline instead:',
+    'compute, load balancers and databases in 2 zones or more, 2 instances or more behind a load balancer, backups kept',
+    '7 days, one NAT gateway per zone, health-checked routing records; security hygiene findings are warnings.',
+    ...(idle.length > 0 ? [`Not run, as they judge a tier's objectives: ${idle.join(', ')}.`] : []),
+    'Declare a tier to run them and get the figures: tag resources ha:service=<name> and ha:tier=TIER_1 (labels',
+    'ha-service and ha-tier on Google Cloud), or run ha-report --tier TIER_1 [--service <name>].',
+  ];
+}
+
 /** The report as Markdown for a pull-request comment: a table, the findings, the derivation folded. */
 export function formatMarkdown(report: HaReport): string {
   const lines: string[] = ['## HA resilience report', ''];
   if (report.services.length === 0) {
-    lines.push('No resources carry an HA record: no service to report on.', '');
+    lines.push(...noTierDeclared(report).map((line) => `> ${line}`), '');
   } else {
     lines.push(`| ${HEADER.join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`);
     for (const s of report.services) {
@@ -156,11 +190,18 @@ export function formatMarkdown(report: HaReport): string {
   }
   lines.push(`### Findings (${summary(report)})`, '');
   if (report.findings.length > 0) {
-    lines.push('| level | rule | stack | resource | message |', '|---|---|---|---|---|');
-    for (const f of report.findings) {
-      lines.push(`| ${f.level} | ${f.rule} | ${escape(f.stack)} | ${escape(f.resource)} | ${escape(f.message)} |`);
+    lines.push('| level | category | rule | stack | resource | message |', '|---|---|---|---|---|---|');
+    for (const [category, title] of CATEGORIES) {
+      for (const f of report.findings.filter((finding) => finding.category === category)) {
+        lines.push(`| ${f.level} | ${title} | ${f.rule} | ${escape(f.stack)} | ${escape(f.resource)} | ${escape(f.message)} |`);
+      }
     }
     lines.push('');
+  }
+  const unchecked = report.unchecked ?? [];
+  if (unchecked.length > 0) {
+    lines.push(`### Not checked (${unchecked.length}, a value the templates leave unknown)`, '', '| rule | stack | resource | why |',
+      '|---|---|---|---|', ...unchecked.map((u) => `| ${u.rule} | ${escape(u.stack)} | ${escape(u.resource)} | ${escape(u.why)} |`), '');
   }
   const acknowledged = report.acknowledged ?? [];
   if (acknowledged.length > 0) {

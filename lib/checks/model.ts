@@ -113,6 +113,15 @@ export interface UnreadInput {
   readonly why: string;
 }
 
+/** A rule that could not decide on a resource because a value it reads is unknown to the template. */
+export interface UncheckedValue {
+  readonly rule: string;
+  readonly stack: string;
+  readonly resource: string;
+  /** The value that is unknown, and how to make it known (a parameter value, a configuration instead of a plan). */
+  readonly why: string;
+}
+
 /** The report and the findings, as `ha-report --json` prints them. */
 export interface HaReport {
   /** One report per service, across all its stacks. */
@@ -125,6 +134,10 @@ export interface HaReport {
   readonly acknowledged?: readonly AcknowledgedFinding[];
   /** What the inputs hold that was not read (and so not checked), with the reason. */
   readonly unread?: readonly UnreadInput[];
+  /** What a rule could not decide because a value is unknown: neither a finding nor a pass. */
+  readonly unchecked?: readonly UncheckedValue[];
+  /** When no resource declares a tier: the rules that judge only a tier's resources, which therefore did not run. */
+  readonly rulesNeedingTier?: readonly string[];
 }
 
 /** A service's reported figure: seconds (RTO, RPO) or the availability ratio; null when unbounded or unproven. */

@@ -56,7 +56,7 @@ describe('ha-report CLI', () => {
   test('WHEN --markdown THEN a table, the findings and a folded derivation per service', () => {
     const { stdout } = run([ASSEMBLY, '--markdown']);
     expect(stdout.startsWith('## HA resilience report\n')).toBe(true);
-    expect(stdout).toContain('| error | HA-KMS1 | ProdShop | Key | Key does not rotate: set EnableKeyRotation to true |');
+    expect(stdout).toContain('| error | Security hygiene | HA-KMS1 | ProdShop | Key | Key does not rotate: set EnableKeyRotation to true |');
     expect(stdout).toContain('| Shop-Primary | shop | TIER_3 | BACKUP_RESTORE | ProdShop | 0 s ✓ |');
     expect(stdout).toContain('<details><summary>Derivation: shop (Shop-Primary, ProdShop)</summary>');
     expect(stdout).toContain('| region RTO | Shop-Primary/service:shop | unknown | backup and restore: the RTO is the restore time');

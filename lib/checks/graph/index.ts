@@ -1,4 +1,5 @@
 export * from './cloudformation';
+export * from './declared-tier';
 export * from './errors';
 export * from './graph';
 export * from './load';

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { UnreadInput } from '../model';
 import { CloudFormationStackInput, readCloudFormation } from './cloudformation';
+import { DeclaredTier, withDeclaredTier } from './declared-tier';
 import { HaInputError } from './errors';
 import { isDirectory, readable, readJson, readTemplate } from './files';
 import { ResourceGraph } from './graph';
@@ -14,8 +15,11 @@ import { isObject } from './values';
 
 export type { GraphInputs } from './inputs';
 
-/** Builds the graph from in-memory templates of either engine (or both). */
-export function buildGraph(inputs: GraphInputs): ResourceGraph {
+/**
+ * Builds the graph from in-memory templates of either engine (or both); with `declared`, resources
+ * that carry no HA record get that tier's ({@link withDeclaredTier}).
+ */
+export function buildGraph(inputs: GraphInputs, declared?: DeclaredTier): ResourceGraph {
   const parts: { stacks: GraphStack[]; resources: GraphResource[] }[] = [];
   if (inputs.cloudFormation?.length) {
     parts.push(readCloudFormation(inputs.cloudFormation));
@@ -23,7 +27,8 @@ export function buildGraph(inputs: GraphInputs): ResourceGraph {
   if (inputs.terraform?.length) {
     parts.push(readTerraform(inputs.terraform));
   }
-  return new ResourceGraph(parts.flatMap((p) => p.stacks), parts.flatMap((p) => p.resources));
+  const resources = parts.flatMap((p) => p.resources);
+  return new ResourceGraph(parts.flatMap((p) => p.stacks), declared ? withDeclaredTier(resources, declared) : resources);
 }
 
 /**

@@ -21,8 +21,8 @@ export interface HaRecord {
   readonly allowedRegions?: readonly string[];
   /** A data set's own, looser region RPO objective (seconds), when its owner stated one. */
   readonly dataRpoSeconds?: number;
-  /** Where the record came from: the full record, or tags/labels (built-in tiers only). */
-  readonly source: 'metadata' | 'tags' | 'labels';
+  /** Where the record came from: the full record, tags/labels (built-in tiers only), or `ha-report --tier`. */
+  readonly source: 'metadata' | 'tags' | 'labels' | 'option';
 }
 
 /** One resource of a synthesized stack, normalised across CloudFormation and Terraform JSON. */
@@ -46,8 +46,8 @@ export interface GraphResource {
   readonly deletionPolicy?: string;
   /** CloudFormation `UpdateReplacePolicy`. */
   readonly updateReplacePolicy?: string;
-  /** Terraform `lifecycle.prevent_destroy`. */
-  readonly preventDestroy: boolean;
+  /** Terraform `lifecycle.prevent_destroy`; undefined where the input does not record it (a plan, a state). */
+  readonly preventDestroy?: boolean;
   /** Keys of the resources this one refers to (Ref, GetAtt, Sub, exports, `${type.name.attr}`). */
   readonly references: readonly string[];
   /** CDK construct path (`aws:cdk:path` metadata) or cdktf path, when the synthesizer wrote one. */

@@ -1,9 +1,7 @@
 import * as path from 'path';
-import type { UnreadInput } from '../model';
 import { CloudFormationStackInput } from './cloudformation';
 import { readJson } from './files';
 import { GraphInputs } from './inputs';
-import { readTerraform } from './terraform';
 import { isTerraformJson } from './terraform-json';
 import { TerraformDocument } from './terraform-model';
 import { readCalledModules } from './terraform-modules';
@@ -27,9 +25,7 @@ export function templateFileInputs(file: string, json: unknown): GraphInputs | u
     return { cloudFormation: [cloudFormationInput(name, file, undefined, json)] };
   }
   if (isTerraformShowJson(json)) {
-    const plan = { name: path.basename(file).replace(/\.json$/, ''), json, file };
-    const manages = readTerraform([plan]).resources.some((r) => !r.isData);
-    return { terraform: [plan], unread: manages ? [lifecycleNotInPlans(plan.name)] : [] };
+    return { terraform: [{ name: path.basename(file).replace(/\.json$/, ''), json, file }] };
   }
   if (isTerraformJson(json)) {
     const name = path.basename(file) === 'cdk.tf.json' ? path.basename(path.dirname(path.resolve(file)))
@@ -56,11 +52,3 @@ export function terraformConfiguration(
   return { terraform: [{ name, json: first.json, file: first.file, otherFiles, modules }], unread };
 }
 
-/** A plan records no `lifecycle` block: HA-DEL1 cannot see `prevent_destroy` in it, and the report says so. */
-function lifecycleNotInPlans(stack: string): UnreadInput {
-  return {
-    stack,
-    what: 'lifecycle.prevent_destroy',
-    why: 'terraform show -json does not record lifecycle arguments, so HA-DEL1 takes prevent_destroy as unset',
-  };
-}

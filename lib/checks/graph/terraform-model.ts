@@ -25,6 +25,11 @@ export interface DeclaredResource {
   readonly region?: string;
   /** Addresses of the resources of the same stack it refers to. */
   readonly references: readonly string[];
+  /**
+   * Whether its `lifecycle` block is known: a plan or a state records none.
+   * @default true
+   */
+  readonly lifecycleKnown?: boolean;
 }
 
 /** One Terraform JSON file: its parsed content and where it was read from. */

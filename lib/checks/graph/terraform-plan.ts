@@ -51,7 +51,7 @@ export function readTerraformShow(json: JsonObject, source: string): DeclaredSta
       ?? providerRegion(providers, config?.provider_config_key, resource.provider_name)
       ?? arnRegion(body.arn);
     return {
-      address, type, body, isData, region,
+      address, type, body, isData, region, lifecycleKnown: false,
       references: [
         ...[...expressionReferences(config?.expressions), ...strings(config?.depends_on)]
           .flatMap((ref) => references.resolve(ref, module)),

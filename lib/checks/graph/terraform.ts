@@ -58,7 +58,7 @@ function graphResource(stack: string, declared: DeclaredResource): GraphResource
     properties,
     region: declared.region,
     ha: haOf(comment, body),
-    preventDestroy: block(body.lifecycle)?.prevent_destroy === true,
+    preventDestroy: declared.lifecycleKnown === false ? undefined : block(body.lifecycle)?.prevent_destroy === true,
     references: [...new Set(declared.references)].filter((a) => a !== address).map((a) => `${stack}/${a}`),
     constructPath: isObject(comment.metadata) && typeof comment.metadata.path === 'string' ? comment.metadata.path : undefined,
     isData,

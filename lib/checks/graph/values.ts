@@ -115,3 +115,29 @@ export function acknowledgementsOf(value: unknown): Record<string, string> | und
   const entries = Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
+
+/**
+ * A value as a message shows it to a person: a literal as JSON, a CloudFormation reference in its
+ * short form (`!Ref MaxParam`, `!GetAtt Db.Endpoint`), another intrinsic as `!FindInMap [...]`.
+ */
+export function shown(value: unknown): string {
+  if (isObject(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === 'Ref') {
+      return `!Ref ${String(value.Ref)}`;
+    }
+    if (keys.length === 1 && keys[0] === 'Fn::GetAtt') {
+      const arg = value['Fn::GetAtt'];
+      return `!GetAtt ${Array.isArray(arg) ? arg.join('.') : String(arg)}`;
+    }
+    if (keys.length === 1 && keys[0].startsWith('Fn::')) {
+      return `!${keys[0].slice(4)} ${JSON.stringify(value[keys[0]])}`;
+    }
+  }
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Whether a value is set but not a literal the checks can read: an intrinsic, a reference, a value known after apply. */
+export function isUnresolved(value: unknown): boolean {
+  return isObject(value) || (typeof value === 'string' && isInterpolation(value));
+}

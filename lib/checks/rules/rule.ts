@@ -13,6 +13,11 @@ export interface Evaluation {
   readonly compliant: boolean;
   /** Why it is non-compliant and what to change (required when not compliant). */
   readonly message?: string;
+  /**
+   * The rule could not decide: a value it reads is unknown to the template (a parameter with no value,
+   * a value known only after apply). Reported apart, never as passing or failing.
+   */
+  readonly unknown?: string;
 }
 
 /** What a rule reads. */
@@ -33,6 +38,12 @@ export interface HaRule {
    */
   readonly level: FindingLevel;
   readonly category: RuleCategory;
+  /**
+   * Whether it judges only the resources of a declared tier: a template without an HA record is not
+   * checked by it (the report's first lines say so, and how to declare one).
+   * @default false
+   */
+  readonly needsTier?: boolean;
   /** One line: what the rule requires. */
   readonly info: string;
   /** Why it matters for availability or recovery. */
@@ -55,6 +66,11 @@ export function fail(resource: GraphResource, message: string): Evaluation {
 /** An outcome for a resource: compliant when `problem` is undefined. */
 export function outcome(resource: GraphResource, problem: string | undefined): Evaluation {
   return problem === undefined ? pass(resource) : fail(resource, problem);
+}
+
+/** An outcome the rule cannot decide because a value it reads is unknown: `why` names the value and how to give it. */
+export function undecided(resource: GraphResource, why: string): Evaluation {
+  return { stack: resource.stack, resource: resource.address, compliant: true, unknown: why };
 }
 
 /** An outcome about a whole service in a stack (something it lacks). */

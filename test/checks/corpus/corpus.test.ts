@@ -59,9 +59,7 @@ test('today: the weaknesses found and missed, and the traps fallen into', () => 
       'sqs-lambda/dead-letters-expire-unseen',
       'route53-alb-ec2/launch-configuration',
     ],
-    falsePositives: [
-      'plan/alarm-action-known-after-apply: HA-OBS2 aws_cloudwatch_metric_alarm.db_cpu',
-    ],
+    falsePositives: [],
   });
 });
 

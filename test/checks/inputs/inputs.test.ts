@@ -95,8 +95,6 @@ describe('terraform show -json of a plan or a state', () => {
     expect(findings).toEqual(expect.arrayContaining([
       'HA-DB1 plan/module.db.aws_db_instance.main',
       'HA-DEL2 plan/module.db.aws_db_instance.main',
-      'HA-DEL1 plan/module.db.module.replica[0].aws_db_instance.replica',
-      'HA-DEL1 plan/aws_s3_bucket.assets',
     ]));
     // A read replica (replicate_source_db known after apply) is not a single-AZ primary.
     expect(findings).not.toContain('HA-DB1 plan/module.db.module.replica[0].aws_db_instance.replica');
@@ -272,12 +270,15 @@ describe('module blocks in Terraform JSON', () => {
     expect(formatText({ services: [], findings: [] }, false)).toContain('No findings.\n');
   });
 
-  test('GIVEN a plan THEN the report says prevent_destroy cannot be seen in it', () => {
-    expect(JSON.parse(run([fixture('plan', 'plan.json'), '--json']).stdout).unread).toEqual([{
-      stack: 'plan',
-      what: 'lifecycle.prevent_destroy',
-      why: 'terraform show -json does not record lifecycle arguments, so HA-DEL1 takes prevent_destroy as unset',
-    }]);
+  test('GIVEN a plan THEN prevent_destroy, which it does not record, is reported not checked, resource by resource', () => {
+    const report = JSON.parse(run([fixture('plan', 'plan.json'), '--json']).stdout);
+    const why = 'a plan or a state does not record lifecycle.prevent_destroy: run ha-report on the configuration (Terraform JSON) to check it';
+    expect(report.unchecked).toEqual(expect.arrayContaining([
+      { rule: 'HA-DEL1', stack: 'plan', resource: 'aws_s3_bucket.assets', why },
+      { rule: 'HA-DEL1', stack: 'plan', resource: 'module.db.module.replica[0].aws_db_instance.replica', why },
+    ]));
+    expect(report.findings.map((f: { rule: string; resource: string }) => `${f.rule} ${f.resource}`)).not.toContain('HA-DEL1 aws_s3_bucket.assets');
+    expect(run([fixture('plan', 'plan.json')]).stdout).toContain('\nNot checked (');
   });
 });
 
@@ -319,7 +320,7 @@ describe('a directory of templates', () => {
     expect(stdout).not.toContain('NOTES.txt');
     const unread = JSON.parse(run([MIXED, '--json']).stdout).unread as { stack: string; what: string }[];
     expect(unread.map((u) => `${u.stack}: ${u.what}`)).toEqual([
-      'reports-plan: lifecycle.prevent_destroy', 'mixed: package.json',
+      'mixed: package.json',
     ]);
   });
 

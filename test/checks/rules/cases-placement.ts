@@ -79,7 +79,7 @@ export const PLACEMENT_CASES: RuleCase[] = [
   {
     rule: ScalingMaximum, engine: 'terraform-aws', stack: 'app', resource: 'aws_appautoscaling_target.t', message: 'has no literal maximum',
     compliant: tf({ aws_appautoscaling_target: { t: { min_capacity: 2, max_capacity: 10 } } }),
-    nonCompliant: tf({ aws_appautoscaling_target: { t: { min_capacity: 2, max_capacity: '${var.max}' } } }),
+    nonCompliant: tf({ aws_appautoscaling_target: { t: { min_capacity: 2 } } }),
   },
   {
     rule: ScalingMaximum, engine: 'terraform-google', stack: 'app', resource: 'google_compute_region_autoscaler.a', message: 'has a maximum of 2 below its minimum of 3',

@@ -6,6 +6,7 @@ export const AuditTrailPresent: HaRule = {
   id: 'HA-AUD2',
   level: 'warning',
   category: 'security-hygiene',
+  needsTier: true,
   info: 'When a TIER_0 or TIER_1 service runs on AWS, some stack of the app defines a CloudTrail trail.',
   explanation: 'A warning, not an error: an organization trail defined outside the app also satisfies it, and the templates cannot show that.',
   resourceTypes: ['AWS::CloudTrail::Trail', 'aws_cloudtrail'],

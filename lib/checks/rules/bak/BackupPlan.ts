@@ -9,6 +9,7 @@ export const BackupPlanPerTier: HaRule = {
   id: 'HA-BAK2',
   level: 'error',
   category: 'recovery',
+  needsTier: true,
   info: 'AWS Backup plan rules run at least every tier.backupIntervalHours, keep recovery points at least tier.backupRetentionDays, and (BACKUP_RESTORE) copy them to another region.',
   explanation: 'For a backup-and-restore service the backup interval is the RPO and the copy in another region is the only thing that survives a region loss.',
   resourceTypes: TYPES,

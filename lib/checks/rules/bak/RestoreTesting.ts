@@ -8,6 +8,7 @@ export const RestoreTesting: HaRule = {
   id: 'HA-BAK3',
   level: 'error',
   category: 'recovery',
+  needsTier: true,
   info: 'Every service with an AWS Backup plan also has a restore testing plan.',
   explanation: 'A backup that has never been restored is a hope, not a recovery point: restore testing proves the recovery points restore, and measures how long that takes.',
   resourceTypes: [...PLAN_TYPES, ...TESTING_TYPES],

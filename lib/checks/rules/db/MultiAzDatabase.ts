@@ -1,6 +1,6 @@
 import { GraphResource } from '../../graph/model';
-import { block, bool, isSet, str } from '../../graph/values';
-import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
+import { block, bool, isSet, isUnresolved, shown, str } from '../../graph/values';
+import { Evaluation, HaRule, outcome, RuleContext, undecided } from '../rule';
 import { distinct, zoneKey } from '../support';
 
 const TYPES = ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'aws_db_instance', 'aws_rds_cluster', 'google_sql_database_instance'];
@@ -24,7 +24,11 @@ export const MultiAzDatabase: HaRule = {
           if (isSet(p.DBClusterIdentifier) || isSet(p.SourceDBInstanceIdentifier) || isSet(p.replicate_source_db) || String(p.Engine ?? p.engine ?? '').startsWith('aurora')) {
             return [];
           }
-          return [outcome(db, bool(p.MultiAZ ?? p.multi_az) === true ? undefined : `${db.address} is a single-AZ database instance: set ${db.engine === 'cloudformation' ? 'MultiAZ' : 'multi_az'} to true`)];
+          const name = db.engine === 'cloudformation' ? 'MultiAZ' : 'multi_az';
+          if (isUnresolved(p.MultiAZ ?? p.multi_az)) {
+            return [undecided(db, `${name} is ${shown(p.MultiAZ ?? p.multi_az)}, which the template does not resolve: give its value (--parameters) to check it`)];
+          }
+          return [outcome(db, bool(p.MultiAZ ?? p.multi_az) === true ? undefined : `${db.address} is a single-AZ database instance: set ${name} to true`)];
         }
         case 'AWS::RDS::DBCluster':
         case 'aws_rds_cluster': {

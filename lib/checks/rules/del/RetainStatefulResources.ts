@@ -1,7 +1,7 @@
 import { GraphResource } from '../../graph/model';
 import { isSameRegionReadReplica } from '../../graph/replicas';
-import { isSet } from '../../graph/values';
-import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
+import { bool, isSet } from '../../graph/values';
+import { Evaluation, HaRule, outcome, RuleContext, undecided } from '../rule';
 
 /** CloudFormation types that hold data (or the key to data) and what they must do on delete. */
 const CFN_STATEFUL: Record<string, readonly string[]> = {
@@ -42,8 +42,21 @@ export const RetainStatefulResources: HaRule = {
   evaluate(context: RuleContext): Evaluation[] {
     const cfn = context.graph.ofType(...Object.keys(CFN_STATEFUL))
       .flatMap((r) => memberOfCluster(r) || isSameRegionReadReplica(context.graph, r) ? [] : [outcome(r, cfnProblem(r))]);
-    const tf = context.graph.ofType(...TF_STATEFUL).flatMap((r) => isSameRegionReadReplica(context.graph, r) ? [] : [outcome(r, r.preventDestroy ? undefined
-      : `${r.address} can be destroyed by a plan: add lifecycle { prevent_destroy = true }`)]);
+    const tf = context.graph.ofType(...TF_STATEFUL).flatMap((r) => {
+      if (isSameRegionReadReplica(context.graph, r)) {
+        return [];
+      }
+      const problems = [
+        ...(r.preventDestroy === false ? ['can be destroyed by a plan: add lifecycle { prevent_destroy = true }'] : []),
+        // Deleted or replaced, such a database leaves no copy of its data behind (a read replica's data is its source's).
+        ...(bool(r.properties.skip_final_snapshot) === true && !isSet(r.properties.replicate_source_db)
+          ? ['skips its final snapshot: set skip_final_snapshot = false and a final_snapshot_identifier'] : []),
+      ];
+      if (problems.length === 0 && r.preventDestroy === undefined) {
+        return [undecided(r, 'a plan or a state does not record lifecycle.prevent_destroy: run ha-report on the configuration (Terraform JSON) to check it')];
+      }
+      return [outcome(r, problems.length === 0 ? undefined : `${r.address} ${problems.join('; and ')}`)];
+    });
     return [...cfn, ...tf];
   },
 };

@@ -8,6 +8,7 @@ export const DnsTtlWithinTier: HaRule = {
   id: 'HA-DNS2',
   level: 'error',
   category: 'availability',
+  needsTier: true,
   info: 'Non-alias routed records have a TTL of at most tier.dnsTtlSeconds, and failover records at most 60 s.',
   explanation: 'Resolvers keep answering with the failed endpoint for the whole TTL after failover: the TTL is added to every region RTO.',
   resourceTypes: ['AWS::Route53::RecordSet', 'AWS::Route53::RecordSetGroup', 'aws_route53_record', 'google_dns_record_set'],

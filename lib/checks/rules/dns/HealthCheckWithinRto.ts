@@ -10,6 +10,7 @@ export const HealthCheckWithinRto: HaRule = {
   id: 'HA-DNS3',
   level: 'warning',
   category: 'availability',
+  needsTier: true,
   info: 'Route 53 health checks detect failure fast enough that interval × threshold + request timeout + TTL of the records using them fits the tier\'s region RTO.',
   explanation: 'The DNS share of a region failover is fixed by the health check and the TTL; if it alone exceeds the region RTO, no amount of standby capacity meets the objective.',
   resourceTypes: TYPES,

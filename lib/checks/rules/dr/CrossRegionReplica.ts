@@ -7,6 +7,7 @@ export const CrossRegionReplica: HaRule = {
   id: 'HA-DR1',
   level: 'error',
   category: 'recovery',
+  needsTier: true,
   info: 'For ACTIVE_ACTIVE, WARM_STANDBY and PILOT_LIGHT services, every primary data store replicates to another region (Aurora Global Database, RDS or Cloud SQL cross-region replica, DynamoDB global table, S3 or EFS replication, multi-region GCS); log buckets are exempt.',
   explanation: 'These strategies promise a region RTO of minutes to an hour, which only holds when the standby region already has the data; a store without a cross-region copy makes the region RPO unbounded.',
   resourceTypes: STORE_TYPES,

@@ -14,6 +14,7 @@ export const DataResidency: HaRule = {
   id: 'HA-DR2',
   level: 'error',
   category: 'recovery',
+  needsTier: true,
   info: 'A service that states allowedRegions has no resource, replica (DynamoDB, Secrets Manager, S3 replication, Secret Manager) or backup copy outside them.',
   explanation: 'Data residency is a hard constraint: a replica in another jurisdiction is a compliance incident, however much it helps recovery.',
   resourceTypes: ['every resource with an HA record', ...REPLICA_TYPES],

@@ -16,6 +16,7 @@ export const RegionParity: HaRule = {
   id: 'HA-DR4',
   level: 'error',
   category: 'recovery',
+  needsTier: true,
   info: 'In a multi-region service, the compute of each standby or serving region may use its own region\'s copy of every table, bucket, secret, key and parameter the primary region\'s compute uses, with the same actions.',
   explanation: 'A replica the standby\'s code cannot read is no standby: traffic moved there meets AccessDenied, and the failover the report counts never serves a request.',
   resourceTypes: ['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::InstanceProfile', 'AWS::ECS::TaskDefinition'],

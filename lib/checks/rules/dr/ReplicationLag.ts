@@ -7,6 +7,7 @@ export const ReplicationLag: HaRule = {
   id: 'HA-DR3',
   level: 'error',
   category: 'recovery',
+  needsTier: true,
   info: 'Every cross-region copy has a published replication bound within the tier\'s region RPO, or within the data set\'s own looser objective where its owner recorded one (S3 needs Replication Time Control; GCS needs turbo replication).',
   explanation: 'The region RPO is the lag of the slowest copy at the moment the region fails. Replication without a published bound (S3 without RTC, GCS default replication, asynchronous read replicas) cannot prove any RPO.',
   resourceTypes: STORE_TYPES,

@@ -10,6 +10,7 @@ export const DrillTemplate: HaRule = {
   id: 'HA-DRL1',
   level: 'error',
   category: 'recovery',
+  needsTier: true,
   info: 'Services whose tier requires static stability (TIER_0, TIER_1) on AWS have a FIS experiment template with an alarm stop condition in each serving stack.',
   explanation: 'An AZ or region evacuation that has never been rehearsed fails on the day; the stop condition keeps the rehearsal from becoming the outage.',
   resourceTypes: TYPES,

@@ -1,5 +1,5 @@
-import { bool, list } from '../../graph/values';
-import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
+import { bool, isUnresolved, list, shown } from '../../graph/values';
+import { Evaluation, HaRule, outcome, RuleContext, undecided } from '../rule';
 
 const TYPES = ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm', 'aws_cloudwatch_metric_alarm', 'aws_cloudwatch_composite_alarm', 'google_monitoring_alert_policy'];
 const COMPOSITES = ['AWS::CloudWatch::CompositeAlarm', 'aws_cloudwatch_composite_alarm'];
@@ -23,6 +23,10 @@ export const AlarmActions: HaRule = {
         return outcome(alarm, undefined);
       }
       const enabled = bool(p.ActionsEnabled ?? p.actions_enabled) !== false;
+      const actions = p.AlarmActions ?? p.alarm_actions;
+      if (enabled && !Array.isArray(actions) && isUnresolved(actions)) {
+        return undecided(alarm, `its actions are ${shown(actions)}, which the input does not resolve`);
+      }
       return outcome(alarm, enabled && list(p.AlarmActions ?? p.alarm_actions).length > 0 ? undefined
         : `${alarm.address} has no enabled alarm action: send it to an SNS topic (alarmTopic) or compose it into an alarm that has one`);
     });

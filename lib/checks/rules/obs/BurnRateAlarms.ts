@@ -38,6 +38,7 @@ export const BurnRateAlarms: HaRule = {
   id: 'HA-OBS1',
   level: 'error',
   category: 'operations',
+  needsTier: true,
   info: 'Each stack that serves a service has at least the SRE workbook\'s paging burn-rate alerts (2: 14.4× over 1 h and 5 min, 6× over 6 h and 30 min), each a composite (long AND short window) with an action of its own or through a composite it feeds.',
   explanation: 'Availability is only as good as the time to notice its loss: multiwindow burn-rate alerts page on fast budget burns within minutes and reset soon after, without paging on noise.',
   resourceTypes: TYPES,

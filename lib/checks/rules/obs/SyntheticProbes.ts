@@ -56,6 +56,7 @@ export const SyntheticProbes: HaRule = {
   id: 'HA-OBS3',
   level: 'error',
   category: 'operations',
+  needsTier: true,
   info: 'Each stack that serves a service, or runs its warm standby, has a synthetic probe (CloudWatch Synthetics canary, Google uptime check) running at least every tier.probeIntervalMinutes.',
   explanation: 'Server-side metrics miss what never reaches the server (DNS, TLS, the load balancer); a probe per region measures what users see and tells which region is failing.',
   resourceTypes: TYPES,

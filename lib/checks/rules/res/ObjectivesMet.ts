@@ -8,6 +8,7 @@ export const ObjectivesMet: HaRule = {
   id: 'HA-RES1',
   level: 'error',
   category: 'recovery',
+  needsTier: true,
   info: 'The resilience report shows no objective of the service\'s tier as not met (a computed figure beyond the objective, or no bound at all where one is needed).',
   explanation: 'The other rules check settings one at a time; this one checks their composition: the RTO, RPO and availability the whole topology achieves, against what the tier promises.',
   resourceTypes: ['every resource with an HA record'],

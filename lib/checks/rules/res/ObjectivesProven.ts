@@ -7,6 +7,7 @@ export const ObjectivesProven: HaRule = {
   id: 'HA-RES2',
   level: 'warning',
   category: 'recovery',
+  needsTier: true,
   info: 'The resilience report can bound every objective of the tier from the templates and published figures (none is "unproven").',
   explanation: 'An objective that cannot be computed is one nobody can say is met: a missing health check, a replication without a published bound, a standby without a declared warm-up. The report names what it could not see.',
   resourceTypes: ['every resource with an HA record'],

@@ -1,5 +1,5 @@
-import { block, num } from '../../graph/values';
-import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
+import { block, isUnresolved, num, shown } from '../../graph/values';
+import { Evaluation, HaRule, outcome, RuleContext, undecided } from '../rule';
 
 const TYPES = [
   'AWS::AutoScaling::AutoScalingGroup', 'aws_autoscaling_group', 'AWS::ApplicationAutoScaling::ScalableTarget',
@@ -18,7 +18,11 @@ export const ScalingMaximum: HaRule = {
     return context.graph.ofType(...TYPES).map((target) => {
       const p = target.properties;
       const policy = block(p.autoscaling_policy);
-      const max = num(p.MaxSize ?? p.MaxCapacity ?? p.max_size ?? p.max_capacity ?? policy?.max_replicas);
+      const declared = p.MaxSize ?? p.MaxCapacity ?? p.max_size ?? p.max_capacity ?? policy?.max_replicas;
+      const max = num(declared);
+      if (max === undefined && isUnresolved(declared)) {
+        return undecided(target, `its maximum is ${shown(declared)}, which the template does not resolve: give its value (--parameters) to check it`);
+      }
       const min = num(p.MinSize ?? p.MinCapacity ?? p.min_size ?? p.min_capacity ?? policy?.min_replicas) ?? 0;
       if (max === undefined) {
         return outcome(target, `${target.address} has no literal maximum: set one (MaxSize, MaxCapacity, max_size, max_capacity or max_replicas)`);

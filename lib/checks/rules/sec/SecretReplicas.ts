@@ -9,6 +9,7 @@ export const SecretReplicas: HaRule = {
   id: 'HA-SEC2',
   level: 'error',
   category: 'recovery',
+  needsTier: true,
   info: 'Secrets of ACTIVE_ACTIVE, WARM_STANDBY and PILOT_LIGHT services replicate to another region (Google: automatic replication or user-managed replicas in at least 2 locations).',
   explanation: 'The standby region cannot start serving if the credentials it needs live only in the failed region.',
   resourceTypes: TYPES,
