@@ -14,6 +14,18 @@ export function tierOf(context: RuleContext, resource: GraphResource): ServiceTi
   return record ? tierOfRecord(record) : undefined;
 }
 
+/**
+ * A fix in the words of whoever wrote the resource: CDK's API where the template shows CDK wrote it
+ * (an `aws:cdk:path`), CloudFormation's property names in a template written by hand, Terraform's
+ * arguments in Terraform.
+ */
+export function inWords(resource: GraphResource, words: { readonly cdk: string; readonly cloudFormation: string; readonly terraform: string }): string {
+  if (resource.engine === 'terraform') {
+    return words.terraform;
+  }
+  return resource.constructPath !== undefined ? words.cdk : words.cloudFormation;
+}
+
 /** `Key`/`Value` attribute lists of ELBv2 (`LoadBalancerAttributes`, `TargetGroupAttributes`) as a map. */
 export function elbAttributes(value: unknown): Record<string, string> {
   const map: Record<string, string> = {};

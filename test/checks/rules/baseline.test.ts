@@ -1,11 +1,13 @@
+import { checkInputs } from '../../../lib/checks/check';
+import { formatText } from '../../../lib/checks/format';
 import { GraphInputs } from '../../../lib/checks/graph/load';
 import {
-  BackupRetention, ComputeSpansZones, CrossZoneLoadBalancing, CustomerManagedKeys, DeletionProtection, LoadBalancerSpansZones,
-  RetainStatefulResources, StaticallyStableCapacity, TlsOnlyDataAccess,
+  BackupRetention, ComputeSpansZones, CrossZoneLoadBalancing, CustomerManagedKeys, DeletionProtection, HA_RULES, LoadBalancerSpansZones,
+  MultiAzDatabase, RetainStatefulResources, SecretRotation, StaticallyStableCapacity, TlsOnlyDataAccess,
 } from '../../../lib/checks/rules';
 import { HaRule } from '../../../lib/checks/rules/rule';
 import { ServiceTier } from '../../../lib/core';
-import { cfn, CfnResource, findings } from '../fixtures/builders';
+import { cfn, CfnResource, findings, tf } from '../fixtures/builders';
 
 /*
  * Templates that declare no tier, as hand-written ones do: held to the production baseline (two
@@ -86,5 +88,61 @@ describe('read replicas and defaults that are not weaknesses', () => {
   ])('GIVEN RDS %s THEN TLS is forced by default only where RDS does', (_, properties, expected) => {
     const inputs = cfn({ Db: { Type: 'AWS::RDS::DBInstance', Properties: properties } });
     expect(findings(TlsOnlyDataAccess, inputs).map((f) => f.rule)).toEqual(expected);
+  });
+});
+
+describe('messages in the words of whoever wrote the template', () => {
+  const secret = (metadata?: Record<string, unknown>): CfnResource => ({ Type: 'AWS::SecretsManager::Secret', Properties: {}, ...(metadata ? { Metadata: metadata } : {}) });
+
+  test.each<[string, GraphInputs, string]>([
+    ['CloudFormation written by hand', cfn({ Secret: secret() }), 'add a rotation schedule (an AWS::SecretsManager::RotationSchedule)'],
+    ['CloudFormation synthesized by CDK', cfn({ Secret: secret({ 'aws:cdk:path': 'App/Secret/Resource' }) }), 'add a rotation schedule (secret.addRotationSchedule)'],
+    ['Terraform', tf({ aws_secretsmanager_secret: { s: {} } }), 'add a rotation schedule (aws_secretsmanager_secret_rotation)'],
+  ])('GIVEN %s THEN the fix names what its author writes', (_, inputs, fix) => {
+    expect(findings(SecretRotation, inputs).map((f) => f.message)).toEqual([expect.stringContaining(fix)]);
+  });
+});
+
+describe('values the template leaves unknown', () => {
+  test('GIVEN MultiAZ from a parameter with no value THEN HA-DB1 reports it not checked, neither a finding nor a pass', () => {
+    const template = {
+      Parameters: { MultiAZ: { Type: 'String' } },
+      Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'postgres', MultiAZ: { Ref: 'MultiAZ' } } } },
+    };
+    const report = checkInputs({ cloudFormation: [{ name: 'App', region: 'us-east-1', template }] }, { rules: [MultiAzDatabase] });
+    expect(report.findings).toEqual([]);
+    expect(report.unchecked).toEqual([{
+      rule: 'HA-DB1', stack: 'App', resource: 'Db',
+      why: 'MultiAZ is !Ref MultiAZ, which the template does not resolve: give its value (--parameters) to check it',
+    }]);
+    expect(formatText(report, false)).toContain('Not checked (1; a value the templates leave unknown, neither a finding nor a pass):\n'
+      + '  HA-DB1 App/Db: MultiAZ is !Ref MultiAZ');
+  });
+});
+
+describe('a template that declares no tier', () => {
+  const inputs = cfn(balancedFleet({ zones: ['A'], min: 1 }));
+
+  test('THEN the report opens with what was checked, what needs a tier, and how to declare one', () => {
+    const report = checkInputs(inputs);
+    expect(report.rulesNeedingTier).toEqual(HA_RULES.filter((r) => r.needsTier).map((r) => r.id));
+    expect(report.rulesNeedingTier).toEqual(expect.arrayContaining(['HA-RES1', 'HA-DR1', 'HA-OBS1']));
+    const text = formatText(report, false);
+    expect(text).toMatch(/^No resource declares a tier .*\n.*Checked against the production baseline instead:\n/);
+    expect(text).toContain(`Not run, as they judge a tier's objectives: ${report.rulesNeedingTier!.join(', ')}.\n`);
+    expect(text).toContain('or run ha-report --tier TIER_1 [--service <name>].\n');
+    expect(text).toContain('\nAvailability (4):\nERROR   HA-AZ1 App/Fleet:');
+  });
+
+  test('GIVEN --tier TIER_1 THEN every undeclared resource is one service of that tier, with figures, and tier rules run', () => {
+    const report = checkInputs(inputs, { declaredTier: { tier: 'tier_1', service: 'web' } });
+    expect(report.services.map((s) => [s.service, s.tier, s.regions])).toEqual([['web', 'TIER_1', ['us-east-1']]]);
+    expect(report.rulesNeedingTier).toBeUndefined();
+    expect(report.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['HA-RES1', 'HA-CAP1', 'HA-AZ1']));
+    expect(report.findings.find((f) => f.rule === 'HA-AZ1')?.message).toContain('TIER_1 needs at least 3');
+  });
+
+  test('GIVEN --tier with a name that is not a built-in tier THEN the input is refused naming the tiers', () => {
+    expect(() => checkInputs(inputs, { declaredTier: { tier: 'GOLD' } })).toThrow('--tier must be one of TIER_0, TIER_1, TIER_2, TIER_3, got: GOLD');
   });
 });

@@ -23,6 +23,9 @@ export const LoadBalancerSpansZones: HaRule = {
       if (isZonalCell(context.graph, lb) || (!expected.declared && count === 0)) {
         return [];
       }
+      if (count === 0) {
+        return [outcome(lb, `the template does not show the zones of ${lb.address}'s subnets: place it in subnets of at least ${expected.minAzs} zones so that ${expected.name} can be checked`)];
+      }
       return [outcome(lb, count >= expected.minAzs ? undefined
         : `${lb.address} is placed in ${count} zone(s); ${expected.name} needs subnets in at least ${expected.minAzs} zones`)];
     });

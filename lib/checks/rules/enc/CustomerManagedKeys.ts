@@ -1,6 +1,7 @@
 import { GraphResource } from '../../graph/model';
 import { isSameRegionReadReplica } from '../../graph/replicas';
 import { block, blocks, bool, isSet, JsonObject, str } from '../../graph/values';
+import { inWords } from '../support';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 
 const TYPES = [
@@ -131,7 +132,7 @@ function replicaProblems(context: RuleContext, r: GraphResource): string[] {
   }
   const problems = blocks(r.properties[kind.list]).flatMap((replica) => {
     const region = str(replica[kind.region]);
-    const named = region ?? 'an unnamed region';
+    const named = region ?? 'a region the template does not name';
     const key = kind.key(replica);
     if (!isSet(key)) {
       return [`${named} (no ${kind.argument}: the AWS managed key is used)`];
@@ -179,5 +180,9 @@ function fix(r: GraphResource): string {
   if (r.type.startsWith('google')) {
     return 'set a Cloud KMS key (CMEK)';
   }
-  return r.engine === 'cloudformation' ? 'pass a customer-managed KMS key (encryptionKey)' : 'set the KMS key argument to an aws_kms_key you manage';
+  return inWords(r, {
+    cdk: 'pass a customer-managed KMS key (encryptionKey)',
+    cloudFormation: 'set its KMS key property (KmsKeyId, KMSMasterKeyID or KmsMasterKeyId) to an AWS::KMS::Key of this template',
+    terraform: 'set the KMS key argument to an aws_kms_key you manage',
+  });
 }

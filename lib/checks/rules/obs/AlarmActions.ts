@@ -1,4 +1,5 @@
 import { bool, isUnresolved, list, shown } from '../../graph/values';
+import { inWords } from '../support';
 import { Evaluation, HaRule, outcome, RuleContext, undecided } from '../rule';
 
 const TYPES = ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm', 'aws_cloudwatch_metric_alarm', 'aws_cloudwatch_composite_alarm', 'google_monitoring_alert_policy'];
@@ -28,7 +29,11 @@ export const AlarmActions: HaRule = {
         return undecided(alarm, `its actions are ${shown(actions)}, which the input does not resolve`);
       }
       return outcome(alarm, enabled && list(p.AlarmActions ?? p.alarm_actions).length > 0 ? undefined
-        : `${alarm.address} has no enabled alarm action: send it to an SNS topic (alarmTopic) or compose it into an alarm that has one`);
+        : `${alarm.address} has no enabled alarm action: ${inWords(alarm, {
+          cdk: 'send it to an SNS topic (alarm.addAlarmAction, or this library\'s alarmTopic)',
+          cloudFormation: 'add an SNS topic ARN to AlarmActions',
+          terraform: 'add an SNS topic ARN to alarm_actions',
+        })}, or compose it into an alarm that has one`);
     });
   },
 };

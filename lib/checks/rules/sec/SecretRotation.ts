@@ -1,4 +1,5 @@
 import { block, isSet } from '../../graph/values';
+import { inWords } from '../support';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 
 const TYPES = ['AWS::SecretsManager::Secret', 'aws_secretsmanager_secret', 'google_secret_manager_secret'];
@@ -16,7 +17,9 @@ export const SecretRotation: HaRule = {
       const rotated = secret.type === 'google_secret_manager_secret'
         ? isSet(block(secret.properties.rotation)?.rotation_period)
         : context.graph.referrersOf(secret, 'AWS::SecretsManager::RotationSchedule', 'aws_secretsmanager_secret_rotation').length > 0;
-      return outcome(secret, rotated ? undefined : `${secret.address} never rotates: add a rotation schedule (${secret.engine === 'cloudformation' ? 'secret.addRotationSchedule' : secret.type === 'google_secret_manager_secret' ? 'rotation { rotation_period }' : 'aws_secretsmanager_secret_rotation'})`);
+      const how = secret.type === 'google_secret_manager_secret' ? 'rotation { rotation_period }'
+        : inWords(secret, { cdk: 'secret.addRotationSchedule', cloudFormation: 'an AWS::SecretsManager::RotationSchedule', terraform: 'aws_secretsmanager_secret_rotation' });
+      return outcome(secret, rotated ? undefined : `${secret.address} never rotates: add a rotation schedule (${how})`);
     });
   },
 };

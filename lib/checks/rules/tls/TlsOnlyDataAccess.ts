@@ -1,5 +1,6 @@
 import { GraphResource } from '../../graph/model';
 import { block, blocks, JsonObject, policyDocument, statements, str, strings } from '../../graph/values';
+import { inWords } from '../support';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 
 const TYPES = ['AWS::S3::Bucket', 'aws_s3_bucket', 'AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'aws_rds_cluster', 'aws_db_instance', 'google_sql_database_instance'];
@@ -18,7 +19,11 @@ export const TlsOnlyDataAccess: HaRule = {
         case 'AWS::S3::Bucket':
         case 'aws_s3_bucket':
           return [outcome(r, bucketDeniesPlainHttp(context, r) ? undefined
-            : `${r.address} accepts requests without TLS: add a bucket policy statement that denies s3:* when aws:SecureTransport is false (enforceSSL: true)`)];
+            : `${r.address} accepts requests without TLS: ${inWords(r, {
+              cdk: 'set enforceSSL: true',
+              cloudFormation: 'add an AWS::S3::BucketPolicy statement that denies s3:* when aws:SecureTransport is false',
+              terraform: 'add an aws_s3_bucket_policy statement that denies s3:* when aws:SecureTransport is false',
+            })}`)];
         case 'google_sql_database_instance': {
           const ip = block(block(r.properties.settings)?.ip_configuration) ?? {};
           const mode = str(ip.ssl_mode);
