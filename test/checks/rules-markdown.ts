@@ -17,20 +17,29 @@ the availability the topology achieves, against the objectives of its tier.
   \`cdk synth\` prints the findings and the report and fails on errors. Acknowledge a finding on the
   construct it names (or a parent) with a reason: \`Validations.of(scope).acknowledge({ id: 'HA-KMS1', reason: '...' })\`
   (\`HaChecks::HA-KMS1\` works too). \`HaChecks\` needs aws-cdk-lib only as types; the rest of \`ha-constructs/checks\` runs without it.
-- **CLI**: \`npx ha-report <cdk.out|cdktf.out|template> [--json|--markdown] [--fail-on warning]\`: exit 1 on
-  findings at the failing level, 2 on input it cannot read.
+- **CLI**: \`npx ha-report <cdk.out|cdktf.out|template|plan.json|directory> [--json|--markdown] [--fail-on warning]\`:
+  exit 1 on findings at the failing level, 2 on input it cannot read (\`--help\` lists every option).
 - **Library**: \`checkPath(path)\`, \`checkInputs({ cloudFormation, terraform })\`, \`checkGraph(graph, { rules })\`.
 
 Which tier a resource is checked against comes from the HA record the constructs write
-(\`Metadata["ha-constructs"]\`; Terraform: the \`//\` block, else \`ha:*\` tags or \`ha-*\` labels). A resource
-without a record belongs to its stack's service when the stack holds exactly one. Rules that need a
-tier skip resources that belong to no service; the others apply to every template, ours or not.
+(\`Metadata["ha-constructs"]\`; Terraform: the \`//\` block, else \`ha:*\` tags or \`ha-*\` labels), or from
+\`ha-report --tier\`. A resource without a record belongs to its stack's service when the stack holds
+exactly one. A resource of no declared tier is held to the production baseline (\`PRODUCTION_BASELINE\`
+in \`lib/core/figures-checks.ts\`: 2 zones, 2 instances behind a load balancer, 7 days of backups);
+rules marked *tier* below judge only a tier's resources and skip it.
 
-A finding is \`{ rule, level, stack, resource, message }\`: \`resource\` is the logical id, the Terraform
-address, or \`service:<name>\` for something a service lacks; the message says what to change.
+Each rule has a category: **availability**, **recovery**, **security hygiene** or **operations**. A
+security hygiene or operations error is a warning on a resource of no declared tier (a tier promises
+them; a template without one is told about them without failing on them). A value a rule reads that
+the input leaves unknown (a parameter with no value, a plan's value known after apply) is reported
+under "Not checked", never as a finding or a pass.
 
-| id | level | requires | why | reads |
-|---|---|---|---|---|
+A finding is \`{ rule, level, category, stack, resource, message }\`: \`resource\` is the logical id, the
+Terraform address, or \`service:<name>\` for something a service lacks; the message says what to change,
+in the words of whoever wrote the template (CDK's API, CloudFormation properties, Terraform arguments).
+
+| id | level | category | requires | why | reads |
+|---|---|---|---|---|---|
 `;
 
 const FOOTER = `
@@ -70,7 +79,8 @@ Every figure carries its derivation: the resources, the values and the names of 
 
 /** RULES.md, generated from the rule pack so that the two cannot drift. */
 export function rulesMarkdown(): string {
-  const rows = HA_RULES.map((r) => `| ${r.id} | ${r.level} | ${cell(r.info)} | ${cell(r.explanation)} | ${r.resourceTypes.map((t) => `\`${t}\``).join(', ')} |`);
+  const rows = HA_RULES.map((r) => `| ${r.id} | ${r.level} | ${r.category}${r.needsTier ? ', *tier*' : ''} | ${cell(r.info)} | ${cell(r.explanation)} `
+    + `| ${r.resourceTypes.map((t) => `\`${t}\``).join(', ')} |`);
   return `${HEADER}${rows.join('\n')}\n${FOOTER}${corpusSection(JSON.parse(fs.readFileSync(MEASURED_FILE, 'utf8')))}`;
 }
 
