@@ -8,8 +8,11 @@ import { HaCloudSql } from '../../lib/tf/google/database';
 import { RegionalFleet } from '../../lib/tf/google/fleet';
 import { GlobalFrontend } from '../../lib/tf/google/frontend';
 import { RegionalNetwork } from '../../lib/tf/google/network';
+import { ProjectServices } from '../../lib/tf/google/project-services';
 import { EncryptedSecret } from '../../lib/tf/google/secret';
 import { SloAlarms } from '../../lib/tf/google/slo';
+import { configureStateBackend, StateBackendOptions, stateBackendFromContext } from '../../lib/tf/state-backend';
+import { requireTerraformVersion } from '../../lib/tf/terraform-version';
 
 const SERVICE = 'checkout';
 const PRIMARY = 'us-central1';
@@ -38,13 +41,18 @@ const SECONDARY = 'us-east1';
  *
  * One stack: Google resources carry their region, so one provider serves both regions.
  * Inputs are Terraform variables (`project`, `domain`, `oncall_email`), so synthesis needs none.
+ * A fresh project applies in one run: `ProjectServices` enables the APIs and creates the service
+ * agents before anything uses them. The state lives in the GCS bucket `stateBackend` names (by
+ * default the context value `gcsStateBucket`), else in a local file, with a warning.
  */
-export function addGcpTier0ActiveActive(app: App): TerraformStack {
+export function addGcpTier0ActiveActive(app: App, stateBackend: StateBackendOptions = stateBackendFromContext(app, 'gcs')): TerraformStack {
   const stack = new TerraformStack(app, 'gcp-tier0-active-active');
   const project = new TerraformVariable(stack, 'project', { type: 'string', description: 'Google Cloud project to deploy into' });
   const domain = new TerraformVariable(stack, 'domain', { type: 'string', description: 'Domain the service answers on; point its A record at the ip_address output' });
   const oncall = new TerraformVariable(stack, 'oncall_email', { type: 'string', description: 'Address the SLO alerts notify' });
   new GoogleProvider(stack, 'google', { project: project.stringValue });
+  // The constructs enable their APIs and create their service agents through it (the stack's one).
+  const projectServices = new ProjectServices(stack, ProjectServices.DEFAULT_ID);
 
   const tier = ServiceTier.TIER_0;
   const network = new RegionalNetwork(stack, 'Network', { tier, service: SERVICE, regions: [PRIMARY, SECONDARY] });
@@ -69,6 +77,7 @@ export function addGcpTier0ActiveActive(app: App): TerraformStack {
     type: 'email',
     labels: { email_address: oncall.stringValue },
   });
+  projectServices.use(channel);
   // What Cloud SQL cannot give TIER_0, accepted where it is decided (see the class comment): HaCloudSql
   // refuses a multi-region tier without the reason, and acknowledges HA-DR3 with it.
   new HaCloudSql(stack, 'Database', { tier, service: SERVICE, network, region: PRIMARY, replicaRegion: SECONDARY,
@@ -94,5 +103,7 @@ export function addGcpTier0ActiveActive(app: App): TerraformStack {
   // What the service as a whole cannot show for TIER_0 (see the class comment).
   acknowledgeHaFinding(stack, 'HA-RES1', `Cloud SQL is the one writer: its HA failover takes ${CLOUD_SQL_HA_FAILOVER_SECONDS} s where TIER_0 allows 30 s per AZ, and its cross-region lag has no published bound where TIER_0 allows 1 s; and the global load balancer's published SLA is 99.99%, the whole TIER_0 target, so the two regions in parallel behind it compose to just under it (99.98999%). The stateless tier detects a lost zone in 14 s and serves from both regions`);
   addHaChecks(stack);
+  configureStateBackend(stack, stateBackend);
+  requireTerraformVersion(stack);
   return stack;
 }

@@ -8,8 +8,11 @@ import { HaCloudSql } from '../../lib/tf/google/database';
 import { RegionalFleet } from '../../lib/tf/google/fleet';
 import { GlobalFrontend } from '../../lib/tf/google/frontend';
 import { RegionalNetwork } from '../../lib/tf/google/network';
+import { ProjectServices } from '../../lib/tf/google/project-services';
 import { EncryptedSecret } from '../../lib/tf/google/secret';
 import { SloAlarms } from '../../lib/tf/google/slo';
+import { configureStateBackend, StateBackendOptions, stateBackendFromContext } from '../../lib/tf/state-backend';
+import { requireTerraformVersion } from '../../lib/tf/terraform-version';
 
 const SERVICE = 'catalog';
 const PRIMARY = 'europe-west1';
@@ -29,13 +32,18 @@ const STANDBY = 'europe-west4';
  * a runbook step, so the report cannot prove the region RTO from the configuration (a warning).
  *
  * Inputs are Terraform variables (`project`, `domain`, `oncall_email`), so synthesis needs none.
+ * A fresh project applies in one run: `ProjectServices` enables the APIs and creates the service
+ * agents before anything uses them. The state lives in the GCS bucket `stateBackend` names (by
+ * default the context value `gcsStateBucket`), else in a local file, with a warning.
  */
-export function addGcpTier2PilotLight(app: App): TerraformStack {
+export function addGcpTier2PilotLight(app: App, stateBackend: StateBackendOptions = stateBackendFromContext(app, 'gcs')): TerraformStack {
   const stack = new TerraformStack(app, 'gcp-tier2-pilot-light');
   const project = new TerraformVariable(stack, 'project', { type: 'string', description: 'Google Cloud project to deploy into' });
   const domain = new TerraformVariable(stack, 'domain', { type: 'string', description: 'Domain the service answers on; point its A record at the ip_address output' });
   const oncall = new TerraformVariable(stack, 'oncall_email', { type: 'string', description: 'Address the SLO alerts notify' });
   new GoogleProvider(stack, 'google', { project: project.stringValue });
+  // The constructs enable their APIs and create their service agents through it (the stack's one).
+  const projectServices = new ProjectServices(stack, ProjectServices.DEFAULT_ID);
 
   const tier = ServiceTier.TIER_2;
   const network = new RegionalNetwork(stack, 'Network', { tier, service: SERVICE, regions: [PRIMARY, STANDBY] });
@@ -49,6 +57,7 @@ export function addGcpTier2PilotLight(app: App): TerraformStack {
     type: 'email',
     labels: { email_address: oncall.stringValue },
   });
+  projectServices.use(channel);
   // HaCloudSql refuses a multi-region tier unless the data set accepts Cloud SQL's unbounded replica lag, and acknowledges HA-DR3 with the reason.
   new HaCloudSql(stack, 'Database', { tier, service: SERVICE, network, region: PRIMARY, replicaRegion: STANDBY,
     notificationChannels: [channel.id],
@@ -68,5 +77,7 @@ export function addGcpTier2PilotLight(app: App): TerraformStack {
 
   new TerraformOutput(stack, 'ip_address', { value: frontend.ipAddress, description: 'Anycast address of the global load balancer' });
   addHaChecks(stack);
+  configureStateBackend(stack, stateBackend);
+  requireTerraformVersion(stack);
   return stack;
 }

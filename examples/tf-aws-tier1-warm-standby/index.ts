@@ -27,6 +27,8 @@ import { acknowledgeHaFinding, addHaChecks, attachHaMetadata } from '../../lib/t
 import { SloAlarms } from '../../lib/tf/aws/slo';
 import { FailoverRunbooks, FailoverTrigger } from '../../lib/tf/aws/runbooks';
 import { GlobalTable } from '../../lib/tf/aws/table';
+import { configureStateBackend, StateBackendOptions, stateBackendFromContext } from '../../lib/tf/state-backend';
+import { requireTerraformVersion } from '../../lib/tf/terraform-version';
 
 const SERVICE = 'orders';
 const PRIMARY = 'us-east-1';
@@ -54,10 +56,12 @@ const AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-de
  * One stack: the global database, table and secret span both regions and Terraform must order
  * the secondary after the primary; the standby region's resources use the `standby` provider
  * alias. Inputs are Terraform variables (`domain`, `hosted_zone_id`, `db_master_password`), so
- * synthesis needs none.
+ * synthesis needs none. The state lives in the S3 bucket `stateBackend` names (by default the
+ * context values `s3StateBucket` and `s3StateRegion`), locked by a lock file, else in a local file,
+ * with a warning; Terraform 1.11 or later (write-only password, S3 lock file).
  */
-export function addTfAwsTier1WarmStandby(app: App): TerraformStack {
-  return new TfAwsTier1WarmStandbyStack(app, 'tf-aws-tier1-warm-standby');
+export function addTfAwsTier1WarmStandby(app: App, stateBackend: StateBackendOptions = stateBackendFromContext(app, 's3')): TerraformStack {
+  return new TfAwsTier1WarmStandbyStack(app, 'tf-aws-tier1-warm-standby', stateBackend);
 }
 
 /** The stack of {@link addTfAwsTier1WarmStandby}. */
@@ -68,7 +72,7 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
   public readonly dns: FailoverDns;
   public readonly runbooks: FailoverRunbooks;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, stateBackend: StateBackendOptions = {}) {
     super(scope, id);
     const tier = ServiceTier.TIER_1;
     const domain = new TerraformVariable(this, 'domain', { type: 'string', description: 'Name the service answers on (api.example.com), in the hosted zone' });
@@ -202,6 +206,8 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
     new TerraformOutput(this, 'primary_load_balancer', { value: this.primaryFleet.loadBalancer.dnsName });
     new TerraformOutput(this, 'standby_load_balancer', { value: this.standbyFleet.loadBalancer.dnsName });
     new TerraformOutput(this, 'dns_failover_seconds', { value: this.dns.failoverSeconds });
+    configureStateBackend(this, stateBackend);
+    requireTerraformVersion(this);
   }
 }
 

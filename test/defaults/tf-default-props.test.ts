@@ -185,6 +185,12 @@ const GOOGLE_BUILDS: readonly DefaultBuild[] = [
   },
   { name: 'RegionalNetwork', cloud: 'google', build: (s, tier) => googleNetwork(s, tier) },
   {
+    // The stack's APIs and service agents (a Cloud SQL agent: created with google-beta, and granted its role).
+    name: 'ProjectServices',
+    cloud: 'google',
+    build: (s) => new tfGoogle.ProjectServices(s, 'Services').serviceAgent(tfGoogle.GOOGLE_SERVICE_AGENTS.CLOUD_SQL),
+  },
+  {
     name: 'EncryptedSecret',
     cloud: 'google',
     build: (s, tier) => new tfGoogle.EncryptedSecret(s, 'Secret', { tier, service: 'orders', secretId: 'orders-api-key', regions: googleRegions(tier) }),

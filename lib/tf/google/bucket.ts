@@ -1,10 +1,11 @@
 import { HaValidationError } from '../../core/errors';
-import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/lib/data-google-storage-project-service-account';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, GCS_TURBO_REPLICATION_SECONDS, HaRole, ReplicatedStore, regionPlacementProblem, replicationRpoProblem } from '../../core';
+import { GOOGLE_SERVICE_AGENTS } from './apis';
 import { GoogleHaProps } from './ha-props';
+import { ProjectServices } from './project-services';
 import { newCryptoKey } from './private/keys';
 import { statefulLifecycle, warn } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
@@ -154,15 +155,15 @@ export class ReplicatedBucket extends Construct {
     const labels = haLabels(props, record);
     const lifecycle = statefulLifecycle(this, 'ReplicatedBucket', props.preventDestroy);
 
+    const services = ProjectServices.of(this, props.projectServices);
     let kmsKeyId = props.kmsKeyId;
     const dependsOn = [];
     if (!kmsKeyId) {
-      const agent = new DataGoogleStorageProjectServiceAccount(this, 'StorageAgent', {});
       const { key, grants } = newCryptoKey(this, 'Key', {
         // The key of a configurable dual-region lives in the multi-region that holds it.
         location: this.location.toLowerCase(),
         labels,
-        encrypters: { CloudStorage: agent.member },
+        encrypters: { CloudStorage: services.serviceAgent(GOOGLE_SERVICE_AGENTS.CLOUD_STORAGE) },
       });
       kmsKeyId = key.id;
       dependsOn.push(...grants);
@@ -194,6 +195,7 @@ export class ReplicatedBucket extends Construct {
     });
     this.bucketName = this.bucket.name;
 
+    services.use(this);
     attachRecord(this, record);
   }
 }

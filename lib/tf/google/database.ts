@@ -7,13 +7,14 @@ import { CLOUD_SQL_PITR_MAX_DAYS, FailureDomain, HaMetadata, HaRole, planCloudSq
 import { HaValidationError } from '../../core/errors';
 import { emitWarnings, throwProblems } from '../diagnostics';
 import { acknowledgeHaFinding } from '../ha-checks';
+import { GOOGLE_SERVICE_AGENTS } from './apis';
 import { GoogleHaProps } from './ha-props';
+import { ProjectServices } from './project-services';
 import { IRegionalNetwork } from './network';
 import { newCryptoKey } from './private/keys';
 import { statefulLifecycle } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord, markResources } from './private/metadata';
 import { uniqueName } from './private/names';
-import { SERVICE_AGENT_DOMAINS, serviceAgentMember } from './private/project';
 import { invalidRegionNames } from './private/regions';
 
 /** Cloud SQL edition. */
@@ -139,8 +140,8 @@ export interface HaCloudSqlProps extends GoogleHaProps {
  * the tier's region RPO belongs in a store whose writes commit in several regions, such as Spanner
  * multi-region (not wrapped by this library yet).
  *
- * Cloud SQL's service agent must exist before the keys are granted to it: on a new project run
- * `gcloud beta services identity create --service=sqladmin.googleapis.com` once.
+ * Cloud SQL's service agent is created before the keys are granted to it, and the APIs are enabled
+ * before the instances, by the stack's `ProjectServices` (`projectServices`).
  *
  * With a replica and `notificationChannels`, an alert pages when the replica's lag exceeds the
  * tier's region RPO (Cloud SQL publishes no bound on cross-region lag, so it is watched instead).
@@ -159,6 +160,7 @@ export class HaCloudSql extends Construct {
   /** Connection name of the primary (`project:region:name`), for the Cloud SQL connectors. */
   public readonly connectionName: string;
   private readonly record: HaMetadata;
+  private readonly services: ProjectServices;
 
   constructor(scope: Construct, id: string, props: HaCloudSqlProps) {
     super(scope, id);
@@ -193,7 +195,8 @@ export class HaCloudSql extends Construct {
     const record = haRecord(this, props, { component: 'HaCloudSql', failureDomain: FailureDomain.REGION });
     this.record = record;
     const labels = haLabels(props, record);
-    const cloudSqlAgent = serviceAgentMember(this, SERVICE_AGENT_DOMAINS.CLOUD_SQL);
+    this.services = ProjectServices.of(this, props.projectServices);
+    const cloudSqlAgent = this.services.serviceAgent(GOOGLE_SERVICE_AGENTS.CLOUD_SQL);
     const settings = (availabilityType: string, userLabels: Record<string, string>): SqlDatabaseInstanceSettings => ({
       tier: plan.machineTier,
       edition: this.edition,
@@ -293,6 +296,7 @@ export class HaCloudSql extends Construct {
       }
     }
 
+    this.services.use(this);
     attachRecord(this, record);
   }
 
@@ -309,6 +313,7 @@ export class HaCloudSql extends Construct {
       ? Fn.trimsuffix(serviceAccountEmail, suffix)
       : serviceAccountEmail.endsWith(suffix) ? serviceAccountEmail.slice(0, -suffix.length) : serviceAccountEmail;
     const user = new SqlUser(this, `IamUser-${id}`, { instance: this.instance.name, name, type: 'CLOUD_IAM_SERVICE_ACCOUNT' });
+    this.services.use(user);
     markResources([user], this.record);
     return user;
   }

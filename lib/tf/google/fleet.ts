@@ -18,7 +18,9 @@ import { newCryptoKey } from './private/keys';
 import { warn } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
-import { projectOf, SERVICE_AGENT_DOMAINS, serviceAgentMember } from './private/project';
+import { projectOf } from './private/project';
+import { GOOGLE_SERVICE_AGENTS } from './apis';
+import { ProjectServices } from './project-services';
 import { requireInteger } from './private/validate';
 
 /**
@@ -276,13 +278,14 @@ export class RegionalFleet extends Construct implements IFleetBackend {
       }
     }
 
+    const services = ProjectServices.of(this, props.projectServices);
     let bootDiskKeyId = props.bootDiskKmsKeyId;
     const keyGrants = [];
     if (!bootDiskKeyId) {
       const { key, grants } = newCryptoKey(this, 'BootDiskKey', {
         location: props.region,
         labels,
-        encrypters: { ComputeEngine: serviceAgentMember(this, SERVICE_AGENT_DOMAINS.COMPUTE) },
+        encrypters: { ComputeEngine: services.serviceAgent(GOOGLE_SERVICE_AGENTS.COMPUTE) },
       });
       bootDiskKeyId = key.id;
       keyGrants.push(...grants);
@@ -401,6 +404,7 @@ export class RegionalFleet extends Construct implements IFleetBackend {
       },
     });
 
+    services.use(this);
     attachRecord(this, record);
   }
 }

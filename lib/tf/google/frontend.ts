@@ -15,6 +15,7 @@ import { DrStrategy, FailureDomain, HaRole, healthCheckPathProblem } from '../..
 import { fleetTargetHealth } from '../../core/fleet-health';
 import { IFleetBackend } from './fleet';
 import { GoogleHaProps } from './ha-props';
+import { ProjectServices } from './project-services';
 import { PREVENT_DESTROY } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
@@ -272,6 +273,7 @@ export class GlobalFrontend extends Construct {
       labels,
     });
 
+    ProjectServices.of(this, props.projectServices).use(this);
     attachRecord(this, record);
   }
 }

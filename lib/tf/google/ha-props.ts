@@ -1,6 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { HaRole, ServiceTier } from '../../core';
+import type { ProjectServices } from './project-services';
 
 /**
  * Props every Google Cloud construct of this library takes: the same fields as the AWS engine's
@@ -30,6 +31,12 @@ export interface GoogleHaProps {
    * @default - none
    */
   readonly labels?: Record<string, string>;
+  /**
+   * What enables the APIs the construct uses and creates the service agents it grants keys to,
+   * before its resources: one per stack, shared by the stack's constructs.
+   * @default - the stack's `ProjectServices`, created with default props on first use
+   */
+  readonly projectServices?: ProjectServices;
 }
 
 /** The service name a construct records: the explicit prop, or the stack's id. */

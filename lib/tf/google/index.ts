@@ -1,4 +1,5 @@
 // CDK for Terraform constructs on @cdktf/provider-google (optional peer dependency).
+export * from './apis';
 export * from './bucket';
 export * from './database';
 export * from './fleet';
@@ -6,6 +7,15 @@ export * from './frontend';
 export * from './ha-props';
 export * from './metadata';
 export * from './network';
+export * from './project-services';
 export * from './secret';
 export * from './slo';
+export {
+  configureStateBackend, GcsStateBackend, S3StateBackend, STATE_BACKEND_CONTEXT, StateBackendOptions,
+  stateBackendFromContext,
+} from '../state-backend';
+export {
+  MinimumTerraformVersion, minimumTerraformVersion, requireTerraformVersion, TERRAFORM_BASELINE_VERSION,
+  TERRAFORM_FEATURES, TerraformDocument, TerraformFeature,
+} from '../terraform-version';
 export { AddHaChecksOptions, HA_ACKNOWLEDGED_KEY, TfAcknowledgedFinding, TfHaChecks, TfHaChecksResult, acknowledgeHaFinding, addHaChecks } from '../ha-checks';

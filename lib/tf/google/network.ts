@@ -11,6 +11,7 @@ import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, HaRole } from '../../core';
 import { GoogleHaProps } from './ha-props';
+import { ProjectServices } from './project-services';
 import { PREVENT_DESTROY } from './private/lifecycle';
 import { attachRecord, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
@@ -189,6 +190,7 @@ export class RegionalNetwork extends Construct implements IRegionalNetwork {
       });
     }
 
+    ProjectServices.of(this, props.projectServices).use(this);
     attachRecord(this, haRecord(this, props, { component: 'RegionalNetwork', failureDomain: FailureDomain.GLOBAL, role: props.role ?? HaRole.GLOBAL }));
   }
 

@@ -8,12 +8,13 @@ import { Construct } from 'constructs';
 import { FailureDomain, HaMetadata, HaRole, planEncryptedSecret } from '../../core';
 import { emitWarnings, throwProblems } from '../diagnostics';
 import { acknowledgeHaFinding } from '../ha-checks';
+import { GOOGLE_SERVICE_AGENTS } from './apis';
 import { GoogleHaProps } from './ha-props';
+import { ProjectServices } from './project-services';
 import { newCryptoKey } from './private/keys';
 import { statefulLifecycle } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord, markResources } from './private/metadata';
 import { uniqueName } from './private/names';
-import { SERVICE_AGENT_DOMAINS, serviceAgentMember } from './private/project';
 import { requireServiceRegions } from './private/regions';
 
 /** Props of {@link EncryptedSecret}. */
@@ -60,9 +61,9 @@ export interface EncryptedSecretProps extends GoogleHaProps {
  * twins render too.
  *
  * The first rotation is due one rotation period after the first apply; Terraform ignores the
- * field afterwards, as Secret Manager moves it forward at each rotation. Secret Manager's service
- * agent must exist before it is granted the keys: on a new project run
- * `gcloud beta services identity create --service=secretmanager.googleapis.com` once.
+ * field afterwards, as Secret Manager moves it forward at each rotation. Secret Manager's and
+ * Pub/Sub's service agents are created before they are granted the keys, by the stack's
+ * `ProjectServices` (`projectServices`).
  *
  * Construct ids (public API, stateful): `Resource`, `Key-<region>`, `Key-<region>Ring` (a
  * replica's key is identified by its region), `RotationTopic`, `RotationTopicKey`, `RotationTopicKeyRing`.
@@ -73,6 +74,7 @@ export class EncryptedSecret extends Construct {
   public readonly secretName: string;
   private readonly grantIds = new Set<string>();
   private readonly record: HaMetadata;
+  private readonly services: ProjectServices;
 
   constructor(scope: Construct, id: string, props: EncryptedSecretProps) {
     super(scope, id);
@@ -103,7 +105,8 @@ export class EncryptedSecret extends Construct {
     this.record = record;
     const labels = haLabels(props, record);
     const lifecycle = statefulLifecycle(this, 'EncryptedSecret', props.preventDestroy);
-    const secretAgent = serviceAgentMember(this, SERVICE_AGENT_DOMAINS.SECRET_MANAGER);
+    this.services = ProjectServices.of(this, props.projectServices);
+    const secretAgent = this.services.serviceAgent(GOOGLE_SERVICE_AGENTS.SECRET_MANAGER);
     const dependsOn: ITerraformDependable[] = [];
 
     const replicas = regions.map((region) => {
@@ -117,7 +120,7 @@ export class EncryptedSecret extends Construct {
       const topicKey = newCryptoKey(this, 'RotationTopicKey', {
         location: regions[0],
         labels,
-        encrypters: { PubSub: serviceAgentMember(this, SERVICE_AGENT_DOMAINS.PUBSUB) },
+        encrypters: { PubSub: this.services.serviceAgent(GOOGLE_SERVICE_AGENTS.PUBSUB) },
       });
       const topic = new PubsubTopic(this, 'RotationTopic', {
         name: uniqueName(this, 'RotationTopic', 255),
@@ -132,7 +135,8 @@ export class EncryptedSecret extends Construct {
       dependsOn.push(new PubsubTopicIamMember(this, 'RotationTopicPublisher', {
         topic: topic.id,
         role: 'roles/pubsub.publisher',
-        member: secretAgent,
+        member: secretAgent.member,
+        dependsOn: secretAgent.dependables.length > 0 ? secretAgent.dependables : undefined,
       }));
       topicId = topic.id;
     }
@@ -155,6 +159,7 @@ export class EncryptedSecret extends Construct {
     }
     this.secretName = this.secret.id;
 
+    this.services.use(this);
     attachRecord(this, record);
   }
 
@@ -169,6 +174,7 @@ export class EncryptedSecret extends Construct {
       role: 'roles/secretmanager.secretAccessor',
       member,
     });
+    this.services.use(grant);
     markResources([grant], this.record);
     return grant;
   }

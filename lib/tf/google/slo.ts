@@ -9,6 +9,7 @@ import { UPTIME_CHECK_PERIODS_MINUTES as CORE_UPTIME_CHECK_PERIODS_MINUTES } fro
 import { planSlo, SloWindow } from '../../core/plans/slo';
 import { emitWarnings, throwProblems } from '../diagnostics';
 import { GoogleHaProps, serviceNameOf } from './ha-props';
+import { ProjectServices } from './project-services';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
 import { projectOf } from './private/project';
@@ -206,6 +207,7 @@ export class SloAlarms extends Construct {
       });
     });
 
+    ProjectServices.of(this, props.projectServices).use(this);
     attachRecord(this, record);
   }
 }

@@ -124,6 +124,20 @@ describe('example tf-aws-tier1-warm-standby', () => {
     expect(() => Testing.synth(weakened, true)).toThrow(message);
   });
 
+  test('THEN it states Terraform 1.11 (the write-only master_password_wo), and keeps local state at a relative path with a warning', () => {
+    expect(full.terraform.required_version).toBe('>= 1.11');
+    expect(full.terraform.backend).toEqual({ local: { path: '../../../terraform.tf-aws-tier1-warm-standby.tfstate' } });
+    expect(stack.node.metadata.map((m) => String(m.data))).toContainEqual(expect.stringMatching(/^\[ha-constructs:StateBackend\.local\] .*not for production/));
+  });
+
+  test('GIVEN the context values s3StateBucket and s3StateRegion THEN an encrypted S3 backend locked by its lock file', () => {
+    const remote = addTfAwsTier1WarmStandby(Testing.app({ context: { s3StateBucket: 'orders-terraform-state', s3StateRegion: 'us-east-1' } }));
+    expect((remote.toTerraform() as Json).terraform.backend).toEqual({ s3: {
+      bucket: 'orders-terraform-state', region: 'us-east-1', key: 'terraform/tf-aws-tier1-warm-standby.tfstate', encrypt: true, use_lockfile: true,
+    } });
+    expect(() => addTfAwsTier1WarmStandby(Testing.app({ context: { s3StateBucket: 'orders-terraform-state' } }))).toThrow(/s3StateRegion must name the region/);
+  });
+
   // The HA view (lib/testing) of the JSON with its // blocks, where the HA records are.
   test('snapshot', () => {
     expect(haSnapshot(full)).toMatchSnapshot();

@@ -2,6 +2,7 @@ import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
 import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
 import { Construct } from 'constructs';
+import type { ServiceAgentGrantee } from '../project-services';
 import { uniqueName } from './names';
 import { PREVENT_DESTROY } from './lifecycle';
 
@@ -16,8 +17,11 @@ export interface CryptoKeyOptions {
   /** KMS location: the region (or multi-region) of the data the key encrypts. */
   readonly location: string;
   readonly labels: Record<string, string>;
-  /** Members that may encrypt and decrypt with the key, by a name that becomes part of their construct id. */
-  readonly encrypters: Record<string, string>;
+  /**
+   * Service agents that may encrypt and decrypt with the key, by a name that becomes part of their
+   * construct id; each grant waits for the agent to exist.
+   */
+  readonly encrypters: Record<string, ServiceAgentGrantee>;
 }
 
 /** A new key and the grants that let the services' agents use it. */
@@ -49,10 +53,12 @@ export function newCryptoKey(scope: Construct, id: string, options: CryptoKeyOpt
     labels: options.labels,
     lifecycle: PREVENT_DESTROY,
   });
-  const grants = Object.entries(options.encrypters).map(([name, member]) => new KmsCryptoKeyIamMember(scope, `${id}${name}Encrypter`, {
+  const grants = Object.entries(options.encrypters).map(([name, agent]) => new KmsCryptoKeyIamMember(scope, `${id}${name}Encrypter`, {
     cryptoKeyId: key.id,
     role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
-    member,
+    member: agent.member,
+    // A grant to an agent that does not exist yet fails: on a fresh project it is created first.
+    dependsOn: agent.dependables.length > 0 ? agent.dependables : undefined,
   }));
   return { ring, key, grants };
 }

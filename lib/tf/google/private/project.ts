@@ -18,11 +18,3 @@ export function projectOf(scope: IConstruct): DataGoogleProject {
 export function serviceAgentMember(scope: IConstruct, domain: string): string {
   return `serviceAccount:service-${projectOf(scope).number}@${domain}`;
 }
-
-/** Service agent domains of the services whose data this library encrypts with keys of its own. */
-export const SERVICE_AGENT_DOMAINS = {
-  COMPUTE: 'compute-system.iam.gserviceaccount.com',
-  CLOUD_SQL: 'gcp-sa-cloud-sql.iam.gserviceaccount.com',
-  SECRET_MANAGER: 'gcp-sa-secretmanager.iam.gserviceaccount.com',
-  PUBSUB: 'gcp-sa-pubsub.iam.gserviceaccount.com',
-} as const;

@@ -1,9 +1,10 @@
-import { TerraformStack, Testing } from 'cdktf';
+import { App, TerraformStack, Testing } from 'cdktf';
 import { addGcpTier0ActiveActive } from '../../../../examples/gcp-tier0-active-active';
 import { addGcpTier2PilotLight } from '../../../../examples/gcp-tier2-pilot-light';
 import { HA_METADATA_KEY } from '../../../../lib/core';
 import { haSnapshot } from '../../../../lib/testing';
-import { addHaChecks } from '../../../../lib/tf/google';
+import { addHaChecks, GOOGLE_API_OF_TYPE, GOOGLE_SERVICE_AGENTS, GoogleServiceAgent, ServiceAgentCreation } from '../../../../lib/tf/google';
+import { minimumTerraformVersion } from '../../../../lib/tf/terraform-version';
 import { TF_STATEFUL_TYPES } from '../../../proofs/data-loss';
 import { TerraformJson, terraformJson } from '../util';
 
@@ -16,10 +17,30 @@ const ACKNOWLEDGED: Record<string, string[]> = {
   'gcp-tier2-pilot-light': ['HA-DR3 gcp-tier2-pilot-light/Database'],
 };
 
+/** What a fresh project must have before anything else: the APIs and service agents (Service Usage's own blocks). */
+const BOOTSTRAP_TYPES = ['google_project_service', 'google_project_service_identity'];
+
+/** The JSON's blocks of every type, resources and data sources, as `[type, address, body]`. */
+function blocks(json: TerraformJson): [string, string, Record<string, unknown>][] {
+  return [
+    ...Object.entries(json.resource).flatMap(([type, byName]) => Object.entries(byName).map(([name, r]): [string, string, Record<string, unknown>] => [type, `${type}.${name}`, r])),
+    ...Object.entries(json.data ?? {}).flatMap(([type, byName]) => Object.entries(byName as Record<string, Record<string, unknown>>)
+      .map(([name, r]): [string, string, Record<string, unknown>] => [type, `data.${type}.${name}`, r])),
+  ];
+}
+
+/** Address of the block of `type` whose `service` argument is `api`. */
+function addressOfService(json: TerraformJson, type: string, api: string): string | undefined {
+  const name = Object.entries(json.resource[type] ?? {}).find(([, r]) => r.service === api)?.[0];
+  return name === undefined ? undefined : `${type}.${name}`;
+}
+
+const dependsOn = (body: Record<string, unknown>) => (body.depends_on ?? []) as string[];
+
 describe.each([
   ['gcp-tier0-active-active', addGcpTier0ActiveActive],
   ['gcp-tier2-pilot-light', addGcpTier2PilotLight],
-])('example %s', (name, add) => {
+] as [string, (app: App) => TerraformStack][])('example %s', (name, add) => {
   let stack: TerraformStack;
   let json: TerraformJson;
   beforeAll(() => {
@@ -47,10 +68,75 @@ describe.each([
     expect(stateful.filter((r) => r.preventDestroy !== true)).toEqual([]);
   });
 
-  test('THEN every resource carries the HA record', () => {
+  // ProjectServices' APIs, agents and agent roles belong to the project, not to one service.
+  test('THEN every resource but the project\'s APIs and service agents carries the HA record', () => {
     const missing = Object.entries(json.resource).flatMap(([type, byName]) => Object.entries(byName)
       .filter(([, r]) => r['//']?.[HA_METADATA_KEY] === undefined && type !== 'google_monitoring_notification_channel')
-      .map(([name]) => `${type}.${name}`));
+      .filter(([, r]) => !String((r['//']?.metadata as { path?: string } | undefined)?.path).startsWith(`${name}/ProjectServices/`))
+      .map(([resourceName]) => `${type}.${resourceName}`));
     expect(missing).toEqual([]);
+  });
+
+  // Computed from the JSON: a construct that starts using a type of a new service fails here
+  // until the table names the service, and then ProjectServices enables it.
+  test('THEN every API whose resources it creates is enabled, and every resource depends on it', () => {
+    const typed = blocks(json).filter(([type]) => type.startsWith('google_') && !BOOTSTRAP_TYPES.includes(type));
+    expect([...new Set(typed.map(([type]) => type))].filter((type) => GOOGLE_API_OF_TYPE[type] === undefined)).toEqual([]);
+    const apis = [...new Set(typed.map(([type]) => GOOGLE_API_OF_TYPE[type]))].sort();
+    expect(apis.filter((api) => addressOfService(json, 'google_project_service', api) === undefined)).toEqual([]);
+    // data.google_project is read at plan (it names the project): Terraform's own API, the one step before the first plan.
+    const waiting = typed.filter(([, address]) => !address.startsWith('data.google_project.'));
+    const missing = waiting.filter(([type, , body]) => !dependsOn(body).includes(addressOfService(json, 'google_project_service', GOOGLE_API_OF_TYPE[type])!));
+    expect(missing.map(([, address]) => address)).toEqual([]);
+    for (const service of Object.values(json.resource.google_project_service)) {
+      expect(service).toEqual(expect.objectContaining({ disable_on_destroy: false }));
+    }
+  });
+
+  test('THEN every grant to a service agent depends on the agent\'s API and on what creates the agent', () => {
+    const agents = Object.values(GOOGLE_SERVICE_AGENTS) as GoogleServiceAgent[];
+    const storageAgent = Object.keys(json.data?.google_storage_project_service_account ?? {}).map((n) => `data.google_storage_project_service_account.${n}`);
+    const grants = blocks(json).filter(([type]) => type.endsWith('_iam_member')).flatMap(([, address, body]) => {
+      const member = String(body.member);
+      const agent = agents.find((a) => member.endsWith(`@${a.domain}`))
+        ?? (storageAgent.some((s) => member === `\${${s}.member}`) ? GOOGLE_SERVICE_AGENTS.CLOUD_STORAGE : undefined);
+      return agent ? [{ address, agent, dependsOn: dependsOn(body) }] : [];
+    });
+    expect(new Set(grants.map((g) => g.agent.domain)).size).toBe(5);
+    const unordered = grants.filter(({ agent, dependsOn: deps }) => {
+      const creator = agent.creation === ServiceAgentCreation.SERVICE_IDENTITY ? addressOfService(json, 'google_project_service_identity', agent.api)
+        : agent.creation === ServiceAgentCreation.STORAGE_DATA_SOURCE ? storageAgent[0] : undefined;
+      return !deps.includes(addressOfService(json, 'google_project_service', agent.api)!) || (creator !== undefined && !deps.includes(creator));
+    });
+    expect(unordered.map((g) => g.address)).toEqual([]);
+    // Each created agent depends on its API, and is created by the google-beta provider.
+    for (const identity of Object.values(json.resource.google_project_service_identity)) {
+      expect(dependsOn(identity)).toEqual([addressOfService(json, 'google_project_service', identity.service as string)]);
+      expect(identity.provider).toBe('google-beta');
+    }
+  });
+
+  test('THEN it states the Terraform version it needs (plantimestamp(): 1.5) and pins its providers', () => {
+    const terraform = (json as unknown as { terraform: Record<string, unknown> }).terraform;
+    expect(terraform.required_version).toBe('>= 1.5');
+    const withoutConstraint = { ...terraform, required_version: undefined };
+    expect(minimumTerraformVersion({ ...json, terraform: withoutConstraint } as unknown as Record<string, unknown>))
+      .toEqual({ version: '1.5', features: ['plantimestamp()'] });
+    expect(terraform.required_providers).toEqual({
+      'google': { source: 'google', version: '6.50.0' },
+      'google-beta': { source: 'hashicorp/google-beta', version: '6.50.0' },
+    });
+  });
+
+  test('GIVEN no state bucket THEN local state at a relative path, with a warning that it is not for production', () => {
+    expect((json as unknown as { terraform: { backend: unknown } }).terraform.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
+    expect(stack.node.metadata.map((m) => String(m.data))).toContainEqual(expect.stringMatching(/^\[ha-constructs:StateBackend\.local\] .*not for production/));
+  });
+
+  test('GIVEN the context value gcsStateBucket THEN a GCS backend (locked), and no warning', () => {
+    const remote = add(Testing.app({ context: { gcsStateBucket: 'orders-terraform-state' } }));
+    expect((terraformJson(remote) as unknown as { terraform: { backend: unknown } }).terraform.backend)
+      .toEqual({ gcs: { bucket: 'orders-terraform-state', prefix: `terraform/${name}` } });
+    expect(remote.node.metadata.map((m) => String(m.data)).filter((m) => m.includes('StateBackend'))).toEqual([]);
   });
 });

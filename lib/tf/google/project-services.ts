@@ -1,0 +1,255 @@
+import {
+  DataGoogleStorageProjectServiceAccount,
+} from '@cdktf/provider-google/lib/data-google-storage-project-service-account';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ProjectService } from '@cdktf/provider-google/lib/project-service';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import {
+  DefaultTokenResolver, IResolveContext, ITerraformDependable, StringConcat, TerraformDataSource, TerraformProvider,
+  TerraformResource, TerraformStack, Token, Tokenization,
+} from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { validationError } from '../diagnostics';
+import { GoogleApi, GoogleServiceAgent, googleApiOfType, ServiceAgentCreation } from './apis';
+import { GoogleBetaProvider, ProjectServiceIdentity } from './private/google-beta';
+import { projectOf, serviceAgentMember } from './private/project';
+
+/** Props of {@link ProjectServices}. */
+export interface ProjectServicesProps {
+  /**
+   * Enable the APIs the constructs use, with `google_project_service` (never disabled on destroy),
+   * and make every resource depend on its API. False when the project's APIs are managed elsewhere
+   * (a project factory): nothing is enabled here and no resource waits for an API.
+   * @default true
+   */
+  readonly enableApis?: boolean;
+  /**
+   * Create the service agents the constructs grant keys to before the grants
+   * (`google_project_service_identity`), and grant each the role Google grants an agent it creates
+   * itself (an agent created on request gets none). False when the agents exist already and their
+   * roles are managed elsewhere.
+   * @default true
+   */
+  readonly createServiceAgents?: boolean;
+  /**
+   * The google-beta provider that creates the service agents (`google_project_service_identity`
+   * exists only in google-beta).
+   * @default - the stack's default google-beta provider if it has one, else a new one with the
+   * project, credentials, access token, impersonated service account and billing project of the
+   * stack's default google provider, at the same release
+   */
+  readonly betaProvider?: TerraformProvider;
+}
+
+/** A service agent to grant something to: its IAM member, and what a grant must wait for. */
+export interface ServiceAgentGrantee {
+  /** `serviceAccount:service-PROJECT_NUMBER@<domain>`. */
+  readonly member: string;
+  /** Its enabled API, its creation and its role grant: a grant to the agent depends on all of them. */
+  readonly dependables: ITerraformDependable[];
+}
+
+/** The google provider release the beta provider follows when the stack's google provider does not say. */
+const DEFAULT_PROVIDER_VERSION = '6.50.0';
+
+/**
+ * What a fresh Google Cloud project needs before this library's constructs can apply in one run:
+ * the APIs they use, enabled, and the service agents they grant keys to, created.
+ *
+ * Each construct hands its resources to {@link use}, which enables the API of each resource's type
+ * (from the one table, `GOOGLE_API_OF_TYPE`) and makes the resource depend on it; grants to a
+ * service agent depend on {@link serviceAgent}'s creation of it. An API is enabled with
+ * `disable_on_destroy = false`: `terraform destroy` of this stack never switches off an API that
+ * other stacks of the project use. The agents follow `GOOGLE_SERVICE_AGENTS`: created with
+ * `google_project_service_identity` (Cloud SQL, Secret Manager, Pub/Sub), by reading
+ * `google_storage_project_service_account` (Cloud Storage), or by enabling the API (Compute Engine).
+ *
+ * Terraform's own calls (Service Usage, Resource Manager) need those two APIs in the project that
+ * its credentials' quota is counted in, before the first plan: that one step stays outside.
+ *
+ * One per stack: the constructs use the one given in their `projectServices` prop, else the stack's,
+ * created with default props on first use. Construct ids (public API): `Api-<api>` (e.g.
+ * `Api-compute`), `Agent-<api>`, `AgentRole-<api>`, `GoogleBeta`.
+ * @see https://cloud.google.com/service-usage/docs/enable-disable
+ * @see https://cloud.google.com/iam/docs/create-service-agents
+ */
+export class ProjectServices extends Construct {
+  /** Id of the instance a construct creates in its stack when it is given none. */
+  public static readonly DEFAULT_ID = 'ProjectServices';
+
+  /** The instance `given`, else the stack's (the first one among its children), else a new one in the stack. */
+  public static of(scope: IConstruct, given?: ProjectServices): ProjectServices {
+    if (given) {
+      return given;
+    }
+    const stack = TerraformStack.of(scope);
+    const existing = stack.node.children.find((child): child is ProjectServices => child instanceof ProjectServices);
+    return existing ?? new ProjectServices(stack, ProjectServices.DEFAULT_ID);
+  }
+
+  private readonly enableApis: boolean;
+  private readonly createServiceAgents: boolean;
+  private betaProvider?: TerraformProvider;
+  private readonly apis = new Map<GoogleApi, ProjectService>();
+  private readonly agents = new Map<string, ServiceAgentGrantee>();
+
+  constructor(scope: Construct, id: string, props: ProjectServicesProps = {}) {
+    super(scope, id);
+    this.enableApis = props.enableApis ?? true;
+    this.createServiceAgents = props.createServiceAgents ?? true;
+    this.betaProvider = props.betaProvider;
+  }
+
+  /** The APIs enabled so far, sorted. */
+  public get enabledApis(): GoogleApi[] {
+    return [...this.apis.keys()].sort();
+  }
+
+  /**
+   * Enables `api` once (construct id `Api-<api>`); returns what a resource of the API depends on
+   * (nothing when `enableApis` is false).
+   */
+  public enable(api: GoogleApi): ITerraformDependable[] {
+    if (!this.enableApis) {
+      return [];
+    }
+    let service = this.apis.get(api);
+    if (!service) {
+      service = new ProjectService(this, `Api-${shortName(api)}`, {
+        service: api,
+        // Other stacks of the project may use the API: destroying this one must not switch it off.
+        disableOnDestroy: false,
+        disableDependentServices: false,
+      });
+      this.apis.set(api, service);
+    }
+    return [service];
+  }
+
+  /**
+   * Enables the API of every Google resource below `scope` (by its Terraform type) and makes the
+   * resource depend on it. Throws for a Google type the table `GOOGLE_API_OF_TYPE` does not know.
+   */
+  public use(scope: IConstruct): void {
+    for (const element of scope.node.findAll()) {
+      const own = element.node.scopes.some((s) => s instanceof ProjectServices);
+      if (!TerraformResource.isTerraformResource(element) || own) {
+        continue;
+      }
+      const type = element.terraformResourceType;
+      if (!type.startsWith('google_')) {
+        continue;
+      }
+      const api = googleApiOfType(type);
+      if (api === undefined) {
+        throw validationError('resource type must be one whose API GOOGLE_API_OF_TYPE names (so that a fresh project '
+          + `enables it), got: ${type} at ${element.node.path}`, scope, 'type');
+      }
+      addDependsOn(element, this.enable(api));
+    }
+  }
+
+  /**
+   * The service agent, created once before anything is granted to it (construct ids `Agent-<api>`
+   * and, for an agent with a role, `AgentRole-<api>`).
+   */
+  public serviceAgent(agent: GoogleServiceAgent): ServiceAgentGrantee {
+    const known = this.agents.get(agent.domain);
+    if (known) {
+      return known;
+    }
+    const api = this.enable(agent.api);
+    const name = shortName(agent.api);
+    let grantee: ServiceAgentGrantee;
+    if (agent.creation === ServiceAgentCreation.STORAGE_DATA_SOURCE) {
+      // Reading it creates the agent: read after the API is on, at apply on a fresh project.
+      const data = new DataGoogleStorageProjectServiceAccount(this, `Agent-${name}`, { dependsOn: api });
+      grantee = { member: data.member, dependables: [...api, data] };
+    } else if (agent.creation === ServiceAgentCreation.SERVICE_IDENTITY && this.createServiceAgents) {
+      const member = serviceAgentMember(this, agent.domain);
+      const identity = new ProjectServiceIdentity(this, `Agent-${name}`, {
+        project: projectOf(this).projectId,
+        service: agent.api,
+        provider: this.betaProviderOf(),
+        dependsOn: api,
+      });
+      const dependables: ITerraformDependable[] = [...api, identity];
+      if (agent.role) {
+        const role = new ProjectIamMember(this, `AgentRole-${name}`, {
+          project: projectOf(this).projectId,
+          role: agent.role,
+          member,
+          dependsOn: [...api, identity, ...this.enable('cloudresourcemanager.googleapis.com')],
+        });
+        dependables.push(role);
+      }
+      grantee = { member, dependables };
+    } else {
+      // Created by enabling the API, or (createServiceAgents false) managed elsewhere.
+      grantee = { member: serviceAgentMember(this, agent.domain), dependables: api };
+    }
+    this.agents.set(agent.domain, grantee);
+    return grantee;
+  }
+
+  private betaProviderOf(): TerraformProvider {
+    if (this.betaProvider) {
+      return this.betaProvider;
+    }
+    const stack = TerraformStack.of(this);
+    const providers = stack.node.findAll()
+      .filter((c): c is TerraformProvider => TerraformProvider.isTerraformProvider(c) && c.alias === undefined);
+    const existing = providers.find((p) => p.terraformResourceType === 'google-beta');
+    if (existing) {
+      this.betaProvider = existing;
+      return existing;
+    }
+    const google = providers.find((p): p is GoogleProvider => p instanceof GoogleProvider);
+    this.betaProvider = new GoogleBetaProvider(this, 'GoogleBeta', {
+      project: google?.project,
+      credentials: google?.credentials,
+      accessToken: google?.accessToken,
+      impersonateServiceAccount: google?.impersonateServiceAccount,
+      billingProject: google?.billingProject,
+      userProjectOverride: google?.userProjectOverride as boolean | undefined,
+    }, google?.terraformGeneratorMetadata?.providerVersion ?? DEFAULT_PROVIDER_VERSION);
+    return this.betaProvider;
+  }
+}
+
+/** `compute` for `compute.googleapis.com`. */
+function shortName(api: GoogleApi): string {
+  return api.split('.')[0];
+}
+
+/** Adds dependencies to a resource or data source, each once. */
+export function addDependsOn(
+  element: TerraformResource | TerraformDataSource, dependables: readonly ITerraformDependable[],
+): void {
+  const resolver = new DefaultTokenResolver(new StringConcat());
+  const address = (entry: string) => String(Tokenization.resolve(entry, { scope: element, resolver }))
+    .replace(/^\$\{(.*)\}$/, '$1');
+  const known = new Set((element.dependsOn ?? []).map(address));
+  const added = dependables.filter((d, i) => !known.has(address(d.fqn)) && dependables.indexOf(d) === i);
+  if (added.length > 0) {
+    element.dependsOn = [...(element.dependsOn ?? []), ...added.map(dependencyOf)];
+  }
+}
+
+/** The bare address `depends_on` takes (`google_project_service.x`): a reference without `${}`, as cdktf writes it. */
+const dependencies = new WeakMap<ITerraformDependable, string>();
+function dependencyOf(dependable: ITerraformDependable): string {
+  let token = dependencies.get(dependable);
+  if (token === undefined) {
+    token = Token.asString({
+      creationStack: [],
+      resolve: (context: IResolveContext) => {
+        context.suppressBraces = true;
+        return dependable.fqn;
+      },
+      toString: () => dependable.fqn,
+    });
+    dependencies.set(dependable, token);
+  }
+  return token;
+}

@@ -1,0 +1,129 @@
+import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { SpannerInstance } from '@cdktf/provider-google/lib/spanner-instance';
+import { Construct } from 'constructs';
+import { HaValidationError } from '../../../lib/core/errors';
+import { ServiceTier } from '../../../lib/core';
+import { GOOGLE_API_OF_TYPE, GOOGLE_SERVICE_AGENTS } from '../../../lib/tf/google/apis';
+import { HaCloudSql } from '../../../lib/tf/google/database';
+import { RegionalNetwork } from '../../../lib/tf/google/network';
+import { GoogleBetaProvider } from '../../../lib/tf/google/private/google-beta';
+import { ProjectServices } from '../../../lib/tf/google/project-services';
+import { ReplicatedBucket } from '../../../lib/tf/google/bucket';
+import { terraformJson, testStack, TerraformJson } from './util';
+
+const REGIONS = ['us-central1', 'us-east1'];
+
+function network(scope: Construct, props: { projectServices?: ProjectServices } = {}): RegionalNetwork {
+  return new RegionalNetwork(scope, 'Network', { tier: ServiceTier.TIER_3, regions: REGIONS, ...props });
+}
+
+function database(scope: Construct, projectServices?: ProjectServices): HaCloudSql {
+  return new HaCloudSql(scope, 'Database', { tier: ServiceTier.TIER_3, network: network(scope, { projectServices }), region: 'us-central1', projectServices });
+}
+
+const servicesOf = (json: TerraformJson) => Object.values(json.resource.google_project_service ?? {}) as Record<string, unknown>[];
+const dependsOn = (resource: Record<string, unknown>) => (resource.depends_on ?? []) as string[];
+const addressOf = (json: TerraformJson, type: string, api: string) => `${type}.${Object.entries(json.resource[type] ?? {})
+  .find(([, r]) => r.service === api)?.[0]}`;
+
+describe('ProjectServices', () => {
+  test('GIVEN a construct and no projectServices THEN the stack gets one, and each API is enabled once, never disabled on destroy', () => {
+    const stack = testStack();
+    network(stack);
+    new ReplicatedBucket(stack, 'Assets', { tier: ServiceTier.TIER_3, bucketName: 'orders-assets', regions: REGIONS });
+    expect(stack.node.tryFindChild(ProjectServices.DEFAULT_ID)).toBeInstanceOf(ProjectServices);
+    const json = terraformJson(stack);
+    expect(servicesOf(json).map((s) => s.service).sort()).toEqual([
+      'cloudkms.googleapis.com', 'compute.googleapis.com', 'logging.googleapis.com', 'servicenetworking.googleapis.com', 'storage.googleapis.com',
+    ]);
+    expect(servicesOf(json).every((s) => s.disable_on_destroy === false && s.disable_dependent_services === false)).toBe(true);
+  });
+
+  test('GIVEN a ProjectServices of its own THEN the constructs use it, and its enabledApis lists what they enabled', () => {
+    const stack = testStack();
+    const services = new ProjectServices(stack, 'Apis');
+    network(stack, { projectServices: services });
+    expect(stack.node.tryFindChild(ProjectServices.DEFAULT_ID)).toBeUndefined();
+    expect(services.enabledApis).toEqual(['compute.googleapis.com', 'logging.googleapis.com', 'servicenetworking.googleapis.com']);
+    expect(ProjectServices.of(stack)).toBe(services);
+  });
+
+  test('THEN every resource depends on its API\'s google_project_service', () => {
+    const json = terraformJson(((stack) => { network(stack); return stack; })(testStack()));
+    const compute = addressOf(json, 'google_project_service', 'compute.googleapis.com');
+    expect(Object.values(json.resource.google_compute_network).map(dependsOn)).toEqual([[compute]]);
+    expect(Object.values(json.resource.google_compute_subnetwork).every((r) => dependsOn(r).includes(compute))).toBe(true);
+  });
+
+  test('GIVEN Cloud SQL THEN its service agent is created with google-beta and granted its role before the key grant', () => {
+    const stack = testStack();
+    new GoogleProvider(stack, 'google', { project: 'orders-prod' });
+    database(stack);
+    const json = terraformJson(stack) as TerraformJson & { provider: Record<string, unknown[]>; terraform: { required_providers: Record<string, unknown> } };
+    const identity = Object.entries(json.resource.google_project_service_identity)[0];
+    expect(identity[1]).toEqual(expect.objectContaining({ service: 'sqladmin.googleapis.com', provider: 'google-beta' }));
+    expect(json.provider['google-beta']).toEqual([{ project: 'orders-prod' }]);
+    expect(json.terraform.required_providers['google-beta']).toEqual({ source: 'hashicorp/google-beta', version: '6.50.0' });
+    const [roleName, role] = Object.entries(json.resource.google_project_iam_member).find(([, r]) => r.role === 'roles/cloudsql.serviceAgent')!;
+    expect(role.member).toMatch(/@gcp-sa-cloud-sql\.iam\.gserviceaccount\.com$/);
+    const grant = Object.values(json.resource.google_kms_crypto_key_iam_member)[0];
+    expect(dependsOn(grant)).toEqual(expect.arrayContaining([
+      addressOf(json, 'google_project_service', 'sqladmin.googleapis.com'),
+      `google_project_service_identity.${identity[0]}`,
+      `google_project_iam_member.${roleName}`,
+    ]));
+  });
+
+  test('GIVEN a google-beta provider in the stack THEN the agents use it and no second one is made', () => {
+    const stack = testStack();
+    new GoogleProvider(stack, 'google', { project: 'orders-prod' });
+    new GoogleBetaProvider(stack, 'google-beta', { project: 'orders-prod' }, '6.50.0');
+    const services = ProjectServices.of(stack);
+    services.serviceAgent(GOOGLE_SERVICE_AGENTS.SECRET_MANAGER);
+    services.serviceAgent(GOOGLE_SERVICE_AGENTS.PUBSUB);
+    expect(services.node.tryFindChild('GoogleBeta')).toBeUndefined();
+    const json = terraformJson(stack) as TerraformJson & { provider: Record<string, unknown[]> };
+    expect(json.provider['google-beta']).toHaveLength(1);
+  });
+
+  test('GIVEN only a network THEN no google-beta provider (no agent is created)', () => {
+    const stack = testStack();
+    network(stack);
+    expect((terraformJson(stack) as TerraformJson & { provider?: Record<string, unknown> }).provider?.['google-beta']).toBeUndefined();
+  });
+
+  test('GIVEN enableApis and createServiceAgents false THEN nothing is enabled or created, and the grant names the agent', () => {
+    const stack = testStack();
+    database(stack, new ProjectServices(stack, 'Services', { enableApis: false, createServiceAgents: false }));
+    const json = terraformJson(stack);
+    expect(json.resource.google_project_service).toBeUndefined();
+    expect(json.resource.google_project_service_identity).toBeUndefined();
+    const grant = Object.values(json.resource.google_kms_crypto_key_iam_member)[0];
+    expect(grant.member).toMatch(/@gcp-sa-cloud-sql\.iam\.gserviceaccount\.com$/);
+    expect(grant.depends_on).toBeUndefined();
+  });
+
+  test('GIVEN a Google resource type the table does not know THEN use() refuses it, naming the type', () => {
+    const stack = testStack();
+    const services = ProjectServices.of(stack);
+    const scope = new Construct(stack, 'Custom');
+    new SpannerInstance(scope, 'Spanner', { config: 'nam-eur-asia1', displayName: 'orders' });
+    expect(() => services.use(scope)).toThrow(HaValidationError);
+    expect(() => services.use(scope)).toThrow(/got: google_spanner_instance at stack\/Custom\/Spanner/);
+  });
+
+  test('GIVEN a resource of a known type THEN use() enables its API once and adds the dependency once', () => {
+    const stack = testStack();
+    const services = ProjectServices.of(stack);
+    const net = new ComputeNetwork(stack, 'Raw', { name: 'raw' });
+    services.use(net);
+    services.use(net);
+    expect(net.dependsOn).toHaveLength(1);
+    expect(services.enabledApis).toEqual(['compute.googleapis.com']);
+  });
+
+  test('the table names a *.googleapis.com service for every type', () => {
+    expect(Object.entries(GOOGLE_API_OF_TYPE).filter(([type, api]) => !type.startsWith('google_') || !/^[a-z]+\.googleapis\.com$/.test(api))).toEqual([]);
+  });
+});
