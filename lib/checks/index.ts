@@ -9,4 +9,6 @@ export * from './plugin';
 export * from './recovery';
 export * from './report';
 export * from './rules';
+export * from './sarif';
 export * from './services';
+export * from './source-locations';
