@@ -10,10 +10,11 @@ import { HA_ACKNOWLEDGED_KEY } from '../../lib/core';
  */
 const REASON = 'imported key material cannot rotate automatically; rotated by hand every 90 days';
 
-/** A report on one unrotated key, whose finding `acknowledgement` may acknowledge. */
+/** A report on one unrotated key of a TIER_3 service (so HA-KMS1 is an error), whose finding `acknowledgement` may acknowledge. */
 function keys(acknowledgement?: Record<string, string>) {
   const comment = acknowledgement ? { '//': { [HA_ACKNOWLEDGED_KEY]: acknowledgement } } : {};
-  const json = { resource: { aws_kms_key: { signing: { enable_key_rotation: false, ...comment } } } };
+  const tags = { 'ha:service': 'keys', 'ha:tier': 'TIER_3' };
+  const json = { resource: { aws_kms_key: { signing: { enable_key_rotation: false, tags, ...comment } } } };
   return checkInputs({ terraform: [{ name: 'keys', json }] }, { rules: [KeyRotation] });
 }
 
@@ -50,7 +51,7 @@ describe('the text and Markdown reports', () => {
   test('WHEN ha-report --help THEN it explains acknowledgements and the acknowledged list', () => {
     let out = '';
     expect(main(['--help'], { stdout: (t) => { out += t; }, stderr: () => undefined, isTty: false })).toBe(0);
-    expect(out).toContain('--json              print { services, findings, acknowledged } as JSON');
+    expect(out).toContain('--json              print { services, findings, acknowledged, unread, unchecked } as JSON');
     expect(out).toMatch(/acknowledged findings:\n {2}A finding the design accepts is acknowledged/);
     expect(out).toContain(`acknowledgeHaFinding(scope, rule, reason)`);
     expect(out).toContain(HA_ACKNOWLEDGED_KEY);
