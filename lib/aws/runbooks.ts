@@ -4,11 +4,15 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, DrStrategy, FAILOVER_STEP_METADATA_KEY, FailoverStepRecord, FailureDomain } from '../core';
+import {
+  automationDocumentContent, DrStrategy, FAILOVER_STEP_METADATA_KEY, FailoverStepRecord, FailoverTriggerIntent,
+  FailureDomain, headlessWriterIdentifier, promotedReaderIdentifier, promotionRunbookPlan, regionFailoverRunbooksProblems,
+  RunbookPlan, scaleUpRunbookPlan,
+} from '../core';
 import { FeatureFlags } from './degradation';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
-import { validationError } from './private/errors';
+import { throwProblems, validationError } from './private/errors';
 import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 
 /** An SSM Automation document to run in a predefined failure scenario. */
@@ -115,23 +119,53 @@ export interface FailoverRunbooksProps extends HaProps {
   readonly headlessSecondaryWriterClass?: string;
   /**
    * Name of the secondary cluster's DB subnet group (`CfnDBCluster.dbSubnetGroupName`): the writer
-   * joins it, and `rds:CreateDBInstance` is authorised against it. Required with
-   * `headlessSecondaryWriterClass`.
+   * joins it (and so does the reader of `promotedReaderAvailabilityZone`), and `rds:CreateDBInstance` is
+   * authorised against it. Required with `headlessSecondaryWriterClass` and with `promotedReaderAvailabilityZone`.
    * @default - no writer is created
    */
   readonly headlessSecondarySubnetGroupName?: string;
   /**
    * Aurora PostgreSQL version of the secondary (`16.8`, `CfnDBCluster.engineVersion`): it names the
    * engine's default DB parameter group (`default.aurora-postgresql16`) and option group
-   * (`default:aurora-postgresql-16`) of the writer, which `rds:CreateDBInstance` is authorised against.
+   * (`default:aurora-postgresql-16`) of the writer and of the promoted reader, which
+   * `rds:CreateDBInstance` is authorised against.
    * @default '16.8', the version GlobalDatabaseSecondary runs by default
    */
   readonly headlessSecondaryEngineVersion?: string;
   /**
-   * DB parameter group of the writer.
+   * DB parameter group of the writer and of the promoted reader.
    * @default - the engine's default group, `default.aurora-postgresql<major>`, as the secondary's readers use
    */
   readonly headlessSecondaryWriterParameterGroupName?: string;
+  /**
+   * Zone the writer of a headless secondary is created in (`us-west-2a`): name the zone your template
+   * declares the serving cluster's first instance in, so that a later deployment can adopt it.
+   * @default - Aurora chooses
+   */
+  readonly headlessSecondaryWriterAvailabilityZone?: string;
+  /**
+   * A zone of the secondary, other than its writer's, where the promotion runbook adds a reader once
+   * the secondary is promoted (`<service>-<region>-reader`, added once, not waited for). A headless or
+   * one-instance secondary is promoted with its writer alone in one zone: without it the region that
+   * now serves has no Multi-AZ database. It runs after the promotion, off the region RTO's critical
+   * path. Give `headlessSecondarySubnetGroupName` with it: `rds:CreateDBInstance` is authorised
+   * against the subnet group the reader joins.
+   * @default - no reader is added: the promoted cluster keeps the instances it has
+   */
+  readonly promotedReaderAvailabilityZone?: string;
+  /**
+   * Instance class of that reader.
+   * @default - headlessSecondaryWriterClass
+   */
+  readonly promotedReaderClass?: string;
+  /**
+   * These runbooks return the service to this region after a failover (a failback): the promotion
+   * first checks that Aurora has added this region's cluster back to the global database as a
+   * secondary (it cannot rebuild it), and its description gives the failback's order and what it
+   * leaves to a person (the writes the failover lost, the other region's added instances).
+   * @default false
+   */
+  readonly failback?: boolean;
   /**
    * What starts the promotion and scale-up runbooks: an alarm, or a person within a stated time.
    * Required when either runbook is created; ACTIVE_ACTIVE tiers fail over with no human step.
@@ -216,39 +250,41 @@ export class FailoverRunbooks extends Construct {
     if (!props.globalClusterIdentifier && !props.secondaryClusterArn && !props.loadBalancerArn && !props.standbyAutoScalingGroupName && !props.featureFlags) {
       throw validationError('FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with secondaryClusterArn, loadBalancerArn, standbyAutoScalingGroupName with primaryCapacity, or featureFlags), got: none', this);
     }
-    if (Boolean(props.globalClusterIdentifier) !== Boolean(props.secondaryClusterArn)) {
-      throw validationError(`globalClusterIdentifier and secondaryClusterArn must be given together, got: only ${props.globalClusterIdentifier ? 'globalClusterIdentifier' : 'secondaryClusterArn'}`, this);
-    }
-    if (Boolean(props.standbyAutoScalingGroupName) !== Boolean(props.primaryCapacity)) {
-      throw validationError(`standbyAutoScalingGroupName and primaryCapacity must be given together, got: only ${props.standbyAutoScalingGroupName ? 'standbyAutoScalingGroupName' : 'primaryCapacity'}`, this);
-    }
-    const regionFailover = Boolean(props.globalClusterIdentifier) || Boolean(props.standbyAutoScalingGroupName);
     const trigger = props.failoverTrigger;
-    if (regionFailover && !trigger) {
-      throw validationError('failoverTrigger must say what starts the promotion and scale-up runbooks (FailoverTrigger.alarm(alarm), '
-        + 'or FailoverTrigger.operator(decisionTime) with the time a person takes to decide): a runbook nobody starts recovers nothing, got: none', this);
-    }
-    if (trigger?.decisionTime && props.tier.strategy === DrStrategy.ACTIVE_ACTIVE) {
-      throw validationError(`failoverTrigger must be an alarm for ${props.tier.name}: ${props.tier.strategy} fails over with no human step, got: an operator`, this);
-    }
     const decisionSeconds = trigger?.decisionTime?.toSeconds({ integral: false });
-    if (decisionSeconds !== undefined && !Token.isUnresolved(decisionSeconds) && !(decisionSeconds > 0)) {
-      throw validationError(`failoverTrigger decisionTime must be longer than 0, got: ${trigger!.decisionTime!.toHumanString()}`, this);
-    }
-    const writerClass = props.headlessSecondaryWriterClass;
-    if (writerClass !== undefined && !Token.isUnresolved(writerClass) && !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(writerClass)) {
-      throw validationError(`headlessSecondaryWriterClass must be an RDS instance class (db.r6g.large), got: ${writerClass}`, this);
-    }
-    const record = (step: FailoverStepRecord['step'], extra: Partial<FailoverStepRecord> = {}): FailoverStepRecord => ({
-      step, startedBy: trigger?.alarm ? 'alarm' : 'operator', decisionSeconds: trigger?.alarm ? 0 : decisionSeconds, ...extra,
-    });
+    const known = <T>(value: T | undefined): T | undefined =>
+      (value === undefined || Token.isUnresolved(value) ? undefined : value);
+    const triggerIntent: FailoverTriggerIntent | undefined = trigger && {
+      alarm: trigger.alarm !== undefined,
+      decisionSeconds: known(decisionSeconds),
+      decisionText: trigger.decisionTime?.toHumanString(),
+    };
+    const capacity = props.primaryCapacity;
+    throwProblems(regionFailoverRunbooksProblems({
+      tier: props.tier,
+      globalClusterIdentifier: Boolean(props.globalClusterIdentifier),
+      secondaryClusterArn: Boolean(props.secondaryClusterArn),
+      headlessSecondaryWriterClass: known(props.headlessSecondaryWriterClass),
+      headlessSecondaryWriterAvailabilityZone: known(props.headlessSecondaryWriterAvailabilityZone),
+      promotedReader: props.promotedReaderAvailabilityZone === undefined ? undefined : {
+        availabilityZone: known(props.promotedReaderAvailabilityZone),
+        instanceClass: known(props.promotedReaderClass),
+        hasClass: (props.promotedReaderClass ?? props.headlessSecondaryWriterClass) !== undefined,
+      },
+      region: known(stack.region),
+      standbyAutoScalingGroupName: Boolean(props.standbyAutoScalingGroupName),
+      primaryCapacity: capacity && {
+        min: known(capacity.min), desired: known(capacity.desired), max: known(capacity.max),
+      },
+      trigger: triggerIntent,
+      triggerHint: 'FailoverTrigger.alarm(alarm), or FailoverTrigger.operator(decisionTime) '
+        + 'with the time a person takes to decide',
+    }), this);
     const runbooks: Runbook[] = [];
 
     if (props.globalClusterIdentifier && props.secondaryClusterArn) {
-      const writerIdentifier = `${service}-${stack.region}-writer`.slice(0, AURORA_INSTANCE_ID_MAX);
-      const failover = record('promotion', { createsWriter: writerClass !== undefined });
       this.promoteDatabase = new RunbookDocument(this, 'PromoteDatabase',
-        promotionRunbook(this, service, props, writerIdentifier, failover));
+        promotionRunbook(this, service, props, triggerIntent));
       runbooks.push(this.promoteDatabase);
     }
 
@@ -283,17 +319,7 @@ export class FailoverRunbooks extends Construct {
       runbooks.push(this.startZonalShift);
     }
 
-    if (props.standbyAutoScalingGroupName && props.primaryCapacity) {
-      const capacity = props.primaryCapacity;
-      for (const name of ['min', 'desired', 'max'] as const) {
-        const value = capacity[name];
-        if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < 0)) {
-          throw validationError(`primaryCapacity.${name} must be a whole number of instances, got: ${value}`, this);
-        }
-      }
-      if (capacity.min > capacity.desired || capacity.desired > capacity.max) {
-        throw validationError(`primaryCapacity must satisfy min ≤ desired ≤ max, got: ${capacity.min}, ${capacity.desired}, ${capacity.max}`, this);
-      }
+    if (props.standbyAutoScalingGroupName && capacity) {
       if (props.tier.strategy === DrStrategy.ACTIVE_ACTIVE || props.tier.strategy === DrStrategy.BACKUP_RESTORE) {
         Annotations.of(this).addWarningV2('ha-constructs:FailoverRunbooks.standbyAutoScalingGroupName',
           `standbyAutoScalingGroupName is set for ${props.tier.name} (${props.tier.strategy}), which keeps no scaled-down standby fleet: the scale-up runbook is meant for WARM_STANDBY and PILOT_LIGHT`);
@@ -302,31 +328,10 @@ export class FailoverRunbooks extends Construct {
         service: 'autoscaling', resource: 'autoScalingGroup:*:autoScalingGroupName', resourceName: props.standbyAutoScalingGroupName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
       });
       this.scaleStandby = new RunbookDocument(this, 'ScaleStandby', {
-        title: `Scale ${service}'s standby fleet in ${stack.region} to primary capacity`,
-        description: 'Sets the standby Auto Scaling group to the primary fleet\'s capacity so that it can carry all traffic after failover.',
-        parameters: {
-          AutoScalingGroupName: { type: 'String', description: 'The standby fleet.', default: props.standbyAutoScalingGroupName },
-          MinSize: { type: 'Integer', description: 'Minimum instances after failover.', default: capacity.min },
-          DesiredCapacity: { type: 'Integer', description: 'Instances to run after failover.', default: capacity.desired },
-          MaxSize: { type: 'Integer', description: 'Maximum instances after failover.', default: capacity.max },
-        },
-        mainSteps: [
-          {
-            name: 'ScaleToPrimaryCapacity',
-            action: 'aws:executeAwsApi',
-            inputs: {
-              Service: 'autoscaling', Api: 'UpdateAutoScalingGroup', AutoScalingGroupName: '{{ AutoScalingGroupName }}',
-              MinSize: '{{ MinSize }}', MaxSize: '{{ MaxSize }}', DesiredCapacity: '{{ DesiredCapacity }}',
-            },
-          },
-          {
-            name: 'ReportGroup',
-            action: 'aws:executeAwsApi',
-            inputs: { Service: 'autoscaling', Api: 'DescribeAutoScalingGroups', AutoScalingGroupNames: ['{{ AutoScalingGroupName }}'] },
-            outputs: [{ Name: 'DesiredCapacity', Selector: '$.AutoScalingGroups[0].DesiredCapacity', Type: 'Integer' }],
-            isEnd: true,
-          },
-        ],
+        ...scaleUpRunbookPlan({
+          service, region: stack.region, standbyAutoScalingGroupName: props.standbyAutoScalingGroupName,
+          primaryCapacity: capacity, trigger: triggerIntent,
+        }),
         statements: [
           new iam.PolicyStatement({ sid: 'ScaleThisGroup', actions: ['autoscaling:UpdateAutoScalingGroup'], resources: [groupArn] }),
           // Describe calls of Auto Scaling take no resource ARN.
@@ -336,7 +341,6 @@ export class FailoverRunbooks extends Construct {
           [groupArn, 'an Auto Scaling group\'s ARN holds an id that is unknown until it exists; the statement names the group exactly'],
           ['*', 'autoscaling:DescribeAutoScalingGroups takes no resource ARN; it only reads'],
         ],
-        failover: record('scale-up'),
       });
       runbooks.push(this.scaleStandby);
     }
@@ -357,11 +361,8 @@ export class FailoverRunbooks extends Construct {
   }
 }
 
-interface RunbookDocumentProps {
-  readonly title: string;
-  readonly description: string;
-  readonly parameters: Record<string, Record<string, unknown>>;
-  readonly mainSteps: Record<string, unknown>[];
+/** A document's steps (the region-failover ones from core's plan) with this engine's IAM statements. */
+interface RunbookDocumentProps extends Pick<RunbookPlan, 'title' | 'description' | 'parameters' | 'mainSteps'> {
   readonly statements: iam.PolicyStatement[];
   /** Wildcard resources of the statements with the reason each is needed. */
   readonly wildcards?: [string, string][];
@@ -402,16 +403,7 @@ class RunbookDocument extends Construct implements Runbook {
       documentFormat: 'JSON',
       // A new version keeps the name that alarm descriptions link to.
       updateMethod: 'NewVersion',
-      content: {
-        schemaVersion: '0.3',
-        description: `${props.title}. ${props.description}`,
-        assumeRole: '{{ AutomationAssumeRole }}',
-        parameters: {
-          AutomationAssumeRole: { type: 'String', description: 'The role the automation assumes.', default: role.roleArn },
-          ...props.parameters,
-        },
-        mainSteps: props.mainSteps,
-      },
+      content: automationDocumentContent(props, role.roleArn),
     });
     document.node.addDependency(policy);
     if (props.failover) {
@@ -504,34 +496,46 @@ function expiresInText(minutes: number): string {
   return minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`;
 }
 
-/** Aurora DB instance identifiers have at most 63 characters. */
-const AURORA_INSTANCE_ID_MAX = 63;
-
 /** Aurora PostgreSQL version GlobalDatabaseSecondary runs by default (its `engineVersion` default). */
 const DEFAULT_SECONDARY_ENGINE_VERSION = '16.8';
 
-/** The writer a headless secondary gets, and what `rds:CreateDBInstance` is authorised against for it. */
-interface HeadlessWriter {
-  readonly instanceClass: string;
-  readonly instanceIdentifier: string;
+/** The groups an instance the runbook creates uses: what `rds:CreateDBInstance` is authorised against. */
+interface InstanceGroups {
   readonly parameterGroupName: string;
   readonly optionGroupName: string;
   readonly subnetGroupName: string;
 }
 
 /**
- * The promotion runbook: a headless secondary's writer first (created once), then the promotion in
- * the mode the starter chooses, then the wait until the global database names this cluster writer.
+ * The promotion runbook as core plans it (a headless secondary's writer first, the promotion in the
+ * mode the starter chooses, the wait until the global database names this cluster writer, a reader
+ * in another zone), with the statements that allow exactly those calls.
  */
-function promotionRunbook(scope: Construct, service: string, props: FailoverRunbooksProps, writerIdentifier: string,
-  failover: FailoverStepRecord): RunbookDocumentProps {
+function promotionRunbook(scope: Construct, service: string, props: FailoverRunbooksProps,
+  trigger: FailoverTriggerIntent | undefined): RunbookDocumentProps {
   const stack = Stack.of(scope);
   const globalClusterIdentifier = props.globalClusterIdentifier!;
   const clusterArn = props.secondaryClusterArn!;
   // Only the global-cluster calls take the ARN; CreateDBInstance and DescribeDBClusters want the name.
   const clusterIdentifier = props.secondaryClusterIdentifier
     ?? Arn.split(clusterArn, ArnFormat.COLON_RESOURCE_NAME).resourceName!;
-  const writer = headlessWriter(scope, props, writerIdentifier);
+  const writerClass = props.headlessSecondaryWriterClass;
+  const readerZone = props.promotedReaderAvailabilityZone;
+  const groups = writerClass !== undefined || readerZone !== undefined ? instanceGroups(scope, props) : undefined;
+  const plan = promotionRunbookPlan({
+    service, region: stack.region, tier: props.tier, globalClusterIdentifier, secondaryClusterArn: clusterArn,
+    secondaryClusterIdentifier: clusterIdentifier,
+    headlessWriter: writerClass !== undefined ? {
+      instanceClass: writerClass, parameterGroupName: groups!.parameterGroupName,
+      availabilityZone: props.headlessSecondaryWriterAvailabilityZone,
+    } : undefined,
+    promotedReader: readerZone !== undefined ? {
+      instanceClass: (props.promotedReaderClass ?? writerClass)!, parameterGroupName: groups!.parameterGroupName,
+      availabilityZone: readerZone,
+    } : undefined,
+    failback: props.failback,
+    trigger,
+  });
   const globalClusterArn = stack.formatArn({
     service: 'rds', region: '', resource: 'global-cluster', resourceName: globalClusterIdentifier,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
@@ -539,90 +543,12 @@ function promotionRunbook(scope: Construct, service: string, props: FailoverRunb
   const anyCluster = stack.formatArn({
     service: 'rds', region: '*', resource: 'cluster', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
-  const promotion = {
-    GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
-    TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}',
-  };
+  const instances = [
+    ...(writerClass !== undefined ? [['Writer', headlessWriterIdentifier(service, stack.region)]] : []),
+    ...(readerZone !== undefined ? [['Reader', promotedReaderIdentifier(service, stack.region)]] : []),
+  ];
   return {
-    title: `Promote the Aurora global secondary of ${service} in ${stack.region}`,
-    description: 'Promotes this region\'s Aurora global secondary to writer, in the Mode chosen at the start. '
-      + 'Failover (the primary region is down or impaired): promotes at once, losing the writes not yet '
-      + 'replicated, up to the replication lag. Switchover (planned, both regions healthy): no data loss, '
-      + 'but it needs the primary to answer, so it fails in an outage. '
-      + 'Then waits until the global database names this cluster its writer.',
-    parameters: {
-      GlobalClusterIdentifier: {
-        type: 'String', description: 'The Aurora global database.', default: globalClusterIdentifier,
-      },
-      TargetDbClusterIdentifier: {
-        type: 'String',
-        description: 'ARN of the secondary cluster to promote (FailoverGlobalCluster and SwitchoverGlobalCluster '
-          + 'take the ARN).',
-        default: clusterArn,
-      },
-      DbClusterIdentifier: {
-        type: 'String',
-        description: 'Identifier (name) of the same cluster, for CreateDBInstance and DescribeDBClusters.',
-        default: clusterIdentifier,
-      },
-      // No default: the wrong mode either fails in an outage (Switchover) or loses writes in a planned move (Failover).
-      Mode: {
-        type: 'String',
-        description: 'Required: choose at the start. Failover when the primary region is down or impaired (an outage): '
-          + 'promotes at once, losing the writes not yet replicated, up to the replication lag '
-          + '(AuroraGlobalDBReplicationLag). Switchover for a planned move with both regions healthy: no data loss, '
-          + 'but it needs the primary to answer, so it fails in an outage.',
-        allowedValues: ['Failover', 'Switchover'],
-      },
-      ...(writer ? {
-        WriterInstanceClass: {
-          type: 'String', description: 'Instance class of the writer added to the headless secondary.',
-          default: writer.instanceClass,
-        },
-        WriterInstanceIdentifier: {
-          type: 'String', description: 'Identifier of that writer.', default: writer.instanceIdentifier,
-        },
-      } : {}),
-    },
-    mainSteps: [
-      ...(writer ? headlessWriterSteps(writer, props.tier.regionRtoSeconds) : []),
-      {
-        name: 'ChooseMode',
-        action: 'aws:branch',
-        inputs: {
-          Choices: [{ NextStep: 'Failover', Variable: '{{ Mode }}', StringEquals: 'Failover' }], Default: 'Switchover',
-        },
-      },
-      {
-        name: 'Switchover',
-        action: 'aws:executeAwsApi',
-        inputs: { Service: 'rds', Api: 'SwitchoverGlobalCluster', ...promotion },
-        nextStep: 'WaitForPromotion',
-      },
-      {
-        name: 'Failover',
-        action: 'aws:executeAwsApi',
-        inputs: { Service: 'rds', Api: 'FailoverGlobalCluster', ...promotion, AllowDataLoss: true },
-        nextStep: 'WaitForPromotion',
-      },
-      {
-        // The global cluster's Status reads `available` before a promotion starts as well as after it ends:
-        // this cluster being the writer member says it is done. The filter compares the ARN, a string (every
-        // JSONPath dialect has that), and selects one boolean, which Automation compares as `True`.
-        // See docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-waitForAwsResourceProperty.html
-        name: 'WaitForPromotion',
-        action: 'aws:waitForAwsResourceProperty',
-        // Past the tier's region RTO the step fails, so the execution says the objective was missed.
-        timeoutSeconds: Math.max(props.tier.regionRtoSeconds, AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS),
-        inputs: {
-          Service: 'rds', Api: 'DescribeGlobalClusters', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
-          PropertySelector: '$.GlobalClusters[0].GlobalClusterMembers'
-            + '[?(@.DBClusterArn == \'{{ TargetDbClusterIdentifier }}\')].IsWriter',
-          DesiredValues: ['True'],
-        },
-        isEnd: true,
-      },
-    ],
+    ...plan,
     statements: [
       // Both actions are authorised against the DB clusters too; AWS's sample policy names both members.
       // https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_aurora.html
@@ -634,24 +560,20 @@ function promotionRunbook(scope: Construct, service: string, props: FailoverRunb
       new iam.PolicyStatement({
         sid: 'WatchGlobalCluster', actions: ['rds:DescribeGlobalClusters'], resources: [globalClusterArn],
       }),
-      ...(writer ? writerStatements(stack, clusterArn, writer) : []),
+      ...(groups ? instanceStatements(stack, clusterArn, groups, instances) : []),
     ],
     wildcards: props.primaryClusterArn ? [] : [[anyCluster, 'the primary cluster, another region\'s, is not an input; '
       + `the global cluster ${globalClusterIdentifier} in the same statement limits the failover and switchover `
       + 'to this global database (give primaryClusterArn to name it)']],
-    failover,
   };
 }
 
-/** The writer of a headless secondary, with the groups it uses; undefined when the secondary has instances. */
-function headlessWriter(scope: Construct, props: FailoverRunbooksProps,
-  instanceIdentifier: string): HeadlessWriter | undefined {
-  const instanceClass = props.headlessSecondaryWriterClass;
-  if (instanceClass === undefined) {
-    return undefined;
-  }
+/** The groups the instances the runbook creates use; refuses inputs that cannot be granted. */
+function instanceGroups(scope: Construct, props: FailoverRunbooksProps): InstanceGroups {
+  const asker = props.headlessSecondaryWriterClass !== undefined
+    ? 'headlessSecondaryWriterClass' : 'promotedReaderAvailabilityZone';
   if (!props.headlessSecondarySubnetGroupName) {
-    throw validationError('headlessSecondarySubnetGroupName must be given with headlessSecondaryWriterClass: '
+    throw validationError(`headlessSecondarySubnetGroupName must be given with ${asker}: `
       + 'rds:CreateDBInstance is authorised against the DB subnet group the writer joins (the secondary cluster\'s, '
       + 'CfnDBCluster.dbSubnetGroupName), got: none', scope);
   }
@@ -663,8 +585,6 @@ function headlessWriter(scope: Construct, props: FailoverRunbooksProps,
   }
   const major = version.split('.')[0];
   return {
-    instanceClass,
-    instanceIdentifier,
     // The engine's defaults are what an instance gets without a group named; naming it keeps the grant exact.
     parameterGroupName: props.headlessSecondaryWriterParameterGroupName ?? `default.aurora-postgresql${major}`,
     optionGroupName: `default:aurora-postgresql-${major}`,
@@ -673,88 +593,33 @@ function headlessWriter(scope: Construct, props: FailoverRunbooksProps,
 }
 
 /**
- * Steps that add a writer to a headless secondary and wait for it, before the promotion: a
- * promoted cluster without an instance serves nothing. A re-run (after a failed promotion, say)
- * finds the writer among the cluster's members and goes on to wait for it instead of failing with
- * DBInstanceAlreadyExists. How long creating an instance takes is not published, so the report
- * counts it unknown until a drill measures it.
- */
-function headlessWriterSteps(writer: HeadlessWriter, timeoutSeconds: number): Record<string, unknown>[] {
-  return [
-    {
-      // aws:branch compares strings, numbers and booleans, not lists: a script says whether the writer is a member.
-      name: 'FindWriter',
-      action: 'aws:executeScript',
-      inputs: {
-        Runtime: 'python3.11',
-        Handler: 'handler',
-        InputPayload: {
-          DbClusterIdentifier: '{{ DbClusterIdentifier }}', WriterInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
-        },
-        Script: [
-          'import boto3',
-          '',
-          'def handler(events, context):',
-          '    rds = boto3.client("rds")',
-          '    cluster = rds.describe_db_clusters(DBClusterIdentifier=events["DbClusterIdentifier"])["DBClusters"][0]',
-          '    members = [m["DBInstanceIdentifier"].lower() for m in cluster["DBClusterMembers"]]',
-          '    return {"WriterExists": events["WriterInstanceIdentifier"].lower() in members}',
-        ].join('\n'),
-      },
-      outputs: [{ Name: 'WriterExists', Selector: '$.Payload.WriterExists', Type: 'Boolean' }],
-    },
-    {
-      name: 'CreateWriterOnce',
-      action: 'aws:branch',
-      inputs: {
-        Choices: [{ NextStep: 'WaitForWriter', Variable: '{{ FindWriter.WriterExists }}', BooleanEquals: true }],
-        Default: 'CreateWriter',
-      },
-    },
-    {
-      // It takes the cluster's subnet group and the engine's default option group; its parameter group is named.
-      name: 'CreateWriter',
-      action: 'aws:executeAwsApi',
-      inputs: {
-        Service: 'rds', Api: 'CreateDBInstance', DBInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
-        DBClusterIdentifier: '{{ DbClusterIdentifier }}', DBInstanceClass: '{{ WriterInstanceClass }}',
-        Engine: 'aurora-postgresql', DBParameterGroupName: writer.parameterGroupName,
-      },
-    },
-    {
-      name: 'WaitForWriter',
-      action: 'aws:waitForAwsResourceProperty',
-      timeoutSeconds,
-      inputs: {
-        Service: 'rds', Api: 'DescribeDBInstances', DBInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
-        PropertySelector: '$.DBInstances[0].DBInstanceStatus', DesiredValues: ['available'],
-      },
-    },
-  ];
-}
-
-/**
- * What adding the writer needs: find it among the cluster's members, create it, watch it.
- * `rds:CreateDBInstance` is authorised against the instance, its cluster and the parameter, option
- * and subnet groups it uses.
+ * What adding the writer and the reader needs: find them among the cluster's members, create each,
+ * watch them. `rds:CreateDBInstance` is authorised against the instance, its cluster and the
+ * parameter, option and subnet groups it uses.
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html
  */
-function writerStatements(stack: Stack, clusterArn: string, writer: HeadlessWriter): iam.PolicyStatement[] {
+function instanceStatements(stack: Stack, clusterArn: string, groups: InstanceGroups,
+  instances: string[][]): iam.PolicyStatement[] {
   const rds = (resource: string, resourceName: string) => stack.formatArn({
     service: 'rds', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
-  const instanceArn = rds('db', writer.instanceIdentifier);
+  const groupArns = [
+    rds('pg', groups.parameterGroupName), rds('og', groups.optionGroupName), rds('subgrp', groups.subnetGroupName),
+  ];
   return [
-    new iam.PolicyStatement({ sid: 'FindWriter', actions: ['rds:DescribeDBClusters'], resources: [clusterArn] }),
-    new iam.PolicyStatement({
-      sid: 'CreateWriter',
-      actions: ['rds:CreateDBInstance'],
-      resources: [
-        instanceArn, clusterArn, rds('pg', writer.parameterGroupName), rds('og', writer.optionGroupName),
-        rds('subgrp', writer.subnetGroupName),
-      ],
+    new iam.PolicyStatement({ sid: 'FindInstances', actions: ['rds:DescribeDBClusters'], resources: [clusterArn] }),
+    ...instances.flatMap(([role, identifier]) => {
+      const instanceArn = rds('db', identifier);
+      return [
+        new iam.PolicyStatement({
+          sid: `Create${role}`, actions: ['rds:CreateDBInstance'], resources: [instanceArn, clusterArn, ...groupArns],
+        }),
+        // The writer is waited for; the reader is not (the promotion already serves).
+        ...(role === 'Writer' ? [new iam.PolicyStatement({
+          sid: 'WatchWriter', actions: ['rds:DescribeDBInstances'], resources: [instanceArn],
+        })] : []),
+      ];
     }),
-    new iam.PolicyStatement({ sid: 'WatchWriter', actions: ['rds:DescribeDBInstances'], resources: [instanceArn] }),
   ];
 }
 

@@ -373,7 +373,7 @@ describe('FailoverRunbooks: the promotion works on the day (bare App, as users b
         'arn:aws:rds:us-west-2:111111111111:subgrp:orders-subnets',
       ],
     }));
-    expect(statement('FindWriter')).toEqual(expect.objectContaining({ Action: 'rds:DescribeDBClusters', Resource: SECONDARY }));
+    expect(statement('FindInstances')).toEqual(expect.objectContaining({ Action: 'rds:DescribeDBClusters', Resource: SECONDARY }));
     const older = promotion({ headlessSecondaryEngineVersion: '15.4' });
     expect(older.step('CreateWriter').inputs.DBParameterGroupName).toBe('default.aurora-postgresql15');
     expect(older.statement('CreateWriter').Resource).toEqual(expect.arrayContaining([
@@ -450,6 +450,134 @@ describe('FailoverRunbooks: the promotion works on the day (bare App, as users b
       DesiredValues: ['True'],
     });
     expect(step('WaitForPromotion').timeoutSeconds).toBe(ServiceTier.TIER_2.regionRtoSeconds);
+  });
+});
+
+describe('FailoverRunbooks: the promoted writer is not left alone in one zone', () => {
+  const WITH_READER: FailoverRunbooksProps = {
+    tier: ServiceTier.TIER_2, service: 'orders', globalClusterIdentifier: 'orders-global', secondaryClusterArn: SECONDARY,
+    headlessSecondaryWriterClass: 'db.r6g.large', headlessSecondarySubnetGroupName: 'orders-subnets',
+    headlessSecondaryWriterAvailabilityZone: 'us-west-2a', promotedReaderAvailabilityZone: 'us-west-2b',
+    failoverTrigger: FailoverTrigger.operator(Duration.minutes(15)),
+  };
+
+  function promotion(props: Partial<FailoverRunbooksProps> = {}) {
+    const stack = new Stack(testApp(), 'Bare', { env: { region: 'us-west-2', account: '111111111111' } });
+    new FailoverRunbooks(stack, 'Runbooks', { ...WITH_READER, ...props });
+    const template = Template.fromStack(stack);
+    const [doc] = Object.values(template.findResources('AWS::SSM::Document'));
+    const content = doc.Properties.Content as Doc & { description: string };
+    const step = (name: string) => content.mainSteps.find((s) => s.name === name) as Step & { isEnd?: boolean; outputs?: unknown[] } | undefined;
+    const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+    const statements = stack.resolve(policy.Properties.PolicyDocument.Statement) as { Sid: string; Action: unknown; Resource: unknown }[];
+    return { content, step, statements, metadata: doc.Metadata[FAILOVER_STEP_METADATA_KEY] };
+  }
+
+  test('GIVEN a reader zone THEN a reader is added there once the promotion is done, and nothing waits for it', () => {
+    const { content, step, metadata } = promotion();
+    expect(content.mainSteps.map((s) => s.name)).toEqual([
+      'FindWriter', 'CreateWriterOnce', 'CreateWriter', 'WaitForWriter', 'ChooseMode', 'Switchover', 'Failover', 'WaitForPromotion', 'AddReader',
+    ]);
+    expect(step('WaitForPromotion')!.isEnd).toBeUndefined();
+    expect(step('AddReader')).toEqual(expect.objectContaining({
+      action: 'aws:executeScript', isEnd: true,
+      outputs: [{ Name: 'ReaderCreated', Selector: '$.Payload.Created', Type: 'Boolean' }],
+    }));
+    expect(step('AddReader')!.inputs.InputPayload).toEqual({
+      DbClusterIdentifier: '{{ DbClusterIdentifier }}', ReaderInstanceIdentifier: '{{ ReaderInstanceIdentifier }}',
+      ReaderInstanceClass: '{{ ReaderInstanceClass }}', ReaderAvailabilityZone: '{{ ReaderAvailabilityZone }}',
+      ParameterGroupName: 'default.aurora-postgresql16',
+    });
+    expect(content.parameters.ReaderInstanceIdentifier.default).toBe('orders-us-west-2-reader');
+    expect(content.parameters.ReaderAvailabilityZone.default).toBe('us-west-2b');
+    // The reader's class is the writer's unless given.
+    expect(content.parameters.ReaderInstanceClass.default).toBe('db.r6g.large');
+    expect(promotion({ promotedReaderClass: 'db.r6g.xlarge' }).content.parameters.ReaderInstanceClass.default).toBe('db.r6g.xlarge');
+    // The writer goes in the zone named for it, so the reader's is another.
+    expect(step('CreateWriter')!.inputs).toEqual(expect.objectContaining({ AvailabilityZone: '{{ WriterAvailabilityZone }}', PubliclyAccessible: false }));
+    expect(content.parameters.WriterAvailabilityZone.default).toBe('us-west-2a');
+    // The report counts the writer's creation; the reader is off the critical path.
+    expect(metadata).toEqual({ step: 'promotion', startedBy: 'operator', decisionSeconds: 900, createsWriter: true });
+    expect(content.description).toMatch(/adds a reader in another zone \(once\) and does not wait for it/);
+  });
+
+  test('the reader script creates the reader once, in its zone (run with a stand-in boto3)', () => {
+    const script = promotion().step('AddReader')!.inputs.Script as string;
+    const run = (members: string[]) => JSON.parse(execFileSync('python3', ['-c', [
+      'import json, sys, types',
+      'fake = types.ModuleType("boto3")',
+      'created = []',
+      'class Rds:',
+      '    def describe_db_clusters(self, DBClusterIdentifier):',
+      `        return {"DBClusters": [{"DBClusterMembers": [{"DBInstanceIdentifier": m} for m in ${JSON.stringify(members)}]}]}`,
+      '    def create_db_instance(self, **kwargs):',
+      '        created.append(kwargs)',
+      'fake.client = lambda name: Rds()',
+      'sys.modules["boto3"] = fake',
+      script,
+      'out = handler({"DbClusterIdentifier": "orders-secondary", "ReaderInstanceIdentifier": "orders-us-west-2-reader",',
+      '    "ReaderInstanceClass": "db.r6g.large", "ReaderAvailabilityZone": "us-west-2b", "ParameterGroupName": "pg"}, None)',
+      'print(json.dumps({"out": out, "created": created}))',
+    ].join('\n')], { encoding: 'utf8' }));
+    expect(run(['orders-us-west-2-writer'])).toEqual({
+      out: { Created: true },
+      created: [{
+        DBInstanceIdentifier: 'orders-us-west-2-reader', DBClusterIdentifier: 'orders-secondary', DBInstanceClass: 'db.r6g.large',
+        Engine: 'aurora-postgresql', AvailabilityZone: 'us-west-2b', DBParameterGroupName: 'pg', PubliclyAccessible: false,
+      }],
+    });
+    expect(run(['orders-us-west-2-writer', 'Orders-US-West-2-Reader'])).toEqual({ out: { Created: false }, created: [] });
+  });
+
+  test('the role may create that reader with its groups, and only it', () => {
+    const { statements } = promotion();
+    const join = (v: unknown) => JSON.stringify(v);
+    const reader = statements.find((s) => s.Sid === 'CreateReader')!;
+    expect(reader.Action).toBe('rds:CreateDBInstance');
+    expect(join(reader.Resource)).toContain(':db:orders-us-west-2-reader');
+    expect(join(reader.Resource)).toContain(':subgrp:orders-subnets');
+    expect(statements.map((s) => s.Sid)).toEqual(['PromoteSecondary', 'WatchGlobalCluster', 'FindInstances', 'CreateWriter', 'WatchWriter', 'CreateReader']);
+  });
+
+  test('GIVEN a one-instance secondary THEN the reader needs a class of its own, and its subnet group', () => {
+    const oneInstance = { headlessSecondaryWriterClass: undefined, headlessSecondaryWriterAvailabilityZone: undefined };
+    expectValidationError(() => promotion(oneInstance), 'promotedReaderClass must be given with promotedReaderAvailabilityZone when the secondary '
+      + 'is not headless (there is no headlessSecondaryWriterClass to take it from), got: none');
+    const { content, statements } = promotion({ ...oneInstance, promotedReaderClass: 'db.r6g.large' });
+    expect(content.mainSteps.map((s) => s.name)).toEqual(['ChooseMode', 'Switchover', 'Failover', 'WaitForPromotion', 'AddReader']);
+    expect(statements.map((s) => s.Sid)).toEqual(['PromoteSecondary', 'WatchGlobalCluster', 'FindInstances', 'CreateReader']);
+    expectValidationError(() => promotion({ ...oneInstance, promotedReaderClass: 'db.r6g.large', headlessSecondarySubnetGroupName: undefined }),
+      'headlessSecondarySubnetGroupName must be given with promotedReaderAvailabilityZone: rds:CreateDBInstance is authorised against '
+      + 'the DB subnet group the writer joins (the secondary cluster\'s, CfnDBCluster.dbSubnetGroupName), got: none');
+  });
+
+  test.each<[Partial<FailoverRunbooksProps>, string]>([
+    [{ promotedReaderAvailabilityZone: 'us-west-2a' }, 'promotedReaderAvailabilityZone must differ from headlessSecondaryWriterAvailabilityZone: '
+      + 'the reader keeps the database serving when the writer\'s zone fails, got: us-west-2a for both'],
+    [{ promotedReaderAvailabilityZone: 'us-east-1b' }, 'promotedReaderAvailabilityZone must be a zone of the secondary\'s region us-west-2, got: us-east-1b'],
+    [{ headlessSecondaryWriterAvailabilityZone: 'eu-west-1a' }, 'headlessSecondaryWriterAvailabilityZone must be a zone of the secondary\'s region us-west-2, got: eu-west-1a'],
+    [{ promotedReaderClass: 'r6g.large' }, 'promotedReaderClass must be an RDS instance class (db.r6g.large), got: r6g.large'],
+  ])('%#: zones and classes the runbook cannot use are a ValidationError naming the prop', (override, message) => {
+    expectValidationError(() => promotion(override), message);
+  });
+
+  test('GIVEN a failback THEN it first checks the cluster is a secondary again, and says what it leaves to a person', () => {
+    const { content, step } = promotion({
+      failback: true, headlessSecondaryWriterClass: undefined, headlessSecondaryWriterAvailabilityZone: undefined,
+      promotedReaderAvailabilityZone: undefined,
+    });
+    expect(content.mainSteps.map((s) => s.name)).toEqual(['CheckSecondary', 'ChooseMode', 'Switchover', 'Failover', 'WaitForPromotion']);
+    expect(step('CheckSecondary')).toEqual(expect.objectContaining({
+      action: 'aws:assertAwsResourceProperty',
+      inputs: {
+        Service: 'rds', Api: 'DescribeGlobalClusters', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
+        PropertySelector: '$.GlobalClusters[0].GlobalClusterMembers[?(@.DBClusterArn == \'{{ TargetDbClusterIdentifier }}\')].IsWriter',
+        DesiredValues: ['False'],
+      },
+    }));
+    expect(content.description).toMatch(/^Fail the Aurora global database of orders back to us-west-2\./);
+    expect(content.description).toMatch(/\(1\) Aurora adds this cluster back .*\(2\) Run the ScaleStandby runbook .*\(3\) Run this runbook with Mode Switchover.*\(4\) Deploy/);
+    expect(content.description).toMatch(/cannot recover the writes the failover lost: .*rds:unplanned-global-failover-/);
   });
 });
 

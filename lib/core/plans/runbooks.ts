@@ -1,6 +1,7 @@
 import { PlanProblem } from '../errors';
 import { FailoverStepRecord } from '../failover-steps';
 import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS } from '../figures';
+import { regionOfZone } from '../regions';
 import { DrStrategy, ServiceTier } from '../tier';
 
 /**
@@ -47,6 +48,19 @@ export interface RegionFailoverRunbooksIntent {
   readonly secondaryClusterArn: boolean;
   /** The writer class of a headless secondary, when given and known. */
   readonly headlessSecondaryWriterClass?: string;
+  /** The zone of a headless secondary's writer, when given and known. */
+  readonly headlessSecondaryWriterAvailabilityZone?: string;
+  /**
+   * The reader added once the secondary is promoted, when asked for: its zone and class where known,
+   * and whether a class is given at all (its own, or the headless writer's).
+   */
+  readonly promotedReader?: {
+    readonly availabilityZone?: string;
+    readonly instanceClass?: string;
+    readonly hasClass: boolean;
+  };
+  /** The secondary's region, when known. */
+  readonly region?: string;
   readonly standbyAutoScalingGroupName: boolean;
   /** The primary capacity, when given; an undefined entry is unknown at synthesis. */
   readonly primaryCapacity?: { readonly min?: number; readonly desired?: number; readonly max?: number };
@@ -97,12 +111,13 @@ export function regionFailoverRunbooksProblems(intent: RegionFailoverRunbooksInt
     });
   }
   const writerClass = intent.headlessSecondaryWriterClass;
-  if (writerClass !== undefined && !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(writerClass)) {
+  if (writerClass !== undefined && !INSTANCE_CLASS.test(writerClass)) {
     problems.push({
       prop: 'headlessSecondaryWriterClass',
       message: `headlessSecondaryWriterClass must be an RDS instance class (db.r6g.large), got: ${writerClass}`,
     });
   }
+  problems.push(...instanceZoneProblems(intent));
   const capacity = intent.primaryCapacity;
   if (intent.standbyAutoScalingGroupName && capacity) {
     for (const name of ['min', 'desired', 'max'] as const) {
@@ -125,6 +140,48 @@ export function regionFailoverRunbooksProblems(intent: RegionFailoverRunbooksInt
   return problems;
 }
 
+/** The problems of the promoted reader and of the zones the runbook creates instances in. */
+function instanceZoneProblems(intent: RegionFailoverRunbooksIntent): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  const reader = intent.promotedReader;
+  if (reader && !reader.hasClass) {
+    problems.push({
+      prop: 'promotedReaderClass',
+      message: 'promotedReaderClass must be given with promotedReaderAvailabilityZone when the secondary is not '
+        + 'headless (there is no headlessSecondaryWriterClass to take it from), got: none',
+    });
+  }
+  if (reader?.instanceClass !== undefined && !INSTANCE_CLASS.test(reader.instanceClass)) {
+    problems.push({
+      prop: 'promotedReaderClass',
+      message: `promotedReaderClass must be an RDS instance class (db.r6g.large), got: ${reader.instanceClass}`,
+    });
+  }
+  const zones: [string, string | undefined][] = [
+    ['headlessSecondaryWriterAvailabilityZone', intent.headlessSecondaryWriterAvailabilityZone],
+    ['promotedReaderAvailabilityZone', reader?.availabilityZone],
+  ];
+  for (const [prop, zone] of zones) {
+    if (zone !== undefined && intent.region !== undefined && regionOfZone(zone) !== intent.region) {
+      problems.push({
+        prop, message: `${prop} must be a zone of the secondary's region ${intent.region}, got: ${zone}`,
+      });
+    }
+  }
+  const writerZone = intent.headlessSecondaryWriterAvailabilityZone;
+  if (reader?.availabilityZone !== undefined && reader.availabilityZone === writerZone) {
+    problems.push({
+      prop: 'promotedReaderAvailabilityZone',
+      message: 'promotedReaderAvailabilityZone must differ from headlessSecondaryWriterAvailabilityZone: the reader '
+        + `keeps the database serving when the writer's zone fails, got: ${reader.availabilityZone} for both`,
+    });
+  }
+  return problems;
+}
+
+/** What RDS instance classes look like. */
+const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
+
 /** The failover-step record of a runbook started by `trigger`. */
 export function failoverStepRecordOf(step: FailoverStepRecord['step'], trigger: FailoverTriggerIntent | undefined,
   extra: Partial<FailoverStepRecord> = {}): FailoverStepRecord {
@@ -140,9 +197,20 @@ export interface PromotionRunbookInputs {
   readonly region: string;
   readonly tier: ServiceTier;
   readonly globalClusterIdentifier: string;
+  /** ARN of the secondary: FailoverGlobalCluster and SwitchoverGlobalCluster take the ARN. */
   readonly secondaryClusterArn: string;
+  /** Identifier (name) of the same cluster: CreateDBInstance and DescribeDBClusters take the name. */
+  readonly secondaryClusterIdentifier: string;
   /** The writer to add first to a headless secondary. */
   readonly headlessWriter?: HeadlessWriterInputs;
+  /** The reader to add, once promoted, in a zone the writer is not in. */
+  readonly promotedReader?: PromotedReaderInputs;
+  /**
+   * The runbook returns the service to this region after a failover: it first checks that Aurora
+   * has added this cluster back to the global database as a secondary, and says what a failback
+   * leaves to a person.
+   */
+  readonly failback?: boolean;
   readonly trigger?: FailoverTriggerIntent;
 }
 
@@ -150,10 +218,20 @@ export interface PromotionRunbookInputs {
 export interface HeadlessWriterInputs {
   /** Instance class (`db.r6g.large`). */
   readonly instanceClass: string;
-  /** Identifier (name) of the secondary cluster: `CreateDBInstance` takes the name, not the ARN. */
-  readonly clusterIdentifier: string;
   /** DB parameter group of the writer, named so that the assume role's grant is exact. */
   readonly parameterGroupName: string;
+  /** Zone of the writer; undefined lets Aurora choose. */
+  readonly availabilityZone?: string;
+}
+
+/** The reader the promoted cluster gets in another zone, so that the region now serving is Multi-AZ. */
+export interface PromotedReaderInputs {
+  /** Instance class (`db.r6g.large`). */
+  readonly instanceClass: string;
+  /** DB parameter group of the reader, named so that the assume role's grant is exact. */
+  readonly parameterGroupName: string;
+  /** A zone of the secondary's subnet group that the writer is not in. */
+  readonly availabilityZone: string;
 }
 
 /** Identifier of the writer the promotion adds to a headless secondary. */
@@ -161,44 +239,72 @@ export function headlessWriterIdentifier(service: string, region: string): strin
   return `${service}-${region}-writer`.slice(0, AURORA_INSTANCE_ID_MAX);
 }
 
+/** Identifier of the reader the promotion adds, in another zone, to the promoted cluster. */
+export function promotedReaderIdentifier(service: string, region: string): string {
+  return `${service}-${region}-reader`.slice(0, AURORA_INSTANCE_ID_MAX);
+}
+
 /**
- * The promotion in the `Mode` whoever starts it chooses (no default: the wrong one fails in an
+ * The promotion, in the `Mode` whoever starts it chooses (no default: the wrong one fails in an
  * outage or loses writes in a planned move): `Failover` (primary region down,
  * `rds:FailoverGlobalCluster` with AllowDataLoss) or `Switchover` (both regions healthy, no data
- * loss); then wait, up to the tier's region RTO, until the secondary is the global database's
- * writer. A headless secondary gets a writer first.
+ * loss); then wait, up to the tier's region RTO, until the global database names the secondary its
+ * writer. A headless secondary gets a writer first (once: a re-run finds it). Once promoted, a
+ * reader in another zone is added (once), off the region RTO's critical path: the cluster already
+ * serves, and without it the region now serving has its database in one zone.
+ *
+ * A failback runbook first asserts that this cluster is a secondary member of the global database
+ * again (Aurora adds the old primary back on its own once its region is healthy); it cannot
+ * rebuild it.
  */
 export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPlan {
-  const writer = inputs.headlessWriter;
+  const { headlessWriter: writer, promotedReader: reader, tier } = inputs;
   const cluster = {
     GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
     TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}',
   };
+  const member = '$.GlobalClusters[0].GlobalClusterMembers'
+    + '[?(@.DBClusterArn == \'{{ TargetDbClusterIdentifier }}\')].IsWriter';
   return {
-    title: `Promote the Aurora global secondary of ${inputs.service} in ${inputs.region}`,
-    description: 'Promotes this region\'s Aurora global secondary to writer. '
-      + 'Mode Switchover (both regions healthy): no data loss. '
-      + 'Mode Failover (the primary region is impaired): promotes at once, '
-      + 'losing writes not yet replicated (typically under a second).',
+    title: inputs.failback
+      ? `Fail the Aurora global database of ${inputs.service} back to ${inputs.region}`
+      : `Promote the Aurora global secondary of ${inputs.service} in ${inputs.region}`,
+    description: [
+      'Promotes this region\'s Aurora global secondary to writer, in the Mode chosen at the start.',
+      'Failover (the primary region is down or impaired): promotes at once, losing the writes not yet',
+      'replicated, up to the replication lag. Switchover (planned, both regions healthy): no data loss,',
+      'but it needs the primary to answer, so it fails in an outage.',
+      ...(writer ? ['The secondary is headless: a writer is added to it first (once) and waited for.'] : []),
+      'Then waits until the global database names this cluster its writer.',
+      ...(reader ? ['Once it does, adds a reader in another zone (once) and does not wait for it: the service',
+        'already serves, and until the reader is available the database of this region is in one zone.',
+        'If AddReader fails, the promotion stands: add the reader by hand.'] : []),
+      ...(inputs.failback ? [FAILBACK_DESCRIPTION] : []),
+    ].join(' '),
     parameters: {
       GlobalClusterIdentifier: {
         type: 'String', description: 'The Aurora global database.', default: inputs.globalClusterIdentifier,
       },
       TargetDbClusterIdentifier: {
-        type: 'String', description: 'ARN of the secondary cluster to promote.', default: inputs.secondaryClusterArn,
+        type: 'String',
+        description: 'ARN of the secondary cluster to promote (FailoverGlobalCluster and SwitchoverGlobalCluster '
+          + 'take the ARN).',
+        default: inputs.secondaryClusterArn,
+      },
+      DbClusterIdentifier: {
+        type: 'String',
+        description: 'Identifier (name) of the same cluster, for CreateDBInstance and DescribeDBClusters.',
+        default: inputs.secondaryClusterIdentifier,
       },
       Mode: {
         type: 'String',
-        description: 'Required: Failover when the primary region is down or impaired (promotes at once, losing '
-          + 'the writes not yet replicated); Switchover for a planned move with both regions healthy (no data loss, '
-          + 'but it needs the primary to answer).',
+        description: 'Required: choose at the start. Failover when the primary region is down or impaired (an outage): '
+          + 'promotes at once, losing the writes not yet replicated, up to the replication lag '
+          + '(AuroraGlobalDBReplicationLag). Switchover for a planned move with both regions healthy: no data loss, '
+          + 'but it needs the primary to answer, so it fails in an outage.',
         allowedValues: ['Failover', 'Switchover'],
       },
       ...(writer ? {
-        DbClusterIdentifier: {
-          type: 'String', description: 'Identifier (name) of the same cluster, for CreateDBInstance.',
-          default: writer.clusterIdentifier,
-        },
         WriterInstanceClass: {
           type: 'String', description: 'Instance class of the writer added to the headless secondary.',
           default: writer.instanceClass,
@@ -207,10 +313,38 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
           type: 'String', description: 'Identifier of that writer.',
           default: headlessWriterIdentifier(inputs.service, inputs.region),
         },
+        ...(writer.availabilityZone !== undefined ? {
+          WriterAvailabilityZone: {
+            type: 'String', description: 'Zone of that writer.', default: writer.availabilityZone,
+          },
+        } : {}),
+      } : {}),
+      ...(reader ? {
+        ReaderInstanceClass: {
+          type: 'String', description: 'Instance class of the reader added once the cluster is promoted.',
+          default: reader.instanceClass,
+        },
+        ReaderInstanceIdentifier: {
+          type: 'String', description: 'Identifier of that reader.',
+          default: promotedReaderIdentifier(inputs.service, inputs.region),
+        },
+        ReaderAvailabilityZone: {
+          type: 'String', description: 'Zone of that reader: one the writer is not in.',
+          default: reader.availabilityZone,
+        },
       } : {}),
     },
     mainSteps: [
-      ...(writer ? headlessWriterSteps(writer, inputs.tier.regionRtoSeconds) : []),
+      ...(inputs.failback ? [{
+        // The old primary serves nothing until Aurora has added it back as a secondary (and rebuilt it).
+        name: 'CheckSecondary',
+        action: 'aws:assertAwsResourceProperty',
+        inputs: {
+          Service: 'rds', Api: 'DescribeGlobalClusters', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
+          PropertySelector: member, DesiredValues: ['False'],
+        },
+      }] : []),
+      ...(writer ? headlessWriterSteps(writer, tier.regionRtoSeconds) : []),
       {
         name: 'ChooseMode',
         action: 'aws:branch',
@@ -231,25 +365,81 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
         nextStep: 'WaitForPromotion',
       },
       {
-        // The global cluster's Status reads `available` before a promotion starts as well as after it:
-        // this cluster being the writer member says it is done (Automation compares the boolean as `True`).
+        // The global cluster's Status reads `available` before a promotion starts as well as after it ends:
+        // this cluster being the writer member says it is done. The filter compares the ARN, a string (every
+        // JSONPath dialect has that), and selects one boolean, which Automation compares as `True`.
+        // See docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-waitForAwsResourceProperty.html
         name: 'WaitForPromotion',
         action: 'aws:waitForAwsResourceProperty',
         // Past the tier's region RTO the step fails, so the execution says the objective was missed.
-        timeoutSeconds: Math.max(inputs.tier.regionRtoSeconds, AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS),
+        timeoutSeconds: Math.max(tier.regionRtoSeconds, AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS),
         inputs: {
           Service: 'rds', Api: 'DescribeGlobalClusters', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
-          PropertySelector: '$.GlobalClusters[0].GlobalClusterMembers'
-            + '[?(@.DBClusterArn == \'{{ TargetDbClusterIdentifier }}\')].IsWriter',
-          DesiredValues: ['True'],
+          PropertySelector: member, DesiredValues: ['True'],
         },
-        isEnd: true,
+        ...(reader ? {} : { isEnd: true }),
       },
+      ...(reader ? [addReaderStep(reader)] : []),
     ],
     failover: failoverStepRecordOf('promotion', inputs.trigger, { createsWriter: writer !== undefined }),
   };
 }
 
+/**
+ * What a failback leaves to a person, and in what order it goes: AWS's managed failover adds the
+ * old primary back as a secondary once its region is healthy, after a snapshot of the writes the
+ * failover lost.
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html
+ */
+const FAILBACK_DESCRIPTION = 'Failback, once this region has recovered, in order: '
+  + '(1) Aurora adds this cluster back to the global database as a secondary on its own once the region is healthy, '
+  + 'and rebuilds its storage (minutes to hours); CheckSecondary stops this runbook until it has, '
+  + 'because the runbook cannot rebuild it (if Aurora does not, a person recreates this cluster as a secondary). '
+  + '(2) Run the ScaleStandby runbook of this region and let the fleet pass its health checks. '
+  + '(3) Run this runbook with Mode Switchover: no data loss. '
+  + '(4) Deploy the app with this region serving again (DNS PRIMARY, the other region back to standby size). '
+  + 'It cannot recover the writes the failover lost: Aurora keeps them in the snapshot '
+  + 'rds:unplanned-global-failover-<cluster>-<time>, a system snapshot deleted with this cluster\'s backup '
+  + 'retention (copy it to keep it), which a person restores and reconciles. It does not remove the instances '
+  + 'the failover added to the other region\'s cluster.';
+
+/**
+ * The reader of the promoted cluster, in another zone: added once (a re-run finds it among the
+ * members), never waited for, so the region RTO does not wait on it either.
+ */
+function addReaderStep(reader: PromotedReaderInputs): Record<string, unknown> {
+  return {
+    name: 'AddReader',
+    action: 'aws:executeScript',
+    inputs: {
+      Runtime: 'python3.11',
+      Handler: 'handler',
+      InputPayload: {
+        DbClusterIdentifier: '{{ DbClusterIdentifier }}', ReaderInstanceIdentifier: '{{ ReaderInstanceIdentifier }}',
+        ReaderInstanceClass: '{{ ReaderInstanceClass }}', ReaderAvailabilityZone: '{{ ReaderAvailabilityZone }}',
+        ParameterGroupName: reader.parameterGroupName,
+      },
+      Script: [
+        'import boto3',
+        '',
+        'def handler(events, context):',
+        '    rds = boto3.client("rds")',
+        '    reader = events["ReaderInstanceIdentifier"]',
+        '    cluster = rds.describe_db_clusters(DBClusterIdentifier=events["DbClusterIdentifier"])["DBClusters"][0]',
+        '    if reader.lower() in [m["DBInstanceIdentifier"].lower() for m in cluster["DBClusterMembers"]]:',
+        '        return {"Created": False}',
+        '    rds.create_db_instance(',
+        '        DBInstanceIdentifier=reader, DBClusterIdentifier=events["DbClusterIdentifier"],',
+        '        DBInstanceClass=events["ReaderInstanceClass"], Engine="aurora-postgresql",',
+        '        AvailabilityZone=events["ReaderAvailabilityZone"], DBParameterGroupName=events["ParameterGroupName"],',
+        '        PubliclyAccessible=False)',
+        '    return {"Created": True}',
+      ].join('\n'),
+    },
+    outputs: [{ Name: 'ReaderCreated', Selector: '$.Payload.Created', Type: 'Boolean' }],
+    isEnd: true,
+  };
+}
 /** Inputs of the scale-up runbook. */
 export interface ScaleUpRunbookInputs {
   readonly service: string;
@@ -318,21 +508,52 @@ export function automationDocumentContent(
 
 /**
  * Steps that add a writer to a headless secondary and wait for it, before the promotion: a
- * promoted cluster without an instance serves nothing. How long creating an instance takes is not
- * published, so the report counts it unknown until a drill measures it.
+ * promoted cluster without an instance serves nothing. A re-run (after a failed promotion, say)
+ * finds the writer among the cluster's members and goes on to wait for it instead of failing with
+ * DBInstanceAlreadyExists. How long creating an instance takes is not published, so the report
+ * counts it unknown until a drill measures it.
  */
 function headlessWriterSteps(writer: HeadlessWriterInputs, timeoutSeconds: number): Record<string, unknown>[] {
   return [
     {
+      // aws:branch compares strings, numbers and booleans, not lists: a script says whether the writer is a member.
+      name: 'FindWriter',
+      action: 'aws:executeScript',
+      inputs: {
+        Runtime: 'python3.11',
+        Handler: 'handler',
+        InputPayload: {
+          DbClusterIdentifier: '{{ DbClusterIdentifier }}', WriterInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
+        },
+        Script: [
+          'import boto3',
+          '',
+          'def handler(events, context):',
+          '    rds = boto3.client("rds")',
+          '    cluster = rds.describe_db_clusters(DBClusterIdentifier=events["DbClusterIdentifier"])["DBClusters"][0]',
+          '    members = [m["DBInstanceIdentifier"].lower() for m in cluster["DBClusterMembers"]]',
+          '    return {"WriterExists": events["WriterInstanceIdentifier"].lower() in members}',
+        ].join('\n'),
+      },
+      outputs: [{ Name: 'WriterExists', Selector: '$.Payload.WriterExists', Type: 'Boolean' }],
+    },
+    {
+      name: 'CreateWriterOnce',
+      action: 'aws:branch',
+      inputs: {
+        Choices: [{ NextStep: 'WaitForWriter', Variable: '{{ FindWriter.WriterExists }}', BooleanEquals: true }],
+        Default: 'CreateWriter',
+      },
+    },
+    {
+      // It takes the cluster's subnet group and the engine's default option group; its parameter group is named.
       name: 'CreateWriter',
       action: 'aws:executeAwsApi',
-      // A re-run (after a failed promotion) finds the writer there: wait for it instead of stopping. Any other
-      // failure leaves no instance, and the wait fails on it.
-      onFailure: 'step:WaitForWriter',
       inputs: {
         Service: 'rds', Api: 'CreateDBInstance', DBInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
         DBClusterIdentifier: '{{ DbClusterIdentifier }}', DBInstanceClass: '{{ WriterInstanceClass }}',
-        Engine: 'aurora-postgresql', DBParameterGroupName: writer.parameterGroupName,
+        Engine: 'aurora-postgresql', DBParameterGroupName: writer.parameterGroupName, PubliclyAccessible: false,
+        ...(writer.availabilityZone !== undefined ? { AvailabilityZone: '{{ WriterAvailabilityZone }}' } : {}),
       },
     },
     {

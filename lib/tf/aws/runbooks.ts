@@ -7,7 +7,8 @@ import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   automationDocumentContent, DrStrategy, FAILOVER_STEP_METADATA_KEY, FailoverTriggerIntent, FailureDomain,
-  headlessWriterIdentifier, promotionRunbookPlan, regionFailoverRunbooksProblems, RunbookPlan, scaleUpRunbookPlan,
+  headlessWriterIdentifier, promotedReaderIdentifier, promotionRunbookPlan, regionFailoverRunbooksProblems, RunbookPlan,
+  scaleUpRunbookPlan,
 } from '../../core';
 import { throwProblems, validationError, warn } from '../diagnostics';
 import { HaProps, RegionalProps, serviceNameOf } from './ha-props';
@@ -97,17 +98,44 @@ export interface FailoverRunbooksProps extends HaProps, RegionalProps {
   readonly secondaryClusterIdentifier?: string;
   /**
    * The secondary cluster's DB subnet group: `rds:CreateDBInstance` is authorised against the group
-   * the writer joins. Required with `headlessSecondaryWriterClass`.
+   * the writer (and the promoted reader) joins. Required with `headlessSecondaryWriterClass` and with
+   * `promotedReaderAvailabilityZone`.
    * @default - no writer is created
    */
   readonly headlessSecondarySubnetGroupName?: string;
   /**
    * Aurora PostgreSQL version of the secondary (`16.6`): it names the engine's default parameter and
-   * option groups the writer uses, which `rds:CreateDBInstance` is authorised against. Required with
-   * `headlessSecondaryWriterClass`.
+   * option groups the writer and the promoted reader use, which `rds:CreateDBInstance` is authorised
+   * against. Required with `headlessSecondaryWriterClass` and with `promotedReaderAvailabilityZone`.
    * @default - no writer is created
    */
   readonly headlessSecondaryEngineVersion?: string;
+  /**
+   * Zone the writer of a headless secondary is created in: name the zone your configuration declares
+   * the serving cluster's first instance in, so that a later `terraform import` can adopt it.
+   * @default - Aurora chooses
+   */
+  readonly headlessSecondaryWriterAvailabilityZone?: string;
+  /**
+   * A zone of the secondary, other than its writer's, where the promotion runbook adds a reader once
+   * the secondary is promoted (`<service>-<region>-reader`, added once, not waited for): a headless or
+   * one-instance secondary is promoted with its writer alone in one zone. Off the region RTO's
+   * critical path. Give `headlessSecondarySubnetGroupName` and `headlessSecondaryEngineVersion` with it.
+   * @default - no reader is added
+   */
+  readonly promotedReaderAvailabilityZone?: string;
+  /**
+   * Instance class of that reader.
+   * @default - headlessSecondaryWriterClass
+   */
+  readonly promotedReaderClass?: string;
+  /**
+   * These runbooks return the service to this region after a failover: the promotion first checks
+   * that Aurora has added this region's cluster back to the global database as a secondary, and its
+   * description gives the failback's order and what it leaves to a person.
+   * @default false
+   */
+  readonly failback?: boolean;
   /**
    * What starts the promotion and scale-up runbooks: an alarm, or a person within a stated time.
    * Required when either runbook is created; ACTIVE_ACTIVE tiers fail over with no human step.
@@ -188,11 +216,22 @@ export class FailoverRunbooks extends Construct {
     const capacity = props.primaryCapacity;
     const known = (value: number) => (Token.isUnresolved(value) ? undefined : value);
     const writerClass = props.headlessSecondaryWriterClass;
+    const readerZone = props.promotedReaderAvailabilityZone;
+    const knownText = (value: string | undefined) =>
+      (value === undefined || Token.isUnresolved(value) ? undefined : value);
+    const context = new AccountContext(this, 'Account', provider);
+    const region = regionOf(this, provider) ?? context.region;
     throwProblems(regionFailoverRunbooksProblems({
       tier,
       globalClusterIdentifier: Boolean(props.globalClusterIdentifier),
       secondaryClusterArn: Boolean(props.secondaryClusterArn),
-      headlessSecondaryWriterClass: writerClass && !Token.isUnresolved(writerClass) ? writerClass : undefined,
+      headlessSecondaryWriterClass: knownText(writerClass),
+      headlessSecondaryWriterAvailabilityZone: knownText(props.headlessSecondaryWriterAvailabilityZone),
+      promotedReader: readerZone === undefined ? undefined : {
+        availabilityZone: knownText(readerZone), instanceClass: knownText(props.promotedReaderClass),
+        hasClass: (props.promotedReaderClass ?? writerClass) !== undefined,
+      },
+      region: knownText(region),
       standbyAutoScalingGroupName: Boolean(props.standbyAutoScalingGroupName),
       primaryCapacity: capacity && {
         min: known(capacity.min), desired: known(capacity.desired), max: known(capacity.max),
@@ -202,8 +241,6 @@ export class FailoverRunbooks extends Construct {
         + 'with the time a person takes to decide',
     }), this);
 
-    const context = new AccountContext(this, 'Account', provider);
-    const region = regionOf(this, provider) ?? context.region;
     const runbooks: TfRunbook[] = [];
     if (props.globalClusterIdentifier && props.secondaryClusterArn) {
       // Global clusters have no region in their ARN.
@@ -220,26 +257,47 @@ export class FailoverRunbooks extends Construct {
           Sid: 'WatchGlobalCluster', Effect: 'Allow', Action: 'rds:DescribeGlobalClusters', Resource: globalClusterArn,
         },
       ];
-      const writer = writerClass ? this.headlessWriter(props, writerClass, clusterArn) : undefined;
-      if (writer) {
-        const instanceArn = context.arn('rds', `db:${headlessWriterIdentifier(service, region)}`);
-        const major = writer.engineVersion.split('.')[0];
-        statements.push(
-          {
-            // CreateDBInstance is authorised against the instance, its cluster and every group it uses.
-            Sid: 'CreateWriter', Effect: 'Allow', Action: 'rds:CreateDBInstance',
-            Resource: [
-              instanceArn, clusterArn, context.arn('rds', `subgrp:${writer.subnetGroupName}`),
-              context.arn('rds', `pg:${writer.parameterGroupName}`),
-              context.arn('rds', `og:default:aurora-postgresql-${major}`),
-            ],
-          },
-          { Sid: 'WatchWriter', Effect: 'Allow', Action: 'rds:DescribeDBInstances', Resource: instanceArn },
-        );
+      const groups = writerClass || readerZone ? this.instanceGroups(props) : undefined;
+      const instances = [
+        ...(writerClass ? [['Writer', headlessWriterIdentifier(service, region)]] : []),
+        ...(readerZone ? [['Reader', promotedReaderIdentifier(service, region)]] : []),
+      ];
+      if (groups) {
+        const major = groups.engineVersion.split('.')[0];
+        const groupArns = [
+          context.arn('rds', `subgrp:${groups.subnetGroupName}`), context.arn('rds', `pg:${groups.parameterGroupName}`),
+          context.arn('rds', `og:default:aurora-postgresql-${major}`),
+        ];
+        statements.push({
+          Sid: 'FindInstances', Effect: 'Allow', Action: 'rds:DescribeDBClusters', Resource: clusterArn,
+        });
+        for (const [role, identifier] of instances) {
+          const instanceArn = context.arn('rds', `db:${identifier}`);
+          // CreateDBInstance is authorised against the instance, its cluster and every group it uses.
+          statements.push({
+            Sid: `Create${role}`, Effect: 'Allow', Action: 'rds:CreateDBInstance',
+            Resource: [instanceArn, clusterArn, ...groupArns],
+          });
+          if (role === 'Writer') {
+            statements.push({
+              Sid: 'WatchWriter', Effect: 'Allow', Action: 'rds:DescribeDBInstances', Resource: instanceArn,
+            });
+          }
+        }
       }
       this.promoteDatabase = this.runbook('PromoteDatabase', context, service, promotionRunbookPlan({
         service, region, tier, globalClusterIdentifier: props.globalClusterIdentifier, secondaryClusterArn: clusterArn,
-        headlessWriter: writer, trigger: triggerIntent,
+        secondaryClusterIdentifier: clusterIdentifierOf(props, clusterArn),
+        headlessWriter: writerClass && groups ? {
+          instanceClass: writerClass, parameterGroupName: groups.parameterGroupName,
+          availabilityZone: props.headlessSecondaryWriterAvailabilityZone,
+        } : undefined,
+        promotedReader: readerZone && groups ? {
+          instanceClass: (props.promotedReaderClass ?? writerClass)!, parameterGroupName: groups.parameterGroupName,
+          availabilityZone: readerZone,
+        } : undefined,
+        failback: props.failback,
+        trigger: triggerIntent,
       }), statements);
       runbooks.push(this.promoteDatabase);
     }
@@ -268,11 +326,13 @@ export class FailoverRunbooks extends Construct {
     attachHaMetadata(this, props, { component: 'FailoverRunbooks', failureDomain: FailureDomain.REGION });
   }
 
-  /** The writer a headless secondary gets, with the groups it uses (the engine's default ones). */
-  private headlessWriter(props: FailoverRunbooksProps, instanceClass: string, clusterArn: string) {
+  /** The groups the instances the runbook creates use (the engine's default ones); refuses inputs it cannot grant. */
+  private instanceGroups(props: FailoverRunbooksProps) {
+    const asker = props.headlessSecondaryWriterClass
+      ? 'headlessSecondaryWriterClass' : 'promotedReaderAvailabilityZone';
     const subnetGroupName = props.headlessSecondarySubnetGroupName;
     if (!subnetGroupName) {
-      throw validationError('headlessSecondarySubnetGroupName must be given with headlessSecondaryWriterClass: '
+      throw validationError(`headlessSecondarySubnetGroupName must be given with ${asker}: `
         + 'rds:CreateDBInstance is authorised against the DB subnet group the writer joins, got: none', this,
       'headlessSecondarySubnetGroupName');
     }
@@ -280,14 +340,11 @@ export class FailoverRunbooks extends Construct {
     if (version === undefined || Token.isUnresolved(version) || !/^[0-9]+(\.[0-9]+)*$/.test(version)) {
       const got = version === undefined ? 'none' : Token.isUnresolved(version) ? 'a Terraform expression' : version;
       throw validationError('headlessSecondaryEngineVersion must be an Aurora PostgreSQL version known at synthesis '
-        + '(16.6) with headlessSecondaryWriterClass: it names the writer\'s parameter and option groups, '
+        + `(16.6) with ${asker}: it names the writer's parameter and option groups, `
         + `got: ${got}`, this, 'headlessSecondaryEngineVersion');
     }
-    // An RDS ARN is arn:<partition>:rds:<region>:<account>:cluster:<name>.
-    const clusterIdentifier = props.secondaryClusterIdentifier
-      ?? (Token.isUnresolved(clusterArn) ? Fn.element(Fn.split(':', clusterArn), 6) : clusterArn.split(':')[6]);
     const parameterGroupName = `default.aurora-postgresql${version.split('.')[0]}`;
-    return { instanceClass, clusterIdentifier, parameterGroupName, subnetGroupName, engineVersion: version };
+    return { parameterGroupName, subnetGroupName, engineVersion: version };
   }
 
   /** One document with its own assume role and least-privilege policy, carrying its failover-step record. */
@@ -384,4 +441,11 @@ export class FailoverRunbooks extends Construct {
     }));
     return rule;
   }
+}
+
+/** Identifier (name) of the secondary cluster, which CreateDBInstance and DescribeDBClusters take. */
+function clusterIdentifierOf(props: FailoverRunbooksProps, clusterArn: string): string {
+  // An RDS ARN is arn:<partition>:rds:<region>:<account>:cluster:<name>.
+  return props.secondaryClusterIdentifier
+    ?? (Token.isUnresolved(clusterArn) ? Fn.element(Fn.split(':', clusterArn), 6) : clusterArn.split(':')[6]);
 }

@@ -225,17 +225,19 @@ describe('FailoverRunbooks (Terraform)', () => {
   test('GIVEN a headless secondary THEN the promotion adds a writer first and may create only that instance', () => {
     const { documents, policies } = synth(HEADLESS);
     const promote = documentOf(documents, 'PromoteDatabase');
-    expect(promote.content.mainSteps.slice(0, 2).map((s: Json) => [s.name, s.onFailure]))
-      .toEqual([['CreateWriter', 'step:WaitForWriter'], ['WaitForWriter', undefined]]);
-    expect(promote.content.mainSteps[0].inputs).toEqual(expect.objectContaining({
+    expect(promote.content.mainSteps.slice(0, 4).map((s: Json) => s.name))
+      .toEqual(['FindWriter', 'CreateWriterOnce', 'CreateWriter', 'WaitForWriter']);
+    expect(promote.content.mainSteps[2].inputs).toEqual(expect.objectContaining({
       DBClusterIdentifier: '{{ DbClusterIdentifier }}', DBParameterGroupName: 'default.aurora-postgresql16',
     }));
     // CreateDBInstance takes the cluster's name, not its ARN.
     expect(promote.content.parameters.DbClusterIdentifier.default).toBe('orders-secondary');
     expect(promote.content.parameters.WriterInstanceIdentifier.default).toBe('orders-us-west-2-writer');
     expect(promote['//'][FAILOVER_STEP_METADATA_KEY].createsWriter).toBe(true);
-    const statements = policyOf(policies, 'PromoteDatabase').Statement;
-    expect(statements[2]).toEqual(expect.objectContaining({
+    const statements = policyOf(policies, 'PromoteDatabase').Statement as Json[];
+    expect(statements.map((s) => s.Sid)).toEqual(['PromoteSecondary', 'WatchGlobalCluster', 'FindInstances', 'CreateWriter', 'WatchWriter']);
+    expect(statements[2]).toEqual(expect.objectContaining({ Action: 'rds:DescribeDBClusters', Resource: CLUSTER_ARN }));
+    expect(statements[3]).toEqual(expect.objectContaining({
       Sid: 'CreateWriter', Action: 'rds:CreateDBInstance',
       Resource: [
         expect.stringMatching(new RegExp(`:rds:${REGION}:${ACCOUNT}:db:orders-us-west-2-writer$`)), CLUSTER_ARN,
@@ -244,6 +246,32 @@ describe('FailoverRunbooks (Terraform)', () => {
         expect.stringMatching(new RegExp(`:rds:${REGION}:${ACCOUNT}:og:default:aurora-postgresql-16$`)),
       ],
     }));
+  });
+
+  test('GIVEN a reader zone THEN the promoted cluster gets a reader there once it writes, and the role may create only it', () => {
+    const { documents, policies } = synth({
+      ...HEADLESS, headlessSecondaryWriterAvailabilityZone: 'us-west-2a', promotedReaderAvailabilityZone: 'us-west-2b',
+    });
+    const promote = documentOf(documents, 'PromoteDatabase');
+    const steps = promote.content.mainSteps as Json[];
+    expect(steps.slice(-2).map((s) => [s.name, s.isEnd])).toEqual([['WaitForPromotion', undefined], ['AddReader', true]]);
+    expect(promote.content.parameters.ReaderInstanceIdentifier.default).toBe('orders-us-west-2-reader');
+    expect(promote.content.parameters.ReaderAvailabilityZone.default).toBe('us-west-2b');
+    expect(promote.content.parameters.WriterAvailabilityZone.default).toBe('us-west-2a');
+    const statements = policyOf(policies, 'PromoteDatabase').Statement as Json[];
+    expect(statements.find((s) => s.Sid === 'CreateReader')!.Resource)
+      .toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`:rds:${REGION}:${ACCOUNT}:db:orders-us-west-2-reader$`))]));
+    expect(() => synth({ ...HEADLESS, headlessSecondaryWriterAvailabilityZone: 'us-west-2a', promotedReaderAvailabilityZone: 'us-west-2a' }))
+      .toThrow('promotedReaderAvailabilityZone must differ from headlessSecondaryWriterAvailabilityZone');
+  });
+
+  test('GIVEN a failback THEN the promotion first checks that the cluster is a secondary again', () => {
+    const { documents } = synth({ failback: true });
+    const promote = documentOf(documents, 'PromoteDatabase');
+    expect((promote.content.mainSteps as Json[])[0]).toEqual(expect.objectContaining({
+      name: 'CheckSecondary', action: 'aws:assertAwsResourceProperty',
+    }));
+    expect(promote.content.description).toContain('rds:unplanned-global-failover-');
   });
 
   test('GIVEN a secondary ARN known only at apply THEN the writer joins the cluster its ARN names', () => {
