@@ -17,7 +17,7 @@ the availability the topology achieves, against the objectives of its tier.
   \`cdk synth\` prints the findings and the report and fails on errors. Acknowledge a finding on the
   construct it names (or a parent) with a reason: \`Validations.of(scope).acknowledge({ id: 'HA-KMS1', reason: '...' })\`
   (\`HaChecks::HA-KMS1\` works too). \`HaChecks\` needs aws-cdk-lib only as types; the rest of \`ha-constructs/checks\` runs without it.
-- **CLI**: \`npx ha-report <cdk.out|cdktf.out|template|plan.json|directory> [--json|--markdown] [--fail-on warning]\`:
+- **CLI**: \`npx ha-report <cdk.out|cdktf.out|template|plan.json|directory> [--json|--markdown|--sarif] [--fail-on warning]\`:
   exit 1 on findings at the failing level, 2 on input it cannot read (\`--help\` lists every option).
 - **Library**: \`checkPath(path)\`, \`checkInputs({ cloudFormation, terraform })\`, \`checkGraph(graph, { rules })\`.
 
