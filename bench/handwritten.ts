@@ -99,16 +99,25 @@ function newLogGroup(scope: Construct, id: string, key: kms.IKey, logGroupName?:
   });
 }
 
-/** An alarm topic encrypted with a key of its own that CloudWatch alarms may use, TLS-only publishing. */
+/** An alarm topic encrypted with a key of its own that this account's CloudWatch alarms may use, TLS only. */
 function newAlarmTopic(scope: Construct, id: string, displayName: string, ...keyStatements: iam.PolicyStatement[]): sns.Topic {
   const key = newKey(scope, `${id}Key`, `Encrypts the ${displayName} topic`);
+  const fromThisAccount = { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } };
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'AllowCloudWatchAlarmsToPublish',
     principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
     actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
     resources: ['*'],
+    conditions: fromThisAccount,
   }));
   const topic = new sns.Topic(scope, id, { displayName, masterKey: key, enforceSSL: true });
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchAlarmsOfThisAccount',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: fromThisAccount,
+  }));
   for (const statement of keyStatements) key.addToResourcePolicy(statement);
   return topic;
 }
