@@ -7,6 +7,8 @@ import { HaInputError, HaInternalError } from './graph/errors';
 import { GraphInputs, readInputs } from './graph/load';
 import { formatMarkdown, formatText } from './format';
 import type { HaReport, ServiceReport } from './model';
+import { sarifLog } from './sarif';
+import { SourceLocator } from './source-locations';
 
 /** Where the CLI writes, and whether stdout is a terminal (colours only then). */
 export interface CliIo {
@@ -35,6 +37,9 @@ but something cannot be shown.
   --json              print { services, findings, acknowledged, unread, unchecked } as JSON
                       (and perStack: each service in each of its stacks)
   --markdown          print Markdown for a pull-request comment
+  --sarif             print a SARIF 2.1.0 log for code scanning (GitHub's upload-sarif): each finding at
+                      the file and line that declare its resource, acknowledged ones as suppressed
+                      (with --baseline, the comparison sets the exit code only)
   --explain           after the table, list every step of every figure, by service and figure:
                       the resource, its value or "unknown", the basis and the published figures
                       (--json and --markdown always include these steps)
@@ -72,7 +77,7 @@ export const EXIT_CODES = { ok: 0, findings: 1, badInput: 2, internalError: 3 } 
 
 interface Options {
   readonly paths: string[];
-  readonly format: 'text' | 'json' | 'markdown';
+  readonly format: 'text' | 'json' | 'markdown' | 'sarif';
   readonly failOn: 'error' | 'warning';
   readonly colour: boolean;
   readonly explain: boolean;
@@ -95,10 +100,10 @@ function parse(argv: readonly string[], isTty: boolean): Options {
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--json' || arg === '--markdown') {
-      const wanted = arg === '--json' ? 'json' : 'markdown';
+    if (arg === '--json' || arg === '--markdown' || arg === '--sarif') {
+      const wanted = arg === '--json' ? 'json' : arg === '--markdown' ? 'markdown' : 'sarif';
       if (format !== 'text' && format !== wanted) {
-        throw new HaInputError('--json and --markdown cannot be combined');
+        throw new HaInputError(`--${format} and --${wanted} cannot be combined`);
       }
       format = wanted;
     } else if (arg === '--fail-on' || arg.startsWith('--fail-on=')) {
@@ -139,7 +144,8 @@ function parse(argv: readonly string[], isTty: boolean): Options {
     }
   }
   if (explain && format !== 'text') {
-    throw new HaInputError(`--explain is for the text report: --${format} already includes every step`);
+    const already = format === 'sarif' ? '' : `: --${format} already includes every step`;
+    throw new HaInputError(`--explain is for the text report${already}`);
   }
   if (service !== undefined && tier === undefined) {
     throw new HaInputError('--service names the service of --tier: give --tier too');
@@ -195,6 +201,8 @@ function run(argv: readonly string[], io: CliIo): number {
   const comparison = options.baseline === undefined ? undefined : compareWithBaseline(readBaseline(options.baseline), report, options.baseline);
   if (options.format === 'json') {
     io.stdout(`${JSON.stringify({ ...jsonReport(report), ...(comparison ? { baseline: comparison } : {}) }, null, 2)}\n`);
+  } else if (options.format === 'sarif') {
+    io.stdout(`${JSON.stringify(sarifLog(report, { locator: SourceLocator.of(merged) }), null, 2)}\n`);
   } else if (options.format === 'markdown') {
     io.stdout(formatMarkdown(report) + (comparison ? formatComparisonMarkdown(comparison) : ''));
   } else {
