@@ -49,8 +49,9 @@ but something cannot be shown.
                       parameter not given takes its Default, AWS::Region=<region> sets the region of
                       templates that have none; repeat it to add more
   --tier <tier>       a built-in tier (TIER_0 to TIER_3) for every resource that carries no HA record,
-                      all of them one service: the figures and every rule run as if it were declared
-                      (without it, such resources are held to the production baseline only)
+                      all of them one service in the primary role: the figures and every rule run as
+                      if it were declared (without it, such resources are held to the production
+                      baseline only); for a design over regions, tag each region's role instead
   --service <name>    the name of that service (default: service)
   --baseline <file>   compare with a report saved by --json (the main branch's): list every figure
                       that changed and the new findings, and exit 1 when a figure got worse (its
