@@ -17,6 +17,7 @@ export * from './audit-trail';
 export * from './client-policy';
 export * from './degradation';
 export * from './drill';
+export * from './drill-measurement';
 export * from './incident-response';
 export * from './runbooks';
 export * from './secret';

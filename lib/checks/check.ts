@@ -16,6 +16,12 @@ export interface CheckOptions {
    */
   readonly rules?: readonly HaRule[];
   /**
+   * The date drill measurements recorded in the stacks are judged on (`recordDrillMeasurement`):
+   * one older than the tier's drill interval is stale and no longer counts.
+   * @default - now
+   */
+  readonly today?: Date;
+  /**
    * A tier for every resource that carries no HA record (`ha-report --tier`).
    * @default - such resources are held to the production baseline, and rules that need a tier skip them
    */
@@ -26,7 +32,8 @@ export interface CheckOptions {
 export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): HaReport {
   const services = new ServiceIndex(graph);
   let report: Pick<HaReport, 'services' | 'perStack'> | undefined;
-  const computed = () => (report ??= attributed('the resilience report', () => resilienceReport(graph, services)));
+  const computed = () => (report ??= attributed('the resilience report',
+    () => resilienceReport(graph, services, { today: options.today })));
   const context: RuleContext = {
     graph,
     services,

@@ -50,6 +50,25 @@ export interface DerivationStep {
   readonly basis: string;
   /** Names of the constants in lib/core/figures.ts (or PUBLISHED_SLAS keys) the value comes from. */
   readonly figures: readonly string[];
+  /** The drill measurement the step read (`recordDrillMeasurement`): counted while fresh, named when stale. */
+  readonly measurement?: StepMeasurement;
+}
+
+/** A drill's measurement of a failover step, as a derivation step uses it. */
+export interface StepMeasurement {
+  /** The step measured (`decision`, `promotion`, `writer-creation`, `scale-up`, `restore`). */
+  readonly step: string;
+  readonly seconds: number;
+  /** The UTC date of the drill. */
+  readonly measuredOn: string;
+  /** The drill and run that measured it. */
+  readonly drill: string;
+  /** The last date it counts: the drill's date plus the tier's drill interval. */
+  readonly freshUntil: string;
+  /** `fresh` (counted), `stale` (older than the tier's drill interval) or `future` (dated after the report's date). */
+  readonly status: 'fresh' | 'stale' | 'future';
+  /** Where it is recorded: a resource of a stack, or the stack itself (no resource). */
+  readonly recordedOn: { readonly stack: string; readonly resource?: string };
 }
 
 /** The four figures measured in seconds. */

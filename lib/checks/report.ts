@@ -9,7 +9,19 @@ import { regionRtoFigure } from './report/region-rto';
 import { isServingStack, ServiceIndex, ServiceStack } from './services';
 
 // The report's types live in lib/checks/model.ts, shared with the rules and the printers.
-export type { AcknowledgedFinding, DerivationStep, HaReport, ObjectiveStatus, Quantity, SecondsQuantity, ServiceReport } from './model';
+export type {
+  AcknowledgedFinding, DerivationStep, HaReport, ObjectiveStatus, Quantity, SecondsQuantity, ServiceReport,
+  StepMeasurement,
+} from './model';
+
+/** Options of {@link resilienceReport}. */
+export interface ReportOptions {
+  /**
+   * The date drill measurements are judged on: fresh while no older than the tier's drill interval.
+   * @default - now
+   */
+  readonly today?: Date;
+}
 
 /** The figures of a service computed across all its stacks. */
 interface ServiceFigures {
@@ -26,12 +38,14 @@ interface ServiceFigures {
  * (region-rto.ts, with the failover path of failover-path.ts), the region RPO (region-rpo.ts) and the
  * availability (availability.ts), the last three always across all the service's stacks.
  */
-export function resilienceReport(graph: ResourceGraph, index: ServiceIndex): Pick<HaReport, 'services' | 'perStack'> {
+export function resilienceReport(
+  graph: ResourceGraph, index: ServiceIndex, options: ReportOptions = {},
+): Pick<HaReport, 'services' | 'perStack'> {
   const shared = new Map<string, ServiceFigures>();
   for (const service of index.services()) {
     const stacks = index.stacksOf(service);
     shared.set(service, {
-      regionRto: regionRtoFigure(graph, stacks),
+      regionRto: regionRtoFigure(graph, stacks, options.today),
       regionRpo: regionRpoFigure(graph, stacks),
       availability: availabilityFigure(graph, stacks),
       notes: serviceNotes(stacks),

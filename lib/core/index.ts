@@ -22,6 +22,7 @@ export * from './plans/slo';
 export * from './plans/table';
 export * from './plans/database';
 export * from './failover-steps';
+export * from './drill-measurements';
 export * from './plans/secret';
 export * from './plans/resilience-hub';
 export * from './plans/runbooks';

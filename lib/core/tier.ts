@@ -37,6 +37,20 @@ const STATIC_STABILITY_AZ_RTO_SECONDS = 120;
 const DEFAULT_LOG_RETENTION_DAYS = 365;
 
 /**
+ * Days a drill's measurement stays fresh when a tier does not say (`drillIntervalDays`). A tier
+ * with a second region rehearses its failover at least quarterly: a region evacuation is a
+ * cross-service GameDay, which AWS's resilience-program guidance runs at least quarterly. A
+ * backup-and-restore tier tests its restore at least annually, the frequency FedRAMP's Moderate
+ * baseline assigns to contingency-plan tests (NIST SP 800-53 CP-4, functional exercises). Counted
+ * as the longest quarter (92 days: July to September) and the longest year (366 days), so a drill
+ * run on the same date every quarter or year is never stale.
+ * @see https://github.com/aws/agent-toolkit-for-aws/blob/main/skills/specialized-skills/resilience-skills/resilience-program-design/SKILL.md
+ * @see https://github.com/GSA/fedramp-automation/blob/master/dist/content/rev5/baselines/json/FedRAMP_rev5_MODERATE-baseline_profile.json (cp-04_odp.01)
+ */
+const REGION_DRILL_INTERVAL_DAYS = 92;
+const RESTORE_DRILL_INTERVAL_DAYS = 366;
+
+/**
  * The highest published uptime commitment for compute in one zone, over the engines (EC2 99.5% and
  * Compute Engine 99.9% for a single instance), and in one region (99.99% for instances in two or
  * more zones, both providers). A tier that promises more than its deployment shape can be credited
@@ -107,6 +121,12 @@ export interface ServiceTierProps {
    * @default - 1 when `availabilityTarget` ≥ 0.9995, 5 when ≥ 0.999, otherwise 15
    */
   readonly probeIntervalMinutes?: number;
+  /**
+   * Days a drill's measurement counts in the resilience report (`recordDrillMeasurement`): an older
+   * one is stale, and the step it measured is unknown again until the drill runs again.
+   * @default - 92 (quarterly) for a strategy with a second region, 366 (annually) for BACKUP_RESTORE
+   */
+  readonly drillIntervalDays?: number;
 }
 
 /**
@@ -181,6 +201,7 @@ export class ServiceTier {
   public readonly backupIntervalHours: number;
   public readonly logRetentionDays: number;
   public readonly probeIntervalMinutes: number;
+  public readonly drillIntervalDays: number;
 
   private constructor(props: ServiceTierProps) {
     validateObjectives(props);
@@ -206,6 +227,8 @@ export class ServiceTier {
     this.logRetentionDays = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
     this.probeIntervalMinutes = props.probeIntervalMinutes
       ?? (props.availabilityTarget >= 0.9995 ? 1 : props.availabilityTarget >= 0.999 ? 5 : 15);
+    this.drillIntervalDays = props.drillIntervalDays
+      ?? (props.strategy === DrStrategy.BACKUP_RESTORE ? RESTORE_DRILL_INTERVAL_DAYS : REGION_DRILL_INTERVAL_DAYS);
     validateDefaults(this);
     const contradiction = tierContradiction(props);
     if (contradiction) {
@@ -286,6 +309,7 @@ function validateDefaults(tier: ServiceTier): void {
     throw new HaValidationError(`logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${tier.logRetentionDays}`);
   }
   requireInteger('probeIntervalMinutes', tier.probeIntervalMinutes, 1);
+  requireInteger('drillIntervalDays', tier.drillIntervalDays, 1);
 }
 
 /**

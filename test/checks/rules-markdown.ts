@@ -53,17 +53,20 @@ const FOOTER = `
   A single-AZ database or fleet has no published recovery time: the figure is *unproven*.
 - **AZ RPO**: 0 for synchronous multi-AZ stores and regional services; \`PITR_RPO_SECONDS\` for a
   single-AZ database restored to its latest restorable time.
-- **Region RTO** (per service): detection + max(TTL, promotion + scale-up). Detection is the Route 53
-  health check, interval × threshold + \`ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS\`; the TTL is the record's, or
-  \`ROUTE53_ALIAS_ELB_TTL_SECONDS\` for an alias; promotion is \`AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS\` for a
-  global database; scale-up is the standby fleet's declared warm-up (\`DefaultInstanceWarmup\`, else
-  \`HealthCheckGracePeriod\`) when it runs smaller than the primary. No health-checked routing, a
-  promotion or launch time no one publishes, or a restore (backup and restore) make it *unproven*; a
-  service in one region cannot recover from that region's loss: *not met*. An unproven region RTO
-  shows its known part as a lower bound (\`≥ 396 s ?\`). For backup and restore, an alarm on AWS
-  Backup's \`NumberOfRestoreJobsRunning\` over the tier's region RTO (\`BackupPolicy\`'s
-  \`RestoreTimeAlarm\`) is named as the RTO's guard: the figure stays unproven until a restore test
-  has run.
+- **Region RTO** (per service): detection + max(TTL, decision + max(promotion, scale-up)). Detection is
+  the Route 53 health check, interval × threshold + \`ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS\`; the TTL is the
+  record's, or \`ROUTE53_ALIAS_ELB_TTL_SECONDS\` for an alias; the decision is the starting alarm's
+  evaluation, or the time a person takes as the owner states it; promotion is
+  \`AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS\` for a global database, after a new writer for a headless
+  secondary; scale-up is the standby fleet growing to the primary's size. No health-checked routing, or
+  a step no one publishes (a person's decision, a new writer, a launch, a Cloud SQL promotion, a restore
+  for backup and restore) make it *unproven*, unless a drill measurement the owner recorded in the stack
+  (\`recordDrillMeasurement\`: seconds, date, drill) bounds that step: it counts for the tier's
+  \`drillIntervalDays\` after the drill (92 days with a second region, 366 for backup and restore), is
+  stale after that (HA-DRL2), and never lowers a published figure. A service in one region cannot
+  recover from that region's loss: *not met*. An unproven region RTO shows its known part as a lower
+  bound (\`≥ 396 s ?\`). For backup and restore, an alarm on AWS Backup's \`NumberOfRestoreJobsRunning\`
+  over the tier's region RTO (\`BackupPolicy\`'s \`RestoreTimeAlarm\`) is named as the RTO's guard.
 - **Region RPO**: the slowest cross-region copy of any primary store (Aurora Global by the
   \`rds.global_db_rpo\` of its cluster parameter group, DynamoDB MRSC, S3 RTC, GCS turbo replication), or
   the interval of backups copied to another region. A store without a copy loses everything: *not met*;

@@ -1,4 +1,5 @@
-import { FAILOVER_STEP_METADATA_KEY, HA_ACKNOWLEDGED_KEY, parseFailoverStep } from '../../core';
+import { DrillMeasurement, FAILOVER_STEP_METADATA_KEY, HA_ACKNOWLEDGED_KEY, parseFailoverStep } from '../../core';
+import { drillMeasurementsIn } from './drill-measurements';
 import { HaRecord, GraphResource, GraphStack } from './model';
 import { evaluateTemplate } from './cloudformation-evaluate';
 import { haFromMetadata, haFromTags, tagMap } from './metadata';
@@ -34,6 +35,8 @@ interface TemplateContext {
   readonly outputs: Record<string, JsonObject>;
   /** Findings accepted for the whole template (its top-level `Metadata`). */
   readonly acknowledged?: Record<string, string>;
+  /** What drills measured of service-wide steps, recorded on the whole template. */
+  readonly drillMeasurements?: readonly DrillMeasurement[];
   /** For a nested stack: the parent stack and the `AWS::CloudFormation::Stack` resource that creates it. */
   readonly parent?: { readonly stack: string; readonly logicalId: string };
 }
@@ -65,6 +68,7 @@ export function readCloudFormation(inputs: readonly CloudFormationStackInput[]):
       parameters: new Set(isObject(template.Parameters) ? Object.keys(template.Parameters) : []),
       outputs: isObject(template.Outputs) ? template.Outputs as Record<string, JsonObject> : {},
       acknowledged: acknowledgementsOf(isObject(template.Metadata) ? template.Metadata[HA_ACKNOWLEDGED_KEY] : undefined),
+      drillMeasurements: drillMeasurementsIn(isObject(template.Metadata) ? template.Metadata : {}, input.name),
       parent,
     };
     contexts.set(input.name, context);
@@ -98,7 +102,10 @@ export function readCloudFormation(inputs: readonly CloudFormationStackInput[]):
     const outputs = Object.fromEntries(Object.entries(context.outputs).map(([name, output]) => [name, {
       value: output.Value, exportName: isObject(output.Export) && typeof output.Export.Name === 'string' ? output.Export.Name : undefined,
     }]));
-    stacks.push({ name: context.name, engine: 'cloudformation', region: context.region, file: context.file, acknowledged: context.acknowledged, outputs });
+    stacks.push({
+      name: context.name, engine: 'cloudformation', region: context.region, file: context.file, outputs,
+      acknowledged: context.acknowledged, drillMeasurements: context.drillMeasurements,
+    });
     for (const [logicalId, resource] of Object.entries(context.resources)) {
       const type = typeof resource.Type === 'string' ? resource.Type : 'Unknown';
       const properties = isObject(resource.Properties) ? resource.Properties : {};
@@ -124,6 +131,7 @@ export function readCloudFormation(inputs: readonly CloudFormationStackInput[]):
         isData: false,
         acknowledged: acknowledgementsOf(metadata[HA_ACKNOWLEDGED_KEY]),
         failoverStep: parseFailoverStep(metadata[FAILOVER_STEP_METADATA_KEY]),
+        drillMeasurements: drillMeasurementsIn(metadata, `${context.name}/${logicalId}`),
       });
     }
   }

@@ -1,4 +1,4 @@
-import { DrStrategy, FailoverStepRecord, FailureDomain, HaRole, TierObjectives } from '../../core';
+import { DrillMeasurement, DrStrategy, FailoverStepRecord, FailureDomain, HaRole, TierObjectives } from '../../core';
 
 /** The engine a resource was synthesized for. */
 export type Engine = 'cloudformation' | 'terraform';
@@ -58,6 +58,8 @@ export interface GraphResource {
   readonly acknowledged?: Readonly<Record<string, string>>;
   /** The region-failover step a runbook performs (`FAILOVER_STEP_METADATA_KEY`). */
   readonly failoverStep?: FailoverStepRecord;
+  /** What drills measured of the failover step this resource takes part in (`DRILL_MEASUREMENTS_METADATA_KEY`). */
+  readonly drillMeasurements?: readonly DrillMeasurement[];
 }
 
 /** One synthesized stack. */
@@ -70,6 +72,8 @@ export interface GraphStack {
   readonly file?: string;
   /** Findings the design accepted anywhere in the stack, rule → reason (`HA_ACKNOWLEDGED_KEY`). */
   readonly acknowledged?: Readonly<Record<string, string>>;
+  /** What drills measured of the service-wide steps (a decision, a restore) (`DRILL_MEASUREMENTS_METADATA_KEY`). */
+  readonly drillMeasurements?: readonly DrillMeasurement[];
   /** CloudFormation outputs: name → value and export name, for values other stacks import. */
   readonly outputs?: Readonly<Record<string, { readonly value: unknown; readonly exportName?: string }>>;
 }

@@ -1,4 +1,5 @@
 import { FAILOVER_STEP_METADATA_KEY, HA_ACKNOWLEDGED_KEY, HA_METADATA_KEY, parseFailoverStep } from '../../core';
+import { drillMeasurementsIn } from './drill-measurements';
 import { haFromMetadata, haFromTags, tagMap } from './metadata';
 import { GraphResource, GraphStack, HaRecord } from './model';
 import { readConfiguration } from './terraform-configuration';
@@ -37,7 +38,10 @@ export function readTerraform(inputs: readonly TerraformStackInput[]): { stacks:
       ? readTerraformShow(input.json, input.file ?? input.name)
       : readConfiguration([{ json: input.json, file: input.file }, ...input.otherFiles ?? []], input.modules);
     const { region, acknowledged } = declared;
-    stacks.push({ name: input.name, engine: 'terraform', region, file: input.file, acknowledged });
+    // The stack's own `//` block (Terraform JSON only: a plan or a state has none).
+    const stackComment = isObject(input.json) && isObject(input.json['//']) ? input.json['//'] : {};
+    const drillMeasurements = drillMeasurementsIn(stackComment, input.name);
+    stacks.push({ name: input.name, engine: 'terraform', region, file: input.file, acknowledged, drillMeasurements });
     resources.push(...declared.resources.map((r) => graphResource(input.name, r)));
   }
   return { stacks, resources };
@@ -64,6 +68,7 @@ function graphResource(stack: string, declared: DeclaredResource): GraphResource
     isData,
     acknowledged: acknowledgementsOf(comment[HA_ACKNOWLEDGED_KEY]),
     failoverStep: parseFailoverStep(comment[FAILOVER_STEP_METADATA_KEY]),
+    drillMeasurements: drillMeasurementsIn(comment, `${stack}/${address}`),
   };
 }
 

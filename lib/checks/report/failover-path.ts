@@ -1,10 +1,11 @@
-import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, DrStrategy } from '../../core';
+import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, DrillStep, DrStrategy } from '../../core';
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
 import { isAurora, regionReplication } from '../graph/stores';
 import { num } from '../graph/values';
 import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
+import { DrillRecords, FoundMeasurement, measurementOf } from './drill-measurements';
 import { REGION_DRILL, serviceAnchor } from './figure';
 
 /**
@@ -12,11 +13,15 @@ import { REGION_DRILL, serviceAnchor } from './figure';
  * the decision (an alarm, or a person's stated time), then in parallel the database promotion
  * (with a writer added first to a headless secondary) and the fleet's scale-up (launch and
  * warm-up). A step no runbook performs is never started (`unstarted`); a duration no figure
- * bounds is unknown.
+ * bounds is unknown unless a fresh drill measurement in `drills` bounds it, and a longer measurement
+ * than a published figure raises the step (a shorter one never lowers it).
  */
-export function failoverPath(graph: ResourceGraph, stacks: readonly ServiceStack[], stores: readonly GraphResource[], strategy: DrStrategy): {
+export function failoverPath(
+  graph: ResourceGraph, stacks: readonly ServiceStack[], stores: readonly GraphResource[], strategy: DrStrategy,
+  drills: DrillRecords,
+): {
   steps: DerivationStep[]; promotion: DerivationStep[]; scaleUp: DerivationStep[]; decision?: DerivationStep; unstarted: boolean;
-  /** A person's stated decision time is in the sum: a figure nobody measured, so the total stays unproven. */
+  /** A person's stated decision time is in the sum, and no fresh drill measured it: the total stays unproven. */
   stated: boolean;
   /** A standby fleet starts from no instance: its region's health checks fail until it serves. */
   fromZero: boolean;
@@ -54,11 +59,9 @@ export function failoverPath(graph: ResourceGraph, stacks: readonly ServiceStack
   const scalers = started('scale-up', scaleUp);
   const starters = [...promoters, ...scalers];
   const people = starters.filter((r) => r.failoverStep!.startedBy === 'operator');
-  const decisionSeconds = Math.max(0, ...starters.map((r) => r.failoverStep!.decisionSeconds ?? 0));
+  const decisionMeasured = people.length > 0 ? measurementOf(drills, 'decision', people, true) : undefined;
   const decision: DerivationStep = people.length > 0
-    ? { quantity: 'regionRto', stack: people[0].stack, resource: people[0].address, value: people.some((r) => r.failoverStep!.decisionSeconds === undefined) ? undefined : decisionSeconds,
-      basis: `a person is paged, decides to fail over and starts the runbooks within the ${decisionSeconds} s the owner states: `
-        + `a stated figure, counted in full and unproven until ${REGION_DRILL} times it`, figures: [] }
+    ? personDecision(people, decisionMeasured)
     : starters.length > 0
       ? alarmDecision(graph, starters)
       : { quantity: 'regionRto', ...anchor, basis: 'nothing starts the failover', figures: [] };
@@ -71,11 +74,78 @@ export function failoverPath(graph: ResourceGraph, stacks: readonly ServiceStack
     steps.push({ quantity: 'regionRto', stack: headless[0].stack, resource: headless[0].address,
       basis: `the secondary ${headless[0].address} has no instance and no runbook adds a writer: promoted, it serves nothing`, figures: [] });
   }
-  const promotionPath: DerivationStep[] = writer
-    ? [{ quantity: 'regionRto', stack: writer.stack, resource: writer.address, basis: `the secondary is headless: the runbook creates a writer first, a duration AWS does not publish (measure it with ${REGION_DRILL})`, figures: [] }, ...promotion]
-    : promotion;
-  steps.push(...promotionPath, ...scaleUp);
-  return { steps, promotion: promotionPath, scaleUp, decision, unstarted, stated: people.length > 0, fromZero };
+  const writerStep: DerivationStep[] = writer
+    ? [measured(drills, 'writer-creation', [writer, ...headlessSecondaries(graph, stacks)], {
+      quantity: 'regionRto', stack: writer.stack, resource: writer.address, figures: [],
+      basis: 'the secondary is headless: the runbook creates a writer first, a duration AWS does not publish',
+    })]
+    : [];
+  const promotionPath = [...writerStep, ...promotion.map((step) => {
+    // The promoted copy: a Cloud SQL replica refers to its primary; an Aurora secondary joins the global cluster.
+    const store = graph.get(`${step.stack}/${step.resource}`);
+    const secondaries = store && isAurora(store) ? auroraSecondaries(stacks) : [];
+    const copies = store ? [store, ...graph.referrersOf(store, store.type), ...secondaries] : [];
+    return measured(drills, 'promotion', [...copies, ...promoters], step);
+  })];
+  const scaleUpPath = scaleUp.map((step) => {
+    const fleet = graph.get(`${step.stack}/${step.resource}`);
+    return fleet ? measured(drills, 'scale-up', [fleet, ...scalers], step) : step;
+  });
+  steps.push(...promotionPath, ...scaleUpPath);
+  return {
+    steps, promotion: promotionPath, scaleUp: scaleUpPath, decision, unstarted, fromZero,
+    stated: people.length > 0 && decisionMeasured?.counts !== true,
+  };
+}
+
+/**
+ * The decision of a person: the time the owner states, counted in full. A fresh drill measurement
+ * proves it (the longer of the two counts); without one it stays a stated, unproven figure.
+ */
+function personDecision(people: readonly GraphResource[], found: FoundMeasurement | undefined): DerivationStep {
+  const stated = people.some((r) => r.failoverStep!.decisionSeconds === undefined) ? undefined
+    : Math.max(0, ...people.map((r) => r.failoverStep!.decisionSeconds ?? 0));
+  const says = stated === undefined ? 'decides to fail over and starts the runbooks, in a time the owner does not state'
+    : `decides to fail over and starts the runbooks within the ${stated} s the owner states`;
+  const at = { quantity: 'regionRto' as const, stack: people[0].stack, resource: people[0].address, figures: [] };
+  if (found?.counts) {
+    const seconds = Math.max(stated ?? 0, found.measurement.seconds);
+    const counted = stated !== undefined && stated >= found.measurement.seconds
+      ? `the stated ${stated} s counts` : `the measured ${seconds} s counts`;
+    const basis = `a person is paged, ${says}; ${found.text}: ${counted}`;
+    return { ...at, value: seconds, measurement: found.measurement, basis };
+  }
+  return {
+    ...at, value: stated, ...(found ? { measurement: found.measurement } : {}),
+    basis: `a person is paged, ${says}: a stated figure, counted in full and unproven until ${REGION_DRILL} times it`
+      + `${found ? `; ${found.text}` : ''}`,
+  };
+}
+
+/**
+ * A step with the drill measurement of `step` recorded on `holders`: a fresh one bounds an unknown
+ * duration and raises a published one it exceeds; a stale one is named and counts for nothing.
+ */
+function measured(
+  drills: DrillRecords, step: DrillStep, holders: readonly GraphResource[], base: DerivationStep,
+): DerivationStep {
+  const found = measurementOf(drills, step, holders);
+  if (!found) {
+    return base.value === undefined ? { ...base, basis: `${base.basis}; measure it with ${REGION_DRILL}` } : base;
+  }
+  if (!found.counts) {
+    return { ...base, measurement: found.measurement, basis: `${base.basis}; ${found.text}` };
+  }
+  const seconds = found.measurement.seconds;
+  if (base.value === undefined) {
+    return { ...base, value: seconds, measurement: found.measurement, basis: `${base.basis}: ${found.text}` };
+  }
+  const longer = seconds > base.value;
+  return {
+    ...base, value: Math.max(seconds, base.value), measurement: found.measurement,
+    basis: `${base.basis}; ${found.text}, ${longer ? `longer than the published ${base.value} s: the measurement counts`
+      : `within the published ${base.value} s`}`,
+  };
 }
 
 const ALARM_TYPES = ['AWS::CloudWatch::Alarm', 'aws_cloudwatch_metric_alarm', 'AWS::CloudWatch::CompositeAlarm', 'aws_cloudwatch_composite_alarm'];
@@ -110,11 +180,18 @@ function fleetsOfRole(stacks: readonly ServiceStack[], role: string): GraphResou
     .filter((r) => (r.type === 'AWS::AutoScaling::AutoScalingGroup' || r.type === 'aws_autoscaling_group') && r.ha?.role === role);
 }
 
+/** Aurora clusters of the service that join a global database as secondaries. */
+function auroraSecondaries(stacks: readonly ServiceStack[]): GraphResource[] {
+  const clusters = stacks.flatMap((s) => s.resources)
+    .filter((r) => r.type === 'AWS::RDS::DBCluster' || r.type === 'aws_rds_cluster');
+  return clusters.filter((r) => isAurora(r) && r.ha?.role !== 'primary'
+    && (r.properties.GlobalClusterIdentifier ?? r.properties.global_cluster_identifier) !== undefined);
+}
+
 /** Aurora clusters of the service that join a global database without an instance of their own. */
 function headlessSecondaries(graph: ResourceGraph, stacks: readonly ServiceStack[]): GraphResource[] {
-  return stacks.flatMap((s) => s.resources).filter((r) => (r.type === 'AWS::RDS::DBCluster' || r.type === 'aws_rds_cluster')
-    && isAurora(r) && r.ha?.role !== 'primary' && (r.properties.GlobalClusterIdentifier ?? r.properties.global_cluster_identifier) !== undefined
-    && graph.referrersOf(r, 'AWS::RDS::DBInstance', 'aws_rds_cluster_instance').length === 0);
+  return auroraSecondaries(stacks)
+    .filter((r) => graph.referrersOf(r, 'AWS::RDS::DBInstance', 'aws_rds_cluster_instance').length === 0);
 }
 
 /** Time for a standby region's fleets to reach the primary's capacity (warm standby, pilot light). */
@@ -135,6 +212,6 @@ function scaleUpSteps(stacks: readonly ServiceStack[], strategy: DrStrategy): De
     // EC2 publishes no launch time, and capacity in the standby region is not reserved: only a drill bounds the scale-up.
     return [{ quantity: 'regionRto' as const, stack: fleet.stack, resource: fleet.address, value: undefined,
       basis: `scales from ${min} to ${primaryMin}: launch time is not published and capacity is not reserved `
-        + `(warm-up alone ${warmup === undefined ? 'undeclared' : `${warmup} s`}); measure it with ${REGION_DRILL}`, figures: [] }];
+        + `(warm-up alone ${warmup === undefined ? 'undeclared' : `${warmup} s`})`, figures: [] }];
   });
 }

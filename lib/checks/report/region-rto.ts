@@ -7,6 +7,7 @@ import { tierOfRecord } from '../graph/tier';
 import { block, num, str } from '../graph/values';
 import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
+import { DrillRecords, measurementOf } from './drill-measurements';
 import { failoverPath } from './failover-path';
 import { figure, Figure, REGION_DRILL, regionsOf, serviceAnchor } from './figure';
 
@@ -16,19 +17,19 @@ import { figure, Figure, REGION_DRILL, regionsOf, serviceAnchor } from './figure
  * makes the standby region serve (decision, then promotion and scale-up in parallel:
  * {@link failoverPath}).
  */
-export function regionRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[]): Figure {
+export function regionRtoFigure(
+  graph: ResourceGraph, stacks: readonly ServiceStack[], today: Date = new Date(),
+): Figure {
   const tier = tierOfRecord(stacks[0].record);
   const resources = stacks.flatMap((s) => s.resources);
   const regions = regionsOf(stacks);
   const rto = figure();
   const anchor = serviceAnchor(stacks);
   const stores = resources.filter((r) => isPrimaryStore(graph, r));
+  const drills: DrillRecords = { graph, stacks, tier, today };
 
   if (tier.strategy === DrStrategy.BACKUP_RESTORE) {
-    rto.unproven = true;
-    rto.steps.push({ quantity: 'regionRto', ...anchor, basis: 'backup and restore: the RTO is the restore time, which depends on data size and is not in the templates (restore testing measures it)', figures: [] });
-    rto.steps.push(...restoreTimeAlarms(resources, tier.regionRtoSeconds));
-    return rto;
+    return restoreRto(rto, drills, anchor);
   }
   if (regions.length < 2) {
     rto.unbounded = true;
@@ -49,7 +50,7 @@ export function regionRtoFigure(graph: ResourceGraph, stacks: readonly ServiceSt
   // Active/active: the regions left take the failed one's share, on the fleets they run.
   const absorb = tier.strategy === DrStrategy.ACTIVE_ACTIVE ? absorbSteps(resources, regions.length) : [];
   rto.steps.push(...absorb);
-  const path = failoverPath(graph, stacks, stores, tier.strategy);
+  const path = failoverPath(graph, stacks, stores, tier.strategy, drills);
   rto.steps.push(...path.steps);
   const known = (steps: readonly DerivationStep[]) => steps.reduce((sum, step) => sum + (step.value ?? 0), 0);
   // A standby that starts with no instance fails its own health check until it serves: while both
@@ -73,10 +74,44 @@ export function regionRtoFigure(graph: ResourceGraph, stacks: readonly ServiceSt
         + `${absorb.length > 0 ? `: unproven until ${REGION_DRILL} shows the regions left carry the load` : ''}`
       : `detection ${dns.detection} s + max(TTL ${dns.ttl} s, decision ${path.decision.value ?? '?'} s + max(promotion ${describe(path.promotion)}, `
         + `scale-up ${describe(path.scaleUp)})${rejoin > 0 ? ` + standby rejoins ${rejoin} s` : ''})`
-        + `${rto.unproven ? `: unproven until ${REGION_DRILL} measures the unknown and stated steps` : ''}`,
+        + (rto.unproven ? `: unproven until ${REGION_DRILL} measures the unknown and stated steps`
+          : provenUntil(path.steps)),
     figures: [],
   });
   return rto;
+}
+
+/**
+ * Backup and restore: the RTO is the restore time. It depends on the data, which the templates do
+ * not hold, so only a restore drill's fresh measurement bounds it; the restore-time alarms guard it.
+ */
+function restoreRto(rto: Figure, drills: DrillRecords, anchor: { stack: string; resource: string }): Figure {
+  const resources = drills.stacks.flatMap((s) => s.resources);
+  const found = measurementOf(drills, 'restore', resources, true);
+  const basis = 'backup and restore: the RTO is the restore time, which depends on data size and is not in the '
+    + 'templates';
+  if (found?.counts) {
+    rto.value = found.measurement.seconds;
+    rto.steps.push({
+      quantity: 'regionRto', ...anchor, value: rto.value, measurement: found.measurement, figures: [],
+      basis: `${basis}: ${found.text}`,
+    });
+  } else {
+    rto.unproven = true;
+    rto.steps.push({
+      quantity: 'regionRto', ...anchor, ...(found ? { measurement: found.measurement } : {}), figures: [],
+      basis: `${basis} (restore testing measures it: record the time with recordDrillMeasurement)`
+        + (found ? `; ${found.text}` : ''),
+    });
+  }
+  rto.steps.push(...restoreTimeAlarms(resources, drills.tier.regionRtoSeconds, found?.counts === true));
+  return rto;
+}
+
+/** When the sum rests on drill measurements: the date the first of them goes stale. */
+function provenUntil(steps: readonly DerivationStep[]): string {
+  const until = steps.filter((s) => s.measurement?.status === 'fresh').map((s) => s.measurement!.freshUntil).sort();
+  return until.length > 0 ? `: proven by drill measurements until ${until[0]}` : '';
 }
 
 /**
@@ -110,7 +145,9 @@ function absorbSteps(resources: readonly GraphResource[], regionCount: number): 
  * range. They guard the restore time without bounding it: the figure stays unproven until a restore
  * test has run (and the alarm stayed quiet).
  */
-function restoreTimeAlarms(resources: readonly GraphResource[], objectiveSeconds: number): DerivationStep[] {
+function restoreTimeAlarms(
+  resources: readonly GraphResource[], objectiveSeconds: number, measured: boolean,
+): DerivationStep[] {
   return resources.filter((r) => (r.type === 'AWS::CloudWatch::Alarm' || r.type === 'aws_cloudwatch_metric_alarm')
     && str(r.properties.Namespace ?? r.properties.namespace) === 'AWS/Backup'
     && str(r.properties.MetricName ?? r.properties.metric_name) === 'NumberOfRestoreJobsRunning')
@@ -125,7 +162,8 @@ function restoreTimeAlarms(resources: readonly GraphResource[], objectiveSeconds
           ? `guards it: fires when restores have run for ${range} s (the tier's region RTO is ${objectiveSeconds} s)`
           : `fires only after restores have run for ${range} s, later than the tier's region RTO of ${objectiveSeconds} s: it does not guard it`;
       return { quantity: 'regionRto' as const, stack: alarm.stack, resource: alarm.address, figures: [],
-        basis: `restore-time alarm (AWS Backup NumberOfRestoreJobsRunning) ${guard}; the restore time stays unproven until a restore test has run` };
+        basis: `restore-time alarm (AWS Backup NumberOfRestoreJobsRunning) ${guard}`
+          + `${measured ? '' : '; the restore time stays unproven until a restore test has run'}` };
     });
 }
 

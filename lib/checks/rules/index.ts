@@ -17,6 +17,7 @@ import { CrossRegionReplica } from './dr/CrossRegionReplica';
 import { DataResidency } from './dr/DataResidency';
 import { RegionParity } from './dr/RegionParity';
 import { ReplicationLag } from './dr/ReplicationLag';
+import { DrillMeasurementsFresh } from './drl/DrillMeasurementsFresh';
 import { DrillTemplate } from './drl/DrillTemplate';
 import { CustomerManagedKeys } from './enc/CustomerManagedKeys';
 import { NoWildcardActions } from './iam/NoWildcardActions';
@@ -44,7 +45,7 @@ export * from './rule';
 export {
   AuditTrail, AuditTrailPresent, AntiAffinityPlacement, ComputeSpansZones, LoadBalancerSpansZones, BackupPlanPerTier, BackupRetention,
   RestoreTesting, StaticallyStableCapacity, MultiAzDatabase, DeletionProtection, RetainStatefulResources, DnsTtlWithinTier,
-  HealthCheckWithinRto, RoutedRecordsHealthChecked, CrossRegionReplica, DataResidency, ReplicationLag, RegionParity, DrillTemplate,
+  HealthCheckWithinRto, RoutedRecordsHealthChecked, CrossRegionReplica, DataResidency, ReplicationLag, RegionParity, DrillTemplate, DrillMeasurementsFresh,
   CustomerManagedKeys, NoWildcardActions, KeyRotation, Autohealing, CrossZoneLoadBalancing, TargetHealthChecks, ShallowReplacementCheck, LogRetention,
   NatGatewayPerZone, AlarmActions, BurnRateAlarms, SyntheticProbes, ObjectivesMet, ObjectivesProven, ScalingMaximum,
   SecretReplicas, SecretRotation, EncryptedListeners, TlsOnlyDataAccess, RateLimitedEntryPoints,
@@ -64,6 +65,6 @@ export const HA_RULES: readonly HaRule[] = [
   SecretRotation, SecretReplicas,
   RoutedRecordsHealthChecked, DnsTtlWithinTier, HealthCheckWithinRto,
   BurnRateAlarms, AlarmActions, SyntheticProbes,
-  DrillTemplate, AuditTrail, AuditTrailPresent, LogRetention, NoWildcardActions, RateLimitedEntryPoints,
+  DrillTemplate, DrillMeasurementsFresh, AuditTrail, AuditTrailPresent, LogRetention, NoWildcardActions, RateLimitedEntryPoints,
   ObjectivesMet, ObjectivesProven,
 ];

@@ -14,3 +14,4 @@ export * from './global-table';
 export * from './runbooks';
 export { AttachHaMetadataOptions, attachHaMetadata } from './private/metadata';
 export { AddHaChecksOptions, HA_ACKNOWLEDGED_KEY, TfAcknowledgedFinding, TfHaChecks, TfHaChecksResult, acknowledgeHaFinding, addHaChecks } from '../ha-checks';
+export { recordDrillMeasurement } from '../drill-measurement';

@@ -19,3 +19,4 @@ export {
   TERRAFORM_FEATURES, TerraformDocument, TerraformFeature,
 } from '../terraform-version';
 export { AddHaChecksOptions, HA_ACKNOWLEDGED_KEY, TfAcknowledgedFinding, TfHaChecks, TfHaChecksResult, acknowledgeHaFinding, addHaChecks } from '../ha-checks';
+export { recordDrillMeasurement } from '../drill-measurement';

@@ -1,12 +1,16 @@
 import {
-  AlarmActions, AuditTrail, AuditTrailPresent, BurnRateAlarms, DnsTtlWithinTier, DrillTemplate, HealthCheckWithinRto, LogRetention,
+  AlarmActions, AuditTrail, AuditTrailPresent, BurnRateAlarms, DnsTtlWithinTier, DrillMeasurementsFresh, DrillTemplate,
+  HealthCheckWithinRto, LogRetention,
   NoWildcardActions, ObjectivesMet, ObjectivesProven, RateLimitedEntryPoints, RoutedRecordsHealthChecked, SyntheticProbes,
 } from '../../../lib/checks/rules';
 import { ServiceTier } from '../../../lib/core';
 import { cfn, merge, tf } from '../fixtures/builders';
+import { daysAgo, withDrillMeasurement } from '../fixtures/drill-measurements';
+import { warmStandby } from '../fixtures/warm-standby';
 import { RuleCase } from './cases';
 import { activeActiveCfn, activeActiveTf, singleRegionCfn, singleRegionTf } from '../fixtures/topologies';
 
+const scaleUpOn = (measuredOn: string) => ({ step: 'scale-up' as const, seconds: 420, measuredOn, drill: 'region drill' });
 const T0 = { tier: ServiceTier.TIER_0 };
 const T1 = { tier: ServiceTier.TIER_1 };
 const LB = { Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: 'internal' } } };
@@ -127,6 +131,12 @@ export const OPERATIONS_CASES: RuleCase[] = [
     rule: DrillTemplate, engine: 'terraform-aws', stack: 'app', resource: 'service:shop', message: '(TIER_0) has no drill in app',
     compliant: tf({ ...TF_LB, aws_fis_experiment_template: { az: { stop_condition: [{ source: 'aws:cloudwatch:alarm', value: 'arn' }] } } }, T0),
     nonCompliant: tf({ ...TF_LB }, T0),
+  },
+  {
+    rule: DrillMeasurementsFresh, engine: 'cloudformation', stack: 'Standby', resource: 'Fleet',
+    message: "is older than TIER_1's drill interval",
+    compliant: withDrillMeasurement(warmStandby(), 'Standby', 'Fleet', scaleUpOn(daysAgo(7))),
+    nonCompliant: withDrillMeasurement(warmStandby(), 'Standby', 'Fleet', scaleUpOn(daysAgo(200))),
   },
   {
     rule: AuditTrail, engine: 'cloudformation', stack: 'App', resource: 'Trail', level: 'warning', message: 'enable S3 Object Lock with a default retention on Logs',
