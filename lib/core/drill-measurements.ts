@@ -60,13 +60,8 @@ export const DRILL_MEASUREMENT_TARGETS: Readonly<Record<DrillStep, DrillMeasurem
   'decision': { stack: true, resourceTypes: [...RUNBOOKS] },
   'promotion': { stack: false, resourceTypes: [...AURORA_CLUSTERS, 'google_sql_database_instance', ...RUNBOOKS] },
   'writer-creation': { stack: false, resourceTypes: [...AURORA_CLUSTERS, ...RUNBOOKS] },
-  'scale-up': {
-    stack: false,
-    resourceTypes: [
-      'AWS::AutoScaling::AutoScalingGroup', 'aws_autoscaling_group', 'google_compute_region_instance_group_manager',
-      'google_compute_instance_group_manager', ...RUNBOOKS,
-    ],
-  },
+  // The report counts an Auto Scaling group's scale-up; a Google instance group's is not modelled yet.
+  'scale-up': { stack: false, resourceTypes: ['AWS::AutoScaling::AutoScalingGroup', 'aws_autoscaling_group', ...RUNBOOKS] },
   'restore': { stack: true, resourceTypes: ['AWS::Backup::BackupPlan', 'aws_backup_plan'] },
 };
 
