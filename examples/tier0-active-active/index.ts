@@ -37,6 +37,15 @@ const RECORD_NAME = 'checkout';
 // Bucket names are global: the account keeps them unique across the accounts that deploy this.
 const bucketName = (region: string) => `checkout-receipts-${Aws.ACCOUNT_ID}-${region}`;
 const vaultName = (region: string) => `checkout-backups-${region}`;
+/** Each region's bucket of application revisions, which that region's instances deploy from. */
+const revisionBucketName = (region: string) => `checkout-revisions-${Aws.ACCOUNT_ID}-${region}`;
+
+/**
+ * How the revision buckets are copied: a revision lost in the copy is published again from the
+ * pipeline (Replication Time Control's 15 minutes are this data set's own RPO), and the pipeline
+ * keeps every revision, so AWS Backup does not back the bucket up.
+ */
+const REVISIONS_COPY = { rpoObjective: Duration.minutes(15), backupTag: false };
 
 /** Props of {@link Tier0RegionStack}. */
 export interface Tier0RegionStackProps extends StackProps {
@@ -60,6 +69,8 @@ export interface Tier0RegionStackProps extends StackProps {
 export class Tier0RegionStack extends Stack {
   public readonly network: MultiAzNetwork;
   public readonly fleet: ResilientFleet;
+  /** The bucket this region's instances deploy application revisions from. */
+  public readonly revisions: s3.IBucket;
   public readonly slo: SloAlarms;
   public readonly canary: SyntheticCanary;
   public readonly backups: BackupPolicy;
@@ -84,10 +95,19 @@ export class Tier0RegionStack extends Stack {
       subjectAlternativeNames: [`${regionalLabel(RECORD_NAME, region)}.${domain.zoneName}`],
       validation: acm.CertificateValidation.fromDns(this.zone),
     });
+    // Revisions are published to us-east-1's bucket, which replicates them to us-west-2's: each region's new
+    // instances fetch their code from their own region, the other one down (publish to the survivor's then).
+    this.revisions = region === EAST
+      ? new ReplicatedBucket(this, 'Revisions', {
+        tier: TIER, service: SERVICE, bucketName: revisionBucketName(EAST), replicaRegion: WEST, replicaBucketName: revisionBucketName(WEST),
+        ...REVISIONS_COPY,
+      }).bucket
+      : new ReplicaBucket(this, 'Revisions', { tier: TIER, service: SERVICE, bucketName: revisionBucketName(WEST) }).bucket;
     this.fleet = new ResilientFleet(this, 'Fleet', {
       tier: TIER,
       service: SERVICE,
       vpc: this.network.vpc,
+      revisionBucket: this.revisions,
       machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
       // Graviton types that encrypt traffic between instances in transit (Control Tower CT.AUTOSCALING.PR.11).
       instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m7gd.large')],

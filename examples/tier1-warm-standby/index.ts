@@ -1,14 +1,15 @@
-import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Aws, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   acknowledgeHaFinding, AzEvacuationDrill, READINESS_PATH, regionalLabel, BackupCopyVault, BackupPolicy, ClientResiliencePolicy, FailoverDns, FailoverRunbooks, FailoverRunbooksProps, FailoverTrigger, FeatureFlags,
   GlobalDatabase, GlobalDatabaseSecondary, GoldenSignalsDashboard, HaRole, MultiAzNetwork, RegionEvacuationDrill,
-  ResilienceHubApp, ResilientFleet, SecretReplicaKey, ServiceTier, SloAlarms, SyntheticCanary,
+  ReplicaBucket, ReplicatedBucket, ResilienceHubApp, ResilientFleet, SecretReplicaKey, ServiceTier, SloAlarms, SyntheticCanary,
 } from '../../lib';
 import { ExampleDomain } from '../tier0-active-active';
 
@@ -24,13 +25,19 @@ const GLOBAL_CLUSTER = 'orders';
 const COPY_VAULT = 'orders-dr';
 const RECORD_NAME = 'orders';
 const DATABASE_USER = 'orders_app';
+/** Each region's bucket of application revisions, which that region's instances deploy from. */
+const revisionBucketName = (region: string) => `orders-revisions-${Aws.ACCOUNT_ID}-${region}`;
 
-/** What both regions' fleets share: the standby runs the same image and types, scaled down until failover. */
-function fleetProps(vpc: ec2.IVpc, certificate: acm.ICertificate) {
+/**
+ * What both regions' fleets share: the standby runs the same image and types, scaled down until
+ * failover. Each deploys its code from its own region's revision bucket.
+ */
+function fleetProps(vpc: ec2.IVpc, certificate: acm.ICertificate, revisionBucket: s3.IBucket) {
   return {
     tier: TIER,
     service: SERVICE,
     vpc,
+    revisionBucket,
     machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
     // Graviton types that encrypt traffic between instances in transit (Control Tower CT.AUTOSCALING.PR.11).
     instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m7gd.large')],
@@ -57,17 +64,20 @@ function regionalUrlHost(region: string, domain: ExampleDomain): string {
 
 /**
  * us-west-2, deployed first: what the primary writes into the standby region must have somewhere
- * to land: the key that encrypts the database credentials' replica, and the vault that receives
- * the backup copies.
+ * to land: the key that encrypts the database credentials' replica, the vault that receives the
+ * backup copies, and the copy of the application revisions.
  */
 export class Tier1StandbyKeysStack extends Stack {
   public readonly secretKey: SecretReplicaKey;
   public readonly copyVault: BackupCopyVault;
+  /** us-west-2's copy of the revisions, which its fleet deploys from. */
+  public readonly revisions: ReplicaBucket;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, { ...props, env: { region: STANDBY } });
     this.secretKey = new SecretReplicaKey(this, 'SecretKey', { tier: TIER, service: SERVICE, role: HaRole.STANDBY });
     this.copyVault = new BackupCopyVault(this, 'Backups', { tier: TIER, service: SERVICE, role: HaRole.STANDBY, backupVaultName: COPY_VAULT });
+    this.revisions = new ReplicaBucket(this, 'Revisions', { tier: TIER, service: SERVICE, bucketName: revisionBucketName(STANDBY) });
   }
 }
 
@@ -105,7 +115,17 @@ export class Tier1PrimaryStack extends Stack {
     const role = active ? HaRole.PRIMARY : HaRole.STANDBY;
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
     this.network = new MultiAzNetwork(this, 'Network', { tier: TIER, service: SERVICE, role, availabilityZones: ZONES[PRIMARY] });
-    this.fleet = new ResilientFleet(this, 'Fleet', { ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain)), role });
+    // Revisions are published here and replicated to us-west-2's bucket, so the standby's new instances fetch
+    // their code with us-east-1 down (while it is, publish to us-west-2's directly).
+    const revisions = new ReplicatedBucket(this, 'Revisions', {
+      tier: TIER, service: SERVICE, bucketName: revisionBucketName(PRIMARY), replicaRegion: STANDBY,
+      replicaBucketName: revisionBucketName(STANDBY),
+      // A revision lost in the copy is published again from the pipeline, which keeps every revision (no AWS Backup).
+      rpoObjective: Duration.minutes(15), backupTag: false,
+    });
+    this.fleet = new ResilientFleet(this, 'Fleet', {
+      ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain), revisions.bucket), role,
+    });
     this.database = new GlobalDatabase(this, 'Database', {
       tier: TIER, service: SERVICE, role, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, secondaryRegions: [STANDBY],
       databaseName: 'orders',
@@ -196,7 +216,7 @@ export class Tier1StandbyStack extends Stack {
   public readonly database: GlobalDatabaseSecondary;
   public readonly runbooks: FailoverRunbooks;
 
-  constructor(scope: Construct, id: string, props: Tier1PrimaryStackProps) {
+  constructor(scope: Construct, id: string, props: Tier1StandbyStackProps) {
     super(scope, id, { ...props, env: { region: STANDBY } });
     const active = props.activeRegion === STANDBY;
     const role = active ? HaRole.PRIMARY : HaRole.STANDBY;
@@ -204,7 +224,13 @@ export class Tier1StandbyStack extends Stack {
     this.network = new MultiAzNetwork(this, 'Network', {
       tier: TIER, service: SERVICE, role, availabilityZones: ZONES[STANDBY], ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'),
     });
-    this.fleet = new ResilientFleet(this, 'Fleet', { ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain)), role });
+    // us-west-2's copy of the revisions, named (its key referenced): the keys stack of this region holds it.
+    const revisions = s3.Bucket.fromBucketAttributes(this, 'Revisions', {
+      bucketName: revisionBucketName(STANDBY), encryptionKey: props.keys.revisions.encryptionKey,
+    });
+    this.fleet = new ResilientFleet(this, 'Fleet', {
+      ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain), revisions), role,
+    });
     this.database = new GlobalDatabaseSecondary(this, 'Database', {
       tier: TIER, service: SERVICE, role, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, primaryRegion: PRIMARY,
       // Serving, the promoted cluster keeps a reader in each further AZ, as the primary does: instances are added, none replaced.
@@ -252,6 +278,12 @@ function addDegradationControls(stack: Stack, fleet: ResilientFleet, rollbackAla
     ],
   }).grantRead(fleet.role);
   return featureFlags;
+}
+
+/** Props of {@link Tier1StandbyStack}. */
+export interface Tier1StandbyStackProps extends Tier1PrimaryStackProps {
+  /** us-west-2's keys stack: the fleet deploys from its copy of the revisions. */
+  readonly keys: Tier1StandbyKeysStack;
 }
 
 /** Props of {@link Tier1DnsStack}. */
@@ -303,7 +335,7 @@ export function addTier1WarmStandby(app: App, domain: ExampleDomain): Tier1Stack
   }
   const standbyKeys = new Tier1StandbyKeysStack(app, 'Tier1-us-west-2-Keys', { description });
   const primary = new Tier1PrimaryStack(app, 'Tier1-us-east-1', { domain, description, activeRegion });
-  const standby = new Tier1StandbyStack(app, 'Tier1-us-west-2', { domain, description, activeRegion });
+  const standby = new Tier1StandbyStack(app, 'Tier1-us-west-2', { domain, description, activeRegion, keys: standbyKeys });
   const dns = new Tier1DnsStack(app, 'Tier1-Dns', { domain, primary, standby, description, activeRegion });
   // Once deployed, Resilience Hub assesses the four stacks against TIER_1's objectives every day.
   new ResilienceHubApp(dns, 'ResilienceHub', { tier: TIER, service: SERVICE, stacks: [standbyKeys, primary, standby, dns] });

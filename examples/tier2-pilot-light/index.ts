@@ -29,13 +29,19 @@ const DATABASE_USER = 'catalog_app';
 /** Deterministic names: the primary replicates into the standby's bucket by name. */
 // Bucket names are global: the account keeps them unique across the accounts that deploy this.
 const imagesBucket = (region: string) => `catalog-images-${Aws.ACCOUNT_ID}-${region}`;
+/** Each region's bucket of application revisions, which that region's instances deploy from. */
+const revisionBucketName = (region: string) => `catalog-revisions-${Aws.ACCOUNT_ID}-${region}`;
 
-/** What both regions' fleets share: the standby's fleet has the same shape and runs no instance until the runbook scales it. */
-function fleetProps(scope: Construct, vpc: ec2.IVpc, zone: route53.IHostedZone, domain: ExampleDomain) {
+/**
+ * What both regions' fleets share: the standby's fleet has the same shape and runs no instance until
+ * the runbook scales it. Each deploys its code from its own region's revision bucket.
+ */
+function fleetProps(scope: Construct, vpc: ec2.IVpc, zone: route53.IHostedZone, domain: ExampleDomain, revisionBucket: s3.IBucket) {
   return {
     tier: TIER,
     service: SERVICE,
     vpc,
+    revisionBucket,
     machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
     // Graviton types that encrypt traffic between instances in transit (Control Tower CT.AUTOSCALING.PR.11).
     instanceTypes: [new ec2.InstanceType('c7g.large'), new ec2.InstanceType('c7gd.large')],
@@ -58,11 +64,14 @@ function fleetProps(scope: Construct, vpc: ec2.IVpc, zone: route53.IHostedZone, 
 export class Tier2StandbyReplicasStack extends Stack {
   /** The images bucket's copy in us-west-2, which the standby fleet serves from after a failover. */
   public readonly images: ReplicaBucket;
+  /** us-west-2's copy of the application revisions, which its fleet deploys from. */
+  public readonly revisions: ReplicaBucket;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, { ...props, env: { region: STANDBY } });
     new SecretReplicaKey(this, 'SecretKey', { tier: TIER, service: SERVICE, role: HaRole.STANDBY });
     this.images = new ReplicaBucket(this, 'Images', { tier: TIER, service: SERVICE, role: HaRole.REPLICA, bucketName: imagesBucket(STANDBY) });
+    this.revisions = new ReplicaBucket(this, 'Revisions', { tier: TIER, service: SERVICE, role: HaRole.REPLICA, bucketName: revisionBucketName(STANDBY) });
     new BackupCopyVault(this, 'Backups', { tier: TIER, service: SERVICE, role: HaRole.STANDBY, backupVaultName: COPY_VAULT });
   }
 }
@@ -90,7 +99,14 @@ export class Tier2PrimaryStack extends Stack {
     super(scope, id, { ...props, env: { region: PRIMARY } });
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
     this.network = new MultiAzNetwork(this, 'Network', { tier: TIER, service: SERVICE, availabilityZones: ZONES[PRIMARY] });
-    this.fleet = new ResilientFleet(this, 'Fleet', fleetProps(this, this.network.vpc, zone, props.domain));
+    // Revisions are published here and replicated to us-west-2's bucket, so the standby's new instances fetch
+    // their code with us-east-1 down (while it is, publish to us-west-2's directly). The pipeline keeps every
+    // revision: one lost in the copy is published again, and AWS Backup does not back the bucket up.
+    const revisions = new ReplicatedBucket(this, 'Revisions', {
+      tier: TIER, service: SERVICE, bucketName: revisionBucketName(PRIMARY), replicaRegion: STANDBY,
+      replicaBucketName: revisionBucketName(STANDBY), backupTag: false,
+    });
+    this.fleet = new ResilientFleet(this, 'Fleet', fleetProps(this, this.network.vpc, zone, props.domain, revisions.bucket));
     this.database = new GlobalDatabase(this, 'Database', {
       tier: TIER, service: SERVICE, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, secondaryRegions: [STANDBY],
       databaseName: 'catalog',
@@ -137,7 +153,12 @@ export class Tier2StandbyStack extends Stack {
     this.network = new MultiAzNetwork(this, 'Network', {
       tier: TIER, service: SERVICE, role: HaRole.STANDBY, availabilityZones: ZONES[STANDBY], ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'),
     });
-    this.fleet = new ResilientFleet(this, 'Fleet', { ...fleetProps(this, this.network.vpc, zone, props.domain), role: HaRole.STANDBY });
+    const revisions = s3.Bucket.fromBucketAttributes(this, 'Revisions', {
+      bucketName: revisionBucketName(STANDBY), encryptionKey: props.replicas.revisions.encryptionKey,
+    });
+    this.fleet = new ResilientFleet(this, 'Fleet', {
+      ...fleetProps(this, this.network.vpc, zone, props.domain, revisions), role: HaRole.STANDBY,
+    });
     this.database = new GlobalDatabaseSecondary(this, 'Database', {
       tier: TIER, service: SERVICE, role: HaRole.STANDBY, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, primaryRegion: PRIMARY,
     });

@@ -1,11 +1,12 @@
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Aws, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import {
-  acknowledgeHaFinding, AzEvacuationDrill, BackupCopyVault, BackupPolicy, GoldenSignalsDashboard, HaRole, MultiAzNetwork, ReplicatedDatabase,
+  acknowledgeHaFinding, AzEvacuationDrill, BackupCopyVault, BackupPolicy, GoldenSignalsDashboard, HaRole, MultiAzNetwork, ReplicaBucket,
+  ReplicatedBucket, ReplicatedDatabase,
   ResilienceHubApp, ResilientFleet, ServiceTier, SloAlarms, SyntheticCanary,
 } from '../../lib';
 import { ExampleDomain } from '../tier0-active-active';
@@ -18,6 +19,8 @@ const BACKUP_REGION = 'us-west-2';
 const ZONES = ['us-east-1a', 'us-east-1b'];
 const COPY_VAULT = 'reports-dr';
 const RECORD_NAME = 'reports';
+/** Each region's bucket of application revisions, which a fleet of that region deploys from. */
+const revisionBucketName = (region: string) => `reports-revisions-${Aws.ACCOUNT_ID}-${region}`;
 
 /**
  * Why the HA report cannot bound TIER_3's region RTO, acknowledged on both stacks of the service:
@@ -26,15 +29,21 @@ const RECORD_NAME = 'reports';
 const RESTORE_TIME_UNPROVEN = 'backup and restore: the region RTO is the time to restore the copies in us-west-2, which depends on the data size; the weekly restore test of the BackupPolicy measures it, the templates cannot';
 
 /**
- * us-west-2, deployed first: only the vault that receives the backup copies. Nothing serves from
- * this region; after a region loss, the service is restored here from these copies.
+ * us-west-2, deployed first: the vault that receives the backup copies and the copy of the
+ * application's revisions. Nothing serves from this region; after a region loss, the service is
+ * restored here from these copies, and the fleet built here deploys its code from that bucket.
  */
 export class Tier3BackupVaultStack extends Stack {
   public readonly vault: BackupCopyVault;
+  /** The copy of the revisions a fleet restored in this region deploys from. */
+  public readonly revisions: ReplicaBucket;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, { ...props, env: { region: BACKUP_REGION } });
     this.vault = new BackupCopyVault(this, 'Backups', { tier: TIER, service: SERVICE, role: HaRole.REPLICA, backupVaultName: COPY_VAULT });
+    this.revisions = new ReplicaBucket(this, 'Revisions', {
+      tier: TIER, service: SERVICE, role: HaRole.REPLICA, bucketName: revisionBucketName(BACKUP_REGION),
+    });
     acknowledgeHaFinding(this, 'HA-RES2', RESTORE_TIME_UNPROVEN);
   }
 }
@@ -54,6 +63,8 @@ export interface Tier3StackProps extends StackProps {
 export class Tier3Stack extends Stack {
   public readonly network: MultiAzNetwork;
   public readonly fleet: ResilientFleet;
+  /** The bucket this region's instances deploy application revisions from, replicated to us-west-2. */
+  public readonly revisions: ReplicatedBucket;
   public readonly database: ReplicatedDatabase;
   public readonly slo: SloAlarms;
   public readonly backups: BackupPolicy;
@@ -62,10 +73,17 @@ export class Tier3Stack extends Stack {
     super(scope, id, { ...props, env: { region: PRIMARY } });
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
     this.network = new MultiAzNetwork(this, 'Network', { tier: TIER, service: SERVICE, availabilityZones: ZONES });
+    // Revisions are published here and replicated to us-west-2, where a restored service deploys them from.
+    // The pipeline keeps every revision: AWS Backup does not back the bucket up.
+    this.revisions = new ReplicatedBucket(this, 'Revisions', {
+      tier: TIER, service: SERVICE, bucketName: revisionBucketName(PRIMARY), replicaRegion: BACKUP_REGION,
+      replicaBucketName: revisionBucketName(BACKUP_REGION), backupTag: false,
+    });
     this.fleet = new ResilientFleet(this, 'Fleet', {
       tier: TIER,
       service: SERVICE,
       vpc: this.network.vpc,
+      revisionBucket: this.revisions.bucket,
       machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
       // Graviton types that encrypt traffic between instances in transit (Control Tower CT.AUTOSCALING.PR.11).
       instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m7gd.large')],

@@ -38,13 +38,15 @@ function grantsOf(stack: string): string[] {
   return storeGrants(graph, compute.role).map((g) => `${g.identity}@${g.region}`);
 }
 
-test('Tier 0: the us-west-2 fleet may use its own copies of the carts table, the receipts bucket, the secret and their keys', () => {
+test('Tier 0: the us-west-2 fleet may use its own copies of the carts table, the receipts and revision buckets, the secret and their keys', () => {
   expect(grantsOf('Tier0-us-west-2').sort()).toEqual([
     'dynamodb table checkout-carts@us-west-2',
     'key of dynamodb table checkout-carts@us-west-2',
     'key of s3 bucket checkout-receipts-*-us-east-1@us-west-2',
+    'key of s3 bucket checkout-revisions-*-us-east-1@us-west-2',
     'key of secret checkout/payment-api-key@us-west-2',
     's3 bucket checkout-receipts-*-us-east-1@us-west-2',
+    's3 bucket checkout-revisions-*-us-east-1@us-west-2',
     'secret checkout/payment-api-key@us-west-2',
   ]);
   expect(parityFindings(stacks.filter((s) => s.name.startsWith('Tier0')))).toEqual([]);
@@ -55,16 +57,20 @@ test('Tier 1: the standby has feature flags and a client policy of its own, and 
     'appconfig application orders@us-west-2',
     'aurora cluster orders as orders_app@us-west-2',
     'key of appconfig application orders@us-west-2',
+    'key of s3 bucket orders-revisions-*-us-east-1@us-west-2',
+    's3 bucket orders-revisions-*-us-east-1@us-west-2',
     'ssm parameter /ha-constructs/orders/client-resilience-policy@us-west-2',
   ]);
   expect(parityFindings(stacks.filter((s) => s.name.startsWith('Tier1')))).toEqual([]);
 });
 
-test('Tier 2: the standby fleet may use the images bucket\'s us-west-2 copy and its key', () => {
+test('Tier 2: the standby fleet may use the us-west-2 copies of the images and revision buckets and their keys', () => {
   expect(grantsOf('Tier2-us-west-2').sort()).toEqual([
     'aurora cluster catalog as catalog_app@us-west-2',
     'key of s3 bucket catalog-images-*-us-east-1@us-west-2',
+    'key of s3 bucket catalog-revisions-*-us-east-1@us-west-2',
     's3 bucket catalog-images-*-us-east-1@us-west-2',
+    's3 bucket catalog-revisions-*-us-east-1@us-west-2',
   ]);
   expect(parityFindings(stacks.filter((s) => s.name.startsWith('Tier2')))).toEqual([]);
 });
