@@ -26,3 +26,4 @@ export * from './drill-measurements';
 export * from './plans/secret';
 export * from './plans/resilience-hub';
 export * from './plans/runbooks';
+export * from './plans/service';

@@ -1,0 +1,436 @@
+import { fastestPageAlert } from '../burn-rate';
+import { FleetCapacity, primaryFleetCapacity, standbyFleetCapacity } from '../capacity';
+import { PlanProblem, PlanWarning } from '../errors';
+import { WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS } from '../figures';
+import { fleetTargetHealth } from '../fleet-health';
+import { healthCheckPathProblem, LIVENESS_PATH, READINESS_PATH } from '../health-check-path';
+import { HaRole } from '../metadata';
+import { clean } from '../numbers';
+import { ServiceTier } from '../tier';
+import {
+  FLEET_DEFAULTS, FleetErrorAlarmPlan, fleetMinZones, loadBalancerMinZones, TargetHealthPlan, UnhealthyHostsAlarmPlan,
+} from './fleet';
+
+/**
+ * The plan of a container service behind a load balancer (ECS on Fargate): what each engine's
+ * `ResilientService` renders. The HA shape is the fleet's (`plans/fleet.ts`): static stability over
+ * the zones, a shallow replacement check tuned to the AZ RTO, alarm rollback, zonal shift.
+ */
+
+/**
+ * The container health check's bounds and defaults (ECS `HealthCheck`): interval 5–300 s (30),
+ * timeout 2–60 s (5), retries 1–10 (3), start period 0–300 s.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html
+ */
+export const ECS_CONTAINER_HEALTH_CHECK = {
+  intervalSeconds: 30,
+  timeoutSeconds: 5,
+  retries: 3,
+  startPeriodMaxSeconds: 300,
+} as const;
+
+/**
+ * The task sizes Fargate runs (Linux): CPU units and the memory (MiB) each allows. 8 and 16 vCPU
+ * need platform version 1.4.0 or later (LATEST is).
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
+ */
+export const FARGATE_TASK_SIZES: readonly { readonly cpu: number; readonly memoryMiB: readonly number[] }[] = [
+  { cpu: 256, memoryMiB: [512, 1024, 2048] },
+  { cpu: 512, memoryMiB: steps(1024, 4096, 1024) },
+  { cpu: 1024, memoryMiB: steps(2048, 8192, 1024) },
+  { cpu: 2048, memoryMiB: steps(4096, 16384, 1024) },
+  { cpu: 4096, memoryMiB: steps(8192, 30720, 1024) },
+  { cpu: 8192, memoryMiB: steps(16384, 61440, 4096) },
+  { cpu: 16384, memoryMiB: steps(32768, 122880, 8192) },
+];
+
+/**
+ * How long a target group waits for a deregistering target's in-flight requests: 0–3600 s.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay
+ */
+export const ALB_DEREGISTRATION_DELAY_MAX_SECONDS = 3600;
+
+/**
+ * An Application Load Balancer's default idle timeout: it closes a connection on which no byte
+ * moved for this long, so a request silent for longer fails whatever the deregistration delay.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout
+ */
+export const ALB_IDLE_TIMEOUT_DEFAULT_SECONDS = 60;
+
+/**
+ * Defaults of a service's own settings (not HA objectives: what the tier leaves to the service).
+ * - task size: aws-cdk-lib's `FargateTaskDefinition` defaults (0.25 vCPU, 512 MiB);
+ * - grace period: what aws-cdk-lib's `FargateService` sets for a service behind a load balancer;
+ * - port, liveness path and CPU target: the fleet's (`FLEET_DEFAULTS`).
+ */
+export const SERVICE_DEFAULTS = {
+  containerPort: FLEET_DEFAULTS.instancePort,
+  livenessPath: LIVENESS_PATH,
+  readinessPath: LIVENESS_PATH,
+  cpu: 256,
+  memoryMiB: 512,
+  targetCpuPercent: FLEET_DEFAULTS.targetCpuPercent,
+  healthCheckGracePeriodSeconds: 60,
+  deregistrationDelaySeconds: ALB_IDLE_TIMEOUT_DEFAULT_SECONDS,
+  rateLimitPerIp: FLEET_DEFAULTS.rateLimitPerIp,
+} as const;
+
+/** A service as its props describe it, in core's terms; `undefined` where a value is a token. */
+export interface ServiceIntent {
+  /** AZs of the subnets the tasks run in; undefined when not known at synthesis. */
+  readonly zoneCount: number | undefined;
+  /**
+   * The prop the zones come from, for the message (`vpc` when the engine picks the subnets).
+   * @default 'vpcSubnets'
+   */
+  readonly zonesProp?: string;
+  /** What the service is to its service (PRIMARY, or a STANDBY in another region). */
+  readonly role: HaRole;
+  /** Tasks needed to carry peak load. */
+  readonly requiredCount: number;
+  /** The most tasks scaling may run: the literal maximum. */
+  readonly maxCount: number;
+  /** Tasks a STANDBY of a WARM_STANDBY (or ACTIVE_ACTIVE) tier runs. */
+  readonly standbyCount?: number;
+  readonly containerPort?: number;
+  /** Path the load balancer requests from every AZ: whether a task gets requests (and, on ECS, keeps running). */
+  readonly readinessPath?: string;
+  /** Path the container's own health check requests on localhost: whether the process is alive. */
+  readonly livenessPath?: string;
+  /** The container health check's command, replacing the one built from `livenessPath`. */
+  readonly livenessCommand?: readonly string[];
+  /** Task CPU units (1024 = 1 vCPU). */
+  readonly cpu?: number;
+  readonly memoryMiB?: number;
+  readonly targetCpuPercent?: number;
+  readonly targetRequestsPerMinute?: number;
+  readonly healthCheckGracePeriodSeconds?: number;
+  readonly deregistrationDelaySeconds?: number;
+  readonly rateLimitPerIp?: number;
+  readonly zonalAutoshift?: boolean;
+}
+
+/** How a rolling deployment replaces tasks without going below what the tier counts on. */
+export interface ServiceDeploymentPlan {
+  /** Share of the desired count kept running and healthy (ECS rounds the task count up). */
+  readonly minHealthyPercent: number;
+  /** Share of the desired count that may run or be pending (ECS rounds the task count down). */
+  readonly maxPercent: number;
+  /** New tasks started at a time: one AZ's worth. */
+  readonly batchSize: number;
+  /** Tasks the deployment keeps running throughout, on the count it was planned for. */
+  readonly keptCount: number;
+  /** The deployment circuit breaker stops a deployment whose tasks keep failing, and rolls it back. */
+  readonly circuitBreakerRollback: boolean;
+  /** A deployment during which one of the service's alarms fires is rolled back. */
+  readonly alarmRollback: boolean;
+}
+
+/** The container's own health check (liveness): replaces a task whose process hangs. */
+export interface ContainerHealthPlan {
+  readonly path: string;
+  /** The command ECS runs in the container: exit 0 is healthy. */
+  readonly command: readonly string[];
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly retries: number;
+  /** Failures during this time after start do not count (the grace period, within ECS's 300 s). */
+  readonly startPeriodSeconds: number;
+  /** Worst-case seconds until a hung task is marked unhealthy: interval × retries + timeout. */
+  readonly unhealthyAfterSeconds: number;
+}
+
+/** Target tracking and its bounds. */
+export interface ServiceScalingPlan {
+  /** The scalable target's minimum: the desired count (scaling in never undoes static stability). */
+  readonly minCount: number;
+  /** The literal maximum. */
+  readonly maxCount: number;
+  readonly targetCpuPercent: number;
+  /** Requests per minute per task to track, when given. */
+  readonly targetRequestsPerMinute?: number;
+}
+
+/** The plan. */
+export interface ServicePlan {
+  /** Tasks this service runs (a STANDBY its standby count): min and desired equal, max the literal maximum. */
+  readonly tasks: FleetCapacity;
+  /** What a primary of the same props runs: what a standby scales to on failover. */
+  readonly primaryTasks: FleetCapacity;
+  /** AZs the tasks must span: the tier's, and two for static stability. */
+  readonly minZones: number;
+  /** AZs the load balancer must span. */
+  readonly loadBalancerMinZones: number;
+  readonly taskSize: { readonly cpu: number; readonly memoryMiB: number };
+  readonly containerPort: number;
+  readonly deployment: ServiceDeploymentPlan;
+  readonly scaling: ServiceScalingPlan;
+  /** The target group's check (readiness): shallow, from every AZ, tuned to the AZ RTO. */
+  readonly targetHealth: TargetHealthPlan;
+  readonly containerHealth: ContainerHealthPlan;
+  /** Seconds ECS ignores failed target health checks of a new task. */
+  readonly gracePeriodSeconds: number;
+  readonly deregistrationDelaySeconds: number;
+  readonly errorAlarm: FleetErrorAlarmPlan;
+  /** The alarm on targets that fail the readiness check; it rolls deployments back. */
+  readonly unhealthyTasksAlarm: UnhealthyHostsAlarmPlan & { readonly threshold: number };
+  readonly rateLimitPerIp: number;
+  readonly zonalAutoshift: boolean;
+  /** Days the load balancer's access-log bucket keeps replaced versions. */
+  readonly accessLogNoncurrentDays: number;
+  readonly problems: PlanProblem[];
+  readonly warnings: PlanWarning[];
+}
+
+const PORT_MAX = 65535;
+const MINUTE = 60;
+
+/**
+ * Plans a service.
+ *
+ * - **Tasks**: as a fleet's capacity. A primary of a statically stable tier (TIER_0, TIER_1) runs
+ *   `staticallyStableCapacity(required, zones).total` (`primaryFleetCapacity`): losing an AZ leaves
+ *   `required` running without launching anything; other tiers run `max(required, zones)`. A
+ *   STANDBY runs `standbyFleetCapacity` (warm standby: one per AZ or `standbyCount`; pilot light: 0).
+ *   Desired count = the scalable target's minimum; `maxCount` is the literal maximum.
+ * - **Deployment** (ECS rolling update: at least ⌈desired × min %⌉ tasks stay RUNNING and healthy,
+ *   at most ⌊desired × max %⌋ run or are pending). Kept = desired for a statically stable tier (an
+ *   AZ lost mid-deployment still leaves `required`), `required` otherwise:
+ *   min % = ⌈100 × kept / desired⌉; new tasks start one AZ's worth at a time (batch = per-AZ count):
+ *   max % = ⌈100 × (desired + batch) / desired⌉, above 100 as AZ rebalancing needs. A pilot-light
+ *   standby (0 tasks) is planned on the primary's count, what it deploys once scaled up.
+ *   Circuit breaker with rollback, and rollback on the service's alarms, always.
+ * - **Readiness** (target group): `fleetTargetHealth(tier.azRtoSeconds)`; ECS also replaces a task
+ *   that fails it, so its path must be shallow (default `LIVENESS_PATH`; `READINESS_PATH`, the deep
+ *   check that moves traffic between regions, warns). **Liveness** (container): the ECS defaults,
+ *   the grace period as start period.
+ * - **Error alarm**: the tier's fastest page alert (`fastestPageAlert`), as the fleet's.
+ *
+ * How long Fargate takes to launch a task is not published: the AZ RTO does not wait on it (static
+ * stability), a pilot-light standby's scale-up does, until a drill measures it.
+ *
+ * Example: TIER_1, 3 AZs, required 6, max 18 → ⌈6 / 2⌉ = 3 tasks per AZ, desired 9 (an AZ loss leaves
+ * 6); deployment min 100 %, batch 3, max ⌈100 × 12 / 9⌉ = 134 % (⌊9 × 1.34⌋ = 12 tasks); readiness
+ * every 15 s, 3 failures + 5 s timeout = 50 s to stop routing to a failed AZ (TIER_1's AZ RTO: 120 s).
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html (rounding)
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html (tasks even over AZs)
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html
+ */
+export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePlan {
+  const problems: PlanProblem[] = [];
+  const warnings: PlanWarning[] = [];
+  const problem = (prop: string, message: string) => problems.push({ prop, message });
+  const count = (prop: string, value: number | undefined, min: number) => {
+    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min)) {
+      problem(prop, `${prop} must be an integer of at least ${min}, got: ${String(value)}`);
+      return false;
+    }
+    return true;
+  };
+  const range = (prop: string, value: number | undefined, min: number, max: number, why = '') => {
+    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)) {
+      problem(prop, `${prop} must be an integer from ${min} to ${max}${why}, got: ${String(value)}`);
+    }
+  };
+
+  // ---- Tasks ------------------------------------------------------------------------------
+  const minZones = fleetMinZones(tier);
+  const zones = Math.max(intent.zoneCount ?? minZones, 1);
+  if (intent.zoneCount !== undefined && intent.zoneCount < minZones) {
+    const prop = intent.zonesProp ?? 'vpcSubnets';
+    problem(prop, `${prop} must select subnets in at least ${minZones} AZs for ${tier.name}, got: ${intent.zoneCount}`);
+  }
+  const countsValid = count('requiredCount', intent.requiredCount, 1) && count('maxCount', intent.maxCount, 1);
+  if (countsValid && intent.requiredCount > intent.maxCount) {
+    problem('requiredCount',
+      `requiredCount must be at most maxCount (${intent.maxCount}), got: ${intent.requiredCount}`);
+  }
+  const required = countsValid ? intent.requiredCount : 1;
+  const max = countsValid ? intent.maxCount : Math.max(1, required);
+  // Too few zones is reported above; static stability needs a surviving zone to compute at all.
+  const primaryTasks = primaryFleetCapacity(required, max, zones, tier.staticallyStable && zones >= 2);
+  if (countsValid && primaryTasks.min > max) {
+    const reason = tier.staticallyStable
+      ? `static stability: ${primaryTasks.perAz} per AZ × ${zones} AZs so that losing one AZ leaves `
+        + `requiredCount ${required}`
+      : `one task in each of ${zones} AZs`;
+    problem('maxCount', `maxCount must be at least ${primaryTasks.min} for ${tier.name} (${reason}), got: ${max}`);
+  }
+  if (intent.standbyCount !== undefined && count('standbyCount', intent.standbyCount, 0) && intent.standbyCount > max) {
+    problem('standbyCount', `standbyCount must be at most maxCount (${max}), got: ${intent.standbyCount}`);
+  }
+  const serving = intent.role !== HaRole.STANDBY;
+  const tasks = serving ? primaryTasks : standbyFleetCapacity(primaryTasks, tier.strategy, zones, intent.standbyCount);
+
+  // ---- Container -------------------------------------------------------------------------
+  const containerPort = intent.containerPort ?? SERVICE_DEFAULTS.containerPort;
+  range('containerPort', intent.containerPort, 1, PORT_MAX);
+  const cpu = intent.cpu ?? SERVICE_DEFAULTS.cpu;
+  const memoryMiB = intent.memoryMiB ?? SERVICE_DEFAULTS.memoryMiB;
+  const size = FARGATE_TASK_SIZES.find((s) => s.cpu === cpu);
+  if (!size) {
+    const sizes = FARGATE_TASK_SIZES.map((s) => s.cpu).join(', ');
+    problem('cpu', `cpu must be one of the Fargate task sizes (${sizes} CPU units), got: ${cpu}`);
+  } else if (!size.memoryMiB.includes(memoryMiB)) {
+    problem('memoryLimitMiB', `memoryLimitMiB must be one Fargate allows with ${cpu} CPU units `
+      + `(${describeMemory(size.memoryMiB)}), got: ${memoryMiB}`);
+  }
+
+  // ---- Health checks ---------------------------------------------------------------------
+  const readinessPath = intent.readinessPath ?? SERVICE_DEFAULTS.readinessPath;
+  const readinessProblem = intent.readinessPath === undefined
+    ? undefined : healthCheckPathProblem('readinessPath', readinessPath);
+  if (readinessProblem) {
+    problem('readinessPath', readinessProblem);
+  }
+  if (readinessPath.split('?')[0] === READINESS_PATH) {
+    warnings.push({
+      id: 'readinessPath',
+      message: `readinessPath ${READINESS_PATH} is the deep check that moves traffic between regions; ECS replaces `
+        + 'tasks that fail the target group\'s check, so a dependency brownout (or a standby region whose database is '
+        + `not the writer) would replace every task at once: give the target group a shallow path (${LIVENESS_PATH}) `
+        + 'and keep the deep one for DNS failover',
+    });
+  }
+  const livenessPath = intent.livenessPath ?? SERVICE_DEFAULTS.livenessPath;
+  const livenessProblem = intent.livenessPath === undefined
+    ? undefined : healthCheckPathProblem('livenessPath', livenessPath);
+  if (livenessProblem) {
+    problem('livenessPath', livenessProblem);
+  } else if (livenessPath.includes("'")) {
+    // The default command quotes the URL in single quotes for the shell.
+    problem('livenessPath', 'livenessPath must not contain a single quote (the health check runs it in a shell), '
+      + `got: ${JSON.stringify(livenessPath)}`);
+  }
+  const url = `http://localhost:${containerPort}${livenessPath}`;
+  const command = intent.livenessCommand ?? ['CMD-SHELL', `curl -fsS -o /dev/null '${url}' || exit 1`];
+  if (intent.livenessCommand !== undefined && (command.length < 2 || !['CMD', 'CMD-SHELL'].includes(command[0]))) {
+    problem('livenessCommand', 'livenessCommand must start with \'CMD\' or \'CMD-SHELL\' followed by the command, '
+      + `got: ${JSON.stringify(command)}`);
+  }
+  const gracePeriodSeconds = intent.healthCheckGracePeriodSeconds ?? SERVICE_DEFAULTS.healthCheckGracePeriodSeconds;
+  count('healthCheckGracePeriod', intent.healthCheckGracePeriodSeconds, 0);
+  const deregistrationDelaySeconds = intent.deregistrationDelaySeconds ?? SERVICE_DEFAULTS.deregistrationDelaySeconds;
+  range('deregistrationDelay', intent.deregistrationDelaySeconds, 0, ALB_DEREGISTRATION_DELAY_MAX_SECONDS,
+    ' seconds (what a target group accepts)');
+
+  const health = fleetTargetHealth(tier.azRtoSeconds);
+  if (!health.withinBudget) {
+    warnings.push({
+      id: 'azRto',
+      message: 'the fastest target health check ALB allows stops routing to a failed AZ after '
+        + `${health.failoverSeconds} s, `
+        + `more than half of ${tier.name}'s AZ RTO of ${tier.azRtoSeconds} s`,
+    });
+  }
+  const liveness = ECS_CONTAINER_HEALTH_CHECK;
+
+  // ---- Scaling and protection ------------------------------------------------------------
+  // Target tracking scales out only above its target: an average CPU cannot exceed 100 %.
+  const targetCpuPercent = intent.targetCpuPercent ?? SERVICE_DEFAULTS.targetCpuPercent;
+  if (!(targetCpuPercent > 0 && targetCpuPercent < 100)) {
+    problem('targetCpuPercent', `targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never `
+      + `happens, so the service would never scale out), got: ${targetCpuPercent}`);
+  }
+  if (intent.targetRequestsPerMinute !== undefined && !(intent.targetRequestsPerMinute > 0)) {
+    problem('targetRequestsPerMinute',
+      `targetRequestsPerMinute must be greater than 0, got: ${intent.targetRequestsPerMinute}`);
+  }
+  const rateLimitPerIp = intent.rateLimitPerIp ?? SERVICE_DEFAULTS.rateLimitPerIp;
+  const minutes = WAF_RATE_WINDOW_SECONDS / MINUTE;
+  if (!Number.isInteger(rateLimitPerIp) || rateLimitPerIp < WAF_RATE_LIMIT_MIN) {
+    problem('rateLimitPerIp', `rateLimitPerIp must be an integer of at least ${WAF_RATE_LIMIT_MIN} (the lowest limit `
+      + `AWS WAF accepts, per ${minutes} minutes), got: ${rateLimitPerIp}`);
+  } else if (rateLimitPerIp > WAF_RATE_LIMIT_MAX) {
+    problem('rateLimitPerIp', `rateLimitPerIp must be at most ${WAF_RATE_LIMIT_MAX} (the highest limit AWS WAF `
+      + `accepts, per ${minutes} minutes), got: ${rateLimitPerIp}`);
+  }
+
+  const page = fastestPageAlert(tier.availabilityTarget);
+  return {
+    tasks,
+    primaryTasks,
+    minZones,
+    loadBalancerMinZones: loadBalancerMinZones(tier),
+    taskSize: { cpu, memoryMiB },
+    containerPort,
+    deployment: planDeployment(tier, tasks.desired > 0 ? tasks : primaryTasks, required),
+    scaling: {
+      minCount: tasks.min, maxCount: max, targetCpuPercent, targetRequestsPerMinute: intent.targetRequestsPerMinute,
+    },
+    targetHealth: {
+      path: readinessPath,
+      port: containerPort,
+      intervalSeconds: health.intervalSeconds,
+      timeoutSeconds: health.timeoutSeconds,
+      unhealthyThresholdCount: health.unhealthyThresholdCount,
+      // As many passes to rejoin as failures to leave: a flapping task does not bounce in and out.
+      healthyThresholdCount: health.unhealthyThresholdCount,
+      matcher: '200',
+      failoverSeconds: health.failoverSeconds,
+    },
+    containerHealth: {
+      path: livenessPath,
+      command,
+      intervalSeconds: liveness.intervalSeconds,
+      timeoutSeconds: liveness.timeoutSeconds,
+      retries: liveness.retries,
+      startPeriodSeconds: Math.min(gracePeriodSeconds, liveness.startPeriodMaxSeconds),
+      unhealthyAfterSeconds: liveness.intervalSeconds * liveness.retries + liveness.timeoutSeconds,
+    },
+    gracePeriodSeconds,
+    deregistrationDelaySeconds,
+    errorAlarm: {
+      periodSeconds: page.shortWindowSeconds,
+      periodMinutes: page.shortWindowSeconds / MINUTE,
+      thresholdPercent: clean(page.errorRateThreshold * 100),
+      evaluationPeriods: 1,
+      burnRate: page.burnRate,
+      bakeSeconds: page.longWindowSeconds,
+    },
+    // Three one-minute periods with a failing target, as the fleet's: a target that fails its
+    // check for three minutes is not a blip; any such target counts (more than 0).
+    unhealthyTasksAlarm: { periodSeconds: MINUTE, evaluationPeriods: 3, threshold: 0 },
+    rateLimitPerIp,
+    zonalAutoshift: intent.zonalAutoshift ?? (tier.staticallyStable && serving),
+    // As the fleet's access logs: 30 days of replaced versions.
+    accessLogNoncurrentDays: 30,
+    problems,
+    warnings,
+  };
+}
+
+/**
+ * The rolling deployment of `basis` tasks that keeps `required` running (the desired count for
+ * statically stable tiers).
+ */
+function planDeployment(tier: ServiceTier, basis: FleetCapacity, required: number): ServiceDeploymentPlan {
+  const desired = Math.max(basis.desired, 1);
+  const kept = tier.staticallyStable ? desired : Math.min(required, desired);
+  const batchSize = Math.max(1, basis.perAz);
+  return {
+    minHealthyPercent: Math.ceil((100 * kept) / desired),
+    maxPercent: Math.ceil((100 * (desired + batchSize)) / desired),
+    batchSize,
+    keptCount: kept,
+    circuitBreakerRollback: true,
+    alarmRollback: true,
+  };
+}
+
+/** `from`, `from + step`, … up to `to`. */
+function steps(from: number, to: number, step: number): number[] {
+  const values: number[] = [];
+  for (let value = from; value <= to; value += step) {
+    values.push(value);
+  }
+  return values;
+}
+
+function describeMemory(values: readonly number[]): string {
+  const step = values[1] - values[0];
+  const even = values.every((v, i) => i === 0 || v - values[i - 1] === step);
+  return even && values.length > 3
+    ? `${values[0]} to ${values[values.length - 1]} MiB in steps of ${step}`
+    : `${values.join(', ')} MiB`;
+}
