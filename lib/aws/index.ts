@@ -3,6 +3,7 @@ export * from './ha-props';
 export * from './metadata';
 export * from './network';
 export * from './fleet';
+export * from './service';
 export { DeploymentFreeze } from './fleet-deployment';
 export * from './global-table';
 export * from './replica-key';

@@ -1,0 +1,589 @@
+import { Annotations, ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { FailureDomain, FleetCapacity, HaRole, zonePlacementProblem } from '../core';
+import { ALB_MIN_AZS } from '../core/plans/fleet';
+import { planService, ServicePlan } from '../core/plans/service';
+import { newFleetWebAcl } from './fleet-protection';
+import { HaProps } from './ha-props';
+import { attachHaMetadata } from './metadata';
+import { newAlarmTopic, notifyOn } from './private/alarms';
+import { emitWarnings, throwProblems, validationError } from './private/errors';
+import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
+import { acknowledgeFindings } from './private/nag';
+import { newServiceLoadBalancer } from './service-load-balancer';
+
+/** Props of {@link ResilientService}. */
+export interface ResilientServiceProps extends HaProps {
+  /** The network. The tasks run in its private subnets of every AZ (see `vpcSubnets`). */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets the tasks run in; their AZs must number at least `tier.minAzs`.
+   * @default - the private subnets with egress, one per AZ
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * The ECS cluster the service runs in; it must be in `vpc`.
+   * @default - a new cluster with Container Insights (`containerInsights`) and Fargate ephemeral
+   * storage encrypted with a new customer-managed key
+   */
+  readonly cluster?: ecs.ICluster;
+  /**
+   * Container Insights of the new cluster (not applied to a `cluster` you pass). ENHANCED adds
+   * per-task and per-container metrics, but fails AWS Control Tower's proactive control
+   * CT.ECS.PR.2 as published, which accepts only `enabled`: a stack with it cannot deploy where
+   * that control is on.
+   * @default ecs.ContainerInsights.ENABLED
+   */
+  readonly containerInsights?: ecs.ContainerInsights;
+  /**
+   * The image the container runs. Deploy by digest (`fromEcrRepository(repo, 'sha256:…')`) for
+   * immutable releases.
+   */
+  readonly image: ecs.ContainerImage;
+  /** Tasks needed to carry peak load. */
+  readonly requiredCount: number;
+  /**
+   * The most tasks the service may run (the cost guard during spikes): no scaling policy goes
+   * above it. At least the count the tier makes the service run.
+   */
+  readonly maxCount: number;
+  /**
+   * Tasks a STANDBY service of a WARM_STANDBY tier runs. PILOT_LIGHT and BACKUP_RESTORE standbys
+   * run none; ACTIVE_ACTIVE standbys serve like a primary.
+   * @default - one task per AZ
+   */
+  readonly standbyCount?: number;
+  /**
+   * Port the container serves HTTP on.
+   * @default 8080
+   */
+  readonly containerPort?: number;
+  /**
+   * CPU units of a task (1024 = 1 vCPU), one of Fargate's task sizes.
+   * @default 256
+   */
+  readonly cpu?: number;
+  /**
+   * Memory of a task in MiB, one Fargate allows with `cpu`; also the container's hard limit.
+   * @default 512
+   */
+  readonly memoryLimitMiB?: number;
+  /**
+   * Path the load balancer requests from every AZ to decide whether a task gets requests
+   * (readiness). ECS also replaces a task that fails it, so keep it shallow: a task that started
+   * and answers, never a check of its dependencies (a brownout would replace every task at once).
+   * Not the deep check that moves traffic between regions (`/health/ready`, FailoverDns's): that
+   * warns. An ALB fails open: when every target is unhealthy it routes to all of them.
+   * @default '/health/live' (core's LIVENESS_PATH)
+   */
+  readonly readinessPath?: string;
+  /**
+   * Path the container's own health check requests on localhost (liveness): a task whose process
+   * stops answering is replaced even while the load balancer cannot tell.
+   * @default '/health/live' (core's LIVENESS_PATH)
+   */
+  readonly livenessPath?: string;
+  /**
+   * The container health check's command, for images without `curl`
+   * (e.g. `['CMD', '/app/healthcheck']`); exit code 0 is healthy.
+   * @default - `curl` of `livenessPath` on localhost (the image must have curl)
+   */
+  readonly livenessCommand?: string[];
+  /**
+   * Time a new task gets before failed load-balancer checks count (and the container check's start period, at most 5
+   * min).
+   * @default Duration.seconds(60)
+   */
+  readonly healthCheckGracePeriod?: Duration;
+  /**
+   * How long the load balancer lets a stopping task finish its in-flight requests.
+   * @default Duration.seconds(60) - the load balancer's idle timeout, after which a silent request fails anyway
+   */
+  readonly deregistrationDelay?: Duration;
+  /**
+   * The user the container runs as: never root (AWS Control Tower's CT.ECS.PR.3). The root
+   * filesystem is read-only (CT.ECS.PR.6): mount a volume for scratch space.
+   * @default '65534' - nobody, a user every image can run as; files the application reads must be world-readable
+   */
+  readonly user?: string;
+  /**
+   * Environment variables of the container (nothing secret: use `secrets`).
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Secrets the container gets as environment variables, read by the execution role at task start.
+   * @default - none
+   */
+  readonly secrets?: Record<string, ecs.Secret>;
+  /**
+   * Whether the load balancer is reachable from the internet (in the public subnets) or only from
+   * the VPC (in the tasks' subnets).
+   * @default true
+   */
+  readonly internetFacing?: boolean;
+  /**
+   * Certificate of the HTTPS listener. Without it the listener serves plain HTTP (and warns).
+   * @default - no HTTPS listener
+   */
+  readonly certificate?: acm.ICertificate;
+  /**
+   * TLS policy of the HTTPS listener.
+   * @default elbv2.SslPolicy.TLS13_12_RES_PQ (TLS 1.2 and 1.3, forward-secret AEAD ciphers, post-quantum key exchange)
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+  /**
+   * Average CPU utilization target tracking keeps the service at.
+   * @default 50
+   */
+  readonly targetCpuPercent?: number;
+  /**
+   * Requests per minute each task should serve: target tracking on the load balancer's request
+   * count per target keeps the service at it.
+   * @default - no request-count tracking (CPU tracking only)
+   */
+  readonly targetRequestsPerMinute?: number;
+  /**
+   * SLO burn-rate page alarm of the service: deployments roll back while it fires, and zonal-autoshift
+   * practice runs do not start. It must be in this account and region.
+   * @default - none: deployments roll back on the service's own error and unhealthy-task alarms
+   */
+  readonly pageAlarm?: cloudwatch.IAlarm;
+  /**
+   * Topic the service's alarms go to.
+   * @default - a new encrypted topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Requests a single client IP may send per 5 minutes before WAF blocks it (at least 10).
+   * @default 2000
+   */
+  readonly rateLimitPerIp?: number;
+  /**
+   * Whether ARC zonal autoshift may shift traffic away from an impaired AZ on its own (with weekly
+   * practice runs whose outcome alarm is `errorAlarm`). Zonal shift is always enabled.
+   * @default - true for statically stable tiers (the service can absorb an AZ's load) unless it is a STANDBY
+   */
+  readonly zonalAutoshift?: boolean;
+}
+
+/**
+ * The stateless tier of a service as containers: an ECS service on Fargate in every AZ behind an
+ * Application Load Balancer, with the HA shape of `ResilientFleet`.
+ *
+ * - **Static stability** (TIER_0, TIER_1): desired count = scaling minimum =
+ *   `staticallyStableCapacity(requiredCount, AZs)`, so losing an AZ leaves `requiredCount` tasks
+ *   serving without launching any; other tiers run `requiredCount`, at least one per AZ. A STANDBY
+ *   runs `standbyCount` (WARM_STANDBY: one per AZ) or none (PILOT_LIGHT); `primaryTaskCount` is
+ *   what to scale it to on failover. AZ rebalancing keeps the tasks even over the AZs.
+ * - **Deployments**: rolling, never below the desired count for statically stable tiers (the
+ *   required count otherwise), one AZ's worth of new tasks at a time; the deployment circuit
+ *   breaker and the service's alarms (5xx share, unhealthy tasks, `pageAlarm`) roll back.
+ * - **Two health checks**: the target group's readiness check (`readinessPath`, from every AZ, tuned
+ *   so a failed AZ stops getting requests within half the AZ RTO: `azFailoverSeconds`) and the
+ *   container's liveness check (`livenessPath` on localhost). Both replace a task, so both are shallow.
+ * - **Load balancer**: as `ResilientFleet`'s: in every AZ, HTTPS with a TLS 1.2+ policy and an
+ *   HTTP→HTTPS redirect when a certificate is given, deletion protection, access logs, WAF rate
+ *   limit, zonal shift on; zonal autoshift with practice runs for statically stable tiers.
+ * - **Scaling**: target tracking on CPU (and on requests per task), bounded by `maxCount`.
+ * - **Least privilege**: the task role (`taskRole`, `grantPrincipal`) has no permission until you
+ *   grant one; the execution role pulls the image, writes the logs and reads `secrets`. Logs go to
+ *   a log group encrypted with a customer-managed key and kept for the tier's retention; the
+ *   container runs as a non-root user on a read-only root filesystem.
+ *
+ * `connections` are the tasks' (`database.connections.allowDefaultPortFrom(service)`); callers
+ * reach the load balancer through `loadBalancer.connections`.
+ *
+ * Construct ids (public API): `Cluster` and `StorageKey` (when no cluster is given; the key is
+ * retained), `TaskDefinition` (its container `App`), `TaskRole`, `ExecutionRole`, `LogKey` and
+ * `Logs` (retained), `Service` (its scaling `Service/TaskCount`), `LoadBalancer` (its listeners
+ * `Listener` and `Redirect80To443`), `AccessLogs` (retained), `TargetGroup`, `AlarmTopic`,
+ * `ErrorAlarm`, `UnhealthyTasksAlarm`, `ZonalAutoshift`, `WebAcl`, `WebAclAssociation`, `WebAclLogs`
+ * (retained), `WebAclLogging`.
+ */
+export class ResilientService extends Construct implements ec2.IConnectable, iam.IGrantable {
+  /** The ECS service. */
+  public readonly service: ecs.FargateService;
+  /** The cluster the service runs in. */
+  public readonly cluster: ecs.ICluster;
+  /** The task definition. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The application container. */
+  public readonly container: ecs.ContainerDefinition;
+  /** The role the application runs as: no permission until you grant one. */
+  public readonly taskRole: iam.IRole;
+  /** The role ECS starts tasks with (image pull, logs, secrets). */
+  public readonly executionRole: iam.IRole;
+  /** The principal grants go to: the task role. */
+  public readonly grantPrincipal: iam.IPrincipal;
+  /** The tasks' network connections (for the service as a client of other resources). */
+  public readonly connections: ec2.Connections;
+  /** The Application Load Balancer in front of the service. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The listener that serves clients: HTTPS with a certificate, otherwise HTTP. */
+  public readonly listener: elbv2.ApplicationListener;
+  /** The target group the tasks register in. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The container's log group. */
+  public readonly logGroup: logs.ILogGroup;
+  /** The key of the container's and the web ACL's log groups. */
+  public readonly logKey: kms.IKey;
+  /** The topic the service's alarms go to. */
+  public readonly alarmTopic: sns.ITopic;
+  /**
+   * Fires when the share of requests answered with a 5xx over 5 minutes burns the tier's error
+   * budget at the fastest page rate (14.4× for a 30-day SLO). Rolls deployments back and is the
+   * outcome alarm of zonal-autoshift practice runs.
+   */
+  public readonly errorAlarm: cloudwatch.Alarm;
+  /** Fires when tasks fail the readiness check for three minutes; rolls deployments back. */
+  public readonly unhealthyTasksAlarm: cloudwatch.Alarm;
+  /** Target tracking of the task count. */
+  public readonly scaling: ecs.ScalableTaskCount;
+  /** Worst-case seconds until the load balancer stops routing to the tasks of a failed AZ. */
+  public readonly azFailoverSeconds: number;
+  /** Tasks this service runs. */
+  public readonly taskCount: FleetCapacity;
+  /** What a primary service of the same props runs: scale a standby to this on failover. */
+  public readonly primaryTaskCount: FleetCapacity;
+  /** The AZs the tasks run in. */
+  public readonly availabilityZones: string[];
+  /** The WAFv2 web ACL on the load balancer. */
+  public readonly webAcl: wafv2.CfnWebACL;
+
+  constructor(scope: Construct, id: string, props: ResilientServiceProps) {
+    super(scope, id);
+    const { tier } = props;
+    const role = props.role ?? HaRole.PRIMARY;
+    const stack = Stack.of(this);
+
+    // ---- Validation -------------------------------------------------------------------------
+    if (Token.isUnresolved(stack.region)) {
+      // The access-log bucket policy names the region's Elastic Load Balancing account or principal.
+      throw validationError("the stack's region must be known at synthesis (env: { region }) for the load balancer's "
+        + 'access logs, got: an environment-agnostic stack', this);
+    }
+    const subnetSelection = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    const zonesProp = props.vpcSubnets ? 'vpcSubnets' : 'vpc';
+    const subnets = props.vpc.selectSubnets(subnetSelection);
+    this.availabilityZones = [...subnets.availabilityZones];
+    if (props.cluster && !sameVpc(stack, props.cluster.vpc, props.vpc)) {
+      throw validationError('cluster must be in vpc (the service selects its subnets from the cluster\'s VPC), '
+        + 'got: a cluster of another VPC', this, 'cluster');
+    }
+    const literals = [['containerPort', props.containerPort], ['livenessPath', props.livenessPath]] as const;
+    for (const [prop, value] of literals) {
+      if (value !== undefined && Token.isUnresolved(value)) {
+        // Both go into the container health check's command, a literal the task definition carries.
+        throw validationError(`${prop} must be known at synthesis (the container health check's command names it), `
+          + 'got: a token', this, prop);
+      }
+    }
+    const plan = planService(tier, {
+      zoneCount: this.availabilityZones.length,
+      zonesProp,
+      role,
+      requiredCount: props.requiredCount,
+      maxCount: props.maxCount,
+      standbyCount: props.standbyCount,
+      containerPort: props.containerPort,
+      readinessPath: skipToken(props.readinessPath),
+      livenessPath: props.livenessPath,
+      livenessCommand: props.livenessCommand,
+      cpu: props.cpu,
+      memoryMiB: props.memoryLimitMiB,
+      targetCpuPercent: props.targetCpuPercent,
+      targetRequestsPerMinute: props.targetRequestsPerMinute,
+      healthCheckGracePeriodSeconds: props.healthCheckGracePeriod?.toSeconds({ integral: false }),
+      deregistrationDelaySeconds: props.deregistrationDelay?.toSeconds({ integral: false }),
+      rateLimitPerIp: skipToken(props.rateLimitPerIp),
+      zonalAutoshift: props.zonalAutoshift,
+    });
+    throwProblems(plan.problems, this);
+    const zoneProblem = zonePlacementProblem({
+      prop: zonesProp, zones: this.availabilityZones, region: stack.region, minZones: plan.minZones,
+      tierName: tier.name,
+    });
+    if (zoneProblem) {
+      throw validationError(zoneProblem, this, zonesProp);
+    }
+    const internetFacing = props.internetFacing ?? true;
+    const loadBalancerSubnets: ec2.SubnetSelection = internetFacing
+      ? { subnetType: ec2.SubnetType.PUBLIC }
+      : subnetSelection;
+    const loadBalancerZones = internetFacing
+      ? props.vpc.selectSubnets(loadBalancerSubnets).availabilityZones
+      : this.availabilityZones;
+    const lbMinZones = plan.loadBalancerMinZones;
+    if (loadBalancerZones.length < lbMinZones) {
+      const where = internetFacing ? 'vpc must have public subnets' : `${zonesProp} must have subnets`;
+      const which = internetFacing
+        ? 'an internet-facing load balancer'
+        : "an internal load balancer (it runs in the tasks' subnets)";
+      const tierNeeds = lbMinZones > ALB_MIN_AZS
+        ? `, and a node in each of the ${lbMinZones} AZs ${tier.name}'s tasks run in`
+        : '';
+      const got = `${loadBalancerZones.length} (${loadBalancerZones.join(', ') || 'none'})`;
+      throw validationError(`${where} in at least ${lbMinZones} AZs for ${which}: an Application Load Balancer needs `
+        + `subnets in two AZs${tierNeeds}, got: ${got}`,
+      this, zonesProp);
+    }
+    emitWarnings(this, 'ResilientService', plan.warnings);
+    this.taskCount = plan.tasks;
+    this.primaryTaskCount = plan.primaryTasks;
+    const containerPort = plan.containerPort;
+    // A token (a parameter) is checked by Elastic Load Balancing at deploy time.
+    const readinessPath = props.readinessPath ?? plan.targetHealth.path;
+
+    // ---- Keys, logs and alarms' topic -------------------------------------------------------
+    const logKey = newCustomerManagedKey(this, 'LogKey', `Encrypts the container and WAF logs of ${this.node.path}`);
+    allowCloudWatchLogs(logKey, this);
+    this.logKey = logKey;
+    this.logGroup = newEncryptedLogGroup(this, 'Logs', { encryptionKey: logKey, retentionDays: tier.logRetentionDays });
+    this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `alarms of ${this.node.path}`);
+
+    // ---- Task ------------------------------------------------------------------------------
+    const taskRole = new iam.Role(this, 'TaskRole', {
+      assumedBy: ecsTasksPrincipal(stack),
+      description: `Application of ${this.node.path}: no permission until granted`,
+    });
+    const executionRole = new iam.Role(this, 'ExecutionRole', {
+      assumedBy: ecsTasksPrincipal(stack),
+      description: `Starts the tasks of ${this.node.path}: image pull, logs, secrets`,
+    });
+    this.taskRole = taskRole;
+    this.grantPrincipal = taskRole;
+    this.executionRole = executionRole;
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu: plan.taskSize.cpu,
+      memoryLimitMiB: plan.taskSize.memoryMiB,
+      taskRole,
+      executionRole,
+      runtimePlatform: {
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+      },
+    });
+    const liveness = plan.containerHealth;
+    this.container = this.taskDefinition.addContainer('App', {
+      containerName: 'app',
+      image: props.image,
+      essential: true,
+      memoryLimitMiB: plan.taskSize.memoryMiB,
+      portMappings: [{ containerPort, protocol: ecs.Protocol.TCP }],
+      user: props.user ?? NOBODY,
+      readonlyRootFilesystem: true,
+      privileged: false,
+      environment: props.environment,
+      secrets: props.secrets,
+      healthCheck: {
+        command: [...liveness.command],
+        interval: Duration.seconds(liveness.intervalSeconds),
+        timeout: Duration.seconds(liveness.timeoutSeconds),
+        retries: liveness.retries,
+        startPeriod: Duration.seconds(liveness.startPeriodSeconds),
+      },
+      // Non-blocking: a CloudWatch Logs impairment drops log lines instead of stalling the application's
+      // writes (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html, `mode`).
+      logging: ecs.LogDrivers.awsLogs({
+        logGroup: this.logGroup, streamPrefix: 'app', mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+      }),
+    });
+
+    // ---- Load balancer ----------------------------------------------------------------------
+    const health = plan.targetHealth;
+    this.azFailoverSeconds = health.failoverSeconds;
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+      vpc: props.vpc,
+      port: containerPort,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.IP,
+      crossZoneEnabled: true,
+      deregistrationDelay: Duration.seconds(plan.deregistrationDelaySeconds),
+      healthCheck: {
+        path: readinessPath,
+        interval: Duration.seconds(health.intervalSeconds),
+        timeout: Duration.seconds(health.timeoutSeconds),
+        unhealthyThresholdCount: health.unhealthyThresholdCount,
+        healthyThresholdCount: health.healthyThresholdCount,
+        healthyHttpCodes: health.matcher,
+      },
+    });
+    const balancer = newServiceLoadBalancer(this, {
+      vpc: props.vpc,
+      internetFacing,
+      vpcSubnets: loadBalancerSubnets,
+      targetGroup: this.targetGroup,
+      certificate: props.certificate,
+      sslPolicy: props.sslPolicy,
+      logRetentionDays: tier.logRetentionDays,
+      accessLogNoncurrentDays: plan.accessLogNoncurrentDays,
+    });
+    this.loadBalancer = balancer.loadBalancer;
+    this.listener = balancer.listener;
+    if (!props.certificate) {
+      Annotations.of(this).addWarningV2('ha-constructs:ResilientService.certificate',
+        'no certificate: the load balancer serves plain HTTP; give certificate for HTTPS with an HTTP→HTTPS '
+        + 'redirect');
+    }
+    this.webAcl = newFleetWebAcl(this, {
+      loadBalancer: this.loadBalancer,
+      rateLimitPerIp: props.rateLimitPerIp ?? plan.rateLimitPerIp,
+      healthCheckPath: readinessPath,
+      logRetentionDays: tier.logRetentionDays,
+      logKey,
+    }).webAcl;
+
+    // ---- Alarms -----------------------------------------------------------------------------
+    this.errorAlarm = this.newErrorAlarm(plan);
+    notifyOn(this.errorAlarm, this.alarmTopic);
+    const unhealthy = plan.unhealthyTasksAlarm;
+    this.unhealthyTasksAlarm = new cloudwatch.Alarm(this, 'UnhealthyTasksAlarm', {
+      alarmDescription: `Tasks of ${this.node.path} fail the load balancer's readiness check (${readinessPath})`,
+      metric: this.targetGroup.metrics.unhealthyHostCount({
+        period: Duration.seconds(unhealthy.periodSeconds), statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: unhealthy.threshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: unhealthy.evaluationPeriods,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    notifyOn(this.unhealthyTasksAlarm, this.alarmTopic);
+
+    // ---- Cluster and service ----------------------------------------------------------------
+    this.cluster = props.cluster
+      ?? this.newCluster(props.vpc, props.containerInsights ?? ecs.ContainerInsights.ENABLED);
+    const deployment = plan.deployment;
+    const rollbackAlarms = [this.errorAlarm, this.unhealthyTasksAlarm, ...(props.pageAlarm ? [props.pageAlarm] : [])];
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount: plan.tasks.desired,
+      vpcSubnets: subnetSelection,
+      assignPublicIp: false,
+      availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
+      minHealthyPercent: deployment.minHealthyPercent,
+      maxHealthyPercent: deployment.maxPercent,
+      circuitBreaker: { enable: deployment.circuitBreakerRollback, rollback: deployment.circuitBreakerRollback },
+      deploymentAlarms: {
+        alarmNames: rollbackAlarms.map((alarm) => alarm.alarmName),
+        behavior: deployment.alarmRollback ? ecs.AlarmBehavior.ROLLBACK_ON_ALARM : ecs.AlarmBehavior.FAIL_ON_ALARM,
+      },
+      healthCheckGracePeriod: Duration.seconds(plan.gracePeriodSeconds),
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      enableECSManagedTags: true,
+      enableExecuteCommand: false,
+    });
+    this.connections = this.service.connections;
+    this.targetGroup.addTarget(this.service.loadBalancerTarget({
+      containerName: this.container.containerName, containerPort,
+    }));
+
+    // ---- Scaling and zonal autoshift -------------------------------------------------------
+    const scaling = plan.scaling;
+    this.scaling = this.service.autoScaleTaskCount({ minCapacity: scaling.minCount, maxCapacity: scaling.maxCount });
+    this.scaling.scaleOnCpuUtilization('CpuTracking', { targetUtilizationPercent: scaling.targetCpuPercent });
+    if (scaling.targetRequestsPerMinute !== undefined) {
+      this.scaling.scaleOnRequestCount('RequestTracking', {
+        requestsPerTarget: scaling.targetRequestsPerMinute, targetGroup: this.targetGroup,
+      });
+    }
+    if (plan.zonalAutoshift) {
+      new arczonalshift.CfnZonalAutoshiftConfiguration(this, 'ZonalAutoshift', {
+        resourceIdentifier: this.loadBalancer.loadBalancerArn,
+        zonalAutoshiftStatus: 'ENABLED',
+        practiceRunConfiguration: {
+          outcomeAlarms: [{ alarmIdentifier: this.errorAlarm.alarmArn, type: 'CLOUDWATCH' }],
+          blockingAlarms: props.pageAlarm
+            ? [{ alarmIdentifier: props.pageAlarm.alarmArn, type: 'CLOUDWATCH' }]
+            : undefined,
+        },
+      });
+    }
+
+    acknowledgeFindings(executionRole, {
+      id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+      reason: 'the inline policy aws-cdk-lib writes belongs to this one role and names only this service\'s log group, '
+        + 'image and secrets',
+    });
+    attachHaMetadata(this, props, { component: 'ResilientService', failureDomain: FailureDomain.REGION });
+  }
+
+  /** The 5xx share of requests over the page window, at the tier's fastest burn rate. */
+  private newErrorAlarm(plan: ServicePlan): cloudwatch.Alarm {
+    const alarm = plan.errorAlarm;
+    const period = Duration.seconds(alarm.periodSeconds);
+    const lb = this.loadBalancer;
+    return new cloudwatch.Alarm(this, 'ErrorAlarm', {
+      alarmDescription: `Share of requests to ${this.node.path} answered 5xx over ${alarm.periodMinutes} min burns the `
+        + `error budget ${alarm.burnRate}× too fast`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)',
+        usingMetrics: {
+          requests: lb.metrics.requestCount({ period }),
+          elb5xx: lb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period }),
+          target5xx: lb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period }),
+        },
+        period,
+        label: '5xx share of requests (%)',
+      }),
+      threshold: alarm.thresholdPercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: alarm.evaluationPeriods,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /**
+   * A cluster with Container Insights and Fargate ephemeral storage encrypted with a
+   * customer-managed key; aws-cdk-lib adds the key-policy statements Fargate needs.
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-storage-encryption.html
+   */
+  private newCluster(vpc: ec2.IVpc, containerInsights: ecs.ContainerInsights): ecs.Cluster {
+    const storageKey = newCustomerManagedKey(this, 'StorageKey',
+      `Encrypts the Fargate ephemeral storage of ${this.node.path}`);
+    return new ecs.Cluster(this, 'Cluster', {
+      vpc,
+      containerInsightsV2: containerInsights,
+      managedStorageConfiguration: { fargateEphemeralStorageKmsKey: storageKey },
+    });
+  }
+}
+
+/** The user every image can run as without a passwd entry: not root. */
+const NOBODY = '65534';
+
+/**
+ * ECS tasks of this account and region, and no other (the confused-deputy conditions AWS documents
+ * for the task and task execution roles).
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
+ */
+function ecsTasksPrincipal(stack: Stack): iam.IPrincipal {
+  return new iam.ServicePrincipal('ecs-tasks.amazonaws.com').withConditions({
+    ArnLike: {
+      'aws:SourceArn': stack.formatArn({ service: 'ecs', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+    },
+    StringEquals: { 'aws:SourceAccount': stack.account },
+  });
+}
+
+/** Whether two VPCs are the same one (their ids resolve alike). */
+function sameVpc(stack: Stack, a: ec2.IVpc, b: ec2.IVpc): boolean {
+  return a === b || JSON.stringify(stack.resolve(a.vpcId)) === JSON.stringify(stack.resolve(b.vpcId));
+}
+
+/** A prop's value for the planner, or undefined when it is a token the service checks at deploy time. */
+function skipToken<T>(value: T | undefined): T | undefined {
+  return value === undefined || Token.isUnresolved(value) ? undefined : value;
+}
