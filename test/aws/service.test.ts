@@ -7,6 +7,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HA_METADATA_KEY, HaRole, MultiAzNetwork, ServiceTier } from '../../lib';
 import { ResilientService, ResilientServiceProps } from '../../lib/aws/service';
+import { checkInputs } from '../../lib/checks/check';
+import { graphInputsOf } from '../../lib/testing/synthesized';
 import { haSnapshot } from '../../lib/testing/snapshot';
 import { expectValidationError, testApp } from '../util';
 
@@ -357,6 +359,21 @@ describe('ResilientService: HA record and report', () => {
     for (const [id, resource] of resources) {
       expect([id, resource.Metadata?.[HA_METADATA_KEY]]).toEqual([id, RECORD]);
     }
+  });
+
+  test('GIVEN TIER_1 with MultiAzNetwork THEN ha-report takes the AZ RTO from the readiness check and meets it', () => {
+    const report = checkInputs(graphInputsOf(base().stack));
+    const [orders] = report.services;
+    expect(orders.status).toMatchObject({ azRto: 'met', azRpo: 'met', availability: 'met' });
+    expect(orders.azRtoSeconds).toBe(50);
+    expect(orders.derivation.filter((step) => step.quantity === 'azRto')).toEqual([expect.objectContaining({
+      resource: 'ServiceTargetGroupE74A3394', value: 50, basis: 'target health check: interval 15 s × 3 + timeout 5 s',
+    })]);
+    // No finding on any resource. What is left is the service's, and other constructs answer it:
+    // a drill (AzEvacuationDrill), SLO alerting (SloAlarms), a probe (SyntheticCanary), a second region.
+    expect(report.findings.filter((f) => !f.resource.startsWith('service:'))).toEqual([]);
+    expect(report.findings.filter((f) => f.level === 'error').map((f) => f.rule))
+      .toEqual(['HA-DRL1', 'HA-OBS1', 'HA-OBS3', 'HA-RES1']);
   });
 
   // The HA view (lib/testing) of the service's own resources: per resource its type, HA record and
