@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { format, stripVTControlCharacters } from 'util';
 import { App, AppProps, Errors } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cdkJson from '../cdk.json';
 import { HaValidationError } from '../lib/core/errors';
 import { replaceAssetHashes } from '../lib/testing';
@@ -157,3 +157,14 @@ export const ALARM_TOPIC_STATEMENTS = [
     Principal: { Service: 'cloudwatch.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
   }),
 ];
+
+/** Asserts an alarm topic of lib/aws/private/alarms.ts: its policy, and a key this account's CloudWatch may use. */
+export function expectAlarmTopic(template: Template): void {
+  template.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: ALARM_TOPIC_STATEMENTS } });
+  template.hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+      Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    })]) },
+  });
+}

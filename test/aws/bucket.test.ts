@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { ReplicaBucket, ReplicaBucketProps, ReplicatedBucket, ReplicatedBucketProps } from '../../lib/aws/bucket';
 import { haSnapshot } from '../../lib/testing/snapshot';
-import { ALARM_TOPIC_STATEMENTS, expectValidationError, recommendedApp } from '../util';
+import { expectAlarmTopic, expectValidationError, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
 // literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
@@ -221,15 +221,7 @@ describe('ReplicatedBucket', () => {
 
   test('THEN the alarm topic takes publishes only over TLS, and its key lets CloudWatch alarms publish', () => {
     const { template } = synth();
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: ALARM_TOPIC_STATEMENTS },
-    });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-        Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      })]) },
-    });
+    expectAlarmTopic(template);
   });
 
   // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.

@@ -5,7 +5,7 @@ import { ProbeBlueprint, SyntheticCanary, SyntheticCanaryProps } from '../../lib
 import { SloAlarms } from '../../lib/aws/slo';
 import { HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { haSnapshot } from '../../lib/testing/snapshot';
-import { ALARM_TOPIC_STATEMENTS, expectValidationError, testApp } from '../util';
+import { expectAlarmTopic, expectValidationError, testApp } from '../util';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
 
@@ -217,14 +217,7 @@ describe('SyntheticCanary', () => {
 
   test('THEN the alarm topic takes publishes only over TLS, and its key lets CloudWatch alarms publish', () => {
     const { template } = synth();
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: ALARM_TOPIC_STATEMENTS },
-    });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-        Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' },
-      })]) },
-    });
+    expectAlarmTopic(template);
   });
 
   // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.

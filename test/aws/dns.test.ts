@@ -7,7 +7,7 @@ import { DnsRouting, FailoverDns, FailoverDnsEndpoint, FailoverDnsProps } from '
 import { dnsFailoverSeconds, HA_METADATA_KEY, ROUTE53_ALIAS_ELB_TTL_SECONDS, ROUTE53_FAILOVER_TTL_MAX_SECONDS, ServiceTier } from '../../lib/core';
 import { ROUTE53_HEALTH_CHECKER_REGIONS } from '../../lib/core/route53-checkers';
 import { haSnapshot } from '../../lib/testing/snapshot';
-import { ALARM_TOPIC_STATEMENTS, expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
+import { expectAlarmTopic, expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
 // literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
@@ -370,14 +370,7 @@ describe('FailoverDns', () => {
 
   test('THEN the alarm topic takes publishes only over TLS, and its key lets CloudWatch alarms publish', () => {
     const { template } = synth();
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: ALARM_TOPIC_STATEMENTS },
-    });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-        Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' },
-      })]) },
-    });
+    expectAlarmTopic(template);
   });
 
   // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.

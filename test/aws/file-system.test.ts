@@ -7,7 +7,7 @@ import { ReplicatedFileSystem, ReplicatedFileSystemProps } from '../../lib/aws/f
 import { ReplicaKey } from '../../lib/aws/replica-key';
 import { MultiAzNetwork } from '../../lib/aws/network';
 import { haSnapshot } from '../../lib/testing/snapshot';
-import { ALARM_TOPIC_STATEMENTS, expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
+import { expectAlarmTopic, expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
 // literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
@@ -195,14 +195,7 @@ describe('ReplicatedFileSystem', () => {
 
   test('THEN the alarm topic takes publishes only over TLS, and its key lets CloudWatch alarms publish', () => {
     const { template } = synth();
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: ALARM_TOPIC_STATEMENTS },
-    });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-        Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' },
-      })]) },
-    });
+    expectAlarmTopic(template);
   });
 
   // The HA view (lib/testing) of the construct's own resources (the VPC is the fixture's).

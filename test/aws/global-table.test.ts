@@ -6,7 +6,7 @@ import { DrStrategy, HA_METADATA_KEY, ServiceTier } from '../../lib/core';
 import { GlobalTable, GlobalTableProps, TableConsistency } from '../../lib/aws/global-table';
 import { ReplicaKey } from '../../lib/aws/replica-key';
 import { haSnapshot } from '../../lib/testing/snapshot';
-import { ALARM_TOPIC_STATEMENTS, expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
+import { expectAlarmTopic, expectValidationError, printedWarning, quietly, recommendedApp } from '../util';
 
 // The CLI's recommended flags, as `cdk init` writes them: the assertions pin ARNs with the partition
 // literal and weak cross-region references. Every construct in a bare App: test/aws/default-apps.test.ts.
@@ -181,14 +181,7 @@ describe('GlobalTable', () => {
 
   test('THEN the alarm topic takes publishes only over TLS, and its key lets CloudWatch alarms publish', () => {
     const { template } = synth();
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: ALARM_TOPIC_STATEMENTS },
-    });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-        Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' },
-      })]) },
-    });
+    expectAlarmTopic(template);
   });
 
   // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.
