@@ -358,8 +358,10 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
       assumedBy: ecsTasksPrincipal(stack),
       description: `Application of ${this.node.path}: no permission until granted`,
     });
+    // AWS documents the execution role's trust policy without conditions: one that ECS does not
+    // meet when it starts a task would stop every task from pulling its image.
     const executionRole = new iam.Role(this, 'ExecutionRole', {
-      assumedBy: ecsTasksPrincipal(stack),
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: `Starts the tasks of ${this.node.path}: image pull, logs, secrets`,
     });
     this.taskRole = taskRole;
@@ -565,8 +567,8 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
 const NOBODY = '65534';
 
 /**
- * ECS tasks of this account and region, and no other (the confused-deputy conditions AWS documents
- * for the task and task execution roles).
+ * ECS tasks of this account and region, and no other: the confused-deputy conditions AWS documents
+ * for a task role's trust policy.
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
  */
 function ecsTasksPrincipal(stack: Stack): iam.IPrincipal {

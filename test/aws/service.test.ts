@@ -313,14 +313,16 @@ describe('ResilientService: scaling, load balancer, container, keys and roles', 
     const roles = template.findResources('AWS::IAM::Role');
     for (const role of [taskRole, executionRole]) {
       expect(roles[role].Properties.ManagedPolicyArns).toBeUndefined();
-      expect(roles[role].Properties.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({
-        Principal: { Service: 'ecs-tasks.amazonaws.com' },
-        Condition: {
-          ArnLike: { 'aws:SourceArn': expect.anything() },
-          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-        },
-      })]);
+      expect(roles[role].Properties.AssumeRolePolicyDocument.Statement)
+        .toEqual([expect.objectContaining({ Principal: { Service: 'ecs-tasks.amazonaws.com' } })]);
     }
+    // Only this account's tasks of this region may assume the task role.
+    expect(roles[taskRole].Properties.AssumeRolePolicyDocument.Statement[0].Condition).toEqual({
+      ArnLike: {
+        'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:us-east-1:', { Ref: 'AWS::AccountId' }, ':*']] },
+      },
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+    });
     const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Json[];
     const actionsOf = (role: string) => policies
       .filter((p) => p.Properties.Roles.some((r: Json) => r.Ref === role))
