@@ -2,7 +2,7 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import {
   DRILL_MEASUREMENT_TARGETS, DRILL_MEASUREMENTS_METADATA_KEY, DrillMeasurement, drillMeasurementEntry,
-  drillMeasurementProblems,
+  drillMeasurementProblems, DrillStep, measuredResourceOf,
 } from '../core';
 import { validationError } from './private/errors';
 
@@ -51,10 +51,9 @@ export function recordDrillMeasurement(scope: IConstruct, measurement: DrillMeas
 
 /**
  * The one resource the record goes on: `scope` itself or its default child when of a type the step
- * concerns, else the only resource below `scope` of the first such type found there (two would
- * leave it unclear which one was measured).
+ * concerns, else the one core's `measuredResourceOf` picks below `scope`.
  */
-function measuredResource(scope: IConstruct, step: string, types: readonly string[]): CfnResource {
+function measuredResource(scope: IConstruct, step: DrillStep, types: readonly string[]): CfnResource {
   const fits = (node: IConstruct): node is CfnResource =>
     CfnResource.isCfnResource(node) && types.includes(node.cfnResourceType);
   for (const node of [scope, scope.node.defaultChild]) {
@@ -62,18 +61,11 @@ function measuredResource(scope: IConstruct, step: string, types: readonly strin
       return node;
     }
   }
-  // Types in order of preference: a fleet's group before the runbook documents the fleet also holds.
-  const below = scope.node.findAll().filter(fits);
-  const type = types.find((t) => below.some((r) => typeOf(r) === t));
-  const found = below.filter((r) => typeOf(r) === type);
-  if (found.length !== 1) {
-    const got = found.length === 0 ? 'none' : found.map((r) => r.node.path).join(', ');
-    throw validationError(`scope must hold exactly one resource a ${step} measurement concerns `
-      + `(${types.join(', ')}), got: ${got} in ${scope.node.path}`, scope, 'scope');
+  const below = scope.node.findAll().filter(fits)
+    .map((r) => ({ resource: r, type: r.cfnResourceType, path: r.node.path }));
+  const choice = measuredResourceOf(below, step, types, scope.node.path);
+  if ('problem' in choice) {
+    throw validationError(choice.problem, scope, 'scope');
   }
-  return found[0];
-}
-
-function typeOf(resource: CfnResource): string {
-  return resource.cfnResourceType;
+  return choice.resource;
 }

@@ -131,6 +131,33 @@ export function drillMeasurementEntry(measurement: DrillMeasurement): Omit<Drill
   return { seconds: measurement.seconds, measuredOn: measurement.measuredOn, drill: measurement.drill };
 }
 
+/** A resource an engine offers as the place of a measurement: its type (CloudFormation's or Terraform's) and path. */
+export interface MeasurableResource<T> {
+  readonly resource: T;
+  readonly type: string;
+  readonly path: string;
+}
+
+/**
+ * Of the resources below a scope whose types the step concerns, the one a measurement goes on: of
+ * the first of `types` (in order of preference: a fleet's group before the runbook documents the
+ * fleet also holds) found there, the only one. A problem (none, or two: which one was measured?)
+ * names the scope and what it holds.
+ */
+export function measuredResourceOf<T>(
+  below: readonly MeasurableResource<T>[], step: DrillStep, types: readonly string[], scopePath: string,
+): { readonly resource: T } | { readonly problem: string } {
+  const type = types.find((t) => below.some((r) => r.type === t));
+  const found = below.filter((r) => r.type === type);
+  if (found.length === 1) {
+    return { resource: found[0].resource };
+  }
+  const got = found.length === 0 ? 'none' : found.map((r) => r.path).join(', ');
+  return {
+    problem: `scope must hold exactly one resource a ${step} measurement concerns (${types.join(', ')}), got: ${got} in ${scopePath}`,
+  };
+}
+
 /** The records read back from synthesized output. */
 export interface ParsedDrillMeasurements {
   /** Each well-formed record, in the order of {@link DRILL_STEPS}. */

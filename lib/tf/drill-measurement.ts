@@ -2,7 +2,7 @@ import { TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import {
   DRILL_MEASUREMENT_TARGETS, DRILL_MEASUREMENTS_METADATA_KEY, DrillMeasurement, drillMeasurementEntry,
-  drillMeasurementProblems,
+  drillMeasurementProblems, DrillStep, measuredResourceOf,
 } from '../core';
 import { validationError } from './diagnostics';
 
@@ -47,28 +47,18 @@ export function recordDrillMeasurement(scope: IConstruct, measurement: DrillMeas
   resource.addOverride(path, drillMeasurementEntry(measurement));
 }
 
-/**
- * `scope` when it is a resource of a type the step concerns, else the only resource below it of the
- * first such type found there (two would leave it unclear which one was measured).
- */
-function measuredResource(scope: IConstruct, step: string, types: readonly string[]): TerraformResource {
+/** `scope` when it is a resource of a type the step concerns, else the one core's `measuredResourceOf` picks below it. */
+function measuredResource(scope: IConstruct, step: DrillStep, types: readonly string[]): TerraformResource {
   const fits = (node: IConstruct): node is TerraformResource =>
     TerraformResource.isTerraformResource(node) && types.includes(node.terraformResourceType);
   if (fits(scope)) {
     return scope;
   }
-  // Types in order of preference: a fleet's group before the runbook documents the fleet also holds.
-  const below = scope.node.findAll().filter(fits);
-  const type = types.find((t) => below.some((r) => typeOf(r) === t));
-  const found = below.filter((r) => typeOf(r) === type);
-  if (found.length !== 1) {
-    const got = found.length === 0 ? 'none' : found.map((r) => r.node.path).join(', ');
-    throw validationError(`scope must hold exactly one resource a ${step} measurement concerns `
-      + `(${types.join(', ')}), got: ${got} in ${scope.node.path}`, scope, 'scope');
+  const below = scope.node.findAll().filter(fits)
+    .map((r) => ({ resource: r, type: r.terraformResourceType, path: r.node.path }));
+  const choice = measuredResourceOf(below, step, types, scope.node.path);
+  if ('problem' in choice) {
+    throw validationError(choice.problem, scope, 'scope');
   }
-  return found[0];
-}
-
-function typeOf(resource: TerraformResource): string {
-  return resource.terraformResourceType;
+  return choice.resource;
 }
