@@ -10,7 +10,7 @@ import { ResilientService, ResilientServiceProps } from '../../lib/aws/service';
 import { checkInputs } from '../../lib/checks/check';
 import { graphInputsOf } from '../../lib/testing/synthesized';
 import { haSnapshot } from '../../lib/testing/snapshot';
-import { expectValidationError, testApp } from '../util';
+import { expectAlarmTopic, expectValidationError, testApp } from '../util';
 
 // Every test builds in a bare `new App()`, as a user's jest test does (testApp).
 
@@ -302,6 +302,7 @@ describe('ResilientService: scaling, load balancer, container, keys and roles', 
       })]);
     }
     expect(only(template, 'AWS::SNS::Topic').Properties.KmsMasterKeyId).toBeDefined();
+    expectAlarmTopic(template); // this account's alarms may publish to it and use its key
   });
 
   test('THEN the task role may do nothing until granted, and grants reach it; the execution role only logs', () => {
