@@ -4,6 +4,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -59,6 +60,15 @@ const BUILDS: readonly DefaultBuild[] = [
       machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
       // Two capacity pools: with one, a statically stable tier warns.
       instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m6g.large')], requiredCapacity: 6, maxCapacity: 12,
+      certificate: acm.Certificate.fromCertificateArn(s, 'Certificate', CERTIFICATE),
+    }),
+  },
+  {
+    name: 'ResilientService',
+    build: (s, tier) => new aws.ResilientService(s, 'Service', {
+      tier, service: 'orders', vpc: zonalVpc(s, ZONES['us-east-1']),
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: zones(tier) },
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/orders:1.0.0'), requiredCount: 6, maxCount: 12,
       certificate: acm.Certificate.fromCertificateArn(s, 'Certificate', CERTIFICATE),
     }),
   },
