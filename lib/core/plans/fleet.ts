@@ -1,5 +1,5 @@
 import { fastestPageAlert } from '../burn-rate';
-import { FleetCapacity, primaryFleetCapacity, standbyFleetCapacity } from '../capacity';
+import { FleetCapacity } from '../capacity';
 import { PlanProblem, PlanWarning } from '../errors';
 import {
   PARTITION_PLACEMENT_MAX_PARTITIONS, SPREAD_PLACEMENT_MAX_PER_AZ, WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS,
@@ -9,6 +9,7 @@ import { healthCheckPathProblem, LIVENESS_PATH } from '../health-check-path';
 import { HaRole } from '../metadata';
 import { clean } from '../numbers';
 import { ServiceTier } from '../tier';
+import { checkCount, planServingCapacity } from './serving-capacity';
 
 /**
  * The plan of a fleet behind a load balancer: what each engine's `ResilientFleet` (and Google's
@@ -164,6 +165,7 @@ const ACCESS_LOGS_TARGET = 0.999;
 
 /** The sizes a gp3 volume may have, in GiB. @see https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html */
 const GP3_MAX_GIB = 16384;
+const FLEET_COUNT_PROPS = { required: 'requiredCapacity', max: 'maxCapacity', standby: 'standbyCapacity', unit: 'instance' };
 const PORT_MAX = 65535;
 
 /**
@@ -187,35 +189,14 @@ export function planFleet(tier: ServiceTier, intent: FleetIntent): FleetPlan {
   const problems: PlanProblem[] = [];
   const warnings: PlanWarning[] = [];
   const problem = (prop: string, message: string) => problems.push({ prop, message });
-  const count = (prop: string, value: number | undefined, min: number) => {
-    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min)) {
-      problem(prop, `${prop} must be an integer of at least ${min}, got: ${String(value)}`);
-      return false;
-    }
-    return true;
-  };
+  const count = (prop: string, value: number | undefined, min: number) => checkCount(problems, prop, value, min);
 
   const minZones = fleetMinZones(tier);
   const zones = Math.max(intent.zoneCount ?? minZones, 1);
-  const countsValid = count('requiredCapacity', intent.requiredCapacity, 1) && count('maxCapacity', intent.maxCapacity, 1);
-  if (countsValid && intent.requiredCapacity > intent.maxCapacity) {
-    problem('requiredCapacity', `requiredCapacity must be at most maxCapacity (${intent.maxCapacity}), got: ${intent.requiredCapacity}`);
-  }
-  const required = countsValid ? intent.requiredCapacity : 1;
-  const max = countsValid ? intent.maxCapacity : Math.max(1, required);
-  const primaryCapacity = primaryFleetCapacity(required, max, zones, tier.staticallyStable);
-  if (countsValid && primaryCapacity.min > max) {
-    const reason = tier.staticallyStable
-      ? `static stability: ${primaryCapacity.perAz} per AZ × ${zones} AZs so that losing one AZ leaves requiredCapacity ${required}`
-      : `one instance in each of ${zones} AZs`;
-    problem('maxCapacity', `maxCapacity must be at least ${primaryCapacity.min} for ${tier.name} (${reason}), got: ${max}`);
-  }
-  if (intent.standbyCapacity !== undefined && count('standbyCapacity', intent.standbyCapacity, 0) && intent.standbyCapacity > max) {
-    problem('standbyCapacity', `standbyCapacity must be at most maxCapacity (${max}), got: ${intent.standbyCapacity}`);
-  }
-  const capacity = intent.role === HaRole.STANDBY
-    ? standbyFleetCapacity(primaryCapacity, tier.strategy, zones, intent.standbyCapacity)
-    : primaryCapacity;
+  const { primary: primaryCapacity, capacity, max } = planServingCapacity(tier, {
+    required: intent.requiredCapacity, max: intent.maxCapacity, standby: intent.standbyCapacity, role: intent.role, zones,
+    staticallyStable: tier.staticallyStable,
+  }, FLEET_COUNT_PROPS, problems);
 
   // The survivors of an AZ loss must be able to hold the maximum: size placement for zones − 1.
   const survivingZones = Math.max(zones - 1, 1);

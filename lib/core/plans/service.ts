@@ -1,5 +1,5 @@
 import { fastestPageAlert } from '../burn-rate';
-import { FleetCapacity, primaryFleetCapacity, standbyFleetCapacity } from '../capacity';
+import { FleetCapacity } from '../capacity';
 import { PlanProblem, PlanWarning } from '../errors';
 import { WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS } from '../figures';
 import { fleetTargetHealth } from '../fleet-health';
@@ -7,6 +7,7 @@ import { healthCheckPathProblem, LIVENESS_PATH, READINESS_PATH } from '../health
 import { HaRole } from '../metadata';
 import { clean } from '../numbers';
 import { ServiceTier } from '../tier';
+import { checkCount, planServingCapacity } from './serving-capacity';
 import {
   FLEET_DEFAULTS, FleetErrorAlarmPlan, fleetMinZones, loadBalancerMinZones, TargetHealthPlan, UnhealthyHostsAlarmPlan,
 } from './fleet';
@@ -184,6 +185,7 @@ export interface ServicePlan {
 
 const PORT_MAX = 65535;
 const MINUTE = 60;
+const SERVICE_COUNT_PROPS = { required: 'requiredCount', max: 'maxCount', standby: 'standbyCount', unit: 'task' };
 
 /**
  * Plans a service.
@@ -220,13 +222,7 @@ export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePl
   const problems: PlanProblem[] = [];
   const warnings: PlanWarning[] = [];
   const problem = (prop: string, message: string) => problems.push({ prop, message });
-  const count = (prop: string, value: number | undefined, min: number) => {
-    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min)) {
-      problem(prop, `${prop} must be an integer of at least ${min}, got: ${String(value)}`);
-      return false;
-    }
-    return true;
-  };
+  const count = (prop: string, value: number | undefined, min: number) => checkCount(problems, prop, value, min);
   const range = (prop: string, value: number | undefined, min: number, max: number, why = '') => {
     if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)) {
       problem(prop, `${prop} must be an integer from ${min} to ${max}${why}, got: ${String(value)}`);
@@ -240,27 +236,12 @@ export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePl
     const prop = intent.zonesProp ?? 'vpcSubnets';
     problem(prop, `${prop} must select subnets in at least ${minZones} AZs for ${tier.name}, got: ${intent.zoneCount}`);
   }
-  const countsValid = count('requiredCount', intent.requiredCount, 1) && count('maxCount', intent.maxCount, 1);
-  if (countsValid && intent.requiredCount > intent.maxCount) {
-    problem('requiredCount',
-      `requiredCount must be at most maxCount (${intent.maxCount}), got: ${intent.requiredCount}`);
-  }
-  const required = countsValid ? intent.requiredCount : 1;
-  const max = countsValid ? intent.maxCount : Math.max(1, required);
   // Too few zones is reported above; static stability needs a surviving zone to compute at all.
-  const primaryTasks = primaryFleetCapacity(required, max, zones, tier.staticallyStable && zones >= 2);
-  if (countsValid && primaryTasks.min > max) {
-    const reason = tier.staticallyStable
-      ? `static stability: ${primaryTasks.perAz} per AZ × ${zones} AZs so that losing one AZ leaves `
-        + `requiredCount ${required}`
-      : `one task in each of ${zones} AZs`;
-    problem('maxCount', `maxCount must be at least ${primaryTasks.min} for ${tier.name} (${reason}), got: ${max}`);
-  }
-  if (intent.standbyCount !== undefined && count('standbyCount', intent.standbyCount, 0) && intent.standbyCount > max) {
-    problem('standbyCount', `standbyCount must be at most maxCount (${max}), got: ${intent.standbyCount}`);
-  }
+  const { primary: primaryTasks, capacity: tasks, required, max } = planServingCapacity(tier, {
+    required: intent.requiredCount, max: intent.maxCount, standby: intent.standbyCount, role: intent.role, zones,
+    staticallyStable: tier.staticallyStable && zones >= 2,
+  }, SERVICE_COUNT_PROPS, problems);
   const serving = intent.role !== HaRole.STANDBY;
-  const tasks = serving ? primaryTasks : standbyFleetCapacity(primaryTasks, tier.strategy, zones, intent.standbyCount);
 
   // ---- Container -------------------------------------------------------------------------
   const containerPort = intent.containerPort ?? SERVICE_DEFAULTS.containerPort;
