@@ -1,11 +1,13 @@
 import { PRODUCTION_BASELINE } from '../../../core/figures-checks';
 import { servesBehindLoadBalancer } from '../../graph/balancing';
+import { minimumCount } from '../../graph/fleet-size';
 import { GraphResource } from '../../graph/model';
 import { num } from '../../graph/values';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 import { fleetZones, tierOf } from '../support';
 
 const TYPES = ['AWS::AutoScaling::AutoScalingGroup', 'aws_autoscaling_group'];
+const ECS_SERVICE_TYPES = ['AWS::ECS::Service', 'aws_ecs_service'];
 
 /**
  * HA-CAP1: fleets of statically stable tiers keep an even floor of instances in every zone; without
@@ -15,22 +17,24 @@ export const StaticallyStableCapacity: HaRule = {
   id: 'HA-CAP1',
   level: 'error',
   category: 'availability',
-  info: 'For tiers that require static stability (TIER_0, TIER_1), a serving (not standby) Auto Scaling group\'s minimum is a whole multiple of its zone count (at least one instance in every zone) and equal to its desired capacity. Without a tier, an Auto Scaling group that serves behind a load balancer (itself, or as an ECS cluster\'s instances) keeps a minimum of at least 2.',
+  info: 'For tiers that require static stability (TIER_0, TIER_1), a serving (not standby) Auto Scaling group\'s minimum (an ECS service\'s task floor: its scalable target\'s minimum, else its desired count) is a whole multiple of its zone count (at least one in every zone) and equal to its desired capacity. Without a tier, an Auto Scaling group that serves behind a load balancer (itself, or as an ECS cluster\'s instances) keeps a minimum of at least 2.',
   explanation: 'Static stability means an AZ loss never waits on launching instances (the control plane may be impaired then): each zone already runs its share, and the rest absorb the load. The template cannot state peak demand, so the rule checks the shape: an even floor in every zone (`staticallyStableCapacity` in lib/core sizes it) that scaling in cannot go below.',
-  resourceTypes: TYPES,
+  resourceTypes: [...TYPES, ...ECS_SERVICE_TYPES],
   evaluate(context: RuleContext): Evaluation[] {
-    return context.graph.ofType(...TYPES).flatMap((asg) => {
+    return context.graph.ofType(...TYPES, ...ECS_SERVICE_TYPES).flatMap((asg) => {
       const tier = tierOf(context, asg);
+      const tasks = ECS_SERVICE_TYPES.includes(asg.type);
       if (!tier) {
-        return baseline(context, asg);
+        // An ECS service's task count without a tier is HA-AZ1's (it places the tasks).
+        return tasks ? [] : baseline(context, asg);
       }
       // A warm standby's fleet is scaled down on purpose; static stability is about serving fleets.
       if (!tier.staticallyStable || context.services.recordOf(asg)?.role === 'standby') {
         return [];
       }
       const zones = fleetZones(context.graph, asg)?.length ?? 0;
-      const min = num(asg.properties.MinSize ?? asg.properties.min_size);
-      const desired = num(asg.properties.DesiredCapacity ?? asg.properties.desired_capacity);
+      const min = tasks ? minimumCount(context.graph, asg) : num(asg.properties.MinSize ?? asg.properties.min_size);
+      const desired = num(asg.properties.DesiredCapacity ?? asg.properties.desired_capacity ?? asg.properties.DesiredCount ?? asg.properties.desired_count);
       if (zones < 2 || min === undefined) {
         return [outcome(asg, `${asg.address} must state a literal minimum size and at least 2 zones for ${tier.name}'s static stability to be checked`)];
       }

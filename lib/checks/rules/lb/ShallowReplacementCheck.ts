@@ -2,6 +2,8 @@ import { isObject, str } from '../../graph/values';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 
 const ASG_TYPES = ['AWS::AutoScaling::AutoScalingGroup', 'aws_autoscaling_group'];
+// ECS replaces a task that fails its target group's health check, whatever else is set.
+const ECS_SERVICE_TYPES = ['AWS::ECS::Service', 'aws_ecs_service'];
 const TARGET_GROUP_TYPES = ['AWS::ElasticLoadBalancingV2::TargetGroup', 'aws_lb_target_group'];
 const DNS_CHECK_TYPES = ['AWS::Route53::HealthCheck', 'aws_route53_health_check'];
 
@@ -14,9 +16,9 @@ export const ShallowReplacementCheck: HaRule = {
   id: 'HA-LB4',
   level: 'error',
   category: 'availability',
-  info: 'An Auto Scaling group that replaces instances on ELB health does not use, as its target health check, the deep path the service\'s Route 53 health checks use to move traffic between regions.',
+  info: 'An Auto Scaling group that replaces instances on ELB health, or an ECS service (which always replaces tasks its target group finds unhealthy), does not use, as its target health check, the deep path the service\'s Route 53 health checks use to move traffic between regions.',
   explanation: 'A deep check fails on every instance at once when a shared dependency browns out; as the replacement check it terminates the whole healthy fleet, turning a brownout into an outage. Replacement needs a shallow liveness check; the deep readiness check moves traffic.',
-  resourceTypes: [...ASG_TYPES, ...TARGET_GROUP_TYPES, ...DNS_CHECK_TYPES],
+  resourceTypes: [...ASG_TYPES, ...ECS_SERVICE_TYPES, ...TARGET_GROUP_TYPES, ...DNS_CHECK_TYPES],
   evaluate(context: RuleContext): Evaluation[] {
     const { graph, services } = context;
     const deepPaths = new Map<string, Set<string>>();
@@ -28,10 +30,11 @@ export const ShallowReplacementCheck: HaRule = {
         deepPaths.set(service, (deepPaths.get(service) ?? new Set()).add(path.split('?')[0]));
       }
     }
-    return graph.ofType(...ASG_TYPES).flatMap((asg) => {
+    return graph.ofType(...ASG_TYPES, ...ECS_SERVICE_TYPES).flatMap((asg) => {
       const service = services.recordOf(asg)?.service;
       const deep = service ? deepPaths.get(service) : undefined;
-      if (!deep || str(asg.properties.HealthCheckType ?? asg.properties.health_check_type) !== 'ELB') {
+      const onElbHealth = ECS_SERVICE_TYPES.includes(asg.type) || str(asg.properties.HealthCheckType ?? asg.properties.health_check_type) === 'ELB';
+      if (!deep || !onElbHealth) {
         return [];
       }
       const replacing = graph.referencedBy(asg, ...TARGET_GROUP_TYPES)
@@ -41,7 +44,7 @@ export const ShallowReplacementCheck: HaRule = {
         })
         .filter((path): path is string => path !== undefined && deep.has(path.split('?')[0]));
       return [outcome(asg, replacing.length === 0 ? undefined
-        : `${asg.address} replaces instances on ${replacing[0]}, the deep check the service's Route 53 health checks use to move traffic `
+        : `${asg.address} replaces ${ECS_SERVICE_TYPES.includes(asg.type) ? 'tasks' : 'instances'} on ${replacing[0]}, the deep check the service's Route 53 health checks use to move traffic `
           + 'between regions: a dependency brownout fails it everywhere at once and the group replaces the whole fleet; give the target '
           + 'group a shallow liveness path (the fleet\'s healthCheckPath) and keep the deep one for DNS failover')];
     });
