@@ -1,14 +1,15 @@
-import { App, Aws, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Aws, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   acknowledgeHaFinding, AzEvacuationDrill, READINESS_PATH, regionalLabel, BackupCopyVault, BackupPolicy, ClientResiliencePolicy, FailoverDns, FailoverRunbooks, FailoverRunbooksProps, FailoverTrigger, FeatureFlags,
-  GlobalDatabase, GlobalDatabaseSecondary, GoldenSignalsDashboard, HaRole, MultiAzNetwork, RegionEvacuationDrill,
+  GlobalDatabase, GlobalDatabaseSecondary, GoldenSignalsDashboard, HaRole, MultiAzNetwork, promotedReaderIdentifier, RegionEvacuationDrill,
   ReplicaBucket, ReplicatedBucket, ResilienceHubApp, ResilientFleet, SecretReplicaKey, ServiceTier, SloAlarms, SyntheticCanary,
 } from '../../lib';
 import { ExampleDomain } from '../tier0-active-active';
@@ -126,6 +127,7 @@ export class Tier1PrimaryStack extends Stack {
     this.fleet = new ResilientFleet(this, 'Fleet', {
       ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain), revisions.bucket), role,
     });
+    keepRoleOffLaunchTags(this.fleet);
     this.database = new GlobalDatabase(this, 'Database', {
       tier: TIER, service: SERVICE, role, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, secondaryRegions: [STANDBY],
       databaseName: 'orders',
@@ -158,7 +160,8 @@ export class Tier1PrimaryStack extends Stack {
     // Standing by after a failover, this region holds the failback: promote its cluster back, grow its fleet.
     this.runbooks = new FailoverRunbooks(this, 'Runbooks', {
       tier: TIER, service: SERVICE, role, loadBalancerArn: this.fleet.loadBalancer.loadBalancerArn, featureFlags,
-      ...(active ? {} : regionFailoverInputs(this.database.primary.cluster.clusterArn, this.fleet)),
+      // Failing back: us-east-1's cluster keeps its three instances, so nothing is created on the way back.
+      ...(active ? {} : { ...regionFailoverInputs(this.database.primary.cluster.clusterArn, this.fleet), failback: true }),
     });
   }
 }
@@ -231,11 +234,15 @@ export class Tier1StandbyStack extends Stack {
     this.fleet = new ResilientFleet(this, 'Fleet', {
       ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain), revisions), role,
     });
+    keepRoleOffLaunchTags(this.fleet);
     this.database = new GlobalDatabaseSecondary(this, 'Database', {
       tier: TIER, service: SERVICE, role, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, primaryRegion: PRIMARY,
       // Serving, the promoted cluster keeps a reader in each further AZ, as the primary does: instances are added, none replaced.
       readers: active ? TIER.minAzs - 1 : undefined,
     });
+    if (active) {
+      adoptPromotedReader(this.database);
+    }
     this.database.connections.allowDefaultPortFrom(this.fleet);
     this.database.grantConnect(this.fleet.role, DATABASE_USER);
     // The standby's own SLO alarms (over its own load balancer): they guard its flags, and page once it serves.
@@ -250,8 +257,42 @@ export class Tier1StandbyStack extends Stack {
     const featureFlags = addDegradationControls(this, this.fleet, this.slo.pageAlarm);
     this.runbooks = new FailoverRunbooks(this, 'Runbooks', {
       tier: TIER, service: SERVICE, role, featureFlags, loadBalancerArn: this.fleet.loadBalancer.loadBalancerArn,
-      ...(active ? {} : regionFailoverInputs(this.database.clusterArn, this.fleet)),
+      ...(active ? {} : {
+        ...regionFailoverInputs(this.database.clusterArn, this.fleet),
+        // The secondary's one reader becomes the writer, alone in us-west-2a: once it writes, the runbook adds
+        // a reader in us-west-2b (off the region RTO's path), which the next deployment, serving, declares.
+        promotedReaderAvailabilityZone: ZONES[STANDBY][1], promotedReaderClass: DATABASE_INSTANCE_CLASS,
+        headlessSecondarySubnetGroupName: this.database.cluster.dbSubnetGroupName,
+        headlessSecondaryEngineVersion: this.database.cluster.engineVersion,
+      }),
     });
+  }
+}
+
+/** The class of the Aurora instances: GlobalDatabase's and GlobalDatabaseSecondary's default, r6g.large. */
+const DATABASE_INSTANCE_CLASS = 'db.r6g.large';
+
+/**
+ * Names the serving cluster's second instance as the promotion runbook named the reader it added
+ * (us-west-2b), and retains it: CloudFormation imports only resources it would retain. Deployed with
+ * `cdk deploy --import-existing-resources`, the stack adopts it instead of adding another. The first
+ * instance is the secondary's own reader, which the promotion made the writer.
+ */
+function adoptPromotedReader(database: GlobalDatabaseSecondary): void {
+  const reader = database.node.findChild('Reader2') as rds.CfnDBInstance;
+  reader.dbInstanceIdentifier = promotedReaderIdentifier(SERVICE, STANDBY);
+  reader.applyRemovalPolicy(RemovalPolicy.RETAIN);
+}
+
+/**
+ * Keeps the fleet's role out of the tags of its placement group and launch template. A tag change
+ * replaces a placement group, and gives the launch template a new version that the group's rolling
+ * update replaces every instance for: swapping `activeRegion` would roll the fleet that has just
+ * taken over. The HA record in each resource's Metadata, and the group's own tags, keep the role.
+ */
+function keepRoleOffLaunchTags(fleet: ResilientFleet): void {
+  for (const id of ['PlacementGroup', 'LaunchTemplate']) {
+    Tags.of(fleet.node.findChild(id)).remove('ha:role');
   }
 }
 

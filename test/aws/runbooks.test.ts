@@ -599,6 +599,6 @@ describe('the Tier 2 example: a us-east-1 outage pages from us-west-2', () => {
     expect(template.findResources('AWS::SNS::Topic')[topicRef.Ref]).toBeDefined();
     const description = JSON.stringify(standby.resolve(alarms[0].Properties.AlarmDescription));
     expect(description).toContain('https://us-west-2.console.aws.amazon.com/systems-manager/documents/');
-    expect(description).toContain(standby.resolve(standby.runbooks.promoteDatabase!.documentName).Ref);
+    expect(description).toContain(standby.resolve(standby.runbooks!.promoteDatabase!.documentName).Ref);
   });
 });

@@ -279,6 +279,7 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
       ...(reader ? ['Once it does, adds a reader in another zone (once) and does not wait for it: the service',
         'already serves, and until the reader is available the database of this region is in one zone.',
         'If AddReader fails, the promotion stands: add the reader by hand.'] : []),
+      AFTER_FAILOVER_DESCRIPTION,
       ...(inputs.failback ? [FAILBACK_DESCRIPTION] : []),
     ].join(' '),
     parameters: {
@@ -384,6 +385,15 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
     failover: failoverStepRecordOf('promotion', inputs.trigger, { createsWriter: writer !== undefined }),
   };
 }
+
+/**
+ * AWS's advice for a two-region global database: a managed RPO on the promoted cluster while the
+ * failed region is being rebuilt pauses every commit (no secondary is within it).
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html
+ */
+const AFTER_FAILOVER_DESCRIPTION = 'After a Failover, Aurora adds the old primary back as a secondary once its region is '
+  + 'healthy and rebuilds it: set rds.global_db_rpo on this cluster (deploy it as the serving region) only then, since '
+  + 'with no secondary within that RPO Aurora pauses every commit.';
 
 /**
  * What a failback leaves to a person, and in what order it goes: AWS's managed failover adds the
