@@ -227,9 +227,13 @@ export const CLOUDWATCH_LOG_RETENTION_DAYS: readonly number[] = [
  * An SLA is a floor the provider pays credits below, not a measurement: the report says so.
  */
 export const PUBLISHED_SLAS = {
-  /** @see https://aws.amazon.com/compute/sla/ (instances deployed across two or more AZs) */
+  /**
+   * The AWS Compute SLA's Region-Level commitment, which covers EC2, ECS and Fargate: instances or
+   * tasks deployed across two or more AZs.
+   * @see https://aws.amazon.com/compute/sla/
+   */
   EC2_MULTI_AZ: 0.9999,
-  /** @see https://aws.amazon.com/compute/sla/ (a single EC2 instance) */
+  /** @see https://aws.amazon.com/compute/sla/ (its Instance-Level commitment: a single instance or task) */
   EC2_SINGLE_INSTANCE: 0.995,
   /** @see https://aws.amazon.com/elasticloadbalancing/sla/ */
   ELASTIC_LOAD_BALANCING: 0.9999,
