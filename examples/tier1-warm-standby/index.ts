@@ -1,4 +1,4 @@
-import { App, Aws, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { App, Aws, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -127,7 +127,6 @@ export class Tier1PrimaryStack extends Stack {
     this.fleet = new ResilientFleet(this, 'Fleet', {
       ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain), revisions.bucket), role,
     });
-    keepRoleOffLaunchTags(this.fleet);
     this.database = new GlobalDatabase(this, 'Database', {
       tier: TIER, service: SERVICE, role, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, secondaryRegions: [STANDBY],
       databaseName: 'orders',
@@ -234,7 +233,6 @@ export class Tier1StandbyStack extends Stack {
     this.fleet = new ResilientFleet(this, 'Fleet', {
       ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain), revisions), role,
     });
-    keepRoleOffLaunchTags(this.fleet);
     this.database = new GlobalDatabaseSecondary(this, 'Database', {
       tier: TIER, service: SERVICE, role, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, primaryRegion: PRIMARY,
       // Serving, the promoted cluster keeps a reader in each further AZ, as the primary does: instances are added, none replaced.
@@ -282,18 +280,6 @@ function adoptPromotedReader(database: GlobalDatabaseSecondary): void {
   const reader = database.node.findChild('Reader2') as rds.CfnDBInstance;
   reader.dbInstanceIdentifier = promotedReaderIdentifier(SERVICE, STANDBY);
   reader.applyRemovalPolicy(RemovalPolicy.RETAIN);
-}
-
-/**
- * Keeps the fleet's role out of the tags of its placement group and launch template. A tag change
- * replaces a placement group, and gives the launch template a new version that the group's rolling
- * update replaces every instance for: swapping `activeRegion` would roll the fleet that has just
- * taken over. The HA record in each resource's Metadata, and the group's own tags, keep the role.
- */
-function keepRoleOffLaunchTags(fleet: ResilientFleet): void {
-  for (const id of ['PlacementGroup', 'LaunchTemplate']) {
-    Tags.of(fleet.node.findChild(id)).remove('ha:role');
-  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { App, ArnFormat, Aws, Duration, RemovalPolicy, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
+import { App, ArnFormat, Aws, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -174,7 +174,6 @@ export class Tier2PrimaryStack extends Stack {
       replicaBucketName: revisionBucketName(STANDBY), backupTag: false,
     });
     this.fleet = new ResilientFleet(this, 'Fleet', { ...fleetProps(this, this.network.vpc, zone, props.domain, revisions.bucket), role });
-    keepRoleOffLaunchTags(this.fleet);
     // Standing by, the GlobalCluster keeps naming this cluster its source: the template does not change, so
     // CloudFormation leaves the global cluster alone after a switchover or failover made another member writer.
     this.database = new GlobalDatabase(this, 'Database', {
@@ -251,7 +250,6 @@ export class Tier2StandbyStack extends Stack {
       bucketName: revisionBucketName(STANDBY), encryptionKey: props.replicas.revisions.encryptionKey,
     });
     this.fleet = new ResilientFleet(this, 'Fleet', { ...fleetProps(this, this.network.vpc, zone, props.domain, revisions), role });
-    keepRoleOffLaunchTags(this.fleet);
     this.database = new GlobalDatabaseSecondary(this, 'Database', {
       tier: TIER, service: SERVICE, role, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, primaryRegion: PRIMARY,
       // Serving, the promoted cluster has its writer and a reader in the other zone: the two the runbook created.
@@ -295,18 +293,6 @@ export class Tier2StandbyStack extends Stack {
     // live in us-east-1. Standing by, this canary probes the primary by its regional name from here, pages
     // through a topic of its own, and links the promotion runbook (Mode Failover in an outage).
     ({ canary: this.canary, slo: this.slo } = addRegionWatch(this, 'PrimaryCanary', this.fleet, props, this.runbooks));
-  }
-}
-
-/**
- * Keeps the fleet's role out of the tags of its placement group and launch template. A tag change
- * replaces a placement group, and gives the launch template a new version that the group's rolling
- * update replaces every instance for: swapping `activeRegion` would roll the fleet that has just
- * taken over. The HA record in each resource's Metadata, and the group's own tags, keep the role.
- */
-function keepRoleOffLaunchTags(fleet: ResilientFleet): void {
-  for (const id of ['PlacementGroup', 'LaunchTemplate']) {
-    Tags.of(fleet.node.findChild(id)).remove('ha:role');
   }
 }
 

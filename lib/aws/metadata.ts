@@ -9,6 +9,14 @@ import { HaProps, serviceNameOf } from './ha-props';
  */
 const TAG_KEYS_WITHOUT_COLON = ['AWS::SSMContacts::Contact', 'AWS::SSMContacts::Plan', 'AWS::SSMContacts::Rotation'];
 
+/**
+ * Types that do not carry the `ha:role` tag: a tag change replaces a placement group, and gives a
+ * launch template a new version that the group's rolling update replaces every instance for, so
+ * swapping the roles of two regions after a failover would roll the fleet that has just taken
+ * over. Their HA record (in `Metadata`) keeps the role.
+ */
+const ROLE_TAG_FREE_TYPES = ['AWS::EC2::PlacementGroup', 'AWS::EC2::LaunchTemplate'];
+
 /** What {@link attachHaMetadata} records besides the construct's {@link HaProps}. */
 export interface AttachHaMetadataOptions {
   /** Name of the construct (or your own component) that created the resources. */
@@ -84,9 +92,18 @@ function markWithRecord(child: IConstruct, record: HaMetadata): void {
   if (!manager || (isResource && TAG_KEYS_WITHOUT_COLON.includes(child.cfnResourceType)) || (!isResource && manager.tagValues()['ha:service'] !== undefined)) {
     return;
   }
+  const roleFree = ROLE_TAG_FREE_TYPES.includes(resourceTypeOf(child) ?? '');
   for (const [key, value] of tagsOfRecord(record)) {
-    manager.setTag(key, value, TAG_PRIORITY, true);
+    if (!(roleFree && key === 'ha:role')) {
+      manager.setTag(key, value, TAG_PRIORITY, true);
+    }
   }
+}
+
+/** The CloudFormation type a construct renders: its own, or its default child's (an L2 such as a launch template). */
+function resourceTypeOf(construct: IConstruct): string | undefined {
+  const resource = CfnResource.isCfnResource(construct) ? construct : construct.node.defaultChild;
+  return resource !== undefined && CfnResource.isCfnResource(resource) ? resource.cfnResourceType : undefined;
 }
 
 const tagsByRecord = new WeakMap<HaMetadata, [string, string][]>();

@@ -35,6 +35,26 @@ describe('attachHaMetadata', () => {
     });
   });
 
+  test('GIVEN a placement group and a launch template THEN no ha:role tag: a role swap must not replace or roll them', () => {
+    const s = stack();
+    new ec2.CfnPlacementGroup(s, 'Placement', { strategy: 'spread' });
+    new ec2.LaunchTemplate(s, 'Template', { machineImage: ec2.MachineImage.latestAmazonLinux2023() });
+    new sns.Topic(s, 'Topic');
+    const props = { tier: ServiceTier.TIER_1, service: 'orders', role: HaRole.STANDBY };
+    attachHaMetadata(s, props, { component: 'Mine', failureDomain: FailureDomain.REGION });
+    const resources = Object.values(Template.fromStack(s).toJSON().Resources as Resources);
+    const byType = (type: string) => resources.find((r) => r.Type === type)!;
+    expect(tagsOf(byType('AWS::EC2::PlacementGroup'))).toEqual({
+      'ha:service': 'orders', 'ha:tier': 'TIER_1', 'ha:strategy': 'WARM_STANDBY', 'ha:component': 'Mine',
+    });
+    const specifications = JSON.stringify(byType('AWS::EC2::LaunchTemplate').Properties);
+    expect(specifications).toContain('"Key":"ha:service","Value":"orders"');
+    expect(specifications).not.toContain('ha:role');
+    // The record keeps the role, and other resources its tag.
+    expect(byType('AWS::EC2::PlacementGroup').Metadata?.[HA_METADATA_KEY]).toMatchObject({ role: 'standby' });
+    expect(tagsOf(byType('AWS::SNS::Topic'))['ha:role']).toBe('standby');
+  });
+
   test('GIVEN a nested construct that attached its record first THEN the outer call keeps its record and its tags', () => {
     const s = stack();
     const inner = new Construct(s, 'Inner');
