@@ -1,6 +1,6 @@
 import { GraphResource } from '../../graph/model';
 import { isSameRegionReadReplica } from '../../graph/replicas';
-import { block, blocks, bool, isSet, JsonObject, str } from '../../graph/values';
+import { block, blocks, bool, isSet, JsonObject, shown, str } from '../../graph/values';
 import { inWords } from '../support';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 
@@ -138,7 +138,7 @@ function replicaProblems(context: RuleContext, r: GraphResource): string[] {
       return [`${named} (no ${kind.argument}: the AWS managed key is used)`];
     }
     if (!customerKey(context, r, key)) {
-      return [`${named} (${JSON.stringify(key)} is an AWS managed key)`];
+      return [`${named} (${typeof key === 'string' ? JSON.stringify(key) : shown(key)} is an AWS managed key)`];
     }
     // A KMS key is only usable in its own region: the replica of a multi-region key is a key of its own.
     const text = JSON.stringify(key);
