@@ -27,3 +27,4 @@ export * from './plans/secret';
 export * from './plans/resilience-hub';
 export * from './plans/runbooks';
 export * from './plans/service';
+export * from './plans/zonal-outlier';
