@@ -1,14 +1,21 @@
-import { Annotations, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { CLOUDWATCH_LOG_RETENTION_DAYS, FailureDomain, zonePlacementProblem } from '../core';
+import { FailureDomain } from '../core';
+import { NETWORK_DEFAULTS, planNetwork } from '../core/plans/network';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
-import { validationError } from './private/errors';
+import { emitWarnings, throwProblems } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
 import { acknowledgeFindings } from './private/nag';
+
+/** The gateway endpoints of the plan, by construct id (public API) and aws-cdk-lib service. */
+const GATEWAY_ENDPOINTS = {
+  s3: { id: 'S3Endpoint', service: ec2.GatewayVpcEndpointAwsService.S3 },
+  dynamodb: { id: 'DynamoDbEndpoint', service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
+} as const;
 
 /** Props of {@link MultiAzNetwork}. */
 export interface MultiAzNetworkProps extends HaProps {
@@ -88,45 +95,36 @@ export class MultiAzNetwork extends Construct {
     const { tier } = props;
     const stack = Stack.of(this);
 
-    this.availabilityZones = props.availabilityZones
-      ? [...props.availabilityZones]
-      : Array.from({ length: tier.minAzs }, (_, i) => Fn.select(i, Fn.getAzs()));
-    if (props.availabilityZones) {
-      const problem = zonePlacementProblem({
-        prop: 'availabilityZones',
-        zones: props.availabilityZones.filter((zone) => !Token.isUnresolved(zone)),
-        region: Token.isUnresolved(stack.region) ? undefined : stack.region,
-        minZones: tier.minAzs,
-        tierName: tier.name,
-      });
-      if (problem) {
-        throw validationError(problem, this);
-      }
-    }
+    const ipAddresses = props.ipAddresses ?? ec2.IpAddresses.cidr(NETWORK_DEFAULTS.cidrBlock);
+    const vpcCidr = ipAddresses.allocateVpcCidr().cidrBlock;
+    const plan = planNetwork(tier, {
+      availabilityZones: props.availabilityZones?.map((zone) => (Token.isUnresolved(zone) ? undefined : zone)),
+      region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+      cidrBlock: vpcCidr === undefined || Token.isUnresolved(vpcCidr) ? undefined : vpcCidr,
+      cidrGiven: true,
+      cidrProp: 'ipAddresses',
+      natGateways: props.natGateways,
+      publicCidrMask: props.publicCidrMask,
+      privateCidrMask: props.privateCidrMask,
+      isolatedCidrMask: props.isolatedCidrMask,
+      flowLogRetentionDays: props.flowLogRetentionDays,
+      interfaceEndpoints: props.interfaceEndpoints?.map((service) => service.shortName),
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'MultiAzNetwork', plan.warnings);
 
-    const azCount = this.availabilityZones.length;
-    this.natGatewayCount = props.natGateways ?? azCount;
-    if (!Number.isInteger(this.natGatewayCount) || this.natGatewayCount < 1 || this.natGatewayCount > azCount) {
-      throw validationError(`natGateways must be an integer from 1 to the AZ count (${azCount}), got: ${props.natGateways}`, this);
-    }
-    if (this.natGatewayCount < azCount && tier.staticallyStable) {
-      Annotations.of(this).addWarningV2('ha-constructs:MultiAzNetwork.natGateways',
-        `natGateways is ${this.natGatewayCount} for ${azCount} AZs: private subnets in an AZ without its own NAT gateway lose egress when that gateway's AZ fails, which breaks ${tier.name}'s static stability`);
-    }
-    for (const [prop, mask] of [['publicCidrMask', props.publicCidrMask], ['privateCidrMask', props.privateCidrMask], ['isolatedCidrMask', props.isolatedCidrMask]] as const) {
-      if (mask !== undefined && (!Number.isInteger(mask) || mask < 16 || mask > 28)) {
-        throw validationError(`${prop} must be an integer from 16 to 28 (the sizes a VPC subnet may have), got: ${mask}`, this);
-      }
-    }
+    // A zone the plan leaves unnamed is the user's token, else the region's i-th zone, resolved at deploy time.
+    this.availabilityZones = plan.zones.map((_, i) => props.availabilityZones?.[i] ?? Fn.select(i, Fn.getAzs()));
+    this.natGatewayCount = plan.natGatewayCount;
 
     const vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: props.ipAddresses ?? ec2.IpAddresses.cidr('10.0.0.0/16'),
+      ipAddresses,
       availabilityZones: this.availabilityZones,
       natGateways: this.natGatewayCount,
       subnetConfiguration: [
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: props.publicCidrMask ?? 24, mapPublicIpOnLaunch: false },
-        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: props.privateCidrMask ?? 20 },
-        { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: props.isolatedCidrMask ?? 24 },
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: plan.masks.public, mapPublicIpOnLaunch: false },
+        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: plan.masks.private },
+        { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: plan.masks.isolated },
       ],
       restrictDefaultSecurityGroup: true,
       enableDnsHostnames: true,
@@ -134,21 +132,17 @@ export class MultiAzNetwork extends Construct {
     });
     this.vpc = vpc;
 
-    const retentionDays = props.flowLogRetentionDays ?? tier.logRetentionDays;
-    if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(retentionDays)) {
-      throw validationError(`flowLogRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${retentionDays}`, this);
-    }
     const key = props.flowLogKey ?? newCustomerManagedKey(this, 'FlowLogKey', `Encrypts the VPC flow logs of ${this.node.path}`);
     if (!props.flowLogKey) {
       allowCloudWatchLogs(key, this);
     }
     this.flowLogGroup = newEncryptedLogGroup(this, 'FlowLogs', {
-      retentionDays,
+      retentionDays: plan.flowLogRetentionDays,
       encryptionKey: key,
     });
     const flowLog = vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
-      trafficType: ec2.FlowLogTrafficType.ALL,
+      trafficType: ec2.FlowLogTrafficType[plan.flowLogTrafficType],
     });
     acknowledgeFindings(flowLog, {
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
@@ -161,11 +155,13 @@ export class MultiAzNetwork extends Construct {
       });
     }
 
-    vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 });
-    vpc.addGatewayEndpoint('DynamoDbEndpoint', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB });
-    for (const service of props.interfaceEndpoints ?? []) {
-      vpc.addInterfaceEndpoint(`${service.shortName}Endpoint`, { service, privateDnsEnabled: true });
+    for (const service of plan.gatewayEndpoints) {
+      vpc.addGatewayEndpoint(GATEWAY_ENDPOINTS[service].id, { service: GATEWAY_ENDPOINTS[service].service });
     }
+    // The plan names the services in the order asked; the props hold their aws-cdk-lib form.
+    plan.interfaceEndpoints.forEach((name, i) => {
+      vpc.addInterfaceEndpoint(`${name}Endpoint`, { service: props.interfaceEndpoints![i], privateDnsEnabled: true });
+    });
 
     attachHaMetadata(this, props, { component: 'MultiAzNetwork', failureDomain: FailureDomain.REGION });
   }

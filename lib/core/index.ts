@@ -28,3 +28,4 @@ export * from './plans/resilience-hub';
 export * from './plans/runbooks';
 export * from './plans/service';
 export * from './plans/zonal-outlier';
+export * from './plans/network';

@@ -120,6 +120,8 @@ describe('MultiAzNetwork', () => {
     [{ availabilityZones: US_EAST_1, natGateways: 0 }, 'natGateways must be an integer from 1 to the AZ count (3), got: 0'],
     [{ availabilityZones: US_EAST_1, natGateways: 4 }, 'natGateways must be an integer from 1 to the AZ count (3), got: 4'],
     [{ availabilityZones: US_EAST_1, privateCidrMask: 29 }, 'privateCidrMask must be an integer from 16 to 28 (the sizes a VPC subnet may have), got: 29'],
+    [{ availabilityZones: US_EAST_1, ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/24') },
+      'ipAddresses 10.0.0.0/24 is too small for the subnets asked (/24, /24, /24, /20, /20, /20, /24, /24, /24), got: 10.0.0.0/24'],
     [{ availabilityZones: US_EAST_1, flowLogRetentionDays: 45 }, 'flowLogRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got: 45'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
     expectValidationError(() => synth({ tier: ServiceTier.TIER_0, ...override }), message);

@@ -1,5 +1,4 @@
-import { warn } from '../diagnostics';
-import { HaValidationError } from '../../core/errors';
+import { emitWarnings, throwProblems } from '../diagnostics';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
@@ -16,14 +15,17 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
-import { Fn } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { CLOUDWATCH_LOG_RETENTION_DAYS, FailureDomain, zonePlacementProblem } from '../../core';
+import { FailureDomain } from '../../core';
+import { NETWORK_DEFAULTS, planNetwork } from '../../core/plans/network';
 import { HaProps, RegionalProps } from './ha-props';
-import { allocateSubnets } from './private/cidr';
 import { AccountContext, cloudWatchLogsStatement, newCustomerManagedKey } from './private/keys';
 import { attachHaMetadata } from './private/metadata';
-import { literals, regionOf } from './private/regions';
+import { regionOf } from './private/regions';
+
+/** The construct ids (public API) of the plan's gateway endpoints. */
+const GATEWAY_ENDPOINT_IDS = { s3: 'S3Endpoint', dynamodb: 'DynamoDbEndpoint' } as const;
 
 /** Props of {@link MultiAzNetwork}. */
 export interface MultiAzNetworkProps extends HaProps, RegionalProps {
@@ -112,47 +114,27 @@ export class MultiAzNetwork extends Construct {
     const { tier, provider } = props;
     const region = regionOf(this, provider);
 
-    if (props.availabilityZones) {
-      const problem = zonePlacementProblem({
-        prop: 'availabilityZones',
-        zones: literals(props.availabilityZones),
-        region,
-        minZones: tier.minAzs,
-        tierName: tier.name,
-      });
-      if (problem) {
-        throw new HaValidationError(problem);
-      }
-      this.availabilityZones = [...props.availabilityZones];
-    } else {
-      const zones = new DataAwsAvailabilityZones(this, 'Zones', { provider, state: 'available' });
-      this.availabilityZones = Array.from({ length: tier.minAzs }, (_, i) => Fn.element(zones.names, i) as string);
-    }
+    const plan = planNetwork(tier, {
+      availabilityZones: props.availabilityZones?.map((zone) => (Token.isUnresolved(zone) ? undefined : zone)),
+      region,
+      cidrBlock: props.cidrBlock === undefined || Token.isUnresolved(props.cidrBlock) ? undefined : props.cidrBlock,
+      cidrGiven: props.cidrBlock !== undefined,
+      cidrProp: 'cidrBlock',
+      natGateways: props.natGateways,
+      publicCidrMask: props.publicCidrMask,
+      privateCidrMask: props.privateCidrMask,
+      isolatedCidrMask: props.isolatedCidrMask,
+      flowLogRetentionDays: props.flowLogRetentionDays,
+      interfaceEndpoints: props.interfaceEndpoints,
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'MultiAzNetwork', plan.warnings);
 
-    const azCount = this.availabilityZones.length;
-    this.natGatewayCount = props.natGateways ?? azCount;
-    if (!Number.isInteger(this.natGatewayCount) || this.natGatewayCount < 1 || this.natGatewayCount > azCount) {
-      throw new HaValidationError(`natGateways must be an integer from 1 to the AZ count (${azCount}), got: ${props.natGateways}`);
-    }
-    if (this.natGatewayCount < azCount && tier.staticallyStable) {
-      warn(this, 'MultiAzNetwork.natGateways', `natGateways is ${this.natGatewayCount} for ${azCount} AZs: private subnets in an AZ without its own NAT gateway lose egress when that gateway's AZ fails, which breaks ${tier.name}'s static stability`);
-    }
-    const masks = { public: props.publicCidrMask ?? 24, private: props.privateCidrMask ?? 20, isolated: props.isolatedCidrMask ?? 24 };
-    for (const [prop, mask] of [['publicCidrMask', masks.public], ['privateCidrMask', masks.private], ['isolatedCidrMask', masks.isolated]] as const) {
-      if (!Number.isInteger(mask) || mask < 16 || mask > 28) {
-        throw new HaValidationError(`${prop} must be an integer from 16 to 28 (the sizes a VPC subnet may have), got: ${mask}`);
-      }
-    }
-    const retentionDays = props.flowLogRetentionDays ?? tier.logRetentionDays;
-    if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(retentionDays)) {
-      throw new HaValidationError(`flowLogRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${retentionDays}`);
-    }
-    const cidrBlock = props.cidrBlock ?? '10.0.0.0/16';
-    const cidrs = allocateSubnets(cidrBlock, [
-      ...this.availabilityZones.map(() => masks.public),
-      ...this.availabilityZones.map(() => masks.private),
-      ...this.availabilityZones.map(() => masks.isolated),
-    ]);
+    // A zone the plan leaves unnamed is the user's token, else the region's i-th available zone, read at plan time.
+    const lookup = props.availabilityZones ? undefined : new DataAwsAvailabilityZones(this, 'Zones', { provider, state: 'available' });
+    this.availabilityZones = plan.zones.map((_, i) => props.availabilityZones?.[i] ?? Fn.element(lookup!.names, i) as string);
+    this.natGatewayCount = plan.natGatewayCount;
+    const cidrBlock = props.cidrBlock ?? NETWORK_DEFAULTS.cidrBlock;
 
     this.vpc = new Vpc(this, 'Vpc', { provider, cidrBlock, enableDnsHostnames: true, enableDnsSupport: true });
     this.vpcId = this.vpc.id;
@@ -166,15 +148,15 @@ export class MultiAzNetwork extends Construct {
     const publicSubnets: Subnet[] = [];
     const natIds: string[] = [];
     const privateRouteTableIds: string[] = [];
-    this.availabilityZones.forEach((zone, i) => {
+    plan.zones.forEach((zonePlan, i) => {
       const n = i + 1;
       const subnet = new Subnet(this, `Public${n}`, {
-        provider, vpcId: this.vpc.id, availabilityZone: zone, cidrBlock: cidrs[i], mapPublicIpOnLaunch: false,
+        provider, vpcId: this.vpc.id, availabilityZone: this.availabilityZones[i], cidrBlock: zonePlan.publicCidr, mapPublicIpOnLaunch: false,
         tags: { Name: `public-${n}`, 'ha:subnet-type': 'public' },
       });
       new RouteTableAssociation(this, `Public${n}Routes`, { provider, subnetId: subnet.id, routeTableId: publicRoutes.id });
       publicSubnets.push(subnet);
-      if (i < this.natGatewayCount) {
+      if (zonePlan.natGateway) {
         const eip = new Eip(this, `Nat${n}Address`, { provider, domain: 'vpc' });
         const nat = new NatGateway(this, `Nat${n}`, { provider, subnetId: subnet.id, allocationId: eip.allocationId, dependsOn: [igw] });
         natIds.push(nat.id);
@@ -182,25 +164,25 @@ export class MultiAzNetwork extends Construct {
     });
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
 
-    this.privateSubnetIds = this.availabilityZones.map((zone, i) => {
+    this.privateSubnetIds = plan.zones.map((zonePlan, i) => {
       const n = i + 1;
       const subnet = new Subnet(this, `Private${n}`, {
-        provider, vpcId: this.vpc.id, availabilityZone: zone, cidrBlock: cidrs[azCount + i],
+        provider, vpcId: this.vpc.id, availabilityZone: this.availabilityZones[i], cidrBlock: zonePlan.privateCidr,
         tags: { Name: `private-${n}`, 'ha:subnet-type': 'private' },
       });
       const routes = new RouteTable(this, `Private${n}Routes`, { provider, vpcId: this.vpc.id });
       // Each AZ leaves through its own NAT gateway, so one AZ's loss costs no other AZ its egress.
-      new Route(this, `Private${n}DefaultRoute`, { provider, routeTableId: routes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: natIds[i % natIds.length] });
+      new Route(this, `Private${n}DefaultRoute`, { provider, routeTableId: routes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: natIds[zonePlan.egressZone] });
       new RouteTableAssociation(this, `Private${n}RoutesAssociation`, { provider, subnetId: subnet.id, routeTableId: routes.id });
       privateRouteTableIds.push(routes.id);
       return subnet.id;
     });
 
     const isolatedRoutes = new RouteTable(this, 'IsolatedRoutes', { provider, vpcId: this.vpc.id });
-    this.isolatedSubnetIds = this.availabilityZones.map((zone, i) => {
+    this.isolatedSubnetIds = plan.zones.map((zonePlan, i) => {
       const n = i + 1;
       const subnet = new Subnet(this, `Isolated${n}`, {
-        provider, vpcId: this.vpc.id, availabilityZone: zone, cidrBlock: cidrs[2 * azCount + i],
+        provider, vpcId: this.vpc.id, availabilityZone: this.availabilityZones[i], cidrBlock: zonePlan.isolatedCidr,
         tags: { Name: `isolated-${n}`, 'ha:subnet-type': 'isolated' },
       });
       new RouteTableAssociation(this, `Isolated${n}Routes`, { provider, subnetId: subnet.id, routeTableId: isolatedRoutes.id });
@@ -216,7 +198,7 @@ export class MultiAzNetwork extends Construct {
     this.flowLogGroup = new CloudwatchLogGroup(this, 'FlowLogs', {
       provider,
       namePrefix: 'vpc-flow-logs-',
-      retentionInDays: retentionDays,
+      retentionInDays: plan.flowLogRetentionDays,
       kmsKeyId: keyArn,
       deletionProtectionEnabled: true,
       lifecycle: { preventDestroy: true },
@@ -249,14 +231,14 @@ export class MultiAzNetwork extends Construct {
     new FlowLog(this, 'FlowLog', {
       provider,
       vpcId: this.vpc.id,
-      trafficType: 'ALL',
+      trafficType: plan.flowLogTrafficType,
       logDestinationType: 'cloud-watch-logs',
       logDestination: this.flowLogGroup.arn,
       iamRoleArn: role.arn,
     });
 
-    for (const [endpointId, service] of [['S3Endpoint', 's3'], ['DynamoDbEndpoint', 'dynamodb']] as const) {
-      new VpcEndpoint(this, endpointId, {
+    for (const service of plan.gatewayEndpoints) {
+      new VpcEndpoint(this, GATEWAY_ENDPOINT_IDS[service], {
         provider,
         vpcId: this.vpc.id,
         serviceName: `com.amazonaws.${context.region}.${service}`,
@@ -264,14 +246,17 @@ export class MultiAzNetwork extends Construct {
         routeTableIds: [...privateRouteTableIds, isolatedRoutes.id],
       });
     }
-    if (props.interfaceEndpoints && props.interfaceEndpoints.length > 0) {
+    if (plan.interfaceEndpoints.length > 0) {
       const endpointGroup = new SecurityGroup(this, 'EndpointSecurityGroup', {
         provider,
         vpcId: this.vpc.id,
         description: 'HTTPS from inside the VPC to its interface endpoints',
-        ingress: [{ description: 'HTTPS from the VPC', protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: [cidrBlock] }],
+        ingress: [{
+          description: 'HTTPS from the VPC', protocol: 'tcp', fromPort: plan.interfaceEndpointPort, toPort: plan.interfaceEndpointPort,
+          cidrBlocks: [cidrBlock],
+        }],
       });
-      for (const service of props.interfaceEndpoints) {
+      for (const service of plan.interfaceEndpoints) {
         new VpcEndpoint(this, `${service}Endpoint`, {
           provider,
           vpcId: this.vpc.id,
