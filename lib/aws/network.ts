@@ -17,6 +17,13 @@ const GATEWAY_ENDPOINTS = {
   dynamodb: { id: 'DynamoDbEndpoint', service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
 } as const;
 
+/** The plan's subnet kinds as aws-cdk-lib's subnet types. */
+const SUBNET_TYPES = {
+  public: ec2.SubnetType.PUBLIC,
+  private: ec2.SubnetType.PRIVATE_WITH_EGRESS,
+  isolated: ec2.SubnetType.PRIVATE_ISOLATED,
+} as const;
+
 /** Props of {@link MultiAzNetwork}. */
 export interface MultiAzNetworkProps extends HaProps {
   /**
@@ -156,7 +163,10 @@ export class MultiAzNetwork extends Construct {
     }
 
     for (const service of plan.gatewayEndpoints) {
-      vpc.addGatewayEndpoint(GATEWAY_ENDPOINTS[service].id, { service: GATEWAY_ENDPOINTS[service].service });
+      vpc.addGatewayEndpoint(GATEWAY_ENDPOINTS[service].id, {
+        service: GATEWAY_ENDPOINTS[service].service,
+        subnets: plan.gatewayEndpointSubnets.map((kind) => ({ subnetType: SUBNET_TYPES[kind] })),
+      });
     }
     // The plan names the services in the order asked; the props hold their aws-cdk-lib form.
     plan.interfaceEndpoints.forEach((name, i) => {

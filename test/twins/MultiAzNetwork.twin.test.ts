@@ -45,12 +45,19 @@ interface NetworkValues {
   readonly retention: unknown;
   readonly trafficType: unknown;
   readonly gatewayEndpoints: readonly string[];
+  /** Per gateway endpoint, the kinds of subnet whose route tables reach it. */
+  readonly gatewayEndpointSubnets: readonly string[][];
   readonly interfaceEndpoints: readonly string[];
 }
 
 /** The service short name at the end of an endpoint's service name (`com.amazonaws.<region>.s3`), whatever its form. */
 function serviceOf(name: unknown): string {
   return /\.([a-z0-9-]+)[^a-z0-9.-]*$/.exec(JSON.stringify(name))![1];
+}
+
+/** The kinds of subnet whose route tables a list of route-table references names, sorted. */
+function kindsOf(routeTables: unknown, pattern: RegExp): string[] {
+  return [...new Set((routeTables as unknown[]).map((ref) => pattern.exec(JSON.stringify(ref))![1].toLowerCase()))].sort();
 }
 
 function props(p: Intent) {
@@ -76,6 +83,7 @@ function cdkValues(p: Intent): NetworkValues {
     retention: cfnOfType(resources, 'AWS::Logs::LogGroup')[0].RetentionInDays,
     trafficType: cfnOfType(resources, 'AWS::EC2::FlowLog')[0].TrafficType,
     gatewayEndpoints: endpoints.filter((e) => e.VpcEndpointType !== 'Interface').map((e) => serviceOf(e.ServiceName)),
+    gatewayEndpointSubnets: endpoints.filter((e) => e.VpcEndpointType !== 'Interface').map((e) => kindsOf(e.RouteTableIds, /(Public|Private|Isolated)Subnet/)),
     interfaceEndpoints: endpoints.filter((e) => e.VpcEndpointType === 'Interface').map((e) => serviceOf(e.ServiceName)),
   };
 }
@@ -97,6 +105,7 @@ function tfValues(p: Intent): NetworkValues {
     retention: tfOfType(json, 'aws_cloudwatch_log_group')[0].retention_in_days,
     trafficType: tfOfType(json, 'aws_flow_log')[0].traffic_type,
     gatewayEndpoints: endpoints.filter((e) => e.vpc_endpoint_type === 'Gateway').map((e) => serviceOf(e.service_name)),
+    gatewayEndpointSubnets: endpoints.filter((e) => e.vpc_endpoint_type === 'Gateway').map((e) => kindsOf(e.route_table_ids, /_(Public|Private|Isolated)\d*Routes_/)),
     interfaceEndpoints: endpoints.filter((e) => e.vpc_endpoint_type === 'Interface').map((e) => serviceOf(e.service_name)),
   };
 }
@@ -118,6 +127,7 @@ test.each(intents(intent).map((p, i) => [i, p] as const))('intent %i: the CDK ne
   expect(cdk.zones).toHaveLength(p.count);
   expect(cdk.retention).toBe(p.retention ?? p.tier.logRetentionDays);
   expect(cdk.gatewayEndpoints).toEqual(['s3', 'dynamodb']);
+  expect(cdk.gatewayEndpointSubnets).toEqual([[...plan.gatewayEndpointSubnets].sort(), [...plan.gatewayEndpointSubnets].sort()]);
   expect(cdk.interfaceEndpoints).toEqual(p.endpoints);
 });
 

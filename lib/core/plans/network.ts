@@ -31,6 +31,9 @@ export interface NetworkIntent {
   readonly interfaceEndpoints?: readonly string[];
 }
 
+/** The subnets of a zone, by what they hold. */
+export type SubnetKind = 'public' | 'private' | 'isolated';
+
 /** The three subnets of one zone, with the NAT gateway its private subnet leaves through. */
 export interface ZonePlan {
   /** The zone's name, or undefined: the engine's i-th zone of the region (a lookup or the user's token). */
@@ -58,6 +61,8 @@ export interface NetworkPlan {
   readonly flowLogTrafficType: 'ALL';
   /** Gateway endpoints (free, no NAT in the path) for the two services stateful tiers use most. */
   readonly gatewayEndpoints: readonly ('s3' | 'dynamodb')[];
+  /** Subnets whose route tables reach the gateway endpoints: all, so no call to S3 or DynamoDB needs a NAT gateway. */
+  readonly gatewayEndpointSubnets: readonly SubnetKind[];
   /** Interface endpoints, by service short name, one network interface per private subnet. */
   readonly interfaceEndpoints: readonly string[];
   /** The port interface endpoints serve (HTTPS), which their security group opens to the VPC. */
@@ -109,6 +114,8 @@ const MASKS = [
  *   zone `i` leaves through NAT `i mod natGateways`), a warning for statically stable tiers: an AZ
  *   without its own NAT loses egress when the gateway's AZ fails.
  * - **Flow logs**: all traffic, kept `tier.logRetentionDays` unless `flowLogRetentionDays`.
+ * - **Endpoints**: S3 and DynamoDB gateway endpoints on every subnet's route table, and the interface
+ *   endpoints asked for in the private subnets.
  *
  * Example: TIER_1 (3 AZs), 10.0.0.0/16, masks 24/20/24 → public 10.0.0.0/24, 10.0.1.0/24,
  * 10.0.2.0/24; private aligned to /20 from 10.0.3.0: 10.0.16.0/20, 10.0.32.0/20, 10.0.48.0/20;
@@ -187,6 +194,7 @@ export function planNetwork(tier: ServiceTier, intent: NetworkIntent): NetworkPl
     flowLogRetentionDays,
     flowLogTrafficType: 'ALL',
     gatewayEndpoints: ['s3', 'dynamodb'],
+    gatewayEndpointSubnets: ['private', 'public', 'isolated'],
     interfaceEndpoints: [...intent.interfaceEndpoints ?? []],
     interfaceEndpointPort: INTERFACE_ENDPOINT_PORT,
     problems,

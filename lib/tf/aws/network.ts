@@ -189,6 +189,7 @@ export class MultiAzNetwork extends Construct {
       return subnet.id;
     });
 
+    const routeTables = { public: [publicRoutes.id], private: privateRouteTableIds, isolated: [isolatedRoutes.id] };
     const context = new AccountContext(this, 'Account', provider);
     const keyArn = props.flowLogKeyArn ?? newCustomerManagedKey(this, 'FlowLogKey', {
       description: `Encrypts the VPC flow logs of ${this.node.path}`,
@@ -243,7 +244,7 @@ export class MultiAzNetwork extends Construct {
         vpcId: this.vpc.id,
         serviceName: `com.amazonaws.${context.region}.${service}`,
         vpcEndpointType: 'Gateway',
-        routeTableIds: [...privateRouteTableIds, isolatedRoutes.id],
+        routeTableIds: plan.gatewayEndpointSubnets.flatMap((kind) => routeTables[kind]),
       });
     }
     if (plan.interfaceEndpoints.length > 0) {

@@ -111,7 +111,7 @@ describe('MultiAzNetwork (Terraform)', () => {
     expect(publicSubnets.map((s) => s.map_public_ip_on_launch)).toEqual([false, false, false]);
   });
 
-  test('THEN the default security group is emptied, and the endpoints serve private and isolated routes', () => {
+  test('THEN the default security group is emptied, and the gateway endpoints serve every route table', () => {
     const { synthesized } = synth({ tier: ServiceTier.TIER_1, availabilityZones: US_EAST_1 });
     const [group] = Object.values(resourcesOf(synthesized, DefaultSecurityGroup));
     expect(group.vpc_id).toMatch(/^\$\{aws_vpc\.Network_Vpc_/);
@@ -119,7 +119,7 @@ describe('MultiAzNetwork (Terraform)', () => {
     expect(group.egress).toBeUndefined();
     const table = (id: string) => id.replace(/^.*Network_(\w+)Routes_.*$/, '$1');
     for (const endpoint of Object.values(resourcesOf(synthesized, VpcEndpoint))) {
-      expect(endpoint.route_table_ids.map(table)).toEqual(['Private1', 'Private2', 'Private3', 'Isolated']);
+      expect(endpoint.route_table_ids.map(table)).toEqual(['Private1', 'Private2', 'Private3', 'Public', 'Isolated']);
     }
     expect(synthesized).toHaveResourceWithProperties(Route, {
       destination_cidr_block: '0.0.0.0/0', gateway_id: expect.stringMatching(/Network_InternetGateway_/),
