@@ -89,6 +89,11 @@ describe('planNetwork by table', () => {
     [{ cidrBlock: '10.0.0.0/24', cidrGiven: true }, 'cidrBlock',
       'cidrBlock 10.0.0.0/24 is too small for the subnets asked (/24, /24, /24, /20, /20, /20, /24, /24, /24), got: 10.0.0.0/24'],
     [{ cidrBlock: '10.0.0.0/24', cidrGiven: true, cidrProp: 'ipAddresses' }, 'ipAddresses', 'ipAddresses 10.0.0.0/24 is too small'],
+    [{ cidrBlock: 'vpc', cidrGiven: true }, 'cidrBlock', 'cidrBlock must be an IPv4 CIDR such as 10.0.0.0/16, got: vpc'],
+    [{ cidrBlock: '10.0.256.0/24', cidrGiven: true }, 'cidrBlock', 'cidrBlock must be an IPv4 CIDR such as 10.0.0.0/16, got: 10.0.256.0/24'],
+    [{ cidrBlock: '10.0.0.0/33', cidrGiven: true }, 'cidrBlock', 'cidrBlock must be an IPv4 CIDR such as 10.0.0.0/16, got: 10.0.0.0/33'],
+    // a subnet wider than the range
+    [{ cidrBlock: '10.0.0.0/17', cidrGiven: true, privateCidrMask: 16 }, 'cidrBlock', 'cidrBlock 10.0.0.0/17 is too small'],
   ] as const)('%j is a problem of %s', (intent, prop, message) => {
     const p = plan(intent);
     expect(p.problems).toEqual([{ prop, message: expect.stringContaining(message) }]);

@@ -3,32 +3,8 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, HA_METADATA_KEY, HaRole, ServiceTier } from '../../../lib/core';
-import { allocateSubnets, parseCidr } from '../../../lib/tf/aws/private/cidr';
 import { attachHaMetadata } from '../../../lib/tf/aws/private/metadata';
 import { awsStack, fullResourcesOf } from './util';
-
-describe('allocateSubnets', () => {
-  test.each([
-    ['10.0.0.0/16', [24, 24, 20, 20, 24], ['10.0.0.0/24', '10.0.1.0/24', '10.0.16.0/20', '10.0.32.0/20', '10.0.48.0/24']],
-    ['10.1.0.0/16', [20], ['10.1.0.0/20']],
-    ['192.168.0.0/24', [26, 26, 26, 26], ['192.168.0.0/26', '192.168.0.64/26', '192.168.0.128/26', '192.168.0.192/26']],
-  ])('GIVEN %s and masks %j THEN blocks aligned to their size, in order', (cidr, masks, expected) => {
-    expect(allocateSubnets(cidr, masks)).toEqual(expected);
-  });
-
-  test.each([
-    ['10.0.0.0/24', [24, 24], 'cidrBlock 10.0.0.0/24 is too small for the subnets asked (/24, /24), got: 10.0.0.0/24'],
-    ['10.0.0.0/24', [16], 'cidrBlock 10.0.0.0/24 is too small for the subnets asked (/16), got: 10.0.0.0/24'],
-    ['10.0.0.1/16', [24], 'cidrBlock must be an IPv4 CIDR such as 10.0.0.0/16, got: 10.0.0.1/16'],
-    ['vpc', [24], 'cidrBlock must be an IPv4 CIDR such as 10.0.0.0/16, got: vpc'],
-  ])('GIVEN %s and masks %j THEN a clear Error', (cidr, masks, message) => {
-    expect(() => allocateSubnets(cidr, masks)).toThrow(new Error(message));
-  });
-
-  test('parseCidr refuses octets above 255', () => {
-    expect(parseCidr('10.0.256.0/24')).toBeUndefined();
-  });
-});
 
 describe('attachHaMetadata (Terraform)', () => {
   test('GIVEN a nested construct recorded first THEN its record wins and the resource keeps its own tags', () => {
