@@ -19,6 +19,7 @@ import {
   FailureDomain, FleetCapacity, HaRole, PREDICTIVE_SCALING_MAX_BUFFER_SECONDS, zonePlacementProblem,
 } from '../core';
 import { ALB_MIN_AZS, fleetMinZones, loadBalancerMinZones, planFleet, planQueueScaling, QueueScalingPlan } from '../core/plans/fleet';
+import { planZonalOutlier } from '../core/plans/zonal-outlier';
 import { DeploymentFreeze, newFleetDeployment } from './fleet-deployment';
 import { newFleetWebAcl } from './fleet-protection';
 import { HaProps } from './ha-props';
@@ -28,6 +29,7 @@ import { newSecureBucket } from './private/buckets';
 import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
 import { acknowledgeFindings } from './private/nag';
+import { newZonalDetection } from './zonal-detection';
 
 /**
  * How a fleet keeps its instances off shared hardware.
@@ -270,6 +272,18 @@ export interface ResilientFleetProps extends HaProps {
    * @default - true for statically stable tiers (the fleet can absorb an AZ's load) unless the fleet is a STANDBY
    */
   readonly zonalAutoshift?: boolean;
+  /**
+   * Whether per-AZ alarms detect an AZ impaired on its own (its requests fail or slow down while
+   * it passes health checks): `zoneImpairedAlarms`. Needs AZs known at synthesis. The zonal shift
+   * they call for is not started automatically yet.
+   * @default - true for statically stable tiers (TIER_0, TIER_1) unless the fleet is a STANDBY
+   */
+  readonly zonalDetection?: boolean;
+  /**
+   * The p99 target response time above which an AZ counts as impaired (with `zonalDetection`).
+   * @default - no latency alarm: an AZ is judged on its 5xx only
+   */
+  readonly latencyThreshold?: Duration;
 }
 
 /**
@@ -287,6 +301,9 @@ export interface ResilientFleetProps extends HaProps {
  * - **Health**: ELB health checks with a grace period; target health checks chosen by
  *   `fleetTargetHealth(tier.azRtoSeconds)` so the balancer stops routing to a failed AZ within half
  *   the AZ RTO: `azFailoverSeconds` = interval × unhealthy threshold + timeout.
+ * - **Gray failures** (TIER_0, TIER_1): per-AZ alarms on the load balancer's per-AZ metrics and a
+ *   composite per AZ that fires when that AZ alone breaches and is an outlier (`zoneImpairedAlarms`,
+ *   core's `planZonalOutlier`); the zonal shift it calls for is not started automatically yet.
  * - **Load balancer**: in every AZ, cross-zone, HTTPS with a TLS 1.2+ policy and an HTTP→HTTPS
  *   redirect when a certificate is given, optional mutual TLS, invalid headers dropped, deletion
  *   protection, access logs to a retained SSL-only bucket, zonal shift on; zonal autoshift with
@@ -354,6 +371,11 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
   public readonly revisionBucket?: s3.IBucket;
   /** The topic alarms and scaling notifications go to. */
   public readonly alarmTopic: sns.ITopic;
+  /**
+   * Per AZ, the composite alarm that says the AZ is impaired on its own (see `zonalDetection`),
+   * notifying `alarmTopic`; empty when detection is off or the AZs are not known at synthesis.
+   */
+  public readonly zoneImpairedAlarms: Record<string, cloudwatch.IAlarm> = {};
   /** The key that encrypts the instances' root volumes (drills that stop instances must be able to restart them with it). */
   public readonly volumeKey: kms.IKey;
 
@@ -671,6 +693,22 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     notifyOn(this.errorAlarm, this.alarmTopic);
+
+    const zonal = planZonalOutlier(tier, {
+      zoneCount: azCount,
+      zonesKnown: this.availabilityZones.every((zone) => !Token.isUnresolved(zone)),
+      serving: !isStandby,
+      latencyThresholdSeconds: props.latencyThreshold?.toSeconds({ integral: false }),
+      enabled: props.zonalDetection,
+    });
+    throwProblems(zonal.problems, this);
+    emitWarnings(this, 'ResilientFleet.zonalDetection', zonal.warnings);
+    if (zonal.enabled) {
+      const zones = newZonalDetection(this, {
+        loadBalancer: lb, availabilityZones: this.availabilityZones, plan: zonal, alarmTopic: this.alarmTopic,
+      });
+      for (const [zone, alarms] of Object.entries(zones)) this.zoneImpairedAlarms[zone] = alarms.impaired;
+    }
 
     if (plan.zonalAutoshift) {
       new arczonalshift.CfnZonalAutoshiftConfiguration(this, 'ZonalAutoshift', {

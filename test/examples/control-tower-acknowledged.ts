@@ -37,6 +37,13 @@ export const ACKNOWLEDGED_CONTROLS: readonly AcknowledgedControl[] = [
       + 'notification per window and per SLI for one incident, the alert noise composite alarms exist to remove',
   },
   {
+    control: 'CT.CLOUDWATCH.PR.1',
+    resourceType: 'AWS::CloudWatch::Alarm',
+    logicalId: /^FleetZonalDetection\w+(Availability|Outlier|Latency)[0-9A-F]{8}$/,
+    reason: 'the per-AZ availability, outlier and latency alarms of ResilientFleet\'s zonal detection are members of the AZ\'s '
+      + 'Impaired composite alarm, which carries the actions: one impaired AZ makes one notification',
+  },
+  {
     control: 'CT.LAMBDA.PR.3',
     resourceType: 'AWS::Lambda::Function',
     logicalId: /^CustomVpcRestrictDefaultSGCustomResourceProviderHandler[0-9A-F]{8}$/,
