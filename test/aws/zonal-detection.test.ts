@@ -32,13 +32,12 @@ function fleet(props: Partial<ResilientFleetProps> = {}, named = true) {
 describe('ResilientFleet zonal detection', () => {
   const { construct, template } = fleet({ latencyThreshold: Duration.millis(250) });
   const lbName = { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetLoadBalancer'), 'LoadBalancerFullName'] };
-  const alarmsNamed = (suffix: string) => template.findResources('AWS::CloudWatch::Alarm', {
-    Properties: { AlarmDescription: Match.anyValue() },
-  }) && Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.includes(suffix));
+  /** The metric alarms whose logical id contains `part`. */
+  const alarmsNamed = (part: string) => Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.includes(part));
 
   test('TIER_1 in three AZs: one availability, outlier and latency alarm per AZ, one composite each', () => {
     for (const suffix of ['Availability', 'Outlier', 'Latency']) {
-      expect(alarmsNamed(`ZonalDetection`).filter(([id]) => id.includes(suffix))).toHaveLength(3);
+      expect(alarmsNamed('ZonalDetection').filter(([id]) => id.includes(suffix))).toHaveLength(3);
     }
     template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 3);
     expect(Object.keys(construct.zoneImpairedAlarms)).toEqual(ZONES);
@@ -130,6 +129,14 @@ describe('ResilientFleet zonal detection: when it is off', () => {
 
   // The detection's own warning for Fn::GetAZs zones is pinned in the planner's table: a fleet
   // refuses such zones earlier, since it checks that each lies in the stack's region.
+  test('without latencyThreshold: no latency alarm, and the composite judges 5xx only', () => {
+    const { template } = fleet();
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter((id) => /ZonalDetection.*Latency/.test(id))).toEqual([]);
+    const rule = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm'))[0].Properties.AlarmRule);
+    expect(rule).not.toContain(' OR ');
+    expect(rule).toMatch(/^\{"Fn::Join":\["",\["\(ALARM/);
+  });
+
   test('AZs from Fn::GetAZs: the fleet refuses them before any alarm names one', () => {
     expect(() => fleet({}, false)).toThrow(/vpc must all be in the stack's region us-east-1/);
   });
