@@ -75,8 +75,8 @@ export interface ZonalOutlierPlan {
 export const ALB_METRIC_PERIOD_SECONDS = 60;
 
 /**
- * Metrics one CloudWatch alarm on a metric-math expression may read.
- * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create-alarm-on-metric-math-expression.html
+ * Metrics one CloudWatch alarm on a metric-math expression may read (a hard limit).
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html
  */
 export const CLOUDWATCH_ALARM_MAX_METRICS = 10;
 
