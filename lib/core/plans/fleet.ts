@@ -70,6 +70,22 @@ export interface FleetErrorAlarmPlan {
   readonly bakeSeconds: number;
 }
 
+/**
+ * The error alarm of a fleet or a service: the tier's fastest page alert (`fastestPageAlert`) over
+ * one short window, which also judges a release after its bake (the alert's long window).
+ */
+export function errorAlarmPlan(tier: ServiceTier): FleetErrorAlarmPlan {
+  const page = fastestPageAlert(tier.availabilityTarget);
+  return {
+    periodSeconds: page.shortWindowSeconds,
+    periodMinutes: page.shortWindowSeconds / MINUTE,
+    thresholdPercent: clean(page.errorRateThreshold * 100),
+    evaluationPeriods: 1,
+    burnRate: page.burnRate,
+    bakeSeconds: page.longWindowSeconds,
+  };
+}
+
 /** How a rollout replaces instances without taking more capacity than an AZ loss does. */
 export interface FleetRolloutPlan {
   /** Instances replaced at a time (CloudFormation rolling update): one AZ's worth. */
@@ -262,7 +278,6 @@ export function planFleet(tier: ServiceTier, intent: FleetIntent): FleetPlan {
       message: `no accessLogsBucket: the load balancer keeps no record of the requests it served, which ${tier.name}'s incident reviews rely on`,
     });
   }
-  const page = fastestPageAlert(tier.availabilityTarget);
   const batchSize = Math.max(1, capacity.perAz);
   const serving = intent.role !== HaRole.STANDBY;
   return {
@@ -286,14 +301,7 @@ export function planFleet(tier: ServiceTier, intent: FleetIntent): FleetPlan {
     targetCpuPercent,
     rootVolumeSizeGiB,
     rateLimitPerIp,
-    errorAlarm: {
-      periodSeconds: page.shortWindowSeconds,
-      periodMinutes: page.shortWindowSeconds / MINUTE,
-      thresholdPercent: clean(page.errorRateThreshold * 100),
-      evaluationPeriods: 1,
-      burnRate: page.burnRate,
-      bakeSeconds: page.longWindowSeconds,
-    },
+    errorAlarm: errorAlarmPlan(tier),
     rollout: {
       batchSize,
       minInService: Math.max(0, capacity.desired - batchSize),

@@ -1,15 +1,14 @@
-import { fastestPageAlert } from '../burn-rate';
 import { FleetCapacity } from '../capacity';
 import { PlanProblem, PlanWarning } from '../errors';
 import { WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS } from '../figures';
 import { fleetTargetHealth } from '../fleet-health';
 import { healthCheckPathProblem, LIVENESS_PATH, READINESS_PATH } from '../health-check-path';
 import { HaRole } from '../metadata';
-import { clean } from '../numbers';
 import { ServiceTier } from '../tier';
 import { checkCount, planServingCapacity } from './serving-capacity';
 import {
-  FLEET_DEFAULTS, FleetErrorAlarmPlan, fleetMinZones, loadBalancerMinZones, TargetHealthPlan, UnhealthyHostsAlarmPlan,
+  errorAlarmPlan, FLEET_DEFAULTS, FleetErrorAlarmPlan,
+  fleetMinZones, loadBalancerMinZones, TargetHealthPlan, UnhealthyHostsAlarmPlan,
 } from './fleet';
 
 /**
@@ -327,7 +326,6 @@ export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePl
       + `accepts, per ${minutes} minutes), got: ${rateLimitPerIp}`);
   }
 
-  const page = fastestPageAlert(tier.availabilityTarget);
   return {
     tasks,
     primaryTasks,
@@ -361,14 +359,7 @@ export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePl
     },
     gracePeriodSeconds,
     deregistrationDelaySeconds,
-    errorAlarm: {
-      periodSeconds: page.shortWindowSeconds,
-      periodMinutes: page.shortWindowSeconds / MINUTE,
-      thresholdPercent: clean(page.errorRateThreshold * 100),
-      evaluationPeriods: 1,
-      burnRate: page.burnRate,
-      bakeSeconds: page.longWindowSeconds,
-    },
+    errorAlarm: errorAlarmPlan(tier),
     // Three one-minute periods with a failing target, as the fleet's: a target that fails its
     // check for three minutes is not a blip; any such target counts (more than 0).
     unhealthyTasksAlarm: { periodSeconds: MINUTE, evaluationPeriods: 3, threshold: 0 },
