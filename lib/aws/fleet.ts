@@ -22,10 +22,10 @@ import { ALB_MIN_AZS, fleetMinZones, loadBalancerMinZones, planFleet, planQueueS
 import { planZonalOutlier } from '../core/plans/zonal-outlier';
 import { DeploymentFreeze, newFleetDeployment } from './fleet-deployment';
 import { newFleetWebAcl } from './fleet-protection';
+import { newHaLoadBalancer } from './private/load-balancer';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
-import { newSecureBucket } from './private/buckets';
 import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
 import { acknowledgeFindings } from './private/nag';
@@ -588,37 +588,6 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     }));
 
     // ---- Load balancer ----------------------------------------------------------------------
-    const lb = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
-      vpc: props.vpc,
-      internetFacing,
-      vpcSubnets: loadBalancerSubnets,
-      dropInvalidHeaderFields: true,
-      deletionProtection: true,
-    });
-    this.loadBalancer = lb;
-    lb.setAttribute('zonal_shift.config.enabled', 'true');
-    const accessLogs = newSecureBucket(this, 'AccessLogs', {
-      expireAfterDays: tier.logRetentionDays,
-      noncurrentVersionDays: plan.accessLogNoncurrentDays,
-    });
-    acknowledgeFindings(accessLogs, {
-      id: 'AwsSolutions-S1',
-      reason: 'this bucket holds the load balancer access logs; logging reads of the logs into yet another bucket would need a bucket for that bucket\'s logs in turn',
-    });
-    acknowledgeFindings(accessLogs, {
-      id: 'NIST.800.53.R5-S3BucketLoggingEnabled',
-      reason: 'this bucket holds the load balancer access logs; logging reads of the logs into yet another bucket would need a bucket for that bucket\'s logs in turn',
-    });
-    acknowledgeFindings(accessLogs, {
-      id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
-      reason: 'Elastic Load Balancing delivers access logs only to buckets encrypted with SSE-S3, not SSE-KMS',
-    });
-    acknowledgeFindings(accessLogs, {
-      id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
-      reason: 'access logs describe traffic of this region\'s load balancer; the region\'s loss takes the load balancer with it, and the standby region keeps its own',
-    });
-    lb.logAccessLogs(accessLogs, 'access');
-
     const health = plan.targetHealth;
     this.azFailoverSeconds = health.failoverSeconds;
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
@@ -636,42 +605,29 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
         healthyHttpCodes: health.matcher,
       },
     });
-
-    if (props.certificate) {
-      this.listener = lb.addListener('Listener', {
-        port: 443,
-        protocol: elbv2.ApplicationProtocol.HTTPS,
-        certificates: [props.certificate],
-        sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ,
-        defaultTargetGroups: [this.targetGroup],
-        open: internetFacing,
-        mutualAuthentication: props.trustStore ? {
-          mutualAuthenticationMode: props.mutualTlsMode ?? elbv2.MutualAuthenticationMode.VERIFY,
-          trustStore: props.trustStore,
-          ignoreClientCertificateExpiry: false,
-        } : undefined,
-      });
-      const redirect = lb.addRedirect({ sourcePort: 80, targetPort: 443, open: internetFacing });
-      acknowledgeFindings(redirect, {
-        id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
-        reason: 'this port-80 listener only answers with a permanent redirect to HTTPS; no content is ever served over it',
-      });
-    } else {
+    if (!props.certificate) {
       Annotations.of(this).addWarningV2('ha-constructs:ResilientFleet.certificate',
         'no certificate: the load balancer serves plain HTTP; give certificate for HTTPS with an HTTP→HTTPS redirect');
-      this.listener = lb.addListener('Listener', {
-        port: 80,
-        protocol: elbv2.ApplicationProtocol.HTTP,
-        defaultTargetGroups: [this.targetGroup],
-        open: internetFacing,
-      });
     }
-    if (internetFacing) {
-      acknowledgeFindings(lb, {
-        id: 'AwsSolutions-EC23',
-        reason: 'an internet-facing load balancer answers every client address; WAF rate-limits and filters them in front of the fleet',
-      });
-    }
+    const balancer = newHaLoadBalancer(this, {
+      fronts: 'fleet',
+      vpc: props.vpc,
+      internetFacing,
+      vpcSubnets: loadBalancerSubnets,
+      targetGroup: this.targetGroup,
+      certificate: props.certificate,
+      sslPolicy: props.sslPolicy,
+      logRetentionDays: tier.logRetentionDays,
+      accessLogNoncurrentDays: plan.accessLogNoncurrentDays,
+      mutualAuthentication: props.trustStore ? {
+        mutualAuthenticationMode: props.mutualTlsMode ?? elbv2.MutualAuthenticationMode.VERIFY,
+        trustStore: props.trustStore,
+        ignoreClientCertificateExpiry: false,
+      } : undefined,
+    });
+    const lb = balancer.loadBalancer;
+    this.loadBalancer = lb;
+    this.listener = balancer.listener;
 
     const alarm = plan.errorAlarm;
     const alarmPeriod = Duration.seconds(alarm.periodSeconds);

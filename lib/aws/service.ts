@@ -19,9 +19,9 @@ import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { emitWarnings, throwProblems, validationError } from './private/errors';
+import { newHaLoadBalancer } from './private/load-balancer';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
 import { acknowledgeFindings } from './private/nag';
-import { newServiceLoadBalancer } from './service-load-balancer';
 
 /** Props of {@link ResilientService}. */
 export interface ResilientServiceProps extends HaProps {
@@ -422,7 +422,8 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
         healthyHttpCodes: health.matcher,
       },
     });
-    const balancer = newServiceLoadBalancer(this, {
+    const balancer = newHaLoadBalancer(this, {
+      fronts: 'service',
       vpc: props.vpc,
       internetFacing,
       vpcSubnets: loadBalancerSubnets,

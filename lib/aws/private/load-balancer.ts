@@ -3,11 +3,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { newSecureBucket } from './private/buckets';
-import { acknowledgeFindings } from './private/nag';
+import { newSecureBucket } from './buckets';
+import { acknowledgeFindings } from './nag';
 
-/** What {@link newServiceLoadBalancer} builds the load balancer for. */
-export interface ServiceLoadBalancerOptions {
+/** What {@link newHaLoadBalancer} builds the load balancer for. */
+export interface HaLoadBalancerOptions {
   readonly vpc: ec2.IVpc;
   readonly internetFacing: boolean;
   /** Subnets of the load balancer's nodes: one per AZ the service runs in. */
@@ -21,17 +21,21 @@ export interface ServiceLoadBalancerOptions {
   readonly logRetentionDays: number;
   /** Days replaced versions of access logs are kept. */
   readonly accessLogNoncurrentDays: number;
+  /** Mutual TLS on the HTTPS listener. @default - none */
+  readonly mutualAuthentication?: elbv2.MutualAuthentication;
+  /** What the balancer fronts, as acknowledgement reasons say it: `fleet`, `service`. */
+  readonly fronts: string;
 }
 
 /** The load balancer, its client-facing listener and its access-log bucket. */
-export interface ServiceLoadBalancer {
+export interface HaLoadBalancer {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly listener: elbv2.ApplicationListener;
   readonly accessLogs: s3.IBucket;
 }
 
 /**
- * An Application Load Balancer as `ResilientFleet` builds one, for a service's target group:
+ * The Application Load Balancer of a `ResilientFleet` or a `ResilientService`, one decision for both:
  * invalid headers dropped, deletion protection, zonal shift enabled (an operator or zonal
  * autoshift can move traffic off an impaired AZ), access logs to a retained SSL-only bucket
  * (SSE-S3: the only encryption ELB delivers to), HTTPS with a TLS 1.2+ policy and an HTTP→HTTPS
@@ -40,7 +44,7 @@ export interface ServiceLoadBalancer {
  *
  * Construct ids (public API, under `scope`): `LoadBalancer` (listeners `Listener`, `Redirect80To443`), `AccessLogs`.
  */
-export function newServiceLoadBalancer(scope: Construct, options: ServiceLoadBalancerOptions): ServiceLoadBalancer {
+export function newHaLoadBalancer(scope: Construct, options: HaLoadBalancerOptions): HaLoadBalancer {
   const lb = new elbv2.ApplicationLoadBalancer(scope, 'LoadBalancer', {
     vpc: options.vpc,
     internetFacing: options.internetFacing,
@@ -77,6 +81,7 @@ export function newServiceLoadBalancer(scope: Construct, options: ServiceLoadBal
       sslPolicy: options.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ,
       defaultTargetGroups: [options.targetGroup],
       open: options.internetFacing,
+      mutualAuthentication: options.mutualAuthentication,
     });
     const redirect = lb.addRedirect({ open: options.internetFacing });
     acknowledgeFindings(redirect, {
@@ -95,7 +100,7 @@ export function newServiceLoadBalancer(scope: Construct, options: ServiceLoadBal
     acknowledgeFindings(lb, {
       id: 'AwsSolutions-EC23',
       reason: 'an internet-facing load balancer answers every client address; WAF rate-limits and filters them in '
-        + 'front of the service',
+        + `front of the ${options.fronts}`,
     });
   }
   return { loadBalancer: lb, listener, accessLogs };
