@@ -71,6 +71,32 @@ export interface FleetErrorAlarmPlan {
 }
 
 /**
+ * The target health check of a fleet or a service (`fleetTargetHealth` for the tier's AZ RTO): as
+ * many passes to rejoin as failures to leave, so a flapping target does not bounce in and out; only
+ * 200 is healthy. Warns when even the fastest check ALB allows takes more than half the AZ RTO.
+ */
+export function targetHealthPlan(tier: ServiceTier, path: string, port: number, warnings: PlanWarning[]): TargetHealthPlan {
+  const health = fleetTargetHealth(tier.azRtoSeconds);
+  if (!health.withinBudget) {
+    warnings.push({
+      id: 'azRto',
+      message: 'the fastest target health check ALB allows stops routing to a failed AZ after '
+        + `${health.failoverSeconds} s, more than half of ${tier.name}'s AZ RTO of ${tier.azRtoSeconds} s`,
+    });
+  }
+  return {
+    path,
+    port,
+    intervalSeconds: health.intervalSeconds,
+    timeoutSeconds: health.timeoutSeconds,
+    unhealthyThresholdCount: health.unhealthyThresholdCount,
+    healthyThresholdCount: health.unhealthyThresholdCount,
+    matcher: '200',
+    failoverSeconds: health.failoverSeconds,
+  };
+}
+
+/**
  * The error alarm of a fleet or a service: the tier's fastest page alert (`fastestPageAlert`) over
  * one short window, which also judges a release after its bake (the alert's long window).
  */
@@ -263,14 +289,7 @@ export function planFleet(tier: ServiceTier, intent: FleetIntent): FleetPlan {
     problem('rateLimitPerIp', `rateLimitPerIp must be at most ${WAF_RATE_LIMIT_MAX} (the highest limit AWS WAF accepts, per ${minutes} minutes), got: ${rateLimitPerIp}`);
   }
 
-  const health = fleetTargetHealth(tier.azRtoSeconds);
-  if (!health.withinBudget) {
-    warnings.push({
-      id: 'azRto',
-      message: `the fastest target health check ALB allows stops routing to a failed AZ after ${health.failoverSeconds} s, `
-        + `more than half of ${tier.name}'s AZ RTO of ${tier.azRtoSeconds} s`,
-    });
-  }
+  const targetHealth = targetHealthPlan(tier, path, port, warnings);
   // Incident reviews of a 99.9 % service and above start from what the load balancer served.
   if (intent.accessLogs === false && tier.availabilityTarget >= ACCESS_LOGS_TARGET) {
     warnings.push({
@@ -287,16 +306,7 @@ export function planFleet(tier: ServiceTier, intent: FleetIntent): FleetPlan {
     loadBalancerMinZones: loadBalancerMinZones(tier),
     placement,
     partitions: PARTITION_PLACEMENT_MAX_PARTITIONS,
-    targetHealth: {
-      path,
-      port,
-      intervalSeconds: health.intervalSeconds,
-      timeoutSeconds: health.timeoutSeconds,
-      unhealthyThresholdCount: health.unhealthyThresholdCount,
-      healthyThresholdCount: health.unhealthyThresholdCount,
-      matcher: '200',
-      failoverSeconds: health.failoverSeconds,
-    },
+    targetHealth,
     gracePeriodSeconds,
     targetCpuPercent,
     rootVolumeSizeGiB,

@@ -1,13 +1,12 @@
 import { FleetCapacity } from '../capacity';
 import { PlanProblem, PlanWarning } from '../errors';
 import { WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS } from '../figures';
-import { fleetTargetHealth } from '../fleet-health';
 import { healthCheckPathProblem, LIVENESS_PATH, READINESS_PATH } from '../health-check-path';
 import { HaRole } from '../metadata';
 import { ServiceTier } from '../tier';
 import { checkCount, planServingCapacity } from './serving-capacity';
 import {
-  errorAlarmPlan, FLEET_DEFAULTS, FleetErrorAlarmPlan,
+  errorAlarmPlan, FLEET_DEFAULTS, targetHealthPlan, FleetErrorAlarmPlan,
   fleetMinZones, loadBalancerMinZones, TargetHealthPlan, UnhealthyHostsAlarmPlan,
 } from './fleet';
 
@@ -294,15 +293,7 @@ export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePl
   range('deregistrationDelay', intent.deregistrationDelaySeconds, 0, ALB_DEREGISTRATION_DELAY_MAX_SECONDS,
     ' seconds (what a target group accepts)');
 
-  const health = fleetTargetHealth(tier.azRtoSeconds);
-  if (!health.withinBudget) {
-    warnings.push({
-      id: 'azRto',
-      message: 'the fastest target health check ALB allows stops routing to a failed AZ after '
-        + `${health.failoverSeconds} s, `
-        + `more than half of ${tier.name}'s AZ RTO of ${tier.azRtoSeconds} s`,
-    });
-  }
+  const targetHealth = targetHealthPlan(tier, readinessPath, containerPort, warnings);
   const liveness = ECS_CONTAINER_HEALTH_CHECK;
 
   // ---- Scaling and protection ------------------------------------------------------------
@@ -337,17 +328,7 @@ export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePl
     scaling: {
       minCount: tasks.min, maxCount: max, targetCpuPercent, targetRequestsPerMinute: intent.targetRequestsPerMinute,
     },
-    targetHealth: {
-      path: readinessPath,
-      port: containerPort,
-      intervalSeconds: health.intervalSeconds,
-      timeoutSeconds: health.timeoutSeconds,
-      unhealthyThresholdCount: health.unhealthyThresholdCount,
-      // As many passes to rejoin as failures to leave: a flapping task does not bounce in and out.
-      healthyThresholdCount: health.unhealthyThresholdCount,
-      matcher: '200',
-      failoverSeconds: health.failoverSeconds,
-    },
+    targetHealth,
     containerHealth: {
       path: livenessPath,
       command,
