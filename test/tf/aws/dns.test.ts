@@ -2,12 +2,11 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
-import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { Testing } from 'cdktf';
 import { ServiceTier } from '../../../lib/core';
 import { haSnapshot } from '../../../lib/testing/snapshot';
 import { DnsRouting, FailoverDns, FailoverDnsEndpoint, FailoverDnsProps } from '../../../lib/tf/aws/dns';
-import { awsStack, refTo, resourcesOf, warningsOf } from './util';
+import { awsStack, expectAlarmTopicPolicy, refTo, resourcesOf, warningsOf } from './util';
 
 Testing.setupJest();
 
@@ -151,11 +150,7 @@ describe('FailoverDns (Terraform)', () => {
   });
 
   test('THEN CloudWatch alarms of this account may publish to the topic, over TLS only', () => {
-    const [topic] = Object.values(resourcesOf(synth().synthesized, SnsTopicPolicy));
-    const statements = JSON.parse(topic.policy).Statement as { Sid: string; Effect: string }[];
-    expect(statements.map((st) => [st.Sid, st.Effect])).toEqual([
-      ['AllowCloudWatchAlarmsOfThisAccount', 'Allow'], ['DenyPublishWithoutTls', 'Deny'],
-    ]);
+    expectAlarmTopicPolicy(synth().synthesized);
   });
 
   // The HA view (lib/testing) of the JSON with its // blocks, where the HA records are.

@@ -10,7 +10,6 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
-import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
@@ -20,7 +19,7 @@ import { Testing, Token } from 'cdktf';
 import { HaRole, ServiceTier } from '../../../lib/core';
 import { haSnapshot } from '../../../lib/testing/snapshot';
 import { FleetPlacementStrategy, ResilientFleet, ResilientFleetProps } from '../../../lib/tf/aws/fleet';
-import { awsStack, refTo, resourcesOf, warningsOf } from './util';
+import { awsStack, expectAlarmTopicPolicy, refTo, resourcesOf, warningsOf } from './util';
 
 Testing.setupJest();
 
@@ -275,11 +274,7 @@ describe('ResilientFleet (Terraform)', () => {
   });
 
   test('THEN CloudWatch alarms of this account may publish to the topic, over TLS only', () => {
-    const [topic] = Object.values(resourcesOf(synth().synthesized, SnsTopicPolicy));
-    const statements = JSON.parse(topic.policy).Statement as { Sid: string; Effect: string }[];
-    expect(statements.map((st) => [st.Sid, st.Effect])).toEqual([
-      ['AllowCloudWatchAlarmsOfThisAccount', 'Allow'], ['DenyPublishWithoutTls', 'Deny'],
-    ]);
+    expectAlarmTopicPolicy(synth().synthesized);
   });
 
   // The HA view (lib/testing) of the JSON with its // blocks, where the HA records are.

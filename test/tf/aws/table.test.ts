@@ -3,12 +3,11 @@ import { DynamodbContributorInsights } from '@cdktf/provider-aws/lib/dynamodb-co
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { Testing } from 'cdktf';
 import { HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
 import { haSnapshot } from '../../../lib/testing/snapshot';
 import { GlobalTable, GlobalTableProps, TableConsistency } from '../../../lib/tf/aws/global-table';
-import { awsStack, fullResourcesOf, refTo, resourcesOf } from './util';
+import { awsStack, expectAlarmTopicPolicy, fullResourcesOf, refTo, resourcesOf } from './util';
 
 Testing.setupJest();
 
@@ -110,11 +109,7 @@ describe('GlobalTable (Terraform)', () => {
   });
 
   test('THEN CloudWatch alarms of this account may publish to the topic, over TLS only', () => {
-    const [topic] = Object.values(resourcesOf(synth().synthesized, SnsTopicPolicy));
-    const statements = JSON.parse(topic.policy).Statement as { Sid: string; Effect: string }[];
-    expect(statements.map((st) => [st.Sid, st.Effect])).toEqual([
-      ['AllowCloudWatchAlarmsOfThisAccount', 'Allow'], ['DenyPublishWithoutTls', 'Deny'],
-    ]);
+    expectAlarmTopicPolicy(synth().synthesized);
   });
 
   // The HA view (lib/testing) of the JSON with its // blocks, where the HA records are.

@@ -2,6 +2,7 @@
 // Testing.setupJest() registers them at run time.
 import 'cdktf/lib/testing/adapters/jest';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { IConstruct } from 'constructs';
 
@@ -41,4 +42,13 @@ export function warningsOf(scope: IConstruct): string[] {
 /** Matches a Terraform reference to an attribute of a resource by its construct path (`Database_PrimaryKey`), whatever its hash. */
 export function refTo(type: { readonly tfResourceType: string }, path: string, attribute: string): unknown {
   return expect.stringMatching(new RegExp(`^\\$\\{${type.tfResourceType}\\.${path}_[0-9A-F]{8}\\.${attribute}\\}$`));
+}
+
+/** Asserts an alarm topic policy of lib/tf/aws/private/alarms.ts: this account's alarms may publish, over TLS only. */
+export function expectAlarmTopicPolicy(synthesized: string): void {
+  const [topic] = Object.values(resourcesOf(synthesized, SnsTopicPolicy));
+  const statements = JSON.parse(topic.policy).Statement as { Sid: string; Effect: string }[];
+  expect(statements.map((st) => [st.Sid, st.Effect])).toEqual([
+    ['AllowCloudWatchAlarmsOfThisAccount', 'Allow'], ['DenyPublishWithoutTls', 'Deny'],
+  ]);
 }
