@@ -67,7 +67,13 @@ function synthesize(): { library: Template; handwritten: Template; names: { libr
 // ---- Removing the library's bookkeeping --------------------------------------------------------
 
 function isTag(value: Json): value is { Key: string; Value: Json } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof value.Key === 'string' && 'Value' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof value.Key === 'string' &&
+    'Value' in value
+  );
 }
 
 /** A copy without `ha:*` tags (lists of `{ Key, Value }` and `Tags` maps); tag lists left empty go. */
@@ -102,7 +108,10 @@ function withoutHaMetadata(metadata: Json | undefined): Json | undefined {
 function canonicalJson(value: Json): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -119,9 +128,9 @@ function normaliseString(text: string, ids: ReadonlySet<string>, stackName: stri
   const derivedName = new RegExp(`${stack}([-A-Za-z0-9]*?)([0-9A-Fa-f]{8})(?![A-Za-z0-9])`, 'gi');
   const stackWord = new RegExp(`\\b${stack}\\b`, 'gi');
   // Between the marked ids only, so that a logical id holding the stack name stays a reference.
-  return marked.replace(/\u27e6[A-Za-z0-9]+\u27e7|[^\u27e6]+/g, (chunk) => (chunk.startsWith('\u27e6')
-    ? chunk
-    : chunk.replace(derivedName, '<stack>$1<hash>').replace(stackWord, '<stack>')));
+  return marked.replace(/\u27e6[A-Za-z0-9]+\u27e7|[^\u27e6]+/g, (chunk) =>
+    chunk.startsWith('\u27e6') ? chunk : chunk.replace(derivedName, '<stack>$1<hash>').replace(stackWord, '<stack>'),
+  );
 }
 
 function normalise(value: Json, ids: ReadonlySet<string>, stackName: string): Json {
@@ -201,9 +210,14 @@ function finalLabels(a: readonly Node[], b: readonly Node[]): [Labels, Labels] {
  * `Fn::GetAtt` and a list of plain values are one leaf each, so that a difference reads as one line.
  */
 function leaves(value: Json, path = '', out = new Map<string, string>()): Map<string, string> {
-  const isIntrinsic = typeof value === 'object' && value !== null && !Array.isArray(value)
-    && Object.keys(value).length === 1 && ('Ref' in value || 'Fn::GetAtt' in value);
-  const isPlainList = Array.isArray(value) && value.length > 0 && value.every((v) => typeof v !== 'object' || v === null);
+  const isIntrinsic =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    ('Ref' in value || 'Fn::GetAtt' in value);
+  const isPlainList =
+    Array.isArray(value) && value.length > 0 && value.every((v) => typeof v !== 'object' || v === null);
   if (isIntrinsic || isPlainList) {
     out.set(path, JSON.stringify(value));
   } else if (Array.isArray(value)) {
@@ -221,7 +235,11 @@ function leaves(value: Json, path = '', out = new Map<string, string>()): Map<st
 /** Leaves with each reference written as `<rename(logical id)>` (DependsOn as one sorted leaf). */
 function renamedLeaves(node: Node, rename: (id: string) => string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [path, value] of leaves(node.tree)) out.set(path, value.replace(REF_PATTERN, (_, id: string) => `<${rename(id)}>`));
+  for (const [path, value] of leaves(node.tree))
+    out.set(
+      path,
+      value.replace(REF_PATTERN, (_, id: string) => `<${rename(id)}>`),
+    );
   if (node.dependsOn.length > 0) out.set('DependsOn', node.dependsOn.map(rename).sort().join(', '));
   return out;
 }
@@ -241,7 +259,8 @@ interface Side {
 /** Library id → hand-written id. */
 type Partners = Map<string, string>;
 
-const ofType = (side: Side, type: string) => side.nodes.filter((n) => n.type === type).sort((x, y) => x.id.localeCompare(y.id));
+const ofType = (side: Side, type: string) =>
+  side.nodes.filter((n) => n.type === type).sort((x, y) => x.id.localeCompare(y.id));
 
 /**
  * Pairs library resources with hand-written ones of the same type: identical ones (equal final
@@ -249,7 +268,11 @@ const ofType = (side: Side, type: string) => side.nodes.filter((n) => n.type ===
  * equal when it points at the partner of what the library's points at. Partners are only known
  * once pairs exist, so the pairing is redone from the previous one until it no longer changes.
  */
-function pairResources(lib: Side, hand: Side, types: readonly string[]): { partners: Partners; identical: Set<string> } {
+function pairResources(
+  lib: Side,
+  hand: Side,
+  types: readonly string[],
+): { partners: Partners; identical: Set<string> } {
   const identical = new Set<string>();
   const fixed: Partners = new Map();
   for (const type of types) {
@@ -270,13 +293,19 @@ function pairResources(lib: Side, hand: Side, types: readonly string[]): { partn
       const libs = ofType(lib, type).filter((n) => !identical.has(n.id));
       const pairedHands = new Set(fixed.values());
       const hands = ofType(hand, type).filter((n) => !pairedHands.has(n.id));
-      const libLeaves = new Map(libs.map((n) => [n.id, renamedLeaves(n, (id) => partners.get(id) ?? `unpaired ${id}`)]));
+      const libLeaves = new Map(
+        libs.map((n) => [n.id, renamedLeaves(n, (id) => partners.get(id) ?? `unpaired ${id}`)]),
+      );
       const handLeaves = new Map(hands.map((n) => [n.id, renamedLeaves(n, (id) => id)]));
-      const candidates = libs.flatMap((l) => hands.map((h) => {
-        let score = 0;
-        for (const [path, value] of libLeaves.get(l.id)!) if (handLeaves.get(h.id)!.get(path) === value) score++;
-        return { l: l.id, h: h.id, score };
-      })).sort((x, y) => y.score - x.score || x.l.localeCompare(y.l) || x.h.localeCompare(y.h));
+      const candidates = libs
+        .flatMap((l) =>
+          hands.map((h) => {
+            let score = 0;
+            for (const [path, value] of libLeaves.get(l.id)!) if (handLeaves.get(h.id)!.get(path) === value) score++;
+            return { l: l.id, h: h.id, score };
+          }),
+        )
+        .sort((x, y) => y.score - x.score || x.l.localeCompare(y.l) || x.h.localeCompare(y.h));
       const taken = new Set<string>();
       for (const { l, h } of candidates) {
         if (taken.has(l) || taken.has(h)) continue;
@@ -298,7 +327,12 @@ function pairResources(lib: Side, hand: Side, types: readonly string[]): { partn
  * other than the partner of the library's; then resources without a partner. A pair whose only
  * difference is in what it references is not listed: that difference is listed where it is.
  */
-function compareType(type: string, lib: Side, hand: Side, pairing: { partners: Partners; identical: Set<string> }): string[] {
+function compareType(
+  type: string,
+  lib: Side,
+  hand: Side,
+  pairing: { partners: Partners; identical: Set<string> },
+): string[] {
   const libs = ofType(lib, type);
   const hands = ofType(hand, type);
   const { partners, identical } = pairing;
@@ -315,10 +349,17 @@ function compareType(type: string, lib: Side, hand: Side, pairing: { partners: P
     const pairLines: string[] = [];
     for (const path of paths) {
       if (a.get(path) !== b.get(path)) {
-        pairLines.push(`    ${path}`, `      library:      ${shorten(a.get(path))}`, `      hand-written: ${shorten(b.get(path))}`);
+        pairLines.push(
+          `    ${path}`,
+          `      library:      ${shorten(a.get(path))}`,
+          `      hand-written: ${shorten(b.get(path))}`,
+        );
       } else if (pa.get(path) !== pb.get(path)) {
-        pairLines.push(`    ${path}: refers to another resource than the partner of the library's`,
-          `      library:      ${shorten(renamedLeaves(l, (id) => id).get(path))}`, `      hand-written: ${shorten(pb.get(path))}`);
+        pairLines.push(
+          `    ${path}: refers to another resource than the partner of the library's`,
+          `      library:      ${shorten(renamedLeaves(l, (id) => id).get(path))}`,
+          `      hand-written: ${shorten(pb.get(path))}`,
+        );
       }
     }
     if (pairLines.length > 0) lines.push(`  library ${l.id} vs hand-written ${h.id}:`, ...pairLines);
@@ -326,7 +367,8 @@ function compareType(type: string, lib: Side, hand: Side, pairing: { partners: P
   }
   const partnered = new Set(partners.values());
   for (const n of libs.filter((x) => !partners.has(x.id))) lines.push(`  only in library: ${n.id}`);
-  for (const n of hands.filter((x) => handIds.has(x.id) && !partnered.has(x.id))) lines.push(`  only in hand-written: ${n.id}`);
+  for (const n of hands.filter((x) => handIds.has(x.id) && !partnered.has(x.id)))
+    lines.push(`  only in hand-written: ${n.id}`);
   const same = libs.filter((n) => identical.has(n.id)).length;
   if (lines.length === 0 && same === libs.length && libs.length === hands.length) return [];
   const note = throughReferences > 0 ? `, ${throughReferences} differing only in what they reference` : '';
@@ -340,11 +382,18 @@ function compareSections(lib: Template, hand: Template, names: { library: string
   for (const section of sections) {
     const form = (t: Template, stackName: string) => {
       const value = section === 'Metadata' ? withoutHaMetadata(t[section]) : t[section];
-      return value === undefined ? '(absent)' : canonicalJson(normalise(value, new Set(Object.keys(t.Resources)), stackName));
+      return value === undefined
+        ? '(absent)'
+        : canonicalJson(normalise(value, new Set(Object.keys(t.Resources)), stackName));
     };
     const a = form(lib, names.library);
     const b = form(hand, names.handwritten);
-    if (a !== b) lines.push(`section ${section} differs:`, `  library:      ${shorten(a, 300)}`, `  hand-written: ${shorten(b, 300)}`);
+    if (a !== b)
+      lines.push(
+        `section ${section} differs:`,
+        `  library:      ${shorten(a, 300)}`,
+        `  hand-written: ${shorten(b, 300)}`,
+      );
   }
   return lines;
 }
@@ -374,7 +423,9 @@ export function compareServiceTemplates(dumpDir?: string): TemplateComparison {
   if (dumpDir !== undefined) {
     mkdirSync(dumpDir, { recursive: true });
     for (const s of [libSide, handSide]) {
-      const resources = Object.fromEntries(s.nodes.map((n) => [n.id, { Type: n.type, ...(n.tree as JsonObject), DependsOn: n.dependsOn }]));
+      const resources = Object.fromEntries(
+        s.nodes.map((n) => [n.id, { Type: n.type, ...(n.tree as JsonObject), DependsOn: n.dependsOn }]),
+      );
       writeFileSync(join(dumpDir, `${s.name}.json`), `${JSON.stringify(resources, null, 1)}\n`);
     }
   }
@@ -395,7 +446,10 @@ export function compareServiceTemplates(dumpDir?: string): TemplateComparison {
     const seen = new Map<string, string>();
     for (const [id, label] of side.labels) {
       const twin = seen.get(label);
-      if (twin !== undefined) differences.push(`${side.name}: ${twin} and ${id} cannot be told apart by content; pairing them by reference is not proven`);
+      if (twin !== undefined)
+        differences.push(
+          `${side.name}: ${twin} and ${id} cannot be told apart by content; pairing them by reference is not proven`,
+        );
       seen.set(label, id);
     }
   }

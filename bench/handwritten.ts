@@ -60,32 +60,54 @@ const FAST_BURN = { rate: 14.4, longSeconds: 3600, shortSeconds: 300, thresholdP
  * denied unless an AWS service asks, or the grant is for an AWS resource).
  */
 function newKey(scope: Construct, id: string, description: string): kms.Key {
-  const key = new kms.Key(scope, id, { description, enableKeyRotation: true, pendingWindow: Duration.days(30), removalPolicy: RemovalPolicy.RETAIN });
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'DenyGrantsNotForAwsResources',
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['kms:CreateGrant'],
-    resources: ['*'],
-    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-  }));
+  const key = new kms.Key(scope, id, {
+    description,
+    enableKeyRotation: true,
+    pendingWindow: Duration.days(30),
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyGrantsNotForAwsResources',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }),
+  );
   return key;
 }
 
 /** Lets CloudWatch Logs of this region use `key` for log groups of this account (a key-policy grant). */
 function allowCloudWatchLogs(key: kms.Key): void {
   const stack = Stack.of(key);
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchLogsOfThisAccount',
-    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
-    resources: ['*'],
-    conditions: {
-      ArnLike: {
-        'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchLogsOfThisAccount',
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: [
+        'kms:Encrypt',
+        'kms:Decrypt',
+        'kms:ReEncryptFrom',
+        'kms:ReEncryptTo',
+        'kms:GenerateDataKey',
+        'kms:GenerateDataKeyWithoutPlaintext',
+        'kms:DescribeKey',
+      ],
+      resources: ['*'],
+      conditions: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
       },
-    },
-  }));
+    }),
+  );
 }
 
 /** A log group encrypted with `key`, kept LOG_RETENTION_DAYS, retained and protected from deletion. */
@@ -100,24 +122,33 @@ function newLogGroup(scope: Construct, id: string, key: kms.IKey, logGroupName?:
 }
 
 /** An alarm topic encrypted with a key of its own that this account's CloudWatch alarms may use, TLS only. */
-function newAlarmTopic(scope: Construct, id: string, displayName: string, ...keyStatements: iam.PolicyStatement[]): sns.Topic {
+function newAlarmTopic(
+  scope: Construct,
+  id: string,
+  displayName: string,
+  ...keyStatements: iam.PolicyStatement[]
+): sns.Topic {
   const key = newKey(scope, `${id}Key`, `Encrypts the ${displayName} topic`);
   const fromThisAccount = { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } };
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchAlarmsToPublish',
-    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-    resources: ['*'],
-    conditions: fromThisAccount,
-  }));
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: fromThisAccount,
+    }),
+  );
   const topic = new sns.Topic(scope, id, { displayName, masterKey: key, enforceSSL: true });
-  topic.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchAlarmsOfThisAccount',
-    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-    actions: ['sns:Publish'],
-    resources: [topic.topicArn],
-    conditions: fromThisAccount,
-  }));
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsOfThisAccount',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: fromThisAccount,
+    }),
+  );
   for (const statement of keyStatements) key.addToResourcePolicy(statement);
   return topic;
 }
@@ -152,7 +183,10 @@ export function addHandwrittenService(app: App, index: number): Stack {
   const flowLogKey = newKey(network, 'FlowLogKey', `Encrypts the VPC flow logs of ${network.node.path}`);
   allowCloudWatchLogs(flowLogKey);
   const flowLogs = newLogGroup(network, 'FlowLogs', flowLogKey);
-  vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.ALL });
+  vpc.addFlowLog('FlowLog', {
+    destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
+    trafficType: ec2.FlowLogTrafficType.ALL,
+  });
   vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 });
   vpc.addGatewayEndpoint('DynamoDbEndpoint', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB });
 
@@ -165,32 +199,47 @@ export function addHandwrittenService(app: App, index: number): Stack {
   // Auto Scaling launches instances and publishes notifications through its service-linked role,
   // named by aws:PrincipalArn (a key policy may not name a principal that does not exist yet).
   const autoScalingRoleArn = stack.formatArn({
-    service: 'iam', region: '', resource: 'role', resourceName: 'aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
+    service: 'iam',
+    region: '',
+    resource: 'role',
+    resourceName: 'aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
   });
-  const fleetTopic = newAlarmTopic(fleet, 'AlarmTopic', `alarms of ${fleet.node.path}`, new iam.PolicyStatement({
-    sid: 'AllowAutoScalingNotifications',
-    principals: [new iam.AnyPrincipal()],
-    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-    resources: ['*'],
-    conditions: { ArnEquals: { 'aws:PrincipalArn': autoScalingRoleArn } },
-  }));
+  const fleetTopic = newAlarmTopic(
+    fleet,
+    'AlarmTopic',
+    `alarms of ${fleet.node.path}`,
+    new iam.PolicyStatement({
+      sid: 'AllowAutoScalingNotifications',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: { ArnEquals: { 'aws:PrincipalArn': autoScalingRoleArn } },
+    }),
+  );
   const wafLogKey = newKey(fleet, 'LogKey', `Encrypts the WAF logs of ${fleet.node.path}`);
   allowCloudWatchLogs(wafLogKey);
   const volumeKey = newKey(fleet, 'VolumeKey', `Encrypts the root volumes of ${fleet.node.path}`);
-  volumeKey.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowAutoScalingServiceLinkedRoleUse',
-    principals: [new iam.AnyPrincipal()],
-    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-    resources: ['*'],
-    conditions: { ArnEquals: { 'aws:PrincipalArn': autoScalingRoleArn } },
-  }));
-  volumeKey.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowAutoScalingServiceLinkedRoleGrants',
-    principals: [new iam.AnyPrincipal()],
-    actions: ['kms:CreateGrant'],
-    resources: ['*'],
-    conditions: { ArnEquals: { 'aws:PrincipalArn': autoScalingRoleArn }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-  }));
+  volumeKey.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowAutoScalingServiceLinkedRoleUse',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+      resources: ['*'],
+      conditions: { ArnEquals: { 'aws:PrincipalArn': autoScalingRoleArn } },
+    }),
+  );
+  volumeKey.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowAutoScalingServiceLinkedRoleGrants',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: {
+        ArnEquals: { 'aws:PrincipalArn': autoScalingRoleArn },
+        Bool: { 'kms:GrantIsForAWSResource': 'true' },
+      },
+    }),
+  );
 
   const instanceRole = new iam.Role(fleet, 'InstanceRole', {
     assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
@@ -203,7 +252,8 @@ export function addHandwrittenService(app: App, index: number): Stack {
     allowAllOutbound: true,
   });
   const placementGroup = new ec2.PlacementGroup(fleet, 'PlacementGroup', {
-    strategy: ec2.PlacementGroupStrategy.SPREAD, spreadLevel: ec2.PlacementGroupSpreadLevel.RACK,
+    strategy: ec2.PlacementGroupStrategy.SPREAD,
+    spreadLevel: ec2.PlacementGroupSpreadLevel.RACK,
   });
   const userData = ec2.UserData.forLinux();
   const launchTemplate = new ec2.LaunchTemplate(fleet, 'LaunchTemplate', {
@@ -218,10 +268,17 @@ export function addHandwrittenService(app: App, index: number): Stack {
     associatePublicIpAddress: false,
     detailedMonitoring: true,
     placementGroup,
-    blockDevices: [{
-      deviceName: '/dev/xvda',
-      volume: ec2.BlockDeviceVolume.ebs(30, { volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true, kmsKey: volumeKey, deleteOnTermination: true }),
-    }],
+    blockDevices: [
+      {
+        deviceName: '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(30, {
+          volumeType: ec2.EbsDeviceVolumeType.GP3,
+          encrypted: true,
+          kmsKey: volumeKey,
+          deleteOnTermination: true,
+        }),
+      },
+    ],
   });
   const gracePeriod = Duration.minutes(5);
   const signalTimeout = Duration.minutes(15);
@@ -231,23 +288,36 @@ export function addHandwrittenService(app: App, index: number): Stack {
     mixedInstancesPolicy: {
       launchTemplate,
       launchTemplateOverrides: [{ instanceType: new ec2.InstanceType('m7g.large') }],
-      instancesDistribution: { onDemandPercentageAboveBaseCapacity: 100, onDemandAllocationStrategy: autoscaling.OnDemandAllocationStrategy.PRIORITIZED },
+      instancesDistribution: {
+        onDemandPercentageAboveBaseCapacity: 100,
+        onDemandAllocationStrategy: autoscaling.OnDemandAllocationStrategy.PRIORITIZED,
+      },
     },
     // 2 instances: the required capacity, at least one per AZ (TIER_3 is not statically stable).
     minCapacity: 2,
     maxCapacity: 6,
     capacityRebalance: true,
-    healthChecks: autoscaling.HealthChecks.withAdditionalChecks({ additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB], gracePeriod }),
+    healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
+      additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
+      gracePeriod,
+    }),
     defaultInstanceWarmup: gracePeriod,
     groupMetrics: [autoscaling.GroupMetrics.all()],
     notifications: [{ topic: fleetTopic }],
     // One AZ's worth (1 instance) at a time, keeping the other AZ's 1 in service.
-    updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ maxBatchSize: 1, minInstancesInService: 1, waitOnResourceSignals: true, pauseTime: signalTimeout }),
+    updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({
+      maxBatchSize: 1,
+      minInstancesInService: 1,
+      waitOnResourceSignals: true,
+      pauseTime: signalTimeout,
+    }),
     signals: autoscaling.Signals.waitForCount(2, { timeout: signalTimeout }),
   });
   // The group's zones, listed as well as its subnets (the L2 sets only VPCZoneIdentifier).
   (asg.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = ZONES;
-  instanceRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudformation:SignalResource'], resources: [stack.stackId] }));
+  instanceRole.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['cloudformation:SignalResource'], resources: [stack.stackId] }),
+  );
 
   const loadBalancer = new elbv2.ApplicationLoadBalancer(fleet, 'LoadBalancer', {
     vpc,
@@ -267,15 +337,19 @@ export function addHandwrittenService(app: App, index: number): Stack {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     removalPolicy: RemovalPolicy.RETAIN,
-    lifecycleRules: [{
-      id: 'Lifecycle',
-      abortIncompleteMultipartUploadAfter: Duration.days(7),
-      noncurrentVersionExpiration: Duration.days(30),
-      expiration: Duration.days(LOG_RETENTION_DAYS),
-    }],
+    lifecycleRules: [
+      {
+        id: 'Lifecycle',
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+        noncurrentVersionExpiration: Duration.days(30),
+        expiration: Duration.days(LOG_RETENTION_DAYS),
+      },
+    ],
   });
   // EventBridge notifications set on the bucket itself (the L2's eventBridgeEnabled adds a custom resource).
-  (accessLogs.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+  (accessLogs.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+    eventBridgeConfiguration: { eventBridgeEnabled: true },
+  };
   loadBalancer.logAccessLogs(accessLogs, 'access');
   const targetGroup = new elbv2.ApplicationTargetGroup(fleet, 'TargetGroup', {
     vpc,
@@ -285,7 +359,12 @@ export function addHandwrittenService(app: App, index: number): Stack {
     crossZoneEnabled: true,
     // Every 30 s, 5 s timeout, 3 failures: a failed AZ leaves rotation within 95 s, under half of TIER_3's 15-min AZ RTO.
     healthCheck: {
-      path: LIVENESS_PATH, interval: Duration.seconds(30), timeout: Duration.seconds(5), unhealthyThresholdCount: 3, healthyThresholdCount: 3, healthyHttpCodes: '200',
+      path: LIVENESS_PATH,
+      interval: Duration.seconds(30),
+      timeout: Duration.seconds(5),
+      unhealthyThresholdCount: 3,
+      healthyThresholdCount: 3,
+      healthyHttpCodes: '200',
     },
   });
   loadBalancer.addListener('Listener', {
@@ -322,10 +401,16 @@ export function addHandwrittenService(app: App, index: number): Stack {
   // WAF: a per-IP rate limit (health checks exempt), then the AWS common and known-bad-inputs rules.
   const metricPrefix = Names.uniqueResourceName(fleet, { maxLength: 100, separator: '-' });
   const visibility = (name: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
-    cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${metricPrefix}-${name}`,
+    cloudWatchMetricsEnabled: true,
+    sampledRequestsEnabled: true,
+    metricName: `${metricPrefix}-${name}`,
   });
   const managedRules = (name: string, priority: number): wafv2.CfnWebACL.RuleProperty => ({
-    name, priority, overrideAction: { none: {} }, statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } }, visibilityConfig: visibility(name),
+    name,
+    priority,
+    overrideAction: { none: {} },
+    statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+    visibilityConfig: visibility(name),
   });
   const webAcl = new wafv2.CfnWebACL(fleet, 'WebAcl', {
     scope: 'REGIONAL',
@@ -346,7 +431,10 @@ export function addHandwrittenService(app: App, index: number): Stack {
               notStatement: {
                 statement: {
                   byteMatchStatement: {
-                    fieldToMatch: { uriPath: {} }, positionalConstraint: 'EXACTLY', searchString: LIVENESS_PATH, textTransformations: [{ priority: 0, type: 'NONE' }],
+                    fieldToMatch: { uriPath: {} },
+                    positionalConstraint: 'EXACTLY',
+                    searchString: LIVENESS_PATH,
+                    textTransformations: [{ priority: 0, type: 'NONE' }],
                   },
                 },
               },
@@ -359,12 +447,27 @@ export function addHandwrittenService(app: App, index: number): Stack {
       managedRules('AWSManagedRulesKnownBadInputsRuleSet', 2),
     ],
   });
-  new wafv2.CfnWebACLAssociation(fleet, 'WebAclAssociation', { resourceArn: loadBalancer.loadBalancerArn, webAclArn: webAcl.attrArn });
+  new wafv2.CfnWebACLAssociation(fleet, 'WebAclAssociation', {
+    resourceArn: loadBalancer.loadBalancerArn,
+    webAclArn: webAcl.attrArn,
+  });
   // WAF delivers only to log groups named aws-waf-logs-*, given by ARN without the trailing ':*'.
-  const wafLogs = newLogGroup(fleet, 'WebAclLogs', wafLogKey, `aws-waf-logs-${Names.uniqueResourceName(fleet, { maxLength: 400, separator: '-' })}`);
+  const wafLogs = newLogGroup(
+    fleet,
+    'WebAclLogs',
+    wafLogKey,
+    `aws-waf-logs-${Names.uniqueResourceName(fleet, { maxLength: 400, separator: '-' })}`,
+  );
   const wafLogging = new wafv2.CfnLoggingConfiguration(fleet, 'WebAclLogging', {
     resourceArn: webAcl.attrArn,
-    logDestinationConfigs: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: wafLogs.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    logDestinationConfigs: [
+      stack.formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: wafLogs.logGroupName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    ],
   });
   wafLogging.node.addDependency(wafLogs);
 
@@ -390,7 +493,10 @@ export function addHandwrittenService(app: App, index: number): Stack {
     autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
   });
   // The agent installer comes from the region's AWS-owned CodeDeploy bucket (what installAgent would grant).
-  s3.Bucket.fromBucketName(fleet, 'CodeDeployAgentBucket', `aws-codedeploy-${REGION}`).grantRead(instanceRole, 'latest/*');
+  s3.Bucket.fromBucketName(fleet, 'CodeDeployAgentBucket', `aws-codedeploy-${REGION}`).grantRead(
+    instanceRole,
+    'latest/*',
+  );
   // Instance bootstrap on Amazon Linux 2023: on exit, whatever the exit code, the signal the group's
   // creation and rolling updates wait for (cfn-signal, or the AWS CLI if the package install failed);
   // before that, fail fast, install cfn-signal, the CLI and Ruby, then the CodeDeploy agent.
@@ -402,9 +508,9 @@ export function addHandwrittenService(app: App, index: number): Stack {
     `/opt/aws/bin/cfn-signal ${signalTarget} -e $exitCode || echo 'Failed to send CloudFormation signal'`,
     'else',
     'if [ $exitCode -eq 0 ]; then signalStatus=SUCCESS; else signalStatus=FAILURE; fi',
-    `aws cloudformation signal-resource --stack-name ${stack.stackName} --logical-resource-id ${asgLogicalId} `
-      + `--region ${REGION} --unique-id "$(cat /var/lib/cloud/data/instance-id)" --status $signalStatus `
-      + "|| echo 'Failed to send CloudFormation signal'",
+    `aws cloudformation signal-resource --stack-name ${stack.stackName} --logical-resource-id ${asgLogicalId} ` +
+      `--region ${REGION} --unique-id "$(cat /var/lib/cloud/data/instance-id)" --status $signalStatus ` +
+      "|| echo 'Failed to send CloudFormation signal'",
     'fi',
   );
   userData.addCommands(
@@ -417,12 +523,16 @@ export function addHandwrittenService(app: App, index: number): Stack {
     'rm -rf "$CODEDEPLOY_INSTALLER_DIR"',
   );
   // CodeDeploy launches replacement instances from the group's launch template.
-  deploymentGroup.role!.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [instanceRole.roleArn] }));
-  deploymentGroup.role!.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['ec2:RunInstances', 'ec2:CreateTags'],
-    resources: ['*'],
-    conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
-  }));
+  deploymentGroup.role!.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [instanceRole.roleArn] }),
+  );
+  deploymentGroup.role!.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['ec2:RunInstances', 'ec2:CreateTags'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
+    }),
+  );
   // A change calendar (open by default) that the deploy runbook checks before it deploys.
   const changeCalendar = new ssm.CfnDocument(fleet, 'ChangeCalendar', {
     documentType: 'ChangeCalendar',
@@ -431,22 +541,53 @@ export function addHandwrittenService(app: App, index: number): Stack {
     updateMethod: 'NewVersion',
   });
   // The L1 types Content as an object; a ChangeCalendar's is iCalendar text, so it goes in as an override.
-  changeCalendar.addPropertyOverride('Content', [
-    'BEGIN:VCALENDAR', 'PRODID:-//AWS//Change Calendar 1.0//EN', 'VERSION:2.0', 'X-CALENDAR-TYPE:DEFAULT_OPEN',
-    `X-WR-CALDESC:Deployment freezes of ${fleet.node.path}`, 'END:VCALENDAR', '',
-  ].join('\r\n'));
+  changeCalendar.addPropertyOverride(
+    'Content',
+    [
+      'BEGIN:VCALENDAR',
+      'PRODID:-//AWS//Change Calendar 1.0//EN',
+      'VERSION:2.0',
+      'X-CALENDAR-TYPE:DEFAULT_OPEN',
+      `X-WR-CALDESC:Deployment freezes of ${fleet.node.path}`,
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n'),
+  );
   const calendarArn = stack.formatArn({ service: 'ssm', resource: 'document', resourceName: changeCalendar.ref });
   const deployRole = new iam.Role(fleet, 'DeployRole', {
-    assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+    assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
     description: `Runs the deploy runbook of ${fleet.node.path}: checks the change calendar, then starts a CodeDeploy deployment`,
   });
-  deployRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ssm:GetCalendarState'], resources: [calendarArn] }));
-  deployRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['codedeploy:CreateDeployment'], resources: [deploymentGroup.deploymentGroupArn] }));
-  deployRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['codedeploy:GetDeploymentConfig'], resources: [deploymentConfig.deploymentConfigArn] }));
-  deployRole.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['codedeploy:GetApplicationRevision', 'codedeploy:RegisterApplicationRevision'],
-    resources: [stack.formatArn({ service: 'codedeploy', resource: 'application', resourceName: application.applicationName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-  }));
+  deployRole.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['ssm:GetCalendarState'], resources: [calendarArn] }),
+  );
+  deployRole.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['codedeploy:CreateDeployment'],
+      resources: [deploymentGroup.deploymentGroupArn],
+    }),
+  );
+  deployRole.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['codedeploy:GetDeploymentConfig'],
+      resources: [deploymentConfig.deploymentConfigArn],
+    }),
+  );
+  deployRole.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['codedeploy:GetApplicationRevision', 'codedeploy:RegisterApplicationRevision'],
+      resources: [
+        stack.formatArn({
+          service: 'codedeploy',
+          resource: 'application',
+          resourceName: application.applicationName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+    }),
+  );
   new ssm.CfnDocument(fleet, 'DeployRunbook', {
     documentType: 'Automation',
     documentFormat: 'JSON',
@@ -459,13 +600,24 @@ export function addHandwrittenService(app: App, index: number): Stack {
         AutomationAssumeRole: { type: 'String', default: deployRole.roleArn, description: 'Role the runbook runs as.' },
         S3Bucket: { type: 'String', description: 'Bucket that holds the revision bundle.' },
         S3Key: { type: 'String', description: 'Key of the revision bundle.' },
-        BundleType: { type: 'String', default: 'zip', allowedValues: ['zip', 'tar', 'tgz'], description: 'Format of the bundle.' },
+        BundleType: {
+          type: 'String',
+          default: 'zip',
+          allowedValues: ['zip', 'tar', 'tgz'],
+          description: 'Format of the bundle.',
+        },
       },
       mainSteps: [
         {
           name: 'RequireOpenChangeCalendar',
           action: 'aws:assertAwsResourceProperty',
-          inputs: { Service: 'ssm', Api: 'GetCalendarState', CalendarNames: [calendarArn], PropertySelector: '$.State', DesiredValues: ['OPEN'] },
+          inputs: {
+            Service: 'ssm',
+            Api: 'GetCalendarState',
+            CalendarNames: [calendarArn],
+            PropertySelector: '$.State',
+            DesiredValues: ['OPEN'],
+          },
         },
         {
           name: 'CreateDeployment',
@@ -475,7 +627,10 @@ export function addHandwrittenService(app: App, index: number): Stack {
             Api: 'CreateDeployment',
             applicationName: application.applicationName,
             deploymentGroupName: deploymentGroup.deploymentGroupName,
-            revision: { revisionType: 'S3', s3Location: { bucket: '{{ S3Bucket }}', key: '{{ S3Key }}', bundleType: '{{ BundleType }}' } },
+            revision: {
+              revisionType: 'S3',
+              s3Location: { bucket: '{{ S3Bucket }}', key: '{{ S3Key }}', bundleType: '{{ BundleType }}' },
+            },
           },
           outputs: [{ Name: 'DeploymentId', Selector: '$.deploymentId', Type: 'String' }],
         },
@@ -485,10 +640,17 @@ export function addHandwrittenService(app: App, index: number): Stack {
 
   // ---- Database: Aurora PostgreSQL, a writer and a reader in the two AZs, rotated credentials ----
   const database = new Construct(stack, 'Database');
-  const databaseKey = newKey(database, 'Key', `Encrypts the database ${database.node.path}: storage, Performance Insights and logs`);
+  const databaseKey = newKey(
+    database,
+    'Key',
+    `Encrypts the database ${database.node.path}: storage, Performance Insights and logs`,
+  );
   allowCloudWatchLogs(databaseKey);
   // The rotation function calls Secrets Manager: it runs in the private subnets, which have egress.
-  const hostedRotation = secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
+  const hostedRotation = secretsmanager.HostedRotation.postgreSqlSingleUser({
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+  });
   const secretKey = newKey(database, 'CredentialsKey', `Encrypts the secret ${database.node.path}/Credentials`);
   const secret = new secretsmanager.Secret(database, 'Credentials', {
     description: `Master credentials of the database ${database.node.path}`,
@@ -497,12 +659,15 @@ export function addHandwrittenService(app: App, index: number): Stack {
       secretStringTemplate: JSON.stringify({ username: 'postgres' }),
       generateStringKey: 'password',
       // What PostgreSQL connection strings, shells and the RDS API treat specially.
-      excludeCharacters: " %+~`#$&*()|[]{}:;<>?!'/@\"\\",
+      excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\',
       passwordLength: 30,
     },
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  const rotation = secret.addRotationSchedule('RotationSchedule', { hostedRotation, automaticallyAfter: Duration.days(30) });
+  const rotation = secret.addRotationSchedule('RotationSchedule', {
+    hostedRotation,
+    automaticallyAfter: Duration.days(30),
+  });
   const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_8 });
   const parameterGroup = new rds.ParameterGroup(database, 'ParameterGroup', {
     engine,
@@ -514,15 +679,16 @@ export function addHandwrittenService(app: App, index: number): Stack {
   // The log group RDS exports to, created first: encrypted, with a retention, and no Custom::LogRetention function.
   const databaseLogs = newLogGroup(database, 'Logs', databaseKey, `/aws/rds/cluster/${clusterIdentifier}/postgresql`);
   // Failover priority: the writer 0, readers 1 (one tier, so that Aurora promotes the largest reader).
-  const instance = (id: string, availabilityZone: string, promotionTier: number) => rds.ClusterInstance.provisioned(id, {
-    instanceType: ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE),
-    availabilityZone,
-    promotionTier,
-    publiclyAccessible: false,
-    autoMinorVersionUpgrade: true,
-    enablePerformanceInsights: true,
-    performanceInsightEncryptionKey: databaseKey,
-  });
+  const instance = (id: string, availabilityZone: string, promotionTier: number) =>
+    rds.ClusterInstance.provisioned(id, {
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE),
+      availabilityZone,
+      promotionTier,
+      publiclyAccessible: false,
+      autoMinorVersionUpgrade: true,
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: databaseKey,
+    });
   const cluster = new rds.DatabaseCluster(database, 'Cluster', {
     engine,
     clusterIdentifier,
@@ -557,7 +723,10 @@ export function addHandwrittenService(app: App, index: number): Stack {
 
   const databaseTopic = newAlarmTopic(database, 'AlarmTopic', `Alarms of the database ${database.node.path}`);
   // db.r6g.large (16 GiB): Aurora PostgreSQL's default max_connections is 1679; alarm at 80 %, 1343.
-  for (const [name, role] of [['Writer', 'WRITER'], ['Reader', 'READER']]) {
+  for (const [name, role] of [
+    ['Writer', 'WRITER'],
+    ['Reader', 'READER'],
+  ]) {
     const alarm = new cloudwatch.Alarm(database, `${name}ConnectionsAlarm`, {
       metric: new cloudwatch.Metric({
         namespace: 'AWS/RDS',
@@ -592,12 +761,23 @@ export function addHandwrittenService(app: App, index: number): Stack {
     requestInterval: Duration.seconds(30),
     failureThreshold: 3,
     // Every region Route 53 health checkers run from.
-    regions: ['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1'],
+    regions: [
+      'us-east-1',
+      'us-west-1',
+      'us-west-2',
+      'eu-west-1',
+      'ap-southeast-1',
+      'ap-southeast-2',
+      'ap-northeast-1',
+      'sa-east-1',
+    ],
   });
   new route53.ARecord(endpoint, 'Record', {
     zone,
     recordName: service,
-    target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(loadBalancer, { evaluateTargetHealth: true })),
+    target: route53.RecordTarget.fromAlias(
+      new targets.LoadBalancerTarget(loadBalancer, { evaluateTargetHealth: true }),
+    ),
     healthCheck,
   });
   const healthCheckAlarm = new cloudwatch.Alarm(endpoint, 'HealthCheckAlarm', {
@@ -627,8 +807,14 @@ export function addHandwrittenService(app: App, index: number): Stack {
     return new cloudwatch.MathExpression({
       expression: `(FILL(target5xx_${seconds}, 0) + FILL(elb5xx_${seconds}, 0)) / total_${seconds}`,
       usingMetrics: {
-        [`target5xx_${seconds}`]: loadBalancer.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: cloudwatch.Stats.SUM, period }),
-        [`elb5xx_${seconds}`]: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: cloudwatch.Stats.SUM, period }),
+        [`target5xx_${seconds}`]: loadBalancer.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
+          statistic: cloudwatch.Stats.SUM,
+          period,
+        }),
+        [`elb5xx_${seconds}`]: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, {
+          statistic: cloudwatch.Stats.SUM,
+          period,
+        }),
         [`total_${seconds}`]: loadBalancer.metrics.requestCount({ statistic: cloudwatch.Stats.SUM, period }),
       },
       period,
@@ -644,20 +830,23 @@ export function addHandwrittenService(app: App, index: number): Stack {
   const rows: Record<'page' | 'ticket', cloudwatch.IAlarm[]> = { page: [], ticket: [] };
   for (const { severity, rate, threshold, long, short } of alerts) {
     const name = `Burn${long[1]}`;
-    const windowAlarm = (suffix: string, [seconds, window]: readonly [number, string]) => new cloudwatch.Alarm(availability, `${name}${suffix}`, {
-      metric: errorRatio(seconds, window),
-      threshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `Availability error ratio over ${window} above ${threshold} (${rate}x burn of a ${SLO} SLO); part of ${severity} alert ${name}`,
-    });
+    const windowAlarm = (suffix: string, [seconds, window]: readonly [number, string]) =>
+      new cloudwatch.Alarm(availability, `${name}${suffix}`, {
+        metric: errorRatio(seconds, window),
+        threshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `Availability error ratio over ${window} above ${threshold} (${rate}x burn of a ${SLO} SLO); part of ${severity} alert ${name}`,
+      });
     const longAlarm = windowAlarm('Long', long);
     const shortAlarm = windowAlarm('Short', short);
-    rows[severity].push(new cloudwatch.CompositeAlarm(availability, name, {
-      alarmRule: cloudwatch.AlarmRule.allOf(longAlarm, shortAlarm),
-      alarmDescription: `Availability: ${rate}x burn over ${long[1]} and ${short[1]} (${severity})`,
-    }));
+    rows[severity].push(
+      new cloudwatch.CompositeAlarm(availability, name, {
+        alarmRule: cloudwatch.AlarmRule.allOf(longAlarm, shortAlarm),
+        alarmDescription: `Availability: ${rate}x burn over ${long[1]} and ${short[1]} (${severity})`,
+      }),
+    );
   }
   // An alarm sees at most 7 days: the budget is spent when 7 days alone spent 30 days' worth, 0.005 × 30 / 7.
   const exhausted = new cloudwatch.Alarm(availability, 'BudgetExhausted', {

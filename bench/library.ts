@@ -37,7 +37,11 @@ export function addLibraryService(app: App, index: number): Stack {
   const database = new ReplicatedDatabase(stack, 'Database', { tier, service, vpc: network.vpc, databaseName: 'app' });
   database.connections.allowDefaultPortFrom(fleet);
   new FailoverDns(stack, 'Dns', {
-    tier, service, hostedZone: zone, recordName: service, endpoints: [{ region: BENCH_REGION, loadBalancer: fleet.loadBalancer }],
+    tier,
+    service,
+    hostedZone: zone,
+    recordName: service,
+    endpoints: [{ region: BENCH_REGION, loadBalancer: fleet.loadBalancer }],
   });
   new SloAlarms(stack, 'Slo', { tier, service, loadBalancer: fleet.loadBalancer });
   return stack;

@@ -31,7 +31,10 @@ const CONTEXT = cdkJson.context;
 process.env.CHECKPOINT_DISABLE ??= '1';
 
 type Topology = 'library' | 'handwritten';
-const ADD: Record<Topology, (app: App, index: number) => Stack> = { library: addLibraryService, handwritten: addHandwrittenService };
+const ADD: Record<Topology, (app: App, index: number) => Stack> = {
+  library: addLibraryService,
+  handwritten: addHandwrittenService,
+};
 
 /** A collection between runs, so one run's garbage is not charged to the next. */
 const gc: () => void = (() => {
@@ -87,11 +90,18 @@ function synthCdk(topology: Topology, services: number): SynthRun {
     const synthWallMs = ms(start);
     const checksCpu = process.cpuUsage();
     const report = checkInputs({
-      cloudFormation: assembly.stacks.map((s) => ({ name: s.stackName, template: s.template, region: s.environment.region })),
+      cloudFormation: assembly.stacks.map((s) => ({
+        name: s.stackName,
+        template: s.template,
+        region: s.environment.region,
+      })),
     });
     formatText(report, false);
     const checksMs = cpuMs(checksCpu);
-    const resources = assembly.stacks.reduce((n, s) => n + Object.keys((s.template as { Resources: object }).Resources).length, 0);
+    const resources = assembly.stacks.reduce(
+      (n, s) => n + Object.keys((s.template as { Resources: object }).Resources).length,
+      0,
+    );
     return { synthMs, synthWallMs, checksMs, resources };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
@@ -115,7 +125,9 @@ function synthTf(add: (app: TfApp) => TerraformStack): SynthRun {
     app.synth();
     const synthMs = cpuMs(cpu);
     const synthWallMs = ms(start);
-    const json = JSON.parse(readFileSync(join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, object> };
+    const json = JSON.parse(readFileSync(join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8')) as {
+      resource?: Record<string, object>;
+    };
     const checksCpu = process.cpuUsage();
     formatText(checkInputs({ terraform: [{ name: stack.node.id, json }] }), false);
     const checksMs = cpuMs(checksCpu);
@@ -128,9 +140,16 @@ function synthTf(add: (app: TfApp) => TerraformStack): SynthRun {
 
 /** Runs this file in a child process that synthesizes once and prints its peak resident memory. */
 function childPeakMemoryMb(topology: Topology, services: number): number {
-  const out = execFileSync(process.execPath, ['-r', require.resolve('ts-node/register'), __filename, '--child', topology, String(services)], {
-    cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['-r', require.resolve('ts-node/register'), __filename, '--child', topology, String(services)],
+    {
+      cwd: ROOT,
+      env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   return JSON.parse(out.trim().split('\n').pop()!).maxRssMb;
 }
 
@@ -138,12 +157,21 @@ function childPeakMemoryMb(topology: Topology, services: number): number {
  * Compiles lib/ as `npm run build` does, into a temporary directory, and loads `aws` from it in a
  * fresh node: the time `require('ha-constructs/aws')` costs a user, and whether it loads cdktf.
  */
-function measureAwsImport(runs: number): { awsImportMs: number; awsImportLoadsCdktf: boolean; awsImportModules: number } {
+function measureAwsImport(runs: number): {
+  awsImportMs: number;
+  awsImportLoadsCdktf: boolean;
+  awsImportModules: number;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'bench-dist-'));
   try {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')], {
-      cwd: ROOT, stdio: 'ignore',
-    });
+    execFileSync(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')],
+      {
+        cwd: ROOT,
+        stdio: 'ignore',
+      },
+    );
   } catch {
     // tsc exits non-zero on type errors elsewhere but still emits; a missing dist/aws is checked below.
   }
@@ -159,9 +187,15 @@ function measureAwsImport(runs: number): { awsImportMs: number; awsImportLoadsCd
       'const files = Object.keys(require.cache);',
       'console.log(JSON.stringify({ ms, modules: files.length, cdktf: files.some((f) => /node_modules[\\\\/](cdktf|@cdktf)[\\\\/]/.test(f)) }));',
     ].join('\n');
-    const results = Array.from({ length: runs }, () => JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' })) as {
-      ms: number; modules: number; cdktf: boolean;
-    });
+    const results = Array.from(
+      { length: runs },
+      () =>
+        JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' })) as {
+          ms: number;
+          modules: number;
+          cdktf: boolean;
+        },
+    );
     return {
       awsImportMs: median(results.map((r) => r.ms)),
       awsImportLoadsCdktf: results.some((r) => r.cdktf),
@@ -200,7 +234,9 @@ function main(): void {
     for (const topology of order) {
       const result = synthCdk(topology, small);
       (topology === 'library' ? library : handwritten).push(result);
-      log(`run ${run + 1}/${runs} ${topology} ${small} services: ${result.synthMs.toFixed(0)} ms synth CPU (${result.synthWallMs.toFixed(0)} ms wall), ${result.checksMs.toFixed(0)} ms checks`);
+      log(
+        `run ${run + 1}/${runs} ${topology} ${small} services: ${result.synthMs.toFixed(0)} ms synth CPU (${result.synthWallMs.toFixed(0)} ms wall), ${result.checksMs.toFixed(0)} ms checks`,
+      );
     }
   }
   const largeRuns: SynthRun[] = [];
@@ -211,7 +247,9 @@ function main(): void {
     for (const topology of order) {
       const result = synthCdk(topology, large);
       (topology === 'library' ? largeRuns : largeHandRuns).push(result);
-      log(`run ${run + 1}/${largeCount} ${topology} ${large} services: ${result.synthMs.toFixed(0)} ms synth CPU (${result.synthWallMs.toFixed(0)} ms wall), ${result.checksMs.toFixed(0)} ms checks`);
+      log(
+        `run ${run + 1}/${largeCount} ${topology} ${large} services: ${result.synthMs.toFixed(0)} ms synth CPU (${result.synthWallMs.toFixed(0)} ms wall), ${result.checksMs.toFixed(0)} ms checks`,
+      );
     }
   }
 
@@ -221,15 +259,29 @@ function main(): void {
   const memHandSmall = median([childPeakMemoryMb('handwritten', small), childPeakMemoryMb('handwritten', small)]);
 
   log('terraform examples');
-  const tf: Record<string, { synthMs: number; synthWallMs: number; checksMs: number; resources: number; msPerResource: number; checkShare: number }> = {};
+  const tf: Record<
+    string,
+    {
+      synthMs: number;
+      synthWallMs: number;
+      checksMs: number;
+      resources: number;
+      msPerResource: number;
+      checkShare: number;
+    }
+  > = {};
   for (const [name, add] of Object.entries(TF_EXAMPLES)) {
     synthTf(add);
     const results = Array.from({ length: runs }, () => synthTf(add));
     const synthMs = median(results.map((r) => r.synthMs));
     const checksMs = median(results.map((r) => r.checksMs));
     tf[name] = {
-      synthMs: round(synthMs), synthWallMs: round(median(results.map((r) => r.synthWallMs))), checksMs: round(checksMs, 1),
-      resources: results[0].resources, msPerResource: round(synthMs / results[0].resources, 2), checkShare: round(checksMs / synthMs, 3),
+      synthMs: round(synthMs),
+      synthWallMs: round(median(results.map((r) => r.synthWallMs))),
+      checksMs: round(checksMs, 1),
+      resources: results[0].resources,
+      msPerResource: round(synthMs / results[0].resources, 2),
+      checkShare: round(checksMs / synthMs, 3),
     };
   }
 
@@ -247,21 +299,28 @@ function main(): void {
     node: process.version,
     runs,
     services: { small, large },
-    resources: { library: library[0].resources, handwritten: handwritten[0].resources, libraryLarge: largeRuns[0].resources },
+    resources: {
+      library: library[0].resources,
+      handwritten: handwritten[0].resources,
+      libraryLarge: largeRuns[0].resources,
+    },
     timing: 'CPU time (user + system) of the synthesizing process; *WallMs fields are wall-clock medians',
     librarySynthMs: round(libMs),
     handwrittenSynthMs: round(handMs),
     librarySynthWallMs: round(median(library.map((r) => r.synthWallMs))),
     handwrittenSynthWallMs: round(median(handwritten.map((r) => r.synthWallMs))),
     overheadRatio: round(libMs / handMs, 3),
-    overheadRatioPerResource: round((libMs / library[0].resources) / (handMs / handwritten[0].resources), 3),
+    overheadRatioPerResource: round(libMs / library[0].resources / (handMs / handwritten[0].resources), 3),
     librarySynthMsLarge: round(largeMs),
     handwrittenSynthMsLarge: round(largeHandMs),
     librarySynthWallMsLarge: round(median(largeRuns.map((r) => r.synthWallMs))),
     growthRatio: round(largeMs / libMs, 2),
     handwrittenGrowthRatio: round(largeHandMs / handMs, 2),
     overheadRatioLarge: round(largeMs / largeHandMs, 3),
-    peakMemoryMb: { library: { [small]: round(memSmall), [large]: round(memLarge) }, handwritten: { [small]: round(memHandSmall) } },
+    peakMemoryMb: {
+      library: { [small]: round(memSmall), [large]: round(memLarge) },
+      handwritten: { [small]: round(memHandSmall) },
+    },
     peakMemoryMbPerService: round(memLarge / large, 1),
     marginalMemoryMbPerService: round((memLarge - memSmall) / (large - small), 1),
     checksMs: round(checksMs, 1),
@@ -274,20 +333,65 @@ function main(): void {
   };
 
   const rows: [string, string, string][] = [
-    ['synth CPU, library, 10 services', `${figures.librarySynthMs} ms`, `${figures.resources.library} resources; wall ${figures.librarySynthWallMs} ms`],
-    ['synth CPU, hand-written, 10 services', `${figures.handwrittenSynthMs} ms`, `${figures.resources.handwritten} resources; wall ${figures.handwrittenSynthWallMs} ms`],
-    ['overheadRatio (library / hand-written)', String(figures.overheadRatio), `target ≤ 1.10; per resource ${figures.overheadRatioPerResource}; at 50 services ${figures.overheadRatioLarge}`],
-    ['synth CPU, library, 50 services', `${figures.librarySynthMsLarge} ms`, `${figures.resources.libraryLarge} resources; wall ${figures.librarySynthWallMsLarge} ms`],
-    ['growthRatio (50 / 10 services)', String(figures.growthRatio), `linear is 5; target ≤ 5.5; hand-written ${figures.handwrittenGrowthRatio}`],
-    ['peak memory, library 10 / 50 services', `${figures.peakMemoryMb.library[small]} / ${figures.peakMemoryMb.library[large]} MB`, `hand-written 10: ${figures.peakMemoryMb.handwritten[small]} MB`],
-    ['peak memory per service (50)', `${figures.peakMemoryMbPerService} MB`, `marginal ${figures.marginalMemoryMbPerService} MB per added service`],
-    ['HA checks + report, 10 services', `${figures.checksMs} ms`, `checkShare ${figures.checkShare} (target ≤ 0.10); 50 services ${figures.checkShareLarge}`],
-    ['require(ha-constructs/aws)', `${figures.awsImportMs} ms`, `${figures.awsImportModules} modules, loads cdktf: ${figures.awsImportLoadsCdktf}`],
-    ...Object.entries(tf).map(([name, t]) => [`cdktf synth CPU ${name}`, `${t.synthMs} ms`, `${t.resources} resources, ${t.msPerResource} ms each, wall ${t.synthWallMs} ms, checkShare ${t.checkShare}`] as [string, string, string]),
+    [
+      'synth CPU, library, 10 services',
+      `${figures.librarySynthMs} ms`,
+      `${figures.resources.library} resources; wall ${figures.librarySynthWallMs} ms`,
+    ],
+    [
+      'synth CPU, hand-written, 10 services',
+      `${figures.handwrittenSynthMs} ms`,
+      `${figures.resources.handwritten} resources; wall ${figures.handwrittenSynthWallMs} ms`,
+    ],
+    [
+      'overheadRatio (library / hand-written)',
+      String(figures.overheadRatio),
+      `target ≤ 1.10; per resource ${figures.overheadRatioPerResource}; at 50 services ${figures.overheadRatioLarge}`,
+    ],
+    [
+      'synth CPU, library, 50 services',
+      `${figures.librarySynthMsLarge} ms`,
+      `${figures.resources.libraryLarge} resources; wall ${figures.librarySynthWallMsLarge} ms`,
+    ],
+    [
+      'growthRatio (50 / 10 services)',
+      String(figures.growthRatio),
+      `linear is 5; target ≤ 5.5; hand-written ${figures.handwrittenGrowthRatio}`,
+    ],
+    [
+      'peak memory, library 10 / 50 services',
+      `${figures.peakMemoryMb.library[small]} / ${figures.peakMemoryMb.library[large]} MB`,
+      `hand-written 10: ${figures.peakMemoryMb.handwritten[small]} MB`,
+    ],
+    [
+      'peak memory per service (50)',
+      `${figures.peakMemoryMbPerService} MB`,
+      `marginal ${figures.marginalMemoryMbPerService} MB per added service`,
+    ],
+    [
+      'HA checks + report, 10 services',
+      `${figures.checksMs} ms`,
+      `checkShare ${figures.checkShare} (target ≤ 0.10); 50 services ${figures.checkShareLarge}`,
+    ],
+    [
+      'require(ha-constructs/aws)',
+      `${figures.awsImportMs} ms`,
+      `${figures.awsImportModules} modules, loads cdktf: ${figures.awsImportLoadsCdktf}`,
+    ],
+    ...Object.entries(tf).map(
+      ([name, t]) =>
+        [
+          `cdktf synth CPU ${name}`,
+          `${t.synthMs} ms`,
+          `${t.resources} resources, ${t.msPerResource} ms each, wall ${t.synthWallMs} ms, checkShare ${t.checkShare}`,
+        ] as [string, string, string],
+    ),
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   const valueWidth = Math.max(...rows.map((r) => r[1].length));
-  console.log(rows.map(([name, value, note]) => `${name.padEnd(width)}  ${value.padStart(valueWidth)}  ${note}`).join('\n'));
+  console.log(
+    rows.map(([name, value, note]) => `${name.padEnd(width)}  ${value.padStart(valueWidth)}  ${note}`).join('\n'),
+  );
 
   const json = arg('--json');
   if (json) {

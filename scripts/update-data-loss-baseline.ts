@@ -48,20 +48,61 @@ export const REPLACING_PROPERTIES: Readonly<Record<string, readonly string[]>> =
   'AWS::EFS::FileSystem': ['AvailabilityZoneName', 'Encrypted', 'KmsKeyId', 'PerformanceMode'],
   'AWS::RDS::GlobalCluster': ['Engine', 'GlobalClusterIdentifier', 'SourceDBClusterIdentifier', 'StorageEncrypted'],
   'AWS::RDS::DBCluster': [
-    'AvailabilityZones', 'ClusterScalabilityType', 'DBClusterIdentifier', 'DBSubnetGroupName', 'DBSystemId', 'DatabaseName', 'EngineMode',
-    'KmsKeyId', 'PubliclyAccessible', 'RestoreToTime', 'RestoreType', 'SnapshotIdentifier', 'SourceDBClusterIdentifier',
-    'SourceDbClusterResourceId', 'SourceRegion', 'StorageEncrypted', 'UseLatestRestorableTime',
+    'AvailabilityZones',
+    'ClusterScalabilityType',
+    'DBClusterIdentifier',
+    'DBSubnetGroupName',
+    'DBSystemId',
+    'DatabaseName',
+    'EngineMode',
+    'KmsKeyId',
+    'PubliclyAccessible',
+    'RestoreToTime',
+    'RestoreType',
+    'SnapshotIdentifier',
+    'SourceDBClusterIdentifier',
+    'SourceDbClusterResourceId',
+    'SourceRegion',
+    'StorageEncrypted',
+    'UseLatestRestorableTime',
     // (conditional)
-    'Engine', 'GlobalClusterIdentifier', 'MasterUsername',
+    'Engine',
+    'GlobalClusterIdentifier',
+    'MasterUsername',
   ],
   'AWS::RDS::DBInstance': [
-    'BackupTarget', 'CharacterSetName', 'CustomIAMInstanceProfile', 'DBClusterIdentifier', 'DBInstanceIdentifier', 'DBName',
-    'DBSubnetGroupName', 'DBSystemId', 'KmsKeyId', 'MasterUsername', 'NcharCharacterSetName', 'Port', 'SourceRegion', 'StorageEncrypted',
+    'BackupTarget',
+    'CharacterSetName',
+    'CustomIAMInstanceProfile',
+    'DBClusterIdentifier',
+    'DBInstanceIdentifier',
+    'DBName',
+    'DBSubnetGroupName',
+    'DBSystemId',
+    'KmsKeyId',
+    'MasterUsername',
+    'NcharCharacterSetName',
+    'Port',
+    'SourceRegion',
+    'StorageEncrypted',
     'Timezone',
     // (conditional)
-    'AutoMinorVersionUpgrade', 'AvailabilityZone', 'BackupRetentionPeriod', 'DBClusterSnapshotIdentifier', 'DBParameterGroupName',
-    'DBSnapshotIdentifier', 'Engine', 'MultiAZ', 'PerformanceInsightsKMSKeyId', 'PreferredMaintenanceWindow', 'RestoreTime',
-    'SourceDBClusterIdentifier', 'SourceDBInstanceAutomatedBackupsArn', 'SourceDBInstanceIdentifier', 'SourceDbiResourceId', 'StorageType',
+    'AutoMinorVersionUpgrade',
+    'AvailabilityZone',
+    'BackupRetentionPeriod',
+    'DBClusterSnapshotIdentifier',
+    'DBParameterGroupName',
+    'DBSnapshotIdentifier',
+    'Engine',
+    'MultiAZ',
+    'PerformanceInsightsKMSKeyId',
+    'PreferredMaintenanceWindow',
+    'RestoreTime',
+    'SourceDBClusterIdentifier',
+    'SourceDBInstanceAutomatedBackupsArn',
+    'SourceDBInstanceIdentifier',
+    'SourceDbiResourceId',
+    'StorageType',
     'UseLatestRestorableTime',
   ],
 };
@@ -75,8 +116,10 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify(baseline, null, 2)}\n`);
   const cfnCount = Object.values(baseline.cloudFormation).reduce((n, stack) => n + Object.keys(stack).length, 0);
   const tfCount = Object.values(baseline.terraform).reduce((n, stack) => n + Object.keys(stack).length, 0);
-  console.log(`wrote ${file}: ${cfnCount} CloudFormation resources in ${Object.keys(baseline.cloudFormation).length} stacks, `
-    + `${tfCount} Terraform resources in ${Object.keys(baseline.terraform).length} stacks`);
+  console.log(
+    `wrote ${file}: ${cfnCount} CloudFormation resources in ${Object.keys(baseline.cloudFormation).length} stacks, ` +
+      `${tfCount} Terraform resources in ${Object.keys(baseline.terraform).length} stacks`,
+  );
 }
 
 if (require.main === module) {

@@ -49,7 +49,10 @@ const STATEFUL_TYPES: Record<string, StatefulRule> = {
   'AWS::SSMIncidents::ReplicationSet': { snapshot: false, protection: propertyTrue('DeletionProtected') },
   'AWS::Cognito::UserPool': {
     snapshot: false,
-    protection: (p) => (p.DeletionProtection === 'ACTIVE' ? undefined : `DeletionProtection is ${JSON.stringify(p.DeletionProtection)}, expected "ACTIVE"`),
+    protection: (p) =>
+      p.DeletionProtection === 'ACTIVE'
+        ? undefined
+        : `DeletionProtection is ${JSON.stringify(p.DeletionProtection)}, expected "ACTIVE"`,
   },
 };
 
@@ -58,12 +61,15 @@ export const STATEFUL_RESOURCE_TYPES: readonly string[] = Object.keys(STATEFUL_T
 
 /** A CloudFormation template, as far as the walk reads it. */
 export interface TemplateJson {
-  readonly Resources?: Record<string, {
-    readonly Type: string;
-    readonly Properties?: Record<string, unknown>;
-    readonly DeletionPolicy?: string;
-    readonly UpdateReplacePolicy?: string;
-  }>;
+  readonly Resources?: Record<
+    string,
+    {
+      readonly Type: string;
+      readonly Properties?: Record<string, unknown>;
+      readonly DeletionPolicy?: string;
+      readonly UpdateReplacePolicy?: string;
+    }
+  >;
 }
 
 /**
@@ -83,10 +89,14 @@ export function statefulProblems(template: TemplateJson, where = 'template'): st
     const name = `${where}/${logicalId} (${resource.Type})`;
     // RetainExceptOnCreate deletes only a resource whose creation failed: it never held data.
     if (![...kept, 'RetainExceptOnCreate'].includes(resource.DeletionPolicy ?? 'Delete')) {
-      problems.push(`${name}: DeletionPolicy is ${resource.DeletionPolicy ?? 'Delete (absent)'}, expected ${kept.join(' or ')}`);
+      problems.push(
+        `${name}: DeletionPolicy is ${resource.DeletionPolicy ?? 'Delete (absent)'}, expected ${kept.join(' or ')}`,
+      );
     }
     if (!kept.includes(resource.UpdateReplacePolicy ?? 'Delete')) {
-      problems.push(`${name}: UpdateReplacePolicy is ${resource.UpdateReplacePolicy ?? 'Delete (absent)'}, expected ${kept.join(' or ')}`);
+      problems.push(
+        `${name}: UpdateReplacePolicy is ${resource.UpdateReplacePolicy ?? 'Delete (absent)'}, expected ${kept.join(' or ')}`,
+      );
     }
     const unprotected = rule.protection?.(resource.Properties ?? {});
     if (unprotected) {

@@ -28,7 +28,12 @@ export function testApp(props: AppProps = {}): App {
  * repository pins (read from its package, so a CLI upgrade brings its new flags here).
  */
 export function recommendedFlags(): Record<string, unknown> {
-  const file = path.join(path.dirname(require.resolve('aws-cdk/package.json')), 'lib', 'init-templates', '.recommended-feature-flags.json');
+  const file = path.join(
+    path.dirname(require.resolve('aws-cdk/package.json')),
+    'lib',
+    'init-templates',
+    '.recommended-feature-flags.json',
+  );
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
 }
 
@@ -115,15 +120,18 @@ export function quietly<T>(fn: () => T, ...expected: PrintedPattern[]): Quietly<
     console.warn = original.warn;
   }
   const printed = printedEntries(calls);
-  const matches = (entry: string, pattern: PrintedPattern) => (typeof pattern === 'string' ? entry.includes(pattern) : pattern.test(entry));
+  const matches = (entry: string, pattern: PrintedPattern) =>
+    typeof pattern === 'string' ? entry.includes(pattern) : pattern.test(entry);
   const unexpected = printed.filter((entry) => !expected.some((pattern) => matches(entry, pattern)));
   const missing = expected.filter((pattern) => !printed.some((entry) => matches(entry, pattern)));
   if (unexpected.length > 0 || missing.length > 0) {
-    throw new Error([
-      ...unexpected.map((entry) => `printed and not expected:\n${entry}`),
-      ...missing.map((pattern) => `expected and not printed: ${String(pattern)}`),
-      `everything printed:\n${calls.join('\n')}`,
-    ].join('\n\n'));
+    throw new Error(
+      [
+        ...unexpected.map((entry) => `printed and not expected:\n${entry}`),
+        ...missing.map((pattern) => `expected and not printed: ${String(pattern)}`),
+        `everything printed:\n${calls.join('\n')}`,
+      ].join('\n\n'),
+    );
   }
   return { result, printed };
 }
@@ -143,7 +151,9 @@ function printedEntries(calls: readonly string[]): string[] {
  */
 export function printedWarning(constructPath: string, id: string, message = ''): RegExp {
   const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^WARNING ${literal(message)}[^\\n]* \\(Annotation\\)\\n\\s+${literal(constructPath)} [^\\n]*\\n\\s+Acknowledge with 'Annotation::${literal(id)}'$`);
+  return new RegExp(
+    `^WARNING ${literal(message)}[^\\n]* \\(Annotation\\)\\n\\s+${literal(constructPath)} [^\\n]*\\n\\s+Acknowledge with 'Annotation::${literal(id)}'$`,
+  );
 }
 
 /**
@@ -153,8 +163,11 @@ export function printedWarning(constructPath: string, id: string, message = ''):
 export const ALARM_TOPIC_STATEMENTS = [
   Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
   Match.objectLike({
-    Sid: 'AllowCloudWatchAlarmsOfThisAccount', Effect: 'Allow', Action: 'sns:Publish',
-    Principal: { Service: 'cloudwatch.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    Sid: 'AllowCloudWatchAlarmsOfThisAccount',
+    Effect: 'Allow',
+    Action: 'sns:Publish',
+    Principal: { Service: 'cloudwatch.amazonaws.com' },
+    Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
   }),
 ];
 
@@ -162,9 +175,15 @@ export const ALARM_TOPIC_STATEMENTS = [
 export function expectAlarmTopic(template: Template): void {
   template.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: ALARM_TOPIC_STATEMENTS } });
   template.hasResourceProperties('AWS::KMS::Key', {
-    KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-      Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-    })]) },
+    KeyPolicy: {
+      Statement: Match.arrayWith([
+        Match.objectLike({
+          Sid: 'AllowCloudWatchAlarmsToPublish',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        }),
+      ]),
+    },
   });
 }

@@ -36,11 +36,23 @@ const STANDBY = 'europe-west4';
  * agents before anything uses them. The state lives in the GCS bucket `stateBackend` names (by
  * default the context value `gcsStateBucket`), else in a local file, with a warning.
  */
-export function addGcpTier2PilotLight(app: App, stateBackend: StateBackendOptions = stateBackendFromContext(app, 'gcs')): TerraformStack {
+export function addGcpTier2PilotLight(
+  app: App,
+  stateBackend: StateBackendOptions = stateBackendFromContext(app, 'gcs'),
+): TerraformStack {
   const stack = new TerraformStack(app, 'gcp-tier2-pilot-light');
-  const project = new TerraformVariable(stack, 'project', { type: 'string', description: 'Google Cloud project to deploy into' });
-  const domain = new TerraformVariable(stack, 'domain', { type: 'string', description: 'Domain the service answers on; point its A record at the ip_address output' });
-  const oncall = new TerraformVariable(stack, 'oncall_email', { type: 'string', description: 'Address the SLO alerts notify' });
+  const project = new TerraformVariable(stack, 'project', {
+    type: 'string',
+    description: 'Google Cloud project to deploy into',
+  });
+  const domain = new TerraformVariable(stack, 'domain', {
+    type: 'string',
+    description: 'Domain the service answers on; point its A record at the ip_address output',
+  });
+  const oncall = new TerraformVariable(stack, 'oncall_email', {
+    type: 'string',
+    description: 'Address the SLO alerts notify',
+  });
   new GoogleProvider(stack, 'google', { project: project.stringValue });
   // The constructs enable their APIs and create their service agents through it (the stack's one).
   const projectServices = new ProjectServices(stack, ProjectServices.DEFAULT_ID);
@@ -48,9 +60,19 @@ export function addGcpTier2PilotLight(app: App, stateBackend: StateBackendOption
   const tier = ServiceTier.TIER_2;
   const network = new RegionalNetwork(stack, 'Network', { tier, service: SERVICE, regions: [PRIMARY, STANDBY] });
   const fleet = new RegionalFleet(stack, 'FleetPrimary', {
-    tier, service: SERVICE, network, region: PRIMARY, zones: ['europe-west1-b', 'europe-west1-c'], requiredInstances: 2,
+    tier,
+    service: SERVICE,
+    network,
+    region: PRIMARY,
+    zones: ['europe-west1-b', 'europe-west1-c'],
+    requiredInstances: 2,
   });
-  const frontend = new GlobalFrontend(stack, 'Frontend', { tier, service: SERVICE, backends: [fleet], domains: [domain.stringValue] });
+  const frontend = new GlobalFrontend(stack, 'Frontend', {
+    tier,
+    service: SERVICE,
+    backends: [fleet],
+    domains: [domain.stringValue],
+  });
 
   const channel = new MonitoringNotificationChannel(stack, 'OnCall', {
     displayName: `${SERVICE} on-call`,
@@ -59,23 +81,40 @@ export function addGcpTier2PilotLight(app: App, stateBackend: StateBackendOption
   });
   projectServices.use(channel);
   // HaCloudSql refuses a multi-region tier unless the data set accepts Cloud SQL's unbounded replica lag, and acknowledges HA-DR3 with the reason.
-  new HaCloudSql(stack, 'Database', { tier, service: SERVICE, network, region: PRIMARY, replicaRegion: STANDBY,
+  new HaCloudSql(stack, 'Database', {
+    tier,
+    service: SERVICE,
+    network,
+    region: PRIMARY,
+    replicaRegion: STANDBY,
     notificationChannels: [channel.id],
     replicaLagAccepted: `Cloud SQL replicates across regions asynchronously with no published lag bound: the ReplicaLagAlert pages when lag passes ${tier.regionRpoSeconds} s, the tier's region RPO, so the bound is watched rather than guaranteed`,
   });
   new ReplicatedBucket(stack, 'Assets', {
-    tier, service: SERVICE, bucketName: `${project.stringValue}-${SERVICE}-assets`, regions: [PRIMARY, STANDBY],
+    tier,
+    service: SERVICE,
+    bucketName: `${project.stringValue}-${SERVICE}-assets`,
+    regions: [PRIMARY, STANDBY],
   });
-  new EncryptedSecret(stack, 'DatabaseCredentials', { tier, service: SERVICE, secretId: `${SERVICE}-database-credentials`, regions: [PRIMARY, STANDBY] });
+  new EncryptedSecret(stack, 'DatabaseCredentials', {
+    tier,
+    service: SERVICE,
+    secretId: `${SERVICE}-database-credentials`,
+    regions: [PRIMARY, STANDBY],
+  });
 
   new SloAlarms(stack, 'Slo', {
-    tier, service: SERVICE,
+    tier,
+    service: SERVICE,
     backendServiceName: frontend.backendServiceName,
     notificationChannels: [channel.id],
     probes: [{ region: PRIMARY, host: domain.stringValue }],
   });
 
-  new TerraformOutput(stack, 'ip_address', { value: frontend.ipAddress, description: 'Anycast address of the global load balancer' });
+  new TerraformOutput(stack, 'ip_address', {
+    value: frontend.ipAddress,
+    description: 'Anycast address of the global load balancer',
+  });
   addHaChecks(stack);
   configureStateBackend(stack, stateBackend);
   requireTerraformVersion(stack);

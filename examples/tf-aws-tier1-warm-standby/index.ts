@@ -60,7 +60,10 @@ const AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-de
  * context values `s3StateBucket` and `s3StateRegion`), locked by a lock file, else in a local file,
  * with a warning; Terraform 1.11 or later (write-only password, S3 lock file).
  */
-export function addTfAwsTier1WarmStandby(app: App, stateBackend: StateBackendOptions = stateBackendFromContext(app, 's3')): TerraformStack {
+export function addTfAwsTier1WarmStandby(
+  app: App,
+  stateBackend: StateBackendOptions = stateBackendFromContext(app, 's3'),
+): TerraformStack {
   return new TfAwsTier1WarmStandbyStack(app, 'tf-aws-tier1-warm-standby', stateBackend);
 }
 
@@ -75,42 +78,84 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
   constructor(scope: Construct, id: string, stateBackend: StateBackendOptions = {}) {
     super(scope, id);
     const tier = ServiceTier.TIER_1;
-    const domain = new TerraformVariable(this, 'domain', { type: 'string', description: 'Name the service answers on (api.example.com), in the hosted zone' });
-    const zoneId = new TerraformVariable(this, 'hosted_zone_id', { type: 'string', description: 'Route 53 hosted zone of the domain' });
+    const domain = new TerraformVariable(this, 'domain', {
+      type: 'string',
+      description: 'Name the service answers on (api.example.com), in the hosted zone',
+    });
+    const zoneId = new TerraformVariable(this, 'hosted_zone_id', {
+      type: 'string',
+      description: 'Route 53 hosted zone of the domain',
+    });
     const dbPassword = new TerraformVariable(this, 'db_master_password', {
-      type: 'string', sensitive: true, description: 'Aurora master password (sent write-only: never stored in the state)',
+      type: 'string',
+      sensitive: true,
+      description: 'Aurora master password (sent write-only: never stored in the state)',
     });
     const primary = new AwsProvider(this, 'aws', { region: PRIMARY });
     const standby = new AwsProvider(this, 'standby', { region: STANDBY, alias: 'standby' });
 
     const primaryNetwork = new MultiAzNetwork(this, 'PrimaryNetwork', {
-      tier, service: SERVICE, provider: primary, availabilityZones: ZONES[PRIMARY], interfaceEndpoints: ['ssm', 'ssmmessages', 'secretsmanager'],
+      tier,
+      service: SERVICE,
+      provider: primary,
+      availabilityZones: ZONES[PRIMARY],
+      interfaceEndpoints: ['ssm', 'ssmmessages', 'secretsmanager'],
     });
     const standbyNetwork = new MultiAzNetwork(this, 'StandbyNetwork', {
-      tier, service: SERVICE, role: HaRole.STANDBY, provider: standby, availabilityZones: ZONES[STANDBY], cidrBlock: '10.1.0.0/16',
+      tier,
+      service: SERVICE,
+      role: HaRole.STANDBY,
+      provider: standby,
+      availabilityZones: ZONES[STANDBY],
+      cidrBlock: '10.1.0.0/16',
       interfaceEndpoints: ['ssm', 'ssmmessages', 'secretsmanager'],
     });
 
     // One validation record serves both certificates: ACM validates a name with the same CNAME in every region.
-    const primaryCertificate = new AcmCertificate(this, 'PrimaryCertificate', { provider: primary, domainName: domain.stringValue, validationMethod: 'DNS' });
-    const standbyCertificate = new AcmCertificate(this, 'StandbyCertificate', { provider: standby, domainName: domain.stringValue, validationMethod: 'DNS' });
+    const primaryCertificate = new AcmCertificate(this, 'PrimaryCertificate', {
+      provider: primary,
+      domainName: domain.stringValue,
+      validationMethod: 'DNS',
+    });
+    const standbyCertificate = new AcmCertificate(this, 'StandbyCertificate', {
+      provider: standby,
+      domainName: domain.stringValue,
+      validationMethod: 'DNS',
+    });
     const validation = primaryCertificate.domainValidationOptions.get(0);
     const validationRecord = new Route53Record(this, 'CertificateValidation', {
-      provider: primary, zoneId: zoneId.stringValue, name: validation.resourceRecordName, type: validation.resourceRecordType,
-      records: [validation.resourceRecordValue], ttl: 300, allowOverwrite: true,
+      provider: primary,
+      zoneId: zoneId.stringValue,
+      name: validation.resourceRecordName,
+      type: validation.resourceRecordType,
+      records: [validation.resourceRecordValue],
+      ttl: 300,
+      allowOverwrite: true,
     });
     const primaryValidated = new AcmCertificateValidation(this, 'PrimaryCertificateValidated', {
-      provider: primary, certificateArn: primaryCertificate.arn, validationRecordFqdns: [validationRecord.fqdn],
+      provider: primary,
+      certificateArn: primaryCertificate.arn,
+      validationRecordFqdns: [validationRecord.fqdn],
     });
     const standbyValidated = new AcmCertificateValidation(this, 'StandbyCertificateValidated', {
-      provider: standby, certificateArn: standbyCertificate.arn, validationRecordFqdns: [validationRecord.fqdn],
+      provider: standby,
+      certificateArn: standbyCertificate.arn,
+      validationRecordFqdns: [validationRecord.fqdn],
     });
 
     const fleet = {
-      tier, service: SERVICE, instanceTypes: ['m7g.large', 'm6g.large'], requiredCapacity: 6, maxCapacity: 18,
+      tier,
+      service: SERVICE,
+      instanceTypes: ['m7g.large', 'm6g.large'],
+      requiredCapacity: 6,
+      maxCapacity: 18,
     };
     const primaryLogs = new AccessLogBucket(this, 'PrimaryAccessLogs', primary, { tier, service: SERVICE });
-    const standbyLogs = new AccessLogBucket(this, 'StandbyAccessLogs', standby, { tier, service: SERVICE, role: HaRole.STANDBY });
+    const standbyLogs = new AccessLogBucket(this, 'StandbyAccessLogs', standby, {
+      tier,
+      service: SERVICE,
+      role: HaRole.STANDBY,
+    });
     this.primaryFleet = new ResilientFleet(this, 'PrimaryFleet', {
       ...fleet,
       provider: primary,
@@ -134,42 +179,83 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
     });
 
     this.database = new GlobalDatabase(this, 'Database', {
-      tier, service: SERVICE, provider: primary, secondaryProvider: standby,
+      tier,
+      service: SERVICE,
+      provider: primary,
+      secondaryProvider: standby,
       engineVersion: '16.6',
-      primaryVpcId: primaryNetwork.vpcId, primarySubnetIds: primaryNetwork.isolatedSubnetIds,
-      secondaryVpcId: standbyNetwork.vpcId, secondarySubnetIds: standbyNetwork.isolatedSubnetIds,
+      primaryVpcId: primaryNetwork.vpcId,
+      primarySubnetIds: primaryNetwork.isolatedSubnetIds,
+      secondaryVpcId: standbyNetwork.vpcId,
+      secondarySubnetIds: standbyNetwork.isolatedSubnetIds,
       masterPassword: dbPassword.stringValue,
     });
     this.database.allowPrimaryFrom('PrimaryFleetToDatabase', this.primaryFleet.instanceSecurityGroupId);
     this.database.allowSecondaryFrom('StandbyFleetToDatabase', this.standbyFleet.instanceSecurityGroupId);
 
     new GlobalTable(this, 'Sessions', {
-      tier, service: SERVICE, provider: primary, replicaProviders: [standby],
-      tableName: `${SERVICE}-sessions`, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' },
+      tier,
+      service: SERVICE,
+      provider: primary,
+      replicaProviders: [standby],
+      tableName: `${SERVICE}-sessions`,
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
     });
     new EncryptedSecret(this, 'ApiKey', {
-      tier, service: SERVICE, provider: primary, replicaProviders: [standby], description: `API key of ${SERVICE}`,
+      tier,
+      service: SERVICE,
+      provider: primary,
+      replicaProviders: [standby],
+      description: `API key of ${SERVICE}`,
       // The service issues and checks the key itself: a new random value every 30 days is all a rotation needs.
       generatedValueLength: 48,
     });
 
     this.dns = new FailoverDns(this, 'Dns', {
-      tier, service: SERVICE, provider: primary, hostedZoneId: zoneId.stringValue, recordName: domain.stringValue,
+      tier,
+      service: SERVICE,
+      provider: primary,
+      hostedZoneId: zoneId.stringValue,
+      recordName: domain.stringValue,
       endpoints: [
-        { region: PRIMARY, dnsName: this.primaryFleet.loadBalancer.dnsName, zoneId: this.primaryFleet.loadBalancer.zoneId },
-        { region: STANDBY, dnsName: this.standbyFleet.loadBalancer.dnsName, zoneId: this.standbyFleet.loadBalancer.zoneId },
+        {
+          region: PRIMARY,
+          dnsName: this.primaryFleet.loadBalancer.dnsName,
+          zoneId: this.primaryFleet.loadBalancer.zoneId,
+        },
+        {
+          region: STANDBY,
+          dnsName: this.standbyFleet.loadBalancer.dnsName,
+          zoneId: this.standbyFleet.loadBalancer.zoneId,
+        },
       ],
     });
     const slo = new SloAlarms(this, 'Slo', {
-      tier, service: SERVICE, provider: primary, loadBalancerArnSuffix: this.primaryFleet.loadBalancer.arnSuffix,
+      tier,
+      service: SERVICE,
+      provider: primary,
+      loadBalancerArnSuffix: this.primaryFleet.loadBalancer.arnSuffix,
     });
     // Users reach the service by its name, so the probe does too: it crosses DNS failover, TLS and the balancer.
-    new SyntheticCanary(this, 'Probe', { tier, service: SERVICE, provider: primary, url: `https://${domain.stringValue}/health/ready`, alarmTopicArn: slo.pageTopicArn });
+    new SyntheticCanary(this, 'Probe', {
+      tier,
+      service: SERVICE,
+      provider: primary,
+      url: `https://${domain.stringValue}/health/ready`,
+      alarmTopicArn: slo.pageTopicArn,
+    });
     // Rehearse losing us-east-1a (its public, private and isolated subnets): stopped by the SLO page alarm.
     new AzEvacuationDrill(this, 'AzDrill', {
-      tier, service: SERVICE, provider: primary,
+      tier,
+      service: SERVICE,
+      provider: primary,
       availabilityZone: ZONES[PRIMARY][0],
-      subnetIds: [primaryNetwork.publicSubnetIds[0], primaryNetwork.privateSubnetIds[0], primaryNetwork.isolatedSubnetIds[0]],
+      subnetIds: [
+        primaryNetwork.publicSubnetIds[0],
+        primaryNetwork.privateSubnetIds[0],
+        primaryNetwork.isolatedSubnetIds[0],
+      ],
       autoScalingGroupName: this.primaryFleet.autoScalingGroup.name,
       stopConditionAlarmArn: slo.pageAlarm.arn,
       databaseClusterArn: this.database.primary.arn,
@@ -177,10 +263,26 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
     });
 
     // The example's own resources carry the HA record too, so the report sees the whole topology.
-    attachHaMetadata(standbyCertificate, { tier, service: SERVICE, role: HaRole.STANDBY }, { component: 'Certificate', failureDomain: FailureDomain.REGION });
-    attachHaMetadata(standbyValidated, { tier, service: SERVICE, role: HaRole.STANDBY }, { component: 'Certificate', failureDomain: FailureDomain.REGION });
-    attachHaMetadata(validationRecord, { tier, service: SERVICE }, { component: 'Certificate', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
-    attachHaMetadata(this, { tier, service: SERVICE }, { component: 'Certificate', failureDomain: FailureDomain.REGION });
+    attachHaMetadata(
+      standbyCertificate,
+      { tier, service: SERVICE, role: HaRole.STANDBY },
+      { component: 'Certificate', failureDomain: FailureDomain.REGION },
+    );
+    attachHaMetadata(
+      standbyValidated,
+      { tier, service: SERVICE, role: HaRole.STANDBY },
+      { component: 'Certificate', failureDomain: FailureDomain.REGION },
+    );
+    attachHaMetadata(
+      validationRecord,
+      { tier, service: SERVICE },
+      { component: 'Certificate', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL },
+    );
+    attachHaMetadata(
+      this,
+      { tier, service: SERVICE },
+      { component: 'Certificate', failureDomain: FailureDomain.REGION },
+    );
 
     // Who changed what, in every region, kept immutable for the tier's log retention.
     new AuditTrail(this, 'Audit', { tier, service: SERVICE, provider: primary });
@@ -189,7 +291,10 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
     // on-call engineer confirms the primary is lost (not a blip DNS failover rides out) and starts them
     // within the 5 minutes the rota commits to, counted in full in the region RTO.
     this.runbooks = new FailoverRunbooks(this, 'Runbooks', {
-      tier, service: SERVICE, role: HaRole.STANDBY, provider: standby,
+      tier,
+      service: SERVICE,
+      role: HaRole.STANDBY,
+      provider: standby,
       failoverTrigger: FailoverTrigger.operator(5 * 60),
       globalClusterIdentifier: this.database.globalCluster.globalClusterIdentifier,
       secondaryClusterArn: this.database.secondary.arn,
@@ -198,9 +303,13 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
       primaryCapacity: this.standbyFleet.primaryCapacity,
     });
     // As in the CDK tier-1 example: the runbooks start every step, but how long the scale-up takes is not published.
-    acknowledgeHaFinding(this, 'HA-RES2', 'the standby grows from 3 to 9 instances on failover, and EC2 publishes '
-      + 'no launch time: the region RTO is unproven until a region evacuation drill and the runbooks measure '
-      + 'the scale-up');
+    acknowledgeHaFinding(
+      this,
+      'HA-RES2',
+      'the standby grows from 3 to 9 instances on failover, and EC2 publishes ' +
+        'no launch time: the region RTO is unproven until a region evacuation drill and the runbooks measure ' +
+        'the scale-up',
+    );
     addHaChecks(this);
 
     new TerraformOutput(this, 'primary_load_balancer', { value: this.primaryFleet.loadBalancer.dnsName });
@@ -223,26 +332,48 @@ class AccessLogBucket extends Construct {
   constructor(scope: Construct, id: string, provider: AwsProvider, props: HaProps) {
     super(scope, id);
     const retentionDays = props.tier.logRetentionDays;
-    const bucket = new S3Bucket(this, 'Bucket', { provider, bucketPrefix: 'alb-access-logs-', forceDestroy: false, lifecycle: { preventDestroy: true } });
-    new S3BucketOwnershipControls(this, 'Ownership', { provider, bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    const bucket = new S3Bucket(this, 'Bucket', {
+      provider,
+      bucketPrefix: 'alb-access-logs-',
+      forceDestroy: false,
+      lifecycle: { preventDestroy: true },
+    });
+    new S3BucketOwnershipControls(this, 'Ownership', {
+      provider,
+      bucket: bucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
     new S3BucketPublicAccessBlock(this, 'PublicAccess', {
-      provider, bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+      provider,
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
     });
     new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
-      provider, bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+      provider,
+      bucket: bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
     });
-    new S3BucketVersioningA(this, 'Versioning', { provider, bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+    new S3BucketVersioningA(this, 'Versioning', {
+      provider,
+      bucket: bucket.id,
+      versioningConfiguration: { status: 'Enabled' },
+    });
     new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
       provider,
       bucket: bucket.id,
-      rule: [{
-        id: 'expire-logs',
-        status: 'Enabled',
-        filter: [{ prefix: '' }],
-        expiration: [{ days: retentionDays }],
-        noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
-        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-      }],
+      rule: [
+        {
+          id: 'expire-logs',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          expiration: [{ days: retentionDays }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
     });
     const elb = new DataAwsElbServiceAccount(this, 'ElbAccount', { provider });
     new S3BucketPolicy(this, 'Policy', {
@@ -251,10 +382,26 @@ class AccessLogBucket extends Construct {
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
-          { Sid: 'ElbAccountWritesLogs', Effect: 'Allow', Principal: { AWS: elb.arn }, Action: 's3:PutObject', Resource: `${bucket.arn}/*` },
-          { Sid: 'ElbLogDeliveryWritesLogs', Effect: 'Allow', Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' }, Action: 's3:PutObject', Resource: `${bucket.arn}/*` },
           {
-            Sid: 'DenyWithoutTls', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucket.arn, `${bucket.arn}/*`],
+            Sid: 'ElbAccountWritesLogs',
+            Effect: 'Allow',
+            Principal: { AWS: elb.arn },
+            Action: 's3:PutObject',
+            Resource: `${bucket.arn}/*`,
+          },
+          {
+            Sid: 'ElbLogDeliveryWritesLogs',
+            Effect: 'Allow',
+            Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: `${bucket.arn}/*`,
+          },
+          {
+            Sid: 'DenyWithoutTls',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [bucket.arn, `${bucket.arn}/*`],
             Condition: { Bool: { 'aws:SecureTransport': 'false' } },
           },
         ],

@@ -7,9 +7,27 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
-  acknowledgeHaFinding, AuditTrail, AzEvacuationDrill, BackupCopyVault, BackupPolicy, EncryptedSecret, FailoverDns, GlobalTable,
-  GoldenSignalsDashboard, MultiAzNetwork, ReplicaBucket, ReplicaKey, ReplicatedBucket, ResilienceHubApp, ResilientFleet, SecretReplicaKey,
-  READINESS_PATH, regionalLabel, ServiceTier, SloAlarms, SyntheticCanary,
+  acknowledgeHaFinding,
+  AuditTrail,
+  AzEvacuationDrill,
+  BackupCopyVault,
+  BackupPolicy,
+  EncryptedSecret,
+  FailoverDns,
+  GlobalTable,
+  GoldenSignalsDashboard,
+  MultiAzNetwork,
+  ReplicaBucket,
+  ReplicaKey,
+  ReplicatedBucket,
+  ResilienceHubApp,
+  ResilientFleet,
+  SecretReplicaKey,
+  READINESS_PATH,
+  regionalLabel,
+  ServiceTier,
+  SloAlarms,
+  SyntheticCanary,
 } from '../../lib';
 
 /** The public name clients use: a Route 53 hosted zone you own and the record in it. */
@@ -87,7 +105,10 @@ export class Tier0RegionStack extends Stack {
     this.url = `https://${regionalLabel(RECORD_NAME, region)}.${domain.zoneName}${READINESS_PATH}`;
 
     this.network = new MultiAzNetwork(this, 'Network', {
-      tier: TIER, service: SERVICE, availabilityZones: ZONES[region], ipAddresses: ec2.IpAddresses.cidr(CIDRS[region]),
+      tier: TIER,
+      service: SERVICE,
+      availabilityZones: ZONES[region],
+      ipAddresses: ec2.IpAddresses.cidr(CIDRS[region]),
     });
     // A certificate of this region: ACM certificates are regional, and DNS validation lets each region renew its own.
     const certificate = new acm.Certificate(this, 'Certificate', {
@@ -97,12 +118,18 @@ export class Tier0RegionStack extends Stack {
     });
     // Revisions are published to us-east-1's bucket, which replicates them to us-west-2's: each region's new
     // instances fetch their code from their own region, the other one down (publish to the survivor's then).
-    this.revisions = region === EAST
-      ? new ReplicatedBucket(this, 'Revisions', {
-        tier: TIER, service: SERVICE, bucketName: revisionBucketName(EAST), replicaRegion: WEST, replicaBucketName: revisionBucketName(WEST),
-        ...REVISIONS_COPY,
-      }).bucket
-      : new ReplicaBucket(this, 'Revisions', { tier: TIER, service: SERVICE, bucketName: revisionBucketName(WEST) }).bucket;
+    this.revisions =
+      region === EAST
+        ? new ReplicatedBucket(this, 'Revisions', {
+            tier: TIER,
+            service: SERVICE,
+            bucketName: revisionBucketName(EAST),
+            replicaRegion: WEST,
+            replicaBucketName: revisionBucketName(WEST),
+            ...REVISIONS_COPY,
+          }).bucket
+        : new ReplicaBucket(this, 'Revisions', { tier: TIER, service: SERVICE, bucketName: revisionBucketName(WEST) })
+            .bucket;
     this.fleet = new ResilientFleet(this, 'Fleet', {
       tier: TIER,
       service: SERVICE,
@@ -118,14 +145,24 @@ export class Tier0RegionStack extends Stack {
 
     this.canary = new SyntheticCanary(this, 'Canary', { tier: TIER, service: SERVICE, url: this.url });
     this.slo = new SloAlarms(this, 'Slo', {
-      tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, syntheticSuccessPercent: this.canary.metricSuccessPercent(),
+      tier: TIER,
+      service: SERVICE,
+      loadBalancer: this.fleet.loadBalancer,
+      syntheticSuccessPercent: this.canary.metricSuccessPercent(),
     });
     this.drill = new AzEvacuationDrill(this, 'AzDrill', {
-      tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, ebsKey: this.fleet.volumeKey,
-      autoScalingGroup: this.fleet.autoScalingGroup, vpc: this.network.vpc, availabilityZone: ZONES[region][0],
+      tier: TIER,
+      service: SERVICE,
+      stopConditionAlarm: this.slo.pageAlarm,
+      ebsKey: this.fleet.volumeKey,
+      autoScalingGroup: this.fleet.autoScalingGroup,
+      vpc: this.network.vpc,
+      availabilityZone: ZONES[region][0],
     });
     this.backups = new BackupPolicy(this, 'Backups', {
-      tier: TIER, service: SERVICE, backupVaultName: vaultName(region),
+      tier: TIER,
+      service: SERVICE,
+      backupVaultName: vaultName(region),
       copyToVaultArn: BackupCopyVault.vaultArn(this, props.peerRegion, vaultName(props.peerRegion)),
     });
   }
@@ -140,7 +177,11 @@ export class Tier0WestStack extends Tier0RegionStack {
   constructor(scope: Construct, id: string, props: Omit<Tier0RegionStackProps, 'region' | 'peerRegion'>) {
     super(scope, id, { ...props, region: WEST, peerRegion: EAST });
     const cartsKey = new ReplicaKey(this, 'CartsKey', { aliasName: GlobalTable.replicaKeyAliasName(TABLE_NAME) });
-    const receipts = new ReplicaBucket(this, 'Receipts', { tier: TIER, service: SERVICE, bucketName: bucketName(WEST) });
+    const receipts = new ReplicaBucket(this, 'Receipts', {
+      tier: TIER,
+      service: SERVICE,
+      bucketName: bucketName(WEST),
+    });
     const secretKey = new SecretReplicaKey(this, 'SecretKey', { tier: TIER, service: SERVICE });
     // This region serves as us-east-1 does, from its own copies: a region loss in us-east-1 leaves it every grant it needs.
     GlobalTable.fromReplica(this, 'CartsReplica', TABLE_NAME, cartsKey.key).grantReadWriteData(this.fleet.role);
@@ -148,8 +189,13 @@ export class Tier0WestStack extends Tier0RegionStack {
     acknowledgeObjectGrant(this.fleet.role, receipts.bucket);
     secretKey.grantReadReplica(this.fleet.role, SECRET_NAME);
     new GoldenSignalsDashboard(this, 'Dashboard', {
-      tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, targetGroup: this.fleet.targetGroup,
-      autoScalingGroup: this.fleet.autoScalingGroup, slo: this.slo, syntheticSuccessPercent: [this.canary.metricSuccessPercent()],
+      tier: TIER,
+      service: SERVICE,
+      loadBalancer: this.fleet.loadBalancer,
+      targetGroup: this.fleet.targetGroup,
+      autoScalingGroup: this.fleet.autoScalingGroup,
+      slo: this.slo,
+      syntheticSuccessPercent: [this.canary.metricSuccessPercent()],
     });
   }
 }
@@ -175,12 +221,20 @@ export class Tier0EastStack extends Tier0RegionStack {
     super(scope, id, { ...props, region: EAST, peerRegion: WEST, crossRegionReferences: true });
     const { west } = props;
     this.table = new GlobalTable(this, 'Carts', {
-      tier: TIER, service: SERVICE, tableName: TABLE_NAME, partitionKey: { name: 'cartId', type: dynamodb.AttributeType.STRING },
-      replicaRegions: [WEST], timeToLiveAttribute: 'expiresAt',
+      tier: TIER,
+      service: SERVICE,
+      tableName: TABLE_NAME,
+      partitionKey: { name: 'cartId', type: dynamodb.AttributeType.STRING },
+      replicaRegions: [WEST],
+      timeToLiveAttribute: 'expiresAt',
     });
     this.table.grantReadWriteData(this.fleet.role);
     const receipts = new ReplicatedBucket(this, 'Receipts', {
-      tier: TIER, service: SERVICE, bucketName: bucketName(EAST), replicaRegion: WEST, replicaBucketName: bucketName(WEST),
+      tier: TIER,
+      service: SERVICE,
+      bucketName: bucketName(EAST),
+      replicaRegion: WEST,
+      replicaBucketName: bucketName(WEST),
       // Receipts are rendered from the carts table (where the RPO-critical state lives) and re-rendered after a
       // failover: losing the last 15 minutes of them (S3 Replication Time Control's bound) loses nothing that cannot be rebuilt.
       rpoObjective: Duration.minutes(15),
@@ -188,24 +242,47 @@ export class Tier0EastStack extends Tier0RegionStack {
     receipts.grantReadWrite(this.fleet.role);
     acknowledgeObjectGrant(this.fleet.role, receipts.bucket);
     const secret = new EncryptedSecret(this, 'PaymentApiKey', {
-      tier: TIER, service: SERVICE, secretName: SECRET_NAME, description: 'API key of the payment provider', replicaRegions: [WEST],
-      rotatedExternally: 'the payment provider issues this key and only its console can revoke it; it is rotated there on the '
-        + 'provider\'s schedule and written here with put-secret-value, so no rotation function could do it',
+      tier: TIER,
+      service: SERVICE,
+      secretName: SECRET_NAME,
+      description: 'API key of the payment provider',
+      replicaRegions: [WEST],
+      rotatedExternally:
+        'the payment provider issues this key and only its console can revoke it; it is rotated there on the ' +
+        "provider's schedule and written here with put-secret-value, so no rotation function could do it",
     });
     secret.grantRead(this.fleet.role);
 
     this.dns = new FailoverDns(this, 'Dns', {
-      tier: TIER, service: SERVICE, hostedZone: this.zone, recordName: RECORD_NAME,
-      endpoints: [{ region: EAST, loadBalancer: this.fleet.loadBalancer }, { region: WEST, loadBalancer: west.fleet.loadBalancer }],
+      tier: TIER,
+      service: SERVICE,
+      hostedZone: this.zone,
+      recordName: RECORD_NAME,
+      endpoints: [
+        { region: EAST, loadBalancer: this.fleet.loadBalancer },
+        { region: WEST, loadBalancer: west.fleet.loadBalancer },
+      ],
     });
     new GoldenSignalsDashboard(this, 'Dashboard', {
-      tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, targetGroup: this.fleet.targetGroup,
-      autoScalingGroup: this.fleet.autoScalingGroup, slo: this.slo, syntheticSuccessPercent: [this.canary.metricSuccessPercent()],
-      regions: [{ region: EAST, loadBalancer: this.fleet.loadBalancer }, { region: WEST, loadBalancer: west.fleet.loadBalancer }],
+      tier: TIER,
+      service: SERVICE,
+      loadBalancer: this.fleet.loadBalancer,
+      targetGroup: this.fleet.targetGroup,
+      autoScalingGroup: this.fleet.autoScalingGroup,
+      slo: this.slo,
+      syntheticSuccessPercent: [this.canary.metricSuccessPercent()],
+      regions: [
+        { region: EAST, loadBalancer: this.fleet.loadBalancer },
+        { region: WEST, loadBalancer: west.fleet.loadBalancer },
+      ],
       alarms: this.dns.healthCheckAlarms,
     });
     // What users reach: the latency-routed name, from here.
-    new SyntheticCanary(this, 'GlobalCanary', { tier: TIER, service: SERVICE, url: `https://${RECORD_NAME}.${props.domain.zoneName}${READINESS_PATH}` });
+    new SyntheticCanary(this, 'GlobalCanary', {
+      tier: TIER,
+      service: SERVICE,
+      url: `https://${RECORD_NAME}.${props.domain.zoneName}${READINESS_PATH}`,
+    });
     new AuditTrail(this, 'AuditTrail', { tier: TIER, service: SERVICE, compliance: { retentionDays: 365 } });
     // The replicas' keys and the replica bucket must exist before replication to them is configured.
     this.addStackDependency(west);
@@ -221,7 +298,13 @@ export class Tier0EastStack extends Tier0RegionStack {
 function acknowledgeObjectGrant(role: iam.IRole, bucket: s3.Bucket): void {
   const logicalId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
   const reason = `the ${SERVICE} instances read and write objects of ${bucket.node.scope!.node.id} under keys chosen at run time; versioning keeps what they delete, and S3 encrypts each object with a data key of the bucket's key`;
-  for (const finding of ['Action::s3:Abort*', 'Action::s3:DeleteObject*', `Resource::<${logicalId}.Arn>/*`, 'Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*']) {
+  for (const finding of [
+    'Action::s3:Abort*',
+    'Action::s3:DeleteObject*',
+    `Resource::<${logicalId}.Arn>/*`,
+    'Action::kms:GenerateDataKey*',
+    'Action::kms:ReEncrypt*',
+  ]) {
     Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
   }
 }
@@ -249,7 +332,8 @@ export function addTier0ActiveActive(app: App, domain: ExampleDomain): Tier0Stac
 }
 
 /** Why TIER_0's region RTO and RPO stay unproven, and what would prove them (the report keeps saying so). */
-const CARTS_RPO_UNPROVEN = 'when a region fails the other carries the whole load on a fleet that must scale out (no '
-  + 'published time), and the carts table replicates with eventual consistency, whose lag AWS does not bound: both stay '
-  + 'unproven until a region drill measures them; multi-region strong consistency (a witness in us-east-2) would bound '
-  + 'the RPO at 0 s for higher write latency, once its support for the table\'s TTL is confirmed';
+const CARTS_RPO_UNPROVEN =
+  'when a region fails the other carries the whole load on a fleet that must scale out (no ' +
+  'published time), and the carts table replicates with eventual consistency, whose lag AWS does not bound: both stay ' +
+  'unproven until a region drill measures them; multi-region strong consistency (a witness in us-east-2) would bound ' +
+  "the RPO at 0 s for higher write latency, once its support for the table's TTL is confirmed";

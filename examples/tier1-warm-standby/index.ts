@@ -8,9 +8,33 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
-  acknowledgeHaFinding, AzEvacuationDrill, READINESS_PATH, regionalLabel, BackupCopyVault, BackupPolicy, ClientResiliencePolicy, FailoverDns, FailoverRunbooks, FailoverRunbooksProps, FailoverTrigger, FeatureFlags,
-  GlobalDatabase, GlobalDatabaseSecondary, GoldenSignalsDashboard, HaRole, MultiAzNetwork, promotedReaderIdentifier, RegionEvacuationDrill,
-  ReplicaBucket, ReplicatedBucket, ResilienceHubApp, ResilientFleet, SecretReplicaKey, ServiceTier, SloAlarms, SyntheticCanary,
+  acknowledgeHaFinding,
+  AzEvacuationDrill,
+  READINESS_PATH,
+  regionalLabel,
+  BackupCopyVault,
+  BackupPolicy,
+  ClientResiliencePolicy,
+  FailoverDns,
+  FailoverRunbooks,
+  FailoverRunbooksProps,
+  FailoverTrigger,
+  FeatureFlags,
+  GlobalDatabase,
+  GlobalDatabaseSecondary,
+  GoldenSignalsDashboard,
+  HaRole,
+  MultiAzNetwork,
+  promotedReaderIdentifier,
+  RegionEvacuationDrill,
+  ReplicaBucket,
+  ReplicatedBucket,
+  ResilienceHubApp,
+  ResilientFleet,
+  SecretReplicaKey,
+  ServiceTier,
+  SloAlarms,
+  SyntheticCanary,
 } from '../../lib';
 import { ExampleDomain } from '../tier0-active-active';
 
@@ -77,8 +101,17 @@ export class Tier1StandbyKeysStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, { ...props, env: { region: STANDBY } });
     this.secretKey = new SecretReplicaKey(this, 'SecretKey', { tier: TIER, service: SERVICE, role: HaRole.STANDBY });
-    this.copyVault = new BackupCopyVault(this, 'Backups', { tier: TIER, service: SERVICE, role: HaRole.STANDBY, backupVaultName: COPY_VAULT });
-    this.revisions = new ReplicaBucket(this, 'Revisions', { tier: TIER, service: SERVICE, bucketName: revisionBucketName(STANDBY) });
+    this.copyVault = new BackupCopyVault(this, 'Backups', {
+      tier: TIER,
+      service: SERVICE,
+      role: HaRole.STANDBY,
+      backupVaultName: COPY_VAULT,
+    });
+    this.revisions = new ReplicaBucket(this, 'Revisions', {
+      tier: TIER,
+      service: SERVICE,
+      bucketName: revisionBucketName(STANDBY),
+    });
   }
 }
 
@@ -115,20 +148,35 @@ export class Tier1PrimaryStack extends Stack {
     const active = (props.activeRegion ?? PRIMARY) === PRIMARY;
     const role = active ? HaRole.PRIMARY : HaRole.STANDBY;
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
-    this.network = new MultiAzNetwork(this, 'Network', { tier: TIER, service: SERVICE, role, availabilityZones: ZONES[PRIMARY] });
+    this.network = new MultiAzNetwork(this, 'Network', {
+      tier: TIER,
+      service: SERVICE,
+      role,
+      availabilityZones: ZONES[PRIMARY],
+    });
     // Revisions are published here and replicated to us-west-2's bucket, so the standby's new instances fetch
     // their code with us-east-1 down (while it is, publish to us-west-2's directly).
     const revisions = new ReplicatedBucket(this, 'Revisions', {
-      tier: TIER, service: SERVICE, bucketName: revisionBucketName(PRIMARY), replicaRegion: STANDBY,
+      tier: TIER,
+      service: SERVICE,
+      bucketName: revisionBucketName(PRIMARY),
+      replicaRegion: STANDBY,
       replicaBucketName: revisionBucketName(STANDBY),
       // A revision lost in the copy is published again from the pipeline, which keeps every revision (no AWS Backup).
-      rpoObjective: Duration.minutes(15), backupTag: false,
+      rpoObjective: Duration.minutes(15),
+      backupTag: false,
     });
     this.fleet = new ResilientFleet(this, 'Fleet', {
-      ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain), revisions.bucket), role,
+      ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain), revisions.bucket),
+      role,
     });
     this.database = new GlobalDatabase(this, 'Database', {
-      tier: TIER, service: SERVICE, role, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, secondaryRegions: [STANDBY],
+      tier: TIER,
+      service: SERVICE,
+      role,
+      vpc: this.network.vpc,
+      globalClusterIdentifier: GLOBAL_CLUSTER,
+      secondaryRegions: [STANDBY],
       databaseName: 'orders',
     });
     this.database.connections.allowDefaultPortFrom(this.fleet);
@@ -136,31 +184,58 @@ export class Tier1PrimaryStack extends Stack {
 
     // This region's canary probes this region (its own name); the global one probes what users reach.
     const canary = new SyntheticCanary(this, 'Canary', {
-      tier: TIER, service: SERVICE, role, url: `https://${regionalUrlHost(PRIMARY, props.domain)}${READINESS_PATH}`,
+      tier: TIER,
+      service: SERVICE,
+      role,
+      url: `https://${regionalUrlHost(PRIMARY, props.domain)}${READINESS_PATH}`,
     });
     this.slo = new SloAlarms(this, 'Slo', {
-      tier: TIER, service: SERVICE, role, loadBalancer: this.fleet.loadBalancer, syntheticSuccessPercent: canary.metricSuccessPercent(),
+      tier: TIER,
+      service: SERVICE,
+      role,
+      loadBalancer: this.fleet.loadBalancer,
+      syntheticSuccessPercent: canary.metricSuccessPercent(),
     });
     new GoldenSignalsDashboard(this, 'Dashboard', {
-      tier: TIER, service: SERVICE, role, loadBalancer: this.fleet.loadBalancer, targetGroup: this.fleet.targetGroup,
-      autoScalingGroup: this.fleet.autoScalingGroup, databaseCluster: this.database.primary.cluster, slo: this.slo,
+      tier: TIER,
+      service: SERVICE,
+      role,
+      loadBalancer: this.fleet.loadBalancer,
+      targetGroup: this.fleet.targetGroup,
+      autoScalingGroup: this.fleet.autoScalingGroup,
+      databaseCluster: this.database.primary.cluster,
+      slo: this.slo,
       syntheticSuccessPercent: [canary.metricSuccessPercent()],
     });
     new AzEvacuationDrill(this, 'AzDrill', {
-      tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, ebsKey: this.fleet.volumeKey, autoScalingGroup: this.fleet.autoScalingGroup,
-      vpc: this.network.vpc, availabilityZone: ZONES[PRIMARY][0], databaseCluster: this.database.primary.cluster,
+      tier: TIER,
+      service: SERVICE,
+      stopConditionAlarm: this.slo.pageAlarm,
+      ebsKey: this.fleet.volumeKey,
+      autoScalingGroup: this.fleet.autoScalingGroup,
+      vpc: this.network.vpc,
+      availabilityZone: ZONES[PRIMARY][0],
+      databaseCluster: this.database.primary.cluster,
     });
     addRegionDrill(this, this.network, this.fleet, props.domain);
     this.backups = new BackupPolicy(this, 'Backups', {
-      tier: TIER, service: SERVICE, copyToVaultArn: BackupCopyVault.vaultArn(this, STANDBY, COPY_VAULT),
+      tier: TIER,
+      service: SERVICE,
+      copyToVaultArn: BackupCopyVault.vaultArn(this, STANDBY, COPY_VAULT),
     });
 
     const featureFlags = addDegradationControls(this, this.fleet, this.slo.pageAlarm);
     // Standing by after a failover, this region holds the failback: promote its cluster back, grow its fleet.
     this.runbooks = new FailoverRunbooks(this, 'Runbooks', {
-      tier: TIER, service: SERVICE, role, loadBalancerArn: this.fleet.loadBalancer.loadBalancerArn, featureFlags,
+      tier: TIER,
+      service: SERVICE,
+      role,
+      loadBalancerArn: this.fleet.loadBalancer.loadBalancerArn,
+      featureFlags,
       // Failing back: us-east-1's cluster keeps its three instances, so nothing is created on the way back.
-      ...(active ? {} : { ...regionFailoverInputs(this.database.primary.cluster.clusterArn, this.fleet), failback: true }),
+      ...(active
+        ? {}
+        : { ...regionFailoverInputs(this.database.primary.cluster.clusterArn, this.fleet), failback: true }),
     });
   }
 }
@@ -174,7 +249,8 @@ export class Tier1PrimaryStack extends Stack {
 function regionFailoverInputs(clusterArn: string, fleet: ResilientFleet): Partial<FailoverRunbooksProps> {
   return {
     failoverTrigger: FailoverTrigger.operator(Duration.minutes(5)),
-    globalClusterIdentifier: GLOBAL_CLUSTER, secondaryClusterArn: clusterArn,
+    globalClusterIdentifier: GLOBAL_CLUSTER,
+    secondaryClusterArn: clusterArn,
     standbyAutoScalingGroupName: fleet.autoScalingGroup.autoScalingGroupName,
     primaryCapacity: fleet.primaryCapacity,
   };
@@ -187,21 +263,30 @@ function regionFailoverInputs(clusterArn: string, fleet: ResilientFleet): Partia
  */
 function addRegionDrill(stack: Stack, network: MultiAzNetwork, fleet: ResilientFleet, domain: ExampleDomain): void {
   const globalCanary = new SyntheticCanary(stack, 'GlobalCanary', {
-    tier: TIER, service: SERVICE, url: `https://${RECORD_NAME}.${domain.zoneName}${READINESS_PATH}`,
+    tier: TIER,
+    service: SERVICE,
+    url: `https://${RECORD_NAME}.${domain.zoneName}${READINESS_PATH}`,
   });
   // Users fail through the whole failover (up to the region RTO): stop only when they fail for longer.
   const minutes = Math.ceil(TIER.regionRtoSeconds / 60);
   const failoverOverrun = new cloudwatch.Alarm(stack, 'FailoverOverrun', {
     metric: globalCanary.metricSuccessPercent().with({ period: Duration.minutes(1) }),
-    threshold: 100, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-    evaluationPeriods: minutes, datapointsToAlarm: minutes, treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    threshold: 100,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    evaluationPeriods: minutes,
+    datapointsToAlarm: minutes,
+    treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     alarmDescription: `${SERVICE}: users failed for ${minutes} min through a region failover: it failed; the region drill stops`,
   });
   // A failover that outlasts the region RTO is a page, drill or not: the probe's own topic carries it.
   failoverOverrun.addAlarmAction(new cloudwatchActions.SnsAction(globalCanary.alarmTopic));
   failoverOverrun.addOkAction(new cloudwatchActions.SnsAction(globalCanary.alarmTopic));
   new RegionEvacuationDrill(stack, 'RegionDrill', {
-    tier: TIER, service: SERVICE, stopConditionAlarm: failoverOverrun, ebsKey: fleet.volumeKey, vpc: network.vpc,
+    tier: TIER,
+    service: SERVICE,
+    stopConditionAlarm: failoverOverrun,
+    ebsKey: fleet.volumeKey,
+    vpc: network.vpc,
     autoScalingGroup: fleet.autoScalingGroup,
   });
 }
@@ -224,17 +309,28 @@ export class Tier1StandbyStack extends Stack {
     const role = active ? HaRole.PRIMARY : HaRole.STANDBY;
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
     this.network = new MultiAzNetwork(this, 'Network', {
-      tier: TIER, service: SERVICE, role, availabilityZones: ZONES[STANDBY], ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'),
+      tier: TIER,
+      service: SERVICE,
+      role,
+      availabilityZones: ZONES[STANDBY],
+      ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'),
     });
     // us-west-2's copy of the revisions, named (its key referenced): the keys stack of this region holds it.
     const revisions = s3.Bucket.fromBucketAttributes(this, 'Revisions', {
-      bucketName: revisionBucketName(STANDBY), encryptionKey: props.keys.revisions.encryptionKey,
+      bucketName: revisionBucketName(STANDBY),
+      encryptionKey: props.keys.revisions.encryptionKey,
     });
     this.fleet = new ResilientFleet(this, 'Fleet', {
-      ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain), revisions), role,
+      ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain), revisions),
+      role,
     });
     this.database = new GlobalDatabaseSecondary(this, 'Database', {
-      tier: TIER, service: SERVICE, role, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, primaryRegion: PRIMARY,
+      tier: TIER,
+      service: SERVICE,
+      role,
+      vpc: this.network.vpc,
+      globalClusterIdentifier: GLOBAL_CLUSTER,
+      primaryRegion: PRIMARY,
       // Serving, the promoted cluster keeps a reader in each further AZ, as the primary does: instances are added, none replaced.
       readers: active ? TIER.minAzs - 1 : undefined,
     });
@@ -245,24 +341,38 @@ export class Tier1StandbyStack extends Stack {
     this.database.grantConnect(this.fleet.role, DATABASE_USER);
     // The standby's own SLO alarms (over its own load balancer): they guard its flags, and page once it serves.
     const canary = new SyntheticCanary(this, 'Canary', {
-      tier: TIER, service: SERVICE, role, url: `https://${regionalUrlHost(STANDBY, props.domain)}${READINESS_PATH}`,
+      tier: TIER,
+      service: SERVICE,
+      role,
+      url: `https://${regionalUrlHost(STANDBY, props.domain)}${READINESS_PATH}`,
     });
     this.slo = new SloAlarms(this, 'Slo', {
-      tier: TIER, service: SERVICE, role, loadBalancer: this.fleet.loadBalancer, syntheticSuccessPercent: canary.metricSuccessPercent(),
+      tier: TIER,
+      service: SERVICE,
+      role,
+      loadBalancer: this.fleet.loadBalancer,
+      syntheticSuccessPercent: canary.metricSuccessPercent(),
     });
     addRegionDrill(this, this.network, this.fleet, props.domain);
     // The same flags and client policy as the primary's, in this region: the fleet that takes over reads its own.
     const featureFlags = addDegradationControls(this, this.fleet, this.slo.pageAlarm);
     this.runbooks = new FailoverRunbooks(this, 'Runbooks', {
-      tier: TIER, service: SERVICE, role, featureFlags, loadBalancerArn: this.fleet.loadBalancer.loadBalancerArn,
-      ...(active ? {} : {
-        ...regionFailoverInputs(this.database.clusterArn, this.fleet),
-        // The secondary's one reader becomes the writer, alone in us-west-2a: once it writes, the runbook adds
-        // a reader in us-west-2b (off the region RTO's path), which the next deployment, serving, declares.
-        promotedReaderAvailabilityZone: ZONES[STANDBY][1], promotedReaderClass: DATABASE_INSTANCE_CLASS,
-        headlessSecondarySubnetGroupName: this.database.cluster.dbSubnetGroupName,
-        headlessSecondaryEngineVersion: this.database.cluster.engineVersion,
-      }),
+      tier: TIER,
+      service: SERVICE,
+      role,
+      featureFlags,
+      loadBalancerArn: this.fleet.loadBalancer.loadBalancerArn,
+      ...(active
+        ? {}
+        : {
+            ...regionFailoverInputs(this.database.clusterArn, this.fleet),
+            // The secondary's one reader becomes the writer, alone in us-west-2a: once it writes, the runbook adds
+            // a reader in us-west-2b (off the region RTO's path), which the next deployment, serving, declares.
+            promotedReaderAvailabilityZone: ZONES[STANDBY][1],
+            promotedReaderClass: DATABASE_INSTANCE_CLASS,
+            headlessSecondarySubnetGroupName: this.database.cluster.dbSubnetGroupName,
+            headlessSecondaryEngineVersion: this.database.cluster.engineVersion,
+          }),
     });
   }
 }
@@ -290,18 +400,37 @@ function adoptPromotedReader(database: GlobalDatabaseSecondary): void {
  */
 function addDegradationControls(stack: Stack, fleet: ResilientFleet, rollbackAlarm: cloudwatch.IAlarm): FeatureFlags {
   const featureFlags = new FeatureFlags(stack, 'FeatureFlags', {
-    tier: TIER, service: SERVICE, rollbackAlarm,
+    tier: TIER,
+    service: SERVICE,
+    rollbackAlarm,
     features: [
-      { name: 'recommendations', description: 'product recommendations on the order page (a call to the recommendation service)' },
+      {
+        name: 'recommendations',
+        description: 'product recommendations on the order page (a call to the recommendation service)',
+      },
       { name: 'orderHistoryExport', description: 'CSV export of past orders (long database scans on the readers)' },
     ],
   });
   featureFlags.grantRead(fleet.role);
   new ClientResiliencePolicy(stack, 'ClientPolicy', {
-    tier: TIER, service: SERVICE, upstreamTimeout: Duration.seconds(2),
+    tier: TIER,
+    service: SERVICE,
+    upstreamTimeout: Duration.seconds(2),
     hops: [
-      { name: 'orders-db', perTryTimeout: Duration.millis(300), attempts: 3, baseDelay: Duration.millis(50), maxDelay: Duration.millis(200) },
-      { name: 'inventory-api', perTryTimeout: Duration.millis(150), attempts: 2, baseDelay: Duration.millis(25), maxDelay: Duration.millis(100) },
+      {
+        name: 'orders-db',
+        perTryTimeout: Duration.millis(300),
+        attempts: 3,
+        baseDelay: Duration.millis(50),
+        maxDelay: Duration.millis(200),
+      },
+      {
+        name: 'inventory-api',
+        perTryTimeout: Duration.millis(150),
+        attempts: 2,
+        baseDelay: Duration.millis(25),
+        maxDelay: Duration.millis(100),
+      },
     ],
   }).grantRead(fleet.role);
   return featureFlags;
@@ -331,11 +460,22 @@ export class Tier1DnsStack extends Stack {
     super(scope, id, { ...props, env: { region: PRIMARY }, crossRegionReferences: true });
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
     this.dns = new FailoverDns(this, 'Dns', {
-      tier: TIER, service: SERVICE, hostedZone: zone, recordName: RECORD_NAME,
+      tier: TIER,
+      service: SERVICE,
+      hostedZone: zone,
+      recordName: RECORD_NAME,
       endpoints: [
         // The region that serves now is PRIMARY: after a failover, DNS must not send clients back by itself.
-        { region: PRIMARY, loadBalancer: props.primary.fleet.loadBalancer, role: props.activeRegion === STANDBY ? 'secondary' : 'primary' },
-        { region: STANDBY, loadBalancer: props.standby.fleet.loadBalancer, role: props.activeRegion === STANDBY ? 'primary' : 'secondary' },
+        {
+          region: PRIMARY,
+          loadBalancer: props.primary.fleet.loadBalancer,
+          role: props.activeRegion === STANDBY ? 'secondary' : 'primary',
+        },
+        {
+          region: STANDBY,
+          loadBalancer: props.standby.fleet.loadBalancer,
+          role: props.activeRegion === STANDBY ? 'primary' : 'secondary',
+        },
       ],
     });
   }
@@ -358,14 +498,25 @@ export function addTier1WarmStandby(app: App, domain: ExampleDomain): Tier1Stack
   // After a failover, deploy with `-c activeRegion=us-west-2` (and back after the failback).
   const activeRegion = app.node.tryGetContext('activeRegion') ?? PRIMARY;
   if (activeRegion !== PRIMARY && activeRegion !== STANDBY) {
-    throw new Error(`activeRegion must be ${PRIMARY} or ${STANDBY}, the regions of the TIER_1 example, got: ${activeRegion}`);
+    throw new Error(
+      `activeRegion must be ${PRIMARY} or ${STANDBY}, the regions of the TIER_1 example, got: ${activeRegion}`,
+    );
   }
   const standbyKeys = new Tier1StandbyKeysStack(app, 'Tier1-us-west-2-Keys', { description });
   const primary = new Tier1PrimaryStack(app, 'Tier1-us-east-1', { domain, description, activeRegion });
-  const standby = new Tier1StandbyStack(app, 'Tier1-us-west-2', { domain, description, activeRegion, keys: standbyKeys });
+  const standby = new Tier1StandbyStack(app, 'Tier1-us-west-2', {
+    domain,
+    description,
+    activeRegion,
+    keys: standbyKeys,
+  });
   const dns = new Tier1DnsStack(app, 'Tier1-Dns', { domain, primary, standby, description, activeRegion });
   // Once deployed, Resilience Hub assesses the four stacks against TIER_1's objectives every day.
-  new ResilienceHubApp(dns, 'ResilienceHub', { tier: TIER, service: SERVICE, stacks: [standbyKeys, primary, standby, dns] });
+  new ResilienceHubApp(dns, 'ResilienceHub', {
+    tier: TIER,
+    service: SERVICE,
+    stacks: [standbyKeys, primary, standby, dns],
+  });
   primary.addStackDependency(standbyKeys);
   standby.addStackDependency(primary);
   for (const stack of [standbyKeys, primary, standby, dns]) {
@@ -379,5 +530,6 @@ export function addTier1WarmStandby(app: App, domain: ExampleDomain): Tier1Stack
  * is not reserved, so how long the standby takes to grow to the primary's size is known only once a
  * drill has measured it.
  */
-const SCALE_UP_UNPROVEN = 'the standby grows from 3 to 9 instances on failover, and EC2 publishes no launch time: '
-  + 'the region RTO is unproven until the RegionEvacuationDrill and the runbooks measure the scale-up';
+const SCALE_UP_UNPROVEN =
+  'the standby grows from 3 to 9 instances on failover, and EC2 publishes no launch time: ' +
+  'the region RTO is unproven until the RegionEvacuationDrill and the runbooks measure the scale-up';

@@ -7,9 +7,29 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
-  acknowledgeHaFinding, AzEvacuationDrill, READINESS_PATH, regionalLabel, BackupCopyVault, BackupPolicy, FailoverDns, FailoverRunbooks, FailoverTrigger, GlobalDatabase, GlobalDatabaseSecondary,
-  globalDatabaseMemberIdentifier, headlessWriterIdentifier, promotedReaderIdentifier,
-  HaRole, MultiAzNetwork, ReplicaBucket, ReplicatedBucket, ResilienceHubApp, ResilientFleet, SecretReplicaKey, ServiceTier, SloAlarms,
+  acknowledgeHaFinding,
+  AzEvacuationDrill,
+  READINESS_PATH,
+  regionalLabel,
+  BackupCopyVault,
+  BackupPolicy,
+  FailoverDns,
+  FailoverRunbooks,
+  FailoverTrigger,
+  GlobalDatabase,
+  GlobalDatabaseSecondary,
+  globalDatabaseMemberIdentifier,
+  headlessWriterIdentifier,
+  promotedReaderIdentifier,
+  HaRole,
+  MultiAzNetwork,
+  ReplicaBucket,
+  ReplicatedBucket,
+  ResilienceHubApp,
+  ResilientFleet,
+  SecretReplicaKey,
+  ServiceTier,
+  SloAlarms,
   SyntheticCanary,
 } from '../../lib';
 import { ExampleDomain } from '../tier0-active-active';
@@ -37,7 +57,13 @@ const revisionBucketName = (region: string) => `catalog-revisions-${Aws.ACCOUNT_
  * What both regions' fleets share: the standby's fleet has the same shape and runs no instance until
  * the runbook scales it. Each deploys its code from its own region's revision bucket.
  */
-function fleetProps(scope: Construct, vpc: ec2.IVpc, zone: route53.IHostedZone, domain: ExampleDomain, revisionBucket: s3.IBucket) {
+function fleetProps(
+  scope: Construct,
+  vpc: ec2.IVpc,
+  zone: route53.IHostedZone,
+  domain: ExampleDomain,
+  revisionBucket: s3.IBucket,
+) {
   return {
     tier: TIER,
     service: SERVICE,
@@ -83,11 +109,23 @@ export class Tier2StandbyReplicasStack extends Stack {
     // Serving after a failover, us-west-2 writes its images here: the primary copy then, and one that replicates
     // nowhere (ReplicatedBucket replicates one way, us-east-1 to us-west-2), which the report says.
     this.images = new ReplicaBucket(this, 'Images', {
-      tier: TIER, service: SERVICE, bucketName: imagesBucket(STANDBY),
+      tier: TIER,
+      service: SERVICE,
+      bucketName: imagesBucket(STANDBY),
       role: props.activeRegion === STANDBY ? HaRole.PRIMARY : HaRole.REPLICA,
     });
-    this.revisions = new ReplicaBucket(this, 'Revisions', { tier: TIER, service: SERVICE, role: HaRole.REPLICA, bucketName: revisionBucketName(STANDBY) });
-    new BackupCopyVault(this, 'Backups', { tier: TIER, service: SERVICE, role: HaRole.STANDBY, backupVaultName: COPY_VAULT });
+    this.revisions = new ReplicaBucket(this, 'Revisions', {
+      tier: TIER,
+      service: SERVICE,
+      role: HaRole.REPLICA,
+      bucketName: revisionBucketName(STANDBY),
+    });
+    new BackupCopyVault(this, 'Backups', {
+      tier: TIER,
+      service: SERVICE,
+      role: HaRole.STANDBY,
+      backupVaultName: COPY_VAULT,
+    });
   }
 }
 
@@ -125,19 +163,30 @@ interface RegionWatch {
  * the runbook that takes over. A standing-by balancer only answers Route 53's health checks (with
  * 503s: no instance), so the SLO then reads the probe alone.
  */
-function addRegionWatch(stack: Stack, canaryId: string, fleet: ResilientFleet, props: Tier2StackProps,
-  runbooks?: FailoverRunbooks): RegionWatch {
+function addRegionWatch(
+  stack: Stack,
+  canaryId: string,
+  fleet: ResilientFleet,
+  props: Tier2StackProps,
+  runbooks?: FailoverRunbooks,
+): RegionWatch {
   const serving = (props.activeRegion ?? PRIMARY) === stack.region;
   // In either region the canary watches the primary: its HA role stays PRIMARY.
   const canary = new SyntheticCanary(stack, canaryId, {
-    tier: TIER, service: SERVICE,
+    tier: TIER,
+    service: SERVICE,
     url: regionalUrl(props.activeRegion ?? PRIMARY, props.domain),
-    runbookUrl: runbooks?.promoteDatabase && `https://${stack.region}.console.aws.amazon.com/systems-manager/documents/`
-      + `${runbooks.promoteDatabase.documentName}/description`,
+    runbookUrl:
+      runbooks?.promoteDatabase &&
+      `https://${stack.region}.console.aws.amazon.com/systems-manager/documents/` +
+        `${runbooks.promoteDatabase.documentName}/description`,
   });
   const slo = new SloAlarms(stack, 'Slo', {
-    tier: TIER, service: SERVICE, role: serving ? HaRole.PRIMARY : HaRole.STANDBY,
-    loadBalancer: serving ? fleet.loadBalancer : undefined, syntheticSuccessPercent: canary.metricSuccessPercent(),
+    tier: TIER,
+    service: SERVICE,
+    role: serving ? HaRole.PRIMARY : HaRole.STANDBY,
+    loadBalancer: serving ? fleet.loadBalancer : undefined,
+    syntheticSuccessPercent: canary.metricSuccessPercent(),
   });
   return { canary, slo };
 }
@@ -165,36 +214,63 @@ export class Tier2PrimaryStack extends Stack {
     const serving = (props.activeRegion ?? PRIMARY) === PRIMARY;
     const role = serving ? HaRole.PRIMARY : HaRole.STANDBY;
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
-    this.network = new MultiAzNetwork(this, 'Network', { tier: TIER, service: SERVICE, role, availabilityZones: ZONES[PRIMARY] });
+    this.network = new MultiAzNetwork(this, 'Network', {
+      tier: TIER,
+      service: SERVICE,
+      role,
+      availabilityZones: ZONES[PRIMARY],
+    });
     // Revisions are published here and replicated to us-west-2's bucket, so the standby's new instances fetch
     // their code with us-east-1 down (while it is, publish to us-west-2's directly). The pipeline keeps every
     // revision: one lost in the copy is published again, and AWS Backup does not back the bucket up.
     const revisions = new ReplicatedBucket(this, 'Revisions', {
-      tier: TIER, service: SERVICE, role, bucketName: revisionBucketName(PRIMARY), replicaRegion: STANDBY,
-      replicaBucketName: revisionBucketName(STANDBY), backupTag: false,
+      tier: TIER,
+      service: SERVICE,
+      role,
+      bucketName: revisionBucketName(PRIMARY),
+      replicaRegion: STANDBY,
+      replicaBucketName: revisionBucketName(STANDBY),
+      backupTag: false,
     });
-    this.fleet = new ResilientFleet(this, 'Fleet', { ...fleetProps(this, this.network.vpc, zone, props.domain, revisions.bucket), role });
+    this.fleet = new ResilientFleet(this, 'Fleet', {
+      ...fleetProps(this, this.network.vpc, zone, props.domain, revisions.bucket),
+      role,
+    });
     // Standing by, the GlobalCluster keeps naming this cluster its source: the template does not change, so
     // CloudFormation leaves the global cluster alone after a switchover or failover made another member writer.
     this.database = new GlobalDatabase(this, 'Database', {
-      tier: TIER, service: SERVICE, role, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, secondaryRegions: [STANDBY],
+      tier: TIER,
+      service: SERVICE,
+      role,
+      vpc: this.network.vpc,
+      globalClusterIdentifier: GLOBAL_CLUSTER,
+      secondaryRegions: [STANDBY],
       databaseName: 'catalog',
     });
     this.database.connections.allowDefaultPortFrom(this.fleet);
     this.database.grantConnect(this.fleet.role, DATABASE_USER);
     this.images = new ReplicatedBucket(this, 'Images', {
-      tier: TIER, service: SERVICE, role, bucketName: imagesBucket(PRIMARY), replicaRegion: STANDBY, replicaBucketName: imagesBucket(STANDBY),
+      tier: TIER,
+      service: SERVICE,
+      role,
+      bucketName: imagesBucket(PRIMARY),
+      replicaRegion: STANDBY,
+      replicaBucketName: imagesBucket(STANDBY),
     });
     this.images.grantReadWrite(this.fleet.role);
     acknowledgeImageGrant(this.fleet.role, this.images.bucket);
 
     if (!serving) {
       this.runbooks = new FailoverRunbooks(this, 'Runbooks', {
-        tier: TIER, service: SERVICE, role, failback: true,
+        tier: TIER,
+        service: SERVICE,
+        role,
+        failback: true,
         // Failing back is planned (Mode Switchover), yet a person still decides when: within 15 minutes of the page
         // if us-west-2 is lost while it serves, the same commitment as the failover's.
         failoverTrigger: FailoverTrigger.operator(Duration.minutes(15)),
-        globalClusterIdentifier: GLOBAL_CLUSTER, secondaryClusterArn: this.database.primary.cluster.clusterArn,
+        globalClusterIdentifier: GLOBAL_CLUSTER,
+        secondaryClusterArn: this.database.primary.cluster.clusterArn,
         secondaryClusterIdentifier: globalDatabaseMemberIdentifier(GLOBAL_CLUSTER, PRIMARY),
         primaryClusterArn: memberArn(this, STANDBY),
         standbyAutoScalingGroupName: this.fleet.autoScalingGroup.autoScalingGroupName,
@@ -204,11 +280,19 @@ export class Tier2PrimaryStack extends Stack {
     // This region's canary: of this region while it serves; of us-west-2 from here while it stands by.
     ({ canary: this.canary, slo: this.slo } = addRegionWatch(this, 'Canary', this.fleet, props, this.runbooks));
     new AzEvacuationDrill(this, 'AzDrill', {
-      tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, ebsKey: this.fleet.volumeKey, autoScalingGroup: this.fleet.autoScalingGroup,
-      vpc: this.network.vpc, availabilityZone: ZONES[PRIMARY][0], databaseCluster: this.database.primary.cluster,
+      tier: TIER,
+      service: SERVICE,
+      stopConditionAlarm: this.slo.pageAlarm,
+      ebsKey: this.fleet.volumeKey,
+      autoScalingGroup: this.fleet.autoScalingGroup,
+      vpc: this.network.vpc,
+      availabilityZone: ZONES[PRIMARY][0],
+      databaseCluster: this.database.primary.cluster,
     });
     this.backups = new BackupPolicy(this, 'Backups', {
-      tier: TIER, service: SERVICE, copyToVaultArn: BackupCopyVault.vaultArn(this, STANDBY, COPY_VAULT),
+      tier: TIER,
+      service: SERVICE,
+      copyToVaultArn: BackupCopyVault.vaultArn(this, STANDBY, COPY_VAULT),
     });
   }
 }
@@ -216,7 +300,10 @@ export class Tier2PrimaryStack extends Stack {
 /** ARN of the global database's member cluster in `region`: GlobalDatabase names its members by region. */
 function memberArn(stack: Stack, region: string): string {
   return stack.formatArn({
-    service: 'rds', region, resource: 'cluster', resourceName: globalDatabaseMemberIdentifier(GLOBAL_CLUSTER, region),
+    service: 'rds',
+    region,
+    resource: 'cluster',
+    resourceName: globalDatabaseMemberIdentifier(GLOBAL_CLUSTER, region),
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
 }
@@ -244,14 +331,27 @@ export class Tier2StandbyStack extends Stack {
     const role = serving ? HaRole.PRIMARY : HaRole.STANDBY;
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
     this.network = new MultiAzNetwork(this, 'Network', {
-      tier: TIER, service: SERVICE, role, availabilityZones: ZONES[STANDBY], ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'),
+      tier: TIER,
+      service: SERVICE,
+      role,
+      availabilityZones: ZONES[STANDBY],
+      ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'),
     });
     const revisions = s3.Bucket.fromBucketAttributes(this, 'Revisions', {
-      bucketName: revisionBucketName(STANDBY), encryptionKey: props.replicas.revisions.encryptionKey,
+      bucketName: revisionBucketName(STANDBY),
+      encryptionKey: props.replicas.revisions.encryptionKey,
     });
-    this.fleet = new ResilientFleet(this, 'Fleet', { ...fleetProps(this, this.network.vpc, zone, props.domain, revisions), role });
+    this.fleet = new ResilientFleet(this, 'Fleet', {
+      ...fleetProps(this, this.network.vpc, zone, props.domain, revisions),
+      role,
+    });
     this.database = new GlobalDatabaseSecondary(this, 'Database', {
-      tier: TIER, service: SERVICE, role, vpc: this.network.vpc, globalClusterIdentifier: GLOBAL_CLUSTER, primaryRegion: PRIMARY,
+      tier: TIER,
+      service: SERVICE,
+      role,
+      vpc: this.network.vpc,
+      globalClusterIdentifier: GLOBAL_CLUSTER,
+      primaryRegion: PRIMARY,
       // Serving, the promoted cluster has its writer and a reader in the other zone: the two the runbook created.
       readers: serving ? ZONES[STANDBY].length : undefined,
     });
@@ -263,16 +363,20 @@ export class Tier2StandbyStack extends Stack {
     // After a failover this fleet serves the images from us-west-2's copy, as the primary's does from its own
     // (named, not referenced: the bucket's name is fixed, and a reference would name another stack's output).
     const images = s3.Bucket.fromBucketAttributes(this, 'Images', {
-      bucketName: imagesBucket(STANDBY), encryptionKey: props.replicas.images.encryptionKey,
+      bucketName: imagesBucket(STANDBY),
+      encryptionKey: props.replicas.images.encryptionKey,
     });
     images.grantReadWrite(this.fleet.role);
     acknowledgeImageGrant(this.fleet.role, images);
     if (!serving) {
       this.runbooks = new FailoverRunbooks(this, 'Runbooks', {
-        tier: TIER, service: SERVICE, role,
+        tier: TIER,
+        service: SERVICE,
+        role,
         // A person decides to fail over a pilot light (it starts from nothing): within 15 minutes of the page.
         failoverTrigger: FailoverTrigger.operator(Duration.minutes(15)),
-        globalClusterIdentifier: GLOBAL_CLUSTER, secondaryClusterArn: this.database.clusterArn,
+        globalClusterIdentifier: GLOBAL_CLUSTER,
+        secondaryClusterArn: this.database.clusterArn,
         secondaryClusterIdentifier: this.database.clusterIdentifier,
         // The failover is authorised against the primary cluster too: GlobalDatabase names it by region.
         primaryClusterArn: memberArn(this, PRIMARY),
@@ -335,7 +439,10 @@ export class Tier2DnsStack extends Stack {
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
     const westServes = props.activeRegion === STANDBY;
     this.dns = new FailoverDns(this, 'Dns', {
-      tier: TIER, service: SERVICE, hostedZone: zone, recordName: RECORD_NAME,
+      tier: TIER,
+      service: SERVICE,
+      hostedZone: zone,
+      recordName: RECORD_NAME,
       endpoints: [
         // The region that serves now is PRIMARY: after a failover, DNS must not send clients back by itself.
         { region: PRIMARY, loadBalancer: props.primary.fleet.loadBalancer, role: westServes ? 'secondary' : 'primary' },
@@ -356,8 +463,15 @@ export interface Tier2StandbyStackProps extends Tier2StackProps {
  * time, deletes that versioning keeps, and S3 encrypting each object with a data key.
  */
 function acknowledgeImageGrant(role: iam.IRole, bucket: s3.IBucket): void {
-  const reason = 'the catalog instances read and write product images under keys chosen at run time; versioning keeps what they delete, and S3 encrypts each object with a data key of the bucket\'s key';
-  for (const finding of ['Action::s3:Abort*', 'Action::s3:DeleteObject*', `Resource::${nagName(Stack.of(role).resolve(bucket.arnForObjects('*')))}`, 'Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*']) {
+  const reason =
+    "the catalog instances read and write product images under keys chosen at run time; versioning keeps what they delete, and S3 encrypts each object with a data key of the bucket's key";
+  for (const finding of [
+    'Action::s3:Abort*',
+    'Action::s3:DeleteObject*',
+    `Resource::${nagName(Stack.of(role).resolve(bucket.arnForObjects('*')))}`,
+    'Action::kms:GenerateDataKey*',
+    'Action::kms:ReEncrypt*',
+  ]) {
     Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
   }
 }
@@ -395,18 +509,33 @@ export function addTier2PilotLight(app: App, domain: ExampleDomain): Tier2Stacks
   const description = 'ha-constructs example: TIER_2 pilot light, us-east-1 primary and us-west-2 standby data';
   const activeRegion = app.node.tryGetContext('activeRegion') ?? PRIMARY;
   if (activeRegion !== PRIMARY && activeRegion !== STANDBY) {
-    throw new Error(`activeRegion must be ${PRIMARY} or ${STANDBY}, the regions of the TIER_2 example, got: ${activeRegion}`);
+    throw new Error(
+      `activeRegion must be ${PRIMARY} or ${STANDBY}, the regions of the TIER_2 example, got: ${activeRegion}`,
+    );
   }
   const standbyReplicas = new Tier2StandbyReplicasStack(app, 'Tier2-us-west-2-Replicas', { description, activeRegion });
   const primary = new Tier2PrimaryStack(app, 'Tier2-us-east-1', { domain, description, activeRegion });
-  const standby = new Tier2StandbyStack(app, 'Tier2-us-west-2', { domain, description, activeRegion, replicas: standbyReplicas });
+  const standby = new Tier2StandbyStack(app, 'Tier2-us-west-2', {
+    domain,
+    description,
+    activeRegion,
+    replicas: standbyReplicas,
+  });
   const dns = new Tier2DnsStack(app, 'Tier2-Dns', { domain, primary, standby, description, activeRegion });
   // Once deployed, Resilience Hub assesses the four stacks against TIER_2's objectives every day.
-  new ResilienceHubApp(dns, 'ResilienceHub', { tier: TIER, service: SERVICE, stacks: [standbyReplicas, primary, standby, dns] });
+  new ResilienceHubApp(dns, 'ResilienceHub', {
+    tier: TIER,
+    service: SERVICE,
+    stacks: [standbyReplicas, primary, standby, dns],
+  });
   primary.addStackDependency(standbyReplicas);
   standby.addStackDependency(primary);
   for (const stack of [standbyReplicas, primary, standby, dns]) {
-    acknowledgeHaFinding(stack, 'HA-RES2', activeRegion === PRIMARY ? WRITER_AND_SCALE_UP_UNPROVEN : FAILBACK_SCALE_UP_UNPROVEN);
+    acknowledgeHaFinding(
+      stack,
+      'HA-RES2',
+      activeRegion === PRIMARY ? WRITER_AND_SCALE_UP_UNPROVEN : FAILBACK_SCALE_UP_UNPROVEN,
+    );
     if (activeRegion === STANDBY) {
       // Acknowledged so that the deployment that keeps the failover can synthesize; the report still says not met.
       acknowledgeHaFinding(stack, 'HA-RES1', IMAGES_UNCOPIED_AFTER_FAILOVER);
@@ -422,17 +551,20 @@ export function addTier2PilotLight(app: App, domain: ExampleDomain): Tier2Stacks
  * Why the region RTO stays unproven: AWS publishes neither how long adding a writer to the headless
  * secondary takes nor an instance launch time, so only a drill bounds the promotion and the scale-up.
  */
-const WRITER_AND_SCALE_UP_UNPROVEN = 'on failover the runbook adds a writer to the headless secondary and the fleet grows from 0, '
-  + 'durations AWS does not publish: the region RTO is unproven until the RegionEvacuationDrill and the runbooks measure them';
+const WRITER_AND_SCALE_UP_UNPROVEN =
+  'on failover the runbook adds a writer to the headless secondary and the fleet grows from 0, ' +
+  'durations AWS does not publish: the region RTO is unproven until the RegionEvacuationDrill and the runbooks measure them';
 
 /**
  * Why the region RPO is not met while us-west-2 serves: S3 replication of the images runs one way, so
  * what us-west-2 writes has no copy in another region until the failback copies it back.
  */
-const IMAGES_UNCOPIED_AFTER_FAILOVER = 'while us-west-2 serves after a failover, the images it writes have no copy in another region '
-  + '(the images bucket replicates one way, us-east-1 to us-west-2): the region RPO is not met until the failback copies '
-  + 'them to us-east-1 (S3 Batch Replication or a sync) and us-east-1 serves again; fail back as soon as us-east-1 has recovered';
+const IMAGES_UNCOPIED_AFTER_FAILOVER =
+  'while us-west-2 serves after a failover, the images it writes have no copy in another region ' +
+  '(the images bucket replicates one way, us-east-1 to us-west-2): the region RPO is not met until the failback copies ' +
+  'them to us-east-1 (S3 Batch Replication or a sync) and us-east-1 serves again; fail back as soon as us-east-1 has recovered';
 
 /** The same after a failover: us-east-1 stands by with its instances, and its fleet grows from 0. */
-const FAILBACK_SCALE_UP_UNPROVEN = 'us-west-2 serves after a failover; if it is lost, us-east-1\'s fleet grows from 0, a duration '
-  + 'AWS does not publish: the region RTO is unproven until a drill and the runbooks measure it';
+const FAILBACK_SCALE_UP_UNPROVEN =
+  "us-west-2 serves after a failover; if it is lost, us-east-1's fleet grows from 0, a duration " +
+  'AWS does not publish: the region RTO is unproven until a drill and the runbooks measure it';

@@ -5,9 +5,21 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import {
-  acknowledgeHaFinding, AzEvacuationDrill, BackupCopyVault, BackupPolicy, GoldenSignalsDashboard, HaRole, MultiAzNetwork, ReplicaBucket,
-  ReplicatedBucket, ReplicatedDatabase,
-  ResilienceHubApp, ResilientFleet, ServiceTier, SloAlarms, SyntheticCanary,
+  acknowledgeHaFinding,
+  AzEvacuationDrill,
+  BackupCopyVault,
+  BackupPolicy,
+  GoldenSignalsDashboard,
+  HaRole,
+  MultiAzNetwork,
+  ReplicaBucket,
+  ReplicatedBucket,
+  ReplicatedDatabase,
+  ResilienceHubApp,
+  ResilientFleet,
+  ServiceTier,
+  SloAlarms,
+  SyntheticCanary,
 } from '../../lib';
 import { ExampleDomain } from '../tier0-active-active';
 
@@ -26,7 +38,8 @@ const revisionBucketName = (region: string) => `reports-revisions-${Aws.ACCOUNT_
  * Why the HA report cannot bound TIER_3's region RTO, acknowledged on both stacks of the service:
  * the RTO of backup and restore is the time a restore takes, which depends on the data.
  */
-const RESTORE_TIME_UNPROVEN = 'backup and restore: the region RTO is the time to restore the copies in us-west-2, which depends on the data size; the weekly restore test of the BackupPolicy measures it, the templates cannot';
+const RESTORE_TIME_UNPROVEN =
+  'backup and restore: the region RTO is the time to restore the copies in us-west-2, which depends on the data size; the weekly restore test of the BackupPolicy measures it, the templates cannot';
 
 /**
  * us-west-2, deployed first: the vault that receives the backup copies and the copy of the
@@ -40,9 +53,17 @@ export class Tier3BackupVaultStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, { ...props, env: { region: BACKUP_REGION } });
-    this.vault = new BackupCopyVault(this, 'Backups', { tier: TIER, service: SERVICE, role: HaRole.REPLICA, backupVaultName: COPY_VAULT });
+    this.vault = new BackupCopyVault(this, 'Backups', {
+      tier: TIER,
+      service: SERVICE,
+      role: HaRole.REPLICA,
+      backupVaultName: COPY_VAULT,
+    });
     this.revisions = new ReplicaBucket(this, 'Revisions', {
-      tier: TIER, service: SERVICE, role: HaRole.REPLICA, bucketName: revisionBucketName(BACKUP_REGION),
+      tier: TIER,
+      service: SERVICE,
+      role: HaRole.REPLICA,
+      bucketName: revisionBucketName(BACKUP_REGION),
     });
     acknowledgeHaFinding(this, 'HA-RES2', RESTORE_TIME_UNPROVEN);
   }
@@ -76,8 +97,12 @@ export class Tier3Stack extends Stack {
     // Revisions are published here and replicated to us-west-2, where a restored service deploys them from.
     // The pipeline keeps every revision: AWS Backup does not back the bucket up.
     this.revisions = new ReplicatedBucket(this, 'Revisions', {
-      tier: TIER, service: SERVICE, bucketName: revisionBucketName(PRIMARY), replicaRegion: BACKUP_REGION,
-      replicaBucketName: revisionBucketName(BACKUP_REGION), backupTag: false,
+      tier: TIER,
+      service: SERVICE,
+      bucketName: revisionBucketName(PRIMARY),
+      replicaRegion: BACKUP_REGION,
+      replicaBucketName: revisionBucketName(BACKUP_REGION),
+      backupTag: false,
     });
     this.fleet = new ResilientFleet(this, 'Fleet', {
       tier: TIER,
@@ -96,28 +121,56 @@ export class Tier3Stack extends Stack {
     });
     // One region, so a plain alias record: there is no other region to fail over to.
     new route53.ARecord(this, 'Record', {
-      zone, recordName: RECORD_NAME,
-      target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.fleet.loadBalancer, { evaluateTargetHealth: true })),
+      zone,
+      recordName: RECORD_NAME,
+      target: route53.RecordTarget.fromAlias(
+        new targets.LoadBalancerTarget(this.fleet.loadBalancer, { evaluateTargetHealth: true }),
+      ),
     });
-    this.database = new ReplicatedDatabase(this, 'Database', { tier: TIER, service: SERVICE, vpc: this.network.vpc, databaseName: 'reports' });
+    this.database = new ReplicatedDatabase(this, 'Database', {
+      tier: TIER,
+      service: SERVICE,
+      vpc: this.network.vpc,
+      databaseName: 'reports',
+    });
     this.database.connections.allowDefaultPortFrom(this.fleet);
     this.database.grantConnect(this.fleet.role, 'reports_app');
 
-    const canary = new SyntheticCanary(this, 'Canary', { tier: TIER, service: SERVICE, url: `https://${RECORD_NAME}.${props.domain.zoneName}/health/ready` });
+    const canary = new SyntheticCanary(this, 'Canary', {
+      tier: TIER,
+      service: SERVICE,
+      url: `https://${RECORD_NAME}.${props.domain.zoneName}/health/ready`,
+    });
     this.slo = new SloAlarms(this, 'Slo', {
-      tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, syntheticSuccessPercent: canary.metricSuccessPercent(),
+      tier: TIER,
+      service: SERVICE,
+      loadBalancer: this.fleet.loadBalancer,
+      syntheticSuccessPercent: canary.metricSuccessPercent(),
     });
     new GoldenSignalsDashboard(this, 'Dashboard', {
-      tier: TIER, service: SERVICE, loadBalancer: this.fleet.loadBalancer, targetGroup: this.fleet.targetGroup,
-      autoScalingGroup: this.fleet.autoScalingGroup, databaseCluster: this.database.cluster, slo: this.slo,
+      tier: TIER,
+      service: SERVICE,
+      loadBalancer: this.fleet.loadBalancer,
+      targetGroup: this.fleet.targetGroup,
+      autoScalingGroup: this.fleet.autoScalingGroup,
+      databaseCluster: this.database.cluster,
+      slo: this.slo,
       syntheticSuccessPercent: [canary.metricSuccessPercent()],
     });
     new AzEvacuationDrill(this, 'AzDrill', {
-      tier: TIER, service: SERVICE, stopConditionAlarm: this.slo.pageAlarm, ebsKey: this.fleet.volumeKey, autoScalingGroup: this.fleet.autoScalingGroup,
-      vpc: this.network.vpc, availabilityZone: ZONES[0], databaseCluster: this.database.cluster,
+      tier: TIER,
+      service: SERVICE,
+      stopConditionAlarm: this.slo.pageAlarm,
+      ebsKey: this.fleet.volumeKey,
+      autoScalingGroup: this.fleet.autoScalingGroup,
+      vpc: this.network.vpc,
+      availabilityZone: ZONES[0],
+      databaseCluster: this.database.cluster,
     });
     this.backups = new BackupPolicy(this, 'Backups', {
-      tier: TIER, service: SERVICE, copyToVaultArn: BackupCopyVault.vaultArn(this, BACKUP_REGION, COPY_VAULT),
+      tier: TIER,
+      service: SERVICE,
+      copyToVaultArn: BackupCopyVault.vaultArn(this, BACKUP_REGION, COPY_VAULT),
     });
     acknowledgeHaFinding(this, 'HA-RES2', RESTORE_TIME_UNPROVEN);
   }

@@ -23,7 +23,7 @@ export function acknowledgeHaFinding(scope: IConstruct, rule: string, reason: st
   }
   Validations.of(scope).acknowledge({ id: rule, reason });
   if (Stack.isStack(scope)) {
-    const metadata = scope.templateOptions.metadata ??= {};
+    const metadata = (scope.templateOptions.metadata ??= {});
     metadata[HA_ACKNOWLEDGED_KEY] = { ...metadata[HA_ACKNOWLEDGED_KEY], [rule]: reason };
     return;
   }

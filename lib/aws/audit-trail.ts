@@ -103,26 +103,42 @@ export class AuditTrail extends Construct {
     super(scope, id);
     const { retentionDays } = props.compliance;
     if (!Token.isUnresolved(retentionDays) && (!Number.isInteger(retentionDays) || retentionDays < 1)) {
-      throw validationError(`compliance.retentionDays must be a whole number of days of at least 1, got: ${retentionDays}`, this);
+      throw validationError(
+        `compliance.retentionDays must be a whole number of days of at least 1, got: ${retentionDays}`,
+        this,
+      );
     }
     const iaDays = props.infrequentAccessAfterDays ?? DEFAULT_INFREQUENT_ACCESS_AFTER_DAYS;
     const glacierDays = props.glacierAfterDays ?? DEFAULT_GLACIER_AFTER_DAYS;
     if (!Number.isInteger(iaDays) || iaDays < S3_STANDARD_IA_MIN_DAYS) {
-      throw validationError(`infrequentAccessAfterDays must be a whole number of at least ${S3_STANDARD_IA_MIN_DAYS} (S3's minimum age for Standard-IA), got: ${iaDays}`, this);
+      throw validationError(
+        `infrequentAccessAfterDays must be a whole number of at least ${S3_STANDARD_IA_MIN_DAYS} (S3's minimum age for Standard-IA), got: ${iaDays}`,
+        this,
+      );
     }
     if (!Number.isInteger(glacierDays) || glacierDays < iaDays + S3_STANDARD_IA_MIN_DAYS) {
-      throw validationError(`glacierAfterDays must be a whole number at least ${S3_STANDARD_IA_MIN_DAYS} days after infrequentAccessAfterDays (${iaDays}), got: ${glacierDays}`, this);
+      throw validationError(
+        `glacierAfterDays must be a whole number at least ${S3_STANDARD_IA_MIN_DAYS} days after infrequentAccessAfterDays (${iaDays}), got: ${glacierDays}`,
+        this,
+      );
     }
     const expireAfterDays = props.compliance.expireAfterRetention ? retentionDays : undefined;
     if (expireAfterDays !== undefined && !Token.isUnresolved(expireAfterDays) && expireAfterDays <= glacierDays) {
-      throw validationError(`compliance.retentionDays must be longer than glacierAfterDays (${glacierDays}) when expireAfterRetention is set, got: ${expireAfterDays}`, this);
+      throw validationError(
+        `compliance.retentionDays must be longer than glacierAfterDays (${glacierDays}) when expireAfterRetention is set, got: ${expireAfterDays}`,
+        this,
+      );
     }
     const logRetentionDays = props.logRetentionDays ?? props.tier.logRetentionDays;
     if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-      throw validationError(`logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${logRetentionDays}`, this);
+      throw validationError(
+        `logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${logRetentionDays}`,
+        this,
+      );
     }
 
-    const key = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the audit trail of ${this.node.path}`);
+    const key =
+      props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the audit trail of ${this.node.path}`);
     if (!props.encryptionKey) {
       allowCloudWatchLogs(key, this);
       allowCloudTrail(key);
@@ -171,20 +187,31 @@ export class AuditTrail extends Construct {
       cfnTrail.addPropertyDeletionOverride('EventSelectors');
     }
 
-    acknowledgeFindings(accessLogsBucket, { id: 'AwsSolutions-S1', reason: 'this bucket receives the trail bucket\'s server access logs; logging it to itself would loop' });
-    acknowledgeFindings(accessLogsBucket, { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason: 'this bucket receives the trail bucket\'s server access logs; logging it to itself would loop' });
-    acknowledgeFindings(accessLogsBucket, { id: 'NIST.800.53.R5-S3DefaultEncryptionKMS', reason: 'S3 server access logs can be delivered only to a bucket encrypted with SSE-S3' });
+    acknowledgeFindings(accessLogsBucket, {
+      id: 'AwsSolutions-S1',
+      reason: "this bucket receives the trail bucket's server access logs; logging it to itself would loop",
+    });
+    acknowledgeFindings(accessLogsBucket, {
+      id: 'NIST.800.53.R5-S3BucketLoggingEnabled',
+      reason: "this bucket receives the trail bucket's server access logs; logging it to itself would loop",
+    });
+    acknowledgeFindings(accessLogsBucket, {
+      id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+      reason: 'S3 server access logs can be delivered only to a bucket encrypted with SSE-S3',
+    });
     for (const target of [bucket, accessLogsBucket]) {
       acknowledgeFindings(target, {
         id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
-        reason: 'the trail records every region in this one bucket; its integrity comes from Object Lock compliance mode and log-file validation, and a cross-account copy is an organization decision outside this construct',
+        reason:
+          'the trail records every region in this one bucket; its integrity comes from Object Lock compliance mode and log-file validation, and a cross-account copy is an organization decision outside this construct',
       });
     }
     const logsRole = this.trail.node.tryFindChild('LogsRole');
     if (logsRole) {
       acknowledgeFindings(logsRole, {
         id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-        reason: 'cloudtrail.Trail creates this role for the trail alone; its inline policy lets CloudTrail write to this one log group and dies with it',
+        reason:
+          'cloudtrail.Trail creates this role for the trail alone; its inline policy lets CloudTrail write to this one log group and dies with it',
       });
     }
 
@@ -195,24 +222,30 @@ export class AuditTrail extends Construct {
 /** Lets CloudTrail of this account encrypt log files with `key` and read its description. */
 function allowCloudTrail(key: kms.IKey): void {
   const principal = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudTrailToEncryptLogsOfThisAccount',
-    principals: [principal],
-    actions: ['kms:GenerateDataKey*'],
-    // A key policy statement applies to the key it is attached to: `*` here means "this key".
-    resources: ['*'],
-    conditions: {
-      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-      StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${Aws.PARTITION}:cloudtrail:*:${Aws.ACCOUNT_ID}:trail/*` },
-    },
-  }));
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudTrailToDescribeKey',
-    principals: [principal],
-    actions: ['kms:DescribeKey'],
-    resources: ['*'],
-    conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-  }));
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudTrailToEncryptLogsOfThisAccount',
+      principals: [principal],
+      actions: ['kms:GenerateDataKey*'],
+      // A key policy statement applies to the key it is attached to: `*` here means "this key".
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        StringLike: {
+          'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${Aws.PARTITION}:cloudtrail:*:${Aws.ACCOUNT_ID}:trail/*`,
+        },
+      },
+    }),
+  );
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudTrailToDescribeKey',
+      principals: [principal],
+      actions: ['kms:DescribeKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
+  );
 }
 
 function dataEventSelectors(props: AuditTrailProps): cloudtrail.CfnTrail.AdvancedEventSelectorProperty[] {
@@ -221,22 +254,31 @@ function dataEventSelectors(props: AuditTrailProps): cloudtrail.CfnTrail.Advance
   if (props.s3DataEventBuckets && props.s3DataEventBuckets.length > 0) {
     selectors.push({
       name: 'S3 object operations',
-      fieldSelectors: [data, { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
-        { field: 'resources.ARN', startsWith: props.s3DataEventBuckets.map((b) => b.arnForObjects('')) }],
+      fieldSelectors: [
+        data,
+        { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
+        { field: 'resources.ARN', startsWith: props.s3DataEventBuckets.map((b) => b.arnForObjects('')) },
+      ],
     });
   }
   if (props.lambdaDataEventFunctions && props.lambdaDataEventFunctions.length > 0) {
     selectors.push({
       name: 'Lambda invocations',
-      fieldSelectors: [data, { field: 'resources.type', equalTo: ['AWS::Lambda::Function'] },
-        { field: 'resources.ARN', equalTo: props.lambdaDataEventFunctions.map((f) => f.functionArn) }],
+      fieldSelectors: [
+        data,
+        { field: 'resources.type', equalTo: ['AWS::Lambda::Function'] },
+        { field: 'resources.ARN', equalTo: props.lambdaDataEventFunctions.map((f) => f.functionArn) },
+      ],
     });
   }
   if (props.dynamoDbDataEventTables && props.dynamoDbDataEventTables.length > 0) {
     selectors.push({
       name: 'DynamoDB item operations',
-      fieldSelectors: [data, { field: 'resources.type', equalTo: ['AWS::DynamoDB::Table'] },
-        { field: 'resources.ARN', equalTo: props.dynamoDbDataEventTables.map((t) => t.tableArn) }],
+      fieldSelectors: [
+        data,
+        { field: 'resources.type', equalTo: ['AWS::DynamoDB::Table'] },
+        { field: 'resources.ARN', equalTo: props.dynamoDbDataEventTables.map((t) => t.tableArn) },
+      ],
     });
   }
   return selectors;

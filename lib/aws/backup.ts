@@ -10,8 +10,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import {
-  CLOUDWATCH_ALARM_MAX_RANGE_SECONDS, CONTINUOUS_BACKUP_MAX_DAYS, DrStrategy, FailureDomain, HaRole, regionPlacementProblem, RESTORE_TEST_MAX_WINDOW_DAYS,
-  ServiceTier, VAULT_LOCK_MIN_CHANGEABLE_DAYS,
+  CLOUDWATCH_ALARM_MAX_RANGE_SECONDS,
+  CONTINUOUS_BACKUP_MAX_DAYS,
+  DrStrategy,
+  FailureDomain,
+  HaRole,
+  regionPlacementProblem,
+  RESTORE_TEST_MAX_WINDOW_DAYS,
+  ServiceTier,
+  VAULT_LOCK_MIN_CHANGEABLE_DAYS,
 } from '../core';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
@@ -130,7 +137,13 @@ export interface BackupCopyVaultProps extends HaProps, VaultLockProps {
 export class BackupCopyVault extends Construct {
   /** ARN of the vault `backupVaultName` in `region` of the account of `scope`'s stack. */
   public static vaultArn(scope: IConstruct, region: string, backupVaultName: string): string {
-    return Stack.of(scope).formatArn({ service: 'backup', region, resource: 'backup-vault', resourceName: backupVaultName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    return Stack.of(scope).formatArn({
+      service: 'backup',
+      region,
+      resource: 'backup-vault',
+      resourceName: backupVaultName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
   }
 
   /** The vault. */
@@ -141,20 +154,31 @@ export class BackupCopyVault extends Construct {
   constructor(scope: Construct, id: string, props: BackupCopyVaultProps) {
     super(scope, id);
     const region = Stack.of(this).region;
-    const problem = Token.isUnresolved(region) ? undefined
-      : regionPlacementProblem({ prop: 'the region of this copy vault', replicaRegions: [region], allowedRegions: props.allowedRegions });
+    const problem = Token.isUnresolved(region)
+      ? undefined
+      : regionPlacementProblem({
+          prop: 'the region of this copy vault',
+          replicaRegions: [region],
+          allowedRegions: props.allowedRegions,
+        });
     if (problem) {
       throw validationError(problem, this);
     }
     const retentionDays = props.tier.backupRetentionDays;
-    this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the backup copies in ${props.backupVaultName}`);
+    this.encryptionKey =
+      props.encryptionKey ??
+      newCustomerManagedKey(this, 'Key', `Encrypts the backup copies in ${props.backupVaultName}`);
     this.vault = new backup.BackupVault(this, 'Resource', {
       backupVaultName: props.backupVaultName,
       encryptionKey: this.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
       lockConfiguration: lockConfiguration(this, props, retentionDays),
     });
-    attachHaMetadata(this, props, { component: 'BackupCopyVault', failureDomain: FailureDomain.REGION, role: props.role ?? HaRole.REPLICA });
+    attachHaMetadata(this, props, {
+      component: 'BackupCopyVault',
+      failureDomain: FailureDomain.REGION,
+      role: props.role ?? HaRole.REPLICA,
+    });
   }
 }
 
@@ -311,22 +335,31 @@ export class BackupPolicy extends Construct {
 
     this.retentionDays = props.retention?.toDays({ integral: false }) ?? tier.backupRetentionDays;
     if (!Number.isInteger(this.retentionDays) || this.retentionDays < tier.backupRetentionDays) {
-      throw validationError(`retention must be whole days of at least ${tier.backupRetentionDays} (${tier.name}'s backup retention), got: ${this.retentionDays} days`, this);
+      throw validationError(
+        `retention must be whole days of at least ${tier.backupRetentionDays} (${tier.name}'s backup retention), got: ${this.retentionDays} days`,
+        this,
+      );
     }
     this.backupIntervalHours = props.backupInterval?.toHours({ integral: false }) ?? tier.backupIntervalHours;
     if (!Number.isInteger(this.backupIntervalHours) || this.backupIntervalHours < 1 || this.backupIntervalHours > 24) {
-      throw validationError(`backupInterval must be whole hours from 1 to 24, got: ${this.backupIntervalHours} hours`, this);
+      throw validationError(
+        `backupInterval must be whole hours from 1 to 24, got: ${this.backupIntervalHours} hours`,
+        this,
+      );
     }
     if (this.backupIntervalHours > tier.backupIntervalHours) {
-      Annotations.of(this).addWarningV2('ha-constructs:BackupPolicy.backupInterval',
-        `backupInterval is ${this.backupIntervalHours} h, longer than ${tier.name}'s ${tier.backupIntervalHours} h: restoring from a backup can lose more data than the tier allows`);
+      Annotations.of(this).addWarningV2(
+        'ha-constructs:BackupPolicy.backupInterval',
+        `backupInterval is ${this.backupIntervalHours} h, longer than ${tier.name}'s ${tier.backupIntervalHours} h: restoring from a backup can lose more data than the tier allows`,
+      );
     }
     this.continuousBackup = props.continuousBackup ?? this.backupIntervalHours * 3600 > tier.regionRpoSeconds;
     const copyTarget = this.copyTarget(props, stack);
 
     const continuousDays = Math.min(this.retentionDays, CONTINUOUS_BACKUP_MAX_DAYS);
     const shortestDays = this.continuousBackup ? continuousDays : this.retentionDays;
-    this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the backups of ${this.node.path}`);
+    this.encryptionKey =
+      props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the backups of ${this.node.path}`);
     this.vault = new backup.BackupVault(this, 'Vault', {
       backupVaultName: props.backupVaultName,
       encryptionKey: this.encryptionKey,
@@ -340,24 +373,28 @@ export class BackupPolicy extends Construct {
     // a separate scheduled rule is only needed to keep snapshots longer than continuous backups last.
     const rules: backup.BackupPlanRule[] = [];
     if (this.continuousBackup) {
-      rules.push(new backup.BackupPlanRule({
-        ruleName: 'Continuous',
-        scheduleExpression: scheduleEvery(this.backupIntervalHours),
-        startWindow: Duration.hours(1),
-        enableContinuousBackup: true,
-        deleteAfter: Duration.days(continuousDays),
-        copyActions: copyActions(this.retentionDays),
-      }));
+      rules.push(
+        new backup.BackupPlanRule({
+          ruleName: 'Continuous',
+          scheduleExpression: scheduleEvery(this.backupIntervalHours),
+          startWindow: Duration.hours(1),
+          enableContinuousBackup: true,
+          deleteAfter: Duration.days(continuousDays),
+          copyActions: copyActions(this.retentionDays),
+        }),
+      );
     }
     if (!this.continuousBackup || this.retentionDays > continuousDays) {
-      rules.push(new backup.BackupPlanRule({
-        ruleName: 'Scheduled',
-        scheduleExpression: scheduleEvery(this.backupIntervalHours),
-        // A backup that has not started within the hour is skipped rather than run late: the next one is due soon.
-        startWindow: Duration.hours(1),
-        deleteAfter: Duration.days(this.retentionDays),
-        copyActions: copyActions(this.retentionDays),
-      }));
+      rules.push(
+        new backup.BackupPlanRule({
+          ruleName: 'Scheduled',
+          scheduleExpression: scheduleEvery(this.backupIntervalHours),
+          // A backup that has not started within the hour is skipped rather than run late: the next one is due soon.
+          startWindow: Duration.hours(1),
+          deleteAfter: Duration.days(this.retentionDays),
+          copyActions: copyActions(this.retentionDays),
+        }),
+      );
     }
     this.plan = new backup.BackupPlan(this, 'Plan', {
       backupPlanName: Names.uniqueResourceName(this, { maxLength: 50 }),
@@ -365,10 +402,17 @@ export class BackupPolicy extends Construct {
       backupPlanRules: rules,
     });
 
-    const backupRole = newBackupServiceRole(this, 'BackupRole', `AWS Backup backs up the resources of ${this.node.path} as this role`,
-      ['service-role/AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForS3Backup']);
+    const backupRole = newBackupServiceRole(
+      this,
+      'BackupRole',
+      `AWS Backup backs up the resources of ${this.node.path} as this role`,
+      ['service-role/AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForS3Backup'],
+    );
     if (props.selectByTag ?? true) {
-      this.plan.addSelection('TaggedSelection', { role: backupRole, resources: [backup.BackupResource.fromTag(BACKUP_TAG_KEY, BACKUP_TAG_VALUE)] });
+      this.plan.addSelection('TaggedSelection', {
+        role: backupRole,
+        resources: [backup.BackupResource.fromTag(BACKUP_TAG_KEY, BACKUP_TAG_VALUE)],
+      });
     }
     if (props.resources && props.resources.length > 0) {
       this.plan.addSelection('ResourceSelection', { role: backupRole, resources: props.resources });
@@ -412,19 +456,32 @@ export class BackupPolicy extends Construct {
   private copyTarget(props: BackupPolicyProps, stack: Stack): backup.IBackupVault | undefined {
     const arn = props.copyToVaultArn;
     if (arn === undefined) {
-      Annotations.of(this).addWarningV2('ha-constructs:BackupPolicy.copyToVaultArn',
-        `copyToVaultArn is not set: the recovery points live only in ${stack.region}, and a loss of that region takes them with it`);
+      Annotations.of(this).addWarningV2(
+        'ha-constructs:BackupPolicy.copyToVaultArn',
+        `copyToVaultArn is not set: the recovery points live only in ${stack.region}, and a loss of that region takes them with it`,
+      );
       return undefined;
     }
     const copyRegion = /^arn:[^:]+:backup:([^:]+):[^:]*:backup-vault:.+$/.exec(arn)?.[1];
     if (copyRegion === undefined && !Token.isUnresolved(arn)) {
-      throw validationError(`copyToVaultArn must be a backup vault ARN (arn:<partition>:backup:<region>:<account>:backup-vault:<name>), got: ${arn}`, this);
+      throw validationError(
+        `copyToVaultArn must be a backup vault ARN (arn:<partition>:backup:<region>:<account>:backup-vault:<name>), got: ${arn}`,
+        this,
+      );
     }
     if (copyRegion !== undefined && !Token.isUnresolved(copyRegion) && !Token.isUnresolved(stack.region)) {
       if (copyRegion === stack.region) {
-        throw validationError(`copyToVaultArn must name a vault in another region than the source region ${stack.region}, got: ${copyRegion}`, this);
+        throw validationError(
+          `copyToVaultArn must name a vault in another region than the source region ${stack.region}, got: ${copyRegion}`,
+          this,
+        );
       }
-      const problem = regionPlacementProblem({ prop: 'copyToVaultArn', primaryRegion: stack.region, replicaRegions: [copyRegion], allowedRegions: props.allowedRegions });
+      const problem = regionPlacementProblem({
+        prop: 'copyToVaultArn',
+        primaryRegion: stack.region,
+        replicaRegions: [copyRegion],
+        allowedRegions: props.allowedRegions,
+      });
       if (problem) {
         throw validationError(problem, this);
       }
@@ -451,15 +508,17 @@ export class BackupPolicy extends Construct {
     if (!key) {
       const description = `Encrypts the undelivered backup notifications of ${this.node.path}`;
       const own = newCustomerManagedKey(this, 'DeadLetterQueueKey', description);
-      own.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'AllowEventBridgeToSendDeadLetters',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        // A key policy statement applies to the key it is attached to: `*` here means "this key".
-        resources: ['*'],
-        // Not the rules' ARNs: the rules name the queue, which names this key, which would name them.
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }));
+      own.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowEventBridgeToSendDeadLetters',
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          // A key policy statement applies to the key it is attached to: `*` here means "this key".
+          resources: ['*'],
+          // Not the rules' ARNs: the rules name the queue, which names this key, which would name them.
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        }),
+      );
       key = own;
     }
     const queue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -471,21 +530,27 @@ export class BackupPolicy extends Construct {
     });
     acknowledgeFindings(queue, {
       id: 'AwsSolutions-SQS3',
-      reason: 'this queue is the dead-letter queue of the EventBridge targets of the backup notification rules, '
-        + 'which cdk-nag does not see',
+      reason:
+        'this queue is the dead-letter queue of the EventBridge targets of the backup notification rules, ' +
+        'which cdk-nag does not see',
     });
     return queue;
   }
 
   /** A topic whose key lets both CloudWatch alarms and EventBridge rules publish. */
   private newTopic(key: kms.Key): sns.ITopic {
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAndEventBridgeToPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      // A key policy statement applies to the key it is attached to: `*` here means "this key".
-      resources: ['*'],
-    }));
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAndEventBridgeToPublish',
+        principals: [
+          new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+          new iam.ServicePrincipal('events.amazonaws.com'),
+        ],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        // A key policy statement applies to the key it is attached to: `*` here means "this key".
+        resources: ['*'],
+      }),
+    );
     return newAlarmTopic(this, 'AlarmTopic', `Backup job failures of ${this.node.path}`, key);
   }
 
@@ -499,10 +564,14 @@ export class BackupPolicy extends Construct {
    */
   private newRestoreTimeAlarm(tier: ServiceTier): cloudwatch.Alarm {
     const periodSeconds = RESTORE_TIME_ALARM_PERIOD.toSeconds();
-    const periods = Math.max(1, Math.floor(Math.min(tier.regionRtoSeconds, CLOUDWATCH_ALARM_MAX_RANGE_SECONDS) / periodSeconds));
+    const periods = Math.max(
+      1,
+      Math.floor(Math.min(tier.regionRtoSeconds, CLOUDWATCH_ALARM_MAX_RANGE_SECONDS) / periodSeconds),
+    );
     const alarm = new cloudwatch.Alarm(this, 'RestoreTimeAlarm', {
-      alarmDescription: `A restore from the vault of ${this.node.path} has run for ${periods} h, ${tier.name}'s region RTO: `
-        + 'recovering a region by restoring takes longer than the tier allows (restore tests measure the restore time)',
+      alarmDescription:
+        `A restore from the vault of ${this.node.path} has run for ${periods} h, ${tier.name}'s region RTO: ` +
+        'recovering a region by restoring takes longer than the tier allows (restore tests measure the restore time)',
       metric: new cloudwatch.Metric({
         ...RESTORE_JOBS_RUNNING,
         dimensionsMap: { BackupVaultName: this.vault.backupVaultName },
@@ -521,11 +590,17 @@ export class BackupPolicy extends Construct {
   }
 
   private restoreTesting(props: BackupPolicyProps): backup.CfnRestoreTestingPlan | undefined {
-    const types = props.restoreTestResourceTypes
-      ?? [RestoreTestResourceType.AURORA, RestoreTestResourceType.DYNAMODB, RestoreTestResourceType.EFS, RestoreTestResourceType.S3];
+    const types = props.restoreTestResourceTypes ?? [
+      RestoreTestResourceType.AURORA,
+      RestoreTestResourceType.DYNAMODB,
+      RestoreTestResourceType.EFS,
+      RestoreTestResourceType.S3,
+    ];
     if (types.length === 0) {
-      Annotations.of(this).addWarningV2('ha-constructs:BackupPolicy.restoreTestResourceTypes',
-        'restoreTestResourceTypes is empty: no restore test proves that these backups can be restored');
+      Annotations.of(this).addWarningV2(
+        'ha-constructs:BackupPolicy.restoreTestResourceTypes',
+        'restoreTestResourceTypes is empty: no restore test proves that these backups can be restored',
+      );
       return undefined;
     }
     const windowHours = props.restoreValidationWindowHours ?? (props.restoreValidationFunction ? 1 : 0);
@@ -534,7 +609,11 @@ export class BackupPolicy extends Construct {
     }
 
     const plan = new backup.CfnRestoreTestingPlan(this, 'RestoreTestingPlan', {
-      restoreTestingPlanName: Names.uniqueResourceName(this, { maxLength: 50, separator: '_', allowedSpecialCharacters: '_' }),
+      restoreTestingPlanName: Names.uniqueResourceName(this, {
+        maxLength: 50,
+        separator: '_',
+        allowedSpecialCharacters: '_',
+      }),
       scheduleExpression: (props.restoreTestSchedule ?? RestoreTestSchedule.weekly('MON', 5)).expression,
       recoveryPointSelection: {
         algorithm: 'LATEST_WITHIN_WINDOW',
@@ -543,12 +622,19 @@ export class BackupPolicy extends Construct {
         selectionWindowDays: Math.min(this.retentionDays, RESTORE_TEST_MAX_WINDOW_DAYS),
       },
     });
-    const role = newBackupServiceRole(this, 'RestoreTestingRole', `AWS Backup restores the recovery points of ${this.node.path} for restore tests as this role`,
-      ['service-role/AWSBackupServiceRolePolicyForRestores', 'AWSBackupServiceRolePolicyForS3Restore']);
+    const role = newBackupServiceRole(
+      this,
+      'RestoreTestingRole',
+      `AWS Backup restores the recovery points of ${this.node.path} for restore tests as this role`,
+      ['service-role/AWSBackupServiceRolePolicyForRestores', 'AWSBackupServiceRolePolicyForS3Restore'],
+    );
     const seen = new Set<string>();
     for (const type of types) {
       if (seen.has(type.name)) {
-        throw validationError(`restoreTestResourceTypes must not repeat a type, got: ${type.name} more than once`, this);
+        throw validationError(
+          `restoreTestResourceTypes must not repeat a type, got: ${type.name} more than once`,
+          this,
+        );
       }
       seen.add(type.name);
       const selection = new backup.CfnRestoreTestingSelection(this, `RestoreTest-${type.name}`, {
@@ -557,7 +643,9 @@ export class BackupPolicy extends Construct {
         protectedResourceType: type.name,
         iamRoleArn: role.roleArn,
         protectedResourceArns: ['*'],
-        protectedResourceConditions: { stringEquals: [{ key: `aws:ResourceTag/${BACKUP_TAG_KEY}`, value: BACKUP_TAG_VALUE }] },
+        protectedResourceConditions: {
+          stringEquals: [{ key: `aws:ResourceTag/${BACKUP_TAG_KEY}`, value: BACKUP_TAG_VALUE }],
+        },
         validationWindowHours: windowHours > 0 ? windowHours : undefined,
       });
       selection.node.addDependency(plan);
@@ -572,14 +660,20 @@ export class BackupPolicy extends Construct {
           detail: { status: ['COMPLETED'], restoreTestingPlanArn: [plan.attrRestoreTestingPlanArn] },
         },
         // Retrying past the validation window is pointless: AWS Backup deletes the restored resource then.
-        targets: [new targets.LambdaFunction(props.restoreValidationFunction,
-          this.deliveryOptions(Duration.hours(Math.max(windowHours, 1))))],
+        targets: [
+          new targets.LambdaFunction(
+            props.restoreValidationFunction,
+            this.deliveryOptions(Duration.hours(Math.max(windowHours, 1))),
+          ),
+        ],
       });
-      props.restoreValidationFunction.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['backup:PutRestoreValidationResult'],
-        // The action names no resource type: it applies to a restore job, which exists only once the test runs.
-        resources: ['*'],
-      }));
+      props.restoreValidationFunction.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['backup:PutRestoreValidationResult'],
+          // The action names no resource type: it applies to a restore job, which exists only once the test runs.
+          resources: ['*'],
+        }),
+      );
     }
     return plan;
   }
@@ -591,23 +685,38 @@ function scheduleEvery(hours: number): events.Schedule {
   return events.Schedule.cron({ minute: '0', hour });
 }
 
-function lockConfiguration(scope: Construct, props: VaultLockProps, shortestDays: number): backup.LockConfiguration | undefined {
+function lockConfiguration(
+  scope: Construct,
+  props: VaultLockProps,
+  shortestDays: number,
+): backup.LockConfiguration | undefined {
   if (props.vaultLock === false) {
-    Annotations.of(scope).addWarningV2('ha-constructs:BackupVault.vaultLock',
-      'vaultLock is false: anyone with the right permissions (or a compromised account) can delete the recovery points');
+    Annotations.of(scope).addWarningV2(
+      'ha-constructs:BackupVault.vaultLock',
+      'vaultLock is false: anyone with the right permissions (or a compromised account) can delete the recovery points',
+    );
     return undefined;
   }
   const minDays = props.lockMinRetention?.toDays({ integral: false }) ?? shortestDays;
   if (!Number.isInteger(minDays) || minDays < 1 || minDays > shortestDays) {
-    throw validationError(`lockMinRetention must be whole days from 1 to the shortest rule retention (${shortestDays}), got: ${minDays} days`, scope);
+    throw validationError(
+      `lockMinRetention must be whole days from 1 to the shortest rule retention (${shortestDays}), got: ${minDays} days`,
+      scope,
+    );
   }
   const maxDays = props.lockMaxRetention?.toDays({ integral: false });
   if (maxDays !== undefined && (!Number.isInteger(maxDays) || maxDays < shortestDays)) {
-    throw validationError(`lockMaxRetention must be whole days of at least the retention (${shortestDays}), got: ${maxDays} days`, scope);
+    throw validationError(
+      `lockMaxRetention must be whole days of at least the retention (${shortestDays}), got: ${maxDays} days`,
+      scope,
+    );
   }
   const changeableDays = props.lockChangeableFor?.toDays({ integral: false }) ?? VAULT_LOCK_MIN_CHANGEABLE_DAYS;
   if (!Number.isInteger(changeableDays) || changeableDays < VAULT_LOCK_MIN_CHANGEABLE_DAYS) {
-    throw validationError(`lockChangeableFor must be whole days of at least ${VAULT_LOCK_MIN_CHANGEABLE_DAYS}, got: ${changeableDays} days`, scope);
+    throw validationError(
+      `lockChangeableFor must be whole days of at least ${VAULT_LOCK_MIN_CHANGEABLE_DAYS}, got: ${changeableDays} days`,
+      scope,
+    );
   }
   return {
     minRetention: Duration.days(minDays),
@@ -620,7 +729,8 @@ function acknowledgeManagedPolicies(role: iam.Role, policyNames: string[]): void
   for (const name of policyNames) {
     acknowledgeFindings(role, {
       id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`,
-      reason: 'AWS Backup\'s service-role policies follow every resource type Backup supports; a hand-written copy would silently stop covering new ones',
+      reason:
+        "AWS Backup's service-role policies follow every resource type Backup supports; a hand-written copy would silently stop covering new ones",
     });
   }
 }

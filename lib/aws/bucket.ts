@@ -5,7 +5,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { FailureDomain, HaRole, S3_RTC_REPLICATION_SECONDS, ServiceTier, regionPlacementProblem, replicationRpoProblem } from '../core';
+import {
+  FailureDomain,
+  HaRole,
+  S3_RTC_REPLICATION_SECONDS,
+  ServiceTier,
+  regionPlacementProblem,
+  replicationRpoProblem,
+} from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { ReplicaKey } from './replica-key';
 import { HaProps } from './ha-props';
@@ -81,8 +88,13 @@ export class ReplicaBucket extends Construct {
     super(scope, id);
     requireBucketName('bucketName', props.bucketName, this);
     const region = Stack.of(this).region;
-    const problem = Token.isUnresolved(region) ? undefined
-      : regionPlacementProblem({ prop: 'the region of this replica', replicaRegions: [region], allowedRegions: props.allowedRegions });
+    const problem = Token.isUnresolved(region)
+      ? undefined
+      : regionPlacementProblem({
+          prop: 'the region of this replica',
+          replicaRegions: [region],
+          allowedRegions: props.allowedRegions,
+        });
     if (problem) {
       throw validationError(problem, this);
     }
@@ -94,9 +106,14 @@ export class ReplicaBucket extends Construct {
     this.bucket = newPairBucket(this, props, key.key, props.bucketName);
     acknowledgeFindings(this.bucket, {
       id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
-      reason: 'this bucket is the destination of cross-region replication from the primary region; replicating the replica again would only add a third copy',
+      reason:
+        'this bucket is the destination of cross-region replication from the primary region; replicating the replica again would only add a third copy',
     });
-    attachHaMetadata(this, props, { component: 'ReplicaBucket', failureDomain: FailureDomain.REGION, role: props.role ?? HaRole.REPLICA });
+    attachHaMetadata(this, props, {
+      component: 'ReplicaBucket',
+      failureDomain: FailureDomain.REGION,
+      role: props.role ?? HaRole.REPLICA,
+    });
   }
 
   /** Grants reading objects of this region's copy and decrypting them: a standby's compute reads its own region. */
@@ -201,7 +218,12 @@ export class ReplicatedBucket extends Construct {
     const stack = Stack.of(this);
     const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
     if (!Token.isUnresolved(props.replicaRegion)) {
-      const problem = regionPlacementProblem({ prop: 'replicaRegion', primaryRegion: region, replicaRegions: [props.replicaRegion], allowedRegions: props.allowedRegions });
+      const problem = regionPlacementProblem({
+        prop: 'replicaRegion',
+        primaryRegion: region,
+        replicaRegions: [props.replicaRegion],
+        allowedRegions: props.allowedRegions,
+      });
       if (problem) {
         throw validationError(problem, this);
       }
@@ -213,28 +235,45 @@ export class ReplicatedBucket extends Construct {
     const latencySeconds = props.replicationLatencyThreshold?.toSeconds() ?? S3_RTC_REPLICATION_SECONDS;
     const dataRpoSeconds = props.rpoObjective?.toSeconds({ integral: false });
     const rpoProblem = replicationRpoProblem(
-      { construct: 'ReplicatedBucket', replication: 'S3 Replication Time Control', boundSeconds: S3_RTC_REPLICATION_SECONDS },
-      tier, dataRpoSeconds);
+      {
+        construct: 'ReplicatedBucket',
+        replication: 'S3 Replication Time Control',
+        boundSeconds: S3_RTC_REPLICATION_SECONDS,
+      },
+      tier,
+      dataRpoSeconds,
+    );
     if (rpoProblem) {
       throw validationError(rpoProblem, this);
     }
 
-    this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the replicated bucket ${this.node.path}`);
+    this.encryptionKey =
+      props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the replicated bucket ${this.node.path}`);
     this.bucket = newPairBucket(this, props, this.encryptionKey, props.bucketName);
     if (props.backupTag ?? true) {
       Tags.of(this.bucket).add(BACKUP_TAG_KEY, BACKUP_TAG_VALUE);
     }
 
     this.replicaBucketName = props.replicaBucketName;
-    this.replicaBucketArn = stack.formatArn({ service: 's3', region: '', account: '', resource: props.replicaBucketName, arnFormat: ArnFormat.NO_RESOURCE_NAME });
-    const replicaKeyArn = props.replicaKeyArn
-      ?? ReplicaKey.aliasArn(this, props.replicaRegion, ReplicaBucket.keyAliasName(props.replicaBucketName));
+    this.replicaBucketArn = stack.formatArn({
+      service: 's3',
+      region: '',
+      account: '',
+      resource: props.replicaBucketName,
+      arnFormat: ArnFormat.NO_RESOURCE_NAME,
+    });
+    const replicaKeyArn =
+      props.replicaKeyArn ??
+      ReplicaKey.aliasArn(this, props.replicaRegion, ReplicaBucket.keyAliasName(props.replicaBucketName));
 
     this.replicationRole = new iam.Role(this, 'ReplicationRole', {
       assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
       description: `S3 replicates ${this.node.path} to ${props.replicaBucketName} as this role`,
     });
-    const replicaKeyAlias = props.replicaKeyArn === undefined ? ReplicaBucket.keyAliasName(props.replicaBucketName) : aliasOf(props.replicaKeyArn);
+    const replicaKeyAlias =
+      props.replicaKeyArn === undefined
+        ? ReplicaBucket.keyAliasName(props.replicaBucketName)
+        : aliasOf(props.replicaKeyArn);
     const usesAliasCondition = replicaKeyAlias !== undefined;
     const policy = new iam.ManagedPolicy(this, 'ReplicationPolicy', {
       roles: [this.replicationRole],
@@ -243,7 +282,8 @@ export class ReplicatedBucket extends Construct {
     const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     const sourceLogicalId = stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
-    const replicationReason = 'S3 replication reads every object version of the source and writes every object of the destination; the destination key is matched by its alias (kms:ResourceAliases), which IAM cannot name as a resource';
+    const replicationReason =
+      'S3 replication reads every object version of the source and writes every object of the destination; the destination key is matched by its alias (kms:ResourceAliases), which IAM cannot name as a resource';
     for (const resource of [
       `<${sourceLogicalId}.Arn>/*`,
       ...(usesAliasCondition ? [`arn:${partition}:kms:${props.replicaRegion}:${account}:key/*`] : []),
@@ -256,20 +296,22 @@ export class ReplicatedBucket extends Construct {
     const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
     cfnBucket.replicationConfiguration = {
       role: this.replicationRole.roleArn,
-      rules: [{
-        id: REPLICATION_RULE_ID,
-        status: 'Enabled',
-        priority: 0,
-        filter: { prefix: '' },
-        deleteMarkerReplication: { status: 'Enabled' },
-        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
-        destination: {
-          bucket: this.replicaBucketArn,
-          encryptionConfiguration: { replicaKmsKeyId: replicaKeyArn },
-          replicationTime: { status: 'Enabled', time: { minutes: S3_RTC_REPLICATION_SECONDS / 60 } },
-          metrics: { status: 'Enabled', eventThreshold: { minutes: S3_RTC_REPLICATION_SECONDS / 60 } },
+      rules: [
+        {
+          id: REPLICATION_RULE_ID,
+          status: 'Enabled',
+          priority: 0,
+          filter: { prefix: '' },
+          deleteMarkerReplication: { status: 'Enabled' },
+          sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
+          destination: {
+            bucket: this.replicaBucketArn,
+            encryptionConfiguration: { replicaKmsKeyId: replicaKeyArn },
+            replicationTime: { status: 'Enabled', time: { minutes: S3_RTC_REPLICATION_SECONDS / 60 } },
+            metrics: { status: 'Enabled', eventThreshold: { minutes: S3_RTC_REPLICATION_SECONDS / 60 } },
+          },
         },
-      }],
+      ],
     };
 
     this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Replication alarms of ${this.node.path}`);
@@ -291,7 +333,11 @@ export class ReplicatedBucket extends Construct {
     notifyOn(this.replicationFailedAlarm, this.alarmTopic);
     notifyOn(this.replicationLatencyAlarm, this.alarmTopic);
 
-    attachHaMetadata(this, props, { component: 'ReplicatedBucket', failureDomain: FailureDomain.REGION, dataRpoSeconds });
+    attachHaMetadata(this, props, {
+      component: 'ReplicatedBucket',
+      failureDomain: FailureDomain.REGION,
+      dataRpoSeconds,
+    });
   }
 
   /** Objects that failed to replicate (sum per 5 minutes). */
@@ -329,14 +375,30 @@ export class ReplicatedBucket extends Construct {
     });
   }
 
-  private replicationStatements(props: ReplicatedBucketProps, replicaKeyArn: string, alias: string | undefined): iam.PolicyStatement[] {
+  private replicationStatements(
+    props: ReplicatedBucketProps,
+    replicaKeyArn: string,
+    alias: string | undefined,
+  ): iam.PolicyStatement[] {
     const stack = Stack.of(this);
     // Both buckets have Object Lock on: a version's retention and legal hold replicate with it.
-    const objectReads = ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging', 's3:GetObjectRetention', 's3:GetObjectLegalHold'];
+    const objectReads = [
+      's3:GetObjectVersionForReplication',
+      's3:GetObjectVersionAcl',
+      's3:GetObjectVersionTagging',
+      's3:GetObjectRetention',
+      's3:GetObjectLegalHold',
+    ];
     const statements = [
-      new iam.PolicyStatement({ actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'], resources: [this.bucket.bucketArn] }),
+      new iam.PolicyStatement({
+        actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+      }),
       new iam.PolicyStatement({ actions: objectReads, resources: [this.bucket.arnForObjects('*')] }),
-      new iam.PolicyStatement({ actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'], resources: [`${this.replicaBucketArn}/*`] }),
+      new iam.PolicyStatement({
+        actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
+        resources: [`${this.replicaBucketArn}/*`],
+      }),
       new iam.PolicyStatement({
         actions: ['kms:Decrypt'],
         resources: [this.encryptionKey.keyArn],
@@ -346,13 +408,23 @@ export class ReplicatedBucket extends Construct {
     const viaReplicaS3 = { 'kms:ViaService': `s3.${props.replicaRegion}.amazonaws.com` };
     if (alias) {
       // IAM matches a key, never an alias, against Resource: match any key of that region that carries the alias.
-      statements.push(new iam.PolicyStatement({
-        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
-        resources: [stack.formatArn({ service: 'kms', region: props.replicaRegion, resource: 'key', resourceName: '*' })],
-        conditions: { 'StringEquals': viaReplicaS3, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias } },
-      }));
+      statements.push(
+        new iam.PolicyStatement({
+          actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [
+            stack.formatArn({ service: 'kms', region: props.replicaRegion, resource: 'key', resourceName: '*' }),
+          ],
+          conditions: { StringEquals: viaReplicaS3, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias } },
+        }),
+      );
     } else {
-      statements.push(new iam.PolicyStatement({ actions: ['kms:Encrypt', 'kms:GenerateDataKey'], resources: [replicaKeyArn], conditions: { StringEquals: viaReplicaS3 } }));
+      statements.push(
+        new iam.PolicyStatement({
+          actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [replicaKeyArn],
+          conditions: { StringEquals: viaReplicaS3 },
+        }),
+      );
     }
     return statements;
   }
@@ -369,22 +441,34 @@ function aliasOf(keyArn: string): string | undefined {
 
 function requireBucketName(prop: string, name: string, scope: Construct): void {
   if (!Token.isUnresolved(name) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) {
-    throw validationError(`${prop} must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, got: ${name}`, scope);
+    throw validationError(
+      `${prop} must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, got: ${name}`,
+      scope,
+    );
   }
 }
 
 /** The bucket both halves of a pair build: the library's secure bucket with access logs and the tier's retention. */
-function newPairBucket(scope: Construct, props: HaProps & BucketCommonProps, key: kms.IKey, bucketName: string | undefined): s3.Bucket {
+function newPairBucket(
+  scope: Construct,
+  props: HaProps & BucketCommonProps,
+  key: kms.IKey,
+  bucketName: string | undefined,
+): s3.Bucket {
   const tier: ServiceTier = props.tier;
   const noncurrentDays = props.noncurrentVersionRetention?.toDays({ integral: false }) ?? tier.backupRetentionDays;
   if (!Number.isInteger(noncurrentDays) || noncurrentDays < tier.backupRetentionDays) {
-    throw validationError(`noncurrentVersionRetention must be whole days of at least ${tier.backupRetentionDays} (${tier.name}'s backup retention), got: ${noncurrentDays} days`, scope);
+    throw validationError(
+      `noncurrentVersionRetention must be whole days of at least ${tier.backupRetentionDays} (${tier.name}'s backup retention), got: ${noncurrentDays} days`,
+      scope,
+    );
   }
   const lockDays = props.objectLockRetention?.toDays({ integral: false });
   if (lockDays !== undefined && (!Number.isInteger(lockDays) || lockDays < 1)) {
     throw validationError(`objectLockRetention must be whole days of at least 1, got: ${lockDays} days`, scope);
   }
-  const accessLogs = props.serverAccessLogsBucket ?? newServerAccessLogsBucket(scope, 'AccessLogs', tier.logRetentionDays);
+  const accessLogs =
+    props.serverAccessLogsBucket ?? newServerAccessLogsBucket(scope, 'AccessLogs', tier.logRetentionDays);
   const bucket = newSecureBucket(scope, 'Resource', {
     encryptionKey: key,
     noncurrentVersionDays: noncurrentDays,

@@ -117,7 +117,10 @@ export class SyntheticCanary extends Construct {
     const { tier } = props;
     const service = serviceNameOf(this, props);
     if (!Token.isUnresolved(props.url) && !/^https:\/\/[^/\s]+/.test(props.url)) {
-      throw validationError(`url must be an https:// URL (the probe must cross TLS as users do), got: ${props.url}`, this);
+      throw validationError(
+        `url must be an https:// URL (the probe must cross TLS as users do), got: ${props.url}`,
+        this,
+      );
     }
     this.intervalMinutes = props.intervalMinutes ?? tier.probeIntervalMinutes;
     if (!Number.isInteger(this.intervalMinutes) || this.intervalMinutes < 1 || this.intervalMinutes > 60) {
@@ -138,13 +141,21 @@ export class SyntheticCanary extends Construct {
     const blueprint = props.blueprint ?? ProbeBlueprint.HEARTBEAT;
     const method = (props.method ?? 'GET').toUpperCase();
     if (props.method !== undefined && blueprint !== ProbeBlueprint.API) {
-      throw validationError(`method applies to the API blueprint only, got: ${props.method} with ${blueprint.name}`, this);
+      throw validationError(
+        `method applies to the API blueprint only, got: ${props.method} with ${blueprint.name}`,
+        this,
+      );
     }
     if (!['GET', 'HEAD', 'OPTIONS'].includes(method)) {
-      throw validationError(`method must be a read (GET, HEAD or OPTIONS): the probe repeats forever, got: ${props.method}`, this);
+      throw validationError(
+        `method must be a read (GET, HEAD or OPTIONS): the probe repeats forever, got: ${props.method}`,
+        this,
+      );
     }
 
-    const key = props.artifactsKey ?? newCustomerManagedKey(this, 'ArtifactsKey', `Encrypts the synthetic probe artifacts of ${this.node.path}`);
+    const key =
+      props.artifactsKey ??
+      newCustomerManagedKey(this, 'ArtifactsKey', `Encrypts the synthetic probe artifacts of ${this.node.path}`);
     const bucket = newSecureBucket(this, 'Artifacts', {
       encryptionKey: key,
       ...storageClasses(retentionDays),
@@ -163,7 +174,11 @@ export class SyntheticCanary extends Construct {
         handler: 'index.handler',
         code: synthetics.Code.fromInline(blueprint === ProbeBlueprint.API ? API_SCRIPT : HEARTBEAT_SCRIPT),
       }),
-      environmentVariables: { PROBE_URL: props.url, PROBE_METHOD: method, PROBE_TIMEOUT_MS: String((runSeconds - 10) * 1000) },
+      environmentVariables: {
+        PROBE_URL: props.url,
+        PROBE_METHOD: method,
+        PROBE_TIMEOUT_MS: String((runSeconds - 10) * 1000),
+      },
       schedule: synthetics.Schedule.rate(Duration.minutes(this.intervalMinutes)),
       timeout: Duration.seconds(runSeconds),
       artifactsBucketLocation: { bucket, prefix: 'runs' },
@@ -177,17 +192,43 @@ export class SyntheticCanary extends Construct {
     });
     acknowledgeFindings(this.canary.role, {
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-      reason: 'synthetics.Canary makes a role for this canary alone; its inline policy names this canary\'s bucket, key and log groups and dies with it',
+      reason:
+        "synthetics.Canary makes a role for this canary alone; its inline policy names this canary's bucket, key and log groups and dies with it",
     });
     // Traces of each run show where a slow probe spent its time (DNS, TLS, the balancer, the targets).
-    this.canary.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['xray:PutTraceSegments'], resources: ['*'] }));
+    this.canary.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['xray:PutTraceSegments'], resources: ['*'] }),
+    );
     const role = this.canary.role;
-    acknowledgeWildcard(role, '*', 'the Synthetics runtime calls s3:ListAllMyBuckets, cloudwatch:PutMetricData (conditioned to the CloudWatchSynthetics namespace) and xray:PutTraceSegments, none of which supports resource-level permissions');
-    acknowledgeWildcard(role, bucket.arnForObjects('runs/*'), 'the canary writes one object per run under its own prefix of its own bucket; the keys are made at run time');
-    acknowledgeWildcard(role, Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', arnFormat: ArnFormat.COLON_RESOURCE_NAME, resourceName: '/aws/lambda/cwsyn-*' }),
-      'the Synthetics service names the canary\'s log group cwsyn-<canary>-<random id> on the first run, so the name is not known at synthesis');
-    acknowledgeFindings(role, { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'aws-cdk-lib\'s grantEncryptDecrypt on the artifacts key alone: the canary encrypts each artifact with a data key of it' });
-    acknowledgeFindings(role, { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'aws-cdk-lib\'s grantEncryptDecrypt on the artifacts key alone (re-encryption stays within this key)' });
+    acknowledgeWildcard(
+      role,
+      '*',
+      'the Synthetics runtime calls s3:ListAllMyBuckets, cloudwatch:PutMetricData (conditioned to the CloudWatchSynthetics namespace) and xray:PutTraceSegments, none of which supports resource-level permissions',
+    );
+    acknowledgeWildcard(
+      role,
+      bucket.arnForObjects('runs/*'),
+      'the canary writes one object per run under its own prefix of its own bucket; the keys are made at run time',
+    );
+    acknowledgeWildcard(
+      role,
+      Stack.of(this).formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        resourceName: '/aws/lambda/cwsyn-*',
+      }),
+      "the Synthetics service names the canary's log group cwsyn-<canary>-<random id> on the first run, so the name is not known at synthesis",
+    );
+    acknowledgeFindings(role, {
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        "aws-cdk-lib's grantEncryptDecrypt on the artifacts key alone: the canary encrypts each artifact with a data key of it",
+    });
+    acknowledgeFindings(role, {
+      id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+      reason: "aws-cdk-lib's grantEncryptDecrypt on the artifacts key alone (re-encryption stays within this key)",
+    });
 
     this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `${service} synthetic probe`);
     const alarm = new cloudwatch.Alarm(this, 'SuccessAlarm', {
@@ -211,12 +252,20 @@ export class SyntheticCanary extends Construct {
    * (`SloAlarms.syntheticSuccessPercent`) and a dashboard line.
    */
   public metricSuccessPercent(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.canary.metricSuccessPercent({ period: Duration.minutes(this.intervalMinutes), statistic: cloudwatch.Stats.AVERAGE, ...options });
+    return this.canary.metricSuccessPercent({
+      period: Duration.minutes(this.intervalMinutes),
+      statistic: cloudwatch.Stats.AVERAGE,
+      ...options,
+    });
   }
 
   /** Duration of a run (the probe's view of latency), p90 over one run interval by default. */
   public metricDuration(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.canary.metricDuration({ period: Duration.minutes(this.intervalMinutes), statistic: cloudwatch.Stats.p(90), ...options });
+    return this.canary.metricDuration({
+      period: Duration.minutes(this.intervalMinutes),
+      statistic: cloudwatch.Stats.p(90),
+      ...options,
+    });
   }
 }
 
@@ -234,7 +283,8 @@ function storageClasses(retentionDays: number): { infrequentAccessAfterDays?: nu
 function acknowledgeArtifactsBucket(bucket: s3.Bucket): void {
   acknowledgeFindings(bucket, {
     id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
-    reason: 'run artifacts describe this region\'s probe; every serving region runs its own canary and keeps its own artifacts',
+    reason:
+      "run artifacts describe this region's probe; every serving region runs its own canary and keeps its own artifacts",
   });
 }
 

@@ -4,7 +4,10 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { FailureDomain } from '../core';
 import {
-  CircuitBreakerPolicy, ClientPolicyDocument, clientPolicyProblem, clientResiliencePolicy,
+  CircuitBreakerPolicy,
+  ClientPolicyDocument,
+  clientPolicyProblem,
+  clientResiliencePolicy,
 } from '../core/client-policy';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
@@ -79,7 +82,10 @@ export class ClientResiliencePolicy extends Construct {
     const ms = (prop: string, duration: Duration): number => {
       const value = duration.toMilliseconds();
       if (Token.isUnresolved(value)) {
-        throw validationError(`${prop} must be a concrete duration (the policy is checked at synthesis), got a token`, this);
+        throw validationError(
+          `${prop} must be a concrete duration (the policy is checked at synthesis), got a token`,
+          this,
+        );
       }
       return value;
     };

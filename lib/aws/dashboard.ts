@@ -97,11 +97,17 @@ export class GoldenSignalsDashboard extends Construct {
     const { tier } = props;
     const service = serviceNameOf(this, props);
     if (props.latencyThreshold !== undefined && props.latencyThreshold.toMilliseconds() <= 0) {
-      throw validationError(`latencyThreshold must be greater than 0, got: ${props.latencyThreshold.toHumanString()}`, this);
+      throw validationError(
+        `latencyThreshold must be greater than 0, got: ${props.latencyThreshold.toHumanString()}`,
+        this,
+      );
     }
     // Only repeats are checked: the dashboard reads each region's metrics and places nothing there,
     // so allowedRegions (where the service's data may live) does not constrain it.
-    const placement = regionPlacementProblem({ prop: 'regions', replicaRegions: (props.regions ?? []).map((r) => r.region) });
+    const placement = regionPlacementProblem({
+      prop: 'regions',
+      replicaRegions: (props.regions ?? []).map((r) => r.region),
+    });
     if (placement) {
       throw validationError(placement, this);
     }
@@ -112,12 +118,15 @@ export class GoldenSignalsDashboard extends Construct {
     });
     const lb = props.loadBalancer.metrics;
     const percent = (v: number) => `${Math.round(v * 1e6) / 1e4}%`;
-    this.dashboard.addWidgets(new cloudwatch.TextWidget({
-      width: WIDTH,
-      height: 2,
-      markdown: `# ${service}: golden signals\n${tier.name} (${tier.strategy}): availability ${percent(tier.availabilityTarget)}, `
-        + `region RTO ${tier.regionRtoSeconds} s / RPO ${tier.regionRpoSeconds} s, AZ RTO ${tier.azRtoSeconds} s`,
-    }));
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({
+        width: WIDTH,
+        height: 2,
+        markdown:
+          `# ${service}: golden signals\n${tier.name} (${tier.strategy}): availability ${percent(tier.availabilityTarget)}, ` +
+          `region RTO ${tier.regionRtoSeconds} s / RPO ${tier.regionRpoSeconds} s, AZ RTO ${tier.azRtoSeconds} s`,
+      }),
+    );
 
     const alarms = [
       ...(props.slo ? [props.slo.pageAlarm, props.slo.ticketAlarm, props.slo.errorBudgetExhaustedAlarm] : []),
@@ -125,7 +134,13 @@ export class GoldenSignalsDashboard extends Construct {
     ];
     if (props.slo) {
       const slo = props.slo;
-      const pageRates = [...new Set(burnRateAlerts(slo.target, slo.windowDays).filter((a) => a.severity === 'page').map((a) => a.burnRate))];
+      const pageRates = [
+        ...new Set(
+          burnRateAlerts(slo.target, slo.windowDays)
+            .filter((a) => a.severity === 'page')
+            .map((a) => a.burnRate),
+        ),
+      ];
       this.dashboard.addWidgets(
         new cloudwatch.SingleValueWidget({
           title: `Error budget remaining (${slo.windowDays}-day SLO ${percent(slo.target)})`,
@@ -138,7 +153,11 @@ export class GoldenSignalsDashboard extends Construct {
         new cloudwatch.GraphWidget({
           title: 'Burn rate (page when both windows of an alert cross its line)',
           left: [slo.metricBurnRate(Duration.hours(1)), slo.metricBurnRate(Duration.hours(6))],
-          leftAnnotations: pageRates.map((rate) => ({ value: rate, label: `page at ${rate}x`, color: cloudwatch.Color.RED })),
+          leftAnnotations: pageRates.map((rate) => ({
+            value: rate,
+            label: `page at ${rate}x`,
+            color: cloudwatch.Color.RED,
+          })),
           leftYAxis: { min: 0 },
           width: 12,
           height: 6,
@@ -150,7 +169,13 @@ export class GoldenSignalsDashboard extends Construct {
     }
 
     const latencyLine = props.latencyThreshold
-      ? [{ value: props.latencyThreshold.toMilliseconds() / 1000, label: 'latency objective', color: cloudwatch.Color.RED }]
+      ? [
+          {
+            value: props.latencyThreshold.toMilliseconds() / 1000,
+            label: 'latency objective',
+            color: cloudwatch.Color.RED,
+          },
+        ]
       : [];
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
@@ -175,16 +200,18 @@ export class GoldenSignalsDashboard extends Construct {
           lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_4XX_COUNT, { period: ONE_MINUTE, label: 'target 4xx' }),
           lb.httpCodeElb(elbv2.HttpCodeElb.ELB_4XX_COUNT, { period: ONE_MINUTE, label: 'balancer 4xx' }),
         ],
-        right: [new cloudwatch.MathExpression({
-          expression: '100 * (FILL(t5, 0) + FILL(e5, 0)) / total',
-          usingMetrics: {
-            t5: lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT),
-            e5: lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT),
-            total: lb.requestCount(),
-          },
-          period: ONE_MINUTE,
-          label: '5xx (% of requests)',
-        })],
+        right: [
+          new cloudwatch.MathExpression({
+            expression: '100 * (FILL(t5, 0) + FILL(e5, 0)) / total',
+            usingMetrics: {
+              t5: lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT),
+              e5: lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT),
+              total: lb.requestCount(),
+            },
+            period: ONE_MINUTE,
+            label: '5xx (% of requests)',
+          }),
+        ],
         leftYAxis: { min: 0 },
         rightYAxis: { min: 0 },
         width: 8,
@@ -193,16 +220,36 @@ export class GoldenSignalsDashboard extends Construct {
 
     const saturation: GraphSpec[] = [];
     if (props.autoScalingGroup) {
-      saturation.push({ title: 'Saturation: fleet CPU (%)', left: [
-        new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensionsMap: { AutoScalingGroupName: props.autoScalingGroup.autoScalingGroupName }, statistic: cloudwatch.Stats.AVERAGE, period: ONE_MINUTE, label: 'average' }),
-        new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensionsMap: { AutoScalingGroupName: props.autoScalingGroup.autoScalingGroupName }, statistic: cloudwatch.Stats.MAXIMUM, period: ONE_MINUTE, label: 'hottest instance' }),
-      ] });
+      saturation.push({
+        title: 'Saturation: fleet CPU (%)',
+        left: [
+          new cloudwatch.Metric({
+            namespace: 'AWS/EC2',
+            metricName: 'CPUUtilization',
+            dimensionsMap: { AutoScalingGroupName: props.autoScalingGroup.autoScalingGroupName },
+            statistic: cloudwatch.Stats.AVERAGE,
+            period: ONE_MINUTE,
+            label: 'average',
+          }),
+          new cloudwatch.Metric({
+            namespace: 'AWS/EC2',
+            metricName: 'CPUUtilization',
+            dimensionsMap: { AutoScalingGroupName: props.autoScalingGroup.autoScalingGroupName },
+            statistic: cloudwatch.Stats.MAXIMUM,
+            period: ONE_MINUTE,
+            label: 'hottest instance',
+          }),
+        ],
+      });
     }
     if (props.targetGroup) {
       const tg = props.targetGroup.metrics;
       saturation.push({
         title: 'Targets: healthy and unhealthy',
-        left: [tg.healthyHostCount({ period: ONE_MINUTE, label: 'healthy' }), tg.unhealthyHostCount({ period: ONE_MINUTE, label: 'unhealthy' })],
+        left: [
+          tg.healthyHostCount({ period: ONE_MINUTE, label: 'healthy' }),
+          tg.unhealthyHostCount({ period: ONE_MINUTE, label: 'unhealthy' }),
+        ],
         right: [tg.requestCountPerTarget({ period: ONE_MINUTE, label: 'requests per target' })],
       });
     }
@@ -217,33 +264,42 @@ export class GoldenSignalsDashboard extends Construct {
       saturation.push({
         title: 'Saturation: queue',
         left: [props.queue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, label: 'messages waiting' })],
-        right: [props.queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, label: 'oldest message age (s)' })],
+        right: [
+          props.queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, label: 'oldest message age (s)' }),
+        ],
       });
     }
     addRow(this.dashboard, saturation);
 
     const lbName = lb.requestCount().dimensions?.LoadBalancer;
-    const perAz = (metricName: string, stat: string, label: string) => new cloudwatch.MathExpression({
-      expression: `SEARCH('{AWS/ApplicationELB,AvailabilityZone,LoadBalancer} MetricName="${metricName}" LoadBalancer="${lbName}"', '${stat}', 60)`,
-      usingMetrics: {},
-      period: ONE_MINUTE,
-      label,
-    });
+    const perAz = (metricName: string, stat: string, label: string) =>
+      new cloudwatch.MathExpression({
+        expression: `SEARCH('{AWS/ApplicationELB,AvailabilityZone,LoadBalancer} MetricName="${metricName}" LoadBalancer="${lbName}"', '${stat}', 60)`,
+        usingMetrics: {},
+        period: ONE_MINUTE,
+        label,
+      });
     const perAzWidgets: GraphSpec[] = [
       { title: 'Per AZ: requests', left: [perAz('RequestCount', 'Sum', 'requests')] },
       { title: 'Per AZ: target 5xx', left: [perAz('HTTPCode_Target_5XX_Count', 'Sum', 'target 5xx')] },
-      { title: 'Per AZ: p99 target response time (s)', left: [perAz('TargetResponseTime', 'p99', 'p99')], leftAnnotations: latencyLine },
+      {
+        title: 'Per AZ: p99 target response time (s)',
+        left: [perAz('TargetResponseTime', 'p99', 'p99')],
+        leftAnnotations: latencyLine,
+      },
     ];
     if (props.targetGroup) {
       const tgName = props.targetGroup.metrics.healthyHostCount().dimensions?.TargetGroup;
       perAzWidgets.push({
         title: 'Per AZ: healthy targets',
-        left: [new cloudwatch.MathExpression({
-          expression: `SEARCH('{AWS/ApplicationELB,AvailabilityZone,LoadBalancer,TargetGroup} MetricName="HealthyHostCount" TargetGroup="${tgName}"', 'Minimum', 60)`,
-          usingMetrics: {},
-          period: ONE_MINUTE,
-          label: 'healthy',
-        })],
+        left: [
+          new cloudwatch.MathExpression({
+            expression: `SEARCH('{AWS/ApplicationELB,AvailabilityZone,LoadBalancer,TargetGroup} MetricName="HealthyHostCount" TargetGroup="${tgName}"', 'Minimum', 60)`,
+            usingMetrics: {},
+            period: ONE_MINUTE,
+            label: 'healthy',
+          }),
+        ],
       });
     }
     addRow(this.dashboard, perAzWidgets);
@@ -252,24 +308,47 @@ export class GoldenSignalsDashboard extends Construct {
       const regional = (f: (m: elbv2.IApplicationLoadBalancerMetrics, region: string) => cloudwatch.IMetric) =>
         props.regions!.map((r) => f(r.loadBalancer.metrics, r.region));
       addRow(this.dashboard, [
-        { title: 'Per region: requests', left: regional((m, region) => m.requestCount({ region, period: ONE_MINUTE, label: region })) },
+        {
+          title: 'Per region: requests',
+          left: regional((m, region) => m.requestCount({ region, period: ONE_MINUTE, label: region })),
+        },
         {
           // Counts, not a ratio: metric math cannot reach across regions from one widget.
           title: 'Per region: 5xx per minute',
-          left: regional((m, region) => m.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { region, period: ONE_MINUTE, label: `${region} target 5xx` })),
-          right: regional((m, region) => m.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { region, period: ONE_MINUTE, label: `${region} balancer 5xx` })),
+          left: regional((m, region) =>
+            m.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
+              region,
+              period: ONE_MINUTE,
+              label: `${region} target 5xx`,
+            }),
+          ),
+          right: regional((m, region) =>
+            m.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, {
+              region,
+              period: ONE_MINUTE,
+              label: `${region} balancer 5xx`,
+            }),
+          ),
         },
-        { title: 'Per region: p99 target response time (s)', left: regional((m, region) => m.targetResponseTime({ region, statistic: 'p99', period: ONE_MINUTE, label: region })), leftAnnotations: latencyLine },
+        {
+          title: 'Per region: p99 target response time (s)',
+          left: regional((m, region) =>
+            m.targetResponseTime({ region, statistic: 'p99', period: ONE_MINUTE, label: region }),
+          ),
+          leftAnnotations: latencyLine,
+        },
       ]);
     }
 
     if (props.syntheticSuccessPercent && props.syntheticSuccessPercent.length > 0) {
-      this.dashboard.addWidgets(new cloudwatch.GraphWidget({
-        title: 'Synthetic probes: success (%)',
-        left: props.syntheticSuccessPercent,
-        leftYAxis: { min: 0, max: 100 },
-        width: WIDTH,
-      }));
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Synthetic probes: success (%)',
+          left: props.syntheticSuccessPercent,
+          leftYAxis: { min: 0, max: 100 },
+          width: WIDTH,
+        }),
+      );
     }
 
     attachHaMetadata(this, props, { component: 'GoldenSignalsDashboard', failureDomain: FailureDomain.REGION });
@@ -288,13 +367,18 @@ interface GraphSpec {
 function addRow(dashboard: cloudwatch.Dashboard, specs: GraphSpec[]): void {
   if (specs.length === 0) return;
   const width = Math.floor(WIDTH / specs.length);
-  dashboard.addWidgets(...specs.map((spec) => new cloudwatch.GraphWidget({
-    title: spec.title,
-    left: spec.left,
-    right: spec.right,
-    leftAnnotations: spec.leftAnnotations,
-    leftYAxis: { min: 0 },
-    width,
-    height: 6,
-  })));
+  dashboard.addWidgets(
+    ...specs.map(
+      (spec) =>
+        new cloudwatch.GraphWidget({
+          title: spec.title,
+          left: spec.left,
+          right: spec.right,
+          leftAnnotations: spec.leftAnnotations,
+          leftYAxis: { min: 0 },
+          width,
+          height: 6,
+        }),
+    ),
+  );
 }

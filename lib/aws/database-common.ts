@@ -5,7 +5,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { AURORA_CLUSTER_IDENTIFIER_MAX_LENGTH, AURORA_DEFAULT_INSTANCE_CLASS, DatabaseAlarmPlan, POSTGRES_LOG_EXPORT } from '../core';
+import {
+  AURORA_CLUSTER_IDENTIFIER_MAX_LENGTH,
+  AURORA_DEFAULT_INSTANCE_CLASS,
+  DatabaseAlarmPlan,
+  POSTGRES_LOG_EXPORT,
+} from '../core';
 import { newEncryptedLogGroup } from './private/keys';
 
 export { ENHANCED_MONITORING_SECONDS, POSTGRES_LOG_EXPORT, POSTGRES_PORT } from '../core';
@@ -63,9 +68,15 @@ export interface ClusterSettings {
 export function clusterSettings(scope: Construct, input: ClusterSettingsInput): ClusterSettings {
   const retention = input.backupRetention;
   const unresolved = retention !== undefined && retention.isUnresolved();
-  const clusterIdentifier = input.clusterIdentifier ?? Names.uniqueResourceName(scope, {
-    maxLength: AURORA_CLUSTER_IDENTIFIER_MAX_LENGTH, separator: '-',
-  }).toLowerCase().replace(/^[^a-z]+/, '').replace(/-+/g, '-');
+  const clusterIdentifier =
+    input.clusterIdentifier ??
+    Names.uniqueResourceName(scope, {
+      maxLength: AURORA_CLUSTER_IDENTIFIER_MAX_LENGTH,
+      separator: '-',
+    })
+      .toLowerCase()
+      .replace(/^[^a-z]+/, '')
+      .replace(/-+/g, '-');
   const subnets = input.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
   const zones = [...new Set(input.vpc.selectSubnets(subnets).availabilityZones)];
   return {
@@ -93,14 +104,28 @@ export function backupRetentionOf(settings: ClusterSettings, planDays: number): 
  * encrypted with our key, has the tier's retention and is retained (rather than created by RDS without
  * either, or through a log-retention Lambda function).
  */
-export function newPostgresLogGroup(scope: Construct, id: string, clusterIdentifier: string, key: kms.IKey, retentionDays: number): logs.LogGroup {
+export function newPostgresLogGroup(
+  scope: Construct,
+  id: string,
+  clusterIdentifier: string,
+  key: kms.IKey,
+  retentionDays: number,
+): logs.LogGroup {
   const group = newEncryptedLogGroup(scope, id, { retentionDays, encryptionKey: key });
-  (group.node.defaultChild as logs.CfnLogGroup).logGroupName = Fn.join('', ['/aws/rds/cluster/', clusterIdentifier, `/${POSTGRES_LOG_EXPORT}`]);
+  (group.node.defaultChild as logs.CfnLogGroup).logGroupName = Fn.join('', [
+    '/aws/rds/cluster/',
+    clusterIdentifier,
+    `/${POSTGRES_LOG_EXPORT}`,
+  ]);
   return group;
 }
 
 /** The cluster parameter group: TLS required for every connection. */
-export function newClusterParameterGroup(scope: Construct, id: string, version: rds.AuroraPostgresEngineVersion): rds.ParameterGroup {
+export function newClusterParameterGroup(
+  scope: Construct,
+  id: string,
+  version: rds.AuroraPostgresEngineVersion,
+): rds.ParameterGroup {
   return new rds.ParameterGroup(scope, id, {
     engine: rds.DatabaseClusterEngine.auroraPostgres({ version }),
     description: 'TLS required for every connection (rds.force_ssl)',
@@ -114,14 +139,22 @@ export function zoneOf(planned: string | undefined, vpcZones: readonly string[],
 }
 
 /** A CloudWatch alarm as a database plan describes it. */
-export function databaseAlarm(scope: Construct, id: string, options: {
-  readonly metric: Omit<cloudwatch.MetricProps, 'statistic' | 'period'>;
-  readonly plan: DatabaseAlarmPlan;
-  readonly description: string;
-}): cloudwatch.Alarm {
+export function databaseAlarm(
+  scope: Construct,
+  id: string,
+  options: {
+    readonly metric: Omit<cloudwatch.MetricProps, 'statistic' | 'period'>;
+    readonly plan: DatabaseAlarmPlan;
+    readonly description: string;
+  },
+): cloudwatch.Alarm {
   const { plan } = options;
   return new cloudwatch.Alarm(scope, id, {
-    metric: new cloudwatch.Metric({ ...options.metric, statistic: plan.statistic, period: Duration.seconds(plan.periodSeconds) }),
+    metric: new cloudwatch.Metric({
+      ...options.metric,
+      statistic: plan.statistic,
+      period: Duration.seconds(plan.periodSeconds),
+    }),
     threshold: plan.threshold,
     evaluationPeriods: plan.evaluationPeriods,
     datapointsToAlarm: plan.datapointsToAlarm,

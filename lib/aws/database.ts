@@ -7,11 +7,25 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AuroraInstancePlan, ENHANCED_MONITORING_SECONDS, FailureDomain, PlanProblem, planAuroraCluster, regionPlacementProblem } from '../core';
+import {
+  AuroraInstancePlan,
+  ENHANCED_MONITORING_SECONDS,
+  FailureDomain,
+  PlanProblem,
+  planAuroraCluster,
+  regionPlacementProblem,
+} from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import {
-  DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, GLOBAL_PRIMARY_SCOPES, backupRetentionOf, clusterSettings,
-  databaseAlarm, newClusterParameterGroup, newPostgresLogGroup, zoneOf,
+  DEFAULT_AURORA_POSTGRES_VERSION,
+  DEFAULT_DATABASE_INSTANCE_TYPE,
+  GLOBAL_PRIMARY_SCOPES,
+  backupRetentionOf,
+  clusterSettings,
+  databaseAlarm,
+  newClusterParameterGroup,
+  newPostgresLogGroup,
+  zoneOf,
 } from './database-common';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
@@ -25,7 +39,7 @@ import { acknowledgeFindings } from './private/nag';
  * Characters the generated master password leaves out: those PostgreSQL connection strings, shells
  * and the RDS API treat specially (the set aws-cdk-lib's DatabaseSecret uses).
  */
-const PASSWORD_EXCLUDE_CHARACTERS = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
+const PASSWORD_EXCLUDE_CHARACTERS = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\';
 
 /** Props of {@link ReplicatedDatabase}. */
 export interface ReplicatedDatabaseProps extends HaProps {
@@ -201,7 +215,8 @@ export class ReplicatedDatabase extends Construct {
       maxConnections: props.maxConnections,
       alarmsOnConnections: true,
       proxy: props.proxy,
-      proxyBorrowLatencyMillis: borrow === undefined || borrow.isUnresolved() ? undefined : borrow.toMilliseconds({ integral: false }),
+      proxyBorrowLatencyMillis:
+        borrow === undefined || borrow.isUnresolved() ? undefined : borrow.toMilliseconds({ integral: false }),
       globalSecondaryRegions: GLOBAL_PRIMARY_SCOPES.get(scope),
     });
     // Where the credentials secret is copied is the secret's own placement rule (core's), checked here
@@ -213,31 +228,44 @@ export class ReplicatedDatabase extends Construct {
       replicaRegions: (props.secretReplicaRegions ?? []).filter((r) => !Token.isUnresolved(r)),
       allowedRegions: props.allowedRegions,
     });
-    const secretProblems: PlanProblem[] = secretPlacement ? [{ prop: 'secretReplicaRegions', message: secretPlacement }] : [];
+    const secretProblems: PlanProblem[] = secretPlacement
+      ? [{ prop: 'secretReplicaRegions', message: secretPlacement }]
+      : [];
     throwProblems([...plan.problems, ...secretProblems], this);
     emitWarnings(this, 'ReplicatedDatabase', plan.warnings);
     this.readerCount = plan.readers;
     this.maxConnections = plan.maxConnections!;
 
-    this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the database ${this.node.path}: storage, Performance Insights and logs`);
+    this.encryptionKey =
+      props.encryptionKey ??
+      newCustomerManagedKey(
+        this,
+        'Key',
+        `Encrypts the database ${this.node.path}: storage, Performance Insights and logs`,
+      );
     if (!props.encryptionKey) {
       allowCloudWatchLogs(this.encryptionKey, this);
     }
 
     // The rotation function calls the Secrets Manager API: it runs where there is egress (private
     // subnets) and reaches the cluster inside the VPC; isolated subnets need an interface endpoint.
-    const rotationSubnets = vpc.privateSubnets.length > 0
-      ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }
-      : settings.subnets;
+    const rotationSubnets =
+      vpc.privateSubnets.length > 0 ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } : settings.subnets;
     if (vpc.privateSubnets.length === 0) {
-      emitWarnings(this, 'ReplicatedDatabase', [{
-        id: 'rotation',
-        message: 'the VPC has no private subnets with egress: the rotation function runs in the database subnets and reaches Secrets Manager only through a secretsmanager interface endpoint',
-      }]);
+      emitWarnings(this, 'ReplicatedDatabase', [
+        {
+          id: 'rotation',
+          message:
+            'the VPC has no private subnets with egress: the rotation function runs in the database subnets and reaches Secrets Manager only through a secretsmanager interface endpoint',
+        },
+      ]);
     }
     const hostedRotation = secretsmanager.HostedRotation.postgreSqlSingleUser({ vpc, vpcSubnets: rotationSubnets });
     this.secret = new EncryptedSecret(this, 'Credentials', {
-      tier, service: props.service, role: props.role, allowedRegions: props.allowedRegions,
+      tier,
+      service: props.service,
+      role: props.role,
+      allowedRegions: props.allowedRegions,
       description: `Master credentials of the database ${this.node.path}`,
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ username: props.masterUsername ?? 'postgres' }),
@@ -252,16 +280,23 @@ export class ReplicatedDatabase extends Construct {
     });
 
     const parameterGroup = newClusterParameterGroup(this, 'ParameterGroup', version);
-    const logGroup = newPostgresLogGroup(this, 'Logs', settings.clusterIdentifier, this.encryptionKey, plan.logRetentionDays);
-    const instance = (instanceId: string, planned: AuroraInstancePlan, index: number) => rds.ClusterInstance.provisioned(instanceId, {
-      instanceType,
-      availabilityZone: zoneOf(planned.zone, settings.zones, index),
-      promotionTier: planned.promotionTier,
-      publiclyAccessible: false,
-      autoMinorVersionUpgrade: true,
-      enablePerformanceInsights: true,
-      performanceInsightEncryptionKey: this.encryptionKey,
-    });
+    const logGroup = newPostgresLogGroup(
+      this,
+      'Logs',
+      settings.clusterIdentifier,
+      this.encryptionKey,
+      plan.logRetentionDays,
+    );
+    const instance = (instanceId: string, planned: AuroraInstancePlan, index: number) =>
+      rds.ClusterInstance.provisioned(instanceId, {
+        instanceType,
+        availabilityZone: zoneOf(planned.zone, settings.zones, index),
+        promotionTier: planned.promotionTier,
+        publiclyAccessible: false,
+        autoMinorVersionUpgrade: true,
+        enablePerformanceInsights: true,
+        performanceInsightEncryptionKey: this.encryptionKey,
+      });
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
       engine: rds.DatabaseClusterEngine.auroraPostgres({ version }),
       clusterIdentifier: settings.clusterIdentifier,
@@ -293,7 +328,8 @@ export class ReplicatedDatabase extends Construct {
     if (monitoringRole) {
       acknowledgeFindings(monitoringRole, {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
-        reason: 'Enhanced Monitoring requires the AWS-managed AmazonRDSEnhancedMonitoringRole policy, which AWS keeps in step with what the monitoring agent needs',
+        reason:
+          'Enhanced Monitoring requires the AWS-managed AmazonRDSEnhancedMonitoringRole policy, which AWS keeps in step with what the monitoring agent needs',
       });
     }
     this.port = plan.port;
@@ -307,12 +343,17 @@ export class ReplicatedDatabase extends Construct {
         schedule.node.addDependency(child);
         acknowledgeFindings(child, {
           id: 'NIST.800.53.R5-RDSInBackupPlan',
-          reason: 'an Aurora instance holds no data of its own: the cluster volume is backed up continuously (automated backups with point-in-time recovery for the tier\'s retention); copies to another region are BackupPolicy\'s job',
+          reason:
+            "an Aurora instance holds no data of its own: the cluster volume is backed up continuously (automated backups with point-in-time recovery for the tier's retention); copies to another region are BackupPolicy's job",
         });
       }
     }
     schedule.node.addDependency(this.cluster.secret!.node.defaultChild!);
-    this.cluster.connections.allowFrom(hostedRotation, ec2.Port.tcp(plan.port), 'Secrets Manager rotation of the master password');
+    this.cluster.connections.allowFrom(
+      hostedRotation,
+      ec2.Port.tcp(plan.port),
+      'Secrets Manager rotation of the master password',
+    );
 
     if (plan.proxy) {
       // The proxy's own role: grantConnect lets it log in as each granted user (end-to-end IAM).
@@ -339,13 +380,17 @@ export class ReplicatedDatabase extends Construct {
       const proxyGroupId = Names.nodeUniqueId(this.proxy.connections.securityGroups[0].node);
       for (const rule of this.cluster.node.findAll().filter((c) => c.node.id.startsWith(`from ${proxyGroupId}:`))) {
         for (const id of ['NIST.800.53.R5-EC2RestrictedCommonPorts', 'NIST.800.53.R5-EC2RestrictedSSH']) {
-          acknowledgeFindings(rule, { id, reason: `the rule opens the cluster's PostgreSQL port (${plan.port}, resolved from Endpoint.Port at deploy time) to the RDS Proxy's security group only` });
+          acknowledgeFindings(rule, {
+            id,
+            reason: `the rule opens the cluster's PostgreSQL port (${plan.port}, resolved from Endpoint.Port at deploy time) to the RDS Proxy's security group only`,
+          });
         }
       }
       acknowledgeFindings(this.proxyRole, {
         id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-        reason: 'the role is used by this proxy alone; its inline policy grants reading this one secret '
-          + 'and decrypting it with its key, and connecting as the users granted (end-to-end IAM), and dies with the proxy',
+        reason:
+          'the role is used by this proxy alone; its inline policy grants reading this one secret ' +
+          'and decrypting it with its key, and connecting as the users granted (end-to-end IAM), and dies with the proxy',
       });
     }
     // With the port stated, rules users add through `connections` name it rather than a token.
@@ -358,7 +403,10 @@ export class ReplicatedDatabase extends Construct {
     if (this.proxy && this.readerCount > 0) {
       const readOnly = new rds.CfnDBProxyEndpoint(this, 'ProxyReaderEndpoint', {
         dbProxyName: this.proxy.dbProxyName,
-        dbProxyEndpointName: `${Names.uniqueResourceName(this, { maxLength: 40, separator: '-' }).toLowerCase().replace(/^[^a-z]+/, '').replace(/-+/g, '-')}-ro`,
+        dbProxyEndpointName: `${Names.uniqueResourceName(this, { maxLength: 40, separator: '-' })
+          .toLowerCase()
+          .replace(/^[^a-z]+/, '')
+          .replace(/-+/g, '-')}-ro`,
         targetRole: 'READ_ONLY',
         vpcSubnetIds: vpc.selectSubnets(settings.subnets).subnetIds,
         vpcSecurityGroupIds: this.proxy.connections.securityGroups.map((group) => group.securityGroupId),
@@ -369,21 +417,36 @@ export class ReplicatedDatabase extends Construct {
     this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Alarms of the database ${this.node.path}`);
     this.alarms = [];
     const connections = plan.connectionAlarm!;
-    const roles: [string, string, boolean][] = [['Writer', 'WRITER', true], ['Reader', 'READER', this.readerCount > 0]];
+    const roles: [string, string, boolean][] = [
+      ['Writer', 'WRITER', true],
+      ['Reader', 'READER', this.readerCount > 0],
+    ];
     for (const [name, role, present] of roles) {
       if (!present) continue;
-      this.alarms.push(databaseAlarm(this, `${name}ConnectionsAlarm`, {
-        metric: { namespace: 'AWS/RDS', metricName: 'DatabaseConnections', dimensionsMap: { DBClusterIdentifier: this.cluster.clusterIdentifier, Role: role } },
-        plan: connections,
-        description: `${name} connections of ${this.node.path} at ${connections.threshold} of max_connections ${this.maxConnections}: new connections will soon be refused`,
-      }));
+      this.alarms.push(
+        databaseAlarm(this, `${name}ConnectionsAlarm`, {
+          metric: {
+            namespace: 'AWS/RDS',
+            metricName: 'DatabaseConnections',
+            dimensionsMap: { DBClusterIdentifier: this.cluster.clusterIdentifier, Role: role },
+          },
+          plan: connections,
+          description: `${name} connections of ${this.node.path} at ${connections.threshold} of max_connections ${this.maxConnections}: new connections will soon be refused`,
+        }),
+      );
     }
     if (this.proxy && plan.proxyBorrowLatencyAlarm) {
-      this.alarms.push(databaseAlarm(this, 'ProxyBorrowLatencyAlarm', {
-        metric: { namespace: 'AWS/RDS', metricName: 'DatabaseConnectionsBorrowLatency', dimensionsMap: { ProxyName: this.proxy.dbProxyName } },
-        plan: plan.proxyBorrowLatencyAlarm,
-        description: `RDS Proxy of ${this.node.path} takes over ${plan.proxyBorrowLatencyMillis} ms on average to hand out a database connection: the pool is exhausted`,
-      }));
+      this.alarms.push(
+        databaseAlarm(this, 'ProxyBorrowLatencyAlarm', {
+          metric: {
+            namespace: 'AWS/RDS',
+            metricName: 'DatabaseConnectionsBorrowLatency',
+            dimensionsMap: { ProxyName: this.proxy.dbProxyName },
+          },
+          plan: plan.proxyBorrowLatencyAlarm,
+          description: `RDS Proxy of ${this.node.path} takes over ${plan.proxyBorrowLatencyMillis} ms on average to hand out a database connection: the pool is exhausted`,
+        }),
+      );
     }
     for (const alarm of this.alarms) {
       notifyOn(alarm, this.alarmTopic);

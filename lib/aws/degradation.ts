@@ -112,13 +112,19 @@ export class FeatureFlags extends Construct {
     }
     for (const feature of props.features) {
       if (!FLAG_KEY.test(feature.name)) {
-        throw validationError(`features[].name must start with a letter and hold only letters, digits, _ or - (at most 64 characters), got: ${JSON.stringify(feature.name)}`, this);
+        throw validationError(
+          `features[].name must start with a letter and hold only letters, digits, _ or - (at most 64 characters), got: ${JSON.stringify(feature.name)}`,
+          this,
+        );
       }
     }
     const names = props.features.map((f) => f.name);
     const repeated = names.filter((name, i) => names.indexOf(name) !== i);
     if (repeated.length > 0) {
-      throw validationError(`features must have unique names, got: ${[...new Set(repeated)].join(', ')} more than once`, this);
+      throw validationError(
+        `features must have unique names, got: ${[...new Set(repeated)].join(', ')} more than once`,
+        this,
+      );
     }
     this.flagNames = names;
     this.content = flagDocument(props.features, (f) => f.enabled ?? true);
@@ -134,12 +140,20 @@ export class FeatureFlags extends Construct {
     const monitorRole = new iam.Role(this, 'MonitorRole', {
       description: `Lets AppConfig read the rollback alarm of ${service}'s feature flags`,
       // Only AppConfig acting for this account may assume it (confused-deputy guard).
-      assumedBy: new iam.ServicePrincipal('appconfig.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      assumedBy: new iam.ServicePrincipal('appconfig.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
     });
     new iam.ManagedPolicy(this, 'MonitorPolicy', {
       description: `Lets AppConfig read the rollback alarm of ${service}'s feature flags`,
       roles: [monitorRole],
-      statements: [new iam.PolicyStatement({ sid: 'ReadRollbackAlarm', actions: ['cloudwatch:DescribeAlarms'], resources: [this.rollbackAlarmArn] })],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'ReadRollbackAlarm',
+          actions: ['cloudwatch:DescribeAlarms'],
+          resources: [this.rollbackAlarmArn],
+        }),
+      ],
     });
     this.monitorRole = monitorRole;
 
@@ -151,7 +165,8 @@ export class FeatureFlags extends Construct {
     });
     this.environmentId = environment.ref;
 
-    this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the feature flags of ${service}`);
+    this.encryptionKey =
+      props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the feature flags of ${service}`);
     const profile = new appconfig.CfnConfigurationProfile(this, 'Profile', {
       applicationId: this.applicationId,
       name: 'non-essential-features',
@@ -206,10 +221,13 @@ export class FeatureFlags extends Construct {
     const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: ['appconfig:StartConfigurationSession', 'appconfig:GetLatestConfiguration'],
-      resourceArns: [stack.formatArn({
-        service: 'appconfig', resource: 'application',
-        resourceName: `${this.applicationId}/environment/${this.environmentId}/configuration/${this.configurationProfileId}`,
-      })],
+      resourceArns: [
+        stack.formatArn({
+          service: 'appconfig',
+          resource: 'application',
+          resourceName: `${this.applicationId}/environment/${this.environmentId}/configuration/${this.configurationProfileId}`,
+        }),
+      ],
     });
     this.encryptionKey.grantDecrypt(grantee);
     return grant;
@@ -217,12 +235,20 @@ export class FeatureFlags extends Construct {
 
   /** ARN of the environment (what deployments and monitors are scoped to). */
   public get environmentArn(): string {
-    return Stack.of(this).formatArn({ service: 'appconfig', resource: 'application', resourceName: `${this.applicationId}/environment/${this.environmentId}` });
+    return Stack.of(this).formatArn({
+      service: 'appconfig',
+      resource: 'application',
+      resourceName: `${this.applicationId}/environment/${this.environmentId}`,
+    });
   }
 
   /** ARN of the feature-flag configuration profile. */
   public get configurationProfileArn(): string {
-    return Stack.of(this).formatArn({ service: 'appconfig', resource: 'application', resourceName: `${this.applicationId}/configurationprofile/${this.configurationProfileId}` });
+    return Stack.of(this).formatArn({
+      service: 'appconfig',
+      resource: 'application',
+      resourceName: `${this.applicationId}/configurationprofile/${this.configurationProfileId}`,
+    });
   }
 }
 
@@ -234,4 +260,3 @@ function flagDocument(features: NonEssentialFeature[], enabled: (feature: NonEss
     values: Object.fromEntries(features.map((f) => [f.name, { enabled: enabled(f) }])),
   });
 }
-

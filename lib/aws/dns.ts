@@ -207,7 +207,9 @@ export class FailoverDns extends Construct {
     const path = props.healthCheckPath ?? plan.healthCheck.path;
     const port = props.healthCheckPort ?? plan.healthCheck.port;
 
-    const alarmTopic = plan.healthCheckAlarm ? props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `${service} DNS health checks`) : undefined;
+    const alarmTopic = plan.healthCheckAlarm
+      ? (props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `${service} DNS health checks`))
+      : undefined;
     this.alarmTopic = alarmTopic;
 
     const scopes = endpoints.map((endpoint) => new Construct(this, endpoint.region));
@@ -247,17 +249,21 @@ export class FailoverDns extends Construct {
         });
       }
 
-      this.records.push(new route53.RecordSet(scope, 'Record', {
-        zone: props.hostedZone,
-        recordName: props.recordName,
-        recordType: record.type === 'A' ? route53.RecordType.A : route53.RecordType.CNAME,
-        target: endpoint.loadBalancer
-          ? route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(endpoint.loadBalancer, { evaluateTargetHealth: record.alias }))
-          : route53.RecordTarget.fromValues(endpoint.domainName!),
-        ttl: record.ttlSeconds === undefined ? undefined : Duration.seconds(record.ttlSeconds),
-        healthCheck: recordHealth,
-        ...routingOptions(record),
-      }));
+      this.records.push(
+        new route53.RecordSet(scope, 'Record', {
+          zone: props.hostedZone,
+          recordName: props.recordName,
+          recordType: record.type === 'A' ? route53.RecordType.A : route53.RecordType.CNAME,
+          target: endpoint.loadBalancer
+            ? route53.RecordTarget.fromAlias(
+                new targets.LoadBalancerTarget(endpoint.loadBalancer, { evaluateTargetHealth: record.alias }),
+              )
+            : route53.RecordTarget.fromValues(endpoint.domainName!),
+          ttl: record.ttlSeconds === undefined ? undefined : Duration.seconds(record.ttlSeconds),
+          healthCheck: recordHealth,
+          ...routingOptions(record),
+        }),
+      );
 
       const alarmPlan = plan.healthCheckAlarm;
       if (alarmTopic && alarmPlan) {
@@ -292,14 +298,25 @@ export class FailoverDns extends Construct {
       this.regionalNames[region] = `${label}.${props.hostedZone.zoneName}`;
     }
 
-    attachHaMetadata(this, props, { component: 'FailoverDns', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
+    attachHaMetadata(this, props, {
+      component: 'FailoverDns',
+      failureDomain: FailureDomain.GLOBAL,
+      role: HaRole.GLOBAL,
+    });
   }
 
-  private addRoutingControls(service: string, plan: DnsFailoverPlan, scopes: Construct[]): Record<string, arc.CfnRoutingControl> {
+  private addRoutingControls(
+    service: string,
+    plan: DnsFailoverPlan,
+    scopes: Construct[],
+  ): Record<string, arc.CfnRoutingControl> {
     const rules = plan.routingControls!;
     const regions = plan.records.map((r) => r.region);
     const cluster = new arc.CfnCluster(this, 'RecoveryCluster', { name: arcName(service, 'cluster') });
-    const panel = new arc.CfnControlPanel(this, 'ControlPanel', { name: arcName(service, 'regions'), clusterArn: cluster.attrClusterArn });
+    const panel = new arc.CfnControlPanel(this, 'ControlPanel', {
+      name: arcName(service, 'regions'),
+      clusterArn: cluster.attrClusterArn,
+    });
     const controls: Record<string, arc.CfnRoutingControl> = {};
     regions.forEach((region, i) => {
       controls[region] = new arc.CfnRoutingControl(scopes[i], 'RoutingControl', {
@@ -339,5 +356,7 @@ function skipToken<T extends string | number>(value: T | undefined): T | undefin
 /** ARC names: letters, digits, `-` and `_`, at most ARC_NAME_MAX_LENGTH characters. */
 function arcName(service: string, suffix: string): string {
   const clean = `${service}-${suffix}`.replace(/[^A-Za-z0-9_-]/g, '-');
-  return clean.length <= ARC_NAME_MAX_LENGTH ? clean : `${clean.slice(0, ARC_NAME_MAX_LENGTH - suffix.length - 1)}-${suffix}`;
+  return clean.length <= ARC_NAME_MAX_LENGTH
+    ? clean
+    : `${clean.slice(0, ARC_NAME_MAX_LENGTH - suffix.length - 1)}-${suffix}`;
 }

@@ -1,8 +1,13 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import {
-  DRILL_MEASUREMENT_TARGETS, DRILL_MEASUREMENTS_METADATA_KEY, DrillMeasurement, drillMeasurementEntry,
-  drillMeasurementProblems, DrillStep, measuredResourceOf,
+  DRILL_MEASUREMENT_TARGETS,
+  DRILL_MEASUREMENTS_METADATA_KEY,
+  DrillMeasurement,
+  drillMeasurementEntry,
+  drillMeasurementProblems,
+  DrillStep,
+  measuredResourceOf,
 } from '../core';
 import { validationError } from './private/errors';
 
@@ -38,7 +43,7 @@ export function recordDrillMeasurement(scope: IConstruct, measurement: DrillMeas
   const targets = DRILL_MEASUREMENT_TARGETS[measurement.step];
   const entry = { [measurement.step]: drillMeasurementEntry(measurement) };
   if (Stack.isStack(scope) && targets.stack) {
-    const metadata = scope.templateOptions.metadata ??= {};
+    const metadata = (scope.templateOptions.metadata ??= {});
     metadata[DRILL_MEASUREMENTS_METADATA_KEY] = { ...metadata[DRILL_MEASUREMENTS_METADATA_KEY], ...entry };
     return;
   }
@@ -61,7 +66,9 @@ function measuredResource(scope: IConstruct, step: DrillStep, types: readonly st
       return node;
     }
   }
-  const below = scope.node.findAll().filter(fits)
+  const below = scope.node
+    .findAll()
+    .filter(fits)
     .map((r) => ({ resource: r, type: r.cfnResourceType, path: r.node.path }));
   const choice = measuredResourceOf(below, step, types, scope.node.path);
   if ('problem' in choice) {

@@ -141,15 +141,19 @@ export class AzEvacuationDrill extends Construct {
       }
       const vpcZones = props.vpc.availabilityZones.filter((zone) => !Token.isUnresolved(zone));
       if (vpcZones.length === props.vpc.availabilityZones.length && !vpcZones.includes(az)) {
-        throw validationError(`availabilityZone must be one of the VPC's zones (${vpcZones.join(', ')}), got: ${az}`, this);
+        throw validationError(
+          `availabilityZone must be one of the VPC's zones (${vpcZones.join(', ')}), got: ${az}`,
+          this,
+        );
       }
     }
     this.availabilityZone = az;
     this.durationMinutes = drillDuration(this, 'AzEvacuationDrill', props.tier, props.durationMinutes);
     const duration = `PT${this.durationMinutes}M`;
 
-    const subnets = [...props.vpc.publicSubnets, ...props.vpc.privateSubnets, ...props.vpc.isolatedSubnets]
-      .filter((subnet) => subnet.availabilityZone === az);
+    const subnets = [...props.vpc.publicSubnets, ...props.vpc.privateSubnets, ...props.vpc.isolatedSubnets].filter(
+      (subnet) => subnet.availabilityZone === az,
+    );
     if (subnets.length === 0) {
       throw validationError(`vpc must have subnets in availabilityZone ${az} to disrupt, got: none`, this);
     }
@@ -183,7 +187,11 @@ export class AzEvacuationDrill extends Construct {
     const group = props.autoScalingGroup.node.defaultChild;
     if (group instanceof autoscaling.CfnAutoScalingGroup) {
       Tags.of(group).add('ha:drill-target', this.node.addr, { applyToLaunchedInstances: false });
-      fisTargets.ZoneGroup = { resourceType: 'aws:ec2:autoscaling-group', resourceTags: { 'ha:drill-target': this.node.addr }, selectionMode: 'ALL' };
+      fisTargets.ZoneGroup = {
+        resourceType: 'aws:ec2:autoscaling-group',
+        resourceTags: { 'ha:drill-target': this.node.addr },
+        selectionMode: 'ALL',
+      };
       actions.BlockZoneLaunches = {
         actionId: 'aws:ec2:asg-insufficient-instance-capacity-error',
         description: `Fail the group's launches in ${az} so that it replaces capacity in the other zones`,
@@ -192,12 +200,18 @@ export class AzEvacuationDrill extends Construct {
       };
       kit.allowBlockedLaunches(props.autoScalingGroup.autoScalingGroupArn);
     } else {
-      Annotations.of(this).addWarningV2('ha-constructs:AzEvacuationDrill.autoScalingGroup',
-        `autoScalingGroup ${props.autoScalingGroup.node.path} is imported: the drill cannot tag it, so it leaves out the action that blocks launches in ${az} and the group may relaunch instances into the evacuated zone`);
+      Annotations.of(this).addWarningV2(
+        'ha-constructs:AzEvacuationDrill.autoScalingGroup',
+        `autoScalingGroup ${props.autoScalingGroup.node.path} is imported: the drill cannot tag it, so it leaves out the action that blocks launches in ${az} and the group may relaunch instances into the evacuated zone`,
+      );
     }
 
     if (props.databaseCluster) {
-      fisTargets.Cluster = { resourceType: 'aws:rds:cluster', resourceArns: [props.databaseCluster.clusterArn], selectionMode: 'ALL' };
+      fisTargets.Cluster = {
+        resourceType: 'aws:rds:cluster',
+        resourceArns: [props.databaseCluster.clusterArn],
+        selectionMode: 'ALL',
+      };
       actions.FailoverDatabase = {
         actionId: 'aws:rds:failover-db-cluster',
         description: 'Fail the Aurora writer over to a reader in another zone',
@@ -206,7 +220,11 @@ export class AzEvacuationDrill extends Construct {
       kit.allowDatabaseFailover(props.databaseCluster.clusterArn);
     }
 
-    this.experimentTemplate = kit.template(`Evacuate ${az}: disrupt its subnets, ${props.instanceFault === DrillInstanceFault.TERMINATE ? 'terminate' : 'stop'} the fleet's instances there${props.databaseCluster ? ', fail the database over' : ''} for ${this.durationMinutes} min`, fisTargets, actions);
+    this.experimentTemplate = kit.template(
+      `Evacuate ${az}: disrupt its subnets, ${props.instanceFault === DrillInstanceFault.TERMINATE ? 'terminate' : 'stop'} the fleet's instances there${props.databaseCluster ? ', fail the database over' : ''} for ${this.durationMinutes} min`,
+      fisTargets,
+      actions,
+    );
     this.experimentTemplateId = this.experimentTemplate.ref;
     this.role = kit.role;
     this.logGroup = kit.logGroup;
@@ -247,18 +265,30 @@ export class RegionEvacuationDrill extends Construct {
   constructor(scope: Construct, id: string, props: RegionEvacuationDrillProps) {
     super(scope, id);
     if (!props.tier.isMultiRegion) {
-      throw validationError(`tier must keep a standby region to rehearse evacuating one, got: ${props.tier.name} (${props.tier.strategy})`, this);
+      throw validationError(
+        `tier must keep a standby region to rehearse evacuating one, got: ${props.tier.name} (${props.tier.strategy})`,
+        this,
+      );
     }
     // The drill cuts its region on purpose: users see errors until the failover completes, so a stop
     // condition that fires sooner than the region RTO ends every drill before what it measures.
     const window = alarmWindowSeconds(props.stopConditionAlarm);
     if (window !== undefined && window < props.tier.regionRtoSeconds) {
-      throw validationError(`stopConditionAlarm must fire only once users have failed for longer than ${props.tier.name}'s region RTO of `
-        + `${props.tier.regionRtoSeconds} s (the drill cuts the region on purpose and the failover takes up to that long), `
-        + `got: an alarm over ${window} s (period × datapoints to alarm)`, this);
+      throw validationError(
+        `stopConditionAlarm must fire only once users have failed for longer than ${props.tier.name}'s region RTO of ` +
+          `${props.tier.regionRtoSeconds} s (the drill cuts the region on purpose and the failover takes up to that long), ` +
+          `got: an alarm over ${window} s (period × datapoints to alarm)`,
+        this,
+      );
     }
     const stack = Stack.of(this);
-    this.durationMinutes = drillDuration(this, 'RegionEvacuationDrill', props.tier, props.durationMinutes, props.tier.regionRtoSeconds);
+    this.durationMinutes = drillDuration(
+      this,
+      'RegionEvacuationDrill',
+      props.tier,
+      props.durationMinutes,
+      props.tier.regionRtoSeconds,
+    );
     const duration = `PT${this.durationMinutes}M`;
     const subnets = [...props.vpc.publicSubnets, ...props.vpc.privateSubnets, ...props.vpc.isolatedSubnets];
     const subnetArns = subnets.map((subnet) => subnetArn(stack, subnet));
@@ -287,7 +317,11 @@ export class RegionEvacuationDrill extends Construct {
       kit.allowInstanceFault(props.autoScalingGroup.autoScalingGroupName);
     }
 
-    this.experimentTemplate = kit.template(`Evacuate ${stack.region}: cut every subnet of the VPC${props.autoScalingGroup ? ' and stop the fleet' : ''} for ${this.durationMinutes} min, so that traffic and writes move to the standby region`, fisTargets, actions);
+    this.experimentTemplate = kit.template(
+      `Evacuate ${stack.region}: cut every subnet of the VPC${props.autoScalingGroup ? ' and stop the fleet' : ''} for ${this.durationMinutes} min, so that traffic and writes move to the standby region`,
+      fisTargets,
+      actions,
+    );
     this.experimentTemplateId = this.experimentTemplate.ref;
     this.role = kit.role;
     this.logGroup = kit.logGroup;
@@ -298,14 +332,25 @@ export class RegionEvacuationDrill extends Construct {
 }
 
 /** The drill's fault duration: the prop, or twice the recovery objective, within FIS limits. */
-function drillDuration(scope: Construct, component: string, tier: ServiceTier, explicit: number | undefined, rtoSeconds = tier.azRtoSeconds): number {
+function drillDuration(
+  scope: Construct,
+  component: string,
+  tier: ServiceTier,
+  explicit: number | undefined,
+  rtoSeconds = tier.azRtoSeconds,
+): number {
   if (explicit !== undefined) {
     if (!Number.isInteger(explicit) || explicit < 1 || explicit > MAX_DRILL_MINUTES) {
-      throw validationError(`durationMinutes must be an integer from 1 to ${MAX_DRILL_MINUTES} (the durations FIS actions accept), got: ${explicit}`, scope);
+      throw validationError(
+        `durationMinutes must be an integer from 1 to ${MAX_DRILL_MINUTES} (the durations FIS actions accept), got: ${explicit}`,
+        scope,
+      );
     }
     if (explicit * 60 < rtoSeconds) {
-      Annotations.of(scope).addWarningV2(`ha-constructs:${component}.durationMinutes`,
-        `durationMinutes is ${explicit} but ${tier.name} allows ${rtoSeconds / 60} min to recover: the fault ends before the drill can show recovery within the objective`);
+      Annotations.of(scope).addWarningV2(
+        `ha-constructs:${component}.durationMinutes`,
+        `durationMinutes is ${explicit} but ${tier.name} allows ${rtoSeconds / 60} min to recover: the fault ends before the drill can show recovery within the objective`,
+      );
     }
     return explicit;
   }
@@ -327,43 +372,69 @@ class DrillKit {
   private readonly stack: Stack;
   private template_?: fis.CfnExperimentTemplate;
 
-  constructor(private readonly scope: Construct, private readonly props: DrillProps) {
+  constructor(
+    private readonly scope: Construct,
+    private readonly props: DrillProps,
+  ) {
     this.stack = Stack.of(scope);
     const experiments = this.stack.formatArn({ service: 'fis', resource: 'experiment', resourceName: '*' });
     this.role = new iam.Role(scope, 'Role', {
       description: `Assumed by AWS FIS to run the ${scope.node.path} drill`,
       assumedBy: new iam.ServicePrincipal('fis.amazonaws.com', {
         // Confused-deputy guard: only FIS experiments of this account and region may assume it.
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID }, ArnLike: { 'aws:SourceArn': experiments } },
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': experiments },
+        },
       }),
     });
     this.policy = new iam.ManagedPolicy(scope, 'Policy', {
       description: `Least privilege for the ${scope.node.path} drill's FIS actions`,
       roles: [this.role],
     });
-    this.allow('LogDelivery',
+    this.allow(
+      'LogDelivery',
       // FIS sets up a vended-log delivery at experiment start; these calls have no resource-level permissions.
-      ['logs:CreateLogDelivery', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'], ['*']);
+      ['logs:CreateLogDelivery', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
+      ['*'],
+    );
 
     const retentionDays = props.logRetentionDays ?? props.tier.logRetentionDays;
     if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(retentionDays)) {
-      throw validationError(`logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${retentionDays}`, scope);
+      throw validationError(
+        `logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${retentionDays}`,
+        scope,
+      );
     }
-    const key = props.logKey ?? newCustomerManagedKey(scope, 'LogKey', `Encrypts the experiment log of ${scope.node.path}`);
+    const key =
+      props.logKey ?? newCustomerManagedKey(scope, 'LogKey', `Encrypts the experiment log of ${scope.node.path}`);
     if (!props.logKey) {
       allowCloudWatchLogs(key, scope);
     }
     this.logGroup = newEncryptedLogGroup(scope, 'Logs', { retentionDays, encryptionKey: key });
 
-    acknowledgeWildcard(this.policy, '*',
-      'FIS resolves targets with Describe calls, sets up log delivery and injects API errors with calls that take no resource ARN; each such statement is limited by action (and, for ec2:InjectApiError, by FIS action id and target ARN)');
+    acknowledgeWildcard(
+      this.policy,
+      '*',
+      'FIS resolves targets with Describe calls, sets up log delivery and injects API errors with calls that take no resource ARN; each such statement is limited by action (and, for ec2:InjectApiError, by FIS action id and target ARN)',
+    );
   }
 
   /** The stop or terminate action on a target of instances. */
-  public instanceAction(target: string, duration: string, az?: string): Record<string, fis.CfnExperimentTemplate.ExperimentTemplateActionProperty> {
+  public instanceAction(
+    target: string,
+    duration: string,
+    az?: string,
+  ): Record<string, fis.CfnExperimentTemplate.ExperimentTemplateActionProperty> {
     const where = az ? ` in ${az}` : '';
     if (this.props.instanceFault === DrillInstanceFault.TERMINATE) {
-      return { TerminateInstances: { actionId: 'aws:ec2:terminate-instances', description: `Terminate the fleet's instances${where}`, targets: { Instances: target } } };
+      return {
+        TerminateInstances: {
+          actionId: 'aws:ec2:terminate-instances',
+          description: `Terminate the fleet's instances${where}`,
+          targets: { Instances: target },
+        },
+      };
     }
     return {
       StopInstances: {
@@ -380,26 +451,60 @@ class DrillKit {
     const acls = this.stack.formatArn({ service: 'ec2', resource: 'network-acl', resourceName: '*' });
     const vpcs = this.stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: '*' });
     // FIS clones each subnet's network ACL (tagged managedByFIS=true), adds deny entries, swaps it in, and swaps back.
-    this.allow('CreateDrillNetworkAcl', ['ec2:CreateNetworkAcl'], [acls], { StringEquals: { 'aws:RequestTag/managedByFIS': 'true' } });
+    this.allow('CreateDrillNetworkAcl', ['ec2:CreateNetworkAcl'], [acls], {
+      StringEquals: { 'aws:RequestTag/managedByFIS': 'true' },
+    });
     this.allow('CreateDrillNetworkAclInVpc', ['ec2:CreateNetworkAcl'], [vpcs]);
-    this.allow('TagDrillNetworkAcl', ['ec2:CreateTags'], [acls], { StringEquals: { 'ec2:CreateAction': 'CreateNetworkAcl', 'aws:RequestTag/managedByFIS': 'true' } });
-    this.allow('ChangeDrillNetworkAcl', ['ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAcl'], [acls], { StringEquals: { 'aws:ResourceTag/managedByFIS': 'true' } });
-    acknowledgeWildcard(this.policy, acls, 'FIS creates the network ACL clones at run time, so their ids are unknown; create, tag, change and delete are conditioned on the managedByFIS=true tag');
-    acknowledgeWildcard(this.policy, vpcs, 'ec2:CreateNetworkAcl authorizes the VPC the clone is created in; the drill names subnets exactly, and FIS only clones ACLs of those subnets');
+    this.allow('TagDrillNetworkAcl', ['ec2:CreateTags'], [acls], {
+      StringEquals: { 'ec2:CreateAction': 'CreateNetworkAcl', 'aws:RequestTag/managedByFIS': 'true' },
+    });
+    this.allow('ChangeDrillNetworkAcl', ['ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAcl'], [acls], {
+      StringEquals: { 'aws:ResourceTag/managedByFIS': 'true' },
+    });
+    acknowledgeWildcard(
+      this.policy,
+      acls,
+      'FIS creates the network ACL clones at run time, so their ids are unknown; create, tag, change and delete are conditioned on the managedByFIS=true tag',
+    );
+    acknowledgeWildcard(
+      this.policy,
+      vpcs,
+      'ec2:CreateNetworkAcl authorizes the VPC the clone is created in; the drill names subnets exactly, and FIS only clones ACLs of those subnets',
+    );
     this.allow('SwapSubnetNetworkAcl', ['ec2:ReplaceNetworkAclAssociation'], [...subnetArns, acls]);
-    this.allow('DescribeNetwork',
-      ['ec2:DescribeManagedPrefixLists', 'ec2:DescribeNetworkAcls', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs', 'ec2:GetManagedPrefixListEntries'], ['*']);
+    this.allow(
+      'DescribeNetwork',
+      [
+        'ec2:DescribeManagedPrefixLists',
+        'ec2:DescribeNetworkAcls',
+        'ec2:DescribeSubnets',
+        'ec2:DescribeVpcs',
+        'ec2:GetManagedPrefixListEntries',
+      ],
+      ['*'],
+    );
   }
 
   public allowInstanceFault(groupName: string): void {
     const instances = this.stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
-    const actions = this.props.instanceFault === DrillInstanceFault.TERMINATE ? ['ec2:TerminateInstances'] : ['ec2:StartInstances', 'ec2:StopInstances'];
-    this.allow('FaultFleetInstances', actions, [instances], { StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': groupName } });
+    const actions =
+      this.props.instanceFault === DrillInstanceFault.TERMINATE
+        ? ['ec2:TerminateInstances']
+        : ['ec2:StartInstances', 'ec2:StopInstances'];
+    this.allow('FaultFleetInstances', actions, [instances], {
+      StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': groupName },
+    });
     this.allow('DescribeInstances', ['ec2:DescribeInstances'], ['*']);
-    acknowledgeWildcard(this.policy, instances, "the fleet's instances come and go; the statement is conditioned on their aws:autoscaling:groupName tag, which only this fleet's instances carry");
+    acknowledgeWildcard(
+      this.policy,
+      instances,
+      "the fleet's instances come and go; the statement is conditioned on their aws:autoscaling:groupName tag, which only this fleet's instances carry",
+    );
     if (this.props.ebsKey && this.props.instanceFault !== DrillInstanceFault.TERMINATE) {
       // Starting a stopped instance re-attaches its encrypted volumes through a grant on their key.
-      this.allow('RestartEncryptedVolumes', ['kms:CreateGrant'], [this.props.ebsKey.keyArn], { Bool: { 'kms:GrantIsForAWSResource': 'true' } });
+      this.allow('RestartEncryptedVolumes', ['kms:CreateGrant'], [this.props.ebsKey.keyArn], {
+        Bool: { 'kms:GrantIsForAWSResource': 'true' },
+      });
     }
   }
 
@@ -446,11 +551,17 @@ class DrillKit {
     if (!this.props.schedule || !this.template_) {
       return;
     }
-    const templateArn = this.stack.formatArn({ service: 'fis', resource: 'experiment-template', resourceName: this.template_.ref });
+    const templateArn = this.stack.formatArn({
+      service: 'fis',
+      resource: 'experiment-template',
+      resourceName: this.template_.ref,
+    });
     const experiments = this.stack.formatArn({ service: 'fis', resource: 'experiment', resourceName: '*' });
     const role = new iam.Role(this.scope, 'ScheduleRole', {
       description: `Lets EventBridge Scheduler start the ${this.scope.node.path} drill`,
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
     });
     new scheduler.Schedule(this.scope, 'Schedule', {
       schedule: this.props.schedule,
@@ -465,14 +576,20 @@ class DrillKit {
         }),
         // A drill that fails to start should not be retried into a later, unplanned window.
         retryAttempts: 0,
-        policyStatements: [new iam.PolicyStatement({ actions: ['fis:StartExperiment'], resources: [templateArn, experiments] })],
+        policyStatements: [
+          new iam.PolicyStatement({ actions: ['fis:StartExperiment'], resources: [templateArn, experiments] }),
+        ],
       }),
     });
-    acknowledgeWildcard(role.node.findChild('DefaultPolicy'), experiments,
-      'fis:StartExperiment also authorizes the experiment it creates, whose id is not known before it starts; the template is named exactly');
+    acknowledgeWildcard(
+      role.node.findChild('DefaultPolicy'),
+      experiments,
+      'fis:StartExperiment also authorizes the experiment it creates, whose id is not known before it starts; the template is named exactly',
+    );
     acknowledgeFindings(role, {
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-      reason: 'the scheduler target writes its one fis:StartExperiment statement inline on this role, used by this schedule alone',
+      reason:
+        'the scheduler target writes its one fis:StartExperiment statement inline on this role, used by this schedule alone',
     });
   }
 
@@ -480,4 +597,3 @@ class DrillKit {
     this.policy.addStatements(new iam.PolicyStatement({ sid, actions, resources, conditions }));
   }
 }
-

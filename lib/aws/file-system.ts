@@ -6,7 +6,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { EFS_REPLICATION_RPO_SECONDS, FailureDomain, regionPlacementProblem, replicationRpoProblem, zonePlacementProblem } from '../core';
+import {
+  EFS_REPLICATION_RPO_SECONDS,
+  FailureDomain,
+  regionPlacementProblem,
+  replicationRpoProblem,
+  zonePlacementProblem,
+} from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { ReplicaKey } from './replica-key';
 import { HaProps } from './ha-props';
@@ -124,10 +130,18 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
     const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
 
     if (props.replicaRegion === undefined && tier.isMultiRegion) {
-      throw validationError(`replicaRegion is required for ${tier.name} (strategy ${tier.strategy} keeps data in a standby region), got: undefined`, this);
+      throw validationError(
+        `replicaRegion is required for ${tier.name} (strategy ${tier.strategy} keeps data in a standby region), got: undefined`,
+        this,
+      );
     }
     if (props.replicaRegion !== undefined && !Token.isUnresolved(props.replicaRegion)) {
-      const problem = regionPlacementProblem({ prop: 'replicaRegion', primaryRegion: region, replicaRegions: [props.replicaRegion], allowedRegions: props.allowedRegions });
+      const problem = regionPlacementProblem({
+        prop: 'replicaRegion',
+        primaryRegion: region,
+        replicaRegions: [props.replicaRegion],
+        allowedRegions: props.allowedRegions,
+      });
       if (problem) {
         throw validationError(problem, this);
       }
@@ -136,18 +150,27 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
     const zones = props.vpc.selectSubnets(vpcSubnets).availabilityZones;
     if (!zones.some((zone) => Token.isUnresolved(zone))) {
       // Several subnets may share a zone; the mount targets span the distinct zones.
-      const problem = zonePlacementProblem({ prop: 'vpcSubnets', zones: [...new Set(zones)], region, minZones: tier.minAzs, tierName: tier.name });
+      const problem = zonePlacementProblem({
+        prop: 'vpcSubnets',
+        zones: [...new Set(zones)],
+        region,
+        minZones: tier.minAzs,
+        tierName: tier.name,
+      });
       if (problem) {
         throw validationError(problem, this);
       }
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     if (removalPolicy !== RemovalPolicy.RETAIN) {
-      Annotations.of(this).addWarningV2('ha-constructs:ReplicatedFileSystem.removalPolicy',
-        `removalPolicy is ${removalPolicy}: deleting the stack or replacing the file system deletes its files`);
+      Annotations.of(this).addWarningV2(
+        'ha-constructs:ReplicatedFileSystem.removalPolicy',
+        `removalPolicy is ${removalPolicy}: deleting the stack or replacing the file system deletes its files`,
+      );
     }
 
-    this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the ${props.fileSystemName} file system`);
+    this.encryptionKey =
+      props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the ${props.fileSystemName} file system`);
     this.fileSystem = new efs.FileSystem(this, 'Resource', {
       vpc: props.vpc,
       vpcSubnets: { ...vpcSubnets, onePerAz: true },
@@ -187,18 +210,30 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
     const dataRpoSeconds = props.rpoObjective?.toSeconds({ integral: false });
     if (props.replicaRegion !== undefined) {
       const rpoProblem = replicationRpoProblem(
-        { construct: 'ReplicatedFileSystem', replication: 'EFS replication', boundSeconds: EFS_REPLICATION_RPO_SECONDS }, tier, dataRpoSeconds);
+        {
+          construct: 'ReplicatedFileSystem',
+          replication: 'EFS replication',
+          boundSeconds: EFS_REPLICATION_RPO_SECONDS,
+        },
+        tier,
+        dataRpoSeconds,
+      );
       if (rpoProblem) {
         throw validationError(rpoProblem, this);
       }
       this.replicaRegion = props.replicaRegion;
-      const replicaKeyArn = props.replicaKeyArn
-        ?? ReplicaKey.aliasArn(this, props.replicaRegion, ReplicatedFileSystem.replicaKeyAliasName(props.fileSystemName));
+      const replicaKeyArn =
+        props.replicaKeyArn ??
+        ReplicaKey.aliasArn(this, props.replicaRegion, ReplicatedFileSystem.replicaKeyAliasName(props.fileSystemName));
       const cfn = this.fileSystem.node.defaultChild as efs.CfnFileSystem;
       cfn.replicationConfiguration = { destinations: [{ region: props.replicaRegion, kmsKeyId: replicaKeyArn }] };
 
-      const lagSeconds = props.replicationLagThreshold?.toSeconds() ?? Math.max(dataRpoSeconds ?? tier.regionRpoSeconds, EFS_REPLICATION_RPO_SECONDS);
-      const alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Replication alarms of the ${props.fileSystemName} file system`);
+      const lagSeconds =
+        props.replicationLagThreshold?.toSeconds() ??
+        Math.max(dataRpoSeconds ?? tier.regionRpoSeconds, EFS_REPLICATION_RPO_SECONDS);
+      const alarmTopic =
+        props.alarmTopic ??
+        newAlarmTopic(this, 'AlarmTopic', `Replication alarms of the ${props.fileSystemName} file system`);
       this.replicationLagAlarm = this.metricTimeSinceLastSync().createAlarm(this, 'ReplicationLagAlarm', {
         alarmDescription: `The ${props.fileSystemName} replica in ${props.replicaRegion} has not completed a sync for more than ${lagSeconds} s: files changed since then are not in the standby region, and a region loss now loses them`,
         threshold: lagSeconds,
@@ -215,10 +250,15 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
     }
     acknowledgeFindings(this.fileSystem, {
       id: 'NIST.800.53.R5-EFSInBackupPlan',
-      reason: 'automatic backups are on (the AWS Backup default plan), and the ha:backup tag puts the file system in the BackupPolicy of the stack, a selection by tag that cdk-nag cannot follow',
+      reason:
+        'automatic backups are on (the AWS Backup default plan), and the ha:backup tag puts the file system in the BackupPolicy of the stack, a selection by tag that cdk-nag cannot follow',
     });
 
-    attachHaMetadata(this, props, { component: 'ReplicatedFileSystem', failureDomain: FailureDomain.REGION, dataRpoSeconds });
+    attachHaMetadata(this, props, {
+      component: 'ReplicatedFileSystem',
+      failureDomain: FailureDomain.REGION,
+      dataRpoSeconds,
+    });
   }
 
   /**
@@ -231,7 +271,7 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
       expression: Fn.join('', [
         'SELECT MAX(TimeSinceLastSync) FROM SCHEMA("AWS/EFS", DestinationFileSystemId, FileSystemId) WHERE FileSystemId = \'',
         this.fileSystem.fileSystemId,
-        '\'',
+        "'",
       ]),
       usingMetrics: {},
       label: 'TimeSinceLastSync',

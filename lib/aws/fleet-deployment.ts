@@ -75,7 +75,9 @@ export function newFleetDeployment(scope: Construct, options: FleetDeploymentOpt
   const stack = Stack.of(scope);
   const application = new codedeploy.ServerApplication(scope, 'Application');
   const deploymentConfig = new codedeploy.ServerDeploymentConfig(scope, 'DeploymentConfig', {
-    minimumHealthyHosts: codedeploy.MinimumHealthyHosts.percentage(Math.floor((100 * (options.azCount - 1)) / options.azCount)),
+    minimumHealthyHosts: codedeploy.MinimumHealthyHosts.percentage(
+      Math.floor((100 * (options.azCount - 1)) / options.azCount),
+    ),
     zonalConfig: {
       firstZoneMonitorDuration: options.firstZoneBakeTime,
       monitorDuration: options.zoneBakeTime,
@@ -98,41 +100,53 @@ export function newFleetDeployment(scope: Construct, options: FleetDeploymentOpt
   const revisionBucket = options.revisionBucket;
   if (revisionBucket) {
     revisionBucket.grantRead(options.instanceRole);
-    acknowledgeWildcard(options.instanceRole, `${revisionBucket.bucketArn}/*`,
-      'read-only access to the revision bucket of this fleet: the agent fetches whichever revision a deployment names');
+    acknowledgeWildcard(
+      options.instanceRole,
+      `${revisionBucket.bucketArn}/*`,
+      'read-only access to the revision bucket of this fleet: the agent fetches whichever revision a deployment names',
+    );
   }
   // The agent installer comes from the AWS-owned bucket of the region (what installAgent grants).
-  s3.Bucket.fromBucketName(scope, 'CodeDeployAgentBucket', codeDeployAgentBucket(stack.region))
-    .grantRead(options.instanceRole, 'latest/*');
+  s3.Bucket.fromBucketName(scope, 'CodeDeployAgentBucket', codeDeployAgentBucket(stack.region)).grantRead(
+    options.instanceRole,
+    'latest/*',
+  );
   addInstanceBootstrap(options.userData, options.autoScalingGroup.node.defaultChild as CfnResource);
   // CodeDeploy launches instances from the group's launch template when it replaces them, which
   // takes these three permissions on top of its managed policy.
   // @see https://docs.aws.amazon.com/codedeploy/latest/userguide/getting-started-create-service-role.html
-  deploymentGroup.role?.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['iam:PassRole'],
-    resources: [options.instanceRole.roleArn],
-  }));
-  deploymentGroup.role?.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['ec2:RunInstances', 'ec2:CreateTags'],
-    // RunInstances touches instances, volumes, network interfaces, subnets, security groups, images
-    // and the launch template, some of them (public images) owned by other accounts: their ARNs
-    // are only known when CodeDeploy launches. Scoped to this region.
-    resources: ['*'],
-    conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
-  }));
+  deploymentGroup.role?.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [options.instanceRole.roleArn],
+    }),
+  );
+  deploymentGroup.role?.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['ec2:RunInstances', 'ec2:CreateTags'],
+      // RunInstances touches instances, volumes, network interfaces, subnets, security groups, images
+      // and the launch template, some of them (public images) owned by other accounts: their ARNs
+      // are only known when CodeDeploy launches. Scoped to this region.
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
+    }),
+  );
 
   if (deploymentGroup.role) {
     acknowledgeFindings(deploymentGroup.role, {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRole]',
-      reason: 'AWSCodeDeployRole is the policy AWS maintains for the CodeDeploy service role; it follows the service as it changes',
+      reason:
+        'AWSCodeDeployRole is the policy AWS maintains for the CodeDeploy service role; it follows the service as it changes',
     });
     acknowledgeFindings(deploymentGroup.role, {
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ec2:RunInstances and ec2:CreateTags act on resources created at launch (instances, volumes, interfaces) and on public images of other accounts; limited to this region',
+      reason:
+        'ec2:RunInstances and ec2:CreateTags act on resources created at launch (instances, volumes, interfaces) and on public images of other accounts; limited to this region',
     });
     acknowledgeFindings(deploymentGroup.role, {
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-      reason: 'the inline policy belongs to this one service role and adds only what launching from this group\'s template needs; it is deleted with the role',
+      reason:
+        "the inline policy belongs to this one service role and adds only what launching from this group's template needs; it is deleted with the role",
     });
   }
 
@@ -155,15 +169,37 @@ export function newFleetDeployment(scope: Construct, options: FleetDeploymentOpt
   });
   acknowledgeFindings(deployRole, {
     id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-    reason: 'the inline policy belongs to this one role and names only this fleet\'s calendar, deployment group, configuration and application; it is deleted with the role',
+    reason:
+      "the inline policy belongs to this one role and names only this fleet's calendar, deployment group, configuration and application; it is deleted with the role",
   });
-  deployRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ssm:GetCalendarState'], resources: [calendarArn] }));
-  deployRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['codedeploy:CreateDeployment'], resources: [deploymentGroup.deploymentGroupArn] }));
-  deployRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['codedeploy:GetDeploymentConfig'], resources: [deploymentConfig.deploymentConfigArn] }));
-  deployRole.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['codedeploy:GetApplicationRevision', 'codedeploy:RegisterApplicationRevision'],
-    resources: [stack.formatArn({ service: 'codedeploy', resource: 'application', resourceName: application.applicationName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-  }));
+  deployRole.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['ssm:GetCalendarState'], resources: [calendarArn] }),
+  );
+  deployRole.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['codedeploy:CreateDeployment'],
+      resources: [deploymentGroup.deploymentGroupArn],
+    }),
+  );
+  deployRole.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['codedeploy:GetDeploymentConfig'],
+      resources: [deploymentConfig.deploymentConfigArn],
+    }),
+  );
+  deployRole.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['codedeploy:GetApplicationRevision', 'codedeploy:RegisterApplicationRevision'],
+      resources: [
+        stack.formatArn({
+          service: 'codedeploy',
+          resource: 'application',
+          resourceName: application.applicationName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+    }),
+  );
 
   const deployDocument = new ssm.CfnDocument(scope, 'DeployRunbook', {
     documentType: 'Automation',
@@ -176,11 +212,17 @@ export function newFleetDeployment(scope: Construct, options: FleetDeploymentOpt
       parameters: {
         AutomationAssumeRole: { type: 'String', default: deployRole.roleArn, description: 'Role the runbook runs as.' },
         S3Bucket: {
-          type: 'String', ...(revisionBucket ? { default: revisionBucket.bucketName } : {}),
+          type: 'String',
+          ...(revisionBucket ? { default: revisionBucket.bucketName } : {}),
           description: 'Bucket that holds the revision bundle.',
         },
         S3Key: { type: 'String', description: 'Key of the revision bundle.' },
-        BundleType: { type: 'String', default: 'zip', allowedValues: ['zip', 'tar', 'tgz'], description: 'Format of the bundle.' },
+        BundleType: {
+          type: 'String',
+          default: 'zip',
+          allowedValues: ['zip', 'tar', 'tgz'],
+          description: 'Format of the bundle.',
+        },
       },
       mainSteps: [
         {
@@ -202,7 +244,10 @@ export function newFleetDeployment(scope: Construct, options: FleetDeploymentOpt
             Api: 'CreateDeployment',
             applicationName: application.applicationName,
             deploymentGroupName: deploymentGroup.deploymentGroupName,
-            revision: { revisionType: 'S3', s3Location: { bucket: '{{ S3Bucket }}', key: '{{ S3Key }}', bundleType: '{{ BundleType }}' } },
+            revision: {
+              revisionType: 'S3',
+              s3Location: { bucket: '{{ S3Bucket }}', key: '{{ S3Key }}', bundleType: '{{ BundleType }}' },
+            },
           },
           outputs: [{ Name: 'DeploymentId', Selector: '$.deploymentId', Type: 'String' }],
         },
@@ -257,9 +302,9 @@ export function addInstanceBootstrap(userData: ec2.UserData, group: CfnResource)
     `/opt/aws/bin/cfn-signal ${target} -e $exitCode || echo 'Failed to send CloudFormation signal'`,
     'else',
     'if [ $exitCode -eq 0 ]; then signalStatus=SUCCESS; else signalStatus=FAILURE; fi',
-    `aws cloudformation signal-resource --stack-name ${stack.stackName} --logical-resource-id ${group.logicalId} `
-      + `--region ${region} --unique-id "$(cat /var/lib/cloud/data/instance-id)" --status $signalStatus `
-      + "|| echo 'Failed to send CloudFormation signal'",
+    `aws cloudformation signal-resource --stack-name ${stack.stackName} --logical-resource-id ${group.logicalId} ` +
+      `--region ${region} --unique-id "$(cat /var/lib/cloud/data/instance-id)" --status $signalStatus ` +
+      "|| echo 'Failed to send CloudFormation signal'",
     'fi',
   );
   const bucket = codeDeployAgentBucket(region);
@@ -292,7 +337,15 @@ export function changeCalendarContent(description: string, freezes: readonly Dep
     const start = icalTime(freeze.start);
     const end = icalTime(freeze.end);
     const uid = createHash('sha256').update(`${freeze.name}|${start}|${end}`).digest('hex').slice(0, 32);
-    lines.push('BEGIN:VEVENT', `DTSTAMP:${start}`, `UID:${uid}`, `SUMMARY:${icalText(freeze.name)}`, `DTSTART:${start}`, `DTEND:${end}`, 'END:VEVENT');
+    lines.push(
+      'BEGIN:VEVENT',
+      `DTSTAMP:${start}`,
+      `UID:${uid}`,
+      `SUMMARY:${icalText(freeze.name)}`,
+      `DTSTART:${start}`,
+      `DTEND:${end}`,
+      'END:VEVENT',
+    );
   }
   lines.push('END:VCALENDAR');
   return `${lines.join('\r\n')}\r\n`;
@@ -305,5 +358,8 @@ function icalText(text: string): string {
 
 /** `2026-11-27T00:00:00.000Z` → `20261127T000000Z`. */
 function icalTime(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }

@@ -100,12 +100,14 @@ export function newFleetWebAcl(scope: Construct, options: FleetWebAclOptions): F
   const logging = new wafv2.CfnLoggingConfiguration(scope, 'WebAclLogging', {
     resourceArn: webAcl.attrArn,
     // WAF wants the log group ARN without the trailing `:*` that `logGroupArn` carries.
-    logDestinationConfigs: [Stack.of(scope).formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: logGroup.logGroupName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    })],
+    logDestinationConfigs: [
+      Stack.of(scope).formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: logGroup.logGroupName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    ],
   });
   logging.node.addDependency(logGroup);
   return { webAcl, logGroup };

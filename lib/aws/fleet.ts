@@ -16,9 +16,20 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import {
-  FailureDomain, FleetCapacity, HaRole, PREDICTIVE_SCALING_MAX_BUFFER_SECONDS, zonePlacementProblem,
+  FailureDomain,
+  FleetCapacity,
+  HaRole,
+  PREDICTIVE_SCALING_MAX_BUFFER_SECONDS,
+  zonePlacementProblem,
 } from '../core';
-import { ALB_MIN_AZS, fleetMinZones, loadBalancerMinZones, planFleet, planQueueScaling, QueueScalingPlan } from '../core/plans/fleet';
+import {
+  ALB_MIN_AZS,
+  fleetMinZones,
+  loadBalancerMinZones,
+  planFleet,
+  planQueueScaling,
+  QueueScalingPlan,
+} from '../core/plans/fleet';
 import { planZonalOutlier } from '../core/plans/zonal-outlier';
 import { DeploymentFreeze, newFleetDeployment } from './fleet-deployment';
 import { newFleetWebAcl } from './fleet-protection';
@@ -389,7 +400,10 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     // ---- Validation -------------------------------------------------------------------------
     if (Token.isUnresolved(stack.region)) {
       // The access-log bucket policy names the region's Elastic Load Balancing account or principal.
-      throw validationError("the stack's region must be known at synthesis (env: { region }) for the load balancer's access logs, got: an environment-agnostic stack", this);
+      throw validationError(
+        "the stack's region must be known at synthesis (env: { region }) for the load balancer's access logs, got: an environment-agnostic stack",
+        this,
+      );
     }
     const subnetSelection = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     const subnets = props.vpc.selectSubnets(subnetSelection);
@@ -400,15 +414,27 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     }
     const azCount = this.availabilityZones.length;
     const internetFacing = props.internetFacing ?? true;
-    const loadBalancerSubnets: ec2.SubnetSelection = internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : subnetSelection;
-    const loadBalancerZones = internetFacing ? props.vpc.selectSubnets(loadBalancerSubnets).availabilityZones : this.availabilityZones;
+    const loadBalancerSubnets: ec2.SubnetSelection = internetFacing
+      ? { subnetType: ec2.SubnetType.PUBLIC }
+      : subnetSelection;
+    const loadBalancerZones = internetFacing
+      ? props.vpc.selectSubnets(loadBalancerSubnets).availabilityZones
+      : this.availabilityZones;
     const lbMinZones = loadBalancerMinZones(tier);
     if (loadBalancerZones.length < lbMinZones) {
-      const where = internetFacing ? 'vpc must have public subnets' : `${props.vpcSubnets ? 'vpcSubnets' : 'vpc'} must have subnets`;
-      const which = internetFacing ? 'an internet-facing load balancer' : "an internal load balancer (it runs in the fleet's subnets)";
-      const tierNeeds = lbMinZones > ALB_MIN_AZS ? `, and a node in each of the ${lbMinZones} AZs ${tier.name}'s instances run in` : '';
-      throw validationError(`${where} in at least ${lbMinZones} AZs for ${which}: an Application Load Balancer needs subnets `
-        + `in two AZs${tierNeeds}, got: ${loadBalancerZones.length} (${loadBalancerZones.join(', ') || 'none'})`, this);
+      const where = internetFacing
+        ? 'vpc must have public subnets'
+        : `${props.vpcSubnets ? 'vpcSubnets' : 'vpc'} must have subnets`;
+      const which = internetFacing
+        ? 'an internet-facing load balancer'
+        : "an internal load balancer (it runs in the fleet's subnets)";
+      const tierNeeds =
+        lbMinZones > ALB_MIN_AZS ? `, and a node in each of the ${lbMinZones} AZs ${tier.name}'s instances run in` : '';
+      throw validationError(
+        `${where} in at least ${lbMinZones} AZs for ${which}: an Application Load Balancer needs subnets ` +
+          `in two AZs${tierNeeds}, got: ${loadBalancerZones.length} (${loadBalancerZones.join(', ') || 'none'})`,
+        this,
+      );
     }
     const plan = planFleet(tier, {
       zoneCount: azCount,
@@ -431,7 +457,8 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     emitWarnings(this, 'ResilientFleet', plan.warnings);
     this.primaryCapacity = plan.primaryCapacity;
     this.capacity = plan.capacity;
-    this.placementStrategy = plan.placement === 'SPREAD' ? FleetPlacementStrategy.SPREAD : FleetPlacementStrategy.PARTITION;
+    this.placementStrategy =
+      plan.placement === 'SPREAD' ? FleetPlacementStrategy.SPREAD : FleetPlacementStrategy.PARTITION;
     // A token (a parameter or variable) is checked by the service at deploy time.
     const rateLimitPerIp = props.rateLimitPerIp ?? plan.rateLimitPerIp;
     const healthCheckPath = props.healthCheckPath ?? plan.targetHealth.path;
@@ -441,16 +468,28 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     const gracePeriod = Duration.seconds(plan.gracePeriodSeconds);
     const predictiveBuffer = props.predictiveSchedulingBuffer ?? gracePeriod;
     if (predictiveBuffer.toSeconds() > PREDICTIVE_SCALING_MAX_BUFFER_SECONDS) {
-      throw validationError(`predictiveSchedulingBuffer must be at most 1 hour (the longest buffer predictive scaling accepts), got: ${predictiveBuffer.toHumanString()}`, this);
+      throw validationError(
+        `predictiveSchedulingBuffer must be at most 1 hour (the longest buffer predictive scaling accepts), got: ${predictiveBuffer.toHumanString()}`,
+        this,
+      );
     }
     if (props.targetRequestsPerMinute !== undefined && !(props.targetRequestsPerMinute > 0)) {
-      throw validationError(`targetRequestsPerMinute must be greater than 0, got: ${props.targetRequestsPerMinute}`, this);
+      throw validationError(
+        `targetRequestsPerMinute must be greater than 0, got: ${props.targetRequestsPerMinute}`,
+        this,
+      );
     }
     if (props.trustStore && !props.certificate) {
-      throw validationError('trustStore needs certificate: mutual TLS runs on the HTTPS listener, got: no certificate', this);
+      throw validationError(
+        'trustStore needs certificate: mutual TLS runs on the HTTPS listener, got: no certificate',
+        this,
+      );
     }
     if ((props.queue === undefined) !== (props.backlogPerInstance === undefined)) {
-      throw validationError(`queue and backlogPerInstance must be given together, got: ${props.queue ? 'queue' : 'backlogPerInstance'} alone`, this);
+      throw validationError(
+        `queue and backlogPerInstance must be given together, got: ${props.queue ? 'queue' : 'backlogPerInstance'} alone`,
+        this,
+      );
     }
     if (props.backlogPerInstance !== undefined && !(props.backlogPerInstance > 0)) {
       throw validationError(`backlogPerInstance must be greater than 0, got: ${props.backlogPerInstance}`, this);
@@ -458,8 +497,15 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     for (const prewarm of props.prewarm ?? []) {
       // Pre-warming only ever raises the floor: a lower minimum would undo static stability.
       const floor = this.primaryCapacity.min;
-      if (!Number.isInteger(prewarm.minCapacity) || prewarm.minCapacity < floor || prewarm.minCapacity > props.maxCapacity) {
-        throw validationError(`prewarm minCapacity must be an integer from the fleet's capacity (${floor}) to maxCapacity (${props.maxCapacity}), got: ${prewarm.minCapacity} for ${prewarm.schedule.expressionString}`, this);
+      if (
+        !Number.isInteger(prewarm.minCapacity) ||
+        prewarm.minCapacity < floor ||
+        prewarm.minCapacity > props.maxCapacity
+      ) {
+        throw validationError(
+          `prewarm minCapacity must be an integer from the fleet's capacity (${floor}) to maxCapacity (${props.maxCapacity}), got: ${prewarm.minCapacity} for ${prewarm.schedule.expressionString}`,
+          this,
+        );
       }
     }
     const prewarmExpressions = (props.prewarm ?? []).map((p) => p.schedule.expressionString);
@@ -470,10 +516,16 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     const freezes = props.deploymentFreezes ?? [];
     for (const freeze of freezes) {
       if (!/^[^\r\n]+$/.test(freeze.name)) {
-        throw validationError(`deploymentFreezes name must be a non-empty single line, got: ${JSON.stringify(freeze.name)}`, this);
+        throw validationError(
+          `deploymentFreezes name must be a non-empty single line, got: ${JSON.stringify(freeze.name)}`,
+          this,
+        );
       }
       if (!(freeze.end.getTime() > freeze.start.getTime())) {
-        throw validationError(`deploymentFreezes must end after they start, got: ${freeze.name} from ${freeze.start.toISOString()} to ${freeze.end.toISOString()}`, this);
+        throw validationError(
+          `deploymentFreezes must end after they start, got: ${freeze.name} from ${freeze.start.toISOString()} to ${freeze.end.toISOString()}`,
+          this,
+        );
       }
     }
 
@@ -493,11 +545,13 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     });
     acknowledgeFindings(instanceRole, {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
-      reason: 'AmazonSSMManagedInstanceCore is the policy AWS maintains for the Systems Manager agent (Session Manager instead of SSH, patching); a copy would fall behind the agent',
+      reason:
+        'AmazonSSMManagedInstanceCore is the policy AWS maintains for the Systems Manager agent (Session Manager instead of SSH, patching); a copy would fall behind the agent',
     });
     acknowledgeFindings(instanceRole, {
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-      reason: 'the inline policy belongs to this one role and names only this stack (cfn-signal) and the regional CodeDeploy agent bucket; it is deleted with the role',
+      reason:
+        'the inline policy belongs to this one role and names only this stack (cfn-signal) and the regional CodeDeploy agent bucket; it is deleted with the role',
     });
     this.role = instanceRole;
     const securityGroup = new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
@@ -506,9 +560,13 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       allowAllOutbound: true,
     });
 
-    const placementGroup = new ec2.PlacementGroup(this, 'PlacementGroup', this.placementStrategy === FleetPlacementStrategy.SPREAD
-      ? { strategy: ec2.PlacementGroupStrategy.SPREAD, spreadLevel: ec2.PlacementGroupSpreadLevel.RACK }
-      : { strategy: ec2.PlacementGroupStrategy.PARTITION, partitions: plan.partitions });
+    const placementGroup = new ec2.PlacementGroup(
+      this,
+      'PlacementGroup',
+      this.placementStrategy === FleetPlacementStrategy.SPREAD
+        ? { strategy: ec2.PlacementGroupStrategy.SPREAD, spreadLevel: ec2.PlacementGroupSpreadLevel.RACK }
+        : { strategy: ec2.PlacementGroupStrategy.PARTITION, partitions: plan.partitions },
+    );
 
     const userData = props.userData ?? ec2.UserData.forLinux();
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
@@ -523,15 +581,17 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       associatePublicIpAddress: false,
       detailedMonitoring: true,
       placementGroup,
-      blockDevices: [{
-        deviceName: props.rootDeviceName ?? '/dev/xvda',
-        volume: ec2.BlockDeviceVolume.ebs(rootVolumeSizeGiB, {
-          volumeType: ec2.EbsDeviceVolumeType.GP3,
-          encrypted: true,
-          kmsKey: volumeKey,
-          deleteOnTermination: true,
-        }),
-      }],
+      blockDevices: [
+        {
+          deviceName: props.rootDeviceName ?? '/dev/xvda',
+          volume: ec2.BlockDeviceVolume.ebs(rootVolumeSizeGiB, {
+            volumeType: ec2.EbsDeviceVolumeType.GP3,
+            encrypted: true,
+            kmsKey: volumeKey,
+            deleteOnTermination: true,
+          }),
+        },
+      ],
     });
 
     const signalTimeout = props.signalTimeout ?? Duration.seconds(plan.rollout.signalTimeoutSeconds);
@@ -564,7 +624,10 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
         waitOnResourceSignals: this.capacity.desired > 0,
         pauseTime: signalTimeout,
       }),
-      signals: this.capacity.desired > 0 ? autoscaling.Signals.waitForCount(this.capacity.desired, { timeout: signalTimeout }) : undefined,
+      signals:
+        this.capacity.desired > 0
+          ? autoscaling.Signals.waitForCount(this.capacity.desired, { timeout: signalTimeout })
+          : undefined,
     });
     this.autoScalingGroup = asg;
     // The group's zones, listed as well as its subnets (they must name the same zones): what AWS
@@ -574,7 +637,8 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     // direct launch template, not from a template inside a mixed instances policy.
     acknowledgeFindings(asg, {
       id: 'AwsSolutions-EC26',
-      reason: 'the root volume is encrypted with a customer-managed key in the launch template the mixed instances policy uses',
+      reason:
+        'the root volume is encrypted with a customer-managed key in the launch template the mixed instances policy uses',
     });
     acknowledgeFindings(asg, {
       id: 'NIST.800.53.R5-EC2IMDSv2Enabled',
@@ -582,10 +646,12 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     });
     this.connections = asg.connections;
     // The signal itself is sent by the bootstrap newFleetDeployment appends to the user data.
-    instanceRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['cloudformation:SignalResource'],
-      resources: [stack.stackId],
-    }));
+    instanceRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudformation:SignalResource'],
+        resources: [stack.stackId],
+      }),
+    );
 
     // ---- Load balancer ----------------------------------------------------------------------
     const health = plan.targetHealth;
@@ -606,8 +672,10 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       },
     });
     if (!props.certificate) {
-      Annotations.of(this).addWarningV2('ha-constructs:ResilientFleet.certificate',
-        'no certificate: the load balancer serves plain HTTP; give certificate for HTTPS with an HTTP→HTTPS redirect');
+      Annotations.of(this).addWarningV2(
+        'ha-constructs:ResilientFleet.certificate',
+        'no certificate: the load balancer serves plain HTTP; give certificate for HTTPS with an HTTP→HTTPS redirect',
+      );
     }
     const balancer = newHaLoadBalancer(this, {
       fronts: 'fleet',
@@ -619,11 +687,13 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       sslPolicy: props.sslPolicy,
       logRetentionDays: tier.logRetentionDays,
       accessLogNoncurrentDays: plan.accessLogNoncurrentDays,
-      mutualAuthentication: props.trustStore ? {
-        mutualAuthenticationMode: props.mutualTlsMode ?? elbv2.MutualAuthenticationMode.VERIFY,
-        trustStore: props.trustStore,
-        ignoreClientCertificateExpiry: false,
-      } : undefined,
+      mutualAuthentication: props.trustStore
+        ? {
+            mutualAuthenticationMode: props.mutualTlsMode ?? elbv2.MutualAuthenticationMode.VERIFY,
+            trustStore: props.trustStore,
+            ignoreClientCertificateExpiry: false,
+          }
+        : undefined,
     });
     const lb = balancer.loadBalancer;
     this.loadBalancer = lb;
@@ -661,7 +731,10 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     emitWarnings(this, 'ResilientFleet.zonalDetection', zonal.warnings);
     if (zonal.enabled) {
       const zones = newZonalDetection(this, {
-        loadBalancer: lb, availabilityZones: this.availabilityZones, plan: zonal, alarmTopic: this.alarmTopic,
+        loadBalancer: lb,
+        availabilityZones: this.availabilityZones,
+        plan: zonal,
+        alarmTopic: this.alarmTopic,
       });
       for (const [zone, alarms] of Object.entries(zones)) this.zoneImpairedAlarms[zone] = alarms.impaired;
     }
@@ -672,7 +745,9 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
         zonalAutoshiftStatus: 'ENABLED',
         practiceRunConfiguration: {
           outcomeAlarms: [{ alarmIdentifier: this.errorAlarm.alarmArn, type: 'CLOUDWATCH' }],
-          blockingAlarms: props.pageAlarm ? [{ alarmIdentifier: props.pageAlarm.alarmArn, type: 'CLOUDWATCH' }] : undefined,
+          blockingAlarms: props.pageAlarm
+            ? [{ alarmIdentifier: props.pageAlarm.alarmArn, type: 'CLOUDWATCH' }]
+            : undefined,
           blockedDates: freezes.length > 0 ? blockedDates(freezes) : undefined,
         },
       });
@@ -691,36 +766,53 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
           mode: 'ForecastAndScale',
           schedulingBufferTime: predictiveBuffer.toSeconds(),
           maxCapacityBreachBehavior: 'HonorMaxCapacity',
-          metricSpecifications: [{
-            targetValue: targetCpuPercent,
-            predefinedMetricPairSpecification: { predefinedMetricType: 'ASGCPUUtilization' },
-          }],
+          metricSpecifications: [
+            {
+              targetValue: targetCpuPercent,
+              predefinedMetricPairSpecification: { predefinedMetricType: 'ASGCPUUtilization' },
+            },
+          ],
         },
       });
     }
     if (props.queue && props.backlogPerInstance !== undefined) {
-      scaleOnQueueBacklog(asg, new cloudwatch.MathExpression({
-        expression: 'IF(instances > 0, visible / instances, visible)',
-        usingMetrics: {
-          visible: props.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
-          instances: new cloudwatch.Metric({
-            namespace: 'AWS/AutoScaling',
-            metricName: 'GroupInServiceInstances',
-            dimensionsMap: { AutoScalingGroupName: asg.autoScalingGroupName },
-            period: Duration.minutes(1),
-            statistic: cloudwatch.Stats.AVERAGE,
-          }),
-        },
-        period: Duration.minutes(1),
-        label: 'Queue backlog per in-service instance',
-      }), planQueueScaling(props.backlogPerInstance, azCount));
+      scaleOnQueueBacklog(
+        asg,
+        new cloudwatch.MathExpression({
+          expression: 'IF(instances > 0, visible / instances, visible)',
+          usingMetrics: {
+            visible: props.queue.metricApproximateNumberOfMessagesVisible({
+              period: Duration.minutes(1),
+              statistic: cloudwatch.Stats.MAXIMUM,
+            }),
+            instances: new cloudwatch.Metric({
+              namespace: 'AWS/AutoScaling',
+              metricName: 'GroupInServiceInstances',
+              dimensionsMap: { AutoScalingGroupName: asg.autoScalingGroupName },
+              period: Duration.minutes(1),
+              statistic: cloudwatch.Stats.AVERAGE,
+            }),
+          },
+          period: Duration.minutes(1),
+          label: 'Queue backlog per in-service instance',
+        }),
+        planQueueScaling(props.backlogPerInstance, azCount),
+      );
     }
     if (!isStandby) {
       for (const prewarm of props.prewarm ?? []) {
         const name = prewarm.schedule.expressionString.replace(/\//g, '|');
-        asg.scaleOnSchedule(`Prewarm ${name}`, { schedule: prewarm.schedule, minCapacity: prewarm.minCapacity, timeZone: prewarm.timeZone });
+        asg.scaleOnSchedule(`Prewarm ${name}`, {
+          schedule: prewarm.schedule,
+          minCapacity: prewarm.minCapacity,
+          timeZone: prewarm.timeZone,
+        });
         if (prewarm.endSchedule) {
-          asg.scaleOnSchedule(`PrewarmEnd ${name}`, { schedule: prewarm.endSchedule, minCapacity: this.capacity.min, timeZone: prewarm.timeZone });
+          asg.scaleOnSchedule(`PrewarmEnd ${name}`, {
+            schedule: prewarm.endSchedule,
+            minCapacity: this.capacity.min,
+            timeZone: prewarm.timeZone,
+          });
         }
       }
     }
@@ -756,10 +848,16 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     // cdk-nag names an unresolved partition `<AWS::Partition>` in its finding ids.
     const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
     const codeDeployBucket = `arn:${partition}:s3:::aws-codedeploy-${stack.region}`;
-    for (const id of ['AwsSolutions-IAM5[Action::s3:GetBucket*]', 'AwsSolutions-IAM5[Action::s3:GetObject*]', 'AwsSolutions-IAM5[Action::s3:List*]', `AwsSolutions-IAM5[Resource::${codeDeployBucket}/latest/*]`]) {
+    for (const id of [
+      'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+      'AwsSolutions-IAM5[Action::s3:GetObject*]',
+      'AwsSolutions-IAM5[Action::s3:List*]',
+      `AwsSolutions-IAM5[Resource::${codeDeployBucket}/latest/*]`,
+    ]) {
       acknowledgeFindings(instanceRole, {
         id,
-        reason: 'read-only access to the AWS-owned bucket that holds the CodeDeploy agent installer of this region, under latest/ only',
+        reason:
+          'read-only access to the AWS-owned bucket that holds the CodeDeploy agent installer of this region, under latest/ only',
       });
     }
 
@@ -828,14 +926,16 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
    */
   private newDefaultAlarmTopic(): sns.ITopic {
     const topic = newAlarmTopic(this, 'AlarmTopic', `alarms of ${this.node.path}`);
-    topic.masterKey?.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowAutoScalingNotifications',
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      // A key policy statement applies to the key it is attached to: `*` here means "this key".
-      resources: ['*'],
-      conditions: { ArnEquals: { 'aws:PrincipalArn': this.autoScalingServiceLinkedRoleArn() } },
-    }));
+    topic.masterKey?.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAutoScalingNotifications',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        // A key policy statement applies to the key it is attached to: `*` here means "this key".
+        resources: ['*'],
+        conditions: { ArnEquals: { 'aws:PrincipalArn': this.autoScalingServiceLinkedRoleArn() } },
+      }),
+    );
     return topic;
   }
 
@@ -858,24 +958,28 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
   private newVolumeKey(): kms.Key {
     const key = newCustomerManagedKey(this, 'VolumeKey', `Encrypts the root volumes of ${this.node.path}`);
     const serviceLinkedRole = this.autoScalingServiceLinkedRoleArn();
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowAutoScalingServiceLinkedRoleUse',
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-      // A key policy statement applies to the key it is attached to: `*` here means "this key".
-      resources: ['*'],
-      conditions: { ArnEquals: { 'aws:PrincipalArn': serviceLinkedRole } },
-    }));
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowAutoScalingServiceLinkedRoleGrants',
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: {
-        ArnEquals: { 'aws:PrincipalArn': serviceLinkedRole },
-        Bool: { 'kms:GrantIsForAWSResource': 'true' },
-      },
-    }));
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAutoScalingServiceLinkedRoleUse',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        // A key policy statement applies to the key it is attached to: `*` here means "this key".
+        resources: ['*'],
+        conditions: { ArnEquals: { 'aws:PrincipalArn': serviceLinkedRole } },
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAutoScalingServiceLinkedRoleGrants',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          ArnEquals: { 'aws:PrincipalArn': serviceLinkedRole },
+          Bool: { 'kms:GrantIsForAWSResource': 'true' },
+        },
+      }),
+    );
     return key;
   }
 }
@@ -888,7 +992,11 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
  * from their current APIs: its StepScalingPolicy hands every action the deprecated
  * `StepScalingActionProps#cooldown` (undefined, yet jsii warns on the key at each synthesis).
  */
-function scaleOnQueueBacklog(asg: autoscaling.AutoScalingGroup, backlog: cloudwatch.IMetric, steps: QueueScalingPlan): void {
+function scaleOnQueueBacklog(
+  asg: autoscaling.AutoScalingGroup,
+  backlog: cloudwatch.IMetric,
+  steps: QueueScalingPlan,
+): void {
   const scope = new Construct(asg, 'QueueBacklogScaling');
   const step = (id: 'Lower' | 'Upper', threshold: number, adjustments: autoscaling.AdjustmentTier[]) => {
     const action = new autoscaling.StepScalingAction(scope, `${id}Policy`, {
@@ -900,16 +1008,21 @@ function scaleOnQueueBacklog(asg: autoscaling.AutoScalingGroup, backlog: cloudwa
     const alarm = new cloudwatch.Alarm(scope, `${id}Alarm`, {
       metric: backlog,
       alarmDescription: `${id} threshold scaling alarm`,
-      comparisonOperator: id === 'Lower'
-        ? cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD
-        : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      comparisonOperator:
+        id === 'Lower'
+          ? cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD
+          : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       threshold,
     });
     alarm.addAlarmAction(new cloudwatchActions.AutoScalingAction(action));
   };
   step('Lower', steps.lowerThreshold, [{ adjustment: steps.lowerAdjustment, upperBound: 0 }]);
-  step('Upper', steps.upperThreshold, steps.upperAdjustments.map((a) => ({ ...a })));
+  step(
+    'Upper',
+    steps.upperThreshold,
+    steps.upperAdjustments.map((a) => ({ ...a })),
+  );
 }
 
 /**
@@ -919,16 +1032,25 @@ function scaleOnQueueBacklog(asg: autoscaling.AutoScalingGroup, backlog: cloudwa
 function fleetZonesProblem(props: ResilientFleetProps, zones: readonly string[], region: string): string | undefined {
   const { tier } = props;
   const minZones = fleetMinZones(tier);
-  const why = minZones > tier.minAzs ? ' (static stability keeps peak capacity in the AZs that survive the loss of one)' : '';
+  const why =
+    minZones > tier.minAzs ? ' (static stability keeps peak capacity in the AZs that survive the loss of one)' : '';
   const got = `got: ${zones.length} (${zones.join(', ') || 'none'})`;
   if (!props.vpcSubnets && zones.length < minZones) {
-    return `vpc must have private subnets with egress (the fleet's subnets when vpcSubnets is not given) in at least `
-      + `${minZones} AZs for ${tier.name}${why}, ${got}`;
+    return (
+      `vpc must have private subnets with egress (the fleet's subnets when vpcSubnets is not given) in at least ` +
+      `${minZones} AZs for ${tier.name}${why}, ${got}`
+    );
   }
   if (props.vpcSubnets && zones.length < minZones && why) {
     return `vpcSubnets must select subnets in at least ${minZones} AZs for ${tier.name}${why}, ${got}`;
   }
-  return zonePlacementProblem({ prop: props.vpcSubnets ? 'vpcSubnets' : 'vpc', zones, region, minZones, tierName: tier.name });
+  return zonePlacementProblem({
+    prop: props.vpcSubnets ? 'vpcSubnets' : 'vpc',
+    zones,
+    region,
+    minZones,
+    tierName: tier.name,
+  });
 }
 
 /** A prop's value for the planner, or undefined when it is a token the service checks at deploy time. */

@@ -7,14 +7,26 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  ENHANCED_MONITORING_SECONDS, FailureDomain, globalDatabaseManagedRpo, HA_METADATA_KEY, HaRole, planAuroraSecondary,
-  planGlobalDatabase, PlanProblem,
+  ENHANCED_MONITORING_SECONDS,
+  FailureDomain,
+  globalDatabaseManagedRpo,
+  HA_METADATA_KEY,
+  HaRole,
+  planAuroraSecondary,
+  planGlobalDatabase,
+  PlanProblem,
 } from '../core';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { ReplicatedDatabase, ReplicatedDatabaseProps } from './database';
 import {
-  DEFAULT_AURORA_POSTGRES_VERSION, DEFAULT_DATABASE_INSTANCE_TYPE, GLOBAL_PRIMARY_SCOPES, clusterSettings, databaseAlarm,
-  newClusterParameterGroup, newPostgresLogGroup, zoneOf,
+  DEFAULT_AURORA_POSTGRES_VERSION,
+  DEFAULT_DATABASE_INSTANCE_TYPE,
+  GLOBAL_PRIMARY_SCOPES,
+  clusterSettings,
+  databaseAlarm,
+  newClusterParameterGroup,
+  newPostgresLogGroup,
+  zoneOf,
 } from './database-common';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
@@ -35,7 +47,10 @@ export function globalDatabaseMemberIdentifier(globalClusterIdentifier: string, 
 function concreteRegion(scope: Construct, construct: string): string {
   const region = Stack.of(scope).region;
   if (Token.isUnresolved(region)) {
-    throw validationError(`${construct} needs a stack with a concrete region (env.region): member clusters are named and checked by region, got an environment-agnostic stack`, scope);
+    throw validationError(
+      `${construct} needs a stack with a concrete region (env.region): member clusters are named and checked by region, got an environment-agnostic stack`,
+      scope,
+    );
   }
   return region;
 }
@@ -121,13 +136,17 @@ export class GlobalDatabase extends Construct {
 
     const instanceType = props.instanceType ?? DEFAULT_DATABASE_INSTANCE_TYPE;
     const rpoObjective = props.rpoObjective;
-    const dataRpoSeconds = rpoObjective === undefined || rpoObjective.isUnresolved()
-      ? undefined : rpoObjective.toSeconds({ integral: false });
+    const dataRpoSeconds =
+      rpoObjective === undefined || rpoObjective.isUnresolved()
+        ? undefined
+        : rpoObjective.toSeconds({ integral: false });
     // The global database's own rules (identifier, regions, class) and the primary's reader limit; the
     // primary ReplicatedDatabase checks the rest of its props itself.
     const plan = planGlobalDatabase(tier, {
       primary: { readers: props.readers, instanceClass: instanceType.toString() },
-      globalClusterIdentifier: Token.isUnresolved(props.globalClusterIdentifier) ? undefined : props.globalClusterIdentifier,
+      globalClusterIdentifier: Token.isUnresolved(props.globalClusterIdentifier)
+        ? undefined
+        : props.globalClusterIdentifier,
       primaryRegion: this.primaryRegion,
       secondaryRegions: this.secondaryRegions,
       allowedRegions: props.allowedRegions,
@@ -140,7 +159,8 @@ export class GlobalDatabase extends Construct {
     this.primary = new ReplicatedDatabase(this, 'Primary', {
       ...props,
       instanceType,
-      clusterIdentifier: props.clusterIdentifier ?? globalDatabaseMemberIdentifier(props.globalClusterIdentifier, this.primaryRegion),
+      clusterIdentifier:
+        props.clusterIdentifier ?? globalDatabaseMemberIdentifier(props.globalClusterIdentifier, this.primaryRegion),
       secretReplicaRegions: props.secretReplicaRegions ?? this.secondaryRegions,
     });
     // Only the serving region's group: a promoted secondary with no secondary of its own would block every
@@ -160,12 +180,22 @@ export class GlobalDatabase extends Construct {
     const stack = Stack.of(this);
     this.memberClusterArns = [
       this.primary.cluster.clusterArn,
-      ...this.secondaryRegions.map((region) => stack.formatArn({
-        service: 'rds', region, resource: 'cluster', resourceName: globalDatabaseMemberIdentifier(props.globalClusterIdentifier, region), arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      })),
+      ...this.secondaryRegions.map((region) =>
+        stack.formatArn({
+          service: 'rds',
+          region,
+          resource: 'cluster',
+          resourceName: globalDatabaseMemberIdentifier(props.globalClusterIdentifier, region),
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ),
     ];
 
-    attachHaMetadata(this, props, { component: 'GlobalDatabase', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
+    attachHaMetadata(this, props, {
+      component: 'GlobalDatabase',
+      failureDomain: FailureDomain.GLOBAL,
+      role: HaRole.GLOBAL,
+    });
     if (dataRpoSeconds !== undefined) {
       // The report reads the store by the primary cluster's own record (its nested construct's): it carries it.
       const cluster = this.primary.cluster.node.defaultChild as rds.CfnDBCluster;
@@ -298,7 +328,8 @@ export class GlobalDatabaseSecondary extends Construct {
     const instanceType = props.instanceType ?? DEFAULT_DATABASE_INSTANCE_TYPE;
     const settings = clusterSettings(this, {
       ...props,
-      clusterIdentifier: props.clusterIdentifier ?? globalDatabaseMemberIdentifier(props.globalClusterIdentifier, region),
+      clusterIdentifier:
+        props.clusterIdentifier ?? globalDatabaseMemberIdentifier(props.globalClusterIdentifier, region),
     });
     const plan = planAuroraSecondary(tier, {
       ...settings.intent,
@@ -307,7 +338,9 @@ export class GlobalDatabaseSecondary extends Construct {
       region,
       primaryRegion: Token.isUnresolved(props.primaryRegion) ? undefined : props.primaryRegion,
       allowedRegions: props.allowedRegions,
-      globalClusterIdentifier: Token.isUnresolved(props.globalClusterIdentifier) ? undefined : props.globalClusterIdentifier,
+      globalClusterIdentifier: Token.isUnresolved(props.globalClusterIdentifier)
+        ? undefined
+        : props.globalClusterIdentifier,
     });
     throwProblems(plan.problems, this);
     emitWarnings(this, 'GlobalDatabaseSecondary', plan.warnings);
@@ -315,7 +348,13 @@ export class GlobalDatabaseSecondary extends Construct {
     this.clusterIdentifier = settings.clusterIdentifier;
     const version = props.engineVersion ?? DEFAULT_AURORA_POSTGRES_VERSION;
 
-    this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the secondary database ${this.node.path}: storage, Performance Insights and logs`);
+    this.encryptionKey =
+      props.encryptionKey ??
+      newCustomerManagedKey(
+        this,
+        'Key',
+        `Encrypts the secondary database ${this.node.path}: storage, Performance Insights and logs`,
+      );
     if (!props.encryptionKey) {
       allowCloudWatchLogs(this.encryptionKey, this);
     }
@@ -327,19 +366,29 @@ export class GlobalDatabaseSecondary extends Construct {
     });
     this.connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(plan.port) });
     const subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
-      vpc, vpcSubnets: settings.subnets, description: `Subnets of the secondary database ${this.node.path}`,
+      vpc,
+      vpcSubnets: settings.subnets,
+      description: `Subnets of the secondary database ${this.node.path}`,
     });
     const parameterGroup = newClusterParameterGroup(this, 'ParameterGroup', version);
     if (props.role === HaRole.PRIMARY) {
       // The serving region's cluster bounds the data a failover would lose; the same decision as GlobalDatabase's.
       const rpoProblems: PlanProblem[] = [];
-      const own = props.rpoObjective === undefined || props.rpoObjective.isUnresolved()
-        ? undefined : props.rpoObjective.toSeconds({ integral: false });
+      const own =
+        props.rpoObjective === undefined || props.rpoObjective.isUnresolved()
+          ? undefined
+          : props.rpoObjective.toSeconds({ integral: false });
       const managedRpo = globalDatabaseManagedRpo(tier, { rpoObjectiveSeconds: own }, rpoProblems);
       throwProblems(rpoProblems, this);
       parameterGroup.addParameter(managedRpo.parameter, String(managedRpo.seconds));
     }
-    const logGroup = newPostgresLogGroup(this, 'Logs', settings.clusterIdentifier, this.encryptionKey, plan.logRetentionDays);
+    const logGroup = newPostgresLogGroup(
+      this,
+      'Logs',
+      settings.clusterIdentifier,
+      this.encryptionKey,
+      plan.logRetentionDays,
+    );
 
     // No MasterUsername / MasterUserPassword: a secondary takes the primary's users with its storage.
     this.cluster = new rds.CfnDBCluster(this, 'Resource', {
@@ -365,7 +414,12 @@ export class GlobalDatabaseSecondary extends Construct {
       Tags.of(this.cluster).add(BACKUP_TAG_KEY, BACKUP_TAG_VALUE);
     }
     this.cluster.node.addDependency(logGroup);
-    this.clusterArn = Stack.of(this).formatArn({ service: 'rds', resource: 'cluster', resourceName: this.cluster.ref, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.clusterArn = Stack.of(this).formatArn({
+      service: 'rds',
+      resource: 'cluster',
+      resourceName: this.cluster.ref,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     this.readerEndpoint = this.cluster.attrReadEndpointAddress;
 
     if (plan.instances.length > 0) {
@@ -375,7 +429,8 @@ export class GlobalDatabaseSecondary extends Construct {
       });
       acknowledgeFindings(monitoringRole, {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
-        reason: 'Enhanced Monitoring requires the AWS-managed AmazonRDSEnhancedMonitoringRole policy, which AWS keeps in step with what the monitoring agent needs',
+        reason:
+          'Enhanced Monitoring requires the AWS-managed AmazonRDSEnhancedMonitoringRole policy, which AWS keeps in step with what the monitoring agent needs',
       });
       plan.instances.forEach((planned, i) => {
         const reader = new rds.CfnDBInstance(this, `Reader${i + 1}`, {
@@ -393,12 +448,14 @@ export class GlobalDatabaseSecondary extends Construct {
         });
         acknowledgeFindings(reader, {
           id: 'NIST.800.53.R5-RDSInBackupPlan',
-          reason: 'an Aurora instance holds no data of its own: the cluster volume is backed up continuously (automated backups with point-in-time recovery for the tier\'s retention)',
+          reason:
+            "an Aurora instance holds no data of its own: the cluster volume is backed up continuously (automated backups with point-in-time recovery for the tier's retention)",
         });
       });
     }
 
-    this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Alarms of the secondary database ${this.node.path}`);
+    this.alarmTopic =
+      props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Alarms of the secondary database ${this.node.path}`);
     const lag = plan.replicationLagAlarm;
     // Aurora publishes the lag under the secondary's identifier and the primary's region together.
     this.replicationLagAlarm = databaseAlarm(this, 'ReplicationLagAlarm', {
@@ -412,7 +469,11 @@ export class GlobalDatabaseSecondary extends Construct {
     });
     notifyOn(this.replicationLagAlarm, this.alarmTopic);
 
-    attachHaMetadata(this, props, { component: 'GlobalDatabaseSecondary', failureDomain: FailureDomain.REGION, role: props.role ?? HaRole.REPLICA });
+    attachHaMetadata(this, props, {
+      component: 'GlobalDatabaseSecondary',
+      failureDomain: FailureDomain.REGION,
+      role: props.role ?? HaRole.REPLICA,
+    });
   }
 
   /**
@@ -426,9 +487,14 @@ export class GlobalDatabaseSecondary extends Construct {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['rds-db:connect'],
-      resourceArns: [Stack.of(this).formatArn({
-        service: 'rds-db', resource: 'dbuser', resourceName: `${this.cluster.attrDbClusterResourceId}/${dbUser}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      })],
+      resourceArns: [
+        Stack.of(this).formatArn({
+          service: 'rds-db',
+          resource: 'dbuser',
+          resourceName: `${this.cluster.attrDbClusterResourceId}/${dbUser}`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
     });
   }
 }

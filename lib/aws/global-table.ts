@@ -167,7 +167,6 @@ export class GlobalTable extends Construct {
     return dynamodb.TableV2.fromTableAttributes(scope, id, { tableName, encryptionKey: replicaKey });
   }
 
-
   /** The table and its replicas. */
   public readonly table: dynamodb.TableV2;
   /** Key of the replica in this stack's region. */
@@ -187,7 +186,10 @@ export class GlobalTable extends Construct {
     const stack = Stack.of(this);
     const region = stack.region;
     if (Token.isUnresolved(region)) {
-      throw validationError('GlobalTable needs a stack with a concrete region (env.region): replicas are placed relative to it', this);
+      throw validationError(
+        'GlobalTable needs a stack with a concrete region (env.region): replicas are placed relative to it',
+        this,
+      );
     }
     const latency = props.replicationLatencyThreshold;
     if (latency !== undefined && latency.isUnresolved()) {
@@ -205,7 +207,9 @@ export class GlobalTable extends Construct {
       witness: props.witnessRegion === undefined ? undefined : { region: known(props.witnessRegion) },
       pointInTimeRecoveryDays: pitr === undefined || Token.isUnresolved(pitr) ? undefined : pitr,
       replicationLatencyThreshold: latency && {
-        prop: 'replicationLatencyThreshold', milliseconds: latency.toMilliseconds({ integral: false }), text: latency.toHumanString(),
+        prop: 'replicationLatencyThreshold',
+        milliseconds: latency.toMilliseconds({ integral: false }),
+        text: latency.toHumanString(),
       },
       contributorInsights: props.contributorInsights,
       timeToLiveAttribute: props.timeToLiveAttribute,
@@ -215,16 +219,27 @@ export class GlobalTable extends Construct {
     if (props.replicaKeyArns) {
       const missing = props.replicaRegions.filter((r) => props.replicaKeyArns![r] === undefined);
       if (missing.length > 0) {
-        throw validationError(`replicaKeyArns must name a key for every replica region, got none for: ${missing.join(', ')}`, this, 'replicaKeyArns');
+        throw validationError(
+          `replicaKeyArns must name a key for every replica region, got none for: ${missing.join(', ')}`,
+          this,
+          'replicaKeyArns',
+        );
       }
     }
     emitWarnings(this, 'GlobalTable', plan.warnings);
     this.replicaRegions = [...props.replicaRegions];
     this.consistency = plan.consistency === 'STRONG' ? TableConsistency.STRONG : TableConsistency.EVENTUAL;
 
-    this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the ${props.tableName} table in ${region}`);
-    const replicaKeyArns = props.replicaKeyArns ?? Object.fromEntries(this.replicaRegions.map((replicaRegion) =>
-      [replicaRegion, ReplicaKey.aliasArn(this, replicaRegion, GlobalTable.replicaKeyAliasName(props.tableName))]));
+    this.encryptionKey =
+      props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the ${props.tableName} table in ${region}`);
+    const replicaKeyArns =
+      props.replicaKeyArns ??
+      Object.fromEntries(
+        this.replicaRegions.map((replicaRegion) => [
+          replicaRegion,
+          ReplicaKey.aliasArn(this, replicaRegion, GlobalTable.replicaKeyAliasName(props.tableName)),
+        ]),
+      );
 
     this.table = new dynamodb.TableV2(this, 'Resource', {
       tableName: props.tableName,
@@ -249,13 +264,18 @@ export class GlobalTable extends Construct {
       Tags.of(this.table).add(BACKUP_TAG_KEY, BACKUP_TAG_VALUE);
     }
 
-    this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Alarms of the ${props.tableName} global table`);
+    this.alarmTopic =
+      props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Alarms of the ${props.tableName} global table`);
     const alarm = plan.replicationLatencyAlarm;
     for (const replicaRegion of this.replicaRegions) {
-      const metric = this.metricReplicationLatency(replicaRegion, { statistic: alarm.statistic, period: Duration.seconds(alarm.periodSeconds) });
+      const metric = this.metricReplicationLatency(replicaRegion, {
+        statistic: alarm.statistic,
+        period: Duration.seconds(alarm.periodSeconds),
+      });
       const replicationAlarm = metric.createAlarm(this, `ReplicationLatency-${replicaRegion}`, {
-        alarmDescription: `Replication from ${region} to the ${replicaRegion} replica of ${props.tableName} lags more than `
-          + `${alarm.thresholdText}: a region loss now loses more writes than the tier allows`,
+        alarmDescription:
+          `Replication from ${region} to the ${replicaRegion} replica of ${props.tableName} lags more than ` +
+          `${alarm.thresholdText}: a region loss now loses more writes than the tier allows`,
         // Milliseconds, the metric's unit: a threshold need not be a whole number of seconds.
         threshold: alarm.thresholdMs!,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -267,7 +287,11 @@ export class GlobalTable extends Construct {
       this.replicationLatencyAlarms[replicaRegion] = replicationAlarm;
     }
 
-    attachHaMetadata(this, props, { component: 'GlobalTable', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
+    attachHaMetadata(this, props, {
+      component: 'GlobalTable',
+      failureDomain: FailureDomain.GLOBAL,
+      role: HaRole.GLOBAL,
+    });
   }
 
   /**
@@ -292,13 +316,15 @@ export class GlobalTable extends Construct {
   public grantReadWriteData(grantee: iam.IGrantable): iam.Grant {
     return this.replicaRegions.reduce(
       (grant, replicaRegion) => grant.combine(this.table.replica(replicaRegion).grantReadWriteData(grantee)),
-      this.table.grantReadWriteData(grantee));
+      this.table.grantReadWriteData(grantee),
+    );
   }
 
   /** Grants reading items in every replica (and using the key of this region's replica). */
   public grantReadData(grantee: iam.IGrantable): iam.Grant {
     return this.replicaRegions.reduce(
       (grant, replicaRegion) => grant.combine(this.table.replica(replicaRegion).grantReadData(grantee)),
-      this.table.grantReadData(grantee));
+      this.table.grantReadData(grantee),
+    );
   }
 }

@@ -124,22 +124,35 @@ export class IncidentResponse extends Construct implements IIncidentResponse {
       throw validationError(`impact must be an integer from 1 (critical) to 5 (no impact), got: ${impact}`, this);
     }
     if (props.incidentCommander.alias === props.communicationsLead.alias) {
-      throw validationError(`incidentCommander and communicationsLead must be different contacts, got: ${props.incidentCommander.alias} for both`, this);
+      throw validationError(
+        `incidentCommander and communicationsLead must be different contacts, got: ${props.incidentCommander.alias} for both`,
+        this,
+      );
     }
 
     let replicationSet: ssmincidents.CfnReplicationSet | undefined;
     if (props.replicationRegions) {
       const regions = props.replicationRegions;
       if (regions.length === 0 || regions.length > MAX_REPLICATION_REGIONS) {
-        throw validationError(`replicationRegions must list 1 to ${MAX_REPLICATION_REGIONS} regions, got: ${regions.length}`, this);
+        throw validationError(
+          `replicationRegions must list 1 to ${MAX_REPLICATION_REGIONS} regions, got: ${regions.length}`,
+          this,
+        );
       }
       // No primaryRegion: unlike a replica list, the replication set must include the stack's own region.
-      const placement = regionPlacementProblem({ prop: 'replicationRegions', replicaRegions: regions, allowedRegions: props.allowedRegions });
+      const placement = regionPlacementProblem({
+        prop: 'replicationRegions',
+        replicaRegions: regions,
+        allowedRegions: props.allowedRegions,
+      });
       if (placement) {
         throw validationError(placement, this);
       }
       if (!Token.isUnresolved(stack.region) && !regions.includes(stack.region)) {
-        throw validationError(`replicationRegions must include the stack's region ${stack.region}, got: ${regions.join(', ')}`, this);
+        throw validationError(
+          `replicationRegions must include the stack's region ${stack.region}, got: ${regions.join(', ')}`,
+          this,
+        );
       }
       replicationSet = new ssmincidents.CfnReplicationSet(this, 'ReplicationSet', {
         regions: regions.map((regionName) => ({ regionName })),
@@ -152,34 +165,60 @@ export class IncidentResponse extends Construct implements IIncidentResponse {
     const retryMinutes = Math.ceil(fastestPageAlert(props.tier.availabilityTarget).shortWindowSeconds / 60);
     // SSM Contacts refuses to create a contact before the account has an Incident Manager replication set.
     const contactOptions = { retryMinutes, replicationSet };
-    this.incidentCommanderArn = responderContact(this, 'IncidentCommander', props.incidentCommander, 'incidentCommander', contactOptions);
-    this.communicationsLeadArn = responderContact(this, 'CommunicationsLead', props.communicationsLead, 'communicationsLead', contactOptions);
+    this.incidentCommanderArn = responderContact(
+      this,
+      'IncidentCommander',
+      props.incidentCommander,
+      'incidentCommander',
+      contactOptions,
+    );
+    this.communicationsLeadArn = responderContact(
+      this,
+      'CommunicationsLead',
+      props.communicationsLead,
+      'communicationsLead',
+      contactOptions,
+    );
 
     let actions: ssmincidents.CfnResponsePlan.ActionProperty[] | undefined;
     if (props.runbook) {
-      const documentArn = stack.formatArn({ service: 'ssm', resource: 'automation-definition', resourceName: `${props.runbook.documentName}:$DEFAULT` });
+      const documentArn = stack.formatArn({
+        service: 'ssm',
+        resource: 'automation-definition',
+        resourceName: `${props.runbook.documentName}:$DEFAULT`,
+      });
       const automationRole = new iam.Role(this, 'AutomationRole', {
         description: `Lets Incident Manager start the ${service} runbook when an incident opens`,
-        assumedBy: new iam.ServicePrincipal('ssm-incidents.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+        assumedBy: new iam.ServicePrincipal('ssm-incidents.amazonaws.com', {
+          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        }),
       });
       new iam.ManagedPolicy(this, 'AutomationPolicy', {
         description: `Lets Incident Manager start the ${service} runbook`,
         roles: [automationRole],
         statements: [
-          new iam.PolicyStatement({ sid: 'StartRunbook', actions: ['ssm:StartAutomationExecution'], resources: [documentArn] }),
           new iam.PolicyStatement({
-            sid: 'PassRunbookRole', actions: ['iam:PassRole'], resources: [props.runbook.assumeRole.roleArn],
+            sid: 'StartRunbook',
+            actions: ['ssm:StartAutomationExecution'],
+            resources: [documentArn],
+          }),
+          new iam.PolicyStatement({
+            sid: 'PassRunbookRole',
+            actions: ['iam:PassRole'],
+            resources: [props.runbook.assumeRole.roleArn],
             conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
           }),
         ],
       });
-      actions = [{
-        ssmAutomation: {
-          documentName: props.runbook.documentName,
-          roleArn: automationRole.roleArn,
-          targetAccount: 'RESPONSE_PLAN_OWNER_ACCOUNT',
+      actions = [
+        {
+          ssmAutomation: {
+            documentName: props.runbook.documentName,
+            roleArn: automationRole.roleArn,
+            targetAccount: 'RESPONSE_PLAN_OWNER_ACCOUNT',
+          },
         },
-      }];
+      ];
     }
 
     const plan = new ssmincidents.CfnResponsePlan(this, 'Resource', {
@@ -227,10 +266,19 @@ interface ContactOptions {
 }
 
 /** A personal contact with its channels and an engagement plan that pages them until acknowledged. */
-function responderContact(scope: Construct, id: string, responder: IncidentResponder, prop: string, options: ContactOptions): string {
+function responderContact(
+  scope: Construct,
+  id: string,
+  responder: IncidentResponder,
+  prop: string,
+  options: ContactOptions,
+): string {
   const { retryMinutes, replicationSet } = options;
   if (!ALIAS.test(responder.alias)) {
-    throw validationError(`${prop}.alias must be 1 to 255 lowercase letters, digits, _ or -, got: ${JSON.stringify(responder.alias)}`, scope);
+    throw validationError(
+      `${prop}.alias must be 1 to 255 lowercase letters, digits, _ or -, got: ${JSON.stringify(responder.alias)}`,
+      scope,
+    );
   }
   if (!responder.email && !responder.sms) {
     throw validationError(`${prop} must have an email or an sms channel to be engaged, got: neither`, scope);
@@ -239,28 +287,48 @@ function responderContact(scope: Construct, id: string, responder: IncidentRespo
     throw validationError(`${prop}.sms must be an E.164 phone number (+15555550100), got: ${responder.sms}`, scope);
   }
   const group = new Construct(scope, id);
-  const contact = new ssmcontacts.CfnContact(group, 'Resource', { alias: responder.alias, displayName: responder.displayName, type: 'PERSONAL' });
+  const contact = new ssmcontacts.CfnContact(group, 'Resource', {
+    alias: responder.alias,
+    displayName: responder.displayName,
+    type: 'PERSONAL',
+  });
   if (replicationSet) {
     // Channels and the plan name the contact's ARN, so they follow it.
     contact.node.addDependency(replicationSet);
   }
   const channels: ssmcontacts.CfnContactChannel[] = [];
   if (responder.email) {
-    channels.push(new ssmcontacts.CfnContactChannel(group, 'Email', {
-      contactId: contact.attrArn, channelName: `${responder.alias}-email`, channelType: 'EMAIL', channelAddress: responder.email, deferActivation: false,
-    }));
+    channels.push(
+      new ssmcontacts.CfnContactChannel(group, 'Email', {
+        contactId: contact.attrArn,
+        channelName: `${responder.alias}-email`,
+        channelType: 'EMAIL',
+        channelAddress: responder.email,
+        deferActivation: false,
+      }),
+    );
   }
   if (responder.sms) {
-    channels.push(new ssmcontacts.CfnContactChannel(group, 'Sms', {
-      contactId: contact.attrArn, channelName: `${responder.alias}-sms`, channelType: 'SMS', channelAddress: responder.sms, deferActivation: false,
-    }));
+    channels.push(
+      new ssmcontacts.CfnContactChannel(group, 'Sms', {
+        contactId: contact.attrArn,
+        channelName: `${responder.alias}-sms`,
+        channelType: 'SMS',
+        channelAddress: responder.sms,
+        deferActivation: false,
+      }),
+    );
   }
   new ssmcontacts.CfnPlan(group, 'Plan', {
     contactId: contact.attrArn,
-    stages: [{
-      durationInMinutes: 0,
-      targets: channels.map((channel) => ({ channelTargetInfo: { channelId: channel.attrArn, retryIntervalInMinutes: retryMinutes } })),
-    }],
+    stages: [
+      {
+        durationInMinutes: 0,
+        targets: channels.map((channel) => ({
+          channelTargetInfo: { channelId: channel.attrArn, retryIntervalInMinutes: retryMinutes },
+        })),
+      },
+    ],
   });
   return contact.attrArn;
 }

@@ -71,7 +71,10 @@ const LATE_RESOURCES: IAspect = {
     if (!CfnResource.isCfnResource(node) || node.getMetadata(HA_METADATA_KEY) !== undefined) {
       return;
     }
-    const nearest = [...node.node.scopes].reverse().map((s) => recordOfScope.get(s)).find((r) => r !== undefined);
+    const nearest = [...node.node.scopes]
+      .reverse()
+      .map((s) => recordOfScope.get(s))
+      .find((r) => r !== undefined);
     if (nearest) {
       markWithRecord(node, nearest);
     }
@@ -88,8 +91,16 @@ function markWithRecord(child: IConstruct, record: HaMetadata): void {
   }
   // Also higher-level taggables that render tags of their own (a launch template's tag
   // specifications, a global table's replicas), unless a nested construct tagged them already.
-  const manager = TagManager.isTaggable(child) ? child.tags : TagManager.isTaggableV2(child) ? child.cdkTagManager : undefined;
-  if (!manager || (isResource && TAG_KEYS_WITHOUT_COLON.includes(child.cfnResourceType)) || (!isResource && manager.tagValues()['ha:service'] !== undefined)) {
+  const manager = TagManager.isTaggable(child)
+    ? child.tags
+    : TagManager.isTaggableV2(child)
+      ? child.cdkTagManager
+      : undefined;
+  if (
+    !manager ||
+    (isResource && TAG_KEYS_WITHOUT_COLON.includes(child.cfnResourceType)) ||
+    (!isResource && manager.tagValues()['ha:service'] !== undefined)
+  ) {
     return;
   }
   const roleFree = ROLE_TAG_FREE_TYPES.includes(resourceTypeOf(child) ?? '');

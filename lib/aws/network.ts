@@ -139,7 +139,8 @@ export class MultiAzNetwork extends Construct {
     });
     this.vpc = vpc;
 
-    const key = props.flowLogKey ?? newCustomerManagedKey(this, 'FlowLogKey', `Encrypts the VPC flow logs of ${this.node.path}`);
+    const key =
+      props.flowLogKey ?? newCustomerManagedKey(this, 'FlowLogKey', `Encrypts the VPC flow logs of ${this.node.path}`);
     if (!props.flowLogKey) {
       allowCloudWatchLogs(key, this);
     }
@@ -153,12 +154,14 @@ export class MultiAzNetwork extends Construct {
     });
     acknowledgeFindings(flowLog, {
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-      reason: 'ec2.FlowLog creates a role used by this flow log alone; its inline policy grants log delivery to this one log group and dies with it',
+      reason:
+        'ec2.FlowLog creates a role used by this flow log alone; its inline policy grants log delivery to this one log group and dies with it',
     });
     for (const subnet of vpc.publicSubnets) {
       acknowledgeFindings(subnet, {
         id: 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
-        reason: 'public subnets exist to route to the internet gateway: they hold only the load balancers and NAT gateways; instances live in private subnets',
+        reason:
+          'public subnets exist to route to the internet gateway: they hold only the load balancers and NAT gateways; instances live in private subnets',
       });
     }
 

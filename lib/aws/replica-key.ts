@@ -52,7 +52,11 @@ export class ReplicaKey extends Construct {
     super(scope, id);
     requireAliasName(props.aliasName, this);
     this.aliasName = props.aliasName;
-    this.key = newCustomerManagedKey(this, 'Key', props.description ?? `Encrypts replicated data found by ${props.aliasName}`);
+    this.key = newCustomerManagedKey(
+      this,
+      'Key',
+      props.description ?? `Encrypts replicated data found by ${props.aliasName}`,
+    );
     new kms.Alias(this, 'Alias', { aliasName: props.aliasName, targetKey: this.key });
     this.aliasArn = ReplicaKey.aliasArn(this, Stack.of(this).region, props.aliasName);
   }
@@ -64,7 +68,13 @@ export class ReplicaKey extends Construct {
  * @see https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html
  */
 export function requireAliasName(aliasName: string, scope: IConstruct): void {
-  if (!Token.isUnresolved(aliasName) && (!/^alias\/[a-zA-Z0-9/_-]{1,250}$/.test(aliasName) || aliasName.startsWith('alias/aws/'))) {
-    throw validationError(`aliasName must start with alias/, use only letters, digits, /, _ and - and not start with alias/aws/, got: ${aliasName}`, scope);
+  if (
+    !Token.isUnresolved(aliasName) &&
+    (!/^alias\/[a-zA-Z0-9/_-]{1,250}$/.test(aliasName) || aliasName.startsWith('alias/aws/'))
+  ) {
+    throw validationError(
+      `aliasName must start with alias/, use only letters, digits, /, _ and - and not start with alias/aws/, got: ${aliasName}`,
+      scope,
+    );
   }
 }

@@ -3,7 +3,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as resiliencehub from 'aws-cdk-lib/aws-resiliencehub';
 import { Construct } from 'constructs';
 import { FailureDomain } from '../core';
-import { DataLocationConstraint, planResilienceHub, ResilienceHubPlan, ResilienceHubTier } from '../core/plans/resilience-hub';
+import {
+  DataLocationConstraint,
+  planResilienceHub,
+  ResilienceHubPlan,
+  ResilienceHubTier,
+} from '../core/plans/resilience-hub';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { emitWarnings, throwProblems, validationError } from './private/errors';
@@ -63,7 +68,12 @@ const IDENTIFIER_MAX_LENGTH = 255;
 interface StackMapping {
   readonly mappingType: 'CfnStack';
   readonly logicalStackName: string;
-  readonly physicalResourceId: { readonly identifier: string; readonly type: 'Arn'; readonly awsRegion?: string; readonly awsAccountId?: string };
+  readonly physicalResourceId: {
+    readonly identifier: string;
+    readonly type: 'Arn';
+    readonly awsRegion?: string;
+    readonly awsAccountId?: string;
+  };
 }
 
 /** The output each mapped stack gets, holding its own ARN. */
@@ -138,23 +148,37 @@ export class ResilienceHubApp extends Construct {
     const appName = props.appName ?? service.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, NAME_MAX_LENGTH);
     if (!Token.isUnresolved(appName) && !NAME.test(appName)) {
       const given = props.appName === undefined ? ` (the service name ${JSON.stringify(service)}, made safe)` : '';
-      throw validationError(`appName must be 2 to ${NAME_MAX_LENGTH} letters, digits, _ or -, starting with a letter or digit, got: ${JSON.stringify(appName)}${given}`, this, 'appName');
+      throw validationError(
+        `appName must be 2 to ${NAME_MAX_LENGTH} letters, digits, _ or -, starting with a letter or digit, got: ${JSON.stringify(appName)}${given}`,
+        this,
+        'appName',
+      );
     }
     const mappings = [...this.stackMappings(props.stacks ?? []), ...this.arnMappings(props.stackArns ?? [])];
     if (mappings.length === 0) {
-      throw validationError('stacks must list at least one stack of the service (or stackArns one ARN), got: none', this, 'stacks');
+      throw validationError(
+        'stacks must list at least one stack of the service (or stackArns one ARN), got: none',
+        this,
+        'stacks',
+      );
     }
     const names = mappings.map((m) => m.logicalStackName).filter((name) => !Token.isUnresolved(name));
     const repeated = names.filter((name, i) => names.indexOf(name) !== i);
     if (repeated.length > 0) {
-      throw validationError(`stacks must name each stack once (Resilience Hub maps a stack by its name), got: ${[...new Set(repeated)].join(', ')} more than once`, this, 'stacks');
+      throw validationError(
+        `stacks must name each stack once (Resilience Hub maps a stack by its name), got: ${[...new Set(repeated)].join(', ')} more than once`,
+        this,
+        'stacks',
+      );
     }
     this.stackArns = mappings.map((m) => m.physicalResourceId.identifier);
 
     this.policy = new resiliencehub.CfnResiliencyPolicy(this, 'Policy', {
       policyName: `${appName}-${props.tier.name}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, NAME_MAX_LENGTH),
-      policyDescription: (`${props.tier.name} objectives of ${service}, the ones the ha-constructs report proves: AZ and Region `
-        + 'from the tier\'s AZ and region RTO/RPO; Hardware and Software from its AZ ones').slice(0, DESCRIPTION_MAX_LENGTH),
+      policyDescription: (
+        `${props.tier.name} objectives of ${service}, the ones the ha-constructs report proves: AZ and Region ` +
+        "from the tier's AZ and region RTO/RPO; Hardware and Software from its AZ ones"
+      ).slice(0, DESCRIPTION_MAX_LENGTH),
       tier: this.plan.resilienceHubTier,
       policy: this.plan.policy,
       dataLocationConstraint: this.plan.dataLocationConstraint,
@@ -168,13 +192,18 @@ export class ResilienceHubApp extends Construct {
     });
     acknowledgeFindings(this.invokerRole, {
       id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${ASSESSMENT_POLICY}]`,
-      reason: 'AWS maintains the read-only permissions Resilience Hub needs to describe every supported resource type; '
-        + 'a hand-written copy would fall behind the types Resilience Hub adds',
+      reason:
+        'AWS maintains the read-only permissions Resilience Hub needs to describe every supported resource type; ' +
+        'a hand-written copy would fall behind the types Resilience Hub adds',
     });
 
     this.app = new resiliencehub.CfnApp(this, 'Resource', {
       name: appName,
-      description: `${service} (${props.tier.name}): its CloudFormation stacks, assessed against the tier's objectives`.slice(0, DESCRIPTION_MAX_LENGTH),
+      description:
+        `${service} (${props.tier.name}): its CloudFormation stacks, assessed against the tier's objectives`.slice(
+          0,
+          DESCRIPTION_MAX_LENGTH,
+        ),
       appTemplateBody: APP_TEMPLATE_BODY,
       resourceMappings: mappings,
       resiliencyPolicyArn: this.policyArn,
@@ -192,27 +221,50 @@ export class ResilienceHubApp extends Construct {
     return stacks.map((stack, i) => {
       const prop = `stacks[${i}]`;
       if (!Stack.isStack(stack)) {
-        throw validationError(`${prop} must be a Stack (a stack deployed elsewhere goes in stackArns), got: ${String(stack)}`, this, 'stacks');
+        throw validationError(
+          `${prop} must be a Stack (a stack deployed elsewhere goes in stackArns), got: ${String(stack)}`,
+          this,
+          'stacks',
+        );
       }
       if (stack.node.root !== own.node.root) {
-        throw validationError(`${prop} must be a stack of the same CDK app as ${own.stackName} (a stack deployed elsewhere goes in stackArns), got: ${stack.stackName}`, this, 'stacks');
+        throw validationError(
+          `${prop} must be a stack of the same CDK app as ${own.stackName} (a stack deployed elsewhere goes in stackArns), got: ${stack.stackName}`,
+          this,
+          'stacks',
+        );
       }
       if (!Token.isUnresolved(stack.account) && !Token.isUnresolved(own.account) && stack.account !== own.account) {
-        throw validationError(`${prop} must be in the app's account ${own.account} (Resilience Hub reads another account only through a role there, which this construct does not create), got: ${stack.stackName} in ${stack.account}`, this, 'stacks');
+        throw validationError(
+          `${prop} must be in the app's account ${own.account} (Resilience Hub reads another account only through a role there, which this construct does not create), got: ${stack.stackName} in ${stack.account}`,
+          this,
+          'stacks',
+        );
       }
       let identifier: string;
       if (stack === own) {
         identifier = Aws.STACK_ID;
       } else {
-        const output = (stack.node.tryFindChild(STACK_ARN_OUTPUT_ID) as CfnOutput | undefined) ?? new CfnOutput(stack, STACK_ARN_OUTPUT_ID, {
-          value: Aws.STACK_ID,
-          description: 'ARN of this stack, read by the ha-constructs ResilienceHubApp that maps it (Fn::GetStackOutput)',
-        });
-        identifier = Fn.getStackOutput(stack.stackName, stack.resolve(output.logicalId), Token.isUnresolved(stack.region) ? undefined : stack.region);
+        const output =
+          (stack.node.tryFindChild(STACK_ARN_OUTPUT_ID) as CfnOutput | undefined) ??
+          new CfnOutput(stack, STACK_ARN_OUTPUT_ID, {
+            value: Aws.STACK_ID,
+            description:
+              'ARN of this stack, read by the ha-constructs ResilienceHubApp that maps it (Fn::GetStackOutput)',
+          });
+        identifier = Fn.getStackOutput(
+          stack.stackName,
+          stack.resolve(output.logicalId),
+          Token.isUnresolved(stack.region) ? undefined : stack.region,
+        );
         try {
           own.addStackDependency(stack, `${this.node.path} maps ${stack.stackName} by the ARN in its output`);
         } catch (e) {
-          throw validationError(`${prop} must deploy before ${own.stackName}, the stack of the app (its ARN is read from its output), got: ${stack.stackName}, which would then depend on itself: ${(e as Error).message}`, this, 'stacks');
+          throw validationError(
+            `${prop} must deploy before ${own.stackName}, the stack of the app (its ARN is read from its output), got: ${stack.stackName}, which would then depend on itself: ${(e as Error).message}`,
+            this,
+            'stacks',
+          );
         }
       }
       return {
@@ -234,17 +286,33 @@ export class ResilienceHubApp extends Construct {
     return arns.map((arn, i) => {
       const prop = `stackArns[${i}]`;
       if (Token.isUnresolved(arn)) {
-        return { mappingType: 'CfnStack', logicalStackName: Fn.select(1, Fn.split('/', arn)), physicalResourceId: { identifier: arn, type: 'Arn' } };
+        return {
+          mappingType: 'CfnStack',
+          logicalStackName: Fn.select(1, Fn.split('/', arn)),
+          physicalResourceId: { identifier: arn, type: 'Arn' },
+        };
       }
       const parts = STACK_ARN.exec(arn);
       if (!parts || arn.length > IDENTIFIER_MAX_LENGTH) {
-        throw validationError(`${prop} must be a CloudFormation stack ARN of at most ${IDENTIFIER_MAX_LENGTH} characters (arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>), got: ${arn}`, this, 'stackArns');
+        throw validationError(
+          `${prop} must be a CloudFormation stack ARN of at most ${IDENTIFIER_MAX_LENGTH} characters (arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>), got: ${arn}`,
+          this,
+          'stackArns',
+        );
       }
       const [, region, stackAccount, name] = parts;
       if (!Token.isUnresolved(account) && stackAccount !== account) {
-        throw validationError(`${prop} must be in the app's account ${account} (Resilience Hub reads another account only through a role there, which this construct does not create), got: ${stackAccount}`, this, 'stackArns');
+        throw validationError(
+          `${prop} must be in the app's account ${account} (Resilience Hub reads another account only through a role there, which this construct does not create), got: ${stackAccount}`,
+          this,
+          'stackArns',
+        );
       }
-      return { mappingType: 'CfnStack', logicalStackName: name, physicalResourceId: { identifier: arn, type: 'Arn', awsRegion: region, awsAccountId: stackAccount } };
+      return {
+        mappingType: 'CfnStack',
+        logicalStackName: name,
+        physicalResourceId: { identifier: arn, type: 'Arn', awsRegion: region, awsAccountId: stackAccount },
+      };
     });
   }
 }

@@ -5,9 +5,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import {
-  automationDocumentContent, DrStrategy, FAILOVER_STEP_METADATA_KEY, FailoverStepRecord, FailoverTriggerIntent,
-  FailureDomain, headlessWriterIdentifier, promotedReaderIdentifier, promotionRunbookPlan, regionFailoverRunbooksProblems,
-  RunbookPlan, scaleUpRunbookPlan,
+  automationDocumentContent,
+  DrStrategy,
+  FAILOVER_STEP_METADATA_KEY,
+  FailoverStepRecord,
+  FailoverTriggerIntent,
+  FailureDomain,
+  headlessWriterIdentifier,
+  promotedReaderIdentifier,
+  promotionRunbookPlan,
+  regionFailoverRunbooksProblems,
+  RunbookPlan,
+  scaleUpRunbookPlan,
 } from '../core';
 import { FeatureFlags } from './degradation';
 import { HaProps, serviceNameOf } from './ha-props';
@@ -34,8 +43,10 @@ export interface Runbook {
  * `Runbook: <title>: SSM Automation document <name> in <region>, https://<region>.console.aws.amazon.com/systems-manager/documents/<name>/description`.
  */
 export function runbookLink(runbook: Runbook): string {
-  return `Runbook: ${runbook.title}: SSM Automation document ${runbook.documentName} in ${runbook.region}, `
-    + `https://${runbook.region}.console.aws.amazon.com/systems-manager/documents/${runbook.documentName}/description`;
+  return (
+    `Runbook: ${runbook.title}: SSM Automation document ${runbook.documentName} in ${runbook.region}, ` +
+    `https://${runbook.region}.console.aws.amazon.com/systems-manager/documents/${runbook.documentName}/description`
+  );
 }
 
 /**
@@ -247,98 +258,174 @@ export class FailoverRunbooks extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const service = serviceNameOf(this, props);
-    if (!props.globalClusterIdentifier && !props.secondaryClusterArn && !props.loadBalancerArn && !props.standbyAutoScalingGroupName && !props.featureFlags) {
-      throw validationError('FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with secondaryClusterArn, loadBalancerArn, standbyAutoScalingGroupName with primaryCapacity, or featureFlags), got: none', this);
+    if (
+      !props.globalClusterIdentifier &&
+      !props.secondaryClusterArn &&
+      !props.loadBalancerArn &&
+      !props.standbyAutoScalingGroupName &&
+      !props.featureFlags
+    ) {
+      throw validationError(
+        'FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with secondaryClusterArn, loadBalancerArn, standbyAutoScalingGroupName with primaryCapacity, or featureFlags), got: none',
+        this,
+      );
     }
     const trigger = props.failoverTrigger;
     const decisionSeconds = trigger?.decisionTime?.toSeconds({ integral: false });
     const known = <T>(value: T | undefined): T | undefined =>
-      (value === undefined || Token.isUnresolved(value) ? undefined : value);
+      value === undefined || Token.isUnresolved(value) ? undefined : value;
     const triggerIntent: FailoverTriggerIntent | undefined = trigger && {
       alarm: trigger.alarm !== undefined,
       decisionSeconds: known(decisionSeconds),
       decisionText: trigger.decisionTime?.toHumanString(),
     };
     const capacity = props.primaryCapacity;
-    throwProblems(regionFailoverRunbooksProblems({
-      tier: props.tier,
-      globalClusterIdentifier: Boolean(props.globalClusterIdentifier),
-      secondaryClusterArn: Boolean(props.secondaryClusterArn),
-      headlessSecondaryWriterClass: known(props.headlessSecondaryWriterClass),
-      headlessSecondaryWriterAvailabilityZone: known(props.headlessSecondaryWriterAvailabilityZone),
-      promotedReader: props.promotedReaderAvailabilityZone === undefined ? undefined : {
-        availabilityZone: known(props.promotedReaderAvailabilityZone),
-        instanceClass: known(props.promotedReaderClass),
-        hasClass: (props.promotedReaderClass ?? props.headlessSecondaryWriterClass) !== undefined,
-      },
-      region: known(stack.region),
-      standbyAutoScalingGroupName: Boolean(props.standbyAutoScalingGroupName),
-      primaryCapacity: capacity && {
-        min: known(capacity.min), desired: known(capacity.desired), max: known(capacity.max),
-      },
-      trigger: triggerIntent,
-      triggerHint: 'FailoverTrigger.alarm(alarm), or FailoverTrigger.operator(decisionTime) '
-        + 'with the time a person takes to decide',
-    }), this);
+    throwProblems(
+      regionFailoverRunbooksProblems({
+        tier: props.tier,
+        globalClusterIdentifier: Boolean(props.globalClusterIdentifier),
+        secondaryClusterArn: Boolean(props.secondaryClusterArn),
+        headlessSecondaryWriterClass: known(props.headlessSecondaryWriterClass),
+        headlessSecondaryWriterAvailabilityZone: known(props.headlessSecondaryWriterAvailabilityZone),
+        promotedReader:
+          props.promotedReaderAvailabilityZone === undefined
+            ? undefined
+            : {
+                availabilityZone: known(props.promotedReaderAvailabilityZone),
+                instanceClass: known(props.promotedReaderClass),
+                hasClass: (props.promotedReaderClass ?? props.headlessSecondaryWriterClass) !== undefined,
+              },
+        region: known(stack.region),
+        standbyAutoScalingGroupName: Boolean(props.standbyAutoScalingGroupName),
+        primaryCapacity: capacity && {
+          min: known(capacity.min),
+          desired: known(capacity.desired),
+          max: known(capacity.max),
+        },
+        trigger: triggerIntent,
+        triggerHint:
+          'FailoverTrigger.alarm(alarm), or FailoverTrigger.operator(decisionTime) ' +
+          'with the time a person takes to decide',
+      }),
+      this,
+    );
     const runbooks: Runbook[] = [];
 
     if (props.globalClusterIdentifier && props.secondaryClusterArn) {
-      this.promoteDatabase = new RunbookDocument(this, 'PromoteDatabase',
-        promotionRunbook(this, service, props, triggerIntent));
+      this.promoteDatabase = new RunbookDocument(
+        this,
+        'PromoteDatabase',
+        promotionRunbook(this, service, props, triggerIntent),
+      );
       runbooks.push(this.promoteDatabase);
     }
 
     if (props.loadBalancerArn) {
       const expiresIn = props.zonalShiftExpiresIn ?? Duration.hours(1);
       const minutes = expiresIn.toMinutes({ integral: false });
-      if (!Token.isUnresolved(minutes) && (!Number.isInteger(minutes) || minutes < 1 || minutes > ZONAL_SHIFT_MAX_MINUTES)) {
-        throw validationError(`zonalShiftExpiresIn must be whole minutes from 1 minute to 3 days, got: ${expiresIn.toHumanString()}`, this);
+      if (
+        !Token.isUnresolved(minutes) &&
+        (!Number.isInteger(minutes) || minutes < 1 || minutes > ZONAL_SHIFT_MAX_MINUTES)
+      ) {
+        throw validationError(
+          `zonalShiftExpiresIn must be whole minutes from 1 minute to 3 days, got: ${expiresIn.toHumanString()}`,
+          this,
+        );
       }
       this.startZonalShift = new RunbookDocument(this, 'StartZonalShift', {
         title: `Shift ${service}'s load balancer traffic away from an availability zone in ${stack.region}`,
-        description: 'Starts a Route 53 ARC zonal shift: the load balancer stops routing to the given AZ until the shift expires or is cancelled. '
-          + 'The load balancer must have zonal shift enabled.',
+        description:
+          'Starts a Route 53 ARC zonal shift: the load balancer stops routing to the given AZ until the shift expires or is cancelled. ' +
+          'The load balancer must have zonal shift enabled.',
         parameters: {
-          ResourceIdentifier: { type: 'String', description: 'ARN of the load balancer.', default: props.loadBalancerArn },
-          AwayFrom: { type: 'String', description: 'The AZ id to move traffic away from (use1-az1: an AZ id, not a name).', allowedPattern: '^[a-z0-9]+(-[a-z0-9]+)*-az[0-9]+$' },
-          ExpiresIn: { type: 'String', description: 'How long the shift lasts: minutes (30m) or hours (2h), at most 3 days.', default: expiresInText(minutes), allowedPattern: '^[1-9][0-9]*[mh]$' },
-          Comment: { type: 'String', description: 'Why the zone is shifted away (shown with the shift).', default: 'Zone impaired: traffic shifted by runbook' },
-        },
-        mainSteps: [{
-          name: 'StartZonalShift',
-          action: 'aws:executeAwsApi',
-          inputs: {
-            Service: 'arc-zonal-shift', Api: 'StartZonalShift',
-            ResourceIdentifier: '{{ ResourceIdentifier }}', AwayFrom: '{{ AwayFrom }}', ExpiresIn: '{{ ExpiresIn }}', Comment: '{{ Comment }}',
+          ResourceIdentifier: {
+            type: 'String',
+            description: 'ARN of the load balancer.',
+            default: props.loadBalancerArn,
           },
-          outputs: [{ Name: 'ZonalShiftId', Selector: '$.ZonalShiftId', Type: 'String' }],
-          isEnd: true,
-        }],
-        statements: [new iam.PolicyStatement({ sid: 'ShiftThisLoadBalancer', actions: ['arc-zonal-shift:StartZonalShift'], resources: [props.loadBalancerArn] })],
+          AwayFrom: {
+            type: 'String',
+            description: 'The AZ id to move traffic away from (use1-az1: an AZ id, not a name).',
+            allowedPattern: '^[a-z0-9]+(-[a-z0-9]+)*-az[0-9]+$',
+          },
+          ExpiresIn: {
+            type: 'String',
+            description: 'How long the shift lasts: minutes (30m) or hours (2h), at most 3 days.',
+            default: expiresInText(minutes),
+            allowedPattern: '^[1-9][0-9]*[mh]$',
+          },
+          Comment: {
+            type: 'String',
+            description: 'Why the zone is shifted away (shown with the shift).',
+            default: 'Zone impaired: traffic shifted by runbook',
+          },
+        },
+        mainSteps: [
+          {
+            name: 'StartZonalShift',
+            action: 'aws:executeAwsApi',
+            inputs: {
+              Service: 'arc-zonal-shift',
+              Api: 'StartZonalShift',
+              ResourceIdentifier: '{{ ResourceIdentifier }}',
+              AwayFrom: '{{ AwayFrom }}',
+              ExpiresIn: '{{ ExpiresIn }}',
+              Comment: '{{ Comment }}',
+            },
+            outputs: [{ Name: 'ZonalShiftId', Selector: '$.ZonalShiftId', Type: 'String' }],
+            isEnd: true,
+          },
+        ],
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'ShiftThisLoadBalancer',
+            actions: ['arc-zonal-shift:StartZonalShift'],
+            resources: [props.loadBalancerArn],
+          }),
+        ],
       });
       runbooks.push(this.startZonalShift);
     }
 
     if (props.standbyAutoScalingGroupName && capacity) {
       if (props.tier.strategy === DrStrategy.ACTIVE_ACTIVE || props.tier.strategy === DrStrategy.BACKUP_RESTORE) {
-        Annotations.of(this).addWarningV2('ha-constructs:FailoverRunbooks.standbyAutoScalingGroupName',
-          `standbyAutoScalingGroupName is set for ${props.tier.name} (${props.tier.strategy}), which keeps no scaled-down standby fleet: the scale-up runbook is meant for WARM_STANDBY and PILOT_LIGHT`);
+        Annotations.of(this).addWarningV2(
+          'ha-constructs:FailoverRunbooks.standbyAutoScalingGroupName',
+          `standbyAutoScalingGroupName is set for ${props.tier.name} (${props.tier.strategy}), which keeps no scaled-down standby fleet: the scale-up runbook is meant for WARM_STANDBY and PILOT_LIGHT`,
+        );
       }
       const groupArn = stack.formatArn({
-        service: 'autoscaling', resource: 'autoScalingGroup:*:autoScalingGroupName', resourceName: props.standbyAutoScalingGroupName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        service: 'autoscaling',
+        resource: 'autoScalingGroup:*:autoScalingGroupName',
+        resourceName: props.standbyAutoScalingGroupName,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
       });
       this.scaleStandby = new RunbookDocument(this, 'ScaleStandby', {
         ...scaleUpRunbookPlan({
-          service, region: stack.region, standbyAutoScalingGroupName: props.standbyAutoScalingGroupName,
-          primaryCapacity: capacity, trigger: triggerIntent,
+          service,
+          region: stack.region,
+          standbyAutoScalingGroupName: props.standbyAutoScalingGroupName,
+          primaryCapacity: capacity,
+          trigger: triggerIntent,
         }),
         statements: [
-          new iam.PolicyStatement({ sid: 'ScaleThisGroup', actions: ['autoscaling:UpdateAutoScalingGroup'], resources: [groupArn] }),
+          new iam.PolicyStatement({
+            sid: 'ScaleThisGroup',
+            actions: ['autoscaling:UpdateAutoScalingGroup'],
+            resources: [groupArn],
+          }),
           // Describe calls of Auto Scaling take no resource ARN.
-          new iam.PolicyStatement({ sid: 'DescribeGroups', actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] }),
+          new iam.PolicyStatement({
+            sid: 'DescribeGroups',
+            actions: ['autoscaling:DescribeAutoScalingGroups'],
+            resources: ['*'],
+          }),
         ],
         wildcards: [
-          [groupArn, 'an Auto Scaling group\'s ARN holds an id that is unknown until it exists; the statement names the group exactly'],
+          [
+            groupArn,
+            "an Auto Scaling group's ARN holds an id that is unknown until it exists; the statement names the group exactly",
+          ],
           ['*', 'autoscaling:DescribeAutoScalingGroups takes no resource ARN; it only reads'],
         ],
       });
@@ -386,7 +473,9 @@ class RunbookDocument extends Construct implements Runbook {
         // Confused-deputy guard: only automation executions of this account may assume it.
         conditions: {
           StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ssm', resource: 'automation-execution', resourceName: '*' }) },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({ service: 'ssm', resource: 'automation-execution', resourceName: '*' }),
+          },
         },
       }),
     });
@@ -419,7 +508,13 @@ class RunbookDocument extends Construct implements Runbook {
     const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: ['ssm:StartAutomationExecution'],
-      resourceArns: [Stack.of(this).formatArn({ service: 'ssm', resource: 'automation-definition', resourceName: `${this.documentName}:$DEFAULT` })],
+      resourceArns: [
+        Stack.of(this).formatArn({
+          service: 'ssm',
+          resource: 'automation-definition',
+          resourceName: `${this.documentName}:$DEFAULT`,
+        }),
+      ],
     });
     return grant.combine(this.assumeRole.grantPassRole(grantee.grantPrincipal));
   }
@@ -430,14 +525,24 @@ function degradationRunbook(scope: Construct, service: string, flags: FeatureFla
   const stack = Stack.of(scope);
   const app = { ApplicationId: flags.applicationId, EnvironmentId: flags.environmentId };
   const restore = 'step:RestoreRollbackMonitor';
-  const allAtOnce = stack.formatArn({ service: 'appconfig', resource: 'deploymentstrategy', resourceName: 'AppConfig.AllAtOnce' });
+  const allAtOnce = stack.formatArn({
+    service: 'appconfig',
+    resource: 'deploymentstrategy',
+    resourceName: 'AppConfig.AllAtOnce',
+  });
   const deployments = `${flags.environmentArn}/deployment/*`;
   return new RunbookDocument(scope, 'DegradeFeatures', {
     title: `Switch off ${service}'s non-essential features in ${stack.region}`,
-    description: 'Deploys the feature flags with every non-essential feature off, all at once. The page alarm (the flags\' rollback monitor) '
-      + 'is already firing during the outage this answers, so it is detached for the deployment and re-attached afterwards.',
+    description:
+      "Deploys the feature flags with every non-essential feature off, all at once. The page alarm (the flags' rollback monitor) " +
+      'is already firing during the outage this answers, so it is detached for the deployment and re-attached afterwards.',
     parameters: {
-      Content: { type: 'String', description: 'The flags to deploy (AWS.AppConfig.FeatureFlags JSON); by default every non-essential feature off.', default: flags.degradedContent },
+      Content: {
+        type: 'String',
+        description:
+          'The flags to deploy (AWS.AppConfig.FeatureFlags JSON); by default every non-essential feature off.',
+        default: flags.degradedContent,
+      },
     },
     mainSteps: [
       {
@@ -449,7 +554,14 @@ function degradationRunbook(scope: Construct, service: string, flags: FeatureFla
         name: 'CreateDegradedVersion',
         action: 'aws:executeAwsApi',
         onFailure: restore,
-        inputs: { Service: 'appconfig', Api: 'CreateHostedConfigurationVersion', ApplicationId: flags.applicationId, ConfigurationProfileId: flags.configurationProfileId, Content: '{{ Content }}', ContentType: 'application/json' },
+        inputs: {
+          Service: 'appconfig',
+          Api: 'CreateHostedConfigurationVersion',
+          ApplicationId: flags.applicationId,
+          ConfigurationProfileId: flags.configurationProfileId,
+          Content: '{{ Content }}',
+          ContentType: 'application/json',
+        },
         outputs: [{ Name: 'VersionNumber', Selector: '$.VersionNumber', Type: 'String' }],
       },
       {
@@ -457,8 +569,12 @@ function degradationRunbook(scope: Construct, service: string, flags: FeatureFla
         action: 'aws:executeAwsApi',
         onFailure: restore,
         inputs: {
-          Service: 'appconfig', Api: 'StartDeployment', ...app, ConfigurationProfileId: flags.configurationProfileId,
-          DeploymentStrategyId: 'AppConfig.AllAtOnce', ConfigurationVersion: '{{ CreateDegradedVersion.VersionNumber }}',
+          Service: 'appconfig',
+          Api: 'StartDeployment',
+          ...app,
+          ConfigurationProfileId: flags.configurationProfileId,
+          DeploymentStrategyId: 'AppConfig.AllAtOnce',
+          ConfigurationVersion: '{{ CreateDegradedVersion.VersionNumber }}',
           Description: 'Graceful degradation: non-essential features off',
         },
         outputs: [{ Name: 'DeploymentNumber', Selector: '$.DeploymentNumber', Type: 'Integer' }],
@@ -468,27 +584,66 @@ function degradationRunbook(scope: Construct, service: string, flags: FeatureFla
         action: 'aws:waitForAwsResourceProperty',
         onFailure: restore,
         timeoutSeconds: 1800,
-        inputs: { Service: 'appconfig', Api: 'GetDeployment', ...app, DeploymentNumber: '{{ DeployAllAtOnce.DeploymentNumber }}', PropertySelector: '$.State', DesiredValues: ['COMPLETE'] },
+        inputs: {
+          Service: 'appconfig',
+          Api: 'GetDeployment',
+          ...app,
+          DeploymentNumber: '{{ DeployAllAtOnce.DeploymentNumber }}',
+          PropertySelector: '$.State',
+          DesiredValues: ['COMPLETE'],
+        },
       },
       {
         name: 'RestoreRollbackMonitor',
         action: 'aws:executeAwsApi',
-        inputs: { Service: 'appconfig', Api: 'UpdateEnvironment', ...app, Monitors: [{ AlarmArn: flags.rollbackAlarmArn, AlarmRoleArn: flags.monitorRole.roleArn }] },
+        inputs: {
+          Service: 'appconfig',
+          Api: 'UpdateEnvironment',
+          ...app,
+          Monitors: [{ AlarmArn: flags.rollbackAlarmArn, AlarmRoleArn: flags.monitorRole.roleArn }],
+        },
         isEnd: true,
       },
     ],
     statements: [
-      new iam.PolicyStatement({ sid: 'SwapRollbackMonitor', actions: ['appconfig:UpdateEnvironment'], resources: [flags.environmentArn] }),
       new iam.PolicyStatement({
-        sid: 'PassMonitorRole', actions: ['iam:PassRole'], resources: [flags.monitorRole.roleArn],
+        sid: 'SwapRollbackMonitor',
+        actions: ['appconfig:UpdateEnvironment'],
+        resources: [flags.environmentArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'PassMonitorRole',
+        actions: ['iam:PassRole'],
+        resources: [flags.monitorRole.roleArn],
         conditions: { StringEquals: { 'iam:PassedToService': 'appconfig.amazonaws.com' } },
       }),
-      new iam.PolicyStatement({ sid: 'CreateFlagVersion', actions: ['appconfig:CreateHostedConfigurationVersion'], resources: [flags.configurationProfileArn] }),
-      new iam.PolicyStatement({ sid: 'DeployFlags', actions: ['appconfig:StartDeployment'], resources: [flags.environmentArn, flags.configurationProfileArn, allAtOnce] }),
-      new iam.PolicyStatement({ sid: 'WatchDeployment', actions: ['appconfig:GetDeployment'], resources: [deployments] }),
-      new iam.PolicyStatement({ sid: 'EncryptFlags', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [flags.encryptionKey.keyArn] }),
+      new iam.PolicyStatement({
+        sid: 'CreateFlagVersion',
+        actions: ['appconfig:CreateHostedConfigurationVersion'],
+        resources: [flags.configurationProfileArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'DeployFlags',
+        actions: ['appconfig:StartDeployment'],
+        resources: [flags.environmentArn, flags.configurationProfileArn, allAtOnce],
+      }),
+      new iam.PolicyStatement({
+        sid: 'WatchDeployment',
+        actions: ['appconfig:GetDeployment'],
+        resources: [deployments],
+      }),
+      new iam.PolicyStatement({
+        sid: 'EncryptFlags',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [flags.encryptionKey.keyArn],
+      }),
     ],
-    wildcards: [[deployments, 'a deployment number is known only once the runbook has started it; the statement is limited to this environment']],
+    wildcards: [
+      [
+        deployments,
+        'a deployment number is known only once the runbook has started it; the statement is limited to this environment',
+      ],
+    ],
   });
 }
 
@@ -511,37 +666,60 @@ interface InstanceGroups {
  * mode the starter chooses, the wait until the global database names this cluster writer, a reader
  * in another zone), with the statements that allow exactly those calls.
  */
-function promotionRunbook(scope: Construct, service: string, props: FailoverRunbooksProps,
-  trigger: FailoverTriggerIntent | undefined): RunbookDocumentProps {
+function promotionRunbook(
+  scope: Construct,
+  service: string,
+  props: FailoverRunbooksProps,
+  trigger: FailoverTriggerIntent | undefined,
+): RunbookDocumentProps {
   const stack = Stack.of(scope);
   const globalClusterIdentifier = props.globalClusterIdentifier!;
   const clusterArn = props.secondaryClusterArn!;
   // Only the global-cluster calls take the ARN; CreateDBInstance and DescribeDBClusters want the name.
-  const clusterIdentifier = props.secondaryClusterIdentifier
-    ?? Arn.split(clusterArn, ArnFormat.COLON_RESOURCE_NAME).resourceName!;
+  const clusterIdentifier =
+    props.secondaryClusterIdentifier ?? Arn.split(clusterArn, ArnFormat.COLON_RESOURCE_NAME).resourceName!;
   const writerClass = props.headlessSecondaryWriterClass;
   const readerZone = props.promotedReaderAvailabilityZone;
   const groups = writerClass !== undefined || readerZone !== undefined ? instanceGroups(scope, props) : undefined;
   const plan = promotionRunbookPlan({
-    service, region: stack.region, tier: props.tier, globalClusterIdentifier, secondaryClusterArn: clusterArn,
+    service,
+    region: stack.region,
+    tier: props.tier,
+    globalClusterIdentifier,
+    secondaryClusterArn: clusterArn,
     secondaryClusterIdentifier: clusterIdentifier,
-    headlessWriter: writerClass !== undefined ? {
-      instanceClass: writerClass, parameterGroupName: groups!.parameterGroupName,
-      availabilityZone: props.headlessSecondaryWriterAvailabilityZone,
-    } : undefined,
-    promotedReader: readerZone !== undefined ? {
-      instanceClass: (props.promotedReaderClass ?? writerClass)!, parameterGroupName: groups!.parameterGroupName,
-      availabilityZone: readerZone,
-    } : undefined,
+    headlessWriter:
+      writerClass !== undefined
+        ? {
+            instanceClass: writerClass,
+            parameterGroupName: groups!.parameterGroupName,
+            availabilityZone: props.headlessSecondaryWriterAvailabilityZone,
+          }
+        : undefined,
+    promotedReader:
+      readerZone !== undefined
+        ? {
+            instanceClass: (props.promotedReaderClass ?? writerClass)!,
+            parameterGroupName: groups!.parameterGroupName,
+            availabilityZone: readerZone,
+          }
+        : undefined,
     failback: props.failback,
     trigger,
   });
   const globalClusterArn = stack.formatArn({
-    service: 'rds', region: '', resource: 'global-cluster', resourceName: globalClusterIdentifier,
+    service: 'rds',
+    region: '',
+    resource: 'global-cluster',
+    resourceName: globalClusterIdentifier,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
   const anyCluster = stack.formatArn({
-    service: 'rds', region: '*', resource: 'cluster', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    service: 'rds',
+    region: '*',
+    resource: 'cluster',
+    resourceName: '*',
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
   const instances = [
     ...(writerClass !== undefined ? [['Writer', headlessWriterIdentifier(service, stack.region)]] : []),
@@ -558,30 +736,47 @@ function promotionRunbook(scope: Construct, service: string, props: FailoverRunb
         resources: [globalClusterArn, clusterArn, props.primaryClusterArn ?? anyCluster],
       }),
       new iam.PolicyStatement({
-        sid: 'WatchGlobalCluster', actions: ['rds:DescribeGlobalClusters'], resources: [globalClusterArn],
+        sid: 'WatchGlobalCluster',
+        actions: ['rds:DescribeGlobalClusters'],
+        resources: [globalClusterArn],
       }),
       ...(groups ? instanceStatements(stack, clusterArn, groups, instances) : []),
     ],
-    wildcards: props.primaryClusterArn ? [] : [[anyCluster, 'the primary cluster, another region\'s, is not an input; '
-      + `the global cluster ${globalClusterIdentifier} in the same statement limits the failover and switchover `
-      + 'to this global database (give primaryClusterArn to name it)']],
+    wildcards: props.primaryClusterArn
+      ? []
+      : [
+          [
+            anyCluster,
+            "the primary cluster, another region's, is not an input; " +
+              `the global cluster ${globalClusterIdentifier} in the same statement limits the failover and switchover ` +
+              'to this global database (give primaryClusterArn to name it)',
+          ],
+        ],
   };
 }
 
 /** The groups the instances the runbook creates use; refuses inputs that cannot be granted. */
 function instanceGroups(scope: Construct, props: FailoverRunbooksProps): InstanceGroups {
-  const asker = props.headlessSecondaryWriterClass !== undefined
-    ? 'headlessSecondaryWriterClass' : 'promotedReaderAvailabilityZone';
+  const asker =
+    props.headlessSecondaryWriterClass !== undefined
+      ? 'headlessSecondaryWriterClass'
+      : 'promotedReaderAvailabilityZone';
   if (!props.headlessSecondarySubnetGroupName) {
-    throw validationError(`headlessSecondarySubnetGroupName must be given with ${asker}: `
-      + 'rds:CreateDBInstance is authorised against the DB subnet group the writer joins (the secondary cluster\'s, '
-      + 'CfnDBCluster.dbSubnetGroupName), got: none', scope);
+    throw validationError(
+      `headlessSecondarySubnetGroupName must be given with ${asker}: ` +
+        "rds:CreateDBInstance is authorised against the DB subnet group the writer joins (the secondary cluster's, " +
+        'CfnDBCluster.dbSubnetGroupName), got: none',
+      scope,
+    );
   }
   const version = props.headlessSecondaryEngineVersion ?? DEFAULT_SECONDARY_ENGINE_VERSION;
   if (Token.isUnresolved(version) || !/^[0-9]+(\.[0-9]+)*$/.test(version)) {
     const got = Token.isUnresolved(version) ? 'a token' : version;
-    throw validationError('headlessSecondaryEngineVersion must be an Aurora PostgreSQL version known at synthesis '
-      + `(16.8): it names the writer's default parameter and option groups, got: ${got}`, scope);
+    throw validationError(
+      'headlessSecondaryEngineVersion must be an Aurora PostgreSQL version known at synthesis ' +
+        `(16.8): it names the writer's default parameter and option groups, got: ${got}`,
+      scope,
+    );
   }
   const major = version.split('.')[0];
   return {
@@ -598,13 +793,23 @@ function instanceGroups(scope: Construct, props: FailoverRunbooksProps): Instanc
  * parameter, option and subnet groups it uses.
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html
  */
-function instanceStatements(stack: Stack, clusterArn: string, groups: InstanceGroups,
-  instances: string[][]): iam.PolicyStatement[] {
-  const rds = (resource: string, resourceName: string) => stack.formatArn({
-    service: 'rds', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
+function instanceStatements(
+  stack: Stack,
+  clusterArn: string,
+  groups: InstanceGroups,
+  instances: string[][],
+): iam.PolicyStatement[] {
+  const rds = (resource: string, resourceName: string) =>
+    stack.formatArn({
+      service: 'rds',
+      resource,
+      resourceName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
   const groupArns = [
-    rds('pg', groups.parameterGroupName), rds('og', groups.optionGroupName), rds('subgrp', groups.subnetGroupName),
+    rds('pg', groups.parameterGroupName),
+    rds('og', groups.optionGroupName),
+    rds('subgrp', groups.subnetGroupName),
   ];
   return [
     new iam.PolicyStatement({ sid: 'FindInstances', actions: ['rds:DescribeDBClusters'], resources: [clusterArn] }),
@@ -612,12 +817,20 @@ function instanceStatements(stack: Stack, clusterArn: string, groups: InstanceGr
       const instanceArn = rds('db', identifier);
       return [
         new iam.PolicyStatement({
-          sid: `Create${role}`, actions: ['rds:CreateDBInstance'], resources: [instanceArn, clusterArn, ...groupArns],
+          sid: `Create${role}`,
+          actions: ['rds:CreateDBInstance'],
+          resources: [instanceArn, clusterArn, ...groupArns],
         }),
         // The writer is waited for; the reader is not (the promotion already serves).
-        ...(role === 'Writer' ? [new iam.PolicyStatement({
-          sid: 'WatchWriter', actions: ['rds:DescribeDBInstances'], resources: [instanceArn],
-        })] : []),
+        ...(role === 'Writer'
+          ? [
+              new iam.PolicyStatement({
+                sid: 'WatchWriter',
+                actions: ['rds:DescribeDBInstances'],
+                resources: [instanceArn],
+              }),
+            ]
+          : []),
       ];
     }),
   ];
@@ -628,32 +841,48 @@ function instanceStatements(stack: Stack, clusterArn: string, groups: InstanceGr
  * state change with an SSM Automation target per runbook, through a role that may only start them.
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html
  */
-function startOnAlarm(scope: Construct, alarm: cloudwatch.IAlarm, targets: { runbook: Runbook; input: Record<string, string[]> }[]): void {
+function startOnAlarm(
+  scope: Construct,
+  alarm: cloudwatch.IAlarm,
+  targets: { runbook: Runbook; input: Record<string, string[]> }[],
+): void {
   if (targets.length === 0) {
     return;
   }
   const stack = Stack.of(scope);
   const role = new iam.Role(scope, 'TriggerRole', {
     description: `Lets EventBridge start the failover runbooks of ${scope.node.path} when ${alarm.alarmName} fires`,
-    assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+    assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
   });
-  const definitions = targets.map(({ runbook }) => stack.formatArn({
-    service: 'ssm', resource: 'automation-definition', resourceName: `${runbook.documentName}:$DEFAULT`,
-  }));
+  const definitions = targets.map(({ runbook }) =>
+    stack.formatArn({
+      service: 'ssm',
+      resource: 'automation-definition',
+      resourceName: `${runbook.documentName}:$DEFAULT`,
+    }),
+  );
   targets.forEach(({ runbook }) => runbook.grantStart(role));
   acknowledgeFindings(role, {
     id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-    reason: 'the inline policy belongs to this one role and only starts these runbooks with their own assume roles; it is deleted with the role',
+    reason:
+      'the inline policy belongs to this one role and only starts these runbooks with their own assume roles; it is deleted with the role',
   });
   const rule = new events.CfnRule(scope, 'Trigger', {
     description: `Starts the failover runbooks when ${alarm.alarmName} goes into ALARM`,
     eventPattern: {
-      'source': ['aws.cloudwatch'],
+      source: ['aws.cloudwatch'],
       'detail-type': ['CloudWatch Alarm State Change'],
-      'resources': [alarm.alarmArn],
-      'detail': { state: { value: ['ALARM'] } },
+      resources: [alarm.alarmArn],
+      detail: { state: { value: ['ALARM'] } },
     },
-    targets: targets.map(({ input }, i) => ({ id: `Runbook${i + 1}`, arn: definitions[i], roleArn: role.roleArn, input: JSON.stringify(input) })),
+    targets: targets.map(({ input }, i) => ({
+      id: `Runbook${i + 1}`,
+      arn: definitions[i],
+      roleArn: role.roleArn,
+      input: JSON.stringify(input),
+    })),
   });
   rule.node.addDependency(role);
 }

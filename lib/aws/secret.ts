@@ -145,7 +145,9 @@ export class EncryptedSecret extends Construct {
       ],
       rotatedExternally: props.rotatedExternally,
       rotationInterval: rotateAfter && {
-        prop: 'rotateAfter', unit: 'seconds', text: rotateAfter.toHumanString(),
+        prop: 'rotateAfter',
+        unit: 'seconds',
+        text: rotateAfter.toHumanString(),
         value: rotateAfter.isUnresolved() ? undefined : rotateAfter.toSeconds({ integral: false }),
       },
       removalPolicy: props.removalPolicy,
@@ -153,22 +155,37 @@ export class EncryptedSecret extends Construct {
     throwProblems(plan.problems, this);
     const strayKeys = Object.keys(props.replicaKeys ?? {}).filter((r) => !this.replicaRegions.includes(r));
     if (strayKeys.length > 0) {
-      throw validationError(`replicaKeys must only name regions of replicaRegions (${this.replicaRegions.join(', ') || 'none'}), got: ${strayKeys.join(', ')}`, this, 'replicaKeys');
+      throw validationError(
+        `replicaKeys must only name regions of replicaRegions (${this.replicaRegions.join(', ') || 'none'}), got: ${strayKeys.join(', ')}`,
+        this,
+        'replicaKeys',
+      );
     }
     for (const [replicaRegion, key] of Object.entries(props.replicaKeys ?? {})) {
-      const keyRegion = Token.isUnresolved(key.keyArn) ? undefined : Arn.split(key.keyArn, ArnFormat.SLASH_RESOURCE_NAME).region;
+      const keyRegion = Token.isUnresolved(key.keyArn)
+        ? undefined
+        : Arn.split(key.keyArn, ArnFormat.SLASH_RESOURCE_NAME).region;
       if (keyRegion !== undefined && keyRegion !== replicaRegion) {
-        throw validationError(`replicaKeys.${replicaRegion} must be a key of ${replicaRegion}, got a key of: ${keyRegion}`, this, 'replicaKeys');
+        throw validationError(
+          `replicaKeys.${replicaRegion} must be a key of ${replicaRegion}, got a key of: ${keyRegion}`,
+          this,
+          'replicaKeys',
+        );
       }
     }
     const byAlias = this.replicaRegions.filter((r) => props.replicaKeys?.[r] === undefined);
     if (byAlias.length > 0 && props.service === undefined) {
-      throw validationError(`service must be given when replicaRegions (${byAlias.join(', ')}) use the replica key found by alias (alias/<service>-secrets): the default, the stack's name, differs between the stacks of two regions, got: none`, this, 'service');
+      throw validationError(
+        `service must be given when replicaRegions (${byAlias.join(', ')}) use the replica key found by alias (alias/<service>-secrets): the default, the stack's name, differs between the stacks of two regions, got: none`,
+        this,
+        'service',
+      );
     }
     emitWarnings(this, 'EncryptedSecret', plan.warnings);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    this.encryptionKey = props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the secret ${this.node.path}`);
+    this.encryptionKey =
+      props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the secret ${this.node.path}`);
     const secret = new secretsmanager.Secret(this, 'Resource', {
       description: props.description,
       secretName: props.secretName,
@@ -187,8 +204,10 @@ export class EncryptedSecret extends Construct {
       this.replicaKeyIds[replicaRegion] = key ? key.keyArn : aliasName;
     }
     if (this.replicaRegions.length > 0) {
-      (secret.node.defaultChild as secretsmanager.CfnSecret).addPropertyOverride('ReplicaRegions',
-        this.replicaRegions.map((r) => ({ Region: r, KmsKeyId: this.replicaKeyIds[r] })));
+      (secret.node.defaultChild as secretsmanager.CfnSecret).addPropertyOverride(
+        'ReplicaRegions',
+        this.replicaRegions.map((r) => ({ Region: r, KmsKeyId: this.replicaKeyIds[r] })),
+      );
     }
 
     if (props.hostedRotation || props.rotationLambda) {
@@ -197,16 +216,22 @@ export class EncryptedSecret extends Construct {
         hostedRotation: props.hostedRotation,
         rotationLambda: props.rotationLambda,
         // The plan's interval, or the user's own when it is a token.
-        automaticallyAfter: plan.rotationIntervalSeconds === undefined ? rotateAfter : Duration.seconds(plan.rotationIntervalSeconds),
+        automaticallyAfter:
+          plan.rotationIntervalSeconds === undefined ? rotateAfter : Duration.seconds(plan.rotationIntervalSeconds),
       });
     } else if (props.rotatedExternally !== undefined) {
       acknowledgeHaFinding(this, 'HA-SEC1', props.rotatedExternally);
-      acknowledgeFindings(this,
+      acknowledgeFindings(
+        this,
         { id: 'AwsSolutions-SMG4', reason: props.rotatedExternally },
-        { id: 'NIST.800.53.R5-SecretsManagerRotationEnabled', reason: props.rotatedExternally });
+        { id: 'NIST.800.53.R5-SecretsManagerRotationEnabled', reason: props.rotatedExternally },
+      );
     }
 
-    attachHaMetadata(this, props, { component: 'EncryptedSecret', failureDomain: this.replicaRegions.length > 0 ? FailureDomain.GLOBAL : FailureDomain.REGION });
+    attachHaMetadata(this, props, {
+      component: 'EncryptedSecret',
+      failureDomain: this.replicaRegions.length > 0 ? FailureDomain.GLOBAL : FailureDomain.REGION,
+    });
   }
 
   /**
@@ -218,41 +243,72 @@ export class EncryptedSecret extends Construct {
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     const stack = Stack.of(this);
     const parts = Arn.split(this.secret.secretArn, ArnFormat.COLON_RESOURCE_NAME);
-    const replicaArns = this.replicaRegions.map((replicaRegion) => Arn.format({
-      partition: parts.partition, service: 'secretsmanager', region: replicaRegion, account: parts.account,
-      resource: 'secret', resourceName: parts.resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    }));
+    const replicaArns = this.replicaRegions.map((replicaRegion) =>
+      Arn.format({
+        partition: parts.partition,
+        service: 'secretsmanager',
+        region: replicaRegion,
+        account: parts.account,
+        resource: 'secret',
+        resourceName: parts.resourceName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
     let grant = iam.Grant.addToPrincipal({
       grantee,
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
       resourceArns: [this.secret.secretArn, ...replicaArns],
     });
-    const decryptVia = (region: string) => ({ StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } });
-    grant = grant.combine(iam.Grant.addToPrincipal({
-      grantee, actions: ['kms:Decrypt'], resourceArns: [this.encryptionKey.keyArn], conditions: decryptVia(stack.region),
-    }));
+    const decryptVia = (region: string) => ({
+      StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` },
+    });
+    grant = grant.combine(
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['kms:Decrypt'],
+        resourceArns: [this.encryptionKey.keyArn],
+        conditions: decryptVia(stack.region),
+      }),
+    );
     for (const replicaRegion of this.replicaRegions) {
       const keyId = this.replicaKeyIds[replicaRegion];
       if (keyId !== this.aliasName) {
-        grant = grant.combine(iam.Grant.addToPrincipal({ grantee, actions: ['kms:Decrypt'], resourceArns: [keyId], conditions: decryptVia(replicaRegion) }));
+        grant = grant.combine(
+          iam.Grant.addToPrincipal({
+            grantee,
+            actions: ['kms:Decrypt'],
+            resourceArns: [keyId],
+            conditions: decryptVia(replicaRegion),
+          }),
+        );
         continue;
       }
       // The replica key's id is not known in this region's stack: any key of that region, but only
       // the one carrying the replica alias (kms:ResourceAliases), only through Secrets Manager.
-      const anyKeyOfRegion = stack.formatArn({ service: 'kms', region: replicaRegion, resource: 'key', resourceName: '*' });
+      const anyKeyOfRegion = stack.formatArn({
+        service: 'kms',
+        region: replicaRegion,
+        resource: 'key',
+        resourceName: '*',
+      });
       if (Construct.isConstruct(grantee.grantPrincipal)) {
-        acknowledgeWildcard(grantee.grantPrincipal, anyKeyOfRegion,
-          `kms:Decrypt on keys of ${replicaRegion} is narrowed to the key carrying alias ${this.aliasName} (kms:ResourceAliases) and to calls through Secrets Manager; the key's id lives in another region's stack`);
+        acknowledgeWildcard(
+          grantee.grantPrincipal,
+          anyKeyOfRegion,
+          `kms:Decrypt on keys of ${replicaRegion} is narrowed to the key carrying alias ${this.aliasName} (kms:ResourceAliases) and to calls through Secrets Manager; the key's id lives in another region's stack`,
+        );
       }
-      grant = grant.combine(iam.Grant.addToPrincipal({
-        grantee,
-        actions: ['kms:Decrypt'],
-        resourceArns: [anyKeyOfRegion],
-        conditions: {
-          ...decryptVia(replicaRegion),
-          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': this.aliasName },
-        },
-      }));
+      grant = grant.combine(
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: ['kms:Decrypt'],
+          resourceArns: [anyKeyOfRegion],
+          conditions: {
+            ...decryptVia(replicaRegion),
+            'ForAnyValue:StringEquals': { 'kms:ResourceAliases': this.aliasName },
+          },
+        }),
+      );
     }
     return grant;
   }
@@ -285,29 +341,52 @@ export class SecretReplicaKey extends Construct {
   constructor(scope: Construct, id: string, props: SecretReplicaKeyProps) {
     super(scope, id);
     if (props.aliasName === undefined && props.service === undefined) {
-      throw validationError('service or aliasName must be given: the primary secret finds this key by alias/<service>-secrets, and the default service, the stack\'s name, differs between the stacks of two regions, got: neither', this);
+      throw validationError(
+        "service or aliasName must be given: the primary secret finds this key by alias/<service>-secrets, and the default service, the stack's name, differs between the stacks of two regions, got: neither",
+        this,
+      );
     }
     this.aliasName = props.aliasName ?? secretReplicaKeyAlias(serviceNameOf(this, props));
     requireAliasName(this.aliasName, this);
-    const key = newCustomerManagedKey(this, 'Resource', `Encrypts replicas of the secrets of ${serviceNameOf(this, props)} in this region`);
+    const key = newCustomerManagedKey(
+      this,
+      'Resource',
+      `Encrypts replicas of the secrets of ${serviceNameOf(this, props)} in this region`,
+    );
     // Secrets Manager re-encrypts a replica whenever its primary changes, on behalf of whoever changed
     // it (a rotation function whose role lives in another region's stack and is unknown here). Like
     // the aws/secretsmanager key, allow any caller of this account, but only through Secrets Manager
     // of this region: who may read a replica is still decided by the Secrets Manager permissions.
     const stack = Stack.of(this);
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowSecretsManagerOfThisAccount',
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
-      // A key policy statement applies to the key it is attached to: `*` here means "this key".
-      resources: ['*'],
-      conditions: {
-        StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` },
-      },
-    }));
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSecretsManagerOfThisAccount',
+        principals: [new iam.AnyPrincipal()],
+        actions: [
+          'kms:Encrypt',
+          'kms:Decrypt',
+          'kms:ReEncrypt*',
+          'kms:GenerateDataKey*',
+          'kms:CreateGrant',
+          'kms:DescribeKey',
+        ],
+        // A key policy statement applies to the key it is attached to: `*` here means "this key".
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            'kms:CallerAccount': stack.account,
+            'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com`,
+          },
+        },
+      }),
+    );
     this.key = key;
     new kms.Alias(this, 'Alias', { aliasName: this.aliasName, targetKey: key, removalPolicy: RemovalPolicy.RETAIN });
-    attachHaMetadata(this, props, { component: 'SecretReplicaKey', failureDomain: FailureDomain.REGION, role: props.role ?? HaRole.REPLICA });
+    attachHaMetadata(this, props, {
+      component: 'SecretReplicaKey',
+      failureDomain: FailureDomain.REGION,
+      role: props.role ?? HaRole.REPLICA,
+    });
   }
 
   /**
@@ -325,12 +404,21 @@ export class SecretReplicaKey extends Construct {
       grantee,
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
       // Secrets Manager appends six random characters to a secret's name in its ARN.
-      resourceArns: [stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${secretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-    }).combine(iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['kms:Decrypt'],
-      resourceArns: [this.key.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
-    }));
+      resourceArns: [
+        stack.formatArn({
+          service: 'secretsmanager',
+          resource: 'secret',
+          resourceName: `${secretName}-??????`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+    }).combine(
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['kms:Decrypt'],
+        resourceArns: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
+      }),
+    );
   }
 }

@@ -271,23 +271,36 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
     // ---- Validation -------------------------------------------------------------------------
     if (Token.isUnresolved(stack.region)) {
       // The access-log bucket policy names the region's Elastic Load Balancing account or principal.
-      throw validationError("the stack's region must be known at synthesis (env: { region }) for the load balancer's "
-        + 'access logs, got: an environment-agnostic stack', this);
+      throw validationError(
+        "the stack's region must be known at synthesis (env: { region }) for the load balancer's " +
+          'access logs, got: an environment-agnostic stack',
+        this,
+      );
     }
     const subnetSelection = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     const zonesProp = props.vpcSubnets ? 'vpcSubnets' : 'vpc';
     const subnets = props.vpc.selectSubnets(subnetSelection);
     this.availabilityZones = [...subnets.availabilityZones];
     if (props.cluster && !sameVpc(stack, props.cluster.vpc, props.vpc)) {
-      throw validationError('cluster must be in vpc (the service selects its subnets from the cluster\'s VPC), '
-        + 'got: a cluster of another VPC', this, 'cluster');
+      throw validationError(
+        "cluster must be in vpc (the service selects its subnets from the cluster's VPC), " +
+          'got: a cluster of another VPC',
+        this,
+        'cluster',
+      );
     }
-    const literals = [['containerPort', props.containerPort], ['livenessPath', props.livenessPath]] as const;
+    const literals = [
+      ['containerPort', props.containerPort],
+      ['livenessPath', props.livenessPath],
+    ] as const;
     for (const [prop, value] of literals) {
       if (value !== undefined && Token.isUnresolved(value)) {
         // Both go into the container health check's command, a literal the task definition carries.
-        throw validationError(`${prop} must be known at synthesis (the container health check's command names it), `
-          + 'got: a token', this, prop);
+        throw validationError(
+          `${prop} must be known at synthesis (the container health check's command names it), ` + 'got: a token',
+          this,
+          prop,
+        );
       }
     }
     const plan = planService(tier, {
@@ -312,7 +325,10 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
     });
     throwProblems(plan.problems, this);
     const zoneProblem = zonePlacementProblem({
-      prop: zonesProp, zones: this.availabilityZones, region: stack.region, minZones: plan.minZones,
+      prop: zonesProp,
+      zones: this.availabilityZones,
+      region: stack.region,
+      minZones: plan.minZones,
       tierName: tier.name,
     });
     if (zoneProblem) {
@@ -331,13 +347,15 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
       const which = internetFacing
         ? 'an internet-facing load balancer'
         : "an internal load balancer (it runs in the tasks' subnets)";
-      const tierNeeds = lbMinZones > ALB_MIN_AZS
-        ? `, and a node in each of the ${lbMinZones} AZs ${tier.name}'s tasks run in`
-        : '';
+      const tierNeeds =
+        lbMinZones > ALB_MIN_AZS ? `, and a node in each of the ${lbMinZones} AZs ${tier.name}'s tasks run in` : '';
       const got = `${loadBalancerZones.length} (${loadBalancerZones.join(', ') || 'none'})`;
-      throw validationError(`${where} in at least ${lbMinZones} AZs for ${which}: an Application Load Balancer needs `
-        + `subnets in two AZs${tierNeeds}, got: ${got}`,
-      this, zonesProp);
+      throw validationError(
+        `${where} in at least ${lbMinZones} AZs for ${which}: an Application Load Balancer needs ` +
+          `subnets in two AZs${tierNeeds}, got: ${got}`,
+        this,
+        zonesProp,
+      );
     }
     emitWarnings(this, 'ResilientService', plan.warnings);
     this.taskCount = plan.tasks;
@@ -399,7 +417,9 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
       // Non-blocking: a CloudWatch Logs impairment drops log lines instead of stalling the application's
       // writes (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html, `mode`).
       logging: ecs.LogDrivers.awsLogs({
-        logGroup: this.logGroup, streamPrefix: 'app', mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+        logGroup: this.logGroup,
+        streamPrefix: 'app',
+        mode: ecs.AwsLogDriverMode.NON_BLOCKING,
       }),
     });
 
@@ -436,9 +456,11 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
     this.loadBalancer = balancer.loadBalancer;
     this.listener = balancer.listener;
     if (!props.certificate) {
-      Annotations.of(this).addWarningV2('ha-constructs:ResilientService.certificate',
-        'no certificate: the load balancer serves plain HTTP; give certificate for HTTPS with an HTTP→HTTPS '
-        + 'redirect');
+      Annotations.of(this).addWarningV2(
+        'ha-constructs:ResilientService.certificate',
+        'no certificate: the load balancer serves plain HTTP; give certificate for HTTPS with an HTTP→HTTPS ' +
+          'redirect',
+      );
     }
     this.webAcl = newFleetWebAcl(this, {
       loadBalancer: this.loadBalancer,
@@ -455,7 +477,8 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
     this.unhealthyTasksAlarm = new cloudwatch.Alarm(this, 'UnhealthyTasksAlarm', {
       alarmDescription: `Tasks of ${this.node.path} fail the load balancer's readiness check (${readinessPath})`,
       metric: this.targetGroup.metrics.unhealthyHostCount({
-        period: Duration.seconds(unhealthy.periodSeconds), statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.seconds(unhealthy.periodSeconds),
+        statistic: cloudwatch.Stats.MAXIMUM,
       }),
       threshold: unhealthy.threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -465,8 +488,8 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
     notifyOn(this.unhealthyTasksAlarm, this.alarmTopic);
 
     // ---- Cluster and service ----------------------------------------------------------------
-    this.cluster = props.cluster
-      ?? this.newCluster(props.vpc, props.containerInsights ?? ecs.ContainerInsights.ENABLED);
+    this.cluster =
+      props.cluster ?? this.newCluster(props.vpc, props.containerInsights ?? ecs.ContainerInsights.ENABLED);
     const deployment = plan.deployment;
     const rollbackAlarms = [this.errorAlarm, this.unhealthyTasksAlarm, ...(props.pageAlarm ? [props.pageAlarm] : [])];
     this.service = new ecs.FargateService(this, 'Service', {
@@ -489,9 +512,12 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
       enableExecuteCommand: false,
     });
     this.connections = this.service.connections;
-    this.targetGroup.addTarget(this.service.loadBalancerTarget({
-      containerName: this.container.containerName, containerPort,
-    }));
+    this.targetGroup.addTarget(
+      this.service.loadBalancerTarget({
+        containerName: this.container.containerName,
+        containerPort,
+      }),
+    );
 
     // ---- Scaling and zonal autoshift -------------------------------------------------------
     const scaling = plan.scaling;
@@ -499,7 +525,8 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
     this.scaling.scaleOnCpuUtilization('CpuTracking', { targetUtilizationPercent: scaling.targetCpuPercent });
     if (scaling.targetRequestsPerMinute !== undefined) {
       this.scaling.scaleOnRequestCount('RequestTracking', {
-        requestsPerTarget: scaling.targetRequestsPerMinute, targetGroup: this.targetGroup,
+        requestsPerTarget: scaling.targetRequestsPerMinute,
+        targetGroup: this.targetGroup,
       });
     }
     if (plan.zonalAutoshift) {
@@ -517,8 +544,9 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
 
     acknowledgeFindings(executionRole, {
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-      reason: 'the inline policy aws-cdk-lib writes belongs to this one role and names only this service\'s log group, '
-        + 'image and secrets',
+      reason:
+        "the inline policy aws-cdk-lib writes belongs to this one role and names only this service's log group, " +
+        'image and secrets',
     });
     attachHaMetadata(this, props, { component: 'ResilientService', failureDomain: FailureDomain.REGION });
   }
@@ -529,8 +557,9 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
     const period = Duration.seconds(alarm.periodSeconds);
     const lb = this.loadBalancer;
     return new cloudwatch.Alarm(this, 'ErrorAlarm', {
-      alarmDescription: `Share of requests to ${this.node.path} answered 5xx over ${alarm.periodMinutes} min burns the `
-        + `error budget ${alarm.burnRate}× too fast`,
+      alarmDescription:
+        `Share of requests to ${this.node.path} answered 5xx over ${alarm.periodMinutes} min burns the ` +
+        `error budget ${alarm.burnRate}× too fast`,
       metric: new cloudwatch.MathExpression({
         expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)',
         usingMetrics: {
@@ -554,8 +583,11 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-storage-encryption.html
    */
   private newCluster(vpc: ec2.IVpc, containerInsights: ecs.ContainerInsights): ecs.Cluster {
-    const storageKey = newCustomerManagedKey(this, 'StorageKey',
-      `Encrypts the Fargate ephemeral storage of ${this.node.path}`);
+    const storageKey = newCustomerManagedKey(
+      this,
+      'StorageKey',
+      `Encrypts the Fargate ephemeral storage of ${this.node.path}`,
+    );
     return new ecs.Cluster(this, 'Cluster', {
       vpc,
       containerInsightsV2: containerInsights,

@@ -7,7 +7,16 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssmincidents from 'aws-cdk-lib/aws-ssmincidents';
 import { Construct } from 'constructs';
 import { alarmPeriodSeconds, BurnRateAlert, FailureDomain } from '../core';
-import { planSlo, SliName, SliPlan, SloAlarmRule, SloAlertPlan, SloPlan, SloWindow, sloWindowLabel } from '../core/plans/slo';
+import {
+  planSlo,
+  SliName,
+  SliPlan,
+  SloAlarmRule,
+  SloAlertPlan,
+  SloPlan,
+  SloWindow,
+  sloWindowLabel,
+} from '../core/plans/slo';
 import { HaProps, serviceNameOf } from './ha-props';
 import { IIncidentResponse } from './incident-response';
 import { attachHaMetadata } from './metadata';
@@ -216,9 +225,11 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
     const service = serviceNameOf(this, props);
     this.pageTopic = props.pageTopic ?? newAlarmTopic(this, 'PageTopic', `${service} SLO pages`);
     this.ticketTopic = props.ticketTopic ?? newAlarmTopic(this, 'TicketTopic', `${service} SLO tickets`);
-    for (const email of props.pageEmails ?? []) this.pageTopic.addSubscription(new subscriptions.EmailSubscription(email));
+    for (const email of props.pageEmails ?? [])
+      this.pageTopic.addSubscription(new subscriptions.EmailSubscription(email));
     for (const url of props.pageUrls ?? []) this.pageTopic.addSubscription(new subscriptions.UrlSubscription(url));
-    for (const email of props.ticketEmails ?? []) this.ticketTopic.addSubscription(new subscriptions.EmailSubscription(email));
+    for (const email of props.ticketEmails ?? [])
+      this.ticketTopic.addSubscription(new subscriptions.EmailSubscription(email));
     for (const url of props.ticketUrls ?? []) this.ticketTopic.addSubscription(new subscriptions.UrlSubscription(url));
 
     const runbook = props.runbookUrl ? ` Runbook: ${props.runbookUrl}` : '';
@@ -304,7 +315,8 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
       });
       acknowledgeFindings(alarm, {
         id: 'NIST.800.53.R5-CloudWatchAlarmAction',
-        reason: 'a window alarm of a multiwindow burn-rate alert notifies only through the page or ticket composite alarm that ANDs it with its partner window, so one incident makes one notification',
+        reason:
+          'a window alarm of a multiwindow burn-rate alert notifies only through the page or ticket composite alarm that ANDs it with its partner window, so one incident makes one notification',
       });
       return alarm;
     };
@@ -326,27 +338,36 @@ export class SloAlarms extends Construct implements IServiceLevelObjective {
     });
     acknowledgeFindings(alarm, {
       id: 'NIST.800.53.R5-CloudWatchAlarmAction',
-      reason: 'notifies through the BudgetExhausted composite alarm that joins the SLIs, so a spent budget makes one notification',
+      reason:
+        'notifies through the BudgetExhausted composite alarm that joins the SLIs, so a spent budget makes one notification',
     });
     return alarm;
   }
 }
 
 /** The metrics an SLI's error-ratio expression names, by input. */
-function sliMetrics(name: SliName, props: SloAlarmsProps, latencySeconds: number | undefined): Record<string, cloudwatch.IMetric> {
+function sliMetrics(
+  name: SliName,
+  props: SloAlarmsProps,
+  latencySeconds: number | undefined,
+): Record<string, cloudwatch.IMetric> {
   const { loadBalancer, goodRequests, totalRequests, syntheticSuccessPercent } = props;
   const sum = { statistic: cloudwatch.Stats.SUM };
   switch (name) {
     case 'Availability':
       return loadBalancer
         ? {
-          target5xx: loadBalancer.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, sum),
-          elb5xx: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, sum),
-          total: loadBalancer.metrics.requestCount(sum),
-        }
+            target5xx: loadBalancer.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, sum),
+            elb5xx: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, sum),
+            total: loadBalancer.metrics.requestCount(sum),
+          }
         : { good: goodRequests!, total: totalRequests! };
     case 'Latency':
-      return { fast: loadBalancer!.metrics.targetResponseTime({ statistic: cloudwatch.Stats.percentileRank(0, latencySeconds!) }) };
+      return {
+        fast: loadBalancer!.metrics.targetResponseTime({
+          statistic: cloudwatch.Stats.percentileRank(0, latencySeconds!),
+        }),
+      };
     case 'Synthetic':
       return { success: syntheticSuccessPercent! };
   }
@@ -355,13 +376,16 @@ function sliMetrics(name: SliName, props: SloAlarmsProps, latencySeconds: number
 /** How an alarm of the plan judges its period, in CloudWatch's terms. */
 function alarmRule(rule: SloAlarmRule) {
   return {
-    comparisonOperator: rule.comparison === 'above'
-      ? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
-      : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    comparisonOperator:
+      rule.comparison === 'above'
+        ? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
+        : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: rule.evaluationPeriods,
     // Unset, CloudWatch requires every evaluated period: only a different count is written.
     datapointsToAlarm: rule.datapointsToAlarm === rule.evaluationPeriods ? undefined : rule.datapointsToAlarm,
-    treatMissingData: rule.missingDataBreaches ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.NOT_BREACHING,
+    treatMissingData: rule.missingDataBreaches
+      ? cloudwatch.TreatMissingData.BREACHING
+      : cloudwatch.TreatMissingData.NOT_BREACHING,
   };
 }
 
@@ -398,7 +422,11 @@ function ratioSli(plan: SliPlan, metrics: Record<string, cloudwatch.IMetric>): S
  * run interval) with the plan's statistic: a count is summed whatever statistic it came with
  * (a Metric's default is `Average`), as the props promise, except `SampleCount`, a count already.
  */
-function measured(metric: cloudwatch.IMetric, seconds: number, statistic: SliPlan['errorRatio']['statistic']): cloudwatch.IMetric {
+function measured(
+  metric: cloudwatch.IMetric,
+  seconds: number,
+  statistic: SliPlan['errorRatio']['statistic'],
+): cloudwatch.IMetric {
   if (metric instanceof cloudwatch.Metric) {
     const keep = statistic === undefined || metric.statistic === cloudwatch.Stats.SAMPLE_COUNT;
     return metric.with({ period: Duration.seconds(seconds), statistic: keep ? undefined : statistic });

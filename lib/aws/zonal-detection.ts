@@ -57,13 +57,14 @@ export function newZonalDetection(scope: Construct, options: ZonalDetectionOptio
     // No requests is no evidence of an impairment.
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   };
-  const metric = (zone: string, metricName: string, statistic: string) => new cloudwatch.Metric({
-    namespace: 'AWS/ApplicationELB',
-    metricName,
-    dimensionsMap: { LoadBalancer: loadBalancer.loadBalancerFullName, AvailabilityZone: zone },
-    statistic,
-    period,
-  });
+  const metric = (zone: string, metricName: string, statistic: string) =>
+    new cloudwatch.Metric({
+      namespace: 'AWS/ApplicationELB',
+      metricName,
+      dimensionsMap: { LoadBalancer: loadBalancer.loadBalancerFullName, AvailabilityZone: zone },
+      statistic,
+      period,
+    });
   // Metric-math ids must start with a lower-case letter: t<i>/e<i> are zone i's target and ELB 5xx.
   const errors = (i: number) => `(FILL(t${i}, 0) + FILL(e${i}, 0))`;
   const all5xx: Record<string, cloudwatch.IMetric> = {};
@@ -75,8 +76,9 @@ export function newZonalDetection(scope: Construct, options: ZonalDetectionOptio
   const zones = availabilityZones.map((zone, i) => {
     const node = new Construct(root, zone);
     const availability = new cloudwatch.Alarm(node, 'Availability', {
-      alarmDescription: `Share of requests through the load balancer's node in ${zone} answered 5xx burns the error budget `
-        + `${plan.burnRate}× too fast`,
+      alarmDescription:
+        `Share of requests through the load balancer's node in ${zone} answered 5xx burns the error budget ` +
+        `${plan.burnRate}× too fast`,
       metric: new cloudwatch.MathExpression({
         expression: 'IF(requests > 0, (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests, 0)',
         usingMetrics: {
@@ -94,8 +96,9 @@ export function newZonalDetection(scope: Construct, options: ZonalDetectionOptio
     const others = availabilityZones.map((_z, j) => j).filter((j) => j !== i);
     const othersMean = `(${others.map(errors).join(' + ')}) / ${others.length}`;
     const outlier = new cloudwatch.Alarm(node, 'Outlier', {
-      alarmDescription: `5xx count in ${zone} is at least ${plan.outlier.minErrors} and more than ${plan.outlier.factor}× `
-        + 'the average of the other AZs',
+      alarmDescription:
+        `5xx count in ${zone} is at least ${plan.outlier.minErrors} and more than ${plan.outlier.factor}× ` +
+        'the average of the other AZs',
       metric: new cloudwatch.MathExpression({
         expression: `IF(${errors(i)} >= ${plan.outlier.minErrors} AND ${errors(i)} > ${plan.outlier.factor} * ${othersMean}, 1, 0)`,
         usingMetrics: all5xx,
@@ -107,18 +110,22 @@ export function newZonalDetection(scope: Construct, options: ZonalDetectionOptio
       ...judged,
     });
     const latencySeconds = plan.latencyThresholdSeconds;
-    const latency = latencySeconds === undefined ? undefined : new cloudwatch.Alarm(node, 'Latency', {
-      alarmDescription: `p99 target response time through the node in ${zone} above ${latencySeconds} s`,
-      metric: metric(zone, 'TargetResponseTime', 'p99'),
-      threshold: latencySeconds,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      ...judged,
-    });
+    const latency =
+      latencySeconds === undefined
+        ? undefined
+        : new cloudwatch.Alarm(node, 'Latency', {
+            alarmDescription: `p99 target response time through the node in ${zone} above ${latencySeconds} s`,
+            metric: metric(zone, 'TargetResponseTime', 'p99'),
+            threshold: latencySeconds,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            ...judged,
+          });
     for (const input of [availability, outlier, latency]) {
       if (input) {
         acknowledgeFindings(input, {
           id: 'NIST.800.53.R5-CloudWatchAlarmAction',
-          reason: "an input of the AZ's Impaired composite alarm, which notifies: one impairment makes one notification",
+          reason:
+            "an input of the AZ's Impaired composite alarm, which notifies: one impairment makes one notification",
         });
       }
     }
@@ -126,18 +133,26 @@ export function newZonalDetection(scope: Construct, options: ZonalDetectionOptio
   });
 
   const isAlarm = (alarm: cloudwatch.IAlarm) => cloudwatch.AlarmRule.fromAlarm(alarm, cloudwatch.AlarmState.ALARM);
-  const regionWide = (pick: (z: typeof zones[number]) => cloudwatch.IAlarm) => cloudwatch.AlarmRule.not(
-    cloudwatch.AlarmRule.allOf(...zones.map((z) => isAlarm(pick(z)))));
+  const regionWide = (pick: (z: (typeof zones)[number]) => cloudwatch.IAlarm) =>
+    cloudwatch.AlarmRule.not(cloudwatch.AlarmRule.allOf(...zones.map((z) => isAlarm(pick(z)))));
   const result: Record<string, ZoneAlarms> = {};
   for (const z of zones) {
-    let rule = cloudwatch.AlarmRule.allOf(isAlarm(z.availability), isAlarm(z.outlier), regionWide((o) => o.availability));
+    let rule = cloudwatch.AlarmRule.allOf(
+      isAlarm(z.availability),
+      isAlarm(z.outlier),
+      regionWide((o) => o.availability),
+    );
     if (z.latency) {
-      const slow = cloudwatch.AlarmRule.allOf(isAlarm(z.latency), regionWide((o) => o.latency!));
+      const slow = cloudwatch.AlarmRule.allOf(
+        isAlarm(z.latency),
+        regionWide((o) => o.latency!),
+      );
       rule = cloudwatch.AlarmRule.anyOf(rule, slow);
     }
     const impaired = new cloudwatch.CompositeAlarm(z.node, 'Impaired', {
-      alarmDescription: `${z.zone} is impaired on its own: its requests fail (or slow down) while the other AZs serve; `
-        + 'a zonal shift away from it is the mitigation',
+      alarmDescription:
+        `${z.zone} is impaired on its own: its requests fail (or slow down) while the other AZs serve; ` +
+        'a zonal shift away from it is the mitigation',
       alarmRule: rule,
     });
     notifyOn(impaired, options.alarmTopic);

@@ -37,8 +37,8 @@ export interface FigureChange {
   readonly worse: boolean;
 }
 
-const RANK: Record<ObjectiveStatus, number> = { 'met': 2, 'unproven': 1, 'not-met': 0 };
-const MARK: Record<ObjectiveStatus, string> = { 'met': '✓', 'not-met': '✗', 'unproven': '?' };
+const RANK: Record<ObjectiveStatus, number> = { met: 2, unproven: 1, 'not-met': 0 };
+const MARK: Record<ObjectiveStatus, string> = { met: '✓', 'not-met': '✗', unproven: '?' };
 const QUANTITIES: readonly Quantity[] = ['azRto', 'azRpo', 'regionRto', 'regionRpo', 'availability'];
 
 /** Reads a report saved by `ha-report --json`; anything else is an input error naming the file. */
@@ -50,10 +50,20 @@ export function readBaseline(file: string): HaReport {
     throw new HaInputError(`--baseline ${file} cannot be read as JSON: ${(e as Error).message}`);
   }
   const report = parsed as Partial<HaReport>;
-  const valid = Array.isArray(report?.services) && Array.isArray(report.findings) && report.services.every((s) => typeof s?.service === 'string'
-    && typeof s.status === 'object' && s.status !== null && QUANTITIES.every((q) => typeof s.status[q] === 'string'));
+  const valid =
+    Array.isArray(report?.services) &&
+    Array.isArray(report.findings) &&
+    report.services.every(
+      (s) =>
+        typeof s?.service === 'string' &&
+        typeof s.status === 'object' &&
+        s.status !== null &&
+        QUANTITIES.every((q) => typeof s.status[q] === 'string'),
+    );
   if (!valid) {
-    throw new HaInputError(`--baseline ${file} is not a report saved by ha-report --json (services with their status, and findings)`);
+    throw new HaInputError(
+      `--baseline ${file} is not a report saved by ha-report --json (services with their status, and findings)`,
+    );
   }
   return parsed as HaReport;
 }
@@ -68,7 +78,13 @@ export function compareWithBaseline(baseline: HaReport, report: HaReport, file: 
     for (const quantity of then ? QUANTITIES : []) {
       const verdict = compareFigure(then!, now, quantity);
       if (verdict !== 'same') {
-        changes.push({ service, quantity, before: shown(then!, quantity), after: shown(now, quantity), worse: verdict === 'worse' });
+        changes.push({
+          service,
+          quantity,
+          before: shown(then!, quantity),
+          after: shown(now, quantity),
+          worse: verdict === 'worse',
+        });
       }
     }
   }
@@ -80,7 +96,8 @@ export function compareWithBaseline(baseline: HaReport, report: HaReport, file: 
     changes,
     added: [...after.keys()].filter((s) => !before.has(s)),
     removed,
-    tierChanges: [...after.values()].filter((s) => before.has(s.service) && before.get(s.service)!.tier !== s.tier)
+    tierChanges: [...after.values()]
+      .filter((s) => before.has(s.service) && before.get(s.service)!.tier !== s.tier)
       .map((s) => ({ service: s.service, before: before.get(s.service)!.tier, after: s.tier })),
     newFindings: report.findings.filter((f) => !known.has(key(f))),
     regressed: removed.length > 0 || changes.some((c) => c.worse),
@@ -97,13 +114,14 @@ function compareFigure(then: ServiceReport, now: ServiceReport, quantity: Quanti
   if ((a === null) !== (b === null)) {
     return b === null ? 'worse' : 'better';
   }
-  const known = (s: ServiceReport) => (quantity === 'availability' ? reportedFigure(s, quantity) : s.lowerBounds?.[quantity] ?? null);
+  const known = (s: ServiceReport) =>
+    quantity === 'availability' ? reportedFigure(s, quantity) : (s.lowerBounds?.[quantity] ?? null);
   const [x, y] = a === null ? [known(then), known(now)] : [a, b!];
   if (x === null || y === null || x === y) {
     return x === y ? 'same' : y === null ? 'worse' : 'better';
   }
   const higherIsBetter = quantity === 'availability';
-  return (y > x) === higherIsBetter ? 'better' : 'worse';
+  return y > x === higherIsBetter ? 'better' : 'worse';
 }
 
 function shown(s: ServiceReport, quantity: Quantity): string {
@@ -114,7 +132,9 @@ function shown(s: ServiceReport, quantity: Quantity): string {
 export function formatComparisonText(c: BaselineComparison): string {
   const lines = [`Compared with ${c.baseline}: ${verdict(c)}`];
   for (const change of [...c.changes].sort((x, y) => Number(y.worse) - Number(x.worse))) {
-    lines.push(`  ${change.worse ? 'worse ' : 'better'}  ${change.service} ${FIGURE_LABELS[change.quantity]}: ${change.before} → ${change.after}`);
+    lines.push(
+      `  ${change.worse ? 'worse ' : 'better'}  ${change.service} ${FIGURE_LABELS[change.quantity]}: ${change.before} → ${change.after}`,
+    );
   }
   lines.push(...c.removed.map((s) => `  worse   ${s}: no longer in the report (is its HA record gone?)`));
   lines.push(...c.added.map((s) => `  new     ${s}: not in the baseline`));
@@ -127,8 +147,12 @@ export function formatComparisonText(c: BaselineComparison): string {
 export function formatComparisonMarkdown(c: BaselineComparison): string {
   const lines = ['', `### Compared with the baseline`, '', verdict(c), ''];
   const rows = [
-    ...[...c.changes].sort((x, y) => Number(y.worse) - Number(x.worse))
-      .map((ch) => `| ${ch.worse ? '⚠️ worse' : 'better'} | ${ch.service} | ${FIGURE_LABELS[ch.quantity]} | ${ch.before} | ${ch.after} |`),
+    ...[...c.changes]
+      .sort((x, y) => Number(y.worse) - Number(x.worse))
+      .map(
+        (ch) =>
+          `| ${ch.worse ? '⚠️ worse' : 'better'} | ${ch.service} | ${FIGURE_LABELS[ch.quantity]} | ${ch.before} | ${ch.after} |`,
+      ),
     ...c.removed.map((s) => `| ⚠️ worse | ${s} | service | in the baseline | gone (is its HA record gone?) |`),
     ...c.added.map((s) => `| new | ${s} | service | — | added |`),
     ...c.tierChanges.map((t) => `| tier | ${t.service} | tier | ${t.before} | ${t.after} |`),
@@ -137,7 +161,12 @@ export function formatComparisonMarkdown(c: BaselineComparison): string {
     lines.push('| change | service | figure | before | after |', '|---|---|---|---|---|', ...rows, '');
   }
   if (c.newFindings.length > 0) {
-    lines.push(`New findings (${c.newFindings.length}):`, '', ...c.newFindings.map((f) => `- ${f.level} **${f.rule}** \`${f.stack}/${f.resource}\`: ${f.message}`), '');
+    lines.push(
+      `New findings (${c.newFindings.length}):`,
+      '',
+      ...c.newFindings.map((f) => `- ${f.level} **${f.rule}** \`${f.stack}/${f.resource}\`: ${f.message}`),
+      '',
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -32,8 +32,8 @@ export interface CheckOptions {
 export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): HaReport {
   const services = new ServiceIndex(graph);
   let report: Pick<HaReport, 'services' | 'perStack'> | undefined;
-  const computed = () => (report ??= attributed('the resilience report',
-    () => resilienceReport(graph, services, { today: options.today })));
+  const computed = () =>
+    (report ??= attributed('the resilience report', () => resilienceReport(graph, services, { today: options.today })));
   const context: RuleContext = {
     graph,
     services,
@@ -44,16 +44,30 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ha
   for (const rule of options.rules ?? HA_RULES) {
     for (const evaluation of attributed(`rule ${rule.id}`, () => rule.evaluate(context))) {
       if (evaluation.unknown !== undefined) {
-        unchecked.push({ rule: rule.id, stack: evaluation.stack, resource: evaluation.resource, why: evaluation.unknown });
+        unchecked.push({
+          rule: rule.id,
+          stack: evaluation.stack,
+          resource: evaluation.resource,
+          why: evaluation.unknown,
+        });
       } else if (!evaluation.compliant) {
         findings.push({
-          rule: rule.id, level: findingLevel(rule, graph, services, evaluation), category: rule.category,
-          stack: evaluation.stack, resource: evaluation.resource, message: evaluation.message ?? rule.info,
+          rule: rule.id,
+          level: findingLevel(rule, graph, services, evaluation),
+          category: rule.category,
+          stack: evaluation.stack,
+          resource: evaluation.resource,
+          message: evaluation.message ?? rule.info,
         });
       }
     }
   }
-  findings.sort((a, b) => a.stack.localeCompare(b.stack) || a.rule.localeCompare(b.rule, undefined, { numeric: true }) || a.resource.localeCompare(b.resource));
+  findings.sort(
+    (a, b) =>
+      a.stack.localeCompare(b.stack) ||
+      a.rule.localeCompare(b.rule, undefined, { numeric: true }) ||
+      a.resource.localeCompare(b.resource),
+  );
   const acknowledged: AcknowledgedFinding[] = [];
   const open: Finding[] = [];
   for (const finding of findings) {
@@ -64,10 +78,15 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ha
       acknowledged.push({ ...finding, reason });
     }
   }
-  const idle = services.services().length === 0 ? (options.rules ?? HA_RULES).filter((r) => r.needsTier).map((r) => r.id) : [];
+  const idle =
+    services.services().length === 0 ? (options.rules ?? HA_RULES).filter((r) => r.needsTier).map((r) => r.id) : [];
   return {
-    services: computed().services, perStack: computed().perStack, findings: open, acknowledged,
-    ...(unchecked.length > 0 ? { unchecked } : {}), ...(idle.length > 0 ? { rulesNeedingTier: idle } : {}),
+    services: computed().services,
+    perStack: computed().perStack,
+    findings: open,
+    acknowledged,
+    ...(unchecked.length > 0 ? { unchecked } : {}),
+    ...(idle.length > 0 ? { rulesNeedingTier: idle } : {}),
   };
 }
 
@@ -76,12 +95,18 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ha
  * resource of no declared tier. A tier promises them (this library's constructs keep them); a
  * template that declares none is held to availability and recovery, and told about the rest.
  */
-export function findingLevel(rule: HaRule, graph: ResourceGraph, services: ServiceIndex, evaluation: Evaluation): FindingLevel {
+export function findingLevel(
+  rule: HaRule,
+  graph: ResourceGraph,
+  services: ServiceIndex,
+  evaluation: Evaluation,
+): FindingLevel {
   if (rule.level === 'warning' || rule.category === 'availability' || rule.category === 'recovery') {
     return rule.level;
   }
   const resource = graph.get(`${evaluation.stack}/${evaluation.resource}`);
-  const declared = evaluation.resource.startsWith('service:') || (resource !== undefined && services.recordOf(resource) !== undefined);
+  const declared =
+    evaluation.resource.startsWith('service:') || (resource !== undefined && services.recordOf(resource) !== undefined);
   return declared ? rule.level : 'warning';
 }
 
@@ -106,7 +131,10 @@ function attributed<T>(step: string, run: () => T): T {
  */
 function acknowledgementOf(graph: ResourceGraph, finding: Finding): string | undefined {
   const resource = graph.get(`${finding.stack}/${finding.resource}`);
-  return resource?.acknowledged?.[finding.rule] ?? graph.stacks.find((s) => s.name === finding.stack)?.acknowledged?.[finding.rule];
+  return (
+    resource?.acknowledged?.[finding.rule] ??
+    graph.stacks.find((s) => s.name === finding.stack)?.acknowledged?.[finding.rule]
+  );
 }
 
 /** Checks in-memory templates of either engine; what the inputs could not read is in the report's `unread`. */

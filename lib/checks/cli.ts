@@ -161,7 +161,9 @@ function defaultPath(): string {
       return candidate;
     }
   }
-  throw new HaInputError('no path given and neither ./cdk.out nor ./cdktf.out exists: run cdk synth or cdktf synth first, or pass a path');
+  throw new HaInputError(
+    'no path given and neither ./cdk.out nor ./cdktf.out exists: run cdk synth or cdktf synth first, or pass a path',
+  );
 }
 
 /**
@@ -175,13 +177,17 @@ export function main(argv: readonly string[], io: CliIo = processIo()): number {
     return run(argv, io);
   } catch (e) {
     if (e instanceof HaInputError) {
-      io.stderr(`ha-report: ${e.message}\n${e.message.startsWith('unknown option') || e.message.startsWith('--') ? `\n${USAGE}\n` : ''}`);
+      io.stderr(
+        `ha-report: ${e.message}\n${e.message.startsWith('unknown option') || e.message.startsWith('--') ? `\n${USAGE}\n` : ''}`,
+      );
       return EXIT_CODES.badInput;
     }
     const cause = e instanceof HaInternalError ? e.cause : e;
-    io.stderr(`ha-report: internal error: ${e instanceof Error ? e.message : String(e)}\n`
-      + 'This is a bug in ha-report, not a problem of the input; please report it with the trace below.\n'
-      + `${cause instanceof Error && cause.stack ? cause.stack : String(cause)}\n`);
+    io.stderr(
+      `ha-report: internal error: ${e instanceof Error ? e.message : String(e)}\n` +
+        'This is a bug in ha-report, not a problem of the input; please report it with the trace below.\n' +
+        `${cause instanceof Error && cause.stack ? cause.stack : String(cause)}\n`,
+    );
     return EXIT_CODES.internalError;
   }
 }
@@ -194,20 +200,30 @@ function run(argv: readonly string[], io: CliIo): number {
   }
   const inputs = (options.paths.length > 0 ? options.paths : [defaultPath()]).map(readInputs);
   const merged: GraphInputs = {
-    cloudFormation: inputs.flatMap((i) => i.cloudFormation ?? []).map((c) => ({ ...c, parameters: { ...c.parameters, ...options.parameters } })),
+    cloudFormation: inputs
+      .flatMap((i) => i.cloudFormation ?? [])
+      .map((c) => ({ ...c, parameters: { ...c.parameters, ...options.parameters } })),
     terraform: inputs.flatMap((i) => i.terraform ?? []),
     unread: inputs.flatMap((i) => i.unread ?? []),
   };
   const report: HaReport = checkInputs(merged, { declaredTier: options.declaredTier });
-  const comparison = options.baseline === undefined ? undefined : compareWithBaseline(readBaseline(options.baseline), report, options.baseline);
+  const comparison =
+    options.baseline === undefined
+      ? undefined
+      : compareWithBaseline(readBaseline(options.baseline), report, options.baseline);
   if (options.format === 'json') {
-    io.stdout(`${JSON.stringify({ ...jsonReport(report), ...(comparison ? { baseline: comparison } : {}) }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ ...jsonReport(report), ...(comparison ? { baseline: comparison } : {}) }, null, 2)}\n`,
+    );
   } else if (options.format === 'sarif') {
     io.stdout(`${JSON.stringify(sarifLog(report, { locator: SourceLocator.of(merged) }), null, 2)}\n`);
   } else if (options.format === 'markdown') {
     io.stdout(formatMarkdown(report) + (comparison ? formatComparisonMarkdown(comparison) : ''));
   } else {
-    io.stdout(formatText(report, options.colour, { explain: options.explain }) + (comparison ? `\n${formatComparisonText(comparison)}` : ''));
+    io.stdout(
+      formatText(report, options.colour, { explain: options.explain }) +
+        (comparison ? `\n${formatComparisonText(comparison)}` : ''),
+    );
   }
   const failing = report.findings.filter((f) => f.level === 'error' || options.failOn === 'warning');
   return failing.length > 0 || comparison?.regressed ? EXIT_CODES.findings : EXIT_CODES.ok;

@@ -25,12 +25,22 @@ export interface DnsRecord {
 }
 
 const CFN_ROUTING: Record<string, string> = {
-  Failover: 'failover', Weight: 'weighted', Region: 'latency', GeoLocation: 'geolocation',
-  GeoProximityLocation: 'geoproximity', MultiValueAnswer: 'multivalue', CidrRoutingConfig: 'cidr',
+  Failover: 'failover',
+  Weight: 'weighted',
+  Region: 'latency',
+  GeoLocation: 'geolocation',
+  GeoProximityLocation: 'geoproximity',
+  MultiValueAnswer: 'multivalue',
+  CidrRoutingConfig: 'cidr',
 };
 const TF_ROUTING: Record<string, string> = {
-  failover_routing_policy: 'failover', weighted_routing_policy: 'weighted', latency_routing_policy: 'latency',
-  geolocation_routing_policy: 'geolocation', geoproximity_routing_policy: 'geoproximity', multivalue_answer_routing_policy: 'multivalue', cidr_routing_policy: 'cidr',
+  failover_routing_policy: 'failover',
+  weighted_routing_policy: 'weighted',
+  latency_routing_policy: 'latency',
+  geolocation_routing_policy: 'geolocation',
+  geoproximity_routing_policy: 'geoproximity',
+  multivalue_answer_routing_policy: 'multivalue',
+  cidr_routing_policy: 'cidr',
 };
 
 /** Every DNS record in the graph. */
@@ -83,7 +93,8 @@ function cfnRecord(graph: ResourceGraph, resource: GraphResource, set: JsonObjec
   const alias = block(set.AliasTarget);
   const healthCheckRef = block(set.HealthCheckId);
   const referenced = graph.referencedBy(resource, 'AWS::Route53::HealthCheck');
-  const named = typeof healthCheckRef?.Ref === 'string' ? referenced.filter((h) => h.address === healthCheckRef.Ref) : referenced;
+  const named =
+    typeof healthCheckRef?.Ref === 'string' ? referenced.filter((h) => h.address === healthCheckRef.Ref) : referenced;
   return {
     resource,
     name: str(set.Name) ?? resource.address,
@@ -98,7 +109,9 @@ function cfnRecord(graph: ResourceGraph, resource: GraphResource, set: JsonObjec
 }
 
 /** Interval and failure threshold of a Route 53 health check, with the API defaults; undefined for calculated checks. */
-export function healthCheckSettings(check: GraphResource): { intervalSeconds: number; failureThreshold: number } | undefined {
+export function healthCheckSettings(
+  check: GraphResource,
+): { intervalSeconds: number; failureThreshold: number } | undefined {
   const p = check.properties;
   const config = block(p.HealthCheckConfig) ?? p;
   const type = str(config.Type ?? config.type);

@@ -23,15 +23,18 @@ export function formatAvailability(availability: number | null): string {
   return `${Number((availability * 100).toPrecision(8)).toString()}%`;
 }
 
-const MARK: Record<ObjectiveStatus, string> = { 'met': '✓', 'not-met': '✗', 'unproven': '?' };
-const COLOUR: Record<ObjectiveStatus, string> = { 'met': '\u001b[32m', 'not-met': '\u001b[31m', 'unproven': '\u001b[33m' };
+const MARK: Record<ObjectiveStatus, string> = { met: '✓', 'not-met': '✗', unproven: '?' };
+const COLOUR: Record<ObjectiveStatus, string> = { met: '\u001b[32m', 'not-met': '\u001b[31m', unproven: '\u001b[33m' };
 const RESET = '\u001b[0m';
 /** The objectives-met column: every objective met, one not met, or none unmet and one unproven. */
-const VERDICT: Record<ObjectiveStatus, string> = { 'met': 'yes', 'not-met': 'no', 'unproven': 'unproven' };
+const VERDICT: Record<ObjectiveStatus, string> = { met: 'yes', 'not-met': 'no', unproven: 'unproven' };
 
 /** The categories of findings, in the order the report groups them, with their titles. */
 const CATEGORIES: readonly (readonly [RuleCategory, string])[] = [
-  ['availability', 'Availability'], ['recovery', 'Recovery'], ['security-hygiene', 'Security hygiene'], ['operations', 'Operations'],
+  ['availability', 'Availability'],
+  ['recovery', 'Recovery'],
+  ['security-hygiene', 'Security hygiene'],
+  ['operations', 'Operations'],
 ];
 
 /** The figures in the order of the table, with their labels. */
@@ -54,7 +57,9 @@ function cell(text: string, status: ObjectiveStatus, colour: boolean): string {
 /** The value of a figure: an unproven one shows the part that is known (`≥ 396 s`), or `unknown`. */
 export function figureText(s: ServiceReport, quantity: Quantity): string {
   if (quantity === 'availability') {
-    return s.status.availability === 'unproven' && s.availability === null ? 'unknown' : formatAvailability(s.availability);
+    return s.status.availability === 'unproven' && s.availability === null
+      ? 'unknown'
+      : formatAvailability(s.availability);
   }
   const value = reportedFigure(s, quantity);
   if (s.status[quantity] !== 'unproven' || value !== null) {
@@ -72,13 +77,25 @@ function otherStacks(s: ServiceReport): string {
 
 function row(s: ServiceReport, colour: boolean): string[] {
   return [
-    s.stack, s.service, s.tier, s.strategy, otherStacks(s),
+    s.stack,
+    s.service,
+    s.tier,
+    s.strategy,
+    otherStacks(s),
     ...FIGURES.map((f) => cell(figureText(s, f.quantity), s.status[f.quantity], colour)),
     paint(VERDICT[s.overall], s.overall, colour),
   ];
 }
 
-const HEADER = ['stack', 'service', 'tier', 'strategy', 'other stacks', ...FIGURES.map((f) => f.label), 'objectives met'];
+const HEADER = [
+  'stack',
+  'service',
+  'tier',
+  'strategy',
+  'other stacks',
+  ...FIGURES.map((f) => f.label),
+  'objectives met',
+];
 const LEGEND = '✓ met   ✗ not met   ? not provable from the templates (≥ the part that is known)';
 
 /** Visible width of a cell (colour codes take no room). */
@@ -105,7 +122,12 @@ export function formatText(report: HaReport, colour: boolean, options: TextOptio
     const rows = [HEADER, ...report.services.map((s) => row(s, colour))];
     const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => width(r[i]))));
     for (const r of rows) {
-      lines.push(r.map((c, i) => c + ' '.repeat(widths[i] - width(c))).join('  ').trimEnd());
+      lines.push(
+        r
+          .map((c, i) => c + ' '.repeat(widths[i] - width(c)))
+          .join('  ')
+          .trimEnd(),
+      );
     }
     lines.push('', LEGEND);
     if (options.explain) {
@@ -115,8 +137,11 @@ export function formatText(report: HaReport, colour: boolean, options: TextOptio
   lines.push('');
   const unread = report.unread ?? [];
   if (unread.length > 0) {
-    lines.push(`Not read (${unread.length}; nothing in ${unread.length === 1 ? 'it' : 'them'} was checked):`,
-      ...unread.map((u) => `  ${u.what} in ${u.stack}: ${u.why}`), '');
+    lines.push(
+      `Not read (${unread.length}; nothing in ${unread.length === 1 ? 'it' : 'them'} was checked):`,
+      ...unread.map((u) => `  ${u.what} in ${u.stack}: ${u.why}`),
+      '',
+    );
   }
   const acknowledged = report.acknowledged ?? [];
   if (report.findings.length === 0) {
@@ -137,16 +162,24 @@ export function formatText(report: HaReport, colour: boolean, options: TextOptio
   }
   const unchecked = report.unchecked ?? [];
   if (unchecked.length > 0) {
-    lines.push('', `Not checked (${unchecked.length}; a value the templates leave unknown, neither a finding nor a pass):`,
-      ...unchecked.map((u) => `  ${u.rule} ${u.stack}/${u.resource}: ${u.why}`));
+    lines.push(
+      '',
+      `Not checked (${unchecked.length}; a value the templates leave unknown, neither a finding nor a pass):`,
+      ...unchecked.map((u) => `  ${u.rule} ${u.stack}/${u.resource}: ${u.why}`),
+    );
   }
   if (acknowledged.length > 0) {
-    lines.push('', `Acknowledged (${acknowledged.length}, accepted by the design with a reason; never counted toward --fail-on):`);
+    lines.push(
+      '',
+      `Acknowledged (${acknowledged.length}, accepted by the design with a reason; never counted toward --fail-on):`,
+    );
     for (const a of acknowledged) {
       // The CDK plugin says on which construct the acknowledgement was made.
       const at = (a as { acknowledgedAt?: unknown }).acknowledgedAt;
-      lines.push(`${a.level === 'error' ? 'ERROR  ' : 'WARNING'} ${a.rule} ${a.stack}/${a.resource}: ${a.message}`,
-        `        reason: ${a.reason}${typeof at === 'string' ? ` (acknowledged on ${at === '' ? 'the app' : at})` : ''}`);
+      lines.push(
+        `${a.level === 'error' ? 'ERROR  ' : 'WARNING'} ${a.rule} ${a.stack}/${a.resource}: ${a.message}`,
+        `        reason: ${a.reason}${typeof at === 'string' ? ` (acknowledged on ${at === '' ? 'the app' : at})` : ''}`,
+      );
     }
   }
   lines.push('', summary(report));
@@ -185,29 +218,50 @@ export function formatMarkdown(report: HaReport): string {
   }
   const unread = report.unread ?? [];
   if (unread.length > 0) {
-    lines.push(`### Not read (${unread.length}, not checked)`, '', '| stack | what | why |', '|---|---|---|',
-      ...unread.map((u) => `| ${escape(u.stack)} | ${escape(u.what)} | ${escape(u.why)} |`), '');
+    lines.push(
+      `### Not read (${unread.length}, not checked)`,
+      '',
+      '| stack | what | why |',
+      '|---|---|---|',
+      ...unread.map((u) => `| ${escape(u.stack)} | ${escape(u.what)} | ${escape(u.why)} |`),
+      '',
+    );
   }
   lines.push(`### Findings (${summary(report)})`, '');
   if (report.findings.length > 0) {
     lines.push('| level | category | rule | stack | resource | message |', '|---|---|---|---|---|---|');
     for (const [category, title] of CATEGORIES) {
       for (const f of report.findings.filter((finding) => finding.category === category)) {
-        lines.push(`| ${f.level} | ${title} | ${f.rule} | ${escape(f.stack)} | ${escape(f.resource)} | ${escape(f.message)} |`);
+        lines.push(
+          `| ${f.level} | ${title} | ${f.rule} | ${escape(f.stack)} | ${escape(f.resource)} | ${escape(f.message)} |`,
+        );
       }
     }
     lines.push('');
   }
   const unchecked = report.unchecked ?? [];
   if (unchecked.length > 0) {
-    lines.push(`### Not checked (${unchecked.length}, a value the templates leave unknown)`, '', '| rule | stack | resource | why |',
-      '|---|---|---|---|', ...unchecked.map((u) => `| ${u.rule} | ${escape(u.stack)} | ${escape(u.resource)} | ${escape(u.why)} |`), '');
+    lines.push(
+      `### Not checked (${unchecked.length}, a value the templates leave unknown)`,
+      '',
+      '| rule | stack | resource | why |',
+      '|---|---|---|---|',
+      ...unchecked.map((u) => `| ${u.rule} | ${escape(u.stack)} | ${escape(u.resource)} | ${escape(u.why)} |`),
+      '',
+    );
   }
   const acknowledged = report.acknowledged ?? [];
   if (acknowledged.length > 0) {
-    lines.push('### Acknowledged', '', '| level | rule | stack | resource | message | reason |', '|---|---|---|---|---|---|');
+    lines.push(
+      '### Acknowledged',
+      '',
+      '| level | rule | stack | resource | message | reason |',
+      '|---|---|---|---|---|---|',
+    );
     for (const a of acknowledged) {
-      lines.push(`| ${a.level} | ${a.rule} | ${escape(a.stack)} | ${escape(a.resource)} | ${escape(a.message)} | ${escape(a.reason)} |`);
+      lines.push(
+        `| ${a.level} | ${a.rule} | ${escape(a.stack)} | ${escape(a.resource)} | ${escape(a.message)} | ${escape(a.reason)} |`,
+      );
     }
     lines.push('');
   }
@@ -215,7 +269,9 @@ export function formatMarkdown(report: HaReport): string {
     lines.push(`<details><summary>Derivation: ${escape(s.service)} (${escape(s.stacks.join(', '))})</summary>`, '');
     lines.push('| figure | resource | value | basis | published figures |', '|---|---|---|---|---|');
     for (const d of s.derivation) {
-      lines.push(`| ${FIGURE_LABELS[d.quantity]} | ${escape(`${d.stack}/${d.resource}`)} | ${stepValue(d)} | ${escape(d.basis)} | ${d.figures.join(', ')} |`);
+      lines.push(
+        `| ${FIGURE_LABELS[d.quantity]} | ${escape(`${d.stack}/${d.resource}`)} | ${stepValue(d)} | ${escape(d.basis)} | ${d.figures.join(', ')} |`,
+      );
     }
     lines.push('', ...s.notes.map((n) => `> ${escape(n)}`), '', '</details>', '');
   }
@@ -230,7 +286,10 @@ export function formatMarkdown(report: HaReport): string {
 export function formatExplanation(report: HaReport, colour: boolean): string {
   const lines: string[] = ['How each figure is derived (every step: resource, value, basis, published figures):'];
   for (const s of report.services) {
-    lines.push('', `${s.service}: ${s.tier} ${s.strategy}, stacks ${s.stacks.map((name) => (name === s.stack ? `${name} (main)` : name)).join(', ')}`);
+    lines.push(
+      '',
+      `${s.service}: ${s.tier} ${s.strategy}, stacks ${s.stacks.map((name) => (name === s.stack ? `${name} (main)` : name)).join(', ')}`,
+    );
     for (const { quantity } of FIGURES) {
       lines.push(...explainFigure(s, quantity, colour).map((line) => `  ${line}`));
     }
@@ -244,8 +303,13 @@ export function formatExplanation(report: HaReport, colour: boolean): string {
  * then each step indented (value or `unknown`, stack/resource, basis, published figures).
  */
 export function explainFigure(s: ServiceReport, quantity: Quantity, colour = false): string[] {
-  const objective = quantity === 'availability' ? formatAvailability(s.objectives.availabilityTarget) : formatSeconds(s.objectives[OBJECTIVE[quantity]]);
-  const lines = [`${FIGURE_LABELS[quantity]}: ${cell(figureText(s, quantity), s.status[quantity], colour)}  (objective ${quantity === 'availability' ? '≥' : '≤'} ${objective})`];
+  const objective =
+    quantity === 'availability'
+      ? formatAvailability(s.objectives.availabilityTarget)
+      : formatSeconds(s.objectives[OBJECTIVE[quantity]]);
+  const lines = [
+    `${FIGURE_LABELS[quantity]}: ${cell(figureText(s, quantity), s.status[quantity], colour)}  (objective ${quantity === 'availability' ? '≥' : '≤'} ${objective})`,
+  ];
   const steps = s.derivation.filter((d) => d.quantity === quantity);
   if (steps.length === 0) {
     lines.push('  no step: nothing in the templates contributes to it');
@@ -261,11 +325,20 @@ export function explainFigure(s: ServiceReport, quantity: Quantity, colour = fal
 
 /** How the report names each figure (`region RTO`). */
 export const FIGURE_LABELS = Object.fromEntries(FIGURES.map((f) => [f.quantity, f.label])) as Record<Quantity, string>;
-const OBJECTIVE = { azRto: 'azRtoSeconds', azRpo: 'azRpoSeconds', regionRto: 'regionRtoSeconds', regionRpo: 'regionRpoSeconds' } as const;
+const OBJECTIVE = {
+  azRto: 'azRtoSeconds',
+  azRpo: 'azRpoSeconds',
+  regionRto: 'regionRtoSeconds',
+  regionRpo: 'regionRpoSeconds',
+} as const;
 
 /** A step's value as the derivation prints it: seconds, a percentage, or `unknown`. */
 function stepValue(d: DerivationStep): string {
-  return d.value === undefined ? 'unknown' : d.quantity === 'availability' ? formatAvailability(d.value) : formatSeconds(d.value);
+  return d.value === undefined
+    ? 'unknown'
+    : d.quantity === 'availability'
+      ? formatAvailability(d.value)
+      : formatSeconds(d.value);
 }
 
 function summary(report: HaReport): string {

@@ -73,7 +73,7 @@ function scanJson(text: string, lines: KeyLines): void {
     if (c === '\n') {
       line++;
     } else if (c === '{' || c === '[') {
-      const path = current?.isObject && current.key !== undefined ? current.key.path : current?.path ?? '';
+      const path = current?.isObject && current.key !== undefined ? current.key.path : (current?.path ?? '');
       open.push({ path, isObject: c === '{', expectsKey: c === '{' });
     } else if (c === '}' || c === ']') {
       open.pop();

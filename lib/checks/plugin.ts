@@ -1,7 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 // Type-only: `ha-constructs/checks` (the CLI, checkPath) must load without aws-cdk-lib installed.
-import type { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, PolicyViolationBeta1 } from 'aws-cdk-lib';
+import type {
+  IPolicyValidationContextBeta1,
+  IPolicyValidationPluginBeta1,
+  PolicyValidationPluginReportBeta1,
+  PolicyViolationBeta1,
+} from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { checkInputs } from './check';
 import { formatText } from './format';
@@ -83,7 +88,9 @@ export class HaChecks implements IPolicyValidationPluginBeta1 {
   public validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
     const regions = stackRegions(context);
     const report = checkInputs(readTemplateFiles(context.templatePaths, regions), { rules: this.rules });
-    const templateOf = new Map(context.templatePaths.map((p) => [path.basename(p).replace(/\.template\.json$/, ''), p]));
+    const templateOf = new Map(
+      context.templatePaths.map((p) => [path.basename(p).replace(/\.template\.json$/, ''), p]),
+    );
     const tree = constructIndex(context.appConstruct);
 
     const acknowledged: ConstructAcknowledgedFinding[] = [];
@@ -92,7 +99,8 @@ export class HaChecks implements IPolicyValidationPluginBeta1 {
     for (const finding of report.findings) {
       const logicalId = this.logicalIdOf(report, finding);
       // A service-level finding in a stack holding none of the service's resources is the stack's.
-      const constructPath = tree.paths.get(`${finding.stack}\u0000${logicalId}`) ?? tree.stackPaths.get(finding.stack) ?? '';
+      const constructPath =
+        tree.paths.get(`${finding.stack}\u0000${logicalId}`) ?? tree.stackPaths.get(finding.stack) ?? '';
       const ack = closestAcknowledgement(tree.acknowledgements, finding.rule, constructPath);
       if (ack) {
         acknowledged.push({ ...finding, reason: ack.reason, acknowledgedAt: ack.path });
@@ -104,15 +112,26 @@ export class HaChecks implements IPolicyValidationPluginBeta1 {
         description: finding.message,
         fix: this.rules.find((r) => r.id === finding.rule)?.info,
         severity: finding.level,
-        violatingResources: [{ resourceLogicalId: logicalId, templatePath: templateOf.get(finding.stack) ?? context.templatePaths[0] ?? '', locations: [] }],
+        violatingResources: [
+          {
+            resourceLogicalId: logicalId,
+            templatePath: templateOf.get(finding.stack) ?? context.templatePaths[0] ?? '',
+            locations: [],
+          },
+        ],
       });
     }
-    const reported: HaReport = { services: report.services, perStack: report.perStack, findings: report.findings.filter((f) => !suppressed.has(f)), acknowledged: report.acknowledged ?? [] };
+    const reported: HaReport = {
+      services: report.services,
+      perStack: report.perStack,
+      findings: report.findings.filter((f) => !suppressed.has(f)),
+      acknowledged: report.acknowledged ?? [],
+    };
     this.result = { report: reported, acknowledged };
     if (this.print) {
       // Both kinds of acknowledgement, with their reasons: written into the templates
       // (acknowledgeHaFinding) and made on a construct (Validations.of(scope).acknowledge).
-      this.print(formatText({ ...reported, acknowledged: [...reported.acknowledged ?? [], ...acknowledged] }, false));
+      this.print(formatText({ ...reported, acknowledged: [...(reported.acknowledged ?? []), ...acknowledged] }, false));
     }
     const failing = violations.filter((v) => v.severity === 'error' || this.failOn === 'warning');
     return {
@@ -120,7 +139,11 @@ export class HaChecks implements IPolicyValidationPluginBeta1 {
       violations,
       metadata: {
         services: String(report.services.length),
-        objectivesMet: report.services.filter((s) => s.objectivesMet).map((s) => `${s.service}@${s.stack}`).join(', ') || 'none',
+        objectivesMet:
+          report.services
+            .filter((s) => s.objectivesMet)
+            .map((s) => `${s.service}@${s.stack}`)
+            .join(', ') || 'none',
         acknowledged: String(acknowledged.length + (report.acknowledged?.length ?? 0)),
       },
     };
@@ -131,7 +154,9 @@ export class HaChecks implements IPolicyValidationPluginBeta1 {
     if (!finding.resource.startsWith('service:')) {
       return finding.resource;
     }
-    const service = (report.perStack ?? report.services).find((s) => s.stack === finding.stack && `service:${s.service}` === finding.resource);
+    const service = (report.perStack ?? report.services).find(
+      (s) => s.stack === finding.stack && `service:${s.service}` === finding.resource,
+    );
     const step = service?.derivation.find((d) => d.stack === finding.stack && !d.resource.startsWith('service:'));
     return step?.resource ?? finding.resource;
   }
@@ -155,7 +180,12 @@ function stackRegions(context: IPolicyValidationContextBeta1): Map<string, strin
     const manifest: unknown = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
     const artifacts = isObject(manifest) && isObject(manifest.artifacts) ? manifest.artifacts : {};
     for (const artifact of Object.values(artifacts)) {
-      if (isObject(artifact) && isObject(artifact.properties) && typeof artifact.properties.templateFile === 'string' && typeof artifact.environment === 'string') {
+      if (
+        isObject(artifact) &&
+        isObject(artifact.properties) &&
+        typeof artifact.properties.templateFile === 'string' &&
+        typeof artifact.environment === 'string'
+      ) {
         const region = artifact.environment.split('/').pop();
         regions.set(path.join(dir, artifact.properties.templateFile), region === 'unknown-region' ? undefined : region);
       }
@@ -173,7 +203,11 @@ interface Acknowledgement {
  * Construct paths by `<stack artifact id>\0<logical id>`, and HA acknowledgements by rule id.
  * Read through the construct tree's public shape so that this file needs aws-cdk-lib only as types.
  */
-function constructIndex(root: IConstruct): { paths: Map<string, string>; stackPaths: Map<string, string>; acknowledgements: Map<string, Acknowledgement[]> } {
+function constructIndex(root: IConstruct): {
+  paths: Map<string, string>;
+  stackPaths: Map<string, string>;
+  acknowledgements: Map<string, Acknowledgement[]>;
+} {
   const paths = new Map<string, string>();
   const stackPaths = new Map<string, string>();
   const acknowledgements = new Map<string, Acknowledgement[]>();
@@ -181,8 +215,11 @@ function constructIndex(root: IConstruct): { paths: Map<string, string>; stackPa
   while (stack.length > 0) {
     const node = stack.pop()!;
     const element = node as unknown as {
-      cfnResourceType?: unknown; logicalId?: unknown; stack?: { artifactId?: string; resolve?: (v: unknown) => unknown };
-      artifactId?: unknown; templateFile?: unknown;
+      cfnResourceType?: unknown;
+      logicalId?: unknown;
+      stack?: { artifactId?: string; resolve?: (v: unknown) => unknown };
+      artifactId?: unknown;
+      templateFile?: unknown;
     };
     if (typeof element.artifactId === 'string' && typeof element.templateFile === 'string') {
       stackPaths.set(element.artifactId, node.node.path);
@@ -212,7 +249,13 @@ function constructIndex(root: IConstruct): { paths: Map<string, string>; stackPa
   return { paths, stackPaths, acknowledgements };
 }
 
-function closestAcknowledgement(acknowledgements: Map<string, Acknowledgement[]>, rule: string, constructPath: string): Acknowledgement | undefined {
-  const candidates = (acknowledgements.get(rule) ?? []).filter((a) => a.path === '' || constructPath === a.path || constructPath.startsWith(`${a.path}/`));
+function closestAcknowledgement(
+  acknowledgements: Map<string, Acknowledgement[]>,
+  rule: string,
+  constructPath: string,
+): Acknowledgement | undefined {
+  const candidates = (acknowledgements.get(rule) ?? []).filter(
+    (a) => a.path === '' || constructPath === a.path || constructPath.startsWith(`${a.path}/`),
+  );
   return candidates.sort((a, b) => b.path.length - a.path.length)[0];
 }

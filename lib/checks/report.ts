@@ -10,7 +10,13 @@ import { isServingStack, ServiceIndex, ServiceStack } from './services';
 
 // The report's types live in lib/checks/model.ts, shared with the rules and the printers.
 export type {
-  AcknowledgedFinding, DerivationStep, HaReport, ObjectiveStatus, Quantity, SecondsQuantity, ServiceReport,
+  AcknowledgedFinding,
+  DerivationStep,
+  HaReport,
+  ObjectiveStatus,
+  Quantity,
+  SecondsQuantity,
+  ServiceReport,
   StepMeasurement,
 } from './model';
 
@@ -39,7 +45,9 @@ interface ServiceFigures {
  * availability (availability.ts), the last three always across all the service's stacks.
  */
 export function resilienceReport(
-  graph: ResourceGraph, index: ServiceIndex, options: ReportOptions = {},
+  graph: ResourceGraph,
+  index: ServiceIndex,
+  options: ReportOptions = {},
 ): Pick<HaReport, 'services' | 'perStack'> {
   const shared = new Map<string, ServiceFigures>();
   for (const service of index.services()) {
@@ -55,7 +63,9 @@ export function resilienceReport(
     const stacks = mainFirst(index.stacksOf(service));
     return assemble(graph, stacks[0], stacks, shared.get(service)!);
   });
-  const perStack = index.serviceStacks.map((stack) => assemble(graph, stack, [stack], shared.get(stack.service)!, mainFirst(index.stacksOf(stack.service))));
+  const perStack = index.serviceStacks.map((stack) =>
+    assemble(graph, stack, [stack], shared.get(stack.service)!, mainFirst(index.stacksOf(stack.service))),
+  );
   return { services, perStack };
 }
 
@@ -71,7 +81,13 @@ export function serviceReports(graph: ResourceGraph, index: ServiceIndex): Servi
  * A report on `main`'s service: its AZ figures over `zonal` (all its stacks, or `main` alone), its
  * region figures and availability from `shared`; `all` lists every stack of the service, main first.
  */
-function assemble(graph: ResourceGraph, main: ServiceStack, zonal: readonly ServiceStack[], shared: ServiceFigures, all: readonly ServiceStack[] = zonal): ServiceReport {
+function assemble(
+  graph: ResourceGraph,
+  main: ServiceStack,
+  zonal: readonly ServiceStack[],
+  shared: ServiceFigures,
+  all: readonly ServiceStack[] = zonal,
+): ServiceReport {
   const tier = tierOfRecord(main.record);
   const objectives = tier.toObjectives();
   const figures: Record<Quantity, Figure> = {
@@ -89,7 +105,8 @@ function assemble(graph: ResourceGraph, main: ServiceStack, zonal: readonly Serv
     availability: statusOf(figures.availability, objectives.availabilityTarget, 'min'),
   };
   const statuses = Object.values(status);
-  const lowerBound = (q: SecondsQuantity) => (figures[q].unbounded || figures[q].value === undefined ? null : figures[q].value);
+  const lowerBound = (q: SecondsQuantity) =>
+    figures[q].unbounded || figures[q].value === undefined ? null : figures[q].value;
   return {
     stack: main.stack,
     stacks: all.map((s) => s.stack),
@@ -103,12 +120,23 @@ function assemble(graph: ResourceGraph, main: ServiceStack, zonal: readonly Serv
     regionRtoSeconds: valueOf(figures.regionRto),
     regionRpoSeconds: valueOf(figures.regionRpo),
     availability: valueOf(figures.availability),
-    lowerBounds: { azRto: lowerBound('azRto'), azRpo: lowerBound('azRpo'), regionRto: lowerBound('regionRto'), regionRpo: lowerBound('regionRpo') },
+    lowerBounds: {
+      azRto: lowerBound('azRto'),
+      azRpo: lowerBound('azRpo'),
+      regionRto: lowerBound('regionRto'),
+      regionRpo: lowerBound('regionRpo'),
+    },
     objectives,
     status,
     objectivesMet: statuses.every((s) => s === 'met'),
     overall: statuses.includes('not-met') ? 'not-met' : statuses.includes('unproven') ? 'unproven' : 'met',
-    derivation: [...figures.azRto.steps, ...figures.azRpo.steps, ...figures.regionRto.steps, ...figures.regionRpo.steps, ...figures.availability.steps],
+    derivation: [
+      ...figures.azRto.steps,
+      ...figures.azRpo.steps,
+      ...figures.regionRto.steps,
+      ...figures.regionRpo.steps,
+      ...figures.availability.steps,
+    ],
     notes: shared.notes,
   };
 }
@@ -127,7 +155,9 @@ function serviceNotes(stacks: readonly ServiceStack[]): string[] {
     'Availability composes published SLAs, which are floors the providers pay credits below, under an assumption of independent failures; buckets and secrets are assumed off the request path.',
   ];
   if (stacks.some((s) => s.record.source !== 'metadata')) {
-    notes.push('Some resources carry only ha:* tags or ha-* labels: their tier is read by name, so only built-in tiers are recognised.');
+    notes.push(
+      'Some resources carry only ha:* tags or ha-* labels: their tier is read by name, so only built-in tiers are recognised.',
+    );
   }
   if (stacks.some((s) => s.region === undefined)) {
     notes.push('Some stacks are environment-agnostic: their region is not known at synthesis.');

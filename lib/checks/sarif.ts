@@ -85,21 +85,25 @@ export interface SarifNotification {
 export interface SarifLog {
   readonly $schema: string;
   readonly version: '2.1.0';
-  readonly runs: readonly [{
-    readonly tool: {
-      readonly driver: {
-        readonly name: string;
-        readonly informationUri: string;
-        readonly semanticVersion: string;
-        readonly rules: readonly SarifRule[];
+  readonly runs: readonly [
+    {
+      readonly tool: {
+        readonly driver: {
+          readonly name: string;
+          readonly informationUri: string;
+          readonly semanticVersion: string;
+          readonly rules: readonly SarifRule[];
+        };
       };
-    };
-    readonly invocations: readonly [{
-      readonly executionSuccessful: boolean;
-      readonly toolExecutionNotifications: readonly SarifNotification[];
-    }];
-    readonly results: readonly SarifResult[];
-  }];
+      readonly invocations: readonly [
+        {
+          readonly executionSuccessful: boolean;
+          readonly toolExecutionNotifications: readonly SarifNotification[];
+        },
+      ];
+      readonly results: readonly SarifResult[];
+    },
+  ];
 }
 
 /** What a location is about: a resource (or `service:<name>`) of a stack. */
@@ -156,43 +160,49 @@ export function sarifLog(report: HaReport, options: SarifOptions = {}): SarifLog
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'ha-report',
-          informationUri: HA_REPORT_URI,
-          semanticVersion: packageVersion(),
-          rules: rules.map(sarifRule),
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'ha-report',
+            informationUri: HA_REPORT_URI,
+            semanticVersion: packageVersion(),
+            rules: rules.map(sarifRule),
+          },
         },
-      },
-      invocations: [{
-        executionSuccessful: true,
-        toolExecutionNotifications: [
-          ...(report.unread ?? []).map((u): SarifNotification => ({
-            level: 'warning', message: { text: `Not read, so not checked: ${u.what} in ${u.stack}: ${u.why}` },
-          })),
-          ...(report.unchecked ?? []).map((u): SarifNotification => ({
-            level: 'warning',
-            message: { text: `Not checked, a value is unknown: ${u.rule} ${u.stack}/${u.resource}: ${u.why}` },
-            associatedRule: { id: u.rule, ...(ruleIndex.has(u.rule) ? { index: ruleIndex.get(u.rule) } : {}) },
-            locations: [location(u)],
-          })),
-          ...(report.rulesNeedingTier?.length ? [notRunWithoutTier(report.rulesNeedingTier)] : []),
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: [
+              ...(report.unread ?? []).map((u): SarifNotification => ({
+                level: 'warning',
+                message: { text: `Not read, so not checked: ${u.what} in ${u.stack}: ${u.why}` },
+              })),
+              ...(report.unchecked ?? []).map((u): SarifNotification => ({
+                level: 'warning',
+                message: { text: `Not checked, a value is unknown: ${u.rule} ${u.stack}/${u.resource}: ${u.why}` },
+                associatedRule: { id: u.rule, ...(ruleIndex.has(u.rule) ? { index: ruleIndex.get(u.rule) } : {}) },
+                locations: [location(u)],
+              })),
+              ...(report.rulesNeedingTier?.length ? [notRunWithoutTier(report.rulesNeedingTier)] : []),
+            ],
+          },
         ],
-      }],
-      results: [
-        ...report.findings.map((f) => result(f)),
-        ...(report.acknowledged ?? []).map((f) => result(f, f.reason)),
-      ],
-    }],
+        results: [
+          ...report.findings.map((f) => result(f)),
+          ...(report.acknowledged ?? []).map((f) => result(f, f.reason)),
+        ],
+      },
+    ],
   };
 }
 
 /** The rules a template of no declared tier does not run, and how to declare one. */
 function notRunWithoutTier(rules: readonly string[]): SarifNotification {
-  const text = `No resource declares a tier, so the rules of a tier's objectives did not run: ${rules.join(', ')}. `
-    + 'Declare one: tag resources ha:service=<name> and ha:tier=TIER_1 (labels ha-service and ha-tier on '
-    + 'Google Cloud), or run ha-report --tier TIER_1.';
+  const text =
+    `No resource declares a tier, so the rules of a tier's objectives did not run: ${rules.join(', ')}. ` +
+    'Declare one: tag resources ha:service=<name> and ha:tier=TIER_1 (labels ha-service and ha-tier on ' +
+    'Google Cloud), or run ha-report --tier TIER_1.';
   return { level: 'note', message: { text } };
 }
 
@@ -216,8 +226,9 @@ function sarifRule(rule: HaRule): SarifRule {
     fullDescription: { text: rule.explanation },
     help: {
       text: `${rule.info}\n\nWhy: ${rule.explanation}\n\nReads: ${rule.resourceTypes.join(', ')}.${scope}`,
-      markdown: `**${rule.id}** (${rule.category}): ${rule.info}\n\n**Why:** ${rule.explanation}\n\n`
-        + `**Reads:** ${reads}${scope}`,
+      markdown:
+        `**${rule.id}** (${rule.category}): ${rule.info}\n\n**Why:** ${rule.explanation}\n\n` +
+        `**Reads:** ${reads}${scope}`,
     },
     defaultConfiguration: { level: rule.level },
     properties: { category: rule.category, tags: [rule.category] },

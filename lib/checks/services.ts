@@ -41,11 +41,22 @@ export class ServiceIndex {
       }
       this.recordByKey.set(resource.key, record);
       const groupKey = `${resource.stack}\u0000${record.service}`;
-      const group = groups.get(groupKey) ?? { record: services?.get(record.service) ?? record, stack: resource.stack, region: graph.stackOf(resource)?.region ?? resource.region, resources: [] };
+      const group = groups.get(groupKey) ?? {
+        record: services?.get(record.service) ?? record,
+        stack: resource.stack,
+        region: graph.stackOf(resource)?.region ?? resource.region,
+        resources: [],
+      };
       group.resources.push(resource);
       groups.set(groupKey, group);
     }
-    this.serviceStacks = [...groups.values()].map((g) => ({ service: g.record.service, stack: g.stack, region: g.region, record: g.record, resources: g.resources }));
+    this.serviceStacks = [...groups.values()].map((g) => ({
+      service: g.record.service,
+      stack: g.stack,
+      region: g.region,
+      record: g.record,
+      resources: g.resources,
+    }));
   }
 
   /** The record that applies to a resource: its own, or its stack's single service's. */
@@ -76,10 +87,26 @@ export class ServiceIndex {
 
 /** Types that put a stack on the request path: entry points and compute. */
 export const SERVING_TYPES = [
-  'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::AutoScaling::AutoScalingGroup', 'AWS::ECS::Service', 'AWS::Lambda::Function',
-  'AWS::ApiGateway::RestApi', 'AWS::ApiGatewayV2::Api', 'AWS::CloudFront::Distribution',
-  'aws_lb', 'aws_alb', 'aws_autoscaling_group', 'aws_ecs_service', 'aws_lambda_function', 'aws_api_gateway_rest_api', 'aws_apigatewayv2_api', 'aws_cloudfront_distribution',
-  'google_compute_region_instance_group_manager', 'google_compute_backend_service', 'google_compute_region_backend_service', 'google_cloud_run_v2_service', 'google_container_cluster',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  'AWS::AutoScaling::AutoScalingGroup',
+  'AWS::ECS::Service',
+  'AWS::Lambda::Function',
+  'AWS::ApiGateway::RestApi',
+  'AWS::ApiGatewayV2::Api',
+  'AWS::CloudFront::Distribution',
+  'aws_lb',
+  'aws_alb',
+  'aws_autoscaling_group',
+  'aws_ecs_service',
+  'aws_lambda_function',
+  'aws_api_gateway_rest_api',
+  'aws_apigatewayv2_api',
+  'aws_cloudfront_distribution',
+  'google_compute_region_instance_group_manager',
+  'google_compute_backend_service',
+  'google_compute_region_backend_service',
+  'google_cloud_run_v2_service',
+  'google_container_cluster',
 ];
 
 /**

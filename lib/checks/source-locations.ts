@@ -102,7 +102,10 @@ export class SourceLocator {
   /** `file`, and the line `line` finds in it when the file can still be read. */
   private find(file: string, line: (lines: KeyLines) => number | undefined): SourceLocation {
     if (!this.lines.has(file)) {
-      this.lines.set(file, readOrUndefined(() => KeyLines.of(fs.readFileSync(file, 'utf8'))));
+      this.lines.set(
+        file,
+        readOrUndefined(() => KeyLines.of(fs.readFileSync(file, 'utf8'))),
+      );
     }
     const lines = this.lines.get(file);
     const found = lines === undefined ? undefined : line(lines);
@@ -118,13 +121,19 @@ interface RootTemplate {
 
 /** A template and, recursively, the nested stacks it creates (`aws:asset:path`), as the reader follows them. */
 function addCloudFormation(
-  stacks: Map<string, StackFiles>, name: string, file: string, template: unknown, root: RootTemplate,
+  stacks: Map<string, StackFiles>,
+  name: string,
+  file: string,
+  template: unknown,
+  root: RootTemplate,
 ): void {
   stacks.set(name, { kind: 'cloudformation', file });
   const resources = isObject(template) && isObject(template.Resources) ? template.Resources : {};
   for (const [logicalId, resource] of Object.entries(resources)) {
-    const nested = isObject(resource) && resource.Type === 'AWS::CloudFormation::Stack' && isObject(resource.Metadata)
-      ? resource.Metadata['aws:asset:path'] : undefined;
+    const nested =
+      isObject(resource) && resource.Type === 'AWS::CloudFormation::Stack' && isObject(resource.Metadata)
+        ? resource.Metadata['aws:asset:path']
+        : undefined;
     const readNested = root.readNested;
     if (typeof nested === 'string' && readNested !== undefined) {
       const nestedTemplate = readOrUndefined(() => readNested(nested));
@@ -142,7 +151,8 @@ function terraformFiles(input: TerraformStackInput): StackFiles | undefined {
     return { kind: 'plan', file: input.file };
   }
   const filesOf = (documents: readonly TerraformDocument[]) => documents.flatMap((d) => d.file ?? []);
-  const modules = (input.modules ?? []).map((m) => [m.address, filesOf(m.documents)] as const)
+  const modules = (input.modules ?? [])
+    .map((m) => [m.address, filesOf(m.documents)] as const)
     .filter(([, files]) => files.length > 0);
   return { kind: 'terraform', files: [input.file, ...filesOf(input.otherFiles ?? [])], modules: new Map(modules) };
 }

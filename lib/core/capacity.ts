@@ -22,7 +22,9 @@ export interface StaticCapacity {
 export function staticallyStableCapacity(required: number, azCount: number): StaticCapacity {
   requireInteger('required', required, 1);
   if (typeof azCount !== 'number' || !Number.isInteger(azCount) || azCount < 2) {
-    throw new HaValidationError(`azCount must be an integer of at least 2 (static stability needs a surviving AZ), got: ${String(azCount)}`);
+    throw new HaValidationError(
+      `azCount must be an integer of at least 2 (static stability needs a surviving AZ), got: ${String(azCount)}`,
+    );
   }
   const perAz = Math.ceil(required / (azCount - 1));
   return { perAz, total: perAz * azCount, afterAzLoss: perAz * (azCount - 1) };
@@ -44,7 +46,12 @@ export interface FleetCapacity {
  * Capacity of a serving fleet: statically stable tiers over-provision by one AZ
  * ({@link staticallyStableCapacity}); others run what is required, at least one instance per AZ.
  */
-export function primaryFleetCapacity(required: number, max: number, azCount: number, staticallyStable: boolean): FleetCapacity {
+export function primaryFleetCapacity(
+  required: number,
+  max: number,
+  azCount: number,
+  staticallyStable: boolean,
+): FleetCapacity {
   if (staticallyStable) {
     const stable = staticallyStableCapacity(required, azCount);
     return { min: stable.total, desired: stable.total, max, perAz: stable.perAz };
@@ -59,7 +66,12 @@ export function primaryFleetCapacity(required: number, max: number, azCount: num
  * standby runs none (the failover runbook scales it up to the primary's capacity), and an
  * active/active "standby" serves like a primary. The maximum stays the primary's.
  */
-export function standbyFleetCapacity(primary: FleetCapacity, strategy: DrStrategy, azCount: number, standbyCapacity?: number): FleetCapacity {
+export function standbyFleetCapacity(
+  primary: FleetCapacity,
+  strategy: DrStrategy,
+  azCount: number,
+  standbyCapacity?: number,
+): FleetCapacity {
   let desired: number;
   switch (strategy) {
     case DrStrategy.ACTIVE_ACTIVE:

@@ -109,17 +109,23 @@ export function clientResiliencePolicy(input: ClientPolicyInput): ClientPolicyDo
   const names = input.hops.map((hop) => hop.name);
   const repeated = names.filter((name, i) => names.indexOf(name) !== i);
   if (repeated.length > 0) {
-    throw new HaValidationError(`hops must have unique names, got: ${[...new Set(repeated)].join(', ')} more than once`);
+    throw new HaValidationError(
+      `hops must have unique names, got: ${[...new Set(repeated)].join(', ')} more than once`,
+    );
   }
   const retryBudgetRatio = input.retryBudgetRatio ?? SRE_RETRY_BUDGET_RATIO;
   requireAtLeast('retryBudgetRatio', retryBudgetRatio, 0);
   if (retryBudgetRatio > 1) {
-    throw new HaValidationError(`retryBudgetRatio must be between 0 and 1 (retries as a share of requests), got: ${retryBudgetRatio}`);
+    throw new HaValidationError(
+      `retryBudgetRatio must be between 0 and 1 (retries as a share of requests), got: ${retryBudgetRatio}`,
+    );
   }
   const circuitBreaker = { ...CIRCUIT_BREAKER_DEFAULTS, ...definedOnly(input.circuitBreaker ?? {}) };
   requireAtLeast('circuitBreaker.failureRateThreshold', circuitBreaker.failureRateThreshold, 0);
   if (circuitBreaker.failureRateThreshold === 0 || circuitBreaker.failureRateThreshold > 1) {
-    throw new HaValidationError(`circuitBreaker.failureRateThreshold must be above 0 and at most 1, got: ${circuitBreaker.failureRateThreshold}`);
+    throw new HaValidationError(
+      `circuitBreaker.failureRateThreshold must be above 0 and at most 1, got: ${circuitBreaker.failureRateThreshold}`,
+    );
   }
   requireInteger('circuitBreaker.minimumRequests', circuitBreaker.minimumRequests, 1);
   requireInteger('circuitBreaker.openStateMs', circuitBreaker.openStateMs, 1);
@@ -161,7 +167,10 @@ export function clientResiliencePolicy(input: ClientPolicyInput): ClientPolicyDo
  * upstream timeout (checked with `retryBudget(...).fitsWithin`), or hops that together do.
  * `timeoutProp` names the timeout as the caller's props spell it, for the message.
  */
-export function clientPolicyProblem(policy: ClientPolicyDocument, timeoutProp = 'upstreamTimeoutMs'): string | undefined {
+export function clientPolicyProblem(
+  policy: ClientPolicyDocument,
+  timeoutProp = 'upstreamTimeoutMs',
+): string | undefined {
   const overlong = policy.hops.filter((hop) => !retryBudget(hop).fitsWithin(policy.upstreamTimeoutMs));
   if (overlong.length > 0) {
     return `hops must each fit within ${timeoutProp} (${policy.upstreamTimeoutMs} ms) at their worst case, got: ${overlong.map(describeHop).join('; ')}`;

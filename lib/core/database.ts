@@ -29,7 +29,10 @@ const GIB_PER_VCPU: readonly { readonly family: RegExp; readonly gib: number }[]
   { family: /^x2g[a-z]*$/, gib: 16 },
 ];
 const BURSTABLE_MEMORY_GIB: Readonly<Record<string, number>> = {
-  't3.medium': 4, 't3.large': 8, 't4g.medium': 4, 't4g.large': 8,
+  't3.medium': 4,
+  't3.large': 8,
+  't4g.medium': 4,
+  't4g.large': 8,
 };
 
 /**
@@ -62,7 +65,10 @@ export function auroraPostgresMaxConnections(memoryGiB: number): number {
   if (typeof memoryGiB !== 'number' || !Number.isFinite(memoryGiB) || memoryGiB <= 0) {
     throw new HaValidationError(`memoryGiB must be a positive number, got: ${String(memoryGiB)}`);
   }
-  return Math.min(Math.round(memoryGiB * 1e9 / AURORA_POSTGRES_BYTES_PER_CONNECTION), AURORA_POSTGRES_DEFAULT_MAX_CONNECTIONS_CAP);
+  return Math.min(
+    Math.round((memoryGiB * 1e9) / AURORA_POSTGRES_BYTES_PER_CONNECTION),
+    AURORA_POSTGRES_DEFAULT_MAX_CONNECTIONS_CAP,
+  );
 }
 
 /** Connection count at which to alarm for a given limit: {@link CONNECTION_ALARM_RATIO} of it, rounded down. */

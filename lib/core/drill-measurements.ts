@@ -57,12 +57,15 @@ const AURORA_CLUSTERS = ['AWS::RDS::DBCluster', 'aws_rds_cluster'];
  * types, every engine's (the standby fleet's group, the secondary cluster, the runbook's document).
  */
 export const DRILL_MEASUREMENT_TARGETS: Readonly<Record<DrillStep, DrillMeasurementTarget>> = {
-  'decision': { stack: true, resourceTypes: [...RUNBOOKS] },
-  'promotion': { stack: false, resourceTypes: [...AURORA_CLUSTERS, 'google_sql_database_instance', ...RUNBOOKS] },
+  decision: { stack: true, resourceTypes: [...RUNBOOKS] },
+  promotion: { stack: false, resourceTypes: [...AURORA_CLUSTERS, 'google_sql_database_instance', ...RUNBOOKS] },
   'writer-creation': { stack: false, resourceTypes: [...AURORA_CLUSTERS, ...RUNBOOKS] },
   // The report counts an Auto Scaling group's scale-up; a Google instance group's is not modelled yet.
-  'scale-up': { stack: false, resourceTypes: ['AWS::AutoScaling::AutoScalingGroup', 'aws_autoscaling_group', ...RUNBOOKS] },
-  'restore': { stack: true, resourceTypes: ['AWS::Backup::BackupPlan', 'aws_backup_plan'] },
+  'scale-up': {
+    stack: false,
+    resourceTypes: ['AWS::AutoScaling::AutoScalingGroup', 'aws_autoscaling_group', ...RUNBOOKS],
+  },
+  restore: { stack: true, resourceTypes: ['AWS::Backup::BackupPlan', 'aws_backup_plan'] },
 };
 
 /** One row of the validation table: the prop, what is allowed, and whether the value is. */
@@ -76,20 +79,25 @@ interface Allowed {
 
 const ALLOWED: readonly Allowed[] = [
   {
-    prop: 'step', allowed: () => `one of ${DRILL_STEPS.join(', ')}`,
+    prop: 'step',
+    allowed: () => `one of ${DRILL_STEPS.join(', ')}`,
     holds: (m) => DRILL_STEPS.includes(m.step as DrillStep),
   },
   {
-    prop: 'seconds', allowed: () => "a finite number of seconds above 0 (the worst of the drill's runs)",
+    prop: 'seconds',
+    allowed: () => "a finite number of seconds above 0 (the worst of the drill's runs)",
     holds: (m) => typeof m.seconds === 'number' && Number.isFinite(m.seconds) && m.seconds > 0,
   },
   { prop: 'measuredOn', allowed: () => 'a UTC date YYYY-MM-DD that exists', holds: (m) => isIsoDate(m.measuredOn) },
   {
-    prop: 'measuredOn', allowed: (today) => `a date not after today (${today} UTC)`, dated: true,
+    prop: 'measuredOn',
+    allowed: (today) => `a date not after today (${today} UTC)`,
+    dated: true,
     holds: (m, today) => (m.measuredOn as string) <= today,
   },
   {
-    prop: 'drill', allowed: () => 'a non-empty text naming the drill and its run (e.g. a FIS experiment id)',
+    prop: 'drill',
+    allowed: () => 'a non-empty text naming the drill and its run (e.g. a FIS experiment id)',
     holds: (m) => typeof m.drill === 'string' && m.drill.trim() !== '',
   },
 ];
@@ -145,7 +153,10 @@ export interface MeasurableResource<T> {
  * names the scope and what it holds.
  */
 export function measuredResourceOf<T>(
-  below: readonly MeasurableResource<T>[], step: DrillStep, types: readonly string[], scopePath: string,
+  below: readonly MeasurableResource<T>[],
+  step: DrillStep,
+  types: readonly string[],
+  scopePath: string,
 ): { readonly resource: T } | { readonly problem: string } {
   const type = types.find((t) => below.some((r) => r.type === t));
   const found = below.filter((r) => r.type === type);
@@ -178,8 +189,7 @@ export function parseDrillMeasurements(value: unknown): ParsedDrillMeasurements 
   }
   const measurements: DrillMeasurement[] = [];
   const rejected: string[] = [];
-  const entries = Object.entries(value as Record<string, unknown>)
-    .sort(([a], [b]) => order(a) - order(b));
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => order(a) - order(b));
   for (const [step, entry] of entries) {
     const record = { ...(typeof entry === 'object' && entry !== null ? entry : {}), step } as Record<string, unknown>;
     // Whether the date is in the future is the reader's to judge: it knows its own date.
@@ -206,7 +216,9 @@ export interface DrillMeasurementAge {
 
 /** The age of a measurement on `today`, against a drill interval of `intervalDays`. */
 export function drillMeasurementAge(
-  measurement: DrillMeasurement, intervalDays: number, today: Date = new Date(),
+  measurement: DrillMeasurement,
+  intervalDays: number,
+  today: Date = new Date(),
 ): DrillMeasurementAge {
   const day = isoDateOf(today);
   const freshUntil = isoDateOf(new Date(Date.parse(`${measurement.measuredOn}T00:00:00Z`) + intervalDays * 86_400_000));

@@ -55,7 +55,7 @@ export function errorBudgetExhaustion(
   const rangeSeconds = Math.min(windowSeconds, maxRangeSeconds);
   return {
     rangeSeconds,
-    errorRateThreshold: clean((1 - target) * windowSeconds / rangeSeconds),
+    errorRateThreshold: clean(((1 - target) * windowSeconds) / rangeSeconds),
     coversWindow: rangeSeconds === windowSeconds,
   };
 }

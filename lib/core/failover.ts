@@ -1,8 +1,13 @@
 import { HaValidationError } from './errors';
 import {
-  ALB_HEALTH_CHECK_INTERVAL_MIN_SECONDS, ALB_HEALTH_CHECK_THRESHOLD_MAX, ALB_HEALTH_CHECK_THRESHOLD_MIN,
-  ALB_HEALTH_CHECK_TIMEOUT_MIN_SECONDS, ROUTE53_FAILURE_THRESHOLD_MAX, ROUTE53_FAILURE_THRESHOLD_MIN,
-  ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS, ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS,
+  ALB_HEALTH_CHECK_INTERVAL_MIN_SECONDS,
+  ALB_HEALTH_CHECK_THRESHOLD_MAX,
+  ALB_HEALTH_CHECK_THRESHOLD_MIN,
+  ALB_HEALTH_CHECK_TIMEOUT_MIN_SECONDS,
+  ROUTE53_FAILURE_THRESHOLD_MAX,
+  ROUTE53_FAILURE_THRESHOLD_MIN,
+  ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS,
+  ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS,
 } from './figures';
 import { requireInteger } from './numbers';
 
@@ -28,7 +33,9 @@ export interface DnsFailoverSettings {
 export function dnsFailoverSeconds(settings: DnsFailoverSettings): number {
   const { intervalSeconds, failureThreshold, ttlSeconds } = settings;
   if (!ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS.includes(intervalSeconds)) {
-    throw new HaValidationError(`intervalSeconds must be one of ${ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS.join(', ')}, got: ${String(intervalSeconds)}`);
+    throw new HaValidationError(
+      `intervalSeconds must be one of ${ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS.join(', ')}, got: ${String(intervalSeconds)}`,
+    );
   }
   requireRange('failureThreshold', failureThreshold, ROUTE53_FAILURE_THRESHOLD_MIN, ROUTE53_FAILURE_THRESHOLD_MAX);
   requireInteger('ttlSeconds', ttlSeconds, 0);
@@ -56,9 +63,16 @@ export function targetFailoverSeconds(settings: TargetHealthSettings): number {
   requireInteger('intervalSeconds', intervalSeconds, ALB_HEALTH_CHECK_INTERVAL_MIN_SECONDS);
   requireInteger('timeoutSeconds', timeoutSeconds, ALB_HEALTH_CHECK_TIMEOUT_MIN_SECONDS);
   if (timeoutSeconds >= intervalSeconds) {
-    throw new HaValidationError(`timeoutSeconds must be less than intervalSeconds (${intervalSeconds}), got: ${timeoutSeconds}`);
+    throw new HaValidationError(
+      `timeoutSeconds must be less than intervalSeconds (${intervalSeconds}), got: ${timeoutSeconds}`,
+    );
   }
-  requireRange('unhealthyThresholdCount', unhealthyThresholdCount, ALB_HEALTH_CHECK_THRESHOLD_MIN, ALB_HEALTH_CHECK_THRESHOLD_MAX);
+  requireRange(
+    'unhealthyThresholdCount',
+    unhealthyThresholdCount,
+    ALB_HEALTH_CHECK_THRESHOLD_MIN,
+    ALB_HEALTH_CHECK_THRESHOLD_MAX,
+  );
   return intervalSeconds * unhealthyThresholdCount + timeoutSeconds;
 }
 

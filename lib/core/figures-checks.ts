@@ -47,7 +47,6 @@ export const ROUTE53_REQUEST_INTERVAL_DEFAULT_SECONDS = 30;
  */
 export const RDS_BACKUP_RETENTION_DEFAULT_DAYS = 1;
 
-
 /**
  * What ha-report holds a resource of no declared tier to, the least any production HA design
  * needs: compute, load balancers and databases in at least 2 zones (the Reliability Pillar's

@@ -292,7 +292,7 @@ export const SRE_WORKBOOK_BURN_RATE_ROWS: readonly {
 }[] = [
   { severity: 'page', budgetShare: 0.02, longWindowSeconds: 3600, shortWindowSeconds: 300 },
   { severity: 'page', budgetShare: 0.05, longWindowSeconds: 6 * 3600, shortWindowSeconds: 1800 },
-  { severity: 'ticket', budgetShare: 0.10, longWindowSeconds: 3 * 86400, shortWindowSeconds: 6 * 3600 },
+  { severity: 'ticket', budgetShare: 0.1, longWindowSeconds: 3 * 86400, shortWindowSeconds: 6 * 3600 },
 ];
 
 /** The SLO window the workbook's table is written for. */

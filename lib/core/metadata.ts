@@ -120,7 +120,11 @@ export function haMetadata(input: HaMetadataInput): HaMetadata {
 /** Whether `tier` is a built-in tier: its name alone then tells a reader its objectives and strategy. */
 function isBuiltInTier(tier: ServiceTier): boolean {
   const builtIn = builtInTierNamed(tier.name);
-  return builtIn !== undefined && builtIn.strategy === tier.strategy && sameObjectives(builtIn.toObjectives(), tier.toObjectives());
+  return (
+    builtIn !== undefined &&
+    builtIn.strategy === tier.strategy &&
+    sameObjectives(builtIn.toObjectives(), tier.toObjectives())
+  );
 }
 
 function builtInTierNamed(name: string): ServiceTier | undefined {
@@ -188,7 +192,15 @@ export function parseHaMetadata(value: unknown): ParsedHaMetadata | undefined {
     return builtIn ? { ...(record as unknown as HaMetadata), objectives: builtIn.toObjectives() } : undefined;
   }
   const objectives = record.objectives as Record<string, unknown>;
-  const numbers = ['availabilityTarget', 'minAzs', 'minRegions', 'azRtoSeconds', 'azRpoSeconds', 'regionRtoSeconds', 'regionRpoSeconds'];
+  const numbers = [
+    'availabilityTarget',
+    'minAzs',
+    'minRegions',
+    'azRtoSeconds',
+    'azRpoSeconds',
+    'regionRtoSeconds',
+    'regionRpoSeconds',
+  ];
   if (typeof objectives !== 'object' || objectives === null || numbers.some((k) => typeof objectives[k] !== 'number')) {
     return undefined;
   }
@@ -221,5 +233,8 @@ export function haMetadataLabels(record: HaMetadata): Record<string, string> {
 }
 
 function toLabel(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 63);
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '-')
+    .slice(0, 63);
 }

@@ -79,10 +79,16 @@ export function regionPlacementProblem(placement: RegionPlacement): string | und
  * alarms) must be allowed like the regions it places data in, or HA-DR2 fails on them. `what`
  * names those resources and where their region comes from, for the message.
  */
-export function ownRegionsProblem(allowedRegions: readonly string[] | undefined, ownRegions: readonly string[], what: string): string | undefined {
+export function ownRegionsProblem(
+  allowedRegions: readonly string[] | undefined,
+  ownRegions: readonly string[],
+  what: string,
+): string | undefined {
   if (!allowedRegions) {
     return undefined;
   }
   const outside = [...new Set(ownRegions.filter((region) => !allowedRegions.includes(region)))];
-  return outside.length > 0 ? `allowedRegions must include the regions ${what}, got: ${allowedRegions.join(', ')} without ${outside.join(', ')}` : undefined;
+  return outside.length > 0
+    ? `allowedRegions must include the regions ${what}, got: ${allowedRegions.join(', ')} without ${outside.join(', ')}`
+    : undefined;
 }

@@ -21,17 +21,31 @@ export interface ReplicatedStore {
  * is refused; with `rpoObjective` 15 minutes (receipts the service re-renders) it is built.
  * Callers skip unresolved tokens before asking.
  */
-export function replicationRpoProblem(store: ReplicatedStore, tier: ServiceTier, rpoObjectiveSeconds?: number): string | undefined {
-  if (rpoObjectiveSeconds !== undefined && (!Number.isInteger(rpoObjectiveSeconds) || rpoObjectiveSeconds < tier.regionRpoSeconds)) {
-    return `rpoObjective must be whole seconds of at least ${tier.name}'s region RPO (${tier.regionRpoSeconds} s): `
-      + `it states a looser objective for this data set, got: ${rpoObjectiveSeconds} s`;
+export function replicationRpoProblem(
+  store: ReplicatedStore,
+  tier: ServiceTier,
+  rpoObjectiveSeconds?: number,
+): string | undefined {
+  if (
+    rpoObjectiveSeconds !== undefined &&
+    (!Number.isInteger(rpoObjectiveSeconds) || rpoObjectiveSeconds < tier.regionRpoSeconds)
+  ) {
+    return (
+      `rpoObjective must be whole seconds of at least ${tier.name}'s region RPO (${tier.regionRpoSeconds} s): ` +
+      `it states a looser objective for this data set, got: ${rpoObjectiveSeconds} s`
+    );
   }
   const objective = rpoObjectiveSeconds ?? tier.regionRpoSeconds;
   if (objective >= store.boundSeconds) {
     return undefined;
   }
-  const stated = rpoObjectiveSeconds === undefined ? `none, so ${tier.name}'s region RPO of ${objective} s applies` : `${objective} s`;
-  return `rpoObjective must be at least ${store.boundSeconds} s for a ${store.construct}: ${store.replication} `
-    + `bounds its replica's lag at ${store.boundSeconds} s. Keep data that needs a tighter RPO in a GlobalTable or `
-    + `GlobalDatabase, and state this data set's own rpoObjective if the service can rebuild it, got: ${stated}`;
+  const stated =
+    rpoObjectiveSeconds === undefined
+      ? `none, so ${tier.name}'s region RPO of ${objective} s applies`
+      : `${objective} s`;
+  return (
+    `rpoObjective must be at least ${store.boundSeconds} s for a ${store.construct}: ${store.replication} ` +
+    `bounds its replica's lag at ${store.boundSeconds} s. Keep data that needs a tighter RPO in a GlobalTable or ` +
+    `GlobalDatabase, and state this data set's own rpoObjective if the service can rebuild it, got: ${stated}`
+  );
 }

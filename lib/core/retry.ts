@@ -37,7 +37,9 @@ export function retryBudget(policy: RetryPolicy): RetryBudget {
   requireInteger('maxDelayMs', policy.maxDelayMs, 0);
   requireInteger('perTryTimeoutMs', policy.perTryTimeoutMs, 1);
   if (policy.maxDelayMs < policy.baseDelayMs) {
-    throw new HaValidationError(`maxDelayMs must be at least baseDelayMs (${policy.baseDelayMs}), got: ${policy.maxDelayMs}`);
+    throw new HaValidationError(
+      `maxDelayMs must be at least baseDelayMs (${policy.baseDelayMs}), got: ${policy.maxDelayMs}`,
+    );
   }
   let maxBackoffMs = 0;
   for (let retry = 1; retry < policy.attempts; retry++) {

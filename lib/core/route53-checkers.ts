@@ -8,7 +8,14 @@
  * @see https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html (Regions)
  */
 export const ROUTE53_HEALTH_CHECKER_REGIONS: readonly string[] = [
-  'us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1',
+  'us-east-1',
+  'us-west-1',
+  'us-west-2',
+  'eu-west-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'sa-east-1',
 ];
 export const ROUTE53_MIN_HEALTH_CHECKER_REGIONS = 3;
 

@@ -2,8 +2,13 @@ import { HaValidationError } from './errors';
 import { composeParallel } from './availability';
 import { dnsFailoverSeconds, targetFailoverSeconds } from './failover';
 import {
-  CLOUDWATCH_LOG_RETENTION_DAYS, PUBLISHED_SLAS, ROUTE53_FAILURE_THRESHOLD_DEFAULT, ROUTE53_FAILURE_THRESHOLD_MAX,
-  ROUTE53_FAILURE_THRESHOLD_MIN, ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS, ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS,
+  CLOUDWATCH_LOG_RETENTION_DAYS,
+  PUBLISHED_SLAS,
+  ROUTE53_FAILURE_THRESHOLD_DEFAULT,
+  ROUTE53_FAILURE_THRESHOLD_MAX,
+  ROUTE53_FAILURE_THRESHOLD_MIN,
+  ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS,
+  ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS,
 } from './figures';
 import { FLEET_HEALTH_CHECK_CANDIDATES } from './fleet-health';
 import { clean, requireAtLeast, requireInteger, requireTarget } from './numbers';
@@ -140,31 +145,62 @@ export interface ServiceTierProps {
 export class ServiceTier {
   /** Mission critical: multi-site active/active, 99.99%, 3 AZs, 2+ serving regions, region RTO 2 min, RPO 1 s. */
   public static readonly TIER_0 = new ServiceTier({
-    name: 'TIER_0', strategy: DrStrategy.ACTIVE_ACTIVE, availabilityTarget: 0.9999, minAzs: 3, minRegions: 2,
-    azRtoSeconds: 30, azRpoSeconds: 0, regionRtoSeconds: 120, regionRpoSeconds: 1,
+    name: 'TIER_0',
+    strategy: DrStrategy.ACTIVE_ACTIVE,
+    availabilityTarget: 0.9999,
+    minAzs: 3,
+    minRegions: 2,
+    azRtoSeconds: 30,
+    azRpoSeconds: 0,
+    regionRtoSeconds: 120,
+    regionRpoSeconds: 1,
   });
 
   /** Critical: warm standby, 99.95%, 3 AZs, 2 regions, region RTO 15 min, RPO 1 min. */
   public static readonly TIER_1 = new ServiceTier({
-    name: 'TIER_1', strategy: DrStrategy.WARM_STANDBY, availabilityTarget: 0.9995, minAzs: 3, minRegions: 2,
-    azRtoSeconds: 120, azRpoSeconds: 0, regionRtoSeconds: 900, regionRpoSeconds: 60,
+    name: 'TIER_1',
+    strategy: DrStrategy.WARM_STANDBY,
+    availabilityTarget: 0.9995,
+    minAzs: 3,
+    minRegions: 2,
+    azRtoSeconds: 120,
+    azRpoSeconds: 0,
+    regionRtoSeconds: 900,
+    regionRpoSeconds: 60,
   });
 
   /** Important: pilot light, 99.9%, 2 AZs, 2 regions (standby holds data only), region RTO 1 h, RPO 15 min. */
   public static readonly TIER_2 = new ServiceTier({
-    name: 'TIER_2', strategy: DrStrategy.PILOT_LIGHT, availabilityTarget: 0.999, minAzs: 2, minRegions: 2,
-    azRtoSeconds: 300, azRpoSeconds: 0, regionRtoSeconds: 3600, regionRpoSeconds: 900,
+    name: 'TIER_2',
+    strategy: DrStrategy.PILOT_LIGHT,
+    availabilityTarget: 0.999,
+    minAzs: 2,
+    minRegions: 2,
+    azRtoSeconds: 300,
+    azRpoSeconds: 0,
+    regionRtoSeconds: 3600,
+    regionRpoSeconds: 900,
   });
 
   /** Standard: backup and restore, 99.5%, 2 AZs, 1 region plus backup copies, region RTO and RPO 24 h. */
   public static readonly TIER_3 = new ServiceTier({
-    name: 'TIER_3', strategy: DrStrategy.BACKUP_RESTORE, availabilityTarget: 0.995, minAzs: 2, minRegions: 1,
-    azRtoSeconds: 900, azRpoSeconds: 0, regionRtoSeconds: 86400, regionRpoSeconds: 86400,
+    name: 'TIER_3',
+    strategy: DrStrategy.BACKUP_RESTORE,
+    availabilityTarget: 0.995,
+    minAzs: 2,
+    minRegions: 1,
+    azRtoSeconds: 900,
+    azRpoSeconds: 0,
+    regionRtoSeconds: 86400,
+    regionRpoSeconds: 86400,
   });
 
   /** The built-in tiers, most available first. */
   public static readonly BUILT_IN: readonly ServiceTier[] = [
-    ServiceTier.TIER_0, ServiceTier.TIER_1, ServiceTier.TIER_2, ServiceTier.TIER_3,
+    ServiceTier.TIER_0,
+    ServiceTier.TIER_1,
+    ServiceTier.TIER_2,
+    ServiceTier.TIER_3,
   ];
 
   /**
@@ -179,7 +215,9 @@ export class ServiceTier {
   public static fromName(name: string): ServiceTier {
     const tier = ServiceTier.BUILT_IN.find((t) => t.name === name);
     if (!tier) {
-      throw new HaValidationError(`tier must be one of ${ServiceTier.BUILT_IN.map((t) => t.name).join(', ')}, got: ${name}`);
+      throw new HaValidationError(
+        `tier must be one of ${ServiceTier.BUILT_IN.map((t) => t.name).join(', ')}, got: ${name}`,
+      );
     }
     return tier;
   }
@@ -220,15 +258,17 @@ export class ServiceTier {
     this.healthCheckIntervalSeconds = props.healthCheckIntervalSeconds ?? dns.healthCheckIntervalSeconds;
     this.healthCheckFailureThreshold = props.healthCheckFailureThreshold ?? dns.healthCheckFailureThreshold;
     this.dnsTtlSeconds = props.dnsTtlSeconds ?? dns.dnsTtlSeconds;
-    this.backupRetentionDays = props.backupRetentionDays
-      ?? (props.regionRpoSeconds <= 60 ? 35 : props.regionRpoSeconds <= 900 ? 14 : 7);
-    this.backupIntervalHours = props.backupIntervalHours
-      ?? Math.min(24, Math.max(1, Math.floor(props.regionRpoSeconds / 7200)));
+    this.backupRetentionDays =
+      props.backupRetentionDays ?? (props.regionRpoSeconds <= 60 ? 35 : props.regionRpoSeconds <= 900 ? 14 : 7);
+    this.backupIntervalHours =
+      props.backupIntervalHours ?? Math.min(24, Math.max(1, Math.floor(props.regionRpoSeconds / 7200)));
     this.logRetentionDays = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
-    this.probeIntervalMinutes = props.probeIntervalMinutes
-      ?? (props.availabilityTarget >= 0.9995 ? 1 : props.availabilityTarget >= 0.999 ? 5 : 15);
-    this.drillIntervalDays = props.drillIntervalDays
-      ?? (props.strategy === DrStrategy.BACKUP_RESTORE ? RESTORE_DRILL_INTERVAL_DAYS : REGION_DRILL_INTERVAL_DAYS);
+    this.probeIntervalMinutes =
+      props.probeIntervalMinutes ??
+      (props.availabilityTarget >= 0.9995 ? 1 : props.availabilityTarget >= 0.999 ? 5 : 15);
+    this.drillIntervalDays =
+      props.drillIntervalDays ??
+      (props.strategy === DrStrategy.BACKUP_RESTORE ? RESTORE_DRILL_INTERVAL_DAYS : REGION_DRILL_INTERVAL_DAYS);
     validateDefaults(this);
     const contradiction = tierContradiction(props);
     if (contradiction) {
@@ -287,17 +327,27 @@ function validateObjectives(props: ServiceTierProps): void {
   requireAtLeast('regionRtoSeconds', props.regionRtoSeconds, 0);
   requireAtLeast('regionRpoSeconds', props.regionRpoSeconds, 0);
   if (props.strategy !== DrStrategy.BACKUP_RESTORE && props.minRegions < 2) {
-    throw new HaValidationError(`minRegions must be at least 2 for strategy ${props.strategy} (only BACKUP_RESTORE may use one region), got: ${props.minRegions}`);
+    throw new HaValidationError(
+      `minRegions must be at least 2 for strategy ${props.strategy} (only BACKUP_RESTORE may use one region), got: ${props.minRegions}`,
+    );
   }
 }
 
 function validateDefaults(tier: ServiceTier): void {
   if (!ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS.includes(tier.healthCheckIntervalSeconds)) {
-    throw new HaValidationError(`healthCheckIntervalSeconds must be one of ${ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS.join(', ')}, got: ${tier.healthCheckIntervalSeconds}`);
+    throw new HaValidationError(
+      `healthCheckIntervalSeconds must be one of ${ROUTE53_HEALTH_CHECK_INTERVALS_SECONDS.join(', ')}, got: ${tier.healthCheckIntervalSeconds}`,
+    );
   }
   const threshold = tier.healthCheckFailureThreshold;
-  if (!Number.isInteger(threshold) || threshold < ROUTE53_FAILURE_THRESHOLD_MIN || threshold > ROUTE53_FAILURE_THRESHOLD_MAX) {
-    throw new HaValidationError(`healthCheckFailureThreshold must be an integer from ${ROUTE53_FAILURE_THRESHOLD_MIN} to ${ROUTE53_FAILURE_THRESHOLD_MAX}, got: ${threshold}`);
+  if (
+    !Number.isInteger(threshold) ||
+    threshold < ROUTE53_FAILURE_THRESHOLD_MIN ||
+    threshold > ROUTE53_FAILURE_THRESHOLD_MAX
+  ) {
+    throw new HaValidationError(
+      `healthCheckFailureThreshold must be an integer from ${ROUTE53_FAILURE_THRESHOLD_MIN} to ${ROUTE53_FAILURE_THRESHOLD_MAX}, got: ${threshold}`,
+    );
   }
   requireInteger('dnsTtlSeconds', tier.dnsTtlSeconds, 0);
   requireInteger('backupRetentionDays', tier.backupRetentionDays, 1);
@@ -306,7 +356,9 @@ function validateDefaults(tier: ServiceTier): void {
     throw new HaValidationError(`backupIntervalHours must be at most 24, got: ${tier.backupIntervalHours}`);
   }
   if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(tier.logRetentionDays)) {
-    throw new HaValidationError(`logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${tier.logRetentionDays}`);
+    throw new HaValidationError(
+      `logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${tier.logRetentionDays}`,
+    );
   }
   requireInteger('probeIntervalMinutes', tier.probeIntervalMinutes, 1);
   requireInteger('drillIntervalDays', tier.drillIntervalDays, 1);
@@ -324,23 +376,29 @@ function validateDefaults(tier: ServiceTier): void {
 export function tierContradiction(props: ServiceTierProps): string | undefined {
   const { minAzs, azRtoSeconds } = props;
   if (props.staticallyStable === true && minAzs < 2) {
-    return 'minAzs must be at least 2 with staticallyStable true (peak capacity is kept after losing one AZ by the AZs '
-      + `that survive), got: ${minAzs}`;
+    return (
+      'minAzs must be at least 2 with staticallyStable true (peak capacity is kept after losing one AZ by the AZs ' +
+      `that survive), got: ${minAzs}`
+    );
   }
   // Every engine's fleets and load balancers detect a failed AZ with core's fleetTargetHealth.
   const fastest = FLEET_HEALTH_CHECK_CANDIDATES[FLEET_HEALTH_CHECK_CANDIDATES.length - 1];
   const detection = targetFailoverSeconds(fastest);
   if (azRtoSeconds < detection) {
     const { intervalSeconds, timeoutSeconds, unhealthyThresholdCount } = fastest;
-    return `azRtoSeconds must be at least ${detection} (the fastest target health check, every ${intervalSeconds} s `
-      + `with a ${timeoutSeconds} s timeout and ${unhealthyThresholdCount} failures, stops routing to a failed AZ `
-      + `after ${detection} s), got: ${azRtoSeconds}`;
+    return (
+      `azRtoSeconds must be at least ${detection} (the fastest target health check, every ${intervalSeconds} s ` +
+      `with a ${timeoutSeconds} s timeout and ${unhealthyThresholdCount} failures, stops routing to a failed AZ ` +
+      `after ${detection} s), got: ${azRtoSeconds}`
+    );
   }
   if (minAzs < 2 && azRtoSeconds <= STATIC_STABILITY_AZ_RTO_SECONDS) {
     const limit = STATIC_STABILITY_AZ_RTO_SECONDS;
-    return `azRtoSeconds must be more than ${limit} with minAzs 1 (an AZ RTO of ${limit} s or less leaves no time to `
-      + 'launch and warm replacement instances, so the capacity must already run in a second AZ: raise minAzs to 2), '
-      + `got: ${azRtoSeconds}`;
+    return (
+      `azRtoSeconds must be more than ${limit} with minAzs 1 (an AZ RTO of ${limit} s or less leaves no time to ` +
+      'launch and warm replacement instances, so the capacity must already run in a second AZ: raise minAzs to 2), ' +
+      `got: ${azRtoSeconds}`
+    );
   }
   return availabilityContradiction(props) ?? dnsFailoverContradiction(props);
 }
@@ -358,15 +416,18 @@ function availabilityContradiction(props: ServiceTierProps): string | undefined 
   const shape = activeActive
     ? `${props.minRegions} regions serve in parallel${props.minAzs >= 2 ? '' : ', each from a single zone'}`
     : `one region serves at a time${props.minAzs >= 2 ? '' : ', from a single zone'}`;
-  const why = props.minAzs >= 2
-    ? `no published SLA for compute in one region is above ${percent(MULTI_ZONE_SLA)}, for instances in two or more `
-      + 'zones'
-    : `no published SLA for compute in one zone is above ${percent(SINGLE_ZONE_SLA)}, Compute Engine's single `
-      + `instance, EC2's being ${percent(PUBLISHED_SLAS.EC2_SINGLE_INSTANCE)}; ${percent(MULTI_ZONE_SLA)} needs `
-      + 'instances in two or more zones, minAzs 2';
+  const why =
+    props.minAzs >= 2
+      ? `no published SLA for compute in one region is above ${percent(MULTI_ZONE_SLA)}, for instances in two or more ` +
+        'zones'
+      : `no published SLA for compute in one zone is above ${percent(SINGLE_ZONE_SLA)}, Compute Engine's single ` +
+        `instance, EC2's being ${percent(PUBLISHED_SLAS.EC2_SINGLE_INSTANCE)}; ${percent(MULTI_ZONE_SLA)} needs ` +
+        'instances in two or more zones, minAzs 2';
   const withAzs = props.minAzs >= 2 ? '' : ` with minAzs ${props.minAzs}`;
-  return `availabilityTarget must be at most ${ceiling}${withAzs} under ${props.strategy} (${shape}: ${why}), `
-    + `got: ${props.availabilityTarget}`;
+  return (
+    `availabilityTarget must be at most ${ceiling}${withAzs} under ${props.strategy} (${shape}: ${why}), ` +
+    `got: ${props.availabilityTarget}`
+  );
 }
 
 /**
@@ -395,10 +456,12 @@ function dnsFailoverContradiction(props: ServiceTierProps): string | undefined {
     return undefined;
   }
   const given = chosen.map((key) => `${key} ${settings[key]}`);
-  return `regionRtoSeconds must be at least ${failover} with ${listed(given)} (DNS failover takes up to `
-    + `${settings.healthCheckIntervalSeconds} s × ${settings.healthCheckFailureThreshold} failed health checks + `
-    + `${ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS} s for the last to time out + ${settings.dnsTtlSeconds} s of TTL), `
-    + `got: ${props.regionRtoSeconds}; lower ${listed(chosen, 'or')}`;
+  return (
+    `regionRtoSeconds must be at least ${failover} with ${listed(given)} (DNS failover takes up to ` +
+    `${settings.healthCheckIntervalSeconds} s × ${settings.healthCheckFailureThreshold} failed health checks + ` +
+    `${ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS} s for the last to time out + ${settings.dnsTtlSeconds} s of TTL), ` +
+    `got: ${props.regionRtoSeconds}; lower ${listed(chosen, 'or')}`
+  );
 }
 
 /** The health-check and DNS settings a tier derives from its region RTO when not given them. */

@@ -61,9 +61,13 @@ export const haMatchers: {
 } & Record<keyof typeof FIGURE_MATCHERS, FigureMatcher> = {
   toMeetTier,
   toHaveNoHaFindings,
-  ...(Object.fromEntries(Object.entries(FIGURE_MATCHERS).map(([name, { quantity, bound }]) => [
-    name, (received: unknown, limit: number, options?: HaMatcherOptions) => figureMatcher(name, quantity, bound, received, limit, options),
-  ])) as Record<keyof typeof FIGURE_MATCHERS, FigureMatcher>),
+  ...(Object.fromEntries(
+    Object.entries(FIGURE_MATCHERS).map(([name, { quantity, bound }]) => [
+      name,
+      (received: unknown, limit: number, options?: HaMatcherOptions) =>
+        figureMatcher(name, quantity, bound, received, limit, options),
+    ]),
+  ) as Record<keyof typeof FIGURE_MATCHERS, FigureMatcher>),
 };
 
 // Reports by what they were computed from: several matchers on one app synthesize and check it once.
@@ -86,8 +90,12 @@ export function reportOf(received: unknown): HaReport {
 }
 
 function isReport(value: unknown): value is HaReport {
-  return typeof value === 'object' && value !== null
-    && Array.isArray((value as HaReport).services) && Array.isArray((value as HaReport).findings);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as HaReport).services) &&
+    Array.isArray((value as HaReport).findings)
+  );
 }
 
 function toMeetTier(received: unknown, options: HaMatcherOptions = {}): HaMatcherResult {
@@ -97,35 +105,57 @@ function toMeetTier(received: unknown, options: HaMatcherOptions = {}): HaMatche
   }
   const failing = services.filter((s) => s.overall !== 'met');
   if (failing.length === 0) {
-    return { pass: true, message: () => `expected a service not to meet its tier, but every one does:\n${services.map(heading).join('\n')}` };
+    return {
+      pass: true,
+      message: () =>
+        `expected a service not to meet its tier, but every one does:\n${services.map(heading).join('\n')}`,
+    };
   }
-  const explained = failing.map((s) => [
-    `${heading(s)}: objectives met: ${s.overall === 'not-met' ? 'no' : 'unproven'}`,
-    ...QUANTITIES.filter((q) => s.status[q] !== 'met').flatMap((q) => explainFigure(s, q).map((line) => `  ${line}`)),
-  ].join('\n'));
+  const explained = failing.map((s) =>
+    [
+      `${heading(s)}: objectives met: ${s.overall === 'not-met' ? 'no' : 'unproven'}`,
+      ...QUANTITIES.filter((q) => s.status[q] !== 'met').flatMap((q) => explainFigure(s, q).map((line) => `  ${line}`)),
+    ].join('\n'),
+  );
   return {
     pass: false,
-    message: () => `expected every service to meet its tier; ${failing.length} of ${services.length} do not:\n${explained.join('\n')}`,
+    message: () =>
+      `expected every service to meet its tier; ${failing.length} of ${services.length} do not:\n${explained.join('\n')}`,
   };
 }
 
 function toHaveNoHaFindings(received: unknown, options: HaFindingsOptions = {}): HaMatcherResult {
   const level = options.level ?? 'error';
   if (level !== 'error' && level !== 'warning') {
-    throw new HaValidationError(`toHaveNoHaFindings: level must be 'error' or 'warning', got ${JSON.stringify(level)}`, { prop: 'level' });
+    throw new HaValidationError(
+      `toHaveNoHaFindings: level must be 'error' or 'warning', got ${JSON.stringify(level)}`,
+      { prop: 'level' },
+    );
   }
   const report = reportOf(received);
   const failing = report.findings.filter((f) => f.level === 'error' || level === 'warning');
   const acknowledged = report.acknowledged?.length ? ` (${report.acknowledged.length} acknowledged, not counted)` : '';
   if (failing.length === 0) {
-    return { pass: true, message: () => `expected HA findings at level ${level} or worse, but there are none${acknowledged}` };
+    return {
+      pass: true,
+      message: () => `expected HA findings at level ${level} or worse, but there are none${acknowledged}`,
+    };
   }
   const lines = failing.map((f) => `  ${f.level} ${f.rule} ${f.stack}/${f.resource}: ${f.message}`);
-  return { pass: false, message: () => `expected no HA findings at level ${level} or worse, got ${failing.length}${acknowledged}:\n${lines.join('\n')}` };
+  return {
+    pass: false,
+    message: () =>
+      `expected no HA findings at level ${level} or worse, got ${failing.length}${acknowledged}:\n${lines.join('\n')}`,
+  };
 }
 
 function figureMatcher(
-  name: string, quantity: Quantity, bound: 'at most' | 'at least', received: unknown, limit: number, options: HaMatcherOptions = {},
+  name: string,
+  quantity: Quantity,
+  bound: 'at most' | 'at least',
+  received: unknown,
+  limit: number,
+  options: HaMatcherOptions = {},
 ): HaMatcherResult {
   const isRatio = quantity === 'availability';
   if (typeof limit !== 'number' || !Number.isFinite(limit) || limit < 0 || (isRatio && (limit <= 0 || limit > 1))) {
@@ -143,12 +173,21 @@ function figureMatcher(
     return value !== null && (bound === 'at most' ? value <= limit : value >= limit);
   };
   const failing = services.filter((s) => !holds(s));
-  const explain = (s: ServiceReport) => [heading(s), ...explainFigure(s, quantity).map((line) => `  ${line}`)].join('\n');
+  const explain = (s: ServiceReport) =>
+    [heading(s), ...explainFigure(s, quantity).map((line) => `  ${line}`)].join('\n');
   if (failing.length === 0) {
-    return { pass: true, message: () => `expected a service's ${label} not to be ${wanted.slice(label.length + 1)}, but:\n${services.map(explain).join('\n')}` };
+    return {
+      pass: true,
+      message: () =>
+        `expected a service's ${label} not to be ${wanted.slice(label.length + 1)}, but:\n${services.map(explain).join('\n')}`,
+    };
   }
   // An unproven figure fails: the templates do not show it holds (its derivation names what would measure it).
-  return { pass: false, message: () => `expected ${wanted} for every service; for ${failing.length} of ${services.length} it does not hold or cannot be shown:\n${failing.map(explain).join('\n')}` };
+  return {
+    pass: false,
+    message: () =>
+      `expected ${wanted} for every service; for ${failing.length} of ${services.length} it does not hold or cannot be shown:\n${failing.map(explain).join('\n')}`,
+  };
 }
 
 const QUANTITIES: readonly Quantity[] = ['azRto', 'azRpo', 'regionRto', 'regionRpo', 'availability'];
@@ -162,7 +201,9 @@ function servicesOf(report: HaReport, options: HaMatcherOptions, matcher: string
     return report.services;
   }
   const found = report.services.filter((s) => s.service === options.service);
-  return found.length > 0 ? found : `${matcher}: no service ${options.service} in the input; it has ${report.services.map((s) => s.service).join(', ')}`;
+  return found.length > 0
+    ? found
+    : `${matcher}: no service ${options.service} in the input; it has ${report.services.map((s) => s.service).join(', ')}`;
 }
 
 function heading(s: ServiceReport): string {

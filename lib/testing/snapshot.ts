@@ -37,7 +37,11 @@ export function sortKeys<T>(value: T): T {
       return v.map(sorted);
     }
     if (isObject(v)) {
-      return Object.fromEntries(Object.keys(v).sort().map((key) => [key, sorted(v[key])]));
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((key) => [key, sorted(v[key])]),
+      );
     }
     return v;
   };
@@ -46,7 +50,11 @@ export function sortKeys<T>(value: T): T {
 
 /** Whether a document is Terraform JSON (cdktf's `cdk.tf.json`, `Testing.synth` or `stack.toTerraform()`). */
 export function isTerraform(template: unknown): boolean {
-  return isObject(template) && !('Resources' in template) && ('resource' in template || 'terraform' in template || 'provider' in template);
+  return (
+    isObject(template) &&
+    !('Resources' in template) &&
+    ('resource' in template || 'terraform' in template || 'provider' in template)
+  );
 }
 
 /** Resource `Metadata` keys aws-cdk-lib writes about itself: the construct path and asset locations. */
@@ -132,196 +140,386 @@ function removeEntry(parent: JsonObject, section: string, key: string): void {
 export const HA_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   // Fleets: capacity (HA-CAP1, HA-SCL1), zones (HA-AZ1), autohealing (HA-LB2), warm-up (region RTO).
   'AWS::AutoScaling::AutoScalingGroup': [
-    'MinSize', 'DesiredCapacity', 'MaxSize', 'AvailabilityZones', 'VPCZoneIdentifier', 'HealthCheckType', 'HealthCheckGracePeriod',
-    'DefaultInstanceWarmup', 'TargetGroupARNs', 'LoadBalancerNames',
+    'MinSize',
+    'DesiredCapacity',
+    'MaxSize',
+    'AvailabilityZones',
+    'VPCZoneIdentifier',
+    'HealthCheckType',
+    'HealthCheckGracePeriod',
+    'DefaultInstanceWarmup',
+    'TargetGroupARNs',
+    'LoadBalancerNames',
   ],
-  'aws_autoscaling_group': [
-    'min_size', 'desired_capacity', 'max_size', 'availability_zones', 'vpc_zone_identifier', 'health_check_type', 'health_check_grace_period',
-    'default_instance_warmup', 'target_group_arns', 'load_balancers',
+  aws_autoscaling_group: [
+    'min_size',
+    'desired_capacity',
+    'max_size',
+    'availability_zones',
+    'vpc_zone_identifier',
+    'health_check_type',
+    'health_check_grace_period',
+    'default_instance_warmup',
+    'target_group_arns',
+    'load_balancers',
   ],
-  'AWS::ECS::Service': ['DesiredCount', 'NetworkConfiguration.AwsvpcConfiguration.Subnets', 'AvailabilityZoneRebalancing'],
-  'aws_ecs_service': ['desired_count', 'network_configuration.subnets', 'availability_zone_rebalancing'],
+  'AWS::ECS::Service': [
+    'DesiredCount',
+    'NetworkConfiguration.AwsvpcConfiguration.Subnets',
+    'AvailabilityZoneRebalancing',
+  ],
+  aws_ecs_service: ['desired_count', 'network_configuration.subnets', 'availability_zone_rebalancing'],
   'AWS::ApplicationAutoScaling::ScalableTarget': ['MinCapacity', 'MaxCapacity'],
-  'aws_appautoscaling_target': ['min_capacity', 'max_capacity'],
-  'google_compute_region_instance_group_manager': ['target_size', 'distribution_policy_zones', 'distribution_policy_target_shape', 'auto_healing_policies'],
-  'google_compute_instance_group_manager': ['target_size', 'zone', 'auto_healing_policies'],
-  'google_compute_region_autoscaler': ['autoscaling_policy.min_replicas', 'autoscaling_policy.max_replicas'],
-  'google_compute_autoscaler': ['autoscaling_policy.min_replicas', 'autoscaling_policy.max_replicas'],
-  'google_container_cluster': ['location', 'node_locations'],
-  'google_container_node_pool': ['location', 'node_locations', 'node_count', 'autoscaling'],
+  aws_appautoscaling_target: ['min_capacity', 'max_capacity'],
+  google_compute_region_instance_group_manager: [
+    'target_size',
+    'distribution_policy_zones',
+    'distribution_policy_target_shape',
+    'auto_healing_policies',
+  ],
+  google_compute_instance_group_manager: ['target_size', 'zone', 'auto_healing_policies'],
+  google_compute_region_autoscaler: ['autoscaling_policy.min_replicas', 'autoscaling_policy.max_replicas'],
+  google_compute_autoscaler: ['autoscaling_policy.min_replicas', 'autoscaling_policy.max_replicas'],
+  google_container_cluster: ['location', 'node_locations'],
+  google_container_node_pool: ['location', 'node_locations', 'node_count', 'autoscaling'],
   // Placement (HA-AZ3), subnets and NAT per zone (HA-AZ1, HA-AZ2, HA-NET1).
   'AWS::EC2::PlacementGroup': ['Strategy'],
-  'aws_placement_group': ['strategy'],
-  'google_compute_resource_policy': ['group_placement_policy'],
+  aws_placement_group: ['strategy'],
+  google_compute_resource_policy: ['group_placement_policy'],
   'AWS::EC2::Subnet': ['AvailabilityZone', 'AvailabilityZoneId'],
-  'aws_subnet': ['availability_zone', 'availability_zone_id'],
+  aws_subnet: ['availability_zone', 'availability_zone_id'],
   'AWS::EC2::NatGateway': ['SubnetId'],
-  'aws_nat_gateway': ['subnet_id'],
+  aws_nat_gateway: ['subnet_id'],
   'AWS::EC2::Route': ['RouteTableId', 'NatGatewayId'],
-  'aws_route': ['route_table_id', 'nat_gateway_id'],
-  'aws_route_table': ['route.nat_gateway_id'],
+  aws_route: ['route_table_id', 'nat_gateway_id'],
+  aws_route_table: ['route.nat_gateway_id'],
   'AWS::EC2::SubnetRouteTableAssociation': ['SubnetId', 'RouteTableId'],
-  'aws_route_table_association': ['subnet_id', 'route_table_id'],
+  aws_route_table_association: ['subnet_id', 'route_table_id'],
   'AWS::RDS::DBSubnetGroup': ['SubnetIds'],
-  'aws_db_subnet_group': ['subnet_ids'],
+  aws_db_subnet_group: ['subnet_ids'],
   // Load balancers: zones (HA-AZ2), cross-zone (HA-LB3), target health (HA-LB1, HA-LB4), TLS (HA-TLS2), WAF (HA-WAF1).
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': ['Type', 'Scheme', 'Subnets', 'SubnetMappings', 'LoadBalancerAttributes'],
-  'aws_lb': [
-    'load_balancer_type', 'internal', 'subnets', 'subnet_mapping', 'enable_cross_zone_load_balancing', 'enable_zonal_shift',
-    'enable_deletion_protection', 'access_logs',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': [
+    'Type',
+    'Scheme',
+    'Subnets',
+    'SubnetMappings',
+    'LoadBalancerAttributes',
+  ],
+  aws_lb: [
+    'load_balancer_type',
+    'internal',
+    'subnets',
+    'subnet_mapping',
+    'enable_cross_zone_load_balancing',
+    'enable_zonal_shift',
+    'enable_deletion_protection',
+    'access_logs',
   ],
   'AWS::ElasticLoadBalancingV2::TargetGroup': [
-    'Protocol', 'TargetType', 'HealthCheckEnabled', 'HealthCheckPath', 'HealthCheckIntervalSeconds', 'HealthCheckTimeoutSeconds',
-    'UnhealthyThresholdCount', 'TargetGroupAttributes',
+    'Protocol',
+    'TargetType',
+    'HealthCheckEnabled',
+    'HealthCheckPath',
+    'HealthCheckIntervalSeconds',
+    'HealthCheckTimeoutSeconds',
+    'UnhealthyThresholdCount',
+    'TargetGroupAttributes',
   ],
-  'aws_lb_target_group': ['protocol', 'target_type', 'health_check', 'load_balancing_cross_zone_enabled'],
-  'AWS::ElasticLoadBalancingV2::Listener': ['Protocol', 'DefaultActions.Type', 'DefaultActions.RedirectConfig.Protocol'],
-  'aws_lb_listener': ['protocol', 'default_action.type', 'default_action.redirect.protocol'],
-  'google_compute_backend_service': ['load_balancing_scheme', 'health_checks', 'backend.group', 'security_policy'],
-  'google_compute_region_backend_service': ['load_balancing_scheme', 'health_checks', 'backend.group'],
-  'google_compute_health_check': ['check_interval_sec', 'timeout_sec', 'unhealthy_threshold', 'http_health_check.request_path', 'https_health_check.request_path'],
-  'google_compute_url_map': ['default_url_redirect.https_redirect'],
+  aws_lb_target_group: ['protocol', 'target_type', 'health_check', 'load_balancing_cross_zone_enabled'],
+  'AWS::ElasticLoadBalancingV2::Listener': [
+    'Protocol',
+    'DefaultActions.Type',
+    'DefaultActions.RedirectConfig.Protocol',
+  ],
+  aws_lb_listener: ['protocol', 'default_action.type', 'default_action.redirect.protocol'],
+  google_compute_backend_service: ['load_balancing_scheme', 'health_checks', 'backend.group', 'security_policy'],
+  google_compute_region_backend_service: ['load_balancing_scheme', 'health_checks', 'backend.group'],
+  google_compute_health_check: [
+    'check_interval_sec',
+    'timeout_sec',
+    'unhealthy_threshold',
+    'http_health_check.request_path',
+    'https_health_check.request_path',
+  ],
+  google_compute_url_map: ['default_url_redirect.https_redirect'],
   'AWS::WAFv2::WebACL': ['Scope', 'Rules.Statement.RateBasedStatement.Limit'],
-  'aws_wafv2_web_acl': ['scope', 'rule.statement.rate_based_statement.limit'],
+  aws_wafv2_web_acl: ['scope', 'rule.statement.rate_based_statement.limit'],
   'AWS::WAFv2::WebACLAssociation': ['ResourceArn', 'WebACLArn'],
-  'aws_wafv2_web_acl_association': ['resource_arn', 'web_acl_arn'],
-  'google_compute_security_policy': ['rule.rate_limit_options.rate_limit_threshold', 'rule.rate_limit_options.exceed_action'],
+  aws_wafv2_web_acl_association: ['resource_arn', 'web_acl_arn'],
+  google_compute_security_policy: [
+    'rule.rate_limit_options.rate_limit_threshold',
+    'rule.rate_limit_options.exceed_action',
+  ],
   'AWS::ApiGateway::Stage': ['MethodSettings.ThrottlingRateLimit'],
   'AWS::ApiGatewayV2::Stage': ['DefaultRouteSettings.ThrottlingRateLimit'],
-  'aws_apigatewayv2_stage': ['default_route_settings.throttling_rate_limit'],
+  aws_apigatewayv2_stage: ['default_route_settings.throttling_rate_limit'],
   'AWS::ARCZonalShift::ZonalAutoshiftConfiguration': ['ResourceIdentifier', 'ZonalAutoshiftStatus'],
   // Databases: zones (HA-DB1), replication (HA-DR1, HA-DR2), backups (HA-BAK2), deletion protection
   // (HA-DEL2), keys (HA-ENC1), TLS (HA-TLS1).
-  'AWS::RDS::GlobalCluster': ['GlobalClusterIdentifier', 'SourceDBClusterIdentifier', 'Engine', 'StorageEncrypted', 'DeletionProtection'],
-  'aws_rds_global_cluster': ['global_cluster_identifier', 'source_db_cluster_identifier', 'engine', 'storage_encrypted', 'deletion_protection'],
-  'AWS::RDS::DBCluster': [
-    'DBClusterIdentifier', 'GlobalClusterIdentifier', 'ReplicationSourceIdentifier', 'Engine', 'EngineMode', 'BackupRetentionPeriod',
-    'DeletionProtection', 'StorageEncrypted', 'KmsKeyId', 'DBClusterParameterGroupName',
+  'AWS::RDS::GlobalCluster': [
+    'GlobalClusterIdentifier',
+    'SourceDBClusterIdentifier',
+    'Engine',
+    'StorageEncrypted',
+    'DeletionProtection',
   ],
-  'aws_rds_cluster': [
-    'cluster_identifier', 'global_cluster_identifier', 'replication_source_identifier', 'engine', 'engine_mode', 'backup_retention_period',
-    'deletion_protection', 'storage_encrypted', 'kms_key_id', 'db_cluster_parameter_group_name', 'skip_final_snapshot',
+  aws_rds_global_cluster: [
+    'global_cluster_identifier',
+    'source_db_cluster_identifier',
+    'engine',
+    'storage_encrypted',
+    'deletion_protection',
+  ],
+  'AWS::RDS::DBCluster': [
+    'DBClusterIdentifier',
+    'GlobalClusterIdentifier',
+    'ReplicationSourceIdentifier',
+    'Engine',
+    'EngineMode',
+    'BackupRetentionPeriod',
+    'DeletionProtection',
+    'StorageEncrypted',
+    'KmsKeyId',
+    'DBClusterParameterGroupName',
+  ],
+  aws_rds_cluster: [
+    'cluster_identifier',
+    'global_cluster_identifier',
+    'replication_source_identifier',
+    'engine',
+    'engine_mode',
+    'backup_retention_period',
+    'deletion_protection',
+    'storage_encrypted',
+    'kms_key_id',
+    'db_cluster_parameter_group_name',
+    'skip_final_snapshot',
   ],
   'AWS::RDS::DBInstance': [
-    'DBClusterIdentifier', 'AvailabilityZone', 'MultiAZ', 'SourceDBInstanceIdentifier', 'BackupRetentionPeriod', 'DeletionProtection',
-    'StorageEncrypted', 'KmsKeyId',
+    'DBClusterIdentifier',
+    'AvailabilityZone',
+    'MultiAZ',
+    'SourceDBInstanceIdentifier',
+    'BackupRetentionPeriod',
+    'DeletionProtection',
+    'StorageEncrypted',
+    'KmsKeyId',
   ],
-  'aws_rds_cluster_instance': ['cluster_identifier', 'availability_zone'],
-  'aws_db_instance': [
-    'multi_az', 'availability_zone', 'replicate_source_db', 'backup_retention_period', 'deletion_protection', 'storage_encrypted', 'kms_key_id',
+  aws_rds_cluster_instance: ['cluster_identifier', 'availability_zone'],
+  aws_db_instance: [
+    'multi_az',
+    'availability_zone',
+    'replicate_source_db',
+    'backup_retention_period',
+    'deletion_protection',
+    'storage_encrypted',
+    'kms_key_id',
     'skip_final_snapshot',
   ],
   'AWS::RDS::DBClusterParameterGroup': ['Parameters'],
-  'aws_rds_cluster_parameter_group': ['parameter'],
-  'google_sql_database_instance': [
-    'region', 'master_instance_name', 'deletion_protection', 'encryption_key_name', 'settings.availability_type', 'settings.location_preference',
-    'settings.deletion_protection_enabled', 'settings.backup_configuration', 'settings.ip_configuration.ssl_mode',
+  aws_rds_cluster_parameter_group: ['parameter'],
+  google_sql_database_instance: [
+    'region',
+    'master_instance_name',
+    'deletion_protection',
+    'encryption_key_name',
+    'settings.availability_type',
+    'settings.location_preference',
+    'settings.deletion_protection_enabled',
+    'settings.backup_configuration',
+    'settings.ip_configuration.ssl_mode',
   ],
   'AWS::DynamoDB::Table': ['PointInTimeRecoverySpecification', 'DeletionProtectionEnabled', 'SSESpecification'],
   'AWS::DynamoDB::GlobalTable': [
-    'MultiRegionConsistency', 'SSESpecification', 'Replicas.Region', 'Replicas.PointInTimeRecoverySpecification',
-    'Replicas.DeletionProtectionEnabled', 'Replicas.SSESpecification',
+    'MultiRegionConsistency',
+    'SSESpecification',
+    'Replicas.Region',
+    'Replicas.PointInTimeRecoverySpecification',
+    'Replicas.DeletionProtectionEnabled',
+    'Replicas.SSESpecification',
   ],
-  'aws_dynamodb_table': ['point_in_time_recovery', 'deletion_protection_enabled', 'server_side_encryption', 'replica'],
+  aws_dynamodb_table: ['point_in_time_recovery', 'deletion_protection_enabled', 'server_side_encryption', 'replica'],
   'AWS::ElastiCache::ReplicationGroup': [
-    'MultiAZEnabled', 'AutomaticFailoverEnabled', 'NumCacheClusters', 'ReplicasPerNodeGroup', 'SnapshotRetentionLimit', 'KmsKeyId',
+    'MultiAZEnabled',
+    'AutomaticFailoverEnabled',
+    'NumCacheClusters',
+    'ReplicasPerNodeGroup',
+    'SnapshotRetentionLimit',
+    'KmsKeyId',
     'GlobalReplicationGroupId',
   ],
-  'aws_elasticache_replication_group': [
-    'multi_az_enabled', 'automatic_failover_enabled', 'num_cache_clusters', 'replicas_per_node_group', 'snapshot_retention_limit', 'kms_key_id',
+  aws_elasticache_replication_group: [
+    'multi_az_enabled',
+    'automatic_failover_enabled',
+    'num_cache_clusters',
+    'replicas_per_node_group',
+    'snapshot_retention_limit',
+    'kms_key_id',
     'global_replication_group_id',
   ],
   // Object and file storage: replication (HA-DR1), keys (HA-ENC1), object lock (HA-AUD1), retention.
   'AWS::S3::Bucket': [
-    'BucketName', 'VersioningConfiguration', 'ReplicationConfiguration.Rules', 'BucketEncryption', 'ObjectLockEnabled', 'ObjectLockConfiguration',
-    'LifecycleConfiguration.Rules.ExpirationInDays', 'LifecycleConfiguration.Rules.NoncurrentVersionExpiration',
+    'BucketName',
+    'VersioningConfiguration',
+    'ReplicationConfiguration.Rules',
+    'BucketEncryption',
+    'ObjectLockEnabled',
+    'ObjectLockConfiguration',
+    'LifecycleConfiguration.Rules.ExpirationInDays',
+    'LifecycleConfiguration.Rules.NoncurrentVersionExpiration',
   ],
-  'aws_s3_bucket': ['bucket', 'force_destroy', 'object_lock_enabled'],
-  'aws_s3_bucket_versioning': ['versioning_configuration'],
-  'aws_s3_bucket_replication_configuration': ['rule'],
-  'aws_s3_bucket_server_side_encryption_configuration': ['rule'],
-  'aws_s3_bucket_object_lock_configuration': ['object_lock_enabled', 'rule'],
-  'aws_s3_bucket_lifecycle_configuration': ['rule.expiration', 'rule.noncurrent_version_expiration'],
-  'google_storage_bucket': [
-    'location', 'custom_placement_config', 'rpo', 'force_destroy', 'versioning', 'retention_policy', 'soft_delete_policy', 'encryption',
+  aws_s3_bucket: ['bucket', 'force_destroy', 'object_lock_enabled'],
+  aws_s3_bucket_versioning: ['versioning_configuration'],
+  aws_s3_bucket_replication_configuration: ['rule'],
+  aws_s3_bucket_server_side_encryption_configuration: ['rule'],
+  aws_s3_bucket_object_lock_configuration: ['object_lock_enabled', 'rule'],
+  aws_s3_bucket_lifecycle_configuration: ['rule.expiration', 'rule.noncurrent_version_expiration'],
+  google_storage_bucket: [
+    'location',
+    'custom_placement_config',
+    'rpo',
+    'force_destroy',
+    'versioning',
+    'retention_policy',
+    'soft_delete_policy',
+    'encryption',
   ],
   'AWS::EFS::FileSystem': ['AvailabilityZoneName', 'Encrypted', 'KmsKeyId', 'ReplicationConfiguration', 'BackupPolicy'],
-  'aws_efs_file_system': ['availability_zone_name', 'encrypted', 'kms_key_id'],
-  'aws_efs_replication_configuration': ['destination'],
+  aws_efs_file_system: ['availability_zone_name', 'encrypted', 'kms_key_id'],
+  aws_efs_replication_configuration: ['destination'],
   // Keys, secrets and logs: rotation (HA-KMS1, HA-SEC2), replicas (HA-SEC1), retention (HA-LOG1), keys (HA-ENC1).
   'AWS::KMS::Key': ['KeySpec', 'EnableKeyRotation', 'MultiRegion', 'PendingWindowInDays'],
-  'aws_kms_key': ['customer_master_key_spec', 'enable_key_rotation', 'multi_region', 'deletion_window_in_days'],
+  aws_kms_key: ['customer_master_key_spec', 'enable_key_rotation', 'multi_region', 'deletion_window_in_days'],
   'AWS::KMS::ReplicaKey': ['PrimaryKeyArn', 'PendingWindowInDays'],
-  'aws_kms_replica_key': ['primary_key_arn', 'deletion_window_in_days'],
-  'google_kms_key_ring': ['location'],
-  'google_kms_crypto_key': ['purpose', 'rotation_period', 'destroy_scheduled_duration'],
+  aws_kms_replica_key: ['primary_key_arn', 'deletion_window_in_days'],
+  google_kms_key_ring: ['location'],
+  google_kms_crypto_key: ['purpose', 'rotation_period', 'destroy_scheduled_duration'],
   'AWS::SecretsManager::Secret': ['KmsKeyId', 'ReplicaRegions'],
-  'aws_secretsmanager_secret': ['kms_key_id', 'replica', 'recovery_window_in_days'],
-  'google_secret_manager_secret': ['replication', 'rotation.rotation_period'],
+  aws_secretsmanager_secret: ['kms_key_id', 'replica', 'recovery_window_in_days'],
+  google_secret_manager_secret: ['replication', 'rotation.rotation_period'],
   'AWS::SecretsManager::RotationSchedule': ['SecretId', 'RotationRules'],
-  'aws_secretsmanager_secret_rotation': ['secret_id', 'rotation_rules'],
+  aws_secretsmanager_secret_rotation: ['secret_id', 'rotation_rules'],
   'AWS::Logs::LogGroup': ['RetentionInDays', 'KmsKeyId', 'DeletionProtectionEnabled'],
-  'aws_cloudwatch_log_group': ['retention_in_days', 'kms_key_id', 'deletion_protection_enabled'],
-  'google_logging_project_bucket_config': ['location', 'retention_days', 'locked'],
+  aws_cloudwatch_log_group: ['retention_in_days', 'kms_key_id', 'deletion_protection_enabled'],
+  google_logging_project_bucket_config: ['location', 'retention_days', 'locked'],
   'AWS::SNS::Topic': ['KmsMasterKeyId'],
-  'aws_sns_topic': ['kms_master_key_id'],
+  aws_sns_topic: ['kms_master_key_id'],
   'AWS::SQS::Queue': ['KmsMasterKeyId', 'MessageRetentionPeriod'],
-  'aws_sqs_queue': ['kms_master_key_id', 'message_retention_seconds'],
-  'google_pubsub_topic': ['kms_key_name', 'message_retention_duration'],
+  aws_sqs_queue: ['kms_master_key_id', 'message_retention_seconds'],
+  google_pubsub_topic: ['kms_key_name', 'message_retention_duration'],
   // Backups (HA-BAK1, HA-BAK2, HA-BAK3, HA-DR4).
   'AWS::Backup::BackupPlan': [
-    'BackupPlan.BackupPlanRule.ScheduleExpression', 'BackupPlan.BackupPlanRule.EnableContinuousBackup', 'BackupPlan.BackupPlanRule.Lifecycle',
+    'BackupPlan.BackupPlanRule.ScheduleExpression',
+    'BackupPlan.BackupPlanRule.EnableContinuousBackup',
+    'BackupPlan.BackupPlanRule.Lifecycle',
     'BackupPlan.BackupPlanRule.CopyActions',
   ],
-  'aws_backup_plan': ['rule.schedule', 'rule.enable_continuous_backup', 'rule.lifecycle', 'rule.copy_action'],
+  aws_backup_plan: ['rule.schedule', 'rule.enable_continuous_backup', 'rule.lifecycle', 'rule.copy_action'],
   'AWS::Backup::BackupVault': ['BackupVaultName', 'EncryptionKeyArn', 'LockConfiguration'],
-  'aws_backup_vault': ['name', 'kms_key_arn', 'force_destroy'],
-  'AWS::Backup::BackupSelection': ['BackupSelection.Resources', 'BackupSelection.ListOfTags', 'BackupSelection.Conditions'],
-  'aws_backup_selection': ['resources', 'selection_tag', 'condition'],
+  aws_backup_vault: ['name', 'kms_key_arn', 'force_destroy'],
+  'AWS::Backup::BackupSelection': [
+    'BackupSelection.Resources',
+    'BackupSelection.ListOfTags',
+    'BackupSelection.Conditions',
+  ],
+  aws_backup_selection: ['resources', 'selection_tag', 'condition'],
   'AWS::Backup::RestoreTestingPlan': ['ScheduleExpression'],
-  'aws_backup_restore_testing_plan': ['schedule_expression'],
+  aws_backup_restore_testing_plan: ['schedule_expression'],
   // DNS: routing and health checks (HA-DNS1, HA-DNS2, HA-DNS3).
   'AWS::Route53::RecordSet': [
-    'Name', 'Type', 'TTL', 'SetIdentifier', 'Failover', 'Region', 'Weight', 'GeoLocation', 'HealthCheckId', 'AliasTarget.EvaluateTargetHealth',
+    'Name',
+    'Type',
+    'TTL',
+    'SetIdentifier',
+    'Failover',
+    'Region',
+    'Weight',
+    'GeoLocation',
+    'HealthCheckId',
+    'AliasTarget.EvaluateTargetHealth',
   ],
   'AWS::Route53::RecordSetGroup': [
-    'RecordSets.Name', 'RecordSets.Type', 'RecordSets.TTL', 'RecordSets.SetIdentifier', 'RecordSets.Failover', 'RecordSets.Region',
-    'RecordSets.Weight', 'RecordSets.HealthCheckId', 'RecordSets.AliasTarget.EvaluateTargetHealth',
+    'RecordSets.Name',
+    'RecordSets.Type',
+    'RecordSets.TTL',
+    'RecordSets.SetIdentifier',
+    'RecordSets.Failover',
+    'RecordSets.Region',
+    'RecordSets.Weight',
+    'RecordSets.HealthCheckId',
+    'RecordSets.AliasTarget.EvaluateTargetHealth',
   ],
-  'aws_route53_record': [
-    'name', 'type', 'ttl', 'set_identifier', 'failover_routing_policy', 'latency_routing_policy', 'weighted_routing_policy', 'health_check_id',
+  aws_route53_record: [
+    'name',
+    'type',
+    'ttl',
+    'set_identifier',
+    'failover_routing_policy',
+    'latency_routing_policy',
+    'weighted_routing_policy',
+    'health_check_id',
     'alias.evaluate_target_health',
   ],
-  'google_dns_record_set': ['name', 'type', 'ttl', 'routing_policy'],
+  google_dns_record_set: ['name', 'type', 'ttl', 'routing_policy'],
   'AWS::Route53::HealthCheck': ['HealthCheckConfig'],
-  'aws_route53_health_check': [
-    'type', 'fqdn', 'resource_path', 'request_interval', 'failure_threshold', 'regions', 'child_healthchecks', 'child_health_threshold',
-    'cloudwatch_alarm_name', 'insufficient_data_health_status',
+  aws_route53_health_check: [
+    'type',
+    'fqdn',
+    'resource_path',
+    'request_interval',
+    'failure_threshold',
+    'regions',
+    'child_healthchecks',
+    'child_health_threshold',
+    'cloudwatch_alarm_name',
+    'insufficient_data_health_status',
   ],
   // Alarms and probes: thresholds, periods and who is told (HA-OBS1, HA-OBS2, HA-OBS3, HA-DR3).
   'AWS::CloudWatch::Alarm': [
-    'MetricName', 'Metrics.Expression', 'ComparisonOperator', 'Threshold', 'Period', 'Metrics.MetricStat.Period', 'EvaluationPeriods',
-    'DatapointsToAlarm', 'TreatMissingData', 'ActionsEnabled', 'AlarmActions',
+    'MetricName',
+    'Metrics.Expression',
+    'ComparisonOperator',
+    'Threshold',
+    'Period',
+    'Metrics.MetricStat.Period',
+    'EvaluationPeriods',
+    'DatapointsToAlarm',
+    'TreatMissingData',
+    'ActionsEnabled',
+    'AlarmActions',
   ],
-  'aws_cloudwatch_metric_alarm': [
-    'metric_name', 'metric_query.expression', 'comparison_operator', 'threshold', 'period', 'metric_query.metric.period', 'evaluation_periods',
-    'datapoints_to_alarm', 'treat_missing_data', 'actions_enabled', 'alarm_actions',
+  aws_cloudwatch_metric_alarm: [
+    'metric_name',
+    'metric_query.expression',
+    'comparison_operator',
+    'threshold',
+    'period',
+    'metric_query.metric.period',
+    'evaluation_periods',
+    'datapoints_to_alarm',
+    'treat_missing_data',
+    'actions_enabled',
+    'alarm_actions',
   ],
   'AWS::CloudWatch::CompositeAlarm': ['AlarmRule', 'ActionsEnabled', 'AlarmActions'],
-  'aws_cloudwatch_composite_alarm': ['alarm_rule', 'actions_enabled', 'alarm_actions'],
-  'google_monitoring_alert_policy': [
-    'enabled', 'notification_channels', 'conditions.condition_threshold.comparison', 'conditions.condition_threshold.threshold_value',
-    'conditions.condition_threshold.duration', 'conditions.condition_prometheus_query_language.duration',
+  aws_cloudwatch_composite_alarm: ['alarm_rule', 'actions_enabled', 'alarm_actions'],
+  google_monitoring_alert_policy: [
+    'enabled',
+    'notification_channels',
+    'conditions.condition_threshold.comparison',
+    'conditions.condition_threshold.threshold_value',
+    'conditions.condition_threshold.duration',
+    'conditions.condition_prometheus_query_language.duration',
   ],
-  'google_monitoring_slo': ['goal', 'rolling_period_days', 'calendar_period'],
+  google_monitoring_slo: ['goal', 'rolling_period_days', 'calendar_period'],
   'AWS::Synthetics::Canary': ['Schedule.Expression'],
-  'aws_synthetics_canary': ['schedule.expression'],
-  'google_monitoring_uptime_check_config': ['period', 'timeout', 'http_check.path', 'selected_regions'],
+  aws_synthetics_canary: ['schedule.expression'],
+  google_monitoring_uptime_check_config: ['period', 'timeout', 'http_check.path', 'selected_regions'],
   // Drills (HA-DRL1) and the audit trail (HA-AUD1, HA-AUD2).
   'AWS::FIS::ExperimentTemplate': ['StopConditions'],
-  'aws_fis_experiment_template': ['stop_condition'],
+  aws_fis_experiment_template: ['stop_condition'],
   'AWS::CloudTrail::Trail': ['IsMultiRegionTrail', 'EnableLogFileValidation', 'S3BucketName', 'KMSKeyId'],
-  'aws_cloudtrail': ['is_multi_region_trail', 'enable_log_file_validation', 's3_bucket_name', 'kms_key_id'],
+  aws_cloudtrail: ['is_multi_region_trail', 'enable_log_file_validation', 's3_bucket_name', 'kms_key_id'],
   // The objectives Resilience Hub assesses the deployed app against.
   'AWS::ResilienceHub::ResiliencyPolicy': ['Tier', 'Policy'],
 };
@@ -398,7 +596,11 @@ function terraformView(document: JsonObject): HaView {
     for (const config of Array.isArray(configs) ? configs : [configs]) {
       if (isObject(config)) {
         const alias = typeof config.alias === 'string' ? `${name}.${config.alias}` : name;
-        providers[alias] = pick(config, PROVIDER_PLACEMENT.filter((key) => key !== 'alias')) ?? {};
+        providers[alias] =
+          pick(
+            config,
+            PROVIDER_PLACEMENT.filter((key) => key !== 'alias'),
+          ) ?? {};
       }
     }
   }
@@ -409,9 +611,20 @@ function terraformView(document: JsonObject): HaView {
   });
 }
 
-function viewResource(type: string, metadata: Json | undefined, attributes: Record<string, Json> | undefined, properties: Json | undefined): HaViewResource {
+function viewResource(
+  type: string,
+  metadata: Json | undefined,
+  attributes: Record<string, Json> | undefined,
+  properties: Json | undefined,
+): HaViewResource {
   const paths = HA_PROPERTIES[type] ?? [];
-  const selected = isObject(properties) && paths.length > 0 ? select(properties, paths.map((p) => p.split('.'))) : undefined;
+  const selected =
+    isObject(properties) && paths.length > 0
+      ? select(
+          properties,
+          paths.map((p) => p.split('.')),
+        )
+      : undefined;
   return withoutUndefined({
     type,
     ha: isObject(metadata) ? metadata[HA_METADATA_KEY] : undefined,
@@ -426,7 +639,9 @@ function haEntriesOf(metadata: Json | undefined, exceptRecord: boolean): Record<
   if (!isObject(metadata)) {
     return undefined;
   }
-  const entries = Object.entries(metadata).filter(([key]) => (key === HA_METADATA_KEY ? !exceptRecord : key.startsWith(`${HA_METADATA_KEY}:`)));
+  const entries = Object.entries(metadata).filter(([key]) =>
+    key === HA_METADATA_KEY ? !exceptRecord : key.startsWith(`${HA_METADATA_KEY}:`),
+  );
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
@@ -490,9 +705,16 @@ function withoutUndefined<T extends object>(object: T): T {
  */
 export function formatHaView(view: HaView): string {
   const lines: string[] = [];
-  const records = Object.values(view.resources).map((r) => r.ha).filter(isObject);
-  const shared = ['version', 'service', 'tier', 'strategy', 'objectives'].filter((key) => records.length > 0
-    && records.every((record) => record[key] !== undefined && JSON.stringify(record[key]) === JSON.stringify(records[0][key])));
+  const records = Object.values(view.resources)
+    .map((r) => r.ha)
+    .filter(isObject);
+  const shared = ['version', 'service', 'tier', 'strategy', 'objectives'].filter(
+    (key) =>
+      records.length > 0 &&
+      records.every(
+        (record) => record[key] !== undefined && JSON.stringify(record[key]) === JSON.stringify(records[0][key]),
+      ),
+  );
   if (shared.length > 0) {
     lines.push(`every record: ${shared.map((key) => `${key}=${scalar(records[0][key])}`).join(' ')}`);
   }
@@ -502,18 +724,26 @@ export function formatHaView(view: HaView): string {
   for (const [name, value] of Object.entries(view.providers ?? {})) {
     lines.push(`provider ${name}: ${render(value)}`);
   }
-  const byType = Object.entries(view.resources).sort(([a, ra], [b, rb]) => ra.type.localeCompare(rb.type) || a.localeCompare(b));
+  const byType = Object.entries(view.resources).sort(
+    ([a, ra], [b, rb]) => ra.type.localeCompare(rb.type) || a.localeCompare(b),
+  );
   for (const [id, resource] of byType) {
     // A Terraform address names its type already.
     lines.push(id.startsWith(`${resource.type}.`) ? id : `${id} ${resource.type}`);
     if (isObject(resource.ha)) {
       const record = resource.ha;
-      const fields = recordKeys(record).filter((key) => !shared.includes(key)).map((key) => `${key}=${scalar(record[key])}`);
+      const fields = recordKeys(record)
+        .filter((key) => !shared.includes(key))
+        .map((key) => `${key}=${scalar(record[key])}`);
       lines.push(`  ha: ${fields.join(' ')}`);
     } else if (resource.ha !== undefined) {
       lines.push(`  ha: ${render(resource.ha)}`);
     }
-    for (const [key, value] of [...Object.entries(resource.haEntries ?? {}), ...Object.entries(resource.attributes ?? {}), ...Object.entries(resource.properties ?? {})]) {
+    for (const [key, value] of [
+      ...Object.entries(resource.haEntries ?? {}),
+      ...Object.entries(resource.attributes ?? {}),
+      ...Object.entries(resource.properties ?? {}),
+    ]) {
       lines.push(...flatten(key, value).map((line) => `  ${line}`));
     }
   }
@@ -535,7 +765,9 @@ export function haSnapshot(input: SynthesizedInput | unknown): string {
   if (isTemplate(input)) {
     return formatHaView(haView(input));
   }
-  return synthesizedStacks(input as SynthesizedInput).map((s) => `=== ${s.name} ===\n${formatHaView(haView(s.template))}`).join('\n');
+  return synthesizedStacks(input as SynthesizedInput)
+    .map((s) => `=== ${s.name} ===\n${formatHaView(haView(s.template))}`)
+    .join('\n');
 }
 
 /**
@@ -547,7 +779,9 @@ export function templateSnapshot(input: SynthesizedInput | unknown): unknown {
   if (isTemplate(input)) {
     return normaliseTemplate(input);
   }
-  return Object.fromEntries(synthesizedStacks(input as SynthesizedInput).map((s) => [s.name, normaliseTemplate(s.template)]));
+  return Object.fromEntries(
+    synthesizedStacks(input as SynthesizedInput).map((s) => [s.name, normaliseTemplate(s.template)]),
+  );
 }
 
 /** The order an HA record's fields are printed in: who, then where, then what; others after them, sorted. */
@@ -575,7 +809,9 @@ function flatten(path: string, value: Json): string[] {
 }
 
 function isKeyValue(value: Json): boolean {
-  return isObject(value) && Object.keys(value).length === 2 && typeof value.Key === 'string' && value.Value !== undefined;
+  return (
+    isObject(value) && Object.keys(value).length === 2 && typeof value.Key === 'string' && value.Value !== undefined
+  );
 }
 
 /** A value on one line: `!Ref X`, `!GetAtt X.Y`, else compact JSON with spaces after commas. */
@@ -592,7 +828,9 @@ function render(value: Json): string {
     if (isIntrinsic(value) && fn !== 'Ref' && fn !== 'Condition') {
       return `!${fn.slice('Fn::'.length)} ${render(value[fn])}`;
     }
-    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${render(v)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${render(v)}`)
+      .join(', ')}}`;
   }
   if (Array.isArray(value)) {
     return `[${value.map(render).join(', ')}]`;

@@ -86,7 +86,11 @@ export function isTemplate(input: unknown): input is object {
 export function synthesizedStacks(input: SynthesizedInput): SynthesizedStack[] {
   const inputs = graphInputsOf(input);
   return [
-    ...(inputs.cloudFormation ?? []).map((s) => ({ name: s.name, engine: 'cloudformation' as const, template: s.template })),
+    ...(inputs.cloudFormation ?? []).map((s) => ({
+      name: s.name,
+      engine: 'cloudformation' as const,
+      template: s.template,
+    })),
     ...(inputs.terraform ?? []).map((s) => ({ name: s.name, engine: 'terraform' as const, template: s.json })),
   ];
 }
@@ -123,8 +127,10 @@ function parsedTemplate(name: string, template: unknown): GraphInputs {
   if ('resource' in template || 'terraform' in template || 'data' in template) {
     return { terraform: [{ name, json: template }] };
   }
-  throw new HaInputError('expected a CDK or cdktf app or stack, a path, or a template (an object with Resources, '
-    + `or Terraform JSON with resource, data or terraform); got an object with keys ${Object.keys(template).join(', ')}`);
+  throw new HaInputError(
+    'expected a CDK or cdktf app or stack, a path, or a template (an object with Resources, ' +
+      `or Terraform JSON with resource, data or terraform); got an object with keys ${Object.keys(template).join(', ')}`,
+  );
 }
 
 function parseJson(text: string): unknown {

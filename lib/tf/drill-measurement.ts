@@ -1,8 +1,13 @@
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import {
-  DRILL_MEASUREMENT_TARGETS, DRILL_MEASUREMENTS_METADATA_KEY, DrillMeasurement, drillMeasurementEntry,
-  drillMeasurementProblems, DrillStep, measuredResourceOf,
+  DRILL_MEASUREMENT_TARGETS,
+  DRILL_MEASUREMENTS_METADATA_KEY,
+  DrillMeasurement,
+  drillMeasurementEntry,
+  drillMeasurementProblems,
+  DrillStep,
+  measuredResourceOf,
 } from '../core';
 import { validationError } from './diagnostics';
 
@@ -54,7 +59,9 @@ function measuredResource(scope: IConstruct, step: DrillStep, types: readonly st
   if (fits(scope)) {
     return scope;
   }
-  const below = scope.node.findAll().filter(fits)
+  const below = scope.node
+    .findAll()
+    .filter(fits)
     .map((r) => ({ resource: r, type: r.terraformResourceType, path: r.node.path }));
   const choice = measuredResourceOf(below, step, types, scope.node.path);
   if ('problem' in choice) {

@@ -78,8 +78,9 @@ export function addHaChecks(stack: TerraformStack, options: AddHaChecksOptions =
       for (const finding of [...report.findings, ...fromJson.keys()]) {
         const target = index.constructs.get(finding.resource) ?? stack;
         const jsonReason = fromJson.get(finding);
-        const ack = closestAcknowledgement(target, finding.rule)
-          ?? (jsonReason !== undefined ? { reason: jsonReason, path: target.node.path } : undefined);
+        const ack =
+          closestAcknowledgement(target, finding.rule) ??
+          (jsonReason !== undefined ? { reason: jsonReason, path: target.node.path } : undefined);
         if (ack) {
           acknowledged.push({ ...finding, reason: ack.reason, acknowledgedAt: ack.path });
           continue;
@@ -97,7 +98,11 @@ export function addHaChecks(stack: TerraformStack, options: AddHaChecksOptions =
       return failures;
     },
   });
-  const checks: TfHaChecks = { get lastResult() { return state.lastResult; } };
+  const checks: TfHaChecks = {
+    get lastResult() {
+      return state.lastResult;
+    },
+  };
   registered.set(stack, checks);
   return checks;
 }

@@ -73,8 +73,12 @@ export function configureStateBackend(stack: TerraformStack, options: StateBacke
     backend.addOverride('use_lockfile', true);
     return backend;
   }
-  warn(stack, 'StateBackend.local', `${id} keeps its Terraform state in a local file, unlocked and on one machine: `
-    + 'not for production. Give the stack a GCS or S3 backend (see the README, "State")');
+  warn(
+    stack,
+    'StateBackend.local',
+    `${id} keeps its Terraform state in a local file, unlocked and on one machine: ` +
+      'not for production. Give the stack a GCS or S3 backend (see the README, "State")',
+  );
   return new LocalBackend(stack, { path: `../../../terraform.${id}.tfstate` });
 }
 

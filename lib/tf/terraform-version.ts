@@ -81,8 +81,9 @@ export const TERRAFORM_FEATURES: readonly TerraformFeature[] = [
   {
     name: 'S3 backend native locking (use_lockfile)',
     version: '1.11',
-    usedBy: (doc) => (doc.terraform as { backend?: { s3?: { use_lockfile?: unknown } } } | undefined)
-      ?.backend?.s3?.use_lockfile === true,
+    usedBy: (doc) =>
+      (doc.terraform as { backend?: { s3?: { use_lockfile?: unknown } } } | undefined)?.backend?.s3?.use_lockfile ===
+      true,
     source: 'https://developer.hashicorp.com/terraform/language/backend/s3#state-locking',
   },
 ];
@@ -98,7 +99,8 @@ export interface MinimumTerraformVersion {
 /** The lowest Terraform release that reads `document`, and the features that set it. */
 export function minimumTerraformVersion(document: TerraformDocument): MinimumTerraformVersion {
   const used = TERRAFORM_FEATURES.filter((f) => f.usedBy(document));
-  const version = used.map((f) => f.version)
+  const version = used
+    .map((f) => f.version)
     .reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b), TERRAFORM_BASELINE_VERSION);
   return { version, features: used.filter((f) => f.version === version).map((f) => f.name) };
 }
@@ -112,20 +114,23 @@ export function minimumTerraformVersion(document: TerraformDocument): MinimumTer
  */
 export function requireTerraformVersion(stack: TerraformStack): void {
   let computing = false;
-  stack.addOverride('terraform.required_version', Lazy.stringValue({
-    produce: () => {
-      if (computing) {
-        // The document is read without the constraint it is computing.
-        return undefined;
-      }
-      computing = true;
-      try {
-        return `>= ${minimumTerraformVersion(stack.toTerraform() as TerraformDocument).version}`;
-      } finally {
-        computing = false;
-      }
-    },
-  }));
+  stack.addOverride(
+    'terraform.required_version',
+    Lazy.stringValue({
+      produce: () => {
+        if (computing) {
+          // The document is read without the constraint it is computing.
+          return undefined;
+        }
+        computing = true;
+        try {
+          return `>= ${minimumTerraformVersion(stack.toTerraform() as TerraformDocument).version}`;
+        } finally {
+          computing = false;
+        }
+      },
+    }),
+  );
 }
 
 /** -1, 0 or 1 as `a` is older than, the same as or newer than `b` (`major.minor`). */
@@ -140,8 +145,9 @@ function blocksOf(section: unknown): [string, unknown][] {
   if (typeof section !== 'object' || section === null) {
     return [];
   }
-  return Object.entries(section as Record<string, Record<string, unknown>>)
-    .flatMap(([type, byName]) => Object.values(byName ?? {}).map((body): [string, unknown] => [type, body]));
+  return Object.entries(section as Record<string, Record<string, unknown>>).flatMap(([type, byName]) =>
+    Object.values(byName ?? {}).map((body): [string, unknown] => [type, body]),
+  );
 }
 
 /** Whether a resource body sets a write-only argument (`*_wo`, at any depth), comments aside. */
@@ -152,8 +158,9 @@ function hasWriteOnlyArgument(body: unknown): boolean {
   if (typeof body !== 'object' || body === null) {
     return false;
   }
-  return Object.entries(body as Record<string, unknown>)
-    .some(([key, value]) => key !== '//' && (/_wo$/.test(key) || hasWriteOnlyArgument(value)));
+  return Object.entries(body as Record<string, unknown>).some(
+    ([key, value]) => key !== '//' && (/_wo$/.test(key) || hasWriteOnlyArgument(value)),
+  );
 }
 
 /** Every string of the document that holds a Terraform expression (`${...}`), comments aside. */

@@ -30,7 +30,9 @@ describe('acknowledgeHaFinding', () => {
     expect(resource.Metadata[HA_ACKNOWLEDGED_KEY]).toEqual({ 'HA-KMS1': REASON });
     const report = checkInputs({ cloudFormation: [{ name: 'Keys', template }] }, { rules: [KeyRotation] });
     expect(report.findings).toEqual([]);
-    expect(report.acknowledged).toEqual([expect.objectContaining({ rule: 'HA-KMS1', resource: logicalId, reason: REASON })]);
+    expect(report.acknowledged).toEqual([
+      expect.objectContaining({ rule: 'HA-KMS1', resource: logicalId, reason: REASON }),
+    ]);
   });
 
   test('GIVEN a finding acknowledged on the stack THEN the template metadata carries it and the plugin passes synthesis', () => {

@@ -14,7 +14,12 @@ const REPLICA = 'acme-documents-us-west-2';
 
 function synth(props: Partial<ReplicatedBucketProps> = {}) {
   const stack = new Stack(recommendedApp(), 'Primary', { env: { region: 'us-east-1' } });
-  const bucket = new ReplicatedBucket(stack, 'Documents', { tier: ServiceTier.TIER_2, replicaRegion: 'us-west-2', replicaBucketName: REPLICA, ...props });
+  const bucket = new ReplicatedBucket(stack, 'Documents', {
+    tier: ServiceTier.TIER_2,
+    replicaRegion: 'us-west-2',
+    replicaBucketName: REPLICA,
+    ...props,
+  });
   return { stack, bucket, template: Template.fromStack(stack) };
 }
 
@@ -24,8 +29,14 @@ function synthReplica(props: Partial<ReplicaBucketProps> = {}) {
   return { stack, bucket, template: Template.fromStack(stack) };
 }
 
-function sourceBucket(template: Template): { Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string } {
-  const buckets = template.findResources('AWS::S3::Bucket', { Properties: { ReplicationConfiguration: Match.anyValue() } });
+function sourceBucket(template: Template): {
+  Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+} {
+  const buckets = template.findResources('AWS::S3::Bucket', {
+    Properties: { ReplicationConfiguration: Match.anyValue() },
+  });
   expect(Object.keys(buckets)).toHaveLength(1);
   return Object.values(buckets)[0] as never;
 }
@@ -38,13 +49,28 @@ describe('ReplicatedBucket', () => {
     expect(bucket.UpdateReplacePolicy).toBe('Retain');
     expect(bucket.Properties).toMatchObject({
       VersioningConfiguration: { Status: 'Enabled' },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      LifecycleConfiguration: { Rules: [expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 14 } })] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: {
+        Rules: [expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 14 } })],
+      },
     });
     expect(JSON.stringify(bucket.Properties.BucketEncryption)).toMatch(/"DocumentsKey[0-9A-F]{8}","Arn"/);
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
@@ -52,34 +78,54 @@ describe('ReplicatedBucket', () => {
     const { template } = synth();
     expect(sourceBucket(template).Properties.ReplicationConfiguration).toEqual({
       Role: { 'Fn::GetAtt': [expect.stringMatching(/^DocumentsReplicationRole/), 'Arn'] },
-      Rules: [{
-        Id: 'ReplicateEverything',
-        Status: 'Enabled',
-        Priority: 0,
-        Filter: { Prefix: '' },
-        DeleteMarkerReplication: { Status: 'Enabled' },
-        SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
-        Destination: {
-          Bucket: `arn:aws:s3:::${REPLICA}`,
-          EncryptionConfiguration: { ReplicaKmsKeyID: { 'Fn::Join': ['', ['arn:aws:kms:us-west-2:', { Ref: 'AWS::AccountId' }, `:alias/ha-constructs/s3/${REPLICA}`]] } },
-          ReplicationTime: { Status: 'Enabled', Time: { Minutes: 15 } },
-          Metrics: { Status: 'Enabled', EventThreshold: { Minutes: 15 } },
+      Rules: [
+        {
+          Id: 'ReplicateEverything',
+          Status: 'Enabled',
+          Priority: 0,
+          Filter: { Prefix: '' },
+          DeleteMarkerReplication: { Status: 'Enabled' },
+          SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
+          Destination: {
+            Bucket: `arn:aws:s3:::${REPLICA}`,
+            EncryptionConfiguration: {
+              ReplicaKmsKeyID: {
+                'Fn::Join': [
+                  '',
+                  ['arn:aws:kms:us-west-2:', { Ref: 'AWS::AccountId' }, `:alias/ha-constructs/s3/${REPLICA}`],
+                ],
+              },
+            },
+            ReplicationTime: { Status: 'Enabled', Time: { Minutes: 15 } },
+            Metrics: { Status: 'Enabled', EventThreshold: { Minutes: 15 } },
+          },
         },
-      }],
+      ],
     });
   });
 
   test('THEN the replication role may read source versions, replicate into the replica and encrypt only with the aliased key through S3', () => {
     const { template } = synth();
-    template.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 's3.amazonaws.com' } })] } });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 's3.amazonaws.com' } })] },
+    });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: ['s3:ReplicateDelete', 's3:ReplicateObject', 's3:ReplicateTags'], Resource: `arn:aws:s3:::${REPLICA}/*` }),
-          Match.objectLike({ Action: 'kms:Decrypt', Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } } }),
+          Match.objectLike({
+            Action: ['s3:ReplicateDelete', 's3:ReplicateObject', 's3:ReplicateTags'],
+            Resource: `arn:aws:s3:::${REPLICA}/*`,
+          }),
+          Match.objectLike({
+            Action: 'kms:Decrypt',
+            Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } },
+          }),
           Match.objectLike({
             Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
-            Condition: { 'StringEquals': { 'kms:ViaService': 's3.us-west-2.amazonaws.com' }, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': `alias/ha-constructs/s3/${REPLICA}` } },
+            Condition: {
+              StringEquals: { 'kms:ViaService': 's3.us-west-2.amazonaws.com' },
+              'ForAnyValue:StringEquals': { 'kms:ResourceAliases': `alias/ha-constructs/s3/${REPLICA}` },
+            },
           }),
         ]),
       },
@@ -90,29 +136,49 @@ describe('ReplicatedBucket', () => {
     const arn = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const { template } = synth({ replicaKeyArn: arn });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['kms:Encrypt', 'kms:GenerateDataKey'], Resource: arn })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: ['kms:Encrypt', 'kms:GenerateDataKey'], Resource: arn }),
+        ]),
+      },
     });
   });
 
   test('THEN failed replication and replication latency alarm to the topic', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/S3', MetricName: 'OperationsFailedReplication', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: Match.arrayWith([{ Name: 'DestinationBucket', Value: REPLICA }, { Name: 'RuleId', Value: 'ReplicateEverything' }]),
+      Namespace: 'AWS/S3',
+      MetricName: 'OperationsFailedReplication',
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: Match.arrayWith([
+        { Name: 'DestinationBucket', Value: REPLICA },
+        { Name: 'RuleId', Value: 'ReplicateEverything' },
+      ]),
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^DocumentsAlarmTopic') }],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/S3', MetricName: 'ReplicationLatency', Statistic: 'Maximum', Threshold: 900, EvaluationPeriods: 3,
+      Namespace: 'AWS/S3',
+      MetricName: 'ReplicationLatency',
+      Statistic: 'Maximum',
+      Threshold: 900,
+      EvaluationPeriods: 3,
       OKActions: [{ Ref: Match.stringLikeRegexp('^DocumentsAlarmTopic') }],
     });
   });
 
   test('THEN access logs go to an SSE-S3 logs bucket that expires them after the tier log retention', () => {
     const { template } = synth();
-    expect(sourceBucket(template).Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: expect.stringMatching(/^DocumentsAccessLogs/) }, LogFilePrefix: 'Primary/Documents/' });
+    expect(sourceBucket(template).Properties.LoggingConfiguration).toEqual({
+      DestinationBucketName: { Ref: expect.stringMatching(/^DocumentsAccessLogs/) },
+      LogFilePrefix: 'Primary/Documents/',
+    });
     template.hasResource('AWS::S3::Bucket', {
       Properties: {
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
         LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365 })] },
       },
       DeletionPolicy: 'Retain',
@@ -124,16 +190,25 @@ describe('ReplicatedBucket', () => {
     const { template: replica } = synthReplica();
     for (const t of [template, replica]) {
       const buckets = Object.entries(t.findResources('AWS::S3::Bucket'));
-      expect(buckets.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['Documents', 'DocumentsAccessLogs']);
+      expect(buckets.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+        'Documents',
+        'DocumentsAccessLogs',
+      ]);
       for (const [id, bucket] of buckets) {
-        expect(bucket.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+        expect(bucket.Properties.NotificationConfiguration).toEqual({
+          EventBridgeConfiguration: { EventBridgeEnabled: true },
+        });
         expect(bucket.Properties.ObjectLockEnabled).toBe(id.startsWith('DocumentsAccessLogs') ? undefined : true);
         expect(bucket.Properties.ObjectLockConfiguration).toBeUndefined();
       }
     }
     // A legal hold or retention set on a version replicates with it.
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObjectLegalHold', 's3:GetObjectRetention']) })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: Match.arrayWith(['s3:GetObjectLegalHold', 's3:GetObjectRetention']) }),
+        ]),
+      },
     });
   });
 
@@ -141,40 +216,67 @@ describe('ReplicatedBucket', () => {
     const { template } = synth({ objectLockRetention: Duration.days(30) });
     expect(sourceBucket(template).Properties).toMatchObject({
       ObjectLockEnabled: true,
-      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } } },
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } },
+      },
     });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObjectLegalHold', 's3:GetObjectRetention']) })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: Match.arrayWith(['s3:GetObjectLegalHold', 's3:GetObjectRetention']) }),
+        ]),
+      },
     });
   });
 
   test('THEN the source is tagged for the BackupPolicy and carries the HA record', () => {
     const { template } = synth({ service: 'documents' });
-    expect(sourceBucket(template).Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'ha:backup', Value: 'true' }]));
-    for (const resource of Object.values(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>)) {
-      expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({ service: 'documents', component: 'ReplicatedBucket', role: 'primary' });
+    expect(sourceBucket(template).Properties.Tags).toEqual(
+      expect.arrayContaining([{ Key: 'ha:backup', Value: 'true' }]),
+    );
+    for (const resource of Object.values(
+      template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>,
+    )) {
+      expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({
+        service: 'documents',
+        component: 'ReplicatedBucket',
+        role: 'primary',
+      });
     }
   });
 
   test('WHEN the tier RPO is below what RTC bounds and no rpoObjective is stated THEN it is a ValidationError', () => {
-    expectValidationError(() => synth({ tier: ServiceTier.TIER_1 }), 'rpoObjective must be at least 900 s for a ReplicatedBucket: '
-      + 'S3 Replication Time Control bounds its replica\'s lag at 900 s. Keep data that needs a tighter RPO in a GlobalTable or '
-      + 'GlobalDatabase, and state this data set\'s own rpoObjective if the service can rebuild it, got: none, so TIER_1\'s region RPO of 60 s applies');
-    expectValidationError(() => synth({ tier: ServiceTier.TIER_1, rpoObjective: Duration.minutes(5) }), 'rpoObjective must be at least 900 s for a '
-      + 'ReplicatedBucket: S3 Replication Time Control bounds its replica\'s lag at 900 s. Keep data that needs a tighter RPO in a GlobalTable or '
-      + 'GlobalDatabase, and state this data set\'s own rpoObjective if the service can rebuild it, got: 300 s');
+    expectValidationError(
+      () => synth({ tier: ServiceTier.TIER_1 }),
+      'rpoObjective must be at least 900 s for a ReplicatedBucket: ' +
+        "S3 Replication Time Control bounds its replica's lag at 900 s. Keep data that needs a tighter RPO in a GlobalTable or " +
+        "GlobalDatabase, and state this data set's own rpoObjective if the service can rebuild it, got: none, so TIER_1's region RPO of 60 s applies",
+    );
+    expectValidationError(
+      () => synth({ tier: ServiceTier.TIER_1, rpoObjective: Duration.minutes(5) }),
+      'rpoObjective must be at least 900 s for a ' +
+        "ReplicatedBucket: S3 Replication Time Control bounds its replica's lag at 900 s. Keep data that needs a tighter RPO in a GlobalTable or " +
+        "GlobalDatabase, and state this data set's own rpoObjective if the service can rebuild it, got: 300 s",
+    );
   });
 
   test('WHEN TIER_1 data states its own 15-minute rpoObjective THEN it is built with no warning and the record carries the objective', () => {
     const { stack, template } = synth({ tier: ServiceTier.TIER_1, rpoObjective: Duration.minutes(15) });
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
-    const [bucket] = Object.values(template.findResources('AWS::S3::Bucket', { Properties: { ReplicationConfiguration: Match.anyValue() } }));
+    const [bucket] = Object.values(
+      template.findResources('AWS::S3::Bucket', { Properties: { ReplicationConfiguration: Match.anyValue() } }),
+    );
     expect(bucket.Metadata?.[HA_METADATA_KEY]).toMatchObject({ dataRpoSeconds: 900 });
   });
 
   test('THEN grantReadWrite grants object access and use of the key', () => {
     const stack = new Stack(recommendedApp(), 'Primary', { env: { region: 'us-east-1' } });
-    const bucket = new ReplicatedBucket(stack, 'Documents', { tier: ServiceTier.TIER_2, replicaRegion: 'us-west-2', replicaBucketName: REPLICA });
+    const bucket = new ReplicatedBucket(stack, 'Documents', {
+      tier: ServiceTier.TIER_2,
+      replicaRegion: 'us-west-2',
+      replicaBucketName: REPLICA,
+    });
     const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     bucket.grantReadWrite(role);
     const policy = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
@@ -184,10 +286,22 @@ describe('ReplicatedBucket', () => {
 
   test.each<[Partial<ReplicatedBucketProps>, string]>([
     [{ replicaRegion: 'us-east-1' }, 'replicaRegion must not include the primary region us-east-1, got: us-east-1'],
-    [{ allowedRegions: ['us-east-1', 'us-east-2'] }, 'replicaRegion must stay within allowedRegions (us-east-1, us-east-2), got: us-west-2'],
-    [{ replicaBucketName: 'Acme_Docs' }, 'replicaBucketName must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, got: Acme_Docs'],
-    [{ noncurrentVersionRetention: Duration.days(7) }, 'noncurrentVersionRetention must be whole days of at least 14 (TIER_2\'s backup retention), got: 7 days'],
-    [{ objectLockRetention: Duration.hours(12) }, 'objectLockRetention must be whole days of at least 1, got: 0.5 days'],
+    [
+      { allowedRegions: ['us-east-1', 'us-east-2'] },
+      'replicaRegion must stay within allowedRegions (us-east-1, us-east-2), got: us-west-2',
+    ],
+    [
+      { replicaBucketName: 'Acme_Docs' },
+      'replicaBucketName must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, got: Acme_Docs',
+    ],
+    [
+      { noncurrentVersionRetention: Duration.days(7) },
+      "noncurrentVersionRetention must be whole days of at least 14 (TIER_2's backup retention), got: 7 days",
+    ],
+    [
+      { objectLockRetention: Duration.hours(12) },
+      'objectLockRetention must be whole days of at least 1, got: 0.5 days',
+    ],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
     expectValidationError(() => synth(override), message);
   });
@@ -199,23 +313,34 @@ describe('ReplicatedBucket', () => {
     for (const id of buckets) {
       template.hasResourceProperties('AWS::S3::BucketPolicy', {
         Bucket: { Ref: id },
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
-          Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
-        })]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+            }),
+          ]),
+        },
       });
     }
     const source = buckets.find((id) => !id.startsWith('DocumentsAccessLogs'))!;
     const logs = buckets.find((id) => id.startsWith('DocumentsAccessLogs'))!;
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: logs },
-      PolicyDocument: { Statement: Match.arrayWith([{
-        Effect: 'Allow', Action: 's3:PutObject', Principal: { Service: 'logging.s3.amazonaws.com' },
-        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logs, 'Arn'] }, '/Primary/Documents/*']] },
-        Condition: {
-          ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [source, 'Arn'] } },
-          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-        },
-      }]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: 's3:PutObject',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logs, 'Arn'] }, '/Primary/Documents/*']] },
+            Condition: {
+              ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [source, 'Arn'] } },
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            },
+          },
+        ]),
+      },
     });
   });
 
@@ -235,7 +360,11 @@ describe('ReplicaBucket', () => {
   test('GIVEN a bucket name THEN the replica bucket has it, is versioned, retained and encrypted with a key under the alias the source names', () => {
     const { template } = synthReplica();
     template.hasResource('AWS::S3::Bucket', {
-      Properties: { BucketName: REPLICA, VersioningConfiguration: { Status: 'Enabled' }, BucketEncryption: Match.objectLike({}) },
+      Properties: {
+        BucketName: REPLICA,
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: Match.objectLike({}),
+      },
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
     });
@@ -245,21 +374,34 @@ describe('ReplicaBucket', () => {
 
   test('THEN its resources carry the replica role', () => {
     const { template } = synthReplica();
-    template.hasResource('AWS::S3::Bucket', { Properties: { BucketName: REPLICA }, Metadata: { [HA_METADATA_KEY]: Match.objectLike({ role: 'replica', component: 'ReplicaBucket' }) } });
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: { BucketName: REPLICA },
+      Metadata: { [HA_METADATA_KEY]: Match.objectLike({ role: 'replica', component: 'ReplicaBucket' }) },
+    });
   });
 
   test('WHEN given a logs bucket THEN no AccessLogs bucket is created', () => {
     const stack = new Stack(recommendedApp(), 'Standby', { env: { region: 'us-west-2' } });
     const logs = s3.Bucket.fromBucketName(stack, 'Logs', 'acme-logs');
-    new ReplicaBucket(stack, 'Documents', { tier: ServiceTier.TIER_2, bucketName: REPLICA, serverAccessLogsBucket: logs });
+    new ReplicaBucket(stack, 'Documents', {
+      tier: ServiceTier.TIER_2,
+      bucketName: REPLICA,
+      serverAccessLogsBucket: logs,
+    });
     Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 1);
   });
 
   test('GIVEN a standby region outside allowedRegions THEN the replica refuses to hold the data', () => {
-    expectValidationError(() => synthReplica({ allowedRegions: ['us-east-1', 'us-east-2'] }), 'the region of this replica must stay within allowedRegions (us-east-1, us-east-2), got: us-west-2');
+    expectValidationError(
+      () => synthReplica({ allowedRegions: ['us-east-1', 'us-east-2'] }),
+      'the region of this replica must stay within allowedRegions (us-east-1, us-east-2), got: us-west-2',
+    );
   });
 
   test('GIVEN a bad bucket name THEN it is a ValidationError', () => {
-    expectValidationError(() => synthReplica({ bucketName: 'x' }), 'bucketName must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, got: x');
+    expectValidationError(
+      () => synthReplica({ bucketName: 'x' }),
+      'bucketName must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, got: x',
+    );
   });
 });

@@ -31,14 +31,19 @@ const PAGE = 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:page';
 
 function loadBalancer(scope: Construct, region = 'us-east-1'): elbv2.IApplicationLoadBalancer {
   return elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(scope, `Lb${region}`, {
-    loadBalancerArn: LB_ARN.replace('us-east-1', region), securityGroupId: 'sg-0123456789abcdef0',
-    loadBalancerDnsName: `api.${region}.elb.amazonaws.com`, loadBalancerCanonicalHostedZoneId: 'Z35SXDOTRQ7X7K',
+    loadBalancerArn: LB_ARN.replace('us-east-1', region),
+    securityGroupId: 'sg-0123456789abcdef0',
+    loadBalancerDnsName: `api.${region}.elb.amazonaws.com`,
+    loadBalancerCanonicalHostedZoneId: 'Z35SXDOTRQ7X7K',
   });
 }
 
 const page = (scope: Construct) => cloudwatch.Alarm.fromAlarmArn(scope, 'Page', PAGE);
 const zones = (tier: ServiceTier, region = 'us-east-1') => ZONES[region].slice(0, tier.minAzs);
-const isolated = (tier: ServiceTier, region = 'us-east-1') => ({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: zones(tier, region) });
+const isolated = (tier: ServiceTier, region = 'us-east-1') => ({
+  subnetType: ec2.SubnetType.PRIVATE_ISOLATED,
+  availabilityZones: zones(tier, region),
+});
 /** A second region for the constructs that copy data, as many as the tier keeps. */
 const otherRegions = (tier: ServiceTier) => ['us-west-2', 'eu-west-1'].slice(0, Math.max(tier.minRegions - 1, 1));
 
@@ -51,143 +56,278 @@ interface DefaultBuild {
 }
 
 const BUILDS: readonly DefaultBuild[] = [
-  { name: 'MultiAzNetwork', build: (s, tier) => new aws.MultiAzNetwork(s, 'Network', { tier, service: 'orders', availabilityZones: zones(tier) }) },
+  {
+    name: 'MultiAzNetwork',
+    build: (s, tier) =>
+      new aws.MultiAzNetwork(s, 'Network', { tier, service: 'orders', availabilityZones: zones(tier) }),
+  },
   {
     name: 'ResilientFleet',
-    build: (s, tier) => new aws.ResilientFleet(s, 'Fleet', {
-      tier, service: 'orders', vpc: zonalVpc(s, ZONES['us-east-1']),
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: zones(tier) },
-      machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
-      // Two capacity pools: with one, a statically stable tier warns.
-      instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m6g.large')], requiredCapacity: 6, maxCapacity: 12,
-      certificate: acm.Certificate.fromCertificateArn(s, 'Certificate', CERTIFICATE),
-    }),
+    build: (s, tier) =>
+      new aws.ResilientFleet(s, 'Fleet', {
+        tier,
+        service: 'orders',
+        vpc: zonalVpc(s, ZONES['us-east-1']),
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: zones(tier) },
+        machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
+        // Two capacity pools: with one, a statically stable tier warns.
+        instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m6g.large')],
+        requiredCapacity: 6,
+        maxCapacity: 12,
+        certificate: acm.Certificate.fromCertificateArn(s, 'Certificate', CERTIFICATE),
+      }),
   },
   {
     name: 'ResilientService',
-    build: (s, tier) => new aws.ResilientService(s, 'Service', {
-      tier, service: 'orders', vpc: zonalVpc(s, ZONES['us-east-1']),
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: zones(tier) },
-      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/orders:1.0.0'), requiredCount: 6, maxCount: 12,
-      certificate: acm.Certificate.fromCertificateArn(s, 'Certificate', CERTIFICATE),
-    }),
+    build: (s, tier) =>
+      new aws.ResilientService(s, 'Service', {
+        tier,
+        service: 'orders',
+        vpc: zonalVpc(s, ZONES['us-east-1']),
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: zones(tier) },
+        image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/orders:1.0.0'),
+        requiredCount: 6,
+        maxCount: 12,
+        certificate: acm.Certificate.fromCertificateArn(s, 'Certificate', CERTIFICATE),
+      }),
   },
   {
     name: 'GlobalTable',
-    build: (s, tier) => new aws.GlobalTable(s, 'Table', {
-      tier, service: 'orders', tableName: 'orders', replicaRegions: otherRegions(tier), partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-    }),
+    build: (s, tier) =>
+      new aws.GlobalTable(s, 'Table', {
+        tier,
+        service: 'orders',
+        tableName: 'orders',
+        replicaRegions: otherRegions(tier),
+        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      }),
   },
-  { name: 'ReplicaKey', region: 'us-west-2', build: (s) => new aws.ReplicaKey(s, 'Key', { aliasName: 'alias/orders' }) },
+  {
+    name: 'ReplicaKey',
+    region: 'us-west-2',
+    build: (s) => new aws.ReplicaKey(s, 'Key', { aliasName: 'alias/orders' }),
+  },
   {
     name: 'ReplicatedBucket',
     refuses: (tier) => (tier.regionRpoSeconds < 900 ? 'rpoObjective must be at least 900 s' : undefined),
-    build: (s, tier) => new aws.ReplicatedBucket(s, 'Bucket', { tier, service: 'orders', replicaRegion: 'us-west-2', replicaBucketName: 'orders-docs-us-west-2' }),
+    build: (s, tier) =>
+      new aws.ReplicatedBucket(s, 'Bucket', {
+        tier,
+        service: 'orders',
+        replicaRegion: 'us-west-2',
+        replicaBucketName: 'orders-docs-us-west-2',
+      }),
   },
   {
     name: 'ReplicaBucket',
     region: 'us-west-2',
-    build: (s, tier) => new aws.ReplicaBucket(s, 'Replica', { tier, service: 'orders', bucketName: 'orders-docs-us-west-2' }),
+    build: (s, tier) =>
+      new aws.ReplicaBucket(s, 'Replica', { tier, service: 'orders', bucketName: 'orders-docs-us-west-2' }),
   },
   {
     name: 'ReplicatedFileSystem',
-    refuses: (tier) => (tier.isMultiRegion && tier.regionRpoSeconds < 900 ? 'rpoObjective must be at least 900 s' : undefined),
-    build: (s, tier) => new aws.ReplicatedFileSystem(s, 'Files', {
-      tier, service: 'orders', vpc: zonalVpc(s, ZONES['us-east-1']), vpcSubnets: isolated(tier), fileSystemName: 'orders', replicaRegion: tier.isMultiRegion ? 'us-west-2' : undefined,
-    }),
+    refuses: (tier) =>
+      tier.isMultiRegion && tier.regionRpoSeconds < 900 ? 'rpoObjective must be at least 900 s' : undefined,
+    build: (s, tier) =>
+      new aws.ReplicatedFileSystem(s, 'Files', {
+        tier,
+        service: 'orders',
+        vpc: zonalVpc(s, ZONES['us-east-1']),
+        vpcSubnets: isolated(tier),
+        fileSystemName: 'orders',
+        replicaRegion: tier.isMultiRegion ? 'us-west-2' : undefined,
+      }),
   },
   {
     name: 'BackupPolicy',
-    build: (s, tier) => new aws.BackupPolicy(s, 'Backups', { tier, service: 'orders', copyToVaultArn: 'arn:aws:backup:us-west-2:111122223333:backup-vault:dr' }),
+    build: (s, tier) =>
+      new aws.BackupPolicy(s, 'Backups', {
+        tier,
+        service: 'orders',
+        copyToVaultArn: 'arn:aws:backup:us-west-2:111122223333:backup-vault:dr',
+      }),
   },
-  { name: 'BackupCopyVault', region: 'us-west-2', build: (s, tier) => new aws.BackupCopyVault(s, 'Vault', { tier, service: 'orders', backupVaultName: 'dr' }) },
+  {
+    name: 'BackupCopyVault',
+    region: 'us-west-2',
+    build: (s, tier) => new aws.BackupCopyVault(s, 'Vault', { tier, service: 'orders', backupVaultName: 'dr' }),
+  },
   {
     name: 'FailoverDns',
-    build: (s, tier) => new aws.FailoverDns(s, 'Dns', {
-      tier, service: 'orders', recordName: 'api',
-      hostedZone: route53.HostedZone.fromHostedZoneAttributes(s, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' }),
-      routing: tier.isMultiRegion ? undefined : aws.DnsRouting.SIMPLE,
-      endpoints: ['us-east-1', ...otherRegions(tier)].slice(0, tier.isMultiRegion ? Math.max(tier.minRegions, 2) : 1)
-        .map((region) => ({ region, loadBalancer: loadBalancer(s, region) })),
-    }),
+    build: (s, tier) =>
+      new aws.FailoverDns(s, 'Dns', {
+        tier,
+        service: 'orders',
+        recordName: 'api',
+        hostedZone: route53.HostedZone.fromHostedZoneAttributes(s, 'Zone', {
+          hostedZoneId: 'Z0123456789ABC',
+          zoneName: 'example.com',
+        }),
+        routing: tier.isMultiRegion ? undefined : aws.DnsRouting.SIMPLE,
+        endpoints: ['us-east-1', ...otherRegions(tier)]
+          .slice(0, tier.isMultiRegion ? Math.max(tier.minRegions, 2) : 1)
+          .map((region) => ({ region, loadBalancer: loadBalancer(s, region) })),
+      }),
   },
-  { name: 'SloAlarms', build: (s, tier) => new aws.SloAlarms(s, 'Slo', { tier, service: 'orders', loadBalancer: loadBalancer(s) }) },
-  { name: 'SyntheticCanary', build: (s, tier) => new aws.SyntheticCanary(s, 'Probe', { tier, service: 'orders', url: 'https://api.example.com/health' }) },
-  { name: 'GoldenSignalsDashboard', build: (s, tier) => new aws.GoldenSignalsDashboard(s, 'Dashboard', { tier, service: 'orders', loadBalancer: loadBalancer(s) }) },
-  { name: 'AuditTrail', build: (s, tier) => new aws.AuditTrail(s, 'Audit', { tier, service: 'orders', compliance: { retentionDays: 365 } }) },
+  {
+    name: 'SloAlarms',
+    build: (s, tier) => new aws.SloAlarms(s, 'Slo', { tier, service: 'orders', loadBalancer: loadBalancer(s) }),
+  },
+  {
+    name: 'SyntheticCanary',
+    build: (s, tier) =>
+      new aws.SyntheticCanary(s, 'Probe', { tier, service: 'orders', url: 'https://api.example.com/health' }),
+  },
+  {
+    name: 'GoldenSignalsDashboard',
+    build: (s, tier) =>
+      new aws.GoldenSignalsDashboard(s, 'Dashboard', { tier, service: 'orders', loadBalancer: loadBalancer(s) }),
+  },
+  {
+    name: 'AuditTrail',
+    build: (s, tier) => new aws.AuditTrail(s, 'Audit', { tier, service: 'orders', compliance: { retentionDays: 365 } }),
+  },
   {
     name: 'ClientResiliencePolicy',
-    build: (s, tier) => new aws.ClientResiliencePolicy(s, 'Client', {
-      tier, service: 'orders', upstreamTimeout: Duration.seconds(2), hops: [{ name: 'db', attempts: 2, perTryTimeout: Duration.millis(300), baseDelay: Duration.millis(50), maxDelay: Duration.millis(200) }],
-    }),
+    build: (s, tier) =>
+      new aws.ClientResiliencePolicy(s, 'Client', {
+        tier,
+        service: 'orders',
+        upstreamTimeout: Duration.seconds(2),
+        hops: [
+          {
+            name: 'db',
+            attempts: 2,
+            perTryTimeout: Duration.millis(300),
+            baseDelay: Duration.millis(50),
+            maxDelay: Duration.millis(200),
+          },
+        ],
+      }),
   },
   {
     name: 'FeatureFlags',
-    build: (s, tier) => new aws.FeatureFlags(s, 'Flags', { tier, service: 'orders', features: [{ name: 'exports', description: 'CSV exports' }], rollbackAlarm: page(s) }),
+    build: (s, tier) =>
+      new aws.FeatureFlags(s, 'Flags', {
+        tier,
+        service: 'orders',
+        features: [{ name: 'exports', description: 'CSV exports' }],
+        rollbackAlarm: page(s),
+      }),
   },
   {
     name: 'AzEvacuationDrill',
-    build: (s, tier) => new aws.AzEvacuationDrill(s, 'AzDrill', {
-      tier, service: 'orders', vpc: importedVpc(s, ZONES['us-east-1']), availabilityZone: 'us-east-1a', stopConditionAlarm: page(s),
-      autoScalingGroup: autoscaling.AutoScalingGroup.fromAutoScalingGroupName(s, 'Fleet', 'orders-fleet'),
-    }),
+    build: (s, tier) =>
+      new aws.AzEvacuationDrill(s, 'AzDrill', {
+        tier,
+        service: 'orders',
+        vpc: importedVpc(s, ZONES['us-east-1']),
+        availabilityZone: 'us-east-1a',
+        stopConditionAlarm: page(s),
+        autoScalingGroup: autoscaling.AutoScalingGroup.fromAutoScalingGroupName(s, 'Fleet', 'orders-fleet'),
+      }),
   },
   {
     name: 'RegionEvacuationDrill',
     refuses: (tier) => (tier.isMultiRegion ? undefined : 'tier'),
-    build: (s, tier) => new aws.RegionEvacuationDrill(s, 'RegionDrill', {
-      tier, service: 'orders', vpc: importedVpc(s, ZONES['us-east-1']), stopConditionAlarm: page(s),
-      autoScalingGroup: autoscaling.AutoScalingGroup.fromAutoScalingGroupName(s, 'Fleet', 'orders-fleet'),
-    }),
+    build: (s, tier) =>
+      new aws.RegionEvacuationDrill(s, 'RegionDrill', {
+        tier,
+        service: 'orders',
+        vpc: importedVpc(s, ZONES['us-east-1']),
+        stopConditionAlarm: page(s),
+        autoScalingGroup: autoscaling.AutoScalingGroup.fromAutoScalingGroupName(s, 'Fleet', 'orders-fleet'),
+      }),
   },
   {
     name: 'IncidentResponse',
-    build: (s, tier) => new aws.IncidentResponse(s, 'Response', {
-      tier, service: 'orders', incidentCommander: { alias: 'oncall', displayName: 'On call', email: 'oncall@example.com' },
-      communicationsLead: { alias: 'comms', displayName: 'Comms', email: 'comms@example.com' },
-    }),
+    build: (s, tier) =>
+      new aws.IncidentResponse(s, 'Response', {
+        tier,
+        service: 'orders',
+        incidentCommander: { alias: 'oncall', displayName: 'On call', email: 'oncall@example.com' },
+        communicationsLead: { alias: 'comms', displayName: 'Comms', email: 'comms@example.com' },
+      }),
   },
   {
     name: 'FailoverRunbooks',
     region: 'us-west-2',
-    build: (s, tier) => new aws.FailoverRunbooks(s, 'Runbooks', {
-      tier, service: 'orders', globalClusterIdentifier: 'orders-global', secondaryClusterArn: 'arn:aws:rds:us-west-2:111122223333:cluster:orders-standby',
-      loadBalancerArn: LB_ARN.replace('us-east-1', 'us-west-2'),
-      // The scale-up runbook is for a scaled-down standby fleet; other strategies warn.
-      ...(tier.strategy === DrStrategy.WARM_STANDBY || tier.strategy === DrStrategy.PILOT_LIGHT
-        ? { standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: { min: 6, desired: 6, max: 12 } }
-        : {}),
-      failoverTrigger: tier.allRegionsServe ? aws.FailoverTrigger.alarm(page(s)) : aws.FailoverTrigger.operator(Duration.minutes(5)),
-    }),
+    build: (s, tier) =>
+      new aws.FailoverRunbooks(s, 'Runbooks', {
+        tier,
+        service: 'orders',
+        globalClusterIdentifier: 'orders-global',
+        secondaryClusterArn: 'arn:aws:rds:us-west-2:111122223333:cluster:orders-standby',
+        loadBalancerArn: LB_ARN.replace('us-east-1', 'us-west-2'),
+        // The scale-up runbook is for a scaled-down standby fleet; other strategies warn.
+        ...(tier.strategy === DrStrategy.WARM_STANDBY || tier.strategy === DrStrategy.PILOT_LIGHT
+          ? { standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: { min: 6, desired: 6, max: 12 } }
+          : {}),
+        failoverTrigger: tier.allRegionsServe
+          ? aws.FailoverTrigger.alarm(page(s))
+          : aws.FailoverTrigger.operator(Duration.minutes(5)),
+      }),
   },
   {
     name: 'EncryptedSecret',
-    build: (s, tier) => new aws.EncryptedSecret(s, 'Secret', {
-      tier, service: 'orders', replicaRegions: tier.isMultiRegion ? otherRegions(tier) : undefined,
-      rotationLambda: lambda.Function.fromFunctionArn(s, 'Rotator', 'arn:aws:lambda:us-east-1:111122223333:function:rotate'),
-    }),
+    build: (s, tier) =>
+      new aws.EncryptedSecret(s, 'Secret', {
+        tier,
+        service: 'orders',
+        replicaRegions: tier.isMultiRegion ? otherRegions(tier) : undefined,
+        rotationLambda: lambda.Function.fromFunctionArn(
+          s,
+          'Rotator',
+          'arn:aws:lambda:us-east-1:111122223333:function:rotate',
+        ),
+      }),
   },
-  { name: 'ResilienceHubApp', build: (s, tier) => new aws.ResilienceHubApp(s, 'ResilienceHub', { tier, service: 'orders', stacks: [s] }) },
-  { name: 'SecretReplicaKey', region: 'us-west-2', build: (s, tier) => new aws.SecretReplicaKey(s, 'Key', { tier, service: 'orders' }) },
+  {
+    name: 'ResilienceHubApp',
+    build: (s, tier) => new aws.ResilienceHubApp(s, 'ResilienceHub', { tier, service: 'orders', stacks: [s] }),
+  },
+  {
+    name: 'SecretReplicaKey',
+    region: 'us-west-2',
+    build: (s, tier) => new aws.SecretReplicaKey(s, 'Key', { tier, service: 'orders' }),
+  },
   {
     name: 'ReplicatedDatabase',
     refuses: (tier) => (tier.isMultiRegion ? 'use GlobalDatabase' : undefined),
-    build: (s, tier) => new aws.ReplicatedDatabase(s, 'Database', { tier, service: 'orders', vpc: zonalVpc(s, ZONES['us-east-1']), vpcSubnets: isolated(tier) }),
+    build: (s, tier) =>
+      new aws.ReplicatedDatabase(s, 'Database', {
+        tier,
+        service: 'orders',
+        vpc: zonalVpc(s, ZONES['us-east-1']),
+        vpcSubnets: isolated(tier),
+      }),
   },
   {
     name: 'GlobalDatabase',
     // rds.global_db_rpo takes no less than 20 s: TIER_0's 1 s needs the data set's own rpoObjective.
     refuses: (tier) => (tier.regionRpoSeconds < 20 ? 'rpoObjective must be at least 20 s' : undefined),
-    build: (s, tier) => new aws.GlobalDatabase(s, 'Database', {
-      tier, service: 'orders', vpc: zonalVpc(s, ZONES['us-east-1']), vpcSubnets: isolated(tier), globalClusterIdentifier: 'orders', secondaryRegions: ['us-west-2'],
-    }),
+    build: (s, tier) =>
+      new aws.GlobalDatabase(s, 'Database', {
+        tier,
+        service: 'orders',
+        vpc: zonalVpc(s, ZONES['us-east-1']),
+        vpcSubnets: isolated(tier),
+        globalClusterIdentifier: 'orders',
+        secondaryRegions: ['us-west-2'],
+      }),
   },
   {
     name: 'GlobalDatabaseSecondary',
     region: 'us-west-2',
-    build: (s, tier) => new aws.GlobalDatabaseSecondary(s, 'Database', {
-      tier, service: 'orders', vpc: zonalVpc(s, ZONES['us-west-2']), vpcSubnets: isolated(tier, 'us-west-2'), globalClusterIdentifier: 'orders', primaryRegion: 'us-east-1',
-    }),
+    build: (s, tier) =>
+      new aws.GlobalDatabaseSecondary(s, 'Database', {
+        tier,
+        service: 'orders',
+        vpc: zonalVpc(s, ZONES['us-west-2']),
+        vpcSubnets: isolated(tier, 'us-west-2'),
+        globalClusterIdentifier: 'orders',
+        primaryRegion: 'us-east-1',
+      }),
   },
 ];
 
@@ -210,27 +350,40 @@ function synthesizeAll(app: App, tier: ServiceTier): { name: string; synthesized
  * What synthesis prints in an app that reports warning annotations (the CLI's recommended
  * `@aws-cdk/core:annotationsInValidationReport`): the drill's required group is an imported one.
  */
-const PRINTED = [printedWarning('AzEvacuationDrill/AzDrill', 'ha-constructs:AzEvacuationDrill.autoScalingGroup', 'autoScalingGroup AzEvacuationDrill/Fleet is imported: the drill cannot tag it')];
+const PRINTED = [
+  printedWarning(
+    'AzEvacuationDrill/AzDrill',
+    'ha-constructs:AzEvacuationDrill.autoScalingGroup',
+    'autoScalingGroup AzEvacuationDrill/Fleet is imported: the drill cannot tag it',
+  ),
+];
 
-const APPS: readonly [string, () => App, readonly RegExp[]][] = [['a bare new App()', testApp, []], ["an app with the CLI's recommended flags", recommendedApp, PRINTED]];
+const APPS: readonly [string, () => App, readonly RegExp[]][] = [
+  ['a bare new App()', testApp, []],
+  ["an app with the CLI's recommended flags", recommendedApp, PRINTED],
+];
 
 describe.each(APPS)('every AWS construct with default props in %s', (_, newApp, printed) => {
   test.each(ServiceTier.BUILT_IN.map((tier) => [tier.name, tier] as const))(
     '%s: synthesizes with no error annotation and no HA error on its own resources, printing no other warning',
     (_name, tier) => {
-      const problems = quietly(() => synthesizeAll(newApp(), tier), ...printed).result.flatMap(({ name, synthesized, region }) => [
-        ...errorAnnotations(synthesized.stack),
-        ...resourceErrors(synthesized, region),
-      ].map((problem) => `${name}: ${problem}`));
+      const problems = quietly(() => synthesizeAll(newApp(), tier), ...printed).result.flatMap(
+        ({ name, synthesized, region }) =>
+          [...errorAnnotations(synthesized.stack), ...resourceErrors(synthesized, region)].map(
+            (problem) => `${name}: ${problem}`,
+          ),
+      );
       expect(problems).toEqual([]);
     },
   );
 });
 
 describe('a construct that cannot serve a tier refuses it at construction', () => {
-  const refusals = BUILDS.flatMap((b) => ServiceTier.BUILT_IN
-    .filter((tier) => b.refuses?.(tier) !== undefined)
-    .map((tier) => [b.name, tier.name, b, tier] as const));
+  const refusals = BUILDS.flatMap((b) =>
+    ServiceTier.BUILT_IN.filter((tier) => b.refuses?.(tier) !== undefined).map(
+      (tier) => [b.name, tier.name, b, tier] as const,
+    ),
+  );
   test.each(refusals)('%s refuses %s', (_name, _tierName, b, tier) => {
     const stack = new Stack(testApp(), 'Refused', { env: { region: b.region ?? 'us-east-1' } });
     expect(() => b.build(stack, tier)).toThrow(b.refuses!(tier));

@@ -19,12 +19,28 @@ test('the evacuation drills pass cdk-nag AwsSolutions and NIST 800-53 rev 5 with
     privateSubnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'],
   });
   const fleet = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'Fleet', 'orders-fleet');
-  const alarm = cloudwatch.Alarm.fromAlarmArn(stack, 'Page', 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:orders-page');
+  const alarm = cloudwatch.Alarm.fromAlarmArn(
+    stack,
+    'Page',
+    'arn:aws:cloudwatch:us-east-1:111111111111:alarm:orders-page',
+  );
   const cluster = rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'Cluster', { clusterIdentifier: 'orders' });
   const schedule = scheduler.ScheduleExpression.cron({ minute: '0', hour: '10', weekDay: 'TUE' });
   new AzEvacuationDrill(stack, 'AzDrill', {
-    tier: ServiceTier.TIER_1, autoScalingGroup: fleet, vpc, availabilityZone: 'us-east-1a', databaseCluster: cluster, stopConditionAlarm: alarm, schedule,
+    tier: ServiceTier.TIER_1,
+    autoScalingGroup: fleet,
+    vpc,
+    availabilityZone: 'us-east-1a',
+    databaseCluster: cluster,
+    stopConditionAlarm: alarm,
+    schedule,
   });
-  new RegionEvacuationDrill(stack, 'RegionDrill', { tier: ServiceTier.TIER_1, vpc, autoScalingGroup: fleet, stopConditionAlarm: alarm, schedule });
+  new RegionEvacuationDrill(stack, 'RegionDrill', {
+    tier: ServiceTier.TIER_1,
+    vpc,
+    autoScalingGroup: fleet,
+    stopConditionAlarm: alarm,
+    schedule,
+  });
   expect(nagErrors(app)).toEqual([]);
 });

@@ -28,7 +28,12 @@ function build(props: Partial<ReplicatedFileSystemProps> = {}, zones = ZONES) {
   const vpc = isolatedVpc(stack, zones);
   // Shared files the service can rebuild: TIER_1's 60 s region RPO is beyond what EFS replication bounds.
   const files = new ReplicatedFileSystem(stack, 'Files', {
-    tier: ServiceTier.TIER_1, vpc, fileSystemName: 'shared', replicaRegion: 'us-west-2', rpoObjective: Duration.minutes(15), ...props,
+    tier: ServiceTier.TIER_1,
+    vpc,
+    fileSystemName: 'shared',
+    replicaRegion: 'us-west-2',
+    rpoObjective: Duration.minutes(15),
+    ...props,
   });
   return { stack, files, vpc };
 }
@@ -49,19 +54,29 @@ describe('ReplicatedFileSystem', () => {
         PerformanceMode: 'generalPurpose',
         ThroughputMode: 'elastic',
         AvailabilityZoneName: Match.absent(),
-        FileSystemTags: Match.arrayWith([{ Key: 'ha:backup', Value: 'true' }, { Key: 'Name', Value: 'shared' }]),
+        FileSystemTags: Match.arrayWith([
+          { Key: 'ha:backup', Value: 'true' },
+          { Key: 'Name', Value: 'shared' },
+        ]),
       },
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
     });
-    template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true, Description: 'Encrypts the shared file system' }, DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true, Description: 'Encrypts the shared file system' },
+      DeletionPolicy: 'Retain',
+    });
   });
 
   test('THEN there is a mount target in each isolated subnet, one per AZ', () => {
     const { template, vpc } = synth();
     template.resourceCountIs('AWS::EFS::MountTarget', 3);
-    const subnets = Object.values(template.findResources('AWS::EFS::MountTarget')).map((m) => m.Properties.SubnetId.Ref).sort();
-    const isolated = vpc.isolatedSubnets.map((s) => Stack.of(s).getLogicalId(s.node.defaultChild as ec2.CfnSubnet)).sort();
+    const subnets = Object.values(template.findResources('AWS::EFS::MountTarget'))
+      .map((m) => m.Properties.SubnetId.Ref)
+      .sort();
+    const isolated = vpc.isolatedSubnets
+      .map((s) => Stack.of(s).getLogicalId(s.node.defaultChild as ec2.CfnSubnet))
+      .sort();
     expect(subnets).toEqual(isolated);
   });
 
@@ -69,7 +84,14 @@ describe('ReplicatedFileSystem', () => {
     const { template } = synth();
     const [fs] = Object.values(template.findResources('AWS::EFS::FileSystem'));
     expect(fs.Properties.FileSystemPolicy.Statement).toEqual([
-      { Sid: 'DenyWithoutTls', Effect: 'Deny', Principal: { AWS: '*' }, Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      {
+        Sid: 'DenyWithoutTls',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: '*',
+        Resource: '*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
       {
         Sid: 'AllowIamClientsOfThisAccountThroughMountTargets',
         Effect: 'Allow',
@@ -85,10 +107,17 @@ describe('ReplicatedFileSystem', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::EFS::FileSystem', {
       ReplicationConfiguration: {
-        Destinations: [{
-          Region: 'us-west-2',
-          KmsKeyId: { 'Fn::Join': ['', ['arn:aws:kms:us-west-2:', { Ref: 'AWS::AccountId' }, ':alias/ha-constructs/efs/shared']] },
-        }],
+        Destinations: [
+          {
+            Region: 'us-west-2',
+            KmsKeyId: {
+              'Fn::Join': [
+                '',
+                ['arn:aws:kms:us-west-2:', { Ref: 'AWS::AccountId' }, ':alias/ha-constructs/efs/shared'],
+              ],
+            },
+          },
+        ],
       },
     });
   });
@@ -100,9 +129,15 @@ describe('ReplicatedFileSystem', () => {
     const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1', account: '111122223333' } });
     const network = new MultiAzNetwork(primary, 'Network', { tier: ServiceTier.TIER_1, availabilityZones: ZONES });
     new ReplicatedFileSystem(primary, 'Files', {
-      tier: ServiceTier.TIER_1, vpc: network.vpc, fileSystemName: 'shared', replicaRegion: 'us-west-2', rpoObjective: Duration.minutes(15),
+      tier: ServiceTier.TIER_1,
+      vpc: network.vpc,
+      fileSystemName: 'shared',
+      replicaRegion: 'us-west-2',
+      rpoObjective: Duration.minutes(15),
     });
-    Template.fromStack(primary).hasResourceProperties('AWS::EFS::FileSystem', { ReplicationConfiguration: { Destinations: [{ Region: 'us-west-2', KmsKeyId: key.aliasArn }] } });
+    Template.fromStack(primary).hasResourceProperties('AWS::EFS::FileSystem', {
+      ReplicationConfiguration: { Destinations: [{ Region: 'us-west-2', KmsKeyId: key.aliasArn }] },
+    });
   });
 
   test('WHEN TIER_3 has no replica region THEN there is no replication and no replication alarm', () => {
@@ -115,14 +150,21 @@ describe('ReplicatedFileSystem', () => {
   test('THEN the replica alarms when it has not synced for the tier RPO, at least the 15 minutes EFS replication is designed for', () => {
     const { template } = synth({ tier: ServiceTier.TIER_3, replicaRegion: 'us-west-2', rpoObjective: undefined });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Metrics: [Match.objectLike({
-        Expression: { 'Fn::Join': ['', [
-          'SELECT MAX(TimeSinceLastSync) FROM SCHEMA("AWS/EFS", DestinationFileSystemId, FileSystemId) WHERE FileSystemId = \'',
-          { Ref: Match.stringLikeRegexp('^Files') },
-          '\'',
-        ]] },
-        Period: 300,
-      })],
+      Metrics: [
+        Match.objectLike({
+          Expression: {
+            'Fn::Join': [
+              '',
+              [
+                'SELECT MAX(TimeSinceLastSync) FROM SCHEMA("AWS/EFS", DestinationFileSystemId, FileSystemId) WHERE FileSystemId = \'',
+                { Ref: Match.stringLikeRegexp('^Files') },
+                "'",
+              ],
+            ],
+          },
+          Period: 300,
+        }),
+      ],
       Threshold: 86400,
       EvaluationPeriods: 3,
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^FilesAlarmTopic') }],
@@ -133,9 +175,12 @@ describe('ReplicatedFileSystem', () => {
   });
 
   test('WHEN the tier RPO is below what EFS replication bounds and no rpoObjective is stated THEN it is a ValidationError', () => {
-    expectValidationError(() => synth({ rpoObjective: undefined }), 'rpoObjective must be at least 900 s for a ReplicatedFileSystem: '
-      + 'EFS replication bounds its replica\'s lag at 900 s. Keep data that needs a tighter RPO in a GlobalTable or GlobalDatabase, '
-      + 'and state this data set\'s own rpoObjective if the service can rebuild it, got: none, so TIER_1\'s region RPO of 60 s applies');
+    expectValidationError(
+      () => synth({ rpoObjective: undefined }),
+      'rpoObjective must be at least 900 s for a ReplicatedFileSystem: ' +
+        "EFS replication bounds its replica's lag at 900 s. Keep data that needs a tighter RPO in a GlobalTable or GlobalDatabase, " +
+        "and state this data set's own rpoObjective if the service can rebuild it, got: none, so TIER_1's region RPO of 60 s applies",
+    );
   });
 
   test('WHEN rpoObjective is stated THEN the record carries it and the lag alarm holds the replica to it', () => {
@@ -157,35 +202,60 @@ describe('ReplicatedFileSystem', () => {
   });
 
   test('WHEN removalPolicy is DESTROY THEN it warns with a stable id', () => {
-    quietly(() => {
-      const { stack, template } = synth({ removalPolicy: RemovalPolicy.DESTROY });
-      Annotations.fromStack(stack).hasWarning('/Primary/Files', Match.stringLikeRegexp('^removalPolicy is destroy: .*ha-constructs:ReplicatedFileSystem.removalPolicy'));
-      template.hasResource('AWS::EFS::FileSystem', { DeletionPolicy: 'Delete' });
-    }, printedWarning('Primary/Files', 'ha-constructs:ReplicatedFileSystem.removalPolicy', 'removalPolicy is destroy: deleting the stack or replacing the file system deletes its files'));
+    quietly(
+      () => {
+        const { stack, template } = synth({ removalPolicy: RemovalPolicy.DESTROY });
+        Annotations.fromStack(stack).hasWarning(
+          '/Primary/Files',
+          Match.stringLikeRegexp('^removalPolicy is destroy: .*ha-constructs:ReplicatedFileSystem.removalPolicy'),
+        );
+        template.hasResource('AWS::EFS::FileSystem', { DeletionPolicy: 'Delete' });
+      },
+      printedWarning(
+        'Primary/Files',
+        'ha-constructs:ReplicatedFileSystem.removalPolicy',
+        'removalPolicy is destroy: deleting the stack or replacing the file system deletes its files',
+      ),
+    );
   });
 
   test('THEN every resource of the construct carries the HA record', () => {
     const { template } = synth({ service: 'files' });
-    const ours = Object.entries(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>).filter(([id]) => id.startsWith('Files'));
+    const ours = Object.entries(
+      template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>,
+    ).filter(([id]) => id.startsWith('Files'));
     expect(ours.length).toBeGreaterThanOrEqual(5);
     for (const [, resource] of ours) {
-      expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({ service: 'files', component: 'ReplicatedFileSystem', failureDomain: 'region' });
+      expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({
+        service: 'files',
+        component: 'ReplicatedFileSystem',
+        failureDomain: 'region',
+      });
     }
   });
 
   test.each<[Partial<ReplicatedFileSystemProps>, string]>([
-    [{ replicaRegion: undefined }, 'replicaRegion is required for TIER_1 (strategy WARM_STANDBY keeps data in a standby region), got: undefined'],
+    [
+      { replicaRegion: undefined },
+      'replicaRegion is required for TIER_1 (strategy WARM_STANDBY keeps data in a standby region), got: undefined',
+    ],
     [{ replicaRegion: 'us-east-1' }, 'replicaRegion must not include the primary region us-east-1, got: us-east-1'],
-    [{ allowedRegions: ['us-east-1', 'us-east-2'] }, 'replicaRegion must stay within allowedRegions (us-east-1, us-east-2), got: us-west-2'],
+    [
+      { allowedRegions: ['us-east-1', 'us-east-2'] },
+      'replicaRegion must stay within allowedRegions (us-east-1, us-east-2), got: us-west-2',
+    ],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
     expectValidationError(() => synth(override), message);
   });
 
   test('GIVEN a VPC in two zones for TIER_1 THEN it is a ValidationError', () => {
-    expectValidationError(() => synth({}, ['us-east-1a', 'us-east-1b']), 'vpcSubnets must list at least 3 zones for TIER_1, got: 2 (us-east-1a, us-east-1b)');
+    expectValidationError(
+      () => synth({}, ['us-east-1a', 'us-east-1b']),
+      'vpcSubnets must list at least 3 zones for TIER_1, got: 2 (us-east-1a, us-east-1b)',
+    );
   });
 
-  test('THEN every mount target sits behind the file system\'s security group', () => {
+  test("THEN every mount target sits behind the file system's security group", () => {
     const { template } = synth();
     const [groupId] = Object.keys(template.findResources('AWS::EC2::SecurityGroup'));
     expect(groupId).toMatch(/^FilesEfsSecurityGroup/);
@@ -201,7 +271,9 @@ describe('ReplicatedFileSystem', () => {
   // The HA view (lib/testing) of the construct's own resources (the VPC is the fixture's).
   test('HA snapshot of the TIER_1 replicated file system (beside the targeted assertions above)', () => {
     const { template } = synth({ service: 'snapshot' });
-    const resources = Object.fromEntries(Object.entries(template.toJSON().Resources as Record<string, unknown>).filter(([id]) => id.startsWith('Files')));
+    const resources = Object.fromEntries(
+      Object.entries(template.toJSON().Resources as Record<string, unknown>).filter(([id]) => id.startsWith('Files')),
+    );
     expect(haSnapshot({ Resources: resources })).toMatchSnapshot();
   });
 });

@@ -59,9 +59,9 @@ describe('ResilientFleet instance bootstrap (Amazon Linux 2023)', () => {
       `/opt/aws/bin/cfn-signal ${SIGNAL_TARGET(groupId)} -e $exitCode || echo 'Failed to send CloudFormation signal'`,
       'else',
       'if [ $exitCode -eq 0 ]; then signalStatus=SUCCESS; else signalStatus=FAILURE; fi',
-      `aws cloudformation signal-resource --stack-name Svc --logical-resource-id ${groupId} --region us-east-1 `
-        + '--unique-id "$(cat /var/lib/cloud/data/instance-id)" --status $signalStatus '
-        + '|| echo \'Failed to send CloudFormation signal\'',
+      `aws cloudformation signal-resource --stack-name Svc --logical-resource-id ${groupId} --region us-east-1 ` +
+        '--unique-id "$(cat /var/lib/cloud/data/instance-id)" --status $signalStatus ' +
+        "|| echo 'Failed to send CloudFormation signal'",
       'fi',
       '}',
       'trap exitTrap EXIT',
@@ -75,7 +75,7 @@ describe('ResilientFleet instance bootstrap (Amazon Linux 2023)', () => {
     ]);
   });
 
-  test('THEN nothing of aws-cdk-lib\'s generic installer is left: no yum, no full update, no AL2 package names', () => {
+  test("THEN nothing of aws-cdk-lib's generic installer is left: no yum, no full update, no AL2 package names", () => {
     const { template } = synth();
     const everything = JSON.stringify(template.toJSON());
     expect(everything).not.toMatch(/\byum\b/);
@@ -105,12 +105,16 @@ describe('ResilientFleet instance bootstrap (Amazon Linux 2023)', () => {
     const { template } = synth();
     const roles = Object.keys(template.findResources('AWS::IAM::Role'));
     const roleId = roles.find((id) => id.startsWith('FleetInstanceRole'))!;
-    const policies = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId));
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(roleId),
+    );
     const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
-    expect(statements).toContainEqual(expect.objectContaining({
-      Action: 'cloudformation:SignalResource', Resource: { Ref: 'AWS::StackId' },
-    }));
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: 'cloudformation:SignalResource',
+        Resource: { Ref: 'AWS::StackId' },
+      }),
+    );
     const s3 = statements.filter((s: { Action: string[] }) => JSON.stringify(s.Action).includes('s3:'));
     expect(s3).toHaveLength(1);
     // What aws-cdk-lib's installAgent granted: read-only, the installers under latest/ only.
@@ -123,12 +127,17 @@ describe('ResilientFleet instance bootstrap (Amazon Linux 2023)', () => {
 
   test('GIVEN a revision bucket of the region THEN the instances may read it and the deploy runbook deploys from it', () => {
     const { template } = synth(undefined, 'orders-revisions-us-east-1');
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
-    const read = statements.find((st: { Resource: unknown }) => JSON.stringify(st.Resource).includes('orders-revisions-us-east-1'));
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement,
+    );
+    const read = statements.find((st: { Resource: unknown }) =>
+      JSON.stringify(st.Resource).includes('orders-revisions-us-east-1'),
+    );
     expect(read).toMatchObject({ Effect: 'Allow', Action: ['s3:GetBucket*', 's3:GetObject*', 's3:List*'] });
     expect(JSON.stringify(read.Resource)).toContain('orders-revisions-us-east-1/*');
-    const runbook = Object.values(template.findResources('AWS::SSM::Document'))
-      .find((d) => JSON.stringify(d.Properties.Content ?? {}).includes('CreateDeployment'));
+    const runbook = Object.values(template.findResources('AWS::SSM::Document')).find((d) =>
+      JSON.stringify(d.Properties.Content ?? {}).includes('CreateDeployment'),
+    );
     expect(runbook!.Properties.Content.parameters.S3Bucket.default).toBe('orders-revisions-us-east-1');
   });
 });
@@ -154,20 +163,31 @@ function boot(script: string, options: { dnfFails?: boolean; installerFails?: bo
     fs.writeFileSync(path.join(root, 'instance-id'), 'i-0123456789abcdef0\n');
     const stub = (name: string, body: string) =>
       fs.writeFileSync(path.join(bin, name), `#!/bin/bash\necho "${name} $*" >> '${log}'\n${body}\n`, { mode: 0o755 });
-    stub('dnf', options.dnfFails ? 'exit 1' : [
-      `mkdir -p '${optBin}'`,
-      `printf '#!/bin/bash\\necho "cfn-signal $*" >> ${log}\\n' > '${optBin}/cfn-signal'`,
-      `chmod +x '${optBin}/cfn-signal'`,
-    ].join('\n'));
-    stub('aws', [
-      'if [ "$1 $2" = "s3 cp" ]; then',
-      // The installer logs the region it was given and its arguments.
-      `  printf '#!/bin/bash\\necho "install $AWS_REGION $*" >> ${log}\\n' > "$4"`,
-      `  ${options.installerFails ? 'echo "exit 1" >> "$4"' : 'true'}`,
-      'fi',
-    ].join('\n'));
-    const local = script.split('/opt/aws/bin/').join(`${optBin}/`)
-      .split('/var/lib/cloud/data/instance-id').join(path.join(root, 'instance-id'));
+    stub(
+      'dnf',
+      options.dnfFails
+        ? 'exit 1'
+        : [
+            `mkdir -p '${optBin}'`,
+            `printf '#!/bin/bash\\necho "cfn-signal $*" >> ${log}\\n' > '${optBin}/cfn-signal'`,
+            `chmod +x '${optBin}/cfn-signal'`,
+          ].join('\n'),
+    );
+    stub(
+      'aws',
+      [
+        'if [ "$1 $2" = "s3 cp" ]; then',
+        // The installer logs the region it was given and its arguments.
+        `  printf '#!/bin/bash\\necho "install $AWS_REGION $*" >> ${log}\\n' > "$4"`,
+        `  ${options.installerFails ? 'echo "exit 1" >> "$4"' : 'true'}`,
+        'fi',
+      ].join('\n'),
+    );
+    const local = script
+      .split('/opt/aws/bin/')
+      .join(`${optBin}/`)
+      .split('/var/lib/cloud/data/instance-id')
+      .join(path.join(root, 'instance-id'));
     const env = { PATH: `${bin}:/usr/bin:/bin`, HOME: root, TMPDIR: root };
     const result = spawnSync('bash', ['-c', local], { env, encoding: 'utf8' });
     const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : [];
@@ -212,8 +232,8 @@ describe('ResilientFleet instance bootstrap, run', () => {
     expect(run.status).toBe(1);
     expect(run.calls).toEqual([
       'dnf install -y aws-cfn-bootstrap awscli-2 ruby',
-      `aws cloudformation signal-resource --stack-name Svc --logical-resource-id ${groupId} --region us-east-1 `
-        + '--unique-id i-0123456789abcdef0 --status FAILURE',
+      `aws cloudformation signal-resource --stack-name Svc --logical-resource-id ${groupId} --region us-east-1 ` +
+        '--unique-id i-0123456789abcdef0 --status FAILURE',
     ]);
   });
 });

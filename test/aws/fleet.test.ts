@@ -20,14 +20,25 @@ const CERT_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/0f6b7e52-0000-4
 
 /** A tier that allows one AZ: backup and restore, an AZ RTO long enough to launch replacements. */
 const SINGLE_AZ = ServiceTier.custom({
-  name: 'SINGLE_AZ', strategy: DrStrategy.BACKUP_RESTORE, availabilityTarget: 0.99, minAzs: 1, minRegions: 1,
-  azRtoSeconds: 900, azRpoSeconds: 0, regionRtoSeconds: 86400, regionRpoSeconds: 86400,
+  name: 'SINGLE_AZ',
+  strategy: DrStrategy.BACKUP_RESTORE,
+  availabilityTarget: 0.99,
+  minAzs: 1,
+  minRegions: 1,
+  azRtoSeconds: 900,
+  azRpoSeconds: 0,
+  regionRtoSeconds: 86400,
+  regionRpoSeconds: 86400,
 });
 
 /** Synthesized template JSON, typed as JSON.parse types it. */
 type Json = ReturnType<typeof JSON.parse>;
 
-type FleetOverrides = Partial<ResilientFleetProps> & { zones?: string[]; networkTier?: ServiceTier; context?: Record<string, unknown> };
+type FleetOverrides = Partial<ResilientFleetProps> & {
+  zones?: string[];
+  networkTier?: ServiceTier;
+  context?: Record<string, unknown>;
+};
 
 function synth(overrides: FleetOverrides = {}) {
   const { zones, networkTier, context, ...fleetProps } = overrides;
@@ -79,8 +90,17 @@ function everyFeature(): FleetOverrides {
     rateLimitPerIp: 500,
     healthCheckPath: '/healthz',
     version: '2026.11.27',
-    deploymentFreezes: [{ name: 'Peak, 2026', start: new Date('2026-11-26T00:00:00Z'), end: new Date('2026-11-28T12:00:00Z') }],
-    prewarm: [{ schedule: autoscaling.Schedule.cron({ hour: '7', minute: '30' }), minCapacity: 15, endSchedule: autoscaling.Schedule.cron({ hour: '22', minute: '0' }), timeZone: 'Europe/Paris' }],
+    deploymentFreezes: [
+      { name: 'Peak, 2026', start: new Date('2026-11-26T00:00:00Z'), end: new Date('2026-11-28T12:00:00Z') },
+    ],
+    prewarm: [
+      {
+        schedule: autoscaling.Schedule.cron({ hour: '7', minute: '30' }),
+        minCapacity: 15,
+        endSchedule: autoscaling.Schedule.cron({ hour: '22', minute: '0' }),
+        timeZone: 'Europe/Paris',
+      },
+    ],
   };
 }
 
@@ -88,11 +108,12 @@ function everyFeature(): FleetOverrides {
 const full = () => once('full', everyFeature);
 
 /** A TIER_1 standby, with a prewarm action that must not apply to it. */
-const tier1Standby = () => once('TIER_1 standby', () => ({
-  tier: ServiceTier.TIER_1,
-  role: HaRole.STANDBY,
-  prewarm: [{ schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 12 }],
-}));
+const tier1Standby = () =>
+  once('TIER_1 standby', () => ({
+    tier: ServiceTier.TIER_1,
+    role: HaRole.STANDBY,
+    prewarm: [{ schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 12 }],
+  }));
 
 /** The snapshot configuration: TIER_0 with a service name and a version. */
 const snapshotFleet = () => once('snapshot', () => ({ service: 'snapshot', version: '1.0.0' }));
@@ -118,7 +139,9 @@ function onlyResource(template: Template, type: string): { Properties: Record<st
 }
 
 function onlyAutomation(template: Template): Json {
-  const documents = Object.values(template.findResources('AWS::SSM::Document', { Properties: { DocumentType: 'Automation' } }));
+  const documents = Object.values(
+    template.findResources('AWS::SSM::Document', { Properties: { DocumentType: 'Automation' } }),
+  );
   expect(documents).toHaveLength(1);
   return documents[0];
 }
@@ -133,10 +156,13 @@ describe('ResilientFleet: placement across AZs and capacity', () => {
     const { template, fleet } = base();
     const asg = onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup');
     const subnets = template.findResources('AWS::EC2::Subnet');
-    const zones = (asg.Properties.VPCZoneIdentifier as { Ref: string }[]).map((ref) => subnets[ref.Ref].Properties.AvailabilityZone);
+    const zones = (asg.Properties.VPCZoneIdentifier as { Ref: string }[]).map(
+      (ref) => subnets[ref.Ref].Properties.AvailabilityZone,
+    );
     expect(zones).toEqual(US_EAST_1);
-    const names = (asg.Properties.VPCZoneIdentifier as { Ref: string }[]).map((ref) =>
-      subnets[ref.Ref].Properties.Tags.find((t: { Key: string }) => t.Key === 'aws-cdk:subnet-name').Value);
+    const names = (asg.Properties.VPCZoneIdentifier as { Ref: string }[]).map(
+      (ref) => subnets[ref.Ref].Properties.Tags.find((t: { Key: string }) => t.Key === 'aws-cdk:subnet-name').Value,
+    );
     expect(new Set(names)).toEqual(new Set(['Private']));
     expect(fleet.availabilityZones).toEqual(US_EAST_1);
     expect(asg.Properties.CapacityRebalance).toBe(true);
@@ -144,9 +170,13 @@ describe('ResilientFleet: placement across AZs and capacity', () => {
 
   test('THEN the group also lists its zones, those of its subnets (Control Tower CT.AUTOSCALING.PR.1)', () => {
     const { template } = base();
-    expect(onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup').Properties.AvailabilityZones).toEqual(US_EAST_1);
+    expect(onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup').Properties.AvailabilityZones).toEqual(
+      US_EAST_1,
+    );
     const { template: twoZones } = once('TIER_3 2', () => ({ tier: ServiceTier.TIER_3, zones: US_EAST_1.slice(0, 2) }));
-    expect(onlyResource(twoZones, 'AWS::AutoScaling::AutoScalingGroup').Properties.AvailabilityZones).toEqual(US_EAST_1.slice(0, 2));
+    expect(onlyResource(twoZones, 'AWS::AutoScaling::AutoScalingGroup').Properties.AvailabilityZones).toEqual(
+      US_EAST_1.slice(0, 2),
+    );
   });
 
   test.each<[string, ServiceTier, string[], { min: number; perAz: number }]>([
@@ -156,7 +186,10 @@ describe('ResilientFleet: placement across AZs and capacity', () => {
     ['TIER_3: required capacity only', ServiceTier.TIER_3, US_EAST_1.slice(0, 2), { min: 6, perAz: 3 }],
   ])('%s', (_name, tier, zones, expected) => {
     const { template, fleet } = once(`${tier.name} ${zones.length}`, () => ({ tier, zones }));
-    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: String(expected.min), MaxSize: '18' });
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: String(expected.min),
+      MaxSize: '18',
+    });
     expect(onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup').Properties.DesiredCapacity).toBeUndefined();
     expect(fleet.capacity).toEqual({ min: expected.min, desired: expected.min, max: 18, perAz: expected.perAz });
   });
@@ -225,10 +258,16 @@ describe('ResilientFleet: anti-affinity', () => {
   test('GIVEN one instance type for TIER_0 THEN a warning with a stable id, which synthesis prints', () => {
     const printed = printedBy(() => {
       const { stack } = synth({ instanceTypes: [TYPES[0]] });
-      Annotations.fromStack(stack).hasWarning('/Svc/Fleet', Match.stringLikeRegexp(
-        'instanceTypes lists only m7i.large: a shortage of that one capacity pool .*ha-constructs:ResilientFleet.instanceTypes'));
+      Annotations.fromStack(stack).hasWarning(
+        '/Svc/Fleet',
+        Match.stringLikeRegexp(
+          'instanceTypes lists only m7i.large: a shortage of that one capacity pool .*ha-constructs:ResilientFleet.instanceTypes',
+        ),
+      );
     });
-    expect(printed).toContain("WARNING instanceTypes lists only m7i.large: a shortage of that one capacity pool stops the fleet from replacing or adding instances, which TIER_0's static stability relies on");
+    expect(printed).toContain(
+      "WARNING instanceTypes lists only m7i.large: a shortage of that one capacity pool stops the fleet from replacing or adding instances, which TIER_0's static stability relies on",
+    );
   });
 
   test('GIVEN one instance type for TIER_3 THEN no warning (the tier does not promise static stability)', () => {
@@ -245,7 +284,11 @@ describe('ResilientFleet: notifications', () => {
       NotificationConfigurations: Match.arrayWith([Match.objectLike({ TopicARN: { Ref: topicId } })]),
     });
     const keyId = template.findResources('AWS::SNS::Topic')[topicId].Properties.KmsMasterKeyId['Fn::GetAtt'][0];
-    const statements = template.findResources('AWS::KMS::Key')[keyId].Properties.KeyPolicy.Statement as { Sid?: string; Condition?: unknown; Action: string[] }[];
+    const statements = template.findResources('AWS::KMS::Key')[keyId].Properties.KeyPolicy.Statement as {
+      Sid?: string;
+      Condition?: unknown;
+      Action: string[];
+    }[];
     const statement = statements.find((s) => s.Sid === 'AllowAutoScalingNotifications');
     expect(statement?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     expect(JSON.stringify(statement?.Condition)).toContain('AWSServiceRoleForAutoScaling');
@@ -257,23 +300,29 @@ describe('ResilientFleet: health and self-healing', () => {
     ['TIER_0 (AZ RTO 30 s)', ServiceTier.TIER_0, 5, 4, 2, 14],
     ['TIER_1 (AZ RTO 120 s)', ServiceTier.TIER_1, 15, 5, 3, 50],
     ['TIER_3 (AZ RTO 900 s)', ServiceTier.TIER_3, 30, 5, 3, 95],
-  ])('GIVEN %s THEN target health checks detect a failed AZ in half the RTO', (_name, tier, interval, timeout, threshold, seconds) => {
-    const { template, fleet } = once(`${tier.name} 3`, () => ({ tier, zones: US_EAST_1 }));
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
-      HealthCheckPath: '/health/live',
-      HealthCheckIntervalSeconds: interval,
-      HealthCheckTimeoutSeconds: timeout,
-      UnhealthyThresholdCount: threshold,
-      Port: 8080,
-      TargetGroupAttributes: Match.arrayWith([{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }]),
-    });
-    expect(fleet.azFailoverSeconds).toBe(seconds);
-    expect(fleet.azFailoverSeconds).toBeLessThanOrEqual(tier.azRtoSeconds / 2);
-  });
+  ])(
+    'GIVEN %s THEN target health checks detect a failed AZ in half the RTO',
+    (_name, tier, interval, timeout, threshold, seconds) => {
+      const { template, fleet } = once(`${tier.name} 3`, () => ({ tier, zones: US_EAST_1 }));
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+        HealthCheckPath: '/health/live',
+        HealthCheckIntervalSeconds: interval,
+        HealthCheckTimeoutSeconds: timeout,
+        UnhealthyThresholdCount: threshold,
+        Port: 8080,
+        TargetGroupAttributes: Match.arrayWith([{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }]),
+      });
+      expect(fleet.azFailoverSeconds).toBe(seconds);
+      expect(fleet.azFailoverSeconds).toBeLessThanOrEqual(tier.azRtoSeconds / 2);
+    },
+  );
 
   test('THEN the group replaces instances that fail ELB health checks after the grace period', () => {
     const { template } = full();
-    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { HealthCheckType: 'ELB', HealthCheckGracePeriod: 300 });
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      HealthCheckType: 'ELB',
+      HealthCheckGracePeriod: 300,
+    });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/healthz' });
   });
 });
@@ -284,13 +333,17 @@ describe('ResilientFleet: load balancer', () => {
     const lb = onlyResource(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
     expect(lb.Properties.Scheme).toBe('internet-facing');
     const subnets = template.findResources('AWS::EC2::Subnet');
-    expect((lb.Properties.Subnets as { Ref: string }[]).map((s) => subnets[s.Ref].Properties.AvailabilityZone)).toEqual(US_EAST_1);
-    expect(lb.Properties.LoadBalancerAttributes).toEqual(expect.arrayContaining([
-      { Key: 'deletion_protection.enabled', Value: 'true' },
-      { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
-      { Key: 'zonal_shift.config.enabled', Value: 'true' },
-      { Key: 'access_logs.s3.enabled', Value: 'true' },
-    ]));
+    expect((lb.Properties.Subnets as { Ref: string }[]).map((s) => subnets[s.Ref].Properties.AvailabilityZone)).toEqual(
+      US_EAST_1,
+    );
+    expect(lb.Properties.LoadBalancerAttributes).toEqual(
+      expect.arrayContaining([
+        { Key: 'deletion_protection.enabled', Value: 'true' },
+        { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+        { Key: 'zonal_shift.config.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+      ]),
+    );
   });
 
   test('THEN access logs go to a retained, versioned, SSL-only bucket that expires them after the tier retention', () => {
@@ -298,23 +351,36 @@ describe('ResilientFleet: load balancer', () => {
     template.hasResource('AWS::S3::Bucket', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
         VersioningConfiguration: { Status: 'Enabled' },
         LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365 })] },
       }),
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
   test('GIVEN a certificate THEN HTTPS with a TLS 1.2+ policy and a permanent HTTP→HTTPS redirect', () => {
     const { template } = base();
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: 443, Protocol: 'HTTPS', SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09', Certificates: [{ CertificateArn: CERT_ARN }],
+      Port: 443,
+      Protocol: 'HTTPS',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
+      Certificates: [{ CertificateArn: CERT_ARN }],
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: 80, Protocol: 'HTTP', DefaultActions: [{ Type: 'redirect', RedirectConfig: { Port: '443', Protocol: 'HTTPS', StatusCode: 'HTTP_301' } }],
+      Port: 80,
+      Protocol: 'HTTP',
+      DefaultActions: [
+        { Type: 'redirect', RedirectConfig: { Port: '443', Protocol: 'HTTPS', StatusCode: 'HTTP_301' } },
+      ],
     });
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 2);
   });
@@ -333,8 +399,9 @@ describe('ResilientFleet: load balancer', () => {
     expect(lb.Properties.Scheme).toBe('internal');
     const asg = onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup');
     expect(lb.Properties.Subnets).toEqual(asg.Properties.VPCZoneIdentifier);
-    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroup'))
-      .flatMap((sg: Json) => sg.Properties.SecurityGroupIngress ?? []);
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroup')).flatMap(
+      (sg: Json) => sg.Properties.SecurityGroupIngress ?? [],
+    );
     expect(ingress.filter((rule: Json) => rule.CidrIp === '0.0.0.0/0')).toEqual([]);
   });
 
@@ -342,17 +409,32 @@ describe('ResilientFleet: load balancer', () => {
     const printed = printedBy(() => {
       const { template, stack } = synth({ certificate: undefined });
       template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
-      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP', DefaultActions: [Match.objectLike({ Type: 'forward' })] });
-      Annotations.fromStack(stack).hasWarning('/Svc/Fleet', Match.stringLikeRegexp('no certificate: the load balancer serves plain HTTP.*ha-constructs:ResilientFleet.certificate'));
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Port: 80,
+        Protocol: 'HTTP',
+        DefaultActions: [Match.objectLike({ Type: 'forward' })],
+      });
+      Annotations.fromStack(stack).hasWarning(
+        '/Svc/Fleet',
+        Match.stringLikeRegexp(
+          'no certificate: the load balancer serves plain HTTP.*ha-constructs:ResilientFleet.certificate',
+        ),
+      );
     });
-    expect(printed).toContain('WARNING no certificate: the load balancer serves plain HTTP; give certificate for HTTPS with an HTTP→HTTPS redirect');
+    expect(printed).toContain(
+      'WARNING no certificate: the load balancer serves plain HTTP; give certificate for HTTPS with an HTTP→HTTPS redirect',
+    );
   });
 
   test('THEN instances accept traffic on their port from the load balancer only', () => {
     const { template, stack, fleet } = base();
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      FromPort: 8080, ToPort: 8080, IpProtocol: 'tcp',
-      SourceSecurityGroupId: { 'Fn::GetAtt': [logicalIdOf(stack, fleet.loadBalancer.connections.securityGroups[0]), 'GroupId'] },
+      FromPort: 8080,
+      ToPort: 8080,
+      IpProtocol: 'tcp',
+      SourceSecurityGroupId: {
+        'Fn::GetAtt': [logicalIdOf(stack, fleet.loadBalancer.connections.securityGroups[0]), 'GroupId'],
+      },
     });
   });
 });
@@ -364,7 +446,9 @@ describe('ResilientFleet: zonal autoshift and the error alarm', () => {
       ResourceIdentifier: { Ref: logicalIdOf(stack, fleet.loadBalancer) },
       ZonalAutoshiftStatus: 'ENABLED',
       PracticeRunConfiguration: {
-        OutcomeAlarms: [{ AlarmIdentifier: { 'Fn::GetAtt': [logicalIdOf(stack, fleet.errorAlarm), 'Arn'] }, Type: 'CLOUDWATCH' }],
+        OutcomeAlarms: [
+          { AlarmIdentifier: { 'Fn::GetAtt': [logicalIdOf(stack, fleet.errorAlarm), 'Arn'] }, Type: 'CLOUDWATCH' },
+        ],
         BlockingAlarms: [{ AlarmIdentifier: PAGE_ALARM_ARN, Type: 'CLOUDWATCH' }],
         BlockedDates: ['2026-11-26', '2026-11-27', '2026-11-28'],
       },
@@ -382,38 +466,69 @@ describe('ResilientFleet: zonal autoshift and the error alarm', () => {
   test.each<[ServiceTier, number, string[]]>([
     [ServiceTier.TIER_0, 0.144, US_EAST_1],
     [ServiceTier.TIER_3, 7.2, US_EAST_1.slice(0, 2)],
-  ])('GIVEN %s THEN the error alarm fires at the fastest page burn rate (14.4×) of the tier budget', (tier, threshold, zones) => {
-    const { template, stack, fleet } = once(`${tier.name} ${zones.length}`, () => ({ tier, zones }));
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Threshold: threshold,
-      ComparisonOperator: 'GreaterThanThreshold',
-      EvaluationPeriods: 1,
-      TreatMissingData: 'notBreaching',
-      AlarmActions: [{ Ref: logicalIdOf(stack, fleet.alarmTopic) }],
-      OKActions: [{ Ref: logicalIdOf(stack, fleet.alarmTopic) }],
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)' })]),
-    });
-  });
+  ])(
+    'GIVEN %s THEN the error alarm fires at the fastest page burn rate (14.4×) of the tier budget',
+    (tier, threshold, zones) => {
+      const { template, stack, fleet } = once(`${tier.name} ${zones.length}`, () => ({ tier, zones }));
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: logicalIdOf(stack, fleet.alarmTopic) }],
+        OKActions: [{ Ref: logicalIdOf(stack, fleet.alarmTopic) }],
+        Metrics: Match.arrayWith([
+          Match.objectLike({
+            Expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)',
+          }),
+        ]),
+      });
+    },
+  );
 });
 
 describe('ResilientFleet: immutable rollouts', () => {
   test('THEN the launch template requires IMDSv2, encrypts a gp3 root volume with a CMK, and gives no public IP', () => {
     const { template } = base();
-    const keyId = Object.keys(template.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('root volumes') } }))[0];
+    const keyId = Object.keys(
+      template.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('root volumes') } }),
+    )[0];
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: Match.objectLike({
         MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
         NetworkInterfaces: [Match.objectLike({ AssociatePublicIpAddress: false })],
-        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: 30, DeleteOnTermination: true, KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } } }],
+        BlockDeviceMappings: [
+          {
+            DeviceName: '/dev/xvda',
+            Ebs: {
+              Encrypted: true,
+              VolumeType: 'gp3',
+              VolumeSize: 30,
+              DeleteOnTermination: true,
+              KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+            },
+          },
+        ],
       }),
     });
   });
 
   test('THEN the volume key lets the Auto Scaling service-linked role use it and create grants for AWS resources only', () => {
     const { template } = base();
-    const key = Object.values(template.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('root volumes') } }))[0] as Json;
+    const key = Object.values(
+      template.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('root volumes') } }),
+    )[0] as Json;
     const statements = key.Properties.KeyPolicy.Statement as Json[];
-    const serviceLinkedRole = { 'Fn::Join': ['', ['arn:aws:iam::', { Ref: 'AWS::AccountId' }, ':role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling']] };
+    const serviceLinkedRole = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:aws:iam::',
+          { Ref: 'AWS::AccountId' },
+          ':role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
+        ],
+      ],
+    };
     expect(statements.find((st) => st.Sid === 'AllowAutoScalingServiceLinkedRoleUse')).toEqual({
       Sid: 'AllowAutoScalingServiceLinkedRoleUse',
       Effect: 'Allow',
@@ -428,14 +543,22 @@ describe('ResilientFleet: immutable rollouts', () => {
       Principal: { AWS: '*' },
       Action: 'kms:CreateGrant',
       Resource: '*',
-      Condition: { ArnEquals: { 'aws:PrincipalArn': serviceLinkedRole }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      Condition: {
+        ArnEquals: { 'aws:PrincipalArn': serviceLinkedRole },
+        Bool: { 'kms:GrantIsForAWSResource': 'true' },
+      },
     });
   });
 
   test('GIVEN TIER_0 THEN a new template rolls one AZ of instances at a time, never below what an AZ loss leaves, on signals', () => {
     const { template } = base();
     const asg = onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup');
-    expect(asg.UpdatePolicy.AutoScalingRollingUpdate).toMatchObject({ MaxBatchSize: 3, MinInstancesInService: 6, WaitOnResourceSignals: true, PauseTime: 'PT15M' });
+    expect(asg.UpdatePolicy.AutoScalingRollingUpdate).toMatchObject({
+      MaxBatchSize: 3,
+      MinInstancesInService: 6,
+      WaitOnResourceSignals: true,
+      PauseTime: 'PT15M',
+    });
     expect(asg.CreationPolicy).toEqual({ ResourceSignal: { Count: 9, Timeout: 'PT15M' } });
     // The group follows the template's latest version: a new image is a new version, which rolls.
     expect(asg.Properties.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.Version).toEqual({
@@ -445,7 +568,9 @@ describe('ResilientFleet: immutable rollouts', () => {
 
   test('THEN user data installs the CodeDeploy agent and signals CloudFormation on exit', () => {
     const { template } = base();
-    const userData = JSON.stringify(onlyResource(template, 'AWS::EC2::LaunchTemplate').Properties.LaunchTemplateData.UserData);
+    const userData = JSON.stringify(
+      onlyResource(template, 'AWS::EC2::LaunchTemplate').Properties.LaunchTemplateData.UserData,
+    );
     expect(userData).toContain('/opt/aws/bin/cfn-signal');
     expect(userData).toContain('aws-codedeploy-us-east-1');
   });
@@ -454,15 +579,29 @@ describe('ResilientFleet: immutable rollouts', () => {
     const { template } = base();
     template.hasResourceProperties('AWS::CodeDeploy::DeploymentConfig', {
       MinimumHealthyHosts: { Type: 'FLEET_PERCENT', Value: 66 },
-      ZonalConfig: { FirstZoneMonitorDurationInSeconds: 3600, MonitorDurationInSeconds: 300, MinimumHealthyHostsPerZone: { Type: 'FLEET_PERCENT', Value: 50 } },
+      ZonalConfig: {
+        FirstZoneMonitorDurationInSeconds: 3600,
+        MonitorDurationInSeconds: 300,
+        MinimumHealthyHostsPerZone: { Type: 'FLEET_PERCENT', Value: 50 },
+      },
     });
   });
 
   test('GIVEN page and error-budget alarms THEN they and the error alarm stop deployments and roll them back', () => {
     const { template, stack, fleet } = full();
     template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
-      AlarmConfiguration: { Enabled: true, Alarms: [{ Name: { Ref: logicalIdOf(stack, fleet.errorAlarm) } }, { Name: 'slo-page' }, { Name: 'budget-exhausted' }] },
-      AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'] },
+      AlarmConfiguration: {
+        Enabled: true,
+        Alarms: [
+          { Name: { Ref: logicalIdOf(stack, fleet.errorAlarm) } },
+          { Name: 'slo-page' },
+          { Name: 'budget-exhausted' },
+        ],
+      },
+      AutoRollbackConfiguration: {
+        Enabled: true,
+        Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'],
+      },
       AutoScalingGroups: [{ Ref: logicalIdOf(stack, fleet.autoScalingGroup) }],
       DeploymentStyle: { DeploymentOption: 'WITH_TRAFFIC_CONTROL' },
     });
@@ -492,21 +631,30 @@ describe('ResilientFleet: immutable rollouts', () => {
     expect(lines.filter((l) => /^UID:[0-9a-f]{32}$/.test(l))).toHaveLength(1);
 
     const runbook = onlyAutomation(template);
-    expect(runbook.Properties.Content.mainSteps.map((step: { name: string }) => step.name)).toEqual(['RequireOpenChangeCalendar', 'CreateDeployment']);
+    expect(runbook.Properties.Content.mainSteps.map((step: { name: string }) => step.name)).toEqual([
+      'RequireOpenChangeCalendar',
+      'CreateDeployment',
+    ]);
     expect(runbook.Properties.Content.mainSteps[0]).toMatchObject({
       action: 'aws:assertAwsResourceProperty',
       inputs: { Service: 'ssm', Api: 'GetCalendarState', PropertySelector: '$.State', DesiredValues: ['OPEN'] },
     });
     expect(JSON.stringify(runbook.Properties.Content.mainSteps[0].inputs.CalendarNames)).toContain(calendarId);
-    expect(runbook.Properties.Content.mainSteps[1]).toMatchObject({ action: 'aws:executeAwsApi', inputs: { Service: 'codedeploy', Api: 'CreateDeployment' } });
-
+    expect(runbook.Properties.Content.mainSteps[1]).toMatchObject({
+      action: 'aws:executeAwsApi',
+      inputs: { Service: 'codedeploy', Api: 'CreateDeployment' },
+    });
   });
 
   test('THEN the runbook role may read only this calendar and deploy only to this group', () => {
     const { template } = base();
-    const calendarId = Object.keys(template.findResources('AWS::SSM::Document', { Properties: { DocumentType: 'ChangeCalendar' } }))[0];
+    const calendarId = Object.keys(
+      template.findResources('AWS::SSM::Document', { Properties: { DocumentType: 'ChangeCalendar' } }),
+    )[0];
     const groupId = Object.keys(template.findResources('AWS::CodeDeploy::DeploymentGroup'))[0];
-    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((p: Json) => JSON.stringify(p.Properties.PolicyDocument));
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((p: Json) =>
+      JSON.stringify(p.Properties.PolicyDocument),
+    );
     const deployPolicy = policies.find((p) => p.includes('ssm:GetCalendarState'))!;
     expect(deployPolicy).toContain(calendarId);
     expect(deployPolicy).toContain('codedeploy:CreateDeployment');
@@ -516,11 +664,17 @@ describe('ResilientFleet: immutable rollouts', () => {
 
   test('THEN every resource carries ha:version from the prop, or from the ha:version context value', () => {
     const fromProp = full().template;
-    fromProp.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { Tags: Match.arrayWith([{ Key: 'ha:version', PropagateAtLaunch: true, Value: '2026.11.27' }]) });
-    fromProp.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Tags: Match.arrayWith([{ Key: 'ha:version', Value: '2026.11.27' }]) });
+    fromProp.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      Tags: Match.arrayWith([{ Key: 'ha:version', PropagateAtLaunch: true, Value: '2026.11.27' }]),
+    });
+    fromProp.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Tags: Match.arrayWith([{ Key: 'ha:version', Value: '2026.11.27' }]),
+    });
     const fromContext = synth({ context: { 'ha:version': 'abc123' } }).template;
     fromContext.hasResourceProperties('AWS::EC2::LaunchTemplate', {
-      TagSpecifications: Match.arrayWith([{ ResourceType: 'launch-template', Tags: Match.arrayWith([{ Key: 'ha:version', Value: 'abc123' }]) }]),
+      TagSpecifications: Match.arrayWith([
+        { ResourceType: 'launch-template', Tags: Match.arrayWith([{ Key: 'ha:version', Value: 'abc123' }]) },
+      ]),
     });
     const none = JSON.stringify(base().template.toJSON());
     expect(none).not.toContain('ha:version');
@@ -532,11 +686,17 @@ describe('ResilientFleet: scaling and load management', () => {
     const { template } = full();
     template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
       PolicyType: 'TargetTrackingScaling',
-      TargetTrackingConfiguration: Match.objectLike({ PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 40 }),
+      TargetTrackingConfiguration: Match.objectLike({
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' },
+        TargetValue: 40,
+      }),
     });
     template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
       PolicyType: 'TargetTrackingScaling',
-      TargetTrackingConfiguration: Match.objectLike({ PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }), TargetValue: 1200 }),
+      TargetTrackingConfiguration: Match.objectLike({
+        PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }),
+        TargetValue: 1200,
+      }),
     });
   });
 
@@ -548,7 +708,9 @@ describe('ResilientFleet: scaling and load management', () => {
         Mode: 'ForecastAndScale',
         SchedulingBufferTime: 300,
         MaxCapacityBreachBehavior: 'HonorMaxCapacity',
-        MetricSpecifications: [{ TargetValue: 50, PredefinedMetricPairSpecification: { PredefinedMetricType: 'ASGCPUUtilization' } }],
+        MetricSpecifications: [
+          { TargetValue: 50, PredefinedMetricPairSpecification: { PredefinedMetricType: 'ASGCPUUtilization' } },
+        ],
       },
     });
   });
@@ -566,56 +728,108 @@ describe('ResilientFleet: scaling and load management', () => {
     template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
       PolicyType: 'StepScaling',
       AdjustmentType: 'ChangeInCapacity',
-      StepAdjustments: Match.arrayWith([Match.objectLike({ ScalingAdjustment: 3 }), Match.objectLike({ ScalingAdjustment: 6 })]),
+      StepAdjustments: Match.arrayWith([
+        Match.objectLike({ ScalingAdjustment: 3 }),
+        Match.objectLike({ ScalingAdjustment: 6 }),
+      ]),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 100,
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(instances > 0, visible / instances, visible)' })]),
     });
-    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MetricsCollection: [{ Granularity: '1Minute' }] });
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MetricsCollection: [{ Granularity: '1Minute' }],
+    });
   });
 
-  test('GIVEN a queue THEN exactly the step policies and alarms aws-cdk-lib\'s scaleOnMetric wrote (same logical ids), without its deprecated cooldown', () => {
+  test("GIVEN a queue THEN exactly the step policies and alarms aws-cdk-lib's scaleOnMetric wrote (same logical ids), without its deprecated cooldown", () => {
     const { template } = full();
     const group = { Ref: 'FleetAutoScalingGroupASGDF45BDA5' };
     const backlog = [
-      { Expression: 'IF(instances > 0, visible / instances, visible)', Id: 'expr_1', Label: 'Queue backlog per in-service instance', ReturnData: true },
       {
-        Id: 'visible', ReturnData: false,
-        MetricStat: { Metric: { Dimensions: [{ Name: 'QueueName', Value: 'work' }], MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS' }, Period: 60, Stat: 'Maximum' },
+        Expression: 'IF(instances > 0, visible / instances, visible)',
+        Id: 'expr_1',
+        Label: 'Queue backlog per in-service instance',
+        ReturnData: true,
       },
       {
-        Id: 'instances', ReturnData: false,
-        MetricStat: { Metric: { Dimensions: [{ Name: 'AutoScalingGroupName', Value: group }], MetricName: 'GroupInServiceInstances', Namespace: 'AWS/AutoScaling' }, Period: 60, Stat: 'Average' },
+        Id: 'visible',
+        ReturnData: false,
+        MetricStat: {
+          Metric: {
+            Dimensions: [{ Name: 'QueueName', Value: 'work' }],
+            MetricName: 'ApproximateNumberOfMessagesVisible',
+            Namespace: 'AWS/SQS',
+          },
+          Period: 60,
+          Stat: 'Maximum',
+        },
+      },
+      {
+        Id: 'instances',
+        ReturnData: false,
+        MetricStat: {
+          Metric: {
+            Dimensions: [{ Name: 'AutoScalingGroupName', Value: group }],
+            MetricName: 'GroupInServiceInstances',
+            Namespace: 'AWS/AutoScaling',
+          },
+          Period: 60,
+          Stat: 'Average',
+        },
       },
     ];
-    const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
-    const scaling = Object.fromEntries(Object.entries(resources).filter(([id]) => id.startsWith('FleetAutoScalingGroupQueueBacklogScaling'))
-      .map(([id, r]) => [id, { Type: r.Type, Properties: { ...r.Properties, Tags: undefined } }]));
+    const resources = template.toJSON().Resources as Record<
+      string,
+      { Type: string; Properties: Record<string, unknown> }
+    >;
+    const scaling = Object.fromEntries(
+      Object.entries(resources)
+        .filter(([id]) => id.startsWith('FleetAutoScalingGroupQueueBacklogScaling'))
+        .map(([id, r]) => [id, { Type: r.Type, Properties: { ...r.Properties, Tags: undefined } }]),
+    );
     expect(scaling).toEqual({
       FleetAutoScalingGroupQueueBacklogScalingLowerPolicy4B8C92CA: {
         Type: 'AWS::AutoScaling::ScalingPolicy',
-        Properties: { AdjustmentType: 'ChangeInCapacity', AutoScalingGroupName: group, PolicyType: 'StepScaling', StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: -1 }] },
+        Properties: {
+          AdjustmentType: 'ChangeInCapacity',
+          AutoScalingGroupName: group,
+          PolicyType: 'StepScaling',
+          StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: -1 }],
+        },
       },
       FleetAutoScalingGroupQueueBacklogScalingLowerAlarmAFCDD25F: {
         Type: 'AWS::CloudWatch::Alarm',
         Properties: {
-          AlarmActions: [{ Ref: 'FleetAutoScalingGroupQueueBacklogScalingLowerPolicy4B8C92CA' }], AlarmDescription: 'Lower threshold scaling alarm',
-          ComparisonOperator: 'LessThanOrEqualToThreshold', EvaluationPeriods: 1, Metrics: backlog, Threshold: 50,
+          AlarmActions: [{ Ref: 'FleetAutoScalingGroupQueueBacklogScalingLowerPolicy4B8C92CA' }],
+          AlarmDescription: 'Lower threshold scaling alarm',
+          ComparisonOperator: 'LessThanOrEqualToThreshold',
+          EvaluationPeriods: 1,
+          Metrics: backlog,
+          Threshold: 50,
         },
       },
       FleetAutoScalingGroupQueueBacklogScalingUpperPolicyCF4D43E2: {
         Type: 'AWS::AutoScaling::ScalingPolicy',
         Properties: {
-          AdjustmentType: 'ChangeInCapacity', AutoScalingGroupName: group, PolicyType: 'StepScaling',
-          StepAdjustments: [{ MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 100, ScalingAdjustment: 3 }, { MetricIntervalLowerBound: 100, ScalingAdjustment: 6 }],
+          AdjustmentType: 'ChangeInCapacity',
+          AutoScalingGroupName: group,
+          PolicyType: 'StepScaling',
+          StepAdjustments: [
+            { MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 100, ScalingAdjustment: 3 },
+            { MetricIntervalLowerBound: 100, ScalingAdjustment: 6 },
+          ],
         },
       },
       FleetAutoScalingGroupQueueBacklogScalingUpperAlarm1E57D84B: {
         Type: 'AWS::CloudWatch::Alarm',
         Properties: {
-          AlarmActions: [{ Ref: 'FleetAutoScalingGroupQueueBacklogScalingUpperPolicyCF4D43E2' }], AlarmDescription: 'Upper threshold scaling alarm',
-          ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, Metrics: backlog, Threshold: 100,
+          AlarmActions: [{ Ref: 'FleetAutoScalingGroupQueueBacklogScalingUpperPolicyCF4D43E2' }],
+          AlarmDescription: 'Upper threshold scaling alarm',
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          EvaluationPeriods: 1,
+          Metrics: backlog,
+          Threshold: 100,
         },
       },
     });
@@ -627,13 +841,18 @@ describe('ResilientFleet: scaling and load management', () => {
     try {
       expect(() => synth(everyFeature())).not.toThrow();
     } finally {
-      if (mode === undefined) delete process.env.JSII_DEPRECATED; else process.env.JSII_DEPRECATED = mode;
+      if (mode === undefined) delete process.env.JSII_DEPRECATED;
+      else process.env.JSII_DEPRECATED = mode;
     }
   });
 
   test('GIVEN prewarm actions THEN scheduled actions raise the minimum and return it to the fleet capacity', () => {
     const { template } = full();
-    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '30 7 * * *', MinSize: 15, TimeZone: 'Europe/Paris' });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', {
+      Recurrence: '30 7 * * *',
+      MinSize: 15,
+      TimeZone: 'Europe/Paris',
+    });
     template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '0 22 * * *', MinSize: 9 });
   });
 
@@ -641,9 +860,18 @@ describe('ResilientFleet: scaling and load management', () => {
     const optOut = synth({ predictiveScaling: false, zonalAutoshift: false }).template;
     optOut.resourceCountIs('AWS::ARCZonalShift::ZonalAutoshiftConfiguration', 0);
     optOut.resourcePropertiesCountIs('AWS::AutoScaling::ScalingPolicy', { PolicyType: 'PredictiveScaling' }, 0);
-    const optIn = synth({ tier: ServiceTier.TIER_2, zones: US_EAST_1.slice(0, 2), predictiveScaling: true, zonalAutoshift: true, predictiveSchedulingBuffer: Duration.minutes(10) }).template;
+    const optIn = synth({
+      tier: ServiceTier.TIER_2,
+      zones: US_EAST_1.slice(0, 2),
+      predictiveScaling: true,
+      zonalAutoshift: true,
+      predictiveSchedulingBuffer: Duration.minutes(10),
+    }).template;
     optIn.resourceCountIs('AWS::ARCZonalShift::ZonalAutoshiftConfiguration', 1);
-    optIn.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', { PolicyType: 'PredictiveScaling', PredictiveScalingConfiguration: Match.objectLike({ SchedulingBufferTime: 600 }) });
+    optIn.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      PolicyType: 'PredictiveScaling',
+      PredictiveScalingConfiguration: Match.objectLike({ SchedulingBufferTime: 600 }),
+    });
   });
 
   test('GIVEN a standby THEN prewarm actions are not applied (the standby stays scaled down)', () => {
@@ -671,15 +899,29 @@ describe('ResilientFleet: rate limiting and protection', () => {
               ScopeDownStatement: {
                 NotStatement: {
                   Statement: {
-                    ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'EXACTLY', SearchString: '/healthz', TextTransformations: [{ Priority: 0, Type: 'NONE' }] },
+                    ByteMatchStatement: {
+                      FieldToMatch: { UriPath: {} },
+                      PositionalConstraint: 'EXACTLY',
+                      SearchString: '/healthz',
+                      TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+                    },
                   },
                 },
               },
             },
           },
         }),
-        Match.objectLike({ Name: 'AWSManagedRulesCommonRuleSet', Priority: 1, OverrideAction: { None: {} }, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } }),
-        Match.objectLike({ Name: 'AWSManagedRulesKnownBadInputsRuleSet', Priority: 2, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } } }),
+        Match.objectLike({
+          Name: 'AWSManagedRulesCommonRuleSet',
+          Priority: 1,
+          OverrideAction: { None: {} },
+          Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } },
+        }),
+        Match.objectLike({
+          Name: 'AWSManagedRulesKnownBadInputsRuleSet',
+          Priority: 2,
+          Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } },
+        }),
       ],
     });
   });
@@ -692,7 +934,11 @@ describe('ResilientFleet: rate limiting and protection', () => {
     });
     template.hasResource('AWS::Logs::LogGroup', {
       DeletionPolicy: 'Retain',
-      Properties: { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-'), RetentionInDays: 365, KmsKeyId: Match.anyValue() },
+      Properties: {
+        LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-'),
+        RetentionInDays: 365,
+        KmsKeyId: Match.anyValue(),
+      },
     });
     template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 1);
   });
@@ -700,7 +946,9 @@ describe('ResilientFleet: rate limiting and protection', () => {
   test('GIVEN no rate limit THEN 2000 requests per 5 minutes per IP', () => {
     const { template } = base();
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
-      Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 2000 }) } })]),
+      Rules: Match.arrayWith([
+        Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 2000 }) } }),
+      ]),
     });
   });
 });
@@ -722,7 +970,7 @@ describe('ResilientFleet: interfaces', () => {
     expect(perAz['us-east-1b'].statistic).toBe('Minimum');
   });
 
-  test('THEN connections are the instances\': a client grant opens the instance security group', () => {
+  test("THEN connections are the instances': a client grant opens the instance security group", () => {
     const { fleet } = base();
     expect(fleet.connections.securityGroups).toEqual(fleet.autoScalingGroup.connections.securityGroups);
     expect(fleet.connections.securityGroups).not.toEqual(fleet.loadBalancer.connections.securityGroups);
@@ -730,67 +978,176 @@ describe('ResilientFleet: interfaces', () => {
 
   test('THEN every fleet resource carries the HA metadata record', () => {
     const { template } = snapshotFleet();
-    const resources = Object.entries(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>)
-      .filter(([logicalId]) => logicalId.startsWith('Fleet'));
+    const resources = Object.entries(
+      template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>,
+    ).filter(([logicalId]) => logicalId.startsWith('Fleet'));
     expect(resources.length).toBeGreaterThan(30);
     for (const [, resource] of resources) {
-      expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({ service: 'snapshot', tier: 'TIER_0', component: 'ResilientFleet', role: 'primary', failureDomain: 'region' });
+      expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({
+        service: 'snapshot',
+        tier: 'TIER_0',
+        component: 'ResilientFleet',
+        role: 'primary',
+        failureDomain: 'region',
+      });
     }
   });
 });
 
 describe('ResilientFleet: bad input', () => {
   test.each<[FleetOverrides, string]>([
-    [{ networkTier: ServiceTier.TIER_3, zones: ['us-east-1a', 'us-east-1b'] }, "vpc must have private subnets with egress (the fleet's subnets when vpcSubnets is not given) in at least 3 AZs for TIER_0, got: 2 (us-east-1a, us-east-1b)"],
-    [{ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: ['us-east-1a', 'us-east-1b'] } }, 'vpcSubnets must list at least 3 zones for TIER_0, got: 2 (us-east-1a, us-east-1b)'],
-    [{ tier: SINGLE_AZ, zones: ['us-east-1a'] }, 'vpc must have public subnets in at least 2 AZs for an internet-facing load balancer: an Application Load Balancer needs subnets in two AZs, got: 1 (us-east-1a)'],
-    [{ tier: SINGLE_AZ, zones: ['us-east-1a'], internetFacing: false }, "vpc must have subnets in at least 2 AZs for an internal load balancer (it runs in the fleet's subnets): an Application Load Balancer needs subnets in two AZs, got: 1 (us-east-1a)"],
+    [
+      { networkTier: ServiceTier.TIER_3, zones: ['us-east-1a', 'us-east-1b'] },
+      "vpc must have private subnets with egress (the fleet's subnets when vpcSubnets is not given) in at least 3 AZs for TIER_0, got: 2 (us-east-1a, us-east-1b)",
+    ],
+    [
+      {
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: ['us-east-1a', 'us-east-1b'] },
+      },
+      'vpcSubnets must list at least 3 zones for TIER_0, got: 2 (us-east-1a, us-east-1b)',
+    ],
+    [
+      { tier: SINGLE_AZ, zones: ['us-east-1a'] },
+      'vpc must have public subnets in at least 2 AZs for an internet-facing load balancer: an Application Load Balancer needs subnets in two AZs, got: 1 (us-east-1a)',
+    ],
+    [
+      { tier: SINGLE_AZ, zones: ['us-east-1a'], internetFacing: false },
+      "vpc must have subnets in at least 2 AZs for an internal load balancer (it runs in the fleet's subnets): an Application Load Balancer needs subnets in two AZs, got: 1 (us-east-1a)",
+    ],
     [{ instanceTypes: [] }, 'instanceTypes must list at least one instance type, got: none'],
     [{ requiredCapacity: 0 }, 'requiredCapacity must be an integer of at least 1, got: 0'],
     [{ requiredCapacity: 2.5 }, 'requiredCapacity must be an integer of at least 1, got: 2.5'],
     [{ requiredCapacity: 20, maxCapacity: 18 }, 'requiredCapacity must be at most maxCapacity (18), got: 20'],
-    [{ requiredCapacity: 6, maxCapacity: 8 }, 'maxCapacity must be at least 9 for TIER_0 (static stability: 3 per AZ × 3 AZs so that losing one AZ leaves requiredCapacity 6), got: 8'],
-    [{ tier: ServiceTier.TIER_3, zones: US_EAST_1, requiredCapacity: 1, maxCapacity: 2 }, 'maxCapacity must be at least 3 for TIER_3 (one instance in each of 3 AZs), got: 2'],
+    [
+      { requiredCapacity: 6, maxCapacity: 8 },
+      'maxCapacity must be at least 9 for TIER_0 (static stability: 3 per AZ × 3 AZs so that losing one AZ leaves requiredCapacity 6), got: 8',
+    ],
+    [
+      { tier: ServiceTier.TIER_3, zones: US_EAST_1, requiredCapacity: 1, maxCapacity: 2 },
+      'maxCapacity must be at least 3 for TIER_3 (one instance in each of 3 AZs), got: 2',
+    ],
     [{ standbyCapacity: 19 }, 'standbyCapacity must be at most maxCapacity (18), got: 19'],
-    [{ maxCapacity: 15, placementStrategy: FleetPlacementStrategy.SPREAD }, 'placementStrategy SPREAD holds at most 7 instances per AZ, but after losing one of 3 AZs maxCapacity 15 needs 8 per AZ in the others; use PARTITION or leave placementStrategy unset, got: SPREAD'],
-    [{ rateLimitPerIp: 5 }, 'rateLimitPerIp must be an integer of at least 10 (the lowest limit AWS WAF accepts, per 5 minutes), got: 5'],
-    [{ rateLimitPerIp: 2_000_000_001 }, 'rateLimitPerIp must be at most 2000000000 (the highest limit AWS WAF accepts, per 5 minutes), got: 2000000001'],
+    [
+      { maxCapacity: 15, placementStrategy: FleetPlacementStrategy.SPREAD },
+      'placementStrategy SPREAD holds at most 7 instances per AZ, but after losing one of 3 AZs maxCapacity 15 needs 8 per AZ in the others; use PARTITION or leave placementStrategy unset, got: SPREAD',
+    ],
+    [
+      { rateLimitPerIp: 5 },
+      'rateLimitPerIp must be an integer of at least 10 (the lowest limit AWS WAF accepts, per 5 minutes), got: 5',
+    ],
+    [
+      { rateLimitPerIp: 2_000_000_001 },
+      'rateLimitPerIp must be at most 2000000000 (the highest limit AWS WAF accepts, per 5 minutes), got: 2000000001',
+    ],
     [{ healthCheckPath: 'health' }, 'healthCheckPath must start with \'/\' and contain no whitespace, got: "health"'],
-    [{ healthCheckPath: '/health check' }, 'healthCheckPath must start with \'/\' and contain no whitespace, got: "/health check"'],
+    [
+      { healthCheckPath: '/health check' },
+      'healthCheckPath must start with \'/\' and contain no whitespace, got: "/health check"',
+    ],
     [{ instancePort: 70000 }, 'instancePort must be an integer from 1 to 65535, got: 70000'],
-    [{ targetCpuPercent: 0 }, 'targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never happens, so the fleet would never scale out), got: 0'],
-    [{ targetCpuPercent: 100 }, 'targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never happens, so the fleet would never scale out), got: 100'],
+    [
+      { targetCpuPercent: 0 },
+      'targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never happens, so the fleet would never scale out), got: 0',
+    ],
+    [
+      { targetCpuPercent: 100 },
+      'targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never happens, so the fleet would never scale out), got: 100',
+    ],
     [{ targetRequestsPerMinute: -1 }, 'targetRequestsPerMinute must be greater than 0, got: -1'],
     [{ backlogPerInstance: 10 }, 'queue and backlogPerInstance must be given together, got: backlogPerInstance alone'],
-    [{ rootVolumeSizeGiB: 0 }, 'rootVolumeSizeGiB must be an integer from 1 to 16384 (the sizes a gp3 volume may have), got: 0'],
-    [{ predictiveSchedulingBuffer: Duration.minutes(90) }, 'predictiveSchedulingBuffer must be at most 1 hour (the longest buffer predictive scaling accepts), got: 1 hour 30 minutes'],
-    [{ prewarm: [{ schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 19 }] }, "prewarm minCapacity must be an integer from the fleet's capacity (9) to maxCapacity (18), got: 19 for * 7 * * *"],
-    [{ prewarm: [{ schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 3 }] }, "prewarm minCapacity must be an integer from the fleet's capacity (9) to maxCapacity (18), got: 3 for * 7 * * *"],
-    [{ prewarm: [{ schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 9 }, { schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 12 }] }, 'prewarm must not repeat a schedule, got: * 7 * * * more than once'],
-    [{ deploymentFreezes: [{ name: 'Launch', start: new Date('2026-12-02T00:00:00Z'), end: new Date('2026-12-01T00:00:00Z') }] }, 'deploymentFreezes must end after they start, got: Launch from 2026-12-02T00:00:00.000Z to 2026-12-01T00:00:00.000Z'],
-    [{ deploymentFreezes: [{ name: 'two\nlines', start: new Date('2026-12-01T00:00:00Z'), end: new Date('2026-12-02T00:00:00Z') }] }, 'deploymentFreezes name must be a non-empty single line, got: "two\\nlines"'],
+    [
+      { rootVolumeSizeGiB: 0 },
+      'rootVolumeSizeGiB must be an integer from 1 to 16384 (the sizes a gp3 volume may have), got: 0',
+    ],
+    [
+      { predictiveSchedulingBuffer: Duration.minutes(90) },
+      'predictiveSchedulingBuffer must be at most 1 hour (the longest buffer predictive scaling accepts), got: 1 hour 30 minutes',
+    ],
+    [
+      { prewarm: [{ schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 19 }] },
+      "prewarm minCapacity must be an integer from the fleet's capacity (9) to maxCapacity (18), got: 19 for * 7 * * *",
+    ],
+    [
+      { prewarm: [{ schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 3 }] },
+      "prewarm minCapacity must be an integer from the fleet's capacity (9) to maxCapacity (18), got: 3 for * 7 * * *",
+    ],
+    [
+      {
+        prewarm: [
+          { schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 9 },
+          { schedule: autoscaling.Schedule.cron({ hour: '7' }), minCapacity: 12 },
+        ],
+      },
+      'prewarm must not repeat a schedule, got: * 7 * * * more than once',
+    ],
+    [
+      {
+        deploymentFreezes: [
+          { name: 'Launch', start: new Date('2026-12-02T00:00:00Z'), end: new Date('2026-12-01T00:00:00Z') },
+        ],
+      },
+      'deploymentFreezes must end after they start, got: Launch from 2026-12-02T00:00:00.000Z to 2026-12-01T00:00:00.000Z',
+    ],
+    [
+      {
+        deploymentFreezes: [
+          { name: 'two\nlines', start: new Date('2026-12-01T00:00:00Z'), end: new Date('2026-12-02T00:00:00Z') },
+        ],
+      },
+      'deploymentFreezes name must be a non-empty single line, got: "two\\nlines"',
+    ],
   ])('%#: bad input is a ValidationError naming the prop', (overrides, message) => {
     expectValidationError(() => synth(overrides), message);
   });
 
-  test('GIVEN a tier object that skipped ServiceTier.custom (statically stable, minAzs 1) and a one-AZ vpc THEN a ValidationError naming vpc, not core\'s RangeError', () => {
+  test("GIVEN a tier object that skipped ServiceTier.custom (statically stable, minAzs 1) and a one-AZ vpc THEN a ValidationError naming vpc, not core's RangeError", () => {
     // JavaScript callers can hand over such an object; core's staticallyStableCapacity would throw a bare RangeError on it.
-    const unchecked: ServiceTier = Object.assign(Object.create(ServiceTier.prototype), ServiceTier.TIER_0, { name: 'UNCHECKED', minAzs: 1 });
-    expectValidationError(() => synth({ tier: unchecked, networkTier: SINGLE_AZ, zones: ['us-east-1a'] }),
-      "vpc must have private subnets with egress (the fleet's subnets when vpcSubnets is not given) in at least 2 AZs for UNCHECKED (static stability keeps peak capacity in the AZs that survive the loss of one), got: 1 (us-east-1a)");
-    expectValidationError(() => synth({ tier: unchecked, networkTier: SINGLE_AZ, zones: ['us-east-1a'], vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }),
-      'vpcSubnets must select subnets in at least 2 AZs for UNCHECKED (static stability keeps peak capacity in the AZs that survive the loss of one), got: 1 (us-east-1a)');
+    const unchecked: ServiceTier = Object.assign(Object.create(ServiceTier.prototype), ServiceTier.TIER_0, {
+      name: 'UNCHECKED',
+      minAzs: 1,
+    });
+    expectValidationError(
+      () => synth({ tier: unchecked, networkTier: SINGLE_AZ, zones: ['us-east-1a'] }),
+      "vpc must have private subnets with egress (the fleet's subnets when vpcSubnets is not given) in at least 2 AZs for UNCHECKED (static stability keeps peak capacity in the AZs that survive the loss of one), got: 1 (us-east-1a)",
+    );
+    expectValidationError(
+      () =>
+        synth({
+          tier: unchecked,
+          networkTier: SINGLE_AZ,
+          zones: ['us-east-1a'],
+          vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        }),
+      'vpcSubnets must select subnets in at least 2 AZs for UNCHECKED (static stability keeps peak capacity in the AZs that survive the loss of one), got: 1 (us-east-1a)',
+    );
   });
 
   test('GIVEN a trust store without a certificate THEN a ValidationError', () => {
-    const trustStore = elbv2.TrustStore.fromTrustStoreArn(new Stack(), 'Ts', 'arn:aws:elasticloadbalancing:us-east-1:111111111111:truststore/callers/0123456789abcdef');
-    expect(() => synth({ certificate: undefined, trustStore })).toThrow('trustStore needs certificate: mutual TLS runs on the HTTPS listener, got: no certificate');
+    const trustStore = elbv2.TrustStore.fromTrustStoreArn(
+      new Stack(),
+      'Ts',
+      'arn:aws:elasticloadbalancing:us-east-1:111111111111:truststore/callers/0123456789abcdef',
+    );
+    expect(() => synth({ certificate: undefined, trustStore })).toThrow(
+      'trustStore needs certificate: mutual TLS runs on the HTTPS listener, got: no certificate',
+    );
   });
 
   test('GIVEN an environment-agnostic stack THEN a ValidationError (access logs need the region)', () => {
     const stack = new Stack(recommendedApp(), 'Agnostic');
     const network = new MultiAzNetwork(stack, 'Network', { tier: ServiceTier.TIER_3 });
-    expectValidationError(() => new ResilientFleet(stack, 'Fleet', { tier: ServiceTier.TIER_3, vpc: network.vpc, machineImage: ec2.MachineImage.latestAmazonLinux2023(), instanceTypes: TYPES, requiredCapacity: 2, maxCapacity: 4 }), "the stack's region must be known at synthesis (env: { region }) for the load balancer's access logs, got: an environment-agnostic stack");
+    expectValidationError(
+      () =>
+        new ResilientFleet(stack, 'Fleet', {
+          tier: ServiceTier.TIER_3,
+          vpc: network.vpc,
+          machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+          instanceTypes: TYPES,
+          requiredCapacity: 2,
+          maxCapacity: 4,
+        }),
+      "the stack's region must be known at synthesis (env: { region }) for the load balancer's access logs, got: an environment-agnostic stack",
+    );
   });
 
   test('GIVEN a percentile outside (0, 100) THEN metricLatency throws a ValidationError', () => {
@@ -814,22 +1171,33 @@ describe('ResilientFleet: roles, logs and notifications', () => {
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^FleetInstanceRole') }],
-      PolicyDocument: { Statement: [
-        { Effect: 'Allow', Action: 'cloudformation:SignalResource', Resource: { Ref: 'AWS::StackId' } },
-        {
-          Effect: 'Allow', Action: ['s3:GetBucket*', 's3:GetObject*', 's3:List*'],
-          Resource: ['arn:aws:s3:::aws-codedeploy-us-east-1', 'arn:aws:s3:::aws-codedeploy-us-east-1/latest/*'],
-        },
-      ] },
+      PolicyDocument: {
+        Statement: [
+          { Effect: 'Allow', Action: 'cloudformation:SignalResource', Resource: { Ref: 'AWS::StackId' } },
+          {
+            Effect: 'Allow',
+            Action: ['s3:GetBucket*', 's3:GetObject*', 's3:List*'],
+            Resource: ['arn:aws:s3:::aws-codedeploy-us-east-1', 'arn:aws:s3:::aws-codedeploy-us-east-1/latest/*'],
+          },
+        ],
+      },
     });
   });
 
   test('THEN only SSM of this account runs the deploy runbook, and CodeDeploy deploys via the target group', () => {
     const { template } = base();
-    template.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: { Statement: [{
-      Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ssm.amazonaws.com' },
-      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-    }] } });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'sts:AssumeRole',
+            Principal: { Service: 'ssm.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ],
+      },
+    });
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [Match.objectLike({ Principal: { Service: 'codedeploy.amazonaws.com' } })],
@@ -844,7 +1212,8 @@ describe('ResilientFleet: roles, logs and notifications', () => {
     const content = onlyAutomation(template).Properties.Content;
     expect(Object.keys(content.parameters)).toEqual(['AutomationAssumeRole', 'S3Bucket', 'S3Key', 'BundleType']);
     expect(content.mainSteps[1].inputs.revision).toEqual({
-      revisionType: 'S3', s3Location: { bucket: '{{ S3Bucket }}', key: '{{ S3Key }}', bundleType: '{{ BundleType }}' },
+      revisionType: 'S3',
+      s3Location: { bucket: '{{ S3Bucket }}', key: '{{ S3Key }}', bundleType: '{{ BundleType }}' },
     });
   });
 
@@ -856,16 +1225,20 @@ describe('ResilientFleet: roles, logs and notifications', () => {
     };
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: bucketId },
-      PolicyDocument: { Statement: Match.arrayWith([
-        Match.objectLike({ Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
-        // us-east-1's Elastic Load Balancing account, and the log delivery service of newer regions.
-        { Effect: 'Allow', Action: 's3:PutObject', Resource: prefix, Principal: { AWS: ELB_ACCOUNT_US_EAST_1 } },
-        {
-          Effect: 'Allow', Action: 's3:PutObject', Resource: prefix,
-          Principal: { Service: 'delivery.logs.amazonaws.com' },
-          Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
-        },
-      ]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+          // us-east-1's Elastic Load Balancing account, and the log delivery service of newer regions.
+          { Effect: 'Allow', Action: 's3:PutObject', Resource: prefix, Principal: { AWS: ELB_ACCOUNT_US_EAST_1 } },
+          {
+            Effect: 'Allow',
+            Action: 's3:PutObject',
+            Resource: prefix,
+            Principal: { Service: 'delivery.logs.amazonaws.com' },
+            Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+          },
+        ]),
+      },
     });
   });
 
@@ -873,15 +1246,19 @@ describe('ResilientFleet: roles, logs and notifications', () => {
     const { template } = base();
     const group = onlyResource(template, 'AWS::AutoScaling::AutoScalingGroup');
     expect(group.Properties.NotificationConfigurations[0].NotificationTypes).toEqual([
-      'autoscaling:EC2_INSTANCE_LAUNCH', 'autoscaling:EC2_INSTANCE_LAUNCH_ERROR',
-      'autoscaling:EC2_INSTANCE_TERMINATE', 'autoscaling:EC2_INSTANCE_TERMINATE_ERROR',
+      'autoscaling:EC2_INSTANCE_LAUNCH',
+      'autoscaling:EC2_INSTANCE_LAUNCH_ERROR',
+      'autoscaling:EC2_INSTANCE_TERMINATE',
+      'autoscaling:EC2_INSTANCE_TERMINATE_ERROR',
     ]);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
-      HealthyThresholdCount: 2, Matcher: { HttpCode: '200' },
+      HealthyThresholdCount: 2,
+      Matcher: { HttpCode: '200' },
     });
     const targetGroup = { Ref: Match.stringLikeRegexp('^FleetTargetGroup') };
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: 443, DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroup }],
+      Port: 443,
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroup }],
     });
   });
 
@@ -889,15 +1266,22 @@ describe('ResilientFleet: roles, logs and notifications', () => {
     const { template } = base();
     template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
       ResourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetWebAcl'), 'Arn'] },
-      LogDestinationConfigs: [{
-        'Fn::Join': ['', Match.arrayWith([{ Ref: Match.stringLikeRegexp('^FleetWebAclLogs') }])],
-      }],
+      LogDestinationConfigs: [
+        {
+          'Fn::Join': ['', Match.arrayWith([{ Ref: Match.stringLikeRegexp('^FleetWebAclLogs') }])],
+        },
+      ],
     });
     template.hasResourceProperties('AWS::KMS::Key', {
       Description: 'Encrypts the WAF logs of Svc/Fleet',
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-        Sid: 'AllowCloudWatchLogsOfThisAccount', Principal: { Service: 'logs.us-east-1.amazonaws.com' },
-      })]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowCloudWatchLogsOfThisAccount',
+            Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+          }),
+        ]),
+      },
     });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: ALARM_TOPIC_STATEMENTS },
@@ -912,4 +1296,3 @@ describe('ResilientFleet: snapshot', () => {
     expect(haSnapshot(template.toJSON())).toMatchSnapshot();
   });
 });
-

@@ -13,19 +13,34 @@ import { expectAlarmTopic, expectValidationError, printedWarning, quietly, recom
 
 const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
 const RPO_ZERO = ServiceTier.custom({
-  name: 'LEDGER', strategy: DrStrategy.ACTIVE_ACTIVE, availabilityTarget: 0.9999, minAzs: 3, minRegions: 2,
-  azRtoSeconds: 30, azRpoSeconds: 0, regionRtoSeconds: 120, regionRpoSeconds: 0,
+  name: 'LEDGER',
+  strategy: DrStrategy.ACTIVE_ACTIVE,
+  availabilityTarget: 0.9999,
+  minAzs: 3,
+  minRegions: 2,
+  azRtoSeconds: 30,
+  azRpoSeconds: 0,
+  regionRtoSeconds: 120,
+  regionRpoSeconds: 0,
 });
 
 function synth(props: Partial<GlobalTableProps> = {}, region = 'us-east-1') {
   const stack = new Stack(recommendedApp(), 'Primary', { env: { region } });
-  const table = new GlobalTable(stack, 'Orders', { tier: ServiceTier.TIER_1, tableName: 'orders', partitionKey: pk, replicaRegions: ['us-west-2'], ...props });
+  const table = new GlobalTable(stack, 'Orders', {
+    tier: ServiceTier.TIER_1,
+    tableName: 'orders',
+    partitionKey: pk,
+    replicaRegions: ['us-west-2'],
+    ...props,
+  });
   return { stack, table, template: Template.fromStack(stack) };
 }
 
 function replicas(template: Template): Record<string, Record<string, unknown>> {
   const [table] = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
-  return Object.fromEntries((table.Properties.Replicas as Record<string, unknown>[]).map((r) => [r.Region as string, r]));
+  return Object.fromEntries(
+    (table.Properties.Replicas as Record<string, unknown>[]).map((r) => [r.Region as string, r]),
+  );
 }
 
 describe('GlobalTable', () => {
@@ -42,7 +57,11 @@ describe('GlobalTable', () => {
       expect(replica.Tags).toEqual(expect.arrayContaining([{ Key: 'ha:backup', Value: 'true' }]));
     }
     template.hasResource('AWS::DynamoDB::GlobalTable', {
-      Properties: { TableName: 'orders', MultiRegionConsistency: 'EVENTUAL', SSESpecification: { SSEEnabled: true, SSEType: 'KMS' } },
+      Properties: {
+        TableName: 'orders',
+        MultiRegionConsistency: 'EVENTUAL',
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      },
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
     });
@@ -53,13 +72,24 @@ describe('GlobalTable', () => {
     const byRegion = replicas(template);
     expect(JSON.stringify(byRegion['us-east-1'].SSESpecification)).toMatch(/"OrdersKey[0-9A-F]{8}","Arn"/);
     expect(byRegion['us-west-2'].SSESpecification).toEqual({
-      KMSMasterKeyId: { 'Fn::Join': ['', ['arn:aws:kms:us-west-2:', { Ref: 'AWS::AccountId' }, ':alias/ha-constructs/dynamodb/orders']] },
+      KMSMasterKeyId: {
+        'Fn::Join': ['', ['arn:aws:kms:us-west-2:', { Ref: 'AWS::AccountId' }, ':alias/ha-constructs/dynamodb/orders']],
+      },
     });
-    template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
   });
 
   test('WHEN indexes and a TTL attribute are given THEN the table has them', () => {
-    const { template } = synth({ timeToLiveAttribute: 'expires', globalSecondaryIndexes: [{ indexName: 'byCustomer', partitionKey: { name: 'customer', type: dynamodb.AttributeType.STRING } }] });
+    const { template } = synth({
+      timeToLiveAttribute: 'expires',
+      globalSecondaryIndexes: [
+        { indexName: 'byCustomer', partitionKey: { name: 'customer', type: dynamodb.AttributeType.STRING } },
+      ],
+    });
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       TimeToLiveSpecification: { AttributeName: 'expires', Enabled: true },
       GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byCustomer' })],
@@ -110,30 +140,64 @@ describe('GlobalTable', () => {
   });
 
   test('WHEN STRONG has two regions and a witness THEN the witness is on the table and gets no alarm', () => {
-    const { template } = synth({ consistency: TableConsistency.STRONG, replicaRegions: ['us-east-2'], witnessRegion: 'us-west-2' });
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { MultiRegionConsistency: 'STRONG', GlobalTableWitnesses: [{ Region: 'us-west-2' }] });
+    const { template } = synth({
+      consistency: TableConsistency.STRONG,
+      replicaRegions: ['us-east-2'],
+      witnessRegion: 'us-west-2',
+    });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      MultiRegionConsistency: 'STRONG',
+      GlobalTableWitnesses: [{ Region: 'us-west-2' }],
+    });
     template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
   });
 
   test('WHEN EVENTUAL is forced on a tier with RPO 0 THEN a warning says to use STRONG', () => {
-    quietly(() => {
-      const { stack } = synth({ tier: RPO_ZERO, consistency: TableConsistency.EVENTUAL });
-      Annotations.fromStack(stack).hasWarning('/Primary/Orders', Match.stringLikeRegexp('consistency EVENTUAL replicates in about 1 s, longer than LEDGER\'s region RPO of 0 s: use TableConsistency.STRONG'));
-    }, printedWarning('Primary/Orders', 'ha-constructs:GlobalTable.consistency', "consistency EVENTUAL replicates in about 1 s, longer than LEDGER's region RPO of 0 s: use TableConsistency.STRONG"));
+    quietly(
+      () => {
+        const { stack } = synth({ tier: RPO_ZERO, consistency: TableConsistency.EVENTUAL });
+        Annotations.fromStack(stack).hasWarning(
+          '/Primary/Orders',
+          Match.stringLikeRegexp(
+            "consistency EVENTUAL replicates in about 1 s, longer than LEDGER's region RPO of 0 s: use TableConsistency.STRONG",
+          ),
+        );
+      },
+      printedWarning(
+        'Primary/Orders',
+        'ha-constructs:GlobalTable.consistency',
+        "consistency EVENTUAL replicates in about 1 s, longer than LEDGER's region RPO of 0 s: use TableConsistency.STRONG",
+      ),
+    );
   });
 
   test('WHEN removalPolicy is DESTROY THEN it warns and turns deletion protection off', () => {
-    quietly(() => {
-      const { stack, template } = synth({ removalPolicy: RemovalPolicy.DESTROY });
-      Annotations.fromStack(stack).hasWarning('/Primary/Orders', Match.stringLikeRegexp('^removalPolicy is destroy: .*ha-constructs:GlobalTable.removalPolicy'));
-      template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
-      expect(Object.values(replicas(template)).map((r) => r.DeletionProtectionEnabled)).toEqual([false, false]);
-    }, printedWarning('Primary/Orders', 'ha-constructs:GlobalTable.removalPolicy', 'removalPolicy is destroy: deleting the stack or replacing the table deletes every replica and its data'));
+    quietly(
+      () => {
+        const { stack, template } = synth({ removalPolicy: RemovalPolicy.DESTROY });
+        Annotations.fromStack(stack).hasWarning(
+          '/Primary/Orders',
+          Match.stringLikeRegexp('^removalPolicy is destroy: .*ha-constructs:GlobalTable.removalPolicy'),
+        );
+        template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+        expect(Object.values(replicas(template)).map((r) => r.DeletionProtectionEnabled)).toEqual([false, false]);
+      },
+      printedWarning(
+        'Primary/Orders',
+        'ha-constructs:GlobalTable.removalPolicy',
+        'removalPolicy is destroy: deleting the stack or replacing the table deletes every replica and its data',
+      ),
+    );
   });
 
   test('THEN grantReadWriteData grants item access on the table in every region and use of its key', () => {
     const stack = new Stack(recommendedApp(), 'Primary', { env: { region: 'us-east-1' } });
-    const table = new GlobalTable(stack, 'Orders', { tier: ServiceTier.TIER_1, tableName: 'orders', partitionKey: pk, replicaRegions: ['us-west-2'] });
+    const table = new GlobalTable(stack, 'Orders', {
+      tier: ServiceTier.TIER_1,
+      tableName: 'orders',
+      partitionKey: pk,
+      replicaRegions: ['us-west-2'],
+    });
     const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     table.grantReadWriteData(role);
     const policy = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
@@ -144,21 +208,49 @@ describe('GlobalTable', () => {
 
   test('THEN every resource carries the HA metadata record with the global role', () => {
     const { template } = synth({ service: 'orders' });
-    for (const resource of Object.values(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>)) {
-      expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({ service: 'orders', component: 'GlobalTable', role: 'global', failureDomain: 'global' });
+    for (const resource of Object.values(
+      template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>,
+    )) {
+      expect(resource.Metadata?.[HA_METADATA_KEY]).toMatchObject({
+        service: 'orders',
+        component: 'GlobalTable',
+        role: 'global',
+        failureDomain: 'global',
+      });
     }
   });
 
   // The rules are core's planGlobalTable (test/core/plans/table.test.ts); these prove the engine throws them.
   test.each<[Partial<GlobalTableProps>, string]>([
     [{ replicaRegions: ['us-east-1'] }, 'replicaRegions must not include the primary region us-east-1, got: us-east-1'],
-    [{ replicaRegions: ['eu-west-1'], allowedRegions: ['us-east-1', 'us-west-2'] }, 'replicaRegions must stay within allowedRegions (us-east-1, us-west-2), got: eu-west-1'],
-    [{ replicaRegions: [] }, 'replicaRegions must list at least 1 region for TIER_1 (minRegions 2 including us-east-1), got: 0'],
-    [{ consistency: TableConsistency.STRONG }, 'consistency STRONG needs three regions, or two and a witnessRegion, got: 2 region(s) (us-east-1, us-west-2) and no witnessRegion'],
-    [{ witnessRegion: 'us-east-2' }, 'witnessRegion only applies to consistency STRONG, got: us-east-2 with consistency EVENTUAL'],
-    [{ consistency: TableConsistency.STRONG, replicaRegions: ['us-east-2'], witnessRegion: 'us-east-2' }, 'witnessRegion must not repeat a region, got: us-east-2 more than once'],
-    [{ pointInTimeRecoveryDays: 7 }, 'pointInTimeRecoveryDays must be an integer from 35 (TIER_1\'s backup retention, at most 35) to 35, got: 7'],
-    [{ replicationLatencyThreshold: Duration.millis(0) }, 'replicationLatencyThreshold must be longer than 0 ms, got: 0 millis'],
+    [
+      { replicaRegions: ['eu-west-1'], allowedRegions: ['us-east-1', 'us-west-2'] },
+      'replicaRegions must stay within allowedRegions (us-east-1, us-west-2), got: eu-west-1',
+    ],
+    [
+      { replicaRegions: [] },
+      'replicaRegions must list at least 1 region for TIER_1 (minRegions 2 including us-east-1), got: 0',
+    ],
+    [
+      { consistency: TableConsistency.STRONG },
+      'consistency STRONG needs three regions, or two and a witnessRegion, got: 2 region(s) (us-east-1, us-west-2) and no witnessRegion',
+    ],
+    [
+      { witnessRegion: 'us-east-2' },
+      'witnessRegion only applies to consistency STRONG, got: us-east-2 with consistency EVENTUAL',
+    ],
+    [
+      { consistency: TableConsistency.STRONG, replicaRegions: ['us-east-2'], witnessRegion: 'us-east-2' },
+      'witnessRegion must not repeat a region, got: us-east-2 more than once',
+    ],
+    [
+      { pointInTimeRecoveryDays: 7 },
+      "pointInTimeRecoveryDays must be an integer from 35 (TIER_1's backup retention, at most 35) to 35, got: 7",
+    ],
+    [
+      { replicationLatencyThreshold: Duration.millis(0) },
+      'replicationLatencyThreshold must be longer than 0 ms, got: 0 millis',
+    ],
     [{ replicaKeyArns: {} }, 'replicaKeyArns must name a key for every replica region, got none for: us-west-2'],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
     expectValidationError(() => synth(override), message);
@@ -166,7 +258,16 @@ describe('GlobalTable', () => {
 
   test('GIVEN a region-agnostic stack THEN it refuses to place replicas', () => {
     const stack = new Stack(recommendedApp(), 'Agnostic');
-    expectValidationError(() => new GlobalTable(stack, 'Orders', { tier: ServiceTier.TIER_1, tableName: 'orders', partitionKey: pk, replicaRegions: ['us-west-2'] }), 'GlobalTable needs a stack with a concrete region (env.region): replicas are placed relative to it');
+    expectValidationError(
+      () =>
+        new GlobalTable(stack, 'Orders', {
+          tier: ServiceTier.TIER_1,
+          tableName: 'orders',
+          partitionKey: pk,
+          replicaRegions: ['us-west-2'],
+        }),
+      'GlobalTable needs a stack with a concrete region (env.region): replicas are placed relative to it',
+    );
   });
 
   test('THEN the table is on demand, keyed by the partition key, and streams new and old images', () => {
@@ -198,17 +299,30 @@ describe('GlobalTable across a primary and a standby stack', () => {
     const replicaKey = new ReplicaKey(standby, 'TableKey', { aliasName: GlobalTable.replicaKeyAliasName('orders') });
     const primary = new Stack(app, 'Primary', { env: { region: 'us-east-1', account: '111122223333' } });
     primary.addStackDependency(standby);
-    new GlobalTable(primary, 'Orders', { tier: ServiceTier.TIER_1, tableName: 'orders', partitionKey: pk, replicaRegions: ['us-west-2'] });
+    new GlobalTable(primary, 'Orders', {
+      tier: ServiceTier.TIER_1,
+      tableName: 'orders',
+      partitionKey: pk,
+      replicaRegions: ['us-west-2'],
+    });
 
-    Template.fromStack(standby).hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/ha-constructs/dynamodb/orders' });
-    Template.fromStack(standby).hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+    Template.fromStack(standby).hasResourceProperties('AWS::KMS::Alias', {
+      AliasName: 'alias/ha-constructs/dynamodb/orders',
+    });
+    Template.fromStack(standby).hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true },
+      DeletionPolicy: 'Retain',
+    });
     expect(replicaKey.aliasArn).toBe('arn:aws:kms:us-west-2:111122223333:alias/ha-constructs/dynamodb/orders');
-    expect(replicas(Template.fromStack(primary))['us-west-2'].SSESpecification).toEqual({ KMSMasterKeyId: replicaKey.aliasArn });
+    expect(replicas(Template.fromStack(primary))['us-west-2'].SSESpecification).toEqual({
+      KMSMasterKeyId: replicaKey.aliasArn,
+    });
   });
 
   test('GIVEN a bad alias THEN ReplicaKey refuses it', () => {
     const stack = new Stack(recommendedApp(), 'Standby', { env: { region: 'us-west-2' } });
-    expect(() => new ReplicaKey(stack, 'Key', { aliasName: 'alias/aws/dynamodb' }))
-      .toThrow('aliasName must start with alias/, use only letters, digits, /, _ and - and not start with alias/aws/, got: alias/aws/dynamodb');
+    expect(() => new ReplicaKey(stack, 'Key', { aliasName: 'alias/aws/dynamodb' })).toThrow(
+      'aliasName must start with alias/, use only letters, digits, /, _ and - and not start with alias/aws/, got: alias/aws/dynamodb',
+    );
   });
 });

@@ -8,7 +8,10 @@ import { acknowledgeFindings } from '../../lib/aws/private/nag';
 import { FailureDomain, HA_METADATA_KEY, HaRole, parseHaMetadata, ServiceTier } from '../../lib/core';
 import { testApp } from '../util';
 
-type Resources = Record<string, { Type: string; Metadata?: Record<string, unknown>; Properties?: Record<string, unknown> }>;
+type Resources = Record<
+  string,
+  { Type: string; Metadata?: Record<string, unknown>; Properties?: Record<string, unknown> }
+>;
 
 function stack(): Stack {
   return new Stack(testApp(), 'Meta', { env: { region: 'us-east-1' } });
@@ -23,15 +26,29 @@ describe('attachHaMetadata', () => {
   test('GIVEN a built-in tier THEN every resource carries the record without objectives, and reading it back restores them', () => {
     const s = stack();
     new sns.Topic(s, 'Topic');
-    attachHaMetadata(s, { tier: ServiceTier.TIER_1, service: 'orders' }, { component: 'Mine', failureDomain: FailureDomain.REGION });
+    attachHaMetadata(
+      s,
+      { tier: ServiceTier.TIER_1, service: 'orders' },
+      { component: 'Mine', failureDomain: FailureDomain.REGION },
+    );
     const resources = Template.fromStack(s).toJSON().Resources as Resources;
     const [topic] = Object.values(resources).filter((r) => r.Type === 'AWS::SNS::Topic');
     expect(topic.Metadata?.[HA_METADATA_KEY]).toEqual({
-      version: 2, service: 'orders', tier: 'TIER_1', strategy: 'WARM_STANDBY', role: 'primary', failureDomain: 'region', component: 'Mine',
+      version: 2,
+      service: 'orders',
+      tier: 'TIER_1',
+      strategy: 'WARM_STANDBY',
+      role: 'primary',
+      failureDomain: 'region',
+      component: 'Mine',
     });
     expect(parseHaMetadata(topic.Metadata?.[HA_METADATA_KEY])?.objectives).toEqual(ServiceTier.TIER_1.toObjectives());
     expect(tagsOf(topic)).toEqual({
-      'ha:service': 'orders', 'ha:tier': 'TIER_1', 'ha:strategy': 'WARM_STANDBY', 'ha:role': 'primary', 'ha:component': 'Mine',
+      'ha:service': 'orders',
+      'ha:tier': 'TIER_1',
+      'ha:strategy': 'WARM_STANDBY',
+      'ha:role': 'primary',
+      'ha:component': 'Mine',
     });
   });
 
@@ -45,7 +62,10 @@ describe('attachHaMetadata', () => {
     const resources = Object.values(Template.fromStack(s).toJSON().Resources as Resources);
     const byType = (type: string) => resources.find((r) => r.Type === type)!;
     expect(tagsOf(byType('AWS::EC2::PlacementGroup'))).toEqual({
-      'ha:service': 'orders', 'ha:tier': 'TIER_1', 'ha:strategy': 'WARM_STANDBY', 'ha:component': 'Mine',
+      'ha:service': 'orders',
+      'ha:tier': 'TIER_1',
+      'ha:strategy': 'WARM_STANDBY',
+      'ha:component': 'Mine',
     });
     const specifications = JSON.stringify(byType('AWS::EC2::LaunchTemplate').Properties);
     expect(specifications).toContain('"Key":"ha:service","Value":"orders"');
@@ -59,10 +79,20 @@ describe('attachHaMetadata', () => {
     const s = stack();
     const inner = new Construct(s, 'Inner');
     new sns.Topic(inner, 'Replica');
-    attachHaMetadata(inner, { tier: ServiceTier.TIER_1, service: 'orders' }, { component: 'Inner', failureDomain: FailureDomain.REGION, role: HaRole.REPLICA });
+    attachHaMetadata(
+      inner,
+      { tier: ServiceTier.TIER_1, service: 'orders' },
+      { component: 'Inner', failureDomain: FailureDomain.REGION, role: HaRole.REPLICA },
+    );
     new sns.Topic(s, 'Own');
-    attachHaMetadata(s, { tier: ServiceTier.TIER_1, service: 'orders' }, { component: 'Outer', failureDomain: FailureDomain.REGION });
-    const topics = Object.entries(Template.fromStack(s).toJSON().Resources as Resources).filter(([, r]) => r.Type === 'AWS::SNS::Topic');
+    attachHaMetadata(
+      s,
+      { tier: ServiceTier.TIER_1, service: 'orders' },
+      { component: 'Outer', failureDomain: FailureDomain.REGION },
+    );
+    const topics = Object.entries(Template.fromStack(s).toJSON().Resources as Resources).filter(
+      ([, r]) => r.Type === 'AWS::SNS::Topic',
+    );
     const byId = Object.fromEntries(topics.map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), r]));
     expect(tagsOf(byId.InnerReplica)['ha:component']).toBe('Inner');
     expect(tagsOf(byId.InnerReplica)['ha:role']).toBe('replica');
@@ -72,10 +102,22 @@ describe('attachHaMetadata', () => {
 
   test('GIVEN a higher-level construct that renders tags itself (a launch template) THEN its tag specifications carry the ha:* tags', () => {
     const s = stack();
-    new ec2.LaunchTemplate(s, 'Template', { machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }) });
-    attachHaMetadata(s, { tier: ServiceTier.TIER_2, service: 'orders' }, { component: 'Mine', failureDomain: FailureDomain.ZONE });
-    const [template] = Object.values(Template.fromStack(s).toJSON().Resources as Resources).filter((r) => r.Type === 'AWS::EC2::LaunchTemplate');
-    const specifications = ((template.Properties?.LaunchTemplateData as { TagSpecifications: { ResourceType: string; Tags: { Key: string; Value: string }[] }[] }).TagSpecifications);
+    new ec2.LaunchTemplate(s, 'Template', {
+      machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }),
+    });
+    attachHaMetadata(
+      s,
+      { tier: ServiceTier.TIER_2, service: 'orders' },
+      { component: 'Mine', failureDomain: FailureDomain.ZONE },
+    );
+    const [template] = Object.values(Template.fromStack(s).toJSON().Resources as Resources).filter(
+      (r) => r.Type === 'AWS::EC2::LaunchTemplate',
+    );
+    const specifications = (
+      template.Properties?.LaunchTemplateData as {
+        TagSpecifications: { ResourceType: string; Tags: { Key: string; Value: string }[] }[];
+      }
+    ).TagSpecifications;
     expect(specifications.map((spec) => spec.ResourceType).sort()).toEqual(['instance', 'volume']);
     for (const spec of specifications) {
       expect(spec.Tags).toContainEqual({ Key: 'ha:service', Value: 'orders' });
@@ -86,12 +128,22 @@ describe('attachHaMetadata', () => {
     const s = stack();
     const outer = new Construct(s, 'Outer');
     const inner = new Construct(outer, 'Inner');
-    attachHaMetadata(inner, { tier: ServiceTier.TIER_1, service: 'orders' }, { component: 'Inner', failureDomain: FailureDomain.REGION });
-    attachHaMetadata(outer, { tier: ServiceTier.TIER_1, service: 'orders' }, { component: 'Outer', failureDomain: FailureDomain.REGION });
+    attachHaMetadata(
+      inner,
+      { tier: ServiceTier.TIER_1, service: 'orders' },
+      { component: 'Inner', failureDomain: FailureDomain.REGION },
+    );
+    attachHaMetadata(
+      outer,
+      { tier: ServiceTier.TIER_1, service: 'orders' },
+      { component: 'Outer', failureDomain: FailureDomain.REGION },
+    );
     new sns.Topic(inner, 'Late');
     new sns.Topic(outer, 'AlsoLate');
     new sns.Topic(s, 'Unrelated');
-    const topics = Object.entries(Template.fromStack(s).toJSON().Resources as Resources).filter(([, r]) => r.Type === 'AWS::SNS::Topic');
+    const topics = Object.entries(Template.fromStack(s).toJSON().Resources as Resources).filter(
+      ([, r]) => r.Type === 'AWS::SNS::Topic',
+    );
     const byId = Object.fromEntries(topics.map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), r]));
     expect((byId.OuterInnerLate.Metadata?.[HA_METADATA_KEY] as { component: string }).component).toBe('Inner');
     expect(tagsOf(byId.OuterInnerLate)['ha:component']).toBe('Inner');
@@ -103,9 +155,15 @@ describe('attachHaMetadata', () => {
   test("GIVEN the user's own Tags.of on a ha:* key THEN the user's value wins, as with any aspect-applied tag", () => {
     const s = stack();
     new sns.Topic(s, 'Topic');
-    attachHaMetadata(s, { tier: ServiceTier.TIER_1, service: 'orders' }, { component: 'Mine', failureDomain: FailureDomain.REGION });
+    attachHaMetadata(
+      s,
+      { tier: ServiceTier.TIER_1, service: 'orders' },
+      { component: 'Mine', failureDomain: FailureDomain.REGION },
+    );
     Tags.of(s).add('ha:service', 'orders-eu');
-    const [topic] = Object.values(Template.fromStack(s).toJSON().Resources as Resources).filter((r) => r.Type === 'AWS::SNS::Topic');
+    const [topic] = Object.values(Template.fromStack(s).toJSON().Resources as Resources).filter(
+      (r) => r.Type === 'AWS::SNS::Topic',
+    );
     expect(tagsOf(topic)['ha:service']).toBe('orders-eu');
   });
 });
@@ -115,9 +173,15 @@ describe('acknowledgeFindings', () => {
     const s = stack();
     const topic = new sns.Topic(s, 'Topic');
     const limit = Error.stackTraceLimit;
-    acknowledgeFindings(topic, { id: 'AwsSolutions-SNS3', reason: 'first' }, { id: 'NIST.800.53.R5-SNSEncryptedKMS', reason: 'second' });
+    acknowledgeFindings(
+      topic,
+      { id: 'AwsSolutions-SNS3', reason: 'first' },
+      { id: 'NIST.800.53.R5-SNSEncryptedKMS', reason: 'second' },
+    );
     expect(Error.stackTraceLimit).toBe(limit);
-    const recorded = topic.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => m.data as Record<string, string>);
+    const recorded = topic.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .map((m) => m.data as Record<string, string>);
     const ids = recorded.flatMap((data) => Object.keys(data));
     expect(ids).toHaveLength(2);
     expect(ids.some((id) => id.endsWith('AwsSolutions-SNS3'))).toBe(true);

@@ -9,6 +9,10 @@ test('ResilienceHubApp passes cdk-nag AwsSolutions and NIST 800-53 rev 5 with on
   const app = testApp();
   const west = new Stack(app, 'West', { env: { region: 'us-west-2' } });
   const stack = new Stack(app, 'Nag', { env: { region: 'us-east-1' } });
-  new ResilienceHubApp(stack, 'ResilienceHub', { tier: ServiceTier.TIER_1, service: 'checkout', stacks: [west, stack] });
+  new ResilienceHubApp(stack, 'ResilienceHub', {
+    tier: ServiceTier.TIER_1,
+    service: 'checkout',
+    stacks: [west, stack],
+  });
   expect(nagErrors(app)).toEqual([]);
 });

@@ -17,7 +17,9 @@ test('FailoverRunbooks pass cdk-nag AwsSolutions and NIST 800-53 rev 5 with only
     primaryCapacity: { min: 3, desired: 6, max: 12 },
     headlessSecondaryWriterClass: 'db.r6g.large',
     headlessSecondarySubnetGroupName: 'orders-subnets',
-    failoverTrigger: FailoverTrigger.alarm(cloudwatch.Alarm.fromAlarmArn(stack, 'Lost', 'arn:aws:cloudwatch:us-west-2:111111111111:alarm:primary-lost')),
+    failoverTrigger: FailoverTrigger.alarm(
+      cloudwatch.Alarm.fromAlarmArn(stack, 'Lost', 'arn:aws:cloudwatch:us-west-2:111111111111:alarm:primary-lost'),
+    ),
   });
   expect(nagErrors(app)).toEqual([]);
 });

@@ -16,7 +16,8 @@ test('a stack with ResilientService fails no Control Tower proactive control bey
   const app = testApp();
   const stack = new Stack(app, 'Orders', { env: { region: 'us-east-1' } });
   const network = new MultiAzNetwork(stack, 'Network', {
-    tier: ServiceTier.TIER_1, availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    tier: ServiceTier.TIER_1,
+    availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
   });
   new ResilientService(stack, 'Service', {
     tier: ServiceTier.TIER_1,
@@ -30,15 +31,26 @@ test('a stack with ResilientService fails no Control Tower proactive control bey
   const resources = artifact.template.Resources as Record<string, { Type: string }>;
   const validator = new CfnGuardValidator({ maxBuffer: 1024 * 1024 * 1024 });
   const report = validator.validate({ templatePaths: [artifact.templateFullPath], appConstruct: app });
-  const failures = report.violations.flatMap((violation) => violation.violatingResources.map((resource) => ({
-    control: /\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/.exec(violation.description)?.[1] ?? violation.ruleName,
-    logicalId: resource.resourceLogicalId,
-    resourceType: resources[resource.resourceLogicalId]?.Type ?? 'unknown',
-  })));
-  const unacknowledged = failures.filter((f) => !ACKNOWLEDGED_CONTROLS.some((entry) =>
-    entry.control === f.control && entry.resourceType === f.resourceType && entry.logicalId.test(f.logicalId)));
+  const failures = report.violations.flatMap((violation) =>
+    violation.violatingResources.map((resource) => ({
+      control: /\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/.exec(violation.description)?.[1] ?? violation.ruleName,
+      logicalId: resource.resourceLogicalId,
+      resourceType: resources[resource.resourceLogicalId]?.Type ?? 'unknown',
+    })),
+  );
+  const unacknowledged = failures.filter(
+    (f) =>
+      !ACKNOWLEDGED_CONTROLS.some(
+        (entry) =>
+          entry.control === f.control && entry.resourceType === f.resourceType && entry.logicalId.test(f.logicalId),
+      ),
+  );
   expect(unacknowledged).toEqual([]);
   // The service's own resources fail nothing but the access-log bucket's two (SSE-S3, end of the log chain).
-  expect(failures.filter((f) => f.logicalId.startsWith('Service')).map((f) => `${f.control} ${f.logicalId}`).sort())
-    .toEqual(['CT.S3.PR.10 ServiceAccessLogsC4D1116F', 'CT.S3.PR.2 ServiceAccessLogsC4D1116F']);
+  expect(
+    failures
+      .filter((f) => f.logicalId.startsWith('Service'))
+      .map((f) => `${f.control} ${f.logicalId}`)
+      .sort(),
+  ).toEqual(['CT.S3.PR.10 ServiceAccessLogsC4D1116F', 'CT.S3.PR.2 ServiceAccessLogsC4D1116F']);
 });

@@ -12,7 +12,8 @@ test('ResilientService passes cdk-nag AwsSolutions and NIST 800-53 rev 5 with on
   const app: App = testApp();
   const stack = new Stack(app, 'Nag', { env: { region: 'us-east-1' } });
   const network = new MultiAzNetwork(stack, 'Network', {
-    tier: ServiceTier.TIER_1, availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    tier: ServiceTier.TIER_1,
+    availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
   });
   new ResilientService(stack, 'Service', {
     tier: ServiceTier.TIER_1,

@@ -23,7 +23,9 @@ const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/orders:1.4
 type Json = ReturnType<typeof JSON.parse>;
 
 type Overrides = Partial<ResilientServiceProps> & {
-  zones?: string[]; networkTier?: ServiceTier; noCertificate?: boolean;
+  zones?: string[];
+  networkTier?: ServiceTier;
+  noCertificate?: boolean;
 };
 
 /** A stack in us-east-1 with a MultiAzNetwork and a ResilientService (6 tasks required, at most 18). */
@@ -63,10 +65,11 @@ function once(label: string, overrides: () => Overrides = () => ({})): ReturnTyp
 const base = () => once('TIER_1');
 
 /** A TIER_1 service with a page alarm and request tracking. */
-const withPageAlarm = () => once('page alarm', () => ({
-  pageAlarm: cloudwatch.Alarm.fromAlarmArn(new Stack(), 'Page', PAGE_ALARM_ARN),
-  targetRequestsPerMinute: 1200,
-}));
+const withPageAlarm = () =>
+  once('page alarm', () => ({
+    pageAlarm: cloudwatch.Alarm.fromAlarmArn(new Stack(), 'Page', PAGE_ALARM_ARN),
+    targetRequestsPerMinute: 1200,
+  }));
 
 function only(template: Template, type: string, props?: Json): { Properties: Json; [key: string]: Json } {
   const resources = Object.values(template.findResources(type, props));
@@ -79,12 +82,17 @@ function idOf(stack: Stack, construct: unknown): string {
 }
 
 const RECORD = {
-  version: 2, service: 'Orders', tier: 'TIER_1', strategy: 'WARM_STANDBY', role: 'primary', failureDomain: 'region',
+  version: 2,
+  service: 'Orders',
+  tier: 'TIER_1',
+  strategy: 'WARM_STANDBY',
+  role: 'primary',
+  failureDomain: 'region',
   component: 'ResilientService',
 };
 
 describe('ResilientService: zones, task count and deployments', () => {
-  test('GIVEN TIER_1 over three AZs THEN the tasks run in every AZ\'s private subnet, rebalanced, no public IP', () => {
+  test("GIVEN TIER_1 over three AZs THEN the tasks run in every AZ's private subnet, rebalanced, no public IP", () => {
     const { template, service } = base();
     const ecsService = only(template, 'AWS::ECS::Service');
     const subnets = template.findResources('AWS::EC2::Subnet');
@@ -94,9 +102,12 @@ describe('ResilientService: zones, task count and deployments', () => {
       subnets[ref.Ref].Properties.Tags.find((t: { Key: string }) => t.Key === 'aws-cdk:subnet-name').Value;
     expect(new Set(refs.map(subnetName))).toEqual(new Set(['Private']));
     expect(ecsService.Properties).toMatchObject({
-      LaunchType: 'FARGATE', AvailabilityZoneRebalancing: 'ENABLED',
+      LaunchType: 'FARGATE',
+      AvailabilityZoneRebalancing: 'ENABLED',
       NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } },
-      PropagateTags: 'SERVICE', EnableECSManagedTags: true, EnableExecuteCommand: false,
+      PropagateTags: 'SERVICE',
+      EnableECSManagedTags: true,
+      EnableExecuteCommand: false,
     });
     expect(ecsService.Properties.PlatformVersion).toBeUndefined(); // LATEST (Control Tower CT.ECS.PR.1)
     expect(service.availabilityZones).toEqual(US_EAST_1);
@@ -119,7 +130,7 @@ describe('ResilientService: zones, task count and deployments', () => {
     expect(service.primaryTaskCount).toEqual(service.taskCount);
   });
 
-  test('THEN deployments roll back on the service\'s own 5xx and unhealthy-task alarms, which notify', () => {
+  test("THEN deployments roll back on the service's own 5xx and unhealthy-task alarms, which notify", () => {
     const { template, stack, service } = base();
     expect(only(template, 'AWS::ECS::Service').Properties.DeploymentConfiguration.Alarms).toEqual({
       AlarmNames: [{ Ref: idOf(stack, service.errorAlarm) }, { Ref: idOf(stack, service.unhealthyTasksAlarm) }],
@@ -129,13 +140,23 @@ describe('ResilientService: zones, task count and deployments', () => {
     const topic = [{ Ref: idOf(stack, service.alarmTopic) }];
     const alarms = template.toJSON().Resources;
     expect(alarms[idOf(stack, service.unhealthyTasksAlarm)].Properties).toMatchObject({
-      MetricName: 'UnHealthyHostCount', Namespace: 'AWS/ApplicationELB', Statistic: 'Maximum', Period: 60,
-      EvaluationPeriods: 3, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
-      AlarmActions: topic, OKActions: topic,
+      MetricName: 'UnHealthyHostCount',
+      Namespace: 'AWS/ApplicationELB',
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 3,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: topic,
+      OKActions: topic,
     });
     expect(alarms[idOf(stack, service.errorAlarm)].Properties).toMatchObject({
-      Threshold: 0.72, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanThreshold',
-      AlarmActions: topic, OKActions: topic,
+      Threshold: 0.72,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: topic,
+      OKActions: topic,
     });
   });
 
@@ -144,8 +165,9 @@ describe('ResilientService: zones, task count and deployments', () => {
     const alarms = only(template, 'AWS::ECS::Service').Properties.DeploymentConfiguration.Alarms;
     expect(alarms.AlarmNames).toContain('slo-page');
     const autoshift = only(template, 'AWS::ARCZonalShift::ZonalAutoshiftConfiguration').Properties;
-    expect(autoshift.PracticeRunConfiguration.BlockingAlarms)
-      .toEqual([{ AlarmIdentifier: PAGE_ALARM_ARN, Type: 'CLOUDWATCH' }]);
+    expect(autoshift.PracticeRunConfiguration.BlockingAlarms).toEqual([
+      { AlarmIdentifier: PAGE_ALARM_ARN, Type: 'CLOUDWATCH' },
+    ]);
   });
 
   test.each<[string, ServiceTier, number, { desired: number; min: number }]>([
@@ -154,19 +176,28 @@ describe('ResilientService: zones, task count and deployments', () => {
   ])('GIVEN a %s THEN the maximum stays and primaryTaskCount says what to scale to', (_name, tier, zones, expected) => {
     const { template, service } = synth({ role: HaRole.STANDBY, tier, zones: US_EAST_1.slice(0, zones) });
     expect(only(template, 'AWS::ECS::Service').Properties.DesiredCount).toBe(expected.desired);
-    expect(only(template, 'AWS::ApplicationAutoScaling::ScalableTarget').Properties)
-      .toMatchObject({ MinCapacity: expected.min, MaxCapacity: 18 });
+    expect(only(template, 'AWS::ApplicationAutoScaling::ScalableTarget').Properties).toMatchObject({
+      MinCapacity: expected.min,
+      MaxCapacity: 18,
+    });
     expect(service.primaryTaskCount.desired).toBeGreaterThan(expected.desired);
     template.resourceCountIs('AWS::ARCZonalShift::ZonalAutoshiftConfiguration', 0);
   });
 });
 
 describe('ResilientService: two health checks', () => {
-  test('THEN the target group\'s readiness check leaves a failed AZ within half the AZ RTO: 15 s × 3 + 5 s', () => {
+  test("THEN the target group's readiness check leaves a failed AZ within half the AZ RTO: 15 s × 3 + 5 s", () => {
     const { template, service } = base();
     expect(only(template, 'AWS::ElasticLoadBalancingV2::TargetGroup').Properties).toMatchObject({
-      TargetType: 'ip', Protocol: 'HTTP', Port: 8080, HealthCheckPath: '/health/live', HealthCheckIntervalSeconds: 15,
-      HealthCheckTimeoutSeconds: 5, UnhealthyThresholdCount: 3, HealthyThresholdCount: 3, Matcher: { HttpCode: '200' },
+      TargetType: 'ip',
+      Protocol: 'HTTP',
+      Port: 8080,
+      HealthCheckPath: '/health/live',
+      HealthCheckIntervalSeconds: 15,
+      HealthCheckTimeoutSeconds: 5,
+      UnhealthyThresholdCount: 3,
+      HealthyThresholdCount: 3,
+      Matcher: { HttpCode: '200' },
       TargetGroupAttributes: expect.arrayContaining([
         { Key: 'deregistration_delay.timeout_seconds', Value: '60' },
         { Key: 'load_balancing.cross_zone.enabled', Value: 'true' },
@@ -175,21 +206,28 @@ describe('ResilientService: two health checks', () => {
     expect(service.azFailoverSeconds).toBe(50);
   });
 
-  test('THEN the container\'s own liveness check is separate: curl on localhost, ECS\'s defaults', () => {
+  test("THEN the container's own liveness check is separate: curl on localhost, ECS's defaults", () => {
     const [container] = only(base().template, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions;
     expect(container.HealthCheck).toEqual({
       Command: ['CMD-SHELL', "curl -fsS -o /dev/null 'http://localhost:8080/health/live' || exit 1"],
-      Interval: 30, Timeout: 5, Retries: 3, StartPeriod: 60,
+      Interval: 30,
+      Timeout: 5,
+      Retries: 3,
+      StartPeriod: 60,
     });
   });
 
   test('GIVEN paths, a port and a command THEN each check gets its own', () => {
     const { template } = synth({
-      readinessPath: '/ready', livenessCommand: ['CMD', '/app/healthcheck'], containerPort: 3000,
-      healthCheckGracePeriod: Duration.minutes(2), deregistrationDelay: Duration.seconds(30),
+      readinessPath: '/ready',
+      livenessCommand: ['CMD', '/app/healthcheck'],
+      containerPort: 3000,
+      healthCheckGracePeriod: Duration.minutes(2),
+      deregistrationDelay: Duration.seconds(30),
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
-      HealthCheckPath: '/ready', Port: 3000,
+      HealthCheckPath: '/ready',
+      Port: 3000,
       TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
     });
     const [container] = only(template, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions;
@@ -202,11 +240,14 @@ describe('ResilientService: scaling, load balancer, container, keys and roles', 
   test('THEN target tracking on CPU keeps 50 % between the desired count and the literal maximum', () => {
     const { template } = base();
     expect(only(template, 'AWS::ApplicationAutoScaling::ScalableTarget').Properties).toMatchObject({
-      MinCapacity: 9, MaxCapacity: 18, ScalableDimension: 'ecs:service:DesiredCount',
+      MinCapacity: 9,
+      MaxCapacity: 18,
+      ScalableDimension: 'ecs:service:DesiredCount',
     });
     const policy = only(template, 'AWS::ApplicationAutoScaling::ScalingPolicy').Properties;
     expect(policy.TargetTrackingScalingPolicyConfiguration).toEqual({
-      PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' }, TargetValue: 50,
+      PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+      TargetValue: 50,
     });
   });
 
@@ -214,7 +255,8 @@ describe('ResilientService: scaling, load balancer, container, keys and roles', 
     withPageAlarm().template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: {
         PredefinedMetricSpecification: {
-          PredefinedMetricType: 'ALBRequestCountPerTarget', ResourceLabel: Match.anyValue(),
+          PredefinedMetricType: 'ALBRequestCountPerTarget',
+          ResourceLabel: Match.anyValue(),
         },
         TargetValue: 1200,
       },
@@ -225,27 +267,38 @@ describe('ResilientService: scaling, load balancer, container, keys and roles', 
     const { template, stack, service } = base();
     const lb = only(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties;
     expect(lb.Scheme).toBe('internet-facing');
-    expect(lb.LoadBalancerAttributes).toEqual(expect.arrayContaining([
-      { Key: 'deletion_protection.enabled', Value: 'true' },
-      { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
-      { Key: 'zonal_shift.config.enabled', Value: 'true' },
-      { Key: 'access_logs.s3.enabled', Value: 'true' },
-    ]));
+    expect(lb.LoadBalancerAttributes).toEqual(
+      expect.arrayContaining([
+        { Key: 'deletion_protection.enabled', Value: 'true' },
+        { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+        { Key: 'zonal_shift.config.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+      ]),
+    );
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Protocol: 'HTTPS', Port: 443, SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
+      Protocol: 'HTTPS',
+      Port: 443,
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Protocol: 'HTTP', Port: 80,
-      DefaultActions: [{
-        Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' },
-      }],
+      Protocol: 'HTTP',
+      Port: 80,
+      DefaultActions: [
+        {
+          Type: 'redirect',
+          RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' },
+        },
+      ],
     });
     expect(only(template, 'AWS::ARCZonalShift::ZonalAutoshiftConfiguration').Properties).toMatchObject({
       ZonalAutoshiftStatus: 'ENABLED',
       PracticeRunConfiguration: {
-        OutcomeAlarms: [{
-          AlarmIdentifier: { 'Fn::GetAtt': [idOf(stack, service.errorAlarm), 'Arn'] }, Type: 'CLOUDWATCH',
-        }],
+        OutcomeAlarms: [
+          {
+            AlarmIdentifier: { 'Fn::GetAtt': [idOf(stack, service.errorAlarm), 'Arn'] },
+            Type: 'CLOUDWATCH',
+          },
+        ],
       },
     });
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
@@ -253,11 +306,15 @@ describe('ResilientService: scaling, load balancer, container, keys and roles', 
     });
   });
 
-  test('GIVEN an internal load balancer, no certificate THEN it is in the tasks\' subnets, serves HTTP, warns', () => {
+  test("GIVEN an internal load balancer, no certificate THEN it is in the tasks' subnets, serves HTTP, warns", () => {
     const { template, stack } = synth({ internetFacing: false, noCertificate: true });
     // A bare App prints no warning on synthesis (an app with cdk init's flags prints its validation report).
-    Annotations.fromStack(stack).hasWarning('/Orders/Service', Match.stringLikeRegexp(
-      '^no certificate: the load balancer serves plain HTTP.*ha-constructs:ResilientService.certificate'));
+    Annotations.fromStack(stack).hasWarning(
+      '/Orders/Service',
+      Match.stringLikeRegexp(
+        '^no certificate: the load balancer serves plain HTTP.*ha-constructs:ResilientService.certificate',
+      ),
+    );
     const lb = only(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties;
     expect(lb.Scheme).toBe('internal');
     const taskSubnets = only(template, 'AWS::ECS::Service').Properties.NetworkConfiguration.AwsvpcConfiguration.Subnets;
@@ -268,13 +325,21 @@ describe('ResilientService: scaling, load balancer, container, keys and roles', 
   test('THEN the container runs as a non-root user, on a read-only root filesystem, logs without blocking', () => {
     const task = only(base().template, 'AWS::ECS::TaskDefinition').Properties;
     expect(task).toMatchObject({
-      Cpu: '256', Memory: '512', NetworkMode: 'awsvpc', RequiresCompatibilities: ['FARGATE'],
+      Cpu: '256',
+      Memory: '512',
+      NetworkMode: 'awsvpc',
+      RequiresCompatibilities: ['FARGATE'],
     });
     expect(task.ContainerDefinitions).toHaveLength(1);
     expect(task.ContainerDefinitions[0]).toMatchObject({
-      Name: 'app', Essential: true, User: '65534', ReadonlyRootFilesystem: true, Privileged: false, Memory: 512,
+      Name: 'app',
+      Essential: true,
+      User: '65534',
+      ReadonlyRootFilesystem: true,
+      Privileged: false,
+      Memory: 512,
       PortMappings: [{ ContainerPort: 8080, Protocol: 'tcp' }],
-      LogConfiguration: { LogDriver: 'awslogs', Options: { 'awslogs-stream-prefix': 'app', 'mode': 'non-blocking' } },
+      LogConfiguration: { LogDriver: 'awslogs', Options: { 'awslogs-stream-prefix': 'app', mode: 'non-blocking' } },
     });
   });
 
@@ -283,7 +348,8 @@ describe('ResilientService: scaling, load balancer, container, keys and roles', 
     expect(template.toJSON().Resources[idOf(stack, service.logGroup)]).toMatchObject({
       DeletionPolicy: 'Retain',
       Properties: {
-        RetentionInDays: 365, DeletionProtectionEnabled: true,
+        RetentionInDays: 365,
+        DeletionProtectionEnabled: true,
         KmsKeyId: { 'Fn::GetAtt': [idOf(stack, service.logKey), 'Arn'] },
       },
     });
@@ -291,15 +357,24 @@ describe('ResilientService: scaling, load balancer, container, keys and roles', 
     expect(cluster.ClusterSettings).toEqual([{ Name: 'containerInsights', Value: 'enabled' }]);
     const storageKey = cluster.Configuration.ManagedStorageConfiguration.FargateEphemeralStorageKmsKeyId.Ref;
     const keys = template.findResources('AWS::KMS::Key');
-    expect(keys[storageKey].Properties.KeyPolicy.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
-      Principal: { Service: 'fargate.amazonaws.com' }, Action: 'kms:GenerateDataKeyWithoutPlaintext',
-    })]));
+    expect(keys[storageKey].Properties.KeyPolicy.Statement).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Principal: { Service: 'fargate.amazonaws.com' },
+          Action: 'kms:GenerateDataKeyWithoutPlaintext',
+        }),
+      ]),
+    );
     const serviceKeys = Object.entries(keys).filter(([id]) => id.startsWith('Service'));
     expect(serviceKeys).toHaveLength(3); // logs, ephemeral storage, alarm topic
     for (const [id, key] of serviceKeys) {
-      expect([id, key]).toEqual([id, expect.objectContaining({
-        DeletionPolicy: 'Retain', Properties: expect.objectContaining({ EnableKeyRotation: true }),
-      })]);
+      expect([id, key]).toEqual([
+        id,
+        expect.objectContaining({
+          DeletionPolicy: 'Retain',
+          Properties: expect.objectContaining({ EnableKeyRotation: true }),
+        }),
+      ]);
     }
     expect(only(template, 'AWS::SNS::Topic').Properties.KmsMasterKeyId).toBeDefined();
     expectAlarmTopic(template); // this account's alarms may publish to it and use its key
@@ -314,20 +389,24 @@ describe('ResilientService: scaling, load balancer, container, keys and roles', 
     const roles = template.findResources('AWS::IAM::Role');
     for (const role of [taskRole, executionRole]) {
       expect(roles[role].Properties.ManagedPolicyArns).toBeUndefined();
-      expect(roles[role].Properties.AssumeRolePolicyDocument.Statement)
-        .toEqual([expect.objectContaining({ Principal: { Service: 'ecs-tasks.amazonaws.com' } })]);
+      expect(roles[role].Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({ Principal: { Service: 'ecs-tasks.amazonaws.com' } }),
+      ]);
     }
     // Only this account's tasks of this region may assume the task role.
     expect(roles[taskRole].Properties.AssumeRolePolicyDocument.Statement[0].Condition).toEqual({
       ArnLike: {
-        'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:us-east-1:', { Ref: 'AWS::AccountId' }, ':*']] },
+        'aws:SourceArn': {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:us-east-1:', { Ref: 'AWS::AccountId' }, ':*']],
+        },
       },
       StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
     });
     const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Json[];
-    const actionsOf = (role: string) => policies
-      .filter((p) => p.Properties.Roles.some((r: Json) => r.Ref === role))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement.map((s: Json) => s.Action));
+    const actionsOf = (role: string) =>
+      policies
+        .filter((p) => p.Properties.Roles.some((r: Json) => r.Ref === role))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement.map((s: Json) => s.Action));
     expect(actionsOf(taskRole)).toEqual([['s3:GetObject*', 's3:GetBucket*', 's3:List*']]);
     expect(actionsOf(executionRole)).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents']]);
   });
@@ -336,10 +415,16 @@ describe('ResilientService: scaling, load balancer, container, keys and roles', 
     const stack = new Stack(testApp(), 'Orders', { env: { region: 'us-east-1' } });
     const network = new MultiAzNetwork(stack, 'Network', { tier: ServiceTier.TIER_1, availabilityZones: US_EAST_1 });
     const cluster = new ecs.Cluster(stack, 'Shared', {
-      vpc: network.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      vpc: network.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
     const service = new ResilientService(stack, 'Service', {
-      tier: ServiceTier.TIER_1, vpc: network.vpc, cluster, image: IMAGE, requiredCount: 2, maxCount: 6,
+      tier: ServiceTier.TIER_1,
+      vpc: network.vpc,
+      cluster,
+      image: IMAGE,
+      requiredCount: 2,
+      maxCount: 6,
       certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERT_ARN),
     });
     expect(service.cluster).toBe(cluster);
@@ -356,8 +441,9 @@ describe('ResilientService: scaling, load balancer, container, keys and roles', 
 
 describe('ResilientService: HA record and report', () => {
   test('THEN every resource it creates carries the HA record of a ResilientService', () => {
-    const resources = Object.entries(base().template.toJSON().Resources as Record<string, Json>)
-      .filter(([id]) => id.startsWith('Service'));
+    const resources = Object.entries(base().template.toJSON().Resources as Record<string, Json>).filter(([id]) =>
+      id.startsWith('Service'),
+    );
     expect(resources.length).toBeGreaterThan(30);
     for (const [id, resource] of resources) {
       expect([id, resource.Metadata?.[HA_METADATA_KEY]]).toEqual([id, RECORD]);
@@ -369,14 +455,22 @@ describe('ResilientService: HA record and report', () => {
     const [orders] = report.services;
     expect(orders.status).toMatchObject({ azRto: 'met', azRpo: 'met', availability: 'met' });
     expect(orders.azRtoSeconds).toBe(50);
-    expect(orders.derivation.filter((step) => step.quantity === 'azRto')).toEqual([expect.objectContaining({
-      resource: 'ServiceTargetGroupE74A3394', value: 50, basis: 'target health check: interval 15 s × 3 + timeout 5 s',
-    })]);
+    expect(orders.derivation.filter((step) => step.quantity === 'azRto')).toEqual([
+      expect.objectContaining({
+        resource: 'ServiceTargetGroupE74A3394',
+        value: 50,
+        basis: 'target health check: interval 15 s × 3 + timeout 5 s',
+      }),
+    ]);
     // No finding on any resource. What is left is the service's, and other constructs answer it:
     // a drill (AzEvacuationDrill), SLO alerting (SloAlarms), a probe (SyntheticCanary), a second region.
     expect(report.findings.filter((f) => !f.resource.startsWith('service:'))).toEqual([]);
-    expect(report.findings.filter((f) => f.level === 'error').map((f) => f.rule))
-      .toEqual(['HA-DRL1', 'HA-OBS1', 'HA-OBS3', 'HA-RES1']);
+    expect(report.findings.filter((f) => f.level === 'error').map((f) => f.rule)).toEqual([
+      'HA-DRL1',
+      'HA-OBS1',
+      'HA-OBS3',
+      'HA-RES1',
+    ]);
   });
 
   // The HA view (lib/testing) of the service's own resources: per resource its type, HA record and
@@ -390,20 +484,42 @@ describe('ResilientService: HA record and report', () => {
 describe('ResilientService: bad props name the prop, the value and what is allowed', () => {
   test.each<[string, Overrides, string]>([
     ['requiredCount above maxCount', { requiredCount: 20 }, 'requiredCount must be at most maxCount (18), got: 20'],
-    ['maxCount below the statically stable count', { maxCount: 8 }, 'maxCount must be at least 9 for TIER_1 (static '
-      + 'stability: 3 per AZ × 3 AZs so that losing one AZ leaves requiredCount 6), got: 8'],
-    ['a network of two AZs for TIER_1', { zones: US_EAST_1.slice(0, 2), networkTier: ServiceTier.TIER_3 },
-      'vpc must select subnets in at least 3 AZs for TIER_1, got: 2'],
-    ['vpcSubnets of two AZs', { vpcSubnets: { availabilityZones: US_EAST_1.slice(0, 2) } },
-      'vpcSubnets must select subnets in at least 3 AZs for TIER_1, got: 2'],
-    ['a task size Fargate does not run', { cpu: 512, memoryLimitMiB: 512 },
-      'memoryLimitMiB must be one Fargate allows with 512 CPU units (1024 to 4096 MiB in steps of 1024), got: 512'],
-    ['a standby count above the maximum', { role: HaRole.STANDBY, standbyCount: 20 },
-      'standbyCount must be at most maxCount (18), got: 20'],
-    ['a fractional grace period', { healthCheckGracePeriod: Duration.seconds(1.5) },
-      'healthCheckGracePeriod must be an integer of at least 0, got: 1.5'],
-    ['a container port known only at deploy time', { containerPort: Token.asNumber({ Ref: 'Port' }) },
-      'containerPort must be known at synthesis (the container health check\'s command names it), got: a token'],
+    [
+      'maxCount below the statically stable count',
+      { maxCount: 8 },
+      'maxCount must be at least 9 for TIER_1 (static ' +
+        'stability: 3 per AZ × 3 AZs so that losing one AZ leaves requiredCount 6), got: 8',
+    ],
+    [
+      'a network of two AZs for TIER_1',
+      { zones: US_EAST_1.slice(0, 2), networkTier: ServiceTier.TIER_3 },
+      'vpc must select subnets in at least 3 AZs for TIER_1, got: 2',
+    ],
+    [
+      'vpcSubnets of two AZs',
+      { vpcSubnets: { availabilityZones: US_EAST_1.slice(0, 2) } },
+      'vpcSubnets must select subnets in at least 3 AZs for TIER_1, got: 2',
+    ],
+    [
+      'a task size Fargate does not run',
+      { cpu: 512, memoryLimitMiB: 512 },
+      'memoryLimitMiB must be one Fargate allows with 512 CPU units (1024 to 4096 MiB in steps of 1024), got: 512',
+    ],
+    [
+      'a standby count above the maximum',
+      { role: HaRole.STANDBY, standbyCount: 20 },
+      'standbyCount must be at most maxCount (18), got: 20',
+    ],
+    [
+      'a fractional grace period',
+      { healthCheckGracePeriod: Duration.seconds(1.5) },
+      'healthCheckGracePeriod must be an integer of at least 0, got: 1.5',
+    ],
+    [
+      'a container port known only at deploy time',
+      { containerPort: Token.asNumber({ Ref: 'Port' }) },
+      "containerPort must be known at synthesis (the container health check's command names it), got: a token",
+    ],
   ])('%s', (_name, overrides, message) => {
     expectValidationError(() => build(overrides), message);
   });
@@ -411,26 +527,45 @@ describe('ResilientService: bad props name the prop, the value and what is allow
   test('an environment-agnostic stack is refused: the access-log bucket policy names the region', () => {
     const stack = new Stack(testApp(), 'Agnostic');
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-      vpcId: 'vpc-1', availabilityZones: US_EAST_1, privateSubnetIds: ['a', 'b', 'c'],
+      vpcId: 'vpc-1',
+      availabilityZones: US_EAST_1,
+      privateSubnetIds: ['a', 'b', 'c'],
     });
     expectValidationError(
-      () => new ResilientService(stack, 'Service', {
-        tier: ServiceTier.TIER_1, vpc, image: IMAGE, requiredCount: 2, maxCount: 6,
-      }),
-      "the stack's region must be known at synthesis (env: { region }) for the load balancer's access logs, "
-        + 'got: an environment-agnostic stack');
+      () =>
+        new ResilientService(stack, 'Service', {
+          tier: ServiceTier.TIER_1,
+          vpc,
+          image: IMAGE,
+          requiredCount: 2,
+          maxCount: 6,
+        }),
+      "the stack's region must be known at synthesis (env: { region }) for the load balancer's access logs, " +
+        'got: an environment-agnostic stack',
+    );
   });
 
   test('a cluster of another VPC is refused', () => {
     const stack = new Stack(testApp(), 'Orders', { env: { region: 'us-east-1' } });
     const network = new MultiAzNetwork(stack, 'Network', { tier: ServiceTier.TIER_1, availabilityZones: US_EAST_1 });
     const other = ec2.Vpc.fromVpcAttributes(stack, 'Other', {
-      vpcId: 'vpc-other', availabilityZones: US_EAST_1, privateSubnetIds: ['a', 'b', 'c'],
+      vpcId: 'vpc-other',
+      availabilityZones: US_EAST_1,
+      privateSubnetIds: ['a', 'b', 'c'],
     });
     const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'shared', vpc: other });
-    expectValidationError(() => new ResilientService(stack, 'Service', {
-      tier: ServiceTier.TIER_1, vpc: network.vpc, cluster, image: IMAGE, requiredCount: 2, maxCount: 6,
-    }), 'cluster must be in vpc (the service selects its subnets from the cluster\'s VPC), '
-      + 'got: a cluster of another VPC');
+    expectValidationError(
+      () =>
+        new ResilientService(stack, 'Service', {
+          tier: ServiceTier.TIER_1,
+          vpc: network.vpc,
+          cluster,
+          image: IMAGE,
+          requiredCount: 2,
+          maxCount: 6,
+        }),
+      "cluster must be in vpc (the service selects its subnets from the cluster's VPC), " +
+        'got: a cluster of another VPC',
+    );
   });
 });

@@ -13,29 +13,53 @@ test('SloAlarms, FailoverDns, SyntheticCanary and GoldenSignalsDashboard pass cd
   const app = testApp();
   const stack = new Stack(app, 'Operations', { env: { region: 'us-east-1' } });
   const tier = ServiceTier.TIER_0;
-  const loadBalancers = ['us-east-1', 'eu-west-1'].map((region) => elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, `Lb-${region}`, {
-    loadBalancerArn: `arn:aws:elasticloadbalancing:${region}:111111111111:loadbalancer/app/checkout/0123456789abcdef`,
-    securityGroupId: 'sg-0123456789abcdef0',
-    loadBalancerDnsName: `checkout-123456.${region}.elb.amazonaws.com`,
-    loadBalancerCanonicalHostedZoneId: 'Z35SXDOTRQ7X7K',
-  }));
-  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
-  const endpoints = [{ region: 'us-east-1', loadBalancer: loadBalancers[0] }, { region: 'eu-west-1', loadBalancer: loadBalancers[1] }];
+  const loadBalancers = ['us-east-1', 'eu-west-1'].map((region) =>
+    elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, `Lb-${region}`, {
+      loadBalancerArn: `arn:aws:elasticloadbalancing:${region}:111111111111:loadbalancer/app/checkout/0123456789abcdef`,
+      securityGroupId: 'sg-0123456789abcdef0',
+      loadBalancerDnsName: `checkout-123456.${region}.elb.amazonaws.com`,
+      loadBalancerCanonicalHostedZoneId: 'Z35SXDOTRQ7X7K',
+    }),
+  );
+  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+    hostedZoneId: 'Z0123456789ABC',
+    zoneName: 'example.com',
+  });
+  const endpoints = [
+    { region: 'us-east-1', loadBalancer: loadBalancers[0] },
+    { region: 'eu-west-1', loadBalancer: loadBalancers[1] },
+  ];
   // Health-check alarms exist only in us-east-1, ARC resources only in us-west-2: one stack each.
   new FailoverDns(stack, 'Dns', { tier, hostedZone, recordName: 'api', endpoints });
   const arc = new Stack(app, 'Arc', { env: { region: 'us-west-2' } });
   new FailoverDns(arc, 'Dns', {
-    tier, recordName: 'api', routingControls: true, endpoints,
-    hostedZone: route53.HostedZone.fromHostedZoneAttributes(arc, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' }),
+    tier,
+    recordName: 'api',
+    routingControls: true,
+    endpoints,
+    hostedZone: route53.HostedZone.fromHostedZoneAttributes(arc, 'Zone', {
+      hostedZoneId: 'Z0123456789ABC',
+      zoneName: 'example.com',
+    }),
   });
   const probe = new SyntheticCanary(stack, 'Probe', { tier, url: 'https://api.example.com/health' });
   const slo = new SloAlarms(stack, 'Slo', {
-    tier, loadBalancer: loadBalancers[0], latencyThreshold: Duration.millis(300), syntheticSuccessPercent: probe.metricSuccessPercent(),
-    pageEmails: ['oncall@example.com'], responsePlan: 'checkout',
+    tier,
+    loadBalancer: loadBalancers[0],
+    latencyThreshold: Duration.millis(300),
+    syntheticSuccessPercent: probe.metricSuccessPercent(),
+    pageEmails: ['oncall@example.com'],
+    responsePlan: 'checkout',
   });
   new GoldenSignalsDashboard(stack, 'Dashboard', {
-    tier, loadBalancer: loadBalancers[0], slo, syntheticSuccessPercent: [probe.metricSuccessPercent()],
-    regions: [{ region: 'us-east-1', loadBalancer: loadBalancers[0] }, { region: 'eu-west-1', loadBalancer: loadBalancers[1] }],
+    tier,
+    loadBalancer: loadBalancers[0],
+    slo,
+    syntheticSuccessPercent: [probe.metricSuccessPercent()],
+    regions: [
+      { region: 'us-east-1', loadBalancer: loadBalancers[0] },
+      { region: 'eu-west-1', loadBalancer: loadBalancers[1] },
+    ],
   });
   expect(nagErrors(app)).toEqual([]);
 });

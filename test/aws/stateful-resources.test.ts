@@ -34,18 +34,35 @@ function dataTierApp(network: 'plain' | 'multi-az' = 'plain'): { app: App; prima
   const primary = new Stack(app, 'Primary', { env: { region: PRIMARY } });
   primary.addStackDependency(standby);
   const zones = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
-  const vpc = network === 'multi-az'
-    ? new MultiAzNetwork(primary, 'Network', { tier, availabilityZones: zones }).vpc
-    : new ec2.Vpc(primary, 'Vpc', {
-      availabilityZones: zones,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-    });
-  new GlobalTable(primary, 'Orders', { tier, tableName: 'orders', partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, replicaRegions: [STANDBY] });
+  const vpc =
+    network === 'multi-az'
+      ? new MultiAzNetwork(primary, 'Network', { tier, availabilityZones: zones }).vpc
+      : new ec2.Vpc(primary, 'Vpc', {
+          availabilityZones: zones,
+          natGateways: 0,
+          subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+        });
+  new GlobalTable(primary, 'Orders', {
+    tier,
+    tableName: 'orders',
+    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    replicaRegions: [STANDBY],
+  });
   // Documents and shared files the service can rebuild: their own 15-minute RPO, what S3 RTC and EFS replication bound.
   const rpoObjective = Duration.minutes(15);
-  new ReplicatedBucket(primary, 'Documents', { tier, replicaRegion: STANDBY, replicaBucketName: 'acme-documents-us-west-2', rpoObjective });
-  new ReplicatedFileSystem(primary, 'Files', { tier, vpc, fileSystemName: 'shared', replicaRegion: STANDBY, rpoObjective });
+  new ReplicatedBucket(primary, 'Documents', {
+    tier,
+    replicaRegion: STANDBY,
+    replicaBucketName: 'acme-documents-us-west-2',
+    rpoObjective,
+  });
+  new ReplicatedFileSystem(primary, 'Files', {
+    tier,
+    vpc,
+    fileSystemName: 'shared',
+    replicaRegion: STANDBY,
+    rpoObjective,
+  });
   new BackupPolicy(primary, 'Backups', { tier, copyToVaultArn: BackupCopyVault.vaultArn(primary, STANDBY, 'acme-dr') });
   return { app, primary, standby };
 }
@@ -57,10 +74,18 @@ describe('stateful resources', () => {
     Template.fromStack(standby);
     Template.fromStack(primary);
     const assembly = app.synth();
-    const types = new Set(assembly.stacksRecursively.flatMap((s) => Object.values((s.template.Resources ?? {}) as Record<string, { Type: string }>).map((r) => r.Type)));
+    const types = new Set(
+      assembly.stacksRecursively.flatMap((s) =>
+        Object.values((s.template.Resources ?? {}) as Record<string, { Type: string }>).map((r) => r.Type),
+      ),
+    );
     // The walk must actually meet the stateful types it is about.
     expect([...types].filter((t) => STATEFUL_RESOURCE_TYPES.includes(t)).sort()).toEqual([
-      'AWS::Backup::BackupVault', 'AWS::DynamoDB::GlobalTable', 'AWS::EFS::FileSystem', 'AWS::KMS::Key', 'AWS::S3::Bucket',
+      'AWS::Backup::BackupVault',
+      'AWS::DynamoDB::GlobalTable',
+      'AWS::EFS::FileSystem',
+      'AWS::KMS::Key',
+      'AWS::S3::Bucket',
     ]);
     expect(statefulProblemsOfApp(app)).toEqual([]);
   });
@@ -71,10 +96,17 @@ describe('stateful resources', () => {
     new s3.Bucket(stack, 'Scratch', { removalPolicy: RemovalPolicy.DESTROY });
     new dynamodb.Table(stack, 'Plain', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
     new GlobalTable(stack, 'Loose', {
-      tier: ServiceTier.TIER_3, tableName: 'loose', partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, replicaRegions: [], removalPolicy: RemovalPolicy.DESTROY,
+      tier: ServiceTier.TIER_3,
+      tableName: 'loose',
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      replicaRegions: [],
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     const template = app.synth().getStackByName('Careless').template;
-    const logicalId = (prefix: string) => Object.keys(template.Resources).find((id) => id.startsWith(prefix) && !id.includes('Key') && !id.includes('Topic'))!;
+    const logicalId = (prefix: string) =>
+      Object.keys(template.Resources).find(
+        (id) => id.startsWith(prefix) && !id.includes('Key') && !id.includes('Topic'),
+      )!;
     expect(statefulProblems(template, 'Careless')).toEqual([
       `Careless/${logicalId('Scratch')} (AWS::S3::Bucket): DeletionPolicy is Delete, expected Retain`,
       `Careless/${logicalId('Scratch')} (AWS::S3::Bucket): UpdateReplacePolicy is Delete, expected Retain`,
@@ -86,16 +118,33 @@ describe('stateful resources', () => {
   });
 
   test('GIVEN a template without policies THEN absent policies count as Delete, and Snapshot is accepted where CloudFormation can snapshot', () => {
-    expect(statefulProblems({
-      Resources: {
-        Db: { Type: 'AWS::RDS::DBCluster', Properties: { DeletionProtection: true }, DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot' },
-        Member: { Type: 'AWS::RDS::DBInstance', Properties: { DBClusterIdentifier: 'db' }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
-        Key: { Type: 'AWS::KMS::Key', DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Retain' },
-        Vault: { Type: 'AWS::Backup::BackupVault' },
-        Logs: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
-        Queue: { Type: 'AWS::SQS::Queue' },
-      },
-    })).toEqual([
+    expect(
+      statefulProblems({
+        Resources: {
+          Db: {
+            Type: 'AWS::RDS::DBCluster',
+            Properties: { DeletionProtection: true },
+            DeletionPolicy: 'Snapshot',
+            UpdateReplacePolicy: 'Snapshot',
+          },
+          Member: {
+            Type: 'AWS::RDS::DBInstance',
+            Properties: { DBClusterIdentifier: 'db' },
+            DeletionPolicy: 'Retain',
+            UpdateReplacePolicy: 'Retain',
+          },
+          Key: { Type: 'AWS::KMS::Key', DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Retain' },
+          Vault: { Type: 'AWS::Backup::BackupVault' },
+          Logs: {
+            Type: 'AWS::Logs::LogGroup',
+            Properties: { RetentionInDays: 365 },
+            DeletionPolicy: 'Retain',
+            UpdateReplacePolicy: 'Retain',
+          },
+          Queue: { Type: 'AWS::SQS::Queue' },
+        },
+      }),
+    ).toEqual([
       'template/Key (AWS::KMS::Key): DeletionPolicy is Snapshot, expected Retain',
       'template/Vault (AWS::Backup::BackupVault): DeletionPolicy is Delete (absent), expected Retain',
       'template/Vault (AWS::Backup::BackupVault): UpdateReplacePolicy is Delete (absent), expected Retain',

@@ -18,19 +18,33 @@ function evaluate(expression: string, vars: Record<string, Value>): Value {
   let pos = 0;
   const peek = () => tokens[pos];
   const next = () => tokens[pos++];
-  const expect = (t: string) => { if (next() !== t) throw new Error(`expected ${t} in ${expression}`); };
+  const expect = (t: string) => {
+    if (next() !== t) throw new Error(`expected ${t} in ${expression}`);
+  };
   const num = (v: Value, f: (x: number) => number): Value => (v === undefined ? undefined : f(v));
   const bin = (a: Value, b: Value, f: (x: number, y: number) => number): Value =>
-    (a === undefined || b === undefined ? undefined : f(a, b));
+    a === undefined || b === undefined ? undefined : f(a, b);
   function primary(): Value {
     const t = next();
-    if (t === '(') { const v = or(); expect(')'); return v; }
+    if (t === '(') {
+      const v = or();
+      expect(')');
+      return v;
+    }
     if (t === '-') return num(primary(), (x) => -x);
     if (/^\d/.test(t)) return Number(t);
     if (t === 'IF' || t === 'FILL') {
-      expect('('); const a = or(); expect(','); const b = or();
-      if (t === 'FILL') { expect(')'); return a ?? b; }
-      expect(','); const c = or(); expect(')');
+      expect('(');
+      const a = or();
+      expect(',');
+      const b = or();
+      if (t === 'FILL') {
+        expect(')');
+        return a ?? b;
+      }
+      expect(',');
+      const c = or();
+      expect(')');
       return a === undefined ? undefined : a !== 0 ? b : c;
     }
     if (!(t in vars)) throw new Error(`unknown id ${t} in ${expression}`);
@@ -39,7 +53,8 @@ function evaluate(expression: string, vars: Record<string, Value>): Value {
   function term(): Value {
     let v = primary();
     while (peek() === '*' || peek() === '/') {
-      const op = next(); const r = primary();
+      const op = next();
+      const r = primary();
       v = bin(v, r, op === '*' ? (x, y) => x * y : (x, y) => x / y);
     }
     return v;
@@ -47,7 +62,8 @@ function evaluate(expression: string, vars: Record<string, Value>): Value {
   function sum(): Value {
     let v = term();
     while (peek() === '+' || peek() === '-') {
-      const op = next(); const r = term();
+      const op = next();
+      const r = term();
       v = bin(v, r, op === '+' ? (x, y) => x + y : (x, y) => x - y);
     }
     return v;
@@ -56,20 +72,33 @@ function evaluate(expression: string, vars: Record<string, Value>): Value {
     const v = sum();
     const op = peek();
     if (!['>', '>=', '<', '<=', '=='].includes(op)) return v;
-    next(); const r = sum();
+    next();
+    const r = sum();
     const f: Record<string, (x: number, y: number) => boolean> = {
-      '>': (x, y) => x > y, '>=': (x, y) => x >= y, '<': (x, y) => x < y, '<=': (x, y) => x <= y, '==': (x, y) => x === y,
+      '>': (x, y) => x > y,
+      '>=': (x, y) => x >= y,
+      '<': (x, y) => x < y,
+      '<=': (x, y) => x <= y,
+      '==': (x, y) => x === y,
     };
     return bin(v, r, (x, y) => (f[op](x, y) ? 1 : 0));
   }
   function and(): Value {
     let v = compare();
-    while (peek() === 'AND') { next(); const r = compare(); v = bin(v, r, (x, y) => (x && y ? 1 : 0)); }
+    while (peek() === 'AND') {
+      next();
+      const r = compare();
+      v = bin(v, r, (x, y) => (x && y ? 1 : 0));
+    }
     return v;
   }
   function or(): Value {
     let v = and();
-    while (peek() === 'OR') { next(); const r = and(); v = bin(v, r, (x, y) => (x || y ? 1 : 0)); }
+    while (peek() === 'OR') {
+      next();
+      const r = and();
+      v = bin(v, r, (x, y) => (x || y ? 1 : 0));
+    }
     return v;
   }
   const result = or();
@@ -84,18 +113,43 @@ function evaluateRule(rule: string, inAlarm: (logicalId: string) => boolean): bo
   function unary(): boolean {
     const t = tokens[pos++];
     if (t === 'NOT') return !unary();
-    if (t === '(') { const v = or(); pos++; return v; }
+    if (t === '(') {
+      const v = or();
+      pos++;
+      return v;
+    }
     return inAlarm(/^ALARM\("(.+)"\)$/.exec(t)![1]);
   }
-  function and(): boolean { let v = unary(); while (tokens[pos] === 'AND') { pos++; const r = unary(); v = v && r; } return v; }
-  function or(): boolean { let v = and(); while (tokens[pos] === 'OR') { pos++; const r = and(); v = v || r; } return v; }
+  function and(): boolean {
+    let v = unary();
+    while (tokens[pos] === 'AND') {
+      pos++;
+      const r = unary();
+      v = v && r;
+    }
+    return v;
+  }
+  function or(): boolean {
+    let v = and();
+    while (tokens[pos] === 'OR') {
+      pos++;
+      const r = and();
+      v = v || r;
+    }
+    return v;
+  }
   return or();
 }
 
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 
 /** One minute of one AZ: requests, target 5xx and ELB 5xx through its node, and its p99 (undefined: no data). */
-interface ZoneMinute { readonly requests?: number; readonly target5xx?: number; readonly elb5xx?: number; readonly p99?: number }
+interface ZoneMinute {
+  readonly requests?: number;
+  readonly target5xx?: number;
+  readonly elb5xx?: number;
+  readonly p99?: number;
+}
 
 const template = (() => {
   const stack = new Stack(testApp(), 'Svc', { env: { account: '111111111111', region: 'us-east-1' } });
@@ -106,9 +160,13 @@ const template = (() => {
     privateSubnetIds: ZONES.map((_z, i) => `subnet-q${i}`),
   });
   new ResilientFleet(stack, 'Fleet', {
-    tier: ServiceTier.TIER_1, vpc, machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    tier: ServiceTier.TIER_1,
+    vpc,
+    machineImage: ec2.MachineImage.latestAmazonLinux2023(),
     instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m6g.large')],
-    requiredCapacity: 6, maxCapacity: 12, latencyThreshold: Duration.millis(250),
+    requiredCapacity: 6,
+    maxCapacity: 12,
+    latencyThreshold: Duration.millis(250),
   });
   return Template.fromStack(stack);
 })();
@@ -125,7 +183,10 @@ function alarmValue(props: Resource['Properties'], minute: readonly ZoneMinute[]
     const zone = stat.Metric.Dimensions.find((d) => d.Name === 'AvailabilityZone')!.Value as string;
     const data = minute[ZONES.indexOf(zone)];
     const byName: Record<string, Value> = {
-      RequestCount: data.requests, HTTPCode_Target_5XX_Count: data.target5xx, HTTPCode_ELB_5XX_Count: data.elb5xx, TargetResponseTime: data.p99,
+      RequestCount: data.requests,
+      HTTPCode_Target_5XX_Count: data.target5xx,
+      HTTPCode_ELB_5XX_Count: data.elb5xx,
+      TargetResponseTime: data.p99,
     };
     return byName[stat.Metric.MetricName];
   };
@@ -150,11 +211,15 @@ function impairedZones(minutes: readonly (readonly ZoneMinute[])[]): string[] {
     }).length;
     state[id] = breaching >= p.DatapointsToAlarm;
   }
-  return Object.entries(composites).filter(([, { Properties: p }]) => {
-    const parts = p.AlarmRule['Fn::Join'][1] as unknown[];
-    const rule = parts.map((part) => (typeof part === 'string' ? part : (part as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0])).join('');
-    return evaluateRule(rule, (logicalId) => state[logicalId]);
-  }).map(([id]) => ZONES.find((z) => id.includes(z.replace(/-/g, '')))!);
+  return Object.entries(composites)
+    .filter(([, { Properties: p }]) => {
+      const parts = p.AlarmRule['Fn::Join'][1] as unknown[];
+      const rule = parts
+        .map((part) => (typeof part === 'string' ? part : (part as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]))
+        .join('');
+      return evaluateRule(rule, (logicalId) => state[logicalId]);
+    })
+    .map(([id]) => ZONES.find((z) => id.includes(z.replace(/-/g, '')))!);
 }
 
 const healthy: ZoneMinute = { requests: 10000, target5xx: 2, elb5xx: 0, p99: 0.08 };
@@ -202,7 +267,15 @@ describe('zonal detection driven by synthetic per-AZ minutes', () => {
 
   test('one slow zone: impaired on latency; every zone slow: not', () => {
     expect(impairedZones(three([healthy, healthy, { ...healthy, p99: 0.9 }]))).toEqual(['us-east-1c']);
-    expect(impairedZones(three([{ ...healthy, p99: 0.9 }, { ...healthy, p99: 0.9 }, { ...healthy, p99: 0.9 }]))).toEqual([]);
+    expect(
+      impairedZones(
+        three([
+          { ...healthy, p99: 0.9 },
+          { ...healthy, p99: 0.9 },
+          { ...healthy, p99: 0.9 },
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   test('no traffic at all: missing data never breaches', () => {

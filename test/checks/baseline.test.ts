@@ -14,15 +14,24 @@ function changes(before: GraphInputs, after: GraphInputs): FigureChange[] {
 
 describe('compareWithBaseline', () => {
   test.each<[string, GraphInputs, GraphInputs, FigureChange[]]>([
-    ['a Route 53 check every 30 s instead of 10 s: the region RTO grows', activeActiveTf(), activeActiveTf({ type: 'HTTPS', request_interval: 30, failure_threshold: 3 }), [
-      { service: 'shop', quantity: 'regionRto', before: '96 s ✓', after: '156 s ✗', worse: true },
-    ]],
-    ['survivors that must scale out: a proven region RTO becomes unproven', activeActiveCfn(), activeActiveCfn(true), [
-      { service: 'shop', quantity: 'regionRto', before: '96 s ✓', after: '≥ 96 s ?', worse: true },
-    ]],
-    ['the reverse: better, not worse', activeActiveCfn(true), activeActiveCfn(), [
-      { service: 'shop', quantity: 'regionRto', before: '≥ 96 s ?', after: '96 s ✓', worse: false },
-    ]],
+    [
+      'a Route 53 check every 30 s instead of 10 s: the region RTO grows',
+      activeActiveTf(),
+      activeActiveTf({ type: 'HTTPS', request_interval: 30, failure_threshold: 3 }),
+      [{ service: 'shop', quantity: 'regionRto', before: '96 s ✓', after: '156 s ✗', worse: true }],
+    ],
+    [
+      'survivors that must scale out: a proven region RTO becomes unproven',
+      activeActiveCfn(),
+      activeActiveCfn(true),
+      [{ service: 'shop', quantity: 'regionRto', before: '96 s ✓', after: '≥ 96 s ?', worse: true }],
+    ],
+    [
+      'the reverse: better, not worse',
+      activeActiveCfn(true),
+      activeActiveCfn(),
+      [{ service: 'shop', quantity: 'regionRto', before: '≥ 96 s ?', after: '96 s ✓', worse: false }],
+    ],
     ['nothing changed', activeActiveCfn(), activeActiveCfn(), []],
   ])('GIVEN %s', (_, before, after, expected) => {
     expect(changes(before, after)).toEqual(expected);
@@ -30,14 +39,22 @@ describe('compareWithBaseline', () => {
 
   test('GIVEN a service gone and another added THEN the gone one is a regression, the new one is listed', () => {
     const renamed = singleRegionCfn(ServiceTier.TIER_3);
-    const comparison = compareWithBaseline(checkInputs(activeActiveCfn()), { ...checkInputs(renamed), services: [] }, 'b.json');
+    const comparison = compareWithBaseline(
+      checkInputs(activeActiveCfn()),
+      { ...checkInputs(renamed), services: [] },
+      'b.json',
+    );
     expect(comparison).toMatchObject({ removed: ['shop'], added: [], regressed: true });
     const back = compareWithBaseline({ services: [], findings: [] }, checkInputs(renamed), 'b.json');
     expect(back).toMatchObject({ removed: [], added: ['shop'], regressed: false });
   });
 
   test('GIVEN a tier change and new findings THEN both are listed', () => {
-    const comparison = compareWithBaseline(checkInputs(singleRegionCfn(ServiceTier.TIER_3)), checkInputs(singleRegionCfn(ServiceTier.TIER_1)), 'b.json');
+    const comparison = compareWithBaseline(
+      checkInputs(singleRegionCfn(ServiceTier.TIER_3)),
+      checkInputs(singleRegionCfn(ServiceTier.TIER_1)),
+      'b.json',
+    );
     expect(comparison.tierChanges).toEqual([{ service: 'shop', before: 'TIER_3', after: 'TIER_1' }]);
     expect(comparison.newFindings.map((f) => f.rule)).toContain('HA-RES1');
   });
@@ -67,8 +84,9 @@ describe('ha-report --baseline on the examples', () => {
     fs.cpSync(synthesized, changed, { recursive: true });
     const file = path.join(changed, 'Tier1-us-east-1.template.json');
     const template = JSON.parse(fs.readFileSync(file, 'utf8'));
-    const groups = Object.values<{ Type: string; Properties: Record<string, unknown> }>(template.Resources)
-      .filter((r) => r.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup');
+    const groups = Object.values<{ Type: string; Properties: Record<string, unknown> }>(template.Resources).filter(
+      (r) => r.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup',
+    );
     expect(groups.map((g) => g.Properties.HealthCheckIntervalSeconds)).toEqual([15]);
     groups.forEach((g) => (g.Properties.HealthCheckIntervalSeconds = 30));
     fs.writeFileSync(file, JSON.stringify(template));
@@ -82,8 +100,10 @@ describe('ha-report --baseline on the examples', () => {
 
   test('GIVEN a slower target health check THEN it exits 1 naming the figure that got worse, before and after', () => {
     const result = report(changed, '--baseline', baseline);
-    expect(result.stdout).toContain(`Compared with ${baseline}: 1 regression(s): a figure got worse or a service is gone.\n`
-      + '  worse   orders AZ RTO: 50 s ✓ → 95 s ✓\n');
+    expect(result.stdout).toContain(
+      `Compared with ${baseline}: 1 regression(s): a figure got worse or a service is gone.\n` +
+        '  worse   orders AZ RTO: 50 s ✓ → 95 s ✓\n',
+    );
     expect(result.code).toBe(1);
   });
 
@@ -91,14 +111,18 @@ describe('ha-report --baseline on the examples', () => {
     const worse = path.join(work, 'worse.json');
     fs.writeFileSync(worse, report(changed, '--json').stdout);
     const result = report(synthesized, '--baseline', worse);
-    expect(result.stdout).toContain(`Compared with ${worse}: nothing got worse; some figures improved.\n  better  orders AZ RTO: 95 s ✓ → 50 s ✓\n`);
+    expect(result.stdout).toContain(
+      `Compared with ${worse}: nothing got worse; some figures improved.\n  better  orders AZ RTO: 95 s ✓ → 50 s ✓\n`,
+    );
     expect(result.code).toBe(0);
   });
 
   test('GIVEN --markdown THEN the pull-request comment has the before/after table', () => {
     const result = report(changed, '--baseline', baseline, '--markdown');
-    expect(result.stdout).toContain('### Compared with the baseline\n\n1 regression(s): a figure got worse or a service is gone.\n\n'
-      + '| change | service | figure | before | after |\n|---|---|---|---|---|\n| ⚠️ worse | orders | AZ RTO | 50 s ✓ | 95 s ✓ |\n');
+    expect(result.stdout).toContain(
+      '### Compared with the baseline\n\n1 regression(s): a figure got worse or a service is gone.\n\n' +
+        '| change | service | figure | before | after |\n|---|---|---|---|---|\n| ⚠️ worse | orders | AZ RTO | 50 s ✓ | 95 s ✓ |\n',
+    );
     expect(result.code).toBe(1);
   });
 

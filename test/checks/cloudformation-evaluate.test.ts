@@ -11,7 +11,10 @@ const PARAMETERS = {
   Environment: { Type: 'String', Default: 'prod' },
   Subnets: { Type: 'List<AWS::EC2::Subnet::Id>', Default: 'subnet-a,subnet-b' },
   InstanceType: { Type: 'String' },
-  ImageId: { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64' },
+  ImageId: {
+    Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
+    Default: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+  },
 };
 const MAPPINGS = { Sizes: { prod: { Min: '3', Retention: 14 }, dev: { Min: '1', Retention: 1 } } };
 const CONDITIONS = {
@@ -27,20 +30,41 @@ const RESOURCES = {
       MinSize: { 'Fn::FindInMap': ['Sizes', { Ref: 'Environment' }, 'Min'] },
       MaxSize: { Ref: 'MaxParam' },
       VPCZoneIdentifier: { Ref: 'Subnets' },
-      LaunchTemplate: { LaunchTemplateId: { Ref: 'Template' }, Version: { 'Fn::GetAtt': ['Template', 'LatestVersionNumber'] } },
+      LaunchTemplate: {
+        LaunchTemplateId: { Ref: 'Template' },
+        Version: { 'Fn::GetAtt': ['Template', 'LatestVersionNumber'] },
+      },
       HealthCheckGracePeriod: { 'Fn::If': ['IsProd', 300, { Ref: 'AWS::NoValue' }] },
-      Tags: [{ Key: 'Name', Value: { 'Fn::Sub': '${AWS::StackName}-${Environment}-${!Literal}' }, PropagateAtLaunch: true }],
+      Tags: [
+        { Key: 'Name', Value: { 'Fn::Sub': '${AWS::StackName}-${Environment}-${!Literal}' }, PropagateAtLaunch: true },
+      ],
     },
   },
-  Template: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { ImageId: { Ref: 'ImageId' }, InstanceType: { Ref: 'InstanceType' } } } },
+  Template: {
+    Type: 'AWS::EC2::LaunchTemplate',
+    Properties: { LaunchTemplateData: { ImageId: { Ref: 'ImageId' }, InstanceType: { Ref: 'InstanceType' } } },
+  },
   Database: {
     Type: 'AWS::RDS::DBInstance',
-    Properties: { MultiAZ: { Ref: 'MultiAZ' }, BackupRetentionPeriod: { 'Fn::FindInMap': ['Sizes', { Ref: 'Environment' }, 'Retention'] } },
+    Properties: {
+      MultiAZ: { Ref: 'MultiAZ' },
+      BackupRetentionPeriod: { 'Fn::FindInMap': ['Sizes', { Ref: 'Environment' }, 'Retention'] },
+    },
   },
   PrimaryOnlyQueue: { Type: 'AWS::SQS::Queue', Condition: 'ProdInPrimary', Properties: {} },
-  MaybeQueue: { Type: 'AWS::SQS::Queue', Condition: 'Unknowable', Properties: { DelaySeconds: { 'Fn::If': ['Unknowable', 5, 0] } } },
+  MaybeQueue: {
+    Type: 'AWS::SQS::Queue',
+    Condition: 'Unknowable',
+    Properties: { DelaySeconds: { 'Fn::If': ['Unknowable', 5, 0] } },
+  },
 };
-const TEMPLATE = { AWSTemplateFormatVersion: '2010-09-09', Parameters: PARAMETERS, Mappings: MAPPINGS, Conditions: CONDITIONS, Resources: RESOURCES };
+const TEMPLATE = {
+  AWSTemplateFormatVersion: '2010-09-09',
+  Parameters: PARAMETERS,
+  Mappings: MAPPINGS,
+  Conditions: CONDITIONS,
+  Resources: RESOURCES,
+};
 
 function read(region: string | undefined, parameters?: Record<string, string>) {
   const graph = buildGraph({ cloudFormation: [{ name: 'web', template: TEMPLATE, region, parameters }] });
@@ -52,7 +76,10 @@ describe('CloudFormation parameters, mappings and conditions', () => {
   test('GIVEN defaults THEN Ref, Fn::FindInMap, Fn::If and Fn::Sub read as CloudFormation would create them', () => {
     const { props } = read('us-east-1');
     expect(props('Group')).toMatchObject({
-      MinSize: '3', MaxSize: '6', VPCZoneIdentifier: ['subnet-a', 'subnet-b'], HealthCheckGracePeriod: 300,
+      MinSize: '3',
+      MaxSize: '6',
+      VPCZoneIdentifier: ['subnet-a', 'subnet-b'],
+      HealthCheckGracePeriod: 300,
       Tags: [{ Key: 'Name', Value: 'web-prod-${Literal}' }],
     });
     expect(props('Database')).toEqual({ MultiAZ: 'true', BackupRetentionPeriod: 14 });
@@ -69,15 +96,24 @@ describe('CloudFormation parameters, mappings and conditions', () => {
     expect(read('us-east-1').props('PrimaryOnlyQueue')).toEqual({});
     expect(read('us-west-2').props('PrimaryOnlyQueue')).toBeUndefined();
     // Environment=dev decides the And alone, whatever the region.
-    expect(buildGraph({ cloudFormation: [{ name: 'web', template: TEMPLATE, parameters: { Environment: 'dev' } }] }).get('web/PrimaryOnlyQueue')).toBeUndefined();
+    expect(
+      buildGraph({ cloudFormation: [{ name: 'web', template: TEMPLATE, parameters: { Environment: 'dev' } }] }).get(
+        'web/PrimaryOnlyQueue',
+      ),
+    ).toBeUndefined();
     expect(read(undefined).props('PrimaryOnlyQueue')).toEqual({});
     expect(read('us-west-2').props('MaybeQueue')).toEqual({ DelaySeconds: { 'Fn::If': ['Unknowable', 5, 0] } });
   });
 
   test('GIVEN what the template cannot know THEN it stays the intrinsic it was: no parameter value, SSM, resource attributes', () => {
     const { props } = read('us-east-1');
-    expect(props('Template')).toEqual({ LaunchTemplateData: { ImageId: { Ref: 'ImageId' }, InstanceType: { Ref: 'InstanceType' } } });
-    expect(props('Group')?.LaunchTemplate).toEqual({ LaunchTemplateId: { Ref: 'Template' }, Version: { 'Fn::GetAtt': ['Template', 'LatestVersionNumber'] } });
+    expect(props('Template')).toEqual({
+      LaunchTemplateData: { ImageId: { Ref: 'ImageId' }, InstanceType: { Ref: 'InstanceType' } },
+    });
+    expect(props('Group')?.LaunchTemplate).toEqual({
+      LaunchTemplateId: { Ref: 'Template' },
+      Version: { 'Fn::GetAtt': ['Template', 'LatestVersionNumber'] },
+    });
   });
 
   test('GIVEN AWS::Region as a parameter THEN a template with no stack region gets it', () => {
@@ -91,7 +127,9 @@ describe('CloudFormation parameters, mappings and conditions', () => {
     const rules = report.findings.map((f) => `${f.rule} ${f.resource}`);
     expect(rules).not.toContain('HA-SCL1 Group');
     expect(rules).not.toContain('HA-DB1 Database');
-    const single = checkInputs({ cloudFormation: [{ name: 'web', template: TEMPLATE, region: 'us-east-1', parameters: { MultiAZ: 'false' } }] });
+    const single = checkInputs({
+      cloudFormation: [{ name: 'web', template: TEMPLATE, region: 'us-east-1', parameters: { MultiAZ: 'false' } }],
+    });
     expect(single.findings.map((f) => `${f.rule} ${f.resource}`)).toContain('HA-DB1 Database');
   });
 });
@@ -104,11 +142,17 @@ describe('ha-report --parameters', () => {
   function report(...argv: string[]): { code: number; stdout: string; stderr: string } {
     let stdout = '';
     let stderr = '';
-    const code = main([...argv, '--json'], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTty: false });
+    const code = main([...argv, '--json'], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      isTty: false,
+    });
     return { code, stdout, stderr };
   }
-  const findings = (...argv: string[]) => (JSON.parse(report(...argv).stdout).findings as { rule: string; resource: string }[])
-    .map((f) => `${f.rule} ${f.resource}`);
+  const findings = (...argv: string[]) =>
+    (JSON.parse(report(...argv).stdout).findings as { rule: string; resource: string }[]).map(
+      (f) => `${f.rule} ${f.resource}`,
+    );
 
   test('GIVEN Key=Value pairs THEN they replace the defaults', () => {
     expect(findings(template)).not.toContain('HA-DB1 Database');

@@ -12,7 +12,11 @@ const ROOT = path.join(__dirname, '..', '..', 'lib', 'checks');
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? sources(full) : entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [full] : [];
+    return entry.isDirectory()
+      ? sources(full)
+      : entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')
+        ? [full]
+        : [];
   });
 }
 
@@ -30,28 +34,47 @@ function resolve(from: string, specifier: string): string | undefined {
   return file && file.startsWith(ROOT + path.sep) ? id(file) : undefined;
 }
 
-const IMPORTS = new Map<string, string[]>(sources(ROOT).map((file) => {
-  const info = ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, false);
-  const targets = info.importedFiles.map((f) => resolve(file, f.fileName)).filter((t): t is string => t !== undefined);
-  return [id(file), [...new Set(targets)]];
-}));
+const IMPORTS = new Map<string, string[]>(
+  sources(ROOT).map((file) => {
+    const info = ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, false);
+    const targets = info.importedFiles
+      .map((f) => resolve(file, f.fileName))
+      .filter((t): t is string => t !== undefined);
+    return [id(file), [...new Set(targets)]];
+  }),
+);
 
 const isRule = (module: string) => module.startsWith('rules/');
 const isReport = (module: string) => module === 'report' || module.startsWith('report/');
 
 describe('imports of lib/checks', () => {
   test('THEN the walk sees the modules it is about', () => {
-    expect([...IMPORTS.keys()]).toEqual(expect.arrayContaining(['report', 'recovery', 'plugin', 'model', 'rules/rule', 'rules/support', 'report/region-rto', 'graph/stores']));
+    expect([...IMPORTS.keys()]).toEqual(
+      expect.arrayContaining([
+        'report',
+        'recovery',
+        'plugin',
+        'model',
+        'rules/rule',
+        'rules/support',
+        'report/region-rto',
+        'graph/stores',
+      ]),
+    );
   });
 
   test('THEN no rule imports the report, recovery, the plugin or the modules that run the rules', () => {
-    const forbidden = (target: string) => isReport(target) || ['recovery', 'plugin', 'check', 'cli', 'format', 'index'].includes(target);
-    const offending = [...IMPORTS].filter(([module]) => isRule(module)).flatMap(([module, targets]) => targets.filter(forbidden).map((t) => `${module} -> ${t}`));
+    const forbidden = (target: string) =>
+      isReport(target) || ['recovery', 'plugin', 'check', 'cli', 'format', 'index'].includes(target);
+    const offending = [...IMPORTS]
+      .filter(([module]) => isRule(module))
+      .flatMap(([module, targets]) => targets.filter(forbidden).map((t) => `${module} -> ${t}`));
     expect(offending).toEqual([]);
   });
 
   test('THEN the report and recovery import nothing from rules/', () => {
-    const offending = [...IMPORTS].filter(([module]) => isReport(module) || module === 'recovery')
+    const offending = [...IMPORTS]
+      .filter(([module]) => isReport(module) || module === 'recovery')
       .flatMap(([module, targets]) => targets.filter(isRule).map((t) => `${module} -> ${t}`));
     expect(offending).toEqual([]);
   });

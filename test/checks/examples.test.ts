@@ -33,27 +33,50 @@ function copy(): TfJson {
 
 /** The address of the only resource of `type` whose body satisfies `predicate`. */
 function only(json: TfJson, type: string, predicate: (body: Record<string, unknown>) => boolean): string {
-  const names = Object.entries(json.resource[type] ?? {}).filter(([, body]) => predicate(body)).map(([name]) => name);
+  const names = Object.entries(json.resource[type] ?? {})
+    .filter(([, body]) => predicate(body))
+    .map(([name]) => name);
   expect(names).toHaveLength(1);
   return names[0];
 }
 
-const isPrimaryFailover = (body: Record<string, unknown>) => JSON.stringify(body.failover_routing_policy ?? '').includes('PRIMARY');
-const isPrimaryCluster = (body: Record<string, unknown>) => body.provider !== 'aws.standby' && !JSON.stringify(body).includes('"role":"standby"');
+const isPrimaryFailover = (body: Record<string, unknown>) =>
+  JSON.stringify(body.failover_routing_policy ?? '').includes('PRIMARY');
+const isPrimaryCluster = (body: Record<string, unknown>) =>
+  body.provider !== 'aws.standby' && !JSON.stringify(body).includes('"role":"standby"');
 
 describe('TIER_1 warm standby example (cdktf, AWS)', () => {
   test('THEN the report meets TIER_1 within a region; the runbooks start the failover, the region RTO and RPO unproven', () => {
-    const { services: [report], acknowledged } = check(synthesized);
-    expect(report).toMatchObject({ tier: 'TIER_1', strategy: 'WARM_STANDBY', regions: ['us-east-1', 'us-west-2'], objectivesMet: false });
+    const {
+      services: [report],
+      acknowledged,
+    } = check(synthesized);
+    expect(report).toMatchObject({
+      tier: 'TIER_1',
+      strategy: 'WARM_STANDBY',
+      regions: ['us-east-1', 'us-west-2'],
+      objectivesMet: false,
+    });
     // The database is held to 60 s by rds.global_db_rpo; the sessions table's eventual consistency has no bound.
-    expect(report.status).toMatchObject({ azRto: 'met', azRpo: 'met', regionRpo: 'unproven', regionRto: 'unproven', availability: 'met' });
+    expect(report.status).toMatchObject({
+      azRto: 'met',
+      azRpo: 'met',
+      regionRpo: 'unproven',
+      regionRto: 'unproven',
+      availability: 'met',
+    });
     expect(report.derivation.map((step) => step.basis)).toContainEqual(
-      expect.stringContaining('a person is paged, decides to fail over and starts the runbooks within the 300 s the owner states'));
+      expect.stringContaining(
+        'a person is paged, decides to fail over and starts the runbooks within the 300 s the owner states',
+      ),
+    );
     const rpoSteps = report.derivation.filter((step) => step.quantity === 'regionRpo');
-    expect(rpoSteps.map((step) => [step.value, step.basis.split(':')[0]])).toEqual(expect.arrayContaining([
-      [60, 'rds.global_db_rpo blocks commits beyond 60 s of lag'],
-      [undefined, 'DynamoDB global table with eventual consistency'],
-    ]));
+    expect(rpoSteps.map((step) => [step.value, step.basis.split(':')[0]])).toEqual(
+      expect.arrayContaining([
+        [60, 'rds.global_db_rpo blocks commits beyond 60 s of lag'],
+        [undefined, 'DynamoDB global table with eventual consistency'],
+      ]),
+    );
     expect(report.regionRpoSeconds).toBeNull();
     expect(report.azRtoSeconds).toBeLessThanOrEqual(120);
     expect(acknowledged?.map((a) => a.rule)).toEqual(['HA-RES2']);
@@ -64,8 +87,9 @@ describe('TIER_1 warm standby example (cdktf, AWS)', () => {
     delete json.resource.aws_ssm_document;
     const report = check(json);
     expect(report.services[0].status.regionRto).toBe('not-met');
-    expect(report.services[0].derivation.map((step) => step.basis))
-      .toContain('nothing starts the promotion: no runbook in the templates performs it, so the standby region never takes over');
+    expect(report.services[0].derivation.map((step) => step.basis)).toContain(
+      'nothing starts the promotion: no runbook in the templates performs it, so the standby region never takes over',
+    );
   });
 
   test('WHEN the primary record loses its health checks THEN HA-DNS1 names the record and the region RTO is no longer shown', () => {
@@ -75,7 +99,9 @@ describe('TIER_1 warm standby example (cdktf, AWS)', () => {
     delete body.health_check_id;
     body.alias = { ...(body.alias as object), evaluate_target_health: false };
     const report = check(json);
-    expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'HA-DNS1', level: 'error', resource: `aws_route53_record.${record}` }));
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ rule: 'HA-DNS1', level: 'error', resource: `aws_route53_record.${record}` }),
+    );
     expect(report.services[0].status.regionRto).toBe('unproven');
   });
 
@@ -85,7 +111,9 @@ describe('TIER_1 warm standby example (cdktf, AWS)', () => {
     delete json.resource.aws_rds_cluster[cluster].global_cluster_identifier;
     delete json.resource.aws_rds_global_cluster;
     const report = check(json);
-    expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'HA-DR1', level: 'error', resource: `aws_rds_cluster.${cluster}` }));
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ rule: 'HA-DR1', level: 'error', resource: `aws_rds_cluster.${cluster}` }),
+    );
     expect(report.services[0].status.regionRpo).toBe('not-met');
   });
 
@@ -101,8 +129,16 @@ describe('TIER_1 warm standby example (cdktf, AWS)', () => {
       replica.kms_key_id = 'alias/aws/secretsmanager';
     }
     expect(check(json).findings.filter((f) => f.rule === 'HA-ENC1')).toEqual([
-      expect.objectContaining({ level: 'error', resource: `aws_dynamodb_table.${table}`, message: expect.stringContaining('has replicas without a customer-managed key in us-west-2 (no kms_key_arn') }),
-      expect.objectContaining({ level: 'error', resource: `aws_secretsmanager_secret.${secret}`, message: expect.stringContaining('in us-west-2 ("alias/aws/secretsmanager" is an AWS managed key)') }),
+      expect.objectContaining({
+        level: 'error',
+        resource: `aws_dynamodb_table.${table}`,
+        message: expect.stringContaining('has replicas without a customer-managed key in us-west-2 (no kms_key_arn'),
+      }),
+      expect.objectContaining({
+        level: 'error',
+        resource: `aws_secretsmanager_secret.${secret}`,
+        message: expect.stringContaining('in us-west-2 ("alias/aws/secretsmanager" is an AWS managed key)'),
+      }),
     ]);
   });
 
@@ -110,6 +146,8 @@ describe('TIER_1 warm standby example (cdktf, AWS)', () => {
     const json = copy();
     const cluster = only(json, 'aws_rds_cluster', isPrimaryCluster);
     json.resource.aws_rds_cluster[cluster].deletion_protection = false;
-    expect(check(json).findings).toContainEqual(expect.objectContaining({ rule: 'HA-DEL2', level: 'error', resource: `aws_rds_cluster.${cluster}` }));
+    expect(check(json).findings).toContainEqual(
+      expect.objectContaining({ rule: 'HA-DEL2', level: 'error', resource: `aws_rds_cluster.${cluster}` }),
+    );
   });
 });

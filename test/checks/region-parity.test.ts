@@ -23,12 +23,15 @@ let stacks: StackInput[];
 beforeAll(() => {
   const app = cdkJsonApp();
   addAllExamples(app, { printReport: false });
-  stacks = app.synth().stacks.map((s) => ({ name: s.stackName, region: s.environment.region, template: s.template as Template }));
+  stacks = app
+    .synth()
+    .stacks.map((s) => ({ name: s.stackName, region: s.environment.region, template: s.template as Template }));
 });
 
 function parityFindings(inputs: readonly StackInput[]) {
-  return checkInputs({ cloudFormation: inputs.map((s) => ({ name: s.name, region: s.region, template: s.template })) })
-    .findings.filter((f) => f.rule === 'HA-DR4');
+  return checkInputs({
+    cloudFormation: inputs.map((s) => ({ name: s.name, region: s.region, template: s.template })),
+  }).findings.filter((f) => f.rule === 'HA-DR4');
 }
 
 /** The grants of the compute role of `stack`, as `identity@region`. */
@@ -78,36 +81,54 @@ test('Tier 2: the standby fleet may use the us-west-2 copies of the images and r
 test('a standby granted fewer actions than the primary is a finding that names the missing actions, both roles and the store', () => {
   const tier0 = structuredClone(stacks.filter((s) => s.name.startsWith('Tier0')));
   const west = tier0.find((s) => s.name === 'Tier0-us-west-2')!;
-  const policy = Object.values(west.template.Resources).find((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r).includes('dynamodb:PutItem'))!;
+  const policy = Object.values(west.template.Resources).find(
+    (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r).includes('dynamodb:PutItem'),
+  )!;
   const statements = (policy.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement;
-  statements.find((s) => JSON.stringify(s.Action).includes('dynamodb:PutItem'))!.Action = ['dynamodb:GetItem', 'dynamodb:Query'];
+  statements.find((s) => JSON.stringify(s.Action).includes('dynamodb:PutItem'))!.Action = [
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+  ];
   const [finding, ...rest] = parityFindings(tier0);
   expect(rest).toEqual([]);
   expect(finding).toMatchObject({ stack: 'Tier0-us-west-2', resource: expect.stringMatching(/^FleetInstanceRole/) });
-  expect(finding.message).toMatch(/^FleetInstanceRole\w+, compute of checkout in us-west-2, may not dynamodb:batchgetitem, dynamodb:batchwriteitem, .*dynamodb:putitem.* on the us-west-2 copy of dynamodb table checkout-carts \(Tier0-us-east-1\/FleetInstanceRole\w+ in us-east-1 may\)/);
+  expect(finding.message).toMatch(
+    /^FleetInstanceRole\w+, compute of checkout in us-west-2, may not dynamodb:batchgetitem, dynamodb:batchwriteitem, .*dynamodb:putitem.* on the us-west-2 copy of dynamodb table checkout-carts \(Tier0-us-east-1\/FleetInstanceRole\w+ in us-east-1 may\)/,
+  );
   expect(finding.message).not.toContain('dynamodb:getitem,');
 });
 
-test('removing any store grant of a standby or serving region\'s compute role turns into an HA-DR4 finding', () => {
+test("removing any store grant of a standby or serving region's compute role turns into an HA-DR4 finding", () => {
   let removed = 0;
   for (const stack of stacks.filter((s) => /-us-west-2$/.test(s.name))) {
     const service = stacks.filter((s) => s.name.split('-')[0] === stack.name.split('-')[0]);
     for (const [policyId, policy] of Object.entries(stack.template.Resources)) {
-      if (policy.Type !== 'AWS::IAM::Policy' || !JSON.stringify(policy.Properties?.Roles).includes('FleetInstanceRole')) {
+      if (
+        policy.Type !== 'AWS::IAM::Policy' ||
+        !JSON.stringify(policy.Properties?.Roles).includes('FleetInstanceRole')
+      ) {
         continue;
       }
-      const statements = (policy.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement;
+      const statements = (policy.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] })
+        .Statement;
       statements.forEach((statement, index) => {
         const actions = [statement.Action].flat();
         // Not a store: the creation signal, and the CodeDeploy agent's installer bucket (AWS's, per region).
-        if (actions.includes('cloudformation:SignalResource') || JSON.stringify(statements[index]).includes('aws-codedeploy-')) {
+        if (
+          actions.includes('cloudformation:SignalResource') ||
+          JSON.stringify(statements[index]).includes('aws-codedeploy-')
+        ) {
           return;
         }
         const weakened = structuredClone(service);
         const target = weakened.find((s) => s.name === stack.name)!.template.Resources[policyId];
         (target.Properties!.PolicyDocument as { Statement: unknown[] }).Statement.splice(index, 1);
         const findings = parityFindings(weakened);
-        expect({ stack: stack.name, removed: actions, found: findings.length > 0 }).toEqual({ stack: stack.name, removed: actions, found: true });
+        expect({ stack: stack.name, removed: actions, found: findings.length > 0 }).toEqual({
+          stack: stack.name,
+          removed: actions,
+          found: true,
+        });
         removed++;
       });
     }

@@ -31,7 +31,9 @@ function drilled(step: DrillStep, seconds: number, measuredOn = '2026-03-02', dr
 
 /** Synthesizes an app into a temporary cloud assembly and checks it as `ha-report <dir>` does, on `today`. */
 function synthesizeAndCheck<T>(
-  build: (app: ReturnType<typeof testApp>) => T, record: (stacks: T) => void, today: Date = TODAY,
+  build: (app: ReturnType<typeof testApp>) => T,
+  record: (stacks: T) => void,
+  today: Date = TODAY,
 ): HaReport {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-drill-'));
   try {
@@ -62,10 +64,12 @@ describe('TIER_1 warm standby example with drill measurements', () => {
     expect(report.status.regionRto).toBe('unproven');
     expect(report.lowerBounds.regionRto).toBe(396);
     expect(scaleUpStep(report)).toMatchObject({
-      value: undefined, basis: expect.stringContaining('measure it with a region evacuation drill'),
+      value: undefined,
+      basis: expect.stringContaining('measure it with a region evacuation drill'),
     });
     expect(decisionStep(report)).toMatchObject({
-      value: 300, basis: expect.stringContaining('a stated figure, counted in full and unproven'),
+      value: 300,
+      basis: expect.stringContaining('a stated figure, counted in full and unproven'),
     });
   });
 
@@ -78,19 +82,29 @@ describe('TIER_1 warm standby example with drill measurements', () => {
     expect(report).toMatchObject({ regionRtoSeconds: 756, status: { regionRto: 'met' } });
     const scaleUp = scaleUpStep(report);
     expect(scaleUp).toMatchObject({ stack: 'Tier1-us-west-2', value: 420 });
-    expect(scaleUp.basis).toMatch(/\(warm-up alone 300 s\): measured 420 s by RegionEvacuationDrill experiment \S+ on 2026-03-02 /);
+    expect(scaleUp.basis).toMatch(
+      /\(warm-up alone 300 s\): measured 420 s by RegionEvacuationDrill experiment \S+ on 2026-03-02 /,
+    );
     expect(scaleUp.basis.endsWith(FRESH)).toBe(true);
     expect(scaleUp.measurement).toEqual({
-      step: 'scale-up', seconds: 420, measuredOn: '2026-03-02', drill: DRILL, freshUntil: '2026-06-02', status: 'fresh',
+      step: 'scale-up',
+      seconds: 420,
+      measuredOn: '2026-03-02',
+      drill: DRILL,
+      freshUntil: '2026-06-02',
+      status: 'fresh',
       recordedOn: { stack: 'Tier1-us-west-2', resource: scaleUp.resource },
     });
     expect(decisionStep(report)).toMatchObject({
-      value: 300, measurement: { step: 'decision', status: 'fresh', recordedOn: { stack: 'Tier1-us-west-2' } },
+      value: 300,
+      measurement: { step: 'decision', status: 'fresh', recordedOn: { stack: 'Tier1-us-west-2' } },
       basis: expect.stringContaining(`; measured 240 s by ${DRILL} ${FRESH}: the stated 300 s counts`),
     });
     expect(sumStep(report)).toMatchObject({
-      value: 756, basis: 'detection 36 s + max(TTL 60 s, decision 300 s + max(promotion 60 s, scale-up 420 s)): '
-        + 'proven by drill measurements until 2026-06-02',
+      value: 756,
+      basis:
+        'detection 36 s + max(TTL 60 s, decision 300 s + max(promotion 60 s, scale-up 420 s)): ' +
+        'proven by drill measurements until 2026-06-02',
     });
     expect(report.findings.filter((f) => f.rule === 'HA-DRL2')).toEqual([]);
   });
@@ -109,7 +123,10 @@ describe('TIER_1 warm standby example with drill measurements', () => {
       recordDrillMeasurement(standby.fleet, drilled('scale-up', 420));
       recordDrillMeasurement(standby, drilled('decision', 480));
     });
-    expect(decisionStep(report)).toMatchObject({ value: 480, basis: expect.stringContaining('the measured 480 s counts') });
+    expect(decisionStep(report)).toMatchObject({
+      value: 480,
+      basis: expect.stringContaining('the measured 480 s counts'),
+    });
     expect(report).toMatchObject({ regionRtoSeconds: 36 + 480 + 420, status: { regionRto: 'not-met' } });
   });
 
@@ -128,13 +145,22 @@ describe('TIER_1 warm standby example with drill measurements', () => {
     expect(report.status.regionRto).toBe('unproven');
     const step = scaleUpStep(report);
     expect(step).toMatchObject({ value: undefined, measurement: { status: 'stale', freshUntil: '2026-02-01' } });
-    expect(step.basis).toContain(`; the measurement of 420 s by ${DRILL} on 2025-11-01 is stale: older than TIER_1's `
-      + 'drill interval of 92 days (it counted until 2026-02-01); run the drill again and record it');
-    expect(report.findings.filter((f) => f.rule === 'HA-DRL2')).toEqual([{
-      rule: 'HA-DRL2', level: 'warning', category: 'recovery', stack: 'Tier1-us-west-2', resource: step.resource,
-      message: `the scale-up measurement of 420 s by ${DRILL} on 2025-11-01 is older than TIER_1's drill interval `
-        + '(it counted until 2026-02-01): run the drill again and record its measurement',
-    }]);
+    expect(step.basis).toContain(
+      `; the measurement of 420 s by ${DRILL} on 2025-11-01 is stale: older than TIER_1's ` +
+        'drill interval of 92 days (it counted until 2026-02-01); run the drill again and record it',
+    );
+    expect(report.findings.filter((f) => f.rule === 'HA-DRL2')).toEqual([
+      {
+        rule: 'HA-DRL2',
+        level: 'warning',
+        category: 'recovery',
+        stack: 'Tier1-us-west-2',
+        resource: step.resource,
+        message:
+          `the scale-up measurement of 420 s by ${DRILL} on 2025-11-01 is older than TIER_1's drill interval ` +
+          '(it counted until 2026-02-01): run the drill again and record its measurement',
+      },
+    ]);
   });
 
   test('GIVEN the same measurements on a later date THEN they go stale and the figure is unproven again', () => {
@@ -143,7 +169,10 @@ describe('TIER_1 warm standby example with drill measurements', () => {
       recordDrillMeasurement(standby, drilled('decision', 240));
     }, new Date('2026-06-03T00:00:00Z'));
     expect(report.status.regionRto).toBe('unproven');
-    expect(report.findings.filter((f) => f.rule === 'HA-DRL2').map((f) => f.stack)).toEqual(['Tier1-us-west-2', 'Tier1-us-west-2']);
+    expect(report.findings.filter((f) => f.rule === 'HA-DRL2').map((f) => f.stack)).toEqual([
+      'Tier1-us-west-2',
+      'Tier1-us-west-2',
+    ]);
   });
 
   test('--explain and --json show the measurement, its date and its drill', () => {
@@ -155,15 +184,38 @@ describe('TIER_1 warm standby example with drill measurements', () => {
       recordDrillMeasurement(standby.fleet, drilled('scale-up', 420, measuredOn));
       app.synth();
       let explained = '';
-      main(['--explain', outdir], { stdout: (t) => { explained += t; }, stderr: () => undefined, isTty: false });
+      main(['--explain', outdir], {
+        stdout: (t) => {
+          explained += t;
+        },
+        stderr: () => undefined,
+        isTty: false,
+      });
       const line = explained.split('\n').find((l) => l.includes('scales from 3 to 9'));
       expect(line).toMatch(/^ {4}7 min +Tier1-us-west-2\/\S+: scales from 3 to 9: /);
-      expect(line).toMatch(new RegExp(`: measured 420 s by ${DRILL} on ${measuredOn} \\(fresh until \\d{4}-\\d{2}-\\d{2}\\)$`));
+      expect(line).toMatch(
+        new RegExp(`: measured 420 s by ${DRILL} on ${measuredOn} \\(fresh until \\d{4}-\\d{2}-\\d{2}\\)$`),
+      );
       let json = '';
-      main(['--json', outdir], { stdout: (t) => { json += t; }, stderr: () => undefined, isTty: false });
-      expect((JSON.parse(json) as HaReport).services[0].derivation).toContainEqual(expect.objectContaining({
-        value: 420, measurement: expect.objectContaining({ step: 'scale-up', seconds: 420, measuredOn, drill: DRILL, status: 'fresh' }),
-      }));
+      main(['--json', outdir], {
+        stdout: (t) => {
+          json += t;
+        },
+        stderr: () => undefined,
+        isTty: false,
+      });
+      expect((JSON.parse(json) as HaReport).services[0].derivation).toContainEqual(
+        expect.objectContaining({
+          value: 420,
+          measurement: expect.objectContaining({
+            step: 'scale-up',
+            seconds: 420,
+            measuredOn,
+            drill: DRILL,
+            status: 'fresh',
+          }),
+        }),
+      );
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
@@ -186,25 +238,38 @@ function synthesizeTerraform<T>(build: (app: TfApp) => T, record: (stack: T) => 
 
 describe('TIER_1 warm standby example on Terraform with drill measurements', () => {
   test('GIVEN the scale-up and the decision measured, fresh THEN the region RTO is proven', () => {
-    const report = synthesizeTerraform((app) => addTfAwsTier1WarmStandby(app) as TfAwsTier1WarmStandbyStack, (stack) => {
-      recordOnTerraform(stack.standbyFleet, drilled('scale-up', 420));
-      recordOnTerraform(stack, drilled('decision', 240));
-    });
+    const report = synthesizeTerraform(
+      (app) => addTfAwsTier1WarmStandby(app) as TfAwsTier1WarmStandbyStack,
+      (stack) => {
+        recordOnTerraform(stack.standbyFleet, drilled('scale-up', 420));
+        recordOnTerraform(stack, drilled('decision', 240));
+      },
+    );
     expect(report.status.regionRto).toBe('met');
-    expect(rto(report).filter((d) => d.measurement).map((d) => [d.measurement!.step, d.value]))
-      .toEqual([['decision', 300], ['scale-up', 420]]);
+    expect(
+      rto(report)
+        .filter((d) => d.measurement)
+        .map((d) => [d.measurement!.step, d.value]),
+    ).toEqual([
+      ['decision', 300],
+      ['scale-up', 420],
+    ]);
   });
 });
 
 describe('TIER_2 pilot light example with drill measurements', () => {
   test('GIVEN the new writer, the scale-up from zero and the decision measured THEN the region RTO is proven', () => {
-    const report = synthesizeAndCheck((app) => addTier2PilotLight(app, exampleDomain(app)), ({ standby }) => {
-      recordDrillMeasurement(standby.database, drilled('writer-creation', 600));
-      recordDrillMeasurement(standby.fleet, drilled('scale-up', 480));
-      recordDrillMeasurement(standby, drilled('decision', 600));
-    }).services[0];
+    const report = synthesizeAndCheck(
+      (app) => addTier2PilotLight(app, exampleDomain(app)),
+      ({ standby }) => {
+        recordDrillMeasurement(standby.database, drilled('writer-creation', 600));
+        recordDrillMeasurement(standby.fleet, drilled('scale-up', 480));
+        recordDrillMeasurement(standby, drilled('decision', 600));
+      },
+    ).services[0];
     expect(stepStarting(report, 'the secondary is headless')).toMatchObject({
-      value: 600, measurement: { step: 'writer-creation', recordedOn: { stack: 'Tier2-us-west-2' } },
+      value: 600,
+      measurement: { step: 'writer-creation', recordedOn: { stack: 'Tier2-us-west-2' } },
     });
     // detection 96 s + max(TTL 60 s, decision 900 s (stated) + max(writer 600 s + promotion 60 s, scale-up 480 s) + rejoin 150 s)
     expect(report).toMatchObject({ regionRtoSeconds: 96 + 900 + 660 + 150, status: { regionRto: 'met' } });
@@ -212,13 +277,14 @@ describe('TIER_2 pilot light example with drill measurements', () => {
 });
 
 describe('Google Cloud SQL promotion with a drill measurement', () => {
-  test('GIVEN the replica\'s promotion measured THEN that step is bounded; nothing starting the failover keeps it not met', () => {
+  test("GIVEN the replica's promotion measured THEN that step is bounded; nothing starting the failover keeps it not met", () => {
     const report = synthesizeTerraform(addGcpTier0ActiveActive, (stack) => {
       const replica = stack.node.findAll().find((c) => c instanceof SqlDatabaseInstance && c.node.id === 'Replica')!;
       recordOnGoogle(replica, drilled('promotion', 190, '2026-03-02', 'checkout game day 2026-Q1'));
     });
     expect(stepStarting(report, 'Cloud SQL cross-region replica promotion')).toMatchObject({
-      value: 190, basis: expect.stringContaining(`: measured 190 s by checkout game day 2026-Q1 ${FRESH}`),
+      value: 190,
+      basis: expect.stringContaining(`: measured 190 s by checkout game day 2026-Q1 ${FRESH}`),
     });
     expect(report.status.regionRto).toBe('not-met');
   });
@@ -231,16 +297,28 @@ describe('TIER_3 backup and restore example with a restore measurement', () => {
 
   test('GIVEN a fresh restore measurement THEN the region RTO is the restore time, proven', () => {
     const drill = 'restore test 2026-02-16 of the orders vault';
-    const report = tier3(({ primary }) => recordDrillMeasurement(primary, drilled('restore', 5400, '2026-02-16', drill)));
+    const report = tier3(({ primary }) =>
+      recordDrillMeasurement(primary, drilled('restore', 5400, '2026-02-16', drill)),
+    );
     expect(report).toMatchObject({ regionRtoSeconds: 5400, status: { regionRto: 'met' } });
-    expect(rto(report)[0].basis.endsWith(`: measured 5400 s by ${drill} on 2026-02-16 (fresh until 2027-02-17)`)).toBe(true);
-    expect(rto(report).slice(1).every((d) => !d.basis.includes('stays unproven'))).toBe(true);
+    expect(rto(report)[0].basis.endsWith(`: measured 5400 s by ${drill} on 2026-02-16 (fresh until 2027-02-17)`)).toBe(
+      true,
+    );
+    expect(
+      rto(report)
+        .slice(1)
+        .every((d) => !d.basis.includes('stays unproven')),
+    ).toBe(true);
   });
 
   test('GIVEN a restore measured more than a year ago THEN it is stale and the region RTO unproven', () => {
-    const report = tier3(({ primary }) => recordDrillMeasurement(primary, drilled('restore', 5400, '2025-01-06', 'restore test')));
+    const report = tier3(({ primary }) =>
+      recordDrillMeasurement(primary, drilled('restore', 5400, '2025-01-06', 'restore test')),
+    );
     expect(report.status.regionRto).toBe('unproven');
-    expect(rto(report)[0].basis).toContain("is stale: older than TIER_3's drill interval of 366 days (it counted until 2026-01-07)");
+    expect(rto(report)[0].basis).toContain(
+      "is stale: older than TIER_3's drill interval of 366 days (it counted until 2026-01-07)",
+    );
   });
 });
 
@@ -250,13 +328,17 @@ describe('malformed records', () => {
     const template = {
       Resources: {
         Fleet: {
-          Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '3', MaxSize: '9' },
+          Type: 'AWS::AutoScaling::AutoScalingGroup',
+          Properties: { MinSize: '3', MaxSize: '9' },
           Metadata: { [DRILL_MEASUREMENTS_METADATA_KEY]: record },
         },
       },
     };
-    expect(() => checkInputs({ cloudFormation: [{ name: 'Standby', template }] })).toThrow(new HaInputError(
-      'Standby/Fleet: the drill measurements under ha-constructs:drill-measurements are not valid: '
-      + 'scale-up: measuredOn must be a UTC date YYYY-MM-DD that exists, got: "2026-02-30"'));
+    expect(() => checkInputs({ cloudFormation: [{ name: 'Standby', template }] })).toThrow(
+      new HaInputError(
+        'Standby/Fleet: the drill measurements under ha-constructs:drill-measurements are not valid: ' +
+          'scale-up: measuredOn must be a UTC date YYYY-MM-DD that exists, got: "2026-02-30"',
+      ),
+    );
   });
 });

@@ -9,8 +9,17 @@ import { warmStandby } from './fixtures/warm-standby';
 
 /** The warm standby, with a stack that holds only a key of the service, read first. */
 function withKeysStack() {
-  const keys = cfn({ Key: { Type: 'AWS::KMS::Key', DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { EnableKeyRotation: true } } },
-    { tier: ServiceTier.TIER_1, name: 'Keys', region: 'us-east-1' });
+  const keys = cfn(
+    {
+      Key: {
+        Type: 'AWS::KMS::Key',
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: { EnableKeyRotation: true },
+      },
+    },
+    { tier: ServiceTier.TIER_1, name: 'Keys', region: 'us-east-1' },
+  );
   return merge(keys, warmStandby());
 }
 
@@ -25,31 +34,56 @@ describe('one row per service, across its stacks', () => {
   test('GIVEN a service with a stack holding only a key THEN its row is the service: figures over all stacks, the main stack first, the others listed', () => {
     const report = checkInputs(withKeysStack());
     expect(report.services).toHaveLength(1);
-    expect(report.services[0]).toMatchObject({ stack: 'Primary', stacks: ['Primary', 'Keys', 'Standby'], region: 'us-east-1', azRtoSeconds: 65, azRpoSeconds: 0 });
-    expect(rowOf(formatText(report, false), 'shop')).toMatch(/^Primary +shop +TIER_1 +WARM_STANDBY +Keys, Standby +65 s ✓ /);
+    expect(report.services[0]).toMatchObject({
+      stack: 'Primary',
+      stacks: ['Primary', 'Keys', 'Standby'],
+      region: 'us-east-1',
+      azRtoSeconds: 65,
+      azRpoSeconds: 0,
+    });
+    expect(rowOf(formatText(report, false), 'shop')).toMatch(
+      /^Primary +shop +TIER_1 +WARM_STANDBY +Keys, Standby +65 s ✓ /,
+    );
   });
 
   test('GIVEN the same service THEN perStack keeps each stack on its own, and the rules still judge each stack', () => {
     const report = checkInputs(withKeysStack());
-    expect(report.perStack!.map((s) => [s.stack, s.azRtoSeconds])).toEqual([['Keys', 0], ['Primary', 65], ['Standby', 65]]);
+    expect(report.perStack!.map((s) => [s.stack, s.azRtoSeconds])).toEqual([
+      ['Keys', 0],
+      ['Primary', 65],
+      ['Standby', 65],
+    ]);
     expect(report.perStack!.every((s) => s.stacks.join() === 'Primary,Keys,Standby')).toBe(true);
-    expect(checkInputs(withKeysStack(), { rules: [ObjectivesProven] }).findings.map((f) => f.stack)).toEqual(['Keys', 'Primary', 'Standby']);
+    expect(checkInputs(withKeysStack(), { rules: [ObjectivesProven] }).findings.map((f) => f.stack)).toEqual([
+      'Keys',
+      'Primary',
+      'Standby',
+    ]);
   });
 
   test('GIVEN a service in one stack THEN "other stacks" is empty (—)', () => {
-    expect(rowOf(formatText(checkInputs(singleRegionCfn(ServiceTier.TIER_2)), false), 'shop')).toMatch(/^App +shop +TIER_2 +\S+ +— +0 s ✓/);
+    expect(rowOf(formatText(checkInputs(singleRegionCfn(ServiceTier.TIER_2)), false), 'shop')).toMatch(
+      /^App +shop +TIER_2 +\S+ +— +0 s ✓/,
+    );
   });
 });
 
 describe('unproven figures and the verdict', () => {
   test('GIVEN a region RTO with an unknown step THEN the row shows the known lower bound with ? and says unproven, not no', () => {
     const report = checkInputs(warmStandby());
-    expect(report.services[0]).toMatchObject({ regionRtoSeconds: null, lowerBounds: { regionRto: 396, azRto: 65, regionRpo: null }, objectivesMet: false, overall: 'unproven' });
+    expect(report.services[0]).toMatchObject({
+      regionRtoSeconds: null,
+      lowerBounds: { regionRto: 396, azRto: 65, regionRpo: null },
+      objectivesMet: false,
+      overall: 'unproven',
+    });
     const row = rowOf(formatText(report, false), 'shop');
     expect(row).toContain(' ≥ 396 s ? ');
     expect(row).not.toContain('—');
     expect(row).toMatch(/ unproven$/);
-    expect(formatMarkdown(report)).toContain('| Primary | shop | TIER_1 | WARM_STANDBY | Standby | 65 s ✓ | 0 s ✓ | ≥ 396 s ? | unknown ? | 99.970003% ✓ | unproven |');
+    expect(formatMarkdown(report)).toContain(
+      '| Primary | shop | TIER_1 | WARM_STANDBY | Standby | 65 s ✓ | 0 s ✓ | ≥ 396 s ? | unknown ? | 99.970003% ✓ | unproven |',
+    );
   });
 
   test('GIVEN a figure with nothing known (a restore time) THEN it shows unknown ?', () => {
@@ -77,7 +111,13 @@ describe('unproven figures and the verdict', () => {
 describe('ha-report --explain', () => {
   function explain(): string {
     let out = '';
-    const io = { stdout: (t: string) => { out += t; }, stderr: () => undefined, isTty: false };
+    const io = {
+      stdout: (t: string) => {
+        out += t;
+      },
+      stderr: () => undefined,
+      isTty: false,
+    };
     main(['--explain', 'test/checks/fixtures/assembly'], io);
     return out;
   }
@@ -90,13 +130,19 @@ describe('ha-report --explain', () => {
     const rto = from('region RTO');
     expect(rto[0]).toBe('  region RTO: ≥ 396 s ?  (objective ≤ 15 min)');
     expect(rto.slice(1, 6)).toEqual([
-      expect.stringMatching(/^ {4}36 s {5}Primary\/Check: health check every 10 s, 3 failures, .* \[published: ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS, ROUTE53_ALIAS_ELB_TTL_SECONDS\]$/),
+      expect.stringMatching(
+        /^ {4}36 s {5}Primary\/Check: health check every 10 s, 3 failures, .* \[published: ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS, ROUTE53_ALIAS_ELB_TTL_SECONDS\]$/,
+      ),
       expect.stringMatching(/^ {4}5 min {4}Standby\/Promote: a person is paged, decides to fail over/),
-      expect.stringMatching(/^ {4}1 min {4}Primary\/Database: Aurora Global Database managed failover .* \[published: AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS\]$/),
+      expect.stringMatching(
+        /^ {4}1 min {4}Primary\/Database: Aurora Global Database managed failover .* \[published: AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS\]$/,
+      ),
       expect.stringMatching(/^ {4}unknown {2}Standby\/Fleet: scales from 3 to 6: launch time is not published/),
       expect.stringMatching(/^ {4}396 s {4}Primary\/service:shop: detection 36 s \+ max\(TTL 60 s, decision 300 s/),
     ]);
-    expect(from('availability')[1]).toMatch(/^ {4}99\.99% +Primary\/Lb: us-east-1: in series \[published: ELASTIC_LOAD_BALANCING\]$/);
+    expect(from('availability')[1]).toMatch(
+      /^ {4}99\.99% +Primary\/Lb: us-east-1: in series \[published: ELASTIC_LOAD_BALANCING\]$/,
+    );
   });
 
   test('WHEN the CLI runs with --explain THEN the explanation follows the table, before the findings', () => {

@@ -82,8 +82,11 @@ Every figure carries its derivation: the resources, the values and the names of 
 
 /** RULES.md, generated from the rule pack so that the two cannot drift. */
 export function rulesMarkdown(): string {
-  const rows = HA_RULES.map((r) => `| ${r.id} | ${r.level} | ${r.category}${r.needsTier ? ', *tier*' : ''} | ${cell(r.info)} | ${cell(r.explanation)} `
-    + `| ${r.resourceTypes.map((t) => `\`${t}\``).join(', ')} |`);
+  const rows = HA_RULES.map(
+    (r) =>
+      `| ${r.id} | ${r.level} | ${r.category}${r.needsTier ? ', *tier*' : ''} | ${cell(r.info)} | ${cell(r.explanation)} ` +
+      `| ${r.resourceTypes.map((t) => `\`${t}\``).join(', ')} |`,
+  );
   return `${HEADER}${rows.join('\n')}\n${FOOTER}${corpusSection(JSON.parse(fs.readFileSync(MEASURED_FILE, 'utf8')))}`;
 }
 
@@ -93,8 +96,10 @@ function corpusSection(figures: CorpusFigures): string {
   const recall = `${found} of ${weaknesses} weaknesses found (${percent(found, weaknesses)})`;
   const share = percent(found, found + trapsHit);
   const precision = `${found} weaknesses found against ${trapsHit} of the ${traps} traps hit (${share})`;
-  const notRead = figures.notRead.length === 0 ? '- Every input was read.\n'
-    : `- Not read yet, their weaknesses counted as missed: ${figures.notRead.map((n) => `\`${n}\``).join(', ')}.\n`;
+  const notRead =
+    figures.notRead.length === 0
+      ? '- Every input was read.\n'
+      : `- Not read yet, their weaknesses counted as missed: ${figures.notRead.map((n) => `\`${n}\``).join(', ')}.\n`;
   return `
 ## Measured on a corpus of templates nobody here wrote
 

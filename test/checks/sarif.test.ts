@@ -23,7 +23,15 @@ const CORPUS = path.join(__dirname, 'corpus', 'inputs');
 function run(argv: string[]): { code: number; stdout: string; stderr: string } {
   let stdout = '';
   let stderr = '';
-  const code = main(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTty: false });
+  const code = main(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    isTty: false,
+  });
   return { code, stdout, stderr };
 }
 
@@ -40,13 +48,19 @@ function uriOf(file: string): string {
 
 /** The 1-based number of the first line of `file` that `line` matches. */
 function lineOf(file: string, line: RegExp): number {
-  return fs.readFileSync(file, 'utf8').split('\n').findIndex((text) => line.test(text)) + 1;
+  return (
+    fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((text) => line.test(text)) + 1
+  );
 }
 
 /** The one result of `ruleId` about `<stack>/<resource>`. */
 function resultFor(log: SarifLog, ruleId: string, fullyQualifiedName: string): SarifResult {
-  const found = log.runs[0].results.filter((r) => r.ruleId === ruleId
-    && r.locations[0].logicalLocations[0].fullyQualifiedName === fullyQualifiedName);
+  const found = log.runs[0].results.filter(
+    (r) => r.ruleId === ruleId && r.locations[0].logicalLocations[0].fullyQualifiedName === fullyQualifiedName,
+  );
   expect(found).toHaveLength(1);
   return found[0];
 }
@@ -90,14 +104,18 @@ describe('ha-report --sarif on the tier examples', () => {
       fullDescription: { text: explanation },
       help: {
         text: expect.stringContaining(`${info}\n\nWhy: ${explanation}\n\nReads: AWS::RDS::DBInstance, `),
-        markdown: expect.stringContaining(`**HA-DB1** (availability): ${info}\n\n**Why:** ${explanation}\n\n`
-          + '**Reads:** `AWS::RDS::DBInstance`, '),
+        markdown: expect.stringContaining(
+          `**HA-DB1** (availability): ${info}\n\n**Why:** ${explanation}\n\n` + '**Reads:** `AWS::RDS::DBInstance`, ',
+        ),
       },
       defaultConfiguration: { level: 'error' },
       properties: { category: 'availability', tags: ['availability'] },
     });
-    const tierOnly = driver.rules.filter((r) => r.help.text.endsWith('It judges only the resources of a declared tier '
-      + '(ha:tier tags or labels, or ha-report --tier).'));
+    const tierOnly = driver.rules.filter((r) =>
+      r.help.text.endsWith(
+        'It judges only the resources of a declared tier ' + '(ha:tier tags or labels, or ha-report --tier).',
+      ),
+    );
     expect(tierOnly.map((r) => r.id)).toEqual(HA_RULES.filter((r) => r.needsTier).map((r) => r.id));
     expect(tierOnly.map((r) => r.id)).toContain('HA-RES1');
   });
@@ -111,13 +129,15 @@ describe('ha-report --sarif on the tier examples', () => {
       ruleIndex: log.runs[0].tool.driver.rules.findIndex((r) => r.id === 'HA-SEC1'),
       level: 'error',
       suppressions: [{ kind: 'inSource', justification: acknowledged.reason }],
-      locations: [{
-        physicalLocation: {
-          artifactLocation: { uri: uriOf(file) },
-          region: { startLine: lineOf(file, new RegExp(`^\\s*"${acknowledged.resource}": \\{`)) },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: uriOf(file) },
+            region: { startLine: lineOf(file, new RegExp(`^\\s*"${acknowledged.resource}": \\{`)) },
+          },
+          logicalLocations: [{ name: acknowledged.resource, fullyQualifiedName: name, kind: 'resource' }],
         },
-        logicalLocations: [{ name: acknowledged.resource, fullyQualifiedName: name, kind: 'resource' }],
-      }],
+      ],
     });
   });
 
@@ -151,20 +171,22 @@ describe('ha-report --sarif on templates nobody here wrote', () => {
       ruleId: 'HA-CAP1',
       level: 'error',
       message: { text: expect.stringContaining('MinSize') },
-      locations: [{
-        physicalLocation: {
-          artifactLocation: { uri: uriOf(file) },
-          region: { startLine: lineOf(file, /^ {2}WebServerGroup:$/) },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: uriOf(file) },
+            region: { startLine: lineOf(file, /^ {2}WebServerGroup:$/) },
+          },
+          logicalLocations: [
+            { name: 'WebServerGroup', fullyQualifiedName: 'cfn-web-tier/WebServerGroup', kind: 'resource' },
+          ],
         },
-        logicalLocations: [
-          { name: 'WebServerGroup', fullyQualifiedName: 'cfn-web-tier/WebServerGroup', kind: 'resource' },
-        ],
-      }],
+      ],
     });
     expect(result.suppressions).toBeUndefined();
   });
 
-  test('GIVEN a module\'s resource THEN it is at the module\'s file, at its name under its type', () => {
+  test("GIVEN a module's resource THEN it is at the module's file, at its name under its type", () => {
     const file = path.join(INPUTS, 'local-module', 'modules', 'db', 'replica', 'main.tf.json');
     const { log } = sarifOf(path.join(INPUTS, 'local-module', 'main.tf.json'));
     expect(fileAndLine(resultFor(log, 'HA-DEL2', 'main/module.db.module.replica.aws_db_instance.replica'))).toEqual({
@@ -182,14 +204,17 @@ describe('ha-report --sarif on templates nobody here wrote', () => {
       region: { startLine: lineOf(file, /"address": "module\.db\.module\.replica\[0\]\.aws_db_instance\.replica"/) },
     };
     expect(fileAndLine(resultFor(log, 'HA-TLS1', name))).toEqual(at);
-    const notChecked = log.runs[0].invocations[0].toolExecutionNotifications
-      .filter((n) => n.locations?.[0].logicalLocations[0].fullyQualifiedName === name);
-    expect(notChecked).toEqual([{
-      level: 'warning',
-      message: { text: expect.stringContaining(`Not checked, a value is unknown: HA-DEL1 ${name}: a plan `) },
-      associatedRule: { id: 'HA-DEL1', index: log.runs[0].tool.driver.rules.findIndex((r) => r.id === 'HA-DEL1') },
-      locations: [expect.objectContaining({ physicalLocation: at })],
-    }]);
+    const notChecked = log.runs[0].invocations[0].toolExecutionNotifications.filter(
+      (n) => n.locations?.[0].logicalLocations[0].fullyQualifiedName === name,
+    );
+    expect(notChecked).toEqual([
+      {
+        level: 'warning',
+        message: { text: expect.stringContaining(`Not checked, a value is unknown: HA-DEL1 ${name}: a plan `) },
+        associatedRule: { id: 'HA-DEL1', index: log.runs[0].tool.driver.rules.findIndex((r) => r.id === 'HA-DEL1') },
+        locations: [expect.objectContaining({ physicalLocation: at })],
+      },
+    ]);
   });
 
   test('GIVEN a file not read and no tier THEN both are notifications of the run, not results', () => {
@@ -197,10 +222,12 @@ describe('ha-report --sarif on templates nobody here wrote', () => {
     const notifications = log.runs[0].invocations[0].toolExecutionNotifications;
     const notRead = /^Not read, so not checked: package\.json in mixed: /;
     const noTier = /^No resource declares a tier, .*: HA-DR1, .*--tier TIER_1\.$/;
-    expect(notifications).toEqual(expect.arrayContaining([
-      { level: 'warning', message: { text: expect.stringMatching(notRead) } },
-      { level: 'note', message: { text: expect.stringMatching(noTier) } },
-    ]));
+    expect(notifications).toEqual(
+      expect.arrayContaining([
+        { level: 'warning', message: { text: expect.stringMatching(notRead) } },
+        { level: 'note', message: { text: expect.stringMatching(noTier) } },
+      ]),
+    );
     expect(log.runs[0].results.filter((r) => r.message.text.includes('package.json'))).toEqual([]);
   });
 
@@ -209,11 +236,21 @@ describe('ha-report --sarif on templates nobody here wrote', () => {
     try {
       const nested = path.join(work, 'Child.nested.template.json');
       fs.copyFileSync(path.join(INPUTS, 'mixed', 'orders.template.json'), nested);
-      fs.writeFileSync(path.join(work, 'Parent.template.json'), JSON.stringify({
-        Resources: {
-          Child: { Type: 'AWS::CloudFormation::Stack', Metadata: { 'aws:asset:path': 'Child.nested.template.json' } },
-        },
-      }, null, 2));
+      fs.writeFileSync(
+        path.join(work, 'Parent.template.json'),
+        JSON.stringify(
+          {
+            Resources: {
+              Child: {
+                Type: 'AWS::CloudFormation::Stack',
+                Metadata: { 'aws:asset:path': 'Child.nested.template.json' },
+              },
+            },
+          },
+          null,
+          2,
+        ),
+      );
       const { log } = sarifOf(path.join(work, 'Parent.template.json'));
       expect(fileAndLine(resultFor(log, 'HA-DB1', 'Parent/Child/OrdersDb'))).toEqual({
         artifactLocation: { uri: uriOf(nested) },
@@ -231,8 +268,8 @@ describe('ha-report --sarif on templates nobody here wrote', () => {
       const moved = path.join(work, 'orders.template.json');
       fs.writeFileSync(moved, `\n\n${JSON.stringify(JSON.parse(fs.readFileSync(original, 'utf8')), null, 6)}`);
       const [first, second] = [original, moved].map((file) => sarifOf(file).log.runs[0].results);
-      const fingerprints = (results: readonly SarifResult[]) => results
-        .map((r) => [r.ruleId, r.partialFingerprints[SARIF_FINGERPRINT_KEY]]);
+      const fingerprints = (results: readonly SarifResult[]) =>
+        results.map((r) => [r.ruleId, r.partialFingerprints[SARIF_FINGERPRINT_KEY]]);
       expect(fingerprints(second)).toEqual(fingerprints(first));
       expect(new Set(first.map((r) => r.partialFingerprints[SARIF_FINGERPRINT_KEY])).size).toBe(first.length);
       expect(fileAndLine(second[0])?.region?.startLine).not.toBe(fileAndLine(first[0])?.region?.startLine);

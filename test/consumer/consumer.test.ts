@@ -2,8 +2,17 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  README_CDK_APP_COMMAND, ROOT, RunResult, describeRun, readmeBlocks, readmeJson, run, runShell, userEnv,
-  writeCdkInitApp, writeCdktfApp,
+  README_CDK_APP_COMMAND,
+  ROOT,
+  RunResult,
+  describeRun,
+  readmeBlocks,
+  readmeJson,
+  run,
+  runShell,
+  userEnv,
+  writeCdkInitApp,
+  writeCdktfApp,
 } from './scratch';
 
 /**
@@ -23,10 +32,12 @@ const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-consumer-'));
 const CDK_APP = path.join(WORK, 'orders');
 const TF_APP = path.join(WORK, 'catalog');
 const NODE10 = {
-  extends: './tsconfig.json', compilerOptions: { module: 'commonjs', moduleResolution: 'node', noEmit: true },
+  extends: './tsconfig.json',
+  compilerOptions: { module: 'commonjs', moduleResolution: 'node', noEmit: true },
 };
 const NODENEXT = {
-  extends: './tsconfig.json', compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', noEmit: true },
+  extends: './tsconfig.json',
+  compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', noEmit: true },
 };
 const CDKTF_JSON = readmeJson('terraformProviders') as { app: string; output: string };
 
@@ -51,7 +62,12 @@ function classify(snippets: string[]): Snippets {
   }
   const others = snippets.filter((s) => ![app, jestTest, cdktfMain, cdktfJestTest].includes(s));
   return {
-    app, jestTest, cdktfMain, cdktfJestTest, cdkOthers: others.filter((s) => !isCdktf(s)), cdktfOthers: others.filter(isCdktf),
+    app,
+    jestTest,
+    cdktfMain,
+    cdktfJestTest,
+    cdkOthers: others.filter((s) => !isCdktf(s)),
+    cdktfOthers: others.filter(isCdktf),
   };
 }
 
@@ -67,10 +83,11 @@ let installs: { cdk: RunResult; tf: RunResult };
 let steps: Record<'cdkSynth' | 'cdkNode10' | 'cdkTest' | 'tfSynth' | 'tfNodeNext' | 'tfTest', Promise<RunResult>>;
 /** Wall-clock milliseconds of each phase, printed when HA_CONSUMER_TIMINGS is set. */
 const timings: Record<string, number> = {};
-const timed = (name: string, result: Promise<RunResult>) => result.then((r) => {
-  timings[name] = r.ms;
-  return r;
-});
+const timed = (name: string, result: Promise<RunResult>) =>
+  result.then((r) => {
+    timings[name] = r.ms;
+    return r;
+  });
 
 beforeAll(async () => {
   const start = Date.now();
@@ -85,7 +102,10 @@ beforeAll(async () => {
     if (pack.code !== 0) {
       throw new Error(describeRun('npm pack', pack));
     }
-    tarball = path.join(WORK, fs.readdirSync(WORK).find((f) => f.endsWith('.tgz'))!);
+    tarball = path.join(
+      WORK,
+      fs.readdirSync(WORK).find((f) => f.endsWith('.tgz'))!,
+    );
   }
 
   const cdkContext = writeCdkInitApp(CDK_APP, README_CDK_APP_COMMAND).context;
@@ -105,7 +125,13 @@ beforeAll(async () => {
   // package), and the links point into this repository's node_modules, which must stay as they are.
   // --install-links=false (npm's default) links the file: directories instead of copying them.
   const install = [
-    'install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--install-links=false', tarball,
+    'install',
+    '--offline',
+    '--no-audit',
+    '--no-fund',
+    '--ignore-scripts',
+    '--install-links=false',
+    tarball,
   ];
   const [cdk, tf] = await Promise.all([
     timed('npm install (cdk)', run('npm', install, CDK_APP)),
@@ -113,25 +139,41 @@ beforeAll(async () => {
   ]);
   installs = { cdk, tf };
   const started = cdk.code === 0 && tf.code === 0;
-  const step = (name: string, result: () => Promise<RunResult>) => started
-    ? timed(name, result())
-    : Promise.resolve({ code: null, stdout: '', stderr: 'not run: npm install failed', ms: 0 });
+  const step = (name: string, result: () => Promise<RunResult>) =>
+    started
+      ? timed(name, result())
+      : Promise.resolve({ code: null, stdout: '', stderr: 'not run: npm install failed', ms: 0 });
   steps = {
     // What `cdk synth` does: run cdk.json's app with the output directory and cdk.json's context.
-    cdkSynth: step('cdk app (tsc nodenext, ts-node)', () => runShell(README_CDK_APP_COMMAND, CDK_APP, userEnv({
-      CDK_OUTDIR: path.join(CDK_APP, 'cdk.out'), CDK_CONTEXT_JSON: JSON.stringify(cdkContext),
-    }))),
+    cdkSynth: step('cdk app (tsc nodenext, ts-node)', () =>
+      runShell(
+        README_CDK_APP_COMMAND,
+        CDK_APP,
+        userEnv({
+          CDK_OUTDIR: path.join(CDK_APP, 'cdk.out'),
+          CDK_CONTEXT_JSON: JSON.stringify(cdkContext),
+        }),
+      ),
+    ),
     // What `cdktf synth` does: run cdktf.json's app (ts-node type-checks it under the template's node10).
-    tfSynth: step('cdktf app (ts-node node10)', () => runShell(CDKTF_JSON.app, TF_APP, userEnv({
-      CDKTF_OUTDIR: path.join(TF_APP, CDKTF_JSON.output),
-    }))),
+    tfSynth: step('cdktf app (ts-node node10)', () =>
+      runShell(
+        CDKTF_JSON.app,
+        TF_APP,
+        userEnv({
+          CDKTF_OUTDIR: path.join(TF_APP, CDKTF_JSON.output),
+        }),
+      ),
+    ),
     cdkNode10: step('tsc node10 (cdk)', () => run(process.execPath, tsc('tsconfig.node10.json'), CDK_APP)),
     tfNodeNext: step('tsc nodenext (cdktf)', () => run(process.execPath, tsc('tsconfig.nodenext.json'), TF_APP)),
     // --ci=false: the first run writes the kit's snapshot, as on a developer's machine (CI=true would refuse to).
     cdkTest: step('npm test (cdk)', () => run('npm', ['test', '--', '--ci=false'], CDK_APP)),
     tfTest: step('jest (cdktf)', () => run(process.execPath, ['node_modules/jest/bin/jest.js', '--ci=false'], TF_APP)),
   };
-  void Promise.all(Object.values(steps)).then(() => { timings.total = Date.now() - start; });
+  void Promise.all(Object.values(steps)).then(() => {
+    timings.total = Date.now() - start;
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -172,13 +214,26 @@ describe('the packed library', () => {
   test('THEN the tarball holds the build, LICENSE, README, RULES and CHANGELOG, and no sources or tests', async () => {
     const list = await run('tar', ['-tzf', tarball], WORK);
     expectOk('tar', list);
-    const files = list.stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    expect(files).toEqual(expect.arrayContaining([
-      'dist/index.js', 'dist/index.d.ts', 'dist/checks/ha-report.js',
-      'dist/tf/aws/index.d.ts', 'dist/tf/google/index.d.ts',
-    ]));
-    expect(files.filter((f) => !/^dist\/.*\.(js|d\.ts)$/.test(f)).sort())
-      .toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'RULES.md', 'package.json']);
+    const files = list.stdout
+      .trim()
+      .split('\n')
+      .map((f) => f.replace(/^package\//, ''));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/checks/ha-report.js',
+        'dist/tf/aws/index.d.ts',
+        'dist/tf/google/index.d.ts',
+      ]),
+    );
+    expect(files.filter((f) => !/^dist\/.*\.(js|d\.ts)$/.test(f)).sort()).toEqual([
+      'CHANGELOG.md',
+      'LICENSE',
+      'README.md',
+      'RULES.md',
+      'package.json',
+    ]);
     expect(fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8')).toContain('Apache License');
   });
 
@@ -190,8 +245,9 @@ describe('the packed library', () => {
 
   test('THEN typesVersions maps every subpath export to the declarations of its exports entry (for node10)', () => {
     const pkg = readJson(CDK_APP, 'node_modules', 'ha-constructs', 'package.json');
-    const subpaths = Object.entries(pkg.exports as Record<string, string | { types: string }>)
-      .filter(([key, value]) => key !== '.' && typeof value === 'object');
+    const subpaths = Object.entries(pkg.exports as Record<string, string | { types: string }>).filter(
+      ([key, value]) => key !== '.' && typeof value === 'object',
+    );
     expect(subpaths.length).toBeGreaterThanOrEqual(5);
     for (const [key, value] of subpaths) {
       expect(pkg.typesVersions['*'][key.slice(2)]).toEqual([(value as { types: string }).types.replace(/^\.\//, '')]);
@@ -209,15 +265,18 @@ describe('GIVEN an app laid out by cdk init app --language typescript', () => {
   });
 
   test('THEN the root, /aws and /checks load without cdktf (not installed); the root exports HaChecks', async () => {
-    const loaded = await nodeJson(CDK_APP, [
-      "const root = require('ha-constructs'); require('ha-constructs/aws'); require('ha-constructs/checks');",
-      'const files = Object.keys(require.cache);',
-      'let cdktf = true; try { require.resolve("cdktf"); } catch { cdktf = false; }',
-      'console.log(JSON.stringify({',
-      '  haChecks: typeof root.HaChecks, plugin: new root.HaChecks().name, cdktfInstalled: cdktf,',
-      '  cdktfLoaded: files.some((f) => /node_modules[\\\\/](cdktf|@cdktf)[\\\\/]/.test(f)),',
-      '}));',
-    ].join('\n'));
+    const loaded = await nodeJson(
+      CDK_APP,
+      [
+        "const root = require('ha-constructs'); require('ha-constructs/aws'); require('ha-constructs/checks');",
+        'const files = Object.keys(require.cache);',
+        'let cdktf = true; try { require.resolve("cdktf"); } catch { cdktf = false; }',
+        'console.log(JSON.stringify({',
+        '  haChecks: typeof root.HaChecks, plugin: new root.HaChecks().name, cdktfInstalled: cdktf,',
+        '  cdktfLoaded: files.some((f) => /node_modules[\\\\/](cdktf|@cdktf)[\\\\/]/.test(f)),',
+        '}));',
+      ].join('\n'),
+    );
     expect(loaded).toEqual({ haChecks: 'function', plugin: 'HaChecks', cdktfInstalled: false, cdktfLoaded: false });
   });
 
@@ -232,7 +291,9 @@ describe('GIVEN an app laid out by cdk init app --language typescript', () => {
     expectOk(README_CDK_APP_COMMAND, result);
     const manifest = readJson(CDK_APP, 'cdk.out', 'manifest.json');
     const stacks = Object.entries(manifest.artifacts as Record<string, { type: string }>)
-      .filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([id]) => id).sort();
+      .filter(([, a]) => a.type === 'aws:cloudformation:stack')
+      .map(([id]) => id)
+      .sort();
     expect(stacks).toEqual(['Orders-Dns', 'Orders-us-east-1', 'Orders-us-west-2', 'Orders-us-west-2-Keys']);
   });
 
@@ -240,7 +301,9 @@ describe('GIVEN an app laid out by cdk init app --language typescript', () => {
     expectOk('synth', await steps.cdkSynth);
     const report = (...args: string[]) => run(path.join(CDK_APP, 'node_modules', '.bin', 'ha-report'), args, CDK_APP);
     const [text, json, strict] = await Promise.all([
-      report('cdk.out'), report('cdk.out', '--json'), report('cdk.out', '--fail-on', 'warning'),
+      report('cdk.out'),
+      report('cdk.out', '--json'),
+      report('cdk.out', '--fail-on', 'warning'),
     ]);
     expectOk('ha-report cdk.out', text);
     expect(json.code).toBe(0);
@@ -249,7 +312,9 @@ describe('GIVEN an app laid out by cdk init app --language typescript', () => {
     for (const service of services) {
       // The standby's scale-up has no published launch time: unproven, not met and not assumed.
       expect(service).toMatchObject({
-        service: 'orders', tier: 'TIER_1', objectivesMet: false,
+        service: 'orders',
+        tier: 'TIER_1',
+        objectivesMet: false,
         status: { azRto: 'met', azRpo: 'met', regionRpo: 'met', availability: 'met', regionRto: 'unproven' },
       });
     }
@@ -266,7 +331,9 @@ describe('GIVEN an app laid out by cdk init app --language typescript', () => {
     expect(result.stderr).toMatch(/Tests:\s+1 passed, 1 total/);
     expect(result.stderr).toMatch(/Snapshots:\s+1 written, 1 total/);
     const snapshot = fs.readFileSync(path.join(CDK_APP, 'test', '__snapshots__', 'orders.test.ts.snap'), 'utf8');
-    expect(snapshot).toContain('=== Checkout ===\nevery record: version=2 service=checkout tier=TIER_1 strategy=WARM_STANDBY\n');
+    expect(snapshot).toContain(
+      '=== Checkout ===\nevery record: version=2 service=checkout tier=TIER_1 strategy=WARM_STANDBY\n',
+    );
     expect(snapshot).toMatch(/\nNetworkVpcPublicSubnet1NATGateway\w+ AWS::EC2::NatGateway\n/);
     expect(snapshot).not.toMatch(/[0-9a-f]{64}|aws:cdk:path/);
   });
@@ -280,12 +347,15 @@ describe('GIVEN an empty cdktf app with the AWS and Google providers and no aws-
   });
 
   test('THEN /core, /tf/aws, /tf/google, /checks and /testing load, and only the root asks for aws-cdk-lib', async () => {
-    const loaded = await nodeJson(TF_APP, [
-      "for (const entry of ['core', 'tf/aws', 'tf/google', 'checks', 'testing']) require('ha-constructs/' + entry);",
-      "let root = 'loaded';",
-      "try { require('ha-constructs'); } catch (e) { root = e.code + ' ' + /'([^']+)'/.exec(e.message)[1]; }",
-      'console.log(JSON.stringify({ root }));',
-    ].join('\n'));
+    const loaded = await nodeJson(
+      TF_APP,
+      [
+        "for (const entry of ['core', 'tf/aws', 'tf/google', 'checks', 'testing']) require('ha-constructs/' + entry);",
+        "let root = 'loaded';",
+        "try { require('ha-constructs'); } catch (e) { root = e.code + ' ' + /'([^']+)'/.exec(e.message)[1]; }",
+        'console.log(JSON.stringify({ root }));',
+      ].join('\n'),
+    );
     expect(loaded).toEqual({ root: 'MODULE_NOT_FOUND aws-cdk-lib' });
   });
 
@@ -295,7 +365,9 @@ describe('GIVEN an empty cdktf app with the AWS and Google providers and no aws-
     expect(result.stderr).toMatch(/Tests:\s+1 passed, 1 total/);
     expect(result.stderr).toMatch(/Snapshots:\s+1 written, 1 total/);
     const snapshot = fs.readFileSync(path.join(TF_APP, 'test', '__snapshots__', 'catalog.test.ts.snap'), 'utf8');
-    expect(snapshot).toContain('=== catalog ===\nevery record: version=2 service=catalog tier=TIER_1 strategy=WARM_STANDBY\n');
+    expect(snapshot).toContain(
+      '=== catalog ===\nevery record: version=2 service=catalog tier=TIER_1 strategy=WARM_STANDBY\n',
+    );
     expect(snapshot).toMatch(/\naws_nat_gateway\.\w+\n {2}ha: role=primary/);
   });
 
@@ -317,14 +389,16 @@ describe('GIVEN an empty cdktf app with the AWS and Google providers and no aws-
     }
   });
 
-  test('THEN the packed ha-report reads cdktf.out: the README\'s two warnings and acknowledgement', async () => {
+  test("THEN the packed ha-report reads cdktf.out: the README's two warnings and acknowledgement", async () => {
     expectOk('cdktf synth', await steps.tfSynth);
     const report = (...args: string[]) => run(path.join(TF_APP, 'node_modules', '.bin', 'ha-report'), args, TF_APP);
     const [text, json] = await Promise.all([report(CDKTF_JSON.output), report(CDKTF_JSON.output, '--json')]);
     expectOk('ha-report cdktf.out', text);
     const { findings, acknowledged } = JSON.parse(json.stdout);
-    expect(findings.map((f: { rule: string; level: string }) => `${f.level} ${f.rule}`))
-      .toEqual(['warning HA-RES2', 'warning HA-RES2']);
+    expect(findings.map((f: { rule: string; level: string }) => `${f.level} ${f.rule}`)).toEqual([
+      'warning HA-RES2',
+      'warning HA-RES2',
+    ]);
     expect(acknowledged.map((a: { rule: string }) => a.rule)).toEqual(['HA-AUD2']);
     for (const a of acknowledged) {
       expect(text.stdout).toContain(`${a.rule} ${a.stack}/${a.resource}: ${a.message}`);

@@ -42,7 +42,10 @@ describe('the text and Markdown reports', () => {
     expect(markdown).toContain('### Findings (0 error(s), 0 warning(s), 1 acknowledged)');
     const table = markdown.slice(markdown.indexOf('### Acknowledged')).split('\n');
     expect(table.slice(0, 4)).toEqual([
-      '### Acknowledged', '', '| level | rule | stack | resource | message | reason |', '|---|---|---|---|---|---|',
+      '### Acknowledged',
+      '',
+      '| level | rule | stack | resource | message | reason |',
+      '|---|---|---|---|---|---|',
     ]);
     expect(table[4]).toMatch(/^\| error \| HA-KMS1 \| keys \| aws_kms_key\.signing \| .+ \| imported key material/);
     expect(table[4].endsWith(`| ${REASON} |`)).toBe(true);
@@ -50,7 +53,15 @@ describe('the text and Markdown reports', () => {
 
   test('WHEN ha-report --help THEN it explains acknowledgements and the acknowledged list', () => {
     let out = '';
-    expect(main(['--help'], { stdout: (t) => { out += t; }, stderr: () => undefined, isTty: false })).toBe(0);
+    expect(
+      main(['--help'], {
+        stdout: (t) => {
+          out += t;
+        },
+        stderr: () => undefined,
+        isTty: false,
+      }),
+    ).toBe(0);
     expect(out).toContain('--json              print { services, findings, acknowledged, unread, unchecked } as JSON');
     expect(out).toMatch(/acknowledged findings:\n {2}A finding the design accepts is acknowledged/);
     expect(out).toContain(`acknowledgeHaFinding(scope, rule, reason)`);
@@ -59,7 +70,15 @@ describe('the text and Markdown reports', () => {
 
   test('WHEN ha-report --help THEN it says a row is a service, how an unproven figure reads, and offers --explain', () => {
     let out = '';
-    expect(main(['--help'], { stdout: (t) => { out += t; }, stderr: () => undefined, isTty: false })).toBe(0);
+    expect(
+      main(['--help'], {
+        stdout: (t) => {
+          out += t;
+        },
+        stderr: () => undefined,
+        isTty: false,
+      }),
+    ).toBe(0);
     expect(out).toContain('one row per\nservice, across all its stacks');
     expect(out).toContain('(≥ 396 s ?)');
     expect(out).toMatch(/"objectives met" is yes, no, or unproven/);

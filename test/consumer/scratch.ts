@@ -35,22 +35,32 @@ export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
       env[key] = value;
     }
   }
-  env.PATH = (process.env.PATH ?? '').split(path.delimiter).filter((dir) => !dir.startsWith(ROOT)).join(path.delimiter);
+  env.PATH = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((dir) => !dir.startsWith(ROOT))
+    .join(path.delimiter);
   // No update check (npm's or cdktf's): CI may have no network beyond the registry during npm ci.
   return { ...env, CHECKPOINT_DISABLE: '1', npm_config_update_notifier: 'false', NO_COLOR: '1', ...extra };
 }
 
 /** Runs a command to its end; never rejects, so that a test can show the output of a failure. */
 export function run(
-  command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = userEnv(),
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = userEnv(),
 ): Promise<RunResult> {
   const start = Date.now();
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
     child.on('error', (e) => resolve({ code: null, stdout, stderr: `${stderr}${e.message}`, ms: Date.now() - start }));
     child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - start }));
   });
@@ -63,8 +73,10 @@ export function runShell(commandLine: string, cwd: string, env?: NodeJS.ProcessE
 
 /** A failed run's output, for the message of a failing expectation. */
 export function describeRun(name: string, result: RunResult): string {
-  return `${name} exited ${result.code} after ${result.ms} ms\n`
-    + `--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+  return (
+    `${name} exited ${result.code} after ${result.ms} ms\n` +
+    `--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`
+  );
 }
 
 /** The README's fenced blocks of one language, in order. */
@@ -166,13 +178,22 @@ export function writeCdktfApp(dir: string): void {
     version: '1.0.0',
     private: true,
     dependencies: localSpecs(['cdktf', 'constructs', '@cdktf/provider-aws', '@cdktf/provider-google']),
-    devDependencies: localSpecs(['@types/node', 'typescript', 'ts-node', 'jest', '@swc/core', '@swc/jest', '@types/jest']),
+    devDependencies: localSpecs([
+      '@types/node',
+      'typescript',
+      'ts-node',
+      'jest',
+      '@swc/core',
+      '@swc/jest',
+      '@types/jest',
+    ]),
   };
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'cdktf.json'), `${JSON.stringify(readmeJson('terraformProviders'), null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), `${JSON.stringify(readmeJson('compilerOptions'), null, 2)}\n`);
   // The README's "Test with jest": the cdk init app's jest.config.js without the aws-cdk-lib setup file.
-  const jestConfig = fs.readFileSync(path.join(CDK_TEMPLATE, 'jest.config.js'), 'utf8')
+  const jestConfig = fs
+    .readFileSync(path.join(CDK_TEMPLATE, 'jest.config.js'), 'utf8')
     .replace(/\n\s*setupFilesAfterEnv: \[[^\]]*\],?/, '');
   fs.writeFileSync(path.join(dir, 'jest.config.js'), jestConfig);
 }

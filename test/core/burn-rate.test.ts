@@ -29,9 +29,21 @@ describe('error budget', () => {
 describe('burnRateAlerts', () => {
   test('the SRE workbook table for a 99.9% SLO over 30 days', () => {
     expect(burnRateAlerts(0.999)).toEqual([
-      { severity: 'page', burnRate: 14.4, longWindowSeconds: 3600, shortWindowSeconds: 300, errorRateThreshold: 0.0144 },
+      {
+        severity: 'page',
+        burnRate: 14.4,
+        longWindowSeconds: 3600,
+        shortWindowSeconds: 300,
+        errorRateThreshold: 0.0144,
+      },
       { severity: 'page', burnRate: 6, longWindowSeconds: 21600, shortWindowSeconds: 1800, errorRateThreshold: 0.006 },
-      { severity: 'ticket', burnRate: 1, longWindowSeconds: 259200, shortWindowSeconds: 21600, errorRateThreshold: 0.001 },
+      {
+        severity: 'ticket',
+        burnRate: 1,
+        longWindowSeconds: 259200,
+        shortWindowSeconds: 21600,
+        errorRateThreshold: 0.001,
+      },
     ]);
   });
 
@@ -46,19 +58,69 @@ describe('burnRateAlerts', () => {
   test('another window keeps the budget shares: windows scale, burn rates stay', () => {
     const alerts = burnRateAlerts(0.999, 28);
     expect(alerts.map((a) => a.burnRate)).toEqual([14.4, 6, 1]);
-    expect(alerts.map((a) => [a.longWindowSeconds, a.shortWindowSeconds])).toEqual([[3360, 280], [20160, 1680], [241920, 20160]]);
+    expect(alerts.map((a) => [a.longWindowSeconds, a.shortWindowSeconds])).toEqual([
+      [3360, 280],
+      [20160, 1680],
+      [241920, 20160],
+    ]);
     // budget share = burnRate × long window / SLO window: 2%, 5%, 10% as in the 30-day table
-    expect(alerts.map((a) => Number(((a.burnRate * a.longWindowSeconds) / (28 * 86400)).toFixed(6)))).toEqual([0.02, 0.05, 0.1]);
+    expect(alerts.map((a) => Number(((a.burnRate * a.longWindowSeconds) / (28 * 86400)).toFixed(6)))).toEqual([
+      0.02, 0.05, 0.1,
+    ]);
   });
 });
 
 describe('fastestPageAlert', () => {
   test.each([
-    [0.999, 30, { severity: 'page', burnRate: 14.4, longWindowSeconds: 3600, shortWindowSeconds: 300, errorRateThreshold: 0.0144 }],
-    [0.9999, 30, { severity: 'page', burnRate: 14.4, longWindowSeconds: 3600, shortWindowSeconds: 300, errorRateThreshold: 0.00144 }],
-    [0.9995, 30, { severity: 'page', burnRate: 14.4, longWindowSeconds: 3600, shortWindowSeconds: 300, errorRateThreshold: 0.0072 }],
-    [0.999, 28, { severity: 'page', burnRate: 14.4, longWindowSeconds: 3360, shortWindowSeconds: 280, errorRateThreshold: 0.0144 }],
-    [0.99, 7, { severity: 'page', burnRate: 14.4, longWindowSeconds: 840, shortWindowSeconds: 70, errorRateThreshold: 0.144 }],
+    [
+      0.999,
+      30,
+      {
+        severity: 'page',
+        burnRate: 14.4,
+        longWindowSeconds: 3600,
+        shortWindowSeconds: 300,
+        errorRateThreshold: 0.0144,
+      },
+    ],
+    [
+      0.9999,
+      30,
+      {
+        severity: 'page',
+        burnRate: 14.4,
+        longWindowSeconds: 3600,
+        shortWindowSeconds: 300,
+        errorRateThreshold: 0.00144,
+      },
+    ],
+    [
+      0.9995,
+      30,
+      {
+        severity: 'page',
+        burnRate: 14.4,
+        longWindowSeconds: 3600,
+        shortWindowSeconds: 300,
+        errorRateThreshold: 0.0072,
+      },
+    ],
+    [
+      0.999,
+      28,
+      {
+        severity: 'page',
+        burnRate: 14.4,
+        longWindowSeconds: 3360,
+        shortWindowSeconds: 280,
+        errorRateThreshold: 0.0144,
+      },
+    ],
+    [
+      0.99,
+      7,
+      { severity: 'page', burnRate: 14.4, longWindowSeconds: 840, shortWindowSeconds: 70, errorRateThreshold: 0.144 },
+    ],
   ])('fastestPageAlert(%d, %d) is the highest-burn page row', (target, days, expected) => {
     expect(fastestPageAlert(target, days)).toEqual(expected);
   });

@@ -41,9 +41,12 @@ describe('fleet capacity per role', () => {
     [6, 20, 3, false, 6, 2],
     [1, 10, 3, false, 3, 1],
     [4, 10, 2, true, 8, 4],
-  ])('primary: %d required, max %d, %d AZs, stable=%s → %d (%d per AZ)', (required, max, azs, stable, desired, perAz) => {
-    expect(primaryFleetCapacity(required, max, azs, stable)).toEqual({ min: desired, desired, max, perAz });
-  });
+  ])(
+    'primary: %d required, max %d, %d AZs, stable=%s → %d (%d per AZ)',
+    (required, max, azs, stable, desired, perAz) => {
+      expect(primaryFleetCapacity(required, max, azs, stable)).toEqual({ min: desired, desired, max, perAz });
+    },
+  );
 
   const primary = primaryFleetCapacity(6, 20, 3, true);
   test.each([
@@ -53,6 +56,11 @@ describe('fleet capacity per role', () => {
     [DrStrategy.PILOT_LIGHT, undefined, 0],
     [DrStrategy.BACKUP_RESTORE, undefined, 0],
   ])('standby of %s (standbyCapacity %s) runs %d and keeps the primary maximum', (strategy, standby, desired) => {
-    expect(standbyFleetCapacity(primary, strategy, 3, standby)).toEqual({ min: desired, desired, max: 20, perAz: Math.ceil(desired / 3) });
+    expect(standbyFleetCapacity(primary, strategy, 3, standby)).toEqual({
+      min: desired,
+      desired,
+      max: 20,
+      perAz: Math.ceil(desired / 3),
+    });
   });
 });

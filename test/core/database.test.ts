@@ -1,4 +1,8 @@
-import { auroraPostgresMaxConnections, connectionAlarmThreshold, instanceClassMemoryGiB } from '../../lib/core/database';
+import {
+  auroraPostgresMaxConnections,
+  connectionAlarmThreshold,
+  instanceClassMemoryGiB,
+} from '../../lib/core/database';
 
 describe('instanceClassMemoryGiB', () => {
   test.each<[string, number | undefined]>([
@@ -33,16 +37,25 @@ describe('auroraPostgresMaxConnections', () => {
   });
 
   test.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('%s GiB is a RangeError', (memoryGiB) => {
-    expect(() => auroraPostgresMaxConnections(memoryGiB)).toThrow(new RangeError(`memoryGiB must be a positive number, got: ${memoryGiB}`));
+    expect(() => auroraPostgresMaxConnections(memoryGiB)).toThrow(
+      new RangeError(`memoryGiB must be a positive number, got: ${memoryGiB}`),
+    );
   });
 });
 
 describe('connectionAlarmThreshold', () => {
-  test.each<[number, number]>([[1678, 1342], [5000, 4000], [1, 0], [10, 8]])('%s → %s', (max, expected) => {
+  test.each<[number, number]>([
+    [1678, 1342],
+    [5000, 4000],
+    [1, 0],
+    [10, 8],
+  ])('%s → %s', (max, expected) => {
     expect(connectionAlarmThreshold(max)).toBe(expected);
   });
 
   test.each([0, 1.5, -3])('%s is a RangeError', (max) => {
-    expect(() => connectionAlarmThreshold(max)).toThrow(new RangeError(`maxConnections must be a positive integer, got: ${max}`));
+    expect(() => connectionAlarmThreshold(max)).toThrow(
+      new RangeError(`maxConnections must be a positive integer, got: ${max}`),
+    );
   });
 });

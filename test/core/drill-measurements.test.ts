@@ -1,11 +1,23 @@
 import {
-  DRILL_MEASUREMENTS_METADATA_KEY, DRILL_STEPS, DrillMeasurement, drillMeasurementAge, drillMeasurementEntry,
-  drillMeasurementProblems, DrStrategy, HaValidationError, parseDrillMeasurements, ServiceTier, validateDrillMeasurement,
+  DRILL_MEASUREMENTS_METADATA_KEY,
+  DRILL_STEPS,
+  DrillMeasurement,
+  drillMeasurementAge,
+  drillMeasurementEntry,
+  drillMeasurementProblems,
+  DrStrategy,
+  HaValidationError,
+  parseDrillMeasurements,
+  ServiceTier,
+  validateDrillMeasurement,
 } from '../../lib/core';
 
 const TODAY = new Date('2026-03-10T12:00:00Z');
 const VALID: DrillMeasurement = {
-  step: 'scale-up', seconds: 420, measuredOn: '2026-03-02', drill: 'RegionEvacuationDrill experiment EXP1',
+  step: 'scale-up',
+  seconds: 420,
+  measuredOn: '2026-03-02',
+  drill: 'RegionEvacuationDrill experiment EXP1',
 };
 
 describe('drill measurements', () => {
@@ -17,8 +29,9 @@ describe('drill measurements', () => {
   test('GIVEN a valid measurement THEN it has no problem and is written without its step, keys in a fixed order', () => {
     expect(drillMeasurementProblems(VALID, TODAY)).toEqual([]);
     expect(validateDrillMeasurement(VALID, TODAY)).toBe(VALID);
-    expect(Object.keys(drillMeasurementEntry({ drill: 'd', measuredOn: '2026-01-01', seconds: 1, step: 'restore' })))
-      .toEqual(['seconds', 'measuredOn', 'drill']);
+    expect(
+      Object.keys(drillMeasurementEntry({ drill: 'd', measuredOn: '2026-01-01', seconds: 1, step: 'restore' })),
+    ).toEqual(['seconds', 'measuredOn', 'drill']);
   });
 
   test('a measurement dated today (UTC) is not in the future', () => {
@@ -27,18 +40,38 @@ describe('drill measurements', () => {
 
   // prop, value, what the message says is allowed
   test.each<[keyof DrillMeasurement, unknown, string]>([
-    ['step', 'failback', 'step must be one of decision, promotion, writer-creation, scale-up, restore, got: "failback"'],
+    [
+      'step',
+      'failback',
+      'step must be one of decision, promotion, writer-creation, scale-up, restore, got: "failback"',
+    ],
     ['step', undefined, 'step must be one of decision, promotion, writer-creation, scale-up, restore, got: undefined'],
     ['seconds', 0, "seconds must be a finite number of seconds above 0 (the worst of the drill's runs), got: 0"],
     ['seconds', -5, "seconds must be a finite number of seconds above 0 (the worst of the drill's runs), got: -5"],
     ['seconds', NaN, "seconds must be a finite number of seconds above 0 (the worst of the drill's runs), got: NaN"],
-    ['seconds', Infinity, "seconds must be a finite number of seconds above 0 (the worst of the drill's runs), got: Infinity"],
-    ['seconds', '420', "seconds must be a finite number of seconds above 0 (the worst of the drill's runs), got: \"420\""],
+    [
+      'seconds',
+      Infinity,
+      "seconds must be a finite number of seconds above 0 (the worst of the drill's runs), got: Infinity",
+    ],
+    [
+      'seconds',
+      '420',
+      'seconds must be a finite number of seconds above 0 (the worst of the drill\'s runs), got: "420"',
+    ],
     ['measuredOn', '2026-02-30', 'measuredOn must be a UTC date YYYY-MM-DD that exists, got: "2026-02-30"'],
     ['measuredOn', '2026-3-2', 'measuredOn must be a UTC date YYYY-MM-DD that exists, got: "2026-3-2"'],
-    ['measuredOn', '2026-03-02T10:00:00Z', 'measuredOn must be a UTC date YYYY-MM-DD that exists, got: "2026-03-02T10:00:00Z"'],
+    [
+      'measuredOn',
+      '2026-03-02T10:00:00Z',
+      'measuredOn must be a UTC date YYYY-MM-DD that exists, got: "2026-03-02T10:00:00Z"',
+    ],
     ['measuredOn', '2026-03-11', 'measuredOn must be a date not after today (2026-03-10 UTC), got: "2026-03-11"'],
-    ['drill', '  ', 'drill must be a non-empty text naming the drill and its run (e.g. a FIS experiment id), got: "  "'],
+    [
+      'drill',
+      '  ',
+      'drill must be a non-empty text naming the drill and its run (e.g. a FIS experiment id), got: "  "',
+    ],
   ])('GIVEN %s %p THEN the problem names it, the value and what is allowed', (prop, value, message) => {
     const measurement = { ...VALID, [prop]: value };
     expect(drillMeasurementProblems(measurement, TODAY)).toEqual([{ prop, message }]);
@@ -53,43 +86,53 @@ describe('drill measurements', () => {
   });
 
   test('GIVEN several props wrong THEN each is named once', () => {
-    expect(drillMeasurementProblems({ step: 'x', seconds: -1 }, TODAY).map((p) => p.prop))
-      .toEqual(['step', 'seconds', 'measuredOn', 'drill']);
+    expect(drillMeasurementProblems({ step: 'x', seconds: -1 }, TODAY).map((p) => p.prop)).toEqual([
+      'step',
+      'seconds',
+      'measuredOn',
+      'drill',
+    ]);
   });
 
   describe('parseDrillMeasurements', () => {
     test('reads the records written under the key, in the order of a failover', () => {
-      expect(parseDrillMeasurements({
-        'scale-up': drillMeasurementEntry(VALID),
-        'decision': { seconds: 240, measuredOn: '2026-03-02', drill: 'game day 2026-Q1' },
-      })).toEqual({
-        measurements: [
-          { step: 'decision', seconds: 240, measuredOn: '2026-03-02', drill: 'game day 2026-Q1' },
-          VALID,
-        ],
+      expect(
+        parseDrillMeasurements({
+          'scale-up': drillMeasurementEntry(VALID),
+          decision: { seconds: 240, measuredOn: '2026-03-02', drill: 'game day 2026-Q1' },
+        }),
+      ).toEqual({
+        measurements: [{ step: 'decision', seconds: 240, measuredOn: '2026-03-02', drill: 'game day 2026-Q1' }, VALID],
         rejected: [],
       });
     });
 
     test('rejects what is not a map of records, and each malformed record with its problem', () => {
-      expect(parseDrillMeasurements([VALID]).rejected)
-        .toEqual([expect.stringContaining('a map of step to { seconds, measuredOn, drill } is expected')]);
+      expect(parseDrillMeasurements([VALID]).rejected).toEqual([
+        expect.stringContaining('a map of step to { seconds, measuredOn, drill } is expected'),
+      ]);
       expect(parseDrillMeasurements('420').measurements).toEqual([]);
-      expect(parseDrillMeasurements({
-        'scale-up': { seconds: 420, measuredOn: '2026-03-02', drill: 'd' },
-        'failback': { seconds: 60, measuredOn: '2026-03-02', drill: 'd' },
-        'promotion': { seconds: 0, measuredOn: 'last week', drill: 'd' },
-      })).toEqual({
+      expect(
+        parseDrillMeasurements({
+          'scale-up': { seconds: 420, measuredOn: '2026-03-02', drill: 'd' },
+          failback: { seconds: 60, measuredOn: '2026-03-02', drill: 'd' },
+          promotion: { seconds: 0, measuredOn: 'last week', drill: 'd' },
+        }),
+      ).toEqual({
         measurements: [{ step: 'scale-up', seconds: 420, measuredOn: '2026-03-02', drill: 'd' }],
         rejected: [
-          expect.stringMatching(/^promotion: seconds must be .*; measuredOn must be a UTC date YYYY-MM-DD that exists, got: "last week"/),
+          expect.stringMatching(
+            /^promotion: seconds must be .*; measuredOn must be a UTC date YYYY-MM-DD that exists, got: "last week"/,
+          ),
           expect.stringMatching(/^failback: step must be one of/),
         ],
       });
     });
 
     test('leaves a date after today to the reader, which knows its own date', () => {
-      expect(parseDrillMeasurements({ restore: { seconds: 3600, measuredOn: '2999-01-01', drill: 'd' } }).rejected).toEqual([]);
+      expect(
+        parseDrillMeasurements({ restore: { seconds: 3600, measuredOn: '2999-01-01', drill: 'd' } }).rejected,
+      ).toEqual([]);
     });
   });
 
@@ -108,15 +151,28 @@ describe('drill measurements', () => {
 
   describe('the tier decides staleness', () => {
     test.each([
-      [ServiceTier.TIER_0, 92], [ServiceTier.TIER_1, 92], [ServiceTier.TIER_2, 92], [ServiceTier.TIER_3, 366],
-    ])('%#: drillIntervalDays defaults to a quarter with a second region, a year for backup and restore', (tier, days) => {
-      expect(tier.drillIntervalDays).toBe(days);
-    });
+      [ServiceTier.TIER_0, 92],
+      [ServiceTier.TIER_1, 92],
+      [ServiceTier.TIER_2, 92],
+      [ServiceTier.TIER_3, 366],
+    ])(
+      '%#: drillIntervalDays defaults to a quarter with a second region, a year for backup and restore',
+      (tier, days) => {
+        expect(tier.drillIntervalDays).toBe(days);
+      },
+    );
 
     test('a custom tier may set its own, a whole number of days', () => {
       const props = {
-        name: 'payments', strategy: DrStrategy.WARM_STANDBY, availabilityTarget: 0.9995, minAzs: 3, minRegions: 2,
-        azRtoSeconds: 60, azRpoSeconds: 0, regionRtoSeconds: 600, regionRpoSeconds: 30,
+        name: 'payments',
+        strategy: DrStrategy.WARM_STANDBY,
+        availabilityTarget: 0.9995,
+        minAzs: 3,
+        minRegions: 2,
+        azRtoSeconds: 60,
+        azRpoSeconds: 0,
+        regionRtoSeconds: 600,
+        regionRpoSeconds: 30,
       };
       expect(ServiceTier.custom({ ...props, drillIntervalDays: 30 }).drillIntervalDays).toBe(30);
       expect(ServiceTier.custom(props).drillIntervalDays).toBe(92);

@@ -1,5 +1,9 @@
 import { SRE_WORKBOOK_SLO_WINDOW_DAYS } from '../../lib/core';
-import { alarmPeriodSeconds, CLOUDWATCH_ALARM_MAX_RANGE_SECONDS, errorBudgetExhaustion } from '../../lib/core/error-budget-policy';
+import {
+  alarmPeriodSeconds,
+  CLOUDWATCH_ALARM_MAX_RANGE_SECONDS,
+  errorBudgetExhaustion,
+} from '../../lib/core/error-budget-policy';
 
 describe('errorBudgetExhaustion', () => {
   test.each<[number, number, number, number, boolean]>([
@@ -9,15 +13,24 @@ describe('errorBudgetExhaustion', () => {
     [0.999, 7, 604800, 0.001, true],
     [0.99, 1, 86400, 0.01, true],
     [0.999, 28, 604800, 0.004, false],
-  ])('target %p over %p days: range %p s, threshold %p', (target, windowDays, rangeSeconds, threshold, coversWindow) => {
-    expect(errorBudgetExhaustion(target, windowDays)).toEqual({ rangeSeconds, errorRateThreshold: threshold, coversWindow });
+  ])(
+    'target %p over %p days: range %p s, threshold %p',
+    (target, windowDays, rangeSeconds, threshold, coversWindow) => {
+      expect(errorBudgetExhaustion(target, windowDays)).toEqual({
+        rangeSeconds,
+        errorRateThreshold: threshold,
+        coversWindow,
+      });
+    },
+  );
+
+  test("the default window is the workbook's and the default range CloudWatch's longest", () => {
+    expect(errorBudgetExhaustion(0.999)).toEqual(
+      errorBudgetExhaustion(0.999, SRE_WORKBOOK_SLO_WINDOW_DAYS, CLOUDWATCH_ALARM_MAX_RANGE_SECONDS),
+    );
   });
 
-  test('the default window is the workbook\'s and the default range CloudWatch\'s longest', () => {
-    expect(errorBudgetExhaustion(0.999)).toEqual(errorBudgetExhaustion(0.999, SRE_WORKBOOK_SLO_WINDOW_DAYS, CLOUDWATCH_ALARM_MAX_RANGE_SECONDS));
-  });
-
-  test('errors of the range alone at the threshold spend exactly the window\'s budget', () => {
+  test("errors of the range alone at the threshold spend exactly the window's budget", () => {
     const { rangeSeconds, errorRateThreshold } = errorBudgetExhaustion(0.9995, 30);
     expect(errorRateThreshold * rangeSeconds).toBeCloseTo((1 - 0.9995) * 30 * 86400, 6);
   });
@@ -32,7 +45,16 @@ describe('errorBudgetExhaustion', () => {
 });
 
 describe('alarmPeriodSeconds', () => {
-  test.each([[300, 300], [280, 300], [3360, 3360], [29, 60], [1, 60], [89, 60], [90, 120], [259200, 259200]])('%p s is measured over %p s', (window, period) => {
+  test.each([
+    [300, 300],
+    [280, 300],
+    [3360, 3360],
+    [29, 60],
+    [1, 60],
+    [89, 60],
+    [90, 120],
+    [259200, 259200],
+  ])('%p s is measured over %p s', (window, period) => {
     expect(alarmPeriodSeconds(window)).toBe(period);
   });
 

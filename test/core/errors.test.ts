@@ -16,11 +16,15 @@ describe('HaValidationError: one error for bad input on every engine', () => {
     }
     expect(error).toBeInstanceOf(HaValidationError);
     expect(error).toBeInstanceOf(RangeError);
-    expect(error).toMatchObject({ name: 'HaValidationError', prop: 'readers', message: 'readers must be an integer of at least 0, got: 1.5' });
+    expect(error).toMatchObject({
+      name: 'HaValidationError',
+      prop: 'readers',
+      message: 'readers must be an integer of at least 0, got: 1.5',
+    });
     expect(() => ServiceTier.fromName('TIER_9')).toThrow(HaValidationError);
   });
 
-  test('the CDK engine throws aws-cdk-lib\'s ValidationError, marked so that instanceof HaValidationError holds', () => {
+  test("the CDK engine throws aws-cdk-lib's ValidationError, marked so that instanceof HaValidationError holds", () => {
     const error = validationError('readers must be an integer, got: 1.5', new Stack(testApp(), 'S'), 'readers');
     expect(error).toBeInstanceOf(HaValidationError);
     expect(HaValidationError.isHaValidationError(error)).toBe(true);

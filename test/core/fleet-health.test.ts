@@ -12,20 +12,28 @@ describe('fleetTargetHealth', () => {
     [190, 30, 5, 3, 95],
     [300, 30, 5, 3, 95],
     [900, 30, 5, 3, 95],
-  ])('an AZ RTO of %d s takes interval %d s, timeout %d s, threshold %d: %d s to stop routing', (rto, interval, timeout, threshold, failover) => {
-    expect(fleetTargetHealth(rto)).toEqual({
-      intervalSeconds: interval,
-      timeoutSeconds: timeout,
-      unhealthyThresholdCount: threshold,
-      failoverSeconds: failover,
-      budgetSeconds: rto / 2,
-      withinBudget: true,
-    });
-  });
+  ])(
+    'an AZ RTO of %d s takes interval %d s, timeout %d s, threshold %d: %d s to stop routing',
+    (rto, interval, timeout, threshold, failover) => {
+      expect(fleetTargetHealth(rto)).toEqual({
+        intervalSeconds: interval,
+        timeoutSeconds: timeout,
+        unhealthyThresholdCount: threshold,
+        failoverSeconds: failover,
+        budgetSeconds: rto / 2,
+        withinBudget: true,
+      });
+    },
+  );
 
   test('an AZ RTO under 28 s gets the fastest check ALB allows, flagged as outside the budget', () => {
     expect(fleetTargetHealth(20)).toEqual({
-      intervalSeconds: 5, timeoutSeconds: 4, unhealthyThresholdCount: 2, failoverSeconds: 14, budgetSeconds: 10, withinBudget: false,
+      intervalSeconds: 5,
+      timeoutSeconds: 4,
+      unhealthyThresholdCount: 2,
+      failoverSeconds: 14,
+      budgetSeconds: 10,
+      withinBudget: false,
     });
   });
 

@@ -6,7 +6,14 @@ import { DrStrategy, HA_ACKNOWLEDGED_KEY, HaRole, ServiceTier } from '../../lib/
 import * as tfAws from '../../lib/tf/aws';
 import * as tfGoogle from '../../lib/tf/google';
 import { leakIn } from '../proofs/harness';
-import { AWS_DEFAULT_REGION, Cloud, forgettingTokens, proofTfStack, synthesizeTf, withoutCreationStacks } from '../proofs/tf-harness';
+import {
+  AWS_DEFAULT_REGION,
+  Cloud,
+  forgettingTokens,
+  proofTfStack,
+  synthesizeTf,
+  withoutCreationStacks,
+} from '../proofs/tf-harness';
 
 /**
  * Every cdktf construct of both engines (lib/tf/aws, lib/tf/google) with only its required props,
@@ -64,124 +71,216 @@ interface DefaultBuild {
 }
 
 const AWS_BUILDS: readonly DefaultBuild[] = [
-  { name: 'AuditTrail', cloud: 'aws', build: (s, tier) => new tfAws.AuditTrail(s, 'Audit', { tier, service: 'orders' }) },
-  { name: 'SyntheticCanary', cloud: 'aws', build: (s, tier) => new tfAws.SyntheticCanary(s, 'Probe', { tier, service: 'orders', url: 'https://api.example.com/health' }) },
+  {
+    name: 'AuditTrail',
+    cloud: 'aws',
+    build: (s, tier) => new tfAws.AuditTrail(s, 'Audit', { tier, service: 'orders' }),
+  },
+  {
+    name: 'SyntheticCanary',
+    cloud: 'aws',
+    build: (s, tier) =>
+      new tfAws.SyntheticCanary(s, 'Probe', { tier, service: 'orders', url: 'https://api.example.com/health' }),
+  },
   {
     name: 'GlobalDatabase',
     cloud: 'aws',
     // rds.global_db_rpo takes no less than 20 s: TIER_0's 1 s needs the data set's own rpoObjectiveSeconds.
-    refuses: (tier) => (tier.regionRpoSeconds < 20
-      ? ['rpoObjectiveSeconds must be at least 20 s', 'GlobalTable with consistency STRONG'] : undefined),
-    build: (s, tier) => new tfAws.GlobalDatabase(s, 'Database', {
-      tier, service: 'orders', secondaryProvider: alias(s, 'us-west-2'), engineVersion: '16.6',
-      primaryVpcId: 'vpc-0123456789abcdef0', primarySubnetIds: subnets(s, AWS_DEFAULT_REGION, 'private', tier.minAzs),
-      secondaryVpcId: 'vpc-0fedcba9876543210', secondarySubnetIds: subnets(s, 'us-west-2', 'private', tier.minAzs),
-      masterPassword: 'from-a-variable-in-real-use',
-    }),
+    refuses: (tier) =>
+      tier.regionRpoSeconds < 20
+        ? ['rpoObjectiveSeconds must be at least 20 s', 'GlobalTable with consistency STRONG']
+        : undefined,
+    build: (s, tier) =>
+      new tfAws.GlobalDatabase(s, 'Database', {
+        tier,
+        service: 'orders',
+        secondaryProvider: alias(s, 'us-west-2'),
+        engineVersion: '16.6',
+        primaryVpcId: 'vpc-0123456789abcdef0',
+        primarySubnetIds: subnets(s, AWS_DEFAULT_REGION, 'private', tier.minAzs),
+        secondaryVpcId: 'vpc-0fedcba9876543210',
+        secondarySubnetIds: subnets(s, 'us-west-2', 'private', tier.minAzs),
+        masterPassword: 'from-a-variable-in-real-use',
+      }),
   },
   {
     name: 'FailoverRunbooks',
     cloud: 'aws',
-    build: (s, tier) => new tfAws.FailoverRunbooks(s, 'Runbooks', {
-      tier, service: 'orders', globalClusterIdentifier: 'orders-global',
-      secondaryClusterArn: 'arn:aws:rds:us-west-2:111122223333:cluster:orders-standby',
-      // The scale-up runbook is for a scaled-down standby fleet (warm standby, pilot light).
-      ...(tier.isMultiRegion && !tier.allRegionsServe
-        ? { standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: { min: 6, desired: 6, max: 12 } } : {}),
-      failoverTrigger: tier.allRegionsServe
-        ? tfAws.FailoverTrigger.alarm({ arn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:orders-page', alarmName: 'orders-page' })
-        : tfAws.FailoverTrigger.operator(300),
-    }),
+    build: (s, tier) =>
+      new tfAws.FailoverRunbooks(s, 'Runbooks', {
+        tier,
+        service: 'orders',
+        globalClusterIdentifier: 'orders-global',
+        secondaryClusterArn: 'arn:aws:rds:us-west-2:111122223333:cluster:orders-standby',
+        // The scale-up runbook is for a scaled-down standby fleet (warm standby, pilot light).
+        ...(tier.isMultiRegion && !tier.allRegionsServe
+          ? { standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: { min: 6, desired: 6, max: 12 } }
+          : {}),
+        failoverTrigger: tier.allRegionsServe
+          ? tfAws.FailoverTrigger.alarm({
+              arn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:orders-page',
+              alarmName: 'orders-page',
+            })
+          : tfAws.FailoverTrigger.operator(300),
+      }),
   },
   {
     name: 'FailoverDns',
     cloud: 'aws',
-    build: (s, tier) => new tfAws.FailoverDns(s, 'Dns', {
-      tier, service: 'orders', hostedZoneId: 'Z0123456789ABC', recordName: 'api.example.com',
-      endpoints: [AWS_DEFAULT_REGION, ...awsOthers(tier)].slice(0, tier.isMultiRegion ? Math.max(tier.minRegions, 2) : 1)
-        .map((region) => ({ region, dnsName: `api.${region}.elb.amazonaws.com`, zoneId: 'Z35SXDOTRQ7X7K' })),
-    }),
+    build: (s, tier) =>
+      new tfAws.FailoverDns(s, 'Dns', {
+        tier,
+        service: 'orders',
+        hostedZoneId: 'Z0123456789ABC',
+        recordName: 'api.example.com',
+        endpoints: [AWS_DEFAULT_REGION, ...awsOthers(tier)]
+          .slice(0, tier.isMultiRegion ? Math.max(tier.minRegions, 2) : 1)
+          .map((region) => ({ region, dnsName: `api.${region}.elb.amazonaws.com`, zoneId: 'Z35SXDOTRQ7X7K' })),
+      }),
   },
   {
     name: 'AzEvacuationDrill',
     cloud: 'aws',
-    build: (s, tier) => new tfAws.AzEvacuationDrill(s, 'Drill', {
-      tier, service: 'orders', availabilityZone: 'us-east-1a', subnetIds: subnets(s, AWS_DEFAULT_REGION, 'private', 1),
-      autoScalingGroupName: 'orders-fleet', stopConditionAlarmArn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:page',
-    }),
+    build: (s, tier) =>
+      new tfAws.AzEvacuationDrill(s, 'Drill', {
+        tier,
+        service: 'orders',
+        availabilityZone: 'us-east-1a',
+        subnetIds: subnets(s, AWS_DEFAULT_REGION, 'private', 1),
+        autoScalingGroupName: 'orders-fleet',
+        stopConditionAlarmArn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:page',
+      }),
   },
   {
     name: 'ResilientFleet',
     cloud: 'aws',
-    build: (s, tier) => new tfAws.ResilientFleet(s, 'Fleet', {
-      tier, service: 'orders', vpcId: 'vpc-0123456789abcdef0',
-      subnetIds: subnets(s, AWS_DEFAULT_REGION, 'private', tier.minAzs), loadBalancerSubnetIds: subnets(s, AWS_DEFAULT_REGION, 'public', Math.max(2, tier.minAzs)),
-      imageId: 'ami-0123456789abcdef0', instanceTypes: ['m7g.large'], requiredCapacity: 6, maxCapacity: 12,
-      certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0f0e0d0c-0b0a-0908-0706-050403020100',
-    }),
+    build: (s, tier) =>
+      new tfAws.ResilientFleet(s, 'Fleet', {
+        tier,
+        service: 'orders',
+        vpcId: 'vpc-0123456789abcdef0',
+        subnetIds: subnets(s, AWS_DEFAULT_REGION, 'private', tier.minAzs),
+        loadBalancerSubnetIds: subnets(s, AWS_DEFAULT_REGION, 'public', Math.max(2, tier.minAzs)),
+        imageId: 'ami-0123456789abcdef0',
+        instanceTypes: ['m7g.large'],
+        requiredCapacity: 6,
+        maxCapacity: 12,
+        certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0f0e0d0c-0b0a-0908-0706-050403020100',
+      }),
   },
-  { name: 'MultiAzNetwork', cloud: 'aws', build: (s, tier) => new tfAws.MultiAzNetwork(s, 'Network', { tier, service: 'orders' }) },
+  {
+    name: 'MultiAzNetwork',
+    cloud: 'aws',
+    build: (s, tier) => new tfAws.MultiAzNetwork(s, 'Network', { tier, service: 'orders' }),
+  },
   {
     name: 'EncryptedSecret',
     cloud: 'aws',
-    build: (s, tier) => new tfAws.EncryptedSecret(s, 'Secret', {
-      tier, service: 'orders', replicaProviders: tier.isMultiRegion ? awsOthers(tier).map((region) => alias(s, region)) : undefined,
-      // One way of rotating is required (rotationLambdaArn, generatedValueLength or rotatedExternally).
-      rotationLambdaArn: 'arn:aws:lambda:us-east-1:111122223333:function:rotate',
-    }),
+    build: (s, tier) =>
+      new tfAws.EncryptedSecret(s, 'Secret', {
+        tier,
+        service: 'orders',
+        replicaProviders: tier.isMultiRegion ? awsOthers(tier).map((region) => alias(s, region)) : undefined,
+        // One way of rotating is required (rotationLambdaArn, generatedValueLength or rotatedExternally).
+        rotationLambdaArn: 'arn:aws:lambda:us-east-1:111122223333:function:rotate',
+      }),
   },
-  { name: 'SloAlarms', cloud: 'aws', build: (s, tier) => new tfAws.SloAlarms(s, 'Slo', { tier, service: 'orders', loadBalancerArnSuffix: 'app/orders/0123456789abcdef' }) },
+  {
+    name: 'SloAlarms',
+    cloud: 'aws',
+    build: (s, tier) =>
+      new tfAws.SloAlarms(s, 'Slo', { tier, service: 'orders', loadBalancerArnSuffix: 'app/orders/0123456789abcdef' }),
+  },
   {
     name: 'GlobalTable',
     cloud: 'aws',
-    build: (s, tier) => new tfAws.GlobalTable(s, 'Table', {
-      tier, service: 'orders', tableName: 'orders', partitionKey: { name: 'pk', type: 'S' }, replicaProviders: awsOthers(tier).map((region) => alias(s, region)),
-    }),
+    build: (s, tier) =>
+      new tfAws.GlobalTable(s, 'Table', {
+        tier,
+        service: 'orders',
+        tableName: 'orders',
+        partitionKey: { name: 'pk', type: 'S' },
+        replicaProviders: awsOthers(tier).map((region) => alias(s, region)),
+      }),
   },
 ];
 
 /** A network over the tier's regions for the constructs that need one, made once per stack. */
 function googleNetwork(stack: TerraformStack, tier: ServiceTier): tfGoogle.RegionalNetwork {
-  return (stack.node.tryFindChild('Network') as tfGoogle.RegionalNetwork | undefined)
-    ?? new tfGoogle.RegionalNetwork(stack, 'Network', { tier, service: 'orders', regions: googleRegions(tier) });
+  return (
+    (stack.node.tryFindChild('Network') as tfGoogle.RegionalNetwork | undefined) ??
+    new tfGoogle.RegionalNetwork(stack, 'Network', { tier, service: 'orders', regions: googleRegions(tier) })
+  );
 }
 
 /** Regions a GlobalFrontend serves from: every region of the tier for ACTIVE_ACTIVE and WARM_STANDBY, else one. */
-const servingRegions = (tier: ServiceTier) => (tier.strategy === DrStrategy.ACTIVE_ACTIVE || tier.strategy === DrStrategy.WARM_STANDBY ? googleRegions(tier) : GOOGLE_REGIONS.slice(0, 1));
+const servingRegions = (tier: ServiceTier) =>
+  tier.strategy === DrStrategy.ACTIVE_ACTIVE || tier.strategy === DrStrategy.WARM_STANDBY
+    ? googleRegions(tier)
+    : GOOGLE_REGIONS.slice(0, 1);
 
 const GOOGLE_BUILDS: readonly DefaultBuild[] = [
   {
     name: 'ReplicatedBucket',
     cloud: 'google',
     // Turbo replication bounds the copy at 15 minutes: a tighter region RPO is refused unless the bucket states its own.
-    refuses: (tier) => (tier.regionRpoSeconds < 900 ? ['rpoObjectiveSeconds must be at least 900 s', 'such as Spanner multi-region'] : undefined),
-    build: (s, tier) => new tfGoogle.ReplicatedBucket(s, 'Bucket', { tier, service: 'orders', bucketName: 'orders-documents', regions: ['us-central1', 'us-east1'] }),
+    refuses: (tier) =>
+      tier.regionRpoSeconds < 900
+        ? ['rpoObjectiveSeconds must be at least 900 s', 'such as Spanner multi-region']
+        : undefined,
+    build: (s, tier) =>
+      new tfGoogle.ReplicatedBucket(s, 'Bucket', {
+        tier,
+        service: 'orders',
+        bucketName: 'orders-documents',
+        regions: ['us-central1', 'us-east1'],
+      }),
   },
   {
     name: 'HaCloudSql',
     cloud: 'google',
     // No published bound on Cloud SQL's cross-region lag: HA-DR3 cannot pass with a replica (unless replicaLagAccepted says why).
-    refuses: (tier) => (tier.isMultiRegion ? [`tier ${tier.name} needs a copy in a second region`, 'such as Spanner multi-region', 'replicaLagAccepted'] : undefined),
-    build: (s, tier) => new tfGoogle.HaCloudSql(s, 'Database', {
-      tier, service: 'orders', network: googleNetwork(s, tier), region: GOOGLE_REGIONS[0], replicaRegion: tier.isMultiRegion ? GOOGLE_REGIONS[1] : undefined,
-    }),
+    refuses: (tier) =>
+      tier.isMultiRegion
+        ? [`tier ${tier.name} needs a copy in a second region`, 'such as Spanner multi-region', 'replicaLagAccepted']
+        : undefined,
+    build: (s, tier) =>
+      new tfGoogle.HaCloudSql(s, 'Database', {
+        tier,
+        service: 'orders',
+        network: googleNetwork(s, tier),
+        region: GOOGLE_REGIONS[0],
+        replicaRegion: tier.isMultiRegion ? GOOGLE_REGIONS[1] : undefined,
+      }),
   },
   {
     name: 'RegionalFleet',
     cloud: 'google',
-    build: (s, tier) => new tfGoogle.RegionalFleet(s, 'Fleet', {
-      tier, service: 'orders', network: googleNetwork(s, tier), region: GOOGLE_REGIONS[0], zones: GOOGLE_ZONES[GOOGLE_REGIONS[0]].slice(0, tier.minAzs),
-    }),
+    build: (s, tier) =>
+      new tfGoogle.RegionalFleet(s, 'Fleet', {
+        tier,
+        service: 'orders',
+        network: googleNetwork(s, tier),
+        region: GOOGLE_REGIONS[0],
+        zones: GOOGLE_ZONES[GOOGLE_REGIONS[0]].slice(0, tier.minAzs),
+      }),
   },
   {
     name: 'GlobalFrontend',
     cloud: 'google',
-    build: (s, tier) => new tfGoogle.GlobalFrontend(s, 'Frontend', {
-      tier, service: 'orders', domains: ['api.example.com'],
-      backends: servingRegions(tier).map((region, i) => ({
-        instanceGroup: `projects/orders-prod/regions/${region}/instanceGroups/web`, region, portName: 'http', port: 8080, role: i === 0 || tier.allRegionsServe ? HaRole.PRIMARY : HaRole.STANDBY,
-      })),
-    }),
+    build: (s, tier) =>
+      new tfGoogle.GlobalFrontend(s, 'Frontend', {
+        tier,
+        service: 'orders',
+        domains: ['api.example.com'],
+        backends: servingRegions(tier).map((region, i) => ({
+          instanceGroup: `projects/orders-prod/regions/${region}/instanceGroups/web`,
+          region,
+          portName: 'http',
+          port: 8080,
+          role: i === 0 || tier.allRegionsServe ? HaRole.PRIMARY : HaRole.STANDBY,
+        })),
+      }),
   },
   { name: 'RegionalNetwork', cloud: 'google', build: (s, tier) => googleNetwork(s, tier) },
   {
@@ -193,18 +292,36 @@ const GOOGLE_BUILDS: readonly DefaultBuild[] = [
   {
     name: 'EncryptedSecret',
     cloud: 'google',
-    build: (s, tier) => new tfGoogle.EncryptedSecret(s, 'Secret', { tier, service: 'orders', secretId: 'orders-api-key', regions: googleRegions(tier) }),
+    build: (s, tier) =>
+      new tfGoogle.EncryptedSecret(s, 'Secret', {
+        tier,
+        service: 'orders',
+        secretId: 'orders-api-key',
+        regions: googleRegions(tier),
+      }),
   },
   {
     name: 'SloAlarms',
     cloud: 'google',
-    build: (s, tier) => new tfGoogle.SloAlarms(s, 'Slo', { tier, service: 'orders', backendServiceName: 'orders-backend', notificationChannels: [CHANNEL] }),
+    build: (s, tier) =>
+      new tfGoogle.SloAlarms(s, 'Slo', {
+        tier,
+        service: 'orders',
+        backendServiceName: 'orders-backend',
+        notificationChannels: [CHANNEL],
+      }),
   },
   {
     // The deprecated name SloAlarms was released under: the same class.
     name: 'SloAlerts',
     cloud: 'google',
-    build: (s, tier) => new tfGoogle.SloAlerts(s, 'Slo', { tier, service: 'orders', backendServiceName: 'orders-backend', notificationChannels: [CHANNEL] }),
+    build: (s, tier) =>
+      new tfGoogle.SloAlerts(s, 'Slo', {
+        tier,
+        service: 'orders',
+        backendServiceName: 'orders-backend',
+        notificationChannels: [CHANNEL],
+      }),
   },
 ];
 
@@ -225,7 +342,11 @@ function problemsOf(b: DefaultBuild, tier: ServiceTier): string[] {
       const leak = leakIn(text);
       return [
         ...errors,
-        ...(text.includes(HA_ACKNOWLEDGED_KEY) ? [`acknowledges a finding by default: ${text.slice(text.indexOf(HA_ACKNOWLEDGED_KEY), text.indexOf(HA_ACKNOWLEDGED_KEY) + 200)}`] : []),
+        ...(text.includes(HA_ACKNOWLEDGED_KEY)
+          ? [
+              `acknowledges a finding by default: ${text.slice(text.indexOf(HA_ACKNOWLEDGED_KEY), text.indexOf(HA_ACKNOWLEDGED_KEY) + 200)}`,
+            ]
+          : []),
         ...(leak === undefined ? [] : [`leaked a value into the Terraform JSON: ${leak}`]),
       ];
     });
@@ -236,16 +357,19 @@ function problemsOf(b: DefaultBuild, tier: ServiceTier): string[] {
 
 describe.each(ServiceTier.BUILT_IN.map((tier) => [tier.name, tier] as const))('%s', (_name, tier) => {
   test('every cdktf construct with default props synthesizes with no HA error on its own resources and no acknowledgement', () => {
-    const problems = BUILDS.filter((b) => b.refuses?.(tier) === undefined)
-      .flatMap((b) => problemsOf(b, tier).map((problem) => `${label(b)}: ${problem}`));
+    const problems = BUILDS.filter((b) => b.refuses?.(tier) === undefined).flatMap((b) =>
+      problemsOf(b, tier).map((problem) => `${label(b)}: ${problem}`),
+    );
     expect(problems).toEqual([]);
   });
 });
 
 describe('a construct that cannot serve a tier refuses it at construction', () => {
-  const refusals = BUILDS.flatMap((b) => ServiceTier.BUILT_IN
-    .filter((tier) => b.refuses?.(tier) !== undefined)
-    .map((tier) => [label(b), tier.name, b, tier] as const));
+  const refusals = BUILDS.flatMap((b) =>
+    ServiceTier.BUILT_IN.filter((tier) => b.refuses?.(tier) !== undefined).map(
+      (tier) => [label(b), tier.name, b, tier] as const,
+    ),
+  );
   test.each(refusals)('%s refuses %s', (_name, _tierName, b, tier) => {
     const stack = proofTfStack(b.cloud);
     let message = '';
@@ -263,7 +387,9 @@ describe('a construct that cannot serve a tier refuses it at construction', () =
 /** The classes a module exports that are constructs. */
 function constructsOf(module: Record<string, unknown>): string[] {
   return Object.entries(module)
-    .filter(([, value]) => typeof value === 'function' && (value as { prototype?: unknown }).prototype instanceof Construct)
+    .filter(
+      ([, value]) => typeof value === 'function' && (value as { prototype?: unknown }).prototype instanceof Construct,
+    )
     .map(([name]) => name)
     .sort();
 }

@@ -6,7 +6,12 @@ import { cdkJsonApp } from '../util';
 import { ACKNOWLEDGED_CONTROLS, AcknowledgedControl } from './control-tower-acknowledged';
 
 /** The AWS Control Tower proactive controls as cfn-guard rules, one `ct-<service>-pr-<n>.guard` file each. */
-const RULES = path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules', 'control-tower', 'cfn-guard');
+const RULES = path.join(
+  path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')),
+  'rules',
+  'control-tower',
+  'cfn-guard',
+);
 
 type Resources = Record<string, { Type: string }>;
 
@@ -30,7 +35,7 @@ function rulesOfAbsentTypes(types: ReadonlySet<string>): string[] {
     for (const file of fs.readdirSync(path.join(RULES, service)).filter((f) => f.endsWith('.guard'))) {
       const text = fs.readFileSync(path.join(RULES, service, file), 'utf8');
       const header = /^# Reports on:\n((?:#[ \t]+AWS::\S+[ \t]*\n)+)/m.exec(text);
-      const reported = header ? header[1].match(/AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g) ?? [] : [];
+      const reported = header ? (header[1].match(/AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g) ?? []) : [];
       if (reported.length > 0 && reported.every((type) => !types.has(type))) {
         absent.push(path.basename(file, '.guard'));
       }
@@ -40,7 +45,11 @@ function rulesOfAbsentTypes(types: ReadonlySet<string>): string[] {
 }
 
 function covers(entry: AcknowledgedControl, failure: Failure): boolean {
-  return entry.control === failure.control && entry.resourceType === failure.resourceType && entry.logicalId.test(failure.logicalId);
+  return (
+    entry.control === failure.control &&
+    entry.resourceType === failure.resourceType &&
+    entry.logicalId.test(failure.logicalId)
+  );
 }
 
 let failures: Failure[];
@@ -51,15 +60,27 @@ beforeAll(() => {
   const app = cdkJsonApp();
   addAllExamples(app, { printReport: false });
   const assembly = app.synth();
-  const templates = new Map(assembly.stacks.map((stack) => [stack.templateFullPath, { stack: stack.stackName, resources: stack.template.Resources as Resources }]));
+  const templates = new Map(
+    assembly.stacks.map((stack) => [
+      stack.templateFullPath,
+      { stack: stack.stackName, resources: stack.template.Resources as Resources },
+    ]),
+  );
   const types = new Set([...templates.values()].flatMap((t) => Object.values(t.resources).map((r) => r.Type)));
   const validator = new CfnGuardValidator({ disabledRules: rulesOfAbsentTypes(types), maxBuffer: 1024 * 1024 * 1024 });
   const report = validator.validate({ templatePaths: [...templates.keys()], appConstruct: app });
   failures = report.violations.flatMap((violation) => {
-    const control = /\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/.exec(violation.description)?.[1] ?? `${violation.ruleName} (no control id in: ${violation.description})`;
+    const control =
+      /\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/.exec(violation.description)?.[1] ??
+      `${violation.ruleName} (no control id in: ${violation.description})`;
     return violation.violatingResources.map((resource) => {
       const template = templates.get(resource.templatePath)!;
-      return { control, stack: template.stack, logicalId: resource.resourceLogicalId, resourceType: template.resources[resource.resourceLogicalId]?.Type ?? 'unknown' };
+      return {
+        control,
+        stack: template.stack,
+        logicalId: resource.resourceLogicalId,
+        resourceType: template.resources[resource.resourceLogicalId]?.Type ?? 'unknown',
+      };
     });
   });
 });
@@ -73,9 +94,9 @@ describe('the examples under the AWS Control Tower proactive controls', () => {
   });
 
   test('fail every acknowledged control: the list holds no entry that is not needed', () => {
-    const unneeded = ACKNOWLEDGED_CONTROLS
-      .filter((entry) => !failures.some((failure) => covers(entry, failure)))
-      .map((entry) => `${entry.control} ${entry.resourceType} ${entry.logicalId}`);
+    const unneeded = ACKNOWLEDGED_CONTROLS.filter((entry) => !failures.some((failure) => covers(entry, failure))).map(
+      (entry) => `${entry.control} ${entry.resourceType} ${entry.logicalId}`,
+    );
     expect(unneeded).toEqual([]);
   });
 

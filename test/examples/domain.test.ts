@@ -15,10 +15,15 @@ describe('exampleDomain', () => {
 
     const { primary } = addTier3BackupRestore(app, domain);
     const template = Template.fromStack(primary);
-    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'reports.acme.org.', HostedZoneId: 'Z0ACME00000001' });
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'reports.acme.org.',
+      HostedZoneId: 'Z0ACME00000001',
+    });
     template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'reports.acme.org' });
     template.hasResourceProperties('AWS::Synthetics::Canary', {
-      RunConfig: Match.objectLike({ EnvironmentVariables: Match.objectLike({ PROBE_URL: 'https://reports.acme.org/health/ready' }) }),
+      RunConfig: Match.objectLike({
+        EnvironmentVariables: Match.objectLike({ PROBE_URL: 'https://reports.acme.org/health/ready' }),
+      }),
     });
   });
 });

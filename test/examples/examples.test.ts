@@ -16,14 +16,25 @@ expect.extend(haMatchers);
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
 const STACK_IDS = [
-  'Tier0-us-west-2', 'Tier0-us-east-1',
-  'Tier1-us-west-2-Keys', 'Tier1-us-east-1', 'Tier1-us-west-2', 'Tier1-Dns',
-  'Tier2-us-west-2-Replicas', 'Tier2-us-east-1', 'Tier2-us-west-2', 'Tier2-Dns',
-  'Tier3-us-west-2-Backups', 'Tier3-us-east-1',
+  'Tier0-us-west-2',
+  'Tier0-us-east-1',
+  'Tier1-us-west-2-Keys',
+  'Tier1-us-east-1',
+  'Tier1-us-west-2',
+  'Tier1-Dns',
+  'Tier2-us-west-2-Replicas',
+  'Tier2-us-east-1',
+  'Tier2-us-west-2',
+  'Tier2-Dns',
+  'Tier3-us-west-2-Backups',
+  'Tier3-us-east-1',
 ];
 
 interface ValidationReport {
-  readonly pluginReports: { readonly pluginName: string; readonly violations: { readonly ruleName: string; readonly description: string }[] }[];
+  readonly pluginReports: {
+    readonly pluginName: string;
+    readonly violations: { readonly ruleName: string; readonly description: string }[];
+  }[];
 }
 
 // One app and one synthesis for the whole file, as `npx cdk synth` does it: with aws-cdk-lib's
@@ -52,7 +63,9 @@ function template(stackId: string): Template {
 
 function resourcesOf(stackId: string, type: string): Record<string, unknown>[] {
   const resources = template(stackId).toJSON().Resources as Resources;
-  return Object.values(resources).filter((r) => r.Type === type).map((r) => r.Properties ?? {});
+  return Object.values(resources)
+    .filter((r) => r.Type === type)
+    .map((r) => r.Properties ?? {});
 }
 
 function subnetZones(stackId: string): string[] {
@@ -73,9 +86,13 @@ describe('the examples', () => {
   });
 
   test('synthesize with built-in CloudFormation validation on and nothing reported', () => {
-    const report: ValidationReport = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
+    const report: ValidationReport = JSON.parse(
+      fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'),
+    );
     expect(report.pluginReports.map((p) => p.pluginName)).toContain('CloudFormation Validate');
-    const violations = report.pluginReports.flatMap((p) => p.violations.map((v) => `${p.pluginName}: ${v.ruleName}: ${v.description}`));
+    const violations = report.pluginReports.flatMap((p) =>
+      p.violations.map((v) => `${p.pluginName}: ${v.ruleName}: ${v.description}`),
+    );
     // TIER_0's unproven region RPO (the carts table's lag has no bound) is acknowledged with its reason;
     // the report still shows it unproven (the HA report test below).
     expect(violations).toEqual([]);
@@ -96,12 +113,13 @@ describe('the examples', () => {
     expect([...new Set((report.perStack ?? []).map((s) => s.stack))].sort()).toEqual([...STACK_IDS].sort());
     for (const service of report.services) {
       // TIER_3: a restore's duration; TIER_1 and TIER_2: the standby's launch time (and the pilot light's new writer).
-      const expected = service.tier !== 'TIER_0'
-        ? { azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'met', availability: 'met' }
-        // The carts table replicates with eventual consistency: typically under 1 s, with no bound (no SLA).
-        // TIER_0: the region left must carry the whole load on fleets that scale (a drill bounds it), and the
-        // carts table's eventual consistency has no lag bound.
-        : { azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'unproven', availability: 'met' };
+      const expected =
+        service.tier !== 'TIER_0'
+          ? { azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'met', availability: 'met' }
+          : // The carts table replicates with eventual consistency: typically under 1 s, with no bound (no SLA).
+            // TIER_0: the region left must carry the whole load on fleets that scale (a drill bounds it), and the
+            // carts table's eventual consistency has no lag bound.
+            { azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'unproven', availability: 'met' };
       expect({ stack: service.stack, status: service.status }).toEqual({ stack: service.stack, status: expected });
     }
   });
@@ -122,9 +140,12 @@ describe('the examples', () => {
   });
 
   test.each(['Tier0-us-east-1', 'Tier0-us-west-2', 'Tier1-us-east-1', 'Tier2-us-east-1', 'Tier3-us-east-1'])(
-    '%s pages and tickets on its SLO burn rate, and every alarm with an action notifies a topic', (stackId) => {
+    '%s pages and tickets on its SLO burn rate, and every alarm with an action notifies a topic',
+    (stackId) => {
       const composites = resourcesOf(stackId, 'AWS::CloudWatch::CompositeAlarm');
-      const notifying = composites.filter((a) => Array.isArray(a.AlarmActions) && (a.AlarmActions as unknown[]).length > 0);
+      const notifying = composites.filter(
+        (a) => Array.isArray(a.AlarmActions) && (a.AlarmActions as unknown[]).length > 0,
+      );
       // Page, Ticket and BudgetExhausted: one notification per incident, the burn-rate rows feed them silently;
       // and a serving TIER_0/1 fleet's Impaired alarm per AZ, fed silently by its per-AZ alarms.
       const zonal = notifying.filter((a) => String(a.AlarmName).includes('ZonalDetection'));
@@ -136,7 +157,8 @@ describe('the examples', () => {
           expect(JSON.stringify(action)).toMatch(/Topic|arn:aws:ssm-incidents|automate/);
         }
       }
-    });
+    },
+  );
 
   // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules
   // read, a tenth of the template and all of it worth a reviewer's time.
@@ -148,21 +170,38 @@ describe('the examples', () => {
 describe('TIER_0 active/active', () => {
   test('both regions serve: three AZs each, a statically stable fleet, a canary of their own, an AZ drill and backups copied to the other region', () => {
     const capacity = staticallyStableCapacity(6, 3);
-    for (const [stackId, region, peer] of [['Tier0-us-east-1', 'us-east-1', 'us-west-2'], ['Tier0-us-west-2', 'us-west-2', 'us-east-1']]) {
+    for (const [stackId, region, peer] of [
+      ['Tier0-us-east-1', 'us-east-1', 'us-west-2'],
+      ['Tier0-us-west-2', 'us-west-2', 'us-east-1'],
+    ]) {
       expect(regionOf(stackId)).toBe(region);
       expect(subnetZones(stackId)).toEqual([`${region}a`, `${region}b`, `${region}c`]);
-      template(stackId).hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: String(capacity.total), MaxSize: '18' });
+      template(stackId).hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+        MinSize: String(capacity.total),
+        MaxSize: '18',
+      });
       // Each region's canary probes that region's own name; us-east-1 also probes the routed name users reach.
       template(stackId).resourceCountIs('AWS::Synthetics::Canary', region === 'us-east-1' ? 2 : 1);
-      expect(JSON.stringify(template(stackId).findResources('AWS::Synthetics::Canary'))).toContain(`checkout-${region}.example.com/health/ready`);
+      expect(JSON.stringify(template(stackId).findResources('AWS::Synthetics::Canary'))).toContain(
+        `checkout-${region}.example.com/health/ready`,
+      );
       template(stackId).resourceCountIs('AWS::FIS::ExperimentTemplate', 1);
       template(stackId).hasResourceProperties('AWS::Backup::BackupPlan', {
         BackupPlan: Match.objectLike({
-          BackupPlanRule: [Match.objectLike({
-            CopyActions: [Match.objectLike({
-              DestinationBackupVaultArn: { 'Fn::Join': ['', [`arn:aws:backup:${peer}:`, { Ref: 'AWS::AccountId' }, `:backup-vault:checkout-backups-${peer}`]] },
-            })],
-          })],
+          BackupPlanRule: [
+            Match.objectLike({
+              CopyActions: [
+                Match.objectLike({
+                  DestinationBackupVaultArn: {
+                    'Fn::Join': [
+                      '',
+                      [`arn:aws:backup:${peer}:`, { Ref: 'AWS::AccountId' }, `:backup-vault:checkout-backups-${peer}`],
+                    ],
+                  },
+                }),
+              ],
+            }),
+          ],
         }),
       });
     }
@@ -176,22 +215,40 @@ describe('TIER_0 active/active', () => {
     east.hasResourceProperties('AWS::S3::Bucket', {
       BucketName: { 'Fn::Join': ['', ['checkout-receipts-', { Ref: 'AWS::AccountId' }, '-us-east-1']] },
       ReplicationConfiguration: Match.objectLike({
-        Rules: [Match.objectLike({ Destination: Match.objectLike({ Bucket: { 'Fn::Join': ['', ['arn:aws:s3:::checkout-receipts-', { Ref: 'AWS::AccountId' }, '-us-west-2']] } }) })],
+        Rules: [
+          Match.objectLike({
+            Destination: Match.objectLike({
+              Bucket: {
+                'Fn::Join': ['', ['arn:aws:s3:::checkout-receipts-', { Ref: 'AWS::AccountId' }, '-us-west-2']],
+              },
+            }),
+          }),
+        ],
       }),
     });
-    east.hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: [Match.objectLike({ Region: 'us-west-2' })] });
-    template('Tier0-us-west-2').hasResourceProperties('AWS::S3::Bucket', { BucketName: { 'Fn::Join': ['', ['checkout-receipts-', { Ref: 'AWS::AccountId' }, '-us-west-2']] } });
+    east.hasResourceProperties('AWS::SecretsManager::Secret', {
+      ReplicaRegions: [Match.objectLike({ Region: 'us-west-2' })],
+    });
+    template('Tier0-us-west-2').hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: { 'Fn::Join': ['', ['checkout-receipts-', { Ref: 'AWS::AccountId' }, '-us-west-2']] },
+    });
   });
 
   test('latency records send clients to either healthy region, each behind a health check with an alarm', () => {
     const east = template('Tier0-us-east-1');
     for (const region of ['us-east-1', 'us-west-2']) {
       east.hasResourceProperties('AWS::Route53::RecordSet', {
-        Name: 'checkout.example.com.', Type: 'A', Region: region, SetIdentifier: region, HealthCheckId: Match.anyValue(),
+        Name: 'checkout.example.com.',
+        Type: 'A',
+        Region: region,
+        SetIdentifier: region,
+        HealthCheckId: Match.anyValue(),
       });
     }
     east.resourceCountIs('AWS::Route53::HealthCheck', 2);
-    const healthAlarms = resourcesOf('Tier0-us-east-1', 'AWS::CloudWatch::Alarm').filter((a) => a.MetricName === 'HealthCheckStatus');
+    const healthAlarms = resourcesOf('Tier0-us-east-1', 'AWS::CloudWatch::Alarm').filter(
+      (a) => a.MetricName === 'HealthCheckStatus',
+    );
     expect(healthAlarms).toHaveLength(2);
     for (const alarm of healthAlarms) {
       expect(alarm.AlarmActions).toHaveLength(1);
@@ -199,7 +256,10 @@ describe('TIER_0 active/active', () => {
   });
 
   test('a multi-region audit trail with log-file validation', () => {
-    template('Tier0-us-east-1').hasResourceProperties('AWS::CloudTrail::Trail', { IsMultiRegionTrail: true, EnableLogFileValidation: true });
+    template('Tier0-us-east-1').hasResourceProperties('AWS::CloudTrail::Trail', {
+      IsMultiRegionTrail: true,
+      EnableLogFileValidation: true,
+    });
   });
 });
 
@@ -209,32 +269,65 @@ describe('TIER_1 warm standby', () => {
     expect(regionOf('Tier1-us-west-2')).toBe('us-west-2');
     expect(subnetZones('Tier1-us-east-1')).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
     expect(subnetZones('Tier1-us-west-2')).toEqual(['us-west-2a', 'us-west-2b', 'us-west-2c']);
-    template('Tier1-us-east-1').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: String(staticallyStableCapacity(6, 3).total) });
-    template('Tier1-us-west-2').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '3', MaxSize: '18' });
+    template('Tier1-us-east-1').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: String(staticallyStableCapacity(6, 3).total),
+    });
+    template('Tier1-us-west-2').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '3',
+      MaxSize: '18',
+    });
   });
 
   test('an Aurora global database: writer and two readers in us-east-1, a secondary with a reader in us-west-2', () => {
-    template('Tier1-us-east-1').hasResourceProperties('AWS::RDS::GlobalCluster', { GlobalClusterIdentifier: 'orders', DeletionProtection: true });
-    expect(resourcesOf('Tier1-us-east-1', 'AWS::RDS::DBInstance').map((i) => i.AvailabilityZone)).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
-    template('Tier1-us-west-2').hasResourceProperties('AWS::RDS::DBCluster', { GlobalClusterIdentifier: 'orders', DBClusterIdentifier: 'orders-us-west-2' });
+    template('Tier1-us-east-1').hasResourceProperties('AWS::RDS::GlobalCluster', {
+      GlobalClusterIdentifier: 'orders',
+      DeletionProtection: true,
+    });
+    expect(resourcesOf('Tier1-us-east-1', 'AWS::RDS::DBInstance').map((i) => i.AvailabilityZone)).toEqual([
+      'us-east-1a',
+      'us-east-1b',
+      'us-east-1c',
+    ]);
+    template('Tier1-us-west-2').hasResourceProperties('AWS::RDS::DBCluster', {
+      GlobalClusterIdentifier: 'orders',
+      DBClusterIdentifier: 'orders-us-west-2',
+    });
     expect(resourcesOf('Tier1-us-west-2', 'AWS::RDS::DBInstance').length).toBeGreaterThanOrEqual(1);
-    template('Tier1-us-west-2').hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuroraGlobalDBReplicationLag' });
+    template('Tier1-us-west-2').hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AuroraGlobalDBReplicationLag',
+    });
   });
 
   test('failover records: PRIMARY us-east-1, SECONDARY us-west-2, both health-checked', () => {
     const dns = template('Tier1-Dns');
     expect(regionOf('Tier1-Dns')).toBe('us-east-1');
-    dns.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'orders.example.com.', Failover: 'PRIMARY', HealthCheckId: Match.anyValue() });
-    dns.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'orders.example.com.', Failover: 'SECONDARY', HealthCheckId: Match.anyValue() });
+    dns.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'orders.example.com.',
+      Failover: 'PRIMARY',
+      HealthCheckId: Match.anyValue(),
+    });
+    dns.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'orders.example.com.',
+      Failover: 'SECONDARY',
+      HealthCheckId: Match.anyValue(),
+    });
     dns.resourceCountIs('AWS::Route53::HealthCheck', 2);
   });
 
   test('runbooks promote the secondary and scale the standby; backups are copied to the us-west-2 vault', () => {
-    const standbyDocs = resourcesOf('Tier1-us-west-2', 'AWS::SSM::Document').filter((d) => d.DocumentType === 'Automation');
+    const standbyDocs = resourcesOf('Tier1-us-west-2', 'AWS::SSM::Document').filter(
+      (d) => d.DocumentType === 'Automation',
+    );
     expect(standbyDocs.length).toBeGreaterThanOrEqual(3);
-    template('Tier1-us-west-2-Keys').hasResourceProperties('AWS::Backup::BackupVault', { BackupVaultName: 'orders-dr' });
+    template('Tier1-us-west-2-Keys').hasResourceProperties('AWS::Backup::BackupVault', {
+      BackupVaultName: 'orders-dr',
+    });
     template('Tier1-us-east-1').hasResourceProperties('AWS::Backup::BackupPlan', {
-      BackupPlan: Match.objectLike({ BackupPlanRule: [Match.objectLike({ CopyActions: [Match.objectLike({ DestinationBackupVaultArn: Match.anyValue() })] })] }),
+      BackupPlan: Match.objectLike({
+        BackupPlanRule: [
+          Match.objectLike({ CopyActions: [Match.objectLike({ DestinationBackupVaultArn: Match.anyValue() })] }),
+        ],
+      }),
     });
     template('Tier1-us-east-1').resourceCountIs('AWS::FIS::ExperimentTemplate', 2);
   });
@@ -242,11 +335,18 @@ describe('TIER_1 warm standby', () => {
   test('the primary can shed non-essential features, and publishes the timeouts and retries its clients use', () => {
     const primary = template('Tier1-us-east-1');
     primary.hasResourceProperties('AWS::AppConfig::ConfigurationProfile', { Type: 'AWS.AppConfig.FeatureFlags' });
-    const automation = resourcesOf('Tier1-us-east-1', 'AWS::SSM::Document').filter((d) => d.DocumentType === 'Automation');
+    const automation = resourcesOf('Tier1-us-east-1', 'AWS::SSM::Document').filter(
+      (d) => d.DocumentType === 'Automation',
+    );
     // StartZonalShift and DegradeFeatures beside the fleet's own deployment runbook.
     expect(automation).toHaveLength(3);
-    const [parameter] = resourcesOf('Tier1-us-east-1', 'AWS::SSM::Parameter').filter((p) => p.Name === '/ha-constructs/orders/client-resilience-policy');
-    expect(JSON.parse(parameter.Value as string).hops.map((h: { name: string }) => h.name)).toEqual(['orders-db', 'inventory-api']);
+    const [parameter] = resourcesOf('Tier1-us-east-1', 'AWS::SSM::Parameter').filter(
+      (p) => p.Name === '/ha-constructs/orders/client-resilience-policy',
+    );
+    expect(JSON.parse(parameter.Value as string).hops.map((h: { name: string }) => h.name)).toEqual([
+      'orders-db',
+      'inventory-api',
+    ]);
   });
 });
 
@@ -256,24 +356,41 @@ describe('TIER_2 pilot light', () => {
     expect(subnetZones('Tier2-us-west-2')).toEqual(['us-west-2a', 'us-west-2b']);
     template('Tier2-us-west-2').hasResourceProperties('AWS::RDS::DBCluster', { GlobalClusterIdentifier: 'catalog' });
     template('Tier2-us-west-2').resourceCountIs('AWS::RDS::DBInstance', 0);
-    template('Tier2-us-west-2').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: '12' });
-    template('Tier2-us-east-1').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '4', MaxSize: '12' });
+    template('Tier2-us-west-2').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '0',
+      MaxSize: '12',
+    });
+    template('Tier2-us-east-1').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '4',
+      MaxSize: '12',
+    });
   });
 
   test('images replicate to the us-west-2 bucket with replication time control', () => {
     template('Tier2-us-east-1').hasResourceProperties('AWS::S3::Bucket', {
       BucketName: { 'Fn::Join': ['', ['catalog-images-', { Ref: 'AWS::AccountId' }, '-us-east-1']] },
       ReplicationConfiguration: Match.objectLike({
-        Rules: [Match.objectLike({
-          Destination: Match.objectLike({ Bucket: { 'Fn::Join': ['', ['arn:aws:s3:::catalog-images-', { Ref: 'AWS::AccountId' }, '-us-west-2']] }, ReplicationTime: Match.objectLike({ Status: 'Enabled' }) }),
-        })],
+        Rules: [
+          Match.objectLike({
+            Destination: Match.objectLike({
+              Bucket: { 'Fn::Join': ['', ['arn:aws:s3:::catalog-images-', { Ref: 'AWS::AccountId' }, '-us-west-2']] },
+              ReplicationTime: Match.objectLike({ Status: 'Enabled' }),
+            }),
+          }),
+        ],
       }),
     });
-    template('Tier2-us-west-2-Replicas').hasResourceProperties('AWS::S3::Bucket', { BucketName: { 'Fn::Join': ['', ['catalog-images-', { Ref: 'AWS::AccountId' }, '-us-west-2']] } });
+    template('Tier2-us-west-2-Replicas').hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: { 'Fn::Join': ['', ['catalog-images-', { Ref: 'AWS::AccountId' }, '-us-west-2']] },
+    });
   });
 
   test('failover records and the runbooks that light the standby up', () => {
-    template('Tier2-Dns').hasResourceProperties('AWS::Route53::RecordSet', { Name: 'catalog.example.com.', Failover: 'SECONDARY', HealthCheckId: Match.anyValue() });
+    template('Tier2-Dns').hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'catalog.example.com.',
+      Failover: 'SECONDARY',
+      HealthCheckId: Match.anyValue(),
+    });
     const docs = resourcesOf('Tier2-us-west-2', 'AWS::SSM::Document').filter((d) => d.DocumentType === 'Automation');
     expect(docs.length).toBeGreaterThanOrEqual(2);
   });
@@ -281,10 +398,15 @@ describe('TIER_2 pilot light', () => {
 
 describe('TIER_3 backup and restore', () => {
   test('one serving region across two AZs: fleet, writer and reader in distinct zones', () => {
-    const servingStacks = STACK_IDS.filter((id) => id.startsWith('Tier3-') && resourcesOf(id, 'AWS::AutoScaling::AutoScalingGroup').length > 0);
+    const servingStacks = STACK_IDS.filter(
+      (id) => id.startsWith('Tier3-') && resourcesOf(id, 'AWS::AutoScaling::AutoScalingGroup').length > 0,
+    );
     expect(servingStacks).toEqual(['Tier3-us-east-1']);
     expect(subnetZones('Tier3-us-east-1')).toEqual(['us-east-1a', 'us-east-1b']);
-    expect(resourcesOf('Tier3-us-east-1', 'AWS::RDS::DBInstance').map((i) => i.AvailabilityZone)).toEqual(['us-east-1a', 'us-east-1b']);
+    expect(resourcesOf('Tier3-us-east-1', 'AWS::RDS::DBInstance').map((i) => i.AvailabilityZone)).toEqual([
+      'us-east-1a',
+      'us-east-1b',
+    ]);
     template('Tier3-us-east-1').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '2' });
   });
 
@@ -292,15 +414,26 @@ describe('TIER_3 backup and restore', () => {
     const tier = ServiceTier.TIER_3;
     template('Tier3-us-east-1').hasResourceProperties('AWS::Backup::BackupPlan', {
       BackupPlan: Match.objectLike({
-        BackupPlanRule: [Match.objectLike({
-          Lifecycle: { DeleteAfterDays: tier.backupRetentionDays },
-          CopyActions: [Match.objectLike({
-            DestinationBackupVaultArn: { 'Fn::Join': ['', ['arn:aws:backup:us-west-2:', { Ref: 'AWS::AccountId' }, ':backup-vault:reports-dr']] },
-          })],
-        })],
+        BackupPlanRule: [
+          Match.objectLike({
+            Lifecycle: { DeleteAfterDays: tier.backupRetentionDays },
+            CopyActions: [
+              Match.objectLike({
+                DestinationBackupVaultArn: {
+                  'Fn::Join': [
+                    '',
+                    ['arn:aws:backup:us-west-2:', { Ref: 'AWS::AccountId' }, ':backup-vault:reports-dr'],
+                  ],
+                },
+              }),
+            ],
+          }),
+        ],
       }),
     });
     template('Tier3-us-east-1').resourceCountIs('AWS::Backup::RestoreTestingPlan', 1);
-    template('Tier3-us-west-2-Backups').hasResourceProperties('AWS::Backup::BackupVault', { BackupVaultName: 'reports-dr' });
+    template('Tier3-us-west-2-Backups').hasResourceProperties('AWS::Backup::BackupVault', {
+      BackupVaultName: 'reports-dr',
+    });
   });
 });

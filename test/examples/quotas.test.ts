@@ -22,7 +22,10 @@ const DEFAULT_QUOTAS = { vpcsPerRegion: 5, natGatewaysPerZone: 5, elasticIpsPerR
  * @see https://docs.aws.amazon.com/ec2/latest/instancetypes/co.html (C7g, C7gd)
  */
 const VCPUS: Record<string, number> = {
-  'm7g.large': 2, 'm7gd.large': 2, 'c7g.large': 2, 'c7gd.large': 2,
+  'm7g.large': 2,
+  'm7gd.large': 2,
+  'c7g.large': 2,
+  'c7gd.large': 2,
 };
 
 const README = path.join(__dirname, '..', '..', 'README.md');
@@ -140,11 +143,23 @@ function totalIn(region: string): Usage {
 /** The README table, rendered from the counts. */
 function renderTable(): string {
   const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
-  const usageCells = (u: Usage) =>
-    [u.vpcs, `${u.natGateways} (${mostInOneZone(u)})`, u.elasticIps, u.vcpusDesired, u.vcpusMax];
+  const usageCells = (u: Usage) => [
+    u.vpcs,
+    `${u.natGateways} (${mostInOneZone(u)})`,
+    u.elasticIps,
+    u.vcpusDesired,
+    u.vcpusMax,
+  ];
   const lines = [
-    row(['Example', 'Region', 'VPCs', 'NAT gateways (most in one AZ)', 'Elastic IPs', 'vCPUs, desired',
-      'vCPUs, maximum']),
+    row([
+      'Example',
+      'Region',
+      'VPCs',
+      'NAT gateways (most in one AZ)',
+      'Elastic IPs',
+      'vCPUs, desired',
+      'vCPUs, maximum',
+    ]),
     row(['---', '---', '---:', '---:', '---:', '---:', '---:']),
   ];
   for (const example of [...usage.keys()].sort()) {
@@ -157,8 +172,17 @@ function renderTable(): string {
     lines.push(row(['**all four**', region, ...usageCells(totalIn(region)).map((c) => `**${c}**`)]));
   }
   const d = DEFAULT_QUOTAS;
-  lines.push(row(['default quota', 'each', d.vpcsPerRegion, `(${d.natGatewaysPerZone} per AZ)`, d.elasticIpsPerRegion,
-    d.standardVcpus, d.standardVcpus]));
+  lines.push(
+    row([
+      'default quota',
+      'each',
+      d.vpcsPerRegion,
+      `(${d.natGatewaysPerZone} per AZ)`,
+      d.elasticIpsPerRegion,
+      d.standardVcpus,
+      d.standardVcpus,
+    ]),
+  );
   return lines.join('\n');
 }
 
@@ -214,9 +238,11 @@ describe('the service quotas of the AWS examples', () => {
   });
 
   test('THEN in us-east-1 Tier 0, 1 and 2 exceed the default vCPU quota at desired size, all four at maximum', () => {
-    const over = (pick: (u: Usage) => number) => [...usage.entries()]
-      .filter(([, byRegion]) => pick(byRegion.get('us-east-1') ?? EMPTY) > DEFAULT_QUOTAS.standardVcpus)
-      .map(([example]) => example).sort();
+    const over = (pick: (u: Usage) => number) =>
+      [...usage.entries()]
+        .filter(([, byRegion]) => pick(byRegion.get('us-east-1') ?? EMPTY) > DEFAULT_QUOTAS.standardVcpus)
+        .map(([example]) => example)
+        .sort();
     expect(over((u) => u.vcpusDesired)).toEqual(['Tier 0', 'Tier 1', 'Tier 2']);
     expect(over((u) => u.vcpusMax)).toEqual(['Tier 0', 'Tier 1', 'Tier 2', 'Tier 3']);
   });

@@ -42,9 +42,10 @@ function compileErrors(snippets: string[]): string[] {
     diagnostics.push(...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file));
   }
   return diagnostics.map((d) => {
-    const where = d.file && d.start !== undefined
-      ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1} `
-      : '';
+    const where =
+      d.file && d.start !== undefined
+        ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1} `
+        : '';
     return `${where}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
   });
 }
@@ -53,7 +54,9 @@ describe('README', () => {
   test('has a complete tier-1 app among its TypeScript snippets', () => {
     const snippets = readmeSnippets();
     expect(snippets.length).toBeGreaterThanOrEqual(2);
-    const app = snippets.find((s) => s.includes('new App()') && s.includes('ServiceTier.TIER_1') && s.includes('GlobalDatabaseSecondary'));
+    const app = snippets.find(
+      (s) => s.includes('new App()') && s.includes('ServiceTier.TIER_1') && s.includes('GlobalDatabaseSecondary'),
+    );
     expect(app).toBeDefined();
   });
 

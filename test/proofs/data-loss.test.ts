@@ -48,7 +48,11 @@ describe('GIVEN the committed baseline of stateful resources', () => {
     const resources = Object.values(BASELINE.cloudFormation).flatMap((stack) => Object.values(stack));
     const types = [...new Set(resources.map((r) => r.Type))].sort();
     expect(types.filter((type) => REPLACING_PROPERTIES[type] === undefined)).toEqual([]);
-    const untracked = resources.flatMap((r) => Object.keys(r.Properties ?? {}).filter((name) => !REPLACING_PROPERTIES[r.Type].includes(name)).map((name) => `${r.Type}.${name}`));
+    const untracked = resources.flatMap((r) =>
+      Object.keys(r.Properties ?? {})
+        .filter((name) => !REPLACING_PROPERTIES[r.Type].includes(name))
+        .map((name) => `${r.Type}.${name}`),
+    );
     expect(untracked).toEqual([]);
   });
 
@@ -57,7 +61,9 @@ describe('GIVEN the committed baseline of stateful resources', () => {
       const model = loadResourceModel(type);
       expect(model).toBeDefined();
       return Object.entries(model!.properties)
-        .filter(([name, property]) => ['yes', 'maybe'].includes(property.causesReplacement ?? 'no') && !listed.includes(name))
+        .filter(
+          ([name, property]) => ['yes', 'maybe'].includes(property.causesReplacement ?? 'no') && !listed.includes(name),
+        )
         .map(([name, property]) => `${type}.${name} (${property.causesReplacement})`);
     });
     expect(missing).toEqual([]);
@@ -66,10 +72,16 @@ describe('GIVEN the committed baseline of stateful resources', () => {
   test(`THEN every stateful resource of the examples is in the baseline (${UPDATE})`, () => {
     const now = dataLossBaseline(cloudFormation, terraform);
     const missing = [
-      ...Object.entries(now.cloudFormation).flatMap(([stack, resources]) => Object.keys(resources)
-        .filter((id) => BASELINE.cloudFormation[stack]?.[id] === undefined).map((id) => `${stack}/${id} (${resources[id].Type})`)),
-      ...Object.entries(now.terraform).flatMap(([stack, addresses]) => Object.keys(addresses)
-        .filter((address) => BASELINE.terraform[stack]?.[address] === undefined).map((address) => `${stack}/${address}`)),
+      ...Object.entries(now.cloudFormation).flatMap(([stack, resources]) =>
+        Object.keys(resources)
+          .filter((id) => BASELINE.cloudFormation[stack]?.[id] === undefined)
+          .map((id) => `${stack}/${id} (${resources[id].Type})`),
+      ),
+      ...Object.entries(now.terraform).flatMap(([stack, addresses]) =>
+        Object.keys(addresses)
+          .filter((address) => BASELINE.terraform[stack]?.[address] === undefined)
+          .map((address) => `${stack}/${address}`),
+      ),
     ];
     expect(missing).toEqual([]);
   });
@@ -81,10 +93,22 @@ describe('GIVEN a change that would lose data', () => {
       t.Resources.DatabaseCluster5B53A178.Properties.DatabaseName = 'renamed';
     });
     const problems = dataLossProblems(BASELINE, changed, terraform);
-    expect(problems[0]).toEqual('Tier3-us-east-1/DatabaseCluster5B53A178 (AWS::RDS::DBCluster): WILL_REPLACE, because of DatabaseName (WILL_REPLACE)');
+    expect(problems[0]).toEqual(
+      'Tier3-us-east-1/DatabaseCluster5B53A178 (AWS::RDS::DBCluster): WILL_REPLACE, because of DatabaseName (WILL_REPLACE)',
+    );
     // Its member instances name the cluster by Ref: a new cluster means new instances.
-    expect(problems).toContain('Tier3-us-east-1/DatabaseClusterWriterD43085C6 (AWS::RDS::DBInstance): WILL_REPLACE, because of DBClusterIdentifier (WILL_REPLACE)');
-    expect(problems.slice(1).every((p) => /^Tier3-us-east-1\/DatabaseCluster\w+ \(AWS::RDS::DBInstance\): WILL_REPLACE, because of DBClusterIdentifier/.test(p))).toBe(true);
+    expect(problems).toContain(
+      'Tier3-us-east-1/DatabaseClusterWriterD43085C6 (AWS::RDS::DBInstance): WILL_REPLACE, because of DBClusterIdentifier (WILL_REPLACE)',
+    );
+    expect(
+      problems
+        .slice(1)
+        .every((p) =>
+          /^Tier3-us-east-1\/DatabaseCluster\w+ \(AWS::RDS::DBInstance\): WILL_REPLACE, because of DBClusterIdentifier/.test(
+            p,
+          ),
+        ),
+    ).toBe(true);
   });
 
   test('WHEN a property that does not force replacement changes THEN the guard lets it through', () => {
@@ -95,7 +119,9 @@ describe('GIVEN a change that would lose data', () => {
   });
 
   test('WHEN a KMS key property CloudFormation cannot change in place changes THEN the guard names it, though `cdk diff` rates it an update', () => {
-    const key = Object.keys(BASELINE.cloudFormation['Tier3-us-east-1']).find((id) => BASELINE.cloudFormation['Tier3-us-east-1'][id].Type === 'AWS::KMS::Key')!;
+    const key = Object.keys(BASELINE.cloudFormation['Tier3-us-east-1']).find(
+      (id) => BASELINE.cloudFormation['Tier3-us-east-1'][id].Type === 'AWS::KMS::Key',
+    )!;
     const changed = edited(cloudFormation, 'Tier3-us-east-1', (t) => {
       t.Resources[key].Properties.KeySpec = 'RSA_2048';
     });
@@ -126,7 +152,9 @@ describe('GIVEN a change that would lose data', () => {
   });
 
   test('WHEN a retained resource leaves the template THEN the guard reports it orphaned (left behind, no longer managed)', () => {
-    const bucket = Object.keys(BASELINE.cloudFormation['Tier3-us-east-1']).find((id) => id.startsWith('FleetAccessLogs'))!;
+    const bucket = Object.keys(BASELINE.cloudFormation['Tier3-us-east-1']).find((id) =>
+      id.startsWith('FleetAccessLogs'),
+    )!;
     const changed = edited(cloudFormation, 'Tier3-us-east-1', (t) => delete t.Resources[bucket]);
     expect(dataLossProblems(BASELINE, changed, terraform)).toEqual([
       `Tier3-us-east-1/${bucket} (AWS::S3::Bucket): WILL_ORPHAN, because the logical id is gone`,

@@ -26,7 +26,10 @@ export interface DataLossBaseline {
 
 /** The diff impacts that lose what a stateful resource holds (or leave it behind, unmanaged). */
 export const DATA_LOSS_IMPACTS: readonly ResourceImpact[] = [
-  ResourceImpact.WILL_REPLACE, ResourceImpact.MAY_REPLACE, ResourceImpact.WILL_DESTROY, ResourceImpact.WILL_ORPHAN,
+  ResourceImpact.WILL_REPLACE,
+  ResourceImpact.MAY_REPLACE,
+  ResourceImpact.WILL_DESTROY,
+  ResourceImpact.WILL_ORPHAN,
 ];
 
 /** Policies by which a template says a resource holds something worth keeping. */
@@ -38,12 +41,34 @@ const KEEP_POLICIES = ['Retain', 'Snapshot', 'RetainExceptOnCreate'];
  * lost with it, a log bucket holds the logs.
  */
 export const TF_STATEFUL_TYPES: readonly string[] = [
-  'aws_rds_cluster', 'aws_rds_global_cluster', 'aws_db_instance', 'aws_dynamodb_table', 'aws_s3_bucket', 'aws_efs_file_system',
-  'aws_kms_key', 'aws_secretsmanager_secret', 'aws_backup_vault', 'aws_cloudwatch_log_group', 'aws_elasticache_replication_group',
-  'google_sql_database_instance', 'google_sql_database', 'google_storage_bucket', 'google_kms_key_ring', 'google_kms_crypto_key',
-  'google_secret_manager_secret', 'google_spanner_instance', 'google_spanner_database', 'google_redis_instance',
-  'google_filestore_instance', 'google_compute_disk', 'google_bigquery_dataset', 'google_alloydb_cluster', 'google_firestore_database',
-  'google_compute_global_address', 'google_pubsub_topic', 'google_logging_project_bucket_config',
+  'aws_rds_cluster',
+  'aws_rds_global_cluster',
+  'aws_db_instance',
+  'aws_dynamodb_table',
+  'aws_s3_bucket',
+  'aws_efs_file_system',
+  'aws_kms_key',
+  'aws_secretsmanager_secret',
+  'aws_backup_vault',
+  'aws_cloudwatch_log_group',
+  'aws_elasticache_replication_group',
+  'google_sql_database_instance',
+  'google_sql_database',
+  'google_storage_bucket',
+  'google_kms_key_ring',
+  'google_kms_crypto_key',
+  'google_secret_manager_secret',
+  'google_spanner_instance',
+  'google_spanner_database',
+  'google_redis_instance',
+  'google_filestore_instance',
+  'google_compute_disk',
+  'google_bigquery_dataset',
+  'google_alloydb_cluster',
+  'google_firestore_database',
+  'google_compute_global_address',
+  'google_pubsub_topic',
+  'google_logging_project_bucket_config',
 ];
 
 interface CfnResource extends BaselineResource {
@@ -61,19 +86,28 @@ interface TfDocument {
  */
 export function baselineResource(resource: BaselineResource): BaselineResource {
   const replacing = REPLACING_PROPERTIES[resource.Type] ?? [];
-  const properties = Object.fromEntries(replacing.filter((name) => resource.Properties?.[name] !== undefined).map((name) => [name, resource.Properties![name]]));
-  return Object.fromEntries(Object.entries({
-    Type: resource.Type,
-    Properties: Object.keys(properties).length > 0 ? properties : undefined,
-    DeletionPolicy: resource.DeletionPolicy,
-    UpdateReplacePolicy: resource.UpdateReplacePolicy,
-  }).filter(([, value]) => value !== undefined)) as unknown as BaselineResource;
+  const properties = Object.fromEntries(
+    replacing
+      .filter((name) => resource.Properties?.[name] !== undefined)
+      .map((name) => [name, resource.Properties![name]]),
+  );
+  return Object.fromEntries(
+    Object.entries({
+      Type: resource.Type,
+      Properties: Object.keys(properties).length > 0 ? properties : undefined,
+      DeletionPolicy: resource.DeletionPolicy,
+      UpdateReplacePolicy: resource.UpdateReplacePolicy,
+    }).filter(([, value]) => value !== undefined),
+  ) as unknown as BaselineResource;
 }
 
 /** Whether a CloudFormation resource holds state: a stateful type, or a template that keeps it on delete. */
 export function isStatefulCfn(resource: BaselineResource): boolean {
-  return STATEFUL_RESOURCE_TYPES.includes(resource.Type)
-    || KEEP_POLICIES.includes(resource.DeletionPolicy ?? '') || KEEP_POLICIES.includes(resource.UpdateReplacePolicy ?? '');
+  return (
+    STATEFUL_RESOURCE_TYPES.includes(resource.Type) ||
+    KEEP_POLICIES.includes(resource.DeletionPolicy ?? '') ||
+    KEEP_POLICIES.includes(resource.UpdateReplacePolicy ?? '')
+  );
 }
 
 function resourcesOf(templateText: string): Record<string, CfnResource> {
@@ -94,7 +128,9 @@ export function dataLossBaseline(cloudFormation: SynthesizedFiles, terraform: Sy
   }
   const tf: Record<string, Record<string, string>> = {};
   for (const [stack, text] of Object.entries(terraform).sort(([a], [b]) => a.localeCompare(b))) {
-    const addresses = Object.entries(tfStatefulAddresses(JSON.parse(text) as TfDocument)).sort(([a], [b]) => a.localeCompare(b));
+    const addresses = Object.entries(tfStatefulAddresses(JSON.parse(text) as TfDocument)).sort(([a], [b]) =>
+      a.localeCompare(b),
+    );
     if (addresses.length > 0) {
       tf[stack] = Object.fromEntries(addresses);
     }
@@ -104,8 +140,13 @@ export function dataLossBaseline(cloudFormation: SynthesizedFiles, terraform: Sy
 
 /** JSON with keys sorted: equal values, equal text. */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v)) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_key, v: unknown) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+        : v,
+    ) ?? 'undefined'
+  );
 }
 
 /** Address → type of the stateful resources of a Terraform document (by type, or by `prevent_destroy`). */
@@ -130,34 +171,54 @@ export function tfStatefulAddresses(document: TfDocument): Record<string, string
  * spec); a `Retain` or `Snapshot` policy that is gone. For Terraform, an address that is gone
  * without a `moved` block to an address that exists. One line per problem.
  */
-export function dataLossProblems(baseline: DataLossBaseline, cloudFormation: SynthesizedFiles, terraform: SynthesizedFiles): string[] {
+export function dataLossProblems(
+  baseline: DataLossBaseline,
+  cloudFormation: SynthesizedFiles,
+  terraform: SynthesizedFiles,
+): string[] {
   const problems: string[] = [];
   for (const [stack, before] of Object.entries(baseline.cloudFormation)) {
     const now = cloudFormation[stack] === undefined ? {} : resourcesOf(cloudFormation[stack]);
     const kept = Object.fromEntries(Object.entries(before).map(([id, r]) => [id, baselineResource(r)]));
-    const after = Object.fromEntries(Object.keys(before).filter((id) => now[id] !== undefined).map((id) => [id, baselineResource(now[id])]));
+    const after = Object.fromEntries(
+      Object.keys(before)
+        .filter((id) => now[id] !== undefined)
+        .map((id) => [id, baselineResource(now[id])]),
+    );
     const diff = fullDiff({ Resources: kept }, { Resources: after });
     const reported = new Set<string>();
     diff.resources.forEachDifference((logicalId, change) => {
       if (DATA_LOSS_IMPACTS.includes(change.changeImpact)) {
         reported.add(logicalId);
         const changed = Object.entries(change.propertyUpdates)
-          .filter(([, update]) => update.changeImpact !== ResourceImpact.WILL_UPDATE && update.changeImpact !== ResourceImpact.NO_CHANGE)
+          .filter(
+            ([, update]) =>
+              update.changeImpact !== ResourceImpact.WILL_UPDATE && update.changeImpact !== ResourceImpact.NO_CHANGE,
+          )
           .map(([name, update]) => `${name} (${update.changeImpact})`);
-        const cause = changed.length > 0 ? `, because of ${changed.join(', ')}`
-          : now[logicalId] === undefined ? `, because ${cloudFormation[stack] === undefined ? 'the stack' : 'the logical id'} is gone` : '';
+        const cause =
+          changed.length > 0
+            ? `, because of ${changed.join(', ')}`
+            : now[logicalId] === undefined
+              ? `, because ${cloudFormation[stack] === undefined ? 'the stack' : 'the logical id'} is gone`
+              : '';
         problems.push(`${stack}/${logicalId} (${before[logicalId].Type}): ${change.changeImpact}${cause}`);
       }
     });
     for (const [id, old] of Object.entries(kept).filter(([id]) => after[id] !== undefined)) {
-      const changed = (REPLACING_PROPERTIES[old.Type] ?? [])
-        .filter((name) => canonical(old.Properties?.[name]) !== canonical(after[id].Properties?.[name]));
+      const changed = (REPLACING_PROPERTIES[old.Type] ?? []).filter(
+        (name) => canonical(old.Properties?.[name]) !== canonical(after[id].Properties?.[name]),
+      );
       if (!reported.has(id) && after[id].Type === old.Type && changed.length > 0) {
-        problems.push(`${stack}/${id} (${old.Type}): ${changed.join(', ')} changed, which the CloudFormation reference says replaces it (or fails the update)`);
+        problems.push(
+          `${stack}/${id} (${old.Type}): ${changed.join(', ')} changed, which the CloudFormation reference says replaces it (or fails the update)`,
+        );
       }
       for (const policy of ['DeletionPolicy', 'UpdateReplacePolicy'] as const) {
         if (KEEP_POLICIES.includes(old[policy] ?? '') && !KEEP_POLICIES.includes(after[id][policy] ?? '')) {
-          problems.push(`${stack}/${id} (${old.Type}): loses its retention: ${policy} ${old[policy]} is now ${after[id][policy] ?? 'absent (Delete)'}`);
+          problems.push(
+            `${stack}/${id} (${old.Type}): loses its retention: ${policy} ${old[policy]} is now ${after[id][policy] ?? 'absent (Delete)'}`,
+          );
         }
       }
     }
@@ -176,7 +237,9 @@ export function dataLossProblems(baseline: DataLossBaseline, cloudFormation: Syn
       if (move && exists(move.to)) {
         continue;
       }
-      problems.push(`${stack}/${address} (${type}): gone${move ? `, and its moved block points at ${move.to}, which does not exist` : ' without a moved block'}: terraform would destroy it`);
+      problems.push(
+        `${stack}/${address} (${type}): gone${move ? `, and its moved block points at ${move.to}, which does not exist` : ' without a moved block'}: terraform would destroy it`,
+      );
     }
   }
   return problems;

@@ -11,7 +11,10 @@ describe('GIVEN every example of both apps', () => {
     expect(Object.keys(first).length).toBeGreaterThanOrEqual(4);
     expect(Object.keys(second)).toEqual(Object.keys(first));
     for (const stack of Object.keys(first)) {
-      expect({ stack, bytes: Buffer.from(second[stack]).equals(Buffer.from(first[stack])) }).toEqual({ stack, bytes: true });
+      expect({ stack, bytes: Buffer.from(second[stack]).equals(Buffer.from(first[stack])) }).toEqual({
+        stack,
+        bytes: true,
+      });
     }
   });
 
@@ -21,7 +24,10 @@ describe('GIVEN every example of both apps', () => {
     expect(Object.keys(first).length).toBeGreaterThanOrEqual(3);
     expect(Object.keys(second)).toEqual(Object.keys(first));
     for (const stack of Object.keys(first)) {
-      expect({ stack, bytes: Buffer.from(second[stack]).equals(Buffer.from(first[stack])) }).toEqual({ stack, bytes: true });
+      expect({ stack, bytes: Buffer.from(second[stack]).equals(Buffer.from(first[stack])) }).toEqual({
+        stack,
+        bytes: true,
+      });
     }
   });
 });

@@ -39,9 +39,11 @@ export function synthAwsExamples(): SynthesizedFiles {
     const app = cdkJsonApp({ outdir });
     addAllExamples(app, { printReport: false });
     const assembly = app.synth();
-    return Object.fromEntries(assembly.stacks
-      .map((stack) => [stack.stackName, readFileSync(join(outdir, stack.templateFile), 'utf8')] as const)
-      .sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries(
+      assembly.stacks
+        .map((stack) => [stack.stackName, readFileSync(join(outdir, stack.templateFile), 'utf8')] as const)
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -61,8 +63,11 @@ export function synthTfExamples(): SynthesizedFiles {
     }
     app.synth();
     const stacksDir = join(outdir, 'stacks');
-    return Object.fromEntries(readdirSync(stacksDir).sort()
-      .map((name) => [name, readFileSync(join(stacksDir, name, 'cdk.tf.json'), 'utf8')] as const));
+    return Object.fromEntries(
+      readdirSync(stacksDir)
+        .sort()
+        .map((name) => [name, readFileSync(join(stacksDir, name, 'cdk.tf.json'), 'utf8')] as const),
+    );
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -16,7 +16,9 @@ export const OTHER_REGIONS = ['us-west-2', 'eu-west-1', 'eu-central-1', 'ap-sout
 /** A tier with a zone count it allows (its minimum up to four zones). */
 export const anyTierAndZones: fc.Arbitrary<{ tier: ServiceTier; zones: string[] }> = fc
   .constantFrom(...ServiceTier.BUILT_IN)
-  .chain((tier) => fc.integer({ min: tier.minAzs, max: 4 }).map((count) => ({ tier, zones: ZONES['us-east-1'].slice(0, count) })));
+  .chain((tier) =>
+    fc.integer({ min: tier.minAzs, max: 4 }).map((count) => ({ tier, zones: ZONES['us-east-1'].slice(0, count) })),
+  );
 
 /** Roles of a construct in a single-region proof stack. */
 export const anyRole: fc.Arbitrary<HaRole | undefined> = fc.constantFrom(undefined, HaRole.PRIMARY);
@@ -64,10 +66,20 @@ export function importedVpc(scope: Construct, zones: string[]): ec2.IVpc {
  * NAT gateways: the network has proofs of its own), so a run pays for the construct under proof.
  */
 export function zonalVpc(scope: Construct, zones: string[]): ec2.IVpc {
-  const vpc = new ec2.CfnVPC(scope, 'Vpc', { cidrBlock: '10.0.0.0/16', enableDnsHostnames: true, enableDnsSupport: true });
-  const subnets = (kind: string, offset: number) => zones.map((zone, i) => new ec2.CfnSubnet(scope, `${kind}Subnet${i + 1}`, {
-    vpcId: vpc.ref, availabilityZone: zone, cidrBlock: `10.0.${offset + i * 16}.0/20`,
-  }).ref);
+  const vpc = new ec2.CfnVPC(scope, 'Vpc', {
+    cidrBlock: '10.0.0.0/16',
+    enableDnsHostnames: true,
+    enableDnsSupport: true,
+  });
+  const subnets = (kind: string, offset: number) =>
+    zones.map(
+      (zone, i) =>
+        new ec2.CfnSubnet(scope, `${kind}Subnet${i + 1}`, {
+          vpcId: vpc.ref,
+          availabilityZone: zone,
+          cidrBlock: `10.0.${offset + i * 16}.0/20`,
+        }).ref,
+    );
   const routeTables = (kind: string) => zones.map((_, i) => `rtb-${kind}${String(i).padStart(8, '0')}`);
   return ec2.Vpc.fromVpcAttributes(scope, 'ImportedVpc', {
     vpcId: vpc.ref,

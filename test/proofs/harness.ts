@@ -14,7 +14,11 @@ import { namesProp } from './invalid';
  * paste a failure's seed and path to replay it) and 200 runs (FC_RUNS to change).
  */
 export function fcParams<T>(): fc.Parameters<T> {
-  return { seed: Number(process.env.FC_SEED ?? 20261127), numRuns: Number(process.env.FC_RUNS ?? 200), endOnFailure: true };
+  return {
+    seed: Number(process.env.FC_SEED ?? 20261127),
+    numRuns: Number(process.env.FC_RUNS ?? 200),
+    endOnFailure: true,
+  };
 }
 
 /** The built-in tiers. */
@@ -89,7 +93,9 @@ export function leakIn(text: string): string | undefined {
 
 /** The HA rules' findings of level error over one synthesized stack. */
 export function haErrors(synthesized: Synthesized, region = 'us-east-1'): Finding[] {
-  return checkInputs({ cloudFormation: [{ name: 'Proof', template: synthesized.template, region }] }).findings.filter((f) => f.level === 'error');
+  return checkInputs({ cloudFormation: [{ name: 'Proof', template: synthesized.template, region }] }).findings.filter(
+    (f) => f.level === 'error',
+  );
 }
 
 /**
@@ -106,7 +112,9 @@ export function wrongError(error: unknown, prop: string): string | undefined {
   if (!HaValidationError.isHaValidationError(error)) {
     return `threw ${kind} (${error.message}), expected a ValidationError naming ${prop}`;
   }
-  return namesProp(error.message, prop) ? undefined : `threw ${kind} whose message does not name ${prop}: ${error.message}`;
+  return namesProp(error.message, prop)
+    ? undefined
+    : `threw ${kind} whose message does not name ${prop}: ${error.message}`;
 }
 
 /** Runs `build` and returns how it failed to reject the invalid props, or undefined if it rejected them rightly. */
@@ -124,9 +132,13 @@ export function rejection(build: () => void, prop: string): string | undefined {
  * does not throw for them), as `path: message`.
  */
 export function errorAnnotations(stack: Stack): string[] {
-  return stack.node.findAll().flatMap((construct) => construct.node.metadata
-    .filter((entry) => entry.type === cxschema.ArtifactMetadataEntryType.ERROR)
-    .map((entry) => `${construct.node.path}: ${String(entry.data)}`));
+  return stack.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === cxschema.ArtifactMetadataEntryType.ERROR)
+        .map((entry) => `${construct.node.path}: ${String(entry.data)}`),
+    );
 }
 
 /** How many valid prop sets one app synthesizes at once. */
@@ -157,7 +169,9 @@ export interface ConstructProof<P, F = undefined> {
  * whole topology a construct is only part of.
  */
 export function resourceErrors(synthesized: Synthesized, region = 'us-east-1'): string[] {
-  return haErrors(synthesized, region).filter((f) => !f.resource.startsWith('service:')).map((f) => `${f.rule} ${f.resource}: ${f.message}`);
+  return haErrors(synthesized, region)
+    .filter((f) => !f.resource.startsWith('service:'))
+    .map((f) => `${f.rule} ${f.resource}: ${f.message}`);
 }
 
 /**
@@ -175,23 +189,34 @@ export function proveConstruct<P, F = undefined>(proof: ConstructProof<P, F>): v
       // counterexample with its seed and path.
       const params = fcParams<[P]>();
       const samples = fc.sample(proof.valid, { seed: params.seed, numRuns: params.numRuns });
-      const problems = (synthesized: Synthesized) => [leakIn(synthesized.text), ...resourceErrors(synthesized, region), ...errorAnnotations(synthesized.stack)]
-        .filter((p) => p !== undefined);
+      const problems = (synthesized: Synthesized) =>
+        [
+          leakIn(synthesized.text),
+          ...resourceErrors(synthesized, region),
+          ...errorAnnotations(synthesized.stack),
+        ].filter((p) => p !== undefined);
       for (let start = 0; start < samples.length; start += PROOF_BATCH) {
         const batch = samples.slice(start, start + PROOF_BATCH);
         let found: string[];
         try {
-          found = synthesizeEach(batch.map((props) => (stack: Stack) => proof.build(stack, props, fixture(stack))), region)
-            .flatMap((synthesized, i) => problems(synthesized).map((problem) => `sample ${start + i} ${fc.stringify(batch[i])}: ${problem}`));
+          found = synthesizeEach(
+            batch.map((props) => (stack: Stack) => proof.build(stack, props, fixture(stack))),
+            region,
+          ).flatMap((synthesized, i) =>
+            problems(synthesized).map((problem) => `sample ${start + i} ${fc.stringify(batch[i])}: ${problem}`),
+          );
         } catch (error) {
           // A valid prop set that throws: the replay below names it.
           found = [`a sample of ${start} to ${start + batch.length - 1} threw: ${String(error)}`];
         }
         if (found.length > 0) {
           // Shrinking on, unlike the batch: the report gives the smallest failing props, with seed and path.
-          fc.assert(fc.property(proof.valid, (props) => {
-            expect(problems(synthesize((stack) => proof.build(stack, props, fixture(stack)), region))).toEqual([]);
-          }), { ...params, endOnFailure: false });
+          fc.assert(
+            fc.property(proof.valid, (props) => {
+              expect(problems(synthesize((stack) => proof.build(stack, props, fixture(stack)), region))).toEqual([]);
+            }),
+            { ...params, endOnFailure: false },
+          );
         }
         expect(found).toEqual([]);
       }
@@ -201,10 +226,13 @@ export function proveConstruct<P, F = undefined>(proof: ConstructProof<P, F>): v
         const stack = new Stack(proofApp(), 'Proof', { env: { region } });
         const shared = fixture(stack);
         let run = 0;
-        fc.assert(fc.property(invalid, (props) => {
-          const scope = new Construct(stack, `Run${run++}`);
-          expect(rejection(() => proof.build(scope, props, shared), prop)).toBeUndefined();
-        }), fcParams());
+        fc.assert(
+          fc.property(invalid, (props) => {
+            const scope = new Construct(stack, `Run${run++}`);
+            expect(rejection(() => proof.build(scope, props, shared), prop)).toBeUndefined();
+          }),
+          fcParams(),
+        );
       });
     }
   });

@@ -6,7 +6,11 @@ import * as fc from 'fast-check';
  */
 
 /** Props whose one fault is `value` of one prop: valid props with `bad` put in by `put`. */
-export function breaking<P, V>(valid: fc.Arbitrary<P>, bad: fc.Arbitrary<V>, put: (props: P, value: V) => P): fc.Arbitrary<P> {
+export function breaking<P, V>(
+  valid: fc.Arbitrary<P>,
+  bad: fc.Arbitrary<V>,
+  put: (props: P, value: V) => P,
+): fc.Arbitrary<P> {
   return fc.tuple(valid, bad).map(([props, value]) => put(props, value));
 }
 
@@ -14,7 +18,11 @@ export function breaking<P, V>(valid: fc.Arbitrary<P>, bad: fc.Arbitrary<V>, put
  * An invalid-props case whose only fault is `prop`: valid props with `prop` replaced by a value
  * of `bad` (which need not have the prop's type: a wrong type is one of the faults to reject).
  */
-export function invalidProp<P>(valid: fc.Arbitrary<P>, prop: keyof P & string, bad: fc.Arbitrary<unknown>): { readonly prop: string; readonly props: fc.Arbitrary<P> } {
+export function invalidProp<P>(
+  valid: fc.Arbitrary<P>,
+  prop: keyof P & string,
+  bad: fc.Arbitrary<unknown>,
+): { readonly prop: string; readonly props: fc.Arbitrary<P> } {
   return { prop, props: breaking(valid, bad, (props, value) => ({ ...props, [prop]: value })) };
 }
 

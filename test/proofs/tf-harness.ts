@@ -115,8 +115,13 @@ export function terraformOf(stack: TerraformStack): Record<string, unknown> {
   invokeAspects(stack);
   // What `cdktf synth` refuses besides: a failed construct validation (this throws) or an error annotation.
   stack.runAllValidations();
-  const errors = stack.node.findAll().flatMap((construct) => construct.node.metadata
-    .filter((entry) => entry.type === AnnotationMetadataEntryType.ERROR).map((entry) => `${construct.node.path}: ${String(entry.data)}`));
+  const errors = stack.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === AnnotationMetadataEntryType.ERROR)
+        .map((entry) => `${construct.node.path}: ${String(entry.data)}`),
+    );
   if (errors.length > 0) {
     throw new Error(`error annotations: ${errors.join('; ')}`);
   }
@@ -138,7 +143,9 @@ export function synthesizeTf(stack: TerraformStack): TfSynthesized {
   return {
     json,
     text: JSON.stringify(json),
-    errors: report.findings.filter((f) => f.level === 'error' && !f.resource.startsWith('service:')).map((f) => `${f.rule} ${f.resource}: ${f.message}`),
+    errors: report.findings
+      .filter((f) => f.level === 'error' && !f.resource.startsWith('service:'))
+      .map((f) => `${f.rule} ${f.resource}: ${f.message}`),
   };
 }
 
@@ -157,7 +164,9 @@ export function tfRejection(build: () => void, prop: string): string | undefined
     if (!HaValidationError.isHaValidationError(error)) {
       return `threw ${error.constructor.name} (${error.message}), expected an HaValidationError naming ${prop}`;
     }
-    return namesProp(error.message, prop) ? undefined : `threw an error whose message does not name ${prop}: ${error.message}`;
+    return namesProp(error.message, prop)
+      ? undefined
+      : `threw an error whose message does not name ${prop}: ${error.message}`;
   }
   return `accepted an invalid ${prop}`;
 }
@@ -185,27 +194,34 @@ export interface TfConstructProof<P, F> {
 export function proveTfConstruct<P, F>(proof: TfConstructProof<P, F>): void {
   describe(proof.name, () => {
     test('GIVEN random valid props THEN it synthesizes with no undefined, NaN, null or [object Object] and no HA error on its resources', () => {
-      fc.assert(fc.property(proof.valid, (props) => {
-        const { text, errors } = forgettingTokens(() => {
-          const stack = proofTfStack(proof.cloud);
-          withoutCreationStacks(() => proof.build(stack, props, proof.fixture(stack)));
-          return synthesizeTf(stack);
-        });
-        const leak = leakIn(text);
-        check(leak === undefined ? undefined : `leaked a value into the Terraform JSON: ${leak}`);
-        check(errors.length === 0 ? undefined : `HA errors on its resources:\n${errors.join('\n')}`);
-      }), fcParams());
+      fc.assert(
+        fc.property(proof.valid, (props) => {
+          const { text, errors } = forgettingTokens(() => {
+            const stack = proofTfStack(proof.cloud);
+            withoutCreationStacks(() => proof.build(stack, props, proof.fixture(stack)));
+            return synthesizeTf(stack);
+          });
+          const leak = leakIn(text);
+          check(leak === undefined ? undefined : `leaked a value into the Terraform JSON: ${leak}`);
+          check(errors.length === 0 ? undefined : `HA errors on its resources:\n${errors.join('\n')}`);
+        }),
+        fcParams(),
+      );
     });
     for (const { prop, props: invalid } of proof.invalid) {
-      test(`GIVEN a random invalid ${prop} THEN it throws an Error naming ${prop}, never a TypeError`, () => forgettingTokens(() => {
-        const stack = proofTfStack(proof.cloud);
-        const shared = withoutCreationStacks(() => proof.fixture(stack));
-        let run = 0;
-        fc.assert(fc.property(invalid, (props) => {
-          const scope = new Construct(stack, `Run${run++}`);
-          check(tfRejection(() => proof.build(scope, props, shared), prop));
-        }), fcParams());
-      }));
+      test(`GIVEN a random invalid ${prop} THEN it throws an Error naming ${prop}, never a TypeError`, () =>
+        forgettingTokens(() => {
+          const stack = proofTfStack(proof.cloud);
+          const shared = withoutCreationStacks(() => proof.fixture(stack));
+          let run = 0;
+          fc.assert(
+            fc.property(invalid, (props) => {
+              const scope = new Construct(stack, `Run${run++}`);
+              check(tfRejection(() => proof.build(scope, props, shared), prop));
+            }),
+            fcParams(),
+          );
+        }));
     }
   });
 }
@@ -213,8 +229,15 @@ export function proveTfConstruct<P, F>(proof: TfConstructProof<P, F>): void {
 /** A custom tier like `tier` whose synthetic probes run every `minutes` (built-in tiers probe every 1, 5 or 15). */
 export function withProbeInterval(tier: ServiceTier, minutes: number): ServiceTier {
   return ServiceTier.custom({
-    name: `${tier.name}_PROBE_${minutes}`, strategy: tier.strategy, availabilityTarget: tier.availabilityTarget, minAzs: tier.minAzs, minRegions: tier.minRegions,
-    azRtoSeconds: tier.azRtoSeconds, azRpoSeconds: tier.azRpoSeconds, regionRtoSeconds: tier.regionRtoSeconds, regionRpoSeconds: tier.regionRpoSeconds,
+    name: `${tier.name}_PROBE_${minutes}`,
+    strategy: tier.strategy,
+    availabilityTarget: tier.availabilityTarget,
+    minAzs: tier.minAzs,
+    minRegions: tier.minRegions,
+    azRtoSeconds: tier.azRtoSeconds,
+    azRpoSeconds: tier.azRpoSeconds,
+    regionRtoSeconds: tier.regionRtoSeconds,
+    regionRpoSeconds: tier.regionRpoSeconds,
     probeIntervalMinutes: minutes,
   });
 }
@@ -223,14 +246,16 @@ export function withProbeInterval(tier: ServiceTier, minutes: number): ServiceTi
 export const optional = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined });
 
 /** Not an integer of at least `min`: below it, fractional, NaN or infinite. */
-export const notIntegerFrom = (min: number): fc.Arbitrary<number> => fc.oneof(
-  fc.integer({ min: min - 1_000_000, max: min - 1 }),
-  fc.double({ min, max: min + 1e6, noNaN: true }).filter((d) => !Number.isInteger(d)),
-  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
-);
+export const notIntegerFrom = (min: number): fc.Arbitrary<number> =>
+  fc.oneof(
+    fc.integer({ min: min - 1_000_000, max: min - 1 }),
+    fc.double({ min, max: min + 1e6, noNaN: true }).filter((d) => !Number.isInteger(d)),
+    fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+  );
 
 /** Not an integer from `min` to `max`. */
-export const notIntegerIn = (min: number, max: number): fc.Arbitrary<number> => fc.oneof(notIntegerFrom(min), fc.integer({ min: max + 1, max: max + 1_000_000 }));
+export const notIntegerIn = (min: number, max: number): fc.Arbitrary<number> =>
+  fc.oneof(notIntegerFrom(min), fc.integer({ min: max + 1, max: max + 1_000_000 }));
 
 // Built once: building a `stringMatching` arbitrary costs ~15 ms, too much to do inside `chain`.
 /** A DNS name (`api.example.com`). */

@@ -29,7 +29,9 @@ const unproven = checkInputs(singleRegionCfn(ServiceTier.TIER_3));
 describe('toMeetTier', () => {
   test('GIVEN every objective met THEN it passes, and .not fails naming the service', () => {
     expect(meets).toMeetTier();
-    expect(failureOf(() => expect(meets).not.toMeetTier())).toContain('every one does:\nshop (TIER_0, ACTIVE_ACTIVE; stacks App, AppWest)');
+    expect(failureOf(() => expect(meets).not.toMeetTier())).toContain(
+      'every one does:\nshop (TIER_0, ACTIVE_ACTIVE; stacks App, AppWest)',
+    );
   });
 
   test('GIVEN a figure the templates cannot prove THEN it fails with the service, figure, target and derivation', () => {
@@ -42,12 +44,16 @@ describe('toMeetTier', () => {
 
   test('GIVEN a service option THEN only that service is judged, and an unknown one fails naming those there are', () => {
     expect(meets).toMeetTier({ service: 'shop' });
-    expect(failureOf(() => expect(meets).toMeetTier({ service: 'cart' }))).toContain('no service cart in the input; it has shop');
+    expect(failureOf(() => expect(meets).toMeetTier({ service: 'cart' }))).toContain(
+      'no service cart in the input; it has shop',
+    );
   });
 
   test('GIVEN no HA record THEN it fails: there is no tier to judge', () => {
     const bare = { Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: {} } } };
-    expect(failureOf(() => expect(bare).toMeetTier())).toContain('toMeetTier: no service in the input carries an HA record');
+    expect(failureOf(() => expect(bare).toMeetTier())).toContain(
+      'toMeetTier: no service in the input carries an HA record',
+    );
   });
 });
 
@@ -56,8 +62,12 @@ describe('figure matchers', () => {
     expect(meets.services[0].regionRtoSeconds).toBe(96);
     expect(meets).toHaveRegionRtoAtMost(96);
     const message = failureOf(() => expect(meets).toHaveRegionRtoAtMost(95));
-    expect(message).toContain('expected region RTO at most 95 s for every service; for 1 of 1 it does not hold or cannot be shown:');
-    expect(message).toContain('shop (TIER_0, ACTIVE_ACTIVE; stacks App, AppWest)\n  region RTO: 96 s ✓  (objective ≤ 2 min)');
+    expect(message).toContain(
+      'expected region RTO at most 95 s for every service; for 1 of 1 it does not hold or cannot be shown:',
+    );
+    expect(message).toContain(
+      'shop (TIER_0, ACTIVE_ACTIVE; stacks App, AppWest)\n  region RTO: 96 s ✓  (objective ≤ 2 min)',
+    );
     expect(message).toMatch(/\n {4}\d+ s +App\/Check: /);
   });
 
@@ -78,8 +88,16 @@ describe('figure matchers', () => {
 
   test.each([
     ['toHaveRegionRtoAtMost', -1, 'toHaveRegionRtoAtMost: expected seconds, a finite number of at least 0, got -1'],
-    ['toHaveRegionRtoAtMost', Number.NaN, 'toHaveRegionRtoAtMost: expected seconds, a finite number of at least 0, got null'],
-    ['toHaveAvailabilityAtLeast', 99.99, 'toHaveAvailabilityAtLeast: expected a ratio in (0, 1], e.g. 0.9995, got 99.99'],
+    [
+      'toHaveRegionRtoAtMost',
+      Number.NaN,
+      'toHaveRegionRtoAtMost: expected seconds, a finite number of at least 0, got null',
+    ],
+    [
+      'toHaveAvailabilityAtLeast',
+      99.99,
+      'toHaveAvailabilityAtLeast: expected a ratio in (0, 1], e.g. 0.9995, got 99.99',
+    ],
   ] as const)('GIVEN %s(%p) THEN it throws HaValidationError naming the allowed values', (name, limit, message) => {
     let error: unknown;
     try {
@@ -97,12 +115,18 @@ describe('on apps as users build them', () => {
     const app = testApp();
     const stack = new Stack(app, 'Checkout', { env: { region: 'us-east-1' } });
     new MultiAzNetwork(stack, 'Network', {
-      tier: ServiceTier.TIER_1, service: 'checkout', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+      tier: ServiceTier.TIER_1,
+      service: 'checkout',
+      availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
     });
     // One synthesis for all the matchers on the same app.
     expect(reportOf(app)).toBe(reportOf(app));
-    expect(failureOf(() => expect(app).toMeetTier())).toMatch(/checkout \(TIER_1, WARM_STANDBY; stacks Checkout\): objectives met: no\n {2}region RTO: /);
-    expect(failureOf(() => expect(app).toHaveNoHaFindings())).toMatch(/\n {2}error HA-RES1 Checkout\/service:checkout: /);
+    expect(failureOf(() => expect(app).toMeetTier())).toMatch(
+      /checkout \(TIER_1, WARM_STANDBY; stacks Checkout\): objectives met: no\n {2}region RTO: /,
+    );
+    expect(failureOf(() => expect(app).toHaveNoHaFindings())).toMatch(
+      /\n {2}error HA-RES1 Checkout\/service:checkout: /,
+    );
     // A stack is judged on its own: the same service, the same verdict.
     expect(stack).not.toMeetTier();
   });
@@ -112,7 +136,9 @@ describe('on apps as users build them', () => {
     const stack = new TerraformStack(app, 'catalog');
     new AwsProvider(stack, 'aws', { region: 'us-east-1' });
     new TfMultiAzNetwork(stack, 'Network', {
-      tier: ServiceTier.TIER_1, service: 'catalog', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+      tier: ServiceTier.TIER_1,
+      service: 'catalog',
+      availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
     });
     const [service] = reportOf(stack).services;
     expect(service).toMatchObject({ service: 'catalog', tier: 'TIER_1', regions: ['us-east-1'] });

@@ -25,7 +25,11 @@ function examples(handlerCode: string, cdkVersion: string): App {
   const app = cdkJsonApp({ analyticsReporting: true });
   addAllExamples(app, { printReport: false });
   const stack = app.node.findChild('Tier3-us-east-1') as Stack;
-  const handler = new LambdaFunction(stack, 'RestoreCheck', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromAsset(assetDir) });
+  const handler = new LambdaFunction(stack, 'RestoreCheck', {
+    runtime: Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: Code.fromAsset(assetDir),
+  });
   acknowledgeHaFinding(handler, 'HA-ENC1', 'a function that exists only to carry an asset into the template');
   const released = STACK_RTTI.version;
   STACK_RTTI.version = cdkVersion;
@@ -40,14 +44,16 @@ function examples(handlerCode: string, cdkVersion: string): App {
 describe('the kit snapshot of the examples', () => {
   const before = examples('exports.handler = async () => "v1";', STACK_RTTI.version);
   const after = examples('exports.handler = async () => "v2";', '2.999.0');
-  const tier3 = (app: App) => synthesizedStacks(app).find((s) => s.name === 'Tier3-us-east-1')!.template as Record<string, unknown>;
+  const tier3 = (app: App) =>
+    synthesizedStacks(app).find((s) => s.name === 'Tier3-us-east-1')!.template as Record<string, unknown>;
 
   test('GIVEN a changed Lambda asset and aws-cdk-lib version THEN the raw templates differ', () => {
     const [a, b] = [JSON.stringify(tier3(before)), JSON.stringify(tier3(after))];
     expect(a).not.toEqual(b);
     const keys = (text: string) => [...text.matchAll(/"S3Key":"([0-9a-f]{64})\.zip"/g)].map((m) => m[1]);
     expect(keys(a)).not.toEqual(keys(b));
-    const analytics = (t: Record<string, unknown>) => JSON.stringify((t.Resources as Record<string, unknown>).CDKMetadata);
+    const analytics = (t: Record<string, unknown>) =>
+      JSON.stringify((t.Resources as Record<string, unknown>).CDKMetadata);
     expect(analytics(tier3(before))).not.toEqual(analytics(tier3(after)));
   });
 
@@ -71,8 +77,16 @@ describe('the kit snapshot of the examples', () => {
 test('GIVEN a cdktf stack THEN its HA snapshot keeps the HA records Testing.synth drops', () => {
   const stack = new TerraformStack(Testing.app(), 'catalog');
   new AwsProvider(stack, 'aws', { region: 'us-east-1' });
-  new MultiAzNetwork(stack, 'Network', { tier: ServiceTier.TIER_1, service: 'catalog', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] });
+  new MultiAzNetwork(stack, 'Network', {
+    tier: ServiceTier.TIER_1,
+    service: 'catalog',
+    availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+  });
   const snapshot = haSnapshot(stack);
-  expect(snapshot).toMatch(/^=== catalog ===\nevery record: version=2 service=catalog tier=TIER_1 strategy=WARM_STANDBY\nprovider aws: \{"region": "us-east-1"\}\n/);
-  expect(snapshot).toMatch(/\naws_nat_gateway\.\S+\n {2}ha: role=primary failureDomain=region component=MultiAzNetwork\n {2}subnet_id: /);
+  expect(snapshot).toMatch(
+    /^=== catalog ===\nevery record: version=2 service=catalog tier=TIER_1 strategy=WARM_STANDBY\nprovider aws: \{"region": "us-east-1"\}\n/,
+  );
+  expect(snapshot).toMatch(
+    /\naws_nat_gateway\.\S+\n {2}ha: role=primary failureDomain=region component=MultiAzNetwork\n {2}subnet_id: /,
+  );
 });

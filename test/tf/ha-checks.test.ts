@@ -10,7 +10,10 @@ function keyStack(rotate: boolean): { stack: TerraformStack; group: Construct; k
   const provider = new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
   const group = new Construct(stack, 'Group');
   const key = new KmsKey(group, 'Key', {
-    provider, enableKeyRotation: rotate, deletionWindowInDays: 30, lifecycle: { preventDestroy: true },
+    provider,
+    enableKeyRotation: rotate,
+    deletionWindowInDays: 30,
+    lifecycle: { preventDestroy: true },
   });
   return { stack, group, key };
 }
@@ -33,7 +36,9 @@ describe('addHaChecks', () => {
     const message = synthError(stack);
 
     expect(message).toContain('[keys] HA-KMS1 keys/aws_kms_key.Group_Key_');
-    expect(message).toMatch(/HA-KMS1 keys\/aws_kms_key\.Group_Key_[0-9A-F]{8}: aws_kms_key\.Group_Key_[0-9A-F]{8} does not rotate: set enable_key_rotation to true/);
+    expect(message).toMatch(
+      /HA-KMS1 keys\/aws_kms_key\.Group_Key_[0-9A-F]{8}: aws_kms_key\.Group_Key_[0-9A-F]{8} does not rotate: set enable_key_rotation to true/,
+    );
     expect(checks.lastResult?.report.findings.map((f) => f.rule)).toEqual(['HA-KMS1']);
   });
 
@@ -48,23 +53,42 @@ describe('addHaChecks', () => {
   test('GIVEN the finding acknowledged on a parent construct WHEN synthesized THEN it passes and the acknowledgement is recorded', () => {
     const { stack, group } = keyStack(false);
     const checks = addHaChecks(stack);
-    acknowledgeHaFinding(group, 'HA-KMS1', 'imported key material cannot rotate automatically; rotated by hand every 90 days');
+    acknowledgeHaFinding(
+      group,
+      'HA-KMS1',
+      'imported key material cannot rotate automatically; rotated by hand every 90 days',
+    );
 
     expect(() => Testing.synth(stack, true)).not.toThrow();
-    expect(checks.lastResult?.acknowledged).toEqual([expect.objectContaining({
-      rule: 'HA-KMS1', acknowledgedAt: 'keys/Group', reason: 'imported key material cannot rotate automatically; rotated by hand every 90 days',
-    })]);
+    expect(checks.lastResult?.acknowledged).toEqual([
+      expect.objectContaining({
+        rule: 'HA-KMS1',
+        acknowledgedAt: 'keys/Group',
+        reason: 'imported key material cannot rotate automatically; rotated by hand every 90 days',
+      }),
+    ]);
   });
 
   test('GIVEN acknowledgements on a construct and on the stack THEN the Terraform JSON carries them in the // blocks', () => {
     const { stack, group } = keyStack(false);
-    acknowledgeHaFinding(group, 'HA-KMS1', 'imported key material cannot rotate automatically; rotated by hand every 90 days');
+    acknowledgeHaFinding(
+      group,
+      'HA-KMS1',
+      'imported key material cannot rotate automatically; rotated by hand every 90 days',
+    );
     acknowledgeHaFinding(stack, 'HA-AUD2', 'the organization trail of the management account covers this account');
     Testing.synth(stack, true);
 
-    const json = stack.toTerraform() as { '//': Record<string, unknown>; resource: { aws_kms_key: Record<string, { '//': Record<string, unknown> }> } };
-    expect(Object.values(json.resource.aws_kms_key)[0]['//'][HA_ACKNOWLEDGED_KEY]).toEqual({ 'HA-KMS1': 'imported key material cannot rotate automatically; rotated by hand every 90 days' });
-    expect(json['//'][HA_ACKNOWLEDGED_KEY]).toEqual({ 'HA-AUD2': 'the organization trail of the management account covers this account' });
+    const json = stack.toTerraform() as {
+      '//': Record<string, unknown>;
+      resource: { aws_kms_key: Record<string, { '//': Record<string, unknown> }> };
+    };
+    expect(Object.values(json.resource.aws_kms_key)[0]['//'][HA_ACKNOWLEDGED_KEY]).toEqual({
+      'HA-KMS1': 'imported key material cannot rotate automatically; rotated by hand every 90 days',
+    });
+    expect(json['//'][HA_ACKNOWLEDGED_KEY]).toEqual({
+      'HA-AUD2': 'the organization trail of the management account covers this account',
+    });
   });
 
   test('GIVEN an acknowledgement of another rule WHEN synthesized THEN the finding still fails', () => {
@@ -105,7 +129,11 @@ describe('addHaChecks', () => {
   test('GIVEN a vague reason WHEN acknowledging THEN it throws', () => {
     const { key } = keyStack(false);
 
-    expect(() => acknowledgeHaFinding(key, 'HA-KMS1', 'ok')).toThrow("reason must say why HA-KMS1 is accepted (at least 20 characters), got: 'ok'");
-    expect(() => acknowledgeHaFinding(key, 'KMS1', 'imported key material cannot rotate')).toThrow('rule must be an HA rule id (HA-<AREA><n>), got: KMS1');
+    expect(() => acknowledgeHaFinding(key, 'HA-KMS1', 'ok')).toThrow(
+      "reason must say why HA-KMS1 is accepted (at least 20 characters), got: 'ok'",
+    );
+    expect(() => acknowledgeHaFinding(key, 'KMS1', 'imported key material cannot rotate')).toThrow(
+      'rule must be an HA rule id (HA-<AREA><n>), got: KMS1',
+    );
   });
 });

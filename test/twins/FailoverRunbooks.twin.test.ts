@@ -4,7 +4,8 @@ import * as fc from 'fast-check';
 import { FailoverRunbooks, FailoverTrigger } from '../../lib/aws/runbooks';
 import { DrStrategy, FAILOVER_STEP_METADATA_KEY, ServiceTier } from '../../lib/core';
 import {
-  FailoverRunbooks as TfFailoverRunbooks, FailoverTrigger as TfFailoverTrigger,
+  FailoverRunbooks as TfFailoverRunbooks,
+  FailoverTrigger as TfFailoverTrigger,
 } from '../../lib/tf/aws/runbooks';
 import { cdkResources, CfnResource, intents, tfJson, tfOfType } from './harness';
 
@@ -23,15 +24,22 @@ const CLUSTER_ARN = 'arn:aws:rds:us-east-1:111122223333:cluster:orders-secondary
 
 // ACTIVE_ACTIVE tiers refuse an operator; the sample keeps to the tiers that take both triggers.
 const tiers = ServiceTier.BUILT_IN.filter((t) => t.strategy !== DrStrategy.ACTIVE_ACTIVE);
-const intent = fc.constantFrom(...tiers).chain((tier) => fc.record({
-  tier: fc.constant(tier),
-  promotion: fc.boolean(),
-  scaleUp: fc.boolean(),
-  alarm: fc.boolean(),
-  decisionSeconds: fc.integer({ min: 1, max: 3600 }),
-  capacity: fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }))
-    .map((sizes) => sizes.sort((a, b) => a - b)).map(([min, desired, max]) => ({ min, desired, max })),
-})).filter((i) => i.promotion || i.scaleUp);
+const intent = fc
+  .constantFrom(...tiers)
+  .chain((tier) =>
+    fc.record({
+      tier: fc.constant(tier),
+      promotion: fc.boolean(),
+      scaleUp: fc.boolean(),
+      alarm: fc.boolean(),
+      decisionSeconds: fc.integer({ min: 1, max: 3600 }),
+      capacity: fc
+        .tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }))
+        .map((sizes) => sizes.sort((a, b) => a - b))
+        .map(([min, desired, max]) => ({ min, desired, max })),
+    }),
+  )
+  .filter((i) => i.promotion || i.scaleUp);
 type Intent = typeof intent extends fc.Arbitrary<infer T> ? T : never;
 
 /** The HA values of one FailoverRunbooks, read from either output. */
@@ -54,15 +62,21 @@ function documentValues(content: Record<string, unknown>, record: unknown): unkn
 }
 
 function cdkValues(i: Intent): RunbookValues {
-  const resources = cdkResources((stack) => new FailoverRunbooks(stack, 'Runbooks', {
-    tier: i.tier, service: 'orders',
-    failoverTrigger: i.alarm ? FailoverTrigger.alarm(cloudwatch.Alarm.fromAlarmArn(stack, 'Alarm', ALARM_ARN))
-      : FailoverTrigger.operator(Duration.seconds(i.decisionSeconds)),
-    ...(i.promotion ? { globalClusterIdentifier: 'orders-global', secondaryClusterArn: CLUSTER_ARN } : {}),
-    ...(i.scaleUp ? { standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: i.capacity } : {}),
-  }));
+  const resources = cdkResources(
+    (stack) =>
+      new FailoverRunbooks(stack, 'Runbooks', {
+        tier: i.tier,
+        service: 'orders',
+        failoverTrigger: i.alarm
+          ? FailoverTrigger.alarm(cloudwatch.Alarm.fromAlarmArn(stack, 'Alarm', ALARM_ARN))
+          : FailoverTrigger.operator(Duration.seconds(i.decisionSeconds)),
+        ...(i.promotion ? { globalClusterIdentifier: 'orders-global', secondaryClusterArn: CLUSTER_ARN } : {}),
+        ...(i.scaleUp ? { standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: i.capacity } : {}),
+      }),
+  );
   const all = Object.values(resources) as (CfnResource & { Metadata?: Record<string, unknown> })[];
-  const documents = all.filter((r) => r.Type === 'AWS::SSM::Document' && r.Metadata?.[FAILOVER_STEP_METADATA_KEY])
+  const documents = all
+    .filter((r) => r.Type === 'AWS::SSM::Document' && r.Metadata?.[FAILOVER_STEP_METADATA_KEY])
     .map((r) => documentValues(r.Properties.Content as Json, r.Metadata?.[FAILOVER_STEP_METADATA_KEY]));
   const rules = all.filter((r) => r.Type === 'AWS::Events::Rule').map((r) => r.Properties);
   return {
@@ -73,15 +87,21 @@ function cdkValues(i: Intent): RunbookValues {
 }
 
 function tfValues(i: Intent): RunbookValues {
-  const json = tfJson((stack) => new TfFailoverRunbooks(stack, 'Runbooks', {
-    tier: i.tier, service: 'orders',
-    failoverTrigger: i.alarm ? TfFailoverTrigger.alarm({ arn: ALARM_ARN, alarmName: 'primary-lost' })
-      : TfFailoverTrigger.operator(i.decisionSeconds),
-    ...(i.promotion ? { globalClusterIdentifier: 'orders-global', secondaryClusterArn: CLUSTER_ARN } : {}),
-    ...(i.scaleUp ? { standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: i.capacity } : {}),
-  }));
-  const documents = tfOfType(json, 'aws_ssm_document')
-    .map((d) => documentValues(JSON.parse(d.content as string), (d['//'] as Json)[FAILOVER_STEP_METADATA_KEY]));
+  const json = tfJson(
+    (stack) =>
+      new TfFailoverRunbooks(stack, 'Runbooks', {
+        tier: i.tier,
+        service: 'orders',
+        failoverTrigger: i.alarm
+          ? TfFailoverTrigger.alarm({ arn: ALARM_ARN, alarmName: 'primary-lost' })
+          : TfFailoverTrigger.operator(i.decisionSeconds),
+        ...(i.promotion ? { globalClusterIdentifier: 'orders-global', secondaryClusterArn: CLUSTER_ARN } : {}),
+        ...(i.scaleUp ? { standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: i.capacity } : {}),
+      }),
+  );
+  const documents = tfOfType(json, 'aws_ssm_document').map((d) =>
+    documentValues(JSON.parse(d.content as string), (d['//'] as Json)[FAILOVER_STEP_METADATA_KEY]),
+  );
   const rules = tfOfType(json, 'aws_cloudwatch_event_rule');
   return {
     documents,

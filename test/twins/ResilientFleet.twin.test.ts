@@ -12,22 +12,26 @@ import { cdkResources, cfnOfType, intents, tfJson, tfOfType } from './harness';
  * target health check, error alarm and CPU target, all from core's planFleet.
  */
 
-const intent = fc.record({
-  tier: fc.constantFrom(...ServiceTier.BUILT_IN),
-  role: fc.constantFrom(HaRole.PRIMARY, HaRole.STANDBY),
-  required: fc.integer({ min: 1, max: 12 }),
-  headroom: fc.integer({ min: 0, max: 20 }),
-  extraZones: fc.integer({ min: 0, max: 1 }),
-  instancePort: fc.integer({ min: 1024, max: 65535 }),
-  targetCpuPercent: fc.integer({ min: 10, max: 90 }),
-  rootVolumeSizeGiB: fc.integer({ min: 8, max: 200 }),
-}).map((p) => {
-  const zones = ZONES['us-east-1'].slice(0, Math.max(p.tier.minAzs, 2) + p.extraZones);
-  const required = p.tier.staticallyStable ? Math.max(p.required, zones.length) : p.required;
-  // At least what the tier makes the fleet run: static stability adds an AZ's worth.
-  const floor = p.tier.staticallyStable ? Math.ceil(required / (zones.length - 1)) * zones.length : Math.max(required, zones.length);
-  return { ...p, zones, required, max: floor + p.headroom };
-});
+const intent = fc
+  .record({
+    tier: fc.constantFrom(...ServiceTier.BUILT_IN),
+    role: fc.constantFrom(HaRole.PRIMARY, HaRole.STANDBY),
+    required: fc.integer({ min: 1, max: 12 }),
+    headroom: fc.integer({ min: 0, max: 20 }),
+    extraZones: fc.integer({ min: 0, max: 1 }),
+    instancePort: fc.integer({ min: 1024, max: 65535 }),
+    targetCpuPercent: fc.integer({ min: 10, max: 90 }),
+    rootVolumeSizeGiB: fc.integer({ min: 8, max: 200 }),
+  })
+  .map((p) => {
+    const zones = ZONES['us-east-1'].slice(0, Math.max(p.tier.minAzs, 2) + p.extraZones);
+    const required = p.tier.staticallyStable ? Math.max(p.required, zones.length) : p.required;
+    // At least what the tier makes the fleet run: static stability adds an AZ's worth.
+    const floor = p.tier.staticallyStable
+      ? Math.ceil(required / (zones.length - 1)) * zones.length
+      : Math.max(required, zones.length);
+    return { ...p, zones, required, max: floor + p.headroom };
+  });
 type Intent = typeof intent extends fc.Arbitrary<infer T> ? T : never;
 
 const CERTIFICATE = 'arn:aws:acm:us-east-1:111122223333:certificate/0f0e0d0c-0b0a-0908-0706-050403020100';
@@ -44,20 +48,33 @@ interface FleetValues {
 }
 
 function cdkValues(p: Intent): FleetValues {
-  const resources = cdkResources((stack) => new ResilientFleet(stack, 'Fleet', {
-    tier: p.tier, role: p.role, vpc: zonalVpc(stack, ZONES['us-east-1']),
-    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: p.zones },
-    internetFacing: false, machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
-    instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m6g.large')],
-    requiredCapacity: p.required, maxCapacity: p.max, instancePort: p.instancePort, targetCpuPercent: p.targetCpuPercent,
-    rootVolumeSizeGiB: p.rootVolumeSizeGiB, certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE),
-  }));
+  const resources = cdkResources(
+    (stack) =>
+      new ResilientFleet(stack, 'Fleet', {
+        tier: p.tier,
+        role: p.role,
+        vpc: zonalVpc(stack, ZONES['us-east-1']),
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: p.zones },
+        internetFacing: false,
+        machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
+        instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m6g.large')],
+        requiredCapacity: p.required,
+        maxCapacity: p.max,
+        instancePort: p.instancePort,
+        targetCpuPercent: p.targetCpuPercent,
+        rootVolumeSizeGiB: p.rootVolumeSizeGiB,
+        certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE),
+      }),
+  );
   const [asg] = cfnOfType(resources, 'AWS::AutoScaling::AutoScalingGroup');
   const [group] = cfnOfType(resources, 'AWS::EC2::PlacementGroup');
   const [tg] = cfnOfType(resources, 'AWS::ElasticLoadBalancingV2::TargetGroup');
-  const alarm = cfnOfType(resources, 'AWS::CloudWatch::Alarm').find((a) => JSON.stringify(a.Metrics ?? '').includes('elb5xx'))!;
-  const [cpu] = cfnOfType(resources, 'AWS::AutoScaling::ScalingPolicy')
-    .filter((s) => JSON.stringify(s).includes('ASGAverageCPUUtilization'));
+  const alarm = cfnOfType(resources, 'AWS::CloudWatch::Alarm').find((a) =>
+    JSON.stringify(a.Metrics ?? '').includes('elb5xx'),
+  )!;
+  const [cpu] = cfnOfType(resources, 'AWS::AutoScaling::ScalingPolicy').filter((s) =>
+    JSON.stringify(s).includes('ASGAverageCPUUtilization'),
+  );
   const [template] = cfnOfType(resources, 'AWS::EC2::LaunchTemplate');
   const data = template.LaunchTemplateData as { BlockDeviceMappings: { Ebs: { VolumeSize: number } }[] };
   const metrics = alarm.Metrics as { Id: string; MetricStat?: { Period: number } }[];
@@ -65,8 +82,15 @@ function cdkValues(p: Intent): FleetValues {
     min: Number(asg.MinSize),
     max: Number(asg.MaxSize),
     placement: String(group.Strategy),
-    health: [tg.HealthCheckPath, tg.Port, tg.HealthCheckIntervalSeconds, tg.HealthCheckTimeoutSeconds, tg.UnhealthyThresholdCount,
-      tg.HealthyThresholdCount, (tg.Matcher as { HttpCode: string }).HttpCode],
+    health: [
+      tg.HealthCheckPath,
+      tg.Port,
+      tg.HealthCheckIntervalSeconds,
+      tg.HealthCheckTimeoutSeconds,
+      tg.UnhealthyThresholdCount,
+      tg.HealthyThresholdCount,
+      (tg.Matcher as { HttpCode: string }).HttpCode,
+    ],
     alarm: [alarm.Threshold, alarm.EvaluationPeriods, metrics.find((m) => m.Id === 'requests')!.MetricStat!.Period],
     cpuTarget: Number((cpu.TargetTrackingConfiguration as { TargetValue: number }).TargetValue),
     rootVolumeGiB: data.BlockDeviceMappings[0].Ebs.VolumeSize,
@@ -74,13 +98,25 @@ function cdkValues(p: Intent): FleetValues {
 }
 
 function tfValues(p: Intent): FleetValues {
-  const json = tfJson((stack) => new TfResilientFleet(stack, 'Fleet', {
-    tier: p.tier, role: p.role, vpcId: 'vpc-0123456789abcdef0',
-    subnetIds: p.zones.map((_, i) => `subnet-b${i}`), loadBalancerSubnetIds: p.zones.map((_, i) => `subnet-a${i}`),
-    internetFacing: false, imageId: 'ami-0123456789abcdef0', instanceTypes: ['m7g.large', 'm6g.large'],
-    requiredCapacity: p.required, maxCapacity: p.max, instancePort: p.instancePort, targetCpuPercent: p.targetCpuPercent,
-    rootVolumeSizeGiB: p.rootVolumeSizeGiB, certificateArn: CERTIFICATE,
-  }));
+  const json = tfJson(
+    (stack) =>
+      new TfResilientFleet(stack, 'Fleet', {
+        tier: p.tier,
+        role: p.role,
+        vpcId: 'vpc-0123456789abcdef0',
+        subnetIds: p.zones.map((_, i) => `subnet-b${i}`),
+        loadBalancerSubnetIds: p.zones.map((_, i) => `subnet-a${i}`),
+        internetFacing: false,
+        imageId: 'ami-0123456789abcdef0',
+        instanceTypes: ['m7g.large', 'm6g.large'],
+        requiredCapacity: p.required,
+        maxCapacity: p.max,
+        instancePort: p.instancePort,
+        targetCpuPercent: p.targetCpuPercent,
+        rootVolumeSizeGiB: p.rootVolumeSizeGiB,
+        certificateArn: CERTIFICATE,
+      }),
+  );
   const [asg] = tfOfType(json, 'aws_autoscaling_group');
   const [group] = tfOfType(json, 'aws_placement_group');
   const [tg] = tfOfType(json, 'aws_lb_target_group');
@@ -101,10 +137,13 @@ function tfValues(p: Intent): FleetValues {
   };
 }
 
-test.each(intents(intent).map((p, i) => [i, p] as const))('intent %i: the CDK fleet and its Terraform twin render the same plan', (_, p) => {
-  const cdk = cdkValues(p);
-  expect(tfValues(p)).toEqual(cdk);
-  // And the values are the plan's, not defaults that happen to agree.
-  expect(cdk.cpuTarget).toBe(p.targetCpuPercent);
-  expect(cdk.max).toBe(p.max);
-});
+test.each(intents(intent).map((p, i) => [i, p] as const))(
+  'intent %i: the CDK fleet and its Terraform twin render the same plan',
+  (_, p) => {
+    const cdk = cdkValues(p);
+    expect(tfValues(p)).toEqual(cdk);
+    // And the values are the plan's, not defaults that happen to agree.
+    expect(cdk.cpuTarget).toBe(p.targetCpuPercent);
+    expect(cdk.max).toBe(p.max);
+  },
+);

@@ -15,18 +15,24 @@ const ROOT = path.join(__dirname, '..', '..');
 /** The construct classes a module exports (not enum-like classes such as `DnsRouting`). */
 function classes(module: Record<string, unknown>): string[] {
   return Object.entries(module)
-    .filter(([, value]) => typeof value === 'function' && (value as { prototype: unknown }).prototype instanceof Construct)
+    .filter(
+      ([, value]) => typeof value === 'function' && (value as { prototype: unknown }).prototype instanceof Construct,
+    )
     .map(([name]) => name);
 }
 
 function pendingTwins(): string[] {
   const doc = fs.readFileSync(path.join(ROOT, 'docs', 'ARCHITECTURE.md'), 'utf8');
   const section = doc.slice(doc.indexOf('Twins still to compare'));
-  return [...section.slice(0, section.indexOf('\n\n', section.indexOf('\n') + 1)).matchAll(/`(\w+)`/g)].map((m) => m[1]);
+  return [...section.slice(0, section.indexOf('\n\n', section.indexOf('\n') + 1)).matchAll(/`(\w+)`/g)].map(
+    (m) => m[1],
+  );
 }
 
 test('every Terraform construct with a CDK twin has a twin-equivalence test, or is listed as pending', () => {
-  const twins = classes(tfAws).filter((name) => classes(aws).includes(name)).sort();
+  const twins = classes(tfAws)
+    .filter((name) => classes(aws).includes(name))
+    .sort();
   expect(twins.length).toBeGreaterThanOrEqual(10);
   const tested = twins.filter((name) => fs.existsSync(path.join(__dirname, `${name}.twin.test.ts`)));
   const pending = pendingTwins();

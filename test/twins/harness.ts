@@ -17,7 +17,10 @@ import { testApp } from '../util';
 export function cdkResources(build: (stack: Stack) => void, region = 'us-east-1'): Record<string, CfnResource> {
   const stack = new Stack(testApp(), 'Twin', { env: { region } });
   build(stack);
-  return Template.fromStack(stack, { skipCyclicalDependenciesCheck: true }).toJSON().Resources as Record<string, CfnResource>;
+  return Template.fromStack(stack, { skipCyclicalDependenciesCheck: true }).toJSON().Resources as Record<
+    string,
+    CfnResource
+  >;
 }
 
 /** A CloudFormation resource as a template holds it. */
@@ -28,7 +31,9 @@ export interface CfnResource {
 
 /** The properties of every resource of `type`, in template order. */
 export function cfnOfType(resources: Record<string, CfnResource>, type: string): Record<string, unknown>[] {
-  return Object.values(resources).filter((r) => r.Type === type).map((r) => r.Properties ?? {});
+  return Object.values(resources)
+    .filter((r) => r.Type === type)
+    .map((r) => r.Properties ?? {});
 }
 
 /** The Terraform JSON of a stack with an AWS provider in `us-east-1` (and whatever `build` adds). */

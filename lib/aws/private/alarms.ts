@@ -16,30 +16,40 @@ export function newAlarmTopic(scope: Construct, id: string, displayName: string,
   const account = Stack.of(scope).account;
   const masterKey = key ?? newCustomerManagedKey(scope, `${id}Key`, `Encrypts the ${displayName} topic`);
   if (!key) {
-    masterKey.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      // A key policy statement applies to the key it is attached to: `*` here means "this key".
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': account } },
-    }));
+    masterKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        // A key policy statement applies to the key it is attached to: `*` here means "this key".
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+    );
   }
   const topic = new sns.Topic(scope, id, { displayName, masterKey, enforceSSL: true });
   // The TLS deny makes this the topic's policy, which replaces SNS's default one: without this allow,
   // an alarm's publish would find no statement that permits it, and the page would never arrive.
-  topic.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchAlarmsOfThisAccount',
-    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-    actions: ['sns:Publish'],
-    resources: [topic.topicArn],
-    conditions: { StringEquals: { 'aws:SourceAccount': account } },
-  }));
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsOfThisAccount',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': account } },
+    }),
+  );
   return topic;
 }
 
 /** Sends an alarm's ALARM and OK transitions to a topic (so the page also says when it recovers). */
-export function notifyOn(alarm: cloudwatch.IAlarm & { addAlarmAction(...a: cloudwatch.IAlarmAction[]): void; addOkAction(...a: cloudwatch.IAlarmAction[]): void }, topic: sns.ITopic): void {
+export function notifyOn(
+  alarm: cloudwatch.IAlarm & {
+    addAlarmAction(...a: cloudwatch.IAlarmAction[]): void;
+    addOkAction(...a: cloudwatch.IAlarmAction[]): void;
+  },
+  topic: sns.ITopic,
+): void {
   const action = new actions.SnsAction(topic);
   alarm.addAlarmAction(action);
   alarm.addOkAction(action);
@@ -55,7 +65,12 @@ export function alarmWindowSeconds(alarm: cloudwatch.IAlarm): number | undefined
   }
   const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
   const periods = cfn.datapointsToAlarm ?? cfn.evaluationPeriods;
-  if (cfn.period === undefined || periods === undefined || Token.isUnresolved(cfn.period) || Token.isUnresolved(periods)) {
+  if (
+    cfn.period === undefined ||
+    periods === undefined ||
+    Token.isUnresolved(cfn.period) ||
+    Token.isUnresolved(periods)
+  ) {
     return undefined;
   }
   return cfn.period * periods;

@@ -48,10 +48,16 @@ export interface SecureBucketOptions {
 export function newSecureBucket(scope: Construct, id: string, options: SecureBucketOptions): s3.Bucket {
   const transitions: s3.Transition[] = [];
   if (options.infrequentAccessAfterDays !== undefined) {
-    transitions.push({ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(options.infrequentAccessAfterDays) });
+    transitions.push({
+      storageClass: s3.StorageClass.INFREQUENT_ACCESS,
+      transitionAfter: Duration.days(options.infrequentAccessAfterDays),
+    });
   }
   if (options.glacierAfterDays !== undefined) {
-    transitions.push({ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(options.glacierAfterDays) });
+    transitions.push({
+      storageClass: s3.StorageClass.GLACIER,
+      transitionAfter: Duration.days(options.glacierAfterDays),
+    });
   }
   const bucket = new s3.Bucket(scope, id, {
     bucketName: options.bucketName,
@@ -65,20 +71,25 @@ export function newSecureBucket(scope: Construct, id: string, options: SecureBuc
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     removalPolicy: RemovalPolicy.RETAIN,
     objectLockEnabled: options.receivesServerAccessLogs ? undefined : true,
-    objectLockDefaultRetention: options.objectLockComplianceDays !== undefined
-      ? s3.ObjectLockRetention.compliance(Duration.days(options.objectLockComplianceDays))
-      : undefined,
-    lifecycleRules: [{
-      id: 'Lifecycle',
-      abortIncompleteMultipartUploadAfter: Duration.days(7),
-      noncurrentVersionExpiration: Duration.days(options.noncurrentVersionDays),
-      transitions: transitions.length > 0 ? transitions : undefined,
-      expiration: options.expireAfterDays !== undefined ? Duration.days(options.expireAfterDays) : undefined,
-    }],
+    objectLockDefaultRetention:
+      options.objectLockComplianceDays !== undefined
+        ? s3.ObjectLockRetention.compliance(Duration.days(options.objectLockComplianceDays))
+        : undefined,
+    lifecycleRules: [
+      {
+        id: 'Lifecycle',
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+        noncurrentVersionExpiration: Duration.days(options.noncurrentVersionDays),
+        transitions: transitions.length > 0 ? transitions : undefined,
+        expiration: options.expireAfterDays !== undefined ? Duration.days(options.expireAfterDays) : undefined,
+      },
+    ],
   });
   // Set on the bucket itself: aws-cdk-lib's `eventBridgeEnabled` adds a custom resource and its
   // Lambda function. (A notification added with `addEventNotification` replaces this one.)
-  (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+  (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+    eventBridgeConfiguration: { eventBridgeEnabled: true },
+  };
   if (options.serverAccessLogsBucket) {
     logAccessTo(bucket, options.serverAccessLogsBucket, options.serverAccessLogsPrefix ?? '');
   }
@@ -97,9 +108,18 @@ export function newServerAccessLogsBucket(scope: Construct, id: string, expireAf
   });
   for (const [ackId, reason] of [
     ['AwsSolutions-S1', 'this bucket receives server access logs; logging its own access would log the log delivery'],
-    ['NIST.800.53.R5-S3BucketLoggingEnabled', 'this bucket receives server access logs; logging its own access would log the log delivery'],
-    ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'S3 server access logging delivers only to buckets encrypted with SSE-S3'],
-    ['NIST.800.53.R5-S3BucketReplicationEnabled', 'access logs describe this region\'s bucket and are kept for the log retention, not replicated as data'],
+    [
+      'NIST.800.53.R5-S3BucketLoggingEnabled',
+      'this bucket receives server access logs; logging its own access would log the log delivery',
+    ],
+    [
+      'NIST.800.53.R5-S3DefaultEncryptionKMS',
+      'S3 server access logging delivers only to buckets encrypted with SSE-S3',
+    ],
+    [
+      'NIST.800.53.R5-S3BucketReplicationEnabled',
+      "access logs describe this region's bucket and are kept for the log retention, not replicated as data",
+    ],
   ] as const) {
     acknowledgeFindings(logs, { id: ackId, reason });
   }
@@ -115,14 +135,20 @@ function logAccessTo(bucket: s3.Bucket, target: s3.IBucket, prefix: string): voi
   const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
   cfnBucket.loggingConfiguration = { destinationBucketName: target.bucketName, logFilePrefix: prefix || undefined };
   // An imported target's policy is its owner's to write; addToResourcePolicy leaves it alone.
-  target.addToResourcePolicy(new iam.PolicyStatement({
-    effect: iam.Effect.ALLOW,
-    principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-    actions: ['s3:PutObject'],
-    resources: [target.arnForObjects(`${prefix}*`)],
-    // Naming the source from another stack's policy would make that stack depend on this one.
-    conditions: Stack.of(target) === Stack.of(bucket)
-      ? { ArnLike: { 'aws:SourceArn': bucket.bucketArn }, StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account } }
-      : undefined,
-  }));
+  target.addToResourcePolicy(
+    new iam.PolicyStatement({
+      effect: iam.Effect.ALLOW,
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [target.arnForObjects(`${prefix}*`)],
+      // Naming the source from another stack's policy would make that stack depend on this one.
+      conditions:
+        Stack.of(target) === Stack.of(bucket)
+          ? {
+              ArnLike: { 'aws:SourceArn': bucket.bucketArn },
+              StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account },
+            }
+          : undefined,
+    }),
+  );
 }

@@ -11,7 +11,11 @@ const VALIDATION_ERROR = 'ValidationError' as ErrorName;
  * `Errors.isValidationError(e)` and `e instanceof HaValidationError` hold, the message names the
  * prop, the value and what is allowed, and the CDK CLI points at the construct.
  */
-export function validationError(message: string, scope: IConstruct, prop?: string): ValidationError & { readonly prop?: string } {
+export function validationError(
+  message: string,
+  scope: IConstruct,
+  prop?: string,
+): ValidationError & { readonly prop?: string } {
   return HaValidationError.mark(new ValidationError(VALIDATION_ERROR, message, scope), prop);
 }
 

@@ -29,17 +29,19 @@ export function newCustomerManagedKey(scope: Construct, id: string, description:
  * @see https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html
  */
 export function denyGrantsNotForAwsResources(key: kms.IKey): void {
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'DenyGrantsNotForAwsResources',
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['kms:CreateGrant'],
-    // A key policy statement applies to the key it is attached to: `*` here means "this key".
-    resources: ['*'],
-    conditions: {
-      BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
-    },
-  }));
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyGrantsNotForAwsResources',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      // A key policy statement applies to the key it is attached to: `*` here means "this key".
+      resources: ['*'],
+      conditions: {
+        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+      },
+    }),
+  );
 }
 
 /**
@@ -49,18 +51,33 @@ export function denyGrantsNotForAwsResources(key: kms.IKey): void {
  */
 export function allowCloudWatchLogs(key: kms.IKey, scope: Construct): void {
   const stack = Stack.of(scope);
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchLogsOfThisAccount',
-    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
-    // A key policy statement applies to the key it is attached to: `*` here means "this key".
-    resources: ['*'],
-    conditions: {
-      ArnLike: {
-        'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchLogsOfThisAccount',
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: [
+        'kms:Encrypt',
+        'kms:Decrypt',
+        'kms:ReEncryptFrom',
+        'kms:ReEncryptTo',
+        'kms:GenerateDataKey',
+        'kms:GenerateDataKeyWithoutPlaintext',
+        'kms:DescribeKey',
+      ],
+      // A key policy statement applies to the key it is attached to: `*` here means "this key".
+      resources: ['*'],
+      conditions: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
       },
-    },
-  }));
+    }),
+  );
 }
 
 /** Props of {@link newEncryptedLogGroup}. */

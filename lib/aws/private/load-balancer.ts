@@ -58,8 +58,9 @@ export function newHaLoadBalancer(scope: Construct, options: HaLoadBalancerOptio
     expireAfterDays: options.logRetentionDays,
     noncurrentVersionDays: options.accessLogNoncurrentDays,
   });
-  const endOfChain = 'this bucket holds the load balancer access logs; logging reads of the logs into yet another '
-    + 'bucket would need a bucket for that bucket\'s logs in turn';
+  const endOfChain =
+    'this bucket holds the load balancer access logs; logging reads of the logs into yet another ' +
+    "bucket would need a bucket for that bucket's logs in turn";
   acknowledgeFindings(accessLogs, { id: 'AwsSolutions-S1', reason: endOfChain });
   acknowledgeFindings(accessLogs, { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason: endOfChain });
   acknowledgeFindings(accessLogs, {
@@ -68,8 +69,9 @@ export function newHaLoadBalancer(scope: Construct, options: HaLoadBalancerOptio
   });
   acknowledgeFindings(accessLogs, {
     id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
-    reason: 'access logs describe traffic of this region\'s load balancer; the region\'s loss takes the load balancer '
-      + 'with it, and the standby region keeps its own',
+    reason:
+      "access logs describe traffic of this region's load balancer; the region's loss takes the load balancer " +
+      'with it, and the standby region keeps its own',
   });
   lb.logAccessLogs(accessLogs, 'access');
 
@@ -86,8 +88,8 @@ export function newHaLoadBalancer(scope: Construct, options: HaLoadBalancerOptio
     const redirect = lb.addRedirect({ open: options.internetFacing });
     acknowledgeFindings(redirect, {
       id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
-      reason: 'this port-80 listener only answers with a permanent redirect to HTTPS; no content is ever served '
-        + 'over it',
+      reason:
+        'this port-80 listener only answers with a permanent redirect to HTTPS; no content is ever served ' + 'over it',
     });
   } else {
     listener = lb.addListener('Listener', {
@@ -99,8 +101,9 @@ export function newHaLoadBalancer(scope: Construct, options: HaLoadBalancerOptio
   if (options.internetFacing) {
     acknowledgeFindings(lb, {
       id: 'AwsSolutions-EC23',
-      reason: 'an internet-facing load balancer answers every client address; WAF rate-limits and filters them in '
-        + `front of the ${options.fronts}`,
+      reason:
+        'an internet-facing load balancer answers every client address; WAF rate-limits and filters them in ' +
+        `front of the ${options.fronts}`,
     });
   }
   return { loadBalancer: lb, listener, accessLogs };

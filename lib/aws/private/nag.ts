@@ -32,5 +32,8 @@ export function acknowledgeWildcard(scope: Construct, resource: string, reason: 
     if (token['Fn::Join']) return token['Fn::Join'][1].map(render).join(token['Fn::Join'][0]);
     return JSON.stringify(value);
   };
-  acknowledgeFindings(scope, { id: `AwsSolutions-IAM5[Resource::${render(Stack.of(scope).resolve(resource))}]`, reason });
+  acknowledgeFindings(scope, {
+    id: `AwsSolutions-IAM5[Resource::${render(Stack.of(scope).resolve(resource))}]`,
+    reason,
+  });
 }

@@ -29,8 +29,14 @@ export interface ComputeRole {
 }
 
 const STORE_TYPES = [
-  'AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::SecretsManager::Secret',
-  'AWS::SSM::Parameter', 'AWS::AppConfig::Application', 'AWS::AppConfig::ConfigurationProfile', 'AWS::RDS::DBCluster',
+  'AWS::DynamoDB::GlobalTable',
+  'AWS::DynamoDB::Table',
+  'AWS::S3::Bucket',
+  'AWS::SecretsManager::Secret',
+  'AWS::SSM::Parameter',
+  'AWS::AppConfig::Application',
+  'AWS::AppConfig::ConfigurationProfile',
+  'AWS::RDS::DBCluster',
 ];
 
 /** Roles that compute runs as: named by an instance profile or as an ECS task role. */
@@ -38,8 +44,9 @@ export function computeRoles(graph: ResourceGraph): ComputeRole[] {
   const roles = new Map<string, GraphResource>();
   for (const holder of graph.ofType('AWS::IAM::InstanceProfile', 'AWS::ECS::TaskDefinition')) {
     for (const role of graph.referencedBy(holder, 'AWS::IAM::Role')) {
-      const named = holder.type === 'AWS::IAM::InstanceProfile'
-        || JSON.stringify(holder.properties.TaskRoleArn ?? null).includes(`"${role.address}"`);
+      const named =
+        holder.type === 'AWS::IAM::InstanceProfile' ||
+        JSON.stringify(holder.properties.TaskRoleArn ?? null).includes(`"${role.address}"`);
       if (named) {
         roles.set(role.key, role);
       }
@@ -103,7 +110,8 @@ function escape(text: string): string {
 /** The statements of the role's inline policies and of the policies attached to it. */
 function roleStatements(graph: ResourceGraph, role: GraphResource): JsonObject[] {
   const inline = blocks(role.properties.Policies).flatMap((p) => statements(policyDocument(p.PolicyDocument)));
-  const attached = graph.referrersOf(role, 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy')
+  const attached = graph
+    .referrersOf(role, 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy')
     .filter((policy) => JSON.stringify(policy.properties.Roles ?? []).includes(`"${role.address}"`))
     .flatMap((policy) => statements(policyDocument(policy.properties.PolicyDocument)));
   return [...inline, ...attached];
@@ -134,7 +142,10 @@ function render(value: unknown, scope: Scope, depth = 0): string | undefined {
   }
   if (typeof value.Ref === 'string') {
     const pseudo: Record<string, string> = {
-      'AWS::AccountId': '*', 'AWS::Partition': 'aws', 'AWS::Region': scope.region, 'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::AccountId': '*',
+      'AWS::Partition': 'aws',
+      'AWS::Region': scope.region,
+      'AWS::URLSuffix': 'amazonaws.com',
     };
     return pseudo[value.Ref] ?? `{{${scope.stack}|${value.Ref}}}`;
   }
@@ -150,7 +161,11 @@ function render(value: unknown, scope: Scope, depth = 0): string | undefined {
   const output = stackOutput(scope.graph, value);
   if (output) {
     const stack = scope.graph.stacks.find((s) => s.name === output.stack);
-    return render(output.value, { graph: scope.graph, stack: output.stack, region: stack?.region ?? scope.region }, depth + 1);
+    return render(
+      output.value,
+      { graph: scope.graph, stack: output.stack, region: stack?.region ?? scope.region },
+      depth + 1,
+    );
   }
   // A part of another resource's ARN (`Fn::Select` of `Fn::Split` over its Ref or Arn): that resource.
   const select = value['Fn::Select'];
@@ -202,7 +217,9 @@ function storesOf(graph: ResourceGraph, role: GraphResource, value: unknown, con
     if (target.type === 'AWS::KMS::Key') {
       return keyStores(graph, target);
     }
-    return STORE_TYPES.includes(target.type) && target.region ? [{ identity: storeIdentity(graph, target), region: target.region }] : [];
+    return STORE_TYPES.includes(target.type) && target.region
+      ? [{ identity: storeIdentity(graph, target), region: target.region }]
+      : [];
   }
   const arn = /^arn:[^:]*:([^:]+):([^:]*):[^:]*:(.*)$/.exec(text);
   if (!arn) {
@@ -217,7 +234,11 @@ function storesOf(graph: ResourceGraph, role: GraphResource, value: unknown, con
     case 'dynamodb': {
       const match = /^table\/([^/]+)/.exec(resource);
       const target = match && named(match[1]);
-      const identity = target ? storeIdentity(graph, target) : match && !match[1].includes('{{') ? `dynamodb table ${match[1]}` : undefined;
+      const identity = target
+        ? storeIdentity(graph, target)
+        : match && !match[1].includes('{{')
+          ? `dynamodb table ${match[1]}`
+          : undefined;
       return identity ? [{ identity, region: arnRegion }] : [];
     }
     case 's3': {
@@ -237,7 +258,11 @@ function storesOf(graph: ResourceGraph, role: GraphResource, value: unknown, con
     case 'ssm': {
       const match = /^parameter(.+)$/.exec(resource);
       const target = match && named(match[1]);
-      const identity = target ? storeIdentity(graph, target) : match && match[1].startsWith('/') ? `ssm parameter ${match[1]}` : undefined;
+      const identity = target
+        ? storeIdentity(graph, target)
+        : match && match[1].startsWith('/')
+          ? `ssm parameter ${match[1]}`
+          : undefined;
       return identity ? [{ identity, region: arnRegion }] : [];
     }
     case 'appconfig': {
@@ -313,10 +338,14 @@ function globalClusterOf(graph: ResourceGraph, cluster: GraphResource): string |
 function copyRegions(store: GraphResource): string[] {
   const p = store.properties;
   if (store.type === 'AWS::DynamoDB::GlobalTable') {
-    return blocks(p.Replicas).map((r) => str(r.Region)).filter((r): r is string => r !== undefined);
+    return blocks(p.Replicas)
+      .map((r) => str(r.Region))
+      .filter((r): r is string => r !== undefined);
   }
   if (store.type === 'AWS::SecretsManager::Secret') {
-    return blocks(p.ReplicaRegions).map((r) => str(r.Region)).filter((r): r is string => r !== undefined);
+    return blocks(p.ReplicaRegions)
+      .map((r) => str(r.Region))
+      .filter((r): r is string => r !== undefined);
   }
   return [];
 }
@@ -343,8 +372,12 @@ function replicationGroup(graph: ResourceGraph, bucket: GraphResource): string {
     grown = false;
     for (const other of buckets) {
       const name = bucketName(graph, other);
-      const destinations = blocks(isObject(other.properties.ReplicationConfiguration) ? other.properties.ReplicationConfiguration.Rules : [])
-        .map((rule) => isObject(rule.Destination) ? render(rule.Destination.Bucket, scopeOf(graph, other)) : undefined)
+      const destinations = blocks(
+        isObject(other.properties.ReplicationConfiguration) ? other.properties.ReplicationConfiguration.Rules : [],
+      )
+        .map((rule) =>
+          isObject(rule.Destination) ? render(rule.Destination.Bucket, scopeOf(graph, other)) : undefined,
+        )
         .filter((arn): arn is string => arn !== undefined)
         .map((arn) => arn.replace(/^arn:[^:]*:s3:::/, ''));
       const linked = names.has(name) || destinations.some((d) => names.has(d));
@@ -365,8 +398,13 @@ function keyStores(graph: ResourceGraph, key: GraphResource): StoreRef[] {
     return [];
   }
   const direct = graph.referrersOf(key, ...STORE_TYPES).map((store) => `key of ${storeIdentity(graph, store)}`);
-  const aliases = graph.referrersOf(key, 'AWS::KMS::Alias').map((a) => str(a.properties.AliasName)).filter((a): a is string => a !== undefined);
-  const byAlias = aliases.flatMap((alias) => aliasStores(graph, alias.replace(/^alias\//, ''), key.region!).map((r) => r.identity));
+  const aliases = graph
+    .referrersOf(key, 'AWS::KMS::Alias')
+    .map((a) => str(a.properties.AliasName))
+    .filter((a): a is string => a !== undefined);
+  const byAlias = aliases.flatMap((alias) =>
+    aliasStores(graph, alias.replace(/^alias\//, ''), key.region!).map((r) => r.identity),
+  );
   return [...new Set([...direct, ...byAlias])].map((identity) => ({ identity, region: key.region! }));
 }
 
@@ -379,17 +417,23 @@ function aliasStores(graph: ResourceGraph, alias: string, region: string): Store
   const identities = new Set<string>();
   for (const store of graph.ofType(...STORE_TYPES)) {
     const p = store.properties;
-    const replicaKeys = store.type === 'AWS::DynamoDB::GlobalTable'
-      ? blocks(p.Replicas).map((r) => [str(r.Region), isObject(r.SSESpecification) ? r.SSESpecification.KMSMasterKeyId : undefined] as const)
-      : store.type === 'AWS::SecretsManager::Secret'
-        ? blocks(p.ReplicaRegions).map((r) => [str(r.Region), r.KmsKeyId] as const)
-        : [];
+    const replicaKeys =
+      store.type === 'AWS::DynamoDB::GlobalTable'
+        ? blocks(p.Replicas).map(
+            (r) =>
+              [str(r.Region), isObject(r.SSESpecification) ? r.SSESpecification.KMSMasterKeyId : undefined] as const,
+          )
+        : store.type === 'AWS::SecretsManager::Secret'
+          ? blocks(p.ReplicaRegions).map((r) => [str(r.Region), r.KmsKeyId] as const)
+          : [];
     if (replicaKeys.some(([r, keyId]) => r === region && names(keyId))) {
       identities.add(storeIdentity(graph, store));
     }
   }
   // A key found only by alias in its own stack: the stores there that name the alias.
-  for (const aliasResource of graph.ofType('AWS::KMS::Alias').filter((a) => a.region === region && str(a.properties.AliasName) === `alias/${alias}`)) {
+  for (const aliasResource of graph
+    .ofType('AWS::KMS::Alias')
+    .filter((a) => a.region === region && str(a.properties.AliasName) === `alias/${alias}`)) {
     for (const key of graph.referencedBy(aliasResource, 'AWS::KMS::Key')) {
       graph.referrersOf(key, ...STORE_TYPES).forEach((store) => identities.add(storeIdentity(graph, store)));
     }

@@ -27,7 +27,10 @@ export function scheduleIntervalHours(expression: string): number | undefined {
   } else if (step) {
     perDay = Number(step[1]);
   } else if (/^\d+(,\d+)*$/.test(hours)) {
-    const list = hours.split(',').map(Number).sort((a, b) => a - b);
+    const list = hours
+      .split(',')
+      .map(Number)
+      .sort((a, b) => a - b);
     perDay = Math.max(...list.map((h, i) => (i + 1 < list.length ? list[i + 1] : list[0] + 24) - h));
   }
   if (perDay === undefined) {
@@ -37,7 +40,9 @@ export function scheduleIntervalHours(expression: string): number | undefined {
 }
 
 /** The rules of a backup plan of either engine. */
-export function planRules(plan: GraphResource): { schedule?: string; deleteAfterDays?: number; copies: (string | undefined)[] }[] {
+export function planRules(
+  plan: GraphResource,
+): { schedule?: string; deleteAfterDays?: number; copies: (string | undefined)[] }[] {
   const p = plan.properties;
   if (plan.engine === 'cloudformation') {
     const document = block(p.BackupPlan) ?? {};

@@ -34,7 +34,11 @@ type Value = unknown;
  *
  * Example: with `MaxSize: !Ref MaxParam` and `MaxParam`'s default `6`, the group's `MaxSize` reads `"6"`.
  */
-export function evaluateTemplate(template: JsonObject, resources: Record<string, JsonObject>, context: EvaluationContext): EvaluatedTemplate {
+export function evaluateTemplate(
+  template: JsonObject,
+  resources: Record<string, JsonObject>,
+  context: EvaluationContext,
+): EvaluatedTemplate {
   const evaluator = new Evaluator(template, context);
   const kept: Record<string, JsonObject> = {};
   const excluded: string[] = [];
@@ -43,7 +47,9 @@ export function evaluateTemplate(template: JsonObject, resources: Record<string,
       excluded.push(id);
       continue;
     }
-    kept[id] = isObject(resource.Properties) ? { ...resource, Properties: evaluator.evaluate(resource.Properties) as JsonObject } : resource;
+    kept[id] = isObject(resource.Properties)
+      ? { ...resource, Properties: evaluator.evaluate(resource.Properties) as JsonObject }
+      : resource;
   }
   return { resources: kept, excluded, region: context.region ?? context.parameters?.['AWS::Region'] };
 }
@@ -63,8 +69,16 @@ class Evaluator {
       'AWS::Region': region,
       'AWS::AccountId': given['AWS::AccountId'],
       'AWS::StackName': context.stackName,
-      'AWS::Partition': region === undefined ? undefined : region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws',
-      'AWS::URLSuffix': region === undefined ? undefined : region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com',
+      'AWS::Partition':
+        region === undefined
+          ? undefined
+          : region.startsWith('cn-')
+            ? 'aws-cn'
+            : region.startsWith('us-gov-')
+              ? 'aws-us-gov'
+              : 'aws',
+      'AWS::URLSuffix':
+        region === undefined ? undefined : region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com',
     };
     for (const [name, value] of Object.entries(pseudo)) {
       if (value !== undefined) {
@@ -119,7 +133,9 @@ class Evaluator {
     }
     if (fn === 'Fn::If' && Array.isArray(arg) && arg.length === 3 && typeof arg[0] === 'string') {
       const chosen = this.condition(arg[0]);
-      return chosen === undefined ? { 'Fn::If': [arg[0], this.evaluate(arg[1]), this.evaluate(arg[2])] } : this.evaluate(chosen ? arg[1] : arg[2]);
+      return chosen === undefined
+        ? { 'Fn::If': [arg[0], this.evaluate(arg[1]), this.evaluate(arg[2])] }
+        : this.evaluate(chosen ? arg[1] : arg[2]);
     }
     const args = this.evaluate(arg);
     const literal = evaluateLiteral(fn, args, this.mappings);
@@ -201,18 +217,27 @@ function evaluateLiteral(fn: string, args: Value, mappings: JsonObject): Value {
   switch (fn) {
     case 'Fn::FindInMap': {
       const [map, top, second] = list ?? [];
-      const found = typeof map === 'string' && typeof top === 'string' && typeof second === 'string' && isObject(mappings[map])
-        ? (mappings[map] as JsonObject)[top] : undefined;
+      const found =
+        typeof map === 'string' && typeof top === 'string' && typeof second === 'string' && isObject(mappings[map])
+          ? (mappings[map] as JsonObject)[top]
+          : undefined;
       return isObject(found) && typeof second === 'string' ? found[second] : undefined;
     }
     case 'Fn::Select': {
       const [index, from] = list ?? [];
-      const i = typeof index === 'number' ? index : typeof index === 'string' && /^\d+$/.test(index) ? Number(index) : undefined;
+      const i =
+        typeof index === 'number'
+          ? index
+          : typeof index === 'string' && /^\d+$/.test(index)
+            ? Number(index)
+            : undefined;
       return i !== undefined && Array.isArray(from) && i < from.length && isPrimitive(from[i]) ? from[i] : undefined;
     }
     case 'Fn::Join': {
       const [separator, parts] = list ?? [];
-      return typeof separator === 'string' && Array.isArray(parts) && parts.every(isPrimitive) ? parts.map(String).join(separator) : undefined;
+      return typeof separator === 'string' && Array.isArray(parts) && parts.every(isPrimitive)
+        ? parts.map(String).join(separator)
+        : undefined;
     }
     case 'Fn::Split': {
       const [separator, text] = list ?? [];

@@ -66,9 +66,8 @@ export function parseCloudFormationYaml(text: string, file: string): unknown {
   const document = parseDocument(text, { customTags: CUSTOM_TAGS, uniqueKeys: true });
   const [error] = document.errors;
   if (error) {
-    const problem = error.code === 'MULTIPLE_DOCS'
-      ? 'it holds more than one YAML document; a template is one'
-      : firstLine(error);
+    const problem =
+      error.code === 'MULTIPLE_DOCS' ? 'it holds more than one YAML document; a template is one' : firstLine(error);
     throw new HaInputError(`${file} is not valid YAML: ${problem}`);
   }
   const unresolved = document.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
@@ -95,6 +94,8 @@ function tagProblem(message: string): string {
   if (kinds) {
     return `${where}: ${tag} takes ${kinds.map((k) => KIND_NAMES[k]).join(' or ')}`;
   }
-  const allowed = Object.keys(SHORT_FORMS).map((name) => `!${name}`).join(', ');
+  const allowed = Object.keys(SHORT_FORMS)
+    .map((name) => `!${name}`)
+    .join(', ');
   return `${where} is not a CloudFormation short form; allowed: ${allowed}`;
 }

@@ -50,24 +50,37 @@ const MAX_DEPTH = 20;
  * references from `Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::ImportValue` of another stack's export,
  * `Fn::GetStackOutput` of another stack's output, nested stack parameters and outputs.
  */
-export function readCloudFormation(inputs: readonly CloudFormationStackInput[]): { stacks: GraphStack[]; resources: GraphResource[] } {
+export function readCloudFormation(inputs: readonly CloudFormationStackInput[]): {
+  stacks: GraphStack[];
+  resources: GraphResource[];
+} {
   const contexts = new Map<string, TemplateContext>();
-  const queue: { input: CloudFormationStackInput; parent?: TemplateContext['parent'] }[] = inputs.map((input) => ({ input }));
+  const queue: { input: CloudFormationStackInput; parent?: TemplateContext['parent'] }[] = inputs.map((input) => ({
+    input,
+  }));
   while (queue.length > 0) {
     const { input, parent } = queue.shift()!;
     const template = isObject(input.template) ? input.template : {};
     // Entries that are not objects declare nothing to check (the Terraform reader skips them too).
-    const declared = Object.fromEntries(Object.entries(isObject(template.Resources) ? template.Resources : {}).filter(([, r]) => isObject(r))) as Record<string, JsonObject>;
+    const declared = Object.fromEntries(
+      Object.entries(isObject(template.Resources) ? template.Resources : {}).filter(([, r]) => isObject(r)),
+    ) as Record<string, JsonObject>;
     // What the template's parameters, mappings and conditions decide, as CloudFormation would create it.
-    const { resources, region } = evaluateTemplate(template, declared, { stackName: input.name, region: input.region, parameters: input.parameters });
+    const { resources, region } = evaluateTemplate(template, declared, {
+      stackName: input.name,
+      region: input.region,
+      parameters: input.parameters,
+    });
     const context: TemplateContext = {
       name: input.name,
       region,
       file: input.file,
       resources,
       parameters: new Set(isObject(template.Parameters) ? Object.keys(template.Parameters) : []),
-      outputs: isObject(template.Outputs) ? template.Outputs as Record<string, JsonObject> : {},
-      acknowledged: acknowledgementsOf(isObject(template.Metadata) ? template.Metadata[HA_ACKNOWLEDGED_KEY] : undefined),
+      outputs: isObject(template.Outputs) ? (template.Outputs as Record<string, JsonObject>) : {},
+      acknowledged: acknowledgementsOf(
+        isObject(template.Metadata) ? template.Metadata[HA_ACKNOWLEDGED_KEY] : undefined,
+      ),
       drillMeasurements: drillMeasurementsIn(isObject(template.Metadata) ? template.Metadata : {}, input.name),
       parent,
     };
@@ -75,10 +88,22 @@ export function readCloudFormation(inputs: readonly CloudFormationStackInput[]):
     for (const [logicalId, resource] of Object.entries(resources)) {
       const assetPath = isObject(resource.Metadata) ? resource.Metadata['aws:asset:path'] : undefined;
       if (resource.Type === 'AWS::CloudFormation::Stack' && typeof assetPath === 'string' && input.readNested) {
-        const given = isObject(resource.Properties) && isObject(resource.Properties.Parameters) ? resource.Properties.Parameters : {};
-        const parameters = Object.fromEntries(Object.entries(given).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+        const given =
+          isObject(resource.Properties) && isObject(resource.Properties.Parameters)
+            ? resource.Properties.Parameters
+            : {};
+        const parameters = Object.fromEntries(
+          Object.entries(given).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+        );
         queue.push({
-          input: { name: `${input.name}/${logicalId}`, template: input.readNested(assetPath), region, file: assetPath, readNested: input.readNested, parameters },
+          input: {
+            name: `${input.name}/${logicalId}`,
+            template: input.readNested(assetPath),
+            region,
+            file: assetPath,
+            readNested: input.readNested,
+            parameters,
+          },
           parent: { stack: input.name, logicalId },
         });
       }
@@ -99,12 +124,24 @@ export function readCloudFormation(inputs: readonly CloudFormationStackInput[]):
   const stacks: GraphStack[] = [];
   const resources: GraphResource[] = [];
   for (const context of contexts.values()) {
-    const outputs = Object.fromEntries(Object.entries(context.outputs).map(([name, output]) => [name, {
-      value: output.Value, exportName: isObject(output.Export) && typeof output.Export.Name === 'string' ? output.Export.Name : undefined,
-    }]));
+    const outputs = Object.fromEntries(
+      Object.entries(context.outputs).map(([name, output]) => [
+        name,
+        {
+          value: output.Value,
+          exportName:
+            isObject(output.Export) && typeof output.Export.Name === 'string' ? output.Export.Name : undefined,
+        },
+      ]),
+    );
     stacks.push({
-      name: context.name, engine: 'cloudformation', region: context.region, file: context.file, outputs,
-      acknowledged: context.acknowledged, drillMeasurements: context.drillMeasurements,
+      name: context.name,
+      engine: 'cloudformation',
+      region: context.region,
+      file: context.file,
+      outputs,
+      acknowledged: context.acknowledged,
+      drillMeasurements: context.drillMeasurements,
     });
     for (const [logicalId, resource] of Object.entries(context.resources)) {
       const type = typeof resource.Type === 'string' ? resource.Type : 'Unknown';
@@ -124,7 +161,8 @@ export function readCloudFormation(inputs: readonly CloudFormationStackInput[]):
         region: context.region,
         ha: haOf(metadata, properties),
         deletionPolicy: typeof resource.DeletionPolicy === 'string' ? resource.DeletionPolicy : undefined,
-        updateReplacePolicy: typeof resource.UpdateReplacePolicy === 'string' ? resource.UpdateReplacePolicy : undefined,
+        updateReplacePolicy:
+          typeof resource.UpdateReplacePolicy === 'string' ? resource.UpdateReplacePolicy : undefined,
         preventDestroy: false,
         references: [...references],
         constructPath: typeof metadata['aws:cdk:path'] === 'string' ? metadata['aws:cdk:path'] : undefined,
@@ -190,7 +228,12 @@ class ReferenceResolver {
         return;
       }
       // A weak or cross-region reference: another stack's output, read from that stack.
-      if (fn === 'Fn::GetStackOutput' && isObject(arg) && typeof arg.StackName === 'string' && typeof arg.OutputName === 'string') {
+      if (
+        fn === 'Fn::GetStackOutput' &&
+        isObject(arg) &&
+        typeof arg.StackName === 'string' &&
+        typeof arg.OutputName === 'string'
+      ) {
         const output = this.contexts.get(arg.StackName)?.outputs[arg.OutputName];
         if (output) {
           this.collect(output.Value, arg.StackName, into, depth + 1);
@@ -227,7 +270,8 @@ class ReferenceResolver {
     }
     if (context.parameters.has(id) && context.parent) {
       const creator = this.contexts.get(context.parent.stack)?.resources[context.parent.logicalId];
-      const parameters = isObject(creator?.Properties) && isObject(creator.Properties.Parameters) ? creator.Properties.Parameters : {};
+      const parameters =
+        isObject(creator?.Properties) && isObject(creator.Properties.Parameters) ? creator.Properties.Parameters : {};
       if (id in parameters) {
         this.collect(parameters[id], context.parent.stack, into, depth + 1);
       }

@@ -29,8 +29,13 @@ export function builtInTier(name: string): ServiceTier {
 export function withDeclaredTier(resources: readonly GraphResource[], declared: DeclaredTier): GraphResource[] {
   const tier = builtInTier(declared.tier);
   const record = {
-    service: declared.service ?? 'service', tier: tier.name, strategy: tier.strategy, role: HaRole.PRIMARY,
-    component: 'unknown', objectives: tier.toObjectives(), source: 'option' as const,
+    service: declared.service ?? 'service',
+    tier: tier.name,
+    strategy: tier.strategy,
+    role: HaRole.PRIMARY,
+    component: 'unknown',
+    objectives: tier.toObjectives(),
+    source: 'option' as const,
   };
   return resources.map((r) => (r.ha || r.isData ? r : { ...r, ha: record }));
 }

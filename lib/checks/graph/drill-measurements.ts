@@ -7,15 +7,17 @@ import { HaInputError } from './errors';
  * out quietly, it would leave the owner thinking a step is measured when the report counts it unknown.
  */
 export function drillMeasurementsIn(
-  metadata: Record<string, unknown>, where: string,
+  metadata: Record<string, unknown>,
+  where: string,
 ): readonly DrillMeasurement[] | undefined {
   if (!(DRILL_MEASUREMENTS_METADATA_KEY in metadata)) {
     return undefined;
   }
   const { measurements, rejected } = parseDrillMeasurements(metadata[DRILL_MEASUREMENTS_METADATA_KEY]);
   if (rejected.length > 0) {
-    throw new HaInputError(`${where}: the drill measurements under ${DRILL_MEASUREMENTS_METADATA_KEY} are not valid: `
-      + rejected.join('; '));
+    throw new HaInputError(
+      `${where}: the drill measurements under ${DRILL_MEASUREMENTS_METADATA_KEY} are not valid: ` + rejected.join('; '),
+    );
   }
   return measurements.length > 0 ? measurements : undefined;
 }

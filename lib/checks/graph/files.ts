@@ -38,7 +38,10 @@ export function isDirectory(target: string): boolean {
  */
 export function readTemplate(file: string): unknown {
   if (/\.ya?ml$/i.test(file)) {
-    return parseCloudFormationYaml(readable(file, () => fs.readFileSync(file, 'utf8')), file);
+    return parseCloudFormationYaml(
+      readable(file, () => fs.readFileSync(file, 'utf8')),
+      file,
+    );
   }
   if (/\.template$/i.test(file)) {
     const text = readable(file, () => fs.readFileSync(file, 'utf8'));

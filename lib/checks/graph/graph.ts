@@ -41,7 +41,9 @@ export class ResourceGraph {
 
   /** Resources `resource` refers to, optionally only of these types. */
   public referencedBy(resource: GraphResource, ...types: string[]): GraphResource[] {
-    const targets = resource.references.map((key) => this.byKey.get(key)).filter((r): r is GraphResource => r !== undefined);
+    const targets = resource.references
+      .map((key) => this.byKey.get(key))
+      .filter((r): r is GraphResource => r !== undefined);
     return types.length === 0 ? targets : targets.filter((r) => types.includes(r.type));
   }
 

@@ -28,7 +28,10 @@ export function buildGraph(inputs: GraphInputs, declared?: DeclaredTier): Resour
     parts.push(readTerraform(inputs.terraform));
   }
   const resources = parts.flatMap((p) => p.resources);
-  return new ResourceGraph(parts.flatMap((p) => p.stacks), declared ? withDeclaredTier(resources, declared) : resources);
+  return new ResourceGraph(
+    parts.flatMap((p) => p.stacks),
+    declared ? withDeclaredTier(resources, declared) : resources,
+  );
 }
 
 /**
@@ -79,8 +82,8 @@ function readPath(target: string): GraphInputs {
 }
 
 /** Why a directory is none of the synthesized outputs ha-report knows, for the messages about it. */
-const NOT_SYNTHESIZED = 'is neither a CDK cloud assembly (no manifest.json with artifacts) '
-  + 'nor a cdktf output (no stacks/*/cdk.tf.json)';
+const NOT_SYNTHESIZED =
+  'is neither a CDK cloud assembly (no manifest.json with artifacts) ' + 'nor a cdktf output (no stacks/*/cdk.tf.json)';
 
 /** The files a directory of templates is read from (not its subdirectories: modules are followed from their calls). */
 const TEMPLATE_FILE = /\.(json|ya?ml|template)$/i;
@@ -93,7 +96,8 @@ const TEMPLATE_FILE = /\.(json|ya?ml|template)$/i;
  */
 function readTemplateDirectory(target: string): GraphInputs {
   const directory = path.basename(path.resolve(target));
-  const files = readable(target, () => fs.readdirSync(target)).sort()
+  const files = readable(target, () => fs.readdirSync(target))
+    .sort()
     .filter((name) => TEMPLATE_FILE.test(name) && !isDirectory(path.join(target, name)));
   const inDirectory = <T>(read: () => T): T => {
     try {
@@ -108,7 +112,8 @@ function readTemplateDirectory(target: string): GraphInputs {
   const terraformFiles = files.filter((name) => /\.tf\.json$/i.test(name));
   const parts: GraphInputs[] = [];
   if (terraformFiles.length > 0) {
-    const documents = terraformFiles.map((name) => path.join(target, name))
+    const documents = terraformFiles
+      .map((name) => path.join(target, name))
       .map((file) => ({ json: inDirectory(() => readJson(file)), file }));
     parts.push(inDirectory(() => terraformConfiguration(directory, documents, target)));
   }
@@ -124,9 +129,11 @@ function readTemplateDirectory(target: string): GraphInputs {
   }
   if (parts.length === 0) {
     const notRead = unread.length > 0 ? `; not read: ${unread.map((u) => u.what).join(', ')}` : '';
-    throw new HaInputError(`${target} ${NOT_SYNTHESIZED}, nor a directory of templates `
-      + '(no *.json, *.yaml, *.yml or *.template file in it is a CloudFormation template, Terraform JSON '
-      + `or terraform show -json output)${notRead}`);
+    throw new HaInputError(
+      `${target} ${NOT_SYNTHESIZED}, nor a directory of templates ` +
+        '(no *.json, *.yaml, *.yml or *.template file in it is a CloudFormation template, Terraform JSON ' +
+        `or terraform show -json output)${notRead}`,
+    );
   }
   return mergeInputs([...parts, { unread }]);
 }
@@ -136,16 +143,17 @@ function readTemplateDirectory(target: string): GraphInputs {
  * nothing would otherwise be reported as "No findings" after checking nothing.
  */
 function requireResources(target: string, inputs: GraphInputs): GraphInputs {
-  const declares = (template: unknown) => isObject(template) && isObject(template.Resources)
-    && Object.values(template.Resources).some(isObject);
+  const declares = (template: unknown) =>
+    isObject(template) && isObject(template.Resources) && Object.values(template.Resources).some(isObject);
   const cloudFormation = (inputs.cloudFormation ?? []).some((s) => declares(s.template));
   if (cloudFormation || readTerraform(inputs.terraform ?? []).resources.length > 0) {
     return inputs;
   }
   const terraform = inputs.terraform ?? [];
   const expected = terraform.some((t) => isTerraformShowJson(t.json))
-    ? 'a resource in planned_values (a state: values), in root_module.resources or a child module\'s'
-    : terraform.length > 0 ? 'a resource or data block (as objects, or arrays of objects, by type and name)'
+    ? "a resource in planned_values (a state: values), in root_module.resources or a child module's"
+    : terraform.length > 0
+      ? 'a resource or data block (as objects, or arrays of objects, by type and name)'
       : 'a resource under Resources';
   const unread = (inputs.unread ?? []).map((u) => `${u.what}: ${u.why}`);
   const notRead = unread.length > 0 ? `; not read: ${unread.join('; ')}` : '';
@@ -153,9 +161,14 @@ function requireResources(target: string, inputs: GraphInputs): GraphInputs {
 }
 
 /** Reads templates by path, as the CDK validation plugin receives them, with optional regions by path. */
-export function readTemplateFiles(files: readonly string[], regions: ReadonlyMap<string, string | undefined> = new Map()): GraphInputs {
+export function readTemplateFiles(
+  files: readonly string[],
+  regions: ReadonlyMap<string, string | undefined> = new Map(),
+): GraphInputs {
   return {
-    cloudFormation: files.map((file) => cloudFormationInput(path.basename(file).replace(/\.template\.json$/, ''), file, regions.get(file))),
+    cloudFormation: files.map((file) =>
+      cloudFormationInput(path.basename(file).replace(/\.template\.json$/, ''), file, regions.get(file)),
+    ),
   };
 }
 
@@ -175,7 +188,13 @@ function readAssembly(dir: string, artifacts: Record<string, unknown>, prefix: s
     }
     if (artifact.type === 'aws:cloudformation:stack' && typeof artifact.properties.templateFile === 'string') {
       const region = typeof artifact.environment === 'string' ? artifact.environment.split('/').pop() : undefined;
-      inputs.push(cloudFormationInput(`${prefix}${id}`, path.join(dir, artifact.properties.templateFile), region === 'unknown-region' ? undefined : region));
+      inputs.push(
+        cloudFormationInput(
+          `${prefix}${id}`,
+          path.join(dir, artifact.properties.templateFile),
+          region === 'unknown-region' ? undefined : region,
+        ),
+      );
     } else if (artifact.type === 'cdk:cloud-assembly' && typeof artifact.properties.directoryName === 'string') {
       const nestedDir = path.join(dir, artifact.properties.directoryName);
       const manifest = readJson(path.join(nestedDir, 'manifest.json'));
@@ -189,7 +208,10 @@ function readAssembly(dir: string, artifacts: Record<string, unknown>, prefix: s
 
 function readCdktfManifest(dir: string, stacks: Record<string, unknown>): GraphInputs[] {
   return Object.entries(stacks).flatMap(([name, stack]) => {
-    const file = isObject(stack) && typeof stack.synthesizedStackPath === 'string' ? path.join(dir, stack.synthesizedStackPath) : undefined;
+    const file =
+      isObject(stack) && typeof stack.synthesizedStackPath === 'string'
+        ? path.join(dir, stack.synthesizedStackPath)
+        : undefined;
     return file ? [cdktfStack(name, file)] : [];
   });
 }

@@ -27,9 +27,11 @@ export function haFromTags(tags: Record<string, string>, source: 'tags' | 'label
     return undefined;
   }
   const strategyText = read('strategy')?.toUpperCase();
-  const strategy = (Object.values(DrStrategy) as string[]).includes(strategyText ?? '') ? strategyText as DrStrategy : tier.strategy;
+  const strategy = (Object.values(DrStrategy) as string[]).includes(strategyText ?? '')
+    ? (strategyText as DrStrategy)
+    : tier.strategy;
   const roleText = read('role')?.toLowerCase();
-  const role = (Object.values(HaRole) as string[]).includes(roleText ?? '') ? roleText as HaRole : HaRole.PRIMARY;
+  const role = (Object.values(HaRole) as string[]).includes(roleText ?? '') ? (roleText as HaRole) : HaRole.PRIMARY;
   return {
     service,
     tier: tier.name,

@@ -4,12 +4,19 @@
  * the report alike, so it lives with the graph rather than with either.
  */
 import {
-  AURORA_FAILOVER_SECONDS, CLOUD_SQL_HA_FAILOVER_SECONDS, DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS,
-  DYNAMODB_MRSC_RPO_SECONDS, GCS_TURBO_REPLICATION_SECONDS,
-  RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS, RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS, S3_RTC_REPLICATION_SECONDS,
+  AURORA_FAILOVER_SECONDS,
+  CLOUD_SQL_HA_FAILOVER_SECONDS,
+  DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS,
+  DYNAMODB_MRSC_RPO_SECONDS,
+  GCS_TURBO_REPLICATION_SECONDS,
+  RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS,
+  RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS,
+  S3_RTC_REPLICATION_SECONDS,
 } from '../../core';
 import {
-  AURORA_GLOBAL_DB_RPO_MIN_SECONDS, AURORA_GLOBAL_DB_RPO_PARAMETER, EFS_REPLICATION_RPO_SECONDS,
+  AURORA_GLOBAL_DB_RPO_MIN_SECONDS,
+  AURORA_GLOBAL_DB_RPO_PARAMETER,
+  EFS_REPLICATION_RPO_SECONDS,
 } from '../../core/figures';
 import { ResourceGraph } from './graph';
 import { GraphResource } from './model';
@@ -35,9 +42,19 @@ export interface Contribution {
 
 /** Stateful stores whose loss loses data: the ones RPO is about. */
 export const STORE_TYPES = [
-  'AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable', 'AWS::S3::Bucket', 'AWS::EFS::FileSystem',
-  'aws_rds_cluster', 'aws_db_instance', 'aws_dynamodb_table', 'aws_s3_bucket', 'aws_efs_file_system',
-  'google_sql_database_instance', 'google_storage_bucket',
+  'AWS::RDS::DBCluster',
+  'AWS::RDS::DBInstance',
+  'AWS::DynamoDB::Table',
+  'AWS::DynamoDB::GlobalTable',
+  'AWS::S3::Bucket',
+  'AWS::EFS::FileSystem',
+  'aws_rds_cluster',
+  'aws_db_instance',
+  'aws_dynamodb_table',
+  'aws_s3_bucket',
+  'aws_efs_file_system',
+  'google_sql_database_instance',
+  'google_storage_bucket',
 ];
 
 /**
@@ -46,7 +63,9 @@ export const STORE_TYPES = [
  * evidence rather than service data.
  */
 export function isPrimaryStore(graph: ResourceGraph, resource: GraphResource): boolean {
-  return isDataStore(graph, resource) && (!resource.ha || resource.ha.role === 'primary' || resource.ha.role === 'global');
+  return (
+    isDataStore(graph, resource) && (!resource.ha || resource.ha.role === 'primary' || resource.ha.role === 'global')
+  );
 }
 
 /** Whether a resource is a data store in its own right (in any role), as {@link isPrimaryStore} without the role. */
@@ -109,34 +128,78 @@ export function isAurora(resource: GraphResource): boolean {
 }
 
 /** Time and data loss when the zone of a store's writer fails. */
-export function zoneFailover(graph: ResourceGraph, store: GraphResource): { rto: Contribution; rpoSeconds?: number } | undefined {
+export function zoneFailover(
+  graph: ResourceGraph,
+  store: GraphResource,
+): { rto: Contribution; rpoSeconds?: number } | undefined {
   const p = store.properties;
   const at = { stack: store.stack, resource: store.address };
   switch (store.type) {
     case 'AWS::RDS::DBCluster':
     case 'aws_rds_cluster': {
       if (!isAurora(store)) {
-        return { rto: { ...at, seconds: RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS, basis: 'Multi-AZ DB cluster failover', figures: ['RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS'] }, rpoSeconds: 0 };
+        return {
+          rto: {
+            ...at,
+            seconds: RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS,
+            basis: 'Multi-AZ DB cluster failover',
+            figures: ['RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS'],
+          },
+          rpoSeconds: 0,
+        };
       }
       const members = graph.referrersOf(store, 'AWS::RDS::DBInstance', 'aws_rds_cluster_instance');
       const pinned = members.map((m) => zoneKey(m.properties.AvailabilityZone ?? m.properties.availability_zone));
       const oneZone = pinned.length > 0 && pinned.every((z) => z !== undefined) && distinct(pinned).length < 2;
       if (members.length >= 2 && !oneZone) {
-        return { rto: { ...at, seconds: AURORA_FAILOVER_SECONDS, basis: `Aurora promotes a reader (${members.length} instances)`, figures: ['AURORA_FAILOVER_SECONDS'] }, rpoSeconds: 0 };
+        return {
+          rto: {
+            ...at,
+            seconds: AURORA_FAILOVER_SECONDS,
+            basis: `Aurora promotes a reader (${members.length} instances)`,
+            figures: ['AURORA_FAILOVER_SECONDS'],
+          },
+          rpoSeconds: 0,
+        };
       }
-      return { rto: { ...at, basis: `Aurora cluster with ${members.length} instance(s) in one zone: the writer is recreated, time not published`, figures: [] }, rpoSeconds: 0 };
+      return {
+        rto: {
+          ...at,
+          basis: `Aurora cluster with ${members.length} instance(s) in one zone: the writer is recreated, time not published`,
+          figures: [],
+        },
+        rpoSeconds: 0,
+      };
     }
     case 'AWS::RDS::DBInstance':
     case 'aws_db_instance':
       if (bool(p.MultiAZ ?? p.multi_az) === true) {
-        return { rto: { ...at, seconds: RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS, basis: 'RDS Multi-AZ instance failover', figures: ['RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS'] }, rpoSeconds: 0 };
+        return {
+          rto: {
+            ...at,
+            seconds: RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS,
+            basis: 'RDS Multi-AZ instance failover',
+            figures: ['RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS'],
+          },
+          rpoSeconds: 0,
+        };
       }
       return { rto: { ...at, basis: 'single-AZ instance: restore in another zone, time not published', figures: [] } };
     case 'google_sql_database_instance':
       if (str(block(p.settings)?.availability_type) === 'REGIONAL') {
-        return { rto: { ...at, seconds: CLOUD_SQL_HA_FAILOVER_SECONDS, basis: 'Cloud SQL HA failover', figures: ['CLOUD_SQL_HA_FAILOVER_SECONDS'] }, rpoSeconds: 0 };
+        return {
+          rto: {
+            ...at,
+            seconds: CLOUD_SQL_HA_FAILOVER_SECONDS,
+            basis: 'Cloud SQL HA failover',
+            figures: ['CLOUD_SQL_HA_FAILOVER_SECONDS'],
+          },
+          rpoSeconds: 0,
+        };
       }
-      return { rto: { ...at, basis: 'zonal Cloud SQL instance: restore in another zone, time not published', figures: [] } };
+      return {
+        rto: { ...at, basis: 'zonal Cloud SQL instance: restore in another zone, time not published', figures: [] },
+      };
     default:
       return undefined;
   }
@@ -152,7 +215,10 @@ export function regionReplication(graph: ResourceGraph, store: GraphResource): C
   switch (store.type) {
     case 'AWS::RDS::DBCluster':
     case 'aws_rds_cluster':
-      if (isSet(p.GlobalClusterIdentifier ?? p.global_cluster_identifier) || graph.referrersOf(store, 'AWS::RDS::GlobalCluster', 'aws_rds_global_cluster').length > 0) {
+      if (
+        isSet(p.GlobalClusterIdentifier ?? p.global_cluster_identifier) ||
+        graph.referrersOf(store, 'AWS::RDS::GlobalCluster', 'aws_rds_global_cluster').length > 0
+      ) {
         return auroraGlobalLag(graph, store, at);
       }
       return undefined;
@@ -168,7 +234,10 @@ export function regionReplication(graph: ResourceGraph, store: GraphResource): C
       if (replicas.length === 0) {
         return undefined;
       }
-      return dynamoLag(at, replicas.some((r) => str(r.consistency_mode) === 'STRONG') || str(p.multi_region_consistency) === 'STRONG');
+      return dynamoLag(
+        at,
+        replicas.some((r) => str(r.consistency_mode) === 'STRONG') || str(p.multi_region_consistency) === 'STRONG',
+      );
     }
     case 'AWS::S3::Bucket':
     case 'aws_s3_bucket': {
@@ -182,7 +251,12 @@ export function regionReplication(graph: ResourceGraph, store: GraphResource): C
         return str(time?.Status ?? time?.status) === 'Enabled';
       });
       return rtc
-        ? { ...at, seconds: S3_RTC_REPLICATION_SECONDS, basis: 'S3 Replication Time Control', figures: ['S3_RTC_REPLICATION_SECONDS'] }
+        ? {
+            ...at,
+            seconds: S3_RTC_REPLICATION_SECONDS,
+            basis: 'S3 Replication Time Control',
+            figures: ['S3_RTC_REPLICATION_SECONDS'],
+          }
         : { ...at, basis: 'S3 replication without Replication Time Control: no published bound', figures: [] };
     }
     case 'google_storage_bucket': {
@@ -193,28 +267,58 @@ export function regionReplication(graph: ResourceGraph, store: GraphResource): C
         return undefined;
       }
       return str(p.rpo) === 'ASYNC_TURBO'
-        ? { ...at, seconds: GCS_TURBO_REPLICATION_SECONDS, basis: 'Cloud Storage turbo replication', figures: ['GCS_TURBO_REPLICATION_SECONDS'] }
-        : { ...at, basis: 'Cloud Storage default replication: no published bound (turbo replication gives 15 min)', figures: [] };
+        ? {
+            ...at,
+            seconds: GCS_TURBO_REPLICATION_SECONDS,
+            basis: 'Cloud Storage turbo replication',
+            figures: ['GCS_TURBO_REPLICATION_SECONDS'],
+          }
+        : {
+            ...at,
+            basis: 'Cloud Storage default replication: no published bound (turbo replication gives 15 min)',
+            figures: [],
+          };
     }
     case 'AWS::EFS::FileSystem':
     case 'aws_efs_file_system': {
       const inline = blocks(block(p.ReplicationConfiguration)?.Destinations);
       const separate = graph.referrersOf(store, 'aws_efs_replication_configuration');
       return inline.length > 0 || separate.length > 0
-        ? { ...at, seconds: EFS_REPLICATION_RPO_SECONDS, basis: 'EFS replication', figures: ['EFS_REPLICATION_RPO_SECONDS'] }
+        ? {
+            ...at,
+            seconds: EFS_REPLICATION_RPO_SECONDS,
+            basis: 'EFS replication',
+            figures: ['EFS_REPLICATION_RPO_SECONDS'],
+          }
         : undefined;
     }
     case 'AWS::RDS::DBInstance':
     case 'aws_db_instance': {
       // Cross-region read replicas name their source by ARN or identifier, rarely by reference.
       const name = str(p.DBInstanceIdentifier ?? p.identifier);
-      const replicas = graph.ofType('AWS::RDS::DBInstance', 'aws_db_instance').filter((r) => r.key !== store.key && r.region !== store.region && (
-        r.references.includes(store.key) || (name !== undefined && JSON.stringify(r.properties.SourceDBInstanceIdentifier ?? r.properties.replicate_source_db ?? '').includes(name))));
-      return replicas.length > 0 ? { ...at, basis: 'RDS cross-region read replica: asynchronous, no published bound', figures: [] } : undefined;
+      const replicas = graph
+        .ofType('AWS::RDS::DBInstance', 'aws_db_instance')
+        .filter(
+          (r) =>
+            r.key !== store.key &&
+            r.region !== store.region &&
+            (r.references.includes(store.key) ||
+              (name !== undefined &&
+                JSON.stringify(
+                  r.properties.SourceDBInstanceIdentifier ?? r.properties.replicate_source_db ?? '',
+                ).includes(name))),
+        );
+      return replicas.length > 0
+        ? { ...at, basis: 'RDS cross-region read replica: asynchronous, no published bound', figures: [] }
+        : undefined;
     }
     case 'google_sql_database_instance': {
-      const replicas = graph.referrersOf(store, 'google_sql_database_instance').filter((r) => r.region && r.region !== store.region);
-      return replicas.length > 0 ? { ...at, basis: 'Cloud SQL cross-region read replica: asynchronous, no published bound', figures: [] } : undefined;
+      const replicas = graph
+        .referrersOf(store, 'google_sql_database_instance')
+        .filter((r) => r.region && r.region !== store.region);
+      return replicas.length > 0
+        ? { ...at, basis: 'Cloud SQL cross-region read replica: asynchronous, no published bound', figures: [] }
+        : undefined;
     }
     default:
       return undefined;
@@ -224,13 +328,21 @@ export function regionReplication(graph: ResourceGraph, store: GraphResource): C
 function dynamoLag(at: { stack: string; resource: string }, strong: boolean): Contribution {
   // Eventual consistency replicates typically within a second, with no SLA on it: a typical figure bounds nothing.
   return strong
-    ? { ...at, seconds: DYNAMODB_MRSC_RPO_SECONDS, basis: 'DynamoDB global table with multi-region strong consistency', figures: ['DYNAMODB_MRSC_RPO_SECONDS'] }
+    ? {
+        ...at,
+        seconds: DYNAMODB_MRSC_RPO_SECONDS,
+        basis: 'DynamoDB global table with multi-region strong consistency',
+        figures: ['DYNAMODB_MRSC_RPO_SECONDS'],
+      }
     : {
-      ...at, seconds: DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS, typical: true,
-      figures: ['DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS'],
-      basis: 'DynamoDB global table with eventual consistency: typical lag under 1 s is not a bound (no SLA): use '
-        + 'multi-region strong consistency (RPO 0), or measure the lag at failover in a region drill',
-    };
+        ...at,
+        seconds: DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS,
+        typical: true,
+        figures: ['DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS'],
+        basis:
+          'DynamoDB global table with eventual consistency: typical lag under 1 s is not a bound (no SLA): use ' +
+          'multi-region strong consistency (RPO 0), or measure the lag at failover in a region drill',
+      };
 }
 
 /**
@@ -238,18 +350,30 @@ function dynamoLag(at: { stack: string; resource: string }, strong: boolean): Co
  * parameter group (Aurora PostgreSQL blocks commits while every secondary lags more), else no bound.
  */
 function auroraGlobalLag(
-  graph: ResourceGraph, store: GraphResource, at: { stack: string; resource: string },
+  graph: ResourceGraph,
+  store: GraphResource,
+  at: { stack: string; resource: string },
 ): Contribution {
   const engine = str(store.properties.Engine ?? store.properties.engine) ?? '';
   const parameter = AURORA_GLOBAL_DB_RPO_PARAMETER;
   if (engine === 'aurora' || engine.startsWith('aurora-mysql')) {
-    return { ...at, figures: [], basis: 'Aurora MySQL global database: typical lag under 1 s is not a bound, and '
-      + `Aurora MySQL has no ${parameter}: measure the lag at failover in a region drill` };
+    return {
+      ...at,
+      figures: [],
+      basis:
+        'Aurora MySQL global database: typical lag under 1 s is not a bound, and ' +
+        `Aurora MySQL has no ${parameter}: measure the lag at failover in a region drill`,
+    };
   }
   const seconds = globalDbRpoSeconds(graph, store);
   if (seconds === undefined) {
-    return { ...at, figures: [], basis: `Aurora global database without ${parameter}: typical lag under 1 s is not a `
-      + `bound: set ${parameter}, or measure the lag at failover in a region drill` };
+    return {
+      ...at,
+      figures: [],
+      basis:
+        `Aurora global database without ${parameter}: typical lag under 1 s is not a ` +
+        `bound: set ${parameter}, or measure the lag at failover in a region drill`,
+    };
   }
   const basis = `${parameter} blocks commits beyond ${seconds} s of lag`;
   return { ...at, seconds, basis, figures: ['AURORA_GLOBAL_DB_RPO_PARAMETER'] };
@@ -262,12 +386,14 @@ function auroraGlobalLag(
 function globalDbRpoSeconds(graph: ResourceGraph, cluster: GraphResource): number | undefined {
   const p = cluster.properties;
   const named = JSON.stringify(p.DBClusterParameterGroupName ?? p.db_cluster_parameter_group_name ?? '');
-  const groups = graph.referencedBy(cluster, 'AWS::RDS::DBClusterParameterGroup', 'aws_rds_cluster_parameter_group')
+  const groups = graph
+    .referencedBy(cluster, 'AWS::RDS::DBClusterParameterGroup', 'aws_rds_cluster_parameter_group')
     .filter((group) => named.includes(group.address));
   for (const group of groups) {
     const inline = block(group.properties.Parameters)?.[AURORA_GLOBAL_DB_RPO_PARAMETER];
-    const listed = blocks(group.properties.parameter)
-      .find((entry) => str(entry.name) === AURORA_GLOBAL_DB_RPO_PARAMETER)?.value;
+    const listed = blocks(group.properties.parameter).find(
+      (entry) => str(entry.name) === AURORA_GLOBAL_DB_RPO_PARAMETER,
+    )?.value;
     const seconds = num(inline ?? listed);
     if (seconds !== undefined && Number.isInteger(seconds) && seconds >= AURORA_GLOBAL_DB_RPO_MIN_SECONDS) {
       return seconds;
@@ -279,10 +405,10 @@ function globalDbRpoSeconds(graph: ResourceGraph, cluster: GraphResource): numbe
 /** Replication rules of a bucket: CloudFormation inline, Terraform inline or a separate resource. */
 export function s3ReplicationRules(graph: ResourceGraph, bucket: GraphResource): Record<string, unknown>[] {
   const inline = block(bucket.properties.ReplicationConfiguration ?? bucket.properties.replication_configuration);
-  const separate = graph.referrersOf(bucket, 'aws_s3_bucket_replication_configuration')
+  const separate = graph
+    .referrersOf(bucket, 'aws_s3_bucket_replication_configuration')
     .filter((r) => JSON.stringify(r.properties.bucket ?? '').includes(bucket.address));
-  return [
-    ...blocks(inline?.Rules ?? inline?.rules),
-    ...separate.flatMap((r) => blocks(r.properties.rule)),
-  ].filter((rule) => (str(rule.Status ?? rule.status) ?? 'Enabled') === 'Enabled');
+  return [...blocks(inline?.Rules ?? inline?.rules), ...separate.flatMap((r) => blocks(r.properties.rule))].filter(
+    (rule) => (str(rule.Status ?? rule.status) ?? 'Enabled') === 'Enabled',
+  );
 }

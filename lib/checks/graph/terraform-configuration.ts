@@ -43,7 +43,8 @@ const MAX_DEPTH = 20;
  * (aliased) provider configuration, and references from `${type.name.attr}` interpolations.
  */
 export function readConfiguration(
-  root: readonly TerraformDocument[], modules: readonly TerraformModuleInput[] = [],
+  root: readonly TerraformDocument[],
+  modules: readonly TerraformModuleInput[] = [],
 ): DeclaredStack {
   const scopes = new Map<string, ModuleScope>();
   // Callers first: a module inherits its caller's provider configurations.
@@ -57,12 +58,14 @@ export function readConfiguration(
   return {
     region: rootScope.providers.get('aws') ?? rootScope.providers.get('google'),
     acknowledged: acknowledgementsOf(stackComment[HA_ACKNOWLEDGED_KEY]),
-    resources: [...scopes.values()].flatMap((scope) => scope.blocks.map((block) => ({
-      ...block,
-      address: `${scope.prefix}${block.address}`,
-      region: regionOf(cloudOf(block.type), block.body, scope.providers),
-      references: referencesIn({ ...block.body, '//': undefined }, scope, scopes, 0),
-    }))),
+    resources: [...scopes.values()].flatMap((scope) =>
+      scope.blocks.map((block) => ({
+        ...block,
+        address: `${scope.prefix}${block.address}`,
+        region: regionOf(cloudOf(block.type), block.body, scope.providers),
+        references: referencesIn({ ...block.body, '//': undefined }, scope, scopes, 0),
+      })),
+    ),
   };
 }
 
@@ -72,8 +75,10 @@ function depthOf(address: string): number {
 
 function moduleScope(address: string, documents: readonly TerraformDocument[], scopes: Scopes): ModuleScope {
   const jsons = documents.map((d) => (isObject(d.json) ? d.json : {}));
-  const named = (section: string) => new Map(jsons.flatMap((json) => labelledBlocks(json[section], 1))
-    .map(({ labels, body }) => [labels[0], body] as const));
+  const named = (section: string) =>
+    new Map(
+      jsons.flatMap((json) => labelledBlocks(json[section], 1)).map(({ labels, body }) => [labels[0], body] as const),
+    );
   const blocks = declaredBlocks(documents);
   const own = new Map(jsons.flatMap((json) => [...providerRegions(json.provider)]));
   return {
@@ -126,12 +131,20 @@ function callOf(address: string, scopes: Scopes): { parent: ModuleScope; body: J
 function declaredBlocks(documents: readonly TerraformDocument[]): DeclaredBlock[] {
   const declared = new Map<string, DeclaredBlock>();
   for (const { json, file } of documents) {
-    for (const [section, isData] of [['resource', false], ['data', true]] as const) {
-      for (const { labels: [type, name], body } of labelledBlocks(isObject(json) ? json[section] : undefined, 2)) {
+    for (const [section, isData] of [
+      ['resource', false],
+      ['data', true],
+    ] as const) {
+      for (const {
+        labels: [type, name],
+        body,
+      } of labelledBlocks(isObject(json) ? json[section] : undefined, 2)) {
         const address = `${isData ? 'data.' : ''}${type}.${name}`;
         if (declared.has(address)) {
-          throw new HaInputError(`${file ?? 'the Terraform JSON'} declares ${address} more than once; `
-            + 'Terraform allows one block per address');
+          throw new HaInputError(
+            `${file ?? 'the Terraform JSON'} declares ${address} more than once; ` +
+              'Terraform allows one block per address',
+          );
         }
         declared.set(address, { address, type, body, isData });
       }

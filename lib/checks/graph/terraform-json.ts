@@ -36,6 +36,7 @@ export function labelledBlocks(value: unknown, labelCount: number): LabelledBloc
   }
   return Object.entries(value)
     .filter(([label]) => label !== '//')
-    .flatMap(([label, nested]) => labelledBlocks(nested, labelCount - 1)
-      .map((b) => ({ labels: [label, ...b.labels], body: b.body })));
+    .flatMap(([label, nested]) =>
+      labelledBlocks(nested, labelCount - 1).map((b) => ({ labels: [label, ...b.labels], body: b.body })),
+    );
 }

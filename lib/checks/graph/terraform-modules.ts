@@ -24,14 +24,16 @@ const REGISTRY_SOURCE = /^(?!github\.com\/|bitbucket\.org\/)(?:[\w-]+(?:\.[\w-]+
 const MAX_DEPTH = 20;
 
 /** What to pass instead for a module ha-report cannot read from Terraform JSON. */
-const PASS_A_PLAN = 'pass terraform show -json of a plan instead, which holds every module\'s resources';
+const PASS_A_PLAN = "pass terraform show -json of a plan instead, which holds every module's resources";
 
 /**
  * Follows the `module` blocks of a module's `documents` (the root module's, in `directory`),
  * recursively: their `.tf.json` files by module address (`module.db`, `module.app.module.db`).
  */
 export function readCalledModules(
-  documents: readonly TerraformDocument[], directory: string, stack: string,
+  documents: readonly TerraformDocument[],
+  directory: string,
+  stack: string,
 ): CalledModules {
   const called: CalledModules = { modules: [], unread: [] };
   follow(documents, path.resolve(directory), '', stack, [path.resolve(directory)], called);
@@ -40,11 +42,18 @@ export function readCalledModules(
 
 /** Follows the module blocks of the module at `caller` (its `documents`, in `directory`, below those of `chain`). */
 function follow(
-  documents: readonly TerraformDocument[], directory: string, caller: string, stack: string,
-  chain: string[], into: CalledModules,
+  documents: readonly TerraformDocument[],
+  directory: string,
+  caller: string,
+  stack: string,
+  chain: string[],
+  into: CalledModules,
 ): void {
   for (const { json } of documents) {
-    for (const { labels: [name], body } of labelledBlocks(isObject(json) ? json.module : undefined, 1)) {
+    for (const {
+      labels: [name],
+      body,
+    } of labelledBlocks(isObject(json) ? json.module : undefined, 1)) {
       const address = `${caller === '' ? '' : `${caller}.`}module.${name}`;
       const source = typeof body.source === 'string' ? body.source : undefined;
       const version = typeof body.version === 'string' ? ` ${body.version}` : '';
@@ -70,10 +79,13 @@ function follow(
       const names = readable(moduleDirectory, () => fs.readdirSync(moduleDirectory)).sort();
       const hcl = names.filter((n) => n.endsWith('.tf'));
       if (hcl.length > 0) {
-        unread(`${hcl.join(', ')} in ${source} ${hcl.length === 1 ? 'is' : 'are'} HCL, which ha-report does not read: `
-          + `convert ${hcl.length === 1 ? 'it' : 'them'} to .tf.json, or ${PASS_A_PLAN}`);
+        unread(
+          `${hcl.join(', ')} in ${source} ${hcl.length === 1 ? 'is' : 'are'} HCL, which ha-report does not read: ` +
+            `convert ${hcl.length === 1 ? 'it' : 'them'} to .tf.json, or ${PASS_A_PLAN}`,
+        );
       }
-      const moduleDocuments = names.filter((n) => n.endsWith('.tf.json'))
+      const moduleDocuments = names
+        .filter((n) => n.endsWith('.tf.json'))
         .map((n) => ({ json: readJson(path.join(moduleDirectory, n)), file: path.join(moduleDirectory, n) }));
       if (moduleDocuments.length === 0) {
         if (hcl.length === 0) {

@@ -17,8 +17,11 @@ export const KNOWN_AFTER_APPLY = '${known after apply}';
 
 /** Whether `json` is `terraform show -json` output of a plan or a state. */
 export function isTerraformShowJson(json: unknown): json is JsonObject {
-  return isObject(json) && typeof json.format_version === 'string'
-    && ['planned_values', 'values', 'prior_state', 'configuration'].some((key) => isObject(json[key]));
+  return (
+    isObject(json) &&
+    typeof json.format_version === 'string' &&
+    ['planned_values', 'values', 'prior_state', 'configuration'].some((key) => isObject(json[key]))
+  );
 }
 
 /**
@@ -37,24 +40,36 @@ export function readTerraformShow(json: JsonObject, source: string): DeclaredSta
   const configuration = isObject(json.configuration) ? json.configuration : {};
   const providers = providerConfigRegions(configuration.provider_config, json.variables);
   const unknown = afterUnknownByAddress(json.resource_changes);
-  const planned = moduleResources(values.root_module, '')
-    .filter(({ resource }) => typeof resource.address === 'string' && typeof resource.type === 'string');
-  const references = new PlanReferences(configuration, planned.map(({ resource }) => resource.address as string));
+  const planned = moduleResources(values.root_module, '').filter(
+    ({ resource }) => typeof resource.address === 'string' && typeof resource.type === 'string',
+  );
+  const references = new PlanReferences(
+    configuration,
+    planned.map(({ resource }) => resource.address as string),
+  );
   const resources = planned.map(({ module, resource }): DeclaredResource => {
     const address = resource.address as string;
     const type = resource.type as string;
     const isData = resource.mode === 'data';
     const body = withUnknowns(isObject(resource.values) ? resource.values : {}, unknown.get(address)) as JsonObject;
-    const config = list(configModule(configuration, module)?.resources).filter(isObject)
+    const config = list(configModule(configuration, module)?.resources)
+      .filter(isObject)
       .find((r) => r.address === `${isData ? 'data.' : ''}${type}.${String(resource.name)}`);
-    const region = ownRegion(cloudOf(type), body)
-      ?? providerRegion(providers, config?.provider_config_key, resource.provider_name)
-      ?? arnRegion(body.arn);
+    const region =
+      ownRegion(cloudOf(type), body) ??
+      providerRegion(providers, config?.provider_config_key, resource.provider_name) ??
+      arnRegion(body.arn);
     return {
-      address, type, body, isData, region, lifecycleKnown: false,
+      address,
+      type,
+      body,
+      isData,
+      region,
+      lifecycleKnown: false,
       references: [
-        ...[...expressionReferences(config?.expressions), ...strings(config?.depends_on)]
-          .flatMap((ref) => references.resolve(ref, module)),
+        ...[...expressionReferences(config?.expressions), ...strings(config?.depends_on)].flatMap((ref) =>
+          references.resolve(ref, module),
+        ),
         // A state's resources list what they depend on by absolute address.
         ...strings(resource.depends_on).flatMap((ref) => references.instances(ref)),
       ],
@@ -70,8 +85,11 @@ function moduleResources(module: unknown, address: string): { module: string; re
     return [];
   }
   return [
-    ...list(module.resources).filter(isObject).map((resource) => ({ module: address, resource })),
-    ...list(module.child_modules).filter(isObject)
+    ...list(module.resources)
+      .filter(isObject)
+      .map((resource) => ({ module: address, resource })),
+    ...list(module.child_modules)
+      .filter(isObject)
       .flatMap((child) => moduleResources(child, str(child.address) ?? address)),
   ];
 }
@@ -97,7 +115,9 @@ function withUnknowns(value: unknown, unknown: unknown): unknown {
   }
   if (Array.isArray(unknown)) {
     const items = Array.isArray(value) ? [...value] : [];
-    unknown.forEach((u, i) => { items[i] = withUnknowns(items[i], u); });
+    unknown.forEach((u, i) => {
+      items[i] = withUnknowns(items[i], u);
+    });
     return items;
   }
   const object: JsonObject = isObject(value) ? { ...value } : {};
@@ -152,10 +172,13 @@ class PlanReferences {
   /** Planned addresses by their configuration address (instance keys removed). */
   private readonly byConfigAddress = new Map<string, string[]>();
 
-  constructor(private readonly configuration: JsonObject, addresses: readonly string[]) {
+  constructor(
+    private readonly configuration: JsonObject,
+    addresses: readonly string[],
+  ) {
     for (const address of addresses) {
       const key = withoutInstanceKeys(address);
-      this.byConfigAddress.set(key, [...this.byConfigAddress.get(key) ?? [], address]);
+      this.byConfigAddress.set(key, [...(this.byConfigAddress.get(key) ?? []), address]);
     }
   }
 
@@ -194,7 +217,7 @@ class PlanReferences {
    */
   public instances(reference: string, prefix = ''): string[] {
     const resource = RESOURCE_ADDRESS.exec(withoutInstanceKeys(reference));
-    const candidates = resource ? this.byConfigAddress.get(resource[1]) ?? [] : [];
+    const candidates = resource ? (this.byConfigAddress.get(resource[1]) ?? []) : [];
     const own = candidates.filter((c) => c.startsWith(prefix));
     return own.length > 0 ? own : candidates;
   }
@@ -256,8 +279,12 @@ function providerRegion(providers: ProviderConfigs, key: unknown, providerName: 
   if (typeof key === 'string' && providers.keys.has(key)) {
     return providers.regions.get(key);
   }
-  const name = typeof key === 'string' ? key.split(':').pop()
-    : typeof providerName === 'string' ? providerName.split('/').pop() : undefined;
+  const name =
+    typeof key === 'string'
+      ? key.split(':').pop()
+      : typeof providerName === 'string'
+        ? providerName.split('/').pop()
+        : undefined;
   return name ? providers.regions.get(name) : undefined;
 }
 

@@ -16,7 +16,10 @@ export function cloudOf(type: string): Cloud {
 /** Region of each provider block of Terraform JSON, keyed `aws`, `aws.<alias>`, `google`, `google.<alias>`. */
 export function providerRegions(value: unknown): Map<string, string> {
   const regions = new Map<string, string>();
-  for (const { labels: [name], body: config } of labelledBlocks(value, 1)) {
+  for (const {
+    labels: [name],
+    body: config,
+  } of labelledBlocks(value, 1)) {
     const region = str(config.region);
     if (region) {
       regions.set(typeof config.alias === 'string' ? `${name}.${config.alias}` : name, region);

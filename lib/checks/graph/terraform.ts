@@ -30,13 +30,16 @@ export interface TerraformStackInput {
  * `//` block key `ha-constructs` (else `ha:*` tags or `ha-*` labels) and `lifecycle.prevent_destroy`.
  * Nested blocks keep their written shape; rules read them with `blocks()`/`block()`.
  */
-export function readTerraform(inputs: readonly TerraformStackInput[]): { stacks: GraphStack[]; resources: GraphResource[] } {
+export function readTerraform(inputs: readonly TerraformStackInput[]): {
+  stacks: GraphStack[];
+  resources: GraphResource[];
+} {
   const stacks: GraphStack[] = [];
   const resources: GraphResource[] = [];
   for (const input of inputs) {
     const declared = isTerraformShowJson(input.json)
       ? readTerraformShow(input.json, input.file ?? input.name)
-      : readConfiguration([{ json: input.json, file: input.file }, ...input.otherFiles ?? []], input.modules);
+      : readConfiguration([{ json: input.json, file: input.file }, ...(input.otherFiles ?? [])], input.modules);
     const { region, acknowledged } = declared;
     // The stack's own `//` block (Terraform JSON only: a plan or a state has none).
     const stackComment = isObject(input.json) && isObject(input.json['//']) ? input.json['//'] : {};
@@ -64,7 +67,8 @@ function graphResource(stack: string, declared: DeclaredResource): GraphResource
     ha: haOf(comment, body),
     preventDestroy: declared.lifecycleKnown === false ? undefined : block(body.lifecycle)?.prevent_destroy === true,
     references: [...new Set(declared.references)].filter((a) => a !== address).map((a) => `${stack}/${a}`),
-    constructPath: isObject(comment.metadata) && typeof comment.metadata.path === 'string' ? comment.metadata.path : undefined,
+    constructPath:
+      isObject(comment.metadata) && typeof comment.metadata.path === 'string' ? comment.metadata.path : undefined,
     isData,
     acknowledged: acknowledgementsOf(comment[HA_ACKNOWLEDGED_KEY]),
     failoverStep: parseFailoverStep(comment[FAILOVER_STEP_METADATA_KEY]),
@@ -80,7 +84,9 @@ function haOf(comment: JsonObject, body: JsonObject): HaRecord | undefined {
     }
   }
   const settings = block(body.settings);
-  return haFromTags(tagMap(body.tags ?? body.tag), 'tags')
-    ?? haFromTags(tagMap(body.labels), 'labels')
-    ?? haFromTags(tagMap(settings?.user_labels), 'labels');
+  return (
+    haFromTags(tagMap(body.tags ?? body.tag), 'tags') ??
+    haFromTags(tagMap(body.labels), 'labels') ??
+    haFromTags(tagMap(settings?.user_labels), 'labels')
+  );
 }

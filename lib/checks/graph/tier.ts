@@ -18,7 +18,9 @@ export function tierOfRecord(record: HaRecord): ServiceTier {
   const cacheKey = `${record.tier}\u0000${JSON.stringify(record.objectives)}\u0000${record.strategy}`;
   let tier = tiers.get(cacheKey);
   if (!tier) {
-    const builtIn = ServiceTier.BUILT_IN.find((t) => t.name === record.tier && JSON.stringify(t.toObjectives()) === JSON.stringify(record.objectives));
+    const builtIn = ServiceTier.BUILT_IN.find(
+      (t) => t.name === record.tier && JSON.stringify(t.toObjectives()) === JSON.stringify(record.objectives),
+    );
     tier = builtIn ?? customTier(record);
     tiers.set(cacheKey, tier);
   }
@@ -31,6 +33,8 @@ function customTier(record: HaRecord): ServiceTier {
   try {
     return ServiceTier.custom({ name: record.tier, strategy: record.strategy, ...record.objectives });
   } catch (e) {
-    throw new HaInputError(`the HA record of service ${record.service} (tier ${record.tier}) is not a valid tier: ${(e as Error).message}`);
+    throw new HaInputError(
+      `the HA record of service ${record.service} (tier ${record.tier}) is not a valid tier: ${(e as Error).message}`,
+    );
   }
 }

@@ -71,8 +71,13 @@ export function fleetZones(graph: ResourceGraph, fleet: GraphResource): string[]
 
 /** Fleet resource types of both engines. */
 export const FLEET_TYPES = [
-  'AWS::AutoScaling::AutoScalingGroup', 'aws_autoscaling_group', 'AWS::ECS::Service', 'aws_ecs_service',
-  'google_compute_region_instance_group_manager', 'google_compute_instance_group_manager', 'google_container_cluster',
+  'AWS::AutoScaling::AutoScalingGroup',
+  'aws_autoscaling_group',
+  'AWS::ECS::Service',
+  'aws_ecs_service',
+  'google_compute_region_instance_group_manager',
+  'google_compute_instance_group_manager',
+  'google_container_cluster',
   'google_container_node_pool',
 ];
 

@@ -32,10 +32,14 @@ function componentOf(graph: ResourceGraph, r: GraphResource): Component | undefi
       return c((fleetZones(graph, r)?.length ?? 0) >= 2 ? 'EC2_MULTI_AZ' : 'EC2_SINGLE_INSTANCE');
     case 'google_compute_region_instance_group_manager':
     case 'google_container_cluster':
-      return c((fleetZones(graph, r)?.length ?? 0) >= 2 ? 'COMPUTE_ENGINE_MULTI_ZONE' : 'COMPUTE_ENGINE_SINGLE_INSTANCE');
+      return c(
+        (fleetZones(graph, r)?.length ?? 0) >= 2 ? 'COMPUTE_ENGINE_MULTI_ZONE' : 'COMPUTE_ENGINE_SINGLE_INSTANCE',
+      );
     case 'AWS::RDS::DBCluster':
     case 'aws_rds_cluster':
-      return isAurora(r) ? c(zoneFailover(graph, r)?.rto.seconds !== undefined ? 'AURORA_MULTI_AZ' : 'RDS_SINGLE_AZ') : c('RDS_MULTI_AZ');
+      return isAurora(r)
+        ? c(zoneFailover(graph, r)?.rto.seconds !== undefined ? 'AURORA_MULTI_AZ' : 'RDS_SINGLE_AZ')
+        : c('RDS_MULTI_AZ');
     case 'AWS::RDS::DBInstance':
     case 'aws_db_instance':
       return c(String(p.MultiAZ ?? p.multi_az) === 'true' ? 'RDS_MULTI_AZ' : 'RDS_SINGLE_AZ');
@@ -53,7 +57,9 @@ function componentOf(graph: ResourceGraph, r: GraphResource): Component | undefi
       if (str(settings.availability_type) !== 'REGIONAL') {
         return c('COMPUTE_ENGINE_SINGLE_INSTANCE');
       }
-      return c(str(settings.edition) === 'ENTERPRISE_PLUS' ? 'CLOUD_SQL_ENTERPRISE_PLUS_HA' : 'CLOUD_SQL_ENTERPRISE_HA');
+      return c(
+        str(settings.edition) === 'ENTERPRISE_PLUS' ? 'CLOUD_SQL_ENTERPRISE_PLUS_HA' : 'CLOUD_SQL_ENTERPRISE_HA',
+      );
     }
     case 'AWS::Route53::RecordSet':
     case 'AWS::Route53::RecordSetGroup':
@@ -64,7 +70,13 @@ function componentOf(graph: ResourceGraph, r: GraphResource): Component | undefi
   }
 }
 
-const SINGLE_WRITER: readonly PublishedSla[] = ['AURORA_MULTI_AZ', 'RDS_MULTI_AZ', 'RDS_SINGLE_AZ', 'CLOUD_SQL_ENTERPRISE_HA', 'CLOUD_SQL_ENTERPRISE_PLUS_HA'];
+const SINGLE_WRITER: readonly PublishedSla[] = [
+  'AURORA_MULTI_AZ',
+  'RDS_MULTI_AZ',
+  'RDS_SINGLE_AZ',
+  'CLOUD_SQL_ENTERPRISE_HA',
+  'CLOUD_SQL_ENTERPRISE_PLUS_HA',
+];
 
 /**
  * The availability of a service across its stacks, from published SLAs: each serving region's
@@ -118,7 +130,13 @@ export function availabilityFigure(graph: ResourceGraph, stacks: readonly Servic
   }
   if (regional.size === 0 && global.size === 0) {
     f.unproven = true;
-    f.steps.push({ quantity: 'availability', stack: stacks[0].stack, resource: `service:${record.service}`, basis: 'no component with a published SLA on the request path', figures: [] });
+    f.steps.push({
+      quantity: 'availability',
+      stack: stacks[0].stack,
+      resource: `service:${record.service}`,
+      basis: 'no component with a published SLA on the request path',
+      figures: [],
+    });
     return f;
   }
   const regionValues: number[] = [];
@@ -127,17 +145,39 @@ export function availabilityFigure(graph: ResourceGraph, stacks: readonly Servic
     const value = composeSerial(list.map((c) => PUBLISHED_SLAS[c.sla]));
     regionValues.push(value);
     for (const c of list) {
-      f.steps.push({ quantity: 'availability', stack: c.resource.stack, resource: c.resource.address, value: PUBLISHED_SLAS[c.sla], basis: `${region}: in series`, figures: [c.sla] });
+      f.steps.push({
+        quantity: 'availability',
+        stack: c.resource.stack,
+        resource: c.resource.address,
+        value: PUBLISHED_SLAS[c.sla],
+        basis: `${region}: in series`,
+        figures: [c.sla],
+      });
     }
   }
   const acrossRegions = regionValues.length === 0 ? 1 : activeActive ? composeParallel(regionValues) : regionValues[0];
   for (const c of global.values()) {
-    f.steps.push({ quantity: 'availability', stack: c.resource.stack, resource: c.resource.address, value: PUBLISHED_SLAS[c.sla], basis: c.global ? 'global: in series with the regions' : 'single writer: every serving region depends on it, in series', figures: [c.sla] });
+    f.steps.push({
+      quantity: 'availability',
+      stack: c.resource.stack,
+      resource: c.resource.address,
+      value: PUBLISHED_SLAS[c.sla],
+      basis: c.global
+        ? 'global: in series with the regions'
+        : 'single writer: every serving region depends on it, in series',
+      figures: [c.sla],
+    });
   }
   f.value = composeSerial([acrossRegions, ...[...global.values()].map((c) => PUBLISHED_SLAS[c.sla])]);
   f.steps.push({
-    quantity: 'availability', stack: stacks[0].stack, resource: `service:${record.service}`, value: f.value,
-    basis: activeActive && regionValues.length > 1 ? `${regionValues.length} serving regions in parallel, then global components in series` : 'primary region in series with global components (a standby shortens long outages; it does not raise the SLA floor)',
+    quantity: 'availability',
+    stack: stacks[0].stack,
+    resource: `service:${record.service}`,
+    value: f.value,
+    basis:
+      activeActive && regionValues.length > 1
+        ? `${regionValues.length} serving regions in parallel, then global components in series`
+        : 'primary region in series with global components (a standby shortens long outages; it does not raise the SLA floor)',
     figures: [],
   });
   return f;

@@ -28,13 +28,21 @@ export interface FoundMeasurement {
  * else the latest, to say it is stale. Undefined when no drill recorded the step.
  */
 export function measurementOf(
-  records: DrillRecords, step: DrillStep, holders: readonly GraphResource[], serviceWide = false,
+  records: DrillRecords,
+  step: DrillStep,
+  holders: readonly GraphResource[],
+  serviceWide = false,
 ): FoundMeasurement | undefined {
   const names = new Set(records.stacks.map((s) => s.stack));
-  const onResources = [...new Set(holders)].flatMap((r) => (r.drillMeasurements ?? [])
-    .map((measurement) => ({ measurement, recordedOn: { stack: r.stack, resource: r.address } })));
-  const onStacks = (serviceWide ? records.graph.stacks.filter((s) => names.has(s.name)) : [])
-    .flatMap((s) => (s.drillMeasurements ?? []).map((measurement) => ({ measurement, recordedOn: { stack: s.name } })));
+  const onResources = [...new Set(holders)].flatMap((r) =>
+    (r.drillMeasurements ?? []).map((measurement) => ({
+      measurement,
+      recordedOn: { stack: r.stack, resource: r.address },
+    })),
+  );
+  const onStacks = (serviceWide ? records.graph.stacks.filter((s) => names.has(s.name)) : []).flatMap((s) =>
+    (s.drillMeasurements ?? []).map((measurement) => ({ measurement, recordedOn: { stack: s.name } })),
+  );
   const recorded = [...onResources, ...onStacks].filter((r) => r.measurement.step === step);
   if (recorded.length === 0) {
     return undefined;
@@ -45,9 +53,10 @@ export function measurementOf(
     return { ...measurement, freshUntil: age.freshUntil, status, recordedOn };
   });
   const fresh = judged.filter((m) => m.status === 'fresh');
-  const chosen = fresh.length > 0
-    ? fresh.reduce((worst, m) => (m.seconds > worst.seconds ? m : worst))
-    : judged.reduce((latest, m) => (m.measuredOn > latest.measuredOn ? m : latest));
+  const chosen =
+    fresh.length > 0
+      ? fresh.reduce((worst, m) => (m.seconds > worst.seconds ? m : worst))
+      : judged.reduce((latest, m) => (m.measuredOn > latest.measuredOn ? m : latest));
   return { measurement: chosen, counts: chosen.status === 'fresh', text: describeMeasurement(chosen, records) };
 }
 
@@ -58,9 +67,11 @@ function describeMeasurement(m: StepMeasurement, records: DrillRecords): string 
     case 'fresh':
       return `measured ${what} (fresh until ${m.freshUntil})`;
     case 'stale':
-      return `the measurement of ${what} is stale: older than ${records.tier.name}'s drill interval of `
-        + `${records.tier.drillIntervalDays} days (it counted until ${m.freshUntil}); `
-        + 'run the drill again and record it';
+      return (
+        `the measurement of ${what} is stale: older than ${records.tier.name}'s drill interval of ` +
+        `${records.tier.drillIntervalDays} days (it counted until ${m.freshUntil}); ` +
+        'run the drill again and record it'
+      );
     case 'future':
       return `the measurement of ${what} is dated after the report's date (${isoDateOf(records.today)}): not counted`;
   }

@@ -17,10 +17,17 @@ import { REGION_DRILL, serviceAnchor } from './figure';
  * than a published figure raises the step (a shorter one never lowers it).
  */
 export function failoverPath(
-  graph: ResourceGraph, stacks: readonly ServiceStack[], stores: readonly GraphResource[], strategy: DrStrategy,
+  graph: ResourceGraph,
+  stacks: readonly ServiceStack[],
+  stores: readonly GraphResource[],
+  strategy: DrStrategy,
   drills: DrillRecords,
 ): {
-  steps: DerivationStep[]; promotion: DerivationStep[]; scaleUp: DerivationStep[]; decision?: DerivationStep; unstarted: boolean;
+  steps: DerivationStep[];
+  promotion: DerivationStep[];
+  scaleUp: DerivationStep[];
+  decision?: DerivationStep;
+  unstarted: boolean;
   /** A person's stated decision time is in the sum, and no fresh drill measured it: the total stays unproven. */
   stated: boolean;
   /** A standby fleet starts from no instance: its region's health checks fail until it serves. */
@@ -29,15 +36,33 @@ export function failoverPath(
   const anchor = serviceAnchor(stacks);
   const promotion: DerivationStep[] = [];
   for (const store of stores) {
-    if ((store.type === 'AWS::RDS::DBCluster' || store.type === 'aws_rds_cluster') && isAurora(store) && regionReplication(graph, store)) {
-      promotion.push({ quantity: 'regionRto', stack: store.stack, resource: store.address, value: AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, basis: 'Aurora Global Database managed failover promotes the secondary', figures: ['AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS'] });
+    if (
+      (store.type === 'AWS::RDS::DBCluster' || store.type === 'aws_rds_cluster') &&
+      isAurora(store) &&
+      regionReplication(graph, store)
+    ) {
+      promotion.push({
+        quantity: 'regionRto',
+        stack: store.stack,
+        resource: store.address,
+        value: AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS,
+        basis: 'Aurora Global Database managed failover promotes the secondary',
+        figures: ['AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS'],
+      });
     } else if (store.type === 'google_sql_database_instance' && regionReplication(graph, store)) {
-      promotion.push({ quantity: 'regionRto', stack: store.stack, resource: store.address, basis: 'Cloud SQL cross-region replica promotion: time not published', figures: [] });
+      promotion.push({
+        quantity: 'regionRto',
+        stack: store.stack,
+        resource: store.address,
+        basis: 'Cloud SQL cross-region replica promotion: time not published',
+        figures: [],
+      });
     }
   }
   const scaleUp = strategy === DrStrategy.ACTIVE_ACTIVE ? [] : scaleUpSteps(stacks, strategy);
-  const fromZero = strategy !== DrStrategy.ACTIVE_ACTIVE && fleetsOfRole(stacks, 'standby')
-    .some((r) => (num(r.properties.MinSize ?? r.properties.min_size) ?? 0) === 0);
+  const fromZero =
+    strategy !== DrStrategy.ACTIVE_ACTIVE &&
+    fleetsOfRole(stacks, 'standby').some((r) => (num(r.properties.MinSize ?? r.properties.min_size) ?? 0) === 0);
   if (promotion.length === 0 && scaleUp.length === 0) {
     return { steps: [], promotion, scaleUp, unstarted: false, stated: false, fromZero };
   }
@@ -51,7 +76,12 @@ export function failoverPath(
     const found = runbooks.filter((r) => r.failoverStep!.step === kind);
     if (found.length === 0) {
       unstarted = true;
-      steps.push({ quantity: 'regionRto', ...anchor, basis: `nothing starts the ${kind}: no runbook in the templates performs it, so the standby region never takes over`, figures: [] });
+      steps.push({
+        quantity: 'regionRto',
+        ...anchor,
+        basis: `nothing starts the ${kind}: no runbook in the templates performs it, so the standby region never takes over`,
+        figures: [],
+      });
     }
     return found;
   };
@@ -60,40 +90,59 @@ export function failoverPath(
   const starters = [...promoters, ...scalers];
   const people = starters.filter((r) => r.failoverStep!.startedBy === 'operator');
   const decisionMeasured = people.length > 0 ? measurementOf(drills, 'decision', people, true) : undefined;
-  const decision: DerivationStep = people.length > 0
-    ? personDecision(people, decisionMeasured)
-    : starters.length > 0
-      ? alarmDecision(graph, starters)
-      : { quantity: 'regionRto', ...anchor, basis: 'nothing starts the failover', figures: [] };
+  const decision: DerivationStep =
+    people.length > 0
+      ? personDecision(people, decisionMeasured)
+      : starters.length > 0
+        ? alarmDecision(graph, starters)
+        : { quantity: 'regionRto', ...anchor, basis: 'nothing starts the failover', figures: [] };
   steps.push(decision);
   const writer = promoters.find((r) => r.failoverStep!.createsWriter);
   // A headless secondary (storage, no instance) promoted as it is serves nothing: something must add a writer.
   const headless = promotion.length > 0 ? headlessSecondaries(graph, stacks) : [];
   if (headless.length > 0 && promoters.length > 0 && !writer) {
     unstarted = true;
-    steps.push({ quantity: 'regionRto', stack: headless[0].stack, resource: headless[0].address,
-      basis: `the secondary ${headless[0].address} has no instance and no runbook adds a writer: promoted, it serves nothing`, figures: [] });
+    steps.push({
+      quantity: 'regionRto',
+      stack: headless[0].stack,
+      resource: headless[0].address,
+      basis: `the secondary ${headless[0].address} has no instance and no runbook adds a writer: promoted, it serves nothing`,
+      figures: [],
+    });
   }
   const writerStep: DerivationStep[] = writer
-    ? [measured(drills, 'writer-creation', [writer, ...headlessSecondaries(graph, stacks)], {
-      quantity: 'regionRto', stack: writer.stack, resource: writer.address, figures: [],
-      basis: 'the secondary is headless: the runbook creates a writer first, a duration AWS does not publish',
-    })]
+    ? [
+        measured(drills, 'writer-creation', [writer, ...headlessSecondaries(graph, stacks)], {
+          quantity: 'regionRto',
+          stack: writer.stack,
+          resource: writer.address,
+          figures: [],
+          basis: 'the secondary is headless: the runbook creates a writer first, a duration AWS does not publish',
+        }),
+      ]
     : [];
-  const promotionPath = [...writerStep, ...promotion.map((step) => {
-    // The promoted copy: a Cloud SQL replica refers to its primary; an Aurora secondary joins the global cluster.
-    const store = graph.get(`${step.stack}/${step.resource}`);
-    const secondaries = store && isAurora(store) ? auroraSecondaries(stacks) : [];
-    const copies = store ? [store, ...graph.referrersOf(store, store.type), ...secondaries] : [];
-    return measured(drills, 'promotion', [...copies, ...promoters], step);
-  })];
+  const promotionPath = [
+    ...writerStep,
+    ...promotion.map((step) => {
+      // The promoted copy: a Cloud SQL replica refers to its primary; an Aurora secondary joins the global cluster.
+      const store = graph.get(`${step.stack}/${step.resource}`);
+      const secondaries = store && isAurora(store) ? auroraSecondaries(stacks) : [];
+      const copies = store ? [store, ...graph.referrersOf(store, store.type), ...secondaries] : [];
+      return measured(drills, 'promotion', [...copies, ...promoters], step);
+    }),
+  ];
   const scaleUpPath = scaleUp.map((step) => {
     const fleet = graph.get(`${step.stack}/${step.resource}`);
     return fleet ? measured(drills, 'scale-up', [fleet, ...scalers], step) : step;
   });
   steps.push(...promotionPath, ...scaleUpPath);
   return {
-    steps, promotion: promotionPath, scaleUp: scaleUpPath, decision, unstarted, fromZero,
+    steps,
+    promotion: promotionPath,
+    scaleUp: scaleUpPath,
+    decision,
+    unstarted,
+    fromZero,
     stated: people.length > 0 && decisionMeasured?.counts !== true,
   };
 }
@@ -103,22 +152,30 @@ export function failoverPath(
  * proves it (the longer of the two counts); without one it stays a stated, unproven figure.
  */
 function personDecision(people: readonly GraphResource[], found: FoundMeasurement | undefined): DerivationStep {
-  const stated = people.some((r) => r.failoverStep!.decisionSeconds === undefined) ? undefined
+  const stated = people.some((r) => r.failoverStep!.decisionSeconds === undefined)
+    ? undefined
     : Math.max(0, ...people.map((r) => r.failoverStep!.decisionSeconds ?? 0));
-  const says = stated === undefined ? 'decides to fail over and starts the runbooks, in a time the owner does not state'
-    : `decides to fail over and starts the runbooks within the ${stated} s the owner states`;
+  const says =
+    stated === undefined
+      ? 'decides to fail over and starts the runbooks, in a time the owner does not state'
+      : `decides to fail over and starts the runbooks within the ${stated} s the owner states`;
   const at = { quantity: 'regionRto' as const, stack: people[0].stack, resource: people[0].address, figures: [] };
   if (found?.counts) {
     const seconds = Math.max(stated ?? 0, found.measurement.seconds);
-    const counted = stated !== undefined && stated >= found.measurement.seconds
-      ? `the stated ${stated} s counts` : `the measured ${seconds} s counts`;
+    const counted =
+      stated !== undefined && stated >= found.measurement.seconds
+        ? `the stated ${stated} s counts`
+        : `the measured ${seconds} s counts`;
     const basis = `a person is paged, ${says}; ${found.text}: ${counted}`;
     return { ...at, value: seconds, measurement: found.measurement, basis };
   }
   return {
-    ...at, value: stated, ...(found ? { measurement: found.measurement } : {}),
-    basis: `a person is paged, ${says}: a stated figure, counted in full and unproven until ${REGION_DRILL} times it`
-      + `${found ? `; ${found.text}` : ''}`,
+    ...at,
+    value: stated,
+    ...(found ? { measurement: found.measurement } : {}),
+    basis:
+      `a person is paged, ${says}: a stated figure, counted in full and unproven until ${REGION_DRILL} times it` +
+      `${found ? `; ${found.text}` : ''}`,
   };
 }
 
@@ -127,7 +184,10 @@ function personDecision(people: readonly GraphResource[], found: FoundMeasuremen
  * duration and raises a published one it exceeds; a stale one is named and counts for nothing.
  */
 function measured(
-  drills: DrillRecords, step: DrillStep, holders: readonly GraphResource[], base: DerivationStep,
+  drills: DrillRecords,
+  step: DrillStep,
+  holders: readonly GraphResource[],
+  base: DerivationStep,
 ): DerivationStep {
   const found = measurementOf(drills, step, holders);
   if (!found) {
@@ -142,13 +202,23 @@ function measured(
   }
   const longer = seconds > base.value;
   return {
-    ...base, value: Math.max(seconds, base.value), measurement: found.measurement,
-    basis: `${base.basis}; ${found.text}, ${longer ? `longer than the published ${base.value} s: the measurement counts`
-      : `within the published ${base.value} s`}`,
+    ...base,
+    value: Math.max(seconds, base.value),
+    measurement: found.measurement,
+    basis: `${base.basis}; ${found.text}, ${
+      longer
+        ? `longer than the published ${base.value} s: the measurement counts`
+        : `within the published ${base.value} s`
+    }`,
   };
 }
 
-const ALARM_TYPES = ['AWS::CloudWatch::Alarm', 'aws_cloudwatch_metric_alarm', 'AWS::CloudWatch::CompositeAlarm', 'aws_cloudwatch_composite_alarm'];
+const ALARM_TYPES = [
+  'AWS::CloudWatch::Alarm',
+  'aws_cloudwatch_metric_alarm',
+  'AWS::CloudWatch::CompositeAlarm',
+  'aws_cloudwatch_composite_alarm',
+];
 const RULE_TYPES = ['AWS::Events::Rule', 'aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target'];
 
 /**
@@ -157,50 +227,89 @@ const RULE_TYPES = ['AWS::Events::Rule', 'aws_cloudwatch_event_rule', 'aws_cloud
  */
 function alarmDecision(graph: ResourceGraph, starters: readonly GraphResource[]): DerivationStep {
   const rules = starters.flatMap((r) => graph.referrersOf(r, ...RULE_TYPES));
-  const alarms = [...new Set([...rules, ...rules.flatMap((r) => graph.referencedBy(r, ...RULE_TYPES))]
-    .flatMap((r) => graph.referencedBy(r, ...ALARM_TYPES)))];
+  const alarms = [
+    ...new Set(
+      [...rules, ...rules.flatMap((r) => graph.referencedBy(r, ...RULE_TYPES))].flatMap((r) =>
+        graph.referencedBy(r, ...ALARM_TYPES),
+      ),
+    ),
+  ];
   const seconds = alarms.map((alarm) => {
     const p = alarm.properties;
     const period = num(p.Period ?? p.period);
-    const periods = num(p.DatapointsToAlarm ?? p.datapoints_to_alarm) ?? num(p.EvaluationPeriods ?? p.evaluation_periods);
+    const periods =
+      num(p.DatapointsToAlarm ?? p.datapoints_to_alarm) ?? num(p.EvaluationPeriods ?? p.evaluation_periods);
     return period === undefined || periods === undefined ? undefined : period * periods;
   });
   const first = alarms[0] ?? starters[0];
   if (alarms.length === 0 || seconds.some((v) => v === undefined)) {
-    return { quantity: 'regionRto', stack: first.stack, resource: first.address, figures: [],
-      basis: 'an alarm starts the runbooks (EventBridge): its evaluation time is not literal in the templates (a composite alarm, or a rule not found)' };
+    return {
+      quantity: 'regionRto',
+      stack: first.stack,
+      resource: first.address,
+      figures: [],
+      basis:
+        'an alarm starts the runbooks (EventBridge): its evaluation time is not literal in the templates (a composite alarm, or a rule not found)',
+    };
   }
   const value = Math.max(...(seconds as number[]));
-  return { quantity: 'regionRto', stack: first.stack, resource: first.address, value, figures: [],
-    basis: `an alarm starts the runbooks (EventBridge) once it has evaluated ${value} s of failure: no human step` };
+  return {
+    quantity: 'regionRto',
+    stack: first.stack,
+    resource: first.address,
+    value,
+    figures: [],
+    basis: `an alarm starts the runbooks (EventBridge) once it has evaluated ${value} s of failure: no human step`,
+  };
 }
 
 function fleetsOfRole(stacks: readonly ServiceStack[], role: string): GraphResource[] {
-  return stacks.flatMap((s) => s.resources)
-    .filter((r) => (r.type === 'AWS::AutoScaling::AutoScalingGroup' || r.type === 'aws_autoscaling_group') && r.ha?.role === role);
+  return stacks
+    .flatMap((s) => s.resources)
+    .filter(
+      (r) =>
+        (r.type === 'AWS::AutoScaling::AutoScalingGroup' || r.type === 'aws_autoscaling_group') && r.ha?.role === role,
+    );
 }
 
 /** Aurora clusters of the service that join a global database as secondaries. */
 function auroraSecondaries(stacks: readonly ServiceStack[]): GraphResource[] {
-  const clusters = stacks.flatMap((s) => s.resources)
+  const clusters = stacks
+    .flatMap((s) => s.resources)
     .filter((r) => r.type === 'AWS::RDS::DBCluster' || r.type === 'aws_rds_cluster');
-  return clusters.filter((r) => isAurora(r) && r.ha?.role !== 'primary'
-    && (r.properties.GlobalClusterIdentifier ?? r.properties.global_cluster_identifier) !== undefined);
+  return clusters.filter(
+    (r) =>
+      isAurora(r) &&
+      r.ha?.role !== 'primary' &&
+      (r.properties.GlobalClusterIdentifier ?? r.properties.global_cluster_identifier) !== undefined,
+  );
 }
 
 /** Aurora clusters of the service that join a global database without an instance of their own. */
 function headlessSecondaries(graph: ResourceGraph, stacks: readonly ServiceStack[]): GraphResource[] {
-  return auroraSecondaries(stacks)
-    .filter((r) => graph.referrersOf(r, 'AWS::RDS::DBInstance', 'aws_rds_cluster_instance').length === 0);
+  return auroraSecondaries(stacks).filter(
+    (r) => graph.referrersOf(r, 'AWS::RDS::DBInstance', 'aws_rds_cluster_instance').length === 0,
+  );
 }
 
 /** Time for a standby region's fleets to reach the primary's capacity (warm standby, pilot light). */
 function scaleUpSteps(stacks: readonly ServiceStack[], strategy: DrStrategy): DerivationStep[] {
   const fleets = (role: string) => fleetsOfRole(stacks, role);
-  const primaryMin = Math.max(0, ...fleets('primary').map((r) => num(r.properties.MinSize ?? r.properties.min_size) ?? 0));
+  const primaryMin = Math.max(
+    0,
+    ...fleets('primary').map((r) => num(r.properties.MinSize ?? r.properties.min_size) ?? 0),
+  );
   const standby = fleets('standby');
   if (standby.length === 0) {
-    return [{ quantity: 'regionRto', stack: stacks[0].stack, resource: `service:${stacks[0].service}`, basis: `${strategy}: no standby fleet in the analysed templates, so the time to serve from the standby region is not known`, figures: [] }];
+    return [
+      {
+        quantity: 'regionRto',
+        stack: stacks[0].stack,
+        resource: `service:${stacks[0].service}`,
+        basis: `${strategy}: no standby fleet in the analysed templates, so the time to serve from the standby region is not known`,
+        figures: [],
+      },
+    ];
   }
   return standby.flatMap((fleet) => {
     const p = fleet.properties;
@@ -208,10 +317,21 @@ function scaleUpSteps(stacks: readonly ServiceStack[], strategy: DrStrategy): De
     if (min >= primaryMin) {
       return [];
     }
-    const warmup = num(p.DefaultInstanceWarmup ?? p.default_instance_warmup) ?? num(p.HealthCheckGracePeriod ?? p.health_check_grace_period);
+    const warmup =
+      num(p.DefaultInstanceWarmup ?? p.default_instance_warmup) ??
+      num(p.HealthCheckGracePeriod ?? p.health_check_grace_period);
     // EC2 publishes no launch time, and capacity in the standby region is not reserved: only a drill bounds the scale-up.
-    return [{ quantity: 'regionRto' as const, stack: fleet.stack, resource: fleet.address, value: undefined,
-      basis: `scales from ${min} to ${primaryMin}: launch time is not published and capacity is not reserved `
-        + `(warm-up alone ${warmup === undefined ? 'undeclared' : `${warmup} s`})`, figures: [] }];
+    return [
+      {
+        quantity: 'regionRto' as const,
+        stack: fleet.stack,
+        resource: fleet.address,
+        value: undefined,
+        basis:
+          `scales from ${min} to ${primaryMin}: launch time is not published and capacity is not reserved ` +
+          `(warm-up alone ${warmup === undefined ? 'undeclared' : `${warmup} s`})`,
+        figures: [],
+      },
+    ];
   });
 }

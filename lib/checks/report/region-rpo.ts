@@ -24,22 +24,49 @@ export function regionRpoFigure(graph: ResourceGraph, stacks: readonly ServiceSt
     const ownObjective = store.ha?.dataRpoSeconds;
     if (copy && ownObjective !== undefined && copy.seconds !== undefined && copy.seconds <= ownObjective) {
       // The owner stated a looser objective for this data set; it meets it, so it does not bound the service's RPO.
-      rpo.steps.push({ quantity: 'regionRpo', stack: copy.stack, resource: copy.resource, value: copy.seconds, basis: `${copy.basis}; held to its own data-set objective of ${ownObjective} s (met), not to the tier's`, figures: copy.figures });
+      rpo.steps.push({
+        quantity: 'regionRpo',
+        stack: copy.stack,
+        resource: copy.resource,
+        value: copy.seconds,
+        basis: `${copy.basis}; held to its own data-set objective of ${ownObjective} s (met), not to the tier's`,
+        figures: copy.figures,
+      });
       // Nothing the tier's objective applies to is lost from this store: it bounds the service's RPO at 0.
       rpo.value = Math.max(rpo.value ?? 0, 0);
       continue;
     }
     if (copy) {
-      addMax(rpo, { quantity: 'regionRpo', stack: copy.stack, resource: copy.resource, value: copy.seconds, basis: copy.basis, figures: copy.figures });
+      addMax(rpo, {
+        quantity: 'regionRpo',
+        stack: copy.stack,
+        resource: copy.resource,
+        value: copy.seconds,
+        basis: copy.basis,
+        figures: copy.figures,
+      });
       continue;
     }
     const backup = backupCopyHours(graph, plans, store);
     if (backup !== undefined) {
-      addMax(rpo, { quantity: 'regionRpo', stack: store.stack, resource: store.address, value: backup * 3600, basis: `backup every ${backup} h copied to another region (the copy's duration is not modelled)`, figures: [] });
+      addMax(rpo, {
+        quantity: 'regionRpo',
+        stack: store.stack,
+        resource: store.address,
+        value: backup * 3600,
+        basis: `backup every ${backup} h copied to another region (the copy's duration is not modelled)`,
+        figures: [],
+      });
       continue;
     }
     rpo.unbounded = true;
-    rpo.steps.push({ quantity: 'regionRpo', stack: store.stack, resource: store.address, basis: 'no copy outside its region: all its data is lost with the region', figures: [] });
+    rpo.steps.push({
+      quantity: 'regionRpo',
+      stack: store.stack,
+      resource: store.address,
+      basis: 'no copy outside its region: all its data is lost with the region',
+      figures: [],
+    });
   }
   if (stores.length === 0) {
     rpo.value = 0;
@@ -49,11 +76,22 @@ export function regionRpoFigure(graph: ResourceGraph, stacks: readonly ServiceSt
 }
 
 /** Hours between backups of a store that a plan of the service copies to another region. */
-function backupCopyHours(graph: ResourceGraph, plans: readonly GraphResource[], store: GraphResource): number | undefined {
+function backupCopyHours(
+  graph: ResourceGraph,
+  plans: readonly GraphResource[],
+  store: GraphResource,
+): number | undefined {
   const hours: number[] = [];
   for (const plan of plans) {
     const selections = graph.referrersOf(plan, 'AWS::Backup::BackupSelection', 'aws_backup_selection');
-    const covers = selections.length === 0 || selections.some((s) => JSON.stringify(s.properties).includes(store.address) || JSON.stringify(s.properties).includes('ListOfTags') || JSON.stringify(s.properties).includes('selection_tag'));
+    const covers =
+      selections.length === 0 ||
+      selections.some(
+        (s) =>
+          JSON.stringify(s.properties).includes(store.address) ||
+          JSON.stringify(s.properties).includes('ListOfTags') ||
+          JSON.stringify(s.properties).includes('selection_tag'),
+      );
     if (!covers) {
       continue;
     }

@@ -18,7 +18,9 @@ import { figure, Figure, REGION_DRILL, regionsOf, serviceAnchor } from './figure
  * {@link failoverPath}).
  */
 export function regionRtoFigure(
-  graph: ResourceGraph, stacks: readonly ServiceStack[], today: Date = new Date(),
+  graph: ResourceGraph,
+  stacks: readonly ServiceStack[],
+  today: Date = new Date(),
 ): Figure {
   const tier = tierOfRecord(stacks[0].record);
   const resources = stacks.flatMap((s) => s.resources);
@@ -33,7 +35,12 @@ export function regionRtoFigure(
   }
   if (regions.length < 2) {
     rto.unbounded = true;
-    rto.steps.push({ quantity: 'regionRto', ...anchor, basis: `the analysed templates place the service in one region (${regions.join(', ') || 'unknown'}): nothing takes over when it fails`, figures: [] });
+    rto.steps.push({
+      quantity: 'regionRto',
+      ...anchor,
+      basis: `the analysed templates place the service in one region (${regions.join(', ') || 'unknown'}): nothing takes over when it fails`,
+      figures: [],
+    });
     return rto;
   }
   const dns = dnsShift(graph, stacks) ?? globalLoadBalancerShift(graph, stacks);
@@ -41,9 +48,15 @@ export function regionRtoFigure(
     rto.unproven = true;
     // In the words of the service's cloud: Google moves traffic with a global load balancer or DNS routing policies.
     const google = resources.some((r) => r.cloud === 'google');
-    const mover = google ? 'no global load balancer over its regions and no health-checked Cloud DNS routing policy'
+    const mover = google
+      ? 'no global load balancer over its regions and no health-checked Cloud DNS routing policy'
       : 'no health-checked Route 53 routing';
-    rto.steps.push({ quantity: 'regionRto', ...anchor, basis: `${mover} found for the service: traffic does not move by itself`, figures: [] });
+    rto.steps.push({
+      quantity: 'regionRto',
+      ...anchor,
+      basis: `${mover} found for the service: traffic does not move by itself`,
+      figures: [],
+    });
     return rto;
   }
   rto.steps.push(...dns.steps);
@@ -58,24 +71,37 @@ export function regionRtoFigure(
   // check has passed `threshold` times, and then drop the answer they cached (TTL).
   const rejoin = path.fromZero && dns.standbyRecovery !== undefined ? dns.standbyRecovery + dns.ttl : 0;
   if (rejoin > 0) {
-    rto.steps.push({ quantity: 'regionRto', ...anchor, value: rejoin, figures: [],
-      basis: `the standby starts with no instance, so its health check fails until it serves: it must then pass `
-        + `${dns.standbyRecovery} s of checks before Route 53 answers with it, and clients drop the cached answer (TTL ${dns.ttl} s)` });
+    rto.steps.push({
+      quantity: 'regionRto',
+      ...anchor,
+      value: rejoin,
+      figures: [],
+      basis:
+        `the standby starts with no instance, so its health check fails until it serves: it must then pass ` +
+        `${dns.standbyRecovery} s of checks before Route 53 answers with it, and clients drop the cached answer (TTL ${dns.ttl} s)`,
+    });
   }
-  const serving = path.decision === undefined ? 0
-    : (path.decision.value ?? 0) + Math.max(known(path.promotion), known(path.scaleUp)) + rejoin;
+  const serving =
+    path.decision === undefined
+      ? 0
+      : (path.decision.value ?? 0) + Math.max(known(path.promotion), known(path.scaleUp)) + rejoin;
   rto.value = dns.detection + Math.max(dns.ttl, serving);
-  rto.unproven = dns.unproven || path.stated || absorb.length > 0 || path.steps.some((step) => step.value === undefined);
+  rto.unproven =
+    dns.unproven || path.stated || absorb.length > 0 || path.steps.some((step) => step.value === undefined);
   rto.unbounded = path.unstarted;
   rto.steps.push({
-    quantity: 'regionRto', ...anchor, value: rto.value,
-    basis: path.decision === undefined
-      ? `detection ${dns.detection} s + TTL ${dns.ttl} s (nothing to promote: the other regions already serve)`
-        + `${absorb.length > 0 ? `: unproven until ${REGION_DRILL} shows the regions left carry the load` : ''}`
-      : `detection ${dns.detection} s + max(TTL ${dns.ttl} s, decision ${path.decision.value ?? '?'} s + max(promotion ${describe(path.promotion)}, `
-        + `scale-up ${describe(path.scaleUp)})${rejoin > 0 ? ` + standby rejoins ${rejoin} s` : ''})`
-        + (rto.unproven ? `: unproven until ${REGION_DRILL} measures the unknown and stated steps`
-          : provenUntil(path.steps)),
+    quantity: 'regionRto',
+    ...anchor,
+    value: rto.value,
+    basis:
+      path.decision === undefined
+        ? `detection ${dns.detection} s + TTL ${dns.ttl} s (nothing to promote: the other regions already serve)` +
+          `${absorb.length > 0 ? `: unproven until ${REGION_DRILL} shows the regions left carry the load` : ''}`
+        : `detection ${dns.detection} s + max(TTL ${dns.ttl} s, decision ${path.decision.value ?? '?'} s + max(promotion ${describe(path.promotion)}, ` +
+          `scale-up ${describe(path.scaleUp)})${rejoin > 0 ? ` + standby rejoins ${rejoin} s` : ''})` +
+          (rto.unproven
+            ? `: unproven until ${REGION_DRILL} measures the unknown and stated steps`
+            : provenUntil(path.steps)),
     figures: [],
   });
   return rto;
@@ -88,20 +114,28 @@ export function regionRtoFigure(
 function restoreRto(rto: Figure, drills: DrillRecords, anchor: { stack: string; resource: string }): Figure {
   const resources = drills.stacks.flatMap((s) => s.resources);
   const found = measurementOf(drills, 'restore', resources, true);
-  const basis = 'backup and restore: the RTO is the restore time, which depends on data size and is not in the '
-    + 'templates';
+  const basis =
+    'backup and restore: the RTO is the restore time, which depends on data size and is not in the ' + 'templates';
   if (found?.counts) {
     rto.value = found.measurement.seconds;
     rto.steps.push({
-      quantity: 'regionRto', ...anchor, value: rto.value, measurement: found.measurement, figures: [],
+      quantity: 'regionRto',
+      ...anchor,
+      value: rto.value,
+      measurement: found.measurement,
+      figures: [],
       basis: `${basis}: ${found.text}`,
     });
   } else {
     rto.unproven = true;
     rto.steps.push({
-      quantity: 'regionRto', ...anchor, ...(found ? { measurement: found.measurement } : {}), figures: [],
-      basis: `${basis} (restore testing measures it: record the time with recordDrillMeasurement)`
-        + (found ? `; ${found.text}` : ''),
+      quantity: 'regionRto',
+      ...anchor,
+      ...(found ? { measurement: found.measurement } : {}),
+      figures: [],
+      basis:
+        `${basis} (restore testing measures it: record the time with recordDrillMeasurement)` +
+        (found ? `; ${found.text}` : ''),
     });
   }
   rto.steps.push(...restoreTimeAlarms(resources, drills.tier.regionRtoSeconds, found?.counts === true));
@@ -110,7 +144,10 @@ function restoreRto(rto: Figure, drills: DrillRecords, anchor: { stack: string; 
 
 /** When the sum rests on drill measurements: the date the first of them goes stale. */
 function provenUntil(steps: readonly DerivationStep[]): string {
-  const until = steps.filter((s) => s.measurement?.status === 'fresh').map((s) => s.measurement!.freshUntil).sort();
+  const until = steps
+    .filter((s) => s.measurement?.status === 'fresh')
+    .map((s) => s.measurement!.freshUntil)
+    .sort();
   return until.length > 0 ? `: proven by drill measurements until ${until[0]}` : '';
 }
 
@@ -122,21 +159,33 @@ function provenUntil(steps: readonly DerivationStep[]): string {
  */
 function absorbSteps(resources: readonly GraphResource[], regionCount: number): DerivationStep[] {
   const share = regionCount > 1 ? `${regionCount}/${regionCount - 1}` : '1';
-  return resources.filter((r) => r.ha?.role === 'primary').flatMap((r) => {
-    const p = r.properties;
-    const policy = block(p.autoscaling_policy);
-    const bounds = r.type === 'AWS::AutoScaling::AutoScalingGroup' || r.type === 'aws_autoscaling_group'
-      ? [num(p.MinSize ?? p.min_size), num(p.MaxSize ?? p.max_size)]
-      : r.type === 'google_compute_region_autoscaler' || r.type === 'google_compute_autoscaler'
-        ? [num(policy?.min_replicas), num(policy?.max_replicas)] : undefined;
-    if (!bounds || (bounds[0] !== undefined && bounds[0] === bounds[1])) {
-      return [];
-    }
-    return [{ quantity: 'regionRto' as const, stack: r.stack, resource: r.address, figures: [],
-      basis: `when a region fails, the regions left carry ${share} of their load: this fleet runs ${bounds[0] ?? '?'} `
-        + `(up to ${bounds[1] ?? '?'}); whether that covers it is not in the templates and a scale-out has no published `
-        + `time; measure it with ${REGION_DRILL}` }];
-  });
+  return resources
+    .filter((r) => r.ha?.role === 'primary')
+    .flatMap((r) => {
+      const p = r.properties;
+      const policy = block(p.autoscaling_policy);
+      const bounds =
+        r.type === 'AWS::AutoScaling::AutoScalingGroup' || r.type === 'aws_autoscaling_group'
+          ? [num(p.MinSize ?? p.min_size), num(p.MaxSize ?? p.max_size)]
+          : r.type === 'google_compute_region_autoscaler' || r.type === 'google_compute_autoscaler'
+            ? [num(policy?.min_replicas), num(policy?.max_replicas)]
+            : undefined;
+      if (!bounds || (bounds[0] !== undefined && bounds[0] === bounds[1])) {
+        return [];
+      }
+      return [
+        {
+          quantity: 'regionRto' as const,
+          stack: r.stack,
+          resource: r.address,
+          figures: [],
+          basis:
+            `when a region fails, the regions left carry ${share} of their load: this fleet runs ${bounds[0] ?? '?'} ` +
+            `(up to ${bounds[1] ?? '?'}); whether that covers it is not in the templates and a scale-out has no published ` +
+            `time; measure it with ${REGION_DRILL}`,
+        },
+      ];
+    });
 }
 
 /**
@@ -146,24 +195,38 @@ function absorbSteps(resources: readonly GraphResource[], regionCount: number): 
  * test has run (and the alarm stayed quiet).
  */
 function restoreTimeAlarms(
-  resources: readonly GraphResource[], objectiveSeconds: number, measured: boolean,
+  resources: readonly GraphResource[],
+  objectiveSeconds: number,
+  measured: boolean,
 ): DerivationStep[] {
-  return resources.filter((r) => (r.type === 'AWS::CloudWatch::Alarm' || r.type === 'aws_cloudwatch_metric_alarm')
-    && str(r.properties.Namespace ?? r.properties.namespace) === 'AWS/Backup'
-    && str(r.properties.MetricName ?? r.properties.metric_name) === 'NumberOfRestoreJobsRunning')
+  return resources
+    .filter(
+      (r) =>
+        (r.type === 'AWS::CloudWatch::Alarm' || r.type === 'aws_cloudwatch_metric_alarm') &&
+        str(r.properties.Namespace ?? r.properties.namespace) === 'AWS/Backup' &&
+        str(r.properties.MetricName ?? r.properties.metric_name) === 'NumberOfRestoreJobsRunning',
+    )
     .map((alarm) => {
       const p = alarm.properties;
       const period = num(p.Period ?? p.period);
-      const periods = num(p.DatapointsToAlarm ?? p.datapoints_to_alarm) ?? num(p.EvaluationPeriods ?? p.evaluation_periods);
+      const periods =
+        num(p.DatapointsToAlarm ?? p.datapoints_to_alarm) ?? num(p.EvaluationPeriods ?? p.evaluation_periods);
       const range = period === undefined || periods === undefined ? undefined : period * periods;
-      const guard = range === undefined
-        ? `fires after restores have run for a time not literal in the template, so whether it guards the tier's region RTO of ${objectiveSeconds} s is not known`
-        : range <= objectiveSeconds
-          ? `guards it: fires when restores have run for ${range} s (the tier's region RTO is ${objectiveSeconds} s)`
-          : `fires only after restores have run for ${range} s, later than the tier's region RTO of ${objectiveSeconds} s: it does not guard it`;
-      return { quantity: 'regionRto' as const, stack: alarm.stack, resource: alarm.address, figures: [],
-        basis: `restore-time alarm (AWS Backup NumberOfRestoreJobsRunning) ${guard}`
-          + `${measured ? '' : '; the restore time stays unproven until a restore test has run'}` };
+      const guard =
+        range === undefined
+          ? `fires after restores have run for a time not literal in the template, so whether it guards the tier's region RTO of ${objectiveSeconds} s is not known`
+          : range <= objectiveSeconds
+            ? `guards it: fires when restores have run for ${range} s (the tier's region RTO is ${objectiveSeconds} s)`
+            : `fires only after restores have run for ${range} s, later than the tier's region RTO of ${objectiveSeconds} s: it does not guard it`;
+      return {
+        quantity: 'regionRto' as const,
+        stack: alarm.stack,
+        resource: alarm.address,
+        figures: [],
+        basis:
+          `restore-time alarm (AWS Backup NumberOfRestoreJobsRunning) ${guard}` +
+          `${measured ? '' : '; the restore time stays unproven until a restore test has run'}`,
+      };
     });
 }
 
@@ -190,7 +253,12 @@ interface DnsShift {
 /** The DNS part of a region failover: detection time and the TTL clients may keep the old answer. */
 function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): DnsShift | undefined {
   const keys = new Set(stacks.flatMap((s) => s.resources.map((r) => r.key)));
-  const records = dnsRecords(graph).filter((r) => keys.has(r.resource.key) && r.routing && (r.hasHealthCheck || r.evaluateTargetHealth || r.failoverRole === 'SECONDARY'));
+  const records = dnsRecords(graph).filter(
+    (r) =>
+      keys.has(r.resource.key) &&
+      r.routing &&
+      (r.hasHealthCheck || r.evaluateTargetHealth || r.failoverRole === 'SECONDARY'),
+  );
   // Traffic moves when a health-checked record (not a failover secondary) turns unhealthy.
   if (!records.some((r) => r.failoverRole !== 'SECONDARY')) {
     return undefined;
@@ -223,10 +291,23 @@ function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): DnsShi
       if (record.resource.type === 'google_dns_record_set') {
         const seconds = googleHealthCheckSeconds();
         detection = Math.max(detection, seconds);
-        steps.push({ quantity: 'regionRto', stack: record.resource.stack, resource: record.resource.address, value: seconds, basis: 'health-checked targets with default Google health-check settings', figures: ['GCE_HEALTH_CHECK_DEFAULTS'] });
+        steps.push({
+          quantity: 'regionRto',
+          stack: record.resource.stack,
+          resource: record.resource.address,
+          value: seconds,
+          basis: 'health-checked targets with default Google health-check settings',
+          figures: ['GCE_HEALTH_CHECK_DEFAULTS'],
+        });
       } else {
         unproven = true;
-        steps.push({ quantity: 'regionRto', stack: record.resource.stack, resource: record.resource.address, basis: `${record.name}: health evaluated through the alias target or a check outside the templates; detection time not published`, figures: [] });
+        steps.push({
+          quantity: 'regionRto',
+          stack: record.resource.stack,
+          resource: record.resource.address,
+          basis: `${record.name}: health evaluated through the alias target or a check outside the templates; detection time not published`,
+          figures: [],
+        });
       }
       continue;
     }
@@ -234,14 +315,31 @@ function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): DnsShi
       let seconds: number;
       try {
         // Detection only: the TTL is composed below with the promotion and scale-up it overlaps.
-        seconds = dnsFailoverSeconds({ intervalSeconds: settings!.intervalSeconds, failureThreshold: settings!.failureThreshold, ttlSeconds: 0 });
+        seconds = dnsFailoverSeconds({
+          intervalSeconds: settings!.intervalSeconds,
+          failureThreshold: settings!.failureThreshold,
+          ttlSeconds: 0,
+        });
       } catch (e) {
         unproven = true;
-        steps.push({ quantity: 'regionRto', stack: check.stack, resource: check.address, basis: `health check with settings Route 53 does not accept (${(e as Error).message}): detection time not known`, figures: [] });
+        steps.push({
+          quantity: 'regionRto',
+          stack: check.stack,
+          resource: check.address,
+          basis: `health check with settings Route 53 does not accept (${(e as Error).message}): detection time not known`,
+          figures: [],
+        });
         continue;
       }
       detection = Math.max(detection, seconds);
-      steps.push({ quantity: 'regionRto', stack: check.stack, resource: check.address, value: seconds, basis: `health check every ${settings!.intervalSeconds} s, ${settings!.failureThreshold} failures, + request timeout; record ${record.name} TTL ${recordTtl ?? 'unknown'} s`, figures: ['ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS', ...(record.alias ? ['ROUTE53_ALIAS_ELB_TTL_SECONDS'] : [])] });
+      steps.push({
+        quantity: 'regionRto',
+        stack: check.stack,
+        resource: check.address,
+        value: seconds,
+        basis: `health check every ${settings!.intervalSeconds} s, ${settings!.failureThreshold} failures, + request timeout; record ${record.name} TTL ${recordTtl ?? 'unknown'} s`,
+        figures: ['ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS', ...(record.alias ? ['ROUTE53_ALIAS_ELB_TTL_SECONDS'] : [])],
+      });
     }
   }
   return { detection, ttl, unproven, steps, standbyRecovery };
@@ -254,7 +352,11 @@ function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): DnsShi
 function globalLoadBalancerShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): DnsShift | undefined {
   const services = stacks.flatMap((s) => s.resources).filter((r) => r.type === 'google_compute_backend_service');
   for (const service of services) {
-    const groups = graph.referencedBy(service, 'google_compute_region_instance_group_manager', 'google_compute_instance_group_manager');
+    const groups = graph.referencedBy(
+      service,
+      'google_compute_region_instance_group_manager',
+      'google_compute_instance_group_manager',
+    );
     const regions = new Set(groups.map((g) => g.region).filter((r) => r !== undefined));
     const checks = graph.referencedBy(service, 'google_compute_health_check');
     if (regions.size < 2 || checks.length === 0) {
@@ -265,7 +367,16 @@ function globalLoadBalancerShift(graph: ResourceGraph, stacks: readonly ServiceS
       detection: seconds,
       ttl: 0,
       unproven: false,
-      steps: [{ quantity: 'regionRto', stack: service.stack, resource: service.address, value: seconds, basis: `global load balancer over ${regions.size} regions: its health check (interval × unhealthy threshold + timeout) removes a failed region's backends; one anycast address, no DNS TTL`, figures: ['GCE_HEALTH_CHECK_DEFAULTS'] }],
+      steps: [
+        {
+          quantity: 'regionRto',
+          stack: service.stack,
+          resource: service.address,
+          value: seconds,
+          basis: `global load balancer over ${regions.size} regions: its health check (interval × unhealthy threshold + timeout) removes a failed region's backends; one anycast address, no DNS TTL`,
+          figures: ['GCE_HEALTH_CHECK_DEFAULTS'],
+        },
+      ],
     };
   }
   return undefined;

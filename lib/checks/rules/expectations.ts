@@ -34,6 +34,10 @@ export function expectationsOf(context: RuleContext, resource: GraphResource): E
     return BASELINE_EXPECTATIONS;
   }
   return {
-    name: tier.name, declared: true, minAzs: tier.minAzs, backupRetentionDays: tier.backupRetentionDays, staticallyStable: tier.staticallyStable,
+    name: tier.name,
+    declared: true,
+    minAzs: tier.minAzs,
+    backupRetentionDays: tier.backupRetentionDays,
+    staticallyStable: tier.staticallyStable,
   };
 }

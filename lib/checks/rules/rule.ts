@@ -75,5 +75,10 @@ export function undecided(resource: GraphResource, why: string): Evaluation {
 
 /** An outcome about a whole service in a stack (something it lacks). */
 export function serviceOutcome(stack: string, service: string, problem: string | undefined): Evaluation {
-  return { stack, resource: `service:${service}`, compliant: problem === undefined, ...(problem === undefined ? {} : { message: problem }) };
+  return {
+    stack,
+    resource: `service:${service}`,
+    compliant: problem === undefined,
+    ...(problem === undefined ? {} : { message: problem }),
+  };
 }

@@ -6,7 +6,15 @@ import { RuleContext } from './rule';
 
 // Moved to lib/checks/graph, which the report reads too without importing a rule: re-exported for the rules.
 export { tierOfRecord } from '../graph/tier';
-export { distinct, fleetZones, FLEET_TYPES, referencedSubnetZones, SUBNET_TYPES, subnetZone, zoneKey } from '../graph/zones';
+export {
+  distinct,
+  fleetZones,
+  FLEET_TYPES,
+  referencedSubnetZones,
+  SUBNET_TYPES,
+  subnetZone,
+  zoneKey,
+} from '../graph/zones';
 
 /** The tier that applies to a resource, or undefined when the resource belongs to no service. */
 export function tierOf(context: RuleContext, resource: GraphResource): ServiceTier | undefined {
@@ -19,7 +27,10 @@ export function tierOf(context: RuleContext, resource: GraphResource): ServiceTi
  * (an `aws:cdk:path`), CloudFormation's property names in a template written by hand, Terraform's
  * arguments in Terraform.
  */
-export function inWords(resource: GraphResource, words: { readonly cdk: string; readonly cloudFormation: string; readonly terraform: string }): string {
+export function inWords(
+  resource: GraphResource,
+  words: { readonly cdk: string; readonly cloudFormation: string; readonly terraform: string },
+): string {
   if (resource.engine === 'terraform') {
     return words.terraform;
   }

@@ -1,11 +1,21 @@
 import { auroraPostgresMaxConnections, connectionAlarmThreshold, instanceClassMemoryGiB } from '../database';
 import { PlanProblem, PlanWarning } from '../errors';
 import {
-  AURORA_CLUSTER_IDENTIFIER_MAX_LENGTH, AURORA_FAILOVER_SECONDS, AURORA_GLOBAL_DB_RPO_MAX_SECONDS,
-  AURORA_GLOBAL_DB_RPO_MIN_SECONDS, AURORA_GLOBAL_DB_RPO_PARAMETER, AURORA_GLOBAL_SECONDARY_MAX_READERS,
-  AURORA_MAX_BACKUP_RETENTION_DAYS, AURORA_MAX_READERS, CLOUD_SQL_HA_FAILOVER_SECONDS,
-  CLOUD_SQL_METRIC_SAMPLE_SECONDS, CLOUD_SQL_MIN_DISK_SIZE_GB, CLOUD_SQL_PITR_MAX_DAYS, CLOUDWATCH_LOG_RETENTION_DAYS,
-  PUBLISHED_SLAS, RDS_METRIC_PERIOD_SECONDS,
+  AURORA_CLUSTER_IDENTIFIER_MAX_LENGTH,
+  AURORA_FAILOVER_SECONDS,
+  AURORA_GLOBAL_DB_RPO_MAX_SECONDS,
+  AURORA_GLOBAL_DB_RPO_MIN_SECONDS,
+  AURORA_GLOBAL_DB_RPO_PARAMETER,
+  AURORA_GLOBAL_SECONDARY_MAX_READERS,
+  AURORA_MAX_BACKUP_RETENTION_DAYS,
+  AURORA_MAX_READERS,
+  CLOUD_SQL_HA_FAILOVER_SECONDS,
+  CLOUD_SQL_METRIC_SAMPLE_SECONDS,
+  CLOUD_SQL_MIN_DISK_SIZE_GB,
+  CLOUD_SQL_PITR_MAX_DAYS,
+  CLOUDWATCH_LOG_RETENTION_DAYS,
+  PUBLISHED_SLAS,
+  RDS_METRIC_PERIOD_SECONDS,
 } from '../figures';
 import { regionPlacementProblem, zonePlacementProblem } from '../regions';
 import { DrStrategy, ServiceTier } from '../tier';
@@ -42,9 +52,12 @@ export const DATABASE_ALARM_EVALUATION_PERIODS = 3;
  */
 export function standbyCompute(strategy: DrStrategy): 'full' | 'scaled-down' | 'data-only' {
   switch (strategy) {
-    case DrStrategy.ACTIVE_ACTIVE: return 'full';
-    case DrStrategy.WARM_STANDBY: return 'scaled-down';
-    default: return 'data-only';
+    case DrStrategy.ACTIVE_ACTIVE:
+      return 'full';
+    case DrStrategy.WARM_STANDBY:
+      return 'scaled-down';
+    default:
+      return 'data-only';
   }
 }
 
@@ -63,30 +76,37 @@ export interface DatabaseBackupRetention {
  *
  * TIER_3 (7 days) on Aurora (35): default 7, 7 to 35 accepted. A custom tier of 90 days: 35, and a warning.
  */
-export function backupRetentionPlan(tier: ServiceTier, input: {
-  /** Days asked for; undefined: the tier's (or unknown at synthesis). */
-  readonly days?: number;
-  /** The prop as the user wrote it, for messages. */
-  readonly prop: string;
-  /** The longest retention the service keeps. */
-  readonly maxDays: number;
-  /** The service, for messages (`Aurora`). */
-  readonly service: string;
-}, problems: PlanProblem[], warnings: PlanWarning[]): DatabaseBackupRetention {
+export function backupRetentionPlan(
+  tier: ServiceTier,
+  input: {
+    /** Days asked for; undefined: the tier's (or unknown at synthesis). */
+    readonly days?: number;
+    /** The prop as the user wrote it, for messages. */
+    readonly prop: string;
+    /** The longest retention the service keeps. */
+    readonly maxDays: number;
+    /** The service, for messages (`Aurora`). */
+    readonly service: string;
+  },
+  problems: PlanProblem[],
+  warnings: PlanWarning[],
+): DatabaseBackupRetention {
   const minimumDays = Math.min(tier.backupRetentionDays, input.maxDays);
   if (tier.backupRetentionDays > input.maxDays && input.days === undefined) {
     warnings.push({
       id: input.prop,
-      message: `${tier.name} keeps backups ${tier.backupRetentionDays} days, more than the ${input.maxDays} ${input.service} keeps: `
-        + `${input.maxDays} days are kept; keep longer copies in a backup vault (BackupPolicy)`,
+      message:
+        `${tier.name} keeps backups ${tier.backupRetentionDays} days, more than the ${input.maxDays} ${input.service} keeps: ` +
+        `${input.maxDays} days are kept; keep longer copies in a backup vault (BackupPolicy)`,
     });
   }
   const days = input.days ?? minimumDays;
   if (input.days !== undefined && (!Number.isInteger(days) || days < minimumDays || days > input.maxDays)) {
     problems.push({
       prop: input.prop,
-      message: `${input.prop} must be whole days from ${minimumDays} (the minimum of ${tier.name}) to ${input.maxDays} `
-        + `(the most ${input.service} keeps), got: ${input.days} days`,
+      message:
+        `${input.prop} must be whole days from ${minimumDays} (the minimum of ${tier.name}) to ${input.maxDays} ` +
+        `(the most ${input.service} keeps), got: ${input.days} days`,
     });
   }
   return { days, minimumDays };
@@ -108,7 +128,11 @@ export interface ReplicationLagWatch {
  * as the service's publishing period. TIER_1 on Aurora: above 60 s for three one-minute samples.
  */
 export function replicationLagWatch(tier: ServiceTier, periodSeconds: number): ReplicationLagWatch {
-  return { thresholdSeconds: tier.regionRpoSeconds, periodSeconds, evaluationPeriods: DATABASE_ALARM_EVALUATION_PERIODS };
+  return {
+    thresholdSeconds: tier.regionRpoSeconds,
+    periodSeconds,
+    evaluationPeriods: DATABASE_ALARM_EVALUATION_PERIODS,
+  };
 }
 
 /** An integer from `min` to `max` (inclusive), or the house-style problem naming the prop. */
@@ -268,26 +292,43 @@ function identifierProblem(prop: string, id: string, maxLength: number): string 
   if (/^[a-z](?!.*--)[a-z0-9-]*$/.test(id) && !id.endsWith('-') && id.length <= maxLength) {
     return undefined;
   }
-  return `${prop} must be 1 to ${maxLength} lowercase letters, digits or hyphens, start with a letter, and neither end `
-    + `with a hyphen nor hold two in a row, got: ${id}`;
+  return (
+    `${prop} must be 1 to ${maxLength} lowercase letters, digits or hyphens, start with a letter, and neither end ` +
+    `with a hyphen nor hold two in a row, got: ${id}`
+  );
 }
 
 /** What Aurora clusters share: backups, logs, removal policy, identifier, class. */
-function clusterBasics(tier: ServiceTier, intent: {
-  readonly backupRetentionDays?: number;
-  readonly logRetentionDays?: number;
-  readonly removalPolicy?: string;
-  readonly clusterIdentifier?: string;
-  readonly instanceClass?: string;
-  readonly props?: AuroraPropNames;
-}, problems: PlanProblem[], warnings: PlanWarning[]): AuroraClusterBasics {
-  const backups = backupRetentionPlan(tier, {
-    days: intent.backupRetentionDays, prop: intent.props?.backupRetention ?? 'backupRetention',
-    maxDays: AURORA_MAX_BACKUP_RETENTION_DAYS, service: 'Aurora',
-  }, problems, warnings);
+function clusterBasics(
+  tier: ServiceTier,
+  intent: {
+    readonly backupRetentionDays?: number;
+    readonly logRetentionDays?: number;
+    readonly removalPolicy?: string;
+    readonly clusterIdentifier?: string;
+    readonly instanceClass?: string;
+    readonly props?: AuroraPropNames;
+  },
+  problems: PlanProblem[],
+  warnings: PlanWarning[],
+): AuroraClusterBasics {
+  const backups = backupRetentionPlan(
+    tier,
+    {
+      days: intent.backupRetentionDays,
+      prop: intent.props?.backupRetention ?? 'backupRetention',
+      maxDays: AURORA_MAX_BACKUP_RETENTION_DAYS,
+      service: 'Aurora',
+    },
+    problems,
+    warnings,
+  );
   const logRetentionDays = intent.logRetentionDays ?? tier.logRetentionDays;
   if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-    problems.push({ prop: 'logRetentionDays', message: `logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${logRetentionDays}` });
+    problems.push({
+      prop: 'logRetentionDays',
+      message: `logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${logRetentionDays}`,
+    });
   }
   const removalPolicy = intent.removalPolicy ?? 'snapshot';
   if (removalPolicy !== 'snapshot' && removalPolicy !== 'retain') {
@@ -297,7 +338,11 @@ function clusterBasics(tier: ServiceTier, intent: {
     });
   }
   if (intent.clusterIdentifier !== undefined) {
-    const problem = identifierProblem('clusterIdentifier', intent.clusterIdentifier, AURORA_CLUSTER_IDENTIFIER_MAX_LENGTH);
+    const problem = identifierProblem(
+      'clusterIdentifier',
+      intent.clusterIdentifier,
+      AURORA_CLUSTER_IDENTIFIER_MAX_LENGTH,
+    );
     if (problem) {
       problems.push({ prop: 'clusterIdentifier', message: problem });
     }
@@ -319,24 +364,44 @@ function clusterBasics(tier: ServiceTier, intent: {
 }
 
 /** Too few zones (or subnets) for the tier. */
-function placementProblem(tier: ServiceTier, intent: { zones?: readonly string[]; subnetCount?: number; props?: AuroraPropNames }): PlanProblem | undefined {
+function placementProblem(
+  tier: ServiceTier,
+  intent: { zones?: readonly string[]; subnetCount?: number; props?: AuroraPropNames },
+): PlanProblem | undefined {
   const prop = intent.props?.subnets ?? 'vpcSubnets';
   if (intent.zones !== undefined) {
-    const problem = zonePlacementProblem({ prop, zones: [...intent.zones], minZones: tier.minAzs, tierName: tier.name });
+    const problem = zonePlacementProblem({
+      prop,
+      zones: [...intent.zones],
+      minZones: tier.minAzs,
+      tierName: tier.name,
+    });
     return problem ? { prop, message: problem } : undefined;
   }
   if (intent.subnetCount !== undefined && intent.subnetCount < tier.minAzs) {
-    return { prop, message: `${prop} must list at least ${tier.minAzs} subnets (one per AZ) for ${tier.name}, got: ${intent.subnetCount}` };
+    return {
+      prop,
+      message: `${prop} must list at least ${tier.minAzs} subnets (one per AZ) for ${tier.name}, got: ${intent.subnetCount}`,
+    };
   }
   return undefined;
 }
 
 /** A one-minute alarm on an RDS metric. */
-function rdsAlarm(threshold: number, statistic: DatabaseAlarmPlan['statistic'], comparison: DatabaseAlarmPlan['comparison'],
-  treatMissingData: DatabaseAlarmPlan['treatMissingData']): DatabaseAlarmPlan {
+function rdsAlarm(
+  threshold: number,
+  statistic: DatabaseAlarmPlan['statistic'],
+  comparison: DatabaseAlarmPlan['comparison'],
+  treatMissingData: DatabaseAlarmPlan['treatMissingData'],
+): DatabaseAlarmPlan {
   return {
-    threshold, periodSeconds: RDS_METRIC_PERIOD_SECONDS, evaluationPeriods: DATABASE_ALARM_EVALUATION_PERIODS,
-    datapointsToAlarm: DATABASE_ALARM_EVALUATION_PERIODS, comparison, statistic, treatMissingData,
+    threshold,
+    periodSeconds: RDS_METRIC_PERIOD_SECONDS,
+    evaluationPeriods: DATABASE_ALARM_EVALUATION_PERIODS,
+    datapointsToAlarm: DATABASE_ALARM_EVALUATION_PERIODS,
+    comparison,
+    statistic,
+    treatMissingData,
   };
 }
 
@@ -368,22 +433,29 @@ export function planAuroraCluster(tier: ServiceTier, intent: AuroraClusterIntent
   const readers = intent.readers ?? Math.min(tier.minAzs - 1, maxReaders);
   const readersValid = integerProblem(readersProp, readers, 0, maxReaders) === undefined;
   if (!readersValid) {
-    const shared = secondaryRegions === undefined ? ''
-      : ` (${AURORA_MAX_READERS} less one per secondary region: a global database's primary readers and its secondary clusters share Aurora's limit)`;
-    problems.push({ prop: readersProp, message: `${readersProp} must be an integer from 0 to ${maxReaders}${shared}, got: ${readers}` });
+    const shared =
+      secondaryRegions === undefined
+        ? ''
+        : ` (${AURORA_MAX_READERS} less one per secondary region: a global database's primary readers and its secondary clusters share Aurora's limit)`;
+    problems.push({
+      prop: readersProp,
+      message: `${readersProp} must be an integer from 0 to ${maxReaders}${shared}, got: ${readers}`,
+    });
   } else if (readers < tier.minAzs - 1) {
     warnings.push({
       id: 'readers',
-      message: `readers is ${readers}, fewer than one per further zone (${tier.minAzs - 1}) for ${tier.name}: when the writer's zone fails, `
-        + `the cluster waits for a new instance instead of failing over to a reader in about ${AURORA_FAILOVER_SECONDS} s`,
+      message:
+        `readers is ${readers}, fewer than one per further zone (${tier.minAzs - 1}) for ${tier.name}: when the writer's zone fails, ` +
+        `the cluster waits for a new instance instead of failing over to a reader in about ${AURORA_FAILOVER_SECONDS} s`,
     });
   }
   if (tier.isMultiRegion && secondaryRegions === undefined) {
     problems.push({
       prop: 'tier',
-      message: `tier ${tier.name} keeps the data in ${tier.minRegions} regions (${tier.strategy}), but a ReplicatedDatabase is one region's `
-        + 'cluster: use GlobalDatabase, which builds this cluster as its primary and adds secondaries in other regions '
-        + '(GlobalDatabaseSecondary), or a single-region tier such as TIER_3',
+      message:
+        `tier ${tier.name} keeps the data in ${tier.minRegions} regions (${tier.strategy}), but a ReplicatedDatabase is one region's ` +
+        'cluster: use GlobalDatabase, which builds this cluster as its primary and adds secondaries in other regions ' +
+        '(GlobalDatabaseSecondary), or a single-region tier such as TIER_3',
     });
   }
 
@@ -399,14 +471,20 @@ export function planAuroraCluster(tier: ServiceTier, intent: AuroraClusterIntent
       });
     }
   } else if (!Number.isInteger(maxConnections) || maxConnections < 1) {
-    problems.push({ prop: 'maxConnections', message: `maxConnections must be a positive integer, got: ${maxConnections}` });
+    problems.push({
+      prop: 'maxConnections',
+      message: `maxConnections must be a positive integer, got: ${maxConnections}`,
+    });
     maxConnections = undefined;
   }
 
   const proxy = intent.proxy ?? tier.staticallyStable;
   const borrowMillis = intent.proxyBorrowLatencyMillis ?? PROXY_BORROW_LATENCY_DEFAULT_MILLIS;
   if (!(borrowMillis > 0)) {
-    problems.push({ prop: 'proxyBorrowLatencyThreshold', message: `proxyBorrowLatencyThreshold must be longer than 0 ms, got: ${borrowMillis} millis` });
+    problems.push({
+      prop: 'proxyBorrowLatencyThreshold',
+      message: `proxyBorrowLatencyThreshold must be longer than 0 ms, got: ${borrowMillis} millis`,
+    });
   }
   const count = readersValid ? readers : 0;
   const zones = intent.zones ?? [];
@@ -422,10 +500,19 @@ export function planAuroraCluster(tier: ServiceTier, intent: AuroraClusterIntent
     proxy,
     maxConnections,
     // A connection refused is an outage for that client: alarm once at the threshold, before the limit.
-    connectionAlarm: maxConnections === undefined ? undefined
-      : rdsAlarm(connectionAlarmThreshold(maxConnections), 'Maximum', 'GreaterThanOrEqualToThreshold', 'notBreaching'),
-    proxyBorrowLatencyAlarm: proxy && borrowMillis > 0
-      ? rdsAlarm(borrowMillis * MICROS_PER_MILLI, 'Average', 'GreaterThanOrEqualToThreshold', 'notBreaching') : undefined,
+    connectionAlarm:
+      maxConnections === undefined
+        ? undefined
+        : rdsAlarm(
+            connectionAlarmThreshold(maxConnections),
+            'Maximum',
+            'GreaterThanOrEqualToThreshold',
+            'notBreaching',
+          ),
+    proxyBorrowLatencyAlarm:
+      proxy && borrowMillis > 0
+        ? rdsAlarm(borrowMillis * MICROS_PER_MILLI, 'Average', 'GreaterThanOrEqualToThreshold', 'notBreaching')
+        : undefined,
     proxyBorrowLatencyMillis: borrowMillis,
     problems,
     warnings,
@@ -445,10 +532,12 @@ function isBurstable(instanceClass: string): boolean {
 }
 
 function burstableProblem(prop: string, instanceClass: string): PlanProblem | undefined {
-  return isBurstable(instanceClass) ? {
-    prop,
-    message: `${prop} must be a memory-optimized class for an Aurora global database (burstable classes are not supported), got: ${instanceClass}`,
-  } : undefined;
+  return isBurstable(instanceClass)
+    ? {
+        prop,
+        message: `${prop} must be a memory-optimized class for an Aurora global database (burstable classes are not supported), got: ${instanceClass}`,
+      }
+    : undefined;
 }
 
 /** The `AuroraGlobalDBReplicationLag` alarm of a secondary cluster (milliseconds). */
@@ -501,7 +590,8 @@ export interface AuroraSecondaryPlan extends AuroraClusterBasics {
 
 /** The global cluster identifier rule: a member is `<global id>-<region>`, at most 63 characters. */
 function globalIdProblems(id: string | undefined): PlanProblem[] {
-  const problem = id === undefined ? undefined : identifierProblem('globalClusterIdentifier', id, AURORA_GLOBAL_ID_MAX_LENGTH);
+  const problem =
+    id === undefined ? undefined : identifierProblem('globalClusterIdentifier', id, AURORA_GLOBAL_ID_MAX_LENGTH);
   return problem ? [{ prop: 'globalClusterIdentifier', message: problem }] : [];
 }
 
@@ -548,20 +638,28 @@ export function planAuroraSecondary(tier: ServiceTier, intent: AuroraSecondaryIn
       });
     } else {
       const placement = regionPlacementProblem({
-        prop: 'the secondary region', primaryRegion: intent.primaryRegion, replicaRegions: [intent.region], allowedRegions: intent.allowedRegions,
+        prop: 'the secondary region',
+        primaryRegion: intent.primaryRegion,
+        replicaRegions: [intent.region],
+        allowedRegions: intent.allowedRegions,
       });
       if (placement) {
         problems.push({ prop: 'allowedRegions', message: placement });
       }
     }
   }
-  const burstable = burstableProblem(intent.props?.instanceClass ?? 'instanceType', intent.instanceClass ?? AURORA_DEFAULT_INSTANCE_CLASS);
+  const burstable = burstableProblem(
+    intent.props?.instanceClass ?? 'instanceType',
+    intent.instanceClass ?? AURORA_DEFAULT_INSTANCE_CLASS,
+  );
   if (burstable) {
     problems.push(burstable);
   }
   const readersProp = intent.props?.readers ?? 'readers';
   const compute = standbyCompute(tier.strategy);
-  const readers = intent.readers ?? (compute === 'full' ? (intent.primaryReaders ?? tier.minAzs - 1) + 1 : compute === 'scaled-down' ? 1 : 0);
+  const readers =
+    intent.readers ??
+    (compute === 'full' ? (intent.primaryReaders ?? tier.minAzs - 1) + 1 : compute === 'scaled-down' ? 1 : 0);
   const readersProblem = integerProblem(readersProp, readers, 0, AURORA_GLOBAL_SECONDARY_MAX_READERS);
   if (readersProblem) {
     problems.push({ prop: readersProp, message: readersProblem });
@@ -585,7 +683,10 @@ export interface GlobalDatabaseIntent {
   /** The primary cluster (`globalSecondaryRegions` is set from `secondaryRegions`). */
   readonly primary: Omit<AuroraClusterIntent, 'globalSecondaryRegions'>;
   /** The secondary cluster an engine builds with the primary (the Terraform construct); see {@link planAuroraSecondary}. */
-  readonly secondary?: Omit<AuroraSecondaryIntent, 'primaryReaders' | 'globalClusterIdentifier' | 'primaryRegion' | 'region'>;
+  readonly secondary?: Omit<
+    AuroraSecondaryIntent,
+    'primaryReaders' | 'globalClusterIdentifier' | 'primaryRegion' | 'region'
+  >;
   /** The global cluster's identifier as given; undefined when generated or unknown at synthesis. */
   readonly globalClusterIdentifier?: string;
   readonly primaryRegion?: string;
@@ -641,32 +742,38 @@ export interface GlobalDatabasePlan {
  *
  * TIER_1: 60 s; TIER_2: 900 s; TIER_0 (1 s): a problem unless rpoObjectiveSeconds ≥ 20.
  */
-export function globalDatabaseManagedRpo(tier: ServiceTier, intent: {
-  readonly rpoObjectiveSeconds?: number;
-  readonly rpoObjectiveProp?: string;
-}, problems: PlanProblem[]): GlobalDatabaseManagedRpo {
+export function globalDatabaseManagedRpo(
+  tier: ServiceTier,
+  intent: {
+    readonly rpoObjectiveSeconds?: number;
+    readonly rpoObjectiveProp?: string;
+  },
+  problems: PlanProblem[],
+): GlobalDatabaseManagedRpo {
   const prop = intent.rpoObjectiveProp ?? 'rpoObjective';
   const own = intent.rpoObjectiveSeconds;
   const max = AURORA_GLOBAL_DB_RPO_MAX_SECONDS;
   if (own !== undefined && (!Number.isInteger(own) || own < tier.regionRpoSeconds || own > max)) {
     problems.push({
       prop,
-      message: `${prop} must be whole seconds from ${tier.name}'s region RPO (${tier.regionRpoSeconds} s) to ${max}: `
-        + `it states a looser objective for this data set, got: ${own} s`,
+      message:
+        `${prop} must be whole seconds from ${tier.name}'s region RPO (${tier.regionRpoSeconds} s) to ${max}: ` +
+        `it states a looser objective for this data set, got: ${own} s`,
     });
   }
   const objective = own ?? tier.regionRpoSeconds;
   const min = AURORA_GLOBAL_DB_RPO_MIN_SECONDS;
   const parameter = AURORA_GLOBAL_DB_RPO_PARAMETER;
   if (objective < min) {
-    const stated = own === undefined
-      ? `none, so ${tier.name}'s region RPO of ${objective} s applies` : `${objective} s`;
+    const stated =
+      own === undefined ? `none, so ${tier.name}'s region RPO of ${objective} s applies` : `${objective} s`;
     problems.push({
       prop,
-      message: `${prop} must be at least ${min} s for an Aurora global database: ${parameter}, the only bound on the `
-        + 'data an unplanned failover loses (typical lag under 1 s is not a bound), takes no less. Keep data that '
-        + "needs a tighter RPO in a GlobalTable with consistency STRONG, or state this data set's own "
-        + `${prop} if the service can lose ${min} s of its writes, got: ${stated}`,
+      message:
+        `${prop} must be at least ${min} s for an Aurora global database: ${parameter}, the only bound on the ` +
+        'data an unplanned failover loses (typical lag under 1 s is not a bound), takes no less. Keep data that ' +
+        "needs a tighter RPO in a GlobalTable with consistency STRONG, or state this data set's own " +
+        `${prop} if the service can lose ${min} s of its writes, got: ${stated}`,
     });
   }
   // Clamped into what Aurora accepts: a plan with a problem is refused, but still states a valid value.
@@ -691,7 +798,10 @@ export function planGlobalDatabase(tier: ServiceTier, intent: GlobalDatabaseInte
   const regionsProp = intent.secondaryRegionsProp ?? 'secondaryRegions';
   const known = intent.secondaryRegions.filter((r): r is string => r !== undefined);
   const placement = regionPlacementProblem({
-    prop: regionsProp, primaryRegion: intent.primaryRegion, replicaRegions: known, allowedRegions: intent.allowedRegions,
+    prop: regionsProp,
+    primaryRegion: intent.primaryRegion,
+    replicaRegions: known,
+    allowedRegions: intent.allowedRegions,
   });
   if (placement) {
     problems.push({ prop: regionsProp, message: placement });
@@ -699,16 +809,23 @@ export function planGlobalDatabase(tier: ServiceTier, intent: GlobalDatabaseInte
   if (intent.secondaryRegions.length < tier.minRegions - 1) {
     problems.push({
       prop: regionsProp,
-      message: `${regionsProp} must list at least ${tier.minRegions - 1} regions for ${tier.name} (minRegions ${tier.minRegions} `
-        + `counts the primary), got: ${intent.secondaryRegions.length}`,
+      message:
+        `${regionsProp} must list at least ${tier.minRegions - 1} regions for ${tier.name} (minRegions ${tier.minRegions} ` +
+        `counts the primary), got: ${intent.secondaryRegions.length}`,
     });
   }
-  const burstable = burstableProblem(intent.primary.props?.instanceClass ?? 'instanceType', intent.primary.instanceClass ?? AURORA_DEFAULT_INSTANCE_CLASS);
+  const burstable = burstableProblem(
+    intent.primary.props?.instanceClass ?? 'instanceType',
+    intent.primary.instanceClass ?? AURORA_DEFAULT_INSTANCE_CLASS,
+  );
   if (burstable) {
     problems.push(burstable);
   }
   const managedRpo = globalDatabaseManagedRpo(tier, intent, problems);
-  const primary = planAuroraCluster(tier, { ...intent.primary, globalSecondaryRegions: intent.secondaryRegions.length });
+  const primary = planAuroraCluster(tier, {
+    ...intent.primary,
+    globalSecondaryRegions: intent.secondaryRegions.length,
+  });
   const secondary = planAuroraSecondary(tier, {
     ...intent.secondary,
     instanceClass: intent.secondary?.instanceClass ?? intent.primary.instanceClass,
@@ -845,21 +962,36 @@ export function planCloudSql(tier: ServiceTier, intent: CloudSqlIntent): CloudSq
     if (message) problems.push({ prop, message });
   };
   if (tier.isMultiRegion && !intent.hasReplica) {
-    add('replicaRegion', `replicaRegion must be set for ${tier.name} (${tier.strategy} keeps a copy of the data in a second region), got: none`);
+    add(
+      'replicaRegion',
+      `replicaRegion must be set for ${tier.name} (${tier.strategy} keeps a copy of the data in a second region), got: none`,
+    );
   }
   if (intent.replicaRegion !== undefined) {
     if (intent.replicaRegion === intent.region) {
-      add('replicaRegion', `replicaRegion must differ from the primary region ${intent.region}, got: ${intent.replicaRegion}`);
+      add(
+        'replicaRegion',
+        `replicaRegion must differ from the primary region ${intent.region}, got: ${intent.replicaRegion}`,
+      );
     } else {
-      add('replicaRegion', regionPlacementProblem({
-        prop: 'replicaRegion', primaryRegion: intent.region, replicaRegions: [intent.replicaRegion], allowedRegions: intent.allowedRegions,
-      }));
+      add(
+        'replicaRegion',
+        regionPlacementProblem({
+          prop: 'replicaRegion',
+          primaryRegion: intent.region,
+          replicaRegions: [intent.replicaRegion],
+          allowedRegions: intent.allowedRegions,
+        }),
+      );
     }
   } else if (intent.allowedRegions && intent.region && !intent.allowedRegions.includes(intent.region)) {
     add('region', `region must be one of allowedRegions (${intent.allowedRegions.join(', ')}), got: ${intent.region}`);
   }
   if (!intent.privateServiceAccess) {
-    add('network', 'network must have private services access (RegionalNetwork privateServiceAccess: true): the instances have private IPs only');
+    add(
+      'network',
+      'network must have private services access (RegionalNetwork privateServiceAccess: true): the instances have private IPs only',
+    );
   }
   const maintenanceDay = intent.maintenanceDay ?? CLOUD_SQL_DEFAULT_MAINTENANCE.day;
   add('maintenanceDay', integerProblem('maintenanceDay', maintenanceDay, 1, DAYS_PER_WEEK));
@@ -873,43 +1005,61 @@ export function planCloudSql(tier: ServiceTier, intent: CloudSqlIntent): CloudSq
   }
   // Each prop's own value is checked above; what is left is whether Cloud SQL can serve the tier at all.
   if (intent.hasReplica && intent.replicaLagAccepted === undefined) {
-    add('replicaLagAccepted', tier.isMultiRegion
-      ? `tier ${tier.name} needs a copy in a second region within its region RPO of ${tier.regionRpoSeconds} s, which HaCloudSql cannot show: `
-        + 'Cloud SQL replicates across regions asynchronously with no published lag bound (HA-DR3). Keep data held to that RPO in a store whose '
-        + 'writes commit in several regions, such as Spanner multi-region; or state in replicaLagAccepted why this data set accepts an unbounded '
-        + 'replica lag (it becomes the acknowledgement of HA-DR3), got: replicaLagAccepted undefined'
-      : `replicaLagAccepted must say why this data set accepts a replica in ${intent.replicaRegion ?? 'another region'} whose lag Cloud SQL does not bound (HA-DR3), `
-        + `or leave out replicaRegion (${tier.name} restores from backups), got: replicaLagAccepted undefined`);
+    add(
+      'replicaLagAccepted',
+      tier.isMultiRegion
+        ? `tier ${tier.name} needs a copy in a second region within its region RPO of ${tier.regionRpoSeconds} s, which HaCloudSql cannot show: ` +
+            'Cloud SQL replicates across regions asynchronously with no published lag bound (HA-DR3). Keep data held to that RPO in a store whose ' +
+            'writes commit in several regions, such as Spanner multi-region; or state in replicaLagAccepted why this data set accepts an unbounded ' +
+            'replica lag (it becomes the acknowledgement of HA-DR3), got: replicaLagAccepted undefined'
+        : `replicaLagAccepted must say why this data set accepts a replica in ${intent.replicaRegion ?? 'another region'} whose lag Cloud SQL does not bound (HA-DR3), ` +
+            `or leave out replicaRegion (${tier.name} restores from backups), got: replicaLagAccepted undefined`,
+    );
   }
   if (intent.replicaLagAccepted !== undefined) {
     if (!intent.hasReplica) {
-      add('replicaLagAccepted', 'replicaLagAccepted is about the cross-region replica: set replicaRegion too, or leave replicaLagAccepted out, got: replicaRegion undefined');
+      add(
+        'replicaLagAccepted',
+        'replicaLagAccepted is about the cross-region replica: set replicaRegion too, or leave replicaLagAccepted out, got: replicaRegion undefined',
+      );
     } else if (intent.replicaLagAccepted.trim().length < REPLICA_LAG_ACCEPTED_MIN_LENGTH) {
-      add('replicaLagAccepted', 'replicaLagAccepted must say why this data set accepts an unbounded replica lag '
-        + `(at least ${REPLICA_LAG_ACCEPTED_MIN_LENGTH} characters), got: '${intent.replicaLagAccepted}'`);
+      add(
+        'replicaLagAccepted',
+        'replicaLagAccepted must say why this data set accepts an unbounded replica lag ' +
+          `(at least ${REPLICA_LAG_ACCEPTED_MIN_LENGTH} characters), got: '${intent.replicaLagAccepted}'`,
+      );
     }
   }
 
   // An edition whose SLA equals the target leaves nothing for what serves in series with it: ENTERPRISE
   // (99.95%) behind a zonal fleet (99.99%) composes to 99.940005%, below TIER_1's 99.95% (HA-RES1).
   // https://cloud.google.com/sql/sla
-  const edition = intent.edition
-    ?? (tier.availabilityTarget >= PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_HA ? 'ENTERPRISE_PLUS' : 'ENTERPRISE');
-  const sla = edition === 'ENTERPRISE_PLUS' ? PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_PLUS_HA : PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_HA;
+  const edition =
+    intent.edition ??
+    (tier.availabilityTarget >= PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_HA ? 'ENTERPRISE_PLUS' : 'ENTERPRISE');
+  const sla =
+    edition === 'ENTERPRISE_PLUS'
+      ? PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_PLUS_HA
+      : PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_HA;
   if (sla < tier.availabilityTarget) {
-    warnings.push({ id: 'edition', message: `edition ${edition} has a ${percent(sla)} SLA, below ${tier.name}'s availability target of ${percent(tier.availabilityTarget)}` });
+    warnings.push({
+      id: 'edition',
+      message: `edition ${edition} has a ${percent(sla)} SLA, below ${tier.name}'s availability target of ${percent(tier.availabilityTarget)}`,
+    });
   } else if (sla === tier.availabilityTarget) {
     warnings.push({
       id: 'edition',
-      message: `edition ${edition} has a ${percent(sla)} SLA, the whole of ${tier.name}'s availability target: `
-        + 'anything in series with the database (the fleet, the load balancer) takes the service below it (HA-RES1)',
+      message:
+        `edition ${edition} has a ${percent(sla)} SLA, the whole of ${tier.name}'s availability target: ` +
+        'anything in series with the database (the fleet, the load balancer) takes the service below it (HA-RES1)',
     });
   }
   if (CLOUD_SQL_HA_FAILOVER_SECONDS > tier.azRtoSeconds) {
     warnings.push({
       id: 'availabilityType',
-      message: `Cloud SQL HA fails over to the standby zone after about ${CLOUD_SQL_HA_FAILOVER_SECONDS} s, above ${tier.name}'s zone RTO `
-        + `of ${tier.azRtoSeconds} s: writes pause for longer than the tier allows`,
+      message:
+        `Cloud SQL HA fails over to the standby zone after about ${CLOUD_SQL_HA_FAILOVER_SECONDS} s, above ${tier.name}'s zone RTO ` +
+        `of ${tier.azRtoSeconds} s: writes pause for longer than the tier allows`,
     });
   }
   const watch = replicationLagWatch(tier, CLOUD_SQL_METRIC_SAMPLE_SECONDS);

@@ -1,8 +1,12 @@
 import { PlanProblem, PlanWarning } from '../errors';
 import { dnsFailoverSeconds } from '../failover';
 import {
-  ARC_CONTROL_PLANE_REGION, ROUTE53_ALIAS_ELB_TTL_SECONDS, ROUTE53_FAILOVER_TTL_MAX_SECONDS,
-  ROUTE53_HEALTH_CHECK_METRIC_PERIOD_SECONDS, ROUTE53_TTL_MAX_SECONDS, ROUTE53_WEIGHT_MAX,
+  ARC_CONTROL_PLANE_REGION,
+  ROUTE53_ALIAS_ELB_TTL_SECONDS,
+  ROUTE53_FAILOVER_TTL_MAX_SECONDS,
+  ROUTE53_HEALTH_CHECK_METRIC_PERIOD_SECONDS,
+  ROUTE53_TTL_MAX_SECONDS,
+  ROUTE53_WEIGHT_MAX,
 } from '../figures';
 import { healthCheckPathProblem, READINESS_PATH } from '../health-check-path';
 import { ownRegionsProblem, regionPlacementProblem } from '../regions';
@@ -30,7 +34,9 @@ export class DnsRouting {
 
   /** The policy of that name. */
   public static of(name: DnsRoutingName): DnsRouting {
-    return [DnsRouting.LATENCY, DnsRouting.WEIGHTED, DnsRouting.FAILOVER, DnsRouting.SIMPLE].find((r) => r.name === name)!;
+    return [DnsRouting.LATENCY, DnsRouting.WEIGHTED, DnsRouting.FAILOVER, DnsRouting.SIMPLE].find(
+      (r) => r.name === name,
+    )!;
   }
 
   private constructor(public readonly name: DnsRoutingName) {}
@@ -240,11 +246,17 @@ export function planDnsFailover(tier: ServiceTier, intent: DnsFailoverIntent): D
 
   endpoints.forEach((endpoint, i) => {
     if (typeof endpoint.region !== 'string' || !REGION_NAME.test(endpoint.region)) {
-      problem('endpoints', `endpoints[${i}].region must be a literal AWS region name such as eu-west-1, got: ${endpoint.region}`);
+      problem(
+        'endpoints',
+        `endpoints[${i}].region must be a literal AWS region name such as eu-west-1, got: ${endpoint.region}`,
+      );
     }
     if (endpoint.loadBalancer === endpoint.domainName) {
-      problem('endpoints', `endpoints[${i}] (${endpoint.region}) must have exactly one of loadBalancer and domainName, `
-        + `got: ${endpoint.loadBalancer ? 'both' : 'neither'}`);
+      problem(
+        'endpoints',
+        `endpoints[${i}] (${endpoint.region}) must have exactly one of loadBalancer and domainName, ` +
+          `got: ${endpoint.loadBalancer ? 'both' : 'neither'}`,
+      );
     }
     const weight = endpoint.weight;
     if (weight !== undefined && (!Number.isInteger(weight) || weight < 0 || weight > ROUTE53_WEIGHT_MAX)) {
@@ -253,26 +265,40 @@ export function planDnsFailover(tier: ServiceTier, intent: DnsFailoverIntent): D
   });
   const kind = (e: DnsEndpointIntent) => (e.loadBalancer ? 'loadBalancer' : 'domainName');
   if (new Set(endpoints.map(kind)).size > 1) {
-    problem('endpoints', 'endpoints must all have a loadBalancer or all a domainName (a CNAME record cannot share its name '
-      + `with alias A records), got: ${endpoints.map((e) => `${e.region} ${kind(e)}`).join(', ')}`);
+    problem(
+      'endpoints',
+      'endpoints must all have a loadBalancer or all a domainName (a CNAME record cannot share its name ' +
+        `with alias A records), got: ${endpoints.map((e) => `${e.region} ${kind(e)}`).join(', ')}`,
+    );
   }
   if (endpoints.length < tier.minRegions) {
-    problem('endpoints', `endpoints must list at least ${tier.minRegions} region${tier.minRegions === 1 ? '' : 's'} for `
-      + `${tier.name}, got: ${endpoints.length} (${regions.join(', ') || 'none'})`);
+    problem(
+      'endpoints',
+      `endpoints must list at least ${tier.minRegions} region${tier.minRegions === 1 ? '' : 's'} for ` +
+        `${tier.name}, got: ${endpoints.length} (${regions.join(', ') || 'none'})`,
+    );
   }
-  const placement = regionPlacementProblem({ prop: 'endpoints', replicaRegions: regions, allowedRegions: intent.allowedRegions });
+  const placement = regionPlacementProblem({
+    prop: 'endpoints',
+    replicaRegions: regions,
+    allowedRegions: intent.allowedRegions,
+  });
   if (placement) {
     problem('endpoints', placement);
   }
   if (routing === 'SIMPLE' && endpoints.length !== 1) {
-    problem('endpoints', `endpoints must list exactly 1 region for SIMPLE routing, got: ${endpoints.length} (${regions.join(', ')})`);
+    problem(
+      'endpoints',
+      `endpoints must list exactly 1 region for SIMPLE routing, got: ${endpoints.length} (${regions.join(', ')})`,
+    );
   }
   const expected: DnsRoutingName[] = tier.allRegionsServe ? ['LATENCY', 'WEIGHTED'] : ['FAILOVER', 'SIMPLE'];
   if (intent.routing && !expected.includes(intent.routing)) {
     warnings.push({
       id: 'routing',
-      message: `routing ${intent.routing} does not match ${tier.name}'s ${tier.strategy} strategy (expected ${expected.join(' or ')}): `
-        + (tier.allRegionsServe
+      message:
+        `routing ${intent.routing} does not match ${tier.name}'s ${tier.strategy} strategy (expected ${expected.join(' or ')}): ` +
+        (tier.allRegionsServe
           ? 'only one region serves, so a region loss is a failover, not a shift of load'
           : 'the standby region receives traffic it is not scaled for'),
     });
@@ -282,7 +308,11 @@ export function planDnsFailover(tier: ServiceTier, intent: DnsFailoverIntent): D
   // The records, health checks and alarms are resources of the construct too: HA-DR2 checks their regions.
   const own = [intent.region, alarm ? intent.alarmsRegion : undefined].filter((r): r is string => r !== undefined);
   const created = alarm ? 'records, health checks and their alarms' : 'records and health checks';
-  const ownProblem = ownRegionsProblem(intent.allowedRegions, own, `where the ${created} are created (${intent.regionSource})`);
+  const ownProblem = ownRegionsProblem(
+    intent.allowedRegions,
+    own,
+    `where the ${created} are created (${intent.regionSource})`,
+  );
   if (ownProblem) {
     problem('allowedRegions', ownProblem);
   }
@@ -290,18 +320,23 @@ export function planDnsFailover(tier: ServiceTier, intent: DnsFailoverIntent): D
     if (intent.region === undefined) {
       warnings.push({
         id: 'routingControls',
-        message: 'the stack has no concrete region: routingControls creates ARC resources (AWS::Route53RecoveryControl::*), '
-          + `which deploy only in ${ARC_CONTROL_PLANE_REGION}, where ARC's configuration API is served; deploy the stack there`,
+        message:
+          'the stack has no concrete region: routingControls creates ARC resources (AWS::Route53RecoveryControl::*), ' +
+          `which deploy only in ${ARC_CONTROL_PLANE_REGION}, where ARC's configuration API is served; deploy the stack there`,
       });
     } else if (intent.region !== ARC_CONTROL_PLANE_REGION) {
-      problem('routingControls', `routingControls needs the stack in ${ARC_CONTROL_PLANE_REGION}, the only region that serves `
-        + `ARC's configuration API and its AWS::Route53RecoveryControl::* resources, got: ${intent.region}`);
+      problem(
+        'routingControls',
+        `routingControls needs the stack in ${ARC_CONTROL_PLANE_REGION}, the only region that serves ` +
+          `ARC's configuration API and its AWS::Route53RecoveryControl::* resources, got: ${intent.region}`,
+      );
     }
   }
   const roles = failoverRoles(routing, endpoints, problem);
 
   const path = intent.healthCheckPath ?? DNS_DEFAULTS.healthCheckPath;
-  const pathProblem = intent.healthCheckPath === undefined ? undefined : healthCheckPathProblem('healthCheckPath', path);
+  const pathProblem =
+    intent.healthCheckPath === undefined ? undefined : healthCheckPathProblem('healthCheckPath', path);
   if (pathProblem) {
     problem('healthCheckPath', pathProblem);
   }
@@ -340,12 +375,18 @@ export function planDnsFailover(tier: ServiceTier, intent: DnsFailoverIntent): D
       ttlSeconds: endpoint.loadBalancer ? undefined : ttlSeconds,
       setIdentifier: routing === 'SIMPLE' ? undefined : endpoint.region,
       failover: roles[i],
-      weight: routing === 'WEIGHTED' ? endpoint.weight ?? DNS_DEFAULTS.weight : undefined,
+      weight: routing === 'WEIGHTED' ? (endpoint.weight ?? DNS_DEFAULTS.weight) : undefined,
       latencyRegion: routing === 'LATENCY' ? endpoint.region : undefined,
     })),
-    regionalLabels: routing === 'SIMPLE' || intent.recordName === undefined ? [] : endpoints
-      .filter((endpoint) => endpoint.loadBalancer)
-      .map((endpoint) => ({ region: endpoint.region, label: regionalLabel(intent.recordName!, endpoint.region) })),
+    regionalLabels:
+      routing === 'SIMPLE' || intent.recordName === undefined
+        ? []
+        : endpoints
+            .filter((endpoint) => endpoint.loadBalancer)
+            .map((endpoint) => ({
+              region: endpoint.region,
+              label: regionalLabel(intent.recordName!, endpoint.region),
+            })),
     ttlSeconds,
     cachedSeconds,
     healthCheck: {
@@ -358,23 +399,27 @@ export function planDnsFailover(tier: ServiceTier, intent: DnsFailoverIntent): D
       measureLatency: intent.measureLatency ?? DNS_DEFAULTS.measureLatency,
       regions: [...checkerRegions],
     },
-    healthCheckAlarm: alarm ? {
-      namespace: 'AWS/Route53',
-      metricName: 'HealthCheckStatus',
-      statistic: 'Minimum',
-      periodSeconds: ROUTE53_HEALTH_CHECK_METRIC_PERIOD_SECONDS,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: 'LessThanThreshold',
-      treatMissingData: 'breaching',
-      region: ROUTE53_METRICS_REGION,
-    } : undefined,
-    routingControls: intent.routingControls ? {
-      region: ARC_CONTROL_PLANE_REGION,
-      recordHealthThreshold: 2,
-      minControlsOn: 1,
-      waitPeriodMs: DNS_DEFAULTS.safetyRuleWaitPeriodMs,
-    } : undefined,
+    healthCheckAlarm: alarm
+      ? {
+          namespace: 'AWS/Route53',
+          metricName: 'HealthCheckStatus',
+          statistic: 'Minimum',
+          periodSeconds: ROUTE53_HEALTH_CHECK_METRIC_PERIOD_SECONDS,
+          evaluationPeriods: 1,
+          threshold: 1,
+          comparisonOperator: 'LessThanThreshold',
+          treatMissingData: 'breaching',
+          region: ROUTE53_METRICS_REGION,
+        }
+      : undefined,
+    routingControls: intent.routingControls
+      ? {
+          region: ARC_CONTROL_PLANE_REGION,
+          recordHealthThreshold: 2,
+          minControlsOn: 1,
+          waitPeriodMs: DNS_DEFAULTS.safetyRuleWaitPeriodMs,
+        }
+      : undefined,
     failoverSeconds,
     problems,
     warnings,
@@ -386,14 +431,19 @@ export function planDnsFailover(tier: ServiceTier, intent: DnsFailoverIntent): D
  * and an alarm must live in its metric's region: a construct with a prop for the alarms' region
  * must point it there; one without (CDK: the stack's region) makes none elsewhere, and warns.
  */
-function alarmsPlacement(intent: DnsFailoverIntent, problem: (prop: string, message: string) => void, warnings: PlanWarning[]): boolean {
+function alarmsPlacement(
+  intent: DnsFailoverIntent,
+  problem: (prop: string, message: string) => void,
+  warnings: PlanWarning[],
+): boolean {
   const region = intent.alarmsRegion;
   const prop = intent.alarmsRegionProp;
   if (region === undefined) {
     warnings.push({
       id: 'healthCheckAlarms',
-      message: `${prop ?? 'the stack'} has no concrete region: the health-check alarms only receive data when it is deployed to `
-        + `${ROUTE53_METRICS_REGION}, where Route 53 publishes health-check metrics`,
+      message:
+        `${prop ?? 'the stack'} has no concrete region: the health-check alarms only receive data when it is deployed to ` +
+        `${ROUTE53_METRICS_REGION}, where Route 53 publishes health-check metrics`,
     });
     return true;
   }
@@ -401,20 +451,26 @@ function alarmsPlacement(intent: DnsFailoverIntent, problem: (prop: string, mess
     return true;
   }
   if (prop) {
-    problem(prop, `${prop} must be in ${ROUTE53_METRICS_REGION} (Route 53 publishes health-check metrics there only), got: ${region}`);
+    problem(
+      prop,
+      `${prop} must be in ${ROUTE53_METRICS_REGION} (Route 53 publishes health-check metrics there only), got: ${region}`,
+    );
     return true;
   }
   warnings.push({
     id: 'healthCheckAlarms',
-    message: `no health-check alarms: Route 53 publishes health-check metrics in ${ROUTE53_METRICS_REGION} only and an alarm must `
-      + `live in its metric's region; put the DNS stack in ${ROUTE53_METRICS_REGION} to get them, got: ${region}`,
+    message:
+      `no health-check alarms: Route 53 publishes health-check metrics in ${ROUTE53_METRICS_REGION} only and an alarm must ` +
+      `live in its metric's region; put the DNS stack in ${ROUTE53_METRICS_REGION} to get them, got: ${region}`,
   });
   return false;
 }
 
 /** PRIMARY/SECONDARY per endpoint for FAILOVER routing (undefined otherwise): exactly one of each. */
 function failoverRoles(
-  routing: DnsRoutingName, endpoints: readonly DnsEndpointIntent[], problem: (prop: string, message: string) => void,
+  routing: DnsRoutingName,
+  endpoints: readonly DnsEndpointIntent[],
+  problem: (prop: string, message: string) => void,
 ): ('PRIMARY' | 'SECONDARY' | undefined)[] {
   const roles = endpoints.map((e, i) => e.role ?? (i === 0 ? 'primary' : 'secondary'));
   if (routing !== 'FAILOVER') {
@@ -422,10 +478,16 @@ function failoverRoles(
   }
   const described = endpoints.map((e, i) => `${roles[i]} ${e.region}`).join(', ');
   if (endpoints.length < 2) {
-    problem('endpoints', `endpoints must hold a primary and a secondary for FAILOVER routing, got: no secondary (${described})`);
+    problem(
+      'endpoints',
+      `endpoints must hold a primary and a secondary for FAILOVER routing, got: no secondary (${described})`,
+    );
   } else if (endpoints.length > 2) {
-    problem('endpoints', 'endpoints must hold exactly 2 regions for FAILOVER routing (one PRIMARY and one SECONDARY record), '
-      + `got: ${endpoints.length} (${endpoints.map((e) => e.region).join(', ')})`);
+    problem(
+      'endpoints',
+      'endpoints must hold exactly 2 regions for FAILOVER routing (one PRIMARY and one SECONDARY record), ' +
+        `got: ${endpoints.length} (${endpoints.map((e) => e.region).join(', ')})`,
+    );
   } else if (!roles.includes('primary') || !roles.includes('secondary')) {
     problem('endpoints', `endpoints must hold one primary and one secondary for FAILOVER routing, got: ${described}`);
   }
@@ -438,11 +500,15 @@ function failoverRoles(
  * effect, and warns too.
  */
 function recordTtlSeconds(
-  tier: ServiceTier, intent: DnsFailoverIntent, routing: DnsRoutingName,
-  problem: (prop: string, message: string) => void, warnings: PlanWarning[],
+  tier: ServiceTier,
+  intent: DnsFailoverIntent,
+  routing: DnsRoutingName,
+  problem: (prop: string, message: string) => void,
+  warnings: PlanWarning[],
 ): number {
   const prop = intent.ttlProp ?? 'ttl';
-  const limit = routing === 'SIMPLE' ? tier.dnsTtlSeconds : Math.min(tier.dnsTtlSeconds, ROUTE53_FAILOVER_TTL_MAX_SECONDS);
+  const limit =
+    routing === 'SIMPLE' ? tier.dnsTtlSeconds : Math.min(tier.dnsTtlSeconds, ROUTE53_FAILOVER_TTL_MAX_SECONDS);
   const seconds = intent.ttlSeconds;
   if (seconds === undefined) {
     return limit;
@@ -454,14 +520,16 @@ function recordTtlSeconds(
   if (!intent.endpoints.some((e) => e.domainName)) {
     warnings.push({
       id: prop,
-      message: `${prop} applies to non-alias (domainName) endpoints only; alias records to a load balancer always carry its `
-        + `${ROUTE53_ALIAS_ELB_TTL_SECONDS} s, got: ${seconds} s`,
+      message:
+        `${prop} applies to non-alias (domainName) endpoints only; alias records to a load balancer always carry its ` +
+        `${ROUTE53_ALIAS_ELB_TTL_SECONDS} s, got: ${seconds} s`,
     });
   } else if (seconds > limit) {
     warnings.push({
       id: prop,
-      message: `${prop} of ${seconds} s is above ${tier.name}'s limit of ${limit} s for ${routing} records: resolvers keep `
-        + 'answering with a failed region that much longer',
+      message:
+        `${prop} of ${seconds} s is above ${tier.name}'s limit of ${limit} s for ${routing} records: resolvers keep ` +
+        'answering with a failed region that much longer',
     });
   }
   return seconds;

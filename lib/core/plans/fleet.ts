@@ -2,7 +2,11 @@ import { fastestPageAlert } from '../burn-rate';
 import { FleetCapacity } from '../capacity';
 import { PlanProblem, PlanWarning } from '../errors';
 import {
-  PARTITION_PLACEMENT_MAX_PARTITIONS, SPREAD_PLACEMENT_MAX_PER_AZ, WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS,
+  PARTITION_PLACEMENT_MAX_PARTITIONS,
+  SPREAD_PLACEMENT_MAX_PER_AZ,
+  WAF_RATE_LIMIT_MAX,
+  WAF_RATE_LIMIT_MIN,
+  WAF_RATE_WINDOW_SECONDS,
 } from '../figures';
 import { fleetTargetHealth } from '../fleet-health';
 import { healthCheckPathProblem, LIVENESS_PATH } from '../health-check-path';
@@ -75,13 +79,19 @@ export interface FleetErrorAlarmPlan {
  * many passes to rejoin as failures to leave, so a flapping target does not bounce in and out; only
  * 200 is healthy. Warns when even the fastest check ALB allows takes more than half the AZ RTO.
  */
-export function targetHealthPlan(tier: ServiceTier, path: string, port: number, warnings: PlanWarning[]): TargetHealthPlan {
+export function targetHealthPlan(
+  tier: ServiceTier,
+  path: string,
+  port: number,
+  warnings: PlanWarning[],
+): TargetHealthPlan {
   const health = fleetTargetHealth(tier.azRtoSeconds);
   if (!health.withinBudget) {
     warnings.push({
       id: 'azRto',
-      message: 'the fastest target health check ALB allows stops routing to a failed AZ after '
-        + `${health.failoverSeconds} s, more than half of ${tier.name}'s AZ RTO of ${tier.azRtoSeconds} s`,
+      message:
+        'the fastest target health check ALB allows stops routing to a failed AZ after ' +
+        `${health.failoverSeconds} s, more than half of ${tier.name}'s AZ RTO of ${tier.azRtoSeconds} s`,
     });
   }
   return {
@@ -139,7 +149,11 @@ export interface QueueScalingPlan {
   readonly lowerAdjustment: number;
   /** Scale out by one instance per AZ from the target, by two per AZ from twice it. */
   readonly upperThreshold: number;
-  readonly upperAdjustments: readonly { readonly adjustment: number; readonly lowerBound: number; readonly upperBound?: number }[];
+  readonly upperAdjustments: readonly {
+    readonly adjustment: number;
+    readonly lowerBound: number;
+    readonly upperBound?: number;
+  }[];
 }
 
 /** The plan. */
@@ -207,7 +221,12 @@ const ACCESS_LOGS_TARGET = 0.999;
 
 /** The sizes a gp3 volume may have, in GiB. @see https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html */
 const GP3_MAX_GIB = 16384;
-const FLEET_COUNT_PROPS = { required: 'requiredCapacity', max: 'maxCapacity', standby: 'standbyCapacity', unit: 'instance' };
+const FLEET_COUNT_PROPS = {
+  required: 'requiredCapacity',
+  max: 'maxCapacity',
+  standby: 'standbyCapacity',
+  unit: 'instance',
+};
 const PORT_MAX = 65535;
 
 /**
@@ -235,19 +254,36 @@ export function planFleet(tier: ServiceTier, intent: FleetIntent): FleetPlan {
 
   const minZones = fleetMinZones(tier);
   const zones = Math.max(intent.zoneCount ?? minZones, 1);
-  const { primary: primaryCapacity, capacity, max } = planServingCapacity(tier, {
-    required: intent.requiredCapacity, max: intent.maxCapacity, standby: intent.standbyCapacity, role: intent.role, zones,
-    staticallyStable: tier.staticallyStable,
-  }, FLEET_COUNT_PROPS, problems);
+  const {
+    primary: primaryCapacity,
+    capacity,
+    max,
+  } = planServingCapacity(
+    tier,
+    {
+      required: intent.requiredCapacity,
+      max: intent.maxCapacity,
+      standby: intent.standbyCapacity,
+      role: intent.role,
+      zones,
+      staticallyStable: tier.staticallyStable,
+    },
+    FLEET_COUNT_PROPS,
+    problems,
+  );
 
   // The survivors of an AZ loss must be able to hold the maximum: size placement for zones − 1.
   const survivingZones = Math.max(zones - 1, 1);
   const perAzAfterLoss = Math.ceil(max / survivingZones);
-  const placement = intent.placementStrategy ?? (perAzAfterLoss <= SPREAD_PLACEMENT_MAX_PER_AZ ? 'SPREAD' : 'PARTITION');
+  const placement =
+    intent.placementStrategy ?? (perAzAfterLoss <= SPREAD_PLACEMENT_MAX_PER_AZ ? 'SPREAD' : 'PARTITION');
   if (placement === 'SPREAD' && perAzAfterLoss > SPREAD_PLACEMENT_MAX_PER_AZ) {
-    problem('placementStrategy', `placementStrategy SPREAD holds at most ${SPREAD_PLACEMENT_MAX_PER_AZ} instances per AZ, `
-      + `but after losing one of ${zones} AZs maxCapacity ${max} needs ${perAzAfterLoss} per AZ in the others; `
-      + 'use PARTITION or leave placementStrategy unset, got: SPREAD');
+    problem(
+      'placementStrategy',
+      `placementStrategy SPREAD holds at most ${SPREAD_PLACEMENT_MAX_PER_AZ} instances per AZ, ` +
+        `but after losing one of ${zones} AZs maxCapacity ${max} needs ${perAzAfterLoss} per AZ in the others; ` +
+        'use PARTITION or leave placementStrategy unset, got: SPREAD',
+    );
   }
 
   if (intent.instanceTypes !== undefined && intent.instanceTypes.length < 1) {
@@ -256,8 +292,9 @@ export function planFleet(tier: ServiceTier, intent: FleetIntent): FleetPlan {
   if (intent.instanceTypes?.length === 1 && tier.staticallyStable) {
     warnings.push({
       id: 'instanceTypes',
-      message: `instanceTypes lists only ${intent.instanceTypes[0]}: a shortage of that one capacity pool stops the fleet from `
-        + `replacing or adding instances, which ${tier.name}'s static stability relies on; list at least two types`,
+      message:
+        `instanceTypes lists only ${intent.instanceTypes[0]}: a shortage of that one capacity pool stops the fleet from ` +
+        `replacing or adding instances, which ${tier.name}'s static stability relies on; list at least two types`,
     });
   }
   const port = intent.instancePort ?? FLEET_DEFAULTS.instancePort;
@@ -265,28 +302,41 @@ export function planFleet(tier: ServiceTier, intent: FleetIntent): FleetPlan {
     problem('instancePort', `instancePort must be an integer from 1 to ${PORT_MAX}, got: ${port}`);
   }
   const path = intent.healthCheckPath ?? FLEET_DEFAULTS.healthCheckPath;
-  const pathProblem = intent.healthCheckPath === undefined ? undefined : healthCheckPathProblem('healthCheckPath', path);
+  const pathProblem =
+    intent.healthCheckPath === undefined ? undefined : healthCheckPathProblem('healthCheckPath', path);
   if (pathProblem) {
     problem('healthCheckPath', pathProblem);
   }
   // Target tracking scales out only above its target: an average CPU cannot exceed 100 %.
   const targetCpuPercent = intent.targetCpuPercent ?? FLEET_DEFAULTS.targetCpuPercent;
   if (!(targetCpuPercent > 0 && targetCpuPercent < 100)) {
-    problem('targetCpuPercent', `targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never `
-      + `happens, so the fleet would never scale out), got: ${targetCpuPercent}`);
+    problem(
+      'targetCpuPercent',
+      `targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never ` +
+        `happens, so the fleet would never scale out), got: ${targetCpuPercent}`,
+    );
   }
   const rootVolumeSizeGiB = intent.rootVolumeSizeGiB ?? FLEET_DEFAULTS.rootVolumeSizeGiB;
   if (!Number.isInteger(rootVolumeSizeGiB) || rootVolumeSizeGiB < 1 || rootVolumeSizeGiB > GP3_MAX_GIB) {
-    problem('rootVolumeSizeGiB', `rootVolumeSizeGiB must be an integer from 1 to ${GP3_MAX_GIB} (the sizes a gp3 volume may have), got: ${rootVolumeSizeGiB}`);
+    problem(
+      'rootVolumeSizeGiB',
+      `rootVolumeSizeGiB must be an integer from 1 to ${GP3_MAX_GIB} (the sizes a gp3 volume may have), got: ${rootVolumeSizeGiB}`,
+    );
   }
   const gracePeriodSeconds = intent.healthCheckGracePeriodSeconds ?? FLEET_DEFAULTS.healthCheckGracePeriodSeconds;
   count('healthCheckGracePeriodSeconds', intent.healthCheckGracePeriodSeconds, 0);
   const rateLimitPerIp = intent.rateLimitPerIp ?? FLEET_DEFAULTS.rateLimitPerIp;
   const minutes = WAF_RATE_WINDOW_SECONDS / 60;
   if (!Number.isInteger(rateLimitPerIp) || rateLimitPerIp < WAF_RATE_LIMIT_MIN) {
-    problem('rateLimitPerIp', `rateLimitPerIp must be an integer of at least ${WAF_RATE_LIMIT_MIN} (the lowest limit AWS WAF accepts, per ${minutes} minutes), got: ${rateLimitPerIp}`);
+    problem(
+      'rateLimitPerIp',
+      `rateLimitPerIp must be an integer of at least ${WAF_RATE_LIMIT_MIN} (the lowest limit AWS WAF accepts, per ${minutes} minutes), got: ${rateLimitPerIp}`,
+    );
   } else if (rateLimitPerIp > WAF_RATE_LIMIT_MAX) {
-    problem('rateLimitPerIp', `rateLimitPerIp must be at most ${WAF_RATE_LIMIT_MAX} (the highest limit AWS WAF accepts, per ${minutes} minutes), got: ${rateLimitPerIp}`);
+    problem(
+      'rateLimitPerIp',
+      `rateLimitPerIp must be at most ${WAF_RATE_LIMIT_MAX} (the highest limit AWS WAF accepts, per ${minutes} minutes), got: ${rateLimitPerIp}`,
+    );
   }
 
   const targetHealth = targetHealthPlan(tier, path, port, warnings);

@@ -99,7 +99,9 @@ export const INTERFACE_ENDPOINT_PORT = 443;
 const IPV4_BITS = 32;
 const OCTET = 256;
 const MASKS = [
-  ['publicCidrMask', 'public'], ['privateCidrMask', 'private'], ['isolatedCidrMask', 'isolated'],
+  ['publicCidrMask', 'public'],
+  ['privateCidrMask', 'private'],
+  ['isolatedCidrMask', 'isolated'],
 ] as const;
 
 /**
@@ -143,12 +145,16 @@ export function planNetwork(tier: ServiceTier, intent: NetworkIntent): NetworkPl
 
   const natGatewayCount = intent.natGateways ?? zoneCount;
   if (!Number.isInteger(natGatewayCount) || natGatewayCount < 1 || natGatewayCount > zoneCount) {
-    problem('natGateways', `natGateways must be an integer from 1 to the AZ count (${zoneCount}), got: ${intent.natGateways}`);
+    problem(
+      'natGateways',
+      `natGateways must be an integer from 1 to the AZ count (${zoneCount}), got: ${intent.natGateways}`,
+    );
   } else if (natGatewayCount < zoneCount && tier.staticallyStable) {
     warnings.push({
       id: 'natGateways',
-      message: `natGateways is ${natGatewayCount} for ${zoneCount} AZs: private subnets in an AZ without its own NAT gateway `
-        + `lose egress when that gateway's AZ fails, which breaks ${tier.name}'s static stability`,
+      message:
+        `natGateways is ${natGatewayCount} for ${zoneCount} AZs: private subnets in an AZ without its own NAT gateway ` +
+        `lose egress when that gateway's AZ fails, which breaks ${tier.name}'s static stability`,
     });
   }
 
@@ -162,19 +168,27 @@ export function planNetwork(tier: ServiceTier, intent: NetworkIntent): NetworkPl
     const mask = masks[kind];
     if (!Number.isInteger(mask) || mask < VPC_SUBNET_MASK_MIN || mask > VPC_SUBNET_MASK_MAX) {
       masksValid = false;
-      problem(prop, `${prop} must be an integer from ${VPC_SUBNET_MASK_MIN} to ${VPC_SUBNET_MASK_MAX} `
-        + `(the sizes a VPC subnet may have), got: ${mask}`);
+      problem(
+        prop,
+        `${prop} must be an integer from ${VPC_SUBNET_MASK_MIN} to ${VPC_SUBNET_MASK_MAX} ` +
+          `(the sizes a VPC subnet may have), got: ${mask}`,
+      );
     }
   }
 
   const flowLogRetentionDays = intent.flowLogRetentionDays ?? tier.logRetentionDays;
   if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(flowLogRetentionDays)) {
-    problem('flowLogRetentionDays', `flowLogRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, `
-      + `got: ${flowLogRetentionDays}`);
+    problem(
+      'flowLogRetentionDays',
+      `flowLogRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, ` +
+        `got: ${flowLogRetentionDays}`,
+    );
   }
 
-  const cidrBlock = intent.cidrGiven ? intent.cidrBlock : intent.cidrBlock ?? NETWORK_DEFAULTS.cidrBlock;
-  const order = [masks.public, masks.private, masks.isolated].flatMap((mask) => Array.from({ length: zoneCount }, () => mask));
+  const cidrBlock = intent.cidrGiven ? intent.cidrBlock : (intent.cidrBlock ?? NETWORK_DEFAULTS.cidrBlock);
+  const order = [masks.public, masks.private, masks.isolated].flatMap((mask) =>
+    Array.from({ length: zoneCount }, () => mask),
+  );
   const cidrs = cidrBlock !== undefined && masksValid ? carve(cidrBlock, order, intent.cidrProp, problem) : undefined;
 
   const zones = Array.from({ length: zoneCount }, (_, i): ZonePlan => ({
@@ -195,7 +209,7 @@ export function planNetwork(tier: ServiceTier, intent: NetworkIntent): NetworkPl
     flowLogTrafficType: 'ALL',
     gatewayEndpoints: ['s3', 'dynamodb'],
     gatewayEndpointSubnets: ['private', 'public', 'isolated'],
-    interfaceEndpoints: [...intent.interfaceEndpoints ?? []],
+    interfaceEndpoints: [...(intent.interfaceEndpoints ?? [])],
     interfaceEndpointPort: INTERFACE_ENDPOINT_PORT,
     problems,
     warnings,
@@ -218,7 +232,12 @@ function parseCidr(cidr: string): { readonly base: number; readonly prefix: numb
 }
 
 /** One block per mask out of `cidr`, in order, each aligned to its size; undefined (and a problem) when they do not fit. */
-function carve(cidr: string, masks: readonly number[], prop: string, problem: (prop: string, message: string) => void): string[] | undefined {
+function carve(
+  cidr: string,
+  masks: readonly number[],
+  prop: string,
+  problem: (prop: string, message: string) => void,
+): string[] | undefined {
   const range = parseCidr(cidr);
   if (!range) {
     problem(prop, `${prop} must be an IPv4 CIDR such as ${NETWORK_DEFAULTS.cidrBlock}, got: ${cidr}`);
@@ -231,7 +250,10 @@ function carve(cidr: string, masks: readonly number[], prop: string, problem: (p
     const size = 2 ** (IPV4_BITS - mask);
     const start = Math.ceil(next / size) * size;
     if (mask < range.prefix || start + size > end) {
-      problem(prop, `${prop} ${cidr} is too small for the subnets asked (${masks.map((m) => `/${m}`).join(', ')}), got: ${cidr}`);
+      problem(
+        prop,
+        `${prop} ${cidr} is too small for the subnets asked (${masks.map((m) => `/${m}`).join(', ')}), got: ${cidr}`,
+      );
       return undefined;
     }
     next = start + size;

@@ -124,7 +124,10 @@ export function planResilienceHub(tier: ServiceTier, intent: ResilienceHubIntent
     if (tiers.includes(intent.resilienceHubTier)) {
       resilienceHubTier = intent.resilienceHubTier as ResilienceHubTier;
     } else {
-      problems.push({ prop: 'resilienceHubTier', message: `resilienceHubTier must be one of ${tiers.join(', ')}, got: ${intent.resilienceHubTier}` });
+      problems.push({
+        prop: 'resilienceHubTier',
+        message: `resilienceHubTier must be one of ${tiers.join(', ')}, got: ${intent.resilienceHubTier}`,
+      });
     }
   }
 
@@ -135,16 +138,20 @@ export function planResilienceHub(tier: ServiceTier, intent: ResilienceHubIntent
     if (constraints.includes(intent.dataLocationConstraint)) {
       dataLocationConstraint = intent.dataLocationConstraint as DataLocationConstraint;
     } else {
-      problems.push({ prop: 'dataLocationConstraint', message: `dataLocationConstraint must be one of ${constraints.join(', ')}, got: ${intent.dataLocationConstraint}` });
+      problems.push({
+        prop: 'dataLocationConstraint',
+        message: `dataLocationConstraint must be one of ${constraints.join(', ')}, got: ${intent.dataLocationConstraint}`,
+      });
     }
   } else if (allowed && allowed.length === 1) {
     dataLocationConstraint = DataLocationConstraint.SAME_COUNTRY;
   } else if (allowed && allowed.length > 1) {
     warnings.push({
       id: 'dataLocationConstraint',
-      message: `allowedRegions lists ${allowed.join(', ')} and no dataLocationConstraint was given: the resiliency policy `
-        + 'states no constraint (AnyLocation), so Resilience Hub may recommend copies outside them; give SameCountry or '
-        + 'SameContinent if it holds for every allowed region',
+      message:
+        `allowedRegions lists ${allowed.join(', ')} and no dataLocationConstraint was given: the resiliency policy ` +
+        'states no constraint (AnyLocation), so Resilience Hub may recommend copies outside them; give SameCountry or ' +
+        'SameContinent if it holds for every allowed region',
     });
   }
 

@@ -78,36 +78,41 @@ export function regionFailoverRunbooksProblems(intent: RegionFailoverRunbooksInt
   if (intent.globalClusterIdentifier !== intent.secondaryClusterArn) {
     problems.push({
       prop: 'globalClusterIdentifier',
-      message: 'globalClusterIdentifier and secondaryClusterArn must be given together, got: only '
-        + `${intent.globalClusterIdentifier ? 'globalClusterIdentifier' : 'secondaryClusterArn'}`,
+      message:
+        'globalClusterIdentifier and secondaryClusterArn must be given together, got: only ' +
+        `${intent.globalClusterIdentifier ? 'globalClusterIdentifier' : 'secondaryClusterArn'}`,
     });
   }
   if (intent.standbyAutoScalingGroupName !== (intent.primaryCapacity !== undefined)) {
     problems.push({
       prop: 'standbyAutoScalingGroupName',
-      message: 'standbyAutoScalingGroupName and primaryCapacity must be given together, got: only '
-        + `${intent.standbyAutoScalingGroupName ? 'standbyAutoScalingGroupName' : 'primaryCapacity'}`,
+      message:
+        'standbyAutoScalingGroupName and primaryCapacity must be given together, got: only ' +
+        `${intent.standbyAutoScalingGroupName ? 'standbyAutoScalingGroupName' : 'primaryCapacity'}`,
     });
   }
   const trigger = intent.trigger;
   if ((intent.globalClusterIdentifier || intent.standbyAutoScalingGroupName) && !trigger) {
     problems.push({
       prop: 'failoverTrigger',
-      message: `failoverTrigger must say what starts the promotion and scale-up runbooks (${intent.triggerHint}): `
-        + 'a runbook nobody starts recovers nothing, got: none',
+      message:
+        `failoverTrigger must say what starts the promotion and scale-up runbooks (${intent.triggerHint}): ` +
+        'a runbook nobody starts recovers nothing, got: none',
     });
   }
   if (trigger && !trigger.alarm && intent.tier.strategy === DrStrategy.ACTIVE_ACTIVE) {
     problems.push({
       prop: 'failoverTrigger',
-      message: `failoverTrigger must be an alarm for ${intent.tier.name}: `
-        + `${intent.tier.strategy} fails over with no human step, got: an operator`,
+      message:
+        `failoverTrigger must be an alarm for ${intent.tier.name}: ` +
+        `${intent.tier.strategy} fails over with no human step, got: an operator`,
     });
   }
   if (trigger && !trigger.alarm && trigger.decisionSeconds !== undefined && !(trigger.decisionSeconds > 0)) {
     const text = trigger.decisionText ?? trigger.decisionSeconds;
     problems.push({
-      prop: 'failoverTrigger', message: `failoverTrigger decisionTime must be longer than 0, got: ${text}`,
+      prop: 'failoverTrigger',
+      message: `failoverTrigger decisionTime must be longer than 0, got: ${text}`,
     });
   }
   const writerClass = intent.headlessSecondaryWriterClass;
@@ -147,8 +152,9 @@ function instanceZoneProblems(intent: RegionFailoverRunbooksIntent): PlanProblem
   if (reader && !reader.hasClass) {
     problems.push({
       prop: 'promotedReaderClass',
-      message: 'promotedReaderClass must be given with promotedReaderAvailabilityZone when the secondary is not '
-        + 'headless (there is no headlessSecondaryWriterClass to take it from), got: none',
+      message:
+        'promotedReaderClass must be given with promotedReaderAvailabilityZone when the secondary is not ' +
+        'headless (there is no headlessSecondaryWriterClass to take it from), got: none',
     });
   }
   if (reader?.instanceClass !== undefined && !INSTANCE_CLASS.test(reader.instanceClass)) {
@@ -164,7 +170,8 @@ function instanceZoneProblems(intent: RegionFailoverRunbooksIntent): PlanProblem
   for (const [prop, zone] of zones) {
     if (zone !== undefined && intent.region !== undefined && regionOfZone(zone) !== intent.region) {
       problems.push({
-        prop, message: `${prop} must be a zone of the secondary's region ${intent.region}, got: ${zone}`,
+        prop,
+        message: `${prop} must be a zone of the secondary's region ${intent.region}, got: ${zone}`,
       });
     }
   }
@@ -172,8 +179,9 @@ function instanceZoneProblems(intent: RegionFailoverRunbooksIntent): PlanProblem
   if (reader?.availabilityZone !== undefined && reader.availabilityZone === writerZone) {
     problems.push({
       prop: 'promotedReaderAvailabilityZone',
-      message: 'promotedReaderAvailabilityZone must differ from headlessSecondaryWriterAvailabilityZone: the reader '
-        + `keeps the database serving when the writer's zone fails, got: ${reader.availabilityZone} for both`,
+      message:
+        'promotedReaderAvailabilityZone must differ from headlessSecondaryWriterAvailabilityZone: the reader ' +
+        `keeps the database serving when the writer's zone fails, got: ${reader.availabilityZone} for both`,
     });
   }
   return problems;
@@ -183,8 +191,11 @@ function instanceZoneProblems(intent: RegionFailoverRunbooksIntent): PlanProblem
 const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
 
 /** The failover-step record of a runbook started by `trigger`. */
-export function failoverStepRecordOf(step: FailoverStepRecord['step'], trigger: FailoverTriggerIntent | undefined,
-  extra: Partial<FailoverStepRecord> = {}): FailoverStepRecord {
+export function failoverStepRecordOf(
+  step: FailoverStepRecord['step'],
+  trigger: FailoverTriggerIntent | undefined,
+  extra: Partial<FailoverStepRecord> = {},
+): FailoverStepRecord {
   const alarm = trigger?.alarm === true;
   const decisionSeconds = alarm ? 0 : trigger?.decisionSeconds;
   return { step, startedBy: alarm ? 'alarm' : 'operator', decisionSeconds, ...extra };
@@ -263,33 +274,40 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
     GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
     TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}',
   };
-  const member = '$.GlobalClusters[0].GlobalClusterMembers'
-    + '[?(@.DBClusterArn == \'{{ TargetDbClusterIdentifier }}\')].IsWriter';
+  const member =
+    '$.GlobalClusters[0].GlobalClusterMembers' + "[?(@.DBClusterArn == '{{ TargetDbClusterIdentifier }}')].IsWriter";
   return {
     title: inputs.failback
       ? `Fail the Aurora global database of ${inputs.service} back to ${inputs.region}`
       : `Promote the Aurora global secondary of ${inputs.service} in ${inputs.region}`,
     description: [
-      'Promotes this region\'s Aurora global secondary to writer, in the Mode chosen at the start.',
+      "Promotes this region's Aurora global secondary to writer, in the Mode chosen at the start.",
       'Failover (the primary region is down or impaired): promotes at once, losing the writes not yet',
       'replicated, up to the replication lag. Switchover (planned, both regions healthy): no data loss,',
       'but it needs the primary to answer, so it fails in an outage.',
       ...(writer ? ['The secondary is headless: a writer is added to it first (once) and waited for.'] : []),
       'Then waits until the global database names this cluster its writer.',
-      ...(reader ? ['Once it does, adds a reader in another zone (once) and does not wait for it: the service',
-        'already serves, and until the reader is available the database of this region is in one zone.',
-        'If AddReader fails, the promotion stands: add the reader by hand.'] : []),
+      ...(reader
+        ? [
+            'Once it does, adds a reader in another zone (once) and does not wait for it: the service',
+            'already serves, and until the reader is available the database of this region is in one zone.',
+            'If AddReader fails, the promotion stands: add the reader by hand.',
+          ]
+        : []),
       AFTER_FAILOVER_DESCRIPTION,
       ...(inputs.failback ? [FAILBACK_DESCRIPTION] : []),
     ].join(' '),
     parameters: {
       GlobalClusterIdentifier: {
-        type: 'String', description: 'The Aurora global database.', default: inputs.globalClusterIdentifier,
+        type: 'String',
+        description: 'The Aurora global database.',
+        default: inputs.globalClusterIdentifier,
       },
       TargetDbClusterIdentifier: {
         type: 'String',
-        description: 'ARN of the secondary cluster to promote (FailoverGlobalCluster and SwitchoverGlobalCluster '
-          + 'take the ARN).',
+        description:
+          'ARN of the secondary cluster to promote (FailoverGlobalCluster and SwitchoverGlobalCluster ' +
+          'take the ARN).',
         default: inputs.secondaryClusterArn,
       },
       DbClusterIdentifier: {
@@ -299,58 +317,80 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
       },
       Mode: {
         type: 'String',
-        description: 'Required: choose at the start. Failover when the primary region is down or impaired (an outage): '
-          + 'promotes at once, losing the writes not yet replicated, up to the replication lag '
-          + '(AuroraGlobalDBReplicationLag). Switchover for a planned move with both regions healthy: no data loss, '
-          + 'but it needs the primary to answer, so it fails in an outage.',
+        description:
+          'Required: choose at the start. Failover when the primary region is down or impaired (an outage): ' +
+          'promotes at once, losing the writes not yet replicated, up to the replication lag ' +
+          '(AuroraGlobalDBReplicationLag). Switchover for a planned move with both regions healthy: no data loss, ' +
+          'but it needs the primary to answer, so it fails in an outage.',
         allowedValues: ['Failover', 'Switchover'],
       },
-      ...(writer ? {
-        WriterInstanceClass: {
-          type: 'String', description: 'Instance class of the writer added to the headless secondary.',
-          default: writer.instanceClass,
-        },
-        WriterInstanceIdentifier: {
-          type: 'String', description: 'Identifier of that writer.',
-          default: headlessWriterIdentifier(inputs.service, inputs.region),
-        },
-        ...(writer.availabilityZone !== undefined ? {
-          WriterAvailabilityZone: {
-            type: 'String', description: 'Zone of that writer.', default: writer.availabilityZone,
-          },
-        } : {}),
-      } : {}),
-      ...(reader ? {
-        ReaderInstanceClass: {
-          type: 'String', description: 'Instance class of the reader added once the cluster is promoted.',
-          default: reader.instanceClass,
-        },
-        ReaderInstanceIdentifier: {
-          type: 'String', description: 'Identifier of that reader.',
-          default: promotedReaderIdentifier(inputs.service, inputs.region),
-        },
-        ReaderAvailabilityZone: {
-          type: 'String', description: 'Zone of that reader: one the writer is not in.',
-          default: reader.availabilityZone,
-        },
-      } : {}),
+      ...(writer
+        ? {
+            WriterInstanceClass: {
+              type: 'String',
+              description: 'Instance class of the writer added to the headless secondary.',
+              default: writer.instanceClass,
+            },
+            WriterInstanceIdentifier: {
+              type: 'String',
+              description: 'Identifier of that writer.',
+              default: headlessWriterIdentifier(inputs.service, inputs.region),
+            },
+            ...(writer.availabilityZone !== undefined
+              ? {
+                  WriterAvailabilityZone: {
+                    type: 'String',
+                    description: 'Zone of that writer.',
+                    default: writer.availabilityZone,
+                  },
+                }
+              : {}),
+          }
+        : {}),
+      ...(reader
+        ? {
+            ReaderInstanceClass: {
+              type: 'String',
+              description: 'Instance class of the reader added once the cluster is promoted.',
+              default: reader.instanceClass,
+            },
+            ReaderInstanceIdentifier: {
+              type: 'String',
+              description: 'Identifier of that reader.',
+              default: promotedReaderIdentifier(inputs.service, inputs.region),
+            },
+            ReaderAvailabilityZone: {
+              type: 'String',
+              description: 'Zone of that reader: one the writer is not in.',
+              default: reader.availabilityZone,
+            },
+          }
+        : {}),
     },
     mainSteps: [
-      ...(inputs.failback ? [{
-        // The old primary serves nothing until Aurora has added it back as a secondary (and rebuilt it).
-        name: 'CheckSecondary',
-        action: 'aws:assertAwsResourceProperty',
-        inputs: {
-          Service: 'rds', Api: 'DescribeGlobalClusters', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
-          PropertySelector: member, DesiredValues: ['False'],
-        },
-      }] : []),
+      ...(inputs.failback
+        ? [
+            {
+              // The old primary serves nothing until Aurora has added it back as a secondary (and rebuilt it).
+              name: 'CheckSecondary',
+              action: 'aws:assertAwsResourceProperty',
+              inputs: {
+                Service: 'rds',
+                Api: 'DescribeGlobalClusters',
+                GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
+                PropertySelector: member,
+                DesiredValues: ['False'],
+              },
+            },
+          ]
+        : []),
       ...(writer ? headlessWriterSteps(writer, tier.regionRtoSeconds) : []),
       {
         name: 'ChooseMode',
         action: 'aws:branch',
         inputs: {
-          Choices: [{ NextStep: 'Failover', Variable: '{{ Mode }}', StringEquals: 'Failover' }], Default: 'Switchover',
+          Choices: [{ NextStep: 'Failover', Variable: '{{ Mode }}', StringEquals: 'Failover' }],
+          Default: 'Switchover',
         },
       },
       {
@@ -375,8 +415,11 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
         // Past the tier's region RTO the step fails, so the execution says the objective was missed.
         timeoutSeconds: Math.max(tier.regionRtoSeconds, AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS),
         inputs: {
-          Service: 'rds', Api: 'DescribeGlobalClusters', GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
-          PropertySelector: member, DesiredValues: ['True'],
+          Service: 'rds',
+          Api: 'DescribeGlobalClusters',
+          GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
+          PropertySelector: member,
+          DesiredValues: ['True'],
         },
         ...(reader ? {} : { isEnd: true }),
       },
@@ -391,9 +434,10 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
  * failed region is being rebuilt pauses every commit (no secondary is within it).
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html
  */
-const AFTER_FAILOVER_DESCRIPTION = 'After a Failover, Aurora adds the old primary back as a secondary once its region is '
-  + 'healthy and rebuilds it: set rds.global_db_rpo on this cluster (deploy it as the serving region) only then, since '
-  + 'with no secondary within that RPO Aurora pauses every commit.';
+const AFTER_FAILOVER_DESCRIPTION =
+  'After a Failover, Aurora adds the old primary back as a secondary once its region is ' +
+  'healthy and rebuilds it: set rds.global_db_rpo on this cluster (deploy it as the serving region) only then, since ' +
+  'with no secondary within that RPO Aurora pauses every commit.';
 
 /**
  * What a failback leaves to a person, and in what order it goes: AWS's managed failover adds the
@@ -401,17 +445,18 @@ const AFTER_FAILOVER_DESCRIPTION = 'After a Failover, Aurora adds the old primar
  * failover lost.
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html
  */
-const FAILBACK_DESCRIPTION = 'Failback, once this region has recovered, in order: '
-  + '(1) Aurora adds this cluster back to the global database as a secondary on its own once the region is healthy, '
-  + 'and rebuilds its storage (minutes to hours); CheckSecondary stops this runbook until it has, '
-  + 'because the runbook cannot rebuild it (if Aurora does not, a person recreates this cluster as a secondary). '
-  + '(2) Run the ScaleStandby runbook of this region and let the fleet pass its health checks. '
-  + '(3) Run this runbook with Mode Switchover: no data loss. '
-  + '(4) Deploy the app with this region serving again (DNS PRIMARY, the other region back to standby size). '
-  + 'It cannot recover the writes the failover lost: Aurora keeps them in the snapshot '
-  + 'rds:unplanned-global-failover-<cluster>-<time>, a system snapshot deleted with this cluster\'s backup '
-  + 'retention (copy it to keep it), which a person restores and reconciles. It does not remove the instances '
-  + 'the failover added to the other region\'s cluster.';
+const FAILBACK_DESCRIPTION =
+  'Failback, once this region has recovered, in order: ' +
+  '(1) Aurora adds this cluster back to the global database as a secondary on its own once the region is healthy, ' +
+  'and rebuilds its storage (minutes to hours); CheckSecondary stops this runbook until it has, ' +
+  'because the runbook cannot rebuild it (if Aurora does not, a person recreates this cluster as a secondary). ' +
+  '(2) Run the ScaleStandby runbook of this region and let the fleet pass its health checks. ' +
+  '(3) Run this runbook with Mode Switchover: no data loss. ' +
+  '(4) Deploy the app with this region serving again (DNS PRIMARY, the other region back to standby size). ' +
+  'It cannot recover the writes the failover lost: Aurora keeps them in the snapshot ' +
+  "rds:unplanned-global-failover-<cluster>-<time>, a system snapshot deleted with this cluster's backup " +
+  'retention (copy it to keep it), which a person restores and reconciles. It does not remove the instances ' +
+  "the failover added to the other region's cluster.";
 
 /**
  * The reader of the promoted cluster, in another zone: added once (a re-run finds it among the
@@ -425,8 +470,10 @@ function addReaderStep(reader: PromotedReaderInputs): Record<string, unknown> {
       Runtime: 'python3.11',
       Handler: 'handler',
       InputPayload: {
-        DbClusterIdentifier: '{{ DbClusterIdentifier }}', ReaderInstanceIdentifier: '{{ ReaderInstanceIdentifier }}',
-        ReaderInstanceClass: '{{ ReaderInstanceClass }}', ReaderAvailabilityZone: '{{ ReaderAvailabilityZone }}',
+        DbClusterIdentifier: '{{ DbClusterIdentifier }}',
+        ReaderInstanceIdentifier: '{{ ReaderInstanceIdentifier }}',
+        ReaderInstanceClass: '{{ ReaderInstanceClass }}',
+        ReaderAvailabilityZone: '{{ ReaderAvailabilityZone }}',
         ParameterGroupName: reader.parameterGroupName,
       },
       Script: [
@@ -464,11 +511,14 @@ export function scaleUpRunbookPlan(inputs: ScaleUpRunbookInputs): RunbookPlan {
   const capacity = inputs.primaryCapacity;
   return {
     title: `Scale ${inputs.service}'s standby fleet in ${inputs.region} to primary capacity`,
-    description: 'Sets the standby Auto Scaling group to the primary fleet\'s capacity '
-      + 'so that it can carry all traffic after failover.',
+    description:
+      "Sets the standby Auto Scaling group to the primary fleet's capacity " +
+      'so that it can carry all traffic after failover.',
     parameters: {
       AutoScalingGroupName: {
-        type: 'String', description: 'The standby fleet.', default: inputs.standbyAutoScalingGroupName,
+        type: 'String',
+        description: 'The standby fleet.',
+        default: inputs.standbyAutoScalingGroupName,
       },
       MinSize: { type: 'Integer', description: 'Minimum instances after failover.', default: capacity.min },
       DesiredCapacity: { type: 'Integer', description: 'Instances to run after failover.', default: capacity.desired },
@@ -479,15 +529,20 @@ export function scaleUpRunbookPlan(inputs: ScaleUpRunbookInputs): RunbookPlan {
         name: 'ScaleToPrimaryCapacity',
         action: 'aws:executeAwsApi',
         inputs: {
-          Service: 'autoscaling', Api: 'UpdateAutoScalingGroup', AutoScalingGroupName: '{{ AutoScalingGroupName }}',
-          MinSize: '{{ MinSize }}', MaxSize: '{{ MaxSize }}', DesiredCapacity: '{{ DesiredCapacity }}',
+          Service: 'autoscaling',
+          Api: 'UpdateAutoScalingGroup',
+          AutoScalingGroupName: '{{ AutoScalingGroupName }}',
+          MinSize: '{{ MinSize }}',
+          MaxSize: '{{ MaxSize }}',
+          DesiredCapacity: '{{ DesiredCapacity }}',
         },
       },
       {
         name: 'ReportGroup',
         action: 'aws:executeAwsApi',
         inputs: {
-          Service: 'autoscaling', Api: 'DescribeAutoScalingGroups',
+          Service: 'autoscaling',
+          Api: 'DescribeAutoScalingGroups',
           AutoScalingGroupNames: ['{{ AutoScalingGroupName }}'],
         },
         outputs: [{ Name: 'DesiredCapacity', Selector: '$.AutoScalingGroups[0].DesiredCapacity', Type: 'Integer' }],
@@ -500,7 +555,8 @@ export function scaleUpRunbookPlan(inputs: ScaleUpRunbookInputs): RunbookPlan {
 
 /** The Automation document's content: the plan with its assume role as the first parameter. */
 export function automationDocumentContent(
-  plan: Pick<RunbookPlan, 'title' | 'description' | 'parameters' | 'mainSteps'>, assumeRoleArn: string,
+  plan: Pick<RunbookPlan, 'title' | 'description' | 'parameters' | 'mainSteps'>,
+  assumeRoleArn: string,
 ): Record<string, unknown> {
   return {
     schemaVersion: '0.3',
@@ -508,7 +564,9 @@ export function automationDocumentContent(
     assumeRole: '{{ AutomationAssumeRole }}',
     parameters: {
       AutomationAssumeRole: {
-        type: 'String', description: 'The role the automation assumes.', default: assumeRoleArn,
+        type: 'String',
+        description: 'The role the automation assumes.',
+        default: assumeRoleArn,
       },
       ...plan.parameters,
     },
@@ -533,7 +591,8 @@ function headlessWriterSteps(writer: HeadlessWriterInputs, timeoutSeconds: numbe
         Runtime: 'python3.11',
         Handler: 'handler',
         InputPayload: {
-          DbClusterIdentifier: '{{ DbClusterIdentifier }}', WriterInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
+          DbClusterIdentifier: '{{ DbClusterIdentifier }}',
+          WriterInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
         },
         Script: [
           'import boto3',
@@ -560,9 +619,14 @@ function headlessWriterSteps(writer: HeadlessWriterInputs, timeoutSeconds: numbe
       name: 'CreateWriter',
       action: 'aws:executeAwsApi',
       inputs: {
-        Service: 'rds', Api: 'CreateDBInstance', DBInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
-        DBClusterIdentifier: '{{ DbClusterIdentifier }}', DBInstanceClass: '{{ WriterInstanceClass }}',
-        Engine: 'aurora-postgresql', DBParameterGroupName: writer.parameterGroupName, PubliclyAccessible: false,
+        Service: 'rds',
+        Api: 'CreateDBInstance',
+        DBInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
+        DBClusterIdentifier: '{{ DbClusterIdentifier }}',
+        DBInstanceClass: '{{ WriterInstanceClass }}',
+        Engine: 'aurora-postgresql',
+        DBParameterGroupName: writer.parameterGroupName,
+        PubliclyAccessible: false,
         ...(writer.availabilityZone !== undefined ? { AvailabilityZone: '{{ WriterAvailabilityZone }}' } : {}),
       },
     },
@@ -571,8 +635,11 @@ function headlessWriterSteps(writer: HeadlessWriterInputs, timeoutSeconds: numbe
       action: 'aws:waitForAwsResourceProperty',
       timeoutSeconds,
       inputs: {
-        Service: 'rds', Api: 'DescribeDBInstances', DBInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
-        PropertySelector: '$.DBInstances[0].DBInstanceStatus', DesiredValues: ['available'],
+        Service: 'rds',
+        Api: 'DescribeDBInstances',
+        DBInstanceIdentifier: '{{ WriterInstanceIdentifier }}',
+        PropertySelector: '$.DBInstances[0].DBInstanceStatus',
+        DesiredValues: ['available'],
       },
     },
   ];

@@ -1,7 +1,11 @@
 import { PlanProblem, PlanWarning } from '../errors';
 import {
-  SECRET_MANAGER_ROTATION_MAX_SECONDS, SECRET_MANAGER_ROTATION_MIN_SECONDS, SECRETS_MANAGER_GENERATED_LENGTH_MAX,
-  SECRETS_MANAGER_RECOVERY_WINDOW_MAX_DAYS, SECRETS_MANAGER_ROTATION_MAX_SECONDS, SECRETS_MANAGER_ROTATION_MIN_SECONDS,
+  SECRET_MANAGER_ROTATION_MAX_SECONDS,
+  SECRET_MANAGER_ROTATION_MIN_SECONDS,
+  SECRETS_MANAGER_GENERATED_LENGTH_MAX,
+  SECRETS_MANAGER_RECOVERY_WINDOW_MAX_DAYS,
+  SECRETS_MANAGER_ROTATION_MAX_SECONDS,
+  SECRETS_MANAGER_ROTATION_MIN_SECONDS,
 } from '../figures';
 import { regionPlacementProblem } from '../regions';
 import { ServiceTier } from '../tier';
@@ -122,19 +126,28 @@ const MIN_EXTERNAL_REASON_LENGTH = 20;
 /** A rotator that is down for a week still gets the event (Pub/Sub keeps a topic's messages up to 31 days). */
 const ROTATION_TOPIC_RETENTION_SECONDS = 7 * DAY_SECONDS;
 
-const STORES: Record<SecretStore, { readonly name: string; readonly minSeconds: number; readonly maxSeconds: number }> = {
-  SECRETS_MANAGER: {
-    name: 'Secrets Manager', minSeconds: SECRETS_MANAGER_ROTATION_MIN_SECONDS, maxSeconds: SECRETS_MANAGER_ROTATION_MAX_SECONDS,
-  },
-  SECRET_MANAGER: {
-    name: 'Secret Manager', minSeconds: SECRET_MANAGER_ROTATION_MIN_SECONDS, maxSeconds: SECRET_MANAGER_ROTATION_MAX_SECONDS,
-  },
-};
+const STORES: Record<SecretStore, { readonly name: string; readonly minSeconds: number; readonly maxSeconds: number }> =
+  {
+    SECRETS_MANAGER: {
+      name: 'Secrets Manager',
+      minSeconds: SECRETS_MANAGER_ROTATION_MIN_SECONDS,
+      maxSeconds: SECRETS_MANAGER_ROTATION_MAX_SECONDS,
+    },
+    SECRET_MANAGER: {
+      name: 'Secret Manager',
+      minSeconds: SECRET_MANAGER_ROTATION_MIN_SECONDS,
+      maxSeconds: SECRET_MANAGER_ROTATION_MAX_SECONDS,
+    },
+  };
 
 /** `4 hours`, `1000 days`, `1 hour`. */
 function humanSeconds(seconds: number): string {
-  const [amount, unit] = seconds % DAY_SECONDS === 0 ? [seconds / DAY_SECONDS, 'day']
-    : seconds % HOUR_SECONDS === 0 ? [seconds / HOUR_SECONDS, 'hour'] : [seconds, 'second'];
+  const [amount, unit] =
+    seconds % DAY_SECONDS === 0
+      ? [seconds / DAY_SECONDS, 'day']
+      : seconds % HOUR_SECONDS === 0
+        ? [seconds / HOUR_SECONDS, 'hour']
+        : [seconds, 'second'];
   return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
 }
 
@@ -177,26 +190,47 @@ export function planEncryptedSecret(tier: ServiceTier, intent: EncryptedSecretIn
   const count = intent.regionsIncludePrimary ? replicas.length + 1 : replicas.length;
   if (count < needed) {
     const including = intent.regionsIncludePrimary ? '' : ` including ${primaryRegion ?? 'the primary region'}`;
-    problem(regionsProp, `${regionsProp} must list at least ${needed} region${needed === 1 ? '' : 's'} for ${tier.name} `
-      + `(minRegions ${tier.minRegions}${including}), so that the value survives the loss of a region (HA-SEC2), got: ${count}`);
+    problem(
+      regionsProp,
+      `${regionsProp} must list at least ${needed} region${needed === 1 ? '' : 's'} for ${tier.name} ` +
+        `(minRegions ${tier.minRegions}${including}), so that the value survives the loss of a region (HA-SEC2), got: ${count}`,
+    );
   }
 
   const choices: SecretRotationChoice[] = [
     ...intent.rotations,
-    { prop: 'rotatedExternally', purpose: 'why the value rotates elsewhere', chosen: intent.rotatedExternally !== undefined },
+    {
+      prop: 'rotatedExternally',
+      purpose: 'why the value rotates elsewhere',
+      chosen: intent.rotatedExternally !== undefined,
+    },
   ];
   const chosen = choices.filter((c) => c.chosen).map((c) => c.prop);
   if (chosen.length === 0 && intent.defaultRotation === undefined) {
-    problem(choices[0].prop, `${listOf(choices.map((c) => (c.purpose ? `${c.prop} (${c.purpose})` : c.prop)), 'or')} must be given: `
-      + 'a secret that never rotates keeps working for whoever leaked it (HA-SEC1), got: none');
+    problem(
+      choices[0].prop,
+      `${listOf(
+        choices.map((c) => (c.purpose ? `${c.prop} (${c.purpose})` : c.prop)),
+        'or',
+      )} must be given: ` + 'a secret that never rotates keeps working for whoever leaked it (HA-SEC1), got: none',
+    );
   }
   if (chosen.length > 1) {
-    problem(chosen[0], `${listOf(choices.map((c) => c.prop), 'and')} are alternatives: give one of them, got: ${chosen.join(', ')}`);
+    problem(
+      chosen[0],
+      `${listOf(
+        choices.map((c) => c.prop),
+        'and',
+      )} are alternatives: give one of them, got: ${chosen.join(', ')}`,
+    );
   }
   const reason = intent.rotatedExternally;
   if (reason !== undefined && reason.trim().length < MIN_EXTERNAL_REASON_LENGTH) {
-    problem('rotatedExternally', `rotatedExternally must say why the value rotates outside ${store.name} `
-      + `(at least ${MIN_EXTERNAL_REASON_LENGTH} characters), got: '${reason}'`);
+    problem(
+      'rotatedExternally',
+      `rotatedExternally must say why the value rotates outside ${store.name} ` +
+        `(at least ${MIN_EXTERNAL_REASON_LENGTH} characters), got: '${reason}'`,
+    );
   }
   const rotatedBy = chosen.length === 1 ? chosen[0] : intent.defaultRotation;
   const rotatesHere = rotatedBy !== undefined && rotatedBy !== 'rotatedExternally';
@@ -207,13 +241,19 @@ export function planEncryptedSecret(tier: ServiceTier, intent: EncryptedSecretIn
   if (interval && givenSeconds !== undefined) {
     const seconds = givenSeconds;
     if (interval.unit === 'seconds' && !(seconds >= store.minSeconds && seconds <= store.maxSeconds)) {
-      problem(interval.prop, `${interval.prop} must be from ${humanSeconds(store.minSeconds)} to ${humanSeconds(store.maxSeconds)}, `
-        + `got: ${interval.text}`);
+      problem(
+        interval.prop,
+        `${interval.prop} must be from ${humanSeconds(store.minSeconds)} to ${humanSeconds(store.maxSeconds)}, ` +
+          `got: ${interval.text}`,
+      );
     }
     const [minDays, maxDays] = [Math.ceil(store.minSeconds / DAY_SECONDS), Math.floor(store.maxSeconds / DAY_SECONDS)];
     const days = seconds / DAY_SECONDS;
     if (interval.unit === 'days' && !(Number.isInteger(days) && days >= minDays && days <= maxDays)) {
-      problem(interval.prop, `${interval.prop} must be an integer from ${minDays} to ${maxDays}, got: ${interval.text}`);
+      problem(
+        interval.prop,
+        `${interval.prop} must be an integer from ${minDays} to ${maxDays}, got: ${interval.text}`,
+      );
     }
     if (rotatedBy === 'rotatedExternally') {
       warnings.push({
@@ -224,17 +264,24 @@ export function planEncryptedSecret(tier: ServiceTier, intent: EncryptedSecretIn
   }
 
   const length = intent.generatedValueLength;
-  if (length !== undefined && !(Number.isInteger(length) && length >= MIN_GENERATED_LENGTH && length <= SECRETS_MANAGER_GENERATED_LENGTH_MAX)) {
-    problem('generatedValueLength', `generatedValueLength must be an integer from ${MIN_GENERATED_LENGTH} to `
-      + `${SECRETS_MANAGER_GENERATED_LENGTH_MAX}, got: ${length}`);
+  if (
+    length !== undefined &&
+    !(Number.isInteger(length) && length >= MIN_GENERATED_LENGTH && length <= SECRETS_MANAGER_GENERATED_LENGTH_MAX)
+  ) {
+    problem(
+      'generatedValueLength',
+      `generatedValueLength must be an integer from ${MIN_GENERATED_LENGTH} to ` +
+        `${SECRETS_MANAGER_GENERATED_LENGTH_MAX}, got: ${length}`,
+    );
   }
 
   const removalPolicy = intent.removalPolicy ?? 'retain';
   if (removalPolicy !== 'retain') {
     warnings.push({
       id: 'removalPolicy',
-      message: `removalPolicy is ${removalPolicy}: deleting the stack or replacing the secret deletes credentials that data `
-        + 'encrypted or protected by them may still need',
+      message:
+        `removalPolicy is ${removalPolicy}: deleting the stack or replacing the secret deletes credentials that data ` +
+        'encrypted or protected by them may still need',
     });
   }
 

@@ -6,8 +6,14 @@ import { HaRole } from '../metadata';
 import { ServiceTier } from '../tier';
 import { checkCount, planServingCapacity } from './serving-capacity';
 import {
-  errorAlarmPlan, FLEET_DEFAULTS, targetHealthPlan, FleetErrorAlarmPlan,
-  fleetMinZones, loadBalancerMinZones, TargetHealthPlan, UnhealthyHostsAlarmPlan,
+  errorAlarmPlan,
+  FLEET_DEFAULTS,
+  targetHealthPlan,
+  FleetErrorAlarmPlan,
+  fleetMinZones,
+  loadBalancerMinZones,
+  TargetHealthPlan,
+  UnhealthyHostsAlarmPlan,
 } from './fleet';
 
 /**
@@ -235,10 +241,24 @@ export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePl
     problem(prop, `${prop} must select subnets in at least ${minZones} AZs for ${tier.name}, got: ${intent.zoneCount}`);
   }
   // Too few zones is reported above; static stability needs a surviving zone to compute at all.
-  const { primary: primaryTasks, capacity: tasks, required, max } = planServingCapacity(tier, {
-    required: intent.requiredCount, max: intent.maxCount, standby: intent.standbyCount, role: intent.role, zones,
-    staticallyStable: tier.staticallyStable && zones >= 2,
-  }, SERVICE_COUNT_PROPS, problems);
+  const {
+    primary: primaryTasks,
+    capacity: tasks,
+    required,
+    max,
+  } = planServingCapacity(
+    tier,
+    {
+      required: intent.requiredCount,
+      max: intent.maxCount,
+      standby: intent.standbyCount,
+      role: intent.role,
+      zones,
+      staticallyStable: tier.staticallyStable && zones >= 2,
+    },
+    SERVICE_COUNT_PROPS,
+    problems,
+  );
   const serving = intent.role !== HaRole.STANDBY;
 
   // ---- Container -------------------------------------------------------------------------
@@ -251,47 +271,62 @@ export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePl
     const sizes = FARGATE_TASK_SIZES.map((s) => s.cpu).join(', ');
     problem('cpu', `cpu must be one of the Fargate task sizes (${sizes} CPU units), got: ${cpu}`);
   } else if (!size.memoryMiB.includes(memoryMiB)) {
-    problem('memoryLimitMiB', `memoryLimitMiB must be one Fargate allows with ${cpu} CPU units `
-      + `(${describeMemory(size.memoryMiB)}), got: ${memoryMiB}`);
+    problem(
+      'memoryLimitMiB',
+      `memoryLimitMiB must be one Fargate allows with ${cpu} CPU units ` +
+        `(${describeMemory(size.memoryMiB)}), got: ${memoryMiB}`,
+    );
   }
 
   // ---- Health checks ---------------------------------------------------------------------
   const readinessPath = intent.readinessPath ?? SERVICE_DEFAULTS.readinessPath;
-  const readinessProblem = intent.readinessPath === undefined
-    ? undefined : healthCheckPathProblem('readinessPath', readinessPath);
+  const readinessProblem =
+    intent.readinessPath === undefined ? undefined : healthCheckPathProblem('readinessPath', readinessPath);
   if (readinessProblem) {
     problem('readinessPath', readinessProblem);
   }
   if (readinessPath.split('?')[0] === READINESS_PATH) {
     warnings.push({
       id: 'readinessPath',
-      message: `readinessPath ${READINESS_PATH} is the deep check that moves traffic between regions; ECS replaces `
-        + 'tasks that fail the target group\'s check, so a dependency brownout (or a standby region whose database is '
-        + `not the writer) would replace every task at once: give the target group a shallow path (${LIVENESS_PATH}) `
-        + 'and keep the deep one for DNS failover',
+      message:
+        `readinessPath ${READINESS_PATH} is the deep check that moves traffic between regions; ECS replaces ` +
+        "tasks that fail the target group's check, so a dependency brownout (or a standby region whose database is " +
+        `not the writer) would replace every task at once: give the target group a shallow path (${LIVENESS_PATH}) ` +
+        'and keep the deep one for DNS failover',
     });
   }
   const livenessPath = intent.livenessPath ?? SERVICE_DEFAULTS.livenessPath;
-  const livenessProblem = intent.livenessPath === undefined
-    ? undefined : healthCheckPathProblem('livenessPath', livenessPath);
+  const livenessProblem =
+    intent.livenessPath === undefined ? undefined : healthCheckPathProblem('livenessPath', livenessPath);
   if (livenessProblem) {
     problem('livenessPath', livenessProblem);
   } else if (livenessPath.includes("'")) {
     // The default command quotes the URL in single quotes for the shell.
-    problem('livenessPath', 'livenessPath must not contain a single quote (the health check runs it in a shell), '
-      + `got: ${JSON.stringify(livenessPath)}`);
+    problem(
+      'livenessPath',
+      'livenessPath must not contain a single quote (the health check runs it in a shell), ' +
+        `got: ${JSON.stringify(livenessPath)}`,
+    );
   }
   const url = `http://localhost:${containerPort}${livenessPath}`;
   const command = intent.livenessCommand ?? ['CMD-SHELL', `curl -fsS -o /dev/null '${url}' || exit 1`];
   if (intent.livenessCommand !== undefined && (command.length < 2 || !['CMD', 'CMD-SHELL'].includes(command[0]))) {
-    problem('livenessCommand', 'livenessCommand must start with \'CMD\' or \'CMD-SHELL\' followed by the command, '
-      + `got: ${JSON.stringify(command)}`);
+    problem(
+      'livenessCommand',
+      "livenessCommand must start with 'CMD' or 'CMD-SHELL' followed by the command, " +
+        `got: ${JSON.stringify(command)}`,
+    );
   }
   const gracePeriodSeconds = intent.healthCheckGracePeriodSeconds ?? SERVICE_DEFAULTS.healthCheckGracePeriodSeconds;
   count('healthCheckGracePeriod', intent.healthCheckGracePeriodSeconds, 0);
   const deregistrationDelaySeconds = intent.deregistrationDelaySeconds ?? SERVICE_DEFAULTS.deregistrationDelaySeconds;
-  range('deregistrationDelay', intent.deregistrationDelaySeconds, 0, ALB_DEREGISTRATION_DELAY_MAX_SECONDS,
-    ' seconds (what a target group accepts)');
+  range(
+    'deregistrationDelay',
+    intent.deregistrationDelaySeconds,
+    0,
+    ALB_DEREGISTRATION_DELAY_MAX_SECONDS,
+    ' seconds (what a target group accepts)',
+  );
 
   const targetHealth = targetHealthPlan(tier, readinessPath, containerPort, warnings);
   const liveness = ECS_CONTAINER_HEALTH_CHECK;
@@ -300,21 +335,32 @@ export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePl
   // Target tracking scales out only above its target: an average CPU cannot exceed 100 %.
   const targetCpuPercent = intent.targetCpuPercent ?? SERVICE_DEFAULTS.targetCpuPercent;
   if (!(targetCpuPercent > 0 && targetCpuPercent < 100)) {
-    problem('targetCpuPercent', `targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never `
-      + `happens, so the service would never scale out), got: ${targetCpuPercent}`);
+    problem(
+      'targetCpuPercent',
+      `targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never ` +
+        `happens, so the service would never scale out), got: ${targetCpuPercent}`,
+    );
   }
   if (intent.targetRequestsPerMinute !== undefined && !(intent.targetRequestsPerMinute > 0)) {
-    problem('targetRequestsPerMinute',
-      `targetRequestsPerMinute must be greater than 0, got: ${intent.targetRequestsPerMinute}`);
+    problem(
+      'targetRequestsPerMinute',
+      `targetRequestsPerMinute must be greater than 0, got: ${intent.targetRequestsPerMinute}`,
+    );
   }
   const rateLimitPerIp = intent.rateLimitPerIp ?? SERVICE_DEFAULTS.rateLimitPerIp;
   const minutes = WAF_RATE_WINDOW_SECONDS / MINUTE;
   if (!Number.isInteger(rateLimitPerIp) || rateLimitPerIp < WAF_RATE_LIMIT_MIN) {
-    problem('rateLimitPerIp', `rateLimitPerIp must be an integer of at least ${WAF_RATE_LIMIT_MIN} (the lowest limit `
-      + `AWS WAF accepts, per ${minutes} minutes), got: ${rateLimitPerIp}`);
+    problem(
+      'rateLimitPerIp',
+      `rateLimitPerIp must be an integer of at least ${WAF_RATE_LIMIT_MIN} (the lowest limit ` +
+        `AWS WAF accepts, per ${minutes} minutes), got: ${rateLimitPerIp}`,
+    );
   } else if (rateLimitPerIp > WAF_RATE_LIMIT_MAX) {
-    problem('rateLimitPerIp', `rateLimitPerIp must be at most ${WAF_RATE_LIMIT_MAX} (the highest limit AWS WAF `
-      + `accepts, per ${minutes} minutes), got: ${rateLimitPerIp}`);
+    problem(
+      'rateLimitPerIp',
+      `rateLimitPerIp must be at most ${WAF_RATE_LIMIT_MAX} (the highest limit AWS WAF ` +
+        `accepts, per ${minutes} minutes), got: ${rateLimitPerIp}`,
+    );
   }
 
   return {
@@ -326,7 +372,10 @@ export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePl
     containerPort,
     deployment: planDeployment(tier, tasks.desired > 0 ? tasks : primaryTasks, required),
     scaling: {
-      minCount: tasks.min, maxCount: max, targetCpuPercent, targetRequestsPerMinute: intent.targetRequestsPerMinute,
+      minCount: tasks.min,
+      maxCount: max,
+      targetCpuPercent,
+      targetRequestsPerMinute: intent.targetRequestsPerMinute,
     },
     targetHealth,
     containerHealth: {

@@ -51,10 +51,13 @@ export function checkCount(problems: PlanProblem[], prop: string, value: number 
  * Problems name the construct's own props ({@link CountProps}).
  */
 export function planServingCapacity(
-  tier: ServiceTier, intent: CountIntent, props: CountProps, problems: PlanProblem[],
+  tier: ServiceTier,
+  intent: CountIntent,
+  props: CountProps,
+  problems: PlanProblem[],
 ): ServingCapacity {
-  const valid = checkCount(problems, props.required, intent.required, 1)
-    && checkCount(problems, props.max, intent.max, 1);
+  const valid =
+    checkCount(problems, props.required, intent.required, 1) && checkCount(problems, props.max, intent.max, 1);
   if (valid && intent.required > intent.max) {
     const message = `${props.required} must be at most ${props.max} (${intent.max}), got: ${intent.required}`;
     problems.push({ prop: props.required, message });
@@ -64,8 +67,8 @@ export function planServingCapacity(
   const primary = primaryFleetCapacity(required, max, intent.zones, intent.staticallyStable);
   if (valid && primary.min > max) {
     const reason = tier.staticallyStable
-      ? `static stability: ${primary.perAz} per AZ × ${intent.zones} AZs so that losing one AZ leaves `
-        + `${props.required} ${required}`
+      ? `static stability: ${primary.perAz} per AZ × ${intent.zones} AZs so that losing one AZ leaves ` +
+        `${props.required} ${required}`
       : `one ${props.unit} in each of ${intent.zones} AZs`;
     const message = `${props.max} must be at least ${primary.min} for ${tier.name} (${reason}), got: ${max}`;
     problems.push({ prop: props.max, message });
@@ -74,8 +77,9 @@ export function planServingCapacity(
     const message = `${props.standby} must be at most ${props.max} (${max}), got: ${intent.standby}`;
     problems.push({ prop: props.standby, message });
   }
-  const capacity = intent.role === HaRole.STANDBY
-    ? standbyFleetCapacity(primary, tier.strategy, intent.zones, intent.standby)
-    : primary;
+  const capacity =
+    intent.role === HaRole.STANDBY
+      ? standbyFleetCapacity(primary, tier.strategy, intent.zones, intent.standby)
+      : primary;
   return { primary, capacity, required, max };
 }

@@ -2,7 +2,9 @@ import { BurnRateAlert, burnRateAlerts, fastestPageAlert } from '../burn-rate';
 import { alarmPeriodSeconds, CLOUDWATCH_ALARM_MAX_RANGE_SECONDS, errorBudgetExhaustion } from '../error-budget-policy';
 import { PlanProblem, PlanWarning } from '../errors';
 import {
-  CLOUD_MONITORING_SLO_MAX_GOAL, CLOUD_MONITORING_SLO_MAX_ROLLING_DAYS, SRE_WORKBOOK_SLO_WINDOW_DAYS,
+  CLOUD_MONITORING_SLO_MAX_GOAL,
+  CLOUD_MONITORING_SLO_MAX_ROLLING_DAYS,
+  SRE_WORKBOOK_SLO_WINDOW_DAYS,
   UPTIME_CHECK_PERIODS_MINUTES,
 } from '../figures';
 import { healthCheckPathProblem } from '../health-check-path';
@@ -216,7 +218,11 @@ export const SLO_MIN_WINDOW_DAYS = 1;
 
 const DAY_SECONDS = 86400;
 const MINUTE_SECONDS = 60;
-const LABEL_UNITS = [['d', DAY_SECONDS], ['h', 3600], ['m', MINUTE_SECONDS]] as const;
+const LABEL_UNITS = [
+  ['d', DAY_SECONDS],
+  ['h', 3600],
+  ['m', MINUTE_SECONDS],
+] as const;
 
 /** `3600` → `1h`, `300` → `5m`, `259200` → `3d`, `3360` → `56m`: the largest whole unit, for ids and labels. */
 export function sloWindowLabel(seconds: number): string {
@@ -233,7 +239,11 @@ export function sloBudgetRatio(target: number): string {
 
 /** The error ratios of each kind of SLI (bad / all). */
 const ERROR_RATIOS: Record<'loadBalancer' | 'requests' | 'latency' | 'synthetic', SliErrorRatio> = {
-  loadBalancer: { expression: '(FILL(target5xx, 0) + FILL(elb5xx, 0)) / total', inputs: ['target5xx', 'elb5xx', 'total'], statistic: 'Sum' },
+  loadBalancer: {
+    expression: '(FILL(target5xx, 0) + FILL(elb5xx, 0)) / total',
+    inputs: ['target5xx', 'elb5xx', 'total'],
+    statistic: 'Sum',
+  },
   requests: { expression: '(total - good) / total', inputs: ['good', 'total'], statistic: 'Sum' },
   latency: { expression: '1 - fast / 100', inputs: ['fast'] },
   synthetic: { expression: '1 - success / 100', inputs: ['success'] },
@@ -272,20 +282,27 @@ export function planSlo(tier: ServiceTier, intent: SloIntent): SloPlan {
   const target = intent.target ?? tier.availabilityTarget;
   const targetValid = checkTarget('target', target, windowDays, problem);
   if (targetValid && target < tier.availabilityTarget) {
-    problem('target', `target must be at least ${tier.name}'s availability target ${tier.availabilityTarget} `
-      + `(a looser SLO spends more than the tier's error budget), got: ${target}`);
+    problem(
+      'target',
+      `target must be at least ${tier.name}'s availability target ${tier.availabilityTarget} ` +
+        `(a looser SLO spends more than the tier's error budget), got: ${target}`,
+    );
   }
   if (targetValid && intent.monitor === 'cloud-monitoring' && target > CLOUD_MONITORING_SLO_MAX_GOAL) {
-    problem('target', `target must be at most ${CLOUD_MONITORING_SLO_MAX_GOAL} (the highest goal a Cloud Monitoring `
-      + `SLO takes), got: ${target}`);
+    problem(
+      'target',
+      `target must be at most ${CLOUD_MONITORING_SLO_MAX_GOAL} (the highest goal a Cloud Monitoring ` +
+        `SLO takes), got: ${target}`,
+    );
   }
   const availabilityTarget = targetValid ? target : tier.availabilityTarget;
 
   // A latency target is checked even without a threshold: it is a value the user means to hold.
-  const latencyValid = intent.latencyTarget === undefined || checkTarget('latencyTarget', intent.latencyTarget, windowDays, problem);
+  const latencyValid =
+    intent.latencyTarget === undefined || checkTarget('latencyTarget', intent.latencyTarget, windowDays, problem);
   const latency = intent.latencyThreshold && {
     thresholdSeconds: intent.latencyThreshold.seconds,
-    target: latencyValid ? intent.latencyTarget ?? availabilityTarget : availabilityTarget,
+    target: latencyValid ? (intent.latencyTarget ?? availabilityTarget) : availabilityTarget,
   };
 
   const slis = planSlis(intent, lbProp, problem).map((sli) => {
@@ -294,13 +311,18 @@ export function planSlo(tier: ServiceTier, intent: SloIntent): SloPlan {
   });
 
   for (const prop of ['pageUrls', 'ticketUrls'] as const) {
-    const insecure = (intent[prop] ?? []).filter((url): url is string => url !== undefined && !url.startsWith('https://'));
+    const insecure = (intent[prop] ?? []).filter(
+      (url): url is string => url !== undefined && !url.startsWith('https://'),
+    );
     if (insecure.length > 0) {
       problem(prop, `${prop} must be HTTPS endpoints (https://...), got: ${insecure.join(', ')}`);
     }
   }
   if (intent.incidentResponse && intent.responsePlan) {
-    problem('incidentResponse', 'pass either incidentResponse or responsePlan for the page alarm\'s incidents, got: both');
+    problem(
+      'incidentResponse',
+      "pass either incidentResponse or responsePlan for the page alarm's incidents, got: both",
+    );
   }
   const paths = planProbes(tier, intent, problem, warnings);
 
@@ -337,8 +359,11 @@ function checkWindow(monitor: SloMonitor, prop: string, days: number, problem: R
   if (monitor === 'cloud-monitoring') {
     // A Cloud Monitoring SLO's rolling period is whole days, at most 30.
     if (!Number.isInteger(days) || days < SLO_MIN_WINDOW_DAYS || days > CLOUD_MONITORING_SLO_MAX_ROLLING_DAYS) {
-      problem(prop, `${prop} must be an integer from ${SLO_MIN_WINDOW_DAYS} to ${CLOUD_MONITORING_SLO_MAX_ROLLING_DAYS} `
-        + `(Cloud Monitoring's rolling periods), got: ${days}`);
+      problem(
+        prop,
+        `${prop} must be an integer from ${SLO_MIN_WINDOW_DAYS} to ${CLOUD_MONITORING_SLO_MAX_ROLLING_DAYS} ` +
+          `(Cloud Monitoring's rolling periods), got: ${days}`,
+      );
       return false;
     }
     return true;
@@ -349,9 +374,12 @@ function checkWindow(monitor: SloMonitor, prop: string, days: number, problem: R
   }
   const longest = Math.max(...burnRateAlerts(0.5, days).map((alert) => alarmPeriodSeconds(alert.longWindowSeconds)));
   if (longest > CLOUDWATCH_ALARM_MAX_RANGE_SECONDS) {
-    problem(prop, `${prop} must keep every burn-rate window within the ${CLOUDWATCH_ALARM_MAX_RANGE_SECONDS} seconds `
-      + `(${CLOUDWATCH_ALARM_MAX_RANGE_SECONDS / DAY_SECONDS} days) a CloudWatch alarm can evaluate, got: ${days} `
-      + `(a window of ${longest} seconds)`);
+    problem(
+      prop,
+      `${prop} must keep every burn-rate window within the ${CLOUDWATCH_ALARM_MAX_RANGE_SECONDS} seconds ` +
+        `(${CLOUDWATCH_ALARM_MAX_RANGE_SECONDS / DAY_SECONDS} days) a CloudWatch alarm can evaluate, got: ${days} ` +
+        `(a window of ${longest} seconds)`,
+    );
     return false;
   }
   return true;
@@ -370,8 +398,11 @@ function checkTarget(prop: string, target: number, windowDays: number, problem: 
   // A threshold of 1 or more is an error ratio no window can reach: the page would never fire.
   const fastest = fastestPageAlert(target, windowDays).burnRate;
   if (fastest * (1 - target) >= 1) {
-    problem(prop, `${prop} must leave an error budget the ${fastest}x burn-rate alert can express (${fastest} × (1 − ${prop}) `
-      + `below 1, so above ${clean(Math.round((1 - 1 / fastest) * 1e6) / 1e6)}), got: ${target}`);
+    problem(
+      prop,
+      `${prop} must leave an error budget the ${fastest}x burn-rate alert can express (${fastest} × (1 − ${prop}) ` +
+        `below 1, so above ${clean(Math.round((1 - 1 / fastest) * 1e6) / 1e6)}), got: ${target}`,
+    );
     return false;
   }
   return true;
@@ -395,10 +426,16 @@ function planSlis(intent: SloIntent, lbProp: string, problem: Report): { name: S
   if (latencyThreshold) {
     const seconds = latencyThreshold.seconds;
     if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) {
-      problem('latencyThreshold', `latencyThreshold must be greater than 0, got: ${latencyThreshold.shown ?? `${seconds} seconds`}`);
+      problem(
+        'latencyThreshold',
+        `latencyThreshold must be greater than 0, got: ${latencyThreshold.shown ?? `${seconds} seconds`}`,
+      );
     }
     if (!loadBalancer) {
-      problem('latencyThreshold', `latencyThreshold needs ${lbProp} (the latency SLI reads its TargetResponseTime), got: no ${lbProp}`);
+      problem(
+        'latencyThreshold',
+        `latencyThreshold needs ${lbProp} (the latency SLI reads its TargetResponseTime), got: no ${lbProp}`,
+      );
     } else {
       slis.push({ name: 'Latency', errorRatio: ERROR_RATIOS.latency });
     }
@@ -407,8 +444,15 @@ function planSlis(intent: SloIntent, lbProp: string, problem: Report): { name: S
     slis.push({ name: 'Synthetic', errorRatio: ERROR_RATIOS.synthetic });
   }
   if (slis.length === 0 && !(goodRequests || totalRequests)) {
-    const sources = [lbProp, 'goodRequests and totalRequests', ...(syntheticSuccess === undefined ? [] : ['syntheticSuccessPercent'])];
-    problem(lbProp, `SloAlarms needs an SLI: pass ${sources.slice(0, -1).join(', ')}, or ${sources[sources.length - 1]}, got: none`);
+    const sources = [
+      lbProp,
+      'goodRequests and totalRequests',
+      ...(syntheticSuccess === undefined ? [] : ['syntheticSuccessPercent']),
+    ];
+    problem(
+      lbProp,
+      `SloAlarms needs an SLI: pass ${sources.slice(0, -1).join(', ')}, or ${sources[sources.length - 1]}, got: none`,
+    );
   }
   return slis;
 }
@@ -416,7 +460,12 @@ function planSlis(intent: SloIntent, lbProp: string, problem: Report): { name: S
 function sliPlan(name: SliName, errorRatio: SliErrorRatio, target: number, windowDays: number): SliPlan {
   const window = (seconds: number): SloWindow => {
     const periodSeconds = alarmPeriodSeconds(seconds);
-    return { seconds, periodSeconds, periodMinutes: periodSeconds / MINUTE_SECONDS, label: sloWindowLabel(periodSeconds) };
+    return {
+      seconds,
+      periodSeconds,
+      periodMinutes: periodSeconds / MINUTE_SECONDS,
+      label: sloWindowLabel(periodSeconds),
+    };
   };
   const alerts = burnRateAlerts(target, windowDays).map((alert): SloAlertPlan => {
     const long = window(alert.longWindowSeconds);
@@ -450,12 +499,17 @@ function sliPlan(name: SliName, errorRatio: SliErrorRatio, target: number, windo
 /** The probes' paths; reports what an uptime check cannot run. */
 function planProbes(tier: ServiceTier, intent: SloIntent, problem: Report, warnings: PlanWarning[]): string[] {
   if (intent.notificationChannelCount === 0) {
-    problem('notificationChannels', 'notificationChannels must list at least one channel (an alert nobody receives '
-      + 'does not page), got: none');
+    problem(
+      'notificationChannels',
+      'notificationChannels must list at least one channel (an alert nobody receives ' + 'does not page), got: none',
+    );
   }
   if (intent.monitor === 'cloud-monitoring' && !UPTIME_CHECK_PERIODS_MINUTES.includes(tier.probeIntervalMinutes)) {
-    problem('tier.probeIntervalMinutes', `tier.probeIntervalMinutes must be one of ${UPTIME_CHECK_PERIODS_MINUTES.join(', ')} `
-      + `for an uptime check, got: ${tier.probeIntervalMinutes}`);
+    problem(
+      'tier.probeIntervalMinutes',
+      `tier.probeIntervalMinutes must be one of ${UPTIME_CHECK_PERIODS_MINUTES.join(', ')} ` +
+        `for an uptime check, got: ${tier.probeIntervalMinutes}`,
+    );
   }
   const probes = intent.probes;
   if (probes === undefined) {
@@ -468,7 +522,10 @@ function planProbes(tier: ServiceTier, intent: SloIntent, problem: Report, warni
   const regions = probes.map((p) => p.region).filter((r): r is string => r !== undefined);
   const repeated = regions.filter((r, i) => regions.indexOf(r) !== i);
   if (repeated.length > 0) {
-    problem('probes', `probes must have one probe per region, got: ${[...new Set(repeated)].join(', ')} more than once`);
+    problem(
+      'probes',
+      `probes must have one probe per region, got: ${[...new Set(repeated)].join(', ')} more than once`,
+    );
   }
   probes.forEach((p, i) => {
     const pathProblem = p.path === undefined ? undefined : healthCheckPathProblem(`probes[${i}].path`, p.path);
@@ -479,8 +536,9 @@ function planProbes(tier: ServiceTier, intent: SloIntent, problem: Report, warni
   if (probes.length === 0) {
     warnings.push({
       id: 'probes',
-      message: 'probes is empty: no uptime check watches the service from outside, so an outage without traffic '
-        + '(nothing reaches the load balancer) raises no alert',
+      message:
+        'probes is empty: no uptime check watches the service from outside, so an outage without traffic ' +
+        '(nothing reaches the load balancer) raises no alert',
     });
   }
   return probes.map((p) => p.path ?? SLO_DEFAULTS.probePath);

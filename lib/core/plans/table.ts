@@ -102,7 +102,12 @@ const STRONG_REGIONS = 3;
 const STRONG_REGIONS_WITH_WITNESS = 2;
 
 /** MRSC regions outside one region set: every known region must share the primary's set. */
-function regionSetProblem(regionsProp: string, primary: string | undefined, replicas: readonly string[], witness?: string): PlanProblem | undefined {
+function regionSetProblem(
+  regionsProp: string,
+  primary: string | undefined,
+  replicas: readonly string[],
+  witness?: string,
+): PlanProblem | undefined {
   const sets = Object.entries(DYNAMODB_MRSC_REGION_SETS);
   const setsText = sets.map(([name, regions]) => `${name}: ${regions.join(', ')}`).join('; ');
   const anchor = primary ?? replicas[0] ?? witness;
@@ -111,14 +116,24 @@ function regionSetProblem(regionsProp: string, primary: string | undefined, repl
     return undefined;
   }
   if (!set) {
-    const prop = anchor === primary ? 'consistency' : anchor === witness && replicas.length === 0 ? 'witnessRegion' : regionsProp;
-    return { prop, message: `consistency STRONG needs regions of one MRSC region set (${setsText}), got: ${anchor}${anchor === primary ? ' (the primary region)' : ''}` };
+    const prop =
+      anchor === primary ? 'consistency' : anchor === witness && replicas.length === 0 ? 'witnessRegion' : regionsProp;
+    return {
+      prop,
+      message: `consistency STRONG needs regions of one MRSC region set (${setsText}), got: ${anchor}${anchor === primary ? ' (the primary region)' : ''}`,
+    };
   }
   const [name, regions] = set;
-  for (const [prop, list] of [[regionsProp, replicas], ['witnessRegion', witness === undefined ? [] : [witness]]] as const) {
+  for (const [prop, list] of [
+    [regionsProp, replicas],
+    ['witnessRegion', witness === undefined ? [] : [witness]],
+  ] as const) {
     const outside = list.filter((r) => !regions.includes(r));
     if (outside.length > 0) {
-      return { prop, message: `${prop} must be in the ${name} region set (${regions.join(', ')}) for consistency STRONG, got: ${outside.join(', ')}` };
+      return {
+        prop,
+        message: `${prop} must be in the ${name} region set (${regions.join(', ')}) for consistency STRONG, got: ${outside.join(', ')}`,
+      };
     }
   }
   return undefined;
@@ -155,8 +170,11 @@ export function planGlobalTable(tier: ServiceTier, intent: GlobalTableIntent): G
   }
   const needed = tier.minRegions - 1;
   if (replicas.length < needed) {
-    problem(regionsProp, `${regionsProp} must list at least ${needed} region${needed === 1 ? '' : 's'} for ${tier.name} `
-      + `(minRegions ${tier.minRegions} including ${primaryText}), got: ${replicas.length}`);
+    problem(
+      regionsProp,
+      `${regionsProp} must list at least ${needed} region${needed === 1 ? '' : 's'} for ${tier.name} ` +
+        `(minRegions ${tier.minRegions} including ${primaryText}), got: ${replicas.length}`,
+    );
   }
 
   const rpoNeedsStrong = tier.regionRpoSeconds < DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS;
@@ -164,10 +182,16 @@ export function planGlobalTable(tier: ServiceTier, intent: GlobalTableIntent): G
   const witness = intent.witness;
   if (witness?.region !== undefined) {
     if (consistency !== 'STRONG') {
-      problem('witnessRegion', `witnessRegion only applies to consistency STRONG, got: ${witness.region} with consistency ${consistency}`);
+      problem(
+        'witnessRegion',
+        `witnessRegion only applies to consistency STRONG, got: ${witness.region} with consistency ${consistency}`,
+      );
     }
     const witnessPlacement = regionPlacementProblem({
-      prop: 'witnessRegion', primaryRegion, replicaRegions: [witness.region, ...known], allowedRegions,
+      prop: 'witnessRegion',
+      primaryRegion,
+      replicaRegions: [witness.region, ...known],
+      allowedRegions,
     });
     if (witnessPlacement) {
       problem('witnessRegion', witnessPlacement);
@@ -177,8 +201,12 @@ export function planGlobalTable(tier: ServiceTier, intent: GlobalTableIntent): G
     const total = replicas.length + 1;
     if (total !== (witness === undefined ? STRONG_REGIONS : STRONG_REGIONS_WITH_WITNESS)) {
       const regions = [primaryText, ...replicas.map((r) => r ?? 'a region unknown at synthesis')].join(', ');
-      const witnessText = witness === undefined ? 'no witnessRegion' : `witnessRegion ${witness.region ?? '(unknown at synthesis)'}`;
-      problem('consistency', `consistency STRONG needs three regions, or two and a witnessRegion, got: ${total} region(s) (${regions}) and ${witnessText}`);
+      const witnessText =
+        witness === undefined ? 'no witnessRegion' : `witnessRegion ${witness.region ?? '(unknown at synthesis)'}`;
+      problem(
+        'consistency',
+        `consistency STRONG needs three regions, or two and a witnessRegion, got: ${total} region(s) (${regions}) and ${witnessText}`,
+      );
     }
     const setProblem = regionSetProblem(regionsProp, primaryRegion, known, witness?.region);
     if (setProblem) {
@@ -187,8 +215,9 @@ export function planGlobalTable(tier: ServiceTier, intent: GlobalTableIntent): G
   } else if (rpoNeedsStrong) {
     warnings.push({
       id: 'consistency',
-      message: `consistency EVENTUAL replicates in about ${DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS} s, longer than ${tier.name}'s `
-        + `region RPO of ${tier.regionRpoSeconds} s: use TableConsistency.STRONG`,
+      message:
+        `consistency EVENTUAL replicates in about ${DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS} s, longer than ${tier.name}'s ` +
+        `region RPO of ${tier.regionRpoSeconds} s: use TableConsistency.STRONG`,
     });
   }
 
@@ -196,20 +225,27 @@ export function planGlobalTable(tier: ServiceTier, intent: GlobalTableIntent): G
   const minPitr = Math.min(DYNAMODB_PITR_MAX_DAYS, tier.backupRetentionDays);
   const pitr = intent.pointInTimeRecoveryDays;
   if (pitr !== undefined && !(Number.isInteger(pitr) && pitr >= minPitr && pitr <= DYNAMODB_PITR_MAX_DAYS)) {
-    problem('pointInTimeRecoveryDays', `pointInTimeRecoveryDays must be an integer from ${minPitr} (${tier.name}'s backup retention, `
-      + `at most ${DYNAMODB_PITR_MAX_DAYS}) to ${DYNAMODB_PITR_MAX_DAYS}, got: ${pitr}`);
+    problem(
+      'pointInTimeRecoveryDays',
+      `pointInTimeRecoveryDays must be an integer from ${minPitr} (${tier.name}'s backup retention, ` +
+        `at most ${DYNAMODB_PITR_MAX_DAYS}) to ${DYNAMODB_PITR_MAX_DAYS}, got: ${pitr}`,
+    );
   }
 
   const threshold = intent.replicationLatencyThreshold;
   const thresholdMs = threshold ? threshold.milliseconds : tier.regionRpoSeconds * 1000;
   // At or below 0 the alarm fires on every replicated write; NaN and Infinity synthesize as null, which CloudWatch refuses.
-  if (threshold?.milliseconds !== undefined && !(Number.isFinite(threshold.milliseconds) && threshold.milliseconds > 0)) {
+  if (
+    threshold?.milliseconds !== undefined &&
+    !(Number.isFinite(threshold.milliseconds) && threshold.milliseconds > 0)
+  ) {
     problem(threshold.prop, `${threshold.prop} must be longer than 0 ms, got: ${threshold.text}`);
   }
   const rpoText = `${tier.name}'s region RPO is ${tier.regionRpoSeconds} s`;
   let thresholdText = `${tier.regionRpoSeconds} s (the ${tier.name} region RPO)`;
   if (threshold) {
-    thresholdText = thresholdMs === undefined ? `${threshold.text} (${rpoText})` : `${thresholdMs / 1000} s (${rpoText})`;
+    thresholdText =
+      thresholdMs === undefined ? `${threshold.text} (${rpoText})` : `${thresholdMs / 1000} s (${rpoText})`;
   }
 
   const removalPolicy = intent.removalPolicy ?? 'retain';

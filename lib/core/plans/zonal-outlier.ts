@@ -136,26 +136,37 @@ export function planZonalOutlier(tier: ServiceTier, intent: ZonalOutlierIntent):
 
   const latency = intent.latencyThresholdSeconds;
   if (latency !== undefined && !(typeof latency === 'number' && Number.isFinite(latency) && latency > 0)) {
-    problems.push({ prop: 'latencyThreshold', message: `latencyThreshold must be greater than 0, got: ${latency} seconds` });
+    problems.push({
+      prop: 'latencyThreshold',
+      message: `latencyThreshold must be greater than 0, got: ${latency} seconds`,
+    });
   }
   let enabled = intent.enabled ?? (Boolean(tier.staticallyStable) && intent.serving !== false);
   const zones = intent.zoneCount;
   if (enabled && zones !== undefined && (zones < MIN_ZONES || zones > maxZones)) {
-    const why = zones < MIN_ZONES
-      ? 'an outlier is measured against the other AZs'
-      : `its outlier alarm reads two 5xx counts per AZ, and a CloudWatch alarm at most ${CLOUDWATCH_ALARM_MAX_METRICS} metrics`;
+    const why =
+      zones < MIN_ZONES
+        ? 'an outlier is measured against the other AZs'
+        : `its outlier alarm reads two 5xx counts per AZ, and a CloudWatch alarm at most ${CLOUDWATCH_ALARM_MAX_METRICS} metrics`;
     if (intent.enabled) {
-      problems.push({ prop: 'zonalDetection', message: `zonalDetection needs ${MIN_ZONES} to ${maxZones} AZs (${why}), got: ${zones}` });
+      problems.push({
+        prop: 'zonalDetection',
+        message: `zonalDetection needs ${MIN_ZONES} to ${maxZones} AZs (${why}), got: ${zones}`,
+      });
     } else {
-      warnings.push({ id: 'zones', message: `no per-AZ impairment detection: it needs ${MIN_ZONES} to ${maxZones} AZs (${why}), got: ${zones}` });
+      warnings.push({
+        id: 'zones',
+        message: `no per-AZ impairment detection: it needs ${MIN_ZONES} to ${maxZones} AZs (${why}), got: ${zones}`,
+      });
     }
     enabled = false;
   }
   if (enabled && (!intent.zonesKnown || zones === undefined)) {
     warnings.push({
       id: 'zones',
-      message: 'no per-AZ impairment detection: the AZs are not known at synthesis (Fn::GetAZs), and each alarm names its AZ '
-        + 'as a metric dimension; give the stack an env with account and region, or a VPC with literal availabilityZones',
+      message:
+        'no per-AZ impairment detection: the AZs are not known at synthesis (Fn::GetAZs), and each alarm names its AZ ' +
+        'as a metric dimension; give the stack an env with account and region, or a VPC with literal availabilityZones',
     });
     enabled = false;
   }
@@ -166,7 +177,10 @@ export function planZonalOutlier(tier: ServiceTier, intent: ZonalOutlierIntent):
     latencyThresholdSeconds: latency,
     outlier: { factor, minErrors },
     evaluation: {
-      periodSeconds: ALB_METRIC_PERIOD_SECONDS, datapointsToAlarm, evaluationPeriods, detectionSeconds,
+      periodSeconds: ALB_METRIC_PERIOD_SECONDS,
+      datapointsToAlarm,
+      evaluationPeriods,
+      detectionSeconds,
       withinAzRto: detectionSeconds <= tier.azRtoSeconds,
     },
     outlierMetricCount: 2 * (zones ?? 0),

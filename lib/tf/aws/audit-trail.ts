@@ -61,39 +61,75 @@ export class AuditTrail extends Construct {
           Resource: '*',
           Condition: {
             StringEquals: { 'aws:SourceArn': trailArn },
-            StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${context.partition}:cloudtrail:*:${context.accountId}:trail/*` },
+            StringLike: {
+              'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${context.partition}:cloudtrail:*:${context.accountId}:trail/*`,
+            },
           },
         },
-        { Sid: 'AllowCloudTrailToDescribeKey', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:DescribeKey', Resource: '*' },
+        {
+          Sid: 'AllowCloudTrailToDescribeKey',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: 'kms:DescribeKey',
+          Resource: '*',
+        },
       ],
     });
 
     this.bucket = new S3Bucket(this, 'Bucket', {
-      provider, bucketPrefix: 'audit-trail-', objectLockEnabled: true, forceDestroy: false, lifecycle: { preventDestroy: true },
+      provider,
+      bucketPrefix: 'audit-trail-',
+      objectLockEnabled: true,
+      forceDestroy: false,
+      lifecycle: { preventDestroy: true },
     });
     const bucketId = this.bucket.id;
-    new S3BucketOwnershipControls(this, 'Ownership', { provider, bucket: bucketId, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    new S3BucketPublicAccessBlock(this, 'PublicAccess', {
-      provider, bucket: bucketId, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+    new S3BucketOwnershipControls(this, 'Ownership', {
+      provider,
+      bucket: bucketId,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
     });
-    new S3BucketVersioningA(this, 'Versioning', { provider, bucket: bucketId, versioningConfiguration: { status: 'Enabled' } });
+    new S3BucketPublicAccessBlock(this, 'PublicAccess', {
+      provider,
+      bucket: bucketId,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketVersioningA(this, 'Versioning', {
+      provider,
+      bucket: bucketId,
+      versioningConfiguration: { status: 'Enabled' },
+    });
     new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
-      provider, bucket: bucketId, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+      provider,
+      bucket: bucketId,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn },
+          bucketKeyEnabled: true,
+        },
+      ],
     });
     new S3BucketObjectLockConfigurationA(this, 'ObjectLock', {
-      provider, bucket: bucketId, rule: { defaultRetention: { mode: 'COMPLIANCE', days: retentionDays } },
+      provider,
+      bucket: bucketId,
+      rule: { defaultRetention: { mode: 'COMPLIANCE', days: retentionDays } },
     });
     new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
       provider,
       bucket: bucketId,
-      rule: [{
-        id: 'infrequent-access',
-        status: 'Enabled',
-        filter: [{ prefix: '' }],
-        // Audit files are read rarely, in an investigation: Standard-IA after S3's 30-day minimum.
-        transition: [{ days: 30, storageClass: 'STANDARD_IA' }],
-        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-      }],
+      rule: [
+        {
+          id: 'infrequent-access',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          // Audit files are read rarely, in an investigation: Standard-IA after S3's 30-day minimum.
+          transition: [{ days: 30, storageClass: 'STANDARD_IA' }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
     });
     const policy = new S3BucketPolicy(this, 'BucketPolicy', {
       provider,
@@ -102,16 +138,27 @@ export class AuditTrail extends Construct {
         Version: '2012-10-17',
         Statement: [
           {
-            Sid: 'CloudTrailChecksAcl', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl',
-            Resource: this.bucket.arn, Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+            Sid: 'CloudTrailChecksAcl',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Action: 's3:GetBucketAcl',
+            Resource: this.bucket.arn,
+            Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
           },
           {
-            Sid: 'CloudTrailWritesLogs', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject',
+            Sid: 'CloudTrailWritesLogs',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Action: 's3:PutObject',
             Resource: `${this.bucket.arn}/AWSLogs/${context.accountId}/*`,
             Condition: { StringEquals: { 'aws:SourceArn': trailArn, 's3:x-amz-acl': 'bucket-owner-full-control' } },
           },
           {
-            Sid: 'DenyWithoutTls', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+            Sid: 'DenyWithoutTls',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
             Condition: { Bool: { 'aws:SecureTransport': 'false' } },
           },
         ],

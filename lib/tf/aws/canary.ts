@@ -74,12 +74,16 @@ export class SyntheticCanary extends Construct {
     super(scope, id);
     const { tier, provider } = props;
     if (!Token.isUnresolved(props.url) && !/^https:\/\/[^/\s]+/.test(props.url)) {
-      throw new HaValidationError(`url must be an https:// URL (the probe must cross TLS as users do), got: ${props.url}`);
+      throw new HaValidationError(
+        `url must be an https:// URL (the probe must cross TLS as users do), got: ${props.url}`,
+      );
     }
     this.intervalMinutes = props.intervalMinutes ?? tier.probeIntervalMinutes;
     if (!Number.isInteger(this.intervalMinutes) || this.intervalMinutes < 1 || this.intervalMinutes > 60) {
       const from = props.intervalMinutes === undefined ? ` (${tier.name}'s probeIntervalMinutes)` : '';
-      throw new HaValidationError(`intervalMinutes must be an integer from 1 to 60, got: ${this.intervalMinutes}${from}`);
+      throw new HaValidationError(
+        `intervalMinutes must be an integer from 1 to 60, got: ${this.intervalMinutes}${from}`,
+      );
     }
     const alarmPeriods = props.alarmPeriods ?? 2;
     if (!Number.isInteger(alarmPeriods) || alarmPeriods < 1) {
@@ -97,36 +101,69 @@ export class SyntheticCanary extends Construct {
       description: `Encrypts the synthetic probe artifacts of ${this.node.path}`,
       context,
     });
-    const bucket = new S3Bucket(this, 'Artifacts', { provider, bucketPrefix: 'canary-artifacts-', forceDestroy: false, lifecycle: { preventDestroy: true } });
-    new S3BucketOwnershipControls(this, 'ArtifactsOwnership', { provider, bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    const bucket = new S3Bucket(this, 'Artifacts', {
+      provider,
+      bucketPrefix: 'canary-artifacts-',
+      forceDestroy: false,
+      lifecycle: { preventDestroy: true },
+    });
+    new S3BucketOwnershipControls(this, 'ArtifactsOwnership', {
+      provider,
+      bucket: bucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
     new S3BucketPublicAccessBlock(this, 'ArtifactsPublicAccess', {
-      provider, bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+      provider,
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
     });
     new S3BucketServerSideEncryptionConfigurationA(this, 'ArtifactsEncryption', {
-      provider, bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+      provider,
+      bucket: bucket.id,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn },
+          bucketKeyEnabled: true,
+        },
+      ],
     });
-    new S3BucketVersioningA(this, 'ArtifactsVersioning', { provider, bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+    new S3BucketVersioningA(this, 'ArtifactsVersioning', {
+      provider,
+      bucket: bucket.id,
+      versioningConfiguration: { status: 'Enabled' },
+    });
     new S3BucketLifecycleConfiguration(this, 'ArtifactsLifecycle', {
       provider,
       bucket: bucket.id,
-      rule: [{
-        id: 'expire-runs',
-        status: 'Enabled',
-        filter: [{ prefix: '' }],
-        expiration: [{ days: retentionDays }],
-        noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
-        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-      }],
+      rule: [
+        {
+          id: 'expire-runs',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          expiration: [{ days: retentionDays }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
     });
     new S3BucketPolicy(this, 'ArtifactsPolicy', {
       provider,
       bucket: bucket.id,
       policy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{
-          Sid: 'DenyWithoutTls', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucket.arn, `${bucket.arn}/*`],
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        }],
+        Statement: [
+          {
+            Sid: 'DenyWithoutTls',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [bucket.arn, `${bucket.arn}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
       }),
     });
 
@@ -135,7 +172,14 @@ export class SyntheticCanary extends Construct {
       description: `Runs the synthetic probe ${this.node.path}`,
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': context.accountId } } }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'lambda.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': context.accountId } },
+          },
+        ],
       }),
     });
     new IamRolePolicy(this, 'RolePolicy', {
@@ -147,19 +191,43 @@ export class SyntheticCanary extends Construct {
           // Run artifacts: one object per run under the canary's own prefix, keys made at run time.
           { Sid: 'WriteRunArtifacts', Effect: 'Allow', Action: 's3:PutObject', Resource: `${bucket.arn}/runs/*` },
           { Sid: 'ReadArtifactsBucketLocation', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucket.arn },
-          { Sid: 'EncryptRunArtifacts', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: key.arn },
+          {
+            Sid: 'EncryptRunArtifacts',
+            Effect: 'Allow',
+            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            Resource: key.arn,
+          },
           // Synthetics names the log group cwsyn-<canary>-<random id> on the first run.
-          { Sid: 'WriteRunLogs', Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: context.arn('logs', 'log-group:/aws/lambda/cwsyn-*') },
+          {
+            Sid: 'WriteRunLogs',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: context.arn('logs', 'log-group:/aws/lambda/cwsyn-*'),
+          },
           // None of these supports resource-level permissions; the metric namespace condition limits PutMetricData.
-          { Sid: 'RuntimeCalls', Effect: 'Allow', Action: ['s3:ListAllMyBuckets', 'xray:PutTraceSegments'], Resource: '*' },
-          { Sid: 'PublishMetrics', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'CloudWatchSynthetics' } } },
+          {
+            Sid: 'RuntimeCalls',
+            Effect: 'Allow',
+            Action: ['s3:ListAllMyBuckets', 'xray:PutTraceSegments'],
+            Resource: '*',
+          },
+          {
+            Sid: 'PublishMetrics',
+            Effect: 'Allow',
+            Action: 'cloudwatch:PutMetricData',
+            Resource: '*',
+            Condition: { StringEquals: { 'cloudwatch:namespace': 'CloudWatchSynthetics' } },
+          },
         ],
       }),
     });
 
     const runSeconds = Math.min(60, this.intervalMinutes * 60);
     // The Node.js Synthetics runtime loads the handler from nodejs/node_modules.
-    const code = new TerraformAsset(this, 'Code', { path: sourceDirectory('canary', { 'nodejs/node_modules/index.js': PROBE_SCRIPT }), type: AssetType.ARCHIVE });
+    const code = new TerraformAsset(this, 'Code', {
+      path: sourceDirectory('canary', { 'nodejs/node_modules/index.js': PROBE_SCRIPT }),
+      type: AssetType.ARCHIVE,
+    });
     this.canary = new SyntheticsCanary(this, 'Resource', {
       provider,
       name,
@@ -181,7 +249,9 @@ export class SyntheticCanary extends Construct {
       failureRetentionPeriod: Math.min(retentionDays, SYNTHETICS_MAX_RETENTION_DAYS),
     });
 
-    const topicArn = props.alarmTopicArn ?? newAlarmTopic(this, 'AlarmTopic', `${serviceNameOf(this, props)} synthetic probe`, context).arn;
+    const topicArn =
+      props.alarmTopicArn ??
+      newAlarmTopic(this, 'AlarmTopic', `${serviceNameOf(this, props)} synthetic probe`, context).arn;
     this.successAlarm = new CloudwatchMetricAlarm(this, 'SuccessAlarm', {
       provider,
       alarmName: `${name}-probe-success`,

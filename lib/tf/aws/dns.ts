@@ -156,7 +156,10 @@ export class FailoverDns extends Construct {
   constructor(scope: Construct, id: string, props: FailoverDnsProps) {
     super(scope, id);
     const { tier } = props;
-    const endpoints = props.endpoints.map((endpoint, i) => ({ ...endpoint, loadBalancer: loadBalancerOf(this, endpoint, i) }));
+    const endpoints = props.endpoints.map((endpoint, i) => ({
+      ...endpoint,
+      loadBalancer: loadBalancerOf(this, endpoint, i),
+    }));
     const metricsProvider = props.metricsProvider ?? props.provider;
     const plan = planDnsFailover(tier, {
       endpoints: endpoints.map((e) => ({
@@ -191,7 +194,9 @@ export class FailoverDns extends Construct {
     const alarm = plan.healthCheckAlarm;
 
     const context = new AccountContext(this, 'MetricsAccount', metricsProvider);
-    const topicArn = alarm ? props.alarmTopicArn ?? newAlarmTopic(this, 'AlarmTopic', `${props.recordName} health alarms`, context).arn : undefined;
+    const topicArn = alarm
+      ? (props.alarmTopicArn ?? newAlarmTopic(this, 'AlarmTopic', `${props.recordName} health alarms`, context).arn)
+      : undefined;
     this.healthChecks = [];
     this.records = [];
     endpoints.forEach((endpoint, i) => {
@@ -211,17 +216,25 @@ export class FailoverDns extends Construct {
         tags: { Name: `${props.recordName} ${endpoint.region}` },
       });
       this.healthChecks.push(healthCheck);
-      this.records.push(new Route53Record(this, `Record${n}`, {
-        provider: props.provider,
-        zoneId: props.hostedZoneId,
-        name: props.recordName,
-        type: record.type,
-        healthCheckId: healthCheck.id,
-        ...(endpoint.loadBalancer
-          ? { alias: { name: endpoint.loadBalancer.dnsName, zoneId: endpoint.loadBalancer.zoneId, evaluateTargetHealth: record.alias } }
-          : { records: [endpoint.domainName!], ttl: record.ttlSeconds }),
-        ...routingOf(record),
-      }));
+      this.records.push(
+        new Route53Record(this, `Record${n}`, {
+          provider: props.provider,
+          zoneId: props.hostedZoneId,
+          name: props.recordName,
+          type: record.type,
+          healthCheckId: healthCheck.id,
+          ...(endpoint.loadBalancer
+            ? {
+                alias: {
+                  name: endpoint.loadBalancer.dnsName,
+                  zoneId: endpoint.loadBalancer.zoneId,
+                  evaluateTargetHealth: record.alias,
+                },
+              }
+            : { records: [endpoint.domainName!], ttl: record.ttlSeconds }),
+          ...routingOf(record),
+        }),
+      );
       if (alarm && topicArn) {
         new CloudwatchMetricAlarm(this, `HealthAlarm${n}`, {
           provider: metricsProvider,
@@ -246,13 +259,20 @@ export class FailoverDns extends Construct {
     plan.regionalLabels.forEach(({ region, label }, i) => {
       const lb = endpoints.find((e) => e.region === region)!.loadBalancer!;
       new Route53Record(this, `RegionalRecord${i + 1}`, {
-        provider: props.provider, zoneId: props.hostedZoneId, name: label, type: 'A',
+        provider: props.provider,
+        zoneId: props.hostedZoneId,
+        name: label,
+        type: 'A',
         alias: { name: lb.dnsName, zoneId: lb.zoneId, evaluateTargetHealth: false },
       });
     });
     this.regionalLabels = Object.fromEntries(plan.regionalLabels.map(({ region, label }) => [region, label]));
 
-    attachHaMetadata(this, props, { component: 'FailoverDns', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
+    attachHaMetadata(this, props, {
+      component: 'FailoverDns',
+      failureDomain: FailureDomain.GLOBAL,
+      role: HaRole.GLOBAL,
+    });
   }
 }
 
@@ -263,9 +283,15 @@ function loadBalancerOf(scope: Construct, endpoint: FailoverDnsEndpoint, i: numb
     return endpoint.loadBalancer;
   }
   if (endpoint.loadBalancer !== undefined || dnsName === undefined || zoneId === undefined) {
-    const given = ['loadBalancer', 'dnsName', 'zoneId'].filter((k) => endpoint[k as keyof FailoverDnsEndpoint] !== undefined);
-    throw validationError(`endpoints[${i}] (${endpoint.region}) must give its load balancer as loadBalancer, or as both of the `
-      + `deprecated dnsName and zoneId, got: ${given.join(', ')}`, scope, 'endpoints');
+    const given = ['loadBalancer', 'dnsName', 'zoneId'].filter(
+      (k) => endpoint[k as keyof FailoverDnsEndpoint] !== undefined,
+    );
+    throw validationError(
+      `endpoints[${i}] (${endpoint.region}) must give its load balancer as loadBalancer, or as both of the ` +
+        `deprecated dnsName and zoneId, got: ${given.join(', ')}`,
+      scope,
+      'endpoints',
+    );
   }
   return { dnsName, zoneId };
 }

@@ -1,7 +1,11 @@
 import { warn } from '../diagnostics';
 import { HaValidationError } from '../../core/errors';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { FisExperimentTemplate, FisExperimentTemplateAction, FisExperimentTemplateTarget } from '@cdktf/provider-aws/lib/fis-experiment-template';
+import {
+  FisExperimentTemplate,
+  FisExperimentTemplateAction,
+  FisExperimentTemplateTarget,
+} from '@cdktf/provider-aws/lib/fis-experiment-template';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Token } from 'cdktf';
@@ -75,7 +79,9 @@ export class AzEvacuationDrill extends Construct {
     const az = props.availabilityZone;
     if (Token.isUnresolved(props.subnetIds)) {
       // The role's policy and the experiment's target name each subnet: a list of unknown length cannot be written out.
-      throw new HaValidationError(`subnetIds must list the subnets of ${az} one by one (each may be a reference), got: a Terraform list expression`);
+      throw new HaValidationError(
+        `subnetIds must list the subnets of ${az} one by one (each may be a reference), got: a Terraform list expression`,
+      );
     }
     if (props.subnetIds.length === 0) {
       throw new HaValidationError(`subnetIds must list the subnets of ${az} to disrupt, got: none`);
@@ -84,7 +90,9 @@ export class AzEvacuationDrill extends Construct {
     const duration = `PT${this.durationMinutes}M`;
     const retentionDays = props.logRetentionDays ?? tier.logRetentionDays;
     if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(retentionDays)) {
-      throw new HaValidationError(`logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${retentionDays}`);
+      throw new HaValidationError(
+        `logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${retentionDays}`,
+      );
     }
 
     const context = new AccountContext(this, 'Account', provider);
@@ -92,27 +100,86 @@ export class AzEvacuationDrill extends Construct {
     const acls = context.arn('ec2', 'network-acl/*');
     const statements: PolicyStatement[] = [
       // FIS sets up a vended-log delivery at experiment start and resolves targets with Describe calls: these take no resource ARN.
-      { Sid: 'LogDeliveryAndDescribe', Effect: 'Allow', Resource: '*', Action: [
-        'logs:CreateLogDelivery', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
-        'ec2:DescribeManagedPrefixLists', 'ec2:DescribeNetworkAcls', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs', 'ec2:GetManagedPrefixListEntries',
-        'ec2:DescribeInstances', 'tag:GetResources', ...(props.databaseClusterArn ? ['rds:DescribeDBClusters'] : []),
-      ] },
+      {
+        Sid: 'LogDeliveryAndDescribe',
+        Effect: 'Allow',
+        Resource: '*',
+        Action: [
+          'logs:CreateLogDelivery',
+          'logs:PutResourcePolicy',
+          'logs:DescribeResourcePolicies',
+          'logs:DescribeLogGroups',
+          'ec2:DescribeManagedPrefixLists',
+          'ec2:DescribeNetworkAcls',
+          'ec2:DescribeSubnets',
+          'ec2:DescribeVpcs',
+          'ec2:GetManagedPrefixListEntries',
+          'ec2:DescribeInstances',
+          'tag:GetResources',
+          ...(props.databaseClusterArn ? ['rds:DescribeDBClusters'] : []),
+        ],
+      },
       // FIS clones each subnet's network ACL (tagged managedByFIS=true), adds deny entries, swaps it in, and swaps back;
       // the clones' ids are unknown until run time, so the statements are conditioned on the tag.
-      { Sid: 'CreateDrillNetworkAcl', Effect: 'Allow', Action: 'ec2:CreateNetworkAcl', Resource: acls, Condition: { StringEquals: { 'aws:RequestTag/managedByFIS': 'true' } } },
-      { Sid: 'CreateDrillNetworkAclInVpc', Effect: 'Allow', Action: 'ec2:CreateNetworkAcl', Resource: context.arn('ec2', 'vpc/*') },
-      { Sid: 'TagDrillNetworkAcl', Effect: 'Allow', Action: 'ec2:CreateTags', Resource: acls, Condition: { StringEquals: { 'ec2:CreateAction': 'CreateNetworkAcl', 'aws:RequestTag/managedByFIS': 'true' } } },
-      { Sid: 'ChangeDrillNetworkAcl', Effect: 'Allow', Action: ['ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAcl'], Resource: acls, Condition: { StringEquals: { 'aws:ResourceTag/managedByFIS': 'true' } } },
-      { Sid: 'SwapSubnetNetworkAcl', Effect: 'Allow', Action: 'ec2:ReplaceNetworkAclAssociation', Resource: [...subnetArns, acls] },
+      {
+        Sid: 'CreateDrillNetworkAcl',
+        Effect: 'Allow',
+        Action: 'ec2:CreateNetworkAcl',
+        Resource: acls,
+        Condition: { StringEquals: { 'aws:RequestTag/managedByFIS': 'true' } },
+      },
+      {
+        Sid: 'CreateDrillNetworkAclInVpc',
+        Effect: 'Allow',
+        Action: 'ec2:CreateNetworkAcl',
+        Resource: context.arn('ec2', 'vpc/*'),
+      },
+      {
+        Sid: 'TagDrillNetworkAcl',
+        Effect: 'Allow',
+        Action: 'ec2:CreateTags',
+        Resource: acls,
+        Condition: { StringEquals: { 'ec2:CreateAction': 'CreateNetworkAcl', 'aws:RequestTag/managedByFIS': 'true' } },
+      },
+      {
+        Sid: 'ChangeDrillNetworkAcl',
+        Effect: 'Allow',
+        Action: ['ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAcl'],
+        Resource: acls,
+        Condition: { StringEquals: { 'aws:ResourceTag/managedByFIS': 'true' } },
+      },
+      {
+        Sid: 'SwapSubnetNetworkAcl',
+        Effect: 'Allow',
+        Action: 'ec2:ReplaceNetworkAclAssociation',
+        Resource: [...subnetArns, acls],
+      },
       // The fleet's instances come and go: only those carrying this group's tag.
-      { Sid: 'StopFleetInstances', Effect: 'Allow', Action: ['ec2:StopInstances', 'ec2:StartInstances'], Resource: context.arn('ec2', 'instance/*'), Condition: { StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': props.autoScalingGroupName } } },
+      {
+        Sid: 'StopFleetInstances',
+        Effect: 'Allow',
+        Action: ['ec2:StopInstances', 'ec2:StartInstances'],
+        Resource: context.arn('ec2', 'instance/*'),
+        Condition: { StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': props.autoScalingGroupName } },
+      },
     ];
     if (props.volumeKeyArn) {
       // Starting a stopped instance re-attaches its encrypted volumes through a grant on their key.
-      statements.push({ Sid: 'RestartEncryptedVolumes', Effect: 'Allow', Action: 'kms:CreateGrant', Resource: props.volumeKeyArn, Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } });
+      statements.push({
+        Sid: 'RestartEncryptedVolumes',
+        Effect: 'Allow',
+        Action: 'kms:CreateGrant',
+        Resource: props.volumeKeyArn,
+        Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      });
     }
     if (props.databaseClusterArn) {
-      statements.push({ Sid: 'FailoverCluster', Effect: 'Allow', Action: 'rds:FailoverDBCluster', Resource: props.databaseClusterArn });
+      statements.push({
+        Sid: 'FailoverCluster',
+        Effect: 'Allow',
+        Action: 'rds:FailoverDBCluster',
+        Resource: props.databaseClusterArn,
+      });
     }
 
     const role = new IamRole(this, 'Role', {
@@ -120,22 +187,38 @@ export class AzEvacuationDrill extends Construct {
       description: `Assumed by AWS FIS to run the ${this.node.path} drill`,
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow',
-          Principal: { Service: 'fis.amazonaws.com' },
-          Action: 'sts:AssumeRole',
-          // Confused-deputy guard: only FIS experiments of this account and region may assume it.
-          Condition: { StringEquals: { 'aws:SourceAccount': context.accountId }, ArnLike: { 'aws:SourceArn': context.arn('fis', 'experiment/*') } },
-        }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'fis.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            // Confused-deputy guard: only FIS experiments of this account and region may assume it.
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': context.accountId },
+              ArnLike: { 'aws:SourceArn': context.arn('fis', 'experiment/*') },
+            },
+          },
+        ],
       }),
     });
-    const policy = new IamRolePolicy(this, 'Policy', { provider, role: role.id, policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
+    const policy = new IamRolePolicy(this, 'Policy', {
+      provider,
+      role: role.id,
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+    });
 
     const key = newCustomerManagedKey(this, 'LogKey', {
-      description: `Encrypts the experiment log of ${this.node.path}`, context, statements: [cloudWatchLogsStatement(context)],
+      description: `Encrypts the experiment log of ${this.node.path}`,
+      context,
+      statements: [cloudWatchLogsStatement(context)],
     });
     this.logGroup = new CloudwatchLogGroup(this, 'Logs', {
-      provider, namePrefix: 'fis-drill-', retentionInDays: retentionDays, kmsKeyId: key.arn, deletionProtectionEnabled: true, lifecycle: { preventDestroy: true },
+      provider,
+      namePrefix: 'fis-drill-',
+      retentionInDays: retentionDays,
+      kmsKeyId: key.arn,
+      deletionProtectionEnabled: true,
+      lifecycle: { preventDestroy: true },
     });
 
     const target: FisExperimentTemplateTarget[] = [
@@ -145,7 +228,10 @@ export class AzEvacuationDrill extends Construct {
         resourceType: 'aws:ec2:instance',
         selectionMode: 'ALL',
         resourceTag: [{ key: 'aws:autoscaling:groupName', value: props.autoScalingGroupName }],
-        filter: [{ path: 'Placement.AvailabilityZone', values: [az] }, { path: 'State.Name', values: ['running'] }],
+        filter: [
+          { path: 'Placement.AvailabilityZone', values: [az] },
+          { path: 'State.Name', values: ['running'] },
+        ],
       },
     ];
     const action: FisExperimentTemplateAction[] = [
@@ -153,7 +239,10 @@ export class AzEvacuationDrill extends Construct {
         name: 'DisruptZoneNetwork',
         actionId: 'aws:network:disrupt-connectivity',
         description: `Deny all traffic in and out of the subnets in ${az}`,
-        parameter: [{ key: 'scope', value: 'all' }, { key: 'duration', value: duration }],
+        parameter: [
+          { key: 'scope', value: 'all' },
+          { key: 'duration', value: duration },
+        ],
         target: { key: 'Subnets', value: 'ZoneSubnets' },
       },
       {
@@ -161,13 +250,26 @@ export class AzEvacuationDrill extends Construct {
         actionId: 'aws:ec2:stop-instances',
         description: `Stop the fleet's instances in ${az} and start them when the drill ends`,
         // The group may replace a stopped instance before FIS starts it again: not a drill failure.
-        parameter: [{ key: 'startInstancesAfterDuration', value: duration }, { key: 'completeIfInstancesTerminated', value: 'true' }],
+        parameter: [
+          { key: 'startInstancesAfterDuration', value: duration },
+          { key: 'completeIfInstancesTerminated', value: 'true' },
+        ],
         target: { key: 'Instances', value: 'ZoneInstances' },
       },
     ];
     if (props.databaseClusterArn) {
-      target.push({ name: 'Cluster', resourceType: 'aws:rds:cluster', selectionMode: 'ALL', resourceArns: [props.databaseClusterArn] });
-      action.push({ name: 'FailoverDatabase', actionId: 'aws:rds:failover-db-cluster', description: 'Fail the Aurora writer over to a reader in another zone', target: { key: 'Clusters', value: 'Cluster' } });
+      target.push({
+        name: 'Cluster',
+        resourceType: 'aws:rds:cluster',
+        selectionMode: 'ALL',
+        resourceArns: [props.databaseClusterArn],
+      });
+      action.push({
+        name: 'FailoverDatabase',
+        actionId: 'aws:rds:failover-db-cluster',
+        description: 'Fail the Aurora writer over to a reader in another zone',
+        target: { key: 'Clusters', value: 'Cluster' },
+      });
     }
 
     this.experimentTemplate = new FisExperimentTemplate(this, 'Resource', {
@@ -194,10 +296,16 @@ export class AzEvacuationDrill extends Construct {
       return Math.min(MAX_DRILL_MINUTES, Math.max(MIN_DEFAULT_DRILL_MINUTES, Math.ceil((2 * rtoSeconds) / 60)));
     }
     if (!Number.isInteger(explicit) || explicit < 1 || explicit > MAX_DRILL_MINUTES) {
-      throw new HaValidationError(`durationMinutes must be an integer from 1 to ${MAX_DRILL_MINUTES} (the durations FIS actions accept), got: ${explicit}`);
+      throw new HaValidationError(
+        `durationMinutes must be an integer from 1 to ${MAX_DRILL_MINUTES} (the durations FIS actions accept), got: ${explicit}`,
+      );
     }
     if (explicit * 60 < rtoSeconds) {
-      warn(this, 'AzEvacuationDrill.durationMinutes', `durationMinutes is ${explicit} but ${props.tier.name} allows ${rtoSeconds / 60} min to recover: the fault ends before the drill can show recovery within the objective`);
+      warn(
+        this,
+        'AzEvacuationDrill.durationMinutes',
+        `durationMinutes is ${explicit} but ${props.tier.name} allows ${rtoSeconds / 60} min to recover: the fault ends before the drill can show recovery within the objective`,
+      );
     }
     return explicit;
   }

@@ -189,17 +189,32 @@ export class ResilientFleet extends Construct {
     const subnets = props.subnetIds;
     if (Token.isUnresolved(subnets)) {
       // Capacity is spread over the subnets' AZs, so their count must be known at synthesis.
-      throw validationError('subnetIds must list the subnets one by one (each may be a reference): the capacity is computed per AZ, got: a Terraform list expression', this, 'subnetIds');
+      throw validationError(
+        'subnetIds must list the subnets one by one (each may be a reference): the capacity is computed per AZ, got: a Terraform list expression',
+        this,
+        'subnetIds',
+      );
     }
     const minSubnets = fleetMinZones(tier);
     if (subnets.length < minSubnets) {
-      const why = minSubnets > tier.minAzs ? ' (static stability keeps peak capacity in the AZs that survive the loss of one)' : '';
-      throw validationError(`subnetIds must list at least ${minSubnets} subnets (one per AZ) for ${tier.name}${why}, got: ${subnets.length}`, this, 'subnetIds');
+      const why =
+        minSubnets > tier.minAzs
+          ? ' (static stability keeps peak capacity in the AZs that survive the loss of one)'
+          : '';
+      throw validationError(
+        `subnetIds must list at least ${minSubnets} subnets (one per AZ) for ${tier.name}${why}, got: ${subnets.length}`,
+        this,
+        'subnetIds',
+      );
     }
     // An ALB needs two AZs; it only has nodes in the AZs of its subnets, so it must span the tier's as the instances do.
     const loadBalancerAzs = loadBalancerMinZones(tier);
     if (!Token.isUnresolved(props.loadBalancerSubnetIds) && props.loadBalancerSubnetIds.length < loadBalancerAzs) {
-      throw validationError(`loadBalancerSubnetIds must list at least ${loadBalancerAzs} subnets in different AZs for ${tier.name} (one per AZ), got: ${props.loadBalancerSubnetIds.length}`, this, 'loadBalancerSubnetIds');
+      throw validationError(
+        `loadBalancerSubnetIds must list at least ${loadBalancerAzs} subnets in different AZs for ${tier.name} (one per AZ), got: ${props.loadBalancerSubnetIds.length}`,
+        this,
+        'loadBalancerSubnetIds',
+      );
     }
     const azCount = subnets.length;
     const plan = planFleet(tier, {
@@ -222,7 +237,8 @@ export class ResilientFleet extends Construct {
     emitWarnings(this, 'ResilientFleet', plan.warnings);
     this.primaryCapacity = plan.primaryCapacity;
     this.capacity = plan.capacity;
-    this.placementStrategy = plan.placement === 'SPREAD' ? FleetPlacementStrategy.SPREAD : FleetPlacementStrategy.PARTITION;
+    this.placementStrategy =
+      plan.placement === 'SPREAD' ? FleetPlacementStrategy.SPREAD : FleetPlacementStrategy.PARTITION;
     const port = plan.targetHealth.port;
     // A token (a Terraform variable) is checked by the provider or the service at apply time.
     const rateLimitPerIp = props.rateLimitPerIp ?? plan.rateLimitPerIp;
@@ -232,33 +248,58 @@ export class ResilientFleet extends Construct {
     const gracePeriod = props.healthCheckGracePeriodSeconds ?? plan.gracePeriodSeconds;
 
     const context = new AccountContext(this, 'Account', provider);
-    this.alarmTopicArn = props.alarmTopicArn ?? newAlarmTopic(this, 'AlarmTopic', `${this.node.path} alarms`, context).arn;
+    this.alarmTopicArn =
+      props.alarmTopicArn ?? newAlarmTopic(this, 'AlarmTopic', `${this.node.path} alarms`, context).arn;
 
     const albGroup = new SecurityGroup(this, 'LoadBalancerSecurityGroup', {
-      provider, vpcId: props.vpcId, description: `Load balancer of ${this.node.path}`,
+      provider,
+      vpcId: props.vpcId,
+      description: `Load balancer of ${this.node.path}`,
     });
     const instanceGroup = new SecurityGroup(this, 'InstanceSecurityGroup', {
-      provider, vpcId: props.vpcId, description: `Instances of ${this.node.path}`,
+      provider,
+      vpcId: props.vpcId,
+      description: `Instances of ${this.node.path}`,
     });
     this.instanceSecurityGroupId = instanceGroup.id;
     for (const [i, cidr] of (props.ingressCidrs ?? ['0.0.0.0/0']).entries()) {
       for (const listenerPort of [443, 80]) {
         new VpcSecurityGroupIngressRule(this, `Ingress${listenerPort}From${i + 1}`, {
-          provider, securityGroupId: albGroup.id, cidrIpv4: cidr, ipProtocol: 'tcp', fromPort: listenerPort, toPort: listenerPort,
+          provider,
+          securityGroupId: albGroup.id,
+          cidrIpv4: cidr,
+          ipProtocol: 'tcp',
+          fromPort: listenerPort,
+          toPort: listenerPort,
           description: listenerPort === 443 ? 'HTTPS from clients' : 'HTTP from clients, redirected to HTTPS',
         });
       }
     }
     new VpcSecurityGroupEgressRule(this, 'LoadBalancerToInstances', {
-      provider, securityGroupId: albGroup.id, referencedSecurityGroupId: instanceGroup.id, ipProtocol: 'tcp', fromPort: port, toPort: port,
+      provider,
+      securityGroupId: albGroup.id,
+      referencedSecurityGroupId: instanceGroup.id,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
       description: 'Requests and health checks to the instances',
     });
     new VpcSecurityGroupIngressRule(this, 'InstancesFromLoadBalancer', {
-      provider, securityGroupId: instanceGroup.id, referencedSecurityGroupId: albGroup.id, ipProtocol: 'tcp', fromPort: port, toPort: port,
+      provider,
+      securityGroupId: instanceGroup.id,
+      referencedSecurityGroupId: albGroup.id,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
       description: 'Requests and health checks from the load balancer',
     });
     new VpcSecurityGroupEgressRule(this, 'InstancesHttpsOut', {
-      provider, securityGroupId: instanceGroup.id, cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: 443, toPort: 443,
+      provider,
+      securityGroupId: instanceGroup.id,
+      cidrIpv4: '0.0.0.0/0',
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
       // AWS APIs (SSM, CloudWatch, Secrets Manager) and package mirrors are reached over HTTPS through the NAT gateways or endpoints.
       description: 'HTTPS to AWS APIs and package mirrors',
     });
@@ -275,7 +316,9 @@ export class ResilientFleet extends Construct {
       desyncMitigationMode: 'strictest',
       // Lets a zonal shift (ARC) move traffic away from an impaired AZ without waiting for health checks.
       enableZonalShift: true,
-      accessLogs: props.accessLogsBucket ? { bucket: props.accessLogsBucket, prefix: this.node.path, enabled: true } : undefined,
+      accessLogs: props.accessLogsBucket
+        ? { bucket: props.accessLogsBucket, prefix: this.node.path, enabled: true }
+        : undefined,
     });
     const health = plan.targetHealth;
     this.targetGroup = new LbTargetGroup(this, 'TargetGroup', {
@@ -297,7 +340,11 @@ export class ResilientFleet extends Construct {
     });
     if (internetFacing) {
       this.webAcl = newFleetWebAcl(this, {
-        context, loadBalancerArn: this.loadBalancer.arn, rateLimitPerIp, healthCheckPath, logRetentionDays: tier.logRetentionDays,
+        context,
+        loadBalancerArn: this.loadBalancer.arn,
+        rateLimitPerIp,
+        healthCheckPath,
+        logRetentionDays: tier.logRetentionDays,
       }).webAcl;
     }
     new LbListener(this, 'HttpsListener', {
@@ -318,34 +365,39 @@ export class ResilientFleet extends Construct {
     });
 
     const autoScalingServiceLinkedRole = `arn:${context.partition}:iam::${context.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
-    const volumeKeyArn = this.volumeKeyArn = props.volumeKeyArn ?? newCustomerManagedKey(this, 'VolumeKey', {
-      description: `Encrypts the volumes of ${this.node.path}`,
-      context,
-      // Auto Scaling launches the instances, so its service-linked role must be able to use the key
-      // and to grant it to the volumes it attaches. The role is named by `aws:PrincipalArn`, not as
-      // principal: KMS rejects a policy whose principal does not exist yet, and the role only exists
-      // after the account's first Auto Scaling group. A key policy statement applies to the key it
-      // is attached to: `*` here means "this key".
-      // https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
-      statements: [
-        {
-          Sid: 'AllowAutoScalingServiceLinkedRoleUse',
-          Effect: 'Allow',
-          Principal: { AWS: '*' },
-          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-          Resource: '*',
-          Condition: { ArnEquals: { 'aws:PrincipalArn': autoScalingServiceLinkedRole } },
-        },
-        {
-          Sid: 'AllowAutoScalingServiceLinkedRoleGrants',
-          Effect: 'Allow',
-          Principal: { AWS: '*' },
-          Action: 'kms:CreateGrant',
-          Resource: '*',
-          Condition: { ArnEquals: { 'aws:PrincipalArn': autoScalingServiceLinkedRole }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-        },
-      ],
-    }).arn;
+    const volumeKeyArn = (this.volumeKeyArn =
+      props.volumeKeyArn ??
+      newCustomerManagedKey(this, 'VolumeKey', {
+        description: `Encrypts the volumes of ${this.node.path}`,
+        context,
+        // Auto Scaling launches the instances, so its service-linked role must be able to use the key
+        // and to grant it to the volumes it attaches. The role is named by `aws:PrincipalArn`, not as
+        // principal: KMS rejects a policy whose principal does not exist yet, and the role only exists
+        // after the account's first Auto Scaling group. A key policy statement applies to the key it
+        // is attached to: `*` here means "this key".
+        // https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
+        statements: [
+          {
+            Sid: 'AllowAutoScalingServiceLinkedRoleUse',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+            Resource: '*',
+            Condition: { ArnEquals: { 'aws:PrincipalArn': autoScalingServiceLinkedRole } },
+          },
+          {
+            Sid: 'AllowAutoScalingServiceLinkedRoleGrants',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: 'kms:CreateGrant',
+            Resource: '*',
+            Condition: {
+              ArnEquals: { 'aws:PrincipalArn': autoScalingServiceLinkedRole },
+              Bool: { 'kms:GrantIsForAWSResource': 'true' },
+            },
+          },
+        ],
+      }).arn);
 
     const role = new IamRole(this, 'InstanceRole', {
       provider,
@@ -357,7 +409,9 @@ export class ResilientFleet extends Construct {
     });
     // Session Manager instead of SSH: no inbound port, every session logged.
     new IamRolePolicyAttachment(this, 'InstanceSsm', {
-      provider, role: role.name, policyArn: `arn:${context.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+      provider,
+      role: role.name,
+      policyArn: `arn:${context.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
     });
     const profile = new IamInstanceProfile(this, 'InstanceProfile', { provider, role: role.name });
 
@@ -371,16 +425,33 @@ export class ResilientFleet extends Construct {
       iamInstanceProfile: { arn: profile.arn },
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
       monitoring: { enabled: true },
-      blockDeviceMappings: [{
-        deviceName: props.rootDeviceName ?? '/dev/xvda',
-        ebs: { encrypted: 'true', kmsKeyId: volumeKeyArn, volumeType: 'gp3', volumeSize: rootVolumeSizeGiB, deleteOnTermination: 'true' },
-      }],
+      blockDeviceMappings: [
+        {
+          deviceName: props.rootDeviceName ?? '/dev/xvda',
+          ebs: {
+            encrypted: 'true',
+            kmsKeyId: volumeKeyArn,
+            volumeType: 'gp3',
+            volumeSize: rootVolumeSizeGiB,
+            deleteOnTermination: 'true',
+          },
+        },
+      ],
       updateDefaultVersion: true,
     });
 
-    const placement = new PlacementGroup(this, 'PlacementGroup', this.placementStrategy === FleetPlacementStrategy.SPREAD
-      ? { provider, name: `${this.node.addr.slice(0, 16)}-spread`, strategy: 'spread', spreadLevel: 'rack' }
-      : { provider, name: `${this.node.addr.slice(0, 16)}-partition`, strategy: 'partition', partitionCount: plan.partitions });
+    const placement = new PlacementGroup(
+      this,
+      'PlacementGroup',
+      this.placementStrategy === FleetPlacementStrategy.SPREAD
+        ? { provider, name: `${this.node.addr.slice(0, 16)}-spread`, strategy: 'spread', spreadLevel: 'rack' }
+        : {
+            provider,
+            name: `${this.node.addr.slice(0, 16)}-partition`,
+            strategy: 'partition',
+            partitionCount: plan.partitions,
+          },
+    );
 
     const alarm = plan.errorAlarm;
     const period = alarm.periodSeconds;
@@ -394,10 +465,42 @@ export class ResilientFleet extends Construct {
       evaluationPeriods: alarm.evaluationPeriods,
       treatMissingData: 'notBreaching',
       metricQuery: [
-        { id: 'share', expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)', label: '5xx share of requests (%)', returnData: true },
-        { id: 'requests', metric: { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', stat: 'Sum', period, dimensions: lbDimension } },
-        { id: 'elb5xx', metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_ELB_5XX_Count', stat: 'Sum', period, dimensions: lbDimension } },
-        { id: 'target5xx', metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', stat: 'Sum', period, dimensions: lbDimension } },
+        {
+          id: 'share',
+          expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)',
+          label: '5xx share of requests (%)',
+          returnData: true,
+        },
+        {
+          id: 'requests',
+          metric: {
+            namespace: 'AWS/ApplicationELB',
+            metricName: 'RequestCount',
+            stat: 'Sum',
+            period,
+            dimensions: lbDimension,
+          },
+        },
+        {
+          id: 'elb5xx',
+          metric: {
+            namespace: 'AWS/ApplicationELB',
+            metricName: 'HTTPCode_ELB_5XX_Count',
+            stat: 'Sum',
+            period,
+            dimensions: lbDimension,
+          },
+        },
+        {
+          id: 'target5xx',
+          metric: {
+            namespace: 'AWS/ApplicationELB',
+            metricName: 'HTTPCode_Target_5XX_Count',
+            stat: 'Sum',
+            period,
+            dimensions: lbDimension,
+          },
+        },
       ],
       alarmActions: [this.alarmTopicArn],
       okActions: [this.alarmTopicArn],
@@ -434,14 +537,25 @@ export class ResilientFleet extends Construct {
       targetGroupArns: [this.targetGroup.arn],
       placementGroup: placement.id,
       capacityRebalance: true,
-      enabledMetrics: ['GroupMinSize', 'GroupMaxSize', 'GroupDesiredCapacity', 'GroupInServiceInstances', 'GroupPendingInstances', 'GroupTerminatingInstances', 'GroupTotalInstances'],
+      enabledMetrics: [
+        'GroupMinSize',
+        'GroupMaxSize',
+        'GroupDesiredCapacity',
+        'GroupInServiceInstances',
+        'GroupPendingInstances',
+        'GroupTerminatingInstances',
+        'GroupTotalInstances',
+      ],
       instanceMaintenancePolicy: { minHealthyPercentage: minHealthy, maxHealthyPercentage: maxHealthy },
       mixedInstancesPolicy: {
         launchTemplate: {
           launchTemplateSpecification: { launchTemplateId: template.id, version: `${template.latestVersion}` },
           override: props.instanceTypes.map((instanceType) => ({ instanceType })),
         },
-        instancesDistribution: { onDemandBaseCapacity: this.capacity.min, onDemandPercentageAboveBaseCapacity: plan.onDemandPercent },
+        instancesDistribution: {
+          onDemandBaseCapacity: this.capacity.min,
+          onDemandPercentageAboveBaseCapacity: plan.onDemandPercent,
+        },
       },
       instanceRefresh: {
         strategy: 'Rolling',

@@ -10,7 +10,12 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
-  AuroraInstancePlan, FailureDomain, HA_METADATA_KEY, HaRole, planGlobalDatabase, PlanWarning,
+  AuroraInstancePlan,
+  FailureDomain,
+  HA_METADATA_KEY,
+  HaRole,
+  planGlobalDatabase,
+  PlanWarning,
 } from '../../core';
 import { HaValidationError } from '../../core/errors';
 import { requireInteger } from '../../core/numbers';
@@ -162,8 +167,9 @@ export class GlobalDatabase extends Construct {
     }
     const known = (n: number | undefined) => (n === undefined || Token.isUnresolved(n) ? undefined : n);
     const subnetCount = (subnets: string[]) =>
-      (!Token.isUnresolved(subnets) && literals(subnets).length === subnets.length ? subnets.length : undefined);
-    const instanceClass = props.instanceClass === undefined || Token.isUnresolved(props.instanceClass) ? undefined : props.instanceClass;
+      !Token.isUnresolved(subnets) && literals(subnets).length === subnets.length ? subnets.length : undefined;
+    const instanceClass =
+      props.instanceClass === undefined || Token.isUnresolved(props.instanceClass) ? undefined : props.instanceClass;
     const backupRetentionDays = known(props.backupRetentionDays);
     const plan = planGlobalDatabase(tier, {
       primary: {
@@ -179,8 +185,13 @@ export class GlobalDatabase extends Construct {
         backupRetentionDays,
         instanceClass,
         props: {
-          readers: props.secondaryReaders === undefined && props.secondaryInstances !== undefined ? 'secondaryInstances' : 'secondaryReaders',
-          subnets: 'secondarySubnetIds', backupRetention: 'backupRetentionDays', instanceClass: 'instanceClass',
+          readers:
+            props.secondaryReaders === undefined && props.secondaryInstances !== undefined
+              ? 'secondaryInstances'
+              : 'secondaryReaders',
+          subnets: 'secondarySubnetIds',
+          backupRetention: 'backupRetentionDays',
+          instanceClass: 'instanceClass',
         },
       },
       primaryRegion: this.primaryRegion,
@@ -192,10 +203,17 @@ export class GlobalDatabase extends Construct {
     });
     throwProblems(plan.problems, this);
     const warnings = [...plan.warnings, ...plan.primary.warnings, ...plan.secondary.warnings];
-    emitWarnings(this, 'GlobalDatabase', warnings.filter((w: PlanWarning, i) => warnings.findIndex((v) => v.message === w.message) === i));
+    emitWarnings(
+      this,
+      'GlobalDatabase',
+      warnings.filter((w: PlanWarning, i) => warnings.findIndex((v) => v.message === w.message) === i),
+    );
     this.port = plan.primary.port;
     // A token retention is rendered as given (Terraform checks it at plan time).
-    const retention = props.backupRetentionDays !== undefined && backupRetentionDays === undefined ? props.backupRetentionDays : undefined;
+    const retention =
+      props.backupRetentionDays !== undefined && backupRetentionDays === undefined
+        ? props.backupRetentionDays
+        : undefined;
 
     const engine = plan.primary.engine;
     const family = props.parameterGroupFamily ?? parameterGroupFamilyOf(props.engineVersion);
@@ -203,8 +221,14 @@ export class GlobalDatabase extends Construct {
     const name = `ha-${this.node.addr.slice(0, 20)}`;
     const primaryContext = new AccountContext(this, 'PrimaryAccount', provider);
     const secondaryContext = new AccountContext(this, 'SecondaryAccount', secondaryProvider);
-    const primaryKey = newCustomerManagedKey(this, 'PrimaryKey', { description: `Encrypts the primary cluster of ${this.node.path}`, context: primaryContext });
-    const secondaryKey = newCustomerManagedKey(this, 'SecondaryKey', { description: `Encrypts the secondary cluster of ${this.node.path}`, context: secondaryContext });
+    const primaryKey = newCustomerManagedKey(this, 'PrimaryKey', {
+      description: `Encrypts the primary cluster of ${this.node.path}`,
+      context: primaryContext,
+    });
+    const secondaryKey = newCustomerManagedKey(this, 'SecondaryKey', {
+      description: `Encrypts the secondary cluster of ${this.node.path}`,
+      context: secondaryContext,
+    });
 
     this.globalCluster = new RdsGlobalCluster(this, 'GlobalCluster', {
       provider,
@@ -235,15 +259,16 @@ export class GlobalDatabase extends Construct {
     // A parameter group is regional: each cluster gets one in its region, both refusing plain-text connections.
     // The managed RPO goes in the primary's only: a promoted secondary with no secondary would block every commit.
     const managedRpo = { name: plan.managedRpo.parameter, value: String(plan.managedRpo.seconds) };
-    const parameterGroup = (prefix: string, regionProvider: AwsProvider | undefined) => new RdsClusterParameterGroup(this, `${prefix}ParameterGroup`, {
-      provider: regionProvider,
-      namePrefix: `${name}-${prefix.toLowerCase()}-`,
-      family,
-      description: 'TLS required for every connection (rds.force_ssl)',
-      parameter: [{ name: 'rds.force_ssl', value: '1' }, ...(prefix === 'Primary' ? [managedRpo] : [])],
-      // A name prefix makes a replacement group possible before the cluster leaves the old one.
-      lifecycle: { createBeforeDestroy: true },
-    }).name;
+    const parameterGroup = (prefix: string, regionProvider: AwsProvider | undefined) =>
+      new RdsClusterParameterGroup(this, `${prefix}ParameterGroup`, {
+        provider: regionProvider,
+        namePrefix: `${name}-${prefix.toLowerCase()}-`,
+        family,
+        description: 'TLS required for every connection (rds.force_ssl)',
+        parameter: [{ name: 'rds.force_ssl', value: '1' }, ...(prefix === 'Primary' ? [managedRpo] : [])],
+        // A name prefix makes a replacement group possible before the cluster leaves the old one.
+        lifecycle: { createBeforeDestroy: true },
+      }).name;
 
     const primaryNet = this.regionNetwork('Primary', provider, props.primaryVpcId, props.primarySubnetIds);
     this.primarySecurityGroupId = primaryNet.securityGroupId;
@@ -262,9 +287,22 @@ export class GlobalDatabase extends Construct {
       finalSnapshotIdentifier: `${name}-primary-final`,
     });
     protectFromDestroy(this.primary, props.preventDestroy, this, 'GlobalDatabase');
-    const primaryInstances = this.addInstances('Primary', provider, this.primary, plan.primary.instances, dbInstanceClass, primaryNet.subnetGroupName, primaryKey.arn);
+    const primaryInstances = this.addInstances(
+      'Primary',
+      provider,
+      this.primary,
+      plan.primary.instances,
+      dbInstanceClass,
+      primaryNet.subnetGroupName,
+      primaryKey.arn,
+    );
 
-    const secondaryNet = this.regionNetwork('Secondary', secondaryProvider, props.secondaryVpcId, props.secondarySubnetIds);
+    const secondaryNet = this.regionNetwork(
+      'Secondary',
+      secondaryProvider,
+      props.secondaryVpcId,
+      props.secondarySubnetIds,
+    );
     this.secondarySecurityGroupId = secondaryNet.securityGroupId;
     this.secondary = new RdsCluster(this, 'Secondary', {
       ...clusterBase,
@@ -281,9 +319,19 @@ export class GlobalDatabase extends Construct {
       lifecycle: { ignoreChanges: ['replication_source_identifier', 'global_cluster_identifier'] },
     });
     protectFromDestroy(this.secondary, props.preventDestroy, this, 'GlobalDatabase');
-    this.addInstances('Secondary', secondaryProvider, this.secondary, plan.secondary.instances, dbInstanceClass, secondaryNet.subnetGroupName, secondaryKey.arn);
+    this.addInstances(
+      'Secondary',
+      secondaryProvider,
+      this.secondary,
+      plan.secondary.instances,
+      dbInstanceClass,
+      secondaryNet.subnetGroupName,
+      secondaryKey.arn,
+    );
 
-    const topicArn = props.secondaryAlarmTopicArn ?? newAlarmTopic(this, 'SecondaryAlarmTopic', `${this.node.path} replication alarms`, secondaryContext).arn;
+    const topicArn =
+      props.secondaryAlarmTopicArn ??
+      newAlarmTopic(this, 'SecondaryAlarmTopic', `${this.node.path} replication alarms`, secondaryContext).arn;
     const lag = plan.secondary.replicationLagAlarm;
     this.replicationLagAlarm = new CloudwatchMetricAlarm(this, 'ReplicationLagAlarm', {
       provider: secondaryProvider,
@@ -292,7 +340,10 @@ export class GlobalDatabase extends Construct {
       namespace: lag.namespace,
       metricName: lag.metricName,
       // Aurora publishes the lag under the secondary's identifier and the primary's region, together.
-      dimensions: { DBClusterIdentifier: this.secondary.clusterIdentifier, SourceRegion: this.primaryRegion ?? primaryContext.region },
+      dimensions: {
+        DBClusterIdentifier: this.secondary.clusterIdentifier,
+        SourceRegion: this.primaryRegion ?? primaryContext.region,
+      },
       statistic: lag.statistic,
       period: lag.periodSeconds,
       evaluationPeriods: lag.evaluationPeriods,
@@ -304,8 +355,16 @@ export class GlobalDatabase extends Construct {
       okActions: [topicArn],
     });
 
-    attachHaMetadataTo([this.globalCluster], this, props, { component: 'GlobalDatabase', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
-    attachHaMetadataTo(resourcesOfProvider(this, secondaryProvider), this, props, { component: 'GlobalDatabase', failureDomain: FailureDomain.REGION, role: HaRole.REPLICA });
+    attachHaMetadataTo([this.globalCluster], this, props, {
+      component: 'GlobalDatabase',
+      failureDomain: FailureDomain.GLOBAL,
+      role: HaRole.GLOBAL,
+    });
+    attachHaMetadataTo(resourcesOfProvider(this, secondaryProvider), this, props, {
+      component: 'GlobalDatabase',
+      failureDomain: FailureDomain.REGION,
+      role: HaRole.REPLICA,
+    });
     attachHaMetadata(this, props, { component: 'GlobalDatabase', failureDomain: FailureDomain.REGION });
     const dataRpoSeconds = known(props.rpoObjectiveSeconds);
     if (dataRpoSeconds !== undefined) {
@@ -316,48 +375,90 @@ export class GlobalDatabase extends Construct {
 
   /** Admits a security group of the primary region to the primary cluster's port. */
   public allowPrimaryFrom(id: string, sourceSecurityGroupId: string): void {
-    this.allowFrom(id, this.primarySecurityGroupId, sourceSecurityGroupId, this.primary.provider as AwsProvider | undefined, HaRole.PRIMARY);
+    this.allowFrom(
+      id,
+      this.primarySecurityGroupId,
+      sourceSecurityGroupId,
+      this.primary.provider as AwsProvider | undefined,
+      HaRole.PRIMARY,
+    );
   }
 
   /** Admits a security group of the secondary region to the secondary cluster's port. */
   public allowSecondaryFrom(id: string, sourceSecurityGroupId: string): void {
-    this.allowFrom(id, this.secondarySecurityGroupId, sourceSecurityGroupId, this.secondary.provider as AwsProvider | undefined, HaRole.REPLICA);
+    this.allowFrom(
+      id,
+      this.secondarySecurityGroupId,
+      sourceSecurityGroupId,
+      this.secondary.provider as AwsProvider | undefined,
+      HaRole.REPLICA,
+    );
   }
 
-  private allowFrom(id: string, securityGroupId: string, source: string, provider: AwsProvider | undefined, role: HaRole): void {
+  private allowFrom(
+    id: string,
+    securityGroupId: string,
+    source: string,
+    provider: AwsProvider | undefined,
+    role: HaRole,
+  ): void {
     const rule = new VpcSecurityGroupIngressRule(this, id, {
-      provider, securityGroupId, referencedSecurityGroupId: source, ipProtocol: 'tcp', fromPort: this.port, toPort: this.port,
+      provider,
+      securityGroupId,
+      referencedSecurityGroupId: source,
+      ipProtocol: 'tcp',
+      fromPort: this.port,
+      toPort: this.port,
       description: 'PostgreSQL from an allowed client',
     });
-    attachHaMetadataTo([rule], this, this.haProps, { component: 'GlobalDatabase', failureDomain: FailureDomain.REGION, role });
+    attachHaMetadataTo([rule], this, this.haProps, {
+      component: 'GlobalDatabase',
+      failureDomain: FailureDomain.REGION,
+      role,
+    });
   }
 
   private regionNetwork(prefix: string, provider: AwsProvider | undefined, vpcId: string, subnetIds: string[]) {
     const group = new SecurityGroup(this, `${prefix}SecurityGroup`, {
-      provider, vpcId, description: `${prefix} cluster of ${this.node.path}: clients are admitted one by one`,
+      provider,
+      vpcId,
+      description: `${prefix} cluster of ${this.node.path}: clients are admitted one by one`,
     });
     const subnets = new DbSubnetGroup(this, `${prefix}Subnets`, {
-      provider, namePrefix: `ha-${prefix.toLowerCase()}-`, description: `${prefix} cluster of ${this.node.path}`, subnetIds,
+      provider,
+      namePrefix: `ha-${prefix.toLowerCase()}-`,
+      description: `${prefix} cluster of ${this.node.path}`,
+      subnetIds,
     });
     return { securityGroupId: group.id, subnetGroupName: subnets.name };
   }
 
-  private addInstances(prefix: string, provider: AwsProvider | undefined, cluster: RdsCluster, planned: readonly AuroraInstancePlan[],
-    instanceClass: string, subnetGroupName: string, keyArn: string): RdsClusterInstance[] {
-    return planned.map((instance, i) => new RdsClusterInstance(this, `${prefix}Instance${i + 1}`, {
-      provider,
-      clusterIdentifier: cluster.id,
-      engine: cluster.engine,
-      engineVersion: cluster.engineVersion,
-      instanceClass,
-      dbSubnetGroupName: subnetGroupName,
-      publiclyAccessible: false,
-      autoMinorVersionUpgrade: true,
-      availabilityZone: instance.zone,
-      promotionTier: instance.promotionTier,
-      performanceInsightsEnabled: true,
-      performanceInsightsKmsKeyId: keyArn,
-    }));
+  private addInstances(
+    prefix: string,
+    provider: AwsProvider | undefined,
+    cluster: RdsCluster,
+    planned: readonly AuroraInstancePlan[],
+    instanceClass: string,
+    subnetGroupName: string,
+    keyArn: string,
+  ): RdsClusterInstance[] {
+    return planned.map(
+      (instance, i) =>
+        new RdsClusterInstance(this, `${prefix}Instance${i + 1}`, {
+          provider,
+          clusterIdentifier: cluster.id,
+          engine: cluster.engine,
+          engineVersion: cluster.engineVersion,
+          instanceClass,
+          dbSubnetGroupName: subnetGroupName,
+          publiclyAccessible: false,
+          autoMinorVersionUpgrade: true,
+          availabilityZone: instance.zone,
+          promotionTier: instance.promotionTier,
+          performanceInsightsEnabled: true,
+          performanceInsightsKmsKeyId: keyArn,
+        }),
+    );
   }
 }
 
@@ -365,7 +466,9 @@ export class GlobalDatabase extends Construct {
 function parameterGroupFamilyOf(engineVersion: string): string {
   const major = Token.isUnresolved(engineVersion) ? undefined : /^(\d+)(\.\d+)*$/.exec(engineVersion)?.[1];
   if (major === undefined) {
-    throw new HaValidationError(`parameterGroupFamily must be set when engineVersion is not a literal Aurora PostgreSQL version (e.g. 16.6), got: ${engineVersion}`);
+    throw new HaValidationError(
+      `parameterGroupFamily must be set when engineVersion is not a literal Aurora PostgreSQL version (e.g. 16.6), got: ${engineVersion}`,
+    );
   }
   return `aurora-postgresql${major}`;
 }

@@ -123,11 +123,14 @@ export class GlobalTable extends Construct {
       consistency: props.consistency,
       witness: props.witnessRegion === undefined ? undefined : { region: known(props.witnessRegion) },
       pointInTimeRecoveryDays: pitr === undefined || Token.isUnresolved(pitr) ? undefined : pitr,
-      replicationLatencyThreshold: thresholdMs === undefined ? undefined : {
-        prop: 'replicationLatencyThresholdMs',
-        milliseconds: Token.isUnresolved(thresholdMs) ? undefined : thresholdMs,
-        text: String(thresholdMs),
-      },
+      replicationLatencyThreshold:
+        thresholdMs === undefined
+          ? undefined
+          : {
+              prop: 'replicationLatencyThresholdMs',
+              milliseconds: Token.isUnresolved(thresholdMs) ? undefined : thresholdMs,
+              text: String(thresholdMs),
+            },
       contributorInsights: props.contributorInsights,
       timeToLiveAttribute: props.timeToLiveAttribute,
     });
@@ -137,10 +140,12 @@ export class GlobalTable extends Construct {
 
     const context = new AccountContext(this, 'Account', provider);
     const key = newCustomerManagedKey(this, 'Key', { description: `Encrypts the table ${props.tableName}`, context });
-    const replicaKeys = props.replicaProviders.map((replicaProvider) => newCustomerManagedKey(this, `ReplicaKey-${replicaAlias(replicaProvider)}`, {
-      description: `Encrypts the replica of the table ${props.tableName}`,
-      context: new AccountContext(this, `ReplicaAccount-${replicaAlias(replicaProvider)}`, replicaProvider),
-    }));
+    const replicaKeys = props.replicaProviders.map((replicaProvider) =>
+      newCustomerManagedKey(this, `ReplicaKey-${replicaAlias(replicaProvider)}`, {
+        description: `Encrypts the replica of the table ${props.tableName}`,
+        context: new AccountContext(this, `ReplicaAccount-${replicaAlias(replicaProvider)}`, replicaProvider),
+      }),
+    );
     const replicaRegions = this.replicaRegions.map((r, i) => r ?? (props.replicaProviders[i].region as string));
 
     const attributes = [props.partitionKey, ...(props.sortKey ? [props.sortKey] : [])];
@@ -154,8 +159,12 @@ export class GlobalTable extends Construct {
       streamEnabled: true,
       streamViewType: 'NEW_AND_OLD_IMAGES',
       deletionProtectionEnabled: plan.deletionProtection,
-      pointInTimeRecovery: { enabled: true, recoveryPeriodInDays: pitr !== undefined && Token.isUnresolved(pitr) ? pitr : plan.pointInTimeRecoveryDays },
-      ttl: plan.timeToLiveAttribute === undefined ? undefined : { attributeName: plan.timeToLiveAttribute, enabled: true },
+      pointInTimeRecovery: {
+        enabled: true,
+        recoveryPeriodInDays: pitr !== undefined && Token.isUnresolved(pitr) ? pitr : plan.pointInTimeRecoveryDays,
+      },
+      ttl:
+        plan.timeToLiveAttribute === undefined ? undefined : { attributeName: plan.timeToLiveAttribute, enabled: true },
       serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
       replica: replicaRegions.map((regionName, i) => ({
         regionName,
@@ -175,14 +184,17 @@ export class GlobalTable extends Construct {
       for (const replicaProvider of props.replicaProviders) {
         // A replica is a table of its own region: its insights are enabled there, once it exists.
         new DynamodbContributorInsights(this, `ContributorInsights-${replicaAlias(replicaProvider)}`, {
-          provider: replicaProvider, tableName: this.table.name, dependsOn: [this.table],
+          provider: replicaProvider,
+          tableName: this.table.name,
+          dependsOn: [this.table],
         });
       }
     }
 
     const alarm = plan.replicationLatencyAlarm;
     const threshold = alarm.thresholdMs ?? thresholdMs!;
-    const topicArn = props.alarmTopicArn ?? newAlarmTopic(this, 'AlarmTopic', `${props.tableName} replication alarms`, context).arn;
+    const topicArn =
+      props.alarmTopicArn ?? newAlarmTopic(this, 'AlarmTopic', `${props.tableName} replication alarms`, context).arn;
     this.replicationLatencyAlarm = new CloudwatchMetricAlarm(this, 'ReplicationLatencyAlarm', {
       provider,
       alarmName: `ha-${this.node.addr.slice(0, 20)}-replication-latency`,
@@ -193,11 +205,19 @@ export class GlobalTable extends Construct {
       datapointsToAlarm: alarm.datapointsToAlarm,
       treatMissingData: alarm.treatMissingData,
       metricQuery: [
-        { id: 'worst', expression: `MAX([${replicaRegions.map((_, i) => `r${i}`).join(', ')}])`, label: 'Worst replication latency (ms)', returnData: true },
+        {
+          id: 'worst',
+          expression: `MAX([${replicaRegions.map((_, i) => `r${i}`).join(', ')}])`,
+          label: 'Worst replication latency (ms)',
+          returnData: true,
+        },
         ...replicaRegions.map((region, i) => ({
           id: `r${i}`,
           metric: {
-            namespace: 'AWS/DynamoDB', metricName: 'ReplicationLatency', stat: alarm.statistic, period: alarm.periodSeconds,
+            namespace: 'AWS/DynamoDB',
+            metricName: 'ReplicationLatency',
+            stat: alarm.statistic,
+            period: alarm.periodSeconds,
             dimensions: { TableName: this.table.name, ReceivingRegion: region },
           },
         })),
@@ -207,9 +227,17 @@ export class GlobalTable extends Construct {
     });
 
     for (const replicaProvider of props.replicaProviders) {
-      attachHaMetadataTo(resourcesOfProvider(this, replicaProvider), this, props, { component: 'GlobalTable', failureDomain: FailureDomain.REGION, role: HaRole.REPLICA });
+      attachHaMetadataTo(resourcesOfProvider(this, replicaProvider), this, props, {
+        component: 'GlobalTable',
+        failureDomain: FailureDomain.REGION,
+        role: HaRole.REPLICA,
+      });
     }
-    attachHaMetadataTo([this.table], this, props, { component: 'GlobalTable', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
+    attachHaMetadataTo([this.table], this, props, {
+      component: 'GlobalTable',
+      failureDomain: FailureDomain.GLOBAL,
+      role: HaRole.GLOBAL,
+    });
     attachHaMetadata(this, props, { component: 'GlobalTable', failureDomain: FailureDomain.REGION });
   }
 }

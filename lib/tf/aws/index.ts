@@ -13,15 +13,32 @@ export * from './slo';
 export * from './global-table';
 export * from './runbooks';
 export { AttachHaMetadataOptions, attachHaMetadata } from './private/metadata';
-export { AddHaChecksOptions, HA_ACKNOWLEDGED_KEY, TfAcknowledgedFinding, TfHaChecks, TfHaChecksResult, acknowledgeHaFinding, addHaChecks } from '../ha-checks';
+export {
+  AddHaChecksOptions,
+  HA_ACKNOWLEDGED_KEY,
+  TfAcknowledgedFinding,
+  TfHaChecks,
+  TfHaChecksResult,
+  acknowledgeHaFinding,
+  addHaChecks,
+} from '../ha-checks';
 export { recordDrillMeasurement } from '../drill-measurement';
 
 // Shared with the Google engine: a Terraform stack's state backend and the Terraform version it needs.
 export {
-  configureStateBackend, GcsStateBackend, S3StateBackend, STATE_BACKEND_CONTEXT, StateBackendOptions,
+  configureStateBackend,
+  GcsStateBackend,
+  S3StateBackend,
+  STATE_BACKEND_CONTEXT,
+  StateBackendOptions,
   stateBackendFromContext,
 } from '../state-backend';
 export {
-  MinimumTerraformVersion, minimumTerraformVersion, requireTerraformVersion, TERRAFORM_BASELINE_VERSION,
-  TERRAFORM_FEATURES, TerraformDocument, TerraformFeature,
+  MinimumTerraformVersion,
+  minimumTerraformVersion,
+  requireTerraformVersion,
+  TERRAFORM_BASELINE_VERSION,
+  TERRAFORM_FEATURES,
+  TerraformDocument,
+  TerraformFeature,
 } from '../terraform-version';

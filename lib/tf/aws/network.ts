@@ -131,8 +131,12 @@ export class MultiAzNetwork extends Construct {
     emitWarnings(this, 'MultiAzNetwork', plan.warnings);
 
     // A zone the plan leaves unnamed is the user's token, else the region's i-th available zone, read at plan time.
-    const lookup = props.availabilityZones ? undefined : new DataAwsAvailabilityZones(this, 'Zones', { provider, state: 'available' });
-    this.availabilityZones = plan.zones.map((_, i) => props.availabilityZones?.[i] ?? Fn.element(lookup!.names, i) as string);
+    const lookup = props.availabilityZones
+      ? undefined
+      : new DataAwsAvailabilityZones(this, 'Zones', { provider, state: 'available' });
+    this.availabilityZones = plan.zones.map(
+      (_, i) => props.availabilityZones?.[i] ?? (Fn.element(lookup!.names, i) as string),
+    );
     this.natGatewayCount = plan.natGatewayCount;
     const cidrBlock = props.cidrBlock ?? NETWORK_DEFAULTS.cidrBlock;
 
@@ -143,7 +147,12 @@ export class MultiAzNetwork extends Construct {
 
     const igw = new InternetGateway(this, 'InternetGateway', { provider, vpcId: this.vpc.id });
     const publicRoutes = new RouteTable(this, 'PublicRoutes', { provider, vpcId: this.vpc.id });
-    new Route(this, 'PublicDefaultRoute', { provider, routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
+    new Route(this, 'PublicDefaultRoute', {
+      provider,
+      routeTableId: publicRoutes.id,
+      destinationCidrBlock: '0.0.0.0/0',
+      gatewayId: igw.id,
+    });
 
     const publicSubnets: Subnet[] = [];
     const natIds: string[] = [];
@@ -151,14 +160,27 @@ export class MultiAzNetwork extends Construct {
     plan.zones.forEach((zonePlan, i) => {
       const n = i + 1;
       const subnet = new Subnet(this, `Public${n}`, {
-        provider, vpcId: this.vpc.id, availabilityZone: this.availabilityZones[i], cidrBlock: zonePlan.publicCidr, mapPublicIpOnLaunch: false,
+        provider,
+        vpcId: this.vpc.id,
+        availabilityZone: this.availabilityZones[i],
+        cidrBlock: zonePlan.publicCidr,
+        mapPublicIpOnLaunch: false,
         tags: { Name: `public-${n}`, 'ha:subnet-type': 'public' },
       });
-      new RouteTableAssociation(this, `Public${n}Routes`, { provider, subnetId: subnet.id, routeTableId: publicRoutes.id });
+      new RouteTableAssociation(this, `Public${n}Routes`, {
+        provider,
+        subnetId: subnet.id,
+        routeTableId: publicRoutes.id,
+      });
       publicSubnets.push(subnet);
       if (zonePlan.natGateway) {
         const eip = new Eip(this, `Nat${n}Address`, { provider, domain: 'vpc' });
-        const nat = new NatGateway(this, `Nat${n}`, { provider, subnetId: subnet.id, allocationId: eip.allocationId, dependsOn: [igw] });
+        const nat = new NatGateway(this, `Nat${n}`, {
+          provider,
+          subnetId: subnet.id,
+          allocationId: eip.allocationId,
+          dependsOn: [igw],
+        });
         natIds.push(nat.id);
       }
     });
@@ -167,13 +189,25 @@ export class MultiAzNetwork extends Construct {
     this.privateSubnetIds = plan.zones.map((zonePlan, i) => {
       const n = i + 1;
       const subnet = new Subnet(this, `Private${n}`, {
-        provider, vpcId: this.vpc.id, availabilityZone: this.availabilityZones[i], cidrBlock: zonePlan.privateCidr,
+        provider,
+        vpcId: this.vpc.id,
+        availabilityZone: this.availabilityZones[i],
+        cidrBlock: zonePlan.privateCidr,
         tags: { Name: `private-${n}`, 'ha:subnet-type': 'private' },
       });
       const routes = new RouteTable(this, `Private${n}Routes`, { provider, vpcId: this.vpc.id });
       // Each AZ leaves through its own NAT gateway, so one AZ's loss costs no other AZ its egress.
-      new Route(this, `Private${n}DefaultRoute`, { provider, routeTableId: routes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: natIds[zonePlan.egressZone] });
-      new RouteTableAssociation(this, `Private${n}RoutesAssociation`, { provider, subnetId: subnet.id, routeTableId: routes.id });
+      new Route(this, `Private${n}DefaultRoute`, {
+        provider,
+        routeTableId: routes.id,
+        destinationCidrBlock: '0.0.0.0/0',
+        natGatewayId: natIds[zonePlan.egressZone],
+      });
+      new RouteTableAssociation(this, `Private${n}RoutesAssociation`, {
+        provider,
+        subnetId: subnet.id,
+        routeTableId: routes.id,
+      });
       privateRouteTableIds.push(routes.id);
       return subnet.id;
     });
@@ -182,20 +216,29 @@ export class MultiAzNetwork extends Construct {
     this.isolatedSubnetIds = plan.zones.map((zonePlan, i) => {
       const n = i + 1;
       const subnet = new Subnet(this, `Isolated${n}`, {
-        provider, vpcId: this.vpc.id, availabilityZone: this.availabilityZones[i], cidrBlock: zonePlan.isolatedCidr,
+        provider,
+        vpcId: this.vpc.id,
+        availabilityZone: this.availabilityZones[i],
+        cidrBlock: zonePlan.isolatedCidr,
         tags: { Name: `isolated-${n}`, 'ha:subnet-type': 'isolated' },
       });
-      new RouteTableAssociation(this, `Isolated${n}Routes`, { provider, subnetId: subnet.id, routeTableId: isolatedRoutes.id });
+      new RouteTableAssociation(this, `Isolated${n}Routes`, {
+        provider,
+        subnetId: subnet.id,
+        routeTableId: isolatedRoutes.id,
+      });
       return subnet.id;
     });
 
     const routeTables = { public: [publicRoutes.id], private: privateRouteTableIds, isolated: [isolatedRoutes.id] };
     const context = new AccountContext(this, 'Account', provider);
-    const keyArn = props.flowLogKeyArn ?? newCustomerManagedKey(this, 'FlowLogKey', {
-      description: `Encrypts the VPC flow logs of ${this.node.path}`,
-      context,
-      statements: [cloudWatchLogsStatement(context)],
-    }).arn;
+    const keyArn =
+      props.flowLogKeyArn ??
+      newCustomerManagedKey(this, 'FlowLogKey', {
+        description: `Encrypts the VPC flow logs of ${this.node.path}`,
+        context,
+        statements: [cloudWatchLogsStatement(context)],
+      }).arn;
     this.flowLogGroup = new CloudwatchLogGroup(this, 'FlowLogs', {
       provider,
       namePrefix: 'vpc-flow-logs-',
@@ -209,12 +252,14 @@ export class MultiAzNetwork extends Construct {
       description: 'Delivers the VPC flow logs to their log group',
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow',
-          Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
-          Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'aws:SourceAccount': context.accountId } },
-        }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': context.accountId } },
+          },
+        ],
       }),
     });
     new IamRolePolicy(this, 'FlowLogPolicy', {
@@ -222,11 +267,13 @@ export class MultiAzNetwork extends Construct {
       role: role.id,
       policy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow',
-          Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-          Resource: [this.flowLogGroup.arn, `${this.flowLogGroup.arn}:*`],
-        }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+            Resource: [this.flowLogGroup.arn, `${this.flowLogGroup.arn}:*`],
+          },
+        ],
       }),
     });
     new FlowLog(this, 'FlowLog', {
@@ -252,10 +299,15 @@ export class MultiAzNetwork extends Construct {
         provider,
         vpcId: this.vpc.id,
         description: 'HTTPS from inside the VPC to its interface endpoints',
-        ingress: [{
-          description: 'HTTPS from the VPC', protocol: 'tcp', fromPort: plan.interfaceEndpointPort, toPort: plan.interfaceEndpointPort,
-          cidrBlocks: [cidrBlock],
-        }],
+        ingress: [
+          {
+            description: 'HTTPS from the VPC',
+            protocol: 'tcp',
+            fromPort: plan.interfaceEndpointPort,
+            toPort: plan.interfaceEndpointPort,
+            cidrBlocks: [cidrBlock],
+          },
+        ],
       });
       for (const service of plan.interfaceEndpoints) {
         new VpcEndpoint(this, `${service}Endpoint`, {

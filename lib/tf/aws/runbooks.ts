@@ -6,8 +6,16 @@ import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
-  automationDocumentContent, DrStrategy, FAILOVER_STEP_METADATA_KEY, FailoverTriggerIntent, FailureDomain,
-  headlessWriterIdentifier, promotedReaderIdentifier, promotionRunbookPlan, regionFailoverRunbooksProblems, RunbookPlan,
+  automationDocumentContent,
+  DrStrategy,
+  FAILOVER_STEP_METADATA_KEY,
+  FailoverTriggerIntent,
+  FailureDomain,
+  headlessWriterIdentifier,
+  promotedReaderIdentifier,
+  promotionRunbookPlan,
+  regionFailoverRunbooksProblems,
+  RunbookPlan,
   scaleUpRunbookPlan,
 } from '../../core';
 import { throwProblems, validationError, warn } from '../diagnostics';
@@ -199,12 +207,17 @@ export class FailoverRunbooks extends Construct {
     const { provider, tier } = props;
     const service = serviceNameOf(this, props);
     const inputs = [
-      props.globalClusterIdentifier, props.secondaryClusterArn,
-      props.standbyAutoScalingGroupName, props.primaryCapacity,
+      props.globalClusterIdentifier,
+      props.secondaryClusterArn,
+      props.standbyAutoScalingGroupName,
+      props.primaryCapacity,
     ];
     if (inputs.every((input) => !input)) {
-      throw validationError('FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with '
-        + 'secondaryClusterArn, or standbyAutoScalingGroupName with primaryCapacity), got: none', this);
+      throw validationError(
+        'FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with ' +
+          'secondaryClusterArn, or standbyAutoScalingGroupName with primaryCapacity), got: none',
+        this,
+      );
     }
     const trigger = props.failoverTrigger;
     const decision = trigger?.decisionSeconds;
@@ -218,28 +231,38 @@ export class FailoverRunbooks extends Construct {
     const writerClass = props.headlessSecondaryWriterClass;
     const readerZone = props.promotedReaderAvailabilityZone;
     const knownText = (value: string | undefined) =>
-      (value === undefined || Token.isUnresolved(value) ? undefined : value);
+      value === undefined || Token.isUnresolved(value) ? undefined : value;
     const context = new AccountContext(this, 'Account', provider);
     const region = regionOf(this, provider) ?? context.region;
-    throwProblems(regionFailoverRunbooksProblems({
-      tier,
-      globalClusterIdentifier: Boolean(props.globalClusterIdentifier),
-      secondaryClusterArn: Boolean(props.secondaryClusterArn),
-      headlessSecondaryWriterClass: knownText(writerClass),
-      headlessSecondaryWriterAvailabilityZone: knownText(props.headlessSecondaryWriterAvailabilityZone),
-      promotedReader: readerZone === undefined ? undefined : {
-        availabilityZone: knownText(readerZone), instanceClass: knownText(props.promotedReaderClass),
-        hasClass: (props.promotedReaderClass ?? writerClass) !== undefined,
-      },
-      region: knownText(region),
-      standbyAutoScalingGroupName: Boolean(props.standbyAutoScalingGroupName),
-      primaryCapacity: capacity && {
-        min: known(capacity.min), desired: known(capacity.desired), max: known(capacity.max),
-      },
-      trigger: triggerIntent,
-      triggerHint: 'FailoverTrigger.alarm(alarm), or FailoverTrigger.operator(decisionSeconds) '
-        + 'with the time a person takes to decide',
-    }), this);
+    throwProblems(
+      regionFailoverRunbooksProblems({
+        tier,
+        globalClusterIdentifier: Boolean(props.globalClusterIdentifier),
+        secondaryClusterArn: Boolean(props.secondaryClusterArn),
+        headlessSecondaryWriterClass: knownText(writerClass),
+        headlessSecondaryWriterAvailabilityZone: knownText(props.headlessSecondaryWriterAvailabilityZone),
+        promotedReader:
+          readerZone === undefined
+            ? undefined
+            : {
+                availabilityZone: knownText(readerZone),
+                instanceClass: knownText(props.promotedReaderClass),
+                hasClass: (props.promotedReaderClass ?? writerClass) !== undefined,
+              },
+        region: knownText(region),
+        standbyAutoScalingGroupName: Boolean(props.standbyAutoScalingGroupName),
+        primaryCapacity: capacity && {
+          min: known(capacity.min),
+          desired: known(capacity.desired),
+          max: known(capacity.max),
+        },
+        trigger: triggerIntent,
+        triggerHint:
+          'FailoverTrigger.alarm(alarm), or FailoverTrigger.operator(decisionSeconds) ' +
+          'with the time a person takes to decide',
+      }),
+      this,
+    );
 
     const runbooks: TfRunbook[] = [];
     if (props.globalClusterIdentifier && props.secondaryClusterArn) {
@@ -249,12 +272,16 @@ export class FailoverRunbooks extends Construct {
       const statements: PolicyStatement[] = [
         {
           // Both actions are authorised against the member clusters too; AWS's sample policy names both.
-          Sid: 'PromoteSecondary', Effect: 'Allow',
+          Sid: 'PromoteSecondary',
+          Effect: 'Allow',
           Action: ['rds:SwitchoverGlobalCluster', 'rds:FailoverGlobalCluster'],
           Resource: [globalClusterArn, clusterArn, props.primaryClusterArn ?? context.arn('rds', 'cluster:*', '*')],
         },
         {
-          Sid: 'WatchGlobalCluster', Effect: 'Allow', Action: 'rds:DescribeGlobalClusters', Resource: globalClusterArn,
+          Sid: 'WatchGlobalCluster',
+          Effect: 'Allow',
+          Action: 'rds:DescribeGlobalClusters',
+          Resource: globalClusterArn,
         },
       ];
       const groups = writerClass || readerZone ? this.instanceGroups(props) : undefined;
@@ -265,58 +292,99 @@ export class FailoverRunbooks extends Construct {
       if (groups) {
         const major = groups.engineVersion.split('.')[0];
         const groupArns = [
-          context.arn('rds', `subgrp:${groups.subnetGroupName}`), context.arn('rds', `pg:${groups.parameterGroupName}`),
+          context.arn('rds', `subgrp:${groups.subnetGroupName}`),
+          context.arn('rds', `pg:${groups.parameterGroupName}`),
           context.arn('rds', `og:default:aurora-postgresql-${major}`),
         ];
         statements.push({
-          Sid: 'FindInstances', Effect: 'Allow', Action: 'rds:DescribeDBClusters', Resource: clusterArn,
+          Sid: 'FindInstances',
+          Effect: 'Allow',
+          Action: 'rds:DescribeDBClusters',
+          Resource: clusterArn,
         });
         for (const [role, identifier] of instances) {
           const instanceArn = context.arn('rds', `db:${identifier}`);
           // CreateDBInstance is authorised against the instance, its cluster and every group it uses.
           statements.push({
-            Sid: `Create${role}`, Effect: 'Allow', Action: 'rds:CreateDBInstance',
+            Sid: `Create${role}`,
+            Effect: 'Allow',
+            Action: 'rds:CreateDBInstance',
             Resource: [instanceArn, clusterArn, ...groupArns],
           });
           if (role === 'Writer') {
             statements.push({
-              Sid: 'WatchWriter', Effect: 'Allow', Action: 'rds:DescribeDBInstances', Resource: instanceArn,
+              Sid: 'WatchWriter',
+              Effect: 'Allow',
+              Action: 'rds:DescribeDBInstances',
+              Resource: instanceArn,
             });
           }
         }
       }
-      this.promoteDatabase = this.runbook('PromoteDatabase', context, service, promotionRunbookPlan({
-        service, region, tier, globalClusterIdentifier: props.globalClusterIdentifier, secondaryClusterArn: clusterArn,
-        secondaryClusterIdentifier: clusterIdentifierOf(props, clusterArn),
-        headlessWriter: writerClass && groups ? {
-          instanceClass: writerClass, parameterGroupName: groups.parameterGroupName,
-          availabilityZone: props.headlessSecondaryWriterAvailabilityZone,
-        } : undefined,
-        promotedReader: readerZone && groups ? {
-          instanceClass: (props.promotedReaderClass ?? writerClass)!, parameterGroupName: groups.parameterGroupName,
-          availabilityZone: readerZone,
-        } : undefined,
-        failback: props.failback,
-        trigger: triggerIntent,
-      }), statements);
+      this.promoteDatabase = this.runbook(
+        'PromoteDatabase',
+        context,
+        service,
+        promotionRunbookPlan({
+          service,
+          region,
+          tier,
+          globalClusterIdentifier: props.globalClusterIdentifier,
+          secondaryClusterArn: clusterArn,
+          secondaryClusterIdentifier: clusterIdentifierOf(props, clusterArn),
+          headlessWriter:
+            writerClass && groups
+              ? {
+                  instanceClass: writerClass,
+                  parameterGroupName: groups.parameterGroupName,
+                  availabilityZone: props.headlessSecondaryWriterAvailabilityZone,
+                }
+              : undefined,
+          promotedReader:
+            readerZone && groups
+              ? {
+                  instanceClass: (props.promotedReaderClass ?? writerClass)!,
+                  parameterGroupName: groups.parameterGroupName,
+                  availabilityZone: readerZone,
+                }
+              : undefined,
+          failback: props.failback,
+          trigger: triggerIntent,
+        }),
+        statements,
+      );
       runbooks.push(this.promoteDatabase);
     }
     if (props.standbyAutoScalingGroupName && capacity) {
       if (tier.strategy === DrStrategy.ACTIVE_ACTIVE || tier.strategy === DrStrategy.BACKUP_RESTORE) {
-        warn(this, 'FailoverRunbooks.standbyAutoScalingGroupName', `standbyAutoScalingGroupName is set for `
-          + `${tier.name} (${tier.strategy}), which keeps no scaled-down standby fleet: `
-          + 'the scale-up runbook is meant for WARM_STANDBY and PILOT_LIGHT');
+        warn(
+          this,
+          'FailoverRunbooks.standbyAutoScalingGroupName',
+          `standbyAutoScalingGroupName is set for ` +
+            `${tier.name} (${tier.strategy}), which keeps no scaled-down standby fleet: ` +
+            'the scale-up runbook is meant for WARM_STANDBY and PILOT_LIGHT',
+        );
       }
       const groupName = props.standbyAutoScalingGroupName;
       const groupArn = context.arn('autoscaling', `autoScalingGroup:*:autoScalingGroupName/${groupName}`);
-      this.scaleStandby = this.runbook('ScaleStandby', context, service, scaleUpRunbookPlan({
-        service, region, standbyAutoScalingGroupName: groupName, primaryCapacity: capacity, trigger: triggerIntent,
-      }), [
-        // A group's ARN holds an id unknown until it exists: `*` stands for it, the name fixes the group.
-        { Sid: 'ScaleThisGroup', Effect: 'Allow', Action: 'autoscaling:UpdateAutoScalingGroup', Resource: groupArn },
-        // Describe calls of Auto Scaling take no resource ARN; this one only reads.
-        { Sid: 'DescribeGroups', Effect: 'Allow', Action: 'autoscaling:DescribeAutoScalingGroups', Resource: '*' },
-      ]);
+      this.scaleStandby = this.runbook(
+        'ScaleStandby',
+        context,
+        service,
+        scaleUpRunbookPlan({
+          service,
+          region,
+          standbyAutoScalingGroupName: groupName,
+          primaryCapacity: capacity,
+          trigger: triggerIntent,
+        }),
+        [
+          // A group's ARN holds an id unknown until it exists: `*` stands for it, the name fixes the group.
+          { Sid: 'ScaleThisGroup', Effect: 'Allow', Action: 'autoscaling:UpdateAutoScalingGroup', Resource: groupArn },
+          // Describe calls of Auto Scaling take no resource ARN; this one only reads.
+          { Sid: 'DescribeGroups', Effect: 'Allow', Action: 'autoscaling:DescribeAutoScalingGroups', Resource: '*' },
+        ],
+      );
       runbooks.push(this.scaleStandby);
     }
     this.runbooks = runbooks;
@@ -329,45 +397,64 @@ export class FailoverRunbooks extends Construct {
   /** The groups the instances the runbook creates use (the engine's default ones); refuses inputs it cannot grant. */
   private instanceGroups(props: FailoverRunbooksProps) {
     const asker = props.headlessSecondaryWriterClass
-      ? 'headlessSecondaryWriterClass' : 'promotedReaderAvailabilityZone';
+      ? 'headlessSecondaryWriterClass'
+      : 'promotedReaderAvailabilityZone';
     const subnetGroupName = props.headlessSecondarySubnetGroupName;
     if (!subnetGroupName) {
-      throw validationError(`headlessSecondarySubnetGroupName must be given with ${asker}: `
-        + 'rds:CreateDBInstance is authorised against the DB subnet group the writer joins, got: none', this,
-      'headlessSecondarySubnetGroupName');
+      throw validationError(
+        `headlessSecondarySubnetGroupName must be given with ${asker}: ` +
+          'rds:CreateDBInstance is authorised against the DB subnet group the writer joins, got: none',
+        this,
+        'headlessSecondarySubnetGroupName',
+      );
     }
     const version = props.headlessSecondaryEngineVersion;
     if (version === undefined || Token.isUnresolved(version) || !/^[0-9]+(\.[0-9]+)*$/.test(version)) {
       const got = version === undefined ? 'none' : Token.isUnresolved(version) ? 'a Terraform expression' : version;
-      throw validationError('headlessSecondaryEngineVersion must be an Aurora PostgreSQL version known at synthesis '
-        + `(16.6) with ${asker}: it names the writer's parameter and option groups, `
-        + `got: ${got}`, this, 'headlessSecondaryEngineVersion');
+      throw validationError(
+        'headlessSecondaryEngineVersion must be an Aurora PostgreSQL version known at synthesis ' +
+          `(16.6) with ${asker}: it names the writer's parameter and option groups, ` +
+          `got: ${got}`,
+        this,
+        'headlessSecondaryEngineVersion',
+      );
     }
     const parameterGroupName = `default.aurora-postgresql${version.split('.')[0]}`;
     return { parameterGroupName, subnetGroupName, engineVersion: version };
   }
 
   /** One document with its own assume role and least-privilege policy, carrying its failover-step record. */
-  private runbook(id: string, context: AccountContext, service: string, plan: RunbookPlan,
-    statements: PolicyStatement[]): TfRunbook {
+  private runbook(
+    id: string,
+    context: AccountContext,
+    service: string,
+    plan: RunbookPlan,
+    statements: PolicyStatement[],
+  ): TfRunbook {
     const provider = context.provider;
     const role = new IamRole(this, `${id}Role`, {
       provider,
       description: `Assumed by SSM Automation to run: ${plan.title}`.slice(0, 1000),
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow', Principal: { Service: 'ssm.amazonaws.com' }, Action: 'sts:AssumeRole',
-          // Confused-deputy guard: only automation executions of this account may assume it.
-          Condition: {
-            StringEquals: { 'aws:SourceAccount': context.accountId },
-            ArnLike: { 'aws:SourceArn': context.arn('ssm', 'automation-execution/*') },
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'ssm.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            // Confused-deputy guard: only automation executions of this account may assume it.
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': context.accountId },
+              ArnLike: { 'aws:SourceArn': context.arn('ssm', 'automation-execution/*') },
+            },
           },
-        }],
+        ],
       }),
     });
     const policy = new IamRolePolicy(this, `${id}Policy`, {
-      provider, role: role.id, policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+      provider,
+      role: role.id,
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
     });
     const document = new SsmDocument(this, `${id}Document`, {
       provider,
@@ -396,10 +483,14 @@ export class FailoverRunbooks extends Construct {
       description: `Lets EventBridge start the failover runbooks of ${this.node.path} on alarm`.slice(0, 1000),
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'aws:SourceAccount': context.accountId } },
-        }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': context.accountId } },
+          },
+        ],
       }),
     });
     const policy = new IamRolePolicy(this, 'TriggerPolicy', {
@@ -409,11 +500,15 @@ export class FailoverRunbooks extends Construct {
         Version: '2012-10-17',
         Statement: [
           {
-            Sid: 'StartRunbooks', Effect: 'Allow', Action: 'ssm:StartAutomationExecution',
+            Sid: 'StartRunbooks',
+            Effect: 'Allow',
+            Action: 'ssm:StartAutomationExecution',
             Resource: this.runbooks.map((r) => r.definitionArn),
           },
           {
-            Sid: 'PassRunbookRoles', Effect: 'Allow', Action: 'iam:PassRole',
+            Sid: 'PassRunbookRoles',
+            Effect: 'Allow',
+            Action: 'iam:PassRole',
             Resource: this.runbooks.map((r) => r.assumeRole.arn),
             Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
           },
@@ -424,21 +519,24 @@ export class FailoverRunbooks extends Construct {
       provider,
       description: `Starts the failover runbooks when ${alarm.alarmName} goes into ALARM`,
       eventPattern: JSON.stringify({
-        'source': ['aws.cloudwatch'],
+        source: ['aws.cloudwatch'],
         'detail-type': ['CloudWatch Alarm State Change'],
-        'resources': [alarm.arn],
-        'detail': { state: { value: ['ALARM'] } },
+        resources: [alarm.arn],
+        detail: { state: { value: ['ALARM'] } },
       }),
     });
-    this.runbooks.forEach((runbook, i) => new CloudwatchEventTarget(this, `TriggerTarget${i + 1}`, {
-      provider,
-      rule: rule.name,
-      targetId: `Runbook${i + 1}`,
-      arn: runbook.definitionArn,
-      roleArn: role.arn,
-      input: JSON.stringify(runbook === this.promoteDatabase ? { Mode: ['Failover'] } : {}),
-      dependsOn: [policy],
-    }));
+    this.runbooks.forEach(
+      (runbook, i) =>
+        new CloudwatchEventTarget(this, `TriggerTarget${i + 1}`, {
+          provider,
+          rule: rule.name,
+          targetId: `Runbook${i + 1}`,
+          arn: runbook.definitionArn,
+          roleArn: role.arn,
+          input: JSON.stringify(runbook === this.promoteDatabase ? { Mode: ['Failover'] } : {}),
+          dependsOn: [policy],
+        }),
+    );
     return rule;
   }
 }
@@ -446,6 +544,8 @@ export class FailoverRunbooks extends Construct {
 /** Identifier (name) of the secondary cluster, which CreateDBInstance and DescribeDBClusters take. */
 function clusterIdentifierOf(props: FailoverRunbooksProps, clusterArn: string): string {
   // An RDS ARN is arn:<partition>:rds:<region>:<account>:cluster:<name>.
-  return props.secondaryClusterIdentifier
-    ?? (Token.isUnresolved(clusterArn) ? Fn.element(Fn.split(':', clusterArn), 6) : clusterArn.split(':')[6]);
+  return (
+    props.secondaryClusterIdentifier ??
+    (Token.isUnresolved(clusterArn) ? Fn.element(Fn.split(':', clusterArn), 6) : clusterArn.split(':')[6])
+  );
 }

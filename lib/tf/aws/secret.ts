@@ -12,7 +12,6 @@ import { newGeneratedValueRotation } from './private/rotation';
 import { attachHaMetadata, attachHaMetadataTo, protectFromDestroy, resourcesOfProvider } from './private/metadata';
 import { regionOf, replicaAlias, requireRegion } from './private/regions';
 
-
 /** Props of {@link EncryptedSecret}. */
 export interface EncryptedSecretProps extends HaProps, RegionalProps {
   /**
@@ -100,12 +99,22 @@ export class EncryptedSecret extends Construct {
       allowedRegions: props.allowedRegions,
       rotations: [
         { prop: 'rotationLambdaArn', chosen: props.rotationLambdaArn !== undefined },
-        { prop: 'generatedValueLength', purpose: 'a random value the service issues itself', chosen: props.generatedValueLength !== undefined },
+        {
+          prop: 'generatedValueLength',
+          purpose: 'a random value the service issues itself',
+          chosen: props.generatedValueLength !== undefined,
+        },
       ],
       rotatedExternally: props.rotatedExternally,
-      rotationInterval: days === undefined ? undefined : {
-        prop: 'rotateAfterDays', unit: 'days', text: String(days), value: Token.isUnresolved(days) ? undefined : days,
-      },
+      rotationInterval:
+        days === undefined
+          ? undefined
+          : {
+              prop: 'rotateAfterDays',
+              unit: 'days',
+              text: String(days),
+              value: Token.isUnresolved(days) ? undefined : days,
+            },
       generatedValueLength: props.generatedValueLength,
     });
     throwProblems(plan.problems, this);
@@ -113,28 +122,41 @@ export class EncryptedSecret extends Construct {
     const length = props.generatedValueLength === undefined ? undefined : plan.generatedValueLength;
 
     const context = new AccountContext(this, 'Account', provider);
-    const key = newCustomerManagedKey(this, 'Key', { description: `Encrypts the secret ${props.secretName ?? this.node.path}`, context });
+    const key = newCustomerManagedKey(this, 'Key', {
+      description: `Encrypts the secret ${props.secretName ?? this.node.path}`,
+      context,
+    });
     this.keyArn = key.arn;
-    const replicaKeys = replicaProviders.map((replicaProvider) => newCustomerManagedKey(this, `ReplicaKey-${replicaAlias(replicaProvider)}`, {
-      description: `Encrypts the replica of the secret ${props.secretName ?? this.node.path}`,
-      context: new AccountContext(this, `ReplicaAccount-${replicaAlias(replicaProvider)}`, replicaProvider),
-    }));
+    const replicaKeys = replicaProviders.map((replicaProvider) =>
+      newCustomerManagedKey(this, `ReplicaKey-${replicaAlias(replicaProvider)}`, {
+        description: `Encrypts the replica of the secret ${props.secretName ?? this.node.path}`,
+        context: new AccountContext(this, `ReplicaAccount-${replicaAlias(replicaProvider)}`, replicaProvider),
+      }),
+    );
     this.secret = new SecretsmanagerSecret(this, 'Resource', {
       provider,
       name: props.secretName,
       description: props.description,
       kmsKeyId: key.arn,
       recoveryWindowInDays: plan.recoveryWindowDays,
-      replica: replicaProviders.map((p, i) => ({ region: this.replicaRegions[i] ?? (p.region as string), kmsKeyId: replicaKeys[i].arn })),
+      replica: replicaProviders.map((p, i) => ({
+        region: this.replicaRegions[i] ?? (p.region as string),
+        kmsKeyId: replicaKeys[i].arn,
+      })),
     });
     protectFromDestroy(this.secret, props.preventDestroy, this, 'EncryptedSecret');
     this.secretArn = this.secret.arn;
 
-    const rotationLambdaArn = length !== undefined
-      ? newGeneratedValueRotation(this, {
-        context, secretArn: this.secret.arn, keyArns: [key.arn, ...replicaKeys.map((k) => k.arn)], length, logRetentionDays: tier.logRetentionDays,
-      })
-      : props.rotationLambdaArn;
+    const rotationLambdaArn =
+      length !== undefined
+        ? newGeneratedValueRotation(this, {
+            context,
+            secretArn: this.secret.arn,
+            keyArns: [key.arn, ...replicaKeys.map((k) => k.arn)],
+            length,
+            logRetentionDays: tier.logRetentionDays,
+          })
+        : props.rotationLambdaArn;
     if (rotationLambdaArn) {
       new SecretsmanagerSecretRotation(this, 'Rotation', {
         provider,
@@ -148,7 +170,11 @@ export class EncryptedSecret extends Construct {
     }
 
     for (const replicaProvider of replicaProviders) {
-      attachHaMetadataTo(resourcesOfProvider(this, replicaProvider), this, props, { component: 'EncryptedSecret', failureDomain: FailureDomain.REGION, role: HaRole.REPLICA });
+      attachHaMetadataTo(resourcesOfProvider(this, replicaProvider), this, props, {
+        component: 'EncryptedSecret',
+        failureDomain: FailureDomain.REGION,
+        role: HaRole.REPLICA,
+      });
     }
     attachHaMetadata(this, props, { component: 'EncryptedSecret', failureDomain: FailureDomain.REGION });
   }

@@ -1,5 +1,8 @@
 import { CloudwatchCompositeAlarm } from '@cdktf/provider-aws/lib/cloudwatch-composite-alarm';
-import { CloudwatchMetricAlarm, CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import {
+  CloudwatchMetricAlarm,
+  CloudwatchMetricAlarmMetricQuery,
+} from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Construct } from 'constructs';
 import { BurnRateAlert, FailureDomain } from '../../core';
 import { planSlo, SliErrorRatio, SloAlarmRule, SloAlertPlan, SloPlan, SloWindow } from '../../core/plans/slo';
@@ -115,7 +118,8 @@ export class SloAlarms extends Construct {
 
     const context = new AccountContext(this, 'Account', provider);
     this.pageTopicArn = props.pageTopicArn ?? newAlarmTopic(this, 'PageTopic', `${service} SLO pages`, context).arn;
-    this.ticketTopicArn = props.ticketTopicArn ?? newAlarmTopic(this, 'TicketTopic', `${service} SLO tickets`, context).arn;
+    this.ticketTopicArn =
+      props.ticketTopicArn ?? newAlarmTopic(this, 'TicketTopic', `${service} SLO tickets`, context).arn;
     const runbook = props.runbookUrl ? ` Runbook: ${props.runbookUrl}` : '';
 
     const rows: Record<'page' | 'ticket', CloudwatchCompositeAlarm[]> = { page: [], ticket: [] };
@@ -155,16 +159,17 @@ export class SloAlarms extends Construct {
 
   private burnRateAlert(alert: SloAlertPlan, props: SloAlarmsProps): CloudwatchCompositeAlarm {
     const { name } = alert;
-    const windowAlarm = (suffix: 'Long' | 'Short', window: SloWindow) => new CloudwatchMetricAlarm(this, `${name}${suffix}`, {
-      provider: props.provider,
-      alarmName: `${this.namePrefix}-slo-${name.toLowerCase()}-${suffix.toLowerCase()}`,
-      alarmDescription: `Error ratio over ${window.label} above ${alert.errorRateThreshold} (${alert.burnRate}x burn of a ${this.target} SLO); part of ${alert.severity} alert ${name}`,
-      metricQuery: this.errorRatio(window.periodSeconds),
-      threshold: alert.errorRateThreshold,
-      ...alarmRule(this.plan.windowAlarm),
-      // A window alarm notifies only through the Page or Ticket composite that ANDs it with its
-      // partner window, so one incident makes one notification: no actions of its own.
-    });
+    const windowAlarm = (suffix: 'Long' | 'Short', window: SloWindow) =>
+      new CloudwatchMetricAlarm(this, `${name}${suffix}`, {
+        provider: props.provider,
+        alarmName: `${this.namePrefix}-slo-${name.toLowerCase()}-${suffix.toLowerCase()}`,
+        alarmDescription: `Error ratio over ${window.label} above ${alert.errorRateThreshold} (${alert.burnRate}x burn of a ${this.target} SLO); part of ${alert.severity} alert ${name}`,
+        metricQuery: this.errorRatio(window.periodSeconds),
+        threshold: alert.errorRateThreshold,
+        ...alarmRule(this.plan.windowAlarm),
+        // A window alarm notifies only through the Page or Ticket composite that ANDs it with its
+        // partner window, so one incident makes one notification: no actions of its own.
+      });
     const long = windowAlarm('Long', alert.long);
     const short = windowAlarm('Short', alert.short);
     return new CloudwatchCompositeAlarm(this, name, {
@@ -180,9 +185,16 @@ export class SloAlarms extends Construct {
 const ALARM_NAME_ADDR_CHARS = 8;
 
 /** The error-ratio queries over one period: the plan's expression, its inputs bound to the SLI's metrics. */
-function errorRatioOf(ratio: SliErrorRatio, props: SloAlarmsProps): (periodSeconds: number) => CloudwatchMetricAlarmMetricQuery[] {
+function errorRatioOf(
+  ratio: SliErrorRatio,
+  props: SloAlarmsProps,
+): (periodSeconds: number) => CloudwatchMetricAlarmMetricQuery[] {
   const { loadBalancerArnSuffix, goodRequests, totalRequests } = props;
-  const alb = (metricName: string): SloMetric => ({ namespace: 'AWS/ApplicationELB', metricName, dimensions: { LoadBalancer: loadBalancerArnSuffix! } });
+  const alb = (metricName: string): SloMetric => ({
+    namespace: 'AWS/ApplicationELB',
+    metricName,
+    dimensions: { LoadBalancer: loadBalancerArnSuffix! },
+  });
   const metrics: Record<string, SloMetric> = loadBalancerArnSuffix
     ? { target5xx: alb('HTTPCode_Target_5XX_Count'), elb5xx: alb('HTTPCode_ELB_5XX_Count'), total: alb('RequestCount') }
     : { good: goodRequests!, total: totalRequests! };
@@ -190,7 +202,13 @@ function errorRatioOf(ratio: SliErrorRatio, props: SloAlarmsProps): (periodSecon
     { id: 'ratio', expression: ratio.expression, label: 'Error ratio', returnData: true },
     ...ratio.inputs.map((id) => ({
       id,
-      metric: { namespace: metrics[id].namespace, metricName: metrics[id].metricName, dimensions: metrics[id].dimensions, stat: 'Sum', period },
+      metric: {
+        namespace: metrics[id].namespace,
+        metricName: metrics[id].metricName,
+        dimensions: metrics[id].dimensions,
+        stat: 'Sum',
+        period,
+      },
     })),
   ];
 }

@@ -2,7 +2,14 @@ import { HaValidationError } from '../../core/errors';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, GCS_TURBO_REPLICATION_SECONDS, HaRole, ReplicatedStore, regionPlacementProblem, replicationRpoProblem } from '../../core';
+import {
+  FailureDomain,
+  GCS_TURBO_REPLICATION_SECONDS,
+  HaRole,
+  ReplicatedStore,
+  regionPlacementProblem,
+  replicationRpoProblem,
+} from '../../core';
 import { GOOGLE_SERVICE_AGENTS } from './apis';
 import { GoogleHaProps } from './ha-props';
 import { ProjectServices } from './project-services';
@@ -30,7 +37,11 @@ const DUAL_REGION_CONTINENTS: readonly { readonly prefixes: readonly string[]; r
 ];
 
 /** How a turbo-replicated dual-region bucket copies objects to its second region, for core's RPO check. */
-const TURBO_REPLICATION: ReplicatedStore = { construct: 'ReplicatedBucket', replication: 'Cloud Storage turbo replication', boundSeconds: GCS_TURBO_REPLICATION_SECONDS };
+const TURBO_REPLICATION: ReplicatedStore = {
+  construct: 'ReplicatedBucket',
+  replication: 'Cloud Storage turbo replication',
+  boundSeconds: GCS_TURBO_REPLICATION_SECONDS,
+};
 
 /** Props of {@link ReplicatedBucket}. */
 export interface ReplicatedBucketProps extends GoogleHaProps {
@@ -101,35 +112,51 @@ export class ReplicatedBucket extends Construct {
     const { tier } = props;
     const regions = [...props.regions];
     if (regions.length !== 2) {
-      throw new HaValidationError(`regions must list exactly 2 regions for a dual-region bucket, got: ${regions.length} (${regions.join(', ') || 'none'})`);
+      throw new HaValidationError(
+        `regions must list exactly 2 regions for a dual-region bucket, got: ${regions.length} (${regions.join(', ') || 'none'})`,
+      );
     }
     const concrete = regions.filter((r) => !Token.isUnresolved(r));
     const invalid = invalidRegionNames(concrete);
     if (invalid.length > 0) {
       throw new HaValidationError(`regions must be region names such as us-central1, got: ${invalid.join(', ')}`);
     }
-    const problem = regionPlacementProblem({ prop: 'regions', replicaRegions: concrete, allowedRegions: props.allowedRegions });
+    const problem = regionPlacementProblem({
+      prop: 'regions',
+      replicaRegions: concrete,
+      allowedRegions: props.allowedRegions,
+    });
     if (problem) {
       throw new HaValidationError(problem);
     }
-    const continents = regions.map((r) => DUAL_REGION_CONTINENTS.find((c) => c.prefixes.some((p) => r.startsWith(p)))?.location);
+    const continents = regions.map(
+      (r) => DUAL_REGION_CONTINENTS.find((c) => c.prefixes.some((p) => r.startsWith(p)))?.location,
+    );
     if (concrete.length === 2 && (continents[0] === undefined || continents[0] !== continents[1])) {
-      throw new HaValidationError(`regions must be two regions of one configurable dual-region continent (US, EU or ASIA), got: ${regions.join(', ')}`);
+      throw new HaValidationError(
+        `regions must be two regions of one configurable dual-region continent (US, EU or ASIA), got: ${regions.join(', ')}`,
+      );
     }
     this.location = continents[0] ?? 'US';
     if (!Token.isUnresolved(props.bucketName) && !/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/.test(props.bucketName)) {
-      throw new HaValidationError(`bucketName must be 3 to 63 lowercase letters, digits, dots, hyphens or underscores, starting and ending with a letter or digit, got: ${props.bucketName}`);
+      throw new HaValidationError(
+        `bucketName must be 3 to 63 lowercase letters, digits, dots, hyphens or underscores, starting and ending with a letter or digit, got: ${props.bucketName}`,
+      );
     }
     if (props.retentionDays !== undefined) {
       requireInteger('retentionDays', props.retentionDays, 1);
     }
     if (props.lockRetentionPolicy && props.retentionDays === undefined) {
-      throw new HaValidationError('lockRetentionPolicy needs retentionDays: there is no retention policy to lock, got: retentionDays undefined');
+      throw new HaValidationError(
+        'lockRetentionPolicy needs retentionDays: there is no retention policy to lock, got: retentionDays undefined',
+      );
     }
 
     const dataRpoSeconds = props.rpoObjectiveSeconds;
     if (dataRpoSeconds !== undefined && (!Number.isInteger(dataRpoSeconds) || dataRpoSeconds < tier.regionRpoSeconds)) {
-      throw new HaValidationError(`rpoObjectiveSeconds must be whole seconds of at least ${tier.name}'s region RPO (${tier.regionRpoSeconds} s): it states a looser objective for this data set, got: ${dataRpoSeconds}`);
+      throw new HaValidationError(
+        `rpoObjectiveSeconds must be whole seconds of at least ${tier.name}'s region RPO (${tier.regionRpoSeconds} s): it states a looser objective for this data set, got: ${dataRpoSeconds}`,
+      );
     }
     const objectiveSeconds = dataRpoSeconds ?? tier.regionRpoSeconds;
     const objective = dataRpoSeconds === undefined ? `${tier.name}'s region RPO` : 'rpoObjectiveSeconds';
@@ -137,21 +164,32 @@ export class ReplicatedBucket extends Construct {
     this.rpoSeconds = turbo ? GCS_TURBO_REPLICATION_SECONDS : undefined;
     // The objective is checked above (whole seconds, no tighter than the tier): what is left is the bound.
     if (turbo && replicationRpoProblem(TURBO_REPLICATION, tier, dataRpoSeconds) !== undefined) {
-      const stated = dataRpoSeconds === undefined ? `none, so ${objective} of ${objectiveSeconds} s applies` : `${dataRpoSeconds} s`;
-      throw new HaValidationError(`rpoObjectiveSeconds must be at least ${GCS_TURBO_REPLICATION_SECONDS} s for a ReplicatedBucket: Cloud Storage turbo replication `
-        + `bounds the second region's copy at ${GCS_TURBO_REPLICATION_SECONDS} s, so HA-DR3 cannot show less. Keep data that needs ${tier.name}'s region RPO `
-        + 'in a store whose writes commit in several regions, such as Spanner multi-region, and state this bucket\'s own rpoObjectiveSeconds '
-        + `if the service can rebuild its objects, got: ${stated}`);
+      const stated =
+        dataRpoSeconds === undefined ? `none, so ${objective} of ${objectiveSeconds} s applies` : `${dataRpoSeconds} s`;
+      throw new HaValidationError(
+        `rpoObjectiveSeconds must be at least ${GCS_TURBO_REPLICATION_SECONDS} s for a ReplicatedBucket: Cloud Storage turbo replication ` +
+          `bounds the second region's copy at ${GCS_TURBO_REPLICATION_SECONDS} s, so HA-DR3 cannot show less. Keep data that needs ${tier.name}'s region RPO ` +
+          "in a store whose writes commit in several regions, such as Spanner multi-region, and state this bucket's own rpoObjectiveSeconds " +
+          `if the service can rebuild its objects, got: ${stated}`,
+      );
     }
     if (!turbo) {
       // Default replication is designed to copy 99.9% of new objects within an hour and the rest within
       // 12 hours, with no guarantee: HA-DR3 finds no bound to hold against any RPO, even TIER_3's 24 h.
       // https://cloud.google.com/storage/docs/availability-durability#cross-region-redundancy
-      warn(this, 'ReplicatedBucket.turboReplication',
-        `turboReplication is false: default replication publishes no bound (some objects take up to 12 hours to reach the second region), so HA-DR3 cannot show ${objective} of ${objectiveSeconds} s and fails: enable turboReplication (RPO ${GCS_TURBO_REPLICATION_SECONDS} s)`);
+      warn(
+        this,
+        'ReplicatedBucket.turboReplication',
+        `turboReplication is false: default replication publishes no bound (some objects take up to 12 hours to reach the second region), so HA-DR3 cannot show ${objective} of ${objectiveSeconds} s and fails: enable turboReplication (RPO ${GCS_TURBO_REPLICATION_SECONDS} s)`,
+      );
     }
 
-    const record = haRecord(this, props, { component: 'ReplicatedBucket', failureDomain: FailureDomain.GLOBAL, role: props.role ?? HaRole.GLOBAL, dataRpoSeconds });
+    const record = haRecord(this, props, {
+      component: 'ReplicatedBucket',
+      failureDomain: FailureDomain.GLOBAL,
+      role: props.role ?? HaRole.GLOBAL,
+      dataRpoSeconds,
+    });
     const labels = haLabels(props, record);
     const lifecycle = statefulLifecycle(this, 'ReplicatedBucket', props.preventDestroy);
 
@@ -168,7 +206,10 @@ export class ReplicatedBucket extends Construct {
       kmsKeyId = key.id;
       dependsOn.push(...grants);
     }
-    const softDeleteDays = Math.min(GCS_SOFT_DELETE_MAX_DAYS, Math.max(GCS_SOFT_DELETE_MIN_DAYS, tier.backupRetentionDays));
+    const softDeleteDays = Math.min(
+      GCS_SOFT_DELETE_MAX_DAYS,
+      Math.max(GCS_SOFT_DELETE_MIN_DAYS, tier.backupRetentionDays),
+    );
 
     this.bucket = new StorageBucket(this, 'Resource', {
       name: props.bucketName,
@@ -181,13 +222,16 @@ export class ReplicatedBucket extends Construct {
       uniformBucketLevelAccess: true,
       publicAccessPrevention: 'enforced',
       softDeletePolicy: { retentionDurationSeconds: softDeleteDays * 86400 },
-      lifecycleRule: [{
-        action: { type: 'Delete' },
-        condition: { daysSinceNoncurrentTime: tier.backupRetentionDays, withState: 'ARCHIVED' },
-      }],
-      retentionPolicy: props.retentionDays !== undefined
-        ? { retentionPeriod: props.retentionDays * 86400, isLocked: props.lockRetentionPolicy ?? false }
-        : undefined,
+      lifecycleRule: [
+        {
+          action: { type: 'Delete' },
+          condition: { daysSinceNoncurrentTime: tier.backupRetentionDays, withState: 'ARCHIVED' },
+        },
+      ],
+      retentionPolicy:
+        props.retentionDays !== undefined
+          ? { retentionPeriod: props.retentionDays * 86400, isLocked: props.lockRetentionPolicy ?? false }
+          : undefined,
       forceDestroy: false,
       labels,
       dependsOn,

@@ -167,9 +167,14 @@ export class HaCloudSql extends Construct {
     const { tier } = props;
     const concrete = (region?: string) => (region === undefined || Token.isUnresolved(region) ? undefined : region);
     // Whether a string is a region name at all is Google Cloud's naming, checked before the plan's rules.
-    const invalid = invalidRegionNames([props.region, props.replicaRegion].map(concrete).filter((r): r is string => r !== undefined));
+    const invalid = invalidRegionNames(
+      [props.region, props.replicaRegion].map(concrete).filter((r): r is string => r !== undefined),
+    );
     if (invalid.length > 0) {
-      throw new HaValidationError(`region and replicaRegion must be region names such as us-central1, got: ${invalid.join(', ')}`, { path: this.node.path });
+      throw new HaValidationError(
+        `region and replicaRegion must be region names such as us-central1, got: ${invalid.join(', ')}`,
+        { path: this.node.path },
+      );
     }
     const plan = planCloudSql(tier, {
       region: concrete(props.region),
@@ -213,7 +218,12 @@ export class HaCloudSql extends Construct {
         enablePrivatePathForGoogleCloudServices: true,
       },
       maintenanceWindow: { ...plan.maintenanceWindow, updateTrack: 'stable' },
-      insightsConfig: { queryInsightsEnabled: true, queryStringLength: 1024, recordApplicationTags: true, recordClientAddress: false },
+      insightsConfig: {
+        queryInsightsEnabled: true,
+        queryStringLength: 1024,
+        recordApplicationTags: true,
+        recordClientAddress: false,
+      },
       databaseFlags: [
         { name: 'cloudsql.iam_authentication', value: 'on' },
         { name: 'log_connections', value: 'on' },
@@ -223,7 +233,11 @@ export class HaCloudSql extends Construct {
       ],
     });
 
-    const { key, grants } = newCryptoKey(this, 'Key', { location: props.region, labels, encrypters: { CloudSql: cloudSqlAgent } });
+    const { key, grants } = newCryptoKey(this, 'Key', {
+      location: props.region,
+      labels,
+      encrypters: { CloudSql: cloudSqlAgent },
+    });
     const primarySettings = settings(plan.availabilityType, labels);
     this.instance = new SqlDatabaseInstance(this, 'Resource', {
       name: uniqueName(this, 'Resource', 80),
@@ -248,9 +262,17 @@ export class HaCloudSql extends Construct {
     this.connectionName = this.instance.connectionName;
 
     if (props.replicaRegion !== undefined) {
-      const replicaRecord = haRecord(this, props, { component: 'HaCloudSql', failureDomain: FailureDomain.REGION, role: HaRole.REPLICA });
+      const replicaRecord = haRecord(this, props, {
+        component: 'HaCloudSql',
+        failureDomain: FailureDomain.REGION,
+        role: HaRole.REPLICA,
+      });
       const replicaLabels = haLabels(props, replicaRecord);
-      const replicaKey = newCryptoKey(this, 'ReplicaKey', { location: props.replicaRegion, labels: replicaLabels, encrypters: { CloudSql: cloudSqlAgent } });
+      const replicaKey = newCryptoKey(this, 'ReplicaKey', {
+        location: props.replicaRegion,
+        labels: replicaLabels,
+        encrypters: { CloudSql: cloudSqlAgent },
+      });
       this.replica = new SqlDatabaseInstance(this, 'Replica', {
         name: uniqueName(this, 'Replica', 80),
         region: props.replicaRegion,
@@ -272,18 +294,22 @@ export class HaCloudSql extends Construct {
         this.replicaLagAlert = new MonitoringAlertPolicy(this, 'ReplicaLagAlert', {
           displayName: `${this.node.path}: replica lag above ${tier.name}'s region RPO`,
           combiner: 'OR',
-          conditions: [{
-            displayName: `Replica lag above ${alert.thresholdSeconds} s for ${alert.durationText}`,
-            conditionThreshold: {
-              filter: `metric.type="cloudsql.googleapis.com/database/replication/replica_lag" AND resource.type="cloudsql_database" AND resource.label.database_id="${replicaId}"`,
-              aggregations: [{ alignmentPeriod: `${alert.periodSeconds}s`, perSeriesAligner: 'ALIGN_MAX' }],
-              comparison: 'COMPARISON_GT',
-              thresholdValue: alert.thresholdSeconds,
-              duration: `${alert.durationSeconds}s`,
-              // A replica that stops reporting lag is not replicating: that is the same emergency.
-              evaluationMissingData: alert.missingDataFires ? 'EVALUATION_MISSING_DATA_ACTIVE' : 'EVALUATION_MISSING_DATA_INACTIVE',
+          conditions: [
+            {
+              displayName: `Replica lag above ${alert.thresholdSeconds} s for ${alert.durationText}`,
+              conditionThreshold: {
+                filter: `metric.type="cloudsql.googleapis.com/database/replication/replica_lag" AND resource.type="cloudsql_database" AND resource.label.database_id="${replicaId}"`,
+                aggregations: [{ alignmentPeriod: `${alert.periodSeconds}s`, perSeriesAligner: 'ALIGN_MAX' }],
+                comparison: 'COMPARISON_GT',
+                thresholdValue: alert.thresholdSeconds,
+                duration: `${alert.durationSeconds}s`,
+                // A replica that stops reporting lag is not replicating: that is the same emergency.
+                evaluationMissingData: alert.missingDataFires
+                  ? 'EVALUATION_MISSING_DATA_ACTIVE'
+                  : 'EVALUATION_MISSING_DATA_INACTIVE',
+              },
             },
-          }],
+          ],
           severity: 'CRITICAL',
           notificationChannels: [...props.notificationChannels],
           documentation: {
@@ -311,8 +337,14 @@ export class HaCloudSql extends Construct {
     // Cloud SQL names a service account's database user by its email without the domain suffix.
     const name = Token.isUnresolved(serviceAccountEmail)
       ? Fn.trimsuffix(serviceAccountEmail, suffix)
-      : serviceAccountEmail.endsWith(suffix) ? serviceAccountEmail.slice(0, -suffix.length) : serviceAccountEmail;
-    const user = new SqlUser(this, `IamUser-${id}`, { instance: this.instance.name, name, type: 'CLOUD_IAM_SERVICE_ACCOUNT' });
+      : serviceAccountEmail.endsWith(suffix)
+        ? serviceAccountEmail.slice(0, -suffix.length)
+        : serviceAccountEmail;
+    const user = new SqlUser(this, `IamUser-${id}`, {
+      instance: this.instance.name,
+      name,
+      type: 'CLOUD_IAM_SERVICE_ACCOUNT',
+    });
     this.services.use(user);
     markResources([user], this.record);
     return user;

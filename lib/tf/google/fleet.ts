@@ -9,7 +9,14 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, HaRole, healthCheckPathProblem, primaryFleetCapacity, regionOfZone, zonePlacementProblem } from '../../core';
+import {
+  FailureDomain,
+  HaRole,
+  healthCheckPathProblem,
+  primaryFleetCapacity,
+  regionOfZone,
+  zonePlacementProblem,
+} from '../../core';
 import { planFleet } from '../../core/plans/fleet';
 import { throwProblems, validationError } from '../diagnostics';
 import { GoogleHaProps } from './ha-props';
@@ -197,16 +204,27 @@ export class RegionalFleet extends Construct implements IFleetBackend {
 
     const concreteZones = props.zones.filter((z) => !Token.isUnresolved(z));
     // Core's check words the region as the stack's; a Google stack spans regions, so the fleet's region is checked here.
-    const problem = zonePlacementProblem({ prop: 'zones', zones: concreteZones, minZones: tier.minAzs, tierName: tier.name });
+    const problem = zonePlacementProblem({
+      prop: 'zones',
+      zones: concreteZones,
+      minZones: tier.minAzs,
+      tierName: tier.name,
+    });
     if (problem) {
       throw new HaValidationError(problem);
     }
-    const foreign = Token.isUnresolved(props.region) ? [] : concreteZones.filter((z) => regionOfZone(z) !== props.region);
+    const foreign = Token.isUnresolved(props.region)
+      ? []
+      : concreteZones.filter((z) => regionOfZone(z) !== props.region);
     if (foreign.length > 0) {
-      throw new HaValidationError(`zones must all be in the fleet's region ${props.region}, got: ${foreign.join(', ')}`);
+      throw new HaValidationError(
+        `zones must all be in the fleet's region ${props.region}, got: ${foreign.join(', ')}`,
+      );
     }
     if (props.allowedRegions && !Token.isUnresolved(props.region) && !props.allowedRegions.includes(props.region)) {
-      throw new HaValidationError(`region must be one of allowedRegions (${props.allowedRegions.join(', ')}), got: ${props.region}`);
+      throw new HaValidationError(
+        `region must be one of allowedRegions (${props.allowedRegions.join(', ')}), got: ${props.region}`,
+      );
     }
     const subnetworkId = props.network.subnetworkId(props.region);
 
@@ -215,35 +233,61 @@ export class RegionalFleet extends Construct implements IFleetBackend {
     const required = props.requiredInstances ?? zoneCount;
     requireInteger('requiredInstances', required, 1);
     if (tier.staticallyStable && zoneCount < 2) {
-      throw new HaValidationError(`zones must list at least 2 zones for ${tier.name}: static stability needs a surviving zone, got: ${zoneCount}`);
+      throw new HaValidationError(
+        `zones must list at least 2 zones for ${tier.name}: static stability needs a surviving zone, got: ${zoneCount}`,
+      );
     }
     // A standby must be able to grow to the serving size when traffic fails over to it.
     const servingMinimum = primaryFleetCapacity(required, required, zoneCount, tier.staticallyStable).min;
     if (props.targetCpuPercent !== undefined && props.targetCpuUtilization !== undefined) {
-      throw validationError(`targetCpuPercent and targetCpuUtilization are the same setting: give targetCpuPercent, got: both`, this, 'targetCpuPercent');
+      throw validationError(
+        `targetCpuPercent and targetCpuUtilization are the same setting: give targetCpuPercent, got: both`,
+        this,
+        'targetCpuPercent',
+      );
     }
     const plan = planFleet(tier, {
       zoneCount,
       role: this.role,
       requiredCapacity: required,
       maxCapacity: props.maxInstances ?? 2 * servingMinimum,
-      targetCpuPercent: props.targetCpuPercent ?? (props.targetCpuUtilization === undefined ? undefined : props.targetCpuUtilization * 100),
+      targetCpuPercent:
+        props.targetCpuPercent ??
+        (props.targetCpuUtilization === undefined ? undefined : props.targetCpuUtilization * 100),
     });
     if (props.targetCpuUtilization !== undefined && plan.problems.some((p) => p.prop === 'targetCpuPercent')) {
-      throw validationError(`targetCpuUtilization must be greater than 0 and less than 1, got: ${props.targetCpuUtilization}`, this, 'targetCpuUtilization');
+      throw validationError(
+        `targetCpuUtilization must be greater than 0 and less than 1, got: ${props.targetCpuUtilization}`,
+        this,
+        'targetCpuUtilization',
+      );
     }
-    throwProblems(plan.problems.map((p) => (p.prop === 'maxCapacity' || p.prop === 'requiredCapacity'
-      ? { prop: p.prop === 'maxCapacity' ? 'maxInstances' : 'requiredInstances', message: p.message.replace(/\bmaxCapacity\b/g, 'maxInstances').replace(/\brequiredCapacity\b/g, 'requiredInstances') }
-      : p)), this);
+    throwProblems(
+      plan.problems.map((p) =>
+        p.prop === 'maxCapacity' || p.prop === 'requiredCapacity'
+          ? {
+              prop: p.prop === 'maxCapacity' ? 'maxInstances' : 'requiredInstances',
+              message: p.message
+                .replace(/\bmaxCapacity\b/g, 'maxInstances')
+                .replace(/\brequiredCapacity\b/g, 'requiredInstances'),
+            }
+          : p,
+      ),
+      this,
+    );
     // A standby runs what core's standbyFleetCapacity says for its strategy: a warm standby one per zone, a pilot light none.
     this.minInstances = plan.capacity.min;
     this.maxInstances = plan.capacity.max;
     const surge = props.maxSurge ?? zoneCount;
     if (!Number.isInteger(surge) || surge < zoneCount) {
-      throw new HaValidationError(`maxSurge must be an integer of at least the zone count (${zoneCount}): a regional group surges by whole zones, got: ${surge}`);
+      throw new HaValidationError(
+        `maxSurge must be an integer of at least the zone count (${zoneCount}): a regional group surges by whole zones, got: ${surge}`,
+      );
     }
     const healthCheckPath = props.healthCheckPath ?? '/healthz';
-    const pathProblem = Token.isUnresolved(healthCheckPath) ? undefined : healthCheckPathProblem('healthCheckPath', healthCheckPath);
+    const pathProblem = Token.isUnresolved(healthCheckPath)
+      ? undefined
+      : healthCheckPathProblem('healthCheckPath', healthCheckPath);
     if (pathProblem) {
       throw new HaValidationError(pathProblem);
     }
@@ -258,7 +302,9 @@ export class RegionalFleet extends Construct implements IFleetBackend {
     const names = schedules.map((s) => s.name);
     const repeated = names.filter((n, i) => names.indexOf(n) !== i);
     if (repeated.length > 0) {
-      throw new HaValidationError(`prewarmSchedules must have unique names, got: ${[...new Set(repeated)].join(', ')} more than once`);
+      throw new HaValidationError(
+        `prewarmSchedules must have unique names, got: ${[...new Set(repeated)].join(', ')} more than once`,
+      );
     }
     const machineType = props.machineType ?? 'n2-standard-2';
 
@@ -273,7 +319,10 @@ export class RegionalFleet extends Construct implements IFleetBackend {
         displayName: `Instances of ${this.node.path}`,
       });
       serviceAccountEmail = account.email;
-      for (const [name, role] of [['LogWriter', 'roles/logging.logWriter'], ['MetricWriter', 'roles/monitoring.metricWriter']]) {
+      for (const [name, role] of [
+        ['LogWriter', 'roles/logging.logWriter'],
+        ['MetricWriter', 'roles/monitoring.metricWriter'],
+      ]) {
         new ProjectIamMember(this, name, { project: projectOf(this).projectId, role, member: account.member });
       }
     }
@@ -296,10 +345,18 @@ export class RegionalFleet extends Construct implements IFleetBackend {
       requireInteger('spreadAvailabilityDomains', props.spreadAvailabilityDomains, 2);
       const series = machineType.split('-')[0];
       if (!SPREAD_PLACEMENT_SERIES.includes(series)) {
-        warn(this, 'RegionalFleet.spreadAvailabilityDomains', `machine series ${series} is not among those known to accept spread placement (${SPREAD_PLACEMENT_SERIES.join(', ')}): Compute Engine may reject the template`);
+        warn(
+          this,
+          'RegionalFleet.spreadAvailabilityDomains',
+          `machine series ${series} is not among those known to accept spread placement (${SPREAD_PLACEMENT_SERIES.join(', ')}): Compute Engine may reject the template`,
+        );
       }
       if (Math.ceil(this.maxInstances / zoneCount) > SPREAD_PLACEMENT_MAX_VMS) {
-        warn(this, 'RegionalFleet.spreadAvailabilityDomains', `up to ${Math.ceil(this.maxInstances / zoneCount)} instances per zone exceed the ${SPREAD_PLACEMENT_MAX_VMS} VMs a spread placement policy holds`);
+        warn(
+          this,
+          'RegionalFleet.spreadAvailabilityDomains',
+          `up to ${Math.ceil(this.maxInstances / zoneCount)} instances per zone exceed the ${SPREAD_PLACEMENT_MAX_VMS} VMs a spread placement policy holds`,
+        );
       }
       const policy = new ComputeResourcePolicy(this, 'SpreadPlacement', {
         name: uniqueName(this, 'SpreadPlacement'),
@@ -315,14 +372,16 @@ export class RegionalFleet extends Construct implements IFleetBackend {
       machineType,
       labels,
       tags: [this.networkTag],
-      disk: [{
-        boot: true,
-        autoDelete: true,
-        sourceImage: props.sourceImage ?? 'debian-cloud/debian-12',
-        diskType: 'pd-balanced',
-        diskEncryptionKey: { kmsKeySelfLink: bootDiskKeyId },
-        labels,
-      }],
+      disk: [
+        {
+          boot: true,
+          autoDelete: true,
+          sourceImage: props.sourceImage ?? 'debian-cloud/debian-12',
+          diskType: 'pd-balanced',
+          diskEncryptionKey: { kmsKeySelfLink: bootDiskKeyId },
+          labels,
+        },
+      ],
       // No access_config: instances get no external IP; egress goes through the region's Cloud NAT.
       networkInterface: [{ subnetwork: subnetworkId }],
       shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },

@@ -26,8 +26,15 @@ import { requireInteger } from './private/validate';
  * @see https://cloud.google.com/armor/docs/waf-rules
  */
 export const PRECONFIGURED_WAF_RULES: readonly string[] = [
-  'sqli-v33-stable', 'xss-v33-stable', 'lfi-v33-stable', 'rfi-v33-stable', 'rce-v33-stable',
-  'methodenforcement-v33-stable', 'scannerdetection-v33-stable', 'protocolattack-v33-stable', 'sessionfixation-v33-stable',
+  'sqli-v33-stable',
+  'xss-v33-stable',
+  'lfi-v33-stable',
+  'rfi-v33-stable',
+  'rce-v33-stable',
+  'methodenforcement-v33-stable',
+  'scannerdetection-v33-stable',
+  'protocolattack-v33-stable',
+  'sessionfixation-v33-stable',
 ];
 
 /** Priority of Cloud Armor's default rule (the lowest). */
@@ -100,26 +107,36 @@ export class GlobalFrontend extends Construct {
     const regions = [...new Set(props.backends.map((b) => b.region))];
     const needsServingRegions = tier.strategy === DrStrategy.ACTIVE_ACTIVE || tier.strategy === DrStrategy.WARM_STANDBY;
     if (needsServingRegions && regions.length < tier.minRegions) {
-      throw new HaValidationError(`backends must span at least ${tier.minRegions} regions for ${tier.name} (${tier.strategy} serves from a second region), got: ${regions.length} (${regions.join(', ')})`);
+      throw new HaValidationError(
+        `backends must span at least ${tier.minRegions} regions for ${tier.name} (${tier.strategy} serves from a second region), got: ${regions.length} (${regions.join(', ')})`,
+      );
     }
     const ports = [...new Set(props.backends.map((b) => b.port))];
     if (ports.length > 1) {
-      throw new HaValidationError(`backends must all serve on the same port (one health check covers them), got: ${ports.join(', ')}`);
+      throw new HaValidationError(
+        `backends must all serve on the same port (one health check covers them), got: ${ports.join(', ')}`,
+      );
     }
     if (props.domains.length === 0) {
       throw new HaValidationError('domains must list at least one domain for the managed certificate, got: none');
     }
     const wildcards = props.domains.filter((d) => !Token.isUnresolved(d) && d.includes('*'));
     if (wildcards.length > 0) {
-      throw new HaValidationError(`domains must not contain wildcards (Google-managed certificates do not issue them), got: ${wildcards.join(', ')}`);
+      throw new HaValidationError(
+        `domains must not contain wildcards (Google-managed certificates do not issue them), got: ${wildcards.join(', ')}`,
+      );
     }
     const regionalDomains = props.regionalDomains ?? {};
     const unknownRegions = Object.keys(regionalDomains).filter((r) => !regions.includes(r));
     if (unknownRegions.length > 0) {
-      throw new HaValidationError(`regionalDomains must only name regions with a backend (${regions.join(', ')}), got: ${unknownRegions.join(', ')}`);
+      throw new HaValidationError(
+        `regionalDomains must only name regions with a backend (${regions.join(', ')}), got: ${unknownRegions.join(', ')}`,
+      );
     }
     const healthCheckPath = props.healthCheckPath ?? '/healthz';
-    const pathProblem = Token.isUnresolved(healthCheckPath) ? undefined : healthCheckPathProblem('healthCheckPath', healthCheckPath);
+    const pathProblem = Token.isUnresolved(healthCheckPath)
+      ? undefined
+      : healthCheckPathProblem('healthCheckPath', healthCheckPath);
     if (pathProblem) {
       throw new HaValidationError(pathProblem);
     }
@@ -132,7 +149,11 @@ export class GlobalFrontend extends Construct {
       throw new HaValidationError(`logSampleRate must be from 0 to 1, got: ${sampleRate}`);
     }
 
-    const record = haRecord(this, props, { component: 'GlobalFrontend', failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
+    const record = haRecord(this, props, {
+      component: 'GlobalFrontend',
+      failureDomain: FailureDomain.GLOBAL,
+      role: HaRole.GLOBAL,
+    });
     const labels = haLabels(props, record);
 
     const address = new ComputeGlobalAddress(this, 'Address', {
@@ -206,38 +227,48 @@ export class GlobalFrontend extends Construct {
       logConfig: { enable: true },
     });
 
-    const backendService = (backendId: string, backends: IFleetBackend[]) => new ComputeBackendService(this, backendId, {
-      name: uniqueName(this, backendId),
-      loadBalancingScheme: 'EXTERNAL_MANAGED',
-      protocol: 'HTTP',
-      portName: backends[0].portName,
-      timeoutSec: 30,
-      healthChecks: [healthCheck.id],
-      securityPolicy: this.securityPolicy.id,
-      logConfig: { enable: true, sampleRate },
-      // Ejects an instance that keeps failing requests before the health check notices.
-      outlierDetection: { consecutiveErrors: 5, interval: { seconds: 10 }, baseEjectionTime: { seconds: 30 }, maxEjectionPercent: 50 },
-      backend: backends.map((b) => ({
-        group: b.instanceGroup,
-        balancingMode: 'UTILIZATION',
-        maxUtilization: 0.8,
-        capacityScaler: 1,
-        description: `${b.role} fleet in ${b.region}`,
-      })),
-    });
+    const backendService = (backendId: string, backends: IFleetBackend[]) =>
+      new ComputeBackendService(this, backendId, {
+        name: uniqueName(this, backendId),
+        loadBalancingScheme: 'EXTERNAL_MANAGED',
+        protocol: 'HTTP',
+        portName: backends[0].portName,
+        timeoutSec: 30,
+        healthChecks: [healthCheck.id],
+        securityPolicy: this.securityPolicy.id,
+        logConfig: { enable: true, sampleRate },
+        // Ejects an instance that keeps failing requests before the health check notices.
+        outlierDetection: {
+          consecutiveErrors: 5,
+          interval: { seconds: 10 },
+          baseEjectionTime: { seconds: 30 },
+          maxEjectionPercent: 50,
+        },
+        backend: backends.map((b) => ({
+          group: b.instanceGroup,
+          balancingMode: 'UTILIZATION',
+          maxUtilization: 0.8,
+          capacityScaler: 1,
+          description: `${b.role} fleet in ${b.region}`,
+        })),
+      });
     this.backendService = backendService('Resource', props.backends);
     this.backendServiceName = this.backendService.name;
 
     const regional = Object.entries(regionalDomains).map(([region, host]) => ({
       region,
       host,
-      service: backendService(`Regional-${region}`, props.backends.filter((b) => b.region === region)),
+      service: backendService(
+        `Regional-${region}`,
+        props.backends.filter((b) => b.region === region),
+      ),
     }));
     const urlMap = new ComputeUrlMap(this, 'UrlMap', {
       name: uniqueName(this, 'UrlMap'),
       defaultService: this.backendService.id,
       hostRule: regional.length > 0 ? regional.map((r) => ({ hosts: [r.host], pathMatcher: r.region })) : undefined,
-      pathMatcher: regional.length > 0 ? regional.map((r) => ({ name: r.region, defaultService: r.service.id })) : undefined,
+      pathMatcher:
+        regional.length > 0 ? regional.map((r) => ({ name: r.region, defaultService: r.service.id })) : undefined,
     });
     const httpsProxy = new ComputeTargetHttpsProxy(this, 'HttpsProxy', {
       name: uniqueName(this, 'HttpsProxy'),

@@ -11,12 +11,29 @@ export * from './project-services';
 export * from './secret';
 export * from './slo';
 export {
-  configureStateBackend, GcsStateBackend, S3StateBackend, STATE_BACKEND_CONTEXT, StateBackendOptions,
+  configureStateBackend,
+  GcsStateBackend,
+  S3StateBackend,
+  STATE_BACKEND_CONTEXT,
+  StateBackendOptions,
   stateBackendFromContext,
 } from '../state-backend';
 export {
-  MinimumTerraformVersion, minimumTerraformVersion, requireTerraformVersion, TERRAFORM_BASELINE_VERSION,
-  TERRAFORM_FEATURES, TerraformDocument, TerraformFeature,
+  MinimumTerraformVersion,
+  minimumTerraformVersion,
+  requireTerraformVersion,
+  TERRAFORM_BASELINE_VERSION,
+  TERRAFORM_FEATURES,
+  TerraformDocument,
+  TerraformFeature,
 } from '../terraform-version';
-export { AddHaChecksOptions, HA_ACKNOWLEDGED_KEY, TfAcknowledgedFinding, TfHaChecks, TfHaChecksResult, acknowledgeHaFinding, addHaChecks } from '../ha-checks';
+export {
+  AddHaChecksOptions,
+  HA_ACKNOWLEDGED_KEY,
+  TfAcknowledgedFinding,
+  TfHaChecks,
+  TfHaChecksResult,
+  acknowledgeHaFinding,
+  addHaChecks,
+} from '../ha-checks';
 export { recordDrillMeasurement } from '../drill-measurement';

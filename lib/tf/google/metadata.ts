@@ -15,7 +15,11 @@ export type AttachHaMetadataOptions = HaMetadataOptions;
  * Call it after the resources exist. Returns the labels to put on the resources that take them
  * (`ha-service`, `ha-tier`, `ha-strategy`, `ha-role`, `ha-component`, plus `props.labels`).
  */
-export function attachHaMetadata(scope: IConstruct, props: GoogleHaProps, options: AttachHaMetadataOptions): Record<string, string> {
+export function attachHaMetadata(
+  scope: IConstruct,
+  props: GoogleHaProps,
+  options: AttachHaMetadataOptions,
+): Record<string, string> {
   const record: HaMetadata = haRecord(scope, props, options);
   attachRecord(scope, record);
   return haLabels(props, record);

@@ -100,15 +100,21 @@ export class RegionalNetwork extends Construct implements IRegionalNetwork {
     }
     const flowLogRetentionDays = props.flowLogRetentionDays ?? tier.logRetentionDays;
     if (!Number.isInteger(flowLogRetentionDays) || flowLogRetentionDays < 1 || flowLogRetentionDays > 3650) {
-      throw new HaValidationError(`flowLogRetentionDays must be an integer from 1 to 3650 (a log bucket's retention), got: ${flowLogRetentionDays}`);
+      throw new HaValidationError(
+        `flowLogRetentionDays must be an integer from 1 to 3650 (a log bucket's retention), got: ${flowLogRetentionDays}`,
+      );
     }
     const prefixLength = props.privateServiceAccessPrefixLength ?? 16;
     if (!Number.isInteger(prefixLength) || prefixLength < 8 || prefixLength > 24) {
-      throw new HaValidationError(`privateServiceAccessPrefixLength must be an integer from 8 to 24, got: ${prefixLength}`);
+      throw new HaValidationError(
+        `privateServiceAccessPrefixLength must be an integer from 8 to 24, got: ${prefixLength}`,
+      );
     }
     const unknownCidrRegions = Object.keys(props.subnetCidrs ?? {}).filter((r) => !regions.includes(r));
     if (unknownCidrRegions.length > 0) {
-      throw new HaValidationError(`subnetCidrs must only name regions of this network (${regions.join(', ')}), got: ${unknownCidrRegions.join(', ')}`);
+      throw new HaValidationError(
+        `subnetCidrs must only name regions of this network (${regions.join(', ')}), got: ${unknownCidrRegions.join(', ')}`,
+      );
     }
 
     this.regions = regions;
@@ -191,13 +197,22 @@ export class RegionalNetwork extends Construct implements IRegionalNetwork {
     }
 
     ProjectServices.of(this, props.projectServices).use(this);
-    attachRecord(this, haRecord(this, props, { component: 'RegionalNetwork', failureDomain: FailureDomain.GLOBAL, role: props.role ?? HaRole.GLOBAL }));
+    attachRecord(
+      this,
+      haRecord(this, props, {
+        component: 'RegionalNetwork',
+        failureDomain: FailureDomain.GLOBAL,
+        role: props.role ?? HaRole.GLOBAL,
+      }),
+    );
   }
 
   public subnetworkId(region: string): string {
     const subnetwork = this.subnetworks[region];
     if (!subnetwork) {
-      throw new HaValidationError(`region must be one of this network's regions (${this.regions.join(', ')}), got: ${region}`);
+      throw new HaValidationError(
+        `region must be one of this network's regions (${this.regions.join(', ')}), got: ${region}`,
+      );
     }
     return subnetwork.id;
   }

@@ -1,12 +1,18 @@
-import {
-  DataGoogleStorageProjectServiceAccount,
-} from '@cdktf/provider-google/lib/data-google-storage-project-service-account';
+import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/lib/data-google-storage-project-service-account';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import {
-  DefaultTokenResolver, IResolveContext, ITerraformDependable, StringConcat, TerraformDataSource, TerraformProvider,
-  TerraformResource, TerraformStack, Token, Tokenization,
+  DefaultTokenResolver,
+  IResolveContext,
+  ITerraformDependable,
+  StringConcat,
+  TerraformDataSource,
+  TerraformProvider,
+  TerraformResource,
+  TerraformStack,
+  Token,
+  Tokenization,
 } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { validationError } from '../diagnostics';
@@ -142,8 +148,12 @@ export class ProjectServices extends Construct {
       }
       const api = googleApiOfType(type);
       if (api === undefined) {
-        throw validationError('resource type must be one whose API GOOGLE_API_OF_TYPE names (so that a fresh project '
-          + `enables it), got: ${type} at ${element.node.path}`, scope, 'type');
+        throw validationError(
+          'resource type must be one whose API GOOGLE_API_OF_TYPE names (so that a fresh project ' +
+            `enables it), got: ${type} at ${element.node.path}`,
+          scope,
+          'type',
+        );
       }
       addDependsOn(element, this.enable(api));
     }
@@ -197,7 +207,8 @@ export class ProjectServices extends Construct {
       return this.betaProvider;
     }
     const stack = TerraformStack.of(this);
-    const providers = stack.node.findAll()
+    const providers = stack.node
+      .findAll()
       .filter((c): c is TerraformProvider => TerraformProvider.isTerraformProvider(c) && c.alias === undefined);
     const existing = providers.find((p) => p.terraformResourceType === 'google-beta');
     if (existing) {
@@ -205,14 +216,19 @@ export class ProjectServices extends Construct {
       return existing;
     }
     const google = providers.find((p): p is GoogleProvider => p instanceof GoogleProvider);
-    this.betaProvider = new GoogleBetaProvider(this, 'GoogleBeta', {
-      project: google?.project,
-      credentials: google?.credentials,
-      accessToken: google?.accessToken,
-      impersonateServiceAccount: google?.impersonateServiceAccount,
-      billingProject: google?.billingProject,
-      userProjectOverride: google?.userProjectOverride as boolean | undefined,
-    }, google?.terraformGeneratorMetadata?.providerVersion ?? DEFAULT_PROVIDER_VERSION);
+    this.betaProvider = new GoogleBetaProvider(
+      this,
+      'GoogleBeta',
+      {
+        project: google?.project,
+        credentials: google?.credentials,
+        accessToken: google?.accessToken,
+        impersonateServiceAccount: google?.impersonateServiceAccount,
+        billingProject: google?.billingProject,
+        userProjectOverride: google?.userProjectOverride as boolean | undefined,
+      },
+      google?.terraformGeneratorMetadata?.providerVersion ?? DEFAULT_PROVIDER_VERSION,
+    );
     return this.betaProvider;
   }
 }
@@ -224,11 +240,12 @@ function shortName(api: GoogleApi): string {
 
 /** Adds dependencies to a resource or data source, each once. */
 export function addDependsOn(
-  element: TerraformResource | TerraformDataSource, dependables: readonly ITerraformDependable[],
+  element: TerraformResource | TerraformDataSource,
+  dependables: readonly ITerraformDependable[],
 ): void {
   const resolver = new DefaultTokenResolver(new StringConcat());
-  const address = (entry: string) => String(Tokenization.resolve(entry, { scope: element, resolver }))
-    .replace(/^\$\{(.*)\}$/, '$1');
+  const address = (entry: string) =>
+    String(Tokenization.resolve(entry, { scope: element, resolver })).replace(/^\$\{(.*)\}$/, '$1');
   const known = new Set((element.dependsOn ?? []).map(address));
   const added = dependables.filter((d, i) => !known.has(address(d.fqn)) && dependables.indexOf(d) === i);
   if (added.length > 0) {

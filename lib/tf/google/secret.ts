@@ -82,7 +82,9 @@ export class EncryptedSecret extends Construct {
     const regions = [...props.regions];
     requireServiceRegions({ regions, tier, allowedRegions: props.allowedRegions });
     if (!Token.isUnresolved(props.secretId) && !/^[A-Za-z0-9_-]{1,255}$/.test(props.secretId)) {
-      throw new HaValidationError(`secretId must be 1 to 255 letters, digits, hyphens or underscores, got: ${props.secretId}`);
+      throw new HaValidationError(
+        `secretId must be 1 to 255 letters, digits, hyphens or underscores, got: ${props.secretId}`,
+      );
     }
     const days = props.rotationDays;
     const plan = planEncryptedSecret(tier, {
@@ -92,16 +94,27 @@ export class EncryptedSecret extends Construct {
       primaryRegion: regions[0],
       replicaRegions: regions.slice(1),
       allowedRegions: props.allowedRegions,
-      rotations: [{ prop: 'rotationTopicId', purpose: 'the topic a rotator subscribes to', chosen: props.rotationTopicId !== undefined }],
+      rotations: [
+        {
+          prop: 'rotationTopicId',
+          purpose: 'the topic a rotator subscribes to',
+          chosen: props.rotationTopicId !== undefined,
+        },
+      ],
       // With neither, Secret Manager notifies a rotator through a new topic.
       defaultRotation: 'rotationTopicId',
       rotatedExternally: props.rotatedExternally,
-      rotationInterval: days === undefined ? undefined : { prop: 'rotationDays', unit: 'days', value: days, text: String(days) },
+      rotationInterval:
+        days === undefined ? undefined : { prop: 'rotationDays', unit: 'days', value: days, text: String(days) },
     });
     throwProblems(plan.problems, this);
     emitWarnings(this, 'EncryptedSecret', plan.warnings);
 
-    const record = haRecord(this, props, { component: 'EncryptedSecret', failureDomain: FailureDomain.GLOBAL, role: props.role ?? HaRole.GLOBAL });
+    const record = haRecord(this, props, {
+      component: 'EncryptedSecret',
+      failureDomain: FailureDomain.GLOBAL,
+      role: props.role ?? HaRole.GLOBAL,
+    });
     this.record = record;
     const labels = haLabels(props, record);
     const lifecycle = statefulLifecycle(this, 'EncryptedSecret', props.preventDestroy);
@@ -110,7 +123,11 @@ export class EncryptedSecret extends Construct {
     const dependsOn: ITerraformDependable[] = [];
 
     const replicas = regions.map((region) => {
-      const { key, grants } = newCryptoKey(this, `Key-${region}`, { location: region, labels, encrypters: { SecretManager: secretAgent } });
+      const { key, grants } = newCryptoKey(this, `Key-${region}`, {
+        location: region,
+        labels,
+        encrypters: { SecretManager: secretAgent },
+      });
       dependsOn.push(...grants);
       return { location: region, customerManagedEncryption: { kmsKeyName: key.id } };
     });
@@ -132,12 +149,14 @@ export class EncryptedSecret extends Construct {
         // Deleting the topic detaches the rotator's subscription and drops undelivered rotation events.
         lifecycle,
       });
-      dependsOn.push(new PubsubTopicIamMember(this, 'RotationTopicPublisher', {
-        topic: topic.id,
-        role: 'roles/pubsub.publisher',
-        member: secretAgent.member,
-        dependsOn: secretAgent.dependables.length > 0 ? secretAgent.dependables : undefined,
-      }));
+      dependsOn.push(
+        new PubsubTopicIamMember(this, 'RotationTopicPublisher', {
+          topic: topic.id,
+          role: 'roles/pubsub.publisher',
+          member: secretAgent.member,
+          dependsOn: secretAgent.dependables.length > 0 ? secretAgent.dependables : undefined,
+        }),
+      );
       topicId = topic.id;
     }
     const period = `${plan.rotationIntervalSeconds}s`;
@@ -145,7 +164,9 @@ export class EncryptedSecret extends Construct {
     this.secret = new SecretManagerSecret(this, 'Resource', {
       secretId: props.secretId,
       replication: { userManaged: { replicas } },
-      rotation: plan.rotatesHere ? { rotationPeriod: period, nextRotationTime: Fn.timeadd(Fn.plantimestamp(), period) } : undefined,
+      rotation: plan.rotatesHere
+        ? { rotationPeriod: period, nextRotationTime: Fn.timeadd(Fn.plantimestamp(), period) }
+        : undefined,
       topics: topicId ? [{ name: topicId }] : undefined,
       // Destroying a version only schedules it: a mistaken destroy can be undone within this period.
       versionDestroyTtl: `${plan.versionDestroyTtlSeconds}s`,

@@ -101,10 +101,15 @@ export class SloAlarms extends Construct {
       // The backend service's requests are the availability SLI.
       loadBalancer: true,
       notificationChannelCount: props.notificationChannels.length,
-      probes: probes.map((p) => Token.isUnresolved(p.region)
-        ? { path: known(p.path) }
-        : { region: p.region, regionIsValid: invalidRegionNames([p.region]).length === 0, path: known(p.path) }),
-      propNames: { windowDays: props.windowDays === undefined && props.sloWindowDays !== undefined ? 'sloWindowDays' : 'windowDays' },
+      probes: probes.map((p) =>
+        Token.isUnresolved(p.region)
+          ? { path: known(p.path) }
+          : { region: p.region, regionIsValid: invalidRegionNames([p.region]).length === 0, path: known(p.path) },
+      ),
+      propNames: {
+        windowDays:
+          props.windowDays === undefined && props.sloWindowDays !== undefined ? 'sloWindowDays' : 'windowDays',
+      },
     });
     throwProblems(plan.problems, this);
     // The component keeps the name it was released under: it is recorded in labels and metadata.
@@ -113,7 +118,11 @@ export class SloAlarms extends Construct {
     this.windowDays = plan.windowDays;
     const { target, targetPercent, windowDays } = plan;
 
-    const record = haRecord(this, props, { component: COMPONENT, failureDomain: FailureDomain.GLOBAL, role: HaRole.GLOBAL });
+    const record = haRecord(this, props, {
+      component: COMPONENT,
+      failureDomain: FailureDomain.GLOBAL,
+      role: HaRole.GLOBAL,
+    });
     const labels = haLabels(props, record);
     const service = serviceNameOf(this, props);
 
@@ -151,18 +160,20 @@ export class SloAlarms extends Construct {
           duration: `${plan.burnRateConditionSeconds}s`,
         },
       });
-      this.burnRatePolicies.push(new MonitoringAlertPolicy(this, `BurnRate${long}`, {
-        displayName: `${service}: error budget burning ${alert.burnRate}x over ${long} and ${short} (${alert.severity})`,
-        combiner: 'AND',
-        conditions: [condition(alert.long), condition(alert.short)],
-        severity: alert.severity === 'page' ? 'CRITICAL' : 'WARNING',
-        notificationChannels: [...props.notificationChannels],
-        documentation: {
-          mimeType: 'text/markdown',
-          content: `${service} is spending its ${tier.name} error budget (${targetPercent}% over ${windowDays} days) ${alert.burnRate} times faster than sustainable, over both ${long} and ${short}. ${alert.severity === 'page' ? 'Page: act now.' : 'Ticket: act within working hours.'}`,
-        },
-        userLabels: labels,
-      }));
+      this.burnRatePolicies.push(
+        new MonitoringAlertPolicy(this, `BurnRate${long}`, {
+          displayName: `${service}: error budget burning ${alert.burnRate}x over ${long} and ${short} (${alert.severity})`,
+          combiner: 'AND',
+          conditions: [condition(alert.long), condition(alert.short)],
+          severity: alert.severity === 'page' ? 'CRITICAL' : 'WARNING',
+          notificationChannels: [...props.notificationChannels],
+          documentation: {
+            mimeType: 'text/markdown',
+            content: `${service} is spending its ${tier.name} error budget (${targetPercent}% over ${windowDays} days) ${alert.burnRate} times faster than sustainable, over both ${long} and ${short}. ${alert.severity === 'page' ? 'Page: act now.' : 'Ticket: act within working hours.'}`,
+          },
+          userLabels: labels,
+        }),
+      );
     }
 
     const projectId = projectOf(this).projectId;
@@ -186,21 +197,25 @@ export class SloAlarms extends Construct {
       new MonitoringAlertPolicy(this, `UptimeAlert-${p.region}`, {
         displayName: `${service} in ${p.region} fails its uptime check`,
         combiner: 'OR',
-        conditions: [{
-          displayName: `Uptime check of ${p.host} fails from more than one location`,
-          conditionThreshold: {
-            filter: `metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND metric.label.check_id="${check.uptimeCheckId}" AND resource.type="uptime_url"`,
-            aggregations: [{
-              alignmentPeriod: `${probe.alignmentPeriodSeconds}s`,
-              perSeriesAligner: 'ALIGN_NEXT_OLDER',
-              crossSeriesReducer: 'REDUCE_COUNT_FALSE',
-              groupByFields: ['resource.label.*'],
-            }],
-            comparison: 'COMPARISON_GT',
-            thresholdValue: probe.failingLocationsAbove,
-            duration: `${probe.durationSeconds}s`,
+        conditions: [
+          {
+            displayName: `Uptime check of ${p.host} fails from more than one location`,
+            conditionThreshold: {
+              filter: `metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND metric.label.check_id="${check.uptimeCheckId}" AND resource.type="uptime_url"`,
+              aggregations: [
+                {
+                  alignmentPeriod: `${probe.alignmentPeriodSeconds}s`,
+                  perSeriesAligner: 'ALIGN_NEXT_OLDER',
+                  crossSeriesReducer: 'REDUCE_COUNT_FALSE',
+                  groupByFields: ['resource.label.*'],
+                },
+              ],
+              comparison: 'COMPARISON_GT',
+              thresholdValue: probe.failingLocationsAbove,
+              duration: `${probe.durationSeconds}s`,
+            },
           },
-        }],
+        ],
         severity: 'CRITICAL',
         notificationChannels: [...props.notificationChannels],
         userLabels: labels,

@@ -18,15 +18,17 @@ beforeAll(() => {
 });
 
 test('every resource a verdict names is declared by its input, as read', () => {
-  expect(scores.filter((s) => s.unknownResources.length > 0).map((s) => `${s.input}: ${s.unknownResources.join(', ')}`))
-    .toEqual([]);
+  expect(
+    scores.filter((s) => s.unknownResources.length > 0).map((s) => `${s.input}: ${s.unknownResources.join(', ')}`),
+  ).toEqual([]);
 });
 
 test('an input ha-report cannot read yet is refused with a reason, never passed as "no findings"', () => {
   const refused = scores.filter((s) => s.notRead !== undefined);
   expect(refused.map((s) => s.input)).toEqual([]);
-  expect(refused.every((s) => s.notRead!.length > 0 && s.found.length === 0 && s.falsePositives.length === 0))
-    .toBe(true);
+  expect(refused.every((s) => s.notRead!.length > 0 && s.found.length === 0 && s.falsePositives.length === 0)).toBe(
+    true,
+  );
 });
 
 test('today: the weaknesses found and missed, and the traps fallen into', () => {
@@ -55,10 +57,7 @@ test('today: the weaknesses found and missed, and the traps fallen into', () => 
       'plan/module-database-unprotected',
       'google-mig/zonal-group',
     ],
-    missed: [
-      'sqs-lambda/dead-letters-expire-unseen',
-      'route53-alb-ec2/launch-configuration',
-    ],
+    missed: ['sqs-lambda/dead-letters-expire-unseen', 'route53-alb-ec2/launch-configuration'],
     falsePositives: [],
   });
 });
@@ -72,6 +71,6 @@ test('today: the findings the verdicts judge neither way, by rule', () => {
   expect(byRule).toEqual({ 'HA-ENC1': 11, 'HA-LOG1': 4, 'HA-TLS2': 2, 'HA-WAF1': 4, 'HA-DEL1': 1 });
 });
 
-test('measured.json, which RULES.md prints, holds today\'s figures', () => {
+test("measured.json, which RULES.md prints, holds today's figures", () => {
   expect(JSON.parse(fs.readFileSync(MEASURED_FILE, 'utf8'))).toEqual(corpusFigures(scores));
 });

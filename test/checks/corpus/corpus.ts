@@ -78,8 +78,15 @@ export function scoreInput(verdict: Verdict): InputScore {
   } catch (e) {
     if (e instanceof HaInputError) {
       const missed = verdict.weaknesses.map((w) => w.id);
-      return { input: verdict.input, notRead: e.message, found: [], missed, falsePositives: [], other: [],
-        unknownResources: [] };
+      return {
+        input: verdict.input,
+        notRead: e.message,
+        found: [],
+        missed,
+        falsePositives: [],
+        other: [],
+        unknownResources: [],
+      };
     }
     throw e;
   }
@@ -89,11 +96,14 @@ export function scoreInput(verdict: Verdict): InputScore {
   const points = (rule: string | null, resources: readonly string[]) => (finding: Finding) =>
     (rule === '*' || finding.rule === rule) && resources.includes(finding.resource);
   const found = verdict.weaknesses.filter((w) => findings.some(points(w.rule, w.resources)));
-  const falsePositives = findings.flatMap((finding) => verdict.mustNotFlag
-    .filter((trap) => points(trap.rule, trap.resources)(finding))
-    .map((trap) => `${trap.id}: ${finding.rule} ${finding.resource}`));
-  const judged = (finding: Finding) => verdict.weaknesses.some((w) => points(w.rule, w.resources)(finding))
-    || verdict.mustNotFlag.some((trap) => points(trap.rule, trap.resources)(finding));
+  const falsePositives = findings.flatMap((finding) =>
+    verdict.mustNotFlag
+      .filter((trap) => points(trap.rule, trap.resources)(finding))
+      .map((trap) => `${trap.id}: ${finding.rule} ${finding.resource}`),
+  );
+  const judged = (finding: Finding) =>
+    verdict.weaknesses.some((w) => points(w.rule, w.resources)(finding)) ||
+    verdict.mustNotFlag.some((trap) => points(trap.rule, trap.resources)(finding));
   return {
     input: verdict.input,
     found: found.map((w) => w.id),
@@ -101,8 +111,11 @@ export function scoreInput(verdict: Verdict): InputScore {
     falsePositives,
     other: findings.filter((f) => !judged(f)).map((f) => `${f.rule} ${f.resource}`),
     // A resource a Condition excludes ('*' traps) may rightly be absent from the graph.
-    unknownResources: [...new Set([...verdict.weaknesses, ...verdict.mustNotFlag.filter((t) => t.rule !== '*')]
-      .flatMap((v) => v.resources))].filter((resource) => !declared.has(resource)),
+    unknownResources: [
+      ...new Set(
+        [...verdict.weaknesses, ...verdict.mustNotFlag.filter((t) => t.rule !== '*')].flatMap((v) => v.resources),
+      ),
+    ].filter((resource) => !declared.has(resource)),
   };
 }
 

@@ -40,21 +40,30 @@ export interface Verdict {
 }
 
 const FARGATE_OPENSEARCH_ALARMS = [
-  'testconstructStatusRedAlarmFBEA96DF', 'testconstructStatusYellowAlarm3B8C3640',
-  'testconstructFreeStorageSpaceTooLowAlarm08294658', 'testconstructIndexWritesBlockedTooHighAlarm06094A18',
-  'testconstructAutomatedSnapshotFailureTooHighAlarm29E550A3', 'testconstructCPUUtilizationTooHighAlarmD32179B7',
-  'testconstructJVMMemoryPressureTooHighAlarmFD4175A0', 'testconstructMasterCPUUtilizationTooHighAlarmAA50D0A7',
+  'testconstructStatusRedAlarmFBEA96DF',
+  'testconstructStatusYellowAlarm3B8C3640',
+  'testconstructFreeStorageSpaceTooLowAlarm08294658',
+  'testconstructIndexWritesBlockedTooHighAlarm06094A18',
+  'testconstructAutomatedSnapshotFailureTooHighAlarm29E550A3',
+  'testconstructCPUUtilizationTooHighAlarmD32179B7',
+  'testconstructJVMMemoryPressureTooHighAlarmFD4175A0',
+  'testconstructMasterCPUUtilizationTooHighAlarmAA50D0A7',
   'testconstructMasterJVMMemoryPressureTooHighAlarm5AE37D64',
 ];
 
 const LAMBDA_OPENSEARCH_ALARMS = [
-  'sampleStatusRedAlarmF7BCDD4B', 'sampleStatusYellowAlarmDCF684DA', 'sampleFreeStorageSpaceTooLowAlarm0F14089E',
-  'sampleIndexWritesBlockedTooHighAlarm2BFF8C85', 'sampleAutomatedSnapshotFailureTooHighAlarmBC78E1E7',
-  'sampleCPUUtilizationTooHighAlarm6A1BE82F', 'sampleJVMMemoryPressureTooHighAlarmFF40928D',
-  'sampleMasterCPUUtilizationTooHighAlarmA8AD4CFF', 'sampleMasterJVMMemoryPressureTooHighAlarmE04AF68F',
+  'sampleStatusRedAlarmF7BCDD4B',
+  'sampleStatusYellowAlarmDCF684DA',
+  'sampleFreeStorageSpaceTooLowAlarm0F14089E',
+  'sampleIndexWritesBlockedTooHighAlarm2BFF8C85',
+  'sampleAutomatedSnapshotFailureTooHighAlarmBC78E1E7',
+  'sampleCPUUtilizationTooHighAlarm6A1BE82F',
+  'sampleJVMMemoryPressureTooHighAlarmFF40928D',
+  'sampleMasterCPUUtilizationTooHighAlarmA8AD4CFF',
+  'sampleMasterJVMMemoryPressureTooHighAlarmE04AF68F',
 ];
 
-const NAT_PER_ZONE = 'one NAT gateway per zone, each private route table uses its own zone\'s';
+const NAT_PER_ZONE = "one NAT gateway per zone, each private route table uses its own zone's";
 
 export const VERDICTS: readonly Verdict[] = [
   {
@@ -77,8 +86,12 @@ export const VERDICTS: readonly Verdict[] = [
     mustNotFlag: [
       {
         id: 'fargate-opensearch/nat-per-zone',
-        resources: ['VpcPrivateSubnet1DefaultRouteBE02A9ED', 'VpcPrivateSubnet2DefaultRoute060D2087',
-          'VpcPublicSubnet1NATGateway4D7517AA', 'VpcPublicSubnet2NATGateway9182C01D'],
+        resources: [
+          'VpcPrivateSubnet1DefaultRouteBE02A9ED',
+          'VpcPrivateSubnet2DefaultRoute060D2087',
+          'VpcPublicSubnet1NATGateway4D7517AA',
+          'VpcPublicSubnet2NATGateway9182C01D',
+        ],
         rule: 'HA-NET1',
         why: NAT_PER_ZONE,
       },
@@ -124,7 +137,7 @@ export const VERDICTS: readonly Verdict[] = [
         id: 'lambda-opensearch/xray-on-star',
         resources: ['sampleLambdaFunctionServiceRoleDefaultPolicy2638F4B5'],
         rule: 'HA-IAM1',
-        why: 'X-Ray\'s PutTraceSegments has no resource-level permissions; the actions are named',
+        why: "X-Ray's PutTraceSegments has no resource-level permissions; the actions are named",
       },
       {
         id: 'lambda-opensearch/scoped-es-http-grant',
@@ -141,8 +154,9 @@ export const VERDICTS: readonly Verdict[] = [
       {
         id: 'apigateway-lambda/unthrottled-stage',
         resources: ['ApiGatewayToLambdaPatternLambdaRestApiDeploymentStageprodFDEB8074'],
-        why: 'No stage throttling nor rate-based WAF rule: one client\'s retry storm takes the account\'s '
-          + 'Lambda concurrency.',
+        why:
+          "No stage throttling nor rate-based WAF rule: one client's retry storm takes the account's " +
+          'Lambda concurrency.',
         rule: 'HA-WAF1',
       },
     ],
@@ -151,7 +165,7 @@ export const VERDICTS: readonly Verdict[] = [
         id: 'apigateway-lambda/xray-on-star',
         resources: ['ApiGatewayToLambdaPatternLambdaFunctionServiceRoleDefaultPolicy253751F2'],
         rule: 'HA-IAM1',
-        why: 'X-Ray\'s PutTraceSegments has no resource-level permissions; the actions are named',
+        why: "X-Ray's PutTraceSegments has no resource-level permissions; the actions are named",
       },
     ],
   },
@@ -162,18 +176,23 @@ export const VERDICTS: readonly Verdict[] = [
     mustNotFlag: [
       {
         id: 'cloudfront-s3/buckets-deny-plain-http',
-        resources: ['testcloudfronts3S3BucketE0C5F76E', 'testcloudfronts3S3LoggingBucket90D239DD',
+        resources: [
+          'testcloudfronts3S3BucketE0C5F76E',
+          'testcloudfronts3S3LoggingBucket90D239DD',
           'testcloudfronts3CloudfrontLoggingBucket985C0FE8',
-          'testcloudfronts3CloudfrontLoggingBucketAccessLog2E738D58'],
+          'testcloudfronts3CloudfrontLoggingBucketAccessLog2E738D58',
+        ],
         rule: 'HA-TLS1',
         why: 'every bucket policy denies aws:SecureTransport false',
       },
       {
         id: 'cloudfront-s3/access-log-buckets-sse-s3',
-        resources: ['testcloudfronts3S3LoggingBucket90D239DD',
-          'testcloudfronts3CloudfrontLoggingBucketAccessLog2E738D58'],
+        resources: [
+          'testcloudfronts3S3LoggingBucket90D239DD',
+          'testcloudfronts3CloudfrontLoggingBucketAccessLog2E738D58',
+        ],
         rule: 'HA-ENC1',
-        why: 'they receive S3 server access logs, which only support S3-managed keys (the rule\'s own exemption)',
+        why: "they receive S3 server access logs, which only support S3-managed keys (the rule's own exemption)",
       },
       {
         id: 'cloudfront-s3/buckets-retained',
@@ -190,8 +209,9 @@ export const VERDICTS: readonly Verdict[] = [
       {
         id: 'sqs-lambda/dead-letters-expire-unseen',
         resources: ['SqsToLambdaPatternqueuedlq3140B2C3'],
-        why: 'The dead-letter queue keeps messages the default 4 days, and no alarm watches it: failed '
-          + 'work expires unseen.',
+        why:
+          'The dead-letter queue keeps messages the default 4 days, and no alarm watches it: failed ' +
+          'work expires unseen.',
         rule: null,
       },
     ],
@@ -211,16 +231,21 @@ export const VERDICTS: readonly Verdict[] = [
       {
         id: 'alb-fargate/one-task',
         resources: ['MyFargateServiceF490C034'],
-        why: 'DesiredCount is omitted, so ECS runs one task in one zone: its restart or its zone\'s loss '
-          + 'empties the targets.',
+        why:
+          "DesiredCount is omitted, so ECS runs one task in one zone: its restart or its zone's loss " +
+          'empties the targets.',
         rule: 'HA-AZ1',
       },
     ],
     mustNotFlag: [
       {
         id: 'alb-fargate/nat-per-zone',
-        resources: ['MyVpcPrivateSubnet1DefaultRouteA8CDE2FA', 'MyVpcPrivateSubnet2DefaultRoute9CE96294',
-          'MyVpcPublicSubnet1NATGatewayAD3400C1', 'MyVpcPublicSubnet2NATGateway91BFBEC9'],
+        resources: [
+          'MyVpcPrivateSubnet1DefaultRouteA8CDE2FA',
+          'MyVpcPrivateSubnet2DefaultRoute9CE96294',
+          'MyVpcPublicSubnet1NATGatewayAD3400C1',
+          'MyVpcPublicSubnet2NATGateway91BFBEC9',
+        ],
         rule: 'HA-NET1',
         why: NAT_PER_ZONE,
       },
@@ -239,8 +264,9 @@ export const VERDICTS: readonly Verdict[] = [
       {
         id: 'route53-alb-ec2/one-instance',
         resources: ['ClusterDefaultAutoScalingGroupASG0F98E147'],
-        why: 'The cluster is one instance (MinSize = MaxSize = 1): both tasks share it and its zone; its '
-          + 'loss is an outage.',
+        why:
+          'The cluster is one instance (MinSize = MaxSize = 1): both tasks share it and its zone; its ' +
+          'loss is an outage.',
         rule: 'HA-CAP1',
       },
       {
@@ -255,8 +281,9 @@ export const VERDICTS: readonly Verdict[] = [
         id: 'route53-alb-ec2/container-instances-on-ec2-checks',
         resources: ['ClusterDefaultAutoScalingGroupASG0F98E147'],
         rule: 'HA-LB2',
-        why: 'ECS container instances keep EC2 health checks (ECS replaces failing tasks); ELB checks '
-          + 'kill hosts for one task',
+        why:
+          'ECS container instances keep EC2 health checks (ECS replaces failing tasks); ELB checks ' +
+          'kill hosts for one task',
       },
       {
         id: 'route53-alb-ec2/simple-alias',
@@ -266,8 +293,12 @@ export const VERDICTS: readonly Verdict[] = [
       },
       {
         id: 'route53-alb-ec2/nat-per-zone',
-        resources: ['VpcPrivateSubnet1DefaultRouteBE02A9ED', 'VpcPrivateSubnet2DefaultRoute060D2087',
-          'VpcPublicSubnet1NATGateway4D7517AA', 'VpcPublicSubnet2NATGateway9182C01D'],
+        resources: [
+          'VpcPrivateSubnet1DefaultRouteBE02A9ED',
+          'VpcPrivateSubnet2DefaultRoute060D2087',
+          'VpcPublicSubnet1NATGateway4D7517AA',
+          'VpcPublicSubnet2NATGateway9182C01D',
+        ],
         rule: 'HA-NET1',
         why: NAT_PER_ZONE,
       },
@@ -286,8 +317,9 @@ export const VERDICTS: readonly Verdict[] = [
       {
         id: 'nlb-fargate/cross-zone-off',
         resources: ['NlbServiceLBECE27320', 'NlbServiceLBPublicListenerECSGroupE74BF2F7'],
-        why: 'Cross-zone is off (the NLB default), one task per zone: while a task is replaced its '
-          + 'zone\'s node has no target.',
+        why:
+          'Cross-zone is off (the NLB default), one task per zone: while a task is replaced its ' +
+          "zone's node has no target.",
         rule: 'HA-LB3',
       },
     ],
@@ -306,10 +338,12 @@ export const VERDICTS: readonly Verdict[] = [
       },
       {
         id: 'nlb-fargate/nat-per-zone',
-        resources: ['EcsDefaultClusterMnL3mNNYNVpcPrivateSubnet1DefaultRouteA5ADF694',
+        resources: [
+          'EcsDefaultClusterMnL3mNNYNVpcPrivateSubnet1DefaultRouteA5ADF694',
           'EcsDefaultClusterMnL3mNNYNVpcPrivateSubnet2DefaultRoute20CE2D89',
           'EcsDefaultClusterMnL3mNNYNVpcPublicSubnet1NATGateway5E3732C1',
-          'EcsDefaultClusterMnL3mNNYNVpcPublicSubnet2NATGateway4C855E00'],
+          'EcsDefaultClusterMnL3mNNYNVpcPublicSubnet2NATGateway4C855E00',
+        ],
         rule: 'HA-NET1',
         why: NAT_PER_ZONE,
       },
@@ -323,8 +357,9 @@ export const VERDICTS: readonly Verdict[] = [
       {
         id: 'web-tier/min-one-behind-alb',
         resources: ['WebServerGroup'],
-        why: 'MinSize 1 behind the load balancer: scaled in, one instance in one zone serves all, and its '
-          + 'loss is an outage.',
+        why:
+          'MinSize 1 behind the load balancer: scaled in, one instance in one zone serves all, and its ' +
+          'loss is an outage.',
         rule: 'HA-CAP1',
       },
     ],
@@ -369,7 +404,7 @@ export const VERDICTS: readonly Verdict[] = [
         id: 'web-tier/default-key-policy',
         resources: ['DatabaseKey'],
         rule: 'HA-IAM1',
-        why: 'kms:* for the account root is AWS\'s default key policy, which delegates to IAM; not an identity grant',
+        why: "kms:* for the account root is AWS's default key policy, which delegates to IAM; not an identity grant",
       },
       {
         id: 'web-tier/nat-per-zone',
@@ -441,13 +476,13 @@ export const VERDICTS: readonly Verdict[] = [
         id: 'aurora/members-encrypted-by-the-cluster',
         resources: ['DBInstanceWriter', 'DBInstanceReader'],
         rule: 'HA-ENC1',
-        why: 'cluster members are encrypted with the cluster\'s key; they take no key of their own',
+        why: "cluster members are encrypted with the cluster's key; they take no key of their own",
       },
       {
         id: 'aurora/default-key-policy',
         resources: ['ClusterKey'],
         rule: 'HA-IAM1',
-        why: 'kms:* for the account root is AWS\'s default key policy, not an identity grant',
+        why: "kms:* for the account root is AWS's default key policy, not an identity grant",
       },
     ],
   },
@@ -458,10 +493,16 @@ export const VERDICTS: readonly Verdict[] = [
     weaknesses: [
       {
         id: 'shared-nat/one-nat-three-zones',
-        resources: ['DefaultPrivateRoute', 'NatGateway', 'PrivateRouteTable',
-          'PrivateSubnetBRouteTableAssociation', 'PrivateSubnetCRouteTableAssociation'],
-        why: 'The private subnets of three zones route through one NAT gateway: its zone\'s loss cuts '
-          + 'egress everywhere.',
+        resources: [
+          'DefaultPrivateRoute',
+          'NatGateway',
+          'PrivateRouteTable',
+          'PrivateSubnetBRouteTableAssociation',
+          'PrivateSubnetCRouteTableAssociation',
+        ],
+        why:
+          "The private subnets of three zones route through one NAT gateway: its zone's loss cuts " +
+          'egress everywhere.',
         rule: 'HA-NET1',
       },
     ],
@@ -469,7 +510,7 @@ export const VERDICTS: readonly Verdict[] = [
   },
   {
     input: 'cfn-kms-default-policy',
-    source: 'inputs/cfn-kms-default-policy.json: a customer managed key with AWS\'s default key policy',
+    source: "inputs/cfn-kms-default-policy.json: a customer managed key with AWS's default key policy",
     region: 'eu-west-1',
     weaknesses: [],
     mustNotFlag: [
@@ -477,7 +518,7 @@ export const VERDICTS: readonly Verdict[] = [
         id: 'kms/default-key-policy',
         resources: ['PaymentsKey'],
         rule: 'HA-IAM1',
-        why: 'kms:* for the account root is AWS\'s default key policy, which delegates to IAM; not an identity grant',
+        why: "kms:* for the account root is AWS's default key policy, which delegates to IAM; not an identity grant",
       },
       {
         id: 'kms/rotation-on',
@@ -495,8 +536,9 @@ export const VERDICTS: readonly Verdict[] = [
   },
   {
     input: 'cfn-cell-nlb',
-    source: 'inputs/cfn-cell-nlb.json: one zonal cell of a cell-based design (NLB and fleet in one zone, a '
-      + 'stack per zone)',
+    source:
+      'inputs/cfn-cell-nlb.json: one zonal cell of a cell-based design (NLB and fleet in one zone, a ' +
+      'stack per zone)',
     region: 'eu-west-1',
     weaknesses: [],
     mustNotFlag: [
@@ -504,7 +546,7 @@ export const VERDICTS: readonly Verdict[] = [
         id: 'cell-nlb/cross-zone-off-by-design',
         resources: ['CellLoadBalancer', 'CellTargetGroup'],
         rule: 'HA-LB3',
-        why: 'cross-zone would send the cell\'s traffic out of its zone and break the cell\'s isolation',
+        why: "cross-zone would send the cell's traffic out of its zone and break the cell's isolation",
       },
       {
         id: 'cell-nlb/zonal-load-balancer-by-design',
@@ -530,7 +572,7 @@ export const VERDICTS: readonly Verdict[] = [
         id: 'read-replica/key-of-the-source',
         resources: ['ReportingReplica'],
         rule: 'HA-ENC1',
-        why: 'a same-region replica is encrypted with its source\'s key; it cannot take a key of its own',
+        why: "a same-region replica is encrypted with its source's key; it cannot take a key of its own",
       },
       {
         id: 'read-replica/backups-on-the-primary',
@@ -554,7 +596,7 @@ export const VERDICTS: readonly Verdict[] = [
         id: 'read-replica/default-key-policy',
         resources: ['DatabaseKey'],
         rule: 'HA-IAM1',
-        why: 'kms:* for the account root is AWS\'s default key policy, not an identity grant',
+        why: "kms:* for the account root is AWS's default key policy, not an identity grant",
       },
     ],
   },
@@ -630,7 +672,7 @@ export const VERDICTS: readonly Verdict[] = [
         id: 'plan/alarm-action-known-after-apply',
         resources: ['aws_cloudwatch_metric_alarm.db_cpu'],
         rule: 'HA-OBS2',
-        why: 'alarm_actions is the SNS topic\'s ARN, known after apply (the configuration shows the reference)',
+        why: "alarm_actions is the SNS topic's ARN, known after apply (the configuration shows the reference)",
       },
     ],
   },
@@ -641,7 +683,7 @@ export const VERDICTS: readonly Verdict[] = [
       {
         id: 'google-mig/zonal-group',
         resources: ['google_compute_instance_group_manager.web'],
-        why: 'A zonal MIG keeps all three instances in us-central1-a: that zone\'s loss takes the storefront down.',
+        why: "A zonal MIG keeps all three instances in us-central1-a: that zone's loss takes the storefront down.",
         rule: 'HA-AZ1',
       },
     ],

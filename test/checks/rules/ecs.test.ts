@@ -6,19 +6,35 @@ import { cfn, CfnResource, findings } from '../fixtures/builders';
 /** A TIER_1 ECS service on Fargate in three zones behind a target group checking `path`. */
 function ecsService(desiredCount: number, path = '/health/live', route53Path?: string): GraphInputs {
   const subnet = (zone: string): CfnResource => ({ Type: 'AWS::EC2::Subnet', Properties: { AvailabilityZone: zone } });
-  return cfn({
-    A: subnet('us-east-1a'), B: subnet('us-east-1b'), C: subnet('us-east-1c'),
-    Group: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: { TargetType: 'ip', HealthCheckPath: path } },
-    Service: {
-      Type: 'AWS::ECS::Service',
-      Properties: {
-        DesiredCount: desiredCount, LaunchType: 'FARGATE',
-        NetworkConfiguration: { AwsvpcConfiguration: { Subnets: [{ Ref: 'A' }, { Ref: 'B' }, { Ref: 'C' }] } },
-        LoadBalancers: [{ ContainerName: 'app', ContainerPort: 8080, TargetGroupArn: { Ref: 'Group' } }],
+  return cfn(
+    {
+      A: subnet('us-east-1a'),
+      B: subnet('us-east-1b'),
+      C: subnet('us-east-1c'),
+      Group: {
+        Type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
+        Properties: { TargetType: 'ip', HealthCheckPath: path },
       },
+      Service: {
+        Type: 'AWS::ECS::Service',
+        Properties: {
+          DesiredCount: desiredCount,
+          LaunchType: 'FARGATE',
+          NetworkConfiguration: { AwsvpcConfiguration: { Subnets: [{ Ref: 'A' }, { Ref: 'B' }, { Ref: 'C' }] } },
+          LoadBalancers: [{ ContainerName: 'app', ContainerPort: 8080, TargetGroupArn: { Ref: 'Group' } }],
+        },
+      },
+      ...(route53Path
+        ? {
+            Check: {
+              Type: 'AWS::Route53::HealthCheck',
+              Properties: { HealthCheckConfig: { Type: 'HTTPS', ResourcePath: route53Path } },
+            },
+          }
+        : {}),
     },
-    ...(route53Path ? { Check: { Type: 'AWS::Route53::HealthCheck', Properties: { HealthCheckConfig: { Type: 'HTTPS', ResourcePath: route53Path } } } } : {}),
-  }, { tier: ServiceTier.TIER_1 });
+    { tier: ServiceTier.TIER_1 },
+  );
 }
 
 describe('ECS services', () => {
@@ -30,9 +46,9 @@ describe('ECS services', () => {
   });
 
   test('GIVEN the target group checks the deep path Route 53 uses THEN HA-LB4: ECS replaces every task in a brownout', () => {
-    expect(findings(ShallowReplacementCheck, ecsService(6, '/health/ready', '/health/ready')).map((f) => f.message)).toEqual([
-      expect.stringContaining('Service replaces tasks on /health/ready, the deep check'),
-    ]);
+    expect(
+      findings(ShallowReplacementCheck, ecsService(6, '/health/ready', '/health/ready')).map((f) => f.message),
+    ).toEqual([expect.stringContaining('Service replaces tasks on /health/ready, the deep check')]);
     expect(findings(ShallowReplacementCheck, ecsService(6, '/health/live', '/health/ready'))).toEqual([]);
   });
 });

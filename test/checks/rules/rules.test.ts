@@ -14,7 +14,16 @@ describe.each(CASES.map((c) => [`${c.rule.id} ${c.engine} ${c.resource}`, c] as 
 
   test('GIVEN the non-compliant fixture THEN one finding names the resource and says what to change', () => {
     const found = findings(c.rule, c.nonCompliant);
-    expect(found).toEqual([{ rule: c.rule.id, level: c.level ?? c.rule.level, category: c.rule.category, stack: c.stack, resource: c.resource, message: expect.stringContaining(c.message) }]);
+    expect(found).toEqual([
+      {
+        rule: c.rule.id,
+        level: c.level ?? c.rule.level,
+        category: c.rule.category,
+        stack: c.stack,
+        resource: c.resource,
+        message: expect.stringContaining(c.message),
+      },
+    ]);
   });
 });
 

@@ -1,26 +1,68 @@
 import * as fc from 'fast-check';
 import {
-  PromotionRunbookInputs, promotionRunbookPlan, regionFailoverRunbooksProblems, RegionFailoverRunbooksIntent, ServiceTier,
+  PromotionRunbookInputs,
+  promotionRunbookPlan,
+  regionFailoverRunbooksProblems,
+  RegionFailoverRunbooksIntent,
+  ServiceTier,
 } from '../../../lib/core';
 
 const BASE: PromotionRunbookInputs = {
-  service: 'catalog', region: 'us-west-2', tier: ServiceTier.TIER_2, globalClusterIdentifier: 'catalog',
-  secondaryClusterArn: 'arn:aws:rds:us-west-2:111111111111:cluster:catalog-us-west-2', secondaryClusterIdentifier: 'catalog-us-west-2',
+  service: 'catalog',
+  region: 'us-west-2',
+  tier: ServiceTier.TIER_2,
+  globalClusterIdentifier: 'catalog',
+  secondaryClusterArn: 'arn:aws:rds:us-west-2:111111111111:cluster:catalog-us-west-2',
+  secondaryClusterIdentifier: 'catalog-us-west-2',
   trigger: { alarm: false, decisionSeconds: 900 },
 };
-const WRITER = { instanceClass: 'db.r6g.large', parameterGroupName: 'default.aurora-postgresql16', availabilityZone: 'us-west-2a' };
-const READER = { instanceClass: 'db.r6g.large', parameterGroupName: 'default.aurora-postgresql16', availabilityZone: 'us-west-2b' };
+const WRITER = {
+  instanceClass: 'db.r6g.large',
+  parameterGroupName: 'default.aurora-postgresql16',
+  availabilityZone: 'us-west-2a',
+};
+const READER = {
+  instanceClass: 'db.r6g.large',
+  parameterGroupName: 'default.aurora-postgresql16',
+  availabilityZone: 'us-west-2b',
+};
 
 type Step = { name: string; action: string; isEnd?: boolean; nextStep?: string; inputs: Record<string, unknown> };
-const steps = (inputs: Partial<PromotionRunbookInputs>) => (promotionRunbookPlan({ ...BASE, ...inputs }).mainSteps as Step[]);
+const steps = (inputs: Partial<PromotionRunbookInputs>) =>
+  promotionRunbookPlan({ ...BASE, ...inputs }).mainSteps as Step[];
 
 describe('promotionRunbookPlan by table', () => {
   test.each<[string, Partial<PromotionRunbookInputs>, string[]]>([
     ['a secondary with instances', {}, ['ChooseMode', 'Switchover', 'Failover', 'WaitForPromotion']],
-    ['a headless secondary', { headlessWriter: WRITER },
-      ['FindWriter', 'CreateWriterOnce', 'CreateWriter', 'WaitForWriter', 'ChooseMode', 'Switchover', 'Failover', 'WaitForPromotion']],
-    ['a headless secondary and a reader once promoted', { headlessWriter: WRITER, promotedReader: READER },
-      ['FindWriter', 'CreateWriterOnce', 'CreateWriter', 'WaitForWriter', 'ChooseMode', 'Switchover', 'Failover', 'WaitForPromotion', 'AddReader']],
+    [
+      'a headless secondary',
+      { headlessWriter: WRITER },
+      [
+        'FindWriter',
+        'CreateWriterOnce',
+        'CreateWriter',
+        'WaitForWriter',
+        'ChooseMode',
+        'Switchover',
+        'Failover',
+        'WaitForPromotion',
+      ],
+    ],
+    [
+      'a headless secondary and a reader once promoted',
+      { headlessWriter: WRITER, promotedReader: READER },
+      [
+        'FindWriter',
+        'CreateWriterOnce',
+        'CreateWriter',
+        'WaitForWriter',
+        'ChooseMode',
+        'Switchover',
+        'Failover',
+        'WaitForPromotion',
+        'AddReader',
+      ],
+    ],
     ['a failback', { failback: true }, ['CheckSecondary', 'ChooseMode', 'Switchover', 'Failover', 'WaitForPromotion']],
   ])('%s: %j', (_, inputs, names) => {
     expect(steps(inputs).map((s) => s.name)).toEqual(names);
@@ -29,14 +71,23 @@ describe('promotionRunbookPlan by table', () => {
   test('the writer is created in its zone; the reader in its own, after the promotion, and nothing waits for it', () => {
     const plan = promotionRunbookPlan({ ...BASE, headlessWriter: WRITER, promotedReader: READER });
     const byName = Object.fromEntries((plan.mainSteps as Step[]).map((s) => [s.name, s]));
-    expect(byName.CreateWriter.inputs).toMatchObject({ AvailabilityZone: '{{ WriterAvailabilityZone }}', PubliclyAccessible: false });
+    expect(byName.CreateWriter.inputs).toMatchObject({
+      AvailabilityZone: '{{ WriterAvailabilityZone }}',
+      PubliclyAccessible: false,
+    });
     expect(plan.parameters.WriterAvailabilityZone.default).toBe('us-west-2a');
     expect(plan.parameters.ReaderAvailabilityZone.default).toBe('us-west-2b');
     expect(plan.parameters.ReaderInstanceIdentifier.default).toBe('catalog-us-west-2-reader');
-    expect((plan.mainSteps as Step[]).filter((s) => s.action === 'aws:waitForAwsResourceProperty').map((s) => s.name))
-      .toEqual(['WaitForWriter', 'WaitForPromotion']);
+    expect(
+      (plan.mainSteps as Step[]).filter((s) => s.action === 'aws:waitForAwsResourceProperty').map((s) => s.name),
+    ).toEqual(['WaitForWriter', 'WaitForPromotion']);
     // Only the writer is on the region RTO's path, and the record says so.
-    expect(plan.failover).toEqual({ step: 'promotion', startedBy: 'operator', decisionSeconds: 900, createsWriter: true });
+    expect(plan.failover).toEqual({
+      step: 'promotion',
+      startedBy: 'operator',
+      decisionSeconds: 900,
+      createsWriter: true,
+    });
     // Without a zone named, Aurora chooses the writer's.
     const anywhere = promotionRunbookPlan({ ...BASE, headlessWriter: { ...WRITER, availabilityZone: undefined } });
     expect(anywhere.parameters.WriterAvailabilityZone).toBeUndefined();
@@ -46,47 +97,86 @@ describe('promotionRunbookPlan by table', () => {
 
 describe('promotionRunbookPlan by property', () => {
   const inputs = fc.record({
-    writer: fc.boolean(), reader: fc.boolean(), failback: fc.boolean(),
+    writer: fc.boolean(),
+    reader: fc.boolean(),
+    failback: fc.boolean(),
     tier: fc.constantFrom(...ServiceTier.BUILT_IN),
   });
 
   test('every combination ends once, after the promotion is confirmed; only a writer is waited for before it', () => {
-    fc.assert(fc.property(inputs, (i) => {
-      const all = steps({
-        tier: i.tier, headlessWriter: i.writer ? WRITER : undefined, promotedReader: i.reader ? READER : undefined, failback: i.failback,
-      });
-      const names = all.map((s) => s.name);
-      const wait = names.indexOf('WaitForPromotion');
-      expect(all.filter((s) => s.isEnd).map((s) => s.name)).toEqual([names[names.length - 1]]);
-      expect(names.slice(wait + 1)).toEqual(i.reader ? ['AddReader'] : []);
-      expect(names.indexOf('CheckSecondary')).toBe(i.failback ? 0 : -1);
-      expect(names.includes('CreateWriter')).toBe(i.writer);
-      // Both promotion calls lead to the wait, whichever mode is chosen.
-      expect(all.filter((s) => s.name === 'Switchover' || s.name === 'Failover').map((s) => s.nextStep)).toEqual(['WaitForPromotion', 'WaitForPromotion']);
-    }));
+    fc.assert(
+      fc.property(inputs, (i) => {
+        const all = steps({
+          tier: i.tier,
+          headlessWriter: i.writer ? WRITER : undefined,
+          promotedReader: i.reader ? READER : undefined,
+          failback: i.failback,
+        });
+        const names = all.map((s) => s.name);
+        const wait = names.indexOf('WaitForPromotion');
+        expect(all.filter((s) => s.isEnd).map((s) => s.name)).toEqual([names[names.length - 1]]);
+        expect(names.slice(wait + 1)).toEqual(i.reader ? ['AddReader'] : []);
+        expect(names.indexOf('CheckSecondary')).toBe(i.failback ? 0 : -1);
+        expect(names.includes('CreateWriter')).toBe(i.writer);
+        // Both promotion calls lead to the wait, whichever mode is chosen.
+        expect(all.filter((s) => s.name === 'Switchover' || s.name === 'Failover').map((s) => s.nextStep)).toEqual([
+          'WaitForPromotion',
+          'WaitForPromotion',
+        ]);
+      }),
+    );
   });
 });
 
 describe('regionFailoverRunbooksProblems: the instances the runbook creates', () => {
   const BASE_INTENT: RegionFailoverRunbooksIntent = {
-    tier: ServiceTier.TIER_2, globalClusterIdentifier: true, secondaryClusterArn: true, standbyAutoScalingGroupName: false,
-    trigger: { alarm: false, decisionSeconds: 900 }, triggerHint: 'a trigger', region: 'us-west-2',
+    tier: ServiceTier.TIER_2,
+    globalClusterIdentifier: true,
+    secondaryClusterArn: true,
+    standbyAutoScalingGroupName: false,
+    trigger: { alarm: false, decisionSeconds: 900 },
+    triggerHint: 'a trigger',
+    region: 'us-west-2',
   };
   const problems = (intent: Partial<RegionFailoverRunbooksIntent>) =>
     regionFailoverRunbooksProblems({ ...BASE_INTENT, ...intent }).map((p) => `${p.prop}: ${p.message}`);
 
   test.each<[Partial<RegionFailoverRunbooksIntent>, string[]]>([
-    [{ headlessSecondaryWriterClass: 'db.r6g.large', headlessSecondaryWriterAvailabilityZone: 'us-west-2a',
-      promotedReader: { availabilityZone: 'us-west-2b', hasClass: true } }, []],
-    [{ promotedReader: { availabilityZone: 'us-west-2b', hasClass: false } }, ['promotedReaderClass: promotedReaderClass must be given with '
-      + 'promotedReaderAvailabilityZone when the secondary is not headless (there is no headlessSecondaryWriterClass to take it from), got: none']],
-    [{ promotedReader: { availabilityZone: 'us-west-2b', instanceClass: 'large', hasClass: true } },
-      ['promotedReaderClass: promotedReaderClass must be an RDS instance class (db.r6g.large), got: large']],
-    [{ headlessSecondaryWriterAvailabilityZone: 'us-west-2a', promotedReader: { availabilityZone: 'us-west-2a', hasClass: true } },
-      ['promotedReaderAvailabilityZone: promotedReaderAvailabilityZone must differ from headlessSecondaryWriterAvailabilityZone: '
-        + 'the reader keeps the database serving when the writer\'s zone fails, got: us-west-2a for both']],
-    [{ headlessSecondaryWriterAvailabilityZone: 'us-east-1a' },
-      ['headlessSecondaryWriterAvailabilityZone: headlessSecondaryWriterAvailabilityZone must be a zone of the secondary\'s region us-west-2, got: us-east-1a']],
+    [
+      {
+        headlessSecondaryWriterClass: 'db.r6g.large',
+        headlessSecondaryWriterAvailabilityZone: 'us-west-2a',
+        promotedReader: { availabilityZone: 'us-west-2b', hasClass: true },
+      },
+      [],
+    ],
+    [
+      { promotedReader: { availabilityZone: 'us-west-2b', hasClass: false } },
+      [
+        'promotedReaderClass: promotedReaderClass must be given with ' +
+          'promotedReaderAvailabilityZone when the secondary is not headless (there is no headlessSecondaryWriterClass to take it from), got: none',
+      ],
+    ],
+    [
+      { promotedReader: { availabilityZone: 'us-west-2b', instanceClass: 'large', hasClass: true } },
+      ['promotedReaderClass: promotedReaderClass must be an RDS instance class (db.r6g.large), got: large'],
+    ],
+    [
+      {
+        headlessSecondaryWriterAvailabilityZone: 'us-west-2a',
+        promotedReader: { availabilityZone: 'us-west-2a', hasClass: true },
+      },
+      [
+        'promotedReaderAvailabilityZone: promotedReaderAvailabilityZone must differ from headlessSecondaryWriterAvailabilityZone: ' +
+          "the reader keeps the database serving when the writer's zone fails, got: us-west-2a for both",
+      ],
+    ],
+    [
+      { headlessSecondaryWriterAvailabilityZone: 'us-east-1a' },
+      [
+        "headlessSecondaryWriterAvailabilityZone: headlessSecondaryWriterAvailabilityZone must be a zone of the secondary's region us-west-2, got: us-east-1a",
+      ],
+    ],
     // A region unknown at synthesis (a token) skips the zone's region check.
     [{ region: undefined, promotedReader: { availabilityZone: 'us-east-1b', hasClass: true } }, []],
   ])('%#: %j', (intent, expected) => {

@@ -25,23 +25,41 @@ describe('planService by table', () => {
       taskSize: { cpu: 256, memoryMiB: 512 },
       containerPort: 8080,
       deployment: {
-        minHealthyPercent: 100, maxPercent: 134, batchSize: 3, keptCount: 9,
-        circuitBreakerRollback: true, alarmRollback: true,
+        minHealthyPercent: 100,
+        maxPercent: 134,
+        batchSize: 3,
+        keptCount: 9,
+        circuitBreakerRollback: true,
+        alarmRollback: true,
       },
       scaling: { minCount: 9, maxCount: 18, targetCpuPercent: 50, targetRequestsPerMinute: undefined },
       targetHealth: {
-        path: '/health/live', port: 8080, intervalSeconds: 15, timeoutSeconds: 5, unhealthyThresholdCount: 3,
-        healthyThresholdCount: 3, matcher: '200', failoverSeconds: 50,
+        path: '/health/live',
+        port: 8080,
+        intervalSeconds: 15,
+        timeoutSeconds: 5,
+        unhealthyThresholdCount: 3,
+        healthyThresholdCount: 3,
+        matcher: '200',
+        failoverSeconds: 50,
       },
       containerHealth: {
         path: '/health/live',
         command: ['CMD-SHELL', "curl -fsS -o /dev/null 'http://localhost:8080/health/live' || exit 1"],
-        intervalSeconds: 30, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 60, unhealthyAfterSeconds: 95,
+        intervalSeconds: 30,
+        timeoutSeconds: 5,
+        retries: 3,
+        startPeriodSeconds: 60,
+        unhealthyAfterSeconds: 95,
       },
       gracePeriodSeconds: 60,
       deregistrationDelaySeconds: 60,
       errorAlarm: {
-        periodSeconds: 300, thresholdPercent: 0.72, evaluationPeriods: 1, burnRate: 14.4, bakeSeconds: 3600,
+        periodSeconds: 300,
+        thresholdPercent: 0.72,
+        evaluationPeriods: 1,
+        burnRate: 14.4,
+        bakeSeconds: 3600,
       },
       unhealthyTasksAlarm: { periodSeconds: 60, evaluationPeriods: 3, threshold: 0 },
       rateLimitPerIp: 2000,
@@ -82,24 +100,40 @@ describe('planService by table', () => {
     expect(plan({ role: STANDBY, standbyCount: 6 }).tasks).toEqual({ min: 6, desired: 6, max: 18, perAz: 2 });
   });
 
-  test('the readiness check follows the AZ RTO (TIER_0 14 s, TIER_2 95 s); liveness keeps ECS\'s defaults', () => {
-    expect(plan({}, TIER_0).targetHealth)
-      .toMatchObject({ intervalSeconds: 5, timeoutSeconds: 4, unhealthyThresholdCount: 2, failoverSeconds: 14 });
-    expect(plan({ zoneCount: 2 }, TIER_2).targetHealth)
-      .toMatchObject({ intervalSeconds: 30, unhealthyThresholdCount: 3, failoverSeconds: 95 });
+  test("the readiness check follows the AZ RTO (TIER_0 14 s, TIER_2 95 s); liveness keeps ECS's defaults", () => {
+    expect(plan({}, TIER_0).targetHealth).toMatchObject({
+      intervalSeconds: 5,
+      timeoutSeconds: 4,
+      unhealthyThresholdCount: 2,
+      failoverSeconds: 14,
+    });
+    expect(plan({ zoneCount: 2 }, TIER_2).targetHealth).toMatchObject({
+      intervalSeconds: 30,
+      unhealthyThresholdCount: 3,
+      failoverSeconds: 95,
+    });
     expect(plan({}, TIER_0).containerHealth).toMatchObject({ intervalSeconds: 30, timeoutSeconds: 5, retries: 3 });
   });
 
   test('the container check starts after the grace period, at most the 300 s ECS allows', () => {
     expect(plan({ healthCheckGracePeriodSeconds: 120 }).containerHealth.startPeriodSeconds).toBe(120);
-    expect(plan({ healthCheckGracePeriodSeconds: 600 }))
-      .toMatchObject({ gracePeriodSeconds: 600, containerHealth: { startPeriodSeconds: 300 } });
+    expect(plan({ healthCheckGracePeriodSeconds: 600 })).toMatchObject({
+      gracePeriodSeconds: 600,
+      containerHealth: { startPeriodSeconds: 300 },
+    });
   });
 
   test('explicit settings: port, paths, size, scaling, delay, rate limit, a command of the image', () => {
     const p = plan({
-      containerPort: 3000, readinessPath: '/ready', livenessPath: '/alive', cpu: 1024, memoryMiB: 4096,
-      targetCpuPercent: 40, targetRequestsPerMinute: 1200, deregistrationDelaySeconds: 30, rateLimitPerIp: 500,
+      containerPort: 3000,
+      readinessPath: '/ready',
+      livenessPath: '/alive',
+      cpu: 1024,
+      memoryMiB: 4096,
+      targetCpuPercent: 40,
+      targetRequestsPerMinute: 1200,
+      deregistrationDelaySeconds: 30,
+      rateLimitPerIp: 500,
       zonalAutoshift: false,
     });
     expect(p).toMatchObject({
@@ -108,7 +142,8 @@ describe('planService by table', () => {
       scaling: { targetCpuPercent: 40, targetRequestsPerMinute: 1200 },
       targetHealth: { path: '/ready', port: 3000 },
       containerHealth: {
-        path: '/alive', command: ['CMD-SHELL', "curl -fsS -o /dev/null 'http://localhost:3000/alive' || exit 1"],
+        path: '/alive',
+        command: ['CMD-SHELL', "curl -fsS -o /dev/null 'http://localhost:3000/alive' || exit 1"],
       },
       deregistrationDelaySeconds: 30,
       rateLimitPerIp: 500,
@@ -120,90 +155,187 @@ describe('planService by table', () => {
   });
 
   test('every Fargate size is accepted at its bounds', () => {
-    const bounds = [[256, 512], [256, 2048], [512, 4096], [2048, 16384], [4096, 30720], [8192, 61440], [16384, 122880]];
+    const bounds = [
+      [256, 512],
+      [256, 2048],
+      [512, 4096],
+      [2048, 16384],
+      [4096, 30720],
+      [8192, 61440],
+      [16384, 122880],
+    ];
     for (const [cpu, memoryMiB] of bounds) {
       expect(plan({ cpu, memoryMiB }).problems).toEqual([]);
     }
   });
 
-  test('the deep readiness path as the target group\'s check warns: ECS would replace every task in a brownout', () => {
-    expect(plan({ readinessPath: '/health/ready?full=1' }).warnings).toEqual([{
-      id: 'readinessPath',
-      message: 'readinessPath /health/ready is the deep check that moves traffic between regions; ECS replaces tasks '
-        + 'that fail the target group\'s check, so a dependency brownout (or a standby region whose database is not '
-        + 'the writer) would replace every task at once: give the target group a shallow path (/health/live) and keep '
-        + 'the deep one for DNS failover',
-    }]);
+  test("the deep readiness path as the target group's check warns: ECS would replace every task in a brownout", () => {
+    expect(plan({ readinessPath: '/health/ready?full=1' }).warnings).toEqual([
+      {
+        id: 'readinessPath',
+        message:
+          'readinessPath /health/ready is the deep check that moves traffic between regions; ECS replaces tasks ' +
+          "that fail the target group's check, so a dependency brownout (or a standby region whose database is not " +
+          'the writer) would replace every task at once: give the target group a shallow path (/health/live) and keep ' +
+          'the deep one for DNS failover',
+      },
+    ]);
   });
 
   test('an AZ RTO shorter than the fastest check allows warns', () => {
     const fast = ServiceTier.custom({
-      ...TIER_0.toObjectives(), name: 'FAST', strategy: TIER_0.strategy, azRtoSeconds: 20,
+      ...TIER_0.toObjectives(),
+      name: 'FAST',
+      strategy: TIER_0.strategy,
+      azRtoSeconds: 20,
     });
-    expect(plan({}, fast).warnings).toEqual([{
-      id: 'azRto',
-      message: 'the fastest target health check ALB allows stops routing to a failed AZ after 14 s, more than half of '
-        + 'FAST\'s AZ RTO of 20 s',
-    }]);
+    expect(plan({}, fast).warnings).toEqual([
+      {
+        id: 'azRto',
+        message:
+          'the fastest target health check ALB allows stops routing to a failed AZ after 14 s, more than half of ' +
+          "FAST's AZ RTO of 20 s",
+      },
+    ]);
   });
 });
 
 describe('planService problems: the prop, the value and what is allowed', () => {
   test.each<[string, Partial<ServiceIntent>, string, string]>([
     // name, intent (TIER_1) → prop, message
-    ['requiredCount not an integer', { requiredCount: 1.5 }, 'requiredCount',
-      'requiredCount must be an integer of at least 1, got: 1.5'],
+    [
+      'requiredCount not an integer',
+      { requiredCount: 1.5 },
+      'requiredCount',
+      'requiredCount must be an integer of at least 1, got: 1.5',
+    ],
     ['maxCount of 0', { maxCount: 0 }, 'maxCount', 'maxCount must be an integer of at least 1, got: 0'],
-    ['requiredCount above maxCount', { requiredCount: 20 }, 'requiredCount',
-      'requiredCount must be at most maxCount (18), got: 20'],
-    ['maxCount below the statically stable count', { maxCount: 8 }, 'maxCount',
-      'maxCount must be at least 9 for TIER_1 (static stability: 3 per AZ × 3 AZs so that losing one AZ leaves '
-        + 'requiredCount 6), got: 8'],
-    ['standbyCount above maxCount', { role: STANDBY, standbyCount: 19 }, 'standbyCount',
-      'standbyCount must be at most maxCount (18), got: 19'],
-    ['standbyCount negative', { role: STANDBY, standbyCount: -1 }, 'standbyCount',
-      'standbyCount must be an integer of at least 0, got: -1'],
-    ['too few zones for the tier', { zoneCount: 2 }, 'vpcSubnets',
-      'vpcSubnets must select subnets in at least 3 AZs for TIER_1, got: 2'],
-    ['too few zones, named by the engine\'s prop', { zoneCount: 1, zonesProp: 'vpc' }, 'vpc',
-      'vpc must select subnets in at least 3 AZs for TIER_1, got: 1'],
-    ['container port out of range', { containerPort: 70000 }, 'containerPort',
-      'containerPort must be an integer from 1 to 65535, got: 70000'],
-    ['a CPU Fargate does not run', { cpu: 300 }, 'cpu',
-      'cpu must be one of the Fargate task sizes (256, 512, 1024, 2048, 4096, 8192, 16384 CPU units), got: 300'],
-    ['memory the CPU does not allow', { cpu: 256, memoryMiB: 4096 }, 'memoryLimitMiB',
-      'memoryLimitMiB must be one Fargate allows with 256 CPU units (512, 1024, 2048 MiB), got: 4096'],
-    ['memory off the step', { cpu: 8192, memoryMiB: 17408 }, 'memoryLimitMiB',
-      'memoryLimitMiB must be one Fargate allows with 8192 CPU units (16384 to 61440 MiB in steps of 4096), '
-        + 'got: 17408'],
-    ['a relative readiness path', { readinessPath: 'health' }, 'readinessPath',
-      'readinessPath must start with \'/\' and contain no whitespace, got: "health"'],
-    ['a liveness path with a space', { livenessPath: '/health live' }, 'livenessPath',
-      'livenessPath must start with \'/\' and contain no whitespace, got: "/health live"'],
-    ['a liveness path with a quote', { livenessPath: "/it's" }, 'livenessPath',
-      'livenessPath must not contain a single quote (the health check runs it in a shell), got: "/it\'s"'],
-    ['a command without CMD', { livenessCommand: ['curl', 'localhost'] }, 'livenessCommand',
-      'livenessCommand must start with \'CMD\' or \'CMD-SHELL\' followed by the command, got: ["curl","localhost"]'],
-    ['a CPU target of 100', { targetCpuPercent: 100 }, 'targetCpuPercent',
-      'targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never happens, so the service '
-        + 'would never scale out), got: 100'],
-    ['no requests per task', { targetRequestsPerMinute: 0 }, 'targetRequestsPerMinute',
-      'targetRequestsPerMinute must be greater than 0, got: 0'],
-    ['a fractional grace period', { healthCheckGracePeriodSeconds: 0.5 }, 'healthCheckGracePeriod',
-      'healthCheckGracePeriod must be an integer of at least 0, got: 0.5'],
-    ['a deregistration delay above an hour', { deregistrationDelaySeconds: 3601 }, 'deregistrationDelay',
-      'deregistrationDelay must be an integer from 0 to 3600 seconds (what a target group accepts), got: 3601'],
-    ['a rate limit WAF refuses', { rateLimitPerIp: 5 }, 'rateLimitPerIp',
-      'rateLimitPerIp must be an integer of at least 10 (the lowest limit AWS WAF accepts, per 5 minutes), got: 5'],
+    [
+      'requiredCount above maxCount',
+      { requiredCount: 20 },
+      'requiredCount',
+      'requiredCount must be at most maxCount (18), got: 20',
+    ],
+    [
+      'maxCount below the statically stable count',
+      { maxCount: 8 },
+      'maxCount',
+      'maxCount must be at least 9 for TIER_1 (static stability: 3 per AZ × 3 AZs so that losing one AZ leaves ' +
+        'requiredCount 6), got: 8',
+    ],
+    [
+      'standbyCount above maxCount',
+      { role: STANDBY, standbyCount: 19 },
+      'standbyCount',
+      'standbyCount must be at most maxCount (18), got: 19',
+    ],
+    [
+      'standbyCount negative',
+      { role: STANDBY, standbyCount: -1 },
+      'standbyCount',
+      'standbyCount must be an integer of at least 0, got: -1',
+    ],
+    [
+      'too few zones for the tier',
+      { zoneCount: 2 },
+      'vpcSubnets',
+      'vpcSubnets must select subnets in at least 3 AZs for TIER_1, got: 2',
+    ],
+    [
+      "too few zones, named by the engine's prop",
+      { zoneCount: 1, zonesProp: 'vpc' },
+      'vpc',
+      'vpc must select subnets in at least 3 AZs for TIER_1, got: 1',
+    ],
+    [
+      'container port out of range',
+      { containerPort: 70000 },
+      'containerPort',
+      'containerPort must be an integer from 1 to 65535, got: 70000',
+    ],
+    [
+      'a CPU Fargate does not run',
+      { cpu: 300 },
+      'cpu',
+      'cpu must be one of the Fargate task sizes (256, 512, 1024, 2048, 4096, 8192, 16384 CPU units), got: 300',
+    ],
+    [
+      'memory the CPU does not allow',
+      { cpu: 256, memoryMiB: 4096 },
+      'memoryLimitMiB',
+      'memoryLimitMiB must be one Fargate allows with 256 CPU units (512, 1024, 2048 MiB), got: 4096',
+    ],
+    [
+      'memory off the step',
+      { cpu: 8192, memoryMiB: 17408 },
+      'memoryLimitMiB',
+      'memoryLimitMiB must be one Fargate allows with 8192 CPU units (16384 to 61440 MiB in steps of 4096), ' +
+        'got: 17408',
+    ],
+    [
+      'a relative readiness path',
+      { readinessPath: 'health' },
+      'readinessPath',
+      'readinessPath must start with \'/\' and contain no whitespace, got: "health"',
+    ],
+    [
+      'a liveness path with a space',
+      { livenessPath: '/health live' },
+      'livenessPath',
+      'livenessPath must start with \'/\' and contain no whitespace, got: "/health live"',
+    ],
+    [
+      'a liveness path with a quote',
+      { livenessPath: "/it's" },
+      'livenessPath',
+      'livenessPath must not contain a single quote (the health check runs it in a shell), got: "/it\'s"',
+    ],
+    [
+      'a command without CMD',
+      { livenessCommand: ['curl', 'localhost'] },
+      'livenessCommand',
+      'livenessCommand must start with \'CMD\' or \'CMD-SHELL\' followed by the command, got: ["curl","localhost"]',
+    ],
+    [
+      'a CPU target of 100',
+      { targetCpuPercent: 100 },
+      'targetCpuPercent',
+      'targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never happens, so the service ' +
+        'would never scale out), got: 100',
+    ],
+    [
+      'no requests per task',
+      { targetRequestsPerMinute: 0 },
+      'targetRequestsPerMinute',
+      'targetRequestsPerMinute must be greater than 0, got: 0',
+    ],
+    [
+      'a fractional grace period',
+      { healthCheckGracePeriodSeconds: 0.5 },
+      'healthCheckGracePeriod',
+      'healthCheckGracePeriod must be an integer of at least 0, got: 0.5',
+    ],
+    [
+      'a deregistration delay above an hour',
+      { deregistrationDelaySeconds: 3601 },
+      'deregistrationDelay',
+      'deregistrationDelay must be an integer from 0 to 3600 seconds (what a target group accepts), got: 3601',
+    ],
+    [
+      'a rate limit WAF refuses',
+      { rateLimitPerIp: 5 },
+      'rateLimitPerIp',
+      'rateLimitPerIp must be an integer of at least 10 (the lowest limit AWS WAF accepts, per 5 minutes), got: 5',
+    ],
   ])('%s', (_name, intent, prop, message) => {
     // The first problem is the one the engines throw (requiredCount above maxCount also leaves maxCount short).
     expect(plan(intent).problems[0]).toEqual({ prop, message });
   });
 
   test('a tier that is not statically stable only needs one task per AZ', () => {
-    expect(plan({ requiredCount: 1, maxCount: 1, zoneCount: 2 }, TIER_3).problems)
-      .toEqual([{ prop: 'maxCount', message: 'maxCount must be at least 2 for TIER_3 (one task in each of 2 AZs), '
-        + 'got: 1' }]);
+    expect(plan({ requiredCount: 1, maxCount: 1, zoneCount: 2 }, TIER_3).problems).toEqual([
+      { prop: 'maxCount', message: 'maxCount must be at least 2 for TIER_3 (one task in each of 2 AZs), ' + 'got: 1' },
+    ]);
   });
 
   test('a token the engine could not read (undefined) is skipped', () => {
@@ -222,40 +354,46 @@ describe('planService by property', () => {
   const maxOf = (requiredCount: number, zoneCount: number, extra: number) => requiredCount * 2 + zoneCount + extra;
 
   test('a primary keeps the required count through a deployment, a statically stable one through an AZ loss', () => {
-    fc.assert(fc.property(tiers, intents, (tier, { zoneCount, requiredCount, extra }) => {
-      const maxCount = maxOf(requiredCount, zoneCount, extra);
-      const p = planService(tier, { zoneCount, role: PRIMARY, requiredCount, maxCount });
-      expect(p.problems).toEqual([]);
-      const { desired, perAz } = p.tasks;
-      const kept = keptDuring(desired, p.deployment.minHealthyPercent);
-      expect(kept).toBeGreaterThanOrEqual(requiredCount);
-      if (tier.staticallyStable) {
-        expect(desired).toBe(perAz * zoneCount);
-        expect(kept - perAz).toBeGreaterThanOrEqual(requiredCount);
-      }
-      expect(desired).toBeGreaterThanOrEqual(zoneCount);
-    }));
+    fc.assert(
+      fc.property(tiers, intents, (tier, { zoneCount, requiredCount, extra }) => {
+        const maxCount = maxOf(requiredCount, zoneCount, extra);
+        const p = planService(tier, { zoneCount, role: PRIMARY, requiredCount, maxCount });
+        expect(p.problems).toEqual([]);
+        const { desired, perAz } = p.tasks;
+        const kept = keptDuring(desired, p.deployment.minHealthyPercent);
+        expect(kept).toBeGreaterThanOrEqual(requiredCount);
+        if (tier.staticallyStable) {
+          expect(desired).toBe(perAz * zoneCount);
+          expect(kept - perAz).toBeGreaterThanOrEqual(requiredCount);
+        }
+        expect(desired).toBeGreaterThanOrEqual(zoneCount);
+      }),
+    );
   });
 
-  test('a deployment may start one AZ\'s worth of tasks, and at most that plus ECS\'s rounding', () => {
-    fc.assert(fc.property(tiers, intents, (tier, { zoneCount, requiredCount, extra }) => {
-      const maxCount = maxOf(requiredCount, zoneCount, extra);
-      const p = planService(tier, { zoneCount, role: PRIMARY, requiredCount, maxCount });
-      const { desired, perAz } = p.tasks;
-      const extraTasks = runningDuring(desired, p.deployment.maxPercent) - desired;
-      expect(p.deployment.maxPercent).toBeGreaterThan(100);
-      expect(extraTasks).toBeGreaterThanOrEqual(perAz);
-      expect(extraTasks).toBeLessThanOrEqual(perAz + Math.ceil(desired / 100));
-    }));
+  test("a deployment may start one AZ's worth of tasks, and at most that plus ECS's rounding", () => {
+    fc.assert(
+      fc.property(tiers, intents, (tier, { zoneCount, requiredCount, extra }) => {
+        const maxCount = maxOf(requiredCount, zoneCount, extra);
+        const p = planService(tier, { zoneCount, role: PRIMARY, requiredCount, maxCount });
+        const { desired, perAz } = p.tasks;
+        const extraTasks = runningDuring(desired, p.deployment.maxPercent) - desired;
+        expect(p.deployment.maxPercent).toBeGreaterThan(100);
+        expect(extraTasks).toBeGreaterThanOrEqual(perAz);
+        expect(extraTasks).toBeLessThanOrEqual(perAz + Math.ceil(desired / 100));
+      }),
+    );
   });
 
   test('the scaling minimum is the desired count and the maximum is the literal one', () => {
     const roles = fc.constantFrom(PRIMARY, STANDBY);
-    fc.assert(fc.property(tiers, intents, roles, (tier, { zoneCount, requiredCount, extra }, role) => {
-      const maxCount = maxOf(requiredCount, zoneCount, extra);
-      const p = planService(tier, { zoneCount, role, requiredCount, maxCount });
-      expect(p.scaling).toMatchObject({ minCount: p.tasks.desired, maxCount });
-      expect(p.tasks.desired).toBeLessThanOrEqual(maxCount);
-    }));
+    fc.assert(
+      fc.property(tiers, intents, roles, (tier, { zoneCount, requiredCount, extra }, role) => {
+        const maxCount = maxOf(requiredCount, zoneCount, extra);
+        const p = planService(tier, { zoneCount, role, requiredCount, maxCount });
+        expect(p.scaling).toMatchObject({ minCount: p.tasks.desired, maxCount });
+        expect(p.tasks.desired).toBeLessThanOrEqual(maxCount);
+      }),
+    );
   });
 });

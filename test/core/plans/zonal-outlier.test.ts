@@ -10,7 +10,13 @@ describe('planZonalOutlier by table', () => {
       burnRate: 14.4,
       latencyThresholdSeconds: undefined,
       outlier: { factor: 3, minErrors: 5 },
-      evaluation: { periodSeconds: 60, datapointsToAlarm: 2, evaluationPeriods: 3, detectionSeconds: 120, withinAzRto: true },
+      evaluation: {
+        periodSeconds: 60,
+        datapointsToAlarm: 2,
+        evaluationPeriods: 3,
+        detectionSeconds: 120,
+        withinAzRto: true,
+      },
       outlierMetricCount: 6,
       problems: [],
       warnings: [],
@@ -48,15 +54,24 @@ describe('planZonalOutlier by table', () => {
 
   test.each<[Partial<ZonalOutlierIntent>, string, string]>([
     [{ latencyThresholdSeconds: 0 }, 'latencyThreshold', 'latencyThreshold must be greater than 0, got: 0 seconds'],
-    [{ enabled: true, zoneCount: 1 }, 'zonalDetection',
-      'zonalDetection needs 2 to 5 AZs (an outlier is measured against the other AZs), got: 1'],
-    [{ enabled: true, zoneCount: 6 }, 'zonalDetection', 'zonalDetection needs 2 to 5 AZs (its outlier alarm reads two 5xx '
-      + 'counts per AZ, and a CloudWatch alarm at most 10 metrics), got: 6'],
+    [
+      { enabled: true, zoneCount: 1 },
+      'zonalDetection',
+      'zonalDetection needs 2 to 5 AZs (an outlier is measured against the other AZs), got: 1',
+    ],
+    [
+      { enabled: true, zoneCount: 6 },
+      'zonalDetection',
+      'zonalDetection needs 2 to 5 AZs (its outlier alarm reads two 5xx ' +
+        'counts per AZ, and a CloudWatch alarm at most 10 metrics), got: 6',
+    ],
   ])('problem %j', (intent, prop, message) => {
     expect(planZonalOutlier(ServiceTier.TIER_1, { ...THREE, ...intent }).problems).toEqual([{ prop, message }]);
   });
 
   test('a latency threshold is carried to the plan', () => {
-    expect(planZonalOutlier(ServiceTier.TIER_1, { ...THREE, latencyThresholdSeconds: 0.25 }).latencyThresholdSeconds).toBe(0.25);
+    expect(
+      planZonalOutlier(ServiceTier.TIER_1, { ...THREE, latencyThresholdSeconds: 0.25 }).latencyThresholdSeconds,
+    ).toBe(0.25);
   });
 });

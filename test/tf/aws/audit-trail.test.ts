@@ -24,23 +24,38 @@ describe('AuditTrail (Terraform)', () => {
   test('THEN a multi-region, validated, encrypted trail writes to an Object Lock bucket in compliance mode', () => {
     const { synthesized } = synth();
     expect(synthesized).toHaveResourceWithProperties(Cloudtrail, {
-      is_multi_region_trail: true, enable_log_file_validation: true, include_global_service_events: true,
-      kms_key_id: refTo(KmsKey, 'Audit_Key', 'arn'), s3_bucket_name: refTo(S3Bucket, 'Audit_Bucket', 'bucket'),
+      is_multi_region_trail: true,
+      enable_log_file_validation: true,
+      include_global_service_events: true,
+      kms_key_id: refTo(KmsKey, 'Audit_Key', 'arn'),
+      s3_bucket_name: refTo(S3Bucket, 'Audit_Bucket', 'bucket'),
     });
-    expect(synthesized).toHaveResourceWithProperties(S3Bucket, { object_lock_enabled: true, force_destroy: false, lifecycle: { prevent_destroy: true } });
-    expect(synthesized).toHaveResourceWithProperties(S3BucketObjectLockConfigurationA, { rule: { default_retention: { mode: 'COMPLIANCE', days: 365 } } });
+    expect(synthesized).toHaveResourceWithProperties(S3Bucket, {
+      object_lock_enabled: true,
+      force_destroy: false,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(synthesized).toHaveResourceWithProperties(S3BucketObjectLockConfigurationA, {
+      rule: { default_retention: { mode: 'COMPLIANCE', days: 365 } },
+    });
   });
 
   test('THEN only this trail may write, and only over TLS', () => {
     const { synthesized } = synth();
     const policy = JSON.parse(Object.values(resourcesOf(synthesized, S3BucketPolicy))[0].policy);
     const bySid = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
-    expect(bySid.CloudTrailWritesLogs.Condition.StringEquals['aws:SourceArn']).toMatch(/:cloudtrail:.*:trail\/ha-[0-9a-f]{20}-audit$/);
-    expect(bySid.DenyWithoutTls).toEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    expect(bySid.CloudTrailWritesLogs.Condition.StringEquals['aws:SourceArn']).toMatch(
+      /:cloudtrail:.*:trail\/ha-[0-9a-f]{20}-audit$/,
+    );
+    expect(bySid.DenyWithoutTls).toEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
   });
 
   test('GIVEN retentionDays 0 THEN a clear Error', () => {
-    expect(() => synth({ retentionDays: 0 })).toThrow(new Error('retentionDays must be an integer of at least 1, got: 0'));
+    expect(() => synth({ retentionDays: 0 })).toThrow(
+      new Error('retentionDays must be an integer of at least 1, got: 0'),
+    );
   });
 
   test('THEN CloudTrail may check the ACL and write under AWSLogs of this account, for this trail only', () => {
@@ -50,11 +65,14 @@ describe('AuditTrail (Terraform)', () => {
     expect(Object.keys(bySid)).toEqual(['CloudTrailChecksAcl', 'CloudTrailWritesLogs', 'DenyWithoutTls']);
     const trail = bySid.CloudTrailWritesLogs.Condition.StringEquals['aws:SourceArn'];
     expect(bySid.CloudTrailChecksAcl).toMatchObject({
-      Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 's3:GetBucketAcl',
       Condition: { StringEquals: { 'aws:SourceArn': trail } },
     });
     expect(bySid.CloudTrailWritesLogs).toMatchObject({
-      Action: 's3:PutObject', Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+      Action: 's3:PutObject',
+      Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
     });
     const bucket = String.raw`\$\{aws_s3_bucket\.Audit_Bucket_[0-9A-F]{8}\.arn\}`;
     const account = String.raw`\$\{data\.aws_caller_identity\.\w+\.account_id\}`;
@@ -66,37 +84,48 @@ describe('AuditTrail (Terraform)', () => {
     const policy = JSON.parse(Object.values(resourcesOf(synthesized, KmsKey))[0].policy);
     const bySid = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
     expect(Object.keys(bySid)).toEqual([
-      'AllowAccountToGovernKey', 'AllowCloudTrailToEncryptLogs', 'AllowCloudTrailToDescribeKey',
+      'AllowAccountToGovernKey',
+      'AllowCloudTrailToEncryptLogs',
+      'AllowCloudTrailToDescribeKey',
     ]);
     const anyTrail = expect.stringMatching(/:cloudtrail:\*:.*:trail\/\*$/);
     expect(bySid.AllowCloudTrailToEncryptLogs).toMatchObject({
-      Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:GenerateDataKey',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 'kms:GenerateDataKey',
       Condition: {
         StringEquals: { 'aws:SourceArn': expect.stringMatching(/:trail\/ha-[0-9a-f]{20}-audit$/) },
         StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': anyTrail },
       },
     });
     expect(bySid.AllowCloudTrailToDescribeKey).toMatchObject({
-      Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:DescribeKey',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 'kms:DescribeKey',
     });
   });
 
   test('THEN the bucket blocks public access, is owner-enforced, and moves logs to Standard-IA after 30 days', () => {
     const { synthesized } = synth();
     expect(synthesized).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
-      block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
     });
     expect(synthesized).toHaveResourceWithProperties(S3BucketOwnershipControls, {
       rule: { object_ownership: 'BucketOwnerEnforced' },
     });
     const [lifecycle] = Object.values(resourcesOf(synthesized, S3BucketLifecycleConfiguration));
-    expect(lifecycle.rule).toEqual([expect.objectContaining({
-      status: 'Enabled', transition: [{ days: 30, storage_class: 'STANDARD_IA' }],
-      abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
-    })]);
+    expect(lifecycle.rule).toEqual([
+      expect.objectContaining({
+        status: 'Enabled',
+        transition: [{ days: 30, storage_class: 'STANDARD_IA' }],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+      }),
+    ]);
     // The trail is created once the bucket policy lets it write.
     expect(synthesized).toHaveResourceWithProperties(Cloudtrail, {
-      enable_logging: true, depends_on: [expect.stringMatching(/^aws_s3_bucket_policy\.Audit_BucketPolicy_/)],
+      enable_logging: true,
+      depends_on: [expect.stringMatching(/^aws_s3_bucket_policy\.Audit_BucketPolicy_/)],
     });
   });
 

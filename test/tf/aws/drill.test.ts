@@ -28,42 +28,80 @@ function synth(props: Partial<AzEvacuationDrillProps> = {}) {
 }
 
 describe('AzEvacuationDrill (Terraform)', () => {
-  test('THEN a FIS template cuts the zone\'s subnets, stops the fleet there and fails the database over, stopped by the page alarm', () => {
+  test("THEN a FIS template cuts the zone's subnets, stops the fleet there and fails the database over, stopped by the page alarm", () => {
     const { drill, synthesized } = synth();
     const template = Object.values(resourcesOf(synthesized, FisExperimentTemplate))[0];
     expect(drill.durationMinutes).toBe(10);
-    expect(template.stop_condition).toEqual([{ source: 'aws:cloudwatch:alarm', value: 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:orders-page' }]);
-    expect(template.action.map((a: { action_id: string }) => a.action_id)).toEqual(['aws:network:disrupt-connectivity', 'aws:ec2:stop-instances', 'aws:rds:failover-db-cluster']);
-    expect(template.action[0].parameter).toEqual([{ key: 'scope', value: 'all' }, { key: 'duration', value: 'PT10M' }]);
-    expect(template.target[1]).toEqual(expect.objectContaining({
-      resource_type: 'aws:ec2:instance',
-      resource_tag: [{ key: 'aws:autoscaling:groupName', value: 'orders-fleet' }],
-      filter: [{ path: 'Placement.AvailabilityZone', values: ['us-east-1a'] }, { path: 'State.Name', values: ['running'] }],
-    }));
-    expect(template.experiment_options).toEqual({ account_targeting: 'single-account', empty_target_resolution_mode: 'fail' });
-    expect(template.log_configuration.cloudwatch_logs_configuration.log_group_arn).toMatch(/^\$\{aws_cloudwatch_log_group\.Drill_Logs_[0-9A-F]{8}\.arn\}:\*$/);
-    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, { retention_in_days: 365, lifecycle: { prevent_destroy: true } });
+    expect(template.stop_condition).toEqual([
+      { source: 'aws:cloudwatch:alarm', value: 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:orders-page' },
+    ]);
+    expect(template.action.map((a: { action_id: string }) => a.action_id)).toEqual([
+      'aws:network:disrupt-connectivity',
+      'aws:ec2:stop-instances',
+      'aws:rds:failover-db-cluster',
+    ]);
+    expect(template.action[0].parameter).toEqual([
+      { key: 'scope', value: 'all' },
+      { key: 'duration', value: 'PT10M' },
+    ]);
+    expect(template.target[1]).toEqual(
+      expect.objectContaining({
+        resource_type: 'aws:ec2:instance',
+        resource_tag: [{ key: 'aws:autoscaling:groupName', value: 'orders-fleet' }],
+        filter: [
+          { path: 'Placement.AvailabilityZone', values: ['us-east-1a'] },
+          { path: 'State.Name', values: ['running'] },
+        ],
+      }),
+    );
+    expect(template.experiment_options).toEqual({
+      account_targeting: 'single-account',
+      empty_target_resolution_mode: 'fail',
+    });
+    expect(template.log_configuration.cloudwatch_logs_configuration.log_group_arn).toMatch(
+      /^\$\{aws_cloudwatch_log_group\.Drill_Logs_[0-9A-F]{8}\.arn\}:\*$/,
+    );
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      retention_in_days: 365,
+      lifecycle: { prevent_destroy: true },
+    });
   });
 
-  test('THEN the role may stop only the fleet\'s instances and fail over only the given cluster', () => {
+  test("THEN the role may stop only the fleet's instances and fail over only the given cluster", () => {
     const { synthesized } = synth();
     const policy = JSON.parse(Object.values(resourcesOf(synthesized, IamRolePolicy))[0].policy);
     const bySid = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
-    expect(bySid.StopFleetInstances.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': 'orders-fleet' } });
+    expect(bySid.StopFleetInstances.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': 'orders-fleet' },
+    });
     expect(bySid.FailoverCluster.Resource).toBe('arn:aws:rds:us-east-1:111111111111:cluster:orders');
     expect(bySid.RestartEncryptedVolumes.Resource).toBe('arn:aws:kms:us-east-1:111111111111:key/abc');
-    expect(policy.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()).filter((a: string) => a.includes('*'))).toEqual([]);
+    expect(
+      policy.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()).filter((a: string) =>
+        a.includes('*'),
+      ),
+    ).toEqual([]);
   });
 
   test('GIVEN a duration shorter than the AZ RTO THEN it warns', () => {
     const { stack } = synth({ tier: ServiceTier.TIER_3, durationMinutes: 1 });
-    expect(warningsOf(stack)).toEqual([expect.stringContaining('[ha-constructs:AzEvacuationDrill.durationMinutes] durationMinutes is 1 but TIER_3 allows')]);
+    expect(warningsOf(stack)).toEqual([
+      expect.stringContaining(
+        '[ha-constructs:AzEvacuationDrill.durationMinutes] durationMinutes is 1 but TIER_3 allows',
+      ),
+    ]);
   });
 
   test.each([
     [{ subnetIds: [] }, 'subnetIds must list the subnets of us-east-1a to disrupt, got: none'],
-    [{ subnetIds: Token.asList('${var.zone_subnet_ids}') }, 'subnetIds must list the subnets of us-east-1a one by one (each may be a reference), got: a Terraform list expression'],
-    [{ durationMinutes: 721 }, 'durationMinutes must be an integer from 1 to 720 (the durations FIS actions accept), got: 721'],
+    [
+      { subnetIds: Token.asList('${var.zone_subnet_ids}') },
+      'subnetIds must list the subnets of us-east-1a one by one (each may be a reference), got: a Terraform list expression',
+    ],
+    [
+      { durationMinutes: 721 },
+      'durationMinutes must be an integer from 1 to 720 (the durations FIS actions accept), got: 721',
+    ],
   ])('GIVEN %j THEN a clear Error', (extra, message) => {
     expect(() => synth(extra)).toThrow(new Error(message));
   });
@@ -74,8 +112,14 @@ describe('AzEvacuationDrill (Terraform): policy and targets', () => {
     const policy = JSON.parse(Object.values(resourcesOf(synth().synthesized, IamRolePolicy))[0].policy);
     const bySid = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
     expect(Object.keys(bySid)).toEqual([
-      'LogDeliveryAndDescribe', 'CreateDrillNetworkAcl', 'CreateDrillNetworkAclInVpc', 'TagDrillNetworkAcl',
-      'ChangeDrillNetworkAcl', 'SwapSubnetNetworkAcl', 'StopFleetInstances', 'RestartEncryptedVolumes',
+      'LogDeliveryAndDescribe',
+      'CreateDrillNetworkAcl',
+      'CreateDrillNetworkAclInVpc',
+      'TagDrillNetworkAcl',
+      'ChangeDrillNetworkAcl',
+      'SwapSubnetNetworkAcl',
+      'StopFleetInstances',
+      'RestartEncryptedVolumes',
       'FailoverCluster',
     ]);
     const tagged = { 'aws:RequestTag/managedByFIS': 'true' };
@@ -87,33 +131,42 @@ describe('AzEvacuationDrill (Terraform): policy and targets', () => {
     expect(bySid.ChangeDrillNetworkAcl.Condition).toEqual({ StringEquals: fisOwned });
     const lastPart = (arn: string) => arn.replace(/^.*:/, '');
     expect(bySid.SwapSubnetNetworkAcl.Resource.map(lastPart)).toEqual([
-      'subnet/subnet-pub-a', 'subnet/subnet-priv-a', 'network-acl/*',
+      'subnet/subnet-pub-a',
+      'subnet/subnet-priv-a',
+      'network-acl/*',
     ]);
     // FIS restarts instances with encrypted volumes through a grant, for AWS resources only.
     expect(bySid.RestartEncryptedVolumes).toMatchObject({
-      Action: 'kms:CreateGrant', Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      Action: 'kms:CreateGrant',
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     });
   });
 
   test('THEN only FIS experiments of this account assume the role, and the template waits for its policy', () => {
     const { synthesized } = synth();
     const trust = JSON.parse(Object.values(resourcesOf(synthesized, IamRole))[0].assume_role_policy);
-    expect(trust.Statement).toEqual([expect.objectContaining({
-      Principal: { Service: 'fis.amazonaws.com' },
-      Condition: {
-        StringEquals: { 'aws:SourceAccount': expect.any(String) },
-        ArnLike: { 'aws:SourceArn': expect.stringMatching(/:experiment\/\*$/) },
-      },
-    })]);
+    expect(trust.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'fis.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': expect.any(String) },
+          ArnLike: { 'aws:SourceArn': expect.stringMatching(/:experiment\/\*$/) },
+        },
+      }),
+    ]);
     const template = Object.values(resourcesOf(synthesized, FisExperimentTemplate))[0];
     expect(template.depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy\.Drill_Policy_/)]);
     expect(template.target[0]).toMatchObject({
-      name: 'ZoneSubnets', resource_type: 'aws:ec2:subnet', selection_mode: 'ALL',
+      name: 'ZoneSubnets',
+      resource_type: 'aws:ec2:subnet',
+      selection_mode: 'ALL',
     });
     const lastPart = (arn: string) => arn.replace(/^.*:/, '');
     expect(template.target[0].resource_arns.map(lastPart)).toEqual(['subnet/subnet-pub-a', 'subnet/subnet-priv-a']);
     expect(template.target[2]).toEqual({
-      name: 'Cluster', resource_type: 'aws:rds:cluster', selection_mode: 'ALL',
+      name: 'Cluster',
+      resource_type: 'aws:rds:cluster',
+      selection_mode: 'ALL',
       resource_arns: ['arn:aws:rds:us-east-1:111111111111:cluster:orders'],
     });
   });
@@ -121,7 +174,8 @@ describe('AzEvacuationDrill (Terraform): policy and targets', () => {
   test('THEN the experiment log is encrypted under a key CloudWatch Logs may use, and refuses deletion', () => {
     const { synthesized } = synth();
     expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, {
-      deletion_protection_enabled: true, kms_key_id: expect.stringMatching(/Drill_LogKey_/),
+      deletion_protection_enabled: true,
+      kms_key_id: expect.stringMatching(/Drill_LogKey_/),
     });
     const key = JSON.parse(Object.values(resourcesOf(synthesized, KmsKey))[0].policy);
     const sids = key.Statement.map((s: { Sid: string }) => s.Sid);

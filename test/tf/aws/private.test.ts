@@ -13,14 +13,33 @@ describe('attachHaMetadata (Terraform)', () => {
     const inner = new Construct(outer, 'Inner');
     new KmsKey(inner, 'Key', { description: 'k', tags: { 'ha:role': 'set-by-user', team: 'payments' } });
     new Vpc(outer, 'Vpc', { cidrBlock: '10.0.0.0/16' });
-    attachHaMetadata(inner, { tier: ServiceTier.TIER_2, service: 'inner', role: HaRole.STANDBY }, { component: 'Inner', failureDomain: FailureDomain.ZONE });
-    attachHaMetadata(outer, { tier: ServiceTier.TIER_2, service: 'outer' }, { component: 'Outer', failureDomain: FailureDomain.REGION });
+    attachHaMetadata(
+      inner,
+      { tier: ServiceTier.TIER_2, service: 'inner', role: HaRole.STANDBY },
+      { component: 'Inner', failureDomain: FailureDomain.ZONE },
+    );
+    attachHaMetadata(
+      outer,
+      { tier: ServiceTier.TIER_2, service: 'outer' },
+      { component: 'Outer', failureDomain: FailureDomain.REGION },
+    );
 
     const key = Object.values(fullResourcesOf(stack, KmsKey))[0];
-    expect(key['//'][HA_METADATA_KEY]).toEqual(expect.objectContaining({ service: 'inner', role: 'standby', failureDomain: 'zone', component: 'Inner' }));
-    expect(key.tags).toEqual({ 'ha:service': 'inner', 'ha:tier': 'TIER_2', 'ha:strategy': 'PILOT_LIGHT', 'ha:role': 'set-by-user', 'ha:component': 'Inner', team: 'payments' });
+    expect(key['//'][HA_METADATA_KEY]).toEqual(
+      expect.objectContaining({ service: 'inner', role: 'standby', failureDomain: 'zone', component: 'Inner' }),
+    );
+    expect(key.tags).toEqual({
+      'ha:service': 'inner',
+      'ha:tier': 'TIER_2',
+      'ha:strategy': 'PILOT_LIGHT',
+      'ha:role': 'set-by-user',
+      'ha:component': 'Inner',
+      team: 'payments',
+    });
     const vpc = Object.values(fullResourcesOf(stack, Vpc))[0];
-    expect(vpc['//'][HA_METADATA_KEY]).toEqual(expect.objectContaining({ service: 'outer', role: 'primary', component: 'Outer' }));
+    expect(vpc['//'][HA_METADATA_KEY]).toEqual(
+      expect.objectContaining({ service: 'outer', role: 'primary', component: 'Outer' }),
+    );
   });
 
   test('THEN the record sits beside the metadata cdktf writes into //, and Testing.synth strips both', () => {

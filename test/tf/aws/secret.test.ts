@@ -20,7 +20,11 @@ const ROTATE = 'arn:aws:lambda:us-east-1:111111111111:function:rotate';
 function synth(props: Partial<EncryptedSecretProps> = {}, useWest = true) {
   const { stack, west } = awsStack();
   const secret = new EncryptedSecret(stack, 'ApiKey', {
-    tier: ServiceTier.TIER_1, replicaProviders: useWest ? [west] : undefined, rotationLambdaArn: props.generatedValueLength === undefined && props.rotatedExternally === undefined ? ROTATE : undefined, ...props,
+    tier: ServiceTier.TIER_1,
+    replicaProviders: useWest ? [west] : undefined,
+    rotationLambdaArn:
+      props.generatedValueLength === undefined && props.rotatedExternally === undefined ? ROTATE : undefined,
+    ...props,
   });
   return { stack, secret, synthesized: Testing.synth(stack) };
 }
@@ -54,33 +58,46 @@ describe('EncryptedSecret (Terraform)', () => {
     expect(resourcesOf(synthesized, SecretsmanagerSecretRotation)).toEqual({});
     const report = reportOf(stack);
     expect(report.findings.filter((f) => f.rule === 'HA-SEC1')).toEqual([]);
-    expect(report.acknowledged?.filter((f) => f.rule === 'HA-SEC1')).toEqual([expect.objectContaining({ reason, message: expect.stringContaining('never rotates') })]);
+    expect(report.acknowledged?.filter((f) => f.rule === 'HA-SEC1')).toEqual([
+      expect.objectContaining({ reason, message: expect.stringContaining('never rotates') }),
+    ]);
   });
 
   test.each([
     ['a rotation function', {}],
     ['a generated value', { rotationLambdaArn: undefined, generatedValueLength: 32 }],
-  ])('WHEN it rotates with %s THEN HA-SEC1 passes with no acknowledgement', (_how, props: Partial<EncryptedSecretProps>) => {
-    const { stack } = synth(props);
-    const report = reportOf(stack);
-    expect(report.findings.filter((f) => f.rule === 'HA-SEC1')).toEqual([]);
-    expect(report.acknowledged ?? []).toEqual([]);
-  });
+  ])(
+    'WHEN it rotates with %s THEN HA-SEC1 passes with no acknowledgement',
+    (_how, props: Partial<EncryptedSecretProps>) => {
+      const { stack } = synth(props);
+      const report = reportOf(stack);
+      expect(report.findings.filter((f) => f.rule === 'HA-SEC1')).toEqual([]);
+      expect(report.acknowledged ?? []).toEqual([]);
+    },
+  );
 
   test('WHEN a rotation function is given THEN the secret rotates on the schedule', () => {
     const { synthesized } = synth({ rotationLambdaArn: ROTATE, rotateAfterDays: 7 });
     expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecretRotation, {
-      rotation_lambda_arn: 'arn:aws:lambda:us-east-1:111111111111:function:rotate', rotation_rules: { automatically_after_days: 7 },
+      rotation_lambda_arn: 'arn:aws:lambda:us-east-1:111111111111:function:rotate',
+      rotation_rules: { automatically_after_days: 7 },
     });
   });
 
   test('WHEN generatedValueLength is given THEN a built-in function that may touch only this secret rotates it', () => {
     const { synthesized } = synth({ generatedValueLength: 48 });
     expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecretRotation, {
-      rotation_lambda_arn: refTo(LambdaFunction, 'ApiKey_RotationFunction', 'arn'), rotation_rules: { automatically_after_days: 30 },
+      rotation_lambda_arn: refTo(LambdaFunction, 'ApiKey_RotationFunction', 'arn'),
+      rotation_rules: { automatically_after_days: 30 },
     });
-    expect(synthesized).toHaveResourceWithProperties(LambdaFunction, { environment: { variables: { VALUE_LENGTH: '48' } }, handler: 'index.handler' });
-    expect(synthesized).toHaveResourceWithProperties(LambdaPermission, { principal: 'secretsmanager.amazonaws.com', source_arn: refTo(SecretsmanagerSecret, 'ApiKey', 'arn') });
+    expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
+      environment: { variables: { VALUE_LENGTH: '48' } },
+      handler: 'index.handler',
+    });
+    expect(synthesized).toHaveResourceWithProperties(LambdaPermission, {
+      principal: 'secretsmanager.amazonaws.com',
+      source_arn: refTo(SecretsmanagerSecret, 'ApiKey', 'arn'),
+    });
     const policy = JSON.parse(Object.values(resourcesOf(synthesized, IamRolePolicy))[0].policy);
     const rotate = policy.Statement.find((s: { Sid: string }) => s.Sid === 'RotateThisSecret');
     expect(rotate.Resource).toEqual(refTo(SecretsmanagerSecret, 'ApiKey', 'arn'));
@@ -95,45 +112,80 @@ describe('EncryptedSecret (Terraform)', () => {
 
   // The rules are core's planEncryptedSecret (test/core/plans/secret.test.ts); these prove the engine throws them.
   test.each([
-    [{}, false, 'replicaProviders must list at least 1 region for TIER_1 (minRegions 2 including us-east-1), so that the value survives the loss of a region (HA-SEC2), got: 0'],
+    [
+      {},
+      false,
+      'replicaProviders must list at least 1 region for TIER_1 (minRegions 2 including us-east-1), so that the value survives the loss of a region (HA-SEC2), got: 0',
+    ],
     [{ rotateAfterDays: 0 }, true, 'rotateAfterDays must be an integer from 1 to 1000, got: 0'],
     [{ generatedValueLength: 8 }, true, 'generatedValueLength must be an integer from 16 to 4096, got: 8'],
-    [{ generatedValueLength: 32, rotationLambdaArn: ROTATE }, true, 'rotationLambdaArn, generatedValueLength and rotatedExternally are alternatives: give one of them, got: rotationLambdaArn, generatedValueLength'],
-    [{ rotationLambdaArn: undefined }, true, 'rotationLambdaArn, generatedValueLength (a random value the service issues itself) or rotatedExternally (why the value rotates elsewhere) must be given: a secret that never rotates keeps working for whoever leaked it (HA-SEC1), got: none'],
-    [{ rotatedExternally: 'by hand' }, true, "rotatedExternally must say why the value rotates outside Secrets Manager (at least 20 characters), got: 'by hand'"],
+    [
+      { generatedValueLength: 32, rotationLambdaArn: ROTATE },
+      true,
+      'rotationLambdaArn, generatedValueLength and rotatedExternally are alternatives: give one of them, got: rotationLambdaArn, generatedValueLength',
+    ],
+    [
+      { rotationLambdaArn: undefined },
+      true,
+      'rotationLambdaArn, generatedValueLength (a random value the service issues itself) or rotatedExternally (why the value rotates elsewhere) must be given: a secret that never rotates keeps working for whoever leaked it (HA-SEC1), got: none',
+    ],
+    [
+      { rotatedExternally: 'by hand' },
+      true,
+      "rotatedExternally must say why the value rotates outside Secrets Manager (at least 20 characters), got: 'by hand'",
+    ],
   ])('GIVEN %j THEN a clear Error', (extra, useWest, message) => {
     expect(() => synth(extra, useWest)).toThrow(new Error(message));
   });
 
   test('WHEN it rotates externally and a rotation interval is given THEN a warning says the interval is ignored', () => {
-    const { stack } = synth({ rotatedExternally: 'issued by the payment provider, rotated in its console', rotateAfterDays: 7 });
+    const { stack } = synth({
+      rotatedExternally: 'issued by the payment provider, rotated in its console',
+      rotateAfterDays: 7,
+    });
     expect(warningsOf(stack)).toEqual([
-      expect.stringContaining('[ha-constructs:EncryptedSecret.rotateAfterDays] rotateAfterDays has no effect with rotatedExternally'),
+      expect.stringContaining(
+        '[ha-constructs:EncryptedSecret.rotateAfterDays] rotateAfterDays has no effect with rotatedExternally',
+      ),
     ]);
   });
 
   test('GIVEN a replica in the primary region THEN a clear Error', () => {
     const { stack } = awsStack();
     const east = new AwsProvider(stack, 'east', { region: 'us-east-1', alias: 'east' });
-    expect(() => new EncryptedSecret(stack, 'ApiKey', { tier: ServiceTier.TIER_1, replicaProviders: [east], rotationLambdaArn: ROTATE }))
-      .toThrow(new Error('replicaProviders must not include the primary region us-east-1, got: us-east-1'));
+    expect(
+      () =>
+        new EncryptedSecret(stack, 'ApiKey', {
+          tier: ServiceTier.TIER_1,
+          replicaProviders: [east],
+          rotationLambdaArn: ROTATE,
+        }),
+    ).toThrow(new Error('replicaProviders must not include the primary region us-east-1, got: us-east-1'));
   });
 
-  test('THEN each region\'s key is governed by its own account only, with rotation, and kept through destroy', () => {
+  test("THEN each region's key is governed by its own account only, with rotation, and kept through destroy", () => {
     const keys = Object.values(resourcesOf(synth().synthesized, KmsKey));
     expect(keys.map((k) => [k.provider, k.description])).toEqual([
-      [undefined, 'Encrypts the secret test/ApiKey'], ['aws.west', 'Encrypts the replica of the secret test/ApiKey'],
+      [undefined, 'Encrypts the secret test/ApiKey'],
+      ['aws.west', 'Encrypts the replica of the secret test/ApiKey'],
     ]);
     const partition = String.raw`\$\{data\.aws_partition\.[\w-]+\.partition\}`;
     const account = String.raw`\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}`;
     const root = new RegExp(`^arn:${partition}:iam::${account}:root$`);
     for (const key of keys) {
-      expect(JSON.parse(key.policy).Statement).toEqual([{
-        Sid: 'AllowAccountToGovernKey', Effect: 'Allow', Action: 'kms:*', Resource: '*',
-        Principal: { AWS: expect.stringMatching(root) },
-      }]);
+      expect(JSON.parse(key.policy).Statement).toEqual([
+        {
+          Sid: 'AllowAccountToGovernKey',
+          Effect: 'Allow',
+          Action: 'kms:*',
+          Resource: '*',
+          Principal: { AWS: expect.stringMatching(root) },
+        },
+      ]);
       expect(key).toMatchObject({
-        enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true },
+        enable_key_rotation: true,
+        deletion_window_in_days: 30,
+        lifecycle: { prevent_destroy: true },
       });
     }
   });

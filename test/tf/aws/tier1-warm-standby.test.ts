@@ -18,7 +18,9 @@ Testing.setupJest();
 const STATEFUL: Record<string, (resource: Json) => boolean> = {
   aws_rds_global_cluster: (r) => r.deletion_protection === true,
   aws_rds_cluster: (r) => r.deletion_protection === true,
-  aws_dynamodb_table: (r) => r.deletion_protection_enabled === true && r.replica.every((replica: Json) => replica.deletion_protection_enabled === true),
+  aws_dynamodb_table: (r) =>
+    r.deletion_protection_enabled === true &&
+    r.replica.every((replica: Json) => replica.deletion_protection_enabled === true),
   aws_cloudwatch_log_group: (r) => r.deletion_protection_enabled === true,
   // KMS and Secrets Manager have no deletion protection: deletion is scheduled, and cancellable for 30 days.
   aws_kms_key: (r) => r.deletion_window_in_days === 30,
@@ -39,8 +41,11 @@ describe('example tf-aws-tier1-warm-standby', () => {
 
   test('THEN every stateful resource has prevent_destroy and its deletion protection', () => {
     const resources: Json = JSON.parse(synthesized).resource;
-    const stateful = Object.entries(resources).filter(([type]) => type in STATEFUL)
-      .flatMap(([type, byName]) => Object.entries(byName as Json).map(([name, r]) => ({ address: `${type}.${name}`, type, r: r as Json })));
+    const stateful = Object.entries(resources)
+      .filter(([type]) => type in STATEFUL)
+      .flatMap(([type, byName]) =>
+        Object.entries(byName as Json).map(([name, r]) => ({ address: `${type}.${name}`, type, r: r as Json })),
+      );
     expect(stateful.length).toBeGreaterThanOrEqual(20);
     const unprotected = stateful
       .filter(({ type, r }) => r.lifecycle?.prevent_destroy !== true || !STATEFUL[type](r))
@@ -63,13 +68,26 @@ describe('example tf-aws-tier1-warm-standby', () => {
   test('THEN the standby fleet is warm (one per AZ) and the primary statically stable', () => {
     expect(stack.primaryFleet.capacity).toEqual({ min: 9, desired: 9, max: 18, perAz: 3 });
     expect(stack.standbyFleet.capacity).toEqual({ min: 3, desired: 3, max: 18, perAz: 1 });
-    expect(synthesized).toHaveResourceWithProperties(AutoscalingGroup, { provider: 'aws.standby', min_size: 3, desired_capacity: 3 });
+    expect(synthesized).toHaveResourceWithProperties(AutoscalingGroup, {
+      provider: 'aws.standby',
+      min_size: 3,
+      desired_capacity: 3,
+    });
   });
 
   test('THEN the database spans both regions and DNS fails over from us-east-1 to us-west-2', () => {
-    expect(synthesized).toHaveResourceWithProperties(RdsCluster, { provider: 'aws.standby', deletion_protection: true });
-    expect(synthesized).toHaveResourceWithProperties(Route53Record, { set_identifier: 'us-east-1', failover_routing_policy: { type: 'PRIMARY' } });
-    expect(synthesized).toHaveResourceWithProperties(Route53Record, { set_identifier: 'us-west-2', failover_routing_policy: { type: 'SECONDARY' } });
+    expect(synthesized).toHaveResourceWithProperties(RdsCluster, {
+      provider: 'aws.standby',
+      deletion_protection: true,
+    });
+    expect(synthesized).toHaveResourceWithProperties(Route53Record, {
+      set_identifier: 'us-east-1',
+      failover_routing_policy: { type: 'PRIMARY' },
+    });
+    expect(synthesized).toHaveResourceWithProperties(Route53Record, {
+      set_identifier: 'us-west-2',
+      failover_routing_policy: { type: 'SECONDARY' },
+    });
     expect(stack.dns.failoverSeconds).toBeLessThanOrEqual(900);
   });
 
@@ -89,16 +107,23 @@ describe('example tf-aws-tier1-warm-standby', () => {
     expect(report.services.map((s) => [s.service, s.tier, s.objectivesMet])).toEqual([['orders', 'TIER_1', false]]);
     // The database is held to 60 s (rds.global_db_rpo); the sessions table's eventual consistency has no lag bound.
     expect(report.services[0].status).toEqual({
-      azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'unproven', availability: 'met',
+      azRto: 'met',
+      azRpo: 'met',
+      regionRto: 'unproven',
+      regionRpo: 'unproven',
+      availability: 'met',
     });
-    expect(report.services[0].derivation).toContainEqual(expect.objectContaining({
-      quantity: 'regionRto', value: 300,
-      resource: expect.stringMatching(/^aws_ssm_document\.Runbooks_PromoteDatabaseDocument_/),
-    }));
+    expect(report.services[0].derivation).toContainEqual(
+      expect.objectContaining({
+        quantity: 'regionRto',
+        value: 300,
+        resource: expect.stringMatching(/^aws_ssm_document\.Runbooks_PromoteDatabaseDocument_/),
+      }),
+    );
     expect(checks.lastResult!.acknowledged.map((f) => [f.rule, f.resource])).toEqual([['HA-RES2', 'service:orders']]);
   });
 
-  test('THEN the standby region\'s runbooks promote its secondary and scale its fleet to primary capacity', () => {
+  test("THEN the standby region's runbooks promote its secondary and scale its fleet to primary capacity", () => {
     expect(stack.runbooks.runbooks.map((r) => r.document.provider?.fqn)).toEqual(['aws.standby', 'aws.standby']);
     const documents = Object.values(fullResourcesOf(stack, SsmDocument));
     expect(documents.map((d) => d['//']?.[FAILOVER_STEP_METADATA_KEY])).toEqual([
@@ -106,16 +131,25 @@ describe('example tf-aws-tier1-warm-standby', () => {
       { step: 'scale-up', startedBy: 'operator', decisionSeconds: 300 },
     ]);
     const scale = JSON.parse(documents[1].content);
-    expect(scale.parameters).toEqual(expect.objectContaining({
-      MinSize: expect.objectContaining({ default: 9 }), DesiredCapacity: expect.objectContaining({ default: 9 }),
-    }));
+    expect(scale.parameters).toEqual(
+      expect.objectContaining({
+        MinSize: expect.objectContaining({ default: 9 }),
+        DesiredCapacity: expect.objectContaining({ default: 9 }),
+      }),
+    );
   });
 
   test.each([
     ['Probe', /HA-OBS3 tf-aws-tier1-warm-standby\/service:orders: service orders has no synthetic probe/],
     ['AzDrill', /HA-DRL1 tf-aws-tier1-warm-standby\/service:orders: service orders \(TIER_1\) has no drill/],
-    ['PrimaryFleet/WebAclAssociation', /HA-WAF1 tf-aws-tier1-warm-standby\/aws_lb\.PrimaryFleet_LoadBalancer_[0-9A-F]{8}: .* is internet-facing without a rate-based WAF rule/],
-    ['Database/PrimaryParameterGroup', /HA-TLS1 tf-aws-tier1-warm-standby\/aws_rds_cluster\.Database_Primary_[0-9A-F]{8}: .* accepts connections without TLS/],
+    [
+      'PrimaryFleet/WebAclAssociation',
+      /HA-WAF1 tf-aws-tier1-warm-standby\/aws_lb\.PrimaryFleet_LoadBalancer_[0-9A-F]{8}: .* is internet-facing without a rate-based WAF rule/,
+    ],
+    [
+      'Database/PrimaryParameterGroup',
+      /HA-TLS1 tf-aws-tier1-warm-standby\/aws_rds_cluster\.Database_Primary_[0-9A-F]{8}: .* accepts connections without TLS/,
+    ],
   ])('GIVEN a copy without its %s THEN cdktf synthesis fails naming the rule and what breaks it', (path, message) => {
     const weakened = addTfAwsTier1WarmStandby(Testing.app());
     const parts = path.split('/');
@@ -127,15 +161,27 @@ describe('example tf-aws-tier1-warm-standby', () => {
   test('THEN it states Terraform 1.11 (the write-only master_password_wo), and keeps local state at a relative path with a warning', () => {
     expect(full.terraform.required_version).toBe('>= 1.11');
     expect(full.terraform.backend).toEqual({ local: { path: '../../../terraform.tf-aws-tier1-warm-standby.tfstate' } });
-    expect(stack.node.metadata.map((m) => String(m.data))).toContainEqual(expect.stringMatching(/^\[ha-constructs:StateBackend\.local\] .*not for production/));
+    expect(stack.node.metadata.map((m) => String(m.data))).toContainEqual(
+      expect.stringMatching(/^\[ha-constructs:StateBackend\.local\] .*not for production/),
+    );
   });
 
   test('GIVEN the context values s3StateBucket and s3StateRegion THEN an encrypted S3 backend locked by its lock file', () => {
-    const remote = addTfAwsTier1WarmStandby(Testing.app({ context: { s3StateBucket: 'orders-terraform-state', s3StateRegion: 'us-east-1' } }));
-    expect((remote.toTerraform() as Json).terraform.backend).toEqual({ s3: {
-      bucket: 'orders-terraform-state', region: 'us-east-1', key: 'terraform/tf-aws-tier1-warm-standby.tfstate', encrypt: true, use_lockfile: true,
-    } });
-    expect(() => addTfAwsTier1WarmStandby(Testing.app({ context: { s3StateBucket: 'orders-terraform-state' } }))).toThrow(/s3StateRegion must name the region/);
+    const remote = addTfAwsTier1WarmStandby(
+      Testing.app({ context: { s3StateBucket: 'orders-terraform-state', s3StateRegion: 'us-east-1' } }),
+    );
+    expect((remote.toTerraform() as Json).terraform.backend).toEqual({
+      s3: {
+        bucket: 'orders-terraform-state',
+        region: 'us-east-1',
+        key: 'terraform/tf-aws-tier1-warm-standby.tfstate',
+        encrypt: true,
+        use_lockfile: true,
+      },
+    });
+    expect(() =>
+      addTfAwsTier1WarmStandby(Testing.app({ context: { s3StateBucket: 'orders-terraform-state' } })),
+    ).toThrow(/s3StateRegion must name the region/);
   });
 
   // The HA view (lib/testing) of the JSON with its // blocks, where the HA records are.

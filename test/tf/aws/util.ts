@@ -7,7 +7,12 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import { IConstruct } from 'constructs';
 
 /** A stack with a default AWS provider in `region` (and a `west` alias in us-west-2) for construct tests. */
-export function awsStack(region = 'us-east-1'): { app: App; stack: TerraformStack; provider: AwsProvider; west: AwsProvider } {
+export function awsStack(region = 'us-east-1'): {
+  app: App;
+  stack: TerraformStack;
+  provider: AwsProvider;
+  west: AwsProvider;
+} {
   const app = Testing.app();
   const stack = new TerraformStack(app, 'test');
   const provider = new AwsProvider(stack, 'aws', { region });
@@ -28,13 +33,18 @@ export function resourcesOf(synthesized: string, type: { readonly tfResourceType
  * The resources of one type as the stack writes them into `cdktf.out`, including the `//` block
  * (`Testing.synth` strips it), by logical name.
  */
-export function fullResourcesOf(stack: TerraformStack, type: { readonly tfResourceType: string }): Record<string, Json> {
+export function fullResourcesOf(
+  stack: TerraformStack,
+  type: { readonly tfResourceType: string },
+): Record<string, Json> {
   return ((stack.toTerraform() as Json).resource ?? {})[type.tfResourceType] ?? {};
 }
 
 /** The warning messages cdktf recorded below a scope. */
 export function warningsOf(scope: IConstruct): string[] {
-  return scope.node.findAll().flatMap((c) => c.node.metadata)
+  return scope.node
+    .findAll()
+    .flatMap((c) => c.node.metadata)
     .filter((m) => m.type === '@cdktf/warn')
     .map((m) => String(m.data));
 }
@@ -49,6 +59,7 @@ export function expectAlarmTopicPolicy(synthesized: string): void {
   const [topic] = Object.values(resourcesOf(synthesized, SnsTopicPolicy));
   const statements = JSON.parse(topic.policy).Statement as { Sid: string; Effect: string }[];
   expect(statements.map((st) => [st.Sid, st.Effect])).toEqual([
-    ['AllowCloudWatchAlarmsOfThisAccount', 'Allow'], ['DenyPublishWithoutTls', 'Deny'],
+    ['AllowCloudWatchAlarmsOfThisAccount', 'Allow'],
+    ['DenyPublishWithoutTls', 'Deny'],
   ]);
 }

@@ -14,23 +14,39 @@ import { resourcesOf, terraformJson, testStack, warningsOf } from './util';
 Testing.setupJest();
 
 /** Why the tests' data sets accept a replica with no lag bound (what a multi-region tier needs to keep Cloud SQL). */
-const LAG_ACCEPTED = 'the replica lag alert pages at the region RPO; orders lost in a region failover are re-sent by the payment provider';
+const LAG_ACCEPTED =
+  'the replica lag alert pages at the region RPO; orders lost in a region failover are re-sent by the payment provider';
 
 function database(scope: Construct, props: Partial<HaCloudSqlProps> = {}, privateServiceAccess = true): HaCloudSql {
   const tier = props.tier ?? ServiceTier.TIER_1;
-  const network = new RegionalNetwork(scope, 'Network', { tier, regions: ['us-central1', 'us-east1'], privateServiceAccess });
-  return new HaCloudSql(scope, 'Database', { tier, network, region: 'us-central1', replicaRegion: 'us-east1', replicaLagAccepted: LAG_ACCEPTED, ...props });
+  const network = new RegionalNetwork(scope, 'Network', {
+    tier,
+    regions: ['us-central1', 'us-east1'],
+    privateServiceAccess,
+  });
+  return new HaCloudSql(scope, 'Database', {
+    tier,
+    network,
+    region: 'us-central1',
+    replicaRegion: 'us-east1',
+    replicaLagAccepted: LAG_ACCEPTED,
+    ...props,
+  });
 }
 
 /** The HA checks' report over a stack, its aspects applied (acknowledgements reach the resources through one) as `cdktf synth` does. */
 function reportOf(stack: ReturnType<typeof testStack>) {
   invokeAspects(stack);
-  return checkInputs({ terraform: [{ name: stack.node.id, json: terraformJson(stack) as unknown as Record<string, unknown> }] });
+  return checkInputs({
+    terraform: [{ name: stack.node.id, json: terraformJson(stack) as unknown as Record<string, unknown> }],
+  });
 }
 
 describe('HaCloudSql', () => {
   test('GIVEN TIER_1 THEN a REGIONAL Enterprise Plus primary with PITR, tier retention, deletion protection twice, CMEK, private IP and TLS', () => {
-    const synth = Testing.synthScope((scope) => { database(scope); });
+    const synth = Testing.synthScope((scope) => {
+      database(scope);
+    });
     expect(synth).toHaveResourceWithProperties(SqlDatabaseInstance, {
       region: 'us-central1',
       database_version: 'POSTGRES_16',
@@ -49,7 +65,11 @@ describe('HaCloudSql', () => {
           transaction_log_retention_days: 35,
           backup_retention_settings: { retained_backups: 35, retention_unit: 'COUNT' },
         },
-        ip_configuration: expect.objectContaining({ ipv4_enabled: false, ssl_mode: 'ENCRYPTED_ONLY', private_network: expect.stringContaining('google_compute_network.Network') }),
+        ip_configuration: expect.objectContaining({
+          ipv4_enabled: false,
+          ssl_mode: 'ENCRYPTED_ONLY',
+          private_network: expect.stringContaining('google_compute_network.Network'),
+        }),
         maintenance_window: { day: 7, hour: 3, update_track: 'stable' },
         insights_config: expect.objectContaining({ query_insights_enabled: true }),
       }),
@@ -57,7 +77,9 @@ describe('HaCloudSql', () => {
   });
 
   test('THEN a REGIONAL cross-region replica of the primary, with its own key, is kept too', () => {
-    const synth = Testing.synthScope((scope) => { database(scope); });
+    const synth = Testing.synthScope((scope) => {
+      database(scope);
+    });
     expect(synth).toHaveResourceWithProperties(SqlDatabaseInstance, {
       region: 'us-east1',
       master_instance_name: expect.stringContaining('google_sql_database_instance.Database_'),
@@ -73,11 +95,16 @@ describe('HaCloudSql', () => {
     database(stack);
     const instances = Object.values(resourcesOf(terraformJson(stack), 'google_sql_database_instance'));
     const roles = instances.map((i) => [i.region, (i['//'] as Record<string, { role: string }>)[HA_METADATA_KEY].role]);
-    expect(roles).toEqual([['us-central1', 'primary'], ['us-east1', 'replica']]);
+    expect(roles).toEqual([
+      ['us-central1', 'primary'],
+      ['us-east1', 'replica'],
+    ]);
   });
 
   test('WHEN TIER_0 THEN Enterprise Plus (99.99% SLA) with 35 days of log retention', () => {
-    const synth = Testing.synthScope((scope) => { database(scope, { tier: ServiceTier.TIER_0 }); });
+    const synth = Testing.synthScope((scope) => {
+      database(scope, { tier: ServiceTier.TIER_0 });
+    });
     expect(synth).toHaveResourceWithProperties(SqlDatabaseInstance, {
       settings: expect.objectContaining({
         edition: 'ENTERPRISE_PLUS',
@@ -88,38 +115,73 @@ describe('HaCloudSql', () => {
   });
 
   test('WHEN TIER_2 (pilot light) THEN the replica is ZONAL', () => {
-    const synth = Testing.synthScope((scope) => { database(scope, { tier: ServiceTier.TIER_2 }); });
-    expect(synth).toHaveResourceWithProperties(SqlDatabaseInstance, { region: 'us-east1', settings: expect.objectContaining({ availability_type: 'ZONAL' }) });
+    const synth = Testing.synthScope((scope) => {
+      database(scope, { tier: ServiceTier.TIER_2 });
+    });
+    expect(synth).toHaveResourceWithProperties(SqlDatabaseInstance, {
+      region: 'us-east1',
+      settings: expect.objectContaining({ availability_type: 'ZONAL' }),
+    });
   });
 
   test('WHEN TIER_0 runs on Enterprise edition THEN a warning names the SLA gap', () => {
     const db = database(testStack(), { tier: ServiceTier.TIER_0, edition: CloudSqlEdition.ENTERPRISE });
-    expect(warningsOf(db)).toContain("[ha-constructs:HaCloudSql.edition] edition ENTERPRISE has a 99.95% SLA, below TIER_0's availability target of 99.99%");
+    expect(warningsOf(db)).toContain(
+      "[ha-constructs:HaCloudSql.edition] edition ENTERPRISE has a 99.95% SLA, below TIER_0's availability target of 99.99%",
+    );
   });
 
-  test('WHEN the edition\'s SLA is the whole availability target THEN a warning says nothing is left for what is in series', () => {
+  test("WHEN the edition's SLA is the whole availability target THEN a warning says nothing is left for what is in series", () => {
     expect(warningsOf(database(testStack(), { edition: CloudSqlEdition.ENTERPRISE }))).toEqual([
       "[ha-constructs:HaCloudSql.edition] edition ENTERPRISE has a 99.95% SLA, the whole of TIER_1's availability target: anything in series with the database (the fleet, the load balancer) takes the service below it (HA-RES1)",
     ]);
-    expect(warningsOf(database(testStack(), { tier: ServiceTier.TIER_2, edition: CloudSqlEdition.ENTERPRISE }))).toEqual([]);
+    expect(
+      warningsOf(database(testStack(), { tier: ServiceTier.TIER_2, edition: CloudSqlEdition.ENTERPRISE })),
+    ).toEqual([]);
   });
 
   test.each([
     // ENTERPRISE (99.95%) in series with the zonal fleet (99.99%) and the load balancer (99.99%): 99.93%, under TIER_1's 99.95%.
     [undefined, 'met'],
     [CloudSqlEdition.ENTERPRISE, 'not-met'],
-  ])('GIVEN a TIER_1 service of fleets, a global load balancer and the database on edition %p THEN the report finds its availability %s', (edition, status) => {
-    const stack = testStack();
-    const tier = ServiceTier.TIER_1;
-    const network = new RegionalNetwork(stack, 'Network', { tier, service: 'shop', regions: ['us-central1', 'us-east1'] });
-    const fleets = [['us-central1', ['us-central1-a', 'us-central1-b', 'us-central1-c']], ['us-east1', ['us-east1-b', 'us-east1-c', 'us-east1-d']]].map(([region, zones], i) => new RegionalFleet(stack, `Fleet${i}`, {
-      tier, service: 'shop', network, region: region as string, zones: zones as string[], role: i === 0 ? HaRole.PRIMARY : HaRole.STANDBY,
-    }));
-    new GlobalFrontend(stack, 'Frontend', { tier, service: 'shop', backends: fleets, domains: ['shop.example.com'] });
-    new HaCloudSql(stack, 'Database', { tier, service: 'shop', network, region: 'us-central1', replicaRegion: 'us-east1', replicaLagAccepted: LAG_ACCEPTED, edition });
-    const [service] = reportOf(stack).services;
-    expect(service.status.availability).toBe(status);
-  });
+  ])(
+    'GIVEN a TIER_1 service of fleets, a global load balancer and the database on edition %p THEN the report finds its availability %s',
+    (edition, status) => {
+      const stack = testStack();
+      const tier = ServiceTier.TIER_1;
+      const network = new RegionalNetwork(stack, 'Network', {
+        tier,
+        service: 'shop',
+        regions: ['us-central1', 'us-east1'],
+      });
+      const fleets = [
+        ['us-central1', ['us-central1-a', 'us-central1-b', 'us-central1-c']],
+        ['us-east1', ['us-east1-b', 'us-east1-c', 'us-east1-d']],
+      ].map(
+        ([region, zones], i) =>
+          new RegionalFleet(stack, `Fleet${i}`, {
+            tier,
+            service: 'shop',
+            network,
+            region: region as string,
+            zones: zones as string[],
+            role: i === 0 ? HaRole.PRIMARY : HaRole.STANDBY,
+          }),
+      );
+      new GlobalFrontend(stack, 'Frontend', { tier, service: 'shop', backends: fleets, domains: ['shop.example.com'] });
+      new HaCloudSql(stack, 'Database', {
+        tier,
+        service: 'shop',
+        network,
+        region: 'us-central1',
+        replicaRegion: 'us-east1',
+        replicaLagAccepted: LAG_ACCEPTED,
+        edition,
+      });
+      const [service] = reportOf(stack).services;
+      expect(service.status.availability).toBe(status);
+    },
+  );
 
   test('WHEN the tier zone RTO is shorter than Cloud SQL HA failover THEN a warning says so, and not otherwise', () => {
     expect(warningsOf(database(testStack(), { tier: ServiceTier.TIER_0 }))).toContain(
@@ -131,26 +193,42 @@ describe('HaCloudSql', () => {
   test('WHEN preventDestroy is false THEN the lifecycle allows destroy and a warning says so', () => {
     const stack = testStack();
     const db = database(stack, { preventDestroy: false });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(SqlDatabaseInstance, { region: 'us-central1', lifecycle: { prevent_destroy: false }, deletion_protection: true });
-    expect(warningsOf(db)).toEqual([expect.stringContaining('[ha-constructs:HaCloudSql.preventDestroy] preventDestroy is false')]);
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(SqlDatabaseInstance, {
+      region: 'us-central1',
+      lifecycle: { prevent_destroy: false },
+      deletion_protection: true,
+    });
+    expect(warningsOf(db)).toEqual([
+      expect.stringContaining('[ha-constructs:HaCloudSql.preventDestroy] preventDestroy is false'),
+    ]);
   });
 
   test('WHEN a service account is added as an IAM user THEN its database user drops the domain suffix', () => {
     const stack = testStack();
     database(stack).addIamServiceAccountUser('App', 'app@shop-prod.iam.gserviceaccount.com');
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(SqlUser, { name: 'app@shop-prod.iam', type: 'CLOUD_IAM_SERVICE_ACCOUNT' });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(SqlUser, {
+      name: 'app@shop-prod.iam',
+      type: 'CLOUD_IAM_SERVICE_ACCOUNT',
+    });
   });
 
   test('WHEN notification channels are given THEN an alert pages when the replica lags more than the region RPO', () => {
     const stack = testStack();
     const db = database(stack, { notificationChannels: ['projects/p/notificationChannels/1'] });
-    const alerts = Object.values(resourcesOf(terraformJson(stack), 'google_monitoring_alert_policy')) as { conditions: { condition_threshold: Record<string, unknown> }[]; notification_channels: string[] }[];
+    const alerts = Object.values(resourcesOf(terraformJson(stack), 'google_monitoring_alert_policy')) as {
+      conditions: { condition_threshold: Record<string, unknown> }[];
+      notification_channels: string[];
+    }[];
     expect(alerts).toHaveLength(1);
     expect(alerts[0].notification_channels).toEqual(['projects/p/notificationChannels/1']);
-    expect(alerts[0].conditions[0].condition_threshold).toEqual(expect.objectContaining({
-      comparison: 'COMPARISON_GT', threshold_value: ServiceTier.TIER_1.regionRpoSeconds, evaluation_missing_data: 'EVALUATION_MISSING_DATA_ACTIVE',
-      filter: expect.stringContaining('metric.type="cloudsql.googleapis.com/database/replication/replica_lag"'),
-    }));
+    expect(alerts[0].conditions[0].condition_threshold).toEqual(
+      expect.objectContaining({
+        comparison: 'COMPARISON_GT',
+        threshold_value: ServiceTier.TIER_1.regionRpoSeconds,
+        evaluation_missing_data: 'EVALUATION_MISSING_DATA_ACTIVE',
+        filter: expect.stringContaining('metric.type="cloudsql.googleapis.com/database/replication/replica_lag"'),
+      }),
+    );
     expect(db.replicaLagAlert).toBeDefined();
     const none = testStack();
     expect(database(none).replicaLagAlert).toBeUndefined();
@@ -171,30 +249,53 @@ describe('HaCloudSql', () => {
     const report = reportOf(stack);
     expect(report.findings.filter((f) => f.rule === 'HA-DR3')).toEqual([]);
     expect(report.acknowledged?.filter((f) => f.rule === 'HA-DR3')).toEqual([
-      expect.objectContaining({ reason: LAG_ACCEPTED, message: expect.stringContaining('replicates with no published bound') }),
+      expect.objectContaining({
+        reason: LAG_ACCEPTED,
+        message: expect.stringContaining('replicates with no published bound'),
+      }),
     ]);
   });
 
   test.each(ServiceTier.BUILT_IN.filter((t) => t.isMultiRegion).map((t) => [t.name, t] as const))(
     'GIVEN %s and no replicaLagAccepted THEN it refuses the tier, naming the prop and the kind of store that can serve it',
     (name, tier) => {
-      expect(() => database(testStack(), { tier, replicaLagAccepted: undefined })).toThrow(new Error(
-        `tier ${name} needs a copy in a second region within its region RPO of ${tier.regionRpoSeconds} s, which HaCloudSql cannot show: `
-        + 'Cloud SQL replicates across regions asynchronously with no published lag bound (HA-DR3). Keep data held to that RPO in a store whose '
-        + 'writes commit in several regions, such as Spanner multi-region; or state in replicaLagAccepted why this data set accepts an unbounded '
-        + 'replica lag (it becomes the acknowledgement of HA-DR3), got: replicaLagAccepted undefined',
-      ));
+      expect(() => database(testStack(), { tier, replicaLagAccepted: undefined })).toThrow(
+        new Error(
+          `tier ${name} needs a copy in a second region within its region RPO of ${tier.regionRpoSeconds} s, which HaCloudSql cannot show: ` +
+            'Cloud SQL replicates across regions asynchronously with no published lag bound (HA-DR3). Keep data held to that RPO in a store whose ' +
+            'writes commit in several regions, such as Spanner multi-region; or state in replicaLagAccepted why this data set accepts an unbounded ' +
+            'replica lag (it becomes the acknowledgement of HA-DR3), got: replicaLagAccepted undefined',
+        ),
+      );
     },
   );
 
   test.each([
-    [{ replicaRegion: 'us-central1' }, 'replicaRegion must differ from the primary region us-central1, got: us-central1'],
-    [{ replicaRegion: undefined }, 'replicaRegion must be set for TIER_1 (WARM_STANDBY keeps a copy of the data in a second region), got: none'],
+    [
+      { replicaRegion: 'us-central1' },
+      'replicaRegion must differ from the primary region us-central1, got: us-central1',
+    ],
+    [
+      { replicaRegion: undefined },
+      'replicaRegion must be set for TIER_1 (WARM_STANDBY keeps a copy of the data in a second region), got: none',
+    ],
     [{ allowedRegions: ['us-central1'] }, 'replicaRegion must stay within allowedRegions (us-central1), got: us-east1'],
-    [{ replicaRegion: 'us-east1-b' }, 'region and replicaRegion must be region names such as us-central1, got: us-east1-b'],
-    [{ tier: ServiceTier.TIER_3, replicaLagAccepted: undefined }, 'replicaLagAccepted must say why this data set accepts a replica in us-east1 whose lag Cloud SQL does not bound (HA-DR3), or leave out replicaRegion (TIER_3 restores from backups), got: replicaLagAccepted undefined'],
-    [{ tier: ServiceTier.TIER_3, replicaRegion: undefined }, 'replicaLagAccepted is about the cross-region replica: set replicaRegion too, or leave replicaLagAccepted out, got: replicaRegion undefined'],
-    [{ replicaLagAccepted: 'lag is fine' }, "replicaLagAccepted must say why this data set accepts an unbounded replica lag (at least 20 characters), got: 'lag is fine'"],
+    [
+      { replicaRegion: 'us-east1-b' },
+      'region and replicaRegion must be region names such as us-central1, got: us-east1-b',
+    ],
+    [
+      { tier: ServiceTier.TIER_3, replicaLagAccepted: undefined },
+      'replicaLagAccepted must say why this data set accepts a replica in us-east1 whose lag Cloud SQL does not bound (HA-DR3), or leave out replicaRegion (TIER_3 restores from backups), got: replicaLagAccepted undefined',
+    ],
+    [
+      { tier: ServiceTier.TIER_3, replicaRegion: undefined },
+      'replicaLagAccepted is about the cross-region replica: set replicaRegion too, or leave replicaLagAccepted out, got: replicaRegion undefined',
+    ],
+    [
+      { replicaLagAccepted: 'lag is fine' },
+      "replicaLagAccepted must say why this data set accepts an unbounded replica lag (at least 20 characters), got: 'lag is fine'",
+    ],
     [{ maintenanceDay: 0 }, 'maintenanceDay must be an integer from 1 to 7, got: 0'],
     [{ backupStartTime: '3am' }, 'backupStartTime must be a UTC time HH:MM, got: 3am'],
   ])('WHEN %j THEN it throws a clear error', (props, message) => {
@@ -202,6 +303,10 @@ describe('HaCloudSql', () => {
   });
 
   test('WHEN the network has no private services access THEN it throws', () => {
-    expect(() => database(testStack(), {}, false)).toThrow(new Error('network must have private services access (RegionalNetwork privateServiceAccess: true): the instances have private IPs only'));
+    expect(() => database(testStack(), {}, false)).toThrow(
+      new Error(
+        'network must have private services access (RegionalNetwork privateServiceAccess: true): the instances have private IPs only',
+      ),
+    );
   });
 });

@@ -23,15 +23,24 @@ function fleet(scope: Construct, props: Partial<RegionalFleetProps> = {}): Regio
 
 describe('RegionalFleet', () => {
   test('GIVEN TIER_0 needing 4 instances over 3 zones THEN the minimum keeps 4 after a zone loss (statically stable)', () => {
-    const synth = Testing.synthScope((scope) => { fleet(scope, { requiredInstances: 4 }); });
+    const synth = Testing.synthScope((scope) => {
+      fleet(scope, { requiredInstances: 4 });
+    });
     expect(synth).toHaveResourceWithProperties(ComputeRegionAutoscaler, {
       region: 'us-central1',
-      autoscaling_policy: expect.objectContaining({ min_replicas: 6, max_replicas: 12, mode: 'ON', cpu_utilization: { target: 0.5 } }),
+      autoscaling_policy: expect.objectContaining({
+        min_replicas: 6,
+        max_replicas: 12,
+        mode: 'ON',
+        cpu_utilization: { target: 0.5 },
+      }),
     });
   });
 
   test('THEN the group spreads EVEN over the zones and rolls out with no unavailable instance', () => {
-    const synth = Testing.synthScope((scope) => { fleet(scope); });
+    const synth = Testing.synthScope((scope) => {
+      fleet(scope);
+    });
     expect(synth).toHaveResourceWithProperties(ComputeRegionInstanceGroupManager, {
       distribution_policy_zones: ZONES,
       distribution_policy_target_shape: 'EVEN',
@@ -42,7 +51,9 @@ describe('RegionalFleet', () => {
   });
 
   test('THEN autohealing has its own check, twice as tolerant as the tier threshold', () => {
-    const synth = Testing.synthScope((scope) => { fleet(scope, { tier: ServiceTier.TIER_1 }); });
+    const synth = Testing.synthScope((scope) => {
+      fleet(scope, { tier: ServiceTier.TIER_1 });
+    });
     expect(synth).toHaveResourceWithProperties(ComputeHealthCheck, {
       check_interval_sec: 10,
       unhealthy_threshold: 6,
@@ -51,18 +62,31 @@ describe('RegionalFleet', () => {
   });
 
   test('THEN instances are Shielded VMs with no external IP, a CMEK boot disk and OS Login', () => {
-    const synth = Testing.synthScope((scope) => { fleet(scope); });
+    const synth = Testing.synthScope((scope) => {
+      fleet(scope);
+    });
     expect(synth).toHaveResourceWithProperties(ComputeInstanceTemplate, {
       machine_type: 'n2-standard-2',
       shielded_instance_config: { enable_secure_boot: true, enable_vtpm: true, enable_integrity_monitoring: true },
-      network_interface: [{ subnetwork: expect.stringContaining('google_compute_subnetwork.Network_Subnet-us-central1') }],
-      disk: [expect.objectContaining({ boot: true, disk_encryption_key: { kms_key_self_link: expect.stringContaining('google_kms_crypto_key.Fleet_BootDiskKey') } })],
+      network_interface: [
+        { subnetwork: expect.stringContaining('google_compute_subnetwork.Network_Subnet-us-central1') },
+      ],
+      disk: [
+        expect.objectContaining({
+          boot: true,
+          disk_encryption_key: {
+            kms_key_self_link: expect.stringContaining('google_kms_crypto_key.Fleet_BootDiskKey'),
+          },
+        }),
+      ],
       metadata: { 'enable-oslogin': 'TRUE', 'block-project-ssh-keys': 'TRUE' },
     });
   });
 
   test('THEN the firewall admits only Google health checkers and proxies on the serving port', () => {
-    const synth = Testing.synthScope((scope) => { fleet(scope, { port: 9000 }); });
+    const synth = Testing.synthScope((scope) => {
+      fleet(scope, { port: 9000 });
+    });
     expect(synth).toHaveResourceWithProperties(ComputeFirewall, {
       direction: 'INGRESS',
       source_ranges: ['35.191.0.0/16', '130.211.0.0/22'],
@@ -72,11 +96,15 @@ describe('RegionalFleet', () => {
 
   test('WHEN pre-warm schedules are given THEN the autoscaler holds their minimum', () => {
     const synth = Testing.synthScope((scope) => {
-      fleet(scope, { prewarmSchedules: [{ name: 'morning', schedule: '0 8 * * *', durationSeconds: 3600, minInstances: 9 }] });
+      fleet(scope, {
+        prewarmSchedules: [{ name: 'morning', schedule: '0 8 * * *', durationSeconds: 3600, minInstances: 9 }],
+      });
     });
     expect(synth).toHaveResourceWithProperties(ComputeRegionAutoscaler, {
       autoscaling_policy: expect.objectContaining({
-        scaling_schedules: [{ name: 'morning', schedule: '0 8 * * *', duration_sec: 3600, min_required_replicas: 9, time_zone: 'UTC' }],
+        scaling_schedules: [
+          { name: 'morning', schedule: '0 8 * * *', duration_sec: 3600, min_required_replicas: 9, time_zone: 'UTC' },
+        ],
       }),
     });
   });
@@ -86,42 +114,80 @@ describe('RegionalFleet', () => {
     const standby = fleet(stack, { tier: ServiceTier.TIER_1, role: HaRole.STANDBY, requiredInstances: 6 });
     expect([standby.minInstances, standby.maxInstances]).toEqual([3, 18]);
   });
-  test('WHEN a pilot-light standby THEN it runs none, as core\'s standbyFleetCapacity says for the AWS fleets too', () => {
+  test("WHEN a pilot-light standby THEN it runs none, as core's standbyFleetCapacity says for the AWS fleets too", () => {
     const stack = testStack();
-    const standby = fleet(stack, { tier: ServiceTier.TIER_2, role: HaRole.STANDBY, zones: ZONES.slice(0, 2), requiredInstances: 4 });
+    const standby = fleet(stack, {
+      tier: ServiceTier.TIER_2,
+      role: HaRole.STANDBY,
+      zones: ZONES.slice(0, 2),
+      requiredInstances: 4,
+    });
     expect([standby.minInstances, standby.maxInstances]).toEqual([0, 8]);
   });
-
 
   test('WHEN spread placement is asked for an E2 machine THEN the policy is attached and a warning says it may be rejected', () => {
     const stack = testStack();
     const f = fleet(stack, { machineType: 'e2-standard-2', spreadAvailabilityDomains: 3 });
     const synth = Testing.synth(stack);
-    expect(synth).toHaveResourceWithProperties(ComputeResourcePolicy, { group_placement_policy: { availability_domain_count: 3 } });
-    expect(synth).toHaveResourceWithProperties(ComputeInstanceTemplate, { resource_policies: [expect.stringContaining('google_compute_resource_policy.Fleet_SpreadPlacement')] });
-    expect(warningsOf(f)).toEqual([expect.stringContaining('machine series e2 is not among those known to accept spread placement')]);
+    expect(synth).toHaveResourceWithProperties(ComputeResourcePolicy, {
+      group_placement_policy: { availability_domain_count: 3 },
+    });
+    expect(synth).toHaveResourceWithProperties(ComputeInstanceTemplate, {
+      resource_policies: [expect.stringContaining('google_compute_resource_policy.Fleet_SpreadPlacement')],
+    });
+    expect(warningsOf(f)).toEqual([
+      expect.stringContaining('machine series e2 is not among those known to accept spread placement'),
+    ]);
   });
 
   test.each([
-    [{ zones: ['us-central1-a', 'us-central1-b'] }, 'zones must list at least 3 zones for TIER_0, got: 2 (us-central1-a, us-central1-b)'],
-    [{ zones: ['us-central1-a', 'us-central1-b', 'us-east1-b'] }, "zones must all be in the fleet's region us-central1, got: us-east1-b"],
-    [{ maxSurge: 1 }, 'maxSurge must be an integer of at least the zone count (3): a regional group surges by whole zones, got: 1'],
+    [
+      { zones: ['us-central1-a', 'us-central1-b'] },
+      'zones must list at least 3 zones for TIER_0, got: 2 (us-central1-a, us-central1-b)',
+    ],
+    [
+      { zones: ['us-central1-a', 'us-central1-b', 'us-east1-b'] },
+      "zones must all be in the fleet's region us-central1, got: us-east1-b",
+    ],
+    [
+      { maxSurge: 1 },
+      'maxSurge must be an integer of at least the zone count (3): a regional group surges by whole zones, got: 1',
+    ],
     [{ maxInstances: 2 }, 'requiredInstances must be at most maxInstances (2), got: 3'],
-    [{ maxInstances: 5 }, 'maxInstances must be at least 6 for TIER_0 (static stability: 2 per AZ × 3 AZs so that losing one AZ leaves requiredInstances 3), got: 5'],
-    [{ targetCpuPercent: 100 }, 'targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never happens, so the fleet would never scale out), got: 100'],
+    [
+      { maxInstances: 5 },
+      'maxInstances must be at least 6 for TIER_0 (static stability: 2 per AZ × 3 AZs so that losing one AZ leaves requiredInstances 3), got: 5',
+    ],
+    [
+      { targetCpuPercent: 100 },
+      'targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never happens, so the fleet would never scale out), got: 100',
+    ],
     [{ targetCpuUtilization: 1 }, 'targetCpuUtilization must be greater than 0 and less than 1, got: 1'],
-    [{ region: 'europe-west1', zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'] }, "region must be one of this network's regions (us-central1, us-east1), got: europe-west1"],
+    [
+      { region: 'europe-west1', zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'] },
+      "region must be one of this network's regions (us-central1, us-east1), got: europe-west1",
+    ],
     [{ healthCheckPath: 'healthz' }, 'healthCheckPath must start with \'/\' and contain no whitespace, got: "healthz"'],
-    [{ healthCheckPath: '/healthz\t' }, 'healthCheckPath must start with \'/\' and contain no whitespace, got: "/healthz\\t"'],
-    [{ prewarmSchedules: [{ name: 'x', schedule: '0 8 * * *', durationSeconds: 60, minInstances: 1 }] }, 'prewarmSchedules[x].durationSeconds must be an integer of at least 300, got: 60'],
+    [
+      { healthCheckPath: '/healthz\t' },
+      'healthCheckPath must start with \'/\' and contain no whitespace, got: "/healthz\\t"',
+    ],
+    [
+      { prewarmSchedules: [{ name: 'x', schedule: '0 8 * * *', durationSeconds: 60, minInstances: 1 }] },
+      'prewarmSchedules[x].durationSeconds must be an integer of at least 300, got: 60',
+    ],
   ])('WHEN %j THEN it throws a clear error', (props, message) => {
     expect(() => fleet(testStack(), props)).toThrow(new Error(message));
   });
 
-  test('GIVEN a tier object that skipped ServiceTier.custom (statically stable, minAzs 1) THEN an Error naming zones, not core\'s RangeError', () => {
+  test("GIVEN a tier object that skipped ServiceTier.custom (statically stable, minAzs 1) THEN an Error naming zones, not core's RangeError", () => {
     // JavaScript callers can hand over such an object; core's staticallyStableCapacity would throw a bare RangeError on it.
-    const unchecked: ServiceTier = Object.assign(Object.create(ServiceTier.prototype), ServiceTier.TIER_0, { name: 'UNCHECKED', minAzs: 1 });
-    expect(() => fleet(testStack(), { tier: unchecked, zones: ['us-central1-a'] }))
-      .toThrow(new Error('zones must list at least 2 zones for UNCHECKED: static stability needs a surviving zone, got: 1'));
+    const unchecked: ServiceTier = Object.assign(Object.create(ServiceTier.prototype), ServiceTier.TIER_0, {
+      name: 'UNCHECKED',
+      minAzs: 1,
+    });
+    expect(() => fleet(testStack(), { tier: unchecked, zones: ['us-central1-a'] })).toThrow(
+      new Error('zones must list at least 2 zones for UNCHECKED: static stability needs a surviving zone, got: 1'),
+    );
   });
 });

@@ -16,13 +16,25 @@ import { onlyResource, terraformJson, testStack } from './util';
 Testing.setupJest();
 
 function backend(region: string, port = 8080): IFleetBackend {
-  return { instanceGroup: `projects/p/regions/${region}/instanceGroups/web`, region, portName: 'http', port, role: HaRole.PRIMARY };
+  return {
+    instanceGroup: `projects/p/regions/${region}/instanceGroups/web`,
+    region,
+    portName: 'http',
+    port,
+    role: HaRole.PRIMARY,
+  };
 }
 
 /** `join("", ["a.", var.x])` written as the template `"a.${var.x}"` (string literals and references only). */
 function asTemplates(expression: string): string {
-  return expression.replace(/join\("", \[([^\]]*)\]\)/g, (_all, parts: string) =>
-    `"${parts.split(', ').map((part) => (part.startsWith('"') ? part.slice(1, -1) : `\${${part}}`)).join('')}"`);
+  return expression.replace(
+    /join\("", \[([^\]]*)\]\)/g,
+    (_all, parts: string) =>
+      `"${parts
+        .split(', ')
+        .map((part) => (part.startsWith('"') ? part.slice(1, -1) : `\${${part}}`))
+        .join('')}"`,
+  );
 }
 
 function frontend(scope: Construct, props: Partial<GlobalFrontendProps> = {}): GlobalFrontend {
@@ -36,7 +48,9 @@ function frontend(scope: Construct, props: Partial<GlobalFrontendProps> = {}): G
 
 describe('GlobalFrontend', () => {
   test('GIVEN fleets in two regions THEN one global EXTERNAL_MANAGED backend service balances over both, logged and armored', () => {
-    const synth = Testing.synthScope((scope) => { frontend(scope); });
+    const synth = Testing.synthScope((scope) => {
+      frontend(scope);
+    });
     expect(synth).toHaveResourceWithProperties(ComputeBackendService, {
       load_balancing_scheme: 'EXTERNAL_MANAGED',
       protocol: 'HTTP',
@@ -44,32 +58,64 @@ describe('GlobalFrontend', () => {
       log_config: { enable: true, sample_rate: 1 },
       security_policy: expect.stringContaining('google_compute_security_policy.Frontend_SecurityPolicy'),
       backend: [
-        expect.objectContaining({ group: 'projects/p/regions/us-central1/instanceGroups/web', balancing_mode: 'UTILIZATION' }),
-        expect.objectContaining({ group: 'projects/p/regions/us-east1/instanceGroups/web', balancing_mode: 'UTILIZATION' }),
+        expect.objectContaining({
+          group: 'projects/p/regions/us-central1/instanceGroups/web',
+          balancing_mode: 'UTILIZATION',
+        }),
+        expect.objectContaining({
+          group: 'projects/p/regions/us-east1/instanceGroups/web',
+          balancing_mode: 'UTILIZATION',
+        }),
       ],
     });
   });
 
   test('GIVEN TIER_0 THEN the backend health check detects a lost zone within half the 30 s AZ RTO (5 s × 2 + 4 s)', () => {
-    const synth = Testing.synthScope((scope) => { frontend(scope); });
-    expect(synth).toHaveResourceWithProperties(ComputeHealthCheck, { check_interval_sec: 5, timeout_sec: 4, unhealthy_threshold: 2 });
-    const tier2 = Testing.synthScope((scope) => { frontend(scope, { tier: ServiceTier.TIER_2, backends: [backend('us-central1')] }); });
-    expect(tier2).toHaveResourceWithProperties(ComputeHealthCheck, { check_interval_sec: 30, timeout_sec: 5, unhealthy_threshold: 3 });
+    const synth = Testing.synthScope((scope) => {
+      frontend(scope);
+    });
+    expect(synth).toHaveResourceWithProperties(ComputeHealthCheck, {
+      check_interval_sec: 5,
+      timeout_sec: 4,
+      unhealthy_threshold: 2,
+    });
+    const tier2 = Testing.synthScope((scope) => {
+      frontend(scope, { tier: ServiceTier.TIER_2, backends: [backend('us-central1')] });
+    });
+    expect(tier2).toHaveResourceWithProperties(ComputeHealthCheck, {
+      check_interval_sec: 30,
+      timeout_sec: 5,
+      unhealthy_threshold: 3,
+    });
   });
 
   test('THEN HTTPS uses a managed certificate and TLS 1.2+, HTTP only redirects, and the address is kept', () => {
-    const synth = Testing.synthScope((scope) => { frontend(scope); });
+    const synth = Testing.synthScope((scope) => {
+      frontend(scope);
+    });
     expect(synth).toHaveResourceWithProperties(ComputeManagedSslCertificate, {
       managed: { domains: ['shop.example.com'] },
-      name: expect.stringMatching(/^frontend-certificate-[0-9a-f]{8}-\$\{substr\(md5\(join\(",", \["shop.example.com"\]\)\), 0, 8\)\}$/),
+      name: expect.stringMatching(
+        /^frontend-certificate-[0-9a-f]{8}-\$\{substr\(md5\(join\(",", \["shop.example.com"\]\)\), 0, 8\)\}$/,
+      ),
       lifecycle: { create_before_destroy: true },
     });
     expect(synth).toHaveResourceWithProperties(ComputeSslPolicy, { profile: 'MODERN', min_tls_version: 'TLS_1_2' });
-    expect(synth).toHaveResourceWithProperties(ComputeGlobalForwardingRule, { port_range: '443', load_balancing_scheme: 'EXTERNAL_MANAGED' });
-    expect(synth).toHaveResourceWithProperties(ComputeUrlMap, {
-      default_url_redirect: { https_redirect: true, strip_query: false, redirect_response_code: 'MOVED_PERMANENTLY_DEFAULT' },
+    expect(synth).toHaveResourceWithProperties(ComputeGlobalForwardingRule, {
+      port_range: '443',
+      load_balancing_scheme: 'EXTERNAL_MANAGED',
     });
-    expect(synth).toHaveResourceWithProperties(ComputeGlobalAddress, { address_type: 'EXTERNAL', lifecycle: { prevent_destroy: true } });
+    expect(synth).toHaveResourceWithProperties(ComputeUrlMap, {
+      default_url_redirect: {
+        https_redirect: true,
+        strip_query: false,
+        redirect_response_code: 'MOVED_PERMANENTLY_DEFAULT',
+      },
+    });
+    expect(synth).toHaveResourceWithProperties(ComputeGlobalAddress, {
+      address_type: 'EXTERNAL',
+      lifecycle: { prevent_destroy: true },
+    });
   });
 
   test('GIVEN domains built from a variable THEN the certificate name hashes them without cdktf warning, as the same expression', () => {
@@ -77,32 +123,49 @@ describe('GlobalFrontend', () => {
     const domain = new TerraformVariable(stack, 'domain', { type: 'string' }).stringValue;
     const warn = jest.spyOn(console, 'warn');
     try {
-      frontend(stack, { domains: [domain, 'shop.example.com'], regionalDomains: { 'us-central1': `us-central1.${domain}`, 'us-east1': `us-east1.${domain}.` } });
+      frontend(stack, {
+        domains: [domain, 'shop.example.com'],
+        regionalDomains: { 'us-central1': `us-central1.${domain}`, 'us-east1': `us-east1.${domain}.` },
+      });
       const name = String(onlyResource(terraformJson(stack), 'google_compute_managed_ssl_certificate').name);
       // cdktf warned ("You're using escape sequences (${...}) with CDKTF Built-in functions") for the templates below.
       expect(warn).not.toHaveBeenCalled();
       expect(name).toMatch(/^frontend-certificate-[0-9a-f]{8}-\$\{/);
       const hash = name.slice(name.indexOf('-${') + 1);
-      expect(hash).toBe('${substr(md5(join(",", [var.domain, "shop.example.com", join("", ["us-central1.", var.domain]), join("", ["us-east1.", var.domain, "."])])), 0, 8)}');
+      expect(hash).toBe(
+        '${substr(md5(join(",", [var.domain, "shop.example.com", join("", ["us-central1.", var.domain]), join("", ["us-east1.", var.domain, "."])])), 0, 8)}',
+      );
       // join("", [...]) of the parts is the template Terraform rendered before (terraform console evaluates both alike):
       // the certificate keeps its name, so nothing is replaced.
-      expect(asTemplates(hash)).toBe('${substr(md5(join(",", [var.domain, "shop.example.com", "us-central1.${var.domain}", "us-east1.${var.domain}."])), 0, 8)}');
+      expect(asTemplates(hash)).toBe(
+        '${substr(md5(join(",", [var.domain, "shop.example.com", "us-central1.${var.domain}", "us-east1.${var.domain}."])), 0, 8)}',
+      );
     } finally {
       warn.mockRestore();
     }
   });
 
   test('THEN Cloud Armor denies on the preconfigured WAF rules, then throttles per IP, with Adaptive Protection', () => {
-    const synth = Testing.synthScope((scope) => { frontend(scope, { rateLimitPerMinute: 300, wafSensitivity: 2 }); });
+    const synth = Testing.synthScope((scope) => {
+      frontend(scope, { rateLimitPerMinute: 300, wafSensitivity: 2 });
+    });
     expect(synth).toHaveResourceWithProperties(ComputeSecurityPolicy, {
       type: 'CLOUD_ARMOR',
       adaptive_protection_config: { layer_7_ddos_defense_config: { enable: true } },
       rule: expect.arrayContaining([
-        expect.objectContaining({ priority: 1000, action: 'deny(403)', match: { expr: { expression: "evaluatePreconfiguredWaf('sqli-v33-stable', {'sensitivity': 2})" } } }),
+        expect.objectContaining({
+          priority: 1000,
+          action: 'deny(403)',
+          match: { expr: { expression: "evaluatePreconfiguredWaf('sqli-v33-stable', {'sensitivity': 2})" } },
+        }),
         expect.objectContaining({
           priority: 2000,
           action: 'throttle',
-          rate_limit_options: expect.objectContaining({ exceed_action: 'deny(429)', enforce_on_key: 'IP', rate_limit_threshold: { count: 300, interval_sec: 60 } }),
+          rate_limit_options: expect.objectContaining({
+            exceed_action: 'deny(429)',
+            enforce_on_key: 'IP',
+            rate_limit_threshold: { count: 300, interval_sec: 60 },
+          }),
         }),
         expect.objectContaining({ priority: 2147483647, action: 'allow' }),
       ]),
@@ -110,14 +173,18 @@ describe('GlobalFrontend', () => {
   });
 
   test('WHEN regional domains are given THEN each routes to a backend service of its region only', () => {
-    const synth = Testing.synthScope((scope) => { frontend(scope, { regionalDomains: { 'us-east1': 'us-east1.shop.example.com' } }); });
+    const synth = Testing.synthScope((scope) => {
+      frontend(scope, { regionalDomains: { 'us-east1': 'us-east1.shop.example.com' } });
+    });
     expect(synth).toHaveResourceWithProperties(ComputeUrlMap, {
       host_rule: [{ hosts: ['us-east1.shop.example.com'], path_matcher: 'us-east1' }],
     });
     expect(synth).toHaveResourceWithProperties(ComputeBackendService, {
       backend: [expect.objectContaining({ group: 'projects/p/regions/us-east1/instanceGroups/web' })],
     });
-    expect(synth).toHaveResourceWithProperties(ComputeManagedSslCertificate, { managed: { domains: ['shop.example.com', 'us-east1.shop.example.com'] } });
+    expect(synth).toHaveResourceWithProperties(ComputeManagedSslCertificate, {
+      managed: { domains: ['shop.example.com', 'us-east1.shop.example.com'] },
+    });
   });
 
   test('WHEN TIER_2 (pilot light) serves from one region THEN that is allowed', () => {
@@ -125,14 +192,29 @@ describe('GlobalFrontend', () => {
   });
 
   test.each([
-    [{ backends: [backend('us-central1')] }, 'backends must span at least 2 regions for TIER_0 (ACTIVE_ACTIVE serves from a second region), got: 1 (us-central1)'],
+    [
+      { backends: [backend('us-central1')] },
+      'backends must span at least 2 regions for TIER_0 (ACTIVE_ACTIVE serves from a second region), got: 1 (us-central1)',
+    ],
     [{ backends: [] }, 'backends must list at least one fleet, got: none'],
-    [{ backends: [backend('us-central1'), backend('us-east1', 9000)] }, 'backends must all serve on the same port (one health check covers them), got: 8080, 9000'],
-    [{ domains: ['*.example.com'] }, 'domains must not contain wildcards (Google-managed certificates do not issue them), got: *.example.com'],
-    [{ regionalDomains: { 'europe-west1': 'eu.example.com' } }, 'regionalDomains must only name regions with a backend (us-central1, us-east1), got: europe-west1'],
+    [
+      { backends: [backend('us-central1'), backend('us-east1', 9000)] },
+      'backends must all serve on the same port (one health check covers them), got: 8080, 9000',
+    ],
+    [
+      { domains: ['*.example.com'] },
+      'domains must not contain wildcards (Google-managed certificates do not issue them), got: *.example.com',
+    ],
+    [
+      { regionalDomains: { 'europe-west1': 'eu.example.com' } },
+      'regionalDomains must only name regions with a backend (us-central1, us-east1), got: europe-west1',
+    ],
     [{ wafSensitivity: 5 }, 'wafSensitivity must be an integer from 1 to 4, got: 5'],
     [{ healthCheckPath: 'healthz' }, 'healthCheckPath must start with \'/\' and contain no whitespace, got: "healthz"'],
-    [{ healthCheckPath: '/health z' }, 'healthCheckPath must start with \'/\' and contain no whitespace, got: "/health z"'],
+    [
+      { healthCheckPath: '/health z' },
+      'healthCheckPath must start with \'/\' and contain no whitespace, got: "/health z"',
+    ],
   ])('WHEN %j THEN it throws a clear error', (props, message) => {
     expect(() => frontend(testStack(), props)).toThrow(new Error(message));
   });

@@ -19,13 +19,19 @@ function network(scope: Construct, props: { projectServices?: ProjectServices } 
 }
 
 function database(scope: Construct, projectServices?: ProjectServices): HaCloudSql {
-  return new HaCloudSql(scope, 'Database', { tier: ServiceTier.TIER_3, network: network(scope, { projectServices }), region: 'us-central1', projectServices });
+  return new HaCloudSql(scope, 'Database', {
+    tier: ServiceTier.TIER_3,
+    network: network(scope, { projectServices }),
+    region: 'us-central1',
+    projectServices,
+  });
 }
 
-const servicesOf = (json: TerraformJson) => Object.values(json.resource.google_project_service ?? {}) as Record<string, unknown>[];
+const servicesOf = (json: TerraformJson) =>
+  Object.values(json.resource.google_project_service ?? {}) as Record<string, unknown>[];
 const dependsOn = (resource: Record<string, unknown>) => (resource.depends_on ?? []) as string[];
-const addressOf = (json: TerraformJson, type: string, api: string) => `${type}.${Object.entries(json.resource[type] ?? {})
-  .find(([, r]) => r.service === api)?.[0]}`;
+const addressOf = (json: TerraformJson, type: string, api: string) =>
+  `${type}.${Object.entries(json.resource[type] ?? {}).find(([, r]) => r.service === api)?.[0]}`;
 
 describe('ProjectServices', () => {
   test('GIVEN a construct and no projectServices THEN the stack gets one, and each API is enabled once, never disabled on destroy', () => {
@@ -34,10 +40,20 @@ describe('ProjectServices', () => {
     new ReplicatedBucket(stack, 'Assets', { tier: ServiceTier.TIER_3, bucketName: 'orders-assets', regions: REGIONS });
     expect(stack.node.tryFindChild(ProjectServices.DEFAULT_ID)).toBeInstanceOf(ProjectServices);
     const json = terraformJson(stack);
-    expect(servicesOf(json).map((s) => s.service).sort()).toEqual([
-      'cloudkms.googleapis.com', 'compute.googleapis.com', 'logging.googleapis.com', 'servicenetworking.googleapis.com', 'storage.googleapis.com',
+    expect(
+      servicesOf(json)
+        .map((s) => s.service)
+        .sort(),
+    ).toEqual([
+      'cloudkms.googleapis.com',
+      'compute.googleapis.com',
+      'logging.googleapis.com',
+      'servicenetworking.googleapis.com',
+      'storage.googleapis.com',
     ]);
-    expect(servicesOf(json).every((s) => s.disable_on_destroy === false && s.disable_dependent_services === false)).toBe(true);
+    expect(
+      servicesOf(json).every((s) => s.disable_on_destroy === false && s.disable_dependent_services === false),
+    ).toBe(true);
   });
 
   test('GIVEN a ProjectServices of its own THEN the constructs use it, and its enabledApis lists what they enabled', () => {
@@ -45,34 +61,57 @@ describe('ProjectServices', () => {
     const services = new ProjectServices(stack, 'Apis');
     network(stack, { projectServices: services });
     expect(stack.node.tryFindChild(ProjectServices.DEFAULT_ID)).toBeUndefined();
-    expect(services.enabledApis).toEqual(['compute.googleapis.com', 'logging.googleapis.com', 'servicenetworking.googleapis.com']);
+    expect(services.enabledApis).toEqual([
+      'compute.googleapis.com',
+      'logging.googleapis.com',
+      'servicenetworking.googleapis.com',
+    ]);
     expect(ProjectServices.of(stack)).toBe(services);
   });
 
-  test('THEN every resource depends on its API\'s google_project_service', () => {
-    const json = terraformJson(((stack) => { network(stack); return stack; })(testStack()));
+  test("THEN every resource depends on its API's google_project_service", () => {
+    const json = terraformJson(
+      ((stack) => {
+        network(stack);
+        return stack;
+      })(testStack()),
+    );
     const compute = addressOf(json, 'google_project_service', 'compute.googleapis.com');
     expect(Object.values(json.resource.google_compute_network).map(dependsOn)).toEqual([[compute]]);
-    expect(Object.values(json.resource.google_compute_subnetwork).every((r) => dependsOn(r).includes(compute))).toBe(true);
+    expect(Object.values(json.resource.google_compute_subnetwork).every((r) => dependsOn(r).includes(compute))).toBe(
+      true,
+    );
   });
 
   test('GIVEN Cloud SQL THEN its service agent is created with google-beta and granted its role before the key grant', () => {
     const stack = testStack();
     new GoogleProvider(stack, 'google', { project: 'orders-prod' });
     database(stack);
-    const json = terraformJson(stack) as TerraformJson & { provider: Record<string, unknown[]>; terraform: { required_providers: Record<string, unknown> } };
+    const json = terraformJson(stack) as TerraformJson & {
+      provider: Record<string, unknown[]>;
+      terraform: { required_providers: Record<string, unknown> };
+    };
     const identity = Object.entries(json.resource.google_project_service_identity)[0];
-    expect(identity[1]).toEqual(expect.objectContaining({ service: 'sqladmin.googleapis.com', provider: 'google-beta' }));
+    expect(identity[1]).toEqual(
+      expect.objectContaining({ service: 'sqladmin.googleapis.com', provider: 'google-beta' }),
+    );
     expect(json.provider['google-beta']).toEqual([{ project: 'orders-prod' }]);
-    expect(json.terraform.required_providers['google-beta']).toEqual({ source: 'hashicorp/google-beta', version: '6.50.0' });
-    const [roleName, role] = Object.entries(json.resource.google_project_iam_member).find(([, r]) => r.role === 'roles/cloudsql.serviceAgent')!;
+    expect(json.terraform.required_providers['google-beta']).toEqual({
+      source: 'hashicorp/google-beta',
+      version: '6.50.0',
+    });
+    const [roleName, role] = Object.entries(json.resource.google_project_iam_member).find(
+      ([, r]) => r.role === 'roles/cloudsql.serviceAgent',
+    )!;
     expect(role.member).toMatch(/@gcp-sa-cloud-sql\.iam\.gserviceaccount\.com$/);
     const grant = Object.values(json.resource.google_kms_crypto_key_iam_member)[0];
-    expect(dependsOn(grant)).toEqual(expect.arrayContaining([
-      addressOf(json, 'google_project_service', 'sqladmin.googleapis.com'),
-      `google_project_service_identity.${identity[0]}`,
-      `google_project_iam_member.${roleName}`,
-    ]));
+    expect(dependsOn(grant)).toEqual(
+      expect.arrayContaining([
+        addressOf(json, 'google_project_service', 'sqladmin.googleapis.com'),
+        `google_project_service_identity.${identity[0]}`,
+        `google_project_iam_member.${roleName}`,
+      ]),
+    );
   });
 
   test('GIVEN a google-beta provider in the stack THEN the agents use it and no second one is made', () => {
@@ -90,7 +129,9 @@ describe('ProjectServices', () => {
   test('GIVEN only a network THEN no google-beta provider (no agent is created)', () => {
     const stack = testStack();
     network(stack);
-    expect((terraformJson(stack) as TerraformJson & { provider?: Record<string, unknown> }).provider?.['google-beta']).toBeUndefined();
+    expect(
+      (terraformJson(stack) as TerraformJson & { provider?: Record<string, unknown> }).provider?.['google-beta'],
+    ).toBeUndefined();
   });
 
   test('GIVEN enableApis and createServiceAgents false THEN nothing is enabled or created, and the grant names the agent', () => {
@@ -124,6 +165,10 @@ describe('ProjectServices', () => {
   });
 
   test('the table names a *.googleapis.com service for every type', () => {
-    expect(Object.entries(GOOGLE_API_OF_TYPE).filter(([type, api]) => !type.startsWith('google_') || !/^[a-z]+\.googleapis\.com$/.test(api))).toEqual([]);
+    expect(
+      Object.entries(GOOGLE_API_OF_TYPE).filter(
+        ([type, api]) => !type.startsWith('google_') || !/^[a-z]+\.googleapis\.com$/.test(api),
+      ),
+    ).toEqual([]);
   });
 });

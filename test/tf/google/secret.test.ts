@@ -11,19 +11,36 @@ import { testStack } from './util';
 Testing.setupJest();
 
 function secret(scope: Construct, props: Partial<EncryptedSecretProps> = {}): EncryptedSecret {
-  return new EncryptedSecret(scope, 'Secret', { tier: ServiceTier.TIER_1, secretId: 'db-password', regions: ['us-central1', 'us-east1'], ...props });
+  return new EncryptedSecret(scope, 'Secret', {
+    tier: ServiceTier.TIER_1,
+    secretId: 'db-password',
+    regions: ['us-central1', 'us-east1'],
+    ...props,
+  });
 }
 
 describe('EncryptedSecret', () => {
   test('GIVEN two regions THEN user-managed replicas, each under a key of its own region', () => {
-    const synth = Testing.synthScope((scope) => { secret(scope); });
+    const synth = Testing.synthScope((scope) => {
+      secret(scope);
+    });
     expect(synth).toHaveResourceWithProperties(SecretManagerSecret, {
       secret_id: 'db-password',
       replication: {
         user_managed: {
           replicas: [
-            { location: 'us-central1', customer_managed_encryption: { kms_key_name: expect.stringContaining('google_kms_crypto_key.Secret_Key-us-central1_') } },
-            { location: 'us-east1', customer_managed_encryption: { kms_key_name: expect.stringContaining('google_kms_crypto_key.Secret_Key-us-east1_') } },
+            {
+              location: 'us-central1',
+              customer_managed_encryption: {
+                kms_key_name: expect.stringContaining('google_kms_crypto_key.Secret_Key-us-central1_'),
+              },
+            },
+            {
+              location: 'us-east1',
+              customer_managed_encryption: {
+                kms_key_name: expect.stringContaining('google_kms_crypto_key.Secret_Key-us-east1_'),
+              },
+            },
           ],
         },
       },
@@ -34,7 +51,9 @@ describe('EncryptedSecret', () => {
   });
 
   test('THEN rotation is announced on a CMEK topic that Secret Manager may publish to', () => {
-    const synth = Testing.synthScope((scope) => { secret(scope, { rotationDays: 30 }); });
+    const synth = Testing.synthScope((scope) => {
+      secret(scope, { rotationDays: 30 });
+    });
     expect(synth).toHaveResourceWithProperties(SecretManagerSecret, {
       rotation: { rotation_period: `${30 * 86400}s`, next_rotation_time: '${timeadd(plantimestamp(), "2592000s")}' },
       topics: [{ name: expect.stringContaining('google_pubsub_topic.Secret_RotationTopic') }],
@@ -46,13 +65,18 @@ describe('EncryptedSecret', () => {
     });
     expect(synth).toHaveResourceWithProperties(PubsubTopicIamMember, {
       role: 'roles/pubsub.publisher',
-      member: 'serviceAccount:service-${data.google_project.HaConstructsProject.number}@gcp-sa-secretmanager.iam.gserviceaccount.com',
+      member:
+        'serviceAccount:service-${data.google_project.HaConstructsProject.number}@gcp-sa-secretmanager.iam.gserviceaccount.com',
     });
   });
 
   test('GIVEN no rotation period THEN notifications come every 30 days, as on AWS', () => {
-    const synth = Testing.synthScope((scope) => { secret(scope); });
-    expect(synth).toHaveResourceWithProperties(SecretManagerSecret, { rotation: expect.objectContaining({ rotation_period: '2592000s' }) });
+    const synth = Testing.synthScope((scope) => {
+      secret(scope);
+    });
+    expect(synth).toHaveResourceWithProperties(SecretManagerSecret, {
+      rotation: expect.objectContaining({ rotation_period: '2592000s' }),
+    });
   });
 
   test('WHEN the value rotates externally THEN no notifications and no topic, and HA-SEC1 carries the reason', () => {
@@ -80,25 +104,44 @@ describe('EncryptedSecret', () => {
   test('WHEN the same grant name is used twice THEN it throws', () => {
     const s = secret(testStack());
     s.grantRead('App', 'serviceAccount:a@p.iam.gserviceaccount.com');
-    expect(() => s.grantRead('App', 'serviceAccount:b@p.iam.gserviceaccount.com')).toThrow(new Error('name must be unique among this secret\'s grants, got: App twice'));
+    expect(() => s.grantRead('App', 'serviceAccount:b@p.iam.gserviceaccount.com')).toThrow(
+      new Error("name must be unique among this secret's grants, got: App twice"),
+    );
   });
 
   test('WHEN a region is a Terraform expression THEN it throws (regions key construct ids)', () => {
     const stack = testStack();
     const region = new TerraformVariable(stack, 'region', { type: 'string' });
-    expect(() => secret(stack, { regions: ['us-central1', region.stringValue] }))
-      .toThrow(new Error("regions must be known at synthesis (each region keys its resources' construct ids), got: an unresolved token"));
+    expect(() => secret(stack, { regions: ['us-central1', region.stringValue] })).toThrow(
+      new Error(
+        "regions must be known at synthesis (each region keys its resources' construct ids), got: an unresolved token",
+      ),
+    );
   });
 
   test.each([
-    [{ regions: ['us-central1'] }, 'regions must list at least 2 regions for TIER_1 (WARM_STANDBY keeps a second region), got: 1 (us-central1)'],
+    [
+      { regions: ['us-central1'] },
+      'regions must list at least 2 regions for TIER_1 (WARM_STANDBY keeps a second region), got: 1 (us-central1)',
+    ],
     [{ regions: ['us-central1', 'us'] }, 'regions must be region names such as us-central1, got: us'],
-    [{ secretId: 'db password' }, 'secretId must be 1 to 255 letters, digits, hyphens or underscores, got: db password'],
+    [
+      { secretId: 'db password' },
+      'secretId must be 1 to 255 letters, digits, hyphens or underscores, got: db password',
+    ],
     [{ rotationDays: 0 }, 'rotationDays must be an integer from 1 to 36500, got: 0'],
     [{ rotationDays: 36501 }, 'rotationDays must be an integer from 1 to 36500, got: 36501'],
-    [{ rotationTopicId: 'projects/p/topics/rotation', rotatedExternally: 'issued by the payment provider, rotated in its console' },
-      'rotationTopicId and rotatedExternally are alternatives: give one of them, got: rotationTopicId, rotatedExternally'],
-    [{ rotatedExternally: 'by hand' }, "rotatedExternally must say why the value rotates outside Secret Manager (at least 20 characters), got: 'by hand'"],
+    [
+      {
+        rotationTopicId: 'projects/p/topics/rotation',
+        rotatedExternally: 'issued by the payment provider, rotated in its console',
+      },
+      'rotationTopicId and rotatedExternally are alternatives: give one of them, got: rotationTopicId, rotatedExternally',
+    ],
+    [
+      { rotatedExternally: 'by hand' },
+      "rotatedExternally must say why the value rotates outside Secret Manager (at least 20 characters), got: 'by hand'",
+    ],
   ])('WHEN %j THEN it throws a clear error', (props, message) => {
     expect(() => secret(testStack(), props)).toThrow(new Error(message));
   });

@@ -15,12 +15,21 @@ export function terraformJson(stack: TerraformStack): TerraformJson {
 
 /** The parts of Terraform JSON the tests read. */
 export interface TerraformJson {
-  readonly resource: Record<string, Record<string, Record<string, unknown> & { '//'?: Record<string, unknown>; lifecycle?: { prevent_destroy?: boolean } }>>;
+  readonly resource: Record<
+    string,
+    Record<
+      string,
+      Record<string, unknown> & { '//'?: Record<string, unknown>; lifecycle?: { prevent_destroy?: boolean } }
+    >
+  >;
   readonly data?: Record<string, Record<string, unknown>>;
 }
 
 /** Resources of one Terraform type, by logical id. */
-export function resourcesOf(json: TerraformJson, type: string): Record<string, Record<string, unknown> & { lifecycle?: { prevent_destroy?: boolean } }> {
+export function resourcesOf(
+  json: TerraformJson,
+  type: string,
+): Record<string, Record<string, unknown> & { lifecycle?: { prevent_destroy?: boolean } }> {
   return json.resource[type] ?? {};
 }
 
@@ -35,7 +44,10 @@ export function warningsOf(scope: Construct): string[] {
 }
 
 /** The only resource of a type in the JSON (fails the test when there is not exactly one). */
-export function onlyResource(json: TerraformJson, type: string): Record<string, unknown> & { '//'?: Record<string, unknown>; lifecycle?: { prevent_destroy?: boolean } } {
+export function onlyResource(
+  json: TerraformJson,
+  type: string,
+): Record<string, unknown> & { '//'?: Record<string, unknown>; lifecycle?: { prevent_destroy?: boolean } } {
   const all = Object.values(json.resource[type] ?? {});
   if (all.length !== 1) {
     throw new Error(`expected exactly one ${type}, got: ${all.length}`);

@@ -11,7 +11,8 @@ export const AuditTrail: HaRule = {
   level: 'error',
   category: 'security-hygiene',
   info: 'CloudTrail trails are multi-region, enable log file validation, and write to a bucket with S3 Object Lock.',
-  explanation: 'After an incident the trail is the record of who changed what; validation proves it was not edited and Object Lock that it was not deleted, even by the account that wrote it.',
+  explanation:
+    'After an incident the trail is the record of who changed what; validation proves it was not edited and Object Lock that it was not deleted, even by the account that wrote it.',
   resourceTypes: [...TYPES, ...BUCKET_TYPES, 'aws_s3_bucket_object_lock_configuration'],
   evaluate(context: RuleContext): Evaluation[] {
     return context.graph.ofType(...TYPES).map((trail) => {
@@ -37,9 +38,18 @@ export const AuditTrail: HaRule = {
 function objectLocked(context: RuleContext, bucket: GraphResource): boolean {
   const p = bucket.properties;
   if (bucket.engine === 'cloudformation') {
-    return bool(p.ObjectLockEnabled) === true && block(block(p.ObjectLockConfiguration)?.Rule)?.DefaultRetention !== undefined;
+    return (
+      bool(p.ObjectLockEnabled) === true &&
+      block(block(p.ObjectLockConfiguration)?.Rule)?.DefaultRetention !== undefined
+    );
   }
   const configs = context.graph.referrersOf(bucket, 'aws_s3_bucket_object_lock_configuration');
-  return bool(p.object_lock_enabled) === true && configs.some((c) => block(block(c.properties.rule)?.default_retention) !== undefined
-    || str(c.properties.object_lock_enabled) === 'Enabled' && block(c.properties.rule) !== undefined);
+  return (
+    bool(p.object_lock_enabled) === true &&
+    configs.some(
+      (c) =>
+        block(block(c.properties.rule)?.default_retention) !== undefined ||
+        (str(c.properties.object_lock_enabled) === 'Enabled' && block(c.properties.rule) !== undefined),
+    )
+  );
 }

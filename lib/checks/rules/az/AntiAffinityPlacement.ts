@@ -9,7 +9,8 @@ export const AntiAffinityPlacement: HaRule = {
   level: 'error',
   category: 'availability',
   info: 'Placement groups use the spread (or partition) strategy, never cluster; Google placement policies are not COLLOCATED.',
-  explanation: 'A cluster placement group (or a collocated Google policy) packs instances onto the same racks of one zone, so one hardware or power failure takes all of them: the opposite of the anti-affinity redundancy needs.',
+  explanation:
+    'A cluster placement group (or a collocated Google policy) packs instances onto the same racks of one zone, so one hardware or power failure takes all of them: the opposite of the anti-affinity redundancy needs.',
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     return context.graph.ofType(...TYPES).flatMap((group) => {
@@ -18,14 +19,24 @@ export const AntiAffinityPlacement: HaRule = {
         if (!placement) {
           return [];
         }
-        return [outcome(group, str(placement.collocation) === 'COLLOCATED'
-          ? `${group.address} collocates instances on shared hardware: remove collocation = "COLLOCATED" and spread them (availability_domain_count ≥ 2)`
-          : undefined)];
+        return [
+          outcome(
+            group,
+            str(placement.collocation) === 'COLLOCATED'
+              ? `${group.address} collocates instances on shared hardware: remove collocation = "COLLOCATED" and spread them (availability_domain_count ≥ 2)`
+              : undefined,
+          ),
+        ];
       }
       const strategy = str(group.properties.Strategy ?? group.properties.strategy);
-      return [outcome(group, strategy === 'cluster'
-        ? `${group.address} uses the cluster strategy, which packs instances into one rack set of one zone: use "spread" (or "partition") for redundant instances`
-        : undefined)];
+      return [
+        outcome(
+          group,
+          strategy === 'cluster'
+            ? `${group.address} uses the cluster strategy, which packs instances into one rack set of one zone: use "spread" (or "partition") for redundant instances`
+            : undefined,
+        ),
+      ];
     });
   },
 };

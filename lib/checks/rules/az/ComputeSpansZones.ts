@@ -11,8 +11,9 @@ export const ComputeSpansZones: HaRule = {
   id: 'HA-AZ1',
   level: 'error',
   category: 'availability',
-  info: 'Compute (Auto Scaling groups, ECS services, managed instance groups, GKE clusters) runs in at least the tier\'s minimum number of zones (2 without a tier): its subnets or zones, and for an ECS service at least that many tasks.',
-  explanation: 'A fleet in fewer zones than the tier assumes loses a larger share of its capacity, or all of it, when one zone fails; the AZ RTO of the tier is computed for tier.minAzs zones. An ECS service of one task runs in one zone whatever its subnets span. A fleet behind a zonal cell (a one-zone Network Load Balancer with cross-zone balancing turned off) is confined to its zone by design.',
+  info: "Compute (Auto Scaling groups, ECS services, managed instance groups, GKE clusters) runs in at least the tier's minimum number of zones (2 without a tier): its subnets or zones, and for an ECS service at least that many tasks.",
+  explanation:
+    'A fleet in fewer zones than the tier assumes loses a larger share of its capacity, or all of it, when one zone fails; the AZ RTO of the tier is computed for tier.minAzs zones. An ECS service of one task runs in one zone whatever its subnets span. A fleet behind a zonal cell (a one-zone Network Load Balancer with cross-zone balancing turned off) is confined to its zone by design.',
   resourceTypes: FLEET_TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     return context.graph.ofType(...FLEET_TYPES).flatMap((fleet) => {
@@ -20,7 +21,14 @@ export const ComputeSpansZones: HaRule = {
       const zones = fleetZones(context.graph, fleet);
       if (!zones) {
         // Without a tier, a fleet whose zones the template leaves to the account's defaults is not judged.
-        return expected.declared ? [outcome(fleet, `the template does not state the zones of ${fleet.address}: place it in subnets (or zones) of at least ${expected.minAzs} availability zones so that ${expected.name} can be checked`)] : [];
+        return expected.declared
+          ? [
+              outcome(
+                fleet,
+                `the template does not state the zones of ${fleet.address}: place it in subnets (or zones) of at least ${expected.minAzs} availability zones so that ${expected.name} can be checked`,
+              ),
+            ]
+          : [];
       }
       if (servesZonalCells(context.graph, fleet)) {
         return [];
@@ -32,10 +40,14 @@ export const ComputeSpansZones: HaRule = {
       if (running >= expected.minAzs) {
         return [outcome(fleet, undefined)];
       }
-      const reason = running < zones.length
-        ? `runs ${count} task(s), so in ${running} zone(s) although its subnets span ${zones.length}`
-        : `runs in ${zones.length} zone(s) (${zones.join(', ')})`;
-      const fix = running < zones.length ? `run at least ${expected.minAzs} tasks (the desired count)` : `add subnets or zones in ${expected.minAzs - zones.length} more`;
+      const reason =
+        running < zones.length
+          ? `runs ${count} task(s), so in ${running} zone(s) although its subnets span ${zones.length}`
+          : `runs in ${zones.length} zone(s) (${zones.join(', ')})`;
+      const fix =
+        running < zones.length
+          ? `run at least ${expected.minAzs} tasks (the desired count)`
+          : `add subnets or zones in ${expected.minAzs - zones.length} more`;
       return [outcome(fleet, `${fleet.address} ${reason}; ${expected.name} needs at least ${expected.minAzs}: ${fix}`)];
     });
   },

@@ -10,8 +10,9 @@ export const LoadBalancerSpansZones: HaRule = {
   id: 'HA-AZ2',
   level: 'error',
   category: 'availability',
-  info: 'Load balancers are placed in subnets of at least the tier\'s minimum number of zones (2 without a tier); a zonal cell (a one-zone Network Load Balancer with cross-zone balancing turned off) is exempt.',
-  explanation: 'A load balancer only has nodes in the zones of its subnets; targets in other zones receive no traffic, and the loss of its only zone takes the entry point down.',
+  info: "Load balancers are placed in subnets of at least the tier's minimum number of zones (2 without a tier); a zonal cell (a one-zone Network Load Balancer with cross-zone balancing turned off) is exempt.",
+  explanation:
+    'A load balancer only has nodes in the zones of its subnets; targets in other zones receive no traffic, and the loss of its only zone takes the entry point down.',
   resourceTypes: LOAD_BALANCER_TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     return context.graph.ofType(...LOAD_BALANCER_TYPES).flatMap((lb: GraphResource) => {
@@ -24,10 +25,21 @@ export const LoadBalancerSpansZones: HaRule = {
         return [];
       }
       if (count === 0) {
-        return [outcome(lb, `the template does not show the zones of ${lb.address}'s subnets: place it in subnets of at least ${expected.minAzs} zones so that ${expected.name} can be checked`)];
+        return [
+          outcome(
+            lb,
+            `the template does not show the zones of ${lb.address}'s subnets: place it in subnets of at least ${expected.minAzs} zones so that ${expected.name} can be checked`,
+          ),
+        ];
       }
-      return [outcome(lb, count >= expected.minAzs ? undefined
-        : `${lb.address} is placed in ${count} zone(s); ${expected.name} needs subnets in at least ${expected.minAzs} zones`)];
+      return [
+        outcome(
+          lb,
+          count >= expected.minAzs
+            ? undefined
+            : `${lb.address} is placed in ${count} zone(s); ${expected.name} needs subnets in at least ${expected.minAzs} zones`,
+        ),
+      ];
     });
   },
 };

@@ -4,7 +4,16 @@ import { block, blocks, bool, isSet, num } from '../../graph/values';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 import { expectationsOf } from '../expectations';
 
-const TYPES = ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable', 'aws_db_instance', 'aws_rds_cluster', 'aws_dynamodb_table', 'google_sql_database_instance'];
+const TYPES = [
+  'AWS::RDS::DBInstance',
+  'AWS::RDS::DBCluster',
+  'AWS::DynamoDB::Table',
+  'AWS::DynamoDB::GlobalTable',
+  'aws_db_instance',
+  'aws_rds_cluster',
+  'aws_dynamodb_table',
+  'google_sql_database_instance',
+];
 
 /** HA-BAK1: databases keep automated backups (and point-in-time recovery) as long as the tier says. */
 export const BackupRetention: HaRule = {
@@ -12,7 +21,8 @@ export const BackupRetention: HaRule = {
   level: 'error',
   category: 'recovery',
   info: 'RDS and Aurora keep automated backups for at least tier.backupRetentionDays (7 days without a tier); DynamoDB tables have point-in-time recovery; Cloud SQL has backups, PITR and enough retained backups.',
-  explanation: 'Replication copies deletes and corruption as faithfully as writes; only backups with point-in-time recovery undo them. The retention bounds how late a bad write can be found and still undone.',
+  explanation:
+    'Replication copies deletes and corruption as faithfully as writes; only backups with point-in-time recovery undo them. The retention bounds how late a bad write can be found and still undone.',
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     return context.graph.ofType(...TYPES).flatMap((db) => {
@@ -36,13 +46,19 @@ function problemOf(db: GraphResource, days: number, by: string): string | undefi
         return null;
       }
       const retention = num(p.BackupRetentionPeriod ?? p.backup_retention_period) ?? RDS_BACKUP_RETENTION_DEFAULT_DAYS;
-      return retention >= days ? undefined
+      return retention >= days
+        ? undefined
         : `${db.address} keeps automated backups for ${retention} day(s); ${by} needs ${days}: set ${db.engine === 'cloudformation' ? 'BackupRetentionPeriod' : 'backup_retention_period'} to ${days}`;
     }
     case 'AWS::DynamoDB::Table':
       return pitr(db, [block(p.PointInTimeRecoverySpecification)], days, by);
     case 'AWS::DynamoDB::GlobalTable':
-      return pitr(db, blocks(p.Replicas).map((r) => block(r.PointInTimeRecoverySpecification)), days, by);
+      return pitr(
+        db,
+        blocks(p.Replicas).map((r) => block(r.PointInTimeRecoverySpecification)),
+        days,
+        by,
+      );
     case 'aws_dynamodb_table':
       return pitr(db, [block(p.point_in_time_recovery)], days, by);
     default: {
@@ -59,17 +75,25 @@ function problemOf(db: GraphResource, days: number, by: string): string | undefi
         return `${db.address} has no point-in-time recovery: set settings.backup_configuration.${mysql ? 'binary_log_enabled' : 'point_in_time_recovery_enabled'} = true`;
       }
       const retained = num(block(backup.backup_retention_settings)?.retained_backups) ?? 7;
-      return retained >= days ? undefined : `${db.address} retains ${retained} daily backups; ${by} needs ${days}: raise backup_retention_settings.retained_backups`;
+      return retained >= days
+        ? undefined
+        : `${db.address} retains ${retained} daily backups; ${by} needs ${days}: raise backup_retention_settings.retained_backups`;
     }
   }
 }
 
-function pitr(db: GraphResource, specs: (Record<string, unknown> | undefined)[], days: number, by: string): string | undefined {
+function pitr(
+  db: GraphResource,
+  specs: (Record<string, unknown> | undefined)[],
+  days: number,
+  by: string,
+): string | undefined {
   if (specs.length === 0 || specs.some((s) => bool(s?.PointInTimeRecoveryEnabled ?? s?.enabled) !== true)) {
     return `${db.address} has no point-in-time recovery: enable it (every replica of a global table)`;
   }
   const periods = specs.map((s) => num(s?.RecoveryPeriodInDays ?? s?.recovery_period_in_days) ?? 35);
   const shortest = Math.min(...periods);
-  return shortest >= Math.min(days, 35) ? undefined : `${db.address} keeps ${shortest} day(s) of point-in-time recovery; ${by} needs ${Math.min(days, 35)}`;
+  return shortest >= Math.min(days, 35)
+    ? undefined
+    : `${db.address} keeps ${shortest} day(s) of point-in-time recovery; ${by} needs ${Math.min(days, 35)}`;
 }
-

@@ -10,7 +10,8 @@ export const RestoreTesting: HaRule = {
   category: 'recovery',
   needsTier: true,
   info: 'Every service with an AWS Backup plan also has a restore testing plan.',
-  explanation: 'A backup that has never been restored is a hope, not a recovery point: restore testing proves the recovery points restore, and measures how long that takes.',
+  explanation:
+    'A backup that has never been restored is a hope, not a recovery point: restore testing proves the recovery points restore, and measures how long that takes.',
   resourceTypes: [...PLAN_TYPES, ...TESTING_TYPES],
   evaluate(context: RuleContext): Evaluation[] {
     const { graph, services } = context;
@@ -20,7 +21,14 @@ export const RestoreTesting: HaRule = {
         return [];
       }
       const tested = graph.ofType(...TESTING_TYPES).some((t) => services.recordOf(t)?.service === record.service);
-      return [outcome(plan, tested ? undefined : `service ${record.service} backs up with ${plan.address} but never tests a restore: add a restore testing plan with a selection for its recovery points`)];
+      return [
+        outcome(
+          plan,
+          tested
+            ? undefined
+            : `service ${record.service} backs up with ${plan.address} but never tests a restore: add a restore testing plan with a selection for its recovery points`,
+        ),
+      ];
     });
   },
 };

@@ -4,8 +4,16 @@ import { block, blocks, bool, isSet } from '../../graph/values';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 
 const TYPES = [
-  'AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable',
-  'aws_rds_cluster', 'aws_db_instance', 'aws_dynamodb_table', 'aws_s3_bucket', 'google_sql_database_instance', 'google_storage_bucket',
+  'AWS::RDS::DBCluster',
+  'AWS::RDS::DBInstance',
+  'AWS::DynamoDB::Table',
+  'AWS::DynamoDB::GlobalTable',
+  'aws_rds_cluster',
+  'aws_db_instance',
+  'aws_dynamodb_table',
+  'aws_s3_bucket',
+  'google_sql_database_instance',
+  'google_storage_bucket',
 ];
 
 /** HA-DEL2: databases refuse API deletion; buckets are not force-destroyed. */
@@ -14,7 +22,8 @@ export const DeletionProtection: HaRule = {
   level: 'error',
   category: 'recovery',
   info: 'RDS, Aurora, DynamoDB and Cloud SQL enable deletion protection; Terraform buckets do not set force_destroy.',
-  explanation: 'Deletion protection stops a console click, a script or a compromised credential from deleting the database outside the stack\'s own lifecycle; force_destroy lets a plan empty a bucket.',
+  explanation:
+    "Deletion protection stops a console click, a script or a compromised credential from deleting the database outside the stack's own lifecycle; force_destroy lets a plan empty a bucket.",
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     return context.graph.ofType(...TYPES).flatMap((r) => {
@@ -32,25 +41,35 @@ function problemOf(context: RuleContext, r: GraphResource): string | undefined |
       if (isSet(p.DBClusterIdentifier) || isSameRegionReadReplica(context.graph, r)) {
         return null;
       }
-      return bool(p.DeletionProtection ?? p.deletion_protection) === true ? undefined : `${r.address} has no deletion protection: set ${name(r, 'DeletionProtection', 'deletion_protection')} to true`;
+      return bool(p.DeletionProtection ?? p.deletion_protection) === true
+        ? undefined
+        : `${r.address} has no deletion protection: set ${name(r, 'DeletionProtection', 'deletion_protection')} to true`;
     case 'AWS::RDS::DBCluster':
     case 'aws_rds_cluster':
-      return bool(p.DeletionProtection ?? p.deletion_protection) === true ? undefined : `${r.address} has no deletion protection: set ${name(r, 'DeletionProtection', 'deletion_protection')} to true`;
+      return bool(p.DeletionProtection ?? p.deletion_protection) === true
+        ? undefined
+        : `${r.address} has no deletion protection: set ${name(r, 'DeletionProtection', 'deletion_protection')} to true`;
     case 'AWS::DynamoDB::Table':
     case 'aws_dynamodb_table':
-      return bool(p.DeletionProtectionEnabled ?? p.deletion_protection_enabled) === true ? undefined
+      return bool(p.DeletionProtectionEnabled ?? p.deletion_protection_enabled) === true
+        ? undefined
         : `${r.address} has no deletion protection: set ${name(r, 'DeletionProtectionEnabled', 'deletion_protection_enabled')} to true`;
     case 'AWS::DynamoDB::GlobalTable':
-      return blocks(p.Replicas).length > 0 && blocks(p.Replicas).every((replica) => bool(replica.DeletionProtectionEnabled) === true) ? undefined
+      return blocks(p.Replicas).length > 0 &&
+        blocks(p.Replicas).every((replica) => bool(replica.DeletionProtectionEnabled) === true)
+        ? undefined
         : `${r.address} has replicas without deletion protection: set DeletionProtectionEnabled on every replica`;
     case 'google_sql_database_instance': {
       const terraformGuard = bool(p.deletion_protection) !== false;
       const apiGuard = bool(block(p.settings)?.deletion_protection_enabled) === true;
-      return terraformGuard && apiGuard ? undefined
+      return terraformGuard && apiGuard
+        ? undefined
         : `${r.address} can be deleted: keep deletion_protection (Terraform) and set settings.deletion_protection_enabled = true (API)`;
     }
     default:
-      return bool(p.force_destroy) === true ? `${r.address} sets force_destroy, which deletes every object on destroy: remove it` : undefined;
+      return bool(p.force_destroy) === true
+        ? `${r.address} sets force_destroy, which deletes every object on destroy: remove it`
+        : undefined;
   }
 }
 

@@ -25,10 +25,25 @@ const CFN_STATEFUL: Record<string, readonly string[]> = {
 
 /** Terraform types that hold data (or the key to data). */
 const TF_STATEFUL = [
-  'aws_rds_cluster', 'aws_db_instance', 'aws_dynamodb_table', 'aws_s3_bucket', 'aws_efs_file_system', 'aws_kms_key',
-  'aws_cloudwatch_log_group', 'aws_secretsmanager_secret', 'aws_backup_vault', 'aws_elasticache_replication_group',
-  'google_sql_database_instance', 'google_storage_bucket', 'google_kms_crypto_key', 'google_secret_manager_secret',
-  'aws_opensearch_domain', 'aws_elasticsearch_domain', 'aws_docdb_cluster', 'aws_neptune_cluster', 'aws_redshift_cluster',
+  'aws_rds_cluster',
+  'aws_db_instance',
+  'aws_dynamodb_table',
+  'aws_s3_bucket',
+  'aws_efs_file_system',
+  'aws_kms_key',
+  'aws_cloudwatch_log_group',
+  'aws_secretsmanager_secret',
+  'aws_backup_vault',
+  'aws_elasticache_replication_group',
+  'google_sql_database_instance',
+  'google_storage_bucket',
+  'google_kms_crypto_key',
+  'google_secret_manager_secret',
+  'aws_opensearch_domain',
+  'aws_elasticsearch_domain',
+  'aws_docdb_cluster',
+  'aws_neptune_cluster',
+  'aws_redshift_cluster',
 ];
 
 /** HA-DEL1: deleting the stack (or replacing the resource) does not delete stored data. */
@@ -36,12 +51,16 @@ export const RetainStatefulResources: HaRule = {
   id: 'HA-DEL1',
   level: 'error',
   category: 'recovery',
-  info: 'Stateful resources (databases, tables, buckets, file systems, search domains, keys, logs, secrets, vaults) have DeletionPolicy and UpdateReplacePolicy Retain or Snapshot (CloudFormation) or lifecycle.prevent_destroy (Terraform); a same-region read replica is its source\'s concern.',
-  explanation: 'A stack deletion, a rename of a logical id or a replacing update deletes a database, a bucket or the key that decrypts them in seconds; no replica survives that, because it is deleted by the same change.',
+  info: "Stateful resources (databases, tables, buckets, file systems, search domains, keys, logs, secrets, vaults) have DeletionPolicy and UpdateReplacePolicy Retain or Snapshot (CloudFormation) or lifecycle.prevent_destroy (Terraform); a same-region read replica is its source's concern.",
+  explanation:
+    'A stack deletion, a rename of a logical id or a replacing update deletes a database, a bucket or the key that decrypts them in seconds; no replica survives that, because it is deleted by the same change.',
   resourceTypes: [...Object.keys(CFN_STATEFUL), ...TF_STATEFUL],
   evaluate(context: RuleContext): Evaluation[] {
-    const cfn = context.graph.ofType(...Object.keys(CFN_STATEFUL))
-      .flatMap((r) => memberOfCluster(r) || isSameRegionReadReplica(context.graph, r) ? [] : [outcome(r, cfnProblem(r))]);
+    const cfn = context.graph
+      .ofType(...Object.keys(CFN_STATEFUL))
+      .flatMap((r) =>
+        memberOfCluster(r) || isSameRegionReadReplica(context.graph, r) ? [] : [outcome(r, cfnProblem(r))],
+      );
     const tf = context.graph.ofType(...TF_STATEFUL).flatMap((r) => {
       if (isSameRegionReadReplica(context.graph, r)) {
         return [];
@@ -50,10 +69,16 @@ export const RetainStatefulResources: HaRule = {
         ...(r.preventDestroy === false ? ['can be destroyed by a plan: add lifecycle { prevent_destroy = true }'] : []),
         // Deleted or replaced, such a database leaves no copy of its data behind (a read replica's data is its source's).
         ...(bool(r.properties.skip_final_snapshot) === true && !isSet(r.properties.replicate_source_db)
-          ? ['skips its final snapshot: set skip_final_snapshot = false and a final_snapshot_identifier'] : []),
+          ? ['skips its final snapshot: set skip_final_snapshot = false and a final_snapshot_identifier']
+          : []),
       ];
       if (problems.length === 0 && r.preventDestroy === undefined) {
-        return [undecided(r, 'a plan or a state does not record lifecycle.prevent_destroy: run ha-report on the configuration (Terraform JSON) to check it')];
+        return [
+          undecided(
+            r,
+            'a plan or a state does not record lifecycle.prevent_destroy: run ha-report on the configuration (Terraform JSON) to check it',
+          ),
+        ];
       }
       return [outcome(r, problems.length === 0 ? undefined : `${r.address} ${problems.join('; and ')}`)];
     });
@@ -78,7 +103,12 @@ function cfnProblem(resource: GraphResource): string | undefined {
     return undefined;
   }
   // In the reader's words: CDK's removal policy where the template shows CDK wrote it.
-  const cdk = resource.constructPath !== undefined ? ` (RemovalPolicy.${allowed.includes('Snapshot') ? 'RETAIN or SNAPSHOT' : 'RETAIN'})` : '';
-  return `${resource.address} has ${problems.join(' and ')}: set both to ${allowed.slice(0, allowed.includes('Snapshot') ? 2 : 1).join(' or ')} `
-    + `so its data outlives the stack${cdk}`;
+  const cdk =
+    resource.constructPath !== undefined
+      ? ` (RemovalPolicy.${allowed.includes('Snapshot') ? 'RETAIN or SNAPSHOT' : 'RETAIN'})`
+      : '';
+  return (
+    `${resource.address} has ${problems.join(' and ')}: set both to ${allowed.slice(0, allowed.includes('Snapshot') ? 2 : 1).join(' or ')} ` +
+    `so its data outlives the stack${cdk}`
+  );
 }

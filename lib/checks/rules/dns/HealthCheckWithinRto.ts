@@ -11,8 +11,9 @@ export const HealthCheckWithinRto: HaRule = {
   level: 'warning',
   category: 'availability',
   needsTier: true,
-  info: 'Route 53 health checks detect failure fast enough that interval × threshold + request timeout + TTL of the records using them fits the tier\'s region RTO.',
-  explanation: 'The DNS share of a region failover is fixed by the health check and the TTL; if it alone exceeds the region RTO, no amount of standby capacity meets the objective.',
+  info: "Route 53 health checks detect failure fast enough that interval × threshold + request timeout + TTL of the records using them fits the tier's region RTO.",
+  explanation:
+    'The DNS share of a region failover is fixed by the health check and the TTL; if it alone exceeds the region RTO, no amount of standby capacity meets the objective.',
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     const records = dnsRecords(context.graph);
@@ -23,15 +24,28 @@ export const HealthCheckWithinRto: HaRule = {
         return [];
       }
       const users = records.filter((r) => r.healthChecks.some((h) => h.key === check.key));
-      const ttl = Math.max(...users.map((r) => (r.alias ? ROUTE53_ALIAS_ELB_TTL_SECONDS : r.ttl ?? tier.dnsTtlSeconds)), users.length === 0 ? tier.dnsTtlSeconds : 0);
+      const ttl = Math.max(
+        ...users.map((r) => (r.alias ? ROUTE53_ALIAS_ELB_TTL_SECONDS : (r.ttl ?? tier.dnsTtlSeconds))),
+        users.length === 0 ? tier.dnsTtlSeconds : 0,
+      );
       let seconds: number;
       try {
-        seconds = dnsFailoverSeconds({ intervalSeconds: settings.intervalSeconds, failureThreshold: settings.failureThreshold, ttlSeconds: ttl });
+        seconds = dnsFailoverSeconds({
+          intervalSeconds: settings.intervalSeconds,
+          failureThreshold: settings.failureThreshold,
+          ttlSeconds: ttl,
+        });
       } catch (e) {
         return [outcome(check, `${check.address} has invalid settings: ${(e as Error).message}`)];
       }
-      return [outcome(check, seconds <= tier.regionRtoSeconds ? undefined
-        : `${check.address} moves traffic after up to ${seconds} s (interval ${settings.intervalSeconds} × threshold ${settings.failureThreshold} + request timeout + TTL ${ttl}), more than ${tier.name}'s region RTO of ${tier.regionRtoSeconds} s: use a ${tier.healthCheckIntervalSeconds} s interval and a threshold of ${tier.healthCheckFailureThreshold}`)];
+      return [
+        outcome(
+          check,
+          seconds <= tier.regionRtoSeconds
+            ? undefined
+            : `${check.address} moves traffic after up to ${seconds} s (interval ${settings.intervalSeconds} × threshold ${settings.failureThreshold} + request timeout + TTL ${ttl}), more than ${tier.name}'s region RTO of ${tier.regionRtoSeconds} s: use a ${tier.healthCheckIntervalSeconds} s interval and a threshold of ${tier.healthCheckFailureThreshold}`,
+        ),
+      ];
     });
   },
 };

@@ -9,7 +9,8 @@ export const CrossRegionReplica: HaRule = {
   category: 'recovery',
   needsTier: true,
   info: 'For ACTIVE_ACTIVE, WARM_STANDBY and PILOT_LIGHT services, every primary data store replicates to another region (Aurora Global Database, RDS or Cloud SQL cross-region replica, DynamoDB global table, S3 or EFS replication, multi-region GCS); log buckets are exempt.',
-  explanation: 'These strategies promise a region RTO of minutes to an hour, which only holds when the standby region already has the data; a store without a cross-region copy makes the region RPO unbounded.',
+  explanation:
+    'These strategies promise a region RTO of minutes to an hour, which only holds when the standby region already has the data; a store without a cross-region copy makes the region RPO unbounded.',
   resourceTypes: STORE_TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     const { graph } = context;
@@ -37,8 +38,14 @@ export const CrossRegionReplica: HaRule = {
         'AWS::EFS::FileSystem': 'add a ReplicationConfiguration to the standby region',
         aws_efs_file_system: 'add an aws_efs_replication_configuration to the standby region',
       };
-      return [outcome(store, copy ? undefined
-        : `${store.address} has no copy outside its region, which ${tier.name} (${tier.strategy}) needs: ${fix[store.type] ?? 'replicate it to the standby region'}`)];
+      return [
+        outcome(
+          store,
+          copy
+            ? undefined
+            : `${store.address} has no copy outside its region, which ${tier.name} (${tier.strategy}) needs: ${fix[store.type] ?? 'replicate it to the standby region'}`,
+        ),
+      ];
     });
   },
 };

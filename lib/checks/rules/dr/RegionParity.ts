@@ -17,8 +17,9 @@ export const RegionParity: HaRule = {
   level: 'error',
   category: 'recovery',
   needsTier: true,
-  info: 'In a multi-region service, the compute of each standby or serving region may use its own region\'s copy of every table, bucket, secret, key and parameter the primary region\'s compute uses, with the same actions.',
-  explanation: 'A replica the standby\'s code cannot read is no standby: traffic moved there meets AccessDenied, and the failover the report counts never serves a request.',
+  info: "In a multi-region service, the compute of each standby or serving region may use its own region's copy of every table, bucket, secret, key and parameter the primary region's compute uses, with the same actions.",
+  explanation:
+    "A replica the standby's code cannot read is no standby: traffic moved there meets AccessDenied, and the failover the report counts never serves a request.",
   resourceTypes: ['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::InstanceProfile', 'AWS::ECS::TaskDefinition'],
   evaluate(context: RuleContext): Evaluation[] {
     const { graph, services } = context;
@@ -38,23 +39,35 @@ export const RegionParity: HaRule = {
         continue;
       }
       const tier = tierOf(context, roles[0].role)!;
-      const isReference = (compute: ComputeRole) => tier.allRegionsServe || services.recordOf(compute.role)?.role === 'primary';
+      const isReference = (compute: ComputeRole) =>
+        tier.allRegionsServe || services.recordOf(compute.role)?.role === 'primary';
       const grants = new Map(roles.map((compute) => [compute.role.key, storeGrants(graph, compute.role)]));
       for (const target of roles) {
         const problems: string[] = [];
         for (const reference of roles.filter((r) => r.region !== target.region && isReference(r))) {
           const needed = grants.get(reference.role.key)!.filter((g) => g.region === reference.region);
-          const held = regions.length > 0 ? [...roles.filter((r) => r.region === target.region)].flatMap((r) => grants.get(r.role.key)!) : [];
+          const held =
+            regions.length > 0
+              ? [...roles.filter((r) => r.region === target.region)].flatMap((r) => grants.get(r.role.key)!)
+              : [];
           for (const grant of needed) {
             const problem = missing(grant, held, target.region, copies);
             if (problem) {
-              problems.push(`${problem} (${reference.role.stack}/${reference.role.address} in ${reference.region} may)`);
+              problems.push(
+                `${problem} (${reference.role.stack}/${reference.role.address} in ${reference.region} may)`,
+              );
             }
           }
         }
-        evaluations.push(problems.length === 0 ? pass(target.role) : fail(target.role,
-          `${target.role.address}, compute of ${services.recordOf(target.role)!.service} in ${target.region}, ${problems.join('; ')}: `
-          + 'grant it on its own region\'s copy (or replicate what has none), or traffic moved here meets AccessDenied'));
+        evaluations.push(
+          problems.length === 0
+            ? pass(target.role)
+            : fail(
+                target.role,
+                `${target.role.address}, compute of ${services.recordOf(target.role)!.service} in ${target.region}, ${problems.join('; ')}: ` +
+                  "grant it on its own region's copy (or replicate what has none), or traffic moved here meets AccessDenied",
+              ),
+        );
       }
     }
     return evaluations;
@@ -62,7 +75,12 @@ export const RegionParity: HaRule = {
 };
 
 /** What `held` lacks of `grant` in `region`, or undefined when it covers it. */
-function missing(grant: StoreGrant, held: readonly StoreGrant[], region: string, copies: Map<string, Set<string>>): string | undefined {
+function missing(
+  grant: StoreGrant,
+  held: readonly StoreGrant[],
+  region: string,
+  copies: Map<string, Set<string>>,
+): string | undefined {
   // A database user exists wherever the cluster does.
   if (!copies.get(grant.identity.split(' as ')[0])?.has(region)) {
     return `has no copy of ${grant.identity} in its region`;

@@ -5,10 +5,27 @@ import { inWords } from '../support';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 
 const TYPES = [
-  'AWS::S3::Bucket', 'AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable', 'AWS::Logs::LogGroup',
-  'AWS::SNS::Topic', 'AWS::SQS::Queue', 'AWS::EFS::FileSystem', 'AWS::SecretsManager::Secret',
-  'aws_s3_bucket', 'aws_rds_cluster', 'aws_db_instance', 'aws_dynamodb_table', 'aws_cloudwatch_log_group', 'aws_sns_topic', 'aws_sqs_queue',
-  'aws_efs_file_system', 'aws_secretsmanager_secret', 'google_sql_database_instance', 'google_storage_bucket',
+  'AWS::S3::Bucket',
+  'AWS::RDS::DBCluster',
+  'AWS::RDS::DBInstance',
+  'AWS::DynamoDB::Table',
+  'AWS::DynamoDB::GlobalTable',
+  'AWS::Logs::LogGroup',
+  'AWS::SNS::Topic',
+  'AWS::SQS::Queue',
+  'AWS::EFS::FileSystem',
+  'AWS::SecretsManager::Secret',
+  'aws_s3_bucket',
+  'aws_rds_cluster',
+  'aws_db_instance',
+  'aws_dynamodb_table',
+  'aws_cloudwatch_log_group',
+  'aws_sns_topic',
+  'aws_sqs_queue',
+  'aws_efs_file_system',
+  'aws_secretsmanager_secret',
+  'google_sql_database_instance',
+  'google_storage_bucket',
 ];
 
 /** HA-ENC1: data at rest is encrypted with a customer-managed key. */
@@ -17,12 +34,16 @@ export const CustomerManagedKeys: HaRule = {
   level: 'error',
   category: 'security-hygiene',
   info: 'Buckets, databases, tables, log groups, topics, queues, file systems and secrets are encrypted with a customer-managed KMS key (CMEK on Google), and so is every replica of a DynamoDB global table or a Secrets Manager secret, with a key of its own region; AWS managed keys (alias/aws/...) do not count; buckets that receive load-balancer or S3 server access logs are exempt (those only support S3-managed keys).',
-  explanation: 'A key you own can be rotated, audited, replicated to the standby region and revoked; an AWS-owned key can do none of that, and a replica encrypted with a key the standby region cannot use is not a usable replica.',
+  explanation:
+    'A key you own can be rotated, audited, replicated to the standby region and revoked; an AWS-owned key can do none of that, and a replica encrypted with a key the standby region cannot use is not a usable replica.',
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     return context.graph.ofType(...TYPES).flatMap((r) => {
       // An Aurora member is encrypted by its cluster; a same-region read replica with its source's key.
-      if ((r.type === 'AWS::RDS::DBInstance' && isSet(r.properties.DBClusterIdentifier)) || isSameRegionReadReplica(context.graph, r)) {
+      if (
+        (r.type === 'AWS::RDS::DBInstance' && isSet(r.properties.DBClusterIdentifier)) ||
+        isSameRegionReadReplica(context.graph, r)
+      ) {
         return [];
       }
       // Load-balancer access logs and S3 server access logs can only be delivered to buckets
@@ -65,7 +86,9 @@ function hasCustomerKey(context: RuleContext, r: GraphResource): boolean {
       });
     }
     case 'aws_s3_bucket': {
-      const separate = context.graph.referrersOf(r, 'aws_s3_bucket_server_side_encryption_configuration').flatMap((c) => blocks(c.properties.rule));
+      const separate = context.graph
+        .referrersOf(r, 'aws_s3_bucket_server_side_encryption_configuration')
+        .flatMap((c) => blocks(c.properties.rule));
       const inline = blocks(block(p.server_side_encryption_configuration)?.rule);
       return [...separate, ...inline].some((rule) => {
         const d = block(rule.apply_server_side_encryption_by_default);
@@ -113,11 +136,24 @@ function hasCustomerKey(context: RuleContext, r: GraphResource): boolean {
 }
 
 /** Where each kind of replica names its region and its key. */
-const REPLICAS: Record<string, { list: string; region: string; key: (replica: JsonObject) => unknown; argument: string }> = {
-  'AWS::DynamoDB::GlobalTable': { list: 'Replicas', region: 'Region', key: (x) => block(x.SSESpecification)?.KMSMasterKeyId, argument: 'SSESpecification.KMSMasterKeyId' },
-  'AWS::SecretsManager::Secret': { list: 'ReplicaRegions', region: 'Region', key: (x) => x.KmsKeyId, argument: 'KmsKeyId' },
-  'aws_dynamodb_table': { list: 'replica', region: 'region_name', key: (x) => x.kms_key_arn, argument: 'kms_key_arn' },
-  'aws_secretsmanager_secret': { list: 'replica', region: 'region', key: (x) => x.kms_key_id, argument: 'kms_key_id' },
+const REPLICAS: Record<
+  string,
+  { list: string; region: string; key: (replica: JsonObject) => unknown; argument: string }
+> = {
+  'AWS::DynamoDB::GlobalTable': {
+    list: 'Replicas',
+    region: 'Region',
+    key: (x) => block(x.SSESpecification)?.KMSMasterKeyId,
+    argument: 'SSESpecification.KMSMasterKeyId',
+  },
+  'AWS::SecretsManager::Secret': {
+    list: 'ReplicaRegions',
+    region: 'Region',
+    key: (x) => x.KmsKeyId,
+    argument: 'KmsKeyId',
+  },
+  aws_dynamodb_table: { list: 'replica', region: 'region_name', key: (x) => x.kms_key_arn, argument: 'kms_key_arn' },
+  aws_secretsmanager_secret: { list: 'replica', region: 'region', key: (x) => x.kms_key_id, argument: 'kms_key_id' },
 };
 
 /**
@@ -142,16 +178,18 @@ function replicaProblems(context: RuleContext, r: GraphResource): string[] {
     }
     // A KMS key is only usable in its own region: the replica of a multi-region key is a key of its own.
     const text = JSON.stringify(key);
-    const elsewhere = context.graph.referencedBy(r, 'AWS::KMS::Key', 'AWS::KMS::ReplicaKey', 'aws_kms_key', 'aws_kms_replica_key')
+    const elsewhere = context.graph
+      .referencedBy(r, 'AWS::KMS::Key', 'AWS::KMS::ReplicaKey', 'aws_kms_key', 'aws_kms_replica_key')
       .find((k) => mentions(text, k) && k.region !== undefined && region !== undefined && k.region !== region);
     return elsewhere ? [`${named} (its key ${elsewhere.address} is in ${elsewhere.region})`] : [];
   });
   if (problems.length === 0) {
     return [];
   }
-  const fixed = r.engine === 'cloudformation'
-    ? `set each replica's ${kind.argument} to a customer-managed key in its region`
-    : `set each replica's ${kind.argument} to an aws_kms_key or aws_kms_replica_key you manage in its region`;
+  const fixed =
+    r.engine === 'cloudformation'
+      ? `set each replica's ${kind.argument} to a customer-managed key in its region`
+      : `set each replica's ${kind.argument} to an aws_kms_key or aws_kms_replica_key you manage in its region`;
   return [`${r.address} has replicas without a customer-managed key in ${problems.join(', ')}: ${fixed}`];
 }
 
@@ -167,13 +205,17 @@ function customerKey(context: RuleContext, r: GraphResource, value: unknown): bo
   if (text.includes('alias/aws/')) {
     return false;
   }
-  const lookups = context.graph.referencedBy(r, 'aws_kms_alias', 'aws_kms_key').filter((d) => d.isData && mentions(text, d));
+  const lookups = context.graph
+    .referencedBy(r, 'aws_kms_alias', 'aws_kms_key')
+    .filter((d) => d.isData && mentions(text, d));
   return !lookups.some((d) => JSON.stringify(d.properties).includes('alias/aws/'));
 }
 
 /** Whether a property (as JSON text) refers to a resource: `{"Ref":"Key"}`, `"${aws_kms_key.k.arn}"`. */
 function mentions(text: string, target: GraphResource): boolean {
-  return target.engine === 'cloudformation' ? text.includes(JSON.stringify(target.address)) : text.includes(`${target.address}.`);
+  return target.engine === 'cloudformation'
+    ? text.includes(JSON.stringify(target.address))
+    : text.includes(`${target.address}.`);
 }
 
 function fix(r: GraphResource): string {
@@ -182,7 +224,8 @@ function fix(r: GraphResource): string {
   }
   return inWords(r, {
     cdk: 'pass a customer-managed KMS key (encryptionKey)',
-    cloudFormation: 'set its KMS key property (KmsKeyId, KMSMasterKeyID or KmsMasterKeyId) to an AWS::KMS::Key of this template',
+    cloudFormation:
+      'set its KMS key property (KmsKeyId, KMSMasterKeyID or KmsMasterKeyId) to an AWS::KMS::Key of this template',
     terraform: 'set the KMS key argument to an aws_kms_key you manage',
   });
 }

@@ -2,8 +2,21 @@ import { GraphResource } from '../../graph/model';
 import { blocks, JsonObject, policyDocument, statements, str, strings } from '../../graph/values';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 
-const CFN_TYPES = ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'];
-const TF_TYPES = ['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_role', 'aws_iam_policy_document'];
+const CFN_TYPES = [
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::IAM::Role',
+  'AWS::IAM::User',
+  'AWS::IAM::Group',
+];
+const TF_TYPES = [
+  'aws_iam_policy',
+  'aws_iam_role_policy',
+  'aws_iam_user_policy',
+  'aws_iam_group_policy',
+  'aws_iam_role',
+  'aws_iam_policy_document',
+];
 const GOOGLE_TYPES = ['google_project_iam_member', 'google_project_iam_binding'];
 const PRIMITIVE_ROLES = ['roles/owner', 'roles/editor'];
 
@@ -13,7 +26,8 @@ export const NoWildcardActions: HaRule = {
   level: 'error',
   category: 'security-hygiene',
   info: 'Identity policies do not Allow `*` or `<service>:*` actions (nor NotAction); Google projects grant no owner or editor role.',
-  explanation: 'A wildcard grant lets one compromised workload delete the replicas, backups and keys that recovery depends on; least privilege keeps a failure in one component from becoming a failure of all of them.',
+  explanation:
+    'A wildcard grant lets one compromised workload delete the replicas, backups and keys that recovery depends on; least privilege keeps a failure in one component from becoming a failure of all of them.',
   resourceTypes: [...CFN_TYPES, ...TF_TYPES, ...GOOGLE_TYPES],
   evaluate(context: RuleContext): Evaluation[] {
     const aws = context.graph.ofType(...CFN_TYPES, ...TF_TYPES).flatMap((r) => {
@@ -22,11 +36,23 @@ export const NoWildcardActions: HaRule = {
         return [];
       }
       const wild = documents.flatMap(statements).flatMap(wildcards);
-      return [outcome(r, wild.length === 0 ? undefined : `${r.address} allows ${[...new Set(wild)].join(', ')}: list the actions the workload calls`)];
+      return [
+        outcome(
+          r,
+          wild.length === 0
+            ? undefined
+            : `${r.address} allows ${[...new Set(wild)].join(', ')}: list the actions the workload calls`,
+        ),
+      ];
     });
     const google = context.graph.ofType(...GOOGLE_TYPES).map((r) => {
       const role = str(r.properties.role);
-      return outcome(r, role && PRIMITIVE_ROLES.includes(role) ? `${r.address} grants ${role}: grant a predefined or custom role with the permissions needed` : undefined);
+      return outcome(
+        r,
+        role && PRIMITIVE_ROLES.includes(role)
+          ? `${r.address} grants ${role}: grant a predefined or custom role with the permissions needed`
+          : undefined,
+      );
     });
     return [...aws, ...google];
   },
@@ -41,9 +67,13 @@ function documentsOf(r: GraphResource): JsonObject[] {
     case 'AWS::IAM::Role':
     case 'AWS::IAM::User':
     case 'AWS::IAM::Group':
-      return blocks(p.Policies).map((policy) => policyDocument(policy.PolicyDocument)).filter(isDoc);
+      return blocks(p.Policies)
+        .map((policy) => policyDocument(policy.PolicyDocument))
+        .filter(isDoc);
     case 'aws_iam_role':
-      return blocks(p.inline_policy).map((policy) => policyDocument(policy.policy)).filter(isDoc);
+      return blocks(p.inline_policy)
+        .map((policy) => policyDocument(policy.policy))
+        .filter(isDoc);
     case 'aws_iam_policy_document':
       return [p];
     default:

@@ -16,15 +16,18 @@ export const ShallowReplacementCheck: HaRule = {
   id: 'HA-LB4',
   level: 'error',
   category: 'availability',
-  info: 'An Auto Scaling group that replaces instances on ELB health, or an ECS service (which always replaces tasks its target group finds unhealthy), does not use, as its target health check, the deep path the service\'s Route 53 health checks use to move traffic between regions.',
-  explanation: 'A deep check fails on every instance at once when a shared dependency browns out; as the replacement check it terminates the whole healthy fleet, turning a brownout into an outage. Replacement needs a shallow liveness check; the deep readiness check moves traffic.',
+  info: "An Auto Scaling group that replaces instances on ELB health, or an ECS service (which always replaces tasks its target group finds unhealthy), does not use, as its target health check, the deep path the service's Route 53 health checks use to move traffic between regions.",
+  explanation:
+    'A deep check fails on every instance at once when a shared dependency browns out; as the replacement check it terminates the whole healthy fleet, turning a brownout into an outage. Replacement needs a shallow liveness check; the deep readiness check moves traffic.',
   resourceTypes: [...ASG_TYPES, ...ECS_SERVICE_TYPES, ...TARGET_GROUP_TYPES, ...DNS_CHECK_TYPES],
   evaluate(context: RuleContext): Evaluation[] {
     const { graph, services } = context;
     const deepPaths = new Map<string, Set<string>>();
     for (const check of graph.ofType(...DNS_CHECK_TYPES)) {
       const service = services.recordOf(check)?.service;
-      const config = isObject(check.properties.HealthCheckConfig) ? check.properties.HealthCheckConfig : check.properties;
+      const config = isObject(check.properties.HealthCheckConfig)
+        ? check.properties.HealthCheckConfig
+        : check.properties;
       const path = str(config.ResourcePath ?? config.resource_path);
       if (service && path) {
         deepPaths.set(service, (deepPaths.get(service) ?? new Set()).add(path.split('?')[0]));
@@ -33,20 +36,31 @@ export const ShallowReplacementCheck: HaRule = {
     return graph.ofType(...ASG_TYPES, ...ECS_SERVICE_TYPES).flatMap((asg) => {
       const service = services.recordOf(asg)?.service;
       const deep = service ? deepPaths.get(service) : undefined;
-      const onElbHealth = ECS_SERVICE_TYPES.includes(asg.type) || str(asg.properties.HealthCheckType ?? asg.properties.health_check_type) === 'ELB';
+      const onElbHealth =
+        ECS_SERVICE_TYPES.includes(asg.type) ||
+        str(asg.properties.HealthCheckType ?? asg.properties.health_check_type) === 'ELB';
       if (!deep || !onElbHealth) {
         return [];
       }
-      const replacing = graph.referencedBy(asg, ...TARGET_GROUP_TYPES)
+      const replacing = graph
+        .referencedBy(asg, ...TARGET_GROUP_TYPES)
         .map((tg) => {
-          const block = Array.isArray(tg.properties.health_check) ? tg.properties.health_check[0] : tg.properties.health_check;
+          const block = Array.isArray(tg.properties.health_check)
+            ? tg.properties.health_check[0]
+            : tg.properties.health_check;
           return str(tg.properties.HealthCheckPath ?? (isObject(block) ? block.path : undefined));
         })
         .filter((path): path is string => path !== undefined && deep.has(path.split('?')[0]));
-      return [outcome(asg, replacing.length === 0 ? undefined
-        : `${asg.address} replaces ${ECS_SERVICE_TYPES.includes(asg.type) ? 'tasks' : 'instances'} on ${replacing[0]}, the deep check the service's Route 53 health checks use to move traffic `
-          + 'between regions: a dependency brownout fails it everywhere at once and the group replaces the whole fleet; give the target '
-          + 'group a shallow liveness path (the fleet\'s healthCheckPath) and keep the deep one for DNS failover')];
+      return [
+        outcome(
+          asg,
+          replacing.length === 0
+            ? undefined
+            : `${asg.address} replaces ${ECS_SERVICE_TYPES.includes(asg.type) ? 'tasks' : 'instances'} on ${replacing[0]}, the deep check the service's Route 53 health checks use to move traffic ` +
+                'between regions: a dependency brownout fails it everywhere at once and the group replaces the whole fleet; give the target ' +
+                "group a shallow liveness path (the fleet's healthCheckPath) and keep the deep one for DNS failover",
+        ),
+      ];
     });
   },
 };

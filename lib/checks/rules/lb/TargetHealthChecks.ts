@@ -12,8 +12,9 @@ export const TargetHealthChecks: HaRule = {
   id: 'HA-LB1',
   level: 'error',
   category: 'availability',
-  info: 'Target groups keep health checks on, and interval × unhealthy threshold + timeout fits the tier\'s AZ RTO; Google backend services name a health check.',
-  explanation: 'Without a health check the balancer keeps sending requests to targets in a failed zone; with a slow one, detection alone exceeds the AZ RTO.',
+  info: "Target groups keep health checks on, and interval × unhealthy threshold + timeout fits the tier's AZ RTO; Google backend services name a health check.",
+  explanation:
+    'Without a health check the balancer keeps sending requests to targets in a failed zone; with a slow one, detection alone exceeds the AZ RTO.',
   resourceTypes: [...ELB_TYPES, ...GOOGLE_TYPES],
   evaluate(context: RuleContext): Evaluation[] {
     const elb = context.graph.ofType(...ELB_TYPES).flatMap((group) => {
@@ -23,10 +24,20 @@ export const TargetHealthChecks: HaRule = {
       }
       const settings = targetHealthSettings(group);
       if (!settings) {
-        return [outcome(group, `${group.address} sets its health check with values unknown at synthesis: use literals so the failover time can be checked`)];
+        return [
+          outcome(
+            group,
+            `${group.address} sets its health check with values unknown at synthesis: use literals so the failover time can be checked`,
+          ),
+        ];
       }
       if (!settings.enabled) {
-        return [outcome(group, `${group.address} disables health checks: enable them so that targets in a failed zone stop receiving requests`)];
+        return [
+          outcome(
+            group,
+            `${group.address} disables health checks: enable them so that targets in a failed zone stop receiving requests`,
+          ),
+        ];
       }
       const tier = tierOf(context, group);
       if (!tier) {
@@ -38,11 +49,25 @@ export const TargetHealthChecks: HaRule = {
       } catch (e) {
         return [outcome(group, `${group.address} has an invalid health check: ${(e as Error).message}`)];
       }
-      return [outcome(group, seconds <= tier.azRtoSeconds ? undefined
-        : `${group.address} detects a failed target after up to ${seconds} s (interval ${settings.intervalSeconds} × threshold ${settings.unhealthyThresholdCount} + timeout ${settings.timeoutSeconds}), more than ${tier.name}'s AZ RTO of ${tier.azRtoSeconds} s: shorten the interval or the threshold`)];
+      return [
+        outcome(
+          group,
+          seconds <= tier.azRtoSeconds
+            ? undefined
+            : `${group.address} detects a failed target after up to ${seconds} s (interval ${settings.intervalSeconds} × threshold ${settings.unhealthyThresholdCount} + timeout ${settings.timeoutSeconds}), more than ${tier.name}'s AZ RTO of ${tier.azRtoSeconds} s: shorten the interval or the threshold`,
+        ),
+      ];
     });
-    const google = context.graph.ofType(...GOOGLE_TYPES).map((service) => outcome(service, list(service.properties.health_checks).length > 0 ? undefined
-      : `${service.address} has no health check: add health_checks so that backends in a failed zone stop receiving requests`));
+    const google = context.graph
+      .ofType(...GOOGLE_TYPES)
+      .map((service) =>
+        outcome(
+          service,
+          list(service.properties.health_checks).length > 0
+            ? undefined
+            : `${service.address} has no health check: add health_checks so that backends in a failed zone stop receiving requests`,
+        ),
+      );
     return [...elb, ...google];
   },
 };

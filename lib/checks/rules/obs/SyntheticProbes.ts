@@ -28,8 +28,9 @@ export function probeIntervalMinutes(probe: GraphResource): number | undefined {
 /** Host a probe requests (`PROBE_URL` of this library's canaries, a Google uptime check's host), when literal. */
 function probedHost(probe: GraphResource): string | undefined {
   const p = probe.properties;
-  const url = str(block(block(p.RunConfig)?.EnvironmentVariables)?.PROBE_URL)
-    ?? str(block(block(p.run_config)?.environment_variables)?.PROBE_URL);
+  const url =
+    str(block(block(p.RunConfig)?.EnvironmentVariables)?.PROBE_URL) ??
+    str(block(block(p.run_config)?.environment_variables)?.PROBE_URL);
   if (url !== undefined) {
     return /^https?:\/\/([^/:]+)/i.exec(url)?.[1]?.toLowerCase();
   }
@@ -38,7 +39,11 @@ function probedHost(probe: GraphResource): string | undefined {
 
 /** Names DNS routes between regions (failover, latency, weighted, ... records): a probe of one follows the routing. */
 function routedNames(graph: ResourceGraph): Set<string> {
-  return new Set(dnsRecords(graph).filter((r) => r.routing !== undefined).map((r) => r.name.toLowerCase().replace(/\.$/, '')));
+  return new Set(
+    dnsRecords(graph)
+      .filter((r) => r.routing !== undefined)
+      .map((r) => r.name.toLowerCase().replace(/\.$/, '')),
+  );
 }
 
 /**
@@ -47,8 +52,10 @@ function routedNames(graph: ResourceGraph): Set<string> {
  */
 function isRunningStandby(stack: ServiceStack): boolean {
   const strategy = tierOfRecord(stack.record).strategy;
-  return (strategy === DrStrategy.WARM_STANDBY || strategy === DrStrategy.ACTIVE_ACTIVE)
-    && stack.resources.some((r) => SERVING_TYPES.includes(r.type) && r.ha?.role === 'standby');
+  return (
+    (strategy === DrStrategy.WARM_STANDBY || strategy === DrStrategy.ACTIVE_ACTIVE) &&
+    stack.resources.some((r) => SERVING_TYPES.includes(r.type) && r.ha?.role === 'standby')
+  );
 }
 
 /** HA-OBS3: every serving region of a service is probed from outside, as often as the tier says. */
@@ -58,28 +65,44 @@ export const SyntheticProbes: HaRule = {
   category: 'operations',
   needsTier: true,
   info: 'Each stack that serves a service, or runs its warm standby, has a synthetic probe (CloudWatch Synthetics canary, Google uptime check) running at least every tier.probeIntervalMinutes.',
-  explanation: 'Server-side metrics miss what never reaches the server (DNS, TLS, the load balancer); a probe per region measures what users see and tells which region is failing.',
+  explanation:
+    'Server-side metrics miss what never reaches the server (DNS, TLS, the load balancer); a probe per region measures what users see and tells which region is failing.',
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     const routed = routedNames(context.graph);
-    return context.services.serviceStacks.filter((stack) => isServingStack(stack) || isRunningStandby(stack)).map((stack) => {
-      const tier = tierOfRecord(stack.record);
-      const probes = stack.resources.filter((r) => TYPES.includes(r.type));
-      if (probes.length === 0) {
-        // In the words of the stack's cloud: a Google service gets an uptime check, not a canary.
-        const probe = stack.resources.some((r) => r.cloud === 'google') ? 'an uptime check' : 'a canary';
-        return serviceOutcome(stack.stack, stack.service, `service ${stack.service} has no synthetic probe in ${stack.stack}: add ${probe} against its endpoint in this region`);
-      }
-      // A probe of the routed name measures whichever region DNS answers with, not this one (HA-DR3's regional names).
-      const own = probes.filter((p) => !routed.has(probedHost(p) ?? ''));
-      if (own.length === 0) {
-        return serviceOutcome(stack.stack, stack.service, `service ${stack.service} is probed in ${stack.stack} only through its routed name `
-          + `(${probes.map(probedHost).filter(Boolean).join(', ')}), which follows DNS to another region on failover: probe this region's own name too`);
-      }
-      const intervals = probes.map(probeIntervalMinutes).filter((m): m is number => m !== undefined);
-      const fastest = intervals.length > 0 ? Math.min(...intervals) : undefined;
-      return serviceOutcome(stack.stack, stack.service, fastest !== undefined && fastest <= tier.probeIntervalMinutes ? undefined
-        : `service ${stack.service} is probed every ${fastest ?? 'unknown'} min in ${stack.stack}; ${tier.name} needs every ${tier.probeIntervalMinutes} min`);
-    });
+    return context.services.serviceStacks
+      .filter((stack) => isServingStack(stack) || isRunningStandby(stack))
+      .map((stack) => {
+        const tier = tierOfRecord(stack.record);
+        const probes = stack.resources.filter((r) => TYPES.includes(r.type));
+        if (probes.length === 0) {
+          // In the words of the stack's cloud: a Google service gets an uptime check, not a canary.
+          const probe = stack.resources.some((r) => r.cloud === 'google') ? 'an uptime check' : 'a canary';
+          return serviceOutcome(
+            stack.stack,
+            stack.service,
+            `service ${stack.service} has no synthetic probe in ${stack.stack}: add ${probe} against its endpoint in this region`,
+          );
+        }
+        // A probe of the routed name measures whichever region DNS answers with, not this one (HA-DR3's regional names).
+        const own = probes.filter((p) => !routed.has(probedHost(p) ?? ''));
+        if (own.length === 0) {
+          return serviceOutcome(
+            stack.stack,
+            stack.service,
+            `service ${stack.service} is probed in ${stack.stack} only through its routed name ` +
+              `(${probes.map(probedHost).filter(Boolean).join(', ')}), which follows DNS to another region on failover: probe this region's own name too`,
+          );
+        }
+        const intervals = probes.map(probeIntervalMinutes).filter((m): m is number => m !== undefined);
+        const fastest = intervals.length > 0 ? Math.min(...intervals) : undefined;
+        return serviceOutcome(
+          stack.stack,
+          stack.service,
+          fastest !== undefined && fastest <= tier.probeIntervalMinutes
+            ? undefined
+            : `service ${stack.service} is probed every ${fastest ?? 'unknown'} min in ${stack.stack}; ${tier.name} needs every ${tier.probeIntervalMinutes} min`,
+        );
+      });
   },
 };

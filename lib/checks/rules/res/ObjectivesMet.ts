@@ -1,7 +1,13 @@
 import type { ServiceReport } from '../../model';
 import { Evaluation, HaRule, RuleContext, serviceOutcome } from '../rule';
 
-const LABELS = { azRto: 'AZ RTO', azRpo: 'AZ RPO', regionRto: 'region RTO', regionRpo: 'region RPO', availability: 'availability' } as const;
+const LABELS = {
+  azRto: 'AZ RTO',
+  azRpo: 'AZ RPO',
+  regionRto: 'region RTO',
+  regionRpo: 'region RPO',
+  availability: 'availability',
+} as const;
 
 /** HA-RES1: the computed RTO, RPO and availability do not fall short of the tier. */
 export const ObjectivesMet: HaRule = {
@@ -9,18 +15,26 @@ export const ObjectivesMet: HaRule = {
   level: 'error',
   category: 'recovery',
   needsTier: true,
-  info: 'The resilience report shows no objective of the service\'s tier as not met (a computed figure beyond the objective, or no bound at all where one is needed).',
-  explanation: 'The other rules check settings one at a time; this one checks their composition: the RTO, RPO and availability the whole topology achieves, against what the tier promises.',
+  info: "The resilience report shows no objective of the service's tier as not met (a computed figure beyond the objective, or no bound at all where one is needed).",
+  explanation:
+    'The other rules check settings one at a time; this one checks their composition: the RTO, RPO and availability the whole topology achieves, against what the tier promises.',
   resourceTypes: ['every resource with an HA record'],
   evaluate(context: RuleContext): Evaluation[] {
     return context.reports().map((report) => {
       const missed = (Object.keys(LABELS) as (keyof typeof LABELS)[]).filter((q) => report.status[q] === 'not-met');
       const details = missed.map((q) => {
-        const steps = report.derivation.filter((s) => s.quantity === q && (s.value === undefined || q === 'availability' || s.value > 0)).slice(-2);
+        const steps = report.derivation
+          .filter((s) => s.quantity === q && (s.value === undefined || q === 'availability' || s.value > 0))
+          .slice(-2);
         return `${LABELS[q]} ${achievedAgainstTarget(report, q)} (${steps.map((s) => `${s.resource}: ${s.basis}`).join('; ')})`;
       });
-      return serviceOutcome(report.stack, report.service, missed.length === 0 ? undefined
-        : `service ${report.service} does not meet ${report.tier} in ${report.stack}: ${details.join('; ')}`);
+      return serviceOutcome(
+        report.stack,
+        report.service,
+        missed.length === 0
+          ? undefined
+          : `service ${report.service} does not meet ${report.tier} in ${report.stack}: ${details.join('; ')}`,
+      );
     });
   },
 };
@@ -32,7 +46,17 @@ function achievedAgainstTarget(report: ServiceReport, q: keyof typeof LABELS): s
     const percent = (v: number) => `${Number((v * 100).toPrecision(8))} %`;
     return `${report.availability === null ? 'unbounded' : percent(report.availability)} against a target of ${percent(objectives.availabilityTarget)}`;
   }
-  const achieved = { azRto: report.azRtoSeconds, azRpo: report.azRpoSeconds, regionRto: report.regionRtoSeconds, regionRpo: report.regionRpoSeconds }[q];
-  const target = { azRto: objectives.azRtoSeconds, azRpo: objectives.azRpoSeconds, regionRto: objectives.regionRtoSeconds, regionRpo: objectives.regionRpoSeconds }[q];
+  const achieved = {
+    azRto: report.azRtoSeconds,
+    azRpo: report.azRpoSeconds,
+    regionRto: report.regionRtoSeconds,
+    regionRpo: report.regionRpoSeconds,
+  }[q];
+  const target = {
+    azRto: objectives.azRtoSeconds,
+    azRpo: objectives.azRpoSeconds,
+    regionRto: objectives.regionRtoSeconds,
+    regionRpo: objectives.regionRpoSeconds,
+  }[q];
   return `${achieved === null ? 'unbounded' : `${achieved} s`} against ${target} s`;
 }

@@ -24,12 +24,21 @@ export const SecretReplicas: HaRule = {
       let replicated: boolean;
       if (secret.type === 'google_secret_manager_secret') {
         const replication = block(p.replication);
-        replicated = block(replication?.auto) !== undefined || replication?.automatic === true
-          || blocks(block(replication?.user_managed)?.replicas).length >= 2;
+        replicated =
+          block(replication?.auto) !== undefined ||
+          replication?.automatic === true ||
+          blocks(block(replication?.user_managed)?.replicas).length >= 2;
       } else {
         replicated = blocks(p.ReplicaRegions ?? p.replica).length > 0;
       }
-      return [outcome(secret, replicated ? undefined : `${secret.address} exists in one region only, which ${tier.name} (${tier.strategy}) cannot fail over with: replicate it to the standby region`)];
+      return [
+        outcome(
+          secret,
+          replicated
+            ? undefined
+            : `${secret.address} exists in one region only, which ${tier.name} (${tier.strategy}) cannot fail over with: replicate it to the standby region`,
+        ),
+      ];
     });
   },
 };

@@ -3,7 +3,15 @@ import { block, blocks, JsonObject, policyDocument, statements, str, strings } f
 import { inWords } from '../support';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 
-const TYPES = ['AWS::S3::Bucket', 'aws_s3_bucket', 'AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'aws_rds_cluster', 'aws_db_instance', 'google_sql_database_instance'];
+const TYPES = [
+  'AWS::S3::Bucket',
+  'aws_s3_bucket',
+  'AWS::RDS::DBCluster',
+  'AWS::RDS::DBInstance',
+  'aws_rds_cluster',
+  'aws_db_instance',
+  'google_sql_database_instance',
+];
 
 /** HA-TLS1: data stores refuse unencrypted connections. */
 export const TlsOnlyDataAccess: HaRule = {
@@ -11,31 +19,60 @@ export const TlsOnlyDataAccess: HaRule = {
   level: 'error',
   category: 'security-hygiene',
   info: 'Bucket policies deny requests without TLS (aws:SecureTransport false); RDS and Aurora parameter groups force SSL (rds.force_ssl or require_secure_transport; RDS for PostgreSQL 15 and later does by default); Cloud SQL sets ssl_mode ENCRYPTED_ONLY or stricter.',
-  explanation: 'Failover moves clients to endpoints and networks they did not use before; TLS enforced at the store, not left to each client, keeps that move from exposing credentials or data in transit.',
-  resourceTypes: [...TYPES, 'AWS::S3::BucketPolicy', 'aws_s3_bucket_policy', 'AWS::RDS::DBClusterParameterGroup', 'aws_rds_cluster_parameter_group'],
+  explanation:
+    'Failover moves clients to endpoints and networks they did not use before; TLS enforced at the store, not left to each client, keeps that move from exposing credentials or data in transit.',
+  resourceTypes: [
+    ...TYPES,
+    'AWS::S3::BucketPolicy',
+    'aws_s3_bucket_policy',
+    'AWS::RDS::DBClusterParameterGroup',
+    'aws_rds_cluster_parameter_group',
+  ],
   evaluate(context: RuleContext): Evaluation[] {
     return context.graph.ofType(...TYPES).flatMap((r): Evaluation[] => {
       switch (r.type) {
         case 'AWS::S3::Bucket':
         case 'aws_s3_bucket':
-          return [outcome(r, bucketDeniesPlainHttp(context, r) ? undefined
-            : `${r.address} accepts requests without TLS: ${inWords(r, {
-              cdk: 'set enforceSSL: true',
-              cloudFormation: 'add an AWS::S3::BucketPolicy statement that denies s3:* when aws:SecureTransport is false',
-              terraform: 'add an aws_s3_bucket_policy statement that denies s3:* when aws:SecureTransport is false',
-            })}`)];
+          return [
+            outcome(
+              r,
+              bucketDeniesPlainHttp(context, r)
+                ? undefined
+                : `${r.address} accepts requests without TLS: ${inWords(r, {
+                    cdk: 'set enforceSSL: true',
+                    cloudFormation:
+                      'add an AWS::S3::BucketPolicy statement that denies s3:* when aws:SecureTransport is false',
+                    terraform:
+                      'add an aws_s3_bucket_policy statement that denies s3:* when aws:SecureTransport is false',
+                  })}`,
+            ),
+          ];
         case 'google_sql_database_instance': {
           const ip = block(block(r.properties.settings)?.ip_configuration) ?? {};
           const mode = str(ip.ssl_mode);
-          const ok = mode === 'ENCRYPTED_ONLY' || mode === 'TRUSTED_CLIENT_CERTIFICATE_REQUIRED' || ip.require_ssl === true;
-          return [outcome(r, ok ? undefined : `${r.address} accepts unencrypted connections: set settings.ip_configuration.ssl_mode = "ENCRYPTED_ONLY"`)];
+          const ok =
+            mode === 'ENCRYPTED_ONLY' || mode === 'TRUSTED_CLIENT_CERTIFICATE_REQUIRED' || ip.require_ssl === true;
+          return [
+            outcome(
+              r,
+              ok
+                ? undefined
+                : `${r.address} accepts unencrypted connections: set settings.ip_configuration.ssl_mode = "ENCRYPTED_ONLY"`,
+            ),
+          ];
         }
         default: {
-          if (r.type === 'AWS::RDS::DBInstance' && (r.properties.DBClusterIdentifier !== undefined)) {
+          if (r.type === 'AWS::RDS::DBInstance' && r.properties.DBClusterIdentifier !== undefined) {
             return [];
           }
-          return [outcome(r, databaseForcesSsl(context, r) ? undefined
-            : `${r.address} accepts connections without TLS: use a parameter group that sets rds.force_ssl = 1 (PostgreSQL) or require_secure_transport = ON (MySQL)`)];
+          return [
+            outcome(
+              r,
+              databaseForcesSsl(context, r)
+                ? undefined
+                : `${r.address} accepts connections without TLS: use a parameter group that sets rds.force_ssl = 1 (PostgreSQL) or require_secure_transport = ON (MySQL)`,
+            ),
+          ];
         }
       }
     });
@@ -52,7 +89,9 @@ export function deniesInsecureTransport(document: JsonObject | undefined): boole
       const bool = block(block(s.Condition)?.Bool);
       return bool !== undefined && String(bool['aws:SecureTransport']) === 'false';
     }
-    return blocks(s.condition).some((c) => str(c.variable) === 'aws:SecureTransport' && strings(c.values).includes('false'));
+    return blocks(s.condition).some(
+      (c) => str(c.variable) === 'aws:SecureTransport' && strings(c.values).includes('false'),
+    );
   });
 }
 
@@ -60,7 +99,10 @@ function bucketDeniesPlainHttp(context: RuleContext, bucket: GraphResource): boo
   const policies = context.graph.referrersOf(bucket, 'AWS::S3::BucketPolicy', 'aws_s3_bucket_policy');
   return policies.some((policy) => {
     const inline = policyDocument(policy.properties.PolicyDocument ?? policy.properties.policy);
-    const documents = [inline, ...context.graph.referencedBy(policy, 'aws_iam_policy_document').map((d) => d.properties)];
+    const documents = [
+      inline,
+      ...context.graph.referencedBy(policy, 'aws_iam_policy_document').map((d) => d.properties),
+    ];
     return documents.some(deniesInsecureTransport);
   });
 }
@@ -68,13 +110,27 @@ function bucketDeniesPlainHttp(context: RuleContext, bucket: GraphResource): boo
 /** The first major version of RDS for PostgreSQL whose default parameter group forces SSL. */
 const RDS_POSTGRES_FORCE_SSL_DEFAULT_SINCE = 15;
 
-const SSL_PARAMETERS: Record<string, string[]> = { 'rds.force_ssl': ['1', 'true'], require_secure_transport: ['1', 'ON', 'on', 'true'] };
+const SSL_PARAMETERS: Record<string, string[]> = {
+  'rds.force_ssl': ['1', 'true'],
+  require_secure_transport: ['1', 'ON', 'on', 'true'],
+};
 
 function databaseForcesSsl(context: RuleContext, db: GraphResource): boolean {
-  const groups = context.graph.referencedBy(db, 'AWS::RDS::DBClusterParameterGroup', 'AWS::RDS::DBParameterGroup', 'aws_rds_cluster_parameter_group', 'aws_db_parameter_group');
-  const parameters = groups.flatMap((group) => (group.engine === 'cloudformation'
-    ? Object.entries(block(group.properties.Parameters) ?? {}).map(([name, value]) => ({ name, value: String(value) }))
-    : blocks(group.properties.parameter).map((p) => ({ name: String(p.name), value: String(p.value) }))));
+  const groups = context.graph.referencedBy(
+    db,
+    'AWS::RDS::DBClusterParameterGroup',
+    'AWS::RDS::DBParameterGroup',
+    'aws_rds_cluster_parameter_group',
+    'aws_db_parameter_group',
+  );
+  const parameters = groups.flatMap((group) =>
+    group.engine === 'cloudformation'
+      ? Object.entries(block(group.properties.Parameters) ?? {}).map(([name, value]) => ({
+          name,
+          value: String(value),
+        }))
+      : blocks(group.properties.parameter).map((p) => ({ name: String(p.name), value: String(p.value) })),
+  );
   if (parameters.some((p) => SSL_PARAMETERS[p.name]?.includes(p.value))) {
     return true;
   }

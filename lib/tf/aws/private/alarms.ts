@@ -14,15 +14,17 @@ export function newAlarmTopic(scope: Construct, id: string, displayName: string,
   const key = newCustomerManagedKey(scope, `${id}Key`, {
     description: `Encrypts the ${displayName} topic`,
     context,
-    statements: [{
-      Sid: 'AllowCloudWatchAlarmsToPublish',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudwatch.amazonaws.com' },
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      // A key policy statement applies to the key it is attached to: `*` here means "this key".
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceAccount': context.accountId } },
-    }],
+    statements: [
+      {
+        Sid: 'AllowCloudWatchAlarmsToPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        // A key policy statement applies to the key it is attached to: `*` here means "this key".
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': context.accountId } },
+      },
+    ],
   });
   const topic = new SnsTopic(scope, id, { provider: context.provider, displayName, kmsMasterKeyId: key.arn });
   new SnsTopicPolicy(scope, `${id}Policy`, {

@@ -84,7 +84,15 @@ export function cloudWatchLogsStatement(context: AccountContext): PolicyStatemen
     Sid: 'AllowCloudWatchLogsOfThisAccount',
     Effect: 'Allow',
     Principal: { Service: `logs.${context.region}.amazonaws.com` },
-    Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+    Action: [
+      'kms:Encrypt',
+      'kms:Decrypt',
+      'kms:ReEncryptFrom',
+      'kms:ReEncryptTo',
+      'kms:GenerateDataKey',
+      'kms:GenerateDataKeyWithoutPlaintext',
+      'kms:DescribeKey',
+    ],
     // A key policy statement applies to the key it is attached to: `*` here means "this key".
     Resource: '*',
     Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': context.arn('logs', 'log-group:*') } },

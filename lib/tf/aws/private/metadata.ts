@@ -32,7 +32,9 @@ const recorded = new WeakSet<TerraformResource>();
  * specific).
  */
 export function attachHaMetadata(scope: IConstruct, props: HaProps, options: AttachHaMetadataOptions): HaMetadata {
-  const resources = scope.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c));
+  const resources = scope.node
+    .findAll()
+    .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c));
   return attachHaMetadataTo(resources, scope, props, options);
 }
 
@@ -40,7 +42,12 @@ export function attachHaMetadata(scope: IConstruct, props: HaProps, options: Att
  * {@link attachHaMetadata} for chosen resources, e.g. those of one region of a multi-region
  * construct (created with that region's provider) that get role REPLICA or STANDBY.
  */
-export function attachHaMetadataTo(resources: readonly TerraformResource[], scope: IConstruct, props: HaProps, options: AttachHaMetadataOptions): HaMetadata {
+export function attachHaMetadataTo(
+  resources: readonly TerraformResource[],
+  scope: IConstruct,
+  props: HaProps,
+  options: AttachHaMetadataOptions,
+): HaMetadata {
   const record = haRecordOf(serviceNameOf(scope, props), props, options);
   const tags = haMetadataTags(record);
   for (const child of resources) {
@@ -51,7 +58,8 @@ export function attachHaMetadataTo(resources: readonly TerraformResource[], scop
     child.addOverride(`//.${HA_METADATA_KEY}`, record);
     if (child instanceof AutoscalingGroup) {
       const own: AutoscalingGroupTag[] = Array.isArray(child.tagInput) ? child.tagInput : [];
-      const extra = Object.entries(tags).filter(([key]) => !own.some((t) => t.key === key))
+      const extra = Object.entries(tags)
+        .filter(([key]) => !own.some((t) => t.key === key))
         .map(([key, value]) => ({ key, value, propagateAtLaunch: true }));
       child.putTag([...own, ...extra]);
     } else if ('tags' in child) {
@@ -64,16 +72,27 @@ export function attachHaMetadataTo(resources: readonly TerraformResource[], scop
 
 /** The Terraform resources below `scope` created with `provider`. */
 export function resourcesOfProvider(scope: IConstruct, provider: TerraformProvider): TerraformResource[] {
-  return scope.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.provider === provider);
+  return scope.node
+    .findAll()
+    .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.provider === provider);
 }
 
 /**
  * Keeps a stateful resource from being destroyed by `terraform destroy` or a replacing change:
  * `lifecycle.prevent_destroy = true` unless `preventDestroy` is explicitly false, which warns.
  */
-export function protectFromDestroy(resource: TerraformResource, preventDestroy: boolean | undefined, scope: IConstruct, component: string): void {
+export function protectFromDestroy(
+  resource: TerraformResource,
+  preventDestroy: boolean | undefined,
+  scope: IConstruct,
+  component: string,
+): void {
   if (preventDestroy === false) {
-    warn(scope, `${component}.preventDestroy`, `preventDestroy is false: terraform destroy (or a change that replaces ${resource.terraformResourceType}.${resource.friendlyUniqueId}) deletes the data it holds`);
+    warn(
+      scope,
+      `${component}.preventDestroy`,
+      `preventDestroy is false: terraform destroy (or a change that replaces ${resource.terraformResourceType}.${resource.friendlyUniqueId}) deletes the data it holds`,
+    );
     return;
   }
   resource.lifecycle = { ...resource.lifecycle, preventDestroy: true };

@@ -9,8 +9,11 @@ import { IConstruct } from 'constructs';
  * which case the placement checks that need it are skipped.
  */
 export function regionOf(scope: IConstruct, provider?: AwsProvider): string | undefined {
-  const chosen = provider ?? TerraformStack.of(scope).node.findAll()
-    .find((c): c is AwsProvider => c instanceof AwsProvider && c.alias === undefined);
+  const chosen =
+    provider ??
+    TerraformStack.of(scope)
+      .node.findAll()
+      .find((c): c is AwsProvider => c instanceof AwsProvider && c.alias === undefined);
   const region = chosen?.region;
   return region === undefined || Token.isUnresolved(region) ? undefined : region;
 }
@@ -19,7 +22,9 @@ export function regionOf(scope: IConstruct, provider?: AwsProvider): string | un
 export function requireRegion(prop: string, provider: AwsProvider): string | undefined {
   const region = provider.region;
   if (region === undefined) {
-    throw new HaValidationError(`${prop} must set a region, got: a provider without one (alias ${provider.alias ?? 'none'})`);
+    throw new HaValidationError(
+      `${prop} must set a region, got: a provider without one (alias ${provider.alias ?? 'none'})`,
+    );
   }
   return Token.isUnresolved(region) ? undefined : region;
 }
@@ -36,7 +41,9 @@ export function literals(values: readonly string[]): string[] {
 export function replicaAlias(provider: AwsProvider): string {
   const alias = provider.alias;
   if (alias === undefined || Token.isUnresolved(alias)) {
-    throw new HaValidationError(`replicaProviders must each have a literal alias (it names the replica's resources), got: a provider without one (region ${provider.region ?? 'unset'})`);
+    throw new HaValidationError(
+      `replicaProviders must each have a literal alias (it names the replica's resources), got: a provider without one (region ${provider.region ?? 'unset'})`,
+    );
   }
   return alias;
 }

@@ -33,18 +33,31 @@ export function newGeneratedValueRotation(scope: Construct, options: GeneratedVa
   const provider = context.provider;
   const functionName = `ha-${scope.node.addr.slice(0, 20)}-rotate`;
   const logKey = newCustomerManagedKey(scope, 'RotationLogKey', {
-    description: `Encrypts the rotation log of ${scope.node.path}`, context, statements: [cloudWatchLogsStatement(context)],
+    description: `Encrypts the rotation log of ${scope.node.path}`,
+    context,
+    statements: [cloudWatchLogsStatement(context)],
   });
   const logs = new CloudwatchLogGroup(scope, 'RotationLogs', {
-    provider, name: `/aws/lambda/${functionName}`, retentionInDays: options.logRetentionDays, kmsKeyId: logKey.arn,
-    deletionProtectionEnabled: true, lifecycle: { preventDestroy: true },
+    provider,
+    name: `/aws/lambda/${functionName}`,
+    retentionInDays: options.logRetentionDays,
+    kmsKeyId: logKey.arn,
+    deletionProtectionEnabled: true,
+    lifecycle: { preventDestroy: true },
   });
   const role = new IamRole(scope, 'RotationRole', {
     provider,
     description: `Rotates the secret ${scope.node.path}`,
     assumeRolePolicy: JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': context.accountId } } }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': context.accountId } },
+        },
+      ],
     }),
   });
   const policy = new IamRolePolicy(scope, 'RotationPolicy', {
@@ -54,17 +67,37 @@ export function newGeneratedValueRotation(scope: Construct, options: GeneratedVa
       Version: '2012-10-17',
       Statement: [
         {
-          Sid: 'RotateThisSecret', Effect: 'Allow', Resource: options.secretArn,
-          Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+          Sid: 'RotateThisSecret',
+          Effect: 'Allow',
+          Resource: options.secretArn,
+          Action: [
+            'secretsmanager:DescribeSecret',
+            'secretsmanager:GetSecretValue',
+            'secretsmanager:PutSecretValue',
+            'secretsmanager:UpdateSecretVersionStage',
+          ],
         },
         // The password generator reads no resource, so it takes no resource ARN.
         { Sid: 'GenerateValue', Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
-        { Sid: 'EncryptVersions', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: options.keyArns },
-        { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logs.arn}:*` },
+        {
+          Sid: 'EncryptVersions',
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: options.keyArns,
+        },
+        {
+          Sid: 'WriteLogs',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: `${logs.arn}:*`,
+        },
       ],
     }),
   });
-  const code = new TerraformAsset(scope, 'RotationCode', { path: sourceDirectory('rotation', { 'index.js': ROTATION_SCRIPT }), type: AssetType.ARCHIVE });
+  const code = new TerraformAsset(scope, 'RotationCode', {
+    path: sourceDirectory('rotation', { 'index.js': ROTATION_SCRIPT }),
+    type: AssetType.ARCHIVE,
+  });
   const fn = new LambdaFunction(scope, 'RotationFunction', {
     provider,
     functionName,

@@ -23,7 +23,12 @@ export interface GoogleBetaProviderConfig {
  * @see https://registry.terraform.io/providers/hashicorp/google-beta/6.50.0/docs
  */
 export class GoogleBetaProvider extends TerraformProvider {
-  constructor(scope: Construct, id: string, private readonly config: GoogleBetaProviderConfig, version: string) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly config: GoogleBetaProviderConfig,
+    version: string,
+  ) {
     super(scope, id, {
       terraformResourceType: 'google-beta',
       terraformGeneratorMetadata: { providerName: 'google-beta', providerVersion: version },
@@ -43,9 +48,17 @@ export class GoogleBetaProvider extends TerraformProvider {
   }
 
   protected override synthesizeHclAttributes(): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(this.synthesizeAttributes()).map(([name, value]) => [name, {
-      value, isBlock: false, type: 'simple', storageClassType: typeof value === 'boolean' ? 'boolean' : 'string',
-    }]));
+    return Object.fromEntries(
+      Object.entries(this.synthesizeAttributes()).map(([name, value]) => [
+        name,
+        {
+          value,
+          isBlock: false,
+          type: 'simple',
+          storageClassType: typeof value === 'boolean' ? 'boolean' : 'string',
+        },
+      ]),
+    );
   }
 }
 
@@ -64,7 +77,11 @@ export interface ProjectServiceIdentityConfig {
  * @see https://registry.terraform.io/providers/hashicorp/google-beta/6.50.0/docs/resources/project_service_identity
  */
 export class ProjectServiceIdentity extends TerraformResource {
-  constructor(scope: Construct, id: string, private readonly config: ProjectServiceIdentityConfig) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly config: ProjectServiceIdentityConfig,
+  ) {
     super(scope, id, {
       terraformResourceType: 'google_project_service_identity',
       terraformGeneratorMetadata: { providerName: 'google-beta' },
@@ -78,8 +95,16 @@ export class ProjectServiceIdentity extends TerraformResource {
   }
 
   protected override synthesizeHclAttributes(): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(this.synthesizeAttributes()).map(([name, value]) => [name, {
-      value, isBlock: false, type: 'simple', storageClassType: 'string',
-    }]));
+    return Object.fromEntries(
+      Object.entries(this.synthesizeAttributes()).map(([name, value]) => [
+        name,
+        {
+          value,
+          isBlock: false,
+          type: 'simple',
+          storageClassType: 'string',
+        },
+      ]),
+    );
   }
 }

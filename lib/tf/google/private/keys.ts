@@ -53,12 +53,15 @@ export function newCryptoKey(scope: Construct, id: string, options: CryptoKeyOpt
     labels: options.labels,
     lifecycle: PREVENT_DESTROY,
   });
-  const grants = Object.entries(options.encrypters).map(([name, agent]) => new KmsCryptoKeyIamMember(scope, `${id}${name}Encrypter`, {
-    cryptoKeyId: key.id,
-    role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
-    member: agent.member,
-    // A grant to an agent that does not exist yet fails: on a fresh project it is created first.
-    dependsOn: agent.dependables.length > 0 ? agent.dependables : undefined,
-  }));
+  const grants = Object.entries(options.encrypters).map(
+    ([name, agent]) =>
+      new KmsCryptoKeyIamMember(scope, `${id}${name}Encrypter`, {
+        cryptoKeyId: key.id,
+        role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+        member: agent.member,
+        // A grant to an agent that does not exist yet fails: on a fresh project it is created first.
+        dependsOn: agent.dependables.length > 0 ? agent.dependables : undefined,
+      }),
+  );
   return { ring, key, grants };
 }

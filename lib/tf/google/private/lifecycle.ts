@@ -9,9 +9,17 @@ export const PREVENT_DESTROY: TerraformResourceLifecycle = { preventDestroy: tru
  * The lifecycle for a stateful resource given the construct's `preventDestroy` prop: kept by
  * default; loosened only when the prop says so, and then with a warning on the construct.
  */
-export function statefulLifecycle(scope: IConstruct, component: string, preventDestroy: boolean | undefined): TerraformResourceLifecycle {
+export function statefulLifecycle(
+  scope: IConstruct,
+  component: string,
+  preventDestroy: boolean | undefined,
+): TerraformResourceLifecycle {
   if (preventDestroy === false) {
-    warn(scope, `${component}.preventDestroy`, `preventDestroy is false: \`terraform destroy\` and replacements will delete the data of ${scope.node.path}`);
+    warn(
+      scope,
+      `${component}.preventDestroy`,
+      `preventDestroy is false: \`terraform destroy\` and replacements will delete the data of ${scope.node.path}`,
+    );
     return { preventDestroy: false };
   }
   return PREVENT_DESTROY;

@@ -46,5 +46,8 @@ export function markResources(resources: readonly TerraformResource[], record: H
 
 /** {@link markResources} for every resource below `scope` that has no record yet. Call it last in a constructor. */
 export function attachRecord(scope: IConstruct, record: HaMetadata): void {
-  markResources(scope.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c)), record);
+  markResources(
+    scope.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c)),
+    record,
+  );
 }

@@ -12,8 +12,15 @@ export function uniqueName(scope: IConstruct, id: string, maxLength = 63): strin
   const stack = TerraformStack.of(scope);
   const scopes = scope.node.scopes;
   const path = [...scopes.slice(scopes.indexOf(stack) + 1).map((s) => s.node.id), id];
-  const hash = createHash('sha256').update([stack.node.id, ...path].join('/')).digest('hex').slice(0, 8);
-  const readable = path.join('-').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '');
+  const hash = createHash('sha256')
+    .update([stack.node.id, ...path].join('/'))
+    .digest('hex')
+    .slice(0, 8);
+  const readable = path
+    .join('-')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^[^a-z]+/, '');
   const head = readable.slice(0, maxLength - hash.length - 1).replace(/-+$/, '');
   return head ? `${head}-${hash}` : `r${hash}`;
 }

@@ -7,7 +7,10 @@ const PROJECT_ID = 'HaConstructsProject';
 /** The provider's project, read once per stack (its number names the Google service agents). */
 export function projectOf(scope: IConstruct): DataGoogleProject {
   const stack = TerraformStack.of(scope);
-  return (stack.node.tryFindChild(PROJECT_ID) as DataGoogleProject | undefined) ?? new DataGoogleProject(stack, PROJECT_ID, {});
+  return (
+    (stack.node.tryFindChild(PROJECT_ID) as DataGoogleProject | undefined) ??
+    new DataGoogleProject(stack, PROJECT_ID, {})
+  );
 }
 
 /**

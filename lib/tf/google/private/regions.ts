@@ -23,14 +23,18 @@ export interface ServiceRegions {
  */
 export function requireServiceRegions({ regions, tier, allowedRegions }: ServiceRegions): void {
   if (regions.some((r) => Token.isUnresolved(r))) {
-    throw new HaValidationError('regions must be known at synthesis (each region keys its resources\' construct ids), got: an unresolved token');
+    throw new HaValidationError(
+      "regions must be known at synthesis (each region keys its resources' construct ids), got: an unresolved token",
+    );
   }
   const invalid = invalidRegionNames(regions);
   if (invalid.length > 0) {
     throw new HaValidationError(`regions must be region names such as us-central1, got: ${invalid.join(', ')}`);
   }
   if (regions.length < tier.minRegions) {
-    throw new HaValidationError(`regions must list at least ${tier.minRegions} regions for ${tier.name} (${tier.strategy} keeps a second region), got: ${regions.length} (${regions.join(', ') || 'none'})`);
+    throw new HaValidationError(
+      `regions must list at least ${tier.minRegions} regions for ${tier.name} (${tier.strategy} keeps a second region), got: ${regions.length} (${regions.join(', ') || 'none'})`,
+    );
   }
   const problem = regionPlacementProblem({ prop: 'regions', replicaRegions: regions, allowedRegions });
   if (problem) {

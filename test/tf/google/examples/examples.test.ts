@@ -3,7 +3,13 @@ import { addGcpTier0ActiveActive } from '../../../../examples/gcp-tier0-active-a
 import { addGcpTier2PilotLight } from '../../../../examples/gcp-tier2-pilot-light';
 import { HA_METADATA_KEY } from '../../../../lib/core';
 import { haSnapshot } from '../../../../lib/testing';
-import { addHaChecks, GOOGLE_API_OF_TYPE, GOOGLE_SERVICE_AGENTS, GoogleServiceAgent, ServiceAgentCreation } from '../../../../lib/tf/google';
+import {
+  addHaChecks,
+  GOOGLE_API_OF_TYPE,
+  GOOGLE_SERVICE_AGENTS,
+  GoogleServiceAgent,
+  ServiceAgentCreation,
+} from '../../../../lib/tf/google';
 import { minimumTerraformVersion } from '../../../../lib/tf/terraform-version';
 import { TF_STATEFUL_TYPES } from '../../../proofs/data-loss';
 import { TerraformJson, terraformJson } from '../util';
@@ -23,9 +29,18 @@ const BOOTSTRAP_TYPES = ['google_project_service', 'google_project_service_ident
 /** The JSON's blocks of every type, resources and data sources, as `[type, address, body]`. */
 function blocks(json: TerraformJson): [string, string, Record<string, unknown>][] {
   return [
-    ...Object.entries(json.resource).flatMap(([type, byName]) => Object.entries(byName).map(([name, r]): [string, string, Record<string, unknown>] => [type, `${type}.${name}`, r])),
-    ...Object.entries(json.data ?? {}).flatMap(([type, byName]) => Object.entries(byName as Record<string, Record<string, unknown>>)
-      .map(([name, r]): [string, string, Record<string, unknown>] => [type, `data.${type}.${name}`, r])),
+    ...Object.entries(json.resource).flatMap(([type, byName]) =>
+      Object.entries(byName).map(([name, r]): [string, string, Record<string, unknown>] => [
+        type,
+        `${type}.${name}`,
+        r,
+      ]),
+    ),
+    ...Object.entries(json.data ?? {}).flatMap(([type, byName]) =>
+      Object.entries(byName as Record<string, Record<string, unknown>>).map(
+        ([name, r]): [string, string, Record<string, unknown>] => [type, `data.${type}.${name}`, r],
+      ),
+    ),
   ];
 }
 
@@ -58,22 +73,36 @@ describe.each([
     expect(() => Testing.synth(stack, true)).not.toThrow();
     const { report, acknowledged } = checks.lastResult!;
     const acknowledgedKeys = new Set(acknowledged.map((a) => `${a.rule}/${a.resource}`));
-    expect(report.findings.filter((f) => f.level === 'error' && !acknowledgedKeys.has(`${f.rule}/${f.resource}`))).toEqual([]);
+    expect(
+      report.findings.filter((f) => f.level === 'error' && !acknowledgedKeys.has(`${f.rule}/${f.resource}`)),
+    ).toEqual([]);
     expect(acknowledged.map((a) => `${a.rule} ${a.acknowledgedAt}`)).toEqual(ACKNOWLEDGED[name]);
   });
 
   test('THEN every stateful resource has prevent_destroy', () => {
-    const stateful = STATEFUL_TYPES.flatMap((type) => Object.entries(json.resource[type] ?? {}).map(([name, r]) => ({ address: `${type}.${name}`, preventDestroy: r.lifecycle?.prevent_destroy })));
+    const stateful = STATEFUL_TYPES.flatMap((type) =>
+      Object.entries(json.resource[type] ?? {}).map(([name, r]) => ({
+        address: `${type}.${name}`,
+        preventDestroy: r.lifecycle?.prevent_destroy,
+      })),
+    );
     expect(stateful.length).toBeGreaterThan(10);
     expect(stateful.filter((r) => r.preventDestroy !== true)).toEqual([]);
   });
 
   // ProjectServices' APIs, agents and agent roles belong to the project, not to one service.
-  test('THEN every resource but the project\'s APIs and service agents carries the HA record', () => {
-    const missing = Object.entries(json.resource).flatMap(([type, byName]) => Object.entries(byName)
-      .filter(([, r]) => r['//']?.[HA_METADATA_KEY] === undefined && type !== 'google_monitoring_notification_channel')
-      .filter(([, r]) => !String((r['//']?.metadata as { path?: string } | undefined)?.path).startsWith(`${name}/ProjectServices/`))
-      .map(([resourceName]) => `${type}.${resourceName}`));
+  test("THEN every resource but the project's APIs and service agents carries the HA record", () => {
+    const missing = Object.entries(json.resource).flatMap(([type, byName]) =>
+      Object.entries(byName)
+        .filter(
+          ([, r]) => r['//']?.[HA_METADATA_KEY] === undefined && type !== 'google_monitoring_notification_channel',
+        )
+        .filter(
+          ([, r]) =>
+            !String((r['//']?.metadata as { path?: string } | undefined)?.path).startsWith(`${name}/ProjectServices/`),
+        )
+        .map(([resourceName]) => `${type}.${resourceName}`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -81,37 +110,56 @@ describe.each([
   // until the table names the service, and then ProjectServices enables it.
   test('THEN every API whose resources it creates is enabled, and every resource depends on it', () => {
     const typed = blocks(json).filter(([type]) => type.startsWith('google_') && !BOOTSTRAP_TYPES.includes(type));
-    expect([...new Set(typed.map(([type]) => type))].filter((type) => GOOGLE_API_OF_TYPE[type] === undefined)).toEqual([]);
+    expect([...new Set(typed.map(([type]) => type))].filter((type) => GOOGLE_API_OF_TYPE[type] === undefined)).toEqual(
+      [],
+    );
     const apis = [...new Set(typed.map(([type]) => GOOGLE_API_OF_TYPE[type]))].sort();
     expect(apis.filter((api) => addressOfService(json, 'google_project_service', api) === undefined)).toEqual([]);
     // data.google_project is read at plan (it names the project): Terraform's own API, the one step before the first plan.
     const waiting = typed.filter(([, address]) => !address.startsWith('data.google_project.'));
-    const missing = waiting.filter(([type, , body]) => !dependsOn(body).includes(addressOfService(json, 'google_project_service', GOOGLE_API_OF_TYPE[type])!));
+    const missing = waiting.filter(
+      ([type, , body]) =>
+        !dependsOn(body).includes(addressOfService(json, 'google_project_service', GOOGLE_API_OF_TYPE[type])!),
+    );
     expect(missing.map(([, address]) => address)).toEqual([]);
     for (const service of Object.values(json.resource.google_project_service)) {
       expect(service).toEqual(expect.objectContaining({ disable_on_destroy: false }));
     }
   });
 
-  test('THEN every grant to a service agent depends on the agent\'s API and on what creates the agent', () => {
+  test("THEN every grant to a service agent depends on the agent's API and on what creates the agent", () => {
     const agents = Object.values(GOOGLE_SERVICE_AGENTS) as GoogleServiceAgent[];
-    const storageAgent = Object.keys(json.data?.google_storage_project_service_account ?? {}).map((n) => `data.google_storage_project_service_account.${n}`);
-    const grants = blocks(json).filter(([type]) => type.endsWith('_iam_member')).flatMap(([, address, body]) => {
-      const member = String(body.member);
-      const agent = agents.find((a) => member.endsWith(`@${a.domain}`))
-        ?? (storageAgent.some((s) => member === `\${${s}.member}`) ? GOOGLE_SERVICE_AGENTS.CLOUD_STORAGE : undefined);
-      return agent ? [{ address, agent, dependsOn: dependsOn(body) }] : [];
-    });
+    const storageAgent = Object.keys(json.data?.google_storage_project_service_account ?? {}).map(
+      (n) => `data.google_storage_project_service_account.${n}`,
+    );
+    const grants = blocks(json)
+      .filter(([type]) => type.endsWith('_iam_member'))
+      .flatMap(([, address, body]) => {
+        const member = String(body.member);
+        const agent =
+          agents.find((a) => member.endsWith(`@${a.domain}`)) ??
+          (storageAgent.some((s) => member === `\${${s}.member}`) ? GOOGLE_SERVICE_AGENTS.CLOUD_STORAGE : undefined);
+        return agent ? [{ address, agent, dependsOn: dependsOn(body) }] : [];
+      });
     expect(new Set(grants.map((g) => g.agent.domain)).size).toBe(5);
     const unordered = grants.filter(({ agent, dependsOn: deps }) => {
-      const creator = agent.creation === ServiceAgentCreation.SERVICE_IDENTITY ? addressOfService(json, 'google_project_service_identity', agent.api)
-        : agent.creation === ServiceAgentCreation.STORAGE_DATA_SOURCE ? storageAgent[0] : undefined;
-      return !deps.includes(addressOfService(json, 'google_project_service', agent.api)!) || (creator !== undefined && !deps.includes(creator));
+      const creator =
+        agent.creation === ServiceAgentCreation.SERVICE_IDENTITY
+          ? addressOfService(json, 'google_project_service_identity', agent.api)
+          : agent.creation === ServiceAgentCreation.STORAGE_DATA_SOURCE
+            ? storageAgent[0]
+            : undefined;
+      return (
+        !deps.includes(addressOfService(json, 'google_project_service', agent.api)!) ||
+        (creator !== undefined && !deps.includes(creator))
+      );
     });
     expect(unordered.map((g) => g.address)).toEqual([]);
     // Each created agent depends on its API, and is created by the google-beta provider.
     for (const identity of Object.values(json.resource.google_project_service_identity)) {
-      expect(dependsOn(identity)).toEqual([addressOfService(json, 'google_project_service', identity.service as string)]);
+      expect(dependsOn(identity)).toEqual([
+        addressOfService(json, 'google_project_service', identity.service as string),
+      ]);
       expect(identity.provider).toBe('google-beta');
     }
   });
@@ -120,23 +168,29 @@ describe.each([
     const terraform = (json as unknown as { terraform: Record<string, unknown> }).terraform;
     expect(terraform.required_version).toBe('>= 1.5');
     const withoutConstraint = { ...terraform, required_version: undefined };
-    expect(minimumTerraformVersion({ ...json, terraform: withoutConstraint } as unknown as Record<string, unknown>))
-      .toEqual({ version: '1.5', features: ['plantimestamp()'] });
+    expect(
+      minimumTerraformVersion({ ...json, terraform: withoutConstraint } as unknown as Record<string, unknown>),
+    ).toEqual({ version: '1.5', features: ['plantimestamp()'] });
     expect(terraform.required_providers).toEqual({
-      'google': { source: 'google', version: '6.50.0' },
+      google: { source: 'google', version: '6.50.0' },
       'google-beta': { source: 'hashicorp/google-beta', version: '6.50.0' },
     });
   });
 
   test('GIVEN no state bucket THEN local state at a relative path, with a warning that it is not for production', () => {
-    expect((json as unknown as { terraform: { backend: unknown } }).terraform.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
-    expect(stack.node.metadata.map((m) => String(m.data))).toContainEqual(expect.stringMatching(/^\[ha-constructs:StateBackend\.local\] .*not for production/));
+    expect((json as unknown as { terraform: { backend: unknown } }).terraform.backend).toEqual({
+      local: { path: `../../../terraform.${name}.tfstate` },
+    });
+    expect(stack.node.metadata.map((m) => String(m.data))).toContainEqual(
+      expect.stringMatching(/^\[ha-constructs:StateBackend\.local\] .*not for production/),
+    );
   });
 
   test('GIVEN the context value gcsStateBucket THEN a GCS backend (locked), and no warning', () => {
     const remote = add(Testing.app({ context: { gcsStateBucket: 'orders-terraform-state' } }));
-    expect((terraformJson(remote) as unknown as { terraform: { backend: unknown } }).terraform.backend)
-      .toEqual({ gcs: { bucket: 'orders-terraform-state', prefix: `terraform/${name}` } });
+    expect((terraformJson(remote) as unknown as { terraform: { backend: unknown } }).terraform.backend).toEqual({
+      gcs: { bucket: 'orders-terraform-state', prefix: `terraform/${name}` },
+    });
     expect(remote.node.metadata.map((m) => String(m.data)).filter((m) => m.includes('StateBackend'))).toEqual([]);
   });
 });

@@ -21,11 +21,16 @@ describe('the cdktf app of the examples (bin/tf-app.ts)', () => {
 
   test('THEN no synthesized file holds an absolute path of this machine', () => {
     tfExamplesApp({ outdir }).synth();
-    const machinePaths = [...new Set([resolve(__dirname, '../../../..'), process.cwd(), outdir, homedir(), tmpdir()])].filter((p) => p.length > 1);
+    const machinePaths = [
+      ...new Set([resolve(__dirname, '../../../..'), process.cwd(), outdir, homedir(), tmpdir()]),
+    ].filter((p) => p.length > 1);
     const files = filesBelow(outdir);
     expect(files.filter((f) => f.endsWith('cdk.tf.json'))).toHaveLength(3);
-    const leaks = files.flatMap((file) => machinePaths.filter((p) => readFileSync(file, 'utf8').includes(p))
-      .map((p) => `${file.slice(outdir.length)}: ${p}`));
+    const leaks = files.flatMap((file) =>
+      machinePaths
+        .filter((p) => readFileSync(file, 'utf8').includes(p))
+        .map((p) => `${file.slice(outdir.length)}: ${p}`),
+    );
     expect(leaks).toEqual([]);
   });
 });
