@@ -206,6 +206,39 @@ export const DYNAMODB_MRSC_REGION_SETS: Readonly<Record<string, readonly string[
  */
 export const GCS_TURBO_REPLICATION_SECONDS = 900;
 
+/**
+ * Spanner multi-region (and dual-region) configurations commit a write once a majority of the voting
+ * replicas, which lie in more than one region, have it: the loss of a region loses no committed write.
+ * When the default leader region is lost, leaders move to the other read-write region on their own;
+ * Google publishes no duration for that move.
+ * @see https://cloud.google.com/spanner/docs/replication
+ * @see https://cloud.google.com/spanner/docs/region-types
+ */
+export const SPANNER_MULTI_REGION_RPO_SECONDS = 0;
+
+/**
+ * Spanner's recommended maximum high-priority CPU: 65% for a regional instance, 45% per region for
+ * a dual-region or multi-region one, so that the replicas left after losing a zone (or a region)
+ * still carry the traffic.
+ * @see https://cloud.google.com/spanner/docs/cpu-utilization#recommended-max
+ */
+export const SPANNER_MAX_HIGH_PRIORITY_CPU_PERCENT = { REGIONAL: 65, MULTI_REGION: 45 } as const;
+
+/**
+ * Spanner point-in-time recovery: a database keeps old versions of its data for its
+ * `version_retention_period`, from 1 hour to 7 days.
+ * @see https://cloud.google.com/spanner/docs/pitr
+ */
+export const SPANNER_VERSION_RETENTION_MAX_SECONDS = 7 * 86400;
+
+/**
+ * Spanner backup schedules: full backups at most every 12 hours (12 h, a day, a week or a month),
+ * each kept up to 366 days.
+ * @see https://cloud.google.com/spanner/docs/backup/create-manage-backup-schedules
+ */
+export const SPANNER_BACKUP_MIN_INTERVAL_HOURS = 12;
+export const SPANNER_BACKUP_RETENTION_MAX_DAYS = 366;
+
 // ---------------------------------------------------------------------------------------------
 // CloudWatch Logs
 // ---------------------------------------------------------------------------------------------
@@ -269,6 +302,12 @@ export const PUBLISHED_SLAS = {
   GCS_DUAL_REGION: 0.9995,
   /** @see https://cloud.google.com/secret-manager/sla */
   SECRET_MANAGER: 0.9995,
+  /** @see https://cloud.google.com/spanner/sla (multi-regional instance) */
+  SPANNER_MULTI_REGION: 0.99999,
+  /** @see https://cloud.google.com/spanner/sla (regional instance) */
+  SPANNER_REGIONAL: 0.9999,
+  /** @see https://cloud.google.com/dns/sla */
+  CLOUD_DNS: 1.0,
 } as const;
 
 /** Name of a published SLA in {@link PUBLISHED_SLAS}. */

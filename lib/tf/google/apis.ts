@@ -14,6 +14,7 @@ export type GoogleApi =
   | 'pubsub.googleapis.com'
   | 'secretmanager.googleapis.com'
   | 'servicenetworking.googleapis.com'
+  | 'spanner.googleapis.com'
   | 'sqladmin.googleapis.com'
   | 'storage.googleapis.com';
 
@@ -71,6 +72,11 @@ export const GOOGLE_API_OF_TYPE: Readonly<Record<string, GoogleApi>> = {
   google_service_account: 'iam.googleapis.com',
   // Private services access: https://cloud.google.com/vpc/docs/configure-private-services-access
   google_service_networking_connection: 'servicenetworking.googleapis.com',
+  // https://cloud.google.com/spanner/docs/reference/rest
+  google_spanner_backup_schedule: 'spanner.googleapis.com',
+  google_spanner_database: 'spanner.googleapis.com',
+  google_spanner_database_iam_member: 'spanner.googleapis.com',
+  google_spanner_instance: 'spanner.googleapis.com',
   // https://cloud.google.com/sql/docs/postgres/admin-api
   google_sql_database_instance: 'sqladmin.googleapis.com',
   google_sql_user: 'sqladmin.googleapis.com',
@@ -135,6 +141,14 @@ export const GOOGLE_SERVICE_AGENTS = {
     domain: 'gcp-sa-secretmanager.iam.gserviceaccount.com',
     creation: ServiceAgentCreation.SERVICE_IDENTITY,
     source: 'https://cloud.google.com/secret-manager/docs/cmek',
+  },
+  /** Encrypts the databases and their backups with a key per region (`HaSpanner`). */
+  SPANNER: {
+    api: 'spanner.googleapis.com',
+    domain: 'gcp-sa-spanner.iam.gserviceaccount.com',
+    creation: ServiceAgentCreation.SERVICE_IDENTITY,
+    role: 'roles/spanner.serviceAgent',
+    source: 'https://cloud.google.com/spanner/docs/use-cmek',
   },
   /** Encrypts the rotation topic's messages (`EncryptedSecret`). */
   PUBSUB: {

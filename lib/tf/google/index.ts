@@ -10,6 +10,7 @@ export * from './network';
 export * from './project-services';
 export * from './secret';
 export * from './slo';
+export * from './spanner';
 export {
   configureStateBackend,
   GcsStateBackend,

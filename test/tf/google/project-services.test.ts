@@ -1,6 +1,6 @@
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { SpannerInstance } from '@cdktf/provider-google/lib/spanner-instance';
+import { BigtableInstance } from '@cdktf/provider-google/lib/bigtable-instance';
 import { Construct } from 'constructs';
 import { HaValidationError } from '../../../lib/core/errors';
 import { ServiceTier } from '../../../lib/core';
@@ -149,9 +149,9 @@ describe('ProjectServices', () => {
     const stack = testStack();
     const services = ProjectServices.of(stack);
     const scope = new Construct(stack, 'Custom');
-    new SpannerInstance(scope, 'Spanner', { config: 'nam-eur-asia1', displayName: 'orders' });
+    new BigtableInstance(scope, 'Bigtable', { name: 'orders' });
     expect(() => services.use(scope)).toThrow(HaValidationError);
-    expect(() => services.use(scope)).toThrow(/got: google_spanner_instance at stack\/Custom\/Spanner/);
+    expect(() => services.use(scope)).toThrow(/got: google_bigtable_instance at stack\/Custom\/Bigtable/);
   });
 
   test('GIVEN a resource of a known type THEN use() enables its API once and adds the dependency once', () => {
