@@ -37,7 +37,7 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ha
   const context: RuleContext = {
     graph,
     services,
-    reports: () => computed().perStack!,
+    reports: () => computed().services,
   };
   const findings: Finding[] = [];
   const unchecked: UncheckedValue[] = [];
@@ -71,7 +71,7 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ha
   const acknowledged: AcknowledgedFinding[] = [];
   const open: Finding[] = [];
   for (const finding of findings) {
-    const reason = acknowledgementOf(graph, finding);
+    const reason = acknowledgementOf(graph, services, finding);
     if (reason === undefined) {
       open.push(finding);
     } else {
@@ -127,14 +127,18 @@ function attributed<T>(step: string, run: () => T): T {
 
 /**
  * The reason a finding was accepted, from the acknowledgements written into the synthesized output:
- * on the resource it names, else on its stack (which also covers service-level findings).
+ * on the resource it names, else on its stack; a service-level finding also on any stack of its service.
  */
-function acknowledgementOf(graph: ResourceGraph, finding: Finding): string | undefined {
+function acknowledgementOf(graph: ResourceGraph, services: ServiceIndex, finding: Finding): string | undefined {
   const resource = graph.get(`${finding.stack}/${finding.resource}`);
-  return (
-    resource?.acknowledged?.[finding.rule] ??
-    graph.stacks.find((s) => s.name === finding.stack)?.acknowledged?.[finding.rule]
-  );
+  const onStack = (name: string) => graph.stacks.find((s) => s.name === name)?.acknowledged?.[finding.rule];
+  if (resource?.acknowledged?.[finding.rule] !== undefined) {
+    return resource.acknowledged[finding.rule];
+  }
+  const serviceStacks = finding.resource.startsWith('service:')
+    ? services.stacksOf(finding.resource.slice('service:'.length)).map((s) => s.stack)
+    : [];
+  return [finding.stack, ...serviceStacks].map(onStack).find((reason) => reason !== undefined);
 }
 
 /** Checks in-memory templates of either engine; what the inputs could not read is in the report's `unread`. */

@@ -101,7 +101,9 @@ export class HaChecks implements IPolicyValidationPluginBeta1 {
       // A service-level finding in a stack holding none of the service's resources is the stack's.
       const constructPath =
         tree.paths.get(`${finding.stack}\u0000${logicalId}`) ?? tree.stackPaths.get(finding.stack) ?? '';
-      const ack = closestAcknowledgement(tree.acknowledgements, finding.rule, constructPath);
+      const ack = [constructPath, ...this.otherStackPaths(report, finding, tree.stackPaths)]
+        .map((p) => closestAcknowledgement(tree.acknowledgements, finding.rule, p))
+        .find((a) => a !== undefined);
       if (ack) {
         acknowledged.push({ ...finding, reason: ack.reason, acknowledgedAt: ack.path });
         suppressed.add(finding);
@@ -149,12 +151,21 @@ export class HaChecks implements IPolicyValidationPluginBeta1 {
     };
   }
 
+  /** Paths of the service's other stacks: a service-level finding is reported once, acknowledged on any of them. */
+  private otherStackPaths(report: HaReport, finding: Finding, stackPaths: Map<string, string>): string[] {
+    if (!finding.resource.startsWith('service:')) {
+      return [];
+    }
+    const service = report.services.find((s) => `service:${s.service}` === finding.resource);
+    return (service?.stacks ?? []).filter((s) => s !== finding.stack).flatMap((s) => stackPaths.get(s) ?? []);
+  }
+
   /** A service-level finding names `service:<name>`; CDK needs a logical id, so name the service's first resource. */
   private logicalIdOf(report: HaReport, finding: Finding): string {
     if (!finding.resource.startsWith('service:')) {
       return finding.resource;
     }
-    const service = (report.perStack ?? report.services).find(
+    const service = report.services.find(
       (s) => s.stack === finding.stack && `service:${s.service}` === finding.resource,
     );
     const step = service?.derivation.find((d) => d.stack === finding.stack && !d.resource.startsWith('service:'));

@@ -142,8 +142,9 @@ describe('ha-report --sarif on the tier examples', () => {
   });
 
   test('THEN a finding about a whole service is at the file of its stack, without a line', () => {
-    const result = resultFor(log, 'HA-RES2', 'Tier1-Dns/service:orders');
-    const file = path.join(synthesized, 'Tier1-Dns.template.json');
+    // Reported once, on the service's main stack: the one that serves in the primary role.
+    const result = resultFor(log, 'HA-RES2', 'Tier1-us-east-1/service:orders');
+    const file = path.join(synthesized, 'Tier1-us-east-1.template.json');
     expect(fileAndLine(result)).toEqual({ artifactLocation: { uri: uriOf(file) } });
     expect(result.suppressions).toHaveLength(1);
   });

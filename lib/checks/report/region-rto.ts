@@ -158,7 +158,9 @@ function provenUntil(steps: readonly DerivationStep[]): string {
  * minimum equals its maximum does not scale and adds none.
  */
 function absorbSteps(resources: readonly GraphResource[], regionCount: number): DerivationStep[] {
-  const share = regionCount > 1 ? `${regionCount}/${regionCount - 1}` : '1';
+  // 2 regions: each left carries twice its load; 3: one and a half times.
+  const factor = regionCount > 1 ? Number((regionCount / (regionCount - 1)).toFixed(2)) : 1;
+  const share = factor === 2 ? 'twice their load' : `${factor} times their load`;
   return resources
     .filter((r) => r.ha?.role === 'primary')
     .flatMap((r) => {
@@ -180,7 +182,7 @@ function absorbSteps(resources: readonly GraphResource[], regionCount: number): 
           resource: r.address,
           figures: [],
           basis:
-            `when a region fails, the regions left carry ${share} of their load: this fleet runs ${bounds[0] ?? '?'} ` +
+            `when a region fails, the regions left carry ${share}: this fleet runs ${bounds[0] ?? '?'} ` +
             `(up to ${bounds[1] ?? '?'}); whether that covers it is not in the templates and a scale-out has no published ` +
             `time; measure it with ${REGION_DRILL}`,
         },

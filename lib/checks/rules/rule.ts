@@ -24,7 +24,10 @@ export interface Evaluation {
 export interface RuleContext {
   readonly graph: ResourceGraph;
   readonly services: ServiceIndex;
-  /** The resilience report of every service in each of its stacks (`HaReport.perStack`, computed once, on first use). */
+  /**
+   * The resilience report of every service, one per service across all its stacks (`HaReport.services`,
+   * computed once, on first use): a service-level finding is reported once, on the service's main stack.
+   */
   reports(): readonly ServiceReport[];
 }
 

@@ -1,13 +1,6 @@
 import type { ServiceReport } from '../../model';
 import { Evaluation, HaRule, RuleContext, serviceOutcome } from '../rule';
-
-const LABELS = {
-  azRto: 'AZ RTO',
-  azRpo: 'AZ RPO',
-  regionRto: 'region RTO',
-  regionRpo: 'region RPO',
-  availability: 'availability',
-} as const;
+import { inStacks, Objective, OBJECTIVE_LABELS, stepLines } from './steps';
 
 /** HA-RES1: the computed RTO, RPO and availability do not fall short of the tier. */
 export const ObjectivesMet: HaRule = {
@@ -21,26 +14,26 @@ export const ObjectivesMet: HaRule = {
   resourceTypes: ['every resource with an HA record'],
   evaluate(context: RuleContext): Evaluation[] {
     return context.reports().map((report) => {
-      const missed = (Object.keys(LABELS) as (keyof typeof LABELS)[]).filter((q) => report.status[q] === 'not-met');
+      const missed = (Object.keys(OBJECTIVE_LABELS) as Objective[]).filter((q) => report.status[q] === 'not-met');
       const details = missed.map((q) => {
         const steps = report.derivation
           .filter((s) => s.quantity === q && (s.value === undefined || q === 'availability' || s.value > 0))
           .slice(-2);
-        return `${LABELS[q]} ${achievedAgainstTarget(report, q)} (${steps.map((s) => `${s.resource}: ${s.basis}`).join('; ')})`;
+        return `${OBJECTIVE_LABELS[q]} ${achievedAgainstTarget(report, q)} (${stepLines(report, steps).join('; ')})`;
       });
       return serviceOutcome(
         report.stack,
         report.service,
         missed.length === 0
           ? undefined
-          : `service ${report.service} does not meet ${report.tier} in ${report.stack}: ${details.join('; ')}`,
+          : `service ${report.service} ${inStacks(report)} does not meet ${report.tier}: ${details.join('; ')}`,
       );
     });
   },
 };
 
 /** `99.940005 % against a target of 99.95 %`, `1200 s against 900 s`, `unbounded against 60 s`. */
-function achievedAgainstTarget(report: ServiceReport, q: keyof typeof LABELS): string {
+function achievedAgainstTarget(report: ServiceReport, q: Objective): string {
   const { objectives } = report;
   if (q === 'availability') {
     const percent = (v: number) => `${Number((v * 100).toPrecision(8))} %`;

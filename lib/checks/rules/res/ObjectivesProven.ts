@@ -1,12 +1,5 @@
 import { Evaluation, HaRule, RuleContext, serviceOutcome } from '../rule';
-
-const LABELS = {
-  azRto: 'AZ RTO',
-  azRpo: 'AZ RPO',
-  regionRto: 'region RTO',
-  regionRpo: 'region RPO',
-  availability: 'availability',
-} as const;
+import { inStacks, Objective, OBJECTIVE_LABELS, stepLines } from './steps';
 
 /** HA-RES2: every objective of the tier can be shown from the templates. */
 export const ObjectivesProven: HaRule = {
@@ -20,17 +13,17 @@ export const ObjectivesProven: HaRule = {
   resourceTypes: ['every resource with an HA record'],
   evaluate(context: RuleContext): Evaluation[] {
     return context.reports().map((report) => {
-      const unproven = (Object.keys(LABELS) as (keyof typeof LABELS)[]).filter((q) => report.status[q] === 'unproven');
+      const unproven = (Object.keys(OBJECTIVE_LABELS) as Objective[]).filter((q) => report.status[q] === 'unproven');
       const details = unproven.map((q) => {
         const unknown = report.derivation.filter((s) => s.quantity === q && s.value === undefined);
-        return `${LABELS[q]} (${unknown.map((s) => `${s.resource}: ${s.basis}`).join('; ') || 'no bound found'})`;
+        return `${OBJECTIVE_LABELS[q]} (${stepLines(report, unknown).join('; ') || 'no bound found'})`;
       });
       return serviceOutcome(
         report.stack,
         report.service,
         unproven.length === 0
           ? undefined
-          : `service ${report.service} in ${report.stack} cannot be shown to meet ${report.tier}: ${details.join('; ')}`,
+          : `service ${report.service} ${inStacks(report)} cannot be shown to meet ${report.tier}: ${details.join('; ')}`,
       );
     });
   },
