@@ -58,7 +58,11 @@ const AURORA_CLUSTERS = ['AWS::RDS::DBCluster', 'aws_rds_cluster'];
  */
 export const DRILL_MEASUREMENT_TARGETS: Readonly<Record<DrillStep, DrillMeasurementTarget>> = {
   decision: { stack: true, resourceTypes: [...RUNBOOKS] },
-  promotion: { stack: false, resourceTypes: [...AURORA_CLUSTERS, 'google_sql_database_instance', ...RUNBOOKS] },
+  promotion: {
+    stack: false,
+    // A Spanner database's record times its leaders' move to the other read-write region.
+    resourceTypes: [...AURORA_CLUSTERS, 'google_sql_database_instance', 'google_spanner_database', ...RUNBOOKS],
+  },
   'writer-creation': { stack: false, resourceTypes: [...AURORA_CLUSTERS, ...RUNBOOKS] },
   // The report counts an Auto Scaling group's scale-up; a Google instance group's is not modelled yet.
   'scale-up': {

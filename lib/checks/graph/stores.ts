@@ -12,6 +12,7 @@ import {
   RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS,
   RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS,
   S3_RTC_REPLICATION_SECONDS,
+  SPANNER_MULTI_REGION_RPO_SECONDS,
 } from '../../core';
 import {
   AURORA_GLOBAL_DB_RPO_MIN_SECONDS,
@@ -54,6 +55,7 @@ export const STORE_TYPES = [
   'aws_s3_bucket',
   'aws_efs_file_system',
   'google_sql_database_instance',
+  'google_spanner_database',
   'google_storage_bucket',
 ];
 
@@ -312,6 +314,24 @@ export function regionReplication(graph: ResourceGraph, store: GraphResource): C
         ? { ...at, basis: 'RDS cross-region read replica: asynchronous, no published bound', figures: [] }
         : undefined;
     }
+    case 'google_spanner_database': {
+      const configuration = spannerConfiguration(graph, store);
+      if (configuration === undefined || configuration.startsWith('custom-')) {
+        return {
+          ...at,
+          basis: `Spanner instance configuration ${configuration ?? 'not literal in the template'}: its regions are not known`,
+          figures: [],
+        };
+      }
+      return configuration.startsWith('regional-')
+        ? undefined
+        : {
+            ...at,
+            seconds: SPANNER_MULTI_REGION_RPO_SECONDS,
+            basis: `Spanner ${configuration}: a write commits in a quorum of replicas in more than one region`,
+            figures: ['SPANNER_MULTI_REGION_RPO_SECONDS'],
+          };
+    }
     case 'google_sql_database_instance': {
       const replicas = graph
         .referrersOf(store, 'google_sql_database_instance')
@@ -323,6 +343,16 @@ export function regionReplication(graph: ResourceGraph, store: GraphResource): C
     default:
       return undefined;
   }
+}
+
+/**
+ * The instance configuration (`nam3`, `regional-us-east1`) of a Spanner database's instance, when
+ * the template names it literally.
+ */
+export function spannerConfiguration(graph: ResourceGraph, database: GraphResource): string | undefined {
+  const instance = graph.referencedBy(database, 'google_spanner_instance')[0];
+  const configuration = instance ? str(instance.properties.config) : undefined;
+  return configuration !== undefined && !configuration.includes('${') ? configuration : undefined;
 }
 
 function dynamoLag(at: { stack: string; resource: string }, strong: boolean): Contribution {

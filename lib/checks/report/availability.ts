@@ -1,7 +1,14 @@
 import { composeParallel, composeSerial, DrStrategy, PUBLISHED_SLAS, PublishedSla } from '../../core';
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
-import { isAurora, isPrimaryStore, regionReplication, STORE_TYPES, zoneFailover } from '../graph/stores';
+import {
+  isAurora,
+  isPrimaryStore,
+  regionReplication,
+  spannerConfiguration,
+  STORE_TYPES,
+  zoneFailover,
+} from '../graph/stores';
 import { block, blocks, str } from '../graph/values';
 import { fleetZones } from '../graph/zones';
 import { ServiceStack } from '../services';
@@ -61,6 +68,12 @@ function componentOf(graph: ResourceGraph, r: GraphResource): Component | undefi
         str(settings.edition) === 'ENTERPRISE_PLUS' ? 'CLOUD_SQL_ENTERPRISE_PLUS_HA' : 'CLOUD_SQL_ENTERPRISE_HA',
       );
     }
+    case 'google_spanner_database': {
+      // A regional configuration is one region's; any other spans regions (unknown ones count as regional).
+      const configuration = spannerConfiguration(graph, r) ?? 'regional-';
+      const multiRegion = !configuration.startsWith('regional-') && !configuration.startsWith('custom-');
+      return multiRegion ? c('SPANNER_MULTI_REGION', true) : c('SPANNER_REGIONAL');
+    }
     case 'AWS::Route53::RecordSet':
     case 'AWS::Route53::RecordSetGroup':
     case 'aws_route53_record':
@@ -76,6 +89,7 @@ const SINGLE_WRITER: readonly PublishedSla[] = [
   'RDS_SINGLE_AZ',
   'CLOUD_SQL_ENTERPRISE_HA',
   'CLOUD_SQL_ENTERPRISE_PLUS_HA',
+  'SPANNER_REGIONAL',
 ];
 
 /**

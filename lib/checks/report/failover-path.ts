@@ -2,7 +2,7 @@ import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, DrillStep, DrStrategy } from '.
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
 import { isAurora, regionReplication } from '../graph/stores';
-import { num } from '../graph/values';
+import { block, num, str } from '../graph/values';
 import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
 import { DrillRecords, FoundMeasurement, measurementOf } from './drill-measurements';
@@ -50,21 +50,59 @@ export function failoverPath(
         figures: ['AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS'],
       });
     } else if (store.type === 'google_sql_database_instance' && regionReplication(graph, store)) {
+      const drReplica = cloudSqlDrReplica(graph, store);
       promotion.push({
         quantity: 'regionRto',
         stack: store.stack,
         resource: store.address,
-        basis: 'Cloud SQL cross-region replica promotion: time not published',
+        basis: drReplica
+          ? `Cloud SQL advanced DR replica failover promotes the designated DR replica ${drReplica.address} and moves the ` +
+            'write endpoint to it (clients change nothing); Google publishes no duration for it'
+          : 'Cloud SQL cross-region replica promotion: time not published; no DR replica is designated, so the promoted ' +
+            'replica is detached and clients must be pointed at it',
         figures: [],
       });
     }
   }
+  // Spanner moves leaders to the other read-write region by itself: nobody starts it, and only a drill times it.
+  const leaderMoves = stores
+    .filter((store) => store.type === 'google_spanner_database' && regionReplication(graph, store)?.seconds === 0)
+    .map((store) =>
+      measured(drills, 'promotion', [store, ...graph.referencedBy(store, 'google_spanner_instance')], {
+        quantity: 'regionRto',
+        stack: store.stack,
+        resource: store.address,
+        basis:
+          'Spanner moves the leaders to the other read-write region by itself when the leader region is lost: ' +
+          'a duration Google does not publish',
+        figures: [],
+      }),
+    );
   const scaleUp = strategy === DrStrategy.ACTIVE_ACTIVE ? [] : scaleUpSteps(stacks, strategy);
   const fromZero =
     strategy !== DrStrategy.ACTIVE_ACTIVE &&
     fleetsOfRole(stacks, 'standby').some((r) => (num(r.properties.MinSize ?? r.properties.min_size) ?? 0) === 0);
   if (promotion.length === 0 && scaleUp.length === 0) {
-    return { steps: [], promotion, scaleUp, unstarted: false, stated: false, fromZero };
+    if (leaderMoves.length === 0) {
+      return { steps: [], promotion, scaleUp, unstarted: false, stated: false, fromZero };
+    }
+    const automatic: DerivationStep = {
+      quantity: 'regionRto',
+      stack: leaderMoves[0].stack,
+      resource: leaderMoves[0].resource,
+      value: 0,
+      basis: 'no one decides: Spanner elects new leaders without a runbook',
+      figures: [],
+    };
+    return {
+      steps: [automatic, ...leaderMoves],
+      promotion: leaderMoves,
+      scaleUp,
+      decision: automatic,
+      unstarted: false,
+      stated: false,
+      fromZero,
+    };
   }
   const runbooks = stacks.flatMap((s) => s.resources).filter((r) => r.failoverStep !== undefined);
   const steps: DerivationStep[] = [];
@@ -135,10 +173,10 @@ export function failoverPath(
     const fleet = graph.get(`${step.stack}/${step.resource}`);
     return fleet ? measured(drills, 'scale-up', [fleet, ...scalers], step) : step;
   });
-  steps.push(...promotionPath, ...scaleUpPath);
+  steps.push(...promotionPath, ...leaderMoves, ...scaleUpPath);
   return {
     steps,
-    promotion: promotionPath,
+    promotion: [...promotionPath, ...leaderMoves],
     scaleUp: scaleUpPath,
     decision,
     unstarted,
@@ -270,6 +308,24 @@ function fleetsOfRole(stacks: readonly ServiceStack[], role: string): GraphResou
       (r) =>
         (r.type === 'AWS::AutoScaling::AutoScalingGroup' || r.type === 'aws_autoscaling_group') && r.ha?.role === role,
     );
+}
+
+/**
+ * The cross-region replica a Cloud SQL primary designates as its DR replica
+ * (`replication_cluster.failover_dr_replica_name`, `project:name` or `name`), if any.
+ * @see https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery
+ */
+function cloudSqlDrReplica(graph: ResourceGraph, primary: GraphResource): GraphResource | undefined {
+  const designated = str(block(primary.properties.replication_cluster)?.failover_dr_replica_name);
+  if (!designated) {
+    return undefined;
+  }
+  return graph
+    .referrersOf(primary, 'google_sql_database_instance')
+    .find((replica) => {
+      const name = str(replica.properties.name);
+      return name !== undefined && (designated === name || designated.endsWith(`:${name}`));
+    });
 }
 
 /** Aurora clusters of the service that join a global database as secondaries. */

@@ -22,6 +22,10 @@ export const CrossRegionReplica: HaRule = {
       if ((store.type === 'AWS::RDS::DBCluster' || store.type === 'aws_rds_cluster') && !isAurora(store)) {
         return [];
       }
+      // A Spanner database's copies are its instance configuration's, which HA-DB2 judges against the tier.
+      if (store.type === 'google_spanner_database') {
+        return [];
+      }
       const copy = regionReplication(graph, store);
       const fix: Record<string, string> = {
         'AWS::DynamoDB::Table': 'use AWS::DynamoDB::GlobalTable with a replica in the standby region',
