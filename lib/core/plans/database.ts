@@ -892,6 +892,13 @@ export interface CloudSqlIntent {
   readonly diskSizeGb?: number;
   /** @default CLOUD_SQL_DEFAULT_BACKUP_START */
   readonly backupStartTime?: string;
+  /**
+   * The region whose instance is the writer now: `region` (as deployed) or `replicaRegion` (after a
+   * failover or switchover to the DR replica); undefined when not stated or unknown at synthesis.
+   */
+  readonly activeRegion?: string;
+  /** Whether the primary designates the replica as its DR replica. @default true */
+  readonly designateDrReplica?: boolean;
 }
 
 /** The alert on a Cloud SQL replica's `replica_lag` (seconds). */
@@ -932,6 +939,25 @@ export interface CloudSqlPlan {
   };
   readonly deletionProtection: true;
   readonly replicaLagAlert: CloudSqlReplicaLagAlertPlan;
+  /**
+   * Enterprise Plus advanced disaster recovery: the replica is the primary's designated DR replica,
+   * so that a replica failover or a switchover swaps the roles and keeps both instances (and a
+   * write endpoint that follows the writer). Every Enterprise Plus instance with a replica has it.
+   */
+  readonly advancedDr: boolean;
+  /** Whether the writer names its DR replica (`replication_cluster.failover_dr_replica_name`). */
+  readonly designateDrReplica: boolean;
+  /**
+   * Which of the two instances writes: `primary` (the one deployed in `region`) or `replica` (the
+   * one deployed in `replicaRegion`, after a failover). Each keeps its address, name and key; only
+   * their roles are rendered the other way round.
+   */
+  readonly writer: 'primary' | 'replica';
+  /**
+   * Whether the writer lists its replica in `replica_names`: once a role has been stated
+   * (`activeRegion`), as Google's Terraform switchover does; left to Cloud SQL before that.
+   */
+  readonly listReplicaNames: boolean;
   readonly problems: PlanProblem[];
   readonly warnings: PlanWarning[];
 }
@@ -948,12 +974,15 @@ function percent(ratio: number): string {
  * multi-region tier needs a replica.
  *
  * edition = ENTERPRISE_PLUS when the target ≥ 99.95% (ENTERPRISE's SLA would be the whole target,
- * leaving nothing for what serves in series with the database: 99.95% × 99.99% = 99.940005%),
- * else ENTERPRISE; a warning when the SLA is below or equal to the target. Backups: daily, kept
- * tier.backupRetentionDays, point-in-time recovery for min(tier, 35 or 7 by edition) days.
+ * leaving nothing for what serves in series with the database: 99.95% × 99.99% = 99.940005%) or
+ * the tier keeps a standby region (advanced DR is Enterprise Plus only), else ENTERPRISE; a warning
+ * when the SLA is below or equal to the target. Backups: daily, kept tier.backupRetentionDays,
+ * point-in-time recovery for min(tier, 35 or 7 by edition) days. With Enterprise Plus the replica is
+ * the designated DR replica, and `activeRegion` names which of the two writes after a failover.
  *
- * TIER_1 (99.95%, warm standby): ENTERPRISE_PLUS, 35 days of log, a REGIONAL replica, lag alert
- * above 60 s for 180 s.
+ * TIER_1 (99.95%, warm standby): ENTERPRISE_PLUS, 35 days of log, a REGIONAL DR replica, lag alert
+ * above 60 s for 180 s. TIER_2 (pilot light): ENTERPRISE_PLUS for advanced DR, a ZONAL DR replica.
+ * @see https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery
  */
 export function planCloudSql(tier: ServiceTier, intent: CloudSqlIntent): CloudSqlPlan {
   const problems: PlanProblem[] = [];
@@ -1033,10 +1062,34 @@ export function planCloudSql(tier: ServiceTier, intent: CloudSqlIntent): CloudSq
 
   // An edition whose SLA equals the target leaves nothing for what serves in series with it: ENTERPRISE
   // (99.95%) behind a zonal fleet (99.99%) composes to 99.940005%, below TIER_1's 99.95% (HA-RES1).
+  // A standby region needs advanced DR, which only Enterprise Plus has.
   // https://cloud.google.com/sql/sla
+  const standbyRegion = tier.isMultiRegion && intent.hasReplica;
   const edition =
     intent.edition ??
-    (tier.availabilityTarget >= PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_HA ? 'ENTERPRISE_PLUS' : 'ENTERPRISE');
+    (tier.availabilityTarget >= PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_HA || standbyRegion
+      ? 'ENTERPRISE_PLUS'
+      : 'ENTERPRISE');
+  const advancedDr = intent.hasReplica && edition === 'ENTERPRISE_PLUS';
+  const designateDrReplica = advancedDr && intent.designateDrReplica !== false;
+  const writer = activeRole(intent, advancedDr, problems);
+  if (standbyRegion && !advancedDr) {
+    warnings.push({
+      id: 'edition',
+      message:
+        `edition ${edition} has no advanced disaster recovery: promoting the replica in ${intent.replicaRegion ?? 'its region'} ` +
+        'detaches it, so the old primary must be replaced to replicate again and clients must be pointed at the new writer; ' +
+        'ENTERPRISE_PLUS keeps both instances and a write endpoint that follows the writer',
+    });
+  }
+  if (advancedDr && intent.designateDrReplica === false) {
+    warnings.push({
+      id: 'designateDrReplica',
+      message:
+        'designateDrReplica is false: the replica is not the designated DR replica, so a replica failover, a switchover ' +
+        'and the write endpoint are unavailable until it is (set it once the replica runs)',
+    });
+  }
   const sla =
     edition === 'ENTERPRISE_PLUS'
       ? PUBLISHED_SLAS.CLOUD_SQL_ENTERPRISE_PLUS_HA
@@ -1085,9 +1138,43 @@ export function planCloudSql(tier: ServiceTier, intent: CloudSqlIntent): CloudSq
       durationText: durationText(watch.periodSeconds * watch.evaluationPeriods),
       missingDataFires: true,
     },
+    advancedDr,
+    designateDrReplica,
+    writer,
+    listReplicaNames: advancedDr && intent.activeRegion !== undefined,
     problems,
     warnings,
   };
+}
+
+/**
+ * Which instance writes: the one in `activeRegion`. Only advanced DR swaps roles in place (a
+ * switchover or replica failover); without it a promoted replica is detached, and no configuration
+ * of the same two instances describes it.
+ */
+function activeRole(intent: CloudSqlIntent, advancedDr: boolean, problems: PlanProblem[]): 'primary' | 'replica' {
+  const active = intent.activeRegion;
+  if (active === undefined || active === intent.region || intent.region === undefined) {
+    return 'primary';
+  }
+  if (!intent.hasReplica || (intent.replicaRegion !== undefined && active !== intent.replicaRegion)) {
+    const allowed = [intent.region, intent.replicaRegion].filter((r) => r !== undefined).join(' or ');
+    problems.push({
+      prop: 'activeRegion',
+      message: `activeRegion must be the region of one of the instances (${allowed}), got: ${active}`,
+    });
+    return 'primary';
+  }
+  if (!advancedDr) {
+    problems.push({
+      prop: 'activeRegion',
+      message:
+        `activeRegion can name the replica's region only with advanced disaster recovery (edition ENTERPRISE_PLUS): ` +
+        `an ENTERPRISE replica promoted is detached from its primary, got: ${active}`,
+    });
+    return 'primary';
+  }
+  return 'replica';
 }
 
 const DAYS_PER_WEEK = 7;

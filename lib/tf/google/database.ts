@@ -7,15 +7,22 @@ import { CLOUD_SQL_PITR_MAX_DAYS, FailureDomain, HaMetadata, HaRole, planCloudSq
 import { HaValidationError } from '../../core/errors';
 import { emitWarnings, throwProblems } from '../diagnostics';
 import { acknowledgeHaFinding } from '../ha-checks';
-import { GOOGLE_SERVICE_AGENTS } from './apis';
+import { GOOGLE_SERVICE_AGENTS, GoogleApi } from './apis';
 import { GoogleHaProps } from './ha-props';
-import { ProjectServices } from './project-services';
+import { addDependsOn, ProjectServices } from './project-services';
 import { IRegionalNetwork } from './network';
 import { newCryptoKey } from './private/keys';
 import { statefulLifecycle } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord, markResources } from './private/metadata';
 import { uniqueName } from './private/names';
+import { projectOf } from './private/project';
 import { invalidRegionNames } from './private/regions';
+
+/**
+ * The Cloud DNS API, which Cloud SQL needs to create an instance's write endpoint.
+ * @see https://cloud.google.com/sql/docs/postgres/connect-to-instance-using-write-endpoint
+ */
+const CLOUD_DNS_API = 'dns.googleapis.com' as GoogleApi;
 
 /** Cloud SQL edition. */
 export enum CloudSqlEdition {
@@ -64,6 +71,21 @@ export interface HaCloudSqlProps extends GoogleHaProps {
    * @default - no replica is accepted: only BACKUP_RESTORE tiers without `replicaRegion`
    */
   readonly replicaLagAccepted?: string;
+  /**
+   * The region whose instance writes now: `region` as deployed, or `replicaRegion` once the DR
+   * replica has been promoted (a replica failover in a region outage, or a switchover). Changing it
+   * re-renders the two instances' roles in place: each keeps its construct id, name, region and
+   * key, so `terraform plan` replaces nothing. Only with advanced DR (edition ENTERPRISE_PLUS).
+   * @default - `region`
+   */
+  readonly activeRegion?: string;
+  /**
+   * Designate the replica as the primary's DR replica (advanced DR: replica failover, switchover,
+   * the write endpoint). Cloud SQL accepts the designation only once the replica runs: on the first
+   * deployment of a new database, apply with `false`, then with the default.
+   * @default true
+   */
+  readonly designateDrReplica?: boolean;
   /**
    * PostgreSQL version.
    * @default 'POSTGRES_16'
@@ -131,7 +153,7 @@ export interface HaCloudSqlProps extends GoogleHaProps {
  * a customer-managed key per region, private IP only, TLS enforced, IAM database authentication,
  * connection logging, Query Insights and a maintenance window. Multi-region tiers get a
  * cross-region read replica to promote (REGIONAL itself for ACTIVE_ACTIVE and WARM_STANDBY, so the
- * promoted primary is HA at once; ZONAL for PILOT_LIGHT, made REGIONAL on promotion).
+ * promoted primary is HA at once; ZONAL for PILOT_LIGHT, made REGIONAL by the apply that follows).
  *
  * Cloud SQL cannot meet a multi-region tier's region RPO: its cross-region replication is
  * asynchronous with no published lag bound, so the HA checks cannot show any RPO for it (HA-DR3).
@@ -140,24 +162,54 @@ export interface HaCloudSqlProps extends GoogleHaProps {
  * the tier's region RPO belongs in a store whose writes commit in several regions, such as Spanner
  * multi-region (not wrapped by this library yet).
  *
+ * Where the tier keeps a standby region the edition is Enterprise Plus and the replica is the
+ * primary's designated DR replica (advanced disaster recovery): it has the primary's machine tier,
+ * and clients connect through `writeEndpoint`, a private DNS name Cloud SQL points at whichever
+ * instance writes (the Cloud DNS API is enabled for it). The day of a region outage and after:
+ *
+ * 1. Failover: `gcloud sql instances promote-replica <replica> --failover` makes the DR replica the
+ *    writer; the write endpoint follows it. Cloud SQL makes the old primary its DR replica once the
+ *    old region is back. Google publishes no duration for the promotion: a drill measures it.
+ * 2. The next apply: set `activeRegion` to `replicaRegion`. The same two instances are rendered with
+ *    their roles swapped (the promoted one writes, with backups, point-in-time recovery and REGIONAL
+ *    availability; the old primary replicates from it); no address, name or key changes, so
+ *    `terraform plan` shows updates in place only. Apply it once the old region is back.
+ * 3. Failback, once the old primary has caught up: `gcloud sql instances switchover <old primary>`
+ *    (both regions up, no data loss) swaps the roles back; then set `activeRegion` back to `region`
+ *    (or remove it) and apply, which again updates in place only. A switchover also rehearses DR.
+ *
+ * Without advanced DR (an explicit ENTERPRISE edition) a promoted replica is detached from its
+ * primary, and `activeRegion` cannot name it: a warning says so.
+ *
  * Cloud SQL's service agent is created before the keys are granted to it, and the APIs are enabled
  * before the instances, by the stack's `ProjectServices` (`projectServices`).
+ * @see https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery
+ * @see https://cloud.google.com/sql/docs/postgres/connect-to-instance-using-write-endpoint
  *
  * With a replica and `notificationChannels`, an alert pages when the replica's lag exceeds the
  * tier's region RPO (Cloud SQL publishes no bound on cross-region lag, so it is watched instead).
  *
- * Construct ids (public API, stateful): `Resource` (primary), `Key`, `KeyRing`, `Replica`,
+ * Construct ids (public API, stateful): `Resource` (deployed primary), `Key`, `KeyRing`, `Replica`,
  * `ReplicaKey`, `ReplicaKeyRing`; `ReplicaLagAlert`.
  */
 export class HaCloudSql extends Construct {
+  /** The instance deployed in `region` (construct id `Resource`), whichever its role now. */
   public readonly instance: SqlDatabaseInstance;
+  /** The instance deployed in `replicaRegion` (construct id `Replica`), whichever its role now. */
   public readonly replica?: SqlDatabaseInstance;
+  /** The instance that writes now: `instance`, or `replica` when `activeRegion` is its region. */
+  public readonly writer: SqlDatabaseInstance;
+  /**
+   * The write endpoint (advanced DR): a private DNS name that Cloud SQL points at whichever instance
+   * writes, so clients need no change after a failover or switchover. Connect with it.
+   */
+  public readonly writeEndpoint?: string;
   /** The alert on the replica's lag (with a replica and `notificationChannels`). */
   public readonly replicaLagAlert?: MonitoringAlertPolicy;
   public readonly edition: CloudSqlEdition;
-  /** Private IP of the primary. */
+  /** Private IP of the writer (it changes on failover: prefer `writeEndpoint`). */
   public readonly privateIpAddress: string;
-  /** Connection name of the primary (`project:region:name`), for the Cloud SQL connectors. */
+  /** Connection name of the writer (`project:region:name`), for the Cloud SQL connectors. */
   public readonly connectionName: string;
   private readonly record: HaMetadata;
   private readonly services: ProjectServices;
@@ -189,6 +241,8 @@ export class HaCloudSql extends Construct {
       maintenanceHour: props.maintenanceHour,
       diskSizeGb: props.diskSizeGb,
       backupStartTime: props.backupStartTime,
+      activeRegion: concrete(props.activeRegion),
+      designateDrReplica: props.designateDrReplica,
     });
     throwProblems(plan.problems, this);
     emitWarnings(this, 'HaCloudSql', plan.warnings);
@@ -233,64 +287,114 @@ export class HaCloudSql extends Construct {
       ],
     });
 
-    const { key, grants } = newCryptoKey(this, 'Key', {
+    const replicaRecord = haRecord(this, props, {
+      component: 'HaCloudSql',
+      failureDomain: FailureDomain.REGION,
+      role: HaRole.REPLICA,
+    });
+    const replicaLabels = haLabels(props, replicaRecord);
+    const swapped = plan.writer === 'replica';
+    // Each instance keeps its construct id, name, region and key for life; a failover swaps only roles.
+    const names = { primary: uniqueName(this, 'Resource', 80), replica: uniqueName(this, 'Replica', 80) };
+    const databaseVersion = props.databaseVersion ?? 'POSTGRES_16';
+    const writerSettings: SqlDatabaseInstanceSettings = {
+      ...settings(plan.availabilityType, labels),
+      backupConfiguration: {
+        enabled: true,
+        startTime: plan.backups.startTime,
+        pointInTimeRecoveryEnabled: plan.backups.pointInTimeRecovery,
+        transactionLogRetentionDays: plan.backups.transactionLogRetentionDays,
+        backupRetentionSettings: { retainedBackups: plan.backups.retainedBackups, retentionUnit: 'COUNT' },
+      },
+    };
+    // A read replica keeps no backups of its own; stated so that the old primary drops them after a swap.
+    const standbySettings: SqlDatabaseInstanceSettings = {
+      ...settings(plan.replicaAvailabilityType, replicaLabels),
+      backupConfiguration: { enabled: false, pointInTimeRecoveryEnabled: false },
+    };
+    const project = projectOf(this).projectId;
+    // The writer names its DR replica literally: a reference would close a cycle with master_instance_name.
+    const writerRole = (standbyName: string | undefined) => ({
+      instanceType: 'CLOUD_SQL_INSTANCE',
+      replicaNames: standbyName !== undefined && plan.listReplicaNames ? [standbyName] : undefined,
+      replicationCluster:
+        standbyName !== undefined && plan.advancedDr
+          ? { failoverDrReplicaName: plan.designateDrReplica ? `${project}:${standbyName}` : '' }
+          : undefined,
+    });
+
+    const primaryKey = newCryptoKey(this, 'Key', {
       location: props.region,
-      labels,
+      labels: swapped ? replicaLabels : labels,
       encrypters: { CloudSql: cloudSqlAgent },
     });
-    const primarySettings = settings(plan.availabilityType, labels);
-    this.instance = new SqlDatabaseInstance(this, 'Resource', {
-      name: uniqueName(this, 'Resource', 80),
-      region: props.region,
-      databaseVersion: props.databaseVersion ?? 'POSTGRES_16',
-      encryptionKeyName: key.id,
-      deletionProtection: plan.deletionProtection,
-      settings: {
-        ...primarySettings,
-        backupConfiguration: {
-          enabled: true,
-          startTime: plan.backups.startTime,
-          pointInTimeRecoveryEnabled: plan.backups.pointInTimeRecovery,
-          transactionLogRetentionDays: plan.backups.transactionLogRetentionDays,
-          backupRetentionSettings: { retainedBackups: plan.backups.retainedBackups, retentionUnit: 'COUNT' },
-        },
-      },
-      dependsOn: [...grants, privateServiceAccess],
-      lifecycle,
-    });
-    this.privateIpAddress = this.instance.privateIpAddress;
-    this.connectionName = this.instance.connectionName;
-
-    if (props.replicaRegion !== undefined) {
-      const replicaRecord = haRecord(this, props, {
-        component: 'HaCloudSql',
-        failureDomain: FailureDomain.REGION,
-        role: HaRole.REPLICA,
-      });
-      const replicaLabels = haLabels(props, replicaRecord);
-      const replicaKey = newCryptoKey(this, 'ReplicaKey', {
-        location: props.replicaRegion,
-        labels: replicaLabels,
-        encrypters: { CloudSql: cloudSqlAgent },
-      });
-      this.replica = new SqlDatabaseInstance(this, 'Replica', {
-        name: uniqueName(this, 'Replica', 80),
-        region: props.replicaRegion,
-        databaseVersion: props.databaseVersion ?? 'POSTGRES_16',
-        masterInstanceName: this.instance.name,
-        encryptionKeyName: replicaKey.key.id,
+    const replicaKey =
+      props.replicaRegion === undefined
+        ? undefined
+        : newCryptoKey(this, 'ReplicaKey', {
+            location: props.replicaRegion,
+            labels: swapped ? labels : replicaLabels,
+            encrypters: { CloudSql: cloudSqlAgent },
+          });
+    const primaryInstance = (masterInstanceName?: string) =>
+      new SqlDatabaseInstance(this, 'Resource', {
+        name: names.primary,
+        region: props.region,
+        databaseVersion,
+        encryptionKeyName: primaryKey.key.id,
         deletionProtection: plan.deletionProtection,
-        settings: settings(plan.replicaAvailabilityType, replicaLabels),
-        dependsOn: [...replicaKey.grants, privateServiceAccess],
+        ...(masterInstanceName === undefined
+          ? { ...writerRole(replicaKey ? names.replica : undefined), settings: writerSettings }
+          : { instanceType: 'READ_REPLICA_INSTANCE', masterInstanceName, settings: standbySettings }),
+        dependsOn: [...primaryKey.grants, privateServiceAccess],
         lifecycle,
       });
-      markResources([this.replica, replicaKey.ring, replicaKey.key, ...replicaKey.grants], replicaRecord);
+    const replicaInstance = (masterInstanceName?: string) =>
+      new SqlDatabaseInstance(this, 'Replica', {
+        name: names.replica,
+        region: props.replicaRegion,
+        databaseVersion,
+        encryptionKeyName: replicaKey!.key.id,
+        deletionProtection: plan.deletionProtection,
+        ...(masterInstanceName === undefined
+          ? { ...writerRole(names.primary), settings: writerSettings }
+          : {
+              ...(plan.advancedDr ? { instanceType: 'READ_REPLICA_INSTANCE' } : {}),
+              masterInstanceName,
+              settings: standbySettings,
+            }),
+        dependsOn: [...replicaKey!.grants, privateServiceAccess],
+        lifecycle,
+      });
+    // The standby refers to the writer (it replicates from it), so the writer is built first.
+    if (swapped) {
+      this.replica = replicaInstance();
+      this.instance = primaryInstance(this.replica.name);
+    } else {
+      this.instance = primaryInstance();
+      this.replica = replicaKey ? replicaInstance(this.instance.name) : undefined;
+    }
+    this.writer = swapped ? this.replica! : this.instance;
+    this.privateIpAddress = this.writer.privateIpAddress;
+    this.connectionName = this.writer.connectionName;
+    this.writeEndpoint = plan.advancedDr ? this.writer.replicationCluster.psaWriteEndpoint : undefined;
+    if (plan.advancedDr) {
+      // Cloud SQL creates the write endpoint's DNS name only when the Cloud DNS API is enabled first.
+      const dnsApi = this.services.enable(CLOUD_DNS_API);
+      [this.instance, this.replica!].forEach((instance) => addDependsOn(instance, dnsApi));
+    }
+
+    if (replicaKey) {
+      const standby = swapped ? this.instance : this.replica!;
+      const standbyKey = swapped ? primaryKey : replicaKey;
+      markResources([this.writer], record);
+      markResources([standby, standbyKey.ring, standbyKey.key, ...standbyKey.grants], replicaRecord);
       // Checked above: a replica comes with the reason its lag is accepted.
       acknowledgeHaFinding(this, 'HA-DR3', props.replicaLagAccepted!);
 
       const alert = plan.replicaLagAlert;
       if (props.notificationChannels && props.notificationChannels.length > 0) {
-        const replicaId = Fn.join(':', [this.replica.project, this.replica.name]);
+        const replicaId = Fn.join(':', [standby.project, standby.name]);
         this.replicaLagAlert = new MonitoringAlertPolicy(this, 'ReplicaLagAlert', {
           displayName: `${this.node.path}: replica lag above ${tier.name}'s region RPO`,
           combiner: 'OR',

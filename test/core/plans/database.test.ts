@@ -368,7 +368,8 @@ describe('planCloudSql by table', () => {
     // ENTERPRISE_PLUS's 99.99% is the whole of TIER_0's target: the edition warns too.
     ['TIER_0', 'ENTERPRISE_PLUS', 35, 35, 'REGIONAL', ['edition', 'availabilityType']],
     ['TIER_1', 'ENTERPRISE_PLUS', 35, 35, 'REGIONAL', []],
-    ['TIER_2', 'ENTERPRISE', 7, 14, 'ZONAL', []],
+    // A standby region needs advanced DR, which only Enterprise Plus has.
+    ['TIER_2', 'ENTERPRISE_PLUS', 14, 14, 'ZONAL', []],
     ['TIER_3', 'ENTERPRISE', 7, 7, 'ZONAL', []],
   ])('%s: %s, %d days of log, %d backups, a %s replica', (name, edition, logDays, backups, replica, warningIds) => {
     const plan = planCloudSql(ServiceTier.fromName(name), SQL);
@@ -401,15 +402,13 @@ describe('planCloudSql by table', () => {
   });
 
   test('an edition whose SLA is the target, or below it, warns', () => {
-    expect(planCloudSql(ServiceTier.TIER_1, { ...SQL, edition: 'ENTERPRISE' }).warnings).toEqual([
-      {
-        id: 'edition',
-        message:
-          "edition ENTERPRISE has a 99.95% SLA, the whole of TIER_1's availability target: anything in series with the database " +
-          '(the fleet, the load balancer) takes the service below it (HA-RES1)',
-      },
-    ]);
-    expect(planCloudSql(ServiceTier.TIER_0, { ...SQL, edition: 'ENTERPRISE' }).warnings[0]).toEqual({
+    expect(planCloudSql(ServiceTier.TIER_1, { ...SQL, edition: 'ENTERPRISE' }).warnings).toContainEqual({
+      id: 'edition',
+      message:
+        "edition ENTERPRISE has a 99.95% SLA, the whole of TIER_1's availability target: anything in series with the database " +
+        '(the fleet, the load balancer) takes the service below it (HA-RES1)',
+    });
+    expect(planCloudSql(ServiceTier.TIER_0, { ...SQL, edition: 'ENTERPRISE' }).warnings).toContainEqual({
       id: 'edition',
       message: "edition ENTERPRISE has a 99.95% SLA, below TIER_0's availability target of 99.99%",
     });
@@ -468,6 +467,40 @@ describe('planCloudSql by table', () => {
           'replicaLagAccepted is about the cross-region replica: set replicaRegion too, or leave replicaLagAccepted out, got: replicaRegion undefined',
       },
     ]);
+  });
+});
+
+describe('planCloudSql: advanced disaster recovery and the writer', () => {
+  test.each([
+    // tier, edition, activeRegion → advanced DR, writer, replica names listed
+    ['TIER_1', undefined, undefined, true, 'primary', false],
+    ['TIER_2', undefined, 'us-central1', true, 'primary', true],
+    ['TIER_2', undefined, 'us-east1', true, 'replica', true],
+    ['TIER_3', undefined, undefined, false, 'primary', false],
+    ['TIER_1', 'ENTERPRISE' as const, undefined, false, 'primary', false],
+  ])('%s on %s, active in %s: advanced DR %s, %s writes', (name, edition, activeRegion, advancedDr, writer, listed) => {
+    const plan = planCloudSql(ServiceTier.fromName(name), { ...SQL, edition, activeRegion });
+    expect(plan).toMatchObject({ advancedDr, designateDrReplica: advancedDr, writer, listReplicaNames: listed });
+    expect(plan.problems).toEqual([]);
+  });
+
+  test('without a standby region or with Enterprise edition, no role swap; designateDrReplica false warns', () => {
+    expect(
+      planCloudSql(ServiceTier.TIER_1, { ...SQL, edition: 'ENTERPRISE', activeRegion: 'us-east1' }).problems,
+    ).toEqual([
+      {
+        prop: 'activeRegion',
+        message:
+          "activeRegion can name the replica's region only with advanced disaster recovery (edition ENTERPRISE_PLUS): " +
+          'an ENTERPRISE replica promoted is detached from its primary, got: us-east1',
+      },
+    ]);
+    expect(planCloudSql(ServiceTier.TIER_1, { ...SQL, activeRegion: 'eu-west1' }).problems[0].prop).toBe(
+      'activeRegion',
+    );
+    const pending = planCloudSql(ServiceTier.TIER_1, { ...SQL, designateDrReplica: false });
+    expect(pending.designateDrReplica).toBe(false);
+    expect(pending.warnings.map((w) => w.id)).toEqual(['designateDrReplica']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
-import { Testing } from 'cdktf';
+import { TerraformOutput, Testing } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
 import { checkInputs } from '../../../lib/checks/check';
@@ -9,7 +9,7 @@ import { CloudSqlEdition, HaCloudSql, HaCloudSqlProps } from '../../../lib/tf/go
 import { RegionalFleet } from '../../../lib/tf/google/fleet';
 import { GlobalFrontend } from '../../../lib/tf/google/frontend';
 import { RegionalNetwork } from '../../../lib/tf/google/network';
-import { resourcesOf, terraformJson, testStack, warningsOf } from './util';
+import { resourcesOf, TerraformJson, terraformJson, testStack, warningsOf } from './util';
 
 Testing.setupJest();
 
@@ -132,11 +132,18 @@ describe('HaCloudSql', () => {
   });
 
   test("WHEN the edition's SLA is the whole availability target THEN a warning says nothing is left for what is in series", () => {
-    expect(warningsOf(database(testStack(), { edition: CloudSqlEdition.ENTERPRISE }))).toEqual([
+    expect(warningsOf(database(testStack(), { edition: CloudSqlEdition.ENTERPRISE }))).toContain(
       "[ha-constructs:HaCloudSql.edition] edition ENTERPRISE has a 99.95% SLA, the whole of TIER_1's availability target: anything in series with the database (the fleet, the load balancer) takes the service below it (HA-RES1)",
-    ]);
+    );
     expect(
-      warningsOf(database(testStack(), { tier: ServiceTier.TIER_2, edition: CloudSqlEdition.ENTERPRISE })),
+      warningsOf(
+        database(testStack(), {
+          tier: ServiceTier.TIER_3,
+          edition: CloudSqlEdition.ENTERPRISE,
+          replicaRegion: undefined,
+          replicaLagAccepted: undefined,
+        }),
+      ),
     ).toEqual([]);
   });
 
@@ -308,5 +315,171 @@ describe('HaCloudSql', () => {
         'network must have private services access (RegionalNetwork privateServiceAccess: true): the instances have private IPs only',
       ),
     );
+  });
+});
+
+/** Resources Terraform may not destroy, by address, with the name Google Cloud knows them by. */
+function protectedIdentities(json: TerraformJson): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(json.resource).flatMap(([type, byName]) =>
+      Object.entries(byName)
+        .filter(([, r]) => r.lifecycle?.prevent_destroy === true)
+        .map(([name, r]) => [`${type}.${name}`, r.name ?? r.location ?? r.key_ring]),
+    ),
+  );
+}
+
+const roleOf = (r: Record<string, unknown>) => (r['//'] as Record<string, { role: string }>)[HA_METADATA_KEY].role;
+
+describe('HaCloudSql with advanced disaster recovery, before and after a failover (TIER_2)', () => {
+  const tier = ServiceTier.TIER_2;
+  let before: TerraformJson;
+  let after: TerraformJson;
+  let db: HaCloudSql;
+  let promoted: HaCloudSql;
+  beforeAll(() => {
+    const asDeployed = testStack();
+    db = database(asDeployed, { tier, notificationChannels: ['projects/p/notificationChannels/1'] });
+    new TerraformOutput(asDeployed, 'endpoint', { value: db.writeEndpoint });
+    before = terraformJson(asDeployed);
+    const afterFailover = testStack();
+    promoted = database(afterFailover, {
+      tier,
+      notificationChannels: ['projects/p/notificationChannels/1'],
+      activeRegion: 'us-east1',
+    });
+    after = terraformJson(afterFailover);
+  });
+  const instances = (json: TerraformJson) => {
+    const all = Object.values(resourcesOf(json, 'google_sql_database_instance'));
+    return {
+      primary: all.find((i) => i.region === 'us-central1')!,
+      replica: all.find((i) => i.region === 'us-east1')!,
+    };
+  };
+
+  test('THEN both instances are Enterprise Plus and the primary designates the replica as its DR replica', () => {
+    const { primary, replica } = instances(before);
+    expect(primary).toEqual(
+      expect.objectContaining({
+        instance_type: 'CLOUD_SQL_INSTANCE',
+        replication_cluster: {
+          failover_dr_replica_name: `\${data.google_project.HaConstructsProject.project_id}:${replica.name}`,
+        },
+        settings: expect.objectContaining({ edition: 'ENTERPRISE_PLUS', availability_type: 'REGIONAL' }),
+      }),
+    );
+    expect(primary.master_instance_name).toBeUndefined();
+    expect(primary.replica_names).toBeUndefined();
+    expect(replica).toEqual(
+      expect.objectContaining({
+        instance_type: 'READ_REPLICA_INSTANCE',
+        master_instance_name: expect.stringMatching(/^\$\{google_sql_database_instance\.Database_[0-9A-F]+\.name\}$/),
+        settings: expect.objectContaining({
+          edition: 'ENTERPRISE_PLUS',
+          // Google's DR replica requirement: the primary's machine tier.
+          tier: (primary.settings as { tier: string }).tier,
+          availability_type: 'ZONAL',
+          backup_configuration: { enabled: false, point_in_time_recovery_enabled: false },
+        }),
+      }),
+    );
+  });
+
+  test('THEN the write endpoint is the writer’s psa_write_endpoint, with the Cloud DNS API enabled before both instances', () => {
+    expect(db.writer).toBe(db.instance);
+    expect((before as unknown as { output: { endpoint: { value: string } } }).output.endpoint.value).toMatch(
+      /^\$\{google_sql_database_instance\.Database_[0-9A-F]+\.replication_cluster\[0\]\.psa_write_endpoint\}$/,
+    );
+    const dnsApi = Object.entries(before.resource.google_project_service).find(
+      ([, r]) => r.service === 'dns.googleapis.com',
+    );
+    expect(dnsApi).toBeDefined();
+    for (const instance of Object.values(instances(before))) {
+      expect(instance.depends_on).toContain(`google_project_service.${dnsApi![0]}`);
+    }
+  });
+
+  test('WHEN activeRegion names the replica region THEN no protected resource changes its address or name', () => {
+    const identities = protectedIdentities(before);
+    expect(Object.keys(identities).length).toBeGreaterThanOrEqual(6);
+    expect(protectedIdentities(after)).toEqual(identities);
+    expect(Object.keys(after.resource.google_sql_database_instance).sort()).toEqual(
+      Object.keys(before.resource.google_sql_database_instance).sort(),
+    );
+    // Each instance keeps its own region's key.
+    const keyOf = (json: TerraformJson) => Object.values(instances(json)).map((i) => i.encryption_key_name);
+    expect(keyOf(after)).toEqual(keyOf(before));
+  });
+
+  test('THEN the promoted replica writes (backups, PITR, REGIONAL, DR replica: the old primary) and the old primary replicates from it', () => {
+    const { primary: oldPrimary, replica: newWriter } = instances(after);
+    expect(promoted.writer).toBe(promoted.replica);
+    expect(newWriter.master_instance_name).toBeUndefined();
+    expect(newWriter).toEqual(
+      expect.objectContaining({
+        instance_type: 'CLOUD_SQL_INSTANCE',
+        replica_names: [oldPrimary.name],
+        replication_cluster: {
+          failover_dr_replica_name: `\${data.google_project.HaConstructsProject.project_id}:${oldPrimary.name}`,
+        },
+        settings: expect.objectContaining({
+          availability_type: 'REGIONAL',
+          backup_configuration: expect.objectContaining({ enabled: true, point_in_time_recovery_enabled: true }),
+        }),
+      }),
+    );
+    const newWriterAddress = Object.entries(after.resource.google_sql_database_instance).find(
+      ([, r]) => r === newWriter,
+    )![0];
+    expect(oldPrimary).toEqual(
+      expect.objectContaining({
+        instance_type: 'READ_REPLICA_INSTANCE',
+        master_instance_name: `\${google_sql_database_instance.${newWriterAddress}.name}`,
+        settings: expect.objectContaining({
+          availability_type: 'ZONAL',
+          backup_configuration: { enabled: false, point_in_time_recovery_enabled: false },
+        }),
+      }),
+    );
+    expect(oldPrimary.replication_cluster).toBeUndefined();
+    expect([roleOf(oldPrimary), roleOf(newWriter)]).toEqual(['replica', 'primary']);
+  });
+
+  test('THEN the lag alert watches the new replica: the old primary', () => {
+    const filter = (json: TerraformJson) =>
+      JSON.stringify(Object.values(resourcesOf(json, 'google_monitoring_alert_policy'))[0].conditions);
+    const address = (json: TerraformJson, region: string) =>
+      Object.entries(json.resource.google_sql_database_instance).find(([, r]) => r.region === region)![0];
+    expect(filter(before)).toContain(`google_sql_database_instance.${address(before, 'us-east1')}.name`);
+    expect(filter(after)).toContain(`google_sql_database_instance.${address(after, 'us-central1')}.name`);
+  });
+
+  test('THEN the HA checks still find the cross-region copy after the failover, and acknowledge only HA-DR3', () => {
+    const stack = testStack();
+    database(stack, { tier, activeRegion: 'us-east1' });
+    const report = reportOf(stack);
+    expect(report.findings.filter((f) => f.rule === 'HA-DR1' || f.rule === 'HA-DR3')).toEqual([]);
+    expect(report.acknowledged?.map((a) => a.rule)).toEqual(['HA-DR3']);
+  });
+
+  test.each([
+    [
+      { activeRegion: 'europe-west1' },
+      'activeRegion must be the region of one of the instances (us-central1 or us-east1), got: europe-west1',
+    ],
+    [
+      { activeRegion: 'us-east1', edition: CloudSqlEdition.ENTERPRISE },
+      "activeRegion can name the replica's region only with advanced disaster recovery (edition ENTERPRISE_PLUS): an ENTERPRISE replica promoted is detached from its primary, got: us-east1",
+    ],
+  ])('WHEN %j THEN it throws a clear error', (props, message) => {
+    expect(() => database(testStack(), { tier, ...props })).toThrow(new Error(message));
+  });
+
+  test('WHEN designateDrReplica is false (first deployment) THEN no DR replica is named, and a warning says what is missing', () => {
+    const stack = testStack();
+    const first = database(stack, { tier, designateDrReplica: false });
+    expect(instances(terraformJson(stack)).primary.replication_cluster).toEqual({ failover_dr_replica_name: '' });
+    expect(warningsOf(first)).toEqual([expect.stringMatching(/^\[ha-constructs:HaCloudSql\.designateDrReplica\] /)]);
   });
 });
