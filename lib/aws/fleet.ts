@@ -31,16 +31,19 @@ import {
   QueueScalingPlan,
 } from '../core/plans/fleet';
 import { planZonalOutlier } from '../core/plans/zonal-outlier';
+import { planZonalShift } from '../core/plans/zonal-shift';
 import { DeploymentFreeze, newFleetDeployment } from './fleet-deployment';
 import { newFleetWebAcl } from './fleet-protection';
 import { newHaLoadBalancer } from './private/load-balancer';
 import { HaProps } from './ha-props';
+import { IIncidentResponse } from './incident-response';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
 import { acknowledgeFindings } from './private/nag';
 import { newZonalDetection } from './zonal-detection';
+import { newZonalShift } from './zonal-shift';
 
 /**
  * How a fleet keeps its instances off shared hardware.
@@ -285,11 +288,29 @@ export interface ResilientFleetProps extends HaProps {
   readonly zonalAutoshift?: boolean;
   /**
    * Whether per-AZ alarms detect an AZ impaired on its own (its requests fail or slow down while
-   * it passes health checks): `zoneImpairedAlarms`. Needs AZs known at synthesis. The zonal shift
-   * they call for is not started automatically yet.
+   * it passes health checks): `zoneImpairedAlarms`. Needs AZs known at synthesis.
    * @default - true for statically stable tiers (TIER_0, TIER_1) unless the fleet is a STANDBY
    */
   readonly zonalDetection?: boolean;
+  /**
+   * Whether an AZ's Impaired alarm (`zonalDetection`) starts a zonal shift of the load balancer away
+   * from it, through an SSM Automation runbook with guards: no other shift in effect, the other AZs
+   * already run `requiredCapacity` healthy instances (`zonalShiftRunbook`).
+   * @default - true wherever zonal detection is on, for statically stable tiers
+   */
+  readonly automaticZonalShift?: boolean;
+  /**
+   * How long an automatic zonal shift lasts unless a person extends or cancels it (whole minutes,
+   * 1 minute to 72 hours).
+   * @default Duration.hours(3)
+   */
+  readonly zonalShiftExpiry?: Duration;
+  /**
+   * Incident response whose plan an AZ's Impaired alarm opens an incident with (alongside the
+   * automatic zonal shift).
+   * @default - the Impaired alarms notify `alarmTopic` only
+   */
+  readonly incidentResponse?: IIncidentResponse;
   /**
    * The p99 target response time above which an AZ counts as impaired (with `zonalDetection`).
    * @default - no latency alarm: an AZ is judged on its 5xx only
@@ -314,7 +335,9 @@ export interface ResilientFleetProps extends HaProps {
  *   the AZ RTO: `azFailoverSeconds` = interval × unhealthy threshold + timeout.
  * - **Gray failures** (TIER_0, TIER_1): per-AZ alarms on the load balancer's per-AZ metrics and a
  *   composite per AZ that fires when that AZ alone breaches and is an outlier (`zoneImpairedAlarms`,
- *   core's `planZonalOutlier`); the zonal shift it calls for is not started automatically yet.
+ *   core's `planZonalOutlier`), which starts a guarded zonal shift of the load balancer away from that
+ *   AZ through an SSM Automation runbook (`zonalShiftRunbook`, core's `planZonalShift`), and opens
+ *   an incident with `incidentResponse`.
  * - **Load balancer**: in every AZ, cross-zone, HTTPS with a TLS 1.2+ policy and an HTTP→HTTPS
  *   redirect when a certificate is given, optional mutual TLS, invalid headers dropped, deletion
  *   protection, access logs to a retained SSL-only bucket, zonal shift on; zonal autoshift with
@@ -336,8 +359,8 @@ export interface ResilientFleetProps extends HaProps {
  * Construct ids (public API): `LoadBalancer` (its listeners `Listener` and `Redirect80To443`),
  * `AccessLogs` (the retained log bucket), `TargetGroup`, `AutoScalingGroup`, `LaunchTemplate`,
  * `PlacementGroup`, `InstanceRole`, `InstanceSecurityGroup`, `VolumeKey` and `LogKey` (retained),
- * `AlarmTopic`, `ErrorAlarm`, `ZonalAutoshift`, `PredictiveScaling`, `WebAcl`, `WebAclAssociation`,
- * `WebAclLogs` (retained), `WebAclLogging`, `Application`, `DeploymentConfig`, `DeploymentGroup`,
+ * `AlarmTopic`, `ErrorAlarm`, `ZonalDetection`, `ZonalShift`, `ZonalAutoshift`, `PredictiveScaling`, `WebAcl`,
+ * `WebAclAssociation`, `WebAclLogs` (retained), `WebAclLogging`, `Application`, `DeploymentConfig`, `DeploymentGroup`,
  * `ChangeCalendar`, `DeployRole`, `DeployRunbook`. Changing `placementStrategy` replaces the
  * placement group and so, through the launch template, rolls every instance.
  */
@@ -387,6 +410,11 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
    * notifying `alarmTopic`; empty when detection is off or the AZs are not known at synthesis.
    */
   public readonly zoneImpairedAlarms: Record<string, cloudwatch.IAlarm> = {};
+  /**
+   * The SSM Automation runbook an AZ's Impaired alarm starts to shift the load balancer away from
+   * it (see `automaticZonalShift`); undefined when there is none.
+   */
+  public readonly zonalShiftRunbook?: ssm.CfnDocument;
   /** The key that encrypts the instances' root volumes (drills that stop instances must be able to restart them with it). */
   public readonly volumeKey: kms.IKey;
 
@@ -736,7 +764,30 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
         plan: zonal,
         alarmTopic: this.alarmTopic,
       });
-      for (const [zone, alarms] of Object.entries(zones)) this.zoneImpairedAlarms[zone] = alarms.impaired;
+      for (const [zone, alarms] of Object.entries(zones)) {
+        this.zoneImpairedAlarms[zone] = alarms.impaired;
+        if (props.incidentResponse) alarms.impaired.addAlarmAction(props.incidentResponse.alarmAction());
+      }
+    }
+    const shift = planZonalShift(tier, {
+      detection: zonal.enabled,
+      zoneCount: azCount,
+      requiredCapacity: props.requiredCapacity,
+      perAzCapacity: plan.capacity.perAz,
+      serving: !isStandby,
+      enabled: props.automaticZonalShift,
+      expirySeconds: props.zonalShiftExpiry?.toSeconds({ integral: false }),
+    });
+    throwProblems(shift.problems, this);
+    emitWarnings(this, 'ResilientFleet', shift.warnings);
+    if (shift.enabled) {
+      this.zonalShiftRunbook = newZonalShift(this, {
+        loadBalancer: lb,
+        autoScalingGroup: asg,
+        impairedAlarms: this.zoneImpairedAlarms,
+        plan: shift,
+        alarmTopic: this.alarmTopic,
+      }).runbook;
     }
 
     if (plan.zonalAutoshift) {

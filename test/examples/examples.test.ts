@@ -338,8 +338,8 @@ describe('TIER_1 warm standby', () => {
     const automation = resourcesOf('Tier1-us-east-1', 'AWS::SSM::Document').filter(
       (d) => d.DocumentType === 'Automation',
     );
-    // StartZonalShift and DegradeFeatures beside the fleet's own deployment runbook.
-    expect(automation).toHaveLength(3);
+    // StartZonalShift and DegradeFeatures beside the fleet's own deployment and automatic zonal shift runbooks.
+    expect(automation).toHaveLength(4);
     const [parameter] = resourcesOf('Tier1-us-east-1', 'AWS::SSM::Parameter').filter(
       (p) => p.Name === '/ha-constructs/orders/client-resilience-policy',
     );

@@ -1,0 +1,292 @@
+import { Aws, Stack } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { ZonalShiftPlan } from '../core/plans/zonal-shift';
+import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
+
+/** What {@link newZonalShift} shifts, on which alarms, and whom it tells. */
+export interface ZonalShiftOptions {
+  /** The balancer ARC shifts (zonal shift enabled on it). */
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The group whose healthy instances in the other AZs the capacity guard counts. */
+  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  /** Per literal AZ name, the alarm that says the AZ is impaired on its own. */
+  readonly impairedAlarms: Readonly<Record<string, cloudwatch.IAlarm>>;
+  /** Core's `planZonalShift`, enabled. */
+  readonly plan: ZonalShiftPlan;
+  /** Receives what the runbook did (or why it did nothing). */
+  readonly alarmTopic: sns.ITopic;
+}
+
+/** The automatic zonal shift. */
+export interface ZonalShift {
+  /** The SSM Automation runbook: guards, then `StartZonalShift`, then a notification. */
+  readonly runbook: ssm.CfnDocument;
+  /** The role the runbook runs as. */
+  readonly role: iam.IRole;
+  /** Per AZ, the EventBridge rule that starts the runbook when the AZ's Impaired alarm fires. */
+  readonly rules: Readonly<Record<string, events.CfnRule>>;
+}
+
+/**
+ * The zonal shift an AZ's Impaired alarm starts, as core's `planZonalShift` decides it. An alarm
+ * action cannot call ARC, so an EventBridge rule per AZ (on the alarm's change to ALARM) starts an
+ * SSM Automation runbook with that AZ. An SSM runbook rather than a Lambda function: it runs in the
+ * regional service, not in the VPC's AZs (the impaired one among them), which Control Tower's
+ * CT.LAMBDA.PR.3 would ask of a function; and each execution, with its decision, stays on record.
+ *
+ * The runbook's one script step (`ShiftAwayIfSafe`):
+ * 1. reads the load balancer's managed resource in ARC (`GetManagedResource`): when a
+ *    customer-started shift or an autoshift is in effect, it starts none (one at a time; a practice
+ *    run yields to a customer's shift);
+ * 2. counts the healthy, in-service instances of the group in the other AZs: fewer than the plan's
+ *    `minInstancesLeft`, it starts none;
+ * 3. otherwise starts a zonal shift away from the AZ's id (`DescribeAvailabilityZones`: ARC takes
+ *    ids, the alarms name AZs) with the plan's expiry.
+ * Then `Notify` publishes what it did, or why not, to the alarm topic (`NotifyFailure` if the script
+ * failed). The runbook never cancels a shift; zonal autoshift and its practice runs stay as they are.
+ * A person may run it by hand with the AZ, under the same guards.
+ *
+ * IAM: the ARC calls only on this load balancer (`arc-zonal-shift:ResourceIdentifier`, as ARC's
+ * guide scopes them); the describe calls ARC's guide and EC2 Auto Scaling allow on `*` only; publish
+ * to the topic (and its key).
+ *
+ * Construct ids (public API, under `scope`): `ZonalShift/{Role,Policy,Runbook,TriggerRole,<az>}`.
+ * @see https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_service-with-iam-zonal-shift.html
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html (Systems Manager Automation)
+ */
+export function newZonalShift(scope: Construct, options: ZonalShiftOptions): ZonalShift {
+  const { loadBalancer, plan } = options;
+  const stack = Stack.of(scope);
+  const root = new Construct(scope, 'ZonalShift');
+  const zones = Object.keys(options.impairedAlarms);
+
+  const role = new iam.Role(root, 'Role', {
+    description: `Assumed by SSM Automation to shift ${scope.node.path}'s load balancer away from an impaired AZ`,
+    assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
+      // Confused-deputy guard: only automation executions of this account may assume it.
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({ service: 'ssm', resource: 'automation-execution', resourceName: '*' }),
+        },
+      },
+    }),
+  });
+  const thisLoadBalancer = { StringEquals: { 'arc-zonal-shift:ResourceIdentifier': loadBalancer.loadBalancerArn } };
+  const policy = new iam.ManagedPolicy(root, 'Policy', {
+    description: `Least privilege for the zonal shift runbook of ${scope.node.path}`,
+    roles: [role],
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'ShiftThisLoadBalancer',
+        actions: ['arc-zonal-shift:GetManagedResource', 'arc-zonal-shift:StartZonalShift'],
+        resources: ['*'],
+        conditions: thisLoadBalancer,
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadZonesAndInstances',
+        actions: ['ec2:DescribeAvailabilityZones', 'autoscaling:DescribeAutoScalingGroups'],
+        resources: ['*'],
+      }),
+    ],
+  });
+  policy.addStatements(
+    new iam.PolicyStatement({ sid: 'Notify', actions: ['sns:Publish'], resources: [options.alarmTopic.topicArn] }),
+  );
+  const topicKey = options.alarmTopic.masterKey;
+  if (topicKey) {
+    policy.addStatements(
+      new iam.PolicyStatement({
+        sid: 'NotifyEncrypted',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [topicKey.keyArn],
+      }),
+    );
+  }
+  acknowledgeWildcard(
+    policy,
+    '*',
+    "ARC's zonal shift calls are scoped by the arc-zonal-shift:ResourceIdentifier condition to this load balancer " +
+      '(as its IAM guide does); ec2:DescribeAvailabilityZones and autoscaling:DescribeAutoScalingGroups ' +
+      'allow no resource',
+  );
+
+  const script = shiftScript();
+  const runbook = new ssm.CfnDocument(root, 'Runbook', {
+    documentType: 'Automation',
+    documentFormat: 'JSON',
+    updateMethod: 'NewVersion',
+    content: {
+      schemaVersion: '0.3',
+      description:
+        `Shifts ${scope.node.path}'s load balancer away from an AZ impaired on its own, unless another shift is in ` +
+        `effect or the other AZs run fewer than ${plan.minInstancesLeft} healthy instances; the shift expires in ` +
+        `${plan.expiresIn}. Cancel it (ARC) once the AZ has recovered: while it lasts the AZ's alarms read no traffic.`,
+      assumeRole: '{{ AutomationAssumeRole }}',
+      parameters: {
+        AutomationAssumeRole: { type: 'String', default: role.roleArn, description: 'Role the runbook runs as.' },
+        AvailabilityZone: {
+          type: 'String',
+          allowedValues: zones,
+          description: 'The AZ (name) to shift traffic away from.',
+        },
+      },
+      mainSteps: [
+        {
+          name: 'ShiftAwayIfSafe',
+          action: 'aws:executeScript',
+          onFailure: 'step:NotifyFailure',
+          inputs: {
+            Runtime: 'python3.11',
+            Handler: 'handler',
+            InputPayload: {
+              AvailabilityZone: '{{ AvailabilityZone }}',
+              LoadBalancerArn: loadBalancer.loadBalancerArn,
+              AutoScalingGroupName: options.autoScalingGroup.autoScalingGroupName,
+              MinInstancesLeft: plan.minInstancesLeft,
+              MaxActiveShifts: plan.maxActiveShifts,
+              ExpiresIn: plan.expiresIn,
+            },
+            Script: script,
+          },
+          outputs: [
+            { Name: 'Shifted', Selector: '$.Payload.Shifted', Type: 'Boolean' },
+            { Name: 'Message', Selector: '$.Payload.Message', Type: 'String' },
+          ],
+          nextStep: 'Notify',
+        },
+        {
+          name: 'Notify',
+          action: 'aws:executeAwsApi',
+          inputs: {
+            Service: 'sns',
+            Api: 'Publish',
+            TopicArn: options.alarmTopic.topicArn,
+            Subject: 'Zonal shift runbook: {{ AvailabilityZone }}',
+            Message: '{{ ShiftAwayIfSafe.Message }}',
+          },
+          isEnd: true,
+        },
+        {
+          name: 'NotifyFailure',
+          action: 'aws:executeAwsApi',
+          inputs: {
+            Service: 'sns',
+            Api: 'Publish',
+            TopicArn: options.alarmTopic.topicArn,
+            Subject: 'Zonal shift runbook failed: {{ AvailabilityZone }}',
+            Message:
+              `The zonal shift runbook of ${scope.node.path} failed for {{ AvailabilityZone }}: no shift was ` +
+              'started. See automation execution {{ automation:EXECUTION_ID }}, and start the shift by hand if ' +
+              'the AZ is impaired.',
+          },
+          isEnd: true,
+        },
+      ],
+    },
+  });
+  runbook.node.addDependency(policy);
+
+  const triggerRole = new iam.Role(root, 'TriggerRole', {
+    description: `Lets EventBridge start the zonal shift runbook of ${scope.node.path} when an AZ is impaired`,
+    assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
+  });
+  const definition = stack.formatArn({
+    service: 'ssm',
+    resource: 'automation-definition',
+    resourceName: `${runbook.ref}:$DEFAULT`,
+  });
+  triggerRole.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['ssm:StartAutomationExecution'], resources: [definition] }),
+  );
+  triggerRole.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [role.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+    }),
+  );
+  acknowledgeFindings(triggerRole, {
+    id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+    reason:
+      'the inline policy belongs to this one role and only starts this runbook with its own role; it is deleted ' +
+      'with the role',
+  });
+
+  const rules: Record<string, events.CfnRule> = {};
+  for (const [zone, alarm] of Object.entries(options.impairedAlarms)) {
+    const rule = new events.CfnRule(root, zone, {
+      description: `Starts the zonal shift runbook when ${zone} is impaired on its own`,
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        resources: [alarm.alarmArn],
+        detail: { state: { value: ['ALARM'] } },
+      },
+      targets: [
+        {
+          id: 'ZonalShiftRunbook',
+          arn: definition,
+          roleArn: triggerRole.roleArn,
+          input: JSON.stringify({ AvailabilityZone: [zone] }),
+        },
+      ],
+    });
+    rule.node.addDependency(triggerRole);
+    rules[zone] = rule;
+  }
+  return { runbook, role, rules };
+}
+
+/**
+ * The guards and the shift, in Python for `aws:executeScript`. Returns `Shifted` and the `Message`
+ * the runbook publishes: what was done, or which guard held it back.
+ */
+function shiftScript(): string {
+  return [
+    'import boto3',
+    '',
+    'def handler(events, context):',
+    '    zone = events["AvailabilityZone"]',
+    '    arn = events["LoadBalancerArn"]',
+    '    arc = boto3.client("arc-zonal-shift")',
+    '    zones = boto3.client("ec2").describe_availability_zones(ZoneNames=[zone])["AvailabilityZones"]',
+    '    zone_id = zones[0]["ZoneId"]',
+    '    where = f"{zone} ({zone_id}) is impaired on its own"',
+    '    resource = arc.get_managed_resource(resourceIdentifier=arn)',
+    '    # A practice run yields to a customer-started shift; a customer shift or an autoshift does not.',
+    "    in_effect = [f\"zonal shift {s['zonalShiftId']} away from {s['awayFrom']}\"",
+    '                 for s in resource.get("zonalShifts", []) if not s.get("practiceRunOutcome")]',
+    '    in_effect += [f"an autoshift away from {a[\'awayFrom\']}" for a in resource.get("autoshifts", [])]',
+    '    if len(in_effect) >= events["MaxActiveShifts"]:',
+    '        return {"Shifted": False, "Message": f"{where}, but {in_effect[0]} is in effect: ARC applies one shift "',
+    '                f"at a time, so none was started. Decide by hand whether to replace it."}',
+    '    groups = boto3.client("autoscaling").describe_auto_scaling_groups(',
+    '        AutoScalingGroupNames=[events["AutoScalingGroupName"]])["AutoScalingGroups"]',
+    '    left = sum(1 for group in groups for i in group["Instances"]',
+    '               if i["AvailabilityZone"] != zone and i["LifecycleState"] == "InService"',
+    '               and i["HealthStatus"] == "Healthy")',
+    '    need = events["MinInstancesLeft"]',
+    '    if left < need:',
+    '        return {"Shifted": False, "Message": f"{where}, but the other AZs run {left} healthy in-service "',
+    '                f"instances, "',
+    '                f"fewer than the {need} the service needs at peak: no shift was started, since it would "',
+    '                f"overload them. Add capacity there, then shift by hand."}',
+    '    shift = arc.start_zonal_shift(resourceIdentifier=arn, awayFrom=zone_id, expiresIn=events["ExpiresIn"],',
+    '                                  comment=f"Impaired alarm of {zone}: automatic shift")',
+    '    return {"Shifted": True, "Message": f"{where}: zonal shift {shift[\'zonalShiftId\']} moves {arn} "',
+    "            f\"away from it until {shift['expiryTime']} ({events['ExpiresIn']}); {left} healthy instances \"",
+    '            f"serve in the other AZs. "',
+    '            f"Its alarms now read no traffic, so their OK is no sign of recovery: cancel the shift once the AZ "',
+    '            f"has recovered, or extend it."}',
+  ].join('\n');
+}
