@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
+import { SpannerDatabase } from '@cdktf/provider-google/lib/spanner-database';
 import { App as TfApp } from 'cdktf';
 import { exampleDomain } from '../../examples';
 import { addGcpTier0ActiveActive } from '../../examples/gcp-tier0-active-active';
@@ -276,17 +276,17 @@ describe('TIER_2 pilot light example with drill measurements', () => {
   });
 });
 
-describe('Google Cloud SQL promotion with a drill measurement', () => {
-  test("GIVEN the replica's promotion measured THEN that step is bounded; nothing starting the failover keeps it not met", () => {
+describe("Google Spanner's leader failover with a drill measurement", () => {
+  test("GIVEN the leaders' move measured THEN that step is bounded; the fleets' unmeasured scale-out keeps it unproven", () => {
     const report = synthesizeTerraform(addGcpTier0ActiveActive, (stack) => {
-      const replica = stack.node.findAll().find((c) => c instanceof SqlDatabaseInstance && c.node.id === 'Replica')!;
-      recordOnGoogle(replica, drilled('promotion', 190, '2026-03-02', 'checkout game day 2026-Q1'));
+      const database = stack.node.findAll().find((c) => c instanceof SpannerDatabase)!;
+      recordOnGoogle(database, drilled('promotion', 25, '2026-03-02', 'checkout game day 2026-Q1'));
     });
-    expect(stepStarting(report, 'Cloud SQL cross-region replica promotion')).toMatchObject({
-      value: 190,
-      basis: expect.stringContaining(`: measured 190 s by checkout game day 2026-Q1 ${FRESH}`),
+    expect(stepStarting(report, 'Spanner moves the leaders')).toMatchObject({
+      value: 25,
+      basis: expect.stringContaining(': measured 25 s by checkout game day 2026-Q1 on 2026-03-02'),
     });
-    expect(report.status.regionRto).toBe('not-met');
+    expect(report.status.regionRto).toBe('unproven');
   });
 });
 
