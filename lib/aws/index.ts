@@ -4,6 +4,8 @@ export * from './metadata';
 export * from './network';
 export * from './fleet';
 export * from './service';
+export * from './image-repository';
+export * from './registry-replication';
 export { DeploymentFreeze } from './fleet-deployment';
 export * from './global-table';
 export * from './replica-key';

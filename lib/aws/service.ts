@@ -3,6 +3,7 @@ import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -21,7 +22,7 @@ import { newAlarmTopic, notifyOn } from './private/alarms';
 import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { newHaLoadBalancer } from './private/load-balancer';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
-import { acknowledgeFindings } from './private/nag';
+import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 
 /** Props of {@link ResilientService}. */
 export interface ResilientServiceProps extends HaProps {
@@ -47,10 +48,24 @@ export interface ResilientServiceProps extends HaProps {
    */
   readonly containerInsights?: ecs.ContainerInsights;
   /**
-   * The image the container runs. Deploy by digest (`fromEcrRepository(repo, 'sha256:…')`) for
-   * immutable releases.
+   * The ECR repository the image is pulled from, in the service's own region (a standby's is the
+   * replica: `ImageRepository.replicaIn(this)`); with `imageTagOrDigest`. Give this or `image`.
+   * @default - none: `image` names the image
    */
-  readonly image: ecs.ContainerImage;
+  readonly repository?: ecr.IRepository;
+  /**
+   * The image in `repository` the service deploys: a digest (`sha256:` and 64 hex digits), the one
+   * reference every task, rollback and region resolves to the same image. TIER_0 and TIER_1 accept
+   * only a digest; other tiers also a tag (and warn).
+   * @default - required with `repository`
+   */
+  readonly imageTagOrDigest?: string;
+  /**
+   * The image the container runs, when it is not from `repository` (another registry). Name it by
+   * digest (`…@sha256:…`) for immutable releases, in a registry of the service's own region.
+   * @default - required unless `repository` is given
+   */
+  readonly image?: ecs.ContainerImage;
   /** Tasks needed to carry peak load. */
   readonly requiredCount: number;
   /**
@@ -197,6 +212,9 @@ export interface ResilientServiceProps extends HaProps {
  *   HTTP→HTTPS redirect when a certificate is given, deletion protection, access logs, WAF rate
  *   limit, zonal shift on; zonal autoshift with practice runs for statically stable tiers.
  * - **Scaling**: target tracking on CPU (and on requests per task), bounded by `maxCount`.
+ * - **Images**: by digest from an ECR repository of the service's own region (`repository` +
+ *   `imageTagOrDigest`; a standby's is the replica, `ImageRepository.replicaIn`): TIER_0/1 refuse a
+ *   tag, and a repository of another region is refused (its region's failure would stop every launch).
  * - **Least privilege**: the task role (`taskRole`, `grantPrincipal`) has no permission until you
  *   grant one; the execution role pulls the image, writes the logs and reads `secrets`. Logs go to
  *   a log group encrypted with a customer-managed key and kept for the tier's retention; the
@@ -289,6 +307,41 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
         'cluster',
       );
     }
+    if ((props.image === undefined) === (props.repository === undefined)) {
+      throw validationError(
+        `exactly one of image and repository must be given (repository with imageTagOrDigest), got: ${
+          props.image ? 'both' : 'neither'
+        }`,
+        this,
+        props.image ? 'repository' : 'image',
+      );
+    }
+    if (props.repository && props.imageTagOrDigest === undefined) {
+      throw validationError(
+        'imageTagOrDigest must be given with repository (the digest the service deploys), got: none',
+        this,
+        'imageTagOrDigest',
+      );
+    }
+    if (props.imageTagOrDigest !== undefined && !props.repository) {
+      throw validationError(
+        'imageTagOrDigest names an image in repository, which must be given with it, got: no repository',
+        this,
+        'repository',
+      );
+    }
+    const repositoryRegion = props.repository
+      ? stack.splitArn(props.repository.repositoryArn, ArnFormat.SLASH_RESOURCE_NAME).region
+      : undefined;
+    if (repositoryRegion !== undefined && !Token.isUnresolved(repositoryRegion) && repositoryRegion !== stack.region) {
+      throw validationError(
+        `repository must be in the service's region (${stack.region}): tasks pulling from another region ` +
+          `cannot start when that region fails; pull from the replica (ImageRepository.replicaIn), got: ` +
+          `a repository in ${repositoryRegion}`,
+        this,
+        'repository',
+      );
+    }
     const literals = [
       ['containerPort', props.containerPort],
       ['livenessPath', props.livenessPath],
@@ -322,6 +375,7 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
       deregistrationDelaySeconds: props.deregistrationDelay?.toSeconds({ integral: false }),
       rateLimitPerIp: skipToken(props.rateLimitPerIp),
       zonalAutoshift: props.zonalAutoshift,
+      imageReference: skipToken(props.imageTagOrDigest),
     });
     throwProblems(plan.problems, this);
     const zoneProblem = zonePlacementProblem({
@@ -398,7 +452,9 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
     const liveness = plan.containerHealth;
     this.container = this.taskDefinition.addContainer('App', {
       containerName: 'app',
-      image: props.image,
+      image: props.repository
+        ? ecs.ContainerImage.fromEcrRepository(props.repository, props.imageTagOrDigest)
+        : props.image!,
       essential: true,
       memoryLimitMiB: plan.taskSize.memoryMiB,
       portMappings: [{ containerPort, protocol: ecs.Protocol.TCP }],
@@ -548,6 +604,13 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
         "the inline policy aws-cdk-lib writes belongs to this one role and names only this service's log group, " +
         'image and secrets',
     });
+    if (props.repository) {
+      acknowledgeWildcard(
+        executionRole,
+        '*',
+        'ecr:GetAuthorizationToken, which every ECR pull needs, has no resource-level permission (Resource "*")',
+      );
+    }
     attachHaMetadata(this, props, { component: 'ResilientService', failureDomain: FailureDomain.REGION });
   }
 

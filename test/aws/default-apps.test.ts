@@ -92,6 +92,30 @@ const BUILDS: readonly DefaultBuild[] = [
       }),
   },
   {
+    name: 'ImageRepository',
+    build: (s, tier) => {
+      // Multi-region tiers replicate to a second region's registry (the one RegistryReplication there).
+      const app = s.node.root as App;
+      const replicas =
+        tier.minRegions > 1
+          ? [new aws.RegistryReplication(new Stack(app, 'ImageReplicas', { env: { region: 'us-west-2' } }), 'Registry')]
+          : [];
+      new aws.ImageRepository(s, 'Images', {
+        tier,
+        service: 'orders',
+        repositoryName: 'orders',
+        registry: replicas.length > 0 ? new aws.RegistryReplication(s, 'Registry') : undefined,
+        replicaRegistries: replicas,
+      });
+    },
+  },
+  {
+    name: 'RegistryReplication',
+    // One per account and region: a region no other build's registry uses.
+    region: 'eu-central-1',
+    build: (s) => new aws.RegistryReplication(s, 'Registry'),
+  },
+  {
     name: 'GlobalTable',
     build: (s, tier) =>
       new aws.GlobalTable(s, 'Table', {

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { MultiAzNetwork, ServiceTier } from '../../lib';
 import { ResilientService } from '../../lib/aws/service';
 import { nagErrors } from '../nag';
@@ -18,7 +18,9 @@ test('ResilientService passes cdk-nag AwsSolutions and NIST 800-53 rev 5 with on
   new ResilientService(stack, 'Service', {
     tier: ServiceTier.TIER_1,
     vpc: network.vpc,
-    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/orders:1.4.2'),
+    // Pulled from ECR by digest: the execution role's pull grant is part of what cdk-nag reads.
+    repository: ecr.Repository.fromRepositoryName(stack, 'Images', 'orders'),
+    imageTagOrDigest: `sha256:${'0123456789abcdef'.repeat(4)}`,
     requiredCount: 4,
     maxCount: 12,
     certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERT_ARN),

@@ -3,6 +3,7 @@ import { PlanProblem, PlanWarning } from '../errors';
 import { WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN, WAF_RATE_WINDOW_SECONDS } from '../figures';
 import { healthCheckPathProblem, LIVENESS_PATH, READINESS_PATH } from '../health-check-path';
 import { HaRole } from '../metadata';
+import { regionPlacementProblem } from '../regions';
 import { ServiceTier } from '../tier';
 import { checkCount, planServingCapacity } from './serving-capacity';
 import {
@@ -113,6 +114,11 @@ export interface ServiceIntent {
   readonly deregistrationDelaySeconds?: number;
   readonly rateLimitPerIp?: number;
   readonly zonalAutoshift?: boolean;
+  /**
+   * The tag or digest the service pulls from its ECR repository (`imageTagOrDigest`); undefined
+   * when the image comes from elsewhere or is a token.
+   */
+  readonly imageReference?: string;
 }
 
 /** How a rolling deployment replaces tasks without going below what the tier counts on. */
@@ -331,6 +337,20 @@ export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePl
   const targetHealth = targetHealthPlan(tier, readinessPath, containerPort, warnings);
   const liveness = ECS_CONTAINER_HEALTH_CHECK;
 
+  // ---- Image -------------------------------------------------------------------------------
+  const imageProblem = imageReferenceProblem(tier, 'imageTagOrDigest', intent.imageReference);
+  if (imageProblem) {
+    problem('imageTagOrDigest', imageProblem);
+  } else if (intent.imageReference !== undefined && !IMAGE_DIGEST.test(intent.imageReference)) {
+    warnings.push({
+      id: 'imageTagOrDigest',
+      message:
+        `imageTagOrDigest ${intent.imageReference} is a tag: ECS resolves it to a digest at each deployment, so ` +
+        'what a deployment, a rollback or another region runs is only what the tag named then; deploy by digest ' +
+        '(sha256:...)',
+    });
+  }
+
   // ---- Scaling and protection ------------------------------------------------------------
   // Target tracking scales out only above its target: an average CPU cannot exceed 100 %.
   const targetCpuPercent = intent.targetCpuPercent ?? SERVICE_DEFAULTS.targetCpuPercent;
@@ -435,4 +455,225 @@ function describeMemory(values: readonly number[]): string {
   return even && values.length > 3
     ? `${values[0]} to ${values[values.length - 1]} MiB in steps of ${step}`
     : `${values.join(', ')} MiB`;
+}
+
+// ---- Images ---------------------------------------------------------------------------------
+
+/** An image digest as ECR and ECS name one: `sha256:` and 64 lowercase hex digits. */
+export const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * An image tag ECR accepts: letters, digits, `_`, `.` and `-`, at most 128 characters, not starting
+ * with `.` or `-`.
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutImage.html (imageTag)
+ */
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/**
+ * A repository name ECR accepts: lowercase path components of letters and digits separated by `.`,
+ * `_`, `-` or `/`, 2 to 256 characters.
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html (repositoryName)
+ */
+const REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const REPOSITORY_NAME_LENGTH = { min: 2, max: 256 } as const;
+
+/**
+ * What one registry's replication configuration holds: at most 10 rules, each with at most 100
+ * repository filters.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecr-replicationconfiguration-replicationconfiguration.html
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ReplicationRule.html
+ */
+export const ECR_REPLICATION_LIMITS = { rules: 10, filtersPerRule: 100 } as const;
+
+/**
+ * Defaults of an image repository. `imagesKept` is a retention choice, not a published figure: the
+ * lifecycle policy keeps the most recent images, so a rollback (the circuit breaker's, an alarm's)
+ * and a task a zone loss relaunches find the digest they run as long as fewer pushes came after it.
+ */
+export const IMAGE_REPOSITORY_DEFAULTS = { imagesKept: 100 } as const;
+
+/**
+ * Why an image reference cannot be deployed, or undefined when it can: TIER_0/1 (statically stable
+ * tiers) deploy by digest only, the one reference every task, every rollback and every region
+ * resolves to the same image; other tiers may name a tag.
+ */
+export function imageReferenceProblem(
+  tier: ServiceTier,
+  prop: string,
+  reference: string | undefined,
+): string | undefined {
+  if (reference === undefined || IMAGE_DIGEST.test(reference)) {
+    return undefined;
+  }
+  if (tier.staticallyStable) {
+    return (
+      `${prop} must be an image digest (sha256: and 64 lowercase hex digits) for ${tier.name}: a tag can name ` +
+      `another image in another region or after a push, got: ${reference}`
+    );
+  }
+  return IMAGE_TAG.test(reference)
+    ? undefined
+    : `${prop} must be an image digest (sha256:...) or an ECR image tag (letters, digits, _, . and -, at most 128), ` +
+        `got: ${reference}`;
+}
+
+/** An ECR repository as its props describe it. */
+export interface ImageRepositoryIntent {
+  /** Undefined when a token (the checks that need it are skipped). */
+  readonly repositoryName?: string;
+  readonly imagesKept?: number;
+  /** Region of the repository; undefined when not known at synthesis. */
+  readonly region?: string;
+  /** Regions the images replicate to. */
+  readonly replicaRegions: readonly string[];
+  /** The prop the replica regions come from, for messages. */
+  readonly replicaProp: string;
+  readonly allowedRegions?: readonly string[];
+}
+
+/** An ECR lifecycle policy document (`LifecyclePolicyText`), as both engines render it. */
+export interface EcrLifecyclePolicy {
+  readonly rules: readonly {
+    readonly rulePriority: number;
+    readonly description: string;
+    readonly selection: {
+      readonly tagStatus: 'any';
+      readonly countType: 'imageCountMoreThan';
+      readonly countNumber: number;
+    };
+    readonly action: { readonly type: 'expire' };
+  }[];
+}
+
+/** The plan of an image repository and of the repositories replication creates from it. */
+export interface ImageRepositoryPlan {
+  /** A pushed tag never names another image: what a region pulls is what was tested. */
+  readonly tagMutability: 'IMMUTABLE';
+  /** Basic scanning of every pushed image. */
+  readonly scanOnPush: true;
+  readonly imagesKept: number;
+  readonly lifecyclePolicy: EcrLifecyclePolicy;
+  readonly replicaRegions: readonly string[];
+  readonly problems: PlanProblem[];
+  readonly warnings: PlanWarning[];
+}
+
+/**
+ * Plans an ECR repository. A service of a multi-region tier (`tier.minRegions` > 1) starts tasks in
+ * a standby region only if that region holds its image: the repository replicates to at least
+ * `minRegions - 1` other regions, within `allowedRegions`. Tags are immutable; the lifecycle policy
+ * keeps the `imagesKept` most recent images (at least 2: the one running and the one a rollback
+ * returns to), in the source and in every replica.
+ *
+ * Example: TIER_1 (WARM_STANDBY, 2 regions), `orders` in us-east-1 replicated to us-west-2, 100 kept.
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html
+ */
+export function planImageRepository(tier: ServiceTier, intent: ImageRepositoryIntent): ImageRepositoryPlan {
+  const problems: PlanProblem[] = [];
+  const problem = (prop: string, message: string) => problems.push({ prop, message });
+  const name = intent.repositoryName;
+  if (
+    name !== undefined &&
+    (!REPOSITORY_NAME.test(name) ||
+      name.length < REPOSITORY_NAME_LENGTH.min ||
+      name.length > REPOSITORY_NAME_LENGTH.max)
+  ) {
+    problem(
+      'repositoryName',
+      `repositoryName must be ${REPOSITORY_NAME_LENGTH.min} to ${REPOSITORY_NAME_LENGTH.max} lowercase letters, ` +
+        `digits and . _ - separators, in / separated parts, got: ${name}`,
+    );
+  }
+  const imagesKept = intent.imagesKept ?? IMAGE_REPOSITORY_DEFAULTS.imagesKept;
+  // The running image and the one a rollback returns to.
+  checkCount(problems, 'imagesKept', intent.imagesKept, 2);
+  const needed = tier.minRegions - 1;
+  if (intent.replicaRegions.length < needed) {
+    problem(
+      intent.replicaProp,
+      `${intent.replicaProp} must name at least ${needed} other region(s) for ${tier.name} (${tier.strategy}): ` +
+        `a standby region starts tasks only from an image in its own region, got: ${intent.replicaRegions.length}`,
+    );
+  }
+  const placement = regionPlacementProblem({
+    prop: intent.replicaProp,
+    primaryRegion: intent.region,
+    replicaRegions: intent.replicaRegions,
+    allowedRegions: intent.allowedRegions,
+  });
+  if (placement) {
+    problem(intent.replicaProp, placement);
+  }
+  return {
+    tagMutability: 'IMMUTABLE',
+    scanOnPush: true,
+    imagesKept,
+    lifecyclePolicy: {
+      rules: [
+        {
+          rulePriority: 1,
+          description: `Keep the ${imagesKept} most recent images (rollbacks and relaunches find theirs)`,
+          selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: imagesKept },
+          action: { type: 'expire' },
+        },
+      ],
+    },
+    replicaRegions: [...intent.replicaRegions],
+    problems,
+    warnings: [],
+  };
+}
+
+/** One repository's replication, as a registry's configuration holds it. */
+export interface ReplicationEntry {
+  readonly repositoryName: string;
+  readonly regions: readonly string[];
+}
+
+/** A registry's replication rules: one rule per set of destination regions, naming its repositories. */
+export interface ReplicationRulesPlan {
+  readonly rules: readonly { readonly regions: readonly string[]; readonly repositoryNames: readonly string[] }[];
+  readonly problems: PlanProblem[];
+}
+
+/**
+ * Plans one registry's replication configuration (one per account and region): repositories with
+ * the same destinations share a rule, each named by a `PREFIX_MATCH` filter of its full name (it also
+ * matches longer names: those replicate too, never less). Within ECR's limits
+ * ({@link ECR_REPLICATION_LIMITS}).
+ *
+ * Example: orders → us-west-2, payments → us-west-2, audit → us-west-2 + eu-west-1 → 2 rules.
+ */
+export function planReplicationRules(entries: readonly ReplicationEntry[]): ReplicationRulesPlan {
+  const problems: PlanProblem[] = [];
+  const byRegions = new Map<string, { regions: string[]; repositoryNames: string[] }>();
+  for (const entry of entries) {
+    const regions = [...new Set(entry.regions)].sort();
+    const key = regions.join(',');
+    const rule = byRegions.get(key) ?? { regions, repositoryNames: [] };
+    if (!rule.repositoryNames.includes(entry.repositoryName)) {
+      rule.repositoryNames.push(entry.repositoryName);
+    }
+    byRegions.set(key, rule);
+  }
+  const rules = [...byRegions.values()];
+  const limits = ECR_REPLICATION_LIMITS;
+  if (rules.length > limits.rules) {
+    problems.push({
+      prop: 'replicaRegistries',
+      message:
+        `replicaRegistries must leave the registry at most ${limits.rules} replication rules (one per set of ` +
+        `destination regions), got: ${rules.length}`,
+    });
+  }
+  const crowded = rules.find((rule) => rule.repositoryNames.length > limits.filtersPerRule);
+  if (crowded) {
+    problems.push({
+      prop: 'replicaRegistries',
+      message:
+        `replicaRegistries must leave at most ${limits.filtersPerRule} repositories replicating to the same regions ` +
+        `(${crowded.regions.join(', ')}), got: ${crowded.repositoryNames.length}`,
+    });
+  }
+  return { rules, problems };
 }

@@ -1,5 +1,12 @@
 import * as fc from 'fast-check';
 import { HaRole, planService, ServiceIntent, ServicePlan, ServiceTier } from '../../../lib/core';
+import {
+  ECR_REPLICATION_LIMITS,
+  imageReferenceProblem,
+  ImageRepositoryIntent,
+  planImageRepository,
+  planReplicationRules,
+} from '../../../lib/core/plans/service';
 
 const BASE: ServiceIntent = { zoneCount: 3, role: HaRole.PRIMARY, requiredCount: 6, maxCount: 18 };
 const { PRIMARY, STANDBY } = HaRole;
@@ -395,5 +402,94 @@ describe('planService by property', () => {
         expect(p.tasks.desired).toBeLessThanOrEqual(maxCount);
       }),
     );
+  });
+});
+
+describe('images', () => {
+  const DIGEST = `sha256:${'a1'.repeat(32)}`;
+
+  test.each(
+    (
+      [
+        [TIER_0, DIGEST, undefined],
+        [TIER_1, '1.4.2', 'imageTagOrDigest must be an image digest (sha256: and 64 lowercase hex digits) for TIER_1'],
+        [TIER_1, `sha256:${'A1'.repeat(32)}`, 'must be an image digest'],
+        [TIER_2, '1.4.2', undefined],
+        [TIER_3, '-bad', 'must be an image digest (sha256:...) or an ECR image tag'],
+      ] as [ServiceTier, string, string | undefined][]
+    ).map(([tier, reference, problem]) => [tier.name, reference, problem, tier] as const),
+  )('%s deploying %s: %s', (_name, reference, problem, tier) => {
+    expect(imageReferenceProblem(tier, 'imageTagOrDigest', reference)).toEqual(
+      problem === undefined ? undefined : expect.stringContaining(problem),
+    );
+  });
+
+  test('a tag on a tier that allows it plans with a warning, a digest without', () => {
+    expect(plan({ imageReference: '1.4.2' }, TIER_2).warnings.map((w) => w.id)).toContain('imageTagOrDigest');
+    expect(plan({ imageReference: DIGEST }, TIER_2).warnings.map((w) => w.id)).not.toContain('imageTagOrDigest');
+    expect(plan({ imageReference: '1.4.2' }, TIER_1).problems.map((p) => p.prop)).toEqual(['imageTagOrDigest']);
+  });
+
+  const repository = (tier: ServiceTier, replicaRegions: string[], extra: Partial<ImageRepositoryIntent> = {}) =>
+    planImageRepository(tier, {
+      repositoryName: 'orders',
+      region: 'us-east-1',
+      replicaRegions,
+      replicaProp: 'replicaRegistries',
+      ...extra,
+    });
+
+  test.each<[string, ServiceTier, string[], Partial<ImageRepositoryIntent>, string | undefined]>([
+    ['TIER_1 replicated once', TIER_1, ['us-west-2'], {}, undefined],
+    ['TIER_1 not replicated', TIER_1, [], {}, 'replicaRegistries must name at least 1 other region(s) for TIER_1'],
+    ['TIER_3 not replicated', TIER_3, [], {}, undefined],
+    ['a replica in its own region', TIER_1, ['us-east-1'], {}, 'must not include the primary region us-east-1'],
+    [
+      'a replica outside the allowed regions',
+      TIER_1,
+      ['eu-west-1'],
+      { allowedRegions: ['us-east-1', 'us-west-2'] },
+      'must stay within allowedRegions',
+    ],
+    ['one image kept', TIER_3, [], { imagesKept: 1 }, 'imagesKept must be an integer of at least 2, got: 1'],
+    ['a name with a capital', TIER_3, [], { repositoryName: 'Orders' }, 'repositoryName must be 2 to 256 lowercase'],
+  ])('planImageRepository: %s', (_name, tier, regions, extra, problem) => {
+    const messages = repository(tier, regions, extra).problems.map((p) => p.message);
+    expect(messages).toEqual(problem === undefined ? [] : [expect.stringContaining(problem)]);
+  });
+
+  test('the lifecycle keeps the images kept, tagged or not, in one rule; tags are immutable and scanned', () => {
+    const p = repository(TIER_1, ['us-west-2'], { imagesKept: 30 });
+    expect(p).toMatchObject({ tagMutability: 'IMMUTABLE', scanOnPush: true, imagesKept: 30 });
+    expect(p.lifecyclePolicy.rules).toEqual([
+      expect.objectContaining({
+        rulePriority: 1,
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 30 },
+        action: { type: 'expire' },
+      }),
+    ]);
+  });
+
+  test('planReplicationRules: one rule per set of destinations, within ECR limits', () => {
+    expect(
+      planReplicationRules([
+        { repositoryName: 'orders', regions: ['us-west-2'] },
+        { repositoryName: 'payments', regions: ['us-west-2'] },
+        { repositoryName: 'audit', regions: ['us-west-2', 'eu-west-1'] },
+      ]),
+    ).toEqual({
+      rules: [
+        { regions: ['us-west-2'], repositoryNames: ['orders', 'payments'] },
+        { regions: ['eu-west-1', 'us-west-2'], repositoryNames: ['audit'] },
+      ],
+      problems: [],
+    });
+    const many = Array.from({ length: ECR_REPLICATION_LIMITS.rules + 1 }, (_, i) => ({
+      repositoryName: `r${i}`,
+      regions: [`us-west-${i}`],
+    }));
+    expect(planReplicationRules(many).problems.map((p) => p.message)).toEqual([
+      'replicaRegistries must leave the registry at most 10 replication rules (one per set of destination regions), got: 11',
+    ]);
   });
 });
