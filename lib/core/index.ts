@@ -29,3 +29,4 @@ export * from './plans/runbooks';
 export * from './plans/service';
 export * from './plans/zonal-outlier';
 export * from './plans/network';
+export * from './plans/workload';

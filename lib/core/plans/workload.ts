@@ -1,0 +1,601 @@
+import { FleetCapacity } from '../capacity';
+import { PlanProblem, PlanWarning } from '../errors';
+import { healthCheckPathProblem, LIVENESS_PATH, READINESS_PATH } from '../health-check-path';
+import { ServiceTier } from '../tier';
+import { FLEET_DEFAULTS, fleetMinZones } from './fleet';
+import { checkCount, planServingCapacity } from './serving-capacity';
+
+/**
+ * The plan of a Kubernetes workload (`HaWorkload`): a Deployment spread over zones and nodes, its
+ * PodDisruptionBudget, HorizontalPodAutoscaler and PriorityClass, as the manifests every engine
+ * renders (the Terraform engine maps them field by field onto the provider's typed resources).
+ */
+
+/** The node label that names a node's zone (set by the cloud provider on EKS and GKE). */
+export const ZONE_TOPOLOGY_KEY = 'topology.kubernetes.io/zone';
+/** The node label that names the node itself. */
+export const HOST_TOPOLOGY_KEY = 'kubernetes.io/hostname';
+/** The label the workload's pods are selected by. */
+export const WORKLOAD_NAME_LABEL = 'app.kubernetes.io/name';
+
+/**
+ * Defaults of a workload's own settings (not HA objectives):
+ * - port and CPU target: the fleet's (`FLEET_DEFAULTS`);
+ * - requests: a quarter vCPU and 256 MiB; limits: 1 vCPU, and memory equal to its request (a pod
+ *   never uses memory the scheduler did not reserve on its node, so it cannot push neighbours out);
+ * - startup: a minute before liveness counts;
+ * - user 65532: the `nonroot` user of distroless images, so that `runAsNonRoot` can be verified
+ *   whatever user the image names; a writable `/tmp` of 64 MiB beside the read-only root.
+ */
+export const WORKLOAD_DEFAULTS = {
+  namespace: 'default',
+  containerPort: FLEET_DEFAULTS.instancePort,
+  livenessPath: LIVENESS_PATH,
+  readinessPath: READINESS_PATH,
+  cpuRequestMillicores: 250,
+  cpuLimitMillicores: 1000,
+  memoryRequestMiB: 256,
+  targetCpuPercent: FLEET_DEFAULTS.targetCpuPercent,
+  startupSeconds: 60,
+  runAsUser: 65532,
+  tmpSizeMiB: 64,
+} as const;
+
+/**
+ * Probe timings. Liveness restarts a container, so it tolerates a pause (3 failures 10 s apart:
+ * about 30 s of hanging); readiness only takes the pod out of its Services' endpoints, so it acts
+ * faster (3 failures 5 s apart). Each waits 2 s for an answer (Kubernetes' 1 s default fails
+ * pods during a garbage-collection pause). The startup probe holds liveness off while the process starts.
+ * @see https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
+ */
+export const WORKLOAD_PROBES = {
+  liveness: { periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1 },
+  readiness: { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1 },
+  startupPeriodSeconds: 5,
+} as const;
+
+/**
+ * A PriorityClass value is an integer of at most one billion (higher ones are reserved for the
+ * system's own classes).
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/#priorityclass
+ */
+export const PRIORITY_CLASS_MAX_VALUE = 1_000_000_000;
+
+/** A workload as its props describe it, in core's terms; `undefined` where a value is a token. */
+export interface WorkloadIntent {
+  /** The Deployment's name, also its pods' `app.kubernetes.io/name` label. */
+  readonly name: string | undefined;
+  /** @default 'default' */
+  readonly namespace?: string;
+  /** The container image: `repository@sha256:<digest>` (TIER_0/1 require one), or `repository:tag`. */
+  readonly image: string | undefined;
+  readonly containerPort?: number;
+  /** Replicas needed to carry peak load. */
+  readonly requiredReplicas: number;
+  /** The most replicas the autoscaler may run: the literal maximum. */
+  readonly maxReplicas: number;
+  /** The zones the cluster's nodes run in; undefined when the cluster's zones are not known at synthesis. */
+  readonly zones?: readonly (string | undefined)[];
+  /** Path the kubelet requests to decide whether to restart the container: shallow (the process answers). */
+  readonly livenessPath?: string;
+  /** Path the kubelet requests to decide whether the pod receives traffic: can it serve a request now. */
+  readonly readinessPath?: string;
+  /** Seconds the process may take to start before liveness counts. */
+  readonly startupSeconds?: number;
+  readonly cpuRequestMillicores?: number;
+  readonly cpuLimitMillicores?: number;
+  readonly memoryRequestMiB?: number;
+  /** @default - the memory request */
+  readonly memoryLimitMiB?: number;
+  /** Average CPU utilisation of the requests the autoscaler keeps. */
+  readonly targetCpuPercent?: number;
+  /** The non-root user the container runs as. */
+  readonly runAsUser?: number;
+}
+
+/** A topology spread constraint, as the Kubernetes API spells it. */
+export interface TopologySpreadConstraint {
+  readonly maxSkew: number;
+  readonly topologyKey: string;
+  readonly whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  /** Only with DoNotSchedule (the API refuses it otherwise). */
+  readonly minDomains?: number;
+  readonly labelSelector: { readonly matchLabels: Readonly<Record<string, string>> };
+  readonly matchLabelKeys: readonly string[];
+}
+
+/** An HTTP probe, as the Kubernetes API spells it. */
+export interface HttpProbe {
+  readonly httpGet: { readonly path: string; readonly port: number };
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+  readonly successThreshold: number;
+}
+
+/** The container of the Deployment's pod template. */
+export interface WorkloadContainer {
+  readonly name: string;
+  readonly image: string;
+  readonly imagePullPolicy: 'IfNotPresent';
+  readonly ports: readonly { readonly name: string; readonly containerPort: number; readonly protocol: 'TCP' }[];
+  readonly resources: {
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly cpu: string; readonly memory: string };
+  };
+  readonly startupProbe: HttpProbe;
+  readonly livenessProbe: HttpProbe;
+  readonly readinessProbe: HttpProbe;
+  readonly securityContext: {
+    readonly allowPrivilegeEscalation: false;
+    readonly privileged: false;
+    readonly readOnlyRootFilesystem: true;
+    readonly runAsNonRoot: true;
+    readonly capabilities: { readonly drop: readonly string[] };
+  };
+  readonly volumeMounts: readonly { readonly name: string; readonly mountPath: string }[];
+}
+
+/** Object metadata of a namespaced object. */
+export interface ObjectMeta {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The Deployment (apps/v1). */
+export interface DeploymentManifest {
+  readonly apiVersion: 'apps/v1';
+  readonly kind: 'Deployment';
+  readonly metadata: ObjectMeta;
+  readonly spec: {
+    readonly replicas: number;
+    readonly selector: { readonly matchLabels: Readonly<Record<string, string>> };
+    readonly strategy: {
+      readonly type: 'RollingUpdate';
+      readonly rollingUpdate: { readonly maxUnavailable: number; readonly maxSurge: number };
+    };
+    readonly template: {
+      readonly metadata: { readonly labels: Readonly<Record<string, string>> };
+      readonly spec: {
+        readonly priorityClassName: string;
+        readonly automountServiceAccountToken: false;
+        readonly securityContext: {
+          readonly runAsNonRoot: true;
+          readonly runAsUser: number;
+          readonly runAsGroup: number;
+          readonly fsGroup: number;
+          readonly seccompProfile: { readonly type: 'RuntimeDefault' };
+        };
+        readonly topologySpreadConstraints: readonly TopologySpreadConstraint[];
+        readonly affinity: {
+          /** Present when the zones are known: the pods stay in them. */
+          readonly nodeAffinity?: {
+            readonly requiredDuringSchedulingIgnoredDuringExecution: {
+              readonly nodeSelectorTerms: readonly {
+                readonly matchExpressions: readonly {
+                  readonly key: string;
+                  readonly operator: 'In';
+                  readonly values: readonly string[];
+                }[];
+              }[];
+            };
+          };
+          readonly podAntiAffinity: {
+            readonly preferredDuringSchedulingIgnoredDuringExecution: readonly {
+              readonly weight: number;
+              readonly podAffinityTerm: {
+                readonly topologyKey: string;
+                readonly labelSelector: { readonly matchLabels: Readonly<Record<string, string>> };
+              };
+            }[];
+          };
+        };
+        readonly containers: readonly WorkloadContainer[];
+        readonly volumes: readonly { readonly name: string; readonly emptyDir: { readonly sizeLimit: string } }[];
+      };
+    };
+  };
+}
+
+/** The PodDisruptionBudget (policy/v1). */
+export interface PodDisruptionBudgetManifest {
+  readonly apiVersion: 'policy/v1';
+  readonly kind: 'PodDisruptionBudget';
+  readonly metadata: ObjectMeta;
+  readonly spec: {
+    readonly minAvailable: number;
+    readonly selector: { readonly matchLabels: Readonly<Record<string, string>> };
+  };
+}
+
+/** The HorizontalPodAutoscaler (autoscaling/v2). */
+export interface HorizontalPodAutoscalerManifest {
+  readonly apiVersion: 'autoscaling/v2';
+  readonly kind: 'HorizontalPodAutoscaler';
+  readonly metadata: ObjectMeta;
+  readonly spec: {
+    readonly scaleTargetRef: { readonly apiVersion: 'apps/v1'; readonly kind: 'Deployment'; readonly name: string };
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+    readonly metrics: readonly {
+      readonly type: 'Resource';
+      readonly resource: {
+        readonly name: 'cpu';
+        readonly target: { readonly type: 'Utilization'; readonly averageUtilization: number };
+      };
+    }[];
+  };
+}
+
+/** The PriorityClass (scheduling.k8s.io/v1), cluster-scoped. */
+export interface PriorityClassManifest {
+  readonly apiVersion: 'scheduling.k8s.io/v1';
+  readonly kind: 'PriorityClass';
+  readonly metadata: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
+  readonly value: number;
+  readonly globalDefault: false;
+  readonly preemptionPolicy: 'PreemptLowerPriority';
+  readonly description: string;
+}
+
+/** The plan. */
+export interface WorkloadPlan {
+  /** Zones the replicas are planned over: the known zones, else the tier's minimum. */
+  readonly zones: number;
+  /** Replicas: min and desired equal (the autoscaler's minimum), max the literal maximum. */
+  readonly replicas: FleetCapacity;
+  /** The required count as read (1 when invalid, so that planning goes on). */
+  readonly required: number;
+  /** Replicas a rolling update or a voluntary disruption never goes below. */
+  readonly keptReplicas: number;
+  readonly deployment: DeploymentManifest;
+  readonly podDisruptionBudget: PodDisruptionBudgetManifest;
+  readonly horizontalPodAutoscaler: HorizontalPodAutoscalerManifest;
+  readonly priorityClass: PriorityClassManifest;
+  readonly problems: PlanProblem[];
+  readonly warnings: PlanWarning[];
+}
+
+/** A DNS-1123 label: what a Deployment's pods, its label value and a namespace all accept. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const IMAGE_DIGEST_SUFFIX = /@sha256:[0-9a-f]{64}$/;
+const PORT_MAX = 65535;
+const WORKLOAD_COUNT_PROPS = {
+  required: 'requiredReplicas',
+  max: 'maxReplicas',
+  standby: 'standbyReplicas',
+  unit: 'replica',
+};
+/** Preferred anti-affinity weight (1–100): the most the scheduler gives a preference. */
+const ANTI_AFFINITY_WEIGHT = 100;
+/** Priority per nine of the tier's availability target (0.9999 → 400 000; TIER_3's 0.995 → 230 103). */
+const PRIORITY_PER_NINE = 100_000;
+
+/**
+ * Plans a workload.
+ *
+ * - **Replicas**: a fleet's capacity over the zones (`planServingCapacity`). A statically stable
+ *   tier (TIER_0, TIER_1) runs `staticallyStableCapacity(required, zones).total`: perAz =
+ *   ⌈required / (zones − 1)⌉, so losing a zone leaves `required` running; other tiers run
+ *   max(required, zones). That count is the Deployment's replicas and the autoscaler's minimum;
+ *   `maxReplicas` its literal maximum.
+ * - **Spread**: over `topology.kubernetes.io/zone` with maxSkew 1. Statically stable tiers
+ *   `DoNotSchedule` with `minDomains` = the tier's `minAzs`: with fewer eligible zones the scheduler
+ *   counts the missing ones as empty, so pods stay Pending rather than pile into the zones left (a
+ *   lost zone also holds back scale-out and replacements until it returns: the surviving replicas,
+ *   sized above, carry the load). Lower tiers `ScheduleAnyway` (the API takes `minDomains` only with
+ *   `DoNotSchedule`). Over `kubernetes.io/hostname` `ScheduleAnyway`, plus preferred anti-affinity by
+ *   host. `matchLabelKeys: [pod-template-hash]` spreads each revision of a rolling update on its own.
+ * - **Kept** = the replicas for a statically stable tier, `required` otherwise (at most replicas − 1,
+ *   so that a node can always be drained). **Rolling update**: maxUnavailable = replicas − kept,
+ *   maxSurge = one zone's share (perAz). **Disruption budget**: minAvailable = `required` for a
+ *   statically stable tier (a zone's share, replicas − required ≥ perAz, may be drained at once,
+ *   never below what carries peak), else kept.
+ * - **Probes**: liveness (restart) on `livenessPath`, readiness (traffic) on `readinessPath`, which
+ *   must differ; a startup probe on the liveness path holds liveness off for `startupSeconds`.
+ * - **Priority**: 100 000 per nine of the availability target, so that a higher tier's pods preempt
+ *   a lower tier's when the zones left are full.
+ *
+ * Example: TIER_1, 3 zones, required 6, max 18 → ⌈6 / 2⌉ = 3 per zone, 9 replicas (a zone loss
+ * leaves 6); zone spread DoNotSchedule with minDomains 3; rolling update maxUnavailable 0,
+ * maxSurge 3; budget minAvailable 6 (3 may be drained: one zone's share); autoscaler 9 to 18 at
+ * 50 % CPU; priority 330 103 (0.9995 is 3.30103 nines).
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
+ * @see https://kubernetes.io/docs/tasks/run-application/configure-pdb/
+ * @see https://aws.amazon.com/builders-library/static-stability-using-availability-zones/
+ */
+export function planWorkload(tier: ServiceTier, intent: WorkloadIntent): WorkloadPlan {
+  const problems: PlanProblem[] = [];
+  const warnings: PlanWarning[] = [];
+  const problem = (prop: string, message: string) => problems.push({ prop, message });
+  const range = (prop: string, value: number | undefined, min: number, max: number) => {
+    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)) {
+      problem(prop, `${prop} must be an integer from ${min} to ${max}, got: ${String(value)}`);
+    }
+  };
+
+  // ---- Names and image ---------------------------------------------------------------------
+  const name = intent.name ?? 'workload';
+  for (const [prop, value] of [
+    ['name', intent.name],
+    ['namespace', intent.namespace],
+  ] as const) {
+    if (value !== undefined && !DNS_LABEL.test(value)) {
+      problem(
+        prop,
+        `${prop} must be a DNS label (lowercase letters, digits and '-', starting and ending with a letter or ` +
+          `digit, at most 63 characters), got: ${JSON.stringify(value)}`,
+      );
+    }
+  }
+  const namespace = intent.namespace ?? WORKLOAD_DEFAULTS.namespace;
+  const image = intent.image ?? '';
+  if (intent.image !== undefined) {
+    if (intent.image.trim() === '' || /\s/.test(intent.image)) {
+      problem('image', `image must be a non-empty image reference without whitespace, got: ${JSON.stringify(image)}`);
+    } else if (!IMAGE_DIGEST_SUFFIX.test(intent.image)) {
+      if (tier.staticallyStable) {
+        problem(
+          'image',
+          `image must name a digest (<repository>@sha256: and 64 lowercase hex digits) for ${tier.name}: a tag ` +
+            `can name another image in another zone, region or after a push, got: ${intent.image}`,
+        );
+      } else {
+        warnings.push({
+          id: 'image',
+          message:
+            `image ${intent.image} is a tag: each node resolves it when it pulls, so replicas, a rollback and ` +
+            'another region may run different images; deploy by digest (<repository>@sha256:...)',
+        });
+      }
+    }
+  }
+
+  // ---- Zones and replicas ------------------------------------------------------------------
+  const minZones = fleetMinZones(tier);
+  const zoneNames = intent.zones?.filter((z): z is string => z !== undefined);
+  if (intent.zones !== undefined) {
+    if (intent.zones.length < minZones) {
+      problem(
+        'zones',
+        `zones must list at least ${minZones} zones for ${tier.name} (the spread's minDomains), ` +
+          `got: ${intent.zones.length}`,
+      );
+    }
+    const duplicate = zoneNames?.find((z, i) => zoneNames.indexOf(z) !== i);
+    if (duplicate !== undefined) {
+      problem('zones', `zones must not repeat a zone, got: ${duplicate} twice`);
+    }
+  }
+  const zones = Math.max(intent.zones?.length ?? minZones, 1);
+  const staticallyStable = tier.staticallyStable && zones >= 2;
+  const { capacity: replicas, required } = planServingCapacity(
+    tier,
+    { required: intent.requiredReplicas, max: intent.maxReplicas, zones, staticallyStable },
+    WORKLOAD_COUNT_PROPS,
+    problems,
+  );
+  // Lower tiers accept a dip within their AZ RTO; a budget that allows no eviction blocks node upgrades.
+  const kept = staticallyStable ? replicas.desired : Math.min(required, replicas.desired - 1);
+  const minAvailable = staticallyStable ? required : kept;
+
+  // ---- Container ---------------------------------------------------------------------------
+  range('containerPort', intent.containerPort, 1, PORT_MAX);
+  const containerPort = intent.containerPort ?? WORKLOAD_DEFAULTS.containerPort;
+  const cpuRequest = intent.cpuRequestMillicores ?? WORKLOAD_DEFAULTS.cpuRequestMillicores;
+  const cpuLimit = intent.cpuLimitMillicores ?? Math.max(WORKLOAD_DEFAULTS.cpuLimitMillicores, cpuRequest);
+  const memoryRequest = intent.memoryRequestMiB ?? WORKLOAD_DEFAULTS.memoryRequestMiB;
+  const memoryLimit = intent.memoryLimitMiB ?? memoryRequest;
+  const sized = [
+    checkCount(problems, 'cpuRequestMillicores', intent.cpuRequestMillicores, 1),
+    checkCount(problems, 'cpuLimitMillicores', intent.cpuLimitMillicores, 1),
+    checkCount(problems, 'memoryRequestMiB', intent.memoryRequestMiB, 1),
+    checkCount(problems, 'memoryLimitMiB', intent.memoryLimitMiB, 1),
+  ].every(Boolean);
+  if (sized && cpuLimit < cpuRequest) {
+    problem(
+      'cpuLimitMillicores',
+      `cpuLimitMillicores must be at least cpuRequestMillicores (${cpuRequest}), got: ${cpuLimit}`,
+    );
+  }
+  if (sized && memoryLimit < memoryRequest) {
+    problem(
+      'memoryLimitMiB',
+      `memoryLimitMiB must be at least memoryRequestMiB (${memoryRequest}), got: ${memoryLimit}`,
+    );
+  }
+  checkCount(problems, 'runAsUser', intent.runAsUser, 1);
+  const runAsUser = intent.runAsUser ?? WORKLOAD_DEFAULTS.runAsUser;
+
+  // ---- Probes ------------------------------------------------------------------------------
+  const livenessPath = intent.livenessPath ?? WORKLOAD_DEFAULTS.livenessPath;
+  const readinessPath = intent.readinessPath ?? WORKLOAD_DEFAULTS.readinessPath;
+  for (const [prop, value] of [
+    ['livenessPath', intent.livenessPath],
+    ['readinessPath', intent.readinessPath],
+  ] as const) {
+    const pathProblem = value === undefined ? undefined : healthCheckPathProblem(prop, value);
+    if (pathProblem) {
+      problem(prop, pathProblem);
+    }
+  }
+  if (livenessPath === readinessPath) {
+    problem(
+      'readinessPath',
+      `readinessPath must differ from livenessPath: liveness restarts a container whose process hangs, readiness ` +
+        `takes a pod that cannot serve out of traffic; one check cannot do both, got: ${readinessPath} for both`,
+    );
+  } else if (livenessPath.split('?')[0] === READINESS_PATH) {
+    warnings.push({
+      id: 'livenessPath',
+      message:
+        `livenessPath ${READINESS_PATH} is the deep check (the service and its dependencies): the kubelet restarts ` +
+        'containers that fail liveness, so a dependency brownout would restart every replica at once; point ' +
+        `liveness at a shallow path (${LIVENESS_PATH})`,
+    });
+  }
+  checkCount(problems, 'startupSeconds', intent.startupSeconds, 1);
+  const startupSeconds = intent.startupSeconds ?? WORKLOAD_DEFAULTS.startupSeconds;
+  const { liveness, readiness, startupPeriodSeconds } = WORKLOAD_PROBES;
+  const probe = (path: string, timing: Omit<HttpProbe, 'httpGet'>): HttpProbe => ({
+    httpGet: { path, port: containerPort },
+    ...timing,
+  });
+
+  // ---- Scaling and priority ----------------------------------------------------------------
+  const targetCpuPercent = intent.targetCpuPercent ?? WORKLOAD_DEFAULTS.targetCpuPercent;
+  range('targetCpuPercent', intent.targetCpuPercent, 1, 99);
+  const nines = -Math.log10(1 - tier.availabilityTarget);
+  const priority = Math.min(Math.round(nines * PRIORITY_PER_NINE), PRIORITY_CLASS_MAX_VALUE);
+
+  // ---- Manifests ---------------------------------------------------------------------------
+  const selector = { [WORKLOAD_NAME_LABEL]: name };
+  const labels = selector;
+  const metadata = { name, namespace, labels };
+  const priorityClassName = `${namespace}-${name}`;
+  const revision = ['pod-template-hash'];
+  const zoneSpread: TopologySpreadConstraint = staticallyStable
+    ? {
+        maxSkew: 1,
+        topologyKey: ZONE_TOPOLOGY_KEY,
+        whenUnsatisfiable: 'DoNotSchedule',
+        minDomains: tier.minAzs,
+        labelSelector: { matchLabels: selector },
+        matchLabelKeys: revision,
+      }
+    : {
+        maxSkew: 1,
+        topologyKey: ZONE_TOPOLOGY_KEY,
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: selector },
+        matchLabelKeys: revision,
+      };
+  const deployment: DeploymentManifest = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata,
+    spec: {
+      replicas: replicas.desired,
+      selector: { matchLabels: selector },
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxUnavailable: replicas.desired - kept, maxSurge: Math.max(1, replicas.perAz) },
+      },
+      template: {
+        metadata: { labels },
+        spec: {
+          priorityClassName,
+          automountServiceAccountToken: false,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser,
+            runAsGroup: runAsUser,
+            fsGroup: runAsUser,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          topologySpreadConstraints: [
+            zoneSpread,
+            {
+              maxSkew: 1,
+              topologyKey: HOST_TOPOLOGY_KEY,
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: selector },
+              matchLabelKeys: revision,
+            },
+          ],
+          affinity: {
+            ...(zoneNames && zoneNames.length > 0
+              ? {
+                  nodeAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: {
+                      nodeSelectorTerms: [
+                        { matchExpressions: [{ key: ZONE_TOPOLOGY_KEY, operator: 'In' as const, values: zoneNames }] },
+                      ],
+                    },
+                  },
+                }
+              : {}),
+            podAntiAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                  weight: ANTI_AFFINITY_WEIGHT,
+                  podAffinityTerm: { topologyKey: HOST_TOPOLOGY_KEY, labelSelector: { matchLabels: selector } },
+                },
+              ],
+            },
+          },
+          containers: [
+            {
+              name,
+              image,
+              imagePullPolicy: 'IfNotPresent',
+              ports: [{ name: 'http', containerPort, protocol: 'TCP' }],
+              resources: {
+                requests: { cpu: `${cpuRequest}m`, memory: `${memoryRequest}Mi` },
+                limits: { cpu: `${cpuLimit}m`, memory: `${memoryLimit}Mi` },
+              },
+              startupProbe: probe(livenessPath, {
+                periodSeconds: startupPeriodSeconds,
+                timeoutSeconds: liveness.timeoutSeconds,
+                failureThreshold: Math.max(1, Math.ceil(startupSeconds / startupPeriodSeconds)),
+                successThreshold: 1,
+              }),
+              livenessProbe: probe(livenessPath, liveness),
+              readinessProbe: probe(readinessPath, readiness),
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                privileged: false,
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            },
+          ],
+          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: `${WORKLOAD_DEFAULTS.tmpSizeMiB}Mi` } }],
+        },
+      },
+    },
+  };
+  return {
+    zones,
+    replicas,
+    required,
+    keptReplicas: kept,
+    deployment,
+    podDisruptionBudget: {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata,
+      spec: { minAvailable, selector: { matchLabels: selector } },
+    },
+    horizontalPodAutoscaler: {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+        minReplicas: replicas.min,
+        maxReplicas: replicas.max,
+        metrics: [
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: targetCpuPercent } },
+          },
+        ],
+      },
+    },
+    priorityClass: {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: priorityClassName, labels },
+      value: priority,
+      globalDefault: false,
+      preemptionPolicy: 'PreemptLowerPriority',
+      description: `Pods of ${namespace}/${name} (${tier.name}, availability target ${tier.availabilityTarget})`,
+    },
+    problems,
+    warnings,
+  };
+}
