@@ -1,8 +1,8 @@
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
-import { ServiceTier } from '../../lib/core';
-import { addHaChecks } from '../../lib/tf/google';
+import { HaRole, ServiceTier } from '../../lib/core';
+import { acknowledgeHaFinding, addHaChecks } from '../../lib/tf/google';
 import { ReplicatedBucket } from '../../lib/tf/google/bucket';
 import { HaCloudSql } from '../../lib/tf/google/database';
 import { RegionalFleet } from '../../lib/tf/google/fleet';
@@ -21,15 +21,18 @@ const STANDBY = 'europe-west4';
 /**
  * TIER_2 on Google Cloud: pilot light, serving from europe-west1 with europe-west4 on standby.
  *
- * Only the primary region runs a fleet behind the global load balancer. The standby region holds
- * the data (a ZONAL Cloud SQL cross-region replica, the other half of a dual-region bucket, a
- * secret replica) and a network ready for a fleet: on failover, promote the replica and add a
- * `RegionalFleet` in europe-west4 to the frontend's backends (region RTO 1 h). Fleets run two
- * zones, the tier's minimum; TIER_2 is not statically stable, so autohealing and the autoscaler
- * replace a lost zone's capacity. Cloud SQL publishes no bound on cross-region replica lag, so an
- * alert pages when the lag passes the tier's 15-minute RPO (the database's `replicaLagAccepted`
- * says so, and HaCloudSql acknowledges the HA checks' HA-DR3 finding with it); region failover is
- * a runbook step, so the report cannot prove the region RTO from the configuration (a warning).
+ * The primary region serves. The standby region is a lit pilot light: the data (a ZONAL Cloud SQL
+ * DR replica, the other half of a dual-region bucket, a secret replica) and a `RegionalFleet` at
+ * zero instances (template, boot-disk key, group, autoscaler) attached to the global load
+ * balancer. On failover: promote the DR replica (`gcloud sql instances promote-replica --failover`;
+ * the write endpoint follows it), raise the standby autoscaler's minimum to the primary's, and on
+ * the next apply set the database's `activeRegion` to europe-west4 (nothing is replaced). Fleets
+ * run two zones, the tier's minimum; TIER_2 is not statically stable, so autohealing and the
+ * autoscaler replace a lost zone's capacity. Cloud SQL publishes no bound on cross-region replica
+ * lag, so an alert pages when the lag passes the tier's 15-minute RPO (the database's
+ * `replicaLagAccepted` says so, and HaCloudSql acknowledges the HA checks' HA-DR3 finding with
+ * it). Nothing in the templates starts the promotion or the scale-up, and Google publishes no
+ * duration for either, so the report leaves the region RTO unproven and says why (a warning).
  *
  * Inputs are Terraform variables (`project`, `domain`, `oncall_email`), so synthesis needs none.
  * A fresh project applies in one run: `ProjectServices` enables the APIs and creates the service
@@ -67,10 +70,21 @@ export function addGcpTier2PilotLight(
     zones: ['europe-west1-b', 'europe-west1-c'],
     requiredInstances: 2,
   });
+  // The lit pilot light: template, boot-disk key, group and autoscaler exist in the standby region at
+  // zero instances, attached to the load balancer, which sends to them once they are healthy.
+  const standbyFleet = new RegionalFleet(stack, 'FleetStandby', {
+    tier,
+    service: SERVICE,
+    role: HaRole.STANDBY,
+    network,
+    region: STANDBY,
+    zones: ['europe-west4-a', 'europe-west4-b'],
+    requiredInstances: 2,
+  });
   const frontend = new GlobalFrontend(stack, 'Frontend', {
     tier,
     service: SERVICE,
-    backends: [fleet],
+    backends: [fleet, standbyFleet],
     domains: [domain.stringValue],
   });
 
@@ -81,7 +95,8 @@ export function addGcpTier2PilotLight(
   });
   projectServices.use(channel);
   // HaCloudSql refuses a multi-region tier unless the data set accepts Cloud SQL's unbounded replica lag, and acknowledges HA-DR3 with the reason.
-  new HaCloudSql(stack, 'Database', {
+  // Enterprise Plus with a designated DR replica: the write endpoint follows the writer after a failover.
+  const database = new HaCloudSql(stack, 'Database', {
     tier,
     service: SERVICE,
     network,
@@ -111,10 +126,23 @@ export function addGcpTier2PilotLight(
     probes: [{ region: PRIMARY, host: domain.stringValue }],
   });
 
+  new TerraformOutput(stack, 'database_write_endpoint', {
+    value: database.writeEndpoint,
+    description: 'Private DNS name of the database writer, which follows it across a failover: connect with it',
+  });
   new TerraformOutput(stack, 'ip_address', {
     value: frontend.ipAddress,
     description: 'Anycast address of the global load balancer',
   });
+  // The report's verdict, acknowledged rather than hidden: it counts a step nothing starts as never taken.
+  acknowledgeHaFinding(
+    stack,
+    'HA-RES1',
+    'No runbook in these templates starts the failover yet: an operator promotes the DR replica ' +
+      '(gcloud sql instances promote-replica --failover) and raises the standby autoscaler minimum to the primary one, ' +
+      'steps for which Google publishes no duration. Until a runbook performs them and a region drill times them, ' +
+      'the region RTO is unbounded in the report; the standby needs no change to the configuration to take traffic',
+  );
   addHaChecks(stack);
   configureStateBackend(stack, stateBackend);
   requireTerraformVersion(stack);

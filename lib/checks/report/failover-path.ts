@@ -6,6 +6,7 @@ import { block, num, str } from '../graph/values';
 import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
 import { DrillRecords, FoundMeasurement, measurementOf } from './drill-measurements';
+import { fleetMinimum, GOOGLE_AUTOSCALER_TYPES, googleScaleUpBasis, isScalingFleet } from './google-fleets';
 import { REGION_DRILL, serviceAnchor } from './figure';
 
 /**
@@ -80,8 +81,7 @@ export function failoverPath(
     );
   const scaleUp = strategy === DrStrategy.ACTIVE_ACTIVE ? [] : scaleUpSteps(stacks, strategy);
   const fromZero =
-    strategy !== DrStrategy.ACTIVE_ACTIVE &&
-    fleetsOfRole(stacks, 'standby').some((r) => (num(r.properties.MinSize ?? r.properties.min_size) ?? 0) === 0);
+    strategy !== DrStrategy.ACTIVE_ACTIVE && fleetsOfRole(stacks, 'standby').some((r) => (fleetMinimum(r) ?? 0) === 0);
   if (promotion.length === 0 && scaleUp.length === 0) {
     if (leaderMoves.length === 0) {
       return { steps: [], promotion, scaleUp, unstarted: false, stated: false, fromZero };
@@ -302,12 +302,7 @@ function alarmDecision(graph: ResourceGraph, starters: readonly GraphResource[])
 }
 
 function fleetsOfRole(stacks: readonly ServiceStack[], role: string): GraphResource[] {
-  return stacks
-    .flatMap((s) => s.resources)
-    .filter(
-      (r) =>
-        (r.type === 'AWS::AutoScaling::AutoScalingGroup' || r.type === 'aws_autoscaling_group') && r.ha?.role === role,
-    );
+  return stacks.flatMap((s) => s.resources).filter((r) => isScalingFleet(r) && r.ha?.role === role);
 }
 
 /**
@@ -316,16 +311,15 @@ function fleetsOfRole(stacks: readonly ServiceStack[], role: string): GraphResou
  * @see https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery
  */
 function cloudSqlDrReplica(graph: ResourceGraph, primary: GraphResource): GraphResource | undefined {
-  const designated = str(block(primary.properties.replication_cluster)?.failover_dr_replica_name);
-  if (!designated) {
+  // Often `${project}:name`: the project is a reference, the instance name the literal part after it.
+  const designated = block(primary.properties.replication_cluster)?.failover_dr_replica_name;
+  if (typeof designated !== 'string' || designated === '') {
     return undefined;
   }
-  return graph
-    .referrersOf(primary, 'google_sql_database_instance')
-    .find((replica) => {
-      const name = str(replica.properties.name);
-      return name !== undefined && (designated === name || designated.endsWith(`:${name}`));
-    });
+  return graph.referrersOf(primary, 'google_sql_database_instance').find((replica) => {
+    const name = str(replica.properties.name);
+    return name !== undefined && (designated === name || designated.endsWith(`:${name}`));
+  });
 }
 
 /** Aurora clusters of the service that join a global database as secondaries. */
@@ -348,13 +342,10 @@ function headlessSecondaries(graph: ResourceGraph, stacks: readonly ServiceStack
   );
 }
 
-/** Time for a standby region's fleets to reach the primary's capacity (warm standby, pilot light). */
+/** Time for a standby region's fleets (Auto Scaling groups, Google autoscalers) to reach the primary's capacity. */
 function scaleUpSteps(stacks: readonly ServiceStack[], strategy: DrStrategy): DerivationStep[] {
   const fleets = (role: string) => fleetsOfRole(stacks, role);
-  const primaryMin = Math.max(
-    0,
-    ...fleets('primary').map((r) => num(r.properties.MinSize ?? r.properties.min_size) ?? 0),
-  );
+  const primaryMin = Math.max(0, ...fleets('primary').map((r) => fleetMinimum(r) ?? 0));
   const standby = fleets('standby');
   if (standby.length === 0) {
     return [
@@ -369,9 +360,13 @@ function scaleUpSteps(stacks: readonly ServiceStack[], strategy: DrStrategy): De
   }
   return standby.flatMap((fleet) => {
     const p = fleet.properties;
-    const min = num(p.MinSize ?? p.min_size) ?? 0;
+    const min = fleetMinimum(fleet) ?? 0;
     if (min >= primaryMin) {
       return [];
+    }
+    if (GOOGLE_AUTOSCALER_TYPES.includes(fleet.type)) {
+      const basis = googleScaleUpBasis(fleet, min, primaryMin);
+      return [{ quantity: 'regionRto' as const, stack: fleet.stack, resource: fleet.address, basis, figures: [] }];
     }
     const warmup =
       num(p.DefaultInstanceWarmup ?? p.default_instance_warmup) ??

@@ -8,6 +8,7 @@ import { block, num, str } from '../graph/values';
 import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
 import { DrillRecords, measurementOf } from './drill-measurements';
+import { backendRegions, backendRejoinSeconds, singleRegionBackendsReason } from './google-fleets';
 import { failoverPath } from './failover-path';
 import { figure, Figure, REGION_DRILL, regionsOf, serviceAnchor } from './figure';
 
@@ -51,10 +52,12 @@ export function regionRtoFigure(
     const mover = google
       ? 'no global load balancer over its regions and no health-checked Cloud DNS routing policy'
       : 'no health-checked Route 53 routing';
+    // A global load balancer needs no DNS routing: what it lacks is a backend in the other region.
+    const backends = google ? singleRegionBackendsReason(graph, stacks, regions) : undefined;
     rto.steps.push({
       quantity: 'regionRto',
       ...anchor,
-      basis: `${mover} found for the service: traffic does not move by itself`,
+      basis: backends ?? `${mover} found for the service: traffic does not move by itself`,
       figures: [],
     });
     return rto;
@@ -76,9 +79,11 @@ export function regionRtoFigure(
       ...anchor,
       value: rejoin,
       figures: [],
-      basis:
-        `the standby starts with no instance, so its health check fails until it serves: it must then pass ` +
-        `${dns.standbyRecovery} s of checks before Route 53 answers with it, and clients drop the cached answer (TTL ${dns.ttl} s)`,
+      basis: dns.balancer
+        ? `the standby starts with no instance: each new one must pass the load balancer's health check for ` +
+          `${dns.standbyRecovery} s (interval × healthy threshold) before it receives traffic`
+        : `the standby starts with no instance, so its health check fails until it serves: it must then pass ` +
+          `${dns.standbyRecovery} s of checks before Route 53 answers with it, and clients drop the cached answer (TTL ${dns.ttl} s)`,
     });
   }
   const serving =
@@ -250,6 +255,8 @@ interface DnsShift {
   readonly steps: DerivationStep[];
   /** Seconds of passing checks before a standby that was unhealthy is answered with (failover secondaries). */
   readonly standbyRecovery?: number;
+  /** A global load balancer moves the traffic (no DNS answer, no TTL). */
+  readonly balancer?: boolean;
 }
 
 /** The DNS part of a region failover: detection time and the TTL clients may keep the old answer. */
@@ -291,14 +298,16 @@ function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): DnsShi
     const checks = record.healthChecks.map((h) => ({ check: h, settings: healthCheckSettings(h) }));
     if (checks.length === 0 || checks.some((c) => !c.settings)) {
       if (record.resource.type === 'google_dns_record_set') {
-        const seconds = googleHealthCheckSeconds();
+        const seconds = googleHealthCheckSeconds(record.healthChecks[0]);
         detection = Math.max(detection, seconds);
         steps.push({
           quantity: 'regionRto',
           stack: record.resource.stack,
           resource: record.resource.address,
           value: seconds,
-          basis: 'health-checked targets with default Google health-check settings',
+          basis: record.healthChecks[0]
+            ? `Cloud DNS health check ${record.healthChecks[0].address}: interval × unhealthy threshold + timeout`
+            : 'health-checked targets with default Google health-check settings',
           figures: ['GCE_HEALTH_CHECK_DEFAULTS'],
         });
       } else {
@@ -354,14 +363,9 @@ function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): DnsShi
 function globalLoadBalancerShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): DnsShift | undefined {
   const services = stacks.flatMap((s) => s.resources).filter((r) => r.type === 'google_compute_backend_service');
   for (const service of services) {
-    const groups = graph.referencedBy(
-      service,
-      'google_compute_region_instance_group_manager',
-      'google_compute_instance_group_manager',
-    );
-    const regions = new Set(groups.map((g) => g.region).filter((r) => r !== undefined));
+    const regions = backendRegions(graph, service);
     const checks = graph.referencedBy(service, 'google_compute_health_check');
-    if (regions.size < 2 || checks.length === 0) {
+    if (regions.length < 2 || checks.length === 0) {
       continue;
     }
     const seconds = Math.max(...checks.map((check) => googleHealthCheckSeconds(check)));
@@ -369,13 +373,15 @@ function globalLoadBalancerShift(graph: ResourceGraph, stacks: readonly ServiceS
       detection: seconds,
       ttl: 0,
       unproven: false,
+      balancer: true,
+      standbyRecovery: backendRejoinSeconds(checks),
       steps: [
         {
           quantity: 'regionRto',
           stack: service.stack,
           resource: service.address,
           value: seconds,
-          basis: `global load balancer over ${regions.size} regions: its health check (interval × unhealthy threshold + timeout) removes a failed region's backends; one anycast address, no DNS TTL`,
+          basis: `global load balancer over ${regions.length} regions: its health check (interval × unhealthy threshold + timeout) removes a failed region's backends; one anycast address, no DNS TTL`,
           figures: ['GCE_HEALTH_CHECK_DEFAULTS'],
         },
       ],

@@ -84,10 +84,16 @@ export interface RegionalFleetProps extends GoogleHaProps {
   /**
    * Instances the service needs at peak. For statically stable tiers (TIER_0, TIER_1) the fleet runs
    * enough to keep this many after losing a zone (`staticallyStableCapacity`); a STANDBY fleet runs
-   * one per zone and scales up when traffic fails over to it.
+   * its standby capacity and scales up to the serving minimum when traffic fails over to it.
    * @default - one per zone
    */
   readonly requiredInstances?: number;
+  /**
+   * Instances a STANDBY fleet runs before a failover (the same prop as the AWS fleets'): the template,
+   * keys and group exist, and the load balancer sends to it once it has healthy instances.
+   * @default - core's `standbyFleetCapacity`: one per zone for WARM_STANDBY, none for PILOT_LIGHT
+   */
+  readonly standbyCapacity?: number;
   /**
    * Upper bound of the autoscaler.
    * @default - twice the serving minimum (also for a STANDBY fleet, which must grow to it on failover)
@@ -179,6 +185,12 @@ export interface RegionalFleetProps extends GoogleHaProps {
  * `HealthCheckFirewall`, `ServiceAccount`, `LogWriter`, `MetricWriter`, `BootDiskKey`, `BootDiskKeyRing`,
  * `BootDiskKeyComputeEngineEncrypter`, `SpreadPlacement`.
  * The fleet holds no state of its own: boot disks are recreated from the template.
+ *
+ * A STANDBY fleet is a lit pilot light: its template, boot-disk key, group and autoscaler exist
+ * before the disaster, at `standbyCapacity` (none for PILOT_LIGHT). Attached to the
+ * `GlobalFrontend`, it receives traffic as soon as it has healthy instances; scaling it up to
+ * `failoverMinInstances` (a resize, or a raised autoscaler minimum: at zero a CPU-driven autoscaler
+ * has no load to read) is the failover's step, with no code change.
  */
 export class RegionalFleet extends Construct implements IFleetBackend {
   public readonly group: ComputeRegionInstanceGroupManager;
@@ -193,6 +205,8 @@ export class RegionalFleet extends Construct implements IFleetBackend {
   /** The autoscaler's minimum and maximum. */
   public readonly minInstances: number;
   public readonly maxInstances: number;
+  /** The minimum a serving fleet of the same props keeps: what a STANDBY fleet scales to on failover. */
+  public readonly failoverMinInstances: number;
 
   constructor(scope: Construct, id: string, props: RegionalFleetProps) {
     super(scope, id);
@@ -251,6 +265,7 @@ export class RegionalFleet extends Construct implements IFleetBackend {
       role: this.role,
       requiredCapacity: required,
       maxCapacity: props.maxInstances ?? 2 * servingMinimum,
+      standbyCapacity: props.standbyCapacity,
       targetCpuPercent:
         props.targetCpuPercent ??
         (props.targetCpuUtilization === undefined ? undefined : props.targetCpuUtilization * 100),
@@ -278,6 +293,7 @@ export class RegionalFleet extends Construct implements IFleetBackend {
     // A standby runs what core's standbyFleetCapacity says for its strategy: a warm standby one per zone, a pilot light none.
     this.minInstances = plan.capacity.min;
     this.maxInstances = plan.capacity.max;
+    this.failoverMinInstances = plan.primaryCapacity.min;
     const surge = props.maxSurge ?? zoneCount;
     if (!Number.isInteger(surge) || surge < zoneCount) {
       throw new HaValidationError(

@@ -16,7 +16,7 @@ import { fleetTargetHealth } from '../../core/fleet-health';
 import { IFleetBackend } from './fleet';
 import { GoogleHaProps } from './ha-props';
 import { ProjectServices } from './project-services';
-import { PREVENT_DESTROY } from './private/lifecycle';
+import { PREVENT_DESTROY, warn } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
 import { requireInteger } from './private/validate';
@@ -43,8 +43,10 @@ const DEFAULT_RULE_PRIORITY = 2147483647;
 /** Props of {@link GlobalFrontend}. */
 export interface GlobalFrontendProps extends GoogleHaProps {
   /**
-   * Fleets that serve the traffic. ACTIVE_ACTIVE and WARM_STANDBY tiers need them in at least
-   * `tier.minRegions` regions; all must serve on the same port.
+   * Fleets that serve the traffic, and the standby fleets that take it over. ACTIVE_ACTIVE and
+   * WARM_STANDBY tiers need them in at least `tier.minRegions` regions; a PILOT_LIGHT tier warns
+   * without its standby fleet (attached at zero instances, the load balancer takes it once it
+   * scales). All must serve on the same port.
    */
   readonly backends: IFleetBackend[];
   /** Domains of the Google-managed certificate (no wildcards: managed certificates do not issue them). */
@@ -109,6 +111,15 @@ export class GlobalFrontend extends Construct {
     if (needsServingRegions && regions.length < tier.minRegions) {
       throw new HaValidationError(
         `backends must span at least ${tier.minRegions} regions for ${tier.name} (${tier.strategy} serves from a second region), got: ${regions.length} (${regions.join(', ')})`,
+      );
+    }
+    // A pilot light can still fail over by a configuration change; attached at zero, it needs none.
+    if (tier.strategy === DrStrategy.PILOT_LIGHT && regions.length < tier.minRegions) {
+      warn(
+        this,
+        'GlobalFrontend.backends',
+        `backends reach only ${regions.join(', ')} for ${tier.name}: attach the standby region's RegionalFleet (role STANDBY, ` +
+          'at its standby size of zero) so that traffic reaches it once it scales, without a change to the configuration',
       );
     }
     const ports = [...new Set(props.backends.map((b) => b.port))];

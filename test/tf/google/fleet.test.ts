@@ -123,6 +123,15 @@ describe('RegionalFleet', () => {
       requiredInstances: 4,
     });
     expect([standby.minInstances, standby.maxInstances]).toEqual([0, 8]);
+    expect(standby.failoverMinInstances).toBe(4);
+  });
+
+  test('WHEN a standby states its standbyCapacity THEN it runs that many, and a value over the maximum is refused', () => {
+    const lit = fleet(testStack(), { tier: ServiceTier.TIER_2, role: HaRole.STANDBY, standbyCapacity: 3 });
+    expect([lit.minInstances, lit.maxInstances, lit.failoverMinInstances]).toEqual([3, 6, 3]);
+    expect(() =>
+      fleet(testStack(), { tier: ServiceTier.TIER_2, role: HaRole.STANDBY, standbyCapacity: 7, maxInstances: 6 }),
+    ).toThrow(/standbyCapacity/);
   });
 
   test('WHEN spread placement is asked for an E2 machine THEN the policy is attached and a warning says it may be rejected', () => {

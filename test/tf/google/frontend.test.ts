@@ -11,7 +11,12 @@ import { Construct } from 'constructs';
 import { HaRole, ServiceTier } from '../../../lib/core';
 import { IFleetBackend } from '../../../lib/tf/google/fleet';
 import { GlobalFrontend, GlobalFrontendProps } from '../../../lib/tf/google/frontend';
-import { onlyResource, terraformJson, testStack } from './util';
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import { checkInputs } from '../../../lib/checks/check';
+import { ReplicatedBucket } from '../../../lib/tf/google/bucket';
+import { RegionalFleet } from '../../../lib/tf/google/fleet';
+import { RegionalNetwork } from '../../../lib/tf/google/network';
+import { onlyResource, terraformJson, testStack, warningsOf } from './util';
 
 Testing.setupJest();
 
@@ -45,6 +50,45 @@ function frontend(scope: Construct, props: Partial<GlobalFrontendProps> = {}): G
     ...props,
   });
 }
+
+describe('GlobalFrontend of a pilot light', () => {
+  test('WHEN the standby fleet is not attached THEN a warning says the failover would need a configuration change', () => {
+    const alone = frontend(testStack(), { tier: ServiceTier.TIER_2, backends: [backend('us-central1')] });
+    expect(warningsOf(alone)).toEqual([
+      "[ha-constructs:GlobalFrontend.backends] backends reach only us-central1 for TIER_2: attach the standby region's " +
+        'RegionalFleet (role STANDBY, at its standby size of zero) so that traffic reaches it once it scales, without a ' +
+        'change to the configuration',
+    ]);
+    const lit = frontend(testStack(), {
+      tier: ServiceTier.TIER_2,
+      backends: [backend('us-central1'), { ...backend('us-east1'), role: HaRole.STANDBY }],
+    });
+    expect(warningsOf(lit)).toEqual([]);
+  });
+
+  test('WHEN a region has no backends THEN the report says so, not that DNS routing is missing', () => {
+    const stack = testStack();
+    const tier = ServiceTier.TIER_2;
+    const network = new RegionalNetwork(stack, 'Network', { tier, regions: ['us-central1', 'us-east1'] });
+    const fleet = new RegionalFleet(stack, 'Fleet', {
+      tier,
+      network,
+      region: 'us-central1',
+      zones: ['us-central1-a', 'us-central1-b'],
+    });
+    frontend(stack, { tier, backends: [fleet] });
+    new ReplicatedBucket(stack, 'Assets', { tier, bucketName: 'shop-assets', regions: ['us-central1', 'us-east1'] });
+    invokeAspects(stack);
+    const json = terraformJson(stack) as unknown as Record<string, unknown>;
+    const [service] = checkInputs({ terraform: [{ name: 'stack', json }] }).services;
+    const basis = service.derivation.filter((s) => s.quantity === 'regionRto').map((s) => s.basis);
+    expect(basis).toEqual([
+      expect.stringMatching(
+        /^the global load balancer \(google_compute_backend_service\.Frontend_\w+\) has backends in us-central1 only: us-east1 has no instance group attached, so it cannot take traffic without a change to the configuration; attach the standby fleet/,
+      ),
+    ]);
+  });
+});
 
 describe('GlobalFrontend', () => {
   test('GIVEN fleets in two regions THEN one global EXTERNAL_MANAGED backend service balances over both, logged and armored', () => {

@@ -23,7 +23,7 @@ const STATEFUL_TYPES = TF_STATEFUL_TYPES.filter((type) => type.startsWith('googl
  */
 const ACKNOWLEDGED: Record<string, string[]> = {
   'gcp-tier0-active-active': ['HA-RES1 gcp-tier0-active-active'],
-  'gcp-tier2-pilot-light': ['HA-DR3 gcp-tier2-pilot-light/Database'],
+  'gcp-tier2-pilot-light': ['HA-DR3 gcp-tier2-pilot-light/Database', 'HA-RES1 gcp-tier2-pilot-light'],
 };
 
 /** What a fresh project must have before anything else: the APIs and service agents (Service Usage's own blocks). */

@@ -1,0 +1,86 @@
+import { Testing } from 'cdktf';
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import { addGcpTier2PilotLight } from '../../../../examples/gcp-tier2-pilot-light';
+import { checkInputs } from '../../../../lib/checks/check';
+import { HA_METADATA_KEY } from '../../../../lib/core';
+import { resourcesOf, TerraformJson, terraformJson } from '../util';
+
+type Report = ReturnType<typeof checkInputs>;
+
+/** The pilot light as the report sees it: the standby lit and attached, and what still keeps TIER_2 from being met. */
+describe('example gcp-tier2-pilot-light: a lit pilot light', () => {
+  let json: TerraformJson;
+  let report: Report;
+  beforeAll(() => {
+    const stack = addGcpTier2PilotLight(Testing.app());
+    invokeAspects(stack);
+    json = terraformJson(stack);
+    report = checkInputs({ terraform: [{ name: stack.node.id, json: json as unknown as Record<string, unknown> }] });
+  });
+  const inRegion = (type: string, region: string) =>
+    Object.entries(resourcesOf(json, type)).filter(([, r]) => r.region === region || r.location === region);
+  const roleOf = (r: Record<string, unknown>) => (r['//'] as Record<string, { role: string }>)[HA_METADATA_KEY].role;
+
+  test('THEN the standby region has its template, boot-disk key, group and autoscaler (at zero) before any disaster', () => {
+    const [[, autoscaler]] = inRegion('google_compute_region_autoscaler', 'europe-west4');
+    expect(autoscaler.autoscaling_policy).toEqual(expect.objectContaining({ min_replicas: 0, max_replicas: 4 }));
+    expect(roleOf(autoscaler)).toBe('standby');
+    expect(inRegion('google_compute_instance_template', 'europe-west4')).toHaveLength(1);
+    expect(inRegion('google_compute_region_instance_group_manager', 'europe-west4')).toHaveLength(1);
+    const [[ring]] = inRegion('google_kms_key_ring', 'europe-west4').filter(([name]) =>
+      name.startsWith('FleetStandby'),
+    );
+    expect(ring).toBeDefined();
+  });
+
+  test('THEN the global backend service sends to both regions’ groups: the standby takes traffic once it scales', () => {
+    const services = Object.values(resourcesOf(json, 'google_compute_backend_service'));
+    expect(services).toHaveLength(1);
+    const groups = (services[0].backend as { group: string; description: string }[]).map((b) => [
+      b.group,
+      b.description,
+    ]);
+    const [[standbyGroup]] = inRegion('google_compute_region_instance_group_manager', 'europe-west4');
+    expect(groups).toContainEqual([
+      `\${google_compute_region_instance_group_manager.${standbyGroup}.instance_group}`,
+      'standby fleet in europe-west4',
+    ]);
+    expect(groups).toHaveLength(2);
+  });
+
+  test('THEN the report derives the region RTO over the load balancer and names each step Google does not publish', () => {
+    const [service] = report.services;
+    const steps = service.derivation.filter((s) => s.quantity === 'regionRto').map((s) => [s.value, s.basis]);
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        [95, expect.stringMatching(/^global load balancer over 2 regions: /)],
+        [undefined, expect.stringMatching(/^nothing starts the promotion: no runbook/)],
+        [undefined, expect.stringMatching(/^nothing starts the scale-up: no runbook/)],
+        [
+          undefined,
+          expect.stringMatching(
+            /^Cloud SQL advanced DR replica failover promotes the designated DR replica google_sql_database_instance\.Database_Replica_\w+ .*Google publishes no duration/,
+          ),
+        ],
+        [
+          undefined,
+          expect.stringMatching(
+            /^autoscaler scales the group from 0 to 2: Compute Engine publishes no time .*initialization period 300 s\); at 0 a CPU-driven autoscaler has no instance/,
+          ),
+        ],
+        [
+          60,
+          expect.stringMatching(/health check for 60 s \(interval × healthy threshold\) before it receives traffic$/),
+        ],
+      ]),
+    );
+    expect(service.status).toEqual(
+      expect.objectContaining({ regionRto: 'not-met', regionRpo: 'unproven', azRto: 'met', availability: 'met' }),
+    );
+  });
+
+  test('THEN the only errors are acknowledged: the unstarted failover (HA-RES1) and the unbounded replica lag (HA-DR3)', () => {
+    expect(report.findings.filter((f) => f.level === 'error')).toEqual([]);
+    expect((report.acknowledged ?? []).map((a) => a.rule).sort()).toEqual(['HA-DR3', 'HA-RES1']);
+  });
+});
