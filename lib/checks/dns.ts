@@ -81,7 +81,8 @@ export function dnsRecords(graph: ResourceGraph): DnsRecord[] {
       alias: false,
       evaluateTargetHealth: false,
       hasHealthCheck: text.includes('health_checked_targets') || isSet(policy?.health_check),
-      healthChecks: [],
+      // A public zone's policy names the global health check that probes its targets.
+      healthChecks: graph.referencedBy(r, 'google_compute_health_check'),
       ttl: num(p.ttl),
     });
   }
@@ -108,10 +109,17 @@ function cfnRecord(graph: ResourceGraph, resource: GraphResource, set: JsonObjec
   };
 }
 
-/** Interval and failure threshold of a Route 53 health check, with the API defaults; undefined for calculated checks. */
+/**
+ * Interval and failure threshold of a Route 53 health check, with the API defaults; undefined for
+ * calculated checks and for Google Cloud health checks.
+ */
 export function healthCheckSettings(
   check: GraphResource,
 ): { intervalSeconds: number; failureThreshold: number } | undefined {
+  if (check.type === 'google_compute_health_check') {
+    // Google's settings read differently: googleHealthCheckSeconds.
+    return undefined;
+  }
   const p = check.properties;
   const config = block(p.HealthCheckConfig) ?? p;
   const type = str(config.Type ?? config.type);

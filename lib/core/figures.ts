@@ -240,6 +240,26 @@ export const SPANNER_BACKUP_MIN_INTERVAL_HOURS = 12;
 export const SPANNER_BACKUP_RETENTION_MAX_DAYS = 366;
 
 // ---------------------------------------------------------------------------------------------
+// Google Cloud load balancing and Cloud DNS
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A health check that Cloud DNS routing policies of a public zone use probes from exactly 3 source
+ * regions (`source_regions`), at an interval of at least 30 s.
+ * @see https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks (sourceRegions)
+ * @see https://cloud.google.com/dns/docs/zones/manage-routing-policies
+ */
+export const CLOUD_DNS_HEALTH_CHECK_SOURCE_REGIONS = 3;
+export const CLOUD_DNS_HEALTH_CHECK_MIN_INTERVAL_SECONDS = 30;
+
+/**
+ * A regional external Application Load Balancer's proxies take their addresses from a proxy-only
+ * subnet of the region: a range of /26 or larger.
+ * @see https://cloud.google.com/load-balancing/docs/proxy-only-subnets
+ */
+export const PROXY_ONLY_SUBNET_MAX_PREFIX_LENGTH = 26;
+
+// ---------------------------------------------------------------------------------------------
 // CloudWatch Logs
 // ---------------------------------------------------------------------------------------------
 

@@ -74,6 +74,9 @@ function componentOf(graph: ResourceGraph, r: GraphResource): Component | undefi
       const multiRegion = !configuration.startsWith('regional-') && !configuration.startsWith('custom-');
       return multiRegion ? c('SPANNER_MULTI_REGION', true) : c('SPANNER_REGIONAL');
     }
+    case 'google_dns_record_set':
+      // A routed record is the entry itself; plain records (a certificate's authorization) serve no request.
+      return block(p.routing_policy) ? c('CLOUD_DNS', true) : undefined;
     case 'AWS::Route53::RecordSet':
     case 'AWS::Route53::RecordSetGroup':
     case 'aws_route53_record':

@@ -5,9 +5,11 @@
 
 /** A Google Cloud API (a Service Usage service name). */
 export type GoogleApi =
+  | 'certificatemanager.googleapis.com'
   | 'cloudkms.googleapis.com'
   | 'cloudresourcemanager.googleapis.com'
   | 'compute.googleapis.com'
+  | 'dns.googleapis.com'
   | 'iam.googleapis.com'
   | 'logging.googleapis.com'
   | 'monitoring.googleapis.com'
@@ -25,9 +27,14 @@ export type GoogleApi =
  * @see https://registry.terraform.io/providers/hashicorp/google/6.50.0/docs
  */
 export const GOOGLE_API_OF_TYPE: Readonly<Record<string, GoogleApi>> = {
+  // https://cloud.google.com/certificate-manager/docs/reference/certificate-manager/rest
+  google_certificate_manager_certificate: 'certificatemanager.googleapis.com',
+  google_certificate_manager_dns_authorization: 'certificatemanager.googleapis.com',
   // https://cloud.google.com/compute/docs/reference/rest/v1
+  google_compute_address: 'compute.googleapis.com',
   google_compute_backend_service: 'compute.googleapis.com',
   google_compute_firewall: 'compute.googleapis.com',
+  google_compute_forwarding_rule: 'compute.googleapis.com',
   google_compute_global_address: 'compute.googleapis.com',
   google_compute_global_forwarding_rule: 'compute.googleapis.com',
   google_compute_health_check: 'compute.googleapis.com',
@@ -35,7 +42,12 @@ export const GOOGLE_API_OF_TYPE: Readonly<Record<string, GoogleApi>> = {
   google_compute_managed_ssl_certificate: 'compute.googleapis.com',
   google_compute_network: 'compute.googleapis.com',
   google_compute_region_autoscaler: 'compute.googleapis.com',
+  google_compute_region_backend_service: 'compute.googleapis.com',
+  google_compute_region_health_check: 'compute.googleapis.com',
   google_compute_region_instance_group_manager: 'compute.googleapis.com',
+  google_compute_region_ssl_policy: 'compute.googleapis.com',
+  google_compute_region_target_https_proxy: 'compute.googleapis.com',
+  google_compute_region_url_map: 'compute.googleapis.com',
   google_compute_resource_policy: 'compute.googleapis.com',
   google_compute_router: 'compute.googleapis.com',
   google_compute_router_nat: 'compute.googleapis.com',
@@ -45,6 +57,8 @@ export const GOOGLE_API_OF_TYPE: Readonly<Record<string, GoogleApi>> = {
   google_compute_target_http_proxy: 'compute.googleapis.com',
   google_compute_target_https_proxy: 'compute.googleapis.com',
   google_compute_url_map: 'compute.googleapis.com',
+  // https://cloud.google.com/dns/docs/reference/rest/v1
+  google_dns_record_set: 'dns.googleapis.com',
   // https://cloud.google.com/kms/docs/reference/rest
   google_kms_crypto_key: 'cloudkms.googleapis.com',
   google_kms_crypto_key_iam_member: 'cloudkms.googleapis.com',

@@ -8,6 +8,7 @@ export * from './ha-props';
 export * from './metadata';
 export * from './network';
 export * from './project-services';
+export * from './regional-entry';
 export * from './secret';
 export * from './slo';
 export * from './spanner';
