@@ -64,7 +64,12 @@ export function regionRtoFigure(
   }
   rto.steps.push(...dns.steps);
   // Active/active: the regions left take the failed one's share, on the fleets they run.
-  const absorb = tier.strategy === DrStrategy.ACTIVE_ACTIVE ? absorbSteps(resources, regions.length) : [];
+  // The regions that serve are the primary fleets' (a witness region holding only a key serves nothing).
+  const fleetRegions = new Set(
+    resources.filter((r) => r.ha?.role === 'primary' && SCALING_TYPES.includes(r.type)).map((r) => r.region),
+  );
+  const servingRegionCount = fleetRegions.size > 1 && !fleetRegions.has(undefined) ? fleetRegions.size : regions.length;
+  const absorb = tier.strategy === DrStrategy.ACTIVE_ACTIVE ? absorbSteps(resources, servingRegionCount) : [];
   rto.steps.push(...absorb);
   const path = failoverPath(graph, stacks, stores, tier.strategy, drills);
   rto.steps.push(...path.steps);
@@ -155,6 +160,14 @@ function provenUntil(steps: readonly DerivationStep[]): string {
     .sort();
   return until.length > 0 ? `: proven by drill measurements until ${until[0]}` : '';
 }
+
+/** Fleets, or their autoscalers, whose bounds say how far they scale. */
+const SCALING_TYPES = [
+  'AWS::AutoScaling::AutoScalingGroup',
+  'aws_autoscaling_group',
+  'google_compute_region_autoscaler',
+  'google_compute_autoscaler',
+];
 
 /**
  * The serving fleets that scale: after a region loss the regions left carry N/(N−1) of their load.
