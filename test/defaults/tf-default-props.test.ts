@@ -169,6 +169,47 @@ const AWS_BUILDS: readonly DefaultBuild[] = [
       }),
   },
   {
+    name: 'ResilientService',
+    cloud: 'aws',
+    build: (s, tier) =>
+      new tfAws.ResilientService(s, 'Service', {
+        tier,
+        service: 'orders',
+        vpcId: 'vpc-0123456789abcdef0',
+        subnetIds: subnets(s, AWS_DEFAULT_REGION, 'private', tier.minAzs),
+        loadBalancerSubnetIds: subnets(s, AWS_DEFAULT_REGION, 'public', Math.max(2, tier.minAzs)),
+        repository: {
+          arn: 'arn:aws:ecr:us-east-1:111122223333:repository/orders',
+          repositoryUrl: '111122223333.dkr.ecr.us-east-1.amazonaws.com/orders',
+        },
+        imageTagOrDigest: `sha256:${'0123456789abcdef'.repeat(4)}`,
+        requiredCount: 6,
+        maxCount: 12,
+        certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0f0e0d0c-0b0a-0908-0706-050403020100',
+      }),
+  },
+  {
+    name: 'ImageRepository',
+    cloud: 'aws',
+    build: (s, tier) =>
+      new tfAws.ImageRepository(s, 'Images', {
+        tier,
+        service: 'orders',
+        repositoryName: 'orders',
+        registry: tier.isMultiRegion ? new tfAws.RegistryReplication(s, 'Registry') : undefined,
+        replicaRegistries: tier.isMultiRegion
+          ? awsOthers(tier).map(
+              (region) => new tfAws.RegistryReplication(s, `Registry-${region}`, { provider: alias(s, region) }),
+            )
+          : undefined,
+      }),
+  },
+  {
+    name: 'RegistryReplication',
+    cloud: 'aws',
+    build: (s) => new tfAws.RegistryReplication(s, 'Registry'),
+  },
+  {
     name: 'MultiAzNetwork',
     cloud: 'aws',
     build: (s, tier) => new tfAws.MultiAzNetwork(s, 'Network', { tier, service: 'orders' }),

@@ -6,6 +6,8 @@ export * from './dns';
 export * from './drill';
 export * from './fleet';
 export * from './fleet-protection';
+export * from './image-repository';
+export * from './service';
 export * from './ha-props';
 export * from './network';
 export * from './secret';

@@ -1,0 +1,667 @@
+import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
+import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
+import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
+import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
+import { Fn, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { FailureDomain, FleetCapacity, HaRole } from '../../core';
+import { planService } from '../../core/plans/service';
+import { emitWarnings, throwProblems, validationError } from '../diagnostics';
+import { newFleetWebAcl } from './fleet-protection';
+import { HaProps, RegionalProps } from './ha-props';
+import { newAlarmTopic } from './private/alarms';
+import { AccountContext, cloudWatchLogsStatement, newCustomerManagedKey } from './private/keys';
+import { attachHaMetadata } from './private/metadata';
+
+/** An ECR repository as the service pulls from it: an `aws_ecr_repository`, or its replica's ARN and URL. */
+export interface ServiceImageRepository {
+  /** ARN of the repository in the service's region (the execution role may pull from it). */
+  readonly arn: string;
+  /** `<account>.dkr.ecr.<region>.amazonaws.com/<name>` in the service's region. */
+  readonly repositoryUrl: string;
+}
+
+/** Props of {@link ResilientService} (Terraform). */
+export interface ResilientServiceProps extends HaProps, RegionalProps {
+  /** The VPC of the tasks and their load balancer. */
+  readonly vpcId: string;
+  /** Subnets the tasks run in, one per AZ (the private subnets), listed one by one; at least `tier.minAzs`. */
+  readonly subnetIds: string[];
+  /** Subnets of the load balancer, one per AZ (public subnets when `internetFacing`); at least `tier.minAzs`, and two. */
+  readonly loadBalancerSubnetIds: string[];
+  /**
+   * ARN of the ECS cluster the service runs in.
+   * @default - a new cluster with Container Insights and Fargate ephemeral storage encrypted with a new key
+   */
+  readonly clusterArn?: string;
+  /**
+   * The ECR repository the image is pulled from, in the service's own region (a standby's is the
+   * replica: `ImageRepository.replicaIn(provider)`); with `imageTagOrDigest`. Give this or `image`.
+   * @default - none: `image` names the image
+   */
+  readonly repository?: ServiceImageRepository;
+  /**
+   * The image in `repository` the service deploys: a digest (`sha256:` and 64 hex digits). TIER_0
+   * and TIER_1 accept only a digest; other tiers also a tag (and warn).
+   * @default - required with `repository`
+   */
+  readonly imageTagOrDigest?: string;
+  /**
+   * The image, when it is not from `repository`: name it by digest (`…@sha256:…`), in a registry
+   * of the service's own region.
+   * @default - required unless `repository` is given
+   */
+  readonly image?: string;
+  /** Tasks needed to carry peak load. */
+  readonly requiredCount: number;
+  /** The most tasks the service may run: no scaling policy goes above it. */
+  readonly maxCount: number;
+  /**
+   * Tasks a STANDBY service of a WARM_STANDBY tier runs. PILOT_LIGHT and BACKUP_RESTORE standbys run none.
+   * @default - one task per AZ
+   */
+  readonly standbyCount?: number;
+  /** @default 8080 */
+  readonly containerPort?: number;
+  /** CPU units of a task (1024 = 1 vCPU), one of Fargate's task sizes. @default 256 */
+  readonly cpu?: number;
+  /** Memory of a task in MiB, one Fargate allows with `cpu`. @default 512 */
+  readonly memoryLimitMiB?: number;
+  /**
+   * Path the load balancer checks from every AZ (readiness); ECS replaces a task that fails it, so keep it shallow.
+   * @default '/health/live'
+   */
+  readonly readinessPath?: string;
+  /** Path the container's own health check requests on localhost (liveness). @default '/health/live' */
+  readonly livenessPath?: string;
+  /** The container health check's command, for images without `curl`. @default - `curl` of `livenessPath` */
+  readonly livenessCommand?: string[];
+  /** Seconds before failed load-balancer checks of a new task count. @default 60 */
+  readonly healthCheckGracePeriodSeconds?: number;
+  /** Seconds a stopping task gets to finish in-flight requests. @default 60 */
+  readonly deregistrationDelaySeconds?: number;
+  /** The user the container runs as, never root. @default '65534' */
+  readonly user?: string;
+  /** Environment variables (nothing secret). @default - none */
+  readonly environment?: Record<string, string>;
+  /**
+   * Secrets as environment variables: name → ARN of a Secrets Manager secret (or a JSON key of it);
+   * the execution role may read exactly these.
+   * @default - none
+   */
+  readonly secrets?: Record<string, string>;
+  /** @default true */
+  readonly internetFacing?: boolean;
+  /** ARN of the ACM certificate the HTTPS listener serves (HTTP only redirects to HTTPS). */
+  readonly certificateArn: string;
+  /** @default 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09' */
+  readonly sslPolicy?: string;
+  /** Address ranges allowed to reach the load balancer. @default ['0.0.0.0/0'] */
+  readonly ingressCidrs?: string[];
+  /** Average CPU target tracking keeps the service at. @default 50 */
+  readonly targetCpuPercent?: number;
+  /** Requests per minute per task to track. @default - CPU tracking only */
+  readonly targetRequestsPerMinute?: number;
+  /** Name of the service's SLO page alarm: deployments roll back while it fires. @default - none */
+  readonly pageAlarmName?: string;
+  /** ARN of the topic the alarms notify. @default - a new encrypted topic */
+  readonly alarmTopicArn?: string;
+  /** S3 bucket of the load balancer's access logs (SSE-S3). @default - no access logs */
+  readonly accessLogsBucket?: string;
+  /** Requests one client IP may send per 5 minutes before WAF blocks it. @default 2000 */
+  readonly rateLimitPerIp?: number;
+}
+
+/**
+ * The stateless tier of a service as containers (Terraform twin of the CDK `ResilientService`, from
+ * the same `planService`): an ECS service on Fargate over every AZ's subnet behind an Application
+ * Load Balancer.
+ *
+ * Statically stable task count for TIER_0/1 (desired = scaling minimum), AZ rebalancing, rolling
+ * deployments that keep the planned count with the circuit breaker and the service's alarms (5xx
+ * share, unhealthy tasks, `pageAlarmName`) rolling back; the container's liveness check apart from
+ * the target group's readiness check; target tracking on CPU (and requests per task) with the
+ * literal maximum; a cluster with Container Insights and Fargate storage under a customer-managed
+ * key; logs under a customer-managed key, kept for the tier's retention; an ALB with zonal shift
+ * on, HTTPS only, deletion protection and (internet-facing) a WAF rate limit. Zonal autoshift is
+ * not set: the AWS provider has no resource for it (enable it on the load balancer with ARC).
+ *
+ * Construct ids (public API): `Cluster`, `StorageKey`, `LogKey`, `Logs`, `TaskRole`,
+ * `ExecutionRole`, `ExecutionPolicy`, `TaskDefinition`, `Service`, `LoadBalancer`, `TargetGroup`,
+ * `HttpsListener`, `HttpRedirect`, `ErrorAlarm`, `UnhealthyTasksAlarm`, `ScalableTarget`,
+ * `CpuTracking`, `RequestTracking`, `AlarmTopic`, `WebAcl` and its logging.
+ */
+export class ResilientService extends Construct {
+  public readonly service: EcsService;
+  public readonly taskDefinition: EcsTaskDefinition;
+  public readonly loadBalancer: Lb;
+  public readonly targetGroup: LbTargetGroup;
+  public readonly logGroup: CloudwatchLogGroup;
+  public readonly errorAlarm: CloudwatchMetricAlarm;
+  public readonly unhealthyTasksAlarm: CloudwatchMetricAlarm;
+  /** Security group of the tasks (allow your databases from it). */
+  public readonly taskSecurityGroupId: string;
+  /** ARN of the role the application runs as: no permission until you attach one. */
+  public readonly taskRoleArn: string;
+  public readonly clusterArn: string;
+  public readonly alarmTopicArn: string;
+  /** Worst-case seconds until the load balancer stops routing to the tasks of a failed AZ. */
+  public readonly azFailoverSeconds: number;
+  /** Tasks this service runs. */
+  public readonly taskCount: FleetCapacity;
+  /** What a primary of the same props runs: scale a standby to this on failover. */
+  public readonly primaryTaskCount: FleetCapacity;
+  public readonly webAcl?: Wafv2WebAcl;
+
+  constructor(scope: Construct, id: string, props: ResilientServiceProps) {
+    super(scope, id);
+    const { tier, provider } = props;
+    const subnets = props.subnetIds;
+    if (Token.isUnresolved(subnets)) {
+      throw validationError(
+        'subnetIds must list the subnets one by one (each may be a reference): the task count is computed per ' +
+          'AZ, got: a Terraform list expression',
+        this,
+        'subnetIds',
+      );
+    }
+    if ((props.image === undefined) === (props.repository === undefined)) {
+      throw validationError(
+        `exactly one of image and repository must be given (repository with imageTagOrDigest), got: ${
+          props.image ? 'both' : 'neither'
+        }`,
+        this,
+        props.image ? 'repository' : 'image',
+      );
+    }
+    if (props.repository && props.imageTagOrDigest === undefined) {
+      throw validationError(
+        'imageTagOrDigest must be given with repository (the digest the service deploys), got: none',
+        this,
+        'imageTagOrDigest',
+      );
+    }
+    const plan = planService(tier, {
+      zoneCount: subnets.length,
+      zonesProp: 'subnetIds',
+      role: props.role ?? HaRole.PRIMARY,
+      requiredCount: props.requiredCount,
+      maxCount: props.maxCount,
+      standbyCount: props.standbyCount,
+      containerPort: props.containerPort,
+      readinessPath: skipToken(props.readinessPath),
+      livenessPath: props.livenessPath,
+      livenessCommand: props.livenessCommand,
+      cpu: props.cpu,
+      memoryMiB: props.memoryLimitMiB,
+      targetCpuPercent: props.targetCpuPercent,
+      targetRequestsPerMinute: props.targetRequestsPerMinute,
+      healthCheckGracePeriodSeconds: skipToken(props.healthCheckGracePeriodSeconds),
+      deregistrationDelaySeconds: skipToken(props.deregistrationDelaySeconds),
+      rateLimitPerIp: skipToken(props.rateLimitPerIp),
+      imageReference: skipToken(props.imageTagOrDigest),
+    });
+    throwProblems(plan.problems, this);
+    const lbSubnets = props.loadBalancerSubnetIds;
+    if (!Token.isUnresolved(lbSubnets) && lbSubnets.length < plan.loadBalancerMinZones) {
+      throw validationError(
+        `loadBalancerSubnetIds must list at least ${plan.loadBalancerMinZones} subnets in different AZs for ` +
+          `${tier.name} (one per AZ), got: ${lbSubnets.length}`,
+        this,
+        'loadBalancerSubnetIds',
+      );
+    }
+    emitWarnings(this, 'ResilientService', plan.warnings);
+    this.taskCount = plan.tasks;
+    this.primaryTaskCount = plan.primaryTasks;
+    const port = plan.containerPort;
+    const readinessPath = props.readinessPath ?? plan.targetHealth.path;
+    const context = new AccountContext(this, 'Account', provider);
+    const short = this.node.addr.slice(0, 16);
+
+    // ---- Keys, logs, alarms' topic ----------------------------------------------------------
+    this.alarmTopicArn =
+      props.alarmTopicArn ?? newAlarmTopic(this, 'AlarmTopic', `${this.node.path} alarms`, context).arn;
+    const logKey = newCustomerManagedKey(this, 'LogKey', {
+      description: `Encrypts the container logs of ${this.node.path}`,
+      context,
+      statements: [cloudWatchLogsStatement(context)],
+    });
+    this.logGroup = new CloudwatchLogGroup(this, 'Logs', {
+      provider,
+      namePrefix: `/ha/${short}-`,
+      retentionInDays: tier.logRetentionDays,
+      kmsKeyId: logKey.arn,
+      deletionProtectionEnabled: true,
+      lifecycle: { preventDestroy: true },
+    });
+
+    // ---- Cluster ----------------------------------------------------------------------------
+    const cluster = props.clusterArn === undefined ? this.newCluster(context, short) : undefined;
+    this.clusterArn = cluster?.arn ?? props.clusterArn!;
+    const clusterName = cluster?.name ?? nameOfClusterArn(this.clusterArn);
+
+    // ---- Roles ------------------------------------------------------------------------------
+    const taskRole = new IamRole(this, 'TaskRole', {
+      provider,
+      description: `Application of ${this.node.path}: no permission until granted`,
+      // The confused-deputy conditions AWS documents for a task role's trust policy.
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'ecs-tasks.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: {
+              ArnLike: { 'aws:SourceArn': context.arn('ecs', '*') },
+              StringEquals: { 'aws:SourceAccount': context.accountId },
+            },
+          },
+        ],
+      }),
+    });
+    this.taskRoleArn = taskRole.arn;
+    // As the CDK twin: no conditions on the execution role's trust, one ECS did not meet would stop every pull.
+    const executionRole = new IamRole(this, 'ExecutionRole', {
+      provider,
+      description: `Starts the tasks of ${this.node.path}: image pull, logs, secrets`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    });
+    const secretArns = Object.values(props.secrets ?? {});
+    new IamRolePolicy(this, 'ExecutionPolicy', {
+      provider,
+      role: executionRole.name,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'WriteLogs',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: `${this.logGroup.arn}:*`,
+          },
+          ...(props.repository
+            ? [
+                {
+                  Sid: 'PullImage',
+                  Effect: 'Allow',
+                  Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+                  Resource: props.repository.arn,
+                },
+                // GetAuthorizationToken has no resource-level permission.
+                { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+              ]
+            : []),
+          ...(secretArns.length > 0
+            ? [
+                {
+                  Sid: 'ReadSecrets',
+                  Effect: 'Allow',
+                  Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+                  // A JSON key reference (`arn:...:secret:name:key::`) names the secret before its key.
+                  Resource: secretArns.map((arn) => arn.split(':').slice(0, 7).join(':')),
+                },
+              ]
+            : []),
+        ],
+      }),
+    });
+
+    // ---- Task -------------------------------------------------------------------------------
+    const liveness = plan.containerHealth;
+    const image = props.repository
+      ? `${props.repository.repositoryUrl}${String(props.imageTagOrDigest).startsWith('sha256:') ? '@' : ':'}${
+          props.imageTagOrDigest
+        }`
+      : props.image!;
+    this.taskDefinition = new EcsTaskDefinition(this, 'TaskDefinition', {
+      provider,
+      family: `${short}-app`,
+      cpu: String(plan.taskSize.cpu),
+      memory: String(plan.taskSize.memoryMiB),
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+      executionRoleArn: executionRole.arn,
+      taskRoleArn: taskRole.arn,
+      containerDefinitions: JSON.stringify([
+        {
+          name: 'app',
+          image,
+          essential: true,
+          memory: plan.taskSize.memoryMiB,
+          portMappings: [{ containerPort: port, protocol: 'tcp' }],
+          user: props.user ?? NOBODY,
+          readonlyRootFilesystem: true,
+          privileged: false,
+          environment: Object.entries(props.environment ?? {}).map(([name, value]) => ({ name, value })),
+          secrets: Object.entries(props.secrets ?? {}).map(([name, valueFrom]) => ({ name, valueFrom })),
+          healthCheck: {
+            command: [...liveness.command],
+            interval: liveness.intervalSeconds,
+            timeout: liveness.timeoutSeconds,
+            retries: liveness.retries,
+            startPeriod: liveness.startPeriodSeconds,
+          },
+          // Non-blocking: a CloudWatch Logs impairment drops log lines instead of stalling the application.
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: {
+              'awslogs-group': this.logGroup.name,
+              'awslogs-region': context.region,
+              'awslogs-stream-prefix': 'app',
+              mode: 'non-blocking',
+            },
+          },
+        },
+      ]),
+    });
+
+    // ---- Network ----------------------------------------------------------------------------
+    const albGroup = new SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      provider,
+      vpcId: props.vpcId,
+      description: `Load balancer of ${this.node.path}`,
+    });
+    const taskGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
+      provider,
+      vpcId: props.vpcId,
+      description: `Tasks of ${this.node.path}`,
+    });
+    this.taskSecurityGroupId = taskGroup.id;
+    for (const [i, cidr] of (props.ingressCidrs ?? ['0.0.0.0/0']).entries()) {
+      for (const listener of LISTENERS) {
+        new VpcSecurityGroupIngressRule(this, `Ingress${listener.port}From${i + 1}`, {
+          provider,
+          securityGroupId: albGroup.id,
+          cidrIpv4: cidr,
+          ipProtocol: 'tcp',
+          fromPort: listener.port,
+          toPort: listener.port,
+          description: listener.description,
+        });
+      }
+    }
+    new VpcSecurityGroupEgressRule(this, 'LoadBalancerToTasks', {
+      provider,
+      securityGroupId: albGroup.id,
+      referencedSecurityGroupId: taskGroup.id,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      description: 'Requests and health checks to the tasks',
+    });
+    new VpcSecurityGroupIngressRule(this, 'TasksFromLoadBalancer', {
+      provider,
+      securityGroupId: taskGroup.id,
+      referencedSecurityGroupId: albGroup.id,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      description: 'Requests and health checks from the load balancer',
+    });
+    new VpcSecurityGroupEgressRule(this, 'TasksHttpsOut', {
+      provider,
+      securityGroupId: taskGroup.id,
+      cidrIpv4: '0.0.0.0/0',
+      ipProtocol: 'tcp',
+      fromPort: HTTPS.port,
+      toPort: HTTPS.port,
+      // Image pulls, logs and secrets go over HTTPS through the NAT gateways or endpoints.
+      description: 'HTTPS to ECR, CloudWatch Logs, Secrets Manager',
+    });
+
+    // ---- Load balancer ----------------------------------------------------------------------
+    const internetFacing = props.internetFacing ?? true;
+    this.loadBalancer = new Lb(this, 'LoadBalancer', {
+      provider,
+      loadBalancerType: 'application',
+      internal: !internetFacing,
+      subnets: lbSubnets,
+      securityGroups: [albGroup.id],
+      enableDeletionProtection: true,
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: 'strictest',
+      // Lets a zonal shift (ARC) move traffic away from an impaired AZ without waiting for health checks.
+      enableZonalShift: true,
+      accessLogs: props.accessLogsBucket
+        ? { bucket: props.accessLogsBucket, prefix: this.node.path, enabled: true }
+        : undefined,
+    });
+    const health = plan.targetHealth;
+    this.azFailoverSeconds = health.failoverSeconds;
+    this.targetGroup = new LbTargetGroup(this, 'TargetGroup', {
+      provider,
+      vpcId: props.vpcId,
+      port,
+      protocol: 'HTTP',
+      targetType: 'ip',
+      deregistrationDelay: String(plan.deregistrationDelaySeconds),
+      healthCheck: {
+        enabled: true,
+        path: readinessPath,
+        interval: health.intervalSeconds,
+        timeout: health.timeoutSeconds,
+        unhealthyThreshold: health.unhealthyThresholdCount,
+        healthyThreshold: health.healthyThresholdCount,
+        matcher: health.matcher,
+      },
+    });
+    if (internetFacing) {
+      this.webAcl = newFleetWebAcl(this, {
+        context,
+        loadBalancerArn: this.loadBalancer.arn,
+        rateLimitPerIp: props.rateLimitPerIp ?? plan.rateLimitPerIp,
+        healthCheckPath: readinessPath,
+        logRetentionDays: tier.logRetentionDays,
+      }).webAcl;
+    }
+    const https = new LbListener(this, 'HttpsListener', {
+      provider,
+      loadBalancerArn: this.loadBalancer.arn,
+      port: HTTPS.port,
+      protocol: 'HTTPS',
+      sslPolicy: props.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
+      certificateArn: props.certificateArn,
+      defaultAction: [{ type: 'forward', targetGroupArn: this.targetGroup.arn }],
+    });
+    new LbListener(this, 'HttpRedirect', {
+      provider,
+      loadBalancerArn: this.loadBalancer.arn,
+      port: HTTP.port,
+      protocol: 'HTTP',
+      defaultAction: [
+        { type: 'redirect', redirect: { protocol: 'HTTPS', port: String(HTTPS.port), statusCode: 'HTTP_301' } },
+      ],
+    });
+
+    // ---- Alarms -----------------------------------------------------------------------------
+    const alarm = plan.errorAlarm;
+    const lbDimension = { LoadBalancer: this.loadBalancer.arnSuffix };
+    const lbMetric = (metricName: string) => ({
+      namespace: 'AWS/ApplicationELB',
+      metricName,
+      stat: 'Sum',
+      period: alarm.periodSeconds,
+      dimensions: lbDimension,
+    });
+    this.errorAlarm = new CloudwatchMetricAlarm(this, 'ErrorAlarm', {
+      provider,
+      alarmName: `${short}-service-5xx`,
+      alarmDescription:
+        `Share of requests to ${this.node.path} answered 5xx over ${alarm.periodMinutes} min burns the ` +
+        `error budget ${alarm.burnRate}× too fast`,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: alarm.thresholdPercent,
+      evaluationPeriods: alarm.evaluationPeriods,
+      treatMissingData: 'notBreaching',
+      metricQuery: [
+        {
+          id: 'share',
+          expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)',
+          label: '5xx share of requests (%)',
+          returnData: true,
+        },
+        { id: 'requests', metric: lbMetric('RequestCount') },
+        { id: 'elb5xx', metric: lbMetric('HTTPCode_ELB_5XX_Count') },
+        { id: 'target5xx', metric: lbMetric('HTTPCode_Target_5XX_Count') },
+      ],
+      alarmActions: [this.alarmTopicArn],
+      okActions: [this.alarmTopicArn],
+    });
+    const unhealthy = plan.unhealthyTasksAlarm;
+    this.unhealthyTasksAlarm = new CloudwatchMetricAlarm(this, 'UnhealthyTasksAlarm', {
+      provider,
+      alarmName: `${short}-service-unhealthy`,
+      alarmDescription: `Tasks of ${this.node.path} fail the load balancer's readiness check (${readinessPath})`,
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'UnHealthyHostCount',
+      dimensions: { ...lbDimension, TargetGroup: this.targetGroup.arnSuffix },
+      statistic: 'Maximum',
+      period: unhealthy.periodSeconds,
+      evaluationPeriods: unhealthy.evaluationPeriods,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: unhealthy.threshold,
+      treatMissingData: 'notBreaching',
+      alarmActions: [this.alarmTopicArn],
+      okActions: [this.alarmTopicArn],
+    });
+
+    // ---- Service ----------------------------------------------------------------------------
+    const deployment = plan.deployment;
+    const rollbackAlarms = [
+      this.errorAlarm.alarmName,
+      this.unhealthyTasksAlarm.alarmName,
+      ...(props.pageAlarmName ? [props.pageAlarmName] : []),
+    ];
+    this.service = new EcsService(this, 'Service', {
+      provider,
+      name: `${short}-app`,
+      cluster: this.clusterArn,
+      taskDefinition: this.taskDefinition.arn,
+      desiredCount: plan.tasks.desired,
+      launchType: 'FARGATE',
+      availabilityZoneRebalancing: 'ENABLED',
+      deploymentController: { type: 'ECS' },
+      deploymentMinimumHealthyPercent: deployment.minHealthyPercent,
+      deploymentMaximumPercent: deployment.maxPercent,
+      deploymentCircuitBreaker: {
+        enable: deployment.circuitBreakerRollback,
+        rollback: deployment.circuitBreakerRollback,
+      },
+      alarms: { alarmNames: rollbackAlarms, enable: true, rollback: deployment.alarmRollback },
+      healthCheckGracePeriodSeconds: plan.gracePeriodSeconds,
+      networkConfiguration: { subnets, securityGroups: [taskGroup.id], assignPublicIp: false },
+      loadBalancer: [{ targetGroupArn: this.targetGroup.arn, containerName: 'app', containerPort: port }],
+      propagateTags: 'SERVICE',
+      enableEcsManagedTags: true,
+      enableExecuteCommand: false,
+      // The target group must be behind a listener before ECS registers tasks in it.
+      dependsOn: [https],
+    });
+
+    // ---- Scaling ----------------------------------------------------------------------------
+    const scaling = plan.scaling;
+    const target = new AppautoscalingTarget(this, 'ScalableTarget', {
+      provider,
+      serviceNamespace: 'ecs',
+      scalableDimension: 'ecs:service:DesiredCount',
+      resourceId: `service/${clusterName}/${this.service.name}`,
+      minCapacity: scaling.minCount,
+      maxCapacity: scaling.maxCount,
+    });
+    const tracking = (policyId: string, predefinedMetricType: string, targetValue: number, resourceLabel?: string) =>
+      new AppautoscalingPolicy(this, policyId, {
+        provider,
+        name: `${short}-${policyId}`,
+        policyType: 'TargetTrackingScaling',
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue,
+          predefinedMetricSpecification: { predefinedMetricType, resourceLabel },
+        },
+      });
+    tracking('CpuTracking', 'ECSServiceAverageCPUUtilization', scaling.targetCpuPercent);
+    if (scaling.targetRequestsPerMinute !== undefined) {
+      tracking(
+        'RequestTracking',
+        'ALBRequestCountPerTarget',
+        scaling.targetRequestsPerMinute,
+        `${this.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}`,
+      );
+    }
+    attachHaMetadata(this, props, { component: 'ResilientService', failureDomain: FailureDomain.REGION });
+  }
+
+  /** A cluster with Container Insights and Fargate ephemeral storage under a customer-managed key. */
+  private newCluster(context: AccountContext, short: string): EcsCluster {
+    const clusterAccount = { 'kms:EncryptionContext:aws:ecs:clusterAccount': context.accountId };
+    // What Fargate needs of the key: data keys and Decrypt grants for tasks of this account's clusters.
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-storage-encryption.html
+    const storageKey = newCustomerManagedKey(this, 'StorageKey', {
+      description: `Encrypts the Fargate ephemeral storage of ${this.node.path}`,
+      context,
+      statements: [
+        {
+          Sid: 'AllowFargateDataKeys',
+          Effect: 'Allow',
+          Principal: { Service: 'fargate.amazonaws.com' },
+          Action: 'kms:GenerateDataKeyWithoutPlaintext',
+          Resource: '*',
+          Condition: { StringEquals: clusterAccount },
+        },
+        {
+          Sid: 'AllowFargateDecryptGrants',
+          Effect: 'Allow',
+          Principal: { Service: 'fargate.amazonaws.com' },
+          Action: 'kms:CreateGrant',
+          Resource: '*',
+          Condition: {
+            StringEquals: clusterAccount,
+            'ForAllValues:StringEquals': { 'kms:GrantOperations': ['Decrypt'] },
+          },
+        },
+      ],
+    });
+    return new EcsCluster(this, 'Cluster', {
+      provider: context.provider,
+      name: `${short}-cluster`,
+      setting: [{ name: 'containerInsights', value: 'enabled' }],
+      configuration: { managedStorageConfiguration: { fargateEphemeralStorageKmsKeyId: storageKey.id } },
+    });
+  }
+}
+
+/** The user every image can run as without a passwd entry: not root. */
+const NOBODY = '65534';
+const HTTPS = { port: 443, description: 'HTTPS from clients' } as const;
+const HTTP = { port: 80, description: 'HTTP from clients, redirected to HTTPS' } as const;
+const LISTENERS = [HTTPS, HTTP];
+
+/** The cluster name of a cluster ARN (`arn:…:cluster/<name>`), also when the ARN is a reference. */
+function nameOfClusterArn(arn: string): string {
+  return Token.isUnresolved(arn) ? Fn.element(Fn.split('/', arn), 1) : arn.split('/')[1];
+}
+
+/** A prop's value for the planner, or undefined when it is a token checked at apply time. */
+function skipToken<T>(value: T | undefined): T | undefined {
+  return value === undefined || Token.isUnresolved(value) ? undefined : value;
+}
