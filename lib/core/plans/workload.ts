@@ -64,18 +64,20 @@ export const PRIORITY_CLASS_MAX_VALUE = 1_000_000_000;
 /** A workload as its props describe it, in core's terms; `undefined` where a value is a token. */
 export interface WorkloadIntent {
   /** The Deployment's name, also its pods' `app.kubernetes.io/name` label. */
-  readonly name: string | undefined;
+  readonly name: string;
   /** @default 'default' */
   readonly namespace?: string;
   /** The container image: `repository@sha256:<digest>` (TIER_0/1 require one), or `repository:tag`. */
-  readonly image: string | undefined;
+  readonly image: string;
+  /** Whether the image is a token, resolved at deployment: its checks are skipped. */
+  readonly imageIsToken?: boolean;
   readonly containerPort?: number;
   /** Replicas needed to carry peak load. */
   readonly requiredReplicas: number;
   /** The most replicas the autoscaler may run: the literal maximum. */
   readonly maxReplicas: number;
-  /** The zones the cluster's nodes run in; undefined when the cluster's zones are not known at synthesis. */
-  readonly zones?: readonly (string | undefined)[];
+  /** The zones the cluster's nodes run in; undefined when not given. */
+  readonly zones?: readonly string[];
   /** Path the kubelet requests to decide whether to restart the container: shallow (the process answers). */
   readonly livenessPath?: string;
   /** Path the kubelet requests to decide whether the pod receives traffic: can it serve a request now. */
@@ -91,6 +93,91 @@ export interface WorkloadIntent {
   readonly targetCpuPercent?: number;
   /** The non-root user the container runs as. */
   readonly runAsUser?: number;
+}
+
+/**
+ * The props both engines' `HaWorkload` take beside the tier (same names on every engine); each
+ * passes them to {@link workloadIntent}.
+ */
+export interface WorkloadOptions {
+  /** The Deployment's name (a DNS label), also its pods' `app.kubernetes.io/name` label. */
+  readonly name: string;
+  /**
+   * The namespace; it must exist.
+   * @default 'default'
+   */
+  readonly namespace?: string;
+  /** The image: `<repository>@sha256:<digest>` (required for TIER_0 and TIER_1), or `<repository>:<tag>`. */
+  readonly image: string;
+  /**
+   * Port the container listens on; the probes request it.
+   * @default 8080
+   */
+  readonly containerPort?: number;
+  /** Replicas that carry peak load; the tier adds a zone's worth for static stability. */
+  readonly requiredReplicas: number;
+  /** The most replicas the autoscaler runs: the literal maximum (a cost guard). */
+  readonly maxReplicas: number;
+  /**
+   * Zones the cluster's nodes run in: the pods are kept to them and sized over their count.
+   * @default - sized over the tier's `minAzs`, placed in whichever zones the nodes are
+   */
+  readonly zones?: string[];
+  /**
+   * Path of the liveness probe (the kubelet restarts a container that fails it): shallow.
+   * @default '/health/live'
+   */
+  readonly livenessPath?: string;
+  /**
+   * Path of the readiness probe (a pod that fails it gets no traffic): can this pod serve now.
+   * @default '/health/ready'
+   */
+  readonly readinessPath?: string;
+  /**
+   * Seconds the process may take to start before liveness counts.
+   * @default 60
+   */
+  readonly startupSeconds?: number;
+  /** @default 250 */
+  readonly cpuRequestMillicores?: number;
+  /** @default - 1000, or the request when it is larger */
+  readonly cpuLimitMillicores?: number;
+  /** @default 256 */
+  readonly memoryRequestMiB?: number;
+  /** @default - the memory request */
+  readonly memoryLimitMiB?: number;
+  /**
+   * Average CPU utilisation (of the requests) the autoscaler keeps, 1 to 99.
+   * @default 50
+   */
+  readonly targetCpuPercent?: number;
+  /**
+   * The non-root user (and group) the pod runs as.
+   * @default 65532
+   */
+  readonly runAsUser?: number;
+}
+
+/**
+ * The first of {@link WorkloadOptions} that `isToken` says is unresolved, other than `image`:
+ * names, zones, paths and counts decide the objects' names, selectors, probes and sizes, so they
+ * must be known at synthesis. Engines refuse it.
+ */
+export function unresolvedWorkloadOption(
+  options: WorkloadOptions,
+  isToken: (value: unknown) => boolean,
+): string | undefined {
+  const entries = Object.entries(options).filter(([key]) => key !== 'image');
+  const zones = options.zones ?? [];
+  if (isToken(options.zones) || zones.some(isToken)) {
+    return 'zones';
+  }
+  return entries.find(([key, value]) => key !== 'zones' && isToken(value))?.[0];
+}
+
+/** The intent of {@link WorkloadOptions} whose other options are known; an unresolved image is rendered as is. */
+export function workloadIntent(options: WorkloadOptions, isToken: (value: unknown) => boolean): WorkloadIntent {
+  return { ...options, imageIsToken: isToken(options.image) };
 }
 
 /** A topology spread constraint, as the Kubernetes API spells it. */
@@ -316,7 +403,7 @@ export function planWorkload(tier: ServiceTier, intent: WorkloadIntent): Workloa
   };
 
   // ---- Names and image ---------------------------------------------------------------------
-  const name = intent.name ?? 'workload';
+  const name = intent.name;
   for (const [prop, value] of [
     ['name', intent.name],
     ['namespace', intent.namespace],
@@ -330,8 +417,8 @@ export function planWorkload(tier: ServiceTier, intent: WorkloadIntent): Workloa
     }
   }
   const namespace = intent.namespace ?? WORKLOAD_DEFAULTS.namespace;
-  const image = intent.image ?? '';
-  if (intent.image !== undefined) {
+  const image = intent.image;
+  if (!intent.imageIsToken) {
     if (intent.image.trim() === '' || /\s/.test(intent.image)) {
       problem('image', `image must be a non-empty image reference without whitespace, got: ${JSON.stringify(image)}`);
     } else if (!IMAGE_DIGEST_SUFFIX.test(intent.image)) {
@@ -354,21 +441,20 @@ export function planWorkload(tier: ServiceTier, intent: WorkloadIntent): Workloa
 
   // ---- Zones and replicas ------------------------------------------------------------------
   const minZones = fleetMinZones(tier);
-  const zoneNames = intent.zones?.filter((z): z is string => z !== undefined);
+  const zoneNames = intent.zones;
   if (intent.zones !== undefined) {
     if (intent.zones.length < minZones) {
       problem(
         'zones',
-        `zones must list at least ${minZones} zones for ${tier.name} (the spread's minDomains), ` +
-          `got: ${intent.zones.length}`,
+        `zones must list at least ${minZones} zones for ${tier.name} (its minAzs), ` + `got: ${intent.zones.length}`,
       );
     }
-    const duplicate = zoneNames?.find((z, i) => zoneNames.indexOf(z) !== i);
+    const duplicate = intent.zones.find((z, i) => intent.zones!.indexOf(z) !== i);
     if (duplicate !== undefined) {
       problem('zones', `zones must not repeat a zone, got: ${duplicate} twice`);
     }
   }
-  const zones = Math.max(intent.zones?.length ?? minZones, 1);
+  const zones = Math.max(new Set(intent.zones).size || minZones, 1);
   const staticallyStable = tier.staticallyStable && zones >= 2;
   const { capacity: replicas, required } = planServingCapacity(
     tier,

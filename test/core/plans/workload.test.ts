@@ -1,9 +1,16 @@
 import * as fc from 'fast-check';
 import { ServiceTier } from '../../../lib/core';
-import { planWorkload, WorkloadIntent, WorkloadPlan } from '../../../lib/core/plans/workload';
+import {
+  planWorkload,
+  unresolvedWorkloadOption,
+  WorkloadIntent,
+  WorkloadOptions,
+  workloadIntent,
+  WorkloadPlan,
+} from '../../../lib/core/plans/workload';
 
 const DIGEST = `registry.example/orders@sha256:${'a'.repeat(64)}`;
-const BASE: WorkloadIntent = { name: 'orders', image: DIGEST, requiredReplicas: 6, maxReplicas: 18 };
+const BASE: WorkloadOptions = { name: 'orders', image: DIGEST, requiredReplicas: 6, maxReplicas: 18 };
 const { TIER_0, TIER_1, TIER_2, TIER_3 } = ServiceTier;
 
 function plan(intent: Partial<WorkloadIntent> = {}, tier = TIER_1): WorkloadPlan {
@@ -116,7 +123,13 @@ describe('planWorkload by table', () => {
     ['an empty image', { image: ' ' }, TIER_2, 'image', /non-empty/],
     ['a name that is not a DNS label', { name: 'Orders_API' }, TIER_1, 'name', /DNS label.*"Orders_API"/],
     ['a namespace that is not a DNS label', { namespace: '-prod' }, TIER_1, 'namespace', /DNS label/],
-    ['fewer zones than the tier', { zones: ['a', 'b'] }, TIER_1, 'zones', /at least 3 zones for TIER_1.*got: 2/],
+    [
+      'fewer zones than the tier',
+      { zones: ['a', 'b'] },
+      TIER_1,
+      'zones',
+      /at least 3 zones for TIER_1 \(its minAzs\), got: 2/,
+    ],
     ['a zone twice', { zones: ['a', 'b', 'a'] }, TIER_1, 'zones', /not repeat.*a twice/],
     // Fewer replicas than the spread needs: the maximum cannot hold one zone's share in each zone.
     ['a maximum below the spread', { maxReplicas: 2 }, TIER_1, 'maxReplicas', /at least 9 for TIER_1.*got: 2/],
@@ -155,14 +168,14 @@ describe('planWorkload by table', () => {
     expect(p.warnings.map((w) => w.id)).toEqual([id]);
   });
 
-  test('an unresolved zone counts as a zone and is left out of the node affinity', () => {
-    const p = plan({ zones: ['a', undefined, 'c'] });
+  test('an image token is rendered as is and not checked; other tokens are refused by name', () => {
+    const isToken = (v: unknown) => typeof v === 'string' && v.startsWith('${');
+    const p = planWorkload(TIER_0, workloadIntent({ ...BASE, image: '${var.image}' }, isToken));
     expect(p.problems).toEqual([]);
-    expect(p.zones).toBe(3);
-    const affinity = p.deployment.spec.template.spec.affinity.nodeAffinity;
-    expect(
-      affinity?.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values,
-    ).toEqual(['a', 'c']);
+    expect(containerOf(p).image).toBe('${var.image}');
+    expect(unresolvedWorkloadOption({ ...BASE, image: '${var.image}' }, isToken)).toBeUndefined();
+    expect(unresolvedWorkloadOption({ ...BASE, zones: ['a', '${var.zone}'] }, isToken)).toBe('zones');
+    expect(unresolvedWorkloadOption({ ...BASE, readinessPath: '${var.path}' }, isToken)).toBe('readinessPath');
   });
 });
 

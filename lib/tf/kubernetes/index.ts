@@ -1,0 +1,2 @@
+// CDK for Terraform constructs on @cdktf/provider-kubernetes (optional peer dependency): any cluster.
+export * from './workload';
