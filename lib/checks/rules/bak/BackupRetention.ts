@@ -1,4 +1,6 @@
+import { SPANNER_BACKUP_RETENTION_MAX_DAYS } from '../../../core/figures';
 import { RDS_BACKUP_RETENTION_DEFAULT_DAYS } from '../../../core/figures-checks';
+import { ResourceGraph } from '../../graph/graph';
 import { GraphResource } from '../../graph/model';
 import { block, blocks, bool, isSet, num } from '../../graph/values';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
@@ -13,6 +15,7 @@ const TYPES = [
   'aws_rds_cluster',
   'aws_dynamodb_table',
   'google_sql_database_instance',
+  'google_spanner_database',
 ];
 
 /** HA-BAK1: databases keep automated backups (and point-in-time recovery) as long as the tier says. */
@@ -20,14 +23,17 @@ export const BackupRetention: HaRule = {
   id: 'HA-BAK1',
   level: 'error',
   category: 'recovery',
-  info: 'RDS and Aurora keep automated backups for at least tier.backupRetentionDays (7 days without a tier); DynamoDB tables have point-in-time recovery; Cloud SQL has backups, PITR and enough retained backups.',
+  info: 'RDS and Aurora keep automated backups for at least tier.backupRetentionDays (7 days without a tier); DynamoDB tables have point-in-time recovery; Cloud SQL has backups, PITR and enough retained backups; a Spanner database has a backup schedule keeping them that long (at most 366 days).',
   explanation:
     'Replication copies deletes and corruption as faithfully as writes; only backups with point-in-time recovery undo them. The retention bounds how late a bad write can be found and still undone.',
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     return context.graph.ofType(...TYPES).flatMap((db) => {
       const expected = expectationsOf(context, db);
-      const problem = problemOf(db, expected.backupRetentionDays, expected.name);
+      const problem =
+        db.type === 'google_spanner_database'
+          ? spannerProblem(context.graph, db, expected.backupRetentionDays, expected.name)
+          : problemOf(db, expected.backupRetentionDays, expected.name);
       return problem === null ? [] : [outcome(db, problem)];
     });
   },
@@ -80,6 +86,21 @@ function problemOf(db: GraphResource, days: number, by: string): string | undefi
         : `${db.address} retains ${retained} daily backups; ${by} needs ${days}: raise backup_retention_settings.retained_backups`;
     }
   }
+}
+
+/** A Spanner database's backups: a schedule that keeps them the tier's retention (Spanner keeps at most 366 days). */
+function spannerProblem(graph: ResourceGraph, db: GraphResource, days: number, by: string): string | undefined {
+  const needed = Math.min(days, SPANNER_BACKUP_RETENTION_MAX_DAYS);
+  const schedules = graph.referrersOf(db, 'google_spanner_backup_schedule');
+  if (schedules.length === 0) {
+    return `${db.address} has no backup schedule: add a google_spanner_backup_schedule keeping backups ${needed} days`;
+  }
+  const kept = Math.max(
+    ...schedules.map((s) => (num(String(s.properties.retention_duration ?? '').replace(/s$/, '')) ?? 0) / 86400),
+  );
+  return kept >= needed
+    ? undefined
+    : `${db.address} keeps scheduled backups ${kept} day(s); ${by} needs ${needed}: raise retention_duration`;
 }
 
 function pitr(

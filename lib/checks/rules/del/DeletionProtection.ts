@@ -13,6 +13,8 @@ const TYPES = [
   'aws_dynamodb_table',
   'aws_s3_bucket',
   'google_sql_database_instance',
+  'google_spanner_database',
+  'google_spanner_instance',
   'google_storage_bucket',
 ];
 
@@ -21,7 +23,7 @@ export const DeletionProtection: HaRule = {
   id: 'HA-DEL2',
   level: 'error',
   category: 'recovery',
-  info: 'RDS, Aurora, DynamoDB and Cloud SQL enable deletion protection; Terraform buckets do not set force_destroy.',
+  info: 'RDS, Aurora, DynamoDB, Cloud SQL and Spanner enable deletion protection; Terraform buckets and Spanner instances do not set force_destroy.',
   explanation:
     "Deletion protection stops a console click, a script or a compromised credential from deleting the database outside the stack's own lifecycle; force_destroy lets a plan empty a bucket.",
   resourceTypes: TYPES,
@@ -65,6 +67,14 @@ function problemOf(context: RuleContext, r: GraphResource): string | undefined |
       return terraformGuard && apiGuard
         ? undefined
         : `${r.address} can be deleted: keep deletion_protection (Terraform) and set settings.deletion_protection_enabled = true (API)`;
+    }
+    case 'google_spanner_database': {
+      // deletion_protection guards Terraform only; enable_drop_protection every API, and the instance.
+      const terraformGuard = bool(p.deletion_protection) !== false;
+      const apiGuard = bool(p.enable_drop_protection) === true;
+      return terraformGuard && apiGuard
+        ? undefined
+        : `${r.address} can be dropped: keep deletion_protection (Terraform) and set enable_drop_protection = true (API)`;
     }
     default:
       return bool(p.force_destroy) === true

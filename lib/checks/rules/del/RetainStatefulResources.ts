@@ -36,6 +36,8 @@ const TF_STATEFUL = [
   'aws_backup_vault',
   'aws_elasticache_replication_group',
   'google_sql_database_instance',
+  'google_spanner_instance',
+  'google_spanner_database',
   'google_storage_bucket',
   'google_kms_crypto_key',
   'google_secret_manager_secret',

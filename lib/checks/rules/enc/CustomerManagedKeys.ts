@@ -25,6 +25,7 @@ const TYPES = [
   'aws_efs_file_system',
   'aws_secretsmanager_secret',
   'google_sql_database_instance',
+  'google_spanner_database',
   'google_storage_bucket',
 ];
 
@@ -130,6 +131,12 @@ function hasCustomerKey(context: RuleContext, r: GraphResource): boolean {
       return customerKey(context, r, p.kms_master_key_id);
     case 'google_sql_database_instance':
       return isSet(p.encryption_key_name);
+    case 'google_spanner_database': {
+      // Multi-region CMEK names one key per region of the configuration.
+      const config = block(p.encryption_config);
+      const names = config?.kms_key_names;
+      return isSet(config?.kms_key_name) || (Array.isArray(names) ? names.length > 0 : isSet(names));
+    }
     default:
       return isSet(block(p.encryption)?.default_kms_key_name);
   }
