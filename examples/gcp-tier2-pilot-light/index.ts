@@ -105,18 +105,28 @@ export function addGcpTier2PilotLight(
     notificationChannels: [channel.id],
     replicaLagAccepted: `Cloud SQL replicates across regions asynchronously with no published lag bound: the ReplicaLagAlert pages when lag passes ${tier.regionRpoSeconds} s, the tier's region RPO, so the bound is watched rather than guaranteed`,
   });
-  new ReplicatedBucket(stack, 'Assets', {
+  const assets = new ReplicatedBucket(stack, 'Assets', {
     tier,
     service: SERVICE,
     bucketName: `${project.stringValue}-${SERVICE}-assets`,
     regions: [PRIMARY, STANDBY],
   });
-  new EncryptedSecret(stack, 'DatabaseCredentials', {
+  const credentials = new EncryptedSecret(stack, 'DatabaseCredentials', {
     tier,
     service: SERVICE,
     secretId: `${SERVICE}-database-credentials`,
     regions: [PRIMARY, STANDBY],
   });
+
+  // Each region's instances may use exactly this service's data: its database, its secret, its bucket.
+  for (const [name, f] of [
+    ['FleetPrimary', fleet],
+    ['FleetStandby', standbyFleet],
+  ] as const) {
+    database.grantConnect(name, f.serviceAccountEmail);
+    credentials.grantRead(name, f.serviceAccountMember);
+    assets.grantRead(name, f.serviceAccountMember);
+  }
 
   new SloAlarms(stack, 'Slo', {
     tier,

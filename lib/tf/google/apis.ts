@@ -96,6 +96,7 @@ export const GOOGLE_API_OF_TYPE: Readonly<Record<string, GoogleApi>> = {
   google_sql_user: 'sqladmin.googleapis.com',
   // https://cloud.google.com/storage/docs/json_api
   google_storage_bucket: 'storage.googleapis.com',
+  google_storage_bucket_iam_member: 'storage.googleapis.com',
   google_storage_project_service_account: 'storage.googleapis.com',
 };
 

@@ -1,10 +1,12 @@
 import { HaValidationError } from '../../core/errors';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
+import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   FailureDomain,
   GCS_TURBO_REPLICATION_SECONDS,
+  HaMetadata,
   HaRole,
   ReplicatedStore,
   regionPlacementProblem,
@@ -15,7 +17,7 @@ import { GoogleHaProps } from './ha-props';
 import { ProjectServices } from './project-services';
 import { newCryptoKey } from './private/keys';
 import { statefulLifecycle, warn } from './private/lifecycle';
-import { attachRecord, haLabels, haRecord } from './private/metadata';
+import { attachRecord, haLabels, haRecord, markResources } from './private/metadata';
 import { invalidRegionNames } from './private/regions';
 import { requireInteger } from './private/validate';
 
@@ -106,6 +108,8 @@ export class ReplicatedBucket extends Construct {
   public readonly location: string;
   /** Replication RPO in seconds: 900 with turbo replication; undefined for default replication (no RPO guarantee). */
   public readonly rpoSeconds?: number;
+  private readonly services: ProjectServices;
+  private readonly record: HaMetadata;
 
   constructor(scope: Construct, id: string, props: ReplicatedBucketProps) {
     super(scope, id);
@@ -238,8 +242,37 @@ export class ReplicatedBucket extends Construct {
       lifecycle,
     });
     this.bucketName = this.bucket.name;
+    this.services = services;
+    this.record = record;
 
     services.use(this);
     attachRecord(this, record);
+  }
+
+  /**
+   * Lets `member` (`serviceAccount:...`) read this bucket's objects, and no other bucket's
+   * (`roles/storage.objectViewer` on the bucket). Cloud Storage's own agent decrypts with the key.
+   * Construct id: `Reader-<name>`.
+   */
+  public grantRead(name: string, member: string): StorageBucketIamMember {
+    return this.grant(`Reader-${name}`, 'roles/storage.objectViewer', member);
+  }
+
+  /**
+   * Lets `member` read, write and delete this bucket's objects (`roles/storage.objectUser` on the
+   * bucket; versioning keeps what it overwrites or deletes). Construct id: `ReadWriter-<name>`.
+   */
+  public grantReadWrite(name: string, member: string): StorageBucketIamMember {
+    return this.grant(`ReadWriter-${name}`, 'roles/storage.objectUser', member);
+  }
+
+  private grant(id: string, role: string, member: string): StorageBucketIamMember {
+    if (this.node.tryFindChild(id)) {
+      throw new HaValidationError(`name must be unique among this bucket's grants, got: ${id} twice`);
+    }
+    const grant = new StorageBucketIamMember(this, id, { bucket: this.bucket.name, role, member });
+    this.services.use(grant);
+    markResources([grant], this.record);
+    return grant;
   }
 }

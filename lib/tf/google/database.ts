@@ -1,6 +1,7 @@
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { SqlDatabaseInstance, SqlDatabaseInstanceSettings } from '@cdktf/provider-google/lib/sql-database-instance';
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { CLOUD_SQL_PITR_MAX_DAYS, FailureDomain, HaMetadata, HaRole, planCloudSql } from '../../core';
@@ -22,7 +23,7 @@ import { invalidRegionNames } from './private/regions';
  * The Cloud DNS API, which Cloud SQL needs to create an instance's write endpoint.
  * @see https://cloud.google.com/sql/docs/postgres/connect-to-instance-using-write-endpoint
  */
-const CLOUD_DNS_API = 'dns.googleapis.com' as GoogleApi;
+const CLOUD_DNS_API: GoogleApi = 'dns.googleapis.com';
 
 /** Cloud SQL edition. */
 export enum CloudSqlEdition {
@@ -213,6 +214,7 @@ export class HaCloudSql extends Construct {
   public readonly connectionName: string;
   private readonly record: HaMetadata;
   private readonly services: ProjectServices;
+  private readonly grantIds = new Set<string>();
 
   constructor(scope: Construct, id: string, props: HaCloudSqlProps) {
     super(scope, id);
@@ -428,6 +430,51 @@ export class HaCloudSql extends Construct {
 
     this.services.use(this);
     attachRecord(this, record);
+  }
+
+  /**
+   * Lets a service account connect to this database, and to nothing else in the project: Cloud SQL
+   * Client (`roles/cloudsql.client`, through the Cloud SQL connectors and Auth Proxy) and Cloud SQL
+   * Instance User (`roles/cloudsql.instanceUser`, IAM database login), each with an IAM condition
+   * naming the two instances (the writer may be either after a failover), and its IAM database user
+   * ({@link addIamServiceAccountUser}). Privileges inside PostgreSQL are still granted there.
+   * Construct ids: `Connect-<id>`, `Login-<id>`, `IamUser-<id>`.
+   * @see https://cloud.google.com/sql/docs/postgres/iam-conditions
+   */
+  public grantConnect(id: string, serviceAccountEmail: string): ProjectIamMember[] {
+    if (this.grantIds.has(id)) {
+      throw new HaValidationError(`id must be unique among this database's grants, got: ${id} twice`, {
+        path: this.node.path,
+      });
+    }
+    this.grantIds.add(id);
+    const project = projectOf(this).projectId;
+    const instances = [this.instance, ...(this.replica ? [this.replica] : [])].map(
+      (i) => `resource.name == 'projects/${project}/instances/${i.name}'`,
+    );
+    const condition = {
+      title: `Only ${this.node.path}`.slice(0, 100),
+      description: `The instances of ${this.node.path}, whichever writes`,
+      expression: `resource.type == 'sqladmin.googleapis.com/Instance' && (${instances.join(' || ')})`,
+    };
+    const grants = (
+      [
+        ['Connect', 'roles/cloudsql.client'],
+        ['Login', 'roles/cloudsql.instanceUser'],
+      ] as const
+    ).map(
+      ([name, role]) =>
+        new ProjectIamMember(this, `${name}-${id}`, {
+          project,
+          role,
+          member: `serviceAccount:${serviceAccountEmail}`,
+          condition,
+        }),
+    );
+    this.services.use(this);
+    markResources(grants, this.record);
+    this.addIamServiceAccountUser(id, serviceAccountEmail);
+    return grants;
   }
 
   /**

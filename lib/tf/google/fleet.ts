@@ -156,7 +156,8 @@ export interface RegionalFleetProps extends GoogleHaProps {
   readonly spreadAvailabilityDomains?: number;
   /**
    * Email of the service account instances run as.
-   * @default - a new service account that may only write logs and metrics
+   * @default - a new service account that may only write logs and metrics, until the data
+   * constructs grant it their own data
    */
   readonly serviceAccountEmail?: string;
   /**
@@ -207,6 +208,13 @@ export class RegionalFleet extends Construct implements IFleetBackend {
   public readonly maxInstances: number;
   /** The minimum a serving fleet of the same props keeps: what a STANDBY fleet scales to on failover. */
   public readonly failoverMinInstances: number;
+  /**
+   * The service account the instances run as: hand it to the data constructs' grants
+   * (`HaCloudSql.grantConnect`, `EncryptedSecret.grantRead`, `ReplicatedBucket.grantRead`).
+   */
+  public readonly serviceAccountEmail: string;
+  /** The same account as an IAM member (`serviceAccount:<email>`). */
+  public readonly serviceAccountMember: string;
 
   constructor(scope: Construct, id: string, props: RegionalFleetProps) {
     super(scope, id);
@@ -335,6 +343,7 @@ export class RegionalFleet extends Construct implements IFleetBackend {
         displayName: `Instances of ${this.node.path}`,
       });
       serviceAccountEmail = account.email;
+      // Only logs and metrics here: each data construct grants access to its own data, and nothing more.
       for (const [name, role] of [
         ['LogWriter', 'roles/logging.logWriter'],
         ['MetricWriter', 'roles/monitoring.metricWriter'],
@@ -343,6 +352,8 @@ export class RegionalFleet extends Construct implements IFleetBackend {
       }
     }
 
+    this.serviceAccountEmail = serviceAccountEmail;
+    this.serviceAccountMember = `serviceAccount:${serviceAccountEmail}`;
     const services = ProjectServices.of(this, props.projectServices);
     let bootDiskKeyId = props.bootDiskKmsKeyId;
     const keyGrants = [];

@@ -151,3 +151,25 @@ describe('ReplicatedBucket', () => {
     expect(() => bucket(testStack(), props)).toThrow(new Error(message));
   });
 });
+
+describe('ReplicatedBucket grants', () => {
+  test('THEN a reader gets object viewer and a writer object user on this bucket only, each once, recorded and after the API', () => {
+    const stack = testStack();
+    const assets = bucket(stack);
+    assets.grantRead('App', 'serviceAccount:app@p.iam.gserviceaccount.com');
+    assets.grantReadWrite('Worker', 'serviceAccount:worker@p.iam.gserviceaccount.com');
+    expect(() => assets.grantRead('App', 'serviceAccount:other@p.iam.gserviceaccount.com')).toThrow(
+      new Error("name must be unique among this bucket's grants, got: Reader-App twice"),
+    );
+    const grants = Object.values(resourcesOf(terraformJson(stack), 'google_storage_bucket_iam_member'));
+    expect(grants.map((g) => [g.role, g.member])).toEqual([
+      ['roles/storage.objectViewer', 'serviceAccount:app@p.iam.gserviceaccount.com'],
+      ['roles/storage.objectUser', 'serviceAccount:worker@p.iam.gserviceaccount.com'],
+    ]);
+    for (const grant of grants) {
+      expect(grant.bucket).toMatch(/^\$\{google_storage_bucket\.Bucket_\w+\.name\}$/);
+      expect(grant.depends_on).toEqual([expect.stringMatching(/^google_project_service\.\w*Api-storage/)]);
+      expect((grant['//'] as Record<string, unknown>)[HA_METADATA_KEY]).toBeDefined();
+    }
+  });
+});

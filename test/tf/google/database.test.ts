@@ -483,3 +483,41 @@ describe('HaCloudSql with advanced disaster recovery, before and after a failove
     expect(warningsOf(first)).toEqual([expect.stringMatching(/^\[ha-constructs:HaCloudSql\.designateDrReplica\] /)]);
   });
 });
+
+describe('HaCloudSql.grantConnect', () => {
+  let json: TerraformJson;
+  let db: HaCloudSql;
+  beforeAll(() => {
+    const stack = testStack();
+    db = database(stack);
+    db.grantConnect('App', 'app@shop-prod.iam.gserviceaccount.com');
+    json = terraformJson(stack);
+  });
+
+  test('THEN client and instance-user roles are granted on the two instances only, whichever writes', () => {
+    // The service agent's own role (ProjectServices) aside.
+    const grants = Object.values(resourcesOf(json, 'google_project_iam_member')).filter(
+      (g) => g.role !== 'roles/cloudsql.serviceAgent',
+    );
+    const names = Object.keys(resourcesOf(json, 'google_sql_database_instance')).map(
+      (n) =>
+        `resource.name == 'projects/\${data.google_project.HaConstructsProject.project_id}/instances/\${google_sql_database_instance.${n}.name}'`,
+    );
+    expect(grants.map((g) => g.role)).toEqual(['roles/cloudsql.client', 'roles/cloudsql.instanceUser']);
+    for (const grant of grants) {
+      expect(grant.member).toBe('serviceAccount:app@shop-prod.iam.gserviceaccount.com');
+      expect((grant.condition as { expression: string }).expression).toBe(
+        `resource.type == 'sqladmin.googleapis.com/Instance' && (${names.join(' || ')})`,
+      );
+    }
+    expect(Object.values(resourcesOf(json, 'google_sql_user'))).toEqual([
+      expect.objectContaining({ name: 'app@shop-prod.iam', type: 'CLOUD_IAM_SERVICE_ACCOUNT' }),
+    ]);
+  });
+
+  test('WHEN the same id is granted twice THEN it throws', () => {
+    expect(() => db.grantConnect('App', 'other@shop-prod.iam.gserviceaccount.com')).toThrow(
+      new Error("id must be unique among this database's grants, got: App twice"),
+    );
+  });
+});

@@ -126,6 +126,14 @@ describe('RegionalFleet', () => {
     expect(standby.failoverMinInstances).toBe(4);
   });
 
+  test('WHEN a service account is given THEN the fleet hands it to the data grants as an email and as a member', () => {
+    const given = fleet(testStack(), { serviceAccountEmail: 'web@shop-prod.iam.gserviceaccount.com' });
+    expect([given.serviceAccountEmail, given.serviceAccountMember]).toEqual([
+      'web@shop-prod.iam.gserviceaccount.com',
+      'serviceAccount:web@shop-prod.iam.gserviceaccount.com',
+    ]);
+  });
+
   test('WHEN a standby states its standbyCapacity THEN it runs that many, and a value over the maximum is refused', () => {
     const lit = fleet(testStack(), { tier: ServiceTier.TIER_2, role: HaRole.STANDBY, standbyCapacity: 3 });
     expect([lit.minInstances, lit.maxInstances, lit.failoverMinInstances]).toEqual([3, 6, 3]);

@@ -84,3 +84,66 @@ describe('example gcp-tier2-pilot-light: a lit pilot light', () => {
     expect((report.acknowledged ?? []).map((a) => a.rule).sort()).toEqual(['HA-DR3', 'HA-RES1']);
   });
 });
+
+describe('example gcp-tier2-pilot-light: least privilege', () => {
+  let json: TerraformJson;
+  beforeAll(() => {
+    json = terraformJson(addGcpTier2PilotLight(Testing.app()));
+  });
+  /** Every grant to a member, as `[type, role, member, what it is conditioned on or granted on]`. */
+  const grantsTo = (members: string[]) =>
+    Object.entries(json.resource)
+      .filter(([type]) => type.endsWith('_iam_member'))
+      .flatMap(([type, byName]) =>
+        Object.values(byName)
+          .filter((r) => members.includes(r.member as string))
+          .map((r) => [
+            type,
+            r.role,
+            (r.condition as { expression?: string } | undefined)?.expression ?? r.secret_id ?? r.bucket ?? 'project',
+          ]),
+      );
+
+  test.each(['FleetPrimary', 'FleetStandby'])(
+    "THEN %s's service account may use its service's database, secret and bucket, and nothing else",
+    (fleet) => {
+      const [address] = Object.keys(resourcesOf(json, 'google_service_account')).filter((n) => n.startsWith(fleet));
+      const member = `serviceAccount:\${google_service_account.${address}.email}`;
+      const database = (json.resource.google_sql_database_instance ?? {}) as Record<string, unknown>;
+      const instances = Object.keys(database).map((n) => `\${google_sql_database_instance.${n}.name}`);
+      const onDatabase = expect.stringMatching(
+        new RegExp(
+          `^resource\\.type == 'sqladmin\\.googleapis\\.com/Instance' && \\(${instances
+            .map(
+              (i) =>
+                `resource\\.name == 'projects/\\$\\{data\\.google_project\\.\\w+\\.project_id\\}/instances/${i.replace(/[.${}]/g, '\\$&')}'`,
+            )
+            .join(' \\|\\| ')}\\)$`,
+        ),
+      );
+      // The account's `member` attribute and `serviceAccount:<email>` name the same principal.
+      expect(grantsTo([member, `\${google_service_account.${address}.member}`]).sort()).toEqual(
+        [
+          ['google_project_iam_member', 'roles/cloudsql.client', onDatabase],
+          ['google_project_iam_member', 'roles/cloudsql.instanceUser', onDatabase],
+          ['google_project_iam_member', 'roles/logging.logWriter', 'project'],
+          ['google_project_iam_member', 'roles/monitoring.metricWriter', 'project'],
+          [
+            'google_secret_manager_secret_iam_member',
+            'roles/secretmanager.secretAccessor',
+            expect.stringMatching(/^\$\{google_secret_manager_secret\.DatabaseCredentials_\w+\.id\}$/),
+          ],
+          [
+            'google_storage_bucket_iam_member',
+            'roles/storage.objectViewer',
+            expect.stringMatching(/^\$\{google_storage_bucket\.Assets_\w+\.name\}$/),
+          ],
+        ].sort(),
+      );
+      // The database's IAM user for this account: IAM database authentication, no password.
+      expect(Object.values(resourcesOf(json, 'google_sql_user'))).toContainEqual(
+        expect.objectContaining({ type: 'CLOUD_IAM_SERVICE_ACCOUNT', instance: expect.stringContaining('Database') }),
+      );
+    },
+  );
+});
