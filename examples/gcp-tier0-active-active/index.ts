@@ -51,9 +51,10 @@ export const GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY = composeSerial([
  * burn-rate alerts page the on-call address.
  *
  * What the templates cannot show for TIER_0, and the example says so rather than hiding it:
- * - the time Spanner takes to move its leaders when the leader region is lost is not published, so
- *   the region RTO stays unproven until a region drill measures it (`recordDrillMeasurement` with a
- *   `promotion` record on the database): a warning (HA-RES2), not an exception;
+ * - the time Spanner takes to move its leaders when the leader region is lost is not published, nor
+ *   is the time the surviving fleet takes to scale out to twice its load, so the region RTO stays
+ *   unproven until a region drill measures them (`recordDrillMeasurement`, a `promotion` record on
+ *   the database): a warning (HA-RES2), not an exception;
  * - availability: the global load balancer's SLA is 99.99%, the whole TIER_0 target, so with
  *   anything in series behind it the published SLAs compose to less
  *   (GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY); HA-RES1 is acknowledged with that arithmetic. An entry
@@ -179,7 +180,7 @@ export function addGcpTier0ActiveActive(
   acknowledgeHaFinding(
     stack,
     'HA-RES1',
-    `The global load balancer's published SLA is 99.99%, the whole TIER_0 target: with the fleets of two regions in parallel and Spanner multi-region (99.999%) in series behind it, published SLAs compose to ${(GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY * 100).toFixed(5)}%. Every other objective is met or unproven only by Spanner's unpublished leader failover time, which a region drill measures`,
+    `The global load balancer's published SLA is 99.99%, the whole TIER_0 target: with the fleets of two regions in parallel and Spanner multi-region (99.999%) in series behind it, published SLAs compose to ${(GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY * 100).toFixed(5)}%. AZ RTO, AZ RPO and region RPO are met; the region RTO stays unproven until a region drill measures Spanner's unpublished leader failover and the fleets' scale-out to twice their load`,
   );
   addHaChecks(stack);
   configureStateBackend(stack, stateBackend);
