@@ -1,6 +1,5 @@
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import {
   composeParallel,
@@ -45,7 +44,8 @@ export const GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY = composeSerial([
  * RPO 0, published), and Spanner moves its leaders to the other read-write region by itself. The
  * fleets follow the data: they run in nam3's two read-write regions, each statically stable over
  * three zones, and both serve through one global load balancer that shifts traffic by health. Each
- * fleet's service account may use the database and nothing else (`roles/spanner.databaseUser`).
+ * fleet's service account may use this database (`roles/spanner.databaseUser` on it) and read the
+ * assets bucket, and nothing else.
  * Static assets the deploy pipeline publishes live in a turbo-replicated dual-region bucket whose
  * own RPO objective is turbo replication's 15 minutes (they can be republished). The SLO and its
  * burn-rate alerts page the on-call address.
@@ -149,20 +149,20 @@ export function addGcpTier0ActiveActive(
     servingRegions: [PRIMARY, SECONDARY],
     databaseName: 'checkout',
   });
-  for (const fleet of fleets) {
-    // The fleet's own service account (construct id `ServiceAccount`): it reads and writes this database only.
-    const account = fleet.node.findChild('ServiceAccount') as ServiceAccount;
-    database.grantDatabaseUser(fleet.node.id, account.email);
-  }
   // Static assets the deploy pipeline publishes from source: objects not yet copied when a region
   // is lost are republished, not lost, so the bucket's own RPO is what turbo replication bounds.
-  new ReplicatedBucket(stack, 'Assets', {
+  const assets = new ReplicatedBucket(stack, 'Assets', {
     tier,
     service: SERVICE,
     bucketName: `${project.stringValue}-${SERVICE}-assets`,
     regions: [PRIMARY, SECONDARY],
     rpoObjectiveSeconds: GCS_TURBO_REPLICATION_SECONDS,
   });
+  // Each fleet's account reads and writes this service's database and reads its assets: nothing else.
+  for (const fleet of fleets) {
+    database.grantDatabaseUser(fleet.node.id, fleet.serviceAccountEmail);
+    assets.grantRead(fleet.node.id, fleet.serviceAccountMember);
+  }
 
   new SloAlarms(stack, 'Slo', {
     tier,

@@ -206,3 +206,56 @@ describe.each([
     expect(remote.node.metadata.map((m) => String(m.data)).filter((m) => m.includes('StateBackend'))).toEqual([]);
   });
 });
+
+describe('example gcp-tier0-active-active on Spanner', () => {
+  let json: TerraformJson;
+  beforeAll(() => {
+    json = terraformJson(addGcpTier0ActiveActive(Testing.app()));
+  });
+
+  test.each(['FleetPrimary', 'FleetSecondary'])(
+    "THEN %s's service account may use its service's database and read its assets, and nothing else",
+    (fleet) => {
+      const [account] = Object.keys(json.resource.google_service_account).filter((n) => n.startsWith(fleet));
+      const members = [
+        `serviceAccount:\${google_service_account.${account}.email}`,
+        `\${google_service_account.${account}.member}`,
+      ];
+      const grants = Object.entries(json.resource)
+        .filter(([type]) => type.endsWith('_iam_member'))
+        .flatMap(([type, byName]) =>
+          Object.values(byName)
+            .filter((r) => members.includes(String(r.member)))
+            .map((r) => [type, r.role, r.database ?? r.bucket ?? 'project']),
+        );
+      expect(grants.sort()).toEqual(
+        [
+          ['google_project_iam_member', 'roles/logging.logWriter', 'project'],
+          ['google_project_iam_member', 'roles/monitoring.metricWriter', 'project'],
+          [
+            'google_spanner_database_iam_member',
+            'roles/spanner.databaseUser',
+            expect.stringMatching(/^\$\{google_spanner_database\.Database_\w+\.name\}$/),
+          ],
+          [
+            'google_storage_bucket_iam_member',
+            'roles/storage.objectViewer',
+            expect.stringMatching(/^\$\{google_storage_bucket\.Assets_\w+\.name\}$/),
+          ],
+        ].sort(),
+      );
+    },
+  );
+
+  test("THEN the fleets run in nam3's read-write regions and the database has a key in each of nam3's regions", () => {
+    const fleets = Object.values(json.resource.google_compute_region_instance_group_manager).map((g) => g.region);
+    expect(fleets.sort()).toEqual(['us-east1', 'us-east4']);
+    expect(Object.values(json.resource.google_spanner_instance)).toEqual([
+      expect.objectContaining({ config: 'nam3', edition: 'ENTERPRISE_PLUS' }),
+    ]);
+    const rings = Object.entries(json.resource.google_kms_key_ring)
+      .filter(([name]) => name.startsWith('Database_'))
+      .map(([, ring]) => ring.location);
+    expect(rings.sort()).toEqual(['us-central1', 'us-east1', 'us-east4']);
+  });
+});
