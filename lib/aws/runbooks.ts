@@ -17,6 +17,7 @@ import {
   regionFailoverRunbooksProblems,
   RunbookPlan,
   scaleUpRunbookPlan,
+  serviceScaleUpRunbookPlan,
 } from '../core';
 import { FeatureFlags } from './degradation';
 import { HaProps, serviceNameOf } from './ha-props';
@@ -60,6 +61,14 @@ export interface StandbyScaleTarget {
   readonly desired: number;
   /** Maximum of the Auto Scaling group. */
   readonly max: number;
+}
+
+/** The standby region's ECS service the scale-up runbook scales (a `ResilientService`'s names fit). */
+export interface StandbyEcsService {
+  /** Name of the service's cluster (`ResilientService.cluster.clusterName`). */
+  readonly clusterName: string;
+  /** Name of the service (`ResilientService.service.serviceName`). */
+  readonly serviceName: string;
 }
 
 /**
@@ -208,6 +217,18 @@ export interface FailoverRunbooksProps extends HaProps {
    */
   readonly primaryCapacity?: StandbyScaleTarget;
   /**
+   * The standby region's ECS service (warm standby or pilot light), scaled to `primaryTaskCount` on
+   * failover.
+   * @default - no ECS scale-up runbook
+   */
+  readonly standbyService?: StandbyEcsService;
+  /**
+   * The primary service's task count (a `ResilientService`'s `primaryTaskCount` fits): what the
+   * standby service must run after failover. Required with `standbyService`.
+   * @default - no ECS scale-up runbook
+   */
+  readonly primaryTaskCount?: StandbyScaleTarget;
+  /**
    * The service's feature flags: a runbook deploys them with every non-essential feature off.
    * @default - no degradation runbook
    */
@@ -230,6 +251,8 @@ const ZONAL_SHIFT_MAX_MINUTES = 3 * 24 * 60;
  * - `StartZonalShift`: move the load balancer's traffic away from one AZ (by AZ id, `use1-az1`)
  *   with Route 53 ARC zonal shift, for a limited time;
  * - `ScaleStandby`: scale the standby fleet to the primary's capacity;
+ * - `ScaleStandbyService`: raise the standby ECS service's scaling bounds and desired count to the
+ *   primary's, and wait (up to the region RTO) until that many tasks run;
  * - `DegradeFeatures`: deploy the service's feature flags with every non-essential feature off, at
  *   once. The page alarm is the flags' rollback monitor, and it is already firing during the
  *   outage this runbook answers: the runbook detaches it for the deployment and re-attaches it
@@ -239,7 +262,8 @@ const ZONAL_SHIFT_MAX_MINUTES = 3 * 24 * 60;
  * defaults, and the assume roles are scoped to exactly these resources. Link a runbook from an
  * alarm with {@link runbookLink}.
  *
- * Construct ids (public API): `PromoteDatabase`, `StartZonalShift`, `ScaleStandby`, `DegradeFeatures` (each with
+ * Construct ids (public API): `PromoteDatabase`, `StartZonalShift`, `ScaleStandby`, `ScaleStandbyService`,
+ * `DegradeFeatures` (each with
  * `Document`, `Role`, `Policy`).
  */
 export class FailoverRunbooks extends Construct {
@@ -249,6 +273,8 @@ export class FailoverRunbooks extends Construct {
   public readonly startZonalShift?: Runbook;
   /** Scales the standby fleet to primary capacity; undefined without a standby group. */
   public readonly scaleStandby?: Runbook;
+  /** Scales the standby ECS service to the primary's task count; undefined without a standby service. */
+  public readonly scaleStandbyService?: Runbook;
   /** Switches the non-essential features off; undefined without feature flags. */
   public readonly degradeFeatures?: Runbook;
   /** Every runbook created, in the order above. */
@@ -263,10 +289,11 @@ export class FailoverRunbooks extends Construct {
       !props.secondaryClusterArn &&
       !props.loadBalancerArn &&
       !props.standbyAutoScalingGroupName &&
+      !props.standbyService &&
       !props.featureFlags
     ) {
       throw validationError(
-        'FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with secondaryClusterArn, loadBalancerArn, standbyAutoScalingGroupName with primaryCapacity, or featureFlags), got: none',
+        'FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with secondaryClusterArn, loadBalancerArn, standbyAutoScalingGroupName with primaryCapacity, standbyService with primaryTaskCount, or featureFlags), got: none',
         this,
       );
     }
@@ -301,6 +328,12 @@ export class FailoverRunbooks extends Construct {
           min: known(capacity.min),
           desired: known(capacity.desired),
           max: known(capacity.max),
+        },
+        standbyService: props.standbyService !== undefined,
+        primaryTaskCount: props.primaryTaskCount && {
+          min: known(props.primaryTaskCount.min),
+          desired: known(props.primaryTaskCount.desired),
+          max: known(props.primaryTaskCount.max),
         },
         trigger: triggerIntent,
         triggerHint:
@@ -432,6 +465,11 @@ export class FailoverRunbooks extends Construct {
       runbooks.push(this.scaleStandby);
     }
 
+    if (props.standbyService && props.primaryTaskCount) {
+      this.scaleStandbyService = serviceScaleUpRunbook(this, service, props, triggerIntent);
+      runbooks.push(this.scaleStandbyService);
+    }
+
     if (props.featureFlags) {
       this.degradeFeatures = degradationRunbook(this, service, props.featureFlags);
       runbooks.push(this.degradeFeatures);
@@ -441,6 +479,7 @@ export class FailoverRunbooks extends Construct {
       startOnAlarm(this, trigger.alarm, [
         ...(this.promoteDatabase ? [{ runbook: this.promoteDatabase, input: { Mode: ['Failover'] } }] : []),
         ...(this.scaleStandby ? [{ runbook: this.scaleStandby, input: {} }] : []),
+        ...(this.scaleStandbyService ? [{ runbook: this.scaleStandbyService, input: {} }] : []),
       ]);
     }
 
@@ -518,6 +557,61 @@ class RunbookDocument extends Construct implements Runbook {
     });
     return grant.combine(this.assumeRole.grantPassRole(grantee.grantPrincipal));
   }
+}
+
+/** The scale-up of the standby ECS service, with an assume role scoped to that service. */
+function serviceScaleUpRunbook(
+  scope: Construct,
+  service: string,
+  props: FailoverRunbooksProps,
+  trigger: FailoverTriggerIntent | undefined,
+): Runbook {
+  const stack = Stack.of(scope);
+  const standby = props.standbyService!;
+  if (props.tier.strategy === DrStrategy.ACTIVE_ACTIVE || props.tier.strategy === DrStrategy.BACKUP_RESTORE) {
+    Annotations.of(scope).addWarningV2(
+      'ha-constructs:FailoverRunbooks.standbyService',
+      `standbyService is set for ${props.tier.name} (${props.tier.strategy}), which keeps no scaled-down standby ` +
+        'service: the scale-up runbook is meant for WARM_STANDBY and PILOT_LIGHT',
+    );
+  }
+  const serviceArn = stack.formatArn({
+    service: 'ecs',
+    resource: 'service',
+    resourceName: `${standby.clusterName}/${standby.serviceName}`,
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
+  return new RunbookDocument(scope, 'ScaleStandbyService', {
+    ...serviceScaleUpRunbookPlan({
+      service,
+      region: stack.region,
+      tier: props.tier,
+      clusterName: standby.clusterName,
+      serviceName: standby.serviceName,
+      primaryTaskCount: props.primaryTaskCount!,
+      trigger,
+    }),
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'ScaleThisService',
+        actions: ['ecs:UpdateService', 'ecs:DescribeServices'],
+        resources: [serviceArn],
+      }),
+      // A scalable target's ARN holds an id Application Auto Scaling makes up; the call names the service.
+      new iam.PolicyStatement({
+        sid: 'RaiseScalingBounds',
+        actions: ['application-autoscaling:RegisterScalableTarget'],
+        resources: ['*'],
+      }),
+    ],
+    wildcards: [
+      [
+        '*',
+        "application-autoscaling:RegisterScalableTarget: a scalable target's ARN holds an id unknown until it exists; " +
+          'the runbook names the service (ResourceId)',
+      ],
+    ],
+  });
 }
 
 /** The runbook that deploys the flags with every non-essential feature off. */

@@ -324,7 +324,7 @@ describe('FailoverRunbooks', () => {
     [
       {},
       true,
-      'FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with secondaryClusterArn, loadBalancerArn, standbyAutoScalingGroupName with primaryCapacity, or featureFlags), got: none',
+      'FailoverRunbooks needs the inputs of at least one runbook (globalClusterIdentifier with secondaryClusterArn, loadBalancerArn, standbyAutoScalingGroupName with primaryCapacity, standbyService with primaryTaskCount, or featureFlags), got: none',
     ],
     [
       { globalClusterIdentifier: 'g' },

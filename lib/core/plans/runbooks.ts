@@ -64,6 +64,10 @@ export interface RegionFailoverRunbooksIntent {
   readonly standbyAutoScalingGroupName: boolean;
   /** The primary capacity, when given; an undefined entry is unknown at synthesis. */
   readonly primaryCapacity?: { readonly min?: number; readonly desired?: number; readonly max?: number };
+  /** Whether a standby ECS service is given (`standbyService`). */
+  readonly standbyService?: boolean;
+  /** The primary service's task count, when given; an undefined entry is unknown at synthesis. */
+  readonly primaryTaskCount?: { readonly min?: number; readonly desired?: number; readonly max?: number };
   readonly trigger?: FailoverTriggerIntent;
   /** How the engine's users say what starts the runbooks, for the message asking for it. */
   readonly triggerHint: string;
@@ -91,8 +95,16 @@ export function regionFailoverRunbooksProblems(intent: RegionFailoverRunbooksInt
         `${intent.standbyAutoScalingGroupName ? 'standbyAutoScalingGroupName' : 'primaryCapacity'}`,
     });
   }
+  if (Boolean(intent.standbyService) !== (intent.primaryTaskCount !== undefined)) {
+    problems.push({
+      prop: 'standbyService',
+      message:
+        'standbyService and primaryTaskCount must be given together, got: only ' +
+        `${intent.standbyService ? 'standbyService' : 'primaryTaskCount'}`,
+    });
+  }
   const trigger = intent.trigger;
-  if ((intent.globalClusterIdentifier || intent.standbyAutoScalingGroupName) && !trigger) {
+  if ((intent.globalClusterIdentifier || intent.standbyAutoScalingGroupName || intent.standbyService) && !trigger) {
     problems.push({
       prop: 'failoverTrigger',
       message:
@@ -123,24 +135,34 @@ export function regionFailoverRunbooksProblems(intent: RegionFailoverRunbooksInt
     });
   }
   problems.push(...instanceZoneProblems(intent));
-  const capacity = intent.primaryCapacity;
-  if (intent.standbyAutoScalingGroupName && capacity) {
-    for (const name of ['min', 'desired', 'max'] as const) {
-      const value = capacity[name];
-      if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
-        problems.push({
-          prop: `primaryCapacity.${name}`,
-          message: `primaryCapacity.${name} must be a whole number of instances, got: ${value}`,
-        });
-      }
-    }
-    const { min, desired, max } = capacity;
-    if (min !== undefined && desired !== undefined && max !== undefined && (min > desired || desired > max)) {
+  if (intent.standbyAutoScalingGroupName && intent.primaryCapacity) {
+    problems.push(...scaleTargetProblems('primaryCapacity', intent.primaryCapacity, 'instances'));
+  }
+  if (intent.standbyService && intent.primaryTaskCount) {
+    problems.push(...scaleTargetProblems('primaryTaskCount', intent.primaryTaskCount, 'tasks'));
+  }
+  return problems;
+}
+
+/** Whole numbers with min ≤ desired ≤ max (entries unknown at synthesis skipped). */
+function scaleTargetProblems(
+  prop: string,
+  capacity: { readonly min?: number; readonly desired?: number; readonly max?: number },
+  unit: string,
+): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  for (const name of ['min', 'desired', 'max'] as const) {
+    const value = capacity[name];
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
       problems.push({
-        prop: 'primaryCapacity',
-        message: `primaryCapacity must satisfy min ≤ desired ≤ max, got: ${min}, ${desired}, ${max}`,
+        prop: `${prop}.${name}`,
+        message: `${prop}.${name} must be a whole number of ${unit}, got: ${value}`,
       });
     }
+  }
+  const { min, desired, max } = capacity;
+  if (min !== undefined && desired !== undefined && max !== undefined && (min > desired || desired > max)) {
+    problems.push({ prop, message: `${prop} must satisfy min ≤ desired ≤ max, got: ${min}, ${desired}, ${max}` });
   }
   return problems;
 }
@@ -546,6 +568,89 @@ export function scaleUpRunbookPlan(inputs: ScaleUpRunbookInputs): RunbookPlan {
           AutoScalingGroupNames: ['{{ AutoScalingGroupName }}'],
         },
         outputs: [{ Name: 'DesiredCapacity', Selector: '$.AutoScalingGroups[0].DesiredCapacity', Type: 'Integer' }],
+        isEnd: true,
+      },
+    ],
+    failover: failoverStepRecordOf('scale-up', inputs.trigger),
+  };
+}
+
+/** Inputs of the ECS scale-up runbook. */
+export interface ServiceScaleUpRunbookInputs {
+  readonly service: string;
+  readonly region: string;
+  readonly tier: ServiceTier;
+  readonly clusterName: string;
+  /** Name of the standby region's ECS service. */
+  readonly serviceName: string;
+  readonly primaryTaskCount: { readonly min: number; readonly desired: number; readonly max: number };
+  readonly trigger?: FailoverTriggerIntent;
+}
+
+/**
+ * The scale-up of a standby ECS service (warm standby or pilot light) to the primary's task count:
+ * first the scalable target's bounds (target tracking would otherwise scale the idle new tasks back
+ * in to the standby's minimum before traffic arrives), then the desired count at once, then wait,
+ * up to the tier's region RTO, until that many tasks run. Fargate publishes no launch time and
+ * capacity is not reserved, so the report counts the scale-up unknown until a drill measures it.
+ * @see https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
+ */
+export function serviceScaleUpRunbookPlan(inputs: ServiceScaleUpRunbookInputs): RunbookPlan {
+  const count = inputs.primaryTaskCount;
+  const target = {
+    ServiceNamespace: 'ecs',
+    ScalableDimension: 'ecs:service:DesiredCount',
+    ResourceId: 'service/{{ ClusterName }}/{{ ServiceName }}',
+  };
+  return {
+    title: `Scale ${inputs.service}'s standby ECS service in ${inputs.region} to the primary's task count`,
+    description:
+      "Raises the standby service's scaling bounds to the primary's, sets its desired count to the primary's, and " +
+      'waits until that many tasks run, so that it can carry all traffic after failover.',
+    parameters: {
+      ClusterName: { type: 'String', description: 'The cluster of the standby service.', default: inputs.clusterName },
+      ServiceName: { type: 'String', description: 'The standby service.', default: inputs.serviceName },
+      MinCapacity: { type: 'Integer', description: 'Minimum tasks after failover.', default: count.min },
+      DesiredCount: { type: 'Integer', description: 'Tasks to run after failover.', default: count.desired },
+      MaxCapacity: { type: 'Integer', description: 'Maximum tasks after failover.', default: count.max },
+    },
+    mainSteps: [
+      {
+        name: 'RaiseScalingBounds',
+        action: 'aws:executeAwsApi',
+        inputs: {
+          Service: 'application-autoscaling',
+          Api: 'RegisterScalableTarget',
+          ...target,
+          MinCapacity: '{{ MinCapacity }}',
+          MaxCapacity: '{{ MaxCapacity }}',
+        },
+      },
+      {
+        name: 'ScaleToPrimaryCount',
+        action: 'aws:executeAwsApi',
+        // ECS names its request members in lower camel case (`cluster`, `service`); `Service` is Automation's.
+        inputs: {
+          Service: 'ecs',
+          Api: 'UpdateService',
+          cluster: '{{ ClusterName }}',
+          service: '{{ ServiceName }}',
+          desiredCount: '{{ DesiredCount }}',
+        },
+      },
+      {
+        name: 'WaitForTasks',
+        action: 'aws:waitForAwsResourceProperty',
+        // Past the tier's region RTO the step fails, so the execution says the objective was missed.
+        timeoutSeconds: inputs.tier.regionRtoSeconds,
+        inputs: {
+          Service: 'ecs',
+          Api: 'DescribeServices',
+          cluster: '{{ ClusterName }}',
+          services: ['{{ ServiceName }}'],
+          PropertySelector: '$.services[0].runningCount',
+          DesiredValues: ['{{ DesiredCount }}'],
+        },
         isEnd: true,
       },
     ],

@@ -4,6 +4,7 @@ import {
   promotionRunbookPlan,
   regionFailoverRunbooksProblems,
   RegionFailoverRunbooksIntent,
+  serviceScaleUpRunbookPlan,
   ServiceTier,
 } from '../../../lib/core';
 
@@ -181,5 +182,51 @@ describe('regionFailoverRunbooksProblems: the instances the runbook creates', ()
     [{ region: undefined, promotedReader: { availabilityZone: 'us-east-1b', hasClass: true } }, []],
   ])('%#: %j', (intent, expected) => {
     expect(problems(intent)).toEqual(expected);
+  });
+});
+
+describe('serviceScaleUpRunbookPlan', () => {
+  const plan = (tier: ServiceTier) =>
+    serviceScaleUpRunbookPlan({
+      service: 'orders',
+      region: 'us-west-2',
+      tier,
+      clusterName: 'orders',
+      serviceName: 'orders-app',
+      primaryTaskCount: { min: 9, desired: 9, max: 18 },
+      trigger: { alarm: true },
+    });
+
+  test.each(ServiceTier.BUILT_IN.map((tier) => [tier.name, tier] as const))(
+    '%s: bounds before the count, then a wait no longer than the region RTO; an alarm starts it at once',
+    (_name, tier) => {
+      const p = plan(tier);
+      const steps = p.mainSteps as Step[];
+      expect(steps.map((s) => s.name)).toEqual(['RaiseScalingBounds', 'ScaleToPrimaryCount', 'WaitForTasks']);
+      expect(steps[2]).toMatchObject({ timeoutSeconds: tier.regionRtoSeconds, isEnd: true });
+      expect(p.failover).toEqual({ step: 'scale-up', startedBy: 'alarm', decisionSeconds: 0 });
+      expect(p.parameters.DesiredCount.default).toBe(9);
+    },
+  );
+
+  test.each<[Partial<RegionFailoverRunbooksIntent>, string[]]>([
+    [{ standbyService: true }, ['standbyService']],
+    [{ standbyService: true, primaryTaskCount: { min: 1.5, desired: 2, max: 4 } }, ['primaryTaskCount.min']],
+    [{ standbyService: true, primaryTaskCount: { min: 2, desired: 6, max: 4 } }, ['primaryTaskCount']],
+    [
+      { standbyService: true, primaryTaskCount: { min: 2, desired: 2, max: 4 }, trigger: undefined },
+      ['failoverTrigger'],
+    ],
+  ])('problems of %j name %j', (intent, props) => {
+    const problems = regionFailoverRunbooksProblems({
+      tier: ServiceTier.TIER_1,
+      globalClusterIdentifier: false,
+      secondaryClusterArn: false,
+      standbyAutoScalingGroupName: false,
+      trigger: { alarm: true },
+      triggerHint: 'a trigger',
+      ...intent,
+    });
+    expect(problems.map((p) => p.prop)).toEqual(props);
   });
 });
