@@ -325,6 +325,46 @@ const GOOGLE_BUILDS: readonly DefaultBuild[] = [
   },
   { name: 'RegionalNetwork', cloud: 'google', build: (s, tier) => googleNetwork(s, tier) },
   {
+    // Multi-region tiers on nam3 (read-write us-east4 and us-east1), the others on one region.
+    name: 'HaSpanner',
+    cloud: 'google',
+    build: (s, tier) =>
+      new tfGoogle.HaSpanner(s, 'Spanner', {
+        tier,
+        service: 'orders',
+        databaseName: 'orders',
+        configuration: tier.isMultiRegion ? 'nam3' : `regional-${GOOGLE_REGIONS[0]}`,
+        servingRegions: tier.isMultiRegion ? ['us-east4', 'us-east1'] : [GOOGLE_REGIONS[0]],
+      }),
+  },
+  {
+    name: 'RegionalEntry',
+    cloud: 'google',
+    build: (s, tier) => {
+      const network = googleNetwork(s, tier);
+      const regions = googleRegions(tier);
+      new tfGoogle.RegionalEntry(s, 'Entry', {
+        tier,
+        service: 'orders',
+        network,
+        backends: regions.map(
+          (region) =>
+            new tfGoogle.RegionalFleet(s, `Fleet-${region}`, {
+              tier,
+              service: 'orders',
+              network,
+              region,
+              zones: GOOGLE_ZONES[region].slice(0, tier.minAzs),
+            }),
+        ),
+        domain: 'api.example.com.',
+        managedZone: 'example-com',
+        proxySubnetCidrs: Object.fromEntries(regions.map((region, i) => [region, `10.${200 + i}.0.0/23`])),
+        dnsProbeRegions: GOOGLE_REGIONS,
+      });
+    },
+  },
+  {
     // The stack's APIs and service agents (a Cloud SQL agent: created with google-beta, and granted its role).
     name: 'ProjectServices',
     cloud: 'google',
