@@ -44,8 +44,9 @@ export interface ImageRepositoryProps extends HaProps {
  * other regions (`replicaRegistries`), whose replicas get immutable tags, the same lifecycle and
  * their own region's key from a repository creation template.
  *
- * Replication is asynchronous and starts with the first push after it is configured: images
- * pushed before are not copied. Deploy by digest (`ResilientService`'s `imageTagOrDigest`); a
+ * Replication is asynchronous, with no completion time guaranteed, and copies the images pushed
+ * after it is configured (ECR's replication backfill copies older ones): deploy a digest to a
+ * standby once it replicated there. Deploy by digest (`ResilientService`'s `imageTagOrDigest`); a
  * standby pulls from `replicaIn(standbyScope)`, the copy in its own region.
  *
  * Construct ids (public API): `Key` (retained), `Resource` (retained).
