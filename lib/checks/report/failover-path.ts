@@ -1,8 +1,9 @@
 import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, DrillStep, DrStrategy } from '../../core';
+import { cloudSqlDrReplica } from '../graph/cloud-sql';
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
 import { isAurora, regionReplication } from '../graph/stores';
-import { block, num, str } from '../graph/values';
+import { num } from '../graph/values';
 import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
 import { DrillRecords, FoundMeasurement, measurementOf } from './drill-measurements';
@@ -303,23 +304,6 @@ function alarmDecision(graph: ResourceGraph, starters: readonly GraphResource[])
 
 function fleetsOfRole(stacks: readonly ServiceStack[], role: string): GraphResource[] {
   return stacks.flatMap((s) => s.resources).filter((r) => isScalingFleet(r) && r.ha?.role === role);
-}
-
-/**
- * The cross-region replica a Cloud SQL primary designates as its DR replica
- * (`replication_cluster.failover_dr_replica_name`, `project:name` or `name`), if any.
- * @see https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery
- */
-function cloudSqlDrReplica(graph: ResourceGraph, primary: GraphResource): GraphResource | undefined {
-  // Often `${project}:name`: the project is a reference, the instance name the literal part after it.
-  const designated = block(primary.properties.replication_cluster)?.failover_dr_replica_name;
-  if (typeof designated !== 'string' || designated === '') {
-    return undefined;
-  }
-  return graph.referrersOf(primary, 'google_sql_database_instance').find((replica) => {
-    const name = str(replica.properties.name);
-    return name !== undefined && (designated === name || designated.endsWith(`:${name}`));
-  });
 }
 
 /** Aurora clusters of the service that join a global database as secondaries. */

@@ -1,22 +1,11 @@
+import { backendRegions } from '../graph/google-backends';
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
 import { block, num } from '../graph/values';
 import type { ServiceStack } from '../services';
 
-/** Managed instance groups, regional and zonal: what a Google backend service's backends are. */
-export const GOOGLE_INSTANCE_GROUP_TYPES = [
-  'google_compute_region_instance_group_manager',
-  'google_compute_instance_group_manager',
-];
-
 /** Autoscalers, which hold a Google fleet's minimum and maximum (the group holds none of its own). */
 export const GOOGLE_AUTOSCALER_TYPES = ['google_compute_region_autoscaler', 'google_compute_autoscaler'];
-
-/** The regions whose instance groups a global backend service sends traffic to. */
-export function backendRegions(graph: ResourceGraph, service: GraphResource): string[] {
-  const groups = graph.referencedBy(service, ...GOOGLE_INSTANCE_GROUP_TYPES);
-  return [...new Set(groups.map((g) => g.region).filter((r): r is string => r !== undefined))].sort();
-}
 
 /**
  * Why a Google service's traffic does not move to another region, when a global backend service

@@ -1,5 +1,6 @@
 import { DrStrategy, dnsFailoverSeconds, ROUTE53_ALIAS_ELB_TTL_SECONDS } from '../../core';
 import { dnsRecords, googleHealthCheckSeconds, healthCheckSettings } from '../dns';
+import { backendRegions } from '../graph/google-backends';
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
 import { isPrimaryStore } from '../graph/stores';
@@ -8,7 +9,7 @@ import { block, num, str } from '../graph/values';
 import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
 import { DrillRecords, measurementOf } from './drill-measurements';
-import { backendRegions, backendRejoinSeconds, singleRegionBackendsReason } from './google-fleets';
+import { backendRejoinSeconds, singleRegionBackendsReason } from './google-fleets';
 import { failoverPath } from './failover-path';
 import { figure, Figure, REGION_DRILL, regionsOf, serviceAnchor } from './figure';
 

@@ -1,0 +1,14 @@
+import { ResourceGraph } from './graph';
+import { GraphResource } from './model';
+
+/** Managed instance groups, regional and zonal: what a Google backend service's backends are. */
+export const GOOGLE_INSTANCE_GROUP_TYPES = [
+  'google_compute_region_instance_group_manager',
+  'google_compute_instance_group_manager',
+];
+
+/** The regions whose instance groups a global backend service sends traffic to. */
+export function backendRegions(graph: ResourceGraph, service: GraphResource): string[] {
+  const groups = graph.referencedBy(service, ...GOOGLE_INSTANCE_GROUP_TYPES);
+  return [...new Set(groups.map((g) => g.region).filter((r): r is string => r !== undefined))].sort();
+}
