@@ -48,7 +48,8 @@ export const GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY = composeSerial([
  * assets bucket, and nothing else.
  * Static assets the deploy pipeline publishes live in a turbo-replicated dual-region bucket whose
  * own RPO objective is turbo replication's 15 minutes (they can be republished). The SLO and its
- * burn-rate alerts page the on-call address.
+ * burn-rate alerts page the on-call address, and so does Spanner's CPU alert (above 45%, one region
+ * could no longer carry the other's load).
  *
  * What the templates cannot show for TIER_0, and the example says so rather than hiding it:
  * - the time Spanner takes to move its leaders when the leader region is lost is not published, nor
@@ -148,6 +149,7 @@ export function addGcpTier0ActiveActive(
     configuration: CONFIGURATION,
     servingRegions: [PRIMARY, SECONDARY],
     databaseName: 'checkout',
+    notificationChannels: [channel.id],
   });
   // Static assets the deploy pipeline publishes from source: objects not yet copied when a region
   // is lost are republished, not lost, so the bucket's own RPO is what turbo replication bounds.

@@ -225,6 +225,13 @@ export const SPANNER_MULTI_REGION_RPO_SECONDS = 0;
 export const SPANNER_MAX_HIGH_PRIORITY_CPU_PERCENT = { REGIONAL: 65, MULTI_REGION: 45 } as const;
 
 /**
+ * Spanner's CPU metrics (`instance/cpu/utilization_by_priority`) are sampled every 60 s: an alert
+ * cannot judge a shorter period.
+ * @see https://cloud.google.com/monitoring/api/metrics_gcp_p_z#gcp-spanner
+ */
+export const SPANNER_METRIC_SAMPLE_SECONDS = 60;
+
+/**
  * Spanner point-in-time recovery: a database keeps old versions of its data for its
  * `version_retention_period`, from 1 hour to 7 days.
  * @see https://cloud.google.com/spanner/docs/pitr

@@ -1,5 +1,6 @@
 import { PlanProblem, PlanWarning } from '../errors';
 import {
+  SPANNER_METRIC_SAMPLE_SECONDS,
   SPANNER_BACKUP_MIN_INTERVAL_HOURS,
   SPANNER_BACKUP_RETENTION_MAX_DAYS,
   SPANNER_MAX_HIGH_PRIORITY_CPU_PERCENT,
@@ -85,6 +86,11 @@ export interface SpannerPlan {
   readonly backup: { readonly cron: string; readonly retentionSeconds: number };
   /** Terraform `deletion_protection` and Spanner's `enable_drop_protection`. */
   readonly deletionProtection: boolean;
+  /**
+   * The alert on high-priority CPU above the recommended maximum (the autoscaler's target): it fires
+   * when the autoscaler has not brought it back within `durationSeconds`, at its maximum or too slow.
+   */
+  readonly cpuAlert: { readonly threshold: number; readonly periodSeconds: number; readonly durationSeconds: number };
   readonly problems: PlanProblem[];
   readonly warnings: PlanWarning[];
 }
@@ -92,6 +98,11 @@ export interface SpannerPlan {
 const DEFAULT_MIN_PROCESSING_UNITS = 1000;
 /** Headroom the autoscaler may add before a person decides to pay for more: a cost guard, not an HA value. */
 const DEFAULT_MAX_FACTOR = 4;
+/**
+ * The autoscaler adds compute within minutes of a breach: above the target for 15 minutes, it could
+ * not (at its maximum), and a region loss now would leave the other region short.
+ */
+const CPU_ALERT_DURATION_SECONDS = 15 * 60;
 /** Compute is added while a tenth of the storage the nodes hold is still free. */
 const STORAGE_TARGET_PERCENT = 90;
 const PROCESSING_UNITS_PER_NODE = 1000;
@@ -138,7 +149,9 @@ function validUnits(units: number): boolean {
  *   regional: Google's recommended maxima, which keep a lost region's (or zone's) load servable;
  * - recovery: versions kept 7 days (the longest point-in-time window); full backups every 12 h
  *   (the most frequent schedule) when the tier backs up more often than daily, else daily, kept
- *   the tier's backupRetentionDays (at most 366).
+ *   the tier's backupRetentionDays (at most 366);
+ * - an alert when high-priority CPU stays above that maximum for 15 minutes (the autoscaler is at
+ *   its maximum or too slow: a region lost now leaves the other short).
  *
  * Example: TIER_0 (minRegions 2, backups every 1 h, 35 days), `configuration: 'nam3'`,
  * `servingRegions: ['us-east1', 'us-east4']` → ENTERPRISE_PLUS, keys in us-east4, us-east1 and
@@ -257,6 +270,14 @@ export function planSpanner(tier: ServiceTier, intent: SpannerIntent): SpannerPl
     versionRetentionSeconds: SPANNER_VERSION_RETENTION_MAX_SECONDS,
     backup: { cron: interval === 24 ? '0 2 * * *' : '0 2/12 * * *', retentionSeconds: retentionDays * 86400 },
     deletionProtection: true,
+    cpuAlert: {
+      threshold:
+        (multiRegion
+          ? SPANNER_MAX_HIGH_PRIORITY_CPU_PERCENT.MULTI_REGION
+          : SPANNER_MAX_HIGH_PRIORITY_CPU_PERCENT.REGIONAL) / 100,
+      periodSeconds: SPANNER_METRIC_SAMPLE_SECONDS,
+      durationSeconds: CPU_ALERT_DURATION_SECONDS,
+    },
     problems,
     warnings,
   };

@@ -1,3 +1,4 @@
+import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { SpannerBackupSchedule } from '@cdktf/provider-google/lib/spanner-backup-schedule';
 import { SpannerDatabase } from '@cdktf/provider-google/lib/spanner-database';
 import { SpannerDatabaseIamMember } from '@cdktf/provider-google/lib/spanner-database-iam-member';
@@ -57,6 +58,13 @@ export interface HaSpannerProps extends GoogleHaProps {
    */
   readonly maxProcessingUnits?: number;
   /**
+   * Notification channels (ids) the CPU alert notifies: it fires when high-priority CPU stays above
+   * Google's recommended maximum (the autoscaler's target) for 15 minutes, so that a region lost then
+   * would leave the other region short.
+   * @default - no alert
+   */
+  readonly notificationChannels?: string[];
+  /**
    * Keep `prevent_destroy` on the instance, database and keys. False lets Terraform destroy them
    * (deletion and drop protection stay on and must be turned off in a separate apply) and warns.
    * @default true
@@ -85,13 +93,17 @@ const DATABASE_NAME = /^[a-z][a-z0-9_-]{0,28}[a-z0-9]$/;
  * also stops deleting the instance), and `prevent_destroy`. The Spanner service agent is created
  * and granted the keys before the database, by the stack's `ProjectServices`.
  *
+ * With `notificationChannels`, an alert pages when high-priority CPU stays above that maximum.
+ *
  * Construct ids (public API, stateful): `Instance`, `Resource` (database), `Key-<region>`,
- * `Key-<region>Ring`, `BackupSchedule`; `DatabaseUser-<id>` for each grant.
+ * `Key-<region>Ring`, `BackupSchedule`; `CpuAlert`, `DatabaseUser-<id>` for each grant.
  */
 export class HaSpanner extends Construct {
   public readonly instance: SpannerInstance;
   public readonly database: SpannerDatabase;
   public readonly backupSchedule: SpannerBackupSchedule;
+  /** The alert on high-priority CPU above the recommended maximum (with `notificationChannels`). */
+  public readonly cpuAlert?: MonitoringAlertPolicy;
   /** The configuration's read-write regions, the default leader region first. */
   public readonly readWriteRegions: string[];
   public readonly edition: SpannerEdition;
@@ -188,6 +200,42 @@ export class HaSpanner extends Construct {
       // Backups under the database's own keys, one per region.
       encryptionConfig: { encryptionType: 'USE_DATABASE_ENCRYPTION' },
     });
+
+    const alert = plan.cpuAlert;
+    if (props.notificationChannels && props.notificationChannels.length > 0) {
+      const percent = Math.round(alert.threshold * 100);
+      this.cpuAlert = new MonitoringAlertPolicy(this, 'CpuAlert', {
+        displayName: `${this.node.path}: high-priority CPU above ${percent}%`,
+        combiner: 'OR',
+        conditions: [
+          {
+            displayName: `High-priority CPU above ${percent}% for ${alert.durationSeconds / 60} minutes`,
+            conditionThreshold: {
+              filter: `metric.type="spanner.googleapis.com/instance/cpu/utilization_by_priority" AND resource.type="spanner_instance" AND resource.label.instance_id="${this.instance.name}" AND metric.label.priority="high"`,
+              // Every database's and the system's high-priority work, summed for the instance.
+              aggregations: [
+                {
+                  alignmentPeriod: `${alert.periodSeconds}s`,
+                  perSeriesAligner: 'ALIGN_MEAN',
+                  crossSeriesReducer: 'REDUCE_SUM',
+                  groupByFields: ['resource.label.instance_id'],
+                },
+              ],
+              comparison: 'COMPARISON_GT',
+              thresholdValue: alert.threshold,
+              duration: `${alert.durationSeconds}s`,
+            },
+          },
+        ],
+        severity: 'WARNING',
+        notificationChannels: [...props.notificationChannels],
+        documentation: {
+          mimeType: 'text/markdown',
+          content: `High-priority CPU of ${this.node.path} has stayed above ${percent}%, Google's recommended maximum for its configuration, though the autoscaler aims at it: it is at maxProcessingUnits or cannot keep up. Above it, the replicas left after a ${plan.multiRegion ? 'region' : 'zone'} loss cannot carry the load. Raise maxProcessingUnits or find the expensive queries.`,
+        },
+        userLabels: labels,
+      });
+    }
 
     this.services.use(this);
     attachRecord(this, record);

@@ -17,6 +17,7 @@ describe('planSpanner', () => {
       versionRetentionSeconds: 7 * 86400,
       backup: { cron: '0 2/12 * * *', retentionSeconds: ServiceTier.TIER_0.backupRetentionDays * 86400 },
       deletionProtection: true,
+      cpuAlert: { threshold: 0.45, periodSeconds: 60, durationSeconds: 900 },
     });
   });
 

@@ -3,6 +3,8 @@ import { HA_METADATA_KEY, HaValidationError, ServiceTier } from '../../../lib/co
 import { HaSpanner, HaSpannerProps } from '../../../lib/tf/google/spanner';
 import { resourcesOf, terraformJson, TerraformJson, warningsOf } from './util';
 
+const CHANNEL = 'projects/orders-prod/notificationChannels/1234567890';
+
 /** A TIER_0 database on nam3 in a bare cdktf App (no context), as users build it. */
 function spanner(props: Partial<HaSpannerProps> = {}): { stack: TerraformStack; db: HaSpanner } {
   const stack = new TerraformStack(new App(), 'stack');
@@ -21,7 +23,7 @@ describe('HaSpanner on nam3 for TIER_0', () => {
   let json: TerraformJson;
   let db: HaSpanner;
   beforeAll(() => {
-    const built = spanner();
+    const built = spanner({ notificationChannels: [CHANNEL] });
     db = built.db;
     db.grantDatabaseUser('Fleet', 'fleet@p.iam.gserviceaccount.com');
     json = terraformJson(built.stack);
@@ -120,6 +122,32 @@ describe('HaSpanner on nam3 for TIER_0', () => {
     expect(projectRoles).toEqual(['roles/spanner.serviceAgent']);
   });
 
+  test('THEN an alert pages when high-priority CPU stays above the multi-region maximum the autoscaler aims at', () => {
+    expect(only('google_monitoring_alert_policy')).toMatchObject({
+      notification_channels: [CHANNEL],
+      conditions: [
+        {
+          condition_threshold: {
+            filter: expect.stringMatching(
+              /^metric\.type="spanner\.googleapis\.com\/instance\/cpu\/utilization_by_priority" AND resource\.type="spanner_instance" AND resource\.label\.instance_id="\$\{google_spanner_instance\.Orders_Instance_\w+\.name\}" AND metric\.label\.priority="high"$/,
+            ),
+            comparison: 'COMPARISON_GT',
+            threshold_value: 0.45,
+            duration: '900s',
+            aggregations: [
+              {
+                alignment_period: '60s',
+                per_series_aligner: 'ALIGN_MEAN',
+                cross_series_reducer: 'REDUCE_SUM',
+                group_by_fields: ['resource.label.instance_id'],
+              },
+            ],
+          },
+        },
+      ],
+    });
+  });
+
   test('THEN every resource carries the HA record of a global TIER_0 store', () => {
     for (const type of ['google_spanner_instance', 'google_spanner_database', 'google_kms_crypto_key']) {
       for (const resource of Object.values(resourcesOf(json, type))) {
@@ -170,6 +198,8 @@ describe('HaSpanner refuses what cannot serve its tier', () => {
     expect(database.encryption_config).toEqual({ kms_key_name: expect.stringContaining('google_kms_crypto_key.') });
     expect(Object.values(resourcesOf(json, 'google_spanner_instance'))[0].edition).toBe('ENTERPRISE');
     expect(warningsOf(db)).toEqual([]);
+    // No channel, no alert.
+    expect(resourcesOf(json, 'google_monitoring_alert_policy')).toEqual({});
   });
 
   test('GIVEN preventDestroy false THEN it warns and keeps deletion protection', () => {
