@@ -14,7 +14,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { FailureDomain, FleetCapacity, HaRole, zonePlacementProblem } from '../core';
 import { ALB_MIN_AZS } from '../core/plans/fleet';
-import { planService, ServicePlan } from '../core/plans/service';
+import { imageNameWarning, planService, ServicePlan } from '../core/plans/service';
 import { newFleetWebAcl } from './fleet-protection';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
@@ -478,6 +478,14 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
         mode: ecs.AwsLogDriverMode.NON_BLOCKING,
       }),
     });
+
+    const imageName =
+      props.image && !Token.isUnresolved(this.container.imageName) ? this.container.imageName : undefined;
+    emitWarnings(
+      this,
+      'ResilientService',
+      [imageNameWarning(tier, imageName)].filter((w) => w !== undefined),
+    );
 
     // ---- Load balancer ----------------------------------------------------------------------
     const health = plan.targetHealth;

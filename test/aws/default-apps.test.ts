@@ -85,7 +85,7 @@ const BUILDS: readonly DefaultBuild[] = [
         service: 'orders',
         vpc: zonalVpc(s, ZONES['us-east-1']),
         vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: zones(tier) },
-        image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/orders:1.0.0'),
+        image: ecs.ContainerImage.fromRegistry(`public.ecr.aws/example/orders@sha256:${'0123456789abcdef'.repeat(4)}`),
         requiredCount: 6,
         maxCount: 12,
         certificate: acm.Certificate.fromCertificateArn(s, 'Certificate', CERTIFICATE),

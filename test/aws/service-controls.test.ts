@@ -22,7 +22,7 @@ test('a stack with ResilientService fails no Control Tower proactive control bey
   new ResilientService(stack, 'Service', {
     tier: ServiceTier.TIER_1,
     vpc: network.vpc,
-    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/orders:1.4.2'),
+    image: ecs.ContainerImage.fromRegistry(`public.ecr.aws/example/orders@sha256:${'0123456789abcdef'.repeat(4)}`),
     requiredCount: 6,
     maxCount: 18,
     certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERT_ARN),

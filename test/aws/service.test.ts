@@ -17,7 +17,7 @@ import { expectAlarmTopic, expectValidationError, testApp } from '../util';
 const US_EAST_1 = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 const CERT_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/0f6b7e52-0000-4000-8000-000000000000';
 const PAGE_ALARM_ARN = 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:slo-page';
-const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/orders:1.4.2');
+const IMAGE = ecs.ContainerImage.fromRegistry(`public.ecr.aws/example/orders@sha256:${'0123456789abcdef'.repeat(4)}`);
 
 /** Synthesized template JSON, typed as JSON.parse types it. */
 type Json = ReturnType<typeof JSON.parse>;
@@ -304,6 +304,14 @@ describe('ResilientService: scaling, load balancer, container, keys and roles', 
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Rules: Match.arrayWith([Match.objectLike({ Name: 'RateLimitPerIp' })]),
     });
+  });
+
+  test('GIVEN TIER_1 and an image named by tag THEN it warns: TIER_1 deploys by digest', () => {
+    const { stack } = synth({ image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/orders:1.4.2') });
+    Annotations.fromStack(stack).hasWarning(
+      '/Orders/Service',
+      Match.stringLikeRegexp('^image public.ecr.aws/example/orders:1.4.2 names a tag, not a digest: TIER_1 deploys'),
+    );
   });
 
   test("GIVEN an internal load balancer, no certificate THEN it is in the tasks' subnets, serves HTTP, warns", () => {

@@ -517,6 +517,23 @@ export function imageReferenceProblem(
         `got: ${reference}`;
 }
 
+/**
+ * The warning for an image given by name (`image`, not `repository`) that is not pinned to a digest,
+ * on a tier that deploys by digest (TIER_0/1); undefined otherwise, or when the name is not known
+ * at synthesis.
+ */
+export function imageNameWarning(tier: ServiceTier, imageName: string | undefined): PlanWarning | undefined {
+  if (imageName === undefined || !tier.staticallyStable || /@sha256:[0-9a-f]{64}$/.test(imageName)) {
+    return undefined;
+  }
+  return {
+    id: 'image',
+    message:
+      `image ${imageName} names a tag, not a digest: ${tier.name} deploys by digest (…@sha256:…, or repository with ` +
+      'imageTagOrDigest), so that every task, rollback and region runs the image that was tested',
+  };
+}
+
 /** An ECR repository as its props describe it. */
 export interface ImageRepositoryIntent {
   /** Undefined when a token (the checks that need it are skipped). */

@@ -17,7 +17,7 @@ import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, FleetCapacity, HaRole } from '../../core';
-import { planService } from '../../core/plans/service';
+import { imageNameWarning, planService } from '../../core/plans/service';
 import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { newFleetWebAcl } from './fleet-protection';
 import { HaProps, RegionalProps } from './ha-props';
@@ -224,6 +224,8 @@ export class ResilientService extends Construct {
       );
     }
     emitWarnings(this, 'ResilientService', plan.warnings);
+    const imageWarning = imageNameWarning(tier, skipToken(props.image));
+    emitWarnings(this, 'ResilientService', imageWarning ? [imageWarning] : []);
     this.taskCount = plan.tasks;
     this.primaryTaskCount = plan.primaryTasks;
     const port = plan.containerPort;

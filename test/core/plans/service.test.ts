@@ -4,6 +4,7 @@ import {
   ECR_REPLICATION_LIMITS,
   imageReferenceProblem,
   ImageRepositoryIntent,
+  imageNameWarning,
   planImageRepository,
   planReplicationRules,
 } from '../../../lib/core/plans/service';
@@ -492,4 +493,12 @@ describe('images', () => {
       'replicaRegistries must leave the registry at most 10 replication rules (one per set of destination regions), got: 11',
     ]);
   });
+});
+
+test.each<[string, ServiceTier, string, boolean]>([
+  ['a tag on TIER_0', TIER_0, 'public.ecr.aws/x/orders:1.4.2', true],
+  ['a digest on TIER_1', TIER_1, `public.ecr.aws/x/orders@sha256:${'ab'.repeat(32)}`, false],
+  ['a tag on TIER_2', TIER_2, 'public.ecr.aws/x/orders:1.4.2', false],
+])('imageNameWarning: %s warns: %s', (_name, tier, image, warns) => {
+  expect(imageNameWarning(tier, image)?.id).toBe(warns ? 'image' : undefined);
 });
