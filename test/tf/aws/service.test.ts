@@ -13,7 +13,7 @@ import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Testing } from 'cdktf';
 import { HaRole, HaValidationError, ServiceTier } from '../../../lib/core';
 import { ResilientService, ResilientServiceProps } from '../../../lib/tf/aws/service';
-import { awsStack, expectAlarmTopicPolicy, Json, refTo, resourcesOf } from './util';
+import { awsStack, expectAlarmTopicPolicy, Json, refTo, resourcesOf, warningsOf } from './util';
 
 Testing.setupJest();
 
@@ -192,6 +192,20 @@ describe('ResilientService (Terraform), other shapes', () => {
     expect(one(synthesized, EcsService).desired_count).toBe(0);
     expect(one(synthesized, AppautoscalingTarget)).toMatchObject({ min_capacity: 0, max_capacity: 18 });
     expect(service.primaryTaskCount.desired).toBeGreaterThan(0);
+  });
+
+  test('GIVEN a cluster of its own THEN the service and its scaling name it; no cluster or storage key is made', () => {
+    const { synthesized } = synth({ clusterArn: 'arn:aws:ecs:us-east-1:111111111111:cluster/shared' });
+    expect(Object.keys(resourcesOf(synthesized, EcsCluster))).toEqual([]);
+    expect(one(synthesized, EcsService).cluster).toBe('arn:aws:ecs:us-east-1:111111111111:cluster/shared');
+    expect(one(synthesized, AppautoscalingTarget).resource_id).toMatch(/^service\/shared\/\$\{aws_ecs_service\./);
+  });
+
+  test('GIVEN TIER_1 and an image named by tag THEN it warns: TIER_1 deploys by digest', () => {
+    const { service } = synth({ repository: undefined, imageTagOrDigest: undefined, image: 'nginx:1.27' });
+    expect(warningsOf(service)).toEqual([
+      expect.stringContaining('[ha-constructs:ResilientService.image] image nginx:1.27'),
+    ]);
   });
 
   test.each<[string, Partial<ResilientServiceProps>, string]>([
