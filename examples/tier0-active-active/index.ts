@@ -29,6 +29,7 @@ import {
   SloAlarms,
   SyntheticCanary,
 } from '../../lib';
+import { nagName } from '../nag-name';
 
 /** The public name clients use: a Route 53 hosted zone you own and the record in it. */
 export interface ExampleDomain {
@@ -54,6 +55,20 @@ const RECORD_NAME = 'checkout';
 /** Deterministic names: each region's stack refers to the other region's bucket and vault by name, not by reference. */
 // Bucket names are global: the account keeps them unique across the accounts that deploy this.
 const bucketName = (region: string) => `checkout-receipts-${Aws.ACCOUNT_ID}-${region}`;
+/** The pair us-west-2 writes its receipts to: its own bucket, copied to us-east-1. */
+const westReceiptsName = (region: string) => `checkout-receipts-west-${Aws.ACCOUNT_ID}-${region}`;
+/**
+ * One data set in two pairs: each region writes the receipts of the orders it serves to its own bucket,
+ * which replicates to the other region, and reads the other region's copy. A region never writes into a
+ * replica, whose writes would stay in that region.
+ */
+const RECEIPTS = 'receipts';
+/**
+ * Receipts are rendered from the carts table (where the RPO-critical state lives) and re-rendered after a
+ * failover: losing the last 15 minutes of them (S3 Replication Time Control's bound) loses nothing that cannot
+ * be rebuilt.
+ */
+const RECEIPTS_RPO = Duration.minutes(15);
 const vaultName = (region: string) => `checkout-backups-${region}`;
 /** Each region's bucket of application revisions, which that region's instances deploy from. */
 const revisionBucketName = (region: string) => `checkout-revisions-${Aws.ACCOUNT_ID}-${region}`;
@@ -169,24 +184,64 @@ export class Tier0RegionStack extends Stack {
 }
 
 /**
+ * us-east-1's copies of what us-west-2 writes: the bucket us-west-2's receipts replicate into must
+ * exist before us-west-2's stack configures the replication, and us-east-1's own stack deploys after
+ * us-west-2's, so the copy has a stack of its own that deploys first.
+ */
+export class Tier0EastReplicasStack extends Stack {
+  /** us-east-1's copy of the receipts us-west-2 writes. */
+  public readonly westReceipts: ReplicaBucket;
+
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, { ...props, env: { region: EAST } });
+    this.westReceipts = new ReplicaBucket(this, 'WestReceipts', {
+      tier: TIER,
+      service: SERVICE,
+      bucketName: westReceiptsName(EAST),
+      dataSet: RECEIPTS,
+    });
+  }
+}
+
+/** Props of {@link Tier0WestStack}. */
+export interface Tier0WestStackProps extends Omit<Tier0RegionStackProps, 'region' | 'peerRegion'> {
+  /** The stack of us-east-1's copies, which must exist before this stack replicates into them. */
+  readonly eastReplicas: Tier0EastReplicasStack;
+}
+
+/**
  * us-west-2: a serving region, and the destination of what us-east-1 replicates (the table's
  * replica, the receipts bucket, the secret): the keys and the bucket those copies land in live
- * here, so this stack deploys first.
+ * here, so this stack deploys before us-east-1's. The receipts it writes go to a bucket of its own,
+ * replicated to us-east-1.
  */
 export class Tier0WestStack extends Tier0RegionStack {
-  constructor(scope: Construct, id: string, props: Omit<Tier0RegionStackProps, 'region' | 'peerRegion'>) {
+  constructor(scope: Construct, id: string, props: Tier0WestStackProps) {
     super(scope, id, { ...props, region: WEST, peerRegion: EAST });
     const cartsKey = new ReplicaKey(this, 'CartsKey', { aliasName: GlobalTable.replicaKeyAliasName(TABLE_NAME) });
-    const receipts = new ReplicaBucket(this, 'Receipts', {
+    // us-west-2's copy of the receipts us-east-1 writes: read here, never written (it replicates nowhere).
+    const eastReceipts = new ReplicaBucket(this, 'Receipts', {
       tier: TIER,
       service: SERVICE,
       bucketName: bucketName(WEST),
+      dataSet: RECEIPTS,
+    });
+    const westReceipts = new ReplicatedBucket(this, 'WestReceipts', {
+      tier: TIER,
+      service: SERVICE,
+      bucketName: westReceiptsName(WEST),
+      replicaRegion: EAST,
+      replicaBucketName: westReceiptsName(EAST),
+      rpoObjective: RECEIPTS_RPO,
+      dataSet: RECEIPTS,
     });
     const secretKey = new SecretReplicaKey(this, 'SecretKey', { tier: TIER, service: SERVICE });
     // This region serves as us-east-1 does, from its own copies: a region loss in us-east-1 leaves it every grant it needs.
     GlobalTable.fromReplica(this, 'CartsReplica', TABLE_NAME, cartsKey.key).grantReadWriteData(this.fleet.role);
-    receipts.grantReadWrite(this.fleet.role);
-    acknowledgeObjectGrant(this.fleet.role, receipts.bucket);
+    eastReceipts.grantRead(this.fleet.role);
+    acknowledgeObjectGrant(this.fleet.role, eastReceipts.bucket, 'read');
+    westReceipts.grantReadWrite(this.fleet.role);
+    acknowledgeObjectGrant(this.fleet.role, westReceipts.bucket, 'write');
     secretKey.grantReadReplica(this.fleet.role, SECRET_NAME);
     new GoldenSignalsDashboard(this, 'Dashboard', {
       tier: TIER,
@@ -204,6 +259,8 @@ export class Tier0WestStack extends Tier0RegionStack {
 export interface Tier0EastStackProps extends Omit<Tier0RegionStackProps, 'region' | 'peerRegion'> {
   /** The us-west-2 stack: its load balancer joins the latency records and the dashboard. */
   readonly west: Tier0WestStack;
+  /** us-east-1's copies of what us-west-2 writes: this region's fleet reads them. */
+  readonly eastReplicas: Tier0EastReplicasStack;
 }
 
 /**
@@ -235,12 +292,18 @@ export class Tier0EastStack extends Tier0RegionStack {
       bucketName: bucketName(EAST),
       replicaRegion: WEST,
       replicaBucketName: bucketName(WEST),
-      // Receipts are rendered from the carts table (where the RPO-critical state lives) and re-rendered after a
-      // failover: losing the last 15 minutes of them (S3 Replication Time Control's bound) loses nothing that cannot be rebuilt.
-      rpoObjective: Duration.minutes(15),
+      rpoObjective: RECEIPTS_RPO,
+      dataSet: RECEIPTS,
     });
     receipts.grantReadWrite(this.fleet.role);
-    acknowledgeObjectGrant(this.fleet.role, receipts.bucket);
+    acknowledgeObjectGrant(this.fleet.role, receipts.bucket, 'write');
+    // The receipts us-west-2 wrote, from this region's copy (by name: a reference would cross stacks).
+    const westReceipts = s3.Bucket.fromBucketAttributes(this, 'WestReceiptsCopy', {
+      bucketName: westReceiptsName(EAST),
+      encryptionKey: props.eastReplicas.westReceipts.encryptionKey,
+    });
+    westReceipts.grantRead(this.fleet.role);
+    acknowledgeObjectGrant(this.fleet.role, westReceipts, 'read');
     const secret = new EncryptedSecret(this, 'PaymentApiKey', {
       tier: TIER,
       service: SERVICE,
@@ -290,27 +353,29 @@ export class Tier0EastStack extends Tier0RegionStack {
 }
 
 /**
- * Acknowledges the wildcards of `grantReadWrite` on a bucket: the instances write objects under
- * keys chosen at run time (so `<bucket>/*`), abort their own multipart uploads and delete objects
- * (versioning keeps what they delete), and have S3 encrypt each object with a data key of the
- * bucket's key.
+ * Acknowledges the wildcards of `grantReadWrite` (or `grantRead`) on a bucket: the instances write
+ * objects under keys chosen at run time (so `<bucket>/*`), abort their own multipart uploads and
+ * delete objects (versioning keeps what they delete), and have S3 encrypt each object with a data
+ * key of the bucket's key; a reader gets objects and lists under any key.
  */
-function acknowledgeObjectGrant(role: iam.IRole, bucket: s3.Bucket): void {
-  const logicalId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
-  const reason = `the ${SERVICE} instances read and write objects of ${bucket.node.scope!.node.id} under keys chosen at run time; versioning keeps what they delete, and S3 encrypts each object with a data key of the bucket's key`;
-  for (const finding of [
-    'Action::s3:Abort*',
-    'Action::s3:DeleteObject*',
-    `Resource::<${logicalId}.Arn>/*`,
-    'Action::kms:GenerateDataKey*',
-    'Action::kms:ReEncrypt*',
-  ]) {
+function acknowledgeObjectGrant(role: iam.IRole, bucket: s3.IBucket, access: 'read' | 'write'): void {
+  const name = bucket.node.scope!.node.id;
+  const reason =
+    access === 'write'
+      ? `the ${SERVICE} instances read and write objects of ${name} under keys chosen at run time; versioning keeps what they delete, and S3 encrypts each object with a data key of the bucket's key`
+      : `the ${SERVICE} instances read objects of ${name} (the other region's receipts) under keys chosen at run time`;
+  const findings =
+    access === 'write'
+      ? ['Action::s3:Abort*', 'Action::s3:DeleteObject*', 'Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*']
+      : ['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*'];
+  for (const finding of [...findings, `Resource::${nagName(Stack.of(role).resolve(bucket.arnForObjects('*')))}`]) {
     Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
   }
 }
 
 /** The stacks of the TIER_0 example. */
 export interface Tier0Stacks {
+  readonly eastReplicas: Tier0EastReplicasStack;
   readonly west: Tier0WestStack;
   readonly east: Tier0EastStack;
 }
@@ -321,14 +386,17 @@ export interface Tier0Stacks {
  */
 export function addTier0ActiveActive(app: App, domain: ExampleDomain): Tier0Stacks {
   const description = 'ha-constructs example: TIER_0 active/active in us-east-1 and us-west-2';
-  const west = new Tier0WestStack(app, 'Tier0-us-west-2', { domain, description });
-  const east = new Tier0EastStack(app, 'Tier0-us-east-1', { domain, west, description });
-  // Once deployed, Resilience Hub assesses both regions' stacks against TIER_0's objectives every day.
-  new ResilienceHubApp(east, 'ResilienceHub', { tier: TIER, service: SERVICE, stacks: [west, east] });
+  const eastReplicas = new Tier0EastReplicasStack(app, 'Tier0-us-east-1-Replicas', { description });
+  const west = new Tier0WestStack(app, 'Tier0-us-west-2', { domain, eastReplicas, description });
+  // us-west-2's receipts replicate into the copy, which must exist first.
+  west.addStackDependency(eastReplicas);
+  const east = new Tier0EastStack(app, 'Tier0-us-east-1', { domain, west, eastReplicas, description });
+  // Once deployed, Resilience Hub assesses the service's stacks against TIER_0's objectives every day.
+  new ResilienceHubApp(east, 'ResilienceHub', { tier: TIER, service: SERVICE, stacks: [eastReplicas, west, east] });
   for (const stack of [west, east]) {
     acknowledgeHaFinding(stack, 'HA-RES2', CARTS_RPO_UNPROVEN);
   }
-  return { west, east };
+  return { eastReplicas, west, east };
 }
 
 /** Why TIER_0's region RTO and RPO stay unproven, and what would prove them (the report keeps saying so). */

@@ -32,6 +32,7 @@ import {
   SloAlarms,
   SyntheticCanary,
 } from '../../lib';
+import { nagName } from '../nag-name';
 import { ExampleDomain } from '../tier0-active-active';
 
 const TIER = ServiceTier.TIER_2;
@@ -474,21 +475,6 @@ function acknowledgeImageGrant(role: iam.IRole, bucket: s3.IBucket): void {
   ]) {
     Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
   }
-}
-
-/** A policy resource as cdk-nag names it in a finding: `<X.Arn>` for a reference, joins joined. */
-function nagName(value: unknown): string {
-  if (typeof value === 'string') {
-    return value;
-  }
-  const token = value as { Ref?: string; 'Fn::GetAtt'?: string[]; 'Fn::Join'?: [string, unknown[]] };
-  if (token.Ref) {
-    return `<${token.Ref}>`;
-  }
-  if (token['Fn::GetAtt']) {
-    return `<${token['Fn::GetAtt'].join('.')}>`;
-  }
-  return token['Fn::Join'] ? token['Fn::Join'][1].map(nagName).join(token['Fn::Join'][0]) : JSON.stringify(value);
 }
 
 /** The stacks of the TIER_2 example, in deployment order. */

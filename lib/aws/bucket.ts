@@ -46,6 +46,15 @@ interface BucketCommonProps {
    * @default - a new SSE-S3 bucket (`AccessLogs`) that keeps logs for tier.logRetentionDays
    */
   readonly serverAccessLogsBucket?: s3.IBucket;
+  /**
+   * The data set this bucket holds a copy of, when several replicated pairs hold one: in an
+   * active/active service each region writes its own `ReplicatedBucket`, which replicates to a
+   * `ReplicaBucket` in the other regions, and every region reads the others' copies. Give all of
+   * them the same name, and the HA checks treat them as one store: each region may write its own
+   * pair (whose writes replicate) and read the others' copies.
+   * @default - the pair is its own data set
+   */
+  readonly dataSet?: string;
 }
 
 /** Props of {@link ReplicaBucket}. */
@@ -87,6 +96,7 @@ export class ReplicaBucket extends Construct {
   constructor(scope: Construct, id: string, props: ReplicaBucketProps) {
     super(scope, id);
     requireBucketName('bucketName', props.bucketName, this);
+    requireDataSet(props.dataSet, this);
     const region = Stack.of(this).region;
     const problem = Token.isUnresolved(region)
       ? undefined
@@ -113,6 +123,7 @@ export class ReplicaBucket extends Construct {
       component: 'ReplicaBucket',
       failureDomain: FailureDomain.REGION,
       role: props.role ?? HaRole.REPLICA,
+      dataSet: props.dataSet,
     });
   }
 
@@ -229,6 +240,7 @@ export class ReplicatedBucket extends Construct {
       }
     }
     requireBucketName('replicaBucketName', props.replicaBucketName, this);
+    requireDataSet(props.dataSet, this);
     if (props.bucketName !== undefined) {
       requireBucketName('bucketName', props.bucketName, this);
     }
@@ -337,6 +349,7 @@ export class ReplicatedBucket extends Construct {
       component: 'ReplicatedBucket',
       failureDomain: FailureDomain.REGION,
       dataRpoSeconds,
+      dataSet: props.dataSet,
     });
   }
 
@@ -443,6 +456,16 @@ function requireBucketName(prop: string, name: string, scope: Construct): void {
   if (!Token.isUnresolved(name) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) {
     throw validationError(
       `${prop} must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, got: ${name}`,
+      scope,
+    );
+  }
+}
+
+/** A data set's name is a token of the HA record: lowercase words joined by hyphens, as a service's name. */
+function requireDataSet(dataSet: string | undefined, scope: Construct): void {
+  if (dataSet !== undefined && !/^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/.test(dataSet)) {
+    throw validationError(
+      `dataSet must be 1-64 lowercase letters, digits and hyphens, starting and ending with a letter or digit, got: ${JSON.stringify(dataSet)}`,
       scope,
     );
   }

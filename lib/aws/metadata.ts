@@ -33,6 +33,11 @@ export interface AttachHaMetadataOptions {
    * @default - the tier's region RPO applies
    */
   readonly dataRpoSeconds?: number;
+  /**
+   * The data set the store holds a copy of (see `HaMetadata.dataSet`).
+   * @default - the store and its replicas are their own data set
+   */
+  readonly dataSet?: string;
 }
 
 /** The priority `Tags.of(scope).add` gives a tag: a user's own `Tags.of(...)` of the same key still wins by order, as it would. */

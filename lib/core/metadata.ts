@@ -80,6 +80,12 @@ export interface HaMetadata {
    * the tier's objective applies.
    */
   readonly dataRpoSeconds?: number;
+  /**
+   * The data set a store holds a copy of, when several replicated stores hold one (each region of an
+   * active/active service writes its own replicated bucket): the checks then treat them as one store.
+   * Absent means the store and its replicas are their own data set.
+   */
+  readonly dataSet?: string;
 }
 
 /** A record as read back by {@link parseHaMetadata}: the objectives are always there. */
@@ -96,6 +102,7 @@ export interface HaMetadataInput {
   readonly component: string;
   readonly allowedRegions?: readonly string[];
   readonly dataRpoSeconds?: number;
+  readonly dataSet?: string;
 }
 
 /** Builds the record (with keys in a fixed order, so synthesized output is deterministic). */
@@ -114,6 +121,7 @@ export function haMetadata(input: HaMetadataInput): HaMetadata {
     ...(isBuiltInTier(input.tier) ? {} : { objectives: input.tier.toObjectives() }),
     ...(input.allowedRegions ? { allowedRegions: [...input.allowedRegions] } : {}),
     ...(input.dataRpoSeconds !== undefined ? { dataRpoSeconds: input.dataRpoSeconds } : {}),
+    ...(input.dataSet !== undefined ? { dataSet: input.dataSet } : {}),
   };
 }
 
@@ -152,6 +160,8 @@ export interface HaRecordOptions {
   readonly role?: HaRole;
   /** The data set's own, looser region RPO objective (see {@link HaMetadata.dataRpoSeconds}). */
   readonly dataRpoSeconds?: number;
+  /** The data set the store holds a copy of (see {@link HaMetadata.dataSet}). */
+  readonly dataSet?: string;
 }
 
 /**
@@ -167,6 +177,7 @@ export function haRecordOf(service: string, props: HaRecordProps, options: HaRec
     component: options.component,
     allowedRegions: props.allowedRegions,
     dataRpoSeconds: options.dataRpoSeconds,
+    dataSet: options.dataSet,
   });
 }
 
@@ -185,6 +196,9 @@ export function parseHaMetadata(value: unknown): ParsedHaMetadata | undefined {
     return undefined;
   }
   if (record.dataRpoSeconds !== undefined && typeof record.dataRpoSeconds !== 'number') {
+    return undefined;
+  }
+  if (record.dataSet !== undefined && typeof record.dataSet !== 'string') {
     return undefined;
   }
   if (record.objectives === undefined && record.version === HA_METADATA_VERSION) {

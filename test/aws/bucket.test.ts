@@ -246,6 +246,25 @@ describe('ReplicatedBucket', () => {
     }
   });
 
+  test('GIVEN a dataSet THEN both halves of the pair record it, and a malformed one is a ValidationError', () => {
+    for (const { template } of [synth({ dataSet: 'receipts' }), synthReplica({ dataSet: 'receipts' })]) {
+      const [bucket] = Object.values(
+        template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: {} } }),
+      );
+      expect(bucket.Metadata[HA_METADATA_KEY]).toMatchObject({ dataSet: 'receipts' });
+    }
+    expectValidationError(
+      () => synth({ dataSet: 'Receipts of 2026' }),
+      'dataSet must be 1-64 lowercase letters, digits and hyphens, starting and ending with a letter or digit, ' +
+        'got: "Receipts of 2026"',
+    );
+    expectValidationError(
+      () => synthReplica({ dataSet: '-receipts' }),
+      'dataSet must be 1-64 lowercase letters, digits and hyphens, starting and ending with a letter or digit, ' +
+        'got: "-receipts"',
+    );
+  });
+
   test('WHEN the tier RPO is below what RTC bounds and no rpoObjective is stated THEN it is a ValidationError', () => {
     expectValidationError(
       () => synth({ tier: ServiceTier.TIER_1 }),

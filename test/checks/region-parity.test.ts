@@ -46,13 +46,38 @@ test('Tier 0: the us-west-2 fleet may use its own copies of the carts table, the
     'dynamodb table checkout-carts@us-west-2',
     'key of dynamodb table checkout-carts@us-west-2',
     'key of s3 bucket checkout-receipts-*-us-east-1@us-west-2',
+    'key of s3 bucket checkout-receipts-west-*-us-east-1@us-west-2',
     'key of s3 bucket checkout-revisions-*-us-east-1@us-west-2',
     'key of secret checkout/payment-api-key@us-west-2',
     's3 bucket checkout-receipts-*-us-east-1@us-west-2',
+    's3 bucket checkout-receipts-west-*-us-east-1@us-west-2',
     's3 bucket checkout-revisions-*-us-east-1@us-west-2',
     'secret checkout/payment-api-key@us-west-2',
   ]);
   expect(parityFindings(stacks.filter((s) => s.name.startsWith('Tier0')))).toEqual([]);
+});
+
+test('Tier 0: each region writes its receipts to its own replicated bucket, and only reads the copy of the other region receipts', () => {
+  const tier0 = stacks.filter((s) => s.name.startsWith('Tier0'));
+  const servingWrites = (inputs: readonly StackInput[]) =>
+    checkInputs({ cloudFormation: [...inputs] }).findings.filter((f) => f.rule === 'HA-DR6');
+  expect(servingWrites(tier0)).toEqual([]);
+  // us-west-2 allowed to write the copy of us-east-1's receipts (what the example did before): lost with the region.
+  const widened = structuredClone(tier0);
+  const west = widened.find((s) => s.name === 'Tier0-us-west-2')!;
+  const statements = Object.values(west.template.Resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy')
+    .map((r) => (r.Properties!.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement)
+    .find((st) => JSON.stringify(st).includes('Receipts7BD6'))!;
+  const receiptObjects = statements
+    .flatMap((st) => [st.Resource].flat())
+    .find((r) => JSON.stringify(r).includes('Receipts7BD6') && JSON.stringify(r).includes('/*'));
+  statements.push({ Action: 's3:PutObject', Resource: receiptObjects, Effect: 'Allow' } as never);
+  const [finding, ...rest] = servingWrites(widened);
+  expect(rest).toEqual([]);
+  expect(finding.message).toMatch(
+    /^FleetInstanceRole\w+, compute of checkout in us-west-2, may write Tier0-us-west-2\/Receipts\w+, which copies nothing/,
+  );
 });
 
 test('Tier 1: the standby has feature flags and a client policy of its own, and its fleet may read them', () => {

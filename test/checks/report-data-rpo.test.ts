@@ -4,6 +4,7 @@ import { ReplicaBucket, ReplicatedBucket } from '../../lib/aws/bucket';
 import { checkInputs } from '../../lib/checks/check';
 import { HA_METADATA_KEY, S3_RTC_REPLICATION_SECONDS, ServiceTier } from '../../lib/core';
 import { expectValidationError, testApp } from '../util';
+import { activeActiveReceipts } from './rules/cases-data';
 
 /**
  * A TIER_0 service whose only data store is a replicated bucket with its own RPO objective. The
@@ -116,5 +117,29 @@ describe('a data set with its own region RPO objective', () => {
       () => tier0Buckets(Duration.millis(500)),
       "rpoObjective must be whole seconds of at least TIER_0's region RPO (1 s): it states a looser objective for this data set, got: 0.5 s",
     );
+  });
+});
+
+describe('GIVEN an active/active service whose us-west-2 compute may use the replica of us-east-1 receipts', () => {
+  const serviceOf = (westActions: string[]) => checkInputs(activeActiveReceipts(westActions)).services[0];
+
+  test('WHEN it may write the replica THEN the region RPO is unbounded, naming the role and the replica', () => {
+    const service = serviceOf(['s3:GetObject', 's3:PutObject']);
+    expect(service.regionRpoSeconds).toBeNull();
+    expect(service.status.regionRpo).toBe('not-met');
+    expect(service.derivation).toContainEqual(
+      expect.objectContaining({
+        quantity: 'regionRpo',
+        stack: 'West',
+        resource: 'Receipts',
+        basis: 'West/AppRole writes it while us-west-2 serves, and it copies nothing to another region',
+      }),
+    );
+  });
+
+  test('WHEN it may only read the replica THEN the replica does not bound the region RPO', () => {
+    const service = serviceOf(['s3:GetObject']);
+    expect(service.derivation.filter((s) => s.quantity === 'regionRpo').map((s) => s.resource)).toEqual(['Receipts']);
+    expect(service.derivation.find((s) => s.quantity === 'regionRpo')?.stack).toBe('East');
   });
 });

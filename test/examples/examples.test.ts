@@ -16,6 +16,7 @@ expect.extend(haMatchers);
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
 const STACK_IDS = [
+  'Tier0-us-east-1-Replicas',
   'Tier0-us-west-2',
   'Tier0-us-east-1',
   'Tier1-us-west-2-Keys',

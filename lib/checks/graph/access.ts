@@ -75,6 +75,66 @@ export function storeGrants(graph: ResourceGraph, role: GraphResource): StoreGra
   return [...merged.values()].map(({ ref, actions }) => ({ ...ref, actions: [...actions].sort() }));
 }
 
+/** Actions that change what a bucket or table holds: the writes a copy must carry to another region. */
+const WRITE_ACTIONS: Record<string, readonly string[]> = {
+  'AWS::S3::Bucket': ['s3:putobject', 's3:deleteobject', 's3:deleteobjectversion'],
+  'AWS::DynamoDB::Table': ['dynamodb:putitem', 'dynamodb:updateitem', 'dynamodb:deleteitem', 'dynamodb:batchwriteitem'],
+};
+
+/** The buckets and single-region tables `role` may write, as the resources of the graph they are. */
+export function writableStores(graph: ResourceGraph, role: GraphResource): GraphResource[] {
+  const found = new Map<string, GraphResource>();
+  for (const statement of roleStatements(graph, role)) {
+    if ((str(statement.Effect) ?? 'Allow') !== 'Allow') {
+      continue;
+    }
+    const actions = strings(statement.Action).map((a) => a.toLowerCase());
+    for (const value of resourceValues(statement.Resource)) {
+      const store = storeResourceOf(graph, role, value);
+      const writes = store && WRITE_ACTIONS[store.type];
+      if (store && writes?.some((action) => allows(actions, action))) {
+        found.set(store.key, store);
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+/** The bucket or table a policy resource names, when it is one of the graph's. */
+function storeResourceOf(graph: ResourceGraph, role: GraphResource, value: unknown): GraphResource | undefined {
+  const text = render(value, { graph, stack: role.stack, region: role.region! });
+  if (text === undefined) {
+    return undefined;
+  }
+  const own = /^\{\{([^.}]+)\.Arn\}\}/.exec(text) ?? /^\{\{([^.}]+)\}\}$/.exec(text);
+  if (own) {
+    const target = graph.get(own[1].replace('|', '/'));
+    return target && WRITE_ACTIONS[target.type] ? target : undefined;
+  }
+  const bucket = /^arn:[^:]*:s3:::([^/]+)/.exec(text)?.[1];
+  return bucket === undefined
+    ? undefined
+    : graph.ofType('AWS::S3::Bucket').find((b) => bucketName(graph, b) === bucket);
+}
+
+/**
+ * The data set of each store identity that declares one (`service/dataSet`), its keys' identities
+ * included: replicated pairs of one data set, which each region of an active/active service writes
+ * its own of (`HaMetadata.dataSet`).
+ */
+export function dataSets(graph: ResourceGraph): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const bucket of graph.ofType('AWS::S3::Bucket')) {
+    if (bucket.ha?.dataSet !== undefined) {
+      const identity = storeIdentity(graph, bucket);
+      const dataSet = `${bucket.ha.service}/${bucket.ha.dataSet}`;
+      found.set(identity, dataSet);
+      found.set(`key of ${identity}`, dataSet);
+    }
+  }
+  return found;
+}
+
 /** The regions in which a store identity has a copy. */
 export function storeRegions(graph: ResourceGraph): Map<string, Set<string>> {
   const regions = new Map<string, Set<string>>();
@@ -298,7 +358,7 @@ function storeIdentity(graph: ResourceGraph, store: GraphResource): string {
     case 'AWS::DynamoDB::Table':
       return `dynamodb table ${str(p.TableName) ?? store.key}`;
     case 'AWS::S3::Bucket':
-      return `s3 bucket ${replicationGroup(graph, store)}`;
+      return `s3 bucket ${[...replicationGroup(graph, store)].sort()[0]}`;
     case 'AWS::SecretsManager::Secret':
       return `secret ${str(p.Name) ?? store.key}`;
     case 'AWS::SSM::Parameter':
@@ -363,8 +423,8 @@ function scopeOf(graph: ResourceGraph, resource: GraphResource): Scope {
   return { graph, stack: resource.stack, region: resource.region ?? '*' };
 }
 
-/** Buckets joined by replication share one identity: the alphabetically first literal name among them. */
-function replicationGroup(graph: ResourceGraph, bucket: GraphResource): string {
+/** The names of the buckets joined to this one by replication (its own included): they share one identity. */
+function replicationGroup(graph: ResourceGraph, bucket: GraphResource): Set<string> {
   const names = new Set<string>([bucketName(graph, bucket)]);
   const buckets = graph.ofType('AWS::S3::Bucket');
   let grown = true;
@@ -389,7 +449,7 @@ function replicationGroup(graph: ResourceGraph, bucket: GraphResource): string {
       }
     }
   }
-  return [...names].sort()[0];
+  return names;
 }
 
 /** The store copies a key encrypts, in the key's region. */

@@ -21,6 +21,8 @@ export interface HaRecord {
   readonly allowedRegions?: readonly string[];
   /** A data set's own, looser region RPO objective (seconds), when its owner stated one. */
   readonly dataRpoSeconds?: number;
+  /** The data set a store holds a copy of, when several replicated stores hold one. */
+  readonly dataSet?: string;
   /** Where the record came from: the full record, tags/labels (built-in tiers only), or `ha-report --tier`. */
   readonly source: 'metadata' | 'tags' | 'labels' | 'option';
 }

@@ -1,6 +1,8 @@
+import { DrStrategy } from '../../core';
 import { ResourceGraph } from '../graph/graph';
 import { planRules, scheduleIntervalHours } from '../graph/backup';
 import { GraphResource } from '../graph/model';
+import { uncopiedServingWrites } from '../graph/serving-writes';
 import { isPrimaryStore, regionReplication } from '../graph/stores';
 import { ServiceStack } from '../services';
 import { addMax, figure, Figure, serviceAnchor } from './figure';
@@ -68,7 +70,20 @@ export function regionRpoFigure(graph: ResourceGraph, stacks: readonly ServiceSt
       figures: [],
     });
   }
-  if (stores.length === 0) {
+  // Every region of an active/active service writes all the time: a write no copy carries is lost with its region.
+  const keys = new Set(resources.map((r) => r.key));
+  const activeActive = stacks.some((s) => s.record.strategy === DrStrategy.ACTIVE_ACTIVE);
+  for (const { role, region, store } of activeActive ? uncopiedServingWrites(graph, (r) => keys.has(r.key)) : []) {
+    rpo.unbounded = true;
+    rpo.steps.push({
+      quantity: 'regionRpo',
+      stack: store.stack,
+      resource: store.address,
+      basis: `${role.stack}/${role.address} writes it while ${region} serves, and it copies nothing to another region`,
+      figures: [],
+    });
+  }
+  if (stores.length === 0 && !rpo.unbounded) {
     rpo.value = 0;
     rpo.steps.push({ quantity: 'regionRpo', ...anchor, value: 0, basis: 'no data stores in the service', figures: [] });
   }

@@ -17,6 +17,7 @@ import { CrossRegionReplica } from './dr/CrossRegionReplica';
 import { DataResidency } from './dr/DataResidency';
 import { RegionParity } from './dr/RegionParity';
 import { ReplicationLag } from './dr/ReplicationLag';
+import { ServingWritesCopied } from './dr/ServingWritesCopied';
 import { DrillMeasurementsFresh } from './drl/DrillMeasurementsFresh';
 import { DrillTemplate } from './drl/DrillTemplate';
 import { CustomerManagedKeys } from './enc/CustomerManagedKeys';
@@ -62,6 +63,7 @@ export {
   DataResidency,
   ReplicationLag,
   RegionParity,
+  ServingWritesCopied,
   DrillTemplate,
   DrillMeasurementsFresh,
   CustomerManagedKeys,
@@ -103,6 +105,7 @@ export const HA_RULES: readonly HaRule[] = [
   DataResidency,
   ReplicationLag,
   RegionParity,
+  ServingWritesCopied,
   BackupRetention,
   BackupPlanPerTier,
   RestoreTesting,

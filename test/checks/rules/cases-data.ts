@@ -13,9 +13,10 @@ import {
   RetainStatefulResources,
   SecretReplicas,
   SecretRotation,
+  ServingWritesCopied,
   TlsOnlyDataAccess,
 } from '../../../lib/checks/rules';
-import { HaRole, ServiceTier } from '../../../lib/core';
+import { HA_METADATA_KEY, HaRole, ServiceTier } from '../../../lib/core';
 import { cfn, merge, record, tf } from '../fixtures/builders';
 import { RuleCase } from './cases';
 
@@ -92,7 +93,64 @@ function twoRegions(standbyActions: string[] | undefined) {
   return merge(primary, standby);
 }
 
+/**
+ * TIER_0 in two regions: us-east-1's bucket replicates into us-west-2's, and us-west-2's compute is
+ * granted `westActions` on that copy.
+ */
+export function activeActiveReceipts(westActions: string[]) {
+  const T0 = { tier: ServiceTier.TIER_0 };
+  const profile = { Type: 'AWS::IAM::InstanceProfile', Properties: { Roles: [{ Ref: 'AppRole' }] } };
+  const east = cfn(
+    {
+      Receipts: {
+        Type: 'AWS::S3::Bucket',
+        Properties: {
+          BucketName: 'receipts-east',
+          ReplicationConfiguration: {
+            Role: 'arn:aws:iam::111122223333:role/replication',
+            Rules: [{ Status: 'Enabled', Destination: { Bucket: 'arn:aws:s3:::receipts-west' } }],
+          },
+        },
+      },
+    },
+    { ...T0, name: 'East' },
+  );
+  const west = cfn(
+    {
+      Receipts: {
+        Type: 'AWS::S3::Bucket',
+        Properties: { BucketName: 'receipts-west' },
+        Metadata: { [HA_METADATA_KEY]: record(ServiceTier.TIER_0, HaRole.REPLICA) },
+      },
+      AppRole: { Type: 'AWS::IAM::Role', Properties: {} },
+      Profile: profile,
+      Grant: {
+        Type: 'AWS::IAM::Policy',
+        Properties: {
+          Roles: [{ Ref: 'AppRole' }],
+          PolicyDocument: {
+            Statement: [{ Effect: 'Allow', Action: westActions, Resource: 'arn:aws:s3:::receipts-west/*' }],
+          },
+        },
+      },
+    },
+    { ...T0, name: 'West', region: 'us-west-2' },
+  );
+  return merge(east, west);
+}
+
 export const DATA_CASES: RuleCase[] = [
+  {
+    rule: ServingWritesCopied,
+    engine: 'cloudformation',
+    stack: 'West',
+    resource: 'AppRole',
+    message:
+      'AppRole, compute of shop in us-west-2, may write West/Receipts, which copies nothing to another region: ' +
+      'what us-west-2 writes there is lost with it',
+    compliant: activeActiveReceipts(['s3:GetObject']),
+    nonCompliant: activeActiveReceipts(['s3:GetObject', 's3:PutObject']),
+  },
   {
     rule: RegionParity,
     engine: 'cloudformation',

@@ -1,4 +1,4 @@
-import { allows, computeRoles, ComputeRole, StoreGrant, storeGrants, storeRegions } from '../../graph/access';
+import { allows, computeRoles, ComputeRole, dataSets, StoreGrant, storeGrants, storeRegions } from '../../graph/access';
 import { fail, Evaluation, HaRule, pass, RuleContext } from '../rule';
 import { tierOf } from '../support';
 
@@ -32,6 +32,7 @@ export const RegionParity: HaRule = {
       }
     }
     const copies = storeRegions(graph);
+    const sets = dataSets(graph);
     const evaluations: Evaluation[] = [];
     for (const [, roles] of byService) {
       const regions = [...new Set(roles.map((r) => r.region))];
@@ -51,7 +52,7 @@ export const RegionParity: HaRule = {
               ? [...roles.filter((r) => r.region === target.region)].flatMap((r) => grants.get(r.role.key)!)
               : [];
           for (const grant of needed) {
-            const problem = missing(grant, held, target.region, copies);
+            const problem = missing(grant, held, target.region, copies, sets);
             if (problem) {
               problems.push(
                 `${problem} (${reference.role.stack}/${reference.role.address} in ${reference.region} may)`,
@@ -74,18 +75,32 @@ export const RegionParity: HaRule = {
   },
 };
 
-/** What `held` lacks of `grant` in `region`, or undefined when it covers it. */
+/** Actions that only read: a region must hold them on its copy of every pair of a data set. */
+const READ_ONLY = /^(s3:get|s3:list|kms:decrypt$|kms:describekey$)/;
+
+/**
+ * What `held` lacks of `grant` in `region`, or undefined when it covers it. A write the region holds on
+ * another pair of the same data set covers a write on this pair's copy: in an active/active service each
+ * region writes its own pair (which replicates) and only reads the copies of the others'.
+ */
 function missing(
   grant: StoreGrant,
   held: readonly StoreGrant[],
   region: string,
   copies: Map<string, Set<string>>,
+  sets: Map<string, string>,
 ): string | undefined {
   // A database user exists wherever the cluster does.
   if (!copies.get(grant.identity.split(' as ')[0])?.has(region)) {
     return `has no copy of ${grant.identity} in its region`;
   }
   const local = held.filter((h) => h.identity === grant.identity && h.region === region).flatMap((h) => h.actions);
-  const lacking = grant.actions.filter((action) => !allows(local, action));
+  const dataSet = sets.get(grant.identity);
+  const sameDataSet = held
+    .filter((h) => dataSet !== undefined && sets.get(h.identity) === dataSet && h.region === region)
+    .flatMap((h) => h.actions);
+  const lacking = grant.actions.filter(
+    (action) => !allows(local, action) && (READ_ONLY.test(action) || !allows(sameDataSet, action)),
+  );
   return lacking.length === 0 ? undefined : `may not ${lacking.join(', ')} on the ${region} copy of ${grant.identity}`;
 }
