@@ -52,6 +52,9 @@ export const GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY = composeSerial([
  * could no longer carry the other's load).
  *
  * What the templates cannot show for TIER_0, and the example says so rather than hiding it:
+ * - when a zone is lost, another replica leads the splits its leaders led, in a time Google does not
+ *   publish (and no drill can fail a Spanner zone), so the AZ RTO is unproven though the load
+ *   balancer takes the zone's instances out in 14 s: a warning (HA-RES2);
  * - the time Spanner takes to move its leaders when the leader region is lost is not published, nor
  *   is the time the surviving fleet takes to scale out to twice its load, so the region RTO stays
  *   unproven until a region drill measures them (`recordDrillMeasurement`, a `promotion` record on
@@ -182,7 +185,7 @@ export function addGcpTier0ActiveActive(
   acknowledgeHaFinding(
     stack,
     'HA-RES1',
-    `The global load balancer's published SLA is 99.99%, the whole TIER_0 target: with the fleets of two regions in parallel and Spanner multi-region (99.999%) in series behind it, published SLAs compose to ${(GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY * 100).toFixed(5)}%. AZ RTO, AZ RPO and region RPO are met; the region RTO stays unproven until a region drill measures Spanner's unpublished leader failover and the fleets' scale-out to twice their load`,
+    `The global load balancer's published SLA is 99.99%, the whole TIER_0 target: with the fleets of two regions in parallel and Spanner multi-region (99.999%) in series behind it, published SLAs compose to ${(GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY * 100).toFixed(5)}%. AZ RPO and region RPO are met; the AZ and region RTOs stay unproven: Spanner publishes no time for moving its leaders out of a lost zone or region, and a region drill has yet to measure that and the fleets' scale-out to twice their load`,
   );
   addHaChecks(stack);
   configureStateBackend(stack, stateBackend);

@@ -58,6 +58,15 @@ describe('the report on a Spanner database', () => {
     ]);
   });
 
+  test("GIVEN nam3 THEN a zone loses no write, and the time to lead the lost zone's splits is unknown", () => {
+    const report = service('nam3');
+    expect(steps(report, 'azRpo')).toEqual([expect.objectContaining({ value: 0 })]);
+    const [zone] = steps(report, 'azRto');
+    expect(zone.value).toBeUndefined();
+    expect(zone.basis).toContain('in a time Google does not publish');
+    expect(report.status).toMatchObject({ azRto: 'unproven', azRpo: 'met' });
+  });
+
   test('GIVEN nam3 and no drill THEN the leader failover is unknown: region RTO unproven, nothing to start', () => {
     const report = service('nam3');
     const [decision, leaders] = steps(report, 'regionRto');

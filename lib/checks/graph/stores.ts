@@ -202,6 +202,19 @@ export function zoneFailover(
       return {
         rto: { ...at, basis: 'zonal Cloud SQL instance: restore in another zone, time not published', figures: [] },
       };
+    case 'google_spanner_database':
+      // Replicas in other zones hold every committed write; the splits led from the lost zone stall until
+      // another replica leads them, in a time Google does not publish and no drill can cause.
+      return {
+        rto: {
+          ...at,
+          basis:
+            "Spanner: another replica takes over the leadership of the lost zone's splits by itself, in a time " +
+            'Google does not publish',
+          figures: [],
+        },
+        rpoSeconds: 0,
+      };
     default:
       return undefined;
   }
