@@ -64,10 +64,15 @@ export const DRILL_MEASUREMENT_TARGETS: Readonly<Record<DrillStep, DrillMeasurem
     resourceTypes: [...AURORA_CLUSTERS, 'google_sql_database_instance', 'google_spanner_database', ...RUNBOOKS],
   },
   'writer-creation': { stack: false, resourceTypes: [...AURORA_CLUSTERS, ...RUNBOOKS] },
-  // The report counts an Auto Scaling group's scale-up; a Google instance group's is not modelled yet.
+  // A Google fleet's measurement goes on its instance group (the report reads it beside the autoscaler).
   'scale-up': {
     stack: false,
-    resourceTypes: ['AWS::AutoScaling::AutoScalingGroup', 'aws_autoscaling_group', ...RUNBOOKS],
+    resourceTypes: [
+      'AWS::AutoScaling::AutoScalingGroup',
+      'aws_autoscaling_group',
+      'google_compute_region_instance_group_manager',
+      ...RUNBOOKS,
+    ],
   },
   restore: { stack: true, resourceTypes: ['AWS::Backup::BackupPlan', 'aws_backup_plan'] },
 };

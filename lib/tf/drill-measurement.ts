@@ -17,7 +17,7 @@ import { validationError } from './diagnostics';
  * the tier's `drillIntervalDays` after `measuredOn`. An older one is stale and the step is unknown
  * again. Record the worst of the drill's runs, on the resource the step concerns:
  *
- * - `scale-up`: the standby fleet (its autoscaling group) or the runbook that scales it;
+ * - `scale-up`: the standby fleet (its autoscaling group, or a Google fleet's instance group) or the runbook that scales it;
  * - `promotion`: the secondary cluster or Cloud SQL replica, or the promotion runbook; `writer-creation`:
  *   the headless secondary cluster or the promotion runbook;
  * - `decision`: the stack (or the runbook the person starts);

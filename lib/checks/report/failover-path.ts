@@ -1,5 +1,6 @@
 import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, DrillStep, DrStrategy } from '../../core';
 import { cloudSqlDrReplica } from '../graph/cloud-sql';
+import { GOOGLE_INSTANCE_GROUP_TYPES } from '../graph/google-backends';
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
 import { isAurora, regionReplication } from '../graph/stores';
@@ -172,7 +173,9 @@ export function failoverPath(
   ];
   const scaleUpPath = scaleUp.map((step) => {
     const fleet = graph.get(`${step.stack}/${step.resource}`);
-    return fleet ? measured(drills, 'scale-up', [fleet, ...scalers], step) : step;
+    // A Google autoscaler's measurement is recorded on the instance group it scales.
+    const groups = fleet ? graph.referencedBy(fleet, ...GOOGLE_INSTANCE_GROUP_TYPES) : [];
+    return fleet ? measured(drills, 'scale-up', [fleet, ...groups, ...scalers], step) : step;
   });
   steps.push(...promotionPath, ...leaderMoves, ...scaleUpPath);
   return {

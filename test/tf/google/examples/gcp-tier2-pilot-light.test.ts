@@ -3,6 +3,7 @@ import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { addGcpTier2PilotLight } from '../../../../examples/gcp-tier2-pilot-light';
 import { checkInputs } from '../../../../lib/checks/check';
 import { HA_METADATA_KEY } from '../../../../lib/core';
+import { recordDrillMeasurement } from '../../../../lib/tf/drill-measurement';
 import { resourcesOf, TerraformJson, terraformJson } from '../util';
 
 type Report = ReturnType<typeof checkInputs>;
@@ -146,4 +147,26 @@ describe('example gcp-tier2-pilot-light: least privilege', () => {
       );
     },
   );
+});
+
+describe('example gcp-tier2-pilot-light: a drill measured the standby scale-up', () => {
+  test('THEN the scale-up step counts the fresh measurement recorded on the standby fleet, and nothing else becomes known', () => {
+    const stack = addGcpTier2PilotLight(Testing.app());
+    const today = new Date().toISOString().slice(0, 10);
+    recordDrillMeasurement(stack.node.findChild('FleetStandby'), {
+      step: 'scale-up',
+      seconds: 420,
+      measuredOn: today,
+      drill: 'region drill of 2026-Q4',
+    });
+    invokeAspects(stack);
+    const json = terraformJson(stack) as unknown as Record<string, unknown>;
+    const [service] = checkInputs({ terraform: [{ name: stack.node.id, json }] }).services;
+    const scaleUp = service.derivation.find((s) => s.basis.startsWith('autoscaler scales the group from 0 to 2'));
+    expect(scaleUp).toEqual(
+      expect.objectContaining({ value: 420, measurement: expect.objectContaining({ seconds: 420 }) }),
+    );
+    // The promotion is still unmeasured, and nothing starts either step: the region RTO stays unmet.
+    expect(service.status.regionRto).toBe('not-met');
+  });
 });
