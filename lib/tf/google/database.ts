@@ -82,8 +82,9 @@ export interface HaCloudSqlProps extends GoogleHaProps {
   readonly activeRegion?: string;
   /**
    * Designate the replica as the primary's DR replica (advanced DR: replica failover, switchover,
-   * the write endpoint). Cloud SQL accepts the designation only once the replica runs: on the first
-   * deployment of a new database, apply with `false`, then with the default.
+   * the write endpoint). The primary can name only a replica that exists (Google's samples create
+   * both instances, then designate): on the first deployment of a new database, apply with
+   * `false`, then with the default.
    * @default true
    */
   readonly designateDrReplica?: boolean;
@@ -169,8 +170,9 @@ export interface HaCloudSqlProps extends GoogleHaProps {
  * instance writes (the Cloud DNS API is enabled for it). The day of a region outage and after:
  *
  * 1. Failover: `gcloud sql instances promote-replica <replica> --failover` makes the DR replica the
- *    writer; the write endpoint follows it. Cloud SQL makes the old primary its DR replica once the
- *    old region is back. Google publishes no duration for the promotion: a drill measures it.
+ *    writer; the write endpoint follows it. Cloud SQL tries to add the old primary back as its
+ *    replica once the old region is online. Google publishes no duration for the promotion: a
+ *    drill measures it (`recordDrillMeasurement(database.replica, { step: 'promotion', ... })`).
  * 2. The next apply: set `activeRegion` to `replicaRegion`. The same two instances are rendered with
  *    their roles swapped (the promoted one writes, with backups, point-in-time recovery and REGIONAL
  *    availability; the old primary replicates from it); no address, name or key changes, so
