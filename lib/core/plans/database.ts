@@ -1154,10 +1154,11 @@ export function planCloudSql(tier: ServiceTier, intent: CloudSqlIntent): CloudSq
  */
 function activeRole(intent: CloudSqlIntent, advancedDr: boolean, problems: PlanProblem[]): 'primary' | 'replica' {
   const active = intent.activeRegion;
-  if (active === undefined || active === intent.region || intent.region === undefined) {
+  const replicaActive = intent.hasReplica && active !== undefined && active === intent.replicaRegion;
+  if (active === undefined || (!replicaActive && (active === intent.region || intent.region === undefined))) {
     return 'primary';
   }
-  if (!intent.hasReplica || (intent.replicaRegion !== undefined && active !== intent.replicaRegion)) {
+  if (!replicaActive && (!intent.hasReplica || intent.replicaRegion !== undefined)) {
     const allowed = [intent.region, intent.replicaRegion].filter((r) => r !== undefined).join(' or ');
     problems.push({
       prop: 'activeRegion',

@@ -498,6 +498,10 @@ describe('planCloudSql: advanced disaster recovery and the writer', () => {
     expect(planCloudSql(ServiceTier.TIER_1, { ...SQL, activeRegion: 'eu-west1' }).problems[0].prop).toBe(
       'activeRegion',
     );
+    // A primary region unknown at synthesis: the replica's region still names the replica.
+    expect(planCloudSql(ServiceTier.TIER_1, { ...SQL, region: undefined, activeRegion: 'us-east1' }).writer).toBe(
+      'replica',
+    );
     const pending = planCloudSql(ServiceTier.TIER_1, { ...SQL, designateDrReplica: false });
     expect(pending.designateDrReplica).toBe(false);
     expect(pending.warnings.map((w) => w.id)).toEqual(['designateDrReplica']);
