@@ -1,15 +1,19 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { HaRole, MultiAzNetwork, ServiceTier } from '../../lib';
 import { ImageRepository } from '../../lib/aws/image-repository';
 import { RegistryReplication } from '../../lib/aws/registry-replication';
+import { FailoverRunbooks, FailoverTrigger } from '../../lib/aws/runbooks';
 import { ResilientService } from '../../lib/aws/service';
 import { checkInputs } from '../../lib/checks/check';
 import { ImagesInRegion } from '../../lib/checks/rules/dr/ImagesInRegion';
+import { FAILOVER_STEP_METADATA_KEY } from '../../lib/core';
 import { graphInputsOf } from '../../lib/testing/synthesized';
+import { nagErrors } from '../nag';
 import { expectValidationError, testApp } from '../util';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 
 // Every test builds in a bare `new App()`, as a user's jest test does (testApp).
 
@@ -51,10 +55,21 @@ function twoRegions() {
   };
   service(primary, HaRole.PRIMARY, images.repository);
   const standbyService = service(standby, HaRole.STANDBY, images.replicaIn(standby));
-  return { app, primary, standby, images, standbyService };
+  const runbooks = new FailoverRunbooks(standby, 'Runbooks', {
+    tier: ServiceTier.TIER_1,
+    service: 'orders',
+    standbyService: {
+      clusterName: standbyService.cluster.clusterName,
+      serviceName: standbyService.service.serviceName,
+    },
+    primaryTaskCount: standbyService.primaryTaskCount,
+    failoverTrigger: FailoverTrigger.operator(Duration.minutes(5)),
+  });
+  return { app, primary, standby, images, standbyService, runbooks };
 }
 
 type Json = ReturnType<typeof JSON.parse>;
+const PAGE = 'arn:aws:cloudwatch:us-west-2:111111111111:alarm:orders-region-down';
 let built: ReturnType<typeof twoRegions>;
 let primary: Template;
 let standby: Template;
@@ -188,6 +203,63 @@ describe('ResilientService by digest', () => {
   });
 });
 
+describe('the standby scale-up runbook (FailoverRunbooks standbyService)', () => {
+  let document: { Properties: Json; Metadata: Json };
+  beforeAll(() => {
+    const documents = Object.entries(standby.findResources('AWS::SSM::Document'));
+    expect(documents.map(([id]) => id)).toEqual([expect.stringMatching(/^RunbooksScaleStandbyServiceDocument/)]);
+    document = documents[0][1] as never;
+  });
+
+  test("THEN its defaults are the primary's task count, and the warm standby runs one task per AZ", () => {
+    expect(built.standbyService.taskCount.desired).toBe(3);
+    const parameters = document.Properties.Content.parameters;
+    expect([parameters.MinCapacity, parameters.DesiredCount, parameters.MaxCapacity].map((p) => p.default)).toEqual([
+      9, 9, 18,
+    ]);
+    expect(parameters.ClusterName.default).toEqual({ Ref: expect.stringMatching(/^ServiceCluster/) });
+    expect(parameters.ServiceName.default).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Service/), 'Name'] });
+  });
+
+  test('THEN it raises the scaling bounds before the desired count, and waits up to the region RTO', () => {
+    const steps = document.Properties.Content.mainSteps as Json[];
+    expect(steps.map((s) => [s.name, s.inputs.Service, s.inputs.Api])).toEqual([
+      ['RaiseScalingBounds', 'application-autoscaling', 'RegisterScalableTarget'],
+      ['ScaleToPrimaryCount', 'ecs', 'UpdateService'],
+      ['WaitForTasks', 'ecs', 'DescribeServices'],
+    ]);
+    expect(steps[0].inputs).toMatchObject({
+      ResourceId: 'service/{{ ClusterName }}/{{ ServiceName }}',
+      ScalableDimension: 'ecs:service:DesiredCount',
+      MinCapacity: '{{ MinCapacity }}',
+    });
+    expect(steps[1].inputs).toMatchObject({ service: '{{ ServiceName }}', desiredCount: '{{ DesiredCount }}' });
+    expect(steps[2]).toMatchObject({
+      timeoutSeconds: ServiceTier.TIER_1.regionRtoSeconds,
+      inputs: { PropertySelector: '$.services[0].runningCount', DesiredValues: ['{{ DesiredCount }}'] },
+    });
+  });
+
+  test('THEN the report reads it as the scale-up step, started by a person with a stated decision time', () => {
+    expect(document.Metadata[FAILOVER_STEP_METADATA_KEY]).toEqual({
+      step: 'scale-up',
+      startedBy: 'operator',
+      decisionSeconds: 300,
+    });
+  });
+
+  test('THEN its role may update and describe only that service, and cdk-nag finds nothing', () => {
+    const policy = Object.values(standby.findResources('AWS::IAM::ManagedPolicy'))[0] as Json;
+    const statements = policy.Properties.PolicyDocument.Statement as Json[];
+    expect(statements.map((s) => [s.Sid, s.Action])).toEqual([
+      ['ScaleThisService', ['ecs:UpdateService', 'ecs:DescribeServices']],
+      ['RaiseScalingBounds', 'application-autoscaling:RegisterScalableTarget'],
+    ]);
+    expect(JSON.stringify(statements[0].Resource)).toMatch(/:service\/.*ServiceCluster.*\/.*Service/);
+    expect(nagErrors(built.runbooks)).toEqual([]);
+  });
+});
+
 describe('bad props', () => {
   const stack = () => new Stack(testApp(), 'Primary', { env: { region: 'us-east-1' } });
 
@@ -286,6 +358,45 @@ describe('bad props', () => {
           imageTagOrDigest,
           requiredCount: 2,
           maxCount: 4,
+        }),
+      message,
+    );
+  });
+});
+
+describe('the standby scale-up runbook: triggers and bad input', () => {
+  test('GIVEN an alarm trigger THEN the alarm starts the scale-up runbook', () => {
+    const stack = new Stack(testApp(), 'Alarmed', { env: { region: 'us-west-2' } });
+    new FailoverRunbooks(stack, 'Runbooks', {
+      tier: ServiceTier.TIER_1,
+      standbyService: { clusterName: 'orders', serviceName: 'orders-app' },
+      primaryTaskCount: { min: 9, desired: 9, max: 18 },
+      failoverTrigger: FailoverTrigger.alarm(cloudwatch.Alarm.fromAlarmArn(stack, 'Page', PAGE)),
+    });
+    const rule = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'))[0] as Json;
+    expect(rule.Properties.Targets).toHaveLength(1);
+    expect(JSON.stringify(rule.Properties.Targets[0].Arn)).toContain('ScaleStandbyService');
+  });
+
+  test.each<[string, object, string]>([
+    [
+      'a standby service without its primary count',
+      { standbyService: { clusterName: 'c', serviceName: 's' } },
+      'standbyService and primaryTaskCount must be given together, got: only standbyService',
+    ],
+    [
+      'a count whose desired exceeds its maximum',
+      { standbyService: { clusterName: 'c', serviceName: 's' }, primaryTaskCount: { min: 3, desired: 9, max: 6 } },
+      'primaryTaskCount must satisfy min ≤ desired ≤ max, got: 3, 9, 6',
+    ],
+  ])('GIVEN %s THEN an error names the prop', (_name, props, message) => {
+    const stack = new Stack(testApp(), 'Bad', { env: { region: 'us-west-2' } });
+    expectValidationError(
+      () =>
+        new FailoverRunbooks(stack, 'Runbooks', {
+          tier: ServiceTier.TIER_1,
+          failoverTrigger: FailoverTrigger.operator(Duration.minutes(5)),
+          ...props,
         }),
       message,
     );

@@ -126,7 +126,7 @@ function tfValues(p: Intent): RepositoryValues {
   };
 }
 
-test.each(intents(intent, 10).map((p, i) => [i, p] as const))(
+test.each(intents(intent, 6).map((p, i) => [i, p] as const))(
   'intent %i: the CDK repository and its Terraform twin render the same plan',
   (_, p) => {
     const cdk = cdkValues(p);

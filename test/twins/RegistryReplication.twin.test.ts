@@ -103,7 +103,7 @@ function tfValues(p: Intent): ReplicationValues {
   };
 }
 
-test.each(intents(intent, 8).map((p, i) => [i, p] as const))(
+test.each(intents(intent, 5).map((p, i) => [i, p] as const))(
   'intent %i: the CDK registry and its Terraform twin render the same rules and templates',
   (_, p) => {
     const cdk = cdkValues(p);

@@ -199,7 +199,7 @@ function tfValues(p: Intent): ServiceValues {
   };
 }
 
-test.each(intents(intent, 12).map((p, i) => [i, p] as const))(
+test.each(intents(intent, 8).map((p, i) => [i, p] as const))(
   'intent %i: the CDK service and its Terraform twin render the same plan',
   (_, p) => {
     const cdk = cdkValues(p);
