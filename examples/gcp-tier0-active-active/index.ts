@@ -20,7 +20,7 @@ import { configureStateBackend, StateBackendOptions, stateBackendFromContext } f
 import { requireTerraformVersion } from '../../lib/tf/terraform-version';
 
 const SERVICE = 'checkout';
-/** Spanner's nam3 has two read-write regions, us-east4 (the default leader region) and us-east1, and a witness in us-central1. */
+/** Spanner's nam3: read-write regions us-east4 (the default leader region) and us-east1, witness us-central1. */
 const CONFIGURATION = 'nam3';
 const PRIMARY = 'us-east4';
 const SECONDARY = 'us-east1';
@@ -185,7 +185,11 @@ export function addGcpTier0ActiveActive(
   acknowledgeHaFinding(
     stack,
     'HA-RES1',
-    `The global load balancer's published SLA is 99.99%, the whole TIER_0 target: with the fleets of two regions in parallel and Spanner multi-region (99.999%) in series behind it, published SLAs compose to ${(GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY * 100).toFixed(5)}%. AZ RPO and region RPO are met; the AZ and region RTOs stay unproven: Spanner publishes no time for moving its leaders out of a lost zone or region, and a region drill has yet to measure that and the fleets' scale-out to twice their load`,
+    "The global load balancer's published SLA is 99.99%, the whole TIER_0 target: with the fleets of two " +
+      'regions in parallel and Spanner multi-region (99.999%) in series behind it, published SLAs compose to ' +
+      `${(GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY * 100).toFixed(5)}%. AZ RPO and region RPO are met; the AZ and ` +
+      'region RTOs stay unproven: Spanner publishes no time for moving its leaders out of a lost zone or ' +
+      "region, and a region drill has yet to measure that and the fleets' scale-out to twice their load",
   );
   addHaChecks(stack);
   configureStateBackend(stack, stateBackend);

@@ -5,7 +5,7 @@ import { tf } from './fixtures/builders';
 
 const TODAY = new Date('2026-03-10T09:00:00Z');
 
-/** A TIER_0 service: a global load balancer over fleets in nam3's read-write regions, and a Spanner database on `config`. */
+/** A TIER_0 service: a global load balancer over fleets in nam3's read-write regions, Spanner on `config`. */
 function service(config: string, database: Record<string, unknown> = {}): ServiceReport {
   const fleet = (region: string) => ({
     region,
@@ -43,7 +43,7 @@ const steps = (report: ServiceReport, quantity: string): DerivationStep[] =>
   report.derivation.filter((d) => d.quantity === quantity && d.resource === 'google_spanner_database.db');
 
 describe('the report on a Spanner database', () => {
-  test('GIVEN nam3 THEN region RPO 0 from the published quorum commit, and the 99.999% multi-region SLA in series', () => {
+  test('GIVEN nam3 THEN region RPO 0 from the published quorum commit, the 99.999% SLA in series', () => {
     const report = service('nam3');
     expect(report.regionRpoSeconds).toBe(0);
     expect(steps(report, 'regionRpo')).toEqual([
@@ -84,7 +84,7 @@ describe('the report on a Spanner database', () => {
     expect(report.lowerBounds.regionRto).toBe(15 + 20);
   });
 
-  test("GIVEN a key in nam3's witness region THEN the regions left carry twice their load: two serve, not three", () => {
+  test("GIVEN a key in nam3's witness region THEN the region left carries twice its load: two serve", () => {
     const absorb = service('nam3').derivation.filter((d) => d.resource.startsWith('google_compute_region_autoscaler.'));
     expect(absorb.map((d) => d.basis.slice(0, 57))).toEqual([
       'when a region fails, the regions left carry twice their l',
@@ -92,7 +92,7 @@ describe('the report on a Spanner database', () => {
     ]);
   });
 
-  test('GIVEN a regional configuration THEN the data has no copy outside its region and a single writer in series', () => {
+  test('GIVEN a regional configuration THEN no copy outside its region, and a single writer in series', () => {
     const report = service('regional-us-east1');
     expect(report.status.regionRpo).toBe('not-met');
     expect(steps(report, 'availability')).toEqual([

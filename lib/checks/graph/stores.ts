@@ -332,7 +332,9 @@ export function regionReplication(graph: ResourceGraph, store: GraphResource): C
       if (configuration === undefined || configuration.startsWith('custom-')) {
         return {
           ...at,
-          basis: `Spanner instance configuration ${configuration ?? 'not literal in the template'}: its regions are not known`,
+          basis:
+            `Spanner instance configuration ${configuration ?? 'not literal in the template'}: ` +
+            'its regions are not known',
           figures: [],
         };
       }

@@ -123,7 +123,8 @@ export function planRegionalEntry(tier: ServiceTier, intent: RegionalEntryIntent
   if (room < 0) {
     problem(
       'tier',
-      `tier must allow Cloud DNS to detect a failed region (${detectionSeconds} s: probes every ${intervalSeconds} s, ` +
+      `tier must allow Cloud DNS to detect a failed region (${detectionSeconds} s: ` +
+        `probes every ${intervalSeconds} s, ` +
         `${unhealthyThreshold} failures, ${timeoutSeconds} s timeout) within its region RTO, got: ` +
         `${tier.name} (${tier.regionRtoSeconds} s)`,
     );

@@ -195,7 +195,8 @@ export function planSpanner(tier: ServiceTier, intent: SpannerIntent): SpannerPl
       problem(
         'servingRegions',
         `servingRegions must be the read-write regions of ${intent.configuration} (${regions.readWrite.join(', ')}): ` +
-          `a fleet elsewhere writes across regions and is not where the data fails over to, got: ${serving.join(', ') || 'none'}`,
+          'a fleet elsewhere writes across regions and is not where the data fails over to, ' +
+          `got: ${serving.join(', ') || 'none'}`,
       );
     }
   }
@@ -252,7 +253,8 @@ export function planSpanner(tier: ServiceTier, intent: SpannerIntent): SpannerPl
       id: 'backupRetention',
       message:
         `${tier.name} keeps backups ${tier.backupRetentionDays} days, Spanner at most ` +
-        `${SPANNER_BACKUP_RETENTION_MAX_DAYS}: backups are kept ${SPANNER_BACKUP_RETENTION_MAX_DAYS} days; export older copies`,
+        `${SPANNER_BACKUP_RETENTION_MAX_DAYS}: backups are kept ${SPANNER_BACKUP_RETENTION_MAX_DAYS} days; ` +
+        'export older copies',
     });
   }
 

@@ -211,7 +211,10 @@ export class HaSpanner extends Construct {
           {
             displayName: `High-priority CPU above ${percent}% for ${alert.durationSeconds / 60} minutes`,
             conditionThreshold: {
-              filter: `metric.type="spanner.googleapis.com/instance/cpu/utilization_by_priority" AND resource.type="spanner_instance" AND resource.label.instance_id="${this.instance.name}" AND metric.label.priority="high"`,
+              filter:
+                'metric.type="spanner.googleapis.com/instance/cpu/utilization_by_priority" AND ' +
+                `resource.type="spanner_instance" AND resource.label.instance_id="${this.instance.name}" AND ` +
+                'metric.label.priority="high"',
               // Every database's and the system's high-priority work, summed for the instance.
               aggregations: [
                 {
@@ -231,7 +234,11 @@ export class HaSpanner extends Construct {
         notificationChannels: [...props.notificationChannels],
         documentation: {
           mimeType: 'text/markdown',
-          content: `High-priority CPU of ${this.node.path} has stayed above ${percent}%, Google's recommended maximum for its configuration, though the autoscaler aims at it: it is at maxProcessingUnits or cannot keep up. Above it, the replicas left after a ${plan.multiRegion ? 'region' : 'zone'} loss cannot carry the load. Raise maxProcessingUnits or find the expensive queries.`,
+          content:
+            `High-priority CPU of ${this.node.path} has stayed above ${percent}%, Google's recommended maximum ` +
+            'for its configuration, though the autoscaler aims at it: it is at maxProcessingUnits or cannot keep ' +
+            `up. Above it, the replicas left after a ${plan.multiRegion ? 'region' : 'zone'} loss cannot carry ` +
+            'the load. Raise maxProcessingUnits or find the expensive queries.',
         },
         userLabels: labels,
       });

@@ -66,7 +66,7 @@ describe('planRegionalEntry', () => {
     ]);
   });
 
-  test('PROPERTY: for every built-in tier, detection + TTL fit the region RTO and probes are at least 30 s apart', () => {
+  test('PROPERTY: for every built-in tier, detection + TTL fit the region RTO, probes 30 s apart or more', () => {
     for (const tier of ServiceTier.BUILT_IN) {
       const plan = planRegionalEntry(tier, INTENT);
       expect(plan.dnsHealth.intervalSeconds).toBeGreaterThanOrEqual(30);

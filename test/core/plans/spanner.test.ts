@@ -48,7 +48,8 @@ describe('planSpanner', () => {
       ServiceTier.TIER_0,
       { configuration: 'nam99' },
       'configuration',
-      'configuration must be one of nam3, eur3, eur6, asia1 or regional-<region>, or come with configurationRegions, got: nam99',
+      'configuration must be one of nam3, eur3, eur6, asia1 or regional-<region>, ' +
+        'or come with configurationRegions, got: nam99',
     ],
     [
       'a witness outside the allowed regions',

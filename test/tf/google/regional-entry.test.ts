@@ -23,7 +23,7 @@ const ZONES: Record<string, string[]> = {
   'us-east1': ['us-east1-b', 'us-east1-c', 'us-east1-d'],
 };
 
-/** A TIER_0 service in a bare cdktf App: fleets in nam3's read-write regions behind a regional entry, data in Spanner. */
+/** A TIER_0 service in a bare cdktf App: fleets in nam3's read-write regions behind the entry, data in Spanner. */
 function service(props: Partial<RegionalEntryProps> = {}): { stack: TerraformStack; entry: RegionalEntry } {
   const stack = new TerraformStack(new App(), 'shop');
   const network = new RegionalNetwork(stack, 'Network', { tier, regions: REGIONS, privateServiceAccess: false });
@@ -100,7 +100,7 @@ describe('RegionalEntry for TIER_0 over us-east4 and us-east1', () => {
     expect(all('google_compute_region_ssl_policy')[0]).toMatchObject({ profile: 'MODERN', min_tls_version: 'TLS_1_2' });
   });
 
-  test('THEN one geo record answers with the healthy regions, probed from 3 regions every 30 s, TTL within the RTO', () => {
+  test('THEN one geo record answers with the healthy regions, probed from 3 regions every 30 s, TTL fitted', () => {
     const record = all('google_dns_record_set').find((r) => r.type === 'A')!;
     expect(record).toMatchObject({
       name: 'shop.example.com.',

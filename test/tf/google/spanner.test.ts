@@ -34,7 +34,7 @@ describe('HaSpanner on nam3 for TIER_0', () => {
     return all[0];
   };
 
-  test('THEN an Enterprise Plus instance on nam3, autoscaled at the multi-region CPU target, without a default schedule', () => {
+  test('THEN an Enterprise Plus instance on nam3, autoscaled at the multi-region CPU target', () => {
     expect(only('google_spanner_instance')).toMatchObject({
       config: 'nam3',
       edition: 'ENTERPRISE_PLUS',
@@ -129,7 +129,13 @@ describe('HaSpanner on nam3 for TIER_0', () => {
         {
           condition_threshold: {
             filter: expect.stringMatching(
-              /^metric\.type="spanner\.googleapis\.com\/instance\/cpu\/utilization_by_priority" AND resource\.type="spanner_instance" AND resource\.label\.instance_id="\$\{google_spanner_instance\.Orders_Instance_\w+\.name\}" AND metric\.label\.priority="high"$/,
+              new RegExp(
+                '^metric\\.type="spanner\\.googleapis\\.com/instance/cpu/utilization_by_priority" AND ' +
+                  'resource\\.type="spanner_instance" AND ' +
+                  'resource\\.label\\.instance_id=' +
+                  '"\\$\\{google_spanner_instance\\.Orders_Instance_\\w+\\.name\\}" AND ' +
+                  'metric\\.label\\.priority="high"$',
+              ),
             ),
             comparison: 'COMPARISON_GT',
             threshold_value: 0.45,

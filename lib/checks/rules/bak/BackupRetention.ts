@@ -23,7 +23,10 @@ export const BackupRetention: HaRule = {
   id: 'HA-BAK1',
   level: 'error',
   category: 'recovery',
-  info: 'RDS and Aurora keep automated backups for at least tier.backupRetentionDays (7 days without a tier); DynamoDB tables have point-in-time recovery; Cloud SQL has backups, PITR and enough retained backups; a Spanner database has a backup schedule keeping them that long (at most 366 days).',
+  info:
+    'RDS and Aurora keep automated backups for at least tier.backupRetentionDays (7 days without a tier); ' +
+    'DynamoDB tables have point-in-time recovery; Cloud SQL has backups, PITR and enough retained backups; ' +
+    'a Spanner database has a backup schedule keeping them that long (at most 366 days).',
   explanation:
     'Replication copies deletes and corruption as faithfully as writes; only backups with point-in-time recovery undo them. The retention bounds how late a bad write can be found and still undone.',
   resourceTypes: TYPES,

@@ -39,7 +39,8 @@ export const SpannerConfiguration: HaRule = {
       if (regional && tier.isMultiRegion) {
         problems.push(
           `${db.address} is on the regional configuration ${configuration}, lost with its region: ${tier.name} ` +
-            `(${tier.strategy}) needs a multi-region configuration such as nam3 (RPO 0, leaders fail over by themselves)`,
+            `(${tier.strategy}) needs a multi-region configuration such as nam3 ` +
+            '(RPO 0, leaders fail over by themselves)',
         );
       }
       const instance = graph.referencedBy(db, 'google_spanner_instance')[0];
@@ -65,7 +66,8 @@ export const SpannerConfiguration: HaRule = {
       if (readWrite && astray.length > 0) {
         problems.push(
           `the service's fleet ${astray[0].address} runs in ${astray[0].region}, not a read-write region of ` +
-            `${configuration} (${readWrite.join(', ')}): its writes cross regions and it is not where leaders fail over to`,
+            `${configuration} (${readWrite.join(', ')}): its writes cross regions and it is not where ` +
+            'leaders fail over to',
         );
       }
       return [outcome(db, problems.length > 0 ? problems.join('; ') : undefined)];

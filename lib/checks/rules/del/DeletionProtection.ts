@@ -23,7 +23,9 @@ export const DeletionProtection: HaRule = {
   id: 'HA-DEL2',
   level: 'error',
   category: 'recovery',
-  info: 'RDS, Aurora, DynamoDB, Cloud SQL and Spanner enable deletion protection; Terraform buckets and Spanner instances do not set force_destroy.',
+  info:
+    'RDS, Aurora, DynamoDB, Cloud SQL and Spanner enable deletion protection; ' +
+    'Terraform buckets and Spanner instances do not set force_destroy.',
   explanation:
     "Deletion protection stops a console click, a script or a compromised credential from deleting the database outside the stack's own lifecycle; force_destroy lets a plan empty a bucket.",
   resourceTypes: TYPES,
@@ -74,7 +76,8 @@ function problemOf(context: RuleContext, r: GraphResource): string | undefined |
       const apiGuard = bool(p.enable_drop_protection) === true;
       return terraformGuard && apiGuard
         ? undefined
-        : `${r.address} can be dropped: keep deletion_protection (Terraform) and set enable_drop_protection = true (API)`;
+        : `${r.address} can be dropped: keep deletion_protection (Terraform) and ` +
+            'set enable_drop_protection = true (API)';
     }
     default:
       return bool(p.force_destroy) === true

@@ -55,7 +55,7 @@ function addressOfService(json: TerraformJson, type: string, api: string): strin
 
 const dependsOn = (body: Record<string, unknown>) => (body.depends_on ?? []) as string[];
 
-/** The service agents each example grants something to (Spanner needs no secret, so no Secret Manager or Pub/Sub agent). */
+/** The service agents each example grants something to (Spanner needs no secret: no Secret Manager, no Pub/Sub). */
 const AGENTS: Record<string, number> = { 'gcp-tier0-active-active': 3, 'gcp-tier2-pilot-light': 5 };
 
 /** The Terraform version each example needs, and why (the rotation schedule's plantimestamp()). */
@@ -80,7 +80,7 @@ describe.each([
     expect(haSnapshot(json)).toMatchSnapshot();
   });
 
-  test('THEN the HA checks run at synthesis: no unacknowledged error, and only what the design cannot show is acknowledged', () => {
+  test('THEN the HA checks run at synthesis: no unacknowledged error, only what the design cannot show', () => {
     const checks = addHaChecks(stack);
     expect(() => Testing.synth(stack, true)).not.toThrow();
     const { report, acknowledged } = checks.lastResult!;
