@@ -1,0 +1,334 @@
+import { GraphResource } from '../../graph/model';
+import { block, blocks, isObject, JsonObject, num, str } from '../../graph/values';
+import { Evaluation, HaRule, outcome, RuleContext, undecided } from '../rule';
+import { tierOf } from '../support';
+
+/** CDK's KubernetesManifest: `Manifest` is a JSON array of objects. */
+const CDK_MANIFEST = 'Custom::AWSCDK-EKS-KubernetesResource';
+const TF_DEPLOYMENTS = ['kubernetes_deployment_v1', 'kubernetes_deployment'];
+const TF_BUDGETS = ['kubernetes_pod_disruption_budget_v1', 'kubernetes_pod_disruption_budget'];
+/** `kubernetes_manifest`: `manifest` is one object in the API's own (camelCase) terms. */
+const TF_MANIFEST = 'kubernetes_manifest';
+const TYPES = [CDK_MANIFEST, ...TF_DEPLOYMENTS, ...TF_BUDGETS, TF_MANIFEST];
+
+/** The zone label, and the one Kubernetes used before 1.17 (still honoured by the scheduler). */
+const ZONE_KEYS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
+/** Stands in for a CloudFormation intrinsic inside a manifest's JSON (an image from a parameter). */
+const UNRESOLVED = 'UNRESOLVED';
+
+type Labels = Readonly<Record<string, string>>;
+
+/** A Deployment as this rule reads it, from either engine. */
+interface DeploymentView {
+  readonly resource: GraphResource;
+  readonly scope: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Labels;
+  readonly spreads: readonly {
+    readonly topologyKey?: string;
+    readonly whenUnsatisfiable?: string;
+    readonly minDomains?: number;
+    readonly matchLabels?: Labels;
+  }[];
+  readonly containers: readonly {
+    readonly name: string;
+    readonly serves: boolean;
+    readonly liveness?: string;
+    readonly readiness?: string;
+  }[];
+}
+
+/** A PodDisruptionBudget: which pods of which namespace it protects. */
+interface BudgetView {
+  readonly scope: string;
+  readonly namespace: string;
+  readonly matchLabels: Labels;
+}
+
+/**
+ * HA-AZ5: Kubernetes Deployments spread over zones as their tier needs, a disruption budget
+ * protects them, and their containers have distinct liveness and readiness probes.
+ */
+export const WorkloadSpread: HaRule = {
+  id: 'HA-AZ5',
+  level: 'error',
+  category: 'availability',
+  needsTier: true,
+  info: "A Kubernetes Deployment of a tier spanning two or more zones has a topology spread constraint over topology.kubernetes.io/zone that selects its pods (for statically stable tiers, whenUnsatisfiable DoNotSchedule with minDomains of at least the tier's minAzs), a PodDisruptionBudget in its namespace selects its pods, and each container that listens on a port has a liveness and a readiness probe that differ.",
+  explanation:
+    'Without a zone spread the scheduler may place every replica in one zone, which a zone loss then takes whole; with ScheduleAnyway, or without minDomains, it piles replicas into the zones it sees when one is short of nodes, so the survivors of the next zone loss are fewer than planned. Without a disruption budget a node drain or upgrade may evict every replica at once. Liveness restarts a container, readiness takes it out of traffic: one probe for both either restarts every replica during a dependency brownout or keeps sending traffic to a replica that cannot serve.',
+  resourceTypes: TYPES,
+  evaluate(context: RuleContext): Evaluation[] {
+    const deployments: DeploymentView[] = [];
+    const budgets: BudgetView[] = [];
+    const undecidable: Evaluation[] = [];
+    for (const resource of context.graph.ofType(...TYPES)) {
+      if (TF_DEPLOYMENTS.includes(resource.type)) {
+        deployments.push(tfDeployment(resource));
+      } else if (TF_BUDGETS.includes(resource.type)) {
+        budgets.push(tfBudget(resource));
+      } else {
+        const objects = manifestObjects(resource);
+        if (objects === undefined) {
+          if (tierOf(context, resource)) {
+            undecidable.push(
+              undecided(resource, `${resource.address}'s manifest is not literal JSON: its Deployments cannot be read`),
+            );
+          }
+          continue;
+        }
+        for (const object of objects) {
+          const kind = str(object.kind);
+          if (kind === 'Deployment') {
+            deployments.push(manifestDeployment(resource, object));
+          } else if (kind === 'PodDisruptionBudget') {
+            budgets.push(manifestBudget(resource, object));
+          }
+        }
+      }
+    }
+    return [
+      ...undecidable,
+      ...deployments.flatMap((deployment) => {
+        const tier = tierOf(context, deployment.resource);
+        if (!tier) {
+          return [];
+        }
+        const problems = [
+          ...spreadProblems(deployment, tier.minAzs, tier.staticallyStable, tier.name),
+          ...(budgets.some((b) => protects(b, deployment)) ? [] : [budgetProblem(deployment)]),
+          ...probeProblems(deployment),
+        ];
+        return [
+          outcome(
+            deployment.resource,
+            problems.length === 0
+              ? undefined
+              : `Deployment ${deployment.namespace}/${deployment.name} (${deployment.resource.address}): ` +
+                  `${problems.join('; ')}`,
+          ),
+        ];
+      }),
+    ];
+  },
+};
+
+function spreadProblems(d: DeploymentView, minAzs: number, hard: boolean, tier: string): string[] {
+  if (minAzs < 2) {
+    return [];
+  }
+  const zone = d.spreads.filter((s) => s.topologyKey !== undefined && ZONE_KEYS.includes(s.topologyKey));
+  const selecting = zone.filter((s) => s.matchLabels !== undefined && selects(s.matchLabels, d.labels));
+  if (zone.length === 0) {
+    return [
+      `no topology spread constraint over topology.kubernetes.io/zone, so the scheduler may place every replica in ` +
+        `one zone (${tier} spans ${minAzs}): add one with maxSkew 1` +
+        (hard ? `, whenUnsatisfiable DoNotSchedule and minDomains ${minAzs}` : ''),
+    ];
+  }
+  if (selecting.length === 0) {
+    return [
+      "the zone spread constraint's labelSelector does not select the Deployment's pods, so it spreads nothing: " +
+        "select the pod template's labels",
+    ];
+  }
+  if (!hard) {
+    return [];
+  }
+  const enforced = selecting.find(
+    (s) => s.whenUnsatisfiable === 'DoNotSchedule' && s.minDomains !== undefined && s.minDomains >= minAzs,
+  );
+  if (enforced) {
+    return [];
+  }
+  const [first] = selecting;
+  return [
+    `the zone spread is whenUnsatisfiable ${first.whenUnsatisfiable ?? 'DoNotSchedule'} with minDomains ` +
+      `${first.minDomains ?? 'unset'}: ${tier} keeps its replicas statically stable over ${minAzs} zones, so set ` +
+      `whenUnsatisfiable DoNotSchedule and minDomains ${minAzs} (else the scheduler piles replicas into the zones ` +
+      'it sees when one is short of nodes)',
+  ];
+}
+
+function budgetProblem(d: DeploymentView): string {
+  return (
+    `no PodDisruptionBudget in namespace ${d.namespace} selects its pods, so a node drain or upgrade may evict ` +
+    "every replica at once: add one (minAvailable: the replicas that carry peak, at most the count less one zone's share)"
+  );
+}
+
+function probeProblems(d: DeploymentView): string[] {
+  const serving = d.containers.some((c) => c.serves) ? d.containers.filter((c) => c.serves) : d.containers;
+  return serving.flatMap((c) => {
+    const missing = [c.liveness === undefined ? 'liveness' : '', c.readiness === undefined ? 'readiness' : ''].filter(
+      Boolean,
+    );
+    if (missing.length > 0) {
+      return [`container ${c.name} has no ${missing.join(' and no ')} probe`];
+    }
+    return c.liveness === c.readiness
+      ? [
+          `container ${c.name}'s liveness and readiness probes make the same request (${c.liveness}): point liveness ` +
+            'at a shallow path (the process answers) and readiness at one that says whether it can serve',
+        ]
+      : [];
+  });
+}
+
+/** Whether a selector's labels all appear among the pods' labels. */
+function selects(selector: Labels, labels: Labels): boolean {
+  const entries = Object.entries(selector);
+  return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
+}
+
+function protects(budget: BudgetView, d: DeploymentView): boolean {
+  return budget.scope === d.scope && budget.namespace === d.namespace && selects(budget.matchLabels, d.labels);
+}
+
+function labelsOf(value: unknown): Labels {
+  if (!isObject(value)) {
+    return {};
+  }
+  return Object.fromEntries(
+    Object.entries(value).flatMap(([key, v]) => (typeof v === 'string' ? [[key, v] as const] : [])),
+  );
+}
+
+/** A probe's handler as one comparable string, or undefined when there is no probe. */
+function handlerOf(
+  probe: JsonObject | undefined,
+  keys: { http: string; tcp: string; grpc: string },
+): string | undefined {
+  if (!probe) {
+    return undefined;
+  }
+  const http = block(probe[keys.http]);
+  if (http) {
+    return `GET ${str(http.path) ?? '/'} on port ${String(http.port ?? '')}`;
+  }
+  const tcp = block(probe[keys.tcp]);
+  if (tcp) {
+    return `TCP on port ${String(tcp.port ?? '')}`;
+  }
+  const grpc = block(probe[keys.grpc]);
+  if (grpc) {
+    return `gRPC ${String(grpc.service ?? '')} on port ${String(grpc.port ?? '')}`;
+  }
+  const exec = block(probe.exec);
+  return exec ? `exec ${JSON.stringify(exec.command ?? [])}` : 'a probe';
+}
+
+// ---- Terraform: the provider's typed resources (snake_case, blocks as lists or objects) ----------
+
+/** Resources of one Terraform stack and provider (alias) reach the same cluster. */
+function tfScope(resource: GraphResource): string {
+  return `${resource.stack}|${str(resource.properties.provider) ?? 'kubernetes'}`;
+}
+
+function tfDeployment(resource: GraphResource): DeploymentView {
+  const metadata = block(resource.properties.metadata);
+  const template = block(block(resource.properties.spec)?.template);
+  const pod = block(template?.spec);
+  const keys = { http: 'http_get', tcp: 'tcp_socket', grpc: 'grpc' };
+  return {
+    resource,
+    scope: tfScope(resource),
+    namespace: str(metadata?.namespace) ?? 'default',
+    name: str(metadata?.name) ?? resource.address,
+    labels: labelsOf(block(template?.metadata)?.labels),
+    spreads: blocks(pod?.topology_spread_constraint).map((s) => ({
+      topologyKey: str(s.topology_key),
+      whenUnsatisfiable: str(s.when_unsatisfiable),
+      minDomains: num(s.min_domains),
+      matchLabels: labelsOf(block(s.label_selector)?.match_labels),
+    })),
+    containers: blocks(pod?.container).map((c) => ({
+      name: str(c.name) ?? 'container',
+      serves: blocks(c.port).length > 0,
+      liveness: handlerOf(block(c.liveness_probe), keys),
+      readiness: handlerOf(block(c.readiness_probe), keys),
+    })),
+  };
+}
+
+function tfBudget(resource: GraphResource): BudgetView {
+  return {
+    scope: tfScope(resource),
+    namespace: str(block(resource.properties.metadata)?.namespace) ?? 'default',
+    matchLabels: labelsOf(block(block(resource.properties.spec)?.selector)?.match_labels),
+  };
+}
+
+// ---- Manifests: CDK's KubernetesManifest and Terraform's kubernetes_manifest (the API's terms) ---
+
+/** The objects a manifest resource applies; undefined when its JSON cannot be read. */
+function manifestObjects(resource: GraphResource): JsonObject[] | undefined {
+  if (resource.type === TF_MANIFEST) {
+    return isObject(resource.properties.manifest) ? [resource.properties.manifest] : undefined;
+  }
+  const text = manifestText(resource.properties.Manifest);
+  if (text === undefined) {
+    return undefined;
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return (Array.isArray(parsed) ? parsed : [parsed]).filter(isObject);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The manifest's JSON text: a literal, or an `Fn::Join` whose intrinsic parts stand inside JSON strings. */
+function manifestText(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    return value;
+  }
+  const join = isObject(value) ? value['Fn::Join'] : undefined;
+  if (!Array.isArray(join) || join[0] !== '' || !Array.isArray(join[1])) {
+    return undefined;
+  }
+  return join[1].map((part: unknown) => (typeof part === 'string' ? part : UNRESOLVED)).join('');
+}
+
+/** Objects of one CloudFormation stack and cluster, or of one Terraform stack and provider. */
+function manifestScope(resource: GraphResource): string {
+  if (resource.type === TF_MANIFEST) {
+    return tfScope(resource);
+  }
+  return `${resource.stack}|${JSON.stringify(resource.properties.ClusterName ?? '')}`;
+}
+
+function manifestDeployment(resource: GraphResource, object: JsonObject): DeploymentView {
+  const metadata = block(object.metadata);
+  const template = block(block(object.spec)?.template);
+  const pod = block(template?.spec);
+  const keys = { http: 'httpGet', tcp: 'tcpSocket', grpc: 'grpc' };
+  return {
+    resource,
+    scope: manifestScope(resource),
+    namespace: str(metadata?.namespace) ?? 'default',
+    name: str(metadata?.name) ?? resource.address,
+    labels: labelsOf(block(template?.metadata)?.labels),
+    spreads: blocks(pod?.topologySpreadConstraints).map((s) => ({
+      topologyKey: str(s.topologyKey),
+      whenUnsatisfiable: str(s.whenUnsatisfiable),
+      minDomains: num(s.minDomains),
+      matchLabels: labelsOf(block(s.labelSelector)?.matchLabels),
+    })),
+    containers: blocks(pod?.containers).map((c) => ({
+      name: str(c.name) ?? 'container',
+      serves: blocks(c.ports).length > 0,
+      liveness: handlerOf(block(c.livenessProbe), keys),
+      readiness: handlerOf(block(c.readinessProbe), keys),
+    })),
+  };
+}
+
+function manifestBudget(resource: GraphResource, object: JsonObject): BudgetView {
+  return {
+    scope: manifestScope(resource),
+    namespace: str(block(object.metadata)?.namespace) ?? 'default',
+    matchLabels: labelsOf(block(block(object.spec)?.selector)?.matchLabels),
+  };
+}

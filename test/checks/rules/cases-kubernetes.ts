@@ -1,0 +1,148 @@
+import { WorkloadSpread } from '../../../lib/checks/rules/az/WorkloadSpread';
+import { ServiceTier } from '../../../lib/core';
+import { cfn, tf } from '../fixtures/builders';
+import { RuleCase } from './cases';
+
+const T1 = { tier: ServiceTier.TIER_1 };
+const LABELS = { 'app.kubernetes.io/name': 'orders' };
+
+/** A Deployment's pod spec in the API's terms, spread over zones as `zone` says. */
+function podSpec(zone: Record<string, unknown> | undefined, readinessPath = '/health/ready') {
+  return {
+    topologySpreadConstraints: zone
+      ? [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', labelSelector: { matchLabels: LABELS }, ...zone }]
+      : [],
+    containers: [
+      {
+        name: 'orders',
+        ports: [{ containerPort: 8080 }],
+        livenessProbe: { httpGet: { path: '/health/live', port: 8080 } },
+        readinessProbe: { httpGet: { path: readinessPath, port: 8080 } },
+      },
+    ],
+  };
+}
+
+/** A CDK KubernetesManifest holding a Deployment (and a budget unless told otherwise). */
+function manifest(spec: Record<string, unknown>, budget = true) {
+  const objects = [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'orders', namespace: 'shop' },
+      spec: { selector: { matchLabels: LABELS }, template: { metadata: { labels: LABELS }, spec } },
+    },
+    ...(budget
+      ? [
+          {
+            apiVersion: 'policy/v1',
+            kind: 'PodDisruptionBudget',
+            metadata: { name: 'orders', namespace: 'shop' },
+            spec: { minAvailable: 6, selector: { matchLabels: LABELS } },
+          },
+        ]
+      : []),
+  ];
+  return {
+    Workload: {
+      Type: 'Custom::AWSCDK-EKS-KubernetesResource',
+      Properties: { ClusterName: 'shop', Manifest: JSON.stringify(objects) },
+    },
+  };
+}
+
+const HARD = { whenUnsatisfiable: 'DoNotSchedule', minDomains: 3 };
+
+/** A Terraform Deployment (the provider's typed resource) spread as `zone` says, and its budget in `namespace`. */
+function tfWorkload(zone: Record<string, unknown>, budgetNamespace = 'shop') {
+  return {
+    kubernetes_deployment_v1: {
+      orders: {
+        metadata: { name: 'orders', namespace: 'shop' },
+        spec: {
+          template: {
+            metadata: { labels: LABELS },
+            spec: {
+              topology_spread_constraint: [
+                { topology_key: 'topology.kubernetes.io/zone', label_selector: [{ match_labels: LABELS }], ...zone },
+              ],
+              container: [
+                {
+                  name: 'orders',
+                  port: [{ container_port: 8080 }],
+                  liveness_probe: { http_get: { path: '/health/live', port: '8080' } },
+                  readiness_probe: { http_get: { path: '/health/ready', port: '8080' } },
+                },
+              ],
+            },
+          },
+        },
+      },
+    },
+    kubernetes_pod_disruption_budget_v1: {
+      orders: {
+        metadata: { name: 'orders', namespace: budgetNamespace },
+        spec: { min_available: '6', selector: { match_labels: LABELS } },
+      },
+    },
+  };
+}
+
+/** HA-AZ5: Kubernetes workloads spread over zones, under a disruption budget, with two probes. */
+export const KUBERNETES_CASES: RuleCase[] = [
+  {
+    rule: WorkloadSpread,
+    engine: 'cloudformation',
+    stack: 'App',
+    resource: 'Workload',
+    message: 'no topology spread constraint over topology.kubernetes.io/zone',
+    compliant: cfn(manifest(podSpec(HARD)), T1),
+    nonCompliant: cfn(manifest(podSpec(undefined)), T1),
+  },
+  {
+    rule: WorkloadSpread,
+    engine: 'cloudformation',
+    stack: 'App',
+    resource: 'Workload',
+    message: 'whenUnsatisfiable ScheduleAnyway with minDomains unset: TIER_1 keeps its replicas statically stable',
+    // TIER_2 is not statically stable: a soft spread is what it asks for.
+    compliant: cfn(manifest(podSpec({ whenUnsatisfiable: 'ScheduleAnyway' })), { tier: ServiceTier.TIER_2 }),
+    nonCompliant: cfn(manifest(podSpec({ whenUnsatisfiable: 'ScheduleAnyway' })), T1),
+  },
+  {
+    rule: WorkloadSpread,
+    engine: 'cloudformation',
+    stack: 'App',
+    resource: 'Workload',
+    message: 'no PodDisruptionBudget in namespace shop selects its pods',
+    compliant: cfn(manifest(podSpec(HARD)), T1),
+    nonCompliant: cfn(manifest(podSpec(HARD), false), T1),
+  },
+  {
+    rule: WorkloadSpread,
+    engine: 'cloudformation',
+    stack: 'App',
+    resource: 'Workload',
+    message: "container orders's liveness and readiness probes make the same request (GET /health/live on port 8080)",
+    compliant: cfn(manifest(podSpec(HARD)), T1),
+    nonCompliant: cfn(manifest(podSpec(HARD, '/health/live')), T1),
+  },
+  {
+    rule: WorkloadSpread,
+    engine: 'terraform-aws',
+    stack: 'app',
+    resource: 'kubernetes_deployment_v1.orders',
+    message: 'minDomains 2: TIER_1 keeps its replicas statically stable over 3 zones',
+    compliant: tf(tfWorkload({ when_unsatisfiable: 'DoNotSchedule', min_domains: 3 }), T1),
+    nonCompliant: tf(tfWorkload({ when_unsatisfiable: 'DoNotSchedule', min_domains: 2 }), T1),
+  },
+  {
+    rule: WorkloadSpread,
+    engine: 'terraform-aws',
+    stack: 'app',
+    resource: 'kubernetes_deployment_v1.orders',
+    message: 'no PodDisruptionBudget in namespace shop selects its pods',
+    compliant: tf(tfWorkload({ when_unsatisfiable: 'DoNotSchedule', min_domains: 3 }), T1),
+    nonCompliant: tf(tfWorkload({ when_unsatisfiable: 'DoNotSchedule', min_domains: 3 }, 'default'), T1),
+  },
+];
