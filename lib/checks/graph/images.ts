@@ -88,8 +88,12 @@ function containerImages(task: GraphResource): unknown[] {
 
 function sourceOf(graph: ResourceGraph, task: GraphResource, value: unknown): ContainerImageSource {
   const image = flatten(value);
-  const repository = referencedRepositories(graph, task, value)[0];
   const match = ECR_IMAGE.exec(image);
+  // A repository of another stack comes through an export the image cannot name: the task's only one is it.
+  const all = graph.referencedBy(task, ...REPOSITORY_TYPES);
+  const unstated = image.split('/')[0].includes(UNKNOWN) && (!match || match[1] === UNKNOWN);
+  const repository =
+    referencedRepositories(graph, task, value)[0] ?? (unstated && all.length === 1 ? all[0] : undefined);
   const shownImage = image.split(UNKNOWN).join('…');
   if (repository) {
     return {

@@ -47,7 +47,7 @@ export const primaryCfn = (replicaRegions: string[]) =>
   );
 
 /** The standby region's stack: a service pulling `image`. */
-export const standbyCfn = (image: string) =>
+export const standbyCfn = (image: unknown) =>
   cfn(
     {
       Task: { Type: 'AWS::ECS::TaskDefinition', Properties: { ContainerDefinitions: [{ Name: 'app', Image: image }] } },

@@ -1,7 +1,8 @@
 import { ImagesInRegion } from '../../../lib/checks/rules/dr/ImagesInRegion';
 import { checkInputs } from '../../../lib/checks/check';
 import { GraphInputs } from '../../../lib/checks/graph/load';
-import { findings, merge } from '../fixtures/builders';
+import { cfn, findings, merge } from '../fixtures/builders';
+import { ServiceTier } from '../../../lib/core';
 import { IMAGE_CASES, primaryCfn, standbyCfn } from './cases-images';
 
 const DIGEST = `sha256:${'cd'.repeat(32)}`;
@@ -63,4 +64,15 @@ test.each<[string, string[], string, RegExp]>([
   ['a public registry', [], `public.ecr.aws/docker/library/nginx@${DIGEST}`, /^compliant$/],
 ])('GIVEN a TIER_1 standby pulling from %s THEN HA-DR5 says so', (_name, replicas, image, expected) => {
   expect(standbyOutcome(merge(primaryCfn(replicas), standbyCfn(image)))).toMatch(expected);
+});
+
+test('GIVEN a standby whose image comes from a repository stack of the primary region THEN HA-DR5 names the pull', () => {
+  const images = cfn(
+    { Repo: { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: 'orders' } } },
+    { tier: ServiceTier.TIER_1, name: 'Images', region: 'us-east-1' },
+  );
+  const template = images.cloudFormation![0].template as { Outputs?: unknown };
+  template.Outputs = { Uri: { Value: { 'Fn::GetAtt': ['Repo', 'RepositoryUri'] }, Export: { Name: 'orders-uri' } } };
+  const standby = standbyCfn({ 'Fn::Join': ['', [{ 'Fn::ImportValue': 'orders-uri' }, `@${DIGEST}`]] });
+  expect(standbyOutcome(merge(images, standby))).toMatch(/pulls .* from ECR in us-east-1: when us-east-1 fails/);
 });
