@@ -12,7 +12,7 @@ export const ImagesInRegion: HaRule = {
   needsTier: true,
   info: "ECS services of ACTIVE_ACTIVE, WARM_STANDBY and PILOT_LIGHT services (serving and standby regions) pull each private ECR image from their own region's registry: a repository declared there, or one that a replication configuration of another region copies there (a PREFIX_MATCH filter of its name, or no filter).",
   explanation:
-    'A task starts only if its image can be pulled. A standby that pulls from the primary region cannot start tasks when that region fails, which is when it has to scale up; a serving region that does cannot replace a task lost with a zone. ECR replicates images between regions only when the registry is configured to, and only images pushed after that.',
+    'A task starts only if its image can be pulled. A standby that pulls from the primary region cannot start tasks when that region fails, which is when it has to scale up; a serving region that does cannot replace a task lost with a zone. ECR replicates images between regions only when the registry is configured to, and only the images pushed after that (older ones need a replication backfill).',
   resourceTypes: [
     ...TYPES,
     'AWS::ECS::TaskDefinition',
