@@ -11,7 +11,7 @@ import { ComputeRegionTargetHttpsProxy } from '@cdktf/provider-google/lib/comput
 import { ComputeRegionUrlMap } from '@cdktf/provider-google/lib/compute-region-url-map';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
-import { Token } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, HaRole } from '../../core';
 import { planRegionalEntry } from '../../core/plans/regional-entry';
@@ -29,7 +29,7 @@ export interface RegionalEntryProps extends GoogleHaProps {
   readonly network: IRegionalNetwork;
   /** The fleets, one load balancer per region they run in. */
   readonly backends: RegionalFleet[];
-  /** The name clients resolve, fully qualified with its final dot (`checkout.example.com.`). */
+  /** The name clients resolve (`checkout.example.com`, with or without the final dot). */
   readonly domain: string;
   /** The public Cloud DNS managed zone (its name) that holds `domain`. */
   readonly managedZone: string;
@@ -117,6 +117,9 @@ export class RegionalEntry extends Construct {
     });
     const labels = haLabels(props, record);
     const health = plan.backendHealth;
+    // Certificates and probes name the host without the final dot; the record, fully qualified, with it.
+    const host = Token.isUnresolved(props.domain) ? Fn.trimsuffix(props.domain, '.') : props.domain.replace(/\.$/, '');
+    const recordName = `${host}.`;
 
     this.loadBalancers = regions.map((region) => {
       const fleets = props.backends.filter((b) => b.region === region);
@@ -176,7 +179,7 @@ export class RegionalEntry extends Construct {
       const authorization = new CertificateManagerDnsAuthorization(this, `DnsAuthorization-${region}`, {
         name: name('DnsAuthorization'),
         location: region,
-        domain: props.domain.replace(/\.$/, ''),
+        domain: host,
         type: 'PER_PROJECT_RECORD',
         labels,
       });
@@ -191,7 +194,7 @@ export class RegionalEntry extends Construct {
       const certificate = new CertificateManagerCertificate(this, `Certificate-${region}`, {
         name: name('Certificate'),
         location: region,
-        managed: { domains: [props.domain.replace(/\.$/, '')], dnsAuthorizations: [authorization.id] },
+        managed: { domains: [host], dnsAuthorizations: [authorization.id] },
         labels,
       });
       const proxy = new ComputeRegionTargetHttpsProxy(this, `HttpsProxy-${region}`, {
@@ -233,11 +236,11 @@ export class RegionalEntry extends Construct {
       healthyThreshold: 2,
       unhealthyThreshold: dns.unhealthyThreshold,
       sourceRegions: [...props.dnsProbeRegions],
-      httpsHealthCheck: { port: 443, requestPath: plan.healthCheckPath, host: props.domain.replace(/\.$/, '') },
+      httpsHealthCheck: { port: 443, requestPath: plan.healthCheckPath, host },
     });
     this.record = new DnsRecordSet(this, 'Record', {
       managedZone: props.managedZone,
-      name: props.domain,
+      name: recordName,
       type: 'A',
       ttl: plan.ttlSeconds,
       routingPolicy: {

@@ -1,4 +1,4 @@
-import { App, TerraformStack } from 'cdktf';
+import { App, Fn, TerraformStack } from 'cdktf';
 import { checkInputs } from '../../../lib/checks/check';
 import { ServiceReport } from '../../../lib/checks/report';
 import { HaValidationError, PUBLISHED_SLAS, ServiceTier } from '../../../lib/core';
@@ -141,6 +141,16 @@ describe('RegionalEntry for TIER_0 over us-east4 and us-east1', () => {
     );
     expect(detection).toMatchObject({ value: 95 });
     expect(report.lowerBounds.regionRto).toBe(120);
+  });
+});
+
+describe('RegionalEntry with a domain known only at apply', () => {
+  test('THEN certificates name it without the final dot, and the record with it', () => {
+    const json = terraformJson(service({ domain: Fn.lower('Shop.Example.Com.') }).stack);
+    const record = Object.values(resourcesOf(json, 'google_dns_record_set')).find((r) => r.type === 'A')!;
+    expect(record.name).toBe('${trimsuffix(lower("Shop.Example.Com."), ".")}.');
+    const [authorization] = Object.values(resourcesOf(json, 'google_certificate_manager_dns_authorization'));
+    expect(authorization.domain).toBe('${trimsuffix(lower("Shop.Example.Com."), ".")}');
   });
 });
 
