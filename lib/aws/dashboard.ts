@@ -6,6 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { burnRateAlerts, FailureDomain, regionPlacementProblem } from '../core';
+import { planZonalOutlier } from '../core/plans/zonal-outlier';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { validationError } from './private/errors';
@@ -64,6 +65,13 @@ export interface GoldenSignalsDashboardProps extends HaProps {
    * @default - no line
    */
   readonly latencyThreshold?: Duration;
+  /**
+   * Per AZ, the alarm that says the AZ is impaired on its own (`ResilientFleet.zoneImpairedAlarms`):
+   * a row with each AZ's 5xx share of requests against the threshold those alarms use, and their
+   * states (an automatic zonal shift starts when one fires).
+   * @default - no per-AZ impairment row
+   */
+  readonly zoneImpairedAlarms?: Record<string, cloudwatch.IAlarm>;
   /**
    * Further alarms shown in the alarm-status widget (health checks, probes, drills' stop conditions).
    * @default - the SLO's alarms only
@@ -303,6 +311,9 @@ export class GoldenSignalsDashboard extends Construct {
       });
     }
     addRow(this.dashboard, perAzWidgets);
+    if (props.zoneImpairedAlarms && Object.keys(props.zoneImpairedAlarms).length > 0) {
+      this.addZoneImpairment(props.loadBalancer, props.zoneImpairedAlarms, props);
+    }
 
     if (props.regions && props.regions.length > 0) {
       const regional = (f: (m: elbv2.IApplicationLoadBalancerMetrics, region: string) => cloudwatch.IMetric) =>
@@ -352,6 +363,67 @@ export class GoldenSignalsDashboard extends Construct {
     }
 
     attachHaMetadata(this, props, { component: 'GoldenSignalsDashboard', failureDomain: FailureDomain.REGION });
+  }
+
+  /**
+   * Each AZ's 5xx share of requests, with the error ratio above which its Impaired alarm may fire
+   * (core's `planZonalOutlier`, as the fleet's detection uses it), and the Impaired alarms' states.
+   * A zonal shift in effect shows as an AZ that serves no requests: CloudWatch has no metric of it.
+   */
+  private addZoneImpairment(
+    loadBalancer: elbv2.IApplicationLoadBalancer,
+    alarms: Record<string, cloudwatch.IAlarm>,
+    props: GoldenSignalsDashboardProps,
+  ): void {
+    const zones = Object.keys(alarms);
+    const plan = planZonalOutlier(props.tier, { zoneCount: zones.length, zonesKnown: true, enabled: true });
+    const lbName = loadBalancer.metrics.requestCount().dimensions?.LoadBalancer as string;
+    const metric = (zone: string, metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/ApplicationELB',
+        metricName,
+        dimensionsMap: { LoadBalancer: lbName, AvailabilityZone: zone },
+        statistic: cloudwatch.Stats.SUM,
+        period: ONE_MINUTE,
+      });
+    // Ids unique across the widget: r<i>, t<i>, e<i> are zone i's requests, target 5xx and balancer 5xx.
+    const shares = zones.map(
+      (zone, i) =>
+        new cloudwatch.MathExpression({
+          expression: `IF(r${i} > 0, 100 * (FILL(t${i}, 0) + FILL(e${i}, 0)) / r${i}, 0)`,
+          usingMetrics: {
+            [`r${i}`]: metric(zone, 'RequestCount'),
+            [`t${i}`]: metric(zone, 'HTTPCode_Target_5XX_Count'),
+            [`e${i}`]: metric(zone, 'HTTPCode_ELB_5XX_Count'),
+          },
+          period: ONE_MINUTE,
+          label: zone,
+        }),
+    );
+    const threshold = Math.round(plan.errorRateThreshold * 1e6) / 1e4;
+    const { datapointsToAlarm, evaluationPeriods } = plan.evaluation;
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Per AZ: 5xx share of requests (%)',
+        left: shares,
+        leftAnnotations: [
+          {
+            value: threshold,
+            label: `impaired above ${threshold}% in ${datapointsToAlarm} of ${evaluationPeriods} min, as an outlier`,
+            color: cloudwatch.Color.RED,
+          },
+        ],
+        leftYAxis: { min: 0 },
+        width: 16,
+        height: 6,
+      }),
+      new cloudwatch.AlarmStatusWidget({
+        title: 'Per AZ: impaired on its own (starts a zonal shift; a shifted AZ serves no requests)',
+        alarms: zones.map((zone) => alarms[zone]),
+        width: 8,
+        height: 6,
+      }),
+    );
   }
 }
 
