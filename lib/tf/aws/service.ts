@@ -286,6 +286,17 @@ export class ResilientService extends Construct {
       }),
     });
     const secretArns = Object.values(props.secrets ?? {});
+    const notSecret = Object.entries(props.secrets ?? {}).find(
+      ([, arn]) => !Token.isUnresolved(arn) && !/^arn:[^:]+:secretsmanager:/.test(arn),
+    );
+    if (notSecret) {
+      throw validationError(
+        `secrets must name Secrets Manager secret ARNs (the execution role may read exactly those), got: ` +
+          `${notSecret[0]} = ${notSecret[1]}`,
+        this,
+        'secrets',
+      );
+    }
     new IamRolePolicy(this, 'ExecutionPolicy', {
       provider,
       role: executionRole.name,

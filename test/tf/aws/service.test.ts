@@ -217,6 +217,11 @@ describe('ResilientService (Terraform), other shapes', () => {
     ['two subnets for TIER_1', { subnetIds: ['subnet-a', 'subnet-b'] }, 'subnetIds must select subnets in at least 3'],
     ['an image and a repository', { image: 'nginx@' + DIGEST }, 'exactly one of image and repository must be given'],
     ['no digest', { imageTagOrDigest: undefined }, 'imageTagOrDigest must be given with repository'],
+    [
+      'a parameter as a secret',
+      { secrets: { TOKEN: 'arn:aws:ssm:us-east-1:111111111111:parameter/token' } },
+      'secrets must name Secrets Manager secret ARNs (the execution role may read exactly those), got: TOKEN = arn:aws:ssm',
+    ],
   ])('GIVEN %s THEN an HaValidationError names the prop', (_name, props, message) => {
     let error: unknown;
     try {
