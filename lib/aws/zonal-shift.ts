@@ -128,7 +128,8 @@ export function newZonalShift(scope: Construct, options: ZonalShiftOptions): Zon
       description:
         `Shifts ${scope.node.path}'s load balancer away from an AZ impaired on its own, unless another shift is in ` +
         `effect or the other AZs run fewer than ${plan.minInstancesLeft} healthy instances; the shift expires in ` +
-        `${plan.expiresIn}. Cancel it (ARC) once the AZ has recovered: while it lasts the AZ's alarms read no traffic.`,
+        `${plan.expiresIn}. Cancel it (ARC) once the AZ has recovered: while it lasts the AZ's alarms read no ` +
+        'traffic.',
       assumeRole: '{{ AutomationAssumeRole }}',
       parameters: {
         AutomationAssumeRole: { type: 'String', default: role.roleArn, description: 'Role the runbook runs as.' },
@@ -264,12 +265,15 @@ function shiftScript(): string {
     '    where = f"{zone} ({zone_id}) is impaired on its own"',
     '    resource = arc.get_managed_resource(resourceIdentifier=arn)',
     '    # A practice run yields to a customer-started shift; a customer shift or an autoshift does not.',
-    "    in_effect = [f\"zonal shift {s['zonalShiftId']} away from {s['awayFrom']}\"",
+    '    in_effect = [(f"zonal shift {s[\'zonalShiftId\']}", s["awayFrom"])',
     '                 for s in resource.get("zonalShifts", []) if not s.get("practiceRunOutcome")]',
-    '    in_effect += [f"an autoshift away from {a[\'awayFrom\']}" for a in resource.get("autoshifts", [])]',
+    '    in_effect += [("an autoshift", a["awayFrom"]) for a in resource.get("autoshifts", [])]',
     '    if len(in_effect) >= events["MaxActiveShifts"]:',
-    '        return {"Shifted": False, "Message": f"{where}, but {in_effect[0]} is in effect: ARC applies one shift "',
-    '                f"at a time, so none was started. Decide by hand whether to replace it."}',
+    '        name, away = in_effect[0]',
+    '        if away == zone_id:',
+    '            return {"Shifted": False, "Message": f"{where}; {name} already keeps traffic away from it."}',
+    '        return {"Shifted": False, "Message": f"{where}, but {name} away from {away} is in effect: ARC applies "',
+    '                f"one shift at a time, so none was started. Decide by hand whether to replace it."}',
     '    groups = boto3.client("autoscaling").describe_auto_scaling_groups(',
     '        AutoScalingGroupNames=[events["AutoScalingGroupName"]])["AutoScalingGroups"]',
     '    left = sum(1 for group in groups for i in group["Instances"]',

@@ -248,6 +248,14 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
     expect(result).toEqual({ Shifted: false, Message: expect.stringMatching(message) });
   });
 
+  test('a shift already away from the impaired AZ (an earlier run, a flapping alarm): none started, said so', () => {
+    const { result, started } = run({ instances: full, shifts: [{ zonalShiftId: 'zs-0', awayFrom: 'use1-az6' }] });
+    expect(started).toEqual([]);
+    expect(result.Message).toBe(
+      'us-east-1b (use1-az6) is impaired on its own; zonal shift zs-0 already keeps traffic away from it.',
+    );
+  });
+
   test('the other AZs short of the 6 needed (one unhealthy, one launching): no shift', () => {
     const short = [
       ...['us-east-1a', 'us-east-1a', 'us-east-1a', 'us-east-1c', 'us-east-1c'].map((z) => instance(z)),
