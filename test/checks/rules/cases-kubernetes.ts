@@ -23,22 +23,39 @@ function podSpec(zone: Record<string, unknown> | undefined, readinessPath = '/he
   };
 }
 
-/** A CDK KubernetesManifest holding a Deployment (and a budget unless told otherwise). */
-function manifest(spec: Record<string, unknown>, budget = true) {
+/**
+ * A CDK KubernetesManifest holding a Deployment of 9 replicas (an autoscaler's floor when `autoscaled`),
+ * and a budget of `minAvailable` unless it is null.
+ */
+function manifest(spec: Record<string, unknown>, minAvailable: number | null = 6, autoscaled = false) {
   const objects = [
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'orders', namespace: 'shop' },
-      spec: { selector: { matchLabels: LABELS }, template: { metadata: { labels: LABELS }, spec } },
+      spec: {
+        ...(autoscaled ? {} : { replicas: 9 }),
+        selector: { matchLabels: LABELS },
+        template: { metadata: { labels: LABELS }, spec },
+      },
     },
-    ...(budget
-      ? [
+    ...(minAvailable === null
+      ? []
+      : [
           {
             apiVersion: 'policy/v1',
             kind: 'PodDisruptionBudget',
             metadata: { name: 'orders', namespace: 'shop' },
-            spec: { minAvailable: 6, selector: { matchLabels: LABELS } },
+            spec: { minAvailable, selector: { matchLabels: LABELS } },
+          },
+        ]),
+    ...(autoscaled
+      ? [
+          {
+            apiVersion: 'autoscaling/v2',
+            kind: 'HorizontalPodAutoscaler',
+            metadata: { name: 'orders', namespace: 'shop' },
+            spec: { scaleTargetRef: { kind: 'Deployment', name: 'orders' }, minReplicas: 9, maxReplicas: 18 },
           },
         ]
       : []),
@@ -54,12 +71,13 @@ function manifest(spec: Record<string, unknown>, budget = true) {
 const HARD = { whenUnsatisfiable: 'DoNotSchedule', minDomains: 3 };
 
 /** A Terraform Deployment (the provider's typed resource) spread as `zone` says, and its budget in `namespace`. */
-function tfWorkload(zone: Record<string, unknown>, budgetNamespace = 'shop') {
+function tfWorkload(zone: Record<string, unknown>, budgetNamespace = 'shop', replicas = '9') {
   return {
     kubernetes_deployment_v1: {
       orders: {
         metadata: { name: 'orders', namespace: 'shop' },
         spec: {
+          replicas,
           template: {
             metadata: { labels: LABELS },
             spec: {
@@ -116,7 +134,7 @@ export const KUBERNETES_CASES: RuleCase[] = [
     resource: 'Workload',
     message: 'no PodDisruptionBudget in namespace shop selects its pods',
     compliant: cfn(manifest(podSpec(HARD)), T1),
-    nonCompliant: cfn(manifest(podSpec(HARD), false), T1),
+    nonCompliant: cfn(manifest(podSpec(HARD), null), T1),
   },
   {
     rule: WorkloadSpread,
@@ -126,6 +144,24 @@ export const KUBERNETES_CASES: RuleCase[] = [
     message: "container orders's liveness and readiness probes make the same request (GET /health/live on port 8080)",
     compliant: cfn(manifest(podSpec(HARD)), T1),
     nonCompliant: cfn(manifest(podSpec(HARD, '/health/live')), T1),
+  },
+  {
+    rule: WorkloadSpread,
+    engine: 'cloudformation',
+    stack: 'App',
+    resource: 'Workload',
+    message: 'its PodDisruptionBudget allows no eviction (minAvailable 9 of 9), so every node drain stalls on it',
+    compliant: cfn(manifest(podSpec(HARD), 6, true), T1),
+    nonCompliant: cfn(manifest(podSpec(HARD), 9, true), T1),
+  },
+  {
+    rule: WorkloadSpread,
+    engine: 'terraform-aws',
+    stack: 'app',
+    resource: 'kubernetes_deployment_v1.orders',
+    message: "it may run 2 replica(s), fewer than TIER_1's 3 zones",
+    compliant: tf(tfWorkload({ when_unsatisfiable: 'DoNotSchedule', min_domains: 3 }), T1),
+    nonCompliant: tf(tfWorkload({ when_unsatisfiable: 'DoNotSchedule', min_domains: 3 }, 'shop', '2'), T1),
   },
   {
     rule: WorkloadSpread,

@@ -7,9 +7,14 @@ import { tierOf } from '../support';
 const CDK_MANIFEST = 'Custom::AWSCDK-EKS-KubernetesResource';
 const TF_DEPLOYMENTS = ['kubernetes_deployment_v1', 'kubernetes_deployment'];
 const TF_BUDGETS = ['kubernetes_pod_disruption_budget_v1', 'kubernetes_pod_disruption_budget'];
+const TF_AUTOSCALERS = [
+  'kubernetes_horizontal_pod_autoscaler_v2',
+  'kubernetes_horizontal_pod_autoscaler_v1',
+  'kubernetes_horizontal_pod_autoscaler',
+];
 /** `kubernetes_manifest`: `manifest` is one object in the API's own (camelCase) terms. */
 const TF_MANIFEST = 'kubernetes_manifest';
-const TYPES = [CDK_MANIFEST, ...TF_DEPLOYMENTS, ...TF_BUDGETS, TF_MANIFEST];
+const TYPES = [CDK_MANIFEST, ...TF_DEPLOYMENTS, ...TF_BUDGETS, ...TF_AUTOSCALERS, TF_MANIFEST];
 
 /** The zone label, and the one Kubernetes used before 1.17 (still honoured by the scheduler). */
 const ZONE_KEYS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
@@ -24,6 +29,8 @@ interface DeploymentView {
   readonly scope: string;
   readonly namespace: string;
   readonly name: string;
+  /** `spec.replicas`: undefined when not literal; Kubernetes' default (1) when absent. */
+  readonly replicas: number | undefined;
   readonly labels: Labels;
   readonly spreads: readonly {
     readonly topologyKey?: string;
@@ -44,6 +51,16 @@ interface BudgetView {
   readonly scope: string;
   readonly namespace: string;
   readonly matchLabels: Labels;
+  readonly minAvailable?: number;
+  readonly maxUnavailable?: number;
+}
+
+/** A HorizontalPodAutoscaler: the Deployment it scales and its floor. */
+interface AutoscalerView {
+  readonly scope: string;
+  readonly namespace: string;
+  readonly target?: string;
+  readonly minReplicas?: number;
 }
 
 /**
@@ -55,19 +72,22 @@ export const WorkloadSpread: HaRule = {
   level: 'error',
   category: 'availability',
   needsTier: true,
-  info: "A Kubernetes Deployment of a tier spanning two or more zones has a topology spread constraint over topology.kubernetes.io/zone that selects its pods (for statically stable tiers, whenUnsatisfiable DoNotSchedule with minDomains of at least the tier's minAzs), a PodDisruptionBudget in its namespace selects its pods, and each container that listens on a port has a liveness and a readiness probe that differ.",
+  info: "A Kubernetes Deployment of a tier spanning two or more zones runs at least one replica per zone at its floor (its autoscaler's minimum, else its replicas), has a topology spread constraint over topology.kubernetes.io/zone that selects its pods (for statically stable tiers, whenUnsatisfiable DoNotSchedule with minDomains of at least the tier's minAzs), a PodDisruptionBudget in its namespace selects its pods and allows at least one eviction, and each container that listens on a port has a liveness and a readiness probe that differ.",
   explanation:
-    'Without a zone spread the scheduler may place every replica in one zone, which a zone loss then takes whole; with ScheduleAnyway, or without minDomains, it piles replicas into the zones it sees when one is short of nodes, so the survivors of the next zone loss are fewer than planned. Without a disruption budget a node drain or upgrade may evict every replica at once. Liveness restarts a container, readiness takes it out of traffic: one probe for both either restarts every replica during a dependency brownout or keeps sending traffic to a replica that cannot serve.',
+    'Without a zone spread the scheduler may place every replica in one zone, which a zone loss then takes whole; with ScheduleAnyway, or without minDomains, it piles replicas into the zones it sees when one is short of nodes, so the survivors of the next zone loss are fewer than planned. Without a disruption budget a node drain or upgrade may evict every replica at once; one that allows no eviction stalls every drain, so node upgrades never finish or are forced through it. Liveness restarts a container, readiness takes it out of traffic: one probe for both either restarts every replica during a dependency brownout or keeps sending traffic to a replica that cannot serve.',
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     const deployments: DeploymentView[] = [];
     const budgets: BudgetView[] = [];
+    const autoscalers: AutoscalerView[] = [];
     const undecidable: Evaluation[] = [];
     for (const resource of context.graph.ofType(...TYPES)) {
       if (TF_DEPLOYMENTS.includes(resource.type)) {
         deployments.push(tfDeployment(resource));
       } else if (TF_BUDGETS.includes(resource.type)) {
         budgets.push(tfBudget(resource));
+      } else if (TF_AUTOSCALERS.includes(resource.type)) {
+        autoscalers.push(tfAutoscaler(resource));
       } else {
         const objects = manifestObjects(resource);
         if (objects === undefined) {
@@ -84,6 +104,8 @@ export const WorkloadSpread: HaRule = {
             deployments.push(manifestDeployment(resource, object));
           } else if (kind === 'PodDisruptionBudget') {
             budgets.push(manifestBudget(resource, object));
+          } else if (kind === 'HorizontalPodAutoscaler') {
+            autoscalers.push(manifestAutoscaler(resource, object));
           }
         }
       }
@@ -95,9 +117,16 @@ export const WorkloadSpread: HaRule = {
         if (!tier) {
           return [];
         }
+        const autoscaler = autoscalers.find(
+          (a) => a.scope === deployment.scope && a.namespace === deployment.namespace && a.target === deployment.name,
+        );
+        // The autoscaler's minimum is the floor it keeps; without one, the Deployment's count.
+        const floor = autoscaler ? (autoscaler.minReplicas ?? 1) : deployment.replicas;
+        const budget = budgets.find((b) => protects(b, deployment));
         const problems = [
+          ...floorProblems(floor, tier.minAzs, tier.name),
           ...spreadProblems(deployment, tier.minAzs, tier.staticallyStable, tier.name),
-          ...(budgets.some((b) => protects(b, deployment)) ? [] : [budgetProblem(deployment)]),
+          ...(budget ? budgetSizeProblems(budget, floor) : [budgetProblem(deployment)]),
           ...probeProblems(deployment),
         ];
         return [
@@ -149,6 +178,30 @@ function spreadProblems(d: DeploymentView, minAzs: number, hard: boolean, tier: 
       `whenUnsatisfiable DoNotSchedule and minDomains ${minAzs} (else the scheduler piles replicas into the zones ` +
       'it sees when one is short of nodes)',
   ];
+}
+
+function floorProblems(floor: number | undefined, minAzs: number, tier: string): string[] {
+  return floor !== undefined && floor < minAzs
+    ? [
+        `it may run ${floor} replica(s), fewer than ${tier}'s ${minAzs} zones: a zone without one takes nothing ` +
+          `with it, the zones with one take a share no other replica was sized for; run at least ${minAzs}`,
+      ]
+    : [];
+}
+
+/** A budget that allows no eviction blocks node drains, so node upgrades stall or are forced past it. */
+function budgetSizeProblems(budget: BudgetView, floor: number | undefined): string[] {
+  const blocks =
+    budget.maxUnavailable === 0 ||
+    (budget.minAvailable !== undefined && floor !== undefined && budget.minAvailable >= floor);
+  return blocks
+    ? [
+        `its PodDisruptionBudget allows no eviction (${
+          budget.maxUnavailable === 0 ? 'maxUnavailable 0' : `minAvailable ${budget.minAvailable} of ${floor}`
+        }), so every node drain stalls on it and node upgrades are forced through or never finish: let one zone's ` +
+          'share be evicted',
+      ]
+    : [];
 }
 
 function budgetProblem(d: DeploymentView): string {
@@ -236,6 +289,7 @@ function tfDeployment(resource: GraphResource): DeploymentView {
     scope: tfScope(resource),
     namespace: str(metadata?.namespace) ?? 'default',
     name: str(metadata?.name) ?? resource.address,
+    replicas: replicasOf(block(resource.properties.spec)?.replicas),
     labels: labelsOf(block(template?.metadata)?.labels),
     spreads: blocks(pod?.topology_spread_constraint).map((s) => ({
       topologyKey: str(s.topology_key),
@@ -253,11 +307,29 @@ function tfDeployment(resource: GraphResource): DeploymentView {
 }
 
 function tfBudget(resource: GraphResource): BudgetView {
+  const spec = block(resource.properties.spec);
   return {
     scope: tfScope(resource),
     namespace: str(block(resource.properties.metadata)?.namespace) ?? 'default',
-    matchLabels: labelsOf(block(block(resource.properties.spec)?.selector)?.match_labels),
+    matchLabels: labelsOf(block(spec?.selector)?.match_labels),
+    minAvailable: num(spec?.min_available),
+    maxUnavailable: num(spec?.max_unavailable),
   };
+}
+
+function tfAutoscaler(resource: GraphResource): AutoscalerView {
+  const spec = block(resource.properties.spec);
+  return {
+    scope: tfScope(resource),
+    namespace: str(block(resource.properties.metadata)?.namespace) ?? 'default',
+    target: str(block(spec?.scale_target_ref)?.name),
+    minReplicas: num(spec?.min_replicas),
+  };
+}
+
+/** Kubernetes runs one replica when the count is absent; a count that is not literal is unknown. */
+function replicasOf(value: unknown): number | undefined {
+  return value === undefined || value === null ? 1 : num(value);
 }
 
 // ---- Manifests: CDK's KubernetesManifest and Terraform's kubernetes_manifest (the API's terms) ---
@@ -309,6 +381,7 @@ function manifestDeployment(resource: GraphResource, object: JsonObject): Deploy
     scope: manifestScope(resource),
     namespace: str(metadata?.namespace) ?? 'default',
     name: str(metadata?.name) ?? resource.address,
+    replicas: replicasOf(block(object.spec)?.replicas),
     labels: labelsOf(block(template?.metadata)?.labels),
     spreads: blocks(pod?.topologySpreadConstraints).map((s) => ({
       topologyKey: str(s.topologyKey),
@@ -326,9 +399,22 @@ function manifestDeployment(resource: GraphResource, object: JsonObject): Deploy
 }
 
 function manifestBudget(resource: GraphResource, object: JsonObject): BudgetView {
+  const spec = block(object.spec);
   return {
     scope: manifestScope(resource),
     namespace: str(block(object.metadata)?.namespace) ?? 'default',
-    matchLabels: labelsOf(block(block(object.spec)?.selector)?.matchLabels),
+    matchLabels: labelsOf(block(spec?.selector)?.matchLabels),
+    minAvailable: num(spec?.minAvailable),
+    maxUnavailable: num(spec?.maxUnavailable),
+  };
+}
+
+function manifestAutoscaler(resource: GraphResource, object: JsonObject): AutoscalerView {
+  const spec = block(object.spec);
+  return {
+    scope: manifestScope(resource),
+    namespace: str(block(object.metadata)?.namespace) ?? 'default',
+    target: str(block(spec?.scaleTargetRef)?.name),
+    minReplicas: num(spec?.minReplicas),
   };
 }
