@@ -1,6 +1,7 @@
 import { ResourceGraph } from './graph';
 import { GraphResource } from './model';
 import { blocks, isObject, num, str } from './values';
+import { referencedSubnetZones } from './zones';
 
 /*
  * Isolated-impact detection and its mitigation, as a template shows them: per-AZ alarms on a load
@@ -18,6 +19,8 @@ export interface ZonalDetection {
   readonly composites: readonly GraphResource[];
   /** The AZs their per-AZ alarms name (`AvailabilityZone` dimension). */
   readonly zones: readonly string[];
+  /** AZs of the load balancer's subnets (literal names) that no per-AZ alarm watches. */
+  readonly uncoveredZones: readonly string[];
   /**
    * Seconds of breaching data the slowest per-AZ alarm needs before it fires (period × datapoints
    * to alarm); undefined when one of them states no literal period or count.
@@ -60,9 +63,13 @@ export function zonalDetection(graph: ResourceGraph, loadBalancer: GraphResource
   const slowest = known
     ? windows.reduce((a, b) => (b!.period * b!.datapoints > a!.period * a!.datapoints ? b : a))
     : undefined;
+  const zones = [...new Set(fed.map((a) => a.zone))].sort();
   return {
     composites,
-    zones: [...new Set(fed.map((a) => a.zone))].sort(),
+    zones,
+    uncoveredZones: referencedSubnetZones(graph, loadBalancer).filter(
+      (zone) => /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(zone) && !zones.includes(zone),
+    ),
     detectionSeconds: slowest ? slowest.period * slowest.datapoints : undefined,
     periodSeconds: slowest?.period,
     datapoints: slowest?.datapoints,

@@ -22,6 +22,12 @@ describe('HA-AZ4 by table', () => {
       'Lb has no per-AZ alarm',
     ],
     [
+      'TIER_1 whose load balancer serves from an AZ no alarm watches',
+      ServiceTier.TIER_1,
+      { watched: ['us-east-1a', 'us-east-1b'] },
+      'Lb serves from us-east-1c too, where no per-AZ alarm watches it',
+    ],
+    [
       'TIER_0 with detection that starts no shift',
       ServiceTier.TIER_0,
       { shift: false },

@@ -49,6 +49,15 @@ export const ZonalImpairmentDetection: HaRule = {
         return detection !== undefined && detection.shiftRunbook === undefined;
       });
       const problems: string[] = [];
+      for (const lb of balancers) {
+        const missed = zonalDetection(graph, lb)?.uncoveredZones ?? [];
+        if (missed.length > 0) {
+          problems.push(
+            `${lb.address} serves from ${missed.join(', ')} too, where no per-AZ alarm watches it: add the ` +
+              "AZ's alarms and composite",
+          );
+        }
+      }
       if (undetected.length > 0) {
         problems.push(
           `${undetected.map((r) => r.address).join(', ')} ha${undetected.length === 1 ? 's' : 've'} no per-AZ ` +
