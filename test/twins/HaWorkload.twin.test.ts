@@ -38,6 +38,7 @@ const intent = fc
     cpuRequestMillicores: fc.option(fc.integer({ min: 100, max: 2000 }), { nil: undefined }),
     targetCpuPercent: fc.option(fc.integer({ min: 20, max: 90 }), { nil: undefined }),
     startupSeconds: fc.option(fc.integer({ min: 1, max: 600 }), { nil: undefined }),
+    serviceAccountName: fc.option(fc.constantFrom('orders', 'orders.reader'), { nil: undefined }),
   })
   .map((p): WorkloadOptions & { tier: ServiceTier } => {
     const options = {
@@ -52,6 +53,7 @@ const intent = fc
       cpuRequestMillicores: p.cpuRequestMillicores,
       targetCpuPercent: p.targetCpuPercent,
       startupSeconds: p.startupSeconds,
+      serviceAccountName: p.serviceAccountName,
     };
     // The literal maximum: what the plan runs plus some headroom.
     return { ...options, maxReplicas: planWorkload(p.tier, options).replicas.desired + p.headroom };
@@ -68,7 +70,7 @@ interface WorkloadValues {
   readonly zones: unknown;
   readonly probes: Record<string, unknown>;
   readonly priority: { name: string; value: number; preemption: string; podClass: string };
-  readonly security: { pod: unknown; container: unknown; token: boolean };
+  readonly security: { pod: unknown; container: unknown; token: boolean; account: string | undefined };
   readonly resources: unknown;
 }
 
@@ -127,6 +129,7 @@ function cdkValues(options: WorkloadOptions & { tier: ServiceTier }): WorkloadVa
       pod: pod.securityContext,
       container: container.securityContext,
       token: pod.automountServiceAccountToken,
+      account: pod.serviceAccountName,
     },
     resources: container.resources,
   };
@@ -214,6 +217,7 @@ function tfValues(options: WorkloadOptions & { tier: ServiceTier }): WorkloadVal
         capabilities: container.security_context.capabilities,
       },
       token: pod.automount_service_account_token,
+      account: pod.service_account_name,
     },
     resources: container.resources,
   };
@@ -225,6 +229,7 @@ describe('HaWorkload twins', () => {
   test('the sample holds hard and soft zone spreads, with and without listed zones', () => {
     const shapes = new Set(SAMPLE.map((o) => `${o.tier.staticallyStable} ${o.zones !== undefined}`));
     expect([...shapes].sort()).toEqual(['false false', 'false true', 'true false', 'true true']);
+    expect(new Set(SAMPLE.map((o) => o.serviceAccountName !== undefined))).toEqual(new Set([true, false]));
   });
 
   test.each(SAMPLE.map((options, i) => [i, options] as const))(

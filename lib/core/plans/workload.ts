@@ -93,6 +93,7 @@ export interface WorkloadIntent {
   readonly targetCpuPercent?: number;
   /** The non-root user the container runs as. */
   readonly runAsUser?: number;
+  readonly serviceAccountName?: string;
 }
 
 /**
@@ -156,6 +157,12 @@ export interface WorkloadOptions {
    * @default 65532
    */
   readonly runAsUser?: number;
+  /**
+   * The service account the pods run as (it must exist): the identity cloud permissions are granted
+   * to (IAM roles for service accounts, Workload Identity). Its API token is not mounted.
+   * @default - the namespace's `default` service account
+   */
+  readonly serviceAccountName?: string;
 }
 
 /**
@@ -246,6 +253,7 @@ export interface DeploymentManifest {
       readonly metadata: { readonly labels: Readonly<Record<string, string>> };
       readonly spec: {
         readonly priorityClassName: string;
+        readonly serviceAccountName?: string;
         readonly automountServiceAccountToken: false;
         readonly securityContext: {
           readonly runAsNonRoot: true;
@@ -346,6 +354,8 @@ export interface WorkloadPlan {
 
 /** A DNS-1123 label: what a Deployment's pods, its label value and a namespace all accept. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A DNS-1123 subdomain: what a service account's name accepts. */
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const IMAGE_DIGEST_SUFFIX = /@sha256:[0-9a-f]{64}$/;
 const PORT_MAX = 65535;
 const WORKLOAD_COUNT_PROPS = {
@@ -415,6 +425,13 @@ export function planWorkload(tier: ServiceTier, intent: WorkloadIntent): Workloa
           `digit, at most 63 characters), got: ${JSON.stringify(value)}`,
       );
     }
+  }
+  if (intent.serviceAccountName !== undefined && !DNS_SUBDOMAIN.test(intent.serviceAccountName)) {
+    problem(
+      'serviceAccountName',
+      `serviceAccountName must be a DNS subdomain (lowercase letters, digits, '-' and '.', at most 253 ` +
+        `characters), got: ${JSON.stringify(intent.serviceAccountName)}`,
+    );
   }
   const namespace = intent.namespace ?? WORKLOAD_DEFAULTS.namespace;
   const image = intent.image;
@@ -572,6 +589,7 @@ export function planWorkload(tier: ServiceTier, intent: WorkloadIntent): Workloa
         metadata: { labels },
         spec: {
           priorityClassName,
+          ...(intent.serviceAccountName === undefined ? {} : { serviceAccountName: intent.serviceAccountName }),
           automountServiceAccountToken: false,
           securityContext: {
             runAsNonRoot: true,

@@ -154,6 +154,7 @@ function deploymentSpec(manifest: DeploymentManifest): DeploymentV1Spec {
       metadata: { labels: { ...spec.template.metadata.labels } },
       spec: {
         priorityClassName: pod.priorityClassName,
+        serviceAccountName: pod.serviceAccountName,
         automountServiceAccountToken: pod.automountServiceAccountToken,
         securityContext: {
           runAsNonRoot: pod.securityContext.runAsNonRoot,

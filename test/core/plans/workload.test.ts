@@ -111,6 +111,12 @@ describe('planWorkload by table', () => {
     });
   });
 
+  test("a service account is the pods' identity; its token stays unmounted", () => {
+    const pod = plan({ serviceAccountName: 'orders.reader' }).deployment.spec.template.spec;
+    expect(pod).toMatchObject({ serviceAccountName: 'orders.reader', automountServiceAccountToken: false });
+    expect(plan().deployment.spec.template.spec).not.toHaveProperty('serviceAccountName');
+  });
+
   test('priority follows the nines: a higher tier preempts a lower one', () => {
     const values = [TIER_0, TIER_1, TIER_2, TIER_3].map((t) => plan({ zones: undefined }, t).priorityClass.value);
     expect(values).toEqual([400000, 330103, 300000, 230103]);
@@ -153,6 +159,7 @@ describe('planWorkload by table', () => {
     ['a CPU target of 100', { targetCpuPercent: 100 }, TIER_1, 'targetCpuPercent', /from 1 to 99/],
     ['root', { runAsUser: 0 }, TIER_1, 'runAsUser', /at least 1, got: 0/],
     ['no startup time', { startupSeconds: 0 }, TIER_1, 'startupSeconds', /at least 1/],
+    ['an account name with capitals', { serviceAccountName: 'Orders' }, TIER_1, 'serviceAccountName', /DNS subdomain/],
   ])('%s is a problem naming the prop', (_name, intent, tier, prop, message) => {
     const p = plan(intent, tier);
     expect(p.problems.map((x) => x.prop)).toContain(prop);
