@@ -7,26 +7,17 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
 import { FailureDomain } from '../core';
+import { planProbe, ProbeBlueprint } from '../core/plans/probe';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { newSecureBucket, newServerAccessLogsBucket } from './private/buckets';
 import { newCustomerManagedKey } from './private/keys';
-import { validationError } from './private/errors';
+import { emitWarnings, throwProblems } from './private/errors';
 import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 
-/** What a {@link SyntheticCanary} does on each run. */
-export class ProbeBlueprint {
-  /**
-   * Loads the URL in a headless browser, as a user's first page view would (DNS, TLS, the
-   * balancer, the page), and fails on a status outside 2xx; keeps a screenshot of each run.
-   */
-  public static readonly HEARTBEAT = new ProbeBlueprint('HEARTBEAT');
-  /** Sends one HTTPS request (`method`) and fails on a status outside 2xx: an API probe, no browser. */
-  public static readonly API = new ProbeBlueprint('API');
-
-  private constructor(public readonly name: string) {}
-}
+// Defined in core with the plan: the Terraform twin takes the same blueprints.
+export { ProbeBlueprint };
 
 /** Props of {@link SyntheticCanary}. */
 export interface SyntheticCanaryProps extends HaProps {
@@ -116,79 +107,56 @@ export class SyntheticCanary extends Construct {
     super(scope, id);
     const { tier } = props;
     const service = serviceNameOf(this, props);
-    if (!Token.isUnresolved(props.url) && !/^https:\/\/[^/\s]+/.test(props.url)) {
-      throw validationError(
-        `url must be an https:// URL (the probe must cross TLS as users do), got: ${props.url}`,
-        this,
-      );
-    }
-    this.intervalMinutes = props.intervalMinutes ?? tier.probeIntervalMinutes;
-    if (!Number.isInteger(this.intervalMinutes) || this.intervalMinutes < 1 || this.intervalMinutes > 60) {
-      throw validationError(`intervalMinutes must be an integer from 1 to 60, got: ${props.intervalMinutes}`, this);
-    }
-    const threshold = props.successPercentThreshold ?? 100;
-    if (!(threshold > 0 && threshold <= 100)) {
-      throw validationError(`successPercentThreshold must be above 0 and at most 100, got: ${threshold}`, this);
-    }
-    const alarmPeriods = props.alarmPeriods ?? 2;
-    if (!Number.isInteger(alarmPeriods) || alarmPeriods < 1) {
-      throw validationError(`alarmPeriods must be an integer of at least 1, got: ${alarmPeriods}`, this);
-    }
-    const retentionDays = props.artifactRetentionDays ?? tier.logRetentionDays;
-    if (!Number.isInteger(retentionDays) || retentionDays < 1) {
-      throw validationError(`artifactRetentionDays must be an integer of at least 1, got: ${retentionDays}`, this);
-    }
-    const blueprint = props.blueprint ?? ProbeBlueprint.HEARTBEAT;
-    const method = (props.method ?? 'GET').toUpperCase();
-    if (props.method !== undefined && blueprint !== ProbeBlueprint.API) {
-      throw validationError(
-        `method applies to the API blueprint only, got: ${props.method} with ${blueprint.name}`,
-        this,
-      );
-    }
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(method)) {
-      throw validationError(
-        `method must be a read (GET, HEAD or OPTIONS): the probe repeats forever, got: ${props.method}`,
-        this,
-      );
-    }
+    const plan = planProbe(tier, {
+      url: Token.isUnresolved(props.url) ? undefined : props.url,
+      blueprint: props.blueprint,
+      method: props.method,
+      intervalMinutes: props.intervalMinutes,
+      successPercentThreshold: props.successPercentThreshold,
+      alarmPeriods: props.alarmPeriods,
+      artifactRetentionDays: props.artifactRetentionDays,
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'SyntheticCanary', plan.warnings);
+    this.intervalMinutes = plan.intervalMinutes;
+    const { artifacts, alarm: alarmPlan } = plan;
 
     const key =
       props.artifactsKey ??
       newCustomerManagedKey(this, 'ArtifactsKey', `Encrypts the synthetic probe artifacts of ${this.node.path}`);
     const bucket = newSecureBucket(this, 'Artifacts', {
       encryptionKey: key,
-      ...storageClasses(retentionDays),
-      expireAfterDays: retentionDays,
-      noncurrentVersionDays: 1,
-      serverAccessLogsBucket: newServerAccessLogsBucket(this, 'ArtifactsAccessLogs', retentionDays),
+      infrequentAccessAfterDays: artifacts.infrequentAccessAfterDays,
+      glacierAfterDays: artifacts.glacierAfterDays,
+      expireAfterDays: artifacts.retentionDays,
+      noncurrentVersionDays: artifacts.noncurrentVersionDays,
+      serverAccessLogsBucket: newServerAccessLogsBucket(this, 'ArtifactsAccessLogs', artifacts.retentionDays),
       serverAccessLogsPrefix: 'artifacts/',
     });
     acknowledgeArtifactsBucket(bucket);
     this.artifactsBucket = bucket;
 
-    const runSeconds = Math.min(60, this.intervalMinutes * 60);
     this.canary = new synthetics.Canary(this, 'Resource', {
       runtime: props.runtime ?? synthetics.Runtime.SYNTHETICS_NODEJS_PUPPETEER_13_0,
       test: synthetics.Test.custom({
         handler: 'index.handler',
-        code: synthetics.Code.fromInline(blueprint === ProbeBlueprint.API ? API_SCRIPT : HEARTBEAT_SCRIPT),
+        code: synthetics.Code.fromInline(plan.script),
       }),
       environmentVariables: {
         PROBE_URL: props.url,
-        PROBE_METHOD: method,
-        PROBE_TIMEOUT_MS: String((runSeconds - 10) * 1000),
+        PROBE_METHOD: plan.method,
+        PROBE_TIMEOUT_MS: String(plan.requestTimeoutMs),
       },
-      schedule: synthetics.Schedule.rate(Duration.minutes(this.intervalMinutes)),
-      timeout: Duration.seconds(runSeconds),
+      schedule: synthetics.Schedule.rate(Duration.minutes(plan.intervalMinutes)),
+      timeout: Duration.seconds(plan.runSeconds),
       artifactsBucketLocation: { bucket, prefix: 'runs' },
       artifactS3EncryptionMode: synthetics.ArtifactsEncryptionMode.KMS,
       artifactS3KmsKey: key,
       activeTracing: true,
       startAfterCreation: true,
       provisionedResourceCleanup: true,
-      successRetentionPeriod: Duration.days(Math.min(retentionDays, 455)),
-      failureRetentionPeriod: Duration.days(Math.min(retentionDays, 455)),
+      successRetentionPeriod: Duration.days(artifacts.runRetentionDays),
+      failureRetentionPeriod: Duration.days(artifacts.runRetentionDays),
     });
     acknowledgeFindings(this.canary.role, {
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
@@ -233,13 +201,12 @@ export class SyntheticCanary extends Construct {
     this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `${service} synthetic probe`);
     const alarm = new cloudwatch.Alarm(this, 'SuccessAlarm', {
       metric: this.metricSuccessPercent(),
-      threshold,
+      threshold: alarmPlan.threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: alarmPeriods,
-      datapointsToAlarm: alarmPeriods,
-      // A canary that stops reporting is a probe that cannot reach the service, or a broken probe: both need a look.
+      evaluationPeriods: alarmPlan.periods,
+      datapointsToAlarm: alarmPlan.periods,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      alarmDescription: `${service}: the synthetic probe of ${props.url} from ${Stack.of(this).region} failed in ${alarmPeriods} consecutive ${this.intervalMinutes}-minute periods${props.runbookUrl ? `. Runbook: ${props.runbookUrl}` : ''}`,
+      alarmDescription: `${service}: the synthetic probe of ${props.url} from ${Stack.of(this).region} failed in ${alarmPlan.periods} consecutive ${plan.intervalMinutes}-minute periods${props.runbookUrl ? `. Runbook: ${props.runbookUrl}` : ''}`,
     });
     notifyOn(alarm, this.alarmTopic);
     this.successAlarm = alarm;
@@ -269,17 +236,6 @@ export class SyntheticCanary extends Construct {
   }
 }
 
-/**
- * Artifacts are read rarely and only while an incident or its review is fresh: Standard-IA after
- * 30 days (S3's minimum), Glacier after 90 when they are kept at least twice that long.
- */
-function storageClasses(retentionDays: number): { infrequentAccessAfterDays?: number; glacierAfterDays?: number } {
-  return {
-    infrequentAccessAfterDays: retentionDays > 60 ? 30 : undefined,
-    glacierAfterDays: retentionDays >= 180 ? 90 : undefined,
-  };
-}
-
 function acknowledgeArtifactsBucket(bucket: s3.Bucket): void {
   acknowledgeFindings(bucket, {
     id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
@@ -287,56 +243,3 @@ function acknowledgeArtifactsBucket(bucket: s3.Bucket): void {
       "run artifacts describe this region's probe; every serving region runs its own canary and keeps its own artifacts",
   });
 }
-
-/**
- * Heartbeat: one page load in the runtime's browser. The Synthetics library records the step,
- * its screenshot and HAR file, and the SuccessPercent metric; a thrown error fails the run.
- */
-const HEARTBEAT_SCRIPT = `
-const synthetics = require('Synthetics');
-
-exports.handler = async () => {
-  const url = process.env.PROBE_URL;
-  const timeout = Number(process.env.PROBE_TIMEOUT_MS);
-  synthetics.getConfiguration().setConfig({ includeRequestHeaders: false, includeResponseHeaders: false, includeRequestBody: false, includeResponseBody: false });
-  const page = await synthetics.getPage();
-  await synthetics.executeStep('heartbeat', async () => {
-    const response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout });
-    if (!response) {
-      throw new Error('no response from ' + url);
-    }
-    const status = response.status();
-    if (status < 200 || status > 299) {
-      throw new Error(url + ' answered ' + status + ' ' + response.statusText());
-    }
-  });
-};
-`;
-
-/** API: one HTTPS request through the Synthetics HTTP step (request and response bodies not recorded). */
-const API_SCRIPT = `
-const synthetics = require('Synthetics');
-
-exports.handler = async () => {
-  const url = new URL(process.env.PROBE_URL);
-  synthetics.getConfiguration().setConfig({ includeRequestHeaders: false, includeResponseHeaders: false, includeRequestBody: false, includeResponseBody: false });
-  const request = {
-    hostname: url.hostname,
-    port: url.port || 443,
-    protocol: 'https:',
-    path: url.pathname + url.search,
-    method: process.env.PROBE_METHOD,
-    timeout: Number(process.env.PROBE_TIMEOUT_MS),
-    headers: { 'User-Agent': synthetics.getCanaryUserAgentString() },
-  };
-  await synthetics.executeHttpStep('api', request, (response) => new Promise((resolve, reject) => {
-    if (response.statusCode < 200 || response.statusCode > 299) {
-      reject(new Error(request.method + ' ' + url.href + ' answered ' + response.statusCode));
-      return;
-    }
-    response.on('end', resolve);
-    response.on('error', reject);
-    response.resume();
-  }));
-};
-`;

@@ -165,6 +165,12 @@ export const DYNAMODB_MRSC_RPO_SECONDS = 0;
 export const S3_RTC_REPLICATION_SECONDS = 900;
 
 /**
+ * CloudWatch Synthetics keeps a canary's successful and failed run records at most 455 days.
+ * @see https://docs.aws.amazon.com/AmazonSynthetics/latest/APIReference/API_CreateCanary.html
+ */
+export const SYNTHETICS_MAX_RETENTION_DAYS = 455;
+
+/**
  * Point-in-time restore granularity of continuous backups (RDS/Aurora: latest restorable time is
  * typically within the last 5 minutes).
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html

@@ -28,5 +28,7 @@ export * from './plans/resilience-hub';
 export * from './plans/runbooks';
 export * from './plans/service';
 export * from './plans/zonal-outlier';
+export * from './plans/probe';
+export * from './buckets';
 export * from './plans/network';
 export * from './plans/workload';

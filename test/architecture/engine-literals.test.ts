@@ -17,6 +17,12 @@ const ALWAYS_ALLOWED = new Set(['0', '1']);
 
 /** Per file: the source text of a literal's line that may hold it, and why. */
 const ALLOWED: Record<string, { readonly line: string; readonly why: string }[]> = {
+  'lib/aws/canary.ts': [
+    { line: 'cloudwatch.Stats.p(90)', why: 'the default statistic of the run-duration metric, a dashboard line' },
+  ],
+  'lib/tf/aws/canary.ts': [
+    { line: 'this.node.addr.slice(0, 18)', why: 'canary names are at most 21 characters: a short unique name' },
+  ],
   'lib/aws/database.ts': [
     { line: 'passwordLength: 30', why: "the generated master password's length: a credential, not an HA value" },
     { line: 'maxLength: 40, separator', why: "a short unique name for the proxy's read-only endpoint" },

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS } from '../../core/buckets';
 import { acknowledgeFindings } from './nag';
 
 /** Options of {@link newSecureBucket}. */
@@ -78,7 +79,7 @@ export function newSecureBucket(scope: Construct, id: string, options: SecureBuc
     lifecycleRules: [
       {
         id: 'Lifecycle',
-        abortIncompleteMultipartUploadAfter: Duration.days(7),
+        abortIncompleteMultipartUploadAfter: Duration.days(ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS),
         noncurrentVersionExpiration: Duration.days(options.noncurrentVersionDays),
         transitions: transitions.length > 0 ? transitions : undefined,
         expiration: options.expireAfterDays !== undefined ? Duration.days(options.expireAfterDays) : undefined,

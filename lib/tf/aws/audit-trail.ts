@@ -9,7 +9,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
-import { FailureDomain } from '../../core';
+import { ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS, FailureDomain } from '../../core';
 import { HaProps, RegionalProps } from './ha-props';
 import { AccountContext, newCustomerManagedKey } from './private/keys';
 import { attachHaMetadata } from './private/metadata';
@@ -127,7 +127,7 @@ export class AuditTrail extends Construct {
           filter: [{ prefix: '' }],
           // Audit files are read rarely, in an investigation: Standard-IA after S3's 30-day minimum.
           transition: [{ days: 30, storageClass: 'STANDARD_IA' }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS }],
         },
       ],
     });

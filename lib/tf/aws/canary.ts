@@ -1,4 +1,3 @@
-import { HaValidationError } from '../../core/errors';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -12,20 +11,36 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { SyntheticsCanary } from '@cdktf/provider-aws/lib/synthetics-canary';
 import { AssetType, TerraformAsset, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain } from '../../core';
+import { ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS, FailureDomain } from '../../core';
+import { planProbe, ProbeBlueprint } from '../../core/plans/probe';
+
+export { ProbeBlueprint };
+import { emitWarnings, throwProblems } from '../diagnostics';
 import { HaProps, RegionalProps, serviceNameOf } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
 import { sourceDirectory } from './private/assets';
 import { AccountContext, newCustomerManagedKey } from './private/keys';
 import { attachHaMetadata } from './private/metadata';
 
-/** Longest time Synthetics keeps run records. */
-const SYNTHETICS_MAX_RETENTION_DAYS = 455;
-
 /** Props of {@link SyntheticCanary}. */
 export interface SyntheticCanaryProps extends HaProps, RegionalProps {
   /** HTTPS URL to probe: the service's public name, so the probe crosses DNS and TLS as users do. */
   readonly url: string;
+  /**
+   * What each run does.
+   * @default ProbeBlueprint.HEARTBEAT
+   */
+  readonly blueprint?: ProbeBlueprint;
+  /**
+   * HTTP method of the API blueprint (a read: the probe runs every few minutes, forever).
+   * @default 'GET'
+   */
+  readonly method?: string;
+  /**
+   * Success percentage below which the alarm counts a period as failed.
+   * @default 100 (every run of the period passed)
+   */
+  readonly successPercentThreshold?: number;
   /**
    * Minutes between runs.
    * @default - tier.probeIntervalMinutes
@@ -55,9 +70,9 @@ export interface SyntheticCanaryProps extends HaProps, RegionalProps {
 }
 
 /**
- * An outside-in probe of one region's endpoint (Terraform twin of the CDK `SyntheticCanary`, API
- * blueprint): a CloudWatch Synthetics canary sends one HTTPS GET every `intervalMinutes` and fails
- * on a status outside 2xx; its artifacts go to a private, versioned, TLS-only bucket under a
+ * An outside-in probe of one region's endpoint (Terraform twin of the CDK `SyntheticCanary`, from
+ * the same plan): a CloudWatch Synthetics canary loads the page (or, with the API blueprint, sends
+ * one HTTPS request) every `intervalMinutes` and fails on a status outside 2xx; its artifacts go to a private, versioned, TLS-only bucket under a
  * customer-managed key that expires them after the retention; an alarm on the success percentage
  * (missing data breaches: a probe that stops reporting needs a look) notifies a topic. Put one in
  * each serving region.
@@ -73,26 +88,19 @@ export class SyntheticCanary extends Construct {
   constructor(scope: Construct, id: string, props: SyntheticCanaryProps) {
     super(scope, id);
     const { tier, provider } = props;
-    if (!Token.isUnresolved(props.url) && !/^https:\/\/[^/\s]+/.test(props.url)) {
-      throw new HaValidationError(
-        `url must be an https:// URL (the probe must cross TLS as users do), got: ${props.url}`,
-      );
-    }
-    this.intervalMinutes = props.intervalMinutes ?? tier.probeIntervalMinutes;
-    if (!Number.isInteger(this.intervalMinutes) || this.intervalMinutes < 1 || this.intervalMinutes > 60) {
-      const from = props.intervalMinutes === undefined ? ` (${tier.name}'s probeIntervalMinutes)` : '';
-      throw new HaValidationError(
-        `intervalMinutes must be an integer from 1 to 60, got: ${this.intervalMinutes}${from}`,
-      );
-    }
-    const alarmPeriods = props.alarmPeriods ?? 2;
-    if (!Number.isInteger(alarmPeriods) || alarmPeriods < 1) {
-      throw new HaValidationError(`alarmPeriods must be an integer of at least 1, got: ${alarmPeriods}`);
-    }
-    const retentionDays = props.artifactRetentionDays ?? tier.logRetentionDays;
-    if (!Number.isInteger(retentionDays) || retentionDays < 1) {
-      throw new HaValidationError(`artifactRetentionDays must be an integer of at least 1, got: ${retentionDays}`);
-    }
+    const plan = planProbe(tier, {
+      url: Token.isUnresolved(props.url) ? undefined : props.url,
+      blueprint: props.blueprint,
+      method: props.method,
+      intervalMinutes: props.intervalMinutes,
+      successPercentThreshold: props.successPercentThreshold,
+      alarmPeriods: props.alarmPeriods,
+      artifactRetentionDays: props.artifactRetentionDays,
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'SyntheticCanary', plan.warnings);
+    this.intervalMinutes = plan.intervalMinutes;
+    const { artifacts, alarm } = plan;
 
     const context = new AccountContext(this, 'Account', provider);
     // Canary names are at most 21 characters, lowercase letters, digits, '-' and '_'.
@@ -143,9 +151,17 @@ export class SyntheticCanary extends Construct {
           id: 'expire-runs',
           status: 'Enabled',
           filter: [{ prefix: '' }],
-          expiration: [{ days: retentionDays }],
-          noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+          expiration: [{ days: artifacts.retentionDays }],
+          noncurrentVersionExpiration: [{ noncurrentDays: artifacts.noncurrentVersionDays }],
+          transition: [
+            ...(artifacts.infrequentAccessAfterDays !== undefined
+              ? [{ days: artifacts.infrequentAccessAfterDays, storageClass: 'STANDARD_IA' }]
+              : []),
+            ...(artifacts.glacierAfterDays !== undefined
+              ? [{ days: artifacts.glacierAfterDays, storageClass: 'GLACIER' }]
+              : []),
+          ],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS }],
         },
       ],
     });
@@ -222,10 +238,9 @@ export class SyntheticCanary extends Construct {
       }),
     });
 
-    const runSeconds = Math.min(60, this.intervalMinutes * 60);
     // The Node.js Synthetics runtime loads the handler from nodejs/node_modules.
     const code = new TerraformAsset(this, 'Code', {
-      path: sourceDirectory('canary', { 'nodejs/node_modules/index.js': PROBE_SCRIPT }),
+      path: sourceDirectory('canary', { 'nodejs/node_modules/index.js': plan.script }),
       type: AssetType.ARCHIVE,
     });
     this.canary = new SyntheticsCanary(this, 'Resource', {
@@ -237,16 +252,20 @@ export class SyntheticCanary extends Construct {
       executionRoleArn: role.arn,
       artifactS3Location: `s3://${bucket.bucket}/runs`,
       artifactConfig: { s3Encryption: { encryptionMode: 'SSE_KMS', kmsKeyArn: key.arn } },
-      schedule: { expression: `rate(${this.intervalMinutes} minute${this.intervalMinutes === 1 ? '' : 's'})` },
+      schedule: { expression: `rate(${plan.intervalMinutes} minute${plan.intervalMinutes === 1 ? '' : 's'})` },
       runConfig: {
-        timeoutInSeconds: runSeconds,
+        timeoutInSeconds: plan.runSeconds,
         activeTracing: true,
-        environmentVariables: { PROBE_URL: props.url, PROBE_TIMEOUT_MS: String((runSeconds - 10) * 1000) },
+        environmentVariables: {
+          PROBE_URL: props.url,
+          PROBE_METHOD: plan.method,
+          PROBE_TIMEOUT_MS: String(plan.requestTimeoutMs),
+        },
       },
       startCanary: true,
       deleteLambda: true,
-      successRetentionPeriod: Math.min(retentionDays, SYNTHETICS_MAX_RETENTION_DAYS),
-      failureRetentionPeriod: Math.min(retentionDays, SYNTHETICS_MAX_RETENTION_DAYS),
+      successRetentionPeriod: artifacts.runRetentionDays,
+      failureRetentionPeriod: artifacts.runRetentionDays,
     });
 
     const topicArn =
@@ -255,18 +274,17 @@ export class SyntheticCanary extends Construct {
     this.successAlarm = new CloudwatchMetricAlarm(this, 'SuccessAlarm', {
       provider,
       alarmName: `${name}-probe-success`,
-      alarmDescription: `${serviceNameOf(this, props)}: the synthetic probe of ${props.url} failed in ${alarmPeriods} consecutive ${this.intervalMinutes}-minute periods`,
-      namespace: 'CloudWatchSynthetics',
-      metricName: 'SuccessPercent',
+      alarmDescription: `${serviceNameOf(this, props)}: the synthetic probe of ${props.url} failed in ${alarm.periods} consecutive ${plan.intervalMinutes}-minute periods`,
+      namespace: alarm.namespace,
+      metricName: alarm.metricName,
       dimensions: { CanaryName: this.canary.name },
-      statistic: 'Average',
-      period: this.intervalMinutes * 60,
-      evaluationPeriods: alarmPeriods,
-      datapointsToAlarm: alarmPeriods,
-      comparisonOperator: 'LessThanThreshold',
-      threshold: 100,
-      // A canary that stops reporting is a probe that cannot reach the service, or a broken probe: both need a look.
-      treatMissingData: 'breaching',
+      statistic: alarm.statistic,
+      period: alarm.periodSeconds,
+      evaluationPeriods: alarm.periods,
+      datapointsToAlarm: alarm.periods,
+      comparisonOperator: alarm.comparison,
+      threshold: alarm.threshold,
+      treatMissingData: alarm.treatMissingData,
       alarmActions: [topicArn],
       okActions: [topicArn],
     });
@@ -274,33 +292,3 @@ export class SyntheticCanary extends Construct {
     attachHaMetadata(this, props, { component: 'SyntheticCanary', failureDomain: FailureDomain.REGION });
   }
 }
-
-/**
- * One HTTPS request through the Synthetics HTTP step (request and response bodies not recorded);
- * a status outside 2xx fails the run.
- */
-const PROBE_SCRIPT = `const synthetics = require('Synthetics');
-
-exports.handler = async () => {
-  const url = new URL(process.env.PROBE_URL);
-  synthetics.getConfiguration().setConfig({ includeRequestHeaders: false, includeResponseHeaders: false, includeRequestBody: false, includeResponseBody: false });
-  const request = {
-    hostname: url.hostname,
-    port: url.port || 443,
-    protocol: 'https:',
-    path: url.pathname + url.search,
-    method: 'GET',
-    timeout: Number(process.env.PROBE_TIMEOUT_MS),
-    headers: { 'User-Agent': synthetics.getCanaryUserAgentString() },
-  };
-  await synthetics.executeHttpStep('probe', request, (response) => new Promise((resolve, reject) => {
-    if (response.statusCode < 200 || response.statusCode > 299) {
-      reject(new Error('GET ' + url.href + ' answered ' + response.statusCode));
-      return;
-    }
-    response.on('end', resolve);
-    response.on('error', reject);
-    response.resume();
-  }));
-};
-`;
