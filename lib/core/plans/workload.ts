@@ -458,12 +458,11 @@ export function planWorkload(tier: ServiceTier, intent: WorkloadIntent): Workloa
 
   // ---- Zones and replicas ------------------------------------------------------------------
   const minZones = fleetMinZones(tier);
-  const zoneNames = intent.zones;
   if (intent.zones !== undefined) {
     if (intent.zones.length < minZones) {
       problem(
         'zones',
-        `zones must list at least ${minZones} zones for ${tier.name} (its minAzs), ` + `got: ${intent.zones.length}`,
+        `zones must list at least ${minZones} zones for ${tier.name} (its minAzs), got: ${intent.zones.length}`,
       );
     }
     const duplicate = intent.zones.find((z, i) => intent.zones!.indexOf(z) !== i);
@@ -609,12 +608,16 @@ export function planWorkload(tier: ServiceTier, intent: WorkloadIntent): Workloa
             },
           ],
           affinity: {
-            ...(zoneNames && zoneNames.length > 0
+            ...(intent.zones && intent.zones.length > 0
               ? {
                   nodeAffinity: {
                     requiredDuringSchedulingIgnoredDuringExecution: {
                       nodeSelectorTerms: [
-                        { matchExpressions: [{ key: ZONE_TOPOLOGY_KEY, operator: 'In' as const, values: zoneNames }] },
+                        {
+                          matchExpressions: [
+                            { key: ZONE_TOPOLOGY_KEY, operator: 'In' as const, values: [...intent.zones] },
+                          ],
+                        },
                       ],
                     },
                   },

@@ -170,6 +170,24 @@ describe('HaWorkload on Terraform for TIER_1 over 3 zones', () => {
   });
 });
 
+test('GIVEN a cluster per region THEN each workload goes to the provider it is given', () => {
+  const stack = new TerraformStack(new App(), 'stack');
+  const east = new KubernetesProvider(stack, 'East', { alias: 'east', configContext: 'east' });
+  new HaWorkload(stack, 'Orders', {
+    tier: ServiceTier.TIER_2,
+    name: 'orders',
+    image: DIGEST,
+    requiredReplicas: 2,
+    maxReplicas: 4,
+    provider: east,
+  });
+  const json = terraformJson(stack);
+  const providers = Object.values(json.resource).flatMap((resources) =>
+    Object.values(resources).map((r) => r.provider),
+  );
+  expect(providers).toEqual(['kubernetes.east', 'kubernetes.east', 'kubernetes.east', 'kubernetes.east']);
+});
+
 describe('HaWorkload on Terraform refuses what it cannot run', () => {
   test('WHEN fewer replicas than zones THEN it fails naming maxReplicas', () => {
     // One replica needed: one in each of 3 zones, so that losing one leaves it; at most 2 cannot.
