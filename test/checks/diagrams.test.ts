@@ -1,0 +1,213 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { addAllExamples } from '../../examples';
+import { checkGraph } from '../../lib/checks/check';
+import { ResourceGraph } from '../../lib/checks/graph/graph';
+import { buildGraph, readInputs } from '../../lib/checks/graph/load';
+import type { HaReport, ServiceReport } from '../../lib/checks/model';
+import {
+  Diagram,
+  flowchartText,
+  ganttText,
+  phaseOf,
+  reportDiagrams,
+  timelineOf,
+} from '../../lib/checks/report/diagrams';
+import { cdkJsonApp } from '../util';
+
+let graph: ResourceGraph;
+let report: HaReport;
+let diagrams: Map<string, Diagram[]>;
+
+// The AWS examples, synthesized once as `npx cdk synth` does and read back as `ha-report cdk.out` reads them.
+beforeAll(() => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-diagrams-'));
+  try {
+    const app = cdkJsonApp({ outdir });
+    addAllExamples(app, { printReport: false });
+    app.synth();
+    graph = buildGraph(readInputs(outdir));
+    report = checkGraph(graph);
+    diagrams = reportDiagrams(report, graph);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
+
+const service = (name: string): ServiceReport => report.services.find((s) => s.service === name)!;
+const topology = (name: string) => diagrams.get(name)!.find((d) => d.kind === 'topology')!.mermaid;
+const timeline = (name: string, domain: 'zone' | 'region') =>
+  diagrams.get(name)!.find((d) => d.kind === 'timeline' && d.domain === domain)!.mermaid;
+
+/** The nodes inside each region's subgraph: region name → node ids. */
+function regionsOfFlowchart(mermaid: string): Map<string, string[]> {
+  const regions = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of mermaid.split('\n')) {
+    const opened = /^ {2}subgraph region\d+\["([^:]+): /.exec(line);
+    if (opened) {
+      current = [];
+      regions.set(opened[1], current);
+    } else if (line === '  end') {
+      current = undefined;
+    } else if (current) {
+      const node = /^ {4}(n\d+)[[{(]/.exec(line);
+      if (node) {
+        current.push(node[1]);
+      }
+    }
+  }
+  return regions;
+}
+
+/** The edge whose label contains `text`: its ends and label. */
+function edgeWith(mermaid: string, text: string): { from: string; to: string; label: string } {
+  const lines = mermaid.split('\n').filter((l) => /^ {2}n\d+ [-=.]+>\|/.test(l) && l.includes(text));
+  expect(lines).toHaveLength(1);
+  const [, from, label, to] = /^ {2}(n\d+) \S+\|"(.*)"\| (n\d+)$/.exec(lines[0])!;
+  return { from, to, label };
+}
+
+/** Seconds of a duration as the report prints it (`36 s`, `5 min`, `1 h`). */
+function seconds(value: string, unit: string): number {
+  return Number(value) * { s: 1, min: 60, h: 3600 }[unit as 's' | 'min' | 'h'];
+}
+
+/** Seconds after the failure of a gantt date (`2000-01-01 00:06:36`). */
+function elapsed(date: string): number {
+  const [, day, h, m, s] = /^2000-01-(\d\d) (\d\d):(\d\d):(\d\d)$/.exec(date)!.map(Number);
+  return (day - 1) * 86400 + h * 3600 + m * 60 + s;
+}
+
+/** The task lines of a gantt: label, tags, start and end in seconds after the failure. */
+function tasks(mermaid: string): { label: string; tags: string[]; start: number; end: number }[] {
+  return mermaid
+    .split('\n')
+    .filter((l) => l.startsWith('    '))
+    .map((line) => {
+      const match = /^ {4}([^:#;]+) :((?:crit, |milestone, )*)\w+, ([\d :-]+), ([\d :-]+)$/.exec(line);
+      expect(match).not.toBeNull();
+      const [, label, tags, start, end] = match!;
+      return { label, tags: tags.split(', ').filter(Boolean), start: elapsed(start), end: elapsed(end) };
+    });
+}
+
+describe('pictures of the AWS examples', () => {
+  test('each service has a topology and a timeline per failure domain', () => {
+    expect([...diagrams.keys()]).toEqual(['checkout', 'orders', 'catalog', 'reports']);
+    for (const list of diagrams.values()) {
+      expect(list.map((d) => `${d.kind}${d.domain ? ` ${d.domain}` : ''}`)).toEqual([
+        'topology',
+        'timeline zone',
+        'timeline region',
+      ]);
+    }
+  });
+
+  test('THEN the topology has a subgraph per region of each service, with its role and named zones', () => {
+    for (const s of report.services) {
+      expect([...regionsOfFlowchart(topology(s.service)).keys()].sort()).toEqual([...s.regions].sort());
+    }
+    const roles = (name: string) =>
+      [...topology(name).matchAll(/subgraph region\d+\["([^"]+)"\]/g)].map((m) => m[1]).sort();
+    expect(roles('checkout')).toEqual(['us-east-1: serving', 'us-west-2: serving']);
+    expect(roles('orders')).toEqual(['us-east-1: serving', 'us-west-2: standby (runs 3 instances)']);
+    expect(roles('catalog')).toEqual(['us-east-1: serving', 'us-west-2: pilot light (fleet at 0)']);
+    expect(roles('reports')).toEqual(['us-east-1: serving', 'us-west-2: data copies only']);
+    expect(topology('orders')).toContain('zones us-west-2a, us-west-2b, us-west-2c');
+  });
+
+  test('THEN replication edges cross regions, labelled async with the published bound and the RPO counted', () => {
+    const orders = topology('orders');
+    const regions = regionsOfFlowchart(orders);
+    const aurora = edgeWith(orders, 'AURORA_GLOBAL_DB_RPO_PARAMETER');
+    expect(aurora.label).toBe('async, lag ≤ 1 min (AURORA_GLOBAL_DB_RPO_PARAMETER), RPO 1 min');
+    expect(regions.get('us-east-1')).toContain(aurora.from);
+    expect(regions.get('us-west-2')).toContain(aurora.to);
+    expect(orders).toMatch(new RegExp(`${aurora.to}\\[\\("RDS DBCluster Database\\w+ \\(standby\\)"\\)\\]`));
+    // A typical lag is not a bound: the RPO it gives is unknown, as the report says.
+    const carts = edgeWith(topology('checkout'), 'DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS');
+    expect(carts.label).toMatch(/^async, typical lag 1 s, not a bound .*, RPO unknown$/);
+    expect(edgeWith(topology('reports'), 'copies each backup').label).toBe('copies each backup (every 12 h)');
+    // Each failover record routes to a load balancer in its own region.
+    const primary = edgeWith(orders, 'failover PRIMARY');
+    expect(regions.get('us-east-1')).toContain(primary.to);
+    expect(regions.get('us-west-2')).toContain(edgeWith(orders, 'failover SECONDARY').to);
+  });
+
+  test('THEN every recovery step counted has a phase, and each gantt ends where the figure does', () => {
+    for (const s of report.services) {
+      const steps = s.derivation.filter((d) => d.quantity === 'azRto' || d.quantity === 'regionRto');
+      expect(steps.filter((d) => phaseOf(d) === 'other').map((d) => d.basis)).toEqual([]);
+      for (const domain of ['zone', 'region'] as const) {
+        const t = timelineOf(s, domain);
+        const ends = t.bars.filter((b) => b.seconds !== undefined).map((b) => b.start + b.seconds!);
+        const figure = domain === 'zone' ? 'azRto' : 'regionRto';
+        if (s.lowerBounds[figure] !== null && t.bars.some((b) => b.phase !== 'guard')) {
+          expect(Math.max(...ends)).toBe(s.lowerBounds[figure]);
+        }
+      }
+    }
+    // detection 36 s, then decision 300 s, then promotion 60 s: the 396 s the report knows.
+    expect(
+      timelineOf(service('orders'), 'region')
+        .bars.filter((b) => ['detection', 'decision', 'promotion'].includes(b.phase))
+        .map((b) => [b.phase, b.start, b.seconds]),
+    ).toEqual([
+      ['detection', 0, 36],
+      ['decision', 36, 300],
+      ['promotion', 336, 60],
+    ]);
+  });
+
+  test('THEN each bar is as long as its label states, in seconds; the RTO objective is a milestone', () => {
+    for (const s of report.services) {
+      for (const domain of ['zone', 'region'] as const) {
+        const lines = tasks(timeline(s.service, domain));
+        for (const task of lines.filter((t) => t.tags.length === 0)) {
+          const [, value, unit] = / (\d+) (s|min|h)\b/.exec(task.label)!;
+          expect([task.label, task.end - task.start]).toEqual([task.label, seconds(value, unit)]);
+        }
+        const objective = domain === 'zone' ? s.objectives.azRtoSeconds : s.objectives.regionRtoSeconds;
+        expect(lines).toContainEqual(
+          expect.objectContaining({ tags: ['milestone'], start: objective, end: objective }),
+        );
+      }
+    }
+  });
+
+  test('THEN an unknown step is a crit bar labelled unknown with its drawn width, never a zero', () => {
+    const catalog = timelineOf(service('catalog'), 'region');
+    const unknowns = service('catalog').derivation.filter((d) => d.quantity === 'regionRto' && d.value === undefined);
+    expect(unknowns.length).toBeGreaterThanOrEqual(2);
+    const crit = tasks(timeline('catalog', 'region')).filter((t) => t.tags.includes('crit'));
+    expect(crit.map((t) => t.label.split(' unknown')[0])).toEqual(['writer creation', 'scale-up']);
+    for (const task of crit) {
+      expect(task.label).toContain(`unknown (drawn 6 min wide, not a measurement)`);
+      expect(task.end - task.start).toBe(catalog.nominal);
+    }
+    // The promotion waits for the writer of unknown duration: it says it starts later than drawn.
+    expect(tasks(timeline('catalog', 'region')).find((t) => t.label.startsWith('promotion'))!.label).toContain(
+      'waits for an unknown step - starts later than drawn',
+    );
+    // Backup and restore: the restore is unknown, the figure's known part is nothing, and no end is claimed.
+    const reports = timeline('reports', 'region');
+    expect(reports).toMatch(/restore unknown \(drawn 144 min wide, not a measurement\)[^\n]*:crit, /);
+    expect(reports).not.toContain('known steps end');
+  });
+});
+
+describe('escaping labels for Mermaid', () => {
+  const nasty = 'a "quoted" [bracket] (paren) #hash; semi <tag> | pipe: colon %% pct';
+
+  test('flowchart labels keep no character that ends a quoted label or a statement', () => {
+    const text = flowchartText(nasty);
+    expect(text.replace(/#(quot|lt|gt|35|59|124);/g, '')).not.toMatch(/["#;<>|]/);
+    expect(text).toContain('[bracket] (paren)');
+  });
+
+  test('gantt text keeps no colon, semicolon, hash or comment start', () => {
+    expect(ganttText(nasty)).not.toMatch(/[:;#"]|%%/);
+  });
+});
