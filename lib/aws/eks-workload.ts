@@ -27,6 +27,9 @@ export interface HaWorkloadProps extends HaProps, WorkloadOptions {
  * plan's replicas) and owns the count from then on, so that a stack update, which re-applies the
  * manifest, does not scale a fleet that has scaled out for peak back to its minimum.
  *
+ * The autoscaler reads the metrics API, which an EKS cluster serves once the metrics-server add-on
+ * is installed (without it the count stays at its statically stable minimum). The namespace must exist.
+ *
  * Construct ids (public API): `Resource` (the manifest).
  */
 export class HaWorkload extends Construct {

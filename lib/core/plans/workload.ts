@@ -130,7 +130,10 @@ export interface WorkloadOptions {
    */
   readonly livenessPath?: string;
   /**
-   * Path of the readiness probe (a pod that fails it gets no traffic): can this pod serve now.
+   * Path of the readiness probe (a pod that fails it gets no traffic): can this pod serve now. Unlike
+   * a target group or Route 53, a Service does not fail open: when every pod fails readiness it has no
+   * endpoints, which takes the region out (what regional failover wants) but, in every region at
+   * once, takes the service down; check this region's own dependencies, not shared ones.
    * @default '/health/ready'
    */
   readonly readinessPath?: string;

@@ -43,6 +43,9 @@ export interface HaWorkloadProps extends WorkloadOptions {
  * (`ignore_changes` on `spec[0].replicas`): else each apply would scale a fleet that has scaled out
  * for peak back to its minimum.
  *
+ * The autoscaler reads the metrics API: GKE serves it, an EKS cluster needs the metrics-server
+ * add-on (without it the count stays at its statically stable minimum).
+ *
  * Construct ids (public API): `Resource` (the Deployment), `DisruptionBudget`, `Autoscaler`, `PriorityClass`.
  */
 export class HaWorkload extends Construct {
