@@ -106,6 +106,13 @@ function tfWorkload(zone: Record<string, unknown>, budgetNamespace = 'shop', rep
   };
 }
 
+/** A Deployment applied by `kubernetes_manifest`, with its budget as the provider's typed resource. */
+function tfManifest(zone: Record<string, unknown>) {
+  const { kubernetes_pod_disruption_budget_v1: budgets } = tfWorkload({});
+  const [deployment] = JSON.parse(manifest(podSpec(zone), null).Workload.Properties.Manifest) as unknown[];
+  return { kubernetes_manifest: { orders: { manifest: deployment } }, kubernetes_pod_disruption_budget_v1: budgets };
+}
+
 /** HA-AZ5: Kubernetes workloads spread over zones, under a disruption budget, with two probes. */
 export const KUBERNETES_CASES: RuleCase[] = [
   {
@@ -180,5 +187,14 @@ export const KUBERNETES_CASES: RuleCase[] = [
     message: 'no PodDisruptionBudget in namespace shop selects its pods',
     compliant: tf(tfWorkload({ when_unsatisfiable: 'DoNotSchedule', min_domains: 3 }), T1),
     nonCompliant: tf(tfWorkload({ when_unsatisfiable: 'DoNotSchedule', min_domains: 3 }, 'default'), T1),
+  },
+  {
+    rule: WorkloadSpread,
+    engine: 'terraform-aws',
+    stack: 'app',
+    resource: 'kubernetes_manifest.orders',
+    message: 'the zone spread is whenUnsatisfiable DoNotSchedule with minDomains unset',
+    compliant: tf(tfManifest(HARD), T1),
+    nonCompliant: tf(tfManifest({ whenUnsatisfiable: 'DoNotSchedule' }), T1),
   },
 ];
