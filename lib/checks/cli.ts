@@ -1,12 +1,14 @@
 import * as fs from 'fs';
 import { compareWithBaseline, formatComparisonMarkdown, formatComparisonText, readBaseline } from './baseline';
-import { checkInputs } from './check';
+import { checkGraph } from './check';
 import { parseParameters } from './parameters';
 import { builtInTier, DeclaredTier } from './graph/declared-tier';
 import { HaInputError, HaInternalError } from './graph/errors';
-import { GraphInputs, readInputs } from './graph/load';
+import { buildGraph, GraphInputs, readInputs } from './graph/load';
 import { formatMarkdown, formatText } from './format';
 import type { HaReport, ServiceReport } from './model';
+import { reportDiagrams } from './report/diagrams';
+import { formatHtml } from './report/html';
 import { sarifLog } from './sarif';
 import { SourceLocator } from './source-locations';
 
@@ -36,7 +38,11 @@ but something cannot be shown.
                       that holds nothing to check exits 2
   --json              print { services, findings, acknowledged, unread, unchecked } as JSON
                       (and perStack: each service in each of its stacks)
-  --markdown          print Markdown for a pull-request comment
+  --markdown          print Markdown for a pull-request comment, with each service's topology and
+                      recovery timelines as Mermaid diagrams (GitHub draws them)
+  --html <file>       also write one self-contained page to <file>: the table, findings, each
+                      service's diagrams and derivation; Mermaid's browser bundle is inlined from the
+                      mermaid package (npm i -D mermaid@^12), nothing is fetched when it is viewed
   --sarif             print a SARIF 2.1.0 log for code scanning (GitHub's upload-sarif): each finding at
                       the file and line that declare its resource, acknowledged ones as suppressed
                       (with --baseline, the comparison sets the exit code only)
@@ -83,6 +89,7 @@ interface Options {
   readonly colour: boolean;
   readonly explain: boolean;
   readonly baseline?: string;
+  readonly html?: string;
   readonly parameters: Readonly<Record<string, string>>;
   readonly declaredTier?: DeclaredTier;
   readonly help: boolean;
@@ -95,6 +102,7 @@ function parse(argv: readonly string[], isTty: boolean): Options {
   let colour = isTty;
   let explain = false;
   let baseline: string | undefined;
+  let htmlFile: string | undefined;
   let parameters: Record<string, string> = {};
   let tier: string | undefined;
   let service: string | undefined;
@@ -117,6 +125,11 @@ function parse(argv: readonly string[], isTty: boolean): Options {
       baseline = arg.includes('=') ? arg.slice('--baseline='.length) : argv[++i];
       if (!baseline) {
         throw new HaInputError('--baseline needs the file a previous ha-report --json wrote');
+      }
+    } else if (arg === '--html' || arg.startsWith('--html=')) {
+      htmlFile = arg.includes('=') ? arg.slice('--html='.length) : argv[++i];
+      if (!htmlFile || htmlFile.startsWith('-')) {
+        throw new HaInputError('--html needs the file to write the page to');
       }
     } else if (arg === '--parameters' || arg.startsWith('--parameters=')) {
       const value = arg.startsWith('--parameters=') ? arg.slice('--parameters='.length) : argv[++i];
@@ -152,7 +165,7 @@ function parse(argv: readonly string[], isTty: boolean): Options {
     throw new HaInputError('--service names the service of --tier: give --tier too');
   }
   const declaredTier = tier === undefined ? undefined : { tier, service };
-  return { paths, format, failOn, colour, explain, baseline, parameters, declaredTier, help };
+  return { paths, format, failOn, colour, explain, baseline, html: htmlFile, parameters, declaredTier, help };
 }
 
 function defaultPath(): string {
@@ -206,7 +219,14 @@ function run(argv: readonly string[], io: CliIo): number {
     terraform: inputs.flatMap((i) => i.terraform ?? []),
     unread: inputs.flatMap((i) => i.unread ?? []),
   };
-  const report: HaReport = checkInputs(merged, { declaredTier: options.declaredTier });
+  // The graph is kept for the pictures: the topology is read from it.
+  const graph = buildGraph(merged, options.declaredTier);
+  const checked = checkGraph(graph, { declaredTier: options.declaredTier });
+  const report: HaReport = merged.unread?.length ? { ...checked, unread: merged.unread } : checked;
+  const diagrams = options.format === 'markdown' || options.html ? reportDiagrams(report, graph) : undefined;
+  if (options.html) {
+    writeHtml(options.html, formatHtml(report, { diagrams: diagrams! }));
+  }
   const comparison =
     options.baseline === undefined
       ? undefined
@@ -218,7 +238,7 @@ function run(argv: readonly string[], io: CliIo): number {
   } else if (options.format === 'sarif') {
     io.stdout(`${JSON.stringify(sarifLog(report, { locator: SourceLocator.of(merged) }), null, 2)}\n`);
   } else if (options.format === 'markdown') {
-    io.stdout(formatMarkdown(report) + (comparison ? formatComparisonMarkdown(comparison) : ''));
+    io.stdout(formatMarkdown(report, { diagrams }) + (comparison ? formatComparisonMarkdown(comparison) : ''));
   } else {
     io.stdout(
       formatText(report, options.colour, { explain: options.explain }) +
@@ -227,6 +247,14 @@ function run(argv: readonly string[], io: CliIo): number {
   }
   const failing = report.findings.filter((f) => f.level === 'error' || options.failOn === 'warning');
   return failing.length > 0 || comparison?.regressed ? EXIT_CODES.findings : EXIT_CODES.ok;
+}
+
+function writeHtml(file: string, page: string): void {
+  try {
+    fs.writeFileSync(file, page);
+  } catch (e) {
+    throw new HaInputError(`--html cannot write ${file}: ${(e as Error).message}`);
+  }
 }
 
 /** The `--json` shape: the documented fields first, then the status, derivation and notes. */

@@ -204,8 +204,14 @@ function noTierDeclared(report: HaReport): string[] {
   ];
 }
 
-/** The report as Markdown for a pull-request comment: a table, the findings, the derivation folded. */
-export function formatMarkdown(report: HaReport): string {
+/** Options of {@link formatMarkdown}. */
+export interface MarkdownOptions {
+  /** Pictures of each service by name (`reportDiagrams`), shown in ```mermaid fences before its derivation. */
+  readonly diagrams?: ReadonlyMap<string, readonly { readonly title: string; readonly mermaid: string }[]>;
+}
+
+/** The report as Markdown for a pull-request comment: a table, the findings, pictures, the derivation folded. */
+export function formatMarkdown(report: HaReport, options: MarkdownOptions = {}): string {
   const lines: string[] = ['## HA resilience report', ''];
   if (report.services.length === 0) {
     lines.push(...noTierDeclared(report).map((line) => `> ${line}`), '');
@@ -266,6 +272,9 @@ export function formatMarkdown(report: HaReport): string {
     lines.push('');
   }
   for (const s of report.services) {
+    for (const d of options.diagrams?.get(s.service) ?? []) {
+      lines.push(`**${escape(d.title)}**`, '', '```mermaid', d.mermaid, '```', '');
+    }
     lines.push(`<details><summary>Derivation: ${escape(s.service)} (${escape(s.stacks.join(', '))})</summary>`, '');
     lines.push('| figure | resource | value | basis | published figures |', '|---|---|---|---|---|');
     for (const d of s.derivation) {

@@ -3,6 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { addAllExamples } from '../../examples';
 import { checkGraph } from '../../lib/checks/check';
+import { main } from '../../lib/checks/cli';
+import { formatMarkdown } from '../../lib/checks/format';
 import { ResourceGraph } from '../../lib/checks/graph/graph';
 import { buildGraph, readInputs } from '../../lib/checks/graph/load';
 import type { HaReport, ServiceReport } from '../../lib/checks/model';
@@ -14,26 +16,34 @@ import {
   reportDiagrams,
   timelineOf,
 } from '../../lib/checks/report/diagrams';
+import { formatHtml } from '../../lib/checks/report/html';
 import { cdkJsonApp } from '../util';
 
 let graph: ResourceGraph;
 let report: HaReport;
 let diagrams: Map<string, Diagram[]>;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-diagrams-'));
+const outdir = path.join(work, 'cdk.out');
 
 // The AWS examples, synthesized once as `npx cdk synth` does and read back as `ha-report cdk.out` reads them.
 beforeAll(() => {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-diagrams-'));
-  try {
-    const app = cdkJsonApp({ outdir });
-    addAllExamples(app, { printReport: false });
-    app.synth();
-    graph = buildGraph(readInputs(outdir));
-    report = checkGraph(graph);
-    diagrams = reportDiagrams(report, graph);
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  const app = cdkJsonApp({ outdir });
+  addAllExamples(app, { printReport: false });
+  app.synth();
+  graph = buildGraph(readInputs(outdir));
+  report = checkGraph(graph);
+  diagrams = reportDiagrams(report, graph);
 });
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/** Runs the CLI and returns its exit code and output. */
+function cli(...argv: string[]): { code: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const code = main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTty: false });
+  return { code, stdout, stderr };
+}
 
 const service = (name: string): ServiceReport => report.services.find((s) => s.service === name)!;
 const topology = (name: string) => diagrams.get(name)!.find((d) => d.kind === 'topology')!.mermaid;
@@ -209,5 +219,40 @@ describe('escaping labels for Mermaid', () => {
 
   test('gantt text keeps no colon, semicolon, hash or comment start', () => {
     expect(ganttText(nasty)).not.toMatch(/[:;#"]|%%/);
+  });
+});
+
+describe('where the pictures show', () => {
+  test('WHEN --markdown THEN each service has its three diagrams in mermaid fences, then its derivation', () => {
+    const { code, stdout } = cli(outdir, '--markdown');
+    expect(code).toBe(0);
+    expect(stdout).toBe(formatMarkdown(report, { diagrams }));
+    for (const s of report.services) {
+      const section = stdout.slice(stdout.indexOf(`**${s.service}: topology`));
+      const fences = section.slice(0, section.indexOf('<details>')).match(/```mermaid\n(flowchart LR|gantt)\n/g);
+      expect(fences).toEqual(['```mermaid\nflowchart LR\n', '```mermaid\ngantt\n', '```mermaid\ngantt\n']);
+    }
+  });
+
+  test('WHEN ha-report --html THEN one page holds the table, findings, every diagram and the inlined bundle', () => {
+    const file = path.join(work, 'report.html');
+    const { code, stderr } = cli(outdir, '--html', file);
+    expect([code, stderr]).toEqual([0, '']);
+    const page = fs.readFileSync(file, 'utf8');
+    expect(page.match(/<pre class="mermaid">/g)).toHaveLength(report.services.length * 3);
+    expect(page).toContain(`content="default-src 'none'`);
+    expect(page).toContain('How each figure is derived');
+    // The bundle of the installed package, verbatim but for closing tags a script may not hold.
+    const bundle = fs.readFileSync(require.resolve('mermaid/dist/mermaid.min.js'), 'utf8');
+    expect(page).toContain(bundle.slice(0, 2000).replace(/<\/(script)/gi, '<\\/$1'));
+    expect(cli(outdir, '--html').code).toBe(2);
+  });
+
+  test('THEN the page escapes what it prints, and a bundle cannot close its script early', () => {
+    const page = formatHtml(report, { diagrams, mermaid: 'var x = "</script><b>";' });
+    expect(page).toContain('var x = "<\\/script><b>";');
+    // Every diagram source is HTML text: the flowcharts' quotes and arrows are entities.
+    expect(page).not.toMatch(/<pre class="mermaid">[^<]*"/);
+    expect(page).toContain('==&gt;|&quot;async, lag ≤ 1 min');
   });
 });
