@@ -7,32 +7,24 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CLOUDWATCH_LOG_RETENTION_DAYS, FailureDomain } from '../core';
+import { FailureDomain } from '../core';
+import { AuditCompliance, planAuditTrail } from '../core/plans/audit-trail';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
-import { validationError } from './private/errors';
+import { emitWarnings, throwProblems } from './private/errors';
 import { newSecureBucket } from './private/buckets';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
 import { acknowledgeFindings } from './private/nag';
 
-/** How long audit records must be kept, and what happens after. */
-export interface AuditCompliance {
-  /**
-   * Days every log file is locked in S3 Object Lock compliance mode: nobody, the root user
-   * included, can delete or overwrite it before then.
-   */
-  readonly retentionDays: number;
-  /**
-   * Whether log files expire once their retention has passed.
-   * @default false (kept until you delete them)
-   */
-  readonly expireAfterRetention?: boolean;
-}
+export type { AuditCompliance };
 
 /** Props of {@link AuditTrail}. */
 export interface AuditTrailProps extends HaProps {
-  /** The compliance policy: the retention of the immutable log files. */
-  readonly compliance: AuditCompliance;
+  /**
+   * The compliance policy: the retention of the immutable log files.
+   * @default - locked for tier.logRetentionDays, never expired
+   */
+  readonly compliance?: AuditCompliance;
   /**
    * Days after which log files move to S3 Standard-IA (at least 30, S3's minimum for that class).
    * @default 30
@@ -72,11 +64,6 @@ export interface AuditTrailProps extends HaProps {
   readonly dynamoDbDataEventTables?: dynamodb.ITable[];
 }
 
-const DEFAULT_INFREQUENT_ACCESS_AFTER_DAYS = 30;
-const DEFAULT_GLACIER_AFTER_DAYS = 90;
-/** S3 moves objects to Standard-IA no sooner than 30 days after creation, and keeps them there 30 days. */
-const S3_STANDARD_IA_MIN_DAYS = 30;
-
 /**
  * An audit log that cannot be altered: a multi-region CloudTrail trail (global service events
  * included) with log-file validation, encrypted with a customer-managed key, delivered to a
@@ -101,41 +88,27 @@ export class AuditTrail extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
-    const { retentionDays } = props.compliance;
-    if (!Token.isUnresolved(retentionDays) && (!Number.isInteger(retentionDays) || retentionDays < 1)) {
-      throw validationError(
-        `compliance.retentionDays must be a whole number of days of at least 1, got: ${retentionDays}`,
-        this,
-      );
-    }
-    const iaDays = props.infrequentAccessAfterDays ?? DEFAULT_INFREQUENT_ACCESS_AFTER_DAYS;
-    const glacierDays = props.glacierAfterDays ?? DEFAULT_GLACIER_AFTER_DAYS;
-    if (!Number.isInteger(iaDays) || iaDays < S3_STANDARD_IA_MIN_DAYS) {
-      throw validationError(
-        `infrequentAccessAfterDays must be a whole number of at least ${S3_STANDARD_IA_MIN_DAYS} (S3's minimum age for Standard-IA), got: ${iaDays}`,
-        this,
-      );
-    }
-    if (!Number.isInteger(glacierDays) || glacierDays < iaDays + S3_STANDARD_IA_MIN_DAYS) {
-      throw validationError(
-        `glacierAfterDays must be a whole number at least ${S3_STANDARD_IA_MIN_DAYS} days after infrequentAccessAfterDays (${iaDays}), got: ${glacierDays}`,
-        this,
-      );
-    }
-    const expireAfterDays = props.compliance.expireAfterRetention ? retentionDays : undefined;
-    if (expireAfterDays !== undefined && !Token.isUnresolved(expireAfterDays) && expireAfterDays <= glacierDays) {
-      throw validationError(
-        `compliance.retentionDays must be longer than glacierAfterDays (${glacierDays}) when expireAfterRetention is set, got: ${expireAfterDays}`,
-        this,
-      );
-    }
-    const logRetentionDays = props.logRetentionDays ?? props.tier.logRetentionDays;
-    if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-      throw validationError(
-        `logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${logRetentionDays}`,
-        this,
-      );
-    }
+    const retention = props.compliance?.retentionDays;
+    // A token retention reaches Object Lock as given: the plan cannot read it, so it checks the rest.
+    const tokenRetention = retention !== undefined && Token.isUnresolved(retention);
+    const plan = planAuditTrail(props.tier, {
+      compliance: {
+        retentionDays: tokenRetention ? undefined : retention,
+        expireAfterRetention: tokenRetention ? false : props.compliance?.expireAfterRetention,
+      },
+      infrequentAccessAfterDays: props.infrequentAccessAfterDays,
+      glacierAfterDays: props.glacierAfterDays,
+      logRetentionDays: props.logRetentionDays,
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'AuditTrail', plan.warnings);
+    const retentionDays = tokenRetention ? retention : plan.objectLockDays;
+    const expireAfterDays = tokenRetention
+      ? props.compliance?.expireAfterRetention
+        ? retention
+        : undefined
+      : plan.expireAfterDays;
+    const { infrequentAccessAfterDays: iaDays, glacierAfterDays: glacierDays, logRetentionDays } = plan;
 
     const key =
       props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the audit trail of ${this.node.path}`);
@@ -170,9 +143,9 @@ export class AuditTrail extends Construct {
     this.trail = new cloudtrail.Trail(this, 'Trail', {
       bucket,
       encryptionKey: key,
-      isMultiRegionTrail: true,
-      includeGlobalServiceEvents: true,
-      enableFileValidation: true,
+      isMultiRegionTrail: plan.trail.multiRegion,
+      includeGlobalServiceEvents: plan.trail.globalServiceEvents,
+      enableFileValidation: plan.trail.fileValidation,
       sendToCloudWatchLogs: true,
       cloudWatchLogGroup: this.logGroup,
     });

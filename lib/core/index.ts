@@ -29,6 +29,7 @@ export * from './plans/runbooks';
 export * from './plans/service';
 export * from './plans/zonal-outlier';
 export * from './plans/probe';
+export * from './plans/audit-trail';
 export * from './buckets';
 export * from './plans/network';
 export * from './plans/workload';

@@ -167,11 +167,11 @@ proveTfConstruct({
       service: p.service,
       role: p.role,
       provider: primaryProvider(f, p.where.primary, p.where.explicitProvider),
-      retentionDays: p.retentionDays,
+      compliance: p.retentionDays === undefined ? undefined : { retentionDays: p.retentionDays },
     }),
   invalid: [
     {
-      prop: 'retentionDays',
+      prop: 'compliance.retentionDays',
       props: breaking(auditTrail, notPositiveInteger, (p, retentionDays) => ({ ...p, retentionDays })),
     },
   ],

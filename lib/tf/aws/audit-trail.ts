@@ -1,4 +1,3 @@
-import { HaValidationError } from '../../core/errors';
 import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
@@ -10,6 +9,8 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import { ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS, FailureDomain } from '../../core';
+import { AuditCompliance, planAuditTrail } from '../../core/plans/audit-trail';
+import { emitWarnings, throwProblems } from '../diagnostics';
 import { HaProps, RegionalProps } from './ha-props';
 import { AccountContext, newCustomerManagedKey } from './private/keys';
 import { attachHaMetadata } from './private/metadata';
@@ -17,12 +18,24 @@ import { attachHaMetadata } from './private/metadata';
 /** Props of {@link AuditTrail}. */
 export interface AuditTrailProps extends HaProps, RegionalProps {
   /**
-   * Days every log file is locked in S3 Object Lock compliance mode: nobody, the root user
-   * included, can delete or overwrite it before then.
-   * @default - tier.logRetentionDays
+   * The compliance policy: the retention of the immutable log files.
+   * @default - locked for tier.logRetentionDays, never expired
    */
-  readonly retentionDays?: number;
+  readonly compliance?: AuditCompliance;
+  /**
+   * Days after which log files move to S3 Standard-IA (at least 30, S3's minimum for that class).
+   * @default 30
+   */
+  readonly infrequentAccessAfterDays?: number;
+  /**
+   * Days after which log files move to S3 Glacier Flexible Retrieval (at least 30 days after the
+   * Standard-IA transition, S3's minimum stay in Standard-IA).
+   * @default 90
+   */
+  readonly glacierAfterDays?: number;
 }
+
+export type { AuditCompliance };
 
 /**
  * The account's audit record (Terraform twin of the CDK `AuditTrail`): a multi-region CloudTrail
@@ -40,10 +53,13 @@ export class AuditTrail extends Construct {
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
     const { tier, provider } = props;
-    const retentionDays = props.retentionDays ?? tier.logRetentionDays;
-    if (!Number.isInteger(retentionDays) || retentionDays < 1) {
-      throw new HaValidationError(`retentionDays must be an integer of at least 1, got: ${retentionDays}`);
-    }
+    const plan = planAuditTrail(tier, {
+      compliance: props.compliance,
+      infrequentAccessAfterDays: props.infrequentAccessAfterDays,
+      glacierAfterDays: props.glacierAfterDays,
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'AuditTrail', plan.warnings);
     const context = new AccountContext(this, 'Account', provider);
     const trailName = `ha-${this.node.addr.slice(0, 20)}-audit`;
     const trailArn = context.arn('cloudtrail', `trail/${trailName}`);
@@ -115,18 +131,23 @@ export class AuditTrail extends Construct {
     new S3BucketObjectLockConfigurationA(this, 'ObjectLock', {
       provider,
       bucket: bucketId,
-      rule: { defaultRetention: { mode: 'COMPLIANCE', days: retentionDays } },
+      rule: { defaultRetention: { mode: 'COMPLIANCE', days: plan.objectLockDays } },
     });
     new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
       provider,
       bucket: bucketId,
       rule: [
         {
-          id: 'infrequent-access',
+          id: 'audit-files',
           status: 'Enabled',
           filter: [{ prefix: '' }],
-          // Audit files are read rarely, in an investigation: Standard-IA after S3's 30-day minimum.
-          transition: [{ days: 30, storageClass: 'STANDARD_IA' }],
+          // Audit files are read rarely, in an investigation: cheaper classes as they age.
+          transition: [
+            { days: plan.infrequentAccessAfterDays, storageClass: 'STANDARD_IA' },
+            { days: plan.glacierAfterDays, storageClass: 'GLACIER' },
+          ],
+          ...(plan.expireAfterDays !== undefined ? { expiration: [{ days: plan.expireAfterDays }] } : {}),
+          noncurrentVersionExpiration: [{ noncurrentDays: plan.noncurrentVersionDays }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS }],
         },
       ],
@@ -170,9 +191,9 @@ export class AuditTrail extends Construct {
       name: trailName,
       s3BucketName: this.bucket.bucket,
       kmsKeyId: key.arn,
-      isMultiRegionTrail: true,
-      includeGlobalServiceEvents: true,
-      enableLogFileValidation: true,
+      isMultiRegionTrail: plan.trail.multiRegion,
+      includeGlobalServiceEvents: plan.trail.globalServiceEvents,
+      enableLogFileValidation: plan.trail.fileValidation,
       enableLogging: true,
       dependsOn: [policy],
     });

@@ -52,10 +52,32 @@ describe('AuditTrail (Terraform)', () => {
     );
   });
 
-  test('GIVEN retentionDays 0 THEN a clear Error', () => {
-    expect(() => synth({ retentionDays: 0 })).toThrow(
-      new Error('retentionDays must be an integer of at least 1, got: 0'),
+  test('GIVEN a retention of 0 days, or Glacier too soon after Standard-IA THEN a clear Error naming the prop', () => {
+    expect(() => synth({ compliance: { retentionDays: 0 } })).toThrow(
+      new Error('compliance.retentionDays must be a whole number of days of at least 1, got: 0'),
     );
+    expect(() => synth({ infrequentAccessAfterDays: 60, glacierAfterDays: 80 })).toThrow(
+      new Error(
+        'glacierAfterDays must be a whole number at least 30 days after infrequentAccessAfterDays (60), got: 80',
+      ),
+    );
+  });
+
+  test('GIVEN a retention that expires THEN the lifecycle moves files to Standard-IA, Glacier, then expires them', () => {
+    const { synthesized } = synth({ compliance: { retentionDays: 400, expireAfterRetention: true } });
+    const [config] = Object.values(resourcesOf(synthesized, S3BucketLifecycleConfiguration));
+    expect(config.rule).toEqual([
+      expect.objectContaining({
+        transition: [
+          { days: 30, storage_class: 'STANDARD_IA' },
+          { days: 90, storage_class: 'GLACIER' },
+        ],
+        expiration: [{ days: 400 }],
+        noncurrent_version_expiration: [{ noncurrent_days: 400 }],
+      }),
+    ]);
+    const [lock] = Object.values(resourcesOf(synthesized, S3BucketObjectLockConfigurationA));
+    expect(lock.rule).toEqual({ default_retention: { mode: 'COMPLIANCE', days: 400 } });
   });
 
   test('THEN CloudTrail may check the ACL and write under AWSLogs of this account, for this trail only', () => {
@@ -103,7 +125,7 @@ describe('AuditTrail (Terraform)', () => {
     });
   });
 
-  test('THEN the bucket blocks public access, is owner-enforced, and moves logs to Standard-IA after 30 days', () => {
+  test('THEN the bucket blocks public access, is owner-enforced, and moves logs to Standard-IA, then Glacier', () => {
     const { synthesized } = synth();
     expect(synthesized).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
       block_public_acls: true,
@@ -118,7 +140,10 @@ describe('AuditTrail (Terraform)', () => {
     expect(lifecycle.rule).toEqual([
       expect.objectContaining({
         status: 'Enabled',
-        transition: [{ days: 30, storage_class: 'STANDARD_IA' }],
+        transition: [
+          { days: 30, storage_class: 'STANDARD_IA' },
+          { days: 90, storage_class: 'GLACIER' },
+        ],
         abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
       }),
     ]);
