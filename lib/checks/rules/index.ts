@@ -8,13 +8,16 @@ import { BackupRetention } from './bak/BackupRetention';
 import { RestoreTesting } from './bak/RestoreTesting';
 import { StaticallyStableCapacity } from './cap/StaticallyStableCapacity';
 import { MultiAzDatabase } from './db/MultiAzDatabase';
+import { SpannerConfiguration } from './db/SpannerConfiguration';
 import { DeletionProtection } from './del/DeletionProtection';
 import { RetainStatefulResources } from './del/RetainStatefulResources';
 import { DnsTtlWithinTier } from './dns/DnsTtlWithinTier';
 import { HealthCheckWithinRto } from './dns/HealthCheckWithinRto';
 import { RoutedRecordsHealthChecked } from './dns/RoutedRecordsHealthChecked';
+import { CloudSqlDrReplica } from './dr/CloudSqlDrReplica';
 import { CrossRegionReplica } from './dr/CrossRegionReplica';
 import { DataResidency } from './dr/DataResidency';
+import { ImagesInRegion } from './dr/ImagesInRegion';
 import { RegionParity } from './dr/RegionParity';
 import { ReplicationLag } from './dr/ReplicationLag';
 import { ServingWritesCopied } from './dr/ServingWritesCopied';
@@ -26,6 +29,7 @@ import { KeyRotation } from './kms/KeyRotation';
 import { Autohealing } from './lb/Autohealing';
 import { CrossZoneLoadBalancing } from './lb/CrossZoneLoadBalancing';
 import { ShallowReplacementCheck } from './lb/ShallowReplacementCheck';
+import { StandbyBackends } from './lb/StandbyBackends';
 import { TargetHealthChecks } from './lb/TargetHealthChecks';
 import { LogRetention } from './log/LogRetention';
 import { NatGatewayPerZone } from './net/NatGatewayPerZone';
@@ -54,6 +58,7 @@ export {
   RestoreTesting,
   StaticallyStableCapacity,
   MultiAzDatabase,
+  SpannerConfiguration,
   DeletionProtection,
   RetainStatefulResources,
   DnsTtlWithinTier,
@@ -63,7 +68,9 @@ export {
   DataResidency,
   ReplicationLag,
   RegionParity,
+  ImagesInRegion,
   ServingWritesCopied,
+  CloudSqlDrReplica,
   DrillTemplate,
   DrillMeasurementsFresh,
   CustomerManagedKeys,
@@ -73,6 +80,7 @@ export {
   CrossZoneLoadBalancing,
   TargetHealthChecks,
   ShallowReplacementCheck,
+  StandbyBackends,
   LogRetention,
   NatGatewayPerZone,
   AlarmActions,
@@ -99,13 +107,17 @@ export const HA_RULES: readonly HaRule[] = [
   Autohealing,
   CrossZoneLoadBalancing,
   ShallowReplacementCheck,
+  StandbyBackends,
   NatGatewayPerZone,
   MultiAzDatabase,
+  SpannerConfiguration,
   CrossRegionReplica,
   DataResidency,
   ReplicationLag,
   RegionParity,
+  ImagesInRegion,
   ServingWritesCopied,
+  CloudSqlDrReplica,
   BackupRetention,
   BackupPlanPerTier,
   RestoreTesting,

@@ -2,11 +2,20 @@ import { HA_RULES } from '../../../lib/checks/rules';
 import { findings } from '../fixtures/builders';
 import { RuleCase } from './cases';
 import { DATA_CASES } from './cases-data';
+import { GOOGLE_FAILOVER_CASES } from './cases-google-failover';
+import { IMAGE_CASES } from './cases-images';
 import { OPERATIONS_CASES } from './cases-operations';
 import { PLACEMENT_CASES } from './cases-placement';
 import { SPANNER_CASES } from './cases-spanner';
 
-const CASES: RuleCase[] = [...PLACEMENT_CASES, ...DATA_CASES, ...OPERATIONS_CASES, ...SPANNER_CASES];
+const CASES: RuleCase[] = [
+  ...PLACEMENT_CASES,
+  ...DATA_CASES,
+  ...OPERATIONS_CASES,
+  ...SPANNER_CASES,
+  ...IMAGE_CASES,
+  ...GOOGLE_FAILOVER_CASES,
+];
 
 describe.each(CASES.map((c) => [`${c.rule.id} ${c.engine} ${c.resource}`, c] as const))('%s', (_, c) => {
   test('GIVEN the compliant fixture THEN there is no finding', () => {
