@@ -55,11 +55,11 @@ describe('the HTML page of the AWS examples in a browser', () => {
 
         expect(await page.locator('.diagram-error').allTextContents()).toEqual([]);
         expect(pageErrors).toEqual([]);
-        expect(await page.evaluate(() => document.body.dataset.failed)).toBe('0');
+        expect(await page.locator('body').getAttribute('data-failed')).toBe('0');
         expect(await page.locator('figure.diagram div.rendered svg').count()).toBe(
           services.length * (1 + FAILURE_DOMAINS.length),
         );
-        const text = await page.evaluate(() => document.body.innerText);
+        const text = await page.locator('body').innerText();
         expect(text.match(/Syntax error|Parse error|could not draw/g)).toBeNull();
         // Nothing but the page itself was loaded: the bundle is inlined and the policy forbids fetches.
         expect(requests).toEqual([`file://${file}`]);
