@@ -17,6 +17,7 @@ import {
   timelineOf,
 } from '../../lib/checks/report/diagrams';
 import { formatHtml } from '../../lib/checks/report/html';
+import { README_TIER_DIAGRAMS, renderReadmeDiagrams } from '../../scripts/readme-diagrams';
 import { cdkJsonApp } from '../util';
 
 let graph: ResourceGraph;
@@ -254,5 +255,32 @@ describe('where the pictures show', () => {
     // Every diagram source is HTML text: the flowcharts' quotes and arrows are entities.
     expect(page).not.toMatch(/<pre class="mermaid">[^<]*"/);
     expect(page).toContain('==&gt;|&quot;async, lag ≤ 1 min');
+  });
+});
+
+describe("the README's tier diagrams", () => {
+  test('THEN they are what scripts/readme-diagrams.ts generates from the examples', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    for (const { service } of README_TIER_DIAGRAMS) {
+      expect(readme).toContain(`<!-- diagrams:${service}:begin`);
+    }
+    const stale = README_TIER_DIAGRAMS.filter(({ service }) => {
+      const section = (text: string) =>
+        text.slice(text.indexOf(`<!-- diagrams:${service}:begin`), text.indexOf(`<!-- diagrams:${service}:end`));
+      return section(renderReadmeDiagrams(readme, diagrams)) !== section(readme);
+    });
+    expect(stale.map((d) => `${d.heading}: run npx ts-node --prefer-ts-exts scripts/readme-diagrams.ts`)).toEqual([]);
+    expect(renderReadmeDiagrams(readme, diagrams)).toBe(readme);
+  });
+
+  test('WHEN a section still has a diagram drawn by hand THEN the generated ones replace it between markers', () => {
+    const handDrawn = README_TIER_DIAGRAMS.map(
+      (d) => `${d.heading} (x)\n\ntext\n\n\`\`\`mermaid\nflowchart LR\n  a --> b\n\`\`\`\n\nmore text\n`,
+    ).join('\n');
+    const once = renderReadmeDiagrams(handDrawn, diagrams);
+    expect(once).not.toContain('a --> b');
+    expect(once.match(/^```mermaid$/gm)).toHaveLength(README_TIER_DIAGRAMS.length * 2);
+    expect(once.match(/^more text$/gm)).toHaveLength(README_TIER_DIAGRAMS.length);
+    expect(renderReadmeDiagrams(once, diagrams)).toBe(once);
   });
 });

@@ -128,6 +128,7 @@ const LOAD_BALANCER_TYPES = [
 ];
 const BACKUP_PLAN_TYPES = ['AWS::Backup::BackupPlan', 'aws_backup_plan'];
 const BACKUP_VAULT_TYPES = ['AWS::Backup::BackupVault', 'aws_backup_vault'];
+const SECRET_TYPES = ['AWS::SecretsManager::Secret', 'aws_secretsmanager_secret'];
 
 /** The topology of a service across its stacks, from the graph, with replication figures from the report. */
 export function serviceTopology(
@@ -177,6 +178,22 @@ export function serviceTopology(
               region: target.region,
             });
       edges.push({ from: idOf.get(store.key)!, to, kind: 'replication', label });
+    }
+  }
+  // A secret replicated by its provider: where the template names the replica regions.
+  for (const secret of resources.filter((r) => SECRET_TYPES.includes(r.type))) {
+    const p = secret.properties;
+    const replicas = unique([
+      ...blocks(p.ReplicaRegions).map((r) => str(r.Region)),
+      ...blocks(p.replica).map((r) => str(r.region)),
+    ]).filter((r) => r !== regionOf(secret));
+    if (replicas.length === 0) {
+      continue;
+    }
+    const from = drawn(secret, 'store', `secret ${secret.address}${roleText(secret)}`);
+    for (const region of replicas) {
+      const to = add({ kind: 'copy', label: `replica of secret ${secret.address}`, region });
+      edges.push({ from, to, kind: 'replication', label: 'Secrets Manager replica, no published lag' });
     }
   }
   for (const plan of resources.filter((r) => BACKUP_PLAN_TYPES.includes(r.type))) {
