@@ -14,6 +14,7 @@ import {
   ganttText,
   phaseOf,
   reportDiagrams,
+  timelineDiagram,
   timelineOf,
 } from '../../lib/checks/report/diagrams';
 import { formatHtml } from '../../lib/checks/report/html';
@@ -206,6 +207,38 @@ describe('pictures of the AWS examples', () => {
     const reports = timeline('reports', 'region');
     expect(reports).toMatch(/restore unknown \(drawn 144 min wide, not a measurement\)[^\n]*:crit, /);
     expect(reports).not.toContain('known steps end');
+  });
+});
+
+describe('timelines of what never recovers', () => {
+  test('WHEN nothing starts the failover THEN the gantt marks it and the region, never a duration or an end', () => {
+    const base = service('catalog');
+    const at = { quantity: 'regionRto' as const, stack: base.stack, resource: 'service:catalog', figures: [] };
+    const lost: ServiceReport = {
+      ...base,
+      status: { ...base.status, regionRto: 'not-met' },
+      lowerBounds: { ...base.lowerBounds, regionRto: null },
+      derivation: [
+        {
+          ...at,
+          value: 96,
+          basis: 'health check every 30 s, 3 failures, + request timeout; record TTL 60 s',
+          figures: ['ROUTE53_HTTP_CHECK_TIMEOUT_SECONDS'],
+        },
+        { ...at, basis: 'nothing starts the promotion: no runbook in the templates performs it' },
+        { ...at, value: 96, basis: 'detection 96 s + TTL 0 s (nothing to promote: the other regions already serve)' },
+      ],
+    };
+    const t = timelineOf(lost, 'region');
+    expect(t.bars.map((b) => [b.phase, b.seconds, b.nominal])).toEqual([
+      ['detection', 96, undefined],
+      ['blocked', undefined, undefined],
+    ]);
+    const gantt = timelineDiagram(lost, 'region').mermaid;
+    expect(gantt).toContain('never starts - nothing starts the promotion - no runbook');
+    expect(gantt).toMatch(/never recovers by itself - [^\n]*:crit, milestone, never, /);
+    // TTL 0: a global load balancer moves traffic without DNS, so no DNS bar is drawn; and no end is claimed.
+    expect(gantt).not.toMatch(/cached DNS answer|known steps end|RTO \d/);
   });
 });
 

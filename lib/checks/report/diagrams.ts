@@ -8,7 +8,7 @@ import { block, blocks, num, str } from '../graph/values';
 import { FLEET_TYPES, fleetZones, SUBNET_TYPES, subnetZone } from '../graph/zones';
 import type { DerivationStep, HaReport, ServiceReport } from '../model';
 import { SERVING_TYPES, ServiceIndex, ServiceStack } from '../services';
-import { fleetMinimum } from './google-fleets';
+import { fleetMinimum, GOOGLE_AUTOSCALER_TYPES } from './google-fleets';
 
 /*
  * Pictures of a service: its topology as a Mermaid flowchart (read from the resource graph, with the
@@ -156,7 +156,9 @@ export function serviceTopology(
     drawn(r, 'balancer', `load balancer ${r.address}${roleText(r)}`);
   }
   for (const r of resources.filter((x) => FLEET_TYPES.includes(x.type))) {
-    drawn(r, 'fleet', `fleet ${r.address}: ${fleetSize(r)}${roleText(r)}`);
+    // A Google group's size is set by the autoscaler that targets it.
+    const scaler = graph.referrersOf(r, ...GOOGLE_AUTOSCALER_TYPES)[0] ?? r;
+    drawn(r, 'fleet', `fleet ${r.address}: ${fleetSize(scaler)}${roleText(r)}`);
   }
   const stores = resources.filter((r) => isDataStore(graph, r));
   for (const r of stores) {
@@ -174,7 +176,13 @@ export function serviceTopology(
           ? drawn(target, 'store', `${shortType(target.type)} ${target.address}${roleText(target)}`)
           : add({
               kind: 'copy',
-              label: `copy of ${store.address}${target.region ? '' : ' (its region is not in the templates)'}`,
+              label:
+                `copy of ${store.address}` +
+                ('where' in target && target.where
+                  ? ` in its ${target.where}`
+                  : target.region
+                    ? ''
+                    : ' (its region is not in the templates)'),
               region: target.region,
             });
       edges.push({ from: idOf.get(store.key)!, to, kind: 'replication', label });
@@ -308,11 +316,21 @@ function replicaTargets(
   store: GraphResource,
   stores: readonly GraphResource[],
   regionOf: (r: GraphResource) => string | undefined,
-): (GraphResource | { region?: string })[] {
+): (GraphResource | { region?: string; where?: string })[] {
   const own = regionOf(store);
   const p = store.properties;
   const inRegion = (region: string): GraphResource | { region?: string } =>
     stores.find((s) => s !== store && s.address === store.address && regionOf(s) === region) ?? { region };
+  const referring = graph
+    .referrersOf(store, store.type)
+    .filter((r) => regionOf(r) !== undefined && regionOf(r) !== own);
+  if (referring.length > 0) {
+    return referring;
+  }
+  if (store.type === 'google_storage_bucket') {
+    // A multi-region or dual-region bucket keeps its copies in its own location: no region resource holds them.
+    return [{ region: undefined, where: `location ${str(p.location) ?? 'not literal'}` }];
+  }
   if (store.type === 'AWS::DynamoDB::GlobalTable') {
     return unique(blocks(p.Replicas).map((r) => str(r.Region)))
       .filter((r) => r !== own)
@@ -470,6 +488,8 @@ export interface TimelineBar {
   readonly resource: string;
   /** It waits for a step of unknown duration: it starts later than drawn. */
   readonly afterUnknown?: boolean;
+  /** Why a step never starts (phase `blocked`): drawn as a mark, not as a duration. */
+  readonly why?: string;
 }
 
 /** A failure domain's recovery in time. */
@@ -604,7 +624,8 @@ export function timelineOf(s: ServiceReport, domain: FailureDomainName): Timelin
       label: PHASE_NAMES[phase],
       start,
       seconds: step.value,
-      ...(step.value === undefined ? { nominal } : {}),
+      ...(step.value === undefined && phase !== 'blocked' ? { nominal } : {}),
+      ...(phase === 'blocked' ? { why: step.basis } : {}),
       source: sourceOf(step),
       resource: `${step.stack}/${step.resource}`,
     };
@@ -667,7 +688,8 @@ export function timelineOf(s: ServiceReport, domain: FailureDomainName): Timelin
   const detected = Math.max(0, ...detection.map((b) => b.seconds ?? 0));
   const total = of('total')[0];
   const ttl = total ? /TTL (\d+) s/.exec(total.basis) : null;
-  if (ttl) {
+  // A global load balancer moves traffic without DNS: no TTL to wait for.
+  if (ttl && Number(ttl[1]) > 0) {
     bars.push({
       phase: 'ttl',
       label: PHASE_NAMES.ttl,
@@ -720,6 +742,9 @@ function at(seconds: number): string {
 
 /** A bar's text: what, how long (or unknown, with its drawn width), and from where. */
 export function barText(bar: TimelineBar): string {
+  if (bar.why !== undefined) {
+    return ganttText(`never starts - ${bar.why}`);
+  }
   const duration =
     bar.phase === 'guard'
       ? `after restores ran ${formatSeconds(bar.start)}, it does not bound the restore`
@@ -754,7 +779,14 @@ export function timelineDiagram(s: ServiceReport, domain: FailureDomainName): Di
     lines.push(`  section ${ganttText(section)}`);
     for (const b of list) {
       const width = b.seconds ?? b.nominal ?? 0;
-      const tags = b.seconds === undefined ? 'crit, ' : b.seconds === 0 ? 'milestone, ' : '';
+      const tags =
+        b.why !== undefined
+          ? 'crit, milestone, '
+          : b.seconds === undefined
+            ? 'crit, '
+            : width === 0
+              ? 'milestone, '
+              : '';
       lines.push(`    ${barText(b)} :${tags}b${++n}, ${at(b.start)}, ${at(b.start + width)}`);
     }
   }
