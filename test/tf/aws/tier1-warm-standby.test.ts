@@ -106,8 +106,9 @@ describe('example tf-aws-tier1-warm-standby', () => {
     // The runbooks start the promotion and the scale-up (an operator within 300 s); EC2 publishes no launch time.
     expect(report.services.map((s) => [s.service, s.tier, s.objectivesMet])).toEqual([['orders', 'TIER_1', false]]);
     // The database is held to 60 s (rds.global_db_rpo); the sessions table's eventual consistency has no lag bound.
+    // The Terraform fleet has no per-AZ detection yet: a gray failure behind its load balancer is unknown.
     expect(report.services[0].status).toEqual({
-      azRto: 'met',
+      azRto: 'unproven',
       azRpo: 'met',
       regionRto: 'unproven',
       regionRpo: 'unproven',
