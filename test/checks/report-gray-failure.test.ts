@@ -152,6 +152,16 @@ describe('the AZ RTO of a gray failure', () => {
     ]);
   });
 
+  test('with an AZ of the load balancer no alarm watches, the report says a gray failure there is unknown', () => {
+    const { status, atLeast, steps } = azRtoOf(zonalStack(ServiceTier.TIER_1, { watched: ZONES.slice(0, 2) }));
+    expect({ status, atLeast }).toEqual({ status: 'not-met', atLeast: 180 });
+    expect(steps[0]).toEqual([
+      undefined,
+      'gray failure of an AZ behind this load balancer: it serves from us-east-1c too, where no per-AZ alarm ' +
+        'watches it, so nothing detects a gray failure there (HA-AZ4): unknown',
+    ]);
+  });
+
   test('with detection but no shift, a person must start it', () => {
     const { steps } = azRtoOf(zonalStack(ServiceTier.TIER_1, { shift: false }));
     expect(steps.map(([, basis]) => basis)).toContainEqual(

@@ -147,6 +147,16 @@ function addGrayFailures(graph: ResourceGraph, stacks: readonly ServiceStack[], 
       );
       continue;
     }
+    if (detection.uncoveredZones.length > 0) {
+      addMax(
+        f,
+        step(
+          undefined,
+          `it serves from ${detection.uncoveredZones.join(', ')} too, where no per-AZ alarm watches it, so nothing ` +
+            `detects a gray failure there (HA-AZ4)${autoshift}: unknown`,
+        ),
+      );
+    }
     const detected = detection.detectionSeconds;
     const ttl = ROUTE53_ALIAS_ELB_TTL_SECONDS;
     f.steps.push(
