@@ -84,7 +84,7 @@ describe('TIER_1 warm standby example (cdktf, AWS)', () => {
     expect(report.derivation.map((step) => step.basis)).toContainEqual(
       expect.stringContaining('no per-AZ alarm reads its per-AZ metrics'),
     );
-    expect(acknowledged?.map((a) => a.rule)).toEqual(['HA-RES2']);
+    expect(acknowledged?.map((a) => a.rule)).toEqual(['HA-AZ4', 'HA-RES2']);
   });
 
   test('WHEN the runbooks are dropped THEN nothing starts the promotion and the region RTO is not met', () => {

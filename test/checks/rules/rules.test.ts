@@ -5,8 +5,9 @@ import { DATA_CASES } from './cases-data';
 import { OPERATIONS_CASES } from './cases-operations';
 import { PLACEMENT_CASES } from './cases-placement';
 import { SPANNER_CASES } from './cases-spanner';
+import { ZONAL_CASES } from './cases-zonal';
 
-const CASES: RuleCase[] = [...PLACEMENT_CASES, ...DATA_CASES, ...OPERATIONS_CASES, ...SPANNER_CASES];
+const CASES: RuleCase[] = [...PLACEMENT_CASES, ...DATA_CASES, ...OPERATIONS_CASES, ...SPANNER_CASES, ...ZONAL_CASES];
 
 describe.each(CASES.map((c) => [`${c.rule.id} ${c.engine} ${c.resource}`, c] as const))('%s', (_, c) => {
   test('GIVEN the compliant fixture THEN there is no finding', () => {

@@ -121,7 +121,10 @@ describe('example tf-aws-tier1-warm-standby', () => {
         resource: expect.stringMatching(/^aws_ssm_document\.Runbooks_PromoteDatabaseDocument_/),
       }),
     );
-    expect(checks.lastResult!.acknowledged.map((f) => [f.rule, f.resource])).toEqual([['HA-RES2', 'service:orders']]);
+    expect(checks.lastResult!.acknowledged.map((f) => [f.rule, f.resource])).toEqual([
+      ['HA-AZ4', 'service:orders'],
+      ['HA-RES2', 'service:orders'],
+    ]);
   });
 
   test("THEN the standby region's runbooks promote its secondary and scale its fleet to primary capacity", () => {
