@@ -62,11 +62,15 @@ export function figureText(s: ServiceReport, quantity: Quantity): string {
       : formatAvailability(s.availability);
   }
   const value = reportedFigure(s, quantity);
+  const bound = s.lowerBounds[quantity];
+  // Unproven, or not met already on its known part (a gray failure's AZ RTO): show what is known.
+  if (value === null && bound !== null && s.status[quantity] !== 'met') {
+    return `≥ ${formatSeconds(bound)}`;
+  }
   if (s.status[quantity] !== 'unproven' || value !== null) {
     return formatSeconds(value);
   }
-  const bound = s.lowerBounds[quantity];
-  return bound === null ? 'unknown' : `≥ ${formatSeconds(bound)}`;
+  return 'unknown';
 }
 
 /** The stacks of a service other than its main one (`stack`). */

@@ -80,15 +80,16 @@ describe('ha-report --baseline on the examples', () => {
     const saved = report(synthesized, '--json');
     expect(saved).toMatchObject({ code: 0, stderr: '' });
     fs.writeFileSync(baseline, saved.stdout);
-    // The same output with the Tier 1 primary's target health checked every 30 s instead of every 15 s.
+    // The same output with the Tier 2 primary's target health checked every 60 s instead of every 30 s (a TIER_2 AZ
+    // RTO is its fail-stop figure; TIER_0's and TIER_1's are a gray failure's, which a slower check does not change).
     fs.cpSync(synthesized, changed, { recursive: true });
-    const file = path.join(changed, 'Tier1-us-east-1.template.json');
+    const file = path.join(changed, 'Tier2-us-east-1.template.json');
     const template = JSON.parse(fs.readFileSync(file, 'utf8'));
     const groups = Object.values<{ Type: string; Properties: Record<string, unknown> }>(template.Resources).filter(
       (r) => r.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup',
     );
-    expect(groups.map((g) => g.Properties.HealthCheckIntervalSeconds)).toEqual([15]);
-    groups.forEach((g) => (g.Properties.HealthCheckIntervalSeconds = 30));
+    expect(groups.map((g) => g.Properties.HealthCheckIntervalSeconds)).toEqual([30]);
+    groups.forEach((g) => (g.Properties.HealthCheckIntervalSeconds = 60));
     fs.writeFileSync(file, JSON.stringify(template));
   });
 
@@ -102,7 +103,7 @@ describe('ha-report --baseline on the examples', () => {
     const result = report(changed, '--baseline', baseline);
     expect(result.stdout).toContain(
       `Compared with ${baseline}: 1 regression(s): a figure got worse or a service is gone.\n` +
-        '  worse   orders AZ RTO: 50 s ✓ → 95 s ✓\n',
+        '  worse   catalog AZ RTO: 95 s ✓ → 185 s ✓\n',
     );
     expect(result.code).toBe(1);
   });
@@ -112,7 +113,7 @@ describe('ha-report --baseline on the examples', () => {
     fs.writeFileSync(worse, report(changed, '--json').stdout);
     const result = report(synthesized, '--baseline', worse);
     expect(result.stdout).toContain(
-      `Compared with ${worse}: nothing got worse; some figures improved.\n  better  orders AZ RTO: 95 s ✓ → 50 s ✓\n`,
+      `Compared with ${worse}: nothing got worse; some figures improved.\n  better  catalog AZ RTO: 185 s ✓ → 95 s ✓\n`,
     );
     expect(result.code).toBe(0);
   });
@@ -121,7 +122,7 @@ describe('ha-report --baseline on the examples', () => {
     const result = report(changed, '--baseline', baseline, '--markdown');
     expect(result.stdout).toContain(
       '### Compared with the baseline\n\n1 regression(s): a figure got worse or a service is gone.\n\n' +
-        '| change | service | figure | before | after |\n|---|---|---|---|---|\n| ⚠️ worse | orders | AZ RTO | 50 s ✓ | 95 s ✓ |\n',
+        '| change | service | figure | before | after |\n|---|---|---|---|---|\n| ⚠️ worse | catalog | AZ RTO | 95 s ✓ | 185 s ✓ |\n',
     );
     expect(result.code).toBe(1);
   });

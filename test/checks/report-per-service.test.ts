@@ -4,7 +4,7 @@ import { formatExplanation, formatMarkdown, formatText } from '../../lib/checks/
 import { ObjectivesProven } from '../../lib/checks/rules';
 import { ServiceTier } from '../../lib/core';
 import { cfn, merge } from './fixtures/builders';
-import { activeActiveCfn, singleRegionCfn } from './fixtures/topologies';
+import { activeActiveCfn, singleRegionCfn, TIER_0_MANUAL_AZ } from './fixtures/topologies';
 import { warmStandby } from './fixtures/warm-standby';
 
 /** The warm standby, with a stack that holds only a key of the service, read first. */
@@ -38,11 +38,13 @@ describe('one row per service, across its stacks', () => {
       stack: 'Primary',
       stacks: ['Primary', 'Keys', 'Standby'],
       region: 'us-east-1',
-      azRtoSeconds: 65,
+      // The target health check's 65 s, and a gray failure behind the primary's load balancer nothing detects.
+      azRtoSeconds: null,
+      lowerBounds: { azRto: 65 },
       azRpoSeconds: 0,
     });
     expect(rowOf(formatText(report, false), 'shop')).toMatch(
-      /^Primary +shop +TIER_1 +WARM_STANDBY +Keys, Standby +65 s ✓ /,
+      /^Primary +shop +TIER_1 +WARM_STANDBY +Keys, Standby +≥ 65 s \? /,
     );
   });
 
@@ -50,7 +52,8 @@ describe('one row per service, across its stacks', () => {
     const report = checkInputs(withKeysStack());
     expect(report.perStack!.map((s) => [s.stack, s.azRtoSeconds])).toEqual([
       ['Keys', 0],
-      ['Primary', 65],
+      // The standby's load balancer serves after a region failover only: fail-stop alone.
+      ['Primary', null],
       ['Standby', 65],
     ]);
     expect(report.perStack!.every((s) => s.stacks.join() === 'Primary,Keys,Standby')).toBe(true);
@@ -80,7 +83,7 @@ describe('unproven figures and the verdict', () => {
     expect(row).not.toContain('—');
     expect(row).toMatch(/ unproven$/);
     expect(formatMarkdown(report)).toContain(
-      '| Primary | shop | TIER_1 | WARM_STANDBY | Standby | 65 s ✓ | 0 s ✓ | ≥ 396 s ? | unknown ? | 99.970003% ✓ | unproven |',
+      '| Primary | shop | TIER_1 | WARM_STANDBY | Standby | ≥ 65 s ? | 0 s ✓ | ≥ 396 s ? | unknown ? | 99.970003% ✓ | unproven |',
     );
   });
 
@@ -92,7 +95,9 @@ describe('unproven figures and the verdict', () => {
 
   test.each([
     ['an objective not met', 'not-met', 'no', singleRegionCfn(ServiceTier.TIER_0)],
-    ['every objective met', 'met', 'yes', activeActiveCfn()],
+    // TIER_0's AZ RTO cannot be shown met for a gray failure (the zonal shift has no published time): the same
+    // topology at a tier that is not statically stable.
+    ['every objective met', 'met', 'yes', activeActiveCfn(false, TIER_0_MANUAL_AZ)],
   ])('GIVEN %s THEN the verdict is %s (%s)', (_, overall, text, inputs) => {
     const report = checkInputs(inputs);
     expect(report.services[0].overall).toBe(overall);
@@ -124,7 +129,7 @@ describe('ha-report --explain', () => {
     const text = formatExplanation(checkInputs(warmStandby()), false).split('\n');
     expect(text[2]).toBe('shop: TIER_1 WARM_STANDBY, stacks Primary (main), Standby');
     const from = (heading: string) => text.slice(text.findIndex((l) => l.startsWith(`  ${heading}:`)));
-    expect(from('AZ RTO')[0]).toBe('  AZ RTO: 65 s ✓  (objective ≤ 2 min)');
+    expect(from('AZ RTO')[0]).toBe('  AZ RTO: ≥ 65 s ?  (objective ≤ 2 min)');
     const rto = from('region RTO');
     expect(rto[0]).toBe('  region RTO: ≥ 396 s ?  (objective ≤ 15 min)');
     expect(rto.slice(1, 6)).toEqual([

@@ -24,7 +24,8 @@ describe('resilience report', () => {
     ['CloudFormation', activeActiveCfn(), 'App'],
     ['Terraform', activeActiveTf(), 'app'],
   ])(
-    'GIVEN TIER_0 active/active on %s THEN region RTO is detection 36 s + alias TTL 60 s and every objective is met',
+    'GIVEN TIER_0 active/active on %s THEN region RTO is detection 36 s + alias TTL 60 s and every objective but ' +
+      'the AZ RTO is met: nothing detects a gray failure behind the load balancers',
     (_, inputs, stack) => {
       const r = report(inputs, stack);
       expect(r).toMatchObject({
@@ -32,13 +33,16 @@ describe('resilience report', () => {
         tier: 'TIER_0',
         strategy: 'ACTIVE_ACTIVE',
         regions: ['us-east-1', 'us-west-2'],
-        azRtoSeconds: 0,
+        azRtoSeconds: null,
         azRpoSeconds: 0,
         regionRtoSeconds: 96,
         regionRpoSeconds: 0,
-        status: { azRto: 'met', azRpo: 'met', regionRto: 'met', regionRpo: 'met', availability: 'met' },
-        objectivesMet: true,
+        status: { azRto: 'unproven', azRpo: 'met', regionRto: 'met', regionRpo: 'met', availability: 'met' },
+        objectivesMet: false,
       });
+      expect(r.derivation).toContainEqual(
+        expect.objectContaining({ quantity: 'azRto', value: undefined, basis: expect.stringContaining('HA-AZ4') }),
+      );
       // Two regions of ELB (0.9999) × EC2 multi-AZ (0.9999) in parallel, then Route 53 (1.0) in series.
       expect(r.availability).toBe(0.999999960004);
       expect(r.derivation).toContainEqual(
@@ -59,8 +63,10 @@ describe('resilience report', () => {
     expect(primary).toMatchObject({
       tier: 'TIER_1',
       strategy: 'WARM_STANDBY',
-      // Target health check with the ALB defaults (30 s × 2 + 5 s) is slower than Aurora's 30 s failover.
-      azRtoSeconds: 65,
+      // Target health check with the ALB defaults (30 s × 2 + 5 s) is slower than Aurora's 30 s failover; a gray
+      // failure behind the load balancer, which nothing detects, is unknown.
+      azRtoSeconds: null,
+      lowerBounds: { azRto: 65 },
       azRpoSeconds: 0,
       // The scale-up's launch time is not published: unproven, not assumed. Nor is the global database's lag
       // (no rds.global_db_rpo in the fixture: its typical lag bounds nothing).

@@ -107,20 +107,24 @@ describe('the examples', () => {
     expect(statefulProblemsOfApp(app)).toEqual([]);
   });
 
-  test('in the HA report: each tier meets its AZ objectives and availability; region RTO and RPO as far as the templates can show', () => {
+  test('in the HA report: AZ objectives (TIER_0/1: not for a gray failure), availability, region figures as far as shown', () => {
     const report = checkPath(assembly.directory);
     // One row per service, each over all its stacks; and every stack assessed on its own too.
     expect(report.services.map((s) => s.service).sort()).toEqual(['catalog', 'checkout', 'orders', 'reports']);
     expect([...new Set((report.perStack ?? []).map((s) => s.stack))].sort()).toEqual([...STACK_IDS].sort());
     for (const service of report.services) {
+      // TIER_0 and TIER_1: an AZ whose requests fail while its targets pass health checks is detected after 2 of 3
+      // one-minute periods, then shifted away (no published time), then dropped from DNS (60 s TTL): at least 180 s,
+      // beyond their 30 s and 120 s (the examples acknowledge HA-RES1 with that reason).
+      const azRto = service.tier === 'TIER_0' || service.tier === 'TIER_1' ? 'not-met' : 'met';
       // TIER_3: a restore's duration; TIER_1 and TIER_2: the standby's launch time (and the pilot light's new writer).
       const expected =
         service.tier !== 'TIER_0'
-          ? { azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'met', availability: 'met' }
+          ? { azRto, azRpo: 'met', regionRto: 'unproven', regionRpo: 'met', availability: 'met' }
           : // The carts table replicates with eventual consistency: typically under 1 s, with no bound (no SLA).
             // TIER_0: the region left must carry the whole load on fleets that scale (a drill bounds it), and the
             // carts table's eventual consistency has no lag bound.
-            { azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'unproven', availability: 'met' };
+            { azRto, azRpo: 'met', regionRto: 'unproven', regionRpo: 'unproven', availability: 'met' };
       expect({ stack: service.stack, status: service.status }).toEqual({ stack: service.stack, status: expected });
     }
   });
@@ -128,7 +132,11 @@ describe('the examples', () => {
   // The testing kit's matchers, as a user's CI would pin the figures the templates prove.
   test('with the kit: no open finding, the AZ objectives and the proven region RPOs; no tier shown met', () => {
     expect(app).toHaveNoHaFindings({ level: 'warning' });
-    expect(app).toHaveAzRtoAtMost(95);
+    expect(app).toHaveAzRtoAtMost(95, { service: 'catalog' });
+    expect(app).toHaveAzRtoAtMost(95, { service: 'reports' });
+    // A gray failure behind TIER_0's and TIER_1's load balancers takes at least 180 s, and the zonal shift is unknown.
+    expect(app).not.toHaveAzRtoAtMost(3600, { service: 'checkout' });
+    expect(app).not.toHaveAzRtoAtMost(3600, { service: 'orders' });
     expect(app).toHaveAzRpoAtMost(0);
     expect(app).toHaveRegionRpoAtMost(60, { service: 'orders' });
     expect(app).toHaveRegionRpoAtMost(900, { service: 'catalog' });

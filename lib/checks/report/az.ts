@@ -1,10 +1,14 @@
-import { DrStrategy, PITR_RPO_SECONDS, targetFailoverSeconds } from '../../core';
+import { DrStrategy, PITR_RPO_SECONDS, ROUTE53_ALIAS_ELB_TTL_SECONDS, targetFailoverSeconds } from '../../core';
 import { googleHealthCheckSeconds } from '../dns';
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
 import { isDataStore, zoneFailover } from '../graph/stores';
 import { targetHealthSettings } from '../graph/target-health';
+import { str } from '../graph/values';
+import { ZONAL_LOAD_BALANCER_TYPES, zonalAutoshiftEnabled, zonalDetection } from '../graph/zonal-impairment';
 import { fleetZones } from '../graph/zones';
+import { tierOfRecord } from '../graph/tier';
+import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
 import { addMax, figure, Figure, serviceAnchor } from './figure';
 
@@ -16,7 +20,9 @@ import { addMax, figure, Figure, serviceAnchor } from './figure';
 
 /**
  * The AZ RTO of a service in the given stacks: the slowest zonal failover users wait for (a store's
- * failover, a target group's or backend's health check, a fleet in one zone).
+ * failover, a target group's or backend's health check, a fleet in one zone), and, for statically
+ * stable tiers, the gray failure of an AZ behind each serving load balancer
+ * ({@link addGrayFailures}).
  */
 export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[]): Figure {
   const f = figure();
@@ -83,6 +89,7 @@ export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
       });
     }
   }
+  addGrayFailures(graph, stacks, f);
   if (f.steps.length === 0) {
     f.value = 0;
     const where =
@@ -96,6 +103,99 @@ export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
     });
   }
   return f;
+}
+
+/**
+ * The gray failure of one AZ (its requests fail or slow down while its targets pass health checks,
+ * so the fail-stop path above never starts) behind each serving load balancer of a statically
+ * stable tier: detection (the per-AZ alarms' period × datapoints to alarm, read from the template)
+ * + the zonal shift that takes the AZ's node out of the load balancer's DNS (no published time:
+ * unknown) + the TTL clients keep that answer (60 s, published). The sum of the known steps bounds
+ * the figure from below, so it is unproven at best and not met once that sum exceeds the objective;
+ * the fail-stop figure stays beside it in the summary step.
+ * @see https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-shift.how-it-works.html
+ */
+function addGrayFailures(graph: ResourceGraph, stacks: readonly ServiceStack[], f: Figure): void {
+  const failStop = f.steps.length === 0 ? 0 : f.unproven ? undefined : f.value;
+  for (const [stack, lb] of resourcesOf(stacks)) {
+    const tier = tierOfRecord(stack.record);
+    const serves = tier.strategy === DrStrategy.ACTIVE_ACTIVE || (lb.ha?.role ?? stack.record.role) !== 'standby';
+    const kind = str(lb.properties.Type ?? lb.properties.load_balancer_type) ?? 'application';
+    if (!tier.staticallyStable || !serves || !ZONAL_LOAD_BALANCER_TYPES.includes(lb.type) || kind === 'gateway') {
+      continue;
+    }
+    const step = (value: number | undefined, basis: string, figures: string[] = []): DerivationStep => ({
+      quantity: 'azRto',
+      stack: lb.stack,
+      resource: lb.address,
+      value,
+      basis: `gray failure of an AZ behind this load balancer: ${basis}`,
+      figures,
+    });
+    const autoshift = zonalAutoshiftEnabled(graph, lb)
+      ? "; zonal autoshift may shift it on AWS's own detection, for which AWS publishes no time"
+      : '';
+    const detection = zonalDetection(graph, lb);
+    if (!detection) {
+      addMax(
+        f,
+        step(
+          undefined,
+          `no per-AZ alarm reads its per-AZ metrics, so nothing detects an AZ that fails while its targets ` +
+            `pass health checks (HA-AZ4)${autoshift}: unknown`,
+        ),
+      );
+      continue;
+    }
+    if (detection.uncoveredZones.length > 0) {
+      addMax(
+        f,
+        step(
+          undefined,
+          `it serves from ${detection.uncoveredZones.join(', ')} too, where no per-AZ alarm watches it, so nothing ` +
+            `detects a gray failure there (HA-AZ4)${autoshift}: unknown`,
+        ),
+      );
+    }
+    const detected = detection.detectionSeconds;
+    const ttl = ROUTE53_ALIAS_ELB_TTL_SECONDS;
+    f.steps.push(
+      step(
+        detected,
+        detected === undefined
+          ? `per-AZ alarms of ${detection.zones.join(', ')} state no literal period or datapoints: detection unknown`
+          : `detection: the per-AZ alarms of ${detection.zones.join(', ')} fire after ${detection.datapoints} ` +
+              `breaching periods of ${detection.periodSeconds} s (CloudWatch publishes no bound on its own delay)`,
+      ),
+      step(
+        undefined,
+        detection.shiftRunbook
+          ? `zonal shift: ${detection.shiftRunbook.address} starts an ARC zonal shift when an AZ's alarm fires; ARC ` +
+              'creates it at once but publishes no time for traffic to leave the AZ: unknown'
+          : `zonal shift: nothing in the templates starts one when an AZ's alarm fires (a person must)${autoshift}: ` +
+              'unknown',
+      ),
+      step(ttl, "DNS: clients keep the load balancer's answer, with the shifted AZ's node, for its TTL", [
+        'ROUTE53_ALIAS_ELB_TTL_SECONDS',
+      ]),
+    );
+    const known = (detected ?? 0) + ttl;
+    const objective = tier.azRtoSeconds;
+    const verdict =
+      known > objective
+        ? `: ${tier.name}'s AZ RTO of ${objective} s cannot be met for gray failures with ` +
+          `${detection.periodSeconds ?? '?'}-second metrics`
+        : ': unproven until a drill measures the zonal shift';
+    f.steps.push(
+      step(
+        known,
+        `detection ${detected ?? '?'} s + zonal shift ? + DNS TTL ${ttl} s ≥ ${known} s${verdict}; ` +
+          `an AZ lost outright (fail-stop) takes ${failStop ?? '?'} s`,
+      ),
+    );
+    f.value = Math.max(f.value ?? 0, known);
+    f.unproven = true;
+  }
 }
 
 /**

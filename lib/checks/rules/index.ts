@@ -3,6 +3,7 @@ import { AuditTrailPresent } from './aud/AuditTrailPresent';
 import { AntiAffinityPlacement } from './az/AntiAffinityPlacement';
 import { ComputeSpansZones } from './az/ComputeSpansZones';
 import { LoadBalancerSpansZones } from './az/LoadBalancerSpansZones';
+import { ZonalImpairmentDetection } from './az/ZonalImpairmentDetection';
 import { BackupPlanPerTier } from './bak/BackupPlan';
 import { BackupRetention } from './bak/BackupRetention';
 import { RestoreTesting } from './bak/RestoreTesting';
@@ -53,6 +54,7 @@ export {
   AntiAffinityPlacement,
   ComputeSpansZones,
   LoadBalancerSpansZones,
+  ZonalImpairmentDetection,
   BackupPlanPerTier,
   BackupRetention,
   RestoreTesting,
@@ -100,6 +102,7 @@ export {
 export const HA_RULES: readonly HaRule[] = [
   ComputeSpansZones,
   LoadBalancerSpansZones,
+  ZonalImpairmentDetection,
   AntiAffinityPlacement,
   StaticallyStableCapacity,
   ScalingMaximum,

@@ -20,7 +20,13 @@ import { cfn, merge, tf } from '../fixtures/builders';
 import { daysAgo, withDrillMeasurement } from '../fixtures/drill-measurements';
 import { warmStandby } from '../fixtures/warm-standby';
 import { RuleCase } from './cases';
-import { activeActiveCfn, activeActiveTf, singleRegionCfn, singleRegionTf } from '../fixtures/topologies';
+import {
+  activeActiveCfn,
+  activeActiveTf,
+  singleRegionCfn,
+  singleRegionTf,
+  TIER_0_MANUAL_AZ,
+} from '../fixtures/topologies';
 
 const scaleUpOn = (measuredOn: string) => ({
   step: 'scale-up' as const,
@@ -697,7 +703,8 @@ export const OPERATIONS_CASES: RuleCase[] = [
     stack: 'App',
     resource: 'service:shop',
     message: 'cannot be shown to meet TIER_3: region RTO (service:shop: backup and restore',
-    compliant: activeActiveCfn(),
+    // At TIER_0 the AZ RTO of a gray failure waits on a zonal shift with no published time: never proven.
+    compliant: activeActiveCfn(false, TIER_0_MANUAL_AZ),
     nonCompliant: singleRegionCfn(ServiceTier.TIER_3),
   },
   {
@@ -706,7 +713,7 @@ export const OPERATIONS_CASES: RuleCase[] = [
     stack: 'app',
     resource: 'service:shop',
     message: 'cannot be shown to meet TIER_3',
-    compliant: activeActiveTf(),
+    compliant: activeActiveTf(undefined, false, TIER_0_MANUAL_AZ),
     nonCompliant: singleRegionTf(ServiceTier.TIER_3),
   },
 ];

@@ -7,6 +7,7 @@ import { IMAGE_CASES } from './cases-images';
 import { OPERATIONS_CASES } from './cases-operations';
 import { PLACEMENT_CASES } from './cases-placement';
 import { SPANNER_CASES } from './cases-spanner';
+import { ZONAL_CASES } from './cases-zonal';
 
 const CASES: RuleCase[] = [
   ...PLACEMENT_CASES,
@@ -15,6 +16,7 @@ const CASES: RuleCase[] = [
   ...SPANNER_CASES,
   ...IMAGE_CASES,
   ...GOOGLE_FAILOVER_CASES,
+  ...ZONAL_CASES,
 ];
 
 describe.each(CASES.map((c) => [`${c.rule.id} ${c.engine} ${c.resource}`, c] as const))('%s', (_, c) => {

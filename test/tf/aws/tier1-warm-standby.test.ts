@@ -106,8 +106,9 @@ describe('example tf-aws-tier1-warm-standby', () => {
     // The runbooks start the promotion and the scale-up (an operator within 300 s); EC2 publishes no launch time.
     expect(report.services.map((s) => [s.service, s.tier, s.objectivesMet])).toEqual([['orders', 'TIER_1', false]]);
     // The database is held to 60 s (rds.global_db_rpo); the sessions table's eventual consistency has no lag bound.
+    // The Terraform fleet has no per-AZ detection yet: a gray failure behind its load balancer is unknown.
     expect(report.services[0].status).toEqual({
-      azRto: 'met',
+      azRto: 'unproven',
       azRpo: 'met',
       regionRto: 'unproven',
       regionRpo: 'unproven',
@@ -120,7 +121,10 @@ describe('example tf-aws-tier1-warm-standby', () => {
         resource: expect.stringMatching(/^aws_ssm_document\.Runbooks_PromoteDatabaseDocument_/),
       }),
     );
-    expect(checks.lastResult!.acknowledged.map((f) => [f.rule, f.resource])).toEqual([['HA-RES2', 'service:orders']]);
+    expect(checks.lastResult!.acknowledged.map((f) => [f.rule, f.resource])).toEqual([
+      ['HA-AZ4', 'service:orders'],
+      ['HA-RES2', 'service:orders'],
+    ]);
   });
 
   test("THEN the standby region's runbooks promote its secondary and scale its fleet to primary capacity", () => {

@@ -51,5 +51,7 @@ function achievedAgainstTarget(report: ServiceReport, q: Objective): string {
     regionRto: objectives.regionRtoSeconds,
     regionRpo: objectives.regionRpoSeconds,
   }[q];
-  return `${achieved === null ? 'unbounded' : `${achieved} s`} against ${target} s`;
+  const atLeast = report.lowerBounds[q];
+  const shown = achieved !== null ? `${achieved} s` : atLeast !== null ? `at least ${atLeast} s` : 'unbounded';
+  return `${shown} against ${target} s`;
 }
