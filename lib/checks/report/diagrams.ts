@@ -740,6 +740,12 @@ function at(seconds: number): string {
   return `2000-01-${pad(day)} ${time}`;
 }
 
+/** What the axis counts: the hour wraps to 00 at 24 h, which the title says. */
+function axisUnit(horizon: number): string {
+  const unit = horizon < 3600 ? 'minutes and seconds' : 'hours and minutes';
+  return `${unit} after the failure${horizon >= 86400 ? ' (00 00 again at 24 h)' : ''}`;
+}
+
 /** A bar's text: what, how long (or unknown, with its drawn width), and from where. */
 export function barText(bar: TimelineBar): string {
   if (bar.why !== undefined) {
@@ -764,9 +770,9 @@ export function timelineDiagram(s: ServiceReport, domain: FailureDomainName): Di
   const horizon = Math.max(t.objective, t.knownEnd ?? 0, ...ends);
   const lines = [
     'gantt',
-    `  title ${ganttText(`${s.service}: loss of a ${name}, recovery steps (time after the failure)`)}`,
+    `  title ${ganttText(`${s.service}, loss of a ${name} - recovery steps, axis in ${axisUnit(horizon)}`)}`,
     '  dateFormat YYYY-MM-DD HH:mm:ss',
-    `  axisFormat ${horizon <= 3600 ? '%M:%S' : '%H:%M'}`,
+    `  axisFormat ${horizon < 3600 ? '%M:%S' : '%H:%M'}`,
     '  todayMarker off',
   ];
   const sections = new Map<string, TimelineBar[]>();

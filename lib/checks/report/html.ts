@@ -184,7 +184,7 @@ const STYLE = [
  */
 const RENDER = `
 (async () => {
-  mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', gantt: { useWidth: 1200 } });
+  mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', gantt: { useWidth: 1800, useMaxWidth: false } });
   let failed = 0;
   const blocks = [...document.querySelectorAll('pre.mermaid')];
   for (const [i, block] of blocks.entries()) {
