@@ -395,7 +395,7 @@ export function addTier0ActiveActive(app: App, domain: ExampleDomain): Tier0Stac
   new ResilienceHubApp(east, 'ResilienceHub', { tier: TIER, service: SERVICE, stacks: [eastReplicas, west, east] });
   for (const stack of [west, east]) {
     acknowledgeHaFinding(stack, 'HA-RES2', CARTS_RPO_UNPROVEN);
-    acknowledgeHaFinding(stack, 'HA-RES1', GRAY_FAILURE_AZ_RTO);
+    acknowledgeHaFinding(stack, 'HA-AZ6', GRAY_FAILURE_AZ_RTO);
   }
   return { eastReplicas, west, east };
 }

@@ -521,7 +521,7 @@ export function addTier1WarmStandby(app: App, domain: ExampleDomain): Tier1Stack
   standby.addStackDependency(primary);
   for (const stack of [standbyKeys, primary, standby, dns]) {
     acknowledgeHaFinding(stack, 'HA-RES2', SCALE_UP_UNPROVEN);
-    acknowledgeHaFinding(stack, 'HA-RES1', GRAY_FAILURE_AZ_RTO);
+    acknowledgeHaFinding(stack, 'HA-AZ6', GRAY_FAILURE_AZ_RTO);
   }
   return { standbyKeys, primary, standby, dns };
 }

@@ -52,6 +52,11 @@ export interface DerivationStep {
   readonly figures: readonly string[];
   /** The drill measurement the step read (`recordDrillMeasurement`): counted while fresh, named when stale. */
   readonly measurement?: StepMeasurement;
+  /**
+   * The AZ failure an `azRto` step counts: `gray` when the zone fails requests while its targets pass
+   * health checks (detection, zonal shift, DNS); absent for an AZ lost outright.
+   */
+  readonly failure?: 'gray';
 }
 
 /** A drill's measurement of a failover step, as a derivation step uses it. */

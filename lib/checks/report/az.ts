@@ -131,6 +131,7 @@ function addGrayFailures(graph: ResourceGraph, stacks: readonly ServiceStack[], 
       value,
       basis: `gray failure of an AZ behind this load balancer: ${basis}`,
       figures,
+      failure: 'gray',
     });
     const autoshift = zonalAutoshiftEnabled(graph, lb)
       ? "; zonal autoshift may shift it on AWS's own detection, for which AWS publishes no time"

@@ -4,6 +4,7 @@ import { AntiAffinityPlacement } from './az/AntiAffinityPlacement';
 import { ComputeSpansZones } from './az/ComputeSpansZones';
 import { LoadBalancerSpansZones } from './az/LoadBalancerSpansZones';
 import { ZonalImpairmentDetection } from './az/ZonalImpairmentDetection';
+import { GrayFailureAzRto } from './az/GrayFailureAzRto';
 import { BackupPlanPerTier } from './bak/BackupPlan';
 import { BackupRetention } from './bak/BackupRetention';
 import { RestoreTesting } from './bak/RestoreTesting';
@@ -55,6 +56,7 @@ export {
   ComputeSpansZones,
   LoadBalancerSpansZones,
   ZonalImpairmentDetection,
+  GrayFailureAzRto,
   BackupPlanPerTier,
   BackupRetention,
   RestoreTesting,
@@ -103,6 +105,7 @@ export const HA_RULES: readonly HaRule[] = [
   ComputeSpansZones,
   LoadBalancerSpansZones,
   ZonalImpairmentDetection,
+  GrayFailureAzRto,
   AntiAffinityPlacement,
   StaticallyStableCapacity,
   ScalingMaximum,

@@ -1,9 +1,10 @@
+import { GrayFailureAzRto } from '../../../lib/checks/rules/az/GrayFailureAzRto';
 import { ZonalImpairmentDetection } from '../../../lib/checks/rules/az/ZonalImpairmentDetection';
 import { ServiceTier } from '../../../lib/core';
 import { zonalStack } from '../fixtures/zonal-detection';
 import { RuleCase } from './cases';
 
-/** HA-AZ4's fixtures for rules.test.ts (its table of variants is zonal-impairment.test.ts). */
+/** HA-AZ4's and HA-AZ6's fixtures for rules.test.ts (HA-AZ4's table of variants is zonal-impairment.test.ts). */
 export const ZONAL_CASES: RuleCase[] = [
   {
     rule: ZonalImpairmentDetection,
@@ -13,5 +14,15 @@ export const ZONAL_CASES: RuleCase[] = [
     message: 'Lb has no per-AZ alarm on its per-AZ metrics',
     compliant: zonalStack(ServiceTier.TIER_1),
     nonCompliant: zonalStack(ServiceTier.TIER_1, { alarms: false }),
+  },
+  {
+    rule: GrayFailureAzRto,
+    engine: 'cloudformation',
+    stack: 'App',
+    resource: 'service:shop',
+    message: "a gray failure of one AZ takes at least 180 s against TIER_1's AZ RTO of 120 s",
+    // TIER_2 is not statically stable: an AZ is out of service when its targets fail health checks.
+    compliant: zonalStack(ServiceTier.TIER_2),
+    nonCompliant: zonalStack(ServiceTier.TIER_1),
   },
 ];

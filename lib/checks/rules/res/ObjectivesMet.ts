@@ -1,6 +1,6 @@
 import type { ServiceReport } from '../../model';
 import { Evaluation, HaRule, RuleContext, serviceOutcome } from '../rule';
-import { inStacks, Objective, OBJECTIVE_LABELS, stepLines } from './steps';
+import { grayAzShortfall, inStacks, Objective, OBJECTIVE_LABELS, stepLines } from './steps';
 
 /** HA-RES1: the computed RTO, RPO and availability do not fall short of the tier. */
 export const ObjectivesMet: HaRule = {
@@ -14,7 +14,11 @@ export const ObjectivesMet: HaRule = {
   resourceTypes: ['every resource with an HA record'],
   evaluate(context: RuleContext): Evaluation[] {
     return context.reports().map((report) => {
-      const missed = (Object.keys(OBJECTIVE_LABELS) as Objective[]).filter((q) => report.status[q] === 'not-met');
+      // An AZ RTO missed only for gray failures is HA-AZ6's: acknowledging that must not hide another objective.
+      const grayOnly = grayAzShortfall(report) !== undefined;
+      const missed = (Object.keys(OBJECTIVE_LABELS) as Objective[]).filter(
+        (q) => report.status[q] === 'not-met' && !(q === 'azRto' && grayOnly),
+      );
       const details = missed.map((q) => {
         const steps = report.derivation
           .filter((s) => s.quantity === q && (s.value === undefined || q === 'availability' || s.value > 0))
