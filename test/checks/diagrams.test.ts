@@ -28,9 +28,10 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-diagrams-'));
 const outdir = path.join(work, 'cdk.out');
 
 // The AWS examples, synthesized once as `npx cdk synth` does and read back as `ha-report cdk.out` reads them.
+// No rule runs at synthesis: the pictures are drawn whatever the findings (test/examples judges those).
 beforeAll(() => {
   const app = cdkJsonApp({ outdir });
-  addAllExamples(app, { printReport: false });
+  addAllExamples(app, { printReport: false, rules: [] });
   app.synth();
   graph = buildGraph(readInputs(outdir));
   report = checkGraph(graph);
@@ -181,6 +182,13 @@ describe('pictures of the AWS examples', () => {
           const [, value, unit] = / (\d+) (s|min|h)\b/.exec(task.label)!;
           expect([task.label, task.end - task.start]).toEqual([task.label, seconds(value, unit)]);
         }
+        // An end labelled as the RTO itself (not `≥`) only where the report proves the figure.
+        const figure = domain === 'zone' ? s.azRtoSeconds : s.regionRtoSeconds;
+        const end = lines.find((t) => /^(RTO|known steps end)/.test(t.label));
+        expect(end?.label.startsWith('RTO') ?? false).toBe(figure !== null);
+        if (figure !== null) {
+          expect(end!.start).toBe(figure);
+        }
         const objective = domain === 'zone' ? s.objectives.azRtoSeconds : s.objectives.regionRtoSeconds;
         expect(lines).toContainEqual(
           expect.objectContaining({ tags: ['milestone'], start: objective, end: objective }),
@@ -259,7 +267,7 @@ describe('escaping labels for Mermaid', () => {
 describe('where the pictures show', () => {
   test('WHEN --markdown THEN each service has its three diagrams in mermaid fences, then its derivation', () => {
     const { code, stdout } = cli(outdir, '--markdown');
-    expect(code).toBe(0);
+    expect(code).toBeLessThan(2);
     expect(stdout).toBe(formatMarkdown(report, { diagrams }));
     for (const s of report.services) {
       const section = stdout.slice(stdout.indexOf(`**${s.service}: topology`));
@@ -271,7 +279,7 @@ describe('where the pictures show', () => {
   test('WHEN ha-report --html THEN one page holds the table, findings, every diagram and the inlined bundle', () => {
     const file = path.join(work, 'report.html');
     const { code, stderr } = cli(outdir, '--html', file);
-    expect([code, stderr]).toEqual([0, '']);
+    expect([code < 2, stderr]).toEqual([true, '']);
     const page = fs.readFileSync(file, 'utf8');
     expect(page.match(/<pre class="mermaid">/g)).toHaveLength(report.services.length * 3);
     expect(page).toContain(`content="default-src 'none'`);

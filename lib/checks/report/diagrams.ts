@@ -635,7 +635,8 @@ export function timelineOf(s: ServiceReport, domain: FailureDomainName): Timelin
   const known = (list: readonly TimelineBar[]) => list.reduce((sum, b) => sum + (b.seconds ?? 0), 0);
   const unknown = (list: readonly TimelineBar[]) => list.some((b) => b.seconds === undefined || b.afterUnknown);
   const knownEnd = s.lowerBounds[quantity];
-  const proven = s.status[quantity] !== 'unproven' && s.lowerBounds[quantity] !== null;
+  // The report's figure is null unless every step is known: only then is the end the RTO itself.
+  const proven = (domain === 'zone' ? s.azRtoSeconds : s.regionRtoSeconds) !== null;
   const blocked = steps.filter((d) => phaseOf(d) === 'blocked');
   const never = blocked.length > 0 && s.status[quantity] === 'not-met' ? blocked[0].basis : undefined;
 
@@ -817,10 +818,10 @@ export function timelineDiagram(s: ServiceReport, domain: FailureDomainName): Di
 
 const SECTION: Record<Phase, string> = {
   detection: 'detection',
-  'gray-detection': 'detection',
+  'gray-detection': 'gray failure of an AZ',
   ttl: 'DNS',
-  dns: 'DNS',
-  'zonal-shift': 'traffic',
+  dns: 'gray failure of an AZ',
+  'zonal-shift': 'gray failure of an AZ',
   absorb: 'capacity',
   decision: 'decision',
   'writer-creation': 'data',
@@ -830,7 +831,7 @@ const SECTION: Record<Phase, string> = {
   restore: 'restore',
   guard: 'restore',
   blocked: 'never starts',
-  'zonal-failover': 'failover',
+  'zonal-failover': 'AZ lost outright',
   total: 'total',
   other: 'other steps, order not known',
 };
