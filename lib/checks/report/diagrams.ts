@@ -510,7 +510,7 @@ export interface Timeline {
 export function phaseOf(step: DerivationStep): Phase {
   const b = step.basis;
   if (step.quantity === 'azRto') {
-    if (b.startsWith('gray failure of an AZ')) {
+    if (step.failure === 'gray' || b.startsWith('gray failure of an AZ')) {
       const what = b.slice(b.indexOf(':') + 2);
       return /^detection \S+ s \+/.test(what) || what.includes('≥')
         ? 'total'
