@@ -143,6 +143,17 @@ describe('pictures of the AWS examples', () => {
     const carts = edgeWith(topology('checkout'), 'DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS');
     expect(carts.label).toMatch(/^async, typical lag 1 s, not a bound .*, RPO unknown$/);
     expect(edgeWith(topology('reports'), 'copies each backup').label).toBe('copies each backup (every 12 h)');
+    // Each load balancer forwards to the fleet of its own region.
+    for (const s of report.services) {
+      const mermaid = topology(s.service);
+      const lines = mermaid.split('\n').filter((l) => l.includes('|"forwards to"|'));
+      expect(lines.length).toBe(s.service === 'reports' ? 1 : 2);
+      for (const line of lines) {
+        const [, from, to] = /^ {2}(n\d+) -->\|"forwards to"\| (n\d+)$/.exec(line)!;
+        const [region] = [...regionsOfFlowchart(mermaid)].find(([, ids]) => ids.includes(from))!;
+        expect(regionsOfFlowchart(mermaid).get(region)).toContain(to);
+      }
+    }
     // Each failover record routes to a load balancer in its own region.
     const primary = edgeWith(orders, 'failover PRIMARY');
     expect(regions.get('us-east-1')).toContain(primary.to);

@@ -160,6 +160,11 @@ export function serviceTopology(
     const scaler = graph.referrersOf(r, ...GOOGLE_AUTOSCALER_TYPES)[0] ?? r;
     drawn(r, 'fleet', `fleet ${r.address}: ${fleetSize(scaler)}${roleText(r)}`);
   }
+  for (const lb of resources.filter((x) => LOAD_BALANCER_TYPES.includes(x.type))) {
+    for (const fleet of fleetsBehind(graph, lb).filter((f) => idOf.has(f.key))) {
+      edges.push({ from: idOf.get(lb.key)!, to: idOf.get(fleet.key)!, kind: 'routing', label: 'forwards to' });
+    }
+  }
   const stores = resources.filter((r) => isDataStore(graph, r));
   for (const r of stores) {
     drawn(r, 'store', `${shortType(r.type)} ${r.address}${roleText(r)}`);
@@ -175,7 +180,7 @@ export function serviceTopology(
         'key' in target
           ? drawn(target, 'store', `${shortType(target.type)} ${target.address}${roleText(target)}`)
           : add({
-              kind: 'copy',
+              kind: 'store',
               label:
                 `copy of ${store.address}` +
                 ('where' in target && target.where
@@ -200,7 +205,7 @@ export function serviceTopology(
     }
     const from = drawn(secret, 'store', `secret ${secret.address}${roleText(secret)}`);
     for (const region of replicas) {
-      const to = add({ kind: 'copy', label: `replica of secret ${secret.address}`, region });
+      const to = add({ kind: 'store', label: `replica of secret ${secret.address}`, region });
       edges.push({ from, to, kind: 'replication', label: 'Secrets Manager replica, no published lag' });
     }
   }
@@ -289,7 +294,7 @@ function regionRole(
   if (standby.length > 0) {
     return minimums.length > 0 ? 'pilot light (fleet at 0)' : 'standby (fleet size not literal)';
   }
-  if (resources.some((r) => isDataStore(graph, r))) {
+  if (resources.some((r) => isDataStore(graph, r)) || nodes.some((n) => n.region === region && n.kind === 'store')) {
     return 'data copies only';
   }
   if (
@@ -368,6 +373,28 @@ function replicaTargets(
   );
   return named.length > 0 ? named.map((region) => ({ region })) : [{}];
 }
+
+/**
+ * The fleets a load balancer sends requests to: an AWS load balancer's listeners forward to target
+ * groups that Auto Scaling groups register with; a Google backend service names its instance groups.
+ */
+function fleetsBehind(graph: ResourceGraph, lb: GraphResource): GraphResource[] {
+  const direct = graph.referencedBy(lb, ...FLEET_TYPES);
+  const listeners = graph.referrersOf(
+    lb,
+    'AWS::ElasticLoadBalancingV2::Listener',
+    'aws_lb_listener',
+    'aws_alb_listener',
+  );
+  const groups = listeners.flatMap((l) => graph.referencedBy(l, ...TARGET_GROUP_TYPES));
+  const registered = groups.flatMap((g) => [
+    ...graph.referrersOf(g, ...FLEET_TYPES),
+    ...graph.referencedBy(g, ...FLEET_TYPES),
+  ]);
+  return [...new Set([...direct, ...registered])];
+}
+
+const TARGET_GROUP_TYPES = ['AWS::ElasticLoadBalancingV2::TargetGroup', 'aws_lb_target_group', 'aws_alb_target_group'];
 
 /** A replication's edge label: synchronous or not, its bound (with its source), and the RPO the report counted. */
 function replicationLabel(
