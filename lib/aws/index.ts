@@ -27,3 +27,4 @@ export * from './secret';
 export * from './database';
 export * from './global-database';
 export * from './resilience-hub';
+export * from './eks-workload';

@@ -33,3 +33,6 @@ export * from './plans/audit-trail';
 export * from './buckets';
 export * from './plans/network';
 export * from './plans/workload';
+export * from './plans/spanner';
+export * from './plans/regional-entry';
+export * from './plans/zonal-shift';

@@ -5,7 +5,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
@@ -89,6 +91,27 @@ const BUILDS: readonly DefaultBuild[] = [
         requiredCount: 6,
         maxCount: 12,
         certificate: acm.Certificate.fromCertificateArn(s, 'Certificate', CERTIFICATE),
+      }),
+  },
+  {
+    // An imported cluster with the kubectl provider a platform team shares (no kubectl layer to bundle).
+    name: 'HaWorkload',
+    build: (s, tier) =>
+      new aws.HaWorkload(s, 'Workload', {
+        tier,
+        service: 'orders',
+        cluster: eks.Cluster.fromClusterAttributes(s, 'Cluster', {
+          clusterName: 'shop',
+          kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(s, 'Kubectl', {
+            functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:kubectl',
+            kubectlRoleArn: 'arn:aws:iam::111122223333:role/kubectl',
+            handlerRole: iam.Role.fromRoleArn(s, 'KubectlHandler', 'arn:aws:iam::111122223333:role/kubectl-handler'),
+          }),
+        }),
+        name: 'orders',
+        image: `public.ecr.aws/example/orders@sha256:${'0123456789abcdef'.repeat(4)}`,
+        requiredReplicas: 6,
+        maxReplicas: 12,
       }),
   },
   {

@@ -177,7 +177,13 @@ export function writeCdktfApp(dir: string): void {
     name: 'catalog',
     version: '1.0.0',
     private: true,
-    dependencies: localSpecs(['cdktf', 'constructs', '@cdktf/provider-aws', '@cdktf/provider-google']),
+    dependencies: localSpecs([
+      'cdktf',
+      'constructs',
+      '@cdktf/provider-aws',
+      '@cdktf/provider-google',
+      '@cdktf/provider-kubernetes',
+    ]),
     devDependencies: localSpecs([
       '@types/node',
       'typescript',

@@ -1,10 +1,12 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { DrStrategy, HA_ACKNOWLEDGED_KEY, HaRole, ServiceTier } from '../../lib/core';
 import * as tfAws from '../../lib/tf/aws';
 import * as tfGoogle from '../../lib/tf/google';
+import * as tfKubernetes from '../../lib/tf/kubernetes';
 import { leakIn } from '../proofs/harness';
 import {
   AWS_DEFAULT_REGION,
@@ -406,7 +408,26 @@ const GOOGLE_BUILDS: readonly DefaultBuild[] = [
   },
 ];
 
-const BUILDS = [...AWS_BUILDS, ...GOOGLE_BUILDS];
+/** Kubernetes constructs: any cluster (here in the Google proof stack), through a `kubernetes` provider. */
+const KUBERNETES_BUILDS: readonly DefaultBuild[] = [
+  {
+    name: 'HaWorkload',
+    cloud: 'google',
+    build: (s, tier) => {
+      new KubernetesProvider(s, 'kubernetes', {});
+      new tfKubernetes.HaWorkload(s, 'Workload', {
+        tier,
+        service: 'orders',
+        name: 'orders',
+        image: `orders@sha256:${'0123456789abcdef'.repeat(4)}`,
+        requiredReplicas: 6,
+        maxReplicas: 12,
+      });
+    },
+  },
+];
+
+const BUILDS = [...AWS_BUILDS, ...GOOGLE_BUILDS, ...KUBERNETES_BUILDS];
 const label = (b: DefaultBuild) => `${b.cloud}.${b.name}`;
 
 /**
@@ -478,6 +499,7 @@ function constructsOf(module: Record<string, unknown>): string[] {
 test.each([
   ['lib/tf/aws', tfAws, AWS_BUILDS],
   ['lib/tf/google', tfGoogle, GOOGLE_BUILDS],
+  ['lib/tf/kubernetes', tfKubernetes, KUBERNETES_BUILDS],
 ] as const)('the table builds every construct %s exports', (_path, module, builds) => {
   expect(builds.map((b) => b.name).sort()).toEqual(constructsOf(module));
 });

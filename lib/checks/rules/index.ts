@@ -5,6 +5,7 @@ import { ComputeSpansZones } from './az/ComputeSpansZones';
 import { LoadBalancerSpansZones } from './az/LoadBalancerSpansZones';
 import { ZonalImpairmentDetection } from './az/ZonalImpairmentDetection';
 import { GrayFailureAzRto } from './az/GrayFailureAzRto';
+import { WorkloadSpread } from './az/WorkloadSpread';
 import { BackupPlanPerTier } from './bak/BackupPlan';
 import { BackupRetention } from './bak/BackupRetention';
 import { RestoreTesting } from './bak/RestoreTesting';
@@ -57,6 +58,7 @@ export {
   LoadBalancerSpansZones,
   ZonalImpairmentDetection,
   GrayFailureAzRto,
+  WorkloadSpread,
   BackupPlanPerTier,
   BackupRetention,
   RestoreTesting,
@@ -106,6 +108,7 @@ export const HA_RULES: readonly HaRule[] = [
   LoadBalancerSpansZones,
   ZonalImpairmentDetection,
   GrayFailureAzRto,
+  WorkloadSpread,
   AntiAffinityPlacement,
   StaticallyStableCapacity,
   ScalingMaximum,

@@ -4,6 +4,7 @@ import { RuleCase } from './cases';
 import { DATA_CASES } from './cases-data';
 import { GOOGLE_FAILOVER_CASES } from './cases-google-failover';
 import { IMAGE_CASES } from './cases-images';
+import { KUBERNETES_CASES } from './cases-kubernetes';
 import { OPERATIONS_CASES } from './cases-operations';
 import { PLACEMENT_CASES } from './cases-placement';
 import { SPANNER_CASES } from './cases-spanner';
@@ -17,6 +18,7 @@ const CASES: RuleCase[] = [
   ...IMAGE_CASES,
   ...GOOGLE_FAILOVER_CASES,
   ...ZONAL_CASES,
+  ...KUBERNETES_CASES,
 ];
 
 describe.each(CASES.map((c) => [`${c.rule.id} ${c.engine} ${c.resource}`, c] as const))('%s', (_, c) => {
