@@ -36,6 +36,17 @@ export interface SloProbeIntent {
   readonly path?: string;
 }
 
+/**
+ * A regional load balancer whose requests count toward the SLO (Google Cloud's regional external
+ * Application Load Balancers, one per serving region), in core's terms.
+ */
+export interface SloRegionalLoadBalancerIntent {
+  /** Its region; undefined when not known at synthesis. */
+  readonly region?: string;
+  /** False when the engine's cloud has no region of that name (a zone, a typo). @default true */
+  readonly regionIsValid?: boolean;
+}
+
 /** The latency threshold as the props give it. */
 export interface SloLatencyThresholdIntent {
   /** Slowest response that counts as good, in seconds; undefined when not known at synthesis. */
@@ -53,6 +64,11 @@ export interface SloIntent {
   readonly windowDays?: number;
   /** Whether a load balancer's requests are the availability SLI. */
   readonly loadBalancer?: boolean;
+  /**
+   * Cloud Monitoring: regional load balancers whose requests, summed over all of them, are the
+   * availability SLI (`regionalLoadBalancers`); undefined where not given.
+   */
+  readonly regionalLoadBalancers?: readonly SloRegionalLoadBalancerIntent[];
   /** Whether a count of good requests is given (with `totalRequests`). */
   readonly goodRequests?: boolean;
   /** Whether a count of all requests is given (with `goodRequests`). */
@@ -262,6 +278,9 @@ const ERROR_RATIOS: Record<'loadBalancer' | 'requests' | 'latency' | 'synthetic'
  *   measured over `alarmPeriodSeconds(window)`: whole minutes, at least one.
  * - **Budget exhausted**: `errorBudgetExhaustion(target, window)`: over min(window, 7 d), fire at
  *   (1 − target) × window / range.
+ * - **Requests on Cloud Monitoring**: a global load balancer's (`loadBalancer`) or those of the
+ *   regional load balancers (`regionalLoadBalancers`), never both; regional ones one per region and
+ *   in at least `tier.minRegions` regions, their requests summed into one SLO of the service.
  *
  * Example: TIER_1 (0.9995) over 30 days: budget 0.0005; 0.0072 over 1 h and 5 min (page), 0.003
  * over 6 h and 30 min (page), 0.0005 over 3 d and 6 h (ticket); budget spent at 0.0005 × 30 / 7 =
@@ -305,7 +324,12 @@ export function planSlo(tier: ServiceTier, intent: SloIntent): SloPlan {
     target: latencyValid ? (intent.latencyTarget ?? availabilityTarget) : availabilityTarget,
   };
 
-  const slis = planSlis(intent, lbProp, problem).map((sli) => {
+  const regional = intent.regionalLoadBalancers;
+  if (regional !== undefined) {
+    checkRegionalLoadBalancers(tier, regional, Boolean(intent.loadBalancer), lbProp, problem);
+  }
+  const sliIntent = { ...intent, loadBalancer: Boolean(intent.loadBalancer) || (regional?.length ?? 0) > 0 };
+  const slis = planSlis(sliIntent, lbProp, problem).map((sli) => {
     const sliTarget = sli.name === 'Latency' ? latency!.target : availabilityTarget;
     return sliPlan(sli.name, sli.errorRatio, sliTarget, windowDays);
   });
@@ -444,17 +468,59 @@ function planSlis(intent: SloIntent, lbProp: string, problem: Report): { name: S
     slis.push({ name: 'Synthetic', errorRatio: ERROR_RATIOS.synthetic });
   }
   if (slis.length === 0 && !(goodRequests || totalRequests)) {
-    const sources = [
-      lbProp,
-      'goodRequests and totalRequests',
-      ...(syntheticSuccess === undefined ? [] : ['syntheticSuccessPercent']),
-    ];
+    // Cloud Monitoring reads a load balancer's requests: the global one's, or every regional one's.
+    const sources =
+      intent.monitor === 'cloud-monitoring'
+        ? [lbProp, 'regionalLoadBalancers']
+        : [
+            lbProp,
+            'goodRequests and totalRequests',
+            ...(syntheticSuccess === undefined ? [] : ['syntheticSuccessPercent']),
+          ];
     problem(
       lbProp,
       `SloAlarms needs an SLI: pass ${sources.slice(0, -1).join(', ')}, or ${sources[sources.length - 1]}, got: none`,
     );
   }
   return slis;
+}
+
+/**
+ * Whether the regional load balancers can be the availability SLI: given instead of `lbProp`, at
+ * least one per region of the tier (the SLO counts every request of the service, wherever it is
+ * served), each region once; reports why not.
+ */
+function checkRegionalLoadBalancers(
+  tier: ServiceTier,
+  balancers: readonly SloRegionalLoadBalancerIntent[],
+  loadBalancer: boolean,
+  lbProp: string,
+  problem: Report,
+): void {
+  const prop = 'regionalLoadBalancers';
+  if (loadBalancer) {
+    problem(prop, `pass either ${lbProp} or ${prop} for the availability SLI, got: both`);
+  }
+  if (balancers.length < tier.minRegions) {
+    problem(
+      prop,
+      `${prop} must list the load balancer of each of at least ${tier.minRegions} regions for ${tier.name} ` +
+        `(the SLO counts every request of the service, wherever it is served), got: ${balancers.length}`,
+    );
+  }
+  const invalid = balancers.filter((b) => b.region !== undefined && b.regionIsValid === false).map((b) => b.region);
+  if (invalid.length > 0) {
+    problem(prop, `${prop} must name regions such as us-central1, got: ${invalid.join(', ')}`);
+  }
+  const regions = balancers.map((b) => b.region).filter((r): r is string => r !== undefined);
+  const repeated = [...new Set(regions.filter((r, i) => regions.indexOf(r) !== i))];
+  if (repeated.length > 0) {
+    problem(
+      prop,
+      `${prop} must have one load balancer per region (an entry serves each region once), got: ` +
+        `${repeated.join(', ')} more than once`,
+    );
+  }
 }
 
 function sliPlan(name: SliName, errorRatio: SliErrorRatio, target: number, windowDays: number): SliPlan {

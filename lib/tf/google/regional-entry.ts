@@ -53,6 +53,13 @@ export interface RegionalLoadBalancer {
   readonly backendService: ComputeRegionBackendService;
   /** Its external address, which DNS answers with while it is healthy. */
   readonly address: ComputeAddress;
+  /** Name of its HTTPS forwarding rule: the SLO counts its requests (`SloAlarms.regionalLoadBalancers`). */
+  readonly forwardingRuleName: string;
+  /**
+   * A name that reaches this region's load balancer only (`<region>.<domain>`, on its certificate):
+   * what an uptime probe of this region requests, and what drains it by hand.
+   */
+  readonly host: string;
 }
 
 /** The certificate's DNS authorization record changes only with the domain: no HA value. */
@@ -71,6 +78,10 @@ const AUTHORIZATION_TTL_SECONDS = 300;
  * from Certificate Manager authorized through DNS (issued before the proxy uses it, renewed without
  * an outage), a static address and a forwarding rule on 443 (HTTPS only: port 80 is not opened).
  *
+ * Each region also answers on a name of its own, `<region>.<domain>` (an A record without routing,
+ * on the region's certificate): uptime probes of one region request it, so that they measure that
+ * region rather than whichever one DNS answers with.
+ *
  * DNS: one A record with a geolocation policy over the regions, each answer health-checked by a
  * global health check from 3 probe regions (what a public zone's health-checked routing requires:
  * exactly 3 `source_regions`, probes at least 30 s apart); geo-fencing off, so that a region with no
@@ -83,13 +94,16 @@ const AUTHORIZATION_TTL_SECONDS = 300;
  *
  * Construct ids (public API): per region `ProxySubnet-<r>`, `ProxyFirewall-<r>`, `HealthCheck-<r>`,
  * `Backend-<r>`, `UrlMap-<r>`, `SslPolicy-<r>`, `DnsAuthorization-<r>`,
- * `DnsAuthorizationRecord-<r>`, `Certificate-<r>`, `HttpsProxy-<r>`, `Address-<r>`, `HttpsRule-<r>`;
+ * `DnsAuthorizationRecord-<r>`, `RegionalDnsAuthorization-<r>`, `RegionalDnsAuthorizationRecord-<r>`,
+ * `Certificate-<r>`, `HttpsProxy-<r>`, `Address-<r>`, `HttpsRule-<r>`, `RegionalRecord-<r>`;
  * `DnsHealthCheck`, `Record`.
  */
 export class RegionalEntry extends Construct {
   public readonly loadBalancers: RegionalLoadBalancer[];
   public readonly record: DnsRecordSet;
   public readonly dnsHealthCheck: ComputeHealthCheck;
+  /** The deep path both checks request: an uptime probe of a region requests it too. */
+  public readonly healthCheckPath: string;
 
   constructor(scope: Construct, id: string, props: RegionalEntryProps) {
     super(scope, id);
@@ -110,6 +124,7 @@ export class RegionalEntry extends Construct {
     });
     throwProblems(plan.problems, this);
     emitWarnings(this, 'RegionalEntry', plan.warnings);
+    this.healthCheckPath = plan.healthCheckPath;
     const record = haRecord(this, props, {
       component: 'RegionalEntry',
       failureDomain: FailureDomain.GLOBAL,
@@ -176,25 +191,31 @@ export class RegionalEntry extends Construct {
         profile: 'MODERN',
         minTlsVersion: 'TLS_1_2',
       });
-      const authorization = new CertificateManagerDnsAuthorization(this, `DnsAuthorization-${region}`, {
-        name: name('DnsAuthorization'),
-        location: region,
-        domain: host,
-        type: 'PER_PROJECT_RECORD',
-        labels,
-      });
-      const challenge = authorization.dnsResourceRecord.get(0);
-      new DnsRecordSet(this, `DnsAuthorizationRecord-${region}`, {
-        managedZone: props.managedZone,
-        name: challenge.name,
-        type: challenge.type,
-        ttl: AUTHORIZATION_TTL_SECONDS,
-        rrdatas: [challenge.data],
-      });
+      // The service's name and this region's own name, each authorized through DNS.
+      const regionalHost = `${region}.${host}`;
+      const authorize = (part: string, domain: string) => {
+        const authorization = new CertificateManagerDnsAuthorization(this, `${part}-${region}`, {
+          name: name(part),
+          location: region,
+          domain,
+          type: 'PER_PROJECT_RECORD',
+          labels,
+        });
+        const challenge = authorization.dnsResourceRecord.get(0);
+        new DnsRecordSet(this, `${part}Record-${region}`, {
+          managedZone: props.managedZone,
+          name: challenge.name,
+          type: challenge.type,
+          ttl: AUTHORIZATION_TTL_SECONDS,
+          rrdatas: [challenge.data],
+        });
+        return authorization;
+      };
+      const authorized = [authorize('DnsAuthorization', host), authorize('RegionalDnsAuthorization', regionalHost)];
       const certificate = new CertificateManagerCertificate(this, `Certificate-${region}`, {
         name: name('Certificate'),
         location: region,
-        managed: { domains: [host], dnsAuthorizations: [authorization.id] },
+        managed: { domains: [host, regionalHost], dnsAuthorizations: authorized.map((a) => a.id) },
         labels,
       });
       const proxy = new ComputeRegionTargetHttpsProxy(this, `HttpsProxy-${region}`, {
@@ -211,7 +232,7 @@ export class RegionalEntry extends Construct {
         networkTier: 'PREMIUM',
         labels,
       });
-      new ComputeForwardingRule(this, `HttpsRule-${region}`, {
+      const rule = new ComputeForwardingRule(this, `HttpsRule-${region}`, {
         name: name('HttpsRule'),
         region,
         loadBalancingScheme: 'EXTERNAL_MANAGED',
@@ -225,7 +246,15 @@ export class RegionalEntry extends Construct {
         // The proxies need their subnet before the rule can be created.
         dependsOn: [proxySubnet],
       });
-      return { region, backendService, address };
+      // This region only, unrouted: probes and people reach it whatever DNS answers for the service.
+      new DnsRecordSet(this, `RegionalRecord-${region}`, {
+        managedZone: props.managedZone,
+        name: `${regionalHost}.`,
+        type: 'A',
+        ttl: plan.ttlSeconds,
+        rrdatas: [address.address],
+      });
+      return { region, backendService, address, forwardingRuleName: rule.name, host: regionalHost };
     });
 
     const dns = plan.dnsHealth;

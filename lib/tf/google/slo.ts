@@ -34,10 +34,29 @@ export interface UptimeProbe {
   readonly path?: string;
 }
 
+/** A regional external Application Load Balancer whose requests count toward the SLO. */
+export interface RegionalRequestSource {
+  /** Its region (one load balancer per region). */
+  readonly region: string;
+  /** Name of its forwarding rule (`RegionalEntry.loadBalancers[i].forwardingRuleName`). */
+  readonly forwardingRuleName: string;
+}
+
 /** Props of {@link SloAlarms}. */
 export interface SloAlarmsProps extends GoogleHaProps {
-  /** Name of the global load balancer's backend service whose requests the SLI counts (`GlobalFrontend.backendServiceName`). */
-  readonly backendServiceName: string;
+  /**
+   * Name of the global load balancer's backend service whose requests the SLI counts
+   * (`GlobalFrontend.backendServiceName`). Pass it or `regionalLoadBalancers`.
+   * @default - none: `regionalLoadBalancers` is the SLI
+   */
+  readonly backendServiceName?: string;
+  /**
+   * The regional external Application Load Balancers of a redundant entry, one per serving region
+   * (`RegionalEntry.loadBalancers`): the SLI sums the requests of all of them, so there is one SLO
+   * for the service, not one per region. Pass it or `backendServiceName`.
+   * @default - none: `backendServiceName` is the SLI
+   */
+  readonly regionalLoadBalancers?: RegionalRequestSource[];
   /** Ids of the notification channels every alert notifies (at least one: an alert nobody receives does not exist). */
   readonly notificationChannels: string[];
   /**
@@ -69,10 +88,12 @@ export interface SloAlarmsProps extends GoogleHaProps {
 export type SloAlertsProps = SloAlarmsProps;
 
 /**
- * The service's availability SLO on the load balancer's requests, and the alerts that defend it
+ * The service's availability SLO on its load balancers' requests, and the alerts that defend it
  * (Google Cloud's `SloAlarms`; it was released as `SloAlerts`, kept as a deprecated alias).
  *
  * A request-based SLO (goal `target`, by default the tier's; bad = 5xx answers) on a custom service,
+ * counting the global load balancer's requests (`backendServiceName`) or the sum of the regional
+ * load balancers' (`regionalLoadBalancers`, e.g. `RegionalEntry`'s),
  * and one alert policy per burn-rate alert of core's SLO plan (`planSlo`): the burn rate over the
  * long AND the short window above the alert's burn rate (`select_slo_burn_rate`, windows in whole
  * minutes), CRITICAL for pages and WARNING for tickets. Each probe gets an HTTPS uptime check every
@@ -98,8 +119,13 @@ export class SloAlarms extends Construct {
       monitor: 'cloud-monitoring',
       target: props.target,
       windowDays: props.windowDays ?? props.sloWindowDays,
-      // The backend service's requests are the availability SLI.
-      loadBalancer: true,
+      // The load balancers' requests are the availability SLI: the global one's or the regional ones'.
+      loadBalancer: props.backendServiceName !== undefined,
+      regionalLoadBalancers: props.regionalLoadBalancers?.map((lb) =>
+        Token.isUnresolved(lb.region)
+          ? {}
+          : { region: lb.region, regionIsValid: invalidRegionNames([lb.region]).length === 0 },
+      ),
       notificationChannelCount: props.notificationChannels.length,
       probes: probes.map((p) =>
         Token.isUnresolved(p.region)
@@ -107,6 +133,7 @@ export class SloAlarms extends Construct {
           : { region: p.region, regionIsValid: invalidRegionNames([p.region]).length === 0, path: known(p.path) },
       ),
       propNames: {
+        loadBalancer: 'backendServiceName',
         windowDays:
           props.windowDays === undefined && props.sloWindowDays !== undefined ? 'sloWindowDays' : 'windowDays',
       },
@@ -131,7 +158,7 @@ export class SloAlarms extends Construct {
       displayName: service,
       userLabels: labels,
     });
-    const requests = `metric.type="loadbalancing.googleapis.com/https/request_count" resource.type="https_lb_rule" resource.label."backend_service_name"="${props.backendServiceName}"`;
+    const requests = requestFilter(props);
     this.slo = new MonitoringSlo(this, 'Resource', {
       service: monitored.serviceId,
       sloId: uniqueName(this, 'Resource'),
@@ -236,6 +263,28 @@ export type SloAlerts = SloAlarms;
 
 /** The name the construct was released under, kept in its labels, metadata and warning ids. */
 const COMPONENT = 'SloAlerts';
+
+/**
+ * The filter of the requests the SLI counts (5xx answers are the bad ones): the global load
+ * balancer's backend service (`https_lb_rule`), or the forwarding rules of the regional external
+ * Application Load Balancers (`http_external_regional_lb_rule`), all regions in one filter so that
+ * Cloud Monitoring sums them into one ratio. The plan has refused any other combination.
+ * @see https://cloud.google.com/monitoring/api/metrics_gcp_i_o#gcp-loadbalancing
+ * @see https://cloud.google.com/monitoring/api/resources#tag_http_external_regional_lb_rule
+ */
+function requestFilter(props: SloAlarmsProps): string {
+  if (props.backendServiceName !== undefined) {
+    return (
+      'metric.type="loadbalancing.googleapis.com/https/request_count" resource.type="https_lb_rule" ' +
+      `resource.label."backend_service_name"="${props.backendServiceName}"`
+    );
+  }
+  const rules = (props.regionalLoadBalancers ?? []).map((lb) => `"${lb.forwardingRuleName}"`).join(', ');
+  return (
+    'metric.type="loadbalancing.googleapis.com/https/external/regional/request_count" ' +
+    `resource.type="http_external_regional_lb_rule" resource.label."forwarding_rule_name"=one_of(${rules})`
+  );
+}
 
 /** A value known at synthesis, or undefined for a token. */
 function known(value: string | undefined): string | undefined {

@@ -1,4 +1,4 @@
-import { App, Fn, TerraformStack } from 'cdktf';
+import { App, Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import { checkInputs } from '../../../lib/checks/check';
 import { ServiceReport } from '../../../lib/checks/report';
 import { HaValidationError, PUBLISHED_SLAS, ServiceTier } from '../../../lib/core';
@@ -90,7 +90,15 @@ describe('RegionalEntry for TIER_0 over us-east4 and us-east1', () => {
   test('THEN certificates come from Certificate Manager with a DNS authorization in each region, TLS 1.2', () => {
     expect(all('google_certificate_manager_dns_authorization').map((a) => [a.location, a.domain])).toEqual([
       ['us-east4', 'shop.example.com'],
+      ['us-east4', 'us-east4.shop.example.com'],
       ['us-east1', 'shop.example.com'],
+      ['us-east1', 'us-east1.shop.example.com'],
+    ]);
+    expect(
+      all('google_certificate_manager_certificate').map((c) => (c.managed as { domains: string[] }).domains),
+    ).toEqual([
+      ['shop.example.com', 'us-east4.shop.example.com'],
+      ['shop.example.com', 'us-east1.shop.example.com'],
     ]);
     for (const proxy of all('google_compute_region_target_https_proxy')) {
       expect(proxy.certificate_manager_certificates).toEqual([
@@ -101,7 +109,7 @@ describe('RegionalEntry for TIER_0 over us-east4 and us-east1', () => {
   });
 
   test('THEN one geo record answers with the healthy regions, probed from 3 regions every 30 s, TTL fitted', () => {
-    const record = all('google_dns_record_set').find((r) => r.type === 'A')!;
+    const record = all('google_dns_record_set').find((r) => r.type === 'A' && r.routing_policy)!;
     expect(record).toMatchObject({
       name: 'shop.example.com.',
       ttl: 25,
@@ -144,10 +152,46 @@ describe('RegionalEntry for TIER_0 over us-east4 and us-east1', () => {
   });
 });
 
+describe("RegionalEntry's regions for probes and the SLO", () => {
+  test("THEN each region answers on a name of its own, with that region's address only, and names its rule", () => {
+    const { stack, entry } = service();
+    for (const lb of entry.loadBalancers) {
+      new TerraformOutput(stack, `rule-${lb.region}`, { value: lb.forwardingRuleName });
+    }
+    const json = terraformJson(stack);
+    const records = Object.values(resourcesOf(json, 'google_dns_record_set')).filter(
+      (r) => r.type === 'A' && r.routing_policy === undefined,
+    );
+    expect(records.map((r) => [r.name, r.rrdatas])).toEqual([
+      [
+        'us-east4.shop.example.com.',
+        [expect.stringMatching(/^\$\{google_compute_address\.Entry_Address-us-east4_\w+\.address\}$/)],
+      ],
+      [
+        'us-east1.shop.example.com.',
+        [expect.stringMatching(/^\$\{google_compute_address\.Entry_Address-us-east1_\w+\.address\}$/)],
+      ],
+    ]);
+    expect(entry.loadBalancers.map((lb) => [lb.region, lb.host])).toEqual([
+      ['us-east4', 'us-east4.shop.example.com'],
+      ['us-east1', 'us-east1.shop.example.com'],
+    ]);
+    const rules = resourcesOf(json, 'google_compute_forwarding_rule');
+    for (const lb of entry.loadBalancers) {
+      const [name] = Object.entries(rules).find(([, r]) => r.region === lb.region)!;
+      const output = (json as unknown as { output: Record<string, { value: string }> }).output[`rule-${lb.region}`];
+      expect(output.value).toBe(`\${google_compute_forwarding_rule.${name}.name}`);
+    }
+    expect(entry.healthCheckPath).toBe('/health/ready');
+  });
+});
+
 describe('RegionalEntry with a domain known only at apply', () => {
   test('THEN certificates name it without the final dot, and the record with it', () => {
     const json = terraformJson(service({ domain: Fn.lower('Shop.Example.Com.') }).stack);
-    const record = Object.values(resourcesOf(json, 'google_dns_record_set')).find((r) => r.type === 'A')!;
+    const record = Object.values(resourcesOf(json, 'google_dns_record_set')).find(
+      (r) => r.type === 'A' && r.routing_policy,
+    )!;
     expect(record.name).toBe('${trimsuffix(lower("Shop.Example.Com."), ".")}.');
     const [authorization] = Object.values(resourcesOf(json, 'google_certificate_manager_dns_authorization'));
     expect(authorization.domain).toBe('${trimsuffix(lower("Shop.Example.Com."), ".")}');

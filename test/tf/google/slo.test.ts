@@ -3,7 +3,7 @@ import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
 import { MonitoringUptimeCheckConfig } from '@cdktf/provider-google/lib/monitoring-uptime-check-config';
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { ServiceTier } from '../../../lib/core';
+import { HaValidationError, ServiceTier } from '../../../lib/core';
 import { SloAlarms, SloAlarmsProps, SloAlerts } from '../../../lib/tf/google/slo';
 import { testStack, warningsOf } from './util';
 
@@ -203,5 +203,73 @@ describe('SloAlarms (Google Cloud)', () => {
     });
     expect(old).toEqual(renamed);
     expect(SloAlerts).toBe(SloAlarms);
+  });
+});
+
+describe("SloAlarms (Google Cloud) on a redundant entry's regional load balancers", () => {
+  const regional = [
+    { region: 'us-east4', forwardingRuleName: 'shop-https-us-east4' },
+    { region: 'us-east1', forwardingRuleName: 'shop-https-us-east1' },
+  ];
+  const onEntry =
+    (props: Partial<SloAlarmsProps> = {}) =>
+    (scope: Construct) =>
+      alerts(scope, {
+        tier: ServiceTier.TIER_0,
+        backendServiceName: undefined,
+        regionalLoadBalancers: regional,
+        ...props,
+      });
+
+  test('THEN one SLO of the service counts the requests of both forwarding rules, 5xx as bad', () => {
+    const requests =
+      'metric.type="loadbalancing.googleapis.com/https/external/regional/request_count" ' +
+      'resource.type="http_external_regional_lb_rule" ' +
+      'resource.label."forwarding_rule_name"=one_of("shop-https-us-east4", "shop-https-us-east1")';
+    const synth = Testing.synthScope(onEntry());
+    expect(synth).toHaveResourceWithProperties(MonitoringSlo, {
+      goal: 0.9999,
+      request_based_sli: {
+        good_total_ratio: {
+          total_service_filter: requests,
+          bad_service_filter: `${requests} metric.label."response_code_class"=500`,
+        },
+      },
+    });
+    const slos = Object.values(
+      (JSON.parse(synth) as { resource: Record<string, object> }).resource.google_monitoring_slo,
+    );
+    expect(slos).toHaveLength(1);
+    expect(synth).toHaveResourceWithProperties(MonitoringAlertPolicy, {
+      conditions: [burnRate('60m', 14.4), burnRate('5m', 14.4)],
+    });
+  });
+
+  test.each([
+    [
+      { backendServiceName: 'shop-backend' },
+      'pass either backendServiceName or regionalLoadBalancers for the availability SLI, got: both',
+    ],
+    [
+      { regionalLoadBalancers: [regional[0]] },
+      'regionalLoadBalancers must list the load balancer of each of at least 2 regions for TIER_0 (the SLO counts ' +
+        'every request of the service, wherever it is served), got: 1',
+    ],
+    [
+      { regionalLoadBalancers: [regional[0], { region: 'us-east4', forwardingRuleName: 'other' }] },
+      'regionalLoadBalancers must have one load balancer per region (an entry serves each region once), got: ' +
+        'us-east4 more than once',
+    ],
+    [
+      { regionalLoadBalancers: [regional[0], { region: 'us-east1-b', forwardingRuleName: 'zonal' }] },
+      'regionalLoadBalancers must name regions such as us-central1, got: us-east1-b',
+    ],
+    [
+      { regionalLoadBalancers: undefined },
+      'SloAlarms needs an SLI: pass backendServiceName, or regionalLoadBalancers, got: none',
+    ],
+  ])('WHEN %j THEN an HaValidationError names the prop and the value', (props, message) => {
+    expect(() => onEntry(props)(testStack())).toThrow(HaValidationError);
+    expect(() => onEntry(props)(testStack())).toThrow(new Error(message));
   });
 });
