@@ -256,6 +256,8 @@ export class ResilientFunction extends Construct implements ec2.IConnectable, ia
       trafficPercent: props.trafficPercent,
       asyncRetryAttempts: props.retryAttempts,
       maxEventAgeSeconds: props.maxEventAge?.toSeconds({ integral: false }),
+      memorySize: skipToken(props.memorySize),
+      aliasName: skipToken(props.aliasName),
     });
     throwProblems(plan.problems, this);
     const zoneProblem = zonePlacementProblem({
@@ -470,4 +472,9 @@ export class ResilientFunction extends Construct implements ec2.IConnectable, ia
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
+}
+
+/** A prop's value for the planner, or undefined when it is a token Lambda checks at deploy time. */
+function skipToken<T>(value: T | undefined): T | undefined {
+  return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }

@@ -41,6 +41,18 @@ export const LAMBDA_SCALING_RATE = { environments: 1000, perSeconds: 10 } as con
  */
 export const CODEDEPLOY_TRAFFIC_PERCENT = { min: 1, max: 99 } as const;
 
+/**
+ * A function's memory: 128 to 10,240 MiB.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+ */
+export const LAMBDA_MEMORY_MIB = { min: 128, max: 10240 } as const;
+
+/**
+ * An alias name Lambda accepts: 1 to 128 letters, digits, `-` and `_`, not only digits (a version).
+ * @see https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html
+ */
+const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
+
 /** How CodeDeploy moves the alias to a new version. */
 export enum TrafficShifting {
   /** A share of traffic for one interval, then the rest at once. */
@@ -95,6 +107,10 @@ export interface FunctionIntent {
   readonly trafficPercent?: number;
   readonly asyncRetryAttempts?: number;
   readonly maxEventAgeSeconds?: number;
+  /** Memory of an execution environment, MiB. */
+  readonly memorySize?: number;
+  /** Name of the alias callers invoke. */
+  readonly aliasName?: string;
 }
 
 /** Reserved and provisioned concurrency. */
@@ -320,6 +336,14 @@ export function planFunction(tier: ServiceTier, intent: FunctionIntent): Functio
   const age = LAMBDA_MAX_EVENT_AGE_SECONDS;
   range('retryAttempts', intent.asyncRetryAttempts, retries.min, retries.max);
   range('maxEventAge', intent.maxEventAgeSeconds, age.min, age.max, ' seconds');
+  range('memorySize', intent.memorySize, LAMBDA_MEMORY_MIB.min, LAMBDA_MEMORY_MIB.max, ' MiB');
+  if (intent.aliasName !== undefined && !ALIAS_NAME.test(intent.aliasName)) {
+    problem(
+      'aliasName',
+      'aliasName must be 1 to 128 letters, digits, - and _, not only digits (that names a version), ' +
+        `got: ${intent.aliasName}`,
+    );
+  }
 
   return {
     minZones,

@@ -135,6 +135,11 @@ describe('planFunction by table', () => {
     [{ trafficPercent: 100 }, 'trafficPercent must be an integer from 1 to 99 percent, got: 100'],
     [{ asyncRetryAttempts: 3 }, 'retryAttempts must be an integer from 0 to 2, got: 3'],
     [{ maxEventAgeSeconds: 30 }, 'maxEventAge must be an integer from 60 to 21600 seconds, got: 30'],
+    [{ memorySize: 64 }, 'memorySize must be an integer from 128 to 10240 MiB, got: 64'],
+    [
+      { aliasName: '7' },
+      'aliasName must be 1 to 128 letters, digits, - and _, not only digits (that names a version), got: 7',
+    ],
     [{ zoneCount: 2 }, 'vpcSubnets must select subnets in at least 3 AZs for TIER_1, got: 2'],
     [
       { trafficShifting: 'ALL_AT_ONCE' as TrafficShifting },
