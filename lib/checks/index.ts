@@ -8,6 +8,8 @@ export * from './parameters';
 export * from './plugin';
 export * from './recovery';
 export * from './report';
+export { Diagram, FailureDomainName, reportDiagrams } from './report/diagrams';
+export { formatHtml, HtmlOptions } from './report/html';
 export * from './rules';
 export * from './sarif';
 export * from './services';
