@@ -125,8 +125,8 @@ export interface ResilientFunctionProps extends HaProps {
    */
   readonly memorySize?: number;
   /**
-   * Instruction set.
-   * @default lambda.Architecture.ARM_64
+   * Instruction set the code is built for.
+   * @default lambda.Architecture.X86_64
    */
   readonly architecture?: lambda.Architecture;
   /**
@@ -164,7 +164,7 @@ export interface ResilientFunctionProps extends HaProps {
  *   to a queue encrypted with a customer-managed key (with the request, the response and the error),
  *   kept 14 days, and alarm.
  * - **Network**: in a VPC (CT.LAMBDA.PR.3), in subnets of at least the tier's AZs.
- * - **Least privilege**: the role (`role`, `grantPrincipal`) may write its logs, traces, failure
+ * - **Least privilege**: the execution role (`executionRole`, `grantPrincipal`) may write its logs, traces, failure
  *   queue and network interfaces, and nothing else until you grant it. Logs go to a log group
  *   encrypted with a customer-managed key, kept for the tier's retention; X-Ray tracing is active.
  *
@@ -178,7 +178,7 @@ export class ResilientFunction extends Construct implements ec2.IConnectable, ia
   /** The alias callers invoke: provisioned concurrency, asynchronous settings, traffic shifting. */
   public readonly alias: lambda.Alias;
   /** The execution role: no permission beyond logs, traces, network interfaces and the failure queue. */
-  public readonly role: iam.IRole;
+  public readonly executionRole: iam.IRole;
   /** The principal grants go to: the execution role. */
   public readonly grantPrincipal: iam.IPrincipal;
   /** The function's network connections. */
@@ -323,7 +323,7 @@ export class ResilientFunction extends Construct implements ec2.IConnectable, ia
         resources: ['*'],
       }),
     );
-    this.role = executionRole;
+    this.executionRole = executionRole;
     this.grantPrincipal = executionRole;
 
     // ---- Function and alias ----------------------------------------------------------------
@@ -331,7 +331,7 @@ export class ResilientFunction extends Construct implements ec2.IConnectable, ia
       code: props.code,
       handler: props.handler,
       runtime: props.runtime,
-      architecture: props.architecture ?? lambda.Architecture.ARM_64,
+      architecture: props.architecture,
       memorySize: props.memorySize,
       environment: props.environment,
       role: executionRole,
@@ -349,7 +349,7 @@ export class ResilientFunction extends Construct implements ec2.IConnectable, ia
     this.connections = this.function.connections;
     const async = plan.async;
     this.alias = new lambda.Alias(this, 'Alias', {
-      aliasName: props.aliasName ?? 'live',
+      aliasName: plan.aliasName,
       version: this.function.currentVersion,
       provisionedConcurrentExecutions: plan.concurrency.provisioned > 0 ? plan.concurrency.provisioned : undefined,
       onFailure: new destinations.SqsDestination(failureQueue),
@@ -376,12 +376,12 @@ export class ResilientFunction extends Construct implements ec2.IConnectable, ia
     this.failuresAlarm = new cloudwatch.Alarm(this, 'FailuresAlarm', {
       alarmDescription: `Asynchronous events of ${this.node.path} failed every retry: read them in the failure queue`,
       metric: failureQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
+        period: Duration.seconds(plan.failuresAlarm.periodSeconds),
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
-      threshold: 0,
+      threshold: plan.failuresAlarm.threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
+      evaluationPeriods: plan.failuresAlarm.evaluationPeriods,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     for (const alarm of [this.errorAlarm, this.throttleAlarm, this.failuresAlarm]) {

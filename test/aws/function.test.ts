@@ -96,7 +96,6 @@ describe('ResilientFunction, TIER_1 in a MultiAzNetwork', () => {
       Timeout: 2, // the caller's 2500 ms per try, in whole seconds
       ReservedConcurrentExecutions: 100,
       TracingConfig: { Mode: 'Active' },
-      Architectures: ['arm64'],
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^FunctionLogs') } },
       VpcConfig: {
         SubnetIds: [1, 2, 3].map((n) => ({ Ref: Match.stringLikeRegexp(`^NetworkVpcPrivateSubnet${n}Subnet`) })),

@@ -28,13 +28,6 @@ export const LAMBDA_ASYNC_RETRY_ATTEMPTS = { min: 0, max: 2, default: 2 } as con
 export const LAMBDA_MAX_EVENT_AGE_SECONDS = { min: 60, max: 21600, default: 21600 } as const;
 
 /**
- * How fast a function scales on demand: at most 1,000 execution environments every 10 seconds, per
- * function and region. Concurrency above the provisioned count comes at this rate, with cold starts.
- * @see https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html
- */
-export const LAMBDA_SCALING_RATE = { environments: 1000, perSeconds: 10 } as const;
-
-/**
  * CodeDeploy's time-based traffic shifting of a Lambda alias: a step of 1 to 99 percent, an
  * interval of whole minutes.
  * @see https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_TimeBasedCanary.html
@@ -71,6 +64,7 @@ export const FUNCTION_DEFAULTS = {
   timeoutSeconds: LAMBDA_TIMEOUT_SECONDS.default,
   asyncRetryAttempts: LAMBDA_ASYNC_RETRY_ATTEMPTS.default,
   maxEventAgeSeconds: LAMBDA_MAX_EVENT_AGE_SECONDS.default,
+  aliasName: 'live',
 } as const;
 
 /** The caller's retry policy towards this function: one of its hops. */
@@ -158,6 +152,13 @@ export interface FunctionPlan {
   /** Throttles / (invocations + throttles) of the alias: the bulkhead is full. */
   readonly throttleAlarm: FunctionRatioAlarmPlan;
   readonly async: { readonly retryAttempts: number; readonly maxEventAgeSeconds: number };
+  /** Any event in the failure queue, over one minute: an event that failed every retry is a ticket. */
+  readonly failuresAlarm: {
+    readonly periodSeconds: number;
+    readonly evaluationPeriods: number;
+    readonly threshold: number;
+  };
+  readonly aliasName: string;
   /** Days the failure queue keeps an event: SQS's longest, 14. */
   readonly failureRetentionDays: number;
   readonly problems: PlanProblem[];
@@ -179,7 +180,8 @@ const SQS_MAX_RETENTION_DAYS = 14;
  *   that losing the environments of one AZ leaves `required` warm, on an even spread over the AZs
  *   (how Lambda places provisioned environments is not published). Other tiers, and the standby of
  *   a strategy that is not active/active, provision none; concurrency beyond comes on demand at
- *   {@link LAMBDA_SCALING_RATE}, with cold starts.
+ *   Lambda's scaling rate (1,000 environments per
+ *   10 s per function: https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html), with cold starts.
  * - **Reserved concurrency** (the bulkhead): given, at least `required` and at least the provisioned
  *   count (Lambda refuses more provisioned than reserved).
  * - **Timeout**: `timeoutSeconds`, else ⌊caller hop's per-try timeout / 1000⌋ (a try the caller
@@ -370,6 +372,8 @@ export function planFunction(tier: ServiceTier, intent: FunctionIntent): Functio
       retryAttempts: intent.asyncRetryAttempts ?? FUNCTION_DEFAULTS.asyncRetryAttempts,
       maxEventAgeSeconds: intent.maxEventAgeSeconds ?? FUNCTION_DEFAULTS.maxEventAgeSeconds,
     },
+    failuresAlarm: { periodSeconds: MINUTE, evaluationPeriods: 1, threshold: 0 },
+    aliasName: intent.aliasName ?? FUNCTION_DEFAULTS.aliasName,
     failureRetentionDays: SQS_MAX_RETENTION_DAYS,
     problems,
     warnings,
