@@ -22,6 +22,9 @@ import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 
 export { TrafficShifting } from '../core/plans/function';
 
+/** The managed policy aws-cdk-lib gives a Lambda deployment group's service role. */
+const CODEDEPLOY_LAMBDA_POLICY = 'AWSCodeDeployRoleForLambdaLimited';
+
 /** Props of {@link ResilientFunction}. */
 export interface ResilientFunctionProps extends HaProps {
   /** The function's code (a zip asset or an S3 object; `codeSigningConfig` applies to zip packages). */
@@ -407,9 +410,9 @@ export class ResilientFunction extends Construct implements ec2.IConnectable, ia
 
     // ---- Acknowledgements -------------------------------------------------------------------
     acknowledgeFindings(this.deploymentGroup.role, {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+      id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${CODEDEPLOY_LAMBDA_POLICY}]`,
       reason:
-        'AWSCodeDeployRoleForLambdaLimited is the policy AWS maintains for CodeDeploy on Lambda: it reads the alarms, ' +
+        `${CODEDEPLOY_LAMBDA_POLICY} is the policy AWS maintains for CodeDeploy on Lambda: it reads the alarms, ` +
         'moves aliases and invokes only hook functions named CodeDeployHook_*; it follows the service as it changes',
     });
     acknowledgeFindings(executionRole, {
@@ -426,7 +429,8 @@ export class ResilientFunction extends Construct implements ec2.IConnectable, ia
     acknowledgeFindings(this.function, {
       id: 'NIST.800.53.R5-LambdaDLQ',
       reason:
-        'failed asynchronous events go to the on-failure destination of the alias callers invoke (the failure queue), ' +
+        'failed asynchronous events go to the on-failure destination of the alias callers invoke (the failure ' +
+        'queue), ' +
         'which records the request, the response and the error; a dead-letter queue keeps the request alone',
     });
     acknowledgeWildcard(

@@ -166,7 +166,10 @@ describe('ResilientFunction, TIER_1 in a MultiAzNetwork', () => {
 
   test('logs and failed events are encrypted with a retained customer-managed key, kept for the tier', () => {
     template.hasResource('AWS::Logs::LogGroup', {
-      Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FunctionKey'), 'Arn'] } },
+      Properties: {
+        RetentionInDays: 365,
+        KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FunctionKey'), 'Arn'] },
+      },
       DeletionPolicy: 'Retain',
     });
     template.hasResource('AWS::SQS::Queue', {
@@ -239,7 +242,10 @@ describe('ResilientFunction props', () => {
     const warnings = fn.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
     expect(warnings).toEqual([
       expect.stringMatching(
-        /^provisionedConcurrency 45 leaves fewer than requiredConcurrency 40 warm after an AZ loss.*\[ack: ha-constructs:ResilientFunction.provisionedConcurrency\]$/,
+        new RegExp(
+          '^provisionedConcurrency 45 leaves fewer than requiredConcurrency 40 warm after an AZ loss.*' +
+            '\\[ack: ha-constructs:ResilientFunction.provisionedConcurrency\\]$',
+        ),
       ),
     ]);
   });

@@ -167,7 +167,10 @@ export interface FunctionPlan {
 
 const MS = 1000;
 const MINUTE = 60;
-/** SQS's longest message retention. @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html */
+/**
+ * SQS's longest message retention.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+ */
 const SQS_MAX_RETENTION_DAYS = 14;
 
 /**
@@ -250,7 +253,8 @@ export function planFunction(tier: ServiceTier, intent: FunctionIntent): Functio
       problem(
         'reservedConcurrency',
         `reservedConcurrency must be at least the provisionedConcurrency ${tier.name} plans (${provisioned}: ` +
-          `${spread!.perAz} per AZ × ${zones} AZs so that losing one AZ leaves requiredConcurrency ${required} warm), ` +
+          `${spread!.perAz} per AZ × ${zones} AZs so that losing one AZ leaves requiredConcurrency ` +
+          `${required} warm), ` +
           `got: reservedConcurrency ${reserved}`,
       );
     }

@@ -15,9 +15,17 @@ export const FunctionProvisionedConcurrency: HaRule = {
   id: 'HA-CAP2',
   level: 'error',
   category: 'availability',
-  info: 'For tiers that require static stability (TIER_0, TIER_1), a Lambda alias that serves traffic (not the standby of a warm-standby or pilot-light strategy) has provisioned concurrency above 0: CloudFormation `ProvisionedConcurrencyConfig` on the alias, Terraform an `aws_lambda_provisioned_concurrency_config` whose qualifier is the alias.',
+  info:
+    'For tiers that require static stability (TIER_0, TIER_1), a Lambda alias that serves traffic (not the standby ' +
+    'of a warm-standby or pilot-light strategy) has provisioned concurrency above 0: CloudFormation ' +
+    '`ProvisionedConcurrencyConfig` on the alias, Terraform an `aws_lambda_provisioned_concurrency_config` whose ' +
+    'qualifier is the alias.',
   explanation:
-    "Without provisioned concurrency every execution environment a function needs is started on demand, with a cold start, at Lambda's scaling rate (1,000 environments per 10 s per function): a burst, or the environments of a lost AZ, wait on initialisation. Statically stable tiers keep the capacity they need already running; `planFunction` in lib/core sizes it so that losing one AZ's share leaves the required concurrency warm.",
+    'Without provisioned concurrency every execution environment a function needs is started on demand, with a ' +
+    "cold start, at Lambda's scaling rate (1,000 environments per 10 s per function): a burst, or the " +
+    'environments of a lost AZ, wait on initialisation. Statically stable tiers keep the capacity they need ' +
+    "already running; `planFunction` in lib/core sizes it so that losing one AZ's share leaves the required " +
+    'concurrency warm.',
   resourceTypes: [...ALIAS_TYPES, TF_PROVISIONED],
   evaluate(context: RuleContext): Evaluation[] {
     return context.graph.ofType(...ALIAS_TYPES).flatMap((alias) => {
@@ -35,7 +43,8 @@ export const FunctionProvisionedConcurrency: HaRule = {
         return [
           undecided(
             alias,
-            `${alias.address}'s provisioned concurrency is ${shown(value)}, not known to the template; give a literal count`,
+            `${alias.address}'s provisioned concurrency is ${shown(value)}, not known to the template; ` +
+              'give a literal count',
           ),
         ];
       }
@@ -52,7 +61,8 @@ export const FunctionProvisionedConcurrency: HaRule = {
             ? undefined
             : `${alias.address} serves a ${tier.name} function without provisioned concurrency: every environment ` +
                 `it needs starts cold, on demand, also while an AZ's environments are replaced; ${fix}, with ` +
-                `⌈required / (AZs − 1)⌉ × AZs environments so that losing one AZ leaves the required concurrency warm`,
+                '⌈required / (AZs − 1)⌉ × AZs environments so that losing one AZ leaves the required ' +
+                'concurrency warm',
         ),
       ];
     });
