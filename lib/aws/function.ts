@@ -160,8 +160,9 @@ export interface ResilientFunctionProps extends HaProps {
  *   comes on demand (1,000 environments per 10 s), with cold starts. A standby region of a warm
  *   standby or pilot light provisions none; `primaryProvisionedConcurrency` is what its runbook sets.
  * - **Bulkhead**: reserved concurrency; the throttle alarm says when it is full.
- * - **Deployments**: CodeDeploy canary (or linear) shifting of the alias, rolled back when the
- *   alias's error share, its throttle share or `pageAlarm` fires, each step two alarm periods long.
+ * - **Deployments**: CodeDeploy canary (or linear) shifting of the alias, each step two alarm periods
+ *   long, rolled back when the new version's error share (its own requests through the alias, by
+ *   `ExecutedVersion`), the alias's throttle share or `pageAlarm` fires.
  * - **Timeouts**: from the caller's `ClientResiliencePolicy` hop; never longer than the caller waits.
  * - **Asynchronous invocation**: retries and event age set on the alias; events that still fail go
  *   to a queue encrypted with a customer-managed key (with the request, the response and the error),
@@ -196,7 +197,10 @@ export class ResilientFunction extends Construct implements ec2.IConnectable, ia
   public readonly failureQueue: sqs.IQueue;
   /** The topic the function's alarms go to. */
   public readonly alarmTopic: sns.ITopic;
-  /** Share of the alias's invocations that fail burns the tier's error budget at the fastest page rate. */
+  /**
+   * Share of the current version's invocations through the alias that fail burns the tier's error budget at the
+   * fastest page rate: during a deployment, the new version's.
+   */
   public readonly errorAlarm: cloudwatch.Alarm;
   /** Share of the alias's requests throttled (the bulkhead is full) at the same rate. */
   public readonly throttleAlarm: cloudwatch.Alarm;
@@ -361,9 +365,14 @@ export class ResilientFunction extends Construct implements ec2.IConnectable, ia
     });
 
     // ---- Alarms -----------------------------------------------------------------------------
+    // Errors of the version being deployed, as the alias ran it (`ExecutedVersion`): a canary at 10 % is judged on
+    // its own requests, not diluted by the 90 % the previous version still serves. Throttles are the function's
+    // (both versions share the reserved concurrency): the alias's.
+    // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html (ExecutedVersion)
     this.errorAlarm = this.newRatioAlarm('ErrorAlarm', plan.errorAlarm, 'failed', {
       expression: 'IF(invocations > 0, 100 * FILL(errors, 0) / invocations, 0)',
       usingMetrics: { errors: 'Errors', invocations: 'Invocations' },
+      executedVersion: this.function.currentVersion.version,
     });
     this.throttleAlarm = this.newRatioAlarm(
       'ThrottleAlarm',
@@ -390,6 +399,9 @@ export class ResilientFunction extends Construct implements ec2.IConnectable, ia
     for (const alarm of [this.errorAlarm, this.throttleAlarm, this.failuresAlarm]) {
       notifyOn(alarm, this.alarmTopic);
     }
+    // The error alarm names the new version: CloudFormation updates it before the alias update starts the
+    // deployment, so the deployment is judged on the new version from its first minute.
+    this.alias.node.addDependency(this.errorAlarm, this.throttleAlarm);
 
     // ---- Deployment -------------------------------------------------------------------------
     const deployment = plan.deployment;
@@ -446,18 +458,32 @@ export class ResilientFunction extends Construct implements ec2.IConnectable, ia
     attachHaMetadata(this, props, { component: 'ResilientFunction', failureDomain: FailureDomain.REGION });
   }
 
-  /** A share of the alias's requests, in percent, over the tier's fastest page window. */
+  /**
+   * A share of the alias's requests (of one version's, with `executedVersion`), in percent, over the tier's fastest
+   * page window.
+   */
   private newRatioAlarm(
     id: string,
     alarm: FunctionRatioAlarmPlan,
     what: string,
-    math: { expression: string; usingMetrics: Record<string, string> },
+    math: { expression: string; usingMetrics: Record<string, string>; executedVersion?: string },
   ): cloudwatch.Alarm {
     const period = Duration.seconds(alarm.periodSeconds);
+    const dimensionsMap: Record<string, string> = {
+      FunctionName: this.function.functionName,
+      Resource: `${this.function.functionName}:${this.alias.aliasName}`,
+      ...(math.executedVersion === undefined ? {} : { ExecutedVersion: math.executedVersion }),
+    };
     const usingMetrics = Object.fromEntries(
       Object.entries(math.usingMetrics).map(([name, metricName]) => [
         name,
-        this.alias.metric(metricName, { period, statistic: cloudwatch.Stats.SUM }),
+        new cloudwatch.Metric({
+          namespace: 'AWS/Lambda',
+          metricName,
+          dimensionsMap,
+          period,
+          statistic: cloudwatch.Stats.SUM,
+        }),
       ]),
     );
     return new cloudwatch.Alarm(this, id, {

@@ -143,11 +143,21 @@ describe('ResilientFunction, TIER_1 in a MultiAzNetwork', () => {
     });
   });
 
-  test('rollback alarms: the share of the alias requests failed or throttled, at the 14.4× burn rate', () => {
-    for (const [id, metric] of [
-      ['FunctionErrorAlarm', 'Errors'],
-      ['FunctionThrottleAlarm', 'Throttles'],
-    ]) {
+  test('rollback alarms: the new version failing, the alias throttled, each at the 14.4× burn rate', () => {
+    const resource = {
+      Name: 'Resource',
+      Value: { 'Fn::Join': ['', [{ Ref: expect.stringMatching(/^Function[0-9A-F]{8}$/) }, ':live']] },
+    };
+    const functionName = { Name: 'FunctionName', Value: { Ref: expect.stringMatching(/^Function[0-9A-F]{8}$/) } };
+    // Errors of the version being deployed, as the alias ran it: a 10 % canary is judged on its own requests.
+    const executedVersion = {
+      Name: 'ExecutedVersion',
+      Value: { 'Fn::GetAtt': [expect.stringMatching(/^FunctionCurrentVersion/), 'Version'] },
+    };
+    for (const [id, metric, dimensions] of [
+      ['FunctionErrorAlarm', 'Errors', [executedVersion, functionName, resource]],
+      ['FunctionThrottleAlarm', 'Throttles', [functionName, resource]],
+    ] as const) {
       const [[, alarm]] = resourcesOf('AWS::CloudWatch::Alarm').filter(([k]) => k.startsWith(id));
       expect(alarm.Properties).toMatchObject({
         Threshold: 0.72,
@@ -156,11 +166,14 @@ describe('ResilientFunction, TIER_1 in a MultiAzNetwork', () => {
       });
       const stat = alarm.Properties.Metrics.find((m: Json) => m.MetricStat?.Metric.MetricName === metric).MetricStat;
       expect(stat.Period).toBe(300);
-      expect(stat.Metric.Dimensions[1]).toEqual({
-        Name: 'Resource',
-        Value: { 'Fn::Join': ['', [{ Ref: expect.stringMatching(/^Function[0-9A-F]{8}$/) }, ':live']] },
-      });
+      expect(stat.Metric.Dimensions).toEqual(dimensions);
     }
+    // CloudFormation points the error alarm at the new version before the alias update starts the deployment.
+    const [[, alias]] = resourcesOf('AWS::Lambda::Alias');
+    expect(alias.DependsOn).toEqual([
+      expect.stringMatching(/^FunctionErrorAlarm/),
+      expect.stringMatching(/^FunctionThrottleAlarm/),
+    ]);
     expectAlarmTopic(template);
   });
 
