@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { HA_METADATA_KEY, HaRole, MultiAzNetwork, ServiceTier } from '../../lib';
 import { ClientResiliencePolicy } from '../../lib/aws/client-policy';
 import { ResilientFunction, ResilientFunctionProps, TrafficShifting } from '../../lib/aws/function';
+import { haSnapshot } from '../../lib/testing/snapshot';
 import { expectAlarmTopic, expectValidationError, testApp } from '../util';
 
 // Every test builds in a bare `new App()`, as a user's jest test does (testApp). One synthesis.
@@ -219,6 +220,13 @@ describe('ResilientFunction, TIER_1 in a MultiAzNetwork', () => {
     expect(
       statements.filter((s) => s.Resource !== '*').map((s) => s.Resource['Fn::GetAtt'][0].replace(/[0-9A-F]{8}$/, '')),
     ).toEqual(['FunctionLogs', 'FunctionFailures', 'FunctionKey']);
+  });
+
+  test('HA snapshot of the TIER_1 function (beside the targeted assertions above)', () => {
+    const resources = Object.entries(json.Resources as Record<string, Json>).filter(([id]) =>
+      id.startsWith('Function'),
+    );
+    expect(haSnapshot({ Resources: Object.fromEntries(resources) })).toMatchSnapshot();
   });
 
   test('every resource carries the HA record of ResilientFunction', () => {
