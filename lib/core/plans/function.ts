@@ -147,7 +147,7 @@ export interface FunctionPlan {
   readonly timeoutSource: 'timeout' | 'callerHop' | 'default';
   readonly concurrency: FunctionConcurrencyPlan;
   readonly deployment: FunctionDeploymentPlan;
-  /** Errors / invocations of the alias. */
+  /** Errors / invocations of the current (during a deployment: the new) version, through the alias. */
   readonly errorAlarm: FunctionRatioAlarmPlan;
   /** Throttles / (invocations + throttles) of the alias: the bulkhead is full. */
   readonly throttleAlarm: FunctionRatioAlarmPlan;
@@ -183,26 +183,29 @@ const SQS_MAX_RETENTION_DAYS = 14;
  *   that losing the environments of one AZ leaves `required` warm, on an even spread over the AZs
  *   (how Lambda places provisioned environments is not published). Other tiers, and the standby of
  *   a strategy that is not active/active, provision none; concurrency beyond comes on demand at
- *   Lambda's scaling rate (1,000 environments per
- *   10 s per function: https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html), with cold starts.
+ *   Lambda's scaling rate (1,000 environments per 10 s per function, see the scaling-behavior page
+ *   below), with cold starts.
  * - **Reserved concurrency** (the bulkhead): given, at least `required` and at least the provisioned
  *   count (Lambda refuses more provisioned than reserved).
  * - **Timeout**: `timeoutSeconds`, else ⌊caller hop's per-try timeout / 1000⌋ (a try the caller
  *   abandoned gets no more work: a synchronous invocation runs on after its caller gives up), else
  *   Lambda's 3 s; at most the caller's per-try timeout, at least the worst case of the function's
  *   own dependency calls (else Lambda stops it mid-retry), 1–900 s.
- * - **Rollback alarms**: errors / invocations and throttles / (invocations + throttles) of the
- *   alias over the tier's fastest page window, at its burn-rate threshold (`errorAlarmPlan`).
+ * - **Rollback alarms**: errors / invocations of the version being deployed (through the alias, by
+ *   `ExecutedVersion`: a canary is judged on its own requests) and throttles / (invocations +
+ *   throttles) of the alias, over the tier's fastest page window, at its burn-rate threshold
+ *   (`errorAlarmPlan`).
  * - **Deployment**: CodeDeploy moves `percent` (10) of traffic, then (canary) the rest, or (linear)
  *   `percent` more, every `intervalMinutes` = 2 × the alarm period (any window of two periods holds
  *   one whole period of the new version's traffic).
  *
  * Example: TIER_1, 3 AZs, required 40, reserved 100, caller hop per-try 2500 ms → provisioned
  * ⌈40 / 2⌉ × 3 = 60 (20 per AZ, 40 after an AZ loss), timeout 2 s; error alarm at 0.72 % of the
- * alias's requests over 5 min (14.4 × 0.05 %); canary 10 % for 10 min, then 100 %.
+ * new version's requests over 5 min (14.4 × 0.05 %); canary 10 % for 10 min, then 100 %.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html
  * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
  * @see https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html
  */
 export function planFunction(tier: ServiceTier, intent: FunctionIntent): FunctionPlan {
   const problems: PlanProblem[] = [];
