@@ -690,6 +690,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [asg],
       crossZoneEnabled: true,
+      deregistrationDelay: Duration.seconds(plan.deregistrationDelaySeconds),
       healthCheck: {
         path: healthCheckPath,
         interval: Duration.seconds(health.intervalSeconds),

@@ -156,6 +156,19 @@ export interface QueueScalingPlan {
   }[];
 }
 
+/**
+ * How long a target group waits for a deregistering target's in-flight requests: 0–3600 s.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay
+ */
+export const ALB_DEREGISTRATION_DELAY_MAX_SECONDS = 3600;
+
+/**
+ * An Application Load Balancer's default idle timeout: it closes a connection on which no byte
+ * moved for this long, so a request silent for longer fails whatever the deregistration delay.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout
+ */
+export const ALB_IDLE_TIMEOUT_DEFAULT_SECONDS = 60;
+
 /** The plan. */
 export interface FleetPlan {
   /** What this fleet runs (a STANDBY its standby capacity). */
@@ -171,6 +184,11 @@ export interface FleetPlan {
   readonly partitions: number;
   readonly targetHealth: TargetHealthPlan;
   readonly gracePeriodSeconds: number;
+  /**
+   * How long a deregistering instance keeps its in-flight requests: the load balancer's idle timeout, since
+   * a request silent for longer fails anyway, and a longer wait only slows every replacement and deployment.
+   */
+  readonly deregistrationDelaySeconds: number;
   readonly targetCpuPercent: number;
   readonly rootVolumeSizeGiB: number;
   readonly rateLimitPerIp: number;
@@ -358,6 +376,7 @@ export function planFleet(tier: ServiceTier, intent: FleetIntent): FleetPlan {
     partitions: PARTITION_PLACEMENT_MAX_PARTITIONS,
     targetHealth,
     gracePeriodSeconds,
+    deregistrationDelaySeconds: ALB_IDLE_TIMEOUT_DEFAULT_SECONDS,
     targetCpuPercent,
     rootVolumeSizeGiB,
     rateLimitPerIp,

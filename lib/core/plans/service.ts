@@ -7,6 +7,8 @@ import { regionPlacementProblem } from '../regions';
 import { ServiceTier } from '../tier';
 import { checkCount, planServingCapacity } from './serving-capacity';
 import {
+  ALB_DEREGISTRATION_DELAY_MAX_SECONDS,
+  ALB_IDLE_TIMEOUT_DEFAULT_SECONDS,
   errorAlarmPlan,
   FLEET_DEFAULTS,
   targetHealthPlan,
@@ -16,6 +18,8 @@ import {
   TargetHealthPlan,
   UnhealthyHostsAlarmPlan,
 } from './fleet';
+
+export { ALB_DEREGISTRATION_DELAY_MAX_SECONDS, ALB_IDLE_TIMEOUT_DEFAULT_SECONDS };
 
 /**
  * The plan of a container service behind a load balancer (ECS on Fargate): what each engine's
@@ -49,19 +53,6 @@ export const FARGATE_TASK_SIZES: readonly { readonly cpu: number; readonly memor
   { cpu: 8192, memoryMiB: steps(16384, 61440, 4096) },
   { cpu: 16384, memoryMiB: steps(32768, 122880, 8192) },
 ];
-
-/**
- * How long a target group waits for a deregistering target's in-flight requests: 0–3600 s.
- * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay
- */
-export const ALB_DEREGISTRATION_DELAY_MAX_SECONDS = 3600;
-
-/**
- * An Application Load Balancer's default idle timeout: it closes a connection on which no byte
- * moved for this long, so a request silent for longer fails whatever the deregistration delay.
- * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout
- */
-export const ALB_IDLE_TIMEOUT_DEFAULT_SECONDS = 60;
 
 /**
  * Defaults of a service's own settings (not HA objectives: what the tier leaves to the service).

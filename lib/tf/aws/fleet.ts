@@ -6,22 +6,18 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
-import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, FleetCapacity, HaRole } from '../../core';
 import { fleetMinZones, loadBalancerMinZones, planFleet } from '../../core/plans/fleet';
 import { emitWarnings, throwProblems, validationError } from '../diagnostics';
-import { newFleetWebAcl } from './fleet-protection';
 import { HaProps, RegionalProps } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
 import { AccountContext, newCustomerManagedKey } from './private/keys';
+import { newHaLoadBalancer } from './private/load-balancer';
 import { attachHaMetadata } from './private/metadata';
 
 /** Core's placement limits, also exported here for users of this module. */
@@ -239,7 +235,6 @@ export class ResilientFleet extends Construct {
     this.capacity = plan.capacity;
     this.placementStrategy =
       plan.placement === 'SPREAD' ? FleetPlacementStrategy.SPREAD : FleetPlacementStrategy.PARTITION;
-    const port = plan.targetHealth.port;
     // A token (a Terraform variable) is checked by the provider or the service at apply time.
     const rateLimitPerIp = props.rateLimitPerIp ?? plan.rateLimitPerIp;
     const healthCheckPath = props.healthCheckPath ?? plan.targetHealth.path;
@@ -251,118 +246,28 @@ export class ResilientFleet extends Construct {
     this.alarmTopicArn =
       props.alarmTopicArn ?? newAlarmTopic(this, 'AlarmTopic', `${this.node.path} alarms`, context).arn;
 
-    const albGroup = new SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+    const lb = newHaLoadBalancer(this, {
       provider,
+      context,
       vpcId: props.vpcId,
-      description: `Load balancer of ${this.node.path}`,
-    });
-    const instanceGroup = new SecurityGroup(this, 'InstanceSecurityGroup', {
-      provider,
-      vpcId: props.vpcId,
-      description: `Instances of ${this.node.path}`,
-    });
-    this.instanceSecurityGroupId = instanceGroup.id;
-    for (const [i, cidr] of (props.ingressCidrs ?? ['0.0.0.0/0']).entries()) {
-      for (const listenerPort of [443, 80]) {
-        new VpcSecurityGroupIngressRule(this, `Ingress${listenerPort}From${i + 1}`, {
-          provider,
-          securityGroupId: albGroup.id,
-          cidrIpv4: cidr,
-          ipProtocol: 'tcp',
-          fromPort: listenerPort,
-          toPort: listenerPort,
-          description: listenerPort === 443 ? 'HTTPS from clients' : 'HTTP from clients, redirected to HTTPS',
-        });
-      }
-    }
-    new VpcSecurityGroupEgressRule(this, 'LoadBalancerToInstances', {
-      provider,
-      securityGroupId: albGroup.id,
-      referencedSecurityGroupId: instanceGroup.id,
-      ipProtocol: 'tcp',
-      fromPort: port,
-      toPort: port,
-      description: 'Requests and health checks to the instances',
-    });
-    new VpcSecurityGroupIngressRule(this, 'InstancesFromLoadBalancer', {
-      provider,
-      securityGroupId: instanceGroup.id,
-      referencedSecurityGroupId: albGroup.id,
-      ipProtocol: 'tcp',
-      fromPort: port,
-      toPort: port,
-      description: 'Requests and health checks from the load balancer',
-    });
-    new VpcSecurityGroupEgressRule(this, 'InstancesHttpsOut', {
-      provider,
-      securityGroupId: instanceGroup.id,
-      cidrIpv4: '0.0.0.0/0',
-      ipProtocol: 'tcp',
-      fromPort: 443,
-      toPort: 443,
-      // AWS APIs (SSM, CloudWatch, Secrets Manager) and package mirrors are reached over HTTPS through the NAT gateways or endpoints.
-      description: 'HTTPS to AWS APIs and package mirrors',
-    });
-
-    const internetFacing = props.internetFacing ?? true;
-    this.loadBalancer = new Lb(this, 'LoadBalancer', {
-      provider,
-      loadBalancerType: 'application',
-      internal: !internetFacing,
       subnets: props.loadBalancerSubnetIds,
-      securityGroups: [albGroup.id],
-      enableDeletionProtection: true,
-      dropInvalidHeaderFields: true,
-      desyncMitigationMode: 'strictest',
-      // Lets a zonal shift (ARC) move traffic away from an impaired AZ without waiting for health checks.
-      enableZonalShift: true,
-      accessLogs: props.accessLogsBucket
-        ? { bucket: props.accessLogsBucket, prefix: this.node.path, enabled: true }
-        : undefined,
-    });
-    const health = plan.targetHealth;
-    this.targetGroup = new LbTargetGroup(this, 'TargetGroup', {
-      provider,
-      vpcId: props.vpcId,
-      port,
-      protocol: 'HTTP',
-      targetType: 'instance',
-      deregistrationDelay: '30',
-      healthCheck: {
-        enabled: true,
-        path: healthCheckPath,
-        interval: health.intervalSeconds,
-        timeout: health.timeoutSeconds,
-        unhealthyThreshold: health.unhealthyThresholdCount,
-        healthyThreshold: health.healthyThresholdCount,
-        matcher: health.matcher,
-      },
-    });
-    if (internetFacing) {
-      this.webAcl = newFleetWebAcl(this, {
-        context,
-        loadBalancerArn: this.loadBalancer.arn,
-        rateLimitPerIp,
-        healthCheckPath,
-        logRetentionDays: tier.logRetentionDays,
-      }).webAcl;
-    }
-    new LbListener(this, 'HttpsListener', {
-      provider,
-      loadBalancerArn: this.loadBalancer.arn,
-      port: 443,
-      protocol: 'HTTPS',
-      sslPolicy: props.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
+      ingressCidrs: props.ingressCidrs,
+      internetFacing: props.internetFacing,
+      accessLogsBucket: props.accessLogsBucket,
       certificateArn: props.certificateArn,
-      defaultAction: [{ type: 'forward', targetGroupArn: this.targetGroup.arn }],
+      sslPolicy: props.sslPolicy,
+      backend: { noun: 'Instance', targetType: 'instance', httpsOut: 'HTTPS to AWS APIs and package mirrors' },
+      targetHealth: plan.targetHealth,
+      healthCheckPath,
+      deregistrationDelaySeconds: plan.deregistrationDelaySeconds,
+      rateLimitPerIp,
+      logRetentionDays: tier.logRetentionDays,
     });
-    new LbListener(this, 'HttpRedirect', {
-      provider,
-      loadBalancerArn: this.loadBalancer.arn,
-      port: 80,
-      protocol: 'HTTP',
-      defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
-    });
+    this.instanceSecurityGroupId = lb.backendSecurityGroupId;
+    this.loadBalancer = lb.loadBalancer;
+    this.targetGroup = lb.targetGroup;
+    this.webAcl = lb.webAcl;
+    const instanceGroup = { id: lb.backendSecurityGroupId };
 
     const autoScalingServiceLinkedRole = `arn:${context.partition}:iam::${context.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
     const volumeKeyArn = (this.volumeKeyArn =

@@ -8,21 +8,17 @@ import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
-import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, FleetCapacity, HaRole } from '../../core';
 import { imageNameWarning, planService } from '../../core/plans/service';
 import { emitWarnings, throwProblems, validationError } from '../diagnostics';
-import { newFleetWebAcl } from './fleet-protection';
 import { HaProps, RegionalProps } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
 import { AccountContext, cloudWatchLogsStatement, newCustomerManagedKey } from './private/keys';
+import { newHaLoadBalancer } from './private/load-balancer';
 import { attachHaMetadata } from './private/metadata';
 
 /** An ECR repository as the service pulls from it: an `aws_ecr_repository`, or its replica's ARN and URL. */
@@ -386,123 +382,32 @@ export class ResilientService extends Construct {
       ]),
     });
 
-    // ---- Network ----------------------------------------------------------------------------
-    const albGroup = new SecurityGroup(this, 'LoadBalancerSecurityGroup', {
-      provider,
-      vpcId: props.vpcId,
-      description: `Load balancer of ${this.node.path}`,
-    });
-    const taskGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
-      provider,
-      vpcId: props.vpcId,
-      description: `Tasks of ${this.node.path}`,
-    });
-    this.taskSecurityGroupId = taskGroup.id;
-    for (const [i, cidr] of (props.ingressCidrs ?? ['0.0.0.0/0']).entries()) {
-      for (const listener of LISTENERS) {
-        new VpcSecurityGroupIngressRule(this, `Ingress${listener.port}From${i + 1}`, {
-          provider,
-          securityGroupId: albGroup.id,
-          cidrIpv4: cidr,
-          ipProtocol: 'tcp',
-          fromPort: listener.port,
-          toPort: listener.port,
-          description: listener.description,
-        });
-      }
-    }
-    new VpcSecurityGroupEgressRule(this, 'LoadBalancerToTasks', {
-      provider,
-      securityGroupId: albGroup.id,
-      referencedSecurityGroupId: taskGroup.id,
-      ipProtocol: 'tcp',
-      fromPort: port,
-      toPort: port,
-      description: 'Requests and health checks to the tasks',
-    });
-    new VpcSecurityGroupIngressRule(this, 'TasksFromLoadBalancer', {
-      provider,
-      securityGroupId: taskGroup.id,
-      referencedSecurityGroupId: albGroup.id,
-      ipProtocol: 'tcp',
-      fromPort: port,
-      toPort: port,
-      description: 'Requests and health checks from the load balancer',
-    });
-    new VpcSecurityGroupEgressRule(this, 'TasksHttpsOut', {
-      provider,
-      securityGroupId: taskGroup.id,
-      cidrIpv4: '0.0.0.0/0',
-      ipProtocol: 'tcp',
-      fromPort: HTTPS.port,
-      toPort: HTTPS.port,
-      // Image pulls, logs and secrets go over HTTPS through the NAT gateways or endpoints.
-      description: 'HTTPS to ECR, CloudWatch Logs, Secrets Manager',
-    });
-
     // ---- Load balancer ----------------------------------------------------------------------
-    const internetFacing = props.internetFacing ?? true;
-    this.loadBalancer = new Lb(this, 'LoadBalancer', {
+    const lb = newHaLoadBalancer(this, {
       provider,
-      loadBalancerType: 'application',
-      internal: !internetFacing,
-      subnets: lbSubnets,
-      securityGroups: [albGroup.id],
-      enableDeletionProtection: true,
-      dropInvalidHeaderFields: true,
-      desyncMitigationMode: 'strictest',
-      // Lets a zonal shift (ARC) move traffic away from an impaired AZ without waiting for health checks.
-      enableZonalShift: true,
-      accessLogs: props.accessLogsBucket
-        ? { bucket: props.accessLogsBucket, prefix: this.node.path, enabled: true }
-        : undefined,
-    });
-    const health = plan.targetHealth;
-    this.azFailoverSeconds = health.failoverSeconds;
-    this.targetGroup = new LbTargetGroup(this, 'TargetGroup', {
-      provider,
+      context,
       vpcId: props.vpcId,
-      port,
-      protocol: 'HTTP',
-      targetType: 'ip',
-      deregistrationDelay: String(plan.deregistrationDelaySeconds),
-      healthCheck: {
-        enabled: true,
-        path: readinessPath,
-        interval: health.intervalSeconds,
-        timeout: health.timeoutSeconds,
-        unhealthyThreshold: health.unhealthyThresholdCount,
-        healthyThreshold: health.healthyThresholdCount,
-        matcher: health.matcher,
-      },
-    });
-    if (internetFacing) {
-      this.webAcl = newFleetWebAcl(this, {
-        context,
-        loadBalancerArn: this.loadBalancer.arn,
-        rateLimitPerIp: props.rateLimitPerIp ?? plan.rateLimitPerIp,
-        healthCheckPath: readinessPath,
-        logRetentionDays: tier.logRetentionDays,
-      }).webAcl;
-    }
-    const https = new LbListener(this, 'HttpsListener', {
-      provider,
-      loadBalancerArn: this.loadBalancer.arn,
-      port: HTTPS.port,
-      protocol: 'HTTPS',
-      sslPolicy: props.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
+      subnets: lbSubnets,
+      ingressCidrs: props.ingressCidrs,
+      internetFacing: props.internetFacing,
+      accessLogsBucket: props.accessLogsBucket,
       certificateArn: props.certificateArn,
-      defaultAction: [{ type: 'forward', targetGroupArn: this.targetGroup.arn }],
+      sslPolicy: props.sslPolicy,
+      // Image pulls, logs and secrets go over HTTPS through the NAT gateways or endpoints.
+      backend: { noun: 'Task', targetType: 'ip', httpsOut: 'HTTPS to ECR, CloudWatch Logs, Secrets Manager' },
+      targetHealth: { ...plan.targetHealth, port },
+      healthCheckPath: readinessPath,
+      deregistrationDelaySeconds: plan.deregistrationDelaySeconds,
+      rateLimitPerIp: props.rateLimitPerIp ?? plan.rateLimitPerIp,
+      logRetentionDays: tier.logRetentionDays,
     });
-    new LbListener(this, 'HttpRedirect', {
-      provider,
-      loadBalancerArn: this.loadBalancer.arn,
-      port: HTTP.port,
-      protocol: 'HTTP',
-      defaultAction: [
-        { type: 'redirect', redirect: { protocol: 'HTTPS', port: String(HTTPS.port), statusCode: 'HTTP_301' } },
-      ],
-    });
+    this.taskSecurityGroupId = lb.backendSecurityGroupId;
+    this.loadBalancer = lb.loadBalancer;
+    this.targetGroup = lb.targetGroup;
+    this.webAcl = lb.webAcl;
+    this.azFailoverSeconds = plan.targetHealth.failoverSeconds;
+    const taskGroup = { id: lb.backendSecurityGroupId };
+    const https = lb.httpsListener;
 
     // ---- Alarms -----------------------------------------------------------------------------
     const alarm = plan.errorAlarm;
@@ -665,9 +570,6 @@ export class ResilientService extends Construct {
 
 /** The user every image can run as without a passwd entry: not root. */
 const NOBODY = '65534';
-const HTTPS = { port: 443, description: 'HTTPS from clients' } as const;
-const HTTP = { port: 80, description: 'HTTP from clients, redirected to HTTPS' } as const;
-const LISTENERS = [HTTPS, HTTP];
 
 /** The cluster name of a cluster ARN (`arn:…:cluster/<name>`), also when the ARN is a reference. */
 function nameOfClusterArn(arn: string): string {

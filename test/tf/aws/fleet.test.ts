@@ -386,11 +386,11 @@ describe('ResilientFleet (Terraform)', () => {
     expect(group.enabled_metrics).toEqual(expect.arrayContaining(['GroupInServiceInstances', 'GroupDesiredCapacity']));
   });
 
-  test('THEN the balancer mitigates desync strictly and drains targets for 30 s; unhealthy targets alarm', () => {
+  test('THEN the balancer mitigates desync strictly and drains targets for the 60 s idle timeout; unhealthy targets alarm', () => {
     const { synthesized } = synth();
     expect(synthesized).toHaveResourceWithProperties(Lb, { desync_mitigation_mode: 'strictest' });
     expect(synthesized).toHaveResourceWithProperties(LbTargetGroup, {
-      deregistration_delay: '30',
+      deregistration_delay: '60',
       port: 8080,
       vpc_id: BASE.vpcId,
     });
