@@ -28,3 +28,4 @@ export * from './database';
 export * from './global-database';
 export * from './resilience-hub';
 export * from './eks-workload';
+export * from './function';

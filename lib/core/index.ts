@@ -36,3 +36,4 @@ export * from './plans/workload';
 export * from './plans/spanner';
 export * from './plans/regional-entry';
 export * from './plans/zonal-shift';
+export * from './plans/function';

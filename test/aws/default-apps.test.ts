@@ -94,6 +94,21 @@ const BUILDS: readonly DefaultBuild[] = [
       }),
   },
   {
+    name: 'ResilientFunction',
+    build: (s, tier) =>
+      new aws.ResilientFunction(s, 'Function', {
+        tier,
+        service: 'orders',
+        vpc: zonalVpc(s, ZONES['us-east-1']),
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: zones(tier) },
+        code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
+        handler: 'index.handler',
+        runtime: lambda.Runtime.NODEJS_LATEST,
+        requiredConcurrency: 40,
+        reservedConcurrency: 100,
+      }),
+  },
+  {
     // An imported cluster with the kubectl provider a platform team shares (no kubectl layer to bundle).
     name: 'HaWorkload',
     build: (s, tier) =>

@@ -9,6 +9,7 @@ import { WorkloadSpread } from './az/WorkloadSpread';
 import { BackupPlanPerTier } from './bak/BackupPlan';
 import { BackupRetention } from './bak/BackupRetention';
 import { RestoreTesting } from './bak/RestoreTesting';
+import { FunctionProvisionedConcurrency } from './cap/FunctionProvisionedConcurrency';
 import { StaticallyStableCapacity } from './cap/StaticallyStableCapacity';
 import { MultiAzDatabase } from './db/MultiAzDatabase';
 import { SpannerConfiguration } from './db/SpannerConfiguration';
@@ -63,6 +64,7 @@ export {
   BackupRetention,
   RestoreTesting,
   StaticallyStableCapacity,
+  FunctionProvisionedConcurrency,
   MultiAzDatabase,
   SpannerConfiguration,
   DeletionProtection,
@@ -111,6 +113,7 @@ export const HA_RULES: readonly HaRule[] = [
   WorkloadSpread,
   AntiAffinityPlacement,
   StaticallyStableCapacity,
+  FunctionProvisionedConcurrency,
   ScalingMaximum,
   TargetHealthChecks,
   Autohealing,

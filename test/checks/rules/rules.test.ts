@@ -2,6 +2,7 @@ import { HA_RULES } from '../../../lib/checks/rules';
 import { findings } from '../fixtures/builders';
 import { RuleCase } from './cases';
 import { DATA_CASES } from './cases-data';
+import { FUNCTION_CASES } from './cases-functions';
 import { GOOGLE_FAILOVER_CASES } from './cases-google-failover';
 import { IMAGE_CASES } from './cases-images';
 import { KUBERNETES_CASES } from './cases-kubernetes';
@@ -19,6 +20,7 @@ const CASES: RuleCase[] = [
   ...GOOGLE_FAILOVER_CASES,
   ...ZONAL_CASES,
   ...KUBERNETES_CASES,
+  ...FUNCTION_CASES,
 ];
 
 describe.each(CASES.map((c) => [`${c.rule.id} ${c.engine} ${c.resource}`, c] as const))('%s', (_, c) => {
