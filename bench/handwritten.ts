@@ -357,6 +357,8 @@ export function addHandwrittenService(app: App, index: number): Stack {
     protocol: elbv2.ApplicationProtocol.HTTP,
     targets: [asg],
     crossZoneEnabled: true,
+    // Drain for the load balancer's 60 s idle timeout: a request silent for longer fails anyway.
+    deregistrationDelay: Duration.seconds(60),
     // Every 30 s, 5 s timeout, 3 failures: a failed AZ leaves rotation within 95 s, under half of TIER_3's 15-min AZ RTO.
     healthCheck: {
       path: LIVENESS_PATH,
