@@ -11,6 +11,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { CLOUDWATCH_LOG_RETENTION_DAYS, FailureDomain, ServiceTier, regionOfZone } from '../core';
+import { GrayFailureDrill, GrayFailureDrillProps, addGrayFailure } from './gray-failure-drill';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { alarmWindowSeconds } from './private/alarms';
@@ -69,7 +70,7 @@ export interface DrillProps extends HaProps {
 }
 
 /** Props of {@link AzEvacuationDrill}. */
-export interface AzEvacuationDrillProps extends DrillProps {
+export interface AzEvacuationDrillProps extends DrillProps, GrayFailureDrillProps {
   /** The fleet: its instances in the zone are found by their `aws:autoscaling:groupName` tag. */
   readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
   /** The VPC whose subnets in the zone lose their connectivity (public, private and isolated). */
@@ -114,8 +115,14 @@ const MAX_DRILL_MINUTES = 720;
  * The group is tagged `ha:drill-target` so that FIS can find it (its ARN holds an id unknown at
  * synthesis); for a group imported from elsewhere, the launch-blocking action is left out.
  *
+ * Given the fleet's `zoneImpairedAlarms`, the drill first injects a gray failure of the AZ (latency
+ * through its load balancer node that health checks survive, core's `planGrayFailureDrill`) and
+ * evacuates after it; when the experiment ends, a runbook reads the AZ's Impaired alarm history and
+ * reports the drill failed, with a notification, unless the alarm fired during the gray failure
+ * (`lib/aws/gray-failure-drill.ts`).
+ *
  * Construct ids (public API): `Resource` (the template), `Role`, `Policy`, `LogKey`, `Logs`,
- * `Schedule`, `ScheduleRole`.
+ * `Schedule`, `ScheduleRole`, `GrayFailure`.
  */
 export class AzEvacuationDrill extends Construct {
   /** The experiment template. */
@@ -130,6 +137,8 @@ export class AzEvacuationDrill extends Construct {
   public readonly durationMinutes: number;
   /** The zone the drill evacuates. */
   public readonly availabilityZone: string;
+  /** The gray failure injected before the evacuation and the check of its alarm, when enabled. */
+  public readonly grayFailure?: GrayFailureDrill;
 
   constructor(scope: Construct, id: string, props: AzEvacuationDrillProps) {
     super(scope, id);
@@ -229,6 +238,7 @@ export class AzEvacuationDrill extends Construct {
     this.role = kit.role;
     this.logGroup = kit.logGroup;
     kit.scheduleIfAsked();
+    this.grayFailure = addGrayFailure(this, { ...props, template: this.experimentTemplate, role: this.role });
 
     attachHaMetadata(this, props, { component: 'AzEvacuationDrill', failureDomain: FailureDomain.REGION });
   }
