@@ -10,12 +10,12 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import { CLOUDWATCH_LOG_RETENTION_DAYS, FailureDomain, ServiceTier, regionOfZone } from '../core';
+import { DrillPlan, FailureDomain, planAzEvacuationDrill, planRegionEvacuationDrill } from '../core';
 import { GrayFailureDrill, GrayFailureDrillProps, addGrayFailure } from './gray-failure-drill';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { alarmWindowSeconds } from './private/alarms';
-import { validationError } from './private/errors';
+import { emitWarnings, throwProblems } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
 import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 
@@ -95,11 +95,6 @@ export interface RegionEvacuationDrillProps extends DrillProps {
   readonly autoScalingGroup?: autoscaling.IAutoScalingGroup;
 }
 
-/** Shortest default drill: long enough for detection, recovery and a look at steady state. */
-const MIN_DEFAULT_DRILL_MINUTES = 10;
-/** FIS action durations range from one minute to 12 hours. */
-const MAX_DRILL_MINUTES = 720;
-
 /**
  * An AWS FIS experiment template that rehearses losing one availability zone, as AWS's
  * "AZ Availability: Power Interruption" scenario does: the VPC's subnets in that zone lose all
@@ -144,41 +139,36 @@ export class AzEvacuationDrill extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const az = props.availabilityZone;
-    if (!Token.isUnresolved(az)) {
-      if (!Token.isUnresolved(stack.region) && regionOfZone(az) !== stack.region) {
-        throw validationError(`availabilityZone must be in the stack's region ${stack.region}, got: ${az}`, this);
-      }
-      const vpcZones = props.vpc.availabilityZones.filter((zone) => !Token.isUnresolved(zone));
-      if (vpcZones.length === props.vpc.availabilityZones.length && !vpcZones.includes(az)) {
-        throw validationError(
-          `availabilityZone must be one of the VPC's zones (${vpcZones.join(', ')}), got: ${az}`,
-          this,
-        );
-      }
-    }
-    this.availabilityZone = az;
-    this.durationMinutes = drillDuration(this, 'AzEvacuationDrill', props.tier, props.durationMinutes);
-    const duration = `PT${this.durationMinutes}M`;
-
     const subnets = [...props.vpc.publicSubnets, ...props.vpc.privateSubnets, ...props.vpc.isolatedSubnets].filter(
       (subnet) => subnet.availabilityZone === az,
     );
-    if (subnets.length === 0) {
-      throw validationError(`vpc must have subnets in availabilityZone ${az} to disrupt, got: none`, this);
-    }
+    const vpcZones = props.vpc.availabilityZones;
+    const plan = planAzEvacuationDrill(props.tier, {
+      availabilityZone: Token.isUnresolved(az) ? undefined : az,
+      region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+      vpcZones: vpcZones.some((zone) => Token.isUnresolved(zone)) ? undefined : vpcZones,
+      subnets: { prop: 'vpc', count: subnets.length },
+      stopCondition: props.stopConditionAlarm !== undefined,
+      durationMinutes: props.durationMinutes,
+      logRetentionDays: props.logRetentionDays,
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'AzEvacuationDrill', plan.warnings);
+    this.availabilityZone = az;
+    this.durationMinutes = plan.durationMinutes;
+    const duration = plan.duration;
+
     const subnetArns = subnets.map((subnet) => subnetArn(stack, subnet));
 
-    const kit = new DrillKit(this, props);
+    const kit = new DrillKit(this, props, plan);
+    const selectionMode = plan.targets.selectionMode;
     const fisTargets: Record<string, fis.CfnExperimentTemplate.ExperimentTemplateTargetProperty> = {
-      ZoneSubnets: { resourceType: 'aws:ec2:subnet', resourceArns: subnetArns, selectionMode: 'ALL' },
+      ZoneSubnets: { resourceType: 'aws:ec2:subnet', resourceArns: subnetArns, selectionMode },
       ZoneInstances: {
         resourceType: 'aws:ec2:instance',
         resourceTags: { 'aws:autoscaling:groupName': props.autoScalingGroup.autoScalingGroupName },
-        filters: [
-          { path: 'Placement.AvailabilityZone', values: [az] },
-          { path: 'State.Name', values: ['running'] },
-        ],
-        selectionMode: 'ALL',
+        filters: plan.targets.instanceFilters,
+        selectionMode,
       },
     };
     const actions: Record<string, fis.CfnExperimentTemplate.ExperimentTemplateActionProperty> = {
@@ -199,12 +189,12 @@ export class AzEvacuationDrill extends Construct {
       fisTargets.ZoneGroup = {
         resourceType: 'aws:ec2:autoscaling-group',
         resourceTags: { 'ha:drill-target': this.node.addr },
-        selectionMode: 'ALL',
+        selectionMode,
       };
       actions.BlockZoneLaunches = {
         actionId: 'aws:ec2:asg-insufficient-instance-capacity-error',
         description: `Fail the group's launches in ${az} so that it replaces capacity in the other zones`,
-        parameters: { availabilityZoneIdentifiers: az, duration, percentage: '100' },
+        parameters: { availabilityZoneIdentifiers: az, duration, percentage: String(plan.blockLaunchesPercent) },
         targets: { AutoScalingGroups: 'ZoneGroup' },
       };
       kit.allowBlockedLaunches(props.autoScalingGroup.autoScalingGroupArn);
@@ -219,7 +209,7 @@ export class AzEvacuationDrill extends Construct {
       fisTargets.Cluster = {
         resourceType: 'aws:rds:cluster',
         resourceArns: [props.databaseCluster.clusterArn],
-        selectionMode: 'ALL',
+        selectionMode,
       };
       actions.FailoverDatabase = {
         actionId: 'aws:rds:failover-db-cluster',
@@ -274,38 +264,26 @@ export class RegionEvacuationDrill extends Construct {
 
   constructor(scope: Construct, id: string, props: RegionEvacuationDrillProps) {
     super(scope, id);
-    if (!props.tier.isMultiRegion) {
-      throw validationError(
-        `tier must keep a standby region to rehearse evacuating one, got: ${props.tier.name} (${props.tier.strategy})`,
-        this,
-      );
-    }
     // The drill cuts its region on purpose: users see errors until the failover completes, so a stop
     // condition that fires sooner than the region RTO ends every drill before what it measures.
-    const window = alarmWindowSeconds(props.stopConditionAlarm);
-    if (window !== undefined && window < props.tier.regionRtoSeconds) {
-      throw validationError(
-        `stopConditionAlarm must fire only once users have failed for longer than ${props.tier.name}'s region RTO of ` +
-          `${props.tier.regionRtoSeconds} s (the drill cuts the region on purpose and the failover takes up to that long), ` +
-          `got: an alarm over ${window} s (period × datapoints to alarm)`,
-        this,
-      );
-    }
+    const plan = planRegionEvacuationDrill(props.tier, {
+      stopCondition: props.stopConditionAlarm !== undefined,
+      stopConditionWindowSeconds: props.stopConditionAlarm && alarmWindowSeconds(props.stopConditionAlarm),
+      durationMinutes: props.durationMinutes,
+      logRetentionDays: props.logRetentionDays,
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'RegionEvacuationDrill', plan.warnings);
     const stack = Stack.of(this);
-    this.durationMinutes = drillDuration(
-      this,
-      'RegionEvacuationDrill',
-      props.tier,
-      props.durationMinutes,
-      props.tier.regionRtoSeconds,
-    );
-    const duration = `PT${this.durationMinutes}M`;
+    this.durationMinutes = plan.durationMinutes;
+    const duration = plan.duration;
     const subnets = [...props.vpc.publicSubnets, ...props.vpc.privateSubnets, ...props.vpc.isolatedSubnets];
     const subnetArns = subnets.map((subnet) => subnetArn(stack, subnet));
 
-    const kit = new DrillKit(this, props);
+    const kit = new DrillKit(this, props, plan);
+    const selectionMode = plan.targets.selectionMode;
     const fisTargets: Record<string, fis.CfnExperimentTemplate.ExperimentTemplateTargetProperty> = {
-      RegionSubnets: { resourceType: 'aws:ec2:subnet', resourceArns: subnetArns, selectionMode: 'ALL' },
+      RegionSubnets: { resourceType: 'aws:ec2:subnet', resourceArns: subnetArns, selectionMode },
     };
     let actions: Record<string, fis.CfnExperimentTemplate.ExperimentTemplateActionProperty> = {
       DisruptRegionNetwork: {
@@ -320,8 +298,8 @@ export class RegionEvacuationDrill extends Construct {
       fisTargets.RegionInstances = {
         resourceType: 'aws:ec2:instance',
         resourceTags: { 'aws:autoscaling:groupName': props.autoScalingGroup.autoScalingGroupName },
-        filters: [{ path: 'State.Name', values: ['running'] }],
-        selectionMode: 'ALL',
+        filters: plan.targets.instanceFilters,
+        selectionMode,
       };
       actions = { ...actions, ...kit.instanceAction('RegionInstances', duration) };
       kit.allowInstanceFault(props.autoScalingGroup.autoScalingGroupName);
@@ -339,32 +317,6 @@ export class RegionEvacuationDrill extends Construct {
 
     attachHaMetadata(this, props, { component: 'RegionEvacuationDrill', failureDomain: FailureDomain.REGION });
   }
-}
-
-/** The drill's fault duration: the prop, or twice the recovery objective, within FIS limits. */
-function drillDuration(
-  scope: Construct,
-  component: string,
-  tier: ServiceTier,
-  explicit: number | undefined,
-  rtoSeconds = tier.azRtoSeconds,
-): number {
-  if (explicit !== undefined) {
-    if (!Number.isInteger(explicit) || explicit < 1 || explicit > MAX_DRILL_MINUTES) {
-      throw validationError(
-        `durationMinutes must be an integer from 1 to ${MAX_DRILL_MINUTES} (the durations FIS actions accept), got: ${explicit}`,
-        scope,
-      );
-    }
-    if (explicit * 60 < rtoSeconds) {
-      Annotations.of(scope).addWarningV2(
-        `ha-constructs:${component}.durationMinutes`,
-        `durationMinutes is ${explicit} but ${tier.name} allows ${rtoSeconds / 60} min to recover: the fault ends before the drill can show recovery within the objective`,
-      );
-    }
-    return explicit;
-  }
-  return Math.min(MAX_DRILL_MINUTES, Math.max(MIN_DEFAULT_DRILL_MINUTES, Math.ceil((2 * rtoSeconds) / 60)));
 }
 
 function subnetArn(stack: Stack, subnet: ec2.ISubnet): string {
@@ -385,6 +337,7 @@ class DrillKit {
   constructor(
     private readonly scope: Construct,
     private readonly props: DrillProps,
+    private readonly plan: DrillPlan,
   ) {
     this.stack = Stack.of(scope);
     const experiments = this.stack.formatArn({ service: 'fis', resource: 'experiment', resourceName: '*' });
@@ -409,13 +362,7 @@ class DrillKit {
       ['*'],
     );
 
-    const retentionDays = props.logRetentionDays ?? props.tier.logRetentionDays;
-    if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(retentionDays)) {
-      throw validationError(
-        `logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${retentionDays}`,
-        scope,
-      );
-    }
+    const retentionDays = plan.logRetentionDays;
     const key =
       props.logKey ?? newCustomerManagedKey(scope, 'LogKey', `Encrypts the experiment log of ${scope.node.path}`);
     if (!props.logKey) {
@@ -451,7 +398,10 @@ class DrillKit {
         actionId: 'aws:ec2:stop-instances',
         description: `Stop the fleet's instances${where} and start them when the drill ends`,
         // The group may replace a stopped instance before FIS starts it again: not a drill failure.
-        parameters: { startInstancesAfterDuration: duration, completeIfInstancesTerminated: 'true' },
+        parameters: {
+          startInstancesAfterDuration: duration,
+          completeIfInstancesTerminated: String(this.plan.completeIfInstancesTerminated),
+        },
         targets: { Instances: target },
       },
     };
@@ -541,16 +491,16 @@ class DrillKit {
     this.template_ = new fis.CfnExperimentTemplate(this.scope, 'Resource', {
       description,
       roleArn: this.role.roleArn,
-      stopConditions: [{ source: 'aws:cloudwatch:alarm', value: this.props.stopConditionAlarm.alarmArn }],
+      stopConditions: [{ source: this.plan.stopCondition.source, value: this.props.stopConditionAlarm.alarmArn }],
       targets: fisTargets,
       actions,
       logConfiguration: {
-        logSchemaVersion: 2,
+        logSchemaVersion: this.plan.logSchemaVersion,
         // Typed as raw JSON in the CloudFormation schema: CDK passes it through, so the key is written as CloudFormation expects it.
         cloudWatchLogsConfiguration: { LogGroupArn: this.logGroup.logGroupArn },
       },
       // A target that resolves to nothing means the drill would prove nothing: fail instead of passing vacuously.
-      experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail' },
+      experimentOptions: this.plan.experimentOptions,
       tags: { Name: this.scope.node.path },
     });
     this.template_.node.addDependency(this.policy);

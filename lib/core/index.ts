@@ -37,3 +37,4 @@ export * from './plans/spanner';
 export * from './plans/regional-entry';
 export * from './plans/zonal-shift';
 export * from './plans/function';
+export * from './plans/drill';

@@ -388,6 +388,12 @@ describe('AzEvacuationDrill', () => {
       { logRetentionDays: 45 },
       'logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got: 45',
     ],
+    [
+      // A JavaScript user may leave out the required prop: the drill refuses to run without a stop condition.
+      { stopConditionAlarm: undefined as unknown as cloudwatch.IAlarm },
+      'stopConditionAlarm must name the alarm that stops the experiment (a drill that hurts users more than the ' +
+        'tier allows must end at once), got: none',
+    ],
   ])('%#: bad input is a ValidationError naming the prop', (override, message) => {
     expectValidationError(() => synthAz(override), message);
   });

@@ -1,5 +1,4 @@
-import { warn } from '../diagnostics';
-import { HaValidationError } from '../../core/errors';
+import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import {
   FisExperimentTemplate,
@@ -10,15 +9,11 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { CLOUDWATCH_LOG_RETENTION_DAYS, FailureDomain } from '../../core';
+import { FailureDomain, planAzEvacuationDrill } from '../../core';
 import { HaProps, RegionalProps } from './ha-props';
 import { AccountContext, PolicyStatement, cloudWatchLogsStatement, newCustomerManagedKey } from './private/keys';
 import { attachHaMetadata } from './private/metadata';
-
-/** Longest duration FIS actions accept. */
-const MAX_DRILL_MINUTES = 720;
-/** A default drill holds the fault at least this long: shorter shows nothing about steady state. */
-const MIN_DEFAULT_DRILL_MINUTES = 10;
+import { regionOf } from './private/regions';
 
 /** Props of {@link AzEvacuationDrill}. */
 export interface AzEvacuationDrillProps extends HaProps, RegionalProps {
@@ -75,25 +70,30 @@ export class AzEvacuationDrill extends Construct {
 
   constructor(scope: Construct, id: string, props: AzEvacuationDrillProps) {
     super(scope, id);
-    const { tier, provider } = props;
+    const { provider } = props;
     const az = props.availabilityZone;
     if (Token.isUnresolved(props.subnetIds)) {
       // The role's policy and the experiment's target name each subnet: a list of unknown length cannot be written out.
-      throw new HaValidationError(
+      throw validationError(
         `subnetIds must list the subnets of ${az} one by one (each may be a reference), got: a Terraform list expression`,
+        this,
+        'subnetIds',
       );
     }
-    if (props.subnetIds.length === 0) {
-      throw new HaValidationError(`subnetIds must list the subnets of ${az} to disrupt, got: none`);
-    }
-    this.durationMinutes = this.duration(props);
-    const duration = `PT${this.durationMinutes}M`;
-    const retentionDays = props.logRetentionDays ?? tier.logRetentionDays;
-    if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(retentionDays)) {
-      throw new HaValidationError(
-        `logRetentionDays must be one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}, got: ${retentionDays}`,
-      );
-    }
+    const plan = planAzEvacuationDrill(props.tier, {
+      availabilityZone: Token.isUnresolved(az) ? undefined : az,
+      region: regionOf(this, provider),
+      subnets: { prop: 'subnetIds', count: props.subnetIds.length },
+      stopCondition: Boolean(props.stopConditionAlarmArn),
+      durationMinutes: props.durationMinutes,
+      logRetentionDays: props.logRetentionDays,
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'AzEvacuationDrill', plan.warnings);
+    this.durationMinutes = plan.durationMinutes;
+    const duration = plan.duration;
+    const retentionDays = plan.logRetentionDays;
+    const selectionMode = plan.targets.selectionMode;
 
     const context = new AccountContext(this, 'Account', provider);
     const subnetArns = props.subnetIds.map((subnetId) => context.arn('ec2', `subnet/${subnetId}`));
@@ -222,23 +222,20 @@ export class AzEvacuationDrill extends Construct {
     });
 
     const target: FisExperimentTemplateTarget[] = [
-      { name: 'ZoneSubnets', resourceType: 'aws:ec2:subnet', selectionMode: 'ALL', resourceArns: subnetArns },
+      { name: 'ZoneSubnets', resourceType: 'aws:ec2:subnet', selectionMode, resourceArns: subnetArns },
       {
         name: 'ZoneInstances',
         resourceType: 'aws:ec2:instance',
-        selectionMode: 'ALL',
+        selectionMode,
         resourceTag: [{ key: 'aws:autoscaling:groupName', value: props.autoScalingGroupName }],
-        filter: [
-          { path: 'Placement.AvailabilityZone', values: [az] },
-          { path: 'State.Name', values: ['running'] },
-        ],
+        filter: plan.targets.instanceFilters,
       },
     ];
     const action: FisExperimentTemplateAction[] = [
       {
         name: 'DisruptZoneNetwork',
         actionId: 'aws:network:disrupt-connectivity',
-        description: `Deny all traffic in and out of the subnets in ${az}`,
+        description: `Deny all traffic in and out of the VPC's subnets in ${az}`,
         parameter: [
           { key: 'scope', value: 'all' },
           { key: 'duration', value: duration },
@@ -252,7 +249,7 @@ export class AzEvacuationDrill extends Construct {
         // The group may replace a stopped instance before FIS starts it again: not a drill failure.
         parameter: [
           { key: 'startInstancesAfterDuration', value: duration },
-          { key: 'completeIfInstancesTerminated', value: 'true' },
+          { key: 'completeIfInstancesTerminated', value: String(plan.completeIfInstancesTerminated) },
         ],
         target: { key: 'Instances', value: 'ZoneInstances' },
       },
@@ -261,7 +258,7 @@ export class AzEvacuationDrill extends Construct {
       target.push({
         name: 'Cluster',
         resourceType: 'aws:rds:cluster',
-        selectionMode: 'ALL',
+        selectionMode,
         resourceArns: [props.databaseClusterArn],
       });
       action.push({
@@ -276,37 +273,19 @@ export class AzEvacuationDrill extends Construct {
       provider,
       description: `Evacuate ${az}: disrupt its subnets, stop the fleet's instances there${props.databaseClusterArn ? ', fail the database over' : ''} for ${this.durationMinutes} min`,
       roleArn: role.arn,
-      stopCondition: [{ source: 'aws:cloudwatch:alarm', value: props.stopConditionAlarmArn }],
+      stopCondition: [{ source: plan.stopCondition.source, value: props.stopConditionAlarmArn }],
       target,
       action,
-      logConfiguration: { logSchemaVersion: 2, cloudwatchLogsConfiguration: { logGroupArn: `${this.logGroup.arn}:*` } },
+      logConfiguration: {
+        logSchemaVersion: plan.logSchemaVersion,
+        cloudwatchLogsConfiguration: { logGroupArn: `${this.logGroup.arn}:*` },
+      },
       // A target that resolves to nothing means the drill would prove nothing: fail instead of passing vacuously.
-      experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail' },
+      experimentOptions: plan.experimentOptions,
       tags: { Name: this.node.path },
       dependsOn: [policy],
     });
 
     attachHaMetadata(this, props, { component: 'AzEvacuationDrill', failureDomain: FailureDomain.REGION });
-  }
-
-  private duration(props: AzEvacuationDrillProps): number {
-    const rtoSeconds = props.tier.azRtoSeconds;
-    const explicit = props.durationMinutes;
-    if (explicit === undefined) {
-      return Math.min(MAX_DRILL_MINUTES, Math.max(MIN_DEFAULT_DRILL_MINUTES, Math.ceil((2 * rtoSeconds) / 60)));
-    }
-    if (!Number.isInteger(explicit) || explicit < 1 || explicit > MAX_DRILL_MINUTES) {
-      throw new HaValidationError(
-        `durationMinutes must be an integer from 1 to ${MAX_DRILL_MINUTES} (the durations FIS actions accept), got: ${explicit}`,
-      );
-    }
-    if (explicit * 60 < rtoSeconds) {
-      warn(
-        this,
-        'AzEvacuationDrill.durationMinutes',
-        `durationMinutes is ${explicit} but ${props.tier.name} allows ${rtoSeconds / 60} min to recover: the fault ends before the drill can show recovery within the objective`,
-      );
-    }
-    return explicit;
   }
 }

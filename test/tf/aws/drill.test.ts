@@ -4,7 +4,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Testing, Token } from 'cdktf';
-import { ServiceTier } from '../../../lib/core';
+import { HaValidationError, ServiceTier } from '../../../lib/core';
 import { haSnapshot } from '../../../lib/testing/snapshot';
 import { AzEvacuationDrill, AzEvacuationDrillProps } from '../../../lib/tf/aws/drill';
 import { awsStack, resourcesOf, warningsOf } from './util';
@@ -93,7 +93,7 @@ describe('AzEvacuationDrill (Terraform)', () => {
   });
 
   test.each([
-    [{ subnetIds: [] }, 'subnetIds must list the subnets of us-east-1a to disrupt, got: none'],
+    [{ subnetIds: [] }, 'subnetIds must hold subnets in us-east-1a to disrupt, got: none'],
     [
       { subnetIds: Token.asList('${var.zone_subnet_ids}') },
       'subnetIds must list the subnets of us-east-1a one by one (each may be a reference), got: a Terraform list expression',
@@ -104,6 +104,22 @@ describe('AzEvacuationDrill (Terraform)', () => {
     ],
   ])('GIVEN %j THEN a clear Error', (extra, message) => {
     expect(() => synth(extra)).toThrow(new Error(message));
+  });
+
+  // Drift with the CDK drill, fixed: a zone of another region was accepted and the experiment found no subnet there.
+  test("GIVEN a zone outside the provider's region THEN the library's error names the prop and the zone", () => {
+    let error: unknown;
+    try {
+      synth({ availabilityZone: 'us-west-2a' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(HaValidationError);
+    expect(error).toMatchObject({
+      prop: 'availabilityZone',
+      path: 'test/Drill',
+      message: "availabilityZone must be in the stack's region us-east-1, got: us-west-2a",
+    });
   });
 });
 
