@@ -11,10 +11,14 @@ export function requireFinite(name: string, value: number): void {
   }
 }
 
-/** Throws a RangeError unless `value` is an integer of at least `min`. */
-export function requireInteger(name: string, value: number, min: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new HaValidationError(`${name} must be an integer of at least ${min}, got: ${String(value)}`, { prop: name });
+/**
+ * Throws a RangeError unless `value` is an integer of at least `min` (and at most `max`, when given).
+ * The library's one integer check: core and every engine call it.
+ */
+export function requireInteger(name: string, value: number, min: number, max?: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
+    const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new HaValidationError(`${name} must be an integer ${range}, got: ${String(value)}`, { prop: name });
   }
 }
 

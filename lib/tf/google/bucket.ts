@@ -19,7 +19,7 @@ import { newCryptoKey } from './private/keys';
 import { statefulLifecycle, warn } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord, markResources } from './private/metadata';
 import { invalidRegionNames } from './private/regions';
-import { requireInteger } from './private/validate';
+import { requireInteger } from '../../core/numbers';
 
 /**
  * Limits of a bucket's soft-delete retention: 7 to 90 days.

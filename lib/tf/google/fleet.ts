@@ -28,7 +28,7 @@ import { uniqueName } from './private/names';
 import { projectOf } from './private/project';
 import { GOOGLE_SERVICE_AGENTS } from './apis';
 import { ProjectServices } from './project-services';
-import { requireInteger } from './private/validate';
+import { requireInteger } from '../../core/numbers';
 
 /**
  * Source ranges of Google Cloud health checkers and of the global external Application Load

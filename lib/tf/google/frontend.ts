@@ -19,7 +19,7 @@ import { ProjectServices } from './project-services';
 import { PREVENT_DESTROY, warn } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
-import { requireInteger } from './private/validate';
+import { requireInteger } from '../../core/numbers';
 
 /**
  * Cloud Armor preconfigured WAF rule sets (ModSecurity CRS 3.3) the frontend's policy denies on.
