@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import { IConstruct } from 'constructs';
 import * as fc from 'fast-check';
 import { FailoverDns } from '../../lib/aws/dns';
 import { DnsRouting, ROUTE53_HEALTH_CHECKER_REGIONS, ServiceTier } from '../../lib/core';
@@ -12,7 +13,8 @@ import { cdkResources, cfnOfType, intents, tfJson, tfOfType } from './harness';
  * per record, type, set identifier, failover role, weight, latency region, TTL and target-health
  * evaluation; the same health check per endpoint (type, port, path, SNI, interval, failure
  * threshold, latency measurement, checker regions); the same alarm on each; the same failover
- * time. All come from core's planDnsFailover.
+ * time; the same warnings (the failover time past the region RTO among them, which the engines once
+ * judged under different conditions). All come from core's planDnsFailover.
  */
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1'];
@@ -67,6 +69,22 @@ interface DnsValues {
   /** Per region: type, fqdn, port, path, SNI, interval, threshold, latency measured, checker regions. */
   readonly healthChecks: Record<string, readonly unknown[]>;
   readonly alarms: readonly unknown[][];
+  /** `<id> <message>` of every warning the construct emitted, sorted. */
+  readonly warnings: readonly string[];
+}
+
+/** Warnings on a construct and its children, as `<id> <message>`: CDK's `addWarningV2` and cdktf's `warn`. */
+function warningsOf(scope: IConstruct): string[] {
+  return scope.node
+    .findAll()
+    .flatMap((c) => c.node.metadata)
+    .map((m) => String(m.data))
+    .flatMap((data) => {
+      const cdk = /^(.*) \[ack: (ha-constructs:[\w.]+)\]$/s.exec(data);
+      const tf = /^\[(ha-constructs:[\w.]+)\] (.*)$/s.exec(data);
+      return cdk ? [`${cdk[2]} ${cdk[1]}`] : tf ? [`${tf[1]} ${tf[2]}`] : [];
+    })
+    .sort();
 }
 
 /** The region a record or health check serves, from the target name the intent gave it. */
@@ -158,7 +176,14 @@ function cdkValues(p: Intent): DnsValues {
     (a.AlarmActions as unknown[]).length,
     (a.OKActions as unknown[]).length,
   ]);
-  return { routing: dns!.routing.name, failoverSeconds: dns!.failoverSeconds, records, healthChecks, alarms };
+  return {
+    routing: dns!.routing.name,
+    failoverSeconds: dns!.failoverSeconds,
+    records,
+    healthChecks,
+    alarms,
+    warnings: warningsOf(dns!),
+  };
 }
 
 function tfValues(p: Intent): DnsValues {
@@ -222,7 +247,15 @@ function tfValues(p: Intent): DnsValues {
     (a.alarm_actions as unknown[]).length,
     (a.ok_actions as unknown[]).length,
   ]);
-  return { routing: dns!.routing, failoverSeconds: dns!.failoverSeconds, records, healthChecks, alarms };
+  return {
+    routing: dns!.routing,
+    failoverSeconds: dns!.failoverSeconds,
+    records,
+    healthChecks,
+    alarms,
+    // The prop is a Duration `ttl` on CDK and `ttlSeconds` on Terraform: the warnings name each engine's prop.
+    warnings: warningsOf(dns!).map((w) => w.replace(/\bttlSeconds\b/g, 'ttl')),
+  };
 }
 
 describe('FailoverDns twins', () => {
@@ -238,6 +271,9 @@ describe('FailoverDns twins', () => {
     expect(new Set(drawn.map((p) => p.alias)).size).toBe(2);
     expect(drawn.some((p) => p.ttlSeconds !== undefined && !p.alias)).toBe(true);
     expect(drawn.some((p) => p.swapRoles && p.regions.length === 2 && !p.tier.allRegionsServe)).toBe(true);
+    // Failover past the region RTO (TIER_0: 10 s × 3 + 6 s + a TTL over 84 s), and within it.
+    const slow = drawn.filter((p) => p.tier === ServiceTier.TIER_0 && !p.alias && (p.ttlSeconds ?? 0) > 84);
+    expect(slow.length).toBeGreaterThan(0);
   });
 
   test.each(drawn.map((p, i) => [i, p] as const))('intent %d: both engines render the same plan', (_i, p) => {
@@ -256,5 +292,7 @@ describe('FailoverDns twins', () => {
       p.alias && routingOf !== 'SIMPLE' ? p.regions.map((r) => `${r} api-${r}.example.com`).sort() : [],
     );
     expect(cdk.alarms).toHaveLength(p.regions.length);
+    const late = cdk.failoverSeconds > p.tier.regionRtoSeconds && routingOf !== 'SIMPLE';
+    expect(cdk.warnings.some((w) => w.startsWith('ha-constructs:FailoverDns.failoverSeconds '))).toBe(late);
   });
 });
