@@ -37,6 +37,18 @@ describe('RegionalFleet', () => {
     });
   });
 
+  // One name and unit per concept: percent, as on AWS; the deprecated fraction is read as percent / 100.
+  test('GIVEN targetCpuPercent 60 or the deprecated targetCpuUtilization 0.6 THEN the autoscaler holds 0.6', () => {
+    for (const props of [{ targetCpuPercent: 60 }, { targetCpuUtilization: 0.6 }]) {
+      const synth = Testing.synthScope((scope) => {
+        fleet(scope, props);
+      });
+      expect(synth).toHaveResourceWithProperties(ComputeRegionAutoscaler, {
+        autoscaling_policy: expect.objectContaining({ cpu_utilization: { target: 0.6 } }),
+      });
+    }
+  });
+
   test('THEN the group spreads EVEN over the zones and rolls out with no unavailable instance', () => {
     const synth = Testing.synthScope((scope) => {
       fleet(scope);
@@ -180,6 +192,10 @@ describe('RegionalFleet', () => {
       'targetCpuPercent must be greater than 0 and less than 100 (an average above 100 never happens, so the fleet would never scale out), got: 100',
     ],
     [{ targetCpuUtilization: 1 }, 'targetCpuUtilization must be greater than 0 and less than 1, got: 1'],
+    [
+      { targetCpuPercent: 60, targetCpuUtilization: 0.6 },
+      'targetCpuPercent and targetCpuUtilization are the same setting: give targetCpuPercent, got: both',
+    ],
     [
       { region: 'europe-west1', zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'] },
       "region must be one of this network's regions (us-central1, us-east1), got: europe-west1",
