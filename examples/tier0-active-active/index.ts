@@ -41,6 +41,11 @@ export interface ExampleDomain {
 
 const TIER = ServiceTier.TIER_0;
 const SERVICE = 'checkout';
+/**
+ * p99 response time above which an AZ's node counts as slow: the fleet's per-AZ Latency alarm, and
+ * below the latency the AZ drill's gray failure adds (so that the drill can show it fires).
+ */
+const ZONE_LATENCY_THRESHOLD = Duration.millis(500);
 const EAST = 'us-east-1';
 const WEST = 'us-west-2';
 const ZONES: Record<string, string[]> = {
@@ -156,6 +161,7 @@ export class Tier0RegionStack extends Stack {
       requiredCapacity: 6,
       maxCapacity: 18,
       certificate,
+      latencyThreshold: ZONE_LATENCY_THRESHOLD,
     });
 
     this.canary = new SyntheticCanary(this, 'Canary', { tier: TIER, service: SERVICE, url: this.url });
@@ -173,6 +179,10 @@ export class Tier0RegionStack extends Stack {
       autoScalingGroup: this.fleet.autoScalingGroup,
       vpc: this.network.vpc,
       availabilityZone: ZONES[region][0],
+      // First a gray failure of that AZ: the drill fails unless its Impaired alarm fires.
+      zoneImpairedAlarms: this.fleet.zoneImpairedAlarms,
+      latencyThreshold: ZONE_LATENCY_THRESHOLD,
+      alarmTopic: this.fleet.alarmTopic,
     });
     this.backups = new BackupPolicy(this, 'Backups', {
       tier: TIER,

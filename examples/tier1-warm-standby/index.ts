@@ -40,6 +40,11 @@ import { ExampleDomain } from '../tier0-active-active';
 
 const TIER = ServiceTier.TIER_1;
 const SERVICE = 'orders';
+/**
+ * p99 response time above which an AZ's node counts as slow: the fleet's per-AZ Latency alarm, and
+ * below the latency the AZ drill's gray failure adds (so that the drill can show it fires).
+ */
+const ZONE_LATENCY_THRESHOLD = Duration.millis(500);
 const PRIMARY = 'us-east-1';
 const STANDBY = 'us-west-2';
 const ZONES: Record<string, string[]> = {
@@ -169,6 +174,7 @@ export class Tier1PrimaryStack extends Stack {
     this.fleet = new ResilientFleet(this, 'Fleet', {
       ...fleetProps(this.network.vpc, certificateFor(this, zone, props.domain), revisions.bucket),
       role,
+      latencyThreshold: ZONE_LATENCY_THRESHOLD,
     });
     this.database = new GlobalDatabase(this, 'Database', {
       tier: TIER,
@@ -216,6 +222,10 @@ export class Tier1PrimaryStack extends Stack {
       vpc: this.network.vpc,
       availabilityZone: ZONES[PRIMARY][0],
       databaseCluster: this.database.primary.cluster,
+      // First a gray failure of that AZ: the drill fails unless its Impaired alarm fires.
+      zoneImpairedAlarms: this.fleet.zoneImpairedAlarms,
+      latencyThreshold: ZONE_LATENCY_THRESHOLD,
+      alarmTopic: this.fleet.alarmTopic,
     });
     addRegionDrill(this, this.network, this.fleet, props.domain);
     this.backups = new BackupPolicy(this, 'Backups', {

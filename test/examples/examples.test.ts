@@ -347,8 +347,9 @@ describe('TIER_1 warm standby', () => {
     const automation = resourcesOf('Tier1-us-east-1', 'AWS::SSM::Document').filter(
       (d) => d.DocumentType === 'Automation',
     );
-    // StartZonalShift and DegradeFeatures beside the fleet's own deployment and automatic zonal shift runbooks.
-    expect(automation).toHaveLength(4);
+    // StartZonalShift and DegradeFeatures beside the fleet's own deployment and automatic zonal shift runbooks,
+    // and the AZ drill's verdict on its gray failure.
+    expect(automation).toHaveLength(5);
     const [parameter] = resourcesOf('Tier1-us-east-1', 'AWS::SSM::Parameter').filter(
       (p) => p.Name === '/ha-constructs/orders/client-resilience-policy',
     );
