@@ -784,7 +784,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     if (shift.enabled) {
       this.zonalShiftRunbook = newZonalShift(this, {
         loadBalancer: lb,
-        autoScalingGroup: asg,
+        capacity: { autoScalingGroup: asg },
         impairedAlarms: this.zoneImpairedAlarms,
         plan: shift,
         alarmTopic: this.alarmTopic,

@@ -10,11 +10,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { FailureDomain, FleetCapacity, HaRole, zonePlacementProblem } from '../core';
 import { ALB_MIN_AZS } from '../core/plans/fleet';
 import { imageNameWarning, planService, ServicePlan } from '../core/plans/service';
+import { planZonalOutlier } from '../core/plans/zonal-outlier';
+import { planZonalShift } from '../core/plans/zonal-shift';
 import { newFleetWebAcl } from './fleet-protection';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
@@ -23,6 +26,8 @@ import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { newHaLoadBalancer } from './private/load-balancer';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
 import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
+import { newZonalDetection } from './zonal-detection';
+import { newZonalShift } from './zonal-shift';
 
 /** Props of {@link ResilientService}. */
 export interface ResilientServiceProps extends HaProps {
@@ -191,6 +196,30 @@ export interface ResilientServiceProps extends HaProps {
    * @default - true for statically stable tiers (the service can absorb an AZ's load) unless it is a STANDBY
    */
   readonly zonalAutoshift?: boolean;
+  /**
+   * Whether per-AZ alarms watch the load balancer's node in each AZ and say when one AZ is impaired on
+   * its own (a gray failure: tasks pass health checks while requests there fail): `zoneImpairedAlarms`.
+   * Needs AZs known at synthesis.
+   * @default - true for TIER_0/1 serving services
+   */
+  readonly zonalDetection?: boolean;
+  /**
+   * Whether an AZ's Impaired alarm (`zonalDetection`) starts a zonal shift of the load balancer away
+   * from it, through an SSM Automation runbook that shifts only when no other shift is in effect and
+   * the other AZs run at least `requiredCount` healthy tasks.
+   * @default - true wherever `zonalDetection` is, for TIER_0/1
+   */
+  readonly automaticZonalShift?: boolean;
+  /**
+   * How long an automatic zonal shift lasts before ARC ends it (a person may extend or cancel it).
+   * @default - planZonalShift's default
+   */
+  readonly zonalShiftExpiry?: Duration;
+  /**
+   * The p99 target response time above which an AZ counts as impaired (with `zonalDetection`).
+   * @default - planZonalOutlier's default
+   */
+  readonly latencyThreshold?: Duration;
 }
 
 /**
@@ -279,6 +308,10 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
   public readonly availabilityZones: string[];
   /** The WAFv2 web ACL on the load balancer. */
   public readonly webAcl: wafv2.CfnWebACL;
+  /** Per AZ, the composite alarm that says the AZ is impaired on its own (see `zonalDetection`). */
+  public readonly zoneImpairedAlarms: Record<string, cloudwatch.IAlarm> = {};
+  /** The SSM Automation runbook an AZ's Impaired alarm starts (see `automaticZonalShift`), if any. */
+  public readonly zonalShiftRunbook?: ssm.CfnDocument;
 
   constructor(scope: Construct, id: string, props: ResilientServiceProps) {
     super(scope, id);
@@ -551,6 +584,27 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
     });
     notifyOn(this.unhealthyTasksAlarm, this.alarmTopic);
 
+    const zonal = planZonalOutlier(tier, {
+      zoneCount: loadBalancerZones.length,
+      zonesKnown: loadBalancerZones.every((zone) => !Token.isUnresolved(zone)),
+      serving: role !== HaRole.STANDBY || tier.allRegionsServe,
+      latencyThresholdSeconds: props.latencyThreshold?.toSeconds({ integral: false }),
+      enabled: props.zonalDetection,
+    });
+    throwProblems(zonal.problems, this);
+    emitWarnings(this, 'ResilientService.zonalDetection', zonal.warnings);
+    if (zonal.enabled) {
+      const zones = newZonalDetection(this, {
+        loadBalancer: this.loadBalancer,
+        availabilityZones: loadBalancerZones,
+        plan: zonal,
+        alarmTopic: this.alarmTopic,
+      });
+      for (const [zone, alarms] of Object.entries(zones)) {
+        this.zoneImpairedAlarms[zone] = alarms.impaired;
+      }
+    }
+
     // ---- Cluster and service ----------------------------------------------------------------
     this.cluster =
       props.cluster ?? this.newCluster(props.vpc, props.containerInsights ?? ecs.ContainerInsights.ENABLED);
@@ -593,6 +647,27 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
         targetGroup: this.targetGroup,
       });
     }
+    const shift = planZonalShift(tier, {
+      detection: Object.keys(this.zoneImpairedAlarms).length > 0,
+      zoneCount: this.availabilityZones.length,
+      requiredCapacity: props.requiredCount,
+      perAzCapacity: plan.primaryTasks.perAz,
+      serving: role !== HaRole.STANDBY || tier.allRegionsServe,
+      enabled: props.automaticZonalShift,
+      expirySeconds: props.zonalShiftExpiry?.toSeconds({ integral: false }),
+    });
+    throwProblems(shift.problems, this);
+    emitWarnings(this, 'ResilientService', shift.warnings);
+    if (shift.enabled) {
+      this.zonalShiftRunbook = newZonalShift(this, {
+        loadBalancer: this.loadBalancer,
+        capacity: { ecsService: this.service, cluster: this.cluster },
+        impairedAlarms: this.zoneImpairedAlarms,
+        plan: shift,
+        alarmTopic: this.alarmTopic,
+      }).runbook;
+    }
+
     if (plan.zonalAutoshift) {
       new arczonalshift.CfnZonalAutoshiftConfiguration(this, 'ZonalAutoshift', {
         resourceIdentifier: this.loadBalancer.loadBalancerArn,

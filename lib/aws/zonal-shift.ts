@@ -1,6 +1,7 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,8 +15,11 @@ import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 export interface ZonalShiftOptions {
   /** The balancer ARC shifts (zonal shift enabled on it). */
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  /** The group whose healthy instances in the other AZs the capacity guard counts. */
-  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  /**
+   * What serves behind the load balancer, whose healthy members in the other AZs the capacity guard
+   * counts: an Auto Scaling group's in-service instances, or an ECS service's running tasks.
+   */
+  readonly capacity: ZonalShiftCapacity;
   /** Per literal AZ name, the alarm that says the AZ is impaired on its own. */
   readonly impairedAlarms: Readonly<Record<string, cloudwatch.IAlarm>>;
   /** Core's `planZonalShift`, enabled. */
@@ -23,6 +27,11 @@ export interface ZonalShiftOptions {
   /** Receives what the runbook did (or why it did nothing). */
   readonly alarmTopic: sns.ITopic;
 }
+
+/** The members the capacity guard counts: a fleet's instances or a service's tasks. */
+export type ZonalShiftCapacity =
+  | { readonly autoScalingGroup: autoscaling.IAutoScalingGroup }
+  | { readonly ecsService: ecs.IBaseService; readonly cluster: ecs.ICluster };
 
 /** The automatic zonal shift. */
 export interface ZonalShift {
@@ -92,9 +101,22 @@ export function newZonalShift(scope: Construct, options: ZonalShiftOptions): Zon
       }),
       new iam.PolicyStatement({
         sid: 'ReadZonesAndInstances',
-        actions: ['ec2:DescribeAvailabilityZones', 'autoscaling:DescribeAutoScalingGroups'],
+        actions: [
+          'ec2:DescribeAvailabilityZones',
+          ...('autoScalingGroup' in options.capacity ? ['autoscaling:DescribeAutoScalingGroups'] : []),
+        ],
         resources: ['*'],
       }),
+      ...('ecsService' in options.capacity
+        ? [
+            new iam.PolicyStatement({
+              sid: 'ReadTasksOfThisCluster',
+              actions: ['ecs:ListTasks', 'ecs:DescribeTasks'],
+              resources: ['*'],
+              conditions: { ArnEquals: { 'ecs:cluster': options.capacity.cluster.clusterArn } },
+            }),
+          ]
+        : []),
     ],
   });
   policy.addStatements(
@@ -115,7 +137,7 @@ export function newZonalShift(scope: Construct, options: ZonalShiftOptions): Zon
     '*',
     "ARC's zonal shift calls are scoped by the arc-zonal-shift:ResourceIdentifier condition to this load balancer " +
       '(as its IAM guide does); ec2:DescribeAvailabilityZones and autoscaling:DescribeAutoScalingGroups ' +
-      'allow no resource',
+      'allow no resource; ECS task reads are scoped to this cluster by the ecs:cluster condition',
   );
 
   const script = shiftScript();
@@ -150,8 +172,14 @@ export function newZonalShift(scope: Construct, options: ZonalShiftOptions): Zon
             InputPayload: {
               AvailabilityZone: '{{ AvailabilityZone }}',
               LoadBalancerArn: loadBalancer.loadBalancerArn,
-              AutoScalingGroupName: options.autoScalingGroup.autoScalingGroupName,
+              ...('autoScalingGroup' in options.capacity
+                ? { AutoScalingGroupName: options.capacity.autoScalingGroup.autoScalingGroupName }
+                : {
+                    Cluster: options.capacity.cluster.clusterArn,
+                    ServiceName: options.capacity.ecsService.serviceName,
+                  }),
               MinInstancesLeft: plan.minInstancesLeft,
+              Unit: 'autoScalingGroup' in options.capacity ? 'in-service instances' : 'running tasks',
               MaxActiveShifts: plan.maxActiveShifts,
               ExpiresIn: plan.expiresIn,
             },
@@ -274,21 +302,32 @@ function shiftScript(): string {
     '            return {"Shifted": False, "Message": f"{where}; {name} already keeps traffic away from it."}',
     '        return {"Shifted": False, "Message": f"{where}, but {name} away from {away} is in effect: ARC applies "',
     '                f"one shift at a time, so none was started. Decide by hand whether to replace it."}',
-    '    groups = boto3.client("autoscaling").describe_auto_scaling_groups(',
-    '        AutoScalingGroupNames=[events["AutoScalingGroupName"]])["AutoScalingGroups"]',
-    '    left = sum(1 for group in groups for i in group["Instances"]',
-    '               if i["AvailabilityZone"] != zone and i["LifecycleState"] == "InService"',
-    '               and i["HealthStatus"] == "Healthy")',
+    '    if "AutoScalingGroupName" in events:',
+    '        groups = boto3.client("autoscaling").describe_auto_scaling_groups(',
+    '            AutoScalingGroupNames=[events["AutoScalingGroupName"]])["AutoScalingGroups"]',
+    '        left = sum(1 for group in groups for i in group["Instances"]',
+    '                   if i["AvailabilityZone"] != zone and i["LifecycleState"] == "InService"',
+    '                   and i["HealthStatus"] == "Healthy")',
+    '    else:',
+    '        # An ECS service: its running tasks that pass their container health check, outside the AZ.',
+    '        ecs = boto3.client("ecs")',
+    '        arns = [a for page in ecs.get_paginator("list_tasks").paginate(',
+    '                    cluster=events["Cluster"], serviceName=events["ServiceName"], desiredStatus="RUNNING")',
+    '                for a in page["taskArns"]]',
+    '        tasks = [t for i in range(0, len(arns), 100)',
+    '                 for t in ecs.describe_tasks(cluster=events["Cluster"], tasks=arns[i:i + 100])["tasks"]]',
+    '        left = sum(1 for t in tasks if t.get("availabilityZone") != zone and t["lastStatus"] == "RUNNING"',
+    '                   and t.get("healthStatus") == "HEALTHY")',
     '    need = events["MinInstancesLeft"]',
     '    if left < need:',
-    '        return {"Shifted": False, "Message": f"{where}, but the other AZs run {left} healthy in-service "',
-    '                f"instances, "',
+    '        return {"Shifted": False, "Message": f"{where}, but the other AZs run {left} healthy "',
+    '                f"{events[\'Unit\']}, "',
     '                f"fewer than the {need} the service needs at peak: no shift was started, since it would "',
     '                f"overload them. Add capacity there, then shift by hand."}',
     '    shift = arc.start_zonal_shift(resourceIdentifier=arn, awayFrom=zone_id, expiresIn=events["ExpiresIn"],',
     '                                  comment=f"Impaired alarm of {zone}: automatic shift")',
     '    return {"Shifted": True, "Message": f"{where}: zonal shift {shift[\'zonalShiftId\']} moves {arn} "',
-    "            f\"away from it until {shift['expiryTime']} ({events['ExpiresIn']}); {left} healthy instances \"",
+    "            f\"away from it until {shift['expiryTime']} ({events['ExpiresIn']}); {left} healthy {events['Unit']} \"",
     '            f"serve in the other AZs. "',
     '            f"Its alarms now read no traffic, so their OK is no sign of recovery: cancel the shift once the AZ "',
     '            f"has recovered, or extend it."}',

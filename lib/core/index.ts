@@ -37,4 +37,5 @@ export * from './plans/spanner';
 export * from './plans/regional-entry';
 export * from './plans/zonal-shift';
 export * from './plans/function';
+export * from './plans/gray-failure-drill';
 export * from './plans/drill';

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -458,31 +459,38 @@ describe('ResilientService: HA record and report', () => {
     }
   });
 
-  test('GIVEN TIER_1 with MultiAzNetwork THEN ha-report takes the AZ RTO from the readiness check; a gray AZ is unknown', () => {
+  test('GIVEN TIER_1 with MultiAzNetwork THEN ha-report takes the AZ RTO from the readiness check and a gray AZ from per-AZ alarms', () => {
     const report = checkInputs(graphInputsOf(base().stack));
     const [orders] = report.services;
-    // An AZ lost outright: 50 s. An AZ failing while its tasks pass health checks: no per-AZ detection yet (issue 18).
-    expect(orders.status).toMatchObject({ azRto: 'unproven', azRpo: 'met', availability: 'met' });
+    // An AZ lost outright: 50 s. An AZ failing while its tasks pass health checks: per-AZ detection (2 of 3
+    // one-minute periods), a zonal shift nothing in the template starts, the DNS TTL: at least 180 s.
+    expect(orders.status).toMatchObject({ azRto: 'not-met', azRpo: 'met', availability: 'met' });
     expect(orders.azRtoSeconds).toBeNull();
-    expect(orders.lowerBounds.azRto).toBe(50);
-    expect(orders.derivation.filter((step) => step.quantity === 'azRto')).toEqual([
+    expect(orders.lowerBounds.azRto).toBe(180);
+    const azSteps = orders.derivation.filter((step) => step.quantity === 'azRto');
+    expect(azSteps[0]).toEqual(
       expect.objectContaining({
         resource: 'ServiceTargetGroupE74A3394',
         value: 50,
         basis: 'target health check: interval 15 s × 3 + timeout 5 s',
       }),
-      expect.objectContaining({
-        resource: expect.stringMatching(/^ServiceLoadBalancer/),
-        value: undefined,
-        basis: expect.stringContaining('no per-AZ alarm reads its per-AZ metrics'),
-      }),
+    );
+    // Detection (2 of 3 one-minute periods), the shift the service's runbook starts (no published time), the TTL.
+    expect(azSteps.filter((step) => step.failure === 'gray').map((step) => step.value)).toEqual([
+      120,
+      undefined,
+      60,
+      180,
     ]);
+    expect(azSteps.find((step) => step.failure === 'gray' && step.value === undefined)?.basis).toMatch(
+      /^gray failure of an AZ behind this load balancer: zonal shift: ServiceZonalShiftRunbook\w+ starts an ARC zonal shift/,
+    );
     // No finding on any resource. What is left is the service's, and other constructs answer it:
     // a drill (AzEvacuationDrill), SLO alerting (SloAlarms), a probe (SyntheticCanary), a second region.
     expect(report.findings.filter((f) => !f.resource.startsWith('service:'))).toEqual([]);
     expect(report.findings.filter((f) => f.level === 'error').map((f) => f.rule)).toEqual([
-      // No per-AZ detection of the service's load balancer yet (issue 18).
-      'HA-AZ4',
+      // A gray AZ outlasts TIER_1's AZ RTO with 1-minute metrics (HA-AZ6); detection and the shift are there (no HA-AZ4).
+      'HA-AZ6',
       'HA-DRL1',
       'HA-OBS1',
       'HA-OBS3',
@@ -584,5 +592,101 @@ describe('ResilientService: bad props name the prop, the value and what is allow
       "cluster must be in vpc (the service selects its subnets from the cluster's VPC), " +
         'got: a cluster of another VPC',
     );
+  });
+});
+
+describe('ResilientService automatic zonal shift (TIER_1, 6 tasks needed over 3 AZs)', () => {
+  type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const step = () => {
+    const [document] = Object.values(base().template.findResources('AWS::SSM::Document')).filter((d) =>
+      JSON.stringify(d).includes('ShiftAwayIfSafe'),
+    ) as Json[];
+    return (document.Properties.Content.mainSteps as Json[]).find((s) => s.name === 'ShiftAwayIfSafe')!;
+  };
+
+  test('THEN the guard counts the running tasks of this service, read under an ecs:cluster condition', () => {
+    expect(step().inputs.InputPayload).toMatchObject({
+      MinInstancesLeft: 6,
+      Unit: 'running tasks',
+      Cluster: expect.anything(),
+      ServiceName: expect.anything(),
+    });
+    expect(step().inputs.InputPayload.AutoScalingGroupName).toBeUndefined();
+    base().template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['ecs:ListTasks', 'ecs:DescribeTasks'],
+            Condition: { ArnEquals: { 'ecs:cluster': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  /** Runs the rendered script with a stand-in boto3 over the given tasks. */
+  function run(tasks: Json[]) {
+    const payload = {
+      ...step().inputs.InputPayload,
+      AvailabilityZone: 'us-east-1b',
+      LoadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/svc/1',
+      Cluster: 'arn:aws:ecs:us-east-1:111111111111:cluster/c',
+      ServiceName: 'svc',
+    };
+    const out = execFileSync(
+      'python3',
+      [
+        '-c',
+        [
+          'import json, sys, types',
+          'fake = types.ModuleType("boto3")',
+          `tasks = json.loads(${JSON.stringify(JSON.stringify(tasks))})`,
+          'started = []',
+          'class Arc:',
+          '    def get_managed_resource(self, resourceIdentifier):',
+          '        return {"zonalShifts": [], "autoshifts": []}',
+          '    def start_zonal_shift(self, **kwargs):',
+          '        started.append(kwargs)',
+          '        return {"zonalShiftId": "zs-1", "expiryTime": "later"}',
+          'class Ec2:',
+          '    def describe_availability_zones(self, ZoneNames):',
+          '        return {"AvailabilityZones": [{"ZoneName": n, "ZoneId": "use1-az6"} for n in ZoneNames]}',
+          'class Pages:',
+          '    def paginate(self, cluster, serviceName, desiredStatus):',
+          '        assert serviceName == "svc" and desiredStatus == "RUNNING"',
+          '        return [{"taskArns": [f"t{i}" for i in range(len(tasks))]}]',
+          'class Ecs:',
+          '    def get_paginator(self, name):',
+          '        return Pages()',
+          '    def describe_tasks(self, cluster, tasks):',
+          '        return {"tasks": [world[int(a[1:])] for a in tasks]}',
+          'world = tasks',
+          'fake.client = lambda name: {"arc-zonal-shift": Arc, "ec2": Ec2, "ecs": Ecs}[name]()',
+          'sys.modules["boto3"] = fake',
+          step().inputs.Script,
+          `result = handler(json.loads(${JSON.stringify(JSON.stringify(payload))}), None)`,
+          'print(json.dumps({"result": result, "started": started}))',
+        ].join('\n'),
+      ],
+      { encoding: 'utf8' },
+    );
+    return JSON.parse(out) as { result: { Shifted: boolean; Message: string }; started: Json[] };
+  }
+  const task = (availabilityZone: string, healthStatus = 'HEALTHY', lastStatus = 'RUNNING') => ({
+    availabilityZone,
+    healthStatus,
+    lastStatus,
+  });
+  const zones = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+
+  test('WHEN the other AZs run the 6 healthy tasks needed THEN it shifts; WHEN one of them is unhealthy THEN not', () => {
+    const full = zones.flatMap((zone) => [task(zone), task(zone), task(zone)]);
+    const shifted = run(full);
+    expect(shifted.result.Shifted).toBe(true);
+    expect(shifted.started).toEqual([expect.objectContaining({ awayFrom: 'use1-az6' })]);
+    const short = run([...full.filter((t) => t.availabilityZone !== 'us-east-1c'), task('us-east-1c', 'UNHEALTHY')]);
+    expect(short.result.Shifted).toBe(false);
+    expect(short.result.Message).toMatch(/the other AZs run 3 healthy running tasks, fewer than the 6/);
+    expect(short.started).toEqual([]);
   });
 });

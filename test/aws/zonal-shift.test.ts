@@ -65,6 +65,7 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
           MinInstancesLeft: 6,
           MaxActiveShifts: 1,
           ExpiresIn: '180m',
+          Unit: 'in-service instances',
           AutoScalingGroupName: { Ref: expect.stringMatching(/^FleetAutoScalingGroup/) },
         },
       },
@@ -165,7 +166,7 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
       LoadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/fleet/1',
       AutoScalingGroupName: 'fleet',
       ...Object.fromEntries(
-        ['MinInstancesLeft', 'MaxActiveShifts', 'ExpiresIn'].map((k) => [
+        ['MinInstancesLeft', 'MaxActiveShifts', 'ExpiresIn', 'Unit'].map((k) => [
           k,
           step('ShiftAwayIfSafe').inputs.InputPayload[k],
         ]),
@@ -224,7 +225,7 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
     ]);
     expect(result.Shifted).toBe(true);
     expect(result.Message).toMatch(
-      /^us-east-1b \(use1-az6\) is impaired on its own: zonal shift zs-1 .* 6 healthy instances/,
+      /^us-east-1b \(use1-az6\) is impaired on its own: zonal shift zs-1 .* 6 healthy in-service instances/,
     );
     // A practice run yields to a customer-started shift.
     const practice = { zonalShiftId: 'pr-1', awayFrom: 'use1-az1', practiceRunOutcome: 'PENDING' };
