@@ -27,7 +27,8 @@ export function uncopiedServingWrites(
     .filter((compute) => isServiceRole(compute.role))
     .flatMap((compute) =>
       writableStores(graph, compute.role)
-        .filter((store) => store.region === compute.region && isDataStore(graph, store))
+        // Any region's store: a write into another region's replica stays there too.
+        .filter((store) => isDataStore(graph, store))
         .filter((store) => regionReplication(graph, store) === undefined)
         .map((store) => ({ role: compute.role, region: compute.region, store })),
     );

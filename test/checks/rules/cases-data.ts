@@ -147,7 +147,7 @@ export const DATA_CASES: RuleCase[] = [
     resource: 'AppRole',
     message:
       'AppRole, compute of shop in us-west-2, may write West/Receipts, which copies nothing to another region: ' +
-      'what us-west-2 writes there is lost with it',
+      'what it writes there is lost with us-west-2',
     compliant: activeActiveReceipts(['s3:GetObject']),
     nonCompliant: activeActiveReceipts(['s3:GetObject', 's3:PutObject']),
   },

@@ -22,8 +22,9 @@ export const ServingWritesCopied: HaRule = {
       fail(
         role,
         `${role.address}, compute of ${services.recordOf(role)?.service ?? 'the service'} in ${region}, may write ` +
-          `${store.stack}/${store.address}, which copies nothing to another region: what ${region} writes there is ` +
-          'lost with it. Write to a store of its own that replicates (a ReplicatedBucket in that region, with the ' +
+          `${store.stack}/${store.address}, which copies nothing to another region: what it writes there is lost ` +
+          `with ${store.region ?? 'that region'}. Write to a store of its own that replicates (a ReplicatedBucket ` +
+          'in its region, with the ' +
           "same dataSet as the other regions' pairs) and read the other regions' copies only",
       ),
     );

@@ -23,7 +23,7 @@ export function isBurnRatePage(graph: ResourceGraph, alarm: GraphResource): bool
   switch (alarm.type) {
     case 'AWS::CloudWatch::CompositeAlarm':
     case 'aws_cloudwatch_composite_alarm':
-      return /\bAND\b/.test(JSON.stringify(p.AlarmRule ?? p.alarm_rule ?? '')) && notifies(graph, alarm, 0);
+      return isTwoWindowRule(JSON.stringify(p.AlarmRule ?? p.alarm_rule ?? '')) && notifies(graph, alarm, 0);
     case 'google_monitoring_alert_policy':
       return (
         JSON.stringify(blocks(p.conditions)).includes('select_slo_burn_rate') &&
@@ -32,6 +32,14 @@ export function isBurnRatePage(graph: ResourceGraph, alarm: GraphResource): bool
     default:
       return false;
   }
+}
+
+/**
+ * Whether a composite's rule is two alarms joined by AND and nothing else: a long and a short window.
+ * A rule with NOT or OR, or more alarms, is another kind of composite (a zone-impaired alarm, a page of pages).
+ */
+function isTwoWindowRule(rule: string): boolean {
+  return /\bAND\b/.test(rule) && !/\b(NOT|OR)\b/.test(rule) && rule.split('ALARM(').length - 1 === 2;
 }
 
 /** Whether a composite alarm has actions, or feeds (through composites) one that has. */
