@@ -261,8 +261,8 @@ export const SloAlerts = SloAlarms;
 /** @deprecated use {@link SloAlarms} */
 export type SloAlerts = SloAlarms;
 
-/** The name the construct was released under, kept in its labels, metadata and warning ids. */
-const COMPONENT = 'SloAlerts';
+/** The component its labels, metadata and warning ids name: the concept's one name on every engine. */
+const COMPONENT = 'SloAlarms';
 
 /**
  * The filter of the requests the SLI counts (5xx answers are the bad ones): the global load

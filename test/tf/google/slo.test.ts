@@ -106,7 +106,7 @@ describe('SloAlarms (Google Cloud)', () => {
 
   test('WHEN there are no probes THEN a warning says an outage without traffic goes unnoticed', () => {
     expect(warningsOf(alerts(testStack(), { probes: [] }))).toEqual([
-      expect.stringContaining('[ha-constructs:SloAlerts.probes] probes is empty'),
+      expect.stringContaining('[ha-constructs:SloAlarms.probes] probes is empty'),
     ]);
     expect(warningsOf(alerts(testStack()))).toEqual([]);
   });
