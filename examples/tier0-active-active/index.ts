@@ -414,8 +414,9 @@ export function addTier0ActiveActive(app: App, domain: ExampleDomain): Tier0Stac
 const GRAY_FAILURE_AZ_RTO =
   "an AZ lost outright is out of service within TIER_0's 30 s (target health checks), but a gray failure (an AZ " +
   "whose requests fail while its targets pass health checks) takes the per-AZ alarms' 2 of 3 one-minute periods " +
-  "(120 s, the load balancer publishes its metrics every minute), then ARC's zonal shift (no published time), then " +
-  "the load balancer's 60 s DNS TTL: at least 180 s; the fleet starts the shift itself, and a drill would time it";
+  "(more than 60 s: the load balancer publishes its metrics every minute), then ARC's zonal shift (no published " +
+  "time), then the load balancer's 60 s DNS TTL: at least 120 s; the fleet starts the shift itself, and its AZ " +
+  'drill rehearses the detection';
 
 /** Why TIER_0's region RTO and RPO stay unproven, and what would prove them (the report keeps saying so). */
 const CARTS_RPO_UNPROVEN =

@@ -46,11 +46,14 @@ test('a stack with ResilientService fails no Control Tower proactive control bey
       ),
   );
   expect(unacknowledged).toEqual([]);
-  // The service's own resources fail nothing but the access-log bucket's two (SSE-S3, end of the log chain).
-  expect(
-    failures
-      .filter((f) => f.logicalId.startsWith('Service'))
-      .map((f) => `${f.control} ${f.logicalId}`)
-      .sort(),
-  ).toEqual(['CT.S3.PR.10 ServiceAccessLogsC4D1116F', 'CT.S3.PR.2 ServiceAccessLogsC4D1116F']);
+  // The service's own resources fail nothing but the access-log bucket's two (SSE-S3, end of the log chain) and
+  // the per-AZ alarms that feed the AZ's Impaired composite, which carries the actions.
+  const own = failures.filter((f) => f.logicalId.startsWith('Service')).map((f) => `${f.control} ${f.logicalId}`);
+  expect(own.filter((f) => !/ServiceZonalDetection\w+(Availability|Outlier)/.test(f)).sort()).toEqual([
+    'CT.S3.PR.10 ServiceAccessLogsC4D1116F',
+    'CT.S3.PR.2 ServiceAccessLogsC4D1116F',
+  ]);
+  expect(own.filter((f) => /ServiceZonalDetection/.test(f)).every((f) => f.startsWith('CT.CLOUDWATCH.PR.1 '))).toBe(
+    true,
+  );
 });

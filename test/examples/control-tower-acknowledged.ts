@@ -40,9 +40,10 @@ export const ACKNOWLEDGED_CONTROLS: readonly AcknowledgedControl[] = [
   {
     control: 'CT.CLOUDWATCH.PR.1',
     resourceType: 'AWS::CloudWatch::Alarm',
-    logicalId: /^FleetZonalDetection\w+(Availability|Outlier|Latency)[0-9A-F]{8}$/,
+    logicalId: /^(Fleet|Service)ZonalDetection\w+(Availability|Outlier|Latency)[0-9A-F]{8}$/,
     reason:
-      "the per-AZ availability, outlier and latency alarms of ResilientFleet's zonal detection are members of the AZ's " +
+      "the per-AZ availability, outlier and latency alarms of ResilientFleet's and ResilientService's zonal detection " +
+      "are members of the AZ's " +
       'Impaired composite alarm, which carries the actions: one impaired AZ makes one notification',
   },
   {

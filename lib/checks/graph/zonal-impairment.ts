@@ -70,7 +70,8 @@ export function zonalDetection(graph: ResourceGraph, loadBalancer: GraphResource
     uncoveredZones: referencedSubnetZones(graph, loadBalancer).filter(
       (zone) => /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(zone) && !zones.includes(zone),
     ),
-    detectionSeconds: slowest ? slowest.period * slowest.datapoints : undefined,
+    // The first breaching period may hold only the failure's first seconds: detection takes more than the others.
+    detectionSeconds: slowest ? slowest.period * (slowest.datapoints - 1) : undefined,
     periodSeconds: slowest?.period,
     datapoints: slowest?.datapoints,
     shiftRunbook: composites.map((c) => shiftRunbookOf(graph, c, loadBalancer)).find((r) => r !== undefined),

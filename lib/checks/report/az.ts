@@ -166,7 +166,8 @@ function addGrayFailures(graph: ResourceGraph, stacks: readonly ServiceStack[], 
         detected === undefined
           ? `per-AZ alarms of ${detection.zones.join(', ')} state no literal period or datapoints: detection unknown`
           : `detection: the per-AZ alarms of ${detection.zones.join(', ')} fire after ${detection.datapoints} ` +
-              `breaching periods of ${detection.periodSeconds} s (CloudWatch publishes no bound on its own delay)`,
+              `breaching periods of ${detection.periodSeconds} s, the first of which may hold only the failure's ` +
+              `first seconds: more than ${detected} s (CloudWatch publishes no bound on its own delay)`,
       ),
       step(
         undefined,
@@ -186,7 +187,10 @@ function addGrayFailures(graph: ResourceGraph, stacks: readonly ServiceStack[], 
       known > objective
         ? `: ${tier.name}'s AZ RTO of ${objective} s cannot be met for gray failures with ` +
           `${detection.periodSeconds ?? '?'}-second metrics`
-        : ': unproven until a drill measures the zonal shift';
+        : known === objective
+          ? `: the known part alone takes ${tier.name}'s whole AZ RTO of ${objective} s, so it is met only if ` +
+            'the zonal shift and the alarm evaluation took no time: unproven until a drill measures them'
+          : ': unproven until a drill measures the zonal shift';
     f.steps.push(
       step(
         known,

@@ -16,7 +16,9 @@ export const GrayFailureAzRto: HaRule = {
   explanation:
     'Most zone incidents are gray: target health checks pass, so the fail-stop path never starts. Per-AZ ' +
     "alarms on the load balancer's 1-minute metrics, a zonal shift (no published time) and the 60 s DNS TTL " +
-    "take minutes: a statically stable tier's AZ RTO of seconds holds for an AZ lost outright only.",
+    "take minutes: a statically stable tier's AZ RTO of seconds holds for an AZ lost outright only. The load " +
+    "balancer reports a request under its own node's AZ: with cross-zone load balancing, the failures of one AZ's " +
+    'targets spread over every node, so per-AZ alarms see a failing node or network path, not failing targets.',
   resourceTypes: ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::CloudWatch::Alarm', 'AWS::SSM::Document'],
   evaluate(context: RuleContext): Evaluation[] {
     return context.reports().map((report) => {
@@ -29,7 +31,8 @@ export const GrayFailureAzRto: HaRule = {
           : `service ${report.service} ${inStacks(report)}: a gray failure of one AZ takes at least ` +
               `${shortfall.atLeastSeconds} s against ${report.tier}'s AZ RTO of ${shortfall.objectiveSeconds} s ` +
               `(${stepLines(report, shortfall.steps).join('; ')}). Accept it with its reason, or shorten detection ` +
-              '(high-resolution per-AZ metrics) and measure the zonal shift in an AZ drill',
+              '(custom high-resolution per-AZ metrics: the load balancer publishes per minute) and measure the zonal ' +
+              'shift in an AZ drill',
       );
     });
   },
