@@ -240,6 +240,9 @@ export interface ResilientServiceProps extends HaProps {
  * - **Load balancer**: as `ResilientFleet`'s: in every AZ, HTTPS with a TLS 1.2+ policy and an
  *   HTTP→HTTPS redirect when a certificate is given, deletion protection, access logs, WAF rate
  *   limit, zonal shift on; zonal autoshift with practice runs for statically stable tiers.
+ * - **Gray failures** (TIER_0, TIER_1): per-AZ alarms on the load balancer's per-AZ metrics and an
+ *   `Impaired` composite per AZ (`zoneImpairedAlarms`) that starts a zonal shift of the load balancer
+ *   away from the AZ (`automaticZonalShift`), guarded by the healthy running tasks of the other AZs.
  * - **Scaling**: target tracking on CPU (and on requests per task), bounded by `maxCount`.
  * - **Images**: by digest from an ECR repository of the service's own region (`repository` +
  *   `imageTagOrDigest`; a standby's is the replica, `ImageRepository.replicaIn`): TIER_0/1 refuse a
@@ -256,8 +259,8 @@ export interface ResilientServiceProps extends HaProps {
  * retained), `TaskDefinition` (its container `App`), `TaskRole`, `ExecutionRole`, `LogKey` and
  * `Logs` (retained), `Service` (its scaling `Service/TaskCount`), `LoadBalancer` (its listeners
  * `Listener` and `Redirect80To443`), `AccessLogs` (retained), `TargetGroup`, `AlarmTopic`,
- * `ErrorAlarm`, `UnhealthyTasksAlarm`, `ZonalAutoshift`, `WebAcl`, `WebAclAssociation`, `WebAclLogs`
- * (retained), `WebAclLogging`.
+ * `ErrorAlarm`, `UnhealthyTasksAlarm`, `ZonalAutoshift`, `ZonalDetection`, `ZonalShift`, `WebAcl`,
+ * `WebAclAssociation`, `WebAclLogs` (retained), `WebAclLogging`.
  */
 export class ResilientService extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The ECS service. */
