@@ -159,7 +159,7 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
   });
 
   /** Runs the rendered script with a stand-in boto3 and returns its answer and the shifts it started. */
-  function run(world: { shifts?: Json[]; autoshifts?: Json[]; instances: Json[]; zone?: string }) {
+  function run(world: { shifts?: Json[]; autoshifts?: Json[]; instances: Json[]; zone?: string; race?: Json }) {
     const script = step('ShiftAwayIfSafe').inputs.Script as string;
     const payload = {
       AvailabilityZone: world.zone ?? 'us-east-1b',
@@ -181,11 +181,17 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
           'fake = types.ModuleType("boto3")',
           `world = json.loads(${JSON.stringify(JSON.stringify({ ...world, ids: ZONE_IDS }))})`,
           'started = []',
+          'class Conflict(Exception):',
+          '    pass',
           'class Arc:',
+          '    exceptions = types.SimpleNamespace(ConflictException=Conflict)',
           '    def get_managed_resource(self, resourceIdentifier):',
           '        assert resourceIdentifier.endswith("/app/fleet/1")',
           '        return {"zonalShifts": world.get("shifts", []), "autoshifts": world.get("autoshifts", [])}',
           '    def start_zonal_shift(self, **kwargs):',
+          '        if world.get("race"):',
+          '            world["shifts"] = [world["race"]]',
+          '            raise Conflict()',
           '        started.append(kwargs)',
           '        return {"zonalShiftId": "zs-1", "expiryTime": "later"}',
           'class Ec2:',
@@ -255,6 +261,17 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
     expect(result.Message).toBe(
       'us-east-1b (use1-az6) is impaired on its own; zonal shift zs-0 already keeps traffic away from it.',
     );
+  });
+
+  test("two AZs alarm in one minute and the other's run shifts first: ARC refuses this one, and it says which is on", () => {
+    const { result, started } = run({ instances: full, race: { zonalShiftId: 'zs-9', awayFrom: 'use1-az4' } });
+    expect(started).toEqual([]);
+    expect(result).toEqual({
+      Shifted: false,
+      Message:
+        'us-east-1b (use1-az6) is impaired on its own, but ARC refused a second shift: zs-9 away from use1-az4 is ' +
+        'in effect. Decide by hand whether to replace it.',
+    });
   });
 
   test('the other AZs short of the 6 needed (one unhealthy, one launching): no shift', () => {
