@@ -1,4 +1,4 @@
-import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -12,7 +12,8 @@ import { ServiceTier } from '../core';
 import { GrayFailureDrillPlan, planGrayFailureDrill } from '../core/plans/gray-failure-drill';
 import { newAlarmTopic } from './private/alarms';
 import { emitWarnings, throwProblems, validationError } from './private/errors';
-import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
+import { newAutomationRole, newAutomationTrigger } from './private/automation';
+import { acknowledgeWildcard } from './private/nag';
 
 /** The props of `AzEvacuationDrill` that shape its gray failure. */
 export interface GrayFailureDrillProps {
@@ -265,18 +266,11 @@ export function newGrayFailureDrill(scope: Construct, options: GrayFailureDrillO
 
   // ---- The verdict: a runbook started when the experiment ends ----------------------------------
   const topic = options.alarmTopic ?? newAlarmTopic(root, 'Topic', `${scope.node.path} drill verdicts`);
-  const role = new iam.Role(root, 'Role', {
-    description: `Assumed by SSM Automation to judge whether the ${scope.node.path} drill's gray failure was detected`,
-    assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
-      // Confused-deputy guard: only automation executions of this account may assume it.
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        ArnLike: {
-          'aws:SourceArn': stack.formatArn({ service: 'ssm', resource: 'automation-execution', resourceName: '*' }),
-        },
-      },
-    }),
-  });
+  const role = newAutomationRole(
+    root,
+    'Role',
+    `Assumed by SSM Automation to judge whether the ${scope.node.path} drill's gray failure was detected`,
+  );
   const experiments = stack.formatArn({ service: 'fis', resource: 'experiment', resourceName: '*' });
   const policy = new iam.ManagedPolicy(root, 'Policy', {
     description: `Least privilege for the verdict runbook of the ${scope.node.path} drill`,
@@ -399,33 +393,15 @@ export function newGrayFailureDrill(scope: Construct, options: GrayFailureDrillO
   });
   runbook.node.addDependency(policy);
 
-  const triggerRole = new iam.Role(root, 'TriggerRole', {
-    description: `Lets EventBridge start the verdict runbook of the ${scope.node.path} drill`,
-    assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
-      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-    }),
-  });
-  const definition = stack.formatArn({
-    service: 'ssm',
-    resource: 'automation-definition',
-    resourceName: `${runbook.ref}:$DEFAULT`,
-  });
-  triggerRole.addToPrincipalPolicy(
-    new iam.PolicyStatement({ actions: ['ssm:StartAutomationExecution'], resources: [definition] }),
+  const trigger = newAutomationTrigger(
+    root,
+    'TriggerRole',
+    `Lets EventBridge start the verdict runbook of the ${scope.node.path} drill`,
+    runbook,
+    role,
   );
-  triggerRole.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions: ['iam:PassRole'],
-      resources: [role.roleArn],
-      conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
-    }),
-  );
-  acknowledgeFindings(triggerRole, {
-    id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-    reason:
-      'the inline policy belongs to this one role and only starts this runbook with its own role; it is deleted ' +
-      'with the role',
-  });
+  const triggerRole = trigger.role;
+  const definition = trigger.definitionArn;
   const rule = new events.CfnRule(root, 'Ended', {
     description:
       `Judges each ended experiment of the ${scope.node.path} drill: ` + `was the gray failure of ${zone} detected?`,

@@ -1,4 +1,3 @@
-import { Aws, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -9,7 +8,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ZonalShiftPlan } from '../core/plans/zonal-shift';
-import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
+import { newAutomationRole, newAutomationTrigger } from './private/automation';
+import { acknowledgeWildcard } from './private/nag';
 
 /** What {@link newZonalShift} shifts, on which alarms, and whom it tells. */
 export interface ZonalShiftOptions {
@@ -72,22 +72,14 @@ export interface ZonalShift {
  */
 export function newZonalShift(scope: Construct, options: ZonalShiftOptions): ZonalShift {
   const { loadBalancer, plan } = options;
-  const stack = Stack.of(scope);
   const root = new Construct(scope, 'ZonalShift');
   const zones = Object.keys(options.impairedAlarms);
 
-  const role = new iam.Role(root, 'Role', {
-    description: `Assumed by SSM Automation to shift ${scope.node.path}'s load balancer away from an impaired AZ`,
-    assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
-      // Confused-deputy guard: only automation executions of this account may assume it.
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        ArnLike: {
-          'aws:SourceArn': stack.formatArn({ service: 'ssm', resource: 'automation-execution', resourceName: '*' }),
-        },
-      },
-    }),
-  });
+  const role = newAutomationRole(
+    root,
+    'Role',
+    `Assumed by SSM Automation to shift ${scope.node.path}'s load balancer away from an impaired AZ`,
+  );
   const thisLoadBalancer = { StringEquals: { 'arc-zonal-shift:ResourceIdentifier': loadBalancer.loadBalancerArn } };
   const policy = new iam.ManagedPolicy(root, 'Policy', {
     description: `Least privilege for the zonal shift runbook of ${scope.node.path}`,
@@ -223,33 +215,15 @@ export function newZonalShift(scope: Construct, options: ZonalShiftOptions): Zon
   });
   runbook.node.addDependency(policy);
 
-  const triggerRole = new iam.Role(root, 'TriggerRole', {
-    description: `Lets EventBridge start the zonal shift runbook of ${scope.node.path} when an AZ is impaired`,
-    assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
-      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-    }),
-  });
-  const definition = stack.formatArn({
-    service: 'ssm',
-    resource: 'automation-definition',
-    resourceName: `${runbook.ref}:$DEFAULT`,
-  });
-  triggerRole.addToPrincipalPolicy(
-    new iam.PolicyStatement({ actions: ['ssm:StartAutomationExecution'], resources: [definition] }),
+  const trigger = newAutomationTrigger(
+    root,
+    'TriggerRole',
+    `Lets EventBridge start the zonal shift runbook of ${scope.node.path} when an AZ is impaired`,
+    runbook,
+    role,
   );
-  triggerRole.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions: ['iam:PassRole'],
-      resources: [role.roleArn],
-      conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
-    }),
-  );
-  acknowledgeFindings(triggerRole, {
-    id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-    reason:
-      'the inline policy belongs to this one role and only starts this runbook with its own role; it is deleted ' +
-      'with the role',
-  });
+  const triggerRole = trigger.role;
+  const definition = trigger.definitionArn;
 
   const rules: Record<string, events.CfnRule> = {};
   for (const [zone, alarm] of Object.entries(options.impairedAlarms)) {
