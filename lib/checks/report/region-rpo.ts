@@ -1,8 +1,8 @@
-import { DrStrategy } from '../../core';
 import { ResourceGraph } from '../graph/graph';
 import { planRules, scheduleIntervalHours } from '../graph/backup';
 import { GraphResource } from '../graph/model';
 import { uncopiedServingWrites } from '../graph/serving-writes';
+import { tierOfRecord } from '../graph/tier';
 import { isPrimaryStore, regionReplication } from '../graph/stores';
 import { ServiceStack } from '../services';
 import { addMax, figure, Figure, serviceAnchor } from './figure';
@@ -72,7 +72,7 @@ export function regionRpoFigure(graph: ResourceGraph, stacks: readonly ServiceSt
   }
   // Every region of an active/active service writes all the time: a write no copy carries is lost with its region.
   const keys = new Set(resources.map((r) => r.key));
-  const activeActive = stacks.some((s) => s.record.strategy === DrStrategy.ACTIVE_ACTIVE);
+  const activeActive = stacks.some((s) => tierOfRecord(s.record).allRegionsServe);
   for (const { role, region, store } of activeActive ? uncopiedServingWrites(graph, (r) => keys.has(r.key)) : []) {
     rpo.unbounded = true;
     rpo.steps.push({
