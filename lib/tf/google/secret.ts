@@ -34,7 +34,7 @@ export interface EncryptedSecretProps extends GoogleHaProps {
   readonly rotationDays?: number;
   /**
    * Id of the Pub/Sub topic Secret Manager publishes rotation events to; Secret Manager's service agent must be allowed to publish.
-   * @default - a new CMEK-encrypted topic whose messages stay in the secret's regions
+   * @default - a new topic in each of the secret's regions, under a key of that region, storing its messages there
    */
   readonly rotationTopicId?: string;
   /**
@@ -65,8 +65,15 @@ export interface EncryptedSecretProps extends GoogleHaProps {
  * Pub/Sub's service agents are created before they are granted the keys, by the stack's
  * `ProjectServices` (`projectServices`).
  *
+ * Rotation events go to a topic in each of the secret's regions, each under a key of its own region
+ * with its messages stored there: a region's loss (or its key's) leaves the other topics notified.
+ * Every topic gets every event: subscribe one rotator per region, and make it idempotent (a rotator
+ * that finds a version newer than the event's has nothing to do).
+ *
  * Construct ids (public API, stateful): `Resource`, `Key-<region>`, `Key-<region>Ring` (a
- * replica's key is identified by its region), `RotationTopic`, `RotationTopicKey`, `RotationTopicKeyRing`.
+ * replica's key is identified by its region); the first region's topic `RotationTopic`,
+ * `RotationTopicKey`, `RotationTopicKeyRing` (the ids of the one topic of earlier releases), each
+ * other region's `RotationTopic-<region>`, `RotationTopicKey-<region>`, `RotationTopicKey-<region>Ring`.
  */
 export class EncryptedSecret extends Construct {
   public readonly secret: SecretManagerSecret;
@@ -132,32 +139,38 @@ export class EncryptedSecret extends Construct {
       return { location: region, customerManagedEncryption: { kmsKeyName: key.id } };
     });
 
-    let topicId = props.rotationTopicId;
-    if (plan.rotatesHere && !topicId) {
-      const topicKey = newCryptoKey(this, 'RotationTopicKey', {
-        location: regions[0],
-        labels,
-        encrypters: { PubSub: this.services.serviceAgent(GOOGLE_SERVICE_AGENTS.PUBSUB) },
+    const topicIds: string[] = props.rotationTopicId ? [props.rotationTopicId] : [];
+    if (plan.rotatesHere && !props.rotationTopicId) {
+      const pubsubAgent = this.services.serviceAgent(GOOGLE_SERVICE_AGENTS.PUBSUB);
+      regions.forEach((region, i) => {
+        // The first region keeps the ids of the one topic this construct used to create (stateful ids).
+        const suffix = i === 0 ? '' : `-${region}`;
+        const topicKey = newCryptoKey(this, `RotationTopicKey${suffix}`, {
+          location: region,
+          labels,
+          encrypters: { PubSub: pubsubAgent },
+        });
+        const topic = new PubsubTopic(this, `RotationTopic${suffix}`, {
+          name: uniqueName(this, `RotationTopic${suffix}`, 255),
+          kmsKeyName: topicKey.key.id,
+          // Stored where its key is: a region's loss leaves the other regions' topics publishing.
+          messageStoragePolicy: { allowedPersistenceRegions: [region] },
+          messageRetentionDuration: `${plan.rotationTopicRetentionSeconds}s`,
+          labels,
+          dependsOn: topicKey.grants,
+          // Deleting the topic detaches the rotator's subscription and drops undelivered rotation events.
+          lifecycle,
+        });
+        dependsOn.push(
+          new PubsubTopicIamMember(this, `RotationTopicPublisher${suffix}`, {
+            topic: topic.id,
+            role: 'roles/pubsub.publisher',
+            member: secretAgent.member,
+            dependsOn: secretAgent.dependables.length > 0 ? secretAgent.dependables : undefined,
+          }),
+        );
+        topicIds.push(topic.id);
       });
-      const topic = new PubsubTopic(this, 'RotationTopic', {
-        name: uniqueName(this, 'RotationTopic', 255),
-        kmsKeyName: topicKey.key.id,
-        messageStoragePolicy: { allowedPersistenceRegions: regions },
-        messageRetentionDuration: `${plan.rotationTopicRetentionSeconds}s`,
-        labels,
-        dependsOn: topicKey.grants,
-        // Deleting the topic detaches the rotator's subscription and drops undelivered rotation events.
-        lifecycle,
-      });
-      dependsOn.push(
-        new PubsubTopicIamMember(this, 'RotationTopicPublisher', {
-          topic: topic.id,
-          role: 'roles/pubsub.publisher',
-          member: secretAgent.member,
-          dependsOn: secretAgent.dependables.length > 0 ? secretAgent.dependables : undefined,
-        }),
-      );
-      topicId = topic.id;
     }
     const period = `${plan.rotationIntervalSeconds}s`;
 
@@ -167,7 +180,7 @@ export class EncryptedSecret extends Construct {
       rotation: plan.rotatesHere
         ? { rotationPeriod: period, nextRotationTime: Fn.timeadd(Fn.plantimestamp(), period) }
         : undefined,
-      topics: topicId ? [{ name: topicId }] : undefined,
+      topics: topicIds.length > 0 ? topicIds.map((name) => ({ name })) : undefined,
       // Destroying a version only schedules it: a mistaken destroy can be undone within this period.
       versionDestroyTtl: `${plan.versionDestroyTtlSeconds}s`,
       deletionProtection: plan.deletionProtection,

@@ -1,12 +1,11 @@
 import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
-import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { ServiceTier } from '../../../lib/core';
 import { EncryptedSecret, EncryptedSecretProps } from '../../../lib/tf/google/secret';
-import { testStack } from './util';
+import { onlyResource, resourcesOf, terraformJson, testStack } from './util';
 
 Testing.setupJest();
 
@@ -50,24 +49,50 @@ describe('EncryptedSecret', () => {
     });
   });
 
-  test('THEN rotation is announced on a CMEK topic that Secret Manager may publish to', () => {
-    const synth = Testing.synthScope((scope) => {
-      secret(scope, { rotationDays: 30 });
+  test('THEN rotation is announced on a topic per region, each under a key of its region and stored there', () => {
+    const stack = testStack();
+    secret(stack, { rotationDays: 30 });
+    const json = terraformJson(stack);
+    const body = onlyResource(json, 'google_secret_manager_secret');
+    expect(body.rotation).toEqual({
+      rotation_period: `${30 * 86400}s`,
+      next_rotation_time: '${timeadd(plantimestamp(), "2592000s")}',
     });
-    expect(synth).toHaveResourceWithProperties(SecretManagerSecret, {
-      rotation: { rotation_period: `${30 * 86400}s`, next_rotation_time: '${timeadd(plantimestamp(), "2592000s")}' },
-      topics: [{ name: expect.stringContaining('google_pubsub_topic.Secret_RotationTopic') }],
-    });
-    expect(synth).toHaveResourceWithProperties(PubsubTopic, {
-      kms_key_name: expect.stringContaining('google_kms_crypto_key.Secret_RotationTopicKey'),
-      message_storage_policy: { allowed_persistence_regions: ['us-central1', 'us-east1'] },
-      lifecycle: { prevent_destroy: true },
-    });
-    expect(synth).toHaveResourceWithProperties(PubsubTopicIamMember, {
-      role: 'roles/pubsub.publisher',
-      member:
-        'serviceAccount:service-${data.google_project.HaConstructsProject.number}@gcp-sa-secretmanager.iam.gserviceaccount.com',
-    });
+    // The first region keeps the ids of the single topic of earlier releases (stateful ids never change).
+    const expected = [
+      { region: 'us-central1', topic: 'Secret_RotationTopic_', key: 'Secret_RotationTopicKey_' },
+      { region: 'us-east1', topic: 'Secret_RotationTopic-us-east1_', key: 'Secret_RotationTopicKey-us-east1_' },
+    ];
+    const topics = resourcesOf(json, 'google_pubsub_topic');
+    const keys = resourcesOf(json, 'google_kms_crypto_key');
+    const rings = resourcesOf(json, 'google_kms_key_ring');
+    expect(body.topics).toEqual(expected.map((e) => ({ name: expect.stringContaining(`.${e.topic}`) })));
+    for (const e of expected) {
+      const [, topic] = Object.entries(topics).find(([name]) => name.startsWith(e.topic))!;
+      expect(topic).toEqual(
+        expect.objectContaining({
+          kms_key_name: expect.stringContaining(`google_kms_crypto_key.${e.key}`),
+          message_storage_policy: { allowed_persistence_regions: [e.region] },
+          lifecycle: { prevent_destroy: true },
+        }),
+      );
+      const [, key] = Object.entries(keys).find(([name]) => name.startsWith(e.key))!;
+      const ring = Object.entries(rings).find(([name]) =>
+        String(key.key_ring).includes(`google_kms_key_ring.${name}.`),
+      );
+      expect(ring?.[1].location).toBe(e.region);
+    }
+    const publishers = Object.values(resourcesOf(json, 'google_pubsub_topic_iam_member'));
+    expect(publishers).toHaveLength(2);
+    for (const publisher of publishers) {
+      expect(publisher).toEqual(
+        expect.objectContaining({
+          role: 'roles/pubsub.publisher',
+          member:
+            'serviceAccount:service-${data.google_project.HaConstructsProject.number}@gcp-sa-secretmanager.iam.gserviceaccount.com',
+        }),
+      );
+    }
   });
 
   test('GIVEN no rotation period THEN notifications come every 30 days, as on AWS', () => {
