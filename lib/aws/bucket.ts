@@ -5,21 +5,15 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import {
-  FailureDomain,
-  HaRole,
-  S3_RTC_REPLICATION_SECONDS,
-  ServiceTier,
-  regionPlacementProblem,
-  replicationRpoProblem,
-} from '../core';
+import { FailureDomain, HaRole, regionPlacementProblem } from '../core';
+import { BucketIntent, BucketPlan, planBucket, S3_REPLICATION_METRIC_PERIOD_SECONDS } from '../core/plans/bucket';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { ReplicaKey } from './replica-key';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { newSecureBucket, newServerAccessLogsBucket } from './private/buckets';
-import { validationError } from './private/errors';
+import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
 import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 
@@ -95,8 +89,9 @@ export class ReplicaBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: ReplicaBucketProps) {
     super(scope, id);
-    requireBucketName('bucketName', props.bucketName, this);
-    requireDataSet(props.dataSet, this);
+    const plan = planBucket(props.tier, { ...commonIntent(props), names: { bucketName: known(props.bucketName) } });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'ReplicaBucket', plan.warnings);
     const region = Stack.of(this).region;
     const problem = Token.isUnresolved(region)
       ? undefined
@@ -113,7 +108,7 @@ export class ReplicaBucket extends Construct {
       description: `Encrypts the ${props.bucketName} replica bucket`,
     });
     this.encryptionKey = key.key;
-    this.bucket = newPairBucket(this, props, key.key, props.bucketName);
+    this.bucket = newPairBucket(this, props, plan, key.key, props.bucketName);
     acknowledgeFindings(this.bucket, {
       id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
       reason:
@@ -239,29 +234,23 @@ export class ReplicatedBucket extends Construct {
         throw validationError(problem, this);
       }
     }
-    requireBucketName('replicaBucketName', props.replicaBucketName, this);
-    requireDataSet(props.dataSet, this);
-    if (props.bucketName !== undefined) {
-      requireBucketName('bucketName', props.bucketName, this);
-    }
-    const latencySeconds = props.replicationLatencyThreshold?.toSeconds() ?? S3_RTC_REPLICATION_SECONDS;
-    const dataRpoSeconds = props.rpoObjective?.toSeconds({ integral: false });
-    const rpoProblem = replicationRpoProblem(
-      {
-        construct: 'ReplicatedBucket',
-        replication: 'S3 Replication Time Control',
-        boundSeconds: S3_RTC_REPLICATION_SECONDS,
+    const plan = planBucket(tier, {
+      ...commonIntent(props),
+      names: { bucketName: known(props.bucketName), replicaBucketName: known(props.replicaBucketName) },
+      replication: {
+        rpoObjectiveSeconds: props.rpoObjective?.toSeconds({ integral: false }),
+        latencyAlarmSeconds: props.replicationLatencyThreshold?.toSeconds({ integral: false }),
       },
-      tier,
-      dataRpoSeconds,
-    );
-    if (rpoProblem) {
-      throw validationError(rpoProblem, this);
-    }
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'ReplicatedBucket', plan.warnings);
+    const replication = plan.replication!;
+    const latencySeconds = replication.latencyAlarm.threshold;
+    const dataRpoSeconds = replication.dataRpoSeconds;
 
     this.encryptionKey =
       props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the replicated bucket ${this.node.path}`);
-    this.bucket = newPairBucket(this, props, this.encryptionKey, props.bucketName);
+    this.bucket = newPairBucket(this, props, plan, this.encryptionKey, props.bucketName);
     if (props.backupTag ?? true) {
       Tags.of(this.bucket).add(BACKUP_TAG_KEY, BACKUP_TAG_VALUE);
     }
@@ -305,6 +294,8 @@ export class ReplicatedBucket extends Construct {
     // The replica's name may hold a token (the account, for a globally unique name): rendered as cdk-nag names it.
     acknowledgeWildcard(policy, `${this.replicaBucketArn}/*`, replicationReason);
 
+    // Replication Time Control has one setting, its published bound.
+    const rtcMinutes = Duration.seconds(replication.boundSeconds!).toMinutes();
     const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
     cfnBucket.replicationConfiguration = {
       role: this.replicationRole.roleArn,
@@ -319,27 +310,34 @@ export class ReplicatedBucket extends Construct {
           destination: {
             bucket: this.replicaBucketArn,
             encryptionConfiguration: { replicaKmsKeyId: replicaKeyArn },
-            replicationTime: { status: 'Enabled', time: { minutes: S3_RTC_REPLICATION_SECONDS / 60 } },
-            metrics: { status: 'Enabled', eventThreshold: { minutes: S3_RTC_REPLICATION_SECONDS / 60 } },
+            replicationTime: { status: 'Enabled', time: { minutes: rtcMinutes } },
+            metrics: { status: 'Enabled', eventThreshold: { minutes: rtcMinutes } },
           },
         },
       ],
     };
 
     this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `Replication alarms of ${this.node.path}`);
-    this.replicationFailedAlarm = this.metricOperationsFailedReplication().createAlarm(this, 'ReplicationFailedAlarm', {
+    const failed = replication.failedAlarm;
+    this.replicationFailedAlarm = this.metricOperationsFailedReplication({
+      period: Duration.seconds(failed.periodSeconds),
+    }).createAlarm(this, 'ReplicationFailedAlarm', {
       alarmDescription: `Objects of ${this.node.path} failed to replicate to ${props.replicaBucketName} in ${props.replicaRegion}: the standby region is missing data`,
-      threshold: 0,
+      threshold: failed.threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
+      evaluationPeriods: failed.evaluationPeriods,
+      datapointsToAlarm: failed.datapointsToAlarm,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.replicationLatencyAlarm = this.metricReplicationLatency().createAlarm(this, 'ReplicationLatencyAlarm', {
+    const lag = replication.latencyAlarm;
+    this.replicationLatencyAlarm = this.metricReplicationLatency({
+      period: Duration.seconds(lag.periodSeconds),
+    }).createAlarm(this, 'ReplicationLatencyAlarm', {
       alarmDescription: `Replication of ${this.node.path} to ${props.replicaRegion} lags more than ${latencySeconds} s: objects written since then are not yet in the standby region, and a region loss now loses them`,
-      threshold: latencySeconds,
+      threshold: lag.threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 3,
+      evaluationPeriods: lag.evaluationPeriods,
+      datapointsToAlarm: lag.datapointsToAlarm,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     notifyOn(this.replicationFailedAlarm, this.alarmTopic);
@@ -383,7 +381,7 @@ export class ReplicatedBucket extends Construct {
         RuleId: REPLICATION_RULE_ID,
       },
       statistic,
-      period: Duration.minutes(5),
+      period: Duration.seconds(S3_REPLICATION_METRIC_PERIOD_SECONDS),
       ...props,
     });
   }
@@ -452,53 +450,37 @@ function aliasOf(keyArn: string): string | undefined {
   return match?.[1];
 }
 
-function requireBucketName(prop: string, name: string, scope: Construct): void {
-  if (!Token.isUnresolved(name) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) {
-    throw validationError(
-      `${prop} must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, got: ${name}`,
-      scope,
-    );
-  }
+/** The intent both halves of a pair share. */
+function commonIntent(props: BucketCommonProps): BucketIntent {
+  return {
+    store: 'S3',
+    dataSet: props.dataSet,
+    noncurrentVersionRetentionDays: props.noncurrentVersionRetention?.toDays({ integral: false }),
+    retentionDays: props.objectLockRetention?.toDays({ integral: false }),
+  };
 }
 
-/** A data set's name is a token of the HA record: lowercase words joined by hyphens, as a service's name. */
-function requireDataSet(dataSet: string | undefined, scope: Construct): void {
-  if (dataSet !== undefined && !/^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/.test(dataSet)) {
-    throw validationError(
-      `dataSet must be 1-64 lowercase letters, digits and hyphens, starting and ending with a letter or digit, got: ${JSON.stringify(dataSet)}`,
-      scope,
-    );
-  }
+/** A name the plan can check: undefined when it is a token (the account in a globally unique name). */
+function known(name: string | undefined): string | undefined {
+  return name === undefined || Token.isUnresolved(name) ? undefined : name;
 }
 
 /** The bucket both halves of a pair build: the library's secure bucket with access logs and the tier's retention. */
 function newPairBucket(
   scope: Construct,
   props: HaProps & BucketCommonProps,
+  plan: BucketPlan,
   key: kms.IKey,
   bucketName: string | undefined,
 ): s3.Bucket {
-  const tier: ServiceTier = props.tier;
-  const noncurrentDays = props.noncurrentVersionRetention?.toDays({ integral: false }) ?? tier.backupRetentionDays;
-  if (!Number.isInteger(noncurrentDays) || noncurrentDays < tier.backupRetentionDays) {
-    throw validationError(
-      `noncurrentVersionRetention must be whole days of at least ${tier.backupRetentionDays} (${tier.name}'s backup retention), got: ${noncurrentDays} days`,
-      scope,
-    );
-  }
-  const lockDays = props.objectLockRetention?.toDays({ integral: false });
-  if (lockDays !== undefined && (!Number.isInteger(lockDays) || lockDays < 1)) {
-    throw validationError(`objectLockRetention must be whole days of at least 1, got: ${lockDays} days`, scope);
-  }
   const accessLogs =
-    props.serverAccessLogsBucket ?? newServerAccessLogsBucket(scope, 'AccessLogs', tier.logRetentionDays);
-  const bucket = newSecureBucket(scope, 'Resource', {
+    props.serverAccessLogsBucket ?? newServerAccessLogsBucket(scope, 'AccessLogs', plan.accessLogRetentionDays);
+  return newSecureBucket(scope, 'Resource', {
     encryptionKey: key,
-    noncurrentVersionDays: noncurrentDays,
-    objectLockComplianceDays: lockDays,
+    noncurrentVersionDays: plan.noncurrentVersionDays,
+    objectLockComplianceDays: plan.retentionDays,
     serverAccessLogsBucket: accessLogs,
     serverAccessLogsPrefix: `${Stack.of(scope).stackName}/${scope.node.id}/`,
     bucketName,
   });
-  return bucket;
 }

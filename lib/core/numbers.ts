@@ -4,6 +4,9 @@ import { HaValidationError } from './errors';
  * message (`<name> must ..., got: <value>`), and rounding that strips floating-point noise.
  */
 
+/** Seconds in a day: the unit Terraform providers take for retention periods given in days. */
+export const SECONDS_PER_DAY = 86_400;
+
 /** Throws a RangeError unless `value` is a finite number. */
 export function requireFinite(name: string, value: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) {

@@ -3,47 +3,20 @@ import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import {
-  FailureDomain,
-  GCS_TURBO_REPLICATION_SECONDS,
-  HaMetadata,
-  HaRole,
-  ReplicatedStore,
-  regionPlacementProblem,
-  replicationRpoProblem,
-} from '../../core';
+import { FailureDomain, HaMetadata, HaRole, regionPlacementProblem } from '../../core';
+import { SECONDS_PER_DAY } from '../../core/numbers';
+import { planBucket } from '../../core/plans/bucket';
+import { emitWarnings, throwProblems } from '../diagnostics';
 import { GOOGLE_SERVICE_AGENTS } from './apis';
 import { GoogleHaProps } from './ha-props';
 import { ProjectServices } from './project-services';
 import { newCryptoKey } from './private/keys';
-import { statefulLifecycle, warn } from './private/lifecycle';
+import { statefulLifecycle } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord, markResources } from './private/metadata';
 import { invalidRegionNames } from './private/regions';
-import { requireInteger } from '../../core/numbers';
 
-/**
- * Limits of a bucket's soft-delete retention: 7 to 90 days.
- * @see https://cloud.google.com/storage/docs/soft-delete
- */
-export const GCS_SOFT_DELETE_MIN_DAYS = 7;
-export const GCS_SOFT_DELETE_MAX_DAYS = 90;
-
-/**
- * Multi-region that holds a configurable dual-region of two regions, by region prefix.
- * @see https://cloud.google.com/storage/docs/locations#configurable
- */
-const DUAL_REGION_CONTINENTS: readonly { readonly prefixes: readonly string[]; readonly location: string }[] = [
-  { prefixes: ['us-', 'northamerica-'], location: 'US' },
-  { prefixes: ['europe-'], location: 'EU' },
-  { prefixes: ['asia-'], location: 'ASIA' },
-];
-
-/** How a turbo-replicated dual-region bucket copies objects to its second region, for core's RPO check. */
-const TURBO_REPLICATION: ReplicatedStore = {
-  construct: 'ReplicatedBucket',
-  replication: 'Cloud Storage turbo replication',
-  boundSeconds: GCS_TURBO_REPLICATION_SECONDS,
-};
+/** Limits of a bucket's soft-delete retention, now in core's bucket planner (re-exported: public API). */
+export { GCS_SOFT_DELETE_MAX_DAYS, GCS_SOFT_DELETE_MIN_DAYS } from '../../core/plans/bucket';
 
 /** Props of {@link ReplicatedBucket}. */
 export interface ReplicatedBucketProps extends GoogleHaProps {
@@ -67,6 +40,12 @@ export interface ReplicatedBucketProps extends GoogleHaProps {
    * @default - the tier's region RPO
    */
   readonly rpoObjectiveSeconds?: number;
+  /**
+   * Days noncurrent (overwritten or deleted) object versions are kept: the window in which a bad
+   * write or delete can be undone. At least the tier's backup retention.
+   * @default - tier.backupRetentionDays
+   */
+  readonly noncurrentVersionRetentionDays?: number;
   /**
    * Days an object must be kept before it can be deleted or replaced (a retention policy).
    * @default - no retention policy
@@ -115,11 +94,6 @@ export class ReplicatedBucket extends Construct {
     super(scope, id);
     const { tier } = props;
     const regions = [...props.regions];
-    if (regions.length !== 2) {
-      throw new HaValidationError(
-        `regions must list exactly 2 regions for a dual-region bucket, got: ${regions.length} (${regions.join(', ') || 'none'})`,
-      );
-    }
     const concrete = regions.filter((r) => !Token.isUnresolved(r));
     const invalid = invalidRegionNames(concrete);
     if (invalid.length > 0) {
@@ -133,60 +107,22 @@ export class ReplicatedBucket extends Construct {
     if (problem) {
       throw new HaValidationError(problem);
     }
-    const continents = regions.map(
-      (r) => DUAL_REGION_CONTINENTS.find((c) => c.prefixes.some((p) => r.startsWith(p)))?.location,
-    );
-    if (concrete.length === 2 && (continents[0] === undefined || continents[0] !== continents[1])) {
-      throw new HaValidationError(
-        `regions must be two regions of one configurable dual-region continent (US, EU or ASIA), got: ${regions.join(', ')}`,
-      );
-    }
-    this.location = continents[0] ?? 'US';
-    if (!Token.isUnresolved(props.bucketName) && !/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/.test(props.bucketName)) {
-      throw new HaValidationError(
-        `bucketName must be 3 to 63 lowercase letters, digits, dots, hyphens or underscores, starting and ending with a letter or digit, got: ${props.bucketName}`,
-      );
-    }
-    if (props.retentionDays !== undefined) {
-      requireInteger('retentionDays', props.retentionDays, 1);
-    }
-    if (props.lockRetentionPolicy && props.retentionDays === undefined) {
-      throw new HaValidationError(
-        'lockRetentionPolicy needs retentionDays: there is no retention policy to lock, got: retentionDays undefined',
-      );
-    }
-
-    const dataRpoSeconds = props.rpoObjectiveSeconds;
-    if (dataRpoSeconds !== undefined && (!Number.isInteger(dataRpoSeconds) || dataRpoSeconds < tier.regionRpoSeconds)) {
-      throw new HaValidationError(
-        `rpoObjectiveSeconds must be whole seconds of at least ${tier.name}'s region RPO (${tier.regionRpoSeconds} s): it states a looser objective for this data set, got: ${dataRpoSeconds}`,
-      );
-    }
-    const objectiveSeconds = dataRpoSeconds ?? tier.regionRpoSeconds;
-    const objective = dataRpoSeconds === undefined ? `${tier.name}'s region RPO` : 'rpoObjectiveSeconds';
     const turbo = props.turboReplication ?? true;
-    this.rpoSeconds = turbo ? GCS_TURBO_REPLICATION_SECONDS : undefined;
-    // The objective is checked above (whole seconds, no tighter than the tier): what is left is the bound.
-    if (turbo && replicationRpoProblem(TURBO_REPLICATION, tier, dataRpoSeconds) !== undefined) {
-      const stated =
-        dataRpoSeconds === undefined ? `none, so ${objective} of ${objectiveSeconds} s applies` : `${dataRpoSeconds} s`;
-      throw new HaValidationError(
-        `rpoObjectiveSeconds must be at least ${GCS_TURBO_REPLICATION_SECONDS} s for a ReplicatedBucket: Cloud Storage turbo replication ` +
-          `bounds the second region's copy at ${GCS_TURBO_REPLICATION_SECONDS} s, so HA-DR3 cannot show less. Keep data that needs ${tier.name}'s region RPO ` +
-          "in a store whose writes commit in several regions, such as Spanner multi-region, and state this bucket's own rpoObjectiveSeconds " +
-          `if the service can rebuild its objects, got: ${stated}`,
-      );
-    }
-    if (!turbo) {
-      // Default replication is designed to copy 99.9% of new objects within an hour and the rest within
-      // 12 hours, with no guarantee: HA-DR3 finds no bound to hold against any RPO, even TIER_3's 24 h.
-      // https://cloud.google.com/storage/docs/availability-durability#cross-region-redundancy
-      warn(
-        this,
-        'ReplicatedBucket.turboReplication',
-        `turboReplication is false: default replication publishes no bound (some objects take up to 12 hours to reach the second region), so HA-DR3 cannot show ${objective} of ${objectiveSeconds} s and fails: enable turboReplication (RPO ${GCS_TURBO_REPLICATION_SECONDS} s)`,
-      );
-    }
+    const plan = planBucket(tier, {
+      store: 'CLOUD_STORAGE',
+      dualRegion: regions.map((r) => (Token.isUnresolved(r) ? undefined : r)),
+      names: { bucketName: Token.isUnresolved(props.bucketName) ? undefined : props.bucketName },
+      noncurrentVersionRetentionDays: props.noncurrentVersionRetentionDays,
+      retentionDays: props.retentionDays,
+      lockRetentionPolicy: props.lockRetentionPolicy,
+      replication: { rpoObjectiveSeconds: props.rpoObjectiveSeconds, turbo },
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'ReplicatedBucket', plan.warnings);
+    this.location = plan.location!;
+    const replication = plan.replication!;
+    const dataRpoSeconds = replication.dataRpoSeconds;
+    this.rpoSeconds = replication.boundSeconds;
 
     const record = haRecord(this, props, {
       component: 'ReplicatedBucket',
@@ -210,10 +146,6 @@ export class ReplicatedBucket extends Construct {
       kmsKeyId = key.id;
       dependsOn.push(...grants);
     }
-    const softDeleteDays = Math.min(
-      GCS_SOFT_DELETE_MAX_DAYS,
-      Math.max(GCS_SOFT_DELETE_MIN_DAYS, tier.backupRetentionDays),
-    );
 
     this.bucket = new StorageBucket(this, 'Resource', {
       name: props.bucketName,
@@ -225,16 +157,16 @@ export class ReplicatedBucket extends Construct {
       encryption: { defaultKmsKeyName: kmsKeyId },
       uniformBucketLevelAccess: true,
       publicAccessPrevention: 'enforced',
-      softDeletePolicy: { retentionDurationSeconds: softDeleteDays * 86400 },
+      softDeletePolicy: { retentionDurationSeconds: plan.softDeleteDays * SECONDS_PER_DAY },
       lifecycleRule: [
         {
           action: { type: 'Delete' },
-          condition: { daysSinceNoncurrentTime: tier.backupRetentionDays, withState: 'ARCHIVED' },
+          condition: { daysSinceNoncurrentTime: plan.noncurrentVersionDays, withState: 'ARCHIVED' },
         },
       ],
       retentionPolicy:
-        props.retentionDays !== undefined
-          ? { retentionPeriod: props.retentionDays * 86400, isLocked: props.lockRetentionPolicy ?? false }
+        plan.retentionDays !== undefined
+          ? { retentionPeriod: plan.retentionDays * SECONDS_PER_DAY, isLocked: props.lockRetentionPolicy ?? false }
           : undefined,
       forceDestroy: false,
       labels,
