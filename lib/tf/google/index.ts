@@ -10,7 +10,6 @@ export * from './metadata';
 export * from './network';
 export * from './project-services';
 export * from './regional-entry';
-export * from './runbooks';
 export * from './secret';
 export * from './slo';
 export * from './spanner';
