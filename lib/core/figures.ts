@@ -475,3 +475,24 @@ export const SECRET_MANAGER_ROTATION_MAX_SECONDS = 3_153_600_000;
  * @see https://docs.aws.amazon.com/resilience-hub/latest/APIReference/API_FailurePolicy.html
  */
 export const RESILIENCE_HUB_MIN_OBJECTIVE_SECONDS = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Google Cloud operations: audit logs
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A Cloud Logging bucket keeps its entries from 1 to 3650 days (`retention_days`); a locked
+ * bucket's retention can no longer change, and it can be deleted only once empty.
+ * @see https://cloud.google.com/logging/docs/buckets#custom-retention
+ * @see https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.locations.buckets
+ */
+export const CLOUD_LOGGING_RETENTION_MIN_DAYS = 1;
+export const CLOUD_LOGGING_RETENTION_MAX_DAYS = 3650;
+
+/**
+ * The `_Required` log bucket keeps Admin Activity, System Event and Access Transparency audit logs
+ * for 400 days, in every project, and cannot be changed or turned off: the record that exists even
+ * where nothing else routes audit logs. Data Access logs are not in it.
+ * @see https://cloud.google.com/logging/docs/routing/overview#required-bucket
+ */
+export const CLOUD_LOGGING_REQUIRED_BUCKET_RETENTION_DAYS = 400;

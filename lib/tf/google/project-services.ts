@@ -1,3 +1,4 @@
+import { DataGoogleLoggingProjectCmekSettings } from '@cdktf/provider-google/lib/data-google-logging-project-cmek-settings';
 import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/lib/data-google-storage-project-service-account';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
@@ -67,8 +68,9 @@ const DEFAULT_PROVIDER_VERSION = '6.50.0';
  * service agent depend on {@link serviceAgent}'s creation of it. An API is enabled with
  * `disable_on_destroy = false`: `terraform destroy` of this stack never switches off an API that
  * other stacks of the project use. The agents follow `GOOGLE_SERVICE_AGENTS`: created with
- * `google_project_service_identity` (Cloud SQL, Secret Manager, Pub/Sub), by reading
- * `google_storage_project_service_account` (Cloud Storage), or by enabling the API (Compute Engine).
+ * `google_project_service_identity` (Cloud SQL, Secret Manager, Pub/Sub, Cloud Monitoring's
+ * notifications), by reading `google_storage_project_service_account` (Cloud Storage) or
+ * `google_logging_project_cmek_settings` (Cloud Logging), or by enabling the API (Compute Engine).
  *
  * Terraform's own calls (Service Usage, Resource Manager) need those two APIs in the project that
  * its credentials' quota is counted in, before the first plan: that one step stays outside.
@@ -175,6 +177,13 @@ export class ProjectServices extends Construct {
       // Reading it creates the agent: read after the API is on, at apply on a fresh project.
       const data = new DataGoogleStorageProjectServiceAccount(this, `Agent-${name}`, { dependsOn: api });
       grantee = { member: data.member, dependables: [...api, data] };
+    } else if (agent.creation === ServiceAgentCreation.LOGGING_SETTINGS_DATA_SOURCE) {
+      // Reading the settings creates the agent: read after the API is on, at apply on a fresh project.
+      const data = new DataGoogleLoggingProjectCmekSettings(this, `Agent-${name}`, {
+        project: projectOf(this).projectId,
+        dependsOn: api,
+      });
+      grantee = { member: `serviceAccount:${data.serviceAccountId}`, dependables: [...api, data] };
     } else if (agent.creation === ServiceAgentCreation.SERVICE_IDENTITY && this.createServiceAgents) {
       const member = serviceAgentMember(this, agent.domain);
       const identity = new ProjectServiceIdentity(this, `Agent-${name}`, {
