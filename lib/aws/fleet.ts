@@ -3,7 +3,6 @@ import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -15,25 +14,14 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import {
-  FailureDomain,
-  FleetCapacity,
-  HaRole,
-  PREDICTIVE_SCALING_MAX_BUFFER_SECONDS,
-  zonePlacementProblem,
-} from '../core';
-import {
-  ALB_MIN_AZS,
-  fleetMinZones,
-  loadBalancerMinZones,
-  planFleet,
-  planQueueScaling,
-  QueueScalingPlan,
-} from '../core/plans/fleet';
+import { FailureDomain, FleetCapacity, HaRole, zonePlacementProblem } from '../core';
+import { ALB_MIN_AZS, fleetMinZones, loadBalancerMinZones, planFleet } from '../core/plans/fleet';
+import { planScaling } from '../core/plans/scaling';
 import { planZonalOutlier } from '../core/plans/zonal-outlier';
 import { planZonalShift } from '../core/plans/zonal-shift';
 import { DeploymentFreeze, newFleetDeployment } from './fleet-deployment';
 import { newFleetWebAcl } from './fleet-protection';
+import { addFleetScaling, FleetPrewarm } from './fleet-scaling';
 import { newHaLoadBalancer } from './private/load-balancer';
 import { HaProps } from './ha-props';
 import { IIncidentResponse } from './incident-response';
@@ -44,6 +32,8 @@ import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
 import { acknowledgeFindings } from './private/nag';
 import { newZonalDetection } from './zonal-detection';
 import { newZonalShift } from './zonal-shift';
+
+export { FleetPrewarm } from './fleet-scaling';
 
 /**
  * How a fleet keeps its instances off shared hardware.
@@ -64,24 +54,6 @@ export enum FleetPlacementStrategy {
    * however many instances the AZ runs.
    */
   PARTITION = 'PARTITION',
-}
-
-/** A scheduled pre-warming of the fleet ahead of a known high-traffic event. */
-export interface FleetPrewarm {
-  /** When to raise the minimum (e.g. `autoscaling.Schedule.cron({ hour: '7', minute: '30' })`). */
-  readonly schedule: autoscaling.Schedule;
-  /** The minimum (and so desired) capacity from then on: at least the fleet's capacity, at most `maxCapacity`. */
-  readonly minCapacity: number;
-  /**
-   * When to return the minimum to the fleet's normal capacity.
-   * @default - the minimum stays raised until another action or deployment changes it
-   */
-  readonly endSchedule?: autoscaling.Schedule;
-  /**
-   * Time zone of both schedules (IANA name).
-   * @default - UTC
-   */
-  readonly timeZone?: string;
 }
 
 /** Props of {@link ResilientFleet}. */
@@ -494,52 +466,28 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     const targetCpuPercent = plan.targetCpuPercent;
     const rootVolumeSizeGiB = plan.rootVolumeSizeGiB;
     const gracePeriod = Duration.seconds(plan.gracePeriodSeconds);
-    const predictiveBuffer = props.predictiveSchedulingBuffer ?? gracePeriod;
-    if (predictiveBuffer.toSeconds() > PREDICTIVE_SCALING_MAX_BUFFER_SECONDS) {
-      throw validationError(
-        `predictiveSchedulingBuffer must be at most 1 hour (the longest buffer predictive scaling accepts), got: ${predictiveBuffer.toHumanString()}`,
-        this,
-      );
-    }
-    if (props.targetRequestsPerMinute !== undefined && !(props.targetRequestsPerMinute > 0)) {
-      throw validationError(
-        `targetRequestsPerMinute must be greater than 0, got: ${props.targetRequestsPerMinute}`,
-        this,
-      );
-    }
+    const scaling = planScaling({
+      zoneCount: azCount,
+      floorCapacity: this.primaryCapacity.min,
+      maxCapacity: props.maxCapacity,
+      serving: !isStandby,
+      targetRequestsPerMinute: props.targetRequestsPerMinute,
+      queue: props.queue !== undefined,
+      backlogPerInstance: props.backlogPerInstance,
+      warmupSeconds: plan.gracePeriodSeconds,
+      predictiveBufferSeconds: props.predictiveSchedulingBuffer?.toSeconds(),
+      prewarm: (props.prewarm ?? []).map((p) => ({
+        schedule: p.schedule.expressionString,
+        minCapacity: p.minCapacity,
+        hasEnd: p.endSchedule !== undefined,
+      })),
+    });
+    throwProblems(scaling.problems, this);
     if (props.trustStore && !props.certificate) {
       throw validationError(
         'trustStore needs certificate: mutual TLS runs on the HTTPS listener, got: no certificate',
         this,
       );
-    }
-    if ((props.queue === undefined) !== (props.backlogPerInstance === undefined)) {
-      throw validationError(
-        `queue and backlogPerInstance must be given together, got: ${props.queue ? 'queue' : 'backlogPerInstance'} alone`,
-        this,
-      );
-    }
-    if (props.backlogPerInstance !== undefined && !(props.backlogPerInstance > 0)) {
-      throw validationError(`backlogPerInstance must be greater than 0, got: ${props.backlogPerInstance}`, this);
-    }
-    for (const prewarm of props.prewarm ?? []) {
-      // Pre-warming only ever raises the floor: a lower minimum would undo static stability.
-      const floor = this.primaryCapacity.min;
-      if (
-        !Number.isInteger(prewarm.minCapacity) ||
-        prewarm.minCapacity < floor ||
-        prewarm.minCapacity > props.maxCapacity
-      ) {
-        throw validationError(
-          `prewarm minCapacity must be an integer from the fleet's capacity (${floor}) to maxCapacity (${props.maxCapacity}), got: ${prewarm.minCapacity} for ${prewarm.schedule.expressionString}`,
-          this,
-        );
-      }
-    }
-    const prewarmExpressions = (props.prewarm ?? []).map((p) => p.schedule.expressionString);
-    const repeatedPrewarm = prewarmExpressions.filter((e, i) => prewarmExpressions.indexOf(e) !== i);
-    if (repeatedPrewarm.length > 0) {
-      throw validationError(`prewarm must not repeat a schedule, got: ${repeatedPrewarm[0]} more than once`, this);
     }
     const freezes = props.deploymentFreezes ?? [];
     for (const freeze of freezes) {
@@ -806,68 +754,13 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     }
 
     // ---- Scaling ----------------------------------------------------------------------------
-    asg.scaleOnCpuUtilization('CpuTracking', { targetUtilizationPercent: targetCpuPercent });
-    if (props.targetRequestsPerMinute !== undefined) {
-      asg.scaleOnRequestCount('RequestTracking', { targetRequestsPerMinute: props.targetRequestsPerMinute });
-    }
-    if (plan.predictiveScaling) {
-      new autoscaling.CfnScalingPolicy(this, 'PredictiveScaling', {
-        autoScalingGroupName: asg.autoScalingGroupName,
-        policyType: 'PredictiveScaling',
-        predictiveScalingConfiguration: {
-          mode: 'ForecastAndScale',
-          schedulingBufferTime: predictiveBuffer.toSeconds(),
-          maxCapacityBreachBehavior: 'HonorMaxCapacity',
-          metricSpecifications: [
-            {
-              targetValue: targetCpuPercent,
-              predefinedMetricPairSpecification: { predefinedMetricType: 'ASGCPUUtilization' },
-            },
-          ],
-        },
-      });
-    }
-    if (props.queue && props.backlogPerInstance !== undefined) {
-      scaleOnQueueBacklog(
-        asg,
-        new cloudwatch.MathExpression({
-          expression: 'IF(instances > 0, visible / instances, visible)',
-          usingMetrics: {
-            visible: props.queue.metricApproximateNumberOfMessagesVisible({
-              period: Duration.minutes(1),
-              statistic: cloudwatch.Stats.MAXIMUM,
-            }),
-            instances: new cloudwatch.Metric({
-              namespace: 'AWS/AutoScaling',
-              metricName: 'GroupInServiceInstances',
-              dimensionsMap: { AutoScalingGroupName: asg.autoScalingGroupName },
-              period: Duration.minutes(1),
-              statistic: cloudwatch.Stats.AVERAGE,
-            }),
-          },
-          period: Duration.minutes(1),
-          label: 'Queue backlog per in-service instance',
-        }),
-        planQueueScaling(props.backlogPerInstance, azCount),
-      );
-    }
-    if (!isStandby) {
-      for (const prewarm of props.prewarm ?? []) {
-        const name = prewarm.schedule.expressionString.replace(/\//g, '|');
-        asg.scaleOnSchedule(`Prewarm ${name}`, {
-          schedule: prewarm.schedule,
-          minCapacity: prewarm.minCapacity,
-          timeZone: prewarm.timeZone,
-        });
-        if (prewarm.endSchedule) {
-          asg.scaleOnSchedule(`PrewarmEnd ${name}`, {
-            schedule: prewarm.endSchedule,
-            minCapacity: this.capacity.min,
-            timeZone: prewarm.timeZone,
-          });
-        }
-      }
-    }
+    addFleetScaling(this, asg, {
+      plan: scaling,
+      targetCpuPercent,
+      predictiveScaling: plan.predictiveScaling,
+      queue: props.queue,
+      prewarm: isStandby ? [] : (props.prewarm ?? []),
+    });
 
     // ---- Protection and deployment ----------------------------------------------------------
     this.webAcl = newFleetWebAcl(this, {
@@ -1034,47 +927,6 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     );
     return key;
   }
-}
-
-/**
- * Step scaling on the backlog per in-service instance: out by one instance per AZ (the group stays
- * balanced) at `target`, by two per AZ at twice it; in by one below half of it.
- *
- * These are the policies and alarms `asg.scaleOnMetric` writes, under the same construct ids, built
- * from their current APIs: its StepScalingPolicy hands every action the deprecated
- * `StepScalingActionProps#cooldown` (undefined, yet jsii warns on the key at each synthesis).
- */
-function scaleOnQueueBacklog(
-  asg: autoscaling.AutoScalingGroup,
-  backlog: cloudwatch.IMetric,
-  steps: QueueScalingPlan,
-): void {
-  const scope = new Construct(asg, 'QueueBacklogScaling');
-  const step = (id: 'Lower' | 'Upper', threshold: number, adjustments: autoscaling.AdjustmentTier[]) => {
-    const action = new autoscaling.StepScalingAction(scope, `${id}Policy`, {
-      autoScalingGroup: asg,
-      adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-    });
-    // Bounds are relative to the alarm threshold.
-    adjustments.forEach((adjustment) => action.addAdjustment(adjustment));
-    const alarm = new cloudwatch.Alarm(scope, `${id}Alarm`, {
-      metric: backlog,
-      alarmDescription: `${id} threshold scaling alarm`,
-      comparisonOperator:
-        id === 'Lower'
-          ? cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD
-          : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      threshold,
-    });
-    alarm.addAlarmAction(new cloudwatchActions.AutoScalingAction(action));
-  };
-  step('Lower', steps.lowerThreshold, [{ adjustment: steps.lowerAdjustment, upperBound: 0 }]);
-  step(
-    'Upper',
-    steps.upperThreshold,
-    steps.upperAdjustments.map((a) => ({ ...a })),
-  );
 }
 
 /**

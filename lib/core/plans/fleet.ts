@@ -142,20 +142,6 @@ export interface UnhealthyHostsAlarmPlan {
   readonly evaluationPeriods: number;
 }
 
-/** Step scaling on a queue's backlog per instance: thresholds and the capacity each step adds or removes. */
-export interface QueueScalingPlan {
-  /** Scale in by one below this backlog per instance (half the target). */
-  readonly lowerThreshold: number;
-  readonly lowerAdjustment: number;
-  /** Scale out by one instance per AZ from the target, by two per AZ from twice it. */
-  readonly upperThreshold: number;
-  readonly upperAdjustments: readonly {
-    readonly adjustment: number;
-    readonly lowerBound: number;
-    readonly upperBound?: number;
-  }[];
-}
-
 /**
  * How long a target group waits for a deregistering target's in-flight requests: 0–3600 s.
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay
@@ -397,23 +383,5 @@ export function planFleet(tier: ServiceTier, intent: FleetIntent): FleetPlan {
     predictiveScaling: intent.predictiveScaling ?? (tier.staticallyStable && serving),
     problems,
     warnings,
-  };
-}
-
-/**
- * Step scaling on a queue's backlog per in-service instance: out by one instance per AZ (the group
- * stays balanced) at `backlogPerInstance`, by two per AZ at twice it; in by one below half of it.
- * Example: target 100 over 3 AZs → in by 1 below 50; out by 3 from 100, by 6 from 200.
- */
-export function planQueueScaling(backlogPerInstance: number, zoneCount: number): QueueScalingPlan {
-  return {
-    lowerThreshold: backlogPerInstance / 2,
-    lowerAdjustment: -1,
-    upperThreshold: backlogPerInstance,
-    // Bounds are relative to the upper threshold.
-    upperAdjustments: [
-      { adjustment: zoneCount, lowerBound: 0, upperBound: backlogPerInstance },
-      { adjustment: 2 * zoneCount, lowerBound: backlogPerInstance },
-    ],
   };
 }
