@@ -49,7 +49,8 @@ export interface DrillMeasurementTarget {
   readonly resourceTypes: readonly string[];
 }
 
-const RUNBOOKS = ['AWS::SSM::Document', 'aws_ssm_document'];
+// A Google runbook is a Cloud Workflows workflow.
+const RUNBOOKS = ['AWS::SSM::Document', 'aws_ssm_document', 'google_workflows_workflow'];
 const AURORA_CLUSTERS = ['AWS::RDS::DBCluster', 'aws_rds_cluster'];
 
 /**
@@ -71,6 +72,11 @@ export const DRILL_MEASUREMENT_TARGETS: Readonly<Record<DrillStep, DrillMeasurem
       'AWS::AutoScaling::AutoScalingGroup',
       'aws_autoscaling_group',
       'google_compute_region_instance_group_manager',
+      // An ECS service's task count; a function Lambda scales on demand.
+      'AWS::ECS::Service',
+      'aws_ecs_service',
+      'AWS::Lambda::Function',
+      'aws_lambda_function',
       ...RUNBOOKS,
     ],
   },

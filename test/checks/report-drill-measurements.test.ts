@@ -62,7 +62,8 @@ describe('TIER_1 warm standby example with drill measurements', () => {
   test('GIVEN no measurement THEN the region RTO is unproven: the scale-up unknown, the decision only stated', () => {
     const report = tier1(() => undefined);
     expect(report.status.regionRto).toBe('unproven');
-    expect(report.lowerBounds.regionRto).toBe(396);
+    // detection 36 s + decision 300 s + promotion 60 s + the standby's deep check passing again (30 s) and the TTL (60 s).
+    expect(report.lowerBounds.regionRto).toBe(486);
     expect(scaleUpStep(report)).toMatchObject({
       value: undefined,
       basis: expect.stringContaining('measure it with a region evacuation drill'),
@@ -103,7 +104,7 @@ describe('TIER_1 warm standby example with drill measurements', () => {
     expect(sumStep(report)).toMatchObject({
       value: 756,
       basis:
-        'detection 36 s + max(TTL 60 s, decision 300 s + max(promotion 60 s, scale-up 420 s)): ' +
+        'detection 36 s + max(TTL 60 s, decision 300 s + max(promotion 60 s + standby rejoins 90 s, scale-up 420 s)): ' +
         'proven by drill measurements until 2026-06-02',
     });
     expect(report.findings.filter((f) => f.rule === 'HA-DRL2')).toEqual([]);

@@ -1,5 +1,6 @@
 import { composeParallel, composeSerial, DrStrategy, PUBLISHED_SLAS, PublishedSla } from '../../core';
 import { ResourceGraph } from '../graph/graph';
+import { isServingFunction } from '../graph/functions';
 import { GraphResource } from '../graph/model';
 import {
   isAurora,
@@ -37,6 +38,10 @@ function componentOf(graph: ResourceGraph, r: GraphResource): Component | undefi
     case 'AWS::ECS::Service':
     case 'aws_ecs_service':
       return c((fleetZones(graph, r)?.length ?? 0) >= 2 ? 'EC2_MULTI_AZ' : 'EC2_SINGLE_INSTANCE');
+    case 'AWS::Lambda::Function':
+    case 'aws_lambda_function':
+      // A custom resource's handler serves no request.
+      return isServingFunction(graph, r) ? c('LAMBDA') : undefined;
     case 'google_compute_region_instance_group_manager':
     case 'google_container_cluster':
       return c(

@@ -1,6 +1,7 @@
 import { DrStrategy, PITR_RPO_SECONDS, ROUTE53_ALIAS_ELB_TTL_SECONDS, targetFailoverSeconds } from '../../core';
 import { googleHealthCheckSeconds } from '../dns';
 import { ResourceGraph } from '../graph/graph';
+import { functionZones, inVpc, isServingFunction } from '../graph/functions';
 import { GraphResource } from '../graph/model';
 import { isDataStore, zoneFailover } from '../graph/stores';
 import { targetHealthSettings } from '../graph/target-health';
@@ -79,6 +80,8 @@ export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
           figures: ['GCE_HEALTH_CHECK_DEFAULTS'],
         });
       }
+    } else if (isServingFunction(graph, r)) {
+      addMax(f, functionZoneStep(graph, r));
     } else if (fleetZones(graph, r)?.length === 1) {
       addMax(f, {
         quantity: 'azRto',
@@ -201,6 +204,37 @@ function addGrayFailures(graph: ResourceGraph, stacks: readonly ServiceStack[], 
     f.value = Math.max(f.value ?? 0, known);
     f.unproven = true;
   }
+}
+
+/**
+ * A Lambda function through the loss of one AZ. Lambda runs a function in several AZs of its region,
+ * and a VPC function in the AZs of its subnets: with two or more, invocations go on in the others,
+ * which its regional SLA covers, and no failover of the function's own is waited for. A VPC function
+ * with subnets in one AZ is lost with it until its subnets change.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/security-resilience.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
+ */
+function functionZoneStep(graph: ResourceGraph, fn: GraphResource): DerivationStep {
+  const zones = functionZones(graph, fn);
+  const at = { quantity: 'azRto' as const, stack: fn.stack, resource: fn.address, figures: [] };
+  if (inVpc(fn) && (zones === undefined || zones.length < 2)) {
+    return {
+      ...at,
+      basis:
+        zones === undefined
+          ? "VPC function whose subnets' AZs the templates do not show: Lambda runs it only there, so whether an AZ's " +
+            'loss leaves it any is not known'
+          : `VPC function with subnets in ${zones[0]} only: Lambda runs it only there, so it is lost with that AZ ` +
+            'until subnets in other AZs are added',
+    };
+  }
+  return {
+    ...at,
+    value: 0,
+    basis:
+      `regional service: Lambda runs the function in several AZs${zones ? ` (those of its subnets: ${zones.length})` : ''} ` +
+      'and invokes it in the others when one fails, under its regional SLA; no zonal failover of its own',
+  };
 }
 
 /**

@@ -2,13 +2,16 @@ import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, DrillStep, DrStrategy } from '.
 import { cloudSqlDrReplica } from '../graph/cloud-sql';
 import { GOOGLE_INSTANCE_GROUP_TYPES } from '../graph/google-backends';
 import { ResourceGraph } from '../graph/graph';
+import { isServingFunction } from '../graph/functions';
 import { GraphResource } from '../graph/model';
 import { isAurora, regionReplication } from '../graph/stores';
 import { num } from '../graph/values';
 import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
 import { DrillRecords, FoundMeasurement, measurementOf } from './drill-measurements';
-import { fleetMinimum, GOOGLE_AUTOSCALER_TYPES, googleScaleUpBasis, isScalingFleet } from './google-fleets';
+import { googleScaleUpBasis } from './google-fleets';
+import { onDemandScaleUpSteps } from './function-scale-up';
+import { ecsCompute, fleetKind, fleetMinimum, isScalingFleet } from './scaling-fleets';
 import { REGION_DRILL, serviceAnchor } from './figure';
 
 /**
@@ -35,6 +38,11 @@ export function failoverPath(
   stated: boolean;
   /** A standby fleet starts from no instance: its region's health checks fail until it serves. */
   fromZero: boolean;
+  /**
+   * A store of the standby region becomes the writer: until then its deep health check fails (it
+   * must while its database is not the writer: core's READINESS_PATH), like a fleet from zero.
+   */
+  promotesWriter: boolean;
 } {
   const anchor = serviceAnchor(stacks);
   const promotion: DerivationStep[] = [];
@@ -81,12 +89,38 @@ export function failoverPath(
         figures: [],
       }),
     );
-  const scaleUp = strategy === DrStrategy.ACTIVE_ACTIVE ? [] : scaleUpSteps(stacks, strategy);
+  const scaleUp = strategy === DrStrategy.ACTIVE_ACTIVE ? [] : scaleUpSteps(graph, stacks, strategy);
+  // Lambda scales a standby function on demand: no runbook starts it, a drill times it.
+  const onDemand =
+    strategy === DrStrategy.ACTIVE_ACTIVE
+      ? []
+      : onDemandScaleUpSteps(graph, stacks).map(({ step, holders }) => measured(drills, 'scale-up', holders, step));
   const fromZero =
-    strategy !== DrStrategy.ACTIVE_ACTIVE && fleetsOfRole(stacks, 'standby').some((r) => (fleetMinimum(r) ?? 0) === 0);
+    strategy !== DrStrategy.ACTIVE_ACTIVE &&
+    fleetsOfRole(stacks, 'standby').some((r) => (fleetMinimum(graph, r) ?? 0) === 0);
+  const promotesWriter = promotion.length > 0;
   if (promotion.length === 0 && scaleUp.length === 0) {
+    if (leaderMoves.length === 0 && onDemand.length === 0) {
+      return { steps: [], promotion, scaleUp, unstarted: false, stated: false, fromZero, promotesWriter };
+    }
     if (leaderMoves.length === 0) {
-      return { steps: [], promotion, scaleUp, unstarted: false, stated: false, fromZero };
+      const unattended: DerivationStep = {
+        quantity: 'regionRto',
+        ...anchor,
+        value: 0,
+        basis: 'no one decides: Lambda scales the standby functions on demand as requests arrive',
+        figures: [],
+      };
+      return {
+        steps: [unattended, ...onDemand],
+        promotion,
+        scaleUp: onDemand,
+        decision: unattended,
+        unstarted: false,
+        stated: false,
+        fromZero,
+        promotesWriter,
+      };
     }
     const automatic: DerivationStep = {
       quantity: 'regionRto',
@@ -104,6 +138,7 @@ export function failoverPath(
       unstarted: false,
       stated: false,
       fromZero,
+      promotesWriter,
     };
   }
   const runbooks = stacks.flatMap((s) => s.resources).filter((r) => r.failoverStep !== undefined);
@@ -177,14 +212,15 @@ export function failoverPath(
     const groups = fleet ? graph.referencedBy(fleet, ...GOOGLE_INSTANCE_GROUP_TYPES) : [];
     return fleet ? measured(drills, 'scale-up', [fleet, ...groups, ...scalers], step) : step;
   });
-  steps.push(...promotionPath, ...leaderMoves, ...scaleUpPath);
+  steps.push(...promotionPath, ...leaderMoves, ...scaleUpPath, ...onDemand);
   return {
     steps,
     promotion: [...promotionPath, ...leaderMoves],
-    scaleUp: scaleUpPath,
+    scaleUp: [...scaleUpPath, ...onDemand],
     decision,
     unstarted,
     fromZero,
+    promotesWriter,
     stated: people.length > 0 && decisionMeasured?.counts !== true,
   };
 }
@@ -329,31 +365,64 @@ function headlessSecondaries(graph: ResourceGraph, stacks: readonly ServiceStack
   );
 }
 
-/** Time for a standby region's fleets (Auto Scaling groups, Google autoscalers) to reach the primary's capacity. */
-function scaleUpSteps(stacks: readonly ServiceStack[], strategy: DrStrategy): DerivationStep[] {
-  const fleets = (role: string) => fleetsOfRole(stacks, role);
-  const primaryMin = Math.max(0, ...fleets('primary').map((r) => fleetMinimum(r) ?? 0));
-  const standby = fleets('standby');
+/**
+ * Time for a standby region's fleets (Auto Scaling groups, ECS services, Google autoscalers) to
+ * reach the capacity of the primary fleets of the same kind. No provider publishes a launch time
+ * and standby capacity is not reserved: each step is unknown until a drill measures it.
+ */
+function scaleUpSteps(graph: ResourceGraph, stacks: readonly ServiceStack[], strategy: DrStrategy): DerivationStep[] {
+  const primaries = fleetsOfRole(stacks, 'primary');
+  const standby = fleetsOfRole(stacks, 'standby');
   if (standby.length === 0) {
-    return [
-      {
-        quantity: 'regionRto',
-        stack: stacks[0].stack,
-        resource: `service:${stacks[0].service}`,
-        basis: `${strategy}: no standby fleet in the analysed templates, so the time to serve from the standby region is not known`,
-        figures: [],
-      },
-    ];
+    // A service whose standby is functions only scales on demand (onDemandScaleUpSteps).
+    const standbyFunctions = stacks
+      .flatMap((s) => s.resources)
+      .some((r) => r.ha?.role === 'standby' && isServingFunction(graph, r));
+    return standbyFunctions && primaries.length === 0
+      ? []
+      : [
+          {
+            quantity: 'regionRto',
+            stack: stacks[0].stack,
+            resource: `service:${stacks[0].service}`,
+            basis: `${strategy}: no standby fleet in the analysed templates, so the time to serve from the standby region is not known`,
+            figures: [],
+          },
+        ];
   }
   return standby.flatMap((fleet) => {
     const p = fleet.properties;
-    const min = fleetMinimum(fleet) ?? 0;
+    const kind = fleetKind(fleet);
+    const sameKind = primaries.filter((r) => fleetKind(r) === kind);
+    const primaryMin = Math.max(
+      0,
+      ...(sameKind.length > 0 ? sameKind : primaries).map((r) => fleetMinimum(graph, r) ?? 0),
+    );
+    const min = fleetMinimum(graph, fleet) ?? 0;
     if (min >= primaryMin) {
       return [];
     }
-    if (GOOGLE_AUTOSCALER_TYPES.includes(fleet.type)) {
-      const basis = googleScaleUpBasis(fleet, min, primaryMin);
-      return [{ quantity: 'regionRto' as const, stack: fleet.stack, resource: fleet.address, basis, figures: [] }];
+    const at = { quantity: 'regionRto' as const, stack: fleet.stack, resource: fleet.address, figures: [] };
+    if (kind === 'google') {
+      return [{ ...at, basis: googleScaleUpBasis(fleet, min, primaryMin) }];
+    }
+    if (kind === 'tasks') {
+      const compute = ecsCompute(fleet);
+      const launch =
+        compute === 'Fargate'
+          ? 'Fargate publishes no task launch time and does not reserve capacity for a standby'
+          : `${compute === 'EC2' ? 'its EC2 capacity provider' : "the cluster's default capacity provider"} must ` +
+            'first have instances with room (EC2 publishes no launch time, and standby capacity is not reserved)';
+      const grace = num(p.HealthCheckGracePeriodSeconds ?? p.health_check_grace_period_seconds);
+      return [
+        {
+          ...at,
+          basis:
+            `ECS service scales from ${min} to ${primaryMin} tasks: ${launch}; each new task pulls its image, starts ` +
+            `and must pass the target group's health check before it serves` +
+            (grace === undefined ? '' : ` (health-check grace period ${grace} s)`),
+        },
+      ];
     }
     const warmup =
       num(p.DefaultInstanceWarmup ?? p.default_instance_warmup) ??
@@ -361,14 +430,11 @@ function scaleUpSteps(stacks: readonly ServiceStack[], strategy: DrStrategy): De
     // EC2 publishes no launch time, and capacity in the standby region is not reserved: only a drill bounds the scale-up.
     return [
       {
-        quantity: 'regionRto' as const,
-        stack: fleet.stack,
-        resource: fleet.address,
+        ...at,
         value: undefined,
         basis:
           `scales from ${min} to ${primaryMin}: launch time is not published and capacity is not reserved ` +
           `(warm-up alone ${warmup === undefined ? 'undeclared' : `${warmup} s`})`,
-        figures: [],
       },
     ];
   });

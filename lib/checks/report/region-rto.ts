@@ -3,15 +3,17 @@ import { dnsRecords, googleHealthCheckSeconds, healthCheckSettings } from '../dn
 import { backendRegions } from '../graph/google-backends';
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
+import { isServingFunction, provisionedConcurrency } from '../graph/functions';
 import { isPrimaryStore } from '../graph/stores';
 import { tierOfRecord } from '../graph/tier';
-import { block, num, str } from '../graph/values';
+import { num, str } from '../graph/values';
 import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
 import { DrillRecords, measurementOf } from './drill-measurements';
 import { backendRejoinSeconds, singleRegionBackendsReason } from './google-fleets';
 import { failoverPath } from './failover-path';
 import { figure, Figure, REGION_DRILL, regionsOf, serviceAnchor } from './figure';
+import { fleetMaximum, fleetMinimum, isScalingFleet } from './scaling-fleets';
 
 /**
  * The region RTO of a service across its stacks: detection (a DNS health check, or a global load
@@ -67,35 +69,46 @@ export function regionRtoFigure(
   // Active/active: the regions left take the failed one's share, on the fleets they run.
   // The regions that serve are the primary fleets' (a witness region holding only a key serves nothing).
   const fleetRegions = new Set(
-    resources.filter((r) => r.ha?.role === 'primary' && SCALING_TYPES.includes(r.type)).map((r) => r.region),
+    resources
+      .filter((r) => r.ha?.role === 'primary' && (isScalingFleet(r) || isServingFunction(graph, r)))
+      .map((r) => r.region),
   );
   const servingRegionCount = fleetRegions.size > 1 && !fleetRegions.has(undefined) ? fleetRegions.size : regions.length;
-  const absorb = tier.strategy === DrStrategy.ACTIVE_ACTIVE ? absorbSteps(resources, servingRegionCount) : [];
+  const absorb = tier.strategy === DrStrategy.ACTIVE_ACTIVE ? absorbSteps(graph, resources, servingRegionCount) : [];
   rto.steps.push(...absorb);
   const path = failoverPath(graph, stacks, stores, tier.strategy, drills);
   rto.steps.push(...path.steps);
   const known = (steps: readonly DerivationStep[]) => steps.reduce((sum, step) => sum + (step.value ?? 0), 0);
-  // A standby that starts with no instance fails its own health check until it serves: while both
-  // regions are unhealthy Route 53 answers with the primary, so clients move only once the standby's
-  // check has passed `threshold` times, and then drop the answer they cached (TTL).
-  const rejoin = path.fromZero && dns.standbyRecovery !== undefined ? dns.standbyRecovery + dns.ttl : 0;
+  // A standby that starts with no instance fails its own health check until it serves, and so does
+  // one whose database is not yet the writer (the deep check must: core's READINESS_PATH). While
+  // both regions are unhealthy Route 53 answers with the primary, so clients move only once the
+  // standby's check has passed `threshold` times, and then drop the answer they cached (TTL).
+  const unhealthyUntilServing = path.fromZero || path.promotesWriter;
+  const rejoin = unhealthyUntilServing && dns.standbyRecovery !== undefined ? dns.standbyRecovery + dns.ttl : 0;
   if (rejoin > 0) {
+    const why = path.fromZero
+      ? 'the standby starts with no instance'
+      : "the standby's deep health check fails until its database is the writer";
     rto.steps.push({
       quantity: 'regionRto',
       ...anchor,
       value: rejoin,
       figures: [],
       basis: dns.balancer
-        ? `the standby starts with no instance: each new one must pass the load balancer's health check for ` +
+        ? `${why}: each new one must pass the load balancer's health check for ` +
           `${dns.standbyRecovery} s (interval × healthy threshold) before it receives traffic`
-        : `the standby starts with no instance, so its health check fails until it serves: it must then pass ` +
+        : `${why}, so its health check fails until it serves: it must then pass ` +
           `${dns.standbyRecovery} s of checks before Route 53 answers with it, and clients drop the cached answer (TTL ${dns.ttl} s)`,
     });
   }
   const serving =
     path.decision === undefined
       ? 0
-      : (path.decision.value ?? 0) + Math.max(known(path.promotion), known(path.scaleUp)) + rejoin;
+      : (path.decision.value ?? 0) +
+        // A standby answered once its writer serves still carries the load only once scaled up.
+        (path.fromZero
+          ? Math.max(known(path.promotion), known(path.scaleUp)) + rejoin
+          : Math.max(known(path.promotion) + rejoin, known(path.scaleUp)));
   rto.value = dns.detection + Math.max(dns.ttl, serving);
   rto.unproven =
     dns.unproven || path.stated || absorb.length > 0 || path.steps.some((step) => step.value === undefined);
@@ -108,8 +121,11 @@ export function regionRtoFigure(
       path.decision === undefined
         ? `detection ${dns.detection} s + TTL ${dns.ttl} s (nothing to promote: the other regions already serve)` +
           `${absorb.length > 0 ? `: unproven until ${REGION_DRILL} shows the regions left carry the load` : ''}`
-        : `detection ${dns.detection} s + max(TTL ${dns.ttl} s, decision ${path.decision.value ?? '?'} s + max(promotion ${describe(path.promotion)}, ` +
-          `scale-up ${describe(path.scaleUp)})${rejoin > 0 ? ` + standby rejoins ${rejoin} s` : ''})` +
+        : `detection ${dns.detection} s + max(TTL ${dns.ttl} s, decision ${path.decision.value ?? '?'} s + ` +
+          (path.fromZero || rejoin === 0
+            ? `max(promotion ${describe(path.promotion)}, scale-up ${describe(path.scaleUp)})` +
+              `${rejoin > 0 ? ` + standby rejoins ${rejoin} s` : ''})`
+            : `max(promotion ${describe(path.promotion)} + standby rejoins ${rejoin} s, scale-up ${describe(path.scaleUp)}))`) +
           (rto.unproven
             ? `: unproven until ${REGION_DRILL} measures the unknown and stated steps`
             : provenUntil(path.steps)),
@@ -162,48 +178,54 @@ function provenUntil(steps: readonly DerivationStep[]): string {
   return until.length > 0 ? `: proven by drill measurements until ${until[0]}` : '';
 }
 
-/** Fleets, or their autoscalers, whose bounds say how far they scale. */
-const SCALING_TYPES = [
-  'AWS::AutoScaling::AutoScalingGroup',
-  'aws_autoscaling_group',
-  'google_compute_region_autoscaler',
-  'google_compute_autoscaler',
-];
-
 /**
- * The serving fleets that scale: after a region loss the regions left carry N/(N−1) of their load.
- * Whether a fleet's minimum covers that is not in the templates (the load is not), and a scale-out
- * has no published duration, so each such fleet is a step only a region drill bounds. A fleet whose
- * minimum equals its maximum does not scale and adds none.
+ * The serving fleets and functions that scale: after a region loss the regions left carry N/(N−1)
+ * of their load. Whether a fleet's minimum (or a function's warm environments) covers that is not
+ * in the templates (the load is not), and a scale-out has no published duration (Lambda publishes
+ * only a cap on its rate), so each is a step only a region drill bounds. A fleet whose minimum
+ * equals its maximum, or a function whose warm environments are its whole reserved concurrency,
+ * does not scale and adds none.
  */
-function absorbSteps(resources: readonly GraphResource[], regionCount: number): DerivationStep[] {
+function absorbSteps(graph: ResourceGraph, resources: readonly GraphResource[], regionCount: number): DerivationStep[] {
   // 2 regions: each left carries twice its load; 3: one and a half times.
   const factor = regionCount > 1 ? Number((regionCount / (regionCount - 1)).toFixed(2)) : 1;
   const share = factor === 2 ? 'twice their load' : `${factor} times their load`;
+  const drill = `measure it with ${REGION_DRILL}`;
   return resources
     .filter((r) => r.ha?.role === 'primary')
     .flatMap((r) => {
-      const p = r.properties;
-      const policy = block(p.autoscaling_policy);
-      const bounds =
-        r.type === 'AWS::AutoScaling::AutoScalingGroup' || r.type === 'aws_autoscaling_group'
-          ? [num(p.MinSize ?? p.min_size), num(p.MaxSize ?? p.max_size)]
-          : r.type === 'google_compute_region_autoscaler' || r.type === 'google_compute_autoscaler'
-            ? [num(policy?.min_replicas), num(policy?.max_replicas)]
-            : undefined;
-      if (!bounds || (bounds[0] !== undefined && bounds[0] === bounds[1])) {
+      const at = { quantity: 'regionRto' as const, stack: r.stack, resource: r.address, figures: [] };
+      if (isServingFunction(graph, r)) {
+        const warm = provisionedConcurrency(graph, r);
+        const reserved = num(r.properties.ReservedConcurrentExecutions ?? r.properties.reserved_concurrent_executions);
+        if (warm !== undefined && reserved !== undefined && warm >= reserved) {
+          return [];
+        }
+        return [
+          {
+            ...at,
+            figures: ['LAMBDA_CONCURRENCY_SCALING_RATE'],
+            basis:
+              `when a region fails, the regions left carry ${share}: this function keeps ${warm ?? '?'} warm ` +
+              `environments and starts more on demand, up to ${reserved === undefined ? "the account's unreserved concurrency" : `its reserved ${reserved}`}, at a rate AWS caps but does not ` +
+              `guarantee; whether that covers it is not in the templates; ${drill}`,
+          },
+        ];
+      }
+      if (!isScalingFleet(r)) {
+        return [];
+      }
+      const bounds = [fleetMinimum(graph, r), fleetMaximum(graph, r)];
+      if (bounds[0] !== undefined && bounds[0] === bounds[1]) {
         return [];
       }
       return [
         {
-          quantity: 'regionRto' as const,
-          stack: r.stack,
-          resource: r.address,
-          figures: [],
+          ...at,
           basis:
             `when a region fails, the regions left carry ${share}: this fleet runs ${bounds[0] ?? '?'} ` +
             `(up to ${bounds[1] ?? '?'}); whether that covers it is not in the templates and a scale-out has no published ` +
-            `time; measure it with ${REGION_DRILL}`,
+            `time; ${drill}`,
         },
       ];
     });
