@@ -1,5 +1,6 @@
 import { AuditTrail } from './aud/AuditTrail';
 import { AuditTrailPresent } from './aud/AuditTrailPresent';
+import { GoogleAuditLogs } from './aud/GoogleAuditLogs';
 import { AntiAffinityPlacement } from './az/AntiAffinityPlacement';
 import { ComputeSpansZones } from './az/ComputeSpansZones';
 import { LoadBalancerSpansZones } from './az/LoadBalancerSpansZones';
@@ -39,7 +40,10 @@ import { LogRetention } from './log/LogRetention';
 import { NatGatewayPerZone } from './net/NatGatewayPerZone';
 import { AlarmActions } from './obs/AlarmActions';
 import { BurnRateAlarms } from './obs/BurnRateAlarms';
+import { GoogleDashboard } from './obs/GoogleDashboard';
+import { PagingBeyondEmail } from './obs/PagingBeyondEmail';
 import { SyntheticProbes } from './obs/SyntheticProbes';
+import { DeadLetterQueues } from './que/DeadLetterQueues';
 import { ObjectivesMet } from './res/ObjectivesMet';
 import { ObjectivesProven } from './res/ObjectivesProven';
 import { HaRule } from './rule';
@@ -54,6 +58,7 @@ export * from './rule';
 export {
   AuditTrail,
   AuditTrailPresent,
+  GoogleAuditLogs,
   AntiAffinityPlacement,
   ComputeSpansZones,
   LoadBalancerSpansZones,
@@ -94,6 +99,8 @@ export {
   AlarmActions,
   BurnRateAlarms,
   SyntheticProbes,
+  GoogleDashboard,
+  PagingBeyondEmail,
   ObjectivesMet,
   ObjectivesProven,
   ScalingMaximum,
@@ -102,6 +109,7 @@ export {
   EncryptedListeners,
   TlsOnlyDataAccess,
   RateLimitedEntryPoints,
+  DeadLetterQueues,
 };
 
 /** Every rule of the pack, in the order of RULES.md. */
@@ -146,14 +154,18 @@ export const HA_RULES: readonly HaRule[] = [
   HealthCheckWithinRto,
   BurnRateAlarms,
   AlarmActions,
+  PagingBeyondEmail,
   SyntheticProbes,
+  GoogleDashboard,
   DrillTemplate,
   DrillMeasurementsFresh,
   AuditTrail,
   AuditTrailPresent,
+  GoogleAuditLogs,
   LogRetention,
   NoWildcardActions,
   RateLimitedEntryPoints,
+  DeadLetterQueues,
   ObjectivesMet,
   ObjectivesProven,
 ];

@@ -4,10 +4,12 @@ import { RuleCase } from './cases';
 import { DATA_CASES } from './cases-data';
 import { FUNCTION_CASES } from './cases-functions';
 import { GOOGLE_FAILOVER_CASES } from './cases-google-failover';
+import { GOOGLE_OPERATIONS_CASES } from './cases-google-operations';
 import { IMAGE_CASES } from './cases-images';
 import { KUBERNETES_CASES } from './cases-kubernetes';
 import { OPERATIONS_CASES } from './cases-operations';
 import { PLACEMENT_CASES } from './cases-placement';
+import { QUEUE_CASES } from './cases-queues';
 import { SPANNER_CASES } from './cases-spanner';
 import { ZONAL_CASES } from './cases-zonal';
 
@@ -18,9 +20,11 @@ const CASES: RuleCase[] = [
   ...SPANNER_CASES,
   ...IMAGE_CASES,
   ...GOOGLE_FAILOVER_CASES,
+  ...GOOGLE_OPERATIONS_CASES,
   ...ZONAL_CASES,
   ...KUBERNETES_CASES,
   ...FUNCTION_CASES,
+  ...QUEUE_CASES,
 ];
 
 describe.each(CASES.map((c) => [`${c.rule.id} ${c.engine} ${c.resource}`, c] as const))('%s', (_, c) => {
