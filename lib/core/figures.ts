@@ -253,6 +253,36 @@ export const SPANNER_BACKUP_MIN_INTERVAL_HOURS = 12;
 export const SPANNER_BACKUP_RETENTION_MAX_DAYS = 366;
 
 // ---------------------------------------------------------------------------------------------
+// Google Kubernetes Engine and Cloud Run
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A GKE maintenance window: only contiguous stretches of at least 4 hours count, and the policy
+ * must leave at least 48 hours of maintenance availability in a rolling 32 days (the stricter of
+ * the periods Google's pages state).
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/maintenance-window
+ */
+export const GKE_MAINTENANCE_WINDOW_MIN_HOURS = 4;
+export const GKE_MAINTENANCE_MIN_HOURS = 48;
+export const GKE_MAINTENANCE_ROLLING_DAYS = 32;
+
+/**
+ * Longest maintenance exclusion of scope "no upgrades" (every automatic upgrade held off).
+ * @see https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions#scope_of_maintenance_to_exclude
+ */
+export const GKE_NO_UPGRADES_EXCLUSION_MAX_DAYS = 30;
+
+/**
+ * Cloud Run service health: a region's service is healthy, and receives traffic from a global
+ * external Application Load Balancer through its serverless NEG, while at least 60% of its
+ * instances pass their readiness probes; it needs at least one minimum instance per region, and a
+ * second region to fail over to. Google publishes no time for the failover itself.
+ * @see https://cloud.google.com/run/docs/configuring/configure-service-health
+ */
+export const CLOUD_RUN_SERVICE_HEALTH_READY_PERCENT = 60;
+export const CLOUD_RUN_SERVICE_HEALTH_MIN_INSTANCES = 1;
+
+// ---------------------------------------------------------------------------------------------
 // Google Cloud load balancing and Cloud DNS
 // ---------------------------------------------------------------------------------------------
 
@@ -341,6 +371,19 @@ export const PUBLISHED_SLAS = {
   SPANNER_REGIONAL: 0.9999,
   /** @see https://cloud.google.com/dns/sla */
   CLOUD_DNS: 1.0,
+  /**
+   * The Kubernetes API of a regional GKE Standard cluster (control plane replicated over the region's
+   * zones); nodes are Compute Engine instances under the Compute Engine SLA.
+   * @see https://cloud.google.com/kubernetes-engine/sla (Regional Cluster (control plane))
+   */
+  GKE_REGIONAL_CONTROL_PLANE: 0.9995,
+  /** @see https://cloud.google.com/kubernetes-engine/sla (Zonal Cluster (control plane)) */
+  GKE_ZONAL_CONTROL_PLANE: 0.995,
+  /**
+   * A Cloud Run service, per project and region (Downtime: more than 1% of valid requests fail with 5xx).
+   * @see https://cloud.google.com/run/sla
+   */
+  CLOUD_RUN: 0.9995,
 } as const;
 
 /** Name of a published SLA in {@link PUBLISHED_SLAS}. */

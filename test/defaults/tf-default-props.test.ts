@@ -327,6 +327,34 @@ const GOOGLE_BUILDS: readonly DefaultBuild[] = [
   },
   { name: 'RegionalNetwork', cloud: 'google', build: (s, tier) => googleNetwork(s, tier) },
   {
+    name: 'HaGkeCluster',
+    cloud: 'google',
+    build: (s, tier) =>
+      new tfGoogle.HaGkeCluster(s, 'Cluster', {
+        tier,
+        service: 'orders',
+        network: googleNetwork(s, tier),
+        region: GOOGLE_REGIONS[0],
+        zones: GOOGLE_ZONES[GOOGLE_REGIONS[0]].slice(0, tier.minAzs),
+      }),
+  },
+  {
+    // Every region serves on an active/active tier; the others keep a warm standby region.
+    name: 'HaCloudRunService',
+    cloud: 'google',
+    build: (s, tier) => {
+      const regions = googleRegions(tier);
+      new tfGoogle.HaCloudRunService(s, 'Web', {
+        tier,
+        service: 'orders',
+        regions: tier.allRegionsServe ? regions : regions.slice(0, 1),
+        standbyRegions: tier.allRegionsServe ? undefined : regions.slice(1),
+        image: `orders@sha256:${'0123456789abcdef'.repeat(4)}`,
+        requiredInstances: 2,
+      });
+    },
+  },
+  {
     // Multi-region tiers on nam3 (read-write us-east4 and us-east1), the others on one region.
     name: 'HaSpanner',
     cloud: 'google',

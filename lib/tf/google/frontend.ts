@@ -40,15 +40,31 @@ export const PRECONFIGURED_WAF_RULES: readonly string[] = [
 /** Priority of Cloud Armor's default rule (the lowest). */
 const DEFAULT_RULE_PRIORITY = 2147483647;
 
+/** What a load balancer needs from a serverless backend (a Cloud Run service's serverless NEG). */
+export interface IServerlessBackend {
+  /** Id of the region's serverless network endpoint group. */
+  readonly networkEndpointGroup: string;
+  readonly region: string;
+  readonly role: HaRole;
+}
+
 /** Props of {@link GlobalFrontend}. */
 export interface GlobalFrontendProps extends GoogleHaProps {
   /**
    * Fleets that serve the traffic, and the standby fleets that take it over. ACTIVE_ACTIVE and
    * WARM_STANDBY tiers need them in at least `tier.minRegions` regions; a PILOT_LIGHT tier warns
    * without its standby fleet (attached at zero instances, the load balancer takes it once it
-   * scales). All must serve on the same port.
+   * scales). All must serve on the same port. Give these or `serverlessBackends`, not both.
+   * @default - none
    */
-  readonly backends: IFleetBackend[];
+  readonly backends?: IFleetBackend[];
+  /**
+   * Serverless NEGs (`HaCloudRunService.backends`), in as many regions as `backends` would need.
+   * They get no load balancer health check (serverless NEGs take none): Cloud Run's service health
+   * and the backend service's outlier detection take a failing region out.
+   * @default - none
+   */
+  readonly serverlessBackends?: IServerlessBackend[];
   /** Domains of the Google-managed certificate (no wildcards: managed certificates do not issue them). */
   readonly domains: string[];
   /**
@@ -80,15 +96,17 @@ export interface GlobalFrontendProps extends GoogleHaProps {
 }
 
 /**
- * A global external Application Load Balancer in front of fleets in several regions.
+ * A global external Application Load Balancer in front of fleets or Cloud Run services in several regions.
  *
  * Google's edge sends each request to the closest backend with healthy capacity, so a region whose
  * instances fail the health check stops receiving traffic without a DNS change (cross-region
- * failover by health). HTTPS only (HTTP redirects), a Google-managed certificate, TLS 1.2+ with the
+ * failover by health). Cloud Run services attach through serverless NEGs (`serverlessBackends`),
+ * which take no health check: Cloud Run service health and outlier detection move their traffic
+ * (see `HaCloudRunService`). HTTPS only (HTTP redirects), a Google-managed certificate, TLS 1.2+ with the
  * MODERN profile, request logging, and a Cloud Armor policy: preconfigured WAF rules, a per-IP rate
  * limit and Adaptive Protection. The anycast address has `prevent_destroy`: DNS records point at it.
  *
- * Construct ids (public API): `Address`, `Certificate`, `SslPolicy`, `SecurityPolicy`, `HealthCheck`,
+ * Construct ids (public API): `Address`, `Certificate`, `SslPolicy`, `SecurityPolicy`, `HealthCheck` (fleets only),
  * `Resource` (the backend service), `Regional-<region>` (a region's backend service), `UrlMap`, `HttpsProxy`, `HttpsRule`, `RedirectUrlMap`,
  * `HttpProxy`, `HttpRule`.
  */
@@ -103,10 +121,17 @@ export class GlobalFrontend extends Construct {
   constructor(scope: Construct, id: string, props: GlobalFrontendProps) {
     super(scope, id);
     const { tier } = props;
-    if (props.backends.length === 0) {
-      throw new HaValidationError('backends must list at least one fleet, got: none');
+    const fleets = props.backends ?? [];
+    const serverless = props.serverlessBackends ?? [];
+    if (fleets.length > 0 && serverless.length > 0) {
+      throw new HaValidationError(
+        'backends and serverlessBackends must not both be given (one backend service serves one kind), got: both',
+      );
     }
-    const regions = [...new Set(props.backends.map((b) => b.region))];
+    if (fleets.length === 0 && serverless.length === 0) {
+      throw new HaValidationError('backends or serverlessBackends must list at least one backend, got: none');
+    }
+    const regions = [...new Set([...fleets, ...serverless].map((b) => b.region))];
     const needsServingRegions = tier.strategy === DrStrategy.ACTIVE_ACTIVE || tier.strategy === DrStrategy.WARM_STANDBY;
     if (needsServingRegions && regions.length < tier.minRegions) {
       throw new HaValidationError(
@@ -122,7 +147,7 @@ export class GlobalFrontend extends Construct {
           'at its standby size of zero) so that traffic reaches it once it scales, without a change to the configuration',
       );
     }
-    const ports = [...new Set(props.backends.map((b) => b.port))];
+    const ports = [...new Set(fleets.map((b) => b.port))];
     if (ports.length > 1) {
       throw new HaValidationError(
         `backends must all serve on the same port (one health check covers them), got: ${ports.join(', ')}`,
@@ -228,51 +253,64 @@ export class GlobalFrontend extends Construct {
     // Detection gets half the AZ RTO (core fleetTargetHealth, as the AWS fleets): the load balancer
     // stops sending to a lost zone's instances after interval × unhealthy threshold + timeout.
     const health = fleetTargetHealth(tier.azRtoSeconds);
-    const healthCheck = new ComputeHealthCheck(this, 'HealthCheck', {
-      name: uniqueName(this, 'HealthCheck'),
-      checkIntervalSec: health.intervalSeconds,
-      timeoutSec: health.timeoutSeconds,
-      healthyThreshold: 2,
-      unhealthyThreshold: health.unhealthyThresholdCount,
-      httpHealthCheck: { port: ports[0], requestPath: healthCheckPath },
-      logConfig: { enable: true },
-    });
+    // Serverless NEGs take no health check: only fleets get one.
+    const healthCheck =
+      fleets.length === 0
+        ? undefined
+        : new ComputeHealthCheck(this, 'HealthCheck', {
+            name: uniqueName(this, 'HealthCheck'),
+            checkIntervalSec: health.intervalSeconds,
+            timeoutSec: health.timeoutSeconds,
+            healthyThreshold: 2,
+            unhealthyThreshold: health.unhealthyThresholdCount,
+            httpHealthCheck: { port: ports[0], requestPath: healthCheckPath },
+            logConfig: { enable: true },
+          });
 
-    const backendService = (backendId: string, backends: IFleetBackend[]) =>
+    const backendsOf = (region?: string) => ({
+      fleets: fleets.filter((b) => region === undefined || b.region === region),
+      serverless: serverless.filter((b) => region === undefined || b.region === region),
+    });
+    const backendService = (backendId: string, { fleets: groups, serverless: negs }: ReturnType<typeof backendsOf>) =>
       new ComputeBackendService(this, backendId, {
         name: uniqueName(this, backendId),
         loadBalancingScheme: 'EXTERNAL_MANAGED',
-        protocol: 'HTTP',
-        portName: backends[0].portName,
+        // Cloud Run serves HTTPS only; instance groups serve HTTP behind the load balancer's TLS.
+        protocol: negs.length > 0 ? 'HTTPS' : 'HTTP',
+        portName: groups.length > 0 ? groups[0].portName : undefined,
         timeoutSec: 30,
-        healthChecks: [healthCheck.id],
+        healthChecks: healthCheck ? [healthCheck.id] : undefined,
         securityPolicy: this.securityPolicy.id,
         logConfig: { enable: true, sampleRate },
-        // Ejects an instance that keeps failing requests before the health check notices.
+        // Ejects an instance (a region's serverless NEG) that keeps failing requests before the health check notices.
         outlierDetection: {
           consecutiveErrors: 5,
           interval: { seconds: 10 },
           baseEjectionTime: { seconds: 30 },
           maxEjectionPercent: 50,
         },
-        backend: backends.map((b) => ({
-          group: b.instanceGroup,
-          balancingMode: 'UTILIZATION',
-          maxUtilization: 0.8,
-          capacityScaler: 1,
-          description: `${b.role} fleet in ${b.region}`,
-        })),
+        backend: [
+          ...groups.map((b) => ({
+            group: b.instanceGroup,
+            balancingMode: 'UTILIZATION',
+            maxUtilization: 0.8,
+            capacityScaler: 1,
+            description: `${b.role} fleet in ${b.region}`,
+          })),
+          // A serverless NEG takes no balancing mode: Cloud Run scales behind it.
+          ...negs.map((b) => ({
+            group: b.networkEndpointGroup,
+            description: `${b.role} Cloud Run service in ${b.region}`,
+          })),
+        ],
       });
-    this.backendService = backendService('Resource', props.backends);
+    this.backendService = backendService('Resource', backendsOf());
     this.backendServiceName = this.backendService.name;
 
     const regional = Object.entries(regionalDomains).map(([region, host]) => ({
       region,
       host,
-      service: backendService(
-        `Regional-${region}`,
-        props.backends.filter((b) => b.region === region),
-      ),
+      service: backendService(`Regional-${region}`, backendsOf(region)),
     }));
     const urlMap = new ComputeUrlMap(this, 'UrlMap', {
       name: uniqueName(this, 'UrlMap'),

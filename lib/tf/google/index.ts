@@ -1,6 +1,7 @@
 // CDK for Terraform constructs on @cdktf/provider-google (optional peer dependency).
 export * from './apis';
 export * from './bucket';
+export * from './cloud-run';
 export * from './database';
 export * from './fleet';
 export * from './frontend';

@@ -240,7 +240,7 @@ describe('GlobalFrontend', () => {
       { backends: [backend('us-central1')] },
       'backends must span at least 2 regions for TIER_0 (ACTIVE_ACTIVE serves from a second region), got: 1 (us-central1)',
     ],
-    [{ backends: [] }, 'backends must list at least one fleet, got: none'],
+    [{ backends: [] }, 'backends or serverlessBackends must list at least one backend, got: none'],
     [
       { backends: [backend('us-central1'), backend('us-east1', 9000)] },
       'backends must all serve on the same port (one health check covers them), got: 8080, 9000',

@@ -1,0 +1,168 @@
+import { App, TerraformStack } from 'cdktf';
+import { HA_METADATA_KEY, HaRole, HaValidationError, ServiceTier } from '../../../lib/core';
+import { HaCloudRunService, HaCloudRunServiceProps } from '../../../lib/tf/google/cloud-run';
+import { GlobalFrontend } from '../../../lib/tf/google/frontend';
+import { HaSpanner } from '../../../lib/tf/google/spanner';
+import { onlyResource, resourcesOf, terraformJson, TerraformJson } from './util';
+
+const IMAGE = `us-docker.pkg.dev/p/r/web@sha256:${'b'.repeat(64)}`;
+
+/** A TIER_0 service in two regions behind the frontend, in a bare cdktf App (no context). */
+function cloudRun(props: Partial<HaCloudRunServiceProps> = {}): { stack: TerraformStack; run: HaCloudRunService } {
+  const stack = new TerraformStack(new App(), 'stack');
+  const run = new HaCloudRunService(stack, 'Web', {
+    tier: ServiceTier.TIER_0,
+    service: 'checkout',
+    regions: ['us-east4', 'us-east1'],
+    image: IMAGE,
+    requiredInstances: 4,
+    ...props,
+  });
+  return { stack, run };
+}
+
+describe('HaCloudRunService for TIER_0 in two regions behind the GlobalFrontend', () => {
+  let json: TerraformJson;
+  let run: HaCloudRunService;
+  beforeAll(() => {
+    const built = cloudRun();
+    run = built.run;
+    new GlobalFrontend(built.stack, 'Frontend', {
+      tier: ServiceTier.TIER_0,
+      serverlessBackends: [...run.backends],
+      domains: ['shop.example.com'],
+    });
+    const db = new HaSpanner(built.stack, 'Orders', {
+      tier: ServiceTier.TIER_0,
+      configuration: 'nam3',
+      servingRegions: ['us-east4', 'us-east1'],
+      databaseName: 'orders',
+    });
+    db.grantDatabaseUser('Web', run.serviceAccountEmail);
+    json = terraformJson(built.stack);
+  });
+  const services = () => Object.values(resourcesOf(json, 'google_cloud_run_v2_service'));
+
+  test('THEN a service per region keeps 6 instances (4 after a zone loss, all of them after a region loss)', () => {
+    expect(services().map((s) => s.location)).toEqual(['us-east4', 'us-east1']);
+    for (const service of services()) {
+      expect(service).toMatchObject({
+        ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
+        invoker_iam_disabled: true,
+        deletion_protection: true,
+        template: { scaling: { min_instance_count: 6, max_instance_count: 12 }, max_instance_request_concurrency: 80 },
+        traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100 }],
+      });
+    }
+    expect(run.failoverMinInstances).toBe(6);
+  });
+
+  test('THEN startup and liveness probes on the shallow path', () => {
+    const container = (services()[0].template as { containers: Record<string, unknown>[] }).containers[0];
+    expect(container).toMatchObject({
+      image: IMAGE,
+      startup_probe: { http_get: { path: '/health/live', port: 8080 }, period_seconds: 5, failure_threshold: 12 },
+      liveness_probe: { http_get: { path: '/health/live', port: 8080 }, period_seconds: 10, failure_threshold: 3 },
+    });
+  });
+
+  test("THEN each region's revisions use a key of their region, granted to Cloud Run's agent first", () => {
+    const rings = Object.values(resourcesOf(json, 'google_kms_key_ring')).map((r) => r.location);
+    expect(rings).toEqual(expect.arrayContaining(['us-east4', 'us-east1']));
+    const grants = Object.entries(resourcesOf(json, 'google_kms_crypto_key_iam_member')).filter(([, g]) =>
+      String(g.member).endsWith('@serverless-robot-prod.iam.gserviceaccount.com'),
+    );
+    expect(grants).toHaveLength(2);
+    for (const service of services()) {
+      const key = String((service.template as { encryption_key: string }).encryption_key);
+      expect(key).toMatch(/google_kms_crypto_key\.Web_Key-us-east[14]_/);
+      expect((service.depends_on as string[]).some((d) => d.startsWith('google_kms_crypto_key_iam_member.'))).toBe(
+        true,
+      );
+    }
+  });
+
+  test('THEN one service account, granted by the data construct, runs both regions', () => {
+    const accounts = new Set(services().map((s) => (s.template as { service_account: string }).service_account));
+    expect(accounts.size).toBe(1);
+    const [email] = [...accounts];
+    expect(onlyResource(json, 'google_spanner_database_iam_member').member).toBe(`serviceAccount:${email}`);
+  });
+
+  test('THEN a serverless NEG per region behind one backend service, without a health check', () => {
+    const negs = Object.values(resourcesOf(json, 'google_compute_region_network_endpoint_group'));
+    expect(negs.map((n) => [n.region, n.network_endpoint_type])).toEqual([
+      ['us-east4', 'SERVERLESS'],
+      ['us-east1', 'SERVERLESS'],
+    ]);
+    const backend = onlyResource(json, 'google_compute_backend_service');
+    expect(backend.health_checks).toBeUndefined();
+    expect(backend.protocol).toBe('HTTPS');
+    expect(backend.outlier_detection).toMatchObject({ consecutive_errors: 5 });
+    const groups = (backend.backend as { group: string; balancing_mode?: string }[]).map((b) => b.group);
+    expect(groups).toHaveLength(2);
+    expect(groups.every((g) => g.includes('google_compute_region_network_endpoint_group'))).toBe(true);
+    expect(resourcesOf(json, 'google_compute_health_check')).toEqual({});
+  });
+
+  test('THEN the Cloud Run API is enabled first, and each service carries its HA record', () => {
+    const api = Object.entries(resourcesOf(json, 'google_project_service')).find(
+      ([, r]) => r.service === 'run.googleapis.com',
+    );
+    for (const service of services()) {
+      expect(service.depends_on).toContain(`google_project_service.${api![0]}`);
+      expect((service['//'] as Record<string, Record<string, unknown>>)[HA_METADATA_KEY]).toMatchObject({
+        component: 'HaCloudRunService',
+        role: HaRole.PRIMARY,
+      });
+    }
+  });
+});
+
+describe('HaCloudRunService options', () => {
+  test('GIVEN TIER_1 with a standby region and a canary THEN the standby keeps 1 and records its role', () => {
+    const { stack } = cloudRun({
+      tier: ServiceTier.TIER_1,
+      regions: ['us-east4'],
+      standbyRegions: ['us-east1'],
+      stableRevision: 'web-00007',
+      canaryPercent: 5,
+    });
+    const json = terraformJson(stack);
+    const byRegion = Object.fromEntries(
+      Object.values(resourcesOf(json, 'google_cloud_run_v2_service')).map((s) => [s.location, s]),
+    );
+    expect(byRegion['us-east1']).toMatchObject({ template: { scaling: { min_instance_count: 1 } } });
+    expect((byRegion['us-east1']['//'] as Record<string, Record<string, unknown>>)[HA_METADATA_KEY].role).toBe(
+      HaRole.STANDBY,
+    );
+    expect(byRegion['us-east4'].traffic).toEqual([
+      { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: 'web-00007', percent: 95 },
+      { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 5, tag: 'canary' },
+    ]);
+  });
+
+  test.each<[string, Partial<HaCloudRunServiceProps>, string]>([
+    ['one region for TIER_0', { regions: ['us-east4'] }, 'regions must list at least 2 regions for TIER_0'],
+    ['a tag for TIER_0', { image: 'gcr.io/p/web:latest' }, 'image must name a digest'],
+    ['a key for a region the service is not in', { kmsKeyIds: { 'europe-west1': 'k' } }, 'kmsKeyIds must only name'],
+    ['a port of 0', { containerPort: 0 }, 'containerPort must be an integer from 1 to 65535, got: 0'],
+  ])('GIVEN %s THEN an HaValidationError naming the prop', (_, props, message) => {
+    expect(() => cloudRun(props)).toThrow(HaValidationError);
+    expect(() => cloudRun(props)).toThrow(message);
+  });
+
+  test('GIVEN fleets and serverless backends together THEN the frontend refuses both', () => {
+    const { stack, run } = cloudRun();
+    const fleet = { instanceGroup: 'ig', region: 'us-east4', portName: 'http', port: 8080, role: HaRole.PRIMARY };
+    expect(
+      () =>
+        new GlobalFrontend(stack, 'Frontend', {
+          tier: ServiceTier.TIER_0,
+          backends: [fleet],
+          serverlessBackends: [...run.backends],
+          domains: ['shop.example.com'],
+        }),
+    ).toThrow('backends and serverlessBackends must not both be given');
+  });
+});
