@@ -2,13 +2,14 @@ import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monito
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { HaRole, ServiceTier } from '../../lib/core';
-import { acknowledgeHaFinding, addHaChecks } from '../../lib/tf/google';
+import { addHaChecks } from '../../lib/tf/google';
 import { ReplicatedBucket } from '../../lib/tf/google/bucket';
 import { HaCloudSql } from '../../lib/tf/google/database';
 import { RegionalFleet } from '../../lib/tf/google/fleet';
 import { GlobalFrontend } from '../../lib/tf/google/frontend';
 import { RegionalNetwork } from '../../lib/tf/google/network';
 import { ProjectServices } from '../../lib/tf/google/project-services';
+import { FailoverTrigger, FailoverWorkflows } from '../../lib/tf/google/runbooks';
 import { EncryptedSecret } from '../../lib/tf/google/secret';
 import { SloAlarms } from '../../lib/tf/google/slo';
 import { configureStateBackend, StateBackendOptions, stateBackendFromContext } from '../../lib/tf/state-backend';
@@ -24,19 +25,27 @@ const STANDBY = 'europe-west4';
  * The primary region serves. The standby region is a lit pilot light: the data (a ZONAL Cloud SQL
  * DR replica, the other half of a dual-region bucket, a secret replica) and a `RegionalFleet` at
  * zero instances (template, boot-disk key, group, autoscaler) attached to the global load
- * balancer. On failover: promote the DR replica (`gcloud sql instances promote-replica --failover`;
- * the write endpoint follows it), raise the standby autoscaler's minimum to the primary's, and on
- * the next apply set the database's `activeRegion` to europe-west4 (nothing is replaced). Fleets
+ * balancer. Its runbooks live there too (`FailoverWorkflows`, Cloud Workflows in europe-west4, so
+ * they run when europe-west1 is lost): the on-call engineer who is paged decides within 15 minutes
+ * and runs `Promotion` (replica failover to the DR replica; the write endpoint follows it) and
+ * `ScaleUp` (the standby autoscaler's minimum to the primary's); `Failback` switches back once
+ * europe-west1 has recovered. On the next apply set the database's `activeRegion` to europe-west4
+ * (nothing is replaced; Terraform leaves the standby autoscaler's minimum to the runbooks). Fleets
  * run two zones, the tier's minimum; TIER_2 is not statically stable, so autohealing and the
  * autoscaler replace a lost zone's capacity. Cloud SQL publishes no bound on cross-region replica
  * lag, so an alert pages when the lag passes the tier's 15-minute RPO (the database's
  * `replicaLagAccepted` says so, and HaCloudSql acknowledges the HA checks' HA-DR3 finding with
- * it). Nothing in the templates starts the promotion or the scale-up, and Google publishes no
- * duration for either, so the report leaves the region RTO unproven and says why (a warning).
+ * it). Google publishes no duration for the promotion or the scale-up, so the report leaves the
+ * region RTO unproven (counting the stated 15 minutes in full) until a region drill times them and
+ * `recordDrillMeasurement` records it.
+ *
+ * The primary can name only a DR replica that exists: on a fresh project apply once with the
+ * context `designateDrReplica=false` (`cdktf deploy -c designateDrReplica=false`), which creates both
+ * instances, then without it, which designates the replica in place. Until then the runbooks cannot
+ * fail over (the construct refuses them), so the first apply builds no workflow.
  *
  * Inputs are Terraform variables (`project`, `domain`, `oncall_email`), so synthesis needs none.
- * A fresh project applies in one run: `ProjectServices` enables the APIs and creates the service
- * agents before anything uses them. The state lives in the GCS bucket `stateBackend` names (by
+ * `ProjectServices` enables the APIs and creates the service agents before anything uses them. The state lives in the GCS bucket `stateBackend` names (by
  * default the context value `gcsStateBucket`), else in a local file, with a warning.
  */
 export function addGcpTier2PilotLight(
@@ -104,6 +113,8 @@ export function addGcpTier2PilotLight(
     replicaRegion: STANDBY,
     notificationChannels: [channel.id],
     replicaLagAccepted: `Cloud SQL replicates across regions asynchronously with no published lag bound: the ReplicaLagAlert pages when lag passes ${tier.regionRpoSeconds} s, the tier's region RPO, so the bound is watched rather than guaranteed`,
+    // A fresh project's first apply creates the replica; the second designates it (see above).
+    designateDrReplica: app.node.tryGetContext('designateDrReplica') !== 'false',
   });
   const assets = new ReplicatedBucket(stack, 'Assets', {
     tier,
@@ -144,15 +155,17 @@ export function addGcpTier2PilotLight(
     value: frontend.ipAddress,
     description: 'Anycast address of the global load balancer',
   });
-  // The report's verdict, acknowledged rather than hidden: it counts a step nothing starts as never taken.
-  acknowledgeHaFinding(
-    stack,
-    'HA-RES1',
-    'No runbook in these templates starts the failover yet: an operator promotes the DR replica ' +
-      '(gcloud sql instances promote-replica --failover) and raises the standby autoscaler minimum to the primary one, ' +
-      'steps for which Google publishes no duration. Until a runbook performs them and a region drill times them, ' +
-      'the region RTO is unbounded in the report; the standby needs no change to the configuration to take traffic',
-  );
+  // The runbooks, in the standby region; a person decides, as a pilot light's failover loses the writes not yet replicated.
+  if (database.drReplicaDesignated) {
+    new FailoverWorkflows(stack, 'Runbooks', {
+      tier,
+      service: SERVICE,
+      database,
+      primaryFleet: fleet,
+      standbyFleet,
+      trigger: FailoverTrigger.operator(15 * 60),
+    });
+  }
   addHaChecks(stack);
   configureStateBackend(stack, stateBackend);
   requireTerraformVersion(stack);

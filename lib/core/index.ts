@@ -43,3 +43,4 @@ export * from './plans/zonal-shift';
 export * from './plans/function';
 export * from './plans/gray-failure-drill';
 export * from './plans/drill';
+export * from './plans/google-runbooks';

@@ -897,7 +897,10 @@ export interface CloudSqlIntent {
    * failover or switchover to the DR replica); undefined when not stated or unknown at synthesis.
    */
   readonly activeRegion?: string;
-  /** Whether the primary designates the replica as its DR replica. @default true */
+  /**
+   * Whether the primary designates the replica as its DR replica. A primary can name only a replica
+   * that exists, so a new database is applied first without it. @default false
+   */
   readonly designateDrReplica?: boolean;
 }
 
@@ -1071,7 +1074,8 @@ export function planCloudSql(tier: ServiceTier, intent: CloudSqlIntent): CloudSq
       ? 'ENTERPRISE_PLUS'
       : 'ENTERPRISE');
   const advancedDr = intent.hasReplica && edition === 'ENTERPRISE_PLUS';
-  const designateDrReplica = advancedDr && intent.designateDrReplica !== false;
+  // The writer may name only a replica that exists: the replica replicates from the writer, so it is created after it.
+  const designateDrReplica = advancedDr && intent.designateDrReplica === true;
   const writer = activeRole(intent, advancedDr, problems);
   if (standbyRegion && !advancedDr) {
     warnings.push({
@@ -1082,12 +1086,13 @@ export function planCloudSql(tier: ServiceTier, intent: CloudSqlIntent): CloudSq
         'ENTERPRISE_PLUS keeps both instances and a write endpoint that follows the writer',
     });
   }
-  if (advancedDr && intent.designateDrReplica === false) {
+  if (advancedDr && !designateDrReplica) {
     warnings.push({
       id: 'designateDrReplica',
       message:
-        'designateDrReplica is false: the replica is not the designated DR replica, so a replica failover, a switchover ' +
-        'and the write endpoint are unavailable until it is (set it once the replica runs)',
+        'designateDrReplica is not true: the replica is not the designated DR replica, so a replica failover and a ' +
+        'switchover are unavailable until it is; once the first apply has created the replica, set it to true and ' +
+        'apply again (the primary can name only a replica that exists)',
     });
   }
   const sla =

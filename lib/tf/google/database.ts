@@ -81,11 +81,12 @@ export interface HaCloudSqlProps extends GoogleHaProps {
    */
   readonly activeRegion?: string;
   /**
-   * Designate the replica as the primary's DR replica (advanced DR: replica failover, switchover,
-   * the write endpoint). The primary can name only a replica that exists (Google's samples create
-   * both instances, then designate): on the first deployment of a new database, apply with
-   * `false`, then with the default.
-   * @default true
+   * Designate the replica as the primary's DR replica (advanced DR: replica failover, switchover).
+   * The primary can name only a replica that exists, and the replica is created after the primary
+   * it replicates from, so one apply cannot do both: deploy a new database with the default, which
+   * creates both instances (and the write endpoint), then set `true` and apply again, which updates
+   * the primary in place. Until then a warning says so and the HA checks flag HA-DR7.
+   * @default false
    */
   readonly designateDrReplica?: boolean;
   /**
@@ -202,6 +203,14 @@ export class HaCloudSql extends Construct {
   public readonly replica?: SqlDatabaseInstance;
   /** The instance that writes now: `instance`, or `replica` when `activeRegion` is its region. */
   public readonly writer: SqlDatabaseInstance;
+  /** The instance that replicates now, in the other region: what a failover promotes (with a replica). */
+  public readonly standby?: SqlDatabaseInstance;
+  /** Region of {@link writer}. */
+  public readonly writerRegion: string;
+  /** Region of {@link standby}: where the runbooks that promote it run. */
+  public readonly standbyRegion?: string;
+  /** Whether the writer designates the standby as its DR replica (advanced DR: replica failover, switchover). */
+  public readonly drReplicaDesignated: boolean;
   /**
    * The write endpoint (advanced DR): a private DNS name that Cloud SQL points at whichever instance
    * writes, so clients need no change after a failover or switchover. Connect with it.
@@ -379,6 +388,10 @@ export class HaCloudSql extends Construct {
       this.replica = replicaKey ? replicaInstance(this.instance.name) : undefined;
     }
     this.writer = swapped ? this.replica! : this.instance;
+    this.standby = this.replica ? (swapped ? this.instance : this.replica) : undefined;
+    this.writerRegion = swapped ? props.replicaRegion! : props.region;
+    this.standbyRegion = this.replica ? (swapped ? props.region : props.replicaRegion) : undefined;
+    this.drReplicaDesignated = this.replica !== undefined && plan.advancedDr && plan.designateDrReplica;
     this.privateIpAddress = this.writer.privateIpAddress;
     this.connectionName = this.writer.connectionName;
     this.writeEndpoint = plan.advancedDr ? this.writer.replicationCluster.psaWriteEndpoint : undefined;

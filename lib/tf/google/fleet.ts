@@ -191,10 +191,15 @@ export interface RegionalFleetProps extends GoogleHaProps {
  * before the disaster, at `standbyCapacity` (none for PILOT_LIGHT). Attached to the
  * `GlobalFrontend`, it receives traffic as soon as it has healthy instances; scaling it up to
  * `failoverMinInstances` (a resize, or a raised autoscaler minimum: at zero a CPU-driven autoscaler
- * has no load to read) is the failover's step, with no code change.
+ * has no load to read) is the failover's step, with no code change: `FailoverWorkflows` raises the
+ * minimum and lowers it on failback. Terraform ignores a STANDBY autoscaler's minimum after
+ * creation, so an apply during a failover leaves the serving standby at its size (a changed
+ * `standbyCapacity` is then set by the failback workflow, or by hand).
  */
 export class RegionalFleet extends Construct implements IFleetBackend {
   public readonly group: ComputeRegionInstanceGroupManager;
+  /** The regional autoscaler: its minimum is what a failover raises on a STANDBY fleet. */
+  public readonly autoscaler: ComputeRegionAutoscaler;
   public readonly instanceGroup: string;
   public readonly region: string;
   public readonly zones: readonly string[];
@@ -468,7 +473,7 @@ export class RegionalFleet extends Construct implements IFleetBackend {
     });
     this.instanceGroup = this.group.instanceGroup;
 
-    new ComputeRegionAutoscaler(this, 'Autoscaler', {
+    this.autoscaler = new ComputeRegionAutoscaler(this, 'Autoscaler', {
       name: uniqueName(this, 'Autoscaler'),
       region: props.region,
       target: this.group.id,
@@ -488,6 +493,9 @@ export class RegionalFleet extends Construct implements IFleetBackend {
           timeZone: s.timeZone ?? 'UTC',
         })),
       },
+      // The failover runbook raises a standby's minimum and the failback lowers it: an apply during a failover
+      // must not take the region now serving back to its standby size.
+      lifecycle: this.role === HaRole.STANDBY ? { ignoreChanges: ['autoscaling_policy[0].min_replicas'] } : undefined,
     });
 
     services.use(this);

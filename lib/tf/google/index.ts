@@ -11,6 +11,7 @@ export * from './metadata';
 export * from './network';
 export * from './project-services';
 export * from './regional-entry';
+export * from './runbooks';
 export * from './secret';
 export * from './slo';
 export * from './spanner';

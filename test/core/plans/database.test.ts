@@ -360,6 +360,8 @@ const SQL: CloudSqlIntent = {
   replicaRegion: 'us-east1',
   replicaLagAccepted: LAG_ACCEPTED,
   privateServiceAccess: true,
+  // The steady state, from the second apply on (the first creates the replica).
+  designateDrReplica: true,
 };
 
 describe('planCloudSql by table', () => {
@@ -502,9 +504,14 @@ describe('planCloudSql: advanced disaster recovery and the writer', () => {
     expect(planCloudSql(ServiceTier.TIER_1, { ...SQL, region: undefined, activeRegion: 'us-east1' }).writer).toBe(
       'replica',
     );
-    const pending = planCloudSql(ServiceTier.TIER_1, { ...SQL, designateDrReplica: false });
-    expect(pending.designateDrReplica).toBe(false);
-    expect(pending.warnings.map((w) => w.id)).toEqual(['designateDrReplica']);
+    // By default (the first apply of a new database) the writer names no replica: it does not exist yet.
+    for (const designateDrReplica of [false, undefined]) {
+      const pending = planCloudSql(ServiceTier.TIER_1, { ...SQL, designateDrReplica });
+      expect(pending.designateDrReplica).toBe(false);
+      expect(pending.warnings).toEqual([
+        { id: 'designateDrReplica', message: expect.stringMatching(/set it to true and apply again/) },
+      ]);
+    }
   });
 });
 

@@ -30,6 +30,8 @@ function database(scope: Construct, props: Partial<HaCloudSqlProps> = {}, privat
     region: 'us-central1',
     replicaRegion: 'us-east1',
     replicaLagAccepted: LAG_ACCEPTED,
+    // The steady state, from the second apply on: the first one creates the replica (see the test of the default).
+    designateDrReplica: true,
     ...props,
   });
 }
@@ -476,11 +478,38 @@ describe('HaCloudSql with advanced disaster recovery, before and after a failove
     expect(() => database(testStack(), { tier, ...props })).toThrow(new Error(message));
   });
 
-  test('WHEN designateDrReplica is false (first deployment) THEN no DR replica is named, and a warning says what is missing', () => {
-    const stack = testStack();
-    const first = database(stack, { tier, designateDrReplica: false });
-    expect(instances(terraformJson(stack)).primary.replication_cluster).toEqual({ failover_dr_replica_name: '' });
-    expect(warningsOf(first)).toEqual([expect.stringMatching(/^\[ha-constructs:HaCloudSql\.designateDrReplica\] /)]);
+  test.each([false, undefined])(
+    'WHEN designateDrReplica is %s (the default: the first apply of a new database) THEN the writer names no replica, so one apply succeeds',
+    (designateDrReplica) => {
+      const stack = testStack();
+      const first = database(stack, { tier, designateDrReplica });
+      const { primary, replica } = instances(terraformJson(stack));
+      // Cloud SQL accepts only an existing replica as DR replica, and the replica is created after (it names the writer).
+      expect(primary.replication_cluster).toEqual({ failover_dr_replica_name: '' });
+      expect(replica.master_instance_name).toMatch(/^\$\{google_sql_database_instance\.Database_\w+\.name\}$/);
+      expect(first.drReplicaDesignated).toBe(false);
+      expect(warningsOf(first)).toEqual([
+        expect.stringMatching(/^\[ha-constructs:HaCloudSql\.designateDrReplica\] .*set it to true and apply again/),
+      ]);
+    },
+  );
+
+  test('WHEN designateDrReplica is true on the second apply THEN only the writer changes, in place: it names the replica', () => {
+    const [first, second] = [false, true].map((designateDrReplica) => {
+      const stack = testStack();
+      database(stack, { tier, designateDrReplica });
+      return terraformJson(stack);
+    });
+    const strip = (json: TerraformJson) => {
+      const { primary, replica } = instances(json);
+      return { primary: { ...primary, replication_cluster: undefined }, replica };
+    };
+    expect(strip(second)).toEqual(strip(first));
+    expect(instances(second).primary.replication_cluster).toEqual({
+      failover_dr_replica_name: expect.stringMatching(
+        /^\$\{data\.google_project\.\w+\.project_id\}:database-replica-\w+$/,
+      ),
+    });
   });
 });
 

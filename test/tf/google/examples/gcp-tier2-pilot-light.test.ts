@@ -55,8 +55,10 @@ describe('example gcp-tier2-pilot-light: a lit pilot light', () => {
     expect(steps).toEqual(
       expect.arrayContaining([
         [95, expect.stringMatching(/^global load balancer over 2 regions: /)],
-        [undefined, expect.stringMatching(/^nothing starts the promotion: no runbook/)],
-        [undefined, expect.stringMatching(/^nothing starts the scale-up: no runbook/)],
+        [
+          900,
+          expect.stringMatching(/^a person is paged, decides to fail over and starts the runbooks within the 900 s/),
+        ],
         [
           undefined,
           expect.stringMatching(
@@ -75,14 +77,33 @@ describe('example gcp-tier2-pilot-light: a lit pilot light', () => {
         ],
       ]),
     );
+    // Started by a person in a stated time, with two steps Google does not time: bounded, and unproven until a drill.
+    expect(service.derivation.filter((s) => s.quantity === 'regionRto').pop()).toEqual(
+      expect.objectContaining({ value: 95 + 900 + 60, basis: expect.stringMatching(/: unproven until /) }),
+    );
     expect(service.status).toEqual(
-      expect.objectContaining({ regionRto: 'not-met', regionRpo: 'unproven', azRto: 'met', availability: 'met' }),
+      expect.objectContaining({ regionRto: 'unproven', regionRpo: 'unproven', azRto: 'met', availability: 'met' }),
     );
   });
 
-  test('THEN the only errors are acknowledged: the unstarted failover (HA-RES1) and the unbounded replica lag (HA-DR3)', () => {
+  test('THEN the runbooks run in the standby region, and a person starts the promotion and the scale-up', () => {
+    const workflows = Object.entries(resourcesOf(json, 'google_workflows_workflow'));
+    expect(workflows.map(([name, w]) => [name.split('_')[1], w.region])).toEqual([
+      ['Promotion', 'europe-west4'],
+      ['ScaleUp', 'europe-west4'],
+      ['Failback', 'europe-west4'],
+    ]);
+    const steps = workflows.map(([, w]) => (w['//'] as Record<string, unknown>)['ha-constructs:failover-step']);
+    expect(steps).toEqual([
+      { step: 'promotion', startedBy: 'operator', decisionSeconds: 900 },
+      { step: 'scale-up', startedBy: 'operator', decisionSeconds: 900 },
+      undefined,
+    ]);
+  });
+
+  test('THEN the only error is acknowledged: the unbounded replica lag (HA-DR3); the failover is started', () => {
     expect(report.findings.filter((f) => f.level === 'error')).toEqual([]);
-    expect((report.acknowledged ?? []).map((a) => a.rule).sort()).toEqual(['HA-DR3', 'HA-RES1']);
+    expect((report.acknowledged ?? []).map((a) => a.rule).sort()).toEqual(['HA-DR3']);
   });
 });
 
@@ -166,7 +187,7 @@ describe('example gcp-tier2-pilot-light: a drill measured the standby scale-up',
     expect(scaleUp).toEqual(
       expect.objectContaining({ value: 420, measurement: expect.objectContaining({ seconds: 420 }) }),
     );
-    // The promotion is still unmeasured, and nothing starts either step: the region RTO stays unmet.
-    expect(service.status.regionRto).toBe('not-met');
+    // The promotion is still unmeasured, and the person's 15 minutes are stated, not timed: still unproven.
+    expect(service.status.regionRto).toBe('unproven');
   });
 });

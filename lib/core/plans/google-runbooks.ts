@@ -1,0 +1,507 @@
+import { PlanProblem } from '../errors';
+import { FailoverStepRecord } from '../failover-steps';
+import { FailoverTriggerIntent, failoverStepRecordOf } from './runbooks';
+import { DrStrategy, ServiceTier } from '../tier';
+
+/**
+ * The region-failover runbooks of a Google Cloud service as Cloud Workflows definitions: promote
+ * the Cloud SQL DR replica (advanced disaster recovery), scale the standby regional managed
+ * instance group to the primary's minimum, and fail back. Each reads its inputs from the
+ * workflow's environment (`sys.get_env`), which the engine fills with references, so a definition
+ * holds no resource name. The Terraform `FailoverWorkflows` renders them.
+ *
+ * @see https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery
+ * @see https://cloud.google.com/workflows/docs/reference/syntax
+ */
+
+/** A Workflows definition (the JSON form of the syntax) with what it needs and records. */
+export interface WorkflowPlan {
+  /** What the workflow does, one line: its description. */
+  readonly title: string;
+  /** The definition: `main` with its steps; expressions are `${...}` strings. */
+  readonly definition: Record<string, unknown>;
+  /** The environment variables the definition reads, each with what the engine must put in it. */
+  readonly env: Record<string, string>;
+  /** The region-failover step it performs, for the report; undefined for the failback. */
+  readonly failover?: FailoverStepRecord;
+}
+
+/** What the promotion and scale-up workflows need, in core's terms; false or undefined where not given. */
+export interface FailoverWorkflowsIntent {
+  readonly tier: ServiceTier;
+  /** A Cloud SQL DR replica to promote is given. */
+  readonly drReplica: boolean;
+  /** A standby autoscaler to raise is given. */
+  readonly standbyAutoscaler: boolean;
+  /** The primary fleet's minimum, when given and known at synthesis. */
+  readonly primaryMinInstances?: number;
+  /** The standby fleet's minimum before a failover, when given and known at synthesis. */
+  readonly standbyMinInstances?: number;
+  /** The standby region and the regions of the DR replica and the standby fleet, where known. */
+  readonly region?: string;
+  readonly drReplicaRegion?: string;
+  readonly standbyRegion?: string;
+  /** The primary region, where known: the workflows must not run there. */
+  readonly primaryRegion?: string;
+  readonly trigger?: FailoverTriggerIntent;
+}
+
+/** Environment variable names the definitions read. */
+export const WORKFLOW_ENV = {
+  PROJECT: 'GOOGLE_CLOUD_PROJECT_ID',
+  DR_REPLICA: 'HA_DR_REPLICA',
+  PRIMARY_INSTANCE: 'HA_PRIMARY_INSTANCE',
+  AUTOSCALER: 'HA_STANDBY_AUTOSCALER',
+  AUTOSCALER_REGION: 'HA_STANDBY_REGION',
+  GROUP: 'HA_STANDBY_GROUP',
+  SERVING_MIN: 'HA_SERVING_MIN_INSTANCES',
+  STANDBY_MIN: 'HA_STANDBY_MIN_INSTANCES',
+} as const;
+
+/**
+ * The problems of the workflows' inputs: something to run, a trigger for a standby region, whole
+ * instance counts, and the workflows in the standby region (a runbook in the failed region does not
+ * run). An ACTIVE_ACTIVE tier refuses an operator, as the AWS runbooks do.
+ */
+export function failoverWorkflowsProblems(intent: FailoverWorkflowsIntent): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  const fail = (prop: string, message: string) => problems.push({ prop, message });
+  if (!intent.drReplica && !intent.standbyAutoscaler) {
+    fail('drReplica', 'drReplica or standbyFleet must be given: a runbook with nothing to fail over, got: neither');
+  }
+  if (!intent.tier.isMultiRegion) {
+    fail('tier', `tier must keep a standby region to fail over to, got: ${intent.tier.name} (${intent.tier.strategy})`);
+  }
+  if (!intent.trigger) {
+    fail(
+      'trigger',
+      'trigger must say what starts the promotion and scale-up workflows (FailoverTrigger.alert or ' +
+        'FailoverTrigger.operator): a runbook nobody starts recovers nothing, got: none',
+    );
+  }
+  const trigger = intent.trigger;
+  if (trigger && !trigger.alarm && intent.tier.strategy === DrStrategy.ACTIVE_ACTIVE) {
+    fail(
+      'trigger',
+      `trigger must be an alert for ${intent.tier.name}: ${intent.tier.strategy} fails over with no human step, got: an operator`,
+    );
+  }
+  if (trigger && !trigger.alarm && trigger.decisionSeconds !== undefined && !(trigger.decisionSeconds > 0)) {
+    fail(
+      'trigger',
+      `trigger decisionSeconds must be longer than 0, got: ${trigger.decisionText ?? trigger.decisionSeconds}`,
+    );
+  }
+  for (const [prop, value] of [
+    ['primaryMinInstances', intent.primaryMinInstances],
+    ['standbyMinInstances', intent.standbyMinInstances],
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+      fail(prop, `${prop} must be a whole number of instances, got: ${value}`);
+    }
+  }
+  const { primaryMinInstances: serving, standbyMinInstances: standby } = intent;
+  if (serving !== undefined && standby !== undefined && serving < standby) {
+    fail('standbyFleet', `standbyFleet must run fewer instances than the primary, got: ${standby} > ${serving}`);
+  }
+  if (intent.standbyAutoscaler && serving === 0) {
+    fail('primaryFleet', 'primaryFleet must keep at least one instance for the standby to scale to, got: 0');
+  }
+  if (intent.region !== undefined) {
+    if (intent.region === intent.primaryRegion) {
+      fail(
+        'region',
+        `region must be the standby region: a runbook in the primary region ${intent.primaryRegion} is lost with it, got: ${intent.region}`,
+      );
+      return problems;
+    }
+    for (const [prop, other] of [
+      ['drReplica', intent.drReplicaRegion],
+      ['standbyFleet', intent.standbyRegion],
+    ] as const) {
+      if (other !== undefined && other !== intent.region) {
+        fail(prop, `${prop} must be in the workflows' region ${intent.region}, the standby region, got: ${other}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** A Workflows expression: `${...}`. */
+const expr = (text: string) => '${' + text + '}';
+const env = (name: string) => expr(`sys.get_env("${name}")`);
+
+/** Steps that default a missing `args` to an empty map, so that `map.get(args, ...)` never fails. */
+const ARGS_STEPS = [
+  {
+    defaultArgs: {
+      switch: [{ condition: expr('args == null'), steps: [{ emptyArgs: { assign: [{ args: {} }] } }] }],
+    },
+  },
+];
+
+/**
+ * Steps that read an Eventarc event from a Cloud Monitoring Pub/Sub notification channel: an
+ * incident that opens starts a `failover`, any other notification (a closed incident) ends the run.
+ * @see https://cloud.google.com/monitoring/support/notification-options#pubsub
+ */
+const ALERT_EVENT_STEPS = [
+  {
+    fromAlert: {
+      switch: [
+        {
+          condition: expr('map.get(args, "type") == "google.cloud.pubsub.topic.v1.messagePublished"'),
+          steps: [
+            {
+              readIncident: {
+                assign: [{ incident: expr('map.get(json.decode(base64.decode(args.data.message.data)), "incident")') }],
+              },
+            },
+            {
+              onlyOpened: {
+                switch: [
+                  {
+                    condition: expr('incident == null or map.get(incident, "state") != "open"'),
+                    return: { started: false, reason: 'the notification is not an incident that opens' },
+                  },
+                ],
+              },
+            },
+            { alertMeansFailover: { assign: [{ mode: 'failover' }] } },
+          ],
+        },
+      ],
+    },
+  },
+];
+
+/** Inputs of the promotion workflow. */
+export interface PromotionWorkflowInputs {
+  readonly service: string;
+  readonly tier: ServiceTier;
+  /** The standby region, for the title. */
+  readonly region: string;
+  readonly trigger?: FailoverTriggerIntent;
+}
+
+/**
+ * The promotion: Cloud SQL advanced DR makes the designated DR replica the writer, in the `mode`
+ * whoever starts it chooses (no default: the wrong one fails in an outage or loses writes in a
+ * planned move): `failover` (`instances.promoteReplica` with `failover=true`: the primary region is
+ * lost; writes not yet replicated are lost, and Cloud SQL adds the old primary back as a replica
+ * when its region returns) or `switchover` (`instances.switchover`: both regions up, no data loss).
+ * An alert's incident that opens means `failover`. A re-run finds the replica already writing and
+ * stops. The connector waits for the operation up to the tier's region RTO, then fails, so a
+ * failed execution says the objective was missed. The write endpoint follows the new writer.
+ *
+ * Example: TIER_2 (region RTO 3600 s): `gcloud workflows run <name> --location=<standby>
+ * --data='{"mode":"failover"}'` promotes and waits at most 3600 s.
+ * @see https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery
+ * @see https://cloud.google.com/workflows/docs/reference/googleapis/sqladmin/Overview
+ */
+export function promotionWorkflowPlan(inputs: PromotionWorkflowInputs): WorkflowPlan {
+  const instance = { project: expr('project'), instance: expr('replica') };
+  const wait = { connector_params: { timeout: inputs.tier.regionRtoSeconds } };
+  return {
+    title:
+      `Promote the Cloud SQL DR replica of ${inputs.service} in ${inputs.region} to writer ` +
+      '(args: {"mode": "failover"} when the primary region is lost, {"mode": "switchover"} when both are up)',
+    env: {
+      [WORKFLOW_ENV.PROJECT]: 'the project',
+      [WORKFLOW_ENV.DR_REPLICA]: 'name of the designated DR replica',
+    },
+    definition: {
+      main: {
+        params: ['args'],
+        steps: [
+          ...ARGS_STEPS,
+          {
+            init: {
+              assign: [
+                { project: env(WORKFLOW_ENV.PROJECT) },
+                { replica: env(WORKFLOW_ENV.DR_REPLICA) },
+                { mode: expr('default(map.get(args, "mode"), "")') },
+              ],
+            },
+          },
+          ...ALERT_EVENT_STEPS,
+          {
+            checkMode: {
+              switch: [
+                {
+                  condition: expr('not(mode in ["failover", "switchover"])'),
+                  raise: expr(
+                    '"mode must be failover (the primary region is lost: writes not yet replicated are lost) or ' +
+                      'switchover (both regions up, no data loss), got: " + mode',
+                  ),
+                },
+              ],
+            },
+          },
+          { readReplica: { call: 'googleapis.sqladmin.v1.instances.get', args: instance, result: 'before' } },
+          {
+            alreadyWriter: {
+              switch: [
+                {
+                  condition: expr('before.instanceType == "CLOUD_SQL_INSTANCE"'),
+                  return: { promoted: false, writer: expr('replica'), reason: 'the DR replica already writes' },
+                },
+              ],
+            },
+          },
+          {
+            promote: {
+              switch: [
+                {
+                  condition: expr('mode == "failover"'),
+                  steps: [
+                    {
+                      replicaFailover: {
+                        call: 'googleapis.sqladmin.v1.instances.promoteReplica',
+                        args: { ...instance, failover: true, ...wait },
+                      },
+                    },
+                  ],
+                },
+                {
+                  condition: true,
+                  steps: [
+                    {
+                      switchover: {
+                        call: 'googleapis.sqladmin.v1.instances.switchover',
+                        args: { ...instance, ...wait },
+                      },
+                    },
+                  ],
+                },
+              ],
+            },
+          },
+          { readWriter: { call: 'googleapis.sqladmin.v1.instances.get', args: instance, result: 'after' } },
+          {
+            confirm: {
+              switch: [
+                {
+                  condition: expr('after.instanceType != "CLOUD_SQL_INSTANCE"'),
+                  raise: expr('"the " + mode + " ended but " + replica + " is " + after.instanceType'),
+                },
+              ],
+            },
+          },
+          {
+            done: {
+              return: {
+                promoted: true,
+                mode: expr('mode'),
+                writer: expr('replica'),
+                writeEndpoint: expr('map.get(after, ["replicationCluster", "psaWriteEndpoint"])'),
+              },
+            },
+          },
+        ],
+      },
+    },
+    failover: failoverStepRecordOf('promotion', inputs.trigger),
+  };
+}
+
+/** Inputs of the scale-up workflow. */
+export interface ScaleUpWorkflowInputs {
+  readonly service: string;
+  readonly tier: ServiceTier;
+  readonly region: string;
+  readonly trigger?: FailoverTriggerIntent;
+}
+
+/** Seconds between two reads of the group while the scale-up waits for it. */
+const POLL_SECONDS = 30;
+
+/**
+ * The scale-up: raise the standby regional autoscaler's minimum to the primary fleet's (a pilot
+ * light at zero has no load for a CPU-driven autoscaler to read, so only its minimum grows it),
+ * keeping the rest of its policy; then wait, every 30 s up to the tier's region RTO, until the
+ * group is stable at that size. Once raised (a re-run, an alert that fires again) it only waits.
+ * Compute Engine publishes no time to create and boot instances: a region drill measures it.
+ *
+ * Example: primary minimum 2, standby at 0, TIER_2: the minimum becomes 2; the run fails after
+ * 3600 s if the group is not stable by then.
+ * @see https://cloud.google.com/compute/docs/reference/rest/v1/regionAutoscalers/patch
+ */
+export function scaleUpWorkflowPlan(inputs: ScaleUpWorkflowInputs): WorkflowPlan {
+  return {
+    title: `Scale the standby fleet of ${inputs.service} in ${inputs.region} to the primary's minimum`,
+    env: {
+      [WORKFLOW_ENV.PROJECT]: 'the project',
+      [WORKFLOW_ENV.AUTOSCALER]: "name of the standby group's regional autoscaler",
+      [WORKFLOW_ENV.AUTOSCALER_REGION]: 'its region',
+      [WORKFLOW_ENV.GROUP]: 'name of the standby regional managed instance group',
+      [WORKFLOW_ENV.SERVING_MIN]: "the primary fleet's minimum",
+    },
+    definition: {
+      main: { params: ['args'], steps: setMinimumSteps(WORKFLOW_ENV.SERVING_MIN, inputs.tier.regionRtoSeconds, true) },
+    },
+    failover: failoverStepRecordOf('scale-up', inputs.trigger),
+  };
+}
+
+/**
+ * Steps that set the standby autoscaler's minimum to the count in environment variable `target`
+ * and, with `wait`, wait up to `timeoutSeconds` for the group to be stable at it.
+ */
+function setMinimumSteps(target: string, timeoutSeconds: number, wait: boolean): Record<string, unknown>[] {
+  const autoscaler = {
+    project: expr('project'),
+    region: expr('region'),
+    autoscaler: expr('autoscaler'),
+  };
+  return [
+    {
+      initScale: {
+        assign: [
+          { project: env(WORKFLOW_ENV.PROJECT) },
+          { region: env(WORKFLOW_ENV.AUTOSCALER_REGION) },
+          { autoscaler: env(WORKFLOW_ENV.AUTOSCALER) },
+          { group: env(WORKFLOW_ENV.GROUP) },
+          { target: expr(`int(sys.get_env("${target}"))`) },
+        ],
+      },
+    },
+    { readAutoscaler: { call: 'googleapis.compute.v1.regionAutoscalers.get', args: autoscaler, result: 'scaler' } },
+    {
+      setMinimum: {
+        switch: [
+          {
+            condition: expr('scaler.autoscalingPolicy.minNumReplicas != target'),
+            steps: [
+              {
+                patchAutoscaler: {
+                  call: 'googleapis.compute.v1.regionAutoscalers.patch',
+                  args: {
+                    ...autoscaler,
+                    body: {
+                      name: expr('autoscaler'),
+                      target: expr('scaler.target'),
+                      autoscalingPolicy: expr('map.merge(scaler.autoscalingPolicy, {"minNumReplicas": target})'),
+                    },
+                  },
+                },
+              },
+            ],
+          },
+        ],
+      },
+    },
+    ...(wait
+      ? [
+          { initWait: { assign: [{ waited: 0 }] } },
+          {
+            readGroup: {
+              call: 'googleapis.compute.v1.regionInstanceGroupManagers.get',
+              args: { project: expr('project'), region: expr('region'), instanceGroupManager: expr('group') },
+              result: 'managed',
+            },
+          },
+          {
+            stableYet: {
+              switch: [
+                {
+                  condition: expr('managed.status.isStable and managed.targetSize >= target'),
+                  return: {
+                    minimum: expr('target'),
+                    targetSize: expr('managed.targetSize'),
+                    waitedSeconds: expr('waited'),
+                  },
+                },
+                {
+                  condition: expr(`waited >= ${timeoutSeconds}`),
+                  raise: expr(
+                    `"the group " + group + " is not stable at " + string(target) + " instances after ${timeoutSeconds} s, ` +
+                      `the tier's region RTO"`,
+                  ),
+                },
+              ],
+            },
+          },
+          { pause: { call: 'sys.sleep', args: { seconds: POLL_SECONDS } } },
+          { count: { assign: [{ waited: expr(`waited + ${POLL_SECONDS}`) }], next: 'readGroup' } },
+        ]
+      : [{ scaledDown: { return: { minimum: expr('target') } } }]),
+  ];
+}
+
+/** Inputs of the failback workflow. */
+export interface FailbackWorkflowInputs {
+  readonly service: string;
+  readonly tier: ServiceTier;
+  /** The standby region, where the workflows run. */
+  readonly region: string;
+  readonly drReplica: boolean;
+  readonly standbyAutoscaler: boolean;
+}
+
+/**
+ * The failback, which a person starts once the primary region is healthy again: (1) the old primary
+ * must be the DR replica of the promoted instance again (Cloud SQL adds it back after a replica
+ * failover once its region is online; the run stops if it has not), (2) a switchover returns the
+ * writer to it with no data loss, (3) the standby autoscaler goes back to its standby minimum.
+ * Then deploy with the database's `activeRegion` back at its `region`. Writes a failover lost
+ * are not recovered.
+ */
+export function failbackWorkflowPlan(inputs: FailbackWorkflowInputs): WorkflowPlan {
+  const instance = { project: expr('project'), instance: expr('primary') };
+  const database = inputs.drReplica
+    ? [
+        {
+          initDatabase: {
+            assign: [{ project: env(WORKFLOW_ENV.PROJECT) }, { primary: env(WORKFLOW_ENV.PRIMARY_INSTANCE) }],
+          },
+        },
+        { readPrimary: { call: 'googleapis.sqladmin.v1.instances.get', args: instance, result: 'old' } },
+        {
+          primaryIsDrReplica: {
+            switch: [
+              {
+                condition: expr('old.instanceType == "CLOUD_SQL_INSTANCE"'),
+                next: 'databaseBack',
+              },
+              {
+                condition: expr('map.get(old, ["replicationCluster", "drReplica"]) != true'),
+                raise: expr(
+                  'primary + " is not the DR replica of the writer yet: wait until Cloud SQL has added it back ' +
+                    'after the failover (or designate it), then run this again"',
+                ),
+              },
+            ],
+          },
+        },
+        {
+          switchBack: {
+            call: 'googleapis.sqladmin.v1.instances.switchover',
+            args: { ...instance, connector_params: { timeout: inputs.tier.regionRtoSeconds } },
+          },
+        },
+        { databaseBack: { assign: [{ writer: expr('primary') }] } },
+      ]
+    : [];
+  const fleet = inputs.standbyAutoscaler
+    ? setMinimumSteps(WORKFLOW_ENV.STANDBY_MIN, inputs.tier.regionRtoSeconds, false)
+    : [{ done: { return: { writer: expr('primary') } } }];
+  return {
+    title:
+      `Fail ${inputs.service} back from ${inputs.region}: switch the database over to the original primary, ` +
+      'then scale the standby fleet back down (run it once the primary region is healthy)',
+    env: {
+      [WORKFLOW_ENV.PROJECT]: 'the project',
+      ...(inputs.drReplica ? { [WORKFLOW_ENV.PRIMARY_INSTANCE]: 'name of the original primary instance' } : {}),
+      ...(inputs.standbyAutoscaler
+        ? {
+            [WORKFLOW_ENV.AUTOSCALER]: "name of the standby group's regional autoscaler",
+            [WORKFLOW_ENV.AUTOSCALER_REGION]: 'its region',
+            [WORKFLOW_ENV.GROUP]: 'name of the standby regional managed instance group',
+            [WORKFLOW_ENV.STANDBY_MIN]: "the standby fleet's minimum before the failover",
+          }
+        : {}),
+    },
+    definition: { main: { params: ['args'], steps: [...database, ...fleet] } },
+  };
+}

@@ -1,0 +1,329 @@
+import { EventarcTrigger } from '@cdktf/provider-google/lib/eventarc-trigger';
+import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { WorkflowsWorkflow } from '@cdktf/provider-google/lib/workflows-workflow';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  FAILOVER_STEP_METADATA_KEY,
+  FailoverTriggerIntent,
+  FailureDomain,
+  HaRole,
+  WORKFLOW_ENV,
+  WorkflowPlan,
+  failbackWorkflowPlan,
+  failoverWorkflowsProblems,
+  promotionWorkflowPlan,
+  scaleUpWorkflowPlan,
+} from '../../core';
+import { throwProblems } from '../diagnostics';
+import { GOOGLE_SERVICE_AGENTS } from './apis';
+import { HaCloudSql } from './database';
+import { RegionalFleet } from './fleet';
+import { GoogleHaProps, serviceNameOf } from './ha-props';
+import { ProjectServices } from './project-services';
+import { CryptoKey, newCryptoKey } from './private/keys';
+import { attachRecord, haLabels, haRecord } from './private/metadata';
+import { uniqueName } from './private/names';
+import { projectOf } from './private/project';
+
+/**
+ * What starts the promotion and scale-up workflows. A runbook nobody starts recovers nothing, so
+ * the report counts the start: an alert's own evaluation, or the time a person states.
+ */
+export class FailoverTrigger {
+  /**
+   * A Cloud Monitoring alert starts them: an Eventarc trigger on the Pub/Sub topic of the alert's
+   * notification channel (type `pubsub`) starts each workflow, which fails over only on an incident
+   * that opens (not on its closing). Use an alert that watches the primary region from outside it
+   * (an uptime check of that region), so that it fires when the region is lost.
+   * @param topicId the topic's id (`projects/<project>/topics/<name>`), the channel's `labels.topic`
+   * @see https://cloud.google.com/monitoring/support/notification-options#pubsub
+   */
+  public static alert(topicId: string): FailoverTrigger {
+    return new FailoverTrigger(topicId, undefined);
+  }
+
+  /**
+   * An on-call engineer decides and runs them (`gcloud workflows run <name> --location=<region>
+   * --data='{"mode":"failover"}'`). `decisionSeconds`, from the page to the run, is counted in full
+   * in the region RTO: state what the on-call rota commits to, and time it in a region drill.
+   */
+  public static operator(decisionSeconds: number): FailoverTrigger {
+    return new FailoverTrigger(undefined, decisionSeconds);
+  }
+
+  private constructor(
+    /** The Pub/Sub topic whose messages start the workflows, when an alert does. */
+    public readonly topicId: string | undefined,
+    /** How long a person takes to decide, in seconds, when a person does. */
+    public readonly decisionSeconds: number | undefined,
+  ) {}
+
+  /** In core's terms. */
+  public get intent(): FailoverTriggerIntent {
+    return { alarm: this.topicId !== undefined, decisionSeconds: this.decisionSeconds };
+  }
+}
+
+/** Props of {@link FailoverWorkflows}. */
+export interface FailoverWorkflowsProps extends GoogleHaProps {
+  /**
+   * The database whose DR replica the promotion workflow makes the writer (advanced DR, with
+   * `designateDrReplica`): `database.standby`, in `database.standbyRegion`.
+   * @default - no promotion workflow
+   */
+  readonly database?: HaCloudSql;
+  /**
+   * The standby fleet the scale-up workflow raises to `primaryFleet`'s minimum. Give `primaryFleet` with it.
+   * @default - no scale-up workflow
+   */
+  readonly standbyFleet?: RegionalFleet;
+  /**
+   * The serving fleet whose minimum the standby scales to.
+   * @default - the standby's own `failoverMinInstances` (the minimum a serving fleet of its props keeps)
+   */
+  readonly primaryFleet?: RegionalFleet;
+  /** What starts the promotion and scale-up (the failback is always a person's decision). */
+  readonly trigger: FailoverTrigger;
+  /**
+   * Region of the workflows, their key and trigger: the standby region, so that they run when the
+   * primary region is lost.
+   * @default - the database's standby region, else the standby fleet's region
+   */
+  readonly region?: string;
+}
+
+/**
+ * The region-failover runbooks of a Google Cloud service as Cloud Workflows in the standby region:
+ * `Promotion` (Cloud SQL advanced DR: replica failover, or switchover when both regions are up),
+ * `ScaleUp` (the standby regional autoscaler's minimum to the primary's, then wait until the group
+ * is stable) and `Failback` (switchover back to the original primary once its region is healthy,
+ * then the standby minimum back down). Each has its own service account with only what it calls,
+ * a customer-managed key in the region for its definition and executions, all calls logged, and
+ * its inputs (instance, autoscaler and group names, counts) as environment variables that refer
+ * to the resources. An alert (Eventarc on its Pub/Sub channel) or a person starts the first two;
+ * each records the failover step it performs, so the report counts the start and the step.
+ *
+ * Construct ids (public API): `Key`, `KeyRing`, `KeyWorkflowsEncrypter`, `<Workflow>`,
+ * `<Workflow>Account`, `<Workflow>CloudSql`, `<Workflow>Scaling`, `<Workflow>Logs`, `ScalingRole`,
+ * `TriggerAccount`, `TriggerInvoker`, `TriggerReceiver`, `<Workflow>Trigger`.
+ */
+export class FailoverWorkflows extends Construct {
+  public readonly promotion?: WorkflowsWorkflow;
+  public readonly scaleUp?: WorkflowsWorkflow;
+  public readonly failback: WorkflowsWorkflow;
+  public readonly region: string;
+  private readonly key: CryptoKey;
+  private readonly labels: Record<string, string>;
+  private readonly services: ProjectServices;
+  private scalingRole?: ProjectIamCustomRole;
+
+  constructor(scope: Construct, id: string, props: FailoverWorkflowsProps) {
+    super(scope, id);
+    const { tier, database, standbyFleet } = props;
+    const region = props.region ?? database?.standbyRegion ?? standbyFleet?.region;
+    const known = (value: string | undefined) => (value === undefined || Token.isUnresolved(value) ? undefined : value);
+    const knownCount = (value: number | undefined) =>
+      value === undefined || Token.isUnresolved(value) ? undefined : value;
+    const serving = props.primaryFleet?.minInstances ?? standbyFleet?.failoverMinInstances;
+    throwProblems(
+      [
+        ...failoverWorkflowsProblems({
+          tier,
+          drReplica: database?.standby !== undefined,
+          standbyAutoscaler: standbyFleet !== undefined,
+          primaryMinInstances: knownCount(serving),
+          standbyMinInstances: knownCount(standbyFleet?.minInstances),
+          region: known(region),
+          primaryRegion: known(database?.writerRegion ?? props.primaryFleet?.region),
+          drReplicaRegion: known(database?.standbyRegion),
+          standbyRegion: known(standbyFleet?.region),
+          trigger: props.trigger.intent,
+        }),
+        ...(database && !database.drReplicaDesignated
+          ? [
+              {
+                prop: 'database',
+                message:
+                  'database must designate its replica as DR replica (designateDrReplica: true, after the first apply): ' +
+                  'a replica failover needs it, got: a database without one',
+              },
+            ]
+          : []),
+      ],
+      this,
+    );
+    this.region = region!;
+    const record = haRecord(this, props, {
+      component: 'FailoverWorkflows',
+      failureDomain: FailureDomain.REGION,
+      role: HaRole.STANDBY,
+    });
+    this.labels = haLabels(props, record);
+    this.services = ProjectServices.of(this, props.projectServices);
+    this.key = newCryptoKey(this, 'Key', {
+      location: this.region,
+      labels: this.labels,
+      encrypters: { Workflows: this.services.serviceAgent(GOOGLE_SERVICE_AGENTS.WORKFLOWS) },
+    });
+    const service = serviceNameOf(this, props);
+    const trigger = props.trigger.intent;
+    const started: WorkflowsWorkflow[] = [];
+
+    if (database?.standby) {
+      const plan = promotionWorkflowPlan({ service, tier, region: this.region, trigger });
+      this.promotion = this.workflow('Promotion', plan, { [WORKFLOW_ENV.DR_REPLICA]: database.standby.name });
+      this.grantCloudSql('Promotion', database);
+      started.push(this.promotion);
+    }
+    const fleetEnv: Record<string, string> = standbyFleet
+      ? {
+          [WORKFLOW_ENV.AUTOSCALER]: standbyFleet.autoscaler.name,
+          [WORKFLOW_ENV.AUTOSCALER_REGION]: standbyFleet.region,
+          [WORKFLOW_ENV.GROUP]: standbyFleet.group.name,
+        }
+      : {};
+    if (standbyFleet) {
+      const plan = scaleUpWorkflowPlan({ service, tier, region: this.region, trigger });
+      this.scaleUp = this.workflow('ScaleUp', plan, { ...fleetEnv, [WORKFLOW_ENV.SERVING_MIN]: String(serving) });
+      this.grantScaling('ScaleUp');
+      started.push(this.scaleUp);
+    }
+    const failback = failbackWorkflowPlan({
+      service,
+      tier,
+      region: this.region,
+      drReplica: database?.standby !== undefined,
+      standbyAutoscaler: standbyFleet !== undefined,
+    });
+    this.failback = this.workflow('Failback', failback, {
+      ...(database ? { [WORKFLOW_ENV.PRIMARY_INSTANCE]: database.writer.name } : {}),
+      ...(standbyFleet ? { ...fleetEnv, [WORKFLOW_ENV.STANDBY_MIN]: String(standbyFleet.minInstances) } : {}),
+    });
+    if (database?.standby) {
+      this.grantCloudSql('Failback', database);
+    }
+    if (standbyFleet) {
+      this.grantScaling('Failback');
+    }
+    if (props.trigger.topicId !== undefined) {
+      this.startOnAlert(props.trigger.topicId, started);
+    }
+    this.services.use(this);
+    attachRecord(this, record);
+  }
+
+  /** A workflow in the region with its own service account, key, call logging and environment. */
+  private workflow(name: string, plan: WorkflowPlan, env: Record<string, string>): WorkflowsWorkflow {
+    const account = new ServiceAccount(this, `${name}Account`, {
+      accountId: uniqueName(this, `${name}Sa`, 30),
+      displayName: `Runs ${this.node.path}/${name}`,
+    });
+    // Call logging writes the workflow's calls to Cloud Logging as its service account.
+    new ProjectIamMember(this, `${name}Logs`, {
+      project: projectOf(this).projectId,
+      role: 'roles/logging.logWriter',
+      member: account.member,
+    });
+    // `${` is Terraform's interpolation: the definition's own expressions are escaped as `$${`.
+    const source = JSON.stringify(plan.definition, undefined, 2).replace(/\$\{/g, '$$${');
+    const workflow = new WorkflowsWorkflow(this, name, {
+      name: uniqueName(this, name, 64),
+      region: this.region,
+      description: plan.title.slice(0, 1000),
+      serviceAccount: account.email,
+      sourceContents: source,
+      cryptoKeyName: this.key.key.id,
+      callLogLevel: 'LOG_ALL_CALLS',
+      executionHistoryLevel: 'EXECUTION_HISTORY_DETAILED',
+      // The built-in GOOGLE_CLOUD_PROJECT_ID is Workflows' own; the rest refers to the resources.
+      userEnvVars: env,
+      labels: this.labels,
+      dependsOn: this.key.grants,
+    });
+    if (plan.failover) {
+      workflow.addOverride(`//.${FAILOVER_STEP_METADATA_KEY}`, plan.failover);
+    }
+    return workflow;
+  }
+
+  /**
+   * Cloud SQL Admin on the database's two instances only (an IAM condition names them): replica
+   * failover needs `cloudsql.instances.promoteReplica`, and Google names the Cloud SQL Admin role
+   * for advanced DR's switchover, whose permission it does not list apart.
+   * @see https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery
+   */
+  private grantCloudSql(name: string, database: HaCloudSql): void {
+    const project = projectOf(this).projectId;
+    const instances = [database.instance, ...(database.replica ? [database.replica] : [])].map(
+      (i) => `resource.name == 'projects/${project}/instances/${i.name}'`,
+    );
+    new ProjectIamMember(this, `${name}CloudSql`, {
+      project,
+      role: 'roles/cloudsql.admin',
+      member: this.accountMember(name),
+      condition: {
+        title: `Only ${database.node.path}`.slice(0, 100),
+        description: `Fail over and back the instances of ${database.node.path}`,
+        expression: `resource.type == 'sqladmin.googleapis.com/Instance' && (${instances.join(' || ')})`,
+      },
+    });
+  }
+
+  /** Read and update autoscalers, read the group it waits for, and the operations of both. */
+  private grantScaling(name: string): void {
+    this.scalingRole ??= new ProjectIamCustomRole(this, 'ScalingRole', {
+      roleId: uniqueName(this, 'Scaling', 64).replace(/-/g, '_'),
+      title: `Scale the standby fleet of ${this.node.path}`.slice(0, 100),
+      description: 'Raise or lower a regional autoscaler minimum and wait for its group',
+      permissions: [
+        'compute.autoscalers.get',
+        'compute.autoscalers.update',
+        'compute.instanceGroupManagers.get',
+        'compute.instanceGroupManagers.use',
+        'compute.regionOperations.get',
+      ],
+    });
+    new ProjectIamMember(this, `${name}Scaling`, {
+      project: projectOf(this).projectId,
+      role: this.scalingRole.name,
+      member: this.accountMember(name),
+    });
+  }
+
+  private accountMember(name: string): string {
+    return (this.node.findChild(`${name}Account`) as ServiceAccount).member;
+  }
+
+  /**
+   * One Eventarc trigger per workflow on the alert channel's topic, in the workflows' region, as an
+   * account that may only receive events and start workflows.
+   * @see https://cloud.google.com/eventarc/docs/workflows/route-trigger-cloud-pubsub
+   */
+  private startOnAlert(topicId: string, workflows: readonly WorkflowsWorkflow[]): void {
+    const account = new ServiceAccount(this, 'TriggerAccount', {
+      accountId: uniqueName(this, 'TriggerSa', 30),
+      displayName: `Starts the runbooks of ${this.node.path} on an alert`,
+    });
+    const project = projectOf(this).projectId;
+    const grants = [
+      ['TriggerInvoker', 'roles/workflows.invoker'],
+      ['TriggerReceiver', 'roles/eventarc.eventReceiver'],
+    ].map(([id, role]) => new ProjectIamMember(this, id, { project, role, member: account.member }));
+    for (const workflow of workflows) {
+      const name = workflow.node.id;
+      new EventarcTrigger(this, `${name}Trigger`, {
+        name: uniqueName(this, `${name}Trigger`),
+        location: this.region,
+        matchingCriteria: [{ attribute: 'type', value: 'google.cloud.pubsub.topic.v1.messagePublished' }],
+        transport: { pubsub: { topic: topicId } },
+        destination: { workflow: workflow.id },
+        serviceAccount: account.email,
+        labels: this.labels,
+        dependsOn: grants,
+      });
+    }
+  }
+}

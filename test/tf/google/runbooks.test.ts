@@ -1,0 +1,233 @@
+import { TerraformStack } from 'cdktf';
+import { FAILOVER_STEP_METADATA_KEY, HaRole, ServiceTier } from '../../../lib/core';
+import { HaCloudSql } from '../../../lib/tf/google/database';
+import { RegionalFleet } from '../../../lib/tf/google/fleet';
+import { RegionalNetwork } from '../../../lib/tf/google/network';
+import { FailoverTrigger, FailoverWorkflows, FailoverWorkflowsProps } from '../../../lib/tf/google/runbooks';
+import { resourcesOf, TerraformJson, terraformJson, testStack } from './util';
+
+const PRIMARY = 'europe-west1';
+const STANDBY = 'europe-west4';
+const TOPIC = 'projects/shop-prod/topics/catalog-primary-down';
+
+/** A TIER_2 pilot light: a designated DR replica and a standby fleet at zero, and the runbooks of `props`. */
+function pilotLight(stack: TerraformStack, props: Partial<FailoverWorkflowsProps> = {}, designateDrReplica = true) {
+  const tier = props.tier ?? ServiceTier.TIER_2;
+  const network = new RegionalNetwork(stack, 'Network', { tier, regions: [PRIMARY, STANDBY] });
+  const fleet = (id: string, region: string, role: HaRole) =>
+    new RegionalFleet(stack, id, { tier, network, region, role, zones: [`${region}-b`, `${region}-c`] });
+  const primaryFleet = fleet('Primary', PRIMARY, HaRole.PRIMARY);
+  const standbyFleet = fleet('Standby', STANDBY, HaRole.STANDBY);
+  const database = new HaCloudSql(stack, 'Database', {
+    tier,
+    network,
+    region: PRIMARY,
+    replicaRegion: STANDBY,
+    replicaLagAccepted: 'the lag alert pages at the region RPO; the catalogue is rebuilt from the feed',
+    designateDrReplica,
+  });
+  return new FailoverWorkflows(stack, 'Runbooks', {
+    tier,
+    service: 'catalog',
+    database,
+    primaryFleet,
+    standbyFleet,
+    trigger: FailoverTrigger.alert(TOPIC),
+    ...props,
+  });
+}
+
+const ref = (type: string, name: string, attribute: string) =>
+  expect.stringMatching(new RegExp(`^\\$\\{${type}\\.${name}_\\w+\\.${attribute}\\}$`));
+
+describe('FailoverWorkflows started by an alert (TIER_2)', () => {
+  let json: TerraformJson;
+  let workflows: Record<string, Record<string, unknown>>;
+  beforeAll(() => {
+    const stack = testStack();
+    pilotLight(stack);
+    json = terraformJson(stack);
+    workflows = Object.fromEntries(
+      Object.entries(resourcesOf(json, 'google_workflows_workflow')).map(([name, w]) => [name.split('_')[1], w]),
+    );
+  });
+  const definitionOf = (name: string) =>
+    JSON.parse((workflows[name].source_contents as string).replace(/\$\$\{/g, '${')) as {
+      main: { steps: Record<string, Record<string, unknown>>[] };
+    };
+  const step = (name: string, id: string): Record<string, unknown> =>
+    JSON.parse(JSON.stringify(definitionOf(name)))
+      .main.steps.flatMap(function flat(s: Record<string, Record<string, unknown>>): Record<string, unknown>[] {
+        const [[key, body]] = Object.entries(s);
+        const inner = ((body.switch as { steps?: Record<string, Record<string, unknown>>[] }[]) ?? []).flatMap(
+          (c) => c.steps ?? [],
+        );
+        return [{ id: key, ...body }, ...inner.flatMap(flat)];
+      })
+      .find((s: { id: string }) => s.id === id);
+
+  test('THEN the three runbooks run in the standby region, encrypted with a key there, every call logged', () => {
+    expect(Object.keys(workflows)).toEqual(['Promotion', 'ScaleUp', 'Failback']);
+    const [ring] = Object.values(resourcesOf(json, 'google_kms_key_ring')).filter((r) =>
+      String(r.name).startsWith('runbooks-'),
+    );
+    expect(ring.location).toBe(STANDBY);
+    for (const workflow of Object.values(workflows)) {
+      expect(workflow).toEqual(
+        expect.objectContaining({
+          region: STANDBY,
+          crypto_key_name: ref('google_kms_crypto_key', 'Runbooks_Key', 'id'),
+          call_log_level: 'LOG_ALL_CALLS',
+          // The key's grant to the Workflows service agent comes first.
+          depends_on: expect.arrayContaining([expect.stringMatching(/^google_kms_crypto_key_iam_member\.Runbooks_/)]),
+        }),
+      );
+    }
+  });
+
+  test('THEN each takes its inputs as references to the resources, not names', () => {
+    expect(workflows.Promotion.user_env_vars).toEqual({
+      HA_DR_REPLICA: ref('google_sql_database_instance', 'Database_Replica', 'name'),
+    });
+    expect(workflows.ScaleUp.user_env_vars).toEqual({
+      HA_STANDBY_AUTOSCALER: ref('google_compute_region_autoscaler', 'Standby_Autoscaler', 'name'),
+      HA_STANDBY_REGION: STANDBY,
+      HA_STANDBY_GROUP: ref('google_compute_region_instance_group_manager', 'Standby', 'name'),
+      HA_SERVING_MIN_INSTANCES: '2',
+    });
+    expect(workflows.Failback.user_env_vars).toEqual(
+      expect.objectContaining({
+        HA_PRIMARY_INSTANCE: ref('google_sql_database_instance', 'Database', 'name'),
+        HA_STANDBY_MIN_INSTANCES: '0',
+      }),
+    );
+  });
+
+  test("THEN the definitions escape their expressions from Terraform's interpolation and call Cloud SQL's replica failover", () => {
+    expect(workflows.Promotion.source_contents).not.toMatch(/[^$]\$\{/);
+    expect(step('Promotion', 'replicaFailover')).toEqual(
+      expect.objectContaining({
+        call: 'googleapis.sqladmin.v1.instances.promoteReplica',
+        args: expect.objectContaining({ failover: true, connector_params: { timeout: 3600 } }),
+      }),
+    );
+    expect(step('Failback', 'switchBack')).toEqual(
+      expect.objectContaining({ call: 'googleapis.sqladmin.v1.instances.switchover' }),
+    );
+    expect(step('ScaleUp', 'patchAutoscaler')).toEqual(
+      expect.objectContaining({ call: 'googleapis.compute.v1.regionAutoscalers.patch' }),
+    );
+  });
+
+  test('THEN the promotion and the scale-up record that an alert starts them; the failback records nothing', () => {
+    const recorded = Object.values(workflows).map(
+      (w) => (w['//'] as Record<string, unknown>)?.[FAILOVER_STEP_METADATA_KEY],
+    );
+    expect(recorded).toEqual([
+      { step: 'promotion', startedBy: 'alarm', decisionSeconds: 0 },
+      { step: 'scale-up', startedBy: 'alarm', decisionSeconds: 0 },
+      undefined,
+    ]);
+  });
+
+  test('THEN an Eventarc trigger on the alert channel topic starts each of the two, as an account that may do only that', () => {
+    const triggers = Object.values(resourcesOf(json, 'google_eventarc_trigger'));
+    expect(triggers.map((t) => [t.location, (t.transport as { pubsub: { topic: string } }).pubsub.topic])).toEqual([
+      [STANDBY, TOPIC],
+      [STANDBY, TOPIC],
+    ]);
+    expect(triggers.map((t) => (t.destination as { workflow: string }).workflow)).toEqual([
+      ref('google_workflows_workflow', 'Runbooks_Promotion', 'id'),
+      ref('google_workflows_workflow', 'Runbooks_ScaleUp', 'id'),
+    ]);
+    const account = ref('google_service_account', 'Runbooks_TriggerAccount', 'member');
+    const roles = Object.values(resourcesOf(json, 'google_project_iam_member'))
+      .filter((g) => String(g.member).includes('Runbooks_TriggerAccount'))
+      .map((g) => g.role);
+    expect(roles.sort()).toEqual(['roles/eventarc.eventReceiver', 'roles/workflows.invoker']);
+    expect(triggers[0].service_account).toEqual(ref('google_service_account', 'Runbooks_TriggerAccount', 'email'));
+    expect(account).toBeDefined();
+  });
+
+  test('THEN each workflow has its own account with only what it calls: Cloud SQL on the two instances, the scaling role', () => {
+    const grants = Object.values(resourcesOf(json, 'google_project_iam_member'));
+    const rolesOf = (name: string) =>
+      grants
+        .filter((g) => String(g.member).includes(`Runbooks_${name}Account`))
+        .map((g) => [g.role, (g.condition as { expression?: string } | undefined)?.expression ?? 'project'])
+        .sort();
+    const onTwoInstances = expect.stringMatching(
+      /^resource\.type == 'sqladmin\.googleapis\.com\/Instance' && \(resource\.name == .*Database_\w+\.name\}' \|\| resource\.name == .*Database_Replica_\w+\.name\}'\)$/,
+    );
+    const scaling = ref('google_project_iam_custom_role', 'Runbooks_ScalingRole', 'name');
+    expect(rolesOf('Promotion')).toEqual([
+      ['roles/cloudsql.admin', onTwoInstances],
+      ['roles/logging.logWriter', 'project'],
+    ]);
+    expect(rolesOf('ScaleUp')).toEqual([
+      [scaling, 'project'],
+      ['roles/logging.logWriter', 'project'],
+    ]);
+    expect(rolesOf('Failback')).toHaveLength(3);
+    const [role] = Object.values(resourcesOf(json, 'google_project_iam_custom_role'));
+    expect(role.permissions).toEqual([
+      'compute.autoscalers.get',
+      'compute.autoscalers.update',
+      'compute.instanceGroupManagers.get',
+      'compute.instanceGroupManagers.use',
+      'compute.regionOperations.get',
+    ]);
+  });
+
+  test('THEN Terraform leaves the standby autoscaler minimum to the runbooks, and the primary one to itself', () => {
+    const autoscalers = resourcesOf(json, 'google_compute_region_autoscaler');
+    const lifecycle = (prefix: string) =>
+      Object.entries(autoscalers).find(([name]) => name.startsWith(prefix))![1].lifecycle;
+    expect(lifecycle('Standby')).toEqual({ ignore_changes: ['autoscaling_policy[0].min_replicas'] });
+    expect(lifecycle('Primary')).toBeUndefined();
+  });
+});
+
+describe('FailoverWorkflows started by a person', () => {
+  test('THEN no trigger is built, and the steps record the stated decision time', () => {
+    const stack = testStack();
+    pilotLight(stack, { trigger: FailoverTrigger.operator(900) });
+    const json = terraformJson(stack);
+    expect(resourcesOf(json, 'google_eventarc_trigger')).toEqual({});
+    expect(
+      Object.values(resourcesOf(json, 'google_workflows_workflow')).map(
+        (w) =>
+          (w['//'] as Record<string, { startedBy: string; decisionSeconds: number }>)?.[FAILOVER_STEP_METADATA_KEY],
+      ),
+    ).toEqual([
+      { step: 'promotion', startedBy: 'operator', decisionSeconds: 900 },
+      { step: 'scale-up', startedBy: 'operator', decisionSeconds: 900 },
+      undefined,
+    ]);
+  });
+});
+
+describe('FailoverWorkflows refuses', () => {
+  test.each<[string, Partial<FailoverWorkflowsProps>, boolean, RegExp]>([
+    [
+      'a database with no designated DR replica (its first apply)',
+      {},
+      false,
+      /^database must designate its replica as DR replica \(designateDrReplica: true, after the first apply\)/,
+    ],
+    [
+      'runbooks in the primary region, lost with it',
+      { region: PRIMARY },
+      true,
+      /^region must be the standby region: a runbook in the primary region europe-west1 is lost with it, got: europe-west1/,
+    ],
+    [
+      'a decision time of zero',
+      { trigger: FailoverTrigger.operator(0) },
+      true,
+      /^trigger decisionSeconds must be longer than 0, got: 0/,
+    ],
+  ])('%s', (_, props, designated, message) => {
+    expect(() => pilotLight(testStack(), props, designated)).toThrow(message);
+  });
+});
