@@ -13,6 +13,7 @@ import { RestoreTesting } from './bak/RestoreTesting';
 import { FunctionProvisionedConcurrency } from './cap/FunctionProvisionedConcurrency';
 import { StaticallyStableCapacity } from './cap/StaticallyStableCapacity';
 import { MultiAzDatabase } from './db/MultiAzDatabase';
+import { DeploymentRollback } from './dep/DeploymentRollback';
 import { SpannerConfiguration } from './db/SpannerConfiguration';
 import { DeletionProtection } from './del/DeletionProtection';
 import { RetainStatefulResources } from './del/RetainStatefulResources';
@@ -70,6 +71,7 @@ export {
   RestoreTesting,
   StaticallyStableCapacity,
   FunctionProvisionedConcurrency,
+  DeploymentRollback,
   MultiAzDatabase,
   SpannerConfiguration,
   DeletionProtection,
@@ -128,6 +130,7 @@ export const HA_RULES: readonly HaRule[] = [
   CrossZoneLoadBalancing,
   ShallowReplacementCheck,
   StandbyBackends,
+  DeploymentRollback,
   NatGatewayPerZone,
   MultiAzDatabase,
   SpannerConfiguration,

@@ -2,6 +2,7 @@ import { HA_RULES } from '../../../lib/checks/rules';
 import { findings } from '../fixtures/builders';
 import { RuleCase } from './cases';
 import { DATA_CASES } from './cases-data';
+import { DEPLOYMENT_CASES } from './cases-deployments';
 import { FUNCTION_CASES } from './cases-functions';
 import { GOOGLE_FAILOVER_CASES } from './cases-google-failover';
 import { GOOGLE_OPERATIONS_CASES } from './cases-google-operations';
@@ -24,6 +25,7 @@ const CASES: RuleCase[] = [
   ...ZONAL_CASES,
   ...KUBERNETES_CASES,
   ...FUNCTION_CASES,
+  ...DEPLOYMENT_CASES,
   ...QUEUE_CASES,
 ];
 
