@@ -1,4 +1,5 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -16,6 +17,17 @@ import { emitWarnings, throwProblems } from './private/errors';
 // The routing policies are core's, shared with the Terraform twin; exported here as before.
 export { DnsRouting } from '../core/plans/dns';
 
+/** The two custom domains of a regional API Gateway entry point (`RegionalApi` has them). */
+export interface FailoverDnsApi {
+  /** REGIONAL custom domain of the service name (`<recordName>.<zone>`): the routed record's target. */
+  readonly serviceDomain: apigateway.IDomainName;
+  /**
+   * REGIONAL custom domain of the region's own name (`<recordName>-<region>.<zone>`) on the same API: the
+   * health check requests it, so that it measures this region's API as clients reach it.
+   */
+  readonly regionalDomain: apigateway.IDomainName;
+}
+
 /** One region's entry point behind the service name. */
 export interface FailoverDnsEndpoint {
   /** The region the endpoint serves from (`eu-west-1`); also the latency-routing region. */
@@ -25,13 +37,21 @@ export interface FailoverDnsEndpoint {
    * region's stack: pass it through a stack with `crossRegionReferences: true`, or import it with
    * `ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes` (DNS name and canonical
    * hosted zone id are needed).
-   * @default - none: give `domainName`
+   * @default - none: give `domainName` or `api`
    */
   readonly loadBalancer?: elbv2.ILoadBalancerV2;
   /**
+   * A regional API Gateway API (`RegionalApi`). The routed record is a CNAME to its service domain (with the TTL
+   * of `ttl`: an alias record would carry API Gateway's TTL, which is not published), and this construct points
+   * the regional name at its regional domain, which the HTTPS health check requests. Pass another region's
+   * through a stack with `crossRegionReferences: true`.
+   * @default - none: give `loadBalancer` or `domainName`
+   */
+  readonly api?: FailoverDnsApi;
+  /**
    * Domain name of an endpoint that is not a load balancer of this account (a CNAME record,
    * with the TTL of `ttl`).
-   * @default - none: give `loadBalancer`
+   * @default - none: give `loadBalancer` or `api`
    */
   readonly domainName?: string;
   /**
@@ -154,7 +174,7 @@ export class FailoverDns extends Construct {
   /** Worst-case seconds from a region failing to clients following the new answer. */
   public readonly failoverSeconds: number;
   /**
-   * Per region with a load balancer, a plain name that always answers with that region
+   * Per region with a load balancer or an api, a plain name that always answers with that region
    * (`<recordName>-<region>.<zone>`): probe it to measure one region (a probe of the routed name
    * follows DNS to whichever region answers). List it in that region's certificate. Empty for SIMPLE routing.
    */
@@ -183,11 +203,14 @@ export class FailoverDns extends Construct {
         region: e.region,
         loadBalancer: e.loadBalancer !== undefined,
         domainName: e.domainName !== undefined,
+        api: e.api !== undefined,
+        apiRegionalName: e.api ? skipToken(e.api.regionalDomain.domainName) : undefined,
         role: e.role,
         weight: e.weight,
       })),
       routing: props.routing?.name,
       recordName: skipToken(props.recordName),
+      zoneName: skipToken(props.hostedZone.zoneName),
       healthCheckPath: skipToken(props.healthCheckPath),
       healthCheckPort: skipToken(props.healthCheckPort),
       checkerRegions: props.checkerRegions,
@@ -221,7 +244,12 @@ export class FailoverDns extends Construct {
     endpoints.forEach((endpoint, i) => {
       const scope = scopes[i];
       const record = plan.records[i];
-      const fqdn = endpoint.loadBalancer ? endpoint.loadBalancer.loadBalancerDnsName : endpoint.domainName!;
+      const regional = plan.regionalLabels.find((l) => l.region === endpoint.region);
+      const fqdn = endpoint.loadBalancer
+        ? endpoint.loadBalancer.loadBalancerDnsName
+        : endpoint.api
+          ? qualified(regional!.label, props.hostedZone.zoneName)
+          : endpoint.domainName!;
       const check = plan.healthCheck;
       const healthCheck = new route53.HealthCheck(scope, 'HealthCheck', {
         type: route53.HealthCheckType.HTTPS,
@@ -258,7 +286,9 @@ export class FailoverDns extends Construct {
             ? route53.RecordTarget.fromAlias(
                 new targets.LoadBalancerTarget(endpoint.loadBalancer, { evaluateTargetHealth: record.alias }),
               )
-            : route53.RecordTarget.fromValues(endpoint.domainName!),
+            : route53.RecordTarget.fromValues(
+                endpoint.api ? endpoint.api.serviceDomain.domainNameAliasDomainName : endpoint.domainName!,
+              ),
           ttl: record.ttlSeconds === undefined ? undefined : Duration.seconds(record.ttlSeconds),
           healthCheck: recordHealth,
           ...routingOptions(record),
@@ -290,12 +320,17 @@ export class FailoverDns extends Construct {
     this.regionalNames = {};
     for (const { region, label } of plan.regionalLabels) {
       const i = endpoints.findIndex((e) => e.region === region);
+      const api = endpoints[i].api;
       new route53.ARecord(scopes[i], 'RegionalRecord', {
         zone: props.hostedZone,
         recordName: label,
-        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(endpoints[i].loadBalancer!)),
+        target: route53.RecordTarget.fromAlias(
+          api
+            ? new targets.ApiGatewayDomain(api.regionalDomain)
+            : new targets.LoadBalancerTarget(endpoints[i].loadBalancer!),
+        ),
       });
-      this.regionalNames[region] = `${label}.${props.hostedZone.zoneName}`;
+      this.regionalNames[region] = qualified(label, props.hostedZone.zoneName);
     }
 
     attachHaMetadata(this, props, {
@@ -351,6 +386,11 @@ function routingOptions(record: DnsRecordPlan): Partial<route53.RecordSetProps> 
 /** A value the plan can check, or undefined for a token (rendered as given, checked at deploy). */
 function skipToken<T extends string | number>(value: T | undefined): T | undefined {
   return value === undefined || Token.isUnresolved(value) ? undefined : value;
+}
+
+/** A label of the zone as a fully qualified name (a label already ending in the zone stays as it is). */
+function qualified(label: string, zoneName: string): string {
+  return label.endsWith(`.${zoneName}`) ? label : `${label}.${zoneName}`;
 }
 
 /** ARC names: letters, digits, `-` and `_`, at most ARC_NAME_MAX_LENGTH characters. */

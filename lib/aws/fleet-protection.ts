@@ -12,7 +12,10 @@ const WAF_LOG_GROUP_PREFIX = 'aws-waf-logs-';
 
 /** What {@link newFleetWebAcl} protects and how. */
 export interface FleetWebAclOptions {
-  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  /** The load balancer the web ACL protects; or give `resourceArn`. */
+  readonly loadBalancer?: elbv2.IApplicationLoadBalancer;
+  /** ARN of another regional resource the web ACL protects (an API Gateway stage). */
+  readonly resourceArn?: string;
   /** Requests one client IP may send per {@link WAF_RATE_WINDOW_SECONDS} before it is blocked. */
   readonly rateLimitPerIp: number;
   /** Path exempt from the rate limit (external health checkers poll it from few addresses). */
@@ -88,7 +91,7 @@ export function newFleetWebAcl(scope: Construct, options: FleetWebAclOptions): F
   });
 
   new wafv2.CfnWebACLAssociation(scope, 'WebAclAssociation', {
-    resourceArn: options.loadBalancer.loadBalancerArn,
+    resourceArn: options.resourceArn ?? options.loadBalancer!.loadBalancerArn,
     webAclArn: webAcl.attrArn,
   });
 

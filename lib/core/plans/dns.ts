@@ -50,6 +50,15 @@ export interface DnsEndpointIntent {
   readonly loadBalancer: boolean;
   /** Whether a domain name was given (a CNAME record). */
   readonly domainName: boolean;
+  /**
+   * Whether a regional API was given: a CNAME record to its custom domain of the service name (the TTL is in
+   * the template; an alias record would carry API Gateway's, which is not published), and a health check of
+   * its regional name (`<recordName>-<region>`), a custom domain of the same API.
+   * @default false
+   */
+  readonly api?: boolean;
+  /** The regional custom domain name of the API, when a literal: it must be the region's regional name. */
+  readonly apiRegionalName?: string;
   /** @default - the first endpoint is primary, the second secondary */
   readonly role?: 'primary' | 'secondary';
   /** Share of traffic in weighted routing; undefined when not given or a token. @default 100 */
@@ -64,6 +73,8 @@ export interface DnsFailoverIntent {
   readonly routing?: DnsRoutingName;
   /** The routed record's label (`api`), which the regional labels extend. */
   readonly recordName?: string;
+  /** Name of the hosted zone, when a literal (to check an api endpoint's regional name). */
+  readonly zoneName?: string;
   /** @default '/health/ready' (READINESS_PATH: the deep check) */
   readonly healthCheckPath?: string;
   /** @default 443 */
@@ -166,9 +177,10 @@ export interface DnsFailoverPlan {
   /** One record per endpoint, in the order of the endpoints. */
   readonly records: readonly DnsRecordPlan[];
   /**
-   * Per endpoint with a load balancer, the label of a plain record that always names that region
+   * Per endpoint with a load balancer or an api, the label of a plain record that always names that region
    * (`<recordName>-<region>`): what a probe of one region requests, so that it measures that region
-   * and does not follow the routed name to whichever region answers. None for SIMPLE routing.
+   * and does not follow the routed name to whichever region answers (an api's health check requests it too).
+   * None for load balancers under SIMPLE routing.
    */
   readonly regionalLabels: readonly { readonly region: string; readonly label: string }[];
   /** TTL of the non-alias records (what `ttl` chose, or the tier's limit). */
@@ -244,6 +256,9 @@ export function planDnsFailover(tier: ServiceTier, intent: DnsFailoverIntent): D
   const regions = endpoints.map((e) => e.region);
   const routing = intent.routing ?? defaultDnsRouting(tier.strategy, endpoints.length);
 
+  // The api kind exists on engines that have it (CDK's FailoverDns): messages name it only there.
+  const apis = endpoints.some((e) => e.api);
+  const kinds = apis ? 'loadBalancer, domainName and api' : 'loadBalancer and domainName';
   endpoints.forEach((endpoint, i) => {
     if (typeof endpoint.region !== 'string' || !REGION_NAME.test(endpoint.region)) {
       problem(
@@ -251,23 +266,42 @@ export function planDnsFailover(tier: ServiceTier, intent: DnsFailoverIntent): D
         `endpoints[${i}].region must be a literal AWS region name such as eu-west-1, got: ${endpoint.region}`,
       );
     }
-    if (endpoint.loadBalancer === endpoint.domainName) {
+    const given = [endpoint.loadBalancer, endpoint.domainName, endpoint.api === true].filter(Boolean).length;
+    if (given !== 1) {
       problem(
         'endpoints',
-        `endpoints[${i}] (${endpoint.region}) must have exactly one of loadBalancer and domainName, ` +
-          `got: ${endpoint.loadBalancer ? 'both' : 'neither'}`,
+        `endpoints[${i}] (${endpoint.region}) must have exactly one of ${kinds}, ` +
+          `got: ${given === 0 ? 'neither' : given === 2 ? 'both' : 'all three'}`,
       );
+    }
+    if (endpoint.api && intent.recordName === undefined) {
+      problem(
+        'recordName',
+        `recordName must be a literal with api endpoints (it names their regional domain), got: a token`,
+      );
+    } else if (endpoint.api && endpoint.apiRegionalName !== undefined) {
+      const label = regionalLabel(intent.recordName!, endpoint.region);
+      const zone = intent.zoneName;
+      const expected = zone === undefined || label.endsWith(`.${zone}`) ? label : `${label}.${zone}`;
+      if (zone !== undefined && endpoint.apiRegionalName !== expected) {
+        problem(
+          'endpoints',
+          `endpoints[${i}].api must answer on ${expected}, the regional name its health check requests (build the ` +
+            `RegionalApi with the same recordName), got: ${endpoint.apiRegionalName}`,
+        );
+      }
     }
     const weight = endpoint.weight;
     if (weight !== undefined && (!Number.isInteger(weight) || weight < 0 || weight > ROUTE53_WEIGHT_MAX)) {
       problem('endpoints', `endpoints[${i}].weight must be an integer from 0 to ${ROUTE53_WEIGHT_MAX}, got: ${weight}`);
     }
   });
-  const kind = (e: DnsEndpointIntent) => (e.loadBalancer ? 'loadBalancer' : 'domainName');
-  if (new Set(endpoints.map(kind)).size > 1) {
+  // An api endpoint is a CNAME record like a domainName: the two may share the name.
+  const kind = (e: DnsEndpointIntent) => (e.loadBalancer ? 'loadBalancer' : e.api ? 'api' : 'domainName');
+  if (new Set(endpoints.map((e) => e.loadBalancer)).size > 1) {
     problem(
       'endpoints',
-      'endpoints must all have a loadBalancer or all a domainName (a CNAME record cannot share its name ' +
+      `endpoints must all have a loadBalancer or all a domainName${apis ? ' or api' : ''} (a CNAME record cannot share its name ` +
         `with alias A records), got: ${endpoints.map((e) => `${e.region} ${kind(e)}`).join(', ')}`,
     );
   }
@@ -378,11 +412,12 @@ export function planDnsFailover(tier: ServiceTier, intent: DnsFailoverIntent): D
       weight: routing === 'WEIGHTED' ? (endpoint.weight ?? DNS_DEFAULTS.weight) : undefined,
       latencyRegion: routing === 'LATENCY' ? endpoint.region : undefined,
     })),
+    // An api endpoint's health check requests its regional name, whatever the routing.
     regionalLabels:
-      routing === 'SIMPLE' || intent.recordName === undefined
+      intent.recordName === undefined
         ? []
         : endpoints
-            .filter((endpoint) => endpoint.loadBalancer)
+            .filter((endpoint) => endpoint.api || (routing !== 'SIMPLE' && endpoint.loadBalancer))
             .map((endpoint) => ({
               region: endpoint.region,
               label: regionalLabel(intent.recordName!, endpoint.region),
@@ -517,7 +552,7 @@ function recordTtlSeconds(
     problem(prop, `${prop} must be a whole number of seconds from 0 to ${ROUTE53_TTL_MAX_SECONDS}, got: ${seconds}`);
     return limit;
   }
-  if (!intent.endpoints.some((e) => e.domainName)) {
+  if (!intent.endpoints.some((e) => e.domainName || e.api)) {
     warnings.push({
       id: prop,
       message:

@@ -1,0 +1,156 @@
+import * as fc from 'fast-check';
+import { ServiceTier } from '../../../lib/core';
+import { clientResiliencePolicy } from '../../../lib/core/client-policy';
+import { planRegionalApi, RegionalApiIntent, RegionalApiPlan } from '../../../lib/core/plans/regional-api';
+
+const { TIER_0 } = ServiceTier;
+const BASE: RegionalApiIntent = {
+  throttle: { rateLimit: 500 },
+  handler: { timeoutSeconds: 3, reservedConcurrency: 1500 },
+};
+
+function plan(intent: Partial<RegionalApiIntent> = {}, tier = TIER_0): RegionalApiPlan {
+  return planRegionalApi(tier, { ...BASE, ...intent });
+}
+
+/** The clients' policy with one hop to the API of `perTryTimeoutMs` per try. */
+function caller(perTryTimeoutMs: number) {
+  const policy = clientResiliencePolicy({
+    upstreamTimeoutMs: 3 * perTryTimeoutMs + 1000,
+    hops: [{ name: 'orders-api', perTryTimeoutMs, baseDelayMs: 50, maxDelayMs: 200 }],
+  });
+  return { policy, hop: 'orders-api' };
+}
+
+describe('planRegionalApi by table', () => {
+  test('the worked example of the doc comment', () => {
+    const p = plan({ caller: caller(3000) });
+    expect(p).toMatchObject({
+      throttle: { rateLimit: 500, burstLimit: 500 },
+      routes: [{ path: '/{proxy+}', methods: ['ANY'] }],
+      integrationTimeoutMs: 3000,
+      integrationTimeoutSource: 'callerHop',
+      rateLimitPerIp: 2000,
+      healthCheckPath: '/health/ready',
+      errorAlarm: { periodSeconds: 300, thresholdPercent: 0.144, burnRate: 14.4 },
+      problems: [],
+      warnings: [],
+    });
+  });
+
+  test('without a caller the integration waits 29 s, API Gateway longest', () => {
+    expect(plan()).toMatchObject({ integrationTimeoutMs: 29_000, integrationTimeoutSource: 'default' });
+  });
+
+  test('routes, their limits and clients are planned as given', () => {
+    const p = plan({
+      throttle: { rateLimit: 500, burstLimit: 1000 },
+      routes: [{ path: '/orders', methods: ['get', 'POST'], throttle: { rateLimit: 50 } }],
+      clients: [
+        { name: 'mobile', throttle: { rateLimit: 100, burstLimit: 200 }, quota: { limit: 1e6, period: 'DAY' } },
+      ],
+    });
+    expect(p.problems).toEqual([]);
+    expect(p.routes).toEqual([
+      { path: '/orders', methods: ['GET', 'POST'], throttle: { rateLimit: 50, burstLimit: 50 } },
+    ]);
+    expect(p.clients).toEqual([
+      { name: 'mobile', throttle: { rateLimit: 100, burstLimit: 200 }, quota: { limit: 1e6, period: 'DAY' } },
+    ]);
+  });
+
+  test.each<[string, Partial<RegionalApiIntent>, string, string]>([
+    [
+      'an integration timeout longer than the caller waits',
+      { caller: caller(2000), integrationTimeoutMs: 2500 },
+      'integrationTimeout',
+      "at most the caller's per-try timeout (orders-api: 2000 ms)",
+    ],
+    [
+      'a function that outlives the integration',
+      { caller: caller(2000) },
+      'handler',
+      "handler's timeout must be at most the integration timeout (2000 ms, from callerHop)",
+    ],
+    ['an unknown hop', { caller: { ...caller(3000), hop: 'payments' } }, 'callerHop', 'got: payments'],
+    ['an integration timeout beyond 29 s', { integrationTimeoutMs: 30_000 }, 'integrationTimeout', 'from 50 to 29000'],
+    ['no rate', { throttle: { rateLimit: 0 } }, 'throttle', 'throttle.rateLimit must be a number'],
+    [
+      'a route above the stage',
+      { routes: [{ path: '/orders', methods: ['POST'], throttle: { rateLimit: 600 } }] },
+      'routes',
+      "routes[0].throttle must be within the stage's throttle (rate 500/s, burst 500)",
+    ],
+    [
+      'a route limit on ANY',
+      { routes: [{ path: '/orders', methods: ['ANY'], throttle: { rateLimit: 50 } }] },
+      'routes',
+      'must name concrete methods',
+    ],
+    ['a bad path', { routes: [{ path: 'orders', methods: ['GET'] }] }, 'routes', 'routes[0].path must start with /'],
+    ['a bad method', { routes: [{ path: '/orders', methods: ['FETCH'] }] }, 'routes', 'got: FETCH'],
+    [
+      'the health path as a route',
+      { routes: [{ path: '/health/ready', methods: ['GET'] }] },
+      'routes',
+      'must not be the health check path',
+    ],
+    [
+      'a client above the stage',
+      { clients: [{ name: 'batch', throttle: { rateLimit: 1000 } }] },
+      'clients',
+      "clients[0].throttle must be within the stage's throttle",
+    ],
+    [
+      'two clients of one name',
+      {
+        clients: [
+          { name: 'web', throttle: { rateLimit: 10 } },
+          { name: 'web', throttle: { rateLimit: 10 } },
+        ],
+      },
+      'clients',
+      'clients[1].name must be unique',
+    ],
+    [
+      'a quota of no requests',
+      { clients: [{ name: 'web', throttle: { rateLimit: 10 }, quota: { limit: 0, period: 'DAY' } }] },
+      'clients',
+      'clients[0].quota.limit must be an integer of at least 1',
+    ],
+    ['a per-IP limit below WAF', { rateLimitPerIp: 5 }, 'rateLimitPerIp', 'from 10 to'],
+  ])('%s is refused, naming the prop', (_, intent, prop, message) => {
+    const [first] = plan(intent).problems;
+    expect(first.prop).toBe(prop);
+    expect(first.message).toContain(message);
+  });
+
+  test.each<[string, Partial<RegionalApiIntent>, string]>([
+    [
+      'a stage above the account default',
+      { throttle: { rateLimit: 12_000 }, handler: { timeoutSeconds: 1, reservedConcurrency: 12_000 } },
+      'throttle',
+    ],
+    [
+      'a rate the bulkhead cannot hold at the timeout',
+      { handler: { timeoutSeconds: 3, reservedConcurrency: 100 } },
+      'handler',
+    ],
+  ])('%s warns', (_, intent, id) => {
+    expect(plan(intent).warnings.map((w) => w.id)).toEqual([id]);
+  });
+});
+
+describe('planRegionalApi by property', () => {
+  test('an accepted plan never waits longer than the caller, nor less than the function runs', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 50, max: 40_000 }), fc.integer({ min: 1, max: 30 }), (perTry, timeout) => {
+        const p = plan({ caller: caller(perTry), handler: { timeoutSeconds: timeout, reservedConcurrency: 1e6 } });
+        if (p.problems.length === 0) {
+          expect(p.integrationTimeoutMs).toBeLessThanOrEqual(perTry);
+          expect(p.integrationTimeoutMs).toBeGreaterThanOrEqual(timeout * 1000);
+        }
+      }),
+    );
+  });
+});
