@@ -1,4 +1,3 @@
-import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import {
@@ -9,9 +8,12 @@ import {
   ServiceTier,
 } from '../../lib/core';
 import { addHaChecks } from '../../lib/tf/google';
+import { AuditTrail } from '../../lib/tf/google/audit-trail';
 import { ReplicatedBucket } from '../../lib/tf/google/bucket';
+import { GoldenSignalsDashboard } from '../../lib/tf/google/dashboard';
 import { RegionalFleet } from '../../lib/tf/google/fleet';
 import { RegionalNetwork } from '../../lib/tf/google/network';
+import { PagingChannels } from '../../lib/tf/google/paging';
 import { ProjectServices } from '../../lib/tf/google/project-services';
 import { RegionalEntry } from '../../lib/tf/google/regional-entry';
 import { SloAlarms } from '../../lib/tf/google/slo';
@@ -78,6 +80,15 @@ export const GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY = composeSerial([
  * region and not whichever DNS answers with) page the on-call address, and so does Spanner's CPU
  * alert (above 45%, one region could no longer carry the other's load).
  *
+ * Operations: a golden-signals dashboard (each region's 5xx share against the burn-rate page
+ * thresholds, latency, fleet and Spanner saturation), pages to a Pub/Sub topic in each serving
+ * region (each under a key of its region) and to the on-call address, and the project's audit logs,
+ * Data Access included, in a locked log bucket in us-east4 kept TIER_0's 365 days. That bucket lives
+ * in one region: while us-east4 is down new audit entries may not reach it, and the project's
+ * `_Required` bucket (Google-managed) keeps the Admin Activity logs meanwhile. No Backup and DR vault:
+ * nothing here is a resource it protects (Spanner keeps its own scheduled backups, the fleets hold no
+ * state, and provider 6.50 associates Compute Engine instances and disks only).
+ *
  * Not here: Cloud Armor. The regional backend services take a security policy only through the
  * google-beta provider (provider 6.50's `google_compute_region_backend_service` has no
  * `security_policy`), so this entry has no WAF rules or per-IP rate limit, which the global load
@@ -120,11 +131,11 @@ export function addGcpTier0ActiveActive(
   });
   const oncall = new TerraformVariable(stack, 'oncall_email', {
     type: 'string',
-    description: 'Address the SLO alerts notify',
+    description: 'Address that gets a copy of every page (the Pub/Sub channels are what the on-call tool reads)',
   });
   new GoogleProvider(stack, 'google', { project: project.stringValue });
   // The constructs enable their APIs and create their service agents through it (the stack's one).
-  const projectServices = new ProjectServices(stack, ProjectServices.DEFAULT_ID);
+  new ProjectServices(stack, ProjectServices.DEFAULT_ID);
 
   const tier = ServiceTier.TIER_0;
   // Spanner is reached through its public API with IAM: no private services access range.
@@ -175,19 +186,21 @@ export function addGcpTier0ActiveActive(
     dnsProbeRegions: DNS_PROBE_REGIONS,
   });
 
-  const channel = new MonitoringNotificationChannel(stack, 'OnCall', {
-    displayName: `${SERVICE} on-call`,
-    type: 'email',
-    labels: { email_address: oncall.stringValue },
+  // Pages go to a Pub/Sub topic in each serving region (the on-call tool subscribes to both) and,
+  // as a record, to the on-call address: TIER_0 pages never rest on email alone.
+  const paging = new PagingChannels(stack, 'Paging', {
+    tier,
+    service: SERVICE,
+    regions: [PRIMARY, SECONDARY],
+    emails: [oncall.stringValue],
   });
-  projectServices.use(channel);
   const database = new HaSpanner(stack, 'Database', {
     tier,
     service: SERVICE,
     configuration: CONFIGURATION,
     servingRegions: [PRIMARY, SECONDARY],
     databaseName: 'checkout',
-    notificationChannels: [channel.id],
+    notificationChannels: paging.channelIds,
   });
   // Static assets the deploy pipeline publishes from source: objects not yet copied when a region
   // is lost are republished, not lost, so the bucket's own RPO is what turbo replication bounds.
@@ -204,14 +217,25 @@ export function addGcpTier0ActiveActive(
     assets.grantRead(fleet.node.id, fleet.serviceAccountMember);
   }
 
-  new SloAlarms(stack, 'Slo', {
+  const slo = new SloAlarms(stack, 'Slo', {
     tier,
     service: SERVICE,
     regionalLoadBalancers: entry.loadBalancers,
-    notificationChannels: [channel.id],
+    notificationChannels: paging.channelIds,
     // Each region on its own name, on the deep path Cloud DNS probes.
     probes: entry.loadBalancers.map((lb) => ({ region: lb.region, host: lb.host, path: entry.healthCheckPath })),
   });
+
+  new GoldenSignalsDashboard(stack, 'Dashboard', {
+    tier,
+    service: SERVICE,
+    regionalLoadBalancers: entry.loadBalancers,
+    slo,
+    fleets,
+    spanner: [database],
+  });
+  // The project's audit logs, Data Access included, locked for TIER_0's retention in the leader region.
+  new AuditTrail(stack, 'Audit', { tier, service: SERVICE, region: PRIMARY });
 
   new TerraformOutput(stack, 'addresses', {
     value: Object.fromEntries(entry.loadBalancers.map((lb) => [lb.region, lb.address.address])),

@@ -57,8 +57,12 @@ function addressOfService(json: TerraformJson, type: string, api: string): strin
 
 const dependsOn = (body: Record<string, unknown>) => (body.depends_on ?? []) as string[];
 
-/** The service agents each example grants something to (Spanner needs no secret: no Secret Manager, no Pub/Sub). */
-const AGENTS: Record<string, number> = { 'gcp-tier0-active-active': 3, 'gcp-tier2-pilot-light': 5 };
+/**
+ * The service agents each example grants something to: TIER_0 has no secret (no Secret Manager) but
+ * pages through Pub/Sub (Pub/Sub's and Cloud Monitoring's notification agents) and encrypts its audit
+ * log bucket (Cloud Logging's agent).
+ */
+const AGENTS: Record<string, number> = { 'gcp-tier0-active-active': 6, 'gcp-tier2-pilot-light': 5 };
 
 /** The Terraform version each example needs, and why (the rotation schedule's plantimestamp()). */
 const TERRAFORM: Record<string, { version: string; features: string[] }> = {
@@ -146,13 +150,19 @@ describe.each([
     const storageAgent = Object.keys(json.data?.google_storage_project_service_account ?? {}).map(
       (n) => `data.google_storage_project_service_account.${n}`,
     );
+    const loggingAgent = Object.keys(json.data?.google_logging_project_cmek_settings ?? {}).map(
+      (n) => `data.google_logging_project_cmek_settings.${n}`,
+    );
     const grants = blocks(json)
       .filter(([type]) => type.endsWith('_iam_member'))
       .flatMap(([, address, body]) => {
         const member = String(body.member);
         const agent =
           agents.find((a) => member.endsWith(`@${a.domain}`)) ??
-          (storageAgent.some((s) => member === `\${${s}.member}`) ? GOOGLE_SERVICE_AGENTS.CLOUD_STORAGE : undefined);
+          (storageAgent.some((s) => member === `\${${s}.member}`) ? GOOGLE_SERVICE_AGENTS.CLOUD_STORAGE : undefined) ??
+          (loggingAgent.some((s) => member === `serviceAccount:\${${s}.service_account_id}`)
+            ? GOOGLE_SERVICE_AGENTS.CLOUD_LOGGING
+            : undefined);
         return agent ? [{ address, agent, dependsOn: dependsOn(body) }] : [];
       });
     expect(new Set(grants.map((g) => g.agent.domain)).size).toBe(AGENTS[name]);
@@ -162,7 +172,9 @@ describe.each([
           ? addressOfService(json, 'google_project_service_identity', agent.api)
           : agent.creation === ServiceAgentCreation.STORAGE_DATA_SOURCE
             ? storageAgent[0]
-            : undefined;
+            : agent.creation === ServiceAgentCreation.LOGGING_SETTINGS_DATA_SOURCE
+              ? loggingAgent[0]
+              : undefined;
       return (
         !deps.includes(addressOfService(json, 'google_project_service', agent.api)!) ||
         (creator !== undefined && !deps.includes(creator))
