@@ -13,6 +13,7 @@ import { googleScaleUpBasis } from './google-fleets';
 import { onDemandScaleUpSteps } from './function-scale-up';
 import { ecsCompute, fleetKind, fleetMinimum, isScalingFleet } from './scaling-fleets';
 import { REGION_DRILL, serviceAnchor } from './figure';
+import { GOOGLE_RUNBOOK_TYPES, googleAlertDecision } from './google-runbooks';
 
 /**
  * The steps after detection that make the standby region serve, in order, with what starts them:
@@ -169,7 +170,9 @@ export function failoverPath(
     people.length > 0
       ? personDecision(people, decisionMeasured)
       : starters.length > 0
-        ? alarmDecision(graph, starters)
+        ? starters.some((r) => GOOGLE_RUNBOOK_TYPES.includes(r.type))
+          ? googleAlertDecision(graph, starters, drills)
+          : alarmDecision(graph, starters)
         : { quantity: 'regionRto', ...anchor, basis: 'nothing starts the failover', figures: [] };
   steps.push(decision);
   const writer = promoters.find((r) => r.failoverStep!.createsWriter);

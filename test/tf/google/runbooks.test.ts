@@ -1,8 +1,13 @@
+import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 import { TerraformStack } from 'cdktf';
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import { checkInputs } from '../../../lib/checks/check';
 import { FAILOVER_STEP_METADATA_KEY, HaRole, ServiceTier } from '../../../lib/core';
 import { HaCloudSql } from '../../../lib/tf/google/database';
 import { RegionalFleet } from '../../../lib/tf/google/fleet';
 import { RegionalNetwork } from '../../../lib/tf/google/network';
+import { GlobalFrontend } from '../../../lib/tf/google/frontend';
 import { FailoverTrigger, FailoverWorkflows, FailoverWorkflowsProps } from '../../../lib/tf/google/runbooks';
 import { resourcesOf, TerraformJson, terraformJson, testStack } from './util';
 
@@ -13,18 +18,26 @@ const TOPIC = 'projects/shop-prod/topics/catalog-primary-down';
 /** A TIER_2 pilot light: a designated DR replica and a standby fleet at zero, and the runbooks of `props`. */
 function pilotLight(stack: TerraformStack, props: Partial<FailoverWorkflowsProps> = {}, designateDrReplica = true) {
   const tier = props.tier ?? ServiceTier.TIER_2;
-  const network = new RegionalNetwork(stack, 'Network', { tier, regions: [PRIMARY, STANDBY] });
+  const service = 'catalog';
+  const network = new RegionalNetwork(stack, 'Network', { tier, service, regions: [PRIMARY, STANDBY] });
   const fleet = (id: string, region: string, role: HaRole) =>
-    new RegionalFleet(stack, id, { tier, network, region, role, zones: [`${region}-b`, `${region}-c`] });
+    new RegionalFleet(stack, id, { tier, service, network, region, role, zones: [`${region}-b`, `${region}-c`] });
   const primaryFleet = fleet('Primary', PRIMARY, HaRole.PRIMARY);
   const standbyFleet = fleet('Standby', STANDBY, HaRole.STANDBY);
   const database = new HaCloudSql(stack, 'Database', {
     tier,
+    service,
     network,
     region: PRIMARY,
     replicaRegion: STANDBY,
     replicaLagAccepted: 'the lag alert pages at the region RPO; the catalogue is rebuilt from the feed',
     designateDrReplica,
+  });
+  new GlobalFrontend(stack, 'Frontend', {
+    tier,
+    service: 'catalog',
+    backends: [primaryFleet, standbyFleet],
+    domains: ['catalog.example.com'],
   });
   return new FailoverWorkflows(stack, 'Runbooks', {
     tier,
@@ -230,4 +243,56 @@ describe('FailoverWorkflows refuses', () => {
   ])('%s', (_, props, designated, message) => {
     expect(() => pilotLight(testStack(), props, designated)).toThrow(message);
   });
+});
+
+describe('the report, when an alert starts the runbooks', () => {
+  /** The pilot light with an alert that notifies the runbooks' topic through a Pub/Sub channel. */
+  function reportWith(condition: Record<string, unknown>) {
+    const stack = testStack();
+    const channel = new MonitoringNotificationChannel(stack, 'PrimaryDown', {
+      displayName: 'primary region down',
+      type: 'pubsub',
+      labels: { topic: TOPIC },
+    });
+    new MonitoringAlertPolicy(stack, 'PrimaryDownAlert', {
+      displayName: 'europe-west1 unreachable',
+      combiner: 'OR',
+      conditions: [{ displayName: 'uptime', ...condition }],
+      notificationChannels: [channel.id],
+    });
+    pilotLight(stack, { service: 'catalog' });
+    invokeAspects(stack);
+    const json = terraformJson(stack) as unknown as Record<string, unknown>;
+    const [service] = checkInputs({ terraform: [{ name: stack.node.id, json }] }).services;
+    const steps = service.derivation.filter((s) => s.quantity === 'regionRto');
+    return steps;
+  }
+  const uptime = (duration: string) => ({
+    conditionThreshold: {
+      filter: 'metric.type="monitoring.googleapis.com/uptime_check/check_passed"',
+      comparison: 'COMPARISON_GT',
+      duration,
+      aggregations: [{ alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_NEXT_OLDER' }],
+    },
+  });
+
+  test.each([
+    [
+      '300s',
+      /once it has evaluated 360 s of failure, plus the time Cloud Monitoring takes to publish the notification/,
+    ],
+    ['${var.window}', /its evaluation time is not literal in the templates/],
+  ])(
+    'WHEN the alert waits %s THEN the decision names the window and stays unknown: Google publishes no delivery time',
+    (duration, basis) => {
+      const decision = reportWith(uptime(duration)).find((s) => s.basis.startsWith('an alert'));
+      expect(decision?.value).toBeUndefined();
+      expect(decision).toEqual(
+        expect.objectContaining({
+          resource: expect.stringMatching(/PrimaryDownAlert/),
+          basis: expect.stringMatching(basis),
+        }),
+      );
+    },
+  );
 });
