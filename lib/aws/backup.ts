@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -10,20 +10,21 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import {
-  CLOUDWATCH_ALARM_MAX_RANGE_SECONDS,
-  CONTINUOUS_BACKUP_MAX_DAYS,
-  DrStrategy,
+  EVENTBRIDGE_MAX_EVENT_AGE_SECONDS,
+  EVENTBRIDGE_MAX_RETRY_ATTEMPTS,
   FailureDomain,
   HaRole,
+  PlanProblem,
+  PlanWarning,
   regionPlacementProblem,
-  RESTORE_TEST_MAX_WINDOW_DAYS,
   ServiceTier,
-  VAULT_LOCK_MIN_CHANGEABLE_DAYS,
+  SQS_MAX_RETENTION_SECONDS,
 } from '../core';
+import { BackupPlan, planBackup, planVaultLock, VaultLockIntent, VaultLockPlan } from '../core/plans/backup';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
-import { validationError } from './private/errors';
+import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
 import { acknowledgeFindings } from './private/nag';
 
@@ -35,17 +36,8 @@ export const BACKUP_TAG_KEY = 'ha:backup';
 /** Value of {@link BACKUP_TAG_KEY} that selects a resource. */
 export const BACKUP_TAG_VALUE = 'true';
 
-/**
- * The longest EventBridge keeps retrying a target, and the most retries it makes.
- * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
- */
-const EVENTBRIDGE_MAX_EVENT_AGE = Duration.hours(24);
-const EVENTBRIDGE_MAX_RETRY_ATTEMPTS = 185;
-/**
- * The longest SQS keeps a message.
- * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
- */
-const SQS_MAX_RETENTION = Duration.days(14);
+const EVENTBRIDGE_MAX_EVENT_AGE = Duration.seconds(EVENTBRIDGE_MAX_EVENT_AGE_SECONDS);
+const SQS_MAX_RETENTION = Duration.seconds(SQS_MAX_RETENTION_SECONDS);
 /**
  * What AWS Backup publishes on restores: counts of restore jobs by state (`NumberOfRestoreJobsRunning`
  * in `AWS/Backup`, by `BackupVaultName`, every 5 minutes and only while nonzero), no duration. The
@@ -55,8 +47,6 @@ const SQS_MAX_RETENTION = Duration.days(14);
  * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/eventbridge.html
  */
 const RESTORE_JOBS_RUNNING = { namespace: 'AWS/Backup', metricName: 'NumberOfRestoreJobsRunning' };
-/** The restore-time alarm's period: hourly periods let an alarm evaluate up to 7 days of them. */
-const RESTORE_TIME_ALARM_PERIOD = Duration.hours(1);
 
 /** Resource types a restore test restores (`ProtectedResourceType` of a restore testing selection). */
 export class RestoreTestResourceType {
@@ -164,7 +154,16 @@ export class BackupCopyVault extends Construct {
     if (problem) {
       throw validationError(problem, this);
     }
-    const retentionDays = props.tier.backupRetentionDays;
+    const problems: PlanProblem[] = [];
+    const warnings: PlanWarning[] = [];
+    const lock = planVaultLock(
+      props.tier.backupRetentionDays,
+      vaultLockIntent(props),
+      (prop, message) => problems.push({ prop, message }),
+      warnings,
+    );
+    throwProblems(problems, this);
+    emitWarnings(this, 'BackupVault', warnings);
     this.encryptionKey =
       props.encryptionKey ??
       newCustomerManagedKey(this, 'Key', `Encrypts the backup copies in ${props.backupVaultName}`);
@@ -172,7 +171,7 @@ export class BackupCopyVault extends Construct {
       backupVaultName: props.backupVaultName,
       encryptionKey: this.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
-      lockConfiguration: lockConfiguration(this, props, retentionDays),
+      lockConfiguration: lockConfiguration(lock),
     });
     attachHaMetadata(this, props, {
       component: 'BackupCopyVault',
@@ -333,69 +332,62 @@ export class BackupPolicy extends Construct {
     const { tier } = props;
     const stack = Stack.of(this);
 
-    this.retentionDays = props.retention?.toDays({ integral: false }) ?? tier.backupRetentionDays;
-    if (!Number.isInteger(this.retentionDays) || this.retentionDays < tier.backupRetentionDays) {
-      throw validationError(
-        `retention must be whole days of at least ${tier.backupRetentionDays} (${tier.name}'s backup retention), got: ${this.retentionDays} days`,
-        this,
-      );
-    }
-    this.backupIntervalHours = props.backupInterval?.toHours({ integral: false }) ?? tier.backupIntervalHours;
-    if (!Number.isInteger(this.backupIntervalHours) || this.backupIntervalHours < 1 || this.backupIntervalHours > 24) {
-      throw validationError(
-        `backupInterval must be whole hours from 1 to 24, got: ${this.backupIntervalHours} hours`,
-        this,
-      );
-    }
-    if (this.backupIntervalHours > tier.backupIntervalHours) {
-      Annotations.of(this).addWarningV2(
-        'ha-constructs:BackupPolicy.backupInterval',
-        `backupInterval is ${this.backupIntervalHours} h, longer than ${tier.name}'s ${tier.backupIntervalHours} h: restoring from a backup can lose more data than the tier allows`,
-      );
-    }
-    this.continuousBackup = props.continuousBackup ?? this.backupIntervalHours * 3600 > tier.regionRpoSeconds;
+    const restoreTypes = props.restoreTestResourceTypes ?? [
+      RestoreTestResourceType.AURORA,
+      RestoreTestResourceType.DYNAMODB,
+      RestoreTestResourceType.EFS,
+      RestoreTestResourceType.S3,
+    ];
+    const plan = planBackup(tier, {
+      ...vaultLockIntent(props),
+      retentionDays: props.retention?.toDays({ integral: false }),
+      backupIntervalHours: props.backupInterval?.toHours({ integral: false }),
+      continuousBackup: props.continuousBackup,
+      copied: props.copyToVaultArn !== undefined,
+      region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+      restoreTestTypes: restoreTypes.map((t) => t.name),
+      restoreValidationWindowHours: props.restoreValidationWindowHours,
+      restoreValidation: props.restoreValidationFunction !== undefined,
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(
+      this,
+      'BackupPolicy',
+      plan.warnings.filter((w) => w.id !== 'vaultLock'),
+    );
+    emitWarnings(
+      this,
+      'BackupVault',
+      plan.warnings.filter((w) => w.id === 'vaultLock'),
+    );
+    this.retentionDays = plan.retentionDays;
+    this.backupIntervalHours = plan.backupIntervalHours;
+    this.continuousBackup = plan.continuousBackup;
     const copyTarget = this.copyTarget(props, stack);
 
-    const continuousDays = Math.min(this.retentionDays, CONTINUOUS_BACKUP_MAX_DAYS);
-    const shortestDays = this.continuousBackup ? continuousDays : this.retentionDays;
     this.encryptionKey =
       props.encryptionKey ?? newCustomerManagedKey(this, 'Key', `Encrypts the backups of ${this.node.path}`);
     this.vault = new backup.BackupVault(this, 'Vault', {
       backupVaultName: props.backupVaultName,
       encryptionKey: this.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
-      lockConfiguration: lockConfiguration(this, props, shortestDays),
+      lockConfiguration: lockConfiguration(plan.vaultLock),
     });
 
-    const copyActions = (days: number): backup.BackupPlanCopyActionProps[] | undefined =>
-      copyTarget ? [{ destinationBackupVault: copyTarget, deleteAfter: Duration.days(days) }] : undefined;
-    // A continuous rule also snapshots, on its schedule, what cannot back up continuously (DynamoDB, EFS):
-    // a separate scheduled rule is only needed to keep snapshots longer than continuous backups last.
-    const rules: backup.BackupPlanRule[] = [];
-    if (this.continuousBackup) {
-      rules.push(
+    const rules = plan.rules.map(
+      (rule) =>
         new backup.BackupPlanRule({
-          ruleName: 'Continuous',
-          scheduleExpression: scheduleEvery(this.backupIntervalHours),
-          startWindow: Duration.hours(1),
-          enableContinuousBackup: true,
-          deleteAfter: Duration.days(continuousDays),
-          copyActions: copyActions(this.retentionDays),
+          ruleName: rule.name,
+          scheduleExpression: events.Schedule.cron({ minute: '0', hour: rule.cronHour }),
+          startWindow: Duration.hours(rule.startWindowHours),
+          enableContinuousBackup: rule.continuous || undefined,
+          deleteAfter: Duration.days(rule.deleteAfterDays),
+          copyActions:
+            copyTarget && rule.copyDeleteAfterDays !== undefined
+              ? [{ destinationBackupVault: copyTarget, deleteAfter: Duration.days(rule.copyDeleteAfterDays) }]
+              : undefined,
         }),
-      );
-    }
-    if (!this.continuousBackup || this.retentionDays > continuousDays) {
-      rules.push(
-        new backup.BackupPlanRule({
-          ruleName: 'Scheduled',
-          scheduleExpression: scheduleEvery(this.backupIntervalHours),
-          // A backup that has not started within the hour is skipped rather than run late: the next one is due soon.
-          startWindow: Duration.hours(1),
-          deleteAfter: Duration.days(this.retentionDays),
-          copyActions: copyActions(this.retentionDays),
-        }),
-      );
-    }
+    );
     this.plan = new backup.BackupPlan(this, 'Plan', {
       backupPlanName: Names.uniqueResourceName(this, { maxLength: 50 }),
       backupVault: this.vault,
@@ -445,9 +437,9 @@ export class BackupPolicy extends Construct {
       targets: [new targets.SnsTopic(this.alarmTopic, this.deliveryOptions())],
     });
 
-    this.restoreTestingPlan = this.restoreTesting(props);
-    if (this.restoreTestingPlan && tier.strategy === DrStrategy.BACKUP_RESTORE) {
-      this.restoreTimeAlarm = this.newRestoreTimeAlarm(tier);
+    this.restoreTestingPlan = plan.restoreTest && this.restoreTesting(props, plan.restoreTest, restoreTypes);
+    if (plan.restoreTimeAlarm) {
+      this.restoreTimeAlarm = this.newRestoreTimeAlarm(tier, plan.restoreTimeAlarm);
     }
 
     attachHaMetadata(this, props, { component: 'BackupPolicy', failureDomain: FailureDomain.REGION });
@@ -456,10 +448,6 @@ export class BackupPolicy extends Construct {
   private copyTarget(props: BackupPolicyProps, stack: Stack): backup.IBackupVault | undefined {
     const arn = props.copyToVaultArn;
     if (arn === undefined) {
-      Annotations.of(this).addWarningV2(
-        'ha-constructs:BackupPolicy.copyToVaultArn',
-        `copyToVaultArn is not set: the recovery points live only in ${stack.region}, and a loss of that region takes them with it`,
-      );
       return undefined;
     }
     const copyRegion = /^arn:[^:]+:backup:([^:]+):[^:]*:backup-vault:.+$/.exec(arn)?.[1];
@@ -562,12 +550,11 @@ export class BackupPolicy extends Construct {
    * was running: all of the last `regionRtoSeconds` (whole hours, at most the 7 days an alarm
    * evaluates). It also fires for a restore that never completes, and for the real restore.
    */
-  private newRestoreTimeAlarm(tier: ServiceTier): cloudwatch.Alarm {
-    const periodSeconds = RESTORE_TIME_ALARM_PERIOD.toSeconds();
-    const periods = Math.max(
-      1,
-      Math.floor(Math.min(tier.regionRtoSeconds, CLOUDWATCH_ALARM_MAX_RANGE_SECONDS) / periodSeconds),
-    );
+  private newRestoreTimeAlarm(
+    tier: ServiceTier,
+    alarmPlan: NonNullable<BackupPlan['restoreTimeAlarm']>,
+  ): cloudwatch.Alarm {
+    const { periods } = alarmPlan;
     const alarm = new cloudwatch.Alarm(this, 'RestoreTimeAlarm', {
       alarmDescription:
         `A restore from the vault of ${this.node.path} has run for ${periods} h, ${tier.name}'s region RTO: ` +
@@ -576,7 +563,7 @@ export class BackupPolicy extends Construct {
         ...RESTORE_JOBS_RUNNING,
         dimensionsMap: { BackupVaultName: this.vault.backupVaultName },
         statistic: cloudwatch.Stats.MAXIMUM,
-        period: RESTORE_TIME_ALARM_PERIOD,
+        period: Duration.seconds(alarmPlan.periodSeconds),
       }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -589,37 +576,26 @@ export class BackupPolicy extends Construct {
     return alarm;
   }
 
-  private restoreTesting(props: BackupPolicyProps): backup.CfnRestoreTestingPlan | undefined {
-    const types = props.restoreTestResourceTypes ?? [
-      RestoreTestResourceType.AURORA,
-      RestoreTestResourceType.DYNAMODB,
-      RestoreTestResourceType.EFS,
-      RestoreTestResourceType.S3,
-    ];
-    if (types.length === 0) {
-      Annotations.of(this).addWarningV2(
-        'ha-constructs:BackupPolicy.restoreTestResourceTypes',
-        'restoreTestResourceTypes is empty: no restore test proves that these backups can be restored',
-      );
-      return undefined;
-    }
-    const windowHours = props.restoreValidationWindowHours ?? (props.restoreValidationFunction ? 1 : 0);
-    if (!Number.isInteger(windowHours) || windowHours < 0 || windowHours > 168) {
-      throw validationError(`restoreValidationWindowHours must be an integer from 0 to 168, got: ${windowHours}`, this);
-    }
-
+  private restoreTesting(
+    props: BackupPolicyProps,
+    test: NonNullable<BackupPlan['restoreTest']>,
+    types: readonly RestoreTestResourceType[],
+  ): backup.CfnRestoreTestingPlan {
+    const windowHours = test.validationWindowHours;
     const plan = new backup.CfnRestoreTestingPlan(this, 'RestoreTestingPlan', {
       restoreTestingPlanName: Names.uniqueResourceName(this, {
         maxLength: 50,
         separator: '_',
         allowedSpecialCharacters: '_',
       }),
-      scheduleExpression: (props.restoreTestSchedule ?? RestoreTestSchedule.weekly('MON', 5)).expression,
+      scheduleExpression: (
+        props.restoreTestSchedule ?? RestoreTestSchedule.weekly(test.defaultWeekday, test.defaultHourUtc)
+      ).expression,
       recoveryPointSelection: {
         algorithm: 'LATEST_WITHIN_WINDOW',
         includeVaults: [this.vault.backupVaultArn],
-        recoveryPointTypes: this.continuousBackup ? ['SNAPSHOT', 'CONTINUOUS'] : ['SNAPSHOT'],
-        selectionWindowDays: Math.min(this.retentionDays, RESTORE_TEST_MAX_WINDOW_DAYS),
+        recoveryPointTypes: [...test.recoveryPointTypes],
+        selectionWindowDays: test.selectionWindowDays,
       },
     });
     const role = newBackupServiceRole(
@@ -628,15 +604,7 @@ export class BackupPolicy extends Construct {
       `AWS Backup restores the recovery points of ${this.node.path} for restore tests as this role`,
       ['service-role/AWSBackupServiceRolePolicyForRestores', 'AWSBackupServiceRolePolicyForS3Restore'],
     );
-    const seen = new Set<string>();
     for (const type of types) {
-      if (seen.has(type.name)) {
-        throw validationError(
-          `restoreTestResourceTypes must not repeat a type, got: ${type.name} more than once`,
-          this,
-        );
-      }
-      seen.add(type.name);
       const selection = new backup.CfnRestoreTestingSelection(this, `RestoreTest-${type.name}`, {
         restoreTestingPlanName: plan.restoreTestingPlanName,
         restoreTestingSelectionName: type.name,
@@ -679,50 +647,24 @@ export class BackupPolicy extends Construct {
   }
 }
 
-/** `cron` that fires every `hours` hours on the hour (AWS Backup runs at most hourly). */
-function scheduleEvery(hours: number): events.Schedule {
-  const hour = hours === 1 ? '*' : hours === 24 ? '0' : `0/${hours}`;
-  return events.Schedule.cron({ minute: '0', hour });
+/** The props both vaults take for their lock, in the planner's terms. */
+function vaultLockIntent(props: VaultLockProps): VaultLockIntent {
+  return {
+    vaultLock: props.vaultLock,
+    lockMinRetentionDays: props.lockMinRetention?.toDays({ integral: false }),
+    lockMaxRetentionDays: props.lockMaxRetention?.toDays({ integral: false }),
+    lockChangeableForDays: props.lockChangeableFor?.toDays({ integral: false }),
+  };
 }
 
-function lockConfiguration(
-  scope: Construct,
-  props: VaultLockProps,
-  shortestDays: number,
-): backup.LockConfiguration | undefined {
-  if (props.vaultLock === false) {
-    Annotations.of(scope).addWarningV2(
-      'ha-constructs:BackupVault.vaultLock',
-      'vaultLock is false: anyone with the right permissions (or a compromised account) can delete the recovery points',
-    );
-    return undefined;
-  }
-  const minDays = props.lockMinRetention?.toDays({ integral: false }) ?? shortestDays;
-  if (!Number.isInteger(minDays) || minDays < 1 || minDays > shortestDays) {
-    throw validationError(
-      `lockMinRetention must be whole days from 1 to the shortest rule retention (${shortestDays}), got: ${minDays} days`,
-      scope,
-    );
-  }
-  const maxDays = props.lockMaxRetention?.toDays({ integral: false });
-  if (maxDays !== undefined && (!Number.isInteger(maxDays) || maxDays < shortestDays)) {
-    throw validationError(
-      `lockMaxRetention must be whole days of at least the retention (${shortestDays}), got: ${maxDays} days`,
-      scope,
-    );
-  }
-  const changeableDays = props.lockChangeableFor?.toDays({ integral: false }) ?? VAULT_LOCK_MIN_CHANGEABLE_DAYS;
-  if (!Number.isInteger(changeableDays) || changeableDays < VAULT_LOCK_MIN_CHANGEABLE_DAYS) {
-    throw validationError(
-      `lockChangeableFor must be whole days of at least ${VAULT_LOCK_MIN_CHANGEABLE_DAYS}, got: ${changeableDays} days`,
-      scope,
-    );
-  }
-  return {
-    minRetention: Duration.days(minDays),
-    maxRetention: maxDays !== undefined ? Duration.days(maxDays) : undefined,
-    changeableFor: Duration.days(changeableDays),
-  };
+function lockConfiguration(lock: VaultLockPlan | undefined): backup.LockConfiguration | undefined {
+  return (
+    lock && {
+      minRetention: Duration.days(lock.minDays),
+      maxRetention: lock.maxDays !== undefined ? Duration.days(lock.maxDays) : undefined,
+      changeableFor: Duration.days(lock.changeableDays),
+    }
+  );
 }
 
 function acknowledgeManagedPolicies(role: iam.Role, policyNames: string[]): void {

@@ -539,3 +539,16 @@ export const CLOUD_LOGGING_RETENTION_MAX_DAYS = 3650;
  * @see https://cloud.google.com/logging/docs/routing/overview#required-bucket
  */
 export const CLOUD_LOGGING_REQUIRED_BUCKET_RETENTION_DAYS = 400;
+
+/**
+ * The longest EventBridge keeps retrying a target, and the most retries it makes.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
+ */
+export const EVENTBRIDGE_MAX_EVENT_AGE_SECONDS = 86_400;
+export const EVENTBRIDGE_MAX_RETRY_ATTEMPTS = 185;
+
+/**
+ * The longest SQS keeps a message.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
+ */
+export const SQS_MAX_RETENTION_SECONDS = 1_209_600;

@@ -32,6 +32,7 @@ export * from './plans/zonal-outlier';
 export * from './plans/probe';
 export * from './plans/audit-trail';
 export * from './plans/bucket';
+export * from './plans/backup';
 export * from './buckets';
 export * from './plans/network';
 export * from './plans/workload';
