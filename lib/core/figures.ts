@@ -303,6 +303,17 @@ export const CLOUD_DNS_HEALTH_CHECK_MIN_INTERVAL_SECONDS = 30;
 export const PROXY_ONLY_SUBNET_MAX_PREFIX_LENGTH = 26;
 
 // ---------------------------------------------------------------------------------------------
+// Lambda
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Lambda's concurrency scaling rate: at most 1,000 new execution environments every 10 s per
+ * function. A cap on how fast a function scales on demand, not a time within which it does.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html
+ */
+export const LAMBDA_CONCURRENCY_SCALING_RATE = { environments: 1000, perSeconds: 10 } as const;
+
+// ---------------------------------------------------------------------------------------------
 // CloudWatch Logs
 // ---------------------------------------------------------------------------------------------
 
@@ -333,6 +344,18 @@ export const PUBLISHED_SLAS = {
   EC2_SINGLE_INSTANCE: 0.995,
   /** @see https://aws.amazon.com/elasticloadbalancing/sla/ */
   ELASTIC_LOAD_BALANCING: 0.9999,
+  /**
+   * API Gateway's commitment for each region: the share of requests to an API that do not fail with an
+   * API Gateway internal error, averaged over 5-minute intervals.
+   * @see https://aws.amazon.com/api-gateway/sla/
+   */
+  API_GATEWAY: 0.9995,
+  /**
+   * Lambda's commitment for each region: the share of requests (invocations) that do not fail with a
+   * 500 or 503, averaged over 5-minute intervals.
+   * @see https://aws.amazon.com/lambda/sla/
+   */
+  LAMBDA: 0.9995,
   /** @see https://aws.amazon.com/rds/aurora/sla/ (Multi-AZ DB cluster) */
   AURORA_MULTI_AZ: 0.9999,
   /** @see https://aws.amazon.com/rds/sla/ (Multi-AZ instance) */
