@@ -12,3 +12,14 @@ export function backendRegions(graph: ResourceGraph, service: GraphResource): st
   const groups = graph.referencedBy(service, ...GOOGLE_INSTANCE_GROUP_TYPES);
   return [...new Set(groups.map((g) => g.region).filter((r): r is string => r !== undefined))].sort();
 }
+
+/** Serverless network endpoint groups (Cloud Run, Cloud Run functions, App Engine behind a load balancer). */
+export const GOOGLE_SERVERLESS_NEG_TYPES = ['google_compute_region_network_endpoint_group'];
+
+/** The regions whose serverless NEGs a global backend service sends traffic to. */
+export function serverlessBackendRegions(graph: ResourceGraph, service: GraphResource): string[] {
+  const negs = graph
+    .referencedBy(service, ...GOOGLE_SERVERLESS_NEG_TYPES)
+    .filter((neg) => neg.properties.network_endpoint_type === 'SERVERLESS');
+  return [...new Set(negs.map((n) => n.region).filter((r): r is string => r !== undefined))].sort();
+}

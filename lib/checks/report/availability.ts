@@ -43,10 +43,22 @@ function componentOf(graph: ResourceGraph, r: GraphResource): Component | undefi
       // A custom resource's handler serves no request.
       return isServingFunction(graph, r) ? c('LAMBDA') : undefined;
     case 'google_compute_region_instance_group_manager':
-    case 'google_container_cluster':
       return c(
         (fleetZones(graph, r)?.length ?? 0) >= 2 ? 'COMPUTE_ENGINE_MULTI_ZONE' : 'COMPUTE_ENGINE_SINGLE_INSTANCE',
       );
+    case 'google_container_cluster':
+      // The Kubernetes API: without it nothing reschedules, scales or repairs (its nodes count apart).
+      return c(
+        /^[a-z]+-[a-z]+\d+$/.test(str(p.location) ?? '') ? 'GKE_REGIONAL_CONTROL_PLANE' : 'GKE_ZONAL_CONTROL_PLANE',
+      );
+    case 'google_container_node_pool': {
+      // A pool without node_locations runs in its cluster's.
+      const clusters = graph.referencedBy(r, 'google_container_cluster');
+      const zones = fleetZones(graph, r) ?? (clusters.length === 1 ? fleetZones(graph, clusters[0]) : undefined);
+      return c((zones?.length ?? 0) >= 2 ? 'COMPUTE_ENGINE_MULTI_ZONE' : 'COMPUTE_ENGINE_SINGLE_INSTANCE');
+    }
+    case 'google_cloud_run_v2_service':
+      return c('CLOUD_RUN');
     case 'AWS::RDS::DBCluster':
     case 'aws_rds_cluster':
       return isAurora(r)
@@ -91,6 +103,23 @@ function componentOf(graph: ResourceGraph, r: GraphResource): Component | undefi
   }
 }
 
+/**
+ * The components a resource puts on the request path: a GKE cluster that keeps its default node
+ * pool also runs nodes, Compute Engine instances in series with its control plane.
+ */
+function componentsOf(graph: ResourceGraph, r: GraphResource): Component[] {
+  const component = componentOf(graph, r);
+  if (!component) {
+    return [];
+  }
+  if (r.type === 'google_container_cluster' && String(r.properties.remove_default_node_pool) !== 'true') {
+    const zones = fleetZones(graph, r)?.length ?? 0;
+    const nodes: PublishedSla = zones >= 2 ? 'COMPUTE_ENGINE_MULTI_ZONE' : 'COMPUTE_ENGINE_SINGLE_INSTANCE';
+    return [component, { sla: nodes, resource: r, global: false }];
+  }
+  return [component];
+}
+
 const SINGLE_WRITER: readonly PublishedSla[] = [
   'AURORA_MULTI_AZ',
   'RDS_MULTI_AZ',
@@ -120,22 +149,20 @@ export function availabilityFigure(graph: ResourceGraph, stacks: readonly Servic
       if (r.ha?.role === 'standby' || r.ha?.role === 'replica') {
         continue;
       }
-      const component = componentOf(graph, r);
-      if (!component) {
-        continue;
-      }
-      // Every serving region of an active/active service writes to the one writer of a relational
-      // database: without a cross-region copy that writer is in series with all of them; with one,
-      // each region has a cluster to fail over to (the promotion counts in the region RTO).
-      if (activeActive && SINGLE_WRITER.includes(component.sla) && regionReplication(graph, r)) {
-        everyRegion.push(component);
-      } else if (component.global || (activeActive && SINGLE_WRITER.includes(component.sla))) {
-        global.set(component.sla, global.get(component.sla) ?? component);
-      } else {
-        const key = r.region ?? stack.region ?? stack.stack;
-        const map = regional.get(key) ?? new Map<PublishedSla, Component>();
-        map.set(component.sla, map.get(component.sla) ?? component);
-        regional.set(key, map);
+      for (const component of componentsOf(graph, r)) {
+        // Every serving region of an active/active service writes to the one writer of a relational
+        // database: without a cross-region copy that writer is in series with all of them; with one,
+        // each region has a cluster to fail over to (the promotion counts in the region RTO).
+        if (activeActive && SINGLE_WRITER.includes(component.sla) && regionReplication(graph, r)) {
+          everyRegion.push(component);
+        } else if (component.global || (activeActive && SINGLE_WRITER.includes(component.sla))) {
+          global.set(component.sla, global.get(component.sla) ?? component);
+        } else {
+          const key = r.region ?? stack.region ?? stack.stack;
+          const map = regional.get(key) ?? new Map<PublishedSla, Component>();
+          map.set(component.sla, map.get(component.sla) ?? component);
+          regional.set(key, map);
+        }
       }
     }
   }

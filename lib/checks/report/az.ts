@@ -80,6 +80,16 @@ export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
           figures: ['GCE_HEALTH_CHECK_DEFAULTS'],
         });
       }
+    } else if (r.type === 'google_cloud_run_v2_service') {
+      addMax(f, {
+        quantity: 'azRto',
+        stack: r.stack,
+        resource: r.address,
+        basis:
+          "regional service: Google routes a lost zone's traffic to the region's other zones (Cloud Run zonal redundancy) " +
+          'in a time it does not publish, and no drill of this library can fail one of its zones: unproven',
+        figures: [],
+      });
     } else if (isServingFunction(graph, r)) {
       addMax(f, functionZoneStep(graph, r));
     } else if (fleetZones(graph, r)?.length === 1) {

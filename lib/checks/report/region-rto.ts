@@ -1,6 +1,6 @@
 import { DrStrategy, dnsFailoverSeconds, ROUTE53_ALIAS_ELB_TTL_SECONDS } from '../../core';
 import { dnsRecords, googleHealthCheckSeconds, healthCheckSettings } from '../dns';
-import { backendRegions } from '../graph/google-backends';
+import { backendRegions, serverlessBackendRegions } from '../graph/google-backends';
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
 import { isServingFunction, provisionedConcurrency } from '../graph/functions';
@@ -119,9 +119,9 @@ export function regionRtoFigure(
     value: rto.value,
     basis:
       path.decision === undefined
-        ? `detection ${dns.detection} s + TTL ${dns.ttl} s (nothing to promote: the other regions already serve)` +
+        ? `detection ${dns.detectionUnknown ? '?' : `${dns.detection} s`} + TTL ${dns.ttl} s (nothing to promote: the other regions already serve)` +
           `${absorb.length > 0 ? `: unproven until ${REGION_DRILL} shows the regions left carry the load` : ''}`
-        : `detection ${dns.detection} s + max(TTL ${dns.ttl} s, decision ${path.decision.value ?? '?'} s + ` +
+        : `detection ${dns.detectionUnknown ? '?' : `${dns.detection} s`} + max(TTL ${dns.ttl} s, decision ${path.decision.value ?? '?'} s + ` +
           (path.fromZero || rejoin === 0
             ? `max(promotion ${describe(path.promotion)}, scale-up ${describe(path.scaleUp)})` +
               `${rejoin > 0 ? ` + standby rejoins ${rejoin} s` : ''})`
@@ -293,6 +293,8 @@ interface DnsShift {
   readonly standbyRecovery?: number;
   /** A global load balancer moves the traffic (no DNS answer, no TTL). */
   readonly balancer?: boolean;
+  /** Nothing publishes the detection time (`detection` is then 0 and the shift unproven). */
+  readonly detectionUnknown?: boolean;
 }
 
 /** The DNS part of a region failover: detection time and the TTL clients may keep the old answer. */
@@ -399,6 +401,10 @@ function dnsShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): DnsShi
 function globalLoadBalancerShift(graph: ResourceGraph, stacks: readonly ServiceStack[]): DnsShift | undefined {
   const services = stacks.flatMap((s) => s.resources).filter((r) => r.type === 'google_compute_backend_service');
   for (const service of services) {
+    const serverless = serverlessBackendRegions(graph, service);
+    if (serverless.length >= 2) {
+      return serverlessShift(service, serverless);
+    }
     const regions = backendRegions(graph, service);
     const checks = graph.referencedBy(service, 'google_compute_health_check');
     if (regions.length < 2 || checks.length === 0) {
@@ -424,4 +430,32 @@ function globalLoadBalancerShift(graph: ResourceGraph, stacks: readonly ServiceS
     };
   }
   return undefined;
+}
+
+/**
+ * The traffic shift of a global load balancer over Cloud Run services in several regions. Serverless
+ * NEGs take no health check: Cloud Run service health takes a region out once fewer than 60% of its
+ * instances pass their readiness probes, and outlier detection ejects a region that answers 5xx.
+ * Google publishes the threshold, not the time either takes: unproven until a drill measures it.
+ */
+function serverlessShift(service: GraphResource, regions: readonly string[]): DnsShift {
+  return {
+    detection: 0,
+    detectionUnknown: true,
+    ttl: 0,
+    unproven: true,
+    balancer: true,
+    steps: [
+      {
+        quantity: 'regionRto',
+        stack: service.stack,
+        resource: service.address,
+        basis:
+          `global load balancer over Cloud Run in ${regions.length} regions (${regions.join(', ')}) through serverless NEGs, ` +
+          'which take no health check: Cloud Run service health (60% of instances ready) and outlier detection move ' +
+          `the traffic in a time Google does not publish; unproven until ${REGION_DRILL} measures it`,
+        figures: ['CLOUD_RUN_SERVICE_HEALTH_READY_PERCENT'],
+      },
+    ],
+  };
 }

@@ -6,10 +6,12 @@ import { ComputeSpansZones } from './az/ComputeSpansZones';
 import { LoadBalancerSpansZones } from './az/LoadBalancerSpansZones';
 import { ZonalImpairmentDetection } from './az/ZonalImpairmentDetection';
 import { GrayFailureAzRto } from './az/GrayFailureAzRto';
+import { GkeRegionalCluster } from './az/GkeRegionalCluster';
 import { WorkloadSpread } from './az/WorkloadSpread';
 import { BackupPlanPerTier } from './bak/BackupPlan';
 import { BackupRetention } from './bak/BackupRetention';
 import { RestoreTesting } from './bak/RestoreTesting';
+import { CloudRunMinInstances } from './cap/CloudRunMinInstances';
 import { FunctionProvisionedConcurrency } from './cap/FunctionProvisionedConcurrency';
 import { StaticallyStableCapacity } from './cap/StaticallyStableCapacity';
 import { MultiAzDatabase } from './db/MultiAzDatabase';
@@ -20,6 +22,7 @@ import { RetainStatefulResources } from './del/RetainStatefulResources';
 import { DnsTtlWithinTier } from './dns/DnsTtlWithinTier';
 import { HealthCheckWithinRto } from './dns/HealthCheckWithinRto';
 import { RoutedRecordsHealthChecked } from './dns/RoutedRecordsHealthChecked';
+import { CloudRunRegions } from './dr/CloudRunRegions';
 import { CloudSqlDrReplica } from './dr/CloudSqlDrReplica';
 import { CrossRegionReplica } from './dr/CrossRegionReplica';
 import { DataResidency } from './dr/DataResidency';
@@ -66,11 +69,13 @@ export {
   ZonalImpairmentDetection,
   GrayFailureAzRto,
   WorkloadSpread,
+  GkeRegionalCluster,
   BackupPlanPerTier,
   BackupRetention,
   RestoreTesting,
   StaticallyStableCapacity,
   FunctionProvisionedConcurrency,
+  CloudRunMinInstances,
   DeploymentRollback,
   MultiAzDatabase,
   SpannerConfiguration,
@@ -86,6 +91,7 @@ export {
   ImagesInRegion,
   ServingWritesCopied,
   CloudSqlDrReplica,
+  CloudRunRegions,
   DrillTemplate,
   DrillMeasurementsFresh,
   CustomerManagedKeys,
@@ -121,9 +127,11 @@ export const HA_RULES: readonly HaRule[] = [
   ZonalImpairmentDetection,
   GrayFailureAzRto,
   WorkloadSpread,
+  GkeRegionalCluster,
   AntiAffinityPlacement,
   StaticallyStableCapacity,
   FunctionProvisionedConcurrency,
+  CloudRunMinInstances,
   ScalingMaximum,
   TargetHealthChecks,
   Autohealing,
@@ -141,6 +149,7 @@ export const HA_RULES: readonly HaRule[] = [
   ImagesInRegion,
   ServingWritesCopied,
   CloudSqlDrReplica,
+  CloudRunRegions,
   BackupRetention,
   BackupPlanPerTier,
   RestoreTesting,

@@ -4,6 +4,7 @@ import { RuleCase } from './cases';
 import { DATA_CASES } from './cases-data';
 import { DEPLOYMENT_CASES } from './cases-deployments';
 import { FUNCTION_CASES } from './cases-functions';
+import { GOOGLE_COMPUTE_CASES } from './cases-google-compute';
 import { GOOGLE_FAILOVER_CASES } from './cases-google-failover';
 import { GOOGLE_OPERATIONS_CASES } from './cases-google-operations';
 import { IMAGE_CASES } from './cases-images';
@@ -21,6 +22,7 @@ const CASES: RuleCase[] = [
   ...SPANNER_CASES,
   ...IMAGE_CASES,
   ...GOOGLE_FAILOVER_CASES,
+  ...GOOGLE_COMPUTE_CASES,
   ...GOOGLE_OPERATIONS_CASES,
   ...ZONAL_CASES,
   ...KUBERNETES_CASES,

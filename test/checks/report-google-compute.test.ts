@@ -1,0 +1,91 @@
+import { App, TerraformStack } from 'cdktf';
+import { checkInputs } from '../../lib/checks/check';
+import { HaReport, ServiceReport } from '../../lib/checks/report';
+import { PUBLISHED_SLAS, ServiceTier } from '../../lib/core';
+import { HaCloudRunService } from '../../lib/tf/google/cloud-run';
+import { GlobalFrontend } from '../../lib/tf/google/frontend';
+import { HaGkeCluster } from '../../lib/tf/google/gke-cluster';
+import { RegionalNetwork } from '../../lib/tf/google/network';
+
+const TODAY = new Date('2026-03-10T09:00:00Z');
+
+function report(build: (stack: TerraformStack) => void): HaReport {
+  const stack = new TerraformStack(new App(), 'app');
+  build(stack);
+  const json = JSON.parse(JSON.stringify(stack.toTerraform())) as Record<string, unknown>;
+  return checkInputs({ terraform: [{ name: 'app', json }] }, { today: TODAY });
+}
+
+describe('the report on Cloud Run in two regions behind the GlobalFrontend (TIER_0)', () => {
+  let checked: HaReport;
+  let service: ServiceReport;
+  beforeAll(() => {
+    checked = report((stack) => {
+      const run = new HaCloudRunService(stack, 'Web', {
+        tier: ServiceTier.TIER_0,
+        service: 'shop',
+        regions: ['us-east4', 'us-east1'],
+        image: `us-docker.pkg.dev/p/r/web@sha256:${'c'.repeat(64)}`,
+        requiredInstances: 4,
+      });
+      new GlobalFrontend(stack, 'Frontend', {
+        tier: ServiceTier.TIER_0,
+        service: 'shop',
+        serverlessBackends: [...run.backends],
+        domains: ['shop.example.com'],
+      });
+    });
+    service = checked.services.find((s) => s.service === 'shop')!;
+  });
+
+  test('THEN the region RTO is unproven: Google publishes no time for service health, and the drill is named', () => {
+    expect(service.regionRtoSeconds).toBeNull();
+    expect(service.status.regionRto).toBe('unproven');
+    const step = service.derivation.find((d) => d.quantity === 'regionRto' && d.basis.includes('serverless NEGs'));
+    expect(step?.basis).toContain('in a time Google does not publish; unproven until a region evacuation drill');
+  });
+
+  test('THEN the AZ RTO is unproven: Cloud Run moves a lost zone in a time Google does not publish', () => {
+    expect(service.azRtoSeconds).toBeNull();
+    expect(
+      service.derivation.some((d) => d.quantity === 'azRto' && d.basis.includes('Cloud Run zonal redundancy')),
+    ).toBe(true);
+  });
+
+  test("THEN availability composes Cloud Run's 99.95% per region in parallel, the load balancer in series", () => {
+    const regionValue = PUBLISHED_SLAS.CLOUD_RUN;
+    const expected = (1 - (1 - regionValue) ** 2) * PUBLISHED_SLAS.CLOUD_LOAD_BALANCING;
+    expect(service.availability).toBeCloseTo(expected, 9);
+  });
+
+  test('THEN no finding of the Cloud Run and GKE rules', () => {
+    const ids = checked.findings.map((f) => f.rule);
+    for (const id of ['HA-AZ7', 'HA-CAP3', 'HA-DR8']) {
+      expect(ids).not.toContain(id);
+    }
+  });
+});
+
+describe('the report on a regional GKE cluster (TIER_1)', () => {
+  test('THEN its control plane (99.95%) and its nodes (99.99%) are in series', () => {
+    const checked = report((stack) => {
+      const network = new RegionalNetwork(stack, 'Network', {
+        tier: ServiceTier.TIER_1,
+        service: 'shop',
+        regions: ['us-central1', 'us-east1'],
+      });
+      new HaGkeCluster(stack, 'Gke', {
+        tier: ServiceTier.TIER_1,
+        service: 'shop',
+        network,
+        region: 'us-central1',
+        zones: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
+      });
+    });
+    const steps = checked.services[0].derivation.filter((d) => d.quantity === 'availability');
+    expect(steps.map((s) => s.figures[0])).toEqual(
+      expect.arrayContaining(['GKE_REGIONAL_CONTROL_PLANE', 'COMPUTE_ENGINE_MULTI_ZONE']),
+    );
+    expect(checked.findings.map((f) => f.rule)).not.toContain('HA-AZ7');
+  });
+});
