@@ -690,6 +690,21 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
         "the inline policy aws-cdk-lib writes belongs to this one role and names only this service's log group, " +
         'image and secrets',
     });
+    // A grant (`database.grantConnect(service.taskRole, ...)`) lands in the task role's default policy.
+    acknowledgeFindings(taskRole, {
+      id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+      reason:
+        'the inline policy belongs to this one role and holds only what was granted to it, each grant naming its ' +
+        'resource; it is deleted with the role',
+    });
+    if (props.environment) {
+      acknowledgeFindings(this.taskDefinition, {
+        id: 'AwsSolutions-ECS2',
+        reason:
+          'environment holds only values that are not secret, as the prop says; secrets go in `secrets`, which the ' +
+          'execution role reads from Secrets Manager or Parameter Store when a task starts',
+      });
+    }
     if (props.repository) {
       acknowledgeWildcard(
         executionRole,

@@ -97,7 +97,7 @@ export function regionRtoFigure(
       basis: dns.balancer
         ? `${why}: each new one must pass the load balancer's health check for ` +
           `${dns.standbyRecovery} s (interval × healthy threshold) before it receives traffic`
-        : `${why}, so its health check fails until it serves: it must then pass ` +
+        : `${why}${path.fromZero ? ', so its health check fails until it serves' : ''}: it must then pass ` +
           `${dns.standbyRecovery} s of checks before Route 53 answers with it, and clients drop the cached answer (TTL ${dns.ttl} s)`,
     });
   }

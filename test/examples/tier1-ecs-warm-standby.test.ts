@@ -1,0 +1,197 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { addTier1EcsWarmStandby } from '../../examples/tier1-ecs-warm-standby';
+import { checkInputs } from '../../lib/checks/check';
+import { GraphInputs } from '../../lib/checks/graph/load';
+import { DerivationStep, ServiceReport } from '../../lib/checks/report';
+import { FAILOVER_STEP_METADATA_KEY, staticallyStableCapacity } from '../../lib/core';
+import { haSnapshot } from '../../lib/testing';
+import { nagErrors } from '../nag';
+import { statefulProblemsOfApp } from '../stateful';
+import { cdkJsonApp } from '../util';
+
+type Resource = { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
+type TemplateJson = { Resources: Record<string, Resource> };
+
+const STACK_IDS = ['Tier1Ecs-us-west-2-Keys', 'Tier1Ecs-us-east-1', 'Tier1Ecs-us-west-2', 'Tier1Ecs-Dns'];
+const DOMAIN = { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' };
+
+// One synthesis of the example for the whole file, as `npx cdk synth` does it (the repository's cdk.json).
+let app: App;
+let assembly: CloudAssembly;
+const templates: Record<string, TemplateJson> = {};
+
+beforeAll(() => {
+  app = cdkJsonApp();
+  addTier1EcsWarmStandby(app, DOMAIN);
+  assembly = app.synth();
+  for (const stack of assembly.stacks) {
+    templates[stack.stackName] = stack.template as TemplateJson;
+  }
+});
+
+/** The example as the checks read it, after `change` on a deep copy of its templates. */
+function report(change: (t: Record<string, TemplateJson>) => void = () => undefined): ServiceReport {
+  const copies = JSON.parse(JSON.stringify(templates)) as Record<string, TemplateJson>;
+  change(copies);
+  const inputs: GraphInputs = {
+    cloudFormation: STACK_IDS.map((name) => ({
+      name,
+      region: assembly.getStackByName(name).environment.region,
+      template: copies[name],
+    })),
+  };
+  const [service] = checkInputs(inputs).services;
+  return service;
+}
+
+const regionRto = (r: ServiceReport): DerivationStep[] => r.derivation.filter((d) => d.quantity === 'regionRto');
+const sumStep = (r: ServiceReport) => regionRto(r)[regionRto(r).length - 1];
+
+function resourcesOf(stackId: string, type: string): [string, Resource][] {
+  return Object.entries(templates[stackId].Resources).filter(([, r]) => r.Type === type);
+}
+
+/** The standby's ECS service and its scalable target. */
+function standbyService(t: Record<string, TemplateJson>): { service: Resource; target: Resource } {
+  const resources = Object.values(t['Tier1Ecs-us-west-2'].Resources);
+  return {
+    service: resources.find((r) => r.Type === 'AWS::ECS::Service')!,
+    target: resources.find((r) => r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget')!,
+  };
+}
+
+describe('TIER_1 warm standby on ECS Fargate', () => {
+  test('pass cdk-nag AwsSolutions and NIST 800-53 rev 5, and retain every stateful resource', () => {
+    expect(nagErrors(app)).toEqual([]);
+    expect(statefulProblemsOfApp(app)).toEqual([]);
+  });
+
+  test('both regions run the statically stable task count over three AZs: the standby launches nothing to take over', () => {
+    const tasks = staticallyStableCapacity(6, 3).total;
+    for (const stackId of ['Tier1Ecs-us-east-1', 'Tier1Ecs-us-west-2']) {
+      const template = Template.fromJSON(templates[stackId]);
+      template.hasResourceProperties('AWS::ECS::Service', {
+        DesiredCount: tasks,
+        LaunchType: 'FARGATE',
+        DeploymentConfiguration: Match.objectLike({
+          DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+          Alarms: Match.objectLike({ Enable: true, Rollback: true }),
+        }),
+      });
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        MinCapacity: tasks,
+        MaxCapacity: 18,
+      });
+    }
+  });
+
+  test('the standby pulls the image by digest from the replica in its own region, which the primary replicates there', () => {
+    const [[, definition]] = resourcesOf('Tier1Ecs-us-west-2', 'AWS::ECS::TaskDefinition');
+    const image = JSON.stringify((definition.Properties!.ContainerDefinitions as Record<string, unknown>[])[0].Image);
+    expect(image).toContain('.dkr.ecr.us-west-2.');
+    expect(image).toMatch(/invoices\/api@sha256:[0-9a-f]{64}/);
+    Template.fromJSON(templates['Tier1Ecs-us-east-1']).hasResourceProperties('AWS::ECR::ReplicationConfiguration', {
+      ReplicationConfiguration: {
+        Rules: [Match.objectLike({ Destinations: [Match.objectLike({ Region: 'us-west-2' })] })],
+      },
+    });
+    Template.fromJSON(templates['Tier1Ecs-us-west-2-Keys']).hasResourceProperties(
+      'AWS::ECR::RepositoryCreationTemplate',
+      Match.objectLike({ Prefix: 'invoices/api', ImageTagMutability: 'IMMUTABLE' }),
+    );
+  });
+
+  test('the load balancer and the container check the shallow path; only Route 53 checks the deep one', () => {
+    for (const stackId of ['Tier1Ecs-us-east-1', 'Tier1Ecs-us-west-2']) {
+      const template = Template.fromJSON(templates[stackId]);
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/health/live' });
+      const [[, definition]] = resourcesOf(stackId, 'AWS::ECS::TaskDefinition');
+      const container = (definition.Properties!.ContainerDefinitions as Record<string, unknown>[])[0];
+      expect(JSON.stringify(container.HealthCheck)).toContain('/health/live');
+    }
+    Template.fromJSON(templates['Tier1Ecs-Dns']).hasResourceProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: Match.objectLike({ ResourcePath: '/health/ready' }),
+    });
+  });
+
+  test("in us-west-2, a probe of us-east-1's own name starts the promotion after five failed minutes", () => {
+    const alarms = resourcesOf('Tier1Ecs-us-west-2', 'AWS::CloudWatch::Alarm').filter(([id]) =>
+      id.startsWith('ServingRegionLost'),
+    );
+    expect(alarms.map(([, a]) => a.Properties)).toEqual([
+      expect.objectContaining({
+        Period: 60,
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 5,
+        TreatMissingData: 'notBreaching',
+      }),
+    ]);
+    const [[, rule]] = resourcesOf('Tier1Ecs-us-west-2', 'AWS::Events::Rule');
+    expect(JSON.stringify(rule.Properties!.EventPattern)).toContain(alarms[0][0]);
+    const documents = resourcesOf('Tier1Ecs-us-west-2', 'AWS::SSM::Document').map(
+      ([, d]) => d.Metadata?.[FAILOVER_STEP_METADATA_KEY],
+    );
+    expect(documents).toContainEqual(expect.objectContaining({ step: 'promotion', startedBy: 'alarm' }));
+  });
+
+  test('in the HA report: region RTO met by published figures and literal settings, AZ RTO unproven for a gray AZ', () => {
+    const service = report();
+    expect(service).toMatchObject({ service: 'invoices', tier: 'TIER_1', regionRtoSeconds: 486 });
+    expect(service.status).toEqual({
+      azRto: 'unproven',
+      azRpo: 'met',
+      regionRto: 'met',
+      regionRpo: 'met',
+      availability: 'met',
+    });
+    // detection 36 s + max(TTL 60 s, alarm 300 s + promotion 60 s + the standby's deep check passing 30 s + TTL 60 s)
+    expect(sumStep(service).basis).toBe(
+      'detection 36 s + max(TTL 60 s, decision 300 s + max(promotion 60 s + standby rejoins 90 s, scale-up 0 s))',
+    );
+    // The Compute SLA covers the tasks (in three AZs), Elastic Load Balancing and Aurora the rest.
+    expect(service.availability).toBeCloseTo(0.9999 ** 3, 10);
+  });
+
+  test('WHEN the standby runs one task per AZ and no runbook scales it THEN nothing starts the scale-up: not met', () => {
+    const scaledDown = report((t) => {
+      const { service, target } = standbyService(t);
+      service.Properties!.DesiredCount = 3;
+      target.Properties!.MinCapacity = 3;
+    });
+    expect(scaledDown.status.regionRto).toBe('not-met');
+    expect(regionRto(scaledDown).map((s) => s.basis)).toContain(
+      'nothing starts the scale-up: no runbook in the templates performs it, so the standby region never takes over',
+    );
+    const scaleUp = regionRto(scaledDown).find((s) => s.basis.startsWith('ECS service scales from 3 to 9 tasks'))!;
+    expect(scaleUp.value).toBeUndefined();
+    expect(scaleUp.basis).toContain('Fargate publishes no task launch time and does not reserve capacity');
+  });
+
+  test('WHEN a scale-up runbook started by the same alarm scales it THEN the scale-up is unknown: unproven', () => {
+    const scaledDown = report((t) => {
+      const { service, target } = standbyService(t);
+      service.Properties!.DesiredCount = 3;
+      target.Properties!.MinCapacity = 3;
+      const [rule] = Object.values(t['Tier1Ecs-us-west-2'].Resources).filter((r) => r.Type === 'AWS::Events::Rule');
+      const targets = rule.Properties!.Targets as { Arn: unknown }[];
+      t['Tier1Ecs-us-west-2'].Resources.ScaleStandbyService = {
+        Type: 'AWS::SSM::Document',
+        Properties: { DocumentType: 'Automation', Content: {} },
+        Metadata: { [FAILOVER_STEP_METADATA_KEY]: { step: 'scale-up', startedBy: 'alarm' } },
+      };
+      targets.push({ Arn: { Ref: 'ScaleStandbyService' } });
+    });
+    expect(scaledDown.status.regionRto).toBe('unproven');
+    expect(scaledDown.lowerBounds.regionRto).toBe(486);
+    expect(sumStep(scaledDown).basis).toContain('scale-up ? + 0 s');
+  });
+});
+
+describe('TIER_1 ECS example snapshots', () => {
+  // The HA view (lib/testing): per resource its type, HA record and the properties the HA rules read.
+  test.each(STACK_IDS)('%s matches its snapshot', (stackId) => {
+    expect(haSnapshot(templates[stackId])).toMatchSnapshot();
+  });
+});
