@@ -29,3 +29,5 @@ export * from './global-database';
 export * from './resilience-hub';
 export * from './eks-workload';
 export * from './function';
+export * from './regional-api';
+export * from './queue-worker';

@@ -104,8 +104,11 @@ export interface RegionalApiPlan {
   readonly rateLimitPerIp: number;
   /** The deep readiness path: no key, no authorization (Route 53's checkers can send neither). */
   readonly healthCheckPath: string;
-  /** Share of requests answered 5xx (the stage's `5XXError` average) at the tier's fastest page burn rate. */
-  readonly errorAlarm: FleetErrorAlarmPlan;
+  /**
+   * Share of requests answered 5xx at the tier's fastest page burn rate; `thresholdRatio` is the threshold as the
+   * stage's `5XXError` average reads it (a ratio, not a percent).
+   */
+  readonly errorAlarm: FleetErrorAlarmPlan & { readonly thresholdRatio: number };
   readonly problems: PlanProblem[];
   readonly warnings: PlanWarning[];
 }
@@ -296,6 +299,8 @@ export function planRegionalApi(tier: ServiceTier, intent: RegionalApiIntent): R
     );
   }
 
+  const errorAlarm = errorAlarmPlan(tier);
+
   // ---- Edge and health -----------------------------------------------------------------------
   const rateLimitPerIp = intent.rateLimitPerIp ?? REGIONAL_API_DEFAULTS.rateLimitPerIp;
   if (!Number.isInteger(rateLimitPerIp) || rateLimitPerIp < WAF_RATE_LIMIT_MIN || rateLimitPerIp > WAF_RATE_LIMIT_MAX) {
@@ -319,7 +324,7 @@ export function planRegionalApi(tier: ServiceTier, intent: RegionalApiIntent): R
     integrationTimeoutSource,
     rateLimitPerIp,
     healthCheckPath,
-    errorAlarm: errorAlarmPlan(tier),
+    errorAlarm: { ...errorAlarm, thresholdRatio: Number((errorAlarm.thresholdPercent / 100).toPrecision(12)) },
     problems,
     warnings,
   };

@@ -1,0 +1,241 @@
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as eventsources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { FailureDomain } from '../core';
+import { planQueueWorker, QueueWorkerPlan } from '../core/plans/queue-worker';
+import { ResilientFunction } from './function';
+import { HaProps } from './ha-props';
+import { attachHaMetadata } from './metadata';
+import { newAlarmTopic, notifyOn } from './private/alarms';
+import { emitWarnings, throwProblems, validationError } from './private/errors';
+import { newCustomerManagedKey } from './private/keys';
+
+/** Props of {@link QueueWorker}. */
+export interface QueueWorkerProps extends HaProps {
+  /**
+   * The function that processes the messages (through its alias). Its reserved concurrency is what the lanes
+   * share; it must return `batchItemFailures` (partial batch responses): only the failed messages are retried.
+   */
+  readonly handler: ResilientFunction;
+  /** How long a message may wait before its work is late: each lane alarms when its oldest message is older. */
+  readonly maxMessageAge: Duration;
+  /**
+   * Executions of the handler that only the priority lane may use: the normal lane's event source runs at most
+   * `reservedConcurrency − priorityConcurrency`, so a flood of normal work never delays priority work past this.
+   * Send core work (payments, not e-mails) to `priorityQueue`.
+   * @default - no priority lane
+   */
+  readonly priorityConcurrency?: number;
+  /**
+   * Messages per batch (1–10,000; above 10 needs `maxBatchingWindow`).
+   * @default 10
+   */
+  readonly batchSize?: number;
+  /**
+   * How long Lambda gathers a batch (0–300 s).
+   * @default - none
+   */
+  readonly maxBatchingWindow?: Duration;
+  /**
+   * Receives before a message goes to the dead-letter queue (1–1,000).
+   * @default 3
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * How long the lanes keep a message (60 s to 14 days); the dead-letter queue keeps its messages 14 days.
+   * @default Duration.days(4)
+   */
+  readonly retentionPeriod?: Duration;
+  /**
+   * The lanes' visibility timeout: at least 6 × the handler's timeout + `maxBatchingWindow` (Lambda's advice).
+   * @default - 6 × the handler's timeout + maxBatchingWindow
+   */
+  readonly visibilityTimeout?: Duration;
+  /**
+   * Topic the worker's alarms go to.
+   * @default - the handler's alarm topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+/**
+ * SQS queues drained by a `ResilientFunction`, with a dead-letter queue, and optionally a priority lane.
+ *
+ * - **Queues**: encrypted with a customer-managed key, TLS only; a redrive policy sends a message that failed
+ *   `maxReceiveCount` receives to the dead-letter queue, which accepts messages from these lanes only and keeps
+ *   them 14 days (longer than the lanes, as SQS counts a dead letter's age from its first enqueue).
+ * - **Consumer**: an event source mapping per lane on the handler's alias, with partial batch responses (a failed
+ *   message does not send its whole batch back) and a maximum concurrency; Lambda scales the pollers with the
+ *   backlog up to it.
+ * - **Priority lane** (SRE book, criticality): `priorityConcurrency` executions the normal lane can never take.
+ * - **Alarms**: any dead letter; the oldest dead letter halfway to expiring; each lane's oldest message older
+ *   than `maxMessageAge`.
+ *
+ * Construct ids (public API): `Key`, `Queue`, `PriorityQueue`, `DeadLetterQueue` (all retained),
+ * `DeadLetterAlarm`, `DeadLetterAgeAlarm`, `AgeAlarm`, `PriorityAgeAlarm`, `AlarmTopic`.
+ */
+export class QueueWorker extends Construct {
+  /** The normal lane. */
+  public readonly queue: sqs.Queue;
+  /** The priority lane (undefined without `priorityConcurrency`). */
+  public readonly priorityQueue?: sqs.Queue;
+  /** Messages that failed `maxReceiveCount` receives. Redrive them to their lane once fixed. */
+  public readonly deadLetterQueue: sqs.Queue;
+  /** Key of the queues. */
+  public readonly key: kms.IKey;
+  public readonly alarmTopic: sns.ITopic;
+  public readonly deadLetterAlarm: cloudwatch.Alarm;
+  public readonly deadLetterAgeAlarm: cloudwatch.Alarm;
+  /** The normal lane's oldest message is late. */
+  public readonly ageAlarm: cloudwatch.Alarm;
+  /** The priority lane's oldest message is late (undefined without a priority lane). */
+  public readonly priorityAgeAlarm?: cloudwatch.Alarm;
+  /** The plan the worker was built from. */
+  public readonly plan: QueueWorkerPlan;
+
+  constructor(scope: Construct, id: string, props: QueueWorkerProps) {
+    super(scope, id);
+    const { tier, handler } = props;
+    const seconds = (prop: string, value: Duration | undefined) => {
+      const s = value?.toSeconds({ integral: false });
+      if (s !== undefined && Token.isUnresolved(s)) {
+        throw validationError(`${prop} must be a concrete duration (checked at synthesis), got: a token`, this, prop);
+      }
+      return s;
+    };
+    const plan = planQueueWorker(tier, {
+      handler: { timeoutSeconds: handler.timeoutSeconds, reservedConcurrency: handler.reservedConcurrency },
+      maxMessageAgeSeconds: seconds('maxMessageAge', props.maxMessageAge)!,
+      priorityConcurrency: props.priorityConcurrency,
+      batchSize: props.batchSize,
+      batchingWindowSeconds: seconds('maxBatchingWindow', props.maxBatchingWindow),
+      maxReceiveCount: props.maxReceiveCount,
+      retentionSeconds: seconds('retentionPeriod', props.retentionPeriod),
+      visibilityTimeoutSeconds: seconds('visibilityTimeout', props.visibilityTimeout),
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'QueueWorker', plan.warnings);
+    this.plan = plan;
+
+    // ---- Queues -----------------------------------------------------------------------------
+    const key = newCustomerManagedKey(this, 'Key', `Encrypts the messages of ${this.node.path}`);
+    this.key = key;
+    const encrypted = {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      // Fewer calls to KMS (one data key per 5 minutes per principal): a KMS throttle would stop the worker.
+      dataKeyReuse: Duration.minutes(5),
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    };
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      ...encrypted,
+      retentionPeriod: Duration.seconds(plan.deadLetterRetentionSeconds),
+    });
+    // The lanes are named so that the dead-letter queue can name them back (by ARN) without a reference cycle.
+    const laneName = (laneId: string) =>
+      Names.uniqueResourceName(this, { maxLength: 70, separator: '-' }) + `-${laneId}`;
+    const lane = (laneId: string) =>
+      new sqs.Queue(this, laneId, {
+        ...encrypted,
+        queueName: laneName(laneId),
+        retentionPeriod: Duration.seconds(plan.retentionSeconds),
+        visibilityTimeout: Duration.seconds(plan.visibilityTimeoutSeconds),
+        deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: plan.maxReceiveCount },
+      });
+    this.queue = lane('Queue');
+    this.priorityQueue = plan.priority ? lane('PriorityQueue') : undefined;
+    const lanes = [this.queue, ...(this.priorityQueue ? [this.priorityQueue] : [])];
+    // Only these lanes may move messages into the dead-letter queue (Control Tower CT.SQS.PR.1 asks for a
+    // redrive-allow policy on a dead-letter queue).
+    (this.deadLetterQueue.node.defaultChild as sqs.CfnQueue).redriveAllowPolicy = {
+      redrivePermission: 'byQueue',
+      sourceQueueArns: lanes.map((q) =>
+        Stack.of(this).formatArn({ service: 'sqs', resource: (q.node.defaultChild as sqs.CfnQueue).queueName! }),
+      ),
+    };
+
+    // ---- Consumers --------------------------------------------------------------------------
+    const consume = (queue: sqs.IQueue, maxConcurrency: number) =>
+      handler.alias.addEventSource(
+        new eventsources.SqsEventSource(queue, {
+          batchSize: plan.batchSize,
+          maxBatchingWindow: plan.batchingWindowSeconds > 0 ? Duration.seconds(plan.batchingWindowSeconds) : undefined,
+          reportBatchItemFailures: true,
+          maxConcurrency,
+        }),
+      );
+    consume(this.queue, plan.normal.maxConcurrency);
+    if (this.priorityQueue && plan.priority) {
+      consume(this.priorityQueue, plan.priority.maxConcurrency);
+    }
+
+    // ---- Alarms -----------------------------------------------------------------------------
+    this.alarmTopic = props.alarmTopic ?? handler.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', this.node.path);
+    const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric, threshold: number) => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        alarmDescription: description,
+        metric,
+        threshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      notifyOn(created, this.alarmTopic);
+      return created;
+    };
+    const period = (s: number) => ({ period: Duration.seconds(s), statistic: cloudwatch.Stats.MAXIMUM });
+    this.deadLetterAlarm = alarm(
+      'DeadLetterAlarm',
+      `Messages of ${this.node.path} failed ${plan.maxReceiveCount} receives: read them in the dead-letter queue, ` +
+        'fix the cause, redrive them',
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(period(plan.deadLetterAlarm.periodSeconds)),
+      plan.deadLetterAlarm.threshold,
+    );
+    this.deadLetterAgeAlarm = alarm(
+      'DeadLetterAgeAlarm',
+      `The oldest dead letter of ${this.node.path} is halfway to expiring: redrive or keep it before SQS deletes it`,
+      this.deadLetterQueue.metricApproximateAgeOfOldestMessage(period(plan.deadLetterAgeAlarm.periodSeconds)),
+      plan.deadLetterAgeAlarm.thresholdSeconds,
+    );
+    const ageAlarm = (alarmId: string, queue: sqs.IQueue, name: string, ageSeconds: number) =>
+      alarm(
+        alarmId,
+        `The ${name} of ${this.node.path} is late: its oldest message waited more than ${ageSeconds} s`,
+        queue.metricApproximateAgeOfOldestMessage(period(plan.ageAlarmPeriodSeconds)),
+        ageSeconds,
+      );
+    this.ageAlarm = ageAlarm('AgeAlarm', this.queue, 'normal lane', plan.normal.maxMessageAgeSeconds);
+    if (this.priorityQueue && plan.priority) {
+      this.priorityAgeAlarm = ageAlarm(
+        'PriorityAgeAlarm',
+        this.priorityQueue,
+        'priority lane',
+        plan.priority.maxMessageAgeSeconds,
+      );
+    }
+    attachHaMetadata(this, props, { component: 'QueueWorker', failureDomain: FailureDomain.REGION });
+  }
+
+  /** Lets `grantee` send to the normal lane. */
+  public grantSendMessages(grantee: iam.IGrantable): iam.Grant {
+    return this.queue.grantSendMessages(grantee);
+  }
+
+  /** Lets `grantee` send to the priority lane; an error without one. */
+  public grantSendPriorityMessages(grantee: iam.IGrantable): iam.Grant {
+    if (!this.priorityQueue) {
+      throw validationError(
+        'grantSendPriorityMessages needs a priority lane: set priorityConcurrency, got: none',
+        this,
+        'priorityConcurrency',
+      );
+    }
+    return this.priorityQueue.grantSendMessages(grantee);
+  }
+}
