@@ -1,4 +1,4 @@
-import { Annotations, Duration, Fn, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
@@ -6,19 +6,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import {
-  EFS_REPLICATION_RPO_SECONDS,
-  FailureDomain,
-  regionPlacementProblem,
-  replicationRpoProblem,
-  zonePlacementProblem,
-} from '../core';
+import { FailureDomain, regionPlacementProblem, zonePlacementProblem } from '../core';
+import { EFS_SYNC_METRIC_PERIOD_SECONDS, planFileSystem } from '../core/plans/file-system';
 import { BACKUP_TAG_KEY, BACKUP_TAG_VALUE } from './backup';
 import { ReplicaKey } from './replica-key';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
-import { validationError } from './private/errors';
+import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { newCustomerManagedKey } from './private/keys';
 import { acknowledgeFindings } from './private/nag';
 
@@ -129,12 +124,16 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
     const stack = Stack.of(this);
     const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
 
-    if (props.replicaRegion === undefined && tier.isMultiRegion) {
-      throw validationError(
-        `replicaRegion is required for ${tier.name} (strategy ${tier.strategy} keeps data in a standby region), got: undefined`,
-        this,
-      );
-    }
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const plan = planFileSystem(tier, {
+      replicated: props.replicaRegion !== undefined,
+      rpoObjectiveSeconds: props.rpoObjective?.toSeconds({ integral: false }),
+      lagAlarmSeconds: props.replicationLagThreshold?.toSeconds(),
+      retained: removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy,
+    });
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'ReplicatedFileSystem', plan.warnings);
     if (props.replicaRegion !== undefined && !Token.isUnresolved(props.replicaRegion)) {
       const problem = regionPlacementProblem({
         prop: 'replicaRegion',
@@ -154,19 +153,12 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
         prop: 'vpcSubnets',
         zones: [...new Set(zones)],
         region,
-        minZones: tier.minAzs,
+        minZones: plan.minZones,
         tierName: tier.name,
       });
       if (problem) {
         throw validationError(problem, this);
       }
-    }
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    if (removalPolicy !== RemovalPolicy.RETAIN) {
-      Annotations.of(this).addWarningV2(
-        'ha-constructs:ReplicatedFileSystem.removalPolicy',
-        `removalPolicy is ${removalPolicy}: deleting the stack or replacing the file system deletes its files`,
-      );
     }
 
     this.encryptionKey =
@@ -207,20 +199,9 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
     });
     this.connections = this.fileSystem.connections;
 
-    const dataRpoSeconds = props.rpoObjective?.toSeconds({ integral: false });
-    if (props.replicaRegion !== undefined) {
-      const rpoProblem = replicationRpoProblem(
-        {
-          construct: 'ReplicatedFileSystem',
-          replication: 'EFS replication',
-          boundSeconds: EFS_REPLICATION_RPO_SECONDS,
-        },
-        tier,
-        dataRpoSeconds,
-      );
-      if (rpoProblem) {
-        throw validationError(rpoProblem, this);
-      }
+    const dataRpoSeconds = plan.replication?.dataRpoSeconds;
+    if (props.replicaRegion !== undefined && plan.replication) {
+      const lag = plan.replication.lagAlarm;
       this.replicaRegion = props.replicaRegion;
       const replicaKeyArn =
         props.replicaKeyArn ??
@@ -228,18 +209,18 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
       const cfn = this.fileSystem.node.defaultChild as efs.CfnFileSystem;
       cfn.replicationConfiguration = { destinations: [{ region: props.replicaRegion, kmsKeyId: replicaKeyArn }] };
 
-      const lagSeconds =
-        props.replicationLagThreshold?.toSeconds() ??
-        Math.max(dataRpoSeconds ?? tier.regionRpoSeconds, EFS_REPLICATION_RPO_SECONDS);
+      const lagSeconds = lag.threshold;
       const alarmTopic =
         props.alarmTopic ??
         newAlarmTopic(this, 'AlarmTopic', `Replication alarms of the ${props.fileSystemName} file system`);
-      this.replicationLagAlarm = this.metricTimeSinceLastSync().createAlarm(this, 'ReplicationLagAlarm', {
+      this.replicationLagAlarm = this.metricTimeSinceLastSync({
+        period: Duration.seconds(lag.periodSeconds),
+      }).createAlarm(this, 'ReplicationLagAlarm', {
         alarmDescription: `The ${props.fileSystemName} replica in ${props.replicaRegion} has not completed a sync for more than ${lagSeconds} s: files changed since then are not in the standby region, and a region loss now loses them`,
         threshold: lagSeconds,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
+        evaluationPeriods: lag.evaluationPeriods,
+        datapointsToAlarm: lag.datapointsToAlarm,
         // A gap in the metric keeps the alarm where it is: a lagging replica keeps reporting a growing value.
         treatMissingData: cloudwatch.TreatMissingData.IGNORE,
       });
@@ -275,7 +256,7 @@ export class ReplicatedFileSystem extends Construct implements ec2.IConnectable 
       ]),
       usingMetrics: {},
       label: 'TimeSinceLastSync',
-      period: props.period ?? Duration.minutes(5),
+      period: props.period ?? Duration.seconds(EFS_SYNC_METRIC_PERIOD_SECONDS),
     });
   }
 

@@ -33,6 +33,7 @@ export * from './plans/probe';
 export * from './plans/audit-trail';
 export * from './plans/bucket';
 export * from './plans/backup';
+export * from './plans/file-system';
 export * from './buckets';
 export * from './plans/network';
 export * from './plans/workload';
