@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { App, AppConfig } from 'cdktf';
 import { addGcpTier0ActiveActive } from '../examples/gcp-tier0-active-active';
+import { addGcpTier0CloudRun } from '../examples/gcp-tier0-cloud-run';
 import { addGcpTier2PilotLight } from '../examples/gcp-tier2-pilot-light';
 import { addTfAwsTier1WarmStandby } from '../examples/tf-aws-tier1-warm-standby';
 
@@ -13,6 +14,7 @@ export function tfExamplesApp(config: AppConfig = {}): App {
   // No stack traces in the manifest: they hold the absolute paths of the machine that synthesized.
   const app = new App({ stackTraces: false, ...config });
   addGcpTier0ActiveActive(app);
+  addGcpTier0CloudRun(app);
   addGcpTier2PilotLight(app);
   addTfAwsTier1WarmStandby(app);
   return app;

@@ -17,6 +17,7 @@ import { FailureDomain, HaRole } from '../../core';
 import { planRegionalEntry } from '../../core/plans/regional-entry';
 import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { RegionalFleet } from './fleet';
+import { IServerlessBackend } from './frontend';
 import { GoogleHaProps } from './ha-props';
 import { IRegionalNetwork } from './network';
 import { ProjectServices } from './project-services';
@@ -27,8 +28,18 @@ import { uniqueName } from './private/names';
 export interface RegionalEntryProps extends GoogleHaProps {
   /** The network the fleets run in: each region gets a proxy-only subnet in it. */
   readonly network: IRegionalNetwork;
-  /** The fleets, one load balancer per region they run in. */
-  readonly backends: RegionalFleet[];
+  /**
+   * The fleets, one load balancer per region they run in. Give these or `serverlessBackends`, not both.
+   * @default - none
+   */
+  readonly backends?: RegionalFleet[];
+  /**
+   * Serverless NEGs (`HaCloudRunService.backends`), one load balancer per region. A regional backend
+   * service takes no health check over them: Cloud DNS's check, through each load balancer to the
+   * service's deep path, decides which regions DNS answers with.
+   * @default - none
+   */
+  readonly serverlessBackends?: IServerlessBackend[];
   /** The name clients resolve (`checkout.example.com`, with or without the final dot). */
   readonly domain: string;
   /** The public Cloud DNS managed zone (its name) that holds `domain`. */
@@ -92,7 +103,12 @@ const AUTHORIZATION_TTL_SECONDS = 300;
  * `security_policy` (the regional policy attaches through the beta provider only), so this entry
  * has no WAF rules or per-IP rate limit, where `GlobalFrontend` has both.
  *
- * Construct ids (public API): per region `ProxySubnet-<r>`, `ProxyFirewall-<r>`, `HealthCheck-<r>`,
+ * Cloud Run services attach through their serverless NEGs (`serverlessBackends`): the regional
+ * backend service then has no health check and no firewall rule (neither applies to serverless NEGs),
+ * and Cloud DNS's check, which requests the deep path through each load balancer, takes a failing
+ * region out of the answers.
+ *
+ * Construct ids (public API): per region `ProxySubnet-<r>`, `ProxyFirewall-<r>` and `HealthCheck-<r>` (fleets only),
  * `Backend-<r>`, `UrlMap-<r>`, `SslPolicy-<r>`, `DnsAuthorization-<r>`,
  * `DnsAuthorizationRecord-<r>`, `RegionalDnsAuthorization-<r>`, `RegionalDnsAuthorizationRecord-<r>`,
  * `Certificate-<r>`, `HttpsProxy-<r>`, `Address-<r>`, `HttpsRule-<r>`, `RegionalRecord-<r>`;
@@ -108,7 +124,16 @@ export class RegionalEntry extends Construct {
   constructor(scope: Construct, id: string, props: RegionalEntryProps) {
     super(scope, id);
     const { tier } = props;
-    const regions = [...new Set(props.backends.map((b) => b.region))];
+    const fleetsGiven = props.backends ?? [];
+    const serverless = props.serverlessBackends ?? [];
+    if (fleetsGiven.length > 0 === serverless.length > 0) {
+      throw validationError(
+        `backends or serverlessBackends must list the backends, one of them only, got: ${fleetsGiven.length > 0 ? 'both' : 'none'}`,
+        this,
+        'backends',
+      );
+    }
+    const regions = [...new Set([...fleetsGiven, ...serverless].map((b) => b.region))];
     if (regions.some((r) => Token.isUnresolved(r))) {
       throw validationError(
         "backends must run in regions known at synthesis (each keys its load balancer's construct ids), got: a token",
@@ -137,7 +162,8 @@ export class RegionalEntry extends Construct {
     const recordName = `${host}.`;
 
     this.loadBalancers = regions.map((region) => {
-      const fleets = props.backends.filter((b) => b.region === region);
+      const fleets = fleetsGiven.filter((b) => b.region === region);
+      const negs = serverless.filter((b) => b.region === region);
       const name = (part: string) => uniqueName(this, `${part}-${region}`);
       const proxySubnet = new ComputeSubnetwork(this, `ProxySubnet-${region}`, {
         name: name('ProxySubnet'),
@@ -147,38 +173,52 @@ export class RegionalEntry extends Construct {
         purpose: 'REGIONAL_MANAGED_PROXY',
         role: 'ACTIVE',
       });
-      new ComputeFirewall(this, `ProxyFirewall-${region}`, {
-        name: name('ProxyFirewall'),
-        network: props.network.networkId,
-        direction: 'INGRESS',
-        sourceRanges: [props.proxySubnetCidrs[region]],
-        targetTags: fleets.map((f) => f.networkTag),
-        allow: [{ protocol: 'tcp', ports: [...new Set(fleets.map((f) => String(f.port)))] }],
-      });
-      const healthCheck = new ComputeRegionHealthCheck(this, `HealthCheck-${region}`, {
-        name: name('HealthCheck'),
-        region,
-        checkIntervalSec: health.intervalSeconds,
-        timeoutSec: health.timeoutSeconds,
-        healthyThreshold: 2,
-        unhealthyThreshold: health.unhealthyThresholdCount,
-        httpHealthCheck: { port: fleets[0].port, requestPath: plan.healthCheckPath },
-        logConfig: { enable: true },
-      });
+      // Fleets take the proxies' traffic through a firewall rule and a health check; serverless NEGs take neither.
+      const healthCheck =
+        fleets.length === 0
+          ? undefined
+          : (() => {
+              new ComputeFirewall(this, `ProxyFirewall-${region}`, {
+                name: name('ProxyFirewall'),
+                network: props.network.networkId,
+                direction: 'INGRESS',
+                sourceRanges: [props.proxySubnetCidrs[region]],
+                targetTags: fleets.map((f) => f.networkTag),
+                allow: [{ protocol: 'tcp', ports: [...new Set(fleets.map((f) => String(f.port)))] }],
+              });
+              return new ComputeRegionHealthCheck(this, `HealthCheck-${region}`, {
+                name: name('HealthCheck'),
+                region,
+                checkIntervalSec: health.intervalSeconds,
+                timeoutSec: health.timeoutSeconds,
+                healthyThreshold: 2,
+                unhealthyThreshold: health.unhealthyThresholdCount,
+                httpHealthCheck: { port: fleets[0].port, requestPath: plan.healthCheckPath },
+                logConfig: { enable: true },
+              });
+            })();
       const backendService = new ComputeRegionBackendService(this, `Backend-${region}`, {
         name: name('Backend'),
         region,
         loadBalancingScheme: 'EXTERNAL_MANAGED',
-        protocol: 'HTTP',
-        portName: fleets[0].portName,
-        healthChecks: [healthCheck.id],
+        // Cloud Run serves HTTPS only.
+        protocol: negs.length > 0 ? 'HTTPS' : 'HTTP',
+        portName: fleets.length > 0 ? fleets[0].portName : undefined,
+        healthChecks: healthCheck ? [healthCheck.id] : undefined,
         logConfig: { enable: true, sampleRate: 1 },
-        backend: fleets.map((f) => ({
-          group: f.instanceGroup,
-          balancingMode: 'UTILIZATION',
-          capacityScaler: 1,
-          description: `${f.role} fleet in ${region}`,
-        })),
+        backend: [
+          ...fleets.map((f) => ({
+            group: f.instanceGroup,
+            balancingMode: 'UTILIZATION',
+            capacityScaler: 1,
+            description: `${f.role} fleet in ${region}`,
+          })),
+          // A serverless NEG takes no balancing mode: Cloud Run scales behind it.
+          ...negs.map((n) => ({
+            group: n.networkEndpointGroup,
+            description: `${n.role} Cloud Run service in ${region}`,
+          })),
+        ],
       });
       const urlMap = new ComputeRegionUrlMap(this, `UrlMap-${region}`, {
         name: name('UrlMap'),

@@ -112,7 +112,7 @@ export const GOOGLE_COMPUTE_CASES: RuleCase[] = [
     engine: 'terraform-google',
     stack: 'east',
     resource: 'google_cloud_run_v2_service.web_us_east1',
-    message: 'no global backend service reaches it through a serverless NEG',
+    message: 'no load balancer that traffic can leave its region through reaches it',
     compliant: merge(tf(cloudRun('us-central1', 6), T0), tf(cloudRun('us-east1', 6), { ...T0, name: 'east' })),
     nonCompliant: merge(
       tf(cloudRun('us-central1', 6), T0),

@@ -2,6 +2,8 @@ import { App, TerraformStack } from 'cdktf';
 import { HA_METADATA_KEY, HaRole, HaValidationError, ServiceTier } from '../../../lib/core';
 import { HaCloudRunService, HaCloudRunServiceProps } from '../../../lib/tf/google/cloud-run';
 import { GlobalFrontend } from '../../../lib/tf/google/frontend';
+import { RegionalNetwork } from '../../../lib/tf/google/network';
+import { RegionalEntry } from '../../../lib/tf/google/regional-entry';
 import { HaSpanner } from '../../../lib/tf/google/spanner';
 import { onlyResource, resourcesOf, terraformJson, TerraformJson } from './util';
 
@@ -164,5 +166,42 @@ describe('HaCloudRunService options', () => {
           domains: ['shop.example.com'],
         }),
     ).toThrow('backends and serverlessBackends must not both be given');
+  });
+});
+
+describe('HaCloudRunService behind a RegionalEntry', () => {
+  test('THEN a regional load balancer per region over its NEG, no health check or firewall, DNS checking through it', () => {
+    const { stack, run } = cloudRun();
+    const network = new RegionalNetwork(stack, 'Network', {
+      tier: ServiceTier.TIER_0,
+      regions: ['us-east4', 'us-east1'],
+    });
+    new RegionalEntry(stack, 'Entry', {
+      tier: ServiceTier.TIER_0,
+      network,
+      serverlessBackends: [...run.backends],
+      domain: 'shop.example.com',
+      managedZone: 'example-com',
+      proxySubnetCidrs: { 'us-east4': '10.129.0.0/23', 'us-east1': '10.130.0.0/23' },
+      dnsProbeRegions: ['us-east4', 'us-east1', 'us-central1'],
+    });
+    const json = terraformJson(stack);
+    const backends = Object.values(resourcesOf(json, 'google_compute_region_backend_service'));
+    expect(backends.map((b) => [b.region, b.protocol, b.health_checks, b.port_name])).toEqual([
+      ['us-east4', 'HTTPS', undefined, undefined],
+      ['us-east1', 'HTTPS', undefined, undefined],
+    ]);
+    for (const backend of backends) {
+      expect(String((backend.backend as { group: string }[])[0].group)).toContain(
+        'google_compute_region_network_endpoint_group',
+      );
+    }
+    expect(resourcesOf(json, 'google_compute_region_health_check')).toEqual({});
+    expect(
+      Object.keys(resourcesOf(json, 'google_compute_firewall')).filter((n) => n.includes('ProxyFirewall')),
+    ).toEqual([]);
+    expect(onlyResource(json, 'google_compute_health_check').https_health_check).toMatchObject({
+      request_path: '/health/ready',
+    });
   });
 });

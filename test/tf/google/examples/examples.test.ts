@@ -1,5 +1,6 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 import { addGcpTier0ActiveActive } from '../../../../examples/gcp-tier0-active-active';
+import { addGcpTier0CloudRun } from '../../../../examples/gcp-tier0-cloud-run';
 import { addGcpTier2PilotLight } from '../../../../examples/gcp-tier2-pilot-light';
 import { HA_METADATA_KEY } from '../../../../lib/core';
 import { haSnapshot } from '../../../../lib/testing';
@@ -25,6 +26,7 @@ const STATEFUL_TYPES = TF_STATEFUL_TYPES.filter((type) => type.startsWith('googl
  */
 const ACKNOWLEDGED: Record<string, string[]> = {
   'gcp-tier0-active-active': [],
+  'gcp-tier0-cloud-run': [],
   'gcp-tier2-pilot-light': ['HA-DR3 gcp-tier2-pilot-light/Database', 'HA-RES1 gcp-tier2-pilot-light'],
 };
 
@@ -62,16 +64,22 @@ const dependsOn = (body: Record<string, unknown>) => (body.depends_on ?? []) as 
  * pages through Pub/Sub (Pub/Sub's and Cloud Monitoring's notification agents) and encrypts its audit
  * log bucket (Cloud Logging's agent).
  */
-const AGENTS: Record<string, number> = { 'gcp-tier0-active-active': 6, 'gcp-tier2-pilot-light': 5 };
+const AGENTS: Record<string, number> = {
+  'gcp-tier0-active-active': 6,
+  'gcp-tier0-cloud-run': 5,
+  'gcp-tier2-pilot-light': 5,
+};
 
 /** The Terraform version each example needs, and why (the rotation schedule's plantimestamp()). */
 const TERRAFORM: Record<string, { version: string; features: string[] }> = {
   'gcp-tier0-active-active': { version: '1.0', features: [] },
+  'gcp-tier0-cloud-run': { version: '1.0', features: [] },
   'gcp-tier2-pilot-light': { version: '1.5', features: ['plantimestamp()'] },
 };
 
 describe.each([
   ['gcp-tier0-active-active', addGcpTier0ActiveActive],
+  ['gcp-tier0-cloud-run', addGcpTier0CloudRun],
   ['gcp-tier2-pilot-light', addGcpTier2PilotLight],
 ] as [string, (app: App) => TerraformStack][])('example %s', (name, add) => {
   let stack: TerraformStack;
