@@ -543,7 +543,7 @@ export const SECRET_MANAGER_ROTATION_MAX_SECONDS = 3_153_600_000;
 export const RESILIENCE_HUB_MIN_OBJECTIVE_SECONDS = 1;
 
 // ---------------------------------------------------------------------------------------------
-// Google Cloud operations: audit logs
+// Google Cloud operations: audit logs, Backup and DR
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -562,6 +562,18 @@ export const CLOUD_LOGGING_RETENTION_MAX_DAYS = 3650;
  * @see https://cloud.google.com/logging/docs/routing/overview#required-bucket
  */
 export const CLOUD_LOGGING_REQUIRED_BUCKET_RETENTION_DAYS = 400;
+
+/**
+ * Backup and DR backup plans: how often an HOURLY rule may run, by resource type (every 1 to 23
+ * hours for Compute Engine instances and disks, 6 to 23 for Cloud SQL), and the backup window a rule
+ * runs in: whole hours from 0 to 24, at least 6 hours long.
+ * @see https://cloud.google.com/backup-disaster-recovery/docs/cloud-console/backup-plan
+ */
+export const BACKUP_DR_HOURLY_FREQUENCY: Readonly<Record<string, { readonly min: number; readonly max: number }>> = {
+  'compute.googleapis.com/Instance': { min: 1, max: 23 },
+  'compute.googleapis.com/Disk': { min: 1, max: 23 },
+  'sqladmin.googleapis.com/Instance': { min: 6, max: 23 },
+};
 
 /**
  * The longest EventBridge keeps retrying a target, and the most retries it makes.

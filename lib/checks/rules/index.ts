@@ -10,6 +10,7 @@ import { GkeRegionalCluster } from './az/GkeRegionalCluster';
 import { WorkloadSpread } from './az/WorkloadSpread';
 import { BackupPlanPerTier } from './bak/BackupPlan';
 import { BackupRetention } from './bak/BackupRetention';
+import { BackupVaultPerTier } from './bak/BackupVaultPerTier';
 import { RestoreTesting } from './bak/RestoreTesting';
 import { CloudRunMinInstances } from './cap/CloudRunMinInstances';
 import { FunctionProvisionedConcurrency } from './cap/FunctionProvisionedConcurrency';
@@ -26,12 +27,14 @@ import { CloudRunRegions } from './dr/CloudRunRegions';
 import { CloudSqlDrReplica } from './dr/CloudSqlDrReplica';
 import { CrossRegionReplica } from './dr/CrossRegionReplica';
 import { DataResidency } from './dr/DataResidency';
+import { GoogleFailoverRunbooks } from './dr/GoogleFailoverRunbooks';
 import { ImagesInRegion } from './dr/ImagesInRegion';
 import { RegionParity } from './dr/RegionParity';
 import { ReplicationLag } from './dr/ReplicationLag';
 import { ServingWritesCopied } from './dr/ServingWritesCopied';
 import { DrillMeasurementsFresh } from './drl/DrillMeasurementsFresh';
 import { DrillTemplate } from './drl/DrillTemplate';
+import { GoogleZoneDrill } from './drl/GoogleZoneDrill';
 import { CustomerManagedKeys } from './enc/CustomerManagedKeys';
 import { NoWildcardActions } from './iam/NoWildcardActions';
 import { KeyRotation } from './kms/KeyRotation';
@@ -72,6 +75,7 @@ export {
   GkeRegionalCluster,
   BackupPlanPerTier,
   BackupRetention,
+  BackupVaultPerTier,
   RestoreTesting,
   StaticallyStableCapacity,
   FunctionProvisionedConcurrency,
@@ -92,7 +96,9 @@ export {
   ServingWritesCopied,
   CloudSqlDrReplica,
   CloudRunRegions,
+  GoogleFailoverRunbooks,
   DrillTemplate,
+  GoogleZoneDrill,
   DrillMeasurementsFresh,
   CustomerManagedKeys,
   NoWildcardActions,
@@ -149,9 +155,11 @@ export const HA_RULES: readonly HaRule[] = [
   ImagesInRegion,
   ServingWritesCopied,
   CloudSqlDrReplica,
+  GoogleFailoverRunbooks,
   CloudRunRegions,
   BackupRetention,
   BackupPlanPerTier,
+  BackupVaultPerTier,
   RestoreTesting,
   RetainStatefulResources,
   DeletionProtection,
@@ -170,6 +178,7 @@ export const HA_RULES: readonly HaRule[] = [
   SyntheticProbes,
   GoogleDashboard,
   DrillTemplate,
+  GoogleZoneDrill,
   DrillMeasurementsFresh,
   AuditTrail,
   AuditTrailPresent,

@@ -1,4 +1,5 @@
 import { GoogleAuditLogs } from '../../../lib/checks/rules/aud/GoogleAuditLogs';
+import { BackupVaultPerTier } from '../../../lib/checks/rules/bak/BackupVaultPerTier';
 import { GoogleDashboard } from '../../../lib/checks/rules/obs/GoogleDashboard';
 import { PagingBeyondEmail } from '../../../lib/checks/rules/obs/PagingBeyondEmail';
 import { ServiceTier } from '../../../lib/core';
@@ -43,8 +44,8 @@ function audited(locked: boolean, days: number, services: string[]) {
   };
 }
 
-/** HA-OBS4, HA-OBS5, HA-AUD3: the operations of a Google Cloud service. */
-export const GOOGLE_OPERATIONS_CASES: RuleCase[] = [
+/** HA-OBS4, HA-OBS5, HA-AUD3: dashboard, paging and audit logs of a Google Cloud service. */
+const OBSERVABILITY_CASES: RuleCase[] = [
   {
     rule: GoogleDashboard,
     engine: 'terraform-google',
@@ -82,3 +83,49 @@ export const GOOGLE_OPERATIONS_CASES: RuleCase[] = [
     nonCompliant: tf(audited(true, 400, ['storage.googleapis.com']), T0),
   },
 ];
+
+/** A Backup and DR vault enforcing `days` and a plan backing up every `hours` for `keep` days. */
+function vaulted(days: number, hours: number, keep: number) {
+  return {
+    google_backup_dr_backup_vault: {
+      v: { location: 'us-east1', backup_minimum_enforced_retention_duration: `${days * 86400}s` },
+    },
+    google_backup_dr_backup_plan: {
+      p: {
+        backup_vault: '${google_backup_dr_backup_vault.v.id}',
+        backup_rules: [
+          {
+            rule_id: 'r',
+            backup_retention_days: keep,
+            standard_schedule: { recurrence_type: 'HOURLY', hourly_frequency: hours },
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** HA-BAK4: Backup and DR vault and plan against the tier. */
+const BACKUP_CASES: RuleCase[] = [
+  {
+    rule: BackupVaultPerTier,
+    engine: 'terraform-google',
+    stack: 'app',
+    resource: 'google_backup_dr_backup_vault.v',
+    message: 'enforces 7 day(s); TIER_1 needs 35: raise backup_minimum_enforced_retention_duration',
+    compliant: tf(vaulted(35, 1, 35), { tier: ServiceTier.TIER_1 }),
+    nonCompliant: tf(vaulted(7, 1, 35), { tier: ServiceTier.TIER_1 }),
+  },
+  {
+    rule: BackupVaultPerTier,
+    engine: 'terraform-google',
+    stack: 'app',
+    resource: 'google_backup_dr_backup_plan.p',
+    message: 'runs every 6 h; TIER_1 needs at least every 1 h',
+    compliant: tf(vaulted(35, 1, 35), { tier: ServiceTier.TIER_1 }),
+    nonCompliant: tf(vaulted(35, 6, 35), { tier: ServiceTier.TIER_1 }),
+  },
+];
+
+/** The cases of the Google operations rules. */
+export const GOOGLE_OPERATIONS_CASES: RuleCase[] = [...OBSERVABILITY_CASES, ...BACKUP_CASES];
