@@ -46,3 +46,4 @@ export * from './plans/function';
 export * from './plans/gray-failure-drill';
 export * from './plans/drill';
 export * from './plans/google-runbooks';
+export * from './plans/zone-drill';

@@ -105,6 +105,7 @@ export const GOOGLE_API_OF_TYPE: Readonly<Record<string, GoogleApi>> = {
   // https://cloud.google.com/pubsub/docs/reference/rest
   google_pubsub_topic: 'pubsub.googleapis.com',
   google_pubsub_subscription: 'pubsub.googleapis.com',
+  google_pubsub_subscription_iam_member: 'pubsub.googleapis.com',
   google_pubsub_topic_iam_member: 'pubsub.googleapis.com',
   // https://cloud.google.com/secret-manager/docs/reference/rest
   google_secret_manager_secret: 'secretmanager.googleapis.com',

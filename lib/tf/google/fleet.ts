@@ -208,6 +208,8 @@ export class RegionalFleet extends Construct implements IFleetBackend {
   public readonly role: HaRole;
   /** Network tag of the instances (firewall rules target it). */
   public readonly networkTag: string;
+  /** Id of the fleet's network (a drill's firewall rule goes on it). */
+  public readonly networkId: string;
   /** The autoscaler's minimum and maximum. */
   public readonly minInstances: number;
   public readonly maxInstances: number;
@@ -340,6 +342,7 @@ export class RegionalFleet extends Construct implements IFleetBackend {
     const record = haRecord(this, props, { component: 'RegionalFleet', failureDomain: FailureDomain.REGION });
     const labels = haLabels(props, record);
     this.networkTag = uniqueName(this, 'Instances');
+    this.networkId = props.network.networkId;
 
     let serviceAccountEmail = props.serviceAccountEmail;
     if (!serviceAccountEmail) {

@@ -15,6 +15,7 @@ export * from './runbooks';
 export * from './secret';
 export * from './slo';
 export * from './spanner';
+export * from './zone-drill';
 export {
   configureStateBackend,
   GcsStateBackend,

@@ -7,6 +7,7 @@ import { FUNCTION_CASES } from './cases-functions';
 import { GOOGLE_COMPUTE_CASES } from './cases-google-compute';
 import { GOOGLE_FAILOVER_CASES } from './cases-google-failover';
 import { GOOGLE_OPERATIONS_CASES } from './cases-google-operations';
+import { GOOGLE_RECOVERY_CASES } from './cases-google-recovery';
 import { IMAGE_CASES } from './cases-images';
 import { KUBERNETES_CASES } from './cases-kubernetes';
 import { OPERATIONS_CASES } from './cases-operations';
@@ -24,6 +25,7 @@ const CASES: RuleCase[] = [
   ...GOOGLE_FAILOVER_CASES,
   ...GOOGLE_COMPUTE_CASES,
   ...GOOGLE_OPERATIONS_CASES,
+  ...GOOGLE_RECOVERY_CASES,
   ...ZONAL_CASES,
   ...KUBERNETES_CASES,
   ...FUNCTION_CASES,

@@ -1,0 +1,214 @@
+import { CloudSchedulerJob } from '@cdktf/provider-google/lib/cloud-scheduler-job';
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { PubsubSubscription } from '@cdktf/provider-google/lib/pubsub-subscription';
+import { PubsubSubscriptionIamMember } from '@cdktf/provider-google/lib/pubsub-subscription-iam-member';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { WorkflowsWorkflow } from '@cdktf/provider-google/lib/workflows-workflow';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { FailureDomain, planZoneEvacuationDrill, ZONE_DRILL_ENV } from '../../core';
+import { throwProblems } from '../diagnostics';
+import { GOOGLE_SERVICE_AGENTS } from './apis';
+import { GOOGLE_HEALTH_CHECK_RANGES, RegionalFleet } from './fleet';
+import { GoogleHaProps } from './ha-props';
+import { ProjectServices } from './project-services';
+import { newCryptoKey } from './private/keys';
+import { attachRecord, haLabels, haRecord } from './private/metadata';
+import { uniqueName } from './private/names';
+import { projectOf } from './private/project';
+
+/** Props of {@link ZoneEvacuationDrill}. */
+export interface ZoneEvacuationDrillProps extends GoogleHaProps {
+  /** The regional fleet one of whose zones the drill takes out. */
+  readonly fleet: RegionalFleet;
+  /** The zone to take out: one of the fleet's. */
+  readonly zone: string;
+  /** Name of the global backend service that sends to the fleet (`GlobalFrontend.backendServiceName`). */
+  readonly backendServiceName: string;
+  /**
+   * Id of the Pub/Sub topic the service's SLO alerts notify (a `pubsub` notification channel's
+   * topic, e.g. `PagingChannels.topics[0].id`): an incident that opens there stops the drill and
+   * rolls it back.
+   */
+  readonly stopTopicId: string;
+  /**
+   * Name of the service's SLO (`SloAlarms.slo.id`, `projects/…/services/…/serviceLevelObjectives/…`):
+   * the drill does not start while its error budget is spent, or unknown.
+   */
+  readonly sloName: string;
+  /**
+   * How long the zone stays out, in minutes.
+   * @default - twice the tier's AZ RTO, at least 10 minutes
+   */
+  readonly durationMinutes?: number;
+  /**
+   * When Cloud Scheduler runs the drill, in cron syntax (`0 10 * * TUE`). The drill checks the
+   * error budget when it starts, so a run in a freeze ends without touching the zone.
+   * @default - no schedule: run it with `gcloud workflows run`
+   */
+  readonly schedule?: string;
+  /**
+   * Time zone of the schedule (IANA name).
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
+}
+
+/**
+ * A zone evacuation drill for a `RegionalFleet` on Google Cloud (which has no managed
+ * fault-injection service), as a Cloud Workflows workflow in the fleet's region.
+ *
+ * The fault: the zone's instances get a network tag that a DENY firewall rule (priority above the
+ * fleet's allow rules) matches for the load balancer's proxies and health checkers, so the zone
+ * stops serving and fails its health checks, as it does in Google's zone-outage simulation for
+ * regional groups; instances the group recreates in the zone during the drill are tagged too.
+ * Nothing is deleted: the rollback removes the tag, and the rule stays, matching nothing.
+ *
+ * Guard rails: the drill refuses to start while the SLO's error budget is spent (the freeze) or
+ * unknown; it reads a Pub/Sub subscription of the SLO alerts' topic every 30 s and, when an
+ * incident opens, rolls back at once and fails the execution; any error rolls back too. The
+ * measurement: the execution's result holds `recoverySeconds` (from the fault until the load
+ * balancer sends nothing to the zone and every instance of the other zones is healthy) and
+ * `measuredOn`; the execution fails when that exceeds the tier's AZ RTO. An optional Cloud
+ * Scheduler job runs it.
+ *
+ * Construct ids (public API): `Resource` (the workflow), `Key`, `KeyRing`, `KeyWorkflowsEncrypter`,
+ * `Account`, `Role`, `RoleGrant`, `Logs`, `ZoneOut` (the firewall rule), `StopSubscription`,
+ * `StopReader`, `Schedule`, `ScheduleAccount`, `ScheduleInvoker`.
+ */
+export class ZoneEvacuationDrill extends Construct {
+  public readonly workflow: WorkflowsWorkflow;
+  /** Minutes the zone stays out. */
+  public readonly durationMinutes: number;
+
+  constructor(scope: Construct, id: string, props: ZoneEvacuationDrillProps) {
+    super(scope, id);
+    const { tier, fleet } = props;
+    const known = !Token.isUnresolved(props.zone) && !Token.isUnresolved(fleet.region);
+    const plan = planZoneEvacuationDrill(tier, {
+      zone: known ? props.zone : undefined,
+      region: known ? fleet.region : undefined,
+      fleetZones: fleet.zones.some((z) => Token.isUnresolved(z)) ? undefined : fleet.zones,
+      durationMinutes: props.durationMinutes,
+      schedule: props.schedule,
+    });
+    throwProblems(plan.problems, this);
+    this.durationMinutes = plan.durationMinutes;
+    const record = haRecord(this, props, { component: 'ZoneEvacuationDrill', failureDomain: FailureDomain.REGION });
+    const labels = haLabels(props, record);
+    const services = ProjectServices.of(this, props.projectServices);
+    const project = projectOf(this).projectId;
+
+    const key = newCryptoKey(this, 'Key', {
+      location: fleet.region,
+      labels,
+      encrypters: { Workflows: services.serviceAgent(GOOGLE_SERVICE_AGENTS.WORKFLOWS) },
+    });
+    const account = new ServiceAccount(this, 'Account', {
+      accountId: uniqueName(this, 'Sa', 30),
+      displayName: `Runs the zone drill ${this.node.path}`,
+    });
+    const role = new ProjectIamCustomRole(this, 'Role', {
+      roleId: uniqueName(this, 'Role', 64).replace(/-/g, '_'),
+      title: `Zone drill ${this.node.path}`.slice(0, 100),
+      description: "Tag a group's instances in one zone, read the load balancer's view of them and the SLO budget",
+      permissions: [
+        'compute.backendServices.get',
+        'compute.instanceGroupManagers.get',
+        'compute.instances.get',
+        'compute.instances.setTags',
+        'compute.zoneOperations.get',
+        'monitoring.timeSeries.list',
+      ],
+    });
+    new ProjectIamMember(this, 'RoleGrant', { project, role: role.name, member: account.member });
+    new ProjectIamMember(this, 'Logs', { project, role: 'roles/logging.logWriter', member: account.member });
+
+    const tag = uniqueName(this, 'ZoneOut');
+    new ComputeFirewall(this, 'ZoneOut', {
+      name: tag,
+      network: fleet.networkId,
+      description: `Takes ${props.zone} of ${fleet.node.path} out during ${this.node.path}: instances the drill tags`,
+      direction: 'INGRESS',
+      priority: plan.firewallPriority,
+      sourceRanges: [...GOOGLE_HEALTH_CHECK_RANGES],
+      targetTags: [tag],
+      deny: [{ protocol: 'tcp' }],
+      logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
+    });
+    const subscription = new PubsubSubscription(this, 'StopSubscription', {
+      name: uniqueName(this, 'StopSubscription'),
+      topic: props.stopTopicId,
+      ackDeadlineSeconds: 60,
+      // Only what arrives during a drill matters: an hour is kept, and the subscription never expires.
+      messageRetentionDuration: '3600s',
+      expirationPolicy: { ttl: '' },
+      labels,
+    });
+    new PubsubSubscriptionIamMember(this, 'StopReader', {
+      subscription: subscription.name,
+      role: 'roles/pubsub.subscriber',
+      member: account.member,
+    });
+
+    // `${` is Terraform's interpolation: the definition's own expressions are escaped as `$${`.
+    const source = JSON.stringify(plan.definition, undefined, 2).replace(/\$\{/g, '$$${');
+    this.workflow = new WorkflowsWorkflow(this, 'Resource', {
+      name: uniqueName(this, 'Resource', 64),
+      region: fleet.region,
+      description:
+        `Zone evacuation drill: takes ${props.zone} of ${fleet.node.path} out of the load balancer for ` +
+        `${plan.durationMinutes} min, stops on an SLO incident, measures the recovery against ${plan.recoveryObjectiveSeconds} s`,
+      serviceAccount: account.email,
+      sourceContents: source,
+      cryptoKeyName: key.key.id,
+      callLogLevel: 'LOG_ALL_CALLS',
+      executionHistoryLevel: 'EXECUTION_HISTORY_DETAILED',
+      userEnvVars: {
+        [ZONE_DRILL_ENV.GROUP]: fleet.group.name,
+        [ZONE_DRILL_ENV.INSTANCE_GROUP]: fleet.instanceGroup,
+        [ZONE_DRILL_ENV.REGION]: fleet.region,
+        [ZONE_DRILL_ENV.ZONE]: props.zone,
+        [ZONE_DRILL_ENV.TAG]: tag,
+        [ZONE_DRILL_ENV.BACKEND_SERVICE]: props.backendServiceName,
+        [ZONE_DRILL_ENV.STOP_SUBSCRIPTION]: subscription.id,
+        [ZONE_DRILL_ENV.SLO]: props.sloName,
+      },
+      labels,
+      dependsOn: key.grants,
+    });
+
+    if (props.schedule !== undefined) {
+      const scheduler = new ServiceAccount(this, 'ScheduleAccount', {
+        accountId: uniqueName(this, 'SchedSa', 30),
+        displayName: `Starts the zone drill ${this.node.path} on its schedule`,
+      });
+      new ProjectIamMember(this, 'ScheduleInvoker', {
+        project,
+        role: 'roles/workflows.invoker',
+        member: scheduler.member,
+      });
+      new CloudSchedulerJob(this, 'Schedule', {
+        name: uniqueName(this, 'Schedule'),
+        region: fleet.region,
+        description: `Runs ${this.node.path}; the drill itself refuses to start in a freeze`,
+        schedule: props.schedule,
+        timeZone: props.timeZone ?? 'UTC',
+        // A drill that failed is looked at, not retried.
+        retryConfig: { retryCount: 0 },
+        httpTarget: {
+          httpMethod: 'POST',
+          uri: `https://workflowexecutions.googleapis.com/v1/${this.workflow.id}/executions`,
+          // Cloud Scheduler takes the body base64-encoded: an execution with no argument.
+          body: Buffer.from(JSON.stringify({ argument: '{}' })).toString('base64'),
+          headers: { 'Content-Type': 'application/json' },
+          oauthToken: { serviceAccountEmail: scheduler.email, scope: 'https://www.googleapis.com/auth/cloud-platform' },
+        },
+      });
+    }
+    services.use(this);
+    attachRecord(this, record);
+  }
+}

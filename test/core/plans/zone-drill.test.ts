@@ -1,0 +1,102 @@
+import { ServiceTier } from '../../../lib/core';
+import { planZoneEvacuationDrill, ZoneDrillIntent } from '../../../lib/core/plans/zone-drill';
+
+const INTENT: ZoneDrillIntent = {
+  zone: 'europe-west1-b',
+  region: 'europe-west1',
+  fleetZones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
+};
+
+/** Every step of the definition's `main`, try blocks and switch branches included, by id. */
+function stepsOf(plan: { definition: Record<string, unknown> }): Map<string, Record<string, unknown>> {
+  const found = new Map<string, Record<string, unknown>>();
+  const walk = (steps: Record<string, Record<string, unknown>>[]) => {
+    for (const s of steps) {
+      const [[id, body]] = Object.entries(s);
+      found.set(id, body);
+      const inner = [
+        ...((body.switch as { steps?: typeof steps }[]) ?? []).flatMap((b) => b.steps ?? []),
+        ...(((body.try as { steps?: typeof steps }) ?? {}).steps ?? []),
+        ...(((body.except as { steps?: typeof steps }) ?? {}).steps ?? []),
+        ...(((body.for as { steps?: typeof steps }) ?? {}).steps ?? []),
+      ];
+      walk(inner);
+    }
+  };
+  for (const workflow of Object.values(plan.definition) as { steps: Record<string, Record<string, unknown>>[] }[]) {
+    walk(workflow.steps);
+  }
+  return found;
+}
+
+describe('planZoneEvacuationDrill', () => {
+  test.each([
+    // tier → minutes: twice the AZ RTO, at least 10
+    ['TIER_0', 10],
+    ['TIER_1', 10],
+    ['TIER_2', 10],
+    ['TIER_3', 30],
+  ])('%s: the zone stays out %i minutes, and the recovery is judged against the AZ RTO', (name, minutes) => {
+    const tier = ServiceTier.fromName(name);
+    const plan = planZoneEvacuationDrill(tier, INTENT);
+    expect(plan).toMatchObject({ durationMinutes: minutes, recoveryObjectiveSeconds: tier.azRtoSeconds, problems: [] });
+    expect(JSON.stringify(stepsOf(plan).get('stopOrGoOn'))).toContain(`sys.now() - started >= ${minutes * 60}`);
+    expect(JSON.stringify(stepsOf(plan).get('verdict'))).toContain(`recovered > ${tier.azRtoSeconds}`);
+  });
+
+  test.each<[Partial<ZoneDrillIntent>, string, string]>([
+    [{ zone: 'europe-west4-a' }, 'zone', "zone must be in the fleet's region europe-west1, got: europe-west4-a"],
+    [
+      { zone: 'europe-west1-d', fleetZones: ['europe-west1-b', 'europe-west1-c'] },
+      'zone',
+      "zone must be one of the fleet's zones (europe-west1-b, europe-west1-c), got: europe-west1-d",
+    ],
+    [
+      { fleetZones: ['europe-west1-b'] },
+      'fleet',
+      'fleet must run in at least 2 zones for a zone to be evacuated, got: 1',
+    ],
+    [{ durationMinutes: 0 }, 'durationMinutes', 'durationMinutes must be a whole number from 1 to 720, got: 0'],
+    [
+      { durationMinutes: 1 },
+      'durationMinutes',
+      "durationMinutes must let the service recover within TIER_1's AZ RTO of 120 s, got: 1",
+    ],
+    [
+      { schedule: 'every tuesday' },
+      'schedule',
+      'schedule must be a cron expression of five fields (0 10 * * TUE), got: every tuesday',
+    ],
+  ])('%j is a problem of %s', (change, prop, message) => {
+    expect(planZoneEvacuationDrill(ServiceTier.TIER_1, { ...INTENT, ...change }).problems).toEqual([{ prop, message }]);
+  });
+
+  test('what is unknown at synthesis is not judged', () => {
+    expect(planZoneEvacuationDrill(ServiceTier.TIER_1, {}).problems).toEqual([]);
+  });
+
+  test('THEN the workflow checks the budget before the fault, rolls back on any error, and stops on an opened incident', () => {
+    const steps = stepsOf(planZoneEvacuationDrill(ServiceTier.TIER_1, INTENT));
+    const order = [...steps.keys()];
+    // The freeze: a spent (or unknown) budget ends the run before anything is touched.
+    expect(order.indexOf('notInFreeze')).toBeLessThan(order.indexOf('injectFault'));
+    expect(JSON.stringify(steps.get('readBudget'))).toContain('select_slo_budget_fraction');
+    expect(steps.get('drill')).toEqual(
+      expect.objectContaining({
+        except: expect.objectContaining({
+          steps: expect.arrayContaining([
+            { rollBack: expect.objectContaining({ args: expect.objectContaining({ add: false }) }) },
+          ]),
+        }),
+      }),
+    );
+    expect(JSON.stringify(steps.get('opened'))).toContain('map.get(incident, \\"state\\") == \\"open\\"');
+    // The fault only tags; setting tags needs the instance's fingerprint, read just before.
+    expect(steps.get('setTags')).toEqual(
+      expect.objectContaining({
+        call: 'googleapis.compute.v1.instances.setTags',
+        args: expect.objectContaining({ body: { items: '${wanted}', fingerprint: '${instance.tags.fingerprint}' } }),
+      }),
+    );
+  });
+});
