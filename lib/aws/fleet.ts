@@ -207,6 +207,13 @@ export interface ResilientFleetProps extends HaProps {
    */
   readonly predictiveScaling?: boolean;
   /**
+   * Whether the load balancer sends less traffic to an instance whose 5xx and connection errors stand
+   * out from the others' (automatic target weights, on the weighted random algorithm): the gray
+   * failure of one instance that passes its health check. Off routes round robin.
+   * @default true
+   */
+  readonly anomalyMitigation?: boolean;
+  /**
    * How long before the forecast load predictive scaling launches instances.
    * @default - `healthCheckGracePeriod`: instances are booted and in service when the load arrives
    */
@@ -452,6 +459,7 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       rateLimitPerIp: skipToken(props.rateLimitPerIp),
       zonalAutoshift: props.zonalAutoshift,
       predictiveScaling: props.predictiveScaling,
+      anomalyMitigation: props.anomalyMitigation,
     });
     throwProblems(plan.problems, this);
     emitWarnings(this, 'ResilientFleet', plan.warnings);
@@ -639,6 +647,11 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
       targets: [asg],
       crossZoneEnabled: true,
       deregistrationDelay: Duration.seconds(plan.deregistrationDelaySeconds),
+      loadBalancingAlgorithmType:
+        plan.loadBalancing.algorithm === 'weighted_random'
+          ? elbv2.TargetGroupLoadBalancingAlgorithmType.WEIGHTED_RANDOM
+          : elbv2.TargetGroupLoadBalancingAlgorithmType.ROUND_ROBIN,
+      enableAnomalyMitigation: plan.loadBalancing.anomalyMitigation,
       healthCheck: {
         path: healthCheckPath,
         interval: Duration.seconds(health.intervalSeconds),

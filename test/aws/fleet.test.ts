@@ -318,6 +318,25 @@ describe('ResilientFleet: health and self-healing', () => {
     },
   );
 
+  test('THEN the load balancer weighs down an instance whose errors stand out (automatic target weights)', () => {
+    const attributes = (template: Template) =>
+      Object.fromEntries(
+        (
+          onlyResource(template, 'AWS::ElasticLoadBalancingV2::TargetGroup').Properties.TargetGroupAttributes as {
+            Key: string;
+            Value: string;
+          }[]
+        ).map((a) => [a.Key, a.Value]),
+      );
+    expect(attributes(base().template)).toMatchObject({
+      'load_balancing.algorithm.type': 'weighted_random',
+      'load_balancing.algorithm.anomaly_mitigation': 'on',
+    });
+    const off = attributes(once('TIER_0 round robin', () => ({ anomalyMitigation: false })).template);
+    expect(off['load_balancing.algorithm.type']).toBe('round_robin');
+    expect(off['load_balancing.algorithm.anomaly_mitigation']).not.toBe('on');
+  });
+
   test('THEN the group replaces instances that fail ELB health checks after the grace period', () => {
     const { template } = full();
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {

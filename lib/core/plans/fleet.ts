@@ -43,6 +43,8 @@ export interface FleetIntent {
   readonly rateLimitPerIp?: number;
   readonly zonalAutoshift?: boolean;
   readonly predictiveScaling?: boolean;
+  /** Whether the load balancer routes away from targets whose errors stand out. @default true */
+  readonly anomalyMitigation?: boolean;
   /** Whether the load balancer writes access logs (the CDK engine always does; Terraform when given a bucket). */
   readonly accessLogs?: boolean;
 }
@@ -187,6 +189,17 @@ export interface FleetPlan {
   readonly onDemandPercent: number;
   /** Days the load balancer's access-log bucket keeps replaced versions. */
   readonly accessLogNoncurrentDays: number;
+  /**
+   * How the load balancer picks a target. Weighted random with anomaly mitigation (automatic target
+   * weights) sends less traffic to a target whose 5xx and connection errors stand out from the
+   * others', the instance-level gray failure the per-AZ alarms cannot see (cross-zone routing
+   * spreads one instance's errors over every zone's metrics). AWS allows it with weighted random only.
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#automatic-target-weights
+   */
+  readonly loadBalancing: {
+    readonly algorithm: 'weighted_random' | 'round_robin';
+    readonly anomalyMitigation: boolean;
+  };
   readonly problems: PlanProblem[];
   readonly warnings: PlanWarning[];
 }
@@ -381,6 +394,10 @@ export function planFleet(tier: ServiceTier, intent: FleetIntent): FleetPlan {
     accessLogNoncurrentDays: 30,
     zonalAutoshift: intent.zonalAutoshift ?? (tier.staticallyStable && serving),
     predictiveScaling: intent.predictiveScaling ?? (tier.staticallyStable && serving),
+    loadBalancing:
+      intent.anomalyMitigation === false
+        ? { algorithm: 'round_robin', anomalyMitigation: false }
+        : { algorithm: 'weighted_random', anomalyMitigation: true },
     problems,
     warnings,
   };
