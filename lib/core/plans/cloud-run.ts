@@ -4,6 +4,7 @@ import { CLOUD_RUN_SERVICE_HEALTH_MIN_INSTANCES } from '../figures';
 import { healthCheckPathProblem, LIVENESS_PATH } from '../health-check-path';
 import { HaRole } from '../metadata';
 import { DrStrategy, ServiceTier } from '../tier';
+import { FLEET_DEFAULTS } from './fleet';
 import { checkCount } from './serving-capacity';
 
 /**
@@ -33,6 +34,10 @@ export interface CloudRunIntent {
   readonly standbyInstances?: number;
   /** Concurrent requests an instance takes. @default 80 */
   readonly concurrency?: number;
+  /** Port the container listens on. @default 8080 */
+  readonly containerPort?: number;
+  /** Memory of an instance, MiB. @default 512 */
+  readonly memoryMiB?: number;
   /** Path of the liveness probe (Cloud Run restarts an instance that fails it). @default '/health/live' */
   readonly livenessPath?: string;
   /** Seconds an instance may take to start before it fails. @default 60 */
@@ -71,6 +76,8 @@ export interface CloudRunPlan {
   /** The minimum a serving region keeps: what a STANDBY region is raised to on failover. */
   readonly failoverMinInstances: number;
   readonly concurrency: number;
+  readonly containerPort: number;
+  readonly memoryMiB: number;
   readonly startupProbe: CloudRunProbe;
   readonly livenessProbe: CloudRunProbe;
   readonly traffic: readonly CloudRunTrafficTarget[];
@@ -79,6 +86,14 @@ export interface CloudRunPlan {
 }
 
 const IMAGE_DIGEST_SUFFIX = /@sha256:[0-9a-f]{64}$/;
+/**
+ * Defaults of a service's own settings (not HA objectives): the fleets' port, and Cloud Run's
+ * 512 MiB default memory.
+ */
+export const CLOUD_RUN_DEFAULTS = { containerPort: FLEET_DEFAULTS.instancePort, memoryMiB: 512 } as const;
+/** Cloud Run's smallest memory per instance, MiB. */
+const MIN_MEMORY_MIB = 128;
+const PORT_MAX = 65535;
 /** Cloud Run's default and largest concurrency per instance. */
 const DEFAULT_CONCURRENCY = 80;
 const MAX_CONCURRENCY = 1000;
@@ -187,6 +202,14 @@ export function planCloudRun(tier: ServiceTier, intent: CloudRunIntent): CloudRu
     problem('concurrency', `concurrency must be an integer from 1 to ${MAX_CONCURRENCY}, got: ${concurrency}`);
   }
 
+  const containerPort = intent.containerPort ?? CLOUD_RUN_DEFAULTS.containerPort;
+  if (!Number.isInteger(containerPort) || containerPort < 1 || containerPort > PORT_MAX) {
+    problem('containerPort', `containerPort must be an integer from 1 to ${PORT_MAX}, got: ${containerPort}`);
+  }
+  const memoryMiB = intent.memoryMiB ?? CLOUD_RUN_DEFAULTS.memoryMiB;
+  if (!Number.isInteger(memoryMiB) || memoryMiB < MIN_MEMORY_MIB) {
+    problem('memoryMiB', `memoryMiB must be an integer of at least ${MIN_MEMORY_MIB}, got: ${memoryMiB}`);
+  }
   const livenessPath = intent.livenessPath ?? LIVENESS_PATH;
   const pathProblem = healthCheckPathProblem('livenessPath', livenessPath);
   if (pathProblem) {
@@ -232,6 +255,8 @@ export function planCloudRun(tier: ServiceTier, intent: CloudRunIntent): CloudRu
     }),
     failoverMinInstances: servingMin,
     concurrency,
+    containerPort,
+    memoryMiB,
     startupProbe: {
       path: livenessPath,
       periodSeconds: STARTUP_PERIOD_SECONDS,

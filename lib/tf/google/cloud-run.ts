@@ -166,6 +166,8 @@ export class HaCloudRunService extends Construct {
       maxInstances: props.maxInstances,
       standbyInstances: props.standbyInstances,
       concurrency: props.concurrency,
+      containerPort: props.containerPort,
+      memoryMiB: props.memoryMiB,
       livenessPath: props.livenessPath,
       startupSeconds: props.startupSeconds,
       stableRevision: props.stableRevision,
@@ -174,14 +176,7 @@ export class HaCloudRunService extends Construct {
     throwProblems(plan.problems, this);
     emitWarnings(this, 'HaCloudRunService', plan.warnings);
     this.failoverMinInstances = plan.failoverMinInstances;
-    const port = props.containerPort ?? 8080;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw validationError(`containerPort must be an integer from 1 to 65535, got: ${port}`, this, 'containerPort');
-    }
-    const memory = props.memoryMiB ?? 512;
-    if (!Number.isInteger(memory) || memory < 128) {
-      throw validationError(`memoryMiB must be an integer of at least 128, got: ${memory}`, this, 'memoryMiB');
-    }
+    const port = plan.containerPort;
     const unknownKeys = Object.keys(props.kmsKeyIds ?? {}).filter((r) => !allRegions.includes(r));
     if (unknownKeys.length > 0) {
       throw validationError(
@@ -259,7 +254,7 @@ export class HaCloudRunService extends Construct {
               image: props.image,
               ports: { containerPort: port, name: 'http1' },
               resources: {
-                limits: { cpu: props.cpu ?? '1', memory: `${memory}Mi` },
+                limits: { cpu: props.cpu ?? '1', memory: `${plan.memoryMiB}Mi` },
                 cpuIdle: true,
                 startupCpuBoost: true,
               },

@@ -82,6 +82,8 @@ describe('planCloudRun', () => {
     ['a startup of 10 minutes', ServiceTier.TIER_0, { startupSeconds: 600 }, 'startupSeconds', 'from 5 to 240'],
     ['a liveness path with a space', ServiceTier.TIER_0, { livenessPath: '/a b' }, 'livenessPath', 'livenessPath'],
     ['concurrency 0', ServiceTier.TIER_0, { concurrency: 0 }, 'concurrency', 'from 1 to 1000'],
+    ['port 0', ServiceTier.TIER_0, { containerPort: 0 }, 'containerPort', 'from 1 to 65535, got: 0'],
+    ['64 MiB', ServiceTier.TIER_0, { memoryMiB: 64 }, 'memoryMiB', 'at least 128, got: 64'],
   ])('GIVEN %s THEN a problem on the prop', (_, tier, change, prop, message) => {
     const plan = planCloudRun(tier, { ...TWO_REGIONS, ...change });
     expect(plan.problems.find((p) => p.prop === prop)?.message).toContain(message);
