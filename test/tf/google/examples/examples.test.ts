@@ -27,7 +27,7 @@ const STATEFUL_TYPES = TF_STATEFUL_TYPES.filter((type) => type.startsWith('googl
 const ACKNOWLEDGED: Record<string, string[]> = {
   'gcp-tier0-active-active': [],
   'gcp-tier0-cloud-run': [],
-  'gcp-tier2-pilot-light': ['HA-DR3 gcp-tier2-pilot-light/Database', 'HA-RES1 gcp-tier2-pilot-light'],
+  'gcp-tier2-pilot-light': ['HA-DR3 gcp-tier2-pilot-light/Database'],
 };
 
 /** What a fresh project must have before anything else: the APIs and service agents (Service Usage's own blocks). */
@@ -62,12 +62,12 @@ const dependsOn = (body: Record<string, unknown>) => (body.depends_on ?? []) as 
 /**
  * The service agents each example grants something to: TIER_0 has no secret (no Secret Manager) but
  * pages through Pub/Sub (Pub/Sub's and Cloud Monitoring's notification agents) and encrypts its audit
- * log bucket (Cloud Logging's agent).
+ * log bucket (Cloud Logging's agent); the pilot light's runbooks are encrypted by Workflows' agent.
  */
 const AGENTS: Record<string, number> = {
   'gcp-tier0-active-active': 6,
   'gcp-tier0-cloud-run': 5,
-  'gcp-tier2-pilot-light': 5,
+  'gcp-tier2-pilot-light': 6,
 };
 
 /** The Terraform version each example needs, and why (the rotation schedule's plantimestamp()). */
