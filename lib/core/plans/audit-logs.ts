@@ -64,7 +64,7 @@ export interface AuditLogsIntent {
 export interface AuditLogsPlan {
   /** Days the log bucket keeps every entry. */
   readonly retentionDays: number;
-  /** Whether the bucket is locked: its retention can no longer be lowered, nor the bucket deleted while it holds entries. */
+  /** Whether the bucket is locked: its retention can no longer be lowered, nor the bucket deleted while not empty. */
   readonly locked: boolean;
   /** The filter of the sink that routes the audit logs to the bucket. */
   readonly filter: string;

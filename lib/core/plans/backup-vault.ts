@@ -42,8 +42,8 @@ const DAY_HOURS = 24;
  *
  * Backups run every `intervalHours` (at most the tier's `backupIntervalHours`: the interval is the
  * RPO of a restore), HOURLY within the resource type's published range, DAILY at 24 hours, in a
- * window of the whole day (Backup and DR asks for at least 6 hours, see `BACKUP_DR_HOURLY_FREQUENCY`). Each backup is kept
- * `retentionDays` (at least the tier's `backupRetentionDays`), and the vault enforces the same
+ * window of the whole day (Backup and DR asks for at least 6 hours: `BACKUP_DR_HOURLY_FREQUENCY`).
+ * Each backup is kept `retentionDays` (at least the tier's `backupRetentionDays`), and the vault enforces the same
  * minimum, so that no one, the project owner included, deletes a backup before then. A vault in the
  * one region of its resources is lost with that region: a warning for a multi-region tier.
  *
@@ -59,7 +59,9 @@ export function planBackupVault(tier: ServiceTier, intent: BackupVaultIntent): B
   if (range === undefined) {
     problems.push({
       prop: 'resourceType',
-      message: `resourceType must be one of ${Object.keys(BACKUP_DR_HOURLY_FREQUENCY).join(', ')}, got: ${intent.resourceType}`,
+      message:
+        `resourceType must be one of ${Object.keys(BACKUP_DR_HOURLY_FREQUENCY).join(', ')}, ` +
+        `got: ${intent.resourceType}`,
     });
   }
   const retentionDays = intent.retentionDays ?? tier.backupRetentionDays;

@@ -302,7 +302,8 @@ interface RequestSource {
  */
 function requestSources(props: GoldenSignalsDashboardProps): RequestSource[] {
   if (props.backendServiceName !== undefined) {
-    const resource = `resource.type="https_lb_rule" resource.label."backend_service_name"="${props.backendServiceName}"`;
+    const resource =
+      'resource.type="https_lb_rule" ' + `resource.label."backend_service_name"="${props.backendServiceName}"`;
     const byRegion = ['resource.label."backend_scope"'];
     return [
       {

@@ -33,7 +33,8 @@ export interface EncryptedSecretProps extends GoogleHaProps {
    */
   readonly rotationDays?: number;
   /**
-   * Id of the Pub/Sub topic Secret Manager publishes rotation events to; Secret Manager's service agent must be allowed to publish.
+   * Id of the Pub/Sub topic Secret Manager publishes rotation events to; Secret Manager's service agent
+   * must be allowed to publish.
    * @default - a new topic in each of the secret's regions, under a key of that region, storing its messages there
    */
   readonly rotationTopicId?: string;

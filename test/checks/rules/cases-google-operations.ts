@@ -24,7 +24,7 @@ function paged(...types: string[]) {
   };
 }
 
-/** A Spanner database and a sink of the audit logs into a bucket `locked` keeping `days`, with Data Access on for `services`. */
+/** A Spanner database; audit logs routed to a bucket `locked` keeping `days`; Data Access on for `services`. */
 function audited(locked: boolean, days: number, services: string[]) {
   return {
     google_spanner_database: { db: { name: 'orders' } },

@@ -11,7 +11,7 @@ const ALL = [
 ];
 
 describe('planAuditLogs by table', () => {
-  test("TIER_0, defaults: a locked bucket keeping the tier's 365 days, every audit log, Data Access on for every data service", () => {
+  test("TIER_0, defaults: a locked bucket keeping the tier's 365 days, every audit log, all Data Access logs", () => {
     expect(planAuditLogs(ServiceTier.TIER_0, {})).toEqual({
       retentionDays: 365,
       locked: true,

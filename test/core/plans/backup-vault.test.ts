@@ -29,7 +29,7 @@ describe('planBackupVault by table', () => {
     ]);
   });
 
-  test('WHEN the vault shares the region of its resources THEN a multi-region tier is warned, a one-region tier not', () => {
+  test('WHEN the vault shares its resources region THEN a multi-region tier is warned, a one-region tier not', () => {
     const intent = { resourceType: INSTANCE, vaultInResourcesRegion: true };
     expect(planBackupVault(ServiceTier.TIER_2, intent).warnings.map((w) => w.id)).toEqual(['location']);
     expect(planBackupVault(ServiceTier.TIER_3, intent).warnings).toEqual([]);

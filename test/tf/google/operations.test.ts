@@ -3,6 +3,7 @@ import { HaValidationError } from '../../../lib/core/errors';
 import { ServiceTier } from '../../../lib/core';
 import { AuditTrail } from '../../../lib/tf/google/audit-trail';
 import { GoldenSignalsDashboard } from '../../../lib/tf/google/dashboard';
+import { HaCloudSql } from '../../../lib/tf/google/database';
 import { RegionalFleet } from '../../../lib/tf/google/fleet';
 import { RegionalNetwork } from '../../../lib/tf/google/network';
 import { PagingChannels, PagingChannelsProps } from '../../../lib/tf/google/paging';
@@ -90,7 +91,8 @@ describe('Google operations of a TIER_0 service', () => {
           String(g.topic).includes(`.${name}.`),
         )!;
         expect(grant.member).toBe(
-          'serviceAccount:service-${data.google_project.HaConstructsProject.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com',
+          'serviceAccount:service-${data.google_project.HaConstructsProject.number}' +
+            '@gcp-sa-monitoring-notification.iam.gserviceaccount.com',
         );
         expect(dependsOn(grant)).toContainEqual(
           expect.stringMatching(/^google_project_service_identity\.ProjectServices_Agent-monitoring_/),
@@ -152,9 +154,7 @@ describe('Google operations of a TIER_0 service', () => {
     test('THEN the burn rates are read from the SLO against the page rates, and saturation has its ceilings', () => {
       const [burn] = titled('Burn rate');
       expect(burn.xyChart.dataSets.map((d: any) => d.timeSeriesQuery.timeSeriesFilter.filter)).toEqual([
-        expect.stringMatching(
-          /^select_slo_burn_rate\("\$\{google_monitoring_slo\.Slo_[0-9A-F]+\.name\}", "60m"\)$/,
-        ),
+        expect.stringMatching(/^select_slo_burn_rate\("\$\{google_monitoring_slo\.Slo_[0-9A-F]+\.name\}", "60m"\)$/),
         expect.stringMatching(/"360m"\)$/),
       ]);
       expect(burn.xyChart.thresholds.map((t: { value: number }) => t.value)).toEqual([14.4, 6]);
@@ -166,7 +166,7 @@ describe('Google operations of a TIER_0 service', () => {
   });
 
   describe('AuditTrail', () => {
-    test("THEN a locked bucket keeps the tier's retention under a key of its region, and a sink routes every audit log to it", () => {
+    test("THEN a locked bucket keeps the tier's retention under its region's key; a sink routes audit logs", () => {
       const bucket = named(json, 'google_logging_project_bucket_config', 'Audit_');
       expect(bucket).toEqual(
         expect.objectContaining({ location: 'us-east4', locked: true, retention_days: tier.logRetentionDays }),
@@ -189,6 +189,16 @@ describe('Google operations of a TIER_0 service', () => {
       expect(sink.filter).toBe('logName:"/logs/cloudaudit.googleapis.com%2F"');
     });
 
+    test("THEN Cloud Logging's agent is read (so created) only once the Logging API is on", () => {
+      const [settings] = Object.values(json.data?.google_logging_project_cmek_settings ?? {}) as Record<
+        string,
+        unknown
+      >[];
+      expect(dependsOn(settings)).toEqual([
+        expect.stringMatching(/^google_project_service\.ProjectServices_Api-logging_/),
+      ]);
+    });
+
     test('THEN Data Access logs are on for every data service', () => {
       const configs = Object.values(resourcesOf(json, 'google_project_iam_audit_config'));
       expect(configs.map((c) => c.service).sort()).toEqual([
@@ -206,6 +216,40 @@ describe('Google operations of a TIER_0 service', () => {
         ]);
       }
     });
+  });
+});
+
+describe('GoldenSignalsDashboard of a service behind the global load balancer, on Cloud SQL', () => {
+  test("THEN availability and latency are grouped by backend region, and the replica's lag is drawn against the region RPO", () => {
+    const stack = testStack();
+    const t2 = ServiceTier.TIER_2;
+    const network = new RegionalNetwork(stack, 'Network', { tier: t2, regions: ['us-central1', 'us-east1'] });
+    const database = new HaCloudSql(stack, 'Database', {
+      tier: t2,
+      network,
+      region: 'us-central1',
+      replicaRegion: 'us-east1',
+      replicaLagAccepted: 'orders lost in a region failover are re-sent by the payment provider',
+    });
+    new GoldenSignalsDashboard(stack, 'Dashboard', {
+      tier: t2,
+      backendServiceName: 'orders-backend',
+      cloudSql: [database],
+    });
+    const json = terraformJson(stack);
+    const raw = String(onlyResource(json, 'google_monitoring_dashboard').dashboard_json);
+    // Cloud Monitoring's legend variable, escaped from Terraform's interpolation.
+    expect(raw).toContain('$${resource.labels.backend_scope}');
+    const widgets = JSON.parse(raw).gridLayout.widgets as Record<string, any>[];
+    const [availability] = widgets.filter((w) => String(w.title).startsWith('Availability'));
+    const ratio = availability.xyChart.dataSets[0].timeSeriesQuery.timeSeriesFilterRatio;
+    expect(ratio.denominator.filter).toContain('resource.label."backend_service_name"="orders-backend"');
+    expect(ratio.denominator.aggregation.groupByFields).toEqual(['resource.label."backend_scope"']);
+    const [lag] = widgets.filter((w) => String(w.title).startsWith('Replication lag'));
+    expect(lag.xyChart.thresholds).toEqual([expect.objectContaining({ value: t2.regionRpoSeconds })]);
+    expect(lag.xyChart.dataSets[0].timeSeriesQuery.timeSeriesFilter.filter).toMatch(
+      /database_id"="\$\{data\.google_project\.HaConstructsProject\.project_id\}:\$\{google_sql_database_instance\..*\.name\}"/,
+    );
   });
 });
 
