@@ -3,7 +3,14 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ZonalOutlierPlan } from '../core/plans/zonal-outlier';
+import {
+  ZONAL_AVAILABILITY_EXPRESSION,
+  ZONAL_METRICS,
+  ZONAL_LATENCY_STATISTIC,
+  ZonalOutlierPlan,
+  zonalOutlierExpression,
+  zonalOutlierMetricIds,
+} from '../core/plans/zonal-outlier';
 import { notifyOn } from './private/alarms';
 import { acknowledgeFindings } from './private/nag';
 
@@ -65,12 +72,12 @@ export function newZonalDetection(scope: Construct, options: ZonalDetectionOptio
       statistic,
       period,
     });
-  // Metric-math ids must start with a lower-case letter: t<i>/e<i> are zone i's target and ELB 5xx.
-  const errors = (i: number) => `(FILL(t${i}, 0) + FILL(e${i}, 0))`;
+  // The ids and expressions are core's, so both engines render one text.
   const all5xx: Record<string, cloudwatch.IMetric> = {};
   availabilityZones.forEach((zone, i) => {
-    all5xx[`t${i}`] = metric(zone, 'HTTPCode_Target_5XX_Count', cloudwatch.Stats.SUM);
-    all5xx[`e${i}`] = metric(zone, 'HTTPCode_ELB_5XX_Count', cloudwatch.Stats.SUM);
+    const ids = zonalOutlierMetricIds(i);
+    all5xx[ids.target5xx] = metric(zone, ZONAL_METRICS.target5xx, cloudwatch.Stats.SUM);
+    all5xx[ids.elb5xx] = metric(zone, ZONAL_METRICS.elb5xx, cloudwatch.Stats.SUM);
   });
 
   const zones = availabilityZones.map((zone, i) => {
@@ -80,11 +87,11 @@ export function newZonalDetection(scope: Construct, options: ZonalDetectionOptio
         `Share of requests through the load balancer's node in ${zone} answered 5xx burns the error budget ` +
         `${plan.burnRate}× too fast`,
       metric: new cloudwatch.MathExpression({
-        expression: 'IF(requests > 0, (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests, 0)',
+        expression: ZONAL_AVAILABILITY_EXPRESSION,
         usingMetrics: {
-          requests: metric(zone, 'RequestCount', cloudwatch.Stats.SUM),
-          target5xx: all5xx[`t${i}`],
-          elb5xx: all5xx[`e${i}`],
+          requests: metric(zone, ZONAL_METRICS.requests, cloudwatch.Stats.SUM),
+          target5xx: all5xx[zonalOutlierMetricIds(i).target5xx],
+          elb5xx: all5xx[zonalOutlierMetricIds(i).elb5xx],
         },
         period,
         label: `5xx share of requests in ${zone}`,
@@ -93,14 +100,12 @@ export function newZonalDetection(scope: Construct, options: ZonalDetectionOptio
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       ...judged,
     });
-    const others = availabilityZones.map((_z, j) => j).filter((j) => j !== i);
-    const othersMean = `(${others.map(errors).join(' + ')}) / ${others.length}`;
     const outlier = new cloudwatch.Alarm(node, 'Outlier', {
       alarmDescription:
         `5xx count in ${zone} is at least ${plan.outlier.minErrors} and more than ${plan.outlier.factor}× ` +
         'the average of the other AZs',
       metric: new cloudwatch.MathExpression({
-        expression: `IF(${errors(i)} >= ${plan.outlier.minErrors} AND ${errors(i)} > ${plan.outlier.factor} * ${othersMean}, 1, 0)`,
+        expression: zonalOutlierExpression(plan, i, availabilityZones.length),
         usingMetrics: all5xx,
         period,
         label: `${zone} is a 5xx outlier`,
@@ -115,7 +120,7 @@ export function newZonalDetection(scope: Construct, options: ZonalDetectionOptio
         ? undefined
         : new cloudwatch.Alarm(node, 'Latency', {
             alarmDescription: `p99 target response time through the node in ${zone} above ${latencySeconds} s`,
-            metric: metric(zone, 'TargetResponseTime', 'p99'),
+            metric: metric(zone, ZONAL_METRICS.latency, ZONAL_LATENCY_STATISTIC),
             threshold: latencySeconds,
             comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             ...judged,

@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ZonalShiftPlan } from '../core/plans/zonal-shift';
+import { zonalShiftRunbookContent } from '../core/plans/zonal-shift-runbook';
 import { newAutomationRole, newAutomationTrigger } from './private/automation';
 import { acknowledgeWildcard } from './private/nag';
 
@@ -132,86 +133,22 @@ export function newZonalShift(scope: Construct, options: ZonalShiftOptions): Zon
       'allow no resource; ECS task reads are scoped to this cluster by the ecs:cluster condition',
   );
 
-  const script = shiftScript();
   const runbook = new ssm.CfnDocument(root, 'Runbook', {
     documentType: 'Automation',
     documentFormat: 'JSON',
     updateMethod: 'NewVersion',
-    content: {
-      schemaVersion: '0.3',
-      description:
-        `Shifts ${scope.node.path}'s load balancer away from an AZ impaired on its own, unless another shift is in ` +
-        `effect or the other AZs run fewer than ${plan.minInstancesLeft} healthy instances; the shift expires in ` +
-        `${plan.expiresIn}. Cancel it (ARC) once the AZ has recovered: while it lasts the AZ's alarms read no ` +
-        'traffic.',
-      assumeRole: '{{ AutomationAssumeRole }}',
-      parameters: {
-        AutomationAssumeRole: { type: 'String', default: role.roleArn, description: 'Role the runbook runs as.' },
-        AvailabilityZone: {
-          type: 'String',
-          allowedValues: zones,
-          description: 'The AZ (name) to shift traffic away from.',
-        },
-      },
-      mainSteps: [
-        {
-          name: 'ShiftAwayIfSafe',
-          action: 'aws:executeScript',
-          onFailure: 'step:NotifyFailure',
-          inputs: {
-            Runtime: 'python3.11',
-            Handler: 'handler',
-            InputPayload: {
-              AvailabilityZone: '{{ AvailabilityZone }}',
-              LoadBalancerArn: loadBalancer.loadBalancerArn,
-              ...('autoScalingGroup' in options.capacity
-                ? { AutoScalingGroupName: options.capacity.autoScalingGroup.autoScalingGroupName }
-                : {
-                    Cluster: options.capacity.cluster.clusterArn,
-                    ServiceName: options.capacity.ecsService.serviceName,
-                  }),
-              MinInstancesLeft: plan.minInstancesLeft,
-              Unit: 'autoScalingGroup' in options.capacity ? 'in-service instances' : 'running tasks',
-              MaxActiveShifts: plan.maxActiveShifts,
-              ExpiresIn: plan.expiresIn,
-            },
-            Script: script,
-          },
-          outputs: [
-            { Name: 'Shifted', Selector: '$.Payload.Shifted', Type: 'Boolean' },
-            { Name: 'Message', Selector: '$.Payload.Message', Type: 'String' },
-          ],
-          nextStep: 'Notify',
-        },
-        {
-          name: 'Notify',
-          action: 'aws:executeAwsApi',
-          inputs: {
-            Service: 'sns',
-            Api: 'Publish',
-            TopicArn: options.alarmTopic.topicArn,
-            Subject: 'Zonal shift runbook: {{ AvailabilityZone }}',
-            Message: '{{ ShiftAwayIfSafe.Message }}',
-          },
-          isEnd: true,
-        },
-        {
-          name: 'NotifyFailure',
-          action: 'aws:executeAwsApi',
-          inputs: {
-            Service: 'sns',
-            Api: 'Publish',
-            TopicArn: options.alarmTopic.topicArn,
-            Subject: 'Zonal shift runbook failed: {{ AvailabilityZone }}',
-            Message:
-              `The zonal shift runbook of ${scope.node.path} failed for {{ AvailabilityZone }}: no shift was ` +
-              'started. See automation execution {{ automation:EXECUTION_ID }}, and start the shift by hand if ' +
-              'the AZ is impaired.',
-          },
-          isEnd: true,
-        },
-      ],
-    },
+    content: zonalShiftRunbookContent({
+      owner: scope.node.path,
+      plan,
+      roleArn: role.roleArn,
+      zones,
+      loadBalancerArn: loadBalancer.loadBalancerArn,
+      capacity:
+        'autoScalingGroup' in options.capacity
+          ? { autoScalingGroupName: options.capacity.autoScalingGroup.autoScalingGroupName }
+          : { cluster: options.capacity.cluster.clusterArn, serviceName: options.capacity.ecsService.serviceName },
+      topicArn: options.alarmTopic.topicArn,
+    }),
   });
   runbook.node.addDependency(policy);
 
@@ -248,69 +185,4 @@ export function newZonalShift(scope: Construct, options: ZonalShiftOptions): Zon
     rules[zone] = rule;
   }
   return { runbook, role, rules };
-}
-
-/**
- * The guards and the shift, in Python for `aws:executeScript`. Returns `Shifted` and the `Message`
- * the runbook publishes: what was done, or which guard held it back.
- */
-function shiftScript(): string {
-  return [
-    'import boto3',
-    '',
-    'def handler(events, context):',
-    '    zone = events["AvailabilityZone"]',
-    '    arn = events["LoadBalancerArn"]',
-    '    arc = boto3.client("arc-zonal-shift")',
-    '    zones = boto3.client("ec2").describe_availability_zones(ZoneNames=[zone])["AvailabilityZones"]',
-    '    zone_id = zones[0]["ZoneId"]',
-    '    where = f"{zone} ({zone_id}) is impaired on its own"',
-    '    resource = arc.get_managed_resource(resourceIdentifier=arn)',
-    '    # A practice run yields to a customer-started shift; a customer shift or an autoshift does not.',
-    '    in_effect = [(f"zonal shift {s[\'zonalShiftId\']}", s["awayFrom"])',
-    '                 for s in resource.get("zonalShifts", []) if not s.get("practiceRunOutcome")]',
-    '    in_effect += [("an autoshift", a["awayFrom"]) for a in resource.get("autoshifts", [])]',
-    '    if len(in_effect) >= events["MaxActiveShifts"]:',
-    '        name, away = in_effect[0]',
-    '        if away == zone_id:',
-    '            return {"Shifted": False, "Message": f"{where}; {name} already keeps traffic away from it."}',
-    '        return {"Shifted": False, "Message": f"{where}, but {name} away from {away} is in effect: ARC applies "',
-    '                f"one shift at a time, so none was started. Decide by hand whether to replace it."}',
-    '    if "AutoScalingGroupName" in events:',
-    '        groups = boto3.client("autoscaling").describe_auto_scaling_groups(',
-    '            AutoScalingGroupNames=[events["AutoScalingGroupName"]])["AutoScalingGroups"]',
-    '        left = sum(1 for group in groups for i in group["Instances"]',
-    '                   if i["AvailabilityZone"] != zone and i["LifecycleState"] == "InService"',
-    '                   and i["HealthStatus"] == "Healthy")',
-    '    else:',
-    '        # An ECS service: its running tasks that pass their container health check, outside the AZ.',
-    '        ecs = boto3.client("ecs")',
-    '        arns = [a for page in ecs.get_paginator("list_tasks").paginate(',
-    '                    cluster=events["Cluster"], serviceName=events["ServiceName"], desiredStatus="RUNNING")',
-    '                for a in page["taskArns"]]',
-    '        tasks = [t for i in range(0, len(arns), 100)',
-    '                 for t in ecs.describe_tasks(cluster=events["Cluster"], tasks=arns[i:i + 100])["tasks"]]',
-    '        left = sum(1 for t in tasks if t.get("availabilityZone") != zone and t["lastStatus"] == "RUNNING"',
-    '                   and t.get("healthStatus") == "HEALTHY")',
-    '    need = events["MinInstancesLeft"]',
-    '    if left < need:',
-    '        return {"Shifted": False, "Message": f"{where}, but the other AZs run {left} healthy "',
-    '                f"{events[\'Unit\']}, "',
-    '                f"fewer than the {need} the service needs at peak: no shift was started, since it would "',
-    '                f"overload them. Add capacity there, then shift by hand."}',
-    '    try:',
-    '        shift = arc.start_zonal_shift(resourceIdentifier=arn, awayFrom=zone_id, expiresIn=events["ExpiresIn"],',
-    '                                      comment=f"Impaired alarm of {zone}: automatic shift")',
-    '    except arc.exceptions.ConflictException:',
-    '        # Another AZ alarmed in the same minute and its run shifted first: report that one, not a failure.',
-    '        shifts = arc.get_managed_resource(resourceIdentifier=arn).get("zonalShifts", [])',
-    '        away = ", ".join(f"{s[\'zonalShiftId\']} away from {s[\'awayFrom\']}" for s in shifts) or "another"',
-    '        return {"Shifted": False, "Message": f"{where}, but ARC refused a second shift: {away} is in effect. "',
-    '                f"Decide by hand whether to replace it."}',
-    '    return {"Shifted": True, "Message": f"{where}: zonal shift {shift[\'zonalShiftId\']} moves {arn} "',
-    "            f\"away from it until {shift['expiryTime']} ({events['ExpiresIn']}); {left} healthy {events['Unit']} \"",
-    '            f"serve in the other AZs. "',
-    '            f"Its alarms now read no traffic, so their OK is no sign of recovery: cancel the shift once the AZ "',
-    '            f"has recovered, or extend it."}',
-  ].join('\n');
 }

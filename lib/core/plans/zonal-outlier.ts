@@ -91,6 +91,46 @@ export const ZONAL_OUTLIER_DEFAULTS = {
   evaluationPeriods: 3,
 } as const;
 
+/**
+ * The load balancer's per-AZ metrics, and the metric-math ids and expressions of the per-AZ alarms, one text for every engine (the alarms
+ * of both engines are then evaluated by the same test). Metric-math ids start with a lower-case
+ * letter: `requests`, `target5xx` and `elb5xx` are one zone's, `t<i>`/`e<i>` zone i's target and
+ * ELB 5xx counts in the outlier alarm, which reads every zone's.
+ */
+export const ZONAL_METRICS = {
+  requests: 'RequestCount',
+  target5xx: 'HTTPCode_Target_5XX_Count',
+  elb5xx: 'HTTPCode_ELB_5XX_Count',
+  /** Read at {@link ZONAL_LATENCY_STATISTIC} by the Latency alarm. */
+  latency: 'TargetResponseTime',
+} as const;
+
+/** A zone's 5xx share of its requests (0 without requests): the Availability alarm's expression. */
+export const ZONAL_AVAILABILITY_EXPRESSION = 'IF(requests > 0, (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests, 0)';
+
+/** The ids under which the outlier alarm reads zone `index`'s target and ELB 5xx counts. */
+export function zonalOutlierMetricIds(index: number): { readonly target5xx: string; readonly elb5xx: string } {
+  return { target5xx: `t${index}`, elb5xx: `e${index}` };
+}
+
+/**
+ * 1 when zone `index` of `zoneCount` is a 5xx outlier in the period (see {@link planZonalOutlier}):
+ * `e_z ≥ minErrors AND e_z > factor × mean(e_o)`, every count `FILL`ed with 0 (no data, no errors).
+ */
+export function zonalOutlierExpression(plan: ZonalOutlierPlan, index: number, zoneCount: number): string {
+  const errors = (i: number) => {
+    const ids = zonalOutlierMetricIds(i);
+    return `(FILL(${ids.target5xx}, 0) + FILL(${ids.elb5xx}, 0))`;
+  };
+  const others = [...Array(zoneCount).keys()].filter((j) => j !== index);
+  const othersMean = `(${others.map(errors).join(' + ')}) / ${others.length}`;
+  const { minErrors, factor } = plan.outlier;
+  return `IF(${errors(index)} >= ${minErrors} AND ${errors(index)} > ${factor} * ${othersMean}, 1, 0)`;
+}
+
+/** The p99 statistic the Latency alarm reads of `TargetResponseTime`. */
+export const ZONAL_LATENCY_STATISTIC = 'p99';
+
 /** An outlier needs other zones to compare with. */
 const MIN_ZONES = 2;
 
