@@ -217,6 +217,15 @@ export function planCluster(tier: ServiceTier, intent: ClusterIntent): ClusterPl
 
   // ---- Maintenance window --------------------------------------------------------------------
   const window = intent.maintenanceWindow ?? CLUSTER_DEFAULT_MAINTENANCE_WINDOW;
+  if (intent.maintenanceWindow === undefined && tier.minRegions >= 2) {
+    warnings.push({
+      id: 'maintenanceWindow',
+      message:
+        `maintenanceWindow is the default (${window.days.join(',')} ${window.startTimeUtc} UTC, ${window.durationHours} h): ` +
+        `${tier.name} keeps a second region, whose cluster upgrades in the same hours unless its window differs; ` +
+        'give each region its own maintenanceWindow, so that one region upgrades while the other serves',
+    });
+  }
   const match = HHMM.exec(window.startTimeUtc);
   if (!match) {
     problem(

@@ -45,6 +45,17 @@ describe('planCluster', () => {
     }
   });
 
+  test('GIVEN a multi-region tier and the default window THEN a warning to give each region its own', () => {
+    expect(planCluster(ServiceTier.TIER_1, INTENT).warnings.map((w) => w.id)).toEqual(['maintenanceWindow']);
+    const own = { startTimeUtc: '09:00', durationHours: 4, days: ['MO', 'TU', 'WE', 'TH'] as const };
+    expect(
+      planCluster(ServiceTier.TIER_1, { ...INTENT, maintenanceWindow: { ...own, days: [...own.days] } }).warnings,
+    ).toEqual([]);
+    expect(planCluster(ServiceTier.TIER_3, { ...INTENT, zones: ZONES.slice(0, 2), requiredNodes: 2 }).warnings).toEqual(
+      [],
+    );
+  });
+
   test('GIVEN a WARM_STANDBY standby cluster THEN one node per zone, and the serving size for failover', () => {
     const plan = planCluster(ServiceTier.TIER_1, { ...INTENT, role: HaRole.STANDBY });
     expect(plan.nodes.min).toBe(3);
@@ -61,7 +72,7 @@ describe('planCluster', () => {
     expect(plan.problems).toEqual([]);
     expect(plan.nodes.min).toBe(6);
     expect(plan.releaseChannel).toBe('REGULAR');
-    expect(plan.warnings.map((w) => w.id)).toEqual(['requiredNodes']);
+    expect(plan.warnings.map((w) => w.id)).toEqual(['requiredNodes', 'maintenanceWindow']);
   });
 
   test('GIVEN a freeze THEN a "no upgrades" exclusion of the same period', () => {
