@@ -16,6 +16,17 @@ import { attachRecord, haLabels, haRecord, markResources } from './private/metad
 import { uniqueName } from './private/names';
 import { requireServiceRegions } from './private/regions';
 
+/** A Secret Manager secret version an environment variable is read from. */
+export interface SecretReference {
+  /** The secret's id (`projects/<p>/secrets/<name>`) or name. */
+  readonly secret: string;
+  /**
+   * The version: a number, or `latest` (read at each instance's start).
+   * @default 'latest'
+   */
+  readonly version?: string;
+}
+
 /** Props of {@link HaCloudRunService}. */
 export interface HaCloudRunServiceProps extends GoogleHaProps {
   /** Regions that serve: a service in each, attached to the `GlobalFrontend` through its own serverless NEG. */
@@ -26,7 +37,11 @@ export interface HaCloudRunServiceProps extends GoogleHaProps {
    * @default - none
    */
   readonly standbyRegions?: string[];
-  /** The image: `<repository>@sha256:<digest>` (required for TIER_0 and TIER_1), or `<repository>:<tag>`. */
+  /**
+   * The image: `<repository>@sha256:<digest>` (required for TIER_0 and TIER_1), or `<repository>:<tag>`.
+   * Keep it where every region can pull it while another region is down: a multi-region Artifact
+   * Registry location (`us-docker.pkg.dev`), not a repository in one of the service's regions.
+   */
   readonly image: string;
   /**
    * Port the container listens on.
@@ -90,6 +105,13 @@ export interface HaCloudRunServiceProps extends GoogleHaProps {
    * @default - none
    */
   readonly environment?: Record<string, string>;
+  /**
+   * Environment variables read from Secret Manager at instance start, by variable name: the secret's
+   * id (`EncryptedSecret.secretName`) and version. Grant the service account each secret
+   * (`EncryptedSecret.grantRead(name, serviceAccountMember)`): an instance that cannot read one does not start.
+   * @default - none
+   */
+  readonly secretEnvironment?: Record<string, SecretReference>;
   /**
    * A network to send private traffic through (Direct VPC egress to private ranges: Cloud SQL's
    * private IP, Memorystore); it must have a subnetwork in every region.
@@ -177,6 +199,14 @@ export class HaCloudRunService extends Construct {
     emitWarnings(this, 'HaCloudRunService', plan.warnings);
     this.failoverMinInstances = plan.failoverMinInstances;
     const port = plan.containerPort;
+    const clash = Object.keys(props.secretEnvironment ?? {}).filter((name) => name in (props.environment ?? {}));
+    if (clash.length > 0) {
+      throw validationError(
+        `secretEnvironment must not name a variable environment sets too, got: ${clash.join(', ')}`,
+        this,
+        'secretEnvironment',
+      );
+    }
     const unknownKeys = Object.keys(props.kmsKeyIds ?? {}).filter((r) => !allRegions.includes(r));
     if (unknownKeys.length > 0) {
       throw validationError(
@@ -258,7 +288,13 @@ export class HaCloudRunService extends Construct {
                 cpuIdle: true,
                 startupCpuBoost: true,
               },
-              env: Object.entries(props.environment ?? {}).map(([name, value]) => ({ name, value })),
+              env: [
+                ...Object.entries(props.environment ?? {}).map(([name, value]) => ({ name, value })),
+                ...Object.entries(props.secretEnvironment ?? {}).map(([name, ref]) => ({
+                  name,
+                  valueSource: { secretKeyRef: { secret: ref.secret, version: ref.version ?? 'latest' } },
+                })),
+              ],
               startupProbe: {
                 httpGet: { path: plan.startupProbe.path, port },
                 periodSeconds: plan.startupProbe.periodSeconds,

@@ -4,6 +4,7 @@ import { HaCloudRunService, HaCloudRunServiceProps } from '../../../lib/tf/googl
 import { GlobalFrontend } from '../../../lib/tf/google/frontend';
 import { RegionalNetwork } from '../../../lib/tf/google/network';
 import { RegionalEntry } from '../../../lib/tf/google/regional-entry';
+import { EncryptedSecret } from '../../../lib/tf/google/secret';
 import { HaSpanner } from '../../../lib/tf/google/spanner';
 import { onlyResource, resourcesOf, terraformJson, TerraformJson } from './util';
 
@@ -144,11 +145,35 @@ describe('HaCloudRunService options', () => {
     ]);
   });
 
+  test('GIVEN a secret THEN the variable reads it from Secret Manager, granted to the service account', () => {
+    const { stack, run } = cloudRun({ secretEnvironment: { DB_PASSWORD: { secret: 'orders-db' } } });
+    const secret = new EncryptedSecret(stack, 'Secret', {
+      tier: ServiceTier.TIER_0,
+      secretId: 'orders-db',
+      regions: ['us-east4', 'us-east1'],
+    });
+    secret.grantRead('Web', run.serviceAccountMember);
+    const json = terraformJson(stack);
+    const service = Object.values(resourcesOf(json, 'google_cloud_run_v2_service'))[0];
+    expect((service.template as { containers: { env: unknown[] }[] }).containers[0].env).toEqual([
+      { name: 'DB_PASSWORD', value_source: { secret_key_ref: { secret: 'orders-db', version: 'latest' } } },
+    ]);
+    expect(onlyResource(json, 'google_secret_manager_secret_iam_member')).toMatchObject({
+      role: 'roles/secretmanager.secretAccessor',
+      member: `serviceAccount:${(service.template as { service_account: string }).service_account}`,
+    });
+  });
+
   test.each<[string, Partial<HaCloudRunServiceProps>, string]>([
     ['one region for TIER_0', { regions: ['us-east4'] }, 'regions must list at least 2 regions for TIER_0'],
     ['a tag for TIER_0', { image: 'gcr.io/p/web:latest' }, 'image must name a digest'],
     ['a key for a region the service is not in', { kmsKeyIds: { 'europe-west1': 'k' } }, 'kmsKeyIds must only name'],
     ['a port of 0', { containerPort: 0 }, 'containerPort must be an integer from 1 to 65535, got: 0'],
+    [
+      'a variable both plain and secret',
+      { environment: { A: '1' }, secretEnvironment: { A: { secret: 's' } } },
+      'secretEnvironment must not name a variable environment sets too, got: A',
+    ],
   ])('GIVEN %s THEN an HaValidationError naming the prop', (_, props, message) => {
     expect(() => cloudRun(props)).toThrow(HaValidationError);
     expect(() => cloudRun(props)).toThrow(message);
