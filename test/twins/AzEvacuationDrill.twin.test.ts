@@ -13,9 +13,9 @@ import { cdkResources, cfnOfType, intents, tfJson, tfOfType } from './harness';
  * in every action, the same targets (every subnet of the zone; the fleet's running instances in the
  * zone; the cluster), the same actions, descriptions, stop condition, experiment options, log schema
  * and log retention. All come from core's planAzEvacuationDrill. The CDK drill also blocks the
- * group's launches into the zone (it tags the group it was given to find it); the Terraform twin,
- * given a group name only, does not (the README's engine table says so): the group here is imported,
- * so both render the same actions.
+ * group's launches into the zone (it tags the group it was given to find it), and so does the Terraform
+ * twin given the group's ARN: here the CDK group is imported and the Terraform twin gets no ARN, so
+ * both leave that action out and render the same actions.
  */
 
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];

@@ -1,4 +1,4 @@
-import { emitWarnings, throwProblems, validationError } from '../diagnostics';
+import { emitWarnings, throwProblems, validationError, warn } from '../diagnostics';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import {
   FisExperimentTemplate,
@@ -7,6 +7,7 @@ import {
 } from '@cdktf/provider-aws/lib/fis-experiment-template';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, planAzEvacuationDrill } from '../../core';
@@ -23,6 +24,13 @@ export interface AzEvacuationDrillProps extends HaProps, RegionalProps {
   readonly subnetIds: string[];
   /** Name of the fleet's autoscaling group: its instances in the zone are stopped. */
   readonly autoScalingGroupName: string;
+  /**
+   * ARN of the same group (`ResilientFleet.autoScalingGroup.arn`): the drill then fails its launches
+   * in the zone (an Auto Scaling group's ARN holds an id its name does not give), so that it replaces
+   * the stopped capacity in the other zones as it would if the zone were lost.
+   * @default - launches are not blocked: the group may relaunch into the evacuated zone (warns)
+   */
+  readonly autoScalingGroupArn?: string;
   /**
    * ARN of the alarm that stops the experiment: the SLO page alarm, so a drill that hurts users
    * more than the tier allows ends at once.
@@ -49,6 +57,16 @@ export interface AzEvacuationDrillProps extends HaProps, RegionalProps {
    * @default - tier.logRetentionDays
    */
   readonly logRetentionDays?: number;
+  /**
+   * When EventBridge Scheduler runs the drill on its own: `cron(...)`, `rate(...)` or `at(...)`.
+   * @default - no schedule: start the experiment template by hand or from a pipeline
+   */
+  readonly schedule?: string;
+  /**
+   * Time zone of `schedule` (IANA name).
+   * @default 'UTC'
+   */
+  readonly scheduleTimeZone?: string;
 }
 
 /**
@@ -59,14 +77,18 @@ export interface AzEvacuationDrillProps extends HaProps, RegionalProps {
  * instead of passing vacuously. FIS runs as a role limited to these actions on these resources,
  * and logs every experiment to a log group under a customer-managed key.
  *
- * Start it by hand or from a pipeline (`aws fis start-experiment --experiment-template-id ...`).
+ * Given the group's ARN it also fails the group's launches in the zone. Start it by hand, from a
+ * pipeline (`aws fis start-experiment --experiment-template-id ...`), or on `schedule`.
  *
- * Construct ids (public API): `Resource` (the template), `Role`, `Policy`, **`LogKey`**, **`Logs`**.
+ * Construct ids (public API): `Resource` (the template), `Role`, `Policy`, **`LogKey`**, **`Logs`**,
+ * `Schedule`, `ScheduleRole`, `SchedulePolicy`.
  */
 export class AzEvacuationDrill extends Construct {
   public readonly experimentTemplate: FisExperimentTemplate;
   public readonly durationMinutes: number;
   public readonly logGroup: CloudwatchLogGroup;
+  /** The schedule that starts the drill, when `schedule` is given. */
+  public readonly schedule?: SchedulerSchedule;
 
   constructor(scope: Construct, id: string, props: AzEvacuationDrillProps) {
     super(scope, id);
@@ -90,6 +112,25 @@ export class AzEvacuationDrill extends Construct {
     });
     throwProblems(plan.problems, this);
     emitWarnings(this, 'AzEvacuationDrill', plan.warnings);
+    if (
+      props.schedule !== undefined &&
+      !Token.isUnresolved(props.schedule) &&
+      !/^(cron|rate|at)\(.+\)$/.test(props.schedule)
+    ) {
+      throw validationError(
+        `schedule must be an EventBridge Scheduler expression, cron(...), rate(...) or at(...), got: ${props.schedule}`,
+        this,
+        'schedule',
+      );
+    }
+    if (props.autoScalingGroupArn === undefined) {
+      warn(
+        this,
+        'AzEvacuationDrill.autoScalingGroupArn',
+        `autoScalingGroupArn is not given: the drill leaves out the action that blocks launches in ${az}, and the ` +
+          'group may relaunch instances into the evacuated zone',
+      );
+    }
     this.durationMinutes = plan.durationMinutes;
     const duration = plan.duration;
     const retentionDays = plan.logRetentionDays;
@@ -173,6 +214,25 @@ export class AzEvacuationDrill extends Construct {
         Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
       });
     }
+    if (props.autoScalingGroupArn) {
+      // ec2:InjectApiError has no resource type: the FIS action and target conditions scope it.
+      statements.push({
+        Sid: 'BlockZoneLaunches',
+        Effect: 'Allow',
+        Action: 'ec2:InjectApiError',
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'ec2:FisActionId': 'aws:ec2:asg-insufficient-instance-capacity-error' },
+          'ForAllValues:ArnLike': { 'ec2:FisTargetArns': [props.autoScalingGroupArn] },
+        },
+      });
+      statements.push({
+        Sid: 'DescribeGroups',
+        Effect: 'Allow',
+        Action: 'autoscaling:DescribeAutoScalingGroups',
+        Resource: '*',
+      });
+    }
     if (props.databaseClusterArn) {
       statements.push({
         Sid: 'FailoverCluster',
@@ -254,6 +314,25 @@ export class AzEvacuationDrill extends Construct {
         target: { key: 'Instances', value: 'ZoneInstances' },
       },
     ];
+    if (props.autoScalingGroupArn) {
+      target.push({
+        name: 'ZoneGroup',
+        resourceType: 'aws:ec2:autoscaling-group',
+        selectionMode,
+        resourceArns: [props.autoScalingGroupArn],
+      });
+      action.push({
+        name: 'BlockZoneLaunches',
+        actionId: 'aws:ec2:asg-insufficient-instance-capacity-error',
+        description: `Fail the group's launches in ${az} so that it replaces capacity in the other zones`,
+        parameter: [
+          { key: 'availabilityZoneIdentifiers', value: az },
+          { key: 'duration', value: duration },
+          { key: 'percentage', value: String(plan.blockLaunchesPercent) },
+        ],
+        target: { key: 'AutoScalingGroups', value: 'ZoneGroup' },
+      });
+    }
     if (props.databaseClusterArn) {
       target.push({
         name: 'Cluster',
@@ -285,7 +364,69 @@ export class AzEvacuationDrill extends Construct {
       tags: { Name: this.node.path },
       dependsOn: [policy],
     });
+    if (props.schedule !== undefined) {
+      this.schedule = newDrillSchedule(this, context, props.schedule, props.scheduleTimeZone, this.experimentTemplate);
+    }
 
     attachHaMetadata(this, props, { component: 'AzEvacuationDrill', failureDomain: FailureDomain.REGION });
   }
+}
+
+/**
+ * An EventBridge Scheduler schedule that starts the experiment, as a role that may start this
+ * template only. A drill that fails to start is not retried into a later, unplanned window.
+ */
+function newDrillSchedule(
+  scope: Construct,
+  context: AccountContext,
+  expression: string,
+  timeZone: string | undefined,
+  template: FisExperimentTemplate,
+): SchedulerSchedule {
+  const provider = context.provider;
+  const role = new IamRole(scope, 'ScheduleRole', {
+    provider,
+    description: `Lets EventBridge Scheduler start the ${scope.node.path} drill`,
+    assumeRolePolicy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': context.accountId } },
+        },
+      ],
+    }),
+  });
+  const policy = new IamRolePolicy(scope, 'SchedulePolicy', {
+    provider,
+    role: role.id,
+    policy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          // fis:StartExperiment also authorizes the experiment it creates, whose id is not known before it starts.
+          Sid: 'StartThisDrill',
+          Effect: 'Allow',
+          Action: 'fis:StartExperiment',
+          Resource: [context.arn('fis', `experiment-template/${template.id}`), context.arn('fis', 'experiment/*')],
+        },
+      ],
+    }),
+  });
+  return new SchedulerSchedule(scope, 'Schedule', {
+    provider,
+    description: `Runs the ${scope.node.path} evacuation drill`,
+    scheduleExpression: expression,
+    scheduleExpressionTimezone: timeZone ?? 'UTC',
+    flexibleTimeWindow: { mode: 'OFF' },
+    target: {
+      arn: 'arn:aws:scheduler:::aws-sdk:fis:startExperiment',
+      roleArn: role.arn,
+      input: JSON.stringify({ ExperimentTemplateId: template.id, ClientToken: '<aws.scheduler.execution-id>' }),
+      retryPolicy: { maximumRetryAttempts: 0 },
+    },
+    dependsOn: [policy],
+  });
 }

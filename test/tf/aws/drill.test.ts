@@ -3,6 +3,7 @@ import { FisExperimentTemplate } from '@cdktf/provider-aws/lib/fis-experiment-te
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { Testing, Token } from 'cdktf';
 import { HaValidationError, ServiceTier } from '../../../lib/core';
 import { haSnapshot } from '../../../lib/testing/snapshot';
@@ -84,7 +85,11 @@ describe('AzEvacuationDrill (Terraform)', () => {
   });
 
   test('GIVEN a duration shorter than the AZ RTO THEN it warns', () => {
-    const { stack } = synth({ tier: ServiceTier.TIER_3, durationMinutes: 1 });
+    const { stack } = synth({
+      tier: ServiceTier.TIER_3,
+      durationMinutes: 1,
+      autoScalingGroupArn: 'arn:aws:autoscaling:us-east-1:111111111111:autoScalingGroup:uuid:autoScalingGroupName/x',
+    });
     expect(warningsOf(stack)).toEqual([
       expect.stringContaining(
         '[ha-constructs:AzEvacuationDrill.durationMinutes] durationMinutes is 1 but TIER_3 allows',
@@ -185,6 +190,58 @@ describe('AzEvacuationDrill (Terraform): policy and targets', () => {
       selection_mode: 'ALL',
       resource_arns: ['arn:aws:rds:us-east-1:111111111111:cluster:orders'],
     });
+  });
+
+  test("GIVEN the group's ARN THEN the drill also fails its launches in the zone, allowed on that group only", () => {
+    const arn = 'arn:aws:autoscaling:us-east-1:111111111111:autoScalingGroup:uuid:autoScalingGroupName/orders-fleet';
+    const { stack, synthesized } = synth({ autoScalingGroupArn: arn });
+    const template = Object.values(resourcesOf(synthesized, FisExperimentTemplate))[0];
+    const block = template.action.find((a: { name: string }) => a.name === 'BlockZoneLaunches');
+    expect(block).toEqual({
+      name: 'BlockZoneLaunches',
+      action_id: 'aws:ec2:asg-insufficient-instance-capacity-error',
+      description: "Fail the group's launches in us-east-1a so that it replaces capacity in the other zones",
+      parameter: [
+        { key: 'availabilityZoneIdentifiers', value: 'us-east-1a' },
+        { key: 'duration', value: 'PT10M' },
+        { key: 'percentage', value: '100' },
+      ],
+      target: { key: 'AutoScalingGroups', value: 'ZoneGroup' },
+    });
+    expect(template.target.find((t: { name: string }) => t.name === 'ZoneGroup').resource_arns).toEqual([arn]);
+    const policy = JSON.parse(Object.values(resourcesOf(synthesized, IamRolePolicy))[0].policy);
+    const inject = policy.Statement.find((st: { Sid: string }) => st.Sid === 'BlockZoneLaunches');
+    expect(inject.Condition['ForAllValues:ArnLike']).toEqual({ 'ec2:FisTargetArns': [arn] });
+    expect(warningsOf(stack).filter((w) => w.includes('autoScalingGroupArn'))).toEqual([]);
+  });
+
+  test('GIVEN no group ARN THEN a warning says launches are not blocked', () => {
+    const { stack, synthesized } = synth();
+    const template = Object.values(resourcesOf(synthesized, FisExperimentTemplate))[0];
+    expect(template.action.map((a: { name: string }) => a.name)).not.toContain('BlockZoneLaunches');
+    expect(warningsOf(stack)).toContain(
+      '[ha-constructs:AzEvacuationDrill.autoScalingGroupArn] autoScalingGroupArn is not given: the drill leaves out ' +
+        'the action that blocks launches in us-east-1a, and the group may relaunch instances into the evacuated zone',
+    );
+  });
+
+  test('GIVEN a schedule THEN EventBridge Scheduler starts this template, once per window, as a role that may start only it', () => {
+    const { synthesized } = synth({ schedule: 'cron(0 10 ? * TUE#2 *)', scheduleTimeZone: 'Europe/Berlin' });
+    const [schedule] = Object.values(resourcesOf(synthesized, SchedulerSchedule));
+    expect(schedule).toMatchObject({
+      schedule_expression: 'cron(0 10 ? * TUE#2 *)',
+      schedule_expression_timezone: 'Europe/Berlin',
+      flexible_time_window: { mode: 'OFF' },
+      target: { arn: 'arn:aws:scheduler:::aws-sdk:fis:startExperiment', retry_policy: { maximum_retry_attempts: 0 } },
+    });
+    expect(JSON.parse(schedule.target.input).ExperimentTemplateId).toMatch(/^\$\{aws_fis_experiment_template\.Drill_/);
+    const policies = Object.values(resourcesOf(synthesized, IamRolePolicy)).map((p) => JSON.parse(p.policy));
+    const start = policies.flatMap((p) => p.Statement).find((st: { Sid: string }) => st.Sid === 'StartThisDrill');
+    expect(start.Action).toBe('fis:StartExperiment');
+    expect(start.Resource[0]).toMatch(/experiment-template\/\$\{aws_fis_experiment_template\.Drill_/);
+    expect(() => synth({ schedule: 'every tuesday' })).toThrow(
+      'schedule must be an EventBridge Scheduler expression, cron(...), rate(...) or at(...), got: every tuesday',
+    );
   });
 
   test('THEN the experiment log is encrypted under a key CloudWatch Logs may use, and refuses deletion', () => {
