@@ -1,4 +1,3 @@
-import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { HaRole, ServiceTier } from '../../lib/core';
@@ -8,10 +7,12 @@ import { HaCloudSql } from '../../lib/tf/google/database';
 import { RegionalFleet } from '../../lib/tf/google/fleet';
 import { GlobalFrontend } from '../../lib/tf/google/frontend';
 import { RegionalNetwork } from '../../lib/tf/google/network';
+import { PagingChannels } from '../../lib/tf/google/paging';
 import { ProjectServices } from '../../lib/tf/google/project-services';
 import { FailoverTrigger, FailoverWorkflows } from '../../lib/tf/google/runbooks';
 import { EncryptedSecret } from '../../lib/tf/google/secret';
 import { SloAlarms } from '../../lib/tf/google/slo';
+import { ZoneEvacuationDrill } from '../../lib/tf/google/zone-drill';
 import { configureStateBackend, StateBackendOptions, stateBackendFromContext } from '../../lib/tf/state-backend';
 import { requireTerraformVersion } from '../../lib/tf/terraform-version';
 
@@ -38,6 +39,13 @@ const STANDBY = 'europe-west4';
  * it). Google publishes no duration for the promotion or the scale-up, so the report leaves the
  * region RTO unproven (counting the stated 15 minutes in full) until a region drill times them and
  * `recordDrillMeasurement` records it.
+ *
+ * Alerts page by email and through a Pub/Sub topic per region (`PagingChannels`). Every Tuesday
+ * morning a `ZoneEvacuationDrill` takes europe-west1-b out of the load balancer for ten minutes:
+ * it does not start while the SLO's error budget is spent, stops and rolls back when an SLO alert
+ * opens an incident, and its execution's result says how long the service took to recover. TIER_2
+ * keeps two instances in two zones, so the survivor carries the load alone until the autoscaler
+ * adds more: the drill shows whether it does before the SLO alert fires.
  *
  * The primary can name only a DR replica that exists: on a fresh project apply once with the
  * context `designateDrReplica=false` (`cdktf deploy -c designateDrReplica=false`), which creates both
@@ -67,7 +75,7 @@ export function addGcpTier2PilotLight(
   });
   new GoogleProvider(stack, 'google', { project: project.stringValue });
   // The constructs enable their APIs and create their service agents through it (the stack's one).
-  const projectServices = new ProjectServices(stack, ProjectServices.DEFAULT_ID);
+  new ProjectServices(stack, ProjectServices.DEFAULT_ID);
 
   const tier = ServiceTier.TIER_2;
   const network = new RegionalNetwork(stack, 'Network', { tier, service: SERVICE, regions: [PRIMARY, STANDBY] });
@@ -97,12 +105,13 @@ export function addGcpTier2PilotLight(
     domains: [domain.stringValue],
   });
 
-  const channel = new MonitoringNotificationChannel(stack, 'OnCall', {
-    displayName: `${SERVICE} on-call`,
-    type: 'email',
-    labels: { email_address: oncall.stringValue },
+  // Alerts go to a Pub/Sub topic per region (the incident tool subscribes; the zone drill stops on it) and by email.
+  const paging = new PagingChannels(stack, 'Paging', {
+    tier,
+    service: SERVICE,
+    regions: [PRIMARY, STANDBY],
+    emails: [oncall.stringValue],
   });
-  projectServices.use(channel);
   // HaCloudSql refuses a multi-region tier unless the data set accepts Cloud SQL's unbounded replica lag, and acknowledges HA-DR3 with the reason.
   // Enterprise Plus with a designated DR replica: the write endpoint follows the writer after a failover.
   const database = new HaCloudSql(stack, 'Database', {
@@ -111,7 +120,7 @@ export function addGcpTier2PilotLight(
     network,
     region: PRIMARY,
     replicaRegion: STANDBY,
-    notificationChannels: [channel.id],
+    notificationChannels: paging.channelIds,
     replicaLagAccepted: `Cloud SQL replicates across regions asynchronously with no published lag bound: the ReplicaLagAlert pages when lag passes ${tier.regionRpoSeconds} s, the tier's region RPO, so the bound is watched rather than guaranteed`,
     // A fresh project's first apply creates the replica; the second designates it (see above).
     designateDrReplica: app.node.tryGetContext('designateDrReplica') !== 'false',
@@ -139,11 +148,11 @@ export function addGcpTier2PilotLight(
     assets.grantRead(name, f.serviceAccountMember);
   }
 
-  new SloAlarms(stack, 'Slo', {
+  const slo = new SloAlarms(stack, 'Slo', {
     tier,
     service: SERVICE,
     backendServiceName: frontend.backendServiceName,
-    notificationChannels: [channel.id],
+    notificationChannels: paging.channelIds,
     probes: [{ region: PRIMARY, host: domain.stringValue }],
   });
 
@@ -155,6 +164,19 @@ export function addGcpTier2PilotLight(
     value: frontend.ipAddress,
     description: 'Anycast address of the global load balancer',
   });
+  // A zone of the primary region taken out every Tuesday morning: it stops on an SLO incident and not during a freeze.
+  new ZoneEvacuationDrill(stack, 'ZoneDrill', {
+    tier,
+    service: SERVICE,
+    fleet,
+    zone: 'europe-west1-b',
+    backendServiceName: frontend.backendServiceName,
+    stopTopicId: paging.topics[0].id,
+    sloName: slo.slo.id,
+    schedule: '0 10 * * TUE',
+    timeZone: 'Europe/Brussels',
+  });
+
   // The runbooks, in the standby region; a person decides, as a pilot light's failover loses the writes not yet replicated.
   if (database.drReplicaDesignated) {
     new FailoverWorkflows(stack, 'Runbooks', {

@@ -62,12 +62,13 @@ const dependsOn = (body: Record<string, unknown>) => (body.depends_on ?? []) as 
 /**
  * The service agents each example grants something to: TIER_0 has no secret (no Secret Manager) but
  * pages through Pub/Sub (Pub/Sub's and Cloud Monitoring's notification agents) and encrypts its audit
- * log bucket (Cloud Logging's agent); the pilot light's runbooks are encrypted by Workflows' agent.
+ * log bucket (Cloud Logging's agent); the pilot light pages through Pub/Sub too, and its runbooks and
+ * drill are encrypted by Workflows' agent.
  */
 const AGENTS: Record<string, number> = {
   'gcp-tier0-active-active': 6,
   'gcp-tier0-cloud-run': 5,
-  'gcp-tier2-pilot-light': 6,
+  'gcp-tier2-pilot-light': 7,
 };
 
 /** The Terraform version each example needs, and why (the rotation schedule's plantimestamp()). */

@@ -87,7 +87,9 @@ describe('example gcp-tier2-pilot-light: a lit pilot light', () => {
   });
 
   test('THEN the runbooks run in the standby region, and a person starts the promotion and the scale-up', () => {
-    const workflows = Object.entries(resourcesOf(json, 'google_workflows_workflow'));
+    const workflows = Object.entries(resourcesOf(json, 'google_workflows_workflow')).filter(([name]) =>
+      name.startsWith('Runbooks_'),
+    );
     expect(workflows.map(([name, w]) => [name.split('_')[1], w.region])).toEqual([
       ['Promotion', 'europe-west4'],
       ['ScaleUp', 'europe-west4'],
@@ -99,6 +101,22 @@ describe('example gcp-tier2-pilot-light: a lit pilot light', () => {
       { step: 'scale-up', startedBy: 'operator', decisionSeconds: 900 },
       undefined,
     ]);
+  });
+
+  test('THEN a weekly zone drill takes a primary zone out, stopped by the SLO alerts of the primary region', () => {
+    const [drill] = Object.entries(resourcesOf(json, 'google_workflows_workflow')).filter(([name]) =>
+      name.startsWith('ZoneDrill_'),
+    );
+    expect(drill[1]).toEqual(
+      expect.objectContaining({
+        region: 'europe-west1',
+        user_env_vars: expect.objectContaining({ HA_ZONE: 'europe-west1-b' }),
+      }),
+    );
+    const [subscription] = Object.values(resourcesOf(json, 'google_pubsub_subscription'));
+    expect(subscription.topic).toMatch(/^\$\{google_pubsub_topic\.Paging_Topic-europe-west1_\w+\.id\}$/);
+    const [job] = Object.values(resourcesOf(json, 'google_cloud_scheduler_job'));
+    expect(job.schedule).toBe('0 10 * * TUE');
   });
 
   test('THEN the only error is acknowledged: the unbounded replica lag (HA-DR3); the failover is started', () => {
