@@ -24,7 +24,8 @@ export interface AuditTrailProps extends GoogleHaProps {
   /** Region of the log bucket and of the key that encrypts it (a key must be where its bucket is). */
   readonly region: string;
   /**
-   * Days the bucket keeps every audit log entry (1 to 3650, Cloud Logging's range).
+   * Days the bucket keeps every audit log entry (1 to 3650, Cloud Logging's range). A locked bucket's
+   * retention can never change: an apply that changes it fails, so choose it before the first apply.
    * @default - tier.logRetentionDays (what the AWS `AuditTrail` locks its log files for)
    */
   readonly retentionDays?: number;

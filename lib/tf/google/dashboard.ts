@@ -234,7 +234,10 @@ export class GoldenSignalsDashboard extends Construct {
                 `resource.type="spanner_instance" resource.label."instance_id"="${database.instance.name}" ` +
                 'metric.label."priority"="high"',
               aligner: 'ALIGN_MEAN',
+              // System and user high-priority work add up; each region of a multi-region instance apart.
               reducer: 'REDUCE_SUM',
+              groupBy: ['resource.label."location"'],
+              legend: '$${resource.labels.location}',
             },
           ],
           [

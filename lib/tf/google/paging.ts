@@ -13,7 +13,7 @@ import { addDependsOn, ProjectServices } from './project-services';
 import { newCryptoKey } from './private/keys';
 import { statefulLifecycle } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
-import { uniqueName } from './private/names';
+import { PUBSUB_TOPIC_NAME_MAX_LENGTH, uniqueName } from './private/names';
 import { requireServiceRegions } from './private/regions';
 
 /** The PagerDuty service whose integration key pages. */
@@ -145,7 +145,7 @@ export class PagingChannels extends Construct {
           encrypters: { PubSub: pubsubAgent },
         });
         const topic = new PubsubTopic(this, `Topic-${region}`, {
-          name: uniqueName(this, `Topic-${region}`, 255),
+          name: uniqueName(this, `Topic-${region}`, PUBSUB_TOPIC_NAME_MAX_LENGTH),
           kmsKeyName: key.key.id,
           // A regional key encrypts messages stored in its region only.
           messageStoragePolicy: { allowedPersistenceRegions: [region] },

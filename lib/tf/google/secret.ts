@@ -14,7 +14,7 @@ import { ProjectServices } from './project-services';
 import { newCryptoKey } from './private/keys';
 import { statefulLifecycle } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord, markResources } from './private/metadata';
-import { uniqueName } from './private/names';
+import { PUBSUB_TOPIC_NAME_MAX_LENGTH, uniqueName } from './private/names';
 import { requireServiceRegions } from './private/regions';
 
 /** Props of {@link EncryptedSecret}. */
@@ -152,7 +152,7 @@ export class EncryptedSecret extends Construct {
           encrypters: { PubSub: pubsubAgent },
         });
         const topic = new PubsubTopic(this, `RotationTopic${suffix}`, {
-          name: uniqueName(this, `RotationTopic${suffix}`, 255),
+          name: uniqueName(this, `RotationTopic${suffix}`, PUBSUB_TOPIC_NAME_MAX_LENGTH),
           kmsKeyName: topicKey.key.id,
           // Stored where its key is: a region's loss leaves the other regions' topics publishing.
           messageStoragePolicy: { allowedPersistenceRegions: [region] },

@@ -24,3 +24,9 @@ export function uniqueName(scope: IConstruct, id: string, maxLength = 63): strin
   const head = readable.slice(0, maxLength - hash.length - 1).replace(/-+$/, '');
   return head ? `${head}-${hash}` : `r${hash}`;
 }
+
+/**
+ * The longest Pub/Sub topic name (a resource shape, not an HA value).
+ * @see https://cloud.google.com/pubsub/docs/pubsub-basics#resource_names
+ */
+export const PUBSUB_TOPIC_NAME_MAX_LENGTH = 255;
