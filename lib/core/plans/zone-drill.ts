@@ -45,6 +45,11 @@ export interface ZoneDrillPlan {
   readonly recoveryObjectiveSeconds: number;
   /** Priority of the DENY rule: it must win over the fleet's allow rules (1000 by default). */
   readonly firewallPriority: number;
+  /**
+   * The stop subscription: an ack deadline above one poll, and an hour of messages kept (only what
+   * arrives during a drill matters; the drill skips older ones when it starts).
+   */
+  readonly stopSubscription: { readonly ackDeadlineSeconds: number; readonly messageRetentionSeconds: number };
   /** The workflow's definition; its inputs are read from the environment ({@link ZONE_DRILL_ENV}). */
   readonly definition: Record<string, unknown>;
   readonly problems: PlanProblem[];
@@ -110,6 +115,7 @@ export function planZoneEvacuationDrill(tier: ServiceTier, intent: ZoneDrillInte
     pollSeconds: POLL_SECONDS,
     recoveryObjectiveSeconds: tier.azRtoSeconds,
     firewallPriority: FIREWALL_PRIORITY,
+    stopSubscription: { ackDeadlineSeconds: 2 * POLL_SECONDS, messageRetentionSeconds: 3600 },
     definition: zoneDrillDefinition(durationMinutes * 60, tier.azRtoSeconds),
     problems,
   };

@@ -141,9 +141,9 @@ export class ZoneEvacuationDrill extends Construct {
     const subscription = new PubsubSubscription(this, 'StopSubscription', {
       name: uniqueName(this, 'StopSubscription'),
       topic: props.stopTopicId,
-      ackDeadlineSeconds: 60,
-      // Only what arrives during a drill matters: an hour is kept, and the subscription never expires.
-      messageRetentionDuration: '3600s',
+      ackDeadlineSeconds: plan.stopSubscription.ackDeadlineSeconds,
+      // Only what arrives during a drill matters; the subscription never expires between drills.
+      messageRetentionDuration: `${plan.stopSubscription.messageRetentionSeconds}s`,
       expirationPolicy: { ttl: '' },
       labels,
     });
