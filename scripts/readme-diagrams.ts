@@ -18,6 +18,7 @@ import type { Diagram } from '../lib/checks/report/diagrams';
 export const README_TIER_DIAGRAMS: readonly { readonly heading: string; readonly service: string }[] = [
   { heading: '### Tier 0, active/active', service: 'checkout' },
   { heading: '### Tier 1, warm standby', service: 'orders' },
+  { heading: '### Tier 1 on ECS Fargate, warm standby', service: 'invoices' },
   { heading: '### Tier 2, pilot light', service: 'catalog' },
   { heading: '### Tier 3, backup and restore', service: 'reports' },
 ];

@@ -108,7 +108,7 @@ function tasks(mermaid: string): { label: string; tags: string[]; start: number;
 
 describe('pictures of the AWS examples', () => {
   test('each service has a topology and a timeline per failure domain', () => {
-    expect([...diagrams.keys()]).toEqual(['checkout', 'orders', 'catalog', 'reports']);
+    expect([...diagrams.keys()]).toEqual(['checkout', 'orders', 'invoices', 'catalog', 'reports']);
     for (const list of diagrams.values()) {
       expect(list.map((d) => `${d.kind}${d.domain ? ` ${d.domain}` : ''}`)).toEqual([
         'topology',

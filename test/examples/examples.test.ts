@@ -23,6 +23,10 @@ const STACK_IDS = [
   'Tier1-us-east-1',
   'Tier1-us-west-2',
   'Tier1-Dns',
+  'Tier1Ecs-us-west-2-Keys',
+  'Tier1Ecs-us-east-1',
+  'Tier1Ecs-us-west-2',
+  'Tier1Ecs-Dns',
   'Tier2-us-west-2-Replicas',
   'Tier2-us-east-1',
   'Tier2-us-west-2',
@@ -110,7 +114,13 @@ describe('the examples', () => {
   test('in the HA report: AZ objectives (TIER_0/1: not for a gray failure), availability, region figures as far as shown', () => {
     const report = checkPath(assembly.directory);
     // One row per service, each over all its stacks; and every stack assessed on its own too.
-    expect(report.services.map((s) => s.service).sort()).toEqual(['catalog', 'checkout', 'orders', 'reports']);
+    expect(report.services.map((s) => s.service).sort()).toEqual([
+      'catalog',
+      'checkout',
+      'invoices',
+      'orders',
+      'reports',
+    ]);
     expect([...new Set((report.perStack ?? []).map((s) => s.stack))].sort()).toEqual([...STACK_IDS].sort());
     for (const service of report.services) {
       // TIER_0 and TIER_1: an AZ whose requests fail while its targets pass health checks is detected after 2 of 3
@@ -118,9 +128,11 @@ describe('the examples', () => {
       // TTL): at least 120 s, beyond TIER_0's 30 s (HA-AZ6, acknowledged) and all of TIER_1's 120 s (unproven).
       const azRto = { TIER_0: 'not-met', TIER_1: 'unproven' }[service.tier] ?? 'met';
       // TIER_3: a restore's duration; TIER_1 and TIER_2: the standby's launch time (and the pilot light's new writer).
+      // The ECS example's hot standby launches nothing and an alarm starts its promotion: all published or literal.
+      const regionRto = service.service === 'invoices' ? 'met' : 'unproven';
       const expected =
         service.tier !== 'TIER_0'
-          ? { azRto, azRpo: 'met', regionRto: 'unproven', regionRpo: 'met', availability: 'met' }
+          ? { azRto, azRpo: 'met', regionRto, regionRpo: 'met', availability: 'met' }
           : // The carts table replicates with eventual consistency: typically under 1 s, with no bound (no SLA).
             // TIER_0: the region left must carry the whole load on fleets that scale (a drill bounds it), and the
             // carts table's eventual consistency has no lag bound.
@@ -143,7 +155,8 @@ describe('the examples', () => {
     expect(app).toHaveAvailabilityAtLeast(0.9997);
     // Every region RTO waits on a drill: the kit never lets an unproven figure pass.
     expect(app).not.toHaveRegionRtoAtMost(3600, { service: 'orders' });
-    for (const service of ['checkout', 'orders', 'catalog', 'reports']) {
+    expect(app).toHaveRegionRtoAtMost(486, { service: 'invoices' });
+    for (const service of ['checkout', 'orders', 'invoices', 'catalog', 'reports']) {
       expect(app).not.toMeetTier({ service });
     }
   });

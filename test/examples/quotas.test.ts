@@ -112,11 +112,15 @@ function usageOf(resources: Record<string, Resource>): Usage {
   };
 }
 
-/** `Tier0` → `Tier 0`: the example a stack (`Tier0-us-east-1`, `Tier1-us-west-2-Keys`) belongs to. */
+/**
+ * `Tier0` → `Tier 0`, `Tier1Ecs` → `Tier 1 ECS`: the example a stack (`Tier0-us-east-1`,
+ * `Tier1-us-west-2-Keys`, `Tier1Ecs-Dns`) belongs to.
+ */
 function exampleOf(stackName: string): string {
-  const match = /^Tier(\d)-/.exec(stackName);
+  const match = /^Tier(\d)([A-Za-z]*)-/.exec(stackName);
   if (!match) throw new Error(`stack ${stackName} belongs to no tier example`);
-  return `Tier ${match[1]}`;
+  const variant = match[2] === 'Ecs' ? 'ECS' : match[2];
+  return variant ? `Tier ${match[1]} ${variant}` : `Tier ${match[1]}`;
 }
 
 /** Usage by example, then by region. */
@@ -169,7 +173,7 @@ function renderTable(): string {
     }
   }
   for (const region of REGIONS) {
-    lines.push(row(['**all four**', region, ...usageCells(totalIn(region)).map((c) => `**${c}**`)]));
+    lines.push(row(['**all**', region, ...usageCells(totalIn(region)).map((c) => `**${c}**`)]));
   }
   const d = DEFAULT_QUOTAS;
   lines.push(
@@ -200,8 +204,8 @@ describe('the service quotas of the AWS examples', () => {
     expect(readmeTable()).toEqual(renderTable());
   });
 
-  test('THEN the four examples have one NAT gateway, with one Elastic IP, per AZ of each VPC', () => {
-    expect([...usage.keys()].sort()).toEqual(['Tier 0', 'Tier 1', 'Tier 2', 'Tier 3']);
+  test('THEN the examples have one NAT gateway, with one Elastic IP, per AZ of each VPC', () => {
+    expect([...usage.keys()].sort()).toEqual(['Tier 0', 'Tier 1', 'Tier 1 ECS', 'Tier 2', 'Tier 3']);
     for (const byRegion of usage.values()) {
       for (const u of byRegion.values()) {
         expect(u.elasticIps).toBe(u.natGateways);

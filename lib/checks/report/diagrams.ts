@@ -4,11 +4,12 @@ import { planRules, scheduleIntervalHours } from '../graph/backup';
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
 import { isAurora, isDataStore, isPrimaryStore, regionReplication } from '../graph/stores';
-import { block, blocks, num, str } from '../graph/values';
+import { blocks, str } from '../graph/values';
 import { FLEET_TYPES, fleetZones, SUBNET_TYPES, subnetZone } from '../graph/zones';
 import type { DerivationStep, HaReport, ServiceReport } from '../model';
 import { SERVING_TYPES, ServiceIndex, ServiceStack } from '../services';
-import { fleetMinimum, GOOGLE_AUTOSCALER_TYPES } from './google-fleets';
+import { GOOGLE_AUTOSCALER_TYPES } from './google-fleets';
+import { fleetKind, fleetMaximum, fleetMinimum } from './scaling-fleets';
 
 /*
  * Pictures of a service: its topology as a Mermaid flowchart (read from the resource graph, with the
@@ -158,7 +159,7 @@ export function serviceTopology(
   for (const r of resources.filter((x) => FLEET_TYPES.includes(x.type))) {
     // A Google group's size is set by the autoscaler that targets it.
     const scaler = graph.referrersOf(r, ...GOOGLE_AUTOSCALER_TYPES)[0] ?? r;
-    drawn(r, 'fleet', `fleet ${r.address}: ${fleetSize(scaler)}${roleText(r)}`);
+    drawn(r, 'fleet', `fleet ${r.address}: ${fleetSize(graph, scaler)}${roleText(r)}`);
   }
   for (const lb of resources.filter((x) => LOAD_BALANCER_TYPES.includes(x.type))) {
     for (const fleet of fleetsBehind(graph, lb).filter((f) => idOf.has(f.key))) {
@@ -285,11 +286,12 @@ function regionRole(
     return 'serving';
   }
   const standby = resources.filter(
-    (r) => (FLEET_TYPES.includes(r.type) || fleetMinimum(r) !== undefined) && r.ha?.role === 'standby',
+    (r) => (FLEET_TYPES.includes(r.type) || fleetMinimum(graph, r) !== undefined) && r.ha?.role === 'standby',
   );
-  const minimums = standby.map((r) => fleetMinimum(r)).filter((m): m is number => m !== undefined);
+  const minimums = standby.map((r) => fleetMinimum(graph, r)).filter((m): m is number => m !== undefined);
   if (minimums.some((m) => m > 0)) {
-    return `standby (runs ${Math.max(...minimums)} instances)`;
+    const unit = standby.every((r) => fleetKind(r) === 'tasks') ? 'tasks' : 'instances';
+    return `standby (runs ${Math.max(...minimums)} ${unit})`;
   }
   if (standby.length > 0) {
     return minimums.length > 0 ? 'pilot light (fleet at 0)' : 'standby (fleet size not literal)';
@@ -424,14 +426,13 @@ function rpoStep(report: ServiceReport, store: GraphResource): DerivationStep | 
   );
 }
 
-function fleetSize(r: GraphResource): string {
-  const p = r.properties;
-  const min = fleetMinimum(r);
-  const max = num(p.MaxSize ?? p.max_size ?? block(p.autoscaling_policy)?.max_replicas);
+function fleetSize(graph: ResourceGraph, r: GraphResource): string {
+  const min = fleetMinimum(graph, r);
+  const max = fleetMaximum(graph, r);
   if (min === undefined && max === undefined) {
     return 'size not literal';
   }
-  return `${min ?? '?'} to ${max ?? '?'} instances`;
+  return `${min ?? '?'} to ${max ?? '?'} ${fleetKind(r) === 'tasks' ? 'tasks' : 'instances'}`;
 }
 
 function roleText(r: GraphResource): string {
@@ -577,8 +578,11 @@ export function phaseOf(step: DerivationStep): Phase {
     ['Cloud SQL', 'promotion'],
     ['Spanner moves the leaders', 'promotion'],
     ['scales from', 'scale-up'],
+    ['ECS service scales from', 'scale-up'],
+    ['Lambda function with', 'scale-up'],
     ['autoscaler scales the group', 'scale-up'],
     ['the standby starts with no instance', 'rejoin'],
+    ["the standby's deep health check fails until", 'rejoin'],
     ['backup and restore: the RTO is the restore time', 'restore'],
     ['restore-time alarm', 'guard'],
   ];
@@ -750,7 +754,13 @@ export function timelineOf(s: ServiceReport, domain: FailureDomainName): Timelin
   const scaleUp = of('scale-up').map((step) => bar(step, 'scale-up', decided, unknown(decision) || late));
   const ready = Math.max(promoted + known(promotion), decided + known(scaleUp));
   for (const step of of('rejoin')) {
-    bar(step, 'rejoin', ready, unknown([...decision, ...writers, ...promotion, ...scaleUp]) || late);
+    // A standby that serves already rejoins once its database is the writer, while it may still scale up.
+    const afterPromotion = step.basis.startsWith("the standby's deep health check");
+    const start = afterPromotion ? promoted + known(promotion) : ready;
+    const before = afterPromotion
+      ? [...decision, ...writers, ...promotion]
+      : [...decision, ...writers, ...promotion, ...scaleUp];
+    bar(step, 'rejoin', start, unknown(before) || late);
   }
   for (const step of [...blocked, ...of('other')]) {
     bar(step, phaseOf(step), detected, late);
