@@ -327,6 +327,50 @@ const GOOGLE_BUILDS: readonly DefaultBuild[] = [
   },
   { name: 'RegionalNetwork', cloud: 'google', build: (s, tier) => googleNetwork(s, tier) },
   {
+    name: 'FailoverWorkflows',
+    cloud: 'google',
+    // Runbooks fail over to a standby region: a tier without one has nothing to run them for.
+    refuses: (tier) => (tier.minRegions < 2 ? ['tier must keep a standby region'] : undefined),
+    build: (s, tier) => {
+      const fleet = (id: string, region: string, role: HaRole) =>
+        new tfGoogle.RegionalFleet(s, id, {
+          tier,
+          service: 'orders',
+          role,
+          network: googleNetwork(s, tier),
+          region,
+          zones: GOOGLE_ZONES[region].slice(0, tier.minAzs),
+        });
+      new tfGoogle.FailoverWorkflows(s, 'Runbooks', {
+        tier,
+        service: 'orders',
+        primaryFleet: fleet('Fleet', GOOGLE_REGIONS[0], HaRole.PRIMARY),
+        standbyFleet: fleet('StandbyFleet', googleRegions(tier)[tier.minRegions - 1], HaRole.STANDBY),
+        trigger: tfGoogle.FailoverTrigger.alert('projects/orders-prod/topics/orders-primary-down'),
+      });
+    },
+  },
+  {
+    name: 'ZoneEvacuationDrill',
+    cloud: 'google',
+    build: (s, tier) =>
+      new tfGoogle.ZoneEvacuationDrill(s, 'ZoneDrill', {
+        tier,
+        service: 'orders',
+        fleet: new tfGoogle.RegionalFleet(s, 'Fleet', {
+          tier,
+          service: 'orders',
+          network: googleNetwork(s, tier),
+          region: GOOGLE_REGIONS[0],
+          zones: GOOGLE_ZONES[GOOGLE_REGIONS[0]].slice(0, tier.minAzs),
+        }),
+        zone: GOOGLE_ZONES[GOOGLE_REGIONS[0]][0],
+        backendServiceName: 'orders-backend',
+        stopTopicId: 'projects/orders-prod/topics/orders-slo-alerts',
+        sloName: 'projects/orders-prod/services/orders/serviceLevelObjectives/availability',
+      }),
+  },
+  {
     name: 'HaGkeCluster',
     cloud: 'google',
     build: (s, tier) =>
