@@ -77,6 +77,8 @@ export const DRILL_MEASUREMENT_TARGETS: Readonly<Record<DrillStep, DrillMeasurem
       'aws_ecs_service',
       'AWS::Lambda::Function',
       'aws_lambda_function',
+      // A standby Cloud Run service scales on demand too.
+      'google_cloud_run_v2_service',
       ...RUNBOOKS,
     ],
   },

@@ -6,6 +6,7 @@ import { HaCloudRunService } from '../../lib/tf/google/cloud-run';
 import { GlobalFrontend } from '../../lib/tf/google/frontend';
 import { HaGkeCluster } from '../../lib/tf/google/gke-cluster';
 import { RegionalNetwork } from '../../lib/tf/google/network';
+import { RegionalEntry } from '../../lib/tf/google/regional-entry';
 
 const TODAY = new Date('2026-03-10T09:00:00Z');
 
@@ -87,5 +88,45 @@ describe('the report on a regional GKE cluster (TIER_1)', () => {
       expect.arrayContaining(['GKE_REGIONAL_CONTROL_PLANE', 'COMPUTE_ENGINE_MULTI_ZONE']),
     );
     expect(checked.findings.map((f) => f.rule)).not.toContain('HA-AZ7');
+  });
+});
+
+describe('the report on Cloud Run with a warm standby region behind regional entries (TIER_1)', () => {
+  test("THEN the standby's scale-up is automatic but unpublished: the region RTO stays unproven, and names the drill", () => {
+    const checked = report((stack) => {
+      const tier = ServiceTier.TIER_1;
+      const run = new HaCloudRunService(stack, 'Web', {
+        tier,
+        service: 'shop',
+        regions: ['us-east4'],
+        standbyRegions: ['us-east1'],
+        image: `us-docker.pkg.dev/p/r/web@sha256:${'c'.repeat(64)}`,
+        requiredInstances: 4,
+      });
+      const network = new RegionalNetwork(stack, 'Network', {
+        tier,
+        service: 'shop',
+        regions: ['us-east4', 'us-east1'],
+      });
+      new RegionalEntry(stack, 'Entry', {
+        tier,
+        service: 'shop',
+        network,
+        serverlessBackends: [...run.backends],
+        domain: 'shop.example.com',
+        managedZone: 'example-com',
+        proxySubnetCidrs: { 'us-east4': '10.129.0.0/23', 'us-east1': '10.130.0.0/23' },
+        dnsProbeRegions: ['us-east4', 'us-east1', 'us-central1'],
+      });
+    });
+    const service = checked.services[0];
+    expect(service.status.regionRto).toBe('unproven');
+    const bases = service.derivation.filter((d) => d.quantity === 'regionRto').map((d) => d.basis);
+    expect(bases).toContainEqual(expect.stringContaining('no one decides: the standby scales on demand'));
+    expect(bases).toContainEqual(
+      expect.stringMatching(
+        /Cloud Run service with 1 minimum instance\(s\) where the primary keeps 6: .*measure it with a region evacuation drill/,
+      ),
+    );
   });
 });

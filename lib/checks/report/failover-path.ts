@@ -10,7 +10,7 @@ import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
 import { DrillRecords, FoundMeasurement, measurementOf } from './drill-measurements';
 import { googleScaleUpBasis } from './google-fleets';
-import { onDemandScaleUpSteps } from './function-scale-up';
+import { cloudRunScaleUpSteps, onDemandScaleUpSteps } from './function-scale-up';
 import { ecsCompute, fleetKind, fleetMinimum, isScalingFleet } from './scaling-fleets';
 import { REGION_DRILL, serviceAnchor } from './figure';
 import { GOOGLE_RUNBOOK_TYPES, googleAlertDecision } from './google-runbooks';
@@ -95,7 +95,9 @@ export function failoverPath(
   const onDemand =
     strategy === DrStrategy.ACTIVE_ACTIVE
       ? []
-      : onDemandScaleUpSteps(graph, stacks).map(({ step, holders }) => measured(drills, 'scale-up', holders, step));
+      : [...onDemandScaleUpSteps(graph, stacks), ...cloudRunScaleUpSteps(stacks)].map(({ step, holders }) =>
+          measured(drills, 'scale-up', holders, step),
+        );
   const fromZero =
     strategy !== DrStrategy.ACTIVE_ACTIVE &&
     fleetsOfRole(stacks, 'standby').some((r) => (fleetMinimum(graph, r) ?? 0) === 0);
@@ -109,7 +111,9 @@ export function failoverPath(
         quantity: 'regionRto',
         ...anchor,
         value: 0,
-        basis: 'no one decides: Lambda scales the standby functions on demand as requests arrive',
+        basis: onDemand.some((s) => s.resource.startsWith('google_cloud_run_v2_service.'))
+          ? 'no one decides: the standby scales on demand as requests arrive'
+          : 'no one decides: Lambda scales the standby functions on demand as requests arrive',
         figures: [],
       };
       return {
@@ -380,7 +384,9 @@ function scaleUpSteps(graph: ResourceGraph, stacks: readonly ServiceStack[], str
     // A service whose standby is functions only scales on demand (onDemandScaleUpSteps).
     const standbyFunctions = stacks
       .flatMap((s) => s.resources)
-      .some((r) => r.ha?.role === 'standby' && isServingFunction(graph, r));
+      .some(
+        (r) => r.ha?.role === 'standby' && (isServingFunction(graph, r) || r.type === 'google_cloud_run_v2_service'),
+      );
     return standbyFunctions && primaries.length === 0
       ? []
       : [

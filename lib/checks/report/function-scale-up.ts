@@ -2,6 +2,7 @@ import { LAMBDA_CONCURRENCY_SCALING_RATE } from '../../core';
 import { ResourceGraph } from '../graph/graph';
 import { FUNCTION_ALIAS_TYPES, isServingFunction, provisionedConcurrency } from '../graph/functions';
 import { GraphResource } from '../graph/model';
+import { block, num } from '../graph/values';
 import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
 
@@ -41,6 +42,42 @@ export function onDemandScaleUpSteps(
           'time within which they serve)',
       };
       return [{ step, holders: [fn, ...graph.referrersOf(fn, ...FUNCTION_ALIAS_TYPES)] }];
+    });
+}
+
+/** A Cloud Run service's revision-level minimum (undefined when the template does not state it). */
+function cloudRunMinimum(service: GraphResource): number | undefined {
+  return num(block(block(service.properties.template)?.scaling)?.min_instance_count);
+}
+
+/**
+ * The standby Cloud Run services that keep fewer minimum instances than the primary's: Cloud Run's
+ * autoscaler adds the rest as requests arrive (nobody starts it), in a time Google does not
+ * publish, so each step is unknown until a drill measures it (recorded on the service).
+ * @see https://cloud.google.com/run/docs/about-instance-autoscaling
+ */
+export function cloudRunScaleUpSteps(
+  stacks: readonly ServiceStack[],
+): { step: DerivationStep; holders: GraphResource[] }[] {
+  const services = stacks.flatMap((s) => s.resources).filter((r) => r.type === 'google_cloud_run_v2_service');
+  const primary = Math.max(0, ...services.filter((r) => r.ha?.role === 'primary').map((r) => cloudRunMinimum(r) ?? 0));
+  return services
+    .filter((r) => r.ha?.role === 'standby')
+    .flatMap((service) => {
+      const min = cloudRunMinimum(service);
+      if (min !== undefined && min >= primary) {
+        return [];
+      }
+      const step: DerivationStep = {
+        quantity: 'regionRto',
+        stack: service.stack,
+        resource: service.address,
+        figures: [],
+        basis:
+          `Cloud Run service with ${min ?? 'an unknown number of'} minimum instance(s) where the primary keeps ${primary}: ` +
+          'its autoscaler starts the rest as requests arrive, in a time Google does not publish',
+      };
+      return [{ step, holders: [service] }];
     });
 }
 

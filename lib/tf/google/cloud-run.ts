@@ -156,6 +156,10 @@ export interface HaCloudRunServiceProps extends GoogleHaProps {
  * Google publishes no time for either: the report keeps the region RTO unproven until a region
  * evacuation drill measures it.
  *
+ * Cloud Run's SLA (99.95% per region) is TIER_1's whole availability target: one serving region
+ * behind any load balancer composes below it, so TIER_0 and TIER_1 serve from two regions
+ * (`regions`), each behind its own regional load balancer (`RegionalEntry`) for TIER_0.
+ *
  * Construct ids (public API): `ServiceAccount`, `Service-<region>`, `Neg-<region>`, `Key-<region>`
  * (with `Key-<region>Ring` and `Key-<region>CloudRunEncrypter`).
  */
