@@ -4,7 +4,10 @@ import { ServiceTier } from '../tier';
 
 /**
  * The plan of a Backup and DR backup vault and its backup plan: what the Google engine's
- * `BackupVault` renders (the vault's minimum enforced retention, one backup rule, its window).
+ * `BackupPolicy` renders (the vault's minimum enforced retention, one backup rule, its window). It
+ * decides as `planBackup` does for AWS Backup: a retention below the tier's is refused, an interval
+ * longer than the tier's is a warning (HA-BAK4 reports it as an error), the lock's minimum is the
+ * retention.
  */
 
 /** A backup vault as its props describe it; `undefined` where the user gave nothing or a token. */
@@ -14,7 +17,7 @@ export interface BackupVaultIntent {
   /** @default - tier.backupRetentionDays */
   readonly retentionDays?: number;
   /** @default - tier.backupIntervalHours */
-  readonly intervalHours?: number;
+  readonly backupIntervalHours?: number;
   /** Whether the vault is in the one region its resources are in (lost with them); undefined: unknown. */
   readonly vaultInResourcesRegion?: boolean;
 }
@@ -40,8 +43,8 @@ const DAY_HOURS = 24;
 /**
  * Plans a backup vault and its one backup rule.
  *
- * Backups run every `intervalHours` (at most the tier's `backupIntervalHours`: the interval is the
- * RPO of a restore), HOURLY within the resource type's published range, DAILY at 24 hours, in a
+ * Backups run every `backupIntervalHours` (by default the tier's; a longer one is a warning: the
+ * interval is the RPO of a restore), HOURLY within the resource type's published range, DAILY at 24 hours, in a
  * window of the whole day (Backup and DR asks for at least 6 hours: `BACKUP_DR_HOURLY_FREQUENCY`).
  * Each backup is kept `retentionDays` (at least the tier's `backupRetentionDays`), and the vault enforces the same
  * minimum, so that no one, the project owner included, deletes a backup before then. A vault in the
@@ -73,21 +76,26 @@ export function planBackupVault(tier: ServiceTier, intent: BackupVaultIntent): B
         `(${tier.name}'s backup retention), got: ${retentionDays}`,
     });
   }
-  const intervalHours = intent.intervalHours ?? tier.backupIntervalHours;
+  const intervalHours = intent.backupIntervalHours ?? tier.backupIntervalHours;
   const hourly = intervalHours < DAY_HOURS;
-  if (!Number.isInteger(intervalHours) || intervalHours > tier.backupIntervalHours || intervalHours > DAY_HOURS) {
+  if (!Number.isInteger(intervalHours) || intervalHours < 1 || intervalHours > DAY_HOURS) {
     problems.push({
-      prop: 'intervalHours',
-      message:
-        `intervalHours must be a whole number of hours of at most ${tier.backupIntervalHours} ` +
-        `(${tier.name}'s backup interval: the RPO of a restore), got: ${intervalHours}`,
+      prop: 'backupIntervalHours',
+      message: `backupIntervalHours must be whole hours from 1 to ${DAY_HOURS}, got: ${intervalHours}`,
     });
   } else if (range && hourly && (intervalHours < range.min || intervalHours > range.max)) {
     problems.push({
-      prop: 'intervalHours',
+      prop: 'backupIntervalHours',
       message:
-        `intervalHours must be from ${range.min} to ${range.max} hours for ${intent.resourceType} ` +
+        `backupIntervalHours must be from ${range.min} to ${range.max} hours for ${intent.resourceType} ` +
         `(Backup and DR's hourly frequencies), or 24, got: ${intervalHours}`,
+    });
+  } else if (intervalHours > tier.backupIntervalHours) {
+    warnings.push({
+      id: 'backupIntervalHours',
+      message:
+        `backupIntervalHours is ${intervalHours} h, longer than ${tier.name}'s ${tier.backupIntervalHours} h: ` +
+        'restoring from a backup can lose more data than the tier allows',
     });
   }
   if (intent.vaultInResourcesRegion && tier.isMultiRegion) {

@@ -23,8 +23,8 @@ import { invalidRegionNames } from './private/regions';
  */
 export type BackupVaultResourceType = 'compute.googleapis.com/Instance' | 'compute.googleapis.com/Disk';
 
-/** Props of {@link BackupVault}. */
-export interface BackupVaultProps extends GoogleHaProps {
+/** Props of {@link BackupPolicy}. */
+export interface BackupPolicyProps extends GoogleHaProps {
   /** Region of the vault and its plan: the region of the resources it protects (Backup and DR requires it). */
   readonly region: string;
   /** What the plan backs up. */
@@ -36,11 +36,11 @@ export interface BackupVaultProps extends GoogleHaProps {
    */
   readonly retentionDays?: number;
   /**
-   * Hours between backups: at most the tier's (the RPO of a restore), within Backup and DR's range
-   * for the resource type (1 to 23 for Compute Engine), or 24 for daily.
+   * Hours between backups, within Backup and DR's range for the resource type (1 to 23 for Compute
+   * Engine), or 24 for daily. Longer than the tier's (the RPO of a restore) warns.
    * @default - tier.backupIntervalHours
    */
-  readonly intervalHours?: number;
+  readonly backupIntervalHours?: number;
   /**
    * Keep `prevent_destroy` on the vault. Setting it to false warns.
    * @default true
@@ -61,19 +61,21 @@ export interface BackupVaultProps extends GoogleHaProps {
  * takes no customer-managed key. No restore test: Backup and DR has no managed restore testing,
  * so a restore is proven only by a drill (restore into a scratch instance and check it).
  *
- * Construct ids (public API, stateful): `Resource` (the vault); `Plan`, `ComputeOperator`,
- * `Protects-<name>`.
+ * The concept of the AWS `BackupPolicy` (a schedule, a retention and a locked vault for the resources
+ * it protects), under the same name.
+ *
+ * Construct ids (public API): `Vault` (stateful), `Plan`, `ComputeOperator`, `Protects-<name>`.
  * @see https://cloud.google.com/backup-disaster-recovery/docs/cloud-console/compute/compute-instance-backup
  */
-export class BackupVault extends Construct {
+export class BackupPolicy extends Construct {
   public readonly vault: BackupDrBackupVault;
   public readonly plan: BackupDrBackupPlan;
   private readonly operator: ProjectIamMember;
-  private readonly props: BackupVaultProps;
+  private readonly props: BackupPolicyProps;
   private readonly names = new Set<string>();
   private readonly record: HaMetadata;
 
-  constructor(scope: Construct, id: string, props: BackupVaultProps) {
+  constructor(scope: Construct, id: string, props: BackupPolicyProps) {
     super(scope, id);
     const { tier, region } = props;
     if (Token.isUnresolved(region) || invalidRegionNames([region]).length > 0) {
@@ -90,7 +92,7 @@ export class BackupVault extends Construct {
     const plan = planBackupVault(tier, {
       resourceType: props.resourceType,
       retentionDays: props.retentionDays,
-      intervalHours: props.intervalHours,
+      backupIntervalHours: props.backupIntervalHours,
       vaultInResourcesRegion: true,
     });
     throwProblems(plan.problems, this);
@@ -101,9 +103,9 @@ export class BackupVault extends Construct {
     this.record = record;
     const labels = haLabels(props, record);
     const project = projectOf(this).projectId;
-    this.vault = new BackupDrBackupVault(this, 'Resource', {
+    this.vault = new BackupDrBackupVault(this, 'Vault', {
       location: region,
-      backupVaultId: uniqueName(this, 'Resource'),
+      backupVaultId: uniqueName(this, 'Vault'),
       description: `Backups of ${props.resourceType}, kept at least ${plan.enforcedRetentionDays} days`,
       backupMinimumEnforcedRetentionDuration: `${plan.enforcedRetentionDays * SECONDS_PER_DAY}s`,
       // Refuse to delete a vault that still holds data sources or is referenced by a plan.
@@ -165,5 +167,5 @@ export class BackupVault extends Construct {
   }
 }
 
-const COMPONENT = 'BackupVault';
+const COMPONENT = 'BackupPolicy';
 const SECONDS_PER_DAY = 86400;

@@ -1,18 +1,18 @@
 import { TerraformStack } from 'cdktf';
 import { DrStrategy, ServiceTier } from '../../../lib/core';
 import { HaValidationError } from '../../../lib/core/errors';
-import { BackupVault, BackupVaultProps } from '../../../lib/tf/google/backup';
+import { BackupPolicy, BackupPolicyProps } from '../../../lib/tf/google/backup';
 import { onlyResource, TerraformJson, terraformJson, testStack, warningsOf } from './util';
 
 const INSTANCE = 'projects/p/zones/us-east1-b/instances/ledger';
 
-describe('BackupVault', () => {
+describe('BackupPolicy', () => {
   let stack: TerraformStack;
-  let vault: BackupVault;
+  let vault: BackupPolicy;
   let json: TerraformJson;
   beforeAll(() => {
     stack = testStack();
-    vault = new BackupVault(stack, 'Backups', {
+    vault = new BackupPolicy(stack, 'Backups', {
       tier: ServiceTier.TIER_1,
       region: 'us-east1',
       resourceType: 'compute.googleapis.com/Instance',
@@ -72,7 +72,7 @@ describe('BackupVault', () => {
   });
 
   test('THEN a multi-region tier is told that the vault goes down with its region', () => {
-    expect(warningsOf(vault)).toEqual([expect.stringContaining('[ha-constructs:BackupVault.location]')]);
+    expect(warningsOf(vault)).toEqual([expect.stringContaining('[ha-constructs:BackupPolicy.location]')]);
   });
 
   test('WHEN a name is protected twice THEN it throws', () => {
@@ -80,9 +80,9 @@ describe('BackupVault', () => {
   });
 });
 
-describe('BackupVault bad input', () => {
-  const build = (props: Partial<BackupVaultProps>) =>
-    new BackupVault(testStack(), 'Backups', {
+describe('BackupPolicy bad input', () => {
+  const build = (props: Partial<BackupPolicyProps>) =>
+    new BackupPolicy(testStack(), 'Backups', {
       tier: ServiceTier.TIER_3,
       region: 'us-east1',
       resourceType: 'compute.googleapis.com/Disk',
@@ -90,12 +90,23 @@ describe('BackupVault bad input', () => {
     });
   test.each([
     [{ retentionDays: 3 }, 'retentionDays must be a whole number of days of at least 7'],
-    [{ intervalHours: 48 }, 'intervalHours must be a whole number of hours of at most 12'],
+    [{ backupIntervalHours: 48 }, 'backupIntervalHours must be whole hours from 1 to 24'],
     [{ region: 'us' }, 'region must be a region name'],
-    [{ resourceType: 'sqladmin.googleapis.com/Instance' as never, intervalHours: 2 }, 'must be from 6 to 23 hours'],
+    [
+      { resourceType: 'sqladmin.googleapis.com/Instance' as never, backupIntervalHours: 2 },
+      'must be from 6 to 23 hours',
+    ],
   ])('WHEN %j THEN it throws', (props, message) => {
     expect(() => build(props)).toThrow(HaValidationError);
     expect(() => build(props)).toThrow(message);
+  });
+
+  test("GIVEN backups less often than the tier's interval THEN a warning says what a restore can lose", () => {
+    expect(warningsOf(build({ backupIntervalHours: 23 }))).toEqual([
+      expect.stringContaining(
+        "[ha-constructs:BackupPolicy.backupIntervalHours] backupIntervalHours is 23 h, longer than TIER_3's 12 h",
+      ),
+    ]);
   });
 
   test('GIVEN a tier that backs up daily THEN a DAILY rule, and no region warning (one region is its strategy)', () => {
