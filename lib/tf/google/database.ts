@@ -205,10 +205,10 @@ export class HaCloudSql extends Construct {
   public readonly writer: SqlDatabaseInstance;
   /** The instance that replicates now, in the other region: what a failover promotes (with a replica). */
   public readonly standby?: SqlDatabaseInstance;
-  /** Region of {@link writer}. */
-  public readonly writerRegion: string;
-  /** Region of {@link standby}: where the runbooks that promote it run. */
-  public readonly standbyRegion?: string;
+  /** Region of {@link instance}, as deployed. */
+  public readonly region: string;
+  /** Region of {@link replica}, as deployed. */
+  public readonly replicaRegion?: string;
   /** Whether the writer designates the standby as its DR replica (advanced DR: replica failover, switchover). */
   public readonly drReplicaDesignated: boolean;
   /**
@@ -389,8 +389,8 @@ export class HaCloudSql extends Construct {
     }
     this.writer = swapped ? this.replica! : this.instance;
     this.standby = this.replica ? (swapped ? this.instance : this.replica) : undefined;
-    this.writerRegion = swapped ? props.replicaRegion! : props.region;
-    this.standbyRegion = this.replica ? (swapped ? props.region : props.replicaRegion) : undefined;
+    this.region = props.region;
+    this.replicaRegion = this.replica ? props.replicaRegion : undefined;
     this.drReplicaDesignated = this.replica !== undefined && plan.advancedDr && plan.designateDrReplica;
     this.privateIpAddress = this.writer.privateIpAddress;
     this.connectionName = this.writer.connectionName;

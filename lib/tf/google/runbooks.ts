@@ -71,7 +71,10 @@ export class FailoverTrigger {
 export interface FailoverWorkflowsProps extends GoogleHaProps {
   /**
    * The database whose DR replica the promotion workflow makes the writer (advanced DR, with
-   * `designateDrReplica`): `database.standby`, in `database.standbyRegion`.
+   * `designateDrReplica`): the instance deployed in its `replicaRegion`, whichever writes now. The
+   * workflows keep to the deployed layout, so setting the database's `activeRegion` after a
+   * failover changes none of them: the promotion then finds the replica already writing, and the
+   * failback switches over to the instance deployed in `region`.
    * @default - no promotion workflow
    */
   readonly database?: HaCloudSql;
@@ -90,7 +93,7 @@ export interface FailoverWorkflowsProps extends GoogleHaProps {
   /**
    * Region of the workflows, their key and trigger: the standby region, so that they run when the
    * primary region is lost.
-   * @default - the database's standby region, else the standby fleet's region
+   * @default - the database's replica region, else the standby fleet's region
    */
   readonly region?: string;
 }
@@ -123,7 +126,7 @@ export class FailoverWorkflows extends Construct {
   constructor(scope: Construct, id: string, props: FailoverWorkflowsProps) {
     super(scope, id);
     const { tier, database, standbyFleet } = props;
-    const region = props.region ?? database?.standbyRegion ?? standbyFleet?.region;
+    const region = props.region ?? database?.replicaRegion ?? standbyFleet?.region;
     const known = (value: string | undefined) => (value === undefined || Token.isUnresolved(value) ? undefined : value);
     const knownCount = (value: number | undefined) =>
       value === undefined || Token.isUnresolved(value) ? undefined : value;
@@ -132,13 +135,13 @@ export class FailoverWorkflows extends Construct {
       [
         ...failoverWorkflowsProblems({
           tier,
-          drReplica: database?.standby !== undefined,
+          drReplica: database?.replica !== undefined,
           standbyAutoscaler: standbyFleet !== undefined,
           primaryMinInstances: knownCount(serving),
           standbyMinInstances: knownCount(standbyFleet?.minInstances),
           region: known(region),
-          primaryRegion: known(database?.writerRegion ?? props.primaryFleet?.region),
-          drReplicaRegion: known(database?.standbyRegion),
+          primaryRegion: known(database?.region ?? props.primaryFleet?.region),
+          drReplicaRegion: known(database?.replicaRegion),
           standbyRegion: known(standbyFleet?.region),
           trigger: props.trigger.intent,
         }),
@@ -172,9 +175,9 @@ export class FailoverWorkflows extends Construct {
     const trigger = props.trigger.intent;
     const started: WorkflowsWorkflow[] = [];
 
-    if (database?.standby) {
+    if (database?.replica) {
       const plan = promotionWorkflowPlan({ service, tier, region: this.region, trigger });
-      this.promotion = this.workflow('Promotion', plan, { [WORKFLOW_ENV.DR_REPLICA]: database.standby.name });
+      this.promotion = this.workflow('Promotion', plan, { [WORKFLOW_ENV.DR_REPLICA]: database.replica.name });
       this.grantCloudSql('Promotion', database);
       started.push(this.promotion);
     }
@@ -195,14 +198,14 @@ export class FailoverWorkflows extends Construct {
       service,
       tier,
       region: this.region,
-      drReplica: database?.standby !== undefined,
+      drReplica: database?.replica !== undefined,
       standbyAutoscaler: standbyFleet !== undefined,
     });
     this.failback = this.workflow('Failback', failback, {
-      ...(database ? { [WORKFLOW_ENV.PRIMARY_INSTANCE]: database.writer.name } : {}),
+      ...(database ? { [WORKFLOW_ENV.PRIMARY_INSTANCE]: database.instance.name } : {}),
       ...(standbyFleet ? { ...fleetEnv, [WORKFLOW_ENV.STANDBY_MIN]: String(standbyFleet.minInstances) } : {}),
     });
-    if (database?.standby) {
+    if (database?.replica) {
       this.grantCloudSql('Failback', database);
     }
     if (standbyFleet) {

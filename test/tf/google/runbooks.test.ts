@@ -16,7 +16,12 @@ const STANDBY = 'europe-west4';
 const TOPIC = 'projects/shop-prod/topics/catalog-primary-down';
 
 /** A TIER_2 pilot light: a designated DR replica and a standby fleet at zero, and the runbooks of `props`. */
-function pilotLight(stack: TerraformStack, props: Partial<FailoverWorkflowsProps> = {}, designateDrReplica = true) {
+function pilotLight(
+  stack: TerraformStack,
+  props: Partial<FailoverWorkflowsProps> = {},
+  designateDrReplica = true,
+  activeRegion?: string,
+) {
   const tier = props.tier ?? ServiceTier.TIER_2;
   const service = 'catalog';
   const network = new RegionalNetwork(stack, 'Network', { tier, service, regions: [PRIMARY, STANDBY] });
@@ -32,6 +37,7 @@ function pilotLight(stack: TerraformStack, props: Partial<FailoverWorkflowsProps
     replicaRegion: STANDBY,
     replicaLagAccepted: 'the lag alert pages at the region RPO; the catalogue is rebuilt from the feed',
     designateDrReplica,
+    activeRegion,
   });
   new GlobalFrontend(stack, 'Frontend', {
     tier,
@@ -217,6 +223,18 @@ describe('FailoverWorkflows started by a person', () => {
       { step: 'scale-up', startedBy: 'operator', decisionSeconds: 900 },
       undefined,
     ]);
+  });
+});
+
+describe('FailoverWorkflows the day after a failover', () => {
+  test('WHEN the database is deployed with its replica region active THEN every runbook stays as it was: same region, same inputs', () => {
+    const [before, after] = [undefined, STANDBY].map((activeRegion) => {
+      const stack = testStack();
+      pilotLight(stack, {}, true, activeRegion);
+      return resourcesOf(terraformJson(stack), 'google_workflows_workflow');
+    });
+    // The apply that records the failover replaces no runbook and changes none of them.
+    expect(after).toEqual(before);
   });
 });
 

@@ -10,7 +10,7 @@ import { tierOf } from '../support';
 /** HA-DR9: a Google service with a standby region has runbooks, in that region, that promote its data and scale its fleet. */
 export const GoogleFailoverRunbooks: HaRule = {
   id: 'HA-DR9',
-  level: 'error',
+  level: 'warning',
   category: 'recovery',
   needsTier: true,
   info:
@@ -19,7 +19,8 @@ export const GoogleFailoverRunbooks: HaRule = {
     'autoscaler below the primary minimum has a scale-up runbook in its region.',
   explanation:
     'Cloud SQL does not promote a cross-region replica by itself and a pilot light at zero does not grow without a raised ' +
-    'minimum: something must start both, and a runbook in the lost region is lost with it. Without one the region RTO is unbounded.',
+    'minimum: something must start both, and a runbook in the lost region is lost with it. Without one the region RTO is ' +
+    'unbounded (HA-RES1). A warning: after a failover, until the failback, the runbooks are in the region that now serves.',
   resourceTypes: ['google_sql_database_instance', ...GOOGLE_AUTOSCALER_TYPES],
   evaluate(context: RuleContext): Evaluation[] {
     const { graph } = context;
