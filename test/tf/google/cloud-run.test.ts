@@ -179,6 +179,26 @@ describe('HaCloudRunService options', () => {
     expect(() => cloudRun(props)).toThrow(message);
   });
 
+  test("GIVEN regional domains THEN each reaches its region's NEG only", () => {
+    const { stack, run } = cloudRun();
+    new GlobalFrontend(stack, 'Frontend', {
+      tier: ServiceTier.TIER_0,
+      serverlessBackends: [...run.backends],
+      domains: ['shop.example.com'],
+      regionalDomains: { 'us-east4': 'us-east4.shop.example.com', 'us-east1': 'us-east1.shop.example.com' },
+    });
+    const json = terraformJson(stack);
+    const regional = Object.entries(resourcesOf(json, 'google_compute_backend_service')).filter(([name]) =>
+      name.includes('Regional-'),
+    );
+    expect(regional).toHaveLength(2);
+    for (const [name, service] of regional) {
+      const groups = (service.backend as { group: string }[]).map((b) => b.group);
+      const region = /Regional-(us-east[14])/.exec(name)![1];
+      expect(groups).toEqual([expect.stringContaining(`Web_Neg-${region}_`)]);
+    }
+  });
+
   test('GIVEN fleets and serverless backends together THEN the frontend refuses both', () => {
     const { stack, run } = cloudRun();
     const fleet = { instanceGroup: 'ig', region: 'us-east4', portName: 'http', port: 8080, role: HaRole.PRIMARY };
