@@ -36,8 +36,12 @@ export class FailoverTrigger {
   /**
    * A Cloud Monitoring alert starts them: an Eventarc trigger on the Pub/Sub topic of the alert's
    * notification channel (type `pubsub`) starts each workflow, which fails over only on an incident
-   * that opens (not on its closing). Use an alert that watches the primary region from outside it
-   * (an uptime check of that region), so that it fires when the region is lost.
+   * that opens (not on its closing). Every incident that opens on the topic fails over: give it a
+   * topic and channel of its own, notified only by an alert that watches the primary region from
+   * outside it (an uptime check of that region), so that it fires when the region is lost and not
+   * on a burn-rate page. On a project created before April 2021, Pub/Sub's service agent also
+   * needs `roles/iam.serviceAccountTokenCreator` for Eventarc to deliver.
+   * @see https://cloud.google.com/eventarc/docs/workflows/route-trigger-cloud-pubsub
    * @param topicId the topic's id (`projects/<project>/topics/<name>`), the channel's `labels.topic`
    * @see https://cloud.google.com/monitoring/support/notification-options#pubsub
    */
