@@ -278,7 +278,8 @@ export class GlobalFrontend extends Construct {
         // Cloud Run serves HTTPS only; instance groups serve HTTP behind the load balancer's TLS.
         protocol: negs.length > 0 ? 'HTTPS' : 'HTTP',
         portName: groups.length > 0 ? groups[0].portName : undefined,
-        timeoutSec: 30,
+        // A serverless NEG's request timeout is the Cloud Run service's own (its template's timeout).
+        timeoutSec: negs.length > 0 ? undefined : 30,
         healthChecks: healthCheck ? [healthCheck.id] : undefined,
         securityPolicy: this.securityPolicy.id,
         logConfig: { enable: true, sampleRate },

@@ -101,6 +101,7 @@ describe('HaCloudRunService for TIER_0 in two regions behind the GlobalFrontend'
     const backend = onlyResource(json, 'google_compute_backend_service');
     expect(backend.health_checks).toBeUndefined();
     expect(backend.protocol).toBe('HTTPS');
+    expect(backend.timeout_sec).toBeUndefined();
     expect(backend.outlier_detection).toMatchObject({ consecutive_errors: 5 });
     const groups = (backend.backend as { group: string; balancing_mode?: string }[]).map((b) => b.group);
     expect(groups).toHaveLength(2);
