@@ -15,7 +15,7 @@ import { GrayFailureDrill, GrayFailureDrillProps, addGrayFailure } from './gray-
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { alarmWindowSeconds } from './private/alarms';
-import { emitWarnings, throwProblems } from './private/errors';
+import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
 import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 
@@ -71,8 +71,12 @@ export interface DrillProps extends HaProps {
 
 /** Props of {@link AzEvacuationDrill}. */
 export interface AzEvacuationDrillProps extends DrillProps, GrayFailureDrillProps {
-  /** The fleet: its instances in the zone are found by their `aws:autoscaling:groupName` tag. */
-  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  /**
+   * The fleet: its instances in the zone are found by their `aws:autoscaling:groupName` tag.
+   * @default - no fleet (a service of Lambda functions in the VPC): only the zone's subnets are disrupted, which
+   * cuts the functions' network interfaces there off, as losing the zone would
+   */
+  readonly autoScalingGroup?: autoscaling.IAutoScalingGroup;
   /** The VPC whose subnets in the zone lose their connectivity (public, private and isolated). */
   readonly vpc: ec2.IVpc;
   /** The zone to evacuate, by name (`us-east-1a`). */
@@ -98,8 +102,8 @@ export interface RegionEvacuationDrillProps extends DrillProps {
 /**
  * An AWS FIS experiment template that rehearses losing one availability zone, as AWS's
  * "AZ Availability: Power Interruption" scenario does: the VPC's subnets in that zone lose all
- * connectivity (`aws:network:disrupt-connectivity`), the fleet's instances there stop (or
- * terminate), the Auto Scaling group cannot launch into that zone for the drill
+ * connectivity (`aws:network:disrupt-connectivity`), and with a fleet, its instances there stop (or
+ * terminate) and the Auto Scaling group cannot launch into that zone for the drill
  * (`aws:ec2:asg-insufficient-instance-capacity-error`), and the Aurora writer fails over
  * (`aws:rds:failover-db-cluster`).
  *
@@ -162,14 +166,25 @@ export class AzEvacuationDrill extends Construct {
 
     const kit = new DrillKit(this, props, plan);
     const selectionMode = plan.targets.selectionMode;
+    const fleet = props.autoScalingGroup;
+    if (!fleet && props.zoneImpairedAlarms) {
+      throw validationError(
+        "zoneImpairedAlarms need autoScalingGroup: the gray failure delays the fleet's instances in the zone, got: no " +
+          'autoScalingGroup',
+        this,
+        'zoneImpairedAlarms',
+      );
+    }
     const fisTargets: Record<string, fis.CfnExperimentTemplate.ExperimentTemplateTargetProperty> = {
       ZoneSubnets: { resourceType: 'aws:ec2:subnet', resourceArns: subnetArns, selectionMode },
-      ZoneInstances: {
-        resourceType: 'aws:ec2:instance',
-        resourceTags: { 'aws:autoscaling:groupName': props.autoScalingGroup.autoScalingGroupName },
-        filters: plan.targets.instanceFilters,
-        selectionMode,
-      },
+      ...(fleet && {
+        ZoneInstances: {
+          resourceType: 'aws:ec2:instance',
+          resourceTags: { 'aws:autoscaling:groupName': fleet.autoScalingGroupName },
+          filters: plan.targets.instanceFilters,
+          selectionMode,
+        },
+      }),
     };
     const actions: Record<string, fis.CfnExperimentTemplate.ExperimentTemplateActionProperty> = {
       DisruptZoneNetwork: {
@@ -178,13 +193,17 @@ export class AzEvacuationDrill extends Construct {
         parameters: { scope: 'all', duration },
         targets: { Subnets: 'ZoneSubnets' },
       },
-      ...kit.instanceAction('ZoneInstances', duration, az),
+      ...(fleet && kit.instanceAction('ZoneInstances', duration, az)),
     };
     kit.allowNetworkDisruption(subnetArns);
-    kit.allowInstanceFault(props.autoScalingGroup.autoScalingGroupName);
+    if (fleet) {
+      kit.allowInstanceFault(fleet.autoScalingGroupName);
+    }
 
-    const group = props.autoScalingGroup.node.defaultChild;
-    if (group instanceof autoscaling.CfnAutoScalingGroup) {
+    const group = fleet?.node.defaultChild;
+    if (!fleet) {
+      // A service without a fleet: nothing to stop, nothing that launches into the zone.
+    } else if (group instanceof autoscaling.CfnAutoScalingGroup) {
       Tags.of(group).add('ha:drill-target', this.node.addr, { applyToLaunchedInstances: false });
       fisTargets.ZoneGroup = {
         resourceType: 'aws:ec2:autoscaling-group',
@@ -197,11 +216,11 @@ export class AzEvacuationDrill extends Construct {
         parameters: { availabilityZoneIdentifiers: az, duration, percentage: String(plan.blockLaunchesPercent) },
         targets: { AutoScalingGroups: 'ZoneGroup' },
       };
-      kit.allowBlockedLaunches(props.autoScalingGroup.autoScalingGroupArn);
+      kit.allowBlockedLaunches(fleet.autoScalingGroupArn);
     } else {
       Annotations.of(this).addWarningV2(
         'ha-constructs:AzEvacuationDrill.autoScalingGroup',
-        `autoScalingGroup ${props.autoScalingGroup.node.path} is imported: the drill cannot tag it, so it leaves out the action that blocks launches in ${az} and the group may relaunch instances into the evacuated zone`,
+        `autoScalingGroup ${fleet.node.path} is imported: the drill cannot tag it, so it leaves out the action that blocks launches in ${az} and the group may relaunch instances into the evacuated zone`,
       );
     }
 
@@ -220,7 +239,7 @@ export class AzEvacuationDrill extends Construct {
     }
 
     this.experimentTemplate = kit.template(
-      `Evacuate ${az}: disrupt its subnets, ${props.instanceFault === DrillInstanceFault.TERMINATE ? 'terminate' : 'stop'} the fleet's instances there${props.databaseCluster ? ', fail the database over' : ''} for ${this.durationMinutes} min`,
+      `Evacuate ${az}: disrupt its subnets${fleet ? `, ${props.instanceFault === DrillInstanceFault.TERMINATE ? 'terminate' : 'stop'} the fleet's instances there` : ''}${props.databaseCluster ? ', fail the database over' : ''} for ${this.durationMinutes} min`,
       fisTargets,
       actions,
     );
@@ -228,7 +247,10 @@ export class AzEvacuationDrill extends Construct {
     this.role = kit.role;
     this.logGroup = kit.logGroup;
     kit.scheduleIfAsked();
-    this.grayFailure = addGrayFailure(this, { ...props, template: this.experimentTemplate, role: this.role });
+    // The gray failure delays the fleet's instances in the zone: without a fleet there is none to delay.
+    this.grayFailure = fleet
+      ? addGrayFailure(this, { ...props, autoScalingGroup: fleet, template: this.experimentTemplate, role: this.role })
+      : undefined;
 
     attachHaMetadata(this, props, { component: 'AzEvacuationDrill', failureDomain: FailureDomain.REGION });
   }

@@ -399,4 +399,26 @@ export class RegionalApi extends Construct {
     );
     attachHaMetadata(this, props, { component: 'RegionalApi', failureDomain: FailureDomain.REGION });
   }
+
+  /** Requests the stage received (its `Count`, summed): the availability SLI's total (`SloAlarms.totalRequests`). */
+  public metricRequests(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stage.metricCount({ statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
+   * Requests not answered 5xx (`Count` − `5XXError`, summed): the availability SLI's good events
+   * (`SloAlarms.goodRequests`). A 429 counts as good: a client over its usage plan is its limit at work, but a
+   * stage that sheds load beyond the region's throttle does not burn the budget either (watch its 4XXError).
+   */
+  public metricGoodRequests(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: 'requests - FILL(errors, 0)',
+      usingMetrics: {
+        requests: this.metricRequests(),
+        errors: this.stage.metricServerError({ statistic: cloudwatch.Stats.SUM }),
+      },
+      label: `requests to ${this.serviceName} not answered 5xx`,
+      ...props,
+    });
+  }
 }

@@ -422,6 +422,34 @@ describe('AzEvacuationDrill', () => {
   });
 
   // The HA view (lib/testing) of the drill's own resources (the VPC and fleet are the fixture's).
+  test('WHEN no fleet is given (functions in the VPC) THEN only the zone network is disrupted', () => {
+    const { template } = synthAz({ autoScalingGroup: undefined, databaseCluster: undefined });
+    expect(Object.keys(experiment(template).Actions)).toEqual(['DisruptZoneNetwork']);
+    expect(Object.keys(experiment(template).Targets)).toEqual(['ZoneSubnets']);
+    expect(statements(template).FaultFleetInstances).toBeUndefined();
+  });
+
+  test('WHEN zone alarms are given without a fleet THEN it is a ValidationError: there are no instances to delay', () => {
+    const f = fixture();
+    const impaired = new cloudwatch.Alarm(f.stack, 'Impaired', {
+      metric: new cloudwatch.Metric({ namespace: 'Test', metricName: 'Impaired' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+    expectValidationError(
+      () =>
+        new AzEvacuationDrill(f.stack, 'AzDrill', {
+          tier: ServiceTier.TIER_1,
+          vpc: f.vpc,
+          availabilityZone: 'us-east-1a',
+          stopConditionAlarm: f.alarm,
+          zoneImpairedAlarms: { 'us-east-1a': impaired },
+        }),
+      "zoneImpairedAlarms need autoScalingGroup: the gray failure delays the fleet's instances in the zone, got: no " +
+        'autoScalingGroup',
+    );
+  });
+
   test('HA snapshot of the TIER_1 AZ drill with a database (beside the targeted assertions above)', () => {
     const { template } = synthAz();
     const resources = Object.fromEntries(

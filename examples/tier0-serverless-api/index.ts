@@ -1,0 +1,289 @@
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import {
+  AuditTrail,
+  AzEvacuationDrill,
+  BackupCopyVault,
+  BackupPolicy,
+  ClientResiliencePolicy,
+  FailoverDns,
+  GlobalTable,
+  MultiAzNetwork,
+  RegionalApi,
+  ReplicaKey,
+  ResilientFunction,
+  ServiceTier,
+  SloAlarms,
+  SyntheticCanary,
+  TableConsistency,
+} from '../../lib';
+import type { ExampleDomain } from '../tier0-active-active';
+
+const TIER = ServiceTier.TIER_0;
+const SERVICE = 'carts-api';
+const EAST = 'us-east-1';
+const WEST = 'us-west-2';
+/**
+ * The third region of the US set of multi-region strong consistency: it holds no copy of the carts,
+ * it votes, so a write acknowledged in one serving region is durable in a second region (RPO 0).
+ */
+const WITNESS = 'us-east-2';
+const ZONES: Record<string, string[]> = {
+  [EAST]: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+  [WEST]: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
+};
+const CIDRS: Record<string, string> = { [EAST]: '10.10.0.0/16', [WEST]: '10.11.0.0/16' };
+const TABLE_NAME = 'carts-api-carts';
+const RECORD_NAME = 'carts';
+const vaultName = (region: string) => `carts-api-backups-${region}`;
+
+/**
+ * The peak a region must serve alone: the whole service's, because when the other region fails Route 53
+ * sends it every client. 100 requests per second at 0.4 s (p99) is 40 concurrent executions.
+ */
+const PEAK_REQUESTS_PER_SECOND = 100;
+const REQUIRED_CONCURRENCY = 40;
+/** Each try of a client, and so the handler's timeout. */
+const PER_TRY_SECONDS = 3;
+/**
+ * What a region may run at once: its whole peak with every request at the timeout (Little's law), all of it
+ * warm (provisioned): a region that takes the other's clients starts nothing on demand, and the stage's
+ * throttle sheds beyond it with 429s before Lambda would throttle.
+ */
+const REGION_CONCURRENCY = PEAK_REQUESTS_PER_SECOND * PER_TRY_SECONDS;
+
+/**
+ * The handler: a cart per id in the global table, and the deep readiness check Route 53 requests on the
+ * region's own name (a strongly consistent read of this region's replica, within Route 53's 2 s).
+ */
+const HANDLER_CODE = `
+const { DynamoDBClient, GetItemCommand, PutItemCommand, DeleteItemCommand } = require('@aws-sdk/client-dynamodb');
+const db = new DynamoDBClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 300, requestTimeout: 1000 } });
+const TableName = process.env.TABLE_NAME;
+const answer = (statusCode, body) => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+exports.handler = async (event) => {
+  if (event.resource === process.env.HEALTH_CHECK_PATH) {
+    await db.send(new GetItemCommand({ TableName, Key: { cartId: { S: 'health-check' } }, ConsistentRead: true }));
+    return answer(200, { ready: true, region: process.env.AWS_REGION });
+  }
+  const Key = { cartId: { S: event.pathParameters.cartId } };
+  switch (event.httpMethod) {
+    case 'GET': {
+      const { Item } = await db.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }));
+      return Item ? answer(200, JSON.parse(Item.cart.S)) : answer(404, { message: 'no such cart' });
+    }
+    case 'PUT':
+      JSON.parse(event.body || '{}');
+      await db.send(new PutItemCommand({ TableName, Item: { ...Key, cart: { S: event.body || '{}' } } }));
+      return answer(200, { cartId: Key.cartId.S });
+    case 'DELETE':
+      await db.send(new DeleteItemCommand({ TableName, Key }));
+      return answer(204, {});
+    default:
+      return answer(405, { message: 'method not allowed' });
+  }
+};
+`;
+
+/** Props of {@link Tier0ApiRegionStack}. */
+export interface Tier0ApiRegionStackProps extends StackProps {
+  readonly region: string;
+  /** The other serving region: backups are copied there. */
+  readonly peerRegion: string;
+  readonly domain: ExampleDomain;
+}
+
+/**
+ * One of the two serving regions of the serverless TIER_0 example, everything it needs to serve alone: a
+ * three-AZ network (the function's network interfaces, a DynamoDB gateway endpoint), the handler with
+ * provisioned concurrency for the whole peak, the regional API (domains, throttling, keys and quotas, WAF),
+ * a canary on this region's own name and AWS Backup with copies to the other region.
+ */
+export class Tier0ApiRegionStack extends Stack {
+  public readonly network: MultiAzNetwork;
+  public readonly handler: ResilientFunction;
+  public readonly api: RegionalApi;
+  public readonly canary: SyntheticCanary;
+  public readonly slo: SloAlarms;
+  public readonly drill: AzEvacuationDrill;
+  public readonly backups: BackupPolicy;
+  protected readonly zone: route53.IHostedZone;
+
+  constructor(scope: Construct, id: string, props: Tier0ApiRegionStackProps) {
+    super(scope, id, { ...props, env: { region: props.region } });
+    const { region } = props;
+    this.zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.domain);
+    this.network = new MultiAzNetwork(this, 'Network', {
+      tier: TIER,
+      service: SERVICE,
+      availabilityZones: ZONES[region],
+      // Not overlapping the other region's, so the two VPCs can be joined later.
+      ipAddresses: ec2.IpAddresses.cidr(CIDRS[region]),
+    });
+    // How clients call the API: 3 s per try, 3 tries with full-jitter backoff, within their own 10 s.
+    const clients = new ClientResiliencePolicy(this, 'ClientPolicy', {
+      tier: TIER,
+      service: SERVICE,
+      upstreamTimeout: Duration.seconds(10),
+      hops: [
+        {
+          name: 'carts-api',
+          perTryTimeout: Duration.seconds(PER_TRY_SECONDS),
+          baseDelay: Duration.millis(100),
+          maxDelay: Duration.seconds(1),
+        },
+      ],
+    });
+    const healthCheckPath = '/health/ready';
+    this.handler = new ResilientFunction(this, 'Handler', {
+      tier: TIER,
+      service: SERVICE,
+      vpc: this.network.vpc,
+      code: lambda.Code.fromInline(HANDLER_CODE),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      requiredConcurrency: REQUIRED_CONCURRENCY,
+      reservedConcurrency: REGION_CONCURRENCY,
+      provisionedConcurrency: REGION_CONCURRENCY,
+      callerPolicy: clients,
+      callerHop: 'carts-api',
+      environment: { TABLE_NAME, HEALTH_CHECK_PATH: healthCheckPath },
+    });
+    this.api = new RegionalApi(this, 'Api', {
+      tier: TIER,
+      service: SERVICE,
+      handler: this.handler,
+      hostedZone: this.zone,
+      recordName: RECORD_NAME,
+      throttle: { rateLimit: PEAK_REQUESTS_PER_SECOND, burstLimit: 2 * PEAK_REQUESTS_PER_SECOND },
+      routes: [
+        { path: '/carts/{cartId}', methods: ['GET'] },
+        // Writes wait for a second region (strong consistency): they get less of the region's capacity.
+        { path: '/carts/{cartId}', methods: ['PUT', 'DELETE'], throttle: { rateLimit: 40, burstLimit: 80 } },
+      ],
+      clients: [
+        {
+          name: 'storefront',
+          throttle: { rateLimit: 80, burstLimit: 160 },
+          quota: { limit: 5_000_000, period: 'DAY' },
+        },
+        { name: 'partners', throttle: { rateLimit: 20, burstLimit: 40 }, quota: { limit: 200_000, period: 'DAY' } },
+      ],
+      callerPolicy: clients,
+      callerHop: 'carts-api',
+      healthCheckPath,
+    });
+    // This region's canary probes this region by its own name: the routed name would follow DNS elsewhere.
+    this.canary = new SyntheticCanary(this, 'Canary', { tier: TIER, service: SERVICE, url: this.api.healthCheckUrl });
+    this.slo = new SloAlarms(this, 'Slo', {
+      tier: TIER,
+      service: SERVICE,
+      goodRequests: this.api.metricGoodRequests(),
+      totalRequests: this.api.metricRequests(),
+      syntheticSuccessPercent: this.canary.metricSuccessPercent(),
+    });
+    // Losing a zone: its subnets cut off, so the handler's network interfaces there fail; the page stops it.
+    this.drill = new AzEvacuationDrill(this, 'AzDrill', {
+      tier: TIER,
+      service: SERVICE,
+      stopConditionAlarm: this.slo.pageAlarm,
+      vpc: this.network.vpc,
+      availabilityZone: ZONES[region][0],
+    });
+    this.backups = new BackupPolicy(this, 'Backups', {
+      tier: TIER,
+      service: SERVICE,
+      backupVaultName: vaultName(region),
+      copyToVaultArn: BackupCopyVault.vaultArn(this, props.peerRegion, vaultName(props.peerRegion)),
+    });
+  }
+}
+
+/**
+ * us-west-2: a serving region, and the home of the carts replica's key, which must exist before us-east-1's
+ * stack creates the replica; its handler reads and writes its own region's replica.
+ */
+export class Tier0ApiWestStack extends Tier0ApiRegionStack {
+  constructor(scope: Construct, id: string, props: Omit<Tier0ApiRegionStackProps, 'region' | 'peerRegion'>) {
+    super(scope, id, { ...props, region: WEST, peerRegion: EAST });
+    const cartsKey = new ReplicaKey(this, 'CartsKey', { aliasName: GlobalTable.replicaKeyAliasName(TABLE_NAME) });
+    GlobalTable.fromReplica(this, 'CartsReplica', TABLE_NAME, cartsKey.key).grantReadWriteData(this.handler);
+  }
+}
+
+/** Props of {@link Tier0ApiEastStack}. */
+export interface Tier0ApiEastStackProps extends Omit<Tier0ApiRegionStackProps, 'region' | 'peerRegion'> {
+  /** The us-west-2 stack: its API joins the latency records. */
+  readonly west: Tier0ApiWestStack;
+}
+
+/**
+ * us-east-1: a serving region that also holds what spans both: the carts table with strong multi-region
+ * consistency (replica in us-west-2, witness in us-east-2), the latency-routed name with a health check of
+ * each region's API, a canary of the routed name and the audit trail.
+ */
+export class Tier0ApiEastStack extends Tier0ApiRegionStack {
+  public readonly table: GlobalTable;
+  public readonly dns: FailoverDns;
+
+  constructor(scope: Construct, id: string, props: Tier0ApiEastStackProps) {
+    // Cross-region references carry us-west-2's API domains into the records.
+    super(scope, id, { ...props, region: EAST, peerRegion: WEST, crossRegionReferences: true });
+    this.table = new GlobalTable(this, 'Carts', {
+      tier: TIER,
+      service: SERVICE,
+      tableName: TABLE_NAME,
+      partitionKey: { name: 'cartId', type: dynamodb.AttributeType.STRING },
+      replicaRegions: [WEST],
+      consistency: TableConsistency.STRONG,
+      witnessRegion: WITNESS,
+    });
+    this.table.grantReadWriteData(this.handler);
+    this.dns = new FailoverDns(this, 'Dns', {
+      tier: TIER,
+      service: SERVICE,
+      hostedZone: this.zone,
+      recordName: RECORD_NAME,
+      healthCheckPath: '/health/ready',
+      endpoints: [
+        { region: EAST, api: this.api },
+        { region: WEST, api: props.west.api },
+      ],
+    });
+    new SyntheticCanary(this, 'GlobalCanary', {
+      tier: TIER,
+      service: SERVICE,
+      url: `https://${RECORD_NAME}.${props.domain.zoneName}/health/ready`,
+    });
+    new AuditTrail(this, 'AuditTrail', { tier: TIER, service: SERVICE, compliance: { retentionDays: 365 } });
+    // The replica's key must exist before the replica.
+    this.addStackDependency(props.west);
+  }
+}
+
+/** The stacks of the serverless TIER_0 example. */
+export interface Tier0ServerlessStacks {
+  readonly west: Tier0ApiWestStack;
+  readonly east: Tier0ApiEastStack;
+}
+
+/**
+ * TIER_0, serverless active/active: API Gateway and Lambda in `Tier0Api-us-east-1` and `Tier0Api-us-west-2`,
+ * one DynamoDB global table with strong consistency across them, Route 53 latency records over both APIs.
+ */
+export function addTier0ServerlessApi(app: App, domain: ExampleDomain): Tier0ServerlessStacks {
+  const description = 'ha-constructs example: TIER_0 serverless API active/active in us-east-1 and us-west-2';
+  const west = new Tier0ApiWestStack(app, 'Tier0Api-us-west-2', { domain, description });
+  const east = new Tier0ApiEastStack(app, 'Tier0Api-us-east-1', { domain, west, description });
+  return { west, east };
+}

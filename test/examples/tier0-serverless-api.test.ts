@@ -1,0 +1,139 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { addTier0ServerlessApi } from '../../examples/tier0-serverless-api';
+import { checkInputs } from '../../lib/checks/check';
+import { GraphInputs } from '../../lib/checks/graph/load';
+import { ServiceReport } from '../../lib/checks/report';
+import { composeParallel, composeSerial, PUBLISHED_SLAS, ServiceTier } from '../../lib/core';
+import { nagErrors } from '../nag';
+import { statefulProblemsOfApp } from '../stateful';
+import { cdkJsonApp } from '../util';
+
+type Resource = { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
+type TemplateJson = { Resources: Record<string, Resource> };
+
+const STACK_IDS = ['Tier0Api-us-west-2', 'Tier0Api-us-east-1'];
+/** API Gateway's regional commitment (https://aws.amazon.com/api-gateway/sla/): figures.ts's API_GATEWAY. */
+const API_GATEWAY_SLA = 0.9995;
+const DOMAIN = { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' };
+
+// One synthesis of the example for the whole file, as `npx cdk synth` does it (the repository's cdk.json).
+let app: App;
+let assembly: CloudAssembly;
+const templates: Record<string, Template> = {};
+let report: ServiceReport;
+let findings: string[];
+
+beforeAll(() => {
+  app = cdkJsonApp();
+  addTier0ServerlessApi(app, DOMAIN);
+  assembly = app.synth();
+  for (const stack of assembly.stacks) {
+    templates[stack.stackName] = Template.fromJSON(stack.template);
+  }
+  const inputs: GraphInputs = {
+    cloudFormation: STACK_IDS.map((name) => ({
+      name,
+      region: assembly.getStackByName(name).environment.region,
+      template: assembly.getStackByName(name).template as TemplateJson,
+    })),
+  };
+  const checked = checkInputs(inputs);
+  [report] = checked.services;
+  findings = checked.findings.map((f) => `${f.rule} ${f.stack}/${f.resource}: ${f.message}`);
+});
+
+describe('TIER_0 serverless API, active/active in us-east-1 and us-west-2', () => {
+  test('synthesizes the two region stacks, each pinned to its region', () => {
+    expect(assembly.stacks.map((s) => `${s.stackName} ${s.environment.region}`).sort()).toEqual([
+      'Tier0Api-us-east-1 us-east-1',
+      'Tier0Api-us-west-2 us-west-2',
+    ]);
+  });
+
+  test('pass cdk-nag AwsSolutions and NIST 800-53 rev 5, and retain every stateful resource', () => {
+    expect(nagErrors(app)).toEqual([]);
+    expect(statefulProblemsOfApp(app)).toEqual([]);
+  });
+
+  test('the report shows every TIER_0 objective met, with no open finding', () => {
+    expect(findings).toEqual([]);
+    expect(report).toMatchObject({
+      tier: 'TIER_0',
+      azRpoSeconds: 0,
+      regionRpoSeconds: 0,
+      objectivesMet: true,
+    });
+    expect(report.regionRtoSeconds).toBeLessThanOrEqual(ServiceTier.TIER_0.regionRtoSeconds);
+  });
+
+  test('the availability arithmetic meets 99.99 % with API Gateway in series in each region', () => {
+    // Each region: API Gateway then Lambda in series; two regions in parallel behind Route 53; the global table
+    // in series. The report's figure is at least this (it leaves out what it does not know).
+    const region = composeSerial([API_GATEWAY_SLA, PUBLISHED_SLAS.LAMBDA]);
+    const service = composeSerial([
+      composeParallel([region, region]),
+      PUBLISHED_SLAS.DYNAMODB_GLOBAL_TABLES,
+      PUBLISHED_SLAS.ROUTE53,
+    ]);
+    expect(service).toBeGreaterThanOrEqual(ServiceTier.TIER_0.availabilityTarget);
+    expect(report.availability).toBeGreaterThanOrEqual(service);
+  });
+
+  test('each region runs every execution it may need warm: the whole peak at the timeout, provisioned', () => {
+    for (const stackId of STACK_IDS) {
+      const t = templates[stackId];
+      t.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 300, Timeout: 3 });
+      t.hasResourceProperties('AWS::Lambda::Alias', {
+        ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 300 },
+      });
+      // The stage sheds beyond the region's 100 requests per second before Lambda would throttle.
+      t.hasResourceProperties('AWS::ApiGateway::Stage', {
+        MethodSettings: Match.arrayWith([Match.objectLike({ ResourcePath: '/*', ThrottlingRateLimit: 100 })]),
+      });
+    }
+  });
+
+  test('one strongly consistent table: a replica in us-west-2, a witness in us-east-2', () => {
+    templates['Tier0Api-us-east-1'].hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TableName: 'carts-api-carts',
+      MultiRegionConsistency: 'STRONG',
+      GlobalTableWitnesses: [{ Region: 'us-east-2' }],
+    });
+    for (const region of ['us-east-1', 'us-west-2']) {
+      templates['Tier0Api-us-east-1'].hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        Replicas: Match.arrayWith([Match.objectLike({ Region: region, DeletionProtectionEnabled: true })]),
+      });
+    }
+  });
+
+  test('latency records over both APIs, each region health-checked on its own name, deep path', () => {
+    const east = templates['Tier0Api-us-east-1'];
+    for (const region of ['us-east-1', 'us-west-2']) {
+      east.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'carts.example.com.',
+        Type: 'CNAME',
+        Region: region,
+        HealthCheckId: Match.anyValue(),
+      });
+      east.hasResourceProperties('AWS::Route53::HealthCheck', {
+        HealthCheckConfig: Match.objectLike({
+          FullyQualifiedDomainName: `carts-${region}.example.com`,
+          ResourcePath: '/health/ready',
+        }),
+      });
+    }
+  });
+
+  test('each region has its burn-rate pages and an AZ drill that stops on them', () => {
+    for (const stackId of STACK_IDS) {
+      const t = templates[stackId];
+      expect(Object.keys(t.findResources('AWS::CloudWatch::CompositeAlarm')).length).toBeGreaterThan(0);
+      t.hasResourceProperties('AWS::FIS::ExperimentTemplate', {
+        StopConditions: [{ Source: 'aws:cloudwatch:alarm', Value: Match.anyValue() }],
+        Actions: { DisruptZoneNetwork: Match.objectLike({ ActionId: 'aws:network:disrupt-connectivity' }) },
+      });
+    }
+  });
+});
