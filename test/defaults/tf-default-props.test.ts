@@ -467,6 +467,38 @@ const GOOGLE_BUILDS: readonly DefaultBuild[] = [
       }),
   },
   {
+    name: 'AuditTrail',
+    cloud: 'google',
+    build: (s, tier) => new tfGoogle.AuditTrail(s, 'Audit', { tier, service: 'orders', region: GOOGLE_REGIONS[0] }),
+  },
+  {
+    name: 'BackupPolicy',
+    cloud: 'google',
+    build: (s, tier) =>
+      new tfGoogle.BackupPolicy(s, 'Backups', {
+        tier,
+        service: 'orders',
+        region: GOOGLE_REGIONS[0],
+        resourceType: 'compute.googleapis.com/Instance',
+      }),
+  },
+  {
+    name: 'GoldenSignalsDashboard',
+    cloud: 'google',
+    build: (s, tier) =>
+      new tfGoogle.GoldenSignalsDashboard(s, 'Dashboard', {
+        tier,
+        service: 'orders',
+        backendServiceName: 'orders-backend',
+      }),
+  },
+  {
+    name: 'PagingChannels',
+    cloud: 'google',
+    build: (s, tier) =>
+      new tfGoogle.PagingChannels(s, 'Paging', { tier, service: 'orders', regions: googleRegions(tier) }),
+  },
+  {
     // The deprecated name SloAlarms was released under: the same class.
     name: 'SloAlerts',
     cloud: 'google',

@@ -1,7 +1,10 @@
 // CDK for Terraform constructs on @cdktf/provider-google (optional peer dependency).
 export * from './apis';
+export * from './audit-trail';
+export * from './backup';
 export * from './bucket';
 export * from './cloud-run';
+export * from './dashboard';
 export * from './database';
 export * from './fleet';
 export * from './frontend';
@@ -9,6 +12,7 @@ export * from './gke-cluster';
 export * from './ha-props';
 export * from './metadata';
 export * from './network';
+export * from './paging';
 export * from './project-services';
 export * from './regional-entry';
 export * from './runbooks';
