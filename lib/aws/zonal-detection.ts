@@ -7,7 +7,9 @@ import {
   ZONAL_AVAILABILITY_EXPRESSION,
   ZONAL_METRICS,
   ZONAL_LATENCY_STATISTIC,
+  ZonalAlarmKind,
   ZonalOutlierPlan,
+  zonalImpairedRule,
   zonalOutlierExpression,
   zonalOutlierMetricIds,
 } from '../core/plans/zonal-outlier';
@@ -137,23 +139,14 @@ export function newZonalDetection(scope: Construct, options: ZonalDetectionOptio
     return { zone, node, availability, outlier, latency };
   });
 
-  const isAlarm = (alarm: cloudwatch.IAlarm) => cloudwatch.AlarmRule.fromAlarm(alarm, cloudwatch.AlarmState.ALARM);
-  const regionWide = (pick: (z: (typeof zones)[number]) => cloudwatch.IAlarm) =>
-    cloudwatch.AlarmRule.not(cloudwatch.AlarmRule.allOf(...zones.map((z) => isAlarm(pick(z)))));
+  const alarmOf = (z: (typeof zones)[number], kind: ZonalAlarmKind): cloudwatch.IAlarm =>
+    kind === 'availability' ? z.availability : kind === 'outlier' ? z.outlier : z.latency!;
   const result: Record<string, ZoneAlarms> = {};
-  for (const z of zones) {
-    let rule = cloudwatch.AlarmRule.allOf(
-      isAlarm(z.availability),
-      isAlarm(z.outlier),
-      regionWide((o) => o.availability),
+  for (const [i, z] of zones.entries()) {
+    // Core's rule text, so both engines combine the alarms the same way.
+    const rule = cloudwatch.AlarmRule.fromString(
+      zonalImpairedRule(plan, i, zones.length, (kind, j) => alarmOf(zones[j], kind).alarmArn),
     );
-    if (z.latency) {
-      const slow = cloudwatch.AlarmRule.allOf(
-        isAlarm(z.latency),
-        regionWide((o) => o.latency!),
-      );
-      rule = cloudwatch.AlarmRule.anyOf(rule, slow);
-    }
     const impaired = new cloudwatch.CompositeAlarm(z.node, 'Impaired', {
       alarmDescription:
         `${z.zone} is impaired on its own: its requests fail (or slow down) while the other AZs serve; ` +

@@ -24,6 +24,13 @@ export interface ZonalOutlierIntent {
   readonly latencyThresholdSeconds?: number;
   /** Whether to detect at all. @default - on for statically stable tiers (TIER_0, TIER_1) that serve */
   readonly enabled?: boolean;
+  /**
+   * Why the AZs are not known and what to do, for the warning when `zonesKnown` is false.
+   * @default - the CDK engine's: `Fn::GetAZs`, give the stack an env or literal zones
+   */
+  readonly unknownZones?: string;
+  /** The engine's names of the props problems name. @default - the CDK engine's */
+  readonly propNames?: { readonly latencyThreshold?: string };
 }
 
 /** How every per-AZ alarm judges its periods. */
@@ -131,6 +138,33 @@ export function zonalOutlierExpression(plan: ZonalOutlierPlan, index: number, zo
 /** The p99 statistic the Latency alarm reads of `TargetResponseTime`. */
 export const ZONAL_LATENCY_STATISTIC = 'p99';
 
+/** The per-AZ metric alarms an Impaired composite combines. */
+export type ZonalAlarmKind = 'availability' | 'outlier' | 'latency';
+
+/**
+ * The rule of zone `index`'s Impaired composite alarm, in CloudWatch's alarm-rule syntax: (its
+ * Availability AND its Outlier AND NOT every zone's Availability) OR, with a latency threshold, (its
+ * Latency AND NOT every zone's Latency). `alarm` names an alarm (its ARN) by kind and zone index.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Composite_Alarm.html
+ */
+export function zonalImpairedRule(
+  plan: ZonalOutlierPlan,
+  index: number,
+  zoneCount: number,
+  alarm: (kind: ZonalAlarmKind, zoneIndex: number) => string,
+): string {
+  const inAlarm = (kind: ZonalAlarmKind, i: number) => `ALARM("${alarm(kind, i)}")`;
+  const allOf = (rules: string[]) => `(${rules.join(' AND ')})`;
+  // A breach in every zone is the region's (or a release's): shifting one zone away would only load the others.
+  const notRegionWide = (kind: ZonalAlarmKind) =>
+    `(NOT (${allOf([...Array(zoneCount).keys()].map((i) => inAlarm(kind, i)))}))`;
+  const failing = allOf([inAlarm('availability', index), inAlarm('outlier', index), notRegionWide('availability')]);
+  if (plan.latencyThresholdSeconds === undefined) {
+    return failing;
+  }
+  return `(${failing} OR ${allOf([inAlarm('latency', index), notRegionWide('latency')])})`;
+}
+
 /** An outlier needs other zones to compare with. */
 const MIN_ZONES = 2;
 
@@ -176,10 +210,8 @@ export function planZonalOutlier(tier: ServiceTier, intent: ZonalOutlierIntent):
 
   const latency = intent.latencyThresholdSeconds;
   if (latency !== undefined && !(typeof latency === 'number' && Number.isFinite(latency) && latency > 0)) {
-    problems.push({
-      prop: 'latencyThreshold',
-      message: `latencyThreshold must be greater than 0, got: ${latency} seconds`,
-    });
+    const prop = intent.propNames?.latencyThreshold ?? 'latencyThreshold';
+    problems.push({ prop, message: `${prop} must be greater than 0, got: ${latency} seconds` });
   }
   let enabled = intent.enabled ?? (Boolean(tier.staticallyStable) && intent.serving !== false);
   const zones = intent.zoneCount;
@@ -205,8 +237,10 @@ export function planZonalOutlier(tier: ServiceTier, intent: ZonalOutlierIntent):
     warnings.push({
       id: 'zones',
       message:
-        'no per-AZ impairment detection: the AZs are not known at synthesis (Fn::GetAZs), and each alarm names its AZ ' +
-        'as a metric dimension; give the stack an env with account and region, or a VPC with literal availabilityZones',
+        'no per-AZ impairment detection: ' +
+        (intent.unknownZones ??
+          'the AZs are not known at synthesis (Fn::GetAZs), and each alarm names its AZ as a metric dimension; ' +
+            'give the stack an env with account and region, or a VPC with literal availabilityZones'),
     });
     enabled = false;
   }

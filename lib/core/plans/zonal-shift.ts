@@ -26,6 +26,8 @@ export interface ZonalShiftIntent {
   readonly enabled?: boolean;
   /** How long a started shift lasts, in seconds; undefined: {@link ZONAL_SHIFT_DEFAULT_EXPIRY_SECONDS}. */
   readonly expirySeconds?: number;
+  /** The engine's names of the props problems name. @default - the CDK engine's */
+  readonly propNames?: { readonly zonalShiftExpiry?: string };
 }
 
 /** The plan. */
@@ -103,11 +105,10 @@ export function planZonalShift(tier: ServiceTier, intent: ZonalShiftIntent): Zon
     expirySeconds >= ZONAL_SHIFT_MIN_EXPIRY_SECONDS &&
     expirySeconds <= ZONAL_SHIFT_MAX_EXPIRY_SECONDS
   )) {
+    const prop = intent.propNames?.zonalShiftExpiry ?? 'zonalShiftExpiry';
     problems.push({
-      prop: 'zonalShiftExpiry',
-      message:
-        "zonalShiftExpiry must be whole minutes from 1 minute to 72 hours (ARC's expiry), " +
-        `got: ${expirySeconds} seconds`,
+      prop,
+      message: `${prop} must be whole minutes from 1 minute to 72 hours (ARC's expiry), got: ${expirySeconds} seconds`,
     });
   }
   if (intent.enabled === true && !intent.detection) {

@@ -3,22 +3,28 @@ import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { CloudwatchCompositeAlarm } from '@cdktf/provider-aws/lib/cloudwatch-composite-alarm';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
+import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, FleetCapacity, HaRole } from '../../core';
 import { fleetMinZones, loadBalancerMinZones, planFleet } from '../../core/plans/fleet';
+import { planZonalOutlier } from '../../core/plans/zonal-outlier';
+import { planZonalShift } from '../../core/plans/zonal-shift';
 import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { HaProps, RegionalProps } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
 import { AccountContext, newCustomerManagedKey } from './private/keys';
 import { newHaLoadBalancer } from './private/load-balancer';
 import { attachHaMetadata } from './private/metadata';
+import { newZonalDetection } from './zonal-detection';
+import { newZonalShift, ZonalShift } from './zonal-shift';
 
 /** Core's placement limits, also exported here for users of this module. */
 export { PARTITION_PLACEMENT_MAX_PARTITIONS, SPREAD_PLACEMENT_MAX_PER_AZ } from '../../core/figures';
@@ -139,6 +145,31 @@ export interface ResilientFleetProps extends HaProps, RegionalProps {
    * @default 2000
    */
   readonly rateLimitPerIp?: number;
+  /**
+   * Whether per-AZ alarms detect an AZ impaired on its own (its requests fail or slow down while it
+   * passes health checks): `zoneImpairedAlarms`. Each AZ is read from its load balancer subnet at plan
+   * time (an `aws_subnet` data source per subnet), so `loadBalancerSubnetIds` must list them one by one.
+   * @default - true for statically stable tiers (TIER_0, TIER_1) unless the fleet is a STANDBY
+   */
+  readonly zonalDetection?: boolean;
+  /**
+   * The p99 target response time, in seconds, above which an AZ counts as impaired (with `zonalDetection`).
+   * @default - no latency alarm: an AZ is judged on its 5xx only
+   */
+  readonly latencyThresholdSeconds?: number;
+  /**
+   * Whether an AZ's Impaired alarm (`zonalDetection`) starts a zonal shift of the load balancer away
+   * from it, through an SSM Automation runbook with guards: no other shift in effect, the other AZs
+   * already run `requiredCapacity` healthy instances (`zonalShiftRunbook`).
+   * @default - true wherever zonal detection is on, for statically stable tiers
+   */
+  readonly automaticZonalShift?: boolean;
+  /**
+   * How long an automatic zonal shift lasts unless a person extends or cancels it, in seconds (whole
+   * minutes, 1 minute to 72 hours).
+   * @default 10800 (3 hours, core's ZONAL_SHIFT_DEFAULT_EXPIRY_SECONDS)
+   */
+  readonly zonalShiftExpirySeconds?: number;
 }
 
 /**
@@ -154,9 +185,15 @@ export interface ResilientFleetProps extends HaProps, RegionalProps {
  * web ACL: a per-IP rate limit (the health-check path exempt), the AWS managed common and
  * known-bad-inputs rule groups, logs encrypted and kept for the tier's log retention.
  *
+ * Gray failures (statically stable tiers that serve): per-AZ alarms on the load balancer's per-AZ
+ * metrics detect an AZ impaired on its own (`zonalDetection`, core's `planZonalOutlier`), and its
+ * Impaired alarm starts a guarded zonal shift of the load balancer away from it through an SSM
+ * Automation runbook (`automaticZonalShift`, core's `planZonalShift`): the same alarms, expressions
+ * and runbook as the CDK fleet's.
+ *
  * Construct ids (public API): `LoadBalancer`, `TargetGroup`, `AutoScalingGroup`, `LaunchTemplate`,
  * `PlacementGroup`, `ErrorAlarm`, `UnhealthyHostsAlarm`, `VolumeKey`, `AlarmTopic`, `WebAcl`,
- * `WebAclAssociation`, `WebAclLogKey`, `WebAclLogs`, `WebAclLogging`.
+ * `WebAclAssociation`, `WebAclLogKey`, `WebAclLogs`, `WebAclLogging`, `ZonalDetection`, `ZonalShift`.
  */
 export class ResilientFleet extends Construct {
   public readonly loadBalancer: Lb;
@@ -177,6 +214,21 @@ export class ResilientFleet extends Construct {
   public readonly volumeKeyArn: string;
   /** The web ACL of an internet-facing load balancer (undefined when internal). */
   public readonly webAcl?: Wafv2WebAcl;
+  /**
+   * Per AZ (in the order of `loadBalancerSubnetIds`), the composite alarm that says the AZ is impaired
+   * on its own (see `zonalDetection`), notifying the alarm topic; empty when detection is off.
+   */
+  public readonly zoneImpairedAlarms: CloudwatchCompositeAlarm[];
+  /**
+   * The SSM Automation runbook an AZ's Impaired alarm starts to shift the load balancer away from
+   * it (see `automaticZonalShift`); undefined when there is none.
+   */
+  public readonly zonalShiftRunbook?: SsmDocument;
+  /**
+   * The role the zonal shift runbook runs as (a topic of your own under a customer-managed key must
+   * let it use the key); undefined when there is none.
+   */
+  public readonly zonalShiftRole?: IamRole;
 
   constructor(scope: Construct, id: string, props: ResilientFleetProps) {
     super(scope, id);
@@ -243,8 +295,11 @@ export class ResilientFleet extends Construct {
     const gracePeriod = props.healthCheckGracePeriodSeconds ?? plan.gracePeriodSeconds;
 
     const context = new AccountContext(this, 'Account', provider);
-    this.alarmTopicArn =
-      props.alarmTopicArn ?? newAlarmTopic(this, 'AlarmTopic', `${this.node.path} alarms`, context).arn;
+    const ownTopic =
+      props.alarmTopicArn === undefined
+        ? newAlarmTopic(this, 'AlarmTopic', `${this.node.path} alarms`, context)
+        : undefined;
+    this.alarmTopicArn = props.alarmTopicArn ?? ownTopic!.arn;
 
     const lb = newHaLoadBalancer(this, {
       provider,
@@ -475,6 +530,11 @@ export class ResilientFleet extends Construct {
       },
       waitForCapacityTimeout: `${plan.rollout.signalTimeoutMinutes}m`,
     });
+    const grayFailures = this.handleGrayFailures(props, context, plan.capacity.perAz, ownTopic?.kmsMasterKeyId);
+    this.zoneImpairedAlarms = grayFailures.impairedAlarms;
+    this.zonalShiftRunbook = grayFailures.shift?.runbook;
+    this.zonalShiftRole = grayFailures.shift?.role;
+
     new AutoscalingPolicy(this, 'CpuScaling', {
       provider,
       name: 'cpu-target-tracking',
@@ -488,6 +548,75 @@ export class ResilientFleet extends Construct {
     });
 
     attachHaMetadata(this, props, { component: 'ResilientFleet', failureDomain: FailureDomain.REGION });
+  }
+
+  /** Per-AZ impairment detection and the automatic zonal shift it starts, from core's plans. */
+  private handleGrayFailures(
+    props: ResilientFleetProps,
+    context: AccountContext,
+    perAzCapacity: number,
+    topicKeyArn: string | undefined,
+  ): { impairedAlarms: CloudwatchCompositeAlarm[]; shift?: ZonalShift } {
+    const { tier, provider } = props;
+    const serving = (props.role ?? HaRole.PRIMARY) !== HaRole.STANDBY;
+    const subnets = props.loadBalancerSubnetIds;
+    const listed = !Token.isUnresolved(subnets);
+    const zoneCount = listed ? subnets.length : undefined;
+    const zonal = planZonalOutlier(tier, {
+      zoneCount,
+      zonesKnown: listed,
+      serving,
+      latencyThresholdSeconds: skipToken(props.latencyThresholdSeconds),
+      enabled: props.zonalDetection,
+      unknownZones:
+        'loadBalancerSubnetIds is a Terraform list expression, and each alarm names the AZ of one subnet as a ' +
+        'metric dimension; list the subnets one by one (each may be a reference)',
+      propNames: { latencyThreshold: 'latencyThresholdSeconds' },
+    });
+    throwProblems(zonal.problems, this);
+    emitWarnings(this, 'ResilientFleet.zonalDetection', zonal.warnings);
+    const shift = planZonalShift(tier, {
+      detection: zonal.enabled,
+      zoneCount,
+      requiredCapacity: props.requiredCapacity,
+      perAzCapacity,
+      serving,
+      enabled: props.automaticZonalShift,
+      expirySeconds: skipToken(props.zonalShiftExpirySeconds),
+      propNames: { zonalShiftExpiry: 'zonalShiftExpirySeconds' },
+    });
+    throwProblems(shift.problems, this);
+    emitWarnings(this, 'ResilientFleet', shift.warnings);
+    if (!zonal.enabled) {
+      return { impairedAlarms: [] };
+    }
+    const namePrefix = this.node.addr.slice(0, 16);
+    const zones = newZonalDetection(this, {
+      provider,
+      loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
+      subnetIds: subnets,
+      plan: zonal,
+      alarmTopicArn: this.alarmTopicArn,
+      namePrefix,
+    });
+    const impairedAlarms = zones.map((z) => z.impaired);
+    if (!shift.enabled) {
+      return { impairedAlarms };
+    }
+    return {
+      impairedAlarms,
+      shift: newZonalShift(this, {
+        context,
+        loadBalancerArn: this.loadBalancer.arn,
+        autoScalingGroupName: this.autoScalingGroup.name,
+        impairedAlarms: zones.map((z) => ({ zone: z.zone, alarmArn: z.impaired.arn })),
+        plan: shift,
+        alarmTopicArn: this.alarmTopicArn,
+        alarmTopicKeyArn: topicKeyArn,
+        owner: this.node.path,
+        namePrefix,
+      }),
+    };
   }
 }
 

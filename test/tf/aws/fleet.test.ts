@@ -84,8 +84,12 @@ describe('ResilientFleet (Terraform)', () => {
       comparison_operator: 'GreaterThanThreshold',
       alarm_actions: ['${aws_sns_topic.Fleet_AlarmTopic_966EB548.arn}'],
     });
+    // The per-AZ alarms are inputs of their AZ's Impaired composite, which alone notifies.
     const alarms = Object.values(resourcesOf(synthesized, CloudwatchMetricAlarm));
-    expect(alarms.every((a) => a.alarm_actions?.length === 1)).toBe(true);
+    const fleetWide = alarms.filter((a) => !/-zone\d-/.test(a.alarm_name));
+    expect(fleetWide).toHaveLength(2);
+    expect(fleetWide.every((a) => a.alarm_actions?.length === 1)).toBe(true);
+    expect(alarms.filter((a) => /-zone\d-/.test(a.alarm_name)).every((a) => a.alarm_actions === undefined)).toBe(true);
   });
 
   test('THEN the ALB is HTTPS only with deletion protection, and target checks detect a dead AZ within half the AZ RTO', () => {
@@ -290,6 +294,16 @@ describe('ResilientFleet (Terraform)', () => {
     [
       { loadBalancerSubnetIds: ['subnet-pa', 'subnet-pb'] },
       'loadBalancerSubnetIds must list at least 3 subnets in different AZs for TIER_1 (one per AZ), got: 2',
+    ],
+    [{ latencyThresholdSeconds: 0 }, 'latencyThresholdSeconds must be greater than 0, got: 0 seconds'],
+    [
+      { zonalShiftExpirySeconds: 90 },
+      "zonalShiftExpirySeconds must be whole minutes from 1 minute to 72 hours (ARC's expiry), got: 90 seconds",
+    ],
+    [
+      { zonalDetection: false, automaticZonalShift: true },
+      'automaticZonalShift needs per-AZ impairment detection (zonalDetection, with AZs known at synthesis): its ' +
+        'Impaired alarm is what starts the shift, got: no detection',
     ],
     [
       { subnetIds: Token.asList('${var.subnet_ids}') },
