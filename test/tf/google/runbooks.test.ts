@@ -138,6 +138,22 @@ describe('FailoverWorkflows started by an alert (TIER_2)', () => {
     );
   });
 
+  test('THEN every variable a definition reads is in its environment, and every jump lands on a step', () => {
+    for (const [name, workflow] of Object.entries(workflows)) {
+      const source = workflow.source_contents as string;
+      const read = [...source.matchAll(/sys\.get_env\(\\"(\w+)\\"\)/g)].map((m) => m[1]);
+      const given = ['GOOGLE_CLOUD_PROJECT_ID', ...Object.keys(workflow.user_env_vars as object)];
+      expect(read.length).toBeGreaterThan(1);
+      expect([name, read.filter((v) => !given.includes(v))]).toEqual([name, []]);
+      const steps = new Set(
+        [...source.matchAll(/"(\w+)": \{\n\s+"(?:assign|call|switch|return|raise|next|try|for)"/g)].map((m) => m[1]),
+      );
+      const jumps = [...source.matchAll(/"next": "(\w+)"/g)].map((m) => m[1]);
+      expect(steps.size).toBeGreaterThan(3);
+      expect([name, jumps.filter((j) => !steps.has(j) && j !== 'continue' && j !== 'break')]).toEqual([name, []]);
+    }
+  });
+
   test('THEN the promotion and the scale-up record that an alert starts them; the failback records nothing', () => {
     const recorded = Object.values(workflows).map(
       (w) => (w['//'] as Record<string, unknown>)?.[FAILOVER_STEP_METADATA_KEY],

@@ -61,6 +61,21 @@ describe('ZoneEvacuationDrill (TIER_1), scheduled', () => {
     expect(workflow.source_contents).not.toMatch(/[^$]\$\{/);
   });
 
+  test('THEN every variable the definition reads is in its environment, and every jump lands on a step', () => {
+    const [workflow] = Object.values(resourcesOf(json, 'google_workflows_workflow'));
+    const source = workflow.source_contents as string;
+    const read = [...source.matchAll(/sys\.get_env\(\\"(\w+)\\"\)/g)].map((m) => m[1]);
+    const given = ['GOOGLE_CLOUD_PROJECT_ID', ...Object.keys(workflow.user_env_vars as object)];
+    expect(read.length).toBeGreaterThan(5);
+    expect(read.filter((v) => !given.includes(v))).toEqual([]);
+    const steps = new Set(
+      [...source.matchAll(/"(\w+)": \{\n\s+"(?:assign|call|switch|return|raise|next|try|for)"/g)].map((m) => m[1]),
+    );
+    const jumps = [...source.matchAll(/"next": "(\w+)"/g)].map((m) => m[1]);
+    expect(jumps).toEqual(expect.arrayContaining(['endFault', 'readAlerts', 'continue']));
+    expect(jumps.filter((j) => !steps.has(j) && j !== 'continue')).toEqual([]);
+  });
+
   test("THEN the fault is a DENY rule for the load balancer's ranges on the drill's tag, above the fleet's allow rule", () => {
     const rules = Object.values(resourcesOf(json, 'google_compute_firewall'));
     const deny = rules.find((r) => r.deny !== undefined)!;
