@@ -1,17 +1,24 @@
 import { ResourceGraph } from './graph';
 import { GraphResource } from './model';
-import { blocks, isObject, num, str } from './values';
-import { referencedSubnetZones } from './zones';
+import { blocks, isInterpolation, isObject, JsonObject, num, str } from './values';
+import { referencedSubnetZones, subnetZone, zoneKey } from './zones';
 
 /*
  * Isolated-impact detection and its mitigation, as a template shows them: per-AZ alarms on a load
  * balancer's per-AZ metrics, the composite alarms that combine them per AZ, and what such an alarm
- * starts. Read by the report (the AZ RTO of a gray failure) and by HA-AZ4; CloudFormation only for
- * now (the Terraform engines render no per-AZ detection yet, so a Terraform stack shows none).
+ * starts. Read by the report (the AZ RTO of a gray failure) and by HA-AZ4, from CloudFormation
+ * templates and Terraform JSON alike: a Terraform alarm names its AZ as a literal or as a reference to
+ * a subnet's `availability_zone` (an `aws_subnet` data source or resource), read through to the
+ * subnet's literal zone where the configuration has one.
  */
 
 /** Load balancers whose node in an AZ can be shifted away (zonal shift): Application and Network. */
 export const ZONAL_LOAD_BALANCER_TYPES = ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'aws_lb', 'aws_alb'];
+
+const METRIC_ALARM_TYPES = ['AWS::CloudWatch::Alarm', 'aws_cloudwatch_metric_alarm'];
+const COMPOSITE_ALARM_TYPES = ['AWS::CloudWatch::CompositeAlarm', 'aws_cloudwatch_composite_alarm'];
+const EVENT_RULE_TYPES = ['AWS::Events::Rule', 'aws_cloudwatch_event_rule'];
+const DOCUMENT_TYPES = ['AWS::SSM::Document', 'aws_ssm_document'];
 
 /** The per-AZ detection of one load balancer. */
 export interface ZonalDetection {
@@ -47,13 +54,13 @@ export function zonalAutoshiftEnabled(graph: ResourceGraph, loadBalancer: GraphR
  */
 export function zonalDetection(graph: ResourceGraph, loadBalancer: GraphResource): ZonalDetection | undefined {
   const perAz = graph
-    .referrersOf(loadBalancer, 'AWS::CloudWatch::Alarm')
-    .map((alarm) => ({ alarm, zone: zoneOf(alarm) }))
+    .referrersOf(loadBalancer, ...METRIC_ALARM_TYPES)
+    .map((alarm) => ({ alarm, zone: zoneOf(graph, alarm) }))
     .filter((a): a is { alarm: GraphResource; zone: string } => a.zone !== undefined);
   const members = new Set(perAz.map((a) => a.alarm.key));
-  const composites = [
-    ...new Set(perAz.flatMap((a) => graph.referrersOf(a.alarm, 'AWS::CloudWatch::CompositeAlarm'))),
-  ].filter((c) => c.references.some((key) => members.has(key)));
+  const composites = [...new Set(perAz.flatMap((a) => graph.referrersOf(a.alarm, ...COMPOSITE_ALARM_TYPES)))].filter(
+    (c) => c.references.some((key) => members.has(key)),
+  );
   if (composites.length === 0) {
     return undefined;
   }
@@ -78,30 +85,68 @@ export function zonalDetection(graph: ResourceGraph, loadBalancer: GraphResource
   };
 }
 
-/** The literal `AvailabilityZone` dimension of a per-AZ alarm on a load balancer's metrics. */
-function zoneOf(alarm: GraphResource): string | undefined {
+/**
+ * The `AvailabilityZone` dimension of a per-AZ alarm on a load balancer's metrics: CloudFormation's
+ * `Dimensions` list (a literal), or Terraform's `dimensions` map, top-level or in a `metric_query`.
+ */
+function zoneOf(graph: ResourceGraph, alarm: GraphResource): string | undefined {
   const p = alarm.properties;
-  const metrics = [
-    { Namespace: p.Namespace, Dimensions: p.Dimensions },
-    ...blocks(p.Metrics).map((m) => blocks(blocks(m.MetricStat)[0]?.Metric)[0] ?? {}),
+  const metrics: { namespace: unknown; zone: unknown }[] = [
+    { namespace: p.Namespace, zone: cfnZone(p.Dimensions) },
+    ...blocks(p.Metrics).map((m) => {
+      const metric = blocks(blocks(m.MetricStat)[0]?.Metric)[0] ?? {};
+      return { namespace: metric.Namespace, zone: cfnZone(metric.Dimensions) };
+    }),
+    { namespace: p.namespace, zone: tfZone(p.dimensions) },
+    ...blocks(p.metric_query).map((q) => {
+      const metric = blocks(q.metric)[0] ?? {};
+      return { namespace: metric.namespace, zone: tfZone(metric.dimensions) };
+    }),
   ];
   for (const metric of metrics) {
-    const namespace = str(metric.Namespace);
+    const namespace = str(metric.namespace);
     if (namespace !== 'AWS/ApplicationELB' && namespace !== 'AWS/NetworkELB') continue;
-    const zone = blocks(metric.Dimensions).find((d) => d.Name === 'AvailabilityZone');
-    if (zone && str(zone.Value)) return str(zone.Value);
+    const zone = str(metric.zone) ?? subnetZoneReference(graph, alarm, metric.zone);
+    if (zone) return zone;
   }
   return undefined;
+}
+
+function cfnZone(dimensions: unknown): unknown {
+  return blocks(dimensions).find((d) => d.Name === 'AvailabilityZone')?.Value;
+}
+
+function tfZone(dimensions: unknown): unknown {
+  return isObject(dimensions) ? dimensions.AvailabilityZone : undefined;
+}
+
+/**
+ * The zone of a Terraform `${data.aws_subnet.<name>.availability_zone}` (or a subnet resource's)
+ * dimension: the referenced subnet's literal zone, else "the AZ of <subnet id>" or the reference's
+ * text (one per subnet, so distinct subnets count as distinct zones).
+ */
+function subnetZoneReference(graph: ResourceGraph, alarm: GraphResource, value: unknown): string | undefined {
+  if (typeof value !== 'string' || !isInterpolation(value)) return undefined;
+  const match = /^\$\{((?:data\.)?aws_subnet\.[^.}]+)\.availability_zone\}$/.exec(value);
+  if (!match) return undefined;
+  const subnet = graph.get(`${alarm.stack}/${match[1]}`);
+  const behind = subnet?.isData ? graph.referencedBy(subnet, 'aws_subnet')[0] : subnet;
+  const literal = behind ? subnetZone(behind) : undefined;
+  if (literal !== undefined && !isInterpolation(literal)) return literal;
+  // A subnet named by a literal id: its AZ is read at plan time.
+  const id = subnet?.isData ? str(subnet.properties.id) : undefined;
+  return id ? `the AZ of ${id}` : zoneKey(value);
 }
 
 /** An alarm's period (the longest of its metrics) and the breaching datapoints it needs. */
 function alarmWindow(alarm: GraphResource): { period: number; datapoints: number } | undefined {
   const p = alarm.properties;
   const periods = [
-    num(p.Period),
+    num(p.Period ?? p.period),
     ...blocks(p.Metrics).flatMap((m) => [num(m.Period), num(blocks(m.MetricStat)[0]?.Period)]),
+    ...blocks(p.metric_query).map((q) => num(blocks(q.metric)[0]?.period)),
   ].filter((v): v is number => v !== undefined);
-  const datapoints = num(p.DatapointsToAlarm ?? p.EvaluationPeriods);
+  const datapoints = num(p.DatapointsToAlarm ?? p.EvaluationPeriods ?? p.datapoints_to_alarm ?? p.evaluation_periods);
   if (periods.length === 0 || datapoints === undefined) {
     return undefined;
   }
@@ -110,27 +155,43 @@ function alarmWindow(alarm: GraphResource): { period: number; datapoints: number
 
 /**
  * The runbook an EventBridge rule starts when `composite` goes into ALARM, if it is an Automation
- * document that starts an ARC zonal shift of this load balancer.
+ * document that starts an ARC zonal shift of this load balancer. A CloudFormation rule names its
+ * targets; a Terraform rule is named by its `aws_cloudwatch_event_target`s.
  */
 function shiftRunbookOf(
   graph: ResourceGraph,
   composite: GraphResource,
   loadBalancer: GraphResource,
 ): GraphResource | undefined {
-  for (const rule of graph.referrersOf(composite, 'AWS::Events::Rule')) {
-    const pattern = rule.properties.EventPattern;
+  for (const rule of graph.referrersOf(composite, ...EVENT_RULE_TYPES)) {
+    const pattern = eventPattern(rule.properties.EventPattern ?? rule.properties.event_pattern);
     const states = isObject(pattern) && isObject(pattern.detail) ? pattern.detail.state : undefined;
     const values = isObject(states) && Array.isArray(states.value) ? states.value : undefined;
     if (values && !values.includes('ALARM')) continue;
-    const runbook = graph
-      .referencedBy(rule, 'AWS::SSM::Document')
-      .find(
-        (doc) =>
-          str(doc.properties.DocumentType) === 'Automation' &&
+    const targets = [rule, ...graph.referrersOf(rule, 'aws_cloudwatch_event_target')];
+    const runbook = targets
+      .flatMap((target) => graph.referencedBy(target, ...DOCUMENT_TYPES))
+      .find((doc) => {
+        const p = doc.properties;
+        return (
+          str(p.DocumentType ?? p.document_type) === 'Automation' &&
           doc.references.includes(loadBalancer.key) &&
-          /StartZonalShift|start_zonal_shift/.test(JSON.stringify(doc.properties.Content ?? '')),
-      );
+          /StartZonalShift|start_zonal_shift/.test(JSON.stringify(p.Content ?? p.content ?? ''))
+        );
+      });
     if (runbook) return runbook;
   }
   return undefined;
+}
+
+/** An event pattern as CloudFormation holds it (an object) or Terraform (a JSON string). */
+function eventPattern(value: unknown): JsonObject | undefined {
+  if (isObject(value)) return value;
+  if (typeof value !== 'string') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -19,7 +19,8 @@ export const ZonalImpairmentDetection: HaRule = {
     'stack that serves has per-AZ alarms on its per-AZ metrics feeding a composite alarm per AZ (isolated-impact ' +
     'detection), and that alarm starts an ARC zonal shift of the load balancer (an EventBridge rule on the ' +
     "alarm's ALARM state running an Automation runbook that calls StartZonalShift). Read from CloudFormation " +
-    'templates; a Terraform stack shows no such detection yet.',
+    'templates and Terraform JSON alike (Terraform: aws_cloudwatch_metric_alarm, aws_cloudwatch_composite_alarm, ' +
+    'aws_cloudwatch_event_rule with its aws_cloudwatch_event_target, aws_ssm_document).',
   explanation:
     'Most zone incidents are gray: the targets of one AZ pass their health checks while its requests fail or slow ' +
     'down, so the target health check that handles an AZ lost outright never removes it, and the load ' +
