@@ -26,6 +26,8 @@ export interface BackupVaultIntent {
 export interface BackupVaultPlan {
   /** Days no backup in the vault can be deleted, by anyone: the vault's minimum enforced retention. */
   readonly enforcedRetentionDays: number;
+  /** The same in seconds (the vault takes a duration). */
+  readonly enforcedRetentionSeconds: number;
   /** Days each scheduled backup is kept (the rule's retention, never below the enforced one). */
   readonly retentionDays: number;
   /** HOURLY every `hourlyFrequency` hours, or DAILY. */
@@ -39,6 +41,7 @@ export interface BackupVaultPlan {
 }
 
 const DAY_HOURS = 24;
+const DAY_SECONDS = 86400;
 
 /**
  * Plans a backup vault and its one backup rule.
@@ -108,6 +111,7 @@ export function planBackupVault(tier: ServiceTier, intent: BackupVaultIntent): B
   }
   return {
     enforcedRetentionDays: retentionDays,
+    enforcedRetentionSeconds: retentionDays * DAY_SECONDS,
     retentionDays,
     recurrence: hourly ? 'HOURLY' : 'DAILY',
     hourlyFrequency: hourly ? intervalHours : undefined,

@@ -14,7 +14,7 @@ import { newCryptoKey } from './private/keys';
 import { statefulLifecycle } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { projectOf } from './private/project';
-import { uniqueName } from './private/names';
+import { LOG_BUCKET_ID_MAX_LENGTH, LOG_SINK_NAME_MAX_LENGTH, uniqueName } from './private/names';
 import { invalidRegionNames } from './private/regions';
 
 export type { DataAccessAuditService };
@@ -105,7 +105,7 @@ export class AuditTrail extends Construct {
     this.bucket = new LoggingProjectBucketConfig(this, 'Resource', {
       project,
       location: props.region,
-      bucketId: uniqueName(this, 'Resource', 100),
+      bucketId: uniqueName(this, 'Resource', LOG_BUCKET_ID_MAX_LENGTH),
       description: `Audit logs of ${project}, kept ${plan.retentionDays} days`,
       retentionDays: retention !== undefined && Token.isUnresolved(retention) ? retention : plan.retentionDays,
       locked: plan.locked,
@@ -115,7 +115,7 @@ export class AuditTrail extends Construct {
     });
     this.sink = new LoggingProjectSink(this, 'Sink', {
       project,
-      name: uniqueName(this, 'Sink', 100),
+      name: uniqueName(this, 'Sink', LOG_SINK_NAME_MAX_LENGTH),
       description: 'Routes every audit log of the project to the locked audit bucket',
       destination: `logging.googleapis.com/${this.bucket.id}`,
       filter: plan.filter,

@@ -107,7 +107,7 @@ export class BackupPolicy extends Construct {
       location: region,
       backupVaultId: uniqueName(this, 'Vault'),
       description: `Backups of ${props.resourceType}, kept at least ${plan.enforcedRetentionDays} days`,
-      backupMinimumEnforcedRetentionDuration: `${plan.enforcedRetentionDays * SECONDS_PER_DAY}s`,
+      backupMinimumEnforcedRetentionDuration: `${plan.enforcedRetentionSeconds}s`,
       // Refuse to delete a vault that still holds data sources or is referenced by a plan.
       forceDelete: false,
       ignoreInactiveDatasources: false,
@@ -168,4 +168,3 @@ export class BackupPolicy extends Construct {
 }
 
 const COMPONENT = 'BackupPolicy';
-const SECONDS_PER_DAY = 86400;

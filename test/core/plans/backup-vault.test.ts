@@ -8,6 +8,7 @@ describe('planBackupVault by table', () => {
   test('TIER_1 for Compute Engine instances: hourly over the whole day, kept and enforced 35 days', () => {
     expect(planBackupVault(ServiceTier.TIER_1, { resourceType: INSTANCE })).toEqual({
       enforcedRetentionDays: 35,
+      enforcedRetentionSeconds: 35 * 86400,
       retentionDays: 35,
       recurrence: 'HOURLY',
       hourlyFrequency: 1,

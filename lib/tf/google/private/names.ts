@@ -30,3 +30,11 @@ export function uniqueName(scope: IConstruct, id: string, maxLength = 63): strin
  * @see https://cloud.google.com/pubsub/docs/pubsub-basics#resource_names
  */
 export const PUBSUB_TOPIC_NAME_MAX_LENGTH = 255;
+
+/**
+ * The longest log bucket id and log sink name (resource shapes).
+ * @see https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.locations.buckets/create
+ * @see https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.sinks
+ */
+export const LOG_BUCKET_ID_MAX_LENGTH = 100;
+export const LOG_SINK_NAME_MAX_LENGTH = 100;
