@@ -5,6 +5,7 @@ export * from './global-database';
 export * from './dns';
 export * from './drill';
 export * from './fleet';
+export * from './function';
 export * from './fleet-protection';
 export * from './image-repository';
 export * from './service';
