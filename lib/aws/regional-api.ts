@@ -37,6 +37,12 @@ export type ApiRoute = ApiRouteIntent;
 /** One client of a {@link RegionalApi}: an API key in a usage plan of its own, with its rate and quota. */
 export type ApiClient = ApiClientIntent;
 
+/** How API Gateway names a Lambda function it invokes (the function's ARN follows, then `/invocations`). */
+const LAMBDA_INTEGRATION_PREFIX = (region: string) =>
+  `arn:${Aws.PARTITION}:apigateway:${region}:lambda:path/2015-03-31/functions/`;
+/** The managed policy aws-cdk-lib gives API Gateway's account role for CloudWatch Logs. */
+const PUSH_TO_LOGS_POLICY = 'AmazonAPIGatewayPushToCloudWatchLogs';
+
 /** Name of the stage every `RegionalApi` deploys (its custom domains map to it). */
 const STAGE_NAME = 'live';
 
@@ -120,16 +126,17 @@ export interface RegionalApiProps extends HaProps {
  *   rate-based rule and the AWS managed rule groups.
  * - **Timeouts**: the integration timeout from the caller's `ClientResiliencePolicy`, never longer than the
  *   caller waits, never shorter than the function runs.
- * - **Observability**: access logs (JSON) to a log group encrypted with a customer-managed key and kept for the
- *   tier's retention, execution logs at ERROR, X-Ray tracing, detailed metrics, and an alarm on the share of
- *   5xx answers at the tier's fastest page burn rate.
+ * - **Observability**: access logs (JSON) and execution logs (errors) to log groups encrypted with a customer-managed
+ *   key and kept for the tier's retention, X-Ray tracing, detailed metrics, and an alarm on the share of 5xx answers
+ *   at the tier's fastest page burn rate.
  *
  * API Gateway writes execution logs with the account's CloudWatch role (`AWS::ApiGateway::Account`, one per
  * account and region): this construct sets it, retained, and another API of the region that sets it sets the same.
  *
- * Construct ids (public API): `Resource` (the REST API; its stage `Resource/DeploymentStage.live`), `InvokeRole`, `Key` and
- * `AccessLogs` (retained), `Certificate`, `ServiceDomain`, `RegionalDomain`, per client `<name>Key` and
- * `<name>Plan`, `WebAcl`, `WebAclAssociation`, `WebAclLogs`, `WebAclLogging`, `AlarmTopic`, `ErrorAlarm`.
+ * Construct ids (public API): `Resource` (the REST API; its stage `Resource/DeploymentStage.live`), `InvokeRole`,
+ * `Key`, `AccessLogs` and `ExecutionLogs` (retained), `Certificate`, `ServiceDomain`, `RegionalDomain`, per client
+ * `<name>Key` and `<name>Plan`, `WebAcl`, `WebAclAssociation`, `WebAclLogs`, `WebAclLogging`, `AlarmTopic`,
+ * `ErrorAlarm`.
  */
 export class RegionalApi extends Construct {
   /** The REST API. */
@@ -156,6 +163,8 @@ export class RegionalApi extends Construct {
   /** Key of the access logs and the web ACL's logs. */
   public readonly key: kms.IKey;
   public readonly accessLogs: logs.ILogGroup;
+  /** The stage's execution logs (errors), under the same key and retention. */
+  public readonly executionLogs: logs.ILogGroup;
   public readonly alarmTopic: sns.ITopic;
   /** Share of requests answered 5xx burns the error budget at the fastest page rate. */
   public readonly errorAlarm: cloudwatch.Alarm;
@@ -250,6 +259,14 @@ export class RegionalApi extends Construct {
       },
     });
     this.stage = this.api.deploymentStage;
+    // API Gateway writes execution logs to a group of this name, which it would create unencrypted and kept
+    // forever: the group exists first, under the key and with the tier's retention.
+    this.executionLogs = newEncryptedLogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${STAGE_NAME}`,
+      encryptionKey: key,
+      retentionDays: tier.logRetentionDays,
+    });
+    this.stage.node.addDependency(this.executionLogs);
     // API Gateway invokes the alias with a role of its own rather than through the function's resource policy: the
     // role may invoke that alias and nothing else, and the function's policy stays closed (Control Tower
     // CT.LAMBDA.PR.2 cannot read a policy's source ARN built at deploy time).
@@ -265,7 +282,7 @@ export class RegionalApi extends Construct {
     const integration = new apigateway.Integration({
       type: apigateway.IntegrationType.AWS_PROXY,
       integrationHttpMethod: 'POST',
-      uri: `arn:${Aws.PARTITION}:apigateway:${stack.region}:lambda:path/2015-03-31/functions/${handler.alias.functionArn}/invocations`,
+      uri: `${LAMBDA_INTEGRATION_PREFIX(stack.region)}${handler.alias.functionArn}/invocations`,
       options: { credentialsRole: this.invokeRole, timeout: Duration.millis(plan.integrationTimeoutMs) },
     });
     const keyRequired = plan.clients.length > 0;
@@ -336,6 +353,8 @@ export class RegionalApi extends Construct {
       logRetentionDays: tier.logRetentionDays,
       logKey: key,
     }).webAcl;
+    // The stage's ARN is built from its name, not a reference: the association must wait for the stage.
+    this.node.findChild('WebAclAssociation').node.addDependency(this.stage);
 
     // ---- Alarm ------------------------------------------------------------------------------
     // 5XXError's average over a period is the share of requests answered 5xx (each request counts 0 or 1).
@@ -359,7 +378,7 @@ export class RegionalApi extends Construct {
     const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRole) {
       acknowledgeFindings(cloudWatchRole, {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${PUSH_TO_LOGS_POLICY}]`,
         reason:
           'the policy AWS maintains for the account role API Gateway writes execution logs with; it follows the ' +
           'service as it changes',

@@ -164,6 +164,12 @@ describe('RegionalApi, TIER_0, with FailoverDns over it and another region', () 
       RetentionInDays: TIER.logRetentionDays,
       KmsKeyId: Match.anyValue(),
     });
+    // The execution logs' group exists before the stage, encrypted, kept for the tier.
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: 'Api9AF3637B' }, '/live']] },
+      RetentionInDays: TIER.logRetentionDays,
+      KmsKeyId: Match.anyValue(),
+    });
   });
 
   test('each client has a key in a usage plan of its own with its rate and quota', () => {
@@ -223,6 +229,7 @@ describe('RegionalApi, TIER_0, with FailoverDns over it and another region', () 
       (r) => r.Type === 'AWS::WAFv2::WebACLAssociation',
     );
     expect(JSON.stringify(association.Properties.ResourceArn)).toContain('/stages/');
+    expect(association.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ApiDeploymentStagelive/)]));
   });
 
   test('the 5xx share alarms at the fastest page burn rate', () => {
