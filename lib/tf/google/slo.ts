@@ -57,7 +57,11 @@ export interface SloAlarmsProps extends GoogleHaProps {
    * @default - none: `backendServiceName` is the SLI
    */
   readonly regionalLoadBalancers?: RegionalRequestSource[];
-  /** Ids of the notification channels every alert notifies (at least one: an alert nobody receives does not exist). */
+  /**
+   * Ids of the notification channels every alert notifies (at least one: an alert nobody receives
+   * does not exist), e.g. `PagingChannels.channelIds`: a TIER_0 or TIER_1 page needs a channel that is
+   * not email (HA-OBS5).
+   */
   readonly notificationChannels: string[];
   /**
    * Endpoints to probe, one per serving region.

@@ -1,5 +1,6 @@
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { BigtableInstance } from '@cdktf/provider-google/lib/bigtable-instance';
 import { Construct } from 'constructs';
 import { HaValidationError } from '../../../lib/core/errors';
@@ -112,6 +113,34 @@ describe('ProjectServices', () => {
         `google_project_iam_member.${roleName}`,
       ]),
     );
+  });
+
+  test("GIVEN Cloud Logging's agent THEN reading the project's CMEK settings creates it, after the Logging API", () => {
+    const stack = testStack();
+    const grantee = ProjectServices.of(stack).serviceAgent(GOOGLE_SERVICE_AGENTS.CLOUD_LOGGING);
+    new ProjectIamMember(stack, 'Grant', { project: 'p', role: 'roles/viewer', member: grantee.member });
+    const json = terraformJson(stack);
+    const [name, settings] = Object.entries(json.data?.google_logging_project_cmek_settings ?? {})[0];
+    expect(Object.values(json.resource.google_project_iam_member)[0].member).toBe(
+      `serviceAccount:\${data.google_logging_project_cmek_settings.${name}.service_account_id}`,
+    );
+    expect(dependsOn(settings as Record<string, unknown>)).toEqual([
+      addressOf(json, 'google_project_service', 'logging.googleapis.com'),
+    ]);
+    // No google-beta: Logging's agent needs no google_project_service_identity.
+    expect(json.resource.google_project_service_identity).toBeUndefined();
+  });
+
+  test("GIVEN Cloud Monitoring's notification agent THEN google_project_service_identity creates it after the API", () => {
+    const stack = testStack();
+    const grantee = ProjectServices.of(stack).serviceAgent(GOOGLE_SERVICE_AGENTS.MONITORING_NOTIFICATION);
+    const json = terraformJson(stack);
+    const identity = Object.values(json.resource.google_project_service_identity ?? {})[0];
+    expect(identity).toEqual(
+      expect.objectContaining({ service: 'monitoring.googleapis.com', provider: 'google-beta' }),
+    );
+    expect(dependsOn(identity)).toEqual([addressOf(json, 'google_project_service', 'monitoring.googleapis.com')]);
+    expect(grantee.member).toMatch(/@gcp-sa-monitoring-notification\.iam\.gserviceaccount\.com$/);
   });
 
   test('GIVEN a google-beta provider in the stack THEN the agents use it and no second one is made', () => {
