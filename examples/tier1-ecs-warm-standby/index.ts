@@ -118,6 +118,28 @@ export class Tier1EcsStandbyKeysStack extends Stack {
   }
 }
 
+/**
+ * us-east-1's image repository, replicated to us-west-2's registry: a stack of its own, deployed
+ * before the services, because a service starts no task until its digest is in the repository of
+ * its region. Push the image here, wait until it has replicated to us-west-2, then deploy the
+ * regions' stacks.
+ */
+export class Tier1EcsImagesStack extends Stack {
+  public readonly images: ImageRepository;
+
+  constructor(scope: Construct, id: string, props: StackProps & { readonly keys: Tier1EcsStandbyKeysStack }) {
+    super(scope, id, { ...props, env: { region: PRIMARY } });
+    // Images are pushed here and replicate to us-west-2, whose tasks pull their own copy.
+    this.images = new ImageRepository(this, 'Images', {
+      tier: TIER,
+      service: SERVICE,
+      repositoryName: REPOSITORY,
+      registry: new RegistryReplication(this, 'Registry'),
+      replicaRegistries: [props.keys.registry],
+    });
+  }
+}
+
 /** Props of {@link Tier1EcsPrimaryStack} and {@link Tier1EcsStandbyStack}. */
 export interface Tier1EcsRegionStackProps extends StackProps {
   /** The service's public name. */
@@ -291,19 +313,17 @@ function addFailoverRunbooks(
   });
 }
 
-/** Props of {@link Tier1EcsPrimaryStack}. */
-export interface Tier1EcsPrimaryStackProps extends Tier1EcsRegionStackProps {
-  /** us-west-2's keys stack: its registry receives the images. */
-  readonly keys: Tier1EcsStandbyKeysStack;
+/** Props of {@link Tier1EcsPrimaryStack} and {@link Tier1EcsStandbyStack}. */
+export interface Tier1EcsServiceStackProps extends Tier1EcsRegionStackProps {
+  /** The image repository, whose copy in its own region each region's tasks pull. */
+  readonly images: ImageRepository;
 }
 
 /**
- * us-east-1, the primary: the image repository (replicated to us-west-2), the ECS service at full
- * task count over three AZs, the writer of an Aurora global database, SLO alarms and a canary, the
- * region drill and backups copied to us-west-2.
+ * us-east-1, the primary: the ECS service at full task count over three AZs, the writer of an
+ * Aurora global database, SLO alarms and a canary, the region drill and backups copied to us-west-2.
  */
 export class Tier1EcsPrimaryStack extends Stack {
-  public readonly images: ImageRepository;
   public readonly network: MultiAzNetwork;
   public readonly service: ResilientService;
   public readonly database: GlobalDatabase;
@@ -312,18 +332,10 @@ export class Tier1EcsPrimaryStack extends Stack {
   /** The failback runbooks and the alarm that starts them, while us-west-2 serves. */
   public readonly runbooks?: FailoverRunbooks;
 
-  constructor(scope: Construct, id: string, props: Tier1EcsPrimaryStackProps) {
+  constructor(scope: Construct, id: string, props: Tier1EcsServiceStackProps) {
     super(scope, id, { ...props, env: { region: PRIMARY } });
     const active = (props.activeRegion ?? PRIMARY) === PRIMARY;
     const role = active ? HaRole.PRIMARY : HaRole.STANDBY;
-    // Images are pushed here and replicate to us-west-2, whose tasks pull their own copy.
-    this.images = new ImageRepository(this, 'Images', {
-      tier: TIER,
-      service: SERVICE,
-      repositoryName: REPOSITORY,
-      registry: new RegistryReplication(this, 'Registry'),
-      replicaRegistries: [props.keys.registry],
-    });
     this.network = addNetwork(this, role);
     this.database = new GlobalDatabase(this, 'Database', {
       tier: TIER,
@@ -337,7 +349,7 @@ export class Tier1EcsPrimaryStack extends Stack {
     const { service, slo } = addService(this, props, {
       role,
       network: this.network,
-      repository: this.images.repository,
+      repository: props.images.replicaIn(this),
       databaseHost: this.database.primary.endpoint,
     });
     this.service = service;
@@ -359,12 +371,6 @@ export class Tier1EcsPrimaryStack extends Stack {
   }
 }
 
-/** Props of {@link Tier1EcsStandbyStack}. */
-export interface Tier1EcsStandbyStackProps extends Tier1EcsRegionStackProps {
-  /** us-east-1's stack: the repository whose replica the tasks pull. */
-  readonly primary: Tier1EcsPrimaryStack;
-}
-
 /**
  * us-west-2, the hot standby: the same network and task count, already passing the load
  * balancer's (shallow) checks and pulling from the replica repository; the Aurora global secondary
@@ -378,7 +384,7 @@ export class Tier1EcsStandbyStack extends Stack {
   /** The failover runbooks and the alarm that starts them, while us-east-1 serves. */
   public readonly runbooks?: FailoverRunbooks;
 
-  constructor(scope: Construct, id: string, props: Tier1EcsStandbyStackProps) {
+  constructor(scope: Construct, id: string, props: Tier1EcsServiceStackProps) {
     super(scope, id, { ...props, env: { region: STANDBY } });
     const active = props.activeRegion === STANDBY;
     const role = active ? HaRole.PRIMARY : HaRole.STANDBY;
@@ -399,7 +405,7 @@ export class Tier1EcsStandbyStack extends Stack {
     const { service, slo } = addService(this, props, {
       role,
       network: this.network,
-      repository: props.primary.images.replicaIn(this),
+      repository: props.images.replicaIn(this),
       // The cluster endpoint names this region's writer once the cluster is promoted.
       databaseHost: this.database.cluster.attrEndpointAddress,
     });
@@ -472,6 +478,7 @@ export class Tier1EcsDnsStack extends Stack {
 /** The stacks of the TIER_1 ECS example, in deployment order. */
 export interface Tier1EcsStacks {
   readonly standbyKeys: Tier1EcsStandbyKeysStack;
+  readonly images: Tier1EcsImagesStack;
   readonly primary: Tier1EcsPrimaryStack;
   readonly standby: Tier1EcsStandbyStack;
   readonly dns: Tier1EcsDnsStack;
@@ -479,9 +486,9 @@ export interface Tier1EcsStacks {
 
 /**
  * TIER_1, warm standby on ECS Fargate with Aurora Global Database: `Tier1Ecs-us-west-2-Keys`, then
- * `Tier1Ecs-us-east-1` (primary, the image repository), then `Tier1Ecs-us-west-2` (hot standby,
- * joins the global database), then `Tier1Ecs-Dns`. After a failover, deploy with
- * `-c activeRegion=us-west-2` (and back after the failback).
+ * `Tier1Ecs-us-east-1-Images` (push the image and let it replicate), then `Tier1Ecs-us-east-1`
+ * (primary), then `Tier1Ecs-us-west-2` (hot standby, joins the global database), then
+ * `Tier1Ecs-Dns`. After a failover, deploy with `-c activeRegion=us-west-2` (and back after the failback).
  */
 export function addTier1EcsWarmStandby(app: App, domain: ExampleDomain): Tier1EcsStacks {
   const description = 'ha-constructs example: TIER_1 warm standby on ECS Fargate, us-east-1 and us-west-2';
@@ -493,20 +500,21 @@ export function addTier1EcsWarmStandby(app: App, domain: ExampleDomain): Tier1Ec
   }
   const common = { domain, description, activeRegion, imageDigest: imageDigest(app) };
   const standbyKeys = new Tier1EcsStandbyKeysStack(app, 'Tier1Ecs-us-west-2-Keys', { description });
-  const primary = new Tier1EcsPrimaryStack(app, 'Tier1Ecs-us-east-1', { ...common, keys: standbyKeys });
-  const standby = new Tier1EcsStandbyStack(app, 'Tier1Ecs-us-west-2', { ...common, primary });
+  const images = new Tier1EcsImagesStack(app, 'Tier1Ecs-us-east-1-Images', { description, keys: standbyKeys });
+  const primary = new Tier1EcsPrimaryStack(app, 'Tier1Ecs-us-east-1', { ...common, images: images.images });
+  const standby = new Tier1EcsStandbyStack(app, 'Tier1Ecs-us-west-2', { ...common, images: images.images });
   const dns = new Tier1EcsDnsStack(app, 'Tier1Ecs-Dns', { ...common, primary, standby });
   new ResilienceHubApp(dns, 'ResilienceHub', {
     tier: TIER,
     service: SERVICE,
-    stacks: [standbyKeys, primary, standby, dns],
+    stacks: [standbyKeys, images, primary, standby, dns],
   });
-  primary.addStackDependency(standbyKeys);
+  primary.addStackDependency(images);
   standby.addStackDependency(primary);
-  for (const stack of [standbyKeys, primary, standby, dns]) {
+  for (const stack of [standbyKeys, images, primary, standby, dns]) {
     acknowledgeHaFinding(stack, 'HA-RES2', GRAY_FAILURE_AZ_RTO);
   }
-  return { standbyKeys, primary, standby, dns };
+  return { standbyKeys, images, primary, standby, dns };
 }
 
 /** Why TIER_1's AZ RTO stays unproven for an AZ that fails while its tasks pass health checks. */

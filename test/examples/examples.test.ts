@@ -24,6 +24,7 @@ const STACK_IDS = [
   'Tier1-us-west-2',
   'Tier1-Dns',
   'Tier1Ecs-us-west-2-Keys',
+  'Tier1Ecs-us-east-1-Images',
   'Tier1Ecs-us-east-1',
   'Tier1Ecs-us-west-2',
   'Tier1Ecs-Dns',

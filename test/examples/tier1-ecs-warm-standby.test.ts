@@ -13,7 +13,13 @@ import { cdkJsonApp } from '../util';
 type Resource = { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
 type TemplateJson = { Resources: Record<string, Resource> };
 
-const STACK_IDS = ['Tier1Ecs-us-west-2-Keys', 'Tier1Ecs-us-east-1', 'Tier1Ecs-us-west-2', 'Tier1Ecs-Dns'];
+const STACK_IDS = [
+  'Tier1Ecs-us-west-2-Keys',
+  'Tier1Ecs-us-east-1-Images',
+  'Tier1Ecs-us-east-1',
+  'Tier1Ecs-us-west-2',
+  'Tier1Ecs-Dns',
+];
 const DOMAIN = { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' };
 
 // One synthesis of the example for the whole file, as `npx cdk synth` does it (the repository's cdk.json); its
@@ -92,11 +98,14 @@ describe('TIER_1 warm standby on ECS Fargate', () => {
     const image = JSON.stringify((definition.Properties!.ContainerDefinitions as Record<string, unknown>[])[0].Image);
     expect(image).toContain('.dkr.ecr.us-west-2.');
     expect(image).toMatch(/invoices\/api@sha256:[0-9a-f]{64}/);
-    Template.fromJSON(templates['Tier1Ecs-us-east-1']).hasResourceProperties('AWS::ECR::ReplicationConfiguration', {
-      ReplicationConfiguration: {
-        Rules: [Match.objectLike({ Destinations: [Match.objectLike({ Region: 'us-west-2' })] })],
+    Template.fromJSON(templates['Tier1Ecs-us-east-1-Images']).hasResourceProperties(
+      'AWS::ECR::ReplicationConfiguration',
+      {
+        ReplicationConfiguration: {
+          Rules: [Match.objectLike({ Destinations: [Match.objectLike({ Region: 'us-west-2' })] })],
+        },
       },
-    });
+    );
     Template.fromJSON(templates['Tier1Ecs-us-west-2-Keys']).hasResourceProperties(
       'AWS::ECR::RepositoryCreationTemplate',
       Match.objectLike({ Prefix: 'invoices/api', ImageTagMutability: 'IMMUTABLE' }),
