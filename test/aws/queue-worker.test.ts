@@ -5,6 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { QueueWorker, QueueWorkerProps, ServiceTier } from '../../lib';
 import { ResilientFunction } from '../../lib/aws/function';
+import { DeadLetterQueues } from '../../lib/checks/rules/que/DeadLetterQueues';
+import { findings } from '../checks/fixtures/builders';
 import { expectValidationError, testApp } from '../util';
 
 // Every test builds in a bare `new App()`, as a user's jest test does (testApp). One synthesis.
@@ -121,6 +123,18 @@ describe('QueueWorker, TIER_1, with a priority lane', () => {
     const policy = resources('AWS::IAM::Policy').find((p) => JSON.stringify(p.Properties.Roles).includes('Producer'));
     expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('sqs:SendMessage');
     expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('kms:GenerateDataKey');
+  });
+
+  test('what it synthesizes passes HA-QUE1 (dead letters kept longer, alarmed; partial batch responses)', () => {
+    const inputs = { cloudFormation: [{ name: 'Jobs', region: 'us-east-1', template: json }] };
+    expect(findings(DeadLetterQueues, inputs)).toEqual([]);
+    // The rule does read these mappings: without partial batch responses both lanes fail it.
+    const copy = JSON.parse(JSON.stringify(json));
+    for (const resource of Object.values(copy.Resources as Record<string, Json>)) {
+      delete resource.Properties?.FunctionResponseTypes;
+    }
+    const without = { cloudFormation: [{ name: 'Jobs', region: 'us-east-1', template: copy }] };
+    expect(findings(DeadLetterQueues, without)).toHaveLength(2);
   });
 
   test('without a priority lane there is one mapping with the whole bulkhead', () => {
