@@ -191,6 +191,22 @@ const AWS_BUILDS: readonly DefaultBuild[] = [
       }),
   },
   {
+    name: 'ResilientFunction',
+    cloud: 'aws',
+    build: (s, tier) =>
+      new tfAws.ResilientFunction(s, 'Function', {
+        tier,
+        service: 'orders',
+        code: { s3Bucket: 'artifacts-111122223333', s3Key: 'orders/1.0.0.zip' },
+        handler: 'index.handler',
+        runtime: 'nodejs22.x',
+        vpcId: 'vpc-0123456789abcdef0',
+        subnetIds: subnets(s, AWS_DEFAULT_REGION, 'private', Math.max(2, tier.minAzs)),
+        requiredConcurrency: 6,
+        reservedConcurrency: 20,
+      }),
+  },
+  {
     name: 'ImageRepository',
     cloud: 'aws',
     build: (s, tier) =>

@@ -15,6 +15,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaProvisionedConcurrencyConfig } from '@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { TerraformOutput, Token } from 'cdktf';
@@ -272,15 +273,7 @@ export class ResilientFunction extends Construct {
     });
 
     // ---- Function and alias ----------------------------------------------------------------
-    const securityGroupIds = props.securityGroupIds ?? [
-      new SecurityGroup(this, 'SecurityGroup', {
-        provider,
-        namePrefix: `${short}-fn-`,
-        description: `Network interfaces of ${this.node.path}: outbound only`,
-        vpcId: props.vpcId,
-        egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'All outbound' }],
-      }).id,
-    ];
+    const securityGroupIds = props.securityGroupIds ?? [this.newSecurityGroup(props.vpcId, short, provider)];
     const code =
       'filename' in props.code
         ? { filename: props.code.filename, sourceCodeHash: props.code.sourceCodeHash }
@@ -451,6 +444,24 @@ export class ResilientFunction extends Construct {
     });
 
     attachHaMetadata(this, props, { component: 'ResilientFunction', failureDomain: FailureDomain.REGION });
+  }
+
+  /** A group for the function's network interfaces: every outbound connection, no inbound. */
+  private newSecurityGroup(vpcId: string, short: string, provider: ResilientFunctionProps['provider']): string {
+    const group = new SecurityGroup(this, 'SecurityGroup', {
+      provider,
+      namePrefix: `${short}-fn-`,
+      description: `Network interfaces of ${this.node.path}: outbound only`,
+      vpcId,
+    });
+    new VpcSecurityGroupEgressRule(this, 'SecurityGroupEgress', {
+      provider,
+      securityGroupId: group.id,
+      ipProtocol: '-1',
+      cidrIpv4: '0.0.0.0/0',
+      description: 'All outbound: the function calls its dependencies',
+    });
+    return group.id;
   }
 
   private newRatioAlarm(

@@ -28,7 +28,9 @@ export const FunctionProvisionedConcurrency: HaRule = {
     'concurrency warm.',
   resourceTypes: [...ALIAS_TYPES, TF_PROVISIONED],
   evaluate(context: RuleContext): Evaluation[] {
-    return context.graph.ofType(...ALIAS_TYPES).flatMap((alias) => {
+    // A data source that reads an alias (a Terraform deployment's current version) serves nothing itself.
+    const aliases = context.graph.ofType(...ALIAS_TYPES).filter((alias) => !alias.isData);
+    return aliases.flatMap((alias) => {
       const tier = tierOf(context, alias);
       if (!tier?.staticallyStable) {
         return [];
