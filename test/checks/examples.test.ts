@@ -58,7 +58,7 @@ describe('TIER_1 warm standby example (cdktf, AWS)', () => {
       objectivesMet: false,
     });
     // The database is held to 60 s by rds.global_db_rpo; the sessions table's eventual consistency has no bound.
-    // The Terraform fleet has no per-AZ detection yet: a gray failure behind its load balancer is unknown.
+    // A gray AZ behind the primary load balancer: per-AZ detection + the zonal shift it starts (no published time).
     expect(report.status).toMatchObject({
       azRto: 'unproven',
       azRpo: 'met',
@@ -80,11 +80,13 @@ describe('TIER_1 warm standby example (cdktf, AWS)', () => {
     );
     expect(report.regionRpoSeconds).toBeNull();
     expect(report.azRtoSeconds).toBeNull();
-    expect(report.lowerBounds.azRto).toBeLessThanOrEqual(120);
+    expect(report.lowerBounds.azRto).toBe(120);
     expect(report.derivation.map((step) => step.basis)).toContainEqual(
-      expect.stringContaining('no per-AZ alarm reads its per-AZ metrics'),
+      expect.stringMatching(
+        /zonal shift: aws_ssm_document\.PrimaryFleet_ZonalShift_Runbook_\w+ starts an ARC zonal shift/,
+      ),
     );
-    expect(acknowledged?.map((a) => a.rule)).toEqual(['HA-AZ4', 'HA-RES2']);
+    expect(acknowledged?.map((a) => a.rule)).toEqual(['HA-RES2']);
   });
 
   test('WHEN the runbooks are dropped THEN nothing starts the promotion and the region RTO is not met', () => {

@@ -106,7 +106,7 @@ describe('example tf-aws-tier1-warm-standby', () => {
     // The runbooks start the promotion and the scale-up (an operator within 300 s); EC2 publishes no launch time.
     expect(report.services.map((s) => [s.service, s.tier, s.objectivesMet])).toEqual([['orders', 'TIER_1', false]]);
     // The database is held to 60 s (rds.global_db_rpo); the sessions table's eventual consistency has no lag bound.
-    // The Terraform fleet has no per-AZ detection yet: a gray failure behind its load balancer is unknown.
+    // A gray failure behind the primary load balancer: detection > 60 s + zonal shift ? + DNS TTL 60 s.
     expect(report.services[0].status).toEqual({
       azRto: 'unproven',
       azRpo: 'met',
@@ -121,15 +121,40 @@ describe('example tf-aws-tier1-warm-standby', () => {
         resource: expect.stringMatching(/^aws_ssm_document\.Runbooks_PromoteDatabaseDocument_/),
       }),
     );
-    expect(checks.lastResult!.acknowledged.map((f) => [f.rule, f.resource])).toEqual([
-      ['HA-AZ4', 'service:orders'],
-      ['HA-RES2', 'service:orders'],
+    expect(report.services[0].lowerBounds.azRto).toBe(120);
+    const gray = report.services[0].derivation.filter((s) => s.basis.startsWith('gray failure'));
+    expect(gray.map((s) => [s.resource, s.value])).toEqual([
+      [expect.stringMatching(/^aws_lb\.PrimaryFleet_LoadBalancer_/), 60],
+      [expect.stringMatching(/^aws_lb\.PrimaryFleet_LoadBalancer_/), undefined],
+      [expect.stringMatching(/^aws_lb\.PrimaryFleet_LoadBalancer_/), 60],
+      [expect.stringMatching(/^aws_lb\.PrimaryFleet_LoadBalancer_/), 120],
     ]);
+    expect(gray[0].basis).toContain('the per-AZ alarms of us-east-1a, us-east-1b, us-east-1c fire after 2');
+    expect(gray[1].basis).toMatch(/aws_ssm_document\.PrimaryFleet_ZonalShift_Runbook_[0-9A-F]{8} starts an ARC/);
+    // HA-AZ4 passes on its own: the primary fleet detects a gray AZ and shifts away from it.
+    expect(checks.lastResult!.acknowledged.map((f) => [f.rule, f.resource])).toEqual([['HA-RES2', 'service:orders']]);
+  });
+
+  test('THEN only the primary fleet watches its AZs (a standby serves nothing) and its runbook shifts the primary load balancer', () => {
+    expect(stack.primaryFleet.zoneImpairedAlarms).toHaveLength(3);
+    expect(stack.standbyFleet.zoneImpairedAlarms).toEqual([]);
+    expect(stack.standbyFleet.zonalShiftRunbook).toBeUndefined();
+    const [runbook] = Object.values(fullResourcesOf(stack, SsmDocument)).filter((d) => /zonal-shift$/.test(d.name));
+    expect(runbook.provider).toBe('aws');
+    expect(JSON.parse(runbook.content).mainSteps[0].inputs.InputPayload).toEqual({
+      AvailabilityZone: '{{ AvailabilityZone }}',
+      LoadBalancerArn: expect.stringMatching(/^\$\{aws_lb\.PrimaryFleet_LoadBalancer_[0-9A-F]{8}\.arn\}$/),
+      AutoScalingGroupName: expect.stringMatching(/^\$\{aws_autoscaling_group\.PrimaryFleet_AutoScalingGroup_/),
+      MinInstancesLeft: 6,
+      Unit: 'in-service instances',
+      MaxActiveShifts: 1,
+      ExpiresIn: '180m',
+    });
   });
 
   test("THEN the standby region's runbooks promote its secondary and scale its fleet to primary capacity", () => {
     expect(stack.runbooks.runbooks.map((r) => r.document.provider?.fqn)).toEqual(['aws.standby', 'aws.standby']);
-    const documents = Object.values(fullResourcesOf(stack, SsmDocument));
+    const documents = Object.values(fullResourcesOf(stack, SsmDocument)).filter((d) => d.provider === 'aws.standby');
     expect(documents.map((d) => d['//']?.[FAILOVER_STEP_METADATA_KEY])).toEqual([
       { step: 'promotion', startedBy: 'operator', decisionSeconds: 300, createsWriter: false },
       { step: 'scale-up', startedBy: 'operator', decisionSeconds: 300 },
