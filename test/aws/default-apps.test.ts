@@ -57,6 +57,20 @@ interface DefaultBuild {
   readonly build: (scope: Stack, tier: ServiceTier) => void;
 }
 
+/** A ResilientFunction with its required props: the handler of RegionalApi and QueueWorker. */
+const defaultFunction = (s: Construct, tier: ServiceTier) =>
+  new aws.ResilientFunction(s, 'Handler', {
+    tier,
+    service: 'orders',
+    vpc: zonalVpc(s, ZONES['us-east-1']),
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: zones(tier) },
+    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
+    handler: 'index.handler',
+    runtime: lambda.Runtime.NODEJS_LATEST,
+    requiredConcurrency: 40,
+    reservedConcurrency: 100,
+  });
+
 const BUILDS: readonly DefaultBuild[] = [
   {
     name: 'MultiAzNetwork',
@@ -106,6 +120,31 @@ const BUILDS: readonly DefaultBuild[] = [
         runtime: lambda.Runtime.NODEJS_LATEST,
         requiredConcurrency: 40,
         reservedConcurrency: 100,
+      }),
+  },
+  {
+    name: 'RegionalApi',
+    build: (s, tier) =>
+      new aws.RegionalApi(s, 'Api', {
+        tier,
+        service: 'orders',
+        handler: defaultFunction(s, tier),
+        hostedZone: route53.HostedZone.fromHostedZoneAttributes(s, 'Zone', {
+          hostedZoneId: 'Z0123456789ABC',
+          zoneName: 'example.com',
+        }),
+        recordName: 'orders',
+        throttle: { rateLimit: 30 },
+      }),
+  },
+  {
+    name: 'QueueWorker',
+    build: (s, tier) =>
+      new aws.QueueWorker(s, 'Worker', {
+        tier,
+        service: 'orders',
+        handler: defaultFunction(s, tier),
+        maxMessageAge: Duration.minutes(10),
       }),
   },
   {
