@@ -47,6 +47,8 @@ export interface PagingPlan {
  * pages must go beyond email (`pagesBeyondEmail`) needs a channel that is not email among those
  * created here, or channels created elsewhere (then only a warning: their kind cannot be seen).
  *
+ * Pub/Sub alone pages nobody by itself (a subscriber must): a warning.
+ *
  * Example: TIER_1 with one address and nothing else: a problem (email only for a tier that pages);
  * with the Pub/Sub channel too: email, then Pub/Sub, no problem.
  */
@@ -87,6 +89,14 @@ export function planPaging(tier: ServiceTier, intent: PagingIntent): PagingPlan 
           'the channels of existingChannelIds must include one that is not email (their kind cannot be checked)',
       });
     }
+  }
+  if (kinds.length > 0 && kinds.every((k) => k === 'pubsub') && intent.existingChannelCount === 0) {
+    warnings.push({
+      id: 'pubsub',
+      message:
+        'alerts reach Pub/Sub topics only: nobody is paged until an incident tool subscribes to them (in each ' +
+        'region), and nothing in this stack shows that it does; add emails as a record, or pagerDuty',
+    });
   }
   return { kinds, problems, warnings };
 }

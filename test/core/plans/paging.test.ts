@@ -23,6 +23,10 @@ describe('planPaging by table', () => {
     ]);
   });
 
+  test('Pub/Sub alone: a warning that a subscriber must page someone', () => {
+    expect(planPaging(ServiceTier.TIER_0, { ...NONE, pubsub: true }).warnings.map((w) => w.id)).toEqual(['pubsub']);
+  });
+
   test('TIER_1 with email only and channels made elsewhere: a warning, their kind unseen', () => {
     const plan = planPaging(ServiceTier.TIER_1, { ...NONE, emailCount: 1, existingChannelCount: 1 });
     expect(plan.problems).toEqual([]);
