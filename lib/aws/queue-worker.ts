@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FailureDomain } from '../core';
-import { planQueueWorker, QueueWorkerPlan } from '../core/plans/queue-worker';
+import { planQueueWorker, QueueWorkerPlan, SQS_QUEUE_NAME_MAX_LENGTH } from '../core/plans/queue-worker';
 import { ResilientFunction } from './function';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
@@ -128,8 +128,8 @@ export class QueueWorker extends Construct {
     const encrypted = {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: key,
-      // Fewer calls to KMS (one data key per 5 minutes per principal): a KMS throttle would stop the worker.
-      dataKeyReuse: Duration.minutes(5),
+      // Fewer calls to KMS (one data key per period per principal): a KMS throttle would stop the worker.
+      dataKeyReuse: Duration.seconds(plan.dataKeyReuseSeconds),
       enforceSSL: true,
       removalPolicy: RemovalPolicy.RETAIN,
     };
@@ -138,8 +138,10 @@ export class QueueWorker extends Construct {
       retentionPeriod: Duration.seconds(plan.deadLetterRetentionSeconds),
     });
     // The lanes are named so that the dead-letter queue can name them back (by ARN) without a reference cycle.
-    const laneName = (laneId: string) =>
-      Names.uniqueResourceName(this, { maxLength: 70, separator: '-' }) + `-${laneId}`;
+    const laneName = (laneId: string) => {
+      const maxLength = SQS_QUEUE_NAME_MAX_LENGTH - laneId.length - 1;
+      return `${Names.uniqueResourceName(this, { maxLength, separator: '-' })}-${laneId}`;
+    };
     const lane = (laneId: string) =>
       new sqs.Queue(this, laneId, {
         ...encrypted,

@@ -17,6 +17,13 @@ import { ServiceTier } from '../tier';
 export const SQS_RETENTION_SECONDS = { min: 60, max: 14 * 24 * 3600 } as const;
 export const SQS_VISIBILITY_TIMEOUT_MAX_SECONDS = 12 * 3600;
 export const SQS_MAX_RECEIVE_COUNT = { min: 1, max: 1000 } as const;
+/**
+ * A queue's name: at most 80 characters. How long SQS may reuse a data key before it asks KMS again: 60 s
+ * to 24 h (5 min by default); a longer reuse means fewer KMS calls, which a KMS throttle would stop.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
+ */
+export const SQS_QUEUE_NAME_MAX_LENGTH = 80;
+export const SQS_DATA_KEY_REUSE_SECONDS = 300;
 
 /**
  * Lambda's SQS event source: a batch of 1 to 10,000 messages (above 10 only with a batching window of
@@ -75,6 +82,8 @@ export interface QueueWorkerPlan {
   readonly maxReceiveCount: number;
   /** The dead-letter queue keeps messages SQS's longest, 14 days (longer than any source queue). */
   readonly deadLetterRetentionSeconds: number;
+  /** How long SQS reuses a data key of the queues' key. */
+  readonly dataKeyReuseSeconds: number;
   readonly normal: QueueLanePlan;
   /** Undefined without a priority lane. */
   readonly priority?: QueueLanePlan;
@@ -214,6 +223,7 @@ export function planQueueWorker(tier: ServiceTier, intent: QueueWorkerIntent): Q
     retentionSeconds,
     maxReceiveCount,
     deadLetterRetentionSeconds,
+    dataKeyReuseSeconds: SQS_DATA_KEY_REUSE_SECONDS,
     normal: { maxConcurrency: Math.max(normalConcurrency, limits.min), maxMessageAgeSeconds: age },
     priority:
       priorityConcurrency === undefined
