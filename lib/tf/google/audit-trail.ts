@@ -38,7 +38,8 @@ export interface AuditTrailProps extends GoogleHaProps {
   /**
    * Services whose Data Access audit logs (ADMIN_READ, DATA_READ, DATA_WRITE) are turned on for the
    * project. Each `google_project_iam_audit_config` is the project's one setting for its service:
-   * leave out a service whose audit logs another stack configures.
+   * leave out a service whose audit logs another stack configures. Data Access logs are billed by
+   * volume: Cloud Storage's DATA_READ writes an entry for every object read.
    * @default - Cloud KMS, Cloud SQL, Secret Manager, Spanner and Cloud Storage
    */
   readonly dataAccessServices?: DataAccessAuditService[];
@@ -64,7 +65,7 @@ export interface AuditTrailProps extends GoogleHaProps {
  * Construct ids (public API, stateful): `Resource` (the bucket), `Key`, `KeyRing`; `Sink`,
  * `DataAccess-<service>` (e.g. `DataAccess-spanner`).
  * @see https://cloud.google.com/logging/docs/buckets#locking-logs-buckets
- * @see https://cloud.google.com/logging/docs/export/configure_export_v2#dest-auth
+ * @see https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.sinks (writerIdentity)
  */
 export class AuditTrail extends Construct {
   /** The locked log bucket. */
