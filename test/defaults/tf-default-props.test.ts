@@ -191,6 +191,18 @@ const AWS_BUILDS: readonly DefaultBuild[] = [
       }),
   },
   {
+    name: 'HaEksCluster',
+    cloud: 'aws',
+    build: (s, tier) =>
+      new tfAws.HaEksCluster(s, 'Cluster', {
+        tier,
+        service: 'orders',
+        version: '1.33',
+        subnetIds: subnets(s, AWS_DEFAULT_REGION, 'private', tier.minAzs),
+        availabilityZones: Array.from({ length: tier.minAzs }, (_, i) => `${AWS_DEFAULT_REGION}${'abc'[i]}`),
+      }),
+  },
+  {
     name: 'ResilientFunction',
     cloud: 'aws',
     build: (s, tier) =>
@@ -399,18 +411,25 @@ const GOOGLE_BUILDS: readonly DefaultBuild[] = [
       }),
   },
   {
-    // Every region serves on an active/active tier; the others keep a warm standby region.
+    // Every region serves on an active/active tier; the others keep a warm standby region. A service
+    // is reached through an entry in front of its regions (HA-DR8): here the global frontend.
     name: 'HaCloudRunService',
     cloud: 'google',
     build: (s, tier) => {
       const regions = googleRegions(tier);
-      new tfGoogle.HaCloudRunService(s, 'Web', {
+      const web = new tfGoogle.HaCloudRunService(s, 'Web', {
         tier,
         service: 'orders',
         regions: tier.allRegionsServe ? regions : regions.slice(0, 1),
         standbyRegions: tier.allRegionsServe ? undefined : regions.slice(1),
         image: `orders@sha256:${'0123456789abcdef'.repeat(4)}`,
         requiredInstances: 2,
+      });
+      new tfGoogle.GlobalFrontend(s, 'Frontend', {
+        tier,
+        service: 'orders',
+        domains: ['api.example.com'],
+        serverlessBackends: [...web.backends],
       });
     },
   },
@@ -530,6 +549,20 @@ const GOOGLE_BUILDS: readonly DefaultBuild[] = [
 
 /** Kubernetes constructs: any cluster (here in the Google proof stack), through a `kubernetes` provider. */
 const KUBERNETES_BUILDS: readonly DefaultBuild[] = [
+  {
+    name: 'ZoneBoundStorageClass',
+    cloud: 'google',
+    build: (s, tier) => {
+      new KubernetesProvider(s, 'kubernetes', {});
+      new tfKubernetes.ZoneBoundStorageClass(s, 'Volumes', {
+        tier,
+        service: 'orders',
+        name: 'zonal',
+        provisioner: 'pd.csi.storage.gke.io',
+        parameters: { type: 'pd-balanced' },
+      });
+    },
+  },
   {
     name: 'HaWorkload',
     cloud: 'google',

@@ -56,12 +56,14 @@ export const CLUSTER_DEFAULT_MAINTENANCE_WINDOW: MaintenanceWindow = {
 export type ReleaseChannel = 'RAPID' | 'REGULAR' | 'STABLE' | 'EXTENDED';
 const RELEASE_CHANNELS: readonly ReleaseChannel[] = ['RAPID', 'REGULAR', 'STABLE', 'EXTENDED'];
 
-/** A cluster as its props describe it, in core's terms; `undefined` where a value is a token. */
-export interface ClusterIntent {
+/** A cluster's nodes as its props describe them, in core's terms; `undefined` where a value is a token. */
+export interface ClusterNodesIntent {
   /** The cluster's region; undefined when unknown at synthesis. */
   readonly region?: string;
   /** Zones of the region the control plane's nodes run in; undefined when unknown at synthesis. */
   readonly zones?: readonly string[];
+  /** How many zones the nodes run in, when their names are unknown at synthesis (`zones` undefined). */
+  readonly zoneCount?: number;
   /** PRIMARY serves; STANDBY keeps the standby node count until a failover. */
   readonly role?: HaRole;
   /** Nodes that carry peak load, over all zones; @default - one per zone */
@@ -72,6 +74,10 @@ export interface ClusterIntent {
   readonly standbyNodes?: number;
   /** Extra nodes per zone a node upgrade adds before it drains one. */
   readonly maxSurgePerZone?: number;
+}
+
+/** A GKE cluster as its props describe it: its nodes, and when and how it upgrades. */
+export interface ClusterIntent extends ClusterNodesIntent {
   readonly releaseChannel?: string;
   readonly maintenanceWindow?: MaintenanceWindow;
   readonly freezes?: readonly ChangeFreeze[];
@@ -86,8 +92,8 @@ export interface MaintenanceExclusion {
   readonly scope: 'NO_UPGRADES';
 }
 
-/** The plan. */
-export interface ClusterPlan {
+/** The plan of a cluster's nodes (every cloud). */
+export interface ClusterNodesPlan {
   /** Zones the nodes are planned over: the known zones, else the tier's minimum. */
   readonly zones: number;
   /** Nodes over all zones: the autoscaler's minimum and the literal maximum. */
@@ -100,6 +106,12 @@ export interface ClusterPlan {
   /** Surge upgrades: nodes added per zone before one is drained; none is ever unavailable. */
   readonly maxSurgePerZone: number;
   readonly maxUnavailablePerZone: 0;
+  readonly problems: PlanProblem[];
+  readonly warnings: PlanWarning[];
+}
+
+/** The plan of a GKE cluster: its nodes, release channel, maintenance window and exclusions. */
+export interface ClusterPlan extends ClusterNodesPlan {
   readonly releaseChannel: ReleaseChannel;
   /** The recurring window, RFC 3339 start and end of its first occurrence and an RFC 5545 rule. */
   readonly maintenance: { readonly startTime: string; readonly endTime: string; readonly recurrence: string };
@@ -116,29 +128,22 @@ const DAY_MS = 86_400_000;
 const CLUSTER_COUNT_PROPS = { required: 'requiredNodes', max: 'maxNodes', standby: 'standbyNodes', unit: 'node' };
 
 /**
- * Plans a regional cluster.
+ * Plans a cluster's nodes over the zones of its region (GKE's regional node pool, EKS's managed
+ * node groups, one per zone): the zones, the nodes each zone keeps, how node upgrades roll.
  *
- * - **Zones**: at least the tier's `minAzs`, all in the cluster's region; the control plane of a
- *   regional cluster is replicated over the region's zones by GKE, the nodes over these.
- * - **Nodes**: a fleet's capacity (`planServingCapacity`) over the zones, rendered per zone (GKE
- *   sizes a regional node pool zone by zone): minPerZone = perAz, maxPerZone = ⌈maxNodes / zones⌉.
- *   A statically stable tier keeps perAz = ⌈required / (zones − 1)⌉ in every zone, so that losing a
- *   zone leaves `requiredNodes` without waiting on the autoscaler; a STANDBY cluster keeps its
- *   standby count and is sized up to `failoverMinNodes` on failover.
- * - **Upgrades**: surge, `maxSurgePerZone` new nodes per zone before one is drained (1 by default),
- *   none unavailable: an upgrade never takes capacity below the minimum. Release channel STABLE for
- *   statically stable tiers (versions reach it after REGULAR has carried them), REGULAR otherwise.
- * - **When**: a weekly window of at least 4 contiguous hours that leaves 48 hours in any 32 days
- *   (counted conservatively as four weeks: hours per week × 4 ≥ 48), and one "no upgrades"
- *   exclusion (at most 30 days) per freeze.
+ * - **Zones**: at least the tier's `minAzs`, all in the cluster's region.
+ * - **Nodes**: a fleet's capacity (`planServingCapacity`) over the zones, rendered per zone:
+ *   minPerZone = perAz, maxPerZone = ⌈maxNodes / zones⌉. A statically stable tier keeps
+ *   perAz = ⌈required / (zones − 1)⌉ in every zone, so that losing a zone leaves `requiredNodes`
+ *   without waiting on an autoscaler; a STANDBY cluster keeps its standby count and is sized up to
+ *   `failoverMinNodes` on failover.
+ * - **Upgrades**: `maxSurgePerZone` nodes per zone at a time (1 by default), new ones first.
  *
  * Example: TIER_1, zones a, b, c, required 6, max 18 → 3 nodes per zone (9; a zone loss leaves 6),
- * 3 to 6 per zone, surge 1 per zone, STABLE, Monday to Thursday 03:00–07:00 UTC (16 h a week).
- * @see https://cloud.google.com/kubernetes-engine/docs/concepts/regional-clusters
- * @see https://cloud.google.com/kubernetes-engine/docs/concepts/node-pool-upgrade-strategies#surge
- * @see https://cloud.google.com/kubernetes-engine/docs/concepts/release-channels
+ * 3 to 6 per zone, one node per zone replaced at a time.
+ * @see https://aws.amazon.com/builders-library/static-stability-using-availability-zones/
  */
-export function planCluster(tier: ServiceTier, intent: ClusterIntent): ClusterPlan {
+export function planClusterNodes(tier: ServiceTier, intent: ClusterNodesIntent): ClusterNodesPlan {
   const problems: PlanProblem[] = [];
   const warnings: PlanWarning[] = [];
   const problem = (prop: string, message: string) => problems.push({ prop, message });
@@ -161,7 +166,10 @@ export function planCluster(tier: ServiceTier, intent: ClusterIntent): ClusterPl
       problem('zones', `zones must all be in the cluster's region ${intent.region}, got: ${foreign.join(', ')}`);
     }
   }
-  const zoneCount = Math.max(zones?.length ?? tier.minAzs, tier.staticallyStable ? 2 : 1);
+  if (zones === undefined && intent.zoneCount !== undefined && intent.zoneCount < tier.minAzs) {
+    problem('zones', `zones must list at least ${tier.minAzs} zones for ${tier.name}, got: ${intent.zoneCount}`);
+  }
+  const zoneCount = Math.max(zones?.length ?? intent.zoneCount ?? tier.minAzs, tier.staticallyStable ? 2 : 1);
 
   // ---- Nodes ---------------------------------------------------------------------------------
   const required = intent.requiredNodes ?? zoneCount;
@@ -202,6 +210,48 @@ export function planCluster(tier: ServiceTier, intent: ClusterIntent): ClusterPl
 
   const maxSurgePerZone = intent.maxSurgePerZone ?? 1;
   checkCount(problems, 'maxSurgePerZone', maxSurgePerZone, 1);
+
+  return {
+    zones: zoneCount,
+    nodes,
+    failoverMinNodes,
+    minNodesPerZone,
+    maxNodesPerZone,
+    maxSurgePerZone: Number.isInteger(maxSurgePerZone) && maxSurgePerZone >= 1 ? maxSurgePerZone : 1,
+    maxUnavailablePerZone: 0,
+    problems,
+    warnings,
+  };
+}
+
+/**
+ * Plans a regional GKE cluster: its nodes ({@link planClusterNodes}), and when and how it upgrades.
+ *
+ * - **Zones**: at least the tier's `minAzs`, all in the cluster's region; the control plane of a
+ *   regional cluster is replicated over the region's zones by GKE, the nodes over these.
+ * - **Nodes**: a fleet's capacity (`planServingCapacity`) over the zones, rendered per zone (GKE
+ *   sizes a regional node pool zone by zone): minPerZone = perAz, maxPerZone = ⌈maxNodes / zones⌉.
+ *   A statically stable tier keeps perAz = ⌈required / (zones − 1)⌉ in every zone, so that losing a
+ *   zone leaves `requiredNodes` without waiting on the autoscaler; a STANDBY cluster keeps its
+ *   standby count and is sized up to `failoverMinNodes` on failover.
+ * - **Upgrades**: surge, `maxSurgePerZone` new nodes per zone before one is drained (1 by default),
+ *   none unavailable: an upgrade never takes capacity below the minimum. Release channel STABLE for
+ *   statically stable tiers (versions reach it after REGULAR has carried them), REGULAR otherwise.
+ * - **When**: a weekly window of at least 4 contiguous hours that leaves 48 hours in any 32 days
+ *   (counted conservatively as four weeks: hours per week × 4 ≥ 48), and one "no upgrades"
+ *   exclusion (at most 30 days) per freeze.
+ *
+ * Example: TIER_1, zones a, b, c, required 6, max 18 → 3 nodes per zone (9; a zone loss leaves 6),
+ * 3 to 6 per zone, surge 1 per zone, STABLE, Monday to Thursday 03:00–07:00 UTC (16 h a week).
+ * @see https://cloud.google.com/kubernetes-engine/docs/concepts/regional-clusters
+ * @see https://cloud.google.com/kubernetes-engine/docs/concepts/node-pool-upgrade-strategies#surge
+ * @see https://cloud.google.com/kubernetes-engine/docs/concepts/release-channels
+ */
+export function planCluster(tier: ServiceTier, intent: ClusterIntent): ClusterPlan {
+  const nodesPlan = planClusterNodes(tier, intent);
+  const problems: PlanProblem[] = [...nodesPlan.problems];
+  const warnings: PlanWarning[] = [...nodesPlan.warnings];
+  const problem = (prop: string, message: string) => problems.push({ prop, message });
 
   // ---- Release channel -----------------------------------------------------------------------
   const defaultChannel: ReleaseChannel = tier.staticallyStable ? 'STABLE' : 'REGULAR';
@@ -302,13 +352,7 @@ export function planCluster(tier: ServiceTier, intent: ClusterIntent): ClusterPl
   }
 
   return {
-    zones: zoneCount,
-    nodes,
-    failoverMinNodes,
-    minNodesPerZone,
-    maxNodesPerZone,
-    maxSurgePerZone: Number.isInteger(maxSurgePerZone) && maxSurgePerZone >= 1 ? maxSurgePerZone : 1,
-    maxUnavailablePerZone: 0,
+    ...nodesPlan,
     releaseChannel: RELEASE_CHANNELS.includes(channel) ? channel : defaultChannel,
     maintenance,
     exclusions,

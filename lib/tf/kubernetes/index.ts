@@ -1,2 +1,3 @@
 // CDK for Terraform constructs on @cdktf/provider-kubernetes (optional peer dependency): any cluster.
+export * from './storage-class';
 export * from './workload';

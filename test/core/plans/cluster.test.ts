@@ -1,5 +1,5 @@
 import { HaRole, ServiceTier } from '../../../lib/core';
-import { ClusterIntent, planCluster } from '../../../lib/core/plans/cluster';
+import { ClusterIntent, planCluster, planClusterNodes } from '../../../lib/core/plans/cluster';
 
 const ZONES = ['us-central1-a', 'us-central1-b', 'us-central1-c'];
 const INTENT: ClusterIntent = { region: 'us-central1', zones: ZONES, requiredNodes: 6, maxNodes: 18 };
@@ -150,5 +150,12 @@ describe('planCluster', () => {
     const plan = planCluster(ServiceTier.TIER_0, { requiredNodes: 4, maxNodes: 12 });
     expect(plan.problems).toEqual([]);
     expect(plan.nodes.min).toBe(6);
+  });
+
+  test('GIVEN zones unknown at synthesis but counted THEN sized over their count, and too few refused', () => {
+    expect(planClusterNodes(ServiceTier.TIER_1, { zoneCount: 4, requiredNodes: 6 }).minNodesPerZone).toBe(2);
+    expect(planClusterNodes(ServiceTier.TIER_1, { zoneCount: 2 }).problems.map((p) => p.message)).toEqual([
+      'zones must list at least 3 zones for TIER_1, got: 2',
+    ]);
   });
 });
