@@ -110,7 +110,7 @@ export interface HaEksClusterProps extends HaProps, RegionalProps {
  * The node groups do not scale by themselves: run Cluster Autoscaler or Karpenter (up to each
  * zone's maximum). The autoscaler of `HaWorkload` reads the metrics API: install metrics-server.
  *
- * Construct ids (public API): `Resource` (the cluster), `ClusterRole`, `ClusterPolicy`, `SecretsKey`,
+ * Construct ids (public API): `Resource` (the cluster), `ClusterRole`, `ClusterPolicy`, `ClusterKeyPolicy`, `SecretsKey`,
  * `Logs`, `LogsKey`, `NodeRole`, `NodeWorkerPolicy`, `NodeCniPolicy`, `NodeRegistryPolicy`,
  * `VolumesKey`, `NodeTemplate`, `Nodes-<zone>`, `PodIdentityAgent`, `EbsCsiRole`, `EbsCsiPolicy`,
  * `EbsCsiKeyPolicy`, `EbsCsiDriver`, `Auth`, `Account`.
@@ -191,6 +191,21 @@ export class HaEksCluster extends Construct {
       description: `Encrypts the Kubernetes Secrets of ${this.node.path}`,
       context,
     });
+    // EKS encrypts Secrets as the cluster role: it must be allowed to use the key.
+    const clusterKeyPolicy = new IamRolePolicy(this, 'ClusterKeyPolicy', {
+      provider,
+      role: clusterRole.name,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'],
+            Resource: secretsKey.arn,
+          },
+        ],
+      }),
+    });
     const logsKey = newCustomerManagedKey(this, 'LogsKey', {
       description: `Encrypts the control-plane logs of ${this.node.path}`,
       context,
@@ -221,7 +236,7 @@ export class HaEksCluster extends Construct {
       accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
       zonalShiftConfig: { enabled: true },
       deletionProtection: props.deletionProtection ?? true,
-      dependsOn: [clusterPolicy, logs],
+      dependsOn: [clusterPolicy, clusterKeyPolicy, logs],
     });
     this.clusterName = this.cluster.name;
 

@@ -78,6 +78,15 @@ describe('HaEksCluster for TIER_1 needing 6 nodes over three zones', () => {
     expect(logs).toMatchObject({ retention_in_days: 365, lifecycle: { prevent_destroy: true } });
     expect(logs.name).toBe(`/aws/eks/${cluster.name}/cluster`);
     expect(cluster.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_cloudwatch_log_group\./)]));
+    // The cluster role may use the Secrets key before the cluster is created with it.
+    const keyPolicy = all(json, 'aws_iam_role_policy').find((p) => String(p.role).includes('Shop_ClusterRole'))!;
+    expect(JSON.parse(keyPolicy.policy).Statement[0]).toMatchObject({
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'],
+      Resource: expect.stringMatching(/aws_kms_key\.Shop_SecretsKey/),
+    });
+    expect(cluster.depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^aws_iam_role_policy\.Shop_ClusterKeyPolicy/)]),
+    );
   });
 
   test('THEN nodes boot from an encrypted root volume with IMDSv2, the key usable by Auto Scaling', () => {
