@@ -56,9 +56,11 @@ export interface PagingChannelsProps extends GoogleHaProps {
    */
   readonly webhookUrls?: string[];
   /**
-   * Page a PagerDuty service. Its integration key is read from Secret Manager at plan, never
-   * written in the configuration; provider 6.50 has no write-only argument for it, so the key is
-   * kept (marked sensitive) in the Terraform state: keep the state encrypted and access to it narrow.
+   * Page a PagerDuty service. Its integration key is read from Secret Manager, never written in the
+   * configuration. Provider 6.50 has no write-only argument for a channel's `sensitive_labels` (an
+   * ephemeral read could feed only one), so the key is kept in the Terraform state, marked sensitive,
+   * twice: the data source's `secret_data` and the channel's `service_key`. Keep the state encrypted
+   * and its readers few; whoever applies needs `secretmanager.versions.access` on the secret.
    * @default - no PagerDuty channel
    */
   readonly pagerDuty?: PagerDutyIntegration;
