@@ -356,24 +356,28 @@ export class HaEksCluster extends Construct {
 /**
  * The key-policy statements Auto Scaling's service-linked role needs to launch instances whose
  * volumes a customer-managed key encrypts: use the key, and grant its use to EC2 for the volumes.
+ * The role is named by `aws:PrincipalArn`, not as principal: KMS rejects a policy whose principal
+ * does not exist yet, and the role only exists after the account's first Auto Scaling group (here,
+ * the node groups', created after the key).
  * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
  */
 function autoScalingKeyStatements(role: string): PolicyStatement[] {
   return [
     {
-      Sid: 'AllowAutoScalingToUseTheKey',
+      Sid: 'AllowAutoScalingServiceLinkedRoleUse',
       Effect: 'Allow',
-      Principal: { AWS: role },
+      Principal: { AWS: '*' },
       Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
       Resource: '*',
+      Condition: { ArnEquals: { 'aws:PrincipalArn': role } },
     },
     {
-      Sid: 'AllowAutoScalingToGrantTheKeyForVolumes',
+      Sid: 'AllowAutoScalingServiceLinkedRoleGrants',
       Effect: 'Allow',
-      Principal: { AWS: role },
+      Principal: { AWS: '*' },
       Action: 'kms:CreateGrant',
       Resource: '*',
-      Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+      Condition: { ArnEquals: { 'aws:PrincipalArn': role }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     },
   ];
 }

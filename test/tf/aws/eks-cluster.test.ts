@@ -98,9 +98,13 @@ describe('HaEksCluster for TIER_1 needing 6 nodes over three zones', () => {
     const keys = all(json, 'aws_kms_key');
     const volumesKey = keys.find((k) => String(k.description).includes('node and pod volumes'))!;
     const statements = JSON.parse(volumesKey.policy).Statement as Json[];
-    expect(statements.map((s) => s.Sid)).toEqual(
-      expect.arrayContaining(['AllowAutoScalingToUseTheKey', 'AllowAutoScalingToGrantTheKeyForVolumes']),
-    );
+    // Named by aws:PrincipalArn: the service-linked role may not exist yet when the key is created.
+    const autoScaling = statements.filter((st) => String(st.Sid).startsWith('AllowAutoScalingServiceLinkedRole'));
+    expect(autoScaling).toHaveLength(2);
+    for (const statement of autoScaling) {
+      expect(statement.Principal).toEqual({ AWS: '*' });
+      expect(statement.Condition.ArnEquals['aws:PrincipalArn']).toMatch(/AWSServiceRoleForAutoScaling$/);
+    }
     expect(keys.every((k) => k.enable_key_rotation === true)).toBe(true);
   });
 
