@@ -191,6 +191,14 @@ export interface ResilientServiceProps extends HaProps {
    */
   readonly rateLimitPerIp?: number;
   /**
+   * Whether the load balancer sends fewer requests to a task whose errors stand out from the others'
+   * while it passes its health checks (automatic target weights, on the weighted random algorithm):
+   * the task-level gray failure the per-AZ alarms cannot see, since cross-zone routing spreads its
+   * errors over every AZ. `false` routes round robin.
+   * @default true
+   */
+  readonly anomalyMitigation?: boolean;
+  /**
    * Whether ARC zonal autoshift may shift traffic away from an impaired AZ on its own (with weekly
    * practice runs whose outcome alarm is `errorAlarm`). Zonal shift is always enabled.
    * @default - true for statically stable tiers (the service can absorb an AZ's load) unless it is a STANDBY
@@ -411,6 +419,7 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
       deregistrationDelaySeconds: props.deregistrationDelay?.toSeconds({ integral: false }),
       rateLimitPerIp: skipToken(props.rateLimitPerIp),
       zonalAutoshift: props.zonalAutoshift,
+      anomalyMitigation: props.anomalyMitigation,
       imageReference: skipToken(props.imageTagOrDigest),
     });
     throwProblems(plan.problems, this);
@@ -533,6 +542,11 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
       targetType: elbv2.TargetType.IP,
       crossZoneEnabled: true,
       deregistrationDelay: Duration.seconds(plan.deregistrationDelaySeconds),
+      loadBalancingAlgorithmType:
+        plan.loadBalancing.algorithm === 'weighted_random'
+          ? elbv2.TargetGroupLoadBalancingAlgorithmType.WEIGHTED_RANDOM
+          : elbv2.TargetGroupLoadBalancingAlgorithmType.ROUND_ROBIN,
+      enableAnomalyMitigation: plan.loadBalancing.anomalyMitigation,
       healthCheck: {
         path: readinessPath,
         interval: Duration.seconds(health.intervalSeconds),

@@ -202,6 +202,9 @@ describe('ResilientService: two health checks', () => {
       TargetGroupAttributes: expect.arrayContaining([
         { Key: 'deregistration_delay.timeout_seconds', Value: '60' },
         { Key: 'load_balancing.cross_zone.enabled', Value: 'true' },
+        // A task that fails requests while it passes its checks gets fewer of them (automatic target weights).
+        { Key: 'load_balancing.algorithm.type', Value: 'weighted_random' },
+        { Key: 'load_balancing.algorithm.anomaly_mitigation', Value: 'on' },
       ]),
     });
     expect(service.azFailoverSeconds).toBe(50);
@@ -225,12 +228,16 @@ describe('ResilientService: two health checks', () => {
       containerPort: 3000,
       healthCheckGracePeriod: Duration.minutes(2),
       deregistrationDelay: Duration.seconds(30),
+      anomalyMitigation: false,
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       HealthCheckPath: '/ready',
       Port: 3000,
       TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
     });
+    const attributes = only(template, 'AWS::ElasticLoadBalancingV2::TargetGroup').Properties.TargetGroupAttributes;
+    expect(attributes).toContainEqual({ Key: 'load_balancing.algorithm.type', Value: 'round_robin' });
+    expect(attributes).not.toContainEqual({ Key: 'load_balancing.algorithm.anomaly_mitigation', Value: 'on' });
     const [container] = only(template, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions;
     expect(container.HealthCheck).toMatchObject({ Command: ['CMD', '/app/healthcheck'], StartPeriod: 120 });
     expect(only(template, 'AWS::ECS::Service').Properties.HealthCheckGracePeriodSeconds).toBe(120);

@@ -126,6 +126,9 @@ function cdkValues(p: Intent): ServiceValues {
         (a) => a.Key === 'deregistration_delay.timeout_seconds',
       )!.Value,
     ),
+    loadBalancing: ['load_balancing.algorithm.type', 'load_balancing.algorithm.anomaly_mitigation'].map(
+      (key) => (tg.TargetGroupAttributes as { Key: string; Value: string }[]).find((a) => a.Key === key)?.Value,
+    ),
     errorAlarm: [
       error.Threshold,
       error.EvaluationPeriods,
@@ -192,6 +195,7 @@ function tfValues(p: Intent): ServiceValues {
     liveness: [check.command, check.interval, check.timeout, check.retries, check.startPeriod],
     readiness: [hc.path, tg.port, hc.interval, hc.timeout, hc.unhealthy_threshold, hc.healthy_threshold, hc.matcher],
     deregistrationDelay: Number(tg.deregistration_delay),
+    loadBalancing: [tg.load_balancing_algorithm_type, tg.load_balancing_anomaly_mitigation],
     errorAlarm: [error.threshold, error.evaluation_periods, queries.find((q) => q.id === 'requests')!.metric!.period],
     unhealthyAlarm: [unhealthy.period, unhealthy.evaluation_periods, unhealthy.threshold],
     logRetentionDays: Number(logs.retention_in_days),
@@ -208,5 +212,6 @@ test.each(intents(intent, 8).map((p, i) => [i, p] as const))(
     expect(cdk.cpuTarget).toBe(p.targetCpuPercent);
     expect(cdk.scaling[1]).toBe(p.max);
     expect(cdk.gracePeriod).toBe(p.gracePeriodSeconds);
+    expect(cdk.loadBalancing).toEqual(['weighted_random', 'on']);
   },
 );

@@ -14,6 +14,7 @@ import {
   targetHealthPlan,
   FleetErrorAlarmPlan,
   fleetMinZones,
+  FleetPlan,
   loadBalancerMinZones,
   TargetHealthPlan,
   UnhealthyHostsAlarmPlan,
@@ -105,6 +106,8 @@ export interface ServiceIntent {
   readonly deregistrationDelaySeconds?: number;
   readonly rateLimitPerIp?: number;
   readonly zonalAutoshift?: boolean;
+  /** Whether the load balancer routes away from tasks whose errors stand out. @default true */
+  readonly anomalyMitigation?: boolean;
   /**
    * The tag or digest the service pulls from its ECR repository (`imageTagOrDigest`); undefined
    * when the image comes from elsewhere or is a token.
@@ -178,6 +181,13 @@ export interface ServicePlan {
   readonly unhealthyTasksAlarm: UnhealthyHostsAlarmPlan & { readonly threshold: number };
   readonly rateLimitPerIp: number;
   readonly zonalAutoshift: boolean;
+  /**
+   * How the target group spreads requests: weighted random with anomaly mitigation (automatic target
+   * weights) by default, which sends fewer requests to a task whose errors stand out from the others'
+   * while it passes its health checks (the task-level gray failure per-AZ alarms cannot see); the
+   * fleet's (`FleetPlan.loadBalancing`).
+   */
+  readonly loadBalancing: FleetPlan['loadBalancing'];
   /** Days the load balancer's access-log bucket keeps replaced versions. */
   readonly accessLogNoncurrentDays: number;
   readonly problems: PlanProblem[];
@@ -406,6 +416,10 @@ export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePl
     unhealthyTasksAlarm: { periodSeconds: MINUTE, evaluationPeriods: 3, threshold: 0 },
     rateLimitPerIp,
     zonalAutoshift: intent.zonalAutoshift ?? (tier.staticallyStable && serving),
+    loadBalancing:
+      intent.anomalyMitigation === false
+        ? { algorithm: 'round_robin', anomalyMitigation: false }
+        : { algorithm: 'weighted_random', anomalyMitigation: true },
     // As the fleet's access logs: 30 days of replaced versions.
     accessLogNoncurrentDays: 30,
     problems,

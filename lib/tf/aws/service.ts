@@ -118,6 +118,12 @@ export interface ResilientServiceProps extends HaProps, RegionalProps {
   readonly accessLogsBucket?: string;
   /** Requests one client IP may send per 5 minutes before WAF blocks it. @default 2000 */
   readonly rateLimitPerIp?: number;
+  /**
+   * Whether the load balancer sends fewer requests to a task whose errors stand out from the others'
+   * while it passes its health checks (automatic target weights, weighted random); `false` routes round robin.
+   * @default true
+   */
+  readonly anomalyMitigation?: boolean;
 }
 
 /**
@@ -207,6 +213,7 @@ export class ResilientService extends Construct {
       healthCheckGracePeriodSeconds: skipToken(props.healthCheckGracePeriodSeconds),
       deregistrationDelaySeconds: skipToken(props.deregistrationDelaySeconds),
       rateLimitPerIp: skipToken(props.rateLimitPerIp),
+      anomalyMitigation: props.anomalyMitigation,
       imageReference: skipToken(props.imageTagOrDigest),
     });
     throwProblems(plan.problems, this);
@@ -398,6 +405,7 @@ export class ResilientService extends Construct {
       targetHealth: { ...plan.targetHealth, port },
       healthCheckPath: readinessPath,
       deregistrationDelaySeconds: plan.deregistrationDelaySeconds,
+      loadBalancing: plan.loadBalancing,
       rateLimitPerIp: props.rateLimitPerIp ?? plan.rateLimitPerIp,
       logRetentionDays: tier.logRetentionDays,
     });

@@ -43,6 +43,11 @@ export interface HaLoadBalancerOptions {
   /** The target group's health-check path (the plan's, or the user's). */
   readonly healthCheckPath: string;
   readonly deregistrationDelaySeconds: number;
+  /** How the target group spreads requests (a plan's `loadBalancing`). @default - round robin, as AWS does */
+  readonly loadBalancing?: {
+    readonly algorithm: 'weighted_random' | 'round_robin';
+    readonly anomalyMitigation: boolean;
+  };
   readonly rateLimitPerIp: number;
   readonly logRetentionDays: number;
 }
@@ -145,6 +150,12 @@ export function newHaLoadBalancer(scope: Construct, options: HaLoadBalancerOptio
     protocol: 'HTTP',
     targetType: backend.targetType,
     deregistrationDelay: String(options.deregistrationDelaySeconds),
+    ...(options.loadBalancing
+      ? {
+          loadBalancingAlgorithmType: options.loadBalancing.algorithm,
+          loadBalancingAnomalyMitigation: options.loadBalancing.anomalyMitigation ? 'on' : 'off',
+        }
+      : {}),
     healthCheck: {
       enabled: true,
       path: options.healthCheckPath,
