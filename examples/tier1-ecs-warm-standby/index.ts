@@ -9,6 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
   acknowledgeHaFinding,
+  AzEvacuationDrill,
   BackupCopyVault,
   BackupPolicy,
   FailoverDns,
@@ -356,6 +357,16 @@ export class Tier1EcsPrimaryStack extends Stack {
     this.slo = slo;
     this.database.connections.allowDefaultPortFrom(service);
     this.database.grantConnect(service.taskRole, DATABASE_USER);
+    // The loss of us-east-1a: its subnets cut off (the tasks' network interfaces there with them) and the
+    // writer failed over; it stops when the SLO page fires, i.e. when the other AZs did not carry the load.
+    new AzEvacuationDrill(this, 'AzDrill', {
+      tier: TIER,
+      service: SERVICE,
+      stopConditionAlarm: slo.pageAlarm,
+      vpc: this.network.vpc,
+      availabilityZone: ZONES[PRIMARY][0],
+      databaseCluster: this.database.primary.cluster,
+    });
     addRegionDrill(this, this.network, props.domain);
     this.backups = new BackupPolicy(this, 'Backups', {
       tier: TIER,
