@@ -77,7 +77,8 @@ const ALIGNMENT = '60s';
 /**
  * A Cloud Monitoring dashboard of the four golden signals of one service (the SRE book's
  * "Monitoring Distributed Systems"), the Google twin of the AWS `GoldenSignalsDashboard`: the SLO's
- * error budget and burn rates against the page thresholds on top; then per region the share of 5xx
+ * error budget and burn rates against the page thresholds on top, and its uptime checks per region
+ * (seen from outside); then per region the share of 5xx
  * answers (availability, with the error ratios at which core's burn-rate pages fire drawn) and the
  * p50/p95/p99 latency of the load balancer; then saturation: the fleets' CPU per zone and size
  * against their maximum, Spanner's high-priority CPU against Google's recommended ceiling, and Cloud
@@ -147,6 +148,25 @@ export class GoldenSignalsDashboard extends Construct {
             legend: `over ${a.long.label}`,
           })),
           [...new Set(pages.map((a) => a.burnRate))].map((rate) => ({ value: rate, label: `page at ${rate}x` })),
+        ),
+      );
+    }
+
+    const checks = props.slo?.uptimeChecks ?? [];
+    if (checks.length > 0) {
+      // From outside Google's network: the outage with no traffic, which no request metric shows.
+      widgets.push(
+        chart(
+          'Uptime checks: share of checker locations that pass, per region',
+          checks.map(({ region, check }) => ({
+            filter:
+              'metric.type="monitoring.googleapis.com/uptime_check/check_passed" resource.type="uptime_url" ' +
+              `metric.label."check_id"="${check.uptimeCheckId}"`,
+            aligner: 'ALIGN_FRACTION_TRUE',
+            reducer: 'REDUCE_MEAN',
+            legend: region,
+          })),
+          [],
         ),
       );
     }

@@ -114,6 +114,8 @@ export class SloAlarms extends Construct {
   public readonly target: number;
   /** The SLO window in days. */
   public readonly windowDays: number;
+  /** The uptime check of each probe, with its region, in the order of `probes`. */
+  public readonly uptimeChecks: { readonly region: string; readonly check: MonitoringUptimeCheckConfig }[] = [];
 
   constructor(scope: Construct, id: string, props: SloAlarmsProps) {
     super(scope, id);
@@ -225,6 +227,7 @@ export class SloAlarms extends Construct {
         monitoredResource: { type: 'uptime_url', labels: { project_id: projectId, host: p.host } },
         userLabels: labels,
       });
+      this.uptimeChecks.push({ region: p.region, check });
       new MonitoringAlertPolicy(this, `UptimeAlert-${p.region}`, {
         displayName: `${service} in ${p.region} fails its uptime check`,
         combiner: 'OR',

@@ -51,6 +51,7 @@ describe('Google operations of a TIER_0 service', () => {
       tier,
       regionalLoadBalancers: balancers,
       notificationChannels: paging.channelIds,
+      probes: REGIONS.map((region) => ({ region, host: `${region}.orders.example.com` })),
     });
     new GoldenSignalsDashboard(stack, 'Dashboard', {
       tier,
@@ -158,6 +159,20 @@ describe('Google operations of a TIER_0 service', () => {
         expect.stringMatching(/"360m"\)$/),
       ]);
       expect(burn.xyChart.thresholds.map((t: { value: number }) => t.value)).toEqual([14.4, 6]);
+      const [uptime] = titled('Uptime checks');
+      expect(
+        uptime.xyChart.dataSets.map((d: any) => [d.legendTemplate, d.timeSeriesQuery.timeSeriesFilter.filter]),
+      ).toEqual(
+        REGIONS.map((region) => [
+          region,
+          expect.stringMatching(
+            new RegExp(
+              'check_id"="\\$\\{google_monitoring_uptime_check_config\\.' +
+                `Slo_Uptime-${region}_[0-9A-F]+\\.uptime_check_id\\}"$`,
+            ),
+          ),
+        ]),
+      );
       const [spanner] = titled('Spanner');
       expect(spanner.xyChart.thresholds[0].value).toBe(0.45);
       const [size] = titled('instances of Fleet');
@@ -220,7 +235,7 @@ describe('Google operations of a TIER_0 service', () => {
 });
 
 describe('GoldenSignalsDashboard of a service behind the global load balancer, on Cloud SQL', () => {
-  test("THEN availability and latency are grouped by backend region, and the replica's lag is drawn against the region RPO", () => {
+  test("THEN requests are grouped by backend region, and the replica's lag is drawn against the region RPO", () => {
     const stack = testStack();
     const t2 = ServiceTier.TIER_2;
     const network = new RegionalNetwork(stack, 'Network', { tier: t2, regions: ['us-central1', 'us-east1'] });
@@ -248,7 +263,10 @@ describe('GoldenSignalsDashboard of a service behind the global load balancer, o
     const [lag] = widgets.filter((w) => String(w.title).startsWith('Replication lag'));
     expect(lag.xyChart.thresholds).toEqual([expect.objectContaining({ value: t2.regionRpoSeconds })]);
     expect(lag.xyChart.dataSets[0].timeSeriesQuery.timeSeriesFilter.filter).toMatch(
-      /database_id"="\$\{data\.google_project\.HaConstructsProject\.project_id\}:\$\{google_sql_database_instance\..*\.name\}"/,
+      new RegExp(
+        'database_id"="\\$\\{data\\.google_project\\.HaConstructsProject\\.project_id\\}:' +
+          '\\$\\{google_sql_database_instance\\..*\\.name\\}"',
+      ),
     );
   });
 });
