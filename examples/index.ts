@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { HaChecks, HaChecksProps } from '../lib/checks';
 import { addTier0ActiveActive, ExampleDomain } from './tier0-active-active';
+import { addTier0ServerlessApi } from './tier0-serverless-api';
 import { addTier1EcsWarmStandby } from './tier1-ecs-warm-standby';
 import { addTier1WarmStandby } from './tier1-warm-standby';
 import { addTier2PilotLight } from './tier2-pilot-light';
@@ -26,6 +27,7 @@ export function addAllExamples(app: App, haChecks: HaChecksProps = {}): void {
   Validations.of(app).addPlugins(new HaChecks(haChecks));
   const domain = exampleDomain(app);
   addTier0ActiveActive(app, domain);
+  addTier0ServerlessApi(app, domain);
   addTier1WarmStandby(app, domain);
   addTier1EcsWarmStandby(app, domain);
   addTier2PilotLight(app, domain);

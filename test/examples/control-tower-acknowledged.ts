@@ -89,4 +89,12 @@ export const ACKNOWLEDGED_CONTROLS: readonly AcknowledgedControl[] = [
       "this queue is the dead-letter queue of BackupPolicy's EventBridge rule targets, the end of the redrive chain: " +
       'a dead-letter queue of its own would only move the end',
   },
+  {
+    control: 'CT.SQS.PR.1',
+    resourceType: 'AWS::SQS::Queue',
+    logicalId: /^HandlerFailures[0-9A-F]{8}$/,
+    reason:
+      "this queue is the on-failure destination of ResilientFunction's asynchronous invocations, the end of their " +
+      'chain: a dead-letter queue of its own would only move the end',
+  },
 ];
