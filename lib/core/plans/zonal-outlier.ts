@@ -5,8 +5,8 @@ import { ServiceTier } from '../tier';
 /**
  * The plan of isolated-impact detection for a load-balanced fleet: per-AZ alarms that say one AZ is
  * impaired (a gray failure: its instances pass health checks while its requests fail or slow down),
- * and never say so when the whole region is. What each engine's zonal detection renders; the
- * automatic zonal shift it will start is a later step (issue 18).
+ * and never say so when the whole region is. What each engine's zonal detection renders, with the
+ * expressions and composite rule below; the automatic zonal shift it starts is `planZonalShift`'s.
  *
  * @see https://docs.aws.amazon.com/whitepapers/latest/advanced-multi-az-resilience-patterns/multi-az-observability.html
  * @see https://docs.aws.amazon.com/whitepapers/latest/advanced-multi-az-resilience-patterns/failure-detection-using-outlier-detection.html
@@ -99,10 +99,11 @@ export const ZONAL_OUTLIER_DEFAULTS = {
 } as const;
 
 /**
- * The load balancer's per-AZ metrics, and the metric-math ids and expressions of the per-AZ alarms, one text for every engine (the alarms
- * of both engines are then evaluated by the same test). Metric-math ids start with a lower-case
- * letter: `requests`, `target5xx` and `elb5xx` are one zone's, `t<i>`/`e<i>` zone i's target and
- * ELB 5xx counts in the outlier alarm, which reads every zone's.
+ * The load balancer's per-AZ metrics, and the metric-math ids and expressions of the per-AZ
+ * alarms: one text for every engine (the alarms of both engines are then evaluated by the same
+ * test). Metric-math ids start with a lower-case letter: `requests`, `target5xx` and `elb5xx` are
+ * one zone's, `t<i>`/`e<i>` zone i's target and ELB 5xx counts in the outlier alarm, which reads
+ * every zone's.
  */
 export const ZONAL_METRICS = {
   requests: 'RequestCount',

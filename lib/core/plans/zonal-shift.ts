@@ -4,7 +4,8 @@ import { ServiceTier } from '../tier';
 /**
  * The plan of the automatic zonal shift a fleet's per-AZ Impaired alarm starts (issue 18): which
  * guards the runbook applies before it calls ARC's `StartZonalShift` on the load balancer, and how
- * long the shift lasts. What each engine's zonal shift renders (`lib/aws/zonal-shift.ts`).
+ * long the shift lasts. What each engine's zonal shift renders (`lib/aws/zonal-shift.ts`,
+ * `lib/tf/aws/zonal-shift.ts`), with the runbook of `zonal-shift-runbook.ts`.
  *
  * @see https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-shift.how-it-works.html
  * @see https://docs.aws.amazon.com/r53recovery/latest/dg/route53-arc-best-practices.zonal-shifts.html

@@ -35,7 +35,7 @@ export interface ZonalShift {
   readonly runbook: SsmDocument;
   /** The role the runbook runs as. */
   readonly role: IamRole;
-  /** Per AZ (in the order of `impairedAlarms`), the EventBridge rule that starts the runbook when the AZ is impaired. */
+  /** Per AZ (in the order of `impairedAlarms`), the EventBridge rule that starts the runbook. */
   readonly rules: readonly CloudwatchEventRule[];
 }
 
