@@ -25,7 +25,7 @@ test('the outlier expression of a zone compares its 5xx with the mean of every o
   );
 });
 
-test('the Impaired rule: own breach and outlier, not region-wide; with a latency threshold, or a slow zone alone', () => {
+test('the Impaired rule: own breach and outlier, not region-wide; with a latency threshold, or slow alone', () => {
   const name = (kind: string, i: number) => `${kind}${i}`;
   expect(zonalImpairedRule(plan(), 0, 2, name)).toBe(
     '(ALARM("availability0") AND ALARM("outlier0") AND ' +
