@@ -108,7 +108,7 @@ function tasks(mermaid: string): { label: string; tags: string[]; start: number;
 
 describe('pictures of the AWS examples', () => {
   test('each service has a topology and a timeline per failure domain', () => {
-    expect([...diagrams.keys()]).toEqual(['checkout', 'orders', 'invoices', 'catalog', 'reports']);
+    expect([...diagrams.keys()]).toEqual(['checkout', 'carts-api', 'orders', 'invoices', 'catalog', 'reports']);
     for (const list of diagrams.values()) {
       expect(list.map((d) => `${d.kind}${d.domain ? ` ${d.domain}` : ''}`)).toEqual([
         'topology',
@@ -125,6 +125,7 @@ describe('pictures of the AWS examples', () => {
     const roles = (name: string) =>
       [...topology(name).matchAll(/subgraph region\d+\["([^"]+)"\]/g)].map((m) => m[1]).sort();
     expect(roles('checkout')).toEqual(['us-east-1: serving', 'us-west-2: serving']);
+    expect(roles('carts-api')).toEqual(['us-east-1: serving', 'us-west-2: serving']);
     expect(roles('orders')).toEqual(['us-east-1: serving', 'us-west-2: standby (runs 3 instances)']);
     expect(roles('catalog')).toEqual(['us-east-1: serving', 'us-west-2: pilot light (fleet at 0)']);
     expect(roles('reports')).toEqual(['us-east-1: serving', 'us-west-2: data copies only']);
@@ -142,12 +143,17 @@ describe('pictures of the AWS examples', () => {
     // A typical lag is not a bound: the RPO it gives is unknown, as the report says.
     const carts = edgeWith(topology('checkout'), 'DYNAMODB_GLOBAL_REPLICATION_LAG_SECONDS');
     expect(carts.label).toMatch(/^async, typical lag 1 s, not a bound .*, RPO unknown$/);
+    // Strong consistency acknowledges a write once it is in a second region.
+    expect(edgeWith(topology('carts-api'), 'DYNAMODB_MRSC_RPO_SECONDS').label).toBe(
+      'sync, no lag (DYNAMODB_MRSC_RPO_SECONDS), RPO 0 s',
+    );
     expect(edgeWith(topology('reports'), 'copies each backup').label).toBe('copies each backup (every 12 h)');
     // Each load balancer forwards to the fleet of its own region.
     for (const s of report.services) {
       const mermaid = topology(s.service);
       const lines = mermaid.split('\n').filter((l) => l.includes('|"forwards to"|'));
-      expect(lines.length).toBe(s.service === 'reports' ? 1 : 2);
+      // The serverless API has no load balancer: API Gateway and Lambda are not drawn yet.
+      expect(lines.length).toBe({ reports: 1, 'carts-api': 0 }[s.service] ?? 2);
       for (const line of lines) {
         const [, from, to] = /^ {2}(n\d+) -->\|"forwards to"\| (n\d+)$/.exec(line)!;
         const [region] = [...regionsOfFlowchart(mermaid)].find(([, ids]) => ids.includes(from))!;
