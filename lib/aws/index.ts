@@ -27,6 +27,7 @@ export * from './secret';
 export * from './database';
 export * from './global-database';
 export * from './resilience-hub';
+export * from './eks-cluster';
 export * from './eks-workload';
 export * from './function';
 export * from './regional-api';

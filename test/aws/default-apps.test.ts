@@ -108,6 +108,17 @@ const BUILDS: readonly DefaultBuild[] = [
       }),
   },
   {
+    name: 'HaEksCluster',
+    build: (s, tier) =>
+      new aws.HaEksCluster(s, 'Cluster', {
+        tier,
+        service: 'orders',
+        version: '1.33',
+        vpc: zonalVpc(s, ZONES['us-east-1']),
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: zones(tier) },
+      }),
+  },
+  {
     name: 'ResilientFunction',
     build: (s, tier) =>
       new aws.ResilientFunction(s, 'Function', {
