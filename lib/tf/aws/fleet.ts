@@ -148,7 +148,9 @@ export interface ResilientFleetProps extends HaProps, RegionalProps {
   /**
    * Whether per-AZ alarms detect an AZ impaired on its own (its requests fail or slow down while it
    * passes health checks): `zoneImpairedAlarms`. Each AZ is read from its load balancer subnet at plan
-   * time (an `aws_subnet` data source per subnet), so `loadBalancerSubnetIds` must list them one by one.
+   * time (an `aws_subnet` data source per subnet: one `DescribeSubnets` call each on every plan, and a
+   * subnet created in the same configuration is read once it exists), so `loadBalancerSubnetIds` must
+   * list them one by one.
    * @default - true for statically stable tiers (TIER_0, TIER_1) unless the fleet is a STANDBY
    */
   readonly zonalDetection?: boolean;
@@ -189,7 +191,8 @@ export interface ResilientFleetProps extends HaProps, RegionalProps {
  * metrics detect an AZ impaired on its own (`zonalDetection`, core's `planZonalOutlier`), and its
  * Impaired alarm starts a guarded zonal shift of the load balancer away from it through an SSM
  * Automation runbook (`automaticZonalShift`, core's `planZonalShift`): the same alarms, expressions
- * and runbook as the CDK fleet's.
+ * and runbook as the CDK fleet's. Unlike the CDK fleet, zonal autoshift stays off (the pinned AWS
+ * provider has no resource for its configuration) and no incident is opened.
  *
  * Construct ids (public API): `LoadBalancer`, `TargetGroup`, `AutoScalingGroup`, `LaunchTemplate`,
  * `PlacementGroup`, `ErrorAlarm`, `UnhealthyHostsAlarm`, `VolumeKey`, `AlarmTopic`, `WebAcl`,
