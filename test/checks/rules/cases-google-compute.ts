@@ -1,6 +1,7 @@
 import { GkeRegionalCluster } from '../../../lib/checks/rules/az/GkeRegionalCluster';
 import { CloudRunMinInstances } from '../../../lib/checks/rules/cap/CloudRunMinInstances';
 import { CloudRunRegions } from '../../../lib/checks/rules/dr/CloudRunRegions';
+import { StandbyBackends } from '../../../lib/checks/rules/lb/StandbyBackends';
 import { TargetHealthChecks } from '../../../lib/checks/rules/lb/TargetHealthChecks';
 import { HaRole, ServiceTier } from '../../../lib/core';
 import { merge, tf } from '../fixtures/builders';
@@ -57,7 +58,27 @@ function cloudRun(region: string, min: number | undefined, attached = true) {
   };
 }
 
-/** HA-AZ7, HA-CAP3 and HA-DR8 (and HA-LB1 on serverless NEGs): GKE clusters and Cloud Run services against the tier. */
+/** One global backend service over the serverless NEGs of Cloud Run services in `regions`. */
+function frontendOver(regions: string[]) {
+  const services = regions.map((region) => cloudRun(region, 6, false));
+  return {
+    google_cloud_run_v2_service: Object.assign({}, ...services.map((s) => s.google_cloud_run_v2_service)),
+    google_compute_region_network_endpoint_group: Object.assign(
+      {},
+      ...services.map((s) => s.google_compute_region_network_endpoint_group),
+    ),
+    google_compute_backend_service: {
+      web: {
+        load_balancing_scheme: 'EXTERNAL_MANAGED',
+        backend: regions.map((region) => ({
+          group: `\${google_compute_region_network_endpoint_group.web_${region.replace(/-/g, '_')}.id}`,
+        })),
+      },
+    },
+  };
+}
+
+/** HA-AZ7, HA-CAP3 and HA-DR8 (and HA-LB1, HA-LB5 on serverless NEGs): GKE clusters and Cloud Run services against the tier. */
 export const GOOGLE_COMPUTE_CASES: RuleCase[] = [
   {
     rule: GkeRegionalCluster,
@@ -140,5 +161,14 @@ export const GOOGLE_COMPUTE_CASES: RuleCase[] = [
       },
       T0,
     ),
+  },
+  {
+    rule: StandbyBackends,
+    engine: 'terraform-google',
+    stack: 'app',
+    resource: 'google_compute_backend_service.web',
+    message: 'sends only to backends in us-central1: TIER_0 (ACTIVE_ACTIVE) needs 2 regions',
+    compliant: tf(frontendOver(['us-central1', 'us-east1']), T0),
+    nonCompliant: tf(frontendOver(['us-central1']), T0),
   },
 ];

@@ -1,7 +1,12 @@
 import { DrStrategy } from '../../../core';
 import { GraphResource } from '../../graph/model';
 import { blocks } from '../../graph/values';
-import { backendRegions, GOOGLE_INSTANCE_GROUP_TYPES } from '../../graph/google-backends';
+import {
+  backendRegions,
+  GOOGLE_INSTANCE_GROUP_TYPES,
+  GOOGLE_SERVERLESS_NEG_TYPES,
+  serverlessBackendRegions,
+} from '../../graph/google-backends';
 import { Evaluation, HaRule, outcome, RuleContext, undecided } from '../rule';
 import { tierOf } from '../support';
 
@@ -26,16 +31,21 @@ export const StandbyBackends: HaRule = {
       }
       const backends = blocks(service.properties.backend).length;
       const groups = graph.referencedBy(service, ...GOOGLE_INSTANCE_GROUP_TYPES);
-      if (groups.length < backends || groups.some((g: GraphResource) => g.region === undefined)) {
+      // Serverless NEGs (Cloud Run) are backends of their region too.
+      const negs = graph
+        .referencedBy(service, ...GOOGLE_SERVERLESS_NEG_TYPES)
+        .filter((neg) => neg.properties.network_endpoint_type === 'SERVERLESS');
+      const located = [...groups, ...negs];
+      if (located.length < backends || located.some((g: GraphResource) => g.region === undefined)) {
         return [undecided(service, `${service.address} has backends whose regions the templates do not show`)];
       }
-      const regions = backendRegions(graph, service);
+      const regions = [...new Set([...backendRegions(graph, service), ...serverlessBackendRegions(graph, service)])];
       return [
         outcome(
           service,
           regions.length >= tier.minRegions
             ? undefined
-            : `${service.address} sends only to instance groups in ${regions.join(', ') || 'no region'}: ${tier.name} ` +
+            : `${service.address} sends only to ${negs.length > 0 ? 'backends' : 'instance groups'} in ${regions.join(', ') || 'no region'}: ${tier.name} ` +
                 `(${tier.strategy}) needs ${tier.minRegions} regions; add the standby region's instance group as a backend ` +
                 '(at zero or its standby size) so that the load balancer takes it once it scales, with no change to the configuration',
         ),
