@@ -104,8 +104,9 @@ function weakenings(prefix: string): [string, StackInput[]][] {
 }
 
 describe.each([
-  ['Tier1', 'orders'],
-  ['Tier2', 'catalog'],
+  ['Tier1-', 'orders'],
+  ['Tier1Ecs-', 'invoices'],
+  ['Tier2-', 'catalog'],
 ])('%s', (prefix, service) => {
   test('removing what a failover needs, one thing at a time, always turns into a finding or a worse verdict', () => {
     const baseline = verdict(

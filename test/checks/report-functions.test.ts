@@ -52,6 +52,7 @@ function region(
           : { ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: options.provisioned } }),
       },
     },
+    Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { EndpointConfiguration: { Types: ['REGIONAL'] } } },
     Handler: { Type: 'AWS::Lambda::Function', Properties: { Runtime: 'nodejs22.x' } },
     Thing: { Type: 'Custom::Thing', Properties: { ServiceToken: { 'Fn::GetAtt': ['Handler', 'Arn'] } } },
     Record: {
@@ -111,15 +112,23 @@ const activeActive = (options: RegionOptions) =>
   );
 
 describe('Lambda functions in the HA report', () => {
-  test("GIVEN a serving function THEN availability counts Lambda's SLA; a custom resource's handler counts nothing", () => {
+  test("GIVEN an API and a serving function THEN availability counts both SLAs; a custom resource's handler nothing", () => {
     const r = warmStandby({ provisioned: 30, reserved: 100 }, { provisioned: 30, reserved: 100 });
     const availability = steps(r, 'availability');
     expect(availability).toContainEqual(
       expect.objectContaining({ resource: 'Fn', value: PUBLISHED_SLAS.LAMBDA, figures: ['LAMBDA'] }),
     );
+    expect(availability).toContainEqual(
+      expect.objectContaining({ resource: 'Api', value: PUBLISHED_SLAS.API_GATEWAY, figures: ['API_GATEWAY'] }),
+    );
     expect(availability.map((s) => s.resource)).not.toContain('Handler');
-    // Lambda in series with the global Route 53 records (100 %).
-    expect(r.availability).toBeCloseTo(PUBLISHED_SLAS.LAMBDA, 10);
+    // The API and the function in series, with the global Route 53 records (100 %).
+    expect(r.availability).toBeCloseTo(PUBLISHED_SLAS.API_GATEWAY * PUBLISHED_SLAS.LAMBDA, 10);
+  });
+
+  test('GIVEN active/active regions THEN each region is API and function in series, the regions in parallel', () => {
+    const region = PUBLISHED_SLAS.API_GATEWAY * PUBLISHED_SLAS.LAMBDA;
+    expect(activeActive({ provisioned: 100, reserved: 100 }).availability).toBeCloseTo(1 - (1 - region) ** 2, 12);
   });
 
   test('GIVEN a function outside a VPC, or in subnets of three AZs THEN an AZ loss waits on no failover of its own', () => {

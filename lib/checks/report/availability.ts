@@ -38,6 +38,12 @@ function componentOf(graph: ResourceGraph, r: GraphResource): Component | undefi
     case 'AWS::ECS::Service':
     case 'aws_ecs_service':
       return c((fleetZones(graph, r)?.length ?? 0) >= 2 ? 'EC2_MULTI_AZ' : 'EC2_SINGLE_INSTANCE');
+    case 'AWS::ApiGateway::RestApi':
+    case 'AWS::ApiGatewayV2::Api':
+    case 'aws_api_gateway_rest_api':
+    case 'aws_apigatewayv2_api':
+      // A regional entry point, in series with what it invokes in its region.
+      return c('API_GATEWAY');
     case 'AWS::Lambda::Function':
     case 'aws_lambda_function':
       // A custom resource's handler serves no request.

@@ -14,6 +14,7 @@ import { OPERATIONS_CASES } from './cases-operations';
 import { PLACEMENT_CASES } from './cases-placement';
 import { QUEUE_CASES } from './cases-queues';
 import { SPANNER_CASES } from './cases-spanner';
+import { STANDBY_PROBE_CASES } from './cases-standby-probes';
 import { ZONAL_CASES } from './cases-zonal';
 
 const CASES: RuleCase[] = [
@@ -30,6 +31,7 @@ const CASES: RuleCase[] = [
   ...KUBERNETES_CASES,
   ...FUNCTION_CASES,
   ...DEPLOYMENT_CASES,
+  ...STANDBY_PROBE_CASES,
   ...QUEUE_CASES,
 ];
 

@@ -86,6 +86,17 @@ export const SyntheticProbes: HaRule = {
         }
         // A probe of the routed name measures whichever region DNS answers with, not this one (HA-DR3's regional names).
         const own = probes.filter((p) => !routed.has(probedHost(p) ?? ''));
+        // Nor does a probe of another region's own name (FailoverDns's `<record>-<region>`): a standby that watches
+        // the serving region, to start its failover, measures that region.
+        const elsewhere = own.filter((p) => otherRegions(context, stack).some((r) => probedHost(p)?.includes(r)));
+        if (own.length > 0 && own.length === elsewhere.length) {
+          return serviceOutcome(
+            stack.stack,
+            stack.service,
+            `service ${stack.service} is probed in ${stack.stack} only through other regions' names ` +
+              `(${elsewhere.map(probedHost).join(', ')}), which measure those regions: probe this region's own name too`,
+          );
+        }
         if (own.length === 0) {
           return serviceOutcome(
             stack.stack,
@@ -106,3 +117,9 @@ export const SyntheticProbes: HaRule = {
       });
   },
 };
+
+/** The regions of the analysed stacks other than this service stack's. */
+function otherRegions(context: RuleContext, stack: ServiceStack): string[] {
+  const regions = new Set(context.graph.stacks.map((s) => s.region).filter((r): r is string => r !== undefined));
+  return [...regions].filter((r) => r !== stack.region);
+}
