@@ -68,7 +68,7 @@ describe('the report on Cloud Run in two regions behind the GlobalFrontend (TIER
 });
 
 describe('the report on a regional GKE cluster (TIER_1)', () => {
-  test('THEN its control plane (99.95%) and its nodes (99.99%) are in series', () => {
+  test('THEN control plane (99.95%) and nodes (99.99%) in series; the AZ RTO waits on an unpublished grace', () => {
     const checked = report((stack) => {
       const network = new RegionalNetwork(stack, 'Network', {
         tier: ServiceTier.TIER_1,
@@ -88,6 +88,12 @@ describe('the report on a regional GKE cluster (TIER_1)', () => {
       expect.arrayContaining(['GKE_REGIONAL_CONTROL_PLANE', 'COMPUTE_ENGINE_MULTI_ZONE']),
     );
     expect(checked.findings.map((f) => f.rule)).not.toContain('HA-AZ7');
+    // Pods of a lost zone leave their Services' endpoints after a grace period nobody publishes.
+    const service = checked.services[0];
+    expect(service.status.azRto).toBe('unproven');
+    expect(service.derivation.filter((d) => d.quantity === 'azRto').map((d) => d.basis)).toContainEqual(
+      expect.stringContaining('until the node controller marks their nodes NotReady'),
+    );
   });
 });
 

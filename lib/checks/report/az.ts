@@ -19,11 +19,14 @@ import { addMax, figure, Figure, serviceAnchor } from './figure';
  * stacks given (all its stacks for the service's row, one for the per-stack view).
  */
 
+/** Clusters whose pods a zone's loss leaves in Service endpoints until the control plane notices. */
+const KUBERNETES_CLUSTER_TYPES = ['google_container_cluster', 'aws_eks_cluster', 'AWS::EKS::Cluster'];
+
 /**
  * The AZ RTO of a service in the given stacks: the slowest zonal failover users wait for (a store's
- * failover, a target group's or backend's health check, a fleet in one zone), and, for statically
- * stable tiers, the gray failure of an AZ behind each serving load balancer
- * ({@link addGrayFailures}).
+ * failover, a target group's or backend's health check, a fleet in one zone, a Kubernetes cluster's
+ * pods), and, for statically stable tiers, the gray failure of an AZ behind each serving load
+ * balancer ({@link addGrayFailures}).
  */
 export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[]): Figure {
   const f = figure();
@@ -92,6 +95,17 @@ export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
       });
     } else if (isServingFunction(graph, r)) {
       addMax(f, functionZoneStep(graph, r));
+    } else if (KUBERNETES_CLUSTER_TYPES.includes(r.type) && (fleetZones(graph, r)?.length ?? 2) !== 1) {
+      addMax(f, {
+        quantity: 'azRto',
+        stack: r.stack,
+        resource: r.address,
+        basis:
+          "Kubernetes: a lost zone's pods stay in their Services' endpoints until the node controller marks their " +
+          'nodes NotReady (its grace period is set by the managed control plane and not published) and the ' +
+          'endpoints update: unproven until an AZ drill measures it',
+        figures: [],
+      });
     } else if (fleetZones(graph, r)?.length === 1) {
       addMax(f, {
         quantity: 'azRto',
