@@ -1,6 +1,7 @@
 import { App, TerraformStack } from 'cdktf';
 import { checkInputs } from '../../lib/checks/check';
 import { HaReport, ServiceReport } from '../../lib/checks/report';
+import { cfn, tf } from './fixtures/builders';
 import { PUBLISHED_SLAS, ServiceTier } from '../../lib/core';
 import { HaCloudRunService } from '../../lib/tf/google/cloud-run';
 import { GlobalFrontend } from '../../lib/tf/google/frontend';
@@ -134,5 +135,31 @@ describe('the report on Cloud Run with a warm standby region behind regional ent
         /Cloud Run service with 1 minimum instance\(s\) where the primary keeps 6: .*measure it with a region \w*\s?drill/,
       ),
     );
+  });
+});
+
+describe('the report on Kubernetes Deployments whose cluster is elsewhere', () => {
+  const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'orders' } };
+  test.each([
+    [
+      'Terraform',
+      tf({ kubernetes_deployment_v1: { orders: { metadata: { name: 'orders' } } } }, { tier: ServiceTier.TIER_1 }),
+    ],
+    [
+      'CloudFormation',
+      cfn(
+        {
+          Workload: {
+            Type: 'Custom::AWSCDK-EKS-KubernetesResource',
+            Properties: { ClusterName: 'shop', Manifest: JSON.stringify([deployment]) },
+          },
+        },
+        { tier: ServiceTier.TIER_1 },
+      ),
+    ],
+  ])('GIVEN %s THEN the AZ RTO is unproven, not zero', (_, inputs) => {
+    const service = checkInputs(inputs, { today: TODAY }).services[0];
+    expect(service.status.azRto).toBe('unproven');
+    expect(service.azRtoSeconds).toBeNull();
   });
 });

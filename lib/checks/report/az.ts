@@ -5,13 +5,14 @@ import { functionZones, inVpc, isServingFunction } from '../graph/functions';
 import { GraphResource } from '../graph/model';
 import { isDataStore, zoneFailover } from '../graph/stores';
 import { targetHealthSettings } from '../graph/target-health';
-import { str } from '../graph/values';
+import { block, str } from '../graph/values';
 import { ZONAL_LOAD_BALANCER_TYPES, zonalAutoshiftEnabled, zonalDetection } from '../graph/zonal-impairment';
 import { fleetZones } from '../graph/zones';
 import { tierOfRecord } from '../graph/tier';
 import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
 import { addMax, figure, Figure, serviceAnchor } from './figure';
+import { addMeasured, zoneEvacuationSteps } from './zone-evacuation';
 
 /*
  * The loss of one zone: how long until the service serves again (AZ RTO) and what data it loses
@@ -22,13 +23,29 @@ import { addMax, figure, Figure, serviceAnchor } from './figure';
 /** Clusters whose pods a zone's loss leaves in Service endpoints until the control plane notices. */
 const KUBERNETES_CLUSTER_TYPES = ['google_container_cluster', 'aws_eks_cluster', 'AWS::EKS::Cluster'];
 
+/** A Deployment, whichever way it is applied: the provider's typed resource, `kubernetes_manifest`, CDK's manifest. */
+function isKubernetesDeployment(r: GraphResource): boolean {
+  switch (r.type) {
+    case 'kubernetes_deployment_v1':
+    case 'kubernetes_deployment':
+      return true;
+    case 'kubernetes_manifest':
+      return str(block(r.properties.manifest)?.kind) === 'Deployment';
+    case 'Custom::AWSCDK-EKS-KubernetesResource':
+      // A JSON string, or an Fn::Join of its parts when it holds tokens (then its quotes are escaped here).
+      return /kind\\?"\s*:\s*\\?"Deployment\\?"/.test(JSON.stringify(r.properties.Manifest ?? ''));
+    default:
+      return false;
+  }
+}
+
 /**
  * The AZ RTO of a service in the given stacks: the slowest zonal failover users wait for (a store's
  * failover, a target group's or backend's health check, a fleet in one zone, a Kubernetes cluster's
  * pods), and, for statically stable tiers, the gray failure of an AZ behind each serving load
  * balancer ({@link addGrayFailures}).
  */
-export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[]): Figure {
+export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[], today: Date = new Date()): Figure {
   const f = figure();
   for (const [stack, r] of resourcesOf(stacks)) {
     if (servesThroughZoneLoss(graph, r, stack.record.strategy)) {
@@ -83,6 +100,7 @@ export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
           figures: ['GCE_HEALTH_CHECK_DEFAULTS'],
         });
       }
+      zoneEvacuationSteps(graph, stacks, r, today).forEach((step) => addMeasured(f, step));
     } else if (r.type === 'google_cloud_run_v2_service') {
       addMax(f, {
         quantity: 'azRto',
@@ -95,7 +113,10 @@ export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
       });
     } else if (isServingFunction(graph, r)) {
       addMax(f, functionZoneStep(graph, r));
-    } else if (KUBERNETES_CLUSTER_TYPES.includes(r.type) && (fleetZones(graph, r)?.length ?? 2) !== 1) {
+    } else if (
+      (KUBERNETES_CLUSTER_TYPES.includes(r.type) && (fleetZones(graph, r)?.length ?? 2) !== 1) ||
+      isKubernetesDeployment(r)
+    ) {
       addMax(f, {
         quantity: 'azRto',
         stack: r.stack,
