@@ -1,5 +1,6 @@
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
+import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Token } from 'cdktf';
@@ -333,6 +334,19 @@ export class HaGkeCluster extends Construct {
 
     services.use(this);
     attachRecord(this, record);
+  }
+
+  /**
+   * What the kubernetes provider needs to reach this cluster from Terraform
+   * (`new KubernetesProvider(scope, id, cluster.kubernetesAccess())`): the DNS endpoint, which
+   * accepts callers IAM allows (`container.clusters.connect`) wherever they run, and the access token
+   * of Terraform's own Google credentials, read at plan time.
+   * @see https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation
+   */
+  public kubernetesAccess(): { readonly host: string; readonly token: string } {
+    const existing = this.node.tryFindChild('ClientConfig') as DataGoogleClientConfig | undefined;
+    const client = existing ?? new DataGoogleClientConfig(this, 'ClientConfig', {});
+    return { host: `https://${this.dnsEndpoint}`, token: client.accessToken };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { HA_METADATA_KEY, HaValidationError, ServiceTier } from '../../../lib/core';
 import { HaGkeCluster, HaGkeClusterProps } from '../../../lib/tf/google/gke-cluster';
@@ -34,6 +35,7 @@ describe('HaGkeCluster for TIER_1 needing 6 nodes', () => {
       controlPlaneAuthorizedNetworks: [{ cidrBlock: '203.0.113.0/24', displayName: 'ci' }],
     });
     gke = built.gke;
+    new KubernetesProvider(built.stack, 'kubernetes', gke.kubernetesAccess());
     json = terraformJson(built.stack);
   });
 
@@ -123,6 +125,14 @@ describe('HaGkeCluster for TIER_1 needing 6 nodes', () => {
         expect.arrayContaining(grants.map(([name]) => `google_kms_crypto_key_iam_member.${name}`)),
       );
     }
+  });
+
+  test("THEN the kubernetes provider reaches the DNS endpoint with Terraform's own token", () => {
+    const provider = (json as unknown as { provider: { kubernetes: Record<string, string>[] } }).provider.kubernetes[0];
+    expect(provider.host).toMatch(
+      /^https:\/\/\$\{google_container_cluster\.\w+\.control_plane_endpoints_config\[0\]\.dns_endpoint_config\[0\]\.endpoint\}$/,
+    );
+    expect(provider.token).toMatch(/data\.google_client_config\.\w+\.access_token/);
   });
 
   test('THEN the nodes run as their own account with only the node role', () => {
