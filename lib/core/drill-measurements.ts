@@ -22,12 +22,21 @@ export const DRILL_MEASUREMENTS_METADATA_KEY = 'ha-constructs:drill-measurements
  * - `writer-creation`: a writer instance is added to a headless secondary, before its promotion;
  * - `scale-up`: from the runbook's start to the standby fleet serving at the primary's capacity
  *   (instances launched, warmed up and healthy behind the load balancer);
- * - `restore`: a backup-and-restore service serves again from restored data.
+ * - `restore`: a backup-and-restore service serves again from restored data;
+ * - `zone-evacuation`: a zone's loss, from the fault until the load balancer sends nothing to the
+ *   zone and every instance of the other zones is healthy (the AZ RTO of a fleet).
  */
-export type DrillStep = 'decision' | 'promotion' | 'writer-creation' | 'scale-up' | 'restore';
+export type DrillStep = 'decision' | 'promotion' | 'writer-creation' | 'scale-up' | 'restore' | 'zone-evacuation';
 
-/** Every step a drill can measure, in the order of a failover. */
-export const DRILL_STEPS: readonly DrillStep[] = ['decision', 'promotion', 'writer-creation', 'scale-up', 'restore'];
+/** Every step a drill can measure: a region failover's in order, then a zone's. */
+export const DRILL_STEPS: readonly DrillStep[] = [
+  'decision',
+  'promotion',
+  'writer-creation',
+  'scale-up',
+  'restore',
+  'zone-evacuation',
+];
 
 /** One measurement of a step by a drill. */
 export interface DrillMeasurement {
@@ -83,6 +92,8 @@ export const DRILL_MEASUREMENT_TARGETS: Readonly<Record<DrillStep, DrillMeasurem
     ],
   },
   restore: { stack: true, resourceTypes: ['AWS::Backup::BackupPlan', 'aws_backup_plan'] },
+  // The fleet whose zone the drill took out (ZoneEvacuationDrill's execution result, `recoverySeconds`).
+  'zone-evacuation': { stack: false, resourceTypes: ['google_compute_region_instance_group_manager'] },
 };
 
 /** One row of the validation table: the prop, what is allowed, and whether the value is. */

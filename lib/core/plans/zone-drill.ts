@@ -1,5 +1,6 @@
 import { PlanProblem } from '../errors';
 import { FIS_MAX_ACTION_MINUTES } from './drill';
+import { freezeGuardSteps } from './google-drill-guards';
 import { regionOfZone } from '../regions';
 import { ServiceTier } from '../tier';
 
@@ -160,44 +161,7 @@ function zoneDrillDefinition(durationSeconds: number, objectiveSeconds: number):
             ],
           },
         },
-        {
-          // The budget the SLO has left over its window: spent (0 or less) is the freeze, and no data is no licence.
-          readBudget: {
-            call: 'http.get',
-            args: {
-              url: expr('"https://monitoring.googleapis.com/v3/projects/" + project + "/timeSeries"'),
-              query: {
-                filter: expr(`"select_slo_budget_fraction(\\"" + slo + "\\")"`),
-                'interval.startTime': expr('time.format(sys.now() - 3600)'),
-                'interval.endTime': expr('time.format(sys.now())'),
-              },
-              auth: OAUTH,
-            },
-            result: 'budget',
-          },
-        },
-        {
-          notInFreeze: {
-            switch: [
-              {
-                condition: expr('len(default(map.get(budget.body, "timeSeries"), [])) == 0'),
-                raise:
-                  'the SLO reports no error budget: the drill does not start without knowing the service can afford it',
-              },
-              {
-                condition: expr('budget.body.timeSeries[0].points[0].value.doubleValue <= 0'),
-                return: { started: false, reason: 'the error budget is spent: changes, drills included, are frozen' },
-              },
-            ],
-          },
-        },
-        {
-          // Alerts that opened before the drill are not its stop condition.
-          skipOldAlerts: {
-            call: 'http.post',
-            args: { url: pubsub('seek'), body: { time: expr('time.format(sys.now())') }, auth: OAUTH },
-          },
-        },
+        ...freezeGuardSteps(),
         { markStart: { assign: [{ started: expr('sys.now()') }] } },
         {
           drill: {
@@ -380,6 +344,13 @@ function zoneDrillDefinition(durationSeconds: number, objectiveSeconds: number):
               recoverySeconds: expr('int(recovered)'),
               azRtoSeconds: objectiveSeconds,
               measuredOn: expr('text.substring(time.format(started), 0, 10)'),
+              // What recordDrillMeasurement takes, on the fleet: the report's AZ RTO counts it (whole seconds, rounded up).
+              measurement: {
+                step: 'zone-evacuation',
+                seconds: expr('int(recovered) + 1'),
+                measuredOn: expr('text.substring(time.format(started), 0, 10)'),
+                drill: expr('"ZoneEvacuationDrill execution " + sys.get_env("GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID")'),
+              },
             },
           },
         },

@@ -65,7 +65,11 @@ describe('ZoneEvacuationDrill (TIER_1), scheduled', () => {
     const [workflow] = Object.values(resourcesOf(json, 'google_workflows_workflow'));
     const source = workflow.source_contents as string;
     const read = [...source.matchAll(/sys\.get_env\(\\"(\w+)\\"\)/g)].map((m) => m[1]);
-    const given = ['GOOGLE_CLOUD_PROJECT_ID', ...Object.keys(workflow.user_env_vars as object)];
+    const given = [
+      'GOOGLE_CLOUD_PROJECT_ID',
+      'GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID',
+      ...Object.keys(workflow.user_env_vars as object),
+    ];
     expect(read.length).toBeGreaterThan(5);
     expect(read.filter((v) => !given.includes(v))).toEqual([]);
     const steps = new Set(
