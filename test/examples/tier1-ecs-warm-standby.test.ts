@@ -1,3 +1,4 @@
+import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
@@ -7,7 +8,7 @@ import { GraphInputs } from '../../lib/checks/graph/load';
 import { DerivationStep, ServiceReport } from '../../lib/checks/report';
 import { FAILOVER_STEP_METADATA_KEY, staticallyStableCapacity } from '../../lib/core';
 import { nagErrors } from '../nag';
-import { statefulProblemsOfApp } from '../stateful';
+import { STATEFUL_RESOURCE_TYPES, statefulProblemsOfApp } from '../stateful';
 import { cdkJsonApp } from '../util';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
@@ -195,5 +196,43 @@ describe('TIER_1 warm standby on ECS Fargate', () => {
     expect(scaledDown.status.regionRto).toBe('unproven');
     expect(scaledDown.lowerBounds.regionRto).toBe(486);
     expect(sumStep(scaledDown).basis).toContain('scale-up ? + 0 s');
+  });
+});
+
+describe('TIER_1 ECS example after a failover (activeRegion=us-west-2)', () => {
+  let after: Record<string, TemplateJson>;
+  beforeAll(() => {
+    const failedOver = cdkJsonApp({ context: { activeRegion: 'us-west-2' } });
+    addTier1EcsWarmStandby(failedOver, DOMAIN);
+    after = Object.fromEntries(failedOver.synth().stacks.map((s) => [s.stackName, s.template as TemplateJson]));
+  });
+
+  test('THEN no stateful resource is replaced or deleted: the next deploy keeps the data, keys and images', () => {
+    const lossy = [ResourceImpact.WILL_REPLACE, ResourceImpact.MAY_REPLACE, ResourceImpact.WILL_DESTROY];
+    const found: string[] = [];
+    for (const name of STACK_IDS) {
+      fullDiff(templates[name], after[name]).resources.forEachDifference((id, change) => {
+        const type = change.oldResourceType ?? change.newResourceType ?? '';
+        const member = type === 'AWS::RDS::DBInstance'; // instances of a cluster hold no data of their own
+        if (lossy.includes(change.changeImpact) && STATEFUL_RESOURCE_TYPES.includes(type) && !member) {
+          found.push(`${name}/${id} (${type}): ${change.changeImpact}`);
+        }
+      });
+    }
+    expect(found).toEqual([]);
+  });
+
+  test('THEN us-west-2 is DNS PRIMARY, us-east-1 stands by with the alarm and the failback, and the report still meets the region RTO', () => {
+    const records = Object.values(after['Tier1Ecs-Dns'].Resources).filter(
+      (r) => r.Type === 'AWS::Route53::RecordSet' && r.Properties?.Failover === 'PRIMARY',
+    );
+    expect(records.map((r) => r.Properties!.SetIdentifier)).toEqual([expect.stringContaining('us-west-2')]);
+    const east = Object.entries(after['Tier1Ecs-us-east-1'].Resources);
+    expect(east.some(([id]) => id.startsWith('ServingRegionLost'))).toBe(true);
+    expect(Object.keys(after['Tier1Ecs-us-west-2'].Resources).some((id) => id.startsWith('ServingRegionLost'))).toBe(
+      false,
+    );
+    const service = report((t) => Object.assign(t, JSON.parse(JSON.stringify(after))));
+    expect(service).toMatchObject({ regionRtoSeconds: 486, status: { regionRto: 'met', regionRpo: 'met' } });
   });
 });
