@@ -5,18 +5,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { FailureDomain } from '../core';
-import { planClusterNodes } from '../core/plans/cluster';
+import { EKS_CONTROL_PLANE_LOG_TYPES, planClusterNodes } from '../core/plans/cluster';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { emitWarnings, throwProblems } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
-
-/**
- * The control plane's log types, all of them (the same list as the Terraform twin's): who called
- * the API, what it answered, how callers authenticated, what the scheduler and controllers decided.
- * @see https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
- */
-export const EKS_LOG_TYPES: readonly string[] = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
 
 /** Props of {@link HaEksCluster}. */
 export interface HaEksClusterProps extends HaProps {
@@ -174,7 +167,7 @@ export class HaEksCluster extends Construct {
         publicAccessCidrs: publicCidrs.length > 0 ? publicCidrs : undefined,
       },
       encryptionConfig: [{ resources: ['secrets'], provider: { keyArn: secretsKey.keyArn } }],
-      logging: { clusterLogging: { enabledTypes: EKS_LOG_TYPES.map((type) => ({ type })) } },
+      logging: { clusterLogging: { enabledTypes: EKS_CONTROL_PLANE_LOG_TYPES.map((type) => ({ type })) } },
       accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
       zonalShiftConfig: { enabled: true },
       deletionProtection: props.deletionProtection ?? true,

@@ -56,6 +56,19 @@ export const CLUSTER_DEFAULT_MAINTENANCE_WINDOW: MaintenanceWindow = {
 export type ReleaseChannel = 'RAPID' | 'REGULAR' | 'STABLE' | 'EXTENDED';
 const RELEASE_CHANNELS: readonly ReleaseChannel[] = ['RAPID', 'REGULAR', 'STABLE', 'EXTENDED'];
 
+/**
+ * An EKS control plane's log types, all of them (both engines enable every one): who called the
+ * API, what it answered, how callers authenticated, what the scheduler and controllers decided.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
+ */
+export const EKS_CONTROL_PLANE_LOG_TYPES: readonly string[] = [
+  'api',
+  'audit',
+  'authenticator',
+  'controllerManager',
+  'scheduler',
+];
+
 /** A cluster's nodes as its props describe them, in core's terms; `undefined` where a value is a token. */
 export interface ClusterNodesIntent {
   /** The cluster's region; undefined when unknown at synthesis. */

@@ -11,25 +11,12 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain } from '../../core';
-import { planClusterNodes } from '../../core/plans/cluster';
+import { EKS_CONTROL_PLANE_LOG_TYPES, planClusterNodes } from '../../core/plans/cluster';
 import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { HaProps, RegionalProps } from './ha-props';
 import { AccountContext, cloudWatchLogsStatement, newCustomerManagedKey, PolicyStatement } from './private/keys';
 import { attachHaMetadata } from './private/metadata';
 import { regionOf } from './private/regions';
-
-/**
- * The control plane's log types, all of them: who called the API (audit), what it answered, how
- * callers authenticated, and what the scheduler and controllers decided (where a pod went, and why not).
- * @see https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
- */
-export const EKS_CONTROL_PLANE_LOG_TYPES: readonly string[] = [
-  'api',
-  'audit',
-  'authenticator',
-  'controllerManager',
-  'scheduler',
-];
 
 /** The StorageClass parameters of EBS volumes for the cluster's pods (the EBS CSI driver's). */
 export interface EbsStorageClassParameters {
