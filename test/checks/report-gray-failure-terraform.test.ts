@@ -25,17 +25,22 @@ const FLEET = {
 
 type Json = Record<string, Record<string, Record<string, unknown>>>;
 
-/** A TIER_1 Terraform fleet whose load balancer subnets are resources of the same configuration (literal AZs). */
-const terraform: Json = (() => {
+/**
+ * A TIER_1 Terraform fleet whose subnets are resources of the same configuration (literal AZs), or
+ * with `literalIds`, subnets named by their ids (their AZs known at plan time only).
+ */
+function terraformFleet(literalIds = false): Json {
   const stack = new TerraformStack(Testing.app(), 'orders');
   const provider = new AwsProvider(stack, 'aws', { region: 'us-east-1' });
   const subnet = (kind: string, zone: string, i: number) =>
-    new Subnet(stack, `${kind}${i}`, {
-      provider,
-      vpcId: 'vpc-1',
-      cidrBlock: `10.0.${kind === 'Public' ? i : 10 + i}.0/24`,
-      availabilityZone: zone,
-    }).id;
+    literalIds
+      ? `subnet-${kind.toLowerCase()}${i}`
+      : new Subnet(stack, `${kind}${i}`, {
+          provider,
+          vpcId: 'vpc-1',
+          cidrBlock: `10.0.${kind === 'Public' ? i : 10 + i}.0/24`,
+          availabilityZone: zone,
+        }).id;
   new TfResilientFleet(stack, 'Fleet', {
     ...FLEET,
     provider,
@@ -48,7 +53,9 @@ const terraform: Json = (() => {
     accessLogsBucket: 'orders-alb-logs',
   });
   return JSON.parse(JSON.stringify(stack.toTerraform()));
-})();
+}
+
+const terraform = terraformFleet();
 
 /** The same intent on CloudFormation. */
 const cloudFormation = (() => {
@@ -141,14 +148,29 @@ describe("the report reads the Terraform ResilientFleet's gray-failure detection
     },
   );
 
-  test('WHEN the zones of one subnet lose their alarms THEN HA-AZ4 names the unwatched AZ', () => {
-    const copy: Json = JSON.parse(JSON.stringify(terraform));
+  /** The configuration without the alarms of its third AZ. */
+  const withoutZone2 = (json: Json): Json => {
+    const copy: Json = JSON.parse(JSON.stringify(json));
     for (const type of ['aws_cloudwatch_metric_alarm', 'aws_cloudwatch_composite_alarm']) {
       for (const name of Object.keys(copy.resource[type])) {
         if (name.includes('_Zone2_')) delete copy.resource[type][name];
       }
     }
-    const { findings } = checkTf(copy);
+    return copy;
+  };
+
+  test('WHEN the zones of one subnet lose their alarms THEN HA-AZ4 names the unwatched AZ', () => {
+    const { findings } = checkTf(withoutZone2(terraform));
     expect(findings).toEqual([expect.stringMatching(/serves from us-east-1c too, where no per-AZ alarm watches it/)]);
+  });
+
+  test('GIVEN subnets named by id (AZs read at plan time) THEN each AZ is named and compared by its subnet', () => {
+    const literal = terraformFleet(true);
+    const { findings, gray } = checkTf(literal);
+    expect(findings).toEqual([]);
+    expect(gray[0][1]).toContain('the per-AZ alarms of the AZ of subnet-public0, the AZ of subnet-public1, the AZ of ');
+    expect(checkTf(withoutZone2(literal)).findings).toEqual([
+      expect.stringMatching(/serves from the AZ of subnet-public2 too, where no per-AZ alarm watches it/),
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { ResourceGraph } from './graph';
 import { GraphResource } from './model';
-import { blocks, isInterpolation, isObject, JsonObject, num, str } from './values';
+import { blocks, isInterpolation, isObject, JsonObject, list, num, str } from './values';
 import { referencedSubnetZones, subnetZone, zoneKey } from './zones';
 
 /*
@@ -74,9 +74,15 @@ export function zonalDetection(graph: ResourceGraph, loadBalancer: GraphResource
   return {
     composites,
     zones,
-    uncoveredZones: referencedSubnetZones(graph, loadBalancer).filter(
-      (zone) => /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(zone) && !zones.includes(zone),
-    ),
+    uncoveredZones: [
+      ...referencedSubnetZones(graph, loadBalancer).filter(
+        (zone) => /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(zone) && !zones.includes(zone),
+      ),
+      // Terraform subnets named by literal ids: their AZs are read at plan time, so they are compared by id.
+      ...literalSubnetIds(loadBalancer)
+        .map((id) => subnetIdZone(id))
+        .filter((zone) => !zones.includes(zone)),
+    ],
     // The first breaching period may hold only the failure's first seconds: detection takes more than the others.
     detectionSeconds: slowest ? slowest.period * (slowest.datapoints - 1) : undefined,
     periodSeconds: slowest?.period,
@@ -135,7 +141,20 @@ function subnetZoneReference(graph: ResourceGraph, alarm: GraphResource, value: 
   if (literal !== undefined && !isInterpolation(literal)) return literal;
   // A subnet named by a literal id: its AZ is read at plan time.
   const id = subnet?.isData ? str(subnet.properties.id) : undefined;
-  return id ? `the AZ of ${id}` : zoneKey(value);
+  return id ? subnetIdZone(id) : zoneKey(value);
+}
+
+/** How a zone read at plan time from the subnet with this literal id is named. */
+function subnetIdZone(id: string): string {
+  return `the AZ of ${id}`;
+}
+
+/** The literal ids of a Terraform load balancer's subnets (`subnets`, `subnet_mapping`). */
+function literalSubnetIds(loadBalancer: GraphResource): string[] {
+  const p = loadBalancer.properties;
+  return [...list(p.subnets), ...blocks(p.subnet_mapping).map((m) => m.subnet_id)]
+    .map(str)
+    .filter((id): id is string => id !== undefined);
 }
 
 /** An alarm's period (the longest of its metrics) and the breaching datapoints it needs. */
