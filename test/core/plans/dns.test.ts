@@ -23,6 +23,15 @@ const cname = (region: string, extra: Partial<DnsEndpointIntent> = {}): DnsEndpo
   ...extra,
 });
 
+/** A regional API (`RegionalApi`): a CNAME to its service domain, health-checked on its regional name. */
+const api = (region: string, extra: Partial<DnsEndpointIntent> = {}): DnsEndpointIntent => ({
+  region,
+  loadBalancer: false,
+  domainName: false,
+  api: true,
+  ...extra,
+});
+
 const BASE: DnsFailoverIntent = {
   endpoints: [lb('us-east-1'), lb('us-west-2')],
   region: 'us-east-1',
@@ -135,6 +144,51 @@ describe('planDnsFailover by table', () => {
     ]);
     expect(plan({ recordName: 'api', endpoints: [lb('us-east-1')] }, ServiceTier.TIER_3).regionalLabels).toEqual([]);
     expect(plan({ recordName: 'api', endpoints: [cname('us-east-1'), cname('us-west-2')] }).regionalLabels).toEqual([]);
+  });
+
+  test('API endpoints: CNAME records with the TTL of the template, a regional name each, whatever the routing', () => {
+    const p = plan({ recordName: 'api', endpoints: [api('us-east-1'), api('us-west-2')] }, ServiceTier.TIER_0);
+    expect(p.problems).toEqual([]);
+    expect(p.records.map((r) => [r.type, r.alias, r.ttlSeconds])).toEqual([
+      ['CNAME', false, 60],
+      ['CNAME', false, 60],
+    ]);
+    expect(p.cachedSeconds).toBe(60);
+    expect(p.regionalLabels.map((l) => l.label)).toEqual(['api-us-east-1', 'api-us-west-2']);
+    // One region of a backup-and-restore tier: SIMPLE routing, and its health check still needs the regional name.
+    const simple = plan({ recordName: 'api', endpoints: [api('us-east-1')] }, ServiceTier.TIER_3);
+    expect(simple.regionalLabels).toEqual([{ region: 'us-east-1', label: 'api-us-east-1' }]);
+  });
+
+  test.each<[Partial<DnsFailoverIntent>, string, string]>([
+    [
+      {
+        recordName: 'api',
+        zoneName: 'example.com',
+        endpoints: [api('us-east-1', { apiRegionalName: 'x.example.com' })],
+      },
+      'endpoints',
+      'endpoints[0].api must answer on api-us-east-1.example.com, the regional name its health check requests ' +
+        '(build the RegionalApi with the same recordName), got: x.example.com',
+    ],
+    [
+      { recordName: undefined, endpoints: [api('us-east-1')] },
+      'recordName',
+      'recordName must be a literal with api endpoints (it names their regional domain), got: a token',
+    ],
+    [
+      { recordName: 'api', endpoints: [api('us-east-1'), lb('us-west-2')] },
+      'endpoints',
+      'endpoints must all have a loadBalancer or all a domainName or api (a CNAME record cannot share its name ' +
+        'with alias A records), got: us-east-1 api, us-west-2 loadBalancer',
+    ],
+    [
+      { recordName: 'api', endpoints: [api('us-east-1', { loadBalancer: true })] },
+      'endpoints',
+      'endpoints[0] (us-east-1) must have exactly one of loadBalancer, domainName and api, got: both',
+    ],
+  ])('API endpoints: %j is refused, naming the prop', (intent, prop, message) => {
+    expect(plan(intent, ServiceTier.TIER_3).problems[0]).toEqual({ prop, message });
   });
 
   test('a SIMPLE record has no set identifier; its health check still alarms', () => {
