@@ -61,10 +61,17 @@ export function resilienceReport(
   }
   const services = index.services().map((service) => {
     const stacks = mainFirst(index.stacksOf(service));
-    return assemble(graph, stacks[0], stacks, shared.get(service)!);
+    return assemble(graph, stacks[0], stacks, shared.get(service)!, stacks, options.today);
   });
   const perStack = index.serviceStacks.map((stack) =>
-    assemble(graph, stack, [stack], shared.get(stack.service)!, mainFirst(index.stacksOf(stack.service))),
+    assemble(
+      graph,
+      stack,
+      [stack],
+      shared.get(stack.service)!,
+      mainFirst(index.stacksOf(stack.service)),
+      options.today,
+    ),
   );
   return { services, perStack };
 }
@@ -87,11 +94,12 @@ function assemble(
   zonal: readonly ServiceStack[],
   shared: ServiceFigures,
   all: readonly ServiceStack[] = zonal,
+  today?: Date,
 ): ServiceReport {
   const tier = tierOfRecord(main.record);
   const objectives = tier.toObjectives();
   const figures: Record<Quantity, Figure> = {
-    azRto: azRtoFigure(graph, zonal),
+    azRto: azRtoFigure(graph, zonal, today),
     azRpo: azRpoFigure(graph, zonal),
     regionRto: shared.regionRto,
     regionRpo: shared.regionRpo,

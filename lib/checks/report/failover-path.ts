@@ -5,14 +5,14 @@ import { ResourceGraph } from '../graph/graph';
 import { isServingFunction } from '../graph/functions';
 import { GraphResource } from '../graph/model';
 import { isAurora, regionReplication } from '../graph/stores';
-import { num } from '../graph/values';
+import { num, str } from '../graph/values';
 import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
 import { DrillRecords, FoundMeasurement, measurementOf } from './drill-measurements';
 import { googleScaleUpBasis } from './google-fleets';
 import { cloudRunScaleUpSteps, onDemandScaleUpSteps } from './function-scale-up';
 import { ecsCompute, fleetKind, fleetMinimum, isScalingFleet } from './scaling-fleets';
-import { REGION_DRILL, serviceAnchor } from './figure';
+import { regionDrillOf, serviceAnchor } from './figure';
 import { GOOGLE_RUNBOOK_TYPES, googleAlertDecision } from './google-runbooks';
 
 /**
@@ -259,7 +259,7 @@ function personDecision(people: readonly GraphResource[], found: FoundMeasuremen
     value: stated,
     ...(found ? { measurement: found.measurement } : {}),
     basis:
-      `a person is paged, ${says}: a stated figure, counted in full and unproven until ${REGION_DRILL} times it` +
+      `a person is paged, ${says}: a stated figure, counted in full and unproven until ${regionDrillOf(people)} times it` +
       `${found ? `; ${found.text}` : ''}`,
   };
 }
@@ -276,7 +276,12 @@ function measured(
 ): DerivationStep {
   const found = measurementOf(drills, step, holders);
   if (!found) {
-    return base.value === undefined ? { ...base, basis: `${base.basis}; measure it with ${REGION_DRILL}` } : base;
+    const subject = base.resource.split('.')[0];
+    const drill = regionDrillOf(
+      drills.stacks.flatMap((s) => s.resources),
+      subject,
+    );
+    return base.value === undefined ? { ...base, basis: `${base.basis}; measure it with ${drill}` } : base;
   }
   if (!found.counts) {
     return { ...base, measurement: found.measurement, basis: `${base.basis}; ${found.text}` };
@@ -319,12 +324,15 @@ function alarmDecision(graph: ResourceGraph, starters: readonly GraphResource[])
       ),
     ),
   ];
+  // A probe samples: the first run that fails may start up to one run (at most one period) after the failure.
+  const sampled = (alarm: GraphResource) =>
+    str(alarm.properties.Namespace ?? alarm.properties.namespace) === 'CloudWatchSynthetics';
   const seconds = alarms.map((alarm) => {
     const p = alarm.properties;
     const period = num(p.Period ?? p.period);
     const periods =
       num(p.DatapointsToAlarm ?? p.datapoints_to_alarm) ?? num(p.EvaluationPeriods ?? p.evaluation_periods);
-    return period === undefined || periods === undefined ? undefined : period * periods;
+    return period === undefined || periods === undefined ? undefined : period * (periods + (sampled(alarm) ? 1 : 0));
   });
   const first = alarms[0] ?? starters[0];
   if (alarms.length === 0 || seconds.some((v) => v === undefined)) {
@@ -344,7 +352,9 @@ function alarmDecision(graph: ResourceGraph, starters: readonly GraphResource[])
     resource: first.address,
     value,
     figures: [],
-    basis: `an alarm starts the runbooks (EventBridge) once it has evaluated ${value} s of failure: no human step`,
+    basis:
+      `an alarm starts the runbooks (EventBridge) once it has evaluated ${value} s of failure` +
+      `${alarms.some(sampled) ? ' (its synthetic probe may first fail one run after the failure began)' : ''}: no human step`,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Cloud } from '../graph/model';
 import type { DerivationStep, ObjectiveStatus } from '../model';
 import { ServiceStack } from '../services';
 
@@ -56,5 +57,43 @@ export function serviceAnchor(stacks: readonly ServiceStack[]): { stack: string;
   return { stack: stacks[0].stack, resource: `service:${stacks[0].service}` };
 }
 
-/** How the region RTO names the drill that measures what no figure bounds. */
+/** How the region RTO names the drill that measures what no figure bounds, on AWS. */
 export const REGION_DRILL = 'a region evacuation drill (RegionEvacuationDrill, then the runbooks)';
+
+/**
+ * The same on Google Cloud: the switchover rehearsal, which runs the runbooks and times them (the
+ * decision too, when the paged on-call starts it with the page's time).
+ */
+export const GOOGLE_REGION_DRILL_NAME = 'RegionSwitchoverDrill';
+export const GOOGLE_REGION_DRILL = `a region drill (${GOOGLE_REGION_DRILL_NAME}, started by the paged on-call)`;
+
+/** What RegionSwitchoverDrill rehearses: a Cloud SQL promotion, an instance group's scale-up, the runbooks doing them. */
+const GOOGLE_DRILLED_TYPES = [
+  'google_sql_database_instance',
+  'google_compute_region_autoscaler',
+  'google_compute_region_instance_group_manager',
+  'google_workflows_workflow',
+];
+
+/** Google's words for a step RegionSwitchoverDrill does not rehearse (a Spanner leader move, Cloud Run scaling). */
+/** Google's words for the drill that shows the regions left carry a lost one's load. */
+export const DRAIN_DRILL = "a region drill that drains one region's backends and holds";
+
+export const GOOGLE_UNDRILLED = 'a region drill (RegionSwitchoverDrill rehearses only Cloud SQL and instance groups)';
+
+/**
+ * The region drill of the service's cloud, AWS's unless its resources are Google's only. On Google,
+ * RegionSwitchoverDrill when it rehearses `subject` (a resource type, when the step concerns one),
+ * else `googleOtherwise`: it names no construct that cannot do what the sentence claims.
+ */
+export function regionDrillOf(
+  resources: readonly { readonly cloud: Cloud }[],
+  subject?: string,
+  googleOtherwise = GOOGLE_UNDRILLED,
+): string {
+  const google = resources.some((r) => r.cloud === 'google') && resources.every((r) => r.cloud === 'google');
+  if (!google) {
+    return REGION_DRILL;
+  }
+  return subject === undefined || GOOGLE_DRILLED_TYPES.includes(subject) ? GOOGLE_REGION_DRILL : googleOtherwise;
+}

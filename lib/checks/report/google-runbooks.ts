@@ -3,10 +3,22 @@ import { GraphResource } from '../graph/model';
 import { block, blocks, str } from '../graph/values';
 import type { DerivationStep } from '../model';
 import { DrillRecords, measurementOf } from './drill-measurements';
-import { REGION_DRILL } from './figure';
+import { GOOGLE_REGION_DRILL_NAME } from './figure';
 
 /** A Google runbook: a Cloud Workflows workflow. */
 export const GOOGLE_RUNBOOK_TYPES = ['google_workflows_workflow'];
+
+/**
+ * A Google region drill: a workflow that is no runbook itself and runs the runbooks (it refers to
+ * workflows that record a failover step), as RegionSwitchoverDrill does.
+ */
+export function isGoogleRegionDrill(graph: ResourceGraph, r: GraphResource): boolean {
+  return (
+    GOOGLE_RUNBOOK_TYPES.includes(r.type) &&
+    r.failoverStep === undefined &&
+    graph.referencedBy(r, ...GOOGLE_RUNBOOK_TYPES).some((w) => w.failoverStep !== undefined)
+  );
+}
 
 /**
  * An alert starts Google runbooks: Eventarc triggers on the Pub/Sub topic of a notification channel
@@ -62,7 +74,8 @@ export function googleAlertDecision(
     ...(found ? { measurement: found.measurement } : {}),
     basis:
       `${says}, plus the time Cloud Monitoring takes to publish the notification, which Google does not publish: ` +
-      `no human step, unknown until ${REGION_DRILL} times it${found ? `; ${found.text}` : ''}`,
+      "no human step, unknown until a drill lets the alert fire and times the incident to the runbooks' start " +
+      `(${GOOGLE_REGION_DRILL_NAME} starts them itself, so it does not)${found ? `; ${found.text}` : ''}`,
   };
 }
 

@@ -12,7 +12,7 @@ import { ServiceStack } from '../services';
 import { DrillRecords, measurementOf } from './drill-measurements';
 import { backendRejoinSeconds, singleRegionBackendsReason } from './google-fleets';
 import { failoverPath } from './failover-path';
-import { figure, Figure, REGION_DRILL, regionsOf, serviceAnchor } from './figure';
+import { DRAIN_DRILL, figure, Figure, regionDrillOf, regionsOf, serviceAnchor } from './figure';
 import { fleetMaximum, fleetMinimum, isScalingFleet } from './scaling-fleets';
 
 /**
@@ -33,6 +33,8 @@ export function regionRtoFigure(
   const anchor = serviceAnchor(stacks);
   const stores = resources.filter((r) => isPrimaryStore(graph, r));
   const drills: DrillRecords = { graph, stacks, tier, today };
+  // RegionSwitchoverDrill rehearses the runbooks: a service without any needs another drill.
+  const regionDrill = regionDrillOf(resources, resources.some((r) => r.failoverStep) ? undefined : 'no runbook');
 
   if (tier.strategy === DrStrategy.BACKUP_RESTORE) {
     return restoreRto(rto, drills, anchor);
@@ -120,14 +122,14 @@ export function regionRtoFigure(
     basis:
       path.decision === undefined
         ? `detection ${dns.detectionUnknown ? '?' : `${dns.detection} s`} + TTL ${dns.ttl} s (nothing to promote: the other regions already serve)` +
-          `${absorb.length > 0 ? `: unproven until ${REGION_DRILL} shows the regions left carry the load` : ''}`
+          `${absorb.length > 0 ? `: unproven until ${regionDrillOf(resources, 'absorb', DRAIN_DRILL)} shows the regions left carry the load` : ''}`
         : `detection ${dns.detectionUnknown ? '?' : `${dns.detection} s`} + max(TTL ${dns.ttl} s, decision ${path.decision.value ?? '?'} s + ` +
           (path.fromZero || rejoin === 0
             ? `max(promotion ${describe(path.promotion)}, scale-up ${describe(path.scaleUp)})` +
               `${rejoin > 0 ? ` + standby rejoins ${rejoin} s` : ''})`
             : `max(promotion ${describe(path.promotion)} + standby rejoins ${rejoin} s, scale-up ${describe(path.scaleUp)}))`) +
           (rto.unproven
-            ? `: unproven until ${REGION_DRILL} measures the unknown and stated steps`
+            ? `: unproven until ${regionDrill} measures the unknown and stated steps`
             : provenUntil(path.steps)),
     figures: [],
   });
@@ -190,7 +192,7 @@ function absorbSteps(graph: ResourceGraph, resources: readonly GraphResource[], 
   // 2 regions: each left carries twice its load; 3: one and a half times.
   const factor = regionCount > 1 ? Number((regionCount / (regionCount - 1)).toFixed(2)) : 1;
   const share = factor === 2 ? 'twice their load' : `${factor} times their load`;
-  const drill = `measure it with ${REGION_DRILL}`;
+  const drill = `measure it with ${regionDrillOf(resources, 'absorb', DRAIN_DRILL)}`;
   return resources
     .filter((r) => r.ha?.role === 'primary')
     .flatMap((r) => {
@@ -453,7 +455,8 @@ function serverlessShift(service: GraphResource, regions: readonly string[]): Dn
         basis:
           `global load balancer over Cloud Run in ${regions.length} regions (${regions.join(', ')}) through serverless NEGs, ` +
           'which take no health check: Cloud Run service health (60% of instances ready) and outlier detection move ' +
-          `the traffic in a time Google does not publish; unproven until ${REGION_DRILL} measures it`,
+          'the traffic in a time Google does not publish; unproven until a region drill measures it (RegionSwitchoverDrill ' +
+          'drains instance groups, and a serverless NEG takes no capacity scaler)',
         figures: ['CLOUD_RUN_SERVICE_HEALTH_READY_PERCENT'],
       },
     ],

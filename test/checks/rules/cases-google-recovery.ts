@@ -1,3 +1,4 @@
+import { GoogleRegionDrill } from '../../../lib/checks/rules/drl/GoogleRegionDrill';
 import { GoogleZoneDrill } from '../../../lib/checks/rules/drl/GoogleZoneDrill';
 import { GoogleFailoverRunbooks } from '../../../lib/checks/rules/dr/GoogleFailoverRunbooks';
 import { FAILOVER_STEP_METADATA_KEY, HA_METADATA_KEY, HaRole, ServiceTier } from '../../../lib/core';
@@ -60,7 +61,33 @@ const drill = (env: Record<string, string>) => ({
   user_env_vars: { HA_GROUP: '${google_compute_region_instance_group_manager.web.name}', ...env },
 });
 
-/** HA-DR9 and HA-DRL3: Google's runbooks and drills, what a failover and a zone loss need done by something. */
+/** The pilot light's database and promotion runbook, a region drill that runs it, and the drill's schedules given. */
+function regionDrilled(drill: boolean, schedules: string[]) {
+  const runbook = { promote: workflow('us-east1', 'promotion') };
+  const drillWorkflow = {
+    drill: workflow('us-east1', undefined, {
+      user_env_vars: { HA_PROMOTION_WORKFLOW: '${google_workflows_workflow.promote.name}' },
+    }),
+  };
+  const jobs = Object.fromEntries(
+    schedules.map((schedule, i) => [
+      `drill${i}`,
+      {
+        region: 'us-east1',
+        schedule,
+        http_target: {
+          uri: 'https://workflowexecutions.googleapis.com/v1/${google_workflows_workflow.drill.id}/executions',
+        },
+      },
+    ]),
+  );
+  return {
+    ...database({ ...runbook, ...(drill ? drillWorkflow : {}) }),
+    ...(schedules.length > 0 ? { google_cloud_scheduler_job: jobs } : {}),
+  };
+}
+
+/** HA-DR9, HA-DRL3 and HA-DRL4: Google's runbooks and drills, what a failover and a zone loss need done by something. */
 export const GOOGLE_RECOVERY_CASES: RuleCase[] = [
   {
     rule: GoogleFailoverRunbooks,
@@ -114,5 +141,34 @@ export const GOOGLE_RECOVERY_CASES: RuleCase[] = [
       T1,
     ),
     nonCompliant: tf(zonalFleet({ google_workflows_workflow: { drill: drill({}) } }), T1),
+  },
+  {
+    rule: GoogleRegionDrill,
+    engine: 'terraform-google',
+    stack: 'app',
+    resource: 'service:shop',
+    message: 'has no region drill: add a RegionSwitchoverDrill',
+    // On the 15th of each quarter's first month: at most 92 days apart, TIER_2's interval.
+    compliant: tf(regionDrilled(true, ['0 9 15 1,4,7,10 *']), T2),
+    nonCompliant: tf(regionDrilled(false, []), T2),
+  },
+  {
+    rule: GoogleRegionDrill,
+    engine: 'terraform-google',
+    stack: 'app',
+    resource: 'service:shop',
+    message: 'runs only when someone starts it',
+    compliant: tf(regionDrilled(true, ['0 10 * * TUE']), T2),
+    nonCompliant: tf(regionDrilled(true, []), T2),
+  },
+  {
+    rule: GoogleRegionDrill,
+    engine: 'terraform-google',
+    stack: 'app',
+    resource: 'service:shop',
+    message: "schedule '0 9 15 1,7 *' runs up to 184 days apart, longer than TIER_2's drill interval of 92 days",
+    // A second, sparser schedule does not spoil one within the interval.
+    compliant: tf(regionDrilled(true, ['0 9 15 1,7 *', '0 9 1 * *']), T2),
+    nonCompliant: tf(regionDrilled(true, ['0 9 15 1,7 *']), T2),
   },
 ];

@@ -1,6 +1,6 @@
 import { GOOGLE_INSTANCE_GROUP_TYPES } from '../../graph/google-backends';
 import { GOOGLE_AUTOSCALER_TYPES } from '../../report/google-fleets';
-import { GOOGLE_RUNBOOK_TYPES } from '../../report/google-runbooks';
+import { GOOGLE_RUNBOOK_TYPES, isGoogleRegionDrill } from '../../report/google-runbooks';
 import { Evaluation, HaRule, RuleContext, serviceOutcome } from '../rule';
 import { isServingStack } from '../serving';
 import { tierOfRecord } from '../support';
@@ -35,6 +35,8 @@ export const GoogleZoneDrill: HaRule = {
         (r) =>
           GOOGLE_RUNBOOK_TYPES.includes(r.type) &&
           r.failoverStep === undefined &&
+          // A region drill drains a group too, through the load balancer: it takes out no zone.
+          !isGoogleRegionDrill(graph, r) &&
           graph.referencedBy(r, ...GOOGLE_INSTANCE_GROUP_TYPES).length > 0 &&
           // A failback resizes through the autoscaler; a drill acts on the group's instances.
           graph.referencedBy(r, ...GOOGLE_AUTOSCALER_TYPES).length === 0,

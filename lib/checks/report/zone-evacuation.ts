@@ -1,0 +1,55 @@
+import { ResourceGraph } from '../graph/graph';
+import { GraphResource } from '../graph/model';
+import { tierOfRecord } from '../graph/tier';
+import type { DerivationStep } from '../model';
+import { ServiceStack } from '../services';
+import { measurementOf } from './drill-measurements';
+import { addMax, Figure } from './figure';
+
+/** The Google instance groups a zone evacuation drill's measurement is recorded on. */
+const ZONE_DRILL_HOLDERS = ['google_compute_region_instance_group_manager'];
+
+/**
+ * The measured loss of a zone behind a Google backend service: the `zone-evacuation` measurement
+ * (ZoneEvacuationDrill's `recoverySeconds`) recorded on a group the service sends to. Fresh, it
+ * is a step of the AZ RTO, which is the slowest step, so it raises a health-check figure it exceeds
+ * and never lowers one; stale or dated after the report, it is named and counts for nothing.
+ */
+export function zoneEvacuationSteps(
+  graph: ResourceGraph,
+  stacks: readonly ServiceStack[],
+  backendService: GraphResource,
+  today: Date,
+): DerivationStep[] {
+  const groups = graph.referencedBy(backendService, ...ZONE_DRILL_HOLDERS);
+  const drills = { graph, stacks, tier: tierOfRecord(stacks[0].record), today };
+  return groups.flatMap((group) => {
+    const found = measurementOf(drills, 'zone-evacuation', [group]);
+    if (!found) {
+      return [];
+    }
+    const basis =
+      `zone evacuation drill on ${group.address}: from a zone's loss until the load balancer sent nothing to it ` +
+      "and the other zones' instances were healthy";
+    return [
+      {
+        quantity: 'azRto' as const,
+        stack: group.stack,
+        resource: group.address,
+        ...(found.counts ? { value: found.measurement.seconds } : {}),
+        measurement: found.measurement,
+        basis: `${basis}: ${found.text}`,
+        figures: [],
+      },
+    ];
+  });
+}
+
+/** Adds a measured step: a fresh one bounds the figure as any step does; another is only named. */
+export function addMeasured(f: Figure, step: DerivationStep): void {
+  if (step.value === undefined) {
+    f.steps.push(step);
+  } else {
+    addMax(f, step);
+  }
+}
