@@ -1,6 +1,7 @@
 import { HA_RULES } from '../../../lib/checks/rules';
 import { findings } from '../fixtures/builders';
 import { RuleCase } from './cases';
+import { API_CASES } from './cases-api';
 import { DATA_CASES } from './cases-data';
 import { DEPLOYMENT_CASES } from './cases-deployments';
 import { FUNCTION_CASES } from './cases-functions';
@@ -33,6 +34,7 @@ const CASES: RuleCase[] = [
   ...DEPLOYMENT_CASES,
   ...STANDBY_PROBE_CASES,
   ...QUEUE_CASES,
+  ...API_CASES,
 ];
 
 describe.each(CASES.map((c) => [`${c.rule.id} ${c.engine} ${c.resource}`, c] as const))('%s', (_, c) => {
