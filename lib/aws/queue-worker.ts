@@ -76,6 +76,10 @@ export interface QueueWorkerProps extends HaProps {
  * - **Alarms**: any dead letter; the oldest dead letter halfway to expiring; each lane's oldest message older
  *   than `maxMessageAge`.
  *
+ * A queue lives in one region: the messages a failed region holds wait for it, and expire after `retentionPeriod`
+ * if it does not come back. Build a worker per region, each fed by its own region's producers, and keep work that
+ * must survive a region in a replicated store (a `GlobalTable`) before it is queued.
+ *
  * Construct ids (public API): `Key`, `Queue`, `PriorityQueue`, `DeadLetterQueue` (all retained),
  * `DeadLetterAlarm`, `DeadLetterAgeAlarm`, `AgeAlarm`, `PriorityAgeAlarm`, `AlarmTopic`.
  */
