@@ -1,6 +1,6 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
-import { HaRole, ServiceTier } from '../../lib/core';
+import { HaRole, READINESS_PATH, ServiceTier } from '../../lib/core';
 import { addHaChecks } from '../../lib/tf/google';
 import { ReplicatedBucket } from '../../lib/tf/google/bucket';
 import { HaCloudSql } from '../../lib/tf/google/database';
@@ -9,6 +9,7 @@ import { GlobalFrontend } from '../../lib/tf/google/frontend';
 import { RegionalNetwork } from '../../lib/tf/google/network';
 import { PagingChannels } from '../../lib/tf/google/paging';
 import { ProjectServices } from '../../lib/tf/google/project-services';
+import { RegionSwitchoverDrill } from '../../lib/tf/google/region-switchover-drill';
 import { FailoverTrigger, FailoverWorkflows } from '../../lib/tf/google/runbooks';
 import { EncryptedSecret } from '../../lib/tf/google/secret';
 import { SloAlarms } from '../../lib/tf/google/slo';
@@ -38,7 +39,12 @@ const STANDBY = 'europe-west4';
  * `replicaLagAccepted` says so, and HaCloudSql acknowledges the HA checks' HA-DR3 finding with
  * it). Google publishes no duration for the promotion or the scale-up, so the report leaves the
  * region RTO unproven (counting the stated 15 minutes in full) until a region drill times them and
- * `recordDrillMeasurement` records it.
+ * `recordDrillMeasurement` records it: on the 15th of January, April, July and October a
+ * `RegionSwitchoverDrill` in europe-west4 runs the runbooks for real (a switchover, which loses no
+ * writes, the scale-up, an hour served from europe-west4 through the load balancer, the failback)
+ * and its execution's result lists the measurements to record (started by the paged on-call with the
+ * page's time, `{"pagedAt": ...}`, it times the decision too). It keeps to the freeze and
+ * stops on an SLO incident, as the zone drill does. Nothing is recorded here: nobody has run it.
  *
  * Alerts page by email and through a Pub/Sub topic per region (`PagingChannels`). Every Tuesday
  * morning a `ZoneEvacuationDrill` takes europe-west1-b out of the load balancer for ten minutes:
@@ -179,13 +185,27 @@ export function addGcpTier2PilotLight(
 
   // The runbooks, in the standby region; a person decides, as a pilot light's failover loses the writes not yet replicated.
   if (database.drReplicaDesignated) {
-    new FailoverWorkflows(stack, 'Runbooks', {
+    const runbooks = new FailoverWorkflows(stack, 'Runbooks', {
       tier,
       service: SERVICE,
       database,
       primaryFleet: fleet,
       standbyFleet,
       trigger: FailoverTrigger.operator(15 * 60),
+    });
+    // Once a quarter the runbooks are rehearsed for real: switchover, scale-up, an hour served from the standby, failback.
+    new RegionSwitchoverDrill(stack, 'RegionDrill', {
+      tier,
+      service: SERVICE,
+      runbooks,
+      primaryFleet: fleet,
+      standbyFleet,
+      backendServiceName: frontend.backendServiceName,
+      serviceUrl: `https://${domain.stringValue}${READINESS_PATH}`,
+      stopTopicId: paging.topics[1].id,
+      sloName: slo.slo.id,
+      schedule: '0 9 15 1,4,7,10 *',
+      timeZone: 'Europe/Brussels',
     });
   }
   addHaChecks(stack);

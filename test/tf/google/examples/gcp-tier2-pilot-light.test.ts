@@ -2,7 +2,8 @@ import { Testing } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { addGcpTier2PilotLight } from '../../../../examples/gcp-tier2-pilot-light';
 import { checkInputs } from '../../../../lib/checks/check';
-import { HA_METADATA_KEY } from '../../../../lib/core';
+import { DrillStep, HA_METADATA_KEY } from '../../../../lib/core';
+import { FailoverWorkflows } from '../../../../lib/tf/google/runbooks';
 import { recordDrillMeasurement } from '../../../../lib/tf/drill-measurement';
 import { resourcesOf, TerraformJson, terraformJson } from '../util';
 
@@ -119,6 +120,36 @@ describe('example gcp-tier2-pilot-light: a lit pilot light', () => {
     expect(job.schedule).toBe('0 10 * * TUE');
   });
 
+  test('THEN a quarterly region drill in the standby region runs the runbooks, stopped by the standby region’s alerts', () => {
+    const workflows = resourcesOf(json, 'google_workflows_workflow');
+    const [[name, drill]] = Object.entries(workflows).filter(([n]) => n.startsWith('RegionDrill_'));
+    const runbook = (id: string) => {
+      const [address] = Object.keys(workflows).filter((n) => n.startsWith(`Runbooks_${id}_`));
+      return `\${google_workflows_workflow.${address}.name}`;
+    };
+    expect(drill.region).toBe('europe-west4');
+    expect(drill.user_env_vars).toEqual(
+      expect.objectContaining({
+        HA_PROMOTION_WORKFLOW: runbook('Promotion'),
+        HA_SCALE_UP_WORKFLOW: runbook('ScaleUp'),
+        HA_FAILBACK_WORKFLOW: runbook('Failback'),
+        HA_STOP_SUBSCRIPTION: expect.stringMatching(
+          /^\$\{google_pubsub_subscription\.RegionDrill_StopSubscription_\w+\.id\}$/,
+        ),
+      }),
+    );
+    const jobs = Object.values(resourcesOf(json, 'google_cloud_scheduler_job')).filter((j) =>
+      (j.http_target as { uri: string }).uri.includes(`google_workflows_workflow.${name}.id`),
+    );
+    expect(jobs.map((j) => [j.schedule, j.region])).toEqual([['0 9 15 1,4,7,10 *', 'europe-west4']]);
+    const [subscription] = Object.entries(resourcesOf(json, 'google_pubsub_subscription'))
+      .filter(([n]) => n.startsWith('RegionDrill_'))
+      .map(([, r]) => r);
+    expect(subscription.topic).toMatch(/^\$\{google_pubsub_topic\.Paging_Topic-europe-west4_\w+\.id\}$/);
+    // Scheduled within TIER_2's 92 days: HA-DRL4 has nothing to say.
+    expect(report.findings.filter((f) => f.rule === 'HA-DRL4')).toEqual([]);
+  });
+
   test('THEN the only error is acknowledged: the unbounded replica lag (HA-DR3); the failover is started', () => {
     expect(report.findings.filter((f) => f.level === 'error')).toEqual([]);
     expect((report.acknowledged ?? []).map((a) => a.rule).sort()).toEqual(['HA-DR3']);
@@ -188,24 +219,65 @@ describe('example gcp-tier2-pilot-light: least privilege', () => {
   );
 });
 
-describe('example gcp-tier2-pilot-light: a drill measured the standby scale-up', () => {
-  test('THEN the scale-up step counts the fresh measurement recorded on the standby fleet, and nothing else becomes known', () => {
+describe('example gcp-tier2-pilot-light: what its drills measured, recorded', () => {
+  const drill = 'RegionSwitchoverDrill execution 3f2a of catalog-regiondrill';
+  /** The report on `today` of the example with the region drill's and the zone drill's results recorded on `measuredOn`. */
+  function recorded(measuredOn: string, today: Date, steps: Record<string, number>) {
     const stack = addGcpTier2PilotLight(Testing.app());
-    const today = new Date().toISOString().slice(0, 10);
-    recordDrillMeasurement(stack.node.findChild('FleetStandby'), {
-      step: 'scale-up',
-      seconds: 420,
-      measuredOn: today,
-      drill: 'region drill of 2026-Q4',
-    });
+    const runbooks = stack.node.findChild('Runbooks') as FailoverWorkflows;
+    const on = {
+      decision: stack,
+      promotion: runbooks.promotion!,
+      'scale-up': runbooks.scaleUp!,
+      'zone-evacuation': stack.node.findChild('FleetPrimary'),
+    };
+    for (const [step, seconds] of Object.entries(steps)) {
+      recordDrillMeasurement(on[step as keyof typeof on], { step: step as DrillStep, seconds, measuredOn, drill });
+    }
     invokeAspects(stack);
     const json = terraformJson(stack) as unknown as Record<string, unknown>;
-    const [service] = checkInputs({ terraform: [{ name: stack.node.id, json }] }).services;
-    const scaleUp = service.derivation.find((s) => s.basis.startsWith('autoscaler scales the group from 0 to 2'));
-    expect(scaleUp).toEqual(
-      expect.objectContaining({ value: 420, measurement: expect.objectContaining({ seconds: 420 }) }),
+    return checkInputs({ terraform: [{ name: stack.node.id, json }] }, { today });
+  }
+  const TODAY = new Date('2026-12-06T12:00:00Z');
+  const stepOf = (service: Report['services'][number], pattern: RegExp) =>
+    service.derivation.find((s) => pattern.test(s.basis));
+
+  test('THEN the promotion and scale-up it timed, and the decision of the on-call who started it, make the region RTO met', () => {
+    const report = recorded('2026-11-20', TODAY, { decision: 600, promotion: 240, 'scale-up': 420 });
+    const [service] = report.services;
+    // detection 95 s + the stated 900 s (longer than the measured 600 s) + max(promotion 240 s, scale-up 420 s) + rejoin 60 s.
+    expect(service.regionRtoSeconds).toBe(95 + 900 + 420 + 60);
+    expect(service.status.regionRto).toBe('met');
+    expect(stepOf(service, /^Cloud SQL advanced DR replica failover/)).toEqual(
+      expect.objectContaining({ value: 240, basis: expect.stringContaining(`measured 240 s by ${drill}`) }),
     );
-    // The promotion is still unmeasured, and the person's 15 minutes are stated, not timed: still unproven.
+    expect(service.derivation.filter((s) => s.quantity === 'regionRto').pop()!.basis).toMatch(
+      /: proven by drill measurements until 2027-02-20$/,
+    );
+    expect(report.findings.filter((f) => f.rule === 'HA-DRL2')).toEqual([]);
+  });
+
+  test('THEN a drill older than TIER_2’s 92 days counts for nothing: the region RTO is unproven again and HA-DRL2 says so', () => {
+    const report = recorded('2026-08-01', TODAY, { decision: 600, promotion: 240, 'scale-up': 420 });
+    const [service] = report.services;
     expect(service.status.regionRto).toBe('unproven');
+    expect(stepOf(service, /^Cloud SQL advanced DR replica failover/)?.value).toBeUndefined();
+    expect(report.findings.filter((f) => f.rule === 'HA-DRL2').map((f) => f.message)).toEqual(
+      expect.arrayContaining([expect.stringContaining('the promotion measurement of 240 s')]),
+    );
+  });
+
+  test('THEN without the decision timed, the stated 15 minutes stay unproven whatever the runbooks measured', () => {
+    const [service] = recorded('2026-11-20', TODAY, { promotion: 240, 'scale-up': 420 }).services;
+    expect(service.status.regionRto).toBe('unproven');
+  });
+
+  test('THEN the zone drill’s recovery raises the AZ RTO above the health check, and past TIER_2’s 300 s it is not met', () => {
+    const [within] = recorded('2026-11-20', TODAY, { 'zone-evacuation': 200 }).services;
+    const [beyond] = recorded('2026-11-20', TODAY, { 'zone-evacuation': 420 }).services;
+    const zoneStep = (service: Report['services'][number]) => stepOf(service, /^zone evacuation drill on /);
+    expect(zoneStep(within)).toEqual(expect.objectContaining({ quantity: 'azRto', value: 200 }));
+    expect([within.azRtoSeconds, within.status.azRto]).toEqual([200, 'met']);
+    expect([beyond.azRtoSeconds, beyond.status.azRto]).toEqual([420, 'not-met']);
   });
 });
