@@ -14,6 +14,7 @@ export * from './metadata';
 export * from './network';
 export * from './paging';
 export * from './project-services';
+export * from './region-switchover-drill';
 export * from './regional-entry';
 export * from './runbooks';
 export * from './secret';
