@@ -148,7 +148,7 @@ describe('TIER_1 warm standby on ECS Fargate', () => {
 
   test('in the HA report: region RTO met by published figures and literal settings, AZ RTO unproven for a gray AZ', () => {
     const service = report();
-    expect(service).toMatchObject({ service: 'invoices', tier: 'TIER_1', regionRtoSeconds: 486 });
+    expect(service).toMatchObject({ service: 'invoices', tier: 'TIER_1', regionRtoSeconds: 546 });
     expect(service.status).toEqual({
       azRto: 'unproven',
       azRpo: 'met',
@@ -156,9 +156,9 @@ describe('TIER_1 warm standby on ECS Fargate', () => {
       regionRpo: 'met',
       availability: 'met',
     });
-    // detection 36 s + max(TTL 60 s, alarm 300 s + promotion 60 s + the standby's deep check passing 30 s + TTL 60 s)
+    // detection 36 s + max(TTL 60 s, alarm 360 s + promotion 60 s + the standby's deep check passing 30 s + TTL 60 s)
     expect(sumStep(service).basis).toBe(
-      'detection 36 s + max(TTL 60 s, decision 300 s + max(promotion 60 s + standby rejoins 90 s, scale-up 0 s))',
+      'detection 36 s + max(TTL 60 s, decision 360 s + max(promotion 60 s + standby rejoins 90 s, scale-up 0 s))',
     );
     // The Compute SLA covers the tasks (in three AZs), Elastic Load Balancing and Aurora the rest.
     expect(service.availability).toBeCloseTo(0.9999 ** 3, 10);
@@ -194,7 +194,7 @@ describe('TIER_1 warm standby on ECS Fargate', () => {
       targets.push({ Arn: { Ref: 'ScaleStandbyService' } });
     });
     expect(scaledDown.status.regionRto).toBe('unproven');
-    expect(scaledDown.lowerBounds.regionRto).toBe(486);
+    expect(scaledDown.lowerBounds.regionRto).toBe(546);
     expect(sumStep(scaledDown).basis).toContain('scale-up ? + 0 s');
   });
 });
@@ -233,6 +233,6 @@ describe('TIER_1 ECS example after a failover (activeRegion=us-west-2)', () => {
       false,
     );
     const service = report((t) => Object.assign(t, JSON.parse(JSON.stringify(after))));
-    expect(service).toMatchObject({ regionRtoSeconds: 486, status: { regionRto: 'met', regionRpo: 'met' } });
+    expect(service).toMatchObject({ regionRtoSeconds: 546, status: { regionRto: 'met', regionRpo: 'met' } });
   });
 });
