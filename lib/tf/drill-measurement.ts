@@ -21,7 +21,9 @@ import { validationError } from './diagnostics';
  * - `promotion`: the secondary cluster or Cloud SQL replica, or the promotion runbook; `writer-creation`:
  *   the headless secondary cluster or the promotion runbook;
  * - `decision`: the stack (or the runbook the person starts);
- * - `restore`: the stack (or the backup plan).
+ * - `restore`: the stack (or the backup plan);
+ * - `zone-evacuation`: a Google fleet (its instance group) whose zone `ZoneEvacuationDrill` took out: its
+ *   execution's `measurement`, which the AZ RTO counts.
  *
  * A scope that is not one of those resources must hold exactly one of them, of the first type above
  * it holds (a fleet construct is its group). The record is written
@@ -34,6 +36,10 @@ import { validationError } from './diagnostics';
  *   drill: 'region drill, FIS experiment EXP1a2b3c4d5e6f7',
  * });
  * ```
+ *
+ * On Google Cloud, `RegionSwitchoverDrill`'s execution result lists its `measurements` in this
+ * form: record the promotion on `runbooks.promotion`, the scale-up on `runbooks.scaleUp` and a
+ * decision on the stack.
  */
 export function recordDrillMeasurement(scope: IConstruct, measurement: DrillMeasurement): void {
   const [problem] = drillMeasurementProblems(measurement);

@@ -28,7 +28,9 @@ import { ServiceTier } from '../tier';
  * It does not start in a freeze (error budget spent or unknown); an SLO incident that opens stops
  * it, and any failure rolls back what it did (capacity restored, failback run). Each wait is
  * bounded by the tier's region RTO: a step slower than the objective fails the run. The result
- * lists the measurements in the form `recordDrillMeasurement` takes (whole seconds, rounded up).
+ * lists the measurements in the form `recordDrillMeasurement` takes (whole seconds, rounded up);
+ * started by the paged on-call with the page's time (`{"pagedAt": "<RFC 3339>"}`), it also times
+ * the `decision`, from the page to its start. A scheduled run times no decision.
  *
  * @see https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery
  * @see https://cloud.google.com/load-balancing/docs/backend-service#capacity_scaler

@@ -76,8 +76,9 @@ export interface RegionSwitchoverDrillProps extends GoogleHaProps {
  * (capacity restored, failback run) and fails the execution; each wait is bounded by the tier's
  * region RTO. The execution's result lists `measurements` in the form `recordDrillMeasurement`
  * takes: record them (on `runbooks.promotion` and `runbooks.scaleUp`) and the report counts them
- * for the tier's drill interval. A person's decision is not a step it can time: a game day that
- * pages the on-call does.
+ * for the tier's drill interval. Started by the paged on-call (`gcloud workflows run <name>
+ * --location=<region> --data='{"pagedAt":"<the page's time, RFC 3339>"}'`), it times the decision
+ * too; record that on the stack. A scheduled run times no decision.
  *
  * Construct ids (public API): `Resource` (the workflow), `Key`, `KeyRing`, `KeyWorkflowsEncrypter`,
  * `Account`, `Role`, `RoleGrant`, `Logs`, `StopSubscription`, `StopReader`, `Schedule`,

@@ -71,8 +71,10 @@ export interface ZoneEvacuationDrillProps extends GoogleHaProps {
  * incident opens, rolls back at once and fails the execution; any error rolls back too. The
  * measurement: the execution's result holds `recoverySeconds` (from the fault until the load
  * balancer sends nothing to the zone and every instance of the other zones is healthy) and
- * `measuredOn`; the execution fails when that exceeds the tier's AZ RTO. An optional Cloud
- * Scheduler job runs it.
+ * `measuredOn`; the execution fails when that exceeds the tier's AZ RTO. Its `measurement` is the
+ * `zone-evacuation` record `recordDrillMeasurement` takes: recorded on the fleet, the report's AZ
+ * RTO counts it while fresh (a longer recovery than the health check raises the figure). An
+ * optional Cloud Scheduler job runs it.
  *
  * Construct ids (public API): `Resource` (the workflow), `Key`, `KeyRing`, `KeyWorkflowsEncrypter`,
  * `Account`, `Role`, `RoleGrant`, `Logs`, `ZoneOut` (the firewall rule), `StopSubscription`,
