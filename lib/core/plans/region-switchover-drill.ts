@@ -180,7 +180,13 @@ const secondsSince = (since: string) => expr(`int(sys.now() - ${since}) + 1`);
 const RUN = 'googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run';
 
 /** Runs a runbook (by the variable holding its name) and waits for its result, as the drill's own step. */
-function runRunbook(step: string, workflow: string, argument: Record<string, unknown>, result?: string) {
+function runRunbook(
+  step: string,
+  workflow: string,
+  argument: Record<string, unknown>,
+  regionRtoSeconds: number,
+  result?: string,
+) {
   return {
     [step]: {
       call: RUN,
@@ -189,6 +195,8 @@ function runRunbook(step: string, workflow: string, argument: Record<string, unk
         location: expr('location'),
         project_id: expr('project'),
         argument,
+        // A runbook bounds each of its waits by the region RTO, and the failback waits twice (switchover, then reads).
+        connector_params: { timeout: 2 * regionRtoSeconds },
       },
       ...(result ? { result } : {}),
     },
@@ -223,7 +231,7 @@ function regionDrillDefinition(
   const promote = promotion
     ? [
         { markPromotion: { assign: [{ stepStart: expr('sys.now()') }] } },
-        runRunbook('promote', 'promotion', { mode: 'switchover' }, 'promoted'),
+        runRunbook('promote', 'promotion', { mode: 'switchover' }, timeoutSeconds, 'promoted'),
         {
           fromDeployedLayout: {
             switch: [
@@ -242,7 +250,10 @@ function regionDrillDefinition(
     : [];
   const scale = [
     { markScaleUp: { assign: [{ stepStart: expr('sys.now()') }] } },
-    ...(scaleUp ? [runRunbook('scaleUp', 'scaleUpWorkflow', {}), { scaledUp: { assign: [{ scaled: true }] } }] : []),
+    // Marked before the run: the runbook raises the minimum first, so a failure after it still needs the failback.
+    ...(scaleUp
+      ? [{ scaling: { assign: [{ scaled: true }] } }, runRunbook('scaleUp', 'scaleUpWorkflow', {}, timeoutSeconds)]
+      : []),
     {
       standbyHealthy: {
         call: 'waitHealthy',
@@ -286,7 +297,7 @@ function regionDrillDefinition(
           {
             condition: expr('switched or scaled'),
             steps: [
-              runRunbook(`failBack${suffix}`, 'failback', {}),
+              runRunbook(`failBack${suffix}`, 'failback', {}, timeoutSeconds),
               { [`failedBack${suffix}`]: { assign: [{ switched: false }, { scaled: false }] } },
             ],
           },
