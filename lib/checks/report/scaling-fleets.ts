@@ -1,8 +1,10 @@
 import { ResourceGraph } from '../graph/graph';
 import { minimumCount } from '../graph/fleet-size';
 import { GraphResource } from '../graph/model';
-import { block, blocks, num, str } from '../graph/values';
+import { block, num } from '../graph/values';
 import { GOOGLE_AUTOSCALER_TYPES } from './google-fleets';
+
+export { ecsCompute } from '../graph/ecs';
 
 /** ECS service types of both engines. */
 export const ECS_SERVICE_TYPES = ['AWS::ECS::Service', 'aws_ecs_service'];
@@ -67,21 +69,4 @@ export function fleetMaximum(graph: ResourceGraph, resource: GraphResource): num
     default:
       return undefined;
   }
-}
-
-/**
- * How an ECS service's new tasks get compute: Fargate starts each task on capacity of its own; an
- * EC2 capacity provider (or the EC2 launch type) first needs instances with room in the cluster.
- * Undefined when the service takes its cluster's default capacity provider strategy.
- */
-export function ecsCompute(service: GraphResource): 'Fargate' | 'EC2' | undefined {
-  const p = service.properties;
-  const launchType = str(p.LaunchType ?? p.launch_type);
-  const providers = blocks(p.CapacityProviderStrategy ?? p.capacity_provider_strategy).map((s) =>
-    str(s.CapacityProvider ?? s.capacity_provider),
-  );
-  if (launchType === 'EC2' || providers.some((name) => name === undefined || !name.startsWith('FARGATE'))) {
-    return 'EC2';
-  }
-  return launchType === 'FARGATE' || providers.length > 0 ? 'Fargate' : undefined;
 }

@@ -4,6 +4,7 @@ import { RuleCase } from './cases';
 import { API_CASES } from './cases-api';
 import { DATA_CASES } from './cases-data';
 import { DEPLOYMENT_CASES } from './cases-deployments';
+import { ECS_PLACEMENT_CASES } from './cases-ecs-placement';
 import { FUNCTION_CASES } from './cases-functions';
 import { GOOGLE_COMPUTE_CASES } from './cases-google-compute';
 import { GOOGLE_FAILOVER_CASES } from './cases-google-failover';
@@ -33,6 +34,7 @@ const CASES: RuleCase[] = [
   ...FUNCTION_CASES,
   ...DEPLOYMENT_CASES,
   ...STANDBY_PROBE_CASES,
+  ...ECS_PLACEMENT_CASES,
   ...QUEUE_CASES,
   ...API_CASES,
 ];
