@@ -47,6 +47,8 @@ export interface RegionSwitchoverDrillIntent {
   readonly region?: string;
   readonly runbooksRegion?: string;
   readonly primaryRegion?: string;
+  /** The standby fleet's region: the one the runbooks scale up, in their region. */
+  readonly standbyRegion?: string;
   /** @default - the fastest burn-rate page's long window (60 min for a 30-day SLO) */
   readonly holdMinutes?: number;
   /** A Cloud Scheduler cron schedule (five fields), when the drill runs on its own. */
@@ -132,6 +134,16 @@ export function planRegionSwitchoverDrill(
     intent.region !== intent.runbooksRegion
   ) {
     fail('region', `region must be the runbooks' region ${intent.runbooksRegion}, got: ${intent.region}`);
+  }
+  if (
+    intent.standbyRegion !== undefined &&
+    intent.runbooksRegion !== undefined &&
+    intent.standbyRegion !== intent.runbooksRegion
+  ) {
+    fail(
+      'standbyFleet',
+      `standbyFleet must be the fleet the runbooks scale, in their region ${intent.runbooksRegion}, got: one in ${intent.standbyRegion}`,
+    );
   }
   const fastest = fastestPageAlert(tier.availabilityTarget);
   const explicit = intent.holdMinutes;

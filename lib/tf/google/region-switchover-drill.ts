@@ -101,6 +101,7 @@ export class RegionSwitchoverDrill extends Construct {
       region: known(runbooks.region),
       runbooksRegion: known(runbooks.region),
       primaryRegion: known(primaryFleet.region),
+      standbyRegion: known(standbyFleet.region),
       holdMinutes: props.holdMinutes,
       schedule: props.schedule,
     });

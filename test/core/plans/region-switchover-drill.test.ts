@@ -60,6 +60,12 @@ describe('planRegionSwitchoverDrill', () => {
       'region',
       "the runbooks' region europe-west4, got: europe-west3",
     ],
+    [
+      'timing another standby',
+      { standbyRegion: 'europe-west3' },
+      'standbyFleet',
+      'in their region europe-west4, got: one in europe-west3',
+    ],
     ['held for no time', { holdMinutes: 0 }, 'holdMinutes', 'from 1 to 720, got: 0'],
     ['held for a fraction', { holdMinutes: 2.5 }, 'holdMinutes', 'got: 2.5'],
     ['with a schedule of six fields', { schedule: '0 0 9 15 1 *' }, 'schedule', 'five fields'],
