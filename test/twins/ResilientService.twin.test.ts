@@ -52,6 +52,8 @@ interface ServiceValues {
   readonly liveness: readonly unknown[];
   readonly readiness: readonly unknown[];
   readonly deregistrationDelay: number;
+  /** The target group's algorithm and anomaly mitigation. */
+  readonly loadBalancing: readonly unknown[];
   readonly errorAlarm: readonly unknown[];
   readonly unhealthyAlarm: readonly unknown[];
   readonly logRetentionDays: number;
