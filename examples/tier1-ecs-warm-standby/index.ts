@@ -264,7 +264,11 @@ function failoverAlarm(stack: Stack, domain: ExampleDomain): cloudwatch.Alarm {
 
 /**
  * Each region's evacuation drill and the probe it stops on: it stops only when users cannot reach
- * the service at all (the probe of the routed name fails for longer than the region RTO).
+ * the service at all (the probe of the routed name fails for longer than the region RTO). The drill
+ * of the serving region cuts it for 30 minutes, so the other region's {@link failoverAlarm} fires
+ * and promotes its database for real (an alarm cannot tell a drill from an outage): that is the
+ * rehearsal the region RTO needs, and afterwards the service serves from the other region until
+ * the failback runbooks bring it back (deploy with `activeRegion` meanwhile).
  */
 function addRegionDrill(stack: Stack, network: MultiAzNetwork, domain: ExampleDomain): void {
   const globalCanary = new SyntheticCanary(stack, 'GlobalCanary', {
