@@ -199,6 +199,21 @@ describe('TIER_1 warm standby on ECS Fargate', () => {
   });
 });
 
+describe('TIER_1 ECS example weakened to a pilot light', () => {
+  test('WHEN the standby runs no task THEN the standby rejoins DNS only after the unknown scale-up', () => {
+    const pilotLight = report((t) => {
+      const { service, target } = standbyService(t);
+      service.Properties!.DesiredCount = 0;
+      target.Properties!.MinCapacity = 0;
+    });
+    expect(pilotLight.status.regionRto).not.toBe('met');
+    expect(sumStep(pilotLight).basis).toContain('max(promotion 60 s, scale-up ? + 0 s) + standby rejoins 90 s');
+    expect(regionRto(pilotLight).map((s) => s.basis)).toContainEqual(
+      expect.stringMatching(/^the standby starts with no instance, so its health check fails until it serves/),
+    );
+  });
+});
+
 describe('TIER_1 ECS example after a failover (activeRegion=us-west-2)', () => {
   let after: Record<string, TemplateJson>;
   beforeAll(() => {
