@@ -67,7 +67,7 @@ export const REGION_DRILL = 'a region evacuation drill (RegionEvacuationDrill, t
 export const GOOGLE_REGION_DRILL_NAME = 'RegionSwitchoverDrill';
 export const GOOGLE_REGION_DRILL = `a region drill (${GOOGLE_REGION_DRILL_NAME}, started by the paged on-call)`;
 
-/** What RegionSwitchoverDrill rehearses: a Cloud SQL promotion, an instance group's scale-up, the runbooks doing them. */
+/** What RegionSwitchoverDrill rehearses: a Cloud SQL promotion, a group's scale-up, the runbooks doing them. */
 const GOOGLE_DRILLED_TYPES = [
   'google_sql_database_instance',
   'google_compute_region_autoscaler',

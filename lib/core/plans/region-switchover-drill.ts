@@ -101,7 +101,8 @@ const CRON = /^\S+(\s+\S+){4}$/;
  * Plans the drill. Hold `holdMinutes`, or the fastest burn-rate page's long window (the time a
  * change bakes before that page can judge it: 60 min for a 30-day SLO); each wait bounded by the
  * tier's region RTO; polled every 15 s (a measurement is late by up to one poll: never in our
- * favour). The drill runs in the runbooks' region, not the primary's; a schedule must run at least every `drillIntervalDays` (else a warning:
+ * favour). The drill runs in the runbooks' region, not the primary's; a schedule must run at least
+ * every `drillIntervalDays` (else a warning:
  * its measurements go stale between runs).
  *
  * Example: TIER_2 (region RTO 3600 s, 99.9 %, drill interval 92 days), schedule `0 9 15 1,4,7,10 *`:
@@ -126,7 +127,8 @@ export function planRegionSwitchoverDrill(
   if (intent.region !== undefined && intent.region === intent.primaryRegion) {
     fail(
       'region',
-      `region must be the standby region: a drill in the primary region ${intent.primaryRegion} is lost with it, got: ${intent.region}`,
+      `region must be the standby region: a drill in the primary region ${intent.primaryRegion} is lost with it, ` +
+        `got: ${intent.region}`,
     );
   } else if (
     intent.region !== undefined &&
@@ -142,7 +144,8 @@ export function planRegionSwitchoverDrill(
   ) {
     fail(
       'standbyFleet',
-      `standbyFleet must be the fleet the runbooks scale, in their region ${intent.runbooksRegion}, got: one in ${intent.standbyRegion}`,
+      `standbyFleet must be the fleet the runbooks scale, in their region ${intent.runbooksRegion}, ` +
+        `got: one in ${intent.standbyRegion}`,
     );
   }
   const fastest = fastestPageAlert(tier.availabilityTarget);
@@ -163,8 +166,10 @@ export function planRegionSwitchoverDrill(
       warnings.push({
         id: 'schedule',
         message:
-          `schedule ${intent.schedule} runs up to ${scheduleGapDays === Infinity ? 'never' : `${scheduleGapDays} days`} apart, ` +
-          `longer than ${tier.name}'s drill interval of ${tier.drillIntervalDays} days: its measurements go stale between runs`,
+          `schedule ${intent.schedule} ` +
+          `${scheduleGapDays === Infinity ? 'never runs' : `runs up to ${scheduleGapDays} days apart`}, ` +
+          `longer than ${tier.name}'s drill interval of ${tier.drillIntervalDays} days: ` +
+          'its measurements go stale between runs',
       });
     }
   }
@@ -251,7 +256,8 @@ function regionDrillDefinition(
                 // Nothing was switched: nothing to fail back (the rollback reads `switched`).
                 condition: expr('not(promoted.promoted)'),
                 raise:
-                  'the DR replica already writes: run the failback runbook first, the drill rehearses from the deployed layout',
+                  'the DR replica already writes: run the failback runbook first, ' +
+                  'the drill rehearses from the deployed layout',
               },
             ],
           },
@@ -523,7 +529,8 @@ function waitHealthySubworkflow(): Record<string, unknown> {
             {
               condition: expr('sys.now() - since >= timeout'),
               raise: expr(
-                '"the standby group has " + string(healthy) + " of " + string(target) + " healthy instances after " + ' +
+                '"the standby group has " + string(healthy) + " of " + string(target) + ' +
+                  '" healthy instances after " + ' +
                   'string(timeout) + " s, the tier\'s region RTO"',
               ),
             },

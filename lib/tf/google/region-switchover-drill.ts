@@ -39,7 +39,10 @@ export interface RegionSwitchoverDrillProps extends GoogleHaProps {
    * incident that opens there stops the drill and rolls it back.
    */
   readonly stopTopicId: string;
-  /** Name of the service's SLO (`SloAlarms.slo.id`): the drill does not start while its error budget is spent, or unknown. */
+  /**
+   * Name of the service's SLO (`SloAlarms.slo.id`): the drill does not start while its error budget
+   * is spent, or unknown.
+   */
   readonly sloName: string;
   /**
    * How long the standby serves alone before the failback, in minutes.
@@ -167,7 +170,8 @@ export class RegionSwitchoverDrill extends Construct {
       region,
       description:
         `Region drill: switches the database over to ${region}, scales the standby up, serves from it for ` +
-        `${plan.holdMinutes} min, fails back; times ${plan.measuredSteps.join(' and ')}, each bounded by ${plan.stepTimeoutSeconds} s`,
+        `${plan.holdMinutes} min, fails back; times ${plan.measuredSteps.join(' and ')}, ` +
+        `each bounded by ${plan.stepTimeoutSeconds} s`,
       serviceAccount: account.email,
       sourceContents: source,
       cryptoKeyName: key.key.id,

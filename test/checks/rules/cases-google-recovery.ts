@@ -61,12 +61,15 @@ const drill = (env: Record<string, string>) => ({
   user_env_vars: { HA_GROUP: '${google_compute_region_instance_group_manager.web.name}', ...env },
 });
 
-/** The pilot light's database and promotion runbook, a region drill that runs it, and the drill's schedules given. */
-function regionDrilled(drill: boolean, schedules: string[]) {
+/** A pilot light's database and promotion runbook, a region drill running it, its schedules, a stop subscription. */
+function regionDrilled(drill: boolean, schedules: string[], stopped = true) {
   const runbook = { promote: workflow('us-east1', 'promotion') };
   const drillWorkflow = {
     drill: workflow('us-east1', undefined, {
-      user_env_vars: { HA_PROMOTION_WORKFLOW: '${google_workflows_workflow.promote.name}' },
+      user_env_vars: {
+        HA_PROMOTION_WORKFLOW: '${google_workflows_workflow.promote.name}',
+        ...(stopped ? { HA_STOP_SUBSCRIPTION: '${google_pubsub_subscription.stop.id}' } : {}),
+      },
     }),
   };
   const jobs = Object.fromEntries(
@@ -84,10 +87,11 @@ function regionDrilled(drill: boolean, schedules: string[]) {
   return {
     ...database({ ...runbook, ...(drill ? drillWorkflow : {}) }),
     ...(schedules.length > 0 ? { google_cloud_scheduler_job: jobs } : {}),
+    google_pubsub_subscription: { stop: { name: 'slo-alerts', topic: 'projects/p/topics/slo' } },
   };
 }
 
-/** HA-DR9, HA-DRL3 and HA-DRL4: Google's runbooks and drills, what a failover and a zone loss need done by something. */
+/** HA-DR9, HA-DRL3, HA-DRL4: Google's runbooks and drills, what a failover and a zone loss need done by something. */
 export const GOOGLE_RECOVERY_CASES: RuleCase[] = [
   {
     rule: GoogleFailoverRunbooks,
@@ -170,5 +174,14 @@ export const GOOGLE_RECOVERY_CASES: RuleCase[] = [
     // A second, sparser schedule does not spoil one within the interval.
     compliant: tf(regionDrilled(true, ['0 9 15 1,7 *', '0 9 1 * *']), T2),
     nonCompliant: tf(regionDrilled(true, ['0 9 15 1,7 *']), T2),
+  },
+  {
+    rule: GoogleRegionDrill,
+    engine: 'terraform-google',
+    stack: 'app',
+    resource: 'service:shop',
+    message: 'reads no stop subscription',
+    compliant: tf(regionDrilled(true, ['0 9 15 1,4,7,10 *']), T2),
+    nonCompliant: tf(regionDrilled(true, ['0 9 15 1,4,7,10 *'], false), T2),
   },
 ];

@@ -17,7 +17,8 @@ export const GoogleRegionDrill: HaRule = {
   needsTier: true,
   info:
     'WARM_STANDBY and PILOT_LIGHT services on Google Cloud in two or more regions have a region drill (a Cloud ' +
-    "Workflows workflow that runs their failover runbooks: RegionSwitchoverDrill) that a Cloud Scheduler job starts at least every tier's drill interval.",
+    'Workflows workflow that runs their failover runbooks and reads a stop subscription: RegionSwitchoverDrill) that ' +
+    "a Cloud Scheduler job starts at least every tier's drill interval.",
   explanation:
     'Google publishes no duration for a Cloud SQL promotion or a fleet scale-up, so the region RTO stays unproven ' +
     "until a drill times them; a measurement counts for the tier's drill interval only, and a drill nobody schedules " +
@@ -34,7 +35,9 @@ export const GoogleRegionDrill: HaRule = {
       if (!google || !standby || regionsOf(stacks).length < 2) {
         return [];
       }
-      const drills = resources.filter((r) => isGoogleRegionDrill(graph, r));
+      const found = resources.filter((r) => isGoogleRegionDrill(graph, r));
+      // A rehearsal nothing stops can become the outage: only a drill that reads a stop subscription counts.
+      const drills = found.filter((d) => graph.referencedBy(d, 'google_pubsub_subscription').length > 0);
       const interval = `${tier.name}'s drill interval of ${tier.drillIntervalDays} days`;
       const schedules = drills.flatMap((drill) =>
         graph.referrersOf(drill, 'google_cloud_scheduler_job').map((job) => {
@@ -45,20 +48,25 @@ export const GoogleRegionDrill: HaRule = {
       const within = schedules.filter((s) => s.gap !== undefined && s.gap <= tier.drillIntervalDays);
       const stack = (drills[0] ?? resources[0]).stack;
       let problem: string | undefined;
-      if (drills.length === 0) {
+      if (found.length > 0 && drills.length === 0) {
         problem =
-          `service ${service} (${tier.name}) has no region drill: add a RegionSwitchoverDrill that runs its runbooks, ` +
-          `scheduled within ${interval}`;
+          `service ${service}'s region drill ${found[0].address} reads no stop subscription: ` +
+          'stop it on the topic its SLO alerts notify, as RegionSwitchoverDrill does';
+      } else if (drills.length === 0) {
+        problem =
+          `service ${service} (${tier.name}) has no region drill: ` +
+          `add a RegionSwitchoverDrill that runs its runbooks, scheduled within ${interval}`;
       } else if (schedules.length === 0) {
         problem =
-          `service ${service}'s region drill ${drills[0].address} runs only when someone starts it: give it a schedule ` +
-          `within ${interval}`;
+          `service ${service}'s region drill ${drills[0].address} runs only when someone starts it: ` +
+          `give it a schedule within ${interval}`;
       } else if (within.length === 0) {
         const [first] = schedules;
         problem =
           first.gap === undefined
-            ? `service ${service}'s region drill schedule ${first.job.address} (${first.cron ?? 'not literal'}) cannot be ` +
-              `read as a five-field cron: whether it runs within ${interval} is unknown`
+            ? `service ${service}'s region drill schedule ${first.job.address} ` +
+              `(${first.cron ?? 'not literal'}) cannot be read as a five-field cron: ` +
+              `whether it runs within ${interval} is unknown`
             : `service ${service}'s region drill schedule '${first.cron}' ` +
               `${first.gap === Infinity ? 'never runs' : `runs up to ${first.gap} days apart`}, ` +
               `longer than ${interval}: its measurements go stale between runs`;

@@ -225,7 +225,7 @@ describe('example gcp-tier2-pilot-light: least privilege', () => {
 
 describe('example gcp-tier2-pilot-light: what its drills measured, recorded', () => {
   const drill = 'RegionSwitchoverDrill execution 3f2a of catalog-regiondrill';
-  /** The report on `today` of the example with the region drill's and the zone drill's results recorded on `measuredOn`. */
+  /** The report on `today` of the example with its drills' results, `steps`, recorded on `measuredOn`. */
   function recorded(measuredOn: string, today: Date, steps: Record<string, number>) {
     const stack = addGcpTier2PilotLight(Testing.app());
     const runbooks = stack.node.findChild('Runbooks') as FailoverWorkflows;
@@ -250,7 +250,7 @@ describe('example gcp-tier2-pilot-light: what its drills measured, recorded', ()
   test('THEN the promotion and scale-up it timed, and the decision of the on-call who started it, make the region RTO met', () => {
     const report = recorded('2026-11-20', TODAY, { decision: 600, promotion: 240, 'scale-up': 420 });
     const [service] = report.services;
-    // detection 95 s + the stated 900 s (longer than the measured 600 s) + max(promotion 240 s, scale-up 420 s) + rejoin 60 s.
+    // detection 95 s + the stated 900 s (over the measured 600 s) + max(promotion 240 s, scale-up 420 s) + rejoin 60 s.
     expect(service.regionRtoSeconds).toBe(95 + 900 + 420 + 60);
     expect(service.status.regionRto).toBe('met');
     expect(stepOf(service, /^Cloud SQL advanced DR replica failover/)).toEqual(
