@@ -51,4 +51,34 @@ describe('ECS services', () => {
     ).toEqual([expect.stringContaining('Service replaces tasks on /health/ready, the deep check')]);
     expect(findings(ShallowReplacementCheck, ecsService(6, '/health/live', '/health/ready'))).toEqual([]);
   });
+
+  test('GIVEN the essential container checks the deep path Route 53 uses THEN HA-LB4: ECS stops every task in a brownout', () => {
+    const withContainerCheck = (command: string[]) =>
+      cfn(
+        {
+          Definition: {
+            Type: 'AWS::ECS::TaskDefinition',
+            Properties: {
+              ContainerDefinitions: [{ Name: 'app', Essential: true, HealthCheck: { Command: command } }],
+            },
+          },
+          Service: {
+            Type: 'AWS::ECS::Service',
+            Properties: { LaunchType: 'FARGATE', DesiredCount: 6, TaskDefinition: { Ref: 'Definition' } },
+          },
+          Check: {
+            Type: 'AWS::Route53::HealthCheck',
+            Properties: { HealthCheckConfig: { Type: 'HTTPS', ResourcePath: '/health/ready' } },
+          },
+        },
+        { tier: ServiceTier.TIER_1 },
+      );
+    const curl = (path: string) => ['CMD-SHELL', `curl -fsS 'http://localhost:8080${path}' || exit 1`];
+    expect(findings(ShallowReplacementCheck, withContainerCheck(curl('/health/ready'))).map((f) => f.message)).toEqual([
+      expect.stringContaining('Service runs /health/ready as the health check of its essential container app'),
+    ]);
+    expect(findings(ShallowReplacementCheck, withContainerCheck(curl('/health/live')))).toEqual([]);
+    // A longer path that only starts with the deep one is another path.
+    expect(findings(ShallowReplacementCheck, withContainerCheck(curl('/health/readiness')))).toEqual([]);
+  });
 });
