@@ -1,8 +1,10 @@
+import { IntegrationTimeout } from './api/IntegrationTimeout';
 import { AuditTrail } from './aud/AuditTrail';
 import { AuditTrailPresent } from './aud/AuditTrailPresent';
 import { GoogleAuditLogs } from './aud/GoogleAuditLogs';
 import { AntiAffinityPlacement } from './az/AntiAffinityPlacement';
 import { ComputeSpansZones } from './az/ComputeSpansZones';
+import { EcsTaskPlacement } from './az/EcsTaskPlacement';
 import { LoadBalancerSpansZones } from './az/LoadBalancerSpansZones';
 import { ZonalImpairmentDetection } from './az/ZonalImpairmentDetection';
 import { GrayFailureAzRto } from './az/GrayFailureAzRto';
@@ -34,6 +36,7 @@ import { ReplicationLag } from './dr/ReplicationLag';
 import { ServingWritesCopied } from './dr/ServingWritesCopied';
 import { DrillMeasurementsFresh } from './drl/DrillMeasurementsFresh';
 import { DrillTemplate } from './drl/DrillTemplate';
+import { GoogleRegionDrill } from './drl/GoogleRegionDrill';
 import { GoogleZoneDrill } from './drl/GoogleZoneDrill';
 import { CustomerManagedKeys } from './enc/CustomerManagedKeys';
 import { NoWildcardActions } from './iam/NoWildcardActions';
@@ -68,6 +71,7 @@ export {
   GoogleAuditLogs,
   AntiAffinityPlacement,
   ComputeSpansZones,
+  EcsTaskPlacement,
   LoadBalancerSpansZones,
   ZonalImpairmentDetection,
   GrayFailureAzRto,
@@ -99,6 +103,7 @@ export {
   GoogleFailoverRunbooks,
   DrillTemplate,
   GoogleZoneDrill,
+  GoogleRegionDrill,
   DrillMeasurementsFresh,
   CustomerManagedKeys,
   NoWildcardActions,
@@ -124,11 +129,13 @@ export {
   TlsOnlyDataAccess,
   RateLimitedEntryPoints,
   DeadLetterQueues,
+  IntegrationTimeout,
 };
 
 /** Every rule of the pack, in the order of RULES.md. */
 export const HA_RULES: readonly HaRule[] = [
   ComputeSpansZones,
+  EcsTaskPlacement,
   LoadBalancerSpansZones,
   ZonalImpairmentDetection,
   GrayFailureAzRto,
@@ -179,6 +186,7 @@ export const HA_RULES: readonly HaRule[] = [
   GoogleDashboard,
   DrillTemplate,
   GoogleZoneDrill,
+  GoogleRegionDrill,
   DrillMeasurementsFresh,
   AuditTrail,
   AuditTrailPresent,
@@ -187,6 +195,7 @@ export const HA_RULES: readonly HaRule[] = [
   NoWildcardActions,
   RateLimitedEntryPoints,
   DeadLetterQueues,
+  IntegrationTimeout,
   ObjectivesMet,
   ObjectivesProven,
 ];
