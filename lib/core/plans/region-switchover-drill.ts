@@ -226,7 +226,9 @@ function stopCheck(step: string): Record<string, unknown>[] {
     { [step]: { call: STOP_REQUESTED, args: { subscription: expr('subscription') }, result: 'stoppedBy' } },
     {
       [`${step}Verdict`]: {
-        switch: [{ condition: expr('stoppedBy != null'), raise: expr('"stopped: " + stoppedBy') }],
+        switch: [
+          { condition: expr('stoppedBy != null'), raise: expr('"drill stopped and rolled back: " + stoppedBy') },
+        ],
       },
     },
   ];
@@ -287,10 +289,16 @@ function regionDrillDefinition(
     },
     { scaleUpTimed: { assign: [{ scaleUpSeconds: secondsSince('stepStart') }] } },
   ];
-  const setPrimaryCapacity = (step: string, scaler: string) => ({
+  const setPrimaryCapacity = (step: string, scaler: number | string) => ({
     [step]: {
       call: 'setCapacity',
-      args: { project: expr('project'), backend: expr('backend'), group: expr('primaryGroup'), scaler: expr(scaler) },
+      args: {
+        project: expr('project'),
+        backend: expr('backend'),
+        group: expr('primaryGroup'),
+        // A number, or the variable that holds one.
+        scaler: typeof scaler === 'number' ? scaler : expr(scaler),
+      },
       result: 'previousScaler',
     },
   });
@@ -406,7 +414,7 @@ function regionDrillDefinition(
                 ...promote,
                 ...scale,
                 ...stopCheck('beforeDrain'),
-                setPrimaryCapacity('drainPrimary', '0'),
+                setPrimaryCapacity('drainPrimary', 0),
                 {
                   drainedPrimary: {
                     assign: [
