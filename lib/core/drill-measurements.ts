@@ -186,6 +186,13 @@ export function measuredResourceOf<T>(
   types: readonly string[],
   scopePath: string,
 ): { readonly resource: T } | { readonly problem: string } {
+  if (types.length === 0) {
+    // The step concerns resources of another engine only (a zone evacuation is measured on Google fleets).
+    const where = DRILL_MEASUREMENT_TARGETS[step].resourceTypes.join(', ');
+    return {
+      problem: `scope cannot hold a ${step} measurement on this engine: it goes on ${where}, got: ${scopePath}`,
+    };
+  }
   const type = types.find((t) => below.some((r) => r.type === t));
   const found = below.filter((r) => r.type === type);
   if (found.length === 1) {

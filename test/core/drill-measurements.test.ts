@@ -7,6 +7,7 @@ import {
   drillMeasurementProblems,
   DrStrategy,
   HaValidationError,
+  measuredResourceOf,
   parseDrillMeasurements,
   ServiceTier,
   validateDrillMeasurement,
@@ -32,6 +33,15 @@ describe('drill measurements', () => {
     expect(
       Object.keys(drillMeasurementEntry({ drill: 'd', measuredOn: '2026-01-01', seconds: 1, step: 'restore' })),
     ).toEqual(['seconds', 'measuredOn', 'drill']);
+  });
+
+  test('GIVEN a step no resource of the engine concerns THEN the problem says where it goes instead', () => {
+    // CloudFormation has no type a zone evacuation is recorded on: it is measured on Google fleets.
+    expect(measuredResourceOf([], 'zone-evacuation', [], 'App/Stack/Fleet')).toEqual({
+      problem:
+        'scope cannot hold a zone-evacuation measurement on this engine: it goes on ' +
+        'google_compute_region_instance_group_manager, got: App/Stack/Fleet',
+    });
   });
 
   test('a measurement dated today (UTC) is not in the future', () => {
