@@ -17,6 +17,7 @@ import type { Diagram } from '../lib/checks/report/diagrams';
 /** The README section of each AWS tier example (its heading's start) and the service it builds. */
 export const README_TIER_DIAGRAMS: readonly { readonly heading: string; readonly service: string }[] = [
   { heading: '### Tier 0, active/active', service: 'checkout' },
+  { heading: '### Tier 0 serverless, active/active', service: 'carts-api' },
   { heading: '### Tier 1, warm standby', service: 'orders' },
   { heading: '### Tier 1 on ECS Fargate, warm standby', service: 'invoices' },
   { heading: '### Tier 2, pilot light', service: 'catalog' },
