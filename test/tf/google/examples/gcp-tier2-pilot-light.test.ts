@@ -78,6 +78,15 @@ describe('example gcp-tier2-pilot-light: a lit pilot light', () => {
         ],
       ]),
     );
+    // Each unknown step names the drill of its cloud that times it: Google's, not AWS's.
+    const unknown = steps.filter(([value]) => value === undefined).map(([, basis]) => basis);
+    expect(unknown).toHaveLength(2);
+    for (const basis of unknown) {
+      expect(basis).toMatch(
+        /; measure it with a region drill \(RegionSwitchoverDrill, started by the paged on-call\)$/,
+      );
+    }
+    expect(JSON.stringify(service.derivation)).not.toContain('RegionEvacuationDrill');
     // Started by a person in a stated time, with two steps Google does not time: bounded, and unproven until a drill.
     expect(service.derivation.filter((s) => s.quantity === 'regionRto').pop()).toEqual(
       expect.objectContaining({ value: 95 + 900 + 60, basis: expect.stringMatching(/: unproven until /) }),
