@@ -131,18 +131,34 @@ describe('Lambda functions in the HA report', () => {
     expect(activeActive({ provisioned: 100, reserved: 100 }).availability).toBeCloseTo(1 - (1 - region) ** 2, 12);
   });
 
-  test('GIVEN a function outside a VPC, or in subnets of three AZs THEN an AZ loss waits on no failover of its own', () => {
-    for (const zones of [undefined, ['us-east-1a', 'us-east-1b', 'us-east-1c']]) {
-      const r = warmStandby({ provisioned: 30, reserved: 100, zones }, { provisioned: 30, reserved: 100 });
-      expect(steps(r, 'azRto')).toContainEqual(
-        expect.objectContaining({
-          resource: 'Fn',
-          value: 0,
-          basis: expect.stringMatching(/^regional service: Lambda runs the function in several AZs/),
-        }),
-      );
-      expect(r.status.azRto).toBe('met');
-    }
+  test('GIVEN a function outside a VPC THEN an AZ loss waits on no failover of its own', () => {
+    const r = warmStandby({ provisioned: 30, reserved: 100 }, { provisioned: 30, reserved: 100 });
+    expect(steps(r, 'azRto').filter((s) => s.stack === 'Primary' && s.resource === 'Fn')).toEqual([
+      expect.objectContaining({
+        value: 0,
+        basis: expect.stringMatching(/^regional service: Lambda runs the function in several AZs and invokes/),
+      }),
+    ]);
+    expect(r.status.azRto).toBe('met');
+  });
+
+  test("GIVEN a VPC function over three AZs THEN a lost AZ is Lambda's, but a gray AZ (its subnets cut) is unknown", () => {
+    const zones = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+    const r = warmStandby({ provisioned: 30, reserved: 100, zones }, { provisioned: 30, reserved: 100 });
+    const [failStop, gray] = steps(r, 'azRto').filter((s) => s.stack === 'Primary' && s.resource === 'Fn');
+    expect(failStop).toMatchObject({ value: 0, basis: expect.stringContaining('(those of its subnets: 3)') });
+    expect(gray).toMatchObject({ failure: 'gray' });
+    expect(gray.value).toBeUndefined();
+    expect(gray.basis).toContain("nothing in the templates takes the AZ's subnets away from the function");
+    expect(r.status.azRto).toBe('unproven');
+    // TIER_2 does not ask for static stability: only the fail-stop loss counts, as for load balancers.
+    const tier2 = report(
+      merge(
+        region('P', 'us-east-1', ServiceTier.TIER_2, HaRole.PRIMARY, { zones }, 'PRIMARY'),
+        region('S', 'us-west-2', ServiceTier.TIER_2, HaRole.STANDBY, {}, 'SECONDARY'),
+      ),
+    );
+    expect(tier2.status.azRto).toBe('met');
   });
 
   test('GIVEN a VPC function with subnets in one AZ THEN the AZ RTO is unproven: it is lost with that AZ', () => {

@@ -113,6 +113,10 @@ export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
       });
     } else if (isServingFunction(graph, r)) {
       addMax(f, functionZoneStep(graph, r));
+      const gray = functionGrayStep(r, stack);
+      if (gray) {
+        addMax(f, gray);
+      }
     } else if (
       (KUBERNETES_CLUSTER_TYPES.includes(r.type) && (fleetZones(graph, r)?.length ?? 2) !== 1) ||
       isKubernetesDeployment(r)
@@ -279,6 +283,35 @@ function functionZoneStep(graph: ResourceGraph, fn: GraphResource): DerivationSt
     basis:
       `regional service: Lambda runs the function in several AZs${zones ? ` (those of its subnets: ${zones.length})` : ''} ` +
       'and invokes it in the others when one fails, under its regional SLA; no zonal failover of its own',
+  };
+}
+
+/**
+ * The gray failure of one AZ for a VPC function of a statically stable tier: the AZ's subnets stop
+ * carrying traffic (what AzEvacuationDrill does to them) while Lambda, which does not test a
+ * customer's subnets, keeps placing invocations on its network interfaces there. Nothing in a
+ * template takes an AZ's subnets away from a function (ARC zonal shift does not apply to Lambda),
+ * and AWS publishes no time for Lambda to stop using them: unknown until an AZ drill measures it.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
+ */
+function functionGrayStep(fn: GraphResource, stack: ServiceStack): DerivationStep | undefined {
+  const tier = tierOfRecord(stack.record);
+  const serves = tier.strategy === DrStrategy.ACTIVE_ACTIVE || (fn.ha?.role ?? stack.record.role) !== 'standby';
+  if (!inVpc(fn) || !tier.staticallyStable || !serves) {
+    return undefined;
+  }
+  return {
+    quantity: 'azRto',
+    stack: fn.stack,
+    resource: fn.address,
+    failure: 'gray',
+    figures: [],
+    basis:
+      "gray failure of an AZ for this VPC function: when the AZ's subnets stop carrying traffic, Lambda keeps " +
+      'placing invocations on its network interfaces there (it does not test your subnets), nothing in the ' +
+      "templates takes the AZ's subnets away from the function (ARC zonal shift does not apply to Lambda), and AWS " +
+      "publishes no time for Lambda to stop using them: unknown until an AZ drill that cuts one zone's subnets " +
+      '(AzEvacuationDrill) measures it',
   };
 }
 
