@@ -379,6 +379,42 @@ const GOOGLE_BUILDS: readonly DefaultBuild[] = [
     },
   },
   {
+    name: 'RegionSwitchoverDrill',
+    cloud: 'google',
+    // It rehearses runbooks that fail over to a standby region: a tier without one has none.
+    refuses: (tier) => (tier.minRegions < 2 ? ['tier must keep a standby region'] : undefined),
+    build: (s, tier) => {
+      const fleet = (id: string, region: string, role: HaRole) =>
+        new tfGoogle.RegionalFleet(s, id, {
+          tier,
+          service: 'orders',
+          role,
+          network: googleNetwork(s, tier),
+          region,
+          zones: GOOGLE_ZONES[region].slice(0, tier.minAzs),
+        });
+      const primaryFleet = fleet('Fleet', GOOGLE_REGIONS[0], HaRole.PRIMARY);
+      const standbyFleet = fleet('StandbyFleet', googleRegions(tier)[tier.minRegions - 1], HaRole.STANDBY);
+      new tfGoogle.RegionSwitchoverDrill(s, 'RegionDrill', {
+        tier,
+        service: 'orders',
+        runbooks: new tfGoogle.FailoverWorkflows(s, 'Runbooks', {
+          tier,
+          service: 'orders',
+          primaryFleet,
+          standbyFleet,
+          trigger: tfGoogle.FailoverTrigger.alert('projects/orders-prod/topics/orders-primary-down'),
+        }),
+        primaryFleet,
+        standbyFleet,
+        backendServiceName: 'orders-backend',
+        serviceUrl: 'https://api.example.com/health/ready',
+        stopTopicId: 'projects/orders-prod/topics/orders-slo-alerts',
+        sloName: 'projects/orders-prod/services/orders/serviceLevelObjectives/availability',
+      });
+    },
+  },
+  {
     name: 'ZoneEvacuationDrill',
     cloud: 'google',
     build: (s, tier) =>
