@@ -7,12 +7,13 @@ import { ResilientService } from '../../lib/aws/service';
 import { FARGATE_TASK_SIZES, HaRole, ServiceTier } from '../../lib/core';
 import { ResilientService as TfResilientService } from '../../lib/tf/aws/service';
 import { zonalVpc, ZONES } from '../proofs/fixtures';
+import { cdkGray, GrayValues, tfGray } from './gray-failure';
 import { cdkResources, cfnOfType, intents, tfJson, tfOfType } from './harness';
 
 /**
  * ResilientService on CloudFormation and on Terraform, from one intent: the same task count,
  * deployment, container and target health checks, alarms, scaling bounds, task size and logs, all
- * from core's planService.
+ * from core's planService; and the same gray-failure detection and zonal shift (below).
  */
 
 const intent = fc
@@ -215,5 +216,85 @@ test.each(intents(intent, 8).map((p, i) => [i, p] as const))(
     expect(cdk.scaling[1]).toBe(p.max);
     expect(cdk.gracePeriod).toBe(p.gracePeriodSeconds);
     expect(cdk.loadBalancing).toEqual(['weighted_random', 'on']);
+  },
+);
+
+/*
+ * Gray failures, as the fleet's twin test compares them: the per-AZ detection of planZonalOutlier and
+ * the automatic zonal shift of planZonalShift, whose capacity guard counts the service's running tasks.
+ */
+
+const grayIntent = fc
+  .record({
+    tier: fc.constantFrom(ServiceTier.TIER_0, ServiceTier.TIER_1, ServiceTier.TIER_2),
+    role: fc.constantFrom(HaRole.PRIMARY, HaRole.PRIMARY, HaRole.STANDBY),
+    extraZones: fc.integer({ min: 0, max: 1 }),
+    required: fc.integer({ min: 3, max: 12 }),
+    latencyMillis: fc.option(fc.integer({ min: 50, max: 2000 }), { nil: undefined }),
+    expiryMinutes: fc.option(fc.integer({ min: 1, max: 72 * 60 }), { nil: undefined }),
+  })
+  .map((p) => {
+    const zones = ZONES['us-east-1'].slice(0, p.tier.minAzs + p.extraZones);
+    const perAz = Math.ceil(p.required / (zones.length - 1));
+    return { ...p, zones, max: perAz * zones.length + 6 };
+  });
+type GrayIntent = typeof grayIntent extends fc.Arbitrary<infer T> ? T : never;
+
+function cdkGrayOf(p: GrayIntent): GrayValues {
+  const resources = cdkResources((stack) => {
+    new ResilientService(stack, 'Service', {
+      tier: p.tier,
+      role: p.role,
+      vpc: zonalVpc(stack, ZONES['us-east-1']),
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: p.zones },
+      internetFacing: false,
+      repository: ecr.Repository.fromRepositoryAttributes(stack, 'Images', {
+        repositoryArn: REPOSITORY_ARN,
+        repositoryName: 'orders',
+      }),
+      imageTagOrDigest: DIGEST,
+      requiredCount: p.required,
+      maxCount: p.max,
+      certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE),
+      latencyThreshold: p.latencyMillis === undefined ? undefined : Duration.millis(p.latencyMillis),
+      zonalShiftExpiry: p.expiryMinutes === undefined ? undefined : Duration.minutes(p.expiryMinutes),
+    });
+  });
+  return cdkGray(resources, 'Service', p.zones);
+}
+
+function tfGrayOf(p: GrayIntent): GrayValues {
+  const json = tfJson(
+    (stack) =>
+      new TfResilientService(stack, 'Service', {
+        tier: p.tier,
+        role: p.role,
+        vpcId: 'vpc-0123456789abcdef0',
+        subnetIds: p.zones.map((_, i) => `subnet-b${i}`),
+        loadBalancerSubnetIds: p.zones.map((_, i) => `subnet-a${i}`),
+        internetFacing: false,
+        repository: { arn: REPOSITORY_ARN, repositoryUrl: '111122223333.dkr.ecr.us-east-1.amazonaws.com/orders' },
+        imageTagOrDigest: DIGEST,
+        requiredCount: p.required,
+        maxCount: p.max,
+        certificateArn: CERTIFICATE,
+        latencyThresholdSeconds: p.latencyMillis === undefined ? undefined : p.latencyMillis / 1000,
+        zonalShiftExpirySeconds: p.expiryMinutes === undefined ? undefined : p.expiryMinutes * 60,
+      }),
+  );
+  return tfGray(json, 'Service');
+}
+
+test.each(intents(grayIntent, 8).map((p, i) => [i, p] as const))(
+  'intent %i: the CDK service and its Terraform twin detect a gray AZ and shift away from it alike',
+  (_, p) => {
+    const cdk = cdkGrayOf(p);
+    expect(tfGrayOf(p)).toEqual(cdk);
+    // Not two empty renderings that agree: a serving, statically stable service detects and shifts.
+    const serving = p.tier.staticallyStable && (p.role !== HaRole.STANDBY || p.tier.allRegionsServe);
+    expect(cdk.alarms).toHaveLength(serving ? p.zones.length * (p.latencyMillis === undefined ? 2 : 3) : 0);
+    expect(cdk.runbook && [...cdk.runbook.guards, ...cdk.runbook.capacity]).toEqual(
+      serving ? [p.required, 1, `${p.expiryMinutes ?? 180}m`, 'running tasks', 'Cluster', 'ServiceName'] : undefined,
+    );
   },
 );

@@ -611,7 +611,7 @@ export class ResilientFleet extends Construct {
       shift: newZonalShift(this, {
         context,
         loadBalancerArn: this.loadBalancer.arn,
-        autoScalingGroupName: this.autoScalingGroup.name,
+        capacity: { autoScalingGroupName: this.autoScalingGroup.name },
         impairedAlarms: zones.map((z) => ({ zone: z.zone, alarmArn: z.impaired.arn })),
         plan: shift,
         alarmTopicArn: this.alarmTopicArn,

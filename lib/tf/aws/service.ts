@@ -1,5 +1,6 @@
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
+import { CloudwatchCompositeAlarm } from '@cdktf/provider-aws/lib/cloudwatch-composite-alarm';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
@@ -9,17 +10,22 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, FleetCapacity, HaRole } from '../../core';
 import { imageNameWarning, planService } from '../../core/plans/service';
+import { planZonalOutlier } from '../../core/plans/zonal-outlier';
+import { planZonalShift } from '../../core/plans/zonal-shift';
 import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { HaProps, RegionalProps } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
 import { AccountContext, cloudWatchLogsStatement, newCustomerManagedKey } from './private/keys';
 import { newHaLoadBalancer } from './private/load-balancer';
 import { attachHaMetadata } from './private/metadata';
+import { newZonalDetection } from './zonal-detection';
+import { newZonalShift, ZonalShift } from './zonal-shift';
 
 /** An ECR repository as the service pulls from it: an `aws_ecr_repository`, or its replica's ARN and URL. */
 export interface ServiceImageRepository {
@@ -124,6 +130,33 @@ export interface ResilientServiceProps extends HaProps, RegionalProps {
    * @default true
    */
   readonly anomalyMitigation?: boolean;
+  /**
+   * Whether per-AZ alarms detect an AZ impaired on its own (its requests fail or slow down while its
+   * tasks pass health checks): `zoneImpairedAlarms`. Each AZ is read from its load balancer subnet at
+   * plan time (an `aws_subnet` data source per subnet: one `DescribeSubnets` call each on every plan,
+   * and a subnet created in the same configuration is read once it exists), so `loadBalancerSubnetIds`
+   * must list them one by one.
+   * @default - true for statically stable tiers (TIER_0, TIER_1) unless the service is a STANDBY that serves nothing
+   */
+  readonly zonalDetection?: boolean;
+  /**
+   * The p99 target response time, in seconds, above which an AZ counts as impaired (with `zonalDetection`).
+   * @default - no latency alarm: an AZ is judged on its 5xx only
+   */
+  readonly latencyThresholdSeconds?: number;
+  /**
+   * Whether an AZ's Impaired alarm (`zonalDetection`) starts a zonal shift of the load balancer away
+   * from it, through an SSM Automation runbook with guards: no other shift in effect, the other AZs
+   * already run `requiredCount` healthy running tasks (`zonalShiftRunbook`).
+   * @default - true wherever zonal detection is on, for statically stable tiers
+   */
+  readonly automaticZonalShift?: boolean;
+  /**
+   * How long an automatic zonal shift lasts unless a person extends or cancels it, in seconds (whole
+   * minutes, 1 minute to 72 hours).
+   * @default 10800 (3 hours, core's ZONAL_SHIFT_DEFAULT_EXPIRY_SECONDS)
+   */
+  readonly zonalShiftExpirySeconds?: number;
 }
 
 /**
@@ -140,10 +173,18 @@ export interface ResilientServiceProps extends HaProps, RegionalProps {
  * on, HTTPS only, deletion protection and (internet-facing) a WAF rate limit. Zonal autoshift is
  * not set: the AWS provider has no resource for it (enable it on the load balancer with ARC).
  *
+ * Gray failures (statically stable tiers that serve): per-AZ alarms on the load balancer's per-AZ
+ * metrics detect an AZ impaired on its own (`zonalDetection`, core's `planZonalOutlier`), and its
+ * Impaired alarm starts a guarded zonal shift of the load balancer away from it through an SSM
+ * Automation runbook (`automaticZonalShift`, core's `planZonalShift`) that counts the healthy
+ * running tasks of the other AZs: the same alarms, expressions and runbook as the CDK service's.
+ * ARC shifts the load balancer only (zonal shift covers no ECS service): the AZ's tasks keep
+ * running there, serving no request, and the capacity guard counts none of them.
+ *
  * Construct ids (public API): `Cluster`, `StorageKey`, `LogKey`, `Logs`, `TaskRole`,
  * `ExecutionRole`, `ExecutionPolicy`, `TaskDefinition`, `Service`, `LoadBalancer`, `TargetGroup`,
  * `HttpsListener`, `HttpRedirect`, `ErrorAlarm`, `UnhealthyTasksAlarm`, `ScalableTarget`,
- * `CpuTracking`, `RequestTracking`, `AlarmTopic`, `WebAcl` and its logging.
+ * `CpuTracking`, `RequestTracking`, `AlarmTopic`, `WebAcl` and its logging, `ZonalDetection`, `ZonalShift`.
  */
 export class ResilientService extends Construct {
   public readonly service: EcsService;
@@ -166,6 +207,21 @@ export class ResilientService extends Construct {
   /** What a primary of the same props runs: scale a standby to this on failover. */
   public readonly primaryTaskCount: FleetCapacity;
   public readonly webAcl?: Wafv2WebAcl;
+  /**
+   * Per AZ (in the order of `loadBalancerSubnetIds`), the composite alarm that says the AZ is impaired
+   * on its own (see `zonalDetection`), notifying the alarm topic; empty when detection is off.
+   */
+  public readonly zoneImpairedAlarms: CloudwatchCompositeAlarm[];
+  /**
+   * The SSM Automation runbook an AZ's Impaired alarm starts to shift the load balancer away from
+   * it (see `automaticZonalShift`); undefined when there is none.
+   */
+  public readonly zonalShiftRunbook?: SsmDocument;
+  /**
+   * The role the zonal shift runbook runs as (a topic of your own under a customer-managed key must
+   * let it use the key); undefined when there is none.
+   */
+  public readonly zonalShiftRole?: IamRole;
 
   constructor(scope: Construct, id: string, props: ResilientServiceProps) {
     super(scope, id);
@@ -237,8 +293,11 @@ export class ResilientService extends Construct {
     const short = this.node.addr.slice(0, 16);
 
     // ---- Keys, logs, alarms' topic ----------------------------------------------------------
-    this.alarmTopicArn =
-      props.alarmTopicArn ?? newAlarmTopic(this, 'AlarmTopic', `${this.node.path} alarms`, context).arn;
+    const ownTopic =
+      props.alarmTopicArn === undefined
+        ? newAlarmTopic(this, 'AlarmTopic', `${this.node.path} alarms`, context)
+        : undefined;
+    this.alarmTopicArn = props.alarmTopicArn ?? ownTopic!.arn;
     const logKey = newCustomerManagedKey(this, 'LogKey', {
       description: `Encrypts the container logs of ${this.node.path}`,
       context,
@@ -534,7 +593,81 @@ export class ResilientService extends Construct {
         `${this.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}`,
       );
     }
+    const grayFailures = this.handleGrayFailures(props, context, plan.primaryTasks.perAz, ownTopic?.kmsMasterKeyId);
+    this.zoneImpairedAlarms = grayFailures.impairedAlarms;
+    this.zonalShiftRunbook = grayFailures.shift?.runbook;
+    this.zonalShiftRole = grayFailures.shift?.role;
     attachHaMetadata(this, props, { component: 'ResilientService', failureDomain: FailureDomain.REGION });
+  }
+
+  /** Per-AZ impairment detection and the automatic zonal shift it starts, from core's plans (as the fleet's). */
+  private handleGrayFailures(
+    props: ResilientServiceProps,
+    context: AccountContext,
+    perAzTasks: number,
+    topicKeyArn: string | undefined,
+  ): { impairedAlarms: CloudwatchCompositeAlarm[]; shift?: ZonalShift } {
+    const { tier, provider } = props;
+    // As the CDK service: a standby of a tier whose regions all serve takes traffic too.
+    const serving = (props.role ?? HaRole.PRIMARY) !== HaRole.STANDBY || tier.allRegionsServe;
+    const subnets = props.loadBalancerSubnetIds;
+    const listed = !Token.isUnresolved(subnets);
+    const zoneCount = listed ? subnets.length : undefined;
+    const zonal = planZonalOutlier(tier, {
+      zoneCount,
+      zonesKnown: listed,
+      serving,
+      latencyThresholdSeconds: skipToken(props.latencyThresholdSeconds),
+      enabled: props.zonalDetection,
+      unknownZones:
+        'loadBalancerSubnetIds is a Terraform list expression, and each alarm names the AZ of one subnet as a ' +
+        'metric dimension; list the subnets one by one (each may be a reference)',
+      propNames: { latencyThreshold: 'latencyThresholdSeconds' },
+    });
+    throwProblems(zonal.problems, this);
+    emitWarnings(this, 'ResilientService.zonalDetection', zonal.warnings);
+    const shift = planZonalShift(tier, {
+      detection: zonal.enabled,
+      zoneCount,
+      requiredCapacity: props.requiredCount,
+      perAzCapacity: perAzTasks,
+      serving,
+      enabled: props.automaticZonalShift,
+      expirySeconds: skipToken(props.zonalShiftExpirySeconds),
+      propNames: { zonalShiftExpiry: 'zonalShiftExpirySeconds' },
+    });
+    throwProblems(shift.problems, this);
+    emitWarnings(this, 'ResilientService', shift.warnings);
+    if (!zonal.enabled) {
+      return { impairedAlarms: [] };
+    }
+    const namePrefix = this.node.addr.slice(0, 16);
+    const zones = newZonalDetection(this, {
+      provider,
+      loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
+      subnetIds: subnets,
+      plan: zonal,
+      alarmTopicArn: this.alarmTopicArn,
+      namePrefix,
+    });
+    const impairedAlarms = zones.map((z) => z.impaired);
+    if (!shift.enabled) {
+      return { impairedAlarms };
+    }
+    return {
+      impairedAlarms,
+      shift: newZonalShift(this, {
+        context,
+        loadBalancerArn: this.loadBalancer.arn,
+        capacity: { clusterArn: this.clusterArn, serviceName: this.service.name },
+        impairedAlarms: zones.map((z) => ({ zone: z.zone, alarmArn: z.impaired.arn })),
+        plan: shift,
+        alarmTopicArn: this.alarmTopicArn,
+        alarmTopicKeyArn: topicKeyArn,
+        owner: this.node.path,
+        namePrefix,
+      }),
+    };
   }
 
   /** A cluster with Container Insights and Fargate ephemeral storage under a customer-managed key. */

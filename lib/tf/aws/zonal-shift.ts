@@ -13,8 +13,11 @@ export interface ZonalShiftOptions {
   readonly context: AccountContext;
   /** ARN of the balancer ARC shifts (zonal shift enabled on it). */
   readonly loadBalancerArn: string;
-  /** Name of the Auto Scaling group whose healthy in-service instances in the other AZs the capacity guard counts. */
-  readonly autoScalingGroupName: string;
+  /**
+   * What serves behind the load balancer, whose healthy members in the other AZs the capacity guard
+   * counts: an Auto Scaling group's in-service instances, or an ECS service's running tasks.
+   */
+  readonly capacity: ZonalShiftCapacity;
   /** Per AZ (its name, a reference read at plan time), the ARN of the alarm that says it is impaired on its own. */
   readonly impairedAlarms: readonly { readonly zone: string; readonly alarmArn: string }[];
   /** Core's `planZonalShift`, enabled. */
@@ -29,6 +32,10 @@ export interface ZonalShiftOptions {
   readonly namePrefix: string;
 }
 
+/** The members the capacity guard counts: a fleet's instances (by group name) or a service's tasks. */
+export type ZonalShiftCapacity =
+  { readonly autoScalingGroupName: string } | { readonly clusterArn: string; readonly serviceName: string };
+
 /** The automatic zonal shift. */
 export interface ZonalShift {
   /** The SSM Automation runbook: guards, then `StartZonalShift`, then a notification. */
@@ -41,15 +48,16 @@ export interface ZonalShift {
 
 /**
  * The zonal shift an AZ's Impaired alarm starts, as core's `planZonalShift` decides it: the
- * Terraform twin of the CDK fleet's (`lib/aws/zonal-shift.ts`), with the same runbook (core's
- * `zonalShiftRunbookContent`: one shift at a time, the other AZs keep `minInstancesLeft` healthy
- * instances, an expiry, a notification). An alarm action cannot call ARC, so an EventBridge rule
+ * Terraform twin of the CDK fleet's and service's (`lib/aws/zonal-shift.ts`), with the same runbook
+ * (core's `zonalShiftRunbookContent`: one shift at a time, the other AZs keep `minInstancesLeft`
+ * healthy instances or tasks, an expiry, a notification). An alarm action cannot call ARC, so an EventBridge rule
  * per AZ (on its Impaired alarm's change to ALARM) starts the runbook with that AZ; an SSM runbook
  * rather than a function runs in the regional service, not in the VPC's AZs, and each execution
  * and its decision stay on record. The runbook never cancels a shift.
  *
  * IAM: the ARC calls only on this load balancer (`arc-zonal-shift:ResourceIdentifier`, as ARC's
- * guide scopes them); the describe calls, which allow no resource, on `*`; publish to the topic (and
+ * guide scopes them); the describe calls, which allow no resource, on `*`; an ECS service's task
+ * reads only in its cluster (`ecs:cluster`); publish to the topic (and
  * use its key, when known: a topic of your own under a customer-managed key must let `role` use it).
  * Both roles may be assumed for this account only; EventBridge's may start this runbook and pass it
  * its own role only.
@@ -60,7 +68,8 @@ export interface ZonalShift {
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html (Systems Manager Automation)
  */
 export function newZonalShift(scope: Construct, options: ZonalShiftOptions): ZonalShift {
-  const { context, plan, owner } = options;
+  const { context, plan, owner, capacity } = options;
+  const group = 'autoScalingGroupName' in capacity;
   const provider = context.provider;
   const root = new Construct(scope, 'ZonalShift');
 
@@ -75,9 +84,20 @@ export function newZonalShift(scope: Construct, options: ZonalShiftOptions): Zon
     {
       Sid: 'ReadZonesAndInstances',
       Effect: 'Allow',
-      Action: ['ec2:DescribeAvailabilityZones', 'autoscaling:DescribeAutoScalingGroups'],
+      Action: ['ec2:DescribeAvailabilityZones', ...(group ? ['autoscaling:DescribeAutoScalingGroups'] : [])],
       Resource: '*',
     },
+    ...('clusterArn' in capacity
+      ? [
+          {
+            Sid: 'ReadTasksOfThisCluster',
+            Effect: 'Allow',
+            Action: ['ecs:ListTasks', 'ecs:DescribeTasks'],
+            Resource: '*',
+            Condition: { ArnEquals: { 'ecs:cluster': capacity.clusterArn } },
+          },
+        ]
+      : []),
     { Sid: 'Notify', Effect: 'Allow', Action: 'sns:Publish', Resource: options.alarmTopicArn },
     ...(options.alarmTopicKeyArn === undefined
       ? []
@@ -110,7 +130,9 @@ export function newZonalShift(scope: Construct, options: ZonalShiftOptions): Zon
         roleArn: role.arn,
         zones: options.impairedAlarms.map((a) => a.zone),
         loadBalancerArn: options.loadBalancerArn,
-        capacity: { autoScalingGroupName: options.autoScalingGroupName },
+        capacity: group
+          ? { autoScalingGroupName: capacity.autoScalingGroupName }
+          : { cluster: capacity.clusterArn, serviceName: capacity.serviceName },
         topicArn: options.alarmTopicArn,
       }),
     ),

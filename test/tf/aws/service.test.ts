@@ -10,6 +10,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { Testing } from 'cdktf';
 import { HaRole, HaValidationError, ServiceTier } from '../../../lib/core';
 import { ResilientService, ResilientServiceProps } from '../../../lib/tf/aws/service';
@@ -157,7 +158,8 @@ describe('ResilientService (Terraform), TIER_1 over three AZs', () => {
   });
 
   test('THEN the execution role pulls only the repository and reads only the secret; the task role has nothing', () => {
-    const policy = JSON.parse(one(built.synthesized, IamRolePolicy).policy);
+    const policies = Object.entries(resourcesOf(built.synthesized, IamRolePolicy));
+    const policy = JSON.parse(policies.find(([name]) => name.startsWith('Service_ExecutionPolicy_'))![1].policy);
     expect(policy.Statement.map((s: Json) => [s.Sid, s.Resource])).toEqual([
       ['WriteLogs', expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.Service_Logs_[0-9A-F]{8}\.arn\}:\*$/)],
       ['PullImage', REPOSITORY.arn],
@@ -178,6 +180,85 @@ describe('ResilientService (Terraform), TIER_1 over three AZs', () => {
       drop_invalid_header_fields: true,
     });
     expectAlarmTopicPolicy(built.synthesized);
+  });
+});
+
+describe('ResilientService (Terraform), TIER_1: gray failures', () => {
+  // The thresholds, expressions and runbook are core's, pinned by the planner, math and twin tests;
+  // here what is the service's own: what the alarms watch and what the runbook counts, with which rights.
+  const { service, synthesized } = synth();
+  const named = (type: { readonly tfResourceType: string }, path: string) =>
+    Object.entries(resourcesOf(synthesized, type)).find(([name]) => new RegExp(`^${path}_[0-9A-F]{8}$`).test(name))![1];
+  const [document] = Object.values(resourcesOf(synthesized, SsmDocument));
+  const content = JSON.parse(document.content);
+
+  test("THEN each AZ of the load balancer's subnets has its alarms on the balancer's node there", () => {
+    expect(service.zoneImpairedAlarms).toHaveLength(3);
+    const zonal = Object.entries(resourcesOf(synthesized, CloudwatchMetricAlarm)).filter(([name]) =>
+      name.startsWith('Service_ZonalDetection_'),
+    );
+    expect(zonal).toHaveLength(6);
+    for (const [, alarm] of zonal) {
+      for (const query of alarm.metric_query.filter((q: Json) => q.metric)) {
+        expect(query.metric.dimensions.LoadBalancer).toEqual(refTo(Lb, 'Service_LoadBalancer', 'arn_suffix'));
+      }
+    }
+    const subnets = JSON.parse(synthesized).data.aws_subnet as Record<string, Json>;
+    expect(Object.values(subnets).map((s) => s.id)).toEqual(BASE.loadBalancerSubnetIds);
+  });
+
+  test("THEN the runbook's capacity guard counts the service's running tasks: at least 6 left", () => {
+    expect(service.zonalShiftRunbook).toBeDefined();
+    expect(content.mainSteps[0].inputs.InputPayload).toEqual({
+      AvailabilityZone: '{{ AvailabilityZone }}',
+      LoadBalancerArn: refTo(Lb, 'Service_LoadBalancer', 'arn'),
+      Cluster: refTo(EcsCluster, 'Service_Cluster', 'arn'),
+      ServiceName: refTo(EcsService, 'Service', 'name'),
+      MinInstancesLeft: 6,
+      Unit: 'running tasks',
+      MaxActiveShifts: 1,
+      ExpiresIn: '180m',
+    });
+  });
+
+  test("THEN the runbook role shifts this load balancer, reads tasks of this cluster only, and no group's", () => {
+    const statements = JSON.parse(named(IamRolePolicy, 'Service_ZonalShift_RolePolicy').policy).Statement;
+    expect(statements.map((st: Json) => [st.Sid, st.Action, st.Condition])).toEqual([
+      [
+        'ShiftThisLoadBalancer',
+        ['arc-zonal-shift:GetManagedResource', 'arc-zonal-shift:StartZonalShift'],
+        { StringEquals: { 'arc-zonal-shift:ResourceIdentifier': refTo(Lb, 'Service_LoadBalancer', 'arn') } },
+      ],
+      ['ReadZonesAndInstances', ['ec2:DescribeAvailabilityZones'], undefined],
+      [
+        'ReadTasksOfThisCluster',
+        ['ecs:ListTasks', 'ecs:DescribeTasks'],
+        { ArnEquals: { 'ecs:cluster': refTo(EcsCluster, 'Service_Cluster', 'arn') } },
+      ],
+      ['Notify', 'sns:Publish', undefined],
+      ['NotifyEncrypted', ['kms:Decrypt', 'kms:GenerateDataKey'], undefined],
+    ]);
+  });
+});
+
+describe('ResilientService (Terraform): when there is no gray-failure handling, and why', () => {
+  test.each<[string, Partial<ResilientServiceProps>, number]>([
+    ['TIER_2 (not statically stable)', { tier: ServiceTier.TIER_2, imageTagOrDigest: '1.4.2' }, 0],
+    ['a TIER_1 STANDBY (serves nothing)', { role: HaRole.STANDBY }, 0],
+    ['automaticZonalShift: false', { automaticZonalShift: false }, 3],
+  ])('GIVEN %s THEN no runbook (%i Impaired alarms)', (_, props, impaired) => {
+    const { service, synthesized } = synth(props);
+    expect(service.zoneImpairedAlarms).toHaveLength(impaired);
+    expect(service.zonalShiftRunbook).toBeUndefined();
+    expect(Object.keys(resourcesOf(synthesized, SsmDocument))).toEqual([]);
+  });
+
+  test('GIVEN an expiry of 90 s THEN an HaValidationError names zonalShiftExpirySeconds', () => {
+    expect(() => synth({ zonalShiftExpirySeconds: 90 })).toThrow(
+      new HaValidationError(
+        "zonalShiftExpirySeconds must be whole minutes from 1 minute to 72 hours (ARC's expiry), got: 90 seconds",
+      ),
+    );
   });
 });
 
