@@ -262,6 +262,8 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
         primaryNetwork.isolatedSubnetIds[0],
       ],
       autoScalingGroupName: this.primaryFleet.autoScalingGroup.name,
+      // Its launches in the zone fail too, so it replaces the stopped capacity elsewhere as a lost zone makes it.
+      autoScalingGroupArn: this.primaryFleet.autoScalingGroup.arn,
       stopConditionAlarmArn: slo.pageAlarm.arn,
       databaseClusterArn: this.database.primary.arn,
       volumeKeyArn: this.primaryFleet.volumeKeyArn,

@@ -1,4 +1,5 @@
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
+import { FisExperimentTemplate } from '@cdktf/provider-aws/lib/fis-experiment-template';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
@@ -73,6 +74,16 @@ describe('example tf-aws-tier1-warm-standby', () => {
       min_size: 3,
       desired_capacity: 3,
     });
+  });
+
+  test("THEN the zone drill stops the primary fleet's instances in us-east-1a and fails its launches there", () => {
+    const [drill] = Object.values(fullResourcesOf(stack, FisExperimentTemplate));
+    const block = drill.action.find((a: Json) => a.name === 'BlockZoneLaunches');
+    expect(block.parameter).toContainEqual({ key: 'availabilityZoneIdentifiers', value: 'us-east-1a' });
+    const group = drill.target.find((t: Json) => t.name === 'ZoneGroup');
+    expect(group.resource_arns).toEqual([
+      expect.stringMatching(/^\$\{aws_autoscaling_group\.PrimaryFleet_AutoScalingGroup_[0-9A-F]{8}\.arn\}$/),
+    ]);
   });
 
   test('THEN the database spans both regions and DNS fails over from us-east-1 to us-west-2', () => {
