@@ -307,9 +307,9 @@ function functionGrayStep(fn: GraphResource, stack: ServiceStack): DerivationSte
     failure: 'gray',
     figures: [],
     basis:
-      "gray failure of an AZ for this VPC function: when the AZ's subnets stop carrying traffic, Lambda keeps " +
-      'placing invocations on its network interfaces there (it does not test your subnets), nothing in the ' +
-      "templates takes the AZ's subnets away from the function (ARC zonal shift does not apply to Lambda), and AWS " +
+      "gray failure of an AZ for this VPC function: zonal shift: none applies to Lambda; when the AZ's subnets " +
+      'stop carrying traffic, Lambda keeps placing invocations on its network interfaces there (it does not test ' +
+      "your subnets), nothing in the templates takes the AZ's subnets away from the function, and AWS " +
       "publishes no time for Lambda to stop using them: unknown until an AZ drill that cuts one zone's subnets " +
       '(AzEvacuationDrill) measures it',
   };
