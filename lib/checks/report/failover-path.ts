@@ -13,7 +13,7 @@ import { googleScaleUpBasis } from './google-fleets';
 import { cloudRunScaleUpSteps, onDemandScaleUpSteps } from './function-scale-up';
 import { ecsCompute, fleetKind, fleetMinimum, isScalingFleet } from './scaling-fleets';
 import { regionDrillOf, serviceAnchor } from './figure';
-import { GOOGLE_RUNBOOK_TYPES, googleAlertDecision } from './google-runbooks';
+import { GOOGLE_RUNBOOK_TYPES, googleAlertDecision, isGoogleRegionDrill } from './google-runbooks';
 
 /**
  * The steps after detection that make the standby region serve, in order, with what starts them:
@@ -277,10 +277,9 @@ function measured(
   const found = measurementOf(drills, step, holders);
   if (!found) {
     const subject = base.resource.split('.')[0];
-    const drill = regionDrillOf(
-      drills.stacks.flatMap((s) => s.resources),
-      subject,
-    );
+    const resources = drills.stacks.flatMap((s) => s.resources);
+    const present = resources.filter((r) => isGoogleRegionDrill(drills.graph, r));
+    const drill = regionDrillOf(resources, subject, undefined, present);
     return base.value === undefined ? { ...base, basis: `${base.basis}; measure it with ${drill}` } : base;
   }
   if (!found.counts) {

@@ -84,16 +84,24 @@ export const GOOGLE_UNDRILLED = 'a region drill (RegionSwitchoverDrill rehearses
 /**
  * The region drill of the service's cloud, AWS's unless its resources are Google's only. On Google,
  * RegionSwitchoverDrill when it rehearses `subject` (a resource type, when the step concerns one),
- * else `googleOtherwise`: it names no construct that cannot do what the sentence claims.
+ * naming the drills already `present` in the templates, else `googleOtherwise`: it names no
+ * construct that cannot do what the sentence claims.
  */
 export function regionDrillOf(
   resources: readonly { readonly cloud: Cloud }[],
   subject?: string,
   googleOtherwise = GOOGLE_UNDRILLED,
+  present: readonly { readonly address: string }[] = [],
 ): string {
   const google = resources.some((r) => r.cloud === 'google') && resources.every((r) => r.cloud === 'google');
   if (!google) {
     return REGION_DRILL;
   }
-  return subject === undefined || GOOGLE_DRILLED_TYPES.includes(subject) ? GOOGLE_REGION_DRILL : googleOtherwise;
+  if (subject !== undefined && !GOOGLE_DRILLED_TYPES.includes(subject)) {
+    return googleOtherwise;
+  }
+  const here = present.map((d) => d.address).join(', ');
+  return here === ''
+    ? GOOGLE_REGION_DRILL
+    : `a region drill (${here}, a ${GOOGLE_REGION_DRILL_NAME}, started by the paged on-call, its result recorded)`;
 }

@@ -11,6 +11,7 @@ import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
 import { DrillRecords, measurementOf } from './drill-measurements';
 import { backendRejoinSeconds, singleRegionBackendsReason } from './google-fleets';
+import { isGoogleRegionDrill } from './google-runbooks';
 import { failoverPath } from './failover-path';
 import { DRAIN_DRILL, figure, Figure, regionDrillOf, regionsOf, serviceAnchor } from './figure';
 import { fleetMaximum, fleetMinimum, isScalingFleet } from './scaling-fleets';
@@ -34,7 +35,12 @@ export function regionRtoFigure(
   const stores = resources.filter((r) => isPrimaryStore(graph, r));
   const drills: DrillRecords = { graph, stacks, tier, today };
   // RegionSwitchoverDrill rehearses the runbooks: a service without any needs another drill.
-  const regionDrill = regionDrillOf(resources, resources.some((r) => r.failoverStep) ? undefined : 'no runbook');
+  const regionDrill = regionDrillOf(
+    resources,
+    resources.some((r) => r.failoverStep) ? undefined : 'no runbook',
+    undefined,
+    resources.filter((r) => isGoogleRegionDrill(graph, r)),
+  );
 
   if (tier.strategy === DrStrategy.BACKUP_RESTORE) {
     return restoreRto(rto, drills, anchor);
