@@ -39,6 +39,8 @@ export const GOOGLE_API_OF_TYPE: Readonly<Record<string, GoogleApi>> = {
   google_backup_dr_backup_vault: 'backupdr.googleapis.com',
   // https://cloud.google.com/certificate-manager/docs/reference/certificate-manager/rest
   google_certificate_manager_certificate: 'certificatemanager.googleapis.com',
+  google_certificate_manager_certificate_map: 'certificatemanager.googleapis.com',
+  google_certificate_manager_certificate_map_entry: 'certificatemanager.googleapis.com',
   google_certificate_manager_dns_authorization: 'certificatemanager.googleapis.com',
   // https://cloud.google.com/compute/docs/reference/rest/v1
   google_compute_address: 'compute.googleapis.com',

@@ -3,19 +3,28 @@ import { ComputeBackendService } from '@cdktf/provider-google/lib/compute-backen
 import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
 import { ComputeGlobalForwardingRule } from '@cdktf/provider-google/lib/compute-global-forwarding-rule';
 import { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-check';
-import { ComputeManagedSslCertificate } from '@cdktf/provider-google/lib/compute-managed-ssl-certificate';
+import { CertificateManagerCertificateMap } from '@cdktf/provider-google/lib/certificate-manager-certificate-map';
+import { CertificateManagerCertificateMapEntry } from '@cdktf/provider-google/lib/certificate-manager-certificate-map-entry';
 import { ComputeSecurityPolicy, ComputeSecurityPolicyRule } from '@cdktf/provider-google/lib/compute-security-policy';
 import { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy';
 import { ComputeTargetHttpProxy } from '@cdktf/provider-google/lib/compute-target-http-proxy';
 import { ComputeTargetHttpsProxy } from '@cdktf/provider-google/lib/compute-target-https-proxy';
 import { ComputeUrlMap } from '@cdktf/provider-google/lib/compute-url-map';
-import { Fn, Token, Tokenization } from 'cdktf';
+import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
+import { Fn, TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DrStrategy, FailureDomain, HaRole, healthCheckPathProblem } from '../../core';
 import { fleetTargetHealth } from '../../core/fleet-health';
 import { IFleetBackend } from './fleet';
 import { GoogleHaProps } from './ha-props';
 import { ProjectServices } from './project-services';
+import {
+  AUTHORIZATION_TTL_SECONDS,
+  asArgument,
+  AuthorizationRecord,
+  authorizeDomain,
+  dnsAuthorizedCertificate,
+} from './private/dns-certificates';
 import { PREVENT_DESTROY, warn } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
@@ -65,14 +74,25 @@ export interface GlobalFrontendProps extends GoogleHaProps {
    * @default - none
    */
   readonly serverlessBackends?: IServerlessBackend[];
-  /** Domains of the Google-managed certificate (no wildcards: managed certificates do not issue them). */
+  /**
+   * The names the frontend serves, each with a Google-managed certificate of its own from Certificate
+   * Manager, authorized through DNS (no wildcards: each name gets its own authorization). Point them
+   * at `ipAddress`.
+   */
   readonly domains: string[];
   /**
    * Host names that reach one region's fleets only, by region (e.g. `us-central1.example.com`): for
-   * uptime probes per region and for draining a region by hand. They join the certificate's domains.
+   * uptime probes per region and for draining a region by hand. Each gets a certificate, and an A
+   * record to `ipAddress` in `managedZone` when one is given.
    * @default - none
    */
   readonly regionalDomains?: Record<string, string>;
+  /**
+   * The public Cloud DNS managed zone (its name) that holds the domains: each domain's DNS
+   * authorization record (a CNAME) and each regional domain's A record are created in it.
+   * @default - none: the records to create elsewhere are the output `DnsRecords` (and `dnsRecords`)
+   */
+  readonly managedZone?: string;
   /**
    * Path the load balancer's health check requests: it starts with '/' and has no whitespace.
    * @default '/healthz'
@@ -102,13 +122,26 @@ export interface GlobalFrontendProps extends GoogleHaProps {
  * instances fail the health check stops receiving traffic without a DNS change (cross-region
  * failover by health). Cloud Run services attach through serverless NEGs (`serverlessBackends`),
  * which take no health check: Cloud Run service health and outlier detection move their traffic
- * (see `HaCloudRunService`). HTTPS only (HTTP redirects), a Google-managed certificate, TLS 1.2+ with the
- * MODERN profile, request logging, and a Cloud Armor policy: preconfigured WAF rules, a per-IP rate
- * limit and Adaptive Protection. The anycast address has `prevent_destroy`: DNS records point at it.
+ * (see `HaCloudRunService`). HTTPS only (HTTP redirects), TLS 1.2+ with the MODERN profile, request
+ * logging, and a Cloud Armor policy: preconfigured WAF rules, a per-IP rate limit and Adaptive
+ * Protection. The anycast address has `prevent_destroy`: DNS records point at it.
  *
- * Construct ids (public API): `Address`, `Certificate`, `SslPolicy`, `SecurityPolicy`, `HealthCheck` (fleets only),
- * `Resource` (the backend service), `Regional-<region>` (a region's backend service), `UrlMap`, `HttpsProxy`, `HttpsRule`, `RedirectUrlMap`,
- * `HttpProxy`, `HttpRule`.
+ * Certificates: one Google-managed certificate per name, from Certificate Manager, authorized through
+ * DNS and served through a certificate map (an entry per name, the first domain's certificate also
+ * for clients that send no SNI). A DNS authorization lets Certificate Manager issue before the name
+ * serves and renew without traffic; a certificate per name means that adding or removing a name never
+ * replaces the certificate another name is serving with (its map entry would move to a certificate
+ * that is still provisioning: up to an hour without HTTPS for that name). Certificates and authorizations are named after
+ * their domain and created before their predecessor is destroyed.
+ *
+ * Construct ids (public API): `Address`, per domain (keyed by the domain, or by its position when it
+ * is a token) `DnsAuthorization-<d>`, `DnsAuthorizationRecord-<d>` (with `managedZone`),
+ * `Certificate-<d>`, `CertificateMapEntry-<d>`; per regional domain the same with `Regional` before
+ * the id and `-<region>` as key, and `RegionalRecord-<region>` (with `managedZone`); `CertificateMap`,
+ * `PrimaryCertificateMapEntry`, `DnsRecords` (an output, without `managedZone`), `SslPolicy`,
+ * `SecurityPolicy`, `HealthCheck` (fleets only), `Resource` (the backend service), `Regional-<region>`
+ * (a region's backend service), `UrlMap`, `HttpsProxy`, `HttpsRule`, `RedirectUrlMap`, `HttpProxy`,
+ * `HttpRule`.
  */
 export class GlobalFrontend extends Construct {
   public readonly backendService: ComputeBackendService;
@@ -116,6 +149,11 @@ export class GlobalFrontend extends Construct {
   public readonly backendServiceName: string;
   /** The anycast IPv4 address to point the domains at. */
   public readonly ipAddress: string;
+  /**
+   * The DNS records the certificates and regional domains need: each domain's authorization CNAME,
+   * and (without `managedZone`) each regional domain's A record. Created in `managedZone` when given.
+   */
+  public readonly dnsRecords: AuthorizationRecord[];
   public readonly securityPolicy: ComputeSecurityPolicy;
 
   constructor(scope: Construct, id: string, props: GlobalFrontendProps) {
@@ -156,13 +194,21 @@ export class GlobalFrontend extends Construct {
     if (props.domains.length === 0) {
       throw new HaValidationError('domains must list at least one domain for the managed certificate, got: none');
     }
-    const wildcards = props.domains.filter((d) => !Token.isUnresolved(d) && d.includes('*'));
+    const regionalDomains = props.regionalDomains ?? {};
+    const names = [...props.domains, ...Object.values(regionalDomains)];
+    const wildcards = names.filter((d) => !Token.isUnresolved(d) && d.includes('*'));
     if (wildcards.length > 0) {
       throw new HaValidationError(
-        `domains must not contain wildcards (Google-managed certificates do not issue them), got: ${wildcards.join(', ')}`,
+        `domains and regionalDomains must not contain wildcards (each name gets its own certificate and DNS authorization), got: ${wildcards.join(', ')}`,
       );
     }
-    const regionalDomains = props.regionalDomains ?? {};
+    const literal = names.filter((d) => !Token.isUnresolved(d));
+    const repeated = literal.filter((d, i) => literal.indexOf(d) !== i);
+    if (repeated.length > 0) {
+      throw new HaValidationError(
+        `domains and regionalDomains must name each host once (one certificate each), got: ${[...new Set(repeated)].join(', ')} more than once`,
+      );
+    }
     const unknownRegions = Object.keys(regionalDomains).filter((r) => !regions.includes(r));
     if (unknownRegions.length > 0) {
       throw new HaValidationError(
@@ -201,16 +247,76 @@ export class GlobalFrontend extends Construct {
     });
     this.ipAddress = address.address;
 
-    const certificateDomains = [...props.domains, ...Object.values(regionalDomains)];
-    const domainsJoined = Fn.join(',', certificateDomains.map(asArgument));
-    const certificate = new ComputeManagedSslCertificate(this, 'Certificate', {
-      // The name follows the domains (hashed by Terraform, as they may be variables): a change of
-      // domains replaces the certificate, and the new one needs a name of its own to be created first.
-      name: `${uniqueName(this, 'Certificate', 54)}-${Fn.substr(Fn.md5(domainsJoined), 0, 8)}`,
-      managed: { domains: certificateDomains },
-      // A new certificate must exist before the proxy lets go of the old one, or HTTPS goes down.
-      lifecycle: { createBeforeDestroy: true },
+    // A certificate per name, keyed by the name (a token by its position): no name's certificate is
+    // replaced because another name was added or removed.
+    const hosts = [
+      ...props.domains.map((d, i) => ({ id: Token.isUnresolved(d) ? `${i}` : d, domain: hostName(d), prefix: '' })),
+      ...Object.entries(regionalDomains).map(([region, d]) => ({
+        id: region,
+        domain: hostName(d),
+        prefix: 'Regional',
+      })),
+    ];
+    const certificateMap = new CertificateManagerCertificateMap(this, 'CertificateMap', {
+      name: uniqueName(this, 'CertificateMap'),
+      labels,
     });
+    const certificates = hosts.map(({ id: key, domain, prefix }) => {
+      const { authorization, record } = authorizeDomain(this, `${prefix}DnsAuthorization-${key}`, {
+        location: 'global',
+        domain,
+        labels,
+        managedZone: props.managedZone,
+        recordId: `${prefix}DnsAuthorizationRecord-${key}`,
+      });
+      const certificate = dnsAuthorizedCertificate(this, `${prefix}Certificate-${key}`, {
+        location: 'global',
+        domains: [domain],
+        authorizations: [authorization],
+        labels,
+      });
+      new CertificateManagerCertificateMapEntry(this, `${prefix}CertificateMapEntry-${key}`, {
+        name: uniqueName(this, `${prefix}CertificateMapEntry-${key}`),
+        map: certificateMap.name,
+        hostname: domain,
+        certificates: [certificate.id],
+        labels,
+      });
+      return { certificate, record };
+    });
+    // Clients that send no SNI (or a name not listed) get the first domain's certificate.
+    new CertificateManagerCertificateMapEntry(this, 'PrimaryCertificateMapEntry', {
+      name: uniqueName(this, 'PrimaryCertificateMapEntry'),
+      map: certificateMap.name,
+      matcher: 'PRIMARY',
+      certificates: [certificates[0].certificate.id],
+      labels,
+    });
+    const regionalRecords = Object.entries(regionalDomains).map(([region, given]) => {
+      const domain = hostName(given);
+      const name = `${domain}.`;
+      if (props.managedZone !== undefined) {
+        new DnsRecordSet(this, `RegionalRecord-${region}`, {
+          managedZone: props.managedZone,
+          name,
+          type: 'A',
+          // The anycast address never changes (prevent_destroy): the TTL moves no traffic.
+          ttl: AUTHORIZATION_TTL_SECONDS,
+          rrdatas: [address.address],
+        });
+      }
+      return { domain, name, type: 'A', data: address.address };
+    });
+    this.dnsRecords = [
+      ...certificates.map((c) => c.record),
+      ...(props.managedZone === undefined ? regionalRecords : []),
+    ];
+    if (props.managedZone === undefined) {
+      new TerraformOutput(this, 'DnsRecords', {
+        description: 'DNS records to create: the certificates are issued once their authorization CNAMEs resolve',
+        value: this.dnsRecords,
+      });
+    }
     const sslPolicy = new ComputeSslPolicy(this, 'SslPolicy', {
       name: uniqueName(this, 'SslPolicy'),
       profile: 'MODERN',
@@ -323,7 +429,7 @@ export class GlobalFrontend extends Construct {
     const httpsProxy = new ComputeTargetHttpsProxy(this, 'HttpsProxy', {
       name: uniqueName(this, 'HttpsProxy'),
       urlMap: urlMap.id,
-      sslCertificates: [certificate.id],
+      certificateMap: `//certificatemanager.googleapis.com/${certificateMap.id}`,
       sslPolicy: sslPolicy.id,
     });
     new ComputeGlobalForwardingRule(this, 'HttpsRule', {
@@ -359,29 +465,7 @@ export class GlobalFrontend extends Construct {
   }
 }
 
-/**
- * `value` as an argument of nested Terraform functions: a string that mixes literals and
- * references becomes `join("", [...])` of its parts. cdktf would render it as a template
- * (`"eu.${var.domain}"`), which Terraform evaluates to the same string, but cdktf warns about the
- * `${` of a template nested in a function call at every synthesis.
- */
-function asArgument(value: string): string {
-  const fragments = Tokenization.reverseString(value);
-  // A literal, a lone reference, or a template the caller wrote by hand: passed as it is.
-  const handWritten = fragments.literals.some((literal) => String(literal).includes('${'));
-  if (fragments.length <= 1 || fragments.intrinsic.length > 0 || handWritten) {
-    return value;
-  }
-  // `join` folds the fragments from the left: collect them in order (tokens as their markers).
-  const parts: string[] = [];
-  fragments.join({
-    join: (left: string, right: string) => {
-      if (parts.length === 0) {
-        parts.push(left);
-      }
-      parts.push(right);
-      return '';
-    },
-  });
-  return Fn.join('', parts);
+/** A host name without the final dot (certificates and map entries name hosts without it). */
+function hostName(domain: string): string {
+  return Token.isUnresolved(domain) ? Fn.trimsuffix(asArgument(domain), '.') : domain.replace(/\.$/, '');
 }

@@ -1,5 +1,3 @@
-import { CertificateManagerCertificate } from '@cdktf/provider-google/lib/certificate-manager-certificate';
-import { CertificateManagerDnsAuthorization } from '@cdktf/provider-google/lib/certificate-manager-dns-authorization';
 import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeForwardingRule } from '@cdktf/provider-google/lib/compute-forwarding-rule';
@@ -21,6 +19,7 @@ import { IServerlessBackend } from './frontend';
 import { GoogleHaProps } from './ha-props';
 import { IRegionalNetwork } from './network';
 import { ProjectServices } from './project-services';
+import { authorizeDomain, dnsAuthorizedCertificate } from './private/dns-certificates';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
 
@@ -73,9 +72,6 @@ export interface RegionalLoadBalancer {
   readonly host: string;
 }
 
-/** The certificate's DNS authorization record changes only with the domain: no HA value. */
-const AUTHORIZATION_TTL_SECONDS = 300;
-
 /**
  * An entry with no single point of failure: a regional external Application Load Balancer in each
  * region of the fleets, and a Cloud DNS record whose geolocation routing answers with the healthy
@@ -87,7 +83,8 @@ const AUTHORIZATION_TTL_SECONDS = 300;
  * at the tier's fleet target health, a backend service, a URL map, an HTTPS proxy (TLS 1.2, MODERN)
  * with a Google-managed certificate
  * from Certificate Manager authorized through DNS (issued before the proxy uses it, renewed without
- * an outage), a static address and a forwarding rule on 443 (HTTPS only: port 80 is not opened).
+ * an outage; named after its domains and created before its predecessor is destroyed), a static
+ * address and a forwarding rule on 443 (HTTPS only: port 80 is not opened).
  *
  * Each region also answers on a name of its own, `<region>.<domain>` (an A record without routing,
  * on the region's certificate): uptime probes of one region request it, so that they measure that
@@ -233,29 +230,20 @@ export class RegionalEntry extends Construct {
       });
       // The service's name and this region's own name, each authorized through DNS.
       const regionalHost = `${region}.${host}`;
-      const authorize = (part: string, domain: string) => {
-        const authorization = new CertificateManagerDnsAuthorization(this, `${part}-${region}`, {
-          name: name(part),
+      const authorize = (part: string, domain: string) =>
+        authorizeDomain(this, `${part}-${region}`, {
           location: region,
           domain,
-          type: 'PER_PROJECT_RECORD',
           labels,
-        });
-        const challenge = authorization.dnsResourceRecord.get(0);
-        new DnsRecordSet(this, `${part}Record-${region}`, {
           managedZone: props.managedZone,
-          name: challenge.name,
-          type: challenge.type,
-          ttl: AUTHORIZATION_TTL_SECONDS,
-          rrdatas: [challenge.data],
-        });
-        return authorization;
-      };
+          recordId: `${part}Record-${region}`,
+        }).authorization;
       const authorized = [authorize('DnsAuthorization', host), authorize('RegionalDnsAuthorization', regionalHost)];
-      const certificate = new CertificateManagerCertificate(this, `Certificate-${region}`, {
-        name: name('Certificate'),
+      // Named after its domains and created before its predecessor is destroyed (the shared builder).
+      const certificate = dnsAuthorizedCertificate(this, `Certificate-${region}`, {
         location: region,
-        managed: { domains: [host, regionalHost], dnsAuthorizations: authorized.map((a) => a.id) },
+        domains: [host, regionalHost],
+        authorizations: authorized,
         labels,
       });
       const proxy = new ComputeRegionTargetHttpsProxy(this, `HttpsProxy-${region}`, {

@@ -1,10 +1,11 @@
+import { CertificateManagerCertificate } from '@cdktf/provider-google/lib/certificate-manager-certificate';
 import { ComputeBackendService } from '@cdktf/provider-google/lib/compute-backend-service';
 import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
 import { ComputeGlobalForwardingRule } from '@cdktf/provider-google/lib/compute-global-forwarding-rule';
 import { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-check';
-import { ComputeManagedSslCertificate } from '@cdktf/provider-google/lib/compute-managed-ssl-certificate';
 import { ComputeSecurityPolicy } from '@cdktf/provider-google/lib/compute-security-policy';
 import { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy';
+import { ComputeTargetHttpsProxy } from '@cdktf/provider-google/lib/compute-target-https-proxy';
 import { ComputeUrlMap } from '@cdktf/provider-google/lib/compute-url-map';
 import { TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
@@ -16,7 +17,7 @@ import { checkInputs } from '../../../lib/checks/check';
 import { ReplicatedBucket } from '../../../lib/tf/google/bucket';
 import { RegionalFleet } from '../../../lib/tf/google/fleet';
 import { RegionalNetwork } from '../../../lib/tf/google/network';
-import { onlyResource, terraformJson, testStack, warningsOf } from './util';
+import { resourcesOf, terraformJson, testStack, warningsOf } from './util';
 
 Testing.setupJest();
 
@@ -28,18 +29,6 @@ function backend(region: string, port = 8080): IFleetBackend {
     port,
     role: HaRole.PRIMARY,
   };
-}
-
-/** `join("", ["a.", var.x])` written as the template `"a.${var.x}"` (string literals and references only). */
-function asTemplates(expression: string): string {
-  return expression.replace(
-    /join\("", \[([^\]]*)\]\)/g,
-    (_all, parts: string) =>
-      `"${parts
-        .split(', ')
-        .map((part) => (part.startsWith('"') ? part.slice(1, -1) : `\${${part}}`))
-        .join('')}"`,
-  );
 }
 
 function frontend(scope: Construct, props: Partial<GlobalFrontendProps> = {}): GlobalFrontend {
@@ -133,17 +122,17 @@ describe('GlobalFrontend', () => {
     });
   });
 
-  test('THEN HTTPS uses a managed certificate and TLS 1.2+, HTTP only redirects, and the address is kept', () => {
+  test('THEN HTTPS uses TLS 1.2+ and a certificate map, HTTP only redirects, and the address is kept', () => {
     const synth = Testing.synthScope((scope) => {
       frontend(scope);
     });
-    expect(synth).toHaveResourceWithProperties(ComputeManagedSslCertificate, {
-      managed: { domains: ['shop.example.com'] },
-      name: expect.stringMatching(
-        /^frontend-certificate-[0-9a-f]{8}-\$\{substr\(md5\(join\(",", \["shop.example.com"\]\)\), 0, 8\)\}$/,
+    expect(synth).toHaveResourceWithProperties(ComputeTargetHttpsProxy, {
+      certificate_map: expect.stringMatching(
+        /^\/\/certificatemanager\.googleapis\.com\/\$\{google_certificate_manager_certificate_map\.Frontend_CertificateMap_\w+\.id\}$/,
       ),
-      lifecycle: { create_before_destroy: true },
     });
+    const proxies = Object.values(JSON.parse(synth).resource.google_compute_target_https_proxy);
+    expect(proxies).toEqual([expect.not.objectContaining({ ssl_certificates: expect.anything() })]);
     expect(synth).toHaveResourceWithProperties(ComputeSslPolicy, { profile: 'MODERN', min_tls_version: 'TLS_1_2' });
     expect(synth).toHaveResourceWithProperties(ComputeGlobalForwardingRule, {
       port_range: '443',
@@ -162,7 +151,100 @@ describe('GlobalFrontend', () => {
     });
   });
 
-  test('GIVEN domains built from a variable THEN the certificate name hashes them without cdktf warning, as the same expression', () => {
+  test('THEN each name has its own DNS-authorized certificate, a map entry, and the first serves clients without SNI', () => {
+    const stack = testStack();
+    frontend(stack, { domains: ['shop.example.com', 'www.example.com'], managedZone: 'example-com' });
+    const json = terraformJson(stack);
+    const authorizations = Object.values(resourcesOf(json, 'google_certificate_manager_dns_authorization'));
+    expect(authorizations.map((a) => [a.domain, a.location, a.type])).toEqual([
+      ['shop.example.com', 'global', 'PER_PROJECT_RECORD'],
+      ['www.example.com', 'global', 'PER_PROJECT_RECORD'],
+    ]);
+    const certificates = resourcesOf(json, 'google_certificate_manager_certificate');
+    expect(Object.values(certificates).map((c) => c.managed)).toEqual([
+      {
+        domains: ['shop.example.com'],
+        dns_authorizations: [expect.stringContaining('DnsAuthorization-shopexamplecom')],
+      },
+      { domains: ['www.example.com'], dns_authorizations: [expect.stringContaining('DnsAuthorization-wwwexamplecom')] },
+    ]);
+    // The CNAME each authorization asks for, in the zone.
+    const records = Object.values(resourcesOf(json, 'google_dns_record_set'));
+    expect(records.map((r) => [r.managed_zone, r.rrdatas])).toEqual([
+      ['example-com', [expect.stringMatching(/dns_resource_record\[0\]\.data\}$/)]],
+      ['example-com', [expect.stringMatching(/dns_resource_record\[0\]\.data\}$/)]],
+    ]);
+    const entries = Object.values(resourcesOf(json, 'google_certificate_manager_certificate_map_entry'));
+    const [shop, www] = Object.keys(certificates).map((id) => [`\${google_certificate_manager_certificate.${id}.id}`]);
+    expect(entries.map((e) => [e.hostname ?? e.matcher, e.certificates])).toEqual([
+      ['shop.example.com', shop],
+      ['www.example.com', www],
+      ['PRIMARY', shop],
+    ]);
+    expect(json).not.toHaveProperty('output');
+  });
+
+  test('WHEN a name is added THEN no serving certificate changes, and any replaced one is created before its predecessor goes', () => {
+    const certificatesOf = (domains: string[]) => {
+      const stack = testStack();
+      frontend(stack, { domains });
+      const json = terraformJson(stack);
+      return {
+        certificates: resourcesOf(json, 'google_certificate_manager_certificate'),
+        authorizations: resourcesOf(json, 'google_certificate_manager_dns_authorization'),
+      };
+    };
+    const before = certificatesOf(['shop.example.com']);
+    const after = certificatesOf(['shop.example.com', 'www.example.com']);
+    const strip = (r: Record<string, unknown>) => ({ ...r, '//': undefined });
+    for (const [id, certificate] of Object.entries(before.certificates)) {
+      expect(strip(after.certificates[id])).toEqual(strip(certificate));
+    }
+    for (const [id, authorization] of Object.entries(before.authorizations)) {
+      expect(strip(after.authorizations[id])).toEqual(strip(authorization));
+    }
+    // A domain cannot change in place: the replacement is named after its domain and comes first.
+    for (const resource of [...Object.values(after.certificates), ...Object.values(after.authorizations)]) {
+      expect(resource.lifecycle).toEqual({ create_before_destroy: true });
+      expect(resource.name).toMatch(/-[0-9a-f]{8}-[0-9a-f]{8}$/);
+    }
+    const names = (r: Record<string, Record<string, unknown>>) => Object.values(r).map((c) => c.name);
+    expect(names(certificatesOf(['shop.example.org']).certificates)).not.toEqual(names(before.certificates));
+  });
+
+  test('WHEN no zone is given THEN the records to create are an output, regional names included', () => {
+    const stack = testStack();
+    const built = frontend(stack, { regionalDomains: { 'us-east1': 'us-east1.shop.example.com' } });
+    const json = terraformJson(stack) as unknown as { output: Record<string, { value: unknown }> };
+    expect(resourcesOf(terraformJson(stack), 'google_dns_record_set')).toEqual({});
+    expect(Object.values(json.output)).toEqual([
+      {
+        description: expect.stringContaining('authorization CNAMEs'),
+        value: [
+          expect.objectContaining({ domain: 'shop.example.com', type: expect.stringContaining('dns_resource_record') }),
+          expect.objectContaining({ domain: 'us-east1.shop.example.com' }),
+          {
+            domain: 'us-east1.shop.example.com',
+            name: 'us-east1.shop.example.com.',
+            type: 'A',
+            data: expect.stringContaining('google_compute_global_address.Frontend_Address'),
+          },
+        ],
+      },
+    ]);
+    expect(built.dnsRecords).toHaveLength(3);
+    const zoned = testStack();
+    frontend(zoned, { regionalDomains: { 'us-east1': 'us-east1.shop.example.com' }, managedZone: 'example-com' });
+    expect(Object.values(resourcesOf(terraformJson(zoned), 'google_dns_record_set'))).toContainEqual(
+      expect.objectContaining({
+        name: 'us-east1.shop.example.com.',
+        type: 'A',
+        rrdatas: [expect.stringContaining('google_compute_global_address.Frontend_Address')],
+      }),
+    );
+  });
+
+  test('GIVEN domains built from a variable THEN each certificate name hashes its domain without cdktf warning', () => {
     const stack = testStack();
     const domain = new TerraformVariable(stack, 'domain', { type: 'string' }).stringValue;
     const warn = jest.spyOn(console, 'warn');
@@ -171,19 +253,16 @@ describe('GlobalFrontend', () => {
         domains: [domain, 'shop.example.com'],
         regionalDomains: { 'us-central1': `us-central1.${domain}`, 'us-east1': `us-east1.${domain}.` },
       });
-      const name = String(onlyResource(terraformJson(stack), 'google_compute_managed_ssl_certificate').name);
-      // cdktf warned ("You're using escape sequences (${...}) with CDKTF Built-in functions") for the templates below.
+      const certificates = resourcesOf(terraformJson(stack), 'google_certificate_manager_certificate');
+      // cdktf warned ("You're using escape sequences (${...}) with CDKTF Built-in functions") for nested templates.
       expect(warn).not.toHaveBeenCalled();
-      expect(name).toMatch(/^frontend-certificate-[0-9a-f]{8}-\$\{/);
-      const hash = name.slice(name.indexOf('-${') + 1);
-      expect(hash).toBe(
-        '${substr(md5(join(",", [var.domain, "shop.example.com", join("", ["us-central1.", var.domain]), join("", ["us-east1.", var.domain, "."])])), 0, 8)}',
-      );
-      // join("", [...]) of the parts is the template Terraform rendered before (terraform console evaluates both alike):
-      // the certificate keeps its name, so nothing is replaced.
-      expect(asTemplates(hash)).toBe(
-        '${substr(md5(join(",", [var.domain, "shop.example.com", "us-central1.${var.domain}", "us-east1.${var.domain}."])), 0, 8)}',
-      );
+      const hashes = Object.values(certificates).map((c) => String(c.name).replace(/^.*-[0-9a-f]{8}-/, ''));
+      expect(hashes).toEqual([
+        '${substr(md5(join(",", [trimsuffix(var.domain, ".")])), 0, 8)}',
+        expect.stringMatching(/^[0-9a-f]{8}$/),
+        '${substr(md5(join(",", [trimsuffix(join("", ["us-central1.", var.domain]), ".")])), 0, 8)}',
+        '${substr(md5(join(",", [trimsuffix(join("", ["us-east1.", var.domain, "."]), ".")])), 0, 8)}',
+      ]);
     } finally {
       warn.mockRestore();
     }
@@ -226,8 +305,8 @@ describe('GlobalFrontend', () => {
     expect(synth).toHaveResourceWithProperties(ComputeBackendService, {
       backend: [expect.objectContaining({ group: 'projects/p/regions/us-east1/instanceGroups/web' })],
     });
-    expect(synth).toHaveResourceWithProperties(ComputeManagedSslCertificate, {
-      managed: { domains: ['shop.example.com', 'us-east1.shop.example.com'] },
+    expect(synth).toHaveResourceWithProperties(CertificateManagerCertificate, {
+      managed: expect.objectContaining({ domains: ['us-east1.shop.example.com'] }),
     });
   });
 
@@ -247,7 +326,11 @@ describe('GlobalFrontend', () => {
     ],
     [
       { domains: ['*.example.com'] },
-      'domains must not contain wildcards (Google-managed certificates do not issue them), got: *.example.com',
+      'domains and regionalDomains must not contain wildcards (each name gets its own certificate and DNS authorization), got: *.example.com',
+    ],
+    [
+      { regionalDomains: { 'us-east1': 'shop.example.com' } },
+      'domains and regionalDomains must name each host once (one certificate each), got: shop.example.com more than once',
     ],
     [
       { regionalDomains: { 'europe-west1': 'eu.example.com' } },

@@ -100,6 +100,16 @@ describe('RegionalEntry for TIER_0 over us-east4 and us-east1', () => {
       ['shop.example.com', 'us-east4.shop.example.com'],
       ['shop.example.com', 'us-east1.shop.example.com'],
     ]);
+    // A domain change replaces them: each replacement is named after its domains and created first.
+    for (const resource of [
+      ...all('google_certificate_manager_certificate'),
+      ...all('google_certificate_manager_dns_authorization'),
+    ]) {
+      expect(resource).toMatchObject({
+        lifecycle: { create_before_destroy: true },
+        name: expect.stringMatching(/-[0-9a-f]{8}$/),
+      });
+    }
     for (const proxy of all('google_compute_region_target_https_proxy')) {
       expect(proxy.certificate_manager_certificates).toEqual([
         expect.stringContaining('google_certificate_manager_certificate.'),
