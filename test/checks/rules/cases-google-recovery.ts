@@ -184,4 +184,29 @@ export const GOOGLE_RECOVERY_CASES: RuleCase[] = [
     compliant: tf(regionDrilled(true, ['0 9 15 1,4,7,10 *']), T2),
     nonCompliant: tf(regionDrilled(true, ['0 9 15 1,4,7,10 *'], false), T2),
   },
+  {
+    rule: GoogleRegionDrill,
+    engine: 'terraform-google',
+    stack: 'app',
+    resource: 'service:shop',
+    message: 'has no region drill',
+    // A dual-region bucket fails over by itself: with no database or fleet there is nothing to rehearse.
+    compliant: tf(
+      {
+        google_storage_bucket: {
+          assets: {
+            name: 'shop-assets',
+            location: 'US',
+            custom_placement_config: { data_locations: ['US-CENTRAL1', 'US-EAST1'] },
+          },
+        },
+        google_compute_subnetwork: {
+          a: { name: 'a', region: 'us-central1', ip_cidr_range: '10.0.0.0/20', network: 'n' },
+          b: { name: 'b', region: 'us-east1', ip_cidr_range: '10.1.0.0/20', network: 'n' },
+        },
+      },
+      T2,
+    ),
+    nonCompliant: tf(regionDrilled(false, []), T2),
+  },
 ];

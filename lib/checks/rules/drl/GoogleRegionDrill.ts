@@ -10,6 +10,13 @@ import { Evaluation, HaRule, RuleContext, serviceOutcome } from '../rule';
  * workflow that runs its runbooks (RegionSwitchoverDrill) started by Cloud Scheduler at least every
  * `drillIntervalDays` of its tier, so that the measurements the report counts stay fresh.
  */
+/** What a Google region failover acts on, and so what a region drill rehearses: Cloud SQL and instance groups. */
+const REHEARSED_TYPES = [
+  'google_sql_database_instance',
+  'google_compute_region_instance_group_manager',
+  'google_compute_region_autoscaler',
+];
+
 export const GoogleRegionDrill: HaRule = {
   id: 'HA-DRL4',
   level: 'warning',
@@ -32,7 +39,9 @@ export const GoogleRegionDrill: HaRule = {
       const resources = stacks.flatMap((s) => s.resources);
       const google = resources.some((r) => r.cloud === 'google') && resources.every((r) => r.cloud === 'google');
       const standby = tier.strategy === DrStrategy.PILOT_LIGHT || tier.strategy === DrStrategy.WARM_STANDBY;
-      if (!google || !standby || regionsOf(stacks).length < 2) {
+      // The drill rehearses what a failover acts on: a service of buckets and networks alone has none.
+      const rehearsed = resources.some((r) => REHEARSED_TYPES.includes(r.type));
+      if (!google || !standby || !rehearsed || regionsOf(stacks).length < 2) {
         return [];
       }
       const found = resources.filter((r) => isGoogleRegionDrill(graph, r));
