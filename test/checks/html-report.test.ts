@@ -41,7 +41,7 @@ describe('the HTML page of the AWS examples in a browser', () => {
       const file = path.join(work, 'report.html');
       expect(main([outdir, '--html', file], { stdout: () => {}, stderr: () => {}, isTty: false })).toBeLessThan(2);
       const services = checkPath(outdir).services;
-      expect(services.length).toBe(4);
+      expect(services.length).toBe(6);
 
       let browser: Browser | undefined;
       try {
@@ -65,7 +65,9 @@ describe('the HTML page of the AWS examples in a browser', () => {
         // Nothing but the page itself was loaded: the bundle is inlined and the policy forbids fetches.
         expect(requests).toEqual([`file://${file}`]);
         // The pilot light's writer creation and scale-up are unknown: red (crit) bars that say so.
-        const catalog = page.locator('figure[data-kind="timeline"][data-domain="region"]').nth(2);
+        const catalog = page
+          .locator('figure[data-kind="timeline"][data-domain="region"]')
+          .filter({ has: page.locator('figcaption', { hasText: /^catalog: / }) });
         expect(await catalog.locator('figcaption').textContent()).toBe('catalog: loss of a region, recovery timeline');
         expect(await catalog.locator('svg rect[class*="crit"]').count()).toBe(2);
         expect(await catalog.locator('svg text', { hasText: 'unknown (drawn 6 min wide' }).count()).toBe(2);

@@ -8,6 +8,7 @@ import { blocks, str } from '../graph/values';
 import { FLEET_TYPES, fleetZones, SUBNET_TYPES, subnetZone } from '../graph/zones';
 import type { DerivationStep, HaReport, ServiceReport } from '../model';
 import { SERVING_TYPES, ServiceIndex, ServiceStack } from '../services';
+import { FUNCTION_ALIAS_TYPES, FUNCTION_TYPES, isServingFunction, provisionedConcurrency } from '../graph/functions';
 import { GOOGLE_AUTOSCALER_TYPES } from './google-fleets';
 import { fleetKind, fleetMaximum, fleetMinimum } from './scaling-fleets';
 
@@ -127,6 +128,19 @@ const LOAD_BALANCER_TYPES = [
   'google_compute_backend_service',
   'google_compute_region_backend_service',
 ];
+/** Regional API entry points, drawn as the load balancer of the functions they invoke. */
+const API_TYPES = [
+  'AWS::ApiGateway::RestApi',
+  'AWS::ApiGatewayV2::Api',
+  'aws_api_gateway_rest_api',
+  'aws_apigatewayv2_api',
+];
+const INTEGRATION_TYPES = [
+  'AWS::ApiGateway::Method',
+  'AWS::ApiGatewayV2::Integration',
+  'aws_api_gateway_integration',
+  'aws_apigatewayv2_integration',
+];
 const BACKUP_PLAN_TYPES = ['AWS::Backup::BackupPlan', 'aws_backup_plan'];
 const BACKUP_VAULT_TYPES = ['AWS::Backup::BackupVault', 'aws_backup_vault'];
 const SECRET_TYPES = ['AWS::SecretsManager::Secret', 'aws_secretsmanager_secret'];
@@ -160,6 +174,22 @@ export function serviceTopology(
     // A Google group's size is set by the autoscaler that targets it.
     const scaler = graph.referrersOf(r, ...GOOGLE_AUTOSCALER_TYPES)[0] ?? r;
     drawn(r, 'fleet', `fleet ${r.address}: ${fleetSize(graph, scaler)}${roleText(r)}`);
+  }
+  for (const fn of resources.filter((x) => isServingFunction(graph, x))) {
+    const warm = provisionedConcurrency(graph, fn);
+    const size = warm === undefined ? 'warm environments not literal' : `${warm} warm environments`;
+    drawn(fn, 'fleet', `function ${fn.address}: ${size}${roleText(fn)}`);
+  }
+  for (const api of resources.filter((x) => API_TYPES.includes(x.type))) {
+    const id = drawn(api, 'balancer', `API ${api.address}${roleText(api)}`);
+    // The functions its integrations invoke, directly or through an alias.
+    const invoked = graph
+      .referrersOf(api, ...INTEGRATION_TYPES)
+      .flatMap((i) => graph.referencedBy(i, ...FUNCTION_TYPES, ...FUNCTION_ALIAS_TYPES))
+      .flatMap((t) => (FUNCTION_ALIAS_TYPES.includes(t.type) ? graph.referencedBy(t, ...FUNCTION_TYPES) : [t]));
+    for (const fn of [...new Set(invoked)].filter((f) => idOf.has(f.key))) {
+      edges.push({ from: id, to: idOf.get(fn.key)!, kind: 'routing', label: 'invokes' });
+    }
   }
   for (const lb of resources.filter((x) => LOAD_BALANCER_TYPES.includes(x.type))) {
     for (const fleet of fleetsBehind(graph, lb).filter((f) => idOf.has(f.key))) {
