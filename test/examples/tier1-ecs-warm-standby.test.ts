@@ -6,7 +6,8 @@ import { addTier1EcsWarmStandby } from '../../examples/tier1-ecs-warm-standby';
 import { checkInputs } from '../../lib/checks/check';
 import { GraphInputs } from '../../lib/checks/graph/load';
 import { DerivationStep, ServiceReport } from '../../lib/checks/report';
-import { FAILOVER_STEP_METADATA_KEY, staticallyStableCapacity } from '../../lib/core';
+import { DRILL_MEASUREMENTS_METADATA_KEY, FAILOVER_STEP_METADATA_KEY, staticallyStableCapacity } from '../../lib/core';
+import { daysAgo } from '../checks/fixtures/drill-measurements';
 import { nagErrors } from '../nag';
 import { STATEFUL_RESOURCE_TYPES, statefulProblemsOfApp } from '../stateful';
 import { cdkJsonApp } from '../util';
@@ -196,6 +197,35 @@ describe('TIER_1 warm standby on ECS Fargate', () => {
     expect(scaledDown.status.regionRto).toBe('unproven');
     expect(scaledDown.lowerBounds.regionRto).toBe(546);
     expect(sumStep(scaledDown).basis).toContain('scale-up ? + 0 s');
+  });
+});
+
+describe('TIER_1 ECS example with a scaled-down standby whose scale-up a drill measured', () => {
+  test('WHEN a fresh drill measured the ECS scale-up THEN it bounds the step and the region RTO is proven', () => {
+    const measured = report((t) => {
+      const { service, target } = standbyService(t);
+      service.Properties!.DesiredCount = 3;
+      target.Properties!.MinCapacity = 3;
+      const resources = t['Tier1Ecs-us-west-2'].Resources;
+      const [rule] = Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule');
+      resources.ScaleStandbyService = {
+        Type: 'AWS::SSM::Document',
+        Properties: { DocumentType: 'Automation', Content: {} },
+        Metadata: { [FAILOVER_STEP_METADATA_KEY]: { step: 'scale-up', startedBy: 'alarm' } },
+      };
+      (rule.Properties!.Targets as { Arn: unknown }[]).push({ Arn: { Ref: 'ScaleStandbyService' } });
+      // What recordDrillMeasurement(standby.service, ...) writes on the ECS service.
+      service.Metadata = {
+        ...service.Metadata,
+        [DRILL_MEASUREMENTS_METADATA_KEY]: {
+          'scale-up': { seconds: 240, measuredOn: daysAgo(10), drill: 'RegionEvacuationDrill experiment EXP1a2b3c' },
+        },
+      };
+    });
+    const scaleUp = regionRto(measured).find((s) => s.basis.startsWith('ECS service scales from 3 to 9 tasks'))!;
+    expect(scaleUp).toMatchObject({ value: 240, measurement: expect.objectContaining({ status: 'fresh' }) });
+    // detection 36 s + max(TTL 60 s, alarm 360 s + max(promotion 60 s + rejoin 90 s, scale-up 240 s))
+    expect(measured).toMatchObject({ regionRtoSeconds: 36 + 360 + 240, status: { regionRto: 'met' } });
   });
 });
 
