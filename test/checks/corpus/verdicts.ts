@@ -208,11 +208,12 @@ export const VERDICTS: readonly Verdict[] = [
     weaknesses: [
       {
         id: 'sqs-lambda/dead-letters-expire-unseen',
-        resources: ['SqsToLambdaPatternqueuedlq3140B2C3'],
+        // HA-QUE1 names the queue whose dead letters they are.
+        resources: ['SqsToLambdaPatternqueuedlq3140B2C3', 'SqsToLambdaPatternqueue72F5D8AF'],
         why:
           'The dead-letter queue keeps messages the default 4 days, and no alarm watches it: failed ' +
           'work expires unseen.',
-        rule: null,
+        rule: 'HA-QUE1',
       },
     ],
     mustNotFlag: [
