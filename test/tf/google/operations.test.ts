@@ -11,6 +11,10 @@ import { SloAlarms } from '../../../lib/tf/google/slo';
 import { HaSpanner } from '../../../lib/tf/google/spanner';
 import { onlyResource, resourcesOf, terraformJson, TerraformJson, testStack, warningsOf } from './util';
 
+/** Dashboard JSON as tests read it: free-form, checked by the assertions themselves. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
 const REGIONS = ['us-east4', 'us-east1'];
 const tier = ServiceTier.TIER_0;
 /** The resource of `type` whose logical id starts with `prefix`. */
@@ -126,7 +130,7 @@ describe('Google operations of a TIER_0 service', () => {
   });
 
   describe('GoldenSignalsDashboard', () => {
-    let dashboard: { displayName: string; gridLayout: { widgets: Record<string, any>[] } };
+    let dashboard: { displayName: string; gridLayout: { widgets: Record<string, Json>[] } };
     beforeAll(() => {
       dashboard = JSON.parse(String(onlyResource(json, 'google_monitoring_dashboard').dashboard_json));
     });
@@ -147,21 +151,21 @@ describe('Google operations of a TIER_0 service', () => {
         const [latency] = titled(`Latency in ${region}`);
         expect(latency.xyChart.thresholds).toEqual([expect.objectContaining({ value: 300 })]);
         expect(
-          latency.xyChart.dataSets.map((d: any) => d.timeSeriesQuery.timeSeriesFilter.aggregation.crossSeriesReducer),
+          latency.xyChart.dataSets.map((d: Json) => d.timeSeriesQuery.timeSeriesFilter.aggregation.crossSeriesReducer),
         ).toEqual(['REDUCE_PERCENTILE_50', 'REDUCE_PERCENTILE_95', 'REDUCE_PERCENTILE_99']);
       }
     });
 
     test('THEN the burn rates are read from the SLO against the page rates, and saturation has its ceilings', () => {
       const [burn] = titled('Burn rate');
-      expect(burn.xyChart.dataSets.map((d: any) => d.timeSeriesQuery.timeSeriesFilter.filter)).toEqual([
+      expect(burn.xyChart.dataSets.map((d: Json) => d.timeSeriesQuery.timeSeriesFilter.filter)).toEqual([
         expect.stringMatching(/^select_slo_burn_rate\("\$\{google_monitoring_slo\.Slo_[0-9A-F]+\.name\}", "60m"\)$/),
         expect.stringMatching(/"360m"\)$/),
       ]);
       expect(burn.xyChart.thresholds.map((t: { value: number }) => t.value)).toEqual([14.4, 6]);
       const [uptime] = titled('Uptime checks');
       expect(
-        uptime.xyChart.dataSets.map((d: any) => [d.legendTemplate, d.timeSeriesQuery.timeSeriesFilter.filter]),
+        uptime.xyChart.dataSets.map((d: Json) => [d.legendTemplate, d.timeSeriesQuery.timeSeriesFilter.filter]),
       ).toEqual(
         REGIONS.map((region) => [
           region,
@@ -255,7 +259,7 @@ describe('GoldenSignalsDashboard of a service behind the global load balancer, o
     const raw = String(onlyResource(json, 'google_monitoring_dashboard').dashboard_json);
     // Cloud Monitoring's legend variable, escaped from Terraform's interpolation.
     expect(raw).toContain('$${resource.labels.backend_scope}');
-    const widgets = JSON.parse(raw).gridLayout.widgets as Record<string, any>[];
+    const widgets = JSON.parse(raw).gridLayout.widgets as Record<string, Json>[];
     const [availability] = widgets.filter((w) => String(w.title).startsWith('Availability'));
     const ratio = availability.xyChart.dataSets[0].timeSeriesQuery.timeSeriesFilterRatio;
     expect(ratio.denominator.filter).toContain('resource.label."backend_service_name"="orders-backend"');
