@@ -1,4 +1,3 @@
-import { CloudSchedulerJob } from '@cdktf/provider-google/lib/cloud-scheduler-job';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
@@ -17,6 +16,7 @@ import { ProjectServices } from './project-services';
 import { newCryptoKey } from './private/keys';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
+import { newWorkflowSchedule } from './private/workflow-schedule';
 import { projectOf } from './private/project';
 
 /** Props of {@link ZoneEvacuationDrill}. */
@@ -183,31 +183,13 @@ export class ZoneEvacuationDrill extends Construct {
     });
 
     if (props.schedule !== undefined) {
-      const scheduler = new ServiceAccount(this, 'ScheduleAccount', {
-        accountId: uniqueName(this, 'SchedSa', 30),
-        displayName: `Starts the zone drill ${this.node.path} on its schedule`,
-      });
-      new ProjectIamMember(this, 'ScheduleInvoker', {
+      newWorkflowSchedule(this, {
+        workflow: this.workflow,
+        what: 'the zone drill',
         project,
-        role: 'roles/workflows.invoker',
-        member: scheduler.member,
-      });
-      new CloudSchedulerJob(this, 'Schedule', {
-        name: uniqueName(this, 'Schedule'),
         region: fleet.region,
-        description: `Runs ${this.node.path}; the drill itself refuses to start in a freeze`,
         schedule: props.schedule,
-        timeZone: props.timeZone ?? 'UTC',
-        // A drill that failed is looked at, not retried.
-        retryConfig: { retryCount: 0 },
-        httpTarget: {
-          httpMethod: 'POST',
-          uri: `https://workflowexecutions.googleapis.com/v1/${this.workflow.id}/executions`,
-          // Cloud Scheduler takes the body base64-encoded: an execution with no argument.
-          body: Buffer.from(JSON.stringify({ argument: '{}' })).toString('base64'),
-          headers: { 'Content-Type': 'application/json' },
-          oauthToken: { serviceAccountEmail: scheduler.email, scope: 'https://www.googleapis.com/auth/cloud-platform' },
-        },
+        timeZone: props.timeZone,
       });
     }
     services.use(this);
