@@ -253,6 +253,17 @@ export const SPANNER_BACKUP_MIN_INTERVAL_HOURS = 12;
 export const SPANNER_BACKUP_RETENTION_MAX_DAYS = 366;
 
 // ---------------------------------------------------------------------------------------------
+// Google Cloud IAM
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * How long a change to an allow policy (a role granted) takes to reach everywhere it is checked:
+ * typically 2 minutes, potentially 7 minutes or longer. Until then the grantee may be refused.
+ * @see https://cloud.google.com/iam/docs/access-change-propagation
+ */
+export const GOOGLE_IAM_PROPAGATION_SECONDS = { TYPICAL: 120, POTENTIAL: 420 } as const;
+
+// ---------------------------------------------------------------------------------------------
 // Google Kubernetes Engine and Cloud Run
 // ---------------------------------------------------------------------------------------------
 

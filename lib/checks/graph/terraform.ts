@@ -45,9 +45,18 @@ export function readTerraform(inputs: readonly TerraformStackInput[]): {
     const stackComment = isObject(input.json) && isObject(input.json['//']) ? input.json['//'] : {};
     const drillMeasurements = drillMeasurementsIn(stackComment, input.name);
     stacks.push({ name: input.name, engine: 'terraform', region, file: input.file, acknowledged, drillMeasurements });
-    resources.push(...declared.resources.map((r) => graphResource(input.name, r)));
+    const own = declared.resources.map((r) => graphResource(input.name, r));
+    // A utility provider's resource (time_sleep, random_id) runs in no cloud: it takes its stack's.
+    const clouds = new Set(own.filter((r) => isCloudType(r.type)).map((r) => r.cloud));
+    const stackCloud = clouds.size === 1 ? [...clouds][0] : undefined;
+    resources.push(...own.map((r) => (stackCloud && !isCloudType(r.type) ? { ...r, cloud: stackCloud } : r)));
   }
   return { stacks, resources };
+}
+
+/** Whether a type is an AWS or Google resource (not a utility provider's: `time_`, `random_`, `null_`). */
+function isCloudType(type: string): boolean {
+  return type.startsWith('aws_') || type.startsWith('google');
 }
 
 function graphResource(stack: string, declared: DeclaredResource): GraphResource {

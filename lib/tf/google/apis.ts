@@ -261,3 +261,12 @@ export function googleApiOfType(terraformType: string): GoogleApi | undefined {
   const known = Object.prototype.hasOwnProperty.call(GOOGLE_API_OF_TYPE, terraformType);
   return known ? GOOGLE_API_OF_TYPE[terraformType] : undefined;
 }
+
+/**
+ * Whether a Terraform type grants a role (`google_*_iam_member`, `_iam_binding`, `_iam_policy`): a
+ * grant is eventually consistent, so what uses it waits for it to propagate (`ProjectServices`).
+ * @see https://cloud.google.com/iam/docs/access-change-propagation
+ */
+export function isIamGrantType(terraformType: string): boolean {
+  return /^google_\w+_iam_(member|binding|policy)$/.test(terraformType);
+}

@@ -5,6 +5,7 @@ import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import {
   DefaultTokenResolver,
+  Fn,
   IResolveContext,
   ITerraformDependable,
   StringConcat,
@@ -16,9 +17,12 @@ import {
   Tokenization,
 } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { GOOGLE_IAM_PROPAGATION_SECONDS } from '../../core/figures';
+import { requireInteger } from '../../core/numbers';
 import { validationError } from '../diagnostics';
-import { GoogleApi, GoogleServiceAgent, googleApiOfType, ServiceAgentCreation } from './apis';
+import { GoogleApi, GoogleServiceAgent, googleApiOfType, isIamGrantType, ServiceAgentCreation } from './apis';
 import { GoogleBetaProvider, ProjectServiceIdentity } from './private/google-beta';
+import { TimeProvider, TimeSleep } from './private/time';
 import { projectOf, serviceAgentMember } from './private/project';
 
 /** Props of {@link ProjectServices}. */
@@ -46,6 +50,15 @@ export interface ProjectServicesProps {
    * stack's default google provider, at the same release
    */
   readonly betaProvider?: TerraformProvider;
+  /**
+   * Seconds a resource waits after the grants it depends on before it is created (a `time_sleep` of
+   * the hashicorp/time provider per construct, run again when a grant changes): a grant is eventually
+   * consistent, so a service agent encrypting with a key just granted to it, or an account used
+   * just after its roles were granted, can be refused. 0: no wait.
+   * @default GOOGLE_IAM_PROPAGATION_SECONDS.POTENTIAL (420: Google's IAM documentation says typically
+   * 2 minutes, potentially 7 minutes or longer)
+   */
+  readonly grantPropagationSeconds?: number;
 }
 
 /** A service agent to grant something to: its IAM member, and what a grant must wait for. */
@@ -72,14 +85,21 @@ const DEFAULT_PROVIDER_VERSION = '6.50.0';
  * notifications), by reading `google_storage_project_service_account` (Cloud Storage) or
  * `google_logging_project_cmek_settings` (Cloud Logging), or by enabling the API (Compute Engine).
  *
+ * Grants are eventually consistent (typically 2 minutes, potentially 7 or longer: Google's IAM
+ * documentation): {@link use} makes each resource that depends on a grant depend also on a wait
+ * of `grantPropagationSeconds` after it (a `time_sleep`, one per construct), so
+ * that a service agent is not refused the key it was just granted. A grant must not itself depend on
+ * a resource that waits (grants are made on keys, accounts and topics, not on what is encrypted).
+ *
  * Terraform's own calls (Service Usage, Resource Manager) need those two APIs in the project that
  * its credentials' quota is counted in, before the first plan: that one step stays outside.
  *
  * One per stack: the constructs use the one given in their `projectServices` prop, else the stack's,
  * created with default props on first use. Construct ids (public API): `Api-<api>` (e.g.
- * `Api-compute`), `Agent-<api>`, `AgentRole-<api>`, `GoogleBeta`.
+ * `Api-compute`), `Agent-<api>`, `AgentRole-<api>`, `GoogleBeta`, `Time`, `GrantPropagation-<construct path>`.
  * @see https://cloud.google.com/service-usage/docs/enable-disable
  * @see https://cloud.google.com/iam/docs/create-service-agents
+ * @see https://cloud.google.com/iam/docs/access-change-propagation
  */
 export class ProjectServices extends Construct {
   /** Id of the instance a construct creates in its stack when it is given none. */
@@ -98,6 +118,8 @@ export class ProjectServices extends Construct {
   private readonly enableApis: boolean;
   private readonly createServiceAgents: boolean;
   private betaProvider?: TerraformProvider;
+  private timeProvider?: TerraformProvider;
+  private readonly grantPropagationSeconds: number;
   private readonly apis = new Map<GoogleApi, ProjectService>();
   private readonly agents = new Map<string, ServiceAgentGrantee>();
 
@@ -106,6 +128,8 @@ export class ProjectServices extends Construct {
     this.enableApis = props.enableApis ?? true;
     this.createServiceAgents = props.createServiceAgents ?? true;
     this.betaProvider = props.betaProvider;
+    this.grantPropagationSeconds = props.grantPropagationSeconds ?? GOOGLE_IAM_PROPAGATION_SECONDS.POTENTIAL;
+    requireInteger('grantPropagationSeconds', this.grantPropagationSeconds, 0);
   }
 
   /** The APIs enabled so far, sorted. */
@@ -159,6 +183,82 @@ export class ProjectServices extends Construct {
       }
       addDependsOn(element, this.enable(api));
     }
+    this.waitForGrants(scope);
+  }
+
+  /**
+   * Puts a wait between the grants that resources below `scope` depend on and those resources: one
+   * `time_sleep` after all of them (construct id `GrantPropagation-<path of scope>`), its triggers the
+   * grants' ids, so that it runs again when a grant is replaced.
+   */
+  private waitForGrants(scope: IConstruct): void {
+    if (this.grantPropagationSeconds === 0) {
+      return;
+    }
+    const grants = new Map<string, TerraformResource>();
+    for (const c of TerraformStack.of(scope).node.findAll()) {
+      if (TerraformResource.isTerraformResource(c) && isIamGrantType(c.terraformResourceType)) {
+        grants.set(addressIn(c, c.fqn), c);
+      }
+    }
+    const users = scope.node
+      .findAll()
+      .filter(
+        (c): c is TerraformResource =>
+          TerraformResource.isTerraformResource(c) &&
+          !isIamGrantType(c.terraformResourceType) &&
+          !c.node.scopes.some((s) => s instanceof ProjectServices) &&
+          (c.dependsOn ?? []).length > 0,
+      );
+    const waited = users.map((user) => ({
+      user,
+      granted: (user.dependsOn ?? []).filter((d) => grants.has(addressIn(user, d))),
+    }));
+    const awaited = [
+      ...new Set(waited.flatMap(({ user, granted }) => granted.map((d) => grants.get(addressIn(user, d))!))),
+    ];
+    if (awaited.length === 0) {
+      return;
+    }
+    // The project's, like the APIs (no service's HA record): named after the construct it serves.
+    const stack = TerraformStack.of(scope);
+    const path = scope.node.scopes.slice(scope.node.scopes.indexOf(stack) + 1).map((c) => c.node.id);
+    const base = `GrantPropagation-${path.join('-')}`;
+    let id = base;
+    for (let n = 2; this.node.tryFindChild(id); n++) {
+      id = `${base}-${n}`;
+    }
+    const wait = new TimeSleep(this, id, {
+      createSeconds: this.grantPropagationSeconds,
+      triggers: {
+        grants: Fn.join(
+          ',',
+          awaited.map((g) => g.getStringAttribute('id')),
+        ),
+      },
+      provider: this.timeProviderOf(),
+      dependsOn: awaited,
+    });
+    for (const { user, granted } of waited) {
+      // The grants stay in depends_on: the wait only adds time after them.
+      if (granted.length > 0) {
+        addDependsOn(user, [wait]);
+      }
+    }
+  }
+
+  private timeProviderOf(): TerraformProvider {
+    if (!this.timeProvider) {
+      const stack = TerraformStack.of(this);
+      this.timeProvider =
+        stack.node
+          .findAll()
+          .find(
+            (c): c is TerraformProvider =>
+              TerraformProvider.isTerraformProvider(c) && c.terraformResourceType === 'time' && c.alias === undefined,
+          ) ?? new TimeProvider(this, 'Time');
+    }
+    return this.timeProvider;
   }
 
   /**
@@ -245,6 +345,12 @@ export class ProjectServices extends Construct {
 /** `compute` for `compute.googleapis.com`. */
 function shortName(api: GoogleApi): string {
   return api.split('.')[0];
+}
+
+/** The bare address (`google_kms_crypto_key_iam_member.x`) a `depends_on` entry of `element` names. */
+function addressIn(element: TerraformResource | TerraformDataSource, entry: string): string {
+  const resolver = new DefaultTokenResolver(new StringConcat());
+  return String(Tokenization.resolve(entry, { scope: element, resolver })).replace(/^\$\{(.*)\}$/, '$1');
 }
 
 /** Adds dependencies to a resource or data source, each once. */

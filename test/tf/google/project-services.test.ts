@@ -115,6 +115,42 @@ describe('ProjectServices', () => {
     );
   });
 
+  test('GIVEN a key granted to Cloud SQL THEN the instance waits out IAM propagation after the grant', () => {
+    const stack = testStack();
+    database(stack);
+    const json = terraformJson(stack) as TerraformJson & {
+      provider: Record<string, unknown[]>;
+      terraform: { required_providers: Record<string, unknown> };
+    };
+    const [waitName, wait] = Object.entries(json.resource.time_sleep)[0];
+    const grants = Object.keys(json.resource.google_kms_crypto_key_iam_member).map(
+      (n) => `google_kms_crypto_key_iam_member.${n}`,
+    );
+    // 7 minutes: "typically 2 minutes, potentially 7 minutes or longer" (Google's IAM documentation).
+    expect(wait).toMatchObject({ create_duration: '420s', provider: 'time' });
+    expect(dependsOn(wait)).toEqual(grants);
+    // A replaced grant runs the wait again.
+    expect((wait.triggers as { grants: string }).grants).toBe(
+      `\${join(",", [${grants.map((g) => `${g}.id`).join(', ')}])}`,
+    );
+    const instance = Object.values(json.resource.google_sql_database_instance)[0];
+    expect(dependsOn(instance)).toContain(`time_sleep.${waitName}`);
+    expect(json.terraform.required_providers.time).toEqual({ source: 'hashicorp/time', version: '0.13.1' });
+    expect(json.provider.time).toEqual([{}]);
+  });
+
+  test('GIVEN grantPropagationSeconds 0 THEN nothing waits and the instance depends on the grant itself', () => {
+    const stack = testStack();
+    database(stack, new ProjectServices(stack, 'Services', { grantPropagationSeconds: 0 }));
+    const json = terraformJson(stack);
+    expect(json.resource.time_sleep).toBeUndefined();
+    const instance = Object.values(json.resource.google_sql_database_instance)[0];
+    expect(dependsOn(instance)).toContainEqual(expect.stringMatching(/^google_kms_crypto_key_iam_member\./));
+    expect(() => new ProjectServices(testStack(), 'Services', { grantPropagationSeconds: 1.5 })).toThrow(
+      'grantPropagationSeconds must be an integer of at least 0, got: 1.5',
+    );
+  });
+
   test("GIVEN Cloud Logging's agent THEN reading the project's CMEK settings creates it, after the Logging API", () => {
     const stack = testStack();
     const grantee = ProjectServices.of(stack).serviceAgent(GOOGLE_SERVICE_AGENTS.CLOUD_LOGGING);
