@@ -314,9 +314,10 @@ export interface ResilientFleetProps extends HaProps {
  *   the AZ RTO: `azFailoverSeconds` = interval × unhealthy threshold + timeout.
  * - **Gray failures** (TIER_0, TIER_1): per-AZ alarms on the load balancer's per-AZ metrics and a
  *   composite per AZ that fires when that AZ alone breaches and is an outlier (`zoneImpairedAlarms`,
- *   core's `planZonalOutlier`), which starts a guarded zonal shift of the load balancer away from that
- *   AZ through an SSM Automation runbook (`zonalShiftRunbook`, core's `planZonalShift`), and opens
- *   an incident with `incidentResponse`.
+ *   core's `planZonalOutlier`), which starts a guarded zonal shift of the load balancer, and then of
+ *   the Auto Scaling group, away from that AZ through an SSM Automation runbook (`zonalShiftRunbook`,
+ *   core's `planZonalShift`), and opens an incident with `incidentResponse`. Zonal shift is enabled
+ *   on the group of every serving fleet, so that a shifted group launches no instance into the AZ.
  * - **Load balancer**: in every AZ, cross-zone, HTTPS with a TLS 1.2+ policy and an HTTP→HTTPS
  *   redirect when a certificate is given, optional mutual TLS, invalid headers dropped, deletion
  *   protection, access logs to a retained SSL-only bucket, zonal shift on; zonal autoshift with
@@ -742,6 +743,14 @@ export class ResilientFleet extends Construct implements ec2.IConnectable {
     });
     throwProblems(shift.problems, this);
     emitWarnings(this, 'ResilientFleet', shift.warnings);
+    const group = shift.autoScalingGroup;
+    if (group.zonalShiftEnabled) {
+      // A zonal shift then moves the group with its load balancer: no launch into the shifted AZ.
+      (asg.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZoneImpairmentPolicy = {
+        zonalShiftEnabled: true,
+        impairedZoneHealthCheckBehavior: group.impairedZoneHealthCheckBehavior,
+      };
+    }
     if (shift.enabled) {
       this.zonalShiftRunbook = newZonalShift(this, {
         loadBalancer: lb,

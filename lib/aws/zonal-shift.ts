@@ -52,20 +52,23 @@ export interface ZonalShift {
  * CT.LAMBDA.PR.3 would ask of a function; and each execution, with its decision, stays on record.
  *
  * The runbook's one script step (`ShiftAwayIfSafe`):
- * 1. reads the load balancer's managed resource in ARC (`GetManagedResource`): when a
- *    customer-started shift or an autoshift is in effect, it starts none (one at a time; a practice
+ * 1. reads the load balancer's (and the group's) managed resource in ARC (`GetManagedResource`): when
+ *    a customer-started shift or an autoshift is in effect, it starts none (one at a time; a practice
  *    run yields to a customer's shift);
- * 2. counts the healthy, in-service instances of the group in the other AZs: fewer than the plan's
- *    `minInstancesLeft`, it starts none;
+ * 2. counts the healthy, in-service instances of the group (or running tasks of the service) in the
+ *    other AZs: fewer than the plan's `minInstancesLeft`, it starts none;
  * 3. otherwise starts a zonal shift away from the AZ's id (`DescribeAvailabilityZones`: ARC takes
- *    ids, the alarms name AZs) with the plan's expiry.
+ *    ids, the alarms name AZs) with the plan's expiry, then one of the fleet's Auto Scaling group
+ *    (which must have zonal shift enabled: core's `autoScalingGroup` plan), so that it stops
+ *    launching into the AZ.
  * Then `Notify` publishes what it did, or why not, to the alarm topic (`NotifyFailure` if the script
- * failed). The runbook never cancels a shift; zonal autoshift and its practice runs stay as they are.
- * A person may run it by hand with the AZ, under the same guards.
+ * failed before any shift); a group left unshifted is named in the notice's subject, and the
+ * execution then fails. The runbook never cancels a shift; zonal autoshift and its practice runs stay
+ * as they are. A person may run it by hand with the AZ, under the same guards.
  *
- * IAM: the ARC calls only on this load balancer (`arc-zonal-shift:ResourceIdentifier`, as ARC's
- * guide scopes them); the describe calls ARC's guide and EC2 Auto Scaling allow on `*` only; publish
- * to the topic (and its key).
+ * IAM: the ARC calls only on this load balancer and group (`arc-zonal-shift:ResourceIdentifier`, as
+ * ARC's guide scopes them; the group by its name, as CloudFormation gives no group ARN); the
+ * describe calls ARC's guide and EC2 Auto Scaling allow on `*` only; publish to the topic (and its key).
  *
  * Construct ids (public API, under `scope`): `ZonalShift/{Role,Policy,Runbook,TriggerRole,<az>}`.
  * @see https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_service-with-iam-zonal-shift.html
@@ -81,32 +84,50 @@ export function newZonalShift(scope: Construct, options: ZonalShiftOptions): Zon
     'Role',
     `Assumed by SSM Automation to shift ${scope.node.path}'s load balancer away from an impaired AZ`,
   );
-  const thisLoadBalancer = { StringEquals: { 'arc-zonal-shift:ResourceIdentifier': loadBalancer.loadBalancerArn } };
+  const capacity = options.capacity;
+  // A fleet's group shifts with its load balancer. CloudFormation gives no group ARN (CDK's has `*` for
+  // its id), so the group is matched by name: StringLike.
+  const shifted =
+    'autoScalingGroup' in capacity
+      ? {
+          sid: 'ShiftThisLoadBalancerAndGroup',
+          conditions: {
+            StringLike: {
+              'arc-zonal-shift:ResourceIdentifier': [
+                loadBalancer.loadBalancerArn,
+                capacity.autoScalingGroup.autoScalingGroupArn,
+              ],
+            },
+          },
+        }
+      : {
+          sid: 'ShiftThisLoadBalancer',
+          conditions: { StringEquals: { 'arc-zonal-shift:ResourceIdentifier': loadBalancer.loadBalancerArn } },
+        };
   const policy = new iam.ManagedPolicy(root, 'Policy', {
     description: `Least privilege for the zonal shift runbook of ${scope.node.path}`,
     roles: [role],
     statements: [
       new iam.PolicyStatement({
-        sid: 'ShiftThisLoadBalancer',
+        ...shifted,
         actions: ['arc-zonal-shift:GetManagedResource', 'arc-zonal-shift:StartZonalShift'],
         resources: ['*'],
-        conditions: thisLoadBalancer,
       }),
       new iam.PolicyStatement({
         sid: 'ReadZonesAndInstances',
         actions: [
           'ec2:DescribeAvailabilityZones',
-          ...('autoScalingGroup' in options.capacity ? ['autoscaling:DescribeAutoScalingGroups'] : []),
+          ...('autoScalingGroup' in capacity ? ['autoscaling:DescribeAutoScalingGroups'] : []),
         ],
         resources: ['*'],
       }),
-      ...('ecsService' in options.capacity
+      ...('ecsService' in capacity
         ? [
             new iam.PolicyStatement({
               sid: 'ReadTasksOfThisCluster',
               actions: ['ecs:ListTasks', 'ecs:DescribeTasks'],
               resources: ['*'],
-              conditions: { ArnEquals: { 'ecs:cluster': options.capacity.cluster.clusterArn } },
+              conditions: { ArnEquals: { 'ecs:cluster': capacity.cluster.clusterArn } },
             }),
           ]
         : []),
@@ -129,8 +150,9 @@ export function newZonalShift(scope: Construct, options: ZonalShiftOptions): Zon
     policy,
     '*',
     "ARC's zonal shift calls are scoped by the arc-zonal-shift:ResourceIdentifier condition to this load balancer " +
-      '(as its IAM guide does); ec2:DescribeAvailabilityZones and autoscaling:DescribeAutoScalingGroups ' +
-      'allow no resource; ECS task reads are scoped to this cluster by the ecs:cluster condition',
+      '(and its Auto Scaling group), as its IAM guide does; ec2:DescribeAvailabilityZones and ' +
+      'autoscaling:DescribeAutoScalingGroups allow no resource; ECS task reads are scoped to this cluster by the ' +
+      'ecs:cluster condition',
   );
 
   const runbook = new ssm.CfnDocument(root, 'Runbook', {
@@ -144,9 +166,9 @@ export function newZonalShift(scope: Construct, options: ZonalShiftOptions): Zon
       zones,
       loadBalancerArn: loadBalancer.loadBalancerArn,
       capacity:
-        'autoScalingGroup' in options.capacity
-          ? { autoScalingGroupName: options.capacity.autoScalingGroup.autoScalingGroupName }
-          : { cluster: options.capacity.cluster.clusterArn, serviceName: options.capacity.ecsService.serviceName },
+        'autoScalingGroup' in capacity
+          ? { autoScalingGroupName: capacity.autoScalingGroup.autoScalingGroupName }
+          : { cluster: capacity.cluster.clusterArn, serviceName: capacity.ecsService.serviceName },
       topicArn: options.alarmTopic.topicArn,
     }),
   });

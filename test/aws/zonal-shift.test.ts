@@ -3,10 +3,13 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { IIncidentResponse, ResilientFleet, ResilientFleetProps, ServiceTier } from '../../lib';
+import { HaRole, IIncidentResponse, ResilientFleet, ResilientFleetProps, ServiceTier } from '../../lib';
 import { expectValidationError, testApp } from '../util';
 
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+const GROUP_ARN =
+  'arn:aws:autoscaling:us-east-1:111111111111:autoScalingGroup:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0:' +
+  'autoScalingGroupName/fleet';
 /** The account's AZ ids for ZONES, as DescribeAvailabilityZones would map them. */
 const ZONE_IDS: Record<string, string> = {
   'us-east-1a': 'use1-az4',
@@ -53,7 +56,12 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
   test('the runbook takes one of the fleet AZs and renders the plan: 6 instances left, one shift, 180 minutes', () => {
     expect(construct.zonalShiftRunbook).toBeDefined();
     expect(content.parameters.AvailabilityZone.allowedValues).toEqual(ZONES);
-    expect(content.mainSteps.map((s: Json) => s.name)).toEqual(['ShiftAwayIfSafe', 'Notify', 'NotifyFailure']);
+    expect(content.mainSteps.map((s: Json) => s.name)).toEqual([
+      'ShiftAwayIfSafe',
+      'Notify',
+      'FailIfGroupNotShifted',
+      'NotifyFailure',
+    ]);
     expect(step('ShiftAwayIfSafe')).toMatchObject({
       action: 'aws:executeScript',
       onFailure: 'step:NotifyFailure',
@@ -75,10 +83,21 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
     });
     const topic = { Ref: expect.stringMatching(/^FleetAlarmTopic[0-9A-F]{8}$/) };
     for (const notify of ['Notify', 'NotifyFailure']) {
-      expect(step(notify)).toMatchObject({ action: 'aws:executeAwsApi', isEnd: true });
+      expect(step(notify).action).toBe('aws:executeAwsApi');
       expect(step(notify).inputs).toMatchObject({ Service: 'sns', Api: 'Publish', TopicArn: topic });
     }
-    expect(step('Notify').inputs.Message).toBe('{{ ShiftAwayIfSafe.Message }}');
+    expect(step('NotifyFailure').isEnd).toBe(true);
+    expect(step('Notify').inputs).toMatchObject({
+      Subject: '{{ ShiftAwayIfSafe.Subject }}',
+      Message: '{{ ShiftAwayIfSafe.Message }}',
+    });
+    // After the notice, a load balancer shifted without its group fails the execution.
+    expect(step('Notify').nextStep).toBe('FailIfGroupNotShifted');
+    expect(step('FailIfGroupNotShifted')).toMatchObject({
+      action: 'aws:executeScript',
+      isEnd: true,
+      inputs: { InputPayload: { GroupFailed: '{{ ShiftAwayIfSafe.GroupFailed }}' } },
+    });
   });
 
   test.each(ZONES)('the Impaired alarm of %s starts the runbook with that AZ, on ALARM only', (zone) => {
@@ -101,7 +120,13 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
     );
   });
 
-  test('the runbook role calls ARC on this load balancer only, reads zones and groups, publishes to the topic', () => {
+  test('the group is registered with zonal shift and leaves a shifted AZ’s instances alone (TIER_1)', () => {
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      AvailabilityZoneImpairmentPolicy: { ZonalShiftEnabled: true, ImpairedZoneHealthCheckBehavior: 'IgnoreUnhealthy' },
+    });
+  });
+
+  test('the runbook role calls ARC on this load balancer and group only, reads zones and groups, publishes', () => {
     const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).filter((p: Json) =>
       String(p.Properties.Description).includes('zonal shift runbook'),
     ) as Json[];
@@ -110,15 +135,32 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
     const arc = statements.filter((s: Json) => JSON.stringify(s.Action).includes('arc-zonal-shift'));
     expect(arc).toEqual([
       {
-        Sid: 'ShiftThisLoadBalancer',
+        Sid: 'ShiftThisLoadBalancerAndGroup',
         Effect: 'Allow',
         Action: ['arc-zonal-shift:GetManagedResource', 'arc-zonal-shift:StartZonalShift'],
         Resource: '*',
         Condition: {
-          StringEquals: { 'arc-zonal-shift:ResourceIdentifier': { Ref: expect.stringMatching(/^FleetLoadBalancer/) } },
+          StringLike: {
+            'arc-zonal-shift:ResourceIdentifier': [
+              { Ref: expect.stringMatching(/^FleetLoadBalancer/) },
+              expect.anything(),
+            ],
+          },
         },
       },
     ]);
+    // CloudFormation gives no group ARN: the group is matched by its name, whatever its id.
+    expect(arc[0].Condition.StringLike['arc-zonal-shift:ResourceIdentifier'][1]).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':autoscaling:us-east-1:111111111111:autoScalingGroup:*:autoScalingGroupName/',
+          { Ref: expect.stringMatching(/^FleetAutoScalingGroup/) },
+        ],
+      ],
+    });
     const actionsOf = (sid: string) => statements.find((s: Json) => s.Sid === sid)?.Action;
     expect(actionsOf('ReadZonesAndInstances')).toEqual([
       'ec2:DescribeAvailabilityZones',
@@ -159,7 +201,21 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
   });
 
   /** Runs the rendered script with a stand-in boto3 and returns its answer and the shifts it started. */
-  function run(world: { shifts?: Json[]; autoshifts?: Json[]; instances: Json[]; zone?: string; race?: Json }) {
+  /** The group as DescribeAutoScalingGroups returns it: zonal shift enabled unless `policy` says otherwise. */
+  interface GroupWorld {
+    readonly policy?: Json;
+    readonly shifts?: Json[];
+    /** ARC's answer to the group's StartZonalShift, when it refuses. */
+    readonly refuses?: string;
+  }
+  function run(world: {
+    shifts?: Json[];
+    autoshifts?: Json[];
+    instances: Json[];
+    zone?: string;
+    race?: Json;
+    group?: GroupWorld;
+  }) {
     const script = step('ShiftAwayIfSafe').inputs.Script as string;
     const payload = {
       AvailabilityZone: world.zone ?? 'us-east-1b',
@@ -179,28 +235,36 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
         [
           'import json, sys, types',
           'fake = types.ModuleType("boto3")',
-          `world = json.loads(${JSON.stringify(JSON.stringify({ ...world, ids: ZONE_IDS }))})`,
+          `world = json.loads(${JSON.stringify(JSON.stringify({ group: {}, ...world, ids: ZONE_IDS }))})`,
+          `GROUP_ARN = ${JSON.stringify(GROUP_ARN)}`,
           'started = []',
           'class Conflict(Exception):',
           '    pass',
           'class Arc:',
           '    exceptions = types.SimpleNamespace(ConflictException=Conflict)',
           '    def get_managed_resource(self, resourceIdentifier):',
+          '        if resourceIdentifier == GROUP_ARN:',
+          '            return {"zonalShifts": world["group"].get("shifts", []), "autoshifts": []}',
           '        assert resourceIdentifier.endswith("/app/fleet/1")',
           '        return {"zonalShifts": world.get("shifts", []), "autoshifts": world.get("autoshifts", [])}',
           '    def start_zonal_shift(self, **kwargs):',
           '        if world.get("race"):',
           '            world["shifts"] = [world["race"]]',
           '            raise Conflict()',
+          '        if kwargs["resourceIdentifier"] == GROUP_ARN and world["group"].get("refuses"):',
+          '            raise Conflict(world["group"]["refuses"])',
           '        started.append(kwargs)',
-          '        return {"zonalShiftId": "zs-1", "expiryTime": "later"}',
+          '        return {"zonalShiftId": f"zs-{len(started)}", "expiryTime": "later"}',
           'class Ec2:',
           '    def describe_availability_zones(self, ZoneNames):',
           '        return {"AvailabilityZones": [{"ZoneName": n, "ZoneId": world["ids"][n]} for n in ZoneNames]}',
           'class AutoScaling:',
           '    def describe_auto_scaling_groups(self, AutoScalingGroupNames):',
           '        assert AutoScalingGroupNames == ["fleet"]',
-          '        return {"AutoScalingGroups": [{"Instances": world["instances"]}]}',
+          '        policy = world["group"].get("policy", {"ZonalShiftEnabled": True})',
+          '        return {"AutoScalingGroups": [{"AutoScalingGroupName": "fleet", "AutoScalingGroupARN": GROUP_ARN,',
+          '                                       "AvailabilityZoneImpairmentPolicy": policy,',
+          '                                       "Instances": world["instances"]}]}',
           'fake.client = lambda name: {"arc-zonal-shift": Arc, "ec2": Ec2, "autoscaling": AutoScaling}[name]()',
           'sys.modules["boto3"] = fake',
           script,
@@ -210,7 +274,10 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
       ],
       { encoding: 'utf8' },
     );
-    return JSON.parse(out) as { result: { Shifted: boolean; Message: string }; started: Json[] };
+    return JSON.parse(out) as {
+      result: { Shifted: boolean; GroupFailed: boolean; Subject: string; Message: string };
+      started: Json[];
+    };
   }
   const instance = (zone: string, health = 'Healthy', state = 'InService') => ({
     AvailabilityZone: zone,
@@ -219,23 +286,53 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
   });
   const full = ZONES.flatMap((zone) => [instance(zone), instance(zone), instance(zone)]);
 
-  test('the script (run with a stand-in boto3) shifts away from the AZ id when every guard holds', () => {
+  test('the script (run with a stand-in boto3) shifts the load balancer, then the group, away from the AZ id', () => {
     const { result, started } = run({ instances: full });
+    const shift = { awayFrom: 'use1-az6', expiresIn: '180m', comment: 'Impaired alarm of us-east-1b: automatic shift' };
     expect(started).toEqual([
-      {
-        resourceIdentifier: 'arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/fleet/1',
-        awayFrom: 'use1-az6',
-        expiresIn: '180m',
-        comment: 'Impaired alarm of us-east-1b: automatic shift',
-      },
+      { resourceIdentifier: 'arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/fleet/1', ...shift },
+      { resourceIdentifier: GROUP_ARN, ...shift },
     ]);
-    expect(result.Shifted).toBe(true);
+    expect(result).toMatchObject({ Shifted: true, GroupFailed: false, Subject: 'Zonal shift runbook: us-east-1b' });
     expect(result.Message).toMatch(
       /^us-east-1b \(use1-az6\) is impaired on its own: zonal shift zs-1 .* 6 healthy in-service instances/,
     );
+    expect(result.Message).toMatch(/ Zonal shift zs-2 moves the Auto Scaling group fleet away from it too: /);
     // A practice run yields to a customer-started shift.
     const practice = { zonalShiftId: 'pr-1', awayFrom: 'use1-az1', practiceRunOutcome: 'PENDING' };
-    expect(run({ instances: full, shifts: [practice] }).started).toHaveLength(1);
+    expect(run({ instances: full, shifts: [practice] }).started).toHaveLength(2);
+  });
+
+  test.each<[string, GroupWorld, RegExp]>([
+    [
+      'zonal shift is not enabled on the group (a Terraform fleet)',
+      { policy: { ZonalShiftEnabled: false } },
+      /zonal shift is not enabled on it \(its AvailabilityZoneImpairmentPolicy\), so ARC cannot shift it\./,
+    ],
+    ['ARC refuses the group', { refuses: 'throttled' }, /ARC refused to shift it \(throttled\)\./],
+  ])('%s: the load balancer stays shifted; the notice and the execution say the group is not', (_name, group, why) => {
+    const { result, started } = run({ instances: full, group });
+    expect(started.map((s) => s.resourceIdentifier)).toEqual([
+      'arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/fleet/1',
+    ]);
+    expect(result).toMatchObject({
+      Shifted: true,
+      GroupFailed: true,
+      Subject: 'Zonal shift runbook: us-east-1b: load balancer shifted, Auto Scaling group NOT shifted',
+    });
+    expect(result.Message).toMatch(why);
+    expect(result.Message).toMatch(/But the Auto Scaling group fleet was NOT shifted: .* It still launches instances /);
+    expect(result.Message).toMatch(/into us-east-1b, .* Start a zonal shift of the group away from use1-az6 by hand/);
+  });
+
+  test("a shift in effect on the group (a person's, away from another AZ): none started", () => {
+    const { result, started } = run({
+      instances: full,
+      group: { shifts: [{ zonalShiftId: 'zs-g', awayFrom: 'use1-az4' }] },
+    });
+    expect(started).toEqual([]);
+    expect(result).toMatchObject({ Shifted: false, GroupFailed: false });
+    expect(result.Message).toMatch(/zonal shift zs-g away from use1-az4 is in effect/);
   });
 
   test.each<[string, { shifts?: Json[]; autoshifts?: Json[] }, RegExp]>([
@@ -252,7 +349,12 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
   ])('another shift in effect (%s): no shift, and the message says which', (_name, shifts, message) => {
     const { result, started } = run({ instances: full, ...shifts });
     expect(started).toEqual([]);
-    expect(result).toEqual({ Shifted: false, Message: expect.stringMatching(message) });
+    expect(result).toEqual({
+      Shifted: false,
+      GroupFailed: false,
+      Subject: 'Zonal shift runbook: us-east-1b',
+      Message: expect.stringMatching(message),
+    });
   });
 
   test('a shift already away from the impaired AZ (an earlier run, a flapping alarm): none started, said so', () => {
@@ -268,6 +370,8 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
     expect(started).toEqual([]);
     expect(result).toEqual({
       Shifted: false,
+      GroupFailed: false,
+      Subject: 'Zonal shift runbook: us-east-1b',
       Message:
         'us-east-1b (use1-az6) is impaired on its own, but ARC refused a second shift: zs-9 away from use1-az4 is ' +
         'in effect. Decide by hand whether to replace it.',
@@ -295,7 +399,21 @@ describe('ResilientFleet automatic zonal shift: when there is none', () => {
       expect(construct.zonalShiftRunbook).toBeUndefined();
       template.resourceCountIs('AWS::Events::Rule', 0);
       expect(Object.keys(construct.zoneImpairedAlarms)).toHaveLength(props.tier ? 0 : 3);
+      // A person may still shift the load balancer: the group goes with it. TIER_2 has no AZ's headroom, so
+      // the group replaces unhealthy instances (in the other AZs) rather than wait.
+      template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+        AvailabilityZoneImpairmentPolicy: {
+          ZonalShiftEnabled: true,
+          ImpairedZoneHealthCheckBehavior: props.tier ? 'ReplaceUnhealthy' : 'IgnoreUnhealthy',
+        },
+      });
     }
+  });
+
+  test('a STANDBY serves nothing: its group is not registered with zonal shift', () => {
+    const { template } = fleet({ role: HaRole.STANDBY, standbyCapacity: 3 });
+    const [group] = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup')) as Json[];
+    expect(group.Properties.AvailabilityZoneImpairmentPolicy).toBeUndefined();
   });
 
   test('bad props are refused early, naming the prop and the value', () => {

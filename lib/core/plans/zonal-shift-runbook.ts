@@ -4,20 +4,28 @@ import { ZonalShiftPlan } from './zonal-shift';
  * The SSM Automation runbook of the automatic zonal shift (core's `planZonalShift`), one document for
  * every engine: the engines pass their references (ARNs, names) as strings and render it as it is.
  *
- * Its one script step (`ShiftAwayIfSafe`):
- * 1. reads the load balancer's managed resource in ARC (`GetManagedResource`): when a
- *    customer-started shift or an autoshift is in effect, it starts none (one at a time; a practice
- *    run yields to a customer's shift);
+ * Its script step (`ShiftAwayIfSafe`):
+ * 1. reads the load balancer's managed resource in ARC (`GetManagedResource`), and the Auto Scaling
+ *    group's when zonal shift is enabled on it: when a customer-started shift or an autoshift is in
+ *    effect on either, it starts none (one at a time; a practice run yields to a customer's shift);
  * 2. counts the healthy members (in-service instances, or running tasks) in the other AZs: fewer
  *    than the plan's `minInstancesLeft`, it starts none;
- * 3. otherwise starts a zonal shift away from the AZ's id (`DescribeAvailabilityZones`: ARC takes
- *    ids, the alarms name AZs) with the plan's expiry.
- * Then `Notify` publishes what it did, or why not (`NotifyFailure` if the script failed). The
- * runbook never cancels a shift.
+ * 3. otherwise starts a zonal shift of the load balancer away from the AZ's id
+ *    (`DescribeAvailabilityZones`: ARC takes ids, the alarms name AZs) with the plan's expiry;
+ * 4. then, for a fleet, one of its Auto Scaling group (`AutoScalingGroupARN` from
+ *    `DescribeAutoScalingGroups`: CloudFormation gives no group ARN) with the same expiry, so that the
+ *    group stops launching into the AZ. The load balancer's shift stands whatever happens to it.
+ * Then `Notify` publishes what it did, or why not (`NotifyFailure` if the script failed before any
+ * shift). When the group was not shifted (zonal shift not enabled on it, or ARC refused), the notice
+ * says so in its subject and `FailIfGroupNotShifted` then fails the execution. The runbook never
+ * cancels a shift.
  * @see https://docs.aws.amazon.com/arc-zonal-shift/latest/api/API_StartZonalShift.html
  */
 
-/** What the capacity guard counts: an Auto Scaling group's instances, or an ECS service's tasks. */
+/**
+ * What the capacity guard counts: an Auto Scaling group's instances (the group shifts with the load
+ * balancer), or an ECS service's tasks.
+ */
 export type ZonalShiftRunbookCapacity =
   { readonly autoScalingGroupName: string } | { readonly cluster: string; readonly serviceName: string };
 
@@ -39,9 +47,10 @@ export interface ZonalShiftRunbookInputs {
 }
 
 /**
- * The guards and the shift, in Python for `aws:executeScript`. Returns `Shifted` and the `Message`
- * the runbook publishes: what was done, or which guard held it back. It holds no `${` or `%{`, so
- * Terraform renders it as it is (a test pins that).
+ * The guards and the shifts, in Python for `aws:executeScript`. Returns `Shifted`, `GroupFailed` (the
+ * load balancer shifted but its Auto Scaling group not), the `Subject` and the `Message` the runbook
+ * publishes: what was done, or which guard held it back. It holds no `${` or `%{`, so Terraform
+ * renders it as it is (a test pins that).
  */
 export const ZONAL_SHIFT_SCRIPT = [
   'import boto3',
@@ -53,21 +62,32 @@ export const ZONAL_SHIFT_SCRIPT = [
   '    zones = boto3.client("ec2").describe_availability_zones(ZoneNames=[zone])["AvailabilityZones"]',
   '    zone_id = zones[0]["ZoneId"]',
   '    where = f"{zone} ({zone_id}) is impaired on its own"',
-  '    resource = arc.get_managed_resource(resourceIdentifier=arn)',
+  '    def done(shifted, message, group_failed=False):',
+  '        subject = f"Zonal shift runbook: {zone}"',
+  '        if group_failed:',
+  '            subject += ": load balancer shifted, Auto Scaling group NOT shifted"',
+  '        return {"Shifted": shifted, "GroupFailed": group_failed, "Subject": subject, "Message": message}',
+  '    group = None',
+  '    if "AutoScalingGroupName" in events:',
+  '        group = boto3.client("autoscaling").describe_auto_scaling_groups(',
+  '            AutoScalingGroupNames=[events["AutoScalingGroupName"]])["AutoScalingGroups"][0]',
+  '    # ARC knows the group only when its impairment policy enables zonal shift.',
+  '    policy = (group or {}).get("AvailabilityZoneImpairmentPolicy") or {}',
+  '    group_arn = group["AutoScalingGroupARN"] if policy.get("ZonalShiftEnabled") else None',
+  '    resources = [arc.get_managed_resource(resourceIdentifier=r) for r in [arn, group_arn] if r]',
   '    # A practice run yields to a customer-started shift; a customer shift or an autoshift does not.',
-  '    in_effect = [(f"zonal shift {s[\'zonalShiftId\']}", s["awayFrom"])',
+  '    in_effect = [(f"zonal shift {s[\'zonalShiftId\']}", s["awayFrom"]) for resource in resources',
   '                 for s in resource.get("zonalShifts", []) if not s.get("practiceRunOutcome")]',
-  '    in_effect += [("an autoshift", a["awayFrom"]) for a in resource.get("autoshifts", [])]',
+  '    in_effect += [("an autoshift", a["awayFrom"])',
+  '                  for resource in resources for a in resource.get("autoshifts", [])]',
   '    if len(in_effect) >= events["MaxActiveShifts"]:',
   '        name, away = in_effect[0]',
   '        if away == zone_id:',
-  '            return {"Shifted": False, "Message": f"{where}; {name} already keeps traffic away from it."}',
-  '        return {"Shifted": False, "Message": f"{where}, but {name} away from {away} is in effect: ARC applies "',
-  '                f"one shift at a time, so none was started. Decide by hand whether to replace it."}',
-  '    if "AutoScalingGroupName" in events:',
-  '        groups = boto3.client("autoscaling").describe_auto_scaling_groups(',
-  '            AutoScalingGroupNames=[events["AutoScalingGroupName"]])["AutoScalingGroups"]',
-  '        left = sum(1 for group in groups for i in group["Instances"]',
+  '            return done(False, f"{where}; {name} already keeps traffic away from it.")',
+  '        return done(False, f"{where}, but {name} away from {away} is in effect: ARC applies "',
+  '                    f"one shift at a time, so none was started. Decide by hand whether to replace it.")',
+  '    if group is not None:',
+  '        left = sum(1 for i in group["Instances"]',
   '                   if i["AvailabilityZone"] != zone and i["LifecycleState"] == "InService"',
   '                   and i["HealthStatus"] == "Healthy")',
   '    else:',
@@ -82,24 +102,46 @@ export const ZONAL_SHIFT_SCRIPT = [
   '                   and t.get("healthStatus") == "HEALTHY")',
   '    need = events["MinInstancesLeft"]',
   '    if left < need:',
-  '        return {"Shifted": False, "Message": f"{where}, but the other AZs run {left} healthy "',
-  '                f"{events[\'Unit\']}, "',
-  '                f"fewer than the {need} the service needs at peak: no shift was started, since it would "',
-  '                f"overload them. Add capacity there, then shift by hand."}',
+  '        return done(False, f"{where}, but the other AZs run {left} healthy {events[\'Unit\']}, "',
+  '                    f"fewer than the {need} the service needs at peak: no shift was started, since it would "',
+  '                    f"overload them. Add capacity there, then shift by hand.")',
+  '    comment = f"Impaired alarm of {zone}: automatic shift"',
   '    try:',
   '        shift = arc.start_zonal_shift(resourceIdentifier=arn, awayFrom=zone_id, expiresIn=events["ExpiresIn"],',
-  '                                      comment=f"Impaired alarm of {zone}: automatic shift")',
+  '                                      comment=comment)',
   '    except arc.exceptions.ConflictException:',
   '        # Another AZ alarmed in the same minute and its run shifted first: report that one, not a failure.',
   '        shifts = arc.get_managed_resource(resourceIdentifier=arn).get("zonalShifts", [])',
   '        away = ", ".join(f"{s[\'zonalShiftId\']} away from {s[\'awayFrom\']}" for s in shifts) or "another"',
-  '        return {"Shifted": False, "Message": f"{where}, but ARC refused a second shift: {away} is in effect. "',
-  '                f"Decide by hand whether to replace it."}',
-  '    return {"Shifted": True, "Message": f"{where}: zonal shift {shift[\'zonalShiftId\']} moves {arn} "',
-  "            f\"away from it until {shift['expiryTime']} ({events['ExpiresIn']}); {left} healthy {events['Unit']} \"",
-  '            f"serve in the other AZs. "',
-  '            f"Its alarms now read no traffic, so their OK is no sign of recovery: cancel the shift once the AZ "',
-  '            f"has recovered, or extend it."}',
+  '        return done(False, f"{where}, but ARC refused a second shift: {away} is in effect. "',
+  '                    f"Decide by hand whether to replace it.")',
+  '    message = (f"{where}: zonal shift {shift[\'zonalShiftId\']} moves {arn} away from it until "',
+  "               f\"{shift['expiryTime']} ({events['ExpiresIn']}); {left} healthy {events['Unit']} serve in the \"",
+  '               f"other AZs. Its alarms now read no traffic, so their OK is no sign of recovery: cancel the shift "',
+  '               f"once the AZ has recovered, or extend it.")',
+  '    if group is None:',
+  '        return done(True, message)',
+  '    name = group["AutoScalingGroupName"]',
+  '    if group_arn is None:',
+  '        failure = "zonal shift is not enabled on it (its AvailabilityZoneImpairmentPolicy), so ARC cannot shift it"',
+  '    else:',
+  '        try:',
+  '            moved = arc.start_zonal_shift(resourceIdentifier=group_arn, awayFrom=zone_id,',
+  '                                          expiresIn=events["ExpiresIn"], comment=comment)',
+  '            return done(True, f"{message} Zonal shift {moved[\'zonalShiftId\']} moves the Auto Scaling group "',
+  '                        f"{name} away from it too: it launches no instance there until the same time.")',
+  '        except Exception as error:',
+  '            failure = f"ARC refused to shift it ({error})"',
+  '    return done(True, f"{message} But the Auto Scaling group {name} was NOT shifted: {failure}. It still "',
+  '                f"launches instances into {zone}, where they get no traffic, and replaces its instances there. "',
+  '                f"Start a zonal shift of the group away from {zone_id} by hand, with the same expiry.", True)',
+].join('\n');
+
+/** Fails its step when the load balancer was shifted without the group (`GroupFailed`, a boolean or its text). */
+export const GROUP_CHECK_SCRIPT = [
+  'def handler(events, context):',
+  '    if str(events["GroupFailed"]).lower() == "true":',
+  '        raise Exception("The load balancer was shifted, but its Auto Scaling group was not: see the notice.")',
 ].join('\n');
 
 /** The Automation document (schema 0.3) as a JSON object. */
@@ -109,10 +151,10 @@ export function zonalShiftRunbookContent(inputs: ZonalShiftRunbookInputs): Recor
   return {
     schemaVersion: '0.3',
     description:
-      `Shifts ${owner}'s load balancer away from an AZ impaired on its own, unless another shift is in ` +
-      `effect or the other AZs run fewer than ${plan.minInstancesLeft} healthy instances; the shift expires in ` +
-      `${plan.expiresIn}. Cancel it (ARC) once the AZ has recovered: while it lasts the AZ's alarms read no ` +
-      'traffic.',
+      `Shifts ${owner}'s load balancer${group ? ' and Auto Scaling group' : ''} away from an AZ impaired on ` +
+      `its own, unless another shift is in effect or the other AZs run fewer than ${plan.minInstancesLeft} ` +
+      `healthy ${group ? 'instances' : 'tasks'}; the shift expires in ${plan.expiresIn}. Cancel it (ARC) once ` +
+      "the AZ has recovered: while it lasts the AZ's alarms read no traffic.",
     assumeRole: '{{ AutomationAssumeRole }}',
     parameters: {
       AutomationAssumeRole: { type: 'String', default: inputs.roleArn, description: 'Role the runbook runs as.' },
@@ -145,6 +187,8 @@ export function zonalShiftRunbookContent(inputs: ZonalShiftRunbookInputs): Recor
         },
         outputs: [
           { Name: 'Shifted', Selector: '$.Payload.Shifted', Type: 'Boolean' },
+          { Name: 'GroupFailed', Selector: '$.Payload.GroupFailed', Type: 'Boolean' },
+          { Name: 'Subject', Selector: '$.Payload.Subject', Type: 'String' },
           { Name: 'Message', Selector: '$.Payload.Message', Type: 'String' },
         ],
         nextStep: 'Notify',
@@ -156,11 +200,27 @@ export function zonalShiftRunbookContent(inputs: ZonalShiftRunbookInputs): Recor
           Service: 'sns',
           Api: 'Publish',
           TopicArn: inputs.topicArn,
-          Subject: 'Zonal shift runbook: {{ AvailabilityZone }}',
+          Subject: '{{ ShiftAwayIfSafe.Subject }}',
           Message: '{{ ShiftAwayIfSafe.Message }}',
         },
-        isEnd: true,
+        ...(group ? { nextStep: 'FailIfGroupNotShifted' } : { isEnd: true }),
       },
+      ...(group
+        ? [
+            {
+              // A load balancer shifted without its group is half done: the execution says so too.
+              name: 'FailIfGroupNotShifted',
+              action: 'aws:executeScript',
+              inputs: {
+                Runtime: 'python3.11',
+                Handler: 'handler',
+                InputPayload: { GroupFailed: '{{ ShiftAwayIfSafe.GroupFailed }}' },
+                Script: GROUP_CHECK_SCRIPT,
+              },
+              isEnd: true,
+            },
+          ]
+        : []),
       {
         name: 'NotifyFailure',
         action: 'aws:executeAwsApi',

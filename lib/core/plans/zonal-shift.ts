@@ -29,6 +29,20 @@ export interface ZonalShiftIntent {
   readonly expirySeconds?: number;
   /** The engine's names of the props problems name. @default - the CDK engine's */
   readonly propNames?: { readonly zonalShiftExpiry?: string };
+  /**
+   * Why the engine cannot enable zonal shift on the fleet's Auto Scaling group, when it cannot: the
+   * runbook then shifts the load balancer alone, and the plan warns.
+   * @default - the engine renders {@link ZonalShiftPlan.autoScalingGroup}
+   */
+  readonly groupPolicyUnsupported?: string;
+}
+
+/** How an Auto Scaling group treats an AZ a zonal shift moves it away from (its AvailabilityZoneImpairmentPolicy). */
+export interface GroupZonalShiftPlan {
+  /** Whether the group is registered with ARC zonal shift, so that a shift can move it with its load balancer. */
+  readonly zonalShiftEnabled: boolean;
+  /** Whether the group replaces unhealthy instances in the shifted AZ (`ReplaceUnhealthy`) or leaves them. */
+  readonly impairedZoneHealthCheckBehavior: 'IgnoreUnhealthy' | 'ReplaceUnhealthy';
 }
 
 /** The plan. */
@@ -46,6 +60,12 @@ export interface ZonalShiftPlan {
   readonly minInstancesLeft: number;
   /** Shifts (customer-started or autoshift) in effect at once: the runbook starts none beside one. */
   readonly maxActiveShifts: number;
+  /**
+   * A fleet's Auto Scaling group: registered with zonal shift wherever the fleet serves, so that the
+   * runbook (or a person) moves it with the load balancer. Ignored by an ECS service (ARC shifts no
+   * ECS service).
+   */
+  readonly autoScalingGroup: GroupZonalShiftPlan;
   readonly problems: PlanProblem[];
   readonly warnings: PlanWarning[];
 }
@@ -85,12 +105,28 @@ export const ZONAL_SHIFT_MAX_EXPIRY_SECONDS = 72 * 3600;
  * The runbook never cancels a shift: while it lasts, the AZ's node serves no requests, so its
  * alarms return to OK for want of data, not because the AZ recovered.
  *
+ * **The fleet's Auto Scaling group** shifts with the load balancer (a second `StartZonalShift`, under
+ * the same guards and expiry): a shifted load balancer alone leaves the group launching scale-out
+ * capacity into the AZ, where it gets no traffic. While a shift is on, a registered group launches
+ * all new capacity in the other AZs and does not scale in. Zonal shift is enabled on the group
+ * wherever the fleet serves, so that a person's shift can move it too. Its impaired-zone health
+ * check behaviour:
+ * - statically stable tiers: `IgnoreUnhealthy`. The other AZs already run the peak, so nothing needs
+ *   to move; replacing the shifted AZ's instances (whose checks a gray failure may fail) would
+ *   terminate and relaunch in the middle of the impairment, and leave the fleet unbalanced when the
+ *   shift ends. Left alone, they serve again the moment it ends.
+ * - other tiers: `ReplaceUnhealthy`. The other AZs lack an AZ's headroom; an unhealthy instance of
+ *   the shifted AZ is replaced, and a replacement is new capacity, which the group launches in the
+ *   other AZs during the shift: where the traffic went.
+ * @see https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-shift.resource-types.ec2-auto-scaling-groups.html
+ *
  * | problem (prop)       | when                                                                 |
  * |----------------------|----------------------------------------------------------------------|
  * | `zonalShiftExpiry`   | not whole minutes from 1 minute to 72 hours                          |
  * | `automaticZonalShift`| asked for while per-AZ detection is off (nothing would start it)     |
  *
- * Warning: `automaticZonalShift` (the fleet's per-AZ capacity × (N − 1) is below `requiredCapacity`).
+ * Warnings: `automaticZonalShift` (the fleet's per-AZ capacity × (N − 1) is below `requiredCapacity`);
+ * `automaticZonalShift.group` (the engine cannot enable zonal shift on the group: `groupPolicyUnsupported`).
  *
  * Example: TIER_1, 6 instances needed over 3 AZs → 3 per AZ run; us-east-1b's Impaired alarm
  * fires; no other shift is in effect and us-east-1a and us-east-1c run 6 healthy instances (≥ 6), so
@@ -138,12 +174,27 @@ export function planZonalShift(tier: ServiceTier, intent: ZonalShiftIntent): Zon
         'turn automaticZonalShift off',
     });
   }
+  const groupShift = intent.serving !== false;
+  // Why each: the doc comment above.
+  const behavior = tier.staticallyStable ? 'IgnoreUnhealthy' : 'ReplaceUnhealthy';
+  if (enabled && groupShift && intent.groupPolicyUnsupported !== undefined) {
+    warnings.push({
+      id: 'automaticZonalShift.group',
+      message:
+        `the runbook can shift the load balancer but not its Auto Scaling group: ${intent.groupPolicyUnsupported}. ` +
+        'Until zonal shift is enabled on the group ' +
+        `(ZonalShiftEnabled=true, ImpairedZoneHealthCheckBehavior=${behavior}), ` +
+        "the runbook's shift of the group fails (its execution fails, after the notice) and the group keeps " +
+        'launching into the shifted AZ',
+    });
+  }
   return {
     enabled,
     expirySeconds,
     expiresIn: `${Math.round(expirySeconds / 60)}m`,
     minInstancesLeft: intent.requiredCapacity,
     maxActiveShifts: 1,
+    autoScalingGroup: { zonalShiftEnabled: groupShift, impairedZoneHealthCheckBehavior: behavior },
     problems,
     warnings,
   };

@@ -192,7 +192,10 @@ export interface ResilientFleetProps extends HaProps, RegionalProps {
  * Impaired alarm starts a guarded zonal shift of the load balancer away from it through an SSM
  * Automation runbook (`automaticZonalShift`, core's `planZonalShift`): the same alarms, expressions
  * and runbook as the CDK fleet's. Unlike the CDK fleet, zonal autoshift stays off (the pinned AWS
- * provider has no resource for its configuration) and no incident is opened.
+ * provider has no resource for its configuration), no incident is opened, and zonal shift is not
+ * enabled on the Auto Scaling group (the provider cannot set its `availability_zone_impairment_policy`):
+ * the runbook's shift of the group fails, saying so, until it is enabled outside Terraform (a warning
+ * tells how).
  *
  * Construct ids (public API): `LoadBalancer`, `TargetGroup`, `AutoScalingGroup`, `LaunchTemplate`,
  * `PlacementGroup`, `ErrorAlarm`, `UnhealthyHostsAlarm`, `VolumeKey`, `AlarmTopic`, `WebAcl`,
@@ -587,6 +590,10 @@ export class ResilientFleet extends Construct {
       enabled: props.automaticZonalShift,
       expirySeconds: skipToken(props.zonalShiftExpirySeconds),
       propNames: { zonalShiftExpiry: 'zonalShiftExpirySeconds' },
+      groupPolicyUnsupported:
+        "the AWS provider's aws_autoscaling_group cannot set availability_zone_impairment_policy " +
+        '(hashicorp/terraform-provider-aws#40271): set it with `aws autoscaling update-auto-scaling-group ' +
+        '--availability-zone-impairment-policy`, again whenever Terraform replaces the group',
     });
     throwProblems(shift.problems, this);
     emitWarnings(this, 'ResilientFleet', shift.warnings);
@@ -611,7 +618,10 @@ export class ResilientFleet extends Construct {
       shift: newZonalShift(this, {
         context,
         loadBalancerArn: this.loadBalancer.arn,
-        capacity: { autoScalingGroupName: this.autoScalingGroup.name },
+        capacity: {
+          autoScalingGroupName: this.autoScalingGroup.name,
+          autoScalingGroupArn: this.autoScalingGroup.arn,
+        },
         impairedAlarms: zones.map((z) => ({ zone: z.zone, alarmArn: z.impaired.arn })),
         plan: shift,
         alarmTopicArn: this.alarmTopicArn,

@@ -34,7 +34,8 @@ export interface ZonalShiftOptions {
 
 /** The members the capacity guard counts: a fleet's instances (by group name) or a service's tasks. */
 export type ZonalShiftCapacity =
-  { readonly autoScalingGroupName: string } | { readonly clusterArn: string; readonly serviceName: string };
+  | { readonly autoScalingGroupName: string; readonly autoScalingGroupArn: string }
+  | { readonly clusterArn: string; readonly serviceName: string };
 
 /** The automatic zonal shift. */
 export interface ZonalShift {
@@ -55,8 +56,13 @@ export interface ZonalShift {
  * rather than a function runs in the regional service, not in the VPC's AZs, and each execution
  * and its decision stay on record. The runbook never cancels a shift.
  *
- * IAM: the ARC calls only on this load balancer (`arc-zonal-shift:ResourceIdentifier`, as ARC's
- * guide scopes them); the describe calls, which allow no resource, on `*`; an ECS service's task
+ * A fleet's runbook then shifts its Auto Scaling group too, which it can only when zonal shift is
+ * enabled on the group: the pinned AWS provider cannot enable it (`aws_autoscaling_group` has no
+ * `availability_zone_impairment_policy`: hashicorp/terraform-provider-aws#40271), so until it is
+ * enabled out of Terraform the runbook shifts the load balancer alone, says so, and fails its execution.
+ *
+ * IAM: the ARC calls only on this load balancer and group (`arc-zonal-shift:ResourceIdentifier`, as
+ * ARC's guide scopes them); the describe calls, which allow no resource, on `*`; an ECS service's task
  * reads only in its cluster (`ecs:cluster`); publish to the topic (and
  * use its key, when known: a topic of your own under a customer-managed key must let `role` use it).
  * Both roles may be assumed for this account only; EventBridge's may start this runbook and pass it
@@ -73,14 +79,28 @@ export function newZonalShift(scope: Construct, options: ZonalShiftOptions): Zon
   const provider = context.provider;
   const root = new Construct(scope, 'ZonalShift');
 
+  const arcActions = ['arc-zonal-shift:GetManagedResource', 'arc-zonal-shift:StartZonalShift'];
   const statements: PolicyStatement[] = [
-    {
-      Sid: 'ShiftThisLoadBalancer',
-      Effect: 'Allow',
-      Action: ['arc-zonal-shift:GetManagedResource', 'arc-zonal-shift:StartZonalShift'],
-      Resource: '*',
-      Condition: { StringEquals: { 'arc-zonal-shift:ResourceIdentifier': options.loadBalancerArn } },
-    },
+    'autoScalingGroupArn' in capacity
+      ? {
+          // StringLike as on CloudFormation (which knows the group by name only); here the exact ARN.
+          Sid: 'ShiftThisLoadBalancerAndGroup',
+          Effect: 'Allow',
+          Action: arcActions,
+          Resource: '*',
+          Condition: {
+            StringLike: {
+              'arc-zonal-shift:ResourceIdentifier': [options.loadBalancerArn, capacity.autoScalingGroupArn],
+            },
+          },
+        }
+      : {
+          Sid: 'ShiftThisLoadBalancer',
+          Effect: 'Allow',
+          Action: arcActions,
+          Resource: '*',
+          Condition: { StringEquals: { 'arc-zonal-shift:ResourceIdentifier': options.loadBalancerArn } },
+        },
     {
       Sid: 'ReadZonesAndInstances',
       Effect: 'Allow',

@@ -12,9 +12,44 @@ describe('planZonalShift by table', () => {
       expiresIn: '180m',
       minInstancesLeft: 6,
       maxActiveShifts: 1,
+      autoScalingGroup: { zonalShiftEnabled: true, impairedZoneHealthCheckBehavior: 'IgnoreUnhealthy' },
       problems: [],
       warnings: [],
     });
+  });
+
+  test.each<[string, ServiceTier, Partial<ZonalShiftIntent>, unknown]>([
+    // The other AZs already run the peak: the shifted AZ's instances are left to serve when it ends.
+    ['TIER_0', ServiceTier.TIER_0, {}, { zonalShiftEnabled: true, impairedZoneHealthCheckBehavior: 'IgnoreUnhealthy' }],
+    // No AZ's headroom: a replacement launches where the traffic went.
+    [
+      'TIER_2',
+      ServiceTier.TIER_2,
+      {},
+      { zonalShiftEnabled: true, impairedZoneHealthCheckBehavior: 'ReplaceUnhealthy' },
+    ],
+    // A person may shift a fleet without detection: its group moves too.
+    ['TIER_1 without detection', ServiceTier.TIER_1, { detection: false }, { zonalShiftEnabled: true }],
+    ['a STANDBY', ServiceTier.TIER_1, { serving: false }, { zonalShiftEnabled: false }],
+  ])("%s: the group's zonal shift", (_name, tier, intent, group) => {
+    expect(planZonalShift(tier, { ...FLEET, ...intent }).autoScalingGroup).toMatchObject(group as object);
+  });
+
+  test('an engine that cannot enable zonal shift on the group: a warning, wherever the runbook shifts', () => {
+    const groupPolicyUnsupported = 'the provider cannot set it';
+    expect(planZonalShift(ServiceTier.TIER_1, { ...FLEET, groupPolicyUnsupported }).warnings).toEqual([
+      {
+        id: 'automaticZonalShift.group',
+        message:
+          'the runbook can shift the load balancer but not its Auto Scaling group: the provider cannot set it. ' +
+          'Until zonal shift is enabled on the group (ZonalShiftEnabled=true, ' +
+          "ImpairedZoneHealthCheckBehavior=IgnoreUnhealthy), the runbook's shift of the group fails (its execution " +
+          'fails, after the notice) and the group keeps launching into the shifted AZ',
+      },
+    ]);
+    for (const intent of [{ enabled: false }, { serving: false }, { detection: false }]) {
+      expect(planZonalShift(ServiceTier.TIER_1, { ...FLEET, ...intent, groupPolicyUnsupported }).warnings).toEqual([]);
+    }
   });
 
   test.each<[string, ServiceTier, Partial<ZonalShiftIntent>, boolean]>([

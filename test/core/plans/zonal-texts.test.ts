@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import { ServiceTier } from '../../../lib/core';
 import {
   planZonalOutlier,
@@ -6,7 +7,7 @@ import {
   zonalOutlierMetricIds,
 } from '../../../lib/core/plans/zonal-outlier';
 import { planZonalShift } from '../../../lib/core/plans/zonal-shift';
-import { zonalShiftRunbookContent } from '../../../lib/core/plans/zonal-shift-runbook';
+import { GROUP_CHECK_SCRIPT, zonalShiftRunbookContent } from '../../../lib/core/plans/zonal-shift-runbook';
 
 /*
  * The texts core hands both engines (expressions, composite rule, runbook) and the engine-specific
@@ -96,4 +97,37 @@ test('the runbook counts the tasks of an ECS service, or the instances of a grou
   expect(payload(zonalShiftRunbookContent({ ...common, capacity: { autoScalingGroupName: 'g' } }))).toEqual(
     expect.objectContaining({ AutoScalingGroupName: 'g', Unit: 'in-service instances' }),
   );
+  // A group left unshifted fails the execution after the notice; a service has no group to check.
+  const steps = (content: Record<string, unknown>) =>
+    (content.mainSteps as { name: string; nextStep?: string; isEnd?: boolean }[]).map((step) => [
+      step.name,
+      step.nextStep ?? (step.isEnd ? 'end' : undefined),
+    ]);
+  expect(steps(zonalShiftRunbookContent({ ...common, capacity: { autoScalingGroupName: 'g' } }))).toEqual([
+    ['ShiftAwayIfSafe', 'Notify'],
+    ['Notify', 'FailIfGroupNotShifted'],
+    ['FailIfGroupNotShifted', 'end'],
+    ['NotifyFailure', 'end'],
+  ]);
+  expect(steps(zonalShiftRunbookContent({ ...common, capacity: { cluster: 'c', serviceName: 's' } }))).toEqual([
+    ['ShiftAwayIfSafe', 'Notify'],
+    ['Notify', 'end'],
+    ['NotifyFailure', 'end'],
+  ]);
+});
+
+test('the group check fails its step only when the load balancer was shifted without the group', () => {
+  // SSM may hand the Boolean output over as a boolean or as its text.
+  const cases = ['True', '"true"', '"True"', 'False', '"false"'];
+  const harness = [
+    GROUP_CHECK_SCRIPT,
+    `for value in [${cases.join(', ')}]:`,
+    '    try:',
+    '        handler({"GroupFailed": value}, None)',
+    '        print("passes")',
+    '    except Exception:',
+    '        print("fails")',
+  ].join('\n');
+  const out = execFileSync('python3', ['-c', harness], { encoding: 'utf8' }).trim().split('\n');
+  expect(out).toEqual(['fails', 'fails', 'fails', 'passes', 'passes']);
 });

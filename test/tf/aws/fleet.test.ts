@@ -193,6 +193,7 @@ describe('ResilientFleet (Terraform)', () => {
     const { stack } = synth({ accessLogsBucket: undefined });
     expect(warningsOf(stack)).toEqual([
       expect.stringContaining('[ha-constructs:ResilientFleet.accessLogsBucket] no accessLogsBucket'),
+      expect.stringContaining('[ha-constructs:ResilientFleet.automaticZonalShift.group]'),
     ]);
   });
 
@@ -242,6 +243,7 @@ describe('ResilientFleet (Terraform)', () => {
     const { stack } = synth({ instanceTypes: ['m7g.large'] });
     expect(warningsOf(stack)).toEqual([
       expect.stringContaining('[ha-constructs:ResilientFleet.instanceTypes] instanceTypes lists only m7g.large'),
+      expect.stringContaining('[ha-constructs:ResilientFleet.automaticZonalShift.group]'),
     ]);
   });
 

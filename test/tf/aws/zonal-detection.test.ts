@@ -110,7 +110,7 @@ describe('ResilientFleet (Terraform): gray-failure detection and zonal shift', (
     expect(content.mainSteps[1].inputs.TopicArn).toEqual(ref('aws_sns_topic', 'Fleet_AlarmTopic', 'arn'));
   });
 
-  test('THEN the runbook role shifts this load balancer only, reads zones and groups, publishes to the topic', () => {
+  test('THEN the runbook role shifts this load balancer and group only, reads zones and groups, publishes', () => {
     const trust = JSON.parse(named(roles, 'Fleet_ZonalShift_Role').assume_role_policy).Statement;
     expect(trust).toEqual([
       {
@@ -125,12 +125,18 @@ describe('ResilientFleet (Terraform): gray-failure detection and zonal shift', (
     ]);
     expect(JSON.parse(named(policies, 'Fleet_ZonalShift_RolePolicy').policy).Statement).toEqual([
       {
-        Sid: 'ShiftThisLoadBalancer',
+        Sid: 'ShiftThisLoadBalancerAndGroup',
         Effect: 'Allow',
         Action: ['arc-zonal-shift:GetManagedResource', 'arc-zonal-shift:StartZonalShift'],
         Resource: '*',
+        // Exact ARNs, though under StringLike: the CDK twin knows the group by name only.
         Condition: {
-          StringEquals: { 'arc-zonal-shift:ResourceIdentifier': ref('aws_lb', 'Fleet_LoadBalancer', 'arn') },
+          StringLike: {
+            'arc-zonal-shift:ResourceIdentifier': [
+              ref('aws_lb', 'Fleet_LoadBalancer', 'arn'),
+              ref('aws_autoscaling_group', 'Fleet_AutoScalingGroup', 'arn'),
+            ],
+          },
         },
       },
       {
@@ -199,6 +205,31 @@ describe('ResilientFleet (Terraform): gray-failure detection and zonal shift', (
   });
 });
 
+describe('ResilientFleet (Terraform): the Auto Scaling group and the zonal shift', () => {
+  test('THEN the group is left without zonal shift (the provider cannot set it), and a warning says what follows', () => {
+    const { json, stack } = synth();
+    const [group] = Object.values(json.resource.aws_autoscaling_group as Record<string, Json>);
+    expect(group.availability_zone_impairment_policy).toBeUndefined();
+    const warnings = warningsOf(stack).filter((w) => w.includes('automaticZonalShift.group'));
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^\[ha-constructs:ResilientFleet\.automaticZonalShift\.group\] the runbook can shift the load balancer but not/,
+      ),
+    ]);
+    expect(warnings[0]).toContain('hashicorp/terraform-provider-aws#40271');
+    expect(warnings[0]).toContain('ImpairedZoneHealthCheckBehavior=IgnoreUnhealthy');
+    // The runbook finds out for itself: it shifts the group once zonal shift is enabled on it.
+    const [document] = Object.values(json.resource.aws_ssm_document as Record<string, Json>);
+    const steps = JSON.parse(document.content).mainSteps.map((step: Json) => step.name);
+    expect(steps).toEqual(['ShiftAwayIfSafe', 'Notify', 'FailIfGroupNotShifted', 'NotifyFailure']);
+  });
+
+  test('GIVEN no automatic zonal shift THEN no warning about the group', () => {
+    const { stack } = synth({ automaticZonalShift: false });
+    expect(warningsOf(stack).filter((w) => w.includes('automaticZonalShift.group'))).toEqual([]);
+  });
+});
+
 describe('ResilientFleet (Terraform): when there is no gray-failure handling, and why', () => {
   const rendered = (props: Partial<ResilientFleetProps>) => {
     const { json, fleet, stack } = synth(props);
@@ -236,7 +267,11 @@ describe('ResilientFleet (Terraform): when there is no gray-failure handling, an
       name.startsWith('Fleet_ZonalShift_RolePolicy_'),
     )![1];
     const statements = JSON.parse(policy.policy).Statement;
-    expect(statements.map((s: Json) => s.Sid)).toEqual(['ShiftThisLoadBalancer', 'ReadZonesAndInstances', 'Notify']);
+    expect(statements.map((s: Json) => s.Sid)).toEqual([
+      'ShiftThisLoadBalancerAndGroup',
+      'ReadZonesAndInstances',
+      'Notify',
+    ]);
     expect(statements[2].Resource).toBe('arn:aws:sns:us-east-1:111111111111:pager');
   });
 
