@@ -10,6 +10,13 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ServiceTier } from '../core';
 import { GrayFailureDrillPlan, planGrayFailureDrill } from '../core/plans/gray-failure-drill';
+import {
+  EXPERIMENT_ENDED,
+  GRAY_FAILURE_ACTION,
+  GRAY_FAILURE_TARGET,
+  grayFailureAction,
+  grayFailureVerdictContent,
+} from '../core/plans/gray-failure-verdict';
 import { newAlarmTopic } from './private/alarms';
 import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { newAutomationRole, newAutomationTrigger } from './private/automation';
@@ -143,11 +150,8 @@ export interface GrayFailureDrill {
   readonly topic: sns.ITopic;
 }
 
-/** Name of the gray failure's action in the experiment template (the other actions start after it). */
-export const GRAY_FAILURE_ACTION = 'GrayFailure';
-const GRAY_FAILURE_TARGET = 'FleetInstances';
-/** Experiment states after which nothing more happens (FIS `ExperimentState.status`). */
-const EXPERIMENT_ENDED = ['completed', 'stopped', 'failed', 'cancelled'];
+/** Name of the gray failure's action in the experiment template (core's). */
+export { GRAY_FAILURE_ACTION };
 
 /**
  * Adds a gray failure to an AZ evacuation drill, as core's `planGrayFailureDrill` decides it, and
@@ -205,25 +209,12 @@ export function newGrayFailureDrill(scope: Construct, options: GrayFailureDrillO
       selectionMode: 'ALL',
     },
   };
+  const gray = grayFailureAction(plan, zone, document, options.sources);
   template.actions = {
     [GRAY_FAILURE_ACTION]: {
       actionId: 'aws:ssm:send-command',
-      description:
-        `Delay by ${plan.delayMilliseconds} ms the traffic every fleet instance receives from the load ` +
-        `balancer's subnets in ${zone}, for ${plan.durationSeconds / 60} min: a gray failure of ${zone} ` +
-        "that passes health checks, which the AZ's Impaired alarm must detect",
-      parameters: {
-        documentArn: document,
-        documentParameters: JSON.stringify({
-          Sources: options.sources.join(','),
-          DelayMilliseconds: String(plan.delayMilliseconds),
-          JitterMilliseconds: String(plan.jitterMilliseconds),
-          TrafficType: plan.trafficType,
-          DurationSeconds: String(plan.durationSeconds),
-          InstallDependencies: 'True',
-        }),
-        duration: plan.duration,
-      },
+      description: gray.description,
+      parameters: gray.parameters,
       targets: { Instances: GRAY_FAILURE_TARGET },
     },
     ...evacuation,
@@ -301,95 +292,18 @@ export function newGrayFailureDrill(scope: Construct, options: GrayFailureDrillO
       "experiments of this drill's template",
   );
 
-  const notify = (name: string, subject: string, message: string) => ({
-    name,
-    action: 'aws:executeAwsApi',
-    inputs: { Service: 'sns', Api: 'Publish', TopicArn: topic.topicArn, Subject: subject, Message: message },
-  });
   const runbook = new ssm.CfnDocument(root, 'Check', {
     documentType: 'Automation',
     documentFormat: 'JSON',
     updateMethod: 'NewVersion',
-    content: {
-      schemaVersion: '0.3',
-      description:
-        `Judges an experiment of the ${scope.node.path} drill: it passes only when its gray failure of ${zone} ran ` +
-        "to its end, the AZ's Impaired alarm entered ALARM during it, and the experiment completed. Otherwise the " +
-        'execution fails, after a notification naming why.',
-      assumeRole: '{{ AutomationAssumeRole }}',
-      parameters: {
-        AutomationAssumeRole: { type: 'String', default: role.roleArn, description: 'Role the runbook runs as.' },
-        ExperimentId: {
-          type: 'String',
-          allowedPattern: '^EXP[A-Za-z0-9]+$',
-          description: 'The FIS experiment of the drill to judge.',
-        },
-      },
-      mainSteps: [
-        {
-          name: 'CheckDetection',
-          action: 'aws:executeScript',
-          isCritical: true,
-          onFailure: 'step:NotifyCheckFailed',
-          inputs: {
-            Runtime: 'python3.11',
-            Handler: 'handler',
-            InputPayload: {
-              ExperimentId: '{{ ExperimentId }}',
-              TemplateId: template.ref,
-              GrayAction: GRAY_FAILURE_ACTION,
-              AvailabilityZone: zone,
-              AlarmName: options.impairedAlarm.alarmName,
-            },
-            Script: verdictScript(),
-          },
-          outputs: [
-            { Name: 'Passed', Selector: '$.Payload.Passed', Type: 'Boolean' },
-            { Name: 'Message', Selector: '$.Payload.Message', Type: 'String' },
-          ],
-          nextStep: 'Verdict',
-        },
-        {
-          name: 'Verdict',
-          action: 'aws:branch',
-          inputs: {
-            Choices: [{ NextStep: 'NotifyPassed', Variable: '{{ CheckDetection.Passed }}', BooleanEquals: true }],
-            Default: 'NotifyFailed',
-          },
-        },
-        {
-          ...notify('NotifyPassed', `Drill passed: gray failure of ${zone} detected`, '{{ CheckDetection.Message }}'),
-          isEnd: true,
-        },
-        {
-          ...notify('NotifyFailed', `Drill FAILED: gray failure of ${zone}`, '{{ CheckDetection.Message }}'),
-          nextStep: 'FailDrill',
-        },
-        {
-          name: 'FailDrill',
-          action: 'aws:executeScript',
-          isCritical: true,
-          inputs: {
-            Runtime: 'python3.11',
-            Handler: 'handler',
-            InputPayload: { Message: '{{ CheckDetection.Message }}' },
-            Script: ['def handler(events, context):', '    raise RuntimeError(events["Message"])'].join('\n'),
-          },
-          isEnd: true,
-        },
-        {
-          ...notify(
-            'NotifyCheckFailed',
-            `Drill FAILED: gray failure of ${zone} could not be judged`,
-            `The check of experiment {{ ExperimentId }} (drill ${scope.node.path}) failed before a verdict: see ` +
-              'automation execution {{ automation:EXECUTION_ID }}. Until it runs, the drill does not show that ' +
-              "the AZ's " +
-              'Impaired alarm detects a gray failure.',
-          ),
-          isEnd: true,
-        },
-      ],
-    },
+    content: grayFailureVerdictContent({
+      owner: scope.node.path,
+      zone,
+      roleArn: role.roleArn,
+      topicArn: topic.topicArn,
+      templateId: template.ref,
+      alarmName: options.impairedAlarm.alarmName,
+    }),
   });
   runbook.node.addDependency(policy);
 
@@ -427,52 +341,4 @@ export function newGrayFailureDrill(scope: Construct, options: GrayFailureDrillO
   });
   rule.node.addDependency(triggerRole);
   return { runbook, role, rule, topic };
-}
-
-/**
- * The verdict, in Python for `aws:executeScript`: `Passed` and the `Message` the runbook publishes.
- * Only the gray action's own window counts, so an alarm the later evacuation trips is no detection.
- */
-function verdictScript(): string {
-  return [
-    'import json',
-    'import boto3',
-    '',
-    'def handler(events, context):',
-    '    experiment_id = events["ExperimentId"]',
-    '    zone = events["AvailabilityZone"]',
-    '    alarm = events["AlarmName"]',
-    '    experiment = boto3.client("fis").get_experiment(id=experiment_id)["experiment"]',
-    '    if experiment.get("experimentTemplateId") != events["TemplateId"]:',
-    '        raise ValueError(f"experiment {experiment_id} is not one of this drill\'s template "',
-    '                         f"{events[\'TemplateId\']}: nothing to judge")',
-    '    state = experiment["state"]',
-    '    where = f"AZ evacuation drill, experiment {experiment_id} ({state[\'status\']})"',
-    '    gray = experiment.get("actions", {}).get(events["GrayAction"], {})',
-    '    gray_status = gray.get("state", {}).get("status", "not started")',
-    '    start, end = gray.get("startTime"), gray.get("endTime")',
-    '    if gray_status != "completed" or start is None or end is None:',
-    '        return {"Passed": False, "Message": f"{where}: the gray failure of {zone} did not run to its end "',
-    "                f\"({gray_status}: {gray.get('state', {}).get('reason', '')}), so the drill does not show \"",
-    "                f\"that its Impaired alarm {alarm} detects one. Experiment: {state.get('reason', '')}\"}",
-    '    pages = boto3.client("cloudwatch").get_paginator("describe_alarm_history").paginate(',
-    '        AlarmName=alarm, AlarmTypes=["CompositeAlarm", "MetricAlarm"], HistoryItemType="StateUpdate",',
-    '        StartDate=start, EndDate=end)',
-    '    fired = [item["Timestamp"] for page in pages for item in page["AlarmHistoryItems"]',
-    '             if json.loads(item["HistoryData"]).get("newState", {}).get("stateValue") == "ALARM"]',
-    '    if not fired:',
-    '        return {"Passed": False, "Message": f"{where}: the Impaired alarm {alarm} of {zone} did not enter "',
-    '                f"ALARM while the gray failure lasted ({start.isoformat()} to {end.isoformat()}): a gray "',
-    '                f"failure of {zone} goes undetected and no zonal shift starts. Check its latency threshold "',
-    '                f"and the Latency alarm of {zone} against the load balancer\'s per-AZ TargetResponseTime."}',
-    '    detected = min(fired)',
-    '    if state["status"] != "completed":',
-    '        return {"Passed": False, "Message": f"{where}: the Impaired alarm of {zone} fired at "',
-    '                f"{detected.isoformat()}, {int((detected - start).total_seconds())} s into the gray failure, "',
-    "                f\"but the experiment did not complete: {state.get('reason', '')}\"}",
-    '    return {"Passed": True, "Message": f"{where}: the Impaired alarm of {zone} fired at "',
-    '            f"{detected.isoformat()}, "',
-    '            f"{int((detected - start).total_seconds())} s into the gray failure, and the evacuation completed. "',
-    '            f"A zonal shift away from {zone} may still be in effect: cancel it (ARC) once the AZ is back."}',
-  ].join('\n');
 }
