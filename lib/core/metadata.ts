@@ -86,6 +86,12 @@ export interface HaMetadata {
    * Absent means the store and its replicas are their own data set.
    */
   readonly dataSet?: string;
+  /**
+   * Capacity (instances) the whole service needs at peak, as its owner stated it on a fleet. An
+   * active/active fleet whose minimum already covers it needs no scale-out when another region fails
+   * (the report reads it); absent when the owner stated none.
+   */
+  readonly requiredCapacity?: number;
 }
 
 /** A record as read back by {@link parseHaMetadata}: the objectives are always there. */
@@ -103,6 +109,7 @@ export interface HaMetadataInput {
   readonly allowedRegions?: readonly string[];
   readonly dataRpoSeconds?: number;
   readonly dataSet?: string;
+  readonly requiredCapacity?: number;
 }
 
 /** Builds the record (with keys in a fixed order, so synthesized output is deterministic). */
@@ -122,6 +129,7 @@ export function haMetadata(input: HaMetadataInput): HaMetadata {
     ...(input.allowedRegions ? { allowedRegions: [...input.allowedRegions] } : {}),
     ...(input.dataRpoSeconds !== undefined ? { dataRpoSeconds: input.dataRpoSeconds } : {}),
     ...(input.dataSet !== undefined ? { dataSet: input.dataSet } : {}),
+    ...(input.requiredCapacity !== undefined ? { requiredCapacity: input.requiredCapacity } : {}),
   };
 }
 
@@ -162,6 +170,8 @@ export interface HaRecordOptions {
   readonly dataRpoSeconds?: number;
   /** The data set the store holds a copy of (see {@link HaMetadata.dataSet}). */
   readonly dataSet?: string;
+  /** The capacity the service needs at peak, as stated on a fleet (see {@link HaMetadata.requiredCapacity}). */
+  readonly requiredCapacity?: number;
 }
 
 /**
@@ -178,6 +188,7 @@ export function haRecordOf(service: string, props: HaRecordProps, options: HaRec
     allowedRegions: props.allowedRegions,
     dataRpoSeconds: options.dataRpoSeconds,
     dataSet: options.dataSet,
+    requiredCapacity: options.requiredCapacity,
   });
 }
 
@@ -199,6 +210,9 @@ export function parseHaMetadata(value: unknown): ParsedHaMetadata | undefined {
     return undefined;
   }
   if (record.dataSet !== undefined && typeof record.dataSet !== 'string') {
+    return undefined;
+  }
+  if (record.requiredCapacity !== undefined && typeof record.requiredCapacity !== 'number') {
     return undefined;
   }
   if (record.objectives === undefined && record.version === HA_METADATA_VERSION) {

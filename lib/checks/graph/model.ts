@@ -23,6 +23,8 @@ export interface HaRecord {
   readonly dataRpoSeconds?: number;
   /** The data set a store holds a copy of, when several replicated stores hold one. */
   readonly dataSet?: string;
+  /** Capacity the service needs at peak, as stated on a fleet's record. */
+  readonly requiredCapacity?: number;
   /** Where the record came from: the full record, tags/labels (built-in tiers only), or `ha-report --tier`. */
   readonly source: 'metadata' | 'tags' | 'labels' | 'option';
 }

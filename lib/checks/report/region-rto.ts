@@ -13,6 +13,7 @@ import { DrillRecords, measurementOf } from './drill-measurements';
 import { backendRejoinSeconds, singleRegionBackendsReason } from './google-fleets';
 import { isGoogleRegionDrill } from './google-runbooks';
 import { failoverPath } from './failover-path';
+import { minimumCoveringPeak, regionCapacitySteps } from './region-capacity';
 import { DRAIN_DRILL, figure, Figure, regionDrillOf, regionsOf, serviceAnchor } from './figure';
 import { fleetMaximum, fleetMinimum, isScalingFleet } from './scaling-fleets';
 
@@ -83,7 +84,10 @@ export function regionRtoFigure(
   );
   const servingRegionCount = fleetRegions.size > 1 && !fleetRegions.has(undefined) ? fleetRegions.size : regions.length;
   const absorb = tier.strategy === DrStrategy.ACTIVE_ACTIVE ? absorbSteps(graph, resources, servingRegionCount) : [];
-  rto.steps.push(...absorb);
+  rto.steps.push(
+    ...(tier.strategy === DrStrategy.ACTIVE_ACTIVE ? regionCapacitySteps(graph, resources) : []),
+    ...absorb,
+  );
   const path = failoverPath(graph, stacks, stores, tier.strategy, drills);
   rto.steps.push(...path.steps);
   const known = (steps: readonly DerivationStep[]) => steps.reduce((sum, step) => sum + (step.value ?? 0), 0);
@@ -220,7 +224,8 @@ function absorbSteps(graph: ResourceGraph, resources: readonly GraphResource[], 
           },
         ];
       }
-      if (!isScalingFleet(r)) {
+      // A fleet that runs the service's whole peak needs no scale-out (regionCapacitySteps).
+      if (!isScalingFleet(r) || minimumCoveringPeak(graph, r) !== undefined) {
         return [];
       }
       const bounds = [fleetMinimum(graph, r), fleetMaximum(graph, r)];

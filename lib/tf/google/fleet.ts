@@ -84,8 +84,10 @@ export interface RegionalFleetProps extends GoogleHaProps {
   /**
    * Instances the service needs at peak. For statically stable tiers (TIER_0, TIER_1) the fleet runs
    * enough to keep this many after losing a zone (`staticallyStableCapacity`); a STANDBY fleet runs
-   * its standby capacity and scales up to the serving minimum when traffic fails over to it.
-   * @default - one per zone
+   * its standby capacity and scales up to the serving minimum when traffic fails over to it. Stated,
+   * it goes into the HA record as the whole service's peak (not one region's share): the report then
+   * takes an active/active fleet whose minimum covers it as absorbing a lost region without a scale-out.
+   * @default - one per zone (not recorded: a default says nothing about the peak)
    */
   readonly requiredInstances?: number;
   /**
@@ -339,7 +341,12 @@ export class RegionalFleet extends Construct implements IFleetBackend {
     }
     const machineType = props.machineType ?? 'n2-standard-2';
 
-    const record = haRecord(this, props, { component: 'RegionalFleet', failureDomain: FailureDomain.REGION });
+    const record = haRecord(this, props, {
+      component: 'RegionalFleet',
+      failureDomain: FailureDomain.REGION,
+      // Only what the owner stated: the default (one per zone) says nothing about the peak.
+      requiredCapacity: props.requiredInstances,
+    });
     const labels = haLabels(props, record);
     this.networkTag = uniqueName(this, 'Instances');
     this.networkId = props.network.networkId;

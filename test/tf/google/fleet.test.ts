@@ -6,10 +6,13 @@ import { ComputeRegionInstanceGroupManager } from '@cdktf/provider-google/lib/co
 import { ComputeResourcePolicy } from '@cdktf/provider-google/lib/compute-resource-policy';
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { HaRole, ServiceTier } from '../../../lib/core';
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import { checkInputs } from '../../../lib/checks/check';
+import { HA_METADATA_KEY, HaRole, ServiceTier } from '../../../lib/core';
 import { RegionalFleet, RegionalFleetProps } from '../../../lib/tf/google/fleet';
+import { GlobalFrontend } from '../../../lib/tf/google/frontend';
 import { RegionalNetwork } from '../../../lib/tf/google/network';
-import { testStack, warningsOf } from './util';
+import { TerraformJson, terraformJson, testStack, warningsOf } from './util';
 
 Testing.setupJest();
 
@@ -222,5 +225,84 @@ describe('RegionalFleet', () => {
     expect(() => fleet(testStack(), { tier: unchecked, zones: ['us-central1-a'] })).toThrow(
       new Error('zones must list at least 2 zones for UNCHECKED: static stability needs a surviving zone, got: 1'),
     );
+  });
+});
+
+describe('RegionalFleet capacity in the report (active/active, a region lost)', () => {
+  /** The region RTO steps of a TIER_0 service on two fleets behind a global load balancer. */
+  function regionSteps(props: Partial<RegionalFleetProps>, edit: (json: TerraformJson) => void = () => undefined) {
+    const stack = testStack();
+    const tier = ServiceTier.TIER_0;
+    const network = new RegionalNetwork(stack, 'Network', { tier, regions: ['us-central1', 'us-east1'] });
+    const fleets = [
+      ['us-central1', ZONES],
+      ['us-east1', ['us-east1-b', 'us-east1-c', 'us-east1-d']],
+    ].map(
+      ([region, zones]) =>
+        new RegionalFleet(stack, `Fleet-${region}`, {
+          tier,
+          network,
+          region: region as string,
+          zones: zones as string[],
+          ...props,
+        }),
+    );
+    new GlobalFrontend(stack, 'Frontend', { tier, backends: fleets, domains: ['shop.example.com'] });
+    invokeAspects(stack);
+    const json = terraformJson(stack);
+    edit(json);
+    const [service] = checkInputs({
+      terraform: [{ name: 'stack', json: json as unknown as Record<string, unknown> }],
+    }).services;
+    return service.derivation.filter((s) => s.quantity === 'regionRto');
+  }
+  const absorb = (steps: { basis: string; value?: number }[]) =>
+    steps.filter((s) => s.basis.startsWith('when a region fails'));
+
+  test('GIVEN each region runs the stated peak THEN its loss needs no scale-out, shown from the records', () => {
+    const json = terraformJson(
+      (() => {
+        const stack = testStack();
+        fleet(stack, { requiredInstances: 4 });
+        return stack;
+      })(),
+    );
+    const autoscaler = Object.values(json.resource.google_compute_region_autoscaler)[0];
+    expect(autoscaler['//']?.[HA_METADATA_KEY]).toMatchObject({ requiredCapacity: 4 });
+    expect(absorb(regionSteps({ requiredInstances: 4 }))).toEqual([
+      expect.objectContaining({
+        value: 0,
+        basis:
+          'when a region fails, the regions left carry its load without a scale-out: this fleet runs at least 6, the 4 ' +
+          'the whole service needs at peak as its HA record states (requiredCapacity)',
+      }),
+      expect.objectContaining({ value: 0 }),
+    ]);
+  });
+
+  test('GIVEN no stated peak, or a region running less than it THEN the absorption stays unproven', () => {
+    const json = terraformJson(
+      (() => {
+        const stack = testStack();
+        fleet(stack);
+        return stack;
+      })(),
+    );
+    // The default (one per zone) says nothing about the peak: it is not recorded.
+    const autoscaler = Object.values(json.resource.google_compute_region_autoscaler)[0];
+    expect(autoscaler['//']?.[HA_METADATA_KEY]).not.toHaveProperty('requiredCapacity');
+    const unstated = absorb(regionSteps({}));
+    expect(unstated.map((s) => s.value)).toEqual([undefined, undefined]);
+    expect(unstated[0].basis).toMatch(/this fleet runs 6 \(up to 12\); whether that covers it is not in the templates/);
+    // A template whose minimum is below the recorded peak (edited by hand): unproven too.
+    const short = absorb(
+      regionSteps({ requiredInstances: 4 }, (edited) => {
+        for (const a of Object.values(edited.resource.google_compute_region_autoscaler)) {
+          (a.autoscaling_policy as Record<string, unknown>).min_replicas = 3;
+        }
+      }),
+    );
+    expect(short.map((s) => s.value)).toEqual([undefined, undefined]);
+    expect(short[0].basis).toMatch(/this fleet runs 3 \(up to 12\)/);
   });
 });

@@ -13,6 +13,8 @@ export interface HaMetadataOptions {
   readonly role?: HaRole;
   /** A data set's own, looser region RPO objective in seconds (`HaMetadata.dataRpoSeconds`). */
   readonly dataRpoSeconds?: number;
+  /** Capacity the service needs at peak, as the owner stated it on a fleet (`HaMetadata.requiredCapacity`). */
+  readonly requiredCapacity?: number;
 }
 
 /** Resources that already carry a record: a nested or more specific record is never overwritten. */
