@@ -15,6 +15,7 @@ import {
   GRAY_FAILURE_ACTION,
   GRAY_FAILURE_TARGET,
   grayFailureAction,
+  grayFailureTemplateDescription,
   grayFailureVerdictContent,
 } from '../core/plans/gray-failure-verdict';
 import { newAlarmTopic } from './private/alarms';
@@ -219,7 +220,7 @@ export function newGrayFailureDrill(scope: Construct, options: GrayFailureDrillO
     },
     ...evacuation,
   };
-  template.description = `Gray failure of ${zone} for ${plan.durationSeconds / 60} min, then: ${template.description}`;
+  template.description = grayFailureTemplateDescription(plan, zone, String(template.description));
 
   const instances = stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
   const fisPolicy = new iam.ManagedPolicy(root, 'FisPolicy', {

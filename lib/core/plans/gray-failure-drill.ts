@@ -24,6 +24,8 @@ export interface GrayFailureDrillIntent {
    * alarm breaches. Undefined: not checked here (the drill's verdict will tell).
    */
   readonly latencyThresholdSeconds?: number;
+  /** The engine's names of the props problems and warnings name. @default - the CDK engine's */
+  readonly propNames?: { readonly latencyThreshold?: string; readonly impairedAlarm?: string };
 }
 
 /** The plan. */
@@ -101,11 +103,13 @@ export function planGrayFailureDrill(tier: ServiceTier, intent: GrayFailureDrill
   );
   const durationSeconds = (ZONAL_OUTLIER_DEFAULTS.evaluationPeriods + 2) * ALB_METRIC_PERIOD_SECONDS;
 
+  const latencyProp = intent.propNames?.latencyThreshold ?? 'latencyThreshold';
+  const alarmProp = intent.propNames?.impairedAlarm ?? 'zoneImpairedAlarms';
   if (intent.enabled === true && !intent.impairedAlarm) {
     problems.push({
       prop: 'grayFailure',
       message:
-        "grayFailure needs the Impaired alarm of the drilled AZ (zoneImpairedAlarms, the fleet's): the drill " +
+        `grayFailure needs the Impaired alarm of the drilled AZ (${alarmProp}, the fleet's): the drill ` +
         'fails when that alarm does not fire, got: no Impaired alarm for the AZ',
     });
   }
@@ -113,14 +117,14 @@ export function planGrayFailureDrill(tier: ServiceTier, intent: GrayFailureDrill
   if (threshold !== undefined) {
     if (!(typeof threshold === 'number' && Number.isFinite(threshold) && threshold > 0)) {
       problems.push({
-        prop: 'latencyThreshold',
-        message: `latencyThreshold must be greater than 0, got: ${threshold} seconds`,
+        prop: latencyProp,
+        message: `${latencyProp} must be greater than 0, got: ${threshold} seconds`,
       });
     } else if (threshold * 1000 >= delayMilliseconds) {
       problems.push({
-        prop: 'latencyThreshold',
+        prop: latencyProp,
         message:
-          `latencyThreshold must be below the ${delayMilliseconds} ms the gray failure adds (the most a health ` +
+          `${latencyProp} must be below the ${delayMilliseconds} ms the gray failure adds (the most a health ` +
           `check with ${tier.name}'s ${timeout} s timeout survives with margin), or the Impaired alarm cannot fire ` +
           `on it, got: ${threshold} seconds`,
       });
@@ -129,11 +133,12 @@ export function planGrayFailureDrill(tier: ServiceTier, intent: GrayFailureDrill
   const enabled = (intent.enabled ?? intent.impairedAlarm) && intent.impairedAlarm && problems.length === 0;
   if (enabled && threshold === undefined) {
     warnings.push({
-      id: 'latencyThreshold',
+      id: latencyProp,
       message:
         `the gray failure adds ${delayMilliseconds} ms through the AZ's load balancer node, which the Impaired ` +
         'alarm ' +
-        "sees only through the fleet's Latency alarm: give the fleet a latencyThreshold below that and pass it here " +
+        "sees only through the fleet's Latency alarm: give the fleet a " +
+        `${latencyProp} below that and pass it here ` +
         '(a fleet without one judges an AZ on its 5xx only, and the drill will be reported failed)',
     });
   }

@@ -42,6 +42,11 @@ export function grayFailureAction(
   };
 }
 
+/** The experiment template's description once the gray failure leads it. */
+export function grayFailureTemplateDescription(plan: GrayFailureDrillPlan, zone: string, evacuation: string): string {
+  return `Gray failure of ${zone} for ${plan.durationSeconds / 60} min, then: ${evacuation}`;
+}
+
 /** The references and names one verdict runbook is rendered with. */
 export interface GrayFailureVerdictInputs {
   /** The drill (a construct path), named in the description and notices. */

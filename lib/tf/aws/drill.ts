@@ -11,13 +11,20 @@ import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, planAzEvacuationDrill } from '../../core';
+import { grayFailureTemplateDescription } from '../../core/plans/gray-failure-verdict';
 import { HaProps, RegionalProps } from './ha-props';
 import { AccountContext, PolicyStatement, cloudWatchLogsStatement, newCustomerManagedKey } from './private/keys';
+import {
+  GrayFailureDrillProps,
+  GrayFailureVerdict,
+  addGrayFailureToExperiment,
+  newGrayFailureVerdict,
+} from './gray-failure-drill';
 import { attachHaMetadata } from './private/metadata';
 import { regionOf } from './private/regions';
 
 /** Props of {@link AzEvacuationDrill}. */
-export interface AzEvacuationDrillProps extends HaProps, RegionalProps {
+export interface AzEvacuationDrillProps extends HaProps, RegionalProps, GrayFailureDrillProps {
   /** The zone to evacuate, by name (`us-east-1a`). */
   readonly availabilityZone: string;
   /** The VPC subnets in that zone whose connectivity the drill cuts (public, private and isolated), listed one by one. */
@@ -77,11 +84,14 @@ export interface AzEvacuationDrillProps extends HaProps, RegionalProps {
  * instead of passing vacuously. FIS runs as a role limited to these actions on these resources,
  * and logs every experiment to a log group under a customer-managed key.
  *
- * Given the group's ARN it also fails the group's launches in the zone. Start it by hand, from a
- * pipeline (`aws fis start-experiment --experiment-template-id ...`), or on `schedule`.
+ * Given the group's ARN it also fails the group's launches in the zone. Given the zone's Impaired
+ * alarm (`zoneImpairedAlarm`), it first injects a gray failure (latency through the zone's load
+ * balancer node that health checks survive, core's `planGrayFailureDrill`) and fails unless that
+ * alarm fires: the CDK drill's gray failure and verdict (`gray-failure-drill.ts`). Start it by hand,
+ * from a pipeline (`aws fis start-experiment --experiment-template-id ...`), or on `schedule`.
  *
  * Construct ids (public API): `Resource` (the template), `Role`, `Policy`, **`LogKey`**, **`Logs`**,
- * `Schedule`, `ScheduleRole`, `SchedulePolicy`.
+ * `Schedule`, `ScheduleRole`, `SchedulePolicy`, `GrayFailure`.
  */
 export class AzEvacuationDrill extends Construct {
   public readonly experimentTemplate: FisExperimentTemplate;
@@ -89,6 +99,8 @@ export class AzEvacuationDrill extends Construct {
   public readonly logGroup: CloudwatchLogGroup;
   /** The schedule that starts the drill, when `schedule` is given. */
   public readonly schedule?: SchedulerSchedule;
+  /** The check that the gray failure was detected, when the drill injects one (see `zoneImpairedAlarm`). */
+  public readonly grayFailure?: GrayFailureVerdict;
 
   constructor(scope: Construct, id: string, props: AzEvacuationDrillProps) {
     super(scope, id);
@@ -348,9 +360,19 @@ export class AzEvacuationDrill extends Construct {
       });
     }
 
+    const gray = addGrayFailureToExperiment(
+      this,
+      context,
+      { ...props, availabilityZone: az },
+      { role, autoScalingGroupName: props.autoScalingGroupName, targets: target, actions: action },
+    );
+    const failover = props.databaseClusterArn ? ', fail the database over' : '';
+    const evacuation =
+      `Evacuate ${az}: disrupt its subnets, stop the fleet's instances there${failover} ` +
+      `for ${this.durationMinutes} min`;
     this.experimentTemplate = new FisExperimentTemplate(this, 'Resource', {
       provider,
-      description: `Evacuate ${az}: disrupt its subnets, stop the fleet's instances there${props.databaseClusterArn ? ', fail the database over' : ''} for ${this.durationMinutes} min`,
+      description: gray ? grayFailureTemplateDescription(gray.plan, az, evacuation) : evacuation,
       roleArn: role.arn,
       stopCondition: [{ source: plan.stopCondition.source, value: props.stopConditionAlarmArn }],
       target,
@@ -362,8 +384,16 @@ export class AzEvacuationDrill extends Construct {
       // A target that resolves to nothing means the drill would prove nothing: fail instead of passing vacuously.
       experimentOptions: plan.experimentOptions,
       tags: { Name: this.node.path },
-      dependsOn: [policy],
+      dependsOn: [policy, ...(gray ? [gray.fisPolicy] : [])],
     });
+    if (gray) {
+      this.grayFailure = newGrayFailureVerdict(this, context, gray, {
+        template: this.experimentTemplate,
+        availabilityZone: az,
+        alarmTopicArn: props.alarmTopicArn,
+        namePrefix: this.node.addr,
+      });
+    }
     if (props.schedule !== undefined) {
       this.schedule = newDrillSchedule(this, context, props.schedule, props.scheduleTimeZone, this.experimentTemplate);
     }

@@ -77,6 +77,25 @@ describe('planGrayFailureDrill', () => {
     expect(planGrayFailureDrill(ServiceTier.TIER_0, { impairedAlarm: false }).warnings).toEqual([]);
   });
 
+  test("an engine's prop names go into its problems and warnings (Terraform's are in seconds)", () => {
+    const propNames = { latencyThreshold: 'latencyThresholdSeconds', impairedAlarm: 'zoneImpairedAlarm' };
+    const refused = planGrayFailureDrill(ServiceTier.TIER_1, {
+      impairedAlarm: true,
+      latencyThresholdSeconds: -1,
+      propNames,
+    });
+    expect(refused.problems).toEqual([
+      { prop: 'latencyThresholdSeconds', message: 'latencyThresholdSeconds must be greater than 0, got: -1 seconds' },
+    ]);
+    const warned = planGrayFailureDrill(ServiceTier.TIER_1, { impairedAlarm: true, propNames });
+    expect(warned.warnings.map((w) => w.id)).toEqual(['latencyThresholdSeconds']);
+    expect(warned.warnings[0].message).toContain('give the fleet a latencyThresholdSeconds below that');
+    const alarmless = planGrayFailureDrill(ServiceTier.TIER_1, { impairedAlarm: false, enabled: true, propNames });
+    expect(alarmless.problems[0].message).toMatch(
+      /^grayFailure needs the Impaired alarm of the drilled AZ \(zoneImpairedAlarm,/,
+    );
+  });
+
   test('a threshold below the delay passes', () => {
     const plan = planGrayFailureDrill(ServiceTier.TIER_0, { impairedAlarm: true, latencyThresholdSeconds: 0.5 });
     expect(plan.enabled).toBe(true);

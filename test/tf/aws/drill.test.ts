@@ -4,6 +4,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
+import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { Testing, Token } from 'cdktf';
 import { HaValidationError, ServiceTier } from '../../../lib/core';
 import { haSnapshot } from '../../../lib/testing/snapshot';
@@ -259,4 +260,103 @@ describe('AzEvacuationDrill (Terraform): policy and targets', () => {
 // The HA view (lib/testing) of the JSON with its // blocks, where the HA records are.
 test('AzEvacuationDrill (Terraform) HA snapshot', () => {
   expect(haSnapshot(synth().stack.toTerraform())).toMatchSnapshot();
+});
+
+describe('AzEvacuationDrill (Terraform): the gray failure', () => {
+  // The fault and the verdict are core's, compared with the CDK drill's by the twin test; here what is
+  // Terraform's own: the sources read at plan time, the resources' wiring and names, and the refusals.
+  const IMPAIRED = {
+    arn: 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:zone0-impaired',
+    alarmName: 'zone0-impaired',
+  };
+  const gray = { zoneImpairedAlarm: IMPAIRED, loadBalancerSubnetIds: ['subnet-pub-a'], latencyThresholdSeconds: 0.5 };
+  const { drill, synthesized, stack } = synth(gray);
+  const json = JSON.parse(synthesized);
+  const [template] = Object.values(resourcesOf(synthesized, FisExperimentTemplate));
+
+  test("THEN the fault delays traffic from the load balancer's subnets in the zone, read at plan time", () => {
+    const subnets = Object.entries(json.data.aws_subnet as Record<string, { id: string }>);
+    expect(subnets.map(([name, s]) => [name.replace(/_[0-9A-F]{8}$/, ''), s.id])).toEqual([
+      ['Drill_GrayFailure_Source0', 'subnet-pub-a'],
+    ]);
+    const action = template.action[0];
+    expect(action.name).toBe('GrayFailure');
+    const parameters = Object.fromEntries(
+      action.parameter.map((kv: { key: string; value: string }) => [kv.key, kv.value]),
+    );
+    expect(JSON.parse(parameters.documentParameters).Sources).toMatch(
+      /^\$\{data\.aws_subnet\.Drill_GrayFailure_Source0_[0-9A-F]{8}\.cidr_block\}$/,
+    );
+    expect(parameters.documentArn).toMatch(
+      /^arn:\$\{.*partition\}:ssm:\$\{.*region\}::document\/AWSFIS-Run-Network-Latency-Sources$/,
+    );
+    expect(template.description).toMatch(/^Gray failure of us-east-1a for 5 min, then: Evacuate us-east-1a/);
+    expect(template.depends_on).toEqual([
+      expect.stringMatching(/^aws_iam_role_policy\.Drill_Policy_/),
+      expect.stringMatching(/^aws_iam_role_policy\.Drill_GrayFailure_FisPolicy_/),
+    ]);
+  });
+
+  test('THEN FIS may send the one document to this group’s instances only; the verdict reads this alarm only', () => {
+    const policies = resourcesOf(synthesized, IamRolePolicy);
+    const statements = (prefix: string) =>
+      JSON.parse(Object.entries(policies).find(([name]) => name.startsWith(prefix))![1].policy).Statement;
+    expect(statements('Drill_GrayFailure_FisPolicy_')[0]).toEqual({
+      Sid: 'SendGrayFailureToFleet',
+      Effect: 'Allow',
+      Action: 'ssm:SendCommand',
+      Resource: expect.stringMatching(/:ec2:.*:instance\/\*$/),
+      Condition: { StringEquals: { 'ssm:resourceTag/aws:autoscaling:groupName': 'orders-fleet' } },
+    });
+    expect(
+      statements('Drill_GrayFailure_RolePolicy_').map((s: { Sid: string; Resource: string }) => [s.Sid, s.Resource]),
+    ).toEqual([
+      ['ReadExperiment', expect.stringMatching(/:fis:.*:experiment\/\*$/)],
+      ['ReadImpairedAlarmHistory', IMPAIRED.arn],
+      ['Notify', expect.stringMatching(/^\$\{aws_sns_topic\.Drill_GrayFailure_Topic_[0-9A-F]{8}\.arn\}$/)],
+      [
+        'NotifyEncrypted',
+        expect.stringMatching(/^\$\{aws_sns_topic\.Drill_GrayFailure_Topic_[0-9A-F]{8}\.kms_master_key_id\}$/),
+      ],
+    ]);
+    const [document] = Object.values(resourcesOf(synthesized, SsmDocument));
+    expect(JSON.parse(document.content).mainSteps[0].inputs.InputPayload).toMatchObject({
+      TemplateId: expect.stringMatching(/^\$\{aws_fis_experiment_template\.Drill_[0-9A-F]{8}\.id\}$/),
+      AlarmName: 'zone0-impaired',
+    });
+    expect(drill.grayFailure?.runbook).toBeDefined();
+    expect(warningsOf(stack).filter((w) => w.includes('latencyThreshold'))).toEqual([]);
+  });
+
+  test.each<[string, Partial<AzEvacuationDrillProps>, string]>([
+    [
+      'no load balancer subnet',
+      { zoneImpairedAlarm: IMPAIRED },
+      "loadBalancerSubnetIds must list the load balancer's subnets in us-east-1a one by one (their traffic is " +
+        'delayed), got: none',
+    ],
+    [
+      'a threshold the delay does not exceed',
+      { ...gray, latencyThresholdSeconds: 1.25 },
+      'latencyThresholdSeconds must be below the 1250 ms the gray failure adds',
+    ],
+    [
+      'a gray failure without the alarm',
+      { grayFailure: true },
+      'grayFailure needs the Impaired alarm of the drilled AZ (zoneImpairedAlarm,',
+    ],
+  ])('GIVEN %s THEN an HaValidationError names the prop', (_name, props, message) => {
+    expect(() => synth(props)).toThrow(HaValidationError);
+    expect(() => synth(props)).toThrow(message);
+  });
+
+  test('GIVEN no alarm THEN no gray failure; GIVEN no threshold THEN a warning names latencyThresholdSeconds', () => {
+    expect(synth().drill.grayFailure).toBeUndefined();
+    const { stack: unchecked } = synth({ ...gray, latencyThresholdSeconds: undefined });
+    expect(warningsOf(unchecked).filter((w) => w.includes('latencyThreshold'))).toEqual([
+      expect.stringMatching(
+        /^\[ha-constructs:AzEvacuationDrill\.latencyThresholdSeconds\] .* a latencyThresholdSeconds below/,
+      ),
+    ]);
+  });
 });
