@@ -68,7 +68,8 @@ export const GCP_TIER0_CLOUD_RUN_GLOBAL_ENTRY_AVAILABILITY = composeSerial([
  * - Cloud Run moves a lost zone's traffic to the region's other zones in a time Google does not
  *   publish, and nothing can fail one of its zones on purpose: the AZ RTO is unproven;
  * - the time Spanner takes to move its leaders when the leader region is lost is not published: the
- *   region RTO stays unproven until a region drill measures it;
+ *   region RTO stays unproven until a region drill measures it (the services need no scale-out: each
+ *   region keeps the whole peak, `requiredInstances`, which the report reads from their HA records);
  * - Cloud Run's readiness probes (which its service health aggregates) are a Preview feature the
  *   pinned google provider cannot set; the DNS check through each load balancer is what fails a
  *   region over here.

@@ -1,7 +1,25 @@
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
+import { block, num } from '../graph/values';
 import { DerivationStep } from '../model';
-import { fleetMinimum, isScalingFleet } from './scaling-fleets';
+import { fleetMaximum, fleetMinimum, isScalingFleet } from './scaling-fleets';
+
+/** Cloud Run services: they scale per region between their template's minimum and maximum instances. */
+const CLOUD_RUN_SERVICE_TYPES = ['google_cloud_run_v2_service'];
+
+/** Whether a resource is a Cloud Run service (the report reads its instance bounds like a fleet's). */
+export function isCloudRunService(resource: GraphResource): boolean {
+  return CLOUD_RUN_SERVICE_TYPES.includes(resource.type);
+}
+
+/** A fleet's or a Cloud Run service's minimum and maximum (its template's `scaling`, kept per revision). */
+export function servingBounds(graph: ResourceGraph, resource: GraphResource): [number | undefined, number | undefined] {
+  if (isCloudRunService(resource)) {
+    const scaling = block(block(resource.properties.template)?.scaling);
+    return [num(scaling?.min_instance_count), num(scaling?.max_instance_count)];
+  }
+  return [fleetMinimum(graph, resource), fleetMaximum(graph, resource)];
+}
 
 /*
  * Region-level static stability of an active/active service, one rule for both clouds: a serving
@@ -12,13 +30,13 @@ import { fleetMinimum, isScalingFleet } from './scaling-fleets';
  */
 
 /**
- * The fleet's minimum when it covers the service's peak stated in its record (the fleet then
+ * The fleet's (or Cloud Run service's) minimum when it covers the service's peak stated in its record (the fleet then
  * absorbs a lost region without a scale-out); undefined when the record states no peak, the
  * template hides the minimum, or the minimum is below the peak.
  */
 export function minimumCoveringPeak(graph: ResourceGraph, fleet: GraphResource): number | undefined {
   const peak = fleet.ha?.requiredCapacity;
-  const minimum = fleetMinimum(graph, fleet);
+  const [minimum] = servingBounds(graph, fleet);
   return peak !== undefined && minimum !== undefined && minimum >= peak ? minimum : undefined;
 }
 
@@ -28,7 +46,7 @@ export function minimumCoveringPeak(graph: ResourceGraph, fleet: GraphResource):
  */
 export function regionCapacitySteps(graph: ResourceGraph, resources: readonly GraphResource[]): DerivationStep[] {
   return resources
-    .filter((r) => r.ha?.role === 'primary' && isScalingFleet(r))
+    .filter((r) => r.ha?.role === 'primary' && (isScalingFleet(r) || isCloudRunService(r)))
     .flatMap((r) => {
       const minimum = minimumCoveringPeak(graph, r);
       return minimum === undefined
@@ -41,7 +59,8 @@ export function regionCapacitySteps(graph: ResourceGraph, resources: readonly Gr
               value: 0,
               figures: [],
               basis:
-                `when a region fails, the regions left carry its load without a scale-out: this fleet runs at least ` +
+                `when a region fails, the regions left carry its load without a scale-out: this ` +
+                `${isCloudRunService(r) ? 'Cloud Run service keeps' : 'fleet runs'} at least ` +
                 `${minimum}, the ${r.ha!.requiredCapacity} the whole service needs at peak as its HA record states ` +
                 '(requiredCapacity)',
             },

@@ -13,9 +13,9 @@ import { DrillRecords, measurementOf } from './drill-measurements';
 import { backendRejoinSeconds, singleRegionBackendsReason } from './google-fleets';
 import { isGoogleRegionDrill } from './google-runbooks';
 import { failoverPath } from './failover-path';
-import { minimumCoveringPeak, regionCapacitySteps } from './region-capacity';
+import { isCloudRunService, minimumCoveringPeak, regionCapacitySteps, servingBounds } from './region-capacity';
 import { DRAIN_DRILL, figure, Figure, regionDrillOf, regionsOf, serviceAnchor } from './figure';
-import { fleetMaximum, fleetMinimum, isScalingFleet } from './scaling-fleets';
+import { isScalingFleet } from './scaling-fleets';
 
 /**
  * The region RTO of a service across its stacks: detection (a DNS health check, or a global load
@@ -79,7 +79,9 @@ export function regionRtoFigure(
   // The regions that serve are the primary fleets' (a witness region holding only a key serves nothing).
   const fleetRegions = new Set(
     resources
-      .filter((r) => r.ha?.role === 'primary' && (isScalingFleet(r) || isServingFunction(graph, r)))
+      .filter(
+        (r) => r.ha?.role === 'primary' && (isScalingFleet(r) || isCloudRunService(r) || isServingFunction(graph, r)),
+      )
       .map((r) => r.region),
   );
   const servingRegionCount = fleetRegions.size > 1 && !fleetRegions.has(undefined) ? fleetRegions.size : regions.length;
@@ -225,10 +227,10 @@ function absorbSteps(graph: ResourceGraph, resources: readonly GraphResource[], 
         ];
       }
       // A fleet that runs the service's whole peak needs no scale-out (regionCapacitySteps).
-      if (!isScalingFleet(r) || minimumCoveringPeak(graph, r) !== undefined) {
+      if (!(isScalingFleet(r) || isCloudRunService(r)) || minimumCoveringPeak(graph, r) !== undefined) {
         return [];
       }
-      const bounds = [fleetMinimum(graph, r), fleetMaximum(graph, r)];
+      const bounds = servingBounds(graph, r);
       if (bounds[0] !== undefined && bounds[0] === bounds[1]) {
         return [];
       }
@@ -236,7 +238,8 @@ function absorbSteps(graph: ResourceGraph, resources: readonly GraphResource[], 
         {
           ...at,
           basis:
-            `when a region fails, the regions left carry ${share}: this fleet runs ${bounds[0] ?? '?'} ` +
+            `when a region fails, the regions left carry ${share}: ` +
+            `this ${isCloudRunService(r) ? 'Cloud Run service keeps' : 'fleet runs'} ${bounds[0] ?? '?'} ` +
             `(up to ${bounds[1] ?? '?'}); whether that covers it is not in the templates and a scale-out has no published ` +
             `time; ${drill}`,
         },

@@ -245,6 +245,8 @@ export class HaCloudRunService extends Construct {
         component: 'HaCloudRunService',
         failureDomain: FailureDomain.REGION,
         role,
+        // The whole service's peak: the report checks that each serving region keeps it.
+        requiredCapacity: props.requiredInstances,
       });
       const labels = haLabels(props, record);
       let keyId = props.kmsKeyIds?.[region];

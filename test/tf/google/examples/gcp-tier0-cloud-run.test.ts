@@ -32,6 +32,31 @@ describe('example gcp-tier0-cloud-run', () => {
     expect(report.status.regionRpo).toBe('met');
   });
 
+  test("THEN a region's loss needs no scale-out: each region keeps the whole peak; below it, that is unproven", () => {
+    const absorb = (r: ServiceReport) =>
+      r.derivation.filter((d) => d.quantity === 'regionRto' && d.basis.startsWith('when a region fails'));
+    expect(absorb(report).map((d) => [d.value, d.basis])).toEqual([
+      [0, expect.stringContaining('this Cloud Run service keeps at least 6, the 4 the whole service needs at peak')],
+      [0, expect.stringContaining('this Cloud Run service keeps at least 6')],
+    ]);
+    // Each region keeping 3, under the stated peak of 4: the regions left must scale, in no published time.
+    const input = JSON.parse(JSON.stringify(json)) as TerraformJson;
+    for (const service of Object.values(input.resource.google_cloud_run_v2_service)) {
+      (service.template as { scaling: { min_instance_count: number } }).scaling.min_instance_count = 3;
+    }
+    const short = checkInputs({
+      terraform: [{ name: 'gcp-tier0-cloud-run', json: input as unknown as Record<string, unknown> }],
+    }).services[0];
+    expect(absorb(short).map((d) => [d.value, d.basis])).toEqual([
+      [
+        undefined,
+        expect.stringMatching(/carry twice their load: this Cloud Run service keeps 3 \(up to \d+\); whether/),
+      ],
+      [undefined, expect.stringContaining('this Cloud Run service keeps 3')],
+    ]);
+    expect(short.status.regionRto).toBe('unproven');
+  });
+
   test('THEN the Cloud Run account may use the database and nothing else', () => {
     const grants = Object.entries(json.resource)
       .filter(([type]) => type.endsWith('_iam_member'))
