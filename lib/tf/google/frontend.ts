@@ -3,6 +3,7 @@ import { ComputeBackendService } from '@cdktf/provider-google/lib/compute-backen
 import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
 import { ComputeGlobalForwardingRule } from '@cdktf/provider-google/lib/compute-global-forwarding-rule';
 import { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-check';
+import { ComputeManagedSslCertificate } from '@cdktf/provider-google/lib/compute-managed-ssl-certificate';
 import { CertificateManagerCertificateMap } from '@cdktf/provider-google/lib/certificate-manager-certificate-map';
 import { CertificateManagerCertificateMapEntry } from '@cdktf/provider-google/lib/certificate-manager-certificate-map-entry';
 import { ComputeSecurityPolicy, ComputeSecurityPolicyRule } from '@cdktf/provider-google/lib/compute-security-policy';
@@ -94,6 +95,15 @@ export interface GlobalFrontendProps extends GoogleHaProps {
    */
   readonly managedZone?: string;
   /**
+   * Whether the HTTPS proxy serves the Certificate Manager certificates (through the certificate map).
+   * Set false for one apply when upgrading a frontend that served a load balancer certificate
+   * (construct id `Certificate`, before Certificate Manager): the proxy keeps serving it while the new
+   * certificates are issued; set true (or remove) once each shows `ACTIVE`
+   * (`gcloud certificate-manager certificates list`), and the proxy moves without an HTTPS outage.
+   * @default true
+   */
+  readonly certificateMapAttached?: boolean;
+  /**
    * Path the load balancer's health check requests: it starts with '/' and has no whitespace.
    * @default '/healthz'
    */
@@ -138,7 +148,8 @@ export interface GlobalFrontendProps extends GoogleHaProps {
  * is a token) `DnsAuthorization-<d>`, `DnsAuthorizationRecord-<d>` (with `managedZone`),
  * `Certificate-<d>`, `CertificateMapEntry-<d>`; per regional domain the same with `Regional` before
  * the id and `-<region>` as key, and `RegionalRecord-<region>` (with `managedZone`); `CertificateMap`,
- * `PrimaryCertificateMapEntry`, `DnsRecords` (an output, without `managedZone`), `SslPolicy`,
+ * `PrimaryCertificateMapEntry`, `DnsRecords` (an output, without `managedZone`), `Certificate` (the load
+ * balancer certificate of before, while `certificateMapAttached` is false), `SslPolicy`,
  * `SecurityPolicy`, `HealthCheck` (fleets only), `Resource` (the backend service), `Regional-<region>`
  * (a region's backend service), `UrlMap`, `HttpsProxy`, `HttpsRule`, `RedirectUrlMap`, `HttpProxy`,
  * `HttpRule`.
@@ -429,7 +440,9 @@ export class GlobalFrontend extends Construct {
     const httpsProxy = new ComputeTargetHttpsProxy(this, 'HttpsProxy', {
       name: uniqueName(this, 'HttpsProxy'),
       urlMap: urlMap.id,
-      certificateMap: `//certificatemanager.googleapis.com/${certificateMap.id}`,
+      ...((props.certificateMapAttached ?? true)
+        ? { certificateMap: `//certificatemanager.googleapis.com/${certificateMap.id}` }
+        : { sslCertificates: [this.classicCertificate(props.domains, Object.values(regionalDomains)).id] }),
       sslPolicy: sslPolicy.id,
     });
     new ComputeGlobalForwardingRule(this, 'HttpsRule', {
@@ -462,6 +475,20 @@ export class GlobalFrontend extends Construct {
 
     ProjectServices.of(this, props.projectServices).use(this);
     attachRecord(this, record);
+  }
+
+  /**
+   * The load balancer certificate this frontend served before Certificate Manager, named and built as
+   * it was then (so that it is kept, not replaced), while the new certificates are issued.
+   */
+  private classicCertificate(domains: string[], regionalDomains: string[]): ComputeManagedSslCertificate {
+    const certificateDomains = [...domains, ...regionalDomains];
+    const domainsJoined = Fn.join(',', certificateDomains.map(asArgument));
+    return new ComputeManagedSslCertificate(this, 'Certificate', {
+      name: `${uniqueName(this, 'Certificate', 54)}-${Fn.substr(Fn.md5(domainsJoined), 0, 8)}`,
+      managed: { domains: certificateDomains },
+      lifecycle: { createBeforeDestroy: true },
+    });
   }
 }
 

@@ -212,6 +212,27 @@ describe('GlobalFrontend', () => {
     expect(names(certificatesOf(['shop.example.org']).certificates)).not.toEqual(names(before.certificates));
   });
 
+  test('WHEN upgrading with certificateMapAttached false THEN the proxy keeps the certificate of before while the new ones issue', () => {
+    const stack = testStack();
+    frontend(stack, { certificateMapAttached: false });
+    const json = terraformJson(stack);
+    const [classicId, classic] = Object.entries(resourcesOf(json, 'google_compute_managed_ssl_certificate'))[0];
+    // The name and domains it had before Certificate Manager: kept, not replaced.
+    expect(classic).toMatchObject({
+      name: expect.stringMatching(
+        /^frontend-certificate-[0-9a-f]{8}-\$\{substr\(md5\(join\(",", \["shop.example.com"\]\)\), 0, 8\)\}$/,
+      ),
+      managed: { domains: ['shop.example.com'] },
+    });
+    expect(Object.values(resourcesOf(json, 'google_compute_target_https_proxy'))).toEqual([
+      expect.objectContaining({ ssl_certificates: [`\${google_compute_managed_ssl_certificate.${classicId}.id}`] }),
+    ]);
+    expect(Object.values(resourcesOf(json, 'google_compute_target_https_proxy'))[0]).not.toHaveProperty(
+      'certificate_map',
+    );
+    expect(Object.keys(resourcesOf(json, 'google_certificate_manager_certificate'))).toHaveLength(1);
+  });
+
   test('WHEN no zone is given THEN the records to create are an output, regional names included', () => {
     const stack = testStack();
     const built = frontend(stack, { regionalDomains: { 'us-east1': 'us-east1.shop.example.com' } });
