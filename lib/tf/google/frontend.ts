@@ -141,8 +141,8 @@ export interface GlobalFrontendProps extends GoogleHaProps {
  * for clients that send no SNI). A DNS authorization lets Certificate Manager issue before the name
  * serves and renew without traffic; a certificate per name means that adding or removing a name never
  * replaces the certificate another name is serving with (its map entry would move to a certificate
- * that is still provisioning: up to an hour without HTTPS for that name). Certificates and authorizations are named after
- * their domain and created before their predecessor is destroyed.
+ * that is still provisioning: up to an hour without HTTPS for that name). Certificates and
+ * authorizations are named after their domain and created before their predecessor is destroyed.
  *
  * Construct ids (public API): `Address`, per domain (keyed by the domain, or by its position when it
  * is a token) `DnsAuthorization-<d>`, `DnsAuthorizationRecord-<d>` (with `managedZone`),

@@ -273,8 +273,8 @@ describe('RegionalFleet capacity in the report (active/active, a region lost)', 
       expect.objectContaining({
         value: 0,
         basis:
-          'when a region fails, the regions left carry its load without a scale-out: this fleet runs at least 6, the 4 ' +
-          'the whole service needs at peak as its HA record states (requiredCapacity)',
+          'when a region fails, the regions left carry its load without a scale-out: ' +
+          'this fleet runs at least 6, the 4 the whole service needs at peak as its HA record states (requiredCapacity)',
       }),
       expect.objectContaining({ value: 0 }),
     ]);
