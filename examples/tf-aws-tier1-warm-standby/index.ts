@@ -53,7 +53,8 @@ const AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-de
  * watch the SLO. The primary fleet detects an AZ impaired on its own (per-AZ alarms on its load
  * balancer's per-AZ 5xx and p99 latency) and shifts its load balancer away from it (an SSM runbook
  * with guards, started by the AZ's Impaired alarm). A canary probes the service by its name, an
- * AZ-evacuation drill (stopped by the SLO page alarm) rehearses losing us-east-1a, and a
+ * AZ-evacuation drill (stopped by the SLO page alarm) rehearses a gray failure of us-east-1a, which its
+ * Impaired alarm must detect, then losing it, and a
  * multi-region trail with Object Lock records every change. Runbooks in the standby region promote the secondary and scale the standby fleet when the
  * on-call engineer starts them. The HA checks run at synthesis: an error finding fails `cdktf synth`.
  *
@@ -267,6 +268,12 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
       stopConditionAlarmArn: slo.pageAlarm.arn,
       databaseClusterArn: this.database.primary.arn,
       volumeKeyArn: this.primaryFleet.volumeKeyArn,
+      // First a gray failure of us-east-1a (its load balancer subnet is the first): the drill fails unless
+      // that AZ's Impaired alarm fires.
+      zoneImpairedAlarm: this.primaryFleet.zoneImpairedAlarms[0],
+      loadBalancerSubnetIds: [primaryNetwork.publicSubnetIds[0]],
+      latencyThresholdSeconds: ZONE_LATENCY_THRESHOLD_SECONDS,
+      alarmTopicArn: this.primaryFleet.alarmTopicArn,
     });
 
     // The example's own resources carry the HA record too, so the report sees the whole topology.

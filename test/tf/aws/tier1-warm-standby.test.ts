@@ -76,7 +76,7 @@ describe('example tf-aws-tier1-warm-standby', () => {
     });
   });
 
-  test("THEN the zone drill stops the primary fleet's instances in us-east-1a and fails its launches there", () => {
+  test("THEN the zone drill slows us-east-1a's node, then stops the fleet there and fails its launches", () => {
     const [drill] = Object.values(fullResourcesOf(stack, FisExperimentTemplate));
     const block = drill.action.find((a: Json) => a.name === 'BlockZoneLaunches');
     expect(block.parameter).toContainEqual({ key: 'availabilityZoneIdentifiers', value: 'us-east-1a' });
@@ -84,6 +84,17 @@ describe('example tf-aws-tier1-warm-standby', () => {
     expect(group.resource_arns).toEqual([
       expect.stringMatching(/^\$\{aws_autoscaling_group\.PrimaryFleet_AutoScalingGroup_[0-9A-F]{8}\.arn\}$/),
     ]);
+    // First a gray failure of us-east-1a, judged on that AZ's Impaired alarm (its load balancer subnet is the first).
+    expect(drill.action[0].name).toBe('GrayFailure');
+    const [verdict] = Object.values(fullResourcesOf(stack, SsmDocument)).filter((d) =>
+      /gray-failure-verdict$/.test(d.name),
+    );
+    expect(JSON.parse(verdict.content).mainSteps[0].inputs.InputPayload).toMatchObject({
+      AvailabilityZone: 'us-east-1a',
+      AlarmName: expect.stringMatching(
+        /^\$\{aws_cloudwatch_composite_alarm\.PrimaryFleet_ZonalDetection_Zone0_Impaired_/,
+      ),
+    });
   });
 
   test('THEN the database spans both regions and DNS fails over from us-east-1 to us-west-2', () => {
