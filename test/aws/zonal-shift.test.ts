@@ -201,9 +201,9 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
   });
 
   /** Runs the rendered script with a stand-in boto3 and returns its answer and the shifts it started. */
-  /** The group as DescribeAutoScalingGroups returns it: zonal shift enabled unless `policy` says otherwise. */
+  /** The group as ARC knows it: registered (zonal shift enabled on it) unless told. */
   interface GroupWorld {
-    readonly policy?: Json;
+    readonly registered?: boolean;
     readonly shifts?: Json[];
     /** ARC's answer to the group's StartZonalShift, when it refuses. */
     readonly refuses?: string;
@@ -240,10 +240,14 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
           'started = []',
           'class Conflict(Exception):',
           '    pass',
+          'class NotFound(Exception):',
+          '    pass',
           'class Arc:',
-          '    exceptions = types.SimpleNamespace(ConflictException=Conflict)',
+          '    exceptions = types.SimpleNamespace(ConflictException=Conflict, ResourceNotFoundException=NotFound)',
           '    def get_managed_resource(self, resourceIdentifier):',
           '        if resourceIdentifier == GROUP_ARN:',
+          '            if not world["group"].get("registered", True):',
+          '                raise NotFound()',
           '            return {"zonalShifts": world["group"].get("shifts", []), "autoshifts": []}',
           '        assert resourceIdentifier.endswith("/app/fleet/1")',
           '        return {"zonalShifts": world.get("shifts", []), "autoshifts": world.get("autoshifts", [])}',
@@ -261,9 +265,7 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
           'class AutoScaling:',
           '    def describe_auto_scaling_groups(self, AutoScalingGroupNames):',
           '        assert AutoScalingGroupNames == ["fleet"]',
-          '        policy = world["group"].get("policy", {"ZonalShiftEnabled": True})',
           '        return {"AutoScalingGroups": [{"AutoScalingGroupName": "fleet", "AutoScalingGroupARN": GROUP_ARN,',
-          '                                       "AvailabilityZoneImpairmentPolicy": policy,',
           '                                       "Instances": world["instances"]}]}',
           'fake.client = lambda name: {"arc-zonal-shift": Arc, "ec2": Ec2, "autoscaling": AutoScaling}[name]()',
           'sys.modules["boto3"] = fake',
@@ -306,8 +308,8 @@ describe('ResilientFleet automatic zonal shift (TIER_1, 6 instances needed over 
   test.each<[string, GroupWorld, RegExp]>([
     [
       'zonal shift is not enabled on the group (a Terraform fleet)',
-      { policy: { ZonalShiftEnabled: false } },
-      /zonal shift is not enabled on it \(its AvailabilityZoneImpairmentPolicy\), so ARC cannot shift it\./,
+      { registered: false },
+      /ARC does not know it: zonal shift is not enabled on it \(its AvailabilityZoneImpairmentPolicy\)\./,
     ],
     ['ARC refuses the group', { refuses: 'throttled' }, /ARC refused to shift it \(throttled\)\./],
   ])('%s: the load balancer stays shifted; the notice and the execution say the group is not', (_name, group, why) => {
