@@ -4,6 +4,7 @@ export * from './canary';
 export * from './global-database';
 export * from './dns';
 export * from './drill';
+export { DrillImpairedAlarm, GrayFailureDrillProps, GrayFailureVerdict } from './gray-failure-drill';
 export * from './eks-cluster';
 export * from './fleet';
 export * from './function';
