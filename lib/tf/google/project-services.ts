@@ -52,7 +52,7 @@ export interface ProjectServicesProps {
   readonly betaProvider?: TerraformProvider;
   /**
    * Seconds a resource waits after the grants it depends on before it is created (a `time_sleep` of
-   * the hashicorp/time provider per construct, run again when a grant changes): a grant is eventually
+   * the hashicorp/time provider per set of grants, run again when a grant changes): a grant is eventually
    * consistent, so a service agent encrypting with a key just granted to it, or an account used
    * just after its roles were granted, can be refused. 0: no wait.
    * @default GOOGLE_IAM_PROPAGATION_SECONDS.POTENTIAL (420: Google's IAM documentation says typically
@@ -87,7 +87,7 @@ const DEFAULT_PROVIDER_VERSION = '6.50.0';
  *
  * Grants are eventually consistent (typically 2 minutes, potentially 7 or longer: Google's IAM
  * documentation): {@link use} makes each resource that depends on a grant depend also on a wait
- * of `grantPropagationSeconds` after it (a `time_sleep`, one per construct), so
+ * of `grantPropagationSeconds` after it (a `time_sleep` per set of grants), so
  * that a service agent is not refused the key it was just granted. A grant must not itself depend on
  * a resource that waits (grants are made on keys, accounts and topics, not on what is encrypted).
  *
@@ -187,9 +187,12 @@ export class ProjectServices extends Construct {
   }
 
   /**
-   * Puts a wait between the grants that resources below `scope` depend on and those resources: one
-   * `time_sleep` after all of them (construct id `GrantPropagation-<path of scope>`), its triggers the
-   * grants' ids, so that it runs again when a grant is replaced.
+   * Puts a wait between the grants that resources below `scope` depend on and those resources: a
+   * `time_sleep` (construct id `GrantPropagation-<path of scope>`, then `-2`, `-3`...) after the
+   * grants, its triggers their ids, so that it runs again when a grant is replaced. One wait per
+   * construct where it can (every wait holds one of Terraform's parallel operations while it sleeps),
+   * more where one would be a cycle: a wait after a topic's publisher grant must not hold back the
+   * topic the grant is made on. Each user keeps its grants in `depends_on`.
    */
   private waitForGrants(scope: IConstruct): void {
     if (this.grantPropagationSeconds === 0) {
@@ -210,38 +213,55 @@ export class ProjectServices extends Construct {
           !c.node.scopes.some((s) => s instanceof ProjectServices) &&
           (c.dependsOn ?? []).length > 0,
       );
-    const waited = users.map((user) => ({
-      user,
-      granted: (user.dependsOn ?? []).filter((d) => grants.has(addressIn(user, d))),
-    }));
-    const awaited = [
-      ...new Set(waited.flatMap(({ user, granted }) => granted.map((d) => grants.get(addressIn(user, d))!))),
-    ];
-    if (awaited.length === 0) {
-      return;
+    // The users of each set of grants, in construct order.
+    const sets = new Map<string, { grants: TerraformResource[]; users: TerraformResource[] }>();
+    for (const user of users) {
+      const granted = [
+        ...new Set((user.dependsOn ?? []).map((d) => addressIn(user, d)).filter((a) => grants.has(a))),
+      ].sort();
+      if (granted.length > 0) {
+        const key = granted.join(' ');
+        const set = sets.get(key) ?? { grants: granted.map((a) => grants.get(a)!), users: [] };
+        set.users.push(user);
+        sets.set(key, set);
+      }
+    }
+    // One wait for as many sets as can share it: a set joins unless a grant of the group is made on a
+    // user of the group (a topic's publisher grant on the topic that waits for its key grant).
+    const groups: { grants: TerraformResource[]; users: TerraformResource[] }[] = [];
+    for (const set of sets.values()) {
+      const group = groups[groups.length - 1];
+      const merged = group && {
+        grants: [...new Set([...group.grants, ...set.grants])],
+        users: [...group.users, ...set.users],
+      };
+      if (merged && !merged.grants.some((g) => merged.users.some((u) => grantMadeOn(g, u)))) {
+        groups[groups.length - 1] = merged;
+      } else {
+        groups.push({ grants: [...set.grants], users: [...set.users] });
+      }
     }
     // The project's, like the APIs (no service's HA record): named after the construct it serves.
     const stack = TerraformStack.of(scope);
     const path = scope.node.scopes.slice(scope.node.scopes.indexOf(stack) + 1).map((c) => c.node.id);
     const base = `GrantPropagation-${path.join('-')}`;
-    let id = base;
-    for (let n = 2; this.node.tryFindChild(id); n++) {
-      id = `${base}-${n}`;
-    }
-    const wait = new TimeSleep(this, id, {
-      createSeconds: this.grantPropagationSeconds,
-      triggers: {
-        grants: Fn.join(
-          ',',
-          awaited.map((g) => g.getStringAttribute('id')),
-        ),
-      },
-      provider: this.timeProviderOf(),
-      dependsOn: awaited,
-    });
-    for (const { user, granted } of waited) {
-      // The grants stay in depends_on: the wait only adds time after them.
-      if (granted.length > 0) {
+    for (const group of groups) {
+      let id = base;
+      for (let n = 2; this.node.tryFindChild(id); n++) {
+        id = `${base}-${n}`;
+      }
+      const wait = new TimeSleep(this, id, {
+        createSeconds: this.grantPropagationSeconds,
+        triggers: {
+          grants: Fn.join(
+            ',',
+            group.grants.map((g) => g.getStringAttribute('id')),
+          ),
+        },
+        provider: this.timeProviderOf(),
+        dependsOn: group.grants,
+      });
+      for (const user of group.users) {
         addDependsOn(user, [wait]);
       }
     }
@@ -345,6 +365,14 @@ export class ProjectServices extends Construct {
 /** `compute` for `compute.googleapis.com`. */
 function shortName(api: GoogleApi): string {
   return api.split('.')[0];
+}
+
+/** Whether `grant` is made on `user` (names it, or depends on it): it cannot share a wait with the user. */
+function grantMadeOn(grant: TerraformResource, user: TerraformResource): boolean {
+  const resolver = new DefaultTokenResolver(new StringConcat());
+  const config = JSON.stringify(Tokenization.resolve(grant.toTerraform(), { scope: grant, resolver }));
+  const address = addressIn(user, user.fqn);
+  return config.includes(`${address}.`) || config.includes(`"${address}"`);
 }
 
 /** The bare address (`google_kms_crypto_key_iam_member.x`) a `depends_on` entry of `element` names. */

@@ -2,6 +2,10 @@ import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { BigtableInstance } from '@cdktf/provider-google/lib/bigtable-instance';
+import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
+import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
+import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
+import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { Construct } from 'constructs';
 import { HaValidationError } from '../../../lib/core/errors';
 import { ServiceTier } from '../../../lib/core';
@@ -137,6 +141,42 @@ describe('ProjectServices', () => {
     expect(dependsOn(instance)).toContain(`time_sleep.${waitName}`);
     expect(json.terraform.required_providers.time).toEqual({ source: 'hashicorp/time', version: '0.13.1' });
     expect(json.provider.time).toEqual([{}]);
+  });
+
+  test('GIVEN a topic after its key grant and a channel after the topic grant THEN a wait per set, no cycle', () => {
+    const stack = testStack();
+    const paging = new Construct(stack, 'Paging');
+    const keyGrant = new KmsCryptoKeyIamMember(paging, 'KeyGrant', {
+      cryptoKeyId: 'k',
+      role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+      member: 'serviceAccount:a@b',
+    });
+    const topic = new PubsubTopic(paging, 'Topic', { name: 't', kmsKeyName: 'k', dependsOn: [keyGrant] });
+    const publisher = new PubsubTopicIamMember(paging, 'Publisher', {
+      topic: topic.name,
+      role: 'roles/pubsub.publisher',
+      member: 'serviceAccount:c@d',
+    });
+    new MonitoringNotificationChannel(paging, 'Channel', {
+      type: 'pubsub',
+      labels: { topic: topic.id },
+      dependsOn: [publisher],
+    });
+    ProjectServices.of(stack).use(paging);
+    const json = terraformJson(stack);
+    const waits = Object.entries(json.resource.time_sleep).map(([n, w]) => [`time_sleep.${n}`, dependsOn(w)]);
+    const [keyGrantAddress] = Object.keys(json.resource.google_kms_crypto_key_iam_member);
+    const [publisherAddress] = Object.keys(json.resource.google_pubsub_topic_iam_member);
+    expect(waits).toEqual([
+      [expect.stringMatching(/GrantPropagation-Paging_/), [`google_kms_crypto_key_iam_member.${keyGrantAddress}`]],
+      [expect.stringMatching(/GrantPropagation-Paging-2_/), [`google_pubsub_topic_iam_member.${publisherAddress}`]],
+    ]);
+    // The topic waits only after its key grant: a wait after the publisher grant (made on the topic) would be a cycle.
+    const onlyTopic = Object.values(json.resource.google_pubsub_topic)[0];
+    expect(dependsOn(onlyTopic)).toContain(waits[0][0]);
+    expect(dependsOn(onlyTopic)).not.toContain(waits[1][0]);
+    const channel = Object.values(json.resource.google_monitoring_notification_channel)[0];
+    expect(dependsOn(channel)).toContain(waits[1][0]);
   });
 
   test('GIVEN grantPropagationSeconds 0 THEN nothing waits and the instance depends on the grant itself', () => {
