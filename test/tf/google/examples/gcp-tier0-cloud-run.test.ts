@@ -57,6 +57,48 @@ describe('example gcp-tier0-cloud-run', () => {
     expect(short.status.regionRto).toBe('unproven');
   });
 
+  test('THEN whatever depends on a grant also waits out IAM propagation after it, and nothing waits on itself', () => {
+    const all = Object.entries(json.resource).flatMap(([type, byName]) =>
+      Object.entries(byName).map(([name, body]) => ({ address: `${type}.${name}`, type, body })),
+    );
+    const byAddress = new Map(all.map((r) => [r.address, r]));
+    const dependsOn = (body: Record<string, unknown>) => (body.depends_on ?? []) as string[];
+    const isGrant = (type: string) => /^google_\w+_iam_member$/.test(type);
+    const unwaited = all
+      .filter((r) => !isGrant(r.type) && r.type !== 'time_sleep')
+      .flatMap((r) =>
+        dependsOn(r.body)
+          .filter((d) => isGrant(byAddress.get(d)?.type ?? ''))
+          .filter(
+            (grant) =>
+              !dependsOn(r.body).some(
+                (w) => w.startsWith('time_sleep.') && dependsOn(byAddress.get(w)!.body).includes(grant),
+              ),
+          )
+          .map((grant) => `${r.address} after ${grant}`),
+      );
+    expect(unwaited).toEqual([]);
+    expect(Object.keys(json.resource.time_sleep).length).toBeGreaterThan(0);
+    // No cycle through references and depends_on (Terraform would refuse the plan).
+    const edges = new Map(
+      all.map((r) => {
+        const text = JSON.stringify(r.body);
+        const refs = all.filter((o) => o.address !== r.address && text.includes(`${o.address}.`)).map((o) => o.address);
+        return [r.address, [...new Set([...refs, ...dependsOn(r.body).filter((d) => byAddress.has(d))])]];
+      }),
+    );
+    const state = new Map<string, 'open' | 'done'>();
+    const cycle = (address: string): boolean => {
+      state.set(address, 'open');
+      const found = edges
+        .get(address)!
+        .some((next) => state.get(next) === 'open' || (state.get(next) === undefined && cycle(next)));
+      state.set(address, 'done');
+      return found;
+    };
+    expect(all.filter((r) => state.get(r.address) === undefined && cycle(r.address)).map((r) => r.address)).toEqual([]);
+  });
+
   test('THEN the Cloud Run account may use the database and nothing else', () => {
     const grants = Object.entries(json.resource)
       .filter(([type]) => type.endsWith('_iam_member'))
