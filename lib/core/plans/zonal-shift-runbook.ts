@@ -128,6 +128,7 @@ export const ZONAL_SHIFT_SCRIPT = [
   '    name = group["AutoScalingGroupName"]',
   '    if group_arn is None:',
   '        failure = "ARC does not know it: zonal shift is not enabled on it (its AvailabilityZoneImpairmentPolicy)"',
+  '        advice = "Enable zonal shift on the group, then start"',
   '    else:',
   '        try:',
   '            moved = arc.start_zonal_shift(resourceIdentifier=group_arn, awayFrom=zone_id,',
@@ -136,9 +137,10 @@ export const ZONAL_SHIFT_SCRIPT = [
   '                        f"{name} away from it too: it launches no instance there until the same time.")',
   '        except Exception as error:',
   '            failure = f"ARC refused to shift it ({error})"',
+  '            advice = "Start"',
   '    return done(True, f"{message} But the Auto Scaling group {name} was NOT shifted: {failure}. It still "',
   '                f"launches instances into {zone}, where they get no traffic, and replaces its instances there. "',
-  '                f"Start a zonal shift of the group away from {zone_id} by hand, with the same expiry.", True)',
+  '                f"{advice} a zonal shift of the group away from {zone_id} by hand, with the same expiry.", True)',
 ].join('\n');
 
 /** Fails its step when the load balancer was shifted without the group (`GroupFailed`, a boolean or its text). */
