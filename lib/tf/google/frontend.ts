@@ -19,13 +19,7 @@ import { fleetTargetHealth } from '../../core/fleet-health';
 import { IFleetBackend } from './fleet';
 import { GoogleHaProps } from './ha-props';
 import { ProjectServices } from './project-services';
-import {
-  AUTHORIZATION_TTL_SECONDS,
-  asArgument,
-  AuthorizationRecord,
-  authorizeDomain,
-  dnsAuthorizedCertificate,
-} from './private/dns-certificates';
+import { asArgument, AuthorizationRecord, authorizeDomain, dnsAuthorizedCertificate } from './private/dns-certificates';
 import { PREVENT_DESTROY, warn } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
@@ -46,6 +40,9 @@ export const PRECONFIGURED_WAF_RULES: readonly string[] = [
   'protocolattack-v33-stable',
   'sessionfixation-v33-stable',
 ];
+
+/** A regional name points at the anycast address, which never changes (prevent_destroy): its TTL moves no traffic. */
+const REGIONAL_RECORD_TTL_SECONDS = 300;
 
 /** Priority of Cloud Armor's default rule (the lowest). */
 const DEFAULT_RULE_PRIORITY = 2147483647;
@@ -311,8 +308,7 @@ export class GlobalFrontend extends Construct {
           managedZone: props.managedZone,
           name,
           type: 'A',
-          // The anycast address never changes (prevent_destroy): the TTL moves no traffic.
-          ttl: AUTHORIZATION_TTL_SECONDS,
+          ttl: REGIONAL_RECORD_TTL_SECONDS,
           rrdatas: [address.address],
         });
       }
