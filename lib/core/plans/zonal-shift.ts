@@ -108,7 +108,7 @@ export const ZONAL_SHIFT_MAX_EXPIRY_SECONDS = 72 * 3600;
  * **The fleet's Auto Scaling group** shifts with the load balancer (a second `StartZonalShift`, under
  * the same guards and expiry): a shifted load balancer alone leaves the group launching scale-out
  * capacity into the AZ, where it gets no traffic. While a shift is on, a registered group launches
- * all new capacity in the other AZs and does not scale in. Zonal shift is enabled on the group
+ * all new capacity in the other AZs, and its scaling policies do not scale it in. Zonal shift is enabled on the group
  * wherever the fleet serves, so that a person's shift can move it too. Its impaired-zone health
  * check behaviour:
  * - statically stable tiers: `IgnoreUnhealthy`. The other AZs already run the peak, so nothing needs
