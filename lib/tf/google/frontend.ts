@@ -210,7 +210,8 @@ export class GlobalFrontend extends Construct {
         `domains and regionalDomains must not contain wildcards (each name gets its own certificate and DNS authorization), got: ${wildcards.join(', ')}`,
       );
     }
-    const literal = names.filter((d) => !Token.isUnresolved(d));
+    // `shop.example.com.` and `shop.example.com` are one host (one authorization record).
+    const literal = names.filter((d) => !Token.isUnresolved(d)).map(hostName);
     const repeated = literal.filter((d, i) => literal.indexOf(d) !== i);
     if (repeated.length > 0) {
       throw new HaValidationError(

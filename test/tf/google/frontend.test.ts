@@ -350,7 +350,7 @@ describe('GlobalFrontend', () => {
       'domains and regionalDomains must not contain wildcards (each name gets its own certificate and DNS authorization), got: *.example.com',
     ],
     [
-      { regionalDomains: { 'us-east1': 'shop.example.com' } },
+      { regionalDomains: { 'us-east1': 'shop.example.com.' } },
       'domains and regionalDomains must name each host once (one certificate each), got: shop.example.com more than once',
     ],
     [
