@@ -118,3 +118,9 @@ export const SERVING_TYPES = [
 export function isServingStack(stack: ServiceStack): boolean {
   return stack.resources.some((r) => SERVING_TYPES.includes(r.type) && r.ha?.role === 'primary');
 }
+
+/** Regions a service runs in: of its stacks, and of its resources (aliased providers put one stack in several). */
+export function regionsOf(stacks: readonly ServiceStack[]): string[] {
+  const regions = stacks.flatMap((s) => [s.region, ...s.resources.map((r) => r.region)]);
+  return [...new Set(regions.filter((r): r is string => r !== undefined))].sort();
+}

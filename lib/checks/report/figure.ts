@@ -2,6 +2,8 @@ import type { Cloud } from '../graph/model';
 import type { DerivationStep, ObjectiveStatus } from '../model';
 import { ServiceStack } from '../services';
 
+export { regionsOf } from '../services';
+
 /** A figure being computed: its value so far, whether it is bounded and proven, and its steps. */
 export interface Figure {
   value?: number;
@@ -44,12 +46,6 @@ export function statusOf(f: Figure, objective: number, sense: 'max' | 'min'): Ob
     return 'unproven';
   }
   return 'met';
-}
-
-/** Regions a service runs in: of its stacks, and of its resources (aliased providers put one stack in several). */
-export function regionsOf(stacks: readonly ServiceStack[]): string[] {
-  const regions = stacks.flatMap((s) => [s.region, ...s.resources.map((r) => r.region)]);
-  return [...new Set(regions.filter((r): r is string => r !== undefined))].sort();
 }
 
 /** The anchor of a service-level step: the service in its first stack. */

@@ -4,8 +4,9 @@ import { GraphResource } from '../graph/model';
 import { block, num } from '../graph/values';
 import type { ServiceStack } from '../services';
 
-/** Autoscalers, which hold a Google fleet's minimum and maximum (the group holds none of its own). */
-export const GOOGLE_AUTOSCALER_TYPES = ['google_compute_region_autoscaler', 'google_compute_autoscaler'];
+import { GOOGLE_AUTOSCALER_TYPES } from '../graph/google-workflows';
+
+export { fleetMinimum, GOOGLE_AUTOSCALER_TYPES } from '../graph/google-workflows';
 
 /**
  * Why a Google service's traffic does not move to another region, when a global backend service
@@ -52,14 +53,6 @@ export function isScalingFleet(resource: GraphResource): boolean {
     resource.type === 'aws_autoscaling_group' ||
     GOOGLE_AUTOSCALER_TYPES.includes(resource.type)
   );
-}
-
-/** A fleet's minimum: an Auto Scaling group's `MinSize`, a Google autoscaler's `min_replicas`. */
-export function fleetMinimum(resource: GraphResource): number | undefined {
-  const p = resource.properties;
-  return GOOGLE_AUTOSCALER_TYPES.includes(resource.type)
-    ? num(block(p.autoscaling_policy)?.min_replicas)
-    : num(p.MinSize ?? p.min_size);
 }
 
 /**

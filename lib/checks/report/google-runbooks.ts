@@ -5,20 +5,7 @@ import type { DerivationStep } from '../model';
 import { DrillRecords, measurementOf } from './drill-measurements';
 import { GOOGLE_REGION_DRILL_NAME } from './figure';
 
-/** A Google runbook: a Cloud Workflows workflow. */
-export const GOOGLE_RUNBOOK_TYPES = ['google_workflows_workflow'];
-
-/**
- * A Google region drill: a workflow that is no runbook itself and runs the runbooks (it refers to
- * workflows that record a failover step), as RegionSwitchoverDrill does.
- */
-export function isGoogleRegionDrill(graph: ResourceGraph, r: GraphResource): boolean {
-  return (
-    GOOGLE_RUNBOOK_TYPES.includes(r.type) &&
-    r.failoverStep === undefined &&
-    graph.referencedBy(r, ...GOOGLE_RUNBOOK_TYPES).some((w) => w.failoverStep !== undefined)
-  );
-}
+export { GOOGLE_RUNBOOK_TYPES, isGoogleRegionDrill } from '../graph/google-workflows';
 
 /**
  * An alert starts Google runbooks: Eventarc triggers on the Pub/Sub topic of a notification channel

@@ -2,8 +2,7 @@ import { DrStrategy } from '../../../core';
 import { cloudSqlCrossRegionReplicas } from '../../graph/cloud-sql';
 import { GraphResource } from '../../graph/model';
 import { isPrimaryStore } from '../../graph/stores';
-import { fleetMinimum, GOOGLE_AUTOSCALER_TYPES } from '../../report/google-fleets';
-import { GOOGLE_RUNBOOK_TYPES } from '../../report/google-runbooks';
+import { fleetMinimum, GOOGLE_AUTOSCALER_TYPES, GOOGLE_RUNBOOK_TYPES } from '../../graph/google-workflows';
 import { Evaluation, HaRule, outcome, RuleContext } from '../rule';
 import { tierOf } from '../support';
 

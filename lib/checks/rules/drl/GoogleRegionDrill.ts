@@ -1,8 +1,8 @@
 import { cronMaxGapDays, DrStrategy } from '../../../core';
 import { tierOfRecord } from '../../graph/tier';
 import { str } from '../../graph/values';
-import { regionsOf } from '../../report/figure';
-import { isGoogleRegionDrill } from '../../report/google-runbooks';
+import { isGoogleRegionDrill } from '../../graph/google-workflows';
+import { regionsOf } from '../../services';
 import { Evaluation, HaRule, RuleContext, serviceOutcome } from '../rule';
 
 /**

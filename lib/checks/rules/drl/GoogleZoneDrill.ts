@@ -1,6 +1,5 @@
 import { GOOGLE_INSTANCE_GROUP_TYPES } from '../../graph/google-backends';
-import { GOOGLE_AUTOSCALER_TYPES } from '../../report/google-fleets';
-import { GOOGLE_RUNBOOK_TYPES, isGoogleRegionDrill } from '../../report/google-runbooks';
+import { GOOGLE_AUTOSCALER_TYPES, GOOGLE_RUNBOOK_TYPES, isGoogleRegionDrill } from '../../graph/google-workflows';
 import { Evaluation, HaRule, RuleContext, serviceOutcome } from '../rule';
 import { isServingStack } from '../serving';
 import { tierOfRecord } from '../support';
