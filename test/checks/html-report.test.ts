@@ -64,13 +64,13 @@ describe('the HTML page of the AWS examples in a browser', () => {
         expect(text.match(/Syntax error|Parse error|could not draw/g)).toBeNull();
         // Nothing but the page itself was loaded: the bundle is inlined and the policy forbids fetches.
         expect(requests).toEqual([`file://${file}`]);
-        // The pilot light's writer creation and scale-up are unknown: red (crit) bars that say so.
+        // The pilot light's writer creation, promotion and scale-up are unknown: red (crit) bars that say so.
         const catalog = page
           .locator('figure[data-kind="timeline"][data-domain="region"]')
           .filter({ has: page.locator('figcaption', { hasText: /^catalog: / }) });
         expect(await catalog.locator('figcaption').textContent()).toBe('catalog: loss of a region, recovery timeline');
-        expect(await catalog.locator('svg rect[class*="crit"]').count()).toBe(2);
-        expect(await catalog.locator('svg text', { hasText: 'unknown (drawn 6 min wide' }).count()).toBe(2);
+        expect(await catalog.locator('svg rect[class*="crit"]').count()).toBe(3);
+        expect(await catalog.locator('svg text', { hasText: 'unknown (drawn 6 min wide' }).count()).toBe(3);
 
         fs.mkdirSync(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: path.join(ARTIFACTS, 'html-report.png'), fullPage: true });

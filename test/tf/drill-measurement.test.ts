@@ -93,7 +93,7 @@ describe('recordDrillMeasurement (Terraform)', () => {
     expect(() => recordDrillMeasurement(runbooks, { ...SCALE_UP, step: 'promotion' })).toThrow(
       new HaValidationError(
         'scope must hold exactly one resource a promotion measurement concerns ' +
-          '(aws_rds_cluster, google_sql_database_instance, google_spanner_database, aws_ssm_document), ' +
+          '(aws_rds_cluster, google_sql_database_instance, google_spanner_database, aws_ssm_document, google_workflows_workflow), ' +
           'got: standby/Runbooks/Promote, standby/Runbooks/Scale in standby/Runbooks',
       ),
     );

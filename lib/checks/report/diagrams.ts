@@ -604,7 +604,7 @@ export function phaseOf(step: DerivationStep): Phase {
     ['nothing starts the', 'blocked'],
     ['the analysed templates place the service in one region', 'blocked'],
     ['the secondary is headless: the runbook creates a writer', 'writer-creation'],
-    ['Aurora Global Database managed failover', 'promotion'],
+    ['Aurora Global Database failover', 'promotion'],
     ['Cloud SQL', 'promotion'],
     ['Spanner moves the leaders', 'promotion'],
     ['scales from', 'scale-up'],

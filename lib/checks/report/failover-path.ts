@@ -53,12 +53,14 @@ export function failoverPath(
       isAurora(store) &&
       regionReplication(graph, store)
     ) {
+      // AWS publishes about a minute: a typical time, not a bound, so only a drill's measurement counts.
       promotion.push({
         quantity: 'regionRto',
         stack: store.stack,
         resource: store.address,
-        value: AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS,
-        basis: 'Aurora Global Database managed failover promotes the secondary',
+        basis:
+          'Aurora Global Database failover promotes the secondary: AWS publishes about ' +
+          `${AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS} s, a typical time and not a bound`,
         figures: ['AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS'],
       });
     } else if (store.type === 'google_sql_database_instance' && regionReplication(graph, store)) {
