@@ -2,7 +2,9 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { HaRole, READINESS_PATH, ServiceTier } from '../../lib/core';
 import { addHaChecks } from '../../lib/tf/google';
+import { AuditTrail } from '../../lib/tf/google/audit-trail';
 import { ReplicatedBucket } from '../../lib/tf/google/bucket';
+import { GoldenSignalsDashboard } from '../../lib/tf/google/dashboard';
 import { HaCloudSql } from '../../lib/tf/google/database';
 import { RegionalFleet } from '../../lib/tf/google/fleet';
 import { GlobalFrontend } from '../../lib/tf/google/frontend';
@@ -161,6 +163,17 @@ export function addGcpTier2PilotLight(
     notificationChannels: paging.channelIds,
     probes: [{ region: PRIMARY, host: domain.stringValue }],
   });
+
+  new GoldenSignalsDashboard(stack, 'Dashboard', {
+    tier,
+    service: SERVICE,
+    backendServiceName: frontend.backendServiceName,
+    slo,
+    fleets: [fleet, standbyFleet],
+    cloudSql: [database],
+  });
+  // The project's audit logs, Data Access included, locked for TIER_2's log retention in the primary region.
+  new AuditTrail(stack, 'Audit', { tier, service: SERVICE, region: PRIMARY });
 
   new TerraformOutput(stack, 'database_write_endpoint', {
     value: database.writeEndpoint,

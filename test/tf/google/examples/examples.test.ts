@@ -68,7 +68,7 @@ const dependsOn = (body: Record<string, unknown>) => (body.depends_on ?? []) as 
 const AGENTS: Record<string, number> = {
   'gcp-tier0-active-active': 6,
   'gcp-tier0-cloud-run': 5,
-  'gcp-tier2-pilot-light': 7,
+  'gcp-tier2-pilot-light': 8,
 };
 
 /** The Terraform version each example needs, and why (the rotation schedule's plantimestamp()). */
@@ -209,6 +209,7 @@ describe.each([
     expect(terraform.required_providers).toEqual({
       google: { source: 'google', version: '6.50.0' },
       'google-beta': { source: 'hashicorp/google-beta', version: '6.50.0' },
+      time: { source: 'hashicorp/time', version: '0.13.1' },
     });
   });
 
