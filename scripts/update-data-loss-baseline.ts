@@ -43,6 +43,10 @@ export const REPLACING_PROPERTIES: Readonly<Record<string, readonly string[]>> =
   'AWS::Backup::BackupVault': ['BackupVaultName', 'EncryptionKeyArn'],
   'AWS::SecretsManager::Secret': ['Name'],
   'AWS::SQS::Queue': ['FifoQueue', 'QueueName'],
+  'AWS::ECR::Repository': ['EncryptionConfiguration', 'RepositoryName'],
+  'AWS::IAM::Role': ['Path', 'RoleName'],
+  // Its one property, CloudWatchRoleArn, changes in place.
+  'AWS::ApiGateway::Account': [],
   'AWS::DynamoDB::Table': ['ImportSourceSpecification', 'KeySchema', 'TableName'],
   'AWS::DynamoDB::GlobalTable': ['KeySchema', 'LocalSecondaryIndexes', 'TableName'],
   'AWS::EFS::FileSystem': ['AvailabilityZoneName', 'Encrypted', 'KmsKeyId', 'PerformanceMode'],
