@@ -252,7 +252,7 @@ test.each(intents(grayIntent, 12).map((p, i) => [i, p] as const))(
   },
 );
 
-test("the one difference: CloudFormation registers the group with zonal shift as planned; Terraform cannot", () => {
+test('the one difference: CloudFormation registers the group with zonal shift as planned; Terraform cannot', () => {
   const p = intents(grayIntent, 12).find((i) => i.tier.staticallyStable && i.role === HaRole.PRIMARY)!;
   const planned = planZonalShift(p.tier, {
     detection: true,
