@@ -315,6 +315,11 @@ export function addHandwrittenService(app: App, index: number): Stack {
   });
   // The group's zones, listed as well as its subnets (the L2 sets only VPCZoneIdentifier).
   (asg.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = ZONES;
+  // ARC may shift the group with its load balancer: no launches into an impaired AZ; TIER_3 replaces unhealthy ones.
+  (asg.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZoneImpairmentPolicy = {
+    zonalShiftEnabled: true,
+    impairedZoneHealthCheckBehavior: 'ReplaceUnhealthy',
+  };
   instanceRole.addToPrincipalPolicy(
     new iam.PolicyStatement({ actions: ['cloudformation:SignalResource'], resources: [stack.stackId] }),
   );
@@ -359,6 +364,9 @@ export function addHandwrittenService(app: App, index: number): Stack {
     crossZoneEnabled: true,
     // Drain for the load balancer's 60 s idle timeout: a request silent for longer fails anyway.
     deregistrationDelay: Duration.seconds(60),
+    // Less traffic to an instance whose errors stand out (automatic target weights).
+    loadBalancingAlgorithmType: elbv2.TargetGroupLoadBalancingAlgorithmType.WEIGHTED_RANDOM,
+    enableAnomalyMitigation: true,
     // Every 30 s, 5 s timeout, 3 failures: a failed AZ leaves rotation within 95 s, under half of TIER_3's 15-min AZ RTO.
     healthCheck: {
       path: LIVENESS_PATH,
