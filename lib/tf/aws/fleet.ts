@@ -15,16 +15,13 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, FleetCapacity, HaRole } from '../../core';
 import { fleetMinZones, loadBalancerMinZones, planFleet } from '../../core/plans/fleet';
-import { planZonalOutlier } from '../../core/plans/zonal-outlier';
-import { planZonalShift } from '../../core/plans/zonal-shift';
 import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { HaProps, RegionalProps } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
 import { AccountContext, newCustomerManagedKey } from './private/keys';
 import { newHaLoadBalancer } from './private/load-balancer';
 import { attachHaMetadata } from './private/metadata';
-import { newZonalDetection } from './zonal-detection';
-import { newZonalShift, ZonalShift } from './zonal-shift';
+import { newGrayFailureHandling } from './gray-failures';
 
 /** Core's placement limits, also exported here for users of this module. */
 export { PARTITION_PLACEMENT_MAX_PARTITIONS, SPREAD_PLACEMENT_MAX_PER_AZ } from '../../core/figures';
@@ -536,7 +533,25 @@ export class ResilientFleet extends Construct {
       },
       waitForCapacityTimeout: `${plan.rollout.signalTimeoutMinutes}m`,
     });
-    const grayFailures = this.handleGrayFailures(props, context, plan.capacity.perAz, ownTopic?.kmsMasterKeyId);
+    const grayFailures = newGrayFailureHandling(this, {
+      component: 'ResilientFleet',
+      tier,
+      provider,
+      context,
+      props,
+      serving: (props.role ?? HaRole.PRIMARY) !== HaRole.STANDBY,
+      loadBalancerSubnetIds: props.loadBalancerSubnetIds,
+      loadBalancer: this.loadBalancer,
+      requiredCapacity: props.requiredCapacity,
+      perAzCapacity: plan.capacity.perAz,
+      capacity: { autoScalingGroupName: this.autoScalingGroup.name, autoScalingGroupArn: this.autoScalingGroup.arn },
+      alarmTopicArn: this.alarmTopicArn,
+      alarmTopicKeyArn: ownTopic?.kmsMasterKeyId,
+      groupPolicyUnsupported:
+        "the AWS provider's aws_autoscaling_group cannot set availability_zone_impairment_policy " +
+        '(hashicorp/terraform-provider-aws#40271): set it with `aws autoscaling update-auto-scaling-group ' +
+        '--availability-zone-impairment-policy`, again whenever Terraform replaces the group',
+    });
     this.zoneImpairedAlarms = grayFailures.impairedAlarms;
     this.zonalShiftRunbook = grayFailures.shift?.runbook;
     this.zonalShiftRole = grayFailures.shift?.role;
@@ -554,82 +569,6 @@ export class ResilientFleet extends Construct {
     });
 
     attachHaMetadata(this, props, { component: 'ResilientFleet', failureDomain: FailureDomain.REGION });
-  }
-
-  /** Per-AZ impairment detection and the automatic zonal shift it starts, from core's plans. */
-  private handleGrayFailures(
-    props: ResilientFleetProps,
-    context: AccountContext,
-    perAzCapacity: number,
-    topicKeyArn: string | undefined,
-  ): { impairedAlarms: CloudwatchCompositeAlarm[]; shift?: ZonalShift } {
-    const { tier, provider } = props;
-    const serving = (props.role ?? HaRole.PRIMARY) !== HaRole.STANDBY;
-    const subnets = props.loadBalancerSubnetIds;
-    const listed = !Token.isUnresolved(subnets);
-    const zoneCount = listed ? subnets.length : undefined;
-    const zonal = planZonalOutlier(tier, {
-      zoneCount,
-      zonesKnown: listed,
-      serving,
-      latencyThresholdSeconds: skipToken(props.latencyThresholdSeconds),
-      enabled: props.zonalDetection,
-      unknownZones:
-        'loadBalancerSubnetIds is a Terraform list expression, and each alarm names the AZ of one subnet as a ' +
-        'metric dimension; list the subnets one by one (each may be a reference)',
-      propNames: { latencyThreshold: 'latencyThresholdSeconds' },
-    });
-    throwProblems(zonal.problems, this);
-    emitWarnings(this, 'ResilientFleet.zonalDetection', zonal.warnings);
-    const shift = planZonalShift(tier, {
-      detection: zonal.enabled,
-      zoneCount,
-      requiredCapacity: props.requiredCapacity,
-      perAzCapacity,
-      serving,
-      enabled: props.automaticZonalShift,
-      expirySeconds: skipToken(props.zonalShiftExpirySeconds),
-      propNames: { zonalShiftExpiry: 'zonalShiftExpirySeconds' },
-      groupPolicyUnsupported:
-        "the AWS provider's aws_autoscaling_group cannot set availability_zone_impairment_policy " +
-        '(hashicorp/terraform-provider-aws#40271): set it with `aws autoscaling update-auto-scaling-group ' +
-        '--availability-zone-impairment-policy`, again whenever Terraform replaces the group',
-    });
-    throwProblems(shift.problems, this);
-    emitWarnings(this, 'ResilientFleet', shift.warnings);
-    if (!zonal.enabled) {
-      return { impairedAlarms: [] };
-    }
-    const namePrefix = this.node.addr.slice(0, 16);
-    const zones = newZonalDetection(this, {
-      provider,
-      loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
-      subnetIds: subnets,
-      plan: zonal,
-      alarmTopicArn: this.alarmTopicArn,
-      namePrefix,
-    });
-    const impairedAlarms = zones.map((z) => z.impaired);
-    if (!shift.enabled) {
-      return { impairedAlarms };
-    }
-    return {
-      impairedAlarms,
-      shift: newZonalShift(this, {
-        context,
-        loadBalancerArn: this.loadBalancer.arn,
-        capacity: {
-          autoScalingGroupName: this.autoScalingGroup.name,
-          autoScalingGroupArn: this.autoScalingGroup.arn,
-        },
-        impairedAlarms: zones.map((z) => ({ zone: z.zone, alarmArn: z.impaired.arn })),
-        plan: shift,
-        alarmTopicArn: this.alarmTopicArn,
-        alarmTopicKeyArn: topicKeyArn,
-        owner: this.node.path,
-        namePrefix,
-      }),
-    };
   }
 }
 

@@ -16,16 +16,13 @@ import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, FleetCapacity, HaRole } from '../../core';
 import { imageNameWarning, planService } from '../../core/plans/service';
-import { planZonalOutlier } from '../../core/plans/zonal-outlier';
-import { planZonalShift } from '../../core/plans/zonal-shift';
 import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { HaProps, RegionalProps } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
 import { AccountContext, cloudWatchLogsStatement, newCustomerManagedKey } from './private/keys';
 import { newHaLoadBalancer } from './private/load-balancer';
 import { attachHaMetadata } from './private/metadata';
-import { newZonalDetection } from './zonal-detection';
-import { newZonalShift, ZonalShift } from './zonal-shift';
+import { newGrayFailureHandling } from './gray-failures';
 
 /** An ECR repository as the service pulls from it: an `aws_ecr_repository`, or its replica's ARN and URL. */
 export interface ServiceImageRepository {
@@ -593,81 +590,26 @@ export class ResilientService extends Construct {
         `${this.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}`,
       );
     }
-    const grayFailures = this.handleGrayFailures(props, context, plan.primaryTasks.perAz, ownTopic?.kmsMasterKeyId);
+    const grayFailures = newGrayFailureHandling(this, {
+      component: 'ResilientService',
+      tier,
+      provider,
+      context,
+      props,
+      // As the CDK service: a standby of a tier whose regions all serve takes traffic too.
+      serving: (props.role ?? HaRole.PRIMARY) !== HaRole.STANDBY || tier.allRegionsServe,
+      loadBalancerSubnetIds: props.loadBalancerSubnetIds,
+      loadBalancer: this.loadBalancer,
+      requiredCapacity: props.requiredCount,
+      perAzCapacity: plan.primaryTasks.perAz,
+      capacity: { clusterArn: this.clusterArn, serviceName: this.service.name },
+      alarmTopicArn: this.alarmTopicArn,
+      alarmTopicKeyArn: ownTopic?.kmsMasterKeyId,
+    });
     this.zoneImpairedAlarms = grayFailures.impairedAlarms;
     this.zonalShiftRunbook = grayFailures.shift?.runbook;
     this.zonalShiftRole = grayFailures.shift?.role;
     attachHaMetadata(this, props, { component: 'ResilientService', failureDomain: FailureDomain.REGION });
-  }
-
-  /** Per-AZ impairment detection and the automatic zonal shift it starts, from core's plans (as the fleet's). */
-  private handleGrayFailures(
-    props: ResilientServiceProps,
-    context: AccountContext,
-    perAzTasks: number,
-    topicKeyArn: string | undefined,
-  ): { impairedAlarms: CloudwatchCompositeAlarm[]; shift?: ZonalShift } {
-    const { tier, provider } = props;
-    // As the CDK service: a standby of a tier whose regions all serve takes traffic too.
-    const serving = (props.role ?? HaRole.PRIMARY) !== HaRole.STANDBY || tier.allRegionsServe;
-    const subnets = props.loadBalancerSubnetIds;
-    const listed = !Token.isUnresolved(subnets);
-    const zoneCount = listed ? subnets.length : undefined;
-    const zonal = planZonalOutlier(tier, {
-      zoneCount,
-      zonesKnown: listed,
-      serving,
-      latencyThresholdSeconds: skipToken(props.latencyThresholdSeconds),
-      enabled: props.zonalDetection,
-      unknownZones:
-        'loadBalancerSubnetIds is a Terraform list expression, and each alarm names the AZ of one subnet as a ' +
-        'metric dimension; list the subnets one by one (each may be a reference)',
-      propNames: { latencyThreshold: 'latencyThresholdSeconds' },
-    });
-    throwProblems(zonal.problems, this);
-    emitWarnings(this, 'ResilientService.zonalDetection', zonal.warnings);
-    const shift = planZonalShift(tier, {
-      detection: zonal.enabled,
-      zoneCount,
-      requiredCapacity: props.requiredCount,
-      perAzCapacity: perAzTasks,
-      serving,
-      enabled: props.automaticZonalShift,
-      expirySeconds: skipToken(props.zonalShiftExpirySeconds),
-      propNames: { zonalShiftExpiry: 'zonalShiftExpirySeconds' },
-    });
-    throwProblems(shift.problems, this);
-    emitWarnings(this, 'ResilientService', shift.warnings);
-    if (!zonal.enabled) {
-      return { impairedAlarms: [] };
-    }
-    const namePrefix = this.node.addr.slice(0, 16);
-    const zones = newZonalDetection(this, {
-      provider,
-      loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
-      subnetIds: subnets,
-      plan: zonal,
-      alarmTopicArn: this.alarmTopicArn,
-      namePrefix,
-    });
-    const impairedAlarms = zones.map((z) => z.impaired);
-    if (!shift.enabled) {
-      return { impairedAlarms };
-    }
-    return {
-      impairedAlarms,
-      shift: newZonalShift(this, {
-        context,
-        loadBalancerArn: this.loadBalancer.arn,
-        capacity: { clusterArn: this.clusterArn, serviceName: this.service.name },
-        impairedAlarms: zones.map((z) => ({ zone: z.zone, alarmArn: z.impaired.arn })),
-        plan: shift,
-        alarmTopicArn: this.alarmTopicArn,
-        alarmTopicKeyArn: topicKeyArn,
-        owner: this.node.path,
-        namePrefix,
-      }),
-    };
   }
 
   /** A cluster with Container Insights and Fargate ephemeral storage under a customer-managed key. */
