@@ -3,6 +3,7 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
+import { newAutomationRole } from './private/automation';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
@@ -432,30 +433,14 @@ export class FailoverRunbooks extends Construct {
     statements: PolicyStatement[],
   ): TfRunbook {
     const provider = context.provider;
-    const role = new IamRole(this, `${id}Role`, {
-      provider,
-      description: `Assumed by SSM Automation to run: ${plan.title}`.slice(0, 1000),
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'ssm.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            // Confused-deputy guard: only automation executions of this account may assume it.
-            Condition: {
-              StringEquals: { 'aws:SourceAccount': context.accountId },
-              ArnLike: { 'aws:SourceArn': context.arn('ssm', 'automation-execution/*') },
-            },
-          },
-        ],
-      }),
-    });
-    const policy = new IamRolePolicy(this, `${id}Policy`, {
-      provider,
-      role: role.id,
-      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
-    });
+    const { role, policy } = newAutomationRole(
+      this,
+      `${id}Role`,
+      `Assumed by SSM Automation to run: ${plan.title}`.slice(0, 1000),
+      context,
+      statements,
+      `${id}Policy`,
+    );
     const document = new SsmDocument(this, `${id}Document`, {
       provider,
       // Names are unique per region and account; the construct address keeps two copies apart.

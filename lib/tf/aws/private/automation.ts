@@ -8,7 +8,7 @@ import { AccountContext, PolicyStatement } from './keys';
  * The role an SSM Automation runbook runs as, with its inline policy. Confused-deputy guard: only
  * automation executions of this account may assume it.
  *
- * Construct ids: `<id>`, `<id>Policy`.
+ * Construct ids: `<id>`, and `<policyId>` (default `<id>Policy`).
  */
 export function newAutomationRole(
   scope: Construct,
@@ -16,6 +16,7 @@ export function newAutomationRole(
   description: string,
   context: AccountContext,
   statements: PolicyStatement[],
+  policyId = `${id}Policy`,
 ): { readonly role: IamRole; readonly policy: IamRolePolicy } {
   const provider = context.provider;
   const role = new IamRole(scope, id, {
@@ -36,7 +37,7 @@ export function newAutomationRole(
       ],
     }),
   });
-  const policy = new IamRolePolicy(scope, `${id}Policy`, {
+  const policy = new IamRolePolicy(scope, policyId, {
     provider,
     role: role.id,
     policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
