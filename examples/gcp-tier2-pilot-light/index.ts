@@ -33,8 +33,10 @@ const STANDBY = 'europe-west4';
  * they run when europe-west1 is lost): the on-call engineer who is paged decides within 15 minutes
  * and runs `Promotion` (replica failover to the DR replica; the write endpoint follows it) and
  * `ScaleUp` (the standby autoscaler's minimum to the primary's); `Failback` switches back once
- * europe-west1 has recovered. On the next apply set the database's `activeRegion` to europe-west4
- * (nothing is replaced; Terraform leaves the standby autoscaler's minimum to the runbooks). Fleets
+ * europe-west1 has recovered. Apply with the context `activeRegion=europe-west4` after a failover
+ * (`cdktf deploy -c activeRegion=europe-west4`: the instances swap roles in place, the new writer
+ * becomes regional with backups, nothing is replaced; Terraform leaves the standby autoscaler's
+ * minimum to the runbooks). Fleets
  * run two zones, the tier's minimum; TIER_2 is not statically stable, so autohealing and the
  * autoscaler replace a lost zone's capacity. Cloud SQL publishes no bound on cross-region replica
  * lag, so an alert pages when the lag passes the tier's 15-minute RPO (the database's
@@ -132,6 +134,8 @@ export function addGcpTier2PilotLight(
     replicaLagAccepted: `Cloud SQL replicates across regions asynchronously with no published lag bound: the ReplicaLagAlert pages when lag passes ${tier.regionRpoSeconds} s, the tier's region RPO, so the bound is watched rather than guaranteed`,
     // A fresh project's first apply creates the replica; the second designates it (see above).
     designateDrReplica: app.node.tryGetContext('designateDrReplica') !== 'false',
+    // After a failover, apply with `-c activeRegion=europe-west4`: the roles swap in place, nothing is replaced.
+    activeRegion: app.node.tryGetContext('activeRegion') ?? PRIMARY,
   });
   const assets = new ReplicatedBucket(stack, 'Assets', {
     tier,
