@@ -114,7 +114,7 @@ export interface FailoverWorkflowsProps extends GoogleHaProps {
  * each records the failover step it performs, so the report counts the start and the step.
  *
  * Construct ids (public API): `Key`, `KeyRing`, `KeyWorkflowsEncrypter`, `<Workflow>`,
- * `<Workflow>Account`, `<Workflow>CloudSql`, `<Workflow>Scaling`, `<Workflow>Logs`, `ScalingRole`,
+ * `<Workflow>Account`, `<Workflow>CloudSql`, `<Workflow>CloudSqlReader`, `<Workflow>Scaling`, `<Workflow>Logs`, `ScalingRole`,
  * `TriggerAccount`, `TriggerInvoker`, `TriggerReceiver`, `<Workflow>Trigger`.
  */
 export class FailoverWorkflows extends Construct {
@@ -276,6 +276,13 @@ export class FailoverWorkflows extends Construct {
         description: `Fail over and back the instances of ${database.node.path}`,
         expression: `resource.type == 'sqladmin.googleapis.com/Instance' && (${instances.join(' || ')})`,
       },
+    });
+    // Cloud SQL's IAM conditions cover instances, not the operations the workflow polls until the
+    // promotion ends: reading them (and the instances' state) needs a grant no condition narrows.
+    new ProjectIamMember(this, `${name}CloudSqlReader`, {
+      project,
+      role: 'roles/cloudsql.viewer',
+      member: this.accountMember(name),
     });
   }
 

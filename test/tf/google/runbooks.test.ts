@@ -184,7 +184,7 @@ describe('FailoverWorkflows started by an alert (TIER_2)', () => {
     expect(account).toBeDefined();
   });
 
-  test('THEN each workflow has its own account with only what it calls: Cloud SQL on the two instances, the scaling role', () => {
+  test('THEN each workflow has its own account with only what it calls: Cloud SQL on the two instances (reading its operations project-wide), the scaling role', () => {
     const grants = Object.values(resourcesOf(json, 'google_project_iam_member'));
     const rolesOf = (name: string) =>
       grants
@@ -197,13 +197,14 @@ describe('FailoverWorkflows started by an alert (TIER_2)', () => {
     const scaling = ref('google_project_iam_custom_role', 'Runbooks_ScalingRole', 'name');
     expect(rolesOf('Promotion')).toEqual([
       ['roles/cloudsql.admin', onTwoInstances],
+      ['roles/cloudsql.viewer', 'project'],
       ['roles/logging.logWriter', 'project'],
     ]);
     expect(rolesOf('ScaleUp')).toEqual([
       [scaling, 'project'],
       ['roles/logging.logWriter', 'project'],
     ]);
-    expect(rolesOf('Failback')).toHaveLength(3);
+    expect(rolesOf('Failback')).toHaveLength(4);
     const [role] = Object.values(resourcesOf(json, 'google_project_iam_custom_role'));
     expect(role.permissions).toEqual([
       'compute.autoscalers.get',
