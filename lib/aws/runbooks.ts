@@ -18,6 +18,8 @@ import {
   RunbookPlan,
   scaleUpRunbookPlan,
   serviceScaleUpRunbookPlan,
+  FAILOVER_TRIGGER_PREVIOUS_STATES,
+  FAILOVER_TRIGGER_STATES,
 } from '../core';
 import { FeatureFlags } from './degradation';
 import { HaProps, serviceNameOf } from './ha-props';
@@ -964,12 +966,15 @@ function startOnAlarm(
       'the inline policy belongs to this one role and only starts these runbooks with their own assume roles; it is deleted with the role',
   });
   const rule = new events.CfnRule(scope, 'Trigger', {
-    description: `Starts the failover runbooks when ${alarm.alarmName} goes into ALARM`,
+    description: `Starts the failover runbooks when ${alarm.alarmName} goes from OK into ALARM`,
     eventPattern: {
       source: ['aws.cloudwatch'],
       'detail-type': ['CloudWatch Alarm State Change'],
       resources: [alarm.alarmArn],
-      detail: { state: { value: ['ALARM'] } },
+      detail: {
+        state: { value: [...FAILOVER_TRIGGER_STATES.value] },
+        previousState: { value: [...FAILOVER_TRIGGER_PREVIOUS_STATES.value] },
+      },
     },
     targets: targets.map(({ input }, i) => ({
       id: `Runbook${i + 1}`,

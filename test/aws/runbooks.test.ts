@@ -482,7 +482,7 @@ describe('FailoverRunbooks: what starts the region failover', () => {
       source: ['aws.cloudwatch'],
       'detail-type': ['CloudWatch Alarm State Change'],
       resources: [LOST],
-      detail: { state: { value: ['ALARM'] } },
+      detail: { state: { value: ['ALARM'] }, previousState: { value: ['OK'] } },
     });
     expect(rule.Properties.Targets.map((target: { Input: string }) => JSON.parse(target.Input))).toEqual([
       { Mode: ['Failover'] },

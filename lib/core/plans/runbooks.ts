@@ -76,6 +76,15 @@ export interface RegionFailoverRunbooksIntent {
 /** Aurora DB instance identifiers have at most 63 characters. */
 export const AURORA_INSTANCE_ID_MAX = 63;
 
+/**
+ * The alarm changes that start the failover runbooks: into ALARM from OK only. An alarm that has
+ * never been OK watches a region never seen healthy (a probe of a name the DNS stack has yet to
+ * create, on a first deployment) and must not promote the standby, losing writes, on its account.
+ * After a failover and failback the alarm returns to OK and the trigger is armed again.
+ */
+export const FAILOVER_TRIGGER_STATES = { value: ['ALARM'] } as const;
+export const FAILOVER_TRIGGER_PREVIOUS_STATES = { value: ['OK'] } as const;
+
 /** The problems of the promotion and scale-up inputs, in the order an engine reports them. */
 export function regionFailoverRunbooksProblems(intent: RegionFailoverRunbooksIntent): PlanProblem[] {
   const problems: PlanProblem[] = [];

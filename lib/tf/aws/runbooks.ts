@@ -18,6 +18,8 @@ import {
   regionFailoverRunbooksProblems,
   RunbookPlan,
   scaleUpRunbookPlan,
+  FAILOVER_TRIGGER_PREVIOUS_STATES,
+  FAILOVER_TRIGGER_STATES,
 } from '../../core';
 import { throwProblems, validationError, warn } from '../diagnostics';
 import { HaProps, RegionalProps, serviceNameOf } from './ha-props';
@@ -502,12 +504,15 @@ export class FailoverRunbooks extends Construct {
     });
     const rule = new CloudwatchEventRule(this, 'Trigger', {
       provider,
-      description: `Starts the failover runbooks when ${alarm.alarmName} goes into ALARM`,
+      description: `Starts the failover runbooks when ${alarm.alarmName} goes from OK into ALARM`,
       eventPattern: JSON.stringify({
         source: ['aws.cloudwatch'],
         'detail-type': ['CloudWatch Alarm State Change'],
         resources: [alarm.arn],
-        detail: { state: { value: ['ALARM'] } },
+        detail: {
+          state: { value: [...FAILOVER_TRIGGER_STATES.value] },
+          previousState: { value: [...FAILOVER_TRIGGER_PREVIOUS_STATES.value] },
+        },
       }),
     });
     this.runbooks.forEach(

@@ -217,7 +217,7 @@ describe('FailoverRunbooks (Terraform)', () => {
       source: ['aws.cloudwatch'],
       'detail-type': ['CloudWatch Alarm State Change'],
       resources: [alarm.arn],
-      detail: { state: { value: ['ALARM'] } },
+      detail: { state: { value: ['ALARM'] }, previousState: { value: ['OK'] } },
     });
     const targets = Object.values(resourcesOf(synthesized, CloudwatchEventTarget));
     expect(targets.map((t) => [t.target_id, JSON.parse(t.input)])).toEqual([
