@@ -605,6 +605,7 @@ export function phaseOf(step: DerivationStep): Phase {
     ['the analysed templates place the service in one region', 'blocked'],
     ['the secondary is headless: the runbook creates a writer', 'writer-creation'],
     ['Aurora Global Database failover', 'promotion'],
+    ['clients of the service name carry credentials', 'blocked'],
     ['Cloud SQL', 'promotion'],
     ['Spanner moves the leaders', 'promotion'],
     ['scales from', 'scale-up'],

@@ -1,3 +1,4 @@
+import { regionScopedCredentialSteps } from './client-credentials';
 import { DrStrategy, dnsFailoverSeconds, ROUTE53_ALIAS_ELB_TTL_SECONDS } from '../../core';
 import { dnsRecords, googleHealthCheckSeconds, healthCheckSettings } from '../dns';
 import { backendRegions, serverlessBackendRegions } from '../graph/google-backends';
@@ -75,6 +76,8 @@ export function regionRtoFigure(
     return rto;
   }
   rto.steps.push(...dns.steps);
+  const credentials = regionScopedCredentialSteps(resources);
+  rto.steps.push(...credentials);
   // Active/active: the regions left take the failed one's share, on the fleets they run.
   // The regions that serve are the primary fleets' (a witness region holding only a key serves nothing).
   const fleetRegions = new Set(
@@ -125,7 +128,11 @@ export function regionRtoFigure(
           : Math.max(known(path.promotion) + rejoin, known(path.scaleUp)));
   rto.value = dns.detection + Math.max(dns.ttl, serving);
   rto.unproven =
-    dns.unproven || path.stated || absorb.length > 0 || path.steps.some((step) => step.value === undefined);
+    dns.unproven ||
+    path.stated ||
+    absorb.length > 0 ||
+    credentials.length > 0 ||
+    path.steps.some((step) => step.value === undefined);
   rto.unbounded = path.unstarted;
   rto.steps.push({
     quantity: 'regionRto',
@@ -134,7 +141,8 @@ export function regionRtoFigure(
     basis:
       path.decision === undefined
         ? `detection ${dns.detectionUnknown ? '?' : `${dns.detection} s`} + TTL ${dns.ttl} s (nothing to promote: the other regions already serve)` +
-          `${absorb.length > 0 ? `: unproven until ${regionDrillOf(resources, 'absorb', DRAIN_DRILL)} shows the regions left carry the load` : ''}`
+          `${absorb.length > 0 ? `: unproven until ${regionDrillOf(resources, 'absorb', DRAIN_DRILL)} shows the regions left carry the load` : ''}` +
+          `${credentials.length > 0 ? ': unproven for clients whose credentials only one region accepts' : ''}`
         : `detection ${dns.detectionUnknown ? '?' : `${dns.detection} s`} + max(TTL ${dns.ttl} s, decision ${path.decision.value ?? '?'} s + ` +
           (path.fromZero || rejoin === 0
             ? `max(promotion ${describe(path.promotion)}, scale-up ${describe(path.scaleUp)})` +
