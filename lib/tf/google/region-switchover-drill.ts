@@ -1,7 +1,5 @@
 import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
-import { PubsubSubscription } from '@cdktf/provider-google/lib/pubsub-subscription';
-import { PubsubSubscriptionIamMember } from '@cdktf/provider-google/lib/pubsub-subscription-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { WorkflowsWorkflow } from '@cdktf/provider-google/lib/workflows-workflow';
 import { Token } from 'cdktf';
@@ -15,7 +13,7 @@ import { ProjectServices } from './project-services';
 import { newCryptoKey } from './private/keys';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
-import { newWorkflowSchedule } from './private/workflow-schedule';
+import { newStopSubscription, newWorkflowSchedule, workflowSource } from './private/workflows';
 import { projectOf } from './private/project';
 import { FailoverWorkflows } from './runbooks';
 
@@ -149,22 +147,15 @@ export class RegionSwitchoverDrill extends Construct {
     new ProjectIamMember(this, 'RoleGrant', { project, role: role.name, member: account.member });
     new ProjectIamMember(this, 'Logs', { project, role: 'roles/logging.logWriter', member: account.member });
 
-    const subscription = new PubsubSubscription(this, 'StopSubscription', {
-      name: uniqueName(this, 'StopSubscription'),
-      topic: props.stopTopicId,
+    const subscription = newStopSubscription(this, {
+      topicId: props.stopTopicId,
       ackDeadlineSeconds: plan.stopSubscription.ackDeadlineSeconds,
-      messageRetentionDuration: `${plan.stopSubscription.messageRetentionSeconds}s`,
-      expirationPolicy: { ttl: '' },
+      messageRetentionSeconds: plan.stopSubscription.messageRetentionSeconds,
       labels,
-    });
-    new PubsubSubscriptionIamMember(this, 'StopReader', {
-      subscription: subscription.name,
-      role: 'roles/pubsub.subscriber',
       member: account.member,
     });
 
-    // `${` is Terraform's interpolation: the definition's own expressions are escaped as `$${`.
-    const source = JSON.stringify(plan.definition, undefined, 2).replace(/\$\{/g, '$$${');
+    const source = workflowSource(plan.definition);
     this.workflow = new WorkflowsWorkflow(this, 'Resource', {
       name: uniqueName(this, 'Resource', 64),
       region,

@@ -26,6 +26,7 @@ import { ProjectServices } from './project-services';
 import { CryptoKey, newCryptoKey } from './private/keys';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
+import { workflowSource } from './private/workflows';
 import { projectOf } from './private/project';
 
 /**
@@ -234,8 +235,7 @@ export class FailoverWorkflows extends Construct {
       role: 'roles/logging.logWriter',
       member: account.member,
     });
-    // `${` is Terraform's interpolation: the definition's own expressions are escaped as `$${`.
-    const source = JSON.stringify(plan.definition, undefined, 2).replace(/\$\{/g, '$$${');
+    const source = workflowSource(plan.definition);
     const workflow = new WorkflowsWorkflow(this, name, {
       name: uniqueName(this, name, 64),
       region: this.region,

@@ -1,8 +1,6 @@
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
-import { PubsubSubscription } from '@cdktf/provider-google/lib/pubsub-subscription';
-import { PubsubSubscriptionIamMember } from '@cdktf/provider-google/lib/pubsub-subscription-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { WorkflowsWorkflow } from '@cdktf/provider-google/lib/workflows-workflow';
 import { Token } from 'cdktf';
@@ -16,7 +14,7 @@ import { ProjectServices } from './project-services';
 import { newCryptoKey } from './private/keys';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
-import { newWorkflowSchedule } from './private/workflow-schedule';
+import { newStopSubscription, newWorkflowSchedule, workflowSource } from './private/workflows';
 import { projectOf } from './private/project';
 
 /** Props of {@link ZoneEvacuationDrill}. */
@@ -140,23 +138,15 @@ export class ZoneEvacuationDrill extends Construct {
       deny: [{ protocol: 'tcp' }],
       logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
     });
-    const subscription = new PubsubSubscription(this, 'StopSubscription', {
-      name: uniqueName(this, 'StopSubscription'),
-      topic: props.stopTopicId,
+    const subscription = newStopSubscription(this, {
+      topicId: props.stopTopicId,
       ackDeadlineSeconds: plan.stopSubscription.ackDeadlineSeconds,
-      // Only what arrives during a drill matters; the subscription never expires between drills.
-      messageRetentionDuration: `${plan.stopSubscription.messageRetentionSeconds}s`,
-      expirationPolicy: { ttl: '' },
+      messageRetentionSeconds: plan.stopSubscription.messageRetentionSeconds,
       labels,
-    });
-    new PubsubSubscriptionIamMember(this, 'StopReader', {
-      subscription: subscription.name,
-      role: 'roles/pubsub.subscriber',
       member: account.member,
     });
 
-    // `${` is Terraform's interpolation: the definition's own expressions are escaped as `$${`.
-    const source = JSON.stringify(plan.definition, undefined, 2).replace(/\$\{/g, '$$${');
+    const source = workflowSource(plan.definition);
     this.workflow = new WorkflowsWorkflow(this, 'Resource', {
       name: uniqueName(this, 'Resource', 64),
       region: fleet.region,

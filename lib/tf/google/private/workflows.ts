@@ -1,4 +1,6 @@
 import { CloudSchedulerJob } from '@cdktf/provider-google/lib/cloud-scheduler-job';
+import { PubsubSubscription } from '@cdktf/provider-google/lib/pubsub-subscription';
+import { PubsubSubscriptionIamMember } from '@cdktf/provider-google/lib/pubsub-subscription-iam-member';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { WorkflowsWorkflow } from '@cdktf/provider-google/lib/workflows-workflow';
@@ -50,4 +52,44 @@ export function newWorkflowSchedule(scope: Construct, options: WorkflowScheduleO
       oauthToken: { serviceAccountEmail: scheduler.email, scope: 'https://www.googleapis.com/auth/cloud-platform' },
     },
   });
+}
+
+/**
+ * A workflow definition as Cloud Workflows source: indented for a reader, with the definition's own
+ * `${...}` expressions escaped as `$${...}` (Terraform would read `${` as its own interpolation).
+ */
+export function workflowSource(definition: unknown): string {
+  return JSON.stringify(definition, undefined, 2).replace(/\$\{/g, '$$${');
+}
+
+/** What {@link newStopSubscription} reads. */
+export interface StopSubscriptionOptions {
+  /** The topic the SLO alerts notify. */
+  readonly topicId: string;
+  readonly ackDeadlineSeconds: number;
+  readonly messageRetentionSeconds: number;
+  readonly labels: Record<string, string>;
+  /** The drill's service account, which pulls from it. */
+  readonly member: string;
+}
+
+/**
+ * The subscription a drill reads its stop signal from: the SLO alerts' topic. Only what arrives
+ * during a drill matters; it never expires between drills. Construct ids: `StopSubscription`, `StopReader`.
+ */
+export function newStopSubscription(scope: Construct, options: StopSubscriptionOptions): PubsubSubscription {
+  const subscription = new PubsubSubscription(scope, 'StopSubscription', {
+    name: uniqueName(scope, 'StopSubscription'),
+    topic: options.topicId,
+    ackDeadlineSeconds: options.ackDeadlineSeconds,
+    messageRetentionDuration: `${options.messageRetentionSeconds}s`,
+    expirationPolicy: { ttl: '' },
+    labels: options.labels,
+  });
+  new PubsubSubscriptionIamMember(scope, 'StopReader', {
+    subscription: subscription.name,
+    role: 'roles/pubsub.subscriber',
+    member: options.member,
+  });
+  return subscription;
 }
