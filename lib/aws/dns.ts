@@ -13,6 +13,7 @@ import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { emitWarnings, throwProblems } from './private/errors';
+import { skipToken } from './private/tokens';
 
 // The routing policies are core's, shared with the Terraform twin; exported here as before.
 export { DnsRouting } from '../core/plans/dns';
@@ -381,11 +382,6 @@ function routingOptions(record: DnsRecordPlan): Partial<route53.RecordSetProps> 
     weight: record.weight,
     failover: record.failover === undefined ? undefined : route53.Failover[record.failover],
   };
-}
-
-/** A value the plan can check, or undefined for a token (rendered as given, checked at deploy). */
-function skipToken<T extends string | number>(value: T | undefined): T | undefined {
-  return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }
 
 /** A label of the zone as a fully qualified name (a label already ending in the zone stays as it is). */

@@ -32,6 +32,7 @@ import { allowCloudWatchLogs, newCustomerManagedKey } from './private/keys';
 import { acknowledgeFindings } from './private/nag';
 import { newZonalDetection } from './zonal-detection';
 import { newZonalShift } from './zonal-shift';
+import { skipToken } from './private/tokens';
 
 export { FleetPrewarm } from './fleet-scaling';
 
@@ -977,11 +978,6 @@ function fleetZonesProblem(props: ResilientFleetProps, zones: readonly string[],
     minZones,
     tierName: tier.name,
   });
-}
-
-/** A prop's value for the planner, or undefined when it is a token the service checks at deploy time. */
-function skipToken<T>(value: T | undefined): T | undefined {
-  return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }
 
 /** The UTC dates (`YYYY-MM-DD`) each freeze touches, for ARC's practice-run `BlockedDates`. */

@@ -19,6 +19,7 @@ import { newAlarmTopic, notifyOn } from './private/alarms';
 import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
 import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
+import { skipToken } from './private/tokens';
 
 export { TrafficShifting } from '../core/plans/function';
 
@@ -502,9 +503,4 @@ export class ResilientFunction extends Construct implements ec2.IConnectable, ia
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
-}
-
-/** A prop's value for the planner, or undefined when it is a token Lambda checks at deploy time. */
-function skipToken<T>(value: T | undefined): T | undefined {
-  return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }

@@ -28,6 +28,7 @@ import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from
 import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 import { newZonalDetection } from './zonal-detection';
 import { newZonalShift } from './zonal-shift';
+import { skipToken } from './private/tokens';
 
 /** Props of {@link ResilientService}. */
 export interface ResilientServiceProps extends HaProps {
@@ -794,9 +795,4 @@ function ecsTasksPrincipal(stack: Stack): iam.IPrincipal {
 /** Whether two VPCs are the same one (their ids resolve alike). */
 function sameVpc(stack: Stack, a: ec2.IVpc, b: ec2.IVpc): boolean {
   return a === b || JSON.stringify(stack.resolve(a.vpcId)) === JSON.stringify(stack.resolve(b.vpcId));
-}
-
-/** A prop's value for the planner, or undefined when it is a token the service checks at deploy time. */
-function skipToken<T>(value: T | undefined): T | undefined {
-  return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }

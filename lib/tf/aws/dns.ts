@@ -3,7 +3,6 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check';
 import { Route53Record, Route53RecordConfig } from '@cdktf/provider-aws/lib/route53-record';
-import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, HaRole } from '../../core';
 import { DnsRecordPlan, DnsRouting, DnsRoutingName, planDnsFailover } from '../../core/plans/dns';
@@ -13,6 +12,7 @@ import { newAlarmTopic } from './private/alarms';
 import { AccountContext } from './private/keys';
 import { attachHaMetadata } from './private/metadata';
 import { regionOf } from './private/regions';
+import { skipToken } from './private/tokens';
 
 // The routing policies are core's, shared with the CDK twin.
 export { DnsRouting } from '../../core/plans/dns';
@@ -304,9 +304,4 @@ function routingOf(record: DnsRecordPlan): Partial<Route53RecordConfig> {
     weightedRoutingPolicy: record.weight === undefined ? undefined : { weight: record.weight },
     failoverRoutingPolicy: record.failover === undefined ? undefined : { type: record.failover },
   };
-}
-
-/** A value the plan can check, or undefined for a token (rendered as given, checked at plan time). */
-function skipToken<T extends string | number>(value: T | undefined): T | undefined {
-  return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }

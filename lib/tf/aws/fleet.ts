@@ -22,6 +22,7 @@ import { AccountContext, newCustomerManagedKey } from './private/keys';
 import { newHaLoadBalancer } from './private/load-balancer';
 import { attachHaMetadata } from './private/metadata';
 import { newGrayFailureHandling } from './gray-failures';
+import { skipToken } from './private/tokens';
 
 /** Core's placement limits, also exported here for users of this module. */
 export { PARTITION_PLACEMENT_MAX_PARTITIONS, SPREAD_PLACEMENT_MAX_PER_AZ } from '../../core/figures';
@@ -570,9 +571,4 @@ export class ResilientFleet extends Construct {
 
     attachHaMetadata(this, props, { component: 'ResilientFleet', failureDomain: FailureDomain.REGION });
   }
-}
-
-/** A prop's value for the planner, or undefined when it is a token checked at apply time. */
-function skipToken<T>(value: T | undefined): T | undefined {
-  return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }

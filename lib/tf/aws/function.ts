@@ -28,6 +28,7 @@ import { HaProps, RegionalProps } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
 import { AccountContext, cloudWatchLogsStatement, newCustomerManagedKey } from './private/keys';
 import { attachHaMetadata } from './private/metadata';
+import { skipToken } from './private/tokens';
 
 export { TrafficShifting } from '../../core/plans/function';
 
@@ -505,9 +506,4 @@ export class ResilientFunction extends Construct {
 function appSpecOf(name: string, functionName: string, alias: string, from: string, to: string): string {
   const properties = JSON.stringify({ Name: functionName, Alias: alias, CurrentVersion: from, TargetVersion: to });
   return `{"version":0.0,"Resources":[{${JSON.stringify(name)}:{"Type":"AWS::Lambda::Function","Properties":${properties}}}]}`;
-}
-
-/** A prop's value for the planner, or undefined when it is a token Lambda checks at deploy time. */
-function skipToken<T>(value: T | undefined): T | undefined {
-  return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }

@@ -24,6 +24,7 @@ import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { newAlarmTopic } from './private/alarms';
 import { newAutomationRole, newAutomationTrigger } from './private/automation';
 import { AccountContext, PolicyStatement } from './private/keys';
+import { skipToken } from './private/tokens';
 
 /** An alarm as the drill names it: a `CloudwatchCompositeAlarm` of `ResilientFleet.zoneImpairedAlarms`. */
 export interface DrillImpairedAlarm {
@@ -299,9 +300,4 @@ export function newGrayFailureVerdict(
     dependsOn: [trigger.policy],
   });
   return { runbook, role, rule, topicArn };
-}
-
-/** A prop's value for the planner, or undefined when it is a token checked at apply time. */
-function skipToken<T>(value: T | undefined): T | undefined {
-  return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }

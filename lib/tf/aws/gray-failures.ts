@@ -9,6 +9,7 @@ import { emitWarnings, throwProblems } from '../diagnostics';
 import { AccountContext } from './private/keys';
 import { newZonalDetection } from './zonal-detection';
 import { newZonalShift, ZonalShift, ZonalShiftCapacity } from './zonal-shift';
+import { skipToken } from './private/tokens';
 
 /** The gray-failure props a load-balanced Terraform construct takes (the fleet's and the service's). */
 export interface GrayFailureProps {
@@ -109,9 +110,4 @@ export function newGrayFailureHandling(
       namePrefix,
     }),
   };
-}
-
-/** A prop's value for the planner, or undefined when it is a token checked at apply time. */
-function skipToken<T>(value: T | undefined): T | undefined {
-  return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }

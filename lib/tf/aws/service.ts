@@ -23,6 +23,7 @@ import { AccountContext, cloudWatchLogsStatement, newCustomerManagedKey } from '
 import { newHaLoadBalancer } from './private/load-balancer';
 import { attachHaMetadata } from './private/metadata';
 import { newGrayFailureHandling } from './gray-failures';
+import { skipToken } from './private/tokens';
 
 /** An ECR repository as the service pulls from it: an `aws_ecr_repository`, or its replica's ARN and URL. */
 export interface ServiceImageRepository {
@@ -657,9 +658,4 @@ const NOBODY = '65534';
 /** The cluster name of a cluster ARN (`arn:…:cluster/<name>`), also when the ARN is a reference. */
 function nameOfClusterArn(arn: string): string {
   return Token.isUnresolved(arn) ? Fn.element(Fn.split('/', arn), 1) : arn.split('/')[1];
-}
-
-/** A prop's value for the planner, or undefined when it is a token checked at apply time. */
-function skipToken<T>(value: T | undefined): T | undefined {
-  return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }
