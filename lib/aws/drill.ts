@@ -155,6 +155,7 @@ export class AzEvacuationDrill extends Construct {
       stopCondition: props.stopConditionAlarm !== undefined,
       durationMinutes: props.durationMinutes,
       logRetentionDays: props.logRetentionDays,
+      schedule: scheduleExpression(props.schedule),
     });
     throwProblems(plan.problems, this);
     emitWarnings(this, 'AzEvacuationDrill', plan.warnings);
@@ -293,6 +294,7 @@ export class RegionEvacuationDrill extends Construct {
       stopConditionWindowSeconds: props.stopConditionAlarm && alarmWindowSeconds(props.stopConditionAlarm),
       durationMinutes: props.durationMinutes,
       logRetentionDays: props.logRetentionDays,
+      schedule: scheduleExpression(props.schedule),
     });
     throwProblems(plan.problems, this);
     emitWarnings(this, 'RegionEvacuationDrill', plan.warnings);
@@ -578,4 +580,9 @@ class DrillKit {
   private allow(sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>): void {
     this.policy.addStatements(new iam.PolicyStatement({ sid, actions, resources, conditions }));
   }
+}
+
+/** The expression of a drill's schedule, for its plan; undefined when none or unresolved. */
+function scheduleExpression(schedule: scheduler.ScheduleExpression | undefined): string | undefined {
+  return schedule === undefined || Token.isUnresolved(schedule.expressionString) ? undefined : schedule.expressionString;
 }

@@ -9,11 +9,16 @@
 /** Days scanned: four years from a leap year, so every month length and weekday combination recurs. */
 const SCAN_DAYS = 4 * 365 + 1;
 const SCAN_START = Date.UTC(2024, 0, 1);
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+export const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+export const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
 /** A field's allowed values: `*`, numbers, names, ranges, steps and lists of them; undefined when not a field. */
-function fieldValues(field: string, min: number, max: number, names: readonly string[] = []): Set<number> | undefined {
+export function fieldValues(
+  field: string,
+  min: number,
+  max: number,
+  names: readonly string[] = [],
+): Set<number> | undefined {
   const values = new Set<number>();
   const value = (text: string) => {
     const named = names.indexOf(text.toUpperCase());
@@ -69,13 +74,20 @@ export function cronMaxGapDays(schedule: string): number | undefined {
   }
   const domRestricted = dom !== '*' && !dom.startsWith('*/');
   const dowRestricted = dow !== '*' && !dow.startsWith('*/');
+  return maxGapDays(
+    (date) =>
+      months.has(date.getUTCMonth() + 1) &&
+      (domRestricted && dowRestricted
+        ? days.has(date.getUTCDate()) || weekdays.has(date.getUTCDay())
+        : days.has(date.getUTCDate()) && weekdays.has(date.getUTCDay())),
+  );
+}
+
+/** The longest gap between two consecutive days of {@link SCAN_DAYS} that `runsOn` matches; Infinity when none. */
+export function maxGapDays(runsOn: (date: Date) => boolean): number {
   const runs: number[] = [];
   for (let day = 0; day < SCAN_DAYS; day++) {
-    const date = new Date(SCAN_START + day * 86_400_000);
-    const byDate = days.has(date.getUTCDate());
-    const byWeekday = weekdays.has(date.getUTCDay());
-    const matches = domRestricted && dowRestricted ? byDate || byWeekday : byDate && byWeekday;
-    if (matches && months.has(date.getUTCMonth() + 1)) {
+    if (runsOn(new Date(SCAN_START + day * 86_400_000))) {
       runs.push(day);
     }
   }

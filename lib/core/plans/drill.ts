@@ -1,6 +1,7 @@
 import { PlanProblem, PlanWarning } from '../errors';
 import { CLOUDWATCH_LOG_RETENTION_DAYS } from '../figures';
 import { regionOfZone } from '../regions';
+import { readSchedulerExpression } from '../scheduler-expression';
 import { ServiceTier } from '../tier';
 
 /**
@@ -71,6 +72,8 @@ export interface DrillIntent {
   readonly durationMinutes?: number;
   /** @default - tier.logRetentionDays */
   readonly logRetentionDays?: number;
+  /** EventBridge Scheduler expression that starts the drill; undefined when none or a token. */
+  readonly schedule?: string;
 }
 
 /** An AZ evacuation drill as its props describe it. */
@@ -106,7 +109,8 @@ const LOG_SCHEMA_VERSION = 2;
  * steady state as long again); a given duration under the AZ RTO is warned about (the fault ends
  * before recovery can be shown). Targets: every subnet of the zone, every running instance of the
  * fleet with `Placement.AvailabilityZone` = the zone (selection `ALL`); launches blocked at 100 %.
- * Stop condition: a CloudWatch alarm (the SLO page). Log kept `logRetentionDays` (tier's by default).
+ * Stop condition: a CloudWatch alarm (the SLO page). Log kept `logRetentionDays` (tier's by default). A
+ * `schedule` must run at least every `drillIntervalDays` of the tier (else a warning).
  *
  * Example: TIER_1 (AZ RTO 120 s, logs kept 365 days), defaults: ⌈240 / 60⌉ = 4, raised to 10 min
  * (`PT10M`); TIER_3 (AZ RTO 900 s): 30 min; `durationMinutes: 5` on TIER_3 warns (5 min < 15 min).
@@ -223,8 +227,38 @@ function planDrill(tier: ServiceTier, intent: DrillIntent, rtoSeconds: number, p
     logSchemaVersion: LOG_SCHEMA_VERSION,
     logRetentionDays: intent.logRetentionDays ?? tier.logRetentionDays,
     problems,
-    warnings,
+    warnings: [...warnings, ...checkSchedule(tier, intent.schedule, problems)],
   };
+}
+
+/**
+ * A schedule the scheduler accepts, running at least every `drillIntervalDays` of the tier (else a
+ * warning: the drill's measurements go stale between runs).
+ */
+function checkSchedule(tier: ServiceTier, schedule: string | undefined, problems: PlanProblem[]): PlanWarning[] {
+  if (schedule === undefined) {
+    return [];
+  }
+  const reading = readSchedulerExpression(schedule);
+  if (!reading.valid) {
+    problems.push({
+      prop: 'schedule',
+      message: `schedule must be an EventBridge Scheduler expression (${reading.reason}), got: ${schedule}`,
+    });
+    return [];
+  }
+  const gap = reading.maxGapDays;
+  if (gap === undefined || gap <= tier.drillIntervalDays) {
+    return [];
+  }
+  return [
+    {
+      id: 'schedule',
+      message:
+        `schedule ${schedule} ${gap === Infinity ? 'runs once' : `runs up to ${gap} days apart`}, longer than ` +
+        `${tier.name}'s drill interval of ${tier.drillIntervalDays} days: its measurements go stale between runs`,
+    },
+  ];
 }
 
 function checkRetention(days: number, problems: PlanProblem[]): void {

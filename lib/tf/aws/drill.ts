@@ -121,20 +121,10 @@ export class AzEvacuationDrill extends Construct {
       stopCondition: Boolean(props.stopConditionAlarmArn),
       durationMinutes: props.durationMinutes,
       logRetentionDays: props.logRetentionDays,
+      schedule: props.schedule === undefined || Token.isUnresolved(props.schedule) ? undefined : props.schedule,
     });
     throwProblems(plan.problems, this);
     emitWarnings(this, 'AzEvacuationDrill', plan.warnings);
-    if (
-      props.schedule !== undefined &&
-      !Token.isUnresolved(props.schedule) &&
-      !/^(cron|rate|at)\(.+\)$/.test(props.schedule)
-    ) {
-      throw validationError(
-        `schedule must be an EventBridge Scheduler expression, cron(...), rate(...) or at(...), got: ${props.schedule}`,
-        this,
-        'schedule',
-      );
-    }
     if (props.autoScalingGroupArn === undefined) {
       warn(
         this,

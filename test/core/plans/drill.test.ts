@@ -182,3 +182,42 @@ describe('planRegionEvacuationDrill', () => {
     expect(plan.warnings.map((w) => w.id)).toEqual(['durationMinutes']);
   });
 });
+
+describe('a drill schedule', () => {
+  // TIER_1 drills every 92 days (see lib/core/tier.ts): the schedule must keep its measurements fresh.
+  test.each`
+    schedule                       | problem                                                    | warning
+    ${'rate(7 days)'}              | ${undefined}                                               | ${undefined}
+    ${'rate(1 day)'}               | ${undefined}                                               | ${undefined}
+    ${'rate(1 days)'}              | ${'singular units for 1 and plural otherwise'}             | ${undefined}
+    ${'rate(0 hours)'}             | ${'a rate takes a positive value'}                         | ${undefined}
+    ${'rate(120 days)'}            | ${undefined}                                               | ${'runs up to 120 days apart, longer than TIER_1'}
+    ${'cron(0 10 ? * TUE#2 *)'}    | ${undefined}                                               | ${undefined}
+    ${'cron(0 9 15 1,4,7,10 ? *)'} | ${undefined}                                               | ${undefined}
+    ${'cron(0 9 15 1,7 ? *)'}      | ${undefined}                                               | ${'runs up to 184 days apart'}
+    ${'cron(0 9 L 3 ? *)'}         | ${undefined}                                               | ${'runs up to 365 days apart'}
+    ${'cron(0 10 * * TUE *)'}      | ${'exactly one of day-of-month and day-of-week must be ?'} | ${undefined}
+    ${'cron(0 10 ? * TUE)'}        | ${'a cron expression has six fields'}                      | ${undefined}
+    ${'cron(0 10 ? * 3 2027)'}     | ${undefined}                                               | ${undefined}
+    ${'at(2027-01-05T10:00:00)'}   | ${undefined}                                               | ${'runs once, longer than'}
+    ${'every tuesday'}             | ${'an expression is rate(...), cron(...) or at('}          | ${undefined}
+  `('GIVEN $schedule on TIER_1 THEN problem $problem, warning $warning', ({ schedule, problem, warning }) => {
+    for (const plan of [
+      planAzEvacuationDrill(TIER_1, { ...AZ, schedule }),
+      planRegionEvacuationDrill(TIER_1, { stopCondition: true, schedule }),
+    ]) {
+      const scheduleProblems = plan.problems.filter((p) => p.prop === 'schedule').map((p) => p.message);
+      const scheduleWarnings = plan.warnings.filter((w) => w.id === 'schedule').map((w) => w.message);
+      expect(scheduleProblems).toEqual(problem === undefined ? [] : [expect.stringContaining(problem)]);
+      expect(scheduleWarnings).toEqual(warning === undefined ? [] : [expect.stringContaining(warning)]);
+    }
+  });
+
+  test('GIVEN the second Tuesday of each month THEN its runs are at most 35 days apart, within TIER_0', () => {
+    const plan = planAzEvacuationDrill(TIER_0, { ...AZ, schedule: 'cron(0 10 ? * TUE#2 *)' });
+    expect(TIER_0.drillIntervalDays).toBeGreaterThanOrEqual(35);
+    expect(plan.warnings).toEqual([]);
+    const tooRare = planAzEvacuationDrill(TIER_0, { ...AZ, schedule: `rate(${TIER_0.drillIntervalDays + 1} days)` });
+    expect(tooRare.warnings.map((w) => w.id)).toEqual(['schedule']);
+  });
+});

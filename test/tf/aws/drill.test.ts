@@ -241,7 +241,8 @@ describe('AzEvacuationDrill (Terraform): policy and targets', () => {
     expect(start.Action).toBe('fis:StartExperiment');
     expect(start.Resource[0]).toMatch(/experiment-template\/\$\{aws_fis_experiment_template\.Drill_/);
     expect(() => synth({ schedule: 'every tuesday' })).toThrow(
-      'schedule must be an EventBridge Scheduler expression, cron(...), rate(...) or at(...), got: every tuesday',
+      'schedule must be an EventBridge Scheduler expression (an expression is rate(...), cron(...) or ' +
+        'at(yyyy-mm-ddThh:mm:ss)), got: every tuesday',
     );
   });
 
