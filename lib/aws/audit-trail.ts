@@ -99,6 +99,11 @@ export class AuditTrail extends Construct {
       infrequentAccessAfterDays: props.infrequentAccessAfterDays,
       glacierAfterDays: props.glacierAfterDays,
       logRetentionDays: props.logRetentionDays,
+      dataEvents: {
+        bucketArns: props.s3DataEventBuckets?.map((b) => b.bucketArn),
+        functionArns: props.lambdaDataEventFunctions?.map((f) => f.functionArn),
+        tableArns: props.dynamoDbDataEventTables?.map((t) => t.tableArn),
+      },
     });
     throwProblems(plan.problems, this);
     emitWarnings(this, 'AuditTrail', plan.warnings);
@@ -149,14 +154,12 @@ export class AuditTrail extends Construct {
       sendToCloudWatchLogs: true,
       cloudWatchLogGroup: this.logGroup,
     });
-    const dataSelectors = dataEventSelectors(props);
-    if (dataSelectors.length > 0) {
-      // Advanced selectors replace basic ones (a trail takes one kind), so management events are selected explicitly too.
+    if (plan.eventSelectors.length > 0) {
       const cfnTrail = this.trail.node.defaultChild as cloudtrail.CfnTrail;
-      cfnTrail.advancedEventSelectors = [
-        { name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }] },
-        ...dataSelectors,
-      ];
+      cfnTrail.advancedEventSelectors = plan.eventSelectors.map(({ name, fieldSelectors }) => ({
+        name,
+        fieldSelectors: fieldSelectors.map(({ field, equals, startsWith }) => ({ field, equalTo: equals, startsWith })),
+      }));
       cfnTrail.addPropertyDeletionOverride('EventSelectors');
     }
 
@@ -219,40 +222,4 @@ function allowCloudTrail(key: kms.IKey): void {
       conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
     }),
   );
-}
-
-function dataEventSelectors(props: AuditTrailProps): cloudtrail.CfnTrail.AdvancedEventSelectorProperty[] {
-  const selectors: cloudtrail.CfnTrail.AdvancedEventSelectorProperty[] = [];
-  const data = { field: 'eventCategory', equalTo: ['Data'] };
-  if (props.s3DataEventBuckets && props.s3DataEventBuckets.length > 0) {
-    selectors.push({
-      name: 'S3 object operations',
-      fieldSelectors: [
-        data,
-        { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
-        { field: 'resources.ARN', startsWith: props.s3DataEventBuckets.map((b) => b.arnForObjects('')) },
-      ],
-    });
-  }
-  if (props.lambdaDataEventFunctions && props.lambdaDataEventFunctions.length > 0) {
-    selectors.push({
-      name: 'Lambda invocations',
-      fieldSelectors: [
-        data,
-        { field: 'resources.type', equalTo: ['AWS::Lambda::Function'] },
-        { field: 'resources.ARN', equalTo: props.lambdaDataEventFunctions.map((f) => f.functionArn) },
-      ],
-    });
-  }
-  if (props.dynamoDbDataEventTables && props.dynamoDbDataEventTables.length > 0) {
-    selectors.push({
-      name: 'DynamoDB item operations',
-      fieldSelectors: [
-        data,
-        { field: 'resources.type', equalTo: ['AWS::DynamoDB::Table'] },
-        { field: 'resources.ARN', equalTo: props.dynamoDbDataEventTables.map((t) => t.tableArn) },
-      ],
-    });
-  }
-  return selectors;
 }

@@ -31,6 +31,24 @@ export interface AuditTrailIntent {
   readonly glacierAfterDays?: number;
   /** @default - tier.logRetentionDays */
   readonly logRetentionDays?: number;
+  /** Data events recorded, by resource ARN (references allowed: the plan only arranges them). */
+  readonly dataEvents?: AuditDataEvents;
+}
+
+/** The resources whose data events a trail records, by ARN. */
+export interface AuditDataEvents {
+  /** Bucket ARNs: every object operation in them. */
+  readonly bucketArns?: readonly string[];
+  /** Function ARNs: every invocation. */
+  readonly functionArns?: readonly string[];
+  /** Table ARNs: every item operation. */
+  readonly tableArns?: readonly string[];
+}
+
+/** One CloudTrail advanced event selector, in the engines' common terms. */
+export interface AuditEventSelector {
+  readonly name: string;
+  readonly fieldSelectors: { readonly field: string; readonly equals?: string[]; readonly startsWith?: string[] }[];
 }
 
 /** What the engines render. */
@@ -45,8 +63,13 @@ export interface AuditTrailPlan {
   readonly expireAfterDays?: number;
   /** Overwritten versions are kept as long as the files: the lock applies to every version. */
   readonly noncurrentVersionDays: number;
-  /** Days the CloudWatch Logs copy is kept (an engine that has one). */
+  /** Days the CloudWatch Logs copy is kept. */
   readonly logRetentionDays: number;
+  /**
+   * Advanced event selectors: management events, then a data selector per kind of resource asked
+   * for; empty when no data events are (the trail then keeps its default, management events only).
+   */
+  readonly eventSelectors: AuditEventSelector[];
   readonly problems: PlanProblem[];
   readonly warnings: PlanWarning[];
 }
@@ -114,7 +137,35 @@ export function planAuditTrail(tier: ServiceTier, intent: AuditTrailIntent): Aud
     expireAfterDays,
     noncurrentVersionDays: retentionDays,
     logRetentionDays,
+    eventSelectors: eventSelectors(intent.dataEvents),
     problems,
     warnings: [],
   };
+}
+
+/** Advanced selectors replace basic ones (a trail takes one kind), so management events are selected too. */
+function eventSelectors(data: AuditDataEvents | undefined): AuditEventSelector[] {
+  const category = { field: 'eventCategory', equals: ['Data'] };
+  const selectors: AuditEventSelector[] = [];
+  const add = (name: string, type: string, arns: readonly string[] | undefined, match: 'equals' | 'startsWith') => {
+    if (arns && arns.length > 0) {
+      const fieldSelectors = [category, { field: 'resources.type', equals: [type] }];
+      selectors.push({ name, fieldSelectors: [...fieldSelectors, { field: 'resources.ARN', [match]: [...arns] }] });
+    }
+  };
+  // An object's ARN is its bucket's followed by `/key`: a prefix match covers every object in the bucket.
+  add(
+    'S3 object operations',
+    'AWS::S3::Object',
+    data?.bucketArns?.map((arn) => `${arn}/`),
+    'startsWith',
+  );
+  add('Lambda invocations', 'AWS::Lambda::Function', data?.functionArns, 'equals');
+  add('DynamoDB item operations', 'AWS::DynamoDB::Table', data?.tableArns, 'equals');
+  return selectors.length === 0
+    ? []
+    : [
+        { name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }] },
+        ...selectors,
+      ];
 }

@@ -1,4 +1,6 @@
 import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
@@ -12,7 +14,7 @@ import { ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS, FailureDomain } from '../../core';
 import { AuditCompliance, planAuditTrail } from '../../core/plans/audit-trail';
 import { emitWarnings, throwProblems } from '../diagnostics';
 import { HaProps, RegionalProps } from './ha-props';
-import { AccountContext, newCustomerManagedKey } from './private/keys';
+import { AccountContext, cloudWatchLogsStatement, newCustomerManagedKey } from './private/keys';
 import { attachHaMetadata } from './private/metadata';
 
 /** Props of {@link AuditTrail}. */
@@ -33,6 +35,26 @@ export interface AuditTrailProps extends HaProps, RegionalProps {
    * @default 90
    */
   readonly glacierAfterDays?: number;
+  /**
+   * Days the CloudWatch Logs copy is kept (for queries and metric filters; the bucket is the record).
+   * @default - tier.logRetentionDays
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * ARNs of buckets whose object-level operations (data events) are recorded.
+   * @default - none
+   */
+  readonly s3DataEventBucketArns?: string[];
+  /**
+   * ARNs of functions whose invocations (data events) are recorded.
+   * @default - none
+   */
+  readonly lambdaDataEventFunctionArns?: string[];
+  /**
+   * ARNs of tables whose item-level operations (data events) are recorded.
+   * @default - none
+   */
+  readonly dynamoDbDataEventTableArns?: string[];
 }
 
 export type { AuditCompliance };
@@ -42,13 +64,17 @@ export type { AuditCompliance };
  * trail with log file validation (a digest proves no file was edited), global service events,
  * encrypted with a customer-managed key, writing to a bucket with S3 Object Lock in compliance mode
  * for the retention (no file can be deleted, even by the account that wrote it), versioned,
- * private, TLS-only, `prevent_destroy`.
+ * private, TLS-only, `prevent_destroy`. A copy goes to an encrypted CloudWatch Logs group kept
+ * `logRetentionDays`; data events are recorded for the buckets, functions and tables given.
  *
- * Construct ids (public API): `Resource` (the trail), **`Bucket`**, **`Key`**, `BucketPolicy`, `ObjectLock`.
+ * Construct ids (public API): `Resource` (the trail), **`Bucket`**, **`Key`**, **`Logs`**, `LogsRole`,
+ * `BucketPolicy`, `ObjectLock`.
  */
 export class AuditTrail extends Construct {
   public readonly trail: Cloudtrail;
   public readonly bucket: S3Bucket;
+  /** The CloudWatch Logs copy of the trail. */
+  public readonly logGroup: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
@@ -57,6 +83,12 @@ export class AuditTrail extends Construct {
       compliance: props.compliance,
       infrequentAccessAfterDays: props.infrequentAccessAfterDays,
       glacierAfterDays: props.glacierAfterDays,
+      logRetentionDays: props.logRetentionDays,
+      dataEvents: {
+        bucketArns: props.s3DataEventBucketArns,
+        functionArns: props.lambdaDataEventFunctionArns,
+        tableArns: props.dynamoDbDataEventTableArns,
+      },
     });
     throwProblems(plan.problems, this);
     emitWarnings(this, 'AuditTrail', plan.warnings);
@@ -88,7 +120,9 @@ export class AuditTrail extends Construct {
           Principal: { Service: 'cloudtrail.amazonaws.com' },
           Action: 'kms:DescribeKey',
           Resource: '*',
+          Condition: { StringEquals: { 'aws:SourceAccount': context.accountId } },
         },
+        cloudWatchLogsStatement(context),
       ],
     });
 
@@ -186,6 +220,47 @@ export class AuditTrail extends Construct {
       }),
     });
 
+    this.logGroup = new CloudwatchLogGroup(this, 'Logs', {
+      provider,
+      namePrefix: 'audit-trail-',
+      retentionInDays: plan.logRetentionDays,
+      kmsKeyId: key.arn,
+      deletionProtectionEnabled: true,
+      lifecycle: { preventDestroy: true },
+    });
+    // CloudTrail writes the copy through a role that may only add events to this group's streams.
+    const logsRole = new IamRole(this, 'LogsRole', {
+      provider,
+      namePrefix: 'audit-trail-logs-',
+      description: `Lets the trail ${trailName} copy its events to its log group`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+          },
+        ],
+      }),
+      inlinePolicy: [
+        {
+          name: 'WriteTrailEvents',
+          policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                Resource: `${this.logGroup.arn}:log-stream:*`,
+              },
+            ],
+          }),
+        },
+      ],
+    });
+
     this.trail = new Cloudtrail(this, 'Resource', {
       provider,
       name: trailName,
@@ -195,6 +270,12 @@ export class AuditTrail extends Construct {
       includeGlobalServiceEvents: plan.trail.globalServiceEvents,
       enableLogFileValidation: plan.trail.fileValidation,
       enableLogging: true,
+      cloudWatchLogsGroupArn: `${this.logGroup.arn}:*`,
+      cloudWatchLogsRoleArn: logsRole.arn,
+      advancedEventSelector: plan.eventSelectors.map(({ name, fieldSelectors }) => ({
+        name,
+        fieldSelector: fieldSelectors.map(({ field, equals, startsWith }) => ({ field, equalTo: equals, startsWith })),
+      })),
       dependsOn: [policy],
     });
 

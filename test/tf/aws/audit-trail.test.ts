@@ -1,4 +1,6 @@
 import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
@@ -109,6 +111,7 @@ describe('AuditTrail (Terraform)', () => {
       'AllowAccountToGovernKey',
       'AllowCloudTrailToEncryptLogs',
       'AllowCloudTrailToDescribeKey',
+      'AllowCloudWatchLogsOfThisAccount',
     ]);
     const anyTrail = expect.stringMatching(/:cloudtrail:\*:.*:trail\/\*$/);
     expect(bySid.AllowCloudTrailToEncryptLogs).toMatchObject({
@@ -123,6 +126,53 @@ describe('AuditTrail (Terraform)', () => {
       Principal: { Service: 'cloudtrail.amazonaws.com' },
       Action: 'kms:DescribeKey',
     });
+  });
+
+  test('THEN a copy goes to a retained log group under the key, written through a role that may only add events', () => {
+    const { synthesized } = synth();
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      retention_in_days: 365,
+      kms_key_id: expect.stringMatching(/aws_kms_key\.Audit_Key_/),
+      deletion_protection_enabled: true,
+      lifecycle: { prevent_destroy: true },
+    });
+    const [trail] = Object.values(resourcesOf(synthesized, Cloudtrail));
+    expect(trail.cloud_watch_logs_group_arn).toMatch(/^\$\{aws_cloudwatch_log_group\.Audit_Logs_\w+\.arn\}:\*$/);
+    expect(trail.cloud_watch_logs_role_arn).toMatch(/^\$\{aws_iam_role\.Audit_LogsRole_\w+\.arn\}$/);
+    expect(trail.advanced_event_selector).toEqual([]);
+    const [role] = Object.values(resourcesOf(synthesized, IamRole));
+    const trust = JSON.parse(role.assume_role_policy).Statement[0];
+    expect(trust.Condition.StringEquals['aws:SourceArn']).toMatch(/:trail\/ha-[0-9a-f]{20}-audit$/);
+    const [write] = JSON.parse(role.inline_policy[0].policy).Statement;
+    expect(write.Action).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(write.Resource).toMatch(/aws_cloudwatch_log_group\.Audit_Logs_\w+\.arn\}:log-stream:\*$/);
+  });
+
+  test('GIVEN data event resources THEN management events and one data selector per kind are recorded', () => {
+    const { synthesized } = synth({
+      s3DataEventBucketArns: ['arn:aws:s3:::orders-data'],
+      dynamoDbDataEventTableArns: ['arn:aws:dynamodb:us-east-1:111111111111:table/orders'],
+    });
+    const [trail] = Object.values(resourcesOf(synthesized, Cloudtrail));
+    expect(trail.advanced_event_selector).toEqual([
+      { name: 'Management events', field_selector: [{ field: 'eventCategory', equals: ['Management'] }] },
+      {
+        name: 'S3 object operations',
+        field_selector: [
+          { field: 'eventCategory', equals: ['Data'] },
+          { field: 'resources.type', equals: ['AWS::S3::Object'] },
+          { field: 'resources.ARN', starts_with: ['arn:aws:s3:::orders-data/'] },
+        ],
+      },
+      {
+        name: 'DynamoDB item operations',
+        field_selector: [
+          { field: 'eventCategory', equals: ['Data'] },
+          { field: 'resources.type', equals: ['AWS::DynamoDB::Table'] },
+          { field: 'resources.ARN', equals: ['arn:aws:dynamodb:us-east-1:111111111111:table/orders'] },
+        ],
+      },
+    ]);
   });
 
   test('THEN the bucket blocks public access, is owner-enforced, and moves logs to Standard-IA, then Glacier', () => {
