@@ -2,19 +2,23 @@ import { Annotations, Arn, ArnFormat, Aws, Duration, Stack, Token } from 'aws-cd
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import {
   automationDocumentContent,
   DrStrategy,
   FAILOVER_STEP_METADATA_KEY,
+  FAILOVER_WITNESS_WAIT_SECONDS,
   FailoverStepRecord,
   FailoverTriggerIntent,
   FailureDomain,
   headlessWriterIdentifier,
   promotedReaderIdentifier,
   promotionRunbookPlan,
+  RegionFailoverRunbooksIntent,
   regionFailoverRunbooksProblems,
+  regionFailoverRunbooksWarnings,
   RunbookPlan,
   scaleUpRunbookPlan,
   serviceScaleUpRunbookPlan,
@@ -24,7 +28,7 @@ import {
 import { FeatureFlags } from './degradation';
 import { HaProps, serviceNameOf } from './ha-props';
 import { attachHaMetadata } from './metadata';
-import { throwProblems, validationError } from './private/errors';
+import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 
 /** An SSM Automation document to run in a predefined failure scenario. */
@@ -74,6 +78,37 @@ export interface StandbyEcsService {
 }
 
 /**
+ * An alarm of another vantage point that must agree before an automatic promotion: one in a third
+ * region, probing the same endpoint as the trigger (a `SyntheticCanary` of the serving region's own
+ * name there). The promotion reads it in its own region (CloudWatch `DescribeAlarms`, a regional
+ * data-plane call) and waits for it to be in ALARM; otherwise it pages `pageTopic` and stops.
+ */
+export interface FailoverWitness {
+  /** Region of the witness alarm: neither the serving region nor this one. */
+  readonly region: string;
+  /** Name of the witness alarm (give the alarm this name: `alarmName`). */
+  readonly alarmName: string;
+  /** Topic that pages a person when the witness does not agree in time (encrypted topics welcome). */
+  readonly pageTopic: sns.ITopic;
+  /**
+   * How long the promotion waits for the witness to be in ALARM (whole seconds, 10 s to 5 minutes):
+   * it counts in the region RTO only when the witness is later than the trigger.
+   * @default Duration.seconds(FAILOVER_WITNESS_WAIT_SECONDS), two minutes
+   */
+  readonly wait?: Duration;
+}
+
+/** Options of {@link FailoverTrigger.alarm}. */
+export interface FailoverAlarmTriggerOptions {
+  /**
+   * The alarm of a third region that must agree before the promotion (which loses the writes not yet
+   * replicated) goes on.
+   * @default - no witness: the trigger alone promotes, and the construct warns
+   */
+  readonly witness?: FailoverWitness;
+}
+
+/**
  * What starts the region-failover runbooks (promotion and scale-up). Nothing starts them by
  * default: a runbook nobody starts recovers nothing, so the region RTO counts the start too.
  */
@@ -82,10 +117,11 @@ export class FailoverTrigger {
    * An alarm of this stack's region starts the runbooks when it goes into ALARM (an EventBridge rule
    * starts each SSM Automation, the promotion in `Failover` mode): no person in the loop. Use an
    * alarm that watches the primary region from here (a canary of the primary's endpoint), so that it
-   * fires when the primary is lost and not when this region is.
+   * fires when the primary is lost and not when this region is, and a `witness` in a third region:
+   * without one, trouble on this region's own path to the primary promotes with data loss.
    */
-  public static alarm(alarm: cloudwatch.IAlarm): FailoverTrigger {
-    return new FailoverTrigger(alarm, undefined);
+  public static alarm(alarm: cloudwatch.IAlarm, options: FailoverAlarmTriggerOptions = {}): FailoverTrigger {
+    return new FailoverTrigger(alarm, undefined, options.witness);
   }
 
   /**
@@ -101,6 +137,8 @@ export class FailoverTrigger {
     public readonly alarm: cloudwatch.IAlarm | undefined,
     /** How long a person takes to decide, when not. */
     public readonly decisionTime: Duration | undefined,
+    /** The alarm of a third region that must agree before an automatic promotion. */
+    public readonly witness?: FailoverWitness,
   ) {}
 }
 
@@ -303,47 +341,51 @@ export class FailoverRunbooks extends Construct {
     const decisionSeconds = trigger?.decisionTime?.toSeconds({ integral: false });
     const known = <T>(value: T | undefined): T | undefined =>
       value === undefined || Token.isUnresolved(value) ? undefined : value;
+    const witness = trigger?.witness;
     const triggerIntent: FailoverTriggerIntent | undefined = trigger && {
       alarm: trigger.alarm !== undefined,
       decisionSeconds: known(decisionSeconds),
       decisionText: trigger.decisionTime?.toHumanString(),
+      witness: witness && {
+        region: known(witness.region),
+        waitSeconds: known(witness.wait?.toSeconds({ integral: false }) ?? FAILOVER_WITNESS_WAIT_SECONDS),
+      },
     };
     const capacity = props.primaryCapacity;
-    throwProblems(
-      regionFailoverRunbooksProblems({
-        tier: props.tier,
-        globalClusterIdentifier: Boolean(props.globalClusterIdentifier),
-        secondaryClusterArn: Boolean(props.secondaryClusterArn),
-        headlessSecondaryWriterClass: known(props.headlessSecondaryWriterClass),
-        headlessSecondaryWriterAvailabilityZone: known(props.headlessSecondaryWriterAvailabilityZone),
-        promotedReader:
-          props.promotedReaderAvailabilityZone === undefined
-            ? undefined
-            : {
-                availabilityZone: known(props.promotedReaderAvailabilityZone),
-                instanceClass: known(props.promotedReaderClass),
-                hasClass: (props.promotedReaderClass ?? props.headlessSecondaryWriterClass) !== undefined,
-              },
-        region: known(stack.region),
-        standbyAutoScalingGroupName: Boolean(props.standbyAutoScalingGroupName),
-        primaryCapacity: capacity && {
-          min: known(capacity.min),
-          desired: known(capacity.desired),
-          max: known(capacity.max),
-        },
-        standbyService: props.standbyService !== undefined,
-        primaryTaskCount: props.primaryTaskCount && {
-          min: known(props.primaryTaskCount.min),
-          desired: known(props.primaryTaskCount.desired),
-          max: known(props.primaryTaskCount.max),
-        },
-        trigger: triggerIntent,
-        triggerHint:
-          'FailoverTrigger.alarm(alarm), or FailoverTrigger.operator(decisionTime) ' +
-          'with the time a person takes to decide',
-      }),
-      this,
-    );
+    const intent: RegionFailoverRunbooksIntent = {
+      tier: props.tier,
+      globalClusterIdentifier: Boolean(props.globalClusterIdentifier),
+      secondaryClusterArn: Boolean(props.secondaryClusterArn),
+      headlessSecondaryWriterClass: known(props.headlessSecondaryWriterClass),
+      headlessSecondaryWriterAvailabilityZone: known(props.headlessSecondaryWriterAvailabilityZone),
+      promotedReader:
+        props.promotedReaderAvailabilityZone === undefined
+          ? undefined
+          : {
+              availabilityZone: known(props.promotedReaderAvailabilityZone),
+              instanceClass: known(props.promotedReaderClass),
+              hasClass: (props.promotedReaderClass ?? props.headlessSecondaryWriterClass) !== undefined,
+            },
+      region: known(stack.region),
+      standbyAutoScalingGroupName: Boolean(props.standbyAutoScalingGroupName),
+      primaryCapacity: capacity && {
+        min: known(capacity.min),
+        desired: known(capacity.desired),
+        max: known(capacity.max),
+      },
+      standbyService: props.standbyService !== undefined,
+      primaryTaskCount: props.primaryTaskCount && {
+        min: known(props.primaryTaskCount.min),
+        desired: known(props.primaryTaskCount.desired),
+        max: known(props.primaryTaskCount.max),
+      },
+      trigger: triggerIntent,
+      triggerHint:
+        'FailoverTrigger.alarm(alarm), or FailoverTrigger.operator(decisionTime) ' +
+        'with the time a person takes to decide',
+    };
+    throwProblems(regionFailoverRunbooksProblems(intent), this);
+    emitWarnings(this, 'FailoverRunbooks', regionFailoverRunbooksWarnings(intent));
     const runbooks: Runbook[] = [];
 
     if (props.globalClusterIdentifier && props.secondaryClusterArn) {
@@ -777,6 +819,8 @@ function promotionRunbook(
   const writerClass = props.headlessSecondaryWriterClass;
   const readerZone = props.promotedReaderAvailabilityZone;
   const groups = writerClass !== undefined || readerZone !== undefined ? instanceGroups(scope, props) : undefined;
+  // Only an alarm's promotion waits for a witness: a person deciding is the corroboration.
+  const witness = props.failoverTrigger?.alarm ? props.failoverTrigger.witness : undefined;
   const plan = promotionRunbookPlan({
     service,
     region: stack.region,
@@ -802,6 +846,12 @@ function promotionRunbook(
         : undefined,
     failback: props.failback,
     trigger,
+    witness: witness && {
+      region: witness.region,
+      alarmName: witness.alarmName,
+      waitSeconds: witness.wait?.toSeconds() ?? FAILOVER_WITNESS_WAIT_SECONDS,
+      pageTopicArn: witness.pageTopic.topicArn,
+    },
   });
   const globalClusterArn = stack.formatArn({
     service: 'rds',
@@ -837,6 +887,7 @@ function promotionRunbook(
         resources: [globalClusterArn],
       }),
       ...(groups ? instanceStatements(stack, clusterArn, groups, instances) : []),
+      ...(witness ? witnessStatements(stack, witness) : []),
     ],
     wildcards: props.primaryClusterArn
       ? []
@@ -849,6 +900,43 @@ function promotionRunbook(
           ],
         ],
   };
+}
+
+/**
+ * What the witness check needs: read the one witness alarm in its own region, and page the one
+ * topic (with its key, when it is encrypted) when the witness does not agree.
+ */
+function witnessStatements(stack: Stack, witness: FailoverWitness): iam.PolicyStatement[] {
+  const key = witness.pageTopic.masterKey;
+  return [
+    new iam.PolicyStatement({
+      sid: 'ReadWitnessAlarm',
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: [
+        stack.formatArn({
+          service: 'cloudwatch',
+          region: witness.region,
+          resource: 'alarm',
+          resourceName: witness.alarmName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+    }),
+    new iam.PolicyStatement({
+      sid: 'PageOnCall',
+      actions: ['sns:Publish'],
+      resources: [witness.pageTopic.topicArn],
+    }),
+    ...(key
+      ? [
+          new iam.PolicyStatement({
+            sid: 'EncryptPage',
+            actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            resources: [key.keyArn],
+          }),
+        ]
+      : []),
+  ];
 }
 
 /** The groups the instances the runbook creates use; refuses inputs that cannot be granted. */

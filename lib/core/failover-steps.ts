@@ -17,6 +17,18 @@ export interface FailoverStepRecord {
   readonly decisionSeconds?: number;
   /** Whether the promotion first adds a writer to a headless secondary (a duration AWS does not publish). */
   readonly createsWriter?: boolean;
+  /**
+   * The alarm of another vantage point that must be in ALARM before an automatic promotion goes on
+   * (it waits up to `waitSeconds` for it, then stops and pages a person).
+   */
+  readonly witness?: FailoverWitnessRecord;
+}
+
+/** The witness of an automatic promotion, as its runbook reads it. */
+export interface FailoverWitnessRecord {
+  readonly region: string;
+  readonly alarmName: string;
+  readonly waitSeconds: number;
 }
 
 /** A record read back from synthesized output, or undefined when `value` is not one. */
@@ -33,5 +45,17 @@ export function parseFailoverStep(value: unknown): FailoverStepRecord | undefine
     startedBy: v.startedBy,
     decisionSeconds: typeof v.decisionSeconds === 'number' ? v.decisionSeconds : undefined,
     createsWriter: v.createsWriter === true,
+    ...(isWitness(v.witness) ? { witness: v.witness } : {}),
   };
+}
+
+function isWitness(value: unknown): value is FailoverWitnessRecord {
+  const w = value as Record<string, unknown> | undefined;
+  return (
+    typeof w === 'object' &&
+    w !== null &&
+    typeof w.region === 'string' &&
+    typeof w.alarmName === 'string' &&
+    typeof w.waitSeconds === 'number'
+  );
 }

@@ -304,6 +304,11 @@ describe('FailoverRunbooks', () => {
         'ha-constructs:FailoverRunbooks.standbyAutoScalingGroupName',
         'standbyAutoScalingGroupName is set for TIER_0 (ACTIVE_ACTIVE), which keeps no scaled-down standby fleet: the scale-up runbook is meant for WARM_STANDBY and PILOT_LIGHT',
       ),
+      printedWarning(
+        'Runbooks/Runbooks',
+        'ha-constructs:FailoverRunbooks.failoverTrigger',
+        'failoverTrigger is an alarm with no witness',
+      ),
     );
   });
 

@@ -1,5 +1,5 @@
-import { PlanProblem } from '../errors';
-import { FailoverStepRecord } from '../failover-steps';
+import { PlanProblem, PlanWarning } from '../errors';
+import { FailoverStepRecord, FailoverWitnessRecord } from '../failover-steps';
 import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS } from '../figures';
 import { regionOfZone } from '../regions';
 import { DrStrategy, ServiceTier } from '../tier';
@@ -39,7 +39,32 @@ export interface FailoverTriggerIntent {
   readonly decisionSeconds?: number;
   /** That time as the user wrote it, for messages (`0 seconds`). */
   readonly decisionText?: string;
+  /** The alarm of another vantage point that must agree before an automatic promotion (alarm triggers only). */
+  readonly witness?: FailoverWitnessIntent;
 }
+
+/** The witness of an automatic promotion, in core's terms; undefined entries are unknown at synthesis. */
+export interface FailoverWitnessIntent {
+  /** Region of the witness alarm. */
+  readonly region?: string;
+  /** Seconds the promotion waits for the witness to agree. */
+  readonly waitSeconds?: number;
+}
+
+/**
+ * How long an automatic promotion waits, by default, for its witness to agree: two minutes. The
+ * witness probes the same name from a third region on its own phase, so with one-minute probes it
+ * reaches ALARM up to one period (and one alarm evaluation) after the trigger, or before it.
+ */
+export const FAILOVER_WITNESS_WAIT_SECONDS = 120;
+/** How often the promotion reads the witness alarm while it waits. */
+export const FAILOVER_WITNESS_POLL_SECONDS = 10;
+/**
+ * The longest wait allowed: a witness that still disagrees five minutes after the trigger does not
+ * see the same outage, and a person decides (the wait runs in one script step, kept well short of
+ * the step's own limits).
+ */
+export const FAILOVER_WITNESS_MAX_WAIT_SECONDS = 300;
 
 /** The inputs of the promotion and scale-up runbooks as an engine checks them; undefined where unknown. */
 export interface RegionFailoverRunbooksIntent {
@@ -136,6 +161,7 @@ export function regionFailoverRunbooksProblems(intent: RegionFailoverRunbooksInt
       message: `failoverTrigger decisionTime must be longer than 0, got: ${text}`,
     });
   }
+  problems.push(...witnessProblems(intent));
   const writerClass = intent.headlessSecondaryWriterClass;
   if (writerClass !== undefined && !INSTANCE_CLASS.test(writerClass)) {
     problems.push({
@@ -151,6 +177,60 @@ export function regionFailoverRunbooksProblems(intent: RegionFailoverRunbooksInt
     problems.push(...scaleTargetProblems('primaryTaskCount', intent.primaryTaskCount, 'tasks'));
   }
   return problems;
+}
+
+/** The witness must stand outside the runbooks' region and wait a whole, bounded number of seconds. */
+function witnessProblems(intent: RegionFailoverRunbooksIntent): PlanProblem[] {
+  const witness = intent.trigger?.witness;
+  if (!witness) {
+    return [];
+  }
+  const problems: PlanProblem[] = [];
+  if (witness.region !== undefined && intent.region !== undefined && witness.region === intent.region) {
+    problems.push({
+      prop: 'failoverTrigger.witness.region',
+      message:
+        `failoverTrigger witness.region must be a region other than the runbooks' ${intent.region}: a witness ` +
+        `there shares the trigger's network path and cannot say it is wrong, got: ${witness.region}`,
+    });
+  }
+  const wait = witness.waitSeconds;
+  if (
+    wait !== undefined &&
+    (!Number.isInteger(wait) || wait < FAILOVER_WITNESS_POLL_SECONDS || wait > FAILOVER_WITNESS_MAX_WAIT_SECONDS)
+  ) {
+    problems.push({
+      prop: 'failoverTrigger.witness.wait',
+      message:
+        `failoverTrigger witness.wait must be whole seconds from ${FAILOVER_WITNESS_POLL_SECONDS} to ` +
+        `${FAILOVER_WITNESS_MAX_WAIT_SECONDS}, got: ${wait} seconds`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * The warnings of the runbooks' inputs: an automatic promotion that no witness corroborates. One
+ * probe from one vantage point then promotes, losing writes, for any cause, including trouble on
+ * the standby region's own path, after which both regions may take writes. A warning, not a
+ * refusal: the trigger alarm may already combine independent signals (a composite alarm) that the
+ * construct cannot see; HA-DR10 flags it in the templates, where an acknowledgement states why.
+ */
+export function regionFailoverRunbooksWarnings(intent: RegionFailoverRunbooksIntent): PlanWarning[] {
+  const trigger = intent.trigger;
+  if (!trigger?.alarm || trigger.witness || !intent.globalClusterIdentifier || !intent.secondaryClusterArn) {
+    return [];
+  }
+  return [
+    {
+      id: 'failoverTrigger',
+      message:
+        'failoverTrigger is an alarm with no witness: one probe from one vantage point promotes the secondary, ' +
+        "losing the writes not yet replicated, for any cause, including trouble on this region's own network path " +
+        '(both regions may then take writes); name an alarm of a third region that probes the same endpoint ' +
+        '(witness), so that the promotion waits for it to agree and otherwise pages a person',
+    },
+  ];
 }
 
 /** Whole numbers with min ≤ desired ≤ max (entries unknown at synthesis skipped). */
@@ -254,6 +334,14 @@ export interface PromotionRunbookInputs {
    */
   readonly failback?: boolean;
   readonly trigger?: FailoverTriggerIntent;
+  /** The witness an automatic promotion waits for, and the topic it pages when the witness disagrees. */
+  readonly witness?: WitnessInputs;
+}
+
+/** The witness alarm of a promotion (region and name, tokens welcome) and the topic that pages a person. */
+export interface WitnessInputs extends FailoverWitnessRecord {
+  /** ARN of the SNS topic the runbook pages when the witness does not agree in time. */
+  readonly pageTopicArn: string;
 }
 
 /** The writer a headless secondary gets before it is promoted. */
@@ -300,7 +388,7 @@ export function promotedReaderIdentifier(service: string, region: string): strin
  * rebuild it.
  */
 export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPlan {
-  const { headlessWriter: writer, promotedReader: reader, tier } = inputs;
+  const { headlessWriter: writer, promotedReader: reader, tier, witness } = inputs;
   const cluster = {
     GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
     TargetDbClusterIdentifier: '{{ TargetDbClusterIdentifier }}',
@@ -316,6 +404,14 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
       'Failover (the primary region is down or impaired): promotes at once, losing the writes not yet',
       'replicated, up to the replication lag. Switchover (planned, both regions healthy): no data loss,',
       'but it needs the primary to answer, so it fails in an outage.',
+      ...(witness
+        ? [
+            `In Failover mode it first waits up to ${witness.waitSeconds} s for the witness alarm ${witness.alarmName}`,
+            `in ${witness.region} (another vantage point probing the same endpoint) to be in ALARM; otherwise it`,
+            'pages a person and stops, promoting nothing. A person who decides to fail over anyway starts it with',
+            'Witness Skipped.',
+          ]
+        : []),
       ...(writer ? ['The secondary is headless: a writer is added to it first (once) and waited for.'] : []),
       'Then waits until the global database names this cluster its writer.',
       ...(reader
@@ -355,6 +451,7 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
           'but it needs the primary to answer, so it fails in an outage.',
         allowedValues: ['Failover', 'Switchover'],
       },
+      ...(witness ? witnessParameters(witness) : {}),
       ...(writer
         ? {
             WriterInstanceClass: {
@@ -399,6 +496,7 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
         : {}),
     },
     mainSteps: [
+      ...(witness ? [witnessStep(witness)] : []),
       ...(inputs.failback
         ? [
             {
@@ -456,7 +554,104 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
       },
       ...(reader ? [addReaderStep(reader)] : []),
     ],
-    failover: failoverStepRecordOf('promotion', inputs.trigger, { createsWriter: writer !== undefined }),
+    failover: failoverStepRecordOf('promotion', inputs.trigger, {
+      createsWriter: writer !== undefined,
+      ...(witness
+        ? { witness: { region: witness.region, alarmName: witness.alarmName, waitSeconds: witness.waitSeconds } }
+        : {}),
+    }),
+  };
+}
+
+/** The parameters of the witness check: whether it is required, and which alarm, where, for how long. */
+function witnessParameters(witness: WitnessInputs): Record<string, AutomationParameter> {
+  return {
+    Witness: {
+      type: 'String',
+      description:
+        'Required (the default, what the alarm trigger uses): in Failover mode, promote only once the witness alarm ' +
+        'is in ALARM. Skipped: a person has decided that the primary region is lost.',
+      default: 'Required',
+      allowedValues: ['Required', 'Skipped'],
+    },
+    WitnessRegion: { type: 'String', description: 'Region of the witness alarm.', default: witness.region },
+    WitnessAlarmName: { type: 'String', description: 'The witness alarm.', default: witness.alarmName },
+    WitnessWaitSeconds: {
+      type: 'Integer',
+      description: 'How long to wait for the witness to be in ALARM before paging a person and stopping.',
+      default: witness.waitSeconds,
+    },
+    PageTopicArn: {
+      type: 'String',
+      description: 'The SNS topic that pages a person when the witness does not agree.',
+      default: witness.pageTopicArn,
+    },
+  };
+}
+
+/**
+ * The first step of an automatic Failover: read the witness alarm in its own region (CloudWatch
+ * DescribeAlarms, a regional data-plane call: no control plane that lives in one region) every
+ * {@link FAILOVER_WITNESS_POLL_SECONDS} s until it is in ALARM or the wait is over. An alarm in any
+ * other state, missing, or unreadable (its region is down too) does not agree: the step pages a
+ * person and fails, so nothing is promoted. A Switchover, or a Failover a person started with
+ * Witness Skipped, goes on at once.
+ */
+function witnessStep(witness: WitnessInputs): Record<string, unknown> {
+  return {
+    name: 'WaitForWitness',
+    action: 'aws:executeScript',
+    // The script ends by itself at the wait; the step's own limit leaves it a minute to page.
+    timeoutSeconds: witness.waitSeconds + 60,
+    inputs: {
+      Runtime: 'python3.11',
+      Handler: 'handler',
+      InputPayload: {
+        Mode: '{{ Mode }}',
+        Witness: '{{ Witness }}',
+        WitnessRegion: '{{ WitnessRegion }}',
+        WitnessAlarmName: '{{ WitnessAlarmName }}',
+        WitnessWaitSeconds: '{{ WitnessWaitSeconds }}',
+        PageTopicArn: '{{ PageTopicArn }}',
+        GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
+      },
+      Script: [
+        'import time',
+        'import boto3',
+        '',
+        'def handler(events, context):',
+        '    if events["Mode"] != "Failover" or events["Witness"] == "Skipped":',
+        '        return {"Agreed": True}',
+        '    name, region = events["WitnessAlarmName"], events["WitnessRegion"]',
+        '    witness = boto3.client("cloudwatch", region_name=region)',
+        '    deadline = time.time() + int(events["WitnessWaitSeconds"])',
+        '    while True:',
+        '        try:',
+        '            found = witness.describe_alarms(AlarmNames=[name], AlarmTypes=["MetricAlarm", "CompositeAlarm"])',
+        '            alarms = found["MetricAlarms"] + found["CompositeAlarms"]',
+        '            state = alarms[0]["StateValue"] if alarms else "missing"',
+        '        except Exception as error:',
+        '            state = "unreadable (%s)" % error',
+        '        if state == "ALARM":',
+        '            return {"Agreed": True}',
+        '        if time.time() >= deadline:',
+        '            break',
+        `        time.sleep(${FAILOVER_WITNESS_POLL_SECONDS})`,
+        '    message = (',
+        '        "Automatic failover of %s stopped: the witness alarm %s in %s is %s, not ALARM, after %s s. "',
+        '        "Another vantage point does not see the primary region lost, so nothing was promoted. "',
+        '        "Decide: if the primary region is lost, run this runbook with Mode Failover and Witness Skipped."',
+        '        % (events["GlobalClusterIdentifier"], name, region, state, events["WitnessWaitSeconds"])',
+        '    )',
+        '    try:',
+        '        boto3.client("sns").publish(',
+        '            TopicArn=events["PageTopicArn"], Subject="Automatic failover stopped: decide", Message=message)',
+        '    except Exception as error:',
+        '        message += " (the page failed: %s)" % error',
+        '    raise Exception(message)',
+      ].join('\n'),
+    },
+    outputs: [{ Name: 'Agreed', Selector: '$.Payload.Agreed', Type: 'Boolean' }],
   };
 }
 

@@ -10,18 +10,21 @@ import {
   automationDocumentContent,
   DrStrategy,
   FAILOVER_STEP_METADATA_KEY,
+  FAILOVER_WITNESS_WAIT_SECONDS,
   FailoverTriggerIntent,
   FailureDomain,
   headlessWriterIdentifier,
   promotedReaderIdentifier,
   promotionRunbookPlan,
+  RegionFailoverRunbooksIntent,
   regionFailoverRunbooksProblems,
+  regionFailoverRunbooksWarnings,
   RunbookPlan,
   scaleUpRunbookPlan,
   FAILOVER_TRIGGER_PREVIOUS_STATES,
   FAILOVER_TRIGGER_STATES,
 } from '../../core';
-import { throwProblems, validationError, warn } from '../diagnostics';
+import { emitWarnings, throwProblems, validationError, warn } from '../diagnostics';
 import { HaProps, RegionalProps, serviceNameOf } from './ha-props';
 import { AccountContext, PolicyStatement } from './private/keys';
 import { attachHaMetadata } from './private/metadata';
@@ -36,6 +39,41 @@ export interface FailoverAlarm {
 }
 
 /**
+ * An alarm of another vantage point that must agree before an automatic promotion, the Terraform
+ * twin of the CDK `FailoverWitness`: one in a third region probing the same endpoint as the trigger.
+ * The promotion reads it in its own region (CloudWatch `DescribeAlarms`, a regional data-plane call)
+ * and waits for it to be in ALARM; otherwise it pages `pageTopicArn` and stops.
+ */
+export interface FailoverWitness {
+  /** Region of the witness alarm: neither the serving region nor the runbooks'. */
+  readonly region: string;
+  /** Name of the witness alarm. */
+  readonly alarmName: string;
+  /** ARN of the SNS topic that pages a person when the witness does not agree in time. */
+  readonly pageTopicArn: string;
+  /**
+   * ARN of the KMS key that encrypts that topic: the runbook may then use it to publish.
+   * @default - the topic is not encrypted with a customer-managed key
+   */
+  readonly pageTopicKeyArn?: string;
+  /**
+   * How long the promotion waits for the witness to be in ALARM, in whole seconds (10 to 300).
+   * @default FAILOVER_WITNESS_WAIT_SECONDS (120)
+   */
+  readonly waitSeconds?: number;
+}
+
+/** Options of {@link FailoverTrigger.alarm}. */
+export interface FailoverAlarmTriggerOptions {
+  /**
+   * The alarm of a third region that must agree before the promotion (which loses the writes not yet
+   * replicated) goes on.
+   * @default - no witness: the trigger alone promotes, and the construct warns
+   */
+  readonly witness?: FailoverWitness;
+}
+
+/**
  * What starts the region-failover runbooks (promotion and scale-up), the Terraform twin of the CDK
  * `FailoverTrigger`: a runbook nobody starts recovers nothing, so the region RTO counts the start too.
  */
@@ -43,10 +81,11 @@ export class FailoverTrigger {
   /**
    * An alarm of the runbooks' region starts them when it goes into ALARM (an EventBridge rule starts
    * each SSM Automation, the promotion in `Failover` mode): no person in the loop. Use an alarm that
-   * watches the primary region from the standby, so that it fires when the primary is lost.
+   * watches the primary region from the standby, so that it fires when the primary is lost, and a
+   * `witness` in a third region: without one, trouble on the standby's own path promotes with data loss.
    */
-  public static alarm(alarm: FailoverAlarm): FailoverTrigger {
-    return new FailoverTrigger(alarm, undefined);
+  public static alarm(alarm: FailoverAlarm, options: FailoverAlarmTriggerOptions = {}): FailoverTrigger {
+    return new FailoverTrigger(alarm, undefined, options.witness);
   }
 
   /**
@@ -62,6 +101,8 @@ export class FailoverTrigger {
     public readonly alarm: FailoverAlarm | undefined,
     /** How long a person takes to decide, in seconds, when not. */
     public readonly decisionSeconds: number | undefined,
+    /** The alarm of a third region that must agree before an automatic promotion. */
+    public readonly witness?: FailoverWitness,
   ) {}
 }
 
@@ -224,10 +265,17 @@ export class FailoverRunbooks extends Construct {
     }
     const trigger = props.failoverTrigger;
     const decision = trigger?.decisionSeconds;
+    // Only an alarm's promotion waits for a witness: a person deciding is the corroboration.
+    const witness = trigger?.alarm ? trigger.witness : undefined;
+    const witnessWait = witness?.waitSeconds ?? FAILOVER_WITNESS_WAIT_SECONDS;
     const triggerIntent: FailoverTriggerIntent | undefined = trigger && {
       alarm: trigger.alarm !== undefined,
       decisionSeconds: decision === undefined || Token.isUnresolved(decision) ? undefined : decision,
       decisionText: decision === undefined ? undefined : `${decision} seconds`,
+      witness: witness && {
+        region: Token.isUnresolved(witness.region) ? undefined : witness.region,
+        waitSeconds: Token.isUnresolved(witnessWait) ? undefined : witnessWait,
+      },
     };
     const capacity = props.primaryCapacity;
     const known = (value: number) => (Token.isUnresolved(value) ? undefined : value);
@@ -237,35 +285,34 @@ export class FailoverRunbooks extends Construct {
       value === undefined || Token.isUnresolved(value) ? undefined : value;
     const context = new AccountContext(this, 'Account', provider);
     const region = regionOf(this, provider) ?? context.region;
-    throwProblems(
-      regionFailoverRunbooksProblems({
-        tier,
-        globalClusterIdentifier: Boolean(props.globalClusterIdentifier),
-        secondaryClusterArn: Boolean(props.secondaryClusterArn),
-        headlessSecondaryWriterClass: knownText(writerClass),
-        headlessSecondaryWriterAvailabilityZone: knownText(props.headlessSecondaryWriterAvailabilityZone),
-        promotedReader:
-          readerZone === undefined
-            ? undefined
-            : {
-                availabilityZone: knownText(readerZone),
-                instanceClass: knownText(props.promotedReaderClass),
-                hasClass: (props.promotedReaderClass ?? writerClass) !== undefined,
-              },
-        region: knownText(region),
-        standbyAutoScalingGroupName: Boolean(props.standbyAutoScalingGroupName),
-        primaryCapacity: capacity && {
-          min: known(capacity.min),
-          desired: known(capacity.desired),
-          max: known(capacity.max),
-        },
-        trigger: triggerIntent,
-        triggerHint:
-          'FailoverTrigger.alarm(alarm), or FailoverTrigger.operator(decisionSeconds) ' +
-          'with the time a person takes to decide',
-      }),
-      this,
-    );
+    const intent: RegionFailoverRunbooksIntent = {
+      tier,
+      globalClusterIdentifier: Boolean(props.globalClusterIdentifier),
+      secondaryClusterArn: Boolean(props.secondaryClusterArn),
+      headlessSecondaryWriterClass: knownText(writerClass),
+      headlessSecondaryWriterAvailabilityZone: knownText(props.headlessSecondaryWriterAvailabilityZone),
+      promotedReader:
+        readerZone === undefined
+          ? undefined
+          : {
+              availabilityZone: knownText(readerZone),
+              instanceClass: knownText(props.promotedReaderClass),
+              hasClass: (props.promotedReaderClass ?? writerClass) !== undefined,
+            },
+      region: knownText(region),
+      standbyAutoScalingGroupName: Boolean(props.standbyAutoScalingGroupName),
+      primaryCapacity: capacity && {
+        min: known(capacity.min),
+        desired: known(capacity.desired),
+        max: known(capacity.max),
+      },
+      trigger: triggerIntent,
+      triggerHint:
+        'FailoverTrigger.alarm(alarm), or FailoverTrigger.operator(decisionSeconds) ' +
+        'with the time a person takes to decide',
+    };
+    throwProblems(regionFailoverRunbooksProblems(intent), this);
+    emitWarnings(this, 'FailoverRunbooks', regionFailoverRunbooksWarnings(intent));
 
     const runbooks: TfRunbook[] = [];
     if (props.globalClusterIdentifier && props.secondaryClusterArn) {
@@ -287,6 +334,9 @@ export class FailoverRunbooks extends Construct {
           Resource: globalClusterArn,
         },
       ];
+      if (witness) {
+        statements.push(...witnessStatements(context, witness));
+      }
       const groups = writerClass || readerZone ? this.instanceGroups(props) : undefined;
       const instances = [
         ...(writerClass ? [['Writer', headlessWriterIdentifier(service, region)]] : []),
@@ -353,6 +403,12 @@ export class FailoverRunbooks extends Construct {
               : undefined,
           failback: props.failback,
           trigger: triggerIntent,
+          witness: witness && {
+            region: witness.region,
+            alarmName: witness.alarmName,
+            waitSeconds: witnessWait,
+            pageTopicArn: witness.pageTopicArn,
+          },
         }),
         statements,
       );
@@ -529,6 +585,32 @@ export class FailoverRunbooks extends Construct {
     );
     return rule;
   }
+}
+
+/**
+ * What the witness check needs: read the one witness alarm in its own region, and page the one
+ * topic (with its key, when given) when the witness does not agree.
+ */
+function witnessStatements(context: AccountContext, witness: FailoverWitness): PolicyStatement[] {
+  return [
+    {
+      Sid: 'ReadWitnessAlarm',
+      Effect: 'Allow',
+      Action: 'cloudwatch:DescribeAlarms',
+      Resource: context.arn('cloudwatch', `alarm:${witness.alarmName}`, witness.region),
+    },
+    { Sid: 'PageOnCall', Effect: 'Allow', Action: 'sns:Publish', Resource: witness.pageTopicArn },
+    ...(witness.pageTopicKeyArn
+      ? [
+          {
+            Sid: 'EncryptPage',
+            Effect: 'Allow' as const,
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Resource: witness.pageTopicKeyArn,
+          },
+        ]
+      : []),
+  ];
 }
 
 /** Identifier (name) of the secondary cluster, which CreateDBInstance and DescribeDBClusters take. */

@@ -1,0 +1,226 @@
+import { execFileSync } from 'child_process';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { FailoverRunbooks, FailoverRunbooksProps, FailoverTrigger, FailoverWitness } from '../../lib/aws/runbooks';
+import { FAILOVER_STEP_METADATA_KEY, ServiceTier } from '../../lib/core';
+import { expectValidationError, testApp } from '../util';
+
+const LOST = 'arn:aws:cloudwatch:us-west-2:111111111111:alarm:orders-us-east-1-lost';
+const SECONDARY = 'arn:aws:rds:us-west-2:111111111111:cluster:orders-secondary';
+
+type Step = { name: string; action: string; inputs: Record<string, unknown>; timeoutSeconds?: number };
+type Statement = { Sid: string; Action: unknown; Resource: unknown };
+
+/** The standby's runbooks in us-west-2, started by an alarm there, with `witness` (or none). */
+function runbooks(witness?: (stack: Stack) => FailoverWitness, props: Partial<FailoverRunbooksProps> = {}) {
+  const stack = new Stack(testApp(), 'Standby', { env: { region: 'us-west-2', account: '111111111111' } });
+  const trigger = cloudwatch.Alarm.fromAlarmArn(stack, 'Lost', LOST);
+  new FailoverRunbooks(stack, 'Runbooks', {
+    tier: ServiceTier.TIER_1,
+    service: 'orders',
+    globalClusterIdentifier: 'orders-global',
+    secondaryClusterArn: SECONDARY,
+    failoverTrigger: FailoverTrigger.alarm(trigger, { witness: witness?.(stack) }),
+    ...props,
+  });
+  const template = Template.fromStack(stack);
+  const [doc] = Object.values(template.findResources('AWS::SSM::Document'));
+  const steps = doc.Properties.Content.mainSteps as Step[];
+  const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+  const statements = stack.resolve(policy.Properties.PolicyDocument.Statement) as Statement[];
+  return { stack, template, doc, steps, statements };
+}
+
+/** A witness in us-east-2 paging an encrypted topic of the standby region. */
+const EAST_2 = (stack: Stack): FailoverWitness => ({
+  region: 'us-east-2',
+  alarmName: 'orders-us-east-1-lost-seen-from-us-east-2',
+  pageTopic: new sns.Topic(stack, 'Page', { masterKey: new kms.Key(stack, 'PageKey', { enableKeyRotation: true }) }),
+});
+
+describe('FailoverRunbooks: an automatic promotion waits for a witness in a third region', () => {
+  test('GIVEN a witness THEN the promotion reads it first, before any other step, and records it for the report', () => {
+    const { doc, steps } = runbooks(EAST_2);
+    expect(steps[0]).toMatchObject({ name: 'WaitForWitness', action: 'aws:executeScript', timeoutSeconds: 180 });
+    expect(steps[0].inputs.InputPayload).toMatchObject({ Mode: '{{ Mode }}', Witness: '{{ Witness }}' });
+    expect(doc.Properties.Content.parameters).toMatchObject({
+      Witness: { default: 'Required', allowedValues: ['Required', 'Skipped'] },
+      WitnessRegion: { default: 'us-east-2' },
+      WitnessAlarmName: { default: 'orders-us-east-1-lost-seen-from-us-east-2' },
+      WitnessWaitSeconds: { type: 'Integer', default: 120 },
+    });
+    expect(doc.Metadata[FAILOVER_STEP_METADATA_KEY]).toEqual({
+      step: 'promotion',
+      startedBy: 'alarm',
+      decisionSeconds: 0,
+      createsWriter: false,
+      witness: { region: 'us-east-2', alarmName: 'orders-us-east-1-lost-seen-from-us-east-2', waitSeconds: 120 },
+    });
+  });
+
+  test('THEN the role may read that one alarm in us-east-2 and page that one topic with its key, nothing more', () => {
+    const { statements, stack } = runbooks(EAST_2);
+    const sid = (name: string) => statements.find((s) => s.Sid === name)!;
+    expect(sid('ReadWitnessAlarm')).toMatchObject({
+      Action: 'cloudwatch:DescribeAlarms',
+      Resource: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':cloudwatch:us-east-2:111111111111:alarm:orders-us-east-1-lost-seen-from-us-east-2',
+          ],
+        ],
+      },
+    });
+    expect(sid('PageOnCall')).toMatchObject({
+      Action: 'sns:Publish',
+      Resource: { Ref: expect.stringMatching(/^Page/) },
+    });
+    expect(sid('EncryptPage')).toMatchObject({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^PageKey/), 'Arn'] },
+    });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('no witness'))).toEqual([]);
+  });
+
+  test('GIVEN no witness THEN the construct warns that one probe from one vantage point promotes', () => {
+    const { stack, steps } = runbooks(undefined);
+    expect(steps.map((s) => s.name)).not.toContain('WaitForWitness');
+    Annotations.fromStack(stack).hasWarning(
+      '/Standby/Runbooks',
+      Match.stringLikeRegexp('failoverTrigger is an alarm with no witness.*FailoverRunbooks.failoverTrigger'),
+    );
+  });
+
+  test('GIVEN a person decides THEN there is no witness step and no warning', () => {
+    const { stack, steps } = runbooks(undefined, { failoverTrigger: FailoverTrigger.operator(Duration.minutes(5)) });
+    expect(steps.map((s) => s.name)).not.toContain('WaitForWitness');
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('no witness'))).toEqual([]);
+  });
+
+  test.each([
+    [
+      'a witness in the runbooks’ own region',
+      { region: 'us-west-2' },
+      "failoverTrigger witness.region must be a region other than the runbooks' us-west-2: a witness there shares " +
+        "the trigger's network path and cannot say it is wrong, got: us-west-2",
+    ],
+    [
+      'no wait',
+      { wait: Duration.seconds(0) },
+      'failoverTrigger witness.wait must be whole seconds from 10 to 300, got: 0 seconds',
+    ],
+    [
+      'a wait past five minutes',
+      { wait: Duration.minutes(6) },
+      'failoverTrigger witness.wait must be whole seconds from 10 to 300, got: 360 seconds',
+    ],
+  ])('GIVEN %s THEN it is a ValidationError naming the prop', (_, change, message) => {
+    expectValidationError(() => runbooks((stack) => ({ ...EAST_2(stack), ...change })), message);
+  });
+});
+
+/**
+ * Runs the witness script with a stand-in boto3: the witness alarm reads `states` in turn (an
+ * `error` entry raises), time advances one poll per sleep; returns what the handler returned or raised,
+ * the regions CloudWatch was called in, and the pages published.
+ */
+function runWitness(states: string[], payload: Record<string, string> = {}) {
+  const script = runbooks(EAST_2).steps[0].inputs.Script as string;
+  const events = {
+    Mode: 'Failover',
+    Witness: 'Required',
+    WitnessRegion: 'us-east-2',
+    WitnessAlarmName: 'orders-us-east-1-lost-seen-from-us-east-2',
+    WitnessWaitSeconds: '30',
+    PageTopicArn: 'arn:aws:sns:us-west-2:111111111111:page',
+    GlobalClusterIdentifier: 'orders-global',
+    ...payload,
+  };
+  const out = execFileSync(
+    'python3',
+    [
+      '-c',
+      [
+        'import json, sys, types',
+        'clock = [1000.0]',
+        'fake_time = types.ModuleType("time")',
+        'fake_time.time = lambda: clock[0]',
+        'def sleep(seconds): clock[0] += seconds',
+        'fake_time.sleep = sleep',
+        'sys.modules["time"] = fake_time',
+        `states = ${JSON.stringify(states)}`,
+        'regions, pages = [], []',
+        'class CloudWatch:',
+        '    def describe_alarms(self, AlarmNames, AlarmTypes):',
+        '        state = states.pop(0) if len(states) > 1 else states[0]',
+        '        if state == "error":',
+        '            raise RuntimeError("Could not connect to the endpoint URL")',
+        '        alarms = [] if state == "missing" else [{"AlarmName": AlarmNames[0], "StateValue": state}]',
+        '        return {"MetricAlarms": alarms, "CompositeAlarms": []}',
+        'class Sns:',
+        '    def publish(self, **kwargs): pages.append(kwargs)',
+        'fake = types.ModuleType("boto3")',
+        'def client(name, region_name=None):',
+        '    if name == "cloudwatch":',
+        '        regions.append(region_name)',
+        '        return CloudWatch()',
+        '    return Sns()',
+        'fake.client = client',
+        'sys.modules["boto3"] = fake',
+        script,
+        'try:',
+        `    result = {"returned": handler(${JSON.stringify(events)}, None)}`,
+        'except Exception as error:',
+        '    result = {"raised": str(error)}',
+        'result.update({"regions": regions, "pages": pages, "waited": clock[0] - 1000})',
+        'print(json.dumps(result))',
+      ].join('\n'),
+    ],
+    { encoding: 'utf8' },
+  );
+  return JSON.parse(out) as {
+    returned?: unknown;
+    raised?: string;
+    regions: string[];
+    pages: { Message: string }[];
+    waited: number;
+  };
+}
+
+describe('the witness check on the day (run with a stand-in boto3)', () => {
+  test('WHEN the witness is in ALARM THEN the promotion goes on at once, having read it in its own region', () => {
+    expect(runWitness(['ALARM'])).toMatchObject({ returned: { Agreed: true }, regions: ['us-east-2'], waited: 0 });
+  });
+
+  test('WHEN the witness reaches ALARM within the wait THEN the promotion goes on then', () => {
+    expect(runWitness(['OK', 'OK', 'ALARM'])).toMatchObject({ returned: { Agreed: true }, waited: 20, pages: [] });
+  });
+
+  test.each([
+    ['OK (it sees the primary healthy)', ['OK'], 'is OK, not ALARM'],
+    ['INSUFFICIENT_DATA', ['INSUFFICIENT_DATA'], 'is INSUFFICIENT_DATA, not ALARM'],
+    ['missing', ['missing'], 'is missing, not ALARM'],
+    ['unreadable (its region is down too)', ['error'], 'is unreadable (Could not connect'],
+  ])('WHEN the witness stays %s THEN the step pages a person and fails: nothing is promoted', (_, states, says) => {
+    const run = runWitness(states);
+    expect(run.returned).toBeUndefined();
+    expect(run.raised).toContain(says);
+    expect(run.raised).toContain('run this runbook with Mode Failover and Witness Skipped');
+    expect(run.waited).toBeGreaterThanOrEqual(30);
+    expect(run.pages).toEqual([expect.objectContaining({ TopicArn: 'arn:aws:sns:us-west-2:111111111111:page' })]);
+    expect(run.pages[0].Message).toContain(says);
+  });
+
+  test.each([
+    ['a Switchover', { Mode: 'Switchover' }],
+    ['a Failover a person started with Witness Skipped', { Witness: 'Skipped' }],
+  ])('WHEN %s THEN the witness is not read', (_, payload) => {
+    expect(runWitness(['OK'], payload)).toMatchObject({ returned: { Agreed: true }, regions: [], pages: [] });
+  });
+});
