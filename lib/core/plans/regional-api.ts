@@ -22,6 +22,22 @@ import { errorAlarmPlan, FleetErrorAlarmPlan } from './fleet';
 export const API_GATEWAY_INTEGRATION_TIMEOUT_MS = { min: 50, max: 29_000 } as const;
 export const API_GATEWAY_ACCOUNT_THROTTLE = { rateLimit: 10_000, burstLimit: 5_000 } as const;
 
+/**
+ * Characters of a client's key value: API Gateway takes an alphanumeric value of 20 to 128 characters;
+ * 40 letters and digits hold about 238 bits.
+ * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html
+ */
+export const API_KEY_VALUE_LENGTH = 40;
+
+/**
+ * Name of the secret holding a client's key value (`<service>/api-keys/<client>`): the same in every
+ * region, so each region's stack names its own replica without a reference to another region's stack.
+ * Characters a secret's name may not hold become `-`.
+ */
+export function apiClientKeySecretName(service: string, client: string): string {
+  return `${service}/api-keys/${client}`.replace(/[^A-Za-z0-9/_+=.@-]/g, '-');
+}
+
 /** What a usage plan's quota counts over. */
 export type QuotaPeriod = 'DAY' | 'WEEK' | 'MONTH';
 const QUOTA_PERIODS: readonly QuotaPeriod[] = ['DAY', 'WEEK', 'MONTH'];
@@ -56,8 +72,37 @@ export interface ApiClientIntent {
   readonly quota?: { readonly limit: number; readonly period: QuotaPeriod };
 }
 
+/**
+ * How the API authorizes callers of the service name, as a failover sees it:
+ * - `IAM`: SigV4 signatures, which name the region they were made for: refused by any other region.
+ * - `REGION_AGNOSTIC`: JWTs of one issuer, verified with the issuer's keys in every region ({@link planJwtAuthorizer}).
+ * - `USER_POOL`: a Cognito user pool's tokens: the pool, and with it every sign-in, lives in one region.
+ * - `CUSTOM`: another authorizer, whose region-dependence the library cannot see.
+ */
+export type ApiAuthorization = 'IAM' | 'REGION_AGNOSTIC' | 'USER_POOL' | 'CUSTOM';
+
+/** The clients' key secrets a regional API reads its key values from: one per client, replicated. */
+export interface ApiClientKeysIntent {
+  /** Clients that have a secret. */
+  readonly clients: readonly string[];
+  /** Regions holding a copy (the primary's and the replicas'); undefined where a region is a token. */
+  readonly regions: readonly (string | undefined)[];
+}
+
 /** A regional API as its props describe it, in core's terms; `undefined` where a value is a token. */
 export interface RegionalApiIntent {
+  /** Region of the API; undefined when a token. */
+  readonly region?: string;
+  /**
+   * How callers other than the health checkers are authorized.
+   * @default 'IAM'
+   */
+  readonly authorization?: ApiAuthorization;
+  /**
+   * The secrets the clients' key values come from, one value per client in every region.
+   * @default - API Gateway generates each region's keys
+   */
+  readonly clientKeys?: ApiClientKeysIntent;
   /** What the region admits in all: the stage's limits. */
   readonly throttle: ThrottleIntent;
   readonly routes?: readonly ApiRouteIntent[];
@@ -90,12 +135,15 @@ export interface ApiRoutePlan {
 /** A client as rendered: one API key in one usage plan. */
 export interface ApiClientPlan {
   readonly name: string;
+  /** Whether its key's value comes from its replicated secret (the same in every region), or API Gateway's. */
+  readonly sharedKey: boolean;
   readonly throttle: ThrottlePlan;
   readonly quota?: { readonly limit: number; readonly period: QuotaPeriod };
 }
 
 /** The plan. */
 export interface RegionalApiPlan {
+  readonly authorization: ApiAuthorization;
   readonly throttle: ThrottlePlan;
   readonly routes: readonly ApiRoutePlan[];
   readonly clients: readonly ApiClientPlan[];
@@ -140,10 +188,16 @@ const MS = 1000;
  *   caller gave up and retried), and at least the function's timeout (else API Gateway answers 504
  *   while the function still runs, and the retry runs it twice).
  * - **Error alarm**: the stage's 5XXError average (a share of requests) over the fastest page window.
+ * - **Credentials across regions** (tiers of two regions or more): DNS sends a client of the service name
+ *   to whichever region is healthy, so its credentials must hold there. API keys come from one secret per
+ *   client replicated to every region (`clientKeys`: every client has one, and this region holds a copy),
+ *   else a warning: API Gateway generates each region's own. SigV4 (`IAM`) warns rather than fails: a
+ *   signature names its region, so signed clients must fail over themselves, signing for each region on
+ *   its regional name, which callers inside AWS can do; a Cognito user pool lives in one region: a warning.
  *
- * Example: TIER_0, rate 500/s, caller hop per-try 3000 ms, function timeout 3 s, reserved 1500 →
- * burst 500, integration timeout 3000 ms, 500 × 3 s = 1500 executions ≤ 1500 reserved: no warning;
- * 5xx alarm above 0.144 % over 5 min (14.4 × the 0.01 % budget).
+ * Example: TIER_0, a region-agnostic authorizer, rate 500/s, caller hop per-try 3000 ms, function timeout 3 s,
+ * reserved 1500 → burst 500, integration timeout 3000 ms, 500 × 3 s = 1500 executions ≤ 1500 reserved:
+ * no warning; 5xx alarm above 0.144 % over 5 min (14.4 × the 0.01 % budget).
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html
  * @see https://sre.google/sre-book/handling-overload/
@@ -243,8 +297,17 @@ export function planRegionalApi(tier: ServiceTier, intent: RegionalApiIntent): R
         problem('clients', `${prop}.quota.period must be one of ${QUOTA_PERIODS.join(', ')}, got: ${quota.period}`);
       }
     }
-    return { name: client.name, throttle: throttlePlan(`${prop}.throttle`, client.throttle, throttle, problem), quota };
+    return {
+      name: client.name,
+      sharedKey: intent.clientKeys !== undefined,
+      throttle: throttlePlan(`${prop}.throttle`, client.throttle, throttle, problem),
+      quota,
+    };
   });
+
+  // ---- Credentials across regions ------------------------------------------------------------
+  const authorization = intent.authorization ?? 'IAM';
+  credentialChecks(tier, intent, authorization, clients, problem, warnings);
 
   // ---- Integration timeout -------------------------------------------------------------------
   const limits = API_GATEWAY_INTEGRATION_TIMEOUT_MS;
@@ -317,6 +380,7 @@ export function planRegionalApi(tier: ServiceTier, intent: RegionalApiIntent): R
   }
 
   return {
+    authorization,
     throttle,
     routes,
     clients,
@@ -328,6 +392,63 @@ export function planRegionalApi(tier: ServiceTier, intent: RegionalApiIntent): R
     problems,
     warnings,
   };
+}
+
+/** Problems and warnings about credentials a region other than the client's own would refuse. */
+function credentialChecks(
+  tier: ServiceTier,
+  intent: RegionalApiIntent,
+  authorization: ApiAuthorization,
+  clients: readonly ApiClientPlan[],
+  problem: (prop: string, message: string) => void,
+  warnings: PlanWarning[],
+): void {
+  const keys = intent.clientKeys;
+  if (keys) {
+    const missing = clients.filter((c) => !keys.clients.includes(c.name)).map((c) => c.name);
+    if (missing.length > 0) {
+      problem('clientKeys', `clientKeys must hold a secret for every client, got none for: ${missing.join(', ')}`);
+    }
+    const regions = keys.regions;
+    if (intent.region !== undefined && regions.every((r) => r !== undefined) && !regions.includes(intent.region)) {
+      problem(
+        'clientKeys',
+        `clientKeys must keep a copy in this API's region ${intent.region}, which resolves its keys there, got ` +
+          `copies in: ${regions.join(', ')}`,
+      );
+    }
+  }
+  if (tier.minRegions < 2) {
+    return;
+  }
+  const failover = `${tier.name} serves from ${tier.minRegions} regions or more, and DNS sends a client of the service name to any`;
+  if (clients.length > 0 && !keys) {
+    warnings.push({
+      id: 'clientKeys',
+      message:
+        `clients get the keys API Gateway generates in each region (no clientKeys): ${failover}, where its key ` +
+        'from another region is refused (403); give clientKeys (ApiClientKeys: one value per client, replicated ' +
+        'to every region)',
+    });
+  }
+  if (authorization === 'IAM') {
+    warnings.push({
+      id: 'authorizer',
+      message:
+        `authorizer is AWS_IAM (SigV4): ${failover}, and a signature names the region it was made for, so the ` +
+        'region DNS fails over to refuses it (403); give a region-agnostic authorizer (JwtAuthorizer), or have ' +
+        'clients sign for each region and call its regional name, failing over themselves (the report cannot see ' +
+        'them do it)',
+    });
+  } else if (authorization === 'USER_POOL') {
+    warnings.push({
+      id: 'authorizer',
+      message:
+        `authorizer is a Cognito user pool's: ${failover}, but the pool lives in one region: when that region ` +
+        "fails no client signs in or refreshes a token; give a JwtAuthorizer of an issuer outside the service's " +
+        'regions',
+    });
+  }
 }
 
 /** A token bucket checked against its ceiling (the stage's), with the burst defaulting to one second's rate. */

@@ -1,10 +1,17 @@
 import * as fc from 'fast-check';
 import { ServiceTier } from '../../../lib/core';
 import { clientResiliencePolicy } from '../../../lib/core/client-policy';
-import { planRegionalApi, RegionalApiIntent, RegionalApiPlan } from '../../../lib/core/plans/regional-api';
+import {
+  apiClientKeySecretName,
+  planRegionalApi,
+  RegionalApiIntent,
+  RegionalApiPlan,
+} from '../../../lib/core/plans/regional-api';
 
-const { TIER_0 } = ServiceTier;
+const { TIER_0, TIER_3 } = ServiceTier;
 const BASE: RegionalApiIntent = {
+  // Tokens every region verifies: no credential warning on a multi-region tier.
+  authorization: 'REGION_AGNOSTIC',
   throttle: { rateLimit: 500 },
   handler: { timeoutSeconds: 3, reservedConcurrency: 1500 },
 };
@@ -55,7 +62,12 @@ describe('planRegionalApi by table', () => {
       { path: '/orders', methods: ['GET', 'POST'], throttle: { rateLimit: 50, burstLimit: 50 } },
     ]);
     expect(p.clients).toEqual([
-      { name: 'mobile', throttle: { rateLimit: 100, burstLimit: 200 }, quota: { limit: 1e6, period: 'DAY' } },
+      {
+        name: 'mobile',
+        sharedKey: false,
+        throttle: { rateLimit: 100, burstLimit: 200 },
+        quota: { limit: 1e6, period: 'DAY' },
+      },
     ]);
   });
 
@@ -138,6 +150,66 @@ describe('planRegionalApi by table', () => {
     ],
   ])('%s warns', (_, intent, id) => {
     expect(plan(intent).warnings.map((w) => w.id)).toEqual([id]);
+  });
+});
+
+describe('planRegionalApi: credentials a failover keeps', () => {
+  const storefront = { name: 'storefront', throttle: { rateLimit: 100 } };
+  const keys = (regions: (string | undefined)[], clients = ['storefront']) => ({ clients, regions });
+
+  test.each<[string, Partial<RegionalApiIntent>, ServiceTier, string[]]>([
+    ['SigV4 on a multi-region tier', { authorization: 'IAM' }, TIER_0, ['authorizer']],
+    ['SigV4 by default', { authorization: undefined }, TIER_0, ['authorizer']],
+    ['a Cognito user pool on a multi-region tier', { authorization: 'USER_POOL' }, TIER_0, ['authorizer']],
+    ['an authorizer the library cannot see into', { authorization: 'CUSTOM' }, TIER_0, []],
+    ['SigV4 on a one-region tier', { authorization: 'IAM' }, TIER_3, []],
+    ['generated keys on a multi-region tier', { clients: [storefront] }, TIER_0, ['clientKeys']],
+    ['generated keys on a one-region tier', { clients: [storefront], authorization: 'IAM' }, TIER_3, []],
+    [
+      'shared keys held in this region',
+      { clients: [storefront], region: 'us-west-2', clientKeys: keys(['us-east-1', 'us-west-2']) },
+      TIER_0,
+      [],
+    ],
+  ])('%s: warnings %j', (_, intent, tier, ids) => {
+    const p = plan(intent, tier);
+    expect(p.problems).toEqual([]);
+    expect(p.warnings.map((w) => w.id)).toEqual(ids);
+  });
+
+  test('the warnings say what a failover does and how to fix it', () => {
+    const signed = plan({ authorization: 'IAM' }).warnings[0].message;
+    expect(signed).toContain('a signature names the region it was made for');
+    expect(signed).toContain('JwtAuthorizer');
+    expect(signed).toContain('sign for each region and call its regional name');
+    expect(plan({ clients: [storefront] }).warnings[0].message).toContain('ApiClientKeys');
+  });
+
+  test.each<[string, Partial<RegionalApiIntent>, string]>([
+    [
+      'a client without a secret',
+      { clients: [storefront, { name: 'partners', throttle: { rateLimit: 10 } }], clientKeys: keys(['us-east-1']) },
+      'clientKeys must hold a secret for every client, got none for: partners',
+    ],
+    [
+      'secrets with no copy in this region',
+      { clients: [storefront], region: 'eu-west-1', clientKeys: keys(['us-east-1', 'us-west-2']) },
+      "clientKeys must keep a copy in this API's region eu-west-1, which resolves its keys there, got copies in: " +
+        'us-east-1, us-west-2',
+    ],
+  ])('%s is a problem of clientKeys', (_, intent, message) => {
+    expect(plan(intent).problems).toEqual([{ prop: 'clientKeys', message }]);
+  });
+
+  test('a region unknown at synthesis skips the copy check', () => {
+    expect(plan({ clients: [storefront], clientKeys: keys(['us-east-1', undefined]) }).problems).toEqual([]);
+  });
+
+  test('shared keys mark each client; the secret name is the same in every region', () => {
+    const p = plan({ clients: [storefront], clientKeys: keys(['us-east-1']) });
+    expect(p.clients).toEqual([expect.objectContaining({ name: 'storefront', sharedKey: true })]);
+    expect(plan({ clients: [storefront] }).clients[0].sharedKey).toBe(false);
+    expect(apiClientKeySecretName('carts api', 'storefront')).toBe('carts-api/api-keys/storefront');
   });
 });
 
