@@ -1,4 +1,5 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,6 +10,8 @@ import { Construct } from 'constructs';
 import { FailureDomain } from '../core';
 import { planQueueWorker, QueueWorkerPlan, SQS_QUEUE_NAME_MAX_LENGTH } from '../core/plans/queue-worker';
 import { ResilientFunction } from './function';
+import { addQueueBacklogScaling, publishesRunningTaskCount } from './queue-scaling';
+import { ResilientService } from './service';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
@@ -20,8 +23,38 @@ export interface QueueWorkerProps extends HaProps {
   /**
    * The function that processes the messages (through its alias). Its reserved concurrency is what the lanes
    * share; it must return `batchItemFailures` (partial batch responses): only the failed messages are retried.
+   * Give this or `consumerService`.
+   * @default - none: `consumerService` drains the lanes
    */
-  readonly handler: ResilientFunction;
+  readonly handler?: ResilientFunction;
+  /**
+   * The ECS service whose tasks drain the lanes, scaled on the backlog per running task between its statically
+   * stable count and its `maxCount`. Its container gets `QUEUE_URLS` (the lanes' URLs in drain order: the priority
+   * lane first; receive from the next one only while the ones before it are empty), `QUEUE_BATCH_SIZE` (messages
+   * per ReceiveMessage call) and `QUEUE_MESSAGES_PER_TASK`; its task role may receive, delete and change the
+   * visibility of their messages and decrypt them. Its cluster must publish Container Insights (the default for
+   * the cluster `ResilientService` creates). Give this or `handler`.
+   * @default - none: `handler` drains the lanes
+   */
+  readonly consumerService?: ResilientService;
+  /**
+   * With `consumerService`: how long a task takes to process one message, a high percentile (p90 or above) measured under
+   * load. It sets the backlog per task the service holds (a task drains it in half of `maxMessageAge`) and the
+   * least visibility timeout; a figure shorter than the truth lets messages wait past `maxMessageAge`.
+   * @default - required with `consumerService`
+   */
+  readonly processingTime?: Duration;
+  /**
+   * With `consumerService`: messages a task processes at once.
+   * @default 1
+   */
+  readonly messagesPerTask?: number;
+  /**
+   * Whether there is a priority lane (`priorityQueue`). With a `handler` it follows `priorityConcurrency`; a
+   * `consumerService`'s tasks drain it before the normal lane.
+   * @default - with a handler, whether `priorityConcurrency` is given; with a service, false
+   */
+  readonly priorityLane?: boolean;
   /** How long a message may wait before its work is late: each lane alarms when its oldest message is older. */
   readonly maxMessageAge: Duration;
   /**
@@ -32,12 +65,13 @@ export interface QueueWorkerProps extends HaProps {
    */
   readonly priorityConcurrency?: number;
   /**
-   * Messages per batch (1–10,000; above 10 needs `maxBatchingWindow`).
+   * Messages per batch: a handler's (1–10,000; above 10 needs `maxBatchingWindow`), or what a service's task
+   * receives per call (1–10).
    * @default 10
    */
   readonly batchSize?: number;
   /**
-   * How long Lambda gathers a batch (0–300 s).
+   * How long Lambda gathers a batch (0–300 s); a handler's only.
    * @default - none
    */
   readonly maxBatchingWindow?: Duration;
@@ -52,19 +86,21 @@ export interface QueueWorkerProps extends HaProps {
    */
   readonly retentionPeriod?: Duration;
   /**
-   * The lanes' visibility timeout: at least 6 × the handler's timeout + `maxBatchingWindow` (Lambda's advice).
-   * @default - 6 × the handler's timeout + maxBatchingWindow
+   * The lanes' visibility timeout: at least 6 × the handler's timeout + `maxBatchingWindow` (Lambda's advice), or
+   * a service's batch: ⌈batchSize / messagesPerTask⌉ × processingTime.
+   * @default - 6 × the handler's timeout + maxBatchingWindow; for a service twice its batch, at least 30 s
    */
   readonly visibilityTimeout?: Duration;
   /**
    * Topic the worker's alarms go to.
-   * @default - the handler's alarm topic
+   * @default - the handler's or the service's alarm topic
    */
   readonly alarmTopic?: sns.ITopic;
 }
 
 /**
- * SQS queues drained by a `ResilientFunction`, with a dead-letter queue, and optionally a priority lane.
+ * SQS queues drained by a `ResilientFunction` or a `ResilientService`, with a dead-letter queue, and optionally a
+ * priority lane.
  *
  * - **Queues**: encrypted with a customer-managed key, TLS only; a redrive policy sends a message that failed
  *   `maxReceiveCount` receives to the dead-letter queue, which accepts messages from these lanes only and keeps
@@ -72,7 +108,15 @@ export interface QueueWorkerProps extends HaProps {
  * - **Consumer**: an event source mapping per lane on the handler's alias, with partial batch responses (a failed
  *   message does not send its whole batch back) and a maximum concurrency; Lambda scales the pollers with the
  *   backlog up to it.
- * - **Priority lane** (SRE book, criticality): `priorityConcurrency` executions the normal lane can never take.
+ * - **Or an ECS consumer** (`consumerService`): target tracking on the lanes' visible messages per running task (both
+ *   lanes count alike), the target a backlog a task drains in half of `maxMessageAge`; scale-out after a minute,
+ *   scale-in after five and never below the service's statically stable count; `maxCount` is the literal maximum.
+ *   A task stopped by scale-in or a deployment leaves its unfinished messages to reappear after the visibility
+ *   timeout: processing must be idempotent. How fast a new task starts is not published: the lanes' age alarms,
+ *   and a load drill that floods the normal lane, show whether `maxMessageAge` holds.
+ * - **Priority lane** (SRE book, criticality): `priorityConcurrency` executions the normal lane can never take, or
+ *   a service's tasks draining it first, so that at the maximum only the normal lane waits. The drain order is the
+ *   application's code: no template proves it.
  * - **Alarms**: any dead letter; the oldest dead letter halfway to expiring; each lane's oldest message older
  *   than `maxMessageAge`.
  *
@@ -81,12 +125,12 @@ export interface QueueWorkerProps extends HaProps {
  * must survive a region in a replicated store (a `GlobalTable`) before it is queued.
  *
  * Construct ids (public API): `Key`, `Queue`, `PriorityQueue`, `DeadLetterQueue` (all retained),
- * `DeadLetterAlarm`, `DeadLetterAgeAlarm`, `AgeAlarm`, `PriorityAgeAlarm`, `AlarmTopic`.
+ * `DeadLetterAlarm`, `DeadLetterAgeAlarm`, `AgeAlarm`, `PriorityAgeAlarm`, `AlarmTopic`, `BacklogScaling`.
  */
 export class QueueWorker extends Construct {
   /** The normal lane. */
   public readonly queue: sqs.Queue;
-  /** The priority lane (undefined without `priorityConcurrency`). */
+  /** The priority lane (undefined without one). */
   public readonly priorityQueue?: sqs.Queue;
   /** Messages that failed `maxReceiveCount` receives. Redrive them to their lane once fixed. */
   public readonly deadLetterQueue: sqs.Queue;
@@ -101,10 +145,13 @@ export class QueueWorker extends Construct {
   public readonly priorityAgeAlarm?: cloudwatch.Alarm;
   /** The plan the worker was built from. */
   public readonly plan: QueueWorkerPlan;
+  /** The service consumer's target tracking on the backlog per task (undefined with a handler). */
+  public readonly backlogScaling?: appscaling.CfnScalingPolicy;
 
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
     super(scope, id);
     const { tier, handler } = props;
+    const service = props.consumerService;
     const seconds = (prop: string, value: Duration | undefined) => {
       const s = value?.toSeconds({ integral: false });
       if (s !== undefined && Token.isUnresolved(s)) {
@@ -112,8 +159,34 @@ export class QueueWorker extends Construct {
       }
       return s;
     };
+    if (service && props.processingTime === undefined) {
+      throw validationError(
+        'processingTime must be given with consumerService (it sets the backlog per task), got: none',
+        this,
+        'processingTime',
+      );
+    }
+    if (service && drainedServices.has(service)) {
+      throw validationError(
+        `consumerService must drain one QueueWorker (its container's QUEUE_URLS names one), got: ${service.node.path}, ` +
+          'which already drains another',
+        this,
+        'consumerService',
+      );
+    }
     const plan = planQueueWorker(tier, {
-      handler: { timeoutSeconds: handler.timeoutSeconds, reservedConcurrency: handler.reservedConcurrency },
+      handler: handler && {
+        timeoutSeconds: handler.timeoutSeconds,
+        reservedConcurrency: handler.reservedConcurrency,
+      },
+      service: service && {
+        processingSeconds: seconds('processingTime', props.processingTime)!,
+        messagesPerTask: props.messagesPerTask,
+        minCount: service.taskCount.min,
+        maxCount: service.taskCount.max,
+        runningTaskCountPublished: publishesRunningTaskCount(service.cluster),
+      },
+      priorityLane: props.priorityLane,
       maxMessageAgeSeconds: seconds('maxMessageAge', props.maxMessageAge)!,
       priorityConcurrency: props.priorityConcurrency,
       batchSize: props.batchSize,
@@ -167,22 +240,56 @@ export class QueueWorker extends Construct {
     };
 
     // ---- Consumers --------------------------------------------------------------------------
-    const consume = (queue: sqs.IQueue, maxConcurrency: number) =>
-      handler.alias.addEventSource(
-        new eventsources.SqsEventSource(queue, {
-          batchSize: plan.batchSize,
-          maxBatchingWindow: plan.batchingWindowSeconds > 0 ? Duration.seconds(plan.batchingWindowSeconds) : undefined,
-          reportBatchItemFailures: true,
-          maxConcurrency,
-        }),
+    if (handler) {
+      const consume = (queue: sqs.IQueue, maxConcurrency: number | undefined) =>
+        handler.alias.addEventSource(
+          new eventsources.SqsEventSource(queue, {
+            batchSize: plan.batchSize,
+            maxBatchingWindow:
+              plan.batchingWindowSeconds > 0 ? Duration.seconds(plan.batchingWindowSeconds) : undefined,
+            reportBatchItemFailures: true,
+            maxConcurrency,
+          }),
+        );
+      consume(this.queue, plan.normal.maxConcurrency);
+      if (this.priorityQueue && plan.priority) {
+        consume(this.priorityQueue, plan.priority.maxConcurrency);
+      }
+    }
+    if (service && plan.backlogScaling) {
+      drainedServices.add(service);
+      // Drain order: the priority lane first.
+      const drainOrder = [...(this.priorityQueue ? [this.priorityQueue] : []), this.queue];
+      service.container.addEnvironment(
+        'QUEUE_URLS',
+        Fn.join(
+          ',',
+          drainOrder.map((q) => q.queueUrl),
+        ),
       );
-    consume(this.queue, plan.normal.maxConcurrency);
-    if (this.priorityQueue && plan.priority) {
-      consume(this.priorityQueue, plan.priority.maxConcurrency);
+      service.container.addEnvironment('QUEUE_BATCH_SIZE', String(plan.batchSize));
+      service.container.addEnvironment('QUEUE_MESSAGES_PER_TASK', String(props.messagesPerTask ?? 1));
+      // Least privilege: what a consumer does with a message, on these lanes only (no send, purge or attributes).
+      iam.Grant.addToPrincipal({
+        grantee: service,
+        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+        resourceArns: drainOrder.map((q) => q.queueArn),
+      });
+      key.grantDecrypt(service);
+      this.backlogScaling = addQueueBacklogScaling(this, {
+        plan: plan.backlogScaling,
+        service,
+        queue: this.queue,
+        priorityQueue: this.priorityQueue,
+      });
     }
 
     // ---- Alarms -----------------------------------------------------------------------------
-    this.alarmTopic = props.alarmTopic ?? handler.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', this.node.path);
+    this.alarmTopic =
+      props.alarmTopic ??
+      handler?.alarmTopic ??
+      service?.alarmTopic ??
+      newAlarmTopic(this, 'AlarmTopic', this.node.path);
     const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric, threshold: number) => {
       const created = new cloudwatch.Alarm(this, alarmId, {
         alarmDescription: description,
@@ -237,7 +344,8 @@ export class QueueWorker extends Construct {
   public grantSendPriorityMessages(grantee: iam.IGrantable): iam.Grant {
     if (!this.priorityQueue) {
       throw validationError(
-        'grantSendPriorityMessages needs a priority lane: set priorityConcurrency, got: none',
+        'grantSendPriorityMessages needs a priority lane: set priorityConcurrency (or priorityLane with a ' +
+          'consumerService), got: none',
         this,
         'priorityConcurrency',
       );
@@ -245,3 +353,6 @@ export class QueueWorker extends Construct {
     return this.priorityQueue.grantSendMessages(grantee);
   }
 }
+
+/** Services already draining a worker: a second would overwrite the first's QUEUE_URLS. */
+const drainedServices = new WeakSet<ResilientService>();

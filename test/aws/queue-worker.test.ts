@@ -168,7 +168,8 @@ describe('QueueWorker refuses', () => {
         worker.grantSendPriorityMessages(
           new iam.Role(stack, 'Producer', { assumedBy: new iam.AccountRootPrincipal() }),
         ),
-      'grantSendPriorityMessages needs a priority lane: set priorityConcurrency, got: none',
+      'grantSendPriorityMessages needs a priority lane: set priorityConcurrency (or priorityLane with a ' +
+        'consumerService), got: none',
     );
   });
 });

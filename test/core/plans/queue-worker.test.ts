@@ -68,7 +68,7 @@ describe('planQueueWorker by property', () => {
           priorityConcurrency: priority,
         });
         if (p.problems.length === 0) {
-          expect(p.normal.maxConcurrency + priority).toBeLessThanOrEqual(reserved);
+          expect(p.normal.maxConcurrency! + priority).toBeLessThanOrEqual(reserved);
           expect(p.normal.maxConcurrency).toBeGreaterThanOrEqual(2);
           expect(p.priority!.maxConcurrency).toBeGreaterThanOrEqual(priority);
         } else {
