@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { FailureDomain } from '../core';
 import { EKS_CONTROL_PLANE_LOG_TYPES, planClusterNodes } from '../core/plans/cluster';
+import { EbsVolumeParameters, ebsVolumeParameters } from '../core/plans/storage-class';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { emitWarnings, throwProblems } from './private/errors';
@@ -71,10 +72,10 @@ export interface HaEksClusterProps extends HaProps {
  * endpoint unless `publicAccessCidrs` says who may reach it; access through EKS access entries;
  * nodes booting from a root volume under a customer-managed key, IMDSv2 only; the EBS CSI driver as
  * an add-on with its role through EKS Pod Identity. The cluster is native CloudFormation
- * (`AWS::EKS::Cluster`): no custom resource, no kubectl layer. {@link ebsStorageClassParameters} is
- * what a StorageClass binding volumes in its pod's zone takes (`WaitForFirstConsumer`); apply it
- * through a kubectl provider (`eks.Cluster.fromClusterAttributes` with `kubectlProvider`), as
- * `HaWorkload` does.
+ * (`AWS::EKS::Cluster`): no custom resource, no kubectl layer. {@link ebsStorageClassParameters} and
+ * {@link availabilityZones} are what a `ZoneBoundStorageClass` takes (volumes bound in their pod's
+ * zone, one of the cluster's); apply it through a kubectl provider (`eks.Cluster.fromClusterAttributes`
+ * with `kubectlProvider`), as `HaWorkload` is.
  *
  * The node groups do not scale by themselves: run Cluster Autoscaler or Karpenter (up to each
  * zone's maximum); the autoscaler of `HaWorkload` reads the metrics API (install metrics-server).
@@ -87,6 +88,8 @@ export class HaEksCluster extends Construct {
   public readonly cluster: eks.CfnCluster;
   public readonly clusterName: string;
   public readonly nodeGroups: eks.CfnNodegroup[];
+  /** The zones of the node groups, in their order: where a `ZoneBoundStorageClass` may create volumes. */
+  public readonly availabilityZones: string[];
   /** Nodes over all zones: the groups' minimums and maximums added up. */
   public readonly minNodes: number;
   public readonly maxNodes: number;
@@ -107,6 +110,7 @@ export class HaEksCluster extends Construct {
       }
     }
     const zones = [...byZone.keys()];
+    this.availabilityZones = zones;
     const region = Stack.of(this).region;
     const zonesKnown = !zones.some((z) => Token.isUnresolved(z));
     const plan = planClusterNodes(tier, {
@@ -259,12 +263,8 @@ export class HaEksCluster extends Construct {
   }
 
   /** The parameters of a StorageClass whose EBS volumes are encrypted with this cluster's volumes key. */
-  public get ebsStorageClassParameters(): {
-    readonly type: 'gp3';
-    readonly encrypted: 'true';
-    readonly kmsKeyId: string;
-  } {
-    return { type: 'gp3', encrypted: 'true', kmsKeyId: this.volumesKey.keyArn };
+  public get ebsStorageClassParameters(): EbsVolumeParameters {
+    return ebsVolumeParameters(this.volumesKey.keyArn);
   }
 }
 

@@ -41,6 +41,7 @@ export * from './buckets';
 export * from './plans/network';
 export * from './plans/workload';
 export * from './plans/cluster';
+export * from './plans/storage-class';
 export * from './plans/cloud-run';
 export * from './plans/spanner';
 export * from './plans/regional-entry';

@@ -12,6 +12,7 @@ import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain } from '../../core';
 import { EKS_CONTROL_PLANE_LOG_TYPES, planClusterNodes } from '../../core/plans/cluster';
+import { EbsVolumeParameters, ebsVolumeParameters } from '../../core/plans/storage-class';
 import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { HaProps, RegionalProps } from './ha-props';
 import { AccountContext, cloudWatchLogsStatement, newCustomerManagedKey, PolicyStatement } from './private/keys';
@@ -19,12 +20,7 @@ import { attachHaMetadata } from './private/metadata';
 import { regionOf } from './private/regions';
 
 /** The StorageClass parameters of EBS volumes for the cluster's pods (the EBS CSI driver's). */
-export interface EbsStorageClassParameters {
-  readonly type: 'gp3';
-  readonly encrypted: 'true';
-  /** The volumes' key. */
-  readonly kmsKeyId: string;
-}
+export type EbsStorageClassParameters = EbsVolumeParameters;
 
 /** What the kubernetes provider needs to reach the cluster (`new KubernetesProvider(scope, id, config)`). */
 export interface KubernetesAccess {
@@ -92,7 +88,8 @@ export interface HaEksClusterProps extends HaProps, RegionalProps {
  * managed through EKS access entries. Nodes boot from an encrypted root volume (customer-managed
  * key) with IMDSv2 required. The EBS CSI driver runs as an add-on whose role it gets through EKS Pod
  * Identity, allowed to use the volumes' key; {@link ebsStorageClassParameters} is what a
- * `ZoneBoundStorageClass` (lib/tf/kubernetes) takes, so that a volume is created in its pod's zone.
+ * `ZoneBoundStorageClass` (lib/tf/kubernetes) takes with {@link availabilityZones}, so that a volume
+ * is created in its pod's zone, one of the cluster's.
  *
  * The node groups do not scale by themselves: run Cluster Autoscaler or Karpenter (up to each
  * zone's maximum). The autoscaler of `HaWorkload` reads the metrics API: install metrics-server.
@@ -107,6 +104,8 @@ export class HaEksCluster extends Construct {
   public readonly clusterName: string;
   /** The node groups, one per zone, in the order of `availabilityZones`. */
   public readonly nodeGroups: EksNodeGroup[];
+  /** The zones of the node groups: where a `ZoneBoundStorageClass` may create volumes. */
+  public readonly availabilityZones: string[];
   /** Nodes over all zones: the groups' minimums and maximums added up. */
   public readonly minNodes: number;
   public readonly maxNodes: number;
@@ -126,6 +125,7 @@ export class HaEksCluster extends Construct {
         'availabilityZones',
       );
     }
+    this.availabilityZones = [...props.availabilityZones];
     const region = regionOf(this, provider);
     const zonesKnown = !props.availabilityZones.some((z) => Token.isUnresolved(z));
     const plan = planClusterNodes(tier, {
@@ -321,7 +321,7 @@ export class HaEksCluster extends Construct {
 
   /** The parameters of a StorageClass whose EBS volumes are encrypted with this cluster's volumes key. */
   public get ebsStorageClassParameters(): EbsStorageClassParameters {
-    return { type: 'gp3', encrypted: 'true', kmsKeyId: this.volumesKeyArn };
+    return ebsVolumeParameters(this.volumesKeyArn);
   }
 
   /**

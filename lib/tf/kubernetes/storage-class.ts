@@ -1,11 +1,9 @@
 import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
-import { TerraformProvider, TerraformStack } from 'cdktf';
+import { TerraformProvider, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, HA_METADATA_KEY, haRecordOf, ServiceTier } from '../../core';
-import { validationError } from '../diagnostics';
-
-/** A DNS-1123 subdomain: what a StorageClass's name accepts. */
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+import { planStorageClass } from '../../core/plans/storage-class';
+import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 
 /** Props of {@link ZoneBoundStorageClass}. */
 export interface ZoneBoundStorageClassProps {
@@ -26,6 +24,12 @@ export interface ZoneBoundStorageClassProps {
    */
   readonly parameters: Record<string, string>;
   /**
+   * The zones volumes may be created in (`HaEksCluster`'s `availabilityZones`), known at synthesis:
+   * at least the tier's.
+   * @default - none: each volume is created in its first pod's zone, wherever the pod was scheduled
+   */
+  readonly zones?: string[];
+  /**
    * Whether claims that name no class get this one.
    * @default false
    */
@@ -39,10 +43,9 @@ export interface ZoneBoundStorageClassProps {
 
 /**
  * A StorageClass whose volumes are created in the zone of the pod that first uses them
- * (`WaitForFirstConsumer`): with `Immediate` binding a zonal volume is created in any zone, and a pod
- * spread into another zone by its topology constraints could never mount it. The volumes are kept
- * when their claims are deleted (`Retain`: data outlives a mistaken `kubectl delete pvc`), and can
- * grow in place.
+ * (`WaitForFirstConsumer`), only in the given zones, kept when their claims are deleted (`Retain`),
+ * and able to grow in place, as core's `planStorageClass` plans it; EBS volumes must be encrypted
+ * under a customer-managed key. Its CDK twin is `ZoneBoundStorageClass` in `ha-constructs/aws`.
  *
  * A zonal volume still dies with its zone: a statically stable workload keeps its data replicated
  * by the application (or in a regional store), not on one volume.
@@ -55,24 +58,27 @@ export class ZoneBoundStorageClass extends Construct {
 
   constructor(scope: Construct, id: string, props: ZoneBoundStorageClassProps) {
     super(scope, id);
-    if (!DNS_SUBDOMAIN.test(props.name)) {
-      throw validationError(
-        `name must be a DNS subdomain (lowercase letters, digits, '-' and '.'), got: ${JSON.stringify(props.name)}`,
-        this,
-        'name',
-      );
+    // The zones become the class's allowed topologies and are counted against the tier.
+    if (props.zones !== undefined && (Token.isUnresolved(props.zones) || props.zones.some(Token.isUnresolved))) {
+      throw validationError('zones must be known at synthesis, got: an unresolved token', this, 'zones');
     }
+    const plan = planStorageClass(props.tier, props);
+    throwProblems(plan.problems, this);
+    emitWarnings(this, 'ZoneBoundStorageClass', plan.warnings);
+    const { manifest } = plan;
+    const [topology] = manifest.allowedTopologies ?? [];
     this.storageClass = new StorageClassV1(this, 'Resource', {
       provider: props.provider,
-      metadata: {
-        name: props.name,
-        annotations: props.isDefault ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : undefined,
+      metadata: { name: manifest.metadata.name, annotations: manifest.metadata.annotations },
+      storageProvisioner: manifest.provisioner,
+      volumeBindingMode: manifest.volumeBindingMode,
+      reclaimPolicy: manifest.reclaimPolicy,
+      allowVolumeExpansion: manifest.allowVolumeExpansion,
+      parameters: { ...manifest.parameters },
+      // The provider takes one block: the plan's single term over the zone key.
+      allowedTopologies: topology && {
+        matchLabelExpressions: topology.matchLabelExpressions.map((e) => ({ key: e.key, values: [...e.values] })),
       },
-      storageProvisioner: props.provisioner,
-      volumeBindingMode: 'WaitForFirstConsumer',
-      reclaimPolicy: 'Retain',
-      allowVolumeExpansion: true,
-      parameters: props.parameters,
     });
     const record = haRecordOf(props.service ?? TerraformStack.of(this).node.id, props, {
       component: 'ZoneBoundStorageClass',

@@ -42,6 +42,7 @@ describe('HaEksCluster for TIER_1 needing 6 nodes over three zones', () => {
       name: 'zonal-gp3',
       provisioner: 'ebs.csi.aws.com',
       parameters: { ...eks.ebsStorageClassParameters },
+      zones: eks.availabilityZones,
       isDefault: true,
       provider: kubernetes,
     });
@@ -127,6 +128,7 @@ describe('HaEksCluster for TIER_1 needing 6 nodes over three zones', () => {
       volume_binding_mode: 'WaitForFirstConsumer',
       reclaim_policy: 'Retain',
       parameters: { type: 'gp3', encrypted: 'true', kmsKeyId: expect.stringMatching(/aws_kms_key\.Shop_VolumesKey/) },
+      allowed_topologies: { match_label_expressions: [{ key: 'topology.kubernetes.io/zone', values: ZONES }] },
     });
   });
 

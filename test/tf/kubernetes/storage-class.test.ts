@@ -3,7 +3,10 @@ import { App, TerraformStack } from 'cdktf';
 import { HA_METADATA_KEY, HaValidationError, ServiceTier } from '../../../lib/core';
 import { ZoneBoundStorageClass } from '../../../lib/tf/kubernetes/storage-class';
 
-function build(name: string, isDefault?: boolean): TerraformStack {
+const KEY = 'projects/shop/locations/us-central1/keyRings/shop/cryptoKeys/disks';
+const ZONES = ['us-central1-a', 'us-central1-b', 'us-central1-c'];
+
+function build(name: string, isDefault?: boolean, zones?: string[]): TerraformStack {
   const stack = new TerraformStack(new App(), 'stack');
   new KubernetesProvider(stack, 'kubernetes', {});
   new ZoneBoundStorageClass(stack, 'Volumes', {
@@ -11,8 +14,9 @@ function build(name: string, isDefault?: boolean): TerraformStack {
     service: 'shop',
     name,
     provisioner: 'pd.csi.storage.gke.io',
-    parameters: { type: 'pd-balanced' },
+    parameters: { type: 'pd-balanced', 'disk-encryption-kms-key': KEY },
     isDefault,
+    zones,
   });
   return stack;
 }
@@ -27,8 +31,9 @@ describe('ZoneBoundStorageClass', () => {
       volume_binding_mode: 'WaitForFirstConsumer',
       reclaim_policy: 'Retain',
       allow_volume_expansion: true,
-      parameters: { type: 'pd-balanced' },
+      parameters: { type: 'pd-balanced', 'disk-encryption-kms-key': KEY },
     });
+    expect(storageClass.allowed_topologies).toBeUndefined();
     expect((storageClass.metadata as Record<string, unknown>).annotations).toBeUndefined();
     expect((storageClass['//'] as Record<string, Record<string, unknown>>)[HA_METADATA_KEY]).toMatchObject({
       component: 'ZoneBoundStorageClass',
@@ -42,6 +47,20 @@ describe('ZoneBoundStorageClass', () => {
     expect(storageClass.metadata).toMatchObject({
       annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
     });
+  });
+
+  test("GIVEN the cluster's zones THEN volumes only there, under the key Google's driver reports", () => {
+    const json = JSON.parse(JSON.stringify(build('zonal', false, ZONES).toTerraform()));
+    const [storageClass] = Object.values(json.resource.kubernetes_storage_class_v1) as Record<string, unknown>[];
+    expect(storageClass.allowed_topologies).toEqual({
+      match_label_expressions: [{ key: 'topology.gke.io/zone', values: ZONES }],
+    });
+  });
+
+  test('GIVEN fewer zones than TIER_1 spans THEN an HaValidationError naming zones', () => {
+    expect(() => build('zonal', false, ZONES.slice(0, 2))).toThrow(
+      'zones must list at least 3 zones for TIER_1 (its minAzs), got: 2',
+    );
   });
 
   test('GIVEN a name that is not a DNS subdomain THEN an HaValidationError naming the prop', () => {
