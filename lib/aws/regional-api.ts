@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -12,16 +12,19 @@ import { Construct } from 'constructs';
 import { FailureDomain } from '../core';
 import { regionalLabel } from '../core/plans/dns';
 import {
+  ApiAuthorization,
   ApiClientIntent,
   ApiRouteIntent,
   planRegionalApi,
   RegionalApiPlan,
   ThrottleIntent,
 } from '../core/plans/regional-api';
+import { ApiClientKeys } from './api-client-keys';
 import { ClientResiliencePolicy } from './client-policy';
 import { newFleetWebAcl } from './fleet-protection';
 import { ResilientFunction } from './function';
 import { HaProps } from './ha-props';
+import { JwtAuthorizer } from './jwt-authorizer';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { emitWarnings, throwProblems, validationError } from './private/errors';
@@ -74,6 +77,14 @@ export interface RegionalApiProps extends HaProps {
    */
   readonly clients?: ApiClient[];
   /**
+   * Where each client's key value comes from: its secret in `ApiClientKeys`, replicated to every region of the
+   * service, which this region's key reads from its own copy, so a client's key is accepted in every region. The
+   * stack of `ApiClientKeys` deploys first (this stack is made to depend on it). Required in practice on tiers of two
+   * regions or more: without it, a warning.
+   * @default - API Gateway generates each region's key values: a client's key holds in one region only
+   */
+  readonly clientKeys?: ApiClientKeys;
+  /**
    * The clients' resilience policy towards this API, with `callerHop` the hop that calls it: its per-try timeout
    * is the integration timeout, and bounds `integrationTimeout`.
    * @default - no caller policy
@@ -102,7 +113,10 @@ export interface RegionalApiProps extends HaProps {
    */
   readonly healthCheckPath?: string;
   /**
-   * Authorizer of every route but the health path.
+   * Authorizer of every route but the health path. On tiers of two regions or more, give one whose credentials every
+   * region accepts: a `JwtAuthorizer` of the same issuer in each region. SigV4 (the default) and a Cognito user
+   * pool's authorizer warn: a signature names its region, and a pool lives in one region. SigV4 is not refused:
+   * callers inside AWS can sign for each region and call its regional name, failing over themselves.
    * @default - AWS_IAM: callers sign their requests with SigV4
    */
   readonly authorizer?: apigateway.IAuthorizer;
@@ -124,6 +138,10 @@ export interface RegionalApiProps extends HaProps {
  * - **Load shedding** (SRE book, handling overload): a usage plan and API key per client (rate, burst and
  *   quota), the stage's throttle as the region's ceiling, per-route limits, and a WAF web ACL with a per-IP
  *   rate-based rule and the AWS managed rule groups.
+ * - **Credentials that fail over**: DNS sends a client of the service name to any region, so its credentials must
+ *   hold in all: key values from `clientKeys` (one replicated secret per client, each region reading its copy) and
+ *   an authorizer whose tokens every region verifies (`JwtAuthorizer`); the report counts a client whose key or
+ *   signature one region alone accepts as an unknown region RTO.
  * - **Timeouts**: the integration timeout from the caller's `ClientResiliencePolicy`, never longer than the
  *   caller waits, never shorter than the function runs.
  * - **Observability**: access logs (JSON) and execution logs (errors) to log groups encrypted with a customer-managed
@@ -193,7 +211,14 @@ export class RegionalApi extends Construct {
     if (Token.isUnresolved(props.recordName)) {
       throw validationError('recordName must be a literal (it names the domains), got: a token', this, 'recordName');
     }
+    const keys = props.clientKeys;
     const plan = planRegionalApi(tier, {
+      region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+      authorization: authorizationOf(props.authorizer),
+      clientKeys: keys && {
+        clients: keys.clients,
+        regions: keys.regions.map((r) => (Token.isUnresolved(r) ? undefined : r)),
+      },
       throttle: props.throttle,
       routes: props.routes,
       clients: props.clients,
@@ -330,10 +355,19 @@ export class RegionalApi extends Construct {
     this.regionalDomain = domain('RegionalDomain', this.regionalName);
 
     // ---- Clients ----------------------------------------------------------------------------
+    if (keys && Stack.of(keys) !== stack) {
+      // This region's keys resolve its replica of the secrets, which exists once their stack has deployed.
+      stack.addDependency(Stack.of(keys), "reads this region's copy of the clients' key secrets");
+    }
     for (const client of plan.clients) {
       const apiKey = new apigateway.ApiKey(this, `${client.name}Key`, {
         description: `API key of ${client.name} on ${this.serviceName}`,
+        // By name: every region resolves its own copy of the one secret (a reference would cross regions).
+        value: keys && SecretValue.secretsManager(keys.secretNameOf(client.name)).unsafeUnwrap(),
       });
+      if (keys && Stack.of(keys) === stack) {
+        apiKey.node.addDependency(keys.secrets[client.name]);
+      }
       const usagePlan = new apigateway.UsagePlan(this, `${client.name}Plan`, {
         description: `Rate and quota of ${client.name} on ${this.serviceName}`,
         apiStages: [{ api: this.api, stage: this.stage }],
@@ -440,4 +474,15 @@ export class RegionalApi extends Construct {
       ...props,
     });
   }
+}
+
+/** What a failover does to the credentials of an authorizer (none: SigV4). */
+function authorizationOf(authorizer: apigateway.IAuthorizer | undefined): ApiAuthorization {
+  if (authorizer === undefined) {
+    return 'IAM';
+  }
+  if (JwtAuthorizer.isJwtAuthorizer(authorizer)) {
+    return 'REGION_AGNOSTIC';
+  }
+  return authorizer instanceof apigateway.CognitoUserPoolsAuthorizer ? 'USER_POOL' : 'CUSTOM';
 }

@@ -1,0 +1,226 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { FailureDomain } from '../core';
+import { JwtAuthorizerPlan, planJwtAuthorizer } from '../core/plans/jwt-authorizer';
+import { HaProps } from './ha-props';
+import { attachHaMetadata } from './metadata';
+import { emitWarnings, throwProblems, validationError } from './private/errors';
+import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
+import { acknowledgeFindings } from './private/nag';
+
+/**
+ * Names of the environment variables the authorizer reads its issuer, audience and key set from; the report reads
+ * them too, to tell that every region's authorizer accepts the same tokens.
+ */
+export const JWT_AUTHORIZER_ENVIRONMENT = {
+  issuer: 'JWT_ISSUER',
+  audience: 'JWT_AUDIENCE',
+  jwksUri: 'JWKS_URI',
+} as const;
+
+/** Props of {@link JwtAuthorizer}. */
+export interface JwtAuthorizerProps extends HaProps {
+  /** The issuer, exactly as its tokens carry it in `iss` (`https://login.example.com/`). */
+  readonly issuer: string;
+  /** The audience tokens must name in `aud`: this API's identifier at the issuer. */
+  readonly audience: string;
+  /**
+   * Where the issuer publishes its signing keys (a JSON Web Key Set).
+   * @default - `<issuer>/.well-known/jwks.json`
+   */
+  readonly jwksUri?: string;
+  /**
+   * How long API Gateway keeps a token's verdict (0 to 1 hour).
+   * @default Duration.minutes(5)
+   */
+  readonly resultsCacheTtl?: Duration;
+}
+
+/**
+ * A token authorizer for `RegionalApi` that verifies JSON Web Tokens of one issuer, and nothing of its region: build
+ * one in every region with the same props, and a client's token is accepted wherever DNS sends it.
+ *
+ * The function reads `Authorization: Bearer <token>`, verifies its RS256 or ES256 signature with the issuer's key of
+ * the token's `kid`, and its `iss`, `aud`, `exp` and `nbf`; it allows the whole stage, so API Gateway's cached verdict
+ * serves every route. It keeps the issuer's keys for an hour, and keeps using them while the issuer does not
+ * answer: the issuer's own availability matters to cold starts and to clients getting tokens, and an issuer served
+ * from an AWS region fails with it (a warning).
+ *
+ * Construct ids (public API): `Resource` (the authorizer), `Function`, `Role`, `InvokeRole`, `Key`, `Logs`
+ * (retained).
+ */
+export class JwtAuthorizer extends Construct {
+  /** The authorizer: give it as `RegionalApi`'s `authorizer`. */
+  public readonly authorizer: apigateway.TokenAuthorizer;
+  /** The function that verifies tokens. */
+  public readonly function: lambda.IFunction;
+  public readonly key: kms.IKey;
+  public readonly logGroup: logs.ILogGroup;
+  /** The plan it was built from. */
+  public readonly plan: JwtAuthorizerPlan;
+
+  /** Whether `authorizer` is the authorizer of a {@link JwtAuthorizer}. */
+  public static isJwtAuthorizer(authorizer: apigateway.IAuthorizer): boolean {
+    return Construct.isConstruct(authorizer) && authorizer.node.scope instanceof JwtAuthorizer;
+  }
+
+  constructor(scope: Construct, id: string, props: JwtAuthorizerProps) {
+    super(scope, id);
+    const literal = (value: string | undefined) =>
+      value === undefined || Token.isUnresolved(value) ? undefined : value;
+    const ttl = props.resultsCacheTtl;
+    const plan = planJwtAuthorizer({
+      issuer: literal(props.issuer),
+      audience: literal(props.audience),
+      jwksUri: literal(props.jwksUri),
+      resultsCacheSeconds: ttl === undefined || ttl.isUnresolved() ? undefined : ttl.toSeconds({ integral: false }),
+    });
+    throwProblems(plan.problems, this);
+    if (props.jwksUri === undefined && literal(props.issuer) === undefined) {
+      throw validationError('jwksUri must be given when issuer is a token, got: none', this, 'jwksUri');
+    }
+    emitWarnings(this, 'JwtAuthorizer', plan.warnings);
+    this.plan = plan;
+
+    this.key = newCustomerManagedKey(this, 'Key', `Encrypts the logs of ${this.node.path}`);
+    allowCloudWatchLogs(this.key, this);
+    this.logGroup = newEncryptedLogGroup(this, 'Logs', {
+      encryptionKey: this.key,
+      retentionDays: props.tier.logRetentionDays,
+    });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${this.node.path}: its logs only`,
+    });
+    this.logGroup.grantWrite(role);
+    acknowledgeFindings(role, {
+      id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+      reason: "the inline policy belongs to this one role and names only this authorizer's log group",
+    });
+    const fn = new lambda.Function(this, 'Function', {
+      code: lambda.Code.fromInline(VERIFY_JWT_CODE),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      role,
+      logGroup: this.logGroup,
+      timeout: Duration.seconds(plan.timeoutSeconds),
+      description: `${this.node.path}: verifies JWTs of ${props.issuer} for ${props.audience}`,
+      environment: {
+        [JWT_AUTHORIZER_ENVIRONMENT.issuer]: props.issuer,
+        [JWT_AUTHORIZER_ENVIRONMENT.audience]: props.audience,
+        [JWT_AUTHORIZER_ENVIRONMENT.jwksUri]: props.jwksUri ?? plan.jwksUri,
+        JWKS_REFRESH_SECONDS: String(plan.keysRefreshSeconds),
+        JWKS_TIMEOUT_MS: String(plan.keysFetchTimeoutMs),
+      },
+    });
+    acknowledgeFindings(
+      fn,
+      {
+        id: 'NIST.800.53.R5-LambdaInsideVPC',
+        reason:
+          "it fetches the issuer's public keys from the issuer's https address and reaches nothing of the account",
+      },
+      {
+        id: 'NIST.800.53.R5-LambdaConcurrency',
+        reason:
+          'API Gateway calls it once per token per cache period; a concurrency below the stage would answer the ' +
+          "callers beyond it 500s, and the stage's throttle already bounds it",
+      },
+      {
+        id: 'NIST.800.53.R5-LambdaDLQ',
+        reason: 'API Gateway invokes it synchronously and answers the caller itself: no event is left to keep',
+      },
+    );
+    this.function = fn;
+    // API Gateway invokes the function with a role of its own rather than through the function's resource policy,
+    // as RegionalApi does its handler: the role may invoke this function and nothing else.
+    const invokeRole = new iam.Role(this, 'InvokeRole', {
+      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      description: `API Gateway invokes ${this.node.path}'s function`,
+    });
+    fn.grantInvoke(invokeRole);
+    acknowledgeFindings(invokeRole, {
+      id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+      reason: "the inline policy belongs to this one role and names only the authorizer's function",
+    });
+    this.authorizer = new apigateway.TokenAuthorizer(this, 'Resource', {
+      handler: fn,
+      assumeRole: invokeRole,
+      identitySource: apigateway.IdentitySource.header('Authorization'),
+      // Refused before the function runs: anything but a bearer token of three base64url parts.
+      validationRegex: '^Bearer [A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
+      resultsCacheTtl: Duration.seconds(plan.resultsCacheSeconds),
+    });
+    attachHaMetadata(this, props, { component: 'JwtAuthorizer', failureDomain: FailureDomain.REGION });
+  }
+}
+
+/**
+ * The authorizer's code (Node.js, no dependency): verifies a JWT with the issuer's key of its `kid`, keeping the keys
+ * for JWKS_REFRESH_SECONDS and using those it has while the issuer does not answer. Any failure is a 401.
+ */
+const VERIFY_JWT_CODE = `
+const crypto = require('crypto');
+const ISSUER = process.env.JWT_ISSUER;
+const AUDIENCE = process.env.JWT_AUDIENCE;
+const JWKS_URI = process.env.JWKS_URI;
+const REFRESH_MS = Number(process.env.JWKS_REFRESH_SECONDS) * 1000;
+const TIMEOUT_MS = Number(process.env.JWKS_TIMEOUT_MS);
+const ALGORITHMS = { RS256: {}, ES256: { dsaEncoding: 'ieee-p1363' } };
+let keys = new Map();
+let fetchedAt = 0;
+async function fetchKeys() {
+  const response = await fetch(JWKS_URI, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  if (!response.ok) throw new Error('key set answered ' + response.status);
+  const body = await response.json();
+  const fresh = new Map();
+  for (const jwk of body.keys || []) {
+    if (jwk.kid && (jwk.use === undefined || jwk.use === 'sig')) fresh.set(jwk.kid, crypto.createPublicKey({ key: jwk, format: 'jwk' }));
+  }
+  keys = fresh;
+  fetchedAt = Date.now();
+}
+async function keyOf(kid) {
+  if (!keys.has(kid) || Date.now() - fetchedAt > REFRESH_MS) {
+    try { await fetchKeys(); } catch (error) { if (!keys.has(kid)) throw error; console.warn('keeping known keys', error.message); }
+  }
+  const key = keys.get(kid);
+  if (!key) throw new Error('no key ' + kid);
+  return key;
+}
+const part = (text) => JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+exports.handler = async (event) => {
+  try {
+    const [head, body, signature] = String(event.authorizationToken || '').replace(/^Bearer /, '').split('.');
+    const header = part(head);
+    const claims = part(body);
+    const options = ALGORITHMS[header.alg];
+    if (!options) throw new Error('algorithm ' + header.alg);
+    const key = await keyOf(header.kid);
+    const signed = crypto.verify('sha256', Buffer.from(head + '.' + body), { key, ...options }, Buffer.from(signature, 'base64url'));
+    const now = Math.floor(Date.now() / 1000);
+    const audiences = [].concat(claims.aud);
+    if (!signed) throw new Error('signature');
+    if (claims.iss !== ISSUER || !audiences.includes(AUDIENCE)) throw new Error('issuer or audience');
+    if (!(claims.exp > now) || (claims.nbf !== undefined && claims.nbf > now)) throw new Error('expired or not yet valid');
+    const [api, stage] = event.methodArn.split('/');
+    return {
+      principalId: String(claims.sub),
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: api + '/' + stage + '/*' }],
+      },
+      context: { sub: String(claims.sub), scope: String(claims.scope || '') },
+    };
+  } catch (error) {
+    console.log('refused:', error.message);
+    throw new Error('Unauthorized');
+  }
+};
+`;
