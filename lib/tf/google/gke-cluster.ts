@@ -1,14 +1,18 @@
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { ComputeInstanceGroupNamedPortA } from '@cdktf/provider-google/lib/compute-instance-group-named-port';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { Token } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, HaRole } from '../../core';
+import { FailureDomain, HaMetadata, HaRole } from '../../core';
 import { ChangeFreeze, MaintenanceWindow, planCluster, ReleaseChannel } from '../../core/plans/cluster';
+import { NODE_PORT_RANGE } from '../../core/plans/node-port-service';
 import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { GOOGLE_SERVICE_AGENTS } from './apis';
+import { GOOGLE_HEALTH_CHECK_RANGES, IFleetBackend } from './fleet';
 import { GoogleHaProps } from './ha-props';
 import { IRegionalNetwork } from './network';
 import { ProjectServices } from './project-services';
@@ -31,6 +35,17 @@ export interface AuthorizedNetwork {
   readonly cidrBlock: string;
   /** What it is (`office`, `ci-runners`). */
   readonly displayName: string;
+}
+
+/** Options of {@link HaGkeCluster.loadBalancerBackends}. */
+export interface NodePoolBackendOptions {
+  /** The node port the workload is served on (`NodePortService.nodePort`). */
+  readonly nodePort: number;
+  /**
+   * Name of the instance groups' named port, which the backend service sends to.
+   * @default 'http'
+   */
+  readonly portName?: string;
 }
 
 /** Props of {@link HaGkeCluster}. */
@@ -132,9 +147,13 @@ export interface HaGkeClusterProps extends GoogleHaProps {
  * Pair it with `HaWorkload` (lib/tf/kubernetes): the cluster supplies the zones, the workload
  * spreads its pods over them.
  *
+ * Behind a load balancer Terraform owns (`GlobalFrontend`), `loadBalancerBackends` gives the node
+ * pool's instance groups, one per zone, as backends that serve a `NodePortService`.
+ *
  * Construct ids (public API): `Resource` (the cluster), `NodePool`, `NodeServiceAccount`, `NodeRole`,
  * `SecretsKey` (and `SecretsKeyRing`, `SecretsKeyKubernetesEngineEncrypter`), `BootDiskKey` (and its
- * ring and `BootDiskKeyComputeEngineEncrypter`).
+ * ring and `BootDiskKeyComputeEngineEncrypter`); with backends, `NamedPort-<n>` (one per zone's
+ * instance group) and `HealthCheckFirewall`.
  */
 export class HaGkeCluster extends Construct {
   public readonly cluster: ContainerCluster;
@@ -155,6 +174,9 @@ export class HaGkeCluster extends Construct {
   public readonly failoverMinNodes: number;
   /** The service account the nodes run as. */
   public readonly nodeServiceAccountEmail: string;
+  private readonly network: IRegionalNetwork;
+  private readonly record: HaMetadata;
+  private backends?: { readonly options: NodePoolBackendOptions; readonly groups: IFleetBackend[] };
 
   constructor(scope: Construct, id: string, props: HaGkeClusterProps) {
     super(scope, id);
@@ -162,6 +184,7 @@ export class HaGkeCluster extends Construct {
     this.region = props.region;
     this.zones = [...props.zones];
     this.role = props.role ?? HaRole.PRIMARY;
+    this.network = props.network;
     const regionKnown = !Token.isUnresolved(props.region);
     if (regionKnown && invalidRegionNames([props.region]).length > 0) {
       throw validationError(`region must be a region name such as us-central1, got: ${props.region}`, this, 'region');
@@ -193,6 +216,7 @@ export class HaGkeCluster extends Construct {
     this.failoverMinNodes = plan.failoverMinNodes;
 
     const record = haRecord(this, props, { component: 'HaGkeCluster', failureDomain: FailureDomain.REGION });
+    this.record = record;
     const labels = haLabels(props, record);
     const services = ProjectServices.of(this, props.projectServices);
     const project = projectOf(this);
@@ -334,6 +358,66 @@ export class HaGkeCluster extends Construct {
 
     services.use(this);
     attachRecord(this, record);
+  }
+
+  /**
+   * The node pool's instance groups, one per zone, as backends of a load balancer Terraform owns
+   * (`GlobalFrontend.backends`), serving a `NodePortService` on `nodePort`: each group gets the named
+   * port (GKE creates the groups; Terraform sets only their named port), and the load balancer's
+   * health-check ranges may reach the nodes on it. Every zone's group is a backend, so a zone whose
+   * nodes fail the health check leaves the rotation while the others keep serving. Called again with
+   * the same options, it returns the same backends.
+   * @see https://cloud.google.com/load-balancing/docs/backend-service#named_ports
+   * @see https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges
+   */
+  public loadBalancerBackends(options: NodePoolBackendOptions): IFleetBackend[] {
+    const portName = options.portName ?? 'http';
+    const { nodePort } = options;
+    if (this.backends) {
+      if (this.backends.options.nodePort !== nodePort || (this.backends.options.portName ?? 'http') !== portName) {
+        throw validationError(
+          `nodePort and portName must be the same on every call (one named port per group), got: ${nodePort} ` +
+            `and ${portName} after ${this.backends.options.nodePort} and ${this.backends.options.portName ?? 'http'}`,
+          this,
+          'nodePort',
+        );
+      }
+      return [...this.backends.groups];
+    }
+    if (
+      !Token.isUnresolved(nodePort) &&
+      (!Number.isInteger(nodePort) || nodePort < NODE_PORT_RANGE.min || nodePort > NODE_PORT_RANGE.max)
+    ) {
+      throw validationError(
+        `nodePort must be an integer from ${NODE_PORT_RANGE.min} to ${NODE_PORT_RANGE.max}, got: ${nodePort}`,
+        this,
+        'nodePort',
+      );
+    }
+    const groups = this.zones.map((_, i) => {
+      // A regional pool has one instance group per zone; each named port sits in its group's own zone.
+      const group = Fn.element(this.nodePool.managedInstanceGroupUrls, i);
+      new ComputeInstanceGroupNamedPortA(this, `NamedPort-${i}`, {
+        group,
+        zone: Fn.element(Fn.regex('/zones/([^/]+)/', group), 0),
+        name: portName,
+        port: nodePort,
+      });
+      return { instanceGroup: group, region: this.region, portName, port: nodePort, role: this.role };
+    });
+    new ComputeFirewall(this, 'HealthCheckFirewall', {
+      name: uniqueName(this, 'HealthCheckFirewall'),
+      network: this.network.networkId,
+      direction: 'INGRESS',
+      // The global load balancer's proxies and its health checks both come from these ranges.
+      sourceRanges: [...GOOGLE_HEALTH_CHECK_RANGES],
+      targetServiceAccounts: [this.nodeServiceAccountEmail],
+      allow: [{ protocol: 'tcp', ports: [String(nodePort)] }],
+      logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
+    });
+    this.backends = { options: { nodePort, portName }, groups };
+    attachRecord(this, this.record);
+    return [...groups];
   }
 
   /**

@@ -1,3 +1,4 @@
 // CDK for Terraform constructs on @cdktf/provider-kubernetes (optional peer dependency): any cluster.
+export * from './node-port-service';
 export * from './storage-class';
 export * from './workload';

@@ -4,7 +4,7 @@ import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disrup
 import { PriorityClassV1 } from '@cdktf/provider-kubernetes/lib/priority-class-v1';
 import { TerraformProvider, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, HA_METADATA_KEY, haRecordOf, HaMetadata, ServiceTier } from '../../core';
+import { FailureDomain, HA_METADATA_KEY, haRecordOf, HaMetadata, HaRole, ServiceTier } from '../../core';
 import {
   DeploymentManifest,
   HttpProbe,
@@ -24,6 +24,12 @@ export interface HaWorkloadProps extends WorkloadOptions {
    * @default - the stack's id
    */
   readonly service?: string;
+  /**
+   * PRIMARY serves in the primary region; STANDBY runs in a standby region's cluster (the report
+   * compares its minimum with the primary's to know whether a failover needs a scale-up).
+   * @default HaRole.PRIMARY
+   */
+  readonly role?: HaRole;
   /**
    * The Kubernetes provider of the cluster to deploy to (one per cluster, with an alias when a
    * stack holds several).
@@ -55,6 +61,11 @@ export class HaWorkload extends Construct {
   public readonly priorityClass: PriorityClassV1;
   /** Replicas the workload runs at its minimum (what survives a zone loss is `requiredReplicas`). */
   public readonly replicas: number;
+  /** The Deployment's name (its pods' `app.kubernetes.io/name` label). */
+  public readonly name: string;
+  public readonly namespace: string;
+  /** Port the container listens on. */
+  public readonly containerPort: number;
 
   constructor(scope: Construct, id: string, props: HaWorkloadProps) {
     super(scope, id);
@@ -74,6 +85,9 @@ export class HaWorkload extends Construct {
     throwProblems(plan.problems, this);
     emitWarnings(this, 'HaWorkload', plan.warnings);
     this.replicas = plan.replicas.desired;
+    this.name = plan.deployment.metadata.name;
+    this.namespace = plan.deployment.metadata.namespace;
+    this.containerPort = plan.deployment.spec.template.spec.containers[0].ports[0].containerPort;
     const provider = props.provider;
 
     const pc = plan.priorityClass;
@@ -121,6 +135,8 @@ export class HaWorkload extends Construct {
       component: 'HaWorkload',
       // Spread over zones, it survives a zone; the cluster is one region's.
       failureDomain: FailureDomain.REGION,
+      // The peak the replicas left after a zone's loss must carry: the report checks the spread against it.
+      requiredCapacity: plan.required,
     });
     for (const resource of [this.priorityClass, this.deployment, this.podDisruptionBudget, this.autoscaler]) {
       (resource as TerraformResource).addOverride(`//.${HA_METADATA_KEY}`, record);

@@ -1,5 +1,5 @@
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { App, TerraformStack } from 'cdktf';
+import { App, TerraformStack, Token } from 'cdktf';
 import { HA_METADATA_KEY, HaValidationError, ServiceTier } from '../../../lib/core';
 import { HaGkeCluster, HaGkeClusterProps } from '../../../lib/tf/google/gke-cluster';
 import { RegionalNetwork } from '../../../lib/tf/google/network';
@@ -184,5 +184,68 @@ describe('HaGkeCluster input', () => {
   test('GIVEN the RAPID channel for TIER_0 THEN a warning', () => {
     const { gke } = cluster({ tier: ServiceTier.TIER_0, releaseChannel: 'RAPID' });
     expect(warningsOf(gke).join('\n')).toContain('[ha-constructs:HaGkeCluster.releaseChannel]');
+  });
+});
+
+describe('HaGkeCluster.loadBalancerBackends on node port 30080', () => {
+  let json: TerraformJson;
+  let backends: ReturnType<HaGkeCluster['loadBalancerBackends']>;
+  let gke: HaGkeCluster;
+  beforeAll(() => {
+    const built = cluster();
+    gke = built.gke;
+    backends = gke.loadBalancerBackends({ nodePort: 30080 });
+    json = terraformJson(built.stack);
+  });
+
+  test("THEN one backend per zone, each an instance group of the node pool, on the 'http' named port", () => {
+    expect(backends.map((b) => [b.region, b.portName, b.port, b.role])).toEqual(
+      ZONES.map(() => ['us-central1', 'http', 30080, 'primary']),
+    );
+    const pool = Object.keys(resourcesOf(json, 'google_container_node_pool'))[0];
+    const named = Object.values(resourcesOf(json, 'google_compute_instance_group_named_port'));
+    expect(named.map((n) => [n.group, n.name, n.port])).toEqual(
+      ZONES.map((_, i) => [
+        `\${element(google_container_node_pool.${pool}.managed_instance_group_urls, ${i})}`,
+        'http',
+        30080,
+      ]),
+    );
+    // Each named port is set in its own group's zone, read from the group's URL.
+    expect(named.map((n) => n.zone)).toEqual(
+      ZONES.map(
+        (_, i) =>
+          `\${element(regex("/zones/([^/]+)/", element(google_container_node_pool.${pool}.managed_instance_group_urls, ${i})), 0)}`,
+      ),
+    );
+    expect(backends.map((b) => Token.isUnresolved(b.instanceGroup))).toEqual([true, true, true]);
+  });
+
+  test("THEN the load balancer's ranges reach the nodes on the node port only, by the nodes' service account", () => {
+    const firewall = onlyResource(json, 'google_compute_firewall');
+    expect(firewall).toMatchObject({
+      direction: 'INGRESS',
+      source_ranges: ['35.191.0.0/16', '130.211.0.0/22'],
+      allow: [{ protocol: 'tcp', ports: ['30080'] }],
+    });
+    expect(String((firewall.target_service_accounts as string[])[0])).toMatch(/google_service_account\..*\.email/);
+  });
+
+  test('THEN the named ports and the firewall carry the HA record', () => {
+    for (const type of ['google_compute_instance_group_named_port', 'google_compute_firewall']) {
+      for (const r of Object.values(resourcesOf(json, type))) {
+        expect((r['//'] as Record<string, Record<string, unknown>>)[HA_METADATA_KEY]).toMatchObject({
+          component: 'HaGkeCluster',
+        });
+      }
+    }
+  });
+
+  test('GIVEN the same call again THEN the same backends; GIVEN another port THEN an error naming nodePort', () => {
+    expect(gke.loadBalancerBackends({ nodePort: 30080 })).toEqual(backends);
+    expect(() => gke.loadBalancerBackends({ nodePort: 30081 })).toThrow(HaValidationError);
+    expect(() => cluster().gke.loadBalancerBackends({ nodePort: 80 })).toThrow(
+      /nodePort must be an integer from 30000 to 32767, got: 80/,
+    );
   });
 });
