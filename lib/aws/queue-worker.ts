@@ -16,6 +16,7 @@ import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { newAlarmTopic, notifyOn } from './private/alarms';
 import { emitWarnings, throwProblems, validationError } from './private/errors';
+import { acknowledgeFindings } from './private/nag';
 import { newCustomerManagedKey } from './private/keys';
 
 /** Props of {@link QueueWorker}. */
@@ -269,6 +270,12 @@ export class QueueWorker extends Construct {
       );
       service.container.addEnvironment('QUEUE_BATCH_SIZE', String(plan.batchSize));
       service.container.addEnvironment('QUEUE_MESSAGES_PER_TASK', String(props.messagesPerTask ?? 1));
+      acknowledgeFindings(service.taskDefinition, {
+        id: 'AwsSolutions-ECS2',
+        reason:
+          "QueueWorker gives the container its lanes' URLs and batch size, which are not secret: reading a message " +
+          "takes the task role's sqs:ReceiveMessage and kms:Decrypt, not the URL",
+      });
       // Least privilege: what a consumer does with a message, on these lanes only (no send, purge or attributes).
       iam.Grant.addToPrincipal({
         grantee: service,

@@ -485,7 +485,7 @@ function planBacklogScaling(
     warnings.push({
       id: 'runningTaskCount',
       message:
-        "the service's cluster may not publish Container Insights' RunningTaskCount (it was not created with " +
+        "consumerService's cluster may not publish Container Insights' RunningTaskCount (it was not created with " +
         'containerInsights ENABLED or ENHANCED): without it the backlog per task has no data and the worker ' +
         'scales on CPU only; enable Container Insights on the cluster',
     });
