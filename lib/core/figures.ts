@@ -385,6 +385,12 @@ export const PUBLISHED_SLAS = {
   SECRETS_MANAGER: 0.9999,
   /** @see https://aws.amazon.com/efs/sla/ (Regional file systems) */
   EFS_REGIONAL: 0.9999,
+  /**
+   * The Kubernetes endpoint (API server) of an EKS cluster, per cluster. It covers the control
+   * plane only: nodes are EC2 instances, and Fargate pods, under the Compute SLA.
+   * @see https://aws.amazon.com/eks/sla/
+   */
+  EKS_CONTROL_PLANE: 0.9995,
   /** @see https://cloud.google.com/compute/sla (instances in multiple zones) */
   COMPUTE_ENGINE_MULTI_ZONE: 0.9999,
   /** @see https://cloud.google.com/compute/sla (a single instance) */
