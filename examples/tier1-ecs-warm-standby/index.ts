@@ -39,6 +39,11 @@ const TIER = ServiceTier.TIER_1;
 const SERVICE = 'invoices';
 const PRIMARY = 'us-east-1';
 const STANDBY = 'us-west-2';
+/**
+ * The third region, which serves nothing: its canary probes the serving region's own name too, and
+ * an automatic promotion goes on only when it agrees that the serving region is lost.
+ */
+const WITNESS = 'us-east-2';
 const REGIONS = [PRIMARY, STANDBY];
 const ZONES: Record<string, string[]> = {
   [PRIMARY]: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
@@ -233,23 +238,36 @@ function addService(stack: Stack, props: Tier1EcsRegionStackProps, inputs: Regio
   return { service, slo };
 }
 
+/** Name of the witness's alarm on `serving`: the standby's promotion reads it by name in {@link WITNESS}. */
+function witnessAlarmName(serving: string): string {
+  return `${SERVICE}-${serving}-lost-seen-from-${WITNESS}`;
+}
+
 /**
- * The alarm that starts the failover in this region when the serving one is lost: a canary here
- * probes the other region's own name (its deep check) every minute, and the alarm fires after
- * {@link FAILOVER_AFTER_MINUTES} failed runs in a row. Missing runs do not count: a canary that cannot
- * run here says nothing about the other region, and must not promote this one.
+ * A canary in `stack`'s region that probes the serving region's own name (its deep check) every
+ * minute, and an alarm that fires after {@link FAILOVER_AFTER_MINUTES} failed runs in a row.
+ * Missing runs do not count: a canary that cannot run says nothing about the serving region (a
+ * run against a blackholed target is not missing: the probe's request times out before the run
+ * does, so the run fails). A blind canary is not silent either: its own success alarm treats
+ * missing runs as failures and pages.
  */
-function failoverAlarm(stack: Stack, domain: ExampleDomain): cloudwatch.Alarm {
-  const serving = otherRegion(stack.region);
+function servingRegionLost(
+  stack: Stack,
+  domain: ExampleDomain,
+  serving: string,
+  what: string,
+  alarmName?: string,
+): { alarm: cloudwatch.Alarm; probe: SyntheticCanary } {
   const probe = new SyntheticCanary(stack, 'ServingRegionCanary', {
     tier: TIER,
     service: SERVICE,
     url: `https://${regionalUrlHost(serving, domain)}${READINESS_PATH}`,
   });
   const alarm = new cloudwatch.Alarm(stack, 'ServingRegionLost', {
+    alarmName,
     alarmDescription:
       `${SERVICE}: ${serving} failed its deep check from ${stack.region} for ${FAILOVER_AFTER_MINUTES} min in a row: ` +
-      `the runbooks promote ${stack.region}'s database (losing at most the writes not yet replicated)`,
+      what,
     metric: probe.metricSuccessPercent().with({ period: Duration.minutes(1) }),
     threshold: 100,
     comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -259,13 +277,61 @@ function failoverAlarm(stack: Stack, domain: ExampleDomain): cloudwatch.Alarm {
   });
   alarm.addAlarmAction(new cloudwatchActions.SnsAction(probe.alarmTopic));
   alarm.addOkAction(new cloudwatchActions.SnsAction(probe.alarmTopic));
-  return alarm;
+  return { alarm, probe };
+}
+
+/**
+ * What starts the failover in this region when the serving one is lost: {@link servingRegionLost}
+ * seen from here, corroborated by the witness in {@link WITNESS}. Seen from here alone it may be
+ * this region's own path that failed; the promotion (which loses the writes not yet replicated)
+ * waits for the witness to agree and otherwise pages through this canary's topic and stops.
+ */
+function failoverTrigger(stack: Stack, domain: ExampleDomain): FailoverTrigger {
+  const serving = otherRegion(stack.region);
+  const { alarm, probe } = servingRegionLost(
+    stack,
+    domain,
+    serving,
+    `the runbooks promote ${stack.region}'s database (losing at most the writes not yet replicated) once the ` +
+      `witness in ${WITNESS} agrees (${witnessAlarmName(serving)}); if it does not, the promotion pages and stops`,
+  );
+  return FailoverTrigger.alarm(alarm, {
+    witness: { region: WITNESS, alarmName: witnessAlarmName(serving), pageTopic: probe.alarmTopic },
+  });
+}
+
+/**
+ * The witness, in {@link WITNESS}: the serving region's own name probed from a region that is
+ * neither it nor the standby, so that a failure of the standby's own path never promotes. It holds
+ * no state and serves nothing. Its alarm pages from here as well: if the standby's trigger is
+ * blind (its Synthetics down), the failover does not start, and this page says so.
+ */
+export class Tier1EcsWitnessStack extends Stack {
+  /** The alarm the standby's promotion reads before it goes on. */
+  public readonly alarm: cloudwatch.Alarm;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: StackProps & { readonly domain: ExampleDomain; readonly activeRegion?: string },
+  ) {
+    super(scope, id, { ...props, env: { region: WITNESS } });
+    const serving = props.activeRegion ?? PRIMARY;
+    this.alarm = servingRegionLost(
+      this,
+      props.domain,
+      serving,
+      `the witness agrees that ${serving} is lost, and ${otherRegion(serving)}'s runbooks promote its database; ` +
+        `if no PromoteDatabase execution started in ${otherRegion(serving)} (its own probe blind), decide and start it`,
+      witnessAlarmName(serving),
+    ).alarm;
+  }
 }
 
 /**
  * Each region's evacuation drill and the probe it stops on: it stops only when users cannot reach
  * the service at all (the probe of the routed name fails for longer than the region RTO). The drill
- * of the serving region cuts it for 30 minutes, so the other region's {@link failoverAlarm} fires
+ * of the serving region cuts it for 30 minutes, so the other region's {@link failoverTrigger} fires
  * and promotes its database for real (an alarm cannot tell a drill from an outage): that is the
  * rehearsal the region RTO needs, and afterwards the service serves from the other region until
  * the failback runbooks bring it back (deploy with `activeRegion` meanwhile).
@@ -298,7 +364,7 @@ function addRegionDrill(stack: Stack, network: MultiAzNetwork, domain: ExampleDo
 
 /**
  * The runbooks of the region that stands by, which make it serve: promote its cluster, started by
- * {@link failoverAlarm} (no person in the loop; the tasks already run). After a failover the old
+ * {@link failoverTrigger} (no person in the loop when the witness agrees; the tasks already run). After a failover the old
  * primary region stands by with the same runbooks, which then fail back (`failback`).
  */
 function addFailoverRunbooks(
@@ -311,7 +377,7 @@ function addFailoverRunbooks(
     tier: TIER,
     service: SERVICE,
     role: HaRole.STANDBY,
-    failoverTrigger: FailoverTrigger.alarm(failoverAlarm(stack, domain)),
+    failoverTrigger: failoverTrigger(stack, domain),
     globalClusterIdentifier: GLOBAL_CLUSTER,
     secondaryClusterArn: clusterArn,
     ...extra,
@@ -496,6 +562,7 @@ export interface Tier1EcsStacks {
   readonly images: Tier1EcsImagesStack;
   readonly primary: Tier1EcsPrimaryStack;
   readonly standby: Tier1EcsStandbyStack;
+  readonly witness: Tier1EcsWitnessStack;
   readonly dns: Tier1EcsDnsStack;
 }
 
@@ -503,7 +570,7 @@ export interface Tier1EcsStacks {
  * TIER_1, warm standby on ECS Fargate with Aurora Global Database: `Tier1Ecs-us-west-2-Keys`, then
  * `Tier1Ecs-us-east-1-Images` (push the image and let it replicate), then `Tier1Ecs-us-east-1`
  * (primary), then `Tier1Ecs-us-west-2` (hot standby, joins the global database), then
- * `Tier1Ecs-Dns`. After a failover, deploy with `-c activeRegion=us-west-2` (and back after the failback).
+ * `Tier1Ecs-us-east-2-Witness` (the third vantage point), then `Tier1Ecs-Dns`. After a failover, deploy with `-c activeRegion=us-west-2` (and back after the failback).
  */
 export function addTier1EcsWarmStandby(app: App, domain: ExampleDomain): Tier1EcsStacks {
   const description = 'ha-constructs example: TIER_1 warm standby on ECS Fargate, us-east-1 and us-west-2';
@@ -518,18 +585,19 @@ export function addTier1EcsWarmStandby(app: App, domain: ExampleDomain): Tier1Ec
   const images = new Tier1EcsImagesStack(app, 'Tier1Ecs-us-east-1-Images', { description, keys: standbyKeys });
   const primary = new Tier1EcsPrimaryStack(app, 'Tier1Ecs-us-east-1', { ...common, images: images.images });
   const standby = new Tier1EcsStandbyStack(app, 'Tier1Ecs-us-west-2', { ...common, images: images.images });
+  const witness = new Tier1EcsWitnessStack(app, 'Tier1Ecs-us-east-2-Witness', { ...common });
   const dns = new Tier1EcsDnsStack(app, 'Tier1Ecs-Dns', { ...common, primary, standby });
   new ResilienceHubApp(dns, 'ResilienceHub', {
     tier: TIER,
     service: SERVICE,
-    stacks: [standbyKeys, images, primary, standby, dns],
+    stacks: [standbyKeys, images, primary, standby, witness, dns],
   });
   primary.addStackDependency(images);
   standby.addStackDependency(primary);
-  for (const stack of [standbyKeys, images, primary, standby, dns]) {
+  for (const stack of [standbyKeys, images, primary, standby, witness, dns]) {
     acknowledgeHaFinding(stack, 'HA-RES2', GRAY_FAILURE_AZ_RTO);
   }
-  return { standbyKeys, images, primary, standby, dns };
+  return { standbyKeys, images, primary, standby, witness, dns };
 }
 
 /** Why TIER_1's AZ RTO stays unproven for an AZ that fails while its tasks pass health checks. */

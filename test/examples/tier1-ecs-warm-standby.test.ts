@@ -20,6 +20,7 @@ const STACK_IDS = [
   'Tier1Ecs-us-east-1-Images',
   'Tier1Ecs-us-east-1',
   'Tier1Ecs-us-west-2',
+  'Tier1Ecs-us-east-2-Witness',
   'Tier1Ecs-Dns',
 ];
 const DOMAIN = { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' };
@@ -157,11 +158,11 @@ describe('TIER_1 warm standby on ECS Fargate', () => {
       regionRpo: 'met',
       availability: 'met',
     });
-    // detection 36 s + max(TTL 60 s, alarm 360 s + promotion ? (AWS: "about a minute", no bound) + the standby's
-    // deep check passing 30 s + TTL 60 s): 486 s known, met at 546 s once a drill measures the typical minute.
-    expect(service.lowerBounds.regionRto).toBe(486);
+    // detection 36 s + max(TTL 60 s, alarm 360 s and its witness 360 s, read every 10 s + promotion ? (AWS: "about
+    // a minute", no bound) + the standby's deep check passing 30 s + TTL 60 s): 496 s known, 556 s with the minute.
+    expect(service.lowerBounds.regionRto).toBe(496);
     expect(sumStep(service).basis).toMatch(
-      /^detection 36 s \+ max\(TTL 60 s, decision 360 s \+ max\(promotion \? \+ 0 s \+ standby rejoins 90 s, scale-up 0 s\)\)/,
+      /^detection 36 s \+ max\(TTL 60 s, decision 370 s \+ max\(promotion \? \+ 0 s \+ standby rejoins 90 s, scale-up 0 s\)\)/,
     );
     // The Compute SLA covers the tasks (in three AZs), Elastic Load Balancing and Aurora the rest.
     expect(service.availability).toBeCloseTo(0.9999 ** 3, 10);
@@ -197,8 +198,72 @@ describe('TIER_1 warm standby on ECS Fargate', () => {
       targets.push({ Arn: { Ref: 'ScaleStandbyService' } });
     });
     expect(scaledDown.status.regionRto).toBe('unproven');
-    expect(scaledDown.lowerBounds.regionRto).toBe(486);
+    expect(scaledDown.lowerBounds.regionRto).toBe(496);
     expect(sumStep(scaledDown).basis).toContain('scale-up ? + 0 s');
+  });
+});
+
+describe('TIER_1 ECS example: the promotion waits for a witness in us-east-2', () => {
+  const witnessName = 'invoices-us-east-1-lost-seen-from-us-east-2';
+
+  test("THEN us-east-2 probes us-east-1's own name, and us-west-2's promotion reads that alarm before it promotes", () => {
+    const [[, canary]] = resourcesOf('Tier1Ecs-us-east-2-Witness', 'AWS::Synthetics::Canary');
+    expect(JSON.stringify(canary.Properties!.RunConfig)).toContain('invoices-us-east-1.example.com/health/ready');
+    const [[, alarm]] = resourcesOf('Tier1Ecs-us-east-2-Witness', 'AWS::CloudWatch::Alarm').filter(([id]) =>
+      id.startsWith('ServingRegionLost'),
+    );
+    expect(alarm.Properties).toMatchObject({
+      AlarmName: witnessName,
+      Period: 60,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 5,
+      TreatMissingData: 'notBreaching',
+    });
+    const promotion = resourcesOf('Tier1Ecs-us-west-2', 'AWS::SSM::Document')
+      .map(([, d]) => d)
+      .find((d) => (d.Metadata?.[FAILOVER_STEP_METADATA_KEY] as { step?: string } | undefined)?.step === 'promotion')!;
+    expect(promotion.Metadata![FAILOVER_STEP_METADATA_KEY]).toMatchObject({
+      witness: { region: 'us-east-2', alarmName: witnessName, waitSeconds: 120 },
+    });
+    const content = promotion.Properties!.Content as { mainSteps: { name: string }[] };
+    expect(content.mainSteps[0].name).toBe('WaitForWitness');
+  });
+
+  test('THEN the report counts the witness: the decision is the later alarm plus one read', () => {
+    const decision = regionRto(report()).find((s) => s.basis.includes('the promotion goes on once the witness'))!;
+    expect(decision.value).toBe(370);
+    expect(decision.basis).toContain(`the witness alarm ${witnessName} in us-east-2 (another vantage point)`);
+  });
+
+  test('WHEN the witness stack is not among the analysed templates THEN the decision is unknown', () => {
+    const inputs: GraphInputs = {
+      cloudFormation: STACK_IDS.filter((name) => !name.includes('Witness')).map((name) => ({
+        name,
+        region: assembly.getStackByName(name).environment.region,
+        template: templates[name],
+      })),
+    };
+    const [service] = checkInputs(inputs).services;
+    expect(service.status.regionRto).toBe('unproven');
+    expect(regionRto(service).map((s) => s.basis)).toContainEqual(
+      expect.stringContaining(
+        `for the witness alarm ${witnessName} in us-east-2, which is not in the analysed templates`,
+      ),
+    );
+  });
+
+  test('WHEN the witness takes 9 minutes to fire THEN the promotion may page a person first: unknown', () => {
+    const slow = report((t) => {
+      const [alarm] = Object.values(t['Tier1Ecs-us-east-2-Witness'].Resources).filter(
+        (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.AlarmName === witnessName,
+      );
+      alarm.Properties!.EvaluationPeriods = 9;
+      alarm.Properties!.DatapointsToAlarm = 9;
+    });
+    expect(slow.status.regionRto).toBe('unproven');
+    expect(regionRto(slow).map((s) => s.basis)).toContainEqual(
+      expect.stringContaining('may fire up to 300 s after the trigger'),
+    );
   });
 });
 
@@ -234,8 +299,8 @@ describe('TIER_1 ECS example with a scaled-down standby whose scale-up a drill m
     });
     const scaleUp = regionRto(measured).find((s) => s.basis.startsWith('ECS service scales from 3 to 9 tasks'))!;
     expect(scaleUp).toMatchObject({ value: 240, measurement: expect.objectContaining({ status: 'fresh' }) });
-    // detection 36 s + max(TTL 60 s, alarm 360 s + max(promotion 60 s + rejoin 90 s, scale-up 240 s))
-    expect(measured).toMatchObject({ regionRtoSeconds: 36 + 360 + 240, status: { regionRto: 'met' } });
+    // detection 36 s + max(TTL 60 s, alarm and witness 370 s + max(promotion 60 s + rejoin 90 s, scale-up 240 s))
+    expect(measured).toMatchObject({ regionRtoSeconds: 36 + 370 + 240, status: { regionRto: 'met' } });
   });
 });
 
@@ -287,9 +352,20 @@ describe('TIER_1 ECS example after a failover (activeRegion=us-west-2)', () => {
     expect(Object.keys(after['Tier1Ecs-us-west-2'].Resources).some((id) => id.startsWith('ServingRegionLost'))).toBe(
       false,
     );
+    // The witness now watches us-west-2, and us-east-1's failback reads it under its new name.
+    const [canary] = Object.values(after['Tier1Ecs-us-east-2-Witness'].Resources).filter(
+      (r) => r.Type === 'AWS::Synthetics::Canary',
+    );
+    expect(JSON.stringify(canary.Properties!.RunConfig)).toContain('invoices-us-west-2.example.com/health/ready');
+    const failback = Object.values(after['Tier1Ecs-us-east-1'].Resources).find(
+      (r) => (r.Metadata?.[FAILOVER_STEP_METADATA_KEY] as { step?: string } | undefined)?.step === 'promotion',
+    )!;
+    expect(failback.Metadata![FAILOVER_STEP_METADATA_KEY]).toMatchObject({
+      witness: { region: 'us-east-2', alarmName: 'invoices-us-west-2-lost-seen-from-us-east-2' },
+    });
     const service = report((t) => Object.assign(t, JSON.parse(JSON.stringify(after))));
     expect(service).toMatchObject({
-      lowerBounds: { regionRto: 486 },
+      lowerBounds: { regionRto: 496 },
       status: { regionRto: 'unproven', regionRpo: 'met' },
     });
   });

@@ -1,4 +1,9 @@
-import { AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS, DrillStep, DrStrategy } from '../../core';
+import {
+  AURORA_GLOBAL_MANAGED_FAILOVER_SECONDS,
+  DrillStep,
+  DrStrategy,
+  FAILOVER_WITNESS_POLL_SECONDS,
+} from '../../core';
 import { cloudSqlDrReplica } from '../graph/cloud-sql';
 import { GOOGLE_INSTANCE_GROUP_TYPES } from '../graph/google-backends';
 import { ResourceGraph } from '../graph/graph';
@@ -312,9 +317,29 @@ const ALARM_TYPES = [
 ];
 const RULE_TYPES = ['AWS::Events::Rule', 'aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target'];
 
+/** A probe samples: the first run that fails may start up to one run (at most one period) after the failure. */
+function sampled(alarm: GraphResource): boolean {
+  return str(alarm.properties.Namespace ?? alarm.properties.namespace) === 'CloudWatchSynthetics';
+}
+
+/**
+ * The seconds of failure an alarm evaluates before it fires, at the latest (period × datapoints,
+ * plus one period for a probe's sampling) and at the earliest (period × datapoints); undefined when
+ * not literal.
+ */
+function alarmEvaluation(alarm: GraphResource): { latest: number; earliest: number } | undefined {
+  const p = alarm.properties;
+  const period = num(p.Period ?? p.period);
+  const periods = num(p.DatapointsToAlarm ?? p.datapoints_to_alarm) ?? num(p.EvaluationPeriods ?? p.evaluation_periods);
+  return period === undefined || periods === undefined
+    ? undefined
+    : { latest: period * (periods + (sampled(alarm) ? 1 : 0)), earliest: period * periods };
+}
+
 /**
  * An alarm starts the runbooks: the decision is the alarm's own evaluation (period × datapoints),
  * read from the alarm the starting rule matches. Counted after detection, which it overlaps: never in our favour.
+ * A promotion that waits for a witness starts once both have fired ({@link witnessDecision}).
  */
 function alarmDecision(graph: ResourceGraph, starters: readonly GraphResource[]): DerivationStep {
   const rules = starters.flatMap((r) => graph.referrersOf(r, ...RULE_TYPES));
@@ -325,16 +350,8 @@ function alarmDecision(graph: ResourceGraph, starters: readonly GraphResource[])
       ),
     ),
   ];
-  // A probe samples: the first run that fails may start up to one run (at most one period) after the failure.
-  const sampled = (alarm: GraphResource) =>
-    str(alarm.properties.Namespace ?? alarm.properties.namespace) === 'CloudWatchSynthetics';
-  const seconds = alarms.map((alarm) => {
-    const p = alarm.properties;
-    const period = num(p.Period ?? p.period);
-    const periods =
-      num(p.DatapointsToAlarm ?? p.datapoints_to_alarm) ?? num(p.EvaluationPeriods ?? p.evaluation_periods);
-    return period === undefined || periods === undefined ? undefined : period * (periods + (sampled(alarm) ? 1 : 0));
-  });
+  const evaluations = alarms.map(alarmEvaluation);
+  const seconds = evaluations.map((e) => e?.latest);
   const first = alarms[0] ?? starters[0];
   if (alarms.length === 0 || seconds.some((v) => v === undefined)) {
     return {
@@ -347,7 +364,7 @@ function alarmDecision(graph: ResourceGraph, starters: readonly GraphResource[])
     };
   }
   const value = Math.max(...(seconds as number[]));
-  return {
+  const trigger: DerivationStep = {
     quantity: 'regionRto',
     stack: first.stack,
     resource: first.address,
@@ -356,6 +373,62 @@ function alarmDecision(graph: ResourceGraph, starters: readonly GraphResource[])
     basis:
       `an alarm starts the runbooks (EventBridge) once it has evaluated ${value} s of failure` +
       `${alarms.some(sampled) ? ' (its synthetic probe may first fail one run after the failure began)' : ''}: no human step`,
+  };
+  const earliest = Math.min(...evaluations.map((e) => e!.earliest));
+  const witnessed = starters.find((r) => r.failoverStep!.witness !== undefined);
+  return witnessed ? witnessDecision(graph, witnessed, trigger, earliest) : trigger;
+}
+
+/**
+ * An automatic promotion that waits for a witness starts once the witness has fired too, read
+ * every {@link FAILOVER_WITNESS_POLL_SECONDS} s: the later of the two evaluations plus one read.
+ * The witness fires at most `latest(witness) − earliest(trigger)` after the trigger; past the
+ * runbook's wait the promotion pages a person instead, who decides in a time nobody states. A
+ * witness outside the analysed templates, or without a literal evaluation, leaves the decision
+ * unknown.
+ */
+function witnessDecision(
+  graph: ResourceGraph,
+  runbook: GraphResource,
+  trigger: DerivationStep,
+  triggerEarliest: number,
+): DerivationStep {
+  const witness = runbook.failoverStep!.witness!;
+  const named = `the witness alarm ${witness.alarmName} in ${witness.region}`;
+  const alarm = graph
+    .ofType(...ALARM_TYPES)
+    .find(
+      (a) =>
+        a.region === witness.region && str(a.properties.AlarmName ?? a.properties.alarm_name) === witness.alarmName,
+    );
+  const at = { quantity: 'regionRto' as const, stack: runbook.stack, resource: runbook.address, figures: [] };
+  const evaluation = alarm && alarmEvaluation(alarm);
+  if (!alarm || !evaluation) {
+    return {
+      ...at,
+      basis:
+        `${trigger.basis}; the promotion then waits up to ${witness.waitSeconds} s for ${named}, which ` +
+        `${alarm ? 'has no literal evaluation' : 'is not in the analysed templates'}: when it agrees is not known`,
+    };
+  }
+  const lag = evaluation.latest - triggerEarliest;
+  if (lag > witness.waitSeconds) {
+    return {
+      ...at,
+      basis:
+        `${trigger.basis}; ${named} may fire up to ${lag} s after the trigger (it evaluates ${evaluation.latest} s, ` +
+        `the trigger as little as ${triggerEarliest} s), longer than the ${witness.waitSeconds} s the promotion waits ` +
+        'for it: it may stop and page a person, who decides in a time nobody states',
+    };
+  }
+  const value = Math.max(trigger.value!, evaluation.latest) + FAILOVER_WITNESS_POLL_SECONDS;
+  return {
+    ...at,
+    value,
+    basis:
+      `${trigger.basis}; the promotion goes on once ${named} (another vantage point) has evaluated ` +
+      `${evaluation.latest} s of failure too, read every ${FAILOVER_WITNESS_POLL_SECONDS} s: ` +
+      `max(${trigger.value} s, ${evaluation.latest} s) + ${FAILOVER_WITNESS_POLL_SECONDS} s`,
   };
 }
 
