@@ -7,9 +7,15 @@ export const GOOGLE_INSTANCE_GROUP_TYPES = [
   'google_compute_instance_group_manager',
 ];
 
-/** The regions whose instance groups a global backend service sends traffic to. */
+/**
+ * GKE node pools: a backend service that names a pool's instance groups (one per zone, created by
+ * GKE) sends to its nodes, which serve a node port.
+ */
+export const GKE_NODE_POOL_TYPES = ['google_container_node_pool'];
+
+/** The regions whose instance groups (a fleet's, or a GKE node pool's) a global backend service sends traffic to. */
 export function backendRegions(graph: ResourceGraph, service: GraphResource): string[] {
-  const groups = graph.referencedBy(service, ...GOOGLE_INSTANCE_GROUP_TYPES);
+  const groups = graph.referencedBy(service, ...GOOGLE_INSTANCE_GROUP_TYPES, ...GKE_NODE_POOL_TYPES);
   return [...new Set(groups.map((g) => g.region).filter((r): r is string => r !== undefined))].sort();
 }
 

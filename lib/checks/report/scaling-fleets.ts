@@ -12,12 +12,21 @@ export const ECS_SERVICE_TYPES = ['AWS::ECS::Service', 'aws_ecs_service'];
 const ASG_TYPES = ['AWS::AutoScaling::AutoScalingGroup', 'aws_autoscaling_group'];
 const SCALABLE_TARGET_TYPES = ['AWS::ApplicationAutoScaling::ScalableTarget', 'aws_appautoscaling_target'];
 
+/**
+ * Kubernetes horizontal pod autoscalers (the provider's typed resources): a workload's pod count
+ * scales between their bounds.
+ */
+export const KUBERNETES_AUTOSCALER_TYPES = [
+  'kubernetes_horizontal_pod_autoscaler_v2',
+  'kubernetes_horizontal_pod_autoscaler_v2beta2',
+];
+
 /** What a fleet is made of: a standby is compared with the primary fleets of the same kind. */
-export type FleetKind = 'instances' | 'tasks' | 'google';
+export type FleetKind = 'instances' | 'tasks' | 'google' | 'pods';
 
 /**
  * Whether a resource is a fleet whose size the report reads: an Auto Scaling group, an ECS service
- * (its task count), or a Google autoscaler.
+ * (its task count), a Google autoscaler, or a Kubernetes workload's autoscaler (its pod count).
  */
 export function isScalingFleet(resource: GraphResource): boolean {
   return fleetKind(resource) !== undefined;
@@ -30,6 +39,9 @@ export function fleetKind(resource: GraphResource): FleetKind | undefined {
   }
   if (ECS_SERVICE_TYPES.includes(resource.type)) {
     return 'tasks';
+  }
+  if (KUBERNETES_AUTOSCALER_TYPES.includes(resource.type)) {
+    return 'pods';
   }
   return GOOGLE_AUTOSCALER_TYPES.includes(resource.type) ? 'google' : undefined;
 }
@@ -45,6 +57,8 @@ export function fleetMinimum(graph: ResourceGraph, resource: GraphResource): num
       return minimumCount(graph, resource);
     case 'google':
       return num(block(p.autoscaling_policy)?.min_replicas);
+    case 'pods':
+      return num(block(p.spec)?.min_replicas);
     case 'instances':
       return num(p.MinSize ?? p.min_size);
     default:
@@ -64,6 +78,8 @@ export function fleetMaximum(graph: ResourceGraph, resource: GraphResource): num
     }
     case 'google':
       return num(block(p.autoscaling_policy)?.max_replicas);
+    case 'pods':
+      return num(block(p.spec)?.max_replicas);
     case 'instances':
       return num(p.MaxSize ?? p.max_size);
     default:

@@ -1,0 +1,176 @@
+import { ResourceGraph } from '../graph/graph';
+import { GraphResource } from '../graph/model';
+import { block, blocks, num, str, strings } from '../graph/values';
+import { fleetZones } from '../graph/zones';
+
+/*
+ * Whether a GKE cluster's Kubernetes API is on its service's serving path.
+ *
+ * The control plane schedules, scales and repairs; it does not carry requests. While it is
+ * unavailable the workloads keep running (GKE: "your workloads continue to run, but you cannot deploy
+ * new workloads, modify existing workloads" during a zonal control plane's upgrade), so it is in
+ * series with serving only where serving needs one of those actions. The templates show it needs
+ * none when both hold:
+ *
+ * - the load balancer reaches the pods without the API: its backends are the node pools' instance
+ *   groups (a backend service Terraform owns, not one GKE's controllers build), on node ports that
+ *   Services of type NodePort with `externalTrafficPolicy: Local` serve, so each node sends only to
+ *   its own pods and the load balancer's health check follows them;
+ * - each Deployment behind those Services is statically stable: spread over zones with a skew of at
+ *   most 1 (`DoNotSchedule`), after the loss of its fullest zone the replicas left carry the peak its
+ *   HA record states (`requiredCapacity`), without scheduling anything.
+ *
+ * | backends              | Services               | Deployments                 | control plane      |
+ * |-----------------------|------------------------|-----------------------------|--------------------|
+ * | node pools' groups    | NodePort, Local        | R − ⌈R / zones⌉ ≥ required  | off the path       |
+ * | node pools' groups    | NodePort, Cluster      | any                         | in series          |
+ * | none (NEGs GKE makes) | any                    | any                         | in series          |
+ * | node pools' groups    | NodePort, Local        | no required peak stated     | in series          |
+ * | node pools' groups    | NodePort, Local        | no DoNotSchedule zone spread| in series          |
+ *
+ * Example: 9 replicas over 3 zones with a stated peak of 6: the fullest zone holds ⌈9 / 3⌉ = 3, and
+ * 9 − 3 = 6 ≥ 6, so the control plane (99.95 % for a regional cluster) is not in series: it counts in
+ * recovery (rescheduling a lost node's pods, scaling past the minimum), which a drill measures.
+ * @see https://cloud.google.com/kubernetes-engine/docs/concepts/cluster-upgrades
+ * @see https://kubernetes.io/docs/concepts/services-networking/service/#external-traffic-policy
+ */
+
+const NODE_POOL_TYPES = ['google_container_node_pool'];
+const BACKEND_SERVICE_TYPES = ['google_compute_backend_service', 'google_compute_region_backend_service'];
+const NAMED_PORT_TYPES = ['google_compute_instance_group_named_port'];
+const SERVICE_TYPES = ['kubernetes_service_v1', 'kubernetes_service'];
+const DEPLOYMENT_TYPES = ['kubernetes_deployment_v1', 'kubernetes_deployment'];
+const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
+/**
+ * Why the cluster's control plane is off its service's serving path (a sentence for the report), or
+ * undefined when the templates do not show it: then it counts in series.
+ */
+export function controlPlaneOffServingPath(graph: ResourceGraph, cluster: GraphResource): string | undefined {
+  const entry = localNodePortEntry(graph, cluster);
+  if (!entry) {
+    return undefined;
+  }
+  const deployments = entry.services.flatMap((s) => selectedDeployments(graph, s));
+  const zones = fleetZones(graph, cluster)?.length;
+  if (deployments.length === 0 || deployments.some((d) => staticShortfall(d, zones) !== undefined)) {
+    return undefined;
+  }
+  return (
+    `the load balancer reaches the pods through the node pools' instance groups on node port ` +
+    `${entry.ports.join(', ')} (externalTrafficPolicy Local), and the replicas left after a zone's loss carry ` +
+    "the stated peak: serving needs no scheduling, scaling or endpoint change, and GKE's workloads keep running " +
+    'while its control plane is unavailable; it counts in recovery, which a drill measures'
+  );
+}
+
+/**
+ * Whether a GKE cluster, or a Deployment of one, is reached only through `externalTrafficPolicy:
+ * Local` node ports of node pools that a backend service names: a lost zone's nodes then leave the
+ * load balancer when they fail its health check, whatever the cluster's endpoints still list (a node
+ * sends only to its own pods), so the health check bounds the zone's detection.
+ */
+export function servedThroughLocalNodePorts(graph: ResourceGraph, resource: GraphResource): boolean {
+  if (resource.type === 'google_container_cluster') {
+    return localNodePortEntry(graph, resource) !== undefined;
+  }
+  if (!DEPLOYMENT_TYPES.includes(resource.type)) {
+    return false;
+  }
+  const entries = graph
+    .ofType('google_container_cluster')
+    .filter((c) => c.stack === resource.stack)
+    .map((c) => localNodePortEntry(graph, c));
+  return entries.some((e) => e?.services.some((s) => selectedDeployments(graph, s).includes(resource)));
+}
+
+/**
+ * The node ports a cluster's node pools serve a backend service on, and the Services of its stack
+ * that serve them; undefined unless every pool is a backend, every port is named, and every such
+ * Service is `externalTrafficPolicy: Local`.
+ */
+function localNodePortEntry(
+  graph: ResourceGraph,
+  cluster: GraphResource,
+): { readonly ports: number[]; readonly services: GraphResource[] } | undefined {
+  const pools = graph.referrersOf(cluster, ...NODE_POOL_TYPES);
+  if (pools.length === 0 || pools.some((pool) => graph.referrersOf(pool, ...BACKEND_SERVICE_TYPES).length === 0)) {
+    return undefined;
+  }
+  const ports = pools
+    .flatMap((pool) => graph.referrersOf(pool, ...NAMED_PORT_TYPES))
+    .map((p) => num(p.properties.port));
+  if (ports.length === 0 || ports.some((p) => p === undefined)) {
+    return undefined;
+  }
+  const services = graph
+    .ofType(...SERVICE_TYPES)
+    .filter((s) => s.stack === cluster.stack && servicePorts(s).some((p) => ports.includes(p)));
+  if (
+    services.length === 0 ||
+    services.some((s) => str(block(s.properties.spec)?.external_traffic_policy) !== 'Local')
+  ) {
+    return undefined;
+  }
+  return { ports: [...new Set(ports as number[])], services };
+}
+
+/** The node ports a Service serves on. */
+function servicePorts(service: GraphResource): number[] {
+  return blocks(block(service.properties.spec)?.port)
+    .map((p) => num(p.node_port))
+    .filter((p): p is number => p !== undefined);
+}
+
+/** The Deployments of the Service's stack whose pod labels its selector matches. */
+function selectedDeployments(graph: ResourceGraph, service: GraphResource): GraphResource[] {
+  const selector = block(block(service.properties.spec)?.selector) ?? {};
+  const wanted = Object.entries(selector);
+  if (wanted.length === 0) {
+    return [];
+  }
+  return graph
+    .ofType(...DEPLOYMENT_TYPES)
+    .filter((d) => d.stack === service.stack)
+    .filter((d) => {
+      const labels = block(block(block(block(d.properties.spec)?.template)?.metadata)?.labels) ?? {};
+      return wanted.every(([key, value]) => str(labels[key]) === str(value));
+    });
+}
+
+/**
+ * Undefined when the Deployment's replicas left after its fullest zone is lost carry its stated
+ * peak; otherwise why not (no stated peak, unknown replicas or zones, too few replicas).
+ */
+function staticShortfall(deployment: GraphResource, clusterZones: number | undefined): string | undefined {
+  const required = deployment.ha?.requiredCapacity;
+  const replicas = num(block(deployment.properties.spec)?.replicas);
+  if (!spreadEvenlyOverZones(deployment)) {
+    return 'no zone spread';
+  }
+  const zones = deploymentZones(deployment) ?? clusterZones;
+  if (required === undefined || replicas === undefined || zones === undefined || zones < 2) {
+    return 'unknown';
+  }
+  const left = replicas - Math.ceil(replicas / zones);
+  return left >= required ? undefined : `${left} < ${required}`;
+}
+
+/** Whether the pods must spread over zones with a skew of at most 1 (what bounds the fullest zone to ⌈R / zones⌉). */
+function spreadEvenlyOverZones(deployment: GraphResource): boolean {
+  const pod = block(block(block(deployment.properties.spec)?.template)?.spec);
+  return blocks(pod?.topology_spread_constraint).some(
+    (c) => str(c.topology_key) === ZONE_LABEL && num(c.max_skew) === 1 && str(c.when_unsatisfiable) === 'DoNotSchedule',
+  );
+}
+
+/** How many zones a Deployment's required node affinity keeps its pods to; undefined when it names none. */
+function deploymentZones(deployment: GraphResource): number | undefined {
+  const pod = block(block(block(deployment.properties.spec)?.template)?.spec);
+  const required = block(
+    block(block(pod?.affinity)?.node_affinity)?.required_during_scheduling_ignored_during_execution,
+  );
+  const expressions = blocks(required?.node_selector_term).flatMap((t) => blocks(t.match_expressions));
+  const zones = expressions.filter((e) => str(e.key) === ZONE_LABEL && str(e.operator) === 'In');
+  return zones.length === 1 ? strings(zones[0].values).length : undefined;
+}
