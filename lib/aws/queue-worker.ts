@@ -89,7 +89,8 @@ export interface QueueWorkerProps extends HaProps {
   /**
    * The lanes' visibility timeout: at least 6 × the handler's timeout + `maxBatchingWindow` (Lambda's advice), or
    * a service's batch: ⌈batchSize / messagesPerTask⌉ × processingTime.
-   * @default - 6 × the handler's timeout + maxBatchingWindow; for a service twice its batch, at least 30 s
+   * @default - 6 × the handler's timeout + maxBatchingWindow; for a service twice its batch, at least 30 s, at most
+   * the tier's AZ RTO unless one batch takes longer (a lost AZ's messages in progress reappear when it ends)
    */
   readonly visibilityTimeout?: Duration;
   /**

@@ -194,7 +194,9 @@ const BACKLOG_SCALE_IN_COOLDOWN_SECONDS = 5 * MINUTE;
  * **An ECS service consumer** (`consumerService`) receives up to `batchSize` (≤ 10) messages a call, processes
  * `messagesPerTask` (m) at a time, each in `processingSeconds` (t), and drains the priority lane first:
  * - **Visibility timeout**: a batch takes ⌈batch / m⌉ × t, the least allowed; by default twice that
- *   (t is a percentile: a slower batch still finishes before its messages reappear), at least SQS's 30 s.
+ *   (t is a percentile: a slower batch still finishes before its messages reappear), at least SQS's 30 s,
+ *   but no longer than the tier's AZ RTO unless one batch is: the messages a lost AZ's tasks held
+ *   reappear only when it ends (a warning says so when it is longer).
  * - **Backlog per task** (AWS's pattern: acceptable latency / processing time per message): a task must
  *   drain its backlog in half of `maxMessageAge`, the other half left to scaling out (the policy's alarm
  *   and the new task's start, which no provider publishes: a load drill measures them), so the target
@@ -204,14 +206,14 @@ const BACKLOG_SCALE_IN_COOLDOWN_SECONDS = 5 * MINUTE;
  * - **Bounds**: the scalable target's own, the service's statically stable minimum and literal maximum;
  *   out again after 60 s, in after 300 s.
  *
- * Example (service): batch 10, m 1, t 2 s, maxMessageAge 10 min, 6 to 30 tasks → visibility 40 s,
+ * Example (service, TIER_1): batch 10, m 1, t 2 s, maxMessageAge 10 min, 6 to 30 tasks → visibility 40 s,
  * target 150 messages per task (a task drains 150 in 300 s), at most 900 messages a minute at 30 tasks.
  * @see https://sre.google/sre-book/handling-overload/ (criticality: shed the least critical work first)
  * @see https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html
  */
 export function planQueueWorker(tier: ServiceTier, intent: QueueWorkerIntent): QueueWorkerPlan {
-  // Every tier gets the same shape: a queue's objectives are the message age its owner sets, not the tier's.
-  void tier;
+  // A queue's objectives are the message age its owner sets; the tier bounds only how long a lost AZ's
+  // messages stay hidden (a service consumer's visibility timeout).
   const problems: PlanProblem[] = [];
   const warnings: PlanWarning[] = [];
   const problem = (prop: string, message: string) => problems.push({ prop, message });
@@ -283,7 +285,7 @@ export function planQueueWorker(tier: ServiceTier, intent: QueueWorkerIntent): Q
   const visibility = handler
     ? functionVisibility(handler.timeoutSeconds, window, intent.visibilityTimeoutSeconds, problem)
     : service
-      ? serviceVisibility(service, batchSize, intent.visibilityTimeoutSeconds, problem)
+      ? serviceVisibility(service, batchSize, intent.visibilityTimeoutSeconds, tier, problem, warnings)
       : { advised: 0, seconds: intent.visibilityTimeoutSeconds ?? 0 };
   integer('visibilityTimeout', intent.visibilityTimeoutSeconds, 0, SQS_VISIBILITY_TIMEOUT_MAX_SECONDS, ' s');
   const visibilityTimeoutSeconds = visibility.seconds;
@@ -415,12 +417,18 @@ function functionVisibility(
   return { advised, seconds };
 }
 
-/** A service consumer's visibility timeout: at least one batch's processing, by default twice it. */
+/**
+ * A service consumer's visibility timeout: at least one batch's processing; by default twice it (at least
+ * SQS's 30 s), that margin capped at the tier's AZ RTO: the messages a lost AZ's tasks were processing
+ * reappear only when it ends.
+ */
 function serviceVisibility(
   service: QueueServiceConsumerIntent,
   batchSize: number,
   given: number | undefined,
+  tier: ServiceTier,
   problem: Problem,
+  warnings: PlanWarning[],
 ): { advised: number; seconds: number } {
   const t = service.processingSeconds;
   const m = service.messagesPerTask ?? 1;
@@ -434,8 +442,18 @@ function serviceVisibility(
   }
   const rounds = Math.ceil(batchSize / m);
   const batchSeconds = Math.ceil(rounds * t);
-  const advised = Math.max(2 * batchSeconds, SQS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS);
+  const margin = Math.max(2 * batchSeconds, SQS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS);
+  const advised = Math.max(batchSeconds, Math.min(margin, tier.azRtoSeconds));
   const seconds = given ?? advised;
+  if (seconds > tier.azRtoSeconds) {
+    warnings.push({
+      id: 'visibilityTimeout',
+      message:
+        `the visibility timeout (${seconds} s) is longer than ${tier.name}'s AZ RTO (${tier.azRtoSeconds} s): the ` +
+        "messages a lost AZ's tasks were processing reappear only after it; a smaller batchSize or more " +
+        'messagesPerTask shortens a batch',
+    });
+  }
   if (given !== undefined && given < batchSeconds) {
     problem(
       'visibilityTimeout',
@@ -443,11 +461,11 @@ function serviceVisibility(
         `(${t} s) = ${batchSeconds} s, or a message is received again while its batch still runs, got: ${given} s`,
     );
   }
-  if (advised > SQS_VISIBILITY_TIMEOUT_MAX_SECONDS && given === undefined) {
+  if (batchSeconds > SQS_VISIBILITY_TIMEOUT_MAX_SECONDS) {
     problem(
       'processingTime',
       `processingTime must let a batch finish within SQS's ${SQS_VISIBILITY_TIMEOUT_MAX_SECONDS} s visibility ` +
-        `timeout (twice ⌈batchSize / messagesPerTask⌉ × processingTime), got: ${t} s for ${rounds} rounds`,
+        `timeout (⌈batchSize / messagesPerTask⌉ × processingTime), got: ${t} s for ${rounds} rounds`,
     );
   }
   return { advised: batchSeconds, seconds };

@@ -122,7 +122,7 @@ describe('planQueueWorker with a service consumer, by table', () => {
     ['no priority lane: one lane counted', {}, {}, 40, 150],
     ['four at a time: a batch in 3 rounds, four times the backlog', {}, { messagesPerTask: 4 }, 30, 600],
     ['a batch of one at 0.5 s: SQS default visibility', { batchSize: 1 }, { processingSeconds: 0.5 }, 30, 600],
-    ['20 s a message: a 200 s batch, visibility 400 s', {}, { processingSeconds: 20 }, 400, 15],
+    ['20 s a message: a 200 s batch, past the AZ RTO', {}, { processingSeconds: 20 }, 200, 15],
     ['an hour of age allowed', { maxMessageAgeSeconds: 3600 }, {}, 40, 900],
     ['a visibility timeout given above the batch', { visibilityTimeoutSeconds: 25 }, {}, 25, 150],
   ])('%s', (_, intent, service, visibility, backlog) => {
@@ -151,6 +151,17 @@ describe('planQueueWorker with a service consumer, by table', () => {
   ])('%s is refused, naming the prop', (_, intent, service, prop, message) => {
     const found = servicePlan(intent, service).problems.find((p) => p.prop === prop);
     expect(found?.message).toContain(message);
+  });
+
+  test("the margin over a batch stops at the tier's AZ RTO: a lost AZ's messages reappear within it", () => {
+    const tier0 = planQueueWorker(ServiceTier.TIER_0, SERVICE);
+    expect(tier0.visibilityTimeoutSeconds).toBe(30);
+    expect(tier0.warnings).toEqual([]);
+    const long = servicePlan({}, { processingSeconds: 20 });
+    expect(long.warnings.map((w) => w.id).sort()).toEqual(['processingTime', 'visibilityTimeout']);
+    expect(long.warnings.find((w) => w.id === 'visibilityTimeout')?.message).toContain(
+      "the visibility timeout (200 s) is longer than TIER_1's AZ RTO (120 s)",
+    );
   });
 
   test('both consumers, or neither, are refused', () => {
@@ -191,6 +202,9 @@ describe('planQueueWorker with a service consumer, by property', () => {
             Math.ceil(batchSize / messagesPerTask) * processingSeconds,
           );
           expect(p.maxReceiveCount * p.visibilityTimeoutSeconds).toBeLessThan(p.retentionSeconds);
+          // No longer than the AZ RTO unless one batch is.
+          const batch = Math.ceil(Math.ceil(batchSize / messagesPerTask) * processingSeconds);
+          expect(p.visibilityTimeoutSeconds).toBeLessThanOrEqual(Math.max(batch, ServiceTier.TIER_1.azRtoSeconds));
           expect(scaling.scaleOutCooldownSeconds).toBeLessThan(scaling.scaleInCooldownSeconds);
           expect(scaling.minCount).toBe(6);
         },
