@@ -1,46 +1,240 @@
+import { regionOfUrl } from '../../core/plans/jwt-authorizer';
 import { GraphResource } from '../graph/model';
 import type { DerivationStep } from '../model';
-import { str } from '../graph/values';
+import { block, isObject, list, str } from '../graph/values';
 
-/** API Gateway methods, as CloudFormation and Terraform write them. */
+/** API Gateway methods, API keys and authorizers, as CloudFormation and Terraform write them. */
 const METHOD_TYPES = ['AWS::ApiGateway::Method', 'aws_api_gateway_method'];
 const API_KEY_TYPES = ['AWS::ApiGateway::ApiKey', 'aws_api_gateway_api_key'];
+const AUTHORIZER_TYPES = ['AWS::ApiGateway::Authorizer', 'aws_api_gateway_authorizer'];
+const FUNCTION_TYPES = ['AWS::Lambda::Function', 'aws_lambda_function'];
+const SECRET_TYPES = ['AWS::SecretsManager::Secret'];
+
+/** The environment a JWT authorizer's function declares its issuer, audience and key set in (`JwtAuthorizer`). */
+const JWT_VARIABLES = { issuer: 'JWT_ISSUER', audience: 'JWT_AUDIENCE', jwksUri: 'JWKS_URI' } as const;
+
+/** `{{resolve:secretsmanager:<secret-id>[:SecretString[:json-key[:version-stage[:version-id]]]]}}`. */
+const SECRET_REFERENCE = /^\{\{resolve:secretsmanager:(.+?)(?::SecretString(?::[^:}]*){0,3})?\}\}$/;
+/** A secret's ARN: its region, and its name with the six characters Secrets Manager appends. */
+const SECRET_ARN = /^arn:[^:]+:secretsmanager:([^:]+):\d+:secret:(.+)-[A-Za-z0-9]{6}$/;
 
 /**
- * Clients whose credentials one region alone accepts cannot fail over with DNS: a SigV4 signature
- * names the region it was made for, and API Gateway generates each region's API keys unless the
- * template gives their value. For a service in several regions whose methods ask for either, the
- * region RTO of those clients is unknown: the region DNS sends them to refuses them (403).
+ * Clients whose credentials one region alone accepts cannot fail over with DNS: a SigV4 signature names the region
+ * it was made for, API Gateway generates each region's API keys unless the template gives their value, a Cognito
+ * user pool lives in one region, and an authorizer's code decides what it accepts. For a service in several regions
+ * whose methods ask for credentials, the region RTO of those clients is unknown (the region DNS sends them to may
+ * refuse them, 403) unless the templates show that every region accepts the same ones:
+ *
+ * | credential | accepted in every region when |
+ * |---|---|
+ * | SigV4 (`AWS_IAM`) | never: unknown |
+ * | Cognito user pool | never: the pool's region signs everyone in: unknown |
+ * | API key | every region's keys take their values from the same set of secrets (a dynamic reference by name to a secret whose primary or replica is in that region) or literals |
+ * | Lambda authorizer | it is a `JwtAuthorizer` (issuer, audience and key set in its function's environment), the same in every region, its issuer not an AWS regional endpoint |
+ *
+ * Anything the templates do not show (a generated key, a value built at deploy time, another authorizer) stays
+ * unknown. When every credential is shown to hold, one step of 0 s says what was read, and that the JWT issuer's
+ * own availability is outside the templates.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html
  */
 export function regionScopedCredentialSteps(resources: readonly GraphResource[]): DerivationStep[] {
+  const byKey = new Map(resources.map((r) => [r.key, r]));
   const methods = resources.filter((r) => METHOD_TYPES.includes(r.type));
-  const signed = methods.find((m) => str(m.properties.AuthorizationType ?? m.properties.authorization) === 'AWS_IAM');
-  const generatedKeys = resources.filter(
-    (r) => API_KEY_TYPES.includes(r.type) && r.properties.Value === undefined && r.properties.value === undefined,
-  );
-  const keyed =
-    generatedKeys.length > 0
-      ? methods.find((m) => (m.properties.ApiKeyRequired ?? m.properties.api_key_required) === true)
-      : undefined;
-  const method = signed ?? keyed;
-  if (!method) {
+  const refused: { method: GraphResource; why: string }[] = [];
+  const shown: string[] = [];
+
+  const authorization = (m: GraphResource) => str(m.properties.AuthorizationType ?? m.properties.authorization);
+  const signed = methods.find((m) => authorization(m) === 'AWS_IAM');
+  if (signed) {
+    refused.push({ method: signed, why: 'SigV4 signatures name the region they were made for' });
+  }
+  const pooled = methods.find((m) => authorization(m) === 'COGNITO_USER_POOLS');
+  if (pooled) {
+    refused.push({
+      method: pooled,
+      why: "a Cognito user pool's tokens are asked for, and the pool (every sign-in) lives in one region",
+    });
+  }
+
+  const custom = methods.filter((m) => authorization(m) === 'CUSTOM');
+  if (custom.length > 0) {
+    const tokens = jwtCredentials(custom, byKey);
+    if (typeof tokens === 'string') {
+      refused.push({ method: custom[0], why: tokens });
+    } else {
+      shown.push(tokens.shown);
+    }
+  }
+
+  const keyed = methods.filter((m) => (m.properties.ApiKeyRequired ?? m.properties.api_key_required) === true);
+  if (keyed.length > 0) {
+    const keys = keyCredentials(keyed, resources);
+    if (typeof keys === 'string') {
+      refused.push({ method: keyed[0], why: keys });
+    } else {
+      shown.push(keys.shown);
+    }
+  }
+
+  if (refused.length > 0) {
+    const method = refused[0].method;
+    return [
+      {
+        quantity: 'regionRto',
+        stack: method.stack,
+        resource: method.address,
+        basis:
+          `clients of the service name carry credentials one region accepts: ${refused.map((r) => r.why).join(', and ')}, ` +
+          'so the region DNS sends them to refuses them (403) at failover: unknown for them until every region ' +
+          'accepts the same credentials (one key value in every region, a region-agnostic authorizer)',
+        figures: [],
+      },
+    ];
+  }
+  if (shown.length === 0) {
     return [];
   }
-  const why = [
-    ...(signed ? ['SigV4 signatures name the region they were made for'] : []),
-    ...(keyed ? [`API Gateway generated the API keys of each region (${generatedKeys[0].address} sets no value)`] : []),
-  ].join(', and ');
+  const method = custom[0] ?? keyed[0];
   return [
     {
       quantity: 'regionRto',
       stack: method.stack,
       resource: method.address,
-      basis:
-        `clients of the service name carry credentials one region accepts: ${why}, so the region DNS ` +
-        'sends them to refuses them (403) at failover: unknown for them until every region accepts the same ' +
-        'credentials (one key value in every region, a region-agnostic authorizer)',
+      value: 0,
+      basis: `every region accepts the clients' credentials: ${shown.join('; ')}`,
       figures: [],
     },
   ];
+}
+
+/** Regions where some of `methods` are, sorted; undefined when a method's region is unknown. */
+function regionsOf(methods: readonly GraphResource[]): string[] | undefined {
+  if (methods.some((m) => m.region === undefined)) {
+    return undefined;
+  }
+  return [...new Set(methods.map((m) => m.region!))].sort();
+}
+
+/** What every region's JWT authorizer accepts, or why the templates do not show one accepting the same tokens. */
+function jwtCredentials(
+  methods: readonly GraphResource[],
+  byKey: ReadonlyMap<string, GraphResource>,
+): { shown: string } | string {
+  const accepted = new Map<string, Set<string>>();
+  for (const method of methods) {
+    const authorizer = method.references.map((k) => byKey.get(k)).find((r) => r && AUTHORIZER_TYPES.includes(r.type));
+    const fn = authorizer?.references.map((k) => byKey.get(k)).find((r) => r && FUNCTION_TYPES.includes(r.type));
+    const variables = fn && environmentOf(fn);
+    const issuer = str(variables?.[JWT_VARIABLES.issuer]);
+    const audience = str(variables?.[JWT_VARIABLES.audience]);
+    const jwksUri = str(variables?.[JWT_VARIABLES.jwksUri]);
+    if (!authorizer || issuer === undefined || audience === undefined || jwksUri === undefined) {
+      return (
+        `${method.address} asks an authorizer (${authorizer?.address ?? 'not found in the templates'}) whose ` +
+        'credentials the templates do not show (its function declares no JWT issuer, audience and key set)'
+      );
+    }
+    const issuerRegion = regionOfUrl(issuer) ?? regionOfUrl(jwksUri);
+    if (issuerRegion !== undefined) {
+      return `${authorizer.address} accepts tokens of ${issuer}, served from ${issuerRegion}, which fails with it`;
+    }
+    const region = method.region ?? '?';
+    accepted.set(region, (accepted.get(region) ?? new Set()).add(`${issuer} for ${audience} (keys ${jwksUri})`));
+  }
+  const regions = regionsOf(methods);
+  const sets = [...accepted.values()].map((s) => [...s].sort().join(', '));
+  if (regions === undefined || regions.length < 2 || new Set(sets).size > 1) {
+    return (
+      'the JWT authorizers of the regions accept different tokens ' +
+      `(${[...accepted].map(([r, s]) => `${r}: ${[...s].join(', ')}`).join('; ')})`
+    );
+  }
+  return {
+    shown:
+      `JWTs of ${sets[0]}, verified by each region's own authorizer (${regions.join(', ')}); the issuer runs outside ` +
+      'the analysed templates and must not share a region with the service',
+  };
+}
+
+/** The key values of every region's API keys, or why the templates do not show the same ones in every region. */
+function keyCredentials(
+  methods: readonly GraphResource[],
+  resources: readonly GraphResource[],
+): { shown: string } | string {
+  const regions = regionsOf(methods);
+  if (regions === undefined) {
+    return `a region of the keyed methods (${methods.map((m) => m.address).join(', ')}) is not known to the templates`;
+  }
+  const secrets = resources.filter((r) => SECRET_TYPES.includes(r.type));
+  const values = new Map<string, Set<string>>(regions.map((r) => [r, new Set()]));
+  // Literal values compare by the order they are first met in, so that the basis never prints one.
+  const literals = new Map<string, number>();
+  for (const key of resources.filter((r) => API_KEY_TYPES.includes(r.type) && regions.includes(r.region ?? ''))) {
+    const value = key.properties.Value ?? key.properties.value;
+    if (value === undefined) {
+      return `API Gateway generated the API keys of each region (${key.address} sets no value)`;
+    }
+    const identity = keyValueIdentity(value, key.region!, secrets, literals);
+    if (identity.startsWith('!')) {
+      return `${key.address}'s value ${identity.slice(1)}`;
+    }
+    values.get(key.region!)!.add(identity);
+  }
+  const sets = [...values.values()].map((s) => [...s].sort().join(', '));
+  if (new Set(sets).size > 1) {
+    return (
+      'the regions hold different API key values ' +
+      `(${[...values].map(([r, s]) => `${r}: ${[...s].join(', ') || 'none'}`).join('; ')})`
+    );
+  }
+  return { shown: `API keys of the same values in ${regions.join(', ')}: ${sets[0]}` };
+}
+
+/**
+ * What a key's value is, the same string wherever the value is the same: `secret <name>` for a dynamic reference to a
+ * secret with a copy in `region`, `literal value #<n>` for a literal; `!<why>` when the template does not show it.
+ */
+function keyValueIdentity(
+  value: unknown,
+  region: string,
+  secrets: readonly GraphResource[],
+  literals: Map<string, number>,
+): string {
+  const text = str(value);
+  if (text === undefined || isObject(value) || Array.isArray(value)) {
+    return '!is built at deploy time, which the templates do not show';
+  }
+  const reference = SECRET_REFERENCE.exec(text);
+  if (!reference) {
+    if (/\$\{|\{\{resolve:/.test(text)) {
+      return `!${text} is not a secret the templates show`;
+    }
+    literals.set(text, literals.get(text) ?? literals.size + 1);
+    return `literal value #${literals.get(text)}`;
+  }
+  let name = reference[1];
+  const arn = SECRET_ARN.exec(name);
+  if (arn) {
+    if (arn[1] !== region) {
+      return `!names a secret of ${arn[1]}, which fails with that region`;
+    }
+    name = arn[2];
+  }
+  const secret = secrets.find((s) => str(s.properties.Name) === name);
+  if (!secret) {
+    return `!resolves secret ${name}, which the analysed templates do not create`;
+  }
+  const copies = [secret.region, ...list(secret.properties.ReplicaRegions).map((r) => str(block(r)?.Region))];
+  if (!copies.includes(region)) {
+    return `!resolves secret ${name}, which has no copy in ${region} (copies: ${copies.join(', ')})`;
+  }
+  return `secret ${name}`;
+}
+
+/** A function's environment variables (CloudFormation `Environment.Variables`, Terraform `environment.variables`). */
+function environmentOf(fn: GraphResource): Record<string, unknown> | undefined {
+  const environment = block(fn.properties.Environment ?? fn.properties.environment);
+  const variables = block(environment?.Variables ?? environment?.variables);
+  return variables;
 }

@@ -76,8 +76,10 @@ export function regionRtoFigure(
     return rto;
   }
   rto.steps.push(...dns.steps);
-  const credentials = regionScopedCredentialSteps(resources);
-  rto.steps.push(...credentials);
+  const credentialSteps = regionScopedCredentialSteps(resources);
+  rto.steps.push(...credentialSteps);
+  // A step of 0 s says every region accepts the clients' credentials; one without a value, that one does not.
+  const credentials = credentialSteps.filter((step) => step.value === undefined);
   // Active/active: the regions left take the failed one's share, on the fleets they run.
   // The regions that serve are the primary fleets' (a witness region holding only a key serves nothing).
   const fleetRegions = new Set(
