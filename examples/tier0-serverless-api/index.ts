@@ -6,6 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
   acknowledgeHaFinding,
+  ApiClientKeys,
   AuditTrail,
   AzEvacuationDrill,
   BackupCopyVault,
@@ -13,10 +14,12 @@ import {
   ClientResiliencePolicy,
   FailoverDns,
   GlobalTable,
+  JwtAuthorizer,
   MultiAzNetwork,
   RegionalApi,
   ReplicaKey,
   ResilientFunction,
+  SecretReplicaKey,
   ServiceTier,
   SloAlarms,
   SyntheticCanary,
@@ -40,6 +43,14 @@ const ZONES: Record<string, string[]> = {
 const CIDRS: Record<string, string> = { [EAST]: '10.10.0.0/16', [WEST]: '10.11.0.0/16' };
 const TABLE_NAME = 'carts-api-carts';
 const RECORD_NAME = 'carts';
+/**
+ * The clients: each has an API key (its rate and daily quota) whose one value every region accepts, and signs in
+ * at the identity provider, whose tokens every region's authorizer verifies.
+ */
+const CLIENT_NAMES = ['storefront', 'partners'];
+/** The identity provider's issuer and this API's audience there: the same in both regions. */
+const issuerOf = (domain: ExampleDomain) => `https://login.${domain.zoneName}/`;
+const AUDIENCE = 'carts-api';
 const vaultName = (region: string) => `carts-api-backups-${region}`;
 
 /**
@@ -100,18 +111,26 @@ export interface Tier0ApiRegionStackProps extends StackProps {
   /** The other serving region: backups are copied there. */
   readonly peerRegion: string;
   readonly domain: ExampleDomain;
+  /**
+   * The clients' key secrets, held by another region's stack.
+   * @default - this stack holds them, replicated to `peerRegion`
+   */
+  readonly clientKeys?: ApiClientKeys;
 }
 
 /**
  * One of the two serving regions of the serverless TIER_0 example, everything it needs to serve alone: a
  * three-AZ network (the function's network interfaces, a DynamoDB gateway endpoint), the handler with
- * provisioned concurrency for the whole peak, the regional API (domains, throttling, keys and quotas, WAF),
- * a canary on this region's own name and AWS Backup with copies to the other region.
+ * provisioned concurrency for the whole peak, the regional API (domains, throttling, keys and quotas, WAF) with
+ * credentials both regions accept (key values from the clients' replicated secrets, a JWT authorizer of one
+ * issuer), a canary on this region's own name and AWS Backup with copies to the other region.
  */
 export class Tier0ApiRegionStack extends Stack {
   public readonly network: MultiAzNetwork;
   public readonly handler: ResilientFunction;
   public readonly api: RegionalApi;
+  /** The clients' key secrets (this stack's own, or the other region's). */
+  public readonly clientKeys: ApiClientKeys;
   public readonly canary: SyntheticCanary;
   public readonly slo: SloAlarms;
   public readonly drill: AzEvacuationDrill;
@@ -144,6 +163,22 @@ export class Tier0ApiRegionStack extends Stack {
       ],
     });
     const healthCheckPath = '/health/ready';
+    // One value per client for both regions: this region's keys resolve this region's copy of the secrets.
+    this.clientKeys =
+      props.clientKeys ??
+      new ApiClientKeys(this, 'ClientKeys', {
+        tier: TIER,
+        service: SERVICE,
+        clients: CLIENT_NAMES,
+        replicaRegions: [props.peerRegion],
+      });
+    // Tokens of one issuer, verified in each region with the issuer's keys: nothing of this region signs them.
+    const authorizer = new JwtAuthorizer(this, 'Authorizer', {
+      tier: TIER,
+      service: SERVICE,
+      issuer: issuerOf(props.domain),
+      audience: AUDIENCE,
+    });
     this.handler = new ResilientFunction(this, 'Handler', {
       tier: TIER,
       service: SERVICE,
@@ -180,6 +215,8 @@ export class Tier0ApiRegionStack extends Stack {
         },
         { name: 'partners', throttle: { rateLimit: 20, burstLimit: 40 }, quota: { limit: 200_000, period: 'DAY' } },
       ],
+      clientKeys: this.clientKeys,
+      authorizer: authorizer.authorizer,
       callerPolicy: clients,
       callerHop: 'carts-api',
       healthCheckPath,
@@ -211,12 +248,33 @@ export class Tier0ApiRegionStack extends Stack {
 }
 
 /**
- * us-west-2: a serving region, and the home of the carts replica's key, which must exist before us-east-1's
- * stack creates the replica; its handler reads and writes its own region's replica.
+ * us-east-1's key for the replicas of the clients' key secrets, which must exist before us-west-2's stack creates
+ * the secrets (and their replicas here).
+ */
+export class Tier0ApiEastKeysStack extends Stack {
+  public readonly secretKey: SecretReplicaKey;
+
+  constructor(scope: Construct, id: string, props: StackProps) {
+    super(scope, id, { ...props, env: { region: EAST } });
+    this.secretKey = new SecretReplicaKey(this, 'SecretKey', { tier: TIER, service: SERVICE });
+  }
+}
+
+/** Props of {@link Tier0ApiWestStack}. */
+export interface Tier0ApiWestStackProps extends Omit<Tier0ApiRegionStackProps, 'region' | 'peerRegion' | 'clientKeys'> {
+  /** us-east-1's key for the secrets' replicas: this stack deploys after it. */
+  readonly eastKeys: Tier0ApiEastKeysStack;
+}
+
+/**
+ * us-west-2: a serving region, the home of the clients' key secrets (replicated to us-east-1) and of the carts
+ * replica's key, which must exist before us-east-1's stack creates the replica; its handler reads and writes its
+ * own region's replica.
  */
 export class Tier0ApiWestStack extends Tier0ApiRegionStack {
-  constructor(scope: Construct, id: string, props: Omit<Tier0ApiRegionStackProps, 'region' | 'peerRegion'>) {
+  constructor(scope: Construct, id: string, props: Tier0ApiWestStackProps) {
     super(scope, id, { ...props, region: WEST, peerRegion: EAST });
+    this.addStackDependency(props.eastKeys);
     const cartsKey = new ReplicaKey(this, 'CartsKey', { aliasName: GlobalTable.replicaKeyAliasName(TABLE_NAME) });
     GlobalTable.fromReplica(this, 'CartsReplica', TABLE_NAME, cartsKey.key).grantReadWriteData(this.handler);
   }
@@ -224,7 +282,7 @@ export class Tier0ApiWestStack extends Tier0ApiRegionStack {
 
 /** Props of {@link Tier0ApiEastStack}. */
 export interface Tier0ApiEastStackProps extends Omit<Tier0ApiRegionStackProps, 'region' | 'peerRegion'> {
-  /** The us-west-2 stack: its API joins the latency records. */
+  /** The us-west-2 stack: its API joins the latency records, and this region's keys read its client secrets. */
   readonly west: Tier0ApiWestStack;
 }
 
@@ -239,7 +297,13 @@ export class Tier0ApiEastStack extends Tier0ApiRegionStack {
 
   constructor(scope: Construct, id: string, props: Tier0ApiEastStackProps) {
     // Cross-region references carry us-west-2's API domains into the records.
-    super(scope, id, { ...props, region: EAST, peerRegion: WEST, crossRegionReferences: true });
+    super(scope, id, {
+      ...props,
+      region: EAST,
+      peerRegion: WEST,
+      clientKeys: props.west.clientKeys,
+      crossRegionReferences: true,
+    });
     this.table = new GlobalTable(this, 'Carts', {
       tier: TIER,
       service: SERVICE,
@@ -267,29 +331,33 @@ export class Tier0ApiEastStack extends Tier0ApiRegionStack {
       url: `https://${RECORD_NAME}.${props.domain.zoneName}/health/ready`,
     });
     new AuditTrail(this, 'AuditTrail', { tier: TIER, service: SERVICE, compliance: { retentionDays: 365 } });
-    // The replica's key must exist before the replica.
+    // The replica's key must exist before the replica (and this region's API keys read the secrets' replicas).
     this.addStackDependency(props.west);
   }
 }
 
 /** The stacks of the serverless TIER_0 example. */
 export interface Tier0ServerlessStacks {
+  readonly eastKeys: Tier0ApiEastKeysStack;
   readonly west: Tier0ApiWestStack;
   readonly east: Tier0ApiEastStack;
 }
 
 /**
  * TIER_0, serverless active/active: API Gateway and Lambda in `Tier0Api-us-east-1` and `Tier0Api-us-west-2`,
- * one DynamoDB global table with strong consistency across them, Route 53 latency records over both APIs.
+ * one DynamoDB global table with strong consistency across them, Route 53 latency records over both APIs, and
+ * client credentials both regions accept. Deployment order: `Tier0Api-us-east-1-Keys`, `Tier0Api-us-west-2`,
+ * `Tier0Api-us-east-1`.
  */
 export function addTier0ServerlessApi(app: App, domain: ExampleDomain): Tier0ServerlessStacks {
   const description = 'ha-constructs example: TIER_0 serverless API active/active in us-east-1 and us-west-2';
-  const west = new Tier0ApiWestStack(app, 'Tier0Api-us-west-2', { domain, description });
+  const eastKeys = new Tier0ApiEastKeysStack(app, 'Tier0Api-us-east-1-Keys', { description });
+  const west = new Tier0ApiWestStack(app, 'Tier0Api-us-west-2', { domain, description, eastKeys });
   const east = new Tier0ApiEastStack(app, 'Tier0Api-us-east-1', { domain, west, description });
   for (const stack of [west, east]) {
     acknowledgeHaFinding(stack, 'HA-RES2', GRAY_FAILURE_AZ_RTO);
   }
-  return { west, east };
+  return { eastKeys, west, east };
 }
 
 /** Why TIER_0's AZ RTO stays unproven for a zone whose subnets fail while Lambda still uses them. */

@@ -11,7 +11,7 @@ import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
 import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
-import { acknowledgeFindings } from './private/nag';
+import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
 
 /**
  * Names of the environment variables the authorizer reads its issuer, audience and key set from; the report reads
@@ -144,11 +144,6 @@ export class JwtAuthorizer extends Construct {
       assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       description: `API Gateway invokes ${this.node.path}'s function`,
     });
-    fn.grantInvoke(invokeRole);
-    acknowledgeFindings(invokeRole, {
-      id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-      reason: "the inline policy belongs to this one role and names only the authorizer's function",
-    });
     this.authorizer = new apigateway.TokenAuthorizer(this, 'Resource', {
       handler: fn,
       assumeRole: invokeRole,
@@ -156,6 +151,16 @@ export class JwtAuthorizer extends Construct {
       // Refused before the function runs: anything but a bearer token of three base64url parts.
       validationRegex: '^Bearer [A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
       resultsCacheTtl: Duration.seconds(plan.resultsCacheSeconds),
+    });
+    // aws-cdk-lib grants the role invoking the function and its versions in a policy of the authorizer's own.
+    acknowledgeWildcard(
+      this.authorizer,
+      `${fn.functionArn}:*`,
+      "the versions and aliases of this authorizer's function alone: aws-cdk-lib's grant to the invoke role",
+    );
+    acknowledgeFindings(this.authorizer, {
+      id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+      reason: "the policy belongs to the authorizer's invoke role and names only the authorizer's function",
     });
     attachHaMetadata(this, props, { component: 'JwtAuthorizer', failureDomain: FailureDomain.REGION });
   }

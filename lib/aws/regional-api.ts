@@ -426,14 +426,23 @@ export class RegionalApi extends Construct {
           'every route is a proxy to the function, which validates what it receives: the API does not know the ' +
           'schema of the requests, and a validator without one would check nothing',
       },
-      ...(props.authorizer
-        ? []
-        : [
+      ...(plan.authorization === 'IAM'
+        ? [
             {
               id: 'AwsSolutions-COG4',
               reason: 'callers are authorized by IAM (SigV4-signed requests); give an authorizer for Cognito users',
             },
-          ]),
+          ]
+        : plan.authorization === 'REGION_AGNOSTIC'
+          ? [
+              {
+                id: 'AwsSolutions-COG4',
+                reason:
+                  'a JwtAuthorizer verifies tokens of one issuer in every region; a Cognito user pool lives in one ' +
+                  'region, whose failure would stop every sign-in',
+              },
+            ]
+          : []),
     );
     acknowledgeFindings(
       this.stage,
