@@ -107,6 +107,9 @@ export const SERVING_TYPES = [
   'google_compute_region_backend_service',
   'google_cloud_run_v2_service',
   'google_container_cluster',
+  // A Kubernetes cluster serves its workloads (their load balancers may be made at run time).
+  'AWS::EKS::Cluster',
+  'aws_eks_cluster',
 ];
 
 /**

@@ -159,6 +159,14 @@ describe('the report on workloads on EKS (table)', () => {
     expect(r.status.availability).toBe('not-met');
   });
 
+  test('GIVEN an EKS cluster of TIER_1 without a drill THEN its stack serves, and HA-DRL1 asks for one', () => {
+    const inputs = cfn(
+      { Cluster: cluster, ...nodesIn(...ZONES), Workload: manifest(deployment, ingress) },
+      { tier: ServiceTier.TIER_1, region: 'eu-west-1' },
+    );
+    expect(checkInputs(inputs, { today: TODAY }).findings.map((f) => f.rule)).toContain('HA-DRL1');
+  });
+
   test('GIVEN Kubernetes workloads on GKE THEN none of the EKS composition', () => {
     const r = report({
       terraform: [
