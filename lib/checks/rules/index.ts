@@ -27,6 +27,7 @@ import { HealthCheckWithinRto } from './dns/HealthCheckWithinRto';
 import { RoutedRecordsHealthChecked } from './dns/RoutedRecordsHealthChecked';
 import { CloudRunRegions } from './dr/CloudRunRegions';
 import { CloudSqlDrReplica } from './dr/CloudSqlDrReplica';
+import { CorroboratedPromotion } from './dr/CorroboratedPromotion';
 import { CrossRegionReplica } from './dr/CrossRegionReplica';
 import { DataResidency } from './dr/DataResidency';
 import { GoogleFailoverRunbooks } from './dr/GoogleFailoverRunbooks';
@@ -101,6 +102,7 @@ export {
   CloudSqlDrReplica,
   CloudRunRegions,
   GoogleFailoverRunbooks,
+  CorroboratedPromotion,
   DrillTemplate,
   GoogleZoneDrill,
   GoogleRegionDrill,
@@ -163,6 +165,7 @@ export const HA_RULES: readonly HaRule[] = [
   ServingWritesCopied,
   CloudSqlDrReplica,
   GoogleFailoverRunbooks,
+  CorroboratedPromotion,
   CloudRunRegions,
   BackupRetention,
   BackupPlanPerTier,

@@ -2,6 +2,7 @@ import { HA_RULES } from '../../../lib/checks/rules';
 import { findings } from '../fixtures/builders';
 import { RuleCase } from './cases';
 import { API_CASES } from './cases-api';
+import { CORROBORATION_CASES } from './cases-corroboration';
 import { DATA_CASES } from './cases-data';
 import { DEPLOYMENT_CASES } from './cases-deployments';
 import { ECS_PLACEMENT_CASES } from './cases-ecs-placement';
@@ -37,6 +38,7 @@ const CASES: RuleCase[] = [
   ...ECS_PLACEMENT_CASES,
   ...QUEUE_CASES,
   ...API_CASES,
+  ...CORROBORATION_CASES,
 ];
 
 describe.each(CASES.map((c) => [`${c.rule.id} ${c.engine} ${c.resource}`, c] as const))('%s', (_, c) => {

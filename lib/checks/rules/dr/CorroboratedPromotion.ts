@@ -1,0 +1,108 @@
+import { GraphResource } from '../../graph/model';
+import { str } from '../../graph/values';
+import { isServingStack } from '../../services';
+import { Evaluation, HaRule, outcome, RuleContext, undecided } from '../rule';
+
+const ALARM_TYPES = [
+  'AWS::CloudWatch::Alarm',
+  'aws_cloudwatch_metric_alarm',
+  'AWS::CloudWatch::CompositeAlarm',
+  'aws_cloudwatch_composite_alarm',
+];
+
+/**
+ * HA-DR10: a promotion an alarm starts waits for a witness: an alarm of a third region, neither the
+ * runbook's nor a serving one, that a witness unable to run cannot set off.
+ *
+ * | promotion runbook (failover-step record)          | witness alarm in the templates          | finding |
+ * |---------------------------------------------------|-----------------------------------------|---------|
+ * | started by a person                               | (not needed: the person corroborates)   | none |
+ * | started by an alarm, no witness                   | -                                       | error: one vantage point promotes |
+ * | witness in the runbook's own region               | -                                       | error: same network path |
+ * | witness in a region that serves the service       | -                                       | error: lost with it, never agrees |
+ * | witness in a third region                         | missing data notBreaching, ignore, missing | none |
+ * | witness in a third region                         | missing data breaching                  | error: a blind witness agrees |
+ * | witness in a third region                         | not in the analysed templates           | undecided |
+ */
+export const CorroboratedPromotion: HaRule = {
+  id: 'HA-DR10',
+  level: 'error',
+  category: 'recovery',
+  info:
+    'A database promotion runbook started by an alarm (a failover-step record `startedBy: alarm`) names a witness: ' +
+    "an alarm in a region that is neither the runbook's nor one the service serves from, whose missing data is not " +
+    'breaching; the witness alarm is among the analysed templates.',
+  explanation:
+    "A promotion loses the writes not yet replicated. Started by one probe from the standby region, it fires for any cause, including the standby's own network path to the serving region, after which both regions may take writes. " +
+    'A witness in a third region probing the same endpoint tells a lost region from a lost path; the runbook waits for it and otherwise pages a person. ' +
+    'A witness in the serving region is lost with it and never agrees; one that treats missing data as breaching agrees when it cannot run. ' +
+    'A trigger that already combines independent vantage points (a composite alarm) is acknowledged with that reason.',
+  resourceTypes: ['AWS::SSM::Document', 'aws_ssm_document'],
+  evaluate(context: RuleContext): Evaluation[] {
+    const { graph } = context;
+    return graph
+      .ofType('AWS::SSM::Document', 'aws_ssm_document')
+      .filter((r) => r.failoverStep?.step === 'promotion' && r.failoverStep.startedBy === 'alarm')
+      .map((runbook) => {
+        const witness = runbook.failoverStep!.witness;
+        if (!witness) {
+          return outcome(
+            runbook,
+            `${runbook.address} promotes the secondary (losing the writes not yet replicated) when one alarm fires, with ` +
+              "no witness: trouble on the standby region's own path to the serving region promotes it too; give " +
+              'FailoverTrigger.alarm a witness (an alarm in a third region probing the same endpoint)',
+          );
+        }
+        const named = `the witness alarm ${witness.alarmName} in ${witness.region}`;
+        if (runbook.region !== undefined && witness.region === runbook.region) {
+          return outcome(
+            runbook,
+            `${runbook.address}: ${named} is in the runbook's own region, on the same network path as the trigger: ` +
+              'name an alarm of a third region',
+          );
+        }
+        if (servingRegions(context, runbook).includes(witness.region)) {
+          return outcome(
+            runbook,
+            `${runbook.address}: ${named} is in a region the service serves from: lost with it, it never agrees and ` +
+              'the promotion always stops for a person; name an alarm of a third region',
+          );
+        }
+        const alarm = graph
+          .ofType(...ALARM_TYPES)
+          .find(
+            (a) =>
+              a.region === witness.region &&
+              str(a.properties.AlarmName ?? a.properties.alarm_name) === witness.alarmName,
+          );
+        if (!alarm) {
+          return undecided(
+            runbook,
+            `${named} is not in the analysed templates: whether it exists, and what it watches, is not known (add its stack)`,
+          );
+        }
+        // Missing data left missing or ignored keeps a blind witness out of ALARM; only breaching sets it off.
+        const missing = str(alarm.properties.TreatMissingData ?? alarm.properties.treat_missing_data);
+        return outcome(
+          runbook,
+          missing === 'breaching'
+            ? `${runbook.address}: ${named} treats missing data as breaching: a witness that cannot run would ` +
+                'agree that the serving region is lost; set it to notBreaching'
+            : undefined,
+        );
+      });
+  },
+};
+
+/** Regions from which the runbook's service serves now (its stacks with a primary load balancer, fleet or function). */
+function servingRegions(context: RuleContext, runbook: GraphResource): string[] {
+  const service = context.services.recordOf(runbook)?.service ?? runbook.ha?.service;
+  if (service === undefined) {
+    return [];
+  }
+  return context.services
+    .stacksOf(service)
+    .filter(isServingStack)
+    .flatMap((s) => s.region ?? [])
+    .filter((region, i, all) => all.indexOf(region) === i);
+}
