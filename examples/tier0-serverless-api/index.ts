@@ -6,7 +6,6 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
   acknowledgeHaFinding,
-  ApiClientKeys,
   AuditTrail,
   AzEvacuationDrill,
   BackupCopyVault,
@@ -14,7 +13,6 @@ import {
   ClientResiliencePolicy,
   FailoverDns,
   GlobalTable,
-  JwtAuthorizer,
   MultiAzNetwork,
   RegionalApi,
   ReplicaKey,
@@ -25,6 +23,8 @@ import {
   SyntheticCanary,
   TableConsistency,
 } from '../../lib';
+import { ApiClientKeys } from '../../lib/aws/api-client-keys';
+import { JwtAuthorizer } from '../../lib/aws/jwt-authorizer';
 import type { ExampleDomain } from '../tier0-active-active';
 
 const TIER = ServiceTier.TIER_0;
