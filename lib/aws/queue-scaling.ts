@@ -3,7 +3,7 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { QueueBacklogScalingPlan } from '../core/plans/queue-worker';
+import { QueueBacklogScalingPlan, SCALING_POLICY_NAME_MAX_LENGTH } from '../core/plans/queue-worker';
 import { ResilientService } from './service';
 
 /** What {@link addQueueBacklogScaling} renders, besides the plan. */
@@ -50,7 +50,7 @@ export function addQueueBacklogScaling(
     },
   });
   return new appscaling.CfnScalingPolicy(scope, 'BacklogScaling', {
-    policyName: Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' }),
+    policyName: Names.uniqueResourceName(scope, { maxLength: SCALING_POLICY_NAME_MAX_LENGTH, separator: '-' }),
     policyType: 'TargetTrackingScaling',
     scalingTargetId: target.scalableTargetId,
     targetTrackingScalingPolicyConfiguration: {

@@ -49,6 +49,12 @@ export const SQS_EVENT_SOURCE = {
 export const SQS_RECEIVE_MAX_MESSAGES = 10;
 
 /**
+ * An Application Auto Scaling policy's name: at most 256 characters.
+ * @see https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html
+ */
+export const SCALING_POLICY_NAME_MAX_LENGTH = 256;
+
+/**
  * ECS gives a stopping task's containers 30 s after SIGTERM (the default `stopTimeout`) before it kills
  * them; a task stopped by scale-in or a deployment abandons the messages it has not deleted by then.
  * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
