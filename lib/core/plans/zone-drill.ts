@@ -9,9 +9,27 @@ import { ServiceTier } from '../tier';
  * service: a Cloud Workflows workflow takes one zone of a regional managed instance group out of
  * the load balancer and puts it back. The fault is a network tag on the zone's instances that a
  * DENY firewall rule matches for the health-check and proxy ranges, so the zone's instances stop
- * answering the load balancer and autohealing (as in Google's own zone-outage simulation, where
- * the zone's instances fail their health checks): nothing is deleted, instances the group
- * recreates in the zone are tagged too while the drill lasts, and removing the tag undoes it.
+ * answering the load balancer: nothing is deleted, instances the group creates in the zone while
+ * the drill lasts are tagged too, and removing the tag undoes it.
+ *
+ * Autohealing probes come from the same Google ranges, so the rule fails the group's own health
+ * check too, and the group would recreate the zone's instances again and again: the drill would
+ * measure that churn, and each recreated instance would serve until the next poll tags it. So the
+ * drill suspends health-check repair for its duration (the group's
+ * `instanceLifecyclePolicy.onFailedHealthCheck` set to DO_NOTHING; a VM that crashes is still
+ * repaired), and puts back what it found once the zone's instances pass their check again (or
+ * after {@link REPAIR_RESTORE_WAIT_SECONDS}), on success, stop or error alike. It refuses to start
+ * when it finds repair already off: a drill cancelled mid-way leaves it so, and the next one must
+ * not make that the normal state. Terraform (provider 6.50) does not manage that field, so an apply
+ * during a drill leaves it alone.
+ *
+ * What it exercises: the load balancer taking the zone out (its health check), and the other zones
+ * carrying the whole load meanwhile (the SLO alert stops the drill when they do not). What it does
+ * not: the zone's instances keep running and count in the autoscaler's average, so a scale-out the
+ * real loss would need is smaller or absent (it cannot measure the time to add capacity; the report
+ * takes static stability from the templates instead); repair of failed health checks in the other
+ * zones waits for the drill's end; nothing zonal beyond the group is failed (disks, a zonal
+ * database primary, the control plane).
  *
  * The workflow refuses to start while the service's error budget is spent (the freeze the budget
  * alert announces), stops and rolls back as soon as an SLO alert opens an incident (read from a
@@ -20,6 +38,8 @@ import { ServiceTier } from '../tier';
  * zones is healthy, judged against the tier's AZ RTO.
  *
  * @see https://cloud.google.com/compute/docs/instance-groups/regional-mig-overview
+ * @see https://cloud.google.com/compute/docs/instance-groups/autohealing-instances-in-migs
+ * @see https://cloud.google.com/compute/docs/reference/rest/v1/regionInstanceGroupManagers/patch
  * @see https://cloud.google.com/stackdriver/docs/solutions/slo-monitoring/api/timeseries-selectors
  */
 
@@ -68,6 +88,16 @@ export const ZONE_DRILL_ENV = {
   SLO: 'HA_SLO',
 } as const;
 
+/**
+ * The longest the drill waits, once the tag is off, for the zone's instances to pass their
+ * autohealing check before it restores repair: one still failing then is broken, and repairing it
+ * is right (restored earlier, repair would recreate instances that were only still blocked).
+ */
+export const REPAIR_RESTORE_WAIT_SECONDS = 600;
+/** What the drill sets while it runs: the group leaves instances that fail their health check alone. */
+const REPAIR_SUSPENDED = 'DO_NOTHING';
+/** What the API reports when nobody set the field: the group's `defaultActionOnFailure` applies. */
+const REPAIR_DEFAULT = 'DEFAULT_ACTION';
 const MIN_DEFAULT_MINUTES = 10;
 const POLL_SECONDS = 30;
 const FIREWALL_PRIORITY = 100;
@@ -140,6 +170,25 @@ function zoneDrillDefinition(durationSeconds: number, objectiveSeconds: number):
       add,
     },
   });
+  const setRepair = (action: string) => ({
+    call: 'googleapis.compute.v1.regionInstanceGroupManagers.patch',
+    args: {
+      project: expr('project'),
+      region: expr('region'),
+      instanceGroupManager: expr('group'),
+      body: { instanceLifecyclePolicy: { onFailedHealthCheck: action } },
+    },
+  });
+  const awaitZoneHealthy = {
+    call: 'awaitZoneHealthy',
+    args: {
+      project: expr('project'),
+      region: expr('region'),
+      group: expr('group'),
+      zone: expr('zone'),
+      deadline: expr(`sys.now() + ${REPAIR_RESTORE_WAIT_SECONDS}`),
+    },
+  };
   return {
     main: {
       params: ['args'],
@@ -158,15 +207,47 @@ function zoneDrillDefinition(durationSeconds: number, objectiveSeconds: number):
               { slo: env(ZONE_DRILL_ENV.SLO) },
               { recovered: null },
               { stoppedBy: null },
+              { repairBefore: null },
             ],
           },
         },
         ...freezeGuardSteps(),
+        {
+          readRepair: {
+            call: 'googleapis.compute.v1.regionInstanceGroupManagers.get',
+            args: { project: expr('project'), region: expr('region'), instanceGroupManager: expr('group') },
+            result: 'groupNow',
+          },
+        },
+        {
+          repairWasOn: {
+            assign: [
+              {
+                repairBefore: expr(
+                  `default(map.get(groupNow, ["instanceLifecyclePolicy", "onFailedHealthCheck"]), "${REPAIR_DEFAULT}")`,
+                ),
+              },
+            ],
+          },
+        },
+        {
+          refuseWithoutRepair: {
+            switch: [
+              {
+                condition: expr(`repairBefore == "${REPAIR_SUSPENDED}"`),
+                raise:
+                  "the group's health-check repair is already off (onFailedHealthCheck DO_NOTHING): a drill cancelled " +
+                  'mid-way leaves it so; put it back (DEFAULT_ACTION) once the instances are healthy, then drill',
+              },
+            ],
+          },
+        },
         { markStart: { assign: [{ started: expr('sys.now()') }] } },
         {
           drill: {
             try: {
               steps: [
+                { suspendRepair: setRepair(REPAIR_SUSPENDED) },
                 { injectFault: tagZone(true) },
                 {
                   readAlerts: {
@@ -309,11 +390,18 @@ function zoneDrillDefinition(durationSeconds: number, objectiveSeconds: number):
                 { pause: { call: 'sys.sleep', args: { seconds: POLL_SECONDS } } },
                 { again: { next: 'readAlerts' } },
                 { endFault: tagZone(false) },
+                { awaitZone: awaitZoneHealthy },
+                { restoreRepair: setRepair(expr('repairBefore')) },
               ],
             },
             except: {
               as: 'failure',
-              steps: [{ rollBack: tagZone(false) }, { reraise: { raise: expr('failure') } }],
+              steps: [
+                { rollBack: tagZone(false) },
+                { awaitZoneAfterFailure: awaitZoneHealthy },
+                { restoreRepairAfterFailure: setRepair(expr('repairBefore')) },
+                { reraise: { raise: expr('failure') } },
+              ],
             },
           },
         },
@@ -354,6 +442,68 @@ function zoneDrillDefinition(durationSeconds: number, objectiveSeconds: number):
             },
           },
         },
+      ],
+    },
+    // Until every instance of the zone passes its autohealing check again, or the deadline.
+    awaitZoneHealthy: {
+      params: ['project', 'region', 'group', 'zone', 'deadline'],
+      steps: [
+        {
+          listZone: {
+            call: 'googleapis.compute.v1.regionInstanceGroupManagers.listManagedInstances',
+            args: { project: expr('project'), region: expr('region'), instanceGroupManager: expr('group') },
+            result: 'managed',
+          },
+        },
+        { countFailing: { assign: [{ failing: 0 }] } },
+        {
+          eachInZone: {
+            for: {
+              value: 'item',
+              in: expr('default(map.get(managed, "managedInstances"), [])'),
+              steps: [
+                {
+                  checksOf: {
+                    switch: [
+                      {
+                        condition: expr('text.match_regex(item.instance, "/zones/" + zone + "/")'),
+                        steps: [
+                          {
+                            eachCheck: {
+                              for: {
+                                value: 'check',
+                                in: expr('default(map.get(item, "instanceHealth"), [])'),
+                                steps: [
+                                  {
+                                    failingCheck: {
+                                      switch: [
+                                        {
+                                          condition: expr('map.get(check, "detailedHealthState") != "HEALTHY"'),
+                                          assign: [{ failing: expr('failing + 1') }],
+                                        },
+                                      ],
+                                    },
+                                  },
+                                ],
+                              },
+                            },
+                          },
+                        ],
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        },
+        {
+          healthyOrLate: {
+            switch: [{ condition: expr('failing == 0 or sys.now() >= deadline'), return: expr('failing') }],
+          },
+        },
+        { waitForChecks: { call: 'sys.sleep', args: { seconds: POLL_SECONDS } } },
+        { listAgain: { next: 'listZone' } },
       ],
     },
     tagZone: {

@@ -60,9 +60,20 @@ export interface ZoneEvacuationDrillProps extends GoogleHaProps {
  *
  * The fault: the zone's instances get a network tag that a DENY firewall rule (priority above the
  * fleet's allow rules) matches for the load balancer's proxies and health checkers, so the zone
- * stops serving and fails its health checks, as it does in Google's zone-outage simulation for
- * regional groups; instances the group recreates in the zone during the drill are tagged too.
- * Nothing is deleted: the rollback removes the tag, and the rule stays, matching nothing.
+ * stops serving; instances the group creates in the zone during the drill are tagged too. The
+ * autohealing probes come from the same ranges, so the drill suspends the group's health-check
+ * repair while it runs (else the group recreates the zone's instances, and the drill measures that
+ * churn) and restores it once the zone's instances pass their check again; it refuses to start
+ * when repair is already off. Nothing is deleted: the rollback removes the tag, and the rule stays,
+ * matching nothing.
+ *
+ * What it exercises: the load balancer taking the zone out and the other zones carrying the load
+ * alone (the SLO alert stops it when they do not). What it does not: the time to add capacity
+ * (the zone's instances keep running and count in the autoscaler's average, so the report takes
+ * static stability from the templates), repair in the other zones during the drill, or anything
+ * zonal besides the group (disks, a zonal database primary). Cancelling an execution skips its
+ * rollback: the tag and the suspended repair stay until someone removes them (the next run refuses
+ * to start and says so).
  *
  * Guard rails: the drill refuses to start while the SLO's error budget is spent (the freeze) or
  * unknown; it reads a Pub/Sub subscription of the SLO alerts' topic every 30 s and, when an
@@ -113,12 +124,16 @@ export class ZoneEvacuationDrill extends Construct {
     const role = new ProjectIamCustomRole(this, 'Role', {
       roleId: uniqueName(this, 'Role', 64).replace(/-/g, '_'),
       title: `Zone drill ${this.node.path}`.slice(0, 100),
-      description: "Tag a group's instances in one zone, read the load balancer's view of them and the SLO budget",
+      description:
+        "Tag a group's instances in one zone, suspend and restore its health-check repair, read the load " +
+        "balancer's view of them and the SLO budget",
       permissions: [
         'compute.backendServices.get',
         'compute.instanceGroupManagers.get',
+        'compute.instanceGroupManagers.update',
         'compute.instances.get',
         'compute.instances.setTags',
+        'compute.regionOperations.get',
         'compute.zoneOperations.get',
         'monitoring.timeSeries.list',
       ],

@@ -1,5 +1,9 @@
 import { ServiceTier } from '../../../lib/core';
-import { planZoneEvacuationDrill, ZoneDrillIntent } from '../../../lib/core/plans/zone-drill';
+import {
+  planZoneEvacuationDrill,
+  REPAIR_RESTORE_WAIT_SECONDS,
+  ZoneDrillIntent,
+} from '../../../lib/core/plans/zone-drill';
 
 const INTENT: ZoneDrillIntent = {
   zone: 'europe-west1-b',
@@ -98,5 +102,39 @@ describe('planZoneEvacuationDrill', () => {
         args: expect.objectContaining({ body: { items: '${wanted}', fingerprint: '${instance.tags.fingerprint}' } }),
       }),
     );
+  });
+
+  test('THEN health-check repair is off while the zone is out, and put back as found only once the zone passes again', () => {
+    const steps = stepsOf(planZoneEvacuationDrill(ServiceTier.TIER_1, INTENT));
+    const order = [...steps.keys()];
+    const patched = (id: string) =>
+      (steps.get(id) as { args: { body: { instanceLifecyclePolicy: { onFailedHealthCheck: string } } } }).args.body
+        .instanceLifecyclePolicy.onFailedHealthCheck;
+    // Suspended before the firewall takes the zone out: the blocked probes must not recreate its instances.
+    expect(steps.get('suspendRepair')).toEqual(
+      expect.objectContaining({ call: 'googleapis.compute.v1.regionInstanceGroupManagers.patch' }),
+    );
+    expect(patched('suspendRepair')).toBe('DO_NOTHING');
+    expect(order.indexOf('suspendRepair')).toBeLessThan(order.indexOf('injectFault'));
+    // A run that finds repair off (a cancelled drill) refuses before touching anything.
+    expect(JSON.stringify(steps.get('refuseWithoutRepair'))).toContain('repairBefore == \\"DO_NOTHING\\"');
+    expect(order.indexOf('refuseWithoutRepair')).toBeLessThan(order.indexOf('markStart'));
+    // Restored to what was read, after the tag is off and the zone's instances pass: on success and on failure.
+    for (const [untag, wait, restore] of [
+      ['endFault', 'awaitZone', 'restoreRepair'],
+      ['rollBack', 'awaitZoneAfterFailure', 'restoreRepairAfterFailure'],
+    ]) {
+      expect(order.indexOf(untag)).toBeLessThan(order.indexOf(wait));
+      expect(order.indexOf(wait)).toBeLessThan(order.indexOf(restore));
+      expect(patched(restore)).toBe('${repairBefore}');
+      expect(steps.get(wait)).toEqual(
+        expect.objectContaining({
+          call: 'awaitZoneHealthy',
+          args: expect.objectContaining({ deadline: `\${sys.now() + ${REPAIR_RESTORE_WAIT_SECONDS}}` }),
+        }),
+      );
+    }
+    // The wait ends when no instance of the zone fails its check, or at the deadline.
+    expect(JSON.stringify(steps.get('healthyOrLate'))).toContain('failing == 0 or sys.now() >= deadline');
   });
 });

@@ -113,13 +113,15 @@ describe('ZoneEvacuationDrill (TIER_1), scheduled', () => {
     );
   });
 
-  test('THEN the account may tag instances, read the group, the load balancer and the budget, and nothing else', () => {
+  test('THEN the account may tag instances, suspend and restore repair in the group, read the load balancer and the budget, and nothing else', () => {
     const [role] = Object.values(resourcesOf(json, 'google_project_iam_custom_role'));
     expect(role.permissions).toEqual([
       'compute.backendServices.get',
       'compute.instanceGroupManagers.get',
+      'compute.instanceGroupManagers.update',
       'compute.instances.get',
       'compute.instances.setTags',
+      'compute.regionOperations.get',
       'compute.zoneOperations.get',
       'monitoring.timeSeries.list',
     ]);
