@@ -5,6 +5,7 @@
 
 /** A Google Cloud API (a Service Usage service name). */
 export type GoogleApi =
+  | 'artifactregistry.googleapis.com'
   | 'backupdr.googleapis.com'
   | 'certificatemanager.googleapis.com'
   | 'cloudkms.googleapis.com'
@@ -33,6 +34,8 @@ export type GoogleApi =
  * @see https://registry.terraform.io/providers/hashicorp/google/6.50.0/docs
  */
 export const GOOGLE_API_OF_TYPE: Readonly<Record<string, GoogleApi>> = {
+  // https://cloud.google.com/artifact-registry/docs/reference/rest
+  google_artifact_registry_repository_iam_member: 'artifactregistry.googleapis.com',
   // https://cloud.google.com/backup-disaster-recovery/docs/reference/rest
   google_backup_dr_backup_plan: 'backupdr.googleapis.com',
   google_backup_dr_backup_plan_association: 'backupdr.googleapis.com',
@@ -50,6 +53,7 @@ export const GOOGLE_API_OF_TYPE: Readonly<Record<string, GoogleApi>> = {
   google_compute_global_address: 'compute.googleapis.com',
   google_compute_global_forwarding_rule: 'compute.googleapis.com',
   google_compute_health_check: 'compute.googleapis.com',
+  google_compute_instance_group_named_port: 'compute.googleapis.com',
   google_compute_instance_template: 'compute.googleapis.com',
   google_compute_managed_ssl_certificate: 'compute.googleapis.com',
   google_compute_network: 'compute.googleapis.com',
@@ -115,6 +119,7 @@ export const GOOGLE_API_OF_TYPE: Readonly<Record<string, GoogleApi>> = {
   google_secret_manager_secret_version: 'secretmanager.googleapis.com',
   // https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts
   google_service_account: 'iam.googleapis.com',
+  google_service_account_iam_member: 'iam.googleapis.com',
   // Private services access: https://cloud.google.com/vpc/docs/configure-private-services-access
   google_service_networking_connection: 'servicenetworking.googleapis.com',
   // https://cloud.google.com/spanner/docs/reference/rest

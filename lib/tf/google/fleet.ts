@@ -13,12 +13,14 @@ import {
   FailureDomain,
   HaRole,
   healthCheckPathProblem,
+  LIVENESS_PATH,
   primaryFleetCapacity,
   regionOfZone,
   zonePlacementProblem,
 } from '../../core';
 import { planFleet } from '../../core/plans/fleet';
-import { throwProblems, validationError } from '../diagnostics';
+import { emitWarnings, throwProblems, validationError } from '../diagnostics';
+import { FleetContainer, renderFleetContainer } from './fleet-container';
 import { GoogleHaProps } from './ha-props';
 import { IRegionalNetwork } from './network';
 import { newCryptoKey } from './private/keys';
@@ -107,8 +109,16 @@ export interface RegionalFleetProps extends GoogleHaProps {
    */
   readonly machineType?: string;
   /**
+   * What the instances run: a container image that Container-Optimized OS starts at boot and
+   * restarts when it exits. Without it (or a `startupScript`, or a `sourceImage` of your own that
+   * starts the service), nothing answers the health checks, and autohealing replaces every instance
+   * once `initialDelaySeconds` have passed: the fleet warns.
+   * @default - none
+   */
+  readonly container?: FleetContainer;
+  /**
    * Boot image.
-   * @default 'debian-cloud/debian-12'
+   * @default - Container-Optimized OS (`cos-cloud/cos-stable`) with a `container`, else 'debian-cloud/debian-12'
    */
   readonly sourceImage?: string;
   /**
@@ -117,8 +127,10 @@ export interface RegionalFleetProps extends GoogleHaProps {
    */
   readonly port?: number;
   /**
-   * Path the autohealing health check requests: it starts with '/' and has no whitespace.
-   * @default '/healthz'
+   * Path the autohealing health check requests: it starts with '/' and has no whitespace. Keep it
+   * shallow (the process is alive): a check that follows dependencies replaces every healthy
+   * instance during a dependency's brownout. The load balancer's check is the deep one.
+   * @default LIVENESS_PATH ('/health/live')
    */
   readonly healthCheckPath?: string;
   /**
@@ -184,9 +196,20 @@ export interface RegionalFleetProps extends GoogleHaProps {
  * scheduled pre-warming. Health-check and load-balancer ranges are admitted by a firewall rule on
  * the fleet's network tag.
  *
+ * What runs: a `container` on Container-Optimized OS (cloud-init starts it; an image in Artifact
+ * Registry is pulled through Private Google Access, no external IP or NAT needed), a startup
+ * script, or an image of your own. The autohealing check requests the shallow `healthCheckPath`
+ * (LIVENESS_PATH by default); the load balancer's check, the deep one, is the frontend's.
+ *
+ * When a zone is lost, a regional group adds no instance in the other zones by itself (only its
+ * autoscaler does, as load grows, in a time Google does not publish; an EVEN group spreads its new
+ * size over the lost zone too): the survivors carry the load. The report checks that the minimum
+ * left after losing the largest zone covers `requiredInstances`.
+ * @see https://cloud.google.com/compute/docs/instance-groups/regional-migs
+ *
  * Construct ids (public API): `Template`, `Resource` (the group), `Autoscaler`, `AutohealingCheck`,
  * `HealthCheckFirewall`, `ServiceAccount`, `LogWriter`, `MetricWriter`, `BootDiskKey`, `BootDiskKeyRing`,
- * `BootDiskKeyComputeEngineEncrypter`, `SpreadPlacement`.
+ * `BootDiskKeyComputeEngineEncrypter`, `SpreadPlacement`, `ImagePull`.
  * The fleet holds no state of its own: boot disks are recreated from the template.
  *
  * A STANDBY fleet is a lit pilot light: its template, boot-disk key, group and autoscaler exist
@@ -317,7 +340,7 @@ export class RegionalFleet extends Construct implements IFleetBackend {
         `maxSurge must be an integer of at least the zone count (${zoneCount}): a regional group surges by whole zones, got: ${surge}`,
       );
     }
-    const healthCheckPath = props.healthCheckPath ?? '/healthz';
+    const healthCheckPath = props.healthCheckPath ?? LIVENESS_PATH;
     const pathProblem = Token.isUnresolved(healthCheckPath)
       ? undefined
       : healthCheckPathProblem('healthCheckPath', healthCheckPath);
@@ -369,6 +392,26 @@ export class RegionalFleet extends Construct implements IFleetBackend {
 
     this.serviceAccountEmail = serviceAccountEmail;
     this.serviceAccountMember = `serviceAccount:${serviceAccountEmail}`;
+    const rendered = props.container
+      ? renderFleetContainer(this, props.container, {
+          region: props.region,
+          sourceImage: props.sourceImage,
+          serviceAccountMember: this.serviceAccountMember,
+        })
+      : undefined;
+    const container = rendered?.plan;
+    if (container) {
+      throwProblems(container.problems, this);
+      emitWarnings(this, 'RegionalFleet', container.warnings);
+    } else if (!props.startupScript && !props.sourceImage) {
+      warn(
+        this,
+        'RegionalFleet.container',
+        `the instances boot debian-cloud/debian-12 and run nothing: no process answers ${healthCheckPath} on port ` +
+          `${this.port}, so autohealing replaces every instance ${initialDelay} s after it boots and the load ` +
+          'balancer never sends to one; give container (or startupScript, or a sourceImage that starts the service)',
+      );
+    }
     const services = ProjectServices.of(this, props.projectServices);
     let bootDiskKeyId = props.bootDiskKmsKeyId;
     const keyGrants = [];
@@ -418,7 +461,7 @@ export class RegionalFleet extends Construct implements IFleetBackend {
         {
           boot: true,
           autoDelete: true,
-          sourceImage: props.sourceImage ?? 'debian-cloud/debian-12',
+          sourceImage: container?.bootImage ?? props.sourceImage ?? 'debian-cloud/debian-12',
           diskType: 'pd-balanced',
           diskEncryptionKey: { kmsKeySelfLink: bootDiskKeyId },
           labels,
@@ -431,6 +474,7 @@ export class RegionalFleet extends Construct implements IFleetBackend {
       metadata: {
         'enable-oslogin': 'TRUE',
         'block-project-ssh-keys': 'TRUE',
+        ...container?.metadata,
         ...(props.startupScript ? { 'startup-script': props.startupScript } : {}),
       },
       scheduling: { automaticRestart: true, onHostMaintenance: 'MIGRATE' },
@@ -480,6 +524,8 @@ export class RegionalFleet extends Construct implements IFleetBackend {
       },
       instanceLifecyclePolicy: { forceUpdateOnRepair: 'YES', defaultActionOnFailure: 'REPAIR' },
       waitForInstances: false,
+      // Instances pull the image as they boot: the group waits for the account's read grant.
+      dependsOn: rendered?.pullGrant ? [rendered.pullGrant] : undefined,
     });
     this.instanceGroup = this.group.instanceGroup;
 

@@ -4,7 +4,7 @@ import { ComputeInstanceTemplate } from '@cdktf/provider-google/lib/compute-inst
 import { ComputeRegionAutoscaler } from '@cdktf/provider-google/lib/compute-region-autoscaler';
 import { ComputeRegionInstanceGroupManager } from '@cdktf/provider-google/lib/compute-region-instance-group-manager';
 import { ComputeResourcePolicy } from '@cdktf/provider-google/lib/compute-resource-policy';
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { checkInputs } from '../../../lib/checks/check';
@@ -12,16 +12,26 @@ import { HA_METADATA_KEY, HaRole, ServiceTier } from '../../../lib/core';
 import { RegionalFleet, RegionalFleetProps } from '../../../lib/tf/google/fleet';
 import { GlobalFrontend } from '../../../lib/tf/google/frontend';
 import { RegionalNetwork } from '../../../lib/tf/google/network';
-import { TerraformJson, terraformJson, testStack, warningsOf } from './util';
+import { onlyResource, TerraformJson, terraformJson, testStack, warningsOf } from './util';
 
 Testing.setupJest();
 
 const ZONES = ['us-central1-a', 'us-central1-b', 'us-central1-c'];
+const DIGEST = 'a'.repeat(64);
+/** A pinned image in Artifact Registry's `us` multi-region: what a fleet in us-central1 should run. */
+const IMAGE = `us-docker.pkg.dev/shop-artifacts/catalog/api@sha256:${DIGEST}`;
 
 function fleet(scope: Construct, props: Partial<RegionalFleetProps> = {}): RegionalFleet {
   const tier = props.tier ?? ServiceTier.TIER_0;
   const network = new RegionalNetwork(scope, 'Network', { tier, regions: ['us-central1', 'us-east1'] });
-  return new RegionalFleet(scope, 'Fleet', { tier, network, region: 'us-central1', zones: ZONES, ...props });
+  return new RegionalFleet(scope, 'Fleet', {
+    tier,
+    network,
+    region: 'us-central1',
+    zones: ZONES,
+    container: { image: IMAGE },
+    ...props,
+  });
 }
 
 describe('RegionalFleet', () => {
@@ -72,7 +82,8 @@ describe('RegionalFleet', () => {
     expect(synth).toHaveResourceWithProperties(ComputeHealthCheck, {
       check_interval_sec: 10,
       unhealthy_threshold: 6,
-      http_health_check: { port: 8080, request_path: '/healthz' },
+      // Shallow: the process is alive. The load balancer's check is the deep one.
+      http_health_check: { port: 8080, request_path: '/health/live' },
     });
   });
 
@@ -94,7 +105,86 @@ describe('RegionalFleet', () => {
           },
         }),
       ],
-      metadata: { 'enable-oslogin': 'TRUE', 'block-project-ssh-keys': 'TRUE' },
+      metadata: expect.objectContaining({ 'enable-oslogin': 'TRUE', 'block-project-ssh-keys': 'TRUE' }),
+    });
+  });
+
+  test('GIVEN a pinned Artifact Registry image THEN Container-Optimized OS runs it on the serving port, pulled with a grant the group waits for', () => {
+    const stack = testStack();
+    const f = fleet(stack, {
+      port: 9000,
+      container: { image: IMAGE, environment: { MODE: 'serve' }, args: ['--fast'] },
+    });
+    const json = terraformJson(stack);
+    const template = onlyResource(json, 'google_compute_instance_template');
+    expect((template.disk as { source_image: string }[])[0].source_image).toBe('cos-cloud/cos-stable');
+    const metadata = template.metadata as Record<string, string>;
+    expect(metadata['google-logging-enabled']).toBe('true');
+    const userData = metadata['user-data'];
+    expect(userData.startsWith('#cloud-config\n')).toBe(true);
+    // Host networking: the container itself answers the fleet's port, and systemd restarts it when it exits.
+    expect(userData).toContain(
+      `ExecStart=/usr/bin/docker run --rm --name=ha-workload --network=host --env-file=/etc/ha-workload/env ${IMAGE} --fast`,
+    );
+    expect(userData).toContain('Restart=always');
+    expect(userData).toContain('docker-credential-gcr configure-docker --registries=us-docker.pkg.dev');
+    expect(userData).toContain('      MODE=serve');
+    expect(onlyResource(json, 'google_artifact_registry_repository_iam_member')).toEqual(
+      expect.objectContaining({
+        project: 'shop-artifacts',
+        location: 'us',
+        repository: 'catalog',
+        role: 'roles/artifactregistry.reader',
+        member: expect.stringContaining('google_service_account.Fleet_ServiceAccount'),
+      }),
+    );
+    const group = onlyResource(json, 'google_compute_region_instance_group_manager');
+    expect(group.depends_on).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('google_artifact_registry_repository_iam_member.Fleet_ImagePull'),
+      ]),
+    );
+    expect(warningsOf(f)).toEqual([]);
+  });
+
+  test('GIVEN the image as a Terraform variable THEN the repository it is read from comes from Terraform functions', () => {
+    const stack = testStack();
+    const image = new TerraformVariable(stack, 'image', { type: 'string' });
+    fleet(stack, { container: { image: image.stringValue } });
+    const grant = onlyResource(terraformJson(stack), 'google_artifact_registry_repository_iam_member');
+    expect(grant.project).toBe('${element(split("/", var.image), 1)}');
+    expect(grant.repository).toBe('${element(split("/", var.image), 2)}');
+    expect(grant.location).toBe('${trimsuffix(element(split("/", var.image), 0), "-docker.pkg.dev")}');
+  });
+
+  test.each([
+    [`us-docker.pkg.dev/shop-artifacts/catalog/api:v3`, /is not pinned by digest/],
+    [`docker.io/library/nginx@sha256:${DIGEST}`, /docker\.io is not Artifact Registry: .* Cloud NAT/],
+    [
+      `europe-west1-docker.pkg.dev/shop-artifacts/catalog/api@sha256:${DIGEST}`,
+      /the image lives in europe-west1, not in the fleet's region us-central1: while europe-west1 is down no instance/,
+    ],
+  ])('GIVEN the image %s THEN a warning says what a boot during an incident depends on', (image, warning) => {
+    const stack = testStack();
+    const f = fleet(stack, { container: { image } });
+    expect(warningsOf(f)).toEqual([expect.stringMatching(warning)]);
+    // Only Artifact Registry repositories are granted: another registry is the owner's to open.
+    const grants = terraformJson(stack).resource.google_artifact_registry_repository_iam_member ?? {};
+    expect(Object.keys(grants)).toHaveLength(image.startsWith('docker.io') ? 0 : 1);
+  });
+
+  test('GIVEN no container, startup script or image of its own THEN a warning says autohealing will churn it', () => {
+    const stack = testStack();
+    const f = fleet(stack, { container: undefined });
+    expect(warningsOf(f)).toEqual([
+      expect.stringContaining(
+        '[ha-constructs:RegionalFleet.container] the instances boot debian-cloud/debian-12 and run nothing: no ' +
+          'process answers /health/live on port 8080, so autohealing replaces every instance 300 s after it boots',
+      ),
+    ]);
+    expect(onlyResource(terraformJson(stack), 'google_compute_instance_template').metadata).toEqual({
+      'enable-oslogin': 'TRUE',
+      'block-project-ssh-keys': 'TRUE',
     });
   });
 
@@ -211,6 +301,18 @@ describe('RegionalFleet', () => {
     [
       { prewarmSchedules: [{ name: 'x', schedule: '0 8 * * *', durationSeconds: 60, minInstances: 1 }] },
       'prewarmSchedules[x].durationSeconds must be an integer of at least 300, got: 60',
+    ],
+    [
+      { container: { image: 'api:v3' } },
+      'container.image must be a registry host, a path and a tag or digest (europe-docker.pkg.dev/project/repository/image@sha256:...), got: api:v3',
+    ],
+    [
+      { container: { image: IMAGE, environment: { 'NOT-A-NAME': 'x' } } },
+      'container.environment must map names of letters, digits and _ to values without line breaks, got: "NOT-A-NAME"',
+    ],
+    [
+      { container: { image: IMAGE, args: ['--name=two words'] } },
+      'container.args must hold no whitespace, quote or backslash (systemd splits its command line on them), got: "--name=two words"',
     ],
   ])('WHEN %j THEN it throws a clear error', (props, message) => {
     expect(() => fleet(testStack(), props)).toThrow(new Error(message));
