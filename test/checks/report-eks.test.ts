@@ -123,6 +123,13 @@ describe('the report on workloads on EKS (table)', () => {
       'unproven',
     ],
     [
+      'a load balancer in the template and no TargetGroupBinding',
+      { Cluster: cluster, ...nodesIn(...ZONES), Balancer: loadBalancer, Workload: manifest(deployment) },
+      ['EKS_CONTROL_PLANE', 'EC2_MULTI_AZ', 'ELASTIC_LOAD_BALANCING'],
+      [/a load balancer is in these templates, but no TargetGroupBinding registers the pods/],
+      'unproven',
+    ],
+    [
       'a load balancer in the template (a TargetGroupBinding names its target group)',
       { Cluster: cluster, ...nodesIn(...ZONES), Balancer: loadBalancer, Workload: manifest(deployment, binding) },
       ['EKS_CONTROL_PLANE', 'EC2_MULTI_AZ', 'ELASTIC_LOAD_BALANCING'],

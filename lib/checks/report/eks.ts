@@ -32,8 +32,9 @@ import { ServiceStack } from '../services';
  * | node groups whose zones the templates do not show  | unproven                            | -                 |
  * | a Deployment, no node group (imported cluster)     | EKS endpoint in series; unproven    | -                 |
  * | a Service of type LoadBalancer, or an Ingress      | ELB in series; unproven             | unproven, drill   |
- * | a load balancer resource (a TargetGroupBinding's)  | ELB in series (availability.ts)     | its health check  |
- * | a Deployment and neither of the last two           | unproven: no entry shown            | -                 |
+ * | a load balancer and a TargetGroupBinding           | ELB in series (availability.ts)     | its health check  |
+ * | a load balancer, no TargetGroupBinding             | ELB in series; unproven: no entry   | -                 |
+ * | a Deployment and none of the last three            | unproven: no entry shown            | -                 |
  *
  * Example: one region, a cluster with node groups in 3 zones, a Deployment and an Ingress →
  * 0.9995 × 0.9999 × 0.9999 ≈ 0.9993, unproven (the Ingress's load balancer is made at run time).
@@ -129,13 +130,18 @@ export function eksAvailabilityGaps(graph: ResourceGraph, stacks: readonly Servi
       ),
     );
   }
+  // A load balancer of the templates reaches the pods through a TargetGroupBinding to its target group.
   const declared = serving.some((r) => ZONAL_LOAD_BALANCER_TYPES.includes(r.type));
-  if (runTime.length === 0 && !declared) {
+  const bound = declared && objects.some((o) => o.kind === 'TargetGroupBinding');
+  if (runTime.length === 0 && !bound) {
     steps.push(
       gap(
         deployments[0].resource,
-        'EKS: no load balancer, Service of type LoadBalancer or Ingress in these templates, so how requests ' +
-          'reach the pods is not shown: unproven',
+        declared
+          ? 'EKS: a load balancer is in these templates, but no TargetGroupBinding registers the pods with its ' +
+              'target groups, so how requests reach the pods is not shown: unproven'
+          : 'EKS: no load balancer, Service of type LoadBalancer or Ingress in these templates, so how requests ' +
+              'reach the pods is not shown: unproven',
       ),
     );
   }
