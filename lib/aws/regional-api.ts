@@ -357,7 +357,7 @@ export class RegionalApi extends Construct {
     // ---- Clients ----------------------------------------------------------------------------
     if (keys && Stack.of(keys) !== stack) {
       // This region's keys resolve its replica of the secrets, which exists once their stack has deployed.
-      stack.addDependency(Stack.of(keys), "reads this region's copy of the clients' key secrets");
+      stack.addStackDependency(Stack.of(keys), "reads this region's copy of the clients' key secrets");
     }
     for (const client of plan.clients) {
       const apiKey = new apigateway.ApiKey(this, `${client.name}Key`, {
