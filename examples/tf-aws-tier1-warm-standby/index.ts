@@ -184,6 +184,10 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
       accessLogsBucket: standbyLogs.bucketName,
     });
 
+    // TIER_1's managed RPO (rds.global_db_rpo 60 s) bounds what a failover loses, and couples the regions: an
+    // outage of the standby region, or of the path to it, longer than a minute stops the primary's commits until
+    // the secondary catches up (GlobalDatabase). Chosen: losing at most a minute matters more here than writing
+    // through a standby outage. The HA report's availability does not count this coupling.
     this.database = new GlobalDatabase(this, 'Database', {
       tier,
       service: SERVICE,

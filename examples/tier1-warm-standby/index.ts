@@ -176,6 +176,11 @@ export class Tier1PrimaryStack extends Stack {
       role,
       latencyThreshold: ZONE_LATENCY_THRESHOLD,
     });
+    // TIER_1's managed RPO (rds.global_db_rpo 60 s) bounds what a failover loses, and couples the regions: an
+    // outage of us-west-2, or of the path to it, longer than a minute stops this writer's commits until the
+    // secondary catches up (GlobalDatabase). Chosen: losing at most a minute matters more here than writing
+    // through a standby outage; the SLO page fires on the stalled writes, and resetting the parameter on this
+    // cluster writes through it. The HA report's availability does not count this coupling.
     this.database = new GlobalDatabase(this, 'Database', {
       tier: TIER,
       service: SERVICE,

@@ -71,6 +71,9 @@ export interface GlobalDatabaseProps extends ReplicatedDatabaseProps {
    * This data set's own region RPO, looser than the tier's, for data the service can afford to lose
    * more of. It is what `rds.global_db_rpo` blocks commits beyond; at least 20 s (Aurora's minimum),
    * so a tier with a tighter region RPO (TIER_0) is refused without it. Recorded in the HA metadata.
+   * It is also how long the primary keeps committing while no secondary can keep up (a secondary
+   * region down, or the path to it): a looser objective lets writes run through a longer outage of
+   * the secondary regions, and loses as much more in an unplanned failover.
    * @default - the tier's region RPO
    */
   readonly rpoObjective?: Duration;
@@ -84,7 +87,18 @@ export interface GlobalDatabaseProps extends ReplicatedDatabaseProps {
  * Storage replicates to the secondaries asynchronously (typically under a second, with no bound);
  * `rds.global_db_rpo` in the primary's cluster parameter group bounds it: the primary blocks commits
  * while every secondary lags more than the region RPO. A managed failover or switchover promotes a
- * secondary in about a minute. The credentials secret is replicated to every
+ * secondary in about a minute.
+ *
+ * The bound couples the regions. With one secondary region, an outage of that region, or of the
+ * path between the two, stops the primary's commits once it has lasted the RPO (60 s for TIER_1),
+ * until the secondary catches up: the serving region's writes depend on the standby region in
+ * series. The HA report's availability composes the serving region's published SLAs and does not
+ * count this (the path between regions has no published figure). What weakens it: a second
+ * secondary region (one secondary within the RPO is enough), or a looser `rpoObjective` (a longer
+ * outage before writes stop, as much more lost in an unplanned failover). On the day, resetting
+ * `rds.global_db_rpo` in the primary's cluster parameter group (its region is healthy) lets commits
+ * through with no bound on the loss; the next deployment sets it again. A region drill that cuts
+ * the standby region for longer than the RPO shows the pause. The credentials secret is replicated to every
  * secondary region (each with its own key: see {@link EncryptedSecret} and {@link SecretReplicaKey}),
  * so that the promoted cluster's master password can still be read after the primary region is lost.
  *

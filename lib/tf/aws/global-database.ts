@@ -117,7 +117,9 @@ export interface GlobalDatabaseProps extends HaProps, RegionalProps {
   /**
    * This data set's own region RPO in seconds, looser than the tier's, for data the service can
    * afford to lose more of. It is what `rds.global_db_rpo` blocks commits beyond; at least 20
-   * (Aurora's minimum), so a tier with a tighter region RPO (TIER_0) is refused without it.
+   * (Aurora's minimum), so a tier with a tighter region RPO (TIER_0) is refused without it. It is
+   * also how long the primary keeps committing while the secondary cannot keep up (its region down,
+   * or the path to it): looser, writes run through a longer outage, and a failover loses as much more.
    * @default - the tier's region RPO
    */
   readonly rpoObjectiveSeconds?: number;
@@ -128,6 +130,14 @@ export interface GlobalDatabaseProps extends HaProps, RegionalProps {
  * another region through provider aliases, storage-level replication (typically under 1 s, with no
  * bound) that `rds.global_db_rpo` bounds at the region RPO (the primary blocks commits while the
  * secondary lags more), managed failover or switchover in about a minute.
+ *
+ * The bound couples the regions: an outage of the secondary's region, or of the path between the
+ * two, stops the primary's commits once it has lasted the RPO, until the secondary catches up; the
+ * serving region's writes depend on the standby region in series. The HA report's availability
+ * composes the serving region's published SLAs and does not count this (the path between regions
+ * has no published figure). A looser `rpoObjectiveSeconds` lets writes run through a longer outage
+ * (and loses as much more in a failover); resetting `rds.global_db_rpo` in the primary's parameter
+ * group lets commits through on the day, with no bound on the loss, until the next apply.
  *
  * Both clusters: encrypted with a customer-managed key of their region, a cluster parameter group
  * per region that refuses connections without TLS (`rds.force_ssl = 1`), deletion protection,
