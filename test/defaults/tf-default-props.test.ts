@@ -119,10 +119,17 @@ const AWS_BUILDS: readonly DefaultBuild[] = [
           ? { standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: { min: 6, desired: 6, max: 12 } }
           : {}),
         failoverTrigger: tier.allRegionsServe
-          ? tfAws.FailoverTrigger.alarm({
-              arn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:orders-page',
-              alarmName: 'orders-page',
-            })
+          ? tfAws.FailoverTrigger.alarm(
+              { arn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:orders-page', alarmName: 'orders-page' },
+              // What its warning asks for: an automatic promotion waits for a witness in a third region.
+              {
+                witness: {
+                  region: 'us-east-2',
+                  alarmName: 'orders-lost',
+                  pageTopicArn: 'arn:aws:sns:us-west-2:111122223333:orders-page',
+                },
+              },
+            )
           : tfAws.FailoverTrigger.operator(300),
       }),
   },
