@@ -13,6 +13,7 @@ import { GraphInputs } from '../../lib/checks/graph/load';
 import { DerivationStep, ServiceReport } from '../../lib/checks/model';
 import { composeSerial, PUBLISHED_SLAS, PublishedSla, ServiceTier } from '../../lib/core';
 import { HaEksCluster as TfHaEksCluster } from '../../lib/tf/aws/eks-cluster';
+import { MultiAzNetwork } from '../../lib/tf/aws/network';
 import { HaWorkload as TfHaWorkload } from '../../lib/tf/kubernetes/workload';
 import { testApp } from '../util';
 import { awsStack } from '../tf/aws/util';
@@ -231,39 +232,50 @@ describe('the report on the constructs: HaEksCluster and HaWorkload', () => {
     expect(gaps(r)).toEqual([expect.stringMatching(/Ingress default\/orders is created at run time/)]);
   });
 
-  test('GIVEN the Terraform cluster, workload and a Service of type LoadBalancer THEN the same composition', () => {
-    const { stack } = awsStack();
-    const haCluster = new TfHaEksCluster(stack, 'Cluster', {
-      tier: ServiceTier.TIER_2,
-      service: 'shop',
-      version: '1.33',
-      subnetIds: ['subnet-a', 'subnet-b', 'subnet-c'],
-      availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
-    });
-    const provider = new KubernetesProvider(stack, 'kubernetes', haCluster.kubernetesAccess());
-    new TfHaWorkload(stack, 'Orders', {
-      tier: ServiceTier.TIER_2,
-      service: 'shop',
-      provider,
-      name: 'orders',
-      image: IMAGE,
-      requiredReplicas: 4,
-      maxReplicas: 12,
-    });
-    new ServiceV1(stack, 'Entry', {
-      provider,
-      metadata: { name: 'orders' },
-      spec: { type: 'LoadBalancer', selector: { 'app.kubernetes.io/name': 'orders' }, port: [{ port: 443 }] },
-    });
-    const json = JSON.parse(JSON.stringify((stack as TerraformStack).toTerraform())) as Record<string, unknown>;
-    const r = report({ terraform: [{ name: 'shop', json }] });
-    // The node groups' subnets are literal ids here: their zones are not in the JSON.
-    expect(slasOf(r)).toEqual(['EKS_CONTROL_PLANE', 'ELASTIC_LOAD_BALANCING']);
-    expect(gaps(r)).toEqual([
-      expect.stringMatching(/zones of this node group's subnets are not in the templates/),
-      expect.stringMatching(/zones of this node group's subnets/),
-      expect.stringMatching(/zones of this node group's subnets/),
-      expect.stringMatching(/Service default\/orders is created at run time/),
-    ]);
-  });
+  test.each([
+    ['its MultiAzNetwork', true],
+    ['literal subnet ids', false],
+  ])(
+    'GIVEN the Terraform cluster on %s, workload and a Service of type LoadBalancer THEN the composition',
+    (_, withNetwork) => {
+      const { stack } = awsStack();
+      const network = withNetwork
+        ? new MultiAzNetwork(stack, 'Network', { tier: ServiceTier.TIER_2, service: 'shop' })
+        : undefined;
+      const haCluster = new TfHaEksCluster(stack, 'Cluster', {
+        tier: ServiceTier.TIER_2,
+        service: 'shop',
+        version: '1.33',
+        subnetIds: network?.privateSubnetIds ?? ['subnet-a', 'subnet-b', 'subnet-c'],
+        availabilityZones: network?.availabilityZones ?? ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+      });
+      const provider = new KubernetesProvider(stack, 'kubernetes', haCluster.kubernetesAccess());
+      new TfHaWorkload(stack, 'Orders', {
+        tier: ServiceTier.TIER_2,
+        service: 'shop',
+        provider,
+        name: 'orders',
+        image: IMAGE,
+        requiredReplicas: 4,
+        maxReplicas: 12,
+      });
+      new ServiceV1(stack, 'Entry', {
+        provider,
+        metadata: { name: 'orders' },
+        spec: { type: 'LoadBalancer', selector: { 'app.kubernetes.io/name': 'orders' }, port: [{ port: 443 }] },
+      });
+      const json = JSON.parse(JSON.stringify((stack as TerraformStack).toTerraform())) as Record<string, unknown>;
+      const r = report({ terraform: [{ name: 'shop', json }] });
+      const runTime = expect.stringMatching(/Service default\/orders is created at run time/);
+      if (withNetwork) {
+        expect(composed(r)).toBeCloseTo(expected('EKS_CONTROL_PLANE', 'EC2_MULTI_AZ', 'ELASTIC_LOAD_BALANCING'), 12);
+        expect(gaps(r)).toEqual([runTime]);
+      } else {
+        // Literal subnet ids: the node groups' zones are not in the JSON.
+        expect(slasOf(r)).toEqual(['EKS_CONTROL_PLANE', 'ELASTIC_LOAD_BALANCING']);
+        const unknownZones = expect.stringMatching(/zones of this node group's subnets are not in the templates/);
+        expect(gaps(r)).toEqual([unknownZones, unknownZones, unknownZones, runTime]);
+      }
+    },
+  );
 });
