@@ -3,6 +3,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { AuditTrail } from '../../lib/aws/audit-trail';
@@ -281,8 +282,15 @@ proveConstruct<RunbookProps>({
       standbyAutoScalingGroupName: 'orders-standby',
       primaryCapacity: p.capacity,
       zonalShiftExpiresIn: Duration.minutes(p.zonalShiftMinutes),
+      // An automatic promotion waits for a witness in a third region (HA-DR10).
       failoverTrigger: p.tier.allRegionsServe
-        ? FailoverTrigger.alarm(pageAlarm(scope))
+        ? FailoverTrigger.alarm(pageAlarm(scope), {
+            witness: {
+              region: 'us-east-2',
+              alarmName: 'orders-lost',
+              pageTopic: sns.Topic.fromTopicArn(scope, 'PageTopic', 'arn:aws:sns:us-west-2:111122223333:orders-page'),
+            },
+          })
         : FailoverTrigger.operator(Duration.minutes(5)),
     }),
   invalid: [
