@@ -4,6 +4,7 @@ import {
   promotionRunbookPlan,
   regionFailoverRunbooksProblems,
   RegionFailoverRunbooksIntent,
+  regionFailoverRunbooksWarnings,
   serviceScaleUpRunbookPlan,
   ServiceTier,
 } from '../../../lib/core';
@@ -228,5 +229,65 @@ describe('serviceScaleUpRunbookPlan', () => {
       ...intent,
     });
     expect(problems.map((p) => p.prop)).toEqual(props);
+  });
+});
+
+describe('the witness of an automatic promotion', () => {
+  const INTENT: RegionFailoverRunbooksIntent = {
+    tier: ServiceTier.TIER_1,
+    globalClusterIdentifier: true,
+    secondaryClusterArn: true,
+    region: 'us-west-2',
+    standbyAutoScalingGroupName: false,
+    triggerHint: 'a trigger',
+  };
+  const alarm = (witness?: { region?: string; waitSeconds?: number }) => ({
+    ...INTENT,
+    trigger: { alarm: true, witness },
+  });
+
+  test.each<[string, RegionFailoverRunbooksIntent, string[], string[]]>([
+    ['a person decides', { ...INTENT, trigger: { alarm: false, decisionSeconds: 300 } }, [], []],
+    ['an alarm with no witness', alarm(), [], ['failoverTrigger']],
+    ['an alarm and a witness in us-east-2', alarm({ region: 'us-east-2', waitSeconds: 120 }), [], []],
+    ['a witness whose region is unknown at synthesis', alarm({ waitSeconds: 120 }), [], []],
+    [
+      'a witness in the runbooks’ region',
+      alarm({ region: 'us-west-2', waitSeconds: 120 }),
+      ['failoverTrigger.witness.region'],
+      [],
+    ],
+    ['a wait under one read', alarm({ region: 'us-east-2', waitSeconds: 5 }), ['failoverTrigger.witness.wait'], []],
+    [
+      'a wait past five minutes',
+      alarm({ region: 'us-east-2', waitSeconds: 301 }),
+      ['failoverTrigger.witness.wait'],
+      [],
+    ],
+    ['a wait of part seconds', alarm({ region: 'us-east-2', waitSeconds: 90.5 }), ['failoverTrigger.witness.wait'], []],
+    [
+      'an alarm that only scales up (no promotion, nothing lost)',
+      {
+        ...alarm(),
+        globalClusterIdentifier: false,
+        secondaryClusterArn: false,
+        standbyAutoScalingGroupName: true,
+        primaryCapacity: { min: 3, desired: 3, max: 6 },
+      },
+      [],
+      [],
+    ],
+  ])('%s', (_, intent, problems, warnings) => {
+    expect(regionFailoverRunbooksProblems(intent).map((p) => p.prop)).toEqual(problems);
+    expect(regionFailoverRunbooksWarnings(intent).map((w) => w.id)).toEqual(warnings);
+  });
+
+  test('the promotion reads the witness before any other step, and only then, and records it', () => {
+    const witness = { region: 'us-east-2', alarmName: 'catalog-lost', waitSeconds: 120, pageTopicArn: 'arn:topic' };
+    const plan = promotionRunbookPlan({ ...BASE, headlessWriter: WRITER, witness, trigger: { alarm: true } });
+    expect((plan.mainSteps as Step[]).map((s) => s.name).slice(0, 2)).toEqual(['WaitForWitness', 'FindWriter']);
+    expect(plan.failover).toMatchObject({ startedBy: 'alarm', witness: { region: 'us-east-2', waitSeconds: 120 } });
+    expect(plan.failover).not.toHaveProperty('witness.pageTopicArn');
+    expect(steps({}).map((s) => s.name)).not.toContain('WaitForWitness');
   });
 });
