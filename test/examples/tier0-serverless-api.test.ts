@@ -77,8 +77,11 @@ describe('TIER_0 serverless API, active/active in us-east-1 and us-west-2', () =
     });
     // Keyed and token-bearing clients of the service name are accepted by the region DNS sends them to: the same key
     // values (one replicated secret per client) and the same issuer's tokens in both regions, read from the templates.
-    const credentials = report.derivation.find((d) => d.basis.startsWith('every region accepts'));
-    expect(credentials).toMatchObject({ value: 0 });
+    // The region RTO's total (96 s) names them.
+    const credentials = report.derivation.find((d) =>
+      d.basis.includes("every region accepts the clients' credentials"),
+    );
+    expect(credentials).toMatchObject({ quantity: 'regionRto', value: 96 });
     expect(credentials!.basis).toContain('secret carts-api/api-keys/partners, secret carts-api/api-keys/storefront');
     expect(credentials!.basis).toContain('JWTs of https://login.example.com/ for carts-api');
     expect(report.derivation.map((d) => d.basis)).not.toContainEqual(expect.stringContaining('SigV4'));

@@ -76,10 +76,12 @@ export function regionRtoFigure(
     return rto;
   }
   rto.steps.push(...dns.steps);
+  // A step without a value: some clients' credentials one region alone accepts. One of 0 s says what shows every
+  // region accepting them: it adds nothing to the timeline, so the total's basis carries it.
   const credentialSteps = regionScopedCredentialSteps(resources);
-  rto.steps.push(...credentialSteps);
-  // A step of 0 s says every region accepts the clients' credentials; one without a value, that one does not.
   const credentials = credentialSteps.filter((step) => step.value === undefined);
+  rto.steps.push(...credentials);
+  const accepted = credentialSteps.find((step) => step.value !== undefined);
   // Active/active: the regions left take the failed one's share, on the fleets they run.
   // The regions that serve are the primary fleets' (a witness region holding only a key serves nothing).
   const fleetRegions = new Set(
@@ -141,7 +143,7 @@ export function regionRtoFigure(
     ...anchor,
     value: rto.value,
     basis:
-      path.decision === undefined
+      (path.decision === undefined
         ? `detection ${dns.detectionUnknown ? '?' : `${dns.detection} s`} + TTL ${dns.ttl} s (nothing to promote: the other regions already serve)` +
           `${absorb.length > 0 ? `: unproven until ${regionDrillOf(resources, 'absorb', DRAIN_DRILL)} shows the regions left carry the load` : ''}` +
           `${credentials.length > 0 ? ': unproven for clients whose credentials only one region accepts' : ''}`
@@ -152,7 +154,7 @@ export function regionRtoFigure(
             : `max(promotion ${describe(path.promotion)} + standby rejoins ${rejoin} s, scale-up ${describe(path.scaleUp)}))`) +
           (rto.unproven
             ? `: unproven until ${regionDrill} measures the unknown and stated steps`
-            : provenUntil(path.steps)),
+            : provenUntil(path.steps))) + (accepted ? `; ${accepted.basis}` : ''),
     figures: [],
   });
   return rto;
