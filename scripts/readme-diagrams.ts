@@ -14,14 +14,28 @@ import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import type { Diagram } from '../lib/checks/report/diagrams';
 
+/** A README section (its heading's start) and the service of its example whose diagrams it shows. */
+export interface ReadmeDiagramSection {
+  readonly heading: string;
+  readonly service: string;
+}
+
 /** The README section of each AWS tier example (its heading's start) and the service it builds. */
-export const README_TIER_DIAGRAMS: readonly { readonly heading: string; readonly service: string }[] = [
+export const README_TIER_DIAGRAMS: readonly ReadmeDiagramSection[] = [
   { heading: '### Tier 0, active/active', service: 'checkout' },
   { heading: '### Tier 0 serverless, active/active', service: 'carts-api' },
   { heading: '### Tier 1, warm standby', service: 'orders' },
   { heading: '### Tier 1 on ECS Fargate, warm standby', service: 'invoices' },
   { heading: '### Tier 2, pilot light', service: 'catalog' },
   { heading: '### Tier 3, backup and restore', service: 'reports' },
+];
+
+/**
+ * The README section of each Terraform example drawn the same way, from its synthesized JSON
+ * (`terraformExampleDiagrams`).
+ */
+export const README_TERRAFORM_DIAGRAMS: readonly ReadmeDiagramSection[] = [
+  { heading: '### Tier 1 on GKE', service: 'ledger' },
 ];
 
 const begin = (service: string) =>
@@ -35,12 +49,17 @@ function generated(diagrams: readonly Diagram[]): string {
 }
 
 /**
- * The README with each AWS tier example's diagrams regenerated between its markers. A section
- * without markers yet has its first mermaid block (the diagram drawn by hand) replaced by them.
+ * The README with each AWS tier example's diagrams (or those of `sections`) regenerated between its
+ * markers. A section without markers yet has its first mermaid block (the diagram drawn by hand)
+ * replaced by them.
  */
-export function renderReadmeDiagrams(readme: string, diagrams: ReadonlyMap<string, readonly Diagram[]>): string {
+export function renderReadmeDiagrams(
+  readme: string,
+  diagrams: ReadonlyMap<string, readonly Diagram[]>,
+  sections: readonly ReadmeDiagramSection[] = README_TIER_DIAGRAMS,
+): string {
   let text = readme;
-  for (const { heading, service } of README_TIER_DIAGRAMS) {
+  for (const { heading, service } of sections) {
     const list = diagrams.get(service);
     if (!list) {
       throw new Error(`the examples have no service ${service} for the README section "${heading}"`);
@@ -64,6 +83,22 @@ export function renderReadmeDiagrams(readme: string, diagrams: ReadonlyMap<strin
   return text;
 }
 
+/**
+ * The diagrams of the Terraform examples of {@link README_TERRAFORM_DIAGRAMS}, by service: each
+ * example synthesized in memory (offline), its graph checked and drawn as `ha-report` draws it.
+ */
+export async function terraformExampleDiagrams(): Promise<Map<string, Diagram[]>> {
+  const { App } = await import('cdktf');
+  const { addGcpTier1Gke } = await import('../examples/gcp-tier1-gke');
+  const { checkGraph } = await import('../lib/checks/check');
+  const { buildGraph } = await import('../lib/checks/graph/load');
+  const { reportDiagrams } = await import('../lib/checks/report/diagrams');
+  const stack = addGcpTier1Gke(new App({ stackTraces: false }));
+  const json = JSON.parse(JSON.stringify(stack.toTerraform())) as Record<string, unknown>;
+  const graph = buildGraph({ terraform: [{ name: stack.node.id, json }] });
+  return reportDiagrams(checkGraph(graph, { rules: [] }), graph);
+}
+
 async function main(): Promise<void> {
   const { mkdtempSync, rmSync } = await import('fs');
   const { tmpdir } = await import('os');
@@ -80,7 +115,8 @@ async function main(): Promise<void> {
     app.synth();
     const graph = buildGraph(readInputs(outdir));
     const file = join(__dirname, '..', 'README.md');
-    writeFileSync(file, renderReadmeDiagrams(readFileSync(file, 'utf8'), reportDiagrams(checkGraph(graph), graph)));
+    const aws = renderReadmeDiagrams(readFileSync(file, 'utf8'), reportDiagrams(checkGraph(graph), graph));
+    writeFileSync(file, renderReadmeDiagrams(aws, await terraformExampleDiagrams(), README_TERRAFORM_DIAGRAMS));
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -621,6 +621,30 @@ const KUBERNETES_BUILDS: readonly DefaultBuild[] = [
       });
     },
   },
+  {
+    name: 'NodePortService',
+    cloud: 'google',
+    build: (s, tier) => {
+      new KubernetesProvider(s, 'kubernetes', {});
+      const workload = new tfKubernetes.HaWorkload(s, 'Workload', {
+        tier,
+        service: 'orders',
+        name: 'orders',
+        image: `orders@sha256:${'0123456789abcdef'.repeat(4)}`,
+        requiredReplicas: 6,
+        maxReplicas: 12,
+      });
+      new tfKubernetes.NodePortService(s, 'Service', { tier, service: 'orders', workload, nodePort: 30080 });
+    },
+  },
+  {
+    name: 'WorkloadServiceAccount',
+    cloud: 'google',
+    build: (s, tier) => {
+      new KubernetesProvider(s, 'kubernetes', {});
+      new tfKubernetes.WorkloadServiceAccount(s, 'Account', { tier, service: 'orders', name: 'orders' });
+    },
+  },
 ];
 
 const BUILDS = [...AWS_BUILDS, ...GOOGLE_BUILDS, ...KUBERNETES_BUILDS];

@@ -4,7 +4,7 @@ import { planRules, scheduleIntervalHours } from '../graph/backup';
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
 import { isAurora, isDataStore, isPrimaryStore, regionReplication } from '../graph/stores';
-import { blocks, str } from '../graph/values';
+import { block, blocks, num, str } from '../graph/values';
 import { FLEET_TYPES, fleetZones, SUBNET_TYPES, subnetZone } from '../graph/zones';
 import type { DerivationStep, HaReport, ServiceReport } from '../model';
 import { SERVING_TYPES, ServiceIndex, ServiceStack } from '../services';
@@ -318,9 +318,10 @@ function regionRole(
   const standby = resources.filter(
     (r) => (FLEET_TYPES.includes(r.type) || fleetMinimum(graph, r) !== undefined) && r.ha?.role === 'standby',
   );
-  const minimums = standby.map((r) => fleetMinimum(graph, r)).filter((m): m is number => m !== undefined);
+  const minimums = standby.map((r) => standbyMinimum(graph, r)).filter((m): m is number => m !== undefined);
   if (minimums.some((m) => m > 0)) {
-    const unit = standby.every((r) => fleetKind(r) === 'tasks') ? 'tasks' : 'instances';
+    const pools = standby.filter((r) => r.type === 'google_container_node_pool');
+    const unit = pools.length > 0 ? 'nodes' : standby.every((r) => fleetKind(r) === 'tasks') ? 'tasks' : 'instances';
     return `standby (runs ${Math.max(...minimums)} ${unit})`;
   }
   if (standby.length > 0) {
@@ -456,7 +457,29 @@ function rpoStep(report: ServiceReport, store: GraphResource): DerivationStep | 
   );
 }
 
+/** A standby fleet's minimum: a GKE node pool's over all its zones (its autoscaler counts per zone). */
+function standbyMinimum(graph: ResourceGraph, r: GraphResource): number | undefined {
+  if (r.type === 'google_container_node_pool') {
+    const min = num(block(r.properties.autoscaling)?.min_node_count);
+    const zones = fleetZones(graph, r)?.length;
+    return min === undefined || zones === undefined ? undefined : min * zones;
+  }
+  return fleetMinimum(graph, r);
+}
+
 function fleetSize(graph: ResourceGraph, r: GraphResource): string {
+  if (r.type === 'google_container_cluster') {
+    return 'Kubernetes control plane';
+  }
+  if (r.type === 'google_container_node_pool') {
+    // The autoscaler's bounds are per zone of the pool.
+    const bounds = block(r.properties.autoscaling);
+    const zones = fleetZones(graph, r)?.length;
+    const [min, max] = [num(bounds?.min_node_count), num(bounds?.max_node_count)];
+    return min === undefined || max === undefined || zones === undefined
+      ? 'size not literal'
+      : `${min * zones} to ${max * zones} nodes`;
+  }
   const min = fleetMinimum(graph, r);
   const max = fleetMaximum(graph, r);
   if (min === undefined && max === undefined) {

@@ -5,6 +5,7 @@ import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-poo
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, HaMetadata, HaRole } from '../../core';
@@ -153,7 +154,7 @@ export interface HaGkeClusterProps extends GoogleHaProps {
  * Construct ids (public API): `Resource` (the cluster), `NodePool`, `NodeServiceAccount`, `NodeRole`,
  * `SecretsKey` (and `SecretsKeyRing`, `SecretsKeyKubernetesEngineEncrypter`), `BootDiskKey` (and its
  * ring and `BootDiskKeyComputeEngineEncrypter`); with backends, `NamedPort-<n>` (one per zone's
- * instance group) and `HealthCheckFirewall`.
+ * instance group) and `HealthCheckFirewall`; `ClientConfig` (with `kubernetesAccess`).
  */
 export class HaGkeCluster extends Construct {
   public readonly cluster: ContainerCluster;
@@ -176,6 +177,7 @@ export class HaGkeCluster extends Construct {
   public readonly nodeServiceAccountEmail: string;
   private readonly network: IRegionalNetwork;
   private readonly record: HaMetadata;
+  private readonly services: ProjectServices;
   private backends?: { readonly options: NodePoolBackendOptions; readonly groups: IFleetBackend[] };
 
   constructor(scope: Construct, id: string, props: HaGkeClusterProps) {
@@ -219,6 +221,7 @@ export class HaGkeCluster extends Construct {
     this.record = record;
     const labels = haLabels(props, record);
     const services = ProjectServices.of(this, props.projectServices);
+    this.services = services;
     const project = projectOf(this);
     this.workloadPool = `${project.projectId}.svc.id.goog`;
 
@@ -416,8 +419,33 @@ export class HaGkeCluster extends Construct {
       logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
     });
     this.backends = { options: { nodePort, portName }, groups };
+    this.services.use(this);
     attachRecord(this, this.record);
     return [...groups];
+  }
+
+  /**
+   * A Google service account that pods running as the Kubernetes service account `name` of
+   * `namespace` act as, through Workload Identity (`roles/iam.workloadIdentityUser` on this account
+   * only): for grants that need an account rather than a principal, such as Cloud SQL's IAM
+   * database login (`HaCloudSql.grantConnect`). Annotate the Kubernetes service account with
+   * `iam.gke.io/gcp-service-account: <email>` (`WorkloadServiceAccount` does).
+   * Construct ids: `WorkloadAccount-<id>`, `WorkloadIdentity-<id>`.
+   * @see https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity#kubernetes-sa-to-iam
+   */
+  public workloadServiceAccount(id: string, namespace: string, name: string): ServiceAccount {
+    const account = new ServiceAccount(this, `WorkloadAccount-${id}`, {
+      accountId: uniqueName(this, `Workload${id}`, 30),
+      displayName: `Pods of ${namespace}/${name} in ${this.node.path}`,
+    });
+    new ServiceAccountIamMember(this, `WorkloadIdentity-${id}`, {
+      serviceAccountId: account.name,
+      role: 'roles/iam.workloadIdentityUser',
+      member: `serviceAccount:${this.workloadPool}[${namespace}/${name}]`,
+    });
+    this.services.use(this);
+    attachRecord(this, this.record);
+    return account;
   }
 
   /**

@@ -1,4 +1,5 @@
 // CDK for Terraform constructs on @cdktf/provider-kubernetes (optional peer dependency): any cluster.
 export * from './node-port-service';
+export * from './service-account';
 export * from './storage-class';
 export * from './workload';

@@ -249,3 +249,20 @@ describe('HaGkeCluster.loadBalancerBackends on node port 30080', () => {
     );
   });
 });
+
+describe('HaGkeCluster.workloadServiceAccount', () => {
+  test("THEN a Google account that only the namespace's Kubernetes account may act as, with the HA record", () => {
+    const { stack, gke } = cluster();
+    gke.workloadServiceAccount('orders', 'shop', 'orders');
+    const json = terraformJson(stack);
+    const binding = onlyResource(json, 'google_service_account_iam_member');
+    expect(binding).toMatchObject({
+      role: 'roles/iam.workloadIdentityUser',
+      member: expect.stringMatching(/\.svc\.id\.goog\[shop\/orders\]$/),
+      service_account_id: expect.stringMatching(/^\$\{google_service_account\.Gke_WorkloadAccount-orders_\w+\.name\}$/),
+    });
+    expect((binding['//'] as Record<string, Record<string, unknown>>)[HA_METADATA_KEY]).toMatchObject({
+      component: 'HaGkeCluster',
+    });
+  });
+});

@@ -1,7 +1,7 @@
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { HA_METADATA_KEY, HaRole, HaValidationError, ServiceTier } from '../../../lib/core';
-import { HaWorkload, NodePortService } from '../../../lib/tf/kubernetes';
+import { HaWorkload, NodePortService, WorkloadServiceAccount } from '../../../lib/tf/kubernetes';
 import { onlyResource, terraformJson } from '../google/util';
 
 const DIGEST = `registry.example/orders@sha256:${'c'.repeat(64)}`;
@@ -58,5 +58,30 @@ describe('NodePortService', () => {
   test('GIVEN a node port outside 30000-32767 THEN synthesis fails naming nodePort', () => {
     expect(() => service(8080)).toThrow(HaValidationError);
     expect(() => service(8080)).toThrow(/nodePort must be an integer from 30000 to 32767.*got: 8080/);
+  });
+});
+
+describe('WorkloadServiceAccount', () => {
+  test('THEN no API token is mounted, and on GKE the account names its Google account', () => {
+    const stack = new TerraformStack(new App(), 'stack');
+    new KubernetesProvider(stack, 'Cluster', { configPath: '~/.kube/config' });
+    const account = new WorkloadServiceAccount(stack, 'Account', {
+      tier: ServiceTier.TIER_1,
+      service: 'checkout',
+      name: 'orders',
+      namespace: 'shop',
+      googleServiceAccountEmail: 'orders@project.iam.gserviceaccount.com',
+    });
+    expect(account.name).toBe('orders');
+    const body = onlyResource(terraformJson(stack), 'kubernetes_service_account_v1');
+    expect(body).toMatchObject({
+      metadata: {
+        name: 'orders',
+        namespace: 'shop',
+        annotations: { 'iam.gke.io/gcp-service-account': 'orders@project.iam.gserviceaccount.com' },
+      },
+      automount_service_account_token: false,
+    });
+    expect(body['//']?.[HA_METADATA_KEY]).toMatchObject({ component: 'WorkloadServiceAccount' });
   });
 });
