@@ -167,6 +167,50 @@ describe('the report on workloads on EKS (table)', () => {
     expect(r.status.availability).toBe('not-met');
   });
 
+  test.each<[string, Record<string, string>, number | undefined, string]>([
+    [
+      'an Ingress whose annotations set the whole check',
+      {
+        'alb.ingress.kubernetes.io/healthcheck-interval-seconds': '10',
+        'alb.ingress.kubernetes.io/healthcheck-timeout-seconds': '5',
+        'alb.ingress.kubernetes.io/unhealthy-threshold-count': '3',
+      },
+      35,
+      'unproven',
+    ],
+    [
+      'an Ingress whose check outlasts TIER_1 AZ RTO of 120 s',
+      {
+        'alb.ingress.kubernetes.io/healthcheck-interval-seconds': '60',
+        'alb.ingress.kubernetes.io/healthcheck-timeout-seconds': '5',
+        'alb.ingress.kubernetes.io/unhealthy-threshold-count': '3',
+      },
+      185,
+      'not-met',
+    ],
+    [
+      "an Ingress that leaves the timeout to the controller's default",
+      {
+        'alb.ingress.kubernetes.io/healthcheck-interval-seconds': '10',
+        'alb.ingress.kubernetes.io/unhealthy-threshold-count': '3',
+      },
+      undefined,
+      'unproven',
+    ],
+  ])('GIVEN %s THEN the AZ RTO is at least what they state', (_, annotations, seconds, status) => {
+    const annotated = { ...ingress, metadata: { ...ingress.metadata, annotations } };
+    const r = report(
+      cfn(
+        { Cluster: cluster, ...nodesIn(...ZONES), Workload: manifest(deployment, annotated) },
+        { tier: ServiceTier.TIER_1, region: 'eu-west-1' },
+      ),
+    );
+    expect(r.status.azRto).toBe(status);
+    expect(r.lowerBounds.azRto).toBe(seconds ?? null);
+    const known = steps(r, 'azRto').filter((d) => d.basis.startsWith('EKS: the annotations'));
+    expect(known.map((d) => d.value)).toEqual(seconds === undefined ? [] : [seconds]);
+  });
+
   test('GIVEN an EKS cluster of TIER_1 without a drill THEN its stack serves, and HA-DRL1 asks for one', () => {
     const inputs = cfn(
       { Cluster: cluster, ...nodesIn(...ZONES), Workload: manifest(deployment, ingress) },

@@ -33,6 +33,8 @@ export interface KubernetesObject {
   readonly serviceType?: string;
   /** A Service's load balancer class, or an Ingress's class: which controller builds its load balancer. */
   readonly loadBalancerClass?: string;
+  /** The object's literal annotations (a controller reads its load balancer's settings from them). */
+  readonly annotations: Readonly<Record<string, string>>;
 }
 
 /** The objects a resource applies: none for other resources, or when its manifest cannot be read. */
@@ -72,6 +74,12 @@ function view(
     name: str(metadata?.name) ?? resource.address,
     serviceType: kind === 'Service' ? (str(spec.type) ?? 'ClusterIP') : undefined,
     loadBalancerClass: str(spec.loadBalancerClass) ?? str(spec.ingressClassName),
+    annotations: Object.fromEntries(
+      Object.entries(block(metadata?.annotations) ?? {}).flatMap(([key, value]) => {
+        const text = str(value);
+        return text === undefined ? [] : [[key, text]];
+      }),
+    ),
   };
 }
 

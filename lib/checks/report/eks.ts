@@ -1,4 +1,4 @@
-import { DrStrategy, PublishedSla } from '../../core';
+import { DrStrategy, PublishedSla, targetFailoverSeconds, TargetHealthSettings } from '../../core';
 import { ResourceGraph } from '../graph/graph';
 import { CDK_KUBERNETES_MANIFEST, KubernetesObject, kubernetesObjects } from '../graph/kubernetes-objects';
 import { GraphResource } from '../graph/model';
@@ -23,7 +23,8 @@ import { ServiceStack } from '../services';
  * the AWS Load Balancer Controller (or EKS Auto Mode): not a resource of the templates, so its
  * existence, zones and target health check are unproven; a probe of the address it serves
  * (SyntheticCanary) measures its availability, an AZ drill (AzEvacuationDrill on the cluster's VPC)
- * how long a lost zone's pods keep receiving requests.
+ * how long a lost zone's pods keep receiving requests (at least the health check its annotations set,
+ * when they set all of it).
  *
  * | in the templates                                   | availability                        | AZ RTO            |
  * |----------------------------------------------------|-------------------------------------|-------------------|
@@ -31,7 +32,7 @@ import { ServiceStack } from '../services';
  * | node groups over ≥ 2 zones (over 1)                | Compute Region-Level (Instance)     | -                 |
  * | node groups whose zones the templates do not show  | unproven                            | -                 |
  * | a Deployment, no node group (imported cluster)     | EKS endpoint in series; unproven    | -                 |
- * | a Service of type LoadBalancer, or an Ingress      | ELB in series; unproven             | unproven, drill   |
+ * | a Service of type LoadBalancer, or an Ingress      | ELB in series; unproven             | ≥ annotated check |
  * | a load balancer and a TargetGroupBinding           | ELB in series (availability.ts)     | its health check  |
  * | a load balancer, no TargetGroupBinding             | ELB in series; unproven: no entry   | -                 |
  * | a Deployment and none of the last three            | unproven: no entry shown            | -                 |
@@ -162,7 +163,9 @@ export function eksZoneSteps(graph: ResourceGraph, stacks: readonly ServiceStack
       .filter(isRunTimeLoadBalancer)
       .flatMap((o) => {
         const at = { quantity: 'azRto' as const, stack: o.resource.stack, resource: o.resource.address, figures: [] };
+        const annotated = annotatedDetection(o);
         const steps: DerivationStep[] = [
+          ...(annotated ? [{ ...at, ...annotated }] : []),
           {
             ...at,
             basis:
@@ -184,6 +187,59 @@ export function eksZoneSteps(graph: ResourceGraph, stacks: readonly ServiceStack
         return steps;
       }),
   );
+}
+
+/**
+ * The annotations the AWS Load Balancer Controller reads its target health check from: an
+ * Ingress's for its Application Load Balancer, a Service's for its Network Load Balancer.
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/
+ */
+const HEALTH_CHECK_ANNOTATIONS: Readonly<Record<string, Readonly<Record<keyof TargetHealthSettings, string>>>> = {
+  Ingress: {
+    intervalSeconds: 'alb.ingress.kubernetes.io/healthcheck-interval-seconds',
+    timeoutSeconds: 'alb.ingress.kubernetes.io/healthcheck-timeout-seconds',
+    unhealthyThresholdCount: 'alb.ingress.kubernetes.io/unhealthy-threshold-count',
+  },
+  Service: {
+    intervalSeconds: 'service.beta.kubernetes.io/aws-load-balancer-healthcheck-interval',
+    timeoutSeconds: 'service.beta.kubernetes.io/aws-load-balancer-healthcheck-timeout',
+    unhealthyThresholdCount: 'service.beta.kubernetes.io/aws-load-balancer-healthcheck-unhealthy-threshold',
+  },
+};
+
+/**
+ * The detection of a lost zone's targets the object's annotations state, when all three settings
+ * are literal (the controller's own defaults are not read: they change with its version). It is the
+ * known part of the AZ RTO: the controller applies the settings at run time, which no template shows.
+ */
+function annotatedDetection(o: KubernetesObject): { value: number; basis: string } | undefined {
+  const names = HEALTH_CHECK_ANNOTATIONS[o.kind];
+  const read = (key: keyof TargetHealthSettings) => {
+    const text = o.annotations[names[key]];
+    return text !== undefined && /^\d+$/.test(text.trim()) ? Number(text) : undefined;
+  };
+  const settings = {
+    intervalSeconds: read('intervalSeconds'),
+    timeoutSeconds: read('timeoutSeconds'),
+    unhealthyThresholdCount: read('unhealthyThresholdCount'),
+  };
+  if (Object.values(settings).some((v) => v === undefined)) {
+    return undefined;
+  }
+  let value: number;
+  try {
+    value = targetFailoverSeconds(settings as TargetHealthSettings);
+  } catch {
+    return undefined;
+  }
+  return {
+    value,
+    basis:
+      `EKS: the annotations of ${describe(o)} set its load balancer's target health check: interval ` +
+      `${settings.intervalSeconds} s × ${settings.unhealthyThresholdCount} + timeout ${settings.timeoutSeconds} s ` +
+      '(the controller applies them at run time)',
+  };
 }
 
 /** Whether a resource runs on EKS: CDK's manifests always do; Terraform's beside an EKS cluster. */
