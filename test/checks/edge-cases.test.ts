@@ -248,8 +248,19 @@ describe('what the library synthesizes', () => {
     const inputs = tf(
       {
         google_compute_region_instance_group_manager: {
-          a: { region: 'us-central1', distribution_policy_zones: ['us-central1-a', 'us-central1-b', 'us-central1-c'] },
-          b: { region: 'us-east1', distribution_policy_zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'] },
+          // 6 over 3 zones for a peak of 4: a zone's loss leaves the peak, so the health check is the AZ RTO.
+          a: {
+            region: 'us-central1',
+            distribution_policy_zones: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
+            target_size: 6,
+            '//': { [HA_METADATA_KEY]: { ...record(ServiceTier.TIER_0), requiredCapacity: 4 } },
+          },
+          b: {
+            region: 'us-east1',
+            distribution_policy_zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'],
+            target_size: 6,
+            '//': { [HA_METADATA_KEY]: { ...record(ServiceTier.TIER_0), requiredCapacity: 4 } },
+          },
         },
         google_compute_health_check: { hc: { check_interval_sec: 10, timeout_sec: 5, unhealthy_threshold: 3 } },
         google_compute_backend_service: {

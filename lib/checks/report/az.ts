@@ -11,7 +11,10 @@ import { fleetZones } from '../graph/zones';
 import { tierOfRecord } from '../graph/tier';
 import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
+import { eksZoneSteps } from './eks';
 import { addMax, figure, Figure, serviceAnchor } from './figure';
+import { zoneLossCapacity } from './google-fleets';
+import { GOOGLE_INSTANCE_GROUP_TYPES } from '../graph/google-backends';
 import { addMeasured, zoneEvacuationSteps } from './zone-evacuation';
 
 /*
@@ -101,6 +104,15 @@ export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
         });
       }
       zoneEvacuationSteps(graph, stacks, r, today).forEach((step) => addMeasured(f, step));
+      // Traffic leaving the zone is the recovery only when the zones left already carry the peak.
+      for (const group of graph.referencedBy(r, ...GOOGLE_INSTANCE_GROUP_TYPES)) {
+        const serving = stack.record.strategy === DrStrategy.ACTIVE_ACTIVE || group.ha?.role !== 'standby';
+        const capacity = serving ? zoneLossCapacity(graph, group) : undefined;
+        if (capacity) {
+          addMax(f, capacity.step);
+          f.unbounded ||= capacity.unbounded;
+        }
+      }
     } else if (r.type === 'google_cloud_run_v2_service') {
       addMax(f, {
         quantity: 'azRto',
@@ -141,6 +153,8 @@ export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
       });
     }
   }
+  // EKS load balancers made at run time: their health checks are in no template (eks.ts).
+  eksZoneSteps(graph, stacks).forEach((step) => addMax(f, step));
   addGrayFailures(graph, stacks, f);
   if (f.steps.length === 0) {
     f.value = 0;

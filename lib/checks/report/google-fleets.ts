@@ -1,10 +1,11 @@
 import { backendRegions } from '../graph/google-backends';
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
-import { block, num } from '../graph/values';
+import { block, num, str, strings } from '../graph/values';
+import type { DerivationStep } from '../model';
 import type { ServiceStack } from '../services';
 
-import { GOOGLE_AUTOSCALER_TYPES } from '../graph/google-workflows';
+import { fleetMinimum as autoscalerMinimum, GOOGLE_AUTOSCALER_TYPES } from '../graph/google-workflows';
 
 export { fleetMinimum, GOOGLE_AUTOSCALER_TYPES } from '../graph/google-workflows';
 
@@ -72,5 +73,90 @@ export function googleScaleUpBasis(autoscaler: GraphResource, from: number, to: 
     (from === 0 && cpuOnly
       ? '; at 0 a CPU-driven autoscaler has no instance whose load it can read, so its minimum must be raised (a resize)'
       : '')
+  );
+}
+
+/** What the loss of one zone leaves a serving instance group, for the AZ RTO. */
+export interface ZoneLossCapacity {
+  readonly step: DerivationStep;
+  /** The group can never get the capacity back in the zones left (its maximum does not allow it). */
+  readonly unbounded: boolean;
+}
+
+/**
+ * Whether the zones a regional managed instance group keeps after losing one carry what its
+ * service needs at peak (its HA record's `requiredCapacity`): static stability, read from the
+ * templates. A regional group adds no instance in the other zones by itself when a zone fails
+ * (only its autoscaler does, as the survivors' load grows, in a time Google does not publish), so
+ * traffic leaving the zone is the recovery only when the survivors already run the peak.
+ *
+ * With the EVEN shape the zones differ by one instance at most, so losing the largest zone takes
+ * ⌈min / zones⌉ of the minimum and leaves `min − ⌈min / zones⌉`; the autoscaler spreads a new size
+ * over every zone, the lost one included, so the zones left reach the peak R only at a size of
+ * ⌈R / (zones − 1)⌉ × zones, which the maximum must allow. Other shapes keep no such bound.
+ *
+ * Example: minimum 6 over 3 zones, peak 4: the largest zone holds 2, the others keep 4 ≥ 4, a 0 s
+ * step. Minimum 2 over 2 zones, peak 2: 1 is left, and the autoscaler must grow the group to 4.
+ * @see https://cloud.google.com/compute/docs/instance-groups/regional-migs
+ * @see https://cloud.google.com/compute/docs/instance-groups/regional-mig-distribution-shape
+ */
+export function zoneLossCapacity(graph: ResourceGraph, group: GraphResource): ZoneLossCapacity | undefined {
+  const zones = strings(group.properties.distribution_policy_zones);
+  if (zones.length < 2) {
+    return undefined;
+  }
+  const autoscaler = graph.referrersOf(group, ...GOOGLE_AUTOSCALER_TYPES)[0];
+  const minimum = autoscaler ? autoscalerMinimum(autoscaler) : num(group.properties.target_size);
+  const maximum = autoscaler ? num(block(autoscaler.properties.autoscaling_policy)?.max_replicas) : minimum;
+  const shape = str(group.properties.distribution_policy_target_shape) ?? 'EVEN';
+  const required = group.ha?.requiredCapacity;
+  const at = { quantity: 'azRto' as const, stack: group.stack, resource: group.address, figures: [] };
+  const unproven = (basis: string, unbounded = false): ZoneLossCapacity => ({ step: { ...at, basis }, unbounded });
+  const noneAdded =
+    'a regional group adds no instance in the other zones by itself; its autoscaler adds them as their load grows, ' +
+    'in a time Google does not publish';
+  if (minimum === undefined) {
+    return unproven(
+      `zone loss: the group's minimum is not a literal, so what a zone's loss leaves is unknown; ${noneAdded}`,
+    );
+  }
+  if (shape !== 'EVEN') {
+    return unproven(
+      `zone loss: distribution shape ${shape} does not keep the zones within one instance of each other, so the ` +
+        `templates cannot show what losing one leaves of the minimum ${minimum}; ${noneAdded}`,
+    );
+  }
+  const largest = Math.ceil(minimum / zones.length);
+  const left = minimum - largest;
+  const lost = `after losing its largest zone (${largest} of its minimum ${minimum} over ${zones.length} zones, EVEN) the group keeps ${left}`;
+  if (required === undefined) {
+    return unproven(
+      `zone loss: ${lost}; its HA record states no peak (requiredCapacity), so whether ${left} carry the load is not ` +
+        `in the templates; ${noneAdded}`,
+    );
+  }
+  if (left >= required) {
+    return {
+      step: {
+        ...at,
+        value: 0,
+        basis: `zone loss: statically stable: ${lost}, at least the ${required} its HA record states the service needs at peak: nothing to add`,
+      },
+      unbounded: false,
+    };
+  }
+  const needed = Math.ceil(required / (zones.length - 1)) * zones.length;
+  const short = `zone loss: ${lost}, fewer than the ${required} its HA record states the service needs at peak`;
+  if (maximum !== undefined && needed > maximum) {
+    return unproven(
+      `${short}; with EVEN the zones left reach ${required} only at a size of ${needed}, above the maximum ${maximum}: ` +
+        'they never carry the peak while the zone is lost',
+      true,
+    );
+  }
+  return unproven(
+    `${short}: ${noneAdded} (with EVEN it must grow to ${needed}, the lost zone's share never starting): unproven ` +
+      '(a zone drill cannot time it: the blocked zone still counts in the average the autoscaler reads); run the ' +
+      'peak in the zones left instead (a higher minimum, or one more zone)',
   );
 }
