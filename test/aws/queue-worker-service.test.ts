@@ -4,6 +4,8 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { MultiAzNetwork, QueueWorker, QueueWorkerProps, ServiceTier } from '../../lib';
 import { ResilientService } from '../../lib/aws/service';
+import { QueueBacklogScaling } from '../../lib/checks/rules/que/QueueBacklogScaling';
+import { findings } from '../checks/fixtures/builders';
 import { nagErrors } from '../nag';
 import { expectValidationError } from '../util';
 
@@ -116,6 +118,32 @@ describe('QueueWorker drained by a ResilientService', () => {
 
   test('passes cdk-nag AwsSolutions and NIST 800-53 rev 5 with only reasoned acknowledgements', () => {
     expect(nagErrors(built.stack)).toEqual([]);
+  });
+
+  test('what it synthesizes passes HA-QUE2, which does read its cluster and lanes', () => {
+    const inputs = (template: Json) => ({ cloudFormation: [{ name: 'Jobs', region: 'us-east-1', template }] });
+    expect(findings(QueueBacklogScaling, inputs(json))).toEqual([]);
+    const copy = JSON.parse(JSON.stringify(json));
+    for (const resource of Object.values(copy.Resources as Record<string, Json>)) {
+      if (resource.Type === 'AWS::ECS::Cluster') {
+        resource.Properties.ClusterSettings = [{ Name: 'containerInsights', Value: 'disabled' }];
+      }
+      if (resource.Type === 'AWS::SQS::Queue' && resource.Properties.RedrivePolicy) {
+        resource.Properties.VisibilityTimeout = 300;
+      }
+    }
+    // The policy without a task count, and each lane past TIER_1's 120 s AZ RTO.
+    expect(
+      findings(QueueBacklogScaling, inputs(copy))
+        .map((f) => f.resource)
+        .sort(),
+    ).toEqual(
+      [
+        idOf(built.worker.priorityQueue!),
+        idOf(built.worker.queue),
+        built.stack.getLogicalId(built.worker.backlogScaling!),
+      ].sort(),
+    );
   });
 
   test('no Lambda event source, and alarms go to the service topic', () => {

@@ -55,6 +55,7 @@ import { GoogleDashboard } from './obs/GoogleDashboard';
 import { PagingBeyondEmail } from './obs/PagingBeyondEmail';
 import { SyntheticProbes } from './obs/SyntheticProbes';
 import { DeadLetterQueues } from './que/DeadLetterQueues';
+import { QueueBacklogScaling } from './que/QueueBacklogScaling';
 import { ObjectivesMet } from './res/ObjectivesMet';
 import { ObjectivesProven } from './res/ObjectivesProven';
 import { HaRule } from './rule';
@@ -131,6 +132,7 @@ export {
   TlsOnlyDataAccess,
   RateLimitedEntryPoints,
   DeadLetterQueues,
+  QueueBacklogScaling,
   IntegrationTimeout,
 };
 
@@ -198,6 +200,7 @@ export const HA_RULES: readonly HaRule[] = [
   NoWildcardActions,
   RateLimitedEntryPoints,
   DeadLetterQueues,
+  QueueBacklogScaling,
   IntegrationTimeout,
   ObjectivesMet,
   ObjectivesProven,

@@ -1,4 +1,5 @@
 import { DeadLetterQueues } from '../../../lib/checks/rules/que/DeadLetterQueues';
+import { QueueBacklogScaling } from '../../../lib/checks/rules/que/QueueBacklogScaling';
 import { ServiceTier } from '../../../lib/core';
 import { cfn, tf } from '../fixtures/builders';
 import { RuleCase } from './cases';
@@ -111,6 +112,152 @@ const workerTf = (redrive: 'inline' | 'resource' | 'none') =>
     { tier: ServiceTier.TIER_0, name: 'worker' },
   );
 
+interface BacklogShape {
+  /** The cluster's containerInsights setting; undefined leaves it out. */
+  readonly insights?: string;
+  /** The queue's visibility timeout in seconds. */
+  readonly visibility?: number;
+}
+
+/**
+ * An ECS service scaled by target tracking on a queue's visible messages per running task (TIER_0: an AZ RTO
+ * of 30 s), as QueueWorker writes it.
+ */
+const backlogCfn = (shape: BacklogShape = {}) => {
+  const { insights = 'enabled', visibility = 30 } = shape;
+  const visible = (id: string, queue: string) => ({
+    Id: id,
+    ReturnData: false,
+    MetricStat: {
+      Stat: 'Maximum',
+      Metric: {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+      },
+    },
+  });
+  return cfn(
+    {
+      Cluster: {
+        Type: 'AWS::ECS::Cluster',
+        Properties: { ClusterSettings: [{ Name: 'containerInsights', Value: insights }] },
+      },
+      Service: { Type: 'AWS::ECS::Service', Properties: { Cluster: { Ref: 'Cluster' }, DesiredCount: 6 } },
+      Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: visibility } },
+      Target: {
+        Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
+        Properties: {
+          MinCapacity: 6,
+          MaxCapacity: 30,
+          ScalableDimension: 'ecs:service:DesiredCount',
+          ServiceNamespace: 'ecs',
+          ResourceId: {
+            'Fn::Join': ['', ['service/', { Ref: 'Cluster' }, '/', { 'Fn::GetAtt': ['Service', 'Name'] }]],
+          },
+        },
+      },
+      Backlog: {
+        Type: 'AWS::ApplicationAutoScaling::ScalingPolicy',
+        Properties: {
+          PolicyName: 'backlog',
+          PolicyType: 'TargetTrackingScaling',
+          ScalingTargetId: { Ref: 'Target' },
+          TargetTrackingScalingPolicyConfiguration: {
+            TargetValue: 150,
+            CustomizedMetricSpecification: {
+              Metrics: [
+                visible('normal', 'Queue'),
+                {
+                  Id: 'tasks',
+                  ReturnData: false,
+                  MetricStat: {
+                    Stat: 'Average',
+                    Metric: {
+                      Namespace: 'ECS/ContainerInsights',
+                      MetricName: 'RunningTaskCount',
+                      Dimensions: [
+                        { Name: 'ClusterName', Value: { Ref: 'Cluster' } },
+                        { Name: 'ServiceName', Value: { 'Fn::GetAtt': ['Service', 'Name'] } },
+                      ],
+                    },
+                  },
+                },
+                { Id: 'per_task', Expression: 'IF(tasks > 0, normal / tasks, normal)', ReturnData: true },
+              ],
+            },
+          },
+        },
+      },
+    },
+    T0,
+  );
+};
+
+/** The same in Terraform. */
+const backlogTf = (insights: string) =>
+  tf(
+    {
+      aws_ecs_cluster: { workers: { name: 'workers', setting: [{ name: 'containerInsights', value: insights }] } },
+      aws_ecs_service: { workers: { name: 'workers', cluster: '${aws_ecs_cluster.workers.id}', desired_count: 6 } },
+      aws_sqs_queue: { jobs: { visibility_timeout_seconds: 30 } },
+      aws_appautoscaling_target: {
+        workers: {
+          min_capacity: 6,
+          max_capacity: 30,
+          scalable_dimension: 'ecs:service:DesiredCount',
+          service_namespace: 'ecs',
+          resource_id: 'service/${aws_ecs_cluster.workers.name}/${aws_ecs_service.workers.name}',
+        },
+      },
+      aws_appautoscaling_policy: {
+        backlog: {
+          name: 'backlog',
+          policy_type: 'TargetTrackingScaling',
+          resource_id: '${aws_appautoscaling_target.workers.resource_id}',
+          scalable_dimension: '${aws_appautoscaling_target.workers.scalable_dimension}',
+          service_namespace: '${aws_appautoscaling_target.workers.service_namespace}',
+          target_tracking_scaling_policy_configuration: {
+            target_value: 150,
+            customized_metric_specification: {
+              metrics: [
+                {
+                  id: 'normal',
+                  return_data: false,
+                  metric_stat: {
+                    stat: 'Maximum',
+                    metric: {
+                      namespace: 'AWS/SQS',
+                      metric_name: 'ApproximateNumberOfMessagesVisible',
+                      dimensions: [{ name: 'QueueName', value: '${aws_sqs_queue.jobs.name}' }],
+                    },
+                  },
+                },
+                {
+                  id: 'tasks',
+                  return_data: false,
+                  metric_stat: {
+                    stat: 'Average',
+                    metric: {
+                      namespace: 'ECS/ContainerInsights',
+                      metric_name: 'RunningTaskCount',
+                      dimensions: [
+                        { name: 'ClusterName', value: '${aws_ecs_cluster.workers.name}' },
+                        { name: 'ServiceName', value: '${aws_ecs_service.workers.name}' },
+                      ],
+                    },
+                  },
+                },
+                { id: 'per_task', expression: 'IF(tasks > 0, normal / tasks, normal)', return_data: true },
+              ],
+            },
+          },
+        },
+      },
+    },
+    { tier: ServiceTier.TIER_0, name: 'worker' },
+  );
+
 export const QUEUE_CASES: RuleCase[] = [
   {
     rule: DeadLetterQueues,
@@ -166,5 +313,32 @@ export const QUEUE_CASES: RuleCase[] = [
     message: 'without a dead-letter queue',
     compliant: workerTf('resource'),
     nonCompliant: workerTf('none'),
+  },
+  {
+    rule: QueueBacklogScaling,
+    engine: 'cloudformation',
+    stack: 'Worker',
+    resource: 'Backlog',
+    message: 'divides the backlog by RunningTaskCount, which Cluster does not publish (containerInsights disabled)',
+    compliant: backlogCfn(),
+    nonCompliant: backlogCfn({ insights: 'disabled' }),
+  },
+  {
+    rule: QueueBacklogScaling,
+    engine: 'cloudformation',
+    stack: 'Worker',
+    resource: 'Queue',
+    message: "Queue hides a received message 40 s, longer than TIER_0's AZ RTO (30 s)",
+    compliant: backlogCfn(),
+    nonCompliant: backlogCfn({ visibility: 40 }),
+  },
+  {
+    rule: QueueBacklogScaling,
+    engine: 'terraform-aws',
+    stack: 'worker',
+    resource: 'aws_appautoscaling_policy.backlog',
+    message: 'add setting { name = "containerInsights", value = "enabled" }',
+    compliant: backlogTf('enhanced'),
+    nonCompliant: backlogTf('disabled'),
   },
 ];
