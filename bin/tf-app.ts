@@ -2,6 +2,7 @@
 import { App, AppConfig } from 'cdktf';
 import { addGcpTier0ActiveActive } from '../examples/gcp-tier0-active-active';
 import { addGcpTier0CloudRun } from '../examples/gcp-tier0-cloud-run';
+import { addGcpTier1Gke } from '../examples/gcp-tier1-gke';
 import { addGcpTier2PilotLight } from '../examples/gcp-tier2-pilot-light';
 import { addTfAwsTier1WarmStandby } from '../examples/tf-aws-tier1-warm-standby';
 
@@ -15,6 +16,7 @@ export function tfExamplesApp(config: AppConfig = {}): App {
   const app = new App({ stackTraces: false, ...config });
   addGcpTier0ActiveActive(app);
   addGcpTier0CloudRun(app);
+  addGcpTier1Gke(app);
   addGcpTier2PilotLight(app);
   addTfAwsTier1WarmStandby(app);
   return app;

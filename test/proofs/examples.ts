@@ -5,6 +5,7 @@ import { App as TfApp, TerraformStack } from 'cdktf';
 import { addAllExamples } from '../../examples';
 import { addGcpTier0ActiveActive } from '../../examples/gcp-tier0-active-active';
 import { addGcpTier0CloudRun } from '../../examples/gcp-tier0-cloud-run';
+import { addGcpTier1Gke } from '../../examples/gcp-tier1-gke';
 import { addGcpTier2PilotLight } from '../../examples/gcp-tier2-pilot-light';
 import { addTfAwsTier1WarmStandby } from '../../examples/tf-aws-tier1-warm-standby';
 import { cdkJsonApp } from '../util';
@@ -16,6 +17,7 @@ import { cdkJsonApp } from '../util';
 export const TF_EXAMPLES: Record<string, (app: TfApp) => TerraformStack> = {
   addGcpTier0ActiveActive,
   addGcpTier0CloudRun,
+  addGcpTier1Gke,
   addGcpTier2PilotLight,
   addTfAwsTier1WarmStandby,
 };
