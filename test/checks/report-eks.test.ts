@@ -17,7 +17,7 @@ import { MultiAzNetwork } from '../../lib/tf/aws/network';
 import { HaWorkload as TfHaWorkload } from '../../lib/tf/kubernetes/workload';
 import { testApp } from '../util';
 import { awsStack } from '../tf/aws/util';
-import { cfn, CfnResource } from './fixtures/builders';
+import { cfn, CfnResource, tf } from './fixtures/builders';
 
 const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 const IMAGE = `111122223333.dkr.ecr.eu-west-1.amazonaws.com/orders@sha256:${'c'.repeat(64)}`;
@@ -217,6 +217,23 @@ describe('the report on workloads on EKS (table)', () => {
       { tier: ServiceTier.TIER_1, region: 'eu-west-1' },
     );
     expect(checkInputs(inputs, { today: TODAY }).findings.map((f) => f.rule)).toContain('HA-DRL1');
+  });
+
+  test("GIVEN Terraform workloads that reach another stack's EKS cluster through its token THEN they count", () => {
+    const r = report(
+      tf(
+        {
+          kubernetes_deployment_v1: { orders: { metadata: { name: 'orders' } } },
+          kubernetes_service_v1: { orders: { metadata: { name: 'orders' }, spec: { type: 'LoadBalancer' } } },
+        },
+        { tier: ServiceTier.TIER_2, data: { aws_eks_cluster_auth: { shop: { name: 'shop' } } } },
+      ),
+    );
+    expect(slasOf(r)).toEqual(['EKS_CONTROL_PLANE', 'ELASTIC_LOAD_BALANCING']);
+    expect(gaps(r)).toEqual([
+      expect.stringMatching(/the cluster's nodes are not in these templates/),
+      expect.stringMatching(/Service default\/orders is created at run time/),
+    ]);
   });
 
   test('GIVEN Kubernetes workloads on GKE THEN none of the EKS composition', () => {

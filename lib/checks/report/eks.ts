@@ -242,7 +242,10 @@ function annotatedDetection(o: KubernetesObject): { value: number; basis: string
   };
 }
 
-/** Whether a resource runs on EKS: CDK's manifests always do; Terraform's beside an EKS cluster. */
+/**
+ * Whether a resource runs on EKS: CDK's manifests always do; Terraform's beside an EKS cluster, or
+ * the data sources a stack reads one through (its provider's endpoint and token).
+ */
 function onEks(graph: ResourceGraph, r: GraphResource): boolean {
   if (r.type === CDK_KUBERNETES_MANIFEST) {
     return true;
@@ -250,7 +253,7 @@ function onEks(graph: ResourceGraph, r: GraphResource): boolean {
   return (
     r.type.startsWith('kubernetes_') &&
     r.cloud === 'aws' &&
-    graph.ofType(...EKS_CLUSTER_TYPES).some((cluster) => cluster.stack === r.stack)
+    graph.ofType(...EKS_CLUSTER_TYPES, 'aws_eks_cluster_auth').some((cluster) => cluster.stack === r.stack)
   );
 }
 
