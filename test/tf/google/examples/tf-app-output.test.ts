@@ -25,7 +25,7 @@ describe('the cdktf app of the examples (bin/tf-app.ts)', () => {
       ...new Set([resolve(__dirname, '../../../..'), process.cwd(), outdir, homedir(), tmpdir()]),
     ].filter((p) => p.length > 1);
     const files = filesBelow(outdir);
-    expect(files.filter((f) => f.endsWith('cdk.tf.json'))).toHaveLength(4);
+    expect(files.filter((f) => f.endsWith('cdk.tf.json'))).toHaveLength(5);
     const leaks = files.flatMap((file) =>
       machinePaths
         .filter((p) => readFileSync(file, 'utf8').includes(p))
