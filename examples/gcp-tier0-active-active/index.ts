@@ -4,7 +4,9 @@ import {
   composeParallel,
   composeSerial,
   GCS_TURBO_REPLICATION_SECONDS,
+  LIVENESS_PATH,
   PUBLISHED_SLAS,
+  READINESS_PATH,
   ServiceTier,
 } from '../../lib/core';
 import { addHaChecks } from '../../lib/tf/google';
@@ -104,7 +106,17 @@ export const GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY = composeSerial([
  *   `promotion` record on the database).
  * The fleets need no scale-out when a region is lost: `requiredInstances` (4) is the whole service's
  * peak, each region runs 6 so that a zone's loss still leaves 4, and the report reads both from the
- * fleets' HA records (region-level static stability); the weekday pre-warm to 9 is headroom above it.
+ * fleets' HA records (region-level static stability, and zone-level: the zones left carry the peak,
+ * as a regional group adds no instance in them by itself); the weekday pre-warm to 9 is headroom above it.
+ *
+ * What the instances run: the service's container (the `image` variable), started by
+ * Container-Optimized OS. It is an image in Artifact Registry's `us` multi-region pinned by digest
+ * (Terraform refuses another at plan): instances have no external IP and pull it through Private
+ * Google Access, from a location that outlives either region, and a replacement never boots a
+ * version nobody rolled out. It serves port 8080: `LIVENESS_PATH` (the process is alive) for
+ * autohealing, `READINESS_PATH` (it can serve, with Spanner) for the load balancers and Cloud DNS.
+ * There is no zone evacuation drill: `ZoneEvacuationDrill` reads a global backend service's health,
+ * and this entry has a regional one per region (the report warns, HA-DRL3).
  * Availability is met: published SLAs compose to 99.998996% (GCP_TIER0_AVAILABILITY), where one
  * global load balancer left 99.98900% (GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY).
  *
@@ -134,6 +146,21 @@ export function addGcpTier0ActiveActive(
   const oncall = new TerraformVariable(stack, 'oncall_email', {
     type: 'string',
     description: 'Address that gets a copy of every page (the Pub/Sub channels are what the on-call tool reads)',
+  });
+  // Pulled at every boot in both regions, during incidents too: a multi-region repository, by digest.
+  const image = new TerraformVariable(stack, 'image', {
+    type: 'string',
+    description:
+      `The service's container: us-docker.pkg.dev/<project>/<repository>/<image>@sha256:<digest>, serving port ` +
+      `8080 with ${LIVENESS_PATH} (alive) and ${READINESS_PATH} (can serve)`,
+    validation: [
+      {
+        condition: 'can(regex("^us-docker[.]pkg[.]dev/[^/]+/[^/]+/[^@]+@sha256:[0-9a-f]{64}$", var.image))',
+        errorMessage:
+          "image must be in Artifact Registry's us multi-region and pinned by digest: " +
+          'us-docker.pkg.dev/<project>/<repository>/<image>@sha256:<64 hex digits>.',
+      },
+    ],
   });
   new GoogleProvider(stack, 'google', { project: project.stringValue });
   // The constructs enable their APIs and create their service agents through it (the stack's one).
@@ -166,6 +193,7 @@ export function addGcpTier0ActiveActive(
       // The whole service's peak, not this region's share: each region can carry it alone.
       requiredInstances: 4,
       prewarmSchedules,
+      container: { image: image.stringValue },
     }),
     new RegionalFleet(stack, 'FleetSecondary', {
       tier,
@@ -175,6 +203,7 @@ export function addGcpTier0ActiveActive(
       zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'],
       requiredInstances: 4,
       prewarmSchedules,
+      container: { image: image.stringValue },
     }),
   ];
   const entry = new RegionalEntry(stack, 'Entry', {

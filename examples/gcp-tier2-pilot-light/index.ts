@@ -1,6 +1,6 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
-import { HaRole, READINESS_PATH, ServiceTier } from '../../lib/core';
+import { HaRole, LIVENESS_PATH, READINESS_PATH, ServiceTier } from '../../lib/core';
 import { addHaChecks } from '../../lib/tf/google';
 import { AuditTrail } from '../../lib/tf/google/audit-trail';
 import { ReplicatedBucket } from '../../lib/tf/google/bucket';
@@ -36,10 +36,12 @@ const STANDBY = 'europe-west4';
  * europe-west1 has recovered. Apply with the context `activeRegion=europe-west4` after a failover
  * (`cdktf deploy -c activeRegion=europe-west4`: the instances swap roles in place, the new writer
  * becomes regional with backups, nothing is replaced; Terraform leaves the standby autoscaler's
- * minimum to the runbooks). Fleets
- * run two zones, the tier's minimum; TIER_2 is not statically stable, so autohealing and the
- * autoscaler replace a lost zone's capacity. Cloud SQL publishes no bound on cross-region replica
- * lag, so an alert pages when the lag passes the tier's 15-minute RPO (the database's
+ * minimum to the runbooks). Each fleet runs one instance in each of three zones for a peak of two
+ * (`requiredInstances`): a regional group adds no instance in the zones left when one is lost (only
+ * its autoscaler does, in a time Google does not publish), so the third zone is what lets the two
+ * left carry the peak at once, and the report reads it from the fleet's HA record (two zones of one
+ * instance each would leave one, and the AZ RTO unproven). Cloud SQL publishes no bound on
+ * cross-region replica lag, so an alert pages when the lag passes the tier's 15-minute RPO (the database's
  * `replicaLagAccepted` says so, and HaCloudSql acknowledges the HA checks' HA-DR3 finding with
  * it). Google publishes no duration for the promotion or the scale-up, so the report leaves the
  * region RTO unproven (counting the stated 15 minutes in full) until a region drill times them and
@@ -53,9 +55,19 @@ const STANDBY = 'europe-west4';
  * Alerts page by email and through a Pub/Sub topic per region (`PagingChannels`). Every Tuesday
  * morning a `ZoneEvacuationDrill` takes europe-west1-b out of the load balancer for ten minutes:
  * it does not start while the SLO's error budget is spent, stops and rolls back when an SLO alert
- * opens an incident, and its execution's result says how long the service took to recover. TIER_2
- * keeps two instances in two zones, so the survivor carries the load alone until the autoscaler
- * adds more: the drill shows whether it does before the SLO alert fires.
+ * opens an incident, and its execution's result says how long the service took to recover. It
+ * suspends the group's health-check repair while the zone is out (the same Google ranges probe for
+ * autohealing, which would recreate the zone's instances again and again) and restores it after:
+ * the two zones left carry the load alone, and the drill shows whether they do before the SLO alert
+ * fires.
+ *
+ * What the instances run: the service's container (the `image` variable), started by
+ * Container-Optimized OS. It is an image in Artifact Registry's `europe` multi-region pinned by
+ * digest (Terraform refuses another at plan): instances have no external IP and pull it through
+ * Private Google Access, from a location that outlives europe-west1 (the standby boots from it
+ * during the failover), and a replacement never boots a version nobody rolled out. It serves port
+ * 8080: `LIVENESS_PATH` (the process is alive) for autohealing, `READINESS_PATH` (it can serve, and
+ * fails while its region's database is not the writer) for the load balancer.
  *
  * The primary can name only a DR replica that exists: on a fresh project apply once with the
  * context `designateDrReplica=false` (`cdktf deploy -c designateDrReplica=false`), which creates both
@@ -83,6 +95,22 @@ export function addGcpTier2PilotLight(
     type: 'string',
     description: 'Address the SLO alerts notify',
   });
+  // Pulled at every boot, by the standby during a failover too: a multi-region repository, by digest.
+  const image = new TerraformVariable(stack, 'image', {
+    type: 'string',
+    description:
+      `The service's container: europe-docker.pkg.dev/<project>/<repository>/<image>@sha256:<digest>, serving ` +
+      `port 8080 with ${LIVENESS_PATH} (alive) and ${READINESS_PATH} (can serve, as the writer's region)`,
+    validation: [
+      {
+        condition: 'can(regex("^europe-docker[.]pkg[.]dev/[^/]+/[^/]+/[^@]+@sha256:[0-9a-f]{64}$", var.image))',
+        errorMessage:
+          "image must be in Artifact Registry's europe multi-region and pinned by digest: " +
+          'europe-docker.pkg.dev/<project>/<repository>/<image>@sha256:<64 hex digits>.',
+      },
+    ],
+  });
+  const container = { image: image.stringValue };
   new GoogleProvider(stack, 'google', { project: project.stringValue });
   // The constructs enable their APIs and create their service agents through it (the stack's one).
   new ProjectServices(stack, ProjectServices.DEFAULT_ID);
@@ -94,8 +122,10 @@ export function addGcpTier2PilotLight(
     service: SERVICE,
     network,
     region: PRIMARY,
-    zones: ['europe-west1-b', 'europe-west1-c'],
+    // A third zone, so that the two left after a zone's loss carry the peak of two.
+    zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
     requiredInstances: 2,
+    container,
   });
   // The lit pilot light: template, boot-disk key, group and autoscaler exist in the standby region at
   // zero instances, attached to the load balancer, which sends to them once they are healthy.
@@ -105,14 +135,17 @@ export function addGcpTier2PilotLight(
     role: HaRole.STANDBY,
     network,
     region: STANDBY,
-    zones: ['europe-west4-a', 'europe-west4-b'],
+    zones: ['europe-west4-a', 'europe-west4-b', 'europe-west4-c'],
     requiredInstances: 2,
+    container,
   });
   const frontend = new GlobalFrontend(stack, 'Frontend', {
     tier,
     service: SERVICE,
     backends: [fleet, standbyFleet],
     domains: [domain.stringValue],
+    // The deep check moves traffic between regions; the fleets' autohealing requests the shallow one.
+    healthCheckPath: READINESS_PATH,
   });
 
   // Alerts go to a Pub/Sub topic per region (the incident tool subscribes; the zone drill stops on it) and by email.

@@ -25,7 +25,7 @@ describe('example gcp-tier2-pilot-light: a lit pilot light', () => {
 
   test('THEN the standby region has its template, boot-disk key, group and autoscaler (at zero) before any disaster', () => {
     const [[, autoscaler]] = inRegion('google_compute_region_autoscaler', 'europe-west4');
-    expect(autoscaler.autoscaling_policy).toEqual(expect.objectContaining({ min_replicas: 0, max_replicas: 4 }));
+    expect(autoscaler.autoscaling_policy).toEqual(expect.objectContaining({ min_replicas: 0, max_replicas: 6 }));
     expect(roleOf(autoscaler)).toBe('standby');
     expect(inRegion('google_compute_instance_template', 'europe-west4')).toHaveLength(1);
     expect(inRegion('google_compute_region_instance_group_manager', 'europe-west4')).toHaveLength(1);
@@ -69,7 +69,7 @@ describe('example gcp-tier2-pilot-light: a lit pilot light', () => {
         [
           undefined,
           expect.stringMatching(
-            /^autoscaler scales the group from 0 to 2: Compute Engine publishes no time .*initialization period 300 s\); at 0 a CPU-driven autoscaler has no instance/,
+            /^autoscaler scales the group from 0 to 3: Compute Engine publishes no time .*initialization period 300 s\); at 0 a CPU-driven autoscaler has no instance/,
           ),
         ],
         [
@@ -185,7 +185,11 @@ describe('example gcp-tier2-pilot-light: least privilege', () => {
           .map((r) => [
             type,
             r.role,
-            (r.condition as { expression?: string } | undefined)?.expression ?? r.secret_id ?? r.bucket ?? 'project',
+            (r.condition as { expression?: string } | undefined)?.expression ??
+              r.secret_id ??
+              r.bucket ??
+              r.repository ??
+              'project',
           ]),
       );
 
@@ -209,6 +213,12 @@ describe('example gcp-tier2-pilot-light: least privilege', () => {
       // The account's `member` attribute and `serviceAccount:<email>` name the same principal.
       expect(grantsTo([member, `\${google_service_account.${address}.member}`]).sort()).toEqual(
         [
+          // The image's repository, read from the `image` variable: the pull at every boot.
+          [
+            'google_artifact_registry_repository_iam_member',
+            'roles/artifactregistry.reader',
+            '${element(split("/", var.image), 2)}',
+          ],
           ['google_project_iam_member', 'roles/cloudsql.client', onDatabase],
           ['google_project_iam_member', 'roles/cloudsql.instanceUser', onDatabase],
           ['google_project_iam_member', 'roles/logging.logWriter', 'project'],
