@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as fc from 'fast-check';
 import { FailoverRunbooks, FailoverTrigger } from '../../lib/aws/runbooks';
 import { DrStrategy, FAILOVER_STEP_METADATA_KEY, ServiceTier } from '../../lib/core';
@@ -16,11 +17,15 @@ type Json = Record<string, unknown>;
  * record on each document (what the report counts: step, what starts it, the decision time, a
  * writer to create), the same capacity the scale-up sets, the same promotion deadline (the tier's
  * region RTO), and with an alarm the same rule (the alarm's change to ALARM) starting the same
- * runbooks with the same input (the promotion in Failover mode).
+ * runbooks with the same input (the promotion in Failover mode), and with a witness the same
+ * first step reading the same alarm for as long.
  */
 
 const ALARM_ARN = 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:primary-lost';
 const CLUSTER_ARN = 'arn:aws:rds:us-east-1:111122223333:cluster:orders-secondary';
+const WITNESS_REGION = 'us-east-2';
+const WITNESS_ALARM = 'primary-lost-seen-from-us-east-2';
+const PAGE_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:orders-page';
 
 // ACTIVE_ACTIVE tiers refuse an operator; the sample keeps to the tiers that take both triggers.
 const tiers = ServiceTier.BUILT_IN.filter((t) => t.strategy !== DrStrategy.ACTIVE_ACTIVE);
@@ -32,6 +37,8 @@ const intent = fc
       promotion: fc.boolean(),
       scaleUp: fc.boolean(),
       alarm: fc.boolean(),
+      // An automatic promotion's witness in a third region, and how long the promotion waits for it.
+      witness: fc.option(fc.integer({ min: 10, max: 300 }), { nil: undefined }),
       decisionSeconds: fc.integer({ min: 1, max: 3600 }),
       capacity: fc
         .tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }))
@@ -58,6 +65,11 @@ function documentValues(content: Record<string, unknown>, record: unknown): unkn
     record,
     capacity: ['MinSize', 'DesiredCapacity', 'MaxSize'].map((name) => parameters[name]?.default),
     deadline: steps.find((s) => s.name === 'WaitForPromotion')?.timeoutSeconds,
+    // The witness step, its script and its wait, and the alarm it reads.
+    witness: steps.find((s) => s.name === 'WaitForWitness'),
+    witnessParameters: ['WitnessRegion', 'WitnessAlarmName', 'WitnessWaitSeconds'].map(
+      (name) => parameters[name]?.default,
+    ),
   };
 }
 
@@ -68,7 +80,17 @@ function cdkValues(i: Intent): RunbookValues {
         tier: i.tier,
         service: 'orders',
         failoverTrigger: i.alarm
-          ? FailoverTrigger.alarm(cloudwatch.Alarm.fromAlarmArn(stack, 'Alarm', ALARM_ARN))
+          ? FailoverTrigger.alarm(cloudwatch.Alarm.fromAlarmArn(stack, 'Alarm', ALARM_ARN), {
+              witness:
+                i.witness === undefined
+                  ? undefined
+                  : {
+                      region: WITNESS_REGION,
+                      alarmName: WITNESS_ALARM,
+                      pageTopic: sns.Topic.fromTopicArn(stack, 'Page', PAGE_TOPIC_ARN),
+                      wait: Duration.seconds(i.witness),
+                    },
+            })
           : FailoverTrigger.operator(Duration.seconds(i.decisionSeconds)),
         ...(i.promotion ? { globalClusterIdentifier: 'orders-global', secondaryClusterArn: CLUSTER_ARN } : {}),
         ...(i.scaleUp ? { standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: i.capacity } : {}),
@@ -93,7 +115,20 @@ function tfValues(i: Intent): RunbookValues {
         tier: i.tier,
         service: 'orders',
         failoverTrigger: i.alarm
-          ? TfFailoverTrigger.alarm({ arn: ALARM_ARN, alarmName: 'primary-lost' })
+          ? TfFailoverTrigger.alarm(
+              { arn: ALARM_ARN, alarmName: 'primary-lost' },
+              {
+                witness:
+                  i.witness === undefined
+                    ? undefined
+                    : {
+                        region: WITNESS_REGION,
+                        alarmName: WITNESS_ALARM,
+                        pageTopicArn: PAGE_TOPIC_ARN,
+                        waitSeconds: i.witness,
+                      },
+              },
+            )
           : TfFailoverTrigger.operator(i.decisionSeconds),
         ...(i.promotion ? { globalClusterIdentifier: 'orders-global', secondaryClusterArn: CLUSTER_ARN } : {}),
         ...(i.scaleUp ? { standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: i.capacity } : {}),
@@ -115,6 +150,7 @@ describe('FailoverRunbooks twins', () => {
 
   test('the sample covers both triggers and each runbook alone and together', () => {
     expect(new Set(drawn.map((i) => i.alarm)).size).toBe(2);
+    expect(drawn.some((i) => i.alarm && i.promotion && i.witness !== undefined)).toBe(true);
     expect(new Set(drawn.map((i) => `${i.promotion}/${i.scaleUp}`)).size).toBe(3);
   });
 
