@@ -287,7 +287,9 @@ const ZONAL_SHIFT_MAX_MINUTES = 3 * 24 * 60;
  *   region (`rds:FailoverGlobalCluster` with AllowDataLoss: loses the writes not yet replicated, up
  *   to the replication lag) or `Switchover` for a planned move (no data loss, needs a healthy
  *   primary); a headless secondary first gets its writer (once: a re-run finds it); then wait, up to
- *   the tier's region RTO, until the global database names this region's cluster its writer;
+ *   the tier's region RTO, until the global database names this region's cluster its writer. With an
+ *   alarm trigger and a `witness`, a `Failover` first waits for the witness alarm of a third region
+ *   to be in ALARM, and otherwise pages and stops;
  * - `StartZonalShift`: move the load balancer's traffic away from one AZ (by AZ id, `use1-az1`)
  *   with Route 53 ARC zonal shift, for a limited time;
  * - `ScaleStandby`: scale the standby fleet to the primary's capacity;

@@ -226,7 +226,8 @@ export interface TfRunbook {
  * - `PromoteDatabase`: promote this region's Aurora global secondary in the `Mode` whoever starts it
  *   chooses (`Failover` with AllowDataLoss when the primary region is down, `Switchover` for a
  *   planned move), then wait until it is the global database's writer; a headless secondary gets
- *   its writer first;
+ *   its writer first; with an alarm trigger and a `witness`, a `Failover` first waits for the
+ *   witness alarm of a third region to be in ALARM, and otherwise pages and stops;
  * - `ScaleStandby`: scale the standby Auto Scaling group to the primary's capacity.
  *
  * Each runs as its own role, limited to these resources, and records in its document's `//` block
