@@ -49,7 +49,7 @@ const standby = (witness: Record<string, unknown> | undefined, ...more: GraphInp
   );
 
 /** The same runbook as Terraform writes it (an `aws_ssm_document` with its `//` block). */
-const tfStandby = (witness: Record<string, unknown> | undefined) =>
+export const tfStandby = (witness: Record<string, unknown> | undefined) =>
   tf(
     {
       aws_ssm_document: {

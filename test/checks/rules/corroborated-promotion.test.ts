@@ -2,6 +2,7 @@ import { checkInputs } from '../../../lib/checks/check';
 import { CorroboratedPromotion } from '../../../lib/checks/rules';
 import { FAILOVER_STEP_METADATA_KEY, HA_METADATA_KEY, HaRole, ServiceTier } from '../../../lib/core';
 import { cfn, findings, record } from '../fixtures/builders';
+import { tfStandby } from './cases-corroboration';
 
 /** us-west-2's promotion runbook with the failover-step record `step`. */
 const runbook = (step: Record<string, unknown>) =>
@@ -42,4 +43,11 @@ describe('HA-DR10 beyond its fixtures', () => {
       },
     ]);
   });
+});
+
+test('GIVEN Terraform with the witness alarm behind an aliased provider in us-east-2 THEN it is found and judged', () => {
+  const witness = { region: 'us-east-2', alarmName: 'shop-us-east-1-lost', waitSeconds: 120 };
+  const result = checkInputs(tfStandby(witness), { rules: [CorroboratedPromotion] });
+  expect(result.findings).toEqual([]);
+  expect(result.unchecked ?? []).toEqual([]);
 });
