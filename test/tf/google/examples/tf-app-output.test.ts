@@ -26,10 +26,10 @@ describe('the cdktf app of the examples (bin/tf-app.ts)', () => {
     ].filter((p) => p.length > 1);
     const files = filesBelow(outdir);
     expect(files.filter((f) => f.endsWith('cdk.tf.json'))).toHaveLength(5);
+    // A container's mount path (a pod's writable /tmp) is the container's, not this machine's.
+    const text = (file: string) => readFileSync(file, 'utf8').replace(/"mount_path":\s*"[^"]*"/g, '');
     const leaks = files.flatMap((file) =>
-      machinePaths
-        .filter((p) => readFileSync(file, 'utf8').includes(p))
-        .map((p) => `${file.slice(outdir.length)}: ${p}`),
+      machinePaths.filter((p) => text(file).includes(p)).map((p) => `${file.slice(outdir.length)}: ${p}`),
     );
     expect(leaks).toEqual([]);
   });
