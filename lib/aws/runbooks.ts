@@ -86,7 +86,10 @@ export interface StandbyEcsService {
 export interface FailoverWitness {
   /** Region of the witness alarm: neither the serving region nor this one. */
   readonly region: string;
-  /** Name of the witness alarm (give the alarm this name: `alarmName`). */
+  /**
+   * Name of the witness alarm (give the alarm this name: `alarmName`). Treat its missing data as not
+   * breaching: a witness that cannot run must not agree (HA-DR10).
+   */
   readonly alarmName: string;
   /** Topic that pages a person when the witness does not agree in time (encrypted topics welcome). */
   readonly pageTopic: sns.ITopic;

@@ -47,7 +47,10 @@ export interface FailoverAlarm {
 export interface FailoverWitness {
   /** Region of the witness alarm: neither the serving region nor the runbooks'. */
   readonly region: string;
-  /** Name of the witness alarm. */
+  /**
+   * Name of the witness alarm. Treat its missing data as not breaching: a witness that cannot run
+   * must not agree (HA-DR10).
+   */
   readonly alarmName: string;
   /** ARN of the SNS topic that pages a person when the witness does not agree in time. */
   readonly pageTopicArn: string;
