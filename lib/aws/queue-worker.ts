@@ -39,9 +39,10 @@ export interface QueueWorkerProps extends HaProps {
    */
   readonly consumerService?: ResilientService;
   /**
-   * With `consumerService`: how long a task takes to process one message, a high percentile (p90 or above) measured under
-   * load. It sets the backlog per task the service holds (a task drains it in half of `maxMessageAge`) and the
-   * least visibility timeout; a figure shorter than the truth lets messages wait past `maxMessageAge`.
+   * With `consumerService`: how long a task takes to process one message, a high percentile (p90 or above)
+   * measured under load. It sets the backlog per task the service holds (a task drains it in half of
+   * `maxMessageAge`) and the least visibility timeout; a figure shorter than the truth lets messages wait past
+   * `maxMessageAge`.
    * @default - required with `consumerService`
    */
   readonly processingTime?: Duration;
@@ -170,8 +171,8 @@ export class QueueWorker extends Construct {
     }
     if (service && drainedServices.has(service)) {
       throw validationError(
-        `consumerService must drain one QueueWorker (its container's QUEUE_URLS names one), got: ${service.node.path}, ` +
-          'which already drains another',
+        "consumerService must drain one QueueWorker (its container's QUEUE_URLS names one), got: " +
+          `${service.node.path}, which already drains another`,
         this,
         'consumerService',
       );

@@ -501,9 +501,9 @@ function planBacklogScaling(
   if (service.runningTaskCountPublished === false) {
     problem(
       'consumerService',
-      "consumerService's cluster must publish Container Insights (containerInsights ENABLED or ENHANCED): the backlog " +
-        'per task divides by its RunningTaskCount, and target tracking does not scale on a metric without data, ' +
-        'got: a cluster without Container Insights',
+      "consumerService's cluster must publish Container Insights (containerInsights ENABLED or ENHANCED): " +
+        'the backlog per task divides by its RunningTaskCount, and target tracking does not scale on a metric ' +
+        'without data, got: a cluster without Container Insights',
     );
   } else if (service.runningTaskCountPublished === undefined) {
     warnings.push({
