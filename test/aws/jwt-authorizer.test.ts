@@ -105,7 +105,9 @@ describe("JwtAuthorizer's code", () => {
     [
       'an unsigned token',
       () =>
-        `Bearer ${[{ alg: 'none', kid: 'rsa-1' }, valid()].map((p) => Buffer.from(JSON.stringify(p)).toString('base64url')).join('.')}.`,
+        `Bearer ${[{ alg: 'none', kid: 'rsa-1' }, valid()]
+          .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+          .join('.')}.`,
     ],
     ['no token', () => ''],
   ])('refuses %s (401)', async (_, make) => {

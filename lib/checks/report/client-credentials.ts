@@ -25,16 +25,16 @@ const SECRET_ARN = /^arn:[^:]+:secretsmanager:([^:]+):\d+:secret:(.+)-[A-Za-z0-9
  * whose methods ask for credentials, the region RTO of those clients is unknown (the region DNS sends them to may
  * refuse them, 403) unless the templates show that every region accepts the same ones:
  *
- * | credential | accepted in every region when |
- * |---|---|
- * | SigV4 (`AWS_IAM`) | never: unknown |
- * | Cognito user pool | never: the pool's region signs everyone in: unknown |
- * | API key | every region's keys take their values from the same set of secrets (a dynamic reference by name to a secret whose primary or replica is in that region) or literals |
- * | Lambda authorizer | it is a `JwtAuthorizer` (issuer, audience and key set in its function's environment), the same in every region, its issuer not an AWS regional endpoint |
+ * - SigV4 (`AWS_IAM`): never (unknown).
+ * - A Cognito user pool's tokens: never, the pool's region signs everyone in (unknown).
+ * - API keys: when every region's keys take their values from the same secrets (a dynamic reference by name
+ *   to a secret with a copy in that region) or the same literals.
+ * - A Lambda authorizer: when it is a `JwtAuthorizer` (issuer, audience and key set in its function's
+ *   environment), the same in every region, its issuer not an AWS regional endpoint.
  *
  * Anything the templates do not show (a generated key, a value built at deploy time, another authorizer) stays
  * unknown. When every credential is shown to hold, one step of 0 s says what was read, and that the JWT issuer's
- * own availability is outside the templates.
+ * own availability is outside the templates (the region RTO's total carries it).
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html
  */
@@ -85,7 +85,8 @@ export function regionScopedCredentialSteps(resources: readonly GraphResource[])
         stack: method.stack,
         resource: method.address,
         basis:
-          `clients of the service name carry credentials one region accepts: ${refused.map((r) => r.why).join(', and ')}, ` +
+          'clients of the service name carry credentials one region accepts: ' +
+          `${refused.map((r) => r.why).join(', and ')}, ` +
           'so the region DNS sends them to refuses them (403) at failover: unknown for them until every region ' +
           'accepts the same credentials (one key value in every region, a region-agnostic authorizer)',
         figures: [],

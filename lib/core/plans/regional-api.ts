@@ -421,7 +421,9 @@ function credentialChecks(
   if (tier.minRegions < 2) {
     return;
   }
-  const failover = `${tier.name} serves from ${tier.minRegions} regions or more, and DNS sends a client of the service name to any`;
+  const failover =
+    `${tier.name} serves from ${tier.minRegions} regions or more, and DNS sends a client of the service ` +
+    'name to any';
   if (clients.length > 0 && !keys) {
     warnings.push({
       id: 'clientKeys',
