@@ -164,13 +164,14 @@ function runWitness(states: string[], payload: Record<string, string> = {}) {
         '        alarms = [] if state == "missing" else [{"AlarmName": AlarmNames[0], "StateValue": state}]',
         '        return {"MetricAlarms": alarms, "CompositeAlarms": []}',
         'class Sns:',
-        '    def publish(self, **kwargs): pages.append(kwargs)',
+        '    def __init__(self, region): self.region = region',
+        '    def publish(self, **kwargs): pages.append(dict(kwargs, region=self.region))',
         'fake = types.ModuleType("boto3")',
         'def client(name, region_name=None):',
         '    if name == "cloudwatch":',
         '        regions.append(region_name)',
         '        return CloudWatch()',
-        '    return Sns()',
+        '    return Sns(region_name)',
         'fake.client = client',
         'sys.modules["boto3"] = fake',
         script,
@@ -213,7 +214,10 @@ describe('the witness check on the day (run with a stand-in boto3)', () => {
     expect(run.raised).toContain(says);
     expect(run.raised).toContain('run this runbook with Mode Failover and Witness Skipped');
     expect(run.waited).toBeGreaterThanOrEqual(30);
-    expect(run.pages).toEqual([expect.objectContaining({ TopicArn: 'arn:aws:sns:us-west-2:111111111111:page' })]);
+    // Published in the topic's own region, read from its ARN.
+    expect(run.pages).toEqual([
+      expect.objectContaining({ TopicArn: 'arn:aws:sns:us-west-2:111111111111:page', region: 'us-west-2' }),
+    ]);
     expect(run.pages[0].Message).toContain(says);
   });
 
