@@ -165,6 +165,11 @@ describe('regionScopedCredentialSteps', () => {
       'whose credentials the templates do not show',
     ],
     [
+      'a JWT authorizer in one region, no credential asked in the other',
+      [...authorized(EAST, JWT), method(WEST, { AuthorizationType: 'NONE' })],
+      undefined,
+    ],
+    [
       'a JWT authorizer in one region only',
       [...authorized(EAST, JWT), method(WEST, { AuthorizationType: 'AWS_IAM' })],
       'SigV4 signatures name the region',

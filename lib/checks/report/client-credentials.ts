@@ -145,7 +145,7 @@ function jwtCredentials(
   }
   const regions = regionsOf(methods);
   const sets = [...accepted.values()].map((s) => [...s].sort().join(', '));
-  if (regions === undefined || regions.length < 2 || new Set(sets).size > 1) {
+  if (regions === undefined || new Set(sets).size > 1) {
     return (
       'the JWT authorizers of the regions accept different tokens ' +
       `(${[...accepted].map(([r, s]) => `${r}: ${[...s].join(', ')}`).join('; ')})`
