@@ -3,7 +3,7 @@ import { App, TerraformStack } from 'cdktf';
 import { checkInputs } from '../../lib/checks/check';
 import { buildGraph } from '../../lib/checks/graph';
 import { ServiceReport } from '../../lib/checks/report';
-import { controlPlaneOffServingPath, servedThroughLocalNodePorts } from '../../lib/checks/report/gke-serving-path';
+import { controlPlaneOffServingPath, zoneLossNeedsNoKubernetesAction } from '../../lib/checks/report/gke-serving-path';
 import { fleetMaximum, fleetMinimum, isScalingFleet } from '../../lib/checks/report/scaling-fleets';
 import { PUBLISHED_SLAS, READINESS_PATH, ServiceTier } from '../../lib/core';
 import { GlobalFrontend } from '../../lib/tf/google/frontend';
@@ -123,21 +123,26 @@ describe("the report on GKE pods behind the load balancer's node ports (TIER_1)"
     const graph = graphOf(json);
     const cluster = graph.ofType('google_container_cluster')[0];
     expect(controlPlaneOffServingPath(graph, cluster)).toBeUndefined();
-    expect(servedThroughLocalNodePorts(graph, cluster)).toBe(false);
+    expect(zoneLossNeedsNoKubernetesAction(graph, cluster)).toBe(false);
   });
 
-  test('THEN the cluster and its Deployment are served through Local node ports; with Cluster, they are not', () => {
+  test("THEN a zone's loss needs no Kubernetes action for the cluster and its Deployment; with Cluster, it does", () => {
     const json = gkeJson();
     const graph = graphOf(json);
     const [cluster] = graph.ofType('google_container_cluster');
     const [deployment] = graph.ofType('kubernetes_deployment_v1');
-    expect([servedThroughLocalNodePorts(graph, cluster), servedThroughLocalNodePorts(graph, deployment)]).toEqual([
-      true,
-      true,
-    ]);
+    expect([
+      zoneLossNeedsNoKubernetesAction(graph, cluster),
+      zoneLossNeedsNoKubernetesAction(graph, deployment),
+    ]).toEqual([true, true]);
     (only(json, 'kubernetes_service_v1').spec as Record<string, unknown>).external_traffic_policy = 'Cluster';
     const other = graphOf(json);
-    expect(servedThroughLocalNodePorts(other, other.ofType('kubernetes_deployment_v1')[0])).toBe(false);
+    expect(zoneLossNeedsNoKubernetesAction(other, other.ofType('kubernetes_deployment_v1')[0])).toBe(false);
+    // Local, but 6 replicas over 3 zones: 4 left of the 6 required, so the lost pods must be scheduled again.
+    const short = gkeJson();
+    (only(short, 'kubernetes_deployment_v1').spec as Record<string, unknown>).replicas = '6';
+    const shortGraph = graphOf(short);
+    expect(zoneLossNeedsNoKubernetesAction(shortGraph, shortGraph.ofType('kubernetes_deployment_v1')[0])).toBe(false);
   });
 
   test("THEN the node pool's region is a backend region of the global load balancer", () => {

@@ -65,23 +65,29 @@ export function controlPlaneOffServingPath(graph: ResourceGraph, cluster: GraphR
 }
 
 /**
- * Whether a GKE cluster, or a Deployment of one, is reached only through `externalTrafficPolicy:
- * Local` node ports of node pools that a backend service names: a lost zone's nodes then leave the
- * load balancer when they fail its health check, whatever the cluster's endpoints still list (a node
- * sends only to its own pods), so the health check bounds the zone's detection.
+ * Whether the loss of a zone takes a GKE cluster's Deployment (or every Deployment a cluster serves)
+ * out of the load balancer with no Kubernetes action: the pods are reached only through
+ * `externalTrafficPolicy: Local` node ports of node pools a backend service names, so a lost zone's
+ * nodes leave the load balancer when they fail its health check, whatever the cluster's endpoints
+ * still list (a node sends only to its own pods); and the replicas left carry the stated peak, so
+ * nothing waits for the lost pods to be marked NotReady, evicted and scheduled again. The backend
+ * service's health check then bounds the zone's recovery.
  */
-export function servedThroughLocalNodePorts(graph: ResourceGraph, resource: GraphResource): boolean {
+export function zoneLossNeedsNoKubernetesAction(graph: ResourceGraph, resource: GraphResource): boolean {
   if (resource.type === 'google_container_cluster') {
-    return localNodePortEntry(graph, resource) !== undefined;
+    return controlPlaneOffServingPath(graph, resource) !== undefined;
   }
   if (!DEPLOYMENT_TYPES.includes(resource.type)) {
     return false;
   }
-  const entries = graph
+  return graph
     .ofType('google_container_cluster')
     .filter((c) => c.stack === resource.stack)
-    .map((c) => localNodePortEntry(graph, c));
-  return entries.some((e) => e?.services.some((s) => selectedDeployments(graph, s).includes(resource)));
+    .some((cluster) => {
+      const entry = localNodePortEntry(graph, cluster);
+      const served = entry?.services.some((s) => selectedDeployments(graph, s).includes(resource)) ?? false;
+      return served && staticShortfall(resource, fleetZones(graph, cluster)?.length) === undefined;
+    });
 }
 
 /**
