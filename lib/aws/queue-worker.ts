@@ -78,8 +78,9 @@ export interface QueueWorkerProps extends HaProps {
    */
   readonly maxBatchingWindow?: Duration;
   /**
-   * Receives before a message goes to the dead-letter queue (1–1,000).
-   * @default 3
+   * Receives before a message goes to the dead-letter queue (1–1,000). With a handler, fewer than 5 warns: Lambda
+   * advises 5 under load, as a batch returned after a throttle counts as a receive.
+   * @default - 5 with a handler, 3 with a consumerService
    */
   readonly maxReceiveCount?: number;
   /**

@@ -73,7 +73,7 @@ describe('QueueWorker, TIER_1, with a priority lane', () => {
         VisibilityTimeout: 180,
         MessageRetentionPeriod: 345_600,
         KmsMasterKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^WorkerKey/), 'Arn'] },
-        RedrivePolicy: { maxReceiveCount: 3 },
+        RedrivePolicy: { maxReceiveCount: 5 },
       });
       expect(lane.DeletionPolicy).toBe('Retain');
     }

@@ -31,15 +31,19 @@ export const SQS_DATA_KEY_REUSE_SECONDS = 300;
  * Lambda's SQS event source: a batch of 1 to 10,000 messages (above 10 only with a batching window of
  * at least 1 s), a window of 0 to 300 s, a maximum concurrency of 2 to 1,000 per mapping; the queue's
  * visibility timeout should be at least six times the function's timeout plus the batching window, so
- * that a batch Lambda retries after a throttle is not received again while the first try still runs.
+ * that a batch Lambda retries after a throttle is not received again while the first try still runs;
+ * and the redrive policy's maxReceiveCount at least 5 under load: a batch returned after a throttle
+ * counts as a receive, so fewer would dead-letter messages no invocation failed on.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
  * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/sqs-retries.html
  */
 export const SQS_EVENT_SOURCE = {
   batchSize: { min: 1, max: 10_000, withoutWindow: 10 },
   batchingWindowMaxSeconds: 300,
   maxConcurrency: { min: 2, max: 1000 },
   visibilityTimeoutPerFunctionTimeout: 6,
+  maxReceiveCountUnderLoad: 5,
 } as const;
 
 /**
@@ -61,7 +65,11 @@ export const SCALING_POLICY_NAME_MAX_LENGTH = 256;
  */
 export const ECS_DEFAULT_STOP_TIMEOUT_SECONDS = 30;
 
-/** Defaults: Lambda's batch of 10 without a window, three receives before the dead-letter queue, 4 days kept. */
+/**
+ * Defaults: Lambda's batch of 10 without a window, 4 days kept; a service's tasks dead-letter a message after
+ * three receives (a receive counts only when a task failed it or stopped with it), a function's after Lambda's
+ * advised five (`SQS_EVENT_SOURCE.maxReceiveCountUnderLoad`).
+ */
 export const QUEUE_WORKER_DEFAULTS = {
   batchSize: 10,
   batchingWindowSeconds: 0,
@@ -187,7 +195,8 @@ const BACKLOG_SCALE_IN_COOLDOWN_SECONDS = 5 * MINUTE;
  *   takes the normal lane's share when the normal lane is idle or throttled); both at least 2 (Lambda's
  *   minimum), at most 1,000. Without a priority lane the normal lane may run `reserved`.
  * - **Visibility timeout**: at least 6 × the handler's timeout + the batching window (Lambda's advice).
- * - **Dead letters**: after `maxReceiveCount` receives (3); kept 14 days, longer than the lanes keep them;
+ * - **Dead letters**: after `maxReceiveCount` receives (5: Lambda's advice, as a throttle counts as one; fewer
+ *   warns); kept 14 days, longer than the lanes keep them;
  *   alarm on any dead letter, and when the oldest is halfway to expiring. A message that keeps failing
  *   reaches the dead-letter queue about `maxReceiveCount` × the visibility timeout after its first
  *   receive, which must be shorter than the lanes' retention (it would expire unseen otherwise).
@@ -195,7 +204,7 @@ const BACKLOG_SCALE_IN_COOLDOWN_SECONDS = 5 * MINUTE;
  *   than the retention (a message expires before it alarms otherwise).
  *
  * Example: reserved 100, p 20, timeout 30 s, no window → normal lane ≤ 80, priority ≤ 100, visibility
- * 180 s, dead letters after 3 receives, kept 14 days, an alarm once the oldest is 7 days old.
+ * 180 s, dead letters after 5 receives, kept 14 days, an alarm once the oldest is 7 days old.
  *
  * **An ECS service consumer** (`consumerService`) receives up to `batchSize` (≤ 10) messages a call, processes
  * `messagesPerTask` (m) at a time, each in `processingSeconds` (t), and drains the priority lane first:
@@ -281,7 +290,16 @@ export function planQueueWorker(tier: ServiceTier, intent: QueueWorkerIntent): Q
   // ---- Queues --------------------------------------------------------------------------------
   const retentionSeconds = intent.retentionSeconds ?? QUEUE_WORKER_DEFAULTS.retentionSeconds;
   integer('retentionPeriod', intent.retentionSeconds, SQS_RETENTION_SECONDS.min, SQS_RETENTION_SECONDS.max, ' s');
-  const maxReceiveCount = intent.maxReceiveCount ?? QUEUE_WORKER_DEFAULTS.maxReceiveCount;
+  const advisedReceives = SQS_EVENT_SOURCE.maxReceiveCountUnderLoad;
+  const maxReceiveCount = intent.maxReceiveCount ?? (handler ? advisedReceives : QUEUE_WORKER_DEFAULTS.maxReceiveCount);
+  if (handler && maxReceiveCount < advisedReceives) {
+    warnings.push({
+      id: 'maxReceiveCount',
+      message:
+        `maxReceiveCount ${maxReceiveCount} is below the ${advisedReceives} Lambda advises under load: a batch ` +
+        'returned after a throttle counts as a receive, so messages no invocation failed on reach the dead-letter queue',
+    });
+  }
   const receivesValid = integer(
     'maxReceiveCount',
     intent.maxReceiveCount,

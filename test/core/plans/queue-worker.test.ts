@@ -18,7 +18,7 @@ describe('planQueueWorker by table', () => {
       batchingWindowSeconds: 0,
       visibilityTimeoutSeconds: 180,
       retentionSeconds: 345_600,
-      maxReceiveCount: 3,
+      maxReceiveCount: 5,
       deadLetterRetentionSeconds: 1_209_600,
       normal: { maxConcurrency: 80, maxMessageAgeSeconds: 600 },
       priority: { maxConcurrency: 100, maxMessageAgeSeconds: 600 },
@@ -52,6 +52,11 @@ describe('planQueueWorker by table', () => {
   ])('%s is refused, naming the prop', (_, intent, prop, message) => {
     const found = plan(intent).problems.find((p) => p.prop === prop);
     expect(found?.message).toContain(message);
+  });
+
+  test('fewer receives than Lambda advises under load warn: a throttled batch counts as one', () => {
+    expect(plan({ maxReceiveCount: 3 }).warnings.map((w) => w.id)).toEqual(['maxReceiveCount']);
+    expect(plan({ maxReceiveCount: 5 }).warnings).toEqual([]);
   });
 
   test('an age objective shorter than one retry warns', () => {
