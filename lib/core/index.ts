@@ -48,6 +48,7 @@ export * from './plans/regional-entry';
 export * from './plans/zonal-shift';
 export * from './plans/function';
 export * from './plans/regional-api';
+export * from './plans/jwt-authorizer';
 export * from './plans/queue-worker';
 export * from './plans/gray-failure-drill';
 export * from './plans/drill';
