@@ -14,6 +14,22 @@ import { ObjectMeta, WORKLOAD_DEFAULTS, WORKLOAD_NAME_LABEL } from './workload';
  */
 export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
 
+/**
+ * Why a node port is refused, or undefined when Kubernetes allocates it: what the Service and the
+ * load balancer's named port (`HaGkeCluster.loadBalancerBackends`) both check.
+ */
+export function nodePortProblem(nodePort: number): PlanProblem | undefined {
+  if (Number.isInteger(nodePort) && nodePort >= NODE_PORT_RANGE.min && nodePort <= NODE_PORT_RANGE.max) {
+    return undefined;
+  }
+  return {
+    prop: 'nodePort',
+    message:
+      `nodePort must be an integer from ${NODE_PORT_RANGE.min} to ${NODE_PORT_RANGE.max} (Kubernetes' node ` +
+      `port range), got: ${String(nodePort)}`,
+  };
+}
+
 /** The Service's name and ports, in core's terms. */
 export interface NodePortServiceIntent {
   /** The workload's name: the Service takes it, and selects the pods labelled with it. */
@@ -68,16 +84,9 @@ export interface NodePortServicePlan {
  * @see https://cloud.google.com/kubernetes-engine/docs/concepts/service-load-balancer-parameters
  */
 export function planNodePortService(intent: NodePortServiceIntent): NodePortServicePlan {
-  const problems: PlanProblem[] = [];
   const { nodePort } = intent;
-  if (!Number.isInteger(nodePort) || nodePort < NODE_PORT_RANGE.min || nodePort > NODE_PORT_RANGE.max) {
-    problems.push({
-      prop: 'nodePort',
-      message:
-        `nodePort must be an integer from ${NODE_PORT_RANGE.min} to ${NODE_PORT_RANGE.max} (Kubernetes' node ` +
-        `port range), got: ${String(nodePort)}`,
-    });
-  }
+  const problem = nodePortProblem(nodePort);
+  const problems: PlanProblem[] = problem ? [problem] : [];
   const containerPort = intent.containerPort ?? WORKLOAD_DEFAULTS.containerPort;
   const selector = { [WORKLOAD_NAME_LABEL]: intent.name };
   return {

@@ -10,7 +10,7 @@ import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, HaMetadata, HaRole } from '../../core';
 import { ChangeFreeze, MaintenanceWindow, planCluster, ReleaseChannel } from '../../core/plans/cluster';
-import { NODE_PORT_RANGE } from '../../core/plans/node-port-service';
+import { nodePortProblem } from '../../core/plans/node-port-service';
 import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { GOOGLE_SERVICE_AGENTS } from './apis';
 import { GOOGLE_HEALTH_CHECK_RANGES, IFleetBackend } from './fleet';
@@ -387,16 +387,8 @@ export class HaGkeCluster extends Construct {
       }
       return [...this.backends.groups];
     }
-    if (
-      !Token.isUnresolved(nodePort) &&
-      (!Number.isInteger(nodePort) || nodePort < NODE_PORT_RANGE.min || nodePort > NODE_PORT_RANGE.max)
-    ) {
-      throw validationError(
-        `nodePort must be an integer from ${NODE_PORT_RANGE.min} to ${NODE_PORT_RANGE.max}, got: ${nodePort}`,
-        this,
-        'nodePort',
-      );
-    }
+    const problem = Token.isUnresolved(nodePort) ? undefined : nodePortProblem(nodePort);
+    throwProblems(problem ? [problem] : [], this);
     const groups = this.zones.map((_, i) => {
       // A regional pool has one instance group per zone; each named port sits in its group's own zone.
       const group = Fn.element(this.nodePool.managedInstanceGroupUrls, i);

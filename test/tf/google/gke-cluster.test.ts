@@ -245,7 +245,7 @@ describe('HaGkeCluster.loadBalancerBackends on node port 30080', () => {
     expect(gke.loadBalancerBackends({ nodePort: 30080 })).toEqual(backends);
     expect(() => gke.loadBalancerBackends({ nodePort: 30081 })).toThrow(HaValidationError);
     expect(() => cluster().gke.loadBalancerBackends({ nodePort: 80 })).toThrow(
-      /nodePort must be an integer from 30000 to 32767, got: 80/,
+      /nodePort must be an integer from 30000 to 32767 \(Kubernetes' node port range\), got: 80/,
     );
   });
 });
