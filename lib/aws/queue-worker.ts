@@ -119,8 +119,8 @@ export interface QueueWorkerProps extends HaProps {
  *   timeout: processing must be idempotent. How fast a new task starts is not published: the lanes' age alarms,
  *   and a load drill that floods the normal lane, show whether `maxMessageAge` holds.
  * - **Priority lane** (SRE book, criticality): `priorityConcurrency` executions the normal lane can never take, or
- *   a service's tasks draining it first, so that at the maximum only the normal lane waits. The drain order is the
- *   application's code: no template proves it.
+ *   a service's tasks draining it first, so that at the maximum only the normal lane waits (while priority work
+ *   alone stays under what the maximum drains). The drain order is the application's code: no template proves it.
  * - **Alarms**: any dead letter; the oldest dead letter halfway to expiring; each lane's oldest message older
  *   than `maxMessageAge`.
  *

@@ -217,7 +217,8 @@ const BACKLOG_SCALE_IN_COOLDOWN_SECONDS = 5 * MINUTE;
  *   and the new task's start, which no provider publishes: a load drill measures them), so the target
  *   is ⌊m × (maxMessageAge / 2) / t⌋, at least 1. Both lanes count alike: every message costs a task t
  *   whichever lane it is in, and weighting the priority lane would not make it faster, since the tasks
- *   drain it first; at the maximum only the normal lane waits.
+ *   drain it first; at the maximum only the normal lane waits, as long as priority work alone arrives
+ *   slower than `maxCount` tasks drain it.
  * - **Bounds**: the scalable target's own, the service's statically stable minimum and literal maximum;
  *   out again after 60 s, in after 300 s.
  *
