@@ -20,6 +20,7 @@ import { ProjectServices } from '../../lib/tf/google/project-services';
 import { RegionalEntry } from '../../lib/tf/google/regional-entry';
 import { SloAlarms } from '../../lib/tf/google/slo';
 import { HaSpanner } from '../../lib/tf/google/spanner';
+import { ZoneEvacuationDrill } from '../../lib/tf/google/zone-drill';
 import { configureStateBackend, StateBackendOptions, stateBackendFromContext } from '../../lib/tf/state-backend';
 import { requireTerraformVersion } from '../../lib/tf/terraform-version';
 
@@ -115,8 +116,11 @@ export const GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY = composeSerial([
  * Google Access, from a location that outlives either region, and a replacement never boots a
  * version nobody rolled out. It serves port 8080: `LIVENESS_PATH` (the process is alive) for
  * autohealing, `READINESS_PATH` (it can serve, with Spanner) for the load balancers and Cloud DNS.
- * There is no zone evacuation drill: `ZoneEvacuationDrill` reads a global backend service's health,
- * and this entry has a regional one per region (the report warns, HA-DRL3).
+ * Every Tuesday morning a `ZoneEvacuationDrill` takes us-east4-a out of us-east4's regional load
+ * balancer for ten minutes (its DENY rule also covers the proxy-only subnet, whence that load
+ * balancer's traffic comes) with the group's health-check repair suspended: it does not start
+ * while the SLO's error budget is spent, stops and rolls back on an SLO incident, and its result
+ * says how long the load balancer took to leave the zone, against TIER_0's 30 s.
  * Availability is met: published SLAs compose to 99.998996% (GCP_TIER0_AVAILABILITY), where one
  * global load balancer left 99.98900% (GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY).
  *
@@ -206,6 +210,8 @@ export function addGcpTier0ActiveActive(
       container: { image: image.stringValue },
     }),
   ];
+  // Google's recommended /23 for each region's proxies, outside the fleets' 10.0.0.0/20 and 10.1.0.0/20.
+  const proxySubnetCidrs = { [PRIMARY]: '10.129.0.0/23', [SECONDARY]: '10.130.0.0/23' };
   const entry = new RegionalEntry(stack, 'Entry', {
     tier,
     service: SERVICE,
@@ -213,8 +219,7 @@ export function addGcpTier0ActiveActive(
     backends: fleets,
     domain: domain.stringValue,
     managedZone: zone.stringValue,
-    // Google's recommended /23 for each region's proxies, outside the fleets' 10.0.0.0/20 and 10.1.0.0/20.
-    proxySubnetCidrs: { [PRIMARY]: '10.129.0.0/23', [SECONDARY]: '10.130.0.0/23' },
+    proxySubnetCidrs,
     dnsProbeRegions: DNS_PROBE_REGIONS,
   });
 
@@ -265,6 +270,21 @@ export function addGcpTier0ActiveActive(
     slo,
     fleets,
     spanner: [database],
+  });
+  // A zone of us-east4 taken out every Tuesday morning: it stops on an SLO incident and not during a freeze.
+  const [primaryEntry] = entry.loadBalancers.filter((lb) => lb.region === PRIMARY);
+  new ZoneEvacuationDrill(stack, 'ZoneDrill', {
+    tier,
+    service: SERVICE,
+    fleet: fleets[0],
+    zone: 'us-east4-a',
+    backendServiceName: primaryEntry.backendService.name,
+    regionalBackendService: true,
+    proxySourceRanges: [proxySubnetCidrs[PRIMARY]],
+    stopTopicId: paging.topics[0].id,
+    sloName: slo.slo.id,
+    schedule: '0 10 * * TUE',
+    timeZone: 'America/New_York',
   });
   // The project's audit logs, Data Access included, locked for TIER_0's retention in the leader region.
   new AuditTrail(stack, 'Audit', { tier, service: SERVICE, region: PRIMARY });

@@ -54,6 +54,11 @@ export interface ZoneDrillIntent {
   readonly durationMinutes?: number;
   /** A Cloud Scheduler cron schedule (five fields), when the drill runs on its own. */
   readonly schedule?: string;
+  /**
+   * Whether the backend service is a regional one (a regional load balancer's, in the fleet's region).
+   * @default false
+   */
+  readonly regionalBackend?: boolean;
 }
 
 /** What the engines render. */
@@ -147,7 +152,7 @@ export function planZoneEvacuationDrill(tier: ServiceTier, intent: ZoneDrillInte
     recoveryObjectiveSeconds: tier.azRtoSeconds,
     firewallPriority: FIREWALL_PRIORITY,
     stopSubscription: { ackDeadlineSeconds: 2 * POLL_SECONDS, messageRetentionSeconds: 3600 },
-    definition: zoneDrillDefinition(durationMinutes * 60, tier.azRtoSeconds),
+    definition: zoneDrillDefinition(durationMinutes * 60, tier.azRtoSeconds, intent.regionalBackend ?? false),
     problems,
   };
 }
@@ -157,7 +162,11 @@ const env = (name: string) => expr(`sys.get_env("${name}")`);
 const OAUTH = { type: 'OAuth2' };
 
 /** The drill's workflow: freeze check, fault, watch (stop, re-tag, measure), rollback, verdict. */
-function zoneDrillDefinition(durationSeconds: number, objectiveSeconds: number): Record<string, unknown> {
+function zoneDrillDefinition(
+  durationSeconds: number,
+  objectiveSeconds: number,
+  regionalBackend: boolean,
+): Record<string, unknown> {
   const pubsub = (verb: string) => expr(`"https://pubsub.googleapis.com/v1/" + subscription + ":${verb}"`);
   const tagZone = (add: boolean) => ({
     call: 'tagZone',
@@ -327,13 +336,16 @@ function zoneDrillDefinition(durationSeconds: number, objectiveSeconds: number):
                     ],
                   },
                 },
-                // Instances the group recreated in the zone meanwhile are taken out too: the zone stays lost.
+                // Instances the group created in the zone meanwhile are taken out too: the zone stays lost.
                 { keepZoneOut: tagZone(true) },
                 {
                   readHealth: {
-                    call: 'googleapis.compute.v1.backendServices.getHealth',
+                    call: regionalBackend
+                      ? 'googleapis.compute.v1.regionBackendServices.getHealth'
+                      : 'googleapis.compute.v1.backendServices.getHealth',
                     args: {
                       project: expr('project'),
+                      ...(regionalBackend ? { region: expr('region') } : {}),
                       backendService: expr('backend'),
                       body: { group: expr('groupUrl') },
                     },

@@ -23,8 +23,25 @@ export interface ZoneEvacuationDrillProps extends GoogleHaProps {
   readonly fleet: RegionalFleet;
   /** The zone to take out: one of the fleet's. */
   readonly zone: string;
-  /** Name of the global backend service that sends to the fleet (`GlobalFrontend.backendServiceName`). */
+  /**
+   * Name of the backend service that sends to the fleet: the global one (`GlobalFrontend.backendServiceName`),
+   * or a regional one in the fleet's region (`RegionalEntry.loadBalancers[i].backendService.name`, with
+   * `regionalBackendService`).
+   */
   readonly backendServiceName: string;
+  /**
+   * Whether `backendServiceName` names a regional backend service (a regional external Application
+   * Load Balancer's, in the fleet's region).
+   * @default false
+   */
+  readonly regionalBackendService?: boolean;
+  /**
+   * Further source ranges the zone stops answering: a regional load balancer's proxy-only subnet
+   * (`RegionalEntry`'s `proxySubnetCidrs[region]`), whose proxies carry its traffic while its
+   * health checks come from Google's ranges. A global load balancer needs none.
+   * @default - Google's health-check and proxy ranges only
+   */
+  readonly proxySourceRanges?: string[];
   /**
    * Id of the Pub/Sub topic the service's SLO alerts notify (a `pubsub` notification channel's
    * topic, e.g. `PagingChannels.topics[0].id`): an incident that opens there stops the drill and
@@ -104,6 +121,7 @@ export class ZoneEvacuationDrill extends Construct {
       fleetZones: fleet.zones.some((z) => Token.isUnresolved(z)) ? undefined : fleet.zones,
       durationMinutes: props.durationMinutes,
       schedule: props.schedule,
+      regionalBackend: props.regionalBackendService,
     });
     throwProblems(plan.problems, this);
     this.durationMinutes = plan.durationMinutes;
@@ -128,7 +146,7 @@ export class ZoneEvacuationDrill extends Construct {
         "Tag a group's instances in one zone, suspend and restore its health-check repair, read the load " +
         "balancer's view of them and the SLO budget",
       permissions: [
-        'compute.backendServices.get',
+        props.regionalBackendService ? 'compute.regionBackendServices.get' : 'compute.backendServices.get',
         'compute.instanceGroupManagers.get',
         'compute.instanceGroupManagers.update',
         'compute.instances.get',
@@ -148,7 +166,7 @@ export class ZoneEvacuationDrill extends Construct {
       description: `Takes ${props.zone} of ${fleet.node.path} out during ${this.node.path}: instances the drill tags`,
       direction: 'INGRESS',
       priority: plan.firewallPriority,
-      sourceRanges: [...GOOGLE_HEALTH_CHECK_RANGES],
+      sourceRanges: [...GOOGLE_HEALTH_CHECK_RANGES, ...(props.proxySourceRanges ?? [])],
       targetTags: [tag],
       deny: [{ protocol: 'tcp' }],
       logConfig: { metadata: 'INCLUDE_ALL_METADATA' },

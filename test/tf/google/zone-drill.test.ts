@@ -167,3 +167,27 @@ describe('ZoneEvacuationDrill refuses', () => {
     expect(resourcesOf(terraformJson(drill().stack), 'google_cloud_scheduler_job')).toEqual({});
   });
 });
+
+describe("ZoneEvacuationDrill behind a regional load balancer (RegionalEntry's)", () => {
+  test("THEN it reads the regional backend's health, and its rule also blocks the proxy-only subnet", () => {
+    const json = terraformJson(
+      drill({
+        backendServiceName: 'catalog-backend-europe-west1',
+        regionalBackendService: true,
+        proxySourceRanges: ['10.129.0.0/23'],
+      }).stack,
+    );
+    const [workflow] = Object.values(resourcesOf(json, 'google_workflows_workflow'));
+    const definition = JSON.parse(workflow.source_contents as string) as Record<string, unknown>;
+    expect(JSON.stringify(definition)).toContain(
+      // Terraform escapes the workflow's own expressions as $${...}.
+      '"readHealth":{"call":"googleapis.compute.v1.regionBackendServices.getHealth","args":{"project":"$${project}","region":"$${region}"',
+    );
+    const [role] = Object.values(resourcesOf(json, 'google_project_iam_custom_role'));
+    expect(role.permissions).toContain('compute.regionBackendServices.get');
+    expect(role.permissions).not.toContain('compute.backendServices.get');
+    const deny = Object.values(resourcesOf(json, 'google_compute_firewall')).find((f) => f.deny !== undefined)!;
+    // Its health checks come from Google's ranges, its traffic from its proxies in the region.
+    expect(deny.source_ranges).toEqual(['35.191.0.0/16', '130.211.0.0/22', '10.129.0.0/23']);
+  });
+});
