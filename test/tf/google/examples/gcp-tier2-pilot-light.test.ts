@@ -97,6 +97,44 @@ describe('example gcp-tier2-pilot-light: a lit pilot light', () => {
     );
   });
 
+  test('THEN the primary is statically stable through a zone loss: 3 zones of one instance for a peak of 2', () => {
+    const [service] = report.services;
+    const zoneLoss = service.derivation.filter((s) => s.quantity === 'azRto' && s.basis.startsWith('zone loss'));
+    // Only the serving group: the standby runs nothing until a failover.
+    expect(zoneLoss).toEqual([
+      expect.objectContaining({
+        resource: expect.stringMatching(/^google_compute_region_instance_group_manager\.FleetPrimary_/),
+        value: 0,
+        basis: expect.stringContaining('(1 of its minimum 3 over 3 zones, EVEN) the group keeps 2, at least the 2'),
+      }),
+    ]);
+    expect(service.azRtoSeconds).toBe(95);
+  });
+
+  test('THEN both fleets run the image variable on Container-Optimized OS, checked shallow by autohealing and deep by the load balancer', () => {
+    const templates = Object.values(resourcesOf(json, 'google_compute_instance_template'));
+    expect(templates).toHaveLength(2);
+    for (const template of templates) {
+      expect((template.disk as { source_image: string }[])[0].source_image).toBe('cos-cloud/cos-stable');
+      expect((template.metadata as Record<string, string>)['user-data']).toContain('--network=host');
+      expect((template.metadata as Record<string, string>)['user-data']).toContain('${var.image}');
+    }
+    const checks = Object.entries(resourcesOf(json, 'google_compute_health_check')).map(
+      ([name, c]) => [name.split('_')[0], (c.http_health_check as { request_path: string }).request_path] as const,
+    );
+    expect(checks.sort()).toEqual([
+      ['FleetPrimary', '/health/live'],
+      ['FleetStandby', '/health/live'],
+      ['Frontend', '/health/ready'],
+    ]);
+    // Refused at plan unless pinned, in the multi-region that outlives europe-west1.
+    const image = (json as unknown as { variable: Record<string, { validation: { condition: string }[] }> }).variable
+      .image;
+    expect(image.validation[0].condition).toBe(
+      'can(regex("^europe-docker[.]pkg[.]dev/[^/]+/[^/]+/[^@]+@sha256:[0-9a-f]{64}$", var.image))',
+    );
+  });
+
   test('THEN the runbooks run in the standby region, and a person starts the promotion and the scale-up', () => {
     const workflows = Object.entries(resourcesOf(json, 'google_workflows_workflow')).filter(([name]) =>
       name.startsWith('Runbooks_'),
