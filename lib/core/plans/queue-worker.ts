@@ -298,7 +298,8 @@ export function planQueueWorker(tier: ServiceTier, intent: QueueWorkerIntent): Q
       id: 'maxReceiveCount',
       message:
         `maxReceiveCount ${maxReceiveCount} is below the ${advisedReceives} Lambda advises under load: a batch ` +
-        'returned after a throttle counts as a receive, so messages no invocation failed on reach the dead-letter queue',
+        'returned after a throttle counts as a receive, so messages no invocation failed on reach the ' +
+        'dead-letter queue',
     });
   }
   const receivesValid = integer(
