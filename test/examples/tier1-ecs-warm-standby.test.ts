@@ -6,6 +6,7 @@ import { addTier1EcsWarmStandby } from '../../examples/tier1-ecs-warm-standby';
 import { checkInputs } from '../../lib/checks/check';
 import { GraphInputs } from '../../lib/checks/graph/load';
 import { DerivationStep, ServiceReport } from '../../lib/checks/report';
+import { CorroboratedPromotion } from '../../lib/checks/rules';
 import { DRILL_MEASUREMENTS_METADATA_KEY, FAILOVER_STEP_METADATA_KEY, staticallyStableCapacity } from '../../lib/core';
 import { daysAgo } from '../checks/fixtures/drill-measurements';
 import { nagErrors } from '../nag';
@@ -233,6 +234,38 @@ describe('TIER_1 ECS example: the promotion waits for a witness in us-east-2', (
     const decision = regionRto(report()).find((s) => s.basis.includes('the promotion goes on once the witness'))!;
     expect(decision.value).toBe(370);
     expect(decision.basis).toContain(`the witness alarm ${witnessName} in us-east-2 (another vantage point)`);
+  });
+
+  test('THEN HA-DR10 finds the witness in a third region probing what the trigger probes; probing another name fails it', () => {
+    const inputs = (change: (t: Record<string, TemplateJson>) => void = () => undefined): GraphInputs => {
+      const copies = JSON.parse(JSON.stringify(templates)) as Record<string, TemplateJson>;
+      change(copies);
+      return {
+        cloudFormation: STACK_IDS.map((name) => ({
+          name,
+          region: assembly.getStackByName(name).environment.region,
+          template: copies[name],
+        })),
+      };
+    };
+    const judged = checkInputs(inputs(), { rules: [CorroboratedPromotion] });
+    expect(judged.findings).toEqual([]);
+    expect(judged.unchecked ?? []).toEqual([]);
+    const elsewhere = checkInputs(
+      inputs((t) => {
+        const [canary] = Object.values(t['Tier1Ecs-us-east-2-Witness'].Resources).filter(
+          (r) => r.Type === 'AWS::Synthetics::Canary',
+        );
+        const run = canary.Properties!.RunConfig as { EnvironmentVariables: Record<string, string> };
+        run.EnvironmentVariables.PROBE_URL = 'https://invoices.example.com/health/ready';
+      }),
+      { rules: [CorroboratedPromotion] },
+    );
+    expect(elsewhere.findings.map((f) => f.message)).toEqual([
+      expect.stringContaining(
+        'probes https://invoices.example.com/health/ready, the trigger https://invoices-us-east-1',
+      ),
+    ]);
   });
 
   test('WHEN the witness stack is not among the analysed templates THEN the decision is unknown', () => {

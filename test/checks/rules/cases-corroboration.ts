@@ -48,6 +48,50 @@ const standby = (witness: Record<string, unknown> | undefined, ...more: GraphInp
     ...more,
   );
 
+/** A canary requesting `url` and its alarm (named `alarmName`), missing data not breaching. */
+const probe = (url: string, alarmName?: string) => ({
+  Canary: {
+    Type: 'AWS::Synthetics::Canary',
+    Properties: { RunConfig: { EnvironmentVariables: { PROBE_URL: url } } },
+  },
+  Lost: {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      ...(alarmName ? { AlarmName: alarmName } : {}),
+      Namespace: 'CloudWatchSynthetics',
+      MetricName: 'SuccessPercent',
+      Dimensions: [{ Name: 'CanaryName', Value: { Ref: 'Canary' } }],
+      Period: 60,
+      EvaluationPeriods: 5,
+      TreatMissingData: 'notBreaching',
+    },
+  },
+});
+
+/** us-west-2's trigger probing `triggerUrl` starts the promotion; us-east-2's witness probes `witnessUrl`. */
+const probing = (triggerUrl: string, witnessUrl: string) =>
+  merge(
+    cfn(
+      { Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: {} } },
+      { ...T1, name: 'East', region: 'us-east-1' },
+    ),
+    cfn(
+      {
+        Promote: promotion(WITNESS),
+        ...probe(triggerUrl),
+        Trigger: {
+          Type: 'AWS::Events::Rule',
+          Properties: {
+            EventPattern: { resources: [{ 'Fn::GetAtt': ['Lost', 'Arn'] }] },
+            Targets: [{ Id: 'Runbook1', Arn: { Ref: 'Promote' } }],
+          },
+        },
+      },
+      { ...T1, role: HaRole.STANDBY, name: 'West', region: 'us-west-2' },
+    ),
+    cfn(probe(witnessUrl, WITNESS.alarmName), { ...T1, name: 'Witness', region: 'us-east-2' }),
+  );
+
 /** The same runbook as Terraform writes it (an `aws_ssm_document` with its `//` block). */
 export const tfStandby = (witness: Record<string, unknown> | undefined) =>
   tf(
@@ -115,6 +159,20 @@ export const CORROBORATION_CASES: RuleCase[] = [
     message: 'treats missing data as breaching: a witness that cannot run would agree',
     compliant: standby(WITNESS, witnessAlarm('us-east-2', 'ignore')),
     nonCompliant: standby(WITNESS, witnessAlarm('us-east-2', 'breaching')),
+  },
+  {
+    rule: CorroboratedPromotion,
+    engine: 'cloudformation',
+    stack: 'West',
+    resource: 'Promote',
+    message:
+      'probes https://shop.example.com/health/ready, the trigger https://shop-us-east-1.example.com/health/ready: ' +
+      'it does not see the same endpoint',
+    compliant: probing(
+      'https://shop-us-east-1.example.com/health/ready',
+      'https://shop-us-east-1.example.com/health/ready',
+    ),
+    nonCompliant: probing('https://shop-us-east-1.example.com/health/ready', 'https://shop.example.com/health/ready'),
   },
   {
     rule: CorroboratedPromotion,

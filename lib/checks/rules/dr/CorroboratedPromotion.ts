@@ -1,5 +1,6 @@
 import { GraphResource } from '../../graph/model';
-import { str } from '../../graph/values';
+import { ResourceGraph } from '../../graph/graph';
+import { block, str } from '../../graph/values';
 import { isServingStack } from '../../services';
 import { Evaluation, HaRule, outcome, RuleContext, undecided } from '../rule';
 
@@ -22,6 +23,7 @@ const ALARM_TYPES = [
  * | witness in a region that serves the service       | -                                       | error: lost with it, never agrees |
  * | witness in a third region                         | missing data notBreaching, ignore, missing | none |
  * | witness in a third region                         | missing data breaching                  | error: a blind witness agrees |
+ * | witness in a third region                         | its canary probes another URL than the trigger's | error: it does not see the same endpoint |
  * | witness in a third region                         | not in the analysed templates           | undecided |
  */
 export const CorroboratedPromotion: HaRule = {
@@ -83,12 +85,25 @@ export const CorroboratedPromotion: HaRule = {
         }
         // Missing data left missing or ignored keeps a blind witness out of ALARM; only breaching sets it off.
         const missing = str(alarm.properties.TreatMissingData ?? alarm.properties.treat_missing_data);
+        if (missing === 'breaching') {
+          return outcome(
+            runbook,
+            `${runbook.address}: ${named} treats missing data as breaching: a witness that cannot run would ` +
+              'agree that the serving region is lost; set it to notBreaching',
+          );
+        }
+        // Where the templates show both probes' URLs, the witness must request what the trigger requests.
+        const seen = probedUrl(graph, alarm);
+        const triggers = triggerAlarms(graph, runbook)
+          .map((trigger) => probedUrl(graph, trigger))
+          .filter((url): url is string => url !== undefined);
+        const other = triggers.find((url) => seen !== undefined && url !== seen);
         return outcome(
           runbook,
-          missing === 'breaching'
-            ? `${runbook.address}: ${named} treats missing data as breaching: a witness that cannot run would ` +
-                'agree that the serving region is lost; set it to notBreaching'
-            : undefined,
+          other === undefined
+            ? undefined
+            : `${runbook.address}: ${named} probes ${seen}, the trigger ${other}: it does not see the same endpoint, ` +
+                'so its agreement says nothing about what the trigger saw; probe the same URL from the third region',
         );
       });
   },
@@ -105,4 +120,25 @@ function servingRegions(context: RuleContext, runbook: GraphResource): string[] 
     .filter(isServingStack)
     .flatMap((s) => s.region ?? [])
     .filter((region, i, all) => all.indexOf(region) === i);
+}
+
+const RULE_TYPES = ['AWS::Events::Rule', 'aws_cloudwatch_event_rule', 'aws_cloudwatch_event_target'];
+const CANARY_TYPES = ['AWS::Synthetics::Canary', 'aws_synthetics_canary'];
+
+/** The alarms whose change starts the runbook: those its EventBridge rules (or their targets) match. */
+function triggerAlarms(graph: ResourceGraph, runbook: GraphResource): GraphResource[] {
+  const rules = graph.referrersOf(runbook, ...RULE_TYPES);
+  return [...rules, ...rules.flatMap((r) => graph.referencedBy(r, ...RULE_TYPES))].flatMap((r) =>
+    graph.referencedBy(r, ...ALARM_TYPES),
+  );
+}
+
+/** The URL the canary behind an alarm requests (`PROBE_URL`, as this library's canaries run), when literal. */
+function probedUrl(graph: ResourceGraph, alarm: GraphResource): string | undefined {
+  const [canary] = graph.referencedBy(alarm, ...CANARY_TYPES);
+  const p = canary?.properties;
+  return p
+    ? (str(block(block(p.RunConfig)?.EnvironmentVariables)?.PROBE_URL) ??
+        str(block(block(p.run_config)?.environment_variables)?.PROBE_URL))
+    : undefined;
 }
