@@ -33,7 +33,8 @@ export const CorroboratedPromotion: HaRule = {
   info:
     'A database promotion runbook started by an alarm (a failover-step record `startedBy: alarm`) names a witness: ' +
     "an alarm in a region that is neither the runbook's nor one the service serves from, whose missing data is not " +
-    'breaching; the witness alarm is among the analysed templates.',
+    "breaching and whose canary requests the trigger's URL (where the templates show both); the witness alarm is " +
+    'among the analysed templates.',
   explanation:
     "A promotion loses the writes not yet replicated. Started by one probe from the standby region, it fires for any cause, including the standby's own network path to the serving region, after which both regions may take writes. " +
     'A witness in a third region probing the same endpoint tells a lost region from a lost path; the runbook waits for it and otherwise pages a person. ' +
