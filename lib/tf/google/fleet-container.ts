@@ -3,6 +3,9 @@ import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FleetContainerPlan, planFleetContainer } from '../../core/plans/fleet-container';
 
+/** The path segments of an image reference that name where it is kept. */
+const IMAGE_PARTS = ['registry', 'project', 'repository'] as const;
+
 /** The container a `RegionalFleet`'s instances run (on Container-Optimized OS, started by cloud-init). */
 export interface FleetContainer {
   /**
@@ -42,7 +45,12 @@ export function renderFleetContainer(
   options: { region: string; sourceImage?: string; serviceAccountMember: string },
 ): { plan: FleetContainerPlan; pullGrant?: ArtifactRegistryRepositoryIamMember } {
   const known = !Token.isUnresolved(container.image);
-  const registry = known ? container.image.split('/')[0] : Fn.element(Fn.split('/', container.image), 0);
+  // An Artifact Registry image reads `<location>-docker.pkg.dev/<project>/<repository>/<image>`.
+  const part = (name: (typeof IMAGE_PARTS)[number]) =>
+    known
+      ? container.image.split('/')[IMAGE_PARTS.indexOf(name)]
+      : Fn.element(Fn.split('/', container.image), IMAGE_PARTS.indexOf(name));
+  const registry = part('registry');
   const plan = planFleetContainer({
     image: container.image,
     imageKnown: known,
@@ -56,13 +64,10 @@ export function renderFleetContainer(
   if (!(container.grantPull ?? true) || !artifactRegistry || plan.problems.length > 0) {
     return { plan };
   }
-  // `<location>-docker.pkg.dev/<project>/<repository>/<image>`
-  const part = (index: number) =>
-    known ? container.image.split('/')[index] : Fn.element(Fn.split('/', container.image), index);
   const pullGrant = new ArtifactRegistryRepositoryIamMember(scope, 'ImagePull', {
-    project: part(1),
+    project: part('project'),
     location: known ? registry.replace(/-docker\.pkg\.dev$/, '') : Fn.trimsuffix(registry, '-docker.pkg.dev'),
-    repository: part(2),
+    repository: part('repository'),
     role: 'roles/artifactregistry.reader',
     member: options.serviceAccountMember,
   });
