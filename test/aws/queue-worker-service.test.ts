@@ -4,6 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { MultiAzNetwork, QueueWorker, QueueWorkerProps, ServiceTier } from '../../lib';
 import { ResilientService } from '../../lib/aws/service';
+import { DeadLetterQueues } from '../../lib/checks/rules/que/DeadLetterQueues';
 import { QueueBacklogScaling } from '../../lib/checks/rules/que/QueueBacklogScaling';
 import { findings } from '../checks/fixtures/builders';
 import { nagErrors } from '../nag';
@@ -120,9 +121,10 @@ describe('QueueWorker drained by a ResilientService', () => {
     expect(nagErrors(built.stack)).toEqual([]);
   });
 
-  test('what it synthesizes passes HA-QUE2, which does read its cluster and lanes', () => {
+  test('what it synthesizes passes HA-QUE1 and HA-QUE2, which do read its cluster and lanes', () => {
     const inputs = (template: Json) => ({ cloudFormation: [{ name: 'Jobs', region: 'us-east-1', template }] });
     expect(findings(QueueBacklogScaling, inputs(json))).toEqual([]);
+    expect(findings(DeadLetterQueues, inputs(json))).toEqual([]);
     const copy = JSON.parse(JSON.stringify(json));
     for (const resource of Object.values(copy.Resources as Record<string, Json>)) {
       if (resource.Type === 'AWS::ECS::Cluster') {
@@ -130,9 +132,11 @@ describe('QueueWorker drained by a ResilientService', () => {
       }
       if (resource.Type === 'AWS::SQS::Queue' && resource.Properties.RedrivePolicy) {
         resource.Properties.VisibilityTimeout = 300;
+        delete resource.Properties.RedrivePolicy;
       }
     }
-    // The policy without a task count, and each lane past TIER_1's 120 s AZ RTO.
+    // Both lanes without a dead-letter queue; the policy without a task count, each lane past TIER_1's AZ RTO.
+    expect(findings(DeadLetterQueues, inputs(copy))).toHaveLength(2);
     expect(
       findings(QueueBacklogScaling, inputs(copy))
         .map((f) => f.resource)

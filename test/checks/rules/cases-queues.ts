@@ -117,6 +117,8 @@ interface BacklogShape {
   readonly insights?: string;
   /** The queue's visibility timeout in seconds. */
   readonly visibility?: number;
+  /** Whether the queue redrives to a dead-letter queue kept 14 days, with an alarm. */
+  readonly deadLetter?: boolean;
 }
 
 /**
@@ -124,7 +126,7 @@ interface BacklogShape {
  * of 30 s), as QueueWorker writes it.
  */
 const backlogCfn = (shape: BacklogShape = {}) => {
-  const { insights = 'enabled', visibility = 30 } = shape;
+  const { insights = 'enabled', visibility = 30, deadLetter = true } = shape;
   const visible = (id: string, queue: string) => ({
     Id: id,
     ReturnData: false,
@@ -144,7 +146,29 @@ const backlogCfn = (shape: BacklogShape = {}) => {
         Properties: { ClusterSettings: [{ Name: 'containerInsights', Value: insights }] },
       },
       Service: { Type: 'AWS::ECS::Service', Properties: { Cluster: { Ref: 'Cluster' }, DesiredCount: 6 } },
-      Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: visibility } },
+      Queue: {
+        Type: 'AWS::SQS::Queue',
+        Properties: {
+          VisibilityTimeout: visibility,
+          ...(deadLetter
+            ? { RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] }, maxReceiveCount: 3 } }
+            : {}),
+        },
+      },
+      Dlq: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: FOURTEEN_DAYS } },
+      DlqAlarm: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Dlq', 'QueueName'] } }],
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          EvaluationPeriods: 1,
+          Period: 60,
+          Statistic: 'Maximum',
+        },
+      },
       Target: {
         Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
         Properties: {
@@ -313,6 +337,15 @@ export const QUEUE_CASES: RuleCase[] = [
     message: 'without a dead-letter queue',
     compliant: workerTf('resource'),
     nonCompliant: workerTf('none'),
+  },
+  {
+    rule: DeadLetterQueues,
+    engine: 'cloudformation',
+    stack: 'Worker',
+    resource: 'Queue',
+    message: 'Queue is drained by ECS tasks without a dead-letter queue',
+    compliant: backlogCfn(),
+    nonCompliant: backlogCfn({ deadLetter: false }),
   },
   {
     rule: QueueBacklogScaling,

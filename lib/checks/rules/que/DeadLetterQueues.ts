@@ -3,6 +3,7 @@ import { GraphResource } from '../../graph/model';
 import { isUnresolved, num, shown, strings } from '../../graph/values';
 import { Evaluation, HaRule, outcome, RuleContext, undecided } from '../rule';
 import { inWords } from '../support';
+import { queueScaledServices } from './QueueBacklogScaling';
 
 const MAPPING_TYPES = ['AWS::Lambda::EventSourceMapping', 'aws_lambda_event_source_mapping'];
 const QUEUE_TYPES = ['AWS::SQS::Queue', 'aws_sqs_queue'];
@@ -22,7 +23,8 @@ export const DeadLetterQueues: HaRule = {
   level: 'error',
   category: 'availability',
   info:
-    'An SQS queue drained by a Lambda event source mapping has a redrive policy to a dead-letter queue that keeps ' +
+    'An SQS queue drained by a Lambda event source mapping, or whose backlog scales an ECS service (HA-QUE2), has a ' +
+    'redrive policy to a dead-letter queue that keeps ' +
     'messages longer than the queue does and has a CloudWatch alarm; the mapping of a batch larger than one reports ' +
     'batch item failures (`ReportBatchItemFailures`).',
   explanation:
@@ -36,26 +38,35 @@ export const DeadLetterQueues: HaRule = {
   evaluate(context: RuleContext): Evaluation[] {
     const { graph } = context;
     const judged = new Set<string>();
-    return graph.ofType(...MAPPING_TYPES).flatMap((mapping) => {
+    const drainedByLambda = graph.ofType(...MAPPING_TYPES).flatMap((mapping) => {
       const queues = graph.referencedBy(mapping, ...QUEUE_TYPES);
       const results = queues
         .filter((queue) => !judged.has(queue.key))
         .map((queue) => {
           judged.add(queue.key);
-          return judgeQueue(graph, queue);
+          return judgeQueue(graph, queue, 'Lambda');
         });
       return queues.length === 0 ? results : [...results, judgeMapping(mapping)];
     });
+    // Queues ECS tasks drain: their service scales on the backlog (there is no mapping to find them by).
+    const drainedByTasks = queueScaledServices(graph)
+      .flatMap(({ queues }) => queues)
+      .filter((queue) => !judged.has(queue.key))
+      .map((queue) => {
+        judged.add(queue.key);
+        return judgeQueue(graph, queue, 'ECS tasks');
+      });
+    return [...drainedByLambda, ...drainedByTasks];
   },
 };
 
 /** The queue's dead-letter queue, retention and alarm. */
-function judgeQueue(graph: ResourceGraph, queue: GraphResource): Evaluation {
+function judgeQueue(graph: ResourceGraph, queue: GraphResource, consumer: string): Evaluation {
   const deadLetter = deadLetterOf(graph, queue);
   if (!deadLetter) {
     return outcome(
       queue,
-      `${queue.address} is drained by Lambda without a dead-letter queue: a message that always fails is retried ` +
+      `${queue.address} is drained by ${consumer} without a dead-letter queue: a message that always fails is retried ` +
         `until it expires; ${inWords(queue, {
           cdk: 'set deadLetterQueue on the queue (QueueWorker does)',
           cloudFormation: 'set RedrivePolicy with deadLetterTargetArn and maxReceiveCount',

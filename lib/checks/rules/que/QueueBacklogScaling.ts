@@ -35,14 +35,8 @@ export const QueueBacklogScaling: HaRule = {
   evaluate(context: RuleContext): Evaluation[] {
     const { graph } = context;
     const judged = new Set<string>();
-    return graph.ofType(...POLICY_TYPES).flatMap((policy) => {
-      const queues = graph.referencedBy(policy, ...QUEUE_TYPES).filter((queue) => !judged.has(queue.key));
-      const service = graph
-        .referencedBy(policy, ...TARGET_TYPES)
-        .flatMap((target) => graph.referencedBy(target, ...ECS_SERVICE_TYPES))[0];
-      if (queues.length === 0 || !service || !readsVisibleMessages(policy)) {
-        return [];
-      }
+    return queueScaledServices(graph).flatMap(({ policy, service, queues: read }) => {
+      const queues = read.filter((queue) => !judged.has(queue.key));
       const results: Evaluation[] = [];
       if (JSON.stringify(policy.properties).includes('RunningTaskCount')) {
         results.push(judgeTaskCount(graph, policy, service));
@@ -76,6 +70,24 @@ export const QueueBacklogScaling: HaRule = {
     });
   },
 };
+
+/** A target tracking policy of an ECS service that reads SQS queues' visible messages: the service drains them. */
+export interface QueueScaledService {
+  readonly policy: GraphResource;
+  readonly service: GraphResource;
+  readonly queues: readonly GraphResource[];
+}
+
+/** The ECS services that scale on SQS queues' backlog, by policy. */
+export function queueScaledServices(graph: ResourceGraph): QueueScaledService[] {
+  return graph.ofType(...POLICY_TYPES).flatMap((policy) => {
+    const queues = graph.referencedBy(policy, ...QUEUE_TYPES);
+    const service = graph
+      .referencedBy(policy, ...TARGET_TYPES)
+      .flatMap((target) => graph.referencedBy(target, ...ECS_SERVICE_TYPES))[0];
+    return queues.length > 0 && service && readsVisibleMessages(policy) ? [{ policy, service, queues }] : [];
+  });
+}
 
 /** Whether a target tracking policy reads SQS's visible messages (the backlog). */
 function readsVisibleMessages(policy: GraphResource): boolean {
