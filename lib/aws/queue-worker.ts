@@ -34,7 +34,9 @@ export interface QueueWorkerProps extends HaProps {
    * lane first; receive from the next one only while the ones before it are empty), `QUEUE_BATCH_SIZE` (messages
    * per ReceiveMessage call) and `QUEUE_MESSAGES_PER_TASK`; its task role may receive, delete and change the
    * visibility of their messages and decrypt them. Its cluster must publish Container Insights (the default for
-   * the cluster `ResilientService` creates). Give this or `handler`.
+   * the cluster `ResilientService` creates). Its tasks still answer the load balancer's readiness check and the
+   * container's liveness check on their port (`internetFacing: false` keeps that load balancer inside the VPC).
+   * Give this or `handler`.
    * @default - none: `handler` drains the lanes
    */
   readonly consumerService?: ResilientService;
