@@ -198,7 +198,8 @@ export function addGcpTier2PilotLight(
     service: SERVICE,
     backendServiceName: frontend.backendServiceName,
     notificationChannels: paging.channelIds,
-    probes: [{ region: PRIMARY, host: domain.stringValue }],
+    // The deep path the container serves: the probe fails with the service, not with a path nobody answers.
+    probes: [{ region: PRIMARY, host: domain.stringValue, path: READINESS_PATH }],
   });
 
   new GoldenSignalsDashboard(stack, 'Dashboard', {
