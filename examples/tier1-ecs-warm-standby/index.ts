@@ -300,6 +300,17 @@ function failoverTrigger(stack: Stack, domain: ExampleDomain): FailoverTrigger {
   });
 }
 
+/** Props of {@link Tier1EcsWitnessStack}. */
+export interface Tier1EcsWitnessStackProps extends StackProps {
+  /** The service's public name. */
+  readonly domain: ExampleDomain;
+  /**
+   * The region that serves now, whose own name the witness probes.
+   * @default 'us-east-1'
+   */
+  readonly activeRegion?: string;
+}
+
 /**
  * The witness, in {@link WITNESS}: the serving region's own name probed from a region that is
  * neither it nor the standby, so that a failure of the standby's own path never promotes. It holds
@@ -310,11 +321,7 @@ export class Tier1EcsWitnessStack extends Stack {
   /** The alarm the standby's promotion reads before it goes on. */
   public readonly alarm: cloudwatch.Alarm;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: StackProps & { readonly domain: ExampleDomain; readonly activeRegion?: string },
-  ) {
+  constructor(scope: Construct, id: string, props: Tier1EcsWitnessStackProps) {
     super(scope, id, { ...props, env: { region: WITNESS } });
     const serving = props.activeRegion ?? PRIMARY;
     this.alarm = servingRegionLost(
