@@ -13,7 +13,10 @@ const ZONE_DRILL_HOLDERS = ['google_compute_region_instance_group_manager'];
  * The measured loss of a zone behind a Google backend service: the `zone-evacuation` measurement
  * (ZoneEvacuationDrill's `recoverySeconds`) recorded on a group the service sends to. Fresh, it
  * is a step of the AZ RTO, which is the slowest step, so it raises a health-check figure it exceeds
- * and never lowers one; stale or dated after the report, it is named and counts for nothing.
+ * and never lowers one; stale or dated after the report, it is named and counts for nothing. It
+ * times the load leaving the zone, not capacity coming back: the drill's blocked instances still
+ * run and count in the autoscaler's average, so whether the zones left carry the peak is read from
+ * the templates (`zoneLossCapacity`), never from a drill.
  */
 export function zoneEvacuationSteps(
   graph: ResourceGraph,
