@@ -2,7 +2,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { HaRole, READINESS_PATH, ServiceTier } from '../../lib/core';
-import { addHaChecks } from '../../lib/tf/google';
+import { acknowledgeHaFinding, addHaChecks } from '../../lib/tf/google';
 import { AuditTrail } from '../../lib/tf/google/audit-trail';
 import { GoldenSignalsDashboard } from '../../lib/tf/google/dashboard';
 import { HaCloudSql } from '../../lib/tf/google/database';
@@ -33,6 +33,17 @@ const STANDBY_NODES = 9;
 const NODE_PORT = 30080;
 /** The Kubernetes service account the pods run as, bound to a Google one through Workload Identity. */
 const KUBERNETES_SERVICE_ACCOUNT = 'ledger';
+/**
+ * Why the example synthesizes although its report says TIER_1's availability is not met (HA-RES1):
+ * the report still prints the figure and this reason.
+ */
+export const GKE_CONTROL_PLANE_IN_SERIES =
+  "the pods log in to Cloud SQL with IAM through Workload Identity, whose Kubernetes tokens GKE's control " +
+  'plane issues: once the tokens cached when it went down expire, new database connections fail, so the ' +
+  "regional control plane's 99.95 % is in series with the load balancer, the nodes and Cloud SQL (99.920 %, " +
+  "under TIER_1's 99.95 %). Pods that need no token from the control plane to serve (database credentials " +
+  'mounted from a Secret, no Google API on the request path) take it out of series: 99.970 %';
+
 /** What the paged on-call engineer commits to, from the page to running the promotion runbook. */
 const DECISION_SECONDS = 5 * 60;
 
@@ -62,13 +73,16 @@ const DECISION_SECONDS = 5 * 60;
  * to; Google publishes no duration for the promotion, so the region RTO stays unproven until a region
  * drill measures it.
  *
- * What the report shows: availability 99.970 % met (load balancer, nodes over several zones and
- * Cloud SQL Enterprise Plus in series; the regional control plane's 99.95 % is named but off the
- * serving path, since serving needs no scheduling, scaling or endpoint change). What it cannot prove,
- * and says so: the region RTO (at least 380 s of the 900 s, the promotion's time unpublished), the
- * region RPO (the replica's lag, watched by an alert), and the AZ RTO (its known steps take 60 s of the
- * 120 s, but the report still counts the unpublished time GKE takes to mark a lost zone's nodes
- * NotReady, which behind Local node ports with statically stable replicas no request waits for).
+ * What the report shows, and why the example does not meet TIER_1: availability is 99.920 %, under the
+ * 99.95 % target (HA-RES1, acknowledged with `GKE_CONTROL_PLANE_IN_SERIES` so that it synthesizes). The
+ * control plane would be off the serving path (the node ports, and replicas that carry the peak
+ * after a zone's loss) but for the pods' Workload Identity: their Google tokens, and so their IAM
+ * logins to Cloud SQL, come from Kubernetes tokens the control plane issues, so its 99.95 % is in
+ * series with the load balancer, the nodes and Cloud SQL. What the report cannot prove, and says so:
+ * the region RTO (at least 380 s of the 900 s, the promotion's time unpublished), the region RPO (the
+ * replica's lag, watched by an alert), and the AZ RTO (its known steps take 60 s of the 120 s, but the
+ * report still counts the unpublished time GKE takes to mark a lost zone's nodes NotReady, which
+ * behind Local node ports with statically stable replicas no request waits for).
  *
  * The primary can name only a DR replica that exists: on a fresh project apply once with the context
  * `designateDrReplica=false`, then without it (see `gcp-tier2-pilot-light`). Inputs are Terraform
@@ -214,6 +228,7 @@ export function addGcpTier1Gke(
     value: database.writeEndpoint,
     description: 'Private DNS name of the database writer, which follows it across a failover: connect with it',
   });
+  acknowledgeHaFinding(stack, 'HA-RES1', GKE_CONTROL_PLANE_IN_SERIES);
   addHaChecks(stack);
   configureStateBackend(stack, stateBackend);
   requireTerraformVersion(stack);

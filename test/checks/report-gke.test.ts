@@ -106,6 +106,18 @@ describe("the report on GKE pods behind the load balancer's node ports (TIER_1)"
         pod.topology_spread_constraint[0].when_unsatisfiable = 'ScheduleAnyway';
       },
     ],
+    [
+      'pods acting as a Google account through Workload Identity (their tokens come from the API server)',
+      (json) => {
+        json.resource.google_service_account_iam_member = {
+          wi: {
+            service_account_id: 'projects/p/serviceAccounts/shop@p.iam.gserviceaccount.com',
+            role: 'roles/iam.workloadIdentityUser',
+            member: 'serviceAccount:p.svc.id.goog[default/default]',
+          },
+        };
+      },
+    ],
   ])('GIVEN %s THEN the control plane counts in series', (_, change) => {
     const json = gkeJson();
     change(json);

@@ -1,6 +1,6 @@
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
-import { block, blocks, num, str, strings } from '../graph/values';
+import { block, blocks, list, num, str, strings } from '../graph/values';
 import { fleetZones } from '../graph/zones';
 
 /*
@@ -9,8 +9,8 @@ import { fleetZones } from '../graph/zones';
  * The control plane schedules, scales and repairs; it does not carry requests. While it is
  * unavailable the workloads keep running (GKE: "your workloads continue to run, but you cannot deploy
  * new workloads, modify existing workloads" during a zonal control plane's upgrade), so it is in
- * series with serving only where serving needs one of those actions. The templates show it needs
- * none when both hold:
+ * series with serving only where serving needs one of those actions, or a credential only it
+ * issues. The templates show it needs none when all hold:
  *
  * - the load balancer reaches the pods without the API: its backends are the node pools' instance
  *   groups (a backend service Terraform owns, not one GKE's controllers build), on node ports that
@@ -18,7 +18,12 @@ import { fleetZones } from '../graph/zones';
  *   its own pods and the load balancer's health check follows them;
  * - each Deployment behind those Services is statically stable: spread over zones with a skew of at
  *   most 1 (`DoNotSchedule`), after the loss of its fullest zone the replicas left carry the peak its
- *   HA record states (`requiredCapacity`), without scheduling anything.
+ *   HA record states (`requiredCapacity`), without scheduling anything;
+ * - their pods get no Google credentials through Workload Identity (no IAM member in the templates
+ *   names their Kubernetes service account): the GKE metadata server exchanges the pod's Kubernetes
+ *   service account token, which the API server issues, for a Google access token, so once the
+ *   tokens cached when it went down expire (lifetimes GKE does not bound for this), a pod calling a
+ *   Google API, or logging in to Cloud SQL with IAM, fails until the control plane returns.
  *
  * | backends              | Services               | Deployments                 | control plane      |
  * |-----------------------|------------------------|-----------------------------|--------------------|
@@ -27,12 +32,14 @@ import { fleetZones } from '../graph/zones';
  * | none (NEGs GKE makes) | any                    | any                         | in series          |
  * | node pools' groups    | NodePort, Local        | no required peak stated     | in series          |
  * | node pools' groups    | NodePort, Local        | no DoNotSchedule zone spread| in series          |
+ * | node pools' groups    | NodePort, Local        | pods with Workload Identity | in series          |
  *
  * Example: 9 replicas over 3 zones with a stated peak of 6: the fullest zone holds ⌈9 / 3⌉ = 3, and
  * 9 − 3 = 6 ≥ 6, so the control plane (99.95 % for a regional cluster) is not in series: it counts in
  * recovery (rescheduling a lost node's pods, scaling past the minimum), which a drill measures.
  * @see https://cloud.google.com/kubernetes-engine/docs/concepts/cluster-upgrades
  * @see https://kubernetes.io/docs/concepts/services-networking/service/#external-traffic-policy
+ * @see https://cloud.google.com/kubernetes-engine/docs/concepts/workload-identity
  */
 
 const NODE_POOL_TYPES = ['google_container_node_pool'];
@@ -53,7 +60,10 @@ export function controlPlaneOffServingPath(graph: ResourceGraph, cluster: GraphR
   }
   const deployments = entry.services.flatMap((s) => selectedDeployments(graph, s));
   const zones = fleetZones(graph, cluster)?.length;
-  if (deployments.length === 0 || deployments.some((d) => staticShortfall(d, zones) !== undefined)) {
+  if (
+    deployments.length === 0 ||
+    deployments.some((d) => staticShortfall(d, zones) !== undefined || workloadIdentityGrants(graph, d).length > 0)
+  ) {
     return undefined;
   }
   return (
@@ -119,6 +129,35 @@ function localNodePortEntry(
     return undefined;
   }
   return { ports: [...new Set(ports as number[])], services };
+}
+
+/**
+ * The IAM grants in the Deployment's stack that name its pods' Kubernetes service account as a
+ * Workload Identity member (`serviceAccount:<pool>[<namespace>/<name>]` or the federated
+ * `.../subject/ns/<namespace>/sa/<name>` principal); the Deployment itself when its namespace or
+ * account is not a literal.
+ */
+export function workloadIdentityGrants(graph: ResourceGraph, deployment: GraphResource): GraphResource[] {
+  const metadata = block(deployment.properties.metadata);
+  const pod = block(block(block(deployment.properties.spec)?.template)?.spec);
+  // A name the template does not spell out could be any account: count it as one with grants.
+  if (
+    (metadata?.namespace !== undefined && str(metadata.namespace) === undefined) ||
+    (pod?.service_account_name !== undefined && str(pod.service_account_name) === undefined)
+  ) {
+    return [deployment];
+  }
+  const namespace = str(metadata?.namespace) ?? 'default';
+  const account = str(pod?.service_account_name) ?? 'default';
+  const names = [`[${namespace}/${account}]`, `/subject/ns/${namespace}/sa/${account}`];
+  return graph.resources
+    .filter((r) => r.stack === deployment.stack)
+    .filter((r) =>
+      // A member is often an interpolation (the project's pool): its end names the Kubernetes account.
+      [r.properties.member, ...list(r.properties.members)].some(
+        (m) => typeof m === 'string' && names.some((n) => m.endsWith(n)),
+      ),
+    );
 }
 
 /** The node ports a Service serves on. */
