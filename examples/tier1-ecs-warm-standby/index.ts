@@ -371,8 +371,9 @@ function addRegionDrill(stack: Stack, network: MultiAzNetwork, domain: ExampleDo
 
 /**
  * The runbooks of the region that stands by, which make it serve: promote its cluster, started by
- * {@link failoverTrigger} (no person in the loop when the witness agrees; the tasks already run). After a failover the old
- * primary region stands by with the same runbooks, which then fail back (`failback`).
+ * {@link failoverTrigger} (no person in the loop when the witness agrees; the tasks already run).
+ * After a failover the old primary region stands by with the same runbooks, which then fail back
+ * (`failback`).
  */
 function addFailoverRunbooks(
   stack: Stack,
@@ -582,7 +583,8 @@ export interface Tier1EcsStacks {
  * TIER_1, warm standby on ECS Fargate with Aurora Global Database: `Tier1Ecs-us-west-2-Keys`, then
  * `Tier1Ecs-us-east-1-Images` (push the image and let it replicate), then `Tier1Ecs-us-east-1`
  * (primary), then `Tier1Ecs-us-west-2` (hot standby, joins the global database), then
- * `Tier1Ecs-us-east-2-Witness` (the third vantage point), then `Tier1Ecs-Dns`. After a failover, deploy with `-c activeRegion=us-west-2` (and back after the failback).
+ * `Tier1Ecs-us-east-2-Witness` (the third vantage point), then `Tier1Ecs-Dns`. After a failover,
+ * deploy with `-c activeRegion=us-west-2` (and back after the failback).
  */
 export function addTier1EcsWarmStandby(app: App, domain: ExampleDomain): Tier1EcsStacks {
   const description = 'ha-constructs example: TIER_1 warm standby on ECS Fargate, us-east-1 and us-west-2';

@@ -42,7 +42,7 @@ const EAST_2 = (stack: Stack): FailoverWitness => ({
 });
 
 describe('FailoverRunbooks: an automatic promotion waits for a witness in a third region', () => {
-  test('GIVEN a witness THEN the promotion reads it first, before any other step, and records it for the report', () => {
+  test('GIVEN a witness THEN the promotion reads it before any other step, and records it for the report', () => {
     const { doc, steps } = runbooks(EAST_2);
     expect(steps[0]).toMatchObject({ name: 'WaitForWitness', action: 'aws:executeScript', timeoutSeconds: 180 });
     expect(steps[0].inputs.InputPayload).toMatchObject({ Mode: '{{ Mode }}', Witness: '{{ Witness }}' });

@@ -207,7 +207,7 @@ describe('TIER_1 warm standby on ECS Fargate', () => {
 describe('TIER_1 ECS example: the promotion waits for a witness in us-east-2', () => {
   const witnessName = 'invoices-us-east-1-lost-seen-from-us-east-2';
 
-  test("THEN us-east-2 probes us-east-1's own name, and us-west-2's promotion reads that alarm before it promotes", () => {
+  test("THEN us-east-2 probes us-east-1's own name, and us-west-2's promotion reads that alarm first", () => {
     const [[, canary]] = resourcesOf('Tier1Ecs-us-east-2-Witness', 'AWS::Synthetics::Canary');
     expect(JSON.stringify(canary.Properties!.RunConfig)).toContain('invoices-us-east-1.example.com/health/ready');
     const [[, alarm]] = resourcesOf('Tier1Ecs-us-east-2-Witness', 'AWS::CloudWatch::Alarm').filter(([id]) =>
@@ -236,7 +236,7 @@ describe('TIER_1 ECS example: the promotion waits for a witness in us-east-2', (
     expect(decision.basis).toContain(`the witness alarm ${witnessName} in us-east-2 (another vantage point)`);
   });
 
-  test('THEN HA-DR10 finds the witness in a third region probing what the trigger probes; probing another name fails it', () => {
+  test('THEN HA-DR10 finds the witness probing what the trigger probes; probing another name fails it', () => {
     const inputs = (change: (t: Record<string, TemplateJson>) => void = () => undefined): GraphInputs => {
       const copies = JSON.parse(JSON.stringify(templates)) as Record<string, TemplateJson>;
       change(copies);

@@ -416,9 +416,10 @@ function witnessDecision(
     return {
       ...at,
       basis:
-        `${trigger.basis}; ${named} may fire up to ${lag} s after the trigger (it evaluates ${evaluation.latest} s, ` +
-        `the trigger as little as ${triggerEarliest} s), longer than the ${witness.waitSeconds} s the promotion waits ` +
-        'for it: it may stop and page a person, who decides in a time nobody states',
+        `${trigger.basis}; ${named} may fire up to ${lag} s after the trigger (it evaluates ` +
+        `${evaluation.latest} s, the trigger as little as ${triggerEarliest} s), longer than the ` +
+        `${witness.waitSeconds} s the promotion waits for it: it may stop and page a person, who decides in a ` +
+        'time nobody states',
     };
   }
   const value = Math.max(trigger.value!, evaluation.latest) + FAILOVER_WITNESS_POLL_SECONDS;

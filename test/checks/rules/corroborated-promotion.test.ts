@@ -25,7 +25,7 @@ describe('HA-DR10 beyond its fixtures', () => {
     expect(findings(CorroboratedPromotion, runbook({ startedBy: 'operator', decisionSeconds: 300 }))).toEqual([]);
   });
 
-  test('GIVEN a witness outside the analysed templates THEN the rule cannot decide, and says which stack to add', () => {
+  test('GIVEN a witness outside the analysed templates THEN the rule cannot decide, and says so', () => {
     const inputs = runbook({
       startedBy: 'alarm',
       decisionSeconds: 0,
@@ -45,7 +45,7 @@ describe('HA-DR10 beyond its fixtures', () => {
   });
 });
 
-test('GIVEN Terraform with the witness alarm behind an aliased provider in us-east-2 THEN it is found and judged', () => {
+test('GIVEN a Terraform witness behind an aliased provider in us-east-2 THEN it is found and judged', () => {
   const witness = { region: 'us-east-2', alarmName: 'shop-us-east-1-lost', waitSeconds: 120 };
   const result = checkInputs(tfStandby(witness), { rules: [CorroboratedPromotion] });
   expect(result.findings).toEqual([]);

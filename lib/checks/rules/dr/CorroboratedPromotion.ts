@@ -15,16 +15,16 @@ const ALARM_TYPES = [
  * HA-DR10: a promotion an alarm starts waits for a witness: an alarm of a third region, neither the
  * runbook's nor a serving one, that a witness unable to run cannot set off.
  *
- * | promotion runbook (failover-step record)          | witness alarm in the templates          | finding |
- * |---------------------------------------------------|-----------------------------------------|---------|
- * | started by a person                               | (not needed: the person corroborates)   | none |
- * | started by an alarm, no witness                   | -                                       | error: one vantage point promotes |
- * | witness in the runbook's own region               | -                                       | error: same network path |
- * | witness in a region that serves the service       | -                                       | error: lost with it, never agrees |
- * | witness in a third region                         | missing data notBreaching, ignore, missing | none |
- * | witness in a third region                         | missing data breaching                  | error: a blind witness agrees |
- * | witness in a third region                         | its canary probes another URL than the trigger's | error: it does not see the same endpoint |
- * | witness in a third region                         | not in the analysed templates           | undecided |
+ * | promotion runbook (failover-step record) | witness alarm in the templates    | finding                       |
+ * |-------------------------------------------|-----------------------------------|-------------------------------|
+ * | started by a person                       | not needed: the person decides    | none                          |
+ * | started by an alarm, no witness           | -                                 | error: one vantage point      |
+ * | witness in the runbook's own region       | -                                 | error: same network path      |
+ * | witness in a region the service serves    | -                                 | error: lost with it           |
+ * | witness in a third region                 | missing data not breaching        | none                          |
+ * | witness in a third region                 | missing data breaching            | error: a blind witness agrees |
+ * | witness in a third region                 | its canary requests another URL   | error: another endpoint       |
+ * | witness in a third region                 | not there                         | undecided                     |
  */
 export const CorroboratedPromotion: HaRule = {
   id: 'HA-DR10',
@@ -36,10 +36,12 @@ export const CorroboratedPromotion: HaRule = {
     "breaching and whose canary requests the trigger's URL (where the templates show both); the witness alarm is " +
     'among the analysed templates.',
   explanation:
-    "A promotion loses the writes not yet replicated. Started by one probe from the standby region, it fires for any cause, including the standby's own network path to the serving region, after which both regions may take writes. " +
-    'A witness in a third region probing the same endpoint tells a lost region from a lost path; the runbook waits for it and otherwise pages a person. ' +
-    'A witness in the serving region is lost with it and never agrees; one that treats missing data as breaching agrees when it cannot run. ' +
-    'A trigger that already combines independent vantage points (a composite alarm) is acknowledged with that reason.',
+    'A promotion loses the writes not yet replicated. Started by one probe from the standby region, it fires for ' +
+    "any cause, including the standby's own network path to the serving region, after which both regions may take " +
+    'writes. A witness in a third region probing the same endpoint tells a lost region from a lost path; the ' +
+    'runbook waits for it and otherwise pages a person. A witness in the serving region is lost with it and never ' +
+    'agrees; one that treats missing data as breaching agrees when it cannot run. A trigger that already combines ' +
+    'independent vantage points (a composite alarm) is acknowledged with that reason.',
   resourceTypes: ['AWS::SSM::Document', 'aws_ssm_document'],
   evaluate(context: RuleContext): Evaluation[] {
     const { graph } = context;
@@ -51,8 +53,9 @@ export const CorroboratedPromotion: HaRule = {
         if (!witness) {
           return outcome(
             runbook,
-            `${runbook.address} promotes the secondary (losing the writes not yet replicated) when one alarm fires, with ` +
-              "no witness: trouble on the standby region's own path to the serving region promotes it too; give " +
+            `${runbook.address} promotes the secondary (losing the writes not yet replicated) when one alarm ` +
+              "fires, with no witness: trouble on the standby region's own path to the serving region promotes it " +
+              'too; give ' +
               'FailoverTrigger.alarm a witness (an alarm in a third region probing the same endpoint)',
           );
         }
@@ -81,7 +84,8 @@ export const CorroboratedPromotion: HaRule = {
         if (!alarm) {
           return undecided(
             runbook,
-            `${named} is not in the analysed templates: whether it exists, and what it watches, is not known (add its stack)`,
+            `${named} is not in the analysed templates: whether it exists, and what it watches, ` +
+              'is not known (add its stack)',
           );
         }
         // Missing data left missing or ignored keeps a blind witness out of ALARM; only breaching sets it off.
