@@ -130,6 +130,17 @@ describe("the report on GKE pods behind the load balancer's node ports (TIER_1)"
     );
   });
 
+  test("GIVEN pods with Workload Identity THEN a zone's loss still needs no Kubernetes action (the API stays up)", () => {
+    const json = gkeJson();
+    json.resource.google_service_account_iam_member = {
+      wi: { role: 'roles/iam.workloadIdentityUser', member: 'serviceAccount:p.svc.id.goog[default/default]' },
+    };
+    const graph = graphOf(json);
+    const [cluster] = graph.ofType('google_container_cluster');
+    expect(controlPlaneOffServingPath(graph, cluster)).toBeUndefined();
+    expect(zoneLossNeedsNoKubernetesAction(graph, cluster)).toBe(true);
+  });
+
   test('GIVEN no load balancer on the node pool THEN the control plane counts in series, and nothing is served', () => {
     const json = gkeJson({ backends: false });
     const graph = graphOf(json);

@@ -54,16 +54,8 @@ const ZONE_LABEL = 'topology.kubernetes.io/zone';
  * undefined when the templates do not show it: then it counts in series.
  */
 export function controlPlaneOffServingPath(graph: ResourceGraph, cluster: GraphResource): string | undefined {
-  const entry = localNodePortEntry(graph, cluster);
-  if (!entry) {
-    return undefined;
-  }
-  const deployments = entry.services.flatMap((s) => selectedDeployments(graph, s));
-  const zones = fleetZones(graph, cluster)?.length;
-  if (
-    deployments.length === 0 ||
-    deployments.some((d) => staticShortfall(d, zones) !== undefined || workloadIdentityGrants(graph, d).length > 0)
-  ) {
+  const entry = staticLocalNodePortEntry(graph, cluster);
+  if (!entry || entry.deployments.some((d) => workloadIdentityGrants(graph, d).length > 0)) {
     return undefined;
   }
   return (
@@ -85,7 +77,8 @@ export function controlPlaneOffServingPath(graph: ResourceGraph, cluster: GraphR
  */
 export function zoneLossNeedsNoKubernetesAction(graph: ResourceGraph, resource: GraphResource): boolean {
   if (resource.type === 'google_container_cluster') {
-    return controlPlaneOffServingPath(graph, resource) !== undefined;
+    // A zone's loss leaves the regional control plane up: the pods' tokens still come.
+    return staticLocalNodePortEntry(graph, resource) !== undefined;
   }
   if (!DEPLOYMENT_TYPES.includes(resource.type)) {
     return false;
@@ -98,6 +91,23 @@ export function zoneLossNeedsNoKubernetesAction(graph: ResourceGraph, resource: 
       const served = entry?.services.some((s) => selectedDeployments(graph, s).includes(resource)) ?? false;
       return served && staticShortfall(resource, fleetZones(graph, cluster)?.length) === undefined;
     });
+}
+
+/**
+ * The cluster's node-port entry ({@link localNodePortEntry}) when every Deployment behind it is
+ * statically stable, with those Deployments; undefined otherwise.
+ */
+function staticLocalNodePortEntry(
+  graph: ResourceGraph,
+  cluster: GraphResource,
+): { readonly ports: number[]; readonly deployments: GraphResource[] } | undefined {
+  const entry = localNodePortEntry(graph, cluster);
+  const deployments = (entry?.services ?? []).flatMap((s) => selectedDeployments(graph, s));
+  const zones = fleetZones(graph, cluster)?.length;
+  if (!entry || deployments.length === 0 || deployments.some((d) => staticShortfall(d, zones) !== undefined)) {
+    return undefined;
+  }
+  return { ports: entry.ports, deployments };
 }
 
 /**
