@@ -128,7 +128,9 @@ export function zoneLossCapacity(graph: ResourceGraph, group: GraphResource): Zo
   }
   const largest = Math.ceil(minimum / zones.length);
   const left = minimum - largest;
-  const lost = `after losing its largest zone (${largest} of its minimum ${minimum} over ${zones.length} zones, EVEN) the group keeps ${left}`;
+  const lost =
+    `after losing its largest zone (${largest} of its minimum ${minimum} over ${zones.length} zones, EVEN) ` +
+    `the group keeps ${left}`;
   if (required === undefined) {
     return unproven(
       `zone loss: ${lost}; its HA record states no peak (requiredCapacity), so whether ${left} carry the load is not ` +
@@ -140,7 +142,9 @@ export function zoneLossCapacity(graph: ResourceGraph, group: GraphResource): Zo
       step: {
         ...at,
         value: 0,
-        basis: `zone loss: statically stable: ${lost}, at least the ${required} its HA record states the service needs at peak: nothing to add`,
+        basis:
+          `zone loss: statically stable: ${lost}, at least the ${required} its HA record states the service ` +
+          'needs at peak: nothing to add',
       },
       unbounded: false,
     };

@@ -72,7 +72,9 @@ export function planFleetContainer(intent: FleetContainerIntent): FleetContainer
     if (!ENV_NAME.test(name) || /[\r\n]/.test(value)) {
       problems.push({
         prop: 'container.environment',
-        message: `container.environment must map names of letters, digits and _ to values without line breaks, got: ${JSON.stringify(name)}`,
+        message:
+          'container.environment must map names of letters, digits and _ to values without line breaks, ' +
+          `got: ${JSON.stringify(name)}`,
       });
     }
   }
@@ -80,7 +82,9 @@ export function planFleetContainer(intent: FleetContainerIntent): FleetContainer
     if (/[\s"'\\]/.test(arg)) {
       problems.push({
         prop: 'container.args',
-        message: `container.args must hold no whitespace, quote or backslash (systemd splits its command line on them), got: ${JSON.stringify(arg)}`,
+        message:
+          'container.args must hold no whitespace, quote or backslash (systemd splits its command line on ' +
+          `them), got: ${JSON.stringify(arg)}`,
       });
     }
   }
@@ -106,7 +110,9 @@ function checkImage(intent: FleetContainerIntent, problems: PlanProblem[], warni
   if (!/^[a-z0-9.-]+(:\d+)?\/[^\s@:]+(:[\w][\w.-]*)?(@sha256:[0-9a-f]{64})?$/.test(image)) {
     problems.push({
       prop: 'container.image',
-      message: `container.image must be a registry host, a path and a tag or digest (europe-docker.pkg.dev/project/repository/image@sha256:...), got: ${image}`,
+      message:
+        'container.image must be a registry host, a path and a tag or digest ' +
+        `(europe-docker.pkg.dev/project/repository/image@sha256:...), got: ${image}`,
     });
     return;
   }
@@ -132,7 +138,8 @@ function checkImage(intent: FleetContainerIntent, problems: PlanProblem[], warni
       id: 'container.image',
       message:
         `the image lives in ${location}, not in the fleet's region ${intent.region}: while ${location} is down no ` +
-        `instance of this fleet can boot; use a repository in ${intent.region} or a multi-region one (${MULTI_REGION_LOCATIONS.join(', ')})`,
+        `instance of this fleet can boot; use a repository in ${intent.region} or a multi-region one ` +
+        `(${MULTI_REGION_LOCATIONS.join(', ')})`,
     });
   }
 }
