@@ -95,9 +95,14 @@ export interface ZoneLossCapacity {
  * over every zone, the lost one included, so the zones left reach the peak R only at a size of
  * ⌈R / (zones − 1)⌉ × zones, which the maximum must allow. Other shapes keep no such bound.
  *
+ * A group may also be allowed to repair a VM in another of its zones
+ * (`instanceLifecyclePolicy.onRepair.allowChangingZone`): provider 6.50 cannot set it, and Google
+ * publishes no time for such a repair either, so it would not make the figure known.
+ *
  * Example: minimum 6 over 3 zones, peak 4: the largest zone holds 2, the others keep 4 ≥ 4, a 0 s
  * step. Minimum 2 over 2 zones, peak 2: 1 is left, and the autoscaler must grow the group to 4.
  * @see https://cloud.google.com/compute/docs/instance-groups/regional-migs
+ * @see https://cloud.google.com/compute/docs/instance-groups/repair-vm-in-alternate-zone
  * @see https://cloud.google.com/compute/docs/instance-groups/regional-mig-distribution-shape
  */
 export function zoneLossCapacity(graph: ResourceGraph, group: GraphResource): ZoneLossCapacity | undefined {
