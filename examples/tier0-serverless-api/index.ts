@@ -178,6 +178,8 @@ export class Tier0ApiRegionStack extends Stack {
       service: SERVICE,
       issuer: issuerOf(props.domain),
       audience: AUDIENCE,
+      // In the network (Control Tower's CT.LAMBDA.PR.3): it reaches the issuer through each zone's NAT gateway.
+      vpc: this.network.vpc,
     });
     this.handler = new ResilientFunction(this, 'Handler', {
       tier: TIER,

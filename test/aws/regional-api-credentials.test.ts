@@ -1,5 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -261,6 +262,35 @@ describe('JwtAuthorizer', () => {
       () => jwt(bad, { issuer: 'login.example.com' }),
       "issuer must be an https URL (the tokens' iss), got: login.example.com",
     );
+  });
+
+  test('in a VPC it may attach its interfaces and go out over https only', () => {
+    const app = testApp();
+    const other = new Stack(app, 'InVpc', { env: { region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(other, 'Vpc', { maxAzs: 3 });
+    const inVpc = new JwtAuthorizer(other, 'Authorizer', {
+      tier: TIER,
+      issuer: 'https://login.example.com/',
+      audience: 'orders-api',
+      vpc,
+    });
+    new apigateway.RestApi(other, 'Api').root.addMethod('GET', new apigateway.MockIntegration(), {
+      authorizer: inVpc.authorizer,
+    });
+    const t = Template.fromStack(other);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() },
+    });
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })],
+    });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'VpcNetworkInterfaces', Action: Match.arrayWith(['ec2:CreateNetworkInterface']) }),
+        ]),
+      },
+    });
   });
 
   test('its verdict cache is at most an hour', () => {
