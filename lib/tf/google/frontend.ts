@@ -12,7 +12,7 @@ import { ComputeTargetHttpProxy } from '@cdktf/provider-google/lib/compute-targe
 import { ComputeTargetHttpsProxy } from '@cdktf/provider-google/lib/compute-target-https-proxy';
 import { ComputeUrlMap } from '@cdktf/provider-google/lib/compute-url-map';
 import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
-import { Fn, TerraformOutput, Token } from 'cdktf';
+import { Fn, ITerraformDependable, TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DrStrategy, FailureDomain, HaRole, healthCheckPathProblem } from '../../core';
 import { fleetTargetHealth } from '../../core/fleet-health';
@@ -46,6 +46,16 @@ const REGIONAL_RECORD_TTL_SECONDS = 300;
 
 /** Priority of Cloud Armor's default rule (the lowest). */
 const DEFAULT_RULE_PRIORITY = 2147483647;
+
+/**
+ * A fleet backend whose group serves only once other resources exist: a GKE node pool's instance
+ * group gets its named port from Terraform (`HaGkeCluster.loadBalancerBackends`), and a backend
+ * service that sends to the port name before the group has it sends to nothing.
+ */
+export interface IDependentFleetBackend extends IFleetBackend {
+  /** What the backend service is created or changed after. */
+  readonly readyAfter: readonly ITerraformDependable[];
+}
 
 /** What a load balancer needs from a serverless backend (a Cloud Run service's serverless NEG). */
 export interface IServerlessBackend {
@@ -404,6 +414,7 @@ export class GlobalFrontend extends Construct {
           baseEjectionTime: { seconds: 30 },
           maxEjectionPercent: 50,
         },
+        dependsOn: groups.flatMap((b) => ('readyAfter' in b ? [...(b as IDependentFleetBackend).readyAfter] : [])),
         backend: [
           ...groups.map((b) => ({
             group: b.instanceGroup,

@@ -13,7 +13,8 @@ import { ChangeFreeze, MaintenanceWindow, planCluster, ReleaseChannel } from '..
 import { nodePortProblem } from '../../core/plans/node-port-service';
 import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { GOOGLE_SERVICE_AGENTS } from './apis';
-import { GOOGLE_HEALTH_CHECK_RANGES, IFleetBackend } from './fleet';
+import { GOOGLE_HEALTH_CHECK_RANGES } from './fleet';
+import { IDependentFleetBackend } from './frontend';
 import { GoogleHaProps } from './ha-props';
 import { IRegionalNetwork } from './network';
 import { ProjectServices } from './project-services';
@@ -178,7 +179,7 @@ export class HaGkeCluster extends Construct {
   private readonly network: IRegionalNetwork;
   private readonly record: HaMetadata;
   private readonly services: ProjectServices;
-  private backends?: { readonly options: NodePoolBackendOptions; readonly groups: IFleetBackend[] };
+  private backends?: { readonly options: NodePoolBackendOptions; readonly groups: IDependentFleetBackend[] };
 
   constructor(scope: Construct, id: string, props: HaGkeClusterProps) {
     super(scope, id);
@@ -373,7 +374,7 @@ export class HaGkeCluster extends Construct {
    * @see https://cloud.google.com/load-balancing/docs/backend-service#named_ports
    * @see https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges
    */
-  public loadBalancerBackends(options: NodePoolBackendOptions): IFleetBackend[] {
+  public loadBalancerBackends(options: NodePoolBackendOptions): IDependentFleetBackend[] {
     const portName = options.portName ?? 'http';
     const { nodePort } = options;
     if (this.backends) {
@@ -389,16 +390,17 @@ export class HaGkeCluster extends Construct {
     }
     const problem = Token.isUnresolved(nodePort) ? undefined : nodePortProblem(nodePort);
     throwProblems(problem ? [problem] : [], this);
-    const groups = this.zones.map((_, i) => {
+    const groups = this.zones.map((_, i): IDependentFleetBackend => {
       // A regional pool has one instance group per zone; each named port sits in its group's own zone.
       const group = Fn.element(this.nodePool.managedInstanceGroupUrls, i);
-      new ComputeInstanceGroupNamedPortA(this, `NamedPort-${i}`, {
+      const namedPort = new ComputeInstanceGroupNamedPortA(this, `NamedPort-${i}`, {
         group,
         zone: Fn.element(Fn.regex('/zones/([^/]+)/', group), 0),
         name: portName,
         port: nodePort,
       });
-      return { instanceGroup: group, region: this.region, portName, port: nodePort, role: this.role };
+      const readyAfter = [namedPort];
+      return { instanceGroup: group, region: this.region, portName, port: nodePort, role: this.role, readyAfter };
     });
     new ComputeFirewall(this, 'HealthCheckFirewall', {
       name: uniqueName(this, 'HealthCheckFirewall'),

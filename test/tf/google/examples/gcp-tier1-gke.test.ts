@@ -90,6 +90,10 @@ describe('example gcp-tier1-gke', () => {
       ),
     ]);
     expect(backendService.port_name).toBe('http');
+    // It sends to the port name only once every group has it.
+    expect(
+      (backendService.depends_on as string[]).filter((d) => d.startsWith('google_compute_instance_group_named_port.')),
+    ).toHaveLength(6);
     const [check] = Object.values(resourcesOf(json, 'google_compute_health_check'));
     expect(check.http_health_check).toEqual({ port: 30080, request_path: '/health/ready' });
     const services = Object.values(resourcesOf(json, 'kubernetes_service_v1'));
