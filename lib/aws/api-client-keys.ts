@@ -38,7 +38,9 @@ export interface ApiClientKeysProps extends HaProps {
  * - **Order**: the replica keys' stacks, then this construct's stack, then the other regions' `RegionalApi` stacks
  *   (each `RegionalApi` given these keys makes its stack depend on this one). Secrets Manager copies a new secret to
  *   its replicas within seconds, while the rest of this stack deploys; a standby stack that still found no replica
- *   would fail and roll back, and deploys again unchanged.
+ *   would fail and roll back, and deploys again unchanged. With this stack's region lost, the other regions' stacks
+ *   still deploy on their own (`cdk deploy --exclusively`): their keys resolve their own replica; to change values
+ *   there, promote the replica (`aws secretsmanager stop-replication-to-replica`).
  * - **Rotation**: none by Secrets Manager, on purpose. CloudFormation resolves a dynamic reference only when the
  *   resource holding it changes, so a rotated value would reach no region's API key, and clients reading the new
  *   value would be refused everywhere. Rotate a client's key by adding a client of a new name with the same limits,
