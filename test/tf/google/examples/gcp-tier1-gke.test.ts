@@ -141,6 +141,10 @@ describe('example gcp-tier1-gke', () => {
     const section = (text: string) =>
       text.slice(text.indexOf('<!-- diagrams:ledger:begin'), text.indexOf('<!-- diagrams:ledger:end'));
     expect(section(readme)).toContain('```mermaid');
+    expect([
+      readme.split('<!-- diagrams:ledger:begin').length,
+      readme.split('<!-- diagrams:ledger:end').length,
+    ]).toEqual([2, 2]);
     const drawn = renderReadmeDiagrams(readme, await terraformExampleDiagrams(), README_TERRAFORM_DIAGRAMS);
     expect(section(drawn)).toBe(section(readme));
   });
