@@ -7,7 +7,7 @@ import {
   SRE_WORKBOOK_SLO_WINDOW_DAYS,
   UPTIME_CHECK_PERIODS_MINUTES,
 } from '../figures';
-import { healthCheckPathProblem } from '../health-check-path';
+import { healthCheckPathProblem, READINESS_PATH } from '../health-check-path';
 import { clean } from '../numbers';
 import { ServiceTier } from '../tier';
 
@@ -221,7 +221,8 @@ export interface SloPlan {
  * @see https://cloud.google.com/monitoring/uptime-checks/uptime-alerting-policies
  */
 export const SLO_DEFAULTS = {
-  probePath: '/healthz',
+  // The readiness path: an uptime check asks whether the service works, as the load balancer does.
+  probePath: READINESS_PATH,
   probeTimeoutSeconds: 10,
   probePort: 443,
   probeAlertAlignmentSeconds: 1200,

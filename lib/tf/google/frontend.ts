@@ -14,7 +14,7 @@ import { ComputeUrlMap } from '@cdktf/provider-google/lib/compute-url-map';
 import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
 import { Fn, ITerraformDependable, TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { DrStrategy, FailureDomain, HaRole, healthCheckPathProblem } from '../../core';
+import { DrStrategy, FailureDomain, HaRole, healthCheckPathProblem, READINESS_PATH } from '../../core';
 import { fleetTargetHealth } from '../../core/fleet-health';
 import { IFleetBackend } from './fleet';
 import { GoogleHaProps } from './ha-props';
@@ -111,8 +111,9 @@ export interface GlobalFrontendProps extends GoogleHaProps {
    */
   readonly certificateMapAttached?: boolean;
   /**
-   * Path the load balancer's health check requests: it starts with '/' and has no whitespace.
-   * @default '/healthz'
+   * Path the load balancer's health check requests: it starts with '/' and has no whitespace. It
+   * decides which region serves, so it is the deep (readiness) check.
+   * @default READINESS_PATH ('/health/ready')
    */
   readonly healthCheckPath?: string;
   /**
@@ -234,7 +235,7 @@ export class GlobalFrontend extends Construct {
         `regionalDomains must only name regions with a backend (${regions.join(', ')}), got: ${unknownRegions.join(', ')}`,
       );
     }
-    const healthCheckPath = props.healthCheckPath ?? '/healthz';
+    const healthCheckPath = props.healthCheckPath ?? READINESS_PATH;
     const pathProblem = Token.isUnresolved(healthCheckPath)
       ? undefined
       : healthCheckPathProblem('healthCheckPath', healthCheckPath);

@@ -29,7 +29,7 @@ export interface UptimeProbe {
   readonly host: string;
   /**
    * Path to request over HTTPS.
-   * @default '/healthz'
+   * @default READINESS_PATH ('/health/ready')
    */
   readonly path?: string;
 }

@@ -137,7 +137,7 @@ describe('planSlo by table', () => {
       alignmentPeriodSeconds: 1200,
       failingLocationsAbove: 1,
       durationSeconds: 60,
-      paths: ['/healthz', '/ready'],
+      paths: ['/health/ready', '/ready'],
     });
     expect(plan({ monitor: 'cloud-monitoring' }, ServiceTier.TIER_2).probe.periodSeconds).toBe(300);
   });

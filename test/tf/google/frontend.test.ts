@@ -111,6 +111,8 @@ describe('GlobalFrontend', () => {
       check_interval_sec: 5,
       timeout_sec: 4,
       unhealthy_threshold: 2,
+      // It decides which region serves: the deep readiness check by default.
+      http_health_check: expect.objectContaining({ request_path: '/health/ready' }),
     });
     const tier2 = Testing.synthScope((scope) => {
       frontend(scope, { tier: ServiceTier.TIER_2, backends: [backend('us-central1')] });

@@ -75,7 +75,7 @@ describe('SloAlarms (Google Cloud)', () => {
     });
     expect(synth).toHaveResourceWithProperties(MonitoringUptimeCheckConfig, {
       period: '60s',
-      http_check: expect.objectContaining({ use_ssl: true, validate_ssl: true, path: '/healthz', port: 443 }),
+      http_check: expect.objectContaining({ use_ssl: true, validate_ssl: true, path: '/health/ready', port: 443 }),
       monitored_resource: {
         type: 'uptime_url',
         labels: {
