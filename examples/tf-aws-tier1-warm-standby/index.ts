@@ -187,7 +187,7 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
     // TIER_1's managed RPO (rds.global_db_rpo 60 s) bounds what a failover loses, and couples the regions: an
     // outage of the standby region, or of the path to it, longer than a minute stops the primary's commits until
     // the secondary catches up (GlobalDatabase). Chosen: losing at most a minute matters more here than writing
-    // through a standby outage. The HA report's availability does not count this coupling.
+    // through a standby outage. The HA report counts it: availability unproven (no figure bounds the path).
     this.database = new GlobalDatabase(this, 'Database', {
       tier,
       service: SERVICE,
@@ -330,7 +330,9 @@ export class TfAwsTier1WarmStandbyStack extends TerraformStack {
         'the scale-up; a gray failure of an AZ (its requests fail while its targets pass health checks) takes the ' +
         "per-AZ alarms' 2 of 3 one-minute periods (more than 60 s), then ARC's zonal shift (no published time), " +
         "then the load balancer's 60 s DNS TTL: at least TIER_1's whole 120 s, so it is met only if the shift took " +
-        'no time; the fleet starts the shift itself, and no drill of this stack injects a gray failure yet',
+        'no time; the fleet starts the shift itself, and no drill of this stack injects a gray failure yet; ' +
+        "availability is unproven: rds.global_db_rpo (60 s) stops the primary's commits when the standby region, " +
+        'or the path to it, is out for longer, and no figure bounds that path; kept to lose at most a minute',
     );
     addHaChecks(this);
 

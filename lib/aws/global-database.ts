@@ -92,8 +92,8 @@ export interface GlobalDatabaseProps extends ReplicatedDatabaseProps {
  * The bound couples the regions. With one secondary region, an outage of that region, or of the
  * path between the two, stops the primary's commits once it has lasted the RPO (60 s for TIER_1),
  * until the secondary catches up: the serving region's writes depend on the standby region in
- * series. The HA report's availability composes the serving region's published SLAs and does not
- * count this (the path between regions has no published figure). What weakens it: a second
+ * series. The HA report counts it: with one secondary region, the availability is unproven (the
+ * path between regions has no published figure). What weakens it: a second
  * secondary region (one secondary within the RPO is enough), or a looser `rpoObjective` (a longer
  * outage before writes stop, as much more lost in an unplanned failover). On the day, resetting
  * `rds.global_db_rpo` in the primary's cluster parameter group (its region is healthy) lets commits

@@ -1,8 +1,9 @@
 import { ResourceGraph } from './graph/graph';
 import { tierOfRecord } from './graph/tier';
-import type { HaReport, ObjectiveStatus, Quantity, SecondsQuantity, ServiceReport } from './model';
+import type { DerivationStep, HaReport, ObjectiveStatus, Quantity, SecondsQuantity, ServiceReport } from './model';
 import { availabilityFigure } from './report/availability';
 import { azRpoFigure, azRtoFigure } from './report/az';
+import { managedRpoCoupling } from './report/managed-rpo-coupling';
 import { Figure, regionsOf, statusOf, valueOf } from './report/figure';
 import { regionRpoFigure } from './report/region-rpo';
 import { regionRtoFigure } from './report/region-rto';
@@ -55,7 +56,7 @@ export function resilienceReport(
     shared.set(service, {
       regionRto: regionRtoFigure(graph, stacks, options.today),
       regionRpo: regionRpoFigure(graph, stacks),
-      availability: availabilityFigure(graph, stacks),
+      availability: coupled(availabilityFigure(graph, stacks), managedRpoCoupling(graph, stacks)),
       notes: serviceNotes(stacks),
     });
   }
@@ -74,6 +75,16 @@ export function resilienceReport(
     ),
   );
   return { services, perStack };
+}
+
+/** The availability with what a managed RPO puts in series with the writes: unproven when anything. */
+function coupled(availability: Figure, coupling: readonly DerivationStep[]): Figure {
+  if (coupling.length === 0) {
+    return availability;
+  }
+  availability.steps.splice(availability.steps.length - 1, 0, ...coupling);
+  availability.unproven = true;
+  return availability;
 }
 
 /**

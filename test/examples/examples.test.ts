@@ -149,11 +149,14 @@ describe('the examples', () => {
         regionRpo: 'met',
         availability: 'met',
       };
+      // An Aurora writer held to its RPO by rds.global_db_rpo stops committing when its one secondary region is out
+      // for longer: that region and the path to it are in series with the writes, with no published figure.
+      const availability = ['orders', 'invoices', 'catalog'].includes(service.service) ? 'unproven' : 'met';
       const expected =
         service.service === 'carts-api'
           ? serverless
           : service.tier !== 'TIER_0'
-            ? { azRto, azRpo: 'met', regionRto, regionRpo: 'met', availability: 'met' }
+            ? { azRto, azRpo: 'met', regionRto, regionRpo: 'met', availability }
             : // The carts table replicates with eventual consistency: typically under 1 s, with no bound (no SLA).
               // TIER_0: the region left must carry the whole load on fleets that scale (a drill bounds it), and the
               // carts table's eventual consistency has no lag bound.
@@ -173,7 +176,10 @@ describe('the examples', () => {
     expect(app).toHaveAzRpoAtMost(0);
     expect(app).toHaveRegionRpoAtMost(60, { service: 'orders' });
     expect(app).toHaveRegionRpoAtMost(900, { service: 'catalog' });
-    expect(app).toHaveAvailabilityAtLeast(0.9997);
+    expect(app).toHaveAvailabilityAtLeast(0.9997, { service: 'checkout' });
+    expect(app).toHaveAvailabilityAtLeast(0.9997, { service: 'reports' });
+    // The Aurora writers' managed RPO puts their standby region in series with the writes: unproven.
+    expect(app).not.toHaveAvailabilityAtLeast(0.9, { service: 'invoices' });
     // Every region RTO waits on a drill: the kit never lets an unproven figure pass.
     expect(app).not.toHaveRegionRtoAtMost(3600, { service: 'orders' });
     expect(app).not.toHaveRegionRtoAtMost(3600, { service: 'invoices' });

@@ -133,11 +133,11 @@ export interface GlobalDatabaseProps extends HaProps, RegionalProps {
  *
  * The bound couples the regions: an outage of the secondary's region, or of the path between the
  * two, stops the primary's commits once it has lasted the RPO, until the secondary catches up; the
- * serving region's writes depend on the standby region in series. The HA report's availability
- * composes the serving region's published SLAs and does not count this (the path between regions
- * has no published figure). A looser `rpoObjectiveSeconds` lets writes run through a longer outage
- * (and loses as much more in a failover); resetting `rds.global_db_rpo` in the primary's parameter
- * group lets commits through on the day, with no bound on the loss, until the next apply.
+ * serving region's writes depend on the standby region in series. The HA report counts it: the
+ * availability is unproven (the path between regions has no published figure). A looser
+ * `rpoObjectiveSeconds` lets writes run through a longer outage (and loses as much more in a
+ * failover); resetting `rds.global_db_rpo` in the primary's parameter group lets commits through on
+ * the day, with no bound on the loss, until the next apply.
  *
  * Both clusters: encrypted with a customer-managed key of their region, a cluster parameter group
  * per region that refuses connections without TLS (`rds.force_ssl = 1`), deletion protection,
