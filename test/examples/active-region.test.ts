@@ -286,9 +286,9 @@ describe('Tier 2', () => {
     const unproven = { azRto: 'met', azRpo: 'met', regionRto: 'unproven', regionRpo: 'met', availability: 'unproven' };
     expect(before.status).toEqual([unproven]);
     // Images written in us-west-2 replicate nowhere (S3 replication runs us-east-1 to us-west-2): the report says so,
-    // acknowledged with that reason so that the deployment that keeps the failover can synthesize. The promoted
-    // cluster carries no managed RPO until us-east-1 is rebuilt, so its writes wait on no other region.
-    expect(after.status).toEqual([{ ...unproven, regionRpo: 'not-met', availability: 'met' }]);
+    // acknowledged with that reason so that the deployment that keeps the failover can synthesize. Serving, the
+    // us-west-2 cluster is held to the same managed RPO, so its writes wait on us-east-1 in turn.
+    expect(after.status).toEqual([{ ...unproven, regionRpo: 'not-met' }]);
     expect([before.errors, after.errors]).toEqual([[], []]);
     expect(after.acknowledged.filter((a) => a.startsWith('HA-DR1'))).toEqual([
       expect.stringMatching(/^HA-DR1: ImagesF8C4E866 has no copy outside its region/),
