@@ -80,9 +80,9 @@ const DECISION_SECONDS = 5 * 60;
  * logins to Cloud SQL, come from Kubernetes tokens the control plane issues, so its 99.95 % is in
  * series with the load balancer, the nodes and Cloud SQL. What the report cannot prove, and says so:
  * the region RTO (at least 380 s of the 900 s, the promotion's time unpublished), the region RPO (the
- * replica's lag, watched by an alert), and the AZ RTO (its known steps take 60 s of the 120 s, but the
- * report still counts the unpublished time GKE takes to mark a lost zone's nodes NotReady, which
- * behind Local node ports with statically stable replicas no request waits for).
+ * replica's lag, watched by an alert). The AZ RTO is met at 60 s: behind Local node ports with
+ * statically stable replicas, a lost zone leaves the load balancer on its health check, and no request
+ * waits for GKE to mark the zone's nodes NotReady.
  *
  * The primary can name only a DR replica that exists: on a fresh project apply once with the context
  * `designateDrReplica=false`, then without it (see `gcp-tier2-pilot-light`). Inputs are Terraform

@@ -6,6 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
   acknowledgeHaFinding,
+  ApiClientKeys,
   AuditTrail,
   AzEvacuationDrill,
   BackupCopyVault,
@@ -13,6 +14,7 @@ import {
   ClientResiliencePolicy,
   FailoverDns,
   GlobalTable,
+  JwtAuthorizer,
   MultiAzNetwork,
   RegionalApi,
   ReplicaKey,
@@ -23,8 +25,6 @@ import {
   SyntheticCanary,
   TableConsistency,
 } from '../../lib';
-import { ApiClientKeys } from '../../lib/aws/api-client-keys';
-import { JwtAuthorizer } from '../../lib/aws/jwt-authorizer';
 import type { ExampleDomain } from '../tier0-active-active';
 
 const TIER = ServiceTier.TIER_0;

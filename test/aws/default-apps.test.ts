@@ -10,6 +10,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import * as aws from '../../lib/aws';
 import { DrStrategy, ServiceTier } from '../../lib/core';
@@ -69,6 +70,15 @@ const defaultFunction = (s: Construct, tier: ServiceTier) =>
     runtime: lambda.Runtime.NODEJS_LATEST,
     requiredConcurrency: 40,
     reservedConcurrency: 100,
+  });
+
+/** A JwtAuthorizer with its required props: RegionalApi's authorizer on a multi-region tier. */
+const defaultJwtAuthorizer = (s: Construct, tier: ServiceTier) =>
+  new aws.JwtAuthorizer(s, 'Authorizer', {
+    tier,
+    service: 'orders',
+    issuer: 'https://login.example.com/',
+    audience: 'orders-api',
   });
 
 const BUILDS: readonly DefaultBuild[] = [
@@ -146,6 +156,35 @@ const BUILDS: readonly DefaultBuild[] = [
         }),
         recordName: 'orders',
         throttle: { rateLimit: 30 },
+        // What its warning asks for on a multi-region tier: tokens every region verifies.
+        authorizer: tier.isMultiRegion ? defaultJwtAuthorizer(s, tier).authorizer : undefined,
+      }),
+  },
+  {
+    // An authorizer synthesizes once an API uses it.
+    name: 'JwtAuthorizer',
+    build: (s, tier) =>
+      new aws.RegionalApi(s, 'Api', {
+        tier,
+        service: 'orders',
+        handler: defaultFunction(s, tier),
+        hostedZone: route53.HostedZone.fromHostedZoneAttributes(s, 'Zone', {
+          hostedZoneId: 'Z0123456789ABC',
+          zoneName: 'example.com',
+        }),
+        recordName: 'orders',
+        throttle: { rateLimit: 30 },
+        authorizer: defaultJwtAuthorizer(s, tier).authorizer,
+      }),
+  },
+  {
+    name: 'ApiClientKeys',
+    build: (s, tier) =>
+      new aws.ApiClientKeys(s, 'ClientKeys', {
+        tier,
+        service: 'orders',
+        clients: ['mobile'],
+        replicaRegions: tier.isMultiRegion ? otherRegions(tier) : [],
       }),
   },
   {
@@ -178,6 +217,34 @@ const BUILDS: readonly DefaultBuild[] = [
         requiredReplicas: 6,
         maxReplicas: 12,
       }),
+  },
+  {
+    // On an HaEksCluster's zones with its volumes key, applied through the kubectl provider a platform team shares.
+    name: 'ZoneBoundStorageClass',
+    build: (s, tier) => {
+      const cluster = new aws.HaEksCluster(s, 'Cluster', {
+        tier,
+        service: 'orders',
+        version: '1.33',
+        vpc: zonalVpc(s, ZONES['us-east-1']),
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: zones(tier) },
+      });
+      new aws.ZoneBoundStorageClass(s, 'Volumes', {
+        tier,
+        service: 'orders',
+        cluster: eks.Cluster.fromClusterAttributes(s, 'Kube', {
+          clusterName: cluster.clusterName,
+          kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(s, 'Kubectl', {
+            functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:kubectl',
+            kubectlRoleArn: 'arn:aws:iam::111122223333:role/kubectl',
+            handlerRole: iam.Role.fromRoleArn(s, 'KubectlHandler', 'arn:aws:iam::111122223333:role/kubectl-handler'),
+          }),
+        }),
+        name: 'zonal-gp3',
+        parameters: { ...cluster.ebsStorageClassParameters },
+        zones: cluster.availabilityZones,
+      });
+    },
   },
   {
     name: 'ImageRepository',
@@ -375,8 +442,15 @@ const BUILDS: readonly DefaultBuild[] = [
         ...(tier.strategy === DrStrategy.WARM_STANDBY || tier.strategy === DrStrategy.PILOT_LIGHT
           ? { standbyAutoScalingGroupName: 'orders-standby', primaryCapacity: { min: 6, desired: 6, max: 12 } }
           : {}),
+        // What its warning asks for: an automatic promotion waits for a witness in a third region.
         failoverTrigger: tier.allRegionsServe
-          ? aws.FailoverTrigger.alarm(page(s))
+          ? aws.FailoverTrigger.alarm(page(s), {
+              witness: {
+                region: 'us-east-2',
+                alarmName: 'orders-lost',
+                pageTopic: sns.Topic.fromTopicArn(s, 'PageTopic', 'arn:aws:sns:us-west-2:111122223333:orders-page'),
+              },
+            })
           : aws.FailoverTrigger.operator(Duration.minutes(5)),
       }),
   },

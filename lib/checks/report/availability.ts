@@ -13,7 +13,9 @@ import {
 import { block, blocks, str } from '../graph/values';
 import { fleetZones } from '../graph/zones';
 import { ServiceStack } from '../services';
+import { eksAvailabilityGaps, eksSlas } from './eks';
 import { figure, Figure } from './figure';
+import { controlPlaneOffServingPath } from './gke-serving-path';
 
 interface Component {
   readonly sla: PublishedSla;
@@ -53,7 +55,8 @@ function componentOf(graph: ResourceGraph, r: GraphResource): Component | undefi
         (fleetZones(graph, r)?.length ?? 0) >= 2 ? 'COMPUTE_ENGINE_MULTI_ZONE' : 'COMPUTE_ENGINE_SINGLE_INSTANCE',
       );
     case 'google_container_cluster':
-      // The Kubernetes API: without it nothing reschedules, scales or repairs (its nodes count apart).
+      // The Kubernetes API: without it nothing reschedules, scales or repairs (its nodes count apart);
+      // serving that needs none of these does not depend on it (controlPlaneOffServingPath).
       return c(
         /^[a-z]+-[a-z]+\d+$/.test(str(p.location) ?? '') ? 'GKE_REGIONAL_CONTROL_PLANE' : 'GKE_ZONAL_CONTROL_PLANE',
       );
@@ -114,6 +117,10 @@ function componentOf(graph: ResourceGraph, r: GraphResource): Component | undefi
  * pool also runs nodes, Compute Engine instances in series with its control plane.
  */
 function componentsOf(graph: ResourceGraph, r: GraphResource): Component[] {
+  const eks = eksSlas(graph, r);
+  if (eks.length > 0) {
+    return eks.map((sla) => ({ sla, resource: r, global: false }));
+  }
   const component = componentOf(graph, r);
   if (!component) {
     return [];
@@ -142,6 +149,11 @@ const SINGLE_WRITER: readonly PublishedSla[] = [
  */
 export function availabilityFigure(graph: ResourceGraph, stacks: readonly ServiceStack[]): Figure {
   const f = figure();
+  // What the templates cannot show of a request path on EKS: its figure is unproven.
+  for (const gap of eksAvailabilityGaps(graph, stacks)) {
+    f.steps.push(gap);
+    f.unproven = true;
+  }
   const record = stacks[0].record;
   const activeActive = record.strategy === DrStrategy.ACTIVE_ACTIVE;
   const regional = new Map<string, Map<PublishedSla, Component>>();
@@ -155,7 +167,19 @@ export function availabilityFigure(graph: ResourceGraph, stacks: readonly Servic
       if (r.ha?.role === 'standby' || r.ha?.role === 'replica') {
         continue;
       }
+      const offPath = r.type === 'google_container_cluster' ? controlPlaneOffServingPath(graph, r) : undefined;
       for (const component of componentsOf(graph, r)) {
+        if (offPath !== undefined && component.sla.startsWith('GKE_')) {
+          f.steps.push({
+            quantity: 'availability',
+            stack: r.stack,
+            resource: r.address,
+            value: PUBLISHED_SLAS[component.sla],
+            basis: `not in series: ${offPath}`,
+            figures: [component.sla],
+          });
+          continue;
+        }
         // Every serving region of an active/active service writes to the one writer of a relational
         // database: without a cross-region copy that writer is in series with all of them; with one,
         // each region has a cluster to fail over to (the promotion counts in the region RTO).

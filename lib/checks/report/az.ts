@@ -12,6 +12,7 @@ import { tierOfRecord } from '../graph/tier';
 import type { DerivationStep } from '../model';
 import { ServiceStack } from '../services';
 import { eksZoneSteps } from './eks';
+import { zoneLossNeedsNoKubernetesAction } from './gke-serving-path';
 import { addMax, figure, Figure, serviceAnchor } from './figure';
 import { zoneLossCapacity } from './google-fleets';
 import { GOOGLE_INSTANCE_GROUP_TYPES } from '../graph/google-backends';
@@ -130,8 +131,10 @@ export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
         addMax(f, gray);
       }
     } else if (
-      (KUBERNETES_CLUSTER_TYPES.includes(r.type) && (fleetZones(graph, r)?.length ?? 2) !== 1) ||
-      isKubernetesDeployment(r)
+      ((KUBERNETES_CLUSTER_TYPES.includes(r.type) && (fleetZones(graph, r)?.length ?? 2) !== 1) ||
+        isKubernetesDeployment(r)) &&
+      // Behind Local node ports with the peak left in the other zones, the backends' health check bounds it.
+      !zoneLossNeedsNoKubernetesAction(graph, r)
     ) {
       addMax(f, {
         quantity: 'azRto',

@@ -1,6 +1,7 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 import { addGcpTier0ActiveActive } from '../../../../examples/gcp-tier0-active-active';
 import { addGcpTier0CloudRun } from '../../../../examples/gcp-tier0-cloud-run';
+import { addGcpTier1Gke } from '../../../../examples/gcp-tier1-gke';
 import { addGcpTier2PilotLight } from '../../../../examples/gcp-tier2-pilot-light';
 import { HA_METADATA_KEY } from '../../../../lib/core';
 import { haSnapshot } from '../../../../lib/testing';
@@ -27,6 +28,7 @@ const STATEFUL_TYPES = TF_STATEFUL_TYPES.filter((type) => type.startsWith('googl
 const ACKNOWLEDGED: Record<string, string[]> = {
   'gcp-tier0-active-active': [],
   'gcp-tier0-cloud-run': [],
+  'gcp-tier1-gke': ['HA-DR3 gcp-tier1-gke/Database', 'HA-RES1 gcp-tier1-gke'],
   'gcp-tier2-pilot-light': ['HA-DR3 gcp-tier2-pilot-light/Database'],
 };
 
@@ -61,13 +63,15 @@ const dependsOn = (body: Record<string, unknown>) => (body.depends_on ?? []) as 
 
 /**
  * The service agents each example grants something to: TIER_0 has no secret (no Secret Manager) but
- * pages through Pub/Sub (Pub/Sub's and Cloud Monitoring's notification agents) and encrypts its audit
- * log bucket (Cloud Logging's agent); the pilot light pages through Pub/Sub too, and its runbooks and
- * drill are encrypted by Workflows' agent.
+ * pages through Pub/Sub (Pub/Sub's and Cloud Monitoring's notification agents), encrypts its audit
+ * log bucket (Cloud Logging's agent) and its zone drill (Workflows' agent); the pilot light pages
+ * through Pub/Sub too, and its runbooks and drill are encrypted by Workflows' agent; the GKE example's cluster keys are Kubernetes Engine's
+ * and Compute Engine's, beside Cloud SQL's, paging's, logging's and Workflows' agents.
  */
 const AGENTS: Record<string, number> = {
-  'gcp-tier0-active-active': 6,
+  'gcp-tier0-active-active': 7,
   'gcp-tier0-cloud-run': 5,
+  'gcp-tier1-gke': 7,
   'gcp-tier2-pilot-light': 8,
 };
 
@@ -75,12 +79,14 @@ const AGENTS: Record<string, number> = {
 const TERRAFORM: Record<string, { version: string; features: string[] }> = {
   'gcp-tier0-active-active': { version: '1.0', features: [] },
   'gcp-tier0-cloud-run': { version: '1.0', features: [] },
+  'gcp-tier1-gke': { version: '1.0', features: [] },
   'gcp-tier2-pilot-light': { version: '1.5', features: ['plantimestamp()'] },
 };
 
 describe.each([
   ['gcp-tier0-active-active', addGcpTier0ActiveActive],
   ['gcp-tier0-cloud-run', addGcpTier0CloudRun],
+  ['gcp-tier1-gke', addGcpTier1Gke],
   ['gcp-tier2-pilot-light', addGcpTier2PilotLight],
 ] as [string, (app: App) => TerraformStack][])('example %s', (name, add) => {
   let stack: TerraformStack;
@@ -136,7 +142,13 @@ describe.each([
   // Computed from the JSON: a construct that starts using a type of a new service fails here
   // until the table names the service, and then ProjectServices enables it.
   test('THEN every API whose resources it creates is enabled, and every resource depends on it', () => {
-    const typed = blocks(json).filter(([type]) => type.startsWith('google_') && !BOOTSTRAP_TYPES.includes(type));
+    // data.google_client_config reads Terraform's own credentials (the kubernetes provider's token): no API.
+    const typed = blocks(json).filter(
+      ([type, address]) =>
+        type.startsWith('google_') &&
+        !BOOTSTRAP_TYPES.includes(type) &&
+        !address.startsWith('data.google_client_config.'),
+    );
     expect([...new Set(typed.map(([type]) => type))].filter((type) => GOOGLE_API_OF_TYPE[type] === undefined)).toEqual(
       [],
     );
@@ -210,6 +222,8 @@ describe.each([
       google: { source: 'google', version: '6.50.0' },
       'google-beta': { source: 'hashicorp/google-beta', version: '6.50.0' },
       time: { source: 'hashicorp/time', version: '0.13.1' },
+      // Only the GKE example deploys to Kubernetes.
+      ...(name === 'gcp-tier1-gke' ? { kubernetes: { source: 'kubernetes', version: '2.38.0' } } : {}),
     });
   });
 
@@ -250,10 +264,16 @@ describe('example gcp-tier0-active-active on Spanner', () => {
         .flatMap(([type, byName]) =>
           Object.values(byName)
             .filter((r) => members.includes(String(r.member)))
-            .map((r) => [type, r.role, r.database ?? r.bucket ?? 'project']),
+            .map((r) => [type, r.role, r.database ?? r.bucket ?? r.repository ?? 'project']),
         );
       expect(grants.sort()).toEqual(
         [
+          // The image's repository, read from the `image` variable: the pull at every boot.
+          [
+            'google_artifact_registry_repository_iam_member',
+            'roles/artifactregistry.reader',
+            '${element(split("/", var.image), 2)}',
+          ],
           ['google_project_iam_member', 'roles/logging.logWriter', 'project'],
           ['google_project_iam_member', 'roles/monitoring.metricWriter', 'project'],
           [
