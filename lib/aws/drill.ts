@@ -584,5 +584,7 @@ class DrillKit {
 
 /** The expression of a drill's schedule, for its plan; undefined when none or unresolved. */
 function scheduleExpression(schedule: scheduler.ScheduleExpression | undefined): string | undefined {
-  return schedule === undefined || Token.isUnresolved(schedule.expressionString) ? undefined : schedule.expressionString;
+  return schedule === undefined || Token.isUnresolved(schedule.expressionString)
+    ? undefined
+    : schedule.expressionString;
 }
