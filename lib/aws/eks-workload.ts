@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { Construct } from 'constructs';
-import { FailureDomain } from '../core';
+import { FailureDomain, HaRole } from '../core';
 import { planWorkload, unresolvedWorkloadOption, WorkloadOptions, workloadIntent } from '../core/plans/workload';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
@@ -9,6 +9,12 @@ import { emitWarnings, throwProblems, validationError } from './private/errors';
 
 /** Props of {@link HaWorkload}. */
 export interface HaWorkloadProps extends HaProps, WorkloadOptions {
+  /**
+   * PRIMARY serves in the primary region; STANDBY runs in a standby region's cluster (the report
+   * compares its minimum with the primary's to know whether a failover needs a scale-up).
+   * @default HaRole.PRIMARY
+   */
+  readonly role?: HaRole;
   /**
    * The EKS cluster to deploy to: a `Cluster` of this app, or an imported one with a kubectl
    * provider (`kubectlProvider`) or a kubectl layer (`kubectlLayer`) and a `kubectlRoleArn`.
@@ -76,7 +82,12 @@ export class HaWorkload extends Construct {
         plan.horizontalPodAutoscaler,
       ] as unknown as Record<string, unknown>[],
     });
-    // Spread over zones, it survives a zone; the cluster is one region's.
-    attachHaMetadata(this, props, { component: 'HaWorkload', failureDomain: FailureDomain.REGION });
+    attachHaMetadata(this, props, {
+      component: 'HaWorkload',
+      // Spread over zones, it survives a zone; the cluster is one region's.
+      failureDomain: FailureDomain.REGION,
+      // The peak the replicas left after a zone's loss must carry: the report checks the spread against it.
+      requiredCapacity: plan.required,
+    });
   }
 }

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { App, TerraformStack } from 'cdktf';
 import * as fc from 'fast-check';
 import { HaWorkload } from '../../lib/aws/eks-workload';
-import { ServiceTier } from '../../lib/core';
+import { HA_METADATA_KEY, HaRole, ServiceTier } from '../../lib/core';
 import {
   DeploymentManifest,
   HorizontalPodAutoscalerManifest,
@@ -28,6 +28,9 @@ import { intents } from './harness';
 const DIGEST = `registry.example/orders@sha256:${'d'.repeat(64)}`;
 const ZONES = ['zone-a', 'zone-b', 'zone-c', 'zone-d'];
 
+/** A workload's options, with the tier and the role both engines take beside them. */
+type Intent = WorkloadOptions & { tier: ServiceTier; role?: HaRole };
+
 const intent = fc
   .record({
     tier: fc.constantFrom(...ServiceTier.BUILT_IN),
@@ -39,10 +42,12 @@ const intent = fc
     targetCpuPercent: fc.option(fc.integer({ min: 20, max: 90 }), { nil: undefined }),
     startupSeconds: fc.option(fc.integer({ min: 1, max: 600 }), { nil: undefined }),
     serviceAccountName: fc.option(fc.constantFrom('orders', 'orders.reader'), { nil: undefined }),
+    role: fc.option(fc.constantFrom(HaRole.PRIMARY, HaRole.STANDBY), { nil: undefined }),
   })
-  .map((p): WorkloadOptions & { tier: ServiceTier } => {
+  .map((p): Intent => {
     const options = {
       tier: p.tier,
+      role: p.role,
       name: 'orders',
       namespace: 'shop',
       image: DIGEST,
@@ -72,7 +77,16 @@ interface WorkloadValues {
   readonly priority: { name: string; value: number; preemption: string; podClass: string };
   readonly security: { pod: unknown; container: unknown; token: boolean; account: string | undefined };
   readonly resources: unknown;
+  /** The HA record the report reads: the role decides whether a failover scales, the capacity the spread's check. */
+  readonly record: { role: unknown; requiredCapacity: unknown; component: unknown; failureDomain: unknown };
 }
+
+const recordValues = (record: Record<string, unknown>): WorkloadValues['record'] => ({
+  role: record.role,
+  requiredCapacity: record.requiredCapacity,
+  component: record.component,
+  failureDomain: record.failureDomain,
+});
 
 type WorkloadObjects = [
   PriorityClassManifest,
@@ -81,7 +95,7 @@ type WorkloadObjects = [
   HorizontalPodAutoscalerManifest,
 ];
 
-function cdkValues(options: WorkloadOptions & { tier: ServiceTier }): WorkloadValues {
+function cdkValues(options: Intent): WorkloadValues {
   const stack = new Stack(testApp(), 'Twin');
   const kubectlProvider = eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
     functionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:kubectl',
@@ -132,13 +146,14 @@ function cdkValues(options: WorkloadOptions & { tier: ServiceTier }): WorkloadVa
       account: pod.serviceAccountName,
     },
     resources: container.resources,
+    record: recordValues(manifest.Metadata[HA_METADATA_KEY]),
   };
 }
 
 /** A Terraform body, read as far as these values need. */
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function tfValues(options: WorkloadOptions & { tier: ServiceTier }): WorkloadValues {
+function tfValues(options: Intent): WorkloadValues {
   const stack = new TerraformStack(new App(), 'twin');
   new KubernetesProvider(stack, 'Cluster', { configPath: '~/.kube/config' });
   new TfHaWorkload(stack, 'Orders', options);
@@ -220,6 +235,7 @@ function tfValues(options: WorkloadOptions & { tier: ServiceTier }): WorkloadVal
       account: pod.service_account_name,
     },
     resources: container.resources,
+    record: recordValues(deployment['//'][HA_METADATA_KEY]),
   };
 }
 
@@ -230,6 +246,7 @@ describe('HaWorkload twins', () => {
     const shapes = new Set(SAMPLE.map((o) => `${o.tier.staticallyStable} ${o.zones !== undefined}`));
     expect([...shapes].sort()).toEqual(['false false', 'false true', 'true false', 'true true']);
     expect(new Set(SAMPLE.map((o) => o.serviceAccountName !== undefined))).toEqual(new Set([true, false]));
+    expect(new Set(SAMPLE.map((o) => o.role))).toEqual(new Set([HaRole.PRIMARY, HaRole.STANDBY, undefined]));
   });
 
   test.each(SAMPLE.map((options, i) => [i, options] as const))(
@@ -244,6 +261,12 @@ describe('HaWorkload twins', () => {
       expect(cdk.minAvailable).toBe(plan.podDisruptionBudget.spec.minAvailable);
       expect(cdk.spread).toHaveLength(2);
       expect(cdk.probes.liveness).toEqual(plan.deployment.spec.template.spec.containers[0].livenessProbe);
+      expect(cdk.record).toEqual({
+        role: options.role ?? HaRole.PRIMARY,
+        requiredCapacity: options.requiredReplicas,
+        component: 'HaWorkload',
+        failureDomain: 'region',
+      });
     },
   );
 });
