@@ -524,6 +524,12 @@ export const RESTORE_TEST_MAX_WINDOW_DAYS = 365;
 export const PREDICTIVE_SCALING_MAX_BUFFER_SECONDS = 3600;
 
 /**
+ * The shortest scaling schedule a Compute Engine autoscaler accepts (`durationSec`): 300 seconds.
+ * @see https://cloud.google.com/compute/docs/reference/rest/v1/autoscalers
+ */
+export const GOOGLE_SCALING_SCHEDULE_MIN_SECONDS = 300;
+
+/**
  * Secrets Manager rotation: a schedule from every 4 hours (`rate(4 hours)`, the shortest
  * `ScheduleExpression`) to every 1000 days (`AutomaticallyAfterDays` at most 1000); a deleted
  * secret stays recoverable for 7 to 30 days (`RecoveryWindowInDays`); a generated value

@@ -19,6 +19,7 @@ import {
   zonePlacementProblem,
 } from '../../core';
 import { planFleet } from '../../core/plans/fleet';
+import { planScaling } from '../../core/plans/scaling';
 import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { FleetContainer, renderFleetContainer } from './fleet-container';
 import { GoogleHaProps } from './ha-props';
@@ -350,18 +351,26 @@ export class RegionalFleet extends Construct implements IFleetBackend {
     const cpu = plan.targetCpuPercent / 100;
     const initialDelay = props.initialDelaySeconds ?? 300;
     requireInteger('initialDelaySeconds', initialDelay, 0, 3600);
-    const schedules = props.prewarmSchedules ?? [];
-    for (const s of schedules) {
-      requireInteger(`prewarmSchedules[${s.name}].durationSeconds`, s.durationSeconds, 300);
-      requireInteger(`prewarmSchedules[${s.name}].minInstances`, s.minInstances, 0, this.maxInstances);
-    }
-    const names = schedules.map((s) => s.name);
-    const repeated = names.filter((n, i) => names.indexOf(n) !== i);
-    if (repeated.length > 0) {
-      throw new HaValidationError(
-        `prewarmSchedules must have unique names, got: ${[...new Set(repeated)].join(', ')} more than once`,
-      );
-    }
+    // Scaling schedules are a second floor beside min_replicas: the planner decides what they may hold.
+    const scaling = planScaling({
+      zoneCount,
+      floorCapacity: this.minInstances,
+      maxCapacity: this.maxInstances,
+      serving: this.role !== HaRole.STANDBY,
+      queue: false,
+      warmupSeconds: initialDelay,
+      prewarm: (props.prewarmSchedules ?? []).map((s) => ({
+        name: s.name,
+        schedule: s.schedule,
+        minCapacity: s.minInstances,
+        durationSeconds: s.durationSeconds,
+        hasEnd: false,
+        timeZone: s.timeZone ?? 'UTC',
+      })),
+      prewarmIsSecondFloor: true,
+      prewarmNames: { prop: 'prewarmSchedules', minCapacity: 'minInstances' },
+    });
+    throwProblems(scaling.problems, this);
     const machineType = props.machineType ?? 'n2-standard-2';
 
     const record = haRecord(this, props, {
@@ -541,12 +550,13 @@ export class RegionalFleet extends Construct implements IFleetBackend {
         cpuUtilization: { target: cpu },
         // A brief dip may take at most one instance per zone every 10 minutes.
         scaleInControl: { maxScaledInReplicas: { fixed: zoneCount }, timeWindowSec: 600 },
-        scalingSchedules: schedules.map((s) => ({
-          name: s.name,
-          schedule: s.schedule,
-          durationSec: s.durationSeconds,
-          minRequiredReplicas: s.minInstances,
-          timeZone: s.timeZone ?? 'UTC',
+        // The plan keeps the name and duration each window was given.
+        scalingSchedules: scaling.prewarm.map((w) => ({
+          name: w.name!,
+          schedule: w.schedule,
+          durationSec: w.durationSeconds!,
+          minRequiredReplicas: w.minCapacity,
+          timeZone: w.timeZone,
         })),
       },
       // The failover runbook raises a standby's minimum and the failback lowers it: an apply during a failover

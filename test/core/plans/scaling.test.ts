@@ -1,4 +1,4 @@
-import { planScaling, ScalingIntent } from '../../../lib/core';
+import { planScaling, PrewarmIntent, ScalingIntent } from '../../../lib/core';
 
 const BASE: ScalingIntent = {
   zoneCount: 3,
@@ -107,5 +107,78 @@ describe('planScaling', () => {
     ],
   ])('WHEN %s THEN the problem names the prop and the value', (_case, change, prop, message) => {
     expect(planScaling({ ...BASE, ...change }).problems).toEqual([{ prop, message }]);
+  });
+
+  describe('GIVEN Google scaling schedules: a second floor the autoscaler keeps beside its minimum', () => {
+    const GOOGLE: Partial<ScalingIntent> = {
+      prewarmIsSecondFloor: true,
+      prewarmNames: { prop: 'prewarmSchedules', minCapacity: 'minInstances' },
+    };
+    const morning = (change: Record<string, unknown> = {}) => ({
+      name: 'morning',
+      schedule: '0 8 * * MON-FRI',
+      minCapacity: 9,
+      durationSeconds: 3600,
+      hasEnd: false,
+      timeZone: 'Europe/Paris',
+      ...change,
+    });
+
+    test('THEN a window below the floor is kept (the floor still holds), with its name, duration and zone', () => {
+      const plan = planScaling({ ...BASE, ...GOOGLE, prewarm: [morning({ minCapacity: 5 })] });
+      expect([plan.prewarm, plan.problems]).toEqual([
+        [
+          {
+            name: 'morning',
+            schedule: '0 8 * * MON-FRI',
+            minCapacity: 5,
+            endCapacity: undefined,
+            durationSeconds: 3600,
+            timeZone: 'Europe/Paris',
+          },
+        ],
+        [],
+      ]);
+    });
+
+    test('THEN a standby keeps its windows: they cannot lower the minimum its runbook raised', () => {
+      const plan = planScaling({ ...BASE, ...GOOGLE, floorCapacity: 0, serving: false, prewarm: [morning()] });
+      expect(plan.prewarm.map((w) => [w.name, w.minCapacity])).toEqual([['morning', 9]]);
+    });
+
+    test.each<[string, PrewarmIntent[], string, string]>([
+      [
+        'a window shorter than the autoscaler takes',
+        [morning({ durationSeconds: 60 })],
+        'prewarmSchedules[morning].durationSeconds',
+        'prewarmSchedules[morning].durationSeconds must be an integer of at least 300, got: 60',
+      ],
+      [
+        'a fractional duration',
+        [morning({ durationSeconds: 300.5 })],
+        'prewarmSchedules[morning].durationSeconds',
+        'prewarmSchedules[morning].durationSeconds must be an integer of at least 300, got: 300.5',
+      ],
+      [
+        'a minimum above the maximum',
+        [morning({ minCapacity: 13 })],
+        'prewarmSchedules[morning].minInstances',
+        'prewarmSchedules[morning].minInstances must be an integer from 0 to 12, got: 13',
+      ],
+      [
+        'a negative minimum',
+        [morning({ minCapacity: -1 })],
+        'prewarmSchedules[morning].minInstances',
+        'prewarmSchedules[morning].minInstances must be an integer from 0 to 12, got: -1',
+      ],
+      [
+        'a name twice, though the schedules differ',
+        [morning(), morning({ schedule: '0 18 * * MON-FRI' })],
+        'prewarmSchedules',
+        'prewarmSchedules must have unique names, got: morning more than once',
+      ],
+    ])('WHEN %s THEN the problem names the window, the prop and the value', (_case, prewarm, prop, message) => {
+      expect(planScaling({ ...BASE, ...GOOGLE, prewarm }).problems).toEqual([{ prop, message }]);
+    });
   });
 });
