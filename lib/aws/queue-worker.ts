@@ -34,8 +34,9 @@ export interface QueueWorkerProps extends HaProps {
    * lane first; receive from the next one only while the ones before it are empty), `QUEUE_BATCH_SIZE` (messages
    * per ReceiveMessage call) and `QUEUE_MESSAGES_PER_TASK`; its task role may receive, delete and change the
    * visibility of their messages and decrypt them. Its cluster must publish Container Insights (the default for
-   * the cluster `ResilientService` creates). Its tasks still answer the load balancer's readiness check and the
-   * container's liveness check on their port (`internetFacing: false` keeps that load balancer inside the VPC).
+   * the cluster `ResilientService` creates). Build it as a worker (`loadBalanced: false`): no load balancer, its
+   * container's health check alone replaces a task, and the lanes' age alarms roll its deployments back (this
+   * worker adds them). A load-balanced service drains the lanes too, answering its load balancer's checks.
    * Give this or `handler`.
    * @default - none: `handler` drains the lanes
    */
@@ -124,7 +125,12 @@ export interface QueueWorkerProps extends HaProps {
  *   a service's tasks draining it first, so that at the maximum only the normal lane waits (while priority work
  *   alone stays under what the maximum drains). The drain order is the application's code: no template proves it.
  * - **Alarms**: any dead letter; the oldest dead letter halfway to expiring; each lane's oldest message older
- *   than `maxMessageAge`.
+ *   than `maxMessageAge`. The age alarms roll back the deployments of a worker service (`loadBalanced: false`),
+ *   not the dead-letter alarm: it stays in alarm while any old dead letter waits, and would roll back every
+ *   deployment. ECS watches a deployment's alarms until a bake time after its last task starts, a time it computes
+ *   and does not publish: a version that fails every message is rolled back only if its oldest message passes
+ *   `maxMessageAge` within it; the circuit breaker catches tasks that fail to start or fail their health check,
+ *   and `pageAlarm` (an SLO alarm on processed work) catches the rest.
  *
  * A queue lives in one region: the messages a failed region holds wait for it, and expire after `retentionPeriod`
  * if it does not come back. Build a worker per region, each fed by its own region's producers, and keep work that
@@ -343,6 +349,13 @@ export class QueueWorker extends Construct {
         'priority lane',
         plan.priority.maxMessageAgeSeconds,
       );
+    }
+    // A worker has no load-balancer alarm: work that waits too long is the sign of a bad version it rolls back on.
+    if (service && !service.loadBalanced) {
+      service.addRollbackAlarm(this.ageAlarm);
+      if (this.priorityAgeAlarm) {
+        service.addRollbackAlarm(this.priorityAgeAlarm);
+      }
     }
     attachHaMetadata(this, props, { component: 'QueueWorker', failureDomain: FailureDomain.REGION });
   }

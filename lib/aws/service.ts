@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -86,7 +86,20 @@ export interface ResilientServiceProps extends HaProps {
    */
   readonly standbyCount?: number;
   /**
-   * Port the container serves HTTP on.
+   * Whether an Application Load Balancer fronts the tasks. `false` makes a worker, whose tasks pull
+   * their work (a `QueueWorker`'s `consumerService`): no load balancer, target group, listener, WAF,
+   * per-AZ load-balancer alarms or zonal shift, so none of the props that configure them may be given
+   * (`certificate`, `readinessPath`, …). Its container's health check (`livenessPath` or
+   * `livenessCommand`) alone replaces a task; the circuit breaker and the alarms of the work it drains
+   * (the `QueueWorker`'s lane age alarms, added by it) and `pageAlarm` roll its deployments back, and
+   * a worker with none of these fails synthesis. When an AZ is lost, the messages its tasks held
+   * reappear after the queue's visibility timeout and the statically stable tasks of the other AZs
+   * drain them.
+   * @default true
+   */
+  readonly loadBalanced?: boolean;
+  /**
+   * Port the container serves HTTP on (a worker: the port `livenessPath` is requested on, on localhost).
    * @default 8080
    */
   readonly containerPort?: number;
@@ -123,7 +136,7 @@ export interface ResilientServiceProps extends HaProps {
   readonly livenessCommand?: string[];
   /**
    * Time a new task gets before failed load-balancer checks count (and the container check's start period, at most 5
-   * min).
+   * min; a worker's only use of it).
    * @default Duration.seconds(60)
    */
   readonly healthCheckGracePeriod?: Duration;
@@ -178,7 +191,8 @@ export interface ResilientServiceProps extends HaProps {
   /**
    * SLO burn-rate page alarm of the service: deployments roll back while it fires, and zonal-autoshift
    * practice runs do not start. It must be in this account and region.
-   * @default - none: deployments roll back on the service's own error and unhealthy-task alarms
+   * @default - none: deployments roll back on the service's own error and unhealthy-task alarms (a
+   * worker's: on the alarms added with `addRollbackAlarm`)
    */
   readonly pageAlarm?: cloudwatch.IAlarm;
   /**
@@ -261,6 +275,9 @@ export interface ResilientServiceProps extends HaProps {
  *   a log group encrypted with a customer-managed key and kept for the tier's retention; the
  *   container runs as a non-root user on a read-only root filesystem.
  *
+ * - **Worker** (`loadBalanced: false`): the same tasks, deployments, liveness check, scaling and
+ *   images with no load balancer; see `loadBalanced`.
+ *
  * `connections` are the tasks' (`database.connections.allowDefaultPortFrom(service)`); callers
  * reach the load balancer through `loadBalancer.connections`.
  *
@@ -288,51 +305,52 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
   public readonly grantPrincipal: iam.IPrincipal;
   /** The tasks' network connections (for the service as a client of other resources). */
   public readonly connections: ec2.Connections;
-  /** The Application Load Balancer in front of the service. */
-  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  /** The listener that serves clients: HTTPS with a certificate, otherwise HTTP. */
-  public readonly listener: elbv2.ApplicationListener;
-  /** The target group the tasks register in. */
-  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** Whether an Application Load Balancer fronts the tasks (`false`: a worker). */
+  public readonly loadBalanced: boolean;
   /** The container's log group. */
   public readonly logGroup: logs.ILogGroup;
   /** The key of the container's and the web ACL's log groups. */
   public readonly logKey: kms.IKey;
   /** The topic the service's alarms go to. */
   public readonly alarmTopic: sns.ITopic;
-  /**
-   * Fires when the share of requests answered with a 5xx over 5 minutes burns the tier's error
-   * budget at the fastest page rate (14.4× for a 30-day SLO). Rolls deployments back and is the
-   * outcome alarm of zonal-autoshift practice runs.
-   */
-  public readonly errorAlarm: cloudwatch.Alarm;
-  /** Fires when tasks fail the readiness check for three minutes; rolls deployments back. */
-  public readonly unhealthyTasksAlarm: cloudwatch.Alarm;
   /** Target tracking of the task count. */
   public readonly scaling: ecs.ScalableTaskCount;
-  /** Worst-case seconds until the load balancer stops routing to the tasks of a failed AZ. */
-  public readonly azFailoverSeconds: number;
+  /**
+   * Worst-case seconds until the load balancer stops routing to the tasks of a failed AZ; undefined for a
+   * worker (a lost AZ's messages come back after its queue's visibility timeout).
+   */
+  public readonly azFailoverSeconds?: number;
   /** Tasks this service runs. */
   public readonly taskCount: FleetCapacity;
   /** What a primary service of the same props runs: scale a standby to this on failover. */
   public readonly primaryTaskCount: FleetCapacity;
   /** The AZs the tasks run in. */
   public readonly availabilityZones: string[];
-  /** The WAFv2 web ACL on the load balancer. */
-  public readonly webAcl: wafv2.CfnWebACL;
   /** Per AZ, the composite alarm that says the AZ is impaired on its own (see `zonalDetection`). */
   public readonly zoneImpairedAlarms: Record<string, cloudwatch.IAlarm> = {};
   /** The SSM Automation runbook an AZ's Impaired alarm starts (see `automaticZonalShift`), if any. */
   public readonly zonalShiftRunbook?: ssm.CfnDocument;
+  private readonly balanced?: {
+    readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+    readonly listener: elbv2.ApplicationListener;
+    readonly targetGroup: elbv2.ApplicationTargetGroup;
+    readonly webAcl: wafv2.CfnWebACL;
+    readonly errorAlarm: cloudwatch.Alarm;
+    readonly unhealthyTasksAlarm: cloudwatch.Alarm;
+  };
+  /** The alarms that roll a deployment back while they fire. */
+  private readonly rollbackAlarms: cloudwatch.IAlarm[] = [];
 
   constructor(scope: Construct, id: string, props: ResilientServiceProps) {
     super(scope, id);
     const { tier } = props;
     const role = props.role ?? HaRole.PRIMARY;
     const stack = Stack.of(this);
+    const loadBalanced = props.loadBalanced ?? true;
+    this.loadBalanced = loadBalanced;
 
     // ---- Validation -------------------------------------------------------------------------
-    if (Token.isUnresolved(stack.region)) {
+    if (loadBalanced && Token.isUnresolved(stack.region)) {
       // The access-log bucket policy names the region's Elastic Load Balancing account or principal.
       throw validationError(
         "the stack's region must be known at synthesis (env: { region }) for the load balancer's " +
@@ -422,6 +440,8 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
       zonalAutoshift: props.zonalAutoshift,
       anomalyMitigation: props.anomalyMitigation,
       imageReference: skipToken(props.imageTagOrDigest),
+      loadBalanced,
+      loadBalancerPropsGiven: LOAD_BALANCER_PROPS.filter((prop) => props[prop] !== undefined),
     });
     throwProblems(plan.problems, this);
     const zoneProblem = zonePlacementProblem({
@@ -442,7 +462,7 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
       ? props.vpc.selectSubnets(loadBalancerSubnets).availabilityZones
       : this.availabilityZones;
     const lbMinZones = plan.loadBalancerMinZones;
-    if (loadBalancerZones.length < lbMinZones) {
+    if (loadBalanced && loadBalancerZones.length < lbMinZones) {
       const where = internetFacing ? 'vpc must have public subnets' : `${zonesProp} must have subnets`;
       const which = internetFacing
         ? 'an internet-facing load balancer'
@@ -503,7 +523,8 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
         : props.image!,
       essential: true,
       memoryLimitMiB: plan.taskSize.memoryMiB,
-      portMappings: [{ containerPort, protocol: ecs.Protocol.TCP }],
+      // A worker's port takes no connection: its liveness check requests it on localhost.
+      portMappings: loadBalanced ? [{ containerPort, protocol: ecs.Protocol.TCP }] : undefined,
       user: props.user ?? NOBODY,
       readonlyRootFilesystem: true,
       privileged: false,
@@ -533,101 +554,26 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
       [imageNameWarning(tier, imageName)].filter((w) => w !== undefined),
     );
 
-    // ---- Load balancer ----------------------------------------------------------------------
-    const health = plan.targetHealth;
-    this.azFailoverSeconds = health.failoverSeconds;
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
-      vpc: props.vpc,
-      port: containerPort,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      targetType: elbv2.TargetType.IP,
-      crossZoneEnabled: true,
-      deregistrationDelay: Duration.seconds(plan.deregistrationDelaySeconds),
-      loadBalancingAlgorithmType:
-        plan.loadBalancing.algorithm === 'weighted_random'
-          ? elbv2.TargetGroupLoadBalancingAlgorithmType.WEIGHTED_RANDOM
-          : elbv2.TargetGroupLoadBalancingAlgorithmType.ROUND_ROBIN,
-      enableAnomalyMitigation: plan.loadBalancing.anomalyMitigation,
-      healthCheck: {
-        path: readinessPath,
-        interval: Duration.seconds(health.intervalSeconds),
-        timeout: Duration.seconds(health.timeoutSeconds),
-        unhealthyThresholdCount: health.unhealthyThresholdCount,
-        healthyThresholdCount: health.healthyThresholdCount,
-        healthyHttpCodes: health.matcher,
-      },
-    });
-    const balancer = newHaLoadBalancer(this, {
-      fronts: 'service',
-      vpc: props.vpc,
-      internetFacing,
-      vpcSubnets: loadBalancerSubnets,
-      targetGroup: this.targetGroup,
-      certificate: props.certificate,
-      sslPolicy: props.sslPolicy,
-      logRetentionDays: tier.logRetentionDays,
-      accessLogNoncurrentDays: plan.accessLogNoncurrentDays,
-    });
-    this.loadBalancer = balancer.loadBalancer;
-    this.listener = balancer.listener;
-    if (!props.certificate) {
-      Annotations.of(this).addWarningV2(
-        'ha-constructs:ResilientService.certificate',
-        'no certificate: the load balancer serves plain HTTP; give certificate for HTTPS with an HTTP→HTTPS ' +
-          'redirect',
-      );
-    }
-    this.webAcl = newFleetWebAcl(this, {
-      loadBalancer: this.loadBalancer,
-      rateLimitPerIp: props.rateLimitPerIp ?? plan.rateLimitPerIp,
-      healthCheckPath: readinessPath,
-      logRetentionDays: tier.logRetentionDays,
-      logKey,
-    }).webAcl;
-
-    // ---- Alarms -----------------------------------------------------------------------------
-    this.errorAlarm = this.newErrorAlarm(plan);
-    notifyOn(this.errorAlarm, this.alarmTopic);
-    const unhealthy = plan.unhealthyTasksAlarm;
-    this.unhealthyTasksAlarm = new cloudwatch.Alarm(this, 'UnhealthyTasksAlarm', {
-      alarmDescription: `Tasks of ${this.node.path} fail the load balancer's readiness check (${readinessPath})`,
-      metric: this.targetGroup.metrics.unhealthyHostCount({
-        period: Duration.seconds(unhealthy.periodSeconds),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: unhealthy.threshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: unhealthy.evaluationPeriods,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    notifyOn(this.unhealthyTasksAlarm, this.alarmTopic);
-
-    const zonal = planZonalOutlier(tier, {
-      zoneCount: loadBalancerZones.length,
-      zonesKnown: loadBalancerZones.every((zone) => !Token.isUnresolved(zone)),
-      serving: role !== HaRole.STANDBY || tier.allRegionsServe,
-      latencyThresholdSeconds: props.latencyThreshold?.toSeconds({ integral: false }),
-      enabled: props.zonalDetection,
-    });
-    throwProblems(zonal.problems, this);
-    emitWarnings(this, 'ResilientService.zonalDetection', zonal.warnings);
-    if (zonal.enabled) {
-      const zones = newZonalDetection(this, {
-        loadBalancer: this.loadBalancer,
-        availabilityZones: loadBalancerZones,
-        plan: zonal,
-        alarmTopic: this.alarmTopic,
+    if (loadBalanced) {
+      this.balanced = this.newLoadBalancer(props, plan, {
+        containerPort,
+        readinessPath,
+        internetFacing,
+        loadBalancerSubnets,
+        loadBalancerZones,
+        logKey,
       });
-      for (const [zone, alarms] of Object.entries(zones)) {
-        this.zoneImpairedAlarms[zone] = alarms.impaired;
-      }
+      this.azFailoverSeconds = plan.targetHealth.failoverSeconds;
+      this.rollbackAlarms.push(this.balanced.errorAlarm, this.balanced.unhealthyTasksAlarm);
+    }
+    if (props.pageAlarm) {
+      this.rollbackAlarms.push(props.pageAlarm);
     }
 
     // ---- Cluster and service ----------------------------------------------------------------
     this.cluster =
       props.cluster ?? this.newCluster(props.vpc, props.containerInsights ?? ecs.ContainerInsights.ENABLED);
     const deployment = plan.deployment;
-    const rollbackAlarms = [this.errorAlarm, this.unhealthyTasksAlarm, ...(props.pageAlarm ? [props.pageAlarm] : [])];
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
@@ -639,32 +585,45 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
       maxHealthyPercent: deployment.maxPercent,
       circuitBreaker: { enable: deployment.circuitBreakerRollback, rollback: deployment.circuitBreakerRollback },
       deploymentAlarms: {
-        alarmNames: rollbackAlarms.map((alarm) => alarm.alarmName),
+        // Lazy: a QueueWorker adds the alarms of the work a worker drains after the service exists.
+        alarmNames: Lazy.list({ produce: () => this.rollbackAlarms.map((alarm) => alarm.alarmName) }),
         behavior: deployment.alarmRollback ? ecs.AlarmBehavior.ROLLBACK_ON_ALARM : ecs.AlarmBehavior.FAIL_ON_ALARM,
       },
-      healthCheckGracePeriod: Duration.seconds(plan.gracePeriodSeconds),
+      healthCheckGracePeriod:
+        plan.gracePeriodSeconds === undefined ? undefined : Duration.seconds(plan.gracePeriodSeconds),
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableECSManagedTags: true,
       enableExecuteCommand: false,
     });
     this.connections = this.service.connections;
-    this.targetGroup.addTarget(
+    this.balanced?.targetGroup.addTarget(
       this.service.loadBalancerTarget({
         containerName: this.container.containerName,
         containerPort,
       }),
     );
+    this.node.addValidation({
+      validate: () =>
+        this.rollbackAlarms.length > 0
+          ? []
+          : [
+              'pageAlarm must be given for a service with loadBalanced false that no QueueWorker drains: a worker ' +
+                "has no load-balancer alarm to roll a bad deployment back on (a QueueWorker adds its lanes' age " +
+                'alarms; addRollbackAlarm adds others), got: none',
+            ],
+    });
 
     // ---- Scaling and zonal autoshift -------------------------------------------------------
     const scaling = plan.scaling;
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: scaling.minCount, maxCapacity: scaling.maxCount });
     this.scaling.scaleOnCpuUtilization('CpuTracking', { targetUtilizationPercent: scaling.targetCpuPercent });
-    if (scaling.targetRequestsPerMinute !== undefined) {
+    if (scaling.targetRequestsPerMinute !== undefined && this.balanced) {
       this.scaling.scaleOnRequestCount('RequestTracking', {
         requestsPerTarget: scaling.targetRequestsPerMinute,
-        targetGroup: this.targetGroup,
+        targetGroup: this.balanced.targetGroup,
       });
     }
+    const balanced = this.balanced;
     const shift = planZonalShift(tier, {
       detection: Object.keys(this.zoneImpairedAlarms).length > 0,
       zoneCount: this.availabilityZones.length,
@@ -676,9 +635,9 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
     });
     throwProblems(shift.problems, this);
     emitWarnings(this, 'ResilientService', shift.warnings);
-    if (shift.enabled) {
+    if (shift.enabled && balanced) {
       this.zonalShiftRunbook = newZonalShift(this, {
-        loadBalancer: this.loadBalancer,
+        loadBalancer: balanced.loadBalancer,
         capacity: { ecsService: this.service, cluster: this.cluster },
         impairedAlarms: this.zoneImpairedAlarms,
         plan: shift,
@@ -686,12 +645,12 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
       }).runbook;
     }
 
-    if (plan.zonalAutoshift) {
+    if (plan.zonalAutoshift && balanced) {
       new arczonalshift.CfnZonalAutoshiftConfiguration(this, 'ZonalAutoshift', {
-        resourceIdentifier: this.loadBalancer.loadBalancerArn,
+        resourceIdentifier: balanced.loadBalancer.loadBalancerArn,
         zonalAutoshiftStatus: 'ENABLED',
         practiceRunConfiguration: {
-          outcomeAlarms: [{ alarmIdentifier: this.errorAlarm.alarmArn, type: 'CLOUDWATCH' }],
+          outcomeAlarms: [{ alarmIdentifier: balanced.errorAlarm.alarmArn, type: 'CLOUDWATCH' }],
           blockingAlarms: props.pageAlarm
             ? [{ alarmIdentifier: props.pageAlarm.alarmArn, type: 'CLOUDWATCH' }]
             : undefined,
@@ -730,11 +689,173 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
     attachHaMetadata(this, props, { component: 'ResilientService', failureDomain: FailureDomain.REGION });
   }
 
+  /** The Application Load Balancer in front of the service; an error for a worker (`loadBalanced: false`). */
+  public get loadBalancer(): elbv2.ApplicationLoadBalancer {
+    return this.requireLoadBalancer().loadBalancer;
+  }
+
+  /** The listener that serves clients: HTTPS with a certificate, otherwise HTTP; an error for a worker. */
+  public get listener(): elbv2.ApplicationListener {
+    return this.requireLoadBalancer().listener;
+  }
+
+  /** The target group the tasks register in; an error for a worker. */
+  public get targetGroup(): elbv2.ApplicationTargetGroup {
+    return this.requireLoadBalancer().targetGroup;
+  }
+
+  /** The WAFv2 web ACL on the load balancer; an error for a worker. */
+  public get webAcl(): wafv2.CfnWebACL {
+    return this.requireLoadBalancer().webAcl;
+  }
+
+  /**
+   * Fires when the share of requests answered with a 5xx over 5 minutes burns the tier's error
+   * budget at the fastest page rate (14.4× for a 30-day SLO). Rolls deployments back and is the
+   * outcome alarm of zonal-autoshift practice runs. An error for a worker, which answers no request.
+   */
+  public get errorAlarm(): cloudwatch.Alarm {
+    return this.requireLoadBalancer().errorAlarm;
+  }
+
+  /** Fires when tasks fail the readiness check for three minutes; rolls deployments back. An error for a worker. */
+  public get unhealthyTasksAlarm(): cloudwatch.Alarm {
+    return this.requireLoadBalancer().unhealthyTasksAlarm;
+  }
+
+  /**
+   * Rolls a deployment back while `alarm` fires (with the circuit breaker's rollback). A `QueueWorker`
+   * adds its lanes' age alarms to the worker that drains them. The alarm must be in this account and region.
+   */
+  public addRollbackAlarm(alarm: cloudwatch.IAlarm): void {
+    if (!this.rollbackAlarms.includes(alarm)) {
+      this.rollbackAlarms.push(alarm);
+    }
+  }
+
+  /** What only a load-balanced service has; a worker's accessor names the prop that removed it. */
+  private requireLoadBalancer(): NonNullable<ResilientService['balanced']> {
+    if (!this.balanced) {
+      throw validationError(
+        'loadBalanced is false: this service is a worker and has no load balancer, listener, target group, web ' +
+          'ACL, error or unhealthy-task alarm, got: an accessor of one',
+        this,
+        'loadBalanced',
+      );
+    }
+    return this.balanced;
+  }
+
+  /** The load balancer, its target group, WAF, alarms and per-AZ detection of a load-balanced service. */
+  private newLoadBalancer(
+    props: ResilientServiceProps,
+    plan: ServicePlan,
+    options: {
+      readonly containerPort: number;
+      readonly readinessPath: string;
+      readonly internetFacing: boolean;
+      readonly loadBalancerSubnets: ec2.SubnetSelection;
+      readonly loadBalancerZones: string[];
+      readonly logKey: kms.IKey;
+    },
+  ) {
+    const { tier } = props;
+    const role = props.role ?? HaRole.PRIMARY;
+    const { containerPort, readinessPath, internetFacing, loadBalancerSubnets, loadBalancerZones, logKey } = options;
+    // ---- Load balancer ----------------------------------------------------------------------
+    const health = plan.targetHealth;
+    const targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+      vpc: props.vpc,
+      port: containerPort,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.IP,
+      crossZoneEnabled: true,
+      deregistrationDelay: Duration.seconds(plan.deregistrationDelaySeconds),
+      loadBalancingAlgorithmType:
+        plan.loadBalancing.algorithm === 'weighted_random'
+          ? elbv2.TargetGroupLoadBalancingAlgorithmType.WEIGHTED_RANDOM
+          : elbv2.TargetGroupLoadBalancingAlgorithmType.ROUND_ROBIN,
+      enableAnomalyMitigation: plan.loadBalancing.anomalyMitigation,
+      healthCheck: {
+        path: readinessPath,
+        interval: Duration.seconds(health.intervalSeconds),
+        timeout: Duration.seconds(health.timeoutSeconds),
+        unhealthyThresholdCount: health.unhealthyThresholdCount,
+        healthyThresholdCount: health.healthyThresholdCount,
+        healthyHttpCodes: health.matcher,
+      },
+    });
+    const balancer = newHaLoadBalancer(this, {
+      fronts: 'service',
+      vpc: props.vpc,
+      internetFacing,
+      vpcSubnets: loadBalancerSubnets,
+      targetGroup,
+      certificate: props.certificate,
+      sslPolicy: props.sslPolicy,
+      logRetentionDays: tier.logRetentionDays,
+      accessLogNoncurrentDays: plan.accessLogNoncurrentDays,
+    });
+    const loadBalancer = balancer.loadBalancer;
+    if (!props.certificate) {
+      Annotations.of(this).addWarningV2(
+        'ha-constructs:ResilientService.certificate',
+        'no certificate: the load balancer serves plain HTTP; give certificate for HTTPS with an HTTP→HTTPS ' +
+          'redirect',
+      );
+    }
+    const webAcl = newFleetWebAcl(this, {
+      loadBalancer,
+      rateLimitPerIp: props.rateLimitPerIp ?? plan.rateLimitPerIp,
+      healthCheckPath: readinessPath,
+      logRetentionDays: tier.logRetentionDays,
+      logKey,
+    }).webAcl;
+
+    // ---- Alarms -----------------------------------------------------------------------------
+    const errorAlarm = this.newErrorAlarm(plan, loadBalancer);
+    notifyOn(errorAlarm, this.alarmTopic);
+    const unhealthy = plan.unhealthyTasksAlarm;
+    const unhealthyTasksAlarm = new cloudwatch.Alarm(this, 'UnhealthyTasksAlarm', {
+      alarmDescription: `Tasks of ${this.node.path} fail the load balancer's readiness check (${readinessPath})`,
+      metric: targetGroup.metrics.unhealthyHostCount({
+        period: Duration.seconds(unhealthy.periodSeconds),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: unhealthy.threshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: unhealthy.evaluationPeriods,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    notifyOn(unhealthyTasksAlarm, this.alarmTopic);
+
+    const zonal = planZonalOutlier(tier, {
+      zoneCount: loadBalancerZones.length,
+      zonesKnown: loadBalancerZones.every((zone) => !Token.isUnresolved(zone)),
+      serving: role !== HaRole.STANDBY || tier.allRegionsServe,
+      latencyThresholdSeconds: props.latencyThreshold?.toSeconds({ integral: false }),
+      enabled: props.zonalDetection,
+    });
+    throwProblems(zonal.problems, this);
+    emitWarnings(this, 'ResilientService.zonalDetection', zonal.warnings);
+    if (zonal.enabled) {
+      const zones = newZonalDetection(this, {
+        loadBalancer,
+        availabilityZones: loadBalancerZones,
+        plan: zonal,
+        alarmTopic: this.alarmTopic,
+      });
+      for (const [zone, alarms] of Object.entries(zones)) {
+        this.zoneImpairedAlarms[zone] = alarms.impaired;
+      }
+    }
+    return { loadBalancer, listener: balancer.listener, targetGroup, webAcl, errorAlarm, unhealthyTasksAlarm };
+  }
+
   /** The 5xx share of requests over the page window, at the tier's fastest burn rate. */
-  private newErrorAlarm(plan: ServicePlan): cloudwatch.Alarm {
+  private newErrorAlarm(plan: ServicePlan, lb: elbv2.ApplicationLoadBalancer): cloudwatch.Alarm {
     const alarm = plan.errorAlarm;
     const period = Duration.seconds(alarm.periodSeconds);
-    const lb = this.loadBalancer;
     return new cloudwatch.Alarm(this, 'ErrorAlarm', {
       alarmDescription:
         `Share of requests to ${this.node.path} answered 5xx over ${alarm.periodMinutes} min burns the ` +
@@ -777,6 +898,23 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
 
 /** The user every image can run as without a passwd entry: not root. */
 const NOBODY = '65534';
+
+/** Props that configure the load balancer: a worker (`loadBalanced: false`) refuses them. */
+const LOAD_BALANCER_PROPS = [
+  'internetFacing',
+  'certificate',
+  'sslPolicy',
+  'readinessPath',
+  'deregistrationDelay',
+  'targetRequestsPerMinute',
+  'rateLimitPerIp',
+  'anomalyMitigation',
+  'zonalAutoshift',
+  'zonalDetection',
+  'automaticZonalShift',
+  'zonalShiftExpiry',
+  'latencyThreshold',
+] as const satisfies readonly (keyof ResilientServiceProps)[];
 
 /**
  * ECS tasks of this account and region, and no other: the confused-deputy conditions AWS documents

@@ -113,6 +113,18 @@ export interface ServiceIntent {
    * when the image comes from elsewhere or is a token.
    */
   readonly imageReference?: string;
+  /**
+   * Whether an Application Load Balancer fronts the tasks. A worker (it pulls its work, from a queue)
+   * has none: no target group, listener, WAF, per-AZ load-balancer alarms or zonal shift.
+   * @default true
+   */
+  readonly loadBalanced?: boolean;
+  /**
+   * The props given that only a load balancer uses (`certificate`, `readinessPath`, …), as the user
+   * wrote them: each is a problem without one.
+   * @default - none
+   */
+  readonly loadBalancerPropsGiven?: readonly string[];
 }
 
 /** How a rolling deployment replaces tasks without going below what the tier counts on. */
@@ -171,10 +183,23 @@ export interface ServicePlan {
   readonly deployment: ServiceDeploymentPlan;
   readonly scaling: ServiceScalingPlan;
   /** The target group's check (readiness): shallow, from every AZ, tuned to the AZ RTO. */
+  /**
+   * Whether an Application Load Balancer fronts the tasks. Without one (a worker) the engines render
+   * none of `targetHealth`, `deregistrationDelaySeconds`, `errorAlarm`, `unhealthyTasksAlarm`,
+   * `rateLimitPerIp`, `loadBalancing` and `accessLogNoncurrentDays`; the container's liveness check
+   * alone replaces a task, and the deployment rolls back on the alarms of the work it drains.
+   */
+  readonly loadBalanced: boolean;
+  /** The target group's check (readiness): shallow, from every AZ, tuned to the AZ RTO. */
   readonly targetHealth: TargetHealthPlan;
   readonly containerHealth: ContainerHealthPlan;
-  /** Seconds ECS ignores failed target health checks of a new task. */
-  readonly gracePeriodSeconds: number;
+  /**
+   * Seconds ECS ignores failed target health checks of a new task; undefined without a load balancer
+   * (ECS accepts a grace period only for a load-balanced service: the container check's start period
+   * covers a worker's start).
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html (healthCheckGracePeriodSeconds)
+   */
+  readonly gracePeriodSeconds?: number;
   readonly deregistrationDelaySeconds: number;
   readonly errorAlarm: FleetErrorAlarmPlan;
   /** The alarm on targets that fail the readiness check; it rolls deployments back. */
@@ -218,6 +243,13 @@ const SERVICE_COUNT_PROPS = { required: 'requiredCount', max: 'maxCount', standb
  *   check that moves traffic between regions, warns). **Liveness** (container): the ECS defaults,
  *   the grace period as start period.
  * - **Error alarm**: the tier's fastest page alert (`fastestPageAlert`), as the fleet's.
+ * - **Worker** (`loadBalanced: false`, tasks that pull their work from a queue): no load balancer, so
+ *   no readiness check, grace period, error or unhealthy-task alarm, WAF or zonal shift, and any prop
+ *   that configures them is a problem. The tasks, deployment and liveness check are planned as above:
+ *   when an AZ is lost the survivors already run `required` tasks, and the messages the lost tasks held
+ *   reappear after the queue's visibility timeout (`planQueueWorker`), which is then the AZ recovery.
+ *   Its deployments roll back on the alarms of the work it drains (a `QueueWorker`'s lane age alarms)
+ *   and `pageAlarm`: the engines refuse to synthesize a worker with none.
  *
  * How long Fargate takes to launch a task is not published: the AZ RTO does not wait on it (static
  * stability), a pilot-light standby's scale-up does, until a drill measures it.
@@ -225,6 +257,8 @@ const SERVICE_COUNT_PROPS = { required: 'requiredCount', max: 'maxCount', standb
  * Example: TIER_1, 3 AZs, required 6, max 18 → ⌈6 / 2⌉ = 3 tasks per AZ, desired 9 (an AZ loss leaves
  * 6); deployment min 100 %, batch 3, max ⌈100 × 12 / 9⌉ = 134 % (⌊9 × 1.34⌋ = 12 tasks); readiness
  * every 15 s, 3 failures + 5 s timeout = 50 s to stop routing to a failed AZ (TIER_1's AZ RTO: 120 s).
+ * The same worker (`loadBalanced: false`) runs the same 9 tasks and deployment; a queue with a 40 s
+ * visibility timeout gives a lost AZ's messages back to the 6 surviving tasks 40 s after the loss.
  * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html (rounding)
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html (tasks even over AZs)
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html
@@ -292,7 +326,18 @@ export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePl
   if (readinessProblem) {
     problem('readinessPath', readinessProblem);
   }
-  if (readinessPath.split('?')[0] === READINESS_PATH) {
+  const loadBalanced = intent.loadBalanced ?? true;
+  if (!loadBalanced) {
+    const [first] = intent.loadBalancerPropsGiven ?? [];
+    if (first !== undefined) {
+      problem(
+        first,
+        `${first} must not be given with loadBalanced false: it configures the load balancer a worker does not ` +
+          `have (its liveness is the container health check alone), got: ${(intent.loadBalancerPropsGiven ?? []).join(', ')}`,
+      );
+    }
+  }
+  if (loadBalanced && readinessPath.split('?')[0] === READINESS_PATH) {
     warnings.push({
       id: 'readinessPath',
       message:
@@ -335,7 +380,8 @@ export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePl
     ' seconds (what a target group accepts)',
   );
 
-  const targetHealth = targetHealthPlan(tier, readinessPath, containerPort, warnings);
+  // A worker's target health is never rendered: its warnings (a path, a port) would not be about it.
+  const targetHealth = targetHealthPlan(tier, readinessPath, containerPort, loadBalanced ? warnings : []);
   const liveness = ECS_CONTAINER_HEALTH_CHECK;
 
   // ---- Image -------------------------------------------------------------------------------
@@ -398,6 +444,7 @@ export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePl
       targetCpuPercent,
       targetRequestsPerMinute: intent.targetRequestsPerMinute,
     },
+    loadBalanced,
     targetHealth,
     containerHealth: {
       path: livenessPath,
@@ -408,14 +455,14 @@ export function planService(tier: ServiceTier, intent: ServiceIntent): ServicePl
       startPeriodSeconds: Math.min(gracePeriodSeconds, liveness.startPeriodMaxSeconds),
       unhealthyAfterSeconds: liveness.intervalSeconds * liveness.retries + liveness.timeoutSeconds,
     },
-    gracePeriodSeconds,
+    gracePeriodSeconds: loadBalanced ? gracePeriodSeconds : undefined,
     deregistrationDelaySeconds,
     errorAlarm: errorAlarmPlan(tier),
     // Three one-minute periods with a failing target, as the fleet's: a target that fails its
     // check for three minutes is not a blip; any such target counts (more than 0).
     unhealthyTasksAlarm: { periodSeconds: MINUTE, evaluationPeriods: 3, threshold: 0 },
     rateLimitPerIp,
-    zonalAutoshift: intent.zonalAutoshift ?? (tier.staticallyStable && serving),
+    zonalAutoshift: loadBalanced && (intent.zonalAutoshift ?? (tier.staticallyStable && serving)),
     loadBalancing:
       intent.anomalyMitigation === false
         ? { algorithm: 'round_robin', anomalyMitigation: false }
