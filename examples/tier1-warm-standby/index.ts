@@ -546,7 +546,8 @@ export function addTier1WarmStandby(app: App, domain: ExampleDomain): Tier1Stack
  */
 const MANAGED_RPO_COUPLING =
   "availability is unproven: rds.global_db_rpo (60 s) stops the serving region's commits when the standby " +
-  'region, or the path to it, is out for longer, and no figure bounds that path; kept to lose at most a minute';
+  'region, or the path to it, is out for longer, and no figure bounds that path; kept to lose at most a minute ' +
+  '(a secondary with a reader in a third region would take it out of series, as in the ECS example)';
 
 /** Why TIER_1's AZ RTO stays unproven for an AZ that fails while its targets pass health checks. */
 const GRAY_FAILURE_AZ_RTO =

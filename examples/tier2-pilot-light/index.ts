@@ -520,7 +520,9 @@ export function addTier2PilotLight(app: App, domain: ExampleDomain): Tier2Stacks
     acknowledgeHaFinding(
       stack,
       'HA-RES2',
-      activeRegion === PRIMARY ? WRITER_AND_SCALE_UP_UNPROVEN : FAILBACK_SCALE_UP_UNPROVEN,
+      activeRegion === PRIMARY
+        ? `${WRITER_AND_SCALE_UP_UNPROVEN}; ${MANAGED_RPO_HEADLESS}`
+        : `${FAILBACK_SCALE_UP_UNPROVEN}; ${MANAGED_RPO_COUPLING_AFTER_FAILOVER}`,
     );
     if (activeRegion === STANDBY) {
       // Acknowledged so that the deployment that keeps the failover can synthesize; the report still says not met.
@@ -549,6 +551,20 @@ const IMAGES_UNCOPIED_AFTER_FAILOVER =
   'while us-west-2 serves after a failover, the images it writes have no copy in another region ' +
   '(the images bucket replicates one way, us-east-1 to us-west-2): the region RPO is not met until the failback copies ' +
   'them to us-east-1 (S3 Batch Replication or a sync) and us-east-1 serves again; fail back as soon as us-east-1 has recovered';
+
+/**
+ * Why availability stays unproven: TIER_2's managed RPO blocks the writer's commits while its only
+ * secondary lags more, and that secondary is headless, which AWS does not say the bound measures.
+ */
+const MANAGED_RPO_HEADLESS =
+  "availability is unproven: rds.global_db_rpo (900 s) blocks us-east-1's commits while no secondary is within " +
+  '15 minutes, the only secondary is headless in us-west-2 (AWS does not say whether the managed RPO measures a ' +
+  'secondary without an instance), and no figure bounds us-west-2 or the path to it; kept to lose at most 15 minutes';
+
+/** The same coupling while us-west-2 serves: its one secondary, us-east-1's cluster, has instances. */
+const MANAGED_RPO_COUPLING_AFTER_FAILOVER =
+  "availability is unproven: rds.global_db_rpo (900 s) stops us-west-2's commits when us-east-1, its one " +
+  'secondary, or the path to it, is out for longer, and no figure bounds that path';
 
 /** The same after a failover: us-east-1 stands by with its instances, and its fleet grows from 0. */
 const FAILBACK_SCALE_UP_UNPROVEN =

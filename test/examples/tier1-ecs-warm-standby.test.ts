@@ -149,7 +149,7 @@ describe('TIER_1 warm standby on ECS Fargate', () => {
     expect(documents).toContainEqual(expect.objectContaining({ step: 'promotion', startedBy: 'alarm' }));
   });
 
-  test('in the HA report: region RTO known but for the promotion; AZ RTO (gray AZ) and availability unproven', () => {
+  test('in the HA report: region RTO known but for the promotion; AZ RTO (gray AZ) unproven, availability met', () => {
     const service = report();
     expect(service).toMatchObject({ service: 'invoices', tier: 'TIER_1', regionRtoSeconds: null });
     expect(service.status).toEqual({
@@ -157,8 +157,8 @@ describe('TIER_1 warm standby on ECS Fargate', () => {
       azRpo: 'met',
       regionRto: 'unproven',
       regionRpo: 'met',
-      // rds.global_db_rpo stops us-east-1's commits when us-west-2 is out for longer than 60 s: no figure bounds it.
-      availability: 'unproven',
+      // rds.global_db_rpo blocks us-east-1's commits only while us-west-2 and us-east-2 both lag more than 60 s.
+      availability: 'met',
     });
     // detection 36 s + max(TTL 60 s, alarm 360 s and its witness 360 s, read every 10 s + promotion ? (AWS: "about
     // a minute", no bound) + the standby's deep check passing 30 s + TTL 60 s): 496 s known, 556 s with the minute.
@@ -166,17 +166,11 @@ describe('TIER_1 warm standby on ECS Fargate', () => {
     expect(sumStep(service).basis).toMatch(
       /^detection 36 s \+ max\(TTL 60 s, decision 370 s \+ max\(promotion \? \+ 0 s \+ standby rejoins 90 s, scale-up 0 s\)\)/,
     );
-    // The Compute SLA covers the tasks (in three AZs), Elastic Load Balancing and Aurora the rest; the writer's managed
-    // RPO adds the standby region and the path to it, which no figure bounds.
+    // The Compute SLA covers the tasks (in three AZs), Elastic Load Balancing and Aurora the rest; with secondaries
+    // in two regions the writer's managed RPO puts neither in series.
     const availability = service.derivation.filter((d) => d.quantity === 'availability');
-    expect(service.availability).toBeNull();
-    expect(availability[availability.length - 1].value).toBeCloseTo(0.9999 ** 3, 10);
-    expect(availability.filter((d) => d.value === undefined)).toEqual([
-      expect.objectContaining({
-        resource: expect.stringMatching(/^DatabasePrimaryCluster/),
-        basis: expect.stringContaining('its one secondary region (us-west-2) lags more'),
-      }),
-    ]);
+    expect(service.availability).toBeCloseTo(0.9999 ** 3, 10);
+    expect(availability.filter((d) => d.value === undefined)).toEqual([]);
   });
 
   test('WHEN the standby runs one task per AZ and no runbook scales it THEN nothing starts the scale-up: not met', () => {
@@ -310,6 +304,84 @@ describe('TIER_1 ECS example: the promotion waits for a witness in us-east-2', (
   });
 });
 
+describe('TIER_1 ECS example: a second secondary keeps the managed RPO off one region', () => {
+  const secondaries = () =>
+    STACK_IDS.flatMap((name) =>
+      resourcesOf(name, 'AWS::RDS::DBCluster')
+        .filter(([, r]) => r.Properties?.GlobalClusterIdentifier !== undefined)
+        .map(([id, r]) => ({ name, id, cluster: r })),
+    );
+  const availabilitySteps = (r: ServiceReport) => r.derivation.filter((d) => d.quantity === 'availability');
+
+  test('THEN us-east-2 holds a secondary with one reader, under its own key, retained; the primary names both', () => {
+    expect(secondaries().map((s) => s.name)).toEqual(['Tier1Ecs-us-west-2', 'Tier1Ecs-us-east-2-Witness']);
+    const witness = Template.fromJSON(templates['Tier1Ecs-us-east-2-Witness']);
+    witness.resourceCountIs('AWS::RDS::DBInstance', 1);
+    witness.hasResource('AWS::RDS::DBCluster', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        GlobalClusterIdentifier: 'invoices',
+        DBClusterIdentifier: 'invoices-us-east-2',
+        StorageEncrypted: true,
+        DeletionProtection: true,
+        KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DatabaseKey'), 'Arn'] },
+      }),
+    });
+    witness.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ EnableKeyRotation: true }),
+    });
+    // The database's network has no ingress at all: no compute runs here.
+    const [group] = resourcesOf('Tier1Ecs-us-east-2-Witness', 'AWS::EC2::SecurityGroup').filter(([id]) =>
+      id.startsWith('DatabaseSecurityGroup'),
+    );
+    expect(group[1].Properties?.SecurityGroupIngress).toBeUndefined();
+    expect(resourcesOf('Tier1Ecs-us-east-2-Witness', 'AWS::EC2::SecurityGroupIngress')).toEqual([]);
+    // The secret is replicated to the failover target only, and the witness deploys after the global cluster exists.
+    const [, secret] = resourcesOf('Tier1Ecs-us-east-1', 'AWS::SecretsManager::Secret')[0];
+    expect((secret.Properties!.ReplicaRegions as { Region: string }[]).map((r) => r.Region)).toEqual(['us-west-2']);
+    expect(assembly.getStackByName('Tier1Ecs-us-east-2-Witness').dependencies.map((d) => d.id)).toContain(
+      'Tier1Ecs-us-east-1',
+    );
+  });
+
+  test('WHEN the us-east-2 secondary is headless THEN the report does not count it: availability unproven', () => {
+    const headless = report((t) => {
+      const resources = t['Tier1Ecs-us-east-2-Witness'].Resources;
+      for (const [id, r] of Object.entries(resources)) {
+        if (r.Type === 'AWS::RDS::DBInstance') {
+          delete resources[id];
+        }
+      }
+    });
+    expect(headless.status.availability).toBe('unproven');
+    expect(availabilitySteps(headless).filter((d) => d.value === undefined)).toEqual([
+      expect.objectContaining({
+        resource: expect.stringMatching(/^DatabasePrimaryCluster/),
+        basis: expect.stringMatching(
+          /secondary region with an instance \(us-west-2\) lags more.*the headless secondary in us-east-2 does not count/,
+        ),
+      }),
+    ]);
+  });
+
+  test('WHEN the witness stack is not among the analysed templates THEN us-west-2 is in series: unproven', () => {
+    const inputs: GraphInputs = {
+      cloudFormation: STACK_IDS.filter((name) => !name.includes('Witness')).map((name) => ({
+        name,
+        region: assembly.getStackByName(name).environment.region,
+        template: templates[name],
+      })),
+    };
+    const [service] = checkInputs(inputs).services;
+    expect(service.status.availability).toBe('unproven');
+    expect(availabilitySteps(service).map((d) => d.basis)).toContainEqual(
+      expect.stringContaining('an outage of us-west-2, or of the path to it, longer than 60 s'),
+    );
+  });
+});
+
 describe('TIER_1 ECS example with a scaled-down standby whose scale-up a drill measured', () => {
   test('WHEN a fresh drill measured the ECS scale-up THEN it bounds the step and the region RTO is proven', () => {
     const measured = report((t) => {
@@ -407,9 +479,15 @@ describe('TIER_1 ECS example after a failover (activeRegion=us-west-2)', () => {
       witness: { region: 'us-east-2', alarmName: 'invoices-us-west-2-lost-seen-from-us-east-2' },
     });
     const service = report((t) => Object.assign(t, JSON.parse(JSON.stringify(after))));
+    // Serving, us-west-2's cluster carries rds.global_db_rpo; its secondaries are us-east-1's and us-east-2's.
     expect(service).toMatchObject({
       lowerBounds: { regionRto: 496 },
-      status: { regionRto: 'unproven', regionRpo: 'met' },
+      status: { regionRto: 'unproven', regionRpo: 'met', availability: 'met' },
     });
+    // The witness's replication-lag alarm follows the writer.
+    const [lag] = Object.values(after['Tier1Ecs-us-east-2-Witness'].Resources).filter(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.MetricName === 'AuroraGlobalDBReplicationLag',
+    );
+    expect(lag.Properties!.Dimensions).toContainEqual({ Name: 'SourceRegion', Value: 'us-west-2' });
   });
 });
