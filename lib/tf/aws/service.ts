@@ -10,12 +10,14 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
-import { Fn, Token } from 'cdktf';
+import { Fn, Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, FleetCapacity, HaRole } from '../../core';
-import { imageNameWarning, planService } from '../../core/plans/service';
+import { imageNameWarning, planService, ServicePlan } from '../../core/plans/service';
 import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { HaProps, RegionalProps } from './ha-props';
 import { newAlarmTopic } from './private/alarms';
@@ -39,8 +41,22 @@ export interface ResilientServiceProps extends HaProps, RegionalProps {
   readonly vpcId: string;
   /** Subnets the tasks run in, one per AZ (the private subnets), listed one by one; at least `tier.minAzs`. */
   readonly subnetIds: string[];
-  /** Subnets of the load balancer, one per AZ (public subnets when `internetFacing`); at least `tier.minAzs`, and two. */
-  readonly loadBalancerSubnetIds: string[];
+  /**
+   * Whether an Application Load Balancer fronts the tasks. `false` makes a worker, whose tasks pull their work
+   * from a queue: no load balancer, target group, listeners, WAF, per-AZ load-balancer alarms or zonal shift,
+   * and none of the props that configure them (`loadBalancerSubnetIds`, `certificateArn`, …). Its container's
+   * health check alone replaces a task; the circuit breaker, `pageAlarmName` and the alarms added with
+   * `addRollbackAlarm` (the queue's oldest-message age) roll its deployments back, and a worker with none fails
+   * synthesis. When an AZ is lost, the messages its tasks held reappear after the queue's visibility timeout
+   * and the statically stable tasks of the other AZs drain them.
+   * @default true
+   */
+  readonly loadBalanced?: boolean;
+  /**
+   * Subnets of the load balancer, one per AZ (public subnets when `internetFacing`); at least `tier.minAzs`, and two.
+   * @default - required unless `loadBalanced` is false
+   */
+  readonly loadBalancerSubnetIds?: string[];
   /**
    * ARN of the ECS cluster the service runs in.
    * @default - a new cluster with Container Insights and Fargate ephemeral storage encrypted with a new key
@@ -88,7 +104,7 @@ export interface ResilientServiceProps extends HaProps, RegionalProps {
   readonly livenessPath?: string;
   /** The container health check's command, for images without `curl`. @default - `curl` of `livenessPath` */
   readonly livenessCommand?: string[];
-  /** Seconds before failed load-balancer checks of a new task count. @default 60 */
+  /** Seconds before failed load-balancer checks of a new task count (a worker: the container check's start period). @default 60 */
   readonly healthCheckGracePeriodSeconds?: number;
   /** Seconds a stopping task gets to finish in-flight requests. @default 60 */
   readonly deregistrationDelaySeconds?: number;
@@ -104,8 +120,11 @@ export interface ResilientServiceProps extends HaProps, RegionalProps {
   readonly secrets?: Record<string, string>;
   /** @default true */
   readonly internetFacing?: boolean;
-  /** ARN of the ACM certificate the HTTPS listener serves (HTTP only redirects to HTTPS). */
-  readonly certificateArn: string;
+  /**
+   * ARN of the ACM certificate the HTTPS listener serves (HTTP only redirects to HTTPS).
+   * @default - required unless `loadBalanced` is false
+   */
+  readonly certificateArn?: string;
   /** @default 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09' */
   readonly sslPolicy?: string;
   /** Address ranges allowed to reach the load balancer. @default ['0.0.0.0/0'] */
@@ -179,6 +198,10 @@ export interface ResilientServiceProps extends HaProps, RegionalProps {
  * ARC shifts the load balancer only (zonal shift covers no ECS service): the AZ's tasks keep
  * running there, serving no request, and the capacity guard counts none of them.
  *
+ * A worker (`loadBalanced: false`) is the same service with no load balancer: see `loadBalanced`. Its tasks get
+ * a security group of their own that lets only HTTPS out (`TaskSecurityGroup`, `TasksHttpsOut`, the ids the
+ * load-balanced service's group and rule have).
+ *
  * Construct ids (public API): `Cluster`, `StorageKey`, `LogKey`, `Logs`, `TaskRole`,
  * `ExecutionRole`, `ExecutionPolicy`, `TaskDefinition`, `Service`, `LoadBalancer`, `TargetGroup`,
  * `HttpsListener`, `HttpRedirect`, `ErrorAlarm`, `UnhealthyTasksAlarm`, `ScalableTarget`,
@@ -187,23 +210,25 @@ export interface ResilientServiceProps extends HaProps, RegionalProps {
 export class ResilientService extends Construct {
   public readonly service: EcsService;
   public readonly taskDefinition: EcsTaskDefinition;
-  public readonly loadBalancer: Lb;
-  public readonly targetGroup: LbTargetGroup;
+  /** Whether an Application Load Balancer fronts the tasks (`false`: a worker). */
+  public readonly loadBalanced: boolean;
   public readonly logGroup: CloudwatchLogGroup;
-  public readonly errorAlarm: CloudwatchMetricAlarm;
-  public readonly unhealthyTasksAlarm: CloudwatchMetricAlarm;
   /** Security group of the tasks (allow your databases from it). */
   public readonly taskSecurityGroupId: string;
   /** ARN of the role the application runs as: no permission until you attach one. */
   public readonly taskRoleArn: string;
   public readonly clusterArn: string;
   public readonly alarmTopicArn: string;
-  /** Worst-case seconds until the load balancer stops routing to the tasks of a failed AZ. */
-  public readonly azFailoverSeconds: number;
+  /**
+   * Worst-case seconds until the load balancer stops routing to the tasks of a failed AZ; undefined for a
+   * worker (a lost AZ's messages come back after its queue's visibility timeout).
+   */
+  public readonly azFailoverSeconds?: number;
   /** Tasks this service runs. */
   public readonly taskCount: FleetCapacity;
   /** What a primary of the same props runs: scale a standby to this on failover. */
   public readonly primaryTaskCount: FleetCapacity;
+  /** The web ACL of an internet-facing load balancer; undefined otherwise (and for a worker). */
   public readonly webAcl?: Wafv2WebAcl;
   /**
    * Per AZ (in the order of `loadBalancerSubnetIds`), the composite alarm that says the AZ is impaired
@@ -220,10 +245,21 @@ export class ResilientService extends Construct {
    * let it use the key); undefined when there is none.
    */
   public readonly zonalShiftRole?: IamRole;
+  private readonly balanced?: {
+    readonly loadBalancer: Lb;
+    readonly targetGroup: LbTargetGroup;
+    readonly errorAlarm: CloudwatchMetricAlarm;
+    readonly unhealthyTasksAlarm: CloudwatchMetricAlarm;
+    readonly httpsListener: ReturnType<typeof newHaLoadBalancer>['httpsListener'];
+  };
+  /** Names of the alarms that roll a deployment back while they fire. */
+  private readonly rollbackAlarmNames: string[] = [];
 
   constructor(scope: Construct, id: string, props: ResilientServiceProps) {
     super(scope, id);
     const { tier, provider } = props;
+    const loadBalanced = props.loadBalanced ?? true;
+    this.loadBalanced = loadBalanced;
     const subnets = props.subnetIds;
     if (Token.isUnresolved(subnets)) {
       throw validationError(
@@ -269,10 +305,22 @@ export class ResilientService extends Construct {
       rateLimitPerIp: skipToken(props.rateLimitPerIp),
       anomalyMitigation: props.anomalyMitigation,
       imageReference: skipToken(props.imageTagOrDigest),
+      loadBalanced,
+      loadBalancerPropsGiven: LOAD_BALANCER_PROPS.filter((prop) => props[prop] !== undefined),
     });
     throwProblems(plan.problems, this);
-    const lbSubnets = props.loadBalancerSubnetIds;
-    if (!Token.isUnresolved(lbSubnets) && lbSubnets.length < plan.loadBalancerMinZones) {
+    const lbSubnets = props.loadBalancerSubnetIds ?? [];
+    for (const prop of ['loadBalancerSubnetIds', 'certificateArn'] as const) {
+      if (loadBalanced && props[prop] === undefined) {
+        throw validationError(
+          `${prop} must be given for a load-balanced service (loadBalanced: false makes a worker without one), ` +
+            'got: none',
+          this,
+          prop,
+        );
+      }
+    }
+    if (loadBalanced && !Token.isUnresolved(lbSubnets) && lbSubnets.length < plan.loadBalancerMinZones) {
       throw validationError(
         `loadBalancerSubnetIds must list at least ${plan.loadBalancerMinZones} subnets in different AZs for ` +
           `${tier.name} (one per AZ), got: ${lbSubnets.length}`,
@@ -419,7 +467,8 @@ export class ResilientService extends Construct {
           image,
           essential: true,
           memory: plan.taskSize.memoryMiB,
-          portMappings: [{ containerPort: port, protocol: 'tcp' }],
+          // A worker's port takes no connection: its liveness check requests it on localhost.
+          portMappings: loadBalanced ? [{ containerPort: port, protocol: 'tcp' }] : [],
           user: props.user ?? NOBODY,
           readonlyRootFilesystem: true,
           privileged: false,
@@ -446,93 +495,41 @@ export class ResilientService extends Construct {
       ]),
     });
 
-    // ---- Load balancer ----------------------------------------------------------------------
-    const lb = newHaLoadBalancer(this, {
-      provider,
-      context,
-      vpcId: props.vpcId,
-      subnets: lbSubnets,
-      ingressCidrs: props.ingressCidrs,
-      internetFacing: props.internetFacing,
-      accessLogsBucket: props.accessLogsBucket,
-      certificateArn: props.certificateArn,
-      sslPolicy: props.sslPolicy,
-      // Image pulls, logs and secrets go over HTTPS through the NAT gateways or endpoints.
-      backend: { noun: 'Task', targetType: 'ip', httpsOut: 'HTTPS to ECR, CloudWatch Logs, Secrets Manager' },
-      targetHealth: { ...plan.targetHealth, port },
-      healthCheckPath: readinessPath,
-      deregistrationDelaySeconds: plan.deregistrationDelaySeconds,
-      loadBalancing: plan.loadBalancing,
-      rateLimitPerIp: props.rateLimitPerIp ?? plan.rateLimitPerIp,
-      logRetentionDays: tier.logRetentionDays,
-    });
-    this.taskSecurityGroupId = lb.backendSecurityGroupId;
-    this.loadBalancer = lb.loadBalancer;
-    this.targetGroup = lb.targetGroup;
-    this.webAcl = lb.webAcl;
-    this.azFailoverSeconds = plan.targetHealth.failoverSeconds;
-    const taskGroup = { id: lb.backendSecurityGroupId };
-    const https = lb.httpsListener;
-
-    // ---- Alarms -----------------------------------------------------------------------------
-    const alarm = plan.errorAlarm;
-    const lbDimension = { LoadBalancer: this.loadBalancer.arnSuffix };
-    const lbMetric = (metricName: string) => ({
-      namespace: 'AWS/ApplicationELB',
-      metricName,
-      stat: 'Sum',
-      period: alarm.periodSeconds,
-      dimensions: lbDimension,
-    });
-    this.errorAlarm = new CloudwatchMetricAlarm(this, 'ErrorAlarm', {
-      provider,
-      alarmName: `${short}-service-5xx`,
-      alarmDescription:
-        `Share of requests to ${this.node.path} answered 5xx over ${alarm.periodMinutes} min burns the ` +
-        `error budget ${alarm.burnRate}× too fast`,
-      comparisonOperator: 'GreaterThanThreshold',
-      threshold: alarm.thresholdPercent,
-      evaluationPeriods: alarm.evaluationPeriods,
-      treatMissingData: 'notBreaching',
-      metricQuery: [
-        {
-          id: 'share',
-          expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)',
-          label: '5xx share of requests (%)',
-          returnData: true,
-        },
-        { id: 'requests', metric: lbMetric('RequestCount') },
-        { id: 'elb5xx', metric: lbMetric('HTTPCode_ELB_5XX_Count') },
-        { id: 'target5xx', metric: lbMetric('HTTPCode_Target_5XX_Count') },
-      ],
-      alarmActions: [this.alarmTopicArn],
-      okActions: [this.alarmTopicArn],
-    });
-    const unhealthy = plan.unhealthyTasksAlarm;
-    this.unhealthyTasksAlarm = new CloudwatchMetricAlarm(this, 'UnhealthyTasksAlarm', {
-      provider,
-      alarmName: `${short}-service-unhealthy`,
-      alarmDescription: `Tasks of ${this.node.path} fail the load balancer's readiness check (${readinessPath})`,
-      namespace: 'AWS/ApplicationELB',
-      metricName: 'UnHealthyHostCount',
-      dimensions: { ...lbDimension, TargetGroup: this.targetGroup.arnSuffix },
-      statistic: 'Maximum',
-      period: unhealthy.periodSeconds,
-      evaluationPeriods: unhealthy.evaluationPeriods,
-      comparisonOperator: 'GreaterThanThreshold',
-      threshold: unhealthy.threshold,
-      treatMissingData: 'notBreaching',
-      alarmActions: [this.alarmTopicArn],
-      okActions: [this.alarmTopicArn],
-    });
+    // ---- Load balancer, or a worker's own security group -----------------------------------------
+    let taskSecurityGroupId: string;
+    if (loadBalanced) {
+      const balanced = this.newLoadBalancer(props, plan, { context, short, lbSubnets, readinessPath });
+      this.balanced = balanced;
+      this.webAcl = balanced.webAcl;
+      this.azFailoverSeconds = plan.targetHealth.failoverSeconds;
+      taskSecurityGroupId = balanced.taskSecurityGroupId;
+      this.rollbackAlarmNames.push(balanced.errorAlarm.alarmName, balanced.unhealthyTasksAlarm.alarmName);
+    } else {
+      // The ids the load-balanced service's task group and HTTPS rule have: no ingress, a worker takes no connection.
+      const group = new SecurityGroup(this, 'TaskSecurityGroup', {
+        provider,
+        vpcId: props.vpcId,
+        description: `Tasks of ${this.node.path}`,
+      });
+      new VpcSecurityGroupEgressRule(this, 'TasksHttpsOut', {
+        provider,
+        securityGroupId: group.id,
+        cidrIpv4: '0.0.0.0/0',
+        ipProtocol: 'tcp',
+        fromPort: HTTPS_PORT,
+        toPort: HTTPS_PORT,
+        description: 'HTTPS to ECR, CloudWatch Logs, Secrets Manager, SQS',
+      });
+      taskSecurityGroupId = group.id;
+    }
+    this.taskSecurityGroupId = taskSecurityGroupId;
+    if (props.pageAlarmName) {
+      this.rollbackAlarmNames.push(props.pageAlarmName);
+    }
 
     // ---- Service ----------------------------------------------------------------------------
     const deployment = plan.deployment;
-    const rollbackAlarms = [
-      this.errorAlarm.alarmName,
-      this.unhealthyTasksAlarm.alarmName,
-      ...(props.pageAlarmName ? [props.pageAlarmName] : []),
-    ];
+    const balanced = this.balanced;
     this.service = new EcsService(this, 'Service', {
       provider,
       name: `${short}-app`,
@@ -548,15 +545,22 @@ export class ResilientService extends Construct {
         enable: deployment.circuitBreakerRollback,
         rollback: deployment.circuitBreakerRollback,
       },
-      alarms: { alarmNames: rollbackAlarms, enable: true, rollback: deployment.alarmRollback },
+      // Lazy: alarms of the work a worker drains are added after the service exists (addRollbackAlarm).
+      alarms: {
+        alarmNames: Lazy.listValue({ produce: () => this.rollbackAlarmNames }),
+        enable: true,
+        rollback: deployment.alarmRollback,
+      },
       healthCheckGracePeriodSeconds: plan.gracePeriodSeconds,
-      networkConfiguration: { subnets, securityGroups: [taskGroup.id], assignPublicIp: false },
-      loadBalancer: [{ targetGroupArn: this.targetGroup.arn, containerName: 'app', containerPort: port }],
+      networkConfiguration: { subnets, securityGroups: [taskSecurityGroupId], assignPublicIp: false },
+      loadBalancer: balanced
+        ? [{ targetGroupArn: balanced.targetGroup.arn, containerName: 'app', containerPort: port }]
+        : undefined,
       propagateTags: 'SERVICE',
       enableEcsManagedTags: true,
       enableExecuteCommand: false,
       // The target group must be behind a listener before ECS registers tasks in it.
-      dependsOn: [https],
+      dependsOn: balanced ? [balanced.httpsListener] : undefined,
     });
 
     // ---- Scaling ----------------------------------------------------------------------------
@@ -583,13 +587,27 @@ export class ResilientService extends Construct {
         },
       });
     tracking('CpuTracking', 'ECSServiceAverageCPUUtilization', scaling.targetCpuPercent);
-    if (scaling.targetRequestsPerMinute !== undefined) {
+    if (scaling.targetRequestsPerMinute !== undefined && balanced) {
       tracking(
         'RequestTracking',
         'ALBRequestCountPerTarget',
         scaling.targetRequestsPerMinute,
-        `${this.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}`,
+        `${balanced.loadBalancer.arnSuffix}/${balanced.targetGroup.arnSuffix}`,
       );
+    }
+    this.node.addValidation({
+      validate: () =>
+        this.rollbackAlarmNames.length > 0
+          ? []
+          : [
+              'pageAlarmName must be given for a service with loadBalanced false whose queue alarms were not added ' +
+                '(addRollbackAlarm): a worker has no load-balancer alarm to roll a bad deployment back on, got: none',
+            ],
+    });
+    if (!balanced) {
+      this.zoneImpairedAlarms = [];
+      attachHaMetadata(this, props, { component: 'ResilientService', failureDomain: FailureDomain.REGION });
+      return;
     }
     const grayFailures = newGrayFailureHandling(this, {
       component: 'ResilientService',
@@ -599,8 +617,8 @@ export class ResilientService extends Construct {
       props,
       // As the CDK service: a standby of a tier whose regions all serve takes traffic too.
       serving: (props.role ?? HaRole.PRIMARY) !== HaRole.STANDBY || tier.allRegionsServe,
-      loadBalancerSubnetIds: props.loadBalancerSubnetIds,
-      loadBalancer: this.loadBalancer,
+      loadBalancerSubnetIds: lbSubnets,
+      loadBalancer: balanced.loadBalancer,
       requiredCapacity: props.requiredCount,
       perAzCapacity: plan.primaryTasks.perAz,
       capacity: { clusterArn: this.clusterArn, serviceName: this.service.name },
@@ -611,6 +629,149 @@ export class ResilientService extends Construct {
     this.zonalShiftRunbook = grayFailures.shift?.runbook;
     this.zonalShiftRole = grayFailures.shift?.role;
     attachHaMetadata(this, props, { component: 'ResilientService', failureDomain: FailureDomain.REGION });
+  }
+
+  /** The Application Load Balancer in front of the service; an error for a worker (`loadBalanced: false`). */
+  public get loadBalancer(): Lb {
+    return this.requireLoadBalancer().loadBalancer;
+  }
+
+  /** The target group the tasks register in; an error for a worker. */
+  public get targetGroup(): LbTargetGroup {
+    return this.requireLoadBalancer().targetGroup;
+  }
+
+  /** The 5xx share of requests at the tier's fastest burn rate; rolls deployments back. An error for a worker. */
+  public get errorAlarm(): CloudwatchMetricAlarm {
+    return this.requireLoadBalancer().errorAlarm;
+  }
+
+  /** Tasks failing the readiness check for three minutes; rolls deployments back. An error for a worker. */
+  public get unhealthyTasksAlarm(): CloudwatchMetricAlarm {
+    return this.requireLoadBalancer().unhealthyTasksAlarm;
+  }
+
+  /**
+   * Rolls a deployment back while the alarm named `alarmName` fires (with the circuit breaker's rollback): for a
+   * worker, the age of its queue's oldest message. The alarm must be in the service's account and region.
+   */
+  public addRollbackAlarm(alarmName: string): void {
+    if (!this.rollbackAlarmNames.includes(alarmName)) {
+      this.rollbackAlarmNames.push(alarmName);
+    }
+  }
+
+  /** What only a load-balanced service has; a worker's accessor names the prop that removed it. */
+  private requireLoadBalancer(): NonNullable<ResilientService['balanced']> {
+    if (!this.balanced) {
+      throw validationError(
+        'loadBalanced is false: this service is a worker and has no load balancer, target group, error or ' +
+          'unhealthy-task alarm, got: an accessor of one',
+        this,
+        'loadBalanced',
+      );
+    }
+    return this.balanced;
+  }
+
+  /** The load balancer, its listeners, WAF, and the alarms on it of a load-balanced service. */
+  private newLoadBalancer(
+    props: ResilientServiceProps,
+    plan: ServicePlan,
+    options: {
+      readonly context: AccountContext;
+      readonly short: string;
+      readonly lbSubnets: string[];
+      readonly readinessPath: string;
+    },
+  ) {
+    const { tier, provider } = props;
+    const { context, short, lbSubnets, readinessPath } = options;
+    const port = plan.containerPort;
+    // ---- Load balancer ----------------------------------------------------------------------
+    const lb = newHaLoadBalancer(this, {
+      provider,
+      context,
+      vpcId: props.vpcId,
+      subnets: lbSubnets,
+      ingressCidrs: props.ingressCidrs,
+      internetFacing: props.internetFacing,
+      accessLogsBucket: props.accessLogsBucket,
+      // Checked in the constructor: a load-balanced service has one.
+      certificateArn: props.certificateArn!,
+      sslPolicy: props.sslPolicy,
+      // Image pulls, logs and secrets go over HTTPS through the NAT gateways or endpoints.
+      backend: { noun: 'Task', targetType: 'ip', httpsOut: 'HTTPS to ECR, CloudWatch Logs, Secrets Manager' },
+      targetHealth: { ...plan.targetHealth, port },
+      healthCheckPath: readinessPath,
+      deregistrationDelaySeconds: plan.deregistrationDelaySeconds,
+      loadBalancing: plan.loadBalancing,
+      rateLimitPerIp: props.rateLimitPerIp ?? plan.rateLimitPerIp,
+      logRetentionDays: tier.logRetentionDays,
+    });
+    const loadBalancer = lb.loadBalancer;
+    const targetGroup = lb.targetGroup;
+
+    // ---- Alarms -----------------------------------------------------------------------------
+    const alarm = plan.errorAlarm;
+    const lbDimension = { LoadBalancer: loadBalancer.arnSuffix };
+    const lbMetric = (metricName: string) => ({
+      namespace: 'AWS/ApplicationELB',
+      metricName,
+      stat: 'Sum',
+      period: alarm.periodSeconds,
+      dimensions: lbDimension,
+    });
+    const errorAlarm = new CloudwatchMetricAlarm(this, 'ErrorAlarm', {
+      provider,
+      alarmName: `${short}-service-5xx`,
+      alarmDescription:
+        `Share of requests to ${this.node.path} answered 5xx over ${alarm.periodMinutes} min burns the ` +
+        `error budget ${alarm.burnRate}× too fast`,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: alarm.thresholdPercent,
+      evaluationPeriods: alarm.evaluationPeriods,
+      treatMissingData: 'notBreaching',
+      metricQuery: [
+        {
+          id: 'share',
+          expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)',
+          label: '5xx share of requests (%)',
+          returnData: true,
+        },
+        { id: 'requests', metric: lbMetric('RequestCount') },
+        { id: 'elb5xx', metric: lbMetric('HTTPCode_ELB_5XX_Count') },
+        { id: 'target5xx', metric: lbMetric('HTTPCode_Target_5XX_Count') },
+      ],
+      alarmActions: [this.alarmTopicArn],
+      okActions: [this.alarmTopicArn],
+    });
+    const unhealthy = plan.unhealthyTasksAlarm;
+    const unhealthyTasksAlarm = new CloudwatchMetricAlarm(this, 'UnhealthyTasksAlarm', {
+      provider,
+      alarmName: `${short}-service-unhealthy`,
+      alarmDescription: `Tasks of ${this.node.path} fail the load balancer's readiness check (${readinessPath})`,
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'UnHealthyHostCount',
+      dimensions: { ...lbDimension, TargetGroup: targetGroup.arnSuffix },
+      statistic: 'Maximum',
+      period: unhealthy.periodSeconds,
+      evaluationPeriods: unhealthy.evaluationPeriods,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: unhealthy.threshold,
+      treatMissingData: 'notBreaching',
+      alarmActions: [this.alarmTopicArn],
+      okActions: [this.alarmTopicArn],
+    });
+    return {
+      loadBalancer,
+      targetGroup,
+      errorAlarm,
+      unhealthyTasksAlarm,
+      webAcl: lb.webAcl,
+      httpsListener: lb.httpsListener,
+      taskSecurityGroupId: lb.backendSecurityGroupId,
+    };
   }
 
   /** A cluster with Container Insights and Fargate ephemeral storage under a customer-managed key. */
@@ -654,6 +815,28 @@ export class ResilientService extends Construct {
 
 /** The user every image can run as without a passwd entry: not root. */
 const NOBODY = '65534';
+
+/** Port of HTTPS, the only way out of a worker's tasks. */
+const HTTPS_PORT = 443;
+
+/** Props that configure the load balancer: a worker (`loadBalanced: false`) refuses them. */
+const LOAD_BALANCER_PROPS = [
+  'loadBalancerSubnetIds',
+  'certificateArn',
+  'internetFacing',
+  'sslPolicy',
+  'ingressCidrs',
+  'accessLogsBucket',
+  'readinessPath',
+  'deregistrationDelaySeconds',
+  'targetRequestsPerMinute',
+  'rateLimitPerIp',
+  'anomalyMitigation',
+  'zonalDetection',
+  'latencyThresholdSeconds',
+  'automaticZonalShift',
+  'zonalShiftExpirySeconds',
+] as const satisfies readonly (keyof ResilientServiceProps)[];
 
 /** The cluster name of a cluster ARN (`arn:…:cluster/<name>`), also when the ARN is a reference. */
 function nameOfClusterArn(arn: string): string {
