@@ -38,6 +38,11 @@ export interface AttachHaMetadataOptions {
    * @default - the store and its replicas are their own data set
    */
   readonly dataSet?: string;
+  /**
+   * The capacity the service needs at peak, as stated on a fleet (see `HaMetadata.requiredCapacity`).
+   * @default - not recorded
+   */
+  readonly requiredCapacity?: number;
 }
 
 /** The priority `Tags.of(scope).add` gives a tag: a user's own `Tags.of(...)` of the same key still wins by order, as it would. */
