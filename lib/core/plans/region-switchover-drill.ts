@@ -19,7 +19,7 @@ import { ServiceTier } from '../tier';
  *    both roles, so it does at least the work a replica failover does when the primary is lost);
  * 2. `scale-up`: the scale-up runbook, until the load balancer sees the primary's minimum of
  *    healthy instances in the standby group;
- * 3. the primary's backend drained (capacity scaler 0) until the service's URL answers through the
+ * 3. the primary's backends drained (capacity scaler 0) until the service's URL answers through the
  *    global load balancer three times in a row: the standby serves, and keeps serving alone for
  *    the hold;
  * 4. the failback: the primary's capacity restored, then the failback runbook (switchover back,
@@ -31,6 +31,16 @@ import { ServiceTier } from '../tier';
  * lists the measurements in the form `recordDrillMeasurement` takes (whole seconds, rounded up);
  * started by the paged on-call with the page's time (`{"pagedAt": "<RFC 3339>"}`), it also times
  * the `decision`, from the page to its start. A scheduled run times no decision.
+ *
+ * The standby is a `RegionalFleet` (one regional instance group) or a GKE cluster whose node pool's
+ * instance groups (one per zone) serve the load balancer through a Local node port, where a node
+ * passes the health check only while it runs a ready pod. No runbook resizes a node pool or raises
+ * a workload's minimum, so a GKE standby must keep what the primary keeps: its switchover times the
+ * promotion alone. Before the drain, the standby must show as many healthy backends as the primary
+ * has at its minimum: its minimum instances, or for a cluster min(nodes, pods), the most nodes its
+ * pods can make healthy. Healthy nodes never outnumber ready pods, so the gate never passes on
+ * fewer pods than that; pods packed two to a node hold it shut, and the drill rolls back rather
+ * than drain onto less.
  *
  * @see https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery
  * @see https://cloud.google.com/load-balancing/docs/backend-service#capacity_scaler
@@ -47,8 +57,24 @@ export interface RegionSwitchoverDrillIntent {
   readonly region?: string;
   readonly runbooksRegion?: string;
   readonly primaryRegion?: string;
-  /** The standby fleet's region: the one the runbooks scale up, in their region. */
+  /** The standby's region (its fleet's or its cluster's): the runbooks' region. */
   readonly standbyRegion?: string;
+  /** Which of the four backend props were given: one pair, of fleets or of clusters. */
+  readonly given: {
+    readonly primaryFleet: boolean;
+    readonly standbyFleet: boolean;
+    readonly primaryCluster: boolean;
+    readonly standbyCluster: boolean;
+  };
+  /** The primary fleet's minimum instances, where known. */
+  readonly primaryMinInstances?: number;
+  /** Minimum nodes and pods of the GKE clusters and their workloads, where known. */
+  readonly clusters?: {
+    readonly primaryNodes?: number;
+    readonly primaryPods?: number;
+    readonly standbyNodes?: number;
+    readonly standbyPods?: number;
+  };
   /** @default - the fastest burn-rate page's long window (60 min for a 30-day SLO) */
   readonly holdMinutes?: number;
   /** A Cloud Scheduler cron schedule (five fields), when the drill runs on its own. */
@@ -67,6 +93,11 @@ export interface RegionSwitchoverDrillPlan {
   readonly servingAnswers: number;
   /** The longest gap between two scheduled runs, in days, when a schedule is given. */
   readonly scheduleGapDays?: number;
+  /**
+   * Healthy backends the standby must show before the primary is drained: the primary fleet's
+   * minimum, or min(nodes, pods) of the primary cluster; undefined where unknown at synthesis.
+   */
+  readonly servingMinimum?: number;
   /** The steps the result measures, in the form `recordDrillMeasurement` takes. */
   readonly measuredSteps: readonly ('promotion' | 'scale-up')[];
   /** The stop subscription: see the zone drill's. */
@@ -84,8 +115,9 @@ export const REGION_DRILL_ENV = {
   SCALE_UP: 'HA_SCALE_UP_WORKFLOW',
   FAILBACK: 'HA_FAILBACK_WORKFLOW',
   BACKEND_SERVICE: 'HA_BACKEND_SERVICE',
-  PRIMARY_GROUP: 'HA_PRIMARY_INSTANCE_GROUP',
-  STANDBY_GROUP: 'HA_STANDBY_INSTANCE_GROUP',
+  /** Instance groups, comma-separated: a fleet's one, or a node pool's one per zone. */
+  PRIMARY_GROUPS: 'HA_PRIMARY_INSTANCE_GROUPS',
+  STANDBY_GROUPS: 'HA_STANDBY_INSTANCE_GROUPS',
   SERVING_MIN: 'HA_SERVING_MIN_INSTANCES',
   URL: 'HA_SERVICE_URL',
   STOP_SUBSCRIPTION: 'HA_STOP_SUBSCRIPTION',
@@ -107,6 +139,10 @@ const CRON = /^\S+(\s+\S+){4}$/;
  *
  * Example: TIER_2 (region RTO 3600 s, 99.9 %, drill interval 92 days), schedule `0 9 15 1,4,7,10 *`:
  * hold 60 min, each step bounded by 3600 s, runs at most 92 days apart: no warning.
+ *
+ * Example on GKE: TIER_1 (region RTO 900 s), both clusters at 9 nodes with 9 pods, a promotion
+ * runbook only: the promotion timed, the drain waits for min(9, 9) = 9 healthy standby nodes,
+ * each wait bounded by 900 s.
  */
 export function planRegionSwitchoverDrill(
   tier: ServiceTier,
@@ -137,15 +173,37 @@ export function planRegionSwitchoverDrill(
   ) {
     fail('region', `region must be the runbooks' region ${intent.runbooksRegion}, got: ${intent.region}`);
   }
+  const { given } = intent;
+  // Clusters only: a mix of kinds is one problem (backendProblems), not a cluster's too.
+  const onClusters = (given.primaryCluster || given.standbyCluster) && !given.primaryFleet && !given.standbyFleet;
+  const standbyProp = onClusters ? 'standbyCluster' : 'standbyFleet';
+  backendProblems(intent, fail);
   if (
     intent.standbyRegion !== undefined &&
     intent.runbooksRegion !== undefined &&
     intent.standbyRegion !== intent.runbooksRegion
   ) {
     fail(
-      'standbyFleet',
-      `standbyFleet must be the fleet the runbooks scale, in their region ${intent.runbooksRegion}, ` +
-        `got: one in ${intent.standbyRegion}`,
+      standbyProp,
+      `${standbyProp} must serve in the runbooks' region ${intent.runbooksRegion}, got: one in ${intent.standbyRegion}`,
+    );
+  }
+  if (onClusters && intent.scaleUp) {
+    fail(
+      'runbooks',
+      'runbooks must not scale a fleet up when the standby is a GKE cluster (the drill would time a fleet that ' +
+        'does not serve), got: a scale-up workflow',
+    );
+  }
+  const c = intent.clusters ?? {};
+  const smaller = (standby?: number, primary?: number) =>
+    standby !== undefined && primary !== undefined && standby < primary;
+  if (onClusters && (smaller(c.standbyNodes, c.primaryNodes) || smaller(c.standbyPods, c.primaryPods))) {
+    fail(
+      'standbyCluster',
+      "standbyCluster must keep what the primary keeps (no runbook resizes a node pool or raises a workload's " +
+        `minimum), got: ${c.standbyNodes} nodes and ${c.standbyPods} pods for the primary's ` +
+        `${c.primaryNodes} and ${c.primaryPods}`,
     );
   }
   const fastest = fastestPageAlert(tier.availabilityTarget);
@@ -177,8 +235,14 @@ export function planRegionSwitchoverDrill(
     ...(intent.promotion ? ['promotion' as const] : []),
     ...(intent.scaleUp ? ['scale-up' as const] : []),
   ];
+  const servingMinimum = onClusters
+    ? c.primaryNodes === undefined || c.primaryPods === undefined
+      ? undefined
+      : Math.min(c.primaryNodes, c.primaryPods)
+    : intent.primaryMinInstances;
   return {
     holdMinutes,
+    servingMinimum,
     pollSeconds: POLL_SECONDS,
     stepTimeoutSeconds: tier.regionRtoSeconds,
     servingAnswers: SERVING_ANSWERS,
@@ -191,7 +255,42 @@ export function planRegionSwitchoverDrill(
   };
 }
 
+/**
+ * The drill drains one region's backends and serves from the other's: one pair, both fleets or
+ * both clusters.
+ */
+function backendProblems(intent: RegionSwitchoverDrillIntent, fail: (prop: string, message: string) => void): void {
+  const { given } = intent;
+  const fleets = given.primaryFleet || given.standbyFleet;
+  const clusters = given.primaryCluster || given.standbyCluster;
+  if (!fleets && !clusters) {
+    fail(
+      'primaryFleet',
+      'primaryFleet and standbyFleet, or primaryCluster and standbyCluster, must be given (the drill drains ' +
+        "one region's backends and serves from the other's), got: none",
+    );
+  } else if (fleets && clusters) {
+    fail(
+      given.primaryCluster ? 'primaryCluster' : 'standbyCluster',
+      'primaryCluster and standbyCluster must not be given with primaryFleet or standbyFleet (one pair: the ' +
+        "drill compares the standby's backends with the primary's), got: both kinds",
+    );
+  } else {
+    const [primary, standby] = fleets ? ['primaryFleet', 'standbyFleet'] : ['primaryCluster', 'standbyCluster'];
+    const missing = !given[primary as keyof typeof given]
+      ? primary
+      : !given[standby as keyof typeof given]
+        ? standby
+        : undefined;
+    if (missing !== undefined) {
+      fail(missing, `${missing} must be given with ${missing === primary ? standby : primary}, got: none`);
+    }
+  }
+}
+
 const env = (name: string) => expr(`sys.get_env("${name}")`);
+/** A comma-separated list from the environment. */
+const envList = (name: string) => expr(`text.split(sys.get_env("${name}"), ",")`);
 /** Whole seconds since `since`, rounded up: a measurement is never shorter than what happened. */
 const secondsSince = (since: string) => expr(`int(sys.now() - ${since}) + 1`);
 const RUN = 'googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run';
@@ -280,7 +379,7 @@ function regionDrillDefinition(
         args: {
           project: expr('project'),
           backend: expr('backend'),
-          group: expr('standbyGroup'),
+          groups: expr('standbyGroups'),
           target: expr('servingMin'),
           timeout: timeoutSeconds,
           subscription: expr('subscription'),
@@ -295,11 +394,11 @@ function regionDrillDefinition(
       args: {
         project: expr('project'),
         backend: expr('backend'),
-        group: expr('primaryGroup'),
-        // A number, or the variable that holds one.
-        scaler: typeof scaler === 'number' ? scaler : expr(scaler),
+        groups: expr('primaryGroups'),
+        // A number for every group, or the variable that holds each group's own (what the drain found).
+        ...(typeof scaler === 'number' ? { scaler, previous: null } : { scaler: null, previous: expr(scaler) }),
       },
-      result: 'previousScaler',
+      result: 'previousScalers',
     },
   });
   // Undoes what the drill did, in order: the primary's capacity, then the runbooks' work (step names carry `suffix`).
@@ -310,7 +409,7 @@ function regionDrillDefinition(
           {
             condition: expr('drained'),
             steps: [
-              setPrimaryCapacity(`undrain${suffix}`, 'originalScaler'),
+              setPrimaryCapacity(`undrain${suffix}`, 'originalScalers'),
               { [`undrained${suffix}`]: { assign: [{ drained: false }] } },
             ],
           },
@@ -355,8 +454,8 @@ function regionDrillDefinition(
               ...(scaleUp ? [{ scaleUpWorkflow: env(REGION_DRILL_ENV.SCALE_UP) }] : []),
               { failback: env(REGION_DRILL_ENV.FAILBACK) },
               { backend: env(REGION_DRILL_ENV.BACKEND_SERVICE) },
-              { primaryGroup: env(REGION_DRILL_ENV.PRIMARY_GROUP) },
-              { standbyGroup: env(REGION_DRILL_ENV.STANDBY_GROUP) },
+              { primaryGroups: envList(REGION_DRILL_ENV.PRIMARY_GROUPS) },
+              { standbyGroups: envList(REGION_DRILL_ENV.STANDBY_GROUPS) },
               { servingMin: expr(`int(sys.get_env("${REGION_DRILL_ENV.SERVING_MIN}"))`) },
               { url: env(REGION_DRILL_ENV.URL) },
               { subscription: env(REGION_DRILL_ENV.STOP_SUBSCRIPTION) },
@@ -370,7 +469,7 @@ function regionDrillDefinition(
               { switched: false },
               { scaled: false },
               { drained: false },
-              { originalScaler: 1 },
+              { originalScalers: {} },
             ],
           },
         },
@@ -418,7 +517,7 @@ function regionDrillDefinition(
                 {
                   drainedPrimary: {
                     assign: [
-                      { originalScaler: expr('previousScaler') },
+                      { originalScalers: expr('previousScalers') },
                       { drained: true },
                       { stepStart: expr('sys.now()') },
                     ],
@@ -499,31 +598,47 @@ function regionDrillDefinition(
   };
 }
 
-/** Waits until the load balancer sees `target` healthy instances in `group`, reading the stop subscription. */
+/**
+ * Waits until the load balancer sees `target` healthy instances over `groups` (a fleet's group, or
+ * a node pool's one per zone), reading the stop subscription.
+ */
 function waitHealthySubworkflow(): Record<string, unknown> {
   return {
-    params: ['project', 'backend', 'group', 'target', 'timeout', 'subscription'],
+    params: ['project', 'backend', 'groups', 'target', 'timeout', 'subscription'],
     steps: [
       { startWait: { assign: [{ since: expr('sys.now()') }] } },
-      {
-        readHealth: {
-          call: 'googleapis.compute.v1.backendServices.getHealth',
-          args: { project: expr('project'), backendService: expr('backend'), body: { group: expr('group') } },
-          result: 'health',
-        },
-      },
       { initCount: { assign: [{ healthy: 0 }] } },
       {
-        countHealthy: {
+        eachGroup: {
           for: {
-            value: 'status',
-            in: expr('default(map.get(health, "healthStatus"), [])'),
+            value: 'group',
+            in: expr('groups'),
             steps: [
               {
-                tally: {
-                  switch: [
-                    { condition: expr('status.healthState == "HEALTHY"'), assign: [{ healthy: expr('healthy + 1') }] },
-                  ],
+                readHealth: {
+                  call: 'googleapis.compute.v1.backendServices.getHealth',
+                  args: { project: expr('project'), backendService: expr('backend'), body: { group: expr('group') } },
+                  result: 'health',
+                },
+              },
+              {
+                countHealthy: {
+                  for: {
+                    value: 'status',
+                    in: expr('default(map.get(health, "healthStatus"), [])'),
+                    steps: [
+                      {
+                        tally: {
+                          switch: [
+                            {
+                              condition: expr('status.healthState == "HEALTHY"'),
+                              assign: [{ healthy: expr('healthy + 1') }],
+                            },
+                          ],
+                        },
+                      },
+                    ],
+                  },
                 },
               },
             ],
@@ -537,8 +652,8 @@ function waitHealthySubworkflow(): Record<string, unknown> {
             {
               condition: expr('sys.now() - since >= timeout'),
               raise: expr(
-                '"the standby group has " + string(healthy) + " of " + string(target) + ' +
-                  '" healthy instances after " + ' +
+                '"the standby has " + string(healthy) + " of " + string(target) + ' +
+                  '" healthy backends after " + ' +
                   'string(timeout) + " s, the tier\'s region RTO"',
               ),
             },
@@ -547,7 +662,7 @@ function waitHealthySubworkflow(): Record<string, unknown> {
       },
       ...stopCheck('whileScaling'),
       { pause: { call: 'sys.sleep', args: { seconds: POLL_SECONDS } } },
-      { again: { next: 'readHealth' } },
+      { again: { next: 'initCount' } },
     ],
   };
 }
@@ -592,15 +707,16 @@ function waitServingSubworkflow(): Record<string, unknown> {
 }
 
 /**
- * Sets the capacity scaler of `group`'s backend in the backend service (0 drains it; Google refuses
- * 0 on a service's only backend) and returns the one it had; the fingerprint makes a concurrent
- * change fail rather than be overwritten.
+ * Sets the capacity scaler of the backends of `groups` in the backend service (0 drains them;
+ * Google refuses 0 on a service's only backends): `scaler` for each, or each group's own from
+ * `previous` (what a drain returned). Returns the scalers they had, by group; the fingerprint makes
+ * a concurrent change fail rather than be overwritten.
  */
 function setCapacitySubworkflow(): Record<string, unknown> {
   // Group URLs differ by host (www.googleapis.com or compute.googleapis.com): compare from the project on.
-  const sameGroup = 'text.split(b.group, "/projects/")[1] == text.split(group, "/projects/")[1]';
+  const key = (url: string) => `text.split(${url}, "/projects/")[1]`;
   return {
-    params: ['project', 'backend', 'group', 'scaler'],
+    params: ['project', 'backend', 'groups', 'scaler', 'previous'],
     steps: [
       {
         readService: {
@@ -609,21 +725,36 @@ function setCapacitySubworkflow(): Record<string, unknown> {
           result: 'service',
         },
       },
-      { initBackends: { assign: [{ backends: [] }, { previous: null }] } },
+      { initKeys: { assign: [{ keys: [] }, { backends: [] }, { had: {} }] } },
+      {
+        eachGroup: {
+          for: {
+            value: 'g',
+            in: expr('groups'),
+            steps: [{ keyOf: { assign: [{ keys: expr(`list.concat(keys, ${key('g')})`) }] } }],
+          },
+        },
+      },
       {
         eachBackend: {
           for: {
             value: 'b',
             in: expr('service.backends'),
             steps: [
+              { backendKey: { assign: [{ k: expr(key('b.group')) }] } },
               {
                 pick: {
                   switch: [
                     {
-                      condition: expr(sameGroup),
+                      condition: expr('k in keys'),
                       assign: [
-                        { previous: expr('default(map.get(b, "capacityScaler"), 1)') },
-                        { backends: expr('list.concat(backends, map.merge(b, {"capacityScaler": scaler}))') },
+                        { 'had[k]': expr('default(map.get(b, "capacityScaler"), 1)') },
+                        {
+                          backends: expr(
+                            'list.concat(backends, map.merge(b, {"capacityScaler": ' +
+                              'if(previous == null, scaler, map.get(previous, k))}))',
+                          ),
+                        },
                       ],
                     },
                     { condition: true, assign: [{ backends: expr('list.concat(backends, b)') }] },
@@ -638,8 +769,10 @@ function setCapacitySubworkflow(): Record<string, unknown> {
         found: {
           switch: [
             {
-              condition: expr('previous == null'),
-              raise: expr('"the backend service " + backend + " does not send to " + group'),
+              condition: expr('len(had) < len(keys)'),
+              raise: expr(
+                '"the backend service " + backend + " does not send to every group of " + json.encode_to_string(groups)',
+              ),
             },
           ],
         },
@@ -654,7 +787,7 @@ function setCapacitySubworkflow(): Record<string, unknown> {
           },
         },
       },
-      { answer: { return: expr('previous') } },
+      { answer: { return: expr('had') } },
     ],
   };
 }

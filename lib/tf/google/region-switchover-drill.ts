@@ -2,12 +2,13 @@ import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-cus
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { WorkflowsWorkflow } from '@cdktf/provider-google/lib/workflows-workflow';
-import { Token } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { FailureDomain, HaRole, planRegionSwitchoverDrill, REGION_DRILL_ENV } from '../../core';
-import { emitWarnings, throwProblems } from '../diagnostics';
+import { emitWarnings, throwProblems, validationError } from '../diagnostics';
 import { GOOGLE_SERVICE_AGENTS } from './apis';
 import { RegionalFleet } from './fleet';
+import { HaGkeCluster } from './gke-cluster';
 import { GoogleHaProps } from './ha-props';
 import { ProjectServices } from './project-services';
 import { newCryptoKey } from './private/keys';
@@ -17,14 +18,48 @@ import { newStopSubscription, newWorkflowSchedule, workflowSource } from './priv
 import { projectOf } from './private/project';
 import { FailoverWorkflows } from './runbooks';
 
+/**
+ * A GKE cluster whose node pool serves the global load balancer through a Local node port
+ * (`HaGkeCluster.loadBalancerBackends` with a `NodePortService`), and the workload it serves.
+ */
+export interface SwitchoverCluster {
+  /** The cluster: its node pool's instance groups, one per zone, are backends of the backend service. */
+  readonly cluster: HaGkeCluster;
+  /**
+   * The workload the node port serves (`HaWorkload` of `ha-constructs/tf/kubernetes`): a node passes
+   * the load balancer's health check only while it runs a ready pod of it.
+   */
+  readonly workload: { readonly replicas: number };
+}
+
 /** Props of {@link RegionSwitchoverDrill}. */
 export interface RegionSwitchoverDrillProps extends GoogleHaProps {
   /** The runbooks the drill runs and times: promotion (in switchover mode), scale-up, failback. */
   readonly runbooks: FailoverWorkflows;
-  /** The serving fleet whose backend the drill drains, and whose minimum the standby must reach healthy. */
-  readonly primaryFleet: RegionalFleet;
-  /** The standby fleet, behind the same global backend service. */
-  readonly standbyFleet: RegionalFleet;
+  /**
+   * The serving fleet whose backend the drill drains, and whose minimum the standby must reach
+   * healthy. Give it and `standbyFleet`, or `primaryCluster` and `standbyCluster`.
+   * @default - none: the primary is `primaryCluster`
+   */
+  readonly primaryFleet?: RegionalFleet;
+  /**
+   * The standby fleet, behind the same global backend service.
+   * @default - none: the standby is `standbyCluster`
+   */
+  readonly standbyFleet?: RegionalFleet;
+  /**
+   * The serving GKE cluster, whose node pool's backends the drill drains. Before the drain the
+   * standby must show min(nodes, pods) of it healthy: the most nodes its pods make healthy.
+   * @default - none: the primary is `primaryFleet`
+   */
+  readonly primaryCluster?: SwitchoverCluster;
+  /**
+   * The standby GKE cluster, behind the same global backend service. No runbook resizes a node pool
+   * or a workload's minimum: it must keep the primary's nodes and pods, and the runbooks must not
+   * scale a fleet up.
+   * @default - none: the standby is `standbyFleet`
+   */
+  readonly standbyCluster?: SwitchoverCluster;
   /** Name of the global backend service that sends to both fleets (`GlobalFrontend.backendServiceName`). */
   readonly backendServiceName: string;
   /**
@@ -68,7 +103,7 @@ export interface RegionSwitchoverDrillProps extends GoogleHaProps {
  *
  * 1. `Promotion` with `{"mode": "switchover"}` (Cloud SQL advanced DR, no data loss), timed;
  * 2. `ScaleUp`, timed until the load balancer sees the primary's minimum of healthy standby instances;
- * 3. the primary's backend drained (capacity scaler 0) until the service's URL answers through the
+ * 3. the primary's backends drained (capacity scaler 0) until the service's URL answers through the
  *    global load balancer, then held there;
  * 4. the primary's capacity restored and `Failback` run.
  *
@@ -80,6 +115,12 @@ export interface RegionSwitchoverDrillProps extends GoogleHaProps {
  * for the tier's drill interval. Started by the paged on-call (`gcloud workflows run <name>
  * --location=<region> --data='{"pagedAt":"<the page's time, RFC 3339>"}'`), it times the decision
  * too; record that on the stack. A scheduled run times no decision.
+ *
+ * On GKE (`primaryCluster`, `standbyCluster`) it drains the primary node pool's groups, one per
+ * zone, and serves from the standby's: a same-size standby needs no scale-up, so it times the
+ * promotion, and waits before the drain for min(nodes, pods) of the primary healthy in the
+ * standby (a node is healthy only with a ready pod behind its Local node port). A standby smaller
+ * than the primary is refused: no runbook resizes a node pool.
  *
  * Construct ids (public API): `Resource` (the workflow), `Key`, `KeyRing`, `KeyWorkflowsEncrypter`,
  * `Account`, `Role`, `RoleGrant`, `Logs`, `StopSubscription`, `StopReader`, `Schedule`,
@@ -94,19 +135,45 @@ export class RegionSwitchoverDrill extends Construct {
 
   constructor(scope: Construct, id: string, props: RegionSwitchoverDrillProps) {
     super(scope, id);
-    const { tier, runbooks, primaryFleet, standbyFleet } = props;
-    const known = (value: string) => (Token.isUnresolved(value) ? undefined : value);
+    const { tier, runbooks, primaryFleet, standbyFleet, primaryCluster, standbyCluster } = props;
+    const known = (value?: string) => (value === undefined || Token.isUnresolved(value) ? undefined : value);
+    const count = (value?: number) => (value === undefined || Token.isUnresolved(value) ? undefined : value);
     const plan = planRegionSwitchoverDrill(tier, {
       promotion: runbooks.promotion !== undefined,
       scaleUp: runbooks.scaleUp !== undefined,
       region: known(runbooks.region),
       runbooksRegion: known(runbooks.region),
-      primaryRegion: known(primaryFleet.region),
-      standbyRegion: known(standbyFleet.region),
+      primaryRegion: known(primaryFleet?.region ?? primaryCluster?.cluster.region),
+      standbyRegion: known(standbyFleet?.region ?? standbyCluster?.cluster.region),
+      given: {
+        primaryFleet: primaryFleet !== undefined,
+        standbyFleet: standbyFleet !== undefined,
+        primaryCluster: primaryCluster !== undefined,
+        standbyCluster: standbyCluster !== undefined,
+      },
+      primaryMinInstances: count(primaryFleet?.minInstances),
+      clusters: {
+        primaryNodes: count(primaryCluster?.cluster.minNodes),
+        primaryPods: count(primaryCluster?.workload.replicas),
+        standbyNodes: count(standbyCluster?.cluster.minNodes),
+        standbyPods: count(standbyCluster?.workload.replicas),
+      },
       holdMinutes: props.holdMinutes,
       schedule: props.schedule,
     });
     throwProblems(plan.problems, this);
+    if (plan.servingMinimum === undefined) {
+      const prop = primaryFleet ? 'primaryFleet' : 'primaryCluster';
+      throw validationError(
+        `${prop}'s minimum must be known at synthesis (the standby must show it healthy before the drain), ` +
+          'got: an unresolved token',
+        this,
+        prop,
+      );
+    }
+    // A fleet's one regional group, or a node pool's groups, one per zone.
+    const groupsOf = (fleet?: RegionalFleet, cluster?: SwitchoverCluster) =>
+      fleet ? fleet.instanceGroup : Fn.join(',', cluster!.cluster.nodePool.managedInstanceGroupUrls);
     emitWarnings(this, 'RegionSwitchoverDrill', plan.warnings);
     this.holdMinutes = plan.holdMinutes;
     this.measuredSteps = plan.measuredSteps;
@@ -160,9 +227,11 @@ export class RegionSwitchoverDrill extends Construct {
       name: uniqueName(this, 'Resource', 64),
       region,
       description:
-        `Region drill: switches the database over to ${region}, scales the standby up, serves from it for ` +
-        `${plan.holdMinutes} min, fails back; times ${plan.measuredSteps.join(' and ')}, ` +
-        `each bounded by ${plan.stepTimeoutSeconds} s`,
+        'Region drill: ' +
+        (runbooks.promotion ? `switches the database over to ${region}, ` : '') +
+        (runbooks.scaleUp ? 'scales the standby up, ' : '') +
+        `serves from the standby for ${plan.holdMinutes} min, fails back; ` +
+        `times ${plan.measuredSteps.join(' and ')}, each bounded by ${plan.stepTimeoutSeconds} s`,
       serviceAccount: account.email,
       sourceContents: source,
       cryptoKeyName: key.key.id,
@@ -174,9 +243,9 @@ export class RegionSwitchoverDrill extends Construct {
         ...(runbooks.scaleUp ? { [REGION_DRILL_ENV.SCALE_UP]: runbooks.scaleUp.name } : {}),
         [REGION_DRILL_ENV.FAILBACK]: runbooks.failback.name,
         [REGION_DRILL_ENV.BACKEND_SERVICE]: props.backendServiceName,
-        [REGION_DRILL_ENV.PRIMARY_GROUP]: primaryFleet.instanceGroup,
-        [REGION_DRILL_ENV.STANDBY_GROUP]: standbyFleet.instanceGroup,
-        [REGION_DRILL_ENV.SERVING_MIN]: String(primaryFleet.minInstances),
+        [REGION_DRILL_ENV.PRIMARY_GROUPS]: groupsOf(primaryFleet, primaryCluster),
+        [REGION_DRILL_ENV.STANDBY_GROUPS]: groupsOf(standbyFleet, standbyCluster),
+        [REGION_DRILL_ENV.SERVING_MIN]: String(plan.servingMinimum),
         [REGION_DRILL_ENV.URL]: props.serviceUrl,
         [REGION_DRILL_ENV.STOP_SUBSCRIPTION]: subscription.id,
         [REGION_DRILL_ENV.SLO]: props.sloName,

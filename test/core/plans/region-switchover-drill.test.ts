@@ -10,7 +10,18 @@ const INTENT: RegionSwitchoverDrillIntent = {
   region: 'europe-west4',
   runbooksRegion: 'europe-west4',
   primaryRegion: 'europe-west1',
+  given: { primaryFleet: true, standbyFleet: true, primaryCluster: false, standbyCluster: false },
+  primaryMinInstances: 3,
 };
+/** The same on GKE: same-size clusters, a promotion runbook only. */
+const ON_GKE: RegionSwitchoverDrillIntent = {
+  ...INTENT,
+  scaleUp: false,
+  given: { primaryFleet: false, standbyFleet: false, primaryCluster: true, standbyCluster: true },
+  primaryMinInstances: undefined,
+  clusters: { primaryNodes: 9, primaryPods: 9, standbyNodes: 9, standbyPods: 9 },
+};
+const NO_BACKENDS = { primaryFleet: false, standbyFleet: false, primaryCluster: false, standbyCluster: false };
 type Steps = Record<string, Record<string, unknown>>[];
 
 /** Each subworkflow's steps, try, except, switch and for blocks included, as `[id, body]` in order. */
@@ -64,7 +75,20 @@ describe('planRegionSwitchoverDrill', () => {
       'timing another standby',
       { standbyRegion: 'europe-west3' },
       'standbyFleet',
-      'in their region europe-west4, got: one in europe-west3',
+      "must serve in the runbooks' region europe-west4, got: one in europe-west3",
+    ],
+    ['with no backends', { given: NO_BACKENDS }, 'primaryFleet', 'or primaryCluster and standbyCluster, must be given'],
+    [
+      'with half a pair',
+      { given: { ...NO_BACKENDS, primaryFleet: true } },
+      'standbyFleet',
+      'standbyFleet must be given with primaryFleet, got: none',
+    ],
+    [
+      'with a fleet and a cluster',
+      { given: { ...NO_BACKENDS, primaryFleet: true, standbyCluster: true } },
+      'standbyCluster',
+      'must not be given with primaryFleet or standbyFleet',
     ],
     ['held for no time', { holdMinutes: 0 }, 'holdMinutes', 'from 1 to 720, got: 0'],
     ['held for a fraction', { holdMinutes: 2.5 }, 'holdMinutes', 'got: 2.5'],
@@ -72,6 +96,46 @@ describe('planRegionSwitchoverDrill', () => {
     ['with a schedule that is no cron', { schedule: '0 9 32 * *' }, 'schedule', 'got: 0 9 32 * *'],
   ])('GIVEN a drill %s THEN one problem names the prop and what is allowed', (_, change, prop, message) => {
     const { problems } = planRegionSwitchoverDrill(ServiceTier.TIER_2, { ...INTENT, ...change });
+    expect(problems).toEqual([{ prop, message: expect.stringContaining(message) }]);
+  });
+
+  test('on GKE: the promotion alone is timed, and the standby must show min(nodes, pods) of the primary healthy', () => {
+    const plan = planRegionSwitchoverDrill(ServiceTier.TIER_1, ON_GKE);
+    expect(plan).toMatchObject({
+      measuredSteps: ['promotion'],
+      servingMinimum: 9,
+      stepTimeoutSeconds: 900,
+      problems: [],
+    });
+    // Fewer pods than nodes: only as many nodes as pods can pass a Local node port's health check.
+    const fewerPods = { ...ON_GKE.clusters, primaryPods: 6, standbyPods: 6 };
+    expect(planRegionSwitchoverDrill(ServiceTier.TIER_1, { ...ON_GKE, clusters: fewerPods }).servingMinimum).toBe(6);
+    expect(planRegionSwitchoverDrill(ServiceTier.TIER_2, INTENT).servingMinimum).toBe(3);
+  });
+
+  // intent change, prop, what the message says
+  test.each<[string, Partial<RegionSwitchoverDrillIntent>, string, string]>([
+    [
+      'with fewer standby nodes',
+      { clusters: { ...ON_GKE.clusters, standbyNodes: 3 } },
+      'standbyCluster',
+      "got: 3 nodes and 9 pods for the primary's 9 and 9",
+    ],
+    [
+      'with fewer standby pods',
+      { clusters: { ...ON_GKE.clusters, standbyPods: 3 } },
+      'standbyCluster',
+      'no runbook resizes a node pool',
+    ],
+    ['with a fleet scale-up runbook', { scaleUp: true }, 'runbooks', 'got: a scale-up workflow'],
+    [
+      'timing a standby cluster elsewhere',
+      { standbyRegion: 'europe-west3' },
+      'standbyCluster',
+      "standbyCluster must serve in the runbooks' region europe-west4",
+    ],
+  ])('GIVEN a GKE drill %s THEN one problem names the prop and what is allowed', (_, change, prop, message) => {
+    const { problems } = planRegionSwitchoverDrill(ServiceTier.TIER_1, { ...ON_GKE, ...change });
     expect(problems).toEqual([{ prop, message: expect.stringContaining(message) }]);
   });
 
@@ -132,6 +196,20 @@ describe('planRegionSwitchoverDrill', () => {
         call: 'googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run',
         args: { argument: { mode: 'switchover' } },
       });
+    });
+
+    test('the drain and its undoing name every primary group: each gets back the scaler the drain found', () => {
+      const drain = main.find(([id]) => id === 'drainPrimary')![1];
+      expect(drain).toMatchObject({ args: { groups: '${primaryGroups}', scaler: 0, previous: null } });
+      expect(main.find(([id]) => id === 'undrain')![1]).toMatchObject({
+        args: { groups: '${primaryGroups}', scaler: null, previous: '${originalScalers}' },
+      });
+      const setCapacity = JSON.stringify(steps.get('setCapacity'));
+      expect(setCapacity).toContain('if(previous == null, scaler, map.get(previous, k))');
+      // A group the backend service does not send to fails the drill before anything is patched.
+      const ids = steps.get('setCapacity')!.map(([id]) => id);
+      expect(ids.indexOf('found')).toBeLessThan(ids.indexOf('patchService'));
+      expect(JSON.stringify(steps.get('waitHealthy'))).toContain('"in":"${groups}"');
     });
 
     test('a failure restores the primary’s capacity before the failback runbook, then fails the run', () => {

@@ -1,5 +1,6 @@
 import { HaValidationError, HaRole, ServiceTier } from '../../../lib/core';
 import { HaCloudSql } from '../../../lib/tf/google/database';
+import { HaGkeCluster } from '../../../lib/tf/google/gke-cluster';
 import { RegionalFleet } from '../../../lib/tf/google/fleet';
 import { RegionalNetwork } from '../../../lib/tf/google/network';
 import { RegionSwitchoverDrill, RegionSwitchoverDrillProps } from '../../../lib/tf/google/region-switchover-drill';
@@ -83,8 +84,8 @@ describe('RegionSwitchoverDrill (TIER_2 pilot light), scheduled quarterly', () =
           HA_SCALE_UP_WORKFLOW: ref('google_workflows_workflow', 'Runbooks_ScaleUp', 'name'),
           HA_FAILBACK_WORKFLOW: ref('google_workflows_workflow', 'Runbooks_Failback', 'name'),
           HA_BACKEND_SERVICE: 'catalog-backend',
-          HA_PRIMARY_INSTANCE_GROUP: ref('google_compute_region_instance_group_manager', 'Primary', 'instance_group'),
-          HA_STANDBY_INSTANCE_GROUP: ref('google_compute_region_instance_group_manager', 'Standby', 'instance_group'),
+          HA_PRIMARY_INSTANCE_GROUPS: ref('google_compute_region_instance_group_manager', 'Primary', 'instance_group'),
+          HA_STANDBY_INSTANCE_GROUPS: ref('google_compute_region_instance_group_manager', 'Standby', 'instance_group'),
           HA_SERVING_MIN_INSTANCES: '2',
           HA_SERVICE_URL: 'https://catalog.example.com/health/ready',
           HA_STOP_SUBSCRIPTION: ref('google_pubsub_subscription', 'RegionDrill_StopSubscription', 'id'),
@@ -176,5 +177,98 @@ describe('RegionSwitchoverDrill, refused and warned', () => {
         /^\[ha-constructs:RegionSwitchoverDrill\.schedule\] schedule 0 9 1 1,7 \* runs up to 184 days/,
       ),
     ]);
+  });
+});
+
+/** A TIER_1 service on GKE in two regions, a Cloud SQL DR replica, its promotion runbook and the region drill. */
+function drilledOnGke(
+  sizes: { standbyNodes?: number; standbyPods?: number } = {},
+  props: Partial<RegionSwitchoverDrillProps> = {},
+) {
+  const stack = testStack();
+  const tier = ServiceTier.TIER_1;
+  const service = 'ledger';
+  const [primary, standby] = ['us-east4', 'us-central1'];
+  const network = new RegionalNetwork(stack, 'Network', { tier, service, regions: [primary, standby] });
+  const cluster = (id: string, region: string, role: HaRole, standbyNodes?: number) =>
+    new HaGkeCluster(stack, id, {
+      tier,
+      service,
+      role,
+      network,
+      region,
+      zones: ['a', 'b', 'c'].map((z) => `${region}-${z}`),
+      requiredNodes: 6,
+      standbyNodes,
+    });
+  const primaryCluster = cluster('ClusterPrimary', primary, HaRole.PRIMARY);
+  const standbyCluster = cluster('ClusterStandby', standby, HaRole.STANDBY, sizes.standbyNodes ?? 9);
+  const database = new HaCloudSql(stack, 'Database', {
+    tier,
+    service,
+    network,
+    region: primary,
+    replicaRegion: standby,
+    replicaLagAccepted: 'the lag alert pages at the region RPO',
+    designateDrReplica: true,
+  });
+  const runbooks = new FailoverWorkflows(stack, 'Runbooks', {
+    tier,
+    service,
+    database,
+    trigger: FailoverTrigger.operator(300),
+  });
+  const drill = new RegionSwitchoverDrill(stack, 'RegionDrill', {
+    tier,
+    service,
+    runbooks,
+    primaryCluster: { cluster: primaryCluster, workload: { replicas: 9 } },
+    standbyCluster: { cluster: standbyCluster, workload: { replicas: sizes.standbyPods ?? 9 } },
+    backendServiceName: 'ledger-backend',
+    serviceUrl: 'https://ledger.example.com/health/ready',
+    stopTopicId: TOPIC,
+    sloName: SLO,
+    schedule: '0 10 15 2,5,8,11 *',
+    ...props,
+  });
+  return { stack, drill, json: terraformJson(stack) };
+}
+
+describe('RegionSwitchoverDrill on GKE: a same-size standby cluster, the promotion timed', () => {
+  const { drill, json } = drilledOnGke();
+  const [workflow] = Object.entries(resourcesOf(json, 'google_workflows_workflow'))
+    .filter(([n]) => n.startsWith('RegionDrill_'))
+    .map(([, r]) => r);
+  const env = workflow.user_env_vars as Record<string, string>;
+
+  test('THEN it drains every zone group of the primary node pool and serves from every one of the standby', () => {
+    expect(drill.measuredSteps).toEqual(['promotion']);
+    expect(env.HA_PRIMARY_INSTANCE_GROUPS).toMatch(
+      /^\$\{join\(",", google_container_node_pool\.ClusterPrimary_NodePool_\w+\.managed_instance_group_urls\)\}$/,
+    );
+    expect(env.HA_STANDBY_INSTANCE_GROUPS).toMatch(/google_container_node_pool\.ClusterStandby_NodePool_\w+\./);
+    // No fleet to scale: the runbooks promote and fail back, nothing else.
+    expect(env).not.toHaveProperty('HA_SCALE_UP_WORKFLOW');
+    expect(env.HA_PROMOTION_WORKFLOW).toEqual(ref('google_workflows_workflow', 'Runbooks_Promotion', 'name'));
+    expect(workflow.description).toMatch(/^Region drill: switches the database over to us-central1, serves from/);
+    expect(workflow.description).not.toMatch(/scales/);
+  });
+
+  test('THEN the standby must show min(9 nodes, 9 pods) healthy nodes before the primary is drained', () => {
+    expect(env.HA_SERVING_MIN_INSTANCES).toBe('9');
+  });
+
+  test('GIVEN a standby cluster smaller than the primary THEN it is refused: no runbook resizes a node pool', () => {
+    expect(() => drilledOnGke({ standbyNodes: 3, standbyPods: 3 })).toThrow(HaValidationError);
+    expect(() => drilledOnGke({ standbyNodes: 3, standbyPods: 3 })).toThrow(
+      "standbyCluster must keep what the primary keeps (no runbook resizes a node pool or raises a workload's " +
+        "minimum), got: 3 nodes and 3 pods for the primary's 9 and 9",
+    );
+  });
+
+  test('GIVEN the primary cluster without the standby THEN it is refused: the drill needs both of a pair', () => {
+    expect(() => drilledOnGke({}, { standbyCluster: undefined })).toThrow(
+      /^standbyCluster must be given with primaryCluster, got: none/,
+    );
   });
 });
