@@ -458,8 +458,9 @@ function headlessSecondaries(graph: ResourceGraph, stacks: readonly ServiceStack
 }
 
 /**
- * Time for a standby region's fleets (Auto Scaling groups, ECS services, Google autoscalers) to
- * reach the capacity of the primary fleets of the same kind. No provider publishes a launch time
+ * Time for a standby region's fleets (Auto Scaling groups, ECS services, Google autoscalers,
+ * Kubernetes workloads' pod autoscalers) to reach the capacity of the primary fleets of the same
+ * kind. No provider publishes a launch time (of an instance, a task or a pod on a node with room)
  * and standby capacity is not reserved: each step is unknown until a drill measures it.
  */
 function scaleUpSteps(graph: ResourceGraph, stacks: readonly ServiceStack[], strategy: DrStrategy): DerivationStep[] {
@@ -515,6 +516,18 @@ function scaleUpSteps(graph: ResourceGraph, stacks: readonly ServiceStack[], str
             `ECS service scales from ${min} to ${primaryMin} tasks: ${launch}; each new task pulls its image, starts ` +
             `and must pass the target group's health check before it serves` +
             (grace === undefined ? '' : ` (health-check grace period ${grace} s)`),
+        },
+      ];
+    }
+    if (kind === 'pods') {
+      // Pods start on nodes already there, or wait for the cluster's autoscaler to add some: nothing bounds either.
+      return [
+        {
+          ...at,
+          basis:
+            `Kubernetes workload scales from ${min} to ${primaryMin} pods: each must be scheduled on a node with ` +
+            'room (without room, the cluster autoscaler first adds nodes, which are neither reserved nor timed by ' +
+            'any published figure), pull its image and pass its readiness probe before it serves',
         },
       ];
     }
