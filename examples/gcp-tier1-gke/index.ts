@@ -11,6 +11,7 @@ import { HaGkeCluster } from '../../lib/tf/google/gke-cluster';
 import { RegionalNetwork } from '../../lib/tf/google/network';
 import { PagingChannels } from '../../lib/tf/google/paging';
 import { ProjectServices } from '../../lib/tf/google/project-services';
+import { RegionSwitchoverDrill, SwitchoverCluster } from '../../lib/tf/google/region-switchover-drill';
 import { FailoverTrigger, FailoverWorkflows } from '../../lib/tf/google/runbooks';
 import { SloAlarms } from '../../lib/tf/google/slo';
 import { HaWorkload, NodePortService, WorkloadServiceAccount } from '../../lib/tf/kubernetes';
@@ -46,6 +47,11 @@ export const GKE_CONTROL_PLANE_IN_SERIES =
 
 /** What the paged on-call engineer commits to, from the page to running the promotion runbook. */
 const DECISION_SECONDS = 5 * 60;
+/**
+ * When the region drill runs on its own: the 15th of February, May, August and November at 10:00
+ * New York time, at most 92 days apart (TIER_1's drill interval).
+ */
+const REGION_DRILL_SCHEDULE = '0 10 15 2,5,8,11 *';
 
 /**
  * TIER_1 on GKE: a regional cluster in us-east4 and one in us-central1 behind the global external
@@ -71,7 +77,14 @@ const DECISION_SECONDS = 5 * 60;
  * report says the RPO is watched, not guaranteed. A region's loss pages the on-call engineer, who runs
  * the promotion runbook (`FailoverWorkflows`, in us-central1) within the 5 minutes the rota commits
  * to; Google publishes no duration for the promotion, so the region RTO stays unproven until a region
- * drill measures it.
+ * drill measures it and `recordDrillMeasurement` records it: on the 15th of February, May, August and
+ * November a `RegionSwitchoverDrill` in us-central1 runs the runbooks for real (a switchover, which
+ * loses no writes; us-east4's node pools drained, an hour served from us-central1's alone through the
+ * load balancer; the failback). The standby keeps the primary's nodes and pods, so there is no
+ * scale-up to time: before the drain it waits for 9 healthy us-central1 nodes, each passing the
+ * health check only through a ready pod. Its execution's result lists the promotion's time (started
+ * by the paged on-call with the page's time, `{"pagedAt": ...}`, the decision's too); it keeps to the
+ * freeze and stops on an SLO incident. Nothing is recorded here: nobody has run it.
  *
  * What the report shows, and why the example does not meet TIER_1: availability is 99.920 %, under the
  * 99.95 % target (HA-RES1, acknowledged with `GKE_CONTROL_PLANE_IN_SERIES` so that it synthesizes). The
@@ -79,7 +92,8 @@ const DECISION_SECONDS = 5 * 60;
  * after a zone's loss) but for the pods' Workload Identity: their Google tokens, and so their IAM
  * logins to Cloud SQL, come from Kubernetes tokens the control plane issues, so its 99.95 % is in
  * series with the load balancer, the nodes and Cloud SQL. What the report cannot prove, and says so:
- * the region RTO (at least 380 s of the 900 s, the promotion's time unpublished), the region RPO (the
+ * the region RTO (at least 380 s of the 900 s, the promotion's time unpublished until the drill's
+ * measurement and the decision's are recorded), the region RPO (the
  * replica's lag, watched by an alert). The AZ RTO is met at 60 s: behind Local node ports with
  * statically stable replicas, a lost zone leaves the load balancer on its health check, and no request
  * waits for GKE to mark the zone's nodes NotReady.
@@ -134,6 +148,7 @@ export function addGcpTier1Gke(
     activeRegion: app.node.tryGetContext('activeRegion') ?? PRIMARY,
   });
 
+  const served: Record<string, SwitchoverCluster> = {};
   const backends = [PRIMARY, STANDBY].flatMap((region) => {
     const id = region === PRIMARY ? 'Primary' : 'Standby';
     const role = region === PRIMARY ? HaRole.PRIMARY : HaRole.STANDBY;
@@ -184,6 +199,7 @@ export function addGcpTier1Gke(
       workload,
       nodePort: NODE_PORT,
     });
+    served[region] = { cluster, workload };
     return cluster.loadBalancerBackends({ nodePort: NODE_PORT });
   });
 
@@ -212,11 +228,25 @@ export function addGcpTier1Gke(
   new AuditTrail(stack, 'Audit', { tier, service: SERVICE, region: PRIMARY });
   // The promotion runbook, in the standby region: the paged on-call engineer runs it.
   if (database.drReplicaDesignated) {
-    new FailoverWorkflows(stack, 'Runbooks', {
+    const runbooks = new FailoverWorkflows(stack, 'Runbooks', {
       tier,
       service: SERVICE,
       database,
       trigger: FailoverTrigger.operator(DECISION_SECONDS),
+    });
+    // Once a quarter the promotion is rehearsed for real: switchover, an hour served from us-central1, failback.
+    new RegionSwitchoverDrill(stack, 'RegionDrill', {
+      tier,
+      service: SERVICE,
+      runbooks,
+      primaryCluster: served[PRIMARY],
+      standbyCluster: served[STANDBY],
+      backendServiceName: frontend.backendServiceName,
+      serviceUrl: `https://${domain}${READINESS_PATH}`,
+      stopTopicId: paging.topics[1].id,
+      sloName: slo.slo.id,
+      schedule: REGION_DRILL_SCHEDULE,
+      timeZone: 'America/New_York',
     });
   }
 

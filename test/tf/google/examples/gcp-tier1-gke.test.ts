@@ -1,10 +1,13 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Testing } from 'cdktf';
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { addGcpTier1Gke, GKE_CONTROL_PLANE_IN_SERIES } from '../../../../examples/gcp-tier1-gke';
 import { checkInputs } from '../../../../lib/checks/check';
 import { HaReport, ServiceReport } from '../../../../lib/checks/report';
-import { PUBLISHED_SLAS, ServiceTier } from '../../../../lib/core';
+import { DrillStep, PUBLISHED_SLAS, ServiceTier } from '../../../../lib/core';
+import { recordDrillMeasurement } from '../../../../lib/tf/drill-measurement';
+import { FailoverWorkflows } from '../../../../lib/tf/google/runbooks';
 import {
   README_TERRAFORM_DIAGRAMS,
   renderReadmeDiagrams,
@@ -58,6 +61,51 @@ describe('example gcp-tier1-gke', () => {
     // The standby keeps what the primary keeps: nothing to scale, nothing left unstarted.
     expect(bases.join('\n')).not.toMatch(/nothing starts the|no standby fleet/);
     expect(bases).toContainEqual(expect.stringContaining('scale-up 0 s'));
+  });
+
+  test('THEN a region drill rehearses the promotion each quarter, within the 92 days a measurement stays fresh', () => {
+    const [drill] = Object.entries(resourcesOf(json, 'google_workflows_workflow'))
+      .filter(([name]) => name.startsWith('RegionDrill_'))
+      .map(([, r]) => r);
+    expect(drill.region).toBe('us-central1');
+    const env = drill.user_env_vars as Record<string, string>;
+    // It drains us-east4's three zone groups and waits for 9 healthy us-central1 nodes: no scale-up to time.
+    expect(env.HA_PRIMARY_INSTANCE_GROUPS).toContain('google_container_node_pool.ClusterPrimary_NodePool');
+    expect(env.HA_STANDBY_INSTANCE_GROUPS).toContain('google_container_node_pool.ClusterStandby_NodePool');
+    expect(env.HA_SERVING_MIN_INSTANCES).toBe('9');
+    expect(env).not.toHaveProperty('HA_SCALE_UP_WORKFLOW');
+    const [job] = Object.values(resourcesOf(json, 'google_cloud_scheduler_job')).filter((j) =>
+      String((j.http_target as { uri: string }).uri).includes('RegionDrill_'),
+    );
+    expect([job.schedule, job.time_zone]).toEqual(['0 10 15 2,5,8,11 *', 'America/New_York']);
+    expect(checked.findings.filter((f) => f.rule === 'HA-DRL4')).toEqual([]);
+    // The report names this drill, present in the templates, for the step it must time.
+    expect(steps('regionRto').map((d) => d.basis)).toContainEqual(
+      expect.stringMatching(
+        /Google publishes no duration for it; measure it with a region drill \(google_workflows_workflow\.RegionDrill_/,
+      ),
+    );
+  });
+
+  test("GIVEN a standby autoscaler below the primary's THEN the report says pods, not instances, must start", () => {
+    const copy = JSON.parse(JSON.stringify(json)) as TerraformJson;
+    const standby = Object.entries(resourcesOf(copy, 'kubernetes_horizontal_pod_autoscaler_v2')).find(([name]) =>
+      name.startsWith('WorkloadStandbyPods'),
+    )![1];
+    (standby.spec as { min_replicas: number }).min_replicas = 3;
+    const smaller = checkInputs({
+      terraform: [{ name: 'gcp-tier1-gke', json: copy as unknown as Record<string, unknown> }],
+    });
+    const scaleUp = smaller.services[0].derivation.find((d) => /scales from 3 to 9/.test(d.basis));
+    expect(scaleUp?.basis).toMatch(
+      /^Kubernetes workload scales from 3 to 9 pods: each must be scheduled on a node with room/,
+    );
+    expect(scaleUp?.basis).not.toMatch(/launch time|instances/);
+    // And no runbook raises a workload's minimum: the standby never takes over.
+    expect(smaller.services[0].derivation.map((d) => d.basis)).toContainEqual(
+      expect.stringMatching(/^nothing starts the scale-up/),
+    );
+    expect(smaller.services[0].status.regionRto).toBe('not-met');
   });
 
   test('THEN the region RPO is unproven (Cloud SQL publishes no lag bound): an alert watches the lag', () => {
@@ -147,5 +195,49 @@ describe('example gcp-tier1-gke', () => {
     ]).toEqual([2, 2]);
     const drawn = renderReadmeDiagrams(readme, await terraformExampleDiagrams(), README_TERRAFORM_DIAGRAMS);
     expect(section(drawn)).toBe(section(readme));
+  });
+});
+
+describe('example gcp-tier1-gke: what its region drill measured, recorded', () => {
+  const drill = 'RegionSwitchoverDrill execution 7c41 of ledger-regiondrill';
+  const TODAY = new Date('2026-12-06T12:00:00Z');
+  /** The report on `today` of the example with its drill's results, `steps`, recorded on `measuredOn`. */
+  function recorded(measuredOn: string, steps: Partial<Record<DrillStep, number>>) {
+    const stack = addGcpTier1Gke(Testing.app());
+    const runbooks = stack.node.findChild('Runbooks') as FailoverWorkflows;
+    for (const [step, seconds] of Object.entries(steps)) {
+      // The decision is the whole service's; the promotion is its runbook's.
+      const on = step === 'decision' ? stack : runbooks.promotion!;
+      recordDrillMeasurement(on, { step: step as DrillStep, seconds, measuredOn, drill });
+    }
+    invokeAspects(stack);
+    const json = terraformJson(stack) as unknown as Record<string, unknown>;
+    return checkInputs({ terraform: [{ name: stack.node.id, json }] }, { today: TODAY });
+  }
+  const promotionStep = (service: ServiceReport) =>
+    service.derivation.find((d) => /^Cloud SQL advanced DR replica failover/.test(d.basis));
+
+  test("THEN the promotion it timed and the on-call's decision make the region RTO met: 50 + 300 + 200 + 30 s", () => {
+    const [service] = recorded('2026-11-15', { decision: 240, promotion: 200 }).services;
+    // detection 50 s + the stated 300 s (over the measured 240 s) + promotion 200 s + the standby's rejoin 30 s.
+    expect(service.regionRtoSeconds).toBe(50 + 300 + 200 + 30);
+    expect(service.status.regionRto).toBe('met');
+    expect(promotionStep(service)).toEqual(
+      expect.objectContaining({ value: 200, basis: expect.stringContaining(`measured 200 s by ${drill}`) }),
+    );
+  });
+
+  test('THEN a promotion that takes longer than the 900 s left over is measured, and the region RTO is not met', () => {
+    const [service] = recorded('2026-11-15', { decision: 240, promotion: 700 }).services;
+    expect(service.regionRtoSeconds).toBe(50 + 300 + 700 + 30);
+    expect(service.status.regionRto).toBe('not-met');
+  });
+
+  test("THEN older than TIER_1's 92 days, or without the decision timed, it stays unproven", () => {
+    const [stale] = recorded('2026-08-01', { decision: 240, promotion: 200 }).services;
+    expect(stale.status.regionRto).toBe('unproven');
+    expect(promotionStep(stale)?.value).toBeUndefined();
+    const [undecided] = recorded('2026-11-15', { promotion: 200 }).services;
+    expect(undecided.status.regionRto).toBe('unproven');
   });
 });
