@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as fc from 'fast-check';
@@ -296,5 +297,144 @@ test.each(intents(grayIntent, 8).map((p, i) => [i, p] as const))(
     expect(cdk.runbook && [...cdk.runbook.guards, ...cdk.runbook.capacity]).toEqual(
       serving ? [p.required, 1, `${p.expiryMinutes ?? 180}m`, 'running tasks', 'Cluster', 'ServiceName'] : undefined,
     );
+  },
+);
+
+/*
+ * Workers (loadBalanced: false): the same tasks, deployment, liveness check, scaling bounds, task size and logs
+ * from planService, and on neither engine a load balancer, target group, grace period or port mapping; each rolls
+ * back on the circuit breaker and on the alarm it was given.
+ */
+
+/** The HA values of one worker, read from either output. */
+interface WorkerValues {
+  readonly desired: number;
+  readonly deployment: readonly unknown[];
+  readonly gracePeriod: unknown;
+  readonly scaling: readonly number[];
+  readonly cpuTarget: number;
+  readonly taskSize: readonly number[];
+  readonly liveness: readonly unknown[];
+  readonly portMappings: number;
+  readonly rollbackAlarms: readonly unknown[];
+  readonly loadBalancerResources: number;
+  readonly logRetentionDays: number;
+}
+
+const PAGE_ALARM = 'orders-slo-page';
+
+function cdkWorker(p: Intent): WorkerValues {
+  const resources = cdkResources((stack) => {
+    new ResilientService(stack, 'Service', {
+      tier: p.tier,
+      role: p.role,
+      vpc: zonalVpc(stack, ZONES['us-east-1']),
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: p.zones },
+      loadBalanced: false,
+      repository: ecr.Repository.fromRepositoryAttributes(stack, 'Images', {
+        repositoryArn: REPOSITORY_ARN,
+        repositoryName: 'orders',
+      }),
+      imageTagOrDigest: DIGEST,
+      requiredCount: p.required,
+      maxCount: p.max,
+      containerPort: p.containerPort,
+      cpu: p.cpu,
+      memoryLimitMiB: p.memoryMiB,
+      targetCpuPercent: p.targetCpuPercent,
+      healthCheckGracePeriod: Duration.seconds(p.gracePeriodSeconds),
+      pageAlarm: cloudwatch.Alarm.fromAlarmName(stack, 'Page', PAGE_ALARM),
+    });
+  });
+  const [service] = cfnOfType(resources, 'AWS::ECS::Service');
+  const [task] = cfnOfType(resources, 'AWS::ECS::TaskDefinition');
+  const [target] = cfnOfType(resources, 'AWS::ApplicationAutoScaling::ScalableTarget');
+  const [cpu] = cfnOfType(resources, 'AWS::ApplicationAutoScaling::ScalingPolicy');
+  const logs = cfnOfType(resources, 'AWS::Logs::LogGroup');
+  const deployment = service.DeploymentConfiguration as Record<string, never>;
+  const breaker = deployment.DeploymentCircuitBreaker as Record<string, boolean>;
+  const alarms = deployment.Alarms as { AlarmNames: unknown[]; Rollback: boolean };
+  const container = (task.ContainerDefinitions as Record<string, never>[])[0];
+  const check = container.HealthCheck as Record<string, unknown>;
+  return {
+    desired: Number(service.DesiredCount),
+    deployment: [deployment.MinimumHealthyPercent, deployment.MaximumPercent, breaker.Enable && breaker.Rollback],
+    gracePeriod: service.HealthCheckGracePeriodSeconds,
+    scaling: [Number(target.MinCapacity), Number(target.MaxCapacity)],
+    cpuTarget: Number((cpu.TargetTrackingScalingPolicyConfiguration as { TargetValue: number }).TargetValue),
+    taskSize: [Number(task.Cpu), Number(task.Memory)],
+    liveness: [check.Command, check.Interval, check.Timeout, check.Retries, check.StartPeriod],
+    portMappings: ((container.PortMappings as unknown[] | undefined) ?? []).length,
+    rollbackAlarms: [...alarms.AlarmNames, alarms.Rollback],
+    loadBalancerResources: Object.values(resources).filter((r) => r.Type.startsWith('AWS::ElasticLoadBalancingV2::'))
+      .length,
+    logRetentionDays: Number(logs[0].RetentionInDays),
+  };
+}
+
+function tfWorker(p: Intent): WorkerValues {
+  const json = tfJson(
+    (stack) =>
+      new TfResilientService(stack, 'Service', {
+        tier: p.tier,
+        role: p.role,
+        vpcId: 'vpc-0123456789abcdef0',
+        subnetIds: p.zones.map((_, i) => `subnet-b${i}`),
+        loadBalanced: false,
+        repository: { arn: REPOSITORY_ARN, repositoryUrl: '111122223333.dkr.ecr.us-east-1.amazonaws.com/orders' },
+        imageTagOrDigest: DIGEST,
+        requiredCount: p.required,
+        maxCount: p.max,
+        containerPort: p.containerPort,
+        cpu: p.cpu,
+        memoryLimitMiB: p.memoryMiB,
+        targetCpuPercent: p.targetCpuPercent,
+        healthCheckGracePeriodSeconds: p.gracePeriodSeconds,
+        pageAlarmName: PAGE_ALARM,
+      }),
+  );
+  const [service] = tfOfType(json, 'aws_ecs_service');
+  const [task] = tfOfType(json, 'aws_ecs_task_definition');
+  const [target] = tfOfType(json, 'aws_appautoscaling_target');
+  const [cpu] = tfOfType(json, 'aws_appautoscaling_policy');
+  const logs = tfOfType(json, 'aws_cloudwatch_log_group').find((g) => String(g.name_prefix).startsWith('/ha/'))!;
+  const breaker = service.deployment_circuit_breaker as Record<string, boolean>;
+  const alarms = service.alarms as { alarm_names: unknown[]; rollback: boolean };
+  const [container] = JSON.parse(String(task.container_definitions));
+  const check = container.healthCheck;
+  return {
+    desired: Number(service.desired_count),
+    deployment: [
+      service.deployment_minimum_healthy_percent,
+      service.deployment_maximum_percent,
+      breaker.enable && breaker.rollback,
+    ],
+    gracePeriod: service.health_check_grace_period_seconds,
+    scaling: [Number(target.min_capacity), Number(target.max_capacity)],
+    cpuTarget: Number((cpu.target_tracking_scaling_policy_configuration as { target_value: number }).target_value),
+    taskSize: [Number(task.cpu), Number(task.memory)],
+    liveness: [check.command, check.interval, check.timeout, check.retries, check.startPeriod],
+    portMappings: container.portMappings.length,
+    rollbackAlarms: [...alarms.alarm_names, alarms.rollback],
+    loadBalancerResources: ['aws_lb', 'aws_lb_target_group', 'aws_lb_listener']
+      .map((type) => tfOfType(json, type).length)
+      .reduce((a, b) => a + b, 0),
+    logRetentionDays: Number(logs.retention_in_days),
+  };
+}
+
+test.each(intents(intent, 6).map((p, i) => [i, p] as const))(
+  'intent %i: a CDK worker and its Terraform twin render the same plan, without a load balancer',
+  (_, p) => {
+    const cdk = cdkWorker(p);
+    expect(tfWorker(p)).toEqual(cdk);
+    expect(cdk.loadBalancerResources).toBe(0);
+    expect(cdk.gracePeriod).toBeUndefined();
+    expect(cdk.portMappings).toBe(0);
+    expect(cdk.rollbackAlarms).toEqual([PAGE_ALARM, true]);
+    // The container check's start period is still the grace period (at most ECS's 300 s).
+    expect(cdk.liveness[4]).toBe(Math.min(p.gracePeriodSeconds, 300));
+    // And the same tasks as the load-balanced service of the same intent.
+    expect(cdk.desired).toBe(cdkValues(p).desired);
   },
 );

@@ -208,6 +208,41 @@ describe('planService by table', () => {
   });
 });
 
+describe('planService for a worker (loadBalanced: false)', () => {
+  test('the same tasks, deployment and liveness as the load-balanced service; no grace period or zonal shift', () => {
+    const balanced = plan();
+    const worker = plan({ loadBalanced: false });
+    expect(worker.loadBalanced).toBe(false);
+    expect(worker.tasks).toEqual(balanced.tasks);
+    expect(worker.deployment).toEqual(balanced.deployment);
+    expect(worker.containerHealth).toEqual(balanced.containerHealth);
+    expect(worker.scaling).toEqual(balanced.scaling);
+    // ECS accepts a grace period only for a load-balanced service; the container's start period still has it.
+    expect([balanced.gracePeriodSeconds, worker.gracePeriodSeconds]).toEqual([60, undefined]);
+    expect(worker.containerHealth.startPeriodSeconds).toBe(60);
+    expect([balanced.zonalAutoshift, worker.zonalAutoshift]).toEqual([true, false]);
+    expect(worker.problems).toEqual([]);
+    expect(worker.warnings).toEqual([]);
+  });
+
+  test('a prop that configures the load balancer is a problem naming it and every other one given', () => {
+    const worker = plan({ loadBalanced: false, loadBalancerPropsGiven: ['certificate', 'readinessPath'] });
+    expect(worker.problems).toEqual([
+      {
+        prop: 'certificate',
+        message:
+          'certificate must not be given with loadBalanced false: it configures the load balancer a worker does ' +
+          'not have (its liveness is the container health check alone), got: certificate, readinessPath',
+      },
+    ]);
+  });
+
+  test("the readiness path's warnings are not a worker's", () => {
+    expect(plan({ readinessPath: '/health/ready' }).warnings.map((w) => w.id)).toContain('readinessPath');
+    expect(plan({ loadBalanced: false, loadBalancerPropsGiven: [] }).warnings).toEqual([]);
+  });
+});
+
 describe('planService problems: the prop, the value and what is allowed', () => {
   test.each<[string, Partial<ServiceIntent>, string, string]>([
     // name, intent (TIER_1) → prop, message
