@@ -60,9 +60,9 @@ const REGION_DRILL_SCHEDULE = '0 10 15 2,5,8,11 *';
  * Each region runs a regional GKE Standard cluster (`HaGkeCluster`: control plane and node pool
  * over three zones, private nodes, Workload Identity, CMEK) and the same workload (`HaWorkload`:
  * 9 pods, 3 per zone, so that a zone's loss leaves the 6 the peak needs; spread, disruption budget,
- * autoscaler, probes). The standby region (role STANDBY) keeps what the primary keeps and serves the
- * clients nearest to it (their writes cross to us-east4): a region's loss needs no scale-out, only the
- * database's promotion. The load balancer is Terraform's own (`GlobalFrontend`): its backends are
+ * autoscaler, probes). The standby region (role STANDBY) keeps what the primary keeps: a region's loss
+ * needs no scale-out, only the database's promotion. Until then its pods stay out of rotation: their
+ * readiness path fails while their region's database is not the writer (`READINESS_PATH`). The load balancer is Terraform's own (`GlobalFrontend`): its backends are
  * the node pools' instance groups, one per zone, and the pods are reached through a node port
  * (`NodePortService`, `externalTrafficPolicy: Local`), so the health check, sent to the node port
  * with the readiness path, passes only on nodes with a ready pod. GKE's container-native load
