@@ -89,18 +89,24 @@ export interface GlobalDatabaseProps extends ReplicatedDatabaseProps {
  * while every secondary lags more than the region RPO. A managed failover or switchover promotes a
  * secondary in about a minute.
  *
- * The bound couples the regions. With one secondary region, an outage of that region, or of the
- * path between the two, stops the primary's commits once it has lasted the RPO (60 s for TIER_1),
- * until the secondary catches up: the serving region's writes depend on the standby region in
- * series. The HA report counts it: with one secondary region, the availability is unproven (the
- * path between regions has no published figure). What weakens it: a second
- * secondary region (one secondary within the RPO is enough), or a looser `rpoObjective` (a longer
- * outage before writes stop, as much more lost in an unplanned failover). On the day, resetting
- * `rds.global_db_rpo` in the primary's cluster parameter group (its region is healthy) lets commits
- * through with no bound on the loss; the next deployment sets it again. A region drill that cuts
- * the standby region for longer than the RPO shows the pause. The credentials secret is replicated to every
- * secondary region (each with its own key: see {@link EncryptedSecret} and {@link SecretReplicaKey}),
- * so that the promoted cluster's master password can still be read after the primary region is lost.
+ * The bound couples the regions. Aurora blocks the commits only while every secondary lags more
+ * than the RPO, so with one secondary region, an outage of that region, or of the path between the
+ * two, stops the primary's commits once it has lasted the RPO (60 s for TIER_1), until the secondary
+ * catches up: the serving region's writes depend on the standby region in series. The HA report
+ * counts it: with one secondary region, the availability is unproven (the path between regions has
+ * no published figure). What takes it out of series: a secondary with a reader in each of two
+ * regions (list both in `secondaryRegions`, a {@link GlobalDatabaseSecondary} in each; one within
+ * the RPO is enough), at the price of another storage copy, its replicated writes and an instance.
+ * A headless secondary (`readers: 0`) does not count: AWS does not say that the managed RPO
+ * measures a secondary without an instance, and the report does not count one. What weakens it:
+ * a looser `rpoObjective` (a longer outage before writes stop, as much more lost in an unplanned
+ * failover). On the day, resetting `rds.global_db_rpo` in the primary's cluster parameter group
+ * (its region is healthy) lets commits through with no bound on the loss; the next deployment sets
+ * it again. A region drill that cuts the standby's subnets does not show the pause: the replication
+ * runs in Aurora's storage layer, outside the VPCs. The credentials secret is replicated to every
+ * secondary region by default (each with its own key: see {@link EncryptedSecret} and
+ * {@link SecretReplicaKey}), so that the promoted cluster's master password can still be read after
+ * the primary region is lost.
  *
  * Deploy order: the replica-key stacks of the secondary regions, then this stack, then the
  * secondary stacks (`secondaryStack.addStackDependency(primaryStack)`).
@@ -250,7 +256,8 @@ export interface GlobalDatabaseSecondaryProps extends HaProps {
    * Number of reader instances.
    * @default - by strategy: ACTIVE_ACTIVE tier.minAzs (serves reads in every zone and keeps full
    * capacity when promoted), WARM_STANDBY 1 (scaled down), PILOT_LIGHT and BACKUP_RESTORE 0
-   * (headless: storage only, instances are added on failover)
+   * (headless: storage only, instances are added on failover). A headless secondary does not take a
+   * managed RPO's coupling out of series (see {@link GlobalDatabase}).
    */
   readonly readers?: number;
   /**

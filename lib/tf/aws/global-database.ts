@@ -134,7 +134,11 @@ export interface GlobalDatabaseProps extends HaProps, RegionalProps {
  * The bound couples the regions: an outage of the secondary's region, or of the path between the
  * two, stops the primary's commits once it has lasted the RPO, until the secondary catches up; the
  * serving region's writes depend on the standby region in series. The HA report counts it: the
- * availability is unproven (the path between regions has no published figure). A looser
+ * availability is unproven (the path between regions has no published figure). Aurora blocks the
+ * commits only while every secondary lags more, so a second secondary with an instance in a third
+ * region (an `aws_rds_cluster` that joins {@link globalCluster}, with an `aws_rds_cluster_instance`)
+ * takes it out of series, and the report counts it; this construct builds one secondary, and a
+ * headless one does not count (AWS does not say that the managed RPO measures it). A looser
  * `rpoObjectiveSeconds` lets writes run through a longer outage (and loses as much more in a
  * failover); resetting `rds.global_db_rpo` in the primary's parameter group lets commits through on
  * the day, with no bound on the loss, until the next apply.
