@@ -69,6 +69,9 @@ export const TF_STATEFUL_TYPES: readonly string[] = [
   'google_compute_global_address',
   'google_pubsub_topic',
   'google_logging_project_bucket_config',
+  // A GKE cluster's control plane holds every Kubernetes object, and GKE may delete the pods' disks with it.
+  // Its node pools are not here: replacing one recreates nodes, whose pods' disks detach and attach again.
+  'google_container_cluster',
 ];
 
 interface CfnResource extends BaselineResource {

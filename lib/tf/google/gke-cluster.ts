@@ -19,6 +19,7 @@ import { GoogleHaProps } from './ha-props';
 import { IRegionalNetwork } from './network';
 import { ProjectServices } from './project-services';
 import { newCryptoKey } from './private/keys';
+import { statefulLifecycle } from './private/lifecycle';
 import { attachRecord, haLabels, haRecord } from './private/metadata';
 import { uniqueName } from './private/names';
 import { projectOf } from './private/project';
@@ -132,6 +133,14 @@ export interface HaGkeClusterProps extends GoogleHaProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Keep `prevent_destroy` on the cluster: its control plane holds every Kubernetes object (Secrets,
+   * the claims that bind pods to their persistent disks), and GKE may delete those disks with it.
+   * Setting it to false lets a plan destroy or replace the cluster (`deletionProtection` still
+   * refuses it at apply unless false too) and warns.
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -329,8 +338,11 @@ export class HaGkeCluster extends Construct {
         enableComponents: ['SYSTEM_COMPONENTS', 'APISERVER', 'CONTROLLER_MANAGER', 'SCHEDULER'],
         managedPrometheus: { enabled: true },
       },
-      // The removed default pool's node config would replace the whole cluster on any change.
-      lifecycle: { ignoreChanges: ['node_config'] },
+      lifecycle: {
+        ...statefulLifecycle(this, 'HaGkeCluster', props.preventDestroy),
+        // The removed default pool's node config would replace the whole cluster on any change.
+        ignoreChanges: ['node_config'],
+      },
       dependsOn: keyGrants,
     });
     this.clusterName = this.cluster.name;

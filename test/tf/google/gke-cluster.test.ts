@@ -49,6 +49,11 @@ describe('HaGkeCluster for TIER_1 needing 6 nodes', () => {
       networking_mode: 'VPC_NATIVE',
       datapath_provider: 'ADVANCED_DATAPATH',
     });
+    // Its control plane holds the Kubernetes objects, and GKE may delete the pods' disks with it: no plan destroys it.
+    expect(onlyResource(json, 'google_container_cluster').lifecycle).toEqual({
+      prevent_destroy: true,
+      ignore_changes: ['node_config'],
+    });
   });
 
   test('THEN the node pool keeps 3 nodes per zone (6 after a zone loss), surges without unavailability', () => {
@@ -179,6 +184,14 @@ describe('HaGkeCluster input', () => {
   ])('GIVEN %s THEN an HaValidationError naming the prop', (_, props, message) => {
     expect(() => cluster(props)).toThrow(HaValidationError);
     expect(() => cluster(props)).toThrow(message);
+  });
+
+  test('GIVEN preventDestroy false THEN a plan may destroy the cluster, with a warning', () => {
+    const { stack, gke } = cluster({ preventDestroy: false });
+    expect(onlyResource(terraformJson(stack), 'google_container_cluster').lifecycle).toMatchObject({
+      prevent_destroy: false,
+    });
+    expect(warningsOf(gke).join('\n')).toContain('[ha-constructs:HaGkeCluster.preventDestroy]');
   });
 
   test('GIVEN the RAPID channel for TIER_0 THEN a warning', () => {
