@@ -725,13 +725,14 @@ function setCapacitySubworkflow(): Record<string, unknown> {
           result: 'service',
         },
       },
-      { initKeys: { assign: [{ keys: [] }, { backends: [] }, { had: {} }] } },
+      // Not `keys`: that is a function of the expression language.
+      { initKeys: { assign: [{ groupKeys: [] }, { backends: [] }, { had: {} }] } },
       {
         eachGroup: {
           for: {
             value: 'g',
             in: expr('groups'),
-            steps: [{ keyOf: { assign: [{ keys: expr(`list.concat(keys, ${key('g')})`) }] } }],
+            steps: [{ keyOf: { assign: [{ groupKeys: expr(`list.concat(groupKeys, ${key('g')})`) }] } }],
           },
         },
       },
@@ -746,7 +747,7 @@ function setCapacitySubworkflow(): Record<string, unknown> {
                 pick: {
                   switch: [
                     {
-                      condition: expr('k in keys'),
+                      condition: expr('k in groupKeys'),
                       assign: [
                         { 'had[k]': expr('default(map.get(b, "capacityScaler"), 1)') },
                         {
@@ -769,7 +770,7 @@ function setCapacitySubworkflow(): Record<string, unknown> {
         found: {
           switch: [
             {
-              condition: expr('len(had) < len(keys)'),
+              condition: expr('len(had) < len(groupKeys)'),
               raise: expr(
                 '"the backend service " + backend + " does not send to every group of " + json.encode_to_string(groups)',
               ),
