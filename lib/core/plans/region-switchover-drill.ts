@@ -746,18 +746,19 @@ function setCapacitySubworkflow(): Record<string, unknown> {
               {
                 pick: {
                   switch: [
-                    {
-                      condition: expr('k in groupKeys'),
+                    // One scaler for every group, or each group's own from what the drain found.
+                    ...[
+                      ['previous == null', 'scaler'],
+                      ['previous != null', 'map.get(previous, k)'],
+                    ].map(([given, scaler]) => ({
+                      condition: expr(`k in groupKeys and ${given}`),
                       assign: [
                         { 'had[k]': expr('default(map.get(b, "capacityScaler"), 1)') },
                         {
-                          backends: expr(
-                            'list.concat(backends, map.merge(b, {"capacityScaler": ' +
-                              'if(previous == null, scaler, map.get(previous, k))}))',
-                          ),
+                          backends: expr(`list.concat(backends, map.merge(b, {"capacityScaler": ${scaler}}))`),
                         },
                       ],
-                    },
+                    })),
                     { condition: true, assign: [{ backends: expr('list.concat(backends, b)') }] },
                   ],
                 },

@@ -205,7 +205,8 @@ describe('planRegionSwitchoverDrill', () => {
         args: { groups: '${primaryGroups}', scaler: null, previous: '${originalScalers}' },
       });
       const setCapacity = JSON.stringify(steps.get('setCapacity'));
-      expect(setCapacity).toContain('if(previous == null, scaler, map.get(previous, k))');
+      expect(setCapacity).toContain('{\\"capacityScaler\\": map.get(previous, k)}');
+      expect(setCapacity).toContain('k in groupKeys and previous == null');
       // A group the backend service does not send to fails the drill before anything is patched.
       const ids = steps.get('setCapacity')!.map(([id]) => id);
       expect(ids.indexOf('found')).toBeLessThan(ids.indexOf('patchService'));
