@@ -1,5 +1,7 @@
+import { UPTIME_CHECK_DEFAULT_PERIOD_SECONDS } from '../../core';
 import { ResourceGraph } from '../graph/graph';
 import { GraphResource } from '../graph/model';
+import { googleAlertStart } from '../graph/google-alerts';
 import { block, blocks, str } from '../graph/values';
 import type { DerivationStep } from '../model';
 import { DrillRecords, measurementOf } from './drill-measurements';
@@ -10,7 +12,8 @@ export { GOOGLE_RUNBOOK_TYPES, isGoogleRegionDrill } from '../graph/google-workf
 /**
  * An alert starts Google runbooks: Eventarc triggers on the Pub/Sub topic of a notification channel
  * start the workflows, and the alert policies that notify the channel decide. The decision is
- * at least the policies' own evaluation (the condition's duration after one alignment period),
+ * at least the policies' own evaluation (the condition's duration after one alignment period and,
+ * for an uptime check's condition, one period of the check),
  * read from the templates; Cloud Monitoring publishes no time from a condition met to the
  * notification published, so the step stays unknown until a drill's fresh `decision` measurement,
  * recorded on a workflow, bounds it (the longer of the two counts).
@@ -21,19 +24,8 @@ export function googleAlertDecision(
   starters: readonly GraphResource[],
   drills: DrillRecords,
 ): DerivationStep {
-  const triggers = starters.flatMap((w) => graph.referrersOf(w, 'google_eventarc_trigger'));
-  const literalTopics = triggers.map((t) => str(block(block(t.properties.transport)?.pubsub)?.topic));
-  const topicResources = triggers.flatMap((t) => graph.referencedBy(t, 'google_pubsub_topic'));
-  const channels = graph.ofType('google_monitoring_notification_channel').filter((c) => {
-    const topic = str(block(c.properties.labels)?.topic);
-    return (
-      str(c.properties.type) === 'pubsub' &&
-      ((topic !== undefined && literalTopics.includes(topic)) ||
-        graph.referencedBy(c, 'google_pubsub_topic').some((t) => topicResources.includes(t)))
-    );
-  });
-  const alerts = [...new Set(channels.flatMap((c) => graph.referrersOf(c, 'google_monitoring_alert_policy')))];
-  const windows = alerts.map(evaluationSeconds);
+  const { triggers, policies: alerts } = googleAlertStart(graph, starters);
+  const windows = alerts.map((a) => evaluationSeconds(graph, a));
   const first = alerts[0] ?? triggers[0] ?? starters[0];
   const at = { quantity: 'regionRto' as const, stack: first.stack, resource: first.address, figures: [] };
   const known = alerts.length > 0 && windows.every((w) => w !== undefined);
@@ -66,8 +58,21 @@ export function googleAlertDecision(
   };
 }
 
-/** Seconds a policy needs to open an incident: the longest condition's alignment period and duration. */
-function evaluationSeconds(policy: GraphResource): number | undefined {
+/**
+ * Seconds a policy needs to open an incident: the longest condition's alignment period and
+ * duration, after the period of the uptime check it counts (the first failing result comes up to
+ * one period after the failure; a check with no period runs every 60 s).
+ * @see https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.uptimeCheckConfigs
+ */
+function evaluationSeconds(graph: ResourceGraph, policy: GraphResource): number | undefined {
+  const checks = graph.referencedBy(policy, 'google_monitoring_uptime_check_config');
+  const periods = checks.map((c) =>
+    c.properties.period === undefined ? UPTIME_CHECK_DEFAULT_PERIOD_SECONDS : seconds(c.properties.period),
+  );
+  if (periods.some((p) => p === undefined)) {
+    return undefined;
+  }
+  const period = Math.max(0, ...(periods as number[]));
   const conditions = blocks(policy.properties.conditions);
   if (conditions.length === 0) {
     return undefined;
@@ -83,7 +88,7 @@ function evaluationSeconds(policy: GraphResource): number | undefined {
     }
     const duration = seconds(body.duration);
     const alignment = Math.max(0, ...blocks(body.aggregations).map((a) => seconds(a.alignment_period) ?? 0));
-    return duration === undefined ? undefined : duration + alignment;
+    return duration === undefined ? undefined : period + duration + alignment;
   });
   return each.some((s) => s === undefined) ? undefined : Math.max(...(each as number[]));
 }

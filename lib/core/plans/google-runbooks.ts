@@ -1,5 +1,6 @@
-import { PlanProblem } from '../errors';
+import { PlanProblem, PlanWarning } from '../errors';
 import { FailoverStepRecord } from '../failover-steps';
+import { UPTIME_CHECKERS_ALL, UPTIME_CHECKERS_BY_REGION } from '../figures';
 import { FailoverTriggerIntent, failoverStepRecordOf } from './runbooks';
 import { DrStrategy, ServiceTier } from '../tier';
 
@@ -44,6 +45,13 @@ export interface FailoverWorkflowsIntent {
   /** The primary region, where known: the workflows must not run there. */
   readonly primaryRegion?: string;
   readonly trigger?: FailoverTriggerIntent;
+  /**
+   * The alert policies that notify the trigger's topic, where the engine was given them; undefined
+   * when an alert starts the workflows and none was given (the engine cannot see the evidence).
+   */
+  readonly alerts?: readonly FailoverAlertIntent[];
+  /** The trigger's topic, for messages. */
+  readonly topic?: string;
 }
 
 /** Environment variable names the definitions read. */
@@ -125,6 +133,192 @@ export function failoverWorkflowsProblems(intent: FailoverWorkflowsIntent): Plan
     }
   }
   return problems;
+}
+
+/** The metric an uptime check writes per checker location: true when the check passed there. */
+export const UPTIME_CHECK_PASSED_METRIC = 'monitoring.googleapis.com/uptime_check/check_passed';
+
+/**
+ * Checker locations that must fail together before an alert may promote: two. One location failing
+ * is one network path (the checker's own, or its route to the region) and proves nothing about the
+ * region; two independent checkers agreeing are the witness the AWS runbooks wait for.
+ */
+export const FAILOVER_ALERT_MIN_FAILING_LOCATIONS = 2;
+
+/** One condition of an alert policy, in core's terms; undefined entries are not literal in the input. */
+export interface FailoverAlertConditionIntent {
+  /** `threshold` and `absent` conditions are read; `query` ones (MQL, PromQL, SQL) are not. */
+  readonly kind: 'threshold' | 'absent' | 'query';
+  /** Its monitoring filter (`metric.type="..." AND ...`). */
+  readonly filter?: string;
+  /** `COMPARISON_GT`, `COMPARISON_GE`, ... */
+  readonly comparison?: string;
+  readonly thresholdValue?: number;
+  /** The cross-series reducer of its aggregations (`REDUCE_COUNT_FALSE`), and the fields it groups by. */
+  readonly crossSeriesReducer?: string;
+  readonly groupByFields?: readonly string[];
+  /** The uptime-check regions of the check it counts (`selected_regions`), where known; empty: all of them. */
+  readonly checkerRegions?: readonly string[];
+}
+
+/** An alert policy whose incidents start the failover, in core's terms. */
+export interface FailoverAlertIntent {
+  /** How messages name it (its display name or address). */
+  readonly name: string;
+  /** `OR` (the default), `AND`, `AND_WITH_MATCHING_RESOURCE`. */
+  readonly combiner?: string;
+  readonly conditions: readonly FailoverAlertConditionIntent[];
+}
+
+/** Whether an alert's incident rests on several checker locations. */
+export interface FailoverAlertEvidence {
+  /** true: it does; false: one vantage point opens it (or nothing ever does); undefined: not readable. */
+  readonly corroborated: boolean | undefined;
+  /** What it rests on, or why it does not or cannot be told. */
+  readonly why: string;
+}
+
+/**
+ * Whether an alert that starts a promotion rests on several independent vantage points: an uptime
+ * check's `check_passed`, reduced across its checker locations with `REDUCE_COUNT_FALSE` (each
+ * location writes its own series) and compared so that at least 2 locations must fail. With `OR`
+ * (the default) every condition opens an incident alone, so every one must be corroborated; with
+ * `AND` one corroborated condition suffices. A condition on any other metric (a region's latency,
+ * errors, replica lag) is one vantage point; one that needs more failing locations than the check
+ * has checkers never opens, and the runbooks never start.
+ *
+ * Example: `COMPARISON_GT` 1 on `REDUCE_COUNT_FALSE` grouped by `resource.label.*`, all regions
+ * (6 checkers): 2 failing locations open it → corroborated. `COMPARISON_GT` 0: one location opens
+ * it → not. `COMPARISON_GT` 3 with `selected_regions` `[EUROPE, SOUTH_AMERICA, ASIA_PACIFIC]`
+ * (3 checkers): 4 must fail → never opens.
+ * @see https://cloud.google.com/monitoring/uptime-checks/introduction
+ * @see https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.alertPolicies#MetricThreshold
+ */
+export function failoverAlertEvidence(alert: FailoverAlertIntent): FailoverAlertEvidence {
+  const each = alert.conditions.map(conditionEvidence);
+  if (each.length === 0) {
+    return { corroborated: undefined, why: 'has no condition the library reads' };
+  }
+  const all = alert.combiner === 'AND' || alert.combiner === 'AND_WITH_MATCHING_RESOURCE';
+  const found = (value: boolean | undefined) => each.find((e) => e.corroborated === value);
+  if (all) {
+    return found(true) ?? found(undefined) ?? found(false)!;
+  }
+  return found(false) ?? found(undefined) ?? each[0];
+}
+
+function conditionEvidence(condition: FailoverAlertConditionIntent): FailoverAlertEvidence {
+  const no = (why: string) => ({ corroborated: false, why });
+  const unknown = (why: string) => ({ corroborated: undefined, why });
+  if (condition.kind === 'query') {
+    return unknown('has a query condition (MQL, PromQL or SQL), which the library does not read');
+  }
+  const metric =
+    condition.filter === undefined ? undefined : /metric\.type\s*=\s*"([^"]+)"/.exec(condition.filter)?.[1];
+  if (metric === undefined) {
+    return unknown('has a condition whose metric is not literal');
+  }
+  if (condition.kind === 'absent') {
+    return no(`opens when ${metric} stops reporting, which one collector that stops also does`);
+  }
+  if (metric !== UPTIME_CHECK_PASSED_METRIC) {
+    return no(`watches ${metric}: one signal from one place, not uptime checks failing from several locations`);
+  }
+  const reducer = condition.crossSeriesReducer;
+  if (reducer === undefined || reducer === 'REDUCE_NONE') {
+    return no('reduces no series across checker locations: each location failing alone opens it');
+  }
+  if (reducer !== 'REDUCE_COUNT_FALSE') {
+    return unknown(`reduces the checker locations with ${reducer}: how many must fail is not read`);
+  }
+  if ((condition.groupByFields ?? []).some((f) => /checker_location$/.test(f))) {
+    return no('groups by checker_location: each location is counted apart, so one location decides');
+  }
+  const threshold = condition.thresholdValue;
+  if (threshold === undefined) {
+    return unknown('has a threshold that is not literal');
+  }
+  const failing =
+    condition.comparison === 'COMPARISON_GT'
+      ? Math.floor(threshold) + 1
+      : condition.comparison === 'COMPARISON_GE'
+        ? Math.max(0, Math.ceil(threshold))
+        : undefined;
+  if (failing === undefined) {
+    return unknown(`compares the count of failing locations with ${condition.comparison ?? 'no comparison'}`);
+  }
+  if (failing < FAILOVER_ALERT_MIN_FAILING_LOCATIONS) {
+    return no(
+      `opens when ${failing} checker location fails: one vantage point's path decides; count more than one ` +
+        '(COMPARISON_GT 1 on REDUCE_COUNT_FALSE)',
+    );
+  }
+  const checkers = checkerCount(condition.checkerRegions);
+  if (checkers !== undefined && failing > checkers) {
+    return no(
+      `needs ${failing} failing locations of the ${checkers} checkers its uptime check runs from: it never opens, ` +
+        'and nothing starts the runbooks',
+    );
+  }
+  const of = checkers === undefined ? '' : ` of ${checkers}`;
+  return {
+    corroborated: true,
+    why: `opens when uptime checks fail from at least ${failing} checker locations${of}`,
+  };
+}
+
+/** Checkers of an uptime check's selected regions (none selected: all); undefined for a region not known. */
+function checkerCount(regions: readonly string[] | undefined): number | undefined {
+  if (regions === undefined) {
+    return undefined;
+  }
+  if (regions.length === 0) {
+    return UPTIME_CHECKERS_ALL;
+  }
+  // USA holds the three USA_* checkers: a check selecting both counts each checker once.
+  const selected = new Set(regions.flatMap((r) => (r === 'USA' ? ['USA_OREGON', 'USA_IOWA', 'USA_VIRGINIA'] : [r])));
+  const counts = [...selected].map((r) => UPTIME_CHECKERS_BY_REGION[r]);
+  return counts.some((c) => c === undefined) ? undefined : counts.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The warnings of the workflows' inputs: a promotion an alert starts whose evidence the engine
+ * cannot see, or sees resting on one vantage point. A warning, not a refusal, as on AWS: the
+ * policy may be built elsewhere; HA-DR10 judges the templates.
+ */
+export function failoverWorkflowsWarnings(intent: FailoverWorkflowsIntent): PlanWarning[] {
+  if (!intent.trigger?.alarm || !intent.drReplica) {
+    return [];
+  }
+  const topic = intent.topic ?? 'its topic';
+  if (intent.alerts === undefined || intent.alerts.length === 0) {
+    return [
+      {
+        id: 'trigger',
+        message:
+          `trigger is an alert on ${topic} whose policies the construct cannot see: every incident notified there ` +
+          'promotes the DR replica, losing the writes not yet replicated; give FailoverTrigger.alert the alert ' +
+          'policies that notify it (alertPolicies), each counting uptime checks failing from more than one location',
+      },
+    ];
+  }
+  return intent.alerts.flatMap((alert): PlanWarning[] => {
+    const evidence = failoverAlertEvidence(alert);
+    if (evidence.corroborated === true) {
+      return [];
+    }
+    return [
+      {
+        id: 'trigger',
+        message:
+          evidence.corroborated === false
+            ? `trigger alert ${alert.name} ${evidence.why}: one vantage point promotes the DR replica, losing the ` +
+              'writes not yet replicated; alert on uptime checks failing from more than one location'
+            : `trigger alert ${alert.name} ${evidence.why}: whether more than one vantage point must agree before ` +
+              'the promotion is not known',
+      },
+    ];
+  });
 }
 
 /** A Workflows expression: `${...}`. */

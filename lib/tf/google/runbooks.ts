@@ -1,12 +1,19 @@
 import { EventarcTrigger } from '@cdktf/provider-google/lib/eventarc-trigger';
+import {
+  MonitoringAlertPolicy,
+  MonitoringAlertPolicyConditions,
+} from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { MonitoringUptimeCheckConfig } from '@cdktf/provider-google/lib/monitoring-uptime-check-config';
 import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { WorkflowsWorkflow } from '@cdktf/provider-google/lib/workflows-workflow';
-import { Token } from 'cdktf';
+import { DefaultTokenResolver, StringConcat, Token, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   FAILOVER_STEP_METADATA_KEY,
+  FailoverAlertConditionIntent,
+  FailoverAlertIntent,
   FailoverTriggerIntent,
   FailureDomain,
   HaRole,
@@ -14,10 +21,11 @@ import {
   WorkflowPlan,
   failbackWorkflowPlan,
   failoverWorkflowsProblems,
+  failoverWorkflowsWarnings,
   promotionWorkflowPlan,
   scaleUpWorkflowPlan,
 } from '../../core';
-import { throwProblems } from '../diagnostics';
+import { emitWarnings, throwProblems } from '../diagnostics';
 import { GOOGLE_SERVICE_AGENTS } from './apis';
 import { HaCloudSql } from './database';
 import { RegionalFleet } from './fleet';
@@ -29,6 +37,24 @@ import { uniqueName } from './private/names';
 import { workflowSource } from './private/workflows';
 import { projectOf } from './private/project';
 
+/** Options of {@link FailoverTrigger.alert}. */
+export interface FailoverAlertOptions {
+  /**
+   * The alert policies that notify the topic's Pub/Sub channel: every incident one of them opens
+   * promotes the DR replica. Each should count uptime checks failing from more than one checker
+   * location (a `check_passed` condition reduced with `REDUCE_COUNT_FALSE`, `COMPARISON_GT` 1, as
+   * `SloAlarms`' uptime alerts do), so that one checker's own network path cannot lose writes.
+   * @default - none: the construct cannot see what opens the incidents, and warns
+   */
+  readonly alertPolicies?: MonitoringAlertPolicy[];
+  /**
+   * The uptime checks those policies count, so that the construct knows their checkers (a policy
+   * that needs more failing locations than its check has checkers never fires).
+   * @default - the checkers are not checked
+   */
+  readonly uptimeChecks?: MonitoringUptimeCheckConfig[];
+}
+
 /**
  * What starts the promotion and scale-up workflows. A runbook nobody starts recovers nothing, so
  * the report counts the start: an alert's own evaluation, or the time a person states.
@@ -39,15 +65,16 @@ export class FailoverTrigger {
    * notification channel (type `pubsub`) starts each workflow, which fails over only on an incident
    * that opens (not on its closing). Every incident that opens on the topic fails over: give it a
    * topic and channel of its own, notified only by an alert that watches the primary region from
-   * outside it (an uptime check of that region), so that it fires when the region is lost and not
-   * on a burn-rate page. On a project created before April 2021, Pub/Sub's service agent also
-   * needs `roles/iam.serviceAccountTokenCreator` for Eventarc to deliver.
+   * outside it, with uptime checks failing from more than one location (`alertPolicies`), so that
+   * it fires when the region is lost and not on a burn-rate page or one checker's bad path. On a
+   * project created before April 2021, Pub/Sub's service agent also needs
+   * `roles/iam.serviceAccountTokenCreator` for Eventarc to deliver.
    * @see https://cloud.google.com/eventarc/docs/workflows/route-trigger-cloud-pubsub
    * @param topicId the topic's id (`projects/<project>/topics/<name>`), the channel's `labels.topic`
    * @see https://cloud.google.com/monitoring/support/notification-options#pubsub
    */
-  public static alert(topicId: string): FailoverTrigger {
-    return new FailoverTrigger(topicId, undefined);
+  public static alert(topicId: string, options: FailoverAlertOptions = {}): FailoverTrigger {
+    return new FailoverTrigger(topicId, undefined, options);
   }
 
   /**
@@ -56,7 +83,7 @@ export class FailoverTrigger {
    * in the region RTO: state what the on-call rota commits to, and time it in a region drill.
    */
   public static operator(decisionSeconds: number): FailoverTrigger {
-    return new FailoverTrigger(undefined, decisionSeconds);
+    return new FailoverTrigger(undefined, decisionSeconds, {});
   }
 
   private constructor(
@@ -64,12 +91,77 @@ export class FailoverTrigger {
     public readonly topicId: string | undefined,
     /** How long a person takes to decide, in seconds, when a person does. */
     public readonly decisionSeconds: number | undefined,
+    /** The alert policies and uptime checks behind the topic, when an alert starts them. */
+    public readonly alertOptions: FailoverAlertOptions,
   ) {}
 
   /** In core's terms. */
   public get intent(): FailoverTriggerIntent {
     return { alarm: this.topicId !== undefined, decisionSeconds: this.decisionSeconds };
   }
+
+  /** The alert policies behind the topic in core's terms; undefined when none was given. */
+  public get alerts(): FailoverAlertIntent[] | undefined {
+    const policies = this.alertOptions.alertPolicies ?? [];
+    if (policies.length === 0) {
+      return undefined;
+    }
+    const checks = this.alertOptions.uptimeChecks ?? [];
+    return policies.map((policy) => ({
+      name: policy.node.path,
+      combiner: literal(policy.combinerInput),
+      conditions: conditionsOf(policy).map((c) => conditionIntent(policy, c, checks)),
+    }));
+  }
+}
+
+/** A string or number given at synthesis; undefined for a token. */
+function literal<T extends string | number>(value: T | undefined): T | undefined {
+  return value === undefined || Token.isUnresolved(value) ? undefined : value;
+}
+
+/** The conditions a policy was given: none when they are a token. */
+function conditionsOf(policy: MonitoringAlertPolicy): MonitoringAlertPolicyConditions[] {
+  const given = policy.conditionsInput;
+  return Array.isArray(given) ? given : [];
+}
+
+/**
+ * One condition in core's terms. Its filter may embed the check's id (a token): the metric type
+ * core reads from it is literal. The check it counts is the one given whose id the filter embeds
+ * (each read of an attribute is a new token, so the filter is compared resolved).
+ */
+function conditionIntent(
+  policy: MonitoringAlertPolicy,
+  condition: MonitoringAlertPolicyConditions,
+  checks: readonly MonitoringUptimeCheckConfig[],
+): FailoverAlertConditionIntent {
+  const threshold = condition.conditionThreshold;
+  const absent = condition.conditionAbsent;
+  const body = threshold ?? absent;
+  if (!body || Token.isUnresolved(body)) {
+    return { kind: 'query' };
+  }
+  const filter = typeof body.filter === 'string' ? body.filter : undefined;
+  const aggregations = Array.isArray(body.aggregations) ? body.aggregations : [];
+  const reduced = aggregations.find((a) => a.crossSeriesReducer !== undefined);
+  const resolve = (text: string, scope: Construct) =>
+    String(Tokenization.resolve(text, { scope, resolver: new DefaultTokenResolver(new StringConcat()) }));
+  const resolved = filter === undefined ? undefined : resolve(filter, policy);
+  const check = checks.find(
+    (c) => resolved !== undefined && resolved.includes(`${resolve(c.fqn, c).replace(/^\$\{(.*)\}$/, '$1')}.`),
+  );
+  const regions = check?.selectedRegionsInput;
+  return {
+    kind: threshold ? 'threshold' : 'absent',
+    filter,
+    comparison: threshold ? literal(threshold.comparison) : undefined,
+    thresholdValue: threshold ? literal(threshold.thresholdValue) : undefined,
+    crossSeriesReducer: literal(reduced?.crossSeriesReducer),
+    groupByFields: Array.isArray(reduced?.groupByFields) ? reduced.groupByFields : undefined,
+    checkerRegions:
+      check === undefined || (regions !== undefined && Token.isUnresolved(regions)) ? undefined : (regions ?? []),
+  };
 }
 
 /** Props of {@link FailoverWorkflows}. */
@@ -162,6 +254,18 @@ export class FailoverWorkflows extends Construct {
           : []),
       ],
       this,
+    );
+    emitWarnings(
+      this,
+      'FailoverWorkflows',
+      failoverWorkflowsWarnings({
+        tier,
+        drReplica: database?.replica !== undefined,
+        standbyAutoscaler: standbyFleet !== undefined,
+        trigger: props.trigger.intent,
+        alerts: props.trigger.alerts,
+        topic: props.trigger.topicId,
+      }),
     );
     this.region = region!;
     const record = haRecord(this, props, {

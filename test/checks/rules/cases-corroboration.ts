@@ -123,6 +123,105 @@ export const tfStandby = (witness: Record<string, unknown> | undefined) =>
     },
   );
 
+const TOPIC = 'projects/shop-prod/topics/orders-primary-down';
+
+/** An uptime-check condition counting failing checker locations, `change` merged into its threshold. */
+export const uptimeCondition = (change: Record<string, unknown> = {}) => ({
+  display_name: 'us-central1 fails from more than one location',
+  condition_threshold: {
+    filter:
+      'metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND ' +
+      'metric.label.check_id="${google_monitoring_uptime_check_config.primary.uptime_check_id}" AND ' +
+      'resource.type="uptime_url"',
+    aggregations: [
+      {
+        alignment_period: '60s',
+        per_series_aligner: 'ALIGN_NEXT_OLDER',
+        cross_series_reducer: 'REDUCE_COUNT_FALSE',
+        group_by_fields: ['resource.label.*'],
+      },
+    ],
+    comparison: 'COMPARISON_GT',
+    threshold_value: 1,
+    duration: '60s',
+    ...change,
+  },
+});
+
+/** A condition on one region's metric: its load balancer's 5xx rate. */
+export const regionalCondition = {
+  display_name: 'us-central1 answers 5xx',
+  condition_threshold: {
+    filter: 'metric.type="loadbalancing.googleapis.com/https/request_count" AND metric.label.response_code_class=500',
+    comparison: 'COMPARISON_GT',
+    threshold_value: 10,
+    duration: '60s',
+  },
+};
+
+/**
+ * A Google pilot light's promotion workflow in us-east1 that an alert starts (Eventarc on the topic
+ * of a Pub/Sub channel), the policy notifying that channel with `conditions` (none: no policy), and
+ * the uptime check of us-central1 its condition counts, from `regions` (none: every checker).
+ */
+export const googleStandby = (
+  conditions: Record<string, unknown>[] | undefined,
+  policy: Record<string, unknown> = {},
+  regions?: string[],
+) =>
+  tf(
+    {
+      google_workflows_workflow: {
+        promotion: {
+          name: 'orders-promotion',
+          region: 'us-east1',
+          source_contents: '{}',
+          '//': {
+            [HA_METADATA_KEY]: record(ServiceTier.TIER_1, HaRole.STANDBY),
+            [FAILOVER_STEP_METADATA_KEY]: { step: 'promotion', startedBy: 'alarm', decisionSeconds: 0 },
+          },
+        },
+      },
+      google_eventarc_trigger: {
+        promotion: {
+          name: 'orders-promotion',
+          location: 'us-east1',
+          matching_criteria: [{ attribute: 'type', value: 'google.cloud.pubsub.topic.v1.messagePublished' }],
+          transport: { pubsub: { topic: TOPIC } },
+          destination: { workflow: '${google_workflows_workflow.promotion.id}' },
+        },
+      },
+      google_monitoring_notification_channel: {
+        failover: { display_name: 'orders failover', type: 'pubsub', labels: { topic: TOPIC } },
+      },
+      google_monitoring_uptime_check_config: {
+        primary: {
+          display_name: 'orders in us-central1',
+          period: '60s',
+          timeout: '10s',
+          monitored_resource: { type: 'uptime_url', labels: { host: 'us-central1.orders.example.com' } },
+          ...(regions ? { selected_regions: regions } : {}),
+        },
+      },
+      ...(conditions
+        ? {
+            google_monitoring_alert_policy: {
+              primary_down: {
+                display_name: 'orders: us-central1 unreachable',
+                combiner: 'OR',
+                conditions,
+                notification_channels: ['${google_monitoring_notification_channel.failover.id}'],
+                ...policy,
+              },
+            },
+          }
+        : {}),
+    },
+    { ...T1, role: HaRole.STANDBY, name: 'standby', region: 'us-east1' },
+  );
+
+const GOOGLE_MESSAGE = 'promotes the DR replica (losing the writes not yet replicated) on every incident of the alert';
+
 export const CORROBORATION_CASES: RuleCase[] = [
   {
     rule: CorroboratedPromotion,
@@ -182,5 +281,60 @@ export const CORROBORATION_CASES: RuleCase[] = [
     message: 'when one alarm fires, with no witness',
     compliant: tfStandby(WITNESS),
     nonCompliant: tfStandby(undefined),
+  },
+  {
+    rule: CorroboratedPromotion,
+    engine: 'terraform-google',
+    stack: 'standby',
+    resource: 'google_workflows_workflow.promotion',
+    message: `${GOOGLE_MESSAGE} orders: us-central1 unreachable, which opens when 1 checker location fails`,
+    compliant: googleStandby([uptimeCondition()]),
+    nonCompliant: googleStandby([uptimeCondition({ threshold_value: 0 })]),
+  },
+  {
+    rule: CorroboratedPromotion,
+    engine: 'terraform-google',
+    stack: 'standby',
+    resource: 'google_workflows_workflow.promotion',
+    message: 'which watches loadbalancing.googleapis.com/https/request_count: one signal from one place',
+    compliant: googleStandby([uptimeCondition(), regionalCondition], { combiner: 'AND' }),
+    nonCompliant: googleStandby([uptimeCondition(), regionalCondition], { combiner: 'OR' }),
+  },
+  {
+    rule: CorroboratedPromotion,
+    engine: 'terraform-google',
+    stack: 'standby',
+    resource: 'google_workflows_workflow.promotion',
+    message: 'which groups by checker_location: each location is counted apart, so one location decides',
+    compliant: googleStandby([uptimeCondition()]),
+    nonCompliant: googleStandby([
+      uptimeCondition({
+        aggregations: [
+          {
+            alignment_period: '60s',
+            per_series_aligner: 'ALIGN_NEXT_OLDER',
+            cross_series_reducer: 'REDUCE_COUNT_FALSE',
+            group_by_fields: ['metric.label.checker_location'],
+          },
+        ],
+      }),
+    ]),
+  },
+  {
+    rule: CorroboratedPromotion,
+    engine: 'terraform-google',
+    stack: 'standby',
+    resource: 'google_workflows_workflow.promotion',
+    message: 'which needs 4 failing locations of the 3 checkers its uptime check runs from: it never opens',
+    compliant: googleStandby([uptimeCondition({ threshold_value: 2 })], {}, [
+      'EUROPE',
+      'SOUTH_AMERICA',
+      'ASIA_PACIFIC',
+    ]),
+    nonCompliant: googleStandby([uptimeCondition({ threshold_value: 3 })], {}, [
+      'EUROPE',
+      'SOUTH_AMERICA',
+      'ASIA_PACIFIC',
+    ]),
   },
 ];

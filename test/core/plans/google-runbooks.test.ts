@@ -1,8 +1,12 @@
 import { DrStrategy, ServiceTier } from '../../../lib/core';
 import {
+  FailoverAlertConditionIntent,
+  FailoverAlertIntent,
   FailoverWorkflowsIntent,
   failbackWorkflowPlan,
+  failoverAlertEvidence,
   failoverWorkflowsProblems,
+  failoverWorkflowsWarnings,
   promotionWorkflowPlan,
   scaleUpWorkflowPlan,
 } from '../../../lib/core/plans/google-runbooks';
@@ -142,5 +146,119 @@ describe('the workflow plans', () => {
       const text = JSON.stringify(promotionWorkflowPlan({ service: 's', tier: t, region: 'r' }).definition);
       expect(text).toContain(`"timeout":${t.regionRtoSeconds}`);
     }
+  });
+});
+
+describe('failoverAlertEvidence', () => {
+  const UPTIME = 'metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND resource.type="uptime_url"';
+  const counting = (change: Partial<FailoverAlertConditionIntent> = {}): FailoverAlertConditionIntent => ({
+    kind: 'threshold',
+    filter: UPTIME,
+    comparison: 'COMPARISON_GT',
+    thresholdValue: 1,
+    crossSeriesReducer: 'REDUCE_COUNT_FALSE',
+    groupByFields: ['resource.label.*'],
+    ...change,
+  });
+  const latency: FailoverAlertConditionIntent = {
+    kind: 'threshold',
+    filter: 'metric.type="loadbalancing.googleapis.com/https/total_latencies"',
+    comparison: 'COMPARISON_GT',
+    thresholdValue: 2000,
+  };
+  const evidence = (conditions: FailoverAlertConditionIntent[], combiner?: string) =>
+    failoverAlertEvidence({ name: 'primary down', combiner, conditions });
+
+  test('GIVEN the worked example of its doc THEN 2 of 6 corroborate, 1 does not, 4 of 3 never opens', () => {
+    expect(evidence([counting({ checkerRegions: [] })])).toEqual({
+      corroborated: true,
+      why: 'opens when uptime checks fail from at least 2 checker locations of 6',
+    });
+    expect(evidence([counting({ thresholdValue: 0 })]).corroborated).toBe(false);
+    expect(
+      evidence([counting({ thresholdValue: 3, checkerRegions: ['EUROPE', 'SOUTH_AMERICA', 'ASIA_PACIFIC'] })]),
+    ).toEqual({
+      corroborated: false,
+      why:
+        'needs 4 failing locations of the 3 checkers its uptime check runs from: it never opens, and nothing ' +
+        'starts the runbooks',
+    });
+  });
+
+  test.each<[string, FailoverAlertConditionIntent[], string | undefined, boolean | undefined]>([
+    ['OR of two corroborated conditions', [counting(), counting({ thresholdValue: 2 })], 'OR', true],
+    ['OR with a one-region condition: it opens alone', [counting(), latency], 'OR', false],
+    ['no combiner (OR) with a one-region condition', [latency, counting()], undefined, false],
+    ['AND with a one-region condition: the uptime count must agree', [latency, counting()], 'AND', true],
+    ['AND_WITH_MATCHING_RESOURCE of one-region conditions', [latency, latency], 'AND_WITH_MATCHING_RESOURCE', false],
+    ['AND of an unread and a one-region condition', [{ kind: 'query' }, latency], 'AND', undefined],
+    ['OR of an unread and a corroborated condition', [{ kind: 'query' }, counting()], 'OR', undefined],
+    ['GE 2', [counting({ comparison: 'COMPARISON_GE', thresholdValue: 2 })], 'OR', true],
+    ['GE 1.5 (2 locations)', [counting({ comparison: 'COMPARISON_GE', thresholdValue: 1.5 })], 'OR', true],
+    ['GT 0.5 (1 location)', [counting({ thresholdValue: 0.5 })], 'OR', false],
+    ['LT: compares the count the other way', [counting({ comparison: 'COMPARISON_LT' })], 'OR', undefined],
+    ['REDUCE_NONE', [counting({ crossSeriesReducer: 'REDUCE_NONE' })], 'OR', false],
+    [
+      'grouped by metric.label.checker_location',
+      [counting({ groupByFields: ['metric.label.checker_location'] })],
+      'OR',
+      false,
+    ],
+    ['a filter from a variable', [counting({ filter: undefined })], 'OR', undefined],
+    ['an unknown checker region', [counting({ checkerRegions: ['MARS'] })], 'OR', true],
+    ['no condition', [], 'OR', undefined],
+  ])('%s', (_, conditions, combiner, corroborated) => {
+    expect(evidence(conditions, combiner).corroborated).toBe(corroborated);
+  });
+});
+
+describe('failoverWorkflowsWarnings', () => {
+  const ALERT: FailoverWorkflowsIntent = {
+    ...INTENT,
+    trigger: { alarm: true, decisionSeconds: undefined },
+    topic: 'projects/shop/topics/primary-down',
+  };
+  const corroborated: FailoverAlertIntent = {
+    name: 'primary down',
+    conditions: [
+      {
+        kind: 'threshold',
+        filter: 'metric.type="monitoring.googleapis.com/uptime_check/check_passed"',
+        comparison: 'COMPARISON_GT',
+        thresholdValue: 1,
+        crossSeriesReducer: 'REDUCE_COUNT_FALSE',
+      },
+    ],
+  };
+
+  test('GIVEN a person decides, or an alert only scales the standby THEN none: no write at stake', () => {
+    expect(failoverWorkflowsWarnings(INTENT)).toEqual([]);
+    expect(failoverWorkflowsWarnings({ ...ALERT, drReplica: false })).toEqual([]);
+  });
+
+  test('GIVEN a corroborated alert THEN none', () => {
+    expect(failoverWorkflowsWarnings({ ...ALERT, alerts: [corroborated] })).toEqual([]);
+  });
+
+  test.each<[string, FailoverAlertIntent[] | undefined, RegExp]>([
+    [
+      'no policy given',
+      undefined,
+      /^trigger is an alert on projects\/shop\/topics\/primary-down whose policies the construct cannot see/,
+    ],
+    [
+      'a second policy on one region',
+      [corroborated, { name: 'errors', conditions: [{ kind: 'threshold', filter: 'metric.type="x/errors"' }] }],
+      /^trigger alert errors watches x\/errors: one signal from one place.*: one vantage point promotes the DR/,
+    ],
+    [
+      'a policy it cannot read',
+      [{ name: 'mql', conditions: [{ kind: 'query' }] }],
+      /^trigger alert mql has a query condition .*: whether more than one vantage point must agree/,
+    ],
+  ])('GIVEN %s THEN it warns under the trigger id', (_, alerts, message) => {
+    expect(failoverWorkflowsWarnings({ ...ALERT, alerts })).toEqual([
+      { id: 'trigger', message: expect.stringMatching(message) },
+    ]);
   });
 });

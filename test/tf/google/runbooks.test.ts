@@ -1,19 +1,22 @@
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
+import { MonitoringUptimeCheckConfig } from '@cdktf/provider-google/lib/monitoring-uptime-check-config';
 import { TerraformStack } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { checkInputs } from '../../../lib/checks/check';
+import { CorroboratedPromotion } from '../../../lib/checks/rules';
 import { FAILOVER_STEP_METADATA_KEY, HaRole, ServiceTier } from '../../../lib/core';
 import { HaCloudSql } from '../../../lib/tf/google/database';
 import { RegionalFleet } from '../../../lib/tf/google/fleet';
 import { RegionalNetwork } from '../../../lib/tf/google/network';
 import { GlobalFrontend } from '../../../lib/tf/google/frontend';
 import { FailoverTrigger, FailoverWorkflows, FailoverWorkflowsProps } from '../../../lib/tf/google/runbooks';
-import { resourcesOf, TerraformJson, terraformJson, testStack } from './util';
+import { resourcesOf, TerraformJson, terraformJson, testStack, warningsOf } from './util';
 
 const PRIMARY = 'europe-west1';
 const STANDBY = 'europe-west4';
 const TOPIC = 'projects/shop-prod/topics/catalog-primary-down';
+const CHECK_PASSED = 'metric.type="monitoring.googleapis.com/uptime_check/check_passed"';
 
 /** A TIER_2 pilot light: a designated DR replica and a standby fleet at zero, and the runbooks of `props`. */
 function pilotLight(
@@ -330,4 +333,168 @@ describe('the report, when an alert starts the runbooks', () => {
       );
     },
   );
+});
+
+describe('FailoverWorkflows started by an alert: the evidence behind it', () => {
+  /**
+   * An uptime check of the primary region from `regions` (none: all), and an alert counting `above`
+   * failing locations that notifies the runbooks' topic through a Pub/Sub channel.
+   */
+  function primaryDown(stack: TerraformStack, above: number, regions?: string[]) {
+    const channel = new MonitoringNotificationChannel(stack, 'Failover', {
+      displayName: 'fail over',
+      type: 'pubsub',
+      labels: { topic: TOPIC },
+    });
+    const check = new MonitoringUptimeCheckConfig(stack, 'PrimaryUptime', {
+      displayName: 'catalog in europe-west1',
+      timeout: '10s',
+      httpCheck: { path: '/health/ready', port: 443, useSsl: true, validateSsl: true },
+      monitoredResource: { type: 'uptime_url', labels: { project_id: 'shop-prod', host: 'europe-west1.example.com' } },
+      selectedRegions: regions,
+    });
+    const policy = new MonitoringAlertPolicy(stack, 'PrimaryDownAlert', {
+      displayName: 'europe-west1 unreachable',
+      combiner: 'OR',
+      conditions: [
+        {
+          displayName: 'fails from more than one location',
+          conditionThreshold: {
+            filter: `${CHECK_PASSED} AND metric.label.check_id="${check.uptimeCheckId}"`,
+            aggregations: [
+              {
+                alignmentPeriod: '60s',
+                perSeriesAligner: 'ALIGN_NEXT_OLDER',
+                crossSeriesReducer: 'REDUCE_COUNT_FALSE',
+                groupByFields: ['resource.label.*'],
+              },
+            ],
+            comparison: 'COMPARISON_GT',
+            thresholdValue: above,
+            duration: '60s',
+          },
+        },
+      ],
+      notificationChannels: [channel.id],
+    });
+    return { check, policy };
+  }
+
+  test('GIVEN the policies count more than one failing location THEN no warning, and HA-DR10 agrees', () => {
+    const stack = testStack();
+    const { check, policy } = primaryDown(stack, 1);
+    const runbooks = pilotLight(stack, {
+      trigger: FailoverTrigger.alert(TOPIC, { alertPolicies: [policy], uptimeChecks: [check] }),
+    });
+    expect(warningsOf(runbooks)).toEqual([]);
+    const json = terraformJson(stack) as unknown as Record<string, unknown>;
+    const checked = checkInputs({ terraform: [{ name: stack.node.id, json }] }, { rules: [CorroboratedPromotion] });
+    expect([checked.findings, checked.unchecked ?? []]).toEqual([[], []]);
+  });
+
+  test.each<[string, (stack: TerraformStack) => FailoverTrigger, RegExp]>([
+    [
+      'no policy',
+      () => FailoverTrigger.alert(TOPIC),
+      /^\[ha-constructs:FailoverWorkflows\.trigger\] trigger is an alert on \S+ whose policies the construct cannot see/,
+    ],
+    [
+      'a policy that one failing location opens',
+      (stack) => FailoverTrigger.alert(TOPIC, { alertPolicies: [primaryDown(stack, 0).policy] }),
+      /trigger alert \w+\/PrimaryDownAlert opens when 1 checker location fails: one vantage point's path decides/,
+    ],
+    [
+      'a policy that needs more failing locations than its check has checkers',
+      (stack) => {
+        const { check, policy } = primaryDown(stack, 3, ['EUROPE', 'SOUTH_AMERICA', 'ASIA_PACIFIC']);
+        return FailoverTrigger.alert(TOPIC, { alertPolicies: [policy], uptimeChecks: [check] });
+      },
+      /needs 4 failing locations of the 3 checkers its uptime check runs from: it never opens/,
+    ],
+  ])('GIVEN %s THEN the construct warns', (_, trigger, message) => {
+    const stack = testStack();
+    const runbooks = pilotLight(stack, { trigger: trigger(stack) });
+    expect(warningsOf(runbooks)).toEqual([expect.stringMatching(message)]);
+  });
+});
+
+test('GIVEN one failing location opens the alert THEN HA-DR10 finds it in the synthesized Terraform too', () => {
+  const stack = testStack();
+  const channel = new MonitoringNotificationChannel(stack, 'Failover', {
+    displayName: 'fail over',
+    type: 'pubsub',
+    labels: { topic: TOPIC },
+  });
+  const policy = new MonitoringAlertPolicy(stack, 'PrimaryDownAlert', {
+    displayName: 'europe-west1 unreachable',
+    combiner: 'OR',
+    conditions: [
+      {
+        displayName: 'fails from any location',
+        conditionThreshold: {
+          filter: 'metric.type="monitoring.googleapis.com/uptime_check/check_passed"',
+          aggregations: [
+            { alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_NEXT_OLDER', crossSeriesReducer: 'REDUCE_COUNT_FALSE' },
+          ],
+          comparison: 'COMPARISON_GT',
+          thresholdValue: 0,
+          duration: '60s',
+        },
+      },
+    ],
+    notificationChannels: [channel.id],
+  });
+  pilotLight(stack, { trigger: FailoverTrigger.alert(TOPIC, { alertPolicies: [policy] }) });
+  const json = terraformJson(stack) as unknown as Record<string, unknown>;
+  const checked = checkInputs({ terraform: [{ name: stack.node.id, json }] }, { rules: [CorroboratedPromotion] });
+  expect(checked.findings.map((f) => [f.rule, f.resource, f.message])).toEqual([
+    [
+      'HA-DR10',
+      expect.stringMatching(/^google_workflows_workflow\.Runbooks_Promotion/),
+      expect.stringContaining('europe-west1 unreachable, which opens when 1 checker location fails'),
+    ],
+  ]);
+});
+
+test('GIVEN the alert counts a 5-minute uptime check THEN its period counts in the decision before the window', () => {
+  const stack = testStack();
+  const channel = new MonitoringNotificationChannel(stack, 'Failover', {
+    displayName: 'fail over',
+    type: 'pubsub',
+    labels: { topic: TOPIC },
+  });
+  const check = new MonitoringUptimeCheckConfig(stack, 'PrimaryUptime', {
+    displayName: 'catalog in europe-west1',
+    period: '300s',
+    timeout: '10s',
+    httpCheck: { path: '/health/ready', port: 443, useSsl: true },
+    monitoredResource: { type: 'uptime_url', labels: { project_id: 'shop-prod', host: 'europe-west1.example.com' } },
+  });
+  new MonitoringAlertPolicy(stack, 'PrimaryDownAlert', {
+    displayName: 'europe-west1 unreachable',
+    combiner: 'OR',
+    conditions: [
+      {
+        displayName: 'fails from more than one location',
+        conditionThreshold: {
+          filter: `${CHECK_PASSED} AND metric.label.check_id="${check.uptimeCheckId}"`,
+          aggregations: [
+            { alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_NEXT_OLDER', crossSeriesReducer: 'REDUCE_COUNT_FALSE' },
+          ],
+          comparison: 'COMPARISON_GT',
+          thresholdValue: 1,
+          duration: '300s',
+        },
+      },
+    ],
+    notificationChannels: [channel.id],
+  });
+  pilotLight(stack);
+  invokeAspects(stack);
+  const json = terraformJson(stack) as unknown as Record<string, unknown>;
+  const [service] = checkInputs({ terraform: [{ name: stack.node.id, json }] }).services;
+  const decision = service.derivation.find((s) => s.quantity === 'regionRto' && s.basis.startsWith('an alert'));
+  // 300 s until the first failing result, 300 s of failure, one 60 s alignment period.
+  expect(decision?.basis).toMatch(/once it has evaluated 660 s of failure, plus the time Cloud Monitoring takes/);
+  expect(decision?.value).toBeUndefined();
 });
