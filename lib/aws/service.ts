@@ -686,7 +686,12 @@ export class ResilientService extends Construct implements ec2.IConnectable, iam
         'ecr:GetAuthorizationToken, which every ECR pull needs, has no resource-level permission (Resource "*")',
       );
     }
-    attachHaMetadata(this, props, { component: 'ResilientService', failureDomain: FailureDomain.REGION });
+    attachHaMetadata(this, props, {
+      component: 'ResilientService',
+      failureDomain: FailureDomain.REGION,
+      // The report proves a worker's zone loss from it: the tasks the other AZs keep must carry the peak.
+      requiredCapacity: loadBalanced ? undefined : props.requiredCount,
+    });
   }
 
   /** The Application Load Balancer in front of the service; an error for a worker (`loadBalanced: false`). */

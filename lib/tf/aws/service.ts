@@ -606,7 +606,12 @@ export class ResilientService extends Construct {
     });
     if (!balanced) {
       this.zoneImpairedAlarms = [];
-      attachHaMetadata(this, props, { component: 'ResilientService', failureDomain: FailureDomain.REGION });
+      // The report proves a worker's zone loss from it: the tasks the other AZs keep must carry the peak.
+      attachHaMetadata(this, props, {
+        component: 'ResilientService',
+        failureDomain: FailureDomain.REGION,
+        requiredCapacity: props.requiredCount,
+      });
       return;
     }
     const grayFailures = newGrayFailureHandling(this, {

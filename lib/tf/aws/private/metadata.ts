@@ -16,6 +16,11 @@ export interface AttachHaMetadataOptions {
    * @default - props.role, or HaRole.PRIMARY
    */
   readonly role?: HaRole;
+  /**
+   * The capacity the service needs at peak, as stated on a fleet (see `HaMetadata.requiredCapacity`).
+   * @default - not recorded
+   */
+  readonly requiredCapacity?: number;
 }
 
 const recorded = new WeakSet<TerraformResource>();
