@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { DrStrategy, ServiceTier } from '../../../lib/core';
 import {
   FailoverAlertConditionIntent,
@@ -260,5 +261,71 @@ describe('failoverWorkflowsWarnings', () => {
     expect(failoverWorkflowsWarnings({ ...ALERT, alerts })).toEqual([
       { id: 'trigger', message: expect.stringMatching(message) },
     ]);
+  });
+});
+
+describe('failoverAlertEvidence, by property', () => {
+  // The proofs' seed and run count (test/proofs/harness.ts), without loading the whole checker.
+  const fcParams = () => ({
+    seed: Number(process.env.FC_SEED ?? 20261127),
+    numRuns: Number(process.env.FC_RUNS ?? 200),
+  });
+  const REGIONS = ['USA', 'USA_OREGON', 'USA_IOWA', 'USA_VIRGINIA', 'EUROPE', 'SOUTH_AMERICA', 'ASIA_PACIFIC'];
+  const checkerRegions = fc.subarray(REGIONS);
+  const condition: fc.Arbitrary<FailoverAlertConditionIntent> = fc.oneof(
+    fc.record({
+      kind: fc.constant('threshold' as const),
+      filter: fc.constantFrom(
+        'metric.type="monitoring.googleapis.com/uptime_check/check_passed"',
+        'metric.type="loadbalancing.googleapis.com/https/request_count"',
+      ),
+      comparison: fc.constantFrom('COMPARISON_GT', 'COMPARISON_GE', 'COMPARISON_LT'),
+      thresholdValue: fc.double({ min: -2, max: 10, noNaN: true }),
+      crossSeriesReducer: fc.constantFrom('REDUCE_COUNT_FALSE', 'REDUCE_NONE', 'REDUCE_MEAN'),
+      checkerRegions,
+    }),
+    fc.constant<FailoverAlertConditionIntent>({ kind: 'query' }),
+  );
+
+  test('GIVEN one count of failing locations THEN corroborated exactly when 2 to the checkers must fail', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -2, max: 10, noNaN: true }), checkerRegions, (threshold, regions) => {
+        const evidence = failoverAlertEvidence({
+          name: 'down',
+          conditions: [
+            {
+              kind: 'threshold',
+              filter: 'metric.type="monitoring.googleapis.com/uptime_check/check_passed"',
+              comparison: 'COMPARISON_GT',
+              thresholdValue: threshold,
+              crossSeriesReducer: 'REDUCE_COUNT_FALSE',
+              checkerRegions: regions,
+            },
+          ],
+        });
+        const failing = Math.floor(threshold) + 1;
+        const usa = regions.includes('USA') ? ['USA_OREGON', 'USA_IOWA', 'USA_VIRGINIA'] : [];
+        const checkers = regions.length === 0 ? 6 : new Set([...regions.filter((r) => r !== 'USA'), ...usa]).size;
+        expect(evidence.corroborated).toBe(failing >= 2 && failing <= checkers);
+      }),
+      fcParams(),
+    );
+  });
+
+  test('GIVEN an OR policy THEN no added condition makes it corroborated; GIVEN AND THEN none takes it away', () => {
+    fc.assert(
+      fc.property(fc.array(condition, { minLength: 1, maxLength: 4 }), condition, (conditions, added) => {
+        const before = (combiner: string) => failoverAlertEvidence({ name: 'x', combiner, conditions }).corroborated;
+        const after = (combiner: string) =>
+          failoverAlertEvidence({ name: 'x', combiner, conditions: [...conditions, added] }).corroborated;
+        if (before('OR') !== true) {
+          expect(after('OR')).not.toBe(true);
+        }
+        if (before('AND') === true) {
+          expect(after('AND')).toBe(true);
+        }
+      }),
+      fcParams(),
+    );
   });
 });
