@@ -185,7 +185,11 @@ export interface FailoverAlertEvidence {
  * (the default) every condition opens an incident alone, so every one must be corroborated; with
  * `AND` one corroborated condition suffices. A condition on any other metric (a region's latency,
  * errors, replica lag) is one vantage point; one that needs more failing locations than the check
- * has checkers never opens, and the runbooks never start.
+ * has checkers never opens, and the runbooks never start. The checker regions need not exclude the
+ * regions involved: a checker lost with a region stops writing, and a missing point is not a failure
+ * that `REDUCE_COUNT_FALSE` counts, so it can delay the alert but never open it. Which host the check
+ * requests (the primary region's, not the standby's) is not judged here: the templates do not say
+ * which region a host name reaches.
  *
  * Example: `COMPARISON_GT` 1 on `REDUCE_COUNT_FALSE` grouped by `resource.label.*`, all regions
  * (6 checkers): 2 failing locations open it → corroborated. `COMPARISON_GT` 0: one location opens
