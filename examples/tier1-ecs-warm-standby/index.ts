@@ -348,7 +348,7 @@ export class Tier1EcsWitnessStack extends Stack {
       vpc: this.network.vpc,
       globalClusterIdentifier: GLOBAL_CLUSTER,
       primaryRegion: serving,
-      // One reader: a secondary the managed RPO is documented to measure (a headless one is not).
+      // One reader: the ordinary secondary AWS's managed RPO text describes; of a headless one, AWS says nothing.
       readers: 1,
       // A copy of every invoice: leaving the stack never deletes it.
       removalPolicy: RemovalPolicy.RETAIN,
