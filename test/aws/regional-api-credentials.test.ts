@@ -58,6 +58,7 @@ function jwt(stack: Stack, overrides: { issuer?: string } = {}) {
     service: 'orders',
     issuer: overrides.issuer ?? 'https://login.example.com/',
     audience: 'orders-api',
+    peakRequestsPerSecond: 100,
   });
 }
 
@@ -245,7 +246,7 @@ describe('JwtAuthorizer', () => {
           JWKS_URI: 'https://login.example.com/.well-known/jwks.json',
         }),
       },
-      Timeout: 5,
+      Timeout: 3,
     });
     expect(warningIds(stack)).toEqual([]);
   });
