@@ -1,4 +1,4 @@
-import { PlanProblem } from '../errors';
+import { PlanProblem, PlanWarning } from '../errors';
 import { FIS_MAX_ACTION_MINUTES } from './drill';
 import { freezeGuardSteps } from './google-drill-guards';
 import { regionOfZone } from '../regions';
@@ -19,9 +19,23 @@ import { ServiceTier } from '../tier';
  * `instanceLifecyclePolicy.onFailedHealthCheck` set to DO_NOTHING; a VM that crashes is still
  * repaired), and puts back what it found once the zone's instances pass their check again (or
  * after {@link REPAIR_RESTORE_WAIT_SECONDS}), on success, stop or error alike. It refuses to start
- * when it finds repair already off: a drill cancelled mid-way leaves it so, and the next one must
- * not make that the normal state. Terraform (provider 6.50) does not manage that field, so an apply
- * during a drill leaves it alone.
+ * when it finds repair already off (the next drill must not make that the normal state), or while
+ * another execution of the workflow runs. Terraform (provider 6.50) does not manage that field, so
+ * an apply during a drill leaves it alone.
+ *
+ * A cancelled execution, or one that ends on an error its `except` cannot catch, runs no rollback
+ * of its own. So before it touches anything the drill starts a second execution of the same
+ * workflow, the watchdog (argument `{"watch": <drill execution>, "repairBefore", "deadline"}`),
+ * which reads the drill's state every poll: once the drill is no longer running (succeeded, failed,
+ * cancelled), or still runs at its deadline (then the watchdog cancels it), the watchdog removes the
+ * tag from the zone and, if repair is still suspended, waits for the zone's checks and puts it back.
+ * Both steps are idempotent: after a drill that rolled back they change nothing. The drill in turn
+ * reads the watchdog's state every poll and stops, rolling back, when the watchdog is gone: cancel
+ * either execution and the zone is back within a poll. Cancel both, or lose Cloud Workflows in the
+ * region, and nothing restores it: the dead man's switch is then an alert ({@link ZoneDrillPlan.faultAlert})
+ * on the rule's own denials, which go on only while the fault does, paged after the drill's deadline
+ * and a margin. What it does not see: repair left off once the tag is gone (both executions
+ * cancelled between the untag and the restore); the next drill refuses to start and says so.
  *
  * What it exercises: the load balancer taking the zone out (its health check), and the other zones
  * carrying the whole load meanwhile (the SLO alert stops the drill when they do not). What it does
@@ -41,6 +55,8 @@ import { ServiceTier } from '../tier';
  * @see https://cloud.google.com/compute/docs/instance-groups/autohealing-instances-in-migs
  * @see https://cloud.google.com/compute/docs/reference/rest/v1/regionInstanceGroupManagers/patch
  * @see https://cloud.google.com/stackdriver/docs/solutions/slo-monitoring/api/timeseries-selectors
+ * @see https://cloud.google.com/workflows/docs/reference/googleapis/workflowexecutions/Overview
+ * @see https://cloud.google.com/firewall/docs/firewall-rules-logging
  */
 
 /** What the drill takes, in core's terms; undefined where unknown at synthesis. */
@@ -59,6 +75,11 @@ export interface ZoneDrillIntent {
    * @default false
    */
   readonly regionalBackend?: boolean;
+  /**
+   * How many notification channels the fault alert pages.
+   * @default 0
+   */
+  readonly pagedChannels?: number;
 }
 
 /** What the engines render. */
@@ -76,9 +97,27 @@ export interface ZoneDrillPlan {
    * arrives during a drill matters; the drill skips older ones when it starts).
    */
   readonly stopSubscription: { readonly ackDeadlineSeconds: number; readonly messageRetentionSeconds: number };
+  /**
+   * Seconds after the drill's start at which its watchdog cancels a drill still running and restores
+   * the zone: the fault, the longest wait for the zone's checks, and {@link OVERRUN_MARGIN_SECONDS}.
+   */
+  readonly deadlineSeconds: number;
+  /**
+   * The dead man's switch: an alert when the rule's denials (its firewall logs, a log-based counter)
+   * go on, over a sliding `periodSeconds` sum, for `durationSeconds`: the deadline and a margin for
+   * the watchdog's own pass and the logs' delivery, in whole minutes. A drill that ends in time
+   * never raises it.
+   */
+  readonly faultAlert: {
+    readonly periodSeconds: number;
+    readonly durationSeconds: number;
+    readonly durationMinutes: number;
+  };
   /** The workflow's definition; its inputs are read from the environment ({@link ZONE_DRILL_ENV}). */
   readonly definition: Record<string, unknown>;
   readonly problems: PlanProblem[];
+  /** `notificationChannels`: no channel to page when the fault outlasts the drill. */
+  readonly warnings: PlanWarning[];
 }
 
 /** Environment variables the drill's definition reads. */
@@ -99,6 +138,14 @@ export const ZONE_DRILL_ENV = {
  * is right (restored earlier, repair would recreate instances that were only still blocked).
  */
 export const REPAIR_RESTORE_WAIT_SECONDS = 600;
+/**
+ * What the drill's own calls may take beyond its planned steps (the untag pass over the zone's
+ * instances, a poll under way), before its watchdog takes it for hung; and again, after the
+ * deadline, before the fault alert pages.
+ */
+export const OVERRUN_MARGIN_SECONDS = 300;
+/** The window the fault alert sums the rule's denials over: no minute without a health check. */
+const FAULT_ALERT_PERIOD_SECONDS = 300;
 /** What the drill sets while it runs: the group leaves instances that fail their health check alone. */
 const REPAIR_SUSPENDED = 'DO_NOTHING';
 /** What the API reports when nobody set the field: the group's `defaultActionOnFailure` applies. */
@@ -107,14 +154,31 @@ const MIN_DEFAULT_MINUTES = 10;
 const POLL_SECONDS = 30;
 const FIREWALL_PRIORITY = 100;
 const CRON = /^\S+(\s+\S+){4}$/;
+const EXECUTIONS = 'googleapis.workflowexecutions.v1.projects.locations.workflows.executions';
+
+/**
+ * The Cloud Logging filter of the connections the drill's DENY rule (named `ruleName`) refused: its
+ * firewall logs, written only while the rule matches tagged instances, so only while the fault lasts.
+ * @see https://cloud.google.com/firewall/docs/firewall-rules-logging#log-format
+ */
+export function zoneDrillDenialsFilter(ruleName: string): string {
+  return (
+    'logName:"logs/compute.googleapis.com%2Ffirewall" AND jsonPayload.disposition="DENIED" AND ' +
+    `jsonPayload.rule_details.reference:"/firewall:${ruleName}"`
+  );
+}
 
 /**
  * Plans the drill. Duration `durationMinutes`, or `min(720, max(10, ⌈2 × azRtoSeconds / 60⌉))`
  * (recover, then hold steady state as long again); the zone must be one of the fleet's, in its
  * region, and the fleet must keep another zone to evacuate to.
  *
- * Example: TIER_1 (AZ RTO 120 s): 10 minutes, polled every 30 s, recovery judged against 120 s;
- * TIER_3 (AZ RTO 900 s): 30 minutes.
+ * The watchdog's deadline: `duration + REPAIR_RESTORE_WAIT_SECONDS (600) + OVERRUN_MARGIN_SECONDS
+ * (300)`; the fault alert: denials for `⌈(deadline + OVERRUN_MARGIN_SECONDS) / 60⌉` minutes.
+ *
+ * Example: TIER_1 (AZ RTO 120 s): 10 minutes, polled every 30 s, recovery judged against 120 s; the
+ * watchdog cancels and restores at 600 + 600 + 300 = 1500 s, the alert pages after 1800 s of
+ * denials. TIER_3 (AZ RTO 900 s): 30 minutes, deadline 2700 s, alert after 3000 s.
  */
 export function planZoneEvacuationDrill(tier: ServiceTier, intent: ZoneDrillIntent): ZoneDrillPlan {
   const problems: PlanProblem[] = [];
@@ -146,14 +210,37 @@ export function planZoneEvacuationDrill(tier: ServiceTier, intent: ZoneDrillInte
   if (intent.schedule !== undefined && !CRON.test(intent.schedule.trim())) {
     fail('schedule', `schedule must be a cron expression of five fields (0 10 * * TUE), got: ${intent.schedule}`);
   }
+  const deadlineSeconds = durationMinutes * 60 + REPAIR_RESTORE_WAIT_SECONDS + OVERRUN_MARGIN_SECONDS;
+  const alertMinutes = Math.ceil((deadlineSeconds + OVERRUN_MARGIN_SECONDS) / 60);
+  const warnings: PlanWarning[] = [];
+  if ((intent.pagedChannels ?? 0) === 0) {
+    warnings.push({
+      id: 'notificationChannels',
+      message:
+        `no notificationChannels: nobody is paged when the zone stays out ${alertMinutes} min after a drill ` +
+        'started (the drill and its watchdog both cancelled); the next drill finds it',
+    });
+  }
   return {
     durationMinutes,
+    deadlineSeconds,
+    faultAlert: {
+      periodSeconds: FAULT_ALERT_PERIOD_SECONDS,
+      durationSeconds: alertMinutes * 60,
+      durationMinutes: alertMinutes,
+    },
     pollSeconds: POLL_SECONDS,
     recoveryObjectiveSeconds: tier.azRtoSeconds,
     firewallPriority: FIREWALL_PRIORITY,
     stopSubscription: { ackDeadlineSeconds: 2 * POLL_SECONDS, messageRetentionSeconds: 3600 },
-    definition: zoneDrillDefinition(durationMinutes * 60, tier.azRtoSeconds, intent.regionalBackend ?? false),
+    definition: zoneDrillDefinition(
+      durationMinutes * 60,
+      deadlineSeconds,
+      tier.azRtoSeconds,
+      intent.regionalBackend ?? false,
+    ),
     problems,
+    warnings,
   };
 }
 
@@ -161,9 +248,13 @@ const expr = (text: string) => '${' + text + '}';
 const env = (name: string) => expr(`sys.get_env("${name}")`);
 const OAUTH = { type: 'OAuth2' };
 
-/** The drill's workflow: freeze check, fault, watch (stop, re-tag, measure), rollback, verdict. */
+/**
+ * The drill's workflow: freeze check, watchdog, fault, watch (stop, re-tag, measure), rollback,
+ * verdict; or, started with a `watch` argument, the watchdog of one drill execution.
+ */
 function zoneDrillDefinition(
   durationSeconds: number,
+  deadlineSeconds: number,
   objectiveSeconds: number,
   regionalBackend: boolean,
 ): Record<string, unknown> {
@@ -217,10 +308,72 @@ function zoneDrillDefinition(
               { recovered: null },
               { stoppedBy: null },
               { repairBefore: null },
+              { watched: null },
+              {
+                workflowName: expr(
+                  '"projects/" + project + "/locations/" + sys.get_env("GOOGLE_CLOUD_LOCATION") + "/workflows/" + ' +
+                    'sys.get_env("GOOGLE_CLOUD_WORKFLOW_ID")',
+                ),
+              },
+              { selfName: expr('workflowName + "/executions/" + sys.get_env("GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID")') },
+            ],
+          },
+        },
+        // Started by a drill with {"watch": <its execution>}: this execution is that drill's watchdog.
+        {
+          modeOf: {
+            switch: [{ condition: expr('args != null'), assign: [{ watched: expr('map.get(args, "watch")') }] }],
+          },
+        },
+        {
+          watchdogMode: {
+            switch: [
+              {
+                condition: expr('watched != null'),
+                steps: [
+                  {
+                    watch: {
+                      call: 'watchDrill',
+                      args: {
+                        project: expr('project'),
+                        region: expr('region'),
+                        group: expr('group'),
+                        zone: expr('zone'),
+                        tag: expr('tag'),
+                        execution: expr('watched'),
+                        repairBefore: expr('map.get(args, "repairBefore")'),
+                        deadline: expr('map.get(args, "deadline")'),
+                      },
+                      result: 'watchResult',
+                    },
+                  },
+                  { watchDone: { return: expr('watchResult') } },
+                ],
+              },
             ],
           },
         },
         ...freezeGuardSteps(),
+        // One drill at a time, and none while a watchdog still restores after the last one.
+        {
+          listRunning: {
+            call: `${EXECUTIONS}.list`,
+            args: { parent: expr('workflowName'), filter: 'state="ACTIVE"' },
+            result: 'running',
+          },
+        },
+        {
+          aloneOrRefuse: {
+            switch: [
+              {
+                condition: expr('len(default(map.get(running, "executions"), [])) > 1'),
+                raise:
+                  'another execution of this workflow is running (a drill, or the watchdog restoring after one): ' +
+                  'wait for it to end, then drill',
+              },
+            ],
+          },
+        },
         {
           readRepair: {
             call: 'googleapis.compute.v1.regionInstanceGroupManagers.get',
@@ -245,13 +398,35 @@ function zoneDrillDefinition(
               {
                 condition: expr(`repairBefore == "${REPAIR_SUSPENDED}"`),
                 raise:
-                  "the group's health-check repair is already off (onFailedHealthCheck DO_NOTHING): a drill cancelled " +
-                  'mid-way leaves it so; put it back (DEFAULT_ACTION) once the instances are healthy, then drill',
+                  "the group's health-check repair is already off (onFailedHealthCheck DO_NOTHING): a drill whose " +
+                  'execution and watchdog were both cancelled leaves it so; put it back (DEFAULT_ACTION) once the ' +
+                  'instances are healthy, then drill',
               },
             ],
           },
         },
         { markStart: { assign: [{ started: expr('sys.now()') }] } },
+        // Before anything is touched: a drill cancelled from here on is restored by its watchdog.
+        {
+          watchdogArguments: {
+            assign: [
+              {
+                watchArgs: {
+                  watch: expr('selfName'),
+                  repairBefore: expr('repairBefore'),
+                  deadline: expr(`started + ${deadlineSeconds}`),
+                },
+              },
+            ],
+          },
+        },
+        {
+          startWatchdog: {
+            call: `${EXECUTIONS}.create`,
+            args: { parent: expr('workflowName'), body: { argument: expr('json.encode_to_string(watchArgs)') } },
+            result: 'watchdog',
+          },
+        },
         {
           drill: {
             try: {
@@ -322,6 +497,31 @@ function zoneDrillDefinition(
                               call: 'http.post',
                               args: { url: pubsub('acknowledge'), body: { ackIds: expr('ackIds') }, auth: OAUTH },
                             },
+                          },
+                        ],
+                      },
+                    ],
+                  },
+                },
+                // Without its watchdog, a cancelled drill would leave the zone out: stop while it can roll back.
+                {
+                  readWatchdog: {
+                    call: `${EXECUTIONS}.get`,
+                    args: { name: expr('watchdog.name') },
+                    result: 'watchdogNow',
+                  },
+                },
+                {
+                  watchdogAlive: {
+                    switch: [
+                      {
+                        condition: expr('watchdogNow.state != "ACTIVE"'),
+                        assign: [
+                          {
+                            stoppedBy: expr(
+                              '"its watchdog execution ended (" + watchdogNow.state + "): " + ' +
+                                '"nothing would restore the zone"',
+                            ),
                           },
                         ],
                       },
@@ -441,6 +641,7 @@ function zoneDrillDefinition(
           done: {
             return: {
               zone: expr('zone'),
+              watchdog: expr('watchdog.name'),
               recoverySeconds: expr('int(recovered)'),
               azRtoSeconds: objectiveSeconds,
               measuredOn: expr('text.substring(time.format(started), 0, 10)'),
@@ -451,6 +652,75 @@ function zoneDrillDefinition(
                 measuredOn: expr('text.substring(time.format(started), 0, 10)'),
                 drill: expr('"ZoneEvacuationDrill execution " + sys.get_env("GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID")'),
               },
+            },
+          },
+        },
+      ],
+    },
+    // A drill's watchdog: once the drill ends (or overruns its deadline, then it is cancelled), restore what it left.
+    watchDrill: {
+      params: ['project', 'region', 'group', 'zone', 'tag', 'execution', 'repairBefore', 'deadline'],
+      steps: [
+        { watchInit: { assign: [{ overran: false }, { repairRestored: false }] } },
+        { readDrill: { call: `${EXECUTIONS}.get`, args: { name: expr('execution') }, result: 'drillNow' } },
+        {
+          drillRunning: {
+            switch: [
+              {
+                condition: expr('(drillNow.state == "ACTIVE" or drillNow.state == "QUEUED") and sys.now() < deadline'),
+                next: 'waitForDrill',
+              },
+              { condition: expr('drillNow.state == "ACTIVE" or drillNow.state == "QUEUED"'), next: 'cancelDrill' },
+            ],
+            next: 'restoreZone',
+          },
+        },
+        { waitForDrill: { call: 'sys.sleep', args: { seconds: POLL_SECONDS } } },
+        { watchAgain: { next: 'readDrill' } },
+        {
+          cancelDrill: {
+            try: { call: `${EXECUTIONS}.cancel`, args: { name: expr('execution') } },
+            // It may have ended between the read and the cancel: the restore below is the same.
+            except: {
+              as: 'cancelFailed',
+              steps: [{ endedMeanwhile: { assign: [{ cancelError: expr('cancelFailed') }] } }],
+            },
+          },
+        },
+        { markOverran: { assign: [{ overran: true }] } },
+        // Both idempotent: after a drill that rolled back, nothing changes.
+        { restoreZone: tagZone(false) },
+        {
+          readRepairNow: {
+            call: 'googleapis.compute.v1.regionInstanceGroupManagers.get',
+            args: { project: expr('project'), region: expr('region'), instanceGroupManager: expr('group') },
+            result: 'groupNow',
+          },
+        },
+        {
+          repairLeftOff: {
+            switch: [
+              {
+                condition: expr(
+                  'default(map.get(groupNow, ["instanceLifecyclePolicy", "onFailedHealthCheck"]), ' +
+                    `"${REPAIR_DEFAULT}") == "${REPAIR_SUSPENDED}"`,
+                ),
+                steps: [
+                  { awaitZoneForWatchdog: awaitZoneHealthy },
+                  { restoreRepairByWatchdog: setRepair(expr('repairBefore')) },
+                  { markRestored: { assign: [{ repairRestored: true }] } },
+                ],
+              },
+            ],
+          },
+        },
+        {
+          watchEnd: {
+            return: {
+              watched: expr('execution'),
+              drillState: expr('drillNow.state'),
+              cancelledAtDeadline: expr('overran'),
+              repairRestored: expr('repairRestored'),
             },
           },
         },

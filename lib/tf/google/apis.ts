@@ -93,6 +93,7 @@ export const GOOGLE_API_OF_TYPE: Readonly<Record<string, GoogleApi>> = {
   // https://cloud.google.com/logging/docs/reference/v2/rest
   google_logging_project_bucket_config: 'logging.googleapis.com',
   google_logging_project_cmek_settings: 'logging.googleapis.com',
+  google_logging_metric: 'logging.googleapis.com',
   google_logging_project_sink: 'logging.googleapis.com',
   // https://cloud.google.com/monitoring/api/ref_v3/rest
   google_monitoring_alert_policy: 'monitoring.googleapis.com',

@@ -1,12 +1,14 @@
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { LoggingMetric } from '@cdktf/provider-google/lib/logging-metric';
+import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { WorkflowsWorkflow } from '@cdktf/provider-google/lib/workflows-workflow';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { FailureDomain, planZoneEvacuationDrill, ZONE_DRILL_ENV } from '../../core';
-import { throwProblems } from '../diagnostics';
+import { FailureDomain, planZoneEvacuationDrill, ZONE_DRILL_ENV, zoneDrillDenialsFilter } from '../../core';
+import { emitWarnings, throwProblems } from '../diagnostics';
 import { GOOGLE_SERVICE_AGENTS } from './apis';
 import { GOOGLE_HEALTH_CHECK_RANGES, RegionalFleet } from './fleet';
 import { GoogleHaProps } from './ha-props';
@@ -54,6 +56,13 @@ export interface ZoneEvacuationDrillProps extends GoogleHaProps {
    */
   readonly sloName: string;
   /**
+   * Ids of the notification channels (`PagingChannels.channelIds`) the dead man's switch pages: an
+   * alert when the drill's fault outlasts its deadline, which only happens when the drill and its
+   * watchdog were both cancelled or stopped (or Cloud Workflows is down in the fleet's region).
+   * @default - no alert, with a warning: a fault nothing restores is found by the next drill
+   */
+  readonly notificationChannels?: string[];
+  /**
    * How long the zone stays out, in minutes.
    * @default - twice the tier's AZ RTO, at least 10 minutes
    */
@@ -88,9 +97,21 @@ export interface ZoneEvacuationDrillProps extends GoogleHaProps {
  * alone (the SLO alert stops it when they do not). What it does not: the time to add capacity
  * (the zone's instances keep running and count in the autoscaler's average, so the report takes
  * static stability from the templates), repair in the other zones during the drill, or anything
- * zonal besides the group (disks, a zonal database primary). Cancelling an execution skips its
- * rollback: the tag and the suspended repair stay until someone removes them (the next run refuses
- * to start and says so).
+ * zonal besides the group (disks, a zonal database primary).
+ *
+ * Cancelled, timed out, or hung: before the fault the drill starts its watchdog, a second execution
+ * of the same workflow that polls the drill every 30 s. When the drill is no longer running (a
+ * cancel, an error its `except` cannot catch) or still runs at its deadline (the fault, 600 s for
+ * the zone's checks, 300 s of margin: then the watchdog cancels it), the watchdog removes the tag and
+ * puts repair back once the zone's instances pass; the drill stops and rolls back when its watchdog
+ * is gone. So cancelling either execution is the stop button: the zone is back within a poll.
+ * What it does not guarantee: both executions cancelled, or Cloud Workflows down in the region,
+ * leave the zone out and repair off. That is what the dead man's switch sees: firewall logs of the
+ * DENY rule (written only while it refuses the zone's probes) counted by a log-based metric, and an
+ * alert to `notificationChannels` when they go on past the deadline and another 300 s (TIER_1: 30
+ * min). It does not see repair left off once the tag is gone: the next run refuses to start and
+ * says so. Firewall Rules Logging can be excluded from ingestion by a project's log router: the
+ * metric then counts nothing, and the alert stays silent.
  *
  * Guard rails: the drill refuses to start while the SLO's error budget is spent (the freeze) or
  * unknown; it reads a Pub/Sub subscription of the SLO alerts' topic every 30 s and, when an
@@ -104,12 +125,15 @@ export interface ZoneEvacuationDrillProps extends GoogleHaProps {
  *
  * Construct ids (public API): `Resource` (the workflow), `Key`, `KeyRing`, `KeyWorkflowsEncrypter`,
  * `Account`, `Role`, `RoleGrant`, `Logs`, `ZoneOut` (the firewall rule), `StopSubscription`,
- * `StopReader`, `Schedule`, `ScheduleAccount`, `ScheduleInvoker`.
+ * `StopReader`, `Schedule`, `ScheduleAccount`, `ScheduleInvoker`, `Denials` (the log-based metric),
+ * `FaultOutlasted` (the alert).
  */
 export class ZoneEvacuationDrill extends Construct {
   public readonly workflow: WorkflowsWorkflow;
   /** Minutes the zone stays out. */
   public readonly durationMinutes: number;
+  /** The dead man's switch: pages when the fault outlasts the drill's deadline (with `notificationChannels`). */
+  public readonly faultAlert?: MonitoringAlertPolicy;
 
   constructor(scope: Construct, id: string, props: ZoneEvacuationDrillProps) {
     super(scope, id);
@@ -122,8 +146,10 @@ export class ZoneEvacuationDrill extends Construct {
       durationMinutes: props.durationMinutes,
       schedule: props.schedule,
       regionalBackend: props.regionalBackendService,
+      pagedChannels: props.notificationChannels?.length,
     });
     throwProblems(plan.problems, this);
+    emitWarnings(this, 'ZoneEvacuationDrill', plan.warnings);
     this.durationMinutes = plan.durationMinutes;
     const record = haRecord(this, props, { component: 'ZoneEvacuationDrill', failureDomain: FailureDomain.REGION });
     const labels = haLabels(props, record);
@@ -144,7 +170,9 @@ export class ZoneEvacuationDrill extends Construct {
       title: `Zone drill ${this.node.path}`.slice(0, 100),
       description:
         "Tag a group's instances in one zone, suspend and restore its health-check repair, read the load " +
-        "balancer's view of them and the SLO budget",
+        "balancer's view of them and the SLO budget, start, watch and cancel the drill's executions",
+      // The executions permissions reach every workflow of the project (provider 6.50 has no grant on one
+      // workflow), as the region drill's and the schedule's do: the definition only acts on its own.
       permissions: [
         props.regionalBackendService ? 'compute.regionBackendServices.get' : 'compute.backendServices.get',
         'compute.instanceGroupManagers.get',
@@ -154,6 +182,10 @@ export class ZoneEvacuationDrill extends Construct {
         'compute.regionOperations.get',
         'compute.zoneOperations.get',
         'monitoring.timeSeries.list',
+        'workflows.executions.cancel',
+        'workflows.executions.create',
+        'workflows.executions.get',
+        'workflows.executions.list',
       ],
     });
     new ProjectIamMember(this, 'RoleGrant', { project, role: role.name, member: account.member });
@@ -171,6 +203,54 @@ export class ZoneEvacuationDrill extends Construct {
       deny: [{ protocol: 'tcp' }],
       logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
     });
+    // The dead man's switch: the rule's denials, which last exactly as long as the fault.
+    const denials = new LoggingMetric(this, 'Denials', {
+      name: `${tag}-denials`,
+      description: `Connections ${tag} refused: the zone drill's fault is on`,
+      filter: zoneDrillDenialsFilter(tag),
+      metricDescriptor: { metricKind: 'DELTA', valueType: 'INT64', unit: '1' },
+    });
+    const alert = plan.faultAlert;
+    if (props.notificationChannels !== undefined && props.notificationChannels.length > 0) {
+      const minutes = alert.durationMinutes;
+      this.faultAlert = new MonitoringAlertPolicy(this, 'FaultOutlasted', {
+        displayName: `${this.node.path}: zone ${props.zone} still out ${minutes} min after a drill started`,
+        combiner: 'OR',
+        conditions: [
+          {
+            displayName: `${tag} refuses connections for ${minutes} min`,
+            conditionThreshold: {
+              filter: `metric.type="logging.googleapis.com/user/${denials.name}" AND resource.type="gce_subnetwork"`,
+              aggregations: [
+                {
+                  alignmentPeriod: `${alert.periodSeconds}s`,
+                  perSeriesAligner: 'ALIGN_SUM',
+                  crossSeriesReducer: 'REDUCE_SUM',
+                },
+              ],
+              comparison: 'COMPARISON_GT',
+              thresholdValue: 0,
+              duration: `${alert.durationSeconds}s`,
+              // No denials is no fault.
+              evaluationMissingData: 'EVALUATION_MISSING_DATA_INACTIVE',
+            },
+          },
+        ],
+        severity: 'CRITICAL',
+        notificationChannels: [...props.notificationChannels],
+        documentation: {
+          mimeType: 'text/markdown',
+          content:
+            `The zone drill ${this.node.path} took ${props.zone} out of the load balancer and nothing put it back: ` +
+            `its deadline (${plan.deadlineSeconds} s) has passed and the DENY rule ${tag} still refuses the zone's ` +
+            'probes, so the drill and its watchdog were both cancelled or stopped. Remove the network tag ' +
+            `${tag} from the zone's instances, wait until they pass their health check, then set the group's ` +
+            'instanceLifecyclePolicy.onFailedHealthCheck back to DEFAULT_ACTION (the drill suspended repair).',
+        },
+        userLabels: labels,
+      });
+    }
+
     const subscription = newStopSubscription(this, {
       topicId: props.stopTopicId,
       ackDeadlineSeconds: plan.stopSubscription.ackDeadlineSeconds,

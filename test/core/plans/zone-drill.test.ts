@@ -1,5 +1,6 @@
 import { ServiceTier } from '../../../lib/core';
 import {
+  OVERRUN_MARGIN_SECONDS,
   planZoneEvacuationDrill,
   REPAIR_RESTORE_WAIT_SECONDS,
   ZoneDrillIntent,
@@ -9,6 +10,7 @@ const INTENT: ZoneDrillIntent = {
   zone: 'europe-west1-b',
   region: 'europe-west1',
   fleetZones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
+  pagedChannels: 1,
 };
 
 /** Every step of the definition's `main`, try blocks and switch branches included, by id. */
@@ -77,6 +79,51 @@ describe('planZoneEvacuationDrill', () => {
 
   test('what is unknown at synthesis is not judged', () => {
     expect(planZoneEvacuationDrill(ServiceTier.TIER_1, {}).problems).toEqual([]);
+  });
+
+  test.each([
+    // tier, minutes given → the watchdog's deadline, the fault alert's duration (s)
+    ['TIER_1', undefined, 1500, 1800],
+    ['TIER_3', undefined, 2700, 3000],
+    ['TIER_1', 45, 3600, 3900],
+    // 720 min: 43200 + 600 + 300, the alert a whole number of minutes after the deadline's margin
+    ['TIER_2', 720, 44100, 44400],
+  ])(
+    '%s, %s min: the watchdog cancels and restores at %i s, the fault alert pages after %i s',
+    (name, minutes, deadline, alert) => {
+      const plan = planZoneEvacuationDrill(ServiceTier.fromName(name), { ...INTENT, durationMinutes: minutes });
+      expect(plan.deadlineSeconds).toBe(deadline);
+      expect(plan.deadlineSeconds).toBe(
+        plan.durationMinutes * 60 + REPAIR_RESTORE_WAIT_SECONDS + OVERRUN_MARGIN_SECONDS,
+      );
+      expect(plan.faultAlert).toEqual({ periodSeconds: 300, durationSeconds: alert, durationMinutes: alert / 60 });
+      // A drill that ends in time never pages: the alert waits past the deadline.
+      expect(plan.faultAlert.durationSeconds).toBeGreaterThan(plan.deadlineSeconds);
+      expect(JSON.stringify(stepsOf(plan).get('watchdogArguments'))).toContain(`started + ${deadline}`);
+    },
+  );
+
+  test('WHEN no channel would be paged THEN a warning says the fault alert pages nobody', () => {
+    expect(planZoneEvacuationDrill(ServiceTier.TIER_1, INTENT).warnings).toEqual([]);
+    expect(planZoneEvacuationDrill(ServiceTier.TIER_1, { ...INTENT, pagedChannels: 0 }).warnings).toEqual([
+      {
+        id: 'notificationChannels',
+        message:
+          'no notificationChannels: nobody is paged when the zone stays out 30 min after a drill started (the ' +
+          'drill and its watchdog both cancelled); the next drill finds it',
+      },
+    ]);
+  });
+
+  test('THEN the watchdog starts after every refusal and before anything is touched, and the drill watches it', () => {
+    const order = [...stepsOf(planZoneEvacuationDrill(ServiceTier.TIER_1, INTENT)).keys()];
+    for (const refusal of ['notInFreeze', 'aloneOrRefuse', 'refuseWithoutRepair']) {
+      expect(order.indexOf(refusal)).toBeLessThan(order.indexOf('startWatchdog'));
+    }
+    expect(order.indexOf('startWatchdog')).toBeLessThan(order.indexOf('suspendRepair'));
+    // Each poll reads the watchdog before deciding to go on.
+    expect(order.indexOf('readAlerts')).toBeLessThan(order.indexOf('readWatchdog'));
+    expect(order.indexOf('watchdogAlive')).toBeLessThan(order.indexOf('stopOrGoOn'));
   });
 
   test('THEN the workflow checks the budget before the fault, rolls back on any error, and stops on an opened incident', () => {

@@ -2,9 +2,10 @@ import { ServiceTier } from '../../../lib/core';
 import { RegionalFleet } from '../../../lib/tf/google/fleet';
 import { RegionalNetwork } from '../../../lib/tf/google/network';
 import { ZoneEvacuationDrill, ZoneEvacuationDrillProps } from '../../../lib/tf/google/zone-drill';
-import { resourcesOf, TerraformJson, terraformJson, testStack } from './util';
+import { resourcesOf, TerraformJson, terraformJson, testStack, warningsOf } from './util';
 
 const TOPIC = 'projects/shop-prod/topics/catalog-slo-alerts';
+const CHANNELS = ['projects/shop-prod/notificationChannels/123'];
 const SLO = 'projects/shop-prod/services/catalog/serviceLevelObjectives/availability';
 
 function drill(props: Partial<ZoneEvacuationDrillProps> = {}) {
@@ -35,7 +36,9 @@ const ref = (type: string, name: string, attribute: string) =>
 describe('ZoneEvacuationDrill (TIER_1), scheduled', () => {
   let json: TerraformJson;
   beforeAll(() => {
-    json = terraformJson(drill({ schedule: '0 10 * * TUE', timeZone: 'Europe/Brussels' }).stack);
+    json = terraformJson(
+      drill({ schedule: '0 10 * * TUE', timeZone: 'Europe/Brussels', notificationChannels: CHANNELS }).stack,
+    );
   });
 
   test('THEN a workflow in the fleet region, with its own key, account and call logging, reads its targets from references', () => {
@@ -67,6 +70,8 @@ describe('ZoneEvacuationDrill (TIER_1), scheduled', () => {
     const read = [...source.matchAll(/sys\.get_env\(\\"(\w+)\\"\)/g)].map((m) => m[1]);
     const given = [
       'GOOGLE_CLOUD_PROJECT_ID',
+      'GOOGLE_CLOUD_LOCATION',
+      'GOOGLE_CLOUD_WORKFLOW_ID',
       'GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID',
       ...Object.keys(workflow.user_env_vars as object),
     ];
@@ -76,7 +81,9 @@ describe('ZoneEvacuationDrill (TIER_1), scheduled', () => {
       [...source.matchAll(/"(\w+)": \{\n\s+"(?:assign|call|switch|return|raise|next|try|for)"/g)].map((m) => m[1]),
     );
     const jumps = [...source.matchAll(/"next": "(\w+)"/g)].map((m) => m[1]);
-    expect(jumps).toEqual(expect.arrayContaining(['endFault', 'readAlerts', 'continue']));
+    expect(jumps).toEqual(
+      expect.arrayContaining(['endFault', 'readAlerts', 'continue', 'waitForDrill', 'cancelDrill', 'restoreZone']),
+    );
     expect(jumps.filter((j) => !steps.has(j) && j !== 'continue')).toEqual([]);
   });
 
@@ -113,7 +120,7 @@ describe('ZoneEvacuationDrill (TIER_1), scheduled', () => {
     );
   });
 
-  test('THEN the account may tag instances, suspend and restore repair in the group, read the load balancer and the budget, and nothing else', () => {
+  test('THEN the account may tag, suspend and restore repair, read the balancer and budget, run its watchdog', () => {
     const [role] = Object.values(resourcesOf(json, 'google_project_iam_custom_role'));
     expect(role.permissions).toEqual([
       'compute.backendServices.get',
@@ -124,6 +131,11 @@ describe('ZoneEvacuationDrill (TIER_1), scheduled', () => {
       'compute.regionOperations.get',
       'compute.zoneOperations.get',
       'monitoring.timeSeries.list',
+      // Its watchdog: another execution of the same workflow, which reads the drill and cancels it at its deadline.
+      'workflows.executions.cancel',
+      'workflows.executions.create',
+      'workflows.executions.get',
+      'workflows.executions.list',
     ]);
     const roles = Object.values(resourcesOf(json, 'google_project_iam_member'))
       .filter((g) => String(g.member).includes('ZoneDrill_Account'))
@@ -189,5 +201,227 @@ describe("ZoneEvacuationDrill behind a regional load balancer (RegionalEntry's)"
     const deny = Object.values(resourcesOf(json, 'google_compute_firewall')).find((f) => f.deny !== undefined)!;
     // Its health checks come from Google's ranges, its traffic from its proxies in the region.
     expect(deny.source_ranges).toEqual(['35.191.0.0/16', '130.211.0.0/22', '10.129.0.0/23']);
+  });
+});
+
+/** The synthesized definition, its expressions unescaped from Terraform's `$${...}`. */
+function definitionOf(json: TerraformJson): Record<string, { steps: Record<string, Record<string, unknown>>[] }> {
+  const [workflow] = Object.values(resourcesOf(json, 'google_workflows_workflow'));
+  return JSON.parse((workflow.source_contents as string).replace(/\$\$\{/g, '${'));
+}
+
+/** Every step below `steps` (try, except, switch branches and loops included), by id. */
+function stepsBelow(steps: Record<string, Record<string, unknown>>[]): Map<string, Record<string, unknown>> {
+  const found = new Map<string, Record<string, unknown>>();
+  const walk = (list: Record<string, Record<string, unknown>>[]) => {
+    for (const s of list) {
+      const [[id, body]] = Object.entries(s);
+      found.set(id, body);
+      const nested = (b: unknown) => ((b ?? {}) as { steps?: typeof list }).steps ?? [];
+      walk([
+        ...((body.switch as unknown[]) ?? []).flatMap(nested),
+        ...nested(body.try),
+        ...nested(body.except),
+        ...nested(body.for),
+      ]);
+    }
+  };
+  walk(steps);
+  return found;
+}
+
+/**
+ * Where a switch step goes for the given variables: the first branch whose condition holds (its
+ * `next`, or `steps` when it runs nested steps, or `assign`), else the step's own `next`. The
+ * conditions are Workflows expressions; this reads the operators and functions the drill uses.
+ */
+function branchTaken(step: Record<string, unknown>, variables: Record<string, unknown>): unknown {
+  const evaluate = (condition: unknown) => {
+    if (condition === true) {
+      return true;
+    }
+    const text = String(condition)
+      .replace(/^\$\{|\}$/g, '')
+      .replace(/\band\b/g, '&&')
+      .replace(/\bor\b/g, '||')
+      .replace(/\bdefault\(/g, 'dflt(')
+      .replace(/\bmap\.get\(/g, 'mapGet(');
+    const mapGet = (map: Record<string, unknown>, key: string | string[]) =>
+      (Array.isArray(key) ? key : [key]).reduce<unknown>((m, k) => (m as Record<string, unknown>)?.[k], map);
+    const dflt = (value: unknown, fallback: unknown) => value ?? fallback;
+    const len = (list: unknown[]) => list.length;
+    const names = Object.keys(variables);
+    return new Function(...names, 'mapGet', 'dflt', 'len', `return (${text});`)(
+      ...names.map((n) => variables[n]),
+      mapGet,
+      dflt,
+      len,
+    ) as boolean;
+  };
+  const branch = (step.switch as Record<string, unknown>[]).find((b) => evaluate(b.condition));
+  if (branch === undefined) {
+    return step.next ?? 'the next step';
+  }
+  return branch.next ?? (branch.steps ? 'its steps' : branch.raise !== undefined ? 'raise' : branch.assign);
+}
+
+describe('ZoneEvacuationDrill cancelled, failed or hung (the synthesized workflow)', () => {
+  let json: TerraformJson;
+  let main: Map<string, Record<string, unknown>>;
+  let watchdog: Map<string, Record<string, unknown>>;
+  beforeAll(() => {
+    json = terraformJson(drill({ notificationChannels: CHANNELS }).stack);
+    const definition = definitionOf(json);
+    main = stepsBelow(definition.main.steps);
+    watchdog = stepsBelow(definition.watchDrill.steps);
+  });
+
+  test('THEN before touching the zone the drill starts its watchdog, an execution of itself told the deadline', () => {
+    const order = [...main.keys()];
+    expect(main.get('startWatchdog')).toEqual({
+      call: 'googleapis.workflowexecutions.v1.projects.locations.workflows.executions.create',
+      args: { parent: '${workflowName}', body: { argument: '${json.encode_to_string(watchArgs)}' } },
+      result: 'watchdog',
+    });
+    expect(JSON.stringify(main.get('init'))).toContain('sys.get_env(\\"GOOGLE_CLOUD_WORKFLOW_ID\\")');
+    // TIER_1: 10 min of fault, 600 s for the zone's checks, 300 s of margin.
+    expect(main.get('watchdogArguments')).toEqual({
+      assign: [{ watchArgs: { watch: '${selfName}', repairBefore: '${repairBefore}', deadline: '${started + 1500}' } }],
+    });
+    for (const touch of ['suspendRepair', 'injectFault']) {
+      expect(order.indexOf('startWatchdog')).toBeLessThan(order.indexOf(touch));
+    }
+    // Started with {"watch": ...}, an execution is a watchdog: it returns before the drill's own steps.
+    expect(branchTaken(main.get('modeOf')!, { args: { watch: 'projects/p/.../executions/e1' } })).toEqual([
+      { watched: '${map.get(args, "watch")}' },
+    ]);
+    expect(branchTaken(main.get('modeOf')!, { args: null })).toBe('the next step');
+    expect(order.indexOf('watchDone')).toBeLessThan(order.indexOf('readBudget'));
+  });
+
+  test.each<[string, 'before' | 'after', string]>([
+    // the drill's state, the watchdog's clock against the deadline → where the watchdog goes
+    ['ACTIVE', 'before', 'waitForDrill'],
+    ['QUEUED', 'before', 'waitForDrill'],
+    ['ACTIVE', 'after', 'cancelDrill'],
+    ['CANCELLED', 'before', 'restoreZone'],
+    ['FAILED', 'before', 'restoreZone'],
+    ['SUCCEEDED', 'before', 'restoreZone'],
+    ['CANCELLED', 'after', 'restoreZone'],
+  ])('WHEN the drill is %s %s its deadline THEN its watchdog goes to %s', (state, when, next) => {
+    const deadline = 1_000_000;
+    const now = when === 'before' ? deadline - 30 : deadline;
+    expect(branchTaken(watchdog.get('drillRunning')!, { drillNow: { state }, deadline, sys: { now: () => now } })).toBe(
+      next,
+    );
+  });
+
+  test('THEN the watchdog polls, cancels a hung drill, removes the tag, puts repair back if still off', () => {
+    const order = [...watchdog.keys()];
+    expect(watchdog.get('waitForDrill')).toEqual({ call: 'sys.sleep', args: { seconds: 30 } });
+    expect(watchdog.get('watchAgain')).toEqual({ next: 'readDrill' });
+    expect(watchdog.get('cancelDrill')).toEqual(
+      expect.objectContaining({
+        try: {
+          call: 'googleapis.workflowexecutions.v1.projects.locations.workflows.executions.cancel',
+          args: { name: '${execution}' },
+        },
+      }),
+    );
+    // The restore follows the cancel, and is what every ended state leads to.
+    expect(order.indexOf('cancelDrill')).toBeLessThan(order.indexOf('restoreZone'));
+    expect(watchdog.get('restoreZone')).toEqual(
+      expect.objectContaining({ call: 'tagZone', args: expect.objectContaining({ add: false }) }),
+    );
+    const repair = (onFailedHealthCheck?: string) => ({
+      groupNow: { instanceLifecyclePolicy: onFailedHealthCheck === undefined ? {} : { onFailedHealthCheck } },
+    });
+    expect(branchTaken(watchdog.get('repairLeftOff')!, repair('DO_NOTHING'))).toBe('its steps');
+    // A drill that rolled back left repair on: the watchdog changes nothing.
+    expect(branchTaken(watchdog.get('repairLeftOff')!, repair('DEFAULT_ACTION'))).toBe('the next step');
+    expect(branchTaken(watchdog.get('repairLeftOff')!, repair())).toBe('the next step');
+    expect(order.indexOf('awaitZoneForWatchdog')).toBeLessThan(order.indexOf('restoreRepairByWatchdog'));
+    expect(watchdog.get('restoreRepairByWatchdog')).toEqual(
+      expect.objectContaining({
+        call: 'googleapis.compute.v1.regionInstanceGroupManagers.patch',
+        args: expect.objectContaining({
+          body: { instanceLifecyclePolicy: { onFailedHealthCheck: '${repairBefore}' } },
+        }),
+      }),
+    );
+  });
+
+  test('WHEN the watchdog is cancelled THEN the drill stops at its next poll and rolls back itself', () => {
+    const order = [...main.keys()];
+    expect(main.get('readWatchdog')).toEqual({
+      call: 'googleapis.workflowexecutions.v1.projects.locations.workflows.executions.get',
+      args: { name: '${watchdog.name}' },
+      result: 'watchdogNow',
+    });
+    expect(branchTaken(main.get('watchdogAlive')!, { watchdogNow: { state: 'ACTIVE' } })).toBe('the next step');
+    expect(branchTaken(main.get('watchdogAlive')!, { watchdogNow: { state: 'CANCELLED' } })).toEqual([
+      { stoppedBy: expect.stringContaining('its watchdog execution ended') },
+    ]);
+    expect(order.indexOf('watchdogAlive')).toBeLessThan(order.indexOf('stopOrGoOn'));
+    expect(branchTaken(main.get('stopOrGoOn')!, { stoppedBy: 'its watchdog execution ended', sys: {} })).toBe(
+      'endFault',
+    );
+  });
+
+  test('THEN a drill does not start beside another execution (a drill, or a watchdog still restoring)', () => {
+    expect(main.get('listRunning')).toEqual(
+      expect.objectContaining({ args: { parent: '${workflowName}', filter: 'state="ACTIVE"' } }),
+    );
+    const alone = main.get('aloneOrRefuse')!;
+    const running = (n: number) => ({ running: { executions: Array.from({ length: n }, () => ({})) } });
+    // The list holds the drill itself.
+    expect(branchTaken(alone, running(1))).toBe('the next step');
+    expect(branchTaken(alone, running(2))).toBe('raise');
+    expect(branchTaken(alone, { running: {} })).toBe('the next step');
+  });
+
+  test("THEN the dead man's switch counts the DENY rule's refusals and pages when they outlast the deadline", () => {
+    const tag = (
+      Object.values(resourcesOf(json, 'google_workflows_workflow'))[0].user_env_vars as Record<string, string>
+    ).HA_DRILL_TAG;
+    const [metric] = Object.values(resourcesOf(json, 'google_logging_metric'));
+    expect(metric).toEqual(
+      expect.objectContaining({
+        filter:
+          'logName:"logs/compute.googleapis.com%2Ffirewall" AND jsonPayload.disposition="DENIED" AND ' +
+          `jsonPayload.rule_details.reference:"/firewall:${tag}"`,
+        metric_descriptor: { metric_kind: 'DELTA', value_type: 'INT64', unit: '1' },
+      }),
+    );
+    // The rule logs what it refuses: without its logs the metric would count nothing.
+    const deny = Object.values(resourcesOf(json, 'google_compute_firewall')).find((f) => f.deny !== undefined)!;
+    expect(deny.log_config).toEqual({ metadata: 'INCLUDE_ALL_METADATA' });
+    const [alert] = Object.values(resourcesOf(json, 'google_monitoring_alert_policy'));
+    const [condition] = alert.conditions as { condition_threshold: Record<string, unknown> }[];
+    expect(condition.condition_threshold).toEqual(
+      expect.objectContaining({
+        filter: expect.stringMatching(
+          /^metric\.type="logging\.googleapis\.com\/user\/\$\{google_logging_metric\.ZoneDrill_Denials_\w+\.name\}"/,
+        ),
+        comparison: 'COMPARISON_GT',
+        threshold_value: 0,
+        // The watchdog's deadline (1500 s) and 300 s for its own pass and the logs' delivery.
+        duration: '1800s',
+        evaluation_missing_data: 'EVALUATION_MISSING_DATA_INACTIVE',
+      }),
+    );
+    expect(alert).toEqual(expect.objectContaining({ notification_channels: CHANNELS, severity: 'CRITICAL' }));
+    expect((alert.documentation as { content: string }).content).toContain(
+      'onFailedHealthCheck back to DEFAULT_ACTION',
+    );
+  });
+
+  test('WHEN no channel is given THEN nothing pages, and the construct says so', () => {
+    const { stack, construct } = drill();
+    expect(resourcesOf(terraformJson(stack), 'google_monitoring_alert_policy')).toEqual({});
+    expect(construct.faultAlert).toBeUndefined();
+    expect(warningsOf(construct)).toEqual([
+      expect.stringContaining('[ha-constructs:ZoneEvacuationDrill.notificationChannels] no notificationChannels'),
+    ]);
   });
 });
