@@ -84,15 +84,20 @@ describe('HaWorkload on EKS for TIER_1 over 3 zones', () => {
     expect(objects[1].spec).not.toHaveProperty('replicas');
     expect(objects[3].spec).toMatchObject({ minReplicas: 9, maxReplicas: 18 });
     expect(objects[1].spec.strategy.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: 3 });
-    expect(objects[2].spec.minAvailable).toBe(6);
+    expect(objects[2].spec).toEqual({
+      maxUnavailable: 3,
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'orders' } },
+    });
+    expect(objects[1].spec.template.spec.terminationGracePeriodSeconds).toBe(80);
   });
 
-  test('THEN the pods spread over zones (minDomains 3) and hosts, with distinct probes, as non-root', () => {
+  test('THEN the pods spread over zones (minDomains 2, taints honoured) and hosts, with distinct probes, as non-root', () => {
     const pod = objects[1].spec.template.spec;
     expect(pod.topologySpreadConstraints[0]).toMatchObject({
       topologyKey: 'topology.kubernetes.io/zone',
       whenUnsatisfiable: 'DoNotSchedule',
-      minDomains: 3,
+      minDomains: 2,
+      nodeTaintsPolicy: 'Honor',
     });
     expect(pod.affinity.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
       { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ZONES }] },

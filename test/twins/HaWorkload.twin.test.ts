@@ -43,6 +43,7 @@ const intent = fc
     startupSeconds: fc.option(fc.integer({ min: 1, max: 600 }), { nil: undefined }),
     serviceAccountName: fc.option(fc.constantFrom('orders', 'orders.reader'), { nil: undefined }),
     role: fc.option(fc.constantFrom(HaRole.PRIMARY, HaRole.STANDBY), { nil: undefined }),
+    drainSeconds: fc.option(fc.integer({ min: 1, max: 300 }), { nil: undefined }),
   })
   .map((p): Intent => {
     const options = {
@@ -58,6 +59,7 @@ const intent = fc
       cpuRequestMillicores: p.cpuRequestMillicores,
       targetCpuPercent: p.targetCpuPercent,
       startupSeconds: p.startupSeconds,
+      drainSeconds: p.drainSeconds,
       serviceAccountName: p.serviceAccountName,
     };
     // The literal maximum: what the plan runs plus some headroom.
@@ -69,7 +71,10 @@ interface WorkloadValues {
   readonly replicas: number;
   readonly autoscaler: { min: number; max: number; cpu: number; target: string };
   readonly rollingUpdate: { maxUnavailable: number; maxSurge: number };
-  readonly minAvailable: number;
+  /** The disruption budget: minAvailable for lower tiers, maxUnavailable (a zone's share) for statically stable ones. */
+  readonly budget: { minAvailable?: number; maxUnavailable?: number };
+  /** Seconds from a pod's deletion to SIGKILL (its drain, then its shutdown). */
+  readonly gracePeriod: number;
   readonly spread: unknown[];
   readonly antiAffinity: unknown[];
   readonly zones: unknown;
@@ -120,7 +125,11 @@ function cdkValues(options: Intent): WorkloadValues {
       target: `${hpa.spec.scaleTargetRef.kind}/${hpa.spec.scaleTargetRef.name}`,
     },
     rollingUpdate: deployment.spec.strategy.rollingUpdate,
-    minAvailable: pdb.spec.minAvailable,
+    budget: {
+      ...(pdb.spec.minAvailable === undefined ? {} : { minAvailable: pdb.spec.minAvailable }),
+      ...(pdb.spec.maxUnavailable === undefined ? {} : { maxUnavailable: pdb.spec.maxUnavailable }),
+    },
+    gracePeriod: pod.terminationGracePeriodSeconds,
     spread: pod.topologySpreadConstraints.map((c) => ({ ...c, labelSelector: c.labelSelector.matchLabels })),
     antiAffinity: pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.map((a) => ({
       weight: a.weight,
@@ -188,12 +197,18 @@ function tfValues(options: Intent): WorkloadValues {
       maxUnavailable: Number(deployment.spec.strategy.rolling_update.max_unavailable),
       maxSurge: Number(deployment.spec.strategy.rolling_update.max_surge),
     },
-    minAvailable: Number(pdb.spec.min_available),
+    budget: {
+      ...(pdb.spec.min_available === undefined ? {} : { minAvailable: Number(pdb.spec.min_available) }),
+      ...(pdb.spec.max_unavailable === undefined ? {} : { maxUnavailable: Number(pdb.spec.max_unavailable) }),
+    },
+    gracePeriod: pod.termination_grace_period_seconds,
     spread: pod.topology_spread_constraint.map((c: Body) => ({
       maxSkew: c.max_skew,
       topologyKey: c.topology_key,
       whenUnsatisfiable: c.when_unsatisfiable,
       ...(c.min_domains === undefined ? {} : { minDomains: c.min_domains }),
+      nodeAffinityPolicy: c.node_affinity_policy,
+      nodeTaintsPolicy: c.node_taints_policy,
       labelSelector: c.label_selector[0].match_labels,
       matchLabelKeys: c.match_label_keys,
     })),
@@ -247,6 +262,7 @@ describe('HaWorkload twins', () => {
     expect([...shapes].sort()).toEqual(['false false', 'false true', 'true false', 'true true']);
     expect(new Set(SAMPLE.map((o) => o.serviceAccountName !== undefined))).toEqual(new Set([true, false]));
     expect(new Set(SAMPLE.map((o) => o.role))).toEqual(new Set([HaRole.PRIMARY, HaRole.STANDBY, undefined]));
+    expect(new Set(SAMPLE.map((o) => o.drainSeconds !== undefined))).toEqual(new Set([true, false]));
   });
 
   test.each(SAMPLE.map((options, i) => [i, options] as const))(
@@ -258,8 +274,15 @@ describe('HaWorkload twins', () => {
       const plan = planWorkload(options.tier, options);
       expect(plan.problems).toEqual([]);
       expect(cdk.replicas).toBe(plan.replicas.desired);
-      expect(cdk.minAvailable).toBe(plan.podDisruptionBudget.spec.minAvailable);
+      const { selector: _selector, ...budget } = plan.podDisruptionBudget.spec;
+      expect(cdk.budget).toEqual(budget);
+      expect(cdk.gracePeriod).toBe(plan.drainSeconds + 30);
       expect(cdk.spread).toHaveLength(2);
+      expect(cdk.spread[0]).toMatchObject(
+        options.tier.staticallyStable
+          ? { whenUnsatisfiable: 'DoNotSchedule', minDomains: options.tier.minAzs - 1, nodeTaintsPolicy: 'Honor' }
+          : { whenUnsatisfiable: 'ScheduleAnyway', nodeTaintsPolicy: 'Honor' },
+      );
       expect(cdk.probes.liveness).toEqual(plan.deployment.spec.template.spec.containers[0].livenessProbe);
       expect(cdk.record).toEqual({
         role: options.role ?? HaRole.PRIMARY,

@@ -1,5 +1,6 @@
 import { FleetCapacity } from '../capacity';
 import { PlanProblem, PlanWarning } from '../errors';
+import { fleetTargetHealth } from '../fleet-health';
 import { healthCheckPathProblem, LIVENESS_PATH, READINESS_PATH } from '../health-check-path';
 import { ServiceTier } from '../tier';
 import { FLEET_DEFAULTS, fleetMinZones } from './fleet';
@@ -25,7 +26,9 @@ export const WORKLOAD_NAME_LABEL = 'app.kubernetes.io/name';
  *   never uses memory the scheduler did not reserve on its node, so it cannot push neighbours out);
  * - startup: a minute before liveness counts;
  * - user 65532: the `nonroot` user of distroless images, so that `runAsNonRoot` can be verified
- *   whatever user the image names; a writable `/tmp` of 64 MiB beside the read-only root.
+ *   whatever user the image names; a writable `/tmp` of 64 MiB beside the read-only root;
+ * - shutdown: 30 s (Kubernetes' default grace period) to finish the requests a pod holds once its
+ *   drain is over.
  */
 export const WORKLOAD_DEFAULTS = {
   namespace: 'default',
@@ -39,6 +42,7 @@ export const WORKLOAD_DEFAULTS = {
   startupSeconds: 60,
   runAsUser: 65532,
   tmpSizeMiB: 64,
+  shutdownSeconds: 30,
 } as const;
 
 /**
@@ -94,6 +98,8 @@ export interface WorkloadIntent {
   /** The non-root user the container runs as. */
   readonly runAsUser?: number;
   readonly serviceAccountName?: string;
+  /** Seconds the load balancer in front takes to stop sending to a pod that fails its readiness path. */
+  readonly drainSeconds?: number;
 }
 
 /**
@@ -166,6 +172,15 @@ export interface WorkloadOptions {
    * @default - the namespace's `default` service account
    */
   readonly serviceAccountName?: string;
+  /**
+   * Seconds the load balancer in front takes to stop sending to a pod (or, behind node ports, to its
+   * node) once the pod fails its readiness path: how long a terminating pod keeps serving. The pod
+   * gets this plus 30 s to finish its requests before the kubelet kills it. The image must, on
+   * SIGTERM, fail `readinessPath` at once and keep serving for this long (see `planWorkload`).
+   * @default - the detection time of the tier's load-balancer health check (`fleetTargetHealth`:
+   *   50 s for TIER_1), which `GlobalFrontend` and the fleets run
+   */
+  readonly drainSeconds?: number;
 }
 
 /**
@@ -197,6 +212,10 @@ export interface TopologySpreadConstraint {
   readonly whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
   /** Only with DoNotSchedule (the API refuses it otherwise). */
   readonly minDomains?: number;
+  /** Whether only the nodes the pod's node affinity selects count as domains. */
+  readonly nodeAffinityPolicy: 'Honor';
+  /** Whether only the nodes whose taints the pod tolerates count (a lost zone's tainted nodes do not). */
+  readonly nodeTaintsPolicy: 'Honor';
   readonly labelSelector: { readonly matchLabels: Readonly<Record<string, string>> };
   readonly matchLabelKeys: readonly string[];
 }
@@ -255,6 +274,8 @@ export interface DeploymentManifest {
     readonly template: {
       readonly metadata: { readonly labels: Readonly<Record<string, string>> };
       readonly spec: {
+        /** Seconds from the pod's deletion to SIGKILL: its drain, then its shutdown. */
+        readonly terminationGracePeriodSeconds: number;
         readonly priorityClassName: string;
         readonly serviceAccountName?: string;
         readonly automountServiceAccountToken: false;
@@ -302,7 +323,10 @@ export interface PodDisruptionBudgetManifest {
   readonly kind: 'PodDisruptionBudget';
   readonly metadata: ObjectMeta;
   readonly spec: {
-    readonly minAvailable: number;
+    /** Set for lower tiers: the replicas kept. */
+    readonly minAvailable?: number;
+    /** Set for statically stable tiers: one zone's share, whatever count the autoscaler runs. */
+    readonly maxUnavailable?: number;
     readonly selector: { readonly matchLabels: Readonly<Record<string, string>> };
   };
 }
@@ -347,6 +371,8 @@ export interface WorkloadPlan {
   readonly required: number;
   /** Replicas a rolling update or a voluntary disruption never goes below. */
   readonly keptReplicas: number;
+  /** Seconds a terminating pod keeps serving while the load balancer in front stops sending to it. */
+  readonly drainSeconds: number;
   readonly deployment: DeploymentManifest;
   readonly podDisruptionBudget: PodDisruptionBudgetManifest;
   readonly horizontalPodAutoscaler: HorizontalPodAutoscalerManifest;
@@ -380,29 +406,64 @@ const PRIORITY_PER_NINE = 100_000;
  *   ⌈required / (zones − 1)⌉, so losing a zone leaves `required` running; other tiers run
  *   max(required, zones). That count is the Deployment's replicas and the autoscaler's minimum;
  *   `maxReplicas` its literal maximum.
- * - **Spread**: over `topology.kubernetes.io/zone` with maxSkew 1. Statically stable tiers
- *   `DoNotSchedule` with `minDomains` = the tier's `minAzs`: with fewer eligible zones the scheduler
- *   counts the missing ones as empty, so pods stay Pending rather than pile into the zones left (a
- *   lost zone also holds back scale-out and replacements until it returns: the surviving replicas,
- *   sized above, carry the load). Lower tiers `ScheduleAnyway` (the API takes `minDomains` only with
- *   `DoNotSchedule`). Over `kubernetes.io/hostname` `ScheduleAnyway`, plus preferred anti-affinity by
- *   host. `matchLabelKeys: [pod-template-hash]` spreads each revision of a rolling update on its own.
+ * - **Zone spread**: over `topology.kubernetes.io/zone`, maxSkew 1, `nodeAffinityPolicy` and
+ *   `nodeTaintsPolicy` `Honor`. The scheduler puts a pod in zone z only if
+ *   count(z) + 1 − min ≤ maxSkew, where min is the fewest pods in an eligible zone (a zone with a
+ *   node the pod's zones select and whose taints it tolerates), or 0 while fewer than `minDomains`
+ *   zones are eligible. Statically stable tiers `DoNotSchedule` with minDomains = minAzs − 1
+ *   (left out when 1, the API's default):
+ *   - all zones up: every pod lands within one of the emptiest zone, so the fullest holds
+ *     ⌈replicas / zones⌉, what the replicas are sized for;
+ *   - a zone lost: its nodes go NotReady and get the `node.kubernetes.io/unreachable:NoSchedule`
+ *     taint, so `Honor` takes them out of the count (with the default `Ignore` they stay a zone of
+ *     0 pods and no surviving zone may take one); zones − 1 ≥ minDomains remain, so replacements,
+ *     scale-out and rollouts schedule evenly in the survivors. minDomains = minAzs (the first
+ *     design) would take min as 0 there and hold every new pod Pending for the whole outage;
+ *   - two zones lost (beyond what the tier survives): fewer than minDomains remain and new pods wait
+ *     rather than pile into one zone; the running ones serve.
+ *   Trade-offs: a zone with no schedulable node (cordoned, scaled to zero) is not counted either, so
+ *   pods created meanwhile go to the others; and the scheduler never moves a running pod, so after a
+ *   lost zone returns its share stays in the survivors until the next rollout (`kubectl rollout
+ *   restart`): until then a second zone loss leaves less than `required`. Lower tiers `ScheduleAnyway`
+ *   (the API takes `minDomains` only with `DoNotSchedule`). Over `kubernetes.io/hostname`
+ *   `ScheduleAnyway`, plus preferred anti-affinity by host. `matchLabelKeys: [pod-template-hash]`
+ *   spreads each revision of a rolling update on its own.
  * - **Kept** = the replicas for a statically stable tier, `required` otherwise (at most replicas − 1,
  *   so that a node can always be drained). **Rolling update**: maxUnavailable = replicas − kept,
- *   maxSurge = one zone's share (perAz). **Disruption budget**: minAvailable = `required` for a
- *   statically stable tier (a zone's share, replicas − required ≥ perAz, may be drained at once,
- *   never below what carries peak), else kept.
+ *   maxSurge = one zone's share (perAz). **Disruption budget**: maxUnavailable = perAz for a
+ *   statically stable tier: one zone's share may be evicted at a time whatever count the autoscaler
+ *   runs (a budget of minAvailable would let the count above it go at once), and while a zone is out
+ *   its pods are already unavailable, so nothing more is evicted until their replacements are ready;
+ *   minAvailable = kept otherwise.
+ * - **Drain**: drainSeconds = the intent's, else the tier's load-balancer detection time
+ *   (`fleetTargetHealth`: interval × unhealthy threshold + timeout); terminationGracePeriodSeconds =
+ *   drainSeconds + 30 s of shutdown. A deleted pod leaves its Services' ready endpoints and gets
+ *   SIGTERM at once; the image must then fail `readinessPath` and keep serving for drainSeconds (the
+ *   load balancer's check then fails and it stops sending), then finish what it holds. There is no
+ *   preStop sleep: the Terraform provider's Deployment has no `sleep` action, an `exec` of `sleep`
+ *   fails on distroless images (the kubelet then sends SIGTERM at once), and behind Local node ports
+ *   a pod that sleeps still passes readiness, so the load balancer's check, which reaches it through
+ *   the node port, keeps passing: nothing drains. Limit behind `externalTrafficPolicy: Local` node
+ *   ports: when the pod is its node's last ready one, kube-proxy stops sending to it once the kubelet
+ *   sees readiness fail (3 × 5 s, from 10 s) and drops the node port's traffic until the load
+ *   balancer marks the node down: up to drainSeconds − 10 s of that node's share (40 s for TIER_1) at
+ *   each such termination (node upgrade, rollout, scale-in). A check that fails while the pod still
+ *   serves (kube-proxy's health-check node port, which only a LoadBalancer Service has) would close it.
  * - **Probes**: liveness (restart) on `livenessPath`, readiness (traffic) on `readinessPath`, which
  *   must differ; a startup probe on the liveness path holds liveness off for `startupSeconds`.
  * - **Priority**: 100 000 per nine of the availability target, so that a higher tier's pods preempt
  *   a lower tier's when the zones left are full.
  *
  * Example: TIER_1, 3 zones, required 6, max 18 → ⌈6 / 2⌉ = 3 per zone, 9 replicas (a zone loss
- * leaves 6); zone spread DoNotSchedule with minDomains 3; rolling update maxUnavailable 0,
- * maxSurge 3; budget minAvailable 6 (3 may be drained: one zone's share); autoscaler 9 to 18 at
- * 50 % CPU; priority 330 103 (0.9995 is 3.30103 nines).
+ * leaves 6); zone spread DoNotSchedule with minDomains 2, taints honoured: with zone c lost, its 3
+ * replacements go to a (4 − 3 ≤ 1), b (4 − 3), a (5 − 4), while minDomains 3 would refuse each
+ * (4 − 0 > 1); rolling update maxUnavailable 0, maxSurge 3; budget maxUnavailable 3; autoscaler 9 to
+ * 18 at 50 % CPU; drain 15 s × 3 + 5 s = 50 s, grace 80 s; priority 330 103 (0.9995 is 3.30103 nines).
  * @see https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/#taint-based-evictions
  * @see https://kubernetes.io/docs/tasks/run-application/configure-pdb/
+ * @see https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
+ * @see https://kubernetes.io/docs/tutorials/services/pods-and-endpoint-termination-flow/
  * @see https://aws.amazon.com/builders-library/static-stability-using-availability-zones/
  */
 export function planWorkload(tier: ServiceTier, intent: WorkloadIntent): WorkloadPlan {
@@ -483,7 +544,7 @@ export function planWorkload(tier: ServiceTier, intent: WorkloadIntent): Workloa
   );
   // Lower tiers accept a dip within their AZ RTO; a budget that allows no eviction blocks node upgrades.
   const kept = staticallyStable ? replicas.desired : Math.min(required, replicas.desired - 1);
-  const minAvailable = staticallyStable ? required : kept;
+  const budget = staticallyStable ? { maxUnavailable: Math.max(1, replicas.perAz) } : { minAvailable: kept };
 
   // ---- Container ---------------------------------------------------------------------------
   range('containerPort', intent.containerPort, 1, PORT_MAX);
@@ -554,18 +615,26 @@ export function planWorkload(tier: ServiceTier, intent: WorkloadIntent): Workloa
   const nines = -Math.log10(1 - tier.availabilityTarget);
   const priority = Math.min(Math.round(nines * PRIORITY_PER_NINE), PRIORITY_CLASS_MAX_VALUE);
 
+  // ---- Drain -------------------------------------------------------------------------------
+  checkCount(problems, 'drainSeconds', intent.drainSeconds, 1);
+  const drainSeconds = intent.drainSeconds ?? fleetTargetHealth(tier.azRtoSeconds).failoverSeconds;
+
   // ---- Manifests ---------------------------------------------------------------------------
   const selector = { [WORKLOAD_NAME_LABEL]: name };
   const labels = selector;
   const metadata = { name, namespace, labels };
   const priorityClassName = `${namespace}-${name}`;
   const revision = ['pod-template-hash'];
+  const honoured = { nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Honor' } as const;
+  // The zones left after one is lost must still count as enough: else min is 0 and nothing schedules.
+  const minDomains = tier.minAzs - 1;
   const zoneSpread: TopologySpreadConstraint = staticallyStable
     ? {
         maxSkew: 1,
         topologyKey: ZONE_TOPOLOGY_KEY,
         whenUnsatisfiable: 'DoNotSchedule',
-        minDomains: tier.minAzs,
+        ...(minDomains > 1 ? { minDomains } : {}),
+        ...honoured,
         labelSelector: { matchLabels: selector },
         matchLabelKeys: revision,
       }
@@ -573,6 +642,7 @@ export function planWorkload(tier: ServiceTier, intent: WorkloadIntent): Workloa
         maxSkew: 1,
         topologyKey: ZONE_TOPOLOGY_KEY,
         whenUnsatisfiable: 'ScheduleAnyway',
+        ...honoured,
         labelSelector: { matchLabels: selector },
         matchLabelKeys: revision,
       };
@@ -590,6 +660,7 @@ export function planWorkload(tier: ServiceTier, intent: WorkloadIntent): Workloa
       template: {
         metadata: { labels },
         spec: {
+          terminationGracePeriodSeconds: drainSeconds + WORKLOAD_DEFAULTS.shutdownSeconds,
           priorityClassName,
           ...(intent.serviceAccountName === undefined ? {} : { serviceAccountName: intent.serviceAccountName }),
           automountServiceAccountToken: false,
@@ -606,6 +677,7 @@ export function planWorkload(tier: ServiceTier, intent: WorkloadIntent): Workloa
               maxSkew: 1,
               topologyKey: HOST_TOPOLOGY_KEY,
               whenUnsatisfiable: 'ScheduleAnyway',
+              ...honoured,
               labelSelector: { matchLabels: selector },
               matchLabelKeys: revision,
             },
@@ -673,12 +745,13 @@ export function planWorkload(tier: ServiceTier, intent: WorkloadIntent): Workloa
     replicas,
     required,
     keptReplicas: kept,
+    drainSeconds,
     deployment,
     podDisruptionBudget: {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
       metadata,
-      spec: { minAvailable, selector: { matchLabels: selector } },
+      spec: { ...budget, selector: { matchLabels: selector } },
     },
     horizontalPodAutoscaler: {
       apiVersion: 'autoscaling/v2',

@@ -112,7 +112,8 @@ export class HaWorkload extends Construct {
       provider,
       metadata: { ...pdb.metadata, labels: { ...pdb.metadata.labels } },
       spec: {
-        minAvailable: String(pdb.spec.minAvailable),
+        minAvailable: pdb.spec.minAvailable === undefined ? undefined : String(pdb.spec.minAvailable),
+        maxUnavailable: pdb.spec.maxUnavailable === undefined ? undefined : String(pdb.spec.maxUnavailable),
         selector: { matchLabels: { ...pdb.spec.selector.matchLabels } },
       },
     });
@@ -172,6 +173,7 @@ function deploymentSpec(manifest: DeploymentManifest): DeploymentV1Spec {
     template: {
       metadata: { labels: { ...spec.template.metadata.labels } },
       spec: {
+        terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds,
         priorityClassName: pod.priorityClassName,
         serviceAccountName: pod.serviceAccountName,
         automountServiceAccountToken: pod.automountServiceAccountToken,
@@ -187,6 +189,8 @@ function deploymentSpec(manifest: DeploymentManifest): DeploymentV1Spec {
           topologyKey: c.topologyKey,
           whenUnsatisfiable: c.whenUnsatisfiable,
           minDomains: c.minDomains,
+          nodeAffinityPolicy: c.nodeAffinityPolicy,
+          nodeTaintsPolicy: c.nodeTaintsPolicy,
           labelSelector: selector(c.labelSelector),
           matchLabelKeys: [...c.matchLabelKeys],
         })),

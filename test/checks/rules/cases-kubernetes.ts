@@ -68,7 +68,9 @@ function manifest(spec: Record<string, unknown>, minAvailable: number | null = 6
   };
 }
 
-const HARD = { whenUnsatisfiable: 'DoNotSchedule', minDomains: 3 };
+/** What a statically stable tier over 3 zones needs: the 2 zones a zone's loss leaves, tainted nodes not counted. */
+const HARD = { whenUnsatisfiable: 'DoNotSchedule', minDomains: 2, nodeTaintsPolicy: 'Honor' };
+const TF_HARD = { when_unsatisfiable: 'DoNotSchedule', min_domains: 2, node_taints_policy: 'Honor' };
 
 /** A Terraform Deployment (the provider's typed resource) spread as `zone` says, and its budget in `namespace`. */
 function tfWorkload(zone: Record<string, unknown>, budgetNamespace = 'shop', replicas = '9') {
@@ -167,17 +169,35 @@ export const KUBERNETES_CASES: RuleCase[] = [
     stack: 'app',
     resource: 'kubernetes_deployment_v1.orders',
     message: "it may run 2 replica(s), fewer than TIER_1's 3 zones",
-    compliant: tf(tfWorkload({ when_unsatisfiable: 'DoNotSchedule', min_domains: 3 }), T1),
-    nonCompliant: tf(tfWorkload({ when_unsatisfiable: 'DoNotSchedule', min_domains: 3 }, 'shop', '2'), T1),
+    compliant: tf(tfWorkload(TF_HARD), T1),
+    nonCompliant: tf(tfWorkload(TF_HARD, 'shop', '2'), T1),
   },
   {
     rule: WorkloadSpread,
     engine: 'terraform-aws',
     stack: 'app',
     resource: 'kubernetes_deployment_v1.orders',
-    message: 'minDomains 2: TIER_1 keeps its replicas statically stable over 3 zones',
-    compliant: tf(tfWorkload({ when_unsatisfiable: 'DoNotSchedule', min_domains: 3 }), T1),
-    nonCompliant: tf(tfWorkload({ when_unsatisfiable: 'DoNotSchedule', min_domains: 2 }), T1),
+    message: 'minDomains 1: TIER_1 keeps its replicas statically stable over 3 zones',
+    compliant: tf(tfWorkload(TF_HARD), T1),
+    nonCompliant: tf(tfWorkload({ ...TF_HARD, min_domains: 1 }), T1),
+  },
+  {
+    rule: WorkloadSpread,
+    engine: 'terraform-aws',
+    stack: 'app',
+    resource: 'kubernetes_deployment_v1.orders',
+    message: "its zone spread's minDomains 3 is not below its 3 zones: while one is lost",
+    compliant: tf(tfWorkload(TF_HARD), T1),
+    nonCompliant: tf(tfWorkload({ ...TF_HARD, min_domains: 3 }), T1),
+  },
+  {
+    rule: WorkloadSpread,
+    engine: 'cloudformation',
+    stack: 'App',
+    resource: 'Workload',
+    message: "its zone spread counts tainted nodes (nodeTaintsPolicy unset: Ignore): a lost zone's unreachable nodes",
+    compliant: cfn(manifest(podSpec(HARD)), T1),
+    nonCompliant: cfn(manifest(podSpec({ ...HARD, nodeTaintsPolicy: undefined })), T1),
   },
   {
     rule: WorkloadSpread,
@@ -185,8 +205,8 @@ export const KUBERNETES_CASES: RuleCase[] = [
     stack: 'app',
     resource: 'kubernetes_deployment_v1.orders',
     message: 'no PodDisruptionBudget in namespace shop selects its pods',
-    compliant: tf(tfWorkload({ when_unsatisfiable: 'DoNotSchedule', min_domains: 3 }), T1),
-    nonCompliant: tf(tfWorkload({ when_unsatisfiable: 'DoNotSchedule', min_domains: 3 }, 'default'), T1),
+    compliant: tf(tfWorkload(TF_HARD), T1),
+    nonCompliant: tf(tfWorkload(TF_HARD, 'default'), T1),
   },
   {
     rule: WorkloadSpread,

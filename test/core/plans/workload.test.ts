@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { ServiceTier } from '../../../lib/core';
 import {
   planWorkload,
+  TopologySpreadConstraint,
   unresolvedWorkloadOption,
   WorkloadIntent,
   WorkloadOptions,
@@ -18,6 +19,35 @@ function plan(intent: Partial<WorkloadIntent> = {}, tier = TIER_1): WorkloadPlan
 }
 
 const spreadOf = (p: WorkloadPlan) => p.deployment.spec.template.spec.topologySpreadConstraints;
+
+/**
+ * The scheduler's topology spread filter (DoNotSchedule) for one pod, over zones and their counts of
+ * the workload's pods: it places the pod in the emptiest zone that fits, or returns undefined (Pending).
+ * A lost zone's nodes are NotReady and tainted unreachable: the pod cannot go there, and the zone is a
+ * domain of the count only when taints are ignored; its pods are evicted (terminating pods are not counted).
+ */
+function placePod(spread: TopologySpreadConstraint, counts: Map<string, number>, lost: ReadonlySet<string>) {
+  const domains = [...counts.keys()].filter((z) => spread.nodeTaintsPolicy !== 'Honor' || !lost.has(z));
+  const count = (z: string) => (lost.has(z) ? 0 : counts.get(z)!);
+  const min = domains.length < (spread.minDomains ?? 1) ? 0 : Math.min(...domains.map(count));
+  const zone = domains
+    .filter((z) => !lost.has(z) && count(z) + 1 - min <= spread.maxSkew)
+    .sort((a, b) => count(a) - count(b))[0];
+  if (zone !== undefined) {
+    counts.set(zone, count(zone) + 1);
+  }
+  return zone;
+}
+
+/** Places `pods` pods one after another; the zones they went to (undefined for each left Pending). */
+function placePods(
+  spread: TopologySpreadConstraint,
+  counts: Map<string, number>,
+  pods: number,
+  lost = new Set<string>(),
+) {
+  return [...Array(pods).keys()].map(() => placePod(spread, counts, lost));
+}
 const containerOf = (p: WorkloadPlan) => p.deployment.spec.template.spec.containers[0];
 
 describe('planWorkload by table', () => {
@@ -40,7 +70,9 @@ describe('planWorkload by table', () => {
         maxSkew: 1,
         topologyKey: 'topology.kubernetes.io/zone',
         whenUnsatisfiable: 'DoNotSchedule',
-        minDomains: 3,
+        minDomains: 2,
+        nodeAffinityPolicy: 'Honor',
+        nodeTaintsPolicy: 'Honor',
         labelSelector: selector,
         matchLabelKeys: ['pod-template-hash'],
       },
@@ -48,6 +80,8 @@ describe('planWorkload by table', () => {
         maxSkew: 1,
         topologyKey: 'kubernetes.io/hostname',
         whenUnsatisfiable: 'ScheduleAnyway',
+        nodeAffinityPolicy: 'Honor',
+        nodeTaintsPolicy: 'Honor',
         labelSelector: selector,
         matchLabelKeys: ['pod-template-hash'],
       },
@@ -59,7 +93,10 @@ describe('planWorkload by table', () => {
         ],
       },
     });
-    expect(p.podDisruptionBudget.spec).toEqual({ minAvailable: 6, selector });
+    expect(p.podDisruptionBudget.spec).toEqual({ maxUnavailable: 3, selector });
+    // 15 s × 3 + 5 s: GlobalFrontend's health check for TIER_1; then 30 s to finish what the pod holds.
+    expect(p.drainSeconds).toBe(50);
+    expect(p.deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(80);
     expect(p.horizontalPodAutoscaler.spec).toMatchObject({
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'orders' },
       minReplicas: 9,
@@ -86,13 +123,26 @@ describe('planWorkload by table', () => {
     });
   });
 
-  test.each<[string, ServiceTier, number, number, number, string, number | undefined, [number, number], number]>([
-    // name, tier, required, zones → replicas, when unsatisfiable, minDomains, [maxUnavailable, maxSurge], minAvailable
-    ['TIER_0: ⌈6/2⌉ = 3 per zone', TIER_0, 6, 3, 9, 'DoNotSchedule', 3, [0, 3], 6],
-    ['TIER_1 over 4 zones: ⌈6/3⌉ = 2 per zone', TIER_1, 6, 4, 8, 'DoNotSchedule', 3, [0, 2], 6],
-    ['TIER_2: the required count, one below it in a drain', TIER_2, 6, 2, 6, 'ScheduleAnyway', undefined, [1, 3], 5],
-    ['TIER_3: one per zone at least', TIER_3, 1, 2, 2, 'ScheduleAnyway', undefined, [1, 1], 1],
-  ])('%s', (_name, tier, required, zones, replicas, when, minDomains, [maxUnavailable, maxSurge], minAvailable) => {
+  type Budget = { minAvailable: number } | { maxUnavailable: number };
+  test.each<[string, ServiceTier, number, number, number, string, number | undefined, [number, number], Budget]>([
+    // name, tier, required, zones → replicas, when unsatisfiable, minDomains, [maxUnavailable, maxSurge], budget
+    ['TIER_0: ⌈6/2⌉ = 3 per zone', TIER_0, 6, 3, 9, 'DoNotSchedule', 2, [0, 3], { maxUnavailable: 3 }],
+    ['TIER_1 over 4 zones: ⌈6/3⌉ = 2 per zone', TIER_1, 6, 4, 8, 'DoNotSchedule', 2, [0, 2], { maxUnavailable: 2 }],
+    [
+      'TIER_2: the required count, one below it in a drain',
+      TIER_2,
+      6,
+      2,
+      6,
+      'ScheduleAnyway',
+      undefined,
+      [1, 3],
+      {
+        minAvailable: 5,
+      },
+    ],
+    ['TIER_3: one per zone at least', TIER_3, 1, 2, 2, 'ScheduleAnyway', undefined, [1, 1], { minAvailable: 1 }],
+  ])('%s', (_name, tier, required, zones, replicas, when, minDomains, [maxUnavailable, maxSurge], budget) => {
     const zoneNames = ['z-a', 'z-b', 'z-c', 'z-d'].slice(0, zones);
     const p = plan({ requiredReplicas: required, zones: zoneNames }, tier);
     expect(p.problems).toEqual([]);
@@ -101,7 +151,7 @@ describe('planWorkload by table', () => {
     expect(spreadOf(p)[0].whenUnsatisfiable).toBe(when);
     expect(spreadOf(p)[0].minDomains).toBe(minDomains);
     expect(p.deployment.spec.strategy.rollingUpdate).toEqual({ maxUnavailable, maxSurge });
-    expect(p.podDisruptionBudget.spec.minAvailable).toBe(minAvailable);
+    expect(p.podDisruptionBudget.spec).toEqual({ ...budget, selector: expect.anything() });
     expect(p.deployment.spec.template.spec.affinity.nodeAffinity).toEqual({
       requiredDuringSchedulingIgnoredDuringExecution: {
         nodeSelectorTerms: [
@@ -109,6 +159,16 @@ describe('planWorkload by table', () => {
         ],
       },
     });
+  });
+
+  test.each([
+    ['TIER_0: 5 s × 2 + 4 s', TIER_0, undefined, 14],
+    ['TIER_2: 30 s × 3 + 5 s', TIER_2, undefined, 95],
+    ['a drain given as intent', TIER_1, 20, 20],
+  ])('%s of drain, then 30 s of shutdown before the kubelet kills the pod', (_name, tier, drainSeconds, drain) => {
+    const p = plan({ drainSeconds }, tier);
+    expect(p.drainSeconds).toBe(drain);
+    expect(p.deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(drain + 30);
   });
 
   test("a service account is the pods' identity; its token stays unmounted", () => {
@@ -159,6 +219,7 @@ describe('planWorkload by table', () => {
     ['a CPU target of 100', { targetCpuPercent: 100 }, TIER_1, 'targetCpuPercent', /from 1 to 99/],
     ['root', { runAsUser: 0 }, TIER_1, 'runAsUser', /at least 1, got: 0/],
     ['no startup time', { startupSeconds: 0 }, TIER_1, 'startupSeconds', /at least 1/],
+    ['no drain time', { drainSeconds: 0 }, TIER_1, 'drainSeconds', /at least 1, got: 0/],
     ['an account name with capitals', { serviceAccountName: 'Orders' }, TIER_1, 'serviceAccountName', /DNS subdomain/],
   ])('%s is a problem naming the prop', (_name, intent, tier, prop, message) => {
     const p = plan(intent, tier);
@@ -207,17 +268,22 @@ describe('planWorkload by property', () => {
         expect(maxUnavailable + maxSurge).toBeGreaterThan(0);
         expect(replicas.desired - maxUnavailable).toBe(p.keptReplicas);
         // A node can always be drained: the budget allows at least one eviction.
-        expect(podDisruptionBudget.spec.minAvailable).toBeLessThan(replicas.desired);
+        const { minAvailable, maxUnavailable: evictable } = podDisruptionBudget.spec;
+        expect(minAvailable === undefined ? evictable : replicas.desired - minAvailable).toBeGreaterThan(0);
         expect(horizontalPodAutoscaler.spec.minReplicas).toBe(replicas.desired);
         expect(horizontalPodAutoscaler.spec.maxReplicas).toBeGreaterThanOrEqual(replicas.desired);
         if (tier.staticallyStable) {
           // Skew 1 over the zones: the fullest zone holds ⌈replicas / zones⌉ = perAz.
           expect(replicas.desired - Math.ceil(replicas.desired / zones)).toBeGreaterThanOrEqual(required);
-          // A zone's share may be disrupted at once, and the budget never lets it go below required.
-          expect(replicas.desired - podDisruptionBudget.spec.minAvailable).toBeGreaterThanOrEqual(replicas.perAz);
-          expect(podDisruptionBudget.spec.minAvailable).toBe(required);
+          // One zone's share may be disrupted at once, and no more: at the minimum that leaves required.
+          expect(podDisruptionBudget.spec).toEqual({ maxUnavailable: replicas.perAz, selector: expect.anything() });
+          expect(replicas.desired - replicas.perAz).toBeGreaterThanOrEqual(required);
           expect(p.keptReplicas).toBe(replicas.desired);
-          expect(spreadOf(p)[0]).toMatchObject({ whenUnsatisfiable: 'DoNotSchedule', minDomains: tier.minAzs });
+          expect(spreadOf(p)[0]).toMatchObject({
+            whenUnsatisfiable: 'DoNotSchedule',
+            minDomains: tier.minAzs - 1,
+            nodeTaintsPolicy: 'Honor',
+          });
         } else {
           expect(spreadOf(p)[0].whenUnsatisfiable).toBe('ScheduleAnyway');
           expect(spreadOf(p)[0]).not.toHaveProperty('minDomains');
@@ -225,6 +291,42 @@ describe('planWorkload by property', () => {
         }
       }),
     );
+  });
+
+  test('a statically stable spread is even with every zone up, and takes new pods in the zones a loss leaves', () => {
+    fc.assert(
+      fc.property(arbitrary, ({ required, zones, headroom }) => {
+        for (const tier of [TIER_0, TIER_1]) {
+          const names = [...Array(zones).keys()].map((i) => `z${i}`);
+          const p = plan({ requiredReplicas: required, zones: names, maxReplicas: 1000 }, tier);
+          const [spread] = spreadOf(p);
+          const counts = new Map(names.map((z) => [z, 0]));
+          expect(placePods(spread, counts, p.replicas.desired)).not.toContain(undefined);
+          expect(Math.max(...counts.values())).toBe(Math.ceil(p.replicas.desired / zones));
+          // The fullest zone is lost: its pods' replacements, then scale-out, all schedule in the others.
+          const [fullest] = [...counts].sort((a, b) => b[1] - a[1])[0];
+          const lostPods = counts.get(fullest)!;
+          const placed = placePods(spread, counts, lostPods + headroom, new Set([fullest]));
+          expect(placed).not.toContain(undefined);
+          expect(placed).not.toContain(fullest);
+        }
+      }),
+    );
+  });
+
+  test.each<[string, Partial<TopologySpreadConstraint>]>([
+    ['minDomains = minAzs (eligible zones fewer than minDomains: the minimum is 0)', { minDomains: 3 }],
+    ["taints ignored (the lost zone's nodes stay a domain of 0 pods)", { nodeTaintsPolicy: undefined }],
+  ])("the first design leaves a lost zone's replacements Pending: %s", (_name, change) => {
+    const spread = { ...spreadOf(plan())[0], ...change } as TopologySpreadConstraint;
+    const counts = new Map([
+      ['a', 3],
+      ['b', 3],
+      ['c', 3],
+    ]);
+    expect(placePods(spread, counts, 3, new Set(['c']))).toEqual([undefined, undefined, undefined]);
+    // As planned, the 3 replacements go to a, b, a: the doc comment's worked example.
+    expect(placePods(spreadOf(plan())[0], counts, 3, new Set(['c']))).toEqual(['a', 'b', 'a']);
   });
 
   test('liveness and readiness never share a path without a problem', () => {

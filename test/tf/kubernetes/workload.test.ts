@@ -71,14 +71,16 @@ describe('HaWorkload on Terraform for TIER_1 over 3 zones', () => {
     expect(deployment().depends_on).toEqual([`kubernetes_priority_class_v1.${priorityClass}`]);
   });
 
-  test('THEN pods spread over zones (DoNotSchedule, minDomains 3) and hosts, kept to the listed zones', () => {
+  test('THEN pods spread over zones (DoNotSchedule, minDomains 2, taints honoured) and hosts, in the listed zones', () => {
     const selector = [{ match_labels: { 'app.kubernetes.io/name': 'orders' } }];
     expect(podSpec().topology_spread_constraint).toEqual([
       {
         max_skew: 1,
         topology_key: 'topology.kubernetes.io/zone',
         when_unsatisfiable: 'DoNotSchedule',
-        min_domains: 3,
+        min_domains: 2,
+        node_affinity_policy: 'Honor',
+        node_taints_policy: 'Honor',
         label_selector: selector,
         match_label_keys: ['pod-template-hash'],
       },
@@ -86,6 +88,8 @@ describe('HaWorkload on Terraform for TIER_1 over 3 zones', () => {
         max_skew: 1,
         topology_key: 'kubernetes.io/hostname',
         when_unsatisfiable: 'ScheduleAnyway',
+        node_affinity_policy: 'Honor',
+        node_taints_policy: 'Honor',
         label_selector: selector,
         match_label_keys: ['pod-template-hash'],
       },
@@ -104,6 +108,15 @@ describe('HaWorkload on Terraform for TIER_1 over 3 zones', () => {
         ],
       },
     });
+  });
+
+  test("THEN a zone's share may be evicted at a time, and a pod has its drain and shutdown before SIGKILL", () => {
+    expect(onlyResource(json, 'kubernetes_pod_disruption_budget_v1').spec).toEqual({
+      max_unavailable: '3',
+      selector: { match_labels: { 'app.kubernetes.io/name': 'orders' } },
+    });
+    // TIER_1's load-balancer detection (15 s × 3 + 5 s) and 30 s to finish its requests.
+    expect(podSpec().termination_grace_period_seconds).toBe(80);
   });
 
   test('THEN separate probes, a non-root read-only container and no service-account token', () => {
@@ -138,10 +151,10 @@ describe('HaWorkload on Terraform for TIER_1 over 3 zones', () => {
     });
   });
 
-  test('THEN a budget of 6 available, an autoscaler from 9 to 18 and a priority class, all marked for the report', () => {
+  test('THEN a budget of 3 unavailable, an autoscaler from 9 to 18 and a priority class, all marked for the report', () => {
     expect(onlyResource(json, 'kubernetes_pod_disruption_budget_v1')).toMatchObject({
       metadata: { name: 'orders', namespace: 'shop' },
-      spec: { min_available: '6', selector: { match_labels: { 'app.kubernetes.io/name': 'orders' } } },
+      spec: { max_unavailable: '3', selector: { match_labels: { 'app.kubernetes.io/name': 'orders' } } },
     });
     expect(onlyResource(json, 'kubernetes_horizontal_pod_autoscaler_v2')).toMatchObject({
       spec: {

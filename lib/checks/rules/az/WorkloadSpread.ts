@@ -36,8 +36,11 @@ interface DeploymentView {
     readonly topologyKey?: string;
     readonly whenUnsatisfiable?: string;
     readonly minDomains?: number;
+    readonly nodeTaintsPolicy?: string;
     readonly matchLabels?: Labels;
   }[];
+  /** How many zones its required node affinity keeps its pods to; undefined when it names none. */
+  readonly zones?: number;
   readonly containers: readonly {
     readonly name: string;
     readonly serves: boolean;
@@ -72,9 +75,9 @@ export const WorkloadSpread: HaRule = {
   level: 'error',
   category: 'availability',
   needsTier: true,
-  info: "A Kubernetes Deployment of a tier spanning two or more zones runs at least one replica per zone at its floor (its autoscaler's minimum, else its replicas), has a topology spread constraint over topology.kubernetes.io/zone that selects its pods (for statically stable tiers, whenUnsatisfiable DoNotSchedule with minDomains of at least the tier's minAzs), a PodDisruptionBudget in its namespace selects its pods and allows at least one eviction, and each container that listens on a port has a liveness and a readiness probe that differ.",
+  info: "A Kubernetes Deployment of a tier spanning two or more zones runs at least one replica per zone at its floor (its autoscaler's minimum, else its replicas), has a topology spread constraint over topology.kubernetes.io/zone that selects its pods (for statically stable tiers, whenUnsatisfiable DoNotSchedule with minDomains of at least the tier's minAzs less one and below its zones, and nodeTaintsPolicy Honor), a PodDisruptionBudget in its namespace selects its pods and allows at least one eviction, and each container that listens on a port has a liveness and a readiness probe that differ.",
   explanation:
-    'Without a zone spread the scheduler may place every replica in one zone, which a zone loss then takes whole; with ScheduleAnyway, or without minDomains, it piles replicas into the zones it sees when one is short of nodes, so the survivors of the next zone loss are fewer than planned. Without a disruption budget a node drain or upgrade may evict every replica at once; one that allows no eviction stalls every drain, so node upgrades never finish or are forced through it. Liveness restarts a container, readiness takes it out of traffic: one probe for both either restarts every replica during a dependency brownout or keeps sending traffic to a replica that cannot serve.',
+    "Without a zone spread the scheduler may place every replica in one zone, which a zone loss then takes whole; with ScheduleAnyway, or without minDomains, it piles replicas into the zones it sees when one is short of nodes, so the survivors of the next zone loss are fewer than planned. While a zone is lost, a minDomains as large as the zone count (fewer eligible zones than minDomains: the minimum is taken as 0), or tainted nodes counted (the lost zone's unreachable nodes stay a zone with no pod), leaves every new pod Pending: replacements, scale-out and rollouts wait for the zone to return. Without a disruption budget a node drain or upgrade may evict every replica at once; one that allows no eviction stalls every drain, so node upgrades never finish or are forced through it. Liveness restarts a container, readiness takes it out of traffic: one probe for both either restarts every replica during a dependency brownout or keeps sending traffic to a replica that cannot serve.",
   resourceTypes: TYPES,
   evaluate(context: RuleContext): Evaluation[] {
     const deployments: DeploymentView[] = [];
@@ -165,18 +168,37 @@ function spreadProblems(d: DeploymentView, minAzs: number, hard: boolean, tier: 
   if (!hard) {
     return [];
   }
+  // The zones left after one is lost must still be enough domains, or nothing schedules during the loss.
+  const fewestDomains = Math.max(1, minAzs - 1);
   const enforced = selecting.find(
-    (s) => s.whenUnsatisfiable === 'DoNotSchedule' && s.minDomains !== undefined && s.minDomains >= minAzs,
+    (s) => s.whenUnsatisfiable === 'DoNotSchedule' && (s.minDomains ?? 1) >= fewestDomains,
   );
-  if (enforced) {
-    return [];
+  if (!enforced) {
+    const [first] = selecting;
+    return [
+      `the zone spread is whenUnsatisfiable ${first.whenUnsatisfiable ?? 'DoNotSchedule'} with minDomains ` +
+        `${first.minDomains ?? 'unset'}: ${tier} keeps its replicas statically stable over ${minAzs} zones, so set ` +
+        `whenUnsatisfiable DoNotSchedule and minDomains ${fewestDomains} (else the scheduler piles replicas into ` +
+        'the zones it sees when one is short of nodes)',
+    ];
   }
-  const [first] = selecting;
+  const zones = d.zones ?? minAzs;
+  const minDomains = enforced.minDomains ?? 1;
   return [
-    `the zone spread is whenUnsatisfiable ${first.whenUnsatisfiable ?? 'DoNotSchedule'} with minDomains ` +
-      `${first.minDomains ?? 'unset'}: ${tier} keeps its replicas statically stable over ${minAzs} zones, so set ` +
-      `whenUnsatisfiable DoNotSchedule and minDomains ${minAzs} (else the scheduler piles replicas into the zones ` +
-      'it sees when one is short of nodes)',
+    ...(minDomains >= zones
+      ? [
+          `its zone spread's minDomains ${minDomains} is not below its ${zones} zones: while one is lost, fewer ` +
+            'zones than minDomains are eligible, the scheduler takes their minimum as 0 and every new pod (a lost ' +
+            `pod's replacement, scale-out, a rollout) stays Pending for the whole outage: set minDomains ${fewestDomains}`,
+        ]
+      : []),
+    ...(enforced.nodeTaintsPolicy === 'Honor'
+      ? []
+      : [
+          `its zone spread counts tainted nodes (nodeTaintsPolicy ${enforced.nodeTaintsPolicy ?? 'unset: Ignore'}): ` +
+            "a lost zone's unreachable nodes stay a zone with no pod, so no surviving zone may take a new one while " +
+            'it is out: set nodeTaintsPolicy Honor',
+        ]),
   ];
 }
 
@@ -295,8 +317,15 @@ function tfDeployment(resource: GraphResource): DeploymentView {
       topologyKey: str(s.topology_key),
       whenUnsatisfiable: str(s.when_unsatisfiable),
       minDomains: num(s.min_domains),
+      nodeTaintsPolicy: str(s.node_taints_policy),
       matchLabels: labelsOf(block(s.label_selector)?.match_labels),
     })),
+    zones: affinityZones(
+      blocks(
+        block(block(block(pod?.affinity)?.node_affinity)?.required_during_scheduling_ignored_during_execution)
+          ?.node_selector_term,
+      ).flatMap((t) => blocks(t.match_expressions)),
+    ),
     containers: blocks(pod?.container).map((c) => ({
       name: str(c.name) ?? 'container',
       serves: blocks(c.port).length > 0,
@@ -325,6 +354,12 @@ function tfAutoscaler(resource: GraphResource): AutoscalerView {
     target: str(block(spec?.scale_target_ref)?.name),
     minReplicas: num(spec?.min_replicas),
   };
+}
+
+/** How many zones one `In` expression over the zone label lists; undefined unless exactly one does. */
+function affinityZones(expressions: JsonObject[]): number | undefined {
+  const zones = expressions.filter((e) => ZONE_KEYS.includes(str(e.key) ?? '') && str(e.operator) === 'In');
+  return zones.length === 1 && Array.isArray(zones[0].values) ? zones[0].values.length : undefined;
 }
 
 /** Kubernetes runs one replica when the count is absent; a count that is not literal is unknown. */
@@ -387,8 +422,15 @@ function manifestDeployment(resource: GraphResource, object: JsonObject): Deploy
       topologyKey: str(s.topologyKey),
       whenUnsatisfiable: str(s.whenUnsatisfiable),
       minDomains: num(s.minDomains),
+      nodeTaintsPolicy: str(s.nodeTaintsPolicy),
       matchLabels: labelsOf(block(s.labelSelector)?.matchLabels),
     })),
+    zones: affinityZones(
+      blocks(
+        block(block(block(pod?.affinity)?.nodeAffinity)?.requiredDuringSchedulingIgnoredDuringExecution)
+          ?.nodeSelectorTerms,
+      ).flatMap((t) => blocks(t.matchExpressions)),
+    ),
     containers: blocks(pod?.containers).map((c) => ({
       name: str(c.name) ?? 'container',
       serves: blocks(c.ports).length > 0,
