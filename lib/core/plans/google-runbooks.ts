@@ -219,6 +219,13 @@ function conditionEvidence(condition: FailoverAlertConditionIntent): FailoverAle
   }
   const metric =
     condition.filter === undefined ? undefined : /metric\.type\s*=\s*"([^"]+)"/.exec(condition.filter)?.[1];
+  // An SLO's burn rate (`select_slo_burn_rate(...)`) pages on errors of any cause: a bad deploy, a dependency.
+  const slo = condition.filter === undefined ? undefined : /^\s*(select_slo_\w+)\(/.exec(condition.filter)?.[1];
+  if (slo !== undefined) {
+    return no(
+      `watches an SLO (${slo}): it opens on errors of any cause (a deployment, a dependency), not a lost region`,
+    );
+  }
   if (metric === undefined) {
     return unknown('has a condition whose metric is not literal');
   }

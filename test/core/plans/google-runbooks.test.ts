@@ -207,6 +207,12 @@ describe('failoverAlertEvidence', () => {
     ],
     ['a filter from a variable', [counting({ filter: undefined })], 'OR', undefined],
     ['an unknown checker region', [counting({ checkerRegions: ['MARS'] })], 'OR', true],
+    [
+      'an SLO burn rate',
+      [{ kind: 'threshold', filter: 'select_slo_burn_rate("projects/p/slos/s", "60m")' }],
+      'OR',
+      false,
+    ],
     ['no condition', [], 'OR', undefined],
   ])('%s', (_, conditions, combiner, corroborated) => {
     expect(evidence(conditions, combiner).corroborated).toBe(corroborated);

@@ -10,6 +10,7 @@ import { HaCloudSql } from '../../../lib/tf/google/database';
 import { RegionalFleet } from '../../../lib/tf/google/fleet';
 import { RegionalNetwork } from '../../../lib/tf/google/network';
 import { GlobalFrontend } from '../../../lib/tf/google/frontend';
+import { SloAlarms } from '../../../lib/tf/google/slo';
 import { FailoverTrigger, FailoverWorkflows, FailoverWorkflowsProps } from '../../../lib/tf/google/runbooks';
 import { resourcesOf, TerraformJson, terraformJson, testStack, warningsOf } from './util';
 
@@ -497,4 +498,27 @@ test('GIVEN the alert counts a 5-minute uptime check THEN its period counts in t
   // 300 s until the first failing result, 300 s of failure, one 60 s alignment period.
   expect(decision?.basis).toMatch(/once it has evaluated 660 s of failure, plus the time Cloud Monitoring takes/);
   expect(decision?.value).toBeUndefined();
+});
+
+test('GIVEN SloAlarms notify the failover topic THEN HA-DR10 names the burn-rate page that would promote', () => {
+  const stack = testStack();
+  const channel = new MonitoringNotificationChannel(stack, 'Failover', {
+    displayName: 'fail over',
+    type: 'pubsub',
+    labels: { topic: TOPIC },
+  });
+  // The uptime alert counts more than one failing location, but the burn-rate pages share the channel.
+  new SloAlarms(stack, 'Slo', {
+    tier: ServiceTier.TIER_2,
+    service: 'catalog',
+    backendServiceName: 'catalog-backend',
+    notificationChannels: [channel.id],
+    probes: [{ region: PRIMARY, host: 'europe-west1.catalog.example.com' }],
+  });
+  pilotLight(stack);
+  const json = terraformJson(stack) as unknown as Record<string, unknown>;
+  const checked = checkInputs({ terraform: [{ name: stack.node.id, json }] }, { rules: [CorroboratedPromotion] });
+  expect(checked.findings.map((f) => f.message)).toEqual([
+    expect.stringMatching(/on every incident of the alert catalog: error budget burning .*, which watches an SLO/),
+  ]);
 });

@@ -43,6 +43,7 @@ const ALARM_TYPES = [
  * | started by an alert | GT 0: one failing location opens it                          | error       |
  * | started by an alert | no cross-series reducer, or grouped by `checker_location`    | error       |
  * | started by an alert | another metric (latency, errors, lag), or data absent        | error       |
+ * | started by an alert | an SLO's burn rate (`select_slo_burn_rate`): any cause       | error       |
  * | started by an alert | `OR` of a corroborated and a one-region condition            | error       |
  * | started by an alert | needs more failing locations than the check has checkers     | error: dead |
  * | started by an alert | a query condition, a threshold or metric not literal         | undecided   |
