@@ -204,7 +204,9 @@ export interface FailoverWorkflowsProps extends GoogleHaProps {
  * a customer-managed key in the region for its definition and executions, all calls logged, and
  * its inputs (instance, autoscaler and group names, counts) as environment variables that refer
  * to the resources. An alert (Eventarc on its Pub/Sub channel) or a person starts the first two;
- * each records the failover step it performs, so the report counts the start and the step.
+ * each records the failover step it performs, so the report counts the start and the step. An
+ * alert that promotes must count uptime checks failing from more than one location: the construct
+ * warns (`FailoverWorkflows.trigger`) when it is given no policy or one that falls short.
  *
  * Construct ids (public API): `Key`, `KeyRing`, `KeyWorkflowsEncrypter`, `<Workflow>`,
  * `<Workflow>Account`, `<Workflow>CloudSql`, `<Workflow>CloudSqlReader`, `<Workflow>Scaling`, `<Workflow>Logs`, `ScalingRole`,
