@@ -120,7 +120,9 @@ export const GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY = composeSerial([
  * balancer for ten minutes (its DENY rule also covers the proxy-only subnet, whence that load
  * balancer's traffic comes) with the group's health-check repair suspended: it does not start
  * while the SLO's error budget is spent, stops and rolls back on an SLO incident, and its result
- * says how long the load balancer took to leave the zone, against TIER_0's 30 s.
+ * says how long the load balancer took to leave the zone, against TIER_0's 30 s. A watchdog
+ * execution puts the zone and repair back when the drill is cancelled or hangs; when both are
+ * cancelled, an alert on the DENY rule's denials pages after 30 minutes.
  * Availability is met: published SLAs compose to 99.998996% (GCP_TIER0_AVAILABILITY), where one
  * global load balancer left 99.98900% (GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY).
  *
@@ -283,6 +285,8 @@ export function addGcpTier0ActiveActive(
     proxySourceRanges: [proxySubnetCidrs[PRIMARY]],
     stopTopicId: paging.topics[0].id,
     sloName: slo.slo.id,
+    // Pages when the zone stays out past the drill's deadline: the drill and its watchdog both cancelled.
+    notificationChannels: paging.channelIds,
     schedule: '0 10 * * TUE',
     timeZone: 'America/New_York',
   });

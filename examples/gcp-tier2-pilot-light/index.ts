@@ -59,7 +59,9 @@ const STANDBY = 'europe-west4';
  * suspends the group's health-check repair while the zone is out (the same Google ranges probe for
  * autohealing, which would recreate the zone's instances again and again) and restores it after:
  * the two zones left carry the load alone, and the drill shows whether they do before the SLO alert
- * fires.
+ * fires. A watchdog execution puts the zone and repair back when the drill is cancelled or hangs
+ * (cancelling either is the stop button); when both are cancelled, an alert on the DENY rule's
+ * denials pages after 30 minutes.
  *
  * What the instances run: the service's container (the `image` variable), started by
  * Container-Optimized OS. It is an image in Artifact Registry's `europe` multi-region pinned by
@@ -230,6 +232,8 @@ export function addGcpTier2PilotLight(
     backendServiceName: frontend.backendServiceName,
     stopTopicId: paging.topics[0].id,
     sloName: slo.slo.id,
+    // Pages when the zone stays out past the drill's deadline: the drill and its watchdog both cancelled.
+    notificationChannels: paging.channelIds,
     schedule: '0 10 * * TUE',
     timeZone: 'Europe/Brussels',
   });

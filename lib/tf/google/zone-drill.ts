@@ -110,8 +110,9 @@ export interface ZoneEvacuationDrillProps extends GoogleHaProps {
  * DENY rule (written only while it refuses the zone's probes) counted by a log-based metric, and an
  * alert to `notificationChannels` when they go on past the deadline and another 300 s (TIER_1: 30
  * min). It does not see repair left off once the tag is gone: the next run refuses to start and
- * says so. Firewall Rules Logging can be excluded from ingestion by a project's log router: the
- * metric then counts nothing, and the alert stays silent.
+ * says so. The switch counts what Cloud Logging receives of the rule's firewall logs, and the
+ * templates cannot prove that log routing lets them through to the metric: drill it once by
+ * cancelling both executions of a drill and waiting for the page.
  *
  * Guard rails: the drill refuses to start while the SLO's error budget is spent (the freeze) or
  * unknown; it reads a Pub/Sub subscription of the SLO alerts' topic every 30 s and, when an
