@@ -28,6 +28,7 @@ const ALLOWED: Record<string, { readonly line: string; readonly why: string }[]>
     { line: "arn.split(':').slice(0, 7)", why: "a secret's ARN without its JSON key suffix: the ARN has 7 parts" },
     { line: 'port: 443', why: 'the HTTPS listener' },
     { line: 'port: 80', why: 'the HTTP listener that redirects to HTTPS' },
+    { line: 'HTTPS_PORT = 443', why: "a worker's only way out: HTTPS to ECR, CloudWatch Logs and SQS" },
   ],
   'lib/tf/aws/function.ts': [
     {
