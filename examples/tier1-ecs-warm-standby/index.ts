@@ -1,4 +1,4 @@
-import { App, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -6,6 +6,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import {
   acknowledgeHaFinding,
@@ -283,6 +285,16 @@ function servingRegionLost(
   });
   alarm.addAlarmAction(new cloudwatchActions.SnsAction(probe.alarmTopic));
   alarm.addOkAction(new cloudwatchActions.SnsAction(probe.alarmTopic));
+  // The failover's pages (this alarm, and a promotion stopped for a decision) reach the on-call's tool.
+  const onCall = new CfnParameter(stack, 'OnCallPageUrl', {
+    description:
+      `HTTPS endpoint of the on-call tool's SNS integration that pages a person for ${SERVICE}'s region ` +
+      'failover (the alarm, and a promotion that stopped for a decision); the tool confirms the subscription',
+    allowedPattern: '^https://\\S+$',
+  });
+  probe.alarmTopic.addSubscription(
+    new subscriptions.UrlSubscription(onCall.valueAsString, { protocol: sns.SubscriptionProtocol.HTTPS }),
+  );
   return { alarm, probe };
 }
 
@@ -302,7 +314,14 @@ function failoverTrigger(stack: Stack, domain: ExampleDomain): FailoverTrigger {
       `witness in ${WITNESS} agrees (${witnessAlarmName(serving)}); if it does not, the promotion pages and stops`,
   );
   return FailoverTrigger.alarm(alarm, {
-    witness: { region: WITNESS, alarmName: witnessAlarmName(serving), pageTopic: probe.alarmTopic },
+    witness: {
+      region: WITNESS,
+      alarmName: witnessAlarmName(serving),
+      pageTopic: probe.alarmTopic,
+      // The witness's chain: the promotion waits for one whole chain after a missed run, 6 minutes.
+      alarmPeriod: Duration.minutes(1),
+      alarmEvaluationPeriods: FAILOVER_AFTER_MINUTES,
+    },
   });
 }
 
@@ -328,7 +347,8 @@ export interface Tier1EcsWitnessStackProps extends StackProps {
  * RPO, so with secondaries in us-west-2 and here, an outage of either region (or of the path to it)
  * no longer stops the writes. A headless secondary would cost no instance, but AWS does not say the
  * managed RPO measures one, and the HA report does not count it. It is no failover target: the
- * runbooks promote the standby's cluster, and this one follows the new writer.
+ * runbooks promote the standby's cluster, and Aurora rebuilds this one from the new writer
+ * (minutes to hours), after which the promoted writer's managed RPO need not wait for us-east-1.
  */
 export class Tier1EcsWitnessStack extends Stack {
   /** The alarm the standby's promotion reads before it goes on. */
