@@ -1,5 +1,5 @@
 import { GraphResource } from '../../lib/checks/graph/model';
-import { regionScopedCredentialSteps } from '../../lib/checks/report/client-credentials';
+import { issuerAvailabilityGaps, regionScopedCredentialSteps } from '../../lib/checks/report/client-credentials';
 
 // Two regions' templates, as the report reads them: which credentials does every region accept?
 
@@ -52,6 +52,51 @@ const JWT = {
   JWT_AUDIENCE: 'orders-api',
   JWKS_URI: 'https://login.example.com/.well-known/jwks.json',
 };
+
+/** How a JwtAuthorizer of peakRequestsPerSecond synthesizes, less what `without` names. */
+interface Hardening {
+  readonly warm?: number;
+  readonly reserved?: number;
+  readonly copy?: boolean;
+  readonly schedule?: boolean;
+}
+
+/**
+ * A method behind a JwtAuthorizer as it synthesizes: API Gateway invokes its `live` alias (provisioned), the function
+ * (reserved) reads its region's copy of the keys, which a scheduled refresher writes.
+ */
+const hardened = (region: string, { warm = 300, reserved = 300, copy = true, schedule = true }: Hardening = {}) => [
+  method(region, { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: 'Authorizer' } }, ['Authorizer']),
+  resource(region, 'AWS::ApiGateway::Authorizer', 'Authorizer', { Type: 'TOKEN' }, ['AuthorizerLive']),
+  resource(
+    region,
+    'AWS::Lambda::Alias',
+    'AuthorizerLive',
+    { Name: 'live', ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: warm } },
+    ['AuthorizerFunction'],
+  ),
+  resource(
+    region,
+    'AWS::Lambda::Function',
+    'AuthorizerFunction',
+    {
+      ReservedConcurrentExecutions: reserved,
+      Environment: { Variables: { ...JWT, JWKS_COPY_PARAMETER: { Ref: 'KeysCopy' } } },
+    },
+    copy ? ['KeysCopy'] : [],
+  ),
+  ...(copy ? [resource(region, 'AWS::SSM::Parameter', 'KeysCopy', { Type: 'String' })] : []),
+  resource(
+    region,
+    'AWS::Lambda::Function',
+    'KeysRefresher',
+    { Environment: { Variables: { JWKS_URI: JWT.JWKS_URI, JWKS_COPY_PARAMETER: { Ref: 'KeysCopy' } } } },
+    copy ? ['KeysCopy'] : [],
+  ),
+  ...(schedule
+    ? [resource(region, 'AWS::Events::Rule', 'Schedule', { ScheduleExpression: 'rate(5 minutes)' }, ['KeysRefresher'])]
+    : []),
+];
 
 describe('regionScopedCredentialSteps', () => {
   test.each<[string, GraphResource[], string | undefined]>([
@@ -145,7 +190,29 @@ describe('regionScopedCredentialSteps', () => {
       [keyed(EAST), keyed(WEST), apiKey(EAST, { 'Fn::GetAtt': ['Secret', 'Value'] }), apiKey(WEST, 'a'.repeat(40))],
       'is built at deploy time, which the templates do not show',
     ],
-    ['JWT authorizers of one issuer in each region', [...authorized(EAST, JWT), ...authorized(WEST, JWT)], undefined],
+    ['JWT authorizers of one issuer in each region', [...hardened(EAST), ...hardened(WEST)], undefined],
+    [
+      'JWT authorizers that fetch the keys on each cold start, none warm',
+      [...authorized(EAST, JWT), ...authorized(WEST, JWT)],
+      'AuthorizerFunction (us-east-1) fetches the keys of https://login.example.com/ on each cold start, with no ' +
+        "refreshed copy in its region, and the issuer's availability and regions are not in the templates; " +
+        'AuthorizerFunction (us-east-1) keeps 0 environments warm, with no reserved concurrency',
+    ],
+    [
+      'a copy of the keys that nothing refreshes',
+      [...hardened(EAST), ...hardened(WEST, { schedule: false })],
+      'AuthorizerFunction (us-west-2) fetches the keys of https://login.example.com/ on each cold start',
+    ],
+    [
+      'an authorizer without a copy of the keys',
+      [...hardened(EAST, { copy: false }), ...hardened(WEST)],
+      'AuthorizerFunction (us-east-1) fetches the keys',
+    ],
+    [
+      'an authorizer warm below its reserved concurrency',
+      [...hardened(EAST), ...hardened(WEST, { warm: 100 })],
+      'AuthorizerFunction (us-west-2) keeps 100 environments warm, of its reserved 300, so the doubled load',
+    ],
     [
       'JWT authorizers of different audiences',
       [...authorized(EAST, JWT), ...authorized(WEST, { ...JWT, JWT_AUDIENCE: 'other' })],
@@ -166,7 +233,7 @@ describe('regionScopedCredentialSteps', () => {
     ],
     [
       'a JWT authorizer in one region, no credential asked in the other',
-      [...authorized(EAST, JWT), method(WEST, { AuthorizationType: 'NONE' })],
+      [...hardened(EAST), method(WEST, { AuthorizationType: 'NONE' })],
       undefined,
     ],
     [
@@ -193,8 +260,8 @@ describe('regionScopedCredentialSteps', () => {
 
   test('shown credentials name what was read, and that the issuer is outside the templates', () => {
     const [step] = regionScopedCredentialSteps([
-      ...authorized(EAST, JWT),
-      ...authorized(WEST, JWT),
+      ...hardened(EAST),
+      ...hardened(WEST),
       apiKey(EAST, byName('orders/api-keys/mobile')),
       apiKey(WEST, byName('orders/api-keys/mobile')),
       secret(WEST, 'orders/api-keys/mobile', [EAST]),
@@ -204,8 +271,41 @@ describe('regionScopedCredentialSteps', () => {
     expect(step.basis).toBe(
       "every region accepts the clients' credentials: JWTs of https://login.example.com/ for orders-api (keys " +
         "https://login.example.com/.well-known/jwks.json), verified by each region's own authorizer (us-east-1, " +
-        'us-west-2); the issuer runs outside the analysed templates and must not share a region with the service; ' +
-        'API keys of the same values in us-east-1, us-west-2: secret orders/api-keys/mobile',
+        "us-west-2), warm, with the issuer's keys copied into its region every few minutes: a token a client " +
+        "holds needs no issuer; a new one does, and the issuer's availability and regions are outside the analysed " +
+        'templates; API keys of the same values in us-east-1, us-west-2: secret orders/api-keys/mobile',
     );
+  });
+});
+
+describe('issuerAvailabilityGaps', () => {
+  test('an authorizer that fetches the keys when an environment starts puts the issuer in series: unknown', () => {
+    expect(issuerAvailabilityGaps([...authorized(EAST, JWT), ...hardened(WEST, { copy: false })])).toEqual([
+      expect.objectContaining({
+        quantity: 'availability',
+        stack: 'Api-us-east-1',
+        resource: 'AuthorizerFunction',
+        basis: expect.stringContaining('the issuer is in series with authorized requests'),
+      }),
+      expect.objectContaining({ stack: 'Api-us-west-2', resource: 'AuthorizerFunction' }),
+    ]);
+  });
+
+  test('an authorizer reading a refreshed copy in its region leaves the issuer off the request path', () => {
+    expect(issuerAvailabilityGaps([...hardened(EAST), ...hardened(WEST)])).toEqual([]);
+    // Warmth is the region RTO's concern, not the availability's.
+    expect(issuerAvailabilityGaps(hardened(EAST, { warm: 0 }))).toEqual([]);
+  });
+
+  test('a copy refreshed from another key set is no copy of this one', () => {
+    const resources = hardened(EAST).map((r) =>
+      r.address === 'KeysRefresher'
+        ? ({
+            ...r,
+            properties: { Environment: { Variables: { JWKS_URI: 'https://other.example.com/jwks' } } },
+          } as GraphResource)
+        : r,
+    );
+    expect(issuerAvailabilityGaps(resources)).toHaveLength(1);
   });
 });

@@ -1,17 +1,29 @@
 import { regionOfUrl } from '../../core/plans/jwt-authorizer';
 import { GraphResource } from '../graph/model';
 import type { DerivationStep } from '../model';
-import { block, isObject, list, str } from '../graph/values';
+import { block, isObject, list, num, str } from '../graph/values';
 
 /** API Gateway methods, API keys and authorizers, as CloudFormation and Terraform write them. */
 const METHOD_TYPES = ['AWS::ApiGateway::Method', 'aws_api_gateway_method'];
 const API_KEY_TYPES = ['AWS::ApiGateway::ApiKey', 'aws_api_gateway_api_key'];
 const AUTHORIZER_TYPES = ['AWS::ApiGateway::Authorizer', 'aws_api_gateway_authorizer'];
 const FUNCTION_TYPES = ['AWS::Lambda::Function', 'aws_lambda_function'];
+const ALIAS_TYPES = ['AWS::Lambda::Alias', 'aws_lambda_alias'];
 const SECRET_TYPES = ['AWS::SecretsManager::Secret'];
+const PARAMETER_TYPES = ['AWS::SSM::Parameter', 'aws_ssm_parameter'];
+/** What runs a function on a schedule: an EventBridge rule (CloudFormation), a rule's target (Terraform). */
+const SCHEDULE_TYPES = ['AWS::Events::Rule', 'aws_cloudwatch_event_target', 'AWS::Scheduler::Schedule'];
 
-/** The environment a JWT authorizer's function declares its issuer, audience and key set in (`JwtAuthorizer`). */
-const JWT_VARIABLES = { issuer: 'JWT_ISSUER', audience: 'JWT_AUDIENCE', jwksUri: 'JWKS_URI' } as const;
+/**
+ * The environment a JWT authorizer's function declares its issuer, audience, key set and the region's copy of the
+ * key set in (`JwtAuthorizer`); its refresher declares the key set and the copy.
+ */
+const JWT_VARIABLES = {
+  issuer: 'JWT_ISSUER',
+  audience: 'JWT_AUDIENCE',
+  jwksUri: 'JWKS_URI',
+  keysCopy: 'JWKS_COPY_PARAMETER',
+} as const;
 
 /** `{{resolve:secretsmanager:<secret-id>[:SecretString[:json-key[:version-stage[:version-id]]]]}}`. */
 const SECRET_REFERENCE = /^\{\{resolve:secretsmanager:(.+?)(?::SecretString(?::[^:}]*){0,3})?\}\}$/;
@@ -30,11 +42,16 @@ const SECRET_ARN = /^arn:[^:]+:secretsmanager:([^:]+):\d+:secret:(.+)-[A-Za-z0-9
  * - API keys: when every region's keys take their values from the same secrets (a dynamic reference by name
  *   to a secret with a copy in that region) or the same literals.
  * - A Lambda authorizer: when it is a `JwtAuthorizer` (issuer, audience and key set in its function's
- *   environment), the same in every region, its issuer not an AWS regional endpoint.
+ *   environment), the same in every region, its issuer not an AWS regional endpoint. Accepting the same tokens is
+ *   not yet verifying them on the day: the region that takes the failed one's clients starts authorizer
+ *   environments, each needing the issuer's keys, and the issuer's availability and regions are not in the
+ *   templates. So the step is known only when each region's authorizer reads its keys from a copy in its own
+ *   region that a schedule refreshes from the issuer, and keeps its whole reserved concurrency warm (provisioned
+ *   on the alias API Gateway invokes); else unknown, naming what is missing.
  *
  * Anything the templates do not show (a generated key, a value built at deploy time, another authorizer) stays
- * unknown. When every credential is shown to hold, one step of 0 s says what was read, and that the JWT issuer's
- * own availability is outside the templates (the region RTO's total carries it).
+ * unknown. When every credential is shown to hold, one step of 0 s says what was read, and that new tokens still
+ * come from the issuer, outside the templates (the region RTO's total carries it).
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html
  */
@@ -42,6 +59,8 @@ export function regionScopedCredentialSteps(resources: readonly GraphResource[])
   const byKey = new Map(resources.map((r) => [r.key, r]));
   const methods = resources.filter((r) => METHOD_TYPES.includes(r.type));
   const refused: { method: GraphResource; why: string }[] = [];
+  // Credentials every region accepts, but which the templates do not show being verified on the day.
+  const unverified: { method: GraphResource; why: string }[] = [];
   const shown: string[] = [];
 
   const authorization = (m: GraphResource) => str(m.properties.AuthorizationType ?? m.properties.authorization);
@@ -59,9 +78,11 @@ export function regionScopedCredentialSteps(resources: readonly GraphResource[])
 
   const custom = methods.filter((m) => authorization(m) === 'CUSTOM');
   if (custom.length > 0) {
-    const tokens = jwtCredentials(custom, byKey);
+    const tokens = jwtCredentials(custom, byKey, resources);
     if (typeof tokens === 'string') {
       refused.push({ method: custom[0], why: tokens });
+    } else if (tokens.unverified !== undefined) {
+      unverified.push({ method: custom[0], why: tokens.unverified });
     } else {
       shown.push(tokens.shown);
     }
@@ -89,6 +110,22 @@ export function regionScopedCredentialSteps(resources: readonly GraphResource[])
           `${refused.map((r) => r.why).join(', and ')}, ` +
           'so the region DNS sends them to refuses them (403) at failover: unknown for them until every region ' +
           'accepts the same credentials (one key value in every region, a region-agnostic authorizer)',
+        figures: [],
+      },
+    ];
+  }
+  if (unverified.length > 0) {
+    const method = unverified[0].method;
+    return [
+      {
+        quantity: 'regionRto',
+        stack: method.stack,
+        resource: method.address,
+        basis:
+          "every region accepts the clients' tokens, but the templates do not show the region that takes a failed " +
+          `one's clients verifying them: ${unverified.map((u) => u.why).join('; ')}: unknown until each region's ` +
+          "authorizer keeps its whole concurrency warm and reads the issuer's keys from a refreshed copy in its own " +
+          'region (JwtAuthorizer with peakRequestsPerSecond)',
         figures: [],
       },
     ];
@@ -121,16 +158,19 @@ function regionsOf(methods: readonly GraphResource[]): string[] | undefined {
 function jwtCredentials(
   methods: readonly GraphResource[],
   byKey: ReadonlyMap<string, GraphResource>,
-): { shown: string } | string {
+  resources: readonly GraphResource[],
+): { shown: string; unverified?: string } | string {
   const accepted = new Map<string, Set<string>>();
+  const unverified = new Set<string>();
   for (const method of methods) {
     const authorizer = method.references.map((k) => byKey.get(k)).find((r) => r && AUTHORIZER_TYPES.includes(r.type));
-    const fn = authorizer?.references.map((k) => byKey.get(k)).find((r) => r && FUNCTION_TYPES.includes(r.type));
+    const invoked = authorizer && invokedFunction(authorizer, byKey);
+    const fn = invoked?.fn;
     const variables = fn && environmentOf(fn);
     const issuer = str(variables?.[JWT_VARIABLES.issuer]);
     const audience = str(variables?.[JWT_VARIABLES.audience]);
     const jwksUri = str(variables?.[JWT_VARIABLES.jwksUri]);
-    if (!authorizer || issuer === undefined || audience === undefined || jwksUri === undefined) {
+    if (!authorizer || !fn || issuer === undefined || audience === undefined || jwksUri === undefined) {
       return (
         `${method.address} asks an authorizer (${authorizer?.address ?? 'not found in the templates'}) whose ` +
         'credentials the templates do not show (its function declares no JWT issuer, audience and key set)'
@@ -142,6 +182,22 @@ function jwtCredentials(
     }
     const region = method.region ?? '?';
     accepted.set(region, (accepted.get(region) ?? new Set()).add(`${issuer} for ${audience} (keys ${jwksUri})`));
+    const copy = refreshedKeysCopy(fn, jwksUri, resources);
+    if (copy === undefined) {
+      unverified.add(
+        `${fn.address} (${region}) fetches the keys of ${issuer} on each cold start, with no refreshed copy in ` +
+          "its region, and the issuer's availability and regions are not in the templates",
+      );
+    }
+    const warm = invoked.alias ? provisionedOf(invoked.alias) : 0;
+    const reserved = num(fn.properties.ReservedConcurrentExecutions ?? fn.properties.reserved_concurrent_executions);
+    if (warm === undefined || reserved === undefined || warm < reserved) {
+      unverified.add(
+        `${fn.address} (${region}) keeps ${warm ?? '?'} environments warm, ` +
+          `${reserved === undefined ? 'with no reserved concurrency' : `of its reserved ${reserved}`}, so the ` +
+          'doubled load of a failover starts new ones on demand, at a rate Lambda caps but does not guarantee',
+      );
+    }
   }
   const regions = regionsOf(methods);
   const sets = [...accepted.values()].map((s) => [...s].sort().join(', '));
@@ -153,9 +209,92 @@ function jwtCredentials(
   }
   return {
     shown:
-      `JWTs of ${sets[0]}, verified by each region's own authorizer (${regions.join(', ')}); the issuer runs outside ` +
-      'the analysed templates and must not share a region with the service',
+      `JWTs of ${sets[0]}, verified by each region's own authorizer (${regions.join(', ')}), warm, with the ` +
+      "issuer's keys copied into its region every few minutes: a token a client holds needs no issuer; a new one " +
+      "does, and the issuer's availability and regions are outside the analysed templates",
+    unverified: unverified.size > 0 ? [...unverified].join('; ') : undefined,
   };
+}
+
+/** The function an authorizer invokes, and the alias it invokes it through (CloudFormation `AuthorizerUri`). */
+function invokedFunction(
+  authorizer: GraphResource,
+  byKey: ReadonlyMap<string, GraphResource>,
+): { fn: GraphResource; alias?: GraphResource } | undefined {
+  const referenced = authorizer.references.map((k) => byKey.get(k)).filter((r): r is GraphResource => !!r);
+  const fn = referenced.find((r) => FUNCTION_TYPES.includes(r.type));
+  if (fn) {
+    return { fn };
+  }
+  const alias = referenced.find((r) => ALIAS_TYPES.includes(r.type));
+  const aliased = alias?.references.map((k) => byKey.get(k)).find((r) => r && FUNCTION_TYPES.includes(r.type));
+  return alias && aliased ? { fn: aliased, alias } : undefined;
+}
+
+/** Warm environments of an alias: CloudFormation's `ProvisionedConcurrencyConfig`; undefined when not a literal. */
+function provisionedOf(alias: GraphResource): number | undefined {
+  const config = block(alias.properties.ProvisionedConcurrencyConfig);
+  return config ? num(config.ProvisionedConcurrentExecutions) : 0;
+}
+
+/**
+ * The parameter of the function's region holding a copy of the issuer's keys (`keysCopy` in its environment), when a
+ * schedule runs another function that copies `jwksUri` into it; undefined when the templates show none.
+ */
+function refreshedKeysCopy(
+  fn: GraphResource,
+  jwksUri: string,
+  resources: readonly GraphResource[],
+): GraphResource | undefined {
+  if (environmentOf(fn)?.[JWT_VARIABLES.keysCopy] === undefined) {
+    return undefined;
+  }
+  const inRegion = (r: GraphResource) => r.region !== undefined && r.region === fn.region;
+  const copies = resources.filter(
+    (r) => PARAMETER_TYPES.includes(r.type) && inRegion(r) && fn.references.includes(r.key),
+  );
+  return copies.find((copy) => {
+    const refreshers = resources.filter(
+      (r) =>
+        FUNCTION_TYPES.includes(r.type) &&
+        r.key !== fn.key &&
+        inRegion(r) &&
+        r.references.includes(copy.key) &&
+        str(environmentOf(r)?.[JWT_VARIABLES.jwksUri]) === jwksUri,
+    );
+    return refreshers.some((refresher) =>
+      resources.some((r) => SCHEDULE_TYPES.includes(r.type) && r.references.includes(refresher.key)),
+    );
+  });
+}
+
+/**
+ * What the availability figure cannot know of JWT authorizers: one without a refreshed copy of the issuer's keys in
+ * its region fetches them from the issuer whenever an environment starts, which puts the issuer, whose availability
+ * the templates do not show, in series with authorized requests. One step per such authorizer function.
+ */
+export function issuerAvailabilityGaps(resources: readonly GraphResource[]): DerivationStep[] {
+  const byKey = new Map(resources.map((r) => [r.key, r]));
+  const functions = new Map<string, GraphResource>();
+  for (const authorizer of resources.filter((r) => AUTHORIZER_TYPES.includes(r.type))) {
+    const fn = invokedFunction(authorizer, byKey)?.fn;
+    const variables = fn && environmentOf(fn);
+    const jwksUri = str(variables?.[JWT_VARIABLES.jwksUri]);
+    if (fn && jwksUri !== undefined && !refreshedKeysCopy(fn, jwksUri, resources)) {
+      functions.set(fn.key, fn);
+    }
+  }
+  return [...functions.values()].map((fn) => ({
+    quantity: 'availability',
+    stack: fn.stack,
+    resource: fn.address,
+    basis:
+      `${fn.address} fetches the keys of ${str(environmentOf(fn)?.[JWT_VARIABLES.issuer]) ?? 'its issuer'} from ` +
+      `${str(environmentOf(fn)?.[JWT_VARIABLES.jwksUri])} when an environment starts: the issuer is in series with ` +
+      'authorized requests and its availability is not in the templates; unknown until the authorizer reads a ' +
+      'refreshed copy of the keys in its own region (JwtAuthorizer)',
+    figures: [],
+  }));
 }
 
 /** The key values of every region's API keys, or why the templates do not show the same ones in every region. */

@@ -146,7 +146,7 @@ export function regionRtoFigure(
       (path.decision === undefined
         ? `detection ${dns.detectionUnknown ? '?' : `${dns.detection} s`} + TTL ${dns.ttl} s (nothing to promote: the other regions already serve)` +
           `${absorb.length > 0 ? `: unproven until ${regionDrillOf(resources, 'absorb', DRAIN_DRILL)} shows the regions left carry the load` : ''}` +
-          `${credentials.length > 0 ? ': unproven for clients whose credentials only one region accepts' : ''}`
+          `${credentials.length > 0 ? ': unproven for clients whose credentials the templates do not show every region accepting on the day' : ''}`
         : `detection ${dns.detectionUnknown ? '?' : `${dns.detection} s`} + max(TTL ${dns.ttl} s, decision ${path.decision.value ?? '?'} s + ` +
           (path.fromZero || rejoin === 0
             ? `max(promotion ${describe(path.promotion)}, scale-up ${describe(path.scaleUp)})` +
