@@ -162,6 +162,9 @@ export class Tier0ApiRegionStack extends Stack {
         },
       ],
     });
+    // Route 53 checks the readiness path without credentials: its checkers send no token, and minting one for them
+    // would put the issuer in the failover decision (an issuer outage would fail every region at once). The
+    // authorizer is watched by the stage's 5xx pages instead: without any key it fails (500), it does not refuse.
     const healthCheckPath = '/health/ready';
     // One value per client for both regions: this region's keys resolve this region's copy of the secrets.
     this.clientKeys =
@@ -173,12 +176,16 @@ export class Tier0ApiRegionStack extends Stack {
         replicaRegions: [props.peerRegion],
       });
     // Tokens of one issuer, verified in each region with the issuer's keys: nothing of this region signs them.
+    // Its keys come from a copy in this region, refreshed from the issuer every 5 minutes, and its whole peak of
+    // verdicts runs warm: the region that takes the other's clients verifies their tokens with the issuer down.
     const authorizer = new JwtAuthorizer(this, 'Authorizer', {
       tier: TIER,
       service: SERVICE,
       issuer: issuerOf(props.domain),
       audience: AUDIENCE,
-      // In the network (Control Tower's CT.LAMBDA.PR.3): it reaches the issuer through each zone's NAT gateway.
+      peakRequestsPerSecond: PEAK_REQUESTS_PER_SECOND,
+      // In the network (Control Tower's CT.LAMBDA.PR.3): it reaches Systems Manager and the issuer through each
+      // zone's NAT gateway; its warm environments keep their keys while one is lost.
       vpc: this.network.vpc,
     });
     this.handler = new ResilientFunction(this, 'Handler', {

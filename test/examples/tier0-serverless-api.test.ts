@@ -84,7 +84,44 @@ describe('TIER_0 serverless API, active/active in us-east-1 and us-west-2', () =
     expect(credentials).toMatchObject({ quantity: 'regionRto', value: 96 });
     expect(credentials!.basis).toContain('secret carts-api/api-keys/partners, secret carts-api/api-keys/storefront');
     expect(credentials!.basis).toContain('JWTs of https://login.example.com/ for carts-api');
+    // Known only because each region's authorizer runs warm and reads its region's copy of the issuer's keys: a
+    // token a client holds is verified with the issuer down. New tokens still need the issuer, and the basis says so.
+    expect(credentials!.basis).toContain("warm, with the issuer's keys copied into its region every few minutes");
+    expect(credentials!.basis).toContain("a new one does, and the issuer's availability and regions are outside");
     expect(report.derivation.map((d) => d.basis)).not.toContainEqual(expect.stringContaining('SigV4'));
+    expect(report.derivation.filter((d) => d.quantity === 'availability').map((d) => d.basis)).not.toContainEqual(
+      expect.stringContaining('the issuer is in series'),
+    );
+  });
+
+  test("each region's authorizer: the peak's verdicts warm, its keys copied into the region, refreshed, alarmed", () => {
+    for (const stackId of REGION_STACK_IDS) {
+      const t = templates[stackId];
+      // 100 requests per second × the authorizer's 3 s timeout, like the handler's 300.
+      t.hasResourceProperties('AWS::Lambda::Function', {
+        Timeout: 3,
+        ReservedConcurrentExecutions: 300,
+        Environment: {
+          Variables: Match.objectLike({ JWT_AUDIENCE: 'carts-api', JWKS_COPY_PARAMETER: Match.anyValue() }),
+        },
+      });
+      t.hasResourceProperties('AWS::Lambda::Alias', {
+        Name: 'live',
+        ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 300 },
+      });
+      t.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Tier: 'Advanced' });
+      t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmDescription: Match.stringLikeRegexp('the copy of https://login.example.com/'),
+        AlarmActions: [Match.anyValue()],
+      });
+      // Route 53's readiness path sends no token: it asks for none (the stage's 5xx pages watch the authorizer).
+      t.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'GET',
+        AuthorizationType: 'NONE',
+        ApiKeyRequired: Match.not(true),
+      });
+    }
   });
 
   test("each client's key value lives in one secret of us-west-2 replicated to us-east-1, read by both regions", () => {
