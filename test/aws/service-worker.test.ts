@@ -157,6 +157,16 @@ describe('a worker refuses what needs a load balancer', () => {
     expect(() => Template.fromStack(stack)).toThrow(/pageAlarm must be given for a service with loadBalanced false/);
   });
 
+  test('a load-balanced consumer keeps its own rollback alarms: the QueueWorker adds its age alarms to workers only', () => {
+    const { stack, service } = worker({ loadBalanced: true, internetFacing: false });
+    const [ecsService] = Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, Json>).filter(
+      (r) => r.Type === 'AWS::ECS::Service',
+    );
+    expect(ecsService.Properties.DeploymentConfiguration.Alarms.AlarmNames).toEqual(
+      [service.errorAlarm, service.unhealthyTasksAlarm].map((alarm) => stack.resolve(alarm.alarmName)),
+    );
+  });
+
   test('a worker with a pageAlarm and no QueueWorker rolls back on it', () => {
     const stack = new Stack(new App(), 'Jobs', { env: { region: 'us-east-1' } });
     const network = new MultiAzNetwork(stack, 'Network', { tier: TIER, availabilityZones: ZONES });

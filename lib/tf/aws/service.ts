@@ -133,7 +133,11 @@ export interface ResilientServiceProps extends HaProps, RegionalProps {
   readonly targetCpuPercent?: number;
   /** Requests per minute per task to track. @default - CPU tracking only */
   readonly targetRequestsPerMinute?: number;
-  /** Name of the service's SLO page alarm: deployments roll back while it fires. @default - none */
+  /**
+   * Name of the service's SLO page alarm: deployments roll back while it fires.
+   * @default - none: deployments roll back on the service's own error and unhealthy-task alarms (a worker's: on
+   * the alarms added with `addRollbackAlarm`)
+   */
   readonly pageAlarmName?: string;
   /** ARN of the topic the alarms notify. @default - a new encrypted topic */
   readonly alarmTopicArn?: string;
