@@ -24,9 +24,13 @@ export const DRILL_MEASUREMENTS_METADATA_KEY = 'ha-constructs:drill-measurements
  *   (instances launched, warmed up and healthy behind the load balancer);
  * - `restore`: a backup-and-restore service serves again from restored data;
  * - `zone-evacuation`: a zone's loss, from the fault until the load balancer sends nothing to the
- *   zone and every instance of the other zones is healthy (the AZ RTO of a fleet).
+ *   zone and every instance of the other zones is healthy (the AZ RTO of a fleet);
+ * - `database-failover`: a database's writer moving to its standby zone, from the fault (a forced
+ *   failover: `gcloud sql instances failover`, `aws rds failover-db-cluster`) until it takes writes
+ *   again (the AZ RTO of a store whose provider publishes no failover time).
  */
-export type DrillStep = 'decision' | 'promotion' | 'writer-creation' | 'scale-up' | 'restore' | 'zone-evacuation';
+export type DrillStep =
+  'decision' | 'promotion' | 'writer-creation' | 'scale-up' | 'restore' | 'zone-evacuation' | 'database-failover';
 
 /** Every step a drill can measure: a region failover's in order, then a zone's. */
 export const DRILL_STEPS: readonly DrillStep[] = [
@@ -36,6 +40,7 @@ export const DRILL_STEPS: readonly DrillStep[] = [
   'scale-up',
   'restore',
   'zone-evacuation',
+  'database-failover',
 ];
 
 /** One measurement of a step by a drill. */
@@ -94,6 +99,11 @@ export const DRILL_MEASUREMENT_TARGETS: Readonly<Record<DrillStep, DrillMeasurem
   restore: { stack: true, resourceTypes: ['AWS::Backup::BackupPlan', 'aws_backup_plan'] },
   // The fleet whose zone the drill took out (ZoneEvacuationDrill's execution result, `recoverySeconds`).
   'zone-evacuation': { stack: false, resourceTypes: ['google_compute_region_instance_group_manager'] },
+  // The database itself, whichever engine wrote it.
+  'database-failover': {
+    stack: false,
+    resourceTypes: ['google_sql_database_instance', ...AURORA_CLUSTERS, 'AWS::RDS::DBInstance', 'aws_db_instance'],
+  },
 };
 
 /** One row of the validation table: the prop, what is allowed, and whether the value is. */

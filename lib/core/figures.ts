@@ -178,7 +178,8 @@ export const SYNTHETICS_MAX_RETENTION_DAYS = 455;
 export const PITR_RPO_SECONDS = 300;
 
 /**
- * Cloud SQL HA: the primary is declared unavailable after about 60 s and the standby takes over.
+ * Cloud SQL HA: a failover starts once the primary has been unresponsive for about 60 s; how long the
+ * standby then takes to serve is not published, so this starts the zone's recovery and bounds nothing.
  * @see https://cloud.google.com/sql/docs/postgres/high-availability
  */
 export const CLOUD_SQL_HA_FAILOVER_SECONDS = 60;

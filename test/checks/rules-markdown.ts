@@ -48,7 +48,8 @@ const FOOTER = `
 - **AZ RTO** (the worst over the service's stacks; each stack's own under \`perStack\`): the slowest
   failover an AZ loss triggers — Aurora reader promotion (\`AURORA_FAILOVER_SECONDS\`), RDS Multi-AZ
   (\`RDS_MULTI_AZ_INSTANCE_FAILOVER_SECONDS\`, \`RDS_MULTI_AZ_CLUSTER_FAILOVER_SECONDS\`), Cloud SQL HA
-  (\`CLOUD_SQL_HA_FAILOVER_SECONDS\`), and the load balancer dropping failed targets: interval ×
+  (unproven: Google publishes when a failover starts, \`CLOUD_SQL_HA_FAILOVER_SECONDS\`, not how long it
+  takes), and the load balancer dropping failed targets: interval ×
   unhealthy threshold + timeout (\`targetFailoverSeconds\`, defaults from \`lib/core/figures-checks.ts\`).
   A single-AZ database or fleet has no published recovery time: the figure is *unproven*.
 - **AZ RPO**: 0 for synchronous multi-AZ stores and regional services; \`PITR_RPO_SECONDS\` for a
@@ -76,6 +77,9 @@ const FOOTER = `
   database, file system — in series per region; regions in parallel for active/active (the primary
   region alone otherwise); global components (Route 53, global tables) in series. SLAs are floors under an
   assumption of independent failures, not measurements; buckets and secrets are assumed off the request path.
+  An Aurora writer held to \`rds.global_db_rpo\` waits on its secondaries: with every secondary that has a DB
+  instance in one region (or only headless ones, which AWS does not say the bound measures), that region and the
+  path to it are in series with the writes, with no published figure: *unproven*.
 
 Every figure carries its derivation: the resources, the values and the names of the published figures.
 `;

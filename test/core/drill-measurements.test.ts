@@ -24,7 +24,15 @@ const VALID: DrillMeasurement = {
 describe('drill measurements', () => {
   test('the key and the steps are those the report counts', () => {
     expect(DRILL_MEASUREMENTS_METADATA_KEY).toBe('ha-constructs:drill-measurements');
-    expect(DRILL_STEPS).toEqual(['decision', 'promotion', 'writer-creation', 'scale-up', 'restore', 'zone-evacuation']);
+    expect(DRILL_STEPS).toEqual([
+      'decision',
+      'promotion',
+      'writer-creation',
+      'scale-up',
+      'restore',
+      'zone-evacuation',
+      'database-failover',
+    ]);
   });
 
   test('GIVEN a valid measurement THEN it has no problem and is written without its step, keys in a fixed order', () => {
@@ -53,12 +61,12 @@ describe('drill measurements', () => {
     [
       'step',
       'failback',
-      'step must be one of decision, promotion, writer-creation, scale-up, restore, zone-evacuation, got: "failback"',
+      'step must be one of decision, promotion, writer-creation, scale-up, restore, zone-evacuation, database-failover, got: "failback"',
     ],
     [
       'step',
       undefined,
-      'step must be one of decision, promotion, writer-creation, scale-up, restore, zone-evacuation, got: undefined',
+      'step must be one of decision, promotion, writer-creation, scale-up, restore, zone-evacuation, database-failover, got: undefined',
     ],
     ['seconds', 0, "seconds must be a finite number of seconds above 0 (the worst of the drill's runs), got: 0"],
     ['seconds', -5, "seconds must be a finite number of seconds above 0 (the worst of the drill's runs), got: -5"],

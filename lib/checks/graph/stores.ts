@@ -189,11 +189,15 @@ export function zoneFailover(
       return { rto: { ...at, basis: 'single-AZ instance: restore in another zone, time not published', figures: [] } };
     case 'google_sql_database_instance':
       if (str(block(p.settings)?.availability_type) === 'REGIONAL') {
+        // Google's figure is when a failover starts (the primary unresponsive for about 60 s), not when
+        // the standby serves: the takeover after it is unpublished, so only a measured failover bounds it.
         return {
           rto: {
             ...at,
-            seconds: CLOUD_SQL_HA_FAILOVER_SECONDS,
-            basis: 'Cloud SQL HA failover',
+            basis:
+              `Cloud SQL HA failover: Google starts it once the primary is unresponsive for about ` +
+              `${CLOUD_SQL_HA_FAILOVER_SECONDS} s and publishes no time for the standby to take over; a failover ` +
+              'drill (gcloud sql instances failover) measures it',
             figures: ['CLOUD_SQL_HA_FAILOVER_SECONDS'],
           },
           rpoSeconds: 0,

@@ -16,7 +16,7 @@ import { zoneLossNeedsNoKubernetesAction } from './gke-serving-path';
 import { addMax, figure, Figure, serviceAnchor } from './figure';
 import { zoneLossCapacity } from './google-fleets';
 import { GOOGLE_INSTANCE_GROUP_TYPES } from '../graph/google-backends';
-import { addMeasured, zoneEvacuationSteps } from './zone-evacuation';
+import { addMeasured, databaseFailoverStep, zoneEvacuationSteps } from './zone-evacuation';
 
 /*
  * The loss of one zone: how long until the service serves again (AZ RTO) and what data it loses
@@ -55,14 +55,22 @@ export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
     if (servesThroughZoneLoss(graph, r, stack.record.strategy)) {
       const failover = zoneFailover(graph, r);
       if (failover) {
-        addMax(f, {
-          quantity: 'azRto',
-          stack: r.stack,
-          resource: r.address,
-          value: failover.rto.seconds,
-          basis: failover.rto.basis,
-          figures: failover.rto.figures,
-        });
+        // A failover no provider times counts once a fresh drill measurement stands in for it.
+        const measured = failover.rto.seconds === undefined ? databaseFailoverStep(graph, stacks, r, today) : [];
+        const counted = measured.find((step) => step.value !== undefined);
+        if (counted) {
+          addMax(f, counted);
+        } else {
+          addMax(f, {
+            quantity: 'azRto',
+            stack: r.stack,
+            resource: r.address,
+            value: failover.rto.seconds,
+            basis: failover.rto.basis,
+            figures: failover.rto.figures,
+          });
+          measured.forEach((step) => addMeasured(f, step));
+        }
       }
     } else if (
       ['AWS::ElasticLoadBalancingV2::TargetGroup', 'aws_lb_target_group', 'aws_alb_target_group'].includes(r.type)

@@ -48,6 +48,35 @@ export function zoneEvacuationSteps(
   });
 }
 
+/**
+ * The measured failover of a store whose provider publishes no time for it (Cloud SQL HA, a
+ * single-zone Aurora writer): a fresh `database-failover` measurement on the store replaces the
+ * unknown step, so the AZ RTO is the slowest of it and the other steps; a stale one is only named.
+ */
+export function databaseFailoverStep(
+  graph: ResourceGraph,
+  stacks: readonly ServiceStack[],
+  store: GraphResource,
+  today: Date,
+): DerivationStep[] {
+  const drills = { graph, stacks, tier: tierOfRecord(stacks[0].record), today };
+  const found = measurementOf(drills, 'database-failover', [store]);
+  if (!found) {
+    return [];
+  }
+  return [
+    {
+      quantity: 'azRto',
+      stack: store.stack,
+      resource: store.address,
+      ...(found.counts ? { value: found.measurement.seconds } : {}),
+      measurement: found.measurement,
+      basis: `forced failover of ${store.address}, from the fault until it took writes again: ${found.text}`,
+      figures: [],
+    },
+  ];
+}
+
 /** Adds a measured step: a fresh one bounds the figure as any step does; another is only named. */
 export function addMeasured(f: Figure, step: DerivationStep): void {
   if (step.value === undefined) {

@@ -1116,8 +1116,9 @@ export function planCloudSql(tier: ServiceTier, intent: CloudSqlIntent): CloudSq
     warnings.push({
       id: 'availabilityType',
       message:
-        `Cloud SQL HA fails over to the standby zone after about ${CLOUD_SQL_HA_FAILOVER_SECONDS} s, above ${tier.name}'s zone RTO ` +
-        `of ${tier.azRtoSeconds} s: writes pause for longer than the tier allows`,
+        `Cloud SQL HA starts failing over to the standby zone only once the primary is unresponsive for about ` +
+        `${CLOUD_SQL_HA_FAILOVER_SECONDS} s, above ${tier.name}'s zone RTO of ${tier.azRtoSeconds} s: writes pause ` +
+        'for longer than the tier allows',
     });
   }
   const watch = replicationLagWatch(tier, CLOUD_SQL_METRIC_SAMPLE_SECONDS);

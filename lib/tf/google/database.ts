@@ -148,8 +148,8 @@ export interface HaCloudSqlProps extends GoogleHaProps {
 /**
  * Cloud SQL for PostgreSQL that survives a zone loss, and a region loss for multi-region tiers.
  *
- * A REGIONAL (HA) primary: a synchronous standby in another zone takes over after about
- * `CLOUD_SQL_HA_FAILOVER_SECONDS` with no data loss. Daily backups retained `tier.backupRetentionDays`,
+ * A REGIONAL (HA) primary: a synchronous standby in another zone takes over with no data loss, in a
+ * failover Google starts once the primary is unresponsive for about `CLOUD_SQL_HA_FAILOVER_SECONDS`. Daily backups retained `tier.backupRetentionDays`,
  * point-in-time recovery with the write-ahead log kept as long as the edition allows, deletion
  * protection both in Terraform (`deletion_protection`) and in the Cloud SQL API
  * (`deletion_protection_enabled`, which also stops console and gcloud deletes), `prevent_destroy`,

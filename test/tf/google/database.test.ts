@@ -194,7 +194,9 @@ describe('HaCloudSql', () => {
 
   test('WHEN the tier zone RTO is shorter than Cloud SQL HA failover THEN a warning says so, and not otherwise', () => {
     expect(warningsOf(database(testStack(), { tier: ServiceTier.TIER_0 }))).toContain(
-      "[ha-constructs:HaCloudSql.availabilityType] Cloud SQL HA fails over to the standby zone after about 60 s, above TIER_0's zone RTO of 30 s: writes pause for longer than the tier allows",
+      '[ha-constructs:HaCloudSql.availabilityType] Cloud SQL HA starts failing over to the standby zone only once the ' +
+        "primary is unresponsive for about 60 s, above TIER_0's zone RTO of 30 s: writes pause for longer than the " +
+        'tier allows',
     );
     expect(warningsOf(database(testStack()))).toEqual([]);
   });

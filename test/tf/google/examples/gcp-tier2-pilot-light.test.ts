@@ -3,6 +3,7 @@ import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { addGcpTier2PilotLight } from '../../../../examples/gcp-tier2-pilot-light';
 import { checkInputs } from '../../../../lib/checks/check';
 import { DrillStep, HA_METADATA_KEY } from '../../../../lib/core';
+import { HaCloudSql } from '../../../../lib/tf/google/database';
 import { FailoverWorkflows } from '../../../../lib/tf/google/runbooks';
 import { recordDrillMeasurement } from '../../../../lib/tf/drill-measurement';
 import { resourcesOf, TerraformJson, terraformJson } from '../util';
@@ -93,7 +94,8 @@ describe('example gcp-tier2-pilot-light: a lit pilot light', () => {
       expect.objectContaining({ value: 95 + 900 + 60, basis: expect.stringMatching(/: unproven until /) }),
     );
     expect(service.status).toEqual(
-      expect.objectContaining({ regionRto: 'unproven', regionRpo: 'unproven', azRto: 'met', availability: 'met' }),
+      // The AZ RTO waits on Cloud SQL's failover, which Google does not time.
+      expect.objectContaining({ regionRto: 'unproven', regionRpo: 'unproven', azRto: 'unproven', availability: 'met' }),
     );
   });
 
@@ -108,7 +110,7 @@ describe('example gcp-tier2-pilot-light: a lit pilot light', () => {
         basis: expect.stringContaining('(1 of its minimum 3 over 3 zones, EVEN) the group keeps 2, at least the 2'),
       }),
     ]);
-    expect(service.azRtoSeconds).toBe(95);
+    expect(service.lowerBounds.azRto).toBe(95);
   });
 
   test('THEN both fleets run the image variable on Container-Optimized OS, checked shallow by autohealing and deep by the load balancer', () => {
@@ -292,9 +294,15 @@ describe('example gcp-tier2-pilot-light: what its drills measured, recorded', ()
       promotion: runbooks.promotion!,
       'scale-up': runbooks.scaleUp!,
       'zone-evacuation': stack.node.findChild('FleetPrimary'),
+      'database-failover': (stack.node.findChild('Database') as HaCloudSql).writer,
     };
     for (const [step, seconds] of Object.entries(steps)) {
-      const by = step === 'zone-evacuation' ? 'ZoneEvacuationDrill execution 9c1e' : drill;
+      const by =
+        step === 'zone-evacuation'
+          ? 'ZoneEvacuationDrill execution 9c1e'
+          : step === 'database-failover'
+            ? 'gcloud sql instances failover of catalog-db, 2026-11-20'
+            : drill;
       recordDrillMeasurement(on[step as keyof typeof on], { step: step as DrillStep, seconds, measuredOn, drill: by });
     }
     invokeAspects(stack);
@@ -335,17 +343,27 @@ describe('example gcp-tier2-pilot-light: what its drills measured, recorded', ()
     expect(service.status.regionRto).toBe('unproven');
   });
 
+  test('THEN without a timed Cloud SQL failover the AZ RTO is unproven: Google publishes only when one starts', () => {
+    const [service] = recorded('2026-11-20', TODAY, { 'zone-evacuation': 200 }).services;
+    expect(service.status.azRto).toBe('unproven');
+    expect(stepOf(service, /^Cloud SQL HA failover/)).toEqual(
+      expect.objectContaining({ value: undefined, basis: expect.stringContaining('gcloud sql instances failover') }),
+    );
+  });
+
   test('THEN the zone drill’s recovery raises the AZ RTO above the health check, and past TIER_2’s 300 s it is not met', () => {
-    const [within] = recorded('2026-11-20', TODAY, { 'zone-evacuation': 200 }).services;
-    const [beyond] = recorded('2026-11-20', TODAY, { 'zone-evacuation': 420 }).services;
+    const failover = { 'database-failover': 75 };
+    const [within] = recorded('2026-11-20', TODAY, { 'zone-evacuation': 200, ...failover }).services;
+    const [beyond] = recorded('2026-11-20', TODAY, { 'zone-evacuation': 420, ...failover }).services;
+    expect(stepOf(within, /^forced failover of /)).toEqual(expect.objectContaining({ quantity: 'azRto', value: 75 }));
     const zoneStep = (service: Report['services'][number]) => stepOf(service, /^zone evacuation drill on /);
     expect(zoneStep(within)).toEqual(expect.objectContaining({ quantity: 'azRto', value: 200 }));
     expect([within.azRtoSeconds, within.status.azRto]).toEqual([200, 'met']);
     expect([beyond.azRtoSeconds, beyond.status.azRto]).toEqual([420, 'not-met']);
     // Stale, it is named and counts for nothing: the health check's figure again.
-    const [stale] = recorded('2026-08-01', TODAY, { 'zone-evacuation': 420 }).services;
+    const [stale] = recorded('2026-08-01', TODAY, { 'zone-evacuation': 420, ...failover }).services;
     expect(zoneStep(stale)?.value).toBeUndefined();
     expect(zoneStep(stale)?.basis).toMatch(/the measurement of 420 s by ZoneEvacuationDrill .* is stale/);
-    expect([stale.azRtoSeconds, stale.status.azRto]).toEqual([95, 'met']);
+    expect(stale.status.azRto).toBe('unproven');
   });
 });
