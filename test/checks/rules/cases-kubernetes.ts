@@ -1,5 +1,5 @@
 import { WorkloadSpread } from '../../../lib/checks/rules/az/WorkloadSpread';
-import { ServiceTier } from '../../../lib/core';
+import { HA_METADATA_KEY, ServiceTier } from '../../../lib/core';
 import { cfn, tf } from '../fixtures/builders';
 import { RuleCase } from './cases';
 
@@ -115,6 +115,16 @@ function tfManifest(zone: Record<string, unknown>) {
   return { kubernetes_manifest: { orders: { manifest: deployment } }, kubernetes_pod_disruption_budget_v1: budgets };
 }
 
+/** The statically stable manifest of 9 replicas over 3 zones, its HA record stating a peak of `required`. */
+function withPeak(required: number) {
+  const inputs = cfn(manifest(podSpec(HARD)), T1);
+  const { Resources } = inputs.cloudFormation![0].template as {
+    Resources: Record<string, { Metadata: Record<string, Record<string, unknown>> }>;
+  };
+  Resources.Workload.Metadata[HA_METADATA_KEY].requiredCapacity = required;
+  return inputs;
+}
+
 /** HA-AZ5: Kubernetes workloads spread over zones, under a disruption budget, with two probes. */
 export const KUBERNETES_CASES: RuleCase[] = [
   {
@@ -189,6 +199,15 @@ export const KUBERNETES_CASES: RuleCase[] = [
     message: "its zone spread's minDomains 3 is not below its 3 zones: while one is lost",
     compliant: tf(tfWorkload(TF_HARD), T1),
     nonCompliant: tf(tfWorkload({ ...TF_HARD, min_domains: 3 }), T1),
+  },
+  {
+    rule: WorkloadSpread,
+    engine: 'cloudformation',
+    stack: 'App',
+    resource: 'Workload',
+    message: 'losing its fullest zone (3 of 9 over 3 zones) leaves 6, fewer than the 7 its HA record states',
+    compliant: withPeak(6),
+    nonCompliant: withPeak(7),
   },
   {
     rule: WorkloadSpread,

@@ -75,7 +75,7 @@ export const WorkloadSpread: HaRule = {
   level: 'error',
   category: 'availability',
   needsTier: true,
-  info: "A Kubernetes Deployment of a tier spanning two or more zones runs at least one replica per zone at its floor (its autoscaler's minimum, else its replicas), has a topology spread constraint over topology.kubernetes.io/zone that selects its pods (for statically stable tiers, whenUnsatisfiable DoNotSchedule with minDomains of at least the tier's minAzs less one and below its zones, and nodeTaintsPolicy Honor), a PodDisruptionBudget in its namespace selects its pods and allows at least one eviction, and each container that listens on a port has a liveness and a readiness probe that differ.",
+  info: "A Kubernetes Deployment of a tier spanning two or more zones runs at least one replica per zone at its floor (its autoscaler's minimum, else its replicas) and, for statically stable tiers, enough that losing its fullest zone leaves the peak its HA record states, has a topology spread constraint over topology.kubernetes.io/zone that selects its pods (for statically stable tiers, whenUnsatisfiable DoNotSchedule with minDomains of at least the tier's minAzs less one and below its zones, and nodeTaintsPolicy Honor), a PodDisruptionBudget in its namespace selects its pods and allows at least one eviction, and each container that listens on a port has a liveness and a readiness probe that differ.",
   explanation:
     "Without a zone spread the scheduler may place every replica in one zone, which a zone loss then takes whole; with ScheduleAnyway, or without minDomains, it piles replicas into the zones it sees when one is short of nodes, so the survivors of the next zone loss are fewer than planned. While a zone is lost, a minDomains as large as the zone count (fewer eligible zones than minDomains: the minimum is taken as 0), or tainted nodes counted (the lost zone's unreachable nodes stay a zone with no pod), leaves every new pod Pending: replacements, scale-out and rollouts wait for the zone to return. Without a disruption budget a node drain or upgrade may evict every replica at once; one that allows no eviction stalls every drain, so node upgrades never finish or are forced through it. Liveness restarts a container, readiness takes it out of traffic: one probe for both either restarts every replica during a dependency brownout or keeps sending traffic to a replica that cannot serve.",
   resourceTypes: TYPES,
@@ -128,6 +128,7 @@ export const WorkloadSpread: HaRule = {
         const budget = budgets.find((b) => protects(b, deployment));
         const problems = [
           ...floorProblems(floor, tier.minAzs, tier.name),
+          ...(tier.staticallyStable ? survivorProblems(deployment, floor, tier.minAzs) : []),
           ...spreadProblems(deployment, tier.minAzs, tier.staticallyStable, tier.name),
           ...(budget ? budgetSizeProblems(budget, floor) : [budgetProblem(deployment)]),
           ...probeProblems(deployment),
@@ -200,6 +201,27 @@ function spreadProblems(d: DeploymentView, minAzs: number, hard: boolean, tier: 
             'it is out: set nodeTaintsPolicy Honor',
         ]),
   ];
+}
+
+/**
+ * With a skew of 1 the fullest of z zones holds ⌈floor / z⌉: what is left after its loss must carry
+ * the peak the HA record states (`requiredCapacity`), or the zone's loss waits for scheduling and scale-out.
+ */
+function survivorProblems(d: DeploymentView, floor: number | undefined, minAzs: number): string[] {
+  const required = d.resource.ha?.requiredCapacity;
+  const zones = d.zones ?? minAzs;
+  if (required === undefined || floor === undefined || zones < 2) {
+    return [];
+  }
+  const fullest = Math.ceil(floor / zones);
+  const left = floor - fullest;
+  return left >= required
+    ? []
+    : [
+        `losing its fullest zone (${fullest} of ${floor} over ${zones} zones) leaves ${left}, fewer than the ` +
+          `${required} its HA record states it needs at peak (requiredCapacity): run ` +
+          `${Math.ceil(required / (zones - 1)) * zones}, ⌈${required} / ${zones - 1}⌉ per zone`,
+      ];
 }
 
 function floorProblems(floor: number | undefined, minAzs: number, tier: string): string[] {
