@@ -9,7 +9,7 @@ import {
   automationDocumentContent,
   DrStrategy,
   FAILOVER_STEP_METADATA_KEY,
-  FAILOVER_WITNESS_WAIT_SECONDS,
+  failoverWitnessDefaultWaitSeconds,
   FailoverStepRecord,
   FailoverTriggerIntent,
   FailureDomain,
@@ -80,8 +80,12 @@ export interface StandbyEcsService {
 /**
  * An alarm of another vantage point that must agree before an automatic promotion: one in a third
  * region, probing the same endpoint as the trigger (a `SyntheticCanary` of the serving region's own
- * name there). The promotion reads it in its own region (CloudWatch `DescribeAlarms`, a regional
- * data-plane call) and waits for it to be in ALARM; otherwise it pages `pageTopic` and stops.
+ * name there). It corroborates that the endpoint fails from a third vantage point too, which rules
+ * out a failure of this region's own path to it; it does not say why the endpoint fails (when the
+ * path to this region is down and the serving region's readiness depends on it, such as commits
+ * that `rds.global_db_rpo` blocks, both see the failure). The promotion reads it in its own region
+ * (CloudWatch `DescribeAlarms`, a regional data-plane call) and waits for it to be in ALARM;
+ * otherwise it pages `pageTopic` and stops.
  */
 export interface FailoverWitness {
   /** Region of the witness alarm: neither the serving region nor this one. */
@@ -91,12 +95,30 @@ export interface FailoverWitness {
    * breaching: a witness that cannot run must not agree (HA-DR10).
    */
   readonly alarmName: string;
-  /** Topic that pages a person when the witness does not agree in time (encrypted topics welcome). */
+  /**
+   * Topic that pages a person when the witness does not agree in time (encrypted topics welcome).
+   * Subscribe the on-call's endpoint to it: a page nobody receives leaves the failover to whoever
+   * notices (HA-OBS6).
+   */
   readonly pageTopic: sns.ITopic;
   /**
-   * How long the promotion waits for the witness to be in ALARM (whole seconds, 10 s to 5 minutes):
-   * it counts in the region RTO only when the witness is later than the trigger.
-   * @default Duration.seconds(FAILOVER_WITNESS_WAIT_SECONDS), two minutes
+   * Period of the witness alarm (`alarm.metric.period`): with `alarmEvaluationPeriods`, how long one
+   * full chain of it takes, which the wait must cover.
+   * @default - not known here: the wait defaults to nine minutes, and the HA report checks it against the alarm
+   */
+  readonly alarmPeriod?: Duration;
+  /**
+   * Evaluation periods of the witness alarm.
+   * @default - not known here: the wait defaults to nine minutes, and the HA report checks it against the alarm
+   */
+  readonly alarmEvaluationPeriods?: number;
+  /**
+   * How long the promotion waits for the witness to be in ALARM (whole seconds, 10 s to 9 minutes):
+   * at least `alarmPeriod × (alarmEvaluationPeriods + 1)`, so that a witness whose probe missed one
+   * run just as the trigger fired (which restarts its chain) still agrees in time. It counts in the
+   * region RTO only when the witness is later than the trigger; past it, a person decides.
+   * @default - alarmPeriod × (alarmEvaluationPeriods + 1) when both are given, else 9 minutes (core
+   * `failoverWitnessDefaultWaitSeconds`)
    */
   readonly wait?: Duration;
 }
@@ -120,8 +142,9 @@ export class FailoverTrigger {
    * An alarm of this stack's region starts the runbooks when it goes into ALARM (an EventBridge rule
    * starts each SSM Automation, the promotion in `Failover` mode): no person in the loop. Use an
    * alarm that watches the primary region from here (a canary of the primary's endpoint), so that it
-   * fires when the primary is lost and not when this region is, and a `witness` in a third region:
-   * without one, trouble on this region's own path to the primary promotes with data loss.
+   * fires when the primary is lost and not when this region is, and a `witness` in a third region
+   * that probes the same endpoint: without one, trouble on this region's own path to the primary
+   * promotes with data loss.
    */
   public static alarm(alarm: cloudwatch.IAlarm, options: FailoverAlarmTriggerOptions = {}): FailoverTrigger {
     return new FailoverTrigger(alarm, undefined, options.witness);
@@ -353,7 +376,9 @@ export class FailoverRunbooks extends Construct {
       decisionText: trigger.decisionTime?.toHumanString(),
       witness: witness && {
         region: known(witness.region),
-        waitSeconds: known(witness.wait?.toSeconds({ integral: false }) ?? FAILOVER_WITNESS_WAIT_SECONDS),
+        waitSeconds: known(witness.wait?.toSeconds({ integral: false })),
+        alarmPeriodSeconds: known(witness.alarmPeriod?.toSeconds({ integral: false })),
+        alarmEvaluationPeriods: known(witness.alarmEvaluationPeriods),
       },
     };
     const capacity = props.primaryCapacity;
@@ -854,7 +879,7 @@ function promotionRunbook(
     witness: witness && {
       region: witness.region,
       alarmName: witness.alarmName,
-      waitSeconds: witness.wait?.toSeconds() ?? FAILOVER_WITNESS_WAIT_SECONDS,
+      waitSeconds: witness.wait?.toSeconds() ?? failoverWitnessDefaultWaitSeconds(trigger!.witness!),
       pageTopicArn: witness.pageTopic.topicArn,
     },
   });

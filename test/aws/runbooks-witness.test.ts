@@ -44,21 +44,33 @@ const EAST_2 = (stack: Stack): FailoverWitness => ({
 describe('FailoverRunbooks: an automatic promotion waits for a witness in a third region', () => {
   test('GIVEN a witness THEN the promotion reads it before any other step, and records it for the report', () => {
     const { doc, steps } = runbooks(EAST_2);
-    expect(steps[0]).toMatchObject({ name: 'WaitForWitness', action: 'aws:executeScript', timeoutSeconds: 180 });
+    // No chain given: the longest wait, within the 600 s AWS allows one script step.
+    expect(steps[0]).toMatchObject({ name: 'WaitForWitness', action: 'aws:executeScript', timeoutSeconds: 600 });
     expect(steps[0].inputs.InputPayload).toMatchObject({ Mode: '{{ Mode }}', Witness: '{{ Witness }}' });
     expect(doc.Properties.Content.parameters).toMatchObject({
       Witness: { default: 'Required', allowedValues: ['Required', 'Skipped'] },
       WitnessRegion: { default: 'us-east-2' },
       WitnessAlarmName: { default: 'orders-us-east-1-lost-seen-from-us-east-2' },
-      WitnessWaitSeconds: { type: 'Integer', default: 120 },
+      WitnessWaitSeconds: { type: 'Integer', default: 540 },
     });
     expect(doc.Metadata[FAILOVER_STEP_METADATA_KEY]).toEqual({
       step: 'promotion',
       startedBy: 'alarm',
       decisionSeconds: 0,
       createsWriter: false,
-      witness: { region: 'us-east-2', alarmName: 'orders-us-east-1-lost-seen-from-us-east-2', waitSeconds: 120 },
+      witness: { region: 'us-east-2', alarmName: 'orders-us-east-1-lost-seen-from-us-east-2', waitSeconds: 540 },
     });
+  });
+
+  test('GIVEN the witness alarm fires after 5 one-minute periods THEN the wait covers one restarted chain: 360 s', () => {
+    const { doc, steps } = runbooks((stack) => ({
+      ...EAST_2(stack),
+      alarmPeriod: Duration.minutes(1),
+      alarmEvaluationPeriods: 5,
+    }));
+    expect(doc.Properties.Content.parameters.WitnessWaitSeconds.default).toBe(360);
+    expect(steps[0].timeoutSeconds).toBe(420);
+    expect(doc.Metadata[FAILOVER_STEP_METADATA_KEY].witness.waitSeconds).toBe(360);
   });
 
   test('THEN the role may read that one alarm in us-east-2 and page that one topic with its key, nothing more', () => {
@@ -113,12 +125,26 @@ describe('FailoverRunbooks: an automatic promotion waits for a witness in a thir
     [
       'no wait',
       { wait: Duration.seconds(0) },
-      'failoverTrigger witness.wait must be whole seconds from 10 to 300, got: 0 seconds',
+      'failoverTrigger witness.wait must be whole seconds from 10 to 540, got: 0 seconds',
     ],
     [
-      'a wait past five minutes',
-      { wait: Duration.minutes(6) },
-      'failoverTrigger witness.wait must be whole seconds from 10 to 300, got: 360 seconds',
+      'a wait past nine minutes',
+      { wait: Duration.minutes(10) },
+      'failoverTrigger witness.wait must be whole seconds from 10 to 540, got: 600 seconds',
+    ],
+    [
+      'a wait of two minutes for a witness of 5 one-minute periods',
+      { wait: Duration.minutes(2), alarmPeriod: Duration.minutes(1), alarmEvaluationPeriods: 5 },
+      'failoverTrigger witness.wait must cover a witness alarm that restarted its chain as the trigger fired, ' +
+        'alarmPeriod × (alarmEvaluationPeriods + 1) = 60 s × (5 + 1) = 360 s (shorter, the promotion stops and ' +
+        'pages a person when one witness run is missed), got: 120 seconds',
+    ],
+    [
+      'a witness that fires after 10 one-minute periods',
+      { alarmPeriod: Duration.minutes(1), alarmEvaluationPeriods: 10 },
+      'failoverTrigger witness alarm must fire within 540 s after a missed run (alarmPeriod × ' +
+        '(alarmEvaluationPeriods + 1), what the promotion waits for it within one script step), got: ' +
+        '60 s × (10 + 1) = 660 s',
     ],
   ])('GIVEN %s THEN it is a ValidationError naming the prop', (_, change, message) => {
     expectValidationError(() => runbooks((stack) => ({ ...EAST_2(stack), ...change })), message);

@@ -37,8 +37,17 @@ const intent = fc
       promotion: fc.boolean(),
       scaleUp: fc.boolean(),
       alarm: fc.boolean(),
-      // An automatic promotion's witness in a third region, and how long the promotion waits for it.
-      witness: fc.option(fc.integer({ min: 10, max: 300 }), { nil: undefined }),
+      // An automatic promotion's witness in a third region: how long the promotion waits for it (or the
+      // planned wait), and the witness alarm's period and evaluation periods (or none given).
+      witness: fc.option(
+        fc
+          .record({
+            wait: fc.option(fc.integer({ min: 10, max: 540 }), { nil: undefined }),
+            chain: fc.option(fc.tuple(fc.constantFrom(10, 60), fc.integer({ min: 1, max: 7 })), { nil: undefined }),
+          })
+          .filter(({ wait, chain }) => wait === undefined || chain === undefined || wait >= chain[0] * (chain[1] + 1)),
+        { nil: undefined },
+      ),
       decisionSeconds: fc.integer({ min: 1, max: 3600 }),
       capacity: fc
         .tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }))
@@ -88,7 +97,9 @@ function cdkValues(i: Intent): RunbookValues {
                       region: WITNESS_REGION,
                       alarmName: WITNESS_ALARM,
                       pageTopic: sns.Topic.fromTopicArn(stack, 'Page', PAGE_TOPIC_ARN),
-                      wait: Duration.seconds(i.witness),
+                      wait: i.witness.wait === undefined ? undefined : Duration.seconds(i.witness.wait),
+                      alarmPeriod: i.witness.chain && Duration.seconds(i.witness.chain[0]),
+                      alarmEvaluationPeriods: i.witness.chain?.[1],
                     },
             })
           : FailoverTrigger.operator(Duration.seconds(i.decisionSeconds)),
@@ -125,7 +136,9 @@ function tfValues(i: Intent): RunbookValues {
                         region: WITNESS_REGION,
                         alarmName: WITNESS_ALARM,
                         pageTopicArn: PAGE_TOPIC_ARN,
-                        waitSeconds: i.witness,
+                        waitSeconds: i.witness.wait,
+                        alarmPeriodSeconds: i.witness.chain?.[0],
+                        alarmEvaluationPeriods: i.witness.chain?.[1],
                       },
               },
             )

@@ -47,24 +47,59 @@ export interface FailoverTriggerIntent {
 export interface FailoverWitnessIntent {
   /** Region of the witness alarm. */
   readonly region?: string;
-  /** Seconds the promotion waits for the witness to agree. */
+  /** Seconds the promotion waits for the witness to agree, as given; undefined: planned. */
   readonly waitSeconds?: number;
+  /** Period of the witness alarm in seconds, when given. */
+  readonly alarmPeriodSeconds?: number;
+  /** Evaluation periods of the witness alarm, when given. */
+  readonly alarmEvaluationPeriods?: number;
 }
 
-/**
- * How long an automatic promotion waits, by default, for its witness to agree: two minutes. The
- * witness probes the same name from a third region on its own phase, so with one-minute probes it
- * reaches ALARM up to one period (and one alarm evaluation) after the trigger, or before it.
- */
-export const FAILOVER_WITNESS_WAIT_SECONDS = 120;
 /** How often the promotion reads the witness alarm while it waits. */
 export const FAILOVER_WITNESS_POLL_SECONDS = 10;
 /**
- * The longest wait allowed: a witness that still disagrees five minutes after the trigger does not
- * see the same outage, and a person decides (the wait runs in one script step, kept well short of
- * the step's own limits).
+ * The longest wait, and the wait when the witness alarm's chain is not given: nine minutes. The
+ * wait runs in one `aws:executeScript` step, which AWS stops after 600 s; the last minute is left
+ * for the page.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-executeScript.html
  */
-export const FAILOVER_WITNESS_MAX_WAIT_SECONDS = 300;
+export const FAILOVER_WITNESS_MAX_WAIT_SECONDS = 540;
+
+/**
+ * The shortest wait that covers a witness alarm which restarted its chain just as the trigger
+ * fired: `period × (evaluationPeriods + 1)`. The witness's probe runs on its own phase and a run it
+ * misses (missing data, not breaching) restarts its chain, so it may need a whole chain after the
+ * trigger: its first run within one period, then `evaluationPeriods` failed runs; the extra period
+ * covers the last run, its metric and the alarm's evaluation, for which CloudWatch publishes no
+ * bound. A witness that misses a second run within the wait is later still: the promotion then
+ * pages a person.
+ *
+ * Example: a one-minute witness alarm of 5 evaluation periods: 60 × (5 + 1) = 360 s.
+ */
+export function failoverWitnessWaitFloorSeconds(periodSeconds: number, evaluationPeriods: number): number {
+  return periodSeconds * (evaluationPeriods + 1);
+}
+
+/**
+ * The wait of an automatic promotion for its witness when none is given: the floor of the witness
+ * alarm's chain ({@link failoverWitnessWaitFloorSeconds}, at least one read) when its period and
+ * evaluation periods are given, else {@link FAILOVER_WITNESS_MAX_WAIT_SECONDS}. A longer wait delays only the page of
+ * a witness that disagrees, never a promotion it agrees with.
+ *
+ * Example: a one-minute witness alarm of 5 evaluation periods: 360 s; a chain not given: 540 s.
+ */
+export function failoverWitnessDefaultWaitSeconds(witness: FailoverWitnessIntent): number {
+  const floor = witnessFloorOf(witness);
+  return floor === undefined
+    ? FAILOVER_WITNESS_MAX_WAIT_SECONDS
+    : Math.min(Math.max(floor, FAILOVER_WITNESS_POLL_SECONDS), FAILOVER_WITNESS_MAX_WAIT_SECONDS);
+}
+
+/** The floor of a witness whose chain is given and known; undefined otherwise. */
+function witnessFloorOf(witness: FailoverWitnessIntent): number | undefined {
+  const { alarmPeriodSeconds: period, alarmEvaluationPeriods: periods } = witness;
+  return period === undefined || periods === undefined ? undefined : failoverWitnessWaitFloorSeconds(period, periods);
+}
 
 /** The inputs of the promotion and scale-up runbooks as an engine checks them; undefined where unknown. */
 export interface RegionFailoverRunbooksIntent {
@@ -194,6 +229,29 @@ function witnessProblems(intent: RegionFailoverRunbooksIntent): PlanProblem[] {
         `there shares the trigger's network path and cannot say it is wrong, got: ${witness.region}`,
     });
   }
+  const { alarmPeriodSeconds: period, alarmEvaluationPeriods: periods } = witness;
+  if (period !== undefined && (!Number.isInteger(period) || period <= 0)) {
+    problems.push({
+      prop: 'failoverTrigger.witness.alarmPeriod',
+      message: `failoverTrigger witness.alarmPeriod must be whole seconds above 0, got: ${period} seconds`,
+    });
+  }
+  if (periods !== undefined && (!Number.isInteger(periods) || periods < 1)) {
+    problems.push({
+      prop: 'failoverTrigger.witness.alarmEvaluationPeriods',
+      message: `failoverTrigger witness.alarmEvaluationPeriods must be a whole number from 1, got: ${periods}`,
+    });
+  }
+  const floor = problems.length === 0 ? witnessFloorOf(witness) : undefined;
+  if (floor !== undefined && floor > FAILOVER_WITNESS_MAX_WAIT_SECONDS) {
+    problems.push({
+      prop: 'failoverTrigger.witness.alarmEvaluationPeriods',
+      message:
+        `failoverTrigger witness alarm must fire within ${FAILOVER_WITNESS_MAX_WAIT_SECONDS} s after a missed run ` +
+        '(alarmPeriod × (alarmEvaluationPeriods + 1), what the promotion waits for it within one script step), got: ' +
+        `${period} s × (${periods} + 1) = ${floor} s`,
+    });
+  }
   const wait = witness.waitSeconds;
   if (
     wait !== undefined &&
@@ -204,6 +262,14 @@ function witnessProblems(intent: RegionFailoverRunbooksIntent): PlanProblem[] {
       message:
         `failoverTrigger witness.wait must be whole seconds from ${FAILOVER_WITNESS_POLL_SECONDS} to ` +
         `${FAILOVER_WITNESS_MAX_WAIT_SECONDS}, got: ${wait} seconds`,
+    });
+  } else if (wait !== undefined && floor !== undefined && floor <= FAILOVER_WITNESS_MAX_WAIT_SECONDS && wait < floor) {
+    problems.push({
+      prop: 'failoverTrigger.witness.wait',
+      message:
+        'failoverTrigger witness.wait must cover a witness alarm that restarted its chain as the trigger fired, ' +
+        `alarmPeriod × (alarmEvaluationPeriods + 1) = ${period} s × (${periods} + 1) = ${floor} s (shorter, the ` +
+        `promotion stops and pages a person when one witness run is missed), got: ${wait} seconds`,
     });
   }
   return problems;
@@ -407,7 +473,9 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
       ...(witness
         ? [
             `In Failover mode it first waits up to ${witness.waitSeconds} s for the witness alarm ${witness.alarmName}`,
-            `in ${witness.region} (another vantage point probing the same endpoint) to be in ALARM; otherwise it`,
+            `in ${witness.region} to be in ALARM: a probe of the same endpoint from a third vantage point, which`,
+            'corroborates that the endpoint fails from there too (not why: a failure the path to this region',
+            'causes in the serving region, such as commits blocked by a managed RPO, fails both). Otherwise it',
             'pages a person and stops, promoting nothing. A person who decides to fail over anyway starts it with',
             'Witness Skipped.',
           ]

@@ -10,7 +10,7 @@ import {
   automationDocumentContent,
   DrStrategy,
   FAILOVER_STEP_METADATA_KEY,
-  FAILOVER_WITNESS_WAIT_SECONDS,
+  failoverWitnessDefaultWaitSeconds,
   FailoverTriggerIntent,
   FailureDomain,
   headlessWriterIdentifier,
@@ -41,8 +41,12 @@ export interface FailoverAlarm {
 /**
  * An alarm of another vantage point that must agree before an automatic promotion, the Terraform
  * twin of the CDK `FailoverWitness`: one in a third region probing the same endpoint as the trigger.
- * The promotion reads it in its own region (CloudWatch `DescribeAlarms`, a regional data-plane call)
- * and waits for it to be in ALARM; otherwise it pages `pageTopicArn` and stops.
+ * It corroborates that the endpoint fails from a third vantage point too, which rules out a failure
+ * of the standby's own path to it; it does not say why the endpoint fails (when the path to the
+ * standby is down and the serving region's readiness depends on it, such as commits that
+ * `rds.global_db_rpo` blocks, both see the failure). The promotion reads it in its own region
+ * (CloudWatch `DescribeAlarms`, a regional data-plane call) and waits for it to be in ALARM;
+ * otherwise it pages `pageTopicArn` and stops.
  */
 export interface FailoverWitness {
   /** Region of the witness alarm: neither the serving region nor the runbooks'. */
@@ -52,7 +56,10 @@ export interface FailoverWitness {
    * must not agree (HA-DR10).
    */
   readonly alarmName: string;
-  /** ARN of the SNS topic that pages a person when the witness does not agree in time. */
+  /**
+   * ARN of the SNS topic that pages a person when the witness does not agree in time. Subscribe the
+   * on-call's endpoint to it: a page nobody receives leaves the failover to whoever notices (HA-OBS6).
+   */
   readonly pageTopicArn: string;
   /**
    * ARN of the KMS key that encrypts that topic: the runbook may then use it to publish.
@@ -60,8 +67,22 @@ export interface FailoverWitness {
    */
   readonly pageTopicKeyArn?: string;
   /**
-   * How long the promotion waits for the witness to be in ALARM, in whole seconds (10 to 300).
-   * @default FAILOVER_WITNESS_WAIT_SECONDS (120)
+   * Period of the witness alarm in seconds: with `alarmEvaluationPeriods`, how long one full chain of
+   * it takes, which the wait must cover.
+   * @default - not known here: the wait defaults to 540 s, and the HA report checks it against the alarm
+   */
+  readonly alarmPeriodSeconds?: number;
+  /**
+   * Evaluation periods of the witness alarm.
+   * @default - not known here: the wait defaults to 540 s, and the HA report checks it against the alarm
+   */
+  readonly alarmEvaluationPeriods?: number;
+  /**
+   * How long the promotion waits for the witness to be in ALARM, in whole seconds (10 to 540): at
+   * least `alarmPeriodSeconds × (alarmEvaluationPeriods + 1)`, so that a witness whose probe missed
+   * one run just as the trigger fired (which restarts its chain) still agrees in time.
+   * @default - alarmPeriodSeconds × (alarmEvaluationPeriods + 1) when both are given, else 540 (core
+   * `failoverWitnessDefaultWaitSeconds`)
    */
   readonly waitSeconds?: number;
 }
@@ -85,7 +106,8 @@ export class FailoverTrigger {
    * An alarm of the runbooks' region starts them when it goes into ALARM (an EventBridge rule starts
    * each SSM Automation, the promotion in `Failover` mode): no person in the loop. Use an alarm that
    * watches the primary region from the standby, so that it fires when the primary is lost, and a
-   * `witness` in a third region: without one, trouble on the standby's own path promotes with data loss.
+   * `witness` in a third region that probes the same endpoint: without one, trouble on the standby's
+   * own path promotes with data loss.
    */
   public static alarm(alarm: FailoverAlarm, options: FailoverAlarmTriggerOptions = {}): FailoverTrigger {
     return new FailoverTrigger(alarm, undefined, options.witness);
@@ -271,15 +293,20 @@ export class FailoverRunbooks extends Construct {
     const decision = trigger?.decisionSeconds;
     // Only an alarm's promotion waits for a witness: a person deciding is the corroboration.
     const witness = trigger?.alarm ? trigger.witness : undefined;
-    const witnessWait = witness?.waitSeconds ?? FAILOVER_WITNESS_WAIT_SECONDS;
+    const knownNumber = (value: number | undefined) =>
+      value === undefined || Token.isUnresolved(value) ? undefined : value;
+    const witnessIntent = witness && {
+      region: Token.isUnresolved(witness.region) ? undefined : witness.region,
+      waitSeconds: knownNumber(witness.waitSeconds),
+      alarmPeriodSeconds: knownNumber(witness.alarmPeriodSeconds),
+      alarmEvaluationPeriods: knownNumber(witness.alarmEvaluationPeriods),
+    };
+    const witnessWait = witnessIntent && (witness?.waitSeconds ?? failoverWitnessDefaultWaitSeconds(witnessIntent));
     const triggerIntent: FailoverTriggerIntent | undefined = trigger && {
       alarm: trigger.alarm !== undefined,
       decisionSeconds: decision === undefined || Token.isUnresolved(decision) ? undefined : decision,
       decisionText: decision === undefined ? undefined : `${decision} seconds`,
-      witness: witness && {
-        region: Token.isUnresolved(witness.region) ? undefined : witness.region,
-        waitSeconds: Token.isUnresolved(witnessWait) ? undefined : witnessWait,
-      },
+      witness: witnessIntent,
     };
     const capacity = props.primaryCapacity;
     const known = (value: number) => (Token.isUnresolved(value) ? undefined : value);
@@ -410,7 +437,7 @@ export class FailoverRunbooks extends Construct {
           witness: witness && {
             region: witness.region,
             alarmName: witness.alarmName,
-            waitSeconds: witnessWait,
+            waitSeconds: witnessWait!,
             pageTopicArn: witness.pageTopicArn,
           },
         }),

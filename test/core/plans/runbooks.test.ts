@@ -1,5 +1,10 @@
 import * as fc from 'fast-check';
 import {
+  FAILOVER_WITNESS_MAX_WAIT_SECONDS,
+  FAILOVER_WITNESS_POLL_SECONDS,
+  failoverWitnessDefaultWaitSeconds,
+  failoverWitnessWaitFloorSeconds,
+  FailoverWitnessIntent,
   PromotionRunbookInputs,
   promotionRunbookPlan,
   regionFailoverRunbooksProblems,
@@ -241,10 +246,13 @@ describe('the witness of an automatic promotion', () => {
     standbyAutoScalingGroupName: false,
     triggerHint: 'a trigger',
   };
-  const alarm = (witness?: { region?: string; waitSeconds?: number }) => ({
+  const alarm = (witness?: FailoverWitnessIntent) => ({
     ...INTENT,
     trigger: { alarm: true, witness },
   });
+  /** A witness in us-east-2 whose alarm fires after `periods` failed runs of `period` seconds. */
+  const chained = (period: number, periods: number, waitSeconds?: number) =>
+    alarm({ region: 'us-east-2', alarmPeriodSeconds: period, alarmEvaluationPeriods: periods, waitSeconds });
 
   test.each<[string, RegionFailoverRunbooksIntent, string[], string[]]>([
     ['a person decides', { ...INTENT, trigger: { alarm: false, decisionSeconds: 300 } }, [], []],
@@ -259,11 +267,19 @@ describe('the witness of an automatic promotion', () => {
     ],
     ['a wait under one read', alarm({ region: 'us-east-2', waitSeconds: 5 }), ['failoverTrigger.witness.wait'], []],
     [
-      'a wait past five minutes',
-      alarm({ region: 'us-east-2', waitSeconds: 301 }),
+      'a wait past nine minutes (one script step)',
+      alarm({ region: 'us-east-2', waitSeconds: 541 }),
       ['failoverTrigger.witness.wait'],
       [],
     ],
+    ['a wait of nine minutes', alarm({ region: 'us-east-2', waitSeconds: 540 }), [], []],
+    ['a one-minute chain of 5 and a wait of 360 s', chained(60, 5, 360), [], []],
+    ['a one-minute chain of 5 and no wait given', chained(60, 5), [], []],
+    ['a one-minute chain of 5 and a wait of 120 s', chained(60, 5, 120), ['failoverTrigger.witness.wait'], []],
+    ['a one-minute chain of 5 and a wait of 359 s', chained(60, 5, 359), ['failoverTrigger.witness.wait'], []],
+    ['a chain longer than one script step', chained(60, 9), ['failoverTrigger.witness.alarmEvaluationPeriods'], []],
+    ['a chain of no periods', chained(60, 0), ['failoverTrigger.witness.alarmEvaluationPeriods'], []],
+    ['a period of part seconds', chained(0.5, 5), ['failoverTrigger.witness.alarmPeriod'], []],
     ['a wait of part seconds', alarm({ region: 'us-east-2', waitSeconds: 90.5 }), ['failoverTrigger.witness.wait'], []],
     [
       'an alarm that only scales up (no promotion, nothing lost)',
@@ -280,6 +296,47 @@ describe('the witness of an automatic promotion', () => {
   ])('%s', (_, intent, problems, warnings) => {
     expect(regionFailoverRunbooksProblems(intent).map((p) => p.prop)).toEqual(problems);
     expect(regionFailoverRunbooksWarnings(intent).map((w) => w.id)).toEqual(warnings);
+  });
+
+  test.each<[string, FailoverWitnessIntent, number]>([
+    ['a one-minute chain of 5 periods', { alarmPeriodSeconds: 60, alarmEvaluationPeriods: 5 }, 360],
+    ['a ten-second chain of 3 periods', { alarmPeriodSeconds: 10, alarmEvaluationPeriods: 3 }, 40],
+    ['a chain not given', {}, FAILOVER_WITNESS_MAX_WAIT_SECONDS],
+    ['a period alone', { alarmPeriodSeconds: 60 }, FAILOVER_WITNESS_MAX_WAIT_SECONDS],
+  ])('with %s the wait defaults to period × (evaluation periods + 1), else the longest', (_, witness, wait) => {
+    expect(failoverWitnessDefaultWaitSeconds(witness)).toBe(wait);
+  });
+
+  test('a default wait covers every chain the planner accepts, and the planner accepts it', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 20 }), (period, periods) => {
+        const intent = chained(period, periods);
+        const refused = regionFailoverRunbooksProblems(intent).length > 0;
+        const floor = failoverWitnessWaitFloorSeconds(period, periods);
+        expect(refused).toBe(floor > FAILOVER_WITNESS_MAX_WAIT_SECONDS);
+        if (!refused) {
+          const wait = failoverWitnessDefaultWaitSeconds(intent.trigger.witness!);
+          expect(wait).toBe(Math.max(floor, FAILOVER_WITNESS_POLL_SECONDS));
+          expect(regionFailoverRunbooksProblems(chained(period, periods, wait))).toEqual([]);
+          // One second less misses a chain restarted as the trigger fired (or falls under one read).
+          expect(regionFailoverRunbooksProblems(chained(period, periods, wait - 1)).map((p) => p.prop)).toEqual([
+            'failoverTrigger.witness.wait',
+          ]);
+        }
+      }),
+    );
+  });
+
+  test('a wait shorter than the chain is refused naming the prop, the value and the chain', () => {
+    expect(regionFailoverRunbooksProblems(chained(60, 5, 120))).toEqual([
+      {
+        prop: 'failoverTrigger.witness.wait',
+        message:
+          'failoverTrigger witness.wait must cover a witness alarm that restarted its chain as the trigger fired, ' +
+          'alarmPeriod × (alarmEvaluationPeriods + 1) = 60 s × (5 + 1) = 360 s (shorter, the promotion stops and ' +
+          'pages a person when one witness run is missed), got: 120 seconds',
+      },
+    ]);
   });
 
   test('the promotion reads the witness before any other step, and only then, and records it', () => {

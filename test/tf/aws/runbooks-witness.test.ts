@@ -44,13 +44,19 @@ function synth(witness: FailoverWitness | undefined, props: Partial<FailoverRunb
 describe('FailoverRunbooks (Terraform): an automatic promotion waits for a witness in a third region', () => {
   test('GIVEN a witness THEN the promotion reads it first and records it, as the CDK engine does', () => {
     const { promotion } = synth(WITNESS);
-    expect(promotion.content.mainSteps[0]).toMatchObject({ name: 'WaitForWitness', timeoutSeconds: 180 });
+    expect(promotion.content.mainSteps[0]).toMatchObject({ name: 'WaitForWitness', timeoutSeconds: 600 });
     expect(promotion.content.parameters.WitnessRegion.default).toBe('us-east-2');
     expect(promotion['//'][FAILOVER_STEP_METADATA_KEY].witness).toEqual({
       region: 'us-east-2',
       alarmName: 'orders-lost-seen-from-us-east-2',
-      waitSeconds: 120,
+      waitSeconds: 540,
     });
+  });
+
+  test('GIVEN the witness alarm fires after 5 one-minute periods THEN the wait covers one restarted chain: 360 s', () => {
+    const { promotion } = synth({ ...WITNESS, alarmPeriodSeconds: 60, alarmEvaluationPeriods: 5 });
+    expect(promotion.content.parameters.WitnessWaitSeconds.default).toBe(360);
+    expect(promotion.content.mainSteps[0].timeoutSeconds).toBe(420);
   });
 
   test('THEN the role may read that alarm in us-east-2 and page that topic with its key', () => {
@@ -78,8 +84,12 @@ describe('FailoverRunbooks (Terraform): an automatic promotion waits for a witne
 
   test('GIVEN a witness in the runbooks’ own region THEN an HaValidationError naming the prop', () => {
     expect(() => synth({ ...WITNESS, region: 'us-west-2' })).toThrow(HaValidationError);
-    expect(() => synth({ ...WITNESS, waitSeconds: 400 })).toThrow(
-      'failoverTrigger witness.wait must be whole seconds from 10 to 300, got: 400 seconds',
+    expect(() => synth({ ...WITNESS, waitSeconds: 600 })).toThrow(
+      'failoverTrigger witness.wait must be whole seconds from 10 to 540, got: 600 seconds',
+    );
+    expect(() => synth({ ...WITNESS, waitSeconds: 120, alarmPeriodSeconds: 60, alarmEvaluationPeriods: 5 })).toThrow(
+      '= 60 s × (5 + 1) = 360 s (shorter, the promotion stops and pages a person when one witness run is missed), ' +
+        'got: 120 seconds',
     );
   });
 });
