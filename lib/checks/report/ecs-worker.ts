@@ -51,7 +51,9 @@ export function drainedByEcsWorker(graph: ResourceGraph, queue: GraphResource): 
  * with `min` the scalable target's minimum, the tasks spread evenly over the zones by AZ
  * rebalancing (without it they may sit unevenly after an earlier AZ event), and `requiredCapacity`
  * the peak the service's HA record states. Otherwise, or with no queue to read, the figure is
- * unproven and names the drill that would measure it.
+ * unproven and names the drill that would measure it. The reappeared messages then wait behind the
+ * rest of the backlog (the survivors have no headroom at the peak itself): whether they are late is
+ * what the lanes' age alarms say, not the AZ RTO.
  *
  * A zone can also fail gray: its tasks pass their container health check while their messages fail.
  * Nothing detects or removes such a zone (no zonal shift applies to tasks without a load balancer):
