@@ -27,15 +27,17 @@ import { ServiceTier } from '../tier';
  * of its own. So before it touches anything the drill starts a second execution of the same
  * workflow, the watchdog (argument `{"watch": <drill execution>, "repairBefore", "deadline"}`),
  * which reads the drill's state every poll: once the drill is no longer running (succeeded, failed,
- * cancelled), or still runs at its deadline (then the watchdog cancels it), the watchdog removes the
- * tag from the zone and, if repair is still suspended, waits for the zone's checks and puts it back.
- * Both steps are idempotent: after a drill that rolled back they change nothing. The drill in turn
- * reads the watchdog's state every poll and stops, rolling back, when the watchdog is gone: cancel
- * either execution and the zone is back within a poll. Cancel both, or lose Cloud Workflows in the
- * region, and nothing restores it: the dead man's switch is then an alert ({@link ZoneDrillPlan.faultAlert})
- * on the rule's own denials, which go on only while the fault does, paged after the drill's deadline
- * and a margin. What it does not see: repair left off once the tag is gone (both executions
- * cancelled between the untag and the restore); the next drill refuses to start and says so.
+ * cancelled), or still runs at its deadline (then the watchdog cancels it), the watchdog removes
+ * the tag from the zone and, if repair is still suspended, waits for the zone's checks and puts it
+ * back. Both steps are idempotent: after a drill that rolled back they change nothing. The drill in
+ * turn reads the watchdog's state every poll and stops, rolling back, when the watchdog is gone:
+ * cancel either execution and the tag comes off within a poll (the zone serves once its checks pass
+ * again); the watchdog retries its reads and its restore on transient API errors. Cancel both, or
+ * lose Cloud Workflows in the region, and nothing restores it: the dead man's switch is then an
+ * alert ({@link ZoneDrillPlan.faultAlert}) on the rule's own denials, which go on only while the
+ * fault does, paged after the drill's deadline and a margin. What it does not see: repair left off
+ * once the tag is gone (both executions cancelled between the untag and the restore); the next
+ * drill refuses to start and says so.
  *
  * What it exercises: the load balancer taking the zone out (its health check), and the other zones
  * carrying the whole load meanwhile (the SLO alert stops the drill when they do not). What it does
@@ -662,7 +664,13 @@ function zoneDrillDefinition(
       params: ['project', 'region', 'group', 'zone', 'tag', 'execution', 'repairBefore', 'deadline'],
       steps: [
         { watchInit: { assign: [{ overran: false }, { repairRestored: false }] } },
-        { readDrill: { call: `${EXECUTIONS}.get`, args: { name: expr('execution') }, result: 'drillNow' } },
+        // The last automatic line: a transient API error must not end it (Workflows' default retry: 429, 502, 503).
+        {
+          readDrill: {
+            try: { call: `${EXECUTIONS}.get`, args: { name: expr('execution') }, result: 'drillNow' },
+            retry: expr('http.default_retry'),
+          },
+        },
         {
           drillRunning: {
             switch: [
@@ -672,7 +680,7 @@ function zoneDrillDefinition(
               },
               { condition: expr('drillNow.state == "ACTIVE" or drillNow.state == "QUEUED"'), next: 'cancelDrill' },
             ],
-            next: 'restoreZone',
+            next: 'restore',
           },
         },
         { waitForDrill: { call: 'sys.sleep', args: { seconds: POLL_SECONDS } } },
@@ -688,30 +696,39 @@ function zoneDrillDefinition(
           },
         },
         { markOverran: { assign: [{ overran: true }] } },
-        // Both idempotent: after a drill that rolled back, nothing changes.
-        { restoreZone: tagZone(false) },
+        // Both idempotent: after a drill that rolled back, nothing changes; so retried whole on a transient error.
         {
-          readRepairNow: {
-            call: 'googleapis.compute.v1.regionInstanceGroupManagers.get',
-            args: { project: expr('project'), region: expr('region'), instanceGroupManager: expr('group') },
-            result: 'groupNow',
-          },
-        },
-        {
-          repairLeftOff: {
-            switch: [
-              {
-                condition: expr(
-                  'default(map.get(groupNow, ["instanceLifecyclePolicy", "onFailedHealthCheck"]), ' +
-                    `"${REPAIR_DEFAULT}") == "${REPAIR_SUSPENDED}"`,
-                ),
-                steps: [
-                  { awaitZoneForWatchdog: awaitZoneHealthy },
-                  { restoreRepairByWatchdog: setRepair(expr('repairBefore')) },
-                  { markRestored: { assign: [{ repairRestored: true }] } },
-                ],
-              },
-            ],
+          restore: {
+            try: {
+              steps: [
+                { restoreZone: tagZone(false) },
+                {
+                  readRepairNow: {
+                    call: 'googleapis.compute.v1.regionInstanceGroupManagers.get',
+                    args: { project: expr('project'), region: expr('region'), instanceGroupManager: expr('group') },
+                    result: 'groupNow',
+                  },
+                },
+                {
+                  repairLeftOff: {
+                    switch: [
+                      {
+                        condition: expr(
+                          'default(map.get(groupNow, ["instanceLifecyclePolicy", "onFailedHealthCheck"]), ' +
+                            `"${REPAIR_DEFAULT}") == "${REPAIR_SUSPENDED}"`,
+                        ),
+                        steps: [
+                          { awaitZoneForWatchdog: awaitZoneHealthy },
+                          { restoreRepairByWatchdog: setRepair(expr('repairBefore')) },
+                          { markRestored: { assign: [{ repairRestored: true }] } },
+                        ],
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+            retry: expr('http.default_retry'),
           },
         },
         {

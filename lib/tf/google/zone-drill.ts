@@ -104,7 +104,7 @@ export interface ZoneEvacuationDrillProps extends GoogleHaProps {
  * cancel, an error its `except` cannot catch) or still runs at its deadline (the fault, 600 s for
  * the zone's checks, 300 s of margin: then the watchdog cancels it), the watchdog removes the tag and
  * puts repair back once the zone's instances pass; the drill stops and rolls back when its watchdog
- * is gone. So cancelling either execution is the stop button: the zone is back within a poll.
+ * is gone. So cancelling either execution is the stop button: the tag comes off within a poll.
  * What it does not guarantee: both executions cancelled, or Cloud Workflows down in the region,
  * leave the zone out and repair off. That is what the dead man's switch sees: firewall logs of the
  * DENY rule (written only while it refuses the zone's probes) counted by a log-based metric, and an

@@ -82,7 +82,7 @@ describe('ZoneEvacuationDrill (TIER_1), scheduled', () => {
     );
     const jumps = [...source.matchAll(/"next": "(\w+)"/g)].map((m) => m[1]);
     expect(jumps).toEqual(
-      expect.arrayContaining(['endFault', 'readAlerts', 'continue', 'waitForDrill', 'cancelDrill', 'restoreZone']),
+      expect.arrayContaining(['endFault', 'readAlerts', 'continue', 'waitForDrill', 'cancelDrill', 'restore']),
     );
     expect(jumps.filter((j) => !steps.has(j) && j !== 'continue')).toEqual([]);
   });
@@ -304,10 +304,10 @@ describe('ZoneEvacuationDrill cancelled, failed or hung (the synthesized workflo
     ['ACTIVE', 'before', 'waitForDrill'],
     ['QUEUED', 'before', 'waitForDrill'],
     ['ACTIVE', 'after', 'cancelDrill'],
-    ['CANCELLED', 'before', 'restoreZone'],
-    ['FAILED', 'before', 'restoreZone'],
-    ['SUCCEEDED', 'before', 'restoreZone'],
-    ['CANCELLED', 'after', 'restoreZone'],
+    ['CANCELLED', 'before', 'restore'],
+    ['FAILED', 'before', 'restore'],
+    ['SUCCEEDED', 'before', 'restore'],
+    ['CANCELLED', 'after', 'restore'],
   ])('WHEN the drill is %s %s its deadline THEN its watchdog goes to %s', (state, when, next) => {
     const deadline = 1_000_000;
     const now = when === 'before' ? deadline - 30 : deadline;
@@ -328,8 +328,12 @@ describe('ZoneEvacuationDrill cancelled, failed or hung (the synthesized workflo
         },
       }),
     );
-    // The restore follows the cancel, and is what every ended state leads to.
-    expect(order.indexOf('cancelDrill')).toBeLessThan(order.indexOf('restoreZone'));
+    // The restore follows the cancel, and is what every ended state leads to; a transient API error retries it.
+    expect(order.indexOf('cancelDrill')).toBeLessThan(order.indexOf('restore'));
+    expect(order.indexOf('restore')).toBeLessThan(order.indexOf('restoreZone'));
+    for (const id of ['readDrill', 'restore']) {
+      expect(watchdog.get(id)).toEqual(expect.objectContaining({ retry: '${http.default_retry}' }));
+    }
     expect(watchdog.get('restoreZone')).toEqual(
       expect.objectContaining({ call: 'tagZone', args: expect.objectContaining({ add: false }) }),
     );
