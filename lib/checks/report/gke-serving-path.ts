@@ -18,7 +18,10 @@ import { fleetZones } from '../graph/zones';
  *   its own pods and the load balancer's health check follows them;
  * - each Deployment behind those Services is statically stable: spread over zones with a skew of at
  *   most 1 (`DoNotSchedule`), after the loss of its fullest zone the replicas left carry the peak its
- *   HA record states (`requiredCapacity`), without scheduling anything;
+ *   HA record states (`requiredCapacity`), without scheduling anything. The bound holds for pods
+ *   placed while every zone could take one: the scheduler never moves a running pod, so after a lost
+ *   zone returns its share stays in the others until a rollout (`kubectl rollout restart`) places
+ *   them again, which the zone drill's recovery includes; the templates cannot show that placement;
  * - their pods get no Google credentials through Workload Identity (no IAM member in the templates
  *   names their Kubernetes service account): the GKE metadata server exchanges the pod's Kubernetes
  *   service account token, which the API server issues, for a Google access token, so once the
@@ -62,7 +65,8 @@ export function controlPlaneOffServingPath(graph: ResourceGraph, cluster: GraphR
     `the load balancer reaches the pods through the node pools' instance groups on node port ` +
     `${entry.ports.join(', ')} (externalTrafficPolicy Local), and the replicas left after a zone's loss carry ` +
     "the stated peak: serving needs no scheduling, scaling or endpoint change, and GKE's workloads keep running " +
-    'while its control plane is unavailable; it counts in recovery, which a drill measures'
+    'while its control plane is unavailable; it counts in recovery, which a drill measures (as does putting a ' +
+    "returned zone's share back: after a loss the pods stay where they were rescheduled until a rollout)"
   );
 }
 
@@ -211,7 +215,11 @@ function staticShortfall(deployment: GraphResource, clusterZones: number | undef
   return left >= required ? undefined : `${left} < ${required}`;
 }
 
-/** Whether the pods must spread over zones with a skew of at most 1 (what bounds the fullest zone to ⌈R / zones⌉). */
+/**
+ * Whether the pods must spread over zones with a skew of at most 1 (what bounds the fullest zone to
+ * ⌈R / zones⌉ while every zone can take a pod). `minDomains` and the node policies do not change
+ * that bound; they decide whether new pods schedule while a zone is lost (HA-AZ5 judges them).
+ */
 function spreadEvenlyOverZones(deployment: GraphResource): boolean {
   const pod = block(block(block(deployment.properties.spec)?.template)?.spec);
   return blocks(pod?.topology_spread_constraint).some(
