@@ -77,11 +77,21 @@ export interface NodePortServicePlan {
  *   with the workload's readiness path, then passes only on nodes with a ready pod, so a lost zone's
  *   nodes, a node without a pod and a pod that fails readiness all leave the load balancer's
  *   rotation, and no request takes a second hop to another node (or another zone).
+ * - **Drain (a limit)**: when a node's last ready pod of the workload terminates (node upgrade,
+ *   rollout, scale-in), the node still receives the load balancer's traffic until its check fails
+ *   there. The pod, which fails readiness on SIGTERM and serves for the workload's `drainSeconds`
+ *   (`planWorkload`), takes it until the kubelet sees readiness fail (3 × 5 s, from 10 s); kube-proxy
+ *   then drops the node port's traffic until the check marks the node down: up to
+ *   `drainSeconds` − 10 s of that node's share (40 s for TIER_1's 15 s × 3 + 5 s). A sleep before
+ *   SIGTERM would not shorten it: the check reaches the sleeping pod, which still passes. Only a
+ *   check that fails while the pod still serves closes it: kube-proxy's health-check node port, which
+ *   Kubernetes gives a Service of type LoadBalancer only (not this NodePort Service).
  *
  * Example: `orders`, container port 8080, node port 30080 → Service `orders` of type NodePort,
  * port 8080 → target 8080 on node port 30080, selecting `app.kubernetes.io/name: orders`.
  * @see https://kubernetes.io/docs/concepts/services-networking/service/#external-traffic-policy
  * @see https://cloud.google.com/kubernetes-engine/docs/concepts/service-load-balancer-parameters
+ * @see https://kubernetes.io/docs/tutorials/services/pods-and-endpoint-termination-flow/
  */
 export function planNodePortService(intent: NodePortServiceIntent): NodePortServicePlan {
   const { nodePort } = intent;
