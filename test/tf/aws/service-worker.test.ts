@@ -86,12 +86,12 @@ describe('ResilientService (Terraform) as a worker', () => {
     expect(warningsOf(built.stack)).toEqual([]);
   });
 
-  test.each([
+  test.each<[string, Partial<ResilientServiceProps>]>([
     ['certificateArn', { certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc' }],
     ['loadBalancerSubnetIds', { loadBalancerSubnetIds: ['subnet-pa', 'subnet-pb'] }],
     ['readinessPath', { readinessPath: '/health/live' }],
     ['targetRequestsPerMinute', { targetRequestsPerMinute: 600 }],
-  ] as const)('refuses %s, which configures a load balancer', (prop, props) => {
+  ])('refuses %s, which configures a load balancer', (prop, props) => {
     expect(() => synth(props)).toThrow(HaValidationError);
     expect(() => synth(props)).toThrow(new RegExp(`^${prop} must not be given with loadBalanced false`));
   });
