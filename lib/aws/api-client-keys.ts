@@ -38,9 +38,24 @@ export interface ApiClientKeysProps extends HaProps {
  * - **Order**: the replica keys' stacks, then this construct's stack, then the other regions' `RegionalApi` stacks
  *   (each `RegionalApi` given these keys makes its stack depend on this one). Secrets Manager copies a new secret to
  *   its replicas within seconds, while the rest of this stack deploys; a standby stack that still found no replica
- *   would fail and roll back, and deploys again unchanged. With this stack's region lost, the other regions' stacks
- *   still deploy on their own (`cdk deploy --exclusively`): their keys resolve their own replica; to change values
- *   there, promote the replica (`aws secretsmanager stop-replication-to-replica`).
+ *   would fail and roll back, and deploys again unchanged.
+ * - **Losing this stack's region**: the other regions' stacks still deploy on their own (`cdk deploy --exclusively`):
+ *   their keys resolve their own replica, which keeps its value. Leave the replicas as they are unless a value must
+ *   change before the region returns (a leaked key): only then promote that region's replica
+ *   (`aws secretsmanager stop-replication-to-replica --secret-id <name> --region <replica region>`), which makes it a
+ *   standalone secret of the same name, and every other copy keeps the old value.
+ * - **The way back after a promotion**, before deploying this stack again: the returning secret may still name the
+ *   promoted region among its replicas, and that region now holds a standalone secret of the same name, so
+ *   replicating there fails until these steps are done.
+ *   1. Give the returning secret the promoted one's value (`get-secret-value --region <replica region>`, then
+ *      `put-secret-value --region <this region>`).
+ *   2. If `describe-secret --region <this region>` still lists the promoted region under `ReplicationStatus`, drop it
+ *      (`remove-regions-from-replication --remove-replica-regions <replica region>`).
+ *   3. Make the standalone secret a replica again: `replicate-secret-to-regions --region <this region>
+ *      --add-replica-regions Region=<replica region>,KmsKeyId=alias/<service>-secrets
+ *      --force-overwrite-replica-secret` (the replica key of `replicaKeys` if it names another; without the flag
+ *      Secrets Manager refuses: a secret of that name exists there).
+ *   The secrets are then as the templates describe them, and the next deployment changes none of them.
  * - **Rotation**: none by Secrets Manager, on purpose. CloudFormation resolves a dynamic reference only when the
  *   resource holding it changes, so a rotated value would reach no region's API key, and clients reading the new
  *   value would be refused everywhere. Rotate a client's key by adding a client of a new name with the same limits,
