@@ -296,6 +296,10 @@ describe('ZoneEvacuationDrill cancelled, failed or hung (the synthesized workflo
       { watched: '${map.get(args, "watch")}' },
     ]);
     expect(branchTaken(main.get('modeOf')!, { args: null })).toBe('the next step');
+    // What the watchdog reads of its argument is what the drill writes in it.
+    const written = Object.keys((main.get('watchdogArguments')!.assign as { watchArgs: object }[])[0].watchArgs);
+    const read = [...JSON.stringify(main.get('watch')).matchAll(/map\.get\(args, \\"(\w+)\\"\)/g)].map((m) => m[1]);
+    expect(['watch', ...read].sort()).toEqual([...written].sort());
     expect(order.indexOf('watchDone')).toBeLessThan(order.indexOf('readBudget'));
   });
 
