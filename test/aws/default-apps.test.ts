@@ -79,6 +79,8 @@ const defaultJwtAuthorizer = (s: Construct, tier: ServiceTier) =>
     service: 'orders',
     issuer: 'https://login.example.com/',
     audience: 'orders-api',
+    // What its warning asks for on a statically stable tier: the stage's rate, kept warm.
+    peakRequestsPerSecond: 30,
   });
 
 const BUILDS: readonly DefaultBuild[] = [
