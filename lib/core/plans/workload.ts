@@ -421,6 +421,8 @@ const PRIORITY_PER_NINE = 100_000;
  *     design) would take min as 0 there and hold every new pod Pending for the whole outage;
  *   - two zones lost (beyond what the tier survives): fewer than minDomains remain and new pods wait
  *     rather than pile into one zone; the running ones serve.
+ *   `nodeTaintsPolicy` needs Kubernetes 1.26 or later (beta, on by default; every GKE and EKS
+ *   version still supported is later): an older API server drops it and the lost zone counts again.
  *   Trade-offs: a zone with no schedulable node (cordoned, scaled to zero) is not counted either, so
  *   pods created meanwhile go to the others; and the scheduler never moves a running pod, so after a
  *   lost zone returns its share stays in the survivors until the next rollout (`kubectl rollout
