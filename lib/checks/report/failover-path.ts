@@ -3,12 +3,14 @@ import {
   DrillStep,
   DrStrategy,
   FAILOVER_WITNESS_POLL_SECONDS,
+  failoverWitnessWaitFloorSeconds,
 } from '../../core';
 import { cloudSqlDrReplica } from '../graph/cloud-sql';
 import { GOOGLE_INSTANCE_GROUP_TYPES } from '../graph/google-backends';
 import { ResourceGraph } from '../graph/graph';
 import { isServingFunction } from '../graph/functions';
 import { GraphResource } from '../graph/model';
+import { runbookPageTopics, subscriptionsOf, witnessAlarmOf } from '../graph/page-topics';
 import { isAurora, regionReplication } from '../graph/stores';
 import { num, str } from '../graph/values';
 import type { DerivationStep } from '../model';
@@ -364,6 +366,7 @@ function alarmDecision(graph: ResourceGraph, starters: readonly GraphResource[])
     };
   }
   const value = Math.max(...(seconds as number[]));
+  const witnessed = starters.find((r) => r.failoverStep!.witness !== undefined);
   const trigger: DerivationStep = {
     quantity: 'regionRto',
     stack: first.stack,
@@ -372,20 +375,23 @@ function alarmDecision(graph: ResourceGraph, starters: readonly GraphResource[])
     figures: [],
     basis:
       `an alarm starts the runbooks (EventBridge) once it has evaluated ${value} s of failure` +
-      `${alarms.some(sampled) ? ' (its synthetic probe may first fail one run after the failure began)' : ''}: no human step`,
+      `${alarms.some(sampled) ? ' (its synthetic probe may first fail one run after the failure began)' : ''}` +
+      // With a witness, whether a person steps in depends on the wait: witnessDecision says.
+      `${witnessed ? '' : ': no human step'}`,
   };
   const earliest = Math.min(...evaluations.map((e) => e!.earliest));
-  const witnessed = starters.find((r) => r.failoverStep!.witness !== undefined);
   return witnessed ? witnessDecision(graph, witnessed, trigger, earliest) : trigger;
 }
 
 /**
  * An automatic promotion that waits for a witness starts once the witness has fired too, read
  * every {@link FAILOVER_WITNESS_POLL_SECONDS} s: the later of the two evaluations plus one read.
- * The witness fires at most `latest(witness) − earliest(trigger)` after the trigger; past the
- * runbook's wait the promotion pages a person instead, who decides in a time nobody states. A
- * witness outside the analysed templates, or without a literal evaluation, leaves the decision
- * unknown.
+ * That holds with no human step only when the runbook's wait covers a witness that missed one run
+ * just as the trigger fired (its chain restarts): `period × (evaluationPeriods + 1)`, core's
+ * `failoverWitnessWaitFloorSeconds`. A shorter wait makes the page a path of the design: the
+ * promotion stops and pages a person, whose decision nobody states, and with no subscriber on the
+ * page topic nobody is paged at all. A witness outside the analysed templates, or without a literal
+ * evaluation, leaves the decision unknown.
  */
 function witnessDecision(
   graph: ResourceGraph,
@@ -395,15 +401,11 @@ function witnessDecision(
 ): DerivationStep {
   const witness = runbook.failoverStep!.witness!;
   const named = `the witness alarm ${witness.alarmName} in ${witness.region}`;
-  const alarm = graph
-    .ofType(...ALARM_TYPES)
-    .find(
-      (a) =>
-        a.region === witness.region && str(a.properties.AlarmName ?? a.properties.alarm_name) === witness.alarmName,
-    );
+  const alarm = witnessAlarmOf(graph, runbook);
   const at = { quantity: 'regionRto' as const, stack: runbook.stack, resource: runbook.address, figures: [] };
   const evaluation = alarm && alarmEvaluation(alarm);
-  if (!alarm || !evaluation) {
+  const chain = alarm && witnessChain(alarm);
+  if (!alarm || !evaluation || !chain) {
     return {
       ...at,
       basis:
@@ -411,26 +413,65 @@ function witnessDecision(
         `${alarm ? 'has no literal evaluation' : 'is not in the analysed templates'}: when it agrees is not known`,
     };
   }
+  const floor = failoverWitnessWaitFloorSeconds(chain.period, chain.periods);
+  const page = pagedBy(graph, runbook);
   const lag = evaluation.latest - triggerEarliest;
-  if (lag > witness.waitSeconds) {
+  if (witness.waitSeconds < floor || lag > witness.waitSeconds) {
+    const late =
+      lag > witness.waitSeconds
+        ? `may fire up to ${lag} s after the trigger (it evaluates ${evaluation.latest} s, the trigger as little ` +
+          `as ${triggerEarliest} s)`
+        : `restarts its chain when its probe misses one run (missing data is not breaching), and then fires up ` +
+          `to ${chain.period} s × (${chain.periods} + 1) = ${floor} s after the trigger`;
     return {
       ...at,
       basis:
-        `${trigger.basis}; ${named} may fire up to ${lag} s after the trigger (it evaluates ` +
-        `${evaluation.latest} s, the trigger as little as ${triggerEarliest} s), longer than the ` +
-        `${witness.waitSeconds} s the promotion waits for it: it may stop and page a person, who decides in a ` +
-        'time nobody states',
+        `${trigger.basis}; ${named} ${late}, longer than the ${witness.waitSeconds} s the promotion waits for ` +
+        `it: the promotion then stops and ${page.paged ? `${page.says}, who decides in a time nobody states` : page.says}`,
     };
   }
   const value = Math.max(trigger.value!, evaluation.latest) + FAILOVER_WITNESS_POLL_SECONDS;
+  const residual =
+    `; the ${witness.waitSeconds} s wait covers a witness that restarted its chain as the trigger fired ` +
+    `(${chain.period} s × (${chain.periods} + 1) = ${floor} s); one that misses runs again stops the promotion, which ` +
+    `${page.says}`;
   return {
     ...at,
-    value,
+    ...(page.paged ? { value } : {}),
     basis:
-      `${trigger.basis}; the promotion goes on once ${named} (another vantage point) has evaluated ` +
+      `${trigger.basis}${page.paged ? ': no human step' : ''}; the promotion goes on once ${named} (another vantage point) has evaluated ` +
       `${evaluation.latest} s of failure too, read every ${FAILOVER_WITNESS_POLL_SECONDS} s: ` +
-      `max(${trigger.value} s, ${evaluation.latest} s) + ${FAILOVER_WITNESS_POLL_SECONDS} s`,
+      `max(${trigger.value} s, ${evaluation.latest} s) + ${FAILOVER_WITNESS_POLL_SECONDS} s${residual}` +
+      `${page.paged ? '' : ': the decision is unknown until the page reaches someone'}`,
   };
+}
+
+/** The witness alarm's period and evaluation periods (the chain a missed run restarts), when literal. */
+function witnessChain(alarm: GraphResource): { period: number; periods: number } | undefined {
+  const p = alarm.properties;
+  const period = num(p.Period ?? p.period);
+  const periods = num(p.EvaluationPeriods ?? p.evaluation_periods);
+  return period === undefined || periods === undefined ? undefined : { period, periods };
+}
+
+/** Whom the runbook's page reaches: a subscribed topic pages a person; one with no subscriber, nobody. */
+function pagedBy(graph: ResourceGraph, runbook: GraphResource): { paged: boolean; says: string } {
+  const topics = runbookPageTopics(graph, runbook);
+  if (topics.length === 0) {
+    return {
+      paged: false,
+      says: 'pages a topic outside the analysed templates, whose subscribers are not known: the decision is unknown',
+    };
+  }
+  const silent = topics.filter((topic) => subscriptionsOf(graph, topic) === 0);
+  return silent.length > 0
+    ? {
+        paged: false,
+        says:
+          `pages ${silent[0].address}, which has no subscription in the analysed templates: nobody is paged and ` +
+          'the failover waits for whoever notices, so the decision is unknown',
+      }
+    : { paged: true, says: `pages a person through ${topics[0].address}` };
 }
 
 function fleetsOfRole(stacks: readonly ServiceStack[], role: string): GraphResource[] {

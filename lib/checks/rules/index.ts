@@ -51,6 +51,7 @@ import { LogRetention } from './log/LogRetention';
 import { NatGatewayPerZone } from './net/NatGatewayPerZone';
 import { AlarmActions } from './obs/AlarmActions';
 import { BurnRateAlarms } from './obs/BurnRateAlarms';
+import { FailoverPagesSubscribed } from './obs/FailoverPagesSubscribed';
 import { GoogleDashboard } from './obs/GoogleDashboard';
 import { PagingBeyondEmail } from './obs/PagingBeyondEmail';
 import { SyntheticProbes } from './obs/SyntheticProbes';
@@ -120,6 +121,7 @@ export {
   NatGatewayPerZone,
   AlarmActions,
   BurnRateAlarms,
+  FailoverPagesSubscribed,
   SyntheticProbes,
   GoogleDashboard,
   PagingBeyondEmail,
@@ -187,6 +189,7 @@ export const HA_RULES: readonly HaRule[] = [
   BurnRateAlarms,
   AlarmActions,
   PagingBeyondEmail,
+  FailoverPagesSubscribed,
   SyntheticProbes,
   GoogleDashboard,
   DrillTemplate,

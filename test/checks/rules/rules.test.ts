@@ -14,6 +14,7 @@ import { GOOGLE_RECOVERY_CASES } from './cases-google-recovery';
 import { IMAGE_CASES } from './cases-images';
 import { KUBERNETES_CASES } from './cases-kubernetes';
 import { OPERATIONS_CASES } from './cases-operations';
+import { PAGE_CASES } from './cases-pages';
 import { PLACEMENT_CASES } from './cases-placement';
 import { QUEUE_CASES } from './cases-queues';
 import { SPANNER_CASES } from './cases-spanner';
@@ -39,6 +40,7 @@ const CASES: RuleCase[] = [
   ...QUEUE_CASES,
   ...API_CASES,
   ...CORROBORATION_CASES,
+  ...PAGE_CASES,
 ];
 
 describe.each(CASES.map((c) => [`${c.rule.id} ${c.engine} ${c.resource}`, c] as const))('%s', (_, c) => {
