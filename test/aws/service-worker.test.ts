@@ -5,6 +5,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { HaValidationError, MultiAzNetwork, QueueWorker, ServiceTier } from '../../lib';
 import { ResilientService, ResilientServiceProps } from '../../lib/aws/service';
+import { nagErrors } from '../nag';
 
 // A ResilientService as a worker (loadBalanced: false), in a bare `new App()`: no context, no feature flag.
 
@@ -118,6 +119,10 @@ describe('ResilientService as a worker (loadBalanced: false)', () => {
 
   test('synthesizes without warnings', () => {
     expect(Annotations.fromStack(built.stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('passes cdk-nag AwsSolutions and NIST 800-53 rev 5', () => {
+    expect(nagErrors(worker().stack)).toEqual([]);
   });
 });
 
