@@ -64,9 +64,12 @@ export const CorroboratedPromotion: HaRule = {
   explanation:
     'A promotion loses the writes not yet replicated. Started by one probe from the standby region, it fires for ' +
     "any cause, including the standby's own network path to the serving region, after which both regions may take " +
-    'writes. A witness in a third region probing the same endpoint tells a lost region from a lost path; the ' +
-    'runbook waits for it and otherwise pages a person. A witness in the serving region is lost with it and never ' +
-    'agrees; one that treats missing data as breaching agrees when it cannot run. A trigger that already combines ' +
+    'writes. A witness in a third region probing the same endpoint corroborates that the endpoint fails from a ' +
+    "third vantage point too, which rules out the standby's own path; it does not say why the endpoint fails (a " +
+    'failure the path to the standby causes in the serving region, such as commits blocked by a managed RPO, fails ' +
+    'both). The runbook waits for it and otherwise pages a person. A witness in the serving region is lost with ' +
+    'it and never agrees; one that treats missing data as breaching agrees when it cannot run. A trigger that ' +
+    'already combines ' +
     'independent vantage points (a composite alarm) is acknowledged with that reason. Google runs uptime checks ' +
     'from checkers outside the service (three in the USA, one each in Europe, South America and Asia-Pacific): an ' +
     'alert that opens only when two of them fail is corroborated by independent paths; one on a single checker or ' +
