@@ -122,7 +122,8 @@ export const GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY = composeSerial([
  * while the SLO's error budget is spent, stops and rolls back on an SLO incident, and its result
  * says how long the load balancer took to leave the zone, against TIER_0's 30 s. A watchdog
  * execution puts the zone and repair back when the drill is cancelled or hangs; when both are
- * cancelled, an alert on the DENY rule's denials pages after 30 minutes.
+ * cancelled, an alert on the DENY rule's denials pages after 30 minutes, and any failed
+ * execution (the next drill's refusal included) pages too.
  * Availability is met: published SLAs compose to 99.998996% (GCP_TIER0_AVAILABILITY), where one
  * global load balancer left 99.98900% (GCP_TIER0_GLOBAL_ENTRY_AVAILABILITY).
  *

@@ -61,7 +61,8 @@ const STANDBY = 'europe-west4';
  * the two zones left carry the load alone, and the drill shows whether they do before the SLO alert
  * fires. A watchdog execution puts the zone and repair back when the drill is cancelled or hangs
  * (cancelling either is the stop button); when both are cancelled, an alert on the DENY rule's
- * denials pages after 30 minutes.
+ * denials pages after 30 minutes, and any failed execution (the next drill's refusal included)
+ * pages too.
  *
  * What the instances run: the service's container (the `image` variable), started by
  * Container-Optimized OS. It is an image in Artifact Registry's `europe` multi-region pinned by

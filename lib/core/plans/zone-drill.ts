@@ -37,7 +37,9 @@ import { ServiceTier } from '../tier';
  * alert ({@link ZoneDrillPlan.faultAlert}) on the rule's own denials, which go on only while the
  * fault does, paged after the drill's deadline and a margin. What it does not see: repair left off
  * once the tag is gone (both executions cancelled between the untag and the restore); the next
- * drill refuses to start and says so.
+ * drill refuses to start and says so, and a second alert ({@link ZoneDrillPlan.failureAlert}) pages
+ * on every failed execution: that refusal, a watchdog that could not restore, a drill stopped by
+ * the SLO alert or slower than the AZ RTO.
  *
  * What it exercises: the load balancer taking the zone out (its health check), and the other zones
  * carrying the whole load meanwhile (the SLO alert stops the drill when they do not). What it does
@@ -115,6 +117,11 @@ export interface ZoneDrillPlan {
     readonly durationSeconds: number;
     readonly durationMinutes: number;
   };
+  /**
+   * An alert on any execution of the workflow that ends FAILED (Workflows' finished-execution count),
+   * summed over `periodSeconds`: a refusal, a stop, a verdict, or a watchdog that could not restore.
+   */
+  readonly failureAlert: { readonly periodSeconds: number };
   /** The workflow's definition; its inputs are read from the environment ({@link ZONE_DRILL_ENV}). */
   readonly definition: Record<string, unknown>;
   readonly problems: PlanProblem[];
@@ -146,7 +153,10 @@ export const REPAIR_RESTORE_WAIT_SECONDS = 600;
  * deadline, before the fault alert pages.
  */
 export const OVERRUN_MARGIN_SECONDS = 300;
-/** The window the fault alert sums the rule's denials over: no minute without a health check. */
+/**
+ * The window the fault alert sums the rule's denials over (no minute without a health check), and
+ * the failure alert its failed executions.
+ */
 const FAULT_ALERT_PERIOD_SECONDS = 300;
 /** What the drill sets while it runs: the group leaves instances that fail their health check alone. */
 const REPAIR_SUSPENDED = 'DO_NOTHING';
@@ -231,6 +241,7 @@ export function planZoneEvacuationDrill(tier: ServiceTier, intent: ZoneDrillInte
       durationSeconds: alertMinutes * 60,
       durationMinutes: alertMinutes,
     },
+    failureAlert: { periodSeconds: FAULT_ALERT_PERIOD_SECONDS },
     pollSeconds: POLL_SECONDS,
     recoveryObjectiveSeconds: tier.azRtoSeconds,
     firewallPriority: FIREWALL_PRIORITY,

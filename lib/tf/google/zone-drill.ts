@@ -102,17 +102,19 @@ export interface ZoneEvacuationDrillProps extends GoogleHaProps {
  * Cancelled, timed out, or hung: before the fault the drill starts its watchdog, a second execution
  * of the same workflow that polls the drill every 30 s. When the drill is no longer running (a
  * cancel, an error its `except` cannot catch) or still runs at its deadline (the fault, 600 s for
- * the zone's checks, 300 s of margin: then the watchdog cancels it), the watchdog removes the tag and
- * puts repair back once the zone's instances pass; the drill stops and rolls back when its watchdog
- * is gone. So cancelling either execution is the stop button: the tag comes off within a poll.
- * What it does not guarantee: both executions cancelled, or Cloud Workflows down in the region,
- * leave the zone out and repair off. That is what the dead man's switch sees: firewall logs of the
- * DENY rule (written only while it refuses the zone's probes) counted by a log-based metric, and an
- * alert to `notificationChannels` when they go on past the deadline and another 300 s (TIER_1: 30
- * min). It does not see repair left off once the tag is gone: the next run refuses to start and
- * says so. The switch counts what Cloud Logging receives of the rule's firewall logs, and the
- * templates cannot prove that log routing lets them through to the metric: drill it once by
- * cancelling both executions of a drill and waiting for the page.
+ * the zone's checks, 300 s of margin: then the watchdog cancels it), the watchdog removes the tag
+ * and puts repair back once the zone's instances pass; the drill stops and rolls back when its
+ * watchdog is gone. So cancelling either execution is the stop button: the tag comes off within a
+ * poll. What it does not guarantee: both executions cancelled, or Cloud Workflows down in the
+ * region, leave the zone out and repair off. That is what the dead man's switch sees: firewall logs
+ * of the DENY rule (written only while it refuses the zone's probes) counted by a log-based metric,
+ * and an alert to `notificationChannels` when they go on past the deadline and another 300 s
+ * (TIER_1: 30 min). It does not see repair left off once the tag is gone: the next run refuses to
+ * start, and a second alert pages on every failed execution (that refusal, a watchdog that could
+ * not restore, a drill stopped by the SLO alert or slower than the AZ RTO). The switch counts what
+ * Cloud Logging receives of the rule's firewall logs, and the templates cannot prove that log
+ * routing lets them through to the metric: drill it once by cancelling both executions of a drill
+ * and waiting for the page.
  *
  * Guard rails: the drill refuses to start while the SLO's error budget is spent (the freeze) or
  * unknown; it reads a Pub/Sub subscription of the SLO alerts' topic every 30 s and, when an
@@ -127,7 +129,7 @@ export interface ZoneEvacuationDrillProps extends GoogleHaProps {
  * Construct ids (public API): `Resource` (the workflow), `Key`, `KeyRing`, `KeyWorkflowsEncrypter`,
  * `Account`, `Role`, `RoleGrant`, `Logs`, `ZoneOut` (the firewall rule), `StopSubscription`,
  * `StopReader`, `Schedule`, `ScheduleAccount`, `ScheduleInvoker`, `Denials` (the log-based metric),
- * `FaultOutlasted` (the alert).
+ * `FaultOutlasted` and `ExecutionFailed` (the alerts).
  */
 export class ZoneEvacuationDrill extends Construct {
   public readonly workflow: WorkflowsWorkflow;
@@ -135,6 +137,8 @@ export class ZoneEvacuationDrill extends Construct {
   public readonly durationMinutes: number;
   /** The dead man's switch: pages when the fault outlasts the drill's deadline (with `notificationChannels`). */
   public readonly faultAlert?: MonitoringAlertPolicy;
+  /** Pages when an execution of the drill or of its watchdog fails (with `notificationChannels`). */
+  public readonly failureAlert?: MonitoringAlertPolicy;
 
   constructor(scope: Construct, id: string, props: ZoneEvacuationDrillProps) {
     super(scope, id);
@@ -285,6 +289,47 @@ export class ZoneEvacuationDrill extends Construct {
       labels,
       dependsOn: key.grants,
     });
+
+    if (props.notificationChannels !== undefined && props.notificationChannels.length > 0) {
+      // The next drill's refusal after a double cancel, and a watchdog that could not restore, page too.
+      this.failureAlert = new MonitoringAlertPolicy(this, 'ExecutionFailed', {
+        displayName: `${this.node.path}: an execution of the zone drill or of its watchdog failed`,
+        combiner: 'OR',
+        conditions: [
+          {
+            displayName: 'An execution ended FAILED',
+            conditionThreshold: {
+              filter:
+                'metric.type="workflows.googleapis.com/finished_execution_count" AND ' +
+                'metric.label.status="FAILED" AND resource.type="workflows.googleapis.com/Workflow" AND ' +
+                `resource.label.workflow_id="${this.workflow.name}"`,
+              aggregations: [
+                {
+                  alignmentPeriod: `${plan.failureAlert.periodSeconds}s`,
+                  perSeriesAligner: 'ALIGN_SUM',
+                  crossSeriesReducer: 'REDUCE_SUM',
+                },
+              ],
+              comparison: 'COMPARISON_GT',
+              thresholdValue: 0,
+              duration: '0s',
+            },
+          },
+        ],
+        severity: 'WARNING',
+        notificationChannels: [...props.notificationChannels],
+        documentation: {
+          mimeType: 'text/markdown',
+          content:
+            `An execution of the zone drill ${this.node.path} (${props.zone}) failed; its error says why. A refusal ` +
+            '(repair already off, another execution running, no error budget data) touched nothing; repair found ' +
+            "off means an earlier drill was left half-restored: check the zone's instances for the network tag " +
+            `${tag} and the group's onFailedHealthCheck. A drill stopped by the SLO alert or slower than the AZ RTO ` +
+            'rolled back and is a finding. A watchdog that failed may have left the zone out: restore it by hand.',
+        },
+        userLabels: labels,
+      });
+    }
 
     if (props.schedule !== undefined) {
       newWorkflowSchedule(this, {

@@ -404,7 +404,9 @@ describe('ZoneEvacuationDrill cancelled, failed or hung (the synthesized workflo
     // The rule logs what it refuses: without its logs the metric would count nothing.
     const deny = Object.values(resourcesOf(json, 'google_compute_firewall')).find((f) => f.deny !== undefined)!;
     expect(deny.log_config).toEqual({ metadata: 'INCLUDE_ALL_METADATA' });
-    const [alert] = Object.values(resourcesOf(json, 'google_monitoring_alert_policy'));
+    const alert = Object.values(resourcesOf(json, 'google_monitoring_alert_policy')).find((a) =>
+      String(a.display_name).includes('still out'),
+    )!;
     const [condition] = alert.conditions as { condition_threshold: Record<string, unknown> }[];
     expect(condition.condition_threshold).toEqual(
       expect.objectContaining({
@@ -424,10 +426,37 @@ describe('ZoneEvacuationDrill cancelled, failed or hung (the synthesized workflo
     );
   });
 
+  test("THEN a failed execution pages: the next drill's refusal after a double cancel, a failed watchdog", () => {
+    const alert = Object.values(resourcesOf(json, 'google_monitoring_alert_policy')).find((a) =>
+      String(a.display_name).includes('failed'),
+    )!;
+    const [condition] = alert.conditions as { condition_threshold: Record<string, unknown> }[];
+    expect(condition.condition_threshold).toEqual(
+      expect.objectContaining({
+        filter: expect.stringMatching(
+          new RegExp(
+            '^metric\\.type="workflows\\.googleapis\\.com/finished_execution_count" AND ' +
+              'metric\\.label\\.status="FAILED" AND resource\\.type="workflows\\.googleapis\\.com/Workflow" AND ' +
+              'resource\\.label\\.workflow_id="\\$\\{google_workflows_workflow\\.ZoneDrill_\\w+\\.name\\}"$',
+          ),
+        ),
+        comparison: 'COMPARISON_GT',
+        threshold_value: 0,
+        duration: '0s',
+      }),
+    );
+    expect(alert).toEqual(expect.objectContaining({ notification_channels: CHANNELS, severity: 'WARNING' }));
+    // The refusal it pages for is a failure, not a quiet return: the drill raises when it finds repair off.
+    expect(main.get('refuseWithoutRepair')).toEqual({
+      switch: [expect.objectContaining({ raise: expect.stringContaining('already off') })],
+    });
+  });
+
   test('WHEN no channel is given THEN nothing pages, and the construct says so', () => {
     const { stack, construct } = drill();
     expect(resourcesOf(terraformJson(stack), 'google_monitoring_alert_policy')).toEqual({});
     expect(construct.faultAlert).toBeUndefined();
+    expect(construct.failureAlert).toBeUndefined();
     expect(warningsOf(construct)).toEqual([
       expect.stringContaining('[ha-constructs:ZoneEvacuationDrill.notificationChannels] no notificationChannels'),
     ]);
