@@ -91,7 +91,12 @@ const tfStandbyPages = (subscribed: boolean) =>
           content: '{"parameters":{"PageTopicArn":{"type":"String","default":"${aws_sns_topic.page.arn}"}}}',
           '//': {
             [HA_METADATA_KEY]: record(ServiceTier.TIER_1, HaRole.STANDBY),
-            [FAILOVER_STEP_METADATA_KEY]: { step: 'promotion', startedBy: 'alarm', decisionSeconds: 0 },
+            [FAILOVER_STEP_METADATA_KEY]: {
+              step: 'promotion',
+              startedBy: 'alarm',
+              decisionSeconds: 0,
+              witness: WITNESS,
+            },
           },
         },
       },
@@ -131,7 +136,9 @@ export const PAGE_CASES: RuleCase[] = [
     engine: 'terraform-aws',
     stack: 'standby',
     resource: 'aws_sns_topic.page',
-    message: 'the alarm aws_cloudwatch_metric_alarm.lost, which starts aws_ssm_document.promote, notifies it',
+    message:
+      'the runbook aws_ssm_document.promote pages it when its witness disagrees; the alarm ' +
+      'aws_cloudwatch_metric_alarm.lost, which starts aws_ssm_document.promote, notifies it',
     compliant: tfStandbyPages(true),
     nonCompliant: tfStandbyPages(false),
   },
