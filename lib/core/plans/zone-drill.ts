@@ -366,8 +366,8 @@ function zoneDrillDefinition(
             ],
           },
         },
-        ...freezeGuardSteps(),
-        // One drill at a time, and none while a watchdog still restores after the last one.
+        // One drill at a time, and none while a watchdog still restores after the last one: checked before
+        // the freeze guard seeks the stop subscription, which would drop a running drill's unread alerts.
         {
           listRunning: {
             call: `${EXECUTIONS}.list`,
@@ -387,6 +387,7 @@ function zoneDrillDefinition(
             ],
           },
         },
+        ...freezeGuardSteps(),
         {
           readRepair: {
             call: 'googleapis.compute.v1.regionInstanceGroupManagers.get',

@@ -97,6 +97,7 @@ describe('planZoneEvacuationDrill', () => {
         plan.durationMinutes * 60 + REPAIR_RESTORE_WAIT_SECONDS + OVERRUN_MARGIN_SECONDS,
       );
       expect(plan.faultAlert).toEqual({ periodSeconds: 300, durationSeconds: alert, durationMinutes: alert / 60 });
+      expect(plan.failureAlert).toEqual({ periodSeconds: 300 });
       // A drill that ends in time never pages: the alert waits past the deadline.
       expect(plan.faultAlert.durationSeconds).toBeGreaterThan(plan.deadlineSeconds);
       expect(JSON.stringify(stepsOf(plan).get('watchdogArguments'))).toContain(`started + ${deadline}`);
@@ -121,6 +122,9 @@ describe('planZoneEvacuationDrill', () => {
       expect(order.indexOf(refusal)).toBeLessThan(order.indexOf('startWatchdog'));
     }
     expect(order.indexOf('startWatchdog')).toBeLessThan(order.indexOf('suspendRepair'));
+    // A second drill refuses before its freeze guard seeks the stop subscription: the seek would drop the
+    // running drill's unread alerts.
+    expect(order.indexOf('aloneOrRefuse')).toBeLessThan(order.indexOf('skipOldAlerts'));
     // Each poll reads the watchdog before deciding to go on.
     expect(order.indexOf('readAlerts')).toBeLessThan(order.indexOf('readWatchdog'));
     expect(order.indexOf('watchdogAlive')).toBeLessThan(order.indexOf('stopOrGoOn'));
