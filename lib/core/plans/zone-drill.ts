@@ -676,7 +676,7 @@ function zoneDrillDefinition(
       params: ['project', 'region', 'group', 'zone', 'tag', 'execution', 'repairBefore', 'deadline'],
       steps: [
         { watchInit: { assign: [{ overran: false }, { repairRestored: false }] } },
-        // The last automatic line: a transient API error must not end it (Workflows' default retry: 429, 502, 503).
+        // The last automatic line: a transient API error must not end it (Workflows' default retry policy).
         {
           readDrill: {
             try: { call: `${EXECUTIONS}.get`, args: { name: expr('execution') }, result: 'drillNow' },
@@ -700,6 +700,7 @@ function zoneDrillDefinition(
         {
           cancelDrill: {
             try: { call: `${EXECUTIONS}.cancel`, args: { name: expr('execution') } },
+            retry: expr('http.default_retry'),
             // It may have ended between the read and the cancel: the restore below is the same.
             except: {
               as: 'cancelFailed',

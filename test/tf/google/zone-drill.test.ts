@@ -335,7 +335,7 @@ describe('ZoneEvacuationDrill cancelled, failed or hung (the synthesized workflo
     // The restore follows the cancel, and is what every ended state leads to; a transient API error retries it.
     expect(order.indexOf('cancelDrill')).toBeLessThan(order.indexOf('restore'));
     expect(order.indexOf('restore')).toBeLessThan(order.indexOf('restoreZone'));
-    for (const id of ['readDrill', 'restore']) {
+    for (const id of ['readDrill', 'cancelDrill', 'restore']) {
       expect(watchdog.get(id)).toEqual(expect.objectContaining({ retry: '${http.default_retry}' }));
     }
     expect(watchdog.get('restoreZone')).toEqual(
