@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -100,7 +100,8 @@ export interface JwtAuthorizerProps extends HaProps {
  *
  * Construct ids (public API): `Resource` (the authorizer), `Function`, `Live` (the alias, with
  * `peakRequestsPerSecond`), `Role`, `InvokeRole`, `KeysCopy`, `KeysRefresher`, `KeysRefresherRole`,
- * `KeysRefreshSchedule`, `KeysCopyAlarm`, `AlarmTopic` and `AlarmTopicKey` (unless `alarmTopic` is given), `Key`, `Logs` (retained), `SecurityGroup` (with a VPC).
+ * `KeysRefreshSchedule`, `KeysCopyAlarm`, `AlarmTopic` (under `Key`, unless `alarmTopic` is given), `Key`,
+ * `Logs` (retained), `SecurityGroup` (with a VPC).
  */
 export class JwtAuthorizer extends Construct {
   /** The authorizer: give it as `RegionalApi`'s `authorizer`. */
@@ -143,7 +144,8 @@ export class JwtAuthorizer extends Construct {
     emitWarnings(this, 'JwtAuthorizer', plan.warnings);
     this.plan = plan;
 
-    this.key = newCustomerManagedKey(this, 'Key', `Encrypts the logs of ${this.node.path}`);
+    const key = newCustomerManagedKey(this, 'Key', `Encrypts the logs and the alarm topic of ${this.node.path}`);
+    this.key = key;
     allowCloudWatchLogs(this.key, this);
     this.logGroup = newEncryptedLogGroup(this, 'Logs', {
       encryptionKey: this.key,
@@ -267,7 +269,7 @@ export class JwtAuthorizer extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     this.keysCopyAlarm = keysCopyAlarm;
-    this.alarmTopic = props.alarmTopic ?? newAlarmTopic(this, 'AlarmTopic', `${this.node.path} key copy`);
+    this.alarmTopic = props.alarmTopic ?? this.newAlarmTopic(key);
     notifyOn(keysCopyAlarm, this.alarmTopic);
     // API Gateway invokes the function with a role of its own rather than through the function's resource policy,
     // as RegionalApi does its handler: the role may invoke this function and nothing else.
@@ -295,6 +297,21 @@ export class JwtAuthorizer extends Construct {
     });
     attachHaMetadata(this, props, { component: 'JwtAuthorizer', failureDomain: FailureDomain.REGION });
   }
+  /** A topic under the construct's own key, which this account's CloudWatch alarms may then use to publish. */
+  private newAlarmTopic(key: kms.Key): sns.ITopic {
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        // A key policy statement applies to the key it is attached to: `*` here means "this key".
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    return newAlarmTopic(this, 'AlarmTopic', `${this.node.path} key copy`, key);
+  }
+
   /** The scheduled function that copies the issuer's keys into `keysCopy`: the only writer of the copy. */
   private newKeysRefresher(
     props: JwtAuthorizerProps,

@@ -79,7 +79,7 @@ beforeAll(() => {
   refresherFn = functions.find((f) => f.Properties.Code.ZipFile.includes('PutParameterCommand'))!;
 });
 
-/** Runs a function's inline code as Lambda does (CommonJS, Node's crypto, the SDK and fetch stubbed): a fresh environment. */
+/** A fresh environment of a function's inline code, as Lambda runs it: CommonJS, crypto, the SDK and fetch stubbed. */
 function environment<T>(fn: FunctionResource, world: World): T {
   const variables = { ...fn.Properties.Environment.Variables, JWKS_COPY_PARAMETER: 'keys-copy' };
   const ssm = {
@@ -217,7 +217,7 @@ describe("JwtAuthorizer's code", () => {
     }
   });
 
-  test('with no key from the copy nor the issuer it fails as the authorizer (500), not as the token (401)', async () => {
+  test('with no key from the copy nor the issuer it fails itself (500), not the token (401)', async () => {
     const handler = environment<Handler>(authorizerFn, world({ issuerUp: false, copyUp: false }));
     await expect(call(handler, token(valid()))).rejects.toThrow('neither the region copy nor the issuer answered');
   });
@@ -279,6 +279,17 @@ describe('JwtAuthorizer resources', () => {
       Period: 300,
       EvaluationPeriods: 3,
       TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AuthorizerAlarmTopic') }],
+    });
+    // The topic is under the construct's own key, which this account's alarms may use to publish.
+    const [key] = Object.keys(template.findResources('AWS::KMS::Key'));
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'AllowCloudWatchAlarmsToPublish', Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }),
+        ]),
+      },
     });
   });
 

@@ -94,7 +94,7 @@ describe('TIER_0 serverless API, active/active in us-east-1 and us-west-2', () =
     );
   });
 
-  test("each region's authorizer: the peak's verdicts warm, its keys copied into the region, refreshed, alarmed", () => {
+  test("each region's authorizer: the peak's verdicts warm, its keys copied in the region, refreshed, alarmed", () => {
     for (const stackId of REGION_STACK_IDS) {
       const t = templates[stackId];
       // 100 requests per second × the authorizer's 3 s timeout, like the handler's 300.
