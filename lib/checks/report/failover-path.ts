@@ -431,18 +431,20 @@ function witnessDecision(
     };
   }
   const value = Math.max(trigger.value!, evaluation.latest) + FAILOVER_WITNESS_POLL_SECONDS;
+  // The figure counts probes that run every period, as the trigger's does; a missed witness run is named, not summed.
+  const restarted = trigger.value! + floor + FAILOVER_WITNESS_POLL_SECONDS;
   const residual =
-    `; the ${witness.waitSeconds} s wait covers a witness that restarted its chain as the trigger fired ` +
-    `(${chain.period} s × (${chain.periods} + 1) = ${floor} s); one that misses runs again stops the promotion, which ` +
-    `${page.says}`;
+    `, with every probe running each period; the ${witness.waitSeconds} s wait covers a witness that restarted its ` +
+    `chain as the trigger fired (${chain.period} s × (${chain.periods} + 1) = ${floor} s: the promotion then starts ` +
+    `up to ${restarted} s after the failure, automatically); one that misses runs again stops the promotion, which ` +
+    page.says;
   return {
     ...at,
     ...(page.paged ? { value } : {}),
     basis:
       `${trigger.basis}${page.paged ? ': no human step' : ''}; the promotion goes on once ${named} (another vantage point) has evaluated ` +
       `${evaluation.latest} s of failure too, read every ${FAILOVER_WITNESS_POLL_SECONDS} s: ` +
-      `max(${trigger.value} s, ${evaluation.latest} s) + ${FAILOVER_WITNESS_POLL_SECONDS} s${residual}` +
-      `${page.paged ? '' : ': the decision is unknown until the page reaches someone'}`,
+      `max(${trigger.value} s, ${evaluation.latest} s) + ${FAILOVER_WITNESS_POLL_SECONDS} s${residual}`,
   };
 }
 
