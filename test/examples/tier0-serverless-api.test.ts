@@ -94,6 +94,41 @@ describe('TIER_0 serverless API, active/active in us-east-1 and us-west-2', () =
     );
   });
 
+  // What a template would be with one of the authorizer's defences taken away (a resource dropped or changed).
+  test.each<[string, (resource: Resource) => Resource | undefined, string]>([
+    [
+      'without the copy of the keys in each region',
+      (r) => (r.Type === 'AWS::SSM::Parameter' ? undefined : r),
+      'fetches the keys of https://login.example.com/ on each cold start, with no refreshed copy in its region',
+    ],
+    [
+      "without the authorizer's warm environments",
+      (r) =>
+        r.Type === 'AWS::Lambda::Alias' && r.Properties?.Name === 'live'
+          ? { ...r, Properties: { ...r.Properties, ProvisionedConcurrencyConfig: undefined } }
+          : r,
+      'keeps 0 environments warm, of its reserved 300',
+    ],
+  ])('the same templates %s: the token clients region RTO is unknown, naming why', (_, change, why) => {
+    const stripped: GraphInputs = {
+      cloudFormation: STACK_IDS.map((name) => {
+        const template = assembly.getStackByName(name).template as TemplateJson;
+        const kept = Object.entries(template.Resources).flatMap(([id, r]) => {
+          const changed = change(r);
+          return changed ? [[id, changed] as const] : [];
+        });
+        return {
+          name,
+          region: assembly.getStackByName(name).environment.region,
+          template: { ...template, Resources: Object.fromEntries(kept) },
+        };
+      }),
+    };
+    const [unproven] = checkInputs(stripped).services;
+    expect(unproven.status.regionRto).toBe('unproven');
+    expect(unproven.derivation.map((d) => d.basis)).toContainEqual(expect.stringContaining(why));
+  });
+
   test("each region's authorizer: the peak's verdicts warm, its keys copied in the region, refreshed, alarmed", () => {
     for (const stackId of REGION_STACK_IDS) {
       const t = templates[stackId];
