@@ -215,46 +215,6 @@ export class ZoneEvacuationDrill extends Construct {
       filter: zoneDrillDenialsFilter(tag),
       metricDescriptor: { metricKind: 'DELTA', valueType: 'INT64', unit: '1' },
     });
-    const alert = plan.faultAlert;
-    if (props.notificationChannels !== undefined && props.notificationChannels.length > 0) {
-      const minutes = alert.durationMinutes;
-      this.faultAlert = new MonitoringAlertPolicy(this, 'FaultOutlasted', {
-        displayName: `${this.node.path}: zone ${props.zone} still out ${minutes} min after a drill started`,
-        combiner: 'OR',
-        conditions: [
-          {
-            displayName: `${tag} refuses connections for ${minutes} min`,
-            conditionThreshold: {
-              filter: `metric.type="logging.googleapis.com/user/${denials.name}" AND resource.type="gce_subnetwork"`,
-              aggregations: [
-                {
-                  alignmentPeriod: `${alert.periodSeconds}s`,
-                  perSeriesAligner: 'ALIGN_SUM',
-                  crossSeriesReducer: 'REDUCE_SUM',
-                },
-              ],
-              comparison: 'COMPARISON_GT',
-              thresholdValue: 0,
-              duration: `${alert.durationSeconds}s`,
-              // No denials is no fault.
-              evaluationMissingData: 'EVALUATION_MISSING_DATA_INACTIVE',
-            },
-          },
-        ],
-        severity: 'CRITICAL',
-        notificationChannels: [...props.notificationChannels],
-        documentation: {
-          mimeType: 'text/markdown',
-          content:
-            `The zone drill ${this.node.path} took ${props.zone} out of the load balancer and nothing put it back: ` +
-            `its deadline (${plan.deadlineSeconds} s) has passed and the DENY rule ${tag} still refuses the zone's ` +
-            'probes, so the drill and its watchdog were both cancelled or stopped. Remove the network tag ' +
-            `${tag} from the zone's instances, wait until they pass their health check, then set the group's ` +
-            'instanceLifecyclePolicy.onFailedHealthCheck back to DEFAULT_ACTION (the drill suspended repair).',
-        },
-        userLabels: labels,
-      });
-    }
 
     const subscription = newStopSubscription(this, {
       topicId: props.stopTopicId,
@@ -290,7 +250,53 @@ export class ZoneEvacuationDrill extends Construct {
       dependsOn: key.grants,
     });
 
+    const alert = plan.faultAlert;
+    // The watchdog, run by hand: it restores after an execution of the drill that ended, and cancels one
+    // still running first (its deadline, 0, has passed).
+    const executionName = 'DRILL_EXECUTION_NAME (projects/…/workflows/…/executions/…)';
+    const restoreCommand =
+      `\`gcloud workflows run ${this.workflow.name} --location=${fleet.region} ` +
+      `--data='{"watch":"DRILL_EXECUTION_NAME","repairBefore":"DEFAULT_ACTION","deadline":0}'\``;
     if (props.notificationChannels !== undefined && props.notificationChannels.length > 0) {
+      const minutes = alert.durationMinutes;
+      this.faultAlert = new MonitoringAlertPolicy(this, 'FaultOutlasted', {
+        displayName: `${this.node.path}: zone ${props.zone} still out ${minutes} min after a drill started`,
+        combiner: 'OR',
+        conditions: [
+          {
+            displayName: `${tag} refuses connections for ${minutes} min`,
+            conditionThreshold: {
+              filter: `metric.type="logging.googleapis.com/user/${denials.name}" AND resource.type="gce_subnetwork"`,
+              aggregations: [
+                {
+                  alignmentPeriod: `${alert.periodSeconds}s`,
+                  perSeriesAligner: 'ALIGN_SUM',
+                  crossSeriesReducer: 'REDUCE_SUM',
+                },
+              ],
+              comparison: 'COMPARISON_GT',
+              thresholdValue: 0,
+              duration: `${alert.durationSeconds}s`,
+              // No denials is no fault.
+              evaluationMissingData: 'EVALUATION_MISSING_DATA_INACTIVE',
+            },
+          },
+        ],
+        severity: 'CRITICAL',
+        notificationChannels: [...props.notificationChannels],
+        documentation: {
+          mimeType: 'text/markdown',
+          content:
+            `The zone drill ${this.node.path} took ${props.zone} out of the load balancer and nothing put it back: ` +
+            `its deadline (${plan.deadlineSeconds} s) has passed and the DENY rule ${tag} still refuses the zone's ` +
+            'probes, so the drill and its watchdog were both cancelled or stopped. Run the watchdog by hand on ' +
+            'the drill execution (it cancels it if still running, removes the tag, waits for the zone to pass ' +
+            `its checks, then sets repair back), ${executionName}: ${restoreCommand}. By hand instead: remove ` +
+            `the network tag ${tag} from the zone's instances, wait until they pass their health check, then ` +
+            "set the group's instanceLifecyclePolicy.onFailedHealthCheck back to DEFAULT_ACTION.",
+        },
+        userLabels: labels,
+      });
       // The next drill's refusal after a double cancel, and a watchdog that could not restore, page too.
       this.failureAlert = new MonitoringAlertPolicy(this, 'ExecutionFailed', {
         displayName: `${this.node.path}: an execution of the zone drill or of its watchdog failed`,
@@ -325,7 +331,8 @@ export class ZoneEvacuationDrill extends Construct {
             '(repair already off, another execution running, no error budget data) touched nothing; repair found ' +
             "off means an earlier drill was left half-restored: check the zone's instances for the network tag " +
             `${tag} and the group's onFailedHealthCheck. A drill stopped by the SLO alert or slower than the AZ RTO ` +
-            'rolled back and is a finding. A watchdog that failed may have left the zone out: restore it by hand.',
+            'rolled back and is a finding. A watchdog that failed may have left the zone out: run it again by ' +
+            `hand on the drill execution it watched, ${executionName}: ${restoreCommand}.`,
         },
         userLabels: labels,
       });

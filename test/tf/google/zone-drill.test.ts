@@ -421,9 +421,15 @@ describe('ZoneEvacuationDrill cancelled, failed or hung (the synthesized workflo
       }),
     );
     expect(alert).toEqual(expect.objectContaining({ notification_channels: CHANNELS, severity: 'CRITICAL' }));
-    expect((alert.documentation as { content: string }).content).toContain(
-      'onFailedHealthCheck back to DEFAULT_ACTION',
-    );
+    const runbook = (alert.documentation as { content: string }).content;
+    expect(runbook).toContain('onFailedHealthCheck back to DEFAULT_ACTION');
+    // The one command it gives runs the watchdog by hand, with the argument the drill itself would write.
+    const [, workflow, data] = runbook.match(/gcloud workflows run (\S+) --location=europe-west1 --data='([^']+)'/)!;
+    expect(workflow).toMatch(/^\$\{google_workflows_workflow\.ZoneDrill_\w+\.name\}$/);
+    const argument = JSON.parse(data);
+    expect(argument).toEqual(expect.objectContaining({ repairBefore: 'DEFAULT_ACTION', deadline: 0 }));
+    const written = (main.get('watchdogArguments')!.assign as { watchArgs: object }[])[0].watchArgs;
+    expect(Object.keys(argument).sort()).toEqual(Object.keys(written).sort());
   });
 
   test("THEN a failed execution pages: the next drill's refusal after a double cancel, a failed watchdog", () => {
