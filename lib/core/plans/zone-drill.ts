@@ -344,6 +344,20 @@ function zoneDrillDefinition(
               {
                 condition: expr('watched != null'),
                 steps: [
+                  // Only this drill's executions: its account may cancel any workflow's, its invokers may not.
+                  {
+                    ownExecution: {
+                      switch: [
+                        {
+                          condition: expr(
+                            'text.substring(watched, 0, len(workflowName + "/executions/")) != ' +
+                              'workflowName + "/executions/"',
+                          ),
+                          raise: expr('"the watchdog watches this workflow\'s executions only, got: " + watched'),
+                        },
+                      ],
+                    },
+                  },
                   {
                     watch: {
                       call: 'watchDrill',

@@ -245,17 +245,20 @@ function branchTaken(step: Record<string, unknown>, variables: Record<string, un
       .replace(/\band\b/g, '&&')
       .replace(/\bor\b/g, '||')
       .replace(/\bdefault\(/g, 'dflt(')
-      .replace(/\bmap\.get\(/g, 'mapGet(');
+      .replace(/\bmap\.get\(/g, 'mapGet(')
+      .replace(/\btext\.substring\(/g, 'substring(');
     const mapGet = (map: Record<string, unknown>, key: string | string[]) =>
       (Array.isArray(key) ? key : [key]).reduce<unknown>((m, k) => (m as Record<string, unknown>)?.[k], map);
     const dflt = (value: unknown, fallback: unknown) => value ?? fallback;
-    const len = (list: unknown[]) => list.length;
+    const len = (list: unknown[] | string) => list.length;
+    const substring = (source: string, start: number, end: number) => source.substring(start, end);
     const names = Object.keys(variables);
-    return new Function(...names, 'mapGet', 'dflt', 'len', `return (${text});`)(
+    return new Function(...names, 'mapGet', 'dflt', 'len', 'substring', `return (${text});`)(
       ...names.map((n) => variables[n]),
       mapGet,
       dflt,
       len,
+      substring,
     ) as boolean;
   };
   const branch = (step.switch as Record<string, unknown>[]).find((b) => evaluate(b.condition));
@@ -301,6 +304,12 @@ describe('ZoneEvacuationDrill cancelled, failed or hung (the synthesized workflo
     const read = [...JSON.stringify(main.get('watch')).matchAll(/map\.get\(args, \\"(\w+)\\"\)/g)].map((m) => m[1]);
     expect(['watch', ...read].sort()).toEqual([...written].sort());
     expect(order.indexOf('watchDone')).toBeLessThan(order.indexOf('readBudget'));
+    // Its account may cancel any workflow's executions: a watchdog started by hand watches this workflow's only.
+    const workflowName = 'projects/shop-prod/locations/europe-west1/workflows/zonedrill-resource-1a2b';
+    const own = (watched: string) => branchTaken(main.get('ownExecution')!, { watched, workflowName });
+    expect(own(`${workflowName}/executions/e1`)).toBe('the next step');
+    expect(own('projects/shop-prod/locations/europe-west1/workflows/runbooks-promote/executions/e1')).toBe('raise');
+    expect(order.indexOf('ownExecution')).toBeLessThan(order.indexOf('watch'));
   });
 
   test.each<[string, 'before' | 'after', string]>([
