@@ -228,6 +228,7 @@ export class RegionalApi extends Construct {
           : undefined,
       integrationTimeoutMs: timeout,
       handler: { timeoutSeconds: handler.timeoutSeconds, reservedConcurrency: handler.reservedConcurrency },
+      authorizerPeakRequestsPerSecond: jwtAuthorizerOf(props.authorizer)?.plan.peakRequestsPerSecond,
       rateLimitPerIp: props.rateLimitPerIp,
       healthCheckPath: props.healthCheckPath,
     });
@@ -494,4 +495,10 @@ function authorizationOf(authorizer: apigateway.IAuthorizer | undefined): ApiAut
     return 'REGION_AGNOSTIC';
   }
   return authorizer instanceof apigateway.CognitoUserPoolsAuthorizer ? 'USER_POOL' : 'CUSTOM';
+}
+
+/** The JwtAuthorizer an authorizer belongs to, if it is one. */
+function jwtAuthorizerOf(authorizer: apigateway.IAuthorizer | undefined): JwtAuthorizer | undefined {
+  const scope = Construct.isConstruct(authorizer) ? authorizer.node.scope : undefined;
+  return scope instanceof JwtAuthorizer ? scope : undefined;
 }

@@ -52,13 +52,13 @@ function regionApi(app: App, region: string, props: Partial<RegionalApiProps> = 
   return { stack, api };
 }
 
-function jwt(stack: Stack, overrides: { issuer?: string } = {}) {
+function jwt(stack: Stack, overrides: { issuer?: string; peakRequestsPerSecond?: number } = {}) {
   return new JwtAuthorizer(stack, 'Authorizer', {
     tier: TIER,
     service: 'orders',
     issuer: overrides.issuer ?? 'https://login.example.com/',
     audience: 'orders-api',
-    peakRequestsPerSecond: 100,
+    peakRequestsPerSecond: overrides.peakRequestsPerSecond ?? 100,
   });
 }
 
@@ -192,17 +192,15 @@ describe('JwtAuthorizer', () => {
   let template: Template;
   let authorizer: JwtAuthorizer;
 
-  beforeAll(() => {
-    const app = testApp();
-    stack = new Stack(app, 'Orders', { env: { region: 'us-east-1' } });
-    authorizer = jwt(stack);
-    const api = new RegionalApi(stack, 'Api', {
+  /** A regional API of 100 requests per second behind `authorizer`, in its stack. */
+  function apiBehind(scope: Stack, jwtAuthorizer: JwtAuthorizer): RegionalApi {
+    return new RegionalApi(scope, 'Api', {
       tier: TIER,
       service: 'orders',
-      handler: new ResilientFunction(stack, 'Function', {
+      handler: new ResilientFunction(scope, 'Function', {
         tier: TIER,
         service: 'orders',
-        vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+        vpc: ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
           vpcId: 'vpc-0123456789abcdef0',
           availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
           privateSubnetIds: ['subnet-a', 'subnet-b', 'subnet-c'],
@@ -213,11 +211,18 @@ describe('JwtAuthorizer', () => {
         requiredConcurrency: 10,
         reservedConcurrency: 400,
       }),
-      hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', ZONE),
+      hostedZone: route53.HostedZone.fromHostedZoneAttributes(scope, 'Zone', ZONE),
       recordName: 'orders',
       throttle: { rateLimit: 100 },
-      authorizer: authorizer.authorizer,
+      authorizer: jwtAuthorizer.authorizer,
     });
+  }
+
+  beforeAll(() => {
+    const app = testApp();
+    stack = new Stack(app, 'Orders', { env: { region: 'us-east-1' } });
+    authorizer = jwt(stack);
+    const api = apiBehind(stack, authorizer);
     expect(api.plan.authorization).toBe('REGION_AGNOSTIC');
     template = Template.fromStack(stack);
   });
@@ -249,6 +254,12 @@ describe('JwtAuthorizer', () => {
       Timeout: 3,
     });
     expect(warningIds(stack)).toEqual([]);
+  });
+
+  test("an authorizer warm for less than the API's stage rate warns on the API", () => {
+    const other = new Stack(testApp(), 'Other', { env: { region: 'us-east-1' } });
+    apiBehind(other, jwt(other, { peakRequestsPerSecond: 50 }));
+    expect(warningIds(other)).toEqual(['ha-constructs:RegionalApi.authorizer']);
   });
 
   test('an issuer served from an AWS region warns, and a bad issuer is refused', () => {

@@ -51,6 +51,8 @@ export interface JwtAuthorizerPlan {
    * then that old, and a key the issuer publishes meanwhile reaches environments only from the issuer.
    */
   readonly keysCopyAlarmRefreshes: number;
+  /** The peak of requests per second the warm environments are sized for; undefined when not given. */
+  readonly peakRequestsPerSecond?: number;
   /**
    * Environments kept warm, and the function's reserved concurrency: the region's whole peak with every verdict at
    * the timeout (Little's law); undefined when the peak is not given.
@@ -185,6 +187,7 @@ export function planJwtAuthorizer(tier: ServiceTier, intent: JwtAuthorizerIntent
     timeoutSeconds: defaults.timeoutSeconds,
     refresherTimeoutSeconds: defaults.refresherTimeoutSeconds,
     keysCopyAlarmRefreshes: defaults.keysCopyAlarmRefreshes,
+    peakRequestsPerSecond: provisionedConcurrency === undefined ? undefined : peak,
     provisionedConcurrency,
     issuerRegion,
     problems,

@@ -113,6 +113,11 @@ export interface RegionalApiIntent {
   readonly integrationTimeoutMs?: number;
   /** The function behind the API: its timeout and its reserved concurrency. */
   readonly handler: { readonly timeoutSeconds: number; readonly reservedConcurrency: number };
+  /**
+   * The requests per second a JWT authorizer keeps its environments warm for (its `peakRequestsPerSecond`).
+   * @default - none kept warm, or not a JWT authorizer
+   */
+  readonly authorizerPeakRequestsPerSecond?: number;
   /** Requests one IP may send per WAF window (5 minutes). */
   readonly rateLimitPerIp?: number;
   /** @default READINESS_PATH */
@@ -194,6 +199,7 @@ const MS = 1000;
  *   else a warning: API Gateway generates each region's own. SigV4 (`IAM`) warns rather than fails: a
  *   signature names its region, so signed clients must fail over themselves, signing for each region on
  *   its regional name, which callers inside AWS can do; a Cognito user pool lives in one region: a warning.
+ *   A JWT authorizer kept warm for fewer requests per second than the stage admits: a warning.
  *
  * Example: TIER_0, a region-agnostic authorizer, rate 500/s, caller hop per-try 3000 ms, function timeout 3 s,
  * reserved 1500 → burst 500, integration timeout 3000 ms, 500 × 3 s = 1500 executions ≤ 1500 reserved:
@@ -227,6 +233,17 @@ export function planRegionalApi(tier: ServiceTier, intent: RegionalApiIntent): R
         `throttle.rateLimit ${throttle.rateLimit}/s × the handler's ${timeoutSeconds} s timeout needs ` +
         `${throttle.rateLimit * timeoutSeconds} executions when requests run their whole timeout, more than its ` +
         `reservedConcurrency ${reservedConcurrency}: Lambda throttles first and clients get 500s, not 429s`,
+    });
+  }
+
+  const authorizerPeak = intent.authorizerPeakRequestsPerSecond;
+  if (authorizerPeak !== undefined && authorizerPeak < throttle.rateLimit) {
+    warnings.push({
+      id: 'authorizer',
+      message:
+        `authorizer keeps environments warm for ${authorizerPeak} requests per second, below throttle.rateLimit ` +
+        `${throttle.rateLimit}/s: at the region's peak the verdicts beyond start environments on demand; give the ` +
+        `JwtAuthorizer peakRequestsPerSecond ${throttle.rateLimit}`,
     });
   }
 

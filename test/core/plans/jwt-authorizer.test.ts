@@ -25,6 +25,7 @@ describe('planJwtAuthorizer by table', () => {
       keysCopyAlarmRefreshes: 3,
       timeoutSeconds: 3,
       refresherTimeoutSeconds: 10,
+      peakRequestsPerSecond: 100,
       provisionedConcurrency: 300,
       issuerRegion: undefined,
       problems: [],

@@ -171,6 +171,13 @@ describe('planRegionalApi: credentials a failover keeps', () => {
       TIER_0,
       [],
     ],
+    ['a JWT authorizer warm for the stage rate', { authorizerPeakRequestsPerSecond: 500 }, TIER_0, []],
+    [
+      'a JWT authorizer warm for less than the stage admits',
+      { authorizerPeakRequestsPerSecond: 499 },
+      TIER_0,
+      ['authorizer'],
+    ],
   ])('%s: warnings %j', (_, intent, tier, ids) => {
     const p = plan(intent, tier);
     expect(p.problems).toEqual([]);
@@ -183,6 +190,10 @@ describe('planRegionalApi: credentials a failover keeps', () => {
     expect(signed).toContain('JwtAuthorizer');
     expect(signed).toContain('sign for each region and call its regional name');
     expect(plan({ clients: [storefront] }).warnings[0].message).toContain('ApiClientKeys');
+    expect(plan({ authorizerPeakRequestsPerSecond: 100 }).warnings[0].message).toContain(
+      "below throttle.rateLimit 500/s: at the region's peak the verdicts beyond start environments on demand; give " +
+        'the JwtAuthorizer peakRequestsPerSecond 500',
+    );
   });
 
   test.each<[string, Partial<RegionalApiIntent>, string]>([
