@@ -114,7 +114,10 @@ export interface ZoneEvacuationDrillProps extends GoogleHaProps {
  * not restore, a drill stopped by the SLO alert or slower than the AZ RTO). The switch counts what
  * Cloud Logging receives of the rule's firewall logs, and the templates cannot prove that log
  * routing lets them through to the metric: drill it once by cancelling both executions of a drill
- * and waiting for the page.
+ * and waiting for the page. Both alerts' runbooks give the one command that runs the watchdog by
+ * hand on a drill execution. The drill's account may create, read, list and cancel the executions
+ * of any workflow of the project (provider 6.50 has no grant on one workflow); the definition acts
+ * on its own only.
  *
  * Guard rails: the drill refuses to start while the SLO's error budget is spent (the freeze) or
  * unknown; it reads a Pub/Sub subscription of the SLO alerts' topic every 30 s and, when an
