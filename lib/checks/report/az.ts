@@ -17,6 +17,7 @@ import { addMax, figure, Figure, serviceAnchor } from './figure';
 import { zoneLossCapacity } from './google-fleets';
 import { GOOGLE_INSTANCE_GROUP_TYPES } from '../graph/google-backends';
 import { addMeasured, databaseFailoverStep, zoneEvacuationSteps } from './zone-evacuation';
+import { addEcsWorkerZoneLoss, isEcsWorker } from './ecs-worker';
 
 /*
  * The loss of one zone: how long until the service serves again (AZ RTO) and what data it loses
@@ -154,6 +155,9 @@ export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
           'endpoints update: unproven until an AZ drill measures it',
         figures: [],
       });
+    } else if (isEcsWorker(graph, r)) {
+      // No target group's check: a lost AZ's work waits for its queue's visibility timeout (ecs-worker.ts).
+      addEcsWorkerZoneLoss(graph, stack, r, f);
     } else if (fleetZones(graph, r)?.length === 1) {
       addMax(f, {
         quantity: 'azRto',
