@@ -293,6 +293,12 @@ describe('JwtAuthorizer resources', () => {
     });
   });
 
+  test("both functions' inline code fits CloudFormation's ZipFile (4096 characters)", () => {
+    for (const fn of [authorizerFn, refresherFn]) {
+      expect(fn.Properties.Code.ZipFile.length).toBeLessThanOrEqual(4096);
+    }
+  });
+
   test('only the refresher may write the copy; the authorizer reads it', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const writers = Object.entries(policies)
