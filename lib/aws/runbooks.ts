@@ -881,6 +881,7 @@ function promotionRunbook(
       alarmName: witness.alarmName,
       waitSeconds: witness.wait?.toSeconds() ?? failoverWitnessDefaultWaitSeconds(trigger!.witness!),
       pageTopicArn: witness.pageTopic.topicArn,
+      triggerAlarmName: props.failoverTrigger!.alarm!.alarmName,
     },
   });
   const globalClusterArn = stack.formatArn({
@@ -917,7 +918,7 @@ function promotionRunbook(
         resources: [globalClusterArn],
       }),
       ...(groups ? instanceStatements(stack, clusterArn, groups, instances) : []),
-      ...(witness ? witnessStatements(stack, witness) : []),
+      ...(witness ? witnessStatements(stack, witness, props.failoverTrigger!.alarm!) : []),
     ],
     wildcards: props.primaryClusterArn
       ? []
@@ -933,12 +934,17 @@ function promotionRunbook(
 }
 
 /**
- * What the witness check needs: read the one witness alarm in its own region, and page the one
- * topic (with its key, when it is encrypted) when the witness does not agree.
+ * What the witness check needs: read the one witness alarm in its own region and the trigger alarm
+ * in this one, and page the one topic (with its key, when it is encrypted) when they do not agree.
  */
-function witnessStatements(stack: Stack, witness: FailoverWitness): iam.PolicyStatement[] {
+function witnessStatements(stack: Stack, witness: FailoverWitness, trigger: cloudwatch.IAlarm): iam.PolicyStatement[] {
   const key = witness.pageTopic.masterKey;
   return [
+    new iam.PolicyStatement({
+      sid: 'ReadTriggerAlarm',
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: [trigger.alarmArn],
+    }),
     new iam.PolicyStatement({
       sid: 'ReadWitnessAlarm',
       actions: ['cloudwatch:DescribeAlarms'],

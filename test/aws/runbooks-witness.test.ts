@@ -73,7 +73,7 @@ describe('FailoverRunbooks: an automatic promotion waits for a witness in a thir
     expect(doc.Metadata[FAILOVER_STEP_METADATA_KEY].witness.waitSeconds).toBe(360);
   });
 
-  test('THEN the role may read that one alarm in us-east-2 and page that one topic with its key, nothing more', () => {
+  test('THEN the role may read the witness in us-east-2 and the trigger here, and page that one topic with its key', () => {
     const { statements, stack } = runbooks(EAST_2);
     const sid = (name: string) => statements.find((s) => s.Sid === name)!;
     expect(sid('ReadWitnessAlarm')).toMatchObject({
@@ -89,6 +89,7 @@ describe('FailoverRunbooks: an automatic promotion waits for a witness in a thir
         ],
       },
     });
+    expect(sid('ReadTriggerAlarm')).toMatchObject({ Action: 'cloudwatch:DescribeAlarms', Resource: LOST });
     expect(sid('PageOnCall')).toMatchObject({
       Action: 'sns:Publish',
       Resource: { Ref: expect.stringMatching(/^Page/) },
@@ -153,10 +154,11 @@ describe('FailoverRunbooks: an automatic promotion waits for a witness in a thir
 
 /**
  * Runs the witness script with a stand-in boto3: the witness alarm reads `states` in turn (an
- * `error` entry raises), time advances one poll per sleep; returns what the handler returned or raised,
- * the regions CloudWatch was called in, and the pages published.
+ * `error` entry raises), the trigger alarm reads `trigger`, time advances one poll per sleep; returns
+ * what the handler returned or raised, the regions the witness was read in, the trigger's reads,
+ * and the pages published.
  */
-function runWitness(states: string[], payload: Record<string, string> = {}) {
+function runWitness(states: string[], payload: Record<string, string> = {}, trigger = 'ALARM') {
   const script = runbooks(EAST_2).steps[0].inputs.Script as string;
   const events = {
     Mode: 'Failover',
@@ -164,6 +166,7 @@ function runWitness(states: string[], payload: Record<string, string> = {}) {
     WitnessRegion: 'us-east-2',
     WitnessAlarmName: 'orders-us-east-1-lost-seen-from-us-east-2',
     WitnessWaitSeconds: '30',
+    TriggerAlarmName: 'orders-us-east-1-lost',
     PageTopicArn: 'arn:aws:sns:us-west-2:111111111111:page',
     GlobalClusterIdentifier: 'orders-global',
     ...payload,
@@ -181,9 +184,15 @@ function runWitness(states: string[], payload: Record<string, string> = {}) {
         'fake_time.sleep = sleep',
         'sys.modules["time"] = fake_time',
         `states = ${JSON.stringify(states)}`,
-        'regions, pages = [], []',
+        `trigger = ${JSON.stringify(trigger)}`,
+        'regions, pages, triggers = [], [], []',
         'class CloudWatch:',
+        '    def __init__(self, region): self.region = region',
         '    def describe_alarms(self, AlarmNames, AlarmTypes):',
+        '        if AlarmNames[0] == "orders-us-east-1-lost":',
+        '            triggers.append(self.region)',
+        '            return {"MetricAlarms": [{"StateValue": trigger}], "CompositeAlarms": []}',
+        '        regions.append(self.region)',
         '        state = states.pop(0) if len(states) > 1 else states[0]',
         '        if state == "error":',
         '            raise RuntimeError("Could not connect to the endpoint URL")',
@@ -195,8 +204,7 @@ function runWitness(states: string[], payload: Record<string, string> = {}) {
         'fake = types.ModuleType("boto3")',
         'def client(name, region_name=None):',
         '    if name == "cloudwatch":',
-        '        regions.append(region_name)',
-        '        return CloudWatch()',
+        '        return CloudWatch(region_name)',
         '    return Sns(region_name)',
         'fake.client = client',
         'sys.modules["boto3"] = fake',
@@ -205,7 +213,7 @@ function runWitness(states: string[], payload: Record<string, string> = {}) {
         `    result = {"returned": handler(${JSON.stringify(events)}, None)}`,
         'except Exception as error:',
         '    result = {"raised": str(error)}',
-        'result.update({"regions": regions, "pages": pages, "waited": clock[0] - 1000})',
+        'result.update({"regions": regions, "triggers": triggers, "pages": pages, "waited": clock[0] - 1000})',
         'print(json.dumps(result))',
       ].join('\n'),
     ],
@@ -215,6 +223,7 @@ function runWitness(states: string[], payload: Record<string, string> = {}) {
     returned?: unknown;
     raised?: string;
     regions: string[];
+    triggers: (string | null)[];
     pages: { Message: string }[];
     waited: number;
   };
@@ -222,8 +231,30 @@ function runWitness(states: string[], payload: Record<string, string> = {}) {
 
 describe('the witness check on the day (run with a stand-in boto3)', () => {
   test('WHEN the witness is in ALARM THEN the promotion goes on at once, having read it in its own region', () => {
-    expect(runWitness(['ALARM'])).toMatchObject({ returned: { Agreed: true }, regions: ['us-east-2'], waited: 0 });
+    // ... and the trigger in the runbook's own region (the client's default), still in ALARM.
+    expect(runWitness(['ALARM'])).toMatchObject({
+      returned: { Agreed: true },
+      regions: ['us-east-2'],
+      triggers: [null],
+      waited: 0,
+    });
   });
+
+  test.each([
+    ['OK', 'OK'],
+    ['INSUFFICIENT_DATA', 'INSUFFICIENT_DATA'],
+  ])(
+    'WHEN the witness agrees but the trigger is %s again THEN nothing is promoted and a person is paged',
+    (_, state) => {
+      const run = runWitness(['OK', 'ALARM'], {}, state);
+      expect(run.returned).toBeUndefined();
+      expect(run.raised).toContain(
+        `the trigger alarm orders-us-east-1-lost of this region is ${state}: the two do not see the primary region ` +
+          'lost at the same time, so nothing was promoted',
+      );
+      expect(run.pages).toHaveLength(1);
+    },
+  );
 
   test('WHEN the witness reaches ALARM within the wait THEN the promotion goes on then', () => {
     expect(runWitness(['OK', 'OK', 'ALARM'])).toMatchObject({ returned: { Agreed: true }, waited: 20, pages: [] });
@@ -251,6 +282,11 @@ describe('the witness check on the day (run with a stand-in boto3)', () => {
     ['a Switchover', { Mode: 'Switchover' }],
     ['a Failover a person started with Witness Skipped', { Witness: 'Skipped' }],
   ])('WHEN %s THEN the witness is not read', (_, payload) => {
-    expect(runWitness(['OK'], payload)).toMatchObject({ returned: { Agreed: true }, regions: [], pages: [] });
+    expect(runWitness(['OK'], payload)).toMatchObject({
+      returned: { Agreed: true },
+      regions: [],
+      triggers: [],
+      pages: [],
+    });
   });
 });

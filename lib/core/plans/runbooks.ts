@@ -408,6 +408,11 @@ export interface PromotionRunbookInputs {
 export interface WitnessInputs extends FailoverWitnessRecord {
   /** ARN of the SNS topic the runbook pages when the witness does not agree in time. */
   readonly pageTopicArn: string;
+  /**
+   * Name of the alarm that starts the runbooks, in their region: once the witness agrees, the
+   * promotion goes on only if this one is still in ALARM (both see the serving region lost at once).
+   */
+  readonly triggerAlarmName: string;
 }
 
 /** The writer a headless secondary gets before it is promoted. */
@@ -475,7 +480,8 @@ export function promotionRunbookPlan(inputs: PromotionRunbookInputs): RunbookPla
             `In Failover mode it first waits up to ${witness.waitSeconds} s for the witness alarm ${witness.alarmName}`,
             `in ${witness.region} to be in ALARM: a probe of the same endpoint from a third vantage point, which`,
             'corroborates that the endpoint fails from there too (not why: a failure the path to this region',
-            'causes in the serving region, such as commits blocked by a managed RPO, fails both). Otherwise it',
+            'causes in the serving region, such as commits blocked by a managed RPO, fails both). It promotes only',
+            `while the trigger alarm ${witness.triggerAlarmName} of this region is still in ALARM too. Otherwise it`,
             'pages a person and stops, promoting nothing. A person who decides to fail over anyway starts it with',
             'Witness Skipped.',
           ]
@@ -649,6 +655,12 @@ function witnessParameters(witness: WitnessInputs): Record<string, AutomationPar
       description: 'How long to wait for the witness to be in ALARM before paging a person and stopping.',
       default: witness.waitSeconds,
     },
+    TriggerAlarmName: {
+      type: 'String',
+      description:
+        'The alarm of this region that starts the runbooks: it must still be in ALARM when the witness agrees.',
+      default: witness.triggerAlarmName,
+    },
     PageTopicArn: {
       type: 'String',
       description: 'The SNS topic that pages a person when the witness does not agree.',
@@ -662,8 +674,10 @@ function witnessParameters(witness: WitnessInputs): Record<string, AutomationPar
  * DescribeAlarms, a regional data-plane call: no control plane that lives in one region) every
  * {@link FAILOVER_WITNESS_POLL_SECONDS} s until it is in ALARM or the wait is over. An alarm in any
  * other state, missing, or unreadable (its region is down too) does not agree: the step pages a
- * person and fails, so nothing is promoted. A Switchover, or a Failover a person started with
- * Witness Skipped, goes on at once.
+ * person and fails, so nothing is promoted. Once the witness agrees, the trigger alarm of this region
+ * is read too: promoted only when both are in ALARM at once, not on a trigger that has recovered (a
+ * blip on this region's own path) and a witness that fails later for a reason of its own. A
+ * Switchover, or a Failover a person started with Witness Skipped, goes on at once.
  */
 function witnessStep(witness: WitnessInputs): Record<string, unknown> {
   return {
@@ -680,12 +694,21 @@ function witnessStep(witness: WitnessInputs): Record<string, unknown> {
         WitnessRegion: '{{ WitnessRegion }}',
         WitnessAlarmName: '{{ WitnessAlarmName }}',
         WitnessWaitSeconds: '{{ WitnessWaitSeconds }}',
+        TriggerAlarmName: '{{ TriggerAlarmName }}',
         PageTopicArn: '{{ PageTopicArn }}',
         GlobalClusterIdentifier: '{{ GlobalClusterIdentifier }}',
       },
       Script: [
         'import time',
         'import boto3',
+        '',
+        'def state_of(client, name):',
+        '    try:',
+        '        found = client.describe_alarms(AlarmNames=[name], AlarmTypes=["MetricAlarm", "CompositeAlarm"])',
+        '        alarms = found["MetricAlarms"] + found["CompositeAlarms"]',
+        '        return alarms[0]["StateValue"] if alarms else "missing"',
+        '    except Exception as error:',
+        '        return "unreadable (%s)" % error',
         '',
         'def handler(events, context):',
         '    if events["Mode"] != "Failover" or events["Witness"] == "Skipped":',
@@ -694,22 +717,31 @@ function witnessStep(witness: WitnessInputs): Record<string, unknown> {
         '    witness = boto3.client("cloudwatch", region_name=region)',
         '    deadline = time.time() + int(events["WitnessWaitSeconds"])',
         '    while True:',
-        '        try:',
-        '            found = witness.describe_alarms(AlarmNames=[name], AlarmTypes=["MetricAlarm", "CompositeAlarm"])',
-        '            alarms = found["MetricAlarms"] + found["CompositeAlarms"]',
-        '            state = alarms[0]["StateValue"] if alarms else "missing"',
-        '        except Exception as error:',
-        '            state = "unreadable (%s)" % error',
+        '        state = state_of(witness, name)',
         '        if state == "ALARM":',
-        '            return {"Agreed": True}',
+        '            break',
         '        if time.time() >= deadline:',
         '            break',
         `        time.sleep(${FAILOVER_WITNESS_POLL_SECONDS})`,
+        '    trigger = state_of(boto3.client("cloudwatch"), events["TriggerAlarmName"]) if state == "ALARM" else None',
+        '    if trigger == "ALARM":',
+        '        return {"Agreed": True}',
+        '    if trigger is None:',
+        '        why = (',
+        '            "the witness alarm %s in %s is %s, not ALARM, after %s s. "',
+        '            "Another vantage point does not see the primary region lost"',
+        '            % (name, region, state, events["WitnessWaitSeconds"])',
+        '        )',
+        '    else:',
+        '        why = (',
+        '            "the witness alarm %s in %s is in ALARM, but the trigger alarm %s of this region is %s: "',
+        '            "the two do not see the primary region lost at the same time"',
+        '            % (name, region, events["TriggerAlarmName"], trigger)',
+        '        )',
         '    message = (',
-        '        "Automatic failover of %s stopped: the witness alarm %s in %s is %s, not ALARM, after %s s. "',
-        '        "Another vantage point does not see the primary region lost, so nothing was promoted. "',
+        '        "Automatic failover of %s stopped: %s, so nothing was promoted. "',
         '        "Decide: if the primary region is lost, run this runbook with Mode Failover and Witness Skipped."',
-        '        % (events["GlobalClusterIdentifier"], name, region, state, events["WitnessWaitSeconds"])',
+        '        % (events["GlobalClusterIdentifier"], why)',
         '    )',
         '    try:',
         '        topic_region = events["PageTopicArn"].split(":")[3]',

@@ -366,7 +366,7 @@ export class FailoverRunbooks extends Construct {
         },
       ];
       if (witness) {
-        statements.push(...witnessStatements(context, witness));
+        statements.push(...witnessStatements(context, witness, trigger!.alarm!));
       }
       const groups = writerClass || readerZone ? this.instanceGroups(props) : undefined;
       const instances = [
@@ -439,6 +439,7 @@ export class FailoverRunbooks extends Construct {
             alarmName: witness.alarmName,
             waitSeconds: witnessWait!,
             pageTopicArn: witness.pageTopicArn,
+            triggerAlarmName: trigger!.alarm!.alarmName,
           },
         }),
         statements,
@@ -619,11 +620,16 @@ export class FailoverRunbooks extends Construct {
 }
 
 /**
- * What the witness check needs: read the one witness alarm in its own region, and page the one
- * topic (with its key, when given) when the witness does not agree.
+ * What the witness check needs: read the one witness alarm in its own region and the trigger alarm
+ * in the runbooks' one, and page the one topic (with its key, when given) when they do not agree.
  */
-function witnessStatements(context: AccountContext, witness: FailoverWitness): PolicyStatement[] {
+function witnessStatements(
+  context: AccountContext,
+  witness: FailoverWitness,
+  trigger: FailoverAlarm,
+): PolicyStatement[] {
   return [
+    { Sid: 'ReadTriggerAlarm', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: trigger.arn },
     {
       Sid: 'ReadWitnessAlarm',
       Effect: 'Allow',

@@ -340,7 +340,13 @@ describe('the witness of an automatic promotion', () => {
   });
 
   test('the promotion reads the witness before any other step, and only then, and records it', () => {
-    const witness = { region: 'us-east-2', alarmName: 'catalog-lost', waitSeconds: 120, pageTopicArn: 'arn:topic' };
+    const witness = {
+      region: 'us-east-2',
+      alarmName: 'catalog-lost',
+      waitSeconds: 120,
+      pageTopicArn: 'arn:topic',
+      triggerAlarmName: 'catalog-lost-seen-from-us-west-2',
+    };
     const plan = promotionRunbookPlan({ ...BASE, headlessWriter: WRITER, witness, trigger: { alarm: true } });
     expect((plan.mainSteps as Step[]).map((s) => s.name).slice(0, 2)).toEqual(['WaitForWitness', 'FindWriter']);
     expect(plan.failover).toMatchObject({ startedBy: 'alarm', witness: { region: 'us-east-2', waitSeconds: 120 } });

@@ -59,7 +59,7 @@ describe('FailoverRunbooks (Terraform): an automatic promotion waits for a witne
     expect(promotion.content.mainSteps[0].timeoutSeconds).toBe(420);
   });
 
-  test('THEN the role may read that alarm in us-east-2 and page that topic with its key', () => {
+  test('THEN the role may read that alarm in us-east-2 and the trigger here, and page that topic with its key', () => {
     const { statements } = synth(WITNESS);
     const sid = (name: string) => statements.find((s) => s.Sid === name);
     expect(sid('ReadWitnessAlarm')).toMatchObject({
@@ -68,6 +68,7 @@ describe('FailoverRunbooks (Terraform): an automatic promotion waits for a witne
         /^arn:\$\{.+\}:cloudwatch:us-east-2:\$\{.+\}:alarm:orders-lost-seen-from-us-east-2$/,
       ),
     });
+    expect(sid('ReadTriggerAlarm')).toMatchObject({ Action: 'cloudwatch:DescribeAlarms', Resource: LOST.arn });
     expect(sid('PageOnCall')).toMatchObject({ Action: 'sns:Publish', Resource: WITNESS.pageTopicArn });
     expect(sid('EncryptPage')).toMatchObject({ Resource: WITNESS.pageTopicKeyArn });
   });
