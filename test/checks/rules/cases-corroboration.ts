@@ -5,7 +5,8 @@ import { cfn, merge, record, tf } from '../fixtures/builders';
 import { RuleCase } from './cases';
 
 const T1 = { tier: ServiceTier.TIER_1 };
-const WITNESS = { region: 'us-east-2', alarmName: 'shop-us-east-1-lost', waitSeconds: 120 };
+/** Waits one chain of the witness alarm (5 one-minute periods) and the period its restart may take. */
+const WITNESS = { region: 'us-east-2', alarmName: 'shop-us-east-1-lost', waitSeconds: 360 };
 
 /** us-west-2's promotion runbook, started by an alarm, with `witness` (or none) in its record. */
 const promotion = (witness?: Record<string, unknown>) => ({
@@ -272,6 +273,17 @@ export const CORROBORATION_CASES: RuleCase[] = [
       'https://shop-us-east-1.example.com/health/ready',
     ),
     nonCompliant: probing('https://shop-us-east-1.example.com/health/ready', 'https://shop.example.com/health/ready'),
+  },
+  {
+    rule: CorroboratedPromotion,
+    engine: 'cloudformation',
+    stack: 'West',
+    resource: 'Promote',
+    message:
+      'waits 120 s for the witness alarm shop-us-east-1-lost in us-east-2, which fires up to 60 s × (5 + 1) = 360 s ' +
+      'after the trigger when its probe misses one run',
+    compliant: standby(WITNESS, witnessAlarm('us-east-2', 'notBreaching')),
+    nonCompliant: standby({ ...WITNESS, waitSeconds: 120 }, witnessAlarm('us-east-2', 'notBreaching')),
   },
   {
     rule: CorroboratedPromotion,

@@ -1,8 +1,8 @@
-import { failoverAlertEvidence } from '../../../core';
+import { failoverAlertEvidence, failoverWitnessWaitFloorSeconds } from '../../../core';
 import { failoverAlertIntentOf, googleAlertStart } from '../../graph/google-alerts';
 import { GraphResource } from '../../graph/model';
 import { ResourceGraph } from '../../graph/graph';
-import { block, str } from '../../graph/values';
+import { block, num, str } from '../../graph/values';
 import { isServingStack } from '../../services';
 import { Evaluation, HaRule, outcome, RuleContext, undecided } from '../rule';
 
@@ -30,6 +30,7 @@ const ALARM_TYPES = [
  * | witness in a third region                 | missing data not breaching        | none                          |
  * | witness in a third region                 | missing data breaching            | error: a blind witness agrees |
  * | witness in a third region                 | its canary requests another URL   | error: another endpoint       |
+ * | witness in a third region                 | waited for less than its period × (evaluation periods + 1) | error: a missed run pages |
  * | witness in a third region                 | not there                         | undecided                     |
  *
  * Google Cloud (a Workflows workflow; the alert policies that notify the Pub/Sub channel of the topic
@@ -137,6 +138,20 @@ function awsEvaluations(context: RuleContext): Evaluation[] {
           runbook,
           `${runbook.address}: ${named} treats missing data as breaching: a witness that cannot run would ` +
             'agree that the serving region is lost; set it to notBreaching',
+        );
+      }
+      // A missed witness run restarts its chain: a shorter wait stops the promotion for a page.
+      const period = num(alarm.properties.Period ?? alarm.properties.period);
+      const periods = num(alarm.properties.EvaluationPeriods ?? alarm.properties.evaluation_periods);
+      const floor =
+        period === undefined || periods === undefined ? undefined : failoverWitnessWaitFloorSeconds(period, periods);
+      if (floor !== undefined && witness.waitSeconds < floor) {
+        return outcome(
+          runbook,
+          `${runbook.address} waits ${witness.waitSeconds} s for ${named}, which fires up to ${period} s × ` +
+            `(${periods} + 1) = ${floor} s after the trigger when its probe misses one run (its chain restarts): ` +
+            'the promotion then stops for a page instead; wait at least that long (FailoverWitness.wait, or give ' +
+            'alarmPeriod and alarmEvaluationPeriods)',
         );
       }
       // Where the templates show both probes' URLs, the witness must request what the trigger requests.
