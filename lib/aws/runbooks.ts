@@ -315,7 +315,7 @@ const ZONAL_SHIFT_MAX_MINUTES = 3 * 24 * 60;
  *   primary); a headless secondary first gets its writer (once: a re-run finds it); then wait, up to
  *   the tier's region RTO, until the global database names this region's cluster its writer. With an
  *   alarm trigger and a `witness`, a `Failover` first waits for the witness alarm of a third region
- *   to be in ALARM, and otherwise pages and stops;
+ *   to be in ALARM while the trigger still is, and otherwise pages `pageTopic` and stops;
  * - `StartZonalShift`: move the load balancer's traffic away from one AZ (by AZ id, `use1-az1`)
  *   with Route 53 ARC zonal shift, for a limited time;
  * - `ScaleStandby`: scale the standby fleet to the primary's capacity;

@@ -252,7 +252,8 @@ export interface TfRunbook {
  *   chooses (`Failover` with AllowDataLoss when the primary region is down, `Switchover` for a
  *   planned move), then wait until it is the global database's writer; a headless secondary gets
  *   its writer first; with an alarm trigger and a `witness`, a `Failover` first waits for the
- *   witness alarm of a third region to be in ALARM, and otherwise pages and stops;
+ *   witness alarm of a third region to be in ALARM while the trigger still is, and otherwise pages
+ *   `pageTopicArn` and stops;
  * - `ScaleStandby`: scale the standby Auto Scaling group to the primary's capacity.
  *
  * Each runs as its own role, limited to these resources, and records in its document's `//` block
