@@ -20,11 +20,12 @@ const REGION = 'europe-west1';
 const ZONE = 'europe-west1-b';
 const WORKFLOW = `projects/${PROJECT}/locations/${REGION}/workflows/zonedrill-resource`;
 const DRILL = `${WORKFLOW}/executions/drill-1`;
+const WATCHDOG = `${WORKFLOW}/executions/watchdog-1`;
 /** Seconds a zone instance takes to pass its check once untagged. */
 const PASS_AFTER_UNTAG = 45;
 
 /** The synthesized definition and the environment Terraform gives it. */
-function synthesized(): { definition: Definition; env: Record<string, string> } {
+function synthesized(executionId = 'watchdog-1'): { definition: Definition; env: Record<string, string> } {
   const stack = testStack();
   const tier = ServiceTier.TIER_1;
   const network = new RegionalNetwork(stack, 'Network', { tier, regions: [REGION, 'europe-west4'] });
@@ -50,7 +51,7 @@ function synthesized(): { definition: Definition; env: Record<string, string> } 
     GOOGLE_CLOUD_PROJECT_ID: PROJECT,
     GOOGLE_CLOUD_LOCATION: REGION,
     GOOGLE_CLOUD_WORKFLOW_ID: 'zonedrill-resource',
-    GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID: 'watchdog-1',
+    GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID: executionId,
   };
   return { definition, env };
 }
@@ -68,6 +69,11 @@ class FakeProject {
   >();
   /** Errors to raise once, by method. */
   public readonly transient = new Map<string, number>();
+  /** The watchdog the drill started: its argument, and its state over time. */
+  public watchdogArgument?: Record<string, Value>;
+  public watchdogState: (now: number) => string = () => 'ACTIVE';
+  /** When the drill first tagged an instance of the zone: the fault's start. */
+  public firstTagAt?: number;
 
   constructor(
     public readonly tag: string,
@@ -101,8 +107,26 @@ class FakeProject {
     );
     switch (short) {
       case 'executions.get':
-        expect(args.name).toBe(DRILL);
-        return { name: DRILL, state: this.drillState(this.now) };
+        expect([DRILL, WATCHDOG]).toContain(args.name);
+        return { name: args.name, state: (args.name === DRILL ? this.drillState : this.watchdogState)(this.now) };
+      case 'executions.list':
+        return { executions: [{ name: DRILL, state: 'ACTIVE' }] };
+      case 'executions.create':
+        this.watchdogArgument = JSON.parse((args.body as { argument: string }).argument);
+        return { name: WATCHDOG, state: 'ACTIVE' };
+      case 'backendServices.getHealth':
+        return {
+          healthStatus: [...this.instances.entries()].map(([name, i]) => ({
+            instance: `https://www.googleapis.com/compute/v1/projects/${PROJECT}/zones/${i.zone}/instances/${name}`,
+            healthState: this.healthy(name) ? 'HEALTHY' : 'UNHEALTHY',
+          })),
+        };
+      case 'http.get':
+        // The SLO's budget: half left, no freeze.
+        return { body: { timeSeries: [{ points: [{ value: { doubleValue: 0.5 } }] }] } };
+      case 'http.post':
+        // The stop subscription: seek, and pulls that bring no incident.
+        return { body: {} };
       case 'executions.cancel': {
         const stateNow = this.drillState(this.now);
         this.drillState = () => (stateNow === 'ACTIVE' ? 'CANCELLED' : stateNow);
@@ -126,6 +150,9 @@ class FakeProject {
         expect(body.fingerprint).toBe(i.fingerprint);
         if (i.tags.includes(this.tag) && !body.items.includes(this.tag)) {
           i.untagAt = this.now;
+        }
+        if (!i.tags.includes(this.tag) && body.items.includes(this.tag)) {
+          this.firstTagAt ??= this.now;
         }
         i.tags = body.items;
         i.fingerprint += 1;
@@ -298,18 +325,11 @@ class Interpreter {
   }
 
   private expression(text: string, scope: Record<string, Value>): Value {
+    // Operators and functions are translated outside string literals only.
     const js = text
-      .replace(/\band\b/g, '&&')
-      .replace(/\bor\b/g, '||')
-      .replace(/\bnot\(/g, '!(')
-      .replace(/\bdefault\(/g, 'dflt(')
-      .replace(/\bmap\.get\(/g, 'mapGet(')
-      .replace(/\btext\.match_regex\(/g, 'matchRegex(')
-      .replace(/\btext\.split\(/g, 'split(')
-      .replace(/\btext\.substring\(/g, 'substring(')
-      .replace(/\blist\.concat\(/g, 'concat(')
-      .replace(/\bsys\.now\(\)/g, 'now()')
-      .replace(/\bsys\.get_env\(/g, 'getEnv(');
+      .split(/("(?:[^"\\]|\\.)*")/)
+      .map((part, i) => (i % 2 === 1 ? part : translate(part)))
+      .join('');
     const helpers = {
       dflt: (v: Value, fallback: Value) => v ?? fallback,
       mapGet: (map: Value, key: string | string[]) =>
@@ -321,6 +341,9 @@ class Interpreter {
       len: (v: Value[] | string) => v.length,
       now: () => this.project.now,
       getEnv: (name: string) => this.env[name],
+      timeFormat: (seconds: number) => new Date(seconds * 1000).toISOString(),
+      int: (n: number) => Math.trunc(n),
+      string: (v: Value) => String(v),
     };
     const names = Object.keys(scope);
     // Unknown variables throw, as they fail an execution.
@@ -329,6 +352,24 @@ class Interpreter {
       ...Object.values(helpers),
     );
   }
+}
+
+/** A Workflows expression's operators and standard-library calls, as the helpers above. */
+function translate(code: string): string {
+  return code
+    .replace(/\band\b/g, '&&')
+    .replace(/\bor\b/g, '||')
+    .replace(/\bnot\(/g, '!(')
+    .replace(/\bdefault\(/g, 'dflt(')
+    .replace(/\bmap\.get\(/g, 'mapGet(')
+    .replace(/\btext\.match_regex\(/g, 'matchRegex(')
+    .replace(/\btext\.split\(/g, 'split(')
+    .replace(/\btext\.substring\(/g, 'substring(')
+    .replace(/\blist\.concat\(/g, 'concat(')
+    .replace(/\bsys\.now\(\)/g, 'now()')
+    .replace(/\bsys\.get_env\(/g, 'getEnv(')
+    .replace(/\btime\.format\(/g, 'timeFormat(')
+    .replace(/\bjson\.encode_to_string\(/g, 'JSON.stringify(');
 }
 
 /** Starts the watchdog as the drill does: an execution of the same workflow, with the drill's argument. */
@@ -407,5 +448,57 @@ describe('ZoneEvacuationDrill watchdog, run from the synthesized source against 
       });
     expect(run).toThrow(/the watchdog watches this workflow's executions only/);
     expect(fake.calls).toEqual([]);
+  });
+});
+
+describe('ZoneEvacuationDrill, run from the synthesized source against a fake project', () => {
+  function untouchedProject(): FakeProject {
+    const fake = new FakeProject(tagOf(), () => 'ACTIVE');
+    for (const i of fake.instances.values()) {
+      i.tags = ['app'];
+    }
+    fake.repair = 'DEFAULT_ACTION';
+    return fake;
+  }
+
+  test('WHEN nothing stops it THEN it holds the zone out 10 minutes, restores, and returns its measurement', () => {
+    const { definition, env } = synthesized('drill-1');
+    const fake = untouchedProject();
+    const result = new Interpreter(definition, env, fake).run('main', { args: {} }) as Record<string, Value>;
+    expect(result).toEqual(
+      expect.objectContaining({
+        zone: ZONE,
+        watchdog: WATCHDOG,
+        measurement: expect.objectContaining({
+          step: 'zone-evacuation',
+          drill: 'ZoneEvacuationDrill execution drill-1',
+        }),
+      }),
+    );
+    const untagged = Math.min(...[...fake.instances.values()].map((i) => i.untagAt ?? Infinity));
+    expect(untagged - fake.firstTagAt!).toBeGreaterThanOrEqual(600);
+    expect(untagged - fake.firstTagAt!).toBeLessThan(600 + 30);
+    expect([...fake.instances.values()].every((i) => !i.tags.includes(fake.tag))).toBe(true);
+    expect(fake.repairRestored).toEqual({ at: expect.any(Number), failingInZone: 0 });
+    expect(fake.repair).toBe('DEFAULT_ACTION');
+  });
+
+  test('THEN it starts its watchdog before the fault, and rolls back itself when the watchdog is cancelled', () => {
+    const { definition, env } = synthesized('drill-1');
+    const start = 1_000_000;
+    const fake = untouchedProject();
+    fake.watchdogState = (now) => (now < start + 90 ? 'ACTIVE' : 'CANCELLED');
+    const run = () => new Interpreter(definition, env, fake).run('main', { args: {} });
+    expect(run).toThrow(/drill stopped and rolled back: its watchdog execution ended \(CANCELLED\)/);
+    // The watchdog was told which execution to watch, what to restore, and when the drill is late.
+    expect(fake.watchdogArgument).toEqual({ watch: DRILL, repairBefore: 'DEFAULT_ACTION', deadline: start + 1500 });
+    const order = fake.calls;
+    expect(order.indexOf('create')).toBeLessThan(order.indexOf('patch'));
+    expect(order.indexOf('create')).toBeLessThan(order.indexOf('setTags'));
+    // Stopped at the first poll after the cancel, and left nothing behind.
+    expect([...fake.instances.values()].every((i) => !i.tags.includes(fake.tag))).toBe(true);
+    expect(fake.repair).toBe('DEFAULT_ACTION');
+    expect(fake.repairRestored).toEqual({ at: expect.any(Number), failingInZone: 0 });
+    expect(fake.repairRestored!.at - start).toBeLessThanOrEqual(90 + 30 + PASS_AFTER_UNTAG + 30);
   });
 });
