@@ -67,6 +67,16 @@ describe('the AZ RTO of an ECS worker', () => {
   });
 });
 
+describe('a load-balanced service that also drains a queue', () => {
+  test("its AZ RTO counts the queue's visibility timeout beside the target group's check", () => {
+    const { steps } = report(synthesized(ServiceTier.TIER_1, 4, true));
+    const failStop = steps('azRto').filter((s) => s.failure === undefined);
+    expect(failStop[0].basis).toMatch(/^target health check/);
+    expect(failStop[1].basis).toMatch(/^the messages a lost AZ's tasks had received from \S+ stay hidden .* \(40 s\)/);
+    expect(failStop.map((s) => s.value)).toEqual([50, 40]);
+  });
+});
+
 describe('a Terraform worker with no queue scaling in the templates', () => {
   test('its AZ RTO is unproven: the report names what it cannot see, never 0 s', () => {
     const stack = proofTfStack('aws');

@@ -17,7 +17,7 @@ import { addMax, figure, Figure, serviceAnchor } from './figure';
 import { zoneLossCapacity } from './google-fleets';
 import { GOOGLE_INSTANCE_GROUP_TYPES } from '../graph/google-backends';
 import { addMeasured, databaseFailoverStep, zoneEvacuationSteps } from './zone-evacuation';
-import { addEcsWorkerZoneLoss, isEcsWorker } from './ecs-worker';
+import { addEcsWorkerZoneLoss, addQueueRedelivery, ECS_SERVICE_TYPES, isEcsWorker } from './ecs-worker';
 
 /*
  * The loss of one zone: how long until the service serves again (AZ RTO) and what data it loses
@@ -166,6 +166,10 @@ export function azRtoFigure(graph: ResourceGraph, stacks: readonly ServiceStack[
         basis: 'fleet in one zone: lost with it until replacements launch elsewhere (time not published)',
         figures: [],
       });
+    }
+    if (ECS_SERVICE_TYPES.includes(r.type) && !isEcsWorker(graph, r)) {
+      // A load-balanced service that also drains queues: their messages wait for the visibility timeout too.
+      addQueueRedelivery(graph, stack, r, f);
     }
   }
   // EKS load balancers made at run time: their health checks are in no template (eks.ts).

@@ -29,13 +29,26 @@ export function isEcsWorker(graph: ResourceGraph, r: GraphResource): boolean {
 }
 
 /**
- * Whether an ECS worker (no load balancer) drains `queue`, scaling on its backlog: its work reaches
- * the tasks only through the queue, so the queue's SLA is in series with the worker's availability.
+ * Whether an ECS service drains `queue`, scaling on its backlog: that work reaches its tasks only
+ * through the queue, so the queue's SLA is in series with the service's availability (a worker's, and
+ * a load-balanced service's that also drains a queue).
  */
-export function drainedByEcsWorker(graph: ResourceGraph, queue: GraphResource): boolean {
-  return queueScaledServices(graph).some(
-    (scaled) => isEcsWorker(graph, scaled.service) && scaled.queues.includes(queue),
-  );
+export function drainedByEcsService(graph: ResourceGraph, queue: GraphResource): boolean {
+  return queueScaledServices(graph).some((scaled) => scaled.queues.includes(queue));
+}
+
+/**
+ * A load-balanced ECS service that also drains SQS queues: its target group's check bounds how fast
+ * requests leave a lost AZ, and the messages its tasks there had received wait for each queue's
+ * visibility timeout, one step each (the capacity is HA-CAP1's, the gray AZ the load balancer's).
+ */
+export function addQueueRedelivery(graph: ResourceGraph, stack: ServiceStack, service: GraphResource, f: Figure) {
+  if (!servesThroughZoneLoss(stack, service)) {
+    return;
+  }
+  for (const queue of queuesDrainedBy(graph, service)) {
+    addMax(f, redeliveryStep(service, queue));
+  }
 }
 
 /**
@@ -68,19 +81,12 @@ export function drainedByEcsWorker(graph: ResourceGraph, queue: GraphResource): 
  */
 export function addEcsWorkerZoneLoss(graph: ResourceGraph, stack: ServiceStack, service: GraphResource, f: Figure) {
   const tier = tierOfRecord(stack.record);
-  const role = service.ha?.role ?? stack.record.role;
-  if (stack.record.strategy !== DrStrategy.ACTIVE_ACTIVE && (role === 'standby' || role === 'replica')) {
-    return; // A standby drains nothing until the region fails over.
+  if (!servesThroughZoneLoss(stack, service)) {
+    return;
   }
   const at = { quantity: 'azRto' as const, stack: service.stack, resource: service.address, figures: [] };
   const step = (value: number | undefined, basis: string): DerivationStep => ({ ...at, value, basis });
-  const queues = [
-    ...new Set(
-      queueScaledServices(graph)
-        .filter((scaled) => scaled.service === service)
-        .flatMap((scaled) => scaled.queues),
-    ),
-  ];
+  const queues = queuesDrainedBy(graph, service);
   if (queues.length === 0) {
     addMax(
       f,
@@ -94,18 +100,7 @@ export function addEcsWorkerZoneLoss(graph: ResourceGraph, stack: ServiceStack, 
   }
   addMax(f, capacityStep(graph, service, step));
   for (const queue of queues) {
-    const seconds = visibilityTimeout(queue);
-    addMax(
-      f,
-      step(
-        seconds,
-        seconds === undefined
-          ? `the visibility timeout of ${queue.address} (${shown(visibilityValue(queue))}) is not literal: how long ` +
-              "the messages a lost AZ's tasks held stay hidden is unknown"
-          : `the messages a lost AZ's tasks had received from ${queue.address} stay hidden for its visibility timeout ` +
-              `(${seconds} s), then the tasks of the other AZs receive them`,
-      ),
-    );
+    addMax(f, redeliveryStep(service, queue));
   }
   if (tier.staticallyStable) {
     addMax(f, {
@@ -119,6 +114,41 @@ export function addEcsWorkerZoneLoss(graph: ResourceGraph, stack: ServiceStack, 
         `${AZ_DRILL} measures it`,
     });
   }
+}
+
+/** A standby drains nothing until its region fails over (an active/active one does). */
+function servesThroughZoneLoss(stack: ServiceStack, service: GraphResource): boolean {
+  const role = service.ha?.role ?? stack.record.role;
+  return stack.record.strategy === DrStrategy.ACTIVE_ACTIVE || (role !== 'standby' && role !== 'replica');
+}
+
+/** The SQS queues an ECS service scales on the backlog of. */
+function queuesDrainedBy(graph: ResourceGraph, service: GraphResource): GraphResource[] {
+  return [
+    ...new Set(
+      queueScaledServices(graph)
+        .filter((scaled) => scaled.service === service)
+        .flatMap((scaled) => scaled.queues),
+    ),
+  ];
+}
+
+/** The messages a lost AZ's tasks had received from `queue` come back after its visibility timeout. */
+function redeliveryStep(service: GraphResource, queue: GraphResource): DerivationStep {
+  const seconds = visibilityTimeout(queue);
+  return {
+    quantity: 'azRto',
+    stack: service.stack,
+    resource: service.address,
+    value: seconds,
+    figures: [],
+    basis:
+      seconds === undefined
+        ? `the visibility timeout of ${queue.address} (${shown(visibilityValue(queue))}) is not literal: how long ` +
+          "the messages a lost AZ's tasks held stay hidden is unknown"
+        : `the messages a lost AZ's tasks had received from ${queue.address} stay hidden for its visibility timeout ` +
+          `(${seconds} s), then the tasks of the other AZs receive them`,
+  };
 }
 
 /** Whether the tasks the other AZs keep carry the peak the service's HA record states: the step is 0 s if so. */
