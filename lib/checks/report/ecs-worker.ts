@@ -11,7 +11,7 @@ import { queueScaledServices } from '../rules/que/QueueBacklogScaling';
 import { ServiceStack } from '../services';
 import { addMax, Figure } from './figure';
 
-/** ECS services: with no load balancer, a worker that pulls its work. */
+/** ECS services (a worker, pulling its work, when no load balancer fronts one). */
 export const ECS_SERVICE_TYPES = ['AWS::ECS::Service', 'aws_ecs_service'];
 
 /**
