@@ -5,8 +5,8 @@ import { ZoneEvacuationDrill } from '../../../lib/tf/google/zone-drill';
 import { resourcesOf, terraformJson, testStack } from './util';
 
 /*
- * The watchdog of a cancelled, failed or hung zone drill, run step by step from the synthesized
- * workflow source against a fake project: a small interpreter of the Workflows syntax the drill
+ * The zone drill and the watchdog of a cancelled, failed or hung drill, run step by step from the
+ * synthesized workflow source against a fake project: a small interpreter of the Workflows syntax the drill
  * uses (assign, switch, call, try/except/retry, for, next, return, raise) and fakes of the APIs it
  * calls. The fakes hold what the drill left (tags, repair off) and a clock that `sys.sleep` moves.
  */
@@ -72,6 +72,9 @@ class FakeProject {
   /** The watchdog the drill started: its argument, and its state over time. */
   public watchdogArgument?: Record<string, Value>;
   public watchdogState: (now: number) => string = () => 'ACTIVE';
+  /** When an SLO alert opens an incident on the stop topic, and whether the drill pulled it. */
+  public incidentAt?: number;
+  private delivered = false;
   /** When the drill first tagged an instance of the zone: the fault's start. */
   public firstTagAt?: number;
 
@@ -124,9 +127,17 @@ class FakeProject {
       case 'http.get':
         // The SLO's budget: half left, no freeze.
         return { body: { timeSeries: [{ points: [{ value: { doubleValue: 0.5 } }] }] } };
-      case 'http.post':
-        // The stop subscription: seek, and pulls that bring no incident.
+      case 'http.post': {
+        // The stop subscription: seek, acknowledge, and pulls that bring the incident once it opened.
+        const url = args.url as string;
+        if (url.endsWith(':pull') && this.incidentAt !== undefined && this.now >= this.incidentAt && !this.delivered) {
+          this.delivered = true;
+          const incident = { incident: { state: 'open', policy_name: 'catalog fast burn' } };
+          const data = Buffer.from(JSON.stringify(incident)).toString('base64');
+          return { body: { receivedMessages: [{ ackId: 'a1', message: { data } }] } };
+        }
         return { body: {} };
+      }
       case 'executions.cancel': {
         const stateNow = this.drillState(this.now);
         this.drillState = () => (stateNow === 'ACTIVE' ? 'CANCELLED' : stateNow);
@@ -343,6 +354,7 @@ class Interpreter {
       getEnv: (name: string) => this.env[name],
       timeFormat: (seconds: number) => new Date(seconds * 1000).toISOString(),
       int: (n: number) => Math.trunc(n),
+      b64decode: (text: string) => Buffer.from(text, 'base64').toString(),
       string: (v: Value) => String(v),
     };
     const names = Object.keys(scope);
@@ -369,7 +381,9 @@ function translate(code: string): string {
     .replace(/\bsys\.now\(\)/g, 'now()')
     .replace(/\bsys\.get_env\(/g, 'getEnv(')
     .replace(/\btime\.format\(/g, 'timeFormat(')
-    .replace(/\bjson\.encode_to_string\(/g, 'JSON.stringify(');
+    .replace(/\bjson\.encode_to_string\(/g, 'JSON.stringify(')
+    .replace(/\bjson\.decode\(/g, 'JSON.parse(')
+    .replace(/\bbase64\.decode\(/g, 'b64decode(');
 }
 
 /** Starts the watchdog as the drill does: an execution of the same workflow, with the drill's argument. */
@@ -500,5 +514,17 @@ describe('ZoneEvacuationDrill, run from the synthesized source against a fake pr
     expect(fake.repair).toBe('DEFAULT_ACTION');
     expect(fake.repairRestored).toEqual({ at: expect.any(Number), failingInZone: 0 });
     expect(fake.repairRestored!.at - start).toBeLessThanOrEqual(90 + 30 + PASS_AFTER_UNTAG + 30);
+  });
+
+  test('WHEN an SLO alert opens an incident THEN it stops at the next poll, rolls back and fails naming it', () => {
+    const { definition, env } = synthesized('drill-1');
+    const fake = untouchedProject();
+    fake.incidentAt = fake.now + 100;
+    const run = () => new Interpreter(definition, env, fake).run('main', { args: {} });
+    expect(run).toThrow(/drill stopped and rolled back: the SLO alert catalog fast burn opened an incident/);
+    expect([...fake.instances.values()].every((i) => !i.tags.includes(fake.tag))).toBe(true);
+    expect(fake.repairRestored).toEqual({ at: expect.any(Number), failingInZone: 0 });
+    const untagged = Math.min(...[...fake.instances.values()].map((i) => i.untagAt ?? Infinity));
+    expect(untagged - fake.incidentAt).toBeLessThanOrEqual(30);
   });
 });
