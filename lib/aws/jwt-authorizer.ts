@@ -1,13 +1,13 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -100,8 +100,8 @@ export interface JwtAuthorizerProps extends HaProps {
  *
  * Construct ids (public API): `Resource` (the authorizer), `Function`, `Live` (the alias, with
  * `peakRequestsPerSecond`), `Role`, `InvokeRole`, `KeysCopy`, `KeysRefresher`, `KeysRefresherRole`,
- * `KeysRefreshSchedule`, `KeysCopyAlarm`, `AlarmTopic` (under `Key`, unless `alarmTopic` is given), `Key`,
- * `Logs` (retained), `SecurityGroup` (with a VPC).
+ * `KeysRefreshSchedule`, `KeysRefreshScheduleRole`, `KeysCopyAlarm`, `AlarmTopic` (under `Key`, unless
+ * `alarmTopic` is given), `Key`, `Logs` (retained), `SecurityGroup` (with a VPC).
  */
 export class JwtAuthorizer extends Construct {
   /** The authorizer: give it as `RegionalApi`'s `authorizer`. */
@@ -381,10 +381,26 @@ export class JwtAuthorizer extends Construct {
       id: 'NIST.800.53.R5-LambdaDLQ',
       reason: 'a schedule invokes it; a failed refresh leaves the last copy in place and the next one tries again',
     });
-    new events.Rule(this, 'KeysRefreshSchedule', {
-      description: `Refreshes the copy of ${props.issuer}'s keys used by ${this.node.path}`,
-      schedule: events.Schedule.rate(Duration.minutes(plan.keysCopyRefreshMinutes)),
-      targets: [new targets.LambdaFunction(refresher, { retryAttempts: 0 })],
+    const scheduleRole = new iam.Role(this, 'KeysRefreshScheduleRole', {
+      description: `Lets EventBridge Scheduler run the key refresher of ${this.node.path}`,
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    });
+    new scheduler.Schedule(this, 'KeysRefreshSchedule', {
+      description: `Refreshes the copy of the keys of ${props.issuer} used by ${this.node.path}`,
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(plan.keysCopyRefreshMinutes)),
+      // A refresh that fails is not retried: the next one comes within the same interval.
+      target: new schedulerTargets.LambdaInvoke(refresher, { role: scheduleRole, retryAttempts: 0 }),
+    });
+    acknowledgeWildcard(
+      scheduleRole,
+      `${refresher.functionArn}:*`,
+      "the versions and aliases of the refresher alone: aws-cdk-lib's grant to the schedule's role",
+    );
+    acknowledgeFindings(scheduleRole, {
+      id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+      reason: 'the scheduler target writes its one invoke statement inline on this role, used by this schedule alone',
     });
     return refresher;
   }

@@ -273,7 +273,10 @@ describe('JwtAuthorizer resources', () => {
 
   test('the copy is a parameter of its region, refreshed every 5 minutes, alarmed after 3 failed refreshes', () => {
     template.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Tier: 'Advanced', Value: '{"keys":[]}' });
-    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Target: Match.objectLike({ RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }) }),
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
       Period: 300,

@@ -94,7 +94,11 @@ const hardened = (region: string, { warm = 300, reserved = 300, copy = true, sch
     copy ? ['KeysCopy'] : [],
   ),
   ...(schedule
-    ? [resource(region, 'AWS::Events::Rule', 'Schedule', { ScheduleExpression: 'rate(5 minutes)' }, ['KeysRefresher'])]
+    ? [
+        resource(region, 'AWS::Scheduler::Schedule', 'Schedule', { ScheduleExpression: 'rate(5 minutes)' }, [
+          'KeysRefresher',
+        ]),
+      ]
     : []),
 ];
 

@@ -145,7 +145,7 @@ describe('TIER_0 serverless API, active/active in us-east-1 and us-west-2', () =
         ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 300 },
       });
       t.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Tier: 'Advanced' });
-      t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
+      t.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
       t.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmDescription: Match.stringLikeRegexp('the copy of https://login.example.com/'),
         AlarmActions: [Match.anyValue()],
