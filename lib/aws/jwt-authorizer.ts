@@ -67,15 +67,15 @@ export interface JwtAuthorizerProps extends HaProps {
    */
   readonly vpc?: ec2.IVpc;
   /**
-   * Topic `keysCopyAlarm` notifies.
-   * @default - a new topic encrypted with a new customer-managed key
-   */
-  readonly alarmTopic?: sns.ITopic;
-  /**
-   * Subnets of `vpc` the function runs in.
+   * Subnets of `vpc` the functions run in.
    * @default - the private subnets with egress of `vpc`
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Topic `keysCopyAlarm` notifies.
+   * @default - a new topic encrypted with the construct's customer-managed key (`Key`)
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
