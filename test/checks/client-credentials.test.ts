@@ -275,9 +275,9 @@ describe('regionScopedCredentialSteps', () => {
     expect(step.basis).toBe(
       "every region accepts the clients' credentials: JWTs of https://login.example.com/ for orders-api (keys " +
         "https://login.example.com/.well-known/jwks.json), verified by each region's own authorizer (us-east-1, " +
-        "us-west-2), warm, with the issuer's keys copied into its region every few minutes: a token a client " +
-        "holds needs no issuer; a new one does, and the issuer's availability and regions are outside the analysed " +
-        'templates; API keys of the same values in us-east-1, us-west-2: secret orders/api-keys/mobile',
+        "us-west-2), warm, with the issuer's keys copied into its region on a schedule (rate(5 minutes)): a token a " +
+        "client holds needs no issuer; a new one does, and the issuer's availability and regions are outside the " +
+        'analysed templates; API keys of the same values in us-east-1, us-west-2: secret orders/api-keys/mobile',
     );
   });
 });

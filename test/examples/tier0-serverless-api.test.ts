@@ -86,7 +86,7 @@ describe('TIER_0 serverless API, active/active in us-east-1 and us-west-2', () =
     expect(credentials!.basis).toContain('JWTs of https://login.example.com/ for carts-api');
     // Known only because each region's authorizer runs warm and reads its region's copy of the issuer's keys: a
     // token a client holds is verified with the issuer down. New tokens still need the issuer, and the basis says so.
-    expect(credentials!.basis).toContain("warm, with the issuer's keys copied into its region every few minutes");
+    expect(credentials!.basis).toContain("warm, with the issuer's keys copied into its region on a schedule (rate(5 ");
     expect(credentials!.basis).toContain("a new one does, and the issuer's availability and regions are outside");
     expect(report.derivation.map((d) => d.basis)).not.toContainEqual(expect.stringContaining('SigV4'));
     expect(report.derivation.filter((d) => d.quantity === 'availability').map((d) => d.basis)).not.toContainEqual(

@@ -162,6 +162,7 @@ function jwtCredentials(
 ): { shown: string; unverified?: string } | string {
   const accepted = new Map<string, Set<string>>();
   const unverified = new Set<string>();
+  const schedules = new Set<string>();
   for (const method of methods) {
     const authorizer = method.references.map((k) => byKey.get(k)).find((r) => r && AUTHORIZER_TYPES.includes(r.type));
     const invoked = authorizer && invokedFunction(authorizer, byKey);
@@ -183,7 +184,9 @@ function jwtCredentials(
     const region = method.region ?? '?';
     accepted.set(region, (accepted.get(region) ?? new Set()).add(`${issuer} for ${audience} (keys ${jwksUri})`));
     const copy = refreshedKeysCopy(fn, jwksUri, resources);
-    if (copy === undefined) {
+    if (copy !== undefined) {
+      schedules.add(copy.schedule);
+    } else {
       unverified.add(
         `${fn.address} (${region}) fetches the keys of ${issuer} on each cold start, with no refreshed copy in ` +
           "its region, and the issuer's availability and regions are not in the templates",
@@ -210,8 +213,9 @@ function jwtCredentials(
   return {
     shown:
       `JWTs of ${sets[0]}, verified by each region's own authorizer (${regions.join(', ')}), warm, with the ` +
-      "issuer's keys copied into its region every few minutes: a token a client holds needs no issuer; a new one " +
-      "does, and the issuer's availability and regions are outside the analysed templates",
+      `issuer's keys copied into its region on a schedule (${[...schedules].sort().join(', ')}): a token a client ` +
+      "holds needs no issuer; a new one does, and the issuer's availability and regions are outside the analysed " +
+      'templates',
     unverified: unverified.size > 0 ? [...unverified].join('; ') : undefined,
   };
 }
@@ -239,13 +243,14 @@ function provisionedOf(alias: GraphResource): number | undefined {
 
 /**
  * The parameter of the function's region holding a copy of the issuer's keys (`keysCopy` in its environment), when a
- * schedule runs another function that copies `jwksUri` into it; undefined when the templates show none.
+ * schedule runs another function that copies `jwksUri` into it, and that schedule's expression (`?` when not a
+ * literal); undefined when the templates show none.
  */
 function refreshedKeysCopy(
   fn: GraphResource,
   jwksUri: string,
   resources: readonly GraphResource[],
-): GraphResource | undefined {
+): { copy: GraphResource; schedule: string } | undefined {
   if (environmentOf(fn)?.[JWT_VARIABLES.keysCopy] === undefined) {
     return undefined;
   }
@@ -253,7 +258,7 @@ function refreshedKeysCopy(
   const copies = resources.filter(
     (r) => PARAMETER_TYPES.includes(r.type) && inRegion(r) && fn.references.includes(r.key),
   );
-  return copies.find((copy) => {
+  for (const copy of copies) {
     const refreshers = resources.filter(
       (r) =>
         FUNCTION_TYPES.includes(r.type) &&
@@ -262,10 +267,15 @@ function refreshedKeysCopy(
         r.references.includes(copy.key) &&
         str(environmentOf(r)?.[JWT_VARIABLES.jwksUri]) === jwksUri,
     );
-    return refreshers.some((refresher) =>
-      resources.some((r) => SCHEDULE_TYPES.includes(r.type) && r.references.includes(refresher.key)),
+    const schedule = resources.find(
+      (r) => SCHEDULE_TYPES.includes(r.type) && refreshers.some((refresher) => r.references.includes(refresher.key)),
     );
-  });
+    if (schedule) {
+      const expression = str(schedule.properties.ScheduleExpression ?? schedule.properties.schedule_expression);
+      return { copy, schedule: expression ?? '?' };
+    }
+  }
+  return undefined;
 }
 
 /**
