@@ -1,3 +1,4 @@
+import { createRequire } from 'module';
 import * as crypto from 'crypto';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -5,6 +6,9 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { ServiceTier } from '../../lib';
 import { JwtAuthorizer } from '../../lib/aws/jwt-authorizer';
 import { testApp } from '../util';
+
+// The handler's code is evaluated with Node's require, the SDK module stubbed.
+const nodeRequire = createRequire(__filename);
 
 // The authorizer's and the refresher's own code, as synthesized, run against tokens signed here, a stubbed issuer
 // and a stubbed Systems Manager parameter (the region's copy of the keys).
@@ -111,7 +115,7 @@ function environment<T>(fn: FunctionResource, world: World): T {
     return world.issuerUp ? { ok: true, status: 200, json: async () => published } : { ok: false, status: 503 };
   };
   const module = { exports: {} as { handler?: T } };
-  const stubbedRequire = (name: string) => (name === '@aws-sdk/client-ssm' ? ssm : require(name));
+  const stubbedRequire = (name: string) => (name === '@aws-sdk/client-ssm' ? ssm : nodeRequire(name));
   new Function('require', 'module', 'exports', 'fetch', 'console', 'process', fn.Properties.Code.ZipFile)(
     stubbedRequire,
     module,

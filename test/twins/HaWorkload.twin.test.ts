@@ -274,8 +274,8 @@ describe('HaWorkload twins', () => {
       const plan = planWorkload(options.tier, options);
       expect(plan.problems).toEqual([]);
       expect(cdk.replicas).toBe(plan.replicas.desired);
-      const { selector: _selector, ...budget } = plan.podDisruptionBudget.spec;
-      expect(cdk.budget).toEqual(budget);
+      const { minAvailable, maxUnavailable } = plan.podDisruptionBudget.spec;
+      expect(cdk.budget).toEqual({ minAvailable, maxUnavailable });
       expect(cdk.gracePeriod).toBe(plan.drainSeconds + 30);
       expect(cdk.spread).toHaveLength(2);
       expect(cdk.spread[0]).toMatchObject(

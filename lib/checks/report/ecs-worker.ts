@@ -7,7 +7,7 @@ import { tierOfRecord } from '../graph/tier';
 import { isUnresolved, num, shown, str } from '../graph/values';
 import { fleetZones } from '../graph/zones';
 import type { DerivationStep } from '../model';
-import { queueScaledServices } from '../rules/que/QueueBacklogScaling';
+import { queueScaledServices } from '../graph/queue-scaling';
 import { ServiceStack } from '../services';
 import { addMax, Figure } from './figure';
 

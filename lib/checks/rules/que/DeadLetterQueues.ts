@@ -3,7 +3,7 @@ import { GraphResource } from '../../graph/model';
 import { isUnresolved, num, shown, strings } from '../../graph/values';
 import { Evaluation, HaRule, outcome, RuleContext, undecided } from '../rule';
 import { inWords } from '../support';
-import { queueScaledServices } from './QueueBacklogScaling';
+import { queueScaledServices } from '../../graph/queue-scaling';
 
 const MAPPING_TYPES = ['AWS::Lambda::EventSourceMapping', 'aws_lambda_event_source_mapping'];
 const QUEUE_TYPES = ['AWS::SQS::Queue', 'aws_sqs_queue'];

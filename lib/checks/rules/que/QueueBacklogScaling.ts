@@ -1,14 +1,17 @@
 import { ResourceGraph } from '../../graph/graph';
 import { GraphResource } from '../../graph/model';
+import {
+  ECS_SERVICE_TYPES,
+  POLICY_TYPES,
+  QUEUE_TYPES,
+  queueScaledServices,
+  TARGET_TYPES,
+} from '../../graph/queue-scaling';
 import { blocks, isUnresolved, num, shown, str } from '../../graph/values';
 import { Evaluation, HaRule, outcome, RuleContext, undecided } from '../rule';
 import { inWords, tierOf } from '../support';
 
-const POLICY_TYPES = ['AWS::ApplicationAutoScaling::ScalingPolicy', 'aws_appautoscaling_policy'];
-const TARGET_TYPES = ['AWS::ApplicationAutoScaling::ScalableTarget', 'aws_appautoscaling_target'];
-const ECS_SERVICE_TYPES = ['AWS::ECS::Service', 'aws_ecs_service'];
 const CLUSTER_TYPES = ['AWS::ECS::Cluster', 'aws_ecs_cluster'];
-const QUEUE_TYPES = ['AWS::SQS::Queue', 'aws_sqs_queue'];
 /** SQS hides a received message 30 s unless told otherwise. */
 const SQS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
 /** Container Insights settings under which ECS publishes `RunningTaskCount`. */
@@ -70,30 +73,6 @@ export const QueueBacklogScaling: HaRule = {
     });
   },
 };
-
-/** A target tracking policy of an ECS service that reads SQS queues' visible messages: the service drains them. */
-export interface QueueScaledService {
-  readonly policy: GraphResource;
-  readonly service: GraphResource;
-  readonly queues: readonly GraphResource[];
-}
-
-/** The ECS services that scale on SQS queues' backlog, by policy. */
-export function queueScaledServices(graph: ResourceGraph): QueueScaledService[] {
-  return graph.ofType(...POLICY_TYPES).flatMap((policy) => {
-    const queues = graph.referencedBy(policy, ...QUEUE_TYPES);
-    const service = graph
-      .referencedBy(policy, ...TARGET_TYPES)
-      .flatMap((target) => graph.referencedBy(target, ...ECS_SERVICE_TYPES))[0];
-    return queues.length > 0 && service && readsVisibleMessages(policy) ? [{ policy, service, queues }] : [];
-  });
-}
-
-/** Whether a target tracking policy reads SQS's visible messages (the backlog). */
-function readsVisibleMessages(policy: GraphResource): boolean {
-  const type = str(policy.properties.PolicyType ?? policy.properties.policy_type);
-  return type === 'TargetTrackingScaling' && JSON.stringify(policy.properties).includes('NumberOfMessagesVisible');
-}
 
 /** The service's cluster publishes RunningTaskCount: Container Insights on. */
 function judgeTaskCount(graph: ResourceGraph, policy: GraphResource, service: GraphResource): Evaluation {
