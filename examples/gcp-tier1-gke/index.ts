@@ -94,9 +94,9 @@ const REGION_DRILL_SCHEDULE = '0 10 15 2,5,8,11 *';
  * series with the load balancer, the nodes and Cloud SQL. What the report cannot prove, and says so:
  * the region RTO (at least 380 s of the 900 s, the promotion's time unpublished until the drill's
  * measurement and the decision's are recorded), the region RPO (the
- * replica's lag, watched by an alert). The AZ RTO is met at 60 s: behind Local node ports with
- * statically stable replicas, a lost zone leaves the load balancer on its health check, and no request
- * waits for GKE to mark the zone's nodes NotReady.
+ * replica's lag, watched by an alert) and the AZ RTO: behind Local node ports with statically stable
+ * replicas a lost zone leaves the load balancer on its health check (50 s), and no request waits for
+ * GKE to mark the zone's nodes NotReady, but Cloud SQL publishes no time for its HA failover.
  *
  * The primary can name only a DR replica that exists: on a fresh project apply once with the context
  * `designateDrReplica=false`, then without it (see `gcp-tier2-pilot-light`). Inputs are Terraform

@@ -384,6 +384,12 @@ export const PUBLISHED_SLAS = {
   ROUTE53: 1.0,
   /** @see https://aws.amazon.com/secrets-manager/sla/ */
   SECRETS_MANAGER: 0.9999,
+  /**
+   * The AWS Messaging SLA's commitment for Amazon SQS (and SNS), in each region: a queue is one region's,
+   * so a worker that drains it is in series with it.
+   * @see https://aws.amazon.com/messaging/sla/
+   */
+  SQS: 0.999,
   /** @see https://aws.amazon.com/efs/sla/ (Regional file systems) */
   EFS_REGIONAL: 0.9999,
   /**
@@ -466,6 +472,31 @@ export const CLOUD_MONITORING_SLO_MAX_ROLLING_DAYS = 30;
  * @see https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.uptimeCheckConfigs#UptimeCheckConfig
  */
 export const UPTIME_CHECK_PERIODS_MINUTES: readonly number[] = [1, 5, 10, 15];
+
+/**
+ * Checkers of each Cloud Monitoring uptime-check region: `USA` has three (`USA_OREGON`, `USA_IOWA`,
+ * `USA_VIRGINIA`, one each), `EUROPE`, `SOUTH_AMERICA` and `ASIA_PACIFIC` one each; a check that
+ * selects no region runs from all six, and one that selects regions must select at least three
+ * checkers. Each checker writes its own `check_passed` series (label `checker_location`).
+ * @see https://cloud.google.com/monitoring/uptime-checks/introduction
+ */
+export const UPTIME_CHECKERS_BY_REGION: Readonly<Record<string, number>> = {
+  USA: 3,
+  USA_OREGON: 1,
+  USA_IOWA: 1,
+  USA_VIRGINIA: 1,
+  EUROPE: 1,
+  SOUTH_AMERICA: 1,
+  ASIA_PACIFIC: 1,
+};
+/** Checkers a check that selects no region runs from. */
+export const UPTIME_CHECKERS_ALL = 6;
+
+/**
+ * How often an uptime check with no `period` runs: every 60 seconds.
+ * @see https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.uptimeCheckConfigs#UptimeCheckConfig
+ */
+export const UPTIME_CHECK_DEFAULT_PERIOD_SECONDS = 60;
 
 // ---------------------------------------------------------------------------------------------
 // Service limits the constructs validate against

@@ -51,7 +51,11 @@ const FOOTER = `
   (unproven: Google publishes when a failover starts, \`CLOUD_SQL_HA_FAILOVER_SECONDS\`, not how long it
   takes), and the load balancer dropping failed targets: interval ×
   unhealthy threshold + timeout (\`targetFailoverSeconds\`, defaults from \`lib/core/figures-checks.ts\`).
-  A single-AZ database or fleet has no published recovery time: the figure is *unproven*.
+  A single-AZ database or fleet has no published recovery time: the figure is *unproven*. An ECS
+  service with no load balancer (a worker) takes the visibility timeout of the SQS queues it scales on,
+  when the tasks the other AZs keep carry the peak its HA record states (\`requiredCapacity\`); it is
+  *unproven* otherwise, and a gray AZ of a statically stable worker, which nothing removes, is unknown;
+  a load-balanced service that also drains queues adds their visibility timeout beside its target check.
 - **AZ RPO**: 0 for synchronous multi-AZ stores and regional services; \`PITR_RPO_SECONDS\` for a
   single-AZ database restored to its latest restorable time.
 - **Region RTO** (per service): detection + max(TTL, decision + max(promotion, scale-up)). Detection is
@@ -74,8 +78,8 @@ const FOOTER = `
   a copy with only a typical lag (Aurora without \`rds.global_db_rpo\` or on MySQL, DynamoDB eventual
   consistency) or no published bound: *unproven*.
 - **Availability**: published SLAs (\`PUBLISHED_SLAS\`) of the request path — load balancer, fleet,
-  database, file system — in series per region; regions in parallel for active/active (the primary
-  region alone otherwise); global components (Route 53, global tables) in series. SLAs are floors under an
+  database, file system, the SQS queue an ECS service drains — in series per region; regions in parallel for
+  active/active (the primary region alone otherwise); global components (Route 53, global tables) in series. SLAs are floors under an
   assumption of independent failures, not measurements; buckets and secrets are assumed off the request path.
   An Aurora writer held to \`rds.global_db_rpo\` waits on its secondaries: with every secondary that has a DB
   instance in one region (or only headless ones, which AWS does not say the bound measures), that region and the

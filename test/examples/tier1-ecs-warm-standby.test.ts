@@ -228,7 +228,8 @@ describe('TIER_1 ECS example: the promotion waits for a witness in us-east-2', (
       .map(([, d]) => d)
       .find((d) => (d.Metadata?.[FAILOVER_STEP_METADATA_KEY] as { step?: string } | undefined)?.step === 'promotion')!;
     expect(promotion.Metadata![FAILOVER_STEP_METADATA_KEY]).toMatchObject({
-      witness: { region: 'us-east-2', alarmName: witnessName, waitSeconds: 120 },
+      // A chain the witness restarted on a missed run: 60 s × (5 + 1).
+      witness: { region: 'us-east-2', alarmName: witnessName, waitSeconds: 360 },
     });
     const content = promotion.Properties!.Content as { mainSteps: { name: string }[] };
     expect(content.mainSteps[0].name).toBe('WaitForWitness');
@@ -299,7 +300,7 @@ describe('TIER_1 ECS example: the promotion waits for a witness in us-east-2', (
     });
     expect(slow.status.regionRto).toBe('unproven');
     expect(regionRto(slow).map((s) => s.basis)).toContainEqual(
-      expect.stringContaining('may fire up to 300 s after the trigger'),
+      expect.stringContaining('fires up to 60 s × (9 + 1) = 600 s after the trigger, longer than the 360 s'),
     );
   });
 });

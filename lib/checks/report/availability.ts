@@ -13,9 +13,11 @@ import {
 import { block, blocks, str } from '../graph/values';
 import { fleetZones } from '../graph/zones';
 import { ServiceStack } from '../services';
+import { issuerAvailabilityGaps } from './client-credentials';
 import { eksAvailabilityGaps, eksSlas } from './eks';
 import { figure, Figure } from './figure';
 import { controlPlaneOffServingPath } from './gke-serving-path';
+import { drainedByEcsService } from './ecs-worker';
 
 interface Component {
   readonly sla: PublishedSla;
@@ -46,6 +48,10 @@ function componentOf(graph: ResourceGraph, r: GraphResource): Component | undefi
     case 'aws_apigatewayv2_api':
       // A regional entry point, in series with what it invokes in its region.
       return c('API_GATEWAY');
+    case 'AWS::SQS::Queue':
+    case 'aws_sqs_queue':
+      // The work an ECS service drains from a queue reaches its tasks only through it: in series.
+      return drainedByEcsService(graph, r) ? c('SQS') : undefined;
     case 'AWS::Lambda::Function':
     case 'aws_lambda_function':
       // A custom resource's handler serves no request.
@@ -151,6 +157,11 @@ export function availabilityFigure(graph: ResourceGraph, stacks: readonly Servic
   const f = figure();
   // What the templates cannot show of a request path on EKS: its figure is unproven.
   for (const gap of eksAvailabilityGaps(graph, stacks)) {
+    f.steps.push(gap);
+    f.unproven = true;
+  }
+  // A JWT issuer the authorizers fetch keys from on a cold start: in series, of an availability not in the templates.
+  for (const gap of issuerAvailabilityGaps(stacks.flatMap((s) => s.resources))) {
     f.steps.push(gap);
     f.unproven = true;
   }

@@ -78,7 +78,7 @@ export function failoverPath(
         resource: store.address,
         basis: drReplica
           ? `Cloud SQL advanced DR replica failover promotes the designated DR replica ${drReplica.address} and moves the ` +
-            'write endpoint to it (clients change nothing); Google publishes no duration for it'
+            'write endpoint to it (clients that connect through the endpoint follow it); Google publishes no duration for it'
           : 'Cloud SQL cross-region replica promotion: time not published; no DR replica is designated, so the promoted ' +
             'replica is detached and clients must be pointed at it',
         figures: [],
