@@ -19,6 +19,7 @@ import { newAlarmTopic, notifyOn } from './private/alarms';
 import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
 import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
+import { vpcNetworkInterfacesStatement } from './private/vpc-access';
 import { skipToken } from './private/tokens';
 
 export { TrafficShifting } from '../core/plans/function';
@@ -314,23 +315,7 @@ export class ResilientFunction extends Construct implements ec2.IConnectable, ia
       description: `Execution role of ${this.node.path}: logs, traces, network interfaces, failed events`,
     });
     this.logGroup.grantWrite(executionRole);
-    // What Lambda needs to attach a VPC function's network interfaces: the actions of the
-    // AWSLambdaVPCAccessExecutionRole managed policy, which AWS documents on Resource "*".
-    // https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
-    executionRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'VpcNetworkInterfaces',
-        actions: [
-          'ec2:CreateNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSubnets',
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
-        resources: ['*'],
-      }),
-    );
+    executionRole.addToPrincipalPolicy(vpcNetworkInterfacesStatement());
     this.executionRole = executionRole;
     this.grantPrincipal = executionRole;
 

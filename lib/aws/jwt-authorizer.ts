@@ -21,6 +21,7 @@ import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from
 import { REFRESH_JWKS_COPY_CODE } from './private/jwks-copy-refresher';
 import { VERIFY_JWT_CODE } from './private/jwt-verifier';
 import { acknowledgeFindings, acknowledgeWildcard } from './private/nag';
+import { allowVpcNetworkInterfaces } from './private/vpc-access';
 
 /**
  * Names of the environment variables the authorizer reads its issuer, audience, key set and the region's copy of
@@ -170,27 +171,7 @@ export class JwtAuthorizer extends Construct {
     });
     let securityGroups: ec2.ISecurityGroup[] | undefined;
     if (props.vpc) {
-      // What Lambda needs to attach the function's network interfaces (the actions of the
-      // AWSLambdaVPCAccessExecutionRole managed policy, which AWS documents on Resource "*").
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'VpcNetworkInterfaces',
-          actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DescribeSubnets',
-            'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses',
-            'ec2:UnassignPrivateIpAddresses',
-          ],
-          resources: ['*'],
-        }),
-      );
-      acknowledgeWildcard(
-        role,
-        '*',
-        'the network-interface actions a VPC function needs have no resource-level permission (Resource "*")',
-      );
+      allowVpcNetworkInterfaces(role);
       // Out to the issuer's key set over https, and nowhere else.
       const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
         vpc: props.vpc,
@@ -330,25 +311,7 @@ export class JwtAuthorizer extends Construct {
       reason: "the inline policy belongs to this one role and names only this authorizer's log group and key copy",
     });
     if (props.vpc) {
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'VpcNetworkInterfaces',
-          actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DescribeSubnets',
-            'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses',
-            'ec2:UnassignPrivateIpAddresses',
-          ],
-          resources: ['*'],
-        }),
-      );
-      acknowledgeWildcard(
-        role,
-        '*',
-        'the network-interface actions a VPC function needs have no resource-level permission (Resource "*")',
-      );
+      allowVpcNetworkInterfaces(role);
     }
     const refresher = new lambda.Function(this, 'KeysRefresher', {
       code: lambda.Code.fromInline(REFRESH_JWKS_COPY_CODE),
