@@ -1,4 +1,4 @@
-import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -15,7 +15,7 @@ import { FailureDomain } from '../core';
 import { JwtAuthorizerPlan, planJwtAuthorizer } from '../core/plans/jwt-authorizer';
 import { HaProps } from './ha-props';
 import { attachHaMetadata } from './metadata';
-import { newAlarmTopic, notifyOn } from './private/alarms';
+import { allowCloudWatchAlarms, newAlarmTopic, notifyOn } from './private/alarms';
 import { emitWarnings, throwProblems, validationError } from './private/errors';
 import { allowCloudWatchLogs, newCustomerManagedKey, newEncryptedLogGroup } from './private/keys';
 import { REFRESH_JWKS_COPY_CODE } from './private/jwks-copy-refresher';
@@ -280,16 +280,7 @@ export class JwtAuthorizer extends Construct {
   }
   /** A topic under the construct's own key, which this account's CloudWatch alarms may then use to publish. */
   private newAlarmTopic(key: kms.Key): sns.ITopic {
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        // A key policy statement applies to the key it is attached to: `*` here means "this key".
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    );
+    allowCloudWatchAlarms(key, this);
     return newAlarmTopic(this, 'AlarmTopic', `${this.node.path} key copy`, key);
   }
 

@@ -16,16 +16,7 @@ export function newAlarmTopic(scope: Construct, id: string, displayName: string,
   const account = Stack.of(scope).account;
   const masterKey = key ?? newCustomerManagedKey(scope, `${id}Key`, `Encrypts the ${displayName} topic`);
   if (!key) {
-    masterKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        // A key policy statement applies to the key it is attached to: `*` here means "this key".
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': account } },
-      }),
-    );
+    allowCloudWatchAlarms(masterKey, scope);
   }
   const topic = new sns.Topic(scope, id, { displayName, masterKey, enforceSSL: true });
   // The TLS deny makes this the topic's policy, which replaces SNS's default one: without this allow,
@@ -40,6 +31,20 @@ export function newAlarmTopic(scope: Construct, id: string, displayName: string,
     }),
   );
   return topic;
+}
+
+/** Lets this account's CloudWatch alarms use `key`, so that they can publish to a topic it encrypts. */
+export function allowCloudWatchAlarms(key: kms.IKey, scope: Construct): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      // A key policy statement applies to the key it is attached to: `*` here means "this key".
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
+    }),
+  );
 }
 
 /** Sends an alarm's ALARM and OK transitions to a topic (so the page also says when it recovers). */
